@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Derive Sentinel's PyTorch allowlist from the real library (Debian python3-torch, /usr/bin/python3).
+
+Writes src/rules/data/torch-allowlist.json: exact `module.name` pairs that torch checkpoints reference
+and that only rebuild data (tensors, storages, dtypes, layouts, parameters, nn layer classes), each with a
+reason. Run: /usr/bin/python3 scripts/data/derive-torch-allowlist.py > src/rules/data/torch-allowlist.json
+"""
+import inspect
+import json
+import sys
+
+import torch
+import torch.nn
+
+entries = {}
+
+
+def add(path, reason):
+    entries.setdefault(path, reason)
+
+
+for name in dir(torch):
+    obj = getattr(torch, name)
+    if isinstance(obj, torch.dtype):
+        add(f"torch.{name}", "torch dtype singleton (pickled by name)")
+    elif isinstance(obj, torch.layout):
+        add(f"torch.{name}", "torch layout singleton (pickled by name)")
+    elif isinstance(obj, torch.memory_format):
+        add(f"torch.{name}", "torch memory-format singleton (pickled by name)")
+    elif isinstance(obj, torch.qscheme):
+        add(f"torch.{name}", "torch quantization scheme singleton (pickled by name)")
+    elif inspect.isclass(obj) and name.endswith("Storage"):
+        add(f"torch.{name}", "storage class named in persistent ids; constructs no code")
+    elif inspect.isclass(obj) and name.endswith("Tensor") and name != "Tensor":
+        add(f"torch.{name}", "legacy typed tensor class (torch._tensor_classes)")
+
+for name in dir(torch.cuda):
+    obj = getattr(torch.cuda, name, None)
+    if inspect.isclass(obj) and (name.endswith("Storage") or name.endswith("Tensor")):
+        add(f"torch.cuda.{name}", "CUDA storage/tensor type named in legacy checkpoints")
+
+for name in dir(torch._utils):
+    if name.startswith("_rebuild_"):
+        add(f"torch._utils.{name}", "tensor/parameter rebuild helper used by torch.save")
+# Rebuild helpers that newer PyTorch releases write (names from torch/_weights_only_unpickler.py of
+# current PyTorch); listed explicitly because the Debian torch used here predates them.
+for name in ("_rebuild_parameter_with_state", "_rebuild_tensor_v3", "_rebuild_device_tensor_from_cpu_tensor",
+             "_rebuild_nested_tensor", "_rebuild_mps_tensor"):
+    add(f"torch._utils.{name}", "tensor/parameter rebuild helper used by torch.save (newer PyTorch)")
+add("torch._tensor._rebuild_from_type_v2", "rebuilds a tensor subclass: calls its (separately imported) rebuild function")
+add("torch._tensor._rebuild_from_type", "rebuilds a tensor subclass (older torch)")
+add("torch.serialization._get_layout", "maps a layout name to a torch.layout")
+add("torch.Size", "tuple subclass for shapes")
+add("torch.device", "device descriptor")
+add("torch.Tensor", "tensor class")
+add("torch.storage.TypedStorage", "typed storage class")
+add("torch.storage.UntypedStorage", "untyped storage class")
+add("torch.storage._StorageBase", "storage base class")
+add("torch.nn.parameter.Parameter", "tensor subclass for parameters")
+add("torch.nn.parameter.UninitializedParameter", "lazy parameter placeholder")
+add("torch.nn.parameter.UninitializedBuffer", "lazy buffer placeholder")
+
+# Every nn.Module subclass that torch.nn ships: whole-module pickles name them; unpickling runs
+# Module.__setstate__ (a dict update), not user code.
+seen = set()
+for modname, mod in list(sys.modules.items()):
+    if not (modname.startswith("torch.nn.modules") or modname.startswith("torch.nn.quantized")
+            or modname.startswith("torch.ao.nn") or modname.startswith("torch.nn.intrinsic")
+            or modname.startswith("torch.nn.qat")):
+        continue
+    for name, obj in vars(mod).items():
+        if inspect.isclass(obj) and issubclass(obj, torch.nn.Module) and obj.__module__.startswith(("torch.nn", "torch.ao.nn")):
+            path = f"{obj.__module__}.{obj.__qualname__}"
+            if path not in seen:
+                seen.add(path)
+                add(path, "torch.nn layer class (Module.__setstate__ only restores attributes)")
+
+out = {
+    "generated_by": "scripts/data/derive-torch-allowlist.py",
+    "torch": torch.__version__,
+    "entries": dict(sorted(entries.items())),
+}
+json.dump(out, sys.stdout, indent=1)
+sys.stdout.write("\n")

@@ -1,0 +1,126 @@
+// Pickle stream analysis: decides whether bytes are a pickle at all (the way CPython would treat them), runs the
+// VM over every stacked pickle until the bytes end, and reports bytes after the last STOP that are not a pickle.
+import type { ByteSource } from '../../sources/byte-source.js';
+import { Op } from '../../formats/pickle/opcodes.js';
+import type { Anomaly, PickleRun } from './facts.js';
+import { runPickle, type LoaderModel, type VmLimits, type VmOptions } from './vm.js';
+import { isDottedIdentifier } from '../../formats/pickle/text-args.js';
+
+export interface StreamOptions {
+  readonly limits: VmLimits & { maxStackedPickles: number };
+  readonly loader: LoaderModel;
+  readonly deadline?: number;
+  readonly maxNestedBytes?: number;
+}
+
+export type PickleEvidence = 'protocol-header' | 'valid-pickle' | 'import-before-error';
+
+/**
+ * Is the region starting at `start` a pickle? A PROTO header, a stream CPython loads to STOP without error,
+ * or a stream that reaches an import before its first error (the import runs before the error) all count.
+ * Returns the strict run when it can be reused as the analysis of a clean pickle.
+ */
+export function probePickle(
+  src: ByteSource,
+  start: number,
+  end: number,
+  opts: StreamOptions,
+): { evidence: PickleEvidence; cleanRun?: PickleRun } | undefined {
+  if (end - start < 2) return undefined;
+  const head = src.read(start, 2);
+  const vmOpts: VmOptions = { ...vmOptions(opts), strict: true };
+  if (head[0] === Op.PROTO && head[1]! <= 5) {
+    const run = runPickle(src, start, end, vmOpts);
+    return { evidence: 'protocol-header', ...(run.stopped && !run.errored ? { cleanRun: run } : {}) };
+  }
+  const run = runPickle(src, start, end, vmOpts);
+  if (run.stopped && !run.errored && run.opcodes >= 2) return { evidence: 'valid-pickle', cleanRun: run };
+  const realImport = run.imports.some(
+    (i) => !i.afterError && i.unresolved === undefined && isDottedIdentifier(i.module) && isDottedIdentifier(i.name),
+  );
+  const importOpcodeFailed = run.anomalies.some(
+    (a) =>
+      a.fatal &&
+      (a.opcode === 'GLOBAL' || a.opcode === 'INST') &&
+      a.code === 'BAD_ARGUMENT' &&
+      looksLikeImportAttempt(src, a, end),
+  );
+  if (realImport || importOpcodeFailed) return { evidence: 'import-before-error' };
+  return undefined;
+}
+
+/** A GLOBAL/INST whose module line is a valid identifier but whose name line is malformed still tries an import. */
+function looksLikeImportAttempt(src: ByteSource, a: Anomaly, end: number): boolean {
+  const bytes = src.read(a.offset + 1, Math.min(256, end - a.offset - 1));
+  const nl = bytes.indexOf(0x0a);
+  if (nl <= 0) return false;
+  let module = '';
+  for (let i = 0; i < nl; i++) module += String.fromCharCode(bytes[i]!);
+  return isDottedIdentifier(module);
+}
+
+function vmOptions(opts: StreamOptions): VmOptions {
+  return {
+    limits: opts.limits,
+    loader: opts.loader,
+    ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
+    ...(opts.maxNestedBytes !== undefined ? { maxNestedBytes: opts.maxNestedBytes } : {}),
+  };
+}
+
+export interface StreamAnalysis {
+  readonly runs: PickleRun[];
+  /** Bytes after the last STOP that are not a pickle (reported as a TRAILING_BYTES anomaly on the last run). */
+  readonly trailing: number;
+  /** Absolute offset where analysis ended. */
+  readonly end: number;
+}
+
+/**
+ * Analyses every stacked pickle in [start, end): the stream is read as repeated pickle.load calls on one
+ * file would read it (legacy torch, concatenated payloads). `first` may carry an already-run clean pickle.
+ */
+export function analyzeStream(
+  src: ByteSource,
+  start: number,
+  end: number,
+  opts: StreamOptions,
+  first?: PickleRun,
+): StreamAnalysis {
+  const runs: PickleRun[] = [];
+  const ext = new Map<number, [string, string]>();
+  const vmOpts: VmOptions = { ...vmOptions(opts), extRegistry: ext };
+  let pos = start;
+  let run = first ?? runPickle(src, pos, end, vmOpts);
+  for (;;) {
+    runs.push(run);
+    if (!run.stopped || run.end <= pos) break;
+    pos = run.end;
+    if (pos >= end) break;
+    if (runs.length >= opts.limits.maxStackedPickles) {
+      run.anomalies.push({
+        code: 'LIMIT',
+        offset: pos,
+        opcode: 'STOP',
+        message: `more than ${opts.limits.maxStackedPickles} stacked pickles`,
+        fatal: true,
+        limit: 'maxStackedPickles',
+      });
+      break;
+    }
+    const probe = probePickle(src, pos, end, opts);
+    if (!probe) {
+      const trailing = end - pos;
+      run.anomalies.push({
+        code: 'TRAILING_BYTES',
+        offset: pos,
+        opcode: 'STOP',
+        message: `${trailing} byte(s) after the last STOP are not a pickle`,
+        fatal: false,
+      });
+      return { runs, trailing, end };
+    }
+    run = probe.cleanRun ?? runPickle(src, pos, end, vmOpts);
+  }
+  return { runs, trailing: 0, end: runs[runs.length - 1]!.end };
+}

@@ -1,0 +1,246 @@
+// Semantic models of the few callables whose *result* matters for analysis: nested loaders (their bytes
+// argument is scanned as a nested artifact), bytes producers (_codecs.encode, base64, zlib, BytesIO),
+// name resolvers (getattr, import_module, pkgutil.resolve_name, attrgetter, methodcaller) and the
+// copyreg extension registry. Nothing is executed: each model computes a symbolic result.
+import { inflateSync, gunzipSync } from 'node:zlib';
+import type { ImportFact } from './facts.js';
+import { K, type BytesV, type GlobalV, type ObjV, type PyVal, type TupleV } from './values.js';
+
+/** What a nested loader reads from its first argument. */
+export interface NestedLoaderModel {
+  readonly takes: 'bytes' | 'file' | 'either';
+  /** Payload format the loader expects ('pickle' is sniffed further: torch zip, npy, …; 'marshal' is code). */
+  readonly format: 'pickle' | 'marshal' | 'any';
+}
+
+export const NESTED_LOADERS: Readonly<Record<string, NestedLoaderModel>> = {
+  'pickle.loads': { takes: 'bytes', format: 'pickle' },
+  'pickle._loads': { takes: 'bytes', format: 'pickle' },
+  'pickle.load': { takes: 'file', format: 'pickle' },
+  'pickle._load': { takes: 'file', format: 'pickle' },
+  'pickle.Unpickler': { takes: 'file', format: 'pickle' },
+  'pickle._Unpickler': { takes: 'file', format: 'pickle' },
+  'dill.loads': { takes: 'bytes', format: 'pickle' },
+  'dill.load': { takes: 'file', format: 'pickle' },
+  'dill._dill.loads': { takes: 'bytes', format: 'pickle' },
+  'dill._dill.load': { takes: 'file', format: 'pickle' },
+  'cloudpickle.loads': { takes: 'bytes', format: 'pickle' },
+  'cloudpickle.load': { takes: 'file', format: 'pickle' },
+  'cloudpickle.cloudpickle.loads': { takes: 'bytes', format: 'pickle' },
+  'joblib.load': { takes: 'file', format: 'any' },
+  'joblib.numpy_pickle.load': { takes: 'file', format: 'any' },
+  'numpy.load': { takes: 'file', format: 'any' },
+  'numpy.lib.npyio.load': { takes: 'file', format: 'any' },
+  'numpy.loads': { takes: 'bytes', format: 'pickle' },
+  'numpy.core.numeric.loads': { takes: 'bytes', format: 'pickle' },
+  'torch.load': { takes: 'file', format: 'any' },
+  'torch.serialization.load': { takes: 'file', format: 'any' },
+  'torch.serialization._load': { takes: 'either', format: 'any' },
+  'torch.serialization._legacy_load': { takes: 'file', format: 'any' },
+  'torch.storage._load_from_bytes': { takes: 'bytes', format: 'any' },
+  'torch.jit.load': { takes: 'file', format: 'any' },
+  'pandas.read_pickle': { takes: 'file', format: 'any' },
+  'pandas.io.pickle.read_pickle': { takes: 'file', format: 'any' },
+  'marshal.loads': { takes: 'bytes', format: 'marshal' },
+  'marshal.load': { takes: 'file', format: 'marshal' },
+};
+
+/** Callables that turn a str/bytes argument into bytes without side effects (modelled statically). */
+const BYTES_PRODUCERS = new Set([
+  'codecs.encode',
+  'base64.b64decode',
+  'base64.standard_b64decode',
+  'base64.urlsafe_b64decode',
+  'base64.decodebytes',
+  'base64.b16decode',
+  'binascii.a2b_base64',
+  'binascii.unhexlify',
+  'binascii.a2b_hex',
+  'builtins.bytes.fromhex',
+  'zlib.decompress',
+  'gzip.decompress',
+  'builtins.bytes',
+  'builtins.bytearray',
+]);
+
+export interface ModelContext {
+  /** Materialise a bytes or str value (literal payloads are read back from the stream). */
+  materialize(v: PyVal): Uint8Array | undefined;
+  /** Record an import derived from a call chain; returns the symbolic object. */
+  derive(module: string, name: string, via: string): GlobalV;
+  nested(loader: ImportFact, bytes: Uint8Array, via: string): void;
+  nestedUnknown(loader: ImportFact, why: string): void;
+  registerExtension(code: number, module: string, name: string): void;
+  readonly offset: number;
+  readonly maxNestedBytes: number;
+}
+
+function arg(args: PyVal, i: number): PyVal | undefined {
+  if (typeof args === 'object' && args.k === K.Tuple) return (args as TupleV).items[i];
+  return undefined;
+}
+
+function bytesFrom(data: Uint8Array, via: string): BytesV {
+  return { k: K.Bytes, off: -1, len: data.length, data, via };
+}
+
+function latin1Encode(s: string): Uint8Array | undefined {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff) return undefined;
+    out[i] = c;
+  }
+  return out;
+}
+
+function textOf(ctx: ModelContext, v: PyVal | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'string') return v;
+  const b = ctx.materialize(v);
+  if (!b) return undefined;
+  return new TextDecoder('latin1').decode(b);
+}
+
+/**
+ * Models a call to `canonical` (callee canonical name) with `args`. Returns a replacement result value,
+ * or undefined to keep the generic call-result object.
+ */
+export function modelCall(ctx: ModelContext, canonical: string, callee: ImportFact, args: PyVal): PyVal | undefined {
+  const loader = NESTED_LOADERS[canonical];
+  if (loader !== undefined && Object.hasOwn(NESTED_LOADERS, canonical)) {
+    const a0 = arg(args, 0);
+    let data: Uint8Array | undefined;
+    let via = '';
+    if (a0 !== undefined && typeof a0 === 'object' && a0.k === K.FileLike) {
+      data = ctx.materialize(a0.bytes);
+      via = `io.BytesIO(${a0.bytes.via})`;
+    } else if (a0 !== undefined && loader.takes !== 'file') {
+      data = ctx.materialize(a0);
+      via = typeof a0 === 'object' && (a0.k === K.Bytes || a0.k === K.ByteArray) ? a0.via : 'str';
+    }
+    if (data !== undefined) ctx.nested(callee, data, via);
+    else ctx.nestedUnknown(callee, 'the argument is not a bytes value the scanner can reconstruct');
+    return undefined;
+  }
+  if (BYTES_PRODUCERS.has(canonical)) return produceBytes(ctx, canonical, args);
+  switch (canonical) {
+    case 'io.BytesIO': {
+      const a0 = arg(args, 0);
+      if (a0 === undefined) return { k: K.FileLike, bytes: bytesFrom(new Uint8Array(0), 'empty') };
+      if (typeof a0 === 'object' && (a0.k === K.Bytes || a0.k === K.ByteArray)) return { k: K.FileLike, bytes: a0 };
+      return undefined;
+    }
+    case 'builtins.getattr': {
+      const obj = arg(args, 0);
+      const name = arg(args, 1);
+      if (typeof name === 'string' && obj !== undefined) return getattrModel(ctx, obj, name, 'getattr');
+      return undefined;
+    }
+    case 'importlib.import_module':
+    case 'builtins.__import__':
+    case 'importlib.__import__': {
+      const name = arg(args, 0);
+      if (typeof name === 'string') return ctx.derive(name, '<module>', canonical);
+      return undefined;
+    }
+    case 'pkgutil.resolve_name':
+    case 'pydoc.locate':
+    case 'pydoc.pipepager': {
+      const target = arg(args, 0);
+      if (typeof target !== 'string' || canonical === 'pydoc.pipepager') return undefined;
+      const colon = target.indexOf(':');
+      if (colon >= 0) return ctx.derive(target.slice(0, colon), target.slice(colon + 1) || '<module>', canonical);
+      const dot = target.lastIndexOf('.');
+      return dot > 0
+        ? ctx.derive(target.slice(0, dot), target.slice(dot + 1), canonical)
+        : ctx.derive(target, '<module>', canonical);
+    }
+    case 'copyreg.add_extension': {
+      const m = arg(args, 0);
+      const n = arg(args, 1);
+      const c = arg(args, 2);
+      if (typeof m === 'string' && typeof n === 'string' && typeof c === 'number') ctx.registerExtension(c, m, n);
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** getattr(obj, name) on an imported object: a derived import `module.name.attr`. */
+export function getattrModel(ctx: ModelContext, obj: PyVal, name: string, via: string): PyVal | undefined {
+  if (typeof obj !== 'object') return undefined;
+  if (obj.k === K.Global) {
+    const imp = obj.imp;
+    const base = imp.importedName === '<module>' ? name : imp.importedName + '.' + name;
+    return ctx.derive(imp.importedModule, base, via);
+  }
+  if (obj.k === K.Obj) {
+    const root = rootGlobal(obj);
+    if (root) return ctx.derive(root.imp.importedModule, `${root.imp.importedName}().${name}`, via + ' on an instance');
+  }
+  return undefined;
+}
+
+function rootGlobal(v: ObjV): GlobalV | undefined {
+  let cur: PyVal = v;
+  for (let i = 0; i < 64 && typeof cur === 'object'; i++) {
+    if (cur.k === K.Global) return cur;
+    if (cur.k !== K.Obj) return undefined;
+    cur = cur.callee;
+  }
+  return undefined;
+}
+
+function produceBytes(ctx: ModelContext, canonical: string, args: PyVal): PyVal | undefined {
+  const a0 = arg(args, 0);
+  if (a0 === undefined) return undefined;
+  try {
+    switch (canonical) {
+      case 'codecs.encode': {
+        const enc = arg(args, 1);
+        const s = typeof a0 === 'string' ? a0 : textOf(ctx, a0);
+        if (s === undefined) return undefined;
+        const e = typeof enc === 'string' ? enc.toLowerCase().replace(/[-_]/g, '') : 'utf8';
+        if (e === 'latin1' || e === 'iso88591' || e === 'l1' || e === 'ascii') {
+          const b = latin1Encode(s);
+          return b ? bytesFrom(b, `_codecs.encode(str, '${String(enc)}')`) : undefined;
+        }
+        if (e === 'utf8') return bytesFrom(new TextEncoder().encode(s), `_codecs.encode(str, 'utf-8')`);
+        return undefined;
+      }
+      case 'builtins.bytes.fromhex':
+      case 'binascii.unhexlify':
+      case 'binascii.a2b_hex':
+      case 'base64.b16decode': {
+        const s = textOf(ctx, a0)?.replace(/\s+/g, '');
+        if (s === undefined || !/^(?:[0-9a-fA-F]{2})*$/.test(s)) return undefined;
+        return bytesFrom(Uint8Array.from(Buffer.from(s, 'hex')), canonical);
+      }
+      case 'zlib.decompress':
+      case 'gzip.decompress': {
+        const b = ctx.materialize(a0);
+        if (!b) return undefined;
+        const out =
+          canonical === 'zlib.decompress'
+            ? inflateSync(b, { maxOutputLength: ctx.maxNestedBytes })
+            : gunzipSync(b, { maxOutputLength: ctx.maxNestedBytes });
+        return bytesFrom(new Uint8Array(out), canonical);
+      }
+      case 'builtins.bytes':
+      case 'builtins.bytearray': {
+        if (typeof a0 === 'object' && (a0.k === K.Bytes || a0.k === K.ByteArray)) return a0;
+        return undefined;
+      }
+      default: {
+        // base64 family
+        const s = textOf(ctx, a0);
+        if (s === undefined) return undefined;
+        const norm = canonical === 'base64.urlsafe_b64decode' ? s.replace(/-/g, '+').replace(/_/g, '/') : s;
+        return bytesFrom(Uint8Array.from(Buffer.from(norm, 'base64')), canonical);
+      }
+    }
+  } catch {
+    return undefined;
+  }
+}

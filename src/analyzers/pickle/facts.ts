@@ -1,0 +1,133 @@
+// Facts the pickle VM extracts from one pickle stream: imports, invocations, persistent ids, nested
+// payloads and structural anomalies. Rules turn facts into findings; the VM itself never judges risk.
+import type { ImportName } from './names.js';
+
+/** Structural anomalies; `fatal` ones are where CPython's C unpickler raises and stops. */
+export type AnomalyCode =
+  | 'UNKNOWN_OPCODE'
+  | 'TRUNCATED'
+  | 'NO_STOP'
+  | 'BAD_ARGUMENT'
+  | 'STACK_UNDERFLOW'
+  | 'MARK_NOT_FOUND'
+  | 'MEMO_MISSING'
+  | 'MEMO_BAD_KEY'
+  | 'STACK_GLOBAL_OPERANDS'
+  | 'EXT_UNREGISTERED'
+  | 'EXT_CODE'
+  | 'PROTO_DUPLICATE'
+  | 'PROTO_MISPLACED'
+  | 'PROTO_UNSUPPORTED'
+  | 'FRAME_STRADDLE'
+  | 'FRAME_NESTED'
+  | 'FRAME_BEYOND_END'
+  | 'UNFRAMED_OPCODES'
+  | 'STACK_LEFTOVER'
+  | 'MARK_LEFT_OPEN'
+  | 'TRAILING_BYTES'
+  | 'PERSISTENT_ID'
+  | 'BUILD_DUNDER_STATE'
+  | 'TYPE_ERROR'
+  | 'OUT_OF_BAND_BUFFER'
+  | 'NESTED_PAYLOAD_UNKNOWN'
+  | 'JOBLIB_ARRAY'
+  | 'LIMIT';
+
+export interface Anomaly {
+  readonly code: AnomalyCode;
+  readonly offset: number;
+  readonly opcode: string;
+  readonly message: string;
+  /** CPython raises at this point (the stream stops loading here). */
+  readonly fatal: boolean;
+  /** For LIMIT: the limit's name. */
+  readonly limit?: string;
+}
+
+export interface ImportFact extends ImportName {
+  readonly opcode: string;
+  readonly offset: number;
+  /** Protocol in effect (last PROTO seen; 0 when none). */
+  readonly protocol: number;
+  /** Seen after CPython would already have stopped with an error (still reported: other loaders differ). */
+  readonly afterError: boolean;
+  /** The name could not be determined statically; the text says why. module/name are placeholders. */
+  readonly unresolved?: string;
+  /** EXT opcodes: the extension code. */
+  readonly ext?: number;
+  /** Derived from a call chain rather than an import opcode (e.g. getattr(import_module('os'), 'system')). */
+  readonly derivedVia?: string;
+}
+
+export type CallKind =
+  'REDUCE' | 'NEWOBJ' | 'NEWOBJ_EX' | 'OBJ' | 'INST' | 'BUILD' | 'BUILD_GLOBAL' | 'APPEND' | 'SETITEM' | 'ADDITEMS';
+
+/** An invocation the unpickler performs. */
+export interface CallFact {
+  readonly kind: CallKind;
+  readonly opcode: string;
+  readonly offset: number;
+  /** The import the invoked object derives from (the callable, class, or the class of the target object). */
+  readonly callee: ImportFact | undefined;
+  /** True when the invoked value is the imported object itself, false when it was produced by another call. */
+  readonly direct: boolean;
+  readonly afterError: boolean;
+  readonly detail?: string;
+}
+
+/** Shape summary of a persistent id, for loaders that define persistent_load (torch). */
+export interface PersistentIdFact {
+  readonly opcode: string;
+  readonly offset: number;
+  /** 'tuple' with its leading tag, or the value's kind. */
+  readonly shape: 'tuple' | 'str' | 'int' | 'other';
+  readonly tag?: string;
+  /** Tuple items summarised: strings/ints as values, imports as `module.name`, others as kind names. */
+  readonly items: readonly (string | number | null)[];
+  /** torch: storage type import and data key when the tuple has the storage form. */
+  readonly storageType?: string;
+  readonly key?: string;
+  readonly location?: string;
+  readonly numel?: number;
+}
+
+/** Bytes handed to a nested loader (pickle.loads, torch.load(BytesIO(...)), …). */
+export interface NestedPayload {
+  readonly loader: ImportFact;
+  /** Offset of the bytes literal (or of the call when the bytes were computed). */
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+  /** How the bytes were obtained, e.g. 'BINBYTES', '_codecs.encode', 'base64.b64decode'. */
+  readonly via: string;
+}
+
+export interface PickleRun {
+  /** Absolute offsets of the stream region analysed. */
+  readonly start: number;
+  end: number;
+  /** First PROTO argument, if any. */
+  protocol: number | undefined;
+  /** Reached STOP (possibly after errors, in lenient mode). */
+  stopped: boolean;
+  /** CPython would have raised before STOP. */
+  errored: boolean;
+  opcodes: number;
+  /** Count per opcode byte. */
+  readonly opcodeCounts: Uint32Array;
+  readonly imports: ImportFact[];
+  readonly calls: CallFact[];
+  readonly anomalies: Anomaly[];
+  readonly persistentIds: PersistentIdFact[];
+  readonly nested: NestedPayload[];
+  /** Anomalies beyond the recording cap. */
+  droppedAnomalies: number;
+  /** Summary of the value returned at STOP (for format handlers): kind and, for tuples/lists, item summaries. */
+  result?: ResultSummary;
+}
+
+export interface ResultSummary {
+  readonly kind: string;
+  readonly value?: string | number;
+  readonly items?: readonly (string | number | null)[];
+  readonly import?: string;
+}

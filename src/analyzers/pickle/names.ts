@@ -1,0 +1,107 @@
+// How a pickle import name becomes the object Python actually imports: CPython's protocol<3 fix_imports
+// mapping (_compat_pickle, applied inside find_class), module aliases that are the same module at run time
+// (posix/nt → os, __builtin__ → builtins, _pickle → pickle, …), and dotted-name splitting.
+import compat from './data/compat-pickle.json' with { type: 'json' };
+
+const IMPORT_MAPPING: Record<string, string> = compat.import_mapping;
+const NAME_MAPPING: Record<string, string> = compat.name_mapping;
+
+/** find_class's protocol<3 renaming, exactly as the C unpickler applies it (pair first, then module). */
+export function applyFixImports(module: string, name: string): { module: string; name: string } {
+  const pair = NAME_MAPPING[module + '.' + name];
+  if (pair !== undefined && Object.hasOwn(NAME_MAPPING, module + '.' + name)) {
+    const dot = pair.lastIndexOf('.');
+    return { module: pair.slice(0, dot), name: pair.slice(dot + 1) };
+  }
+  if (Object.hasOwn(IMPORT_MAPPING, module)) return { module: IMPORT_MAPPING[module]!, name };
+  return { module, name };
+}
+
+/**
+ * Modules that are another module under a different name at run time. Classification treats them as
+ * the canonical module (an alias must never dodge a rule written for the canonical name).
+ */
+export const MODULE_ALIASES: Readonly<Record<string, string>> = {
+  posix: 'os',
+  nt: 'os',
+  posixpath: 'os.path',
+  ntpath: 'os.path',
+  __builtin__: 'builtins',
+  __builtins__: 'builtins',
+  copy_reg: 'copyreg',
+  _pickle: 'pickle',
+  cPickle: 'pickle',
+  _compat_pickle: 'pickle',
+  _operator: 'operator',
+  _io: 'io',
+  _functools: 'functools',
+  _collections: 'collections',
+  _socket: 'socket',
+  _ssl: 'ssl',
+  _thread: 'threading',
+  thread: 'threading',
+  _signal: 'signal',
+  _codecs: 'codecs',
+  _sqlite3: 'sqlite3',
+  _ctypes: 'ctypes',
+  _winapi: 'subprocess',
+  _subprocess: 'subprocess',
+  commands: 'subprocess',
+  _frozen_importlib: 'importlib',
+  _frozen_importlib_external: 'importlib',
+  _imp: 'importlib',
+  _bz2: 'bz2',
+  _lzma: 'lzma',
+  _datetime: 'datetime',
+  _decimal: 'decimal',
+  _pydecimal: 'decimal',
+  _pydatetime: 'datetime',
+  _collections_abc: 'collections.abc',
+  _weakref: 'weakref',
+  _asyncio: 'asyncio',
+  _multiprocessing: 'multiprocessing',
+  _posixshmem: 'multiprocessing',
+  _xxsubinterpreters: '_interpreters',
+  _xxinterpchannels: '_interpreters',
+};
+
+/** The canonical dotted module: aliases resolved on the first component (`posix.path` → `os.path`). */
+export function canonicalModule(module: string): string {
+  const direct = MODULE_ALIASES[module];
+  if (direct !== undefined && Object.hasOwn(MODULE_ALIASES, module)) return direct;
+  const dot = module.indexOf('.');
+  if (dot > 0) {
+    const head = module.slice(0, dot);
+    if (Object.hasOwn(MODULE_ALIASES, head)) return MODULE_ALIASES[head]! + module.slice(dot);
+  }
+  return module;
+}
+
+/** A resolved import: what the stream says, what find_class imports, and the canonical form rules match. */
+export interface ImportName {
+  /** As written in the stream. */
+  readonly module: string;
+  readonly name: string;
+  /** After find_class's fix_imports mapping (protocol < 3). */
+  readonly importedModule: string;
+  readonly importedName: string;
+  /** Canonical `module.name` used for classification (aliases resolved). */
+  readonly canonical: string;
+  readonly canonicalModule: string;
+}
+
+export function resolveImportName(module: string, name: string, protocol: number): ImportName {
+  const mapped = protocol < 3 ? applyFixImports(module, name) : { module, name };
+  // Classification also applies the mapping at protocol >= 3: the mapping only renames, so applying it
+  // can never hide a module, and a stream may change protocol mid-way.
+  const forClass = applyFixImports(mapped.module, mapped.name);
+  const cm = canonicalModule(forClass.module);
+  return {
+    module,
+    name,
+    importedModule: mapped.module,
+    importedName: mapped.name,
+    canonical: cm + '.' + forClass.name,
+    canonicalModule: cm,
+  };
+}

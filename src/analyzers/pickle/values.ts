@@ -1,0 +1,202 @@
+// Symbolic Python values on the pickle VM's stack and memo. Containers keep only a bounded prefix of
+// their items (enough for call arguments, persistent ids and joblib array headers) so memory stays flat.
+import type { CallFact, ImportFact } from './facts.js';
+
+export const enum K {
+  None = 0,
+  True = 1,
+  False = 2,
+  Float = 3,
+  Str = 4,
+  Bytes = 5,
+  ByteArray = 6,
+  Tuple = 7,
+  List = 8,
+  Dict = 9,
+  Set = 10,
+  FrozenSet = 11,
+  Global = 12,
+  Obj = 13,
+  Pers = 14,
+  Buffer = 15,
+  Unknown = 16,
+  FileLike = 17,
+}
+
+/** number/bigint = Python int; string = Python str (short, decoded); objects for everything else. */
+export type PyVal = number | bigint | string | PyObj;
+
+export interface SimpleV {
+  readonly k: K.None | K.True | K.False | K.Float | K.Buffer | K.Unknown;
+}
+/** A str too long to keep: position in the stream only. */
+export interface LongStrV {
+  readonly k: K.Str;
+  readonly off: number;
+  readonly len: number;
+  /** Payload encoding in the stream: UTF-8 (BINUNICODE*) or latin-1 view (BINSTRING). */
+  readonly utf8: boolean;
+}
+export interface BytesV {
+  readonly k: K.Bytes | K.ByteArray;
+  /** Position of the payload in the stream (when literal). */
+  readonly off: number;
+  readonly len: number;
+  /** Content when computed (encode/base64/…) or materialised. */
+  data?: Uint8Array;
+  readonly via: string;
+}
+export interface TupleV {
+  readonly k: K.Tuple;
+  readonly items: PyVal[];
+  /** Items beyond the kept prefix. */
+  readonly more: number;
+}
+export interface ListV {
+  readonly k: K.List;
+  readonly items: PyVal[];
+  n: number;
+}
+export interface DictV {
+  readonly k: K.Dict;
+  readonly keys: PyVal[];
+  readonly vals: PyVal[];
+  n: number;
+}
+export interface SetV {
+  readonly k: K.Set | K.FrozenSet;
+  readonly items: PyVal[];
+  n: number;
+}
+/** An imported object (class, function, module attribute). */
+export interface GlobalV {
+  readonly k: K.Global;
+  readonly imp: ImportFact;
+}
+/** The result of an invocation (instance, call result). */
+export interface ObjV {
+  readonly k: K.Obj;
+  readonly callee: PyVal;
+  readonly args: PyVal;
+  readonly call: CallFact | undefined;
+  /** State applied by BUILD (last one). */
+  state?: PyVal;
+  /** A `__setstate__` planted in the instance dict by an earlier BUILD. */
+  plantedSetstate?: PyVal;
+}
+export interface PersV {
+  readonly k: K.Pers;
+  readonly pid: PyVal;
+}
+/** io.BytesIO(bytes): a file-like object over known bytes. */
+export interface FileLikeV {
+  readonly k: K.FileLike;
+  readonly bytes: BytesV;
+}
+
+export type PyObj = SimpleV | LongStrV | BytesV | TupleV | ListV | DictV | SetV | GlobalV | ObjV | PersV | FileLikeV;
+
+export const NONE: SimpleV = Object.freeze({ k: K.None });
+export const TRUE: SimpleV = Object.freeze({ k: K.True });
+export const FALSE: SimpleV = Object.freeze({ k: K.False });
+export const FLOAT: SimpleV = Object.freeze({ k: K.Float });
+export const BUFFER: SimpleV = Object.freeze({ k: K.Buffer });
+export const UNKNOWN: SimpleV = Object.freeze({ k: K.Unknown });
+
+/** Items kept per container; beyond this only the count is tracked. */
+export const KEEP_ITEMS = 64;
+
+export function kindOf(v: PyVal): K | 'int' | 'str' {
+  if (typeof v === 'number' || typeof v === 'bigint') return 'int';
+  if (typeof v === 'string') return 'str';
+  return v.k;
+}
+
+export function isStr(v: PyVal): v is string {
+  return typeof v === 'string';
+}
+
+export function isInt(v: PyVal): v is number | bigint {
+  return typeof v === 'number' || typeof v === 'bigint';
+}
+
+/** The import a value derives from: the imported object itself, or the callable that produced it. */
+export function rootImport(v: PyVal, depth = 0): { imp: ImportFact; direct: boolean } | undefined {
+  if (typeof v !== 'object' || depth > 64) return undefined;
+  if (v.k === K.Global) return { imp: v.imp, direct: true };
+  if (v.k === K.Obj) {
+    const r = rootImport(v.callee, depth + 1);
+    return r ? { imp: r.imp, direct: false } : undefined;
+  }
+  return undefined;
+}
+
+/** Python types whose instances are unhashable (dict keys and set members raise TypeError). */
+export function isUnhashable(v: PyVal): boolean {
+  if (typeof v !== 'object') return false;
+  if (v.k === K.List || v.k === K.Dict || v.k === K.Set || v.k === K.ByteArray) return true;
+  if (v.k === K.Tuple) return v.items.some(isUnhashable);
+  return false;
+}
+
+export function kindName(v: PyVal): string {
+  if (typeof v === 'number' || typeof v === 'bigint') return 'int';
+  if (typeof v === 'string') return 'str';
+  switch (v.k) {
+    case K.None:
+      return 'None';
+    case K.True:
+    case K.False:
+      return 'bool';
+    case K.Float:
+      return 'float';
+    case K.Str:
+      return 'str';
+    case K.Bytes:
+      return 'bytes';
+    case K.ByteArray:
+      return 'bytearray';
+    case K.Tuple:
+      return 'tuple';
+    case K.List:
+      return 'list';
+    case K.Dict:
+      return 'dict';
+    case K.Set:
+      return 'set';
+    case K.FrozenSet:
+      return 'frozenset';
+    case K.Global:
+      return 'global';
+    case K.Obj:
+      return 'object';
+    case K.Pers:
+      return 'persistent';
+    case K.Buffer:
+      return 'buffer';
+    case K.FileLike:
+      return 'BytesIO';
+    default:
+      return 'unknown';
+  }
+}
+
+/** Compact summary for evidence and persistent ids: strings/ints as values, imports by name. */
+export function summarize(v: PyVal): string | number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'string') return v.length > 120 ? v.slice(0, 117) + '...' : v;
+  if (v.k === K.None) return null;
+  if (v.k === K.Global) return `<${v.imp.importedModule}.${v.imp.importedName}>`;
+  if (v.k === K.Obj) {
+    const r = rootImport(v);
+    return r ? `<${r.imp.importedModule}.${r.imp.importedName}(...)>` : '<object>';
+  }
+  return `<${kindName(v)}>`;
+}
+
+/** Dict lookup by str key over the kept items. */
+export function dictGet(d: DictV, key: string): PyVal | undefined {
+  for (let i = d.keys.length - 1; i >= 0; i--) if (d.keys[i] === key) return d.vals[i];
+  return undefined;
+}

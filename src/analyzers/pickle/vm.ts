@@ -1,0 +1,1175 @@
+// Symbolic pickle VM following CPython's C unpickler (_pickle.c): object stack with a mark stack and
+// fence, memo keyed like _Unpickler_MemoPut (MEMOIZE uses the count of filled slots), find_class with
+// fix_imports, and every invocation (REDUCE, NEWOBJ(_EX), OBJ, INST, BUILD/__setstate__, APPEND/SETITEM/
+// ADDITEMS on non-builtin targets). Nothing is imported or executed. At the first error CPython would
+// raise, the anomaly is recorded and analysis continues leniently so that later opcodes are still seen.
+import type { ByteSource } from '../../sources/byte-source.js';
+import { PickleDecoder } from '../../formats/pickle/decoder.js';
+import { HIGHEST_PROTOCOL, Op, opcodeName } from '../../formats/pickle/opcodes.js';
+import type { Anomaly, AnomalyCode, CallFact, CallKind, ImportFact, PickleRun } from './facts.js';
+import { resolveImportName } from './names.js';
+import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
+import {
+  BUFFER,
+  dictGet,
+  FALSE,
+  FLOAT,
+  isUnhashable,
+  K,
+  KEEP_ITEMS,
+  kindName,
+  NONE,
+  rootImport,
+  summarize,
+  TRUE,
+  UNKNOWN,
+  type BytesV,
+  type DictV,
+  type GlobalV,
+  type ObjV,
+  type PyVal,
+  type TupleV,
+} from './values.js';
+
+export interface VmLimits {
+  maxOpcodes: number;
+  maxStackDepth: number;
+  maxMemoEntries: number;
+}
+
+/** What the loading side provides (it changes which opcodes succeed). */
+export interface LoaderModel {
+  /** The loader defines persistent_load (torch); plain pickle.load does not. */
+  persistentLoad: boolean;
+  /** joblib's NumpyUnpickler: array bytes follow each NumpyArrayWrapper BUILD in the stream. */
+  joblibArrays: boolean;
+}
+
+export interface VmOptions {
+  limits: VmLimits;
+  loader: LoaderModel;
+  /** Absolute time (ms since epoch) after which analysis stops with a LIMIT anomaly. */
+  deadline?: number;
+  /** Shared by stacked pickles read in one interpreter (copyreg.add_extension persists). */
+  extRegistry?: Map<number, [string, string]>;
+  /** Nested payloads larger than this are not materialised. */
+  maxNestedBytes?: number;
+  keepStringBytes?: number;
+  /** Stop at the first point where CPython raises (probe mode: exactly what a real load executes). */
+  strict?: boolean;
+}
+
+export const PLAIN_LOADER: LoaderModel = Object.freeze({ persistentLoad: false, joblibArrays: true });
+
+const MAX_RECORDED_ANOMALIES = 200;
+const JOBLIB_WRAPPERS = new Set([
+  'joblib.numpy_pickle.NumpyArrayWrapper',
+  'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
+]);
+
+class StopRun extends Error {}
+
+/** Runs one pickle (up to and including its STOP) starting at absolute offset `start`. */
+export function runPickle(src: ByteSource, start: number, end: number, opts: VmOptions): PickleRun {
+  return new PickleVm(src, start, end, opts).run();
+}
+
+class PickleVm implements ModelContext {
+  private readonly dec: PickleDecoder;
+  private readonly stack: PyVal[] = [];
+  private readonly marks: number[] = [];
+  private fence = 0;
+  private readonly memo = new Map<number, PyVal>();
+  private proto = 0;
+  private protoSeen = false;
+  private framing = false;
+  private unframedRun = 0;
+  private unframedReported = false;
+  private errored = false;
+  private readonly r: PickleRun;
+  private readonly ext: Map<number, [string, string]>;
+  private readonly maxStack: number;
+  private readonly maxMemo: number;
+  private readonly maxOps: number;
+  readonly maxNestedBytes: number;
+  /** Absolute offsets [start, end) of out-of-band regions (joblib array bytes) the decoder must jump over. */
+  private skipStart = Infinity;
+  private skipEnd = 0;
+  private readonly pendingSkips: [number, number][] = [];
+
+  constructor(
+    private readonly src: ByteSource,
+    start: number,
+    end: number,
+    private readonly opts: VmOptions,
+  ) {
+    this.dec = new PickleDecoder(src, start, end, { keepStringBytes: opts.keepStringBytes ?? 4096 });
+    this.ext = opts.extRegistry ?? new Map();
+    this.maxStack = opts.limits.maxStackDepth;
+    this.maxMemo = opts.limits.maxMemoEntries;
+    this.maxOps = opts.limits.maxOpcodes;
+    this.maxNestedBytes = opts.maxNestedBytes ?? 256 * 1024 * 1024;
+    this.r = {
+      start,
+      end: start,
+      protocol: undefined,
+      stopped: false,
+      errored: false,
+      opcodes: 0,
+      opcodeCounts: new Uint32Array(256),
+      imports: [],
+      calls: [],
+      anomalies: [],
+      persistentIds: [],
+      nested: [],
+      droppedAnomalies: 0,
+    };
+  }
+
+  get offset(): number {
+    return this.dec.offset;
+  }
+
+  // ---------------------------------------------------------------- anomalies
+
+  private anomaly(code: AnomalyCode, message: string, fatal: boolean, limit?: string): void {
+    if (fatal && !this.errored) {
+      this.errored = true;
+      this.r.errored = true;
+    }
+    if (fatal && this.opts.strict) {
+      this.recordAnomaly(code, message, fatal, limit);
+      throw new StopRun(message);
+    }
+    this.recordAnomaly(code, message, fatal, limit);
+  }
+
+  private recordAnomaly(code: AnomalyCode, message: string, fatal: boolean, limit?: string): void {
+    if (this.r.anomalies.length >= MAX_RECORDED_ANOMALIES) {
+      this.r.droppedAnomalies++;
+      return;
+    }
+    const a: Anomaly = {
+      code,
+      offset: this.dec.offset,
+      opcode: this.dec.op >= 0 ? opcodeName(this.dec.op) : 'EOF',
+      message,
+      fatal,
+      ...(limit !== undefined ? { limit } : {}),
+    };
+    this.r.anomalies.push(a);
+  }
+
+  private limit(name: string, message: string): never {
+    this.recordAnomaly('LIMIT', message, true, name);
+    this.errored = true;
+    this.r.errored = true;
+    throw new StopRun(message);
+  }
+
+  // ---------------------------------------------------------------- stack primitives
+
+  private push(v: PyVal): void {
+    if (this.stack.length >= this.maxStack) this.limit('maxStackDepth', `stack depth exceeds ${this.maxStack}`);
+    this.stack.push(v);
+  }
+
+  private pop(): PyVal {
+    if (this.stack.length <= this.fence) {
+      this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow', true);
+      return UNKNOWN;
+    }
+    return this.stack.pop()!;
+  }
+
+  private top(): PyVal {
+    if (this.stack.length <= this.fence) {
+      this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow', true);
+      return UNKNOWN;
+    }
+    return this.stack[this.stack.length - 1]!;
+  }
+
+  /** Pops the top mark and returns its stack position (CPython's marker()). */
+  private marker(): number {
+    if (this.marks.length === 0) {
+      this.anomaly('MARK_NOT_FOUND', 'could not find MARK', true);
+      return this.stack.length;
+    }
+    const m = this.marks.pop()!;
+    this.fence = this.marks.length ? this.marks[this.marks.length - 1]! : 0;
+    return Math.min(m, this.stack.length);
+  }
+
+  private popFrom(x: number): PyVal[] {
+    return this.stack.splice(x);
+  }
+
+  private tuple(items: PyVal[]): TupleV {
+    if (items.length <= KEEP_ITEMS) return { k: K.Tuple, items, more: 0 };
+    return { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
+  }
+
+  // ---------------------------------------------------------------- imports
+
+  private importFact(module: string, name: string, extra: Partial<ImportFact> = {}): ImportFact {
+    const names = resolveImportName(module, name, this.proto);
+    const fact: ImportFact = {
+      ...names,
+      opcode: opcodeName(this.dec.op),
+      offset: this.dec.offset,
+      protocol: this.proto,
+      afterError: this.errored,
+      ...extra,
+    };
+    this.r.imports.push(fact);
+    return fact;
+  }
+
+  private unresolvedImport(why: string, extra: Partial<ImportFact> = {}): GlobalV {
+    const fact = this.importFact('?', '?', { unresolved: why, ...extra });
+    return { k: K.Global, imp: fact };
+  }
+
+  derive(module: string, name: string, via: string): GlobalV {
+    return { k: K.Global, imp: this.importFact(module, name, { derivedVia: via }) };
+  }
+
+  registerExtension(code: number, module: string, name: string): void {
+    this.ext.set(code, [module, name]);
+  }
+
+  // ---------------------------------------------------------------- nested payloads
+
+  materialize(v: PyVal): Uint8Array | undefined {
+    if (typeof v === 'string') {
+      const out = new Uint8Array(v.length);
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c > 0xff) return new TextEncoder().encode(v);
+        out[i] = c;
+      }
+      return out;
+    }
+    if (typeof v !== 'object') return undefined;
+    if (v.k === K.Bytes || v.k === K.ByteArray) {
+      if (v.data) return v.data;
+      if (v.off < 0 || v.len > this.maxNestedBytes) return undefined;
+      v.data = this.dec.readPayload(v.off, v.len).slice();
+      return v.data;
+    }
+    if (v.k === K.Str) {
+      if (v.len > this.maxNestedBytes) return undefined;
+      const raw = this.dec.readPayload(v.off, v.len);
+      if (!v.utf8) return raw.slice();
+      const s = new TextDecoder('utf-8').decode(raw);
+      return this.materialize(s);
+    }
+    if (v.k === K.FileLike) return this.materialize(v.bytes);
+    return undefined;
+  }
+
+  nested(loader: ImportFact, bytes: Uint8Array, via: string): void {
+    this.r.nested.push({ loader, offset: this.dec.offset, bytes, via });
+  }
+
+  nestedUnknown(loader: ImportFact, why: string): void {
+    this.anomaly(
+      'NESTED_PAYLOAD_UNKNOWN',
+      `${loader.importedModule}.${loader.importedName} loads data the scanner cannot reconstruct: ${why}`,
+      false,
+    );
+  }
+
+  // ---------------------------------------------------------------- invocations
+
+  private recordCall(kind: CallKind, callee: PyVal, detail?: string): CallFact {
+    const root = rootImport(callee);
+    const fact: CallFact = {
+      kind,
+      opcode: opcodeName(this.dec.op),
+      offset: this.dec.offset,
+      callee: root?.imp,
+      direct: root?.direct ?? false,
+      afterError: this.errored,
+      ...(detail !== undefined ? { detail } : {}),
+    };
+    if (root !== undefined || detail !== undefined) this.r.calls.push(fact);
+    return fact;
+  }
+
+  private checkCallable(callee: PyVal, what: string): void {
+    if (typeof callee !== 'object') {
+      this.anomaly('TYPE_ERROR', `${what}: '${kindName(callee)}' object is not callable`, true);
+      return;
+    }
+    switch (callee.k) {
+      case K.Global:
+      case K.Obj:
+      case K.Unknown:
+      case K.Pers:
+        return;
+      default:
+        this.anomaly('TYPE_ERROR', `${what}: '${kindName(callee)}' object is not callable`, true);
+    }
+  }
+
+  private invoke(kind: CallKind, callee: PyVal, args: PyVal): PyVal {
+    this.checkCallable(callee, opcodeName(this.dec.op));
+    let effective = callee;
+    if (typeof callee === 'object' && callee.k === K.Obj) {
+      const special = this.callableObject(callee, args);
+      if (special?.result !== undefined) {
+        this.recordCall(kind, callee);
+        return special.result;
+      }
+      if (special?.callee !== undefined) effective = special.callee;
+    }
+    if (typeof callee === 'object' && callee.k === K.Pers) {
+      this.recordCall(kind, callee, 'calls an object returned by persistent_load');
+    }
+    const call = this.recordCall(kind, effective);
+    const result: ObjV = { k: K.Obj, callee: effective, args, call };
+    if (typeof effective === 'object' && effective.k === K.Global && call.callee !== undefined) {
+      const modelled = modelCall(this, call.callee.canonical, call.callee, args);
+      if (modelled !== undefined) return modelled;
+    }
+    return result;
+  }
+
+  /**
+   * Calling an object made by a known callable-factory: partial(f, …)() calls f; attrgetter('a.b')(obj)
+   * returns obj.a.b; methodcaller('m', …)(obj) calls obj.m(…).
+   */
+  private callableObject(obj: ObjV, args: PyVal): { callee?: PyVal; result?: PyVal } | undefined {
+    const root = rootImport(obj.callee);
+    if (!root || !root.direct) return undefined;
+    const made = obj.args;
+    const first = typeof made === 'object' && made.k === K.Tuple ? made.items[0] : undefined;
+    const target = typeof args === 'object' && args.k === K.Tuple ? args.items[0] : undefined;
+    switch (root.imp.canonical) {
+      case 'functools.partial':
+      case 'functools.partialmethod':
+        return first !== undefined ? { callee: first } : undefined;
+      case 'operator.attrgetter': {
+        if (typeof first !== 'string' || target === undefined) return undefined;
+        let cur: PyVal | undefined = target;
+        for (const part of first.split('.')) {
+          cur = cur === undefined ? undefined : getattrModel(this, cur, part, 'operator.attrgetter');
+        }
+        return cur !== undefined ? { result: cur } : undefined;
+      }
+      case 'operator.methodcaller': {
+        if (typeof first !== 'string' || target === undefined) return undefined;
+        const method = getattrModel(this, target, first, 'operator.methodcaller');
+        return method !== undefined ? { callee: method } : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- containers
+
+  private appendTo(target: PyVal, items: PyVal[]): void {
+    if (typeof target === 'object') {
+      if (target.k === K.List) {
+        for (const it of items) if (target.items.length < KEEP_ITEMS) target.items.push(it);
+        target.n += items.length;
+        return;
+      }
+      if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers || target.k === K.Unknown) {
+        if (target.k !== K.Unknown) this.recordCall('APPEND', target, 'extend()/append() on a non-list object');
+        return;
+      }
+    }
+    this.anomaly('TYPE_ERROR', `APPEND target is a '${kindName(target)}', which has no extend/append`, true);
+  }
+
+  private setItems(target: PyVal, kv: PyVal[]): void {
+    if (kv.length % 2 !== 0) this.anomaly('TYPE_ERROR', 'odd number of items for SETITEMS', true);
+    if (typeof target === 'object') {
+      if (target.k === K.Dict) {
+        for (let i = 0; i + 1 < kv.length; i += 2) {
+          const key = kv[i]!;
+          if (isUnhashable(key)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(key)}'`, true);
+          if (target.keys.length < KEEP_ITEMS) {
+            target.keys.push(key);
+            target.vals.push(kv[i + 1]!);
+          }
+        }
+        target.n += kv.length >> 1;
+        return;
+      }
+      if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
+        this.recordCall('SETITEM', target, '__setitem__ on a non-dict object');
+        return;
+      }
+      if (target.k === K.Unknown) return;
+    }
+    this.anomaly('TYPE_ERROR', `'${kindName(target)}' object does not support item assignment`, true);
+  }
+
+  private addItems(target: PyVal, items: PyVal[]): void {
+    if (typeof target === 'object') {
+      if (target.k === K.Set) {
+        for (const it of items) {
+          if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
+          if (target.items.length < KEEP_ITEMS) target.items.push(it);
+        }
+        target.n += items.length;
+        return;
+      }
+      if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
+        this.recordCall('ADDITEMS', target, 'add() on a non-set object');
+        return;
+      }
+      if (target.k === K.Unknown) return;
+    }
+    this.anomaly('TYPE_ERROR', `ADDITEMS target is a '${kindName(target)}'`, true);
+  }
+
+  // ---------------------------------------------------------------- BUILD
+
+  private build(inst: PyVal, state: PyVal): void {
+    if (typeof inst !== 'object') {
+      this.anomaly('TYPE_ERROR', `BUILD on a '${kindName(inst)}' (no __dict__)`, true);
+      return;
+    }
+    if (inst.k === K.Global) {
+      // setattr/__setstate__ on a class, function or module object: rewrites code the process will run.
+      this.recordCall('BUILD_GLOBAL', inst, 'BUILD applies state to an imported class/module/function');
+      this.checkDunderState(state);
+      return;
+    }
+    if (inst.k === K.Obj) {
+      if (inst.plantedSetstate !== undefined) {
+        this.recordCall('BUILD', inst.plantedSetstate, 'calls a __setstate__ planted by an earlier BUILD');
+        this.checkCallable(inst.plantedSetstate, 'BUILD');
+      } else {
+        this.recordCall('BUILD', inst);
+      }
+      inst.state = state;
+      const planted = this.checkDunderState(state);
+      if (planted !== undefined) inst.plantedSetstate = planted;
+      const root = rootImport(inst);
+      if (root && this.opts.loader.joblibArrays && JOBLIB_WRAPPERS.has(root.imp.canonical))
+        this.joblibArray(inst, state);
+      return;
+    }
+    if (inst.k === K.Unknown || inst.k === K.Pers) return;
+    this.anomaly('TYPE_ERROR', `BUILD on a '${kindName(inst)}' (no __setstate__ or __dict__)`, true);
+  }
+
+  /** Flags dunder keys in BUILD state; returns a planted `__setstate__` value if any. */
+  private checkDunderState(state: PyVal): PyVal | undefined {
+    const dicts: DictV[] = [];
+    if (typeof state === 'object' && state.k === K.Dict) dicts.push(state);
+    if (typeof state === 'object' && state.k === K.Tuple && state.items.length === 2) {
+      for (const it of state.items) if (typeof it === 'object' && it.k === K.Dict) dicts.push(it);
+    }
+    let planted: PyVal | undefined;
+    for (const d of dicts) {
+      for (let i = 0; i < d.keys.length; i++) {
+        const key = d.keys[i];
+        if (typeof key === 'string' && key.length > 4 && key.startsWith('__') && key.endsWith('__')) {
+          this.anomaly('BUILD_DUNDER_STATE', `BUILD state assigns the special attribute '${key}'`, false);
+          if (key === '__setstate__') planted = d.vals[i];
+        }
+      }
+    }
+    return planted;
+  }
+
+  // ---------------------------------------------------------------- joblib arrays
+
+  /**
+   * joblib's NumpyUnpickler reads the array bytes that follow a NumpyArrayWrapper BUILD directly from the
+   * file (after an optional alignment padding byte + padding). The file position is the end of the
+   * current frame when the BUILD sits inside one (pure-Python unframer), else the next byte.
+   */
+  private joblibArray(wrapper: ObjV, state: PyVal): void {
+    if (typeof state !== 'object' || state.k !== K.Dict) {
+      this.anomaly('JOBLIB_ARRAY', 'NumpyArrayWrapper state is not a dict', true);
+      return;
+    }
+    const dtype = dictGet(state, 'dtype');
+    const shape = dictGet(state, 'shape');
+    const dt = dtypeInfo(dtype);
+    const count = shapeCount(shape);
+    if (dt === undefined || count === undefined) {
+      this.anomaly(
+        'JOBLIB_ARRAY',
+        'cannot determine the size of a joblib array; the rest of the stream cannot be located',
+        true,
+      );
+      throw new StopRun('joblib array size unknown');
+    }
+    const d = this.dec;
+    const filePos = d.inFrame && d.frameEnd > d.argEnd ? d.frameEnd : d.argEnd;
+    if (filePos !== d.argEnd) {
+      this.anomaly(
+        'JOBLIB_ARRAY',
+        'NumpyArrayWrapper BUILD inside a frame: joblib reads the array after the frame while opcodes continue inside it',
+        false,
+      );
+    }
+    let pos = filePos;
+    const align = dictGet(state, 'numpy_array_alignment_bytes');
+    if (align !== undefined && !(typeof align === 'object' && align.k === K.None)) {
+      const pad = this.src.read(pos, 1)[0];
+      if (pad === undefined) {
+        this.anomaly('TRUNCATED', 'joblib array padding byte missing', true);
+        throw new StopRun('truncated');
+      }
+      pos += 1 + pad;
+    }
+    if (dt.hasObject) {
+      // An object array is a complete nested pickle at this position (pickle.load on the file handle).
+      const inner = runPickle(this.src, pos, this.dec.end, {
+        ...this.opts,
+        extRegistry: this.ext,
+      });
+      this.mergeInner(inner);
+      pos = inner.end;
+    } else {
+      const bytes = count * dt.itemsize;
+      if (!(pos + bytes <= this.dec.end)) {
+        this.anomaly('TRUNCATED', `joblib array data (${bytes} bytes) runs past the end of the stream`, true);
+        throw new StopRun('truncated');
+      }
+      pos += bytes;
+    }
+    void wrapper;
+    if (filePos === d.argEnd) d.seek(pos);
+    else this.addSkip(filePos, pos);
+  }
+
+  private addSkip(start: number, end: number): void {
+    this.pendingSkips.push([start, end]);
+    this.pendingSkips.sort((a, b) => a[0] - b[0]);
+    this.skipStart = this.pendingSkips[0]![0];
+    this.skipEnd = this.pendingSkips[0]![1];
+  }
+
+  private mergeInner(inner: PickleRun): void {
+    this.r.imports.push(...inner.imports);
+    this.r.calls.push(...inner.calls);
+    this.r.anomalies.push(...inner.anomalies);
+    this.r.persistentIds.push(...inner.persistentIds);
+    this.r.nested.push(...inner.nested);
+    this.r.opcodes += inner.opcodes;
+    for (let i = 0; i < 256; i++) this.r.opcodeCounts[i]! += inner.opcodeCounts[i]!;
+    if (inner.errored) {
+      this.errored = true;
+      this.r.errored = true;
+    }
+  }
+
+  // ---------------------------------------------------------------- persistent ids
+
+  private persistent(pid: PyVal): PyVal {
+    const items: (string | number | null)[] = [];
+    let shape: 'tuple' | 'str' | 'int' | 'other' = 'other';
+    let tag: string | undefined;
+    const extra: { storageType?: string; key?: string; location?: string; numel?: number } = {};
+    if (typeof pid === 'string') shape = 'str';
+    else if (typeof pid === 'number' || typeof pid === 'bigint') shape = 'int';
+    else if (pid.k === K.Tuple) {
+      shape = 'tuple';
+      for (const it of pid.items) items.push(summarize(it));
+      const t0 = pid.items[0];
+      if (typeof t0 === 'string') tag = t0;
+      const t1 = pid.items[1];
+      if (typeof t1 === 'object' && t1.k === K.Global) extra.storageType = t1.imp.canonical;
+      const t2 = pid.items[2];
+      if (typeof t2 === 'string') extra.key = t2;
+      else if (typeof t2 === 'number') extra.key = String(t2);
+      const t3 = pid.items[3];
+      if (typeof t3 === 'string') extra.location = t3;
+      const t4 = pid.items[4];
+      if (typeof t4 === 'number') extra.numel = t4;
+    }
+    this.r.persistentIds.push({
+      opcode: opcodeName(this.dec.op),
+      offset: this.dec.offset,
+      shape,
+      items,
+      ...(tag !== undefined ? { tag } : {}),
+      ...extra,
+    });
+    if (!this.opts.loader.persistentLoad) {
+      this.anomaly(
+        'PERSISTENT_ID',
+        'persistent id in a stream whose loader defines no persistent_load (pickle.load raises here)',
+        true,
+      );
+    }
+    return { k: K.Pers, pid };
+  }
+
+  // ---------------------------------------------------------------- main loop
+
+  run(): PickleRun {
+    try {
+      this.loop();
+    } catch (e) {
+      if (!(e instanceof StopRun)) throw e;
+      this.r.end = this.dec.argEnd;
+    }
+    return this.r;
+  }
+
+  private loop(): void {
+    const d = this.dec;
+    const r = this.r;
+    const counts = r.opcodeCounts;
+    const deadline = this.opts.deadline;
+    for (;;) {
+      if (d.position >= this.skipStart) this.takeSkip();
+      if (!d.next()) {
+        this.decodeFailure();
+        return;
+      }
+      const op = d.op;
+      const n = ++r.opcodes;
+      counts[op]!++;
+      if (n > this.maxOps) this.limit('maxOpcodes', `more than ${this.maxOps} opcodes`);
+      if ((n & 0x3fff) === 0 && deadline !== undefined && Date.now() > deadline) {
+        this.limit('maxFileSeconds', 'time budget for this file exhausted');
+      }
+      if (d.straddle) {
+        this.anomaly(
+          'FRAME_STRADDLE',
+          `${opcodeName(op)} runs past the end of its frame (read as CPython's C unpickler does)`,
+          false,
+        );
+      }
+      if (this.framing && !d.inFrame && op !== Op.FRAME) this.trackUnframed(op);
+      if (d.argErr !== undefined) this.anomaly('BAD_ARGUMENT', d.argErr, true);
+      switch (op) {
+        case Op.MARK:
+          this.marks.push(this.stack.length);
+          this.fence = this.stack.length;
+          break;
+        case Op.STOP:
+          this.stop();
+          return;
+        case Op.POP: {
+          const len = this.stack.length;
+          if (this.marks.length > 0 && this.marks[this.marks.length - 1] === len) {
+            this.marks.pop();
+            this.fence = this.marks.length ? this.marks[this.marks.length - 1]! : 0;
+          } else this.pop();
+          break;
+        }
+        case Op.POP_MARK: {
+          const x = this.marker();
+          this.stack.length = x;
+          break;
+        }
+        case Op.DUP:
+          this.push(this.top());
+          break;
+        case Op.FLOAT:
+        case Op.BINFLOAT:
+          this.push(d.argErr !== undefined ? UNKNOWN : FLOAT);
+          break;
+        case Op.INT:
+          if (d.argErr !== undefined) this.push(UNKNOWN);
+          else if (d.isBool) this.push(d.num ? TRUE : FALSE);
+          else this.push(d.big ?? d.num);
+          break;
+        case Op.BININT:
+        case Op.BININT1:
+        case Op.BININT2:
+          this.push(d.num);
+          break;
+        case Op.LONG:
+        case Op.LONG1:
+        case Op.LONG4:
+          this.push(d.argErr !== undefined || Number.isNaN(d.num) ? UNKNOWN : (d.big ?? d.num));
+          break;
+        case Op.NONE:
+          this.push(NONE);
+          break;
+        case Op.NEWTRUE:
+          this.push(TRUE);
+          break;
+        case Op.NEWFALSE:
+          this.push(FALSE);
+          break;
+        case Op.PERSID:
+          this.push(this.persistent(d.str ?? UNKNOWN));
+          break;
+        case Op.BINPERSID:
+          this.push(this.persistent(this.pop()));
+          break;
+        case Op.REDUCE: {
+          const args = this.pop();
+          const callable = this.pop();
+          if (typeof args !== 'object' || !(args.k === K.Tuple || args.k === K.Unknown || args.k === K.Obj)) {
+            this.anomaly('TYPE_ERROR', `REDUCE argument list is a '${kindName(args)}', not a tuple`, true);
+          }
+          this.push(this.invoke('REDUCE', callable, args));
+          break;
+        }
+        case Op.STRING:
+        case Op.BINSTRING:
+        case Op.SHORT_BINSTRING:
+        case Op.UNICODE:
+        case Op.BINUNICODE:
+        case Op.SHORT_BINUNICODE:
+        case Op.BINUNICODE8:
+          if (d.str !== undefined) this.push(d.str);
+          else if (d.argErr !== undefined) this.push(UNKNOWN);
+          else
+            this.push({
+              k: K.Str,
+              off: d.payOff,
+              len: d.payLen,
+              utf8: op !== Op.BINSTRING && op !== Op.SHORT_BINSTRING,
+            });
+          break;
+        case Op.BINBYTES:
+        case Op.SHORT_BINBYTES:
+        case Op.BINBYTES8:
+          this.push({ k: K.Bytes, off: d.payOff, len: d.payLen, via: opcodeName(op) } as BytesV);
+          break;
+        case Op.BYTEARRAY8:
+          this.push({ k: K.ByteArray, off: d.payOff, len: d.payLen, via: 'BYTEARRAY8' } as BytesV);
+          break;
+        case Op.NEXT_BUFFER:
+          this.anomaly(
+            'OUT_OF_BAND_BUFFER',
+            'NEXT_BUFFER: the stream needs out-of-band buffers (pickle.load without buffers= raises here)',
+            true,
+          );
+          this.push(BUFFER);
+          break;
+        case Op.READONLY_BUFFER: {
+          const t = this.top();
+          if (
+            typeof t !== 'object' ||
+            !(t.k === K.Bytes || t.k === K.ByteArray || t.k === K.Buffer || t.k === K.Unknown)
+          ) {
+            this.anomaly('TYPE_ERROR', `READONLY_BUFFER on a '${kindName(t)}'`, true);
+          }
+          break;
+        }
+        case Op.APPEND: {
+          const v = this.pop();
+          const len = this.stack.length;
+          if (len <= this.fence) {
+            this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (APPEND target)', true);
+            break;
+          }
+          this.appendTo(this.stack[len - 1]!, [v]);
+          break;
+        }
+        case Op.APPENDS: {
+          const x = this.marker();
+          if (x <= this.fence || x > this.stack.length) {
+            this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (APPENDS target)', true);
+            this.stack.length = Math.min(x, this.stack.length);
+            break;
+          }
+          const items = this.popFrom(x);
+          this.appendTo(this.stack[x - 1]!, items);
+          break;
+        }
+        case Op.LIST: {
+          const items = this.popFrom(this.marker());
+          const kept = items.length > KEEP_ITEMS ? items.slice(0, KEEP_ITEMS) : items;
+          this.push({ k: K.List, items: kept, n: items.length });
+          break;
+        }
+        case Op.EMPTY_LIST:
+          this.push({ k: K.List, items: [], n: 0 });
+          break;
+        case Op.TUPLE:
+          this.push(this.tuple(this.popFrom(this.marker())));
+          break;
+        case Op.EMPTY_TUPLE:
+          this.push({ k: K.Tuple, items: [], more: 0 });
+          break;
+        case Op.TUPLE1: {
+          const a = this.pop();
+          this.push(this.tuple([a]));
+          break;
+        }
+        case Op.TUPLE2: {
+          const b = this.pop();
+          const a = this.pop();
+          this.push(this.tuple([a, b]));
+          break;
+        }
+        case Op.TUPLE3: {
+          const c = this.pop();
+          const b = this.pop();
+          const a = this.pop();
+          this.push(this.tuple([a, b, c]));
+          break;
+        }
+        case Op.DICT: {
+          const kv = this.popFrom(this.marker());
+          const dict: DictV = { k: K.Dict, keys: [], vals: [], n: 0 };
+          if (kv.length % 2 !== 0) this.anomaly('TYPE_ERROR', 'odd number of items for DICT', true);
+          this.setItems(dict, kv.length % 2 === 0 ? kv : kv.slice(0, kv.length - 1));
+          this.push(dict);
+          break;
+        }
+        case Op.EMPTY_DICT:
+          this.push({ k: K.Dict, keys: [], vals: [], n: 0 });
+          break;
+        case Op.SETITEM: {
+          const v = this.pop();
+          const key = this.pop();
+          const len = this.stack.length;
+          if (len <= this.fence) {
+            this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (SETITEM target)', true);
+            break;
+          }
+          this.setItems(this.stack[len - 1]!, [key, v]);
+          break;
+        }
+        case Op.SETITEMS: {
+          const x = this.marker();
+          if (x <= this.fence || x > this.stack.length) {
+            this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (SETITEMS target)', true);
+            this.stack.length = Math.min(x, this.stack.length);
+            break;
+          }
+          const kv = this.popFrom(x);
+          if (kv.length > 0) this.setItems(this.stack[x - 1]!, kv);
+          break;
+        }
+        case Op.EMPTY_SET:
+          this.push({ k: K.Set, items: [], n: 0 });
+          break;
+        case Op.ADDITEMS: {
+          const x = this.marker();
+          if (x <= this.fence || x > this.stack.length) {
+            this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (ADDITEMS target)', true);
+            this.stack.length = Math.min(x, this.stack.length);
+            break;
+          }
+          const items = this.popFrom(x);
+          if (items.length > 0) this.addItems(this.stack[x - 1]!, items);
+          break;
+        }
+        case Op.FROZENSET: {
+          const items = this.popFrom(this.marker());
+          for (const it of items)
+            if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
+          this.push({ k: K.FrozenSet, items: items.slice(0, KEEP_ITEMS), n: items.length });
+          break;
+        }
+        case Op.BUILD: {
+          if (this.stack.length - 2 < this.fence) {
+            this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (BUILD)', true);
+            if (this.stack.length > this.fence) this.stack.pop();
+            break;
+          }
+          const state = this.stack.pop()!;
+          this.build(this.stack[this.stack.length - 1]!, state);
+          break;
+        }
+        case Op.GLOBAL:
+          this.push(this.globalFromLines());
+          break;
+        case Op.INST: {
+          const x = this.marker();
+          const cls = this.globalFromLines();
+          const args = this.tuple(this.popFrom(x));
+          this.push(this.invoke('INST', cls, args));
+          break;
+        }
+        case Op.OBJ: {
+          const x = this.marker();
+          if (this.stack.length - x < 1) {
+            this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (OBJ needs a class)', true);
+            this.stack.length = Math.min(x, this.stack.length);
+            this.push(UNKNOWN);
+            break;
+          }
+          const args = this.tuple(this.popFrom(x + 1));
+          const cls = this.stack.pop()!;
+          this.push(this.invoke('OBJ', cls, args));
+          break;
+        }
+        case Op.NEWOBJ: {
+          const args = this.pop();
+          const cls = this.pop();
+          this.checkNewobj(cls, args);
+          this.push(this.invoke('NEWOBJ', cls, args));
+          break;
+        }
+        case Op.NEWOBJ_EX: {
+          const kwargs = this.pop();
+          const args = this.pop();
+          const cls = this.pop();
+          this.checkNewobj(cls, args);
+          if (typeof kwargs !== 'object' || !(kwargs.k === K.Dict || kwargs.k === K.Unknown || kwargs.k === K.Obj)) {
+            this.anomaly('TYPE_ERROR', `NEWOBJ_EX kwargs argument must be a dict, not ${kindName(kwargs)}`, true);
+          }
+          this.push(this.invoke('NEWOBJ_EX', cls, args));
+          break;
+        }
+        case Op.STACK_GLOBAL: {
+          const name = this.pop();
+          const module = this.pop();
+          if (typeof module === 'string' && typeof name === 'string') {
+            this.push({ k: K.Global, imp: this.importFact(module, name) });
+          } else {
+            const why = `STACK_GLOBAL operands are ${kindName(module)} and ${kindName(name)}, not literal strings`;
+            this.anomaly('STACK_GLOBAL_OPERANDS', why, typeof module !== 'object' || module.k !== K.Str);
+            this.push(this.unresolvedImport(why));
+          }
+          break;
+        }
+        case Op.EXT1:
+        case Op.EXT2:
+        case Op.EXT4:
+          this.push(this.extension(d.num));
+          break;
+        case Op.GET:
+        case Op.BINGET:
+        case Op.LONG_BINGET: {
+          if (d.argErr !== undefined) {
+            this.push(UNKNOWN);
+            break;
+          }
+          const v = this.memo.get(d.num);
+          if (v === undefined) {
+            this.anomaly('MEMO_MISSING', `Memo value not found at index ${d.num}`, true);
+            this.push(UNKNOWN);
+          } else this.push(v);
+          break;
+        }
+        case Op.PUT:
+        case Op.BINPUT:
+        case Op.LONG_BINPUT: {
+          if (d.argErr !== undefined) break;
+          if (d.num < 0 || !Number.isFinite(d.num)) {
+            this.anomaly('MEMO_BAD_KEY', `negative or out-of-range ${opcodeName(op)} argument`, true);
+            break;
+          }
+          this.memoPut(d.num, this.top());
+          break;
+        }
+        case Op.MEMOIZE:
+          this.memoPut(this.memo.size, this.top());
+          break;
+        case Op.PROTO:
+          this.protocol(d.num);
+          break;
+        case Op.FRAME:
+          this.framing = true;
+          this.endUnframedRun();
+          if (d.frameNested) {
+            this.anomaly(
+              'FRAME_NESTED',
+              'FRAME opens before the previous frame ends (strict readers reject this)',
+              false,
+            );
+          }
+          if (d.frameBeyondEnd) {
+            this.anomaly('FRAME_BEYOND_END', `FRAME declares ${d.num} bytes, more than remain in the stream`, true);
+          }
+          break;
+      }
+    }
+  }
+
+  private takeSkip(): void {
+    const d = this.dec;
+    const pos = d.position;
+    if (pos === this.skipStart) d.seek(this.skipEnd);
+    else if (pos > this.skipStart) {
+      this.anomaly('JOBLIB_ARRAY', 'opcodes overlap joblib array data', false);
+    }
+    this.pendingSkips.shift();
+    const next = this.pendingSkips[0];
+    this.skipStart = next ? next[0] : Infinity;
+    this.skipEnd = next ? next[1] : 0;
+  }
+
+  private memoPut(key: number, v: PyVal): void {
+    this.memo.set(key, v);
+    if (this.memo.size > this.maxMemo) this.limit('maxMemoEntries', `more than ${this.maxMemo} memo entries`);
+  }
+
+  private checkNewobj(cls: PyVal, args: PyVal): void {
+    if (
+      typeof cls !== 'object' ||
+      !(cls.k === K.Global || cls.k === K.Obj || cls.k === K.Unknown || cls.k === K.Pers)
+    ) {
+      this.anomaly('TYPE_ERROR', `NEWOBJ class argument must be a type, not ${kindName(cls)}`, true);
+    }
+    if (typeof args !== 'object' || !(args.k === K.Tuple || args.k === K.Unknown || args.k === K.Obj)) {
+      this.anomaly('TYPE_ERROR', `NEWOBJ args argument must be a tuple, not ${kindName(args)}`, true);
+    }
+  }
+
+  private globalFromLines(): GlobalV {
+    const d = this.dec;
+    if (d.str === undefined || d.str2 === undefined)
+      return this.unresolvedImport(d.argErr ?? 'import line not decodable');
+    return { k: K.Global, imp: this.importFact(d.str, d.str2, d.argErr !== undefined ? { unresolved: d.argErr } : {}) };
+  }
+
+  private extension(code: number): GlobalV {
+    if (code <= 0) {
+      this.anomaly('EXT_CODE', 'EXT specifies code <= 0', true);
+      return this.unresolvedImport('EXT code <= 0', { ext: code });
+    }
+    const hit = this.ext.get(code);
+    if (hit) {
+      this.anomaly(
+        'EXT_CODE',
+        `${opcodeName(this.dec.op)} ${code} resolves through a copyreg extension registered by this stream`,
+        false,
+      );
+      return { k: K.Global, imp: this.importFact(hit[0], hit[1], { ext: code }) };
+    }
+    this.anomaly(
+      'EXT_UNREGISTERED',
+      `${opcodeName(this.dec.op)} ${code}: the copyreg extension registry is empty in a fresh interpreter; whatever the loading process registered would be imported`,
+      true,
+    );
+    return this.unresolvedImport(`extension code ${code} is not registered in a fresh interpreter`, { ext: code });
+  }
+
+  private protocol(p: number): void {
+    if (p > HIGHEST_PROTOCOL) this.anomaly('PROTO_UNSUPPORTED', `unsupported pickle protocol: ${p}`, true);
+    if (this.protoSeen) this.anomaly('PROTO_DUPLICATE', `second PROTO opcode (protocol ${p})`, false);
+    else if (this.r.opcodes > 1) this.anomaly('PROTO_MISPLACED', `PROTO ${p} is not the first opcode`, false);
+    if (!this.protoSeen && this.r.opcodes === 1) this.r.protocol = p;
+    this.protoSeen = true;
+    if (p <= HIGHEST_PROTOCOL) this.proto = p;
+  }
+
+  private trackUnframed(op: number): void {
+    const d = this.dec;
+    const large =
+      (op === Op.BINBYTES ||
+        op === Op.BINBYTES8 ||
+        op === Op.BINUNICODE ||
+        op === Op.BINUNICODE8 ||
+        op === Op.BYTEARRAY8) &&
+      d.payLen >= 65536;
+    if (large) {
+      this.endUnframedRun();
+      return;
+    }
+    this.unframedRun += d.argEnd - d.offset;
+    if (op === Op.STOP) this.endUnframedRun();
+  }
+
+  /** Picklers leave fewer than 4 bytes unframed (FRAME_SIZE_MIN); a longer run was not written by one. */
+  private endUnframedRun(): void {
+    if (this.unframedRun >= 4 && !this.unframedReported) {
+      this.unframedReported = true;
+      this.anomaly(
+        'UNFRAMED_OPCODES',
+        `${this.unframedRun} bytes of opcodes outside any frame after framing began (picklers never write this; CPython accepts it)`,
+        false,
+      );
+    }
+    this.unframedRun = 0;
+  }
+
+  private stop(): void {
+    const r = this.r;
+    const value = this.pop();
+    if (this.stack.length > 0) {
+      const left = this.stack.map(summarize).slice(0, 8);
+      this.anomaly(
+        'STACK_LEFTOVER',
+        `${this.stack.length} value(s) left under the result at STOP: ${JSON.stringify(left)}`,
+        false,
+      );
+    }
+    if (this.marks.length > 0) this.anomaly('MARK_LEFT_OPEN', `${this.marks.length} MARK(s) still open at STOP`, false);
+    r.stopped = true;
+    r.end = this.dec.argEnd;
+    r.result = resultSummary(value);
+  }
+
+  private decodeFailure(): void {
+    const f = this.dec.failure!;
+    const r = this.r;
+    r.end = f.offset;
+    if (f.code === 'EOF') {
+      this.anomaly('NO_STOP', r.opcodes === 0 ? 'empty pickle stream' : 'Ran out of input before STOP', true);
+    } else if (f.code === 'TRUNCATED') {
+      this.anomaly('TRUNCATED', f.message, true);
+    } else {
+      this.anomaly('UNKNOWN_OPCODE', f.message, true);
+    }
+  }
+}
+
+function resultSummary(v: PyVal): PickleRun['result'] {
+  if (typeof v === 'number' || typeof v === 'bigint') return { kind: 'int', value: summarize(v) as number };
+  if (typeof v === 'string') return { kind: 'str', value: v.length > 200 ? v.slice(0, 200) : v };
+  if (v.k === K.Tuple || v.k === K.List) return { kind: kindName(v), items: v.items.map(summarize) };
+  if (v.k === K.Global) return { kind: 'global', import: `${v.imp.importedModule}.${v.imp.importedName}` };
+  if (v.k === K.Obj) {
+    const root = rootImport(v);
+    return root
+      ? { kind: 'object', import: `${root.imp.importedModule}.${root.imp.importedName}` }
+      : { kind: 'object' };
+  }
+  return { kind: kindName(v) };
+}
+
+// ---------------------------------------------------------------- numpy dtype arithmetic (joblib arrays)
+
+interface DtypeInfo {
+  itemsize: number;
+  hasObject: boolean;
+}
+
+/**
+ * Item size of a pickled numpy.dtype: `numpy.dtype(typestr, 0, 1)` + BUILD state
+ * (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata]).
+ */
+function dtypeInfo(v: PyVal | undefined): DtypeInfo | undefined {
+  if (v === undefined || typeof v !== 'object' || v.k !== K.Obj) return undefined;
+  const root = rootImport(v);
+  if (!root || root.imp.canonical !== 'numpy.dtype') return undefined;
+  const typestr = typeof v.args === 'object' && v.args.k === K.Tuple ? v.args.items[0] : undefined;
+  if (typeof typestr !== 'string') return undefined;
+  let elsize = -1;
+  let flags = 0;
+  let subarray = false;
+  const state = v.state;
+  if (state !== undefined && typeof state === 'object' && state.k === K.Tuple) {
+    const e = state.items[5];
+    if (typeof e === 'number') elsize = e;
+    const f = state.items[7];
+    if (typeof f === 'number') flags = f;
+    const sub = state.items[2];
+    subarray = typeof sub === 'object' && sub.k === K.Tuple;
+  }
+  // NPY_ITEM_HASOBJECT is flag bit 0x01 (also set on structured dtypes with object fields).
+  if (/^[<>|=]?O/.test(typestr) || (flags & 0x01) !== 0) return { itemsize: 8, hasObject: true };
+  if (elsize >= 0) return { itemsize: elsize, hasObject: false };
+  if (subarray) return undefined;
+  const m = /^[<>|=]?([a-zA-Z?])(\d*)$/.exec(typestr);
+  if (!m) return undefined;
+  const n = m[2] ? Number(m[2]) : m[1] === '?' ? 1 : NaN;
+  if (!Number.isFinite(n)) return undefined;
+  return { itemsize: m[1] === 'U' ? n * 4 : n, hasObject: false };
+}
+
+function shapeCount(v: PyVal | undefined): number | undefined {
+  if (v === undefined || typeof v !== 'object' || v.k !== K.Tuple || v.more > 0) return undefined;
+  let n = 1;
+  for (const it of v.items) {
+    if (typeof it !== 'number' || it < 0) return undefined;
+    n *= it;
+  }
+  return n;
+}

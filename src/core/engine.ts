@@ -1,0 +1,268 @@
+// The scan engine: paths → files → sniff → expanders (containers recurse into child sources) → pickle VM and
+// other analyzers (facts) → rules (findings). Errors on one file never stop the others, and every error or
+// limit becomes a SCAN-INCOMPLETE fact: an unscannable file is never a pass.
+import { sep } from 'node:path';
+import { analyzeStream } from '../analyzers/pickle/analyze.js';
+import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
+import type { LoaderModel } from '../analyzers/pickle/vm.js';
+import { classifyImport, pickleSafety, type ClassifyOptions, type Verdict } from '../rules/classify.js';
+import { RULES } from '../rules/index.js';
+import { RuleContext, type ContainerFact, type IncompleteFact, type PickleFact, type Rule } from '../rules/rule.js';
+import type { AllowEntry } from '../rules/data/allowlist.js';
+import { FileSource, MemorySource, type ByteSource } from '../sources/byte-source.js';
+import { EXPANDERS } from '../sources/expand/index.js';
+import type { PickleUnitResult, UnitContext } from '../sources/expand/context.js';
+import { walk } from '../sources/walker.js';
+import { CorruptError, EncryptedError, errorMessage, LimitError, UnsupportedError } from './errors.js';
+import type { FileSummary, Finding, PickleVerdict, ScanError } from './finding.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { at, child, formatLocation, nestedSegment, type Location } from './location.js';
+import { maxSafety, safetyRank, type SafetyLevel } from './severity.js';
+
+export interface EngineOptions {
+  readonly limits?: Partial<Limits>;
+  /** Rule IDs or categories to run (empty = all). SCAN and ARCHIVE rules always run: coverage is not optional. */
+  readonly only?: readonly string[];
+  /** Per-scan allowlist extensions (policy also_allow). */
+  readonly extraAllow?: ReadonlyMap<string, AllowEntry>;
+  /** Progress callback (files done, files total so far, current path). */
+  readonly onFile?: (done: number, path: string) => void;
+}
+
+export interface ScanResult {
+  readonly findings: Finding[];
+  readonly pickles: PickleVerdict[];
+  readonly files: FileSummary[];
+  readonly errors: ScanError[];
+  readonly rules: readonly string[];
+  readonly durationMs: number;
+}
+
+const HEAD_BYTES = 4096;
+
+export function selectRules(only: readonly string[] | undefined): Rule[] {
+  if (!only || only.length === 0) return [...RULES];
+  const wanted = new Set(only.map((s) => s.toUpperCase()));
+  return RULES.filter(
+    (r) =>
+      wanted.has(r.meta.id) ||
+      wanted.has(r.meta.category) ||
+      r.meta.category === 'SCAN' ||
+      r.meta.category === 'ARCHIVE',
+  );
+}
+
+/** Scans the given paths (files or directories). Never throws for problems with the scanned bytes. */
+export async function scanPaths(paths: readonly string[], opts: EngineOptions = {}): Promise<ScanResult> {
+  const t0 = Date.now();
+  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const rules = selectRules(opts.only);
+  const out: ScanResult = {
+    findings: [],
+    pickles: [],
+    files: [],
+    errors: [],
+    rules: rules.map((r) => r.meta.id),
+    durationMs: 0,
+  };
+  let done = 0;
+  for (const item of walk(paths)) {
+    const ctx = new RuleContext(item.target, item.stable.split(sep).join('/'));
+    const loc: Location = { chain: [item.path] };
+    if (item.kind === 'error') {
+      out.errors.push({ where: item.path, message: item.reason });
+      dispatchIncomplete(rules, ctx, { location: loc, kind: 'io', reason: item.reason });
+    } else if (item.kind === 'skipped') {
+      dispatchIncomplete(rules, ctx, {
+        location: loc,
+        kind: item.reason.startsWith('symlink') || item.reason.startsWith('dangling') ? 'symlink' : 'unsupported',
+        reason: item.reason,
+      });
+    } else {
+      const fs = new FileScan(limits, rules, ctx, opts.extraAllow ? { extraAllow: opts.extraAllow } : {});
+      let src: FileSource | undefined;
+      try {
+        src = new FileSource(loc, item.path);
+        await fs.unit(src, 0);
+      } catch (e) {
+        out.errors.push({ where: item.path, message: errorMessage(e) });
+        dispatchIncomplete(rules, ctx, { location: loc, kind: 'io', reason: errorMessage(e) });
+      } finally {
+        src?.close();
+      }
+      out.pickles.push(...fs.verdicts);
+      out.errors.push(...fs.errors);
+      let safety: SafetyLevel | undefined;
+      for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
+      out.files.push({ path: item.path, formats: [...fs.formats], bytes: item.size, ...(safety ? { safety } : {}) });
+    }
+    out.findings.push(...ctx.findings);
+    opts.onFile?.(++done, item.path);
+  }
+  return { ...out, durationMs: Date.now() - t0 };
+}
+
+function dispatchIncomplete(rules: readonly Rule[], ctx: RuleContext, fact: IncompleteFact): void {
+  for (const r of rules) r.visit.incomplete?.(fact, ctx);
+}
+
+/** Scans one top-level file and everything nested in it. */
+class FileScan {
+  readonly verdicts: PickleVerdict[] = [];
+  readonly errors: ScanError[] = [];
+  readonly formats = new Set<string>();
+  private readonly deadline: number;
+  private charged = 0;
+
+  constructor(
+    private readonly limits: Limits,
+    private readonly rules: readonly Rule[],
+    private readonly ctx: RuleContext,
+    private readonly classify: ClassifyOptions,
+  ) {
+    this.deadline = Date.now() + limits.maxFileSeconds * 1000;
+  }
+
+  async unit(src: ByteSource, depth: number): Promise<void> {
+    if (depth > this.limits.maxDepth) {
+      this.incomplete({
+        location: src.location,
+        kind: 'limit',
+        limit: 'maxDepth',
+        reason: `nesting deeper than ${this.limits.maxDepth} levels`,
+      });
+      return;
+    }
+    if (Date.now() > this.deadline) {
+      this.incomplete({
+        location: src.location,
+        kind: 'limit',
+        limit: 'maxFileSeconds',
+        reason: 'time budget for this file exhausted',
+      });
+      return;
+    }
+    if (src.size === 0) return;
+    const head = src.read(0, HEAD_BYTES).slice();
+    const ctx = this.unitContext(depth);
+    for (const ex of EXPANDERS) {
+      if (!ex.detect(head, src)) continue;
+      try {
+        await ex.expand(src, ctx);
+      } catch (e) {
+        this.failure(src.location, ex.id, e);
+      }
+      return;
+    }
+  }
+
+  private failure(location: Location, format: string, e: unknown): void {
+    if (e instanceof LimitError) this.incomplete({ location, kind: 'limit', limit: e.limit, reason: e.message });
+    else if (e instanceof EncryptedError) this.incomplete({ location, kind: 'encrypted', reason: e.message });
+    else if (e instanceof UnsupportedError) this.incomplete({ location, kind: 'unsupported', reason: e.message });
+    else if (e instanceof CorruptError)
+      this.incomplete({ location, kind: 'corrupt', reason: `corrupt ${format}: ${e.message}` });
+    else {
+      // A tool bug must not turn into a pass: record the error and fail closed on this unit.
+      this.errors.push({ where: formatLocation(location), message: `internal error in ${format}: ${errorMessage(e)}` });
+      this.incomplete({
+        location,
+        kind: 'corrupt',
+        reason: `internal error while reading ${format}: ${errorMessage(e)}`,
+      });
+    }
+  }
+
+  private unitContext(depth: number): UnitContext {
+    return {
+      limits: this.limits,
+      depth,
+      deadline: this.deadline,
+      scanChild: (src) => this.unit(src, depth + 1),
+      analyzePickle: (src, start, end, loader, context, first) =>
+        this.pickle(src, start, end, loader, context, depth, first),
+      container: (fact) => {
+        for (const r of this.rules) r.visit.container?.(fact, this.ctx);
+      },
+      incomplete: (fact) => this.incomplete(fact),
+      format: (name) => this.formats.add(name),
+      charge: (bytes) => {
+        this.charged += bytes;
+        if (this.charged > this.limits.maxTotalBytes) {
+          throw new LimitError(
+            'maxTotalBytes',
+            `more than ${this.limits.maxTotalBytes} bytes decompressed for this file`,
+          );
+        }
+      },
+    };
+  }
+
+  private incomplete(fact: IncompleteFact): void {
+    dispatchIncomplete(this.rules, this.ctx, fact);
+  }
+
+  private async pickle(
+    src: ByteSource,
+    start: number,
+    end: number,
+    loader: LoaderModel,
+    context: string,
+    depth: number,
+    first?: PickleRun,
+  ): Promise<PickleUnitResult> {
+    const analysis = analyzeStream(
+      src,
+      start,
+      end,
+      {
+        limits: this.limits,
+        loader,
+        deadline: this.deadline,
+        maxNestedBytes: Math.min(this.limits.maxEntryBytes, 256 * 1024 * 1024),
+      },
+      first,
+    );
+    for (const run of analysis.runs) {
+      const verdicts = new Map<ImportFact, Verdict>();
+      for (const imp of run.imports) verdicts.set(imp, classifyImport(imp, this.classify));
+      const childLevels: SafetyLevel[] = [];
+      for (const n of run.nested) {
+        if (depth + 1 > this.limits.maxDepth) {
+          this.incomplete({
+            location: at(src.location, n.offset),
+            kind: 'limit',
+            limit: 'maxDepth',
+            reason: 'nested payload too deep',
+          });
+          continue;
+        }
+        const before = this.verdicts.length;
+        const childSrc = new MemorySource(child(src.location, nestedSegment(n.offset)), n.bytes);
+        await this.unit(childSrc, depth + 1);
+        for (const v of this.verdicts.slice(before)) childLevels.push(v.safety);
+      }
+      const safety = pickleSafety(run, verdicts, childLevels);
+      const fact: PickleFact = { run, location: src.location, context, verdicts, safety };
+      for (const r of this.rules) r.visit.pickle?.(fact, this.ctx);
+      this.verdicts.push({
+        where: formatLocation(at(src.location, run.start)),
+        safety,
+        ...(run.protocol !== undefined ? { protocol: run.protocol } : {}),
+        opcodes: run.opcodes,
+        imports: run.imports.length,
+        context,
+      });
+    }
+    return { runs: analysis.runs, end: analysis.end };
+  }
+}
+
+/** Highest safety level over a list of pickle verdicts (LIKELY_SAFE when empty). */
+export function worstSafety(vs: readonly PickleVerdict[]): SafetyLevel {
+  let s: SafetyLevel = 'LIKELY_SAFE';
+  for (const v of vs) if (safetyRank(v.safety) > safetyRank(s)) s = v.safety;
+  return s;
+}
+
+export type { ContainerFact };

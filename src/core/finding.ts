@@ -1,0 +1,94 @@
+// The finding record: every column of its rule (RULES.md) plus location, evidence and a stable
+// fingerprint. Findings are built only through rules/report-context so none is ever half-filled.
+import type { Location } from './location.js';
+import type { SafetyLevel, Severity } from './severity.js';
+
+export type RuleCategory = 'PICKLE' | 'TORCH' | 'DESER' | 'SCAN' | 'ARCHIVE';
+
+export interface RuleMeta {
+  readonly id: string;
+  readonly category: RuleCategory;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly cwe: readonly string[];
+  readonly owasp: string;
+  /** Framework mappings beyond OWASP LLM (DESER: Agentic AI, NHI, NIST CSF). */
+  readonly frameworks?: readonly string[];
+  readonly fpRisk: 'LOW' | 'MEDIUM' | 'HIGH';
+  readonly owner: string;
+  readonly decision: string;
+  /** Short fix hint (the seed's "Fix Hint" column). */
+  readonly fixHint: string;
+  /** Full fix text (the seed's "How to fix"). */
+  readonly fix: string;
+  readonly description: string;
+  /** What the rule fires on (evidence format). */
+  readonly firesOn: string;
+}
+
+export interface Evidence {
+  /** One line a person reads: what was seen. */
+  readonly signal: string;
+  readonly opcode?: string;
+  readonly offset?: number;
+  readonly module?: string;
+  readonly name?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly snippet?: string;
+  readonly confidence?: 'high' | 'medium' | 'low';
+  /** Further facts (category, reason, counts, related offsets). */
+  readonly details?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+}
+
+export type Decision = 'block' | 'gate' | 'ticket' | 'pass';
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly category: RuleCategory;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly cwe: readonly string[];
+  readonly owasp: string;
+  readonly frameworks?: readonly string[];
+  readonly fpRisk: string;
+  readonly owner: string;
+  /** The seed's release-decision sentence for this severity/rule. */
+  readonly releaseDecision: string;
+  readonly retest: string;
+  readonly fixHint: string;
+  readonly fix: string;
+  readonly location: Location;
+  /** Rendered location chain (`a.zip!/m.pt!/archive/data.pkl@120`). */
+  readonly where: string;
+  readonly evidence: Evidence;
+  /** Stable across runs, machines and path prefixes; changes when the evidence changes. */
+  readonly fingerprint: string;
+  /** Gate decision under the active policy (filled by the policy stage). */
+  decision?: Decision;
+  /** Set when a policy acceptance covers this finding. */
+  accepted?: { readonly owner: string; readonly reason: string; readonly expires: string; readonly expired: boolean };
+}
+
+/** Per-pickle verdict on the six-level scale, shown beside the findings. */
+export interface PickleVerdict {
+  readonly where: string;
+  readonly safety: SafetyLevel;
+  readonly protocol?: number;
+  readonly opcodes: number;
+  readonly imports: number;
+  /** The loader semantics assumed (plain, torch-zip, torch-legacy, joblib, numpy, …). */
+  readonly context: string;
+}
+
+export interface ScanError {
+  readonly where: string;
+  readonly message: string;
+}
+
+export interface FileSummary {
+  readonly path: string;
+  readonly formats: readonly string[];
+  readonly bytes: number;
+  readonly safety?: SafetyLevel;
+}

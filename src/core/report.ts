@@ -1,0 +1,33 @@
+// The versioned scan report every renderer consumes (JSON schema: schemas/report.schema.json).
+import type { FileSummary, Finding, PickleVerdict, ScanError } from './finding.js';
+import type { SafetyLevel, Severity } from './severity.js';
+import type { GateResult } from '../policy/gate.js';
+
+export const REPORT_SCHEMA_VERSION = '1.0.0';
+export const TOOL_NAME = 'sentinel';
+export const TOOL_VERSION = '0.1.0';
+
+export interface ScanReport {
+  readonly schemaVersion: string;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly command: string;
+  readonly targets: readonly string[];
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly rules: readonly string[];
+  readonly summary: {
+    readonly files: number;
+    readonly pickles: number;
+    readonly findings: number;
+    readonly bySeverity: Readonly<Record<Severity, number>>;
+    readonly byRule: Readonly<Record<string, number>>;
+    /** Worst pickle safety level (seed 002 scale), absent when no pickle was found. */
+    readonly worstSafety?: SafetyLevel;
+    readonly gate: GateResult;
+    readonly exitCode: number;
+  };
+  readonly findings: readonly Finding[];
+  readonly pickles: readonly PickleVerdict[];
+  readonly files: readonly FileSummary[];
+  readonly errors: readonly ScanError[];
+}

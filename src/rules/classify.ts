@@ -1,0 +1,148 @@
+// Import classification, dangerous-first: a dangerous module/name on ANY dotted component of the module
+// path or the attribute path wins; then the exact-pair allowlist; everything else is unexpected.
+// Also the per-pickle safety level on the six-level scale of seed 002.
+import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
+import { maxSafety, type SafetyLevel } from '../core/severity.js';
+import { ML_ALLOWLIST, type AllowEntry } from './data/allowlist.js';
+import {
+  DANGEROUS_METHODS,
+  DANGEROUS_MODULE_COMPONENTS,
+  DANGEROUS_MODULES,
+  DANGEROUS_NAME_COMPONENTS,
+  DANGEROUS_NAMES,
+  type DangerCategory,
+} from './data/dangerous.js';
+
+export type Verdict =
+  | { readonly kind: 'dangerous'; readonly category: DangerCategory; readonly reason: string; readonly matched: string }
+  | { readonly kind: 'allowed'; readonly reason: string; readonly source: string }
+  | { readonly kind: 'unknown'; readonly framework: boolean }
+  | { readonly kind: 'unresolved'; readonly reason: string };
+
+/** Top-level packages of ML frameworks: unknown names inside them are "possibly unsafe", not "likely unsafe". */
+const FRAMEWORK_PACKAGES = new Set([
+  'torch',
+  'torchvision',
+  'torchaudio',
+  'torchtext',
+  'numpy',
+  'scipy',
+  'sklearn',
+  'pandas',
+  'transformers',
+  'tokenizers',
+  'accelerate',
+  'lightning',
+  'pytorch_lightning',
+  'xgboost',
+  'lightgbm',
+  'catboost',
+  'sentence_transformers',
+  'timm',
+  'peft',
+  'diffusers',
+  'datasets',
+  'joblib',
+  'collections',
+  'datetime',
+  'enum',
+  'typing',
+]);
+
+/** Dunder components that only name how an object is called or created. */
+const TRANSPARENT_DUNDERS = new Set(['__call__', '__new__', '__init__']);
+
+export interface ClassifyOptions {
+  /** Extra allowlist entries for this scan (policy `also_allow`), canonical `module.name` → entry. */
+  readonly extraAllow?: ReadonlyMap<string, AllowEntry>;
+}
+
+function splitCanonical(imp: ImportFact): { modParts: string[]; nameParts: string[] } {
+  const module = imp.canonicalModule;
+  const name = imp.canonical.slice(module.length + 1);
+  return { modParts: module.split('.'), nameParts: name === '<module>' || name === '' ? [] : name.split('.') };
+}
+
+function dangerous(category: DangerCategory, reason: string, matched: string): Verdict {
+  return { kind: 'dangerous', category, reason, matched };
+}
+
+export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Verdict {
+  if (imp.unresolved !== undefined && imp.module === '?') return { kind: 'unresolved', reason: imp.unresolved };
+  const { modParts, nameParts } = splitCanonical(imp);
+  const full = [...modParts, ...nameParts];
+  // 1. Every prefix of module + attribute path against whole-module and exact-name entries.
+  for (let i = 1; i <= full.length; i++) {
+    const prefix = full.slice(0, i).join('.');
+    const mod = Object.hasOwn(DANGEROUS_MODULES, prefix) ? DANGEROUS_MODULES[prefix] : undefined;
+    if (mod !== undefined) {
+      const rest = full.slice(i);
+      const exempt = mod.except !== undefined && rest.length === 1 && mod.except.includes(rest[0]!);
+      if (!exempt) return dangerous(mod.category, mod.reason, prefix);
+    }
+    const named = Object.hasOwn(DANGEROUS_NAMES, prefix) ? DANGEROUS_NAMES[prefix] : undefined;
+    if (named !== undefined && i > 1) return dangerous(named.category, named.reason, prefix);
+  }
+  // 2. Module path components that are dangerous modules (`pkg.os`), first component excluded (handled above).
+  for (const comp of modParts.slice(1)) {
+    if (DANGEROUS_MODULE_COMPONENTS.has(comp))
+      return dangerous('dynamic-import', `module path passes through '${comp}'`, comp);
+  }
+  // 3. Attribute path components: dangerous names anywhere, dangerous modules reached as attributes,
+  //    I/O or execution methods reached on a class, and special attributes.
+  for (let j = 0; j < nameParts.length; j++) {
+    const comp = nameParts[j]!;
+    const named = Object.hasOwn(DANGEROUS_NAME_COMPONENTS, comp) ? DANGEROUS_NAME_COMPONENTS[comp] : undefined;
+    if (named !== undefined) return dangerous(named.category, named.reason, comp);
+    if (DANGEROUS_MODULE_COMPONENTS.has(comp)) {
+      return dangerous('dynamic-import', `attribute path reaches the '${comp}' module`, comp);
+    }
+    if (j >= 1 && DANGEROUS_METHODS.has(comp)) {
+      return dangerous(
+        'code-execution',
+        `attribute path reaches the method '${comp}' (performs I/O or runs code)`,
+        comp,
+      );
+    }
+    if (comp.length > 4 && comp.startsWith('__') && comp.endsWith('__') && !TRANSPARENT_DUNDERS.has(comp)) {
+      return dangerous('attribute-access', `attribute path reaches the special attribute '${comp}'`, comp);
+    }
+  }
+  // 4. Allowlist (exact canonical pairs), then per-scan extensions.
+  const allowed = ML_ALLOWLIST.get(imp.canonical) ?? opts.extraAllow?.get(imp.canonical);
+  if (allowed !== undefined && nameParts.length > 0)
+    return { kind: 'allowed', reason: allowed.reason, source: allowed.source };
+  return { kind: 'unknown', framework: FRAMEWORK_PACKAGES.has(modParts[0]!) };
+}
+
+/** Safety level of one pickle run (seed 002 scale), from its imports, invocations and anomalies. */
+export function pickleSafety(
+  run: PickleRun,
+  verdicts: ReadonlyMap<ImportFact, Verdict>,
+  childLevels: SafetyLevel[] = [],
+): SafetyLevel {
+  let level: SafetyLevel = 'LIKELY_SAFE';
+  for (const v of verdicts.values()) {
+    if (v.kind === 'dangerous' || v.kind === 'unresolved') level = maxSafety(level, 'LIKELY_OVERTLY_MALICIOUS');
+    else if (v.kind === 'unknown') level = maxSafety(level, v.framework ? 'POSSIBLY_UNSAFE' : 'LIKELY_UNSAFE');
+  }
+  for (const c of run.calls) {
+    if (c.kind === 'BUILD_GLOBAL') level = maxSafety(level, 'OVERTLY_MALICIOUS');
+    const v = c.callee ? verdicts.get(c.callee) : undefined;
+    if (v?.kind === 'dangerous') level = maxSafety(level, 'OVERTLY_MALICIOUS');
+  }
+  for (const a of run.anomalies) {
+    if (a.code === 'LIMIT') level = maxSafety(level, 'LIKELY_OVERTLY_MALICIOUS');
+    else if (a.fatal) level = maxSafety(level, 'LIKELY_UNSAFE');
+    else if (
+      a.code === 'PROTO_DUPLICATE' ||
+      a.code === 'PROTO_MISPLACED' ||
+      a.code === 'FRAME_STRADDLE' ||
+      a.code === 'EXT_CODE'
+    ) {
+      level = maxSafety(level, 'LIKELY_UNSAFE');
+    } else level = maxSafety(level, 'SUSPICIOUS');
+  }
+  for (const c of childLevels) level = maxSafety(level, c);
+  return level;
+}

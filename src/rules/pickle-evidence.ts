@@ -1,0 +1,43 @@
+// Shared evidence wording for the PICKLE rules: import descriptions and per-pickle grouping of repeated imports.
+import type { ImportFact } from '../analyzers/pickle/facts.js';
+import type { Verdict } from './classify.js';
+import type { PickleFact } from './rule.js';
+
+export interface ImportGroup {
+  readonly first: ImportFact;
+  readonly verdict: Verdict;
+  readonly count: number;
+  /** Invocation kinds that call this import (REDUCE, NEWOBJ, BUILD, …). */
+  readonly invoked: string[];
+}
+
+/** Groups the pickle's imports by canonical name (one finding per name per stream), in stream order. */
+export function groupImports(fact: PickleFact, keep: (v: Verdict) => boolean): ImportGroup[] {
+  const groups = new Map<string, { first: ImportFact; verdict: Verdict; count: number; invoked: Set<string> }>();
+  for (const imp of fact.run.imports) {
+    const v = fact.verdicts.get(imp);
+    if (!v || !keep(v)) continue;
+    const key = imp.unresolved !== undefined && imp.module === '?' ? `?${imp.unresolved}` : imp.canonical;
+    const g = groups.get(key);
+    if (g) g.count++;
+    else groups.set(key, { first: imp, verdict: v, count: 1, invoked: new Set() });
+  }
+  for (const c of fact.run.calls) {
+    if (!c.callee) continue;
+    const key =
+      c.callee.unresolved !== undefined && c.callee.module === '?' ? `?${c.callee.unresolved}` : c.callee.canonical;
+    groups.get(key)?.invoked.add(c.kind);
+  }
+  return [...groups.values()].map((g) => ({ ...g, invoked: [...g.invoked] }));
+}
+
+/** `STACK_GLOBAL imports posix.system (= os.system)`. */
+export function describeImport(imp: ImportFact): string {
+  if (imp.unresolved !== undefined && imp.module === '?')
+    return `${imp.opcode} imports a name that cannot be resolved statically (${imp.unresolved})`;
+  const written = `${imp.module}.${imp.name}`;
+  const canonical = imp.canonical.replace(/\.<module>$/, '');
+  const via = imp.derivedVia ? ` via ${imp.derivedVia}` : imp.ext !== undefined ? ` via extension code ${imp.ext}` : '';
+  const same = written === canonical || `${imp.module}` === canonical;
+  return `${imp.opcode} imports ${written.replace(/\.<module>$/, '')}${same ? '' : ` (= ${canonical})`}${via}`;
+}

@@ -1,0 +1,75 @@
+// PICKLE-EXEC (seed 000): an import opcode (GLOBAL, STACK_GLOBAL, INST, OBJ target, EXT, or a name resolved
+// through getattr/import_module chains) that resolves to a high-risk callable or module, and BUILD applied to an
+// imported class/module (attribute overwrite).
+import { at } from '../core/location.js';
+import type { Rule } from './rule.js';
+import { DECISION, OWASP_LLM03, OWNER } from './rule.js';
+import { describeImport, groupImports } from './pickle-evidence.js';
+
+export const pickleExec: Rule = {
+  meta: {
+    id: 'PICKLE-EXEC',
+    category: 'PICKLE',
+    severity: 'CRITICAL',
+    title: 'Dangerous Pickle Execution',
+    cwe: ['CWE-502'],
+    owasp: OWASP_LLM03,
+    fpRisk: 'LOW',
+    owner: OWNER,
+    decision: DECISION.CRITICAL,
+    fixHint: 'Do not load untrusted pickle files. Convert the artifact to a non-executable format.',
+    fix: 'Replace pickle with safetensors or ONNX. If pickle is unavoidable, use a restricted unpickler with an explicit allowlist and load only trusted artifacts.',
+    description:
+      'Flags pickle opcode flows that resolve dangerous Python callables such as os.system, subprocess.run, eval, exec, or loader functions that execute code.',
+    firesOn: 'GLOBAL or STACK_GLOBAL opcode followed by a high-risk module/function pair.',
+  },
+  visit: {
+    pickle(fact, ctx) {
+      for (const g of groupImports(fact, (v) => v.kind === 'dangerous')) {
+        const v = g.verdict;
+        if (v.kind !== 'dangerous') continue;
+        ctx.report(pickleExec.meta, {
+          location: at(fact.location, g.first.offset),
+          key: g.first.canonical,
+          evidence: {
+            signal: `${describeImport(g.first)} → ${v.reason}${g.invoked.length ? `; invoked by ${g.invoked.join(', ')}` : ''}`,
+            opcode: g.first.opcode,
+            offset: g.first.offset,
+            module: g.first.importedModule,
+            name: g.first.importedName,
+            confidence: g.first.afterError ? 'medium' : 'high',
+            details: {
+              category: v.category,
+              matched: v.matched,
+              canonical: g.first.canonical,
+              occurrences: g.count,
+              invoked: g.invoked.length > 0,
+              ...(g.first.afterError
+                ? { afterError: 'seen after the point where CPython raises; other loaders differ' }
+                : {}),
+              ...(g.first.derivedVia ? { derivedVia: g.first.derivedVia } : {}),
+              ...(g.first.protocol ? { protocol: g.first.protocol } : {}),
+              loader: fact.context,
+            },
+          },
+        });
+      }
+      for (const c of fact.run.calls) {
+        if (c.kind !== 'BUILD_GLOBAL' || !c.callee) continue;
+        ctx.report(pickleExec.meta, {
+          location: at(fact.location, c.offset),
+          key: `BUILD_GLOBAL:${c.callee.canonical}`,
+          evidence: {
+            signal: `BUILD applies attribute state to the imported object ${c.callee.importedModule}.${c.callee.importedName} (rewrites a class/module the process will run)`,
+            opcode: c.opcode,
+            offset: c.offset,
+            module: c.callee.importedModule,
+            name: c.callee.importedName,
+            confidence: 'high',
+            details: { category: 'code-execution', loader: fact.context },
+          },
+        });
+      }
+    },
+  },
+};

@@ -1,0 +1,52 @@
+// PICKLE-GLOBAL-IMPORT (seed 000): any import outside the trusted ML allowlist that is not itself dangerous,
+// including imports whose name cannot be resolved statically (dynamic STACK_GLOBAL operands, unregistered EXT).
+import { at } from '../core/location.js';
+import type { Rule } from './rule.js';
+import { DECISION, OWASP_LLM03, OWNER } from './rule.js';
+import { describeImport, groupImports } from './pickle-evidence.js';
+
+export const pickleGlobalImport: Rule = {
+  meta: {
+    id: 'PICKLE-GLOBAL-IMPORT',
+    category: 'PICKLE',
+    severity: 'HIGH',
+    title: 'Unexpected Global Import',
+    cwe: ['CWE-502', 'CWE-829'],
+    owasp: OWASP_LLM03,
+    fpRisk: 'MEDIUM',
+    owner: OWNER,
+    decision: DECISION.HIGH,
+    fixHint: 'Restrict allowed globals and require signed model artifacts.',
+    fix: 'Review the artifact provenance, pin source checksums, and allow only expected model classes and tensor containers.',
+    description: 'Detects pickle streams importing modules outside a trusted ML allowlist during artifact load.',
+    firesOn:
+      'GLOBAL opcode references modules such as posix, nt, subprocess, socket, urllib, importlib, or sitecustomize; every import outside the allowlist counts.',
+  },
+  visit: {
+    pickle(fact, ctx) {
+      for (const g of groupImports(fact, (v) => v.kind === 'unknown' || v.kind === 'unresolved')) {
+        const unresolved = g.verdict.kind === 'unresolved';
+        ctx.report(pickleGlobalImport.meta, {
+          location: at(fact.location, g.first.offset),
+          key: unresolved ? `unresolved:${g.first.opcode}` : g.first.canonical,
+          evidence: {
+            signal: unresolved
+              ? describeImport(g.first)
+              : `${describeImport(g.first)}: not in the trusted ML allowlist${g.invoked.length ? `; invoked by ${g.invoked.join(', ')}` : ''}`,
+            opcode: g.first.opcode,
+            offset: g.first.offset,
+            ...(unresolved ? {} : { module: g.first.importedModule, name: g.first.importedName }),
+            confidence: unresolved ? 'medium' : 'high',
+            details: {
+              occurrences: g.count,
+              loader: fact.context,
+              ...(unresolved ? { unresolved: g.first.unresolved ?? '' } : { canonical: g.first.canonical }),
+              ...(g.verdict.kind === 'unknown' && g.verdict.framework ? { framework: true } : {}),
+              ...(g.first.afterError ? { afterError: 'seen after the point where CPython raises' } : {}),
+            },
+          },
+        });
+      }
+    },
+  },
+};

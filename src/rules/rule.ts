@@ -1,0 +1,113 @@
+// Rule framework: a rule is its metadata (RULES.md) plus visitors over analyzer facts. Rules report through
+// the context, which fills every record field from metadata, so a finding can never be half-built.
+import { createHash } from 'node:crypto';
+import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
+import type { Evidence, Finding, RuleMeta } from '../core/finding.js';
+import { formatLocation, type Location } from '../core/location.js';
+import type { SafetyLevel } from '../core/severity.js';
+import type { Verdict } from './classify.js';
+
+/** One analysed pickle stream. */
+export interface PickleFact {
+  readonly run: PickleRun;
+  /** Location of the stream (offsets in findings are relative to it). */
+  readonly location: Location;
+  /** Loader semantics assumed: plain, torch-zip, torch-legacy, torchscript, joblib, numpy. */
+  readonly context: string;
+  readonly verdicts: ReadonlyMap<ImportFact, Verdict>;
+  readonly safety: SafetyLevel;
+}
+
+/** Structural disagreements inside a container (zip/tar/7z/torch layout). */
+export interface ContainerFact {
+  readonly location: Location;
+  readonly format: string;
+  readonly anomalies: readonly { code: string; message: string; entry?: string; offset?: number }[];
+}
+
+/** Something in scope that was not fully analysed. */
+export interface IncompleteFact {
+  readonly location: Location;
+  readonly kind: 'limit' | 'encrypted' | 'unsupported' | 'corrupt' | 'io' | 'symlink';
+  readonly reason: string;
+  readonly limit?: string;
+}
+
+export interface FactVisitors {
+  pickle?(fact: PickleFact, ctx: RuleContext): void;
+  container?(fact: ContainerFact, ctx: RuleContext): void;
+  incomplete?(fact: IncompleteFact, ctx: RuleContext): void;
+}
+
+export interface Rule {
+  readonly meta: RuleMeta;
+  readonly visit: FactVisitors;
+}
+
+export interface ReportInput {
+  readonly location: Location;
+  readonly evidence: Evidence;
+  /** What identifies this signal for the fingerprint (e.g. `os.system`, an anomaly code, a call text). */
+  readonly key: string;
+}
+
+/** How scan roots map to stable names for fingerprints and retest commands. */
+export interface ScanTarget {
+  /** The path as the user gave it (used in the retest command). */
+  readonly arg: string;
+  /** Absolute form of the path, for relativising locations. */
+  readonly abs: string;
+  readonly isDirectory: boolean;
+}
+
+export class RuleContext {
+  readonly findings: Finding[] = [];
+  constructor(
+    private readonly target: ScanTarget,
+    /** Stable name of the top-level file relative to the scan target (fingerprint input). */
+    private readonly stablePath: string,
+  ) {}
+
+  report(meta: RuleMeta, input: ReportInput): void {
+    const loc = input.location;
+    const stableChain = [this.stablePath, ...loc.chain.slice(1)].join('!');
+    const fingerprint = createHash('sha256')
+      .update(`${meta.id}\0${stableChain}\0${input.key}`)
+      .digest('hex')
+      .slice(0, 32);
+    const where = formatLocation(loc);
+    this.findings.push({
+      ruleId: meta.id,
+      category: meta.category,
+      severity: meta.severity,
+      title: meta.title,
+      cwe: meta.cwe,
+      owasp: meta.owasp,
+      ...(meta.frameworks ? { frameworks: meta.frameworks } : {}),
+      fpRisk: meta.fpRisk,
+      owner: meta.owner,
+      releaseDecision: meta.decision,
+      retest: `sentinel artifact ${quoteArg(this.target.arg)} --rule ${meta.category}`,
+      fixHint: meta.fixHint,
+      fix: meta.fix,
+      location: loc,
+      where,
+      evidence: input.evidence,
+      fingerprint,
+    });
+  }
+}
+
+function quoteArg(s: string): string {
+  return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export const OWNER = 'AI/ML platform or model release owner';
+export const OWASP_LLM03 = 'LLM03 — Supply Chain';
+export const DECISION: Record<'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFO', string> = {
+  CRITICAL: 'Block release; do not promote the artifact or code path until it is isolated.',
+  HIGH: 'Treat as a release gate; remediation or explicit risk acceptance is required.',
+  MEDIUM: 'Assign an owner, fix within the sprint, and attach the retest command to the issue.',
+  LOW: 'Hygiene: fix when convenient; keep in the inventory.',
+  INFO: 'Inventory only.',
+};

@@ -1,0 +1,101 @@
+// One byte-source interface for files on disk and for entries inside containers (stored slices or
+// decompressed buffers). Reads are synchronous and random-access; nothing is copied unless needed.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { Location } from '../core/location.js';
+
+export interface ByteSource {
+  readonly location: Location;
+  /** Total length in bytes. */
+  readonly size: number;
+  /**
+   * Up to `length` bytes starting at `offset` (fewer only at the end of the source). The returned
+   * array may be a view into a shared buffer: callers must not modify it and must copy it if they keep
+   * it beyond the next read.
+   */
+  read(offset: number, length: number): Uint8Array;
+  /** The whole content when it already sits in memory (zero-copy fast path), else undefined. */
+  readonly bytes?: Uint8Array;
+}
+
+/** Bytes already in memory (a decompressed entry, a test buffer). */
+export class MemorySource implements ByteSource {
+  readonly size: number;
+  constructor(
+    readonly location: Location,
+    readonly bytes: Uint8Array,
+  ) {
+    this.size = bytes.length;
+  }
+  read(offset: number, length: number): Uint8Array {
+    const start = Math.max(0, Math.min(offset, this.size));
+    return this.bytes.subarray(start, Math.min(this.size, start + Math.max(0, length)));
+  }
+}
+
+/** A window [start, start+size) of another source (a stored zip entry, a tar member). */
+export class SliceSource implements ByteSource {
+  readonly bytes?: Uint8Array;
+  constructor(
+    readonly location: Location,
+    private readonly parent: ByteSource,
+    private readonly start: number,
+    readonly size: number,
+  ) {
+    if (parent.bytes) this.bytes = parent.bytes.subarray(start, start + size);
+  }
+  read(offset: number, length: number): Uint8Array {
+    const o = Math.max(0, Math.min(offset, this.size));
+    const n = Math.max(0, Math.min(length, this.size - o));
+    if (this.bytes) return this.bytes.subarray(o, o + n);
+    return this.parent.read(this.start + o, n);
+  }
+}
+
+/** A file on disk, read with positioned reads; never mapped or loaded whole. */
+export class FileSource implements ByteSource {
+  readonly size: number;
+  private fd: number;
+  private scratch: Buffer = Buffer.allocUnsafe(0);
+
+  constructor(
+    readonly location: Location,
+    path: string,
+  ) {
+    this.fd = openSync(path, 'r');
+    try {
+      this.size = fstatSync(this.fd).size;
+    } catch (e) {
+      closeSync(this.fd);
+      throw e;
+    }
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    const o = Math.max(0, Math.min(offset, this.size));
+    const n = Math.max(0, Math.min(length, this.size - o));
+    if (this.scratch.length < n) this.scratch = Buffer.allocUnsafe(Math.max(n, 64 * 1024));
+    let got = 0;
+    while (got < n) {
+      const r = readSync(this.fd, this.scratch, got, n - got, o + got);
+      if (r <= 0) break;
+      got += r;
+    }
+    return this.scratch.subarray(0, got);
+  }
+
+  close(): void {
+    if (this.fd >= 0) {
+      closeSync(this.fd);
+      this.fd = -1;
+    }
+  }
+}
+
+/** Reads the whole source into memory (callers enforce size limits first). */
+export function readAll(src: ByteSource): Uint8Array {
+  if (src.bytes) return src.bytes;
+  const out = new Uint8Array(src.size);
+  const step = 16 * 1024 * 1024;
+  for (let o = 0; o < src.size; o += step) out.set(src.read(o, step), o);
+  return out;
+}

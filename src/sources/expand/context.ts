@@ -1,0 +1,44 @@
+// What a format expander may do with the bytes it was given: hand child sources back to the scanner,
+// analyse pickle streams, and record container anomalies or coverage gaps. Expanders never produce findings.
+import type { Limits } from '../../core/limits.js';
+import type { PickleRun } from '../../analyzers/pickle/facts.js';
+import type { LoaderModel } from '../../analyzers/pickle/vm.js';
+import type { ContainerFact, IncompleteFact } from '../../rules/rule.js';
+import type { ByteSource } from '../byte-source.js';
+
+export interface PickleUnitResult {
+  readonly runs: readonly PickleRun[];
+  readonly end: number;
+}
+
+export interface UnitContext {
+  readonly limits: Limits;
+  /** Container nesting depth of the source being expanded (0 = file on disk). */
+  readonly depth: number;
+  /** Absolute deadline (ms since epoch) for the top-level file. */
+  readonly deadline: number;
+  /** Sniffs and scans a child source one level deeper (an entry, a decompressed stream). */
+  scanChild(src: ByteSource): Promise<void>;
+  /** Analyses the pickle stream(s) in [start, end) of `src` under the given loader semantics. */
+  analyzePickle(
+    src: ByteSource,
+    start: number,
+    end: number,
+    loader: LoaderModel,
+    context: string,
+    first?: PickleRun,
+  ): Promise<PickleUnitResult>;
+  container(fact: ContainerFact): void;
+  incomplete(fact: IncompleteFact): void;
+  /** Records a detected format for the file summary. */
+  format(name: string): void;
+  /** Counts decompressed bytes against maxTotalBytes (throws LimitError). */
+  charge(bytes: number): void;
+}
+
+export interface Expander {
+  readonly id: string;
+  /** Cheap content check on the first bytes (and the source, for formats recognised at the end). */
+  detect(head: Uint8Array, src: ByteSource): boolean;
+  expand(src: ByteSource, ctx: UnitContext): Promise<void>;
+}

@@ -102,6 +102,29 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   return { ...out, durationMs: Date.now() - t0 };
 }
 
+/**
+ * Scans bytes already in memory as if they were a file named `name` (for library users and tests).
+ * The same pipeline as scanPaths: sniffing, expanders, rules.
+ */
+export async function scanBytes(name: string, bytes: Uint8Array, opts: EngineOptions = {}): Promise<ScanResult> {
+  const t0 = Date.now();
+  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const rules = selectRules(opts.only);
+  const ctx = new RuleContext({ arg: name, abs: name, isDirectory: false }, name);
+  const fs = new FileScan(limits, rules, ctx, opts.extraAllow ? { extraAllow: opts.extraAllow } : {});
+  await fs.unit(new MemorySource({ chain: [name] }, bytes), 0);
+  let safety: SafetyLevel | undefined;
+  for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
+  return {
+    findings: ctx.findings,
+    pickles: fs.verdicts,
+    files: [{ path: name, formats: [...fs.formats], bytes: bytes.length, ...(safety ? { safety } : {}) }],
+    errors: fs.errors,
+    rules: rules.map((r) => r.meta.id),
+    durationMs: Date.now() - t0,
+  };
+}
+
 function dispatchIncomplete(rules: readonly Rule[], ctx: RuleContext, fact: IncompleteFact): void {
   for (const r of rules) r.visit.incomplete?.(fact, ctx);
 }

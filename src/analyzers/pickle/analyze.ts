@@ -11,6 +11,7 @@ export interface StreamOptions {
   readonly loader: LoaderModel;
   readonly deadline?: number;
   readonly maxNestedBytes?: number;
+  readonly memoDetailEntries?: number;
 }
 
 export type PickleEvidence = 'protocol-header' | 'valid-pickle' | 'import-before-error';
@@ -65,6 +66,7 @@ function vmOptions(opts: StreamOptions): VmOptions {
     loader: opts.loader,
     ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
     ...(opts.maxNestedBytes !== undefined ? { maxNestedBytes: opts.maxNestedBytes } : {}),
+    ...(opts.memoDetailEntries !== undefined ? { memoDetailEntries: opts.memoDetailEntries } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ export interface LongStrV {
   readonly len: number;
   /** Payload encoding in the stream: UTF-8 (BINUNICODE*) or latin-1 view (BINSTRING). */
   readonly utf8: boolean;
+  /** A str whose value was not kept (memo detail budget exhausted). */
+  readonly lost?: true;
 }
 export interface BytesV {
   readonly k: K.Bytes | K.ByteArray;
@@ -56,17 +58,21 @@ export interface ListV {
   readonly k: K.List;
   readonly items: PyVal[];
   n: number;
+  /** A compacted memo value: contents not tracked (mutations are ignored). */
+  readonly opaque?: true;
 }
 export interface DictV {
   readonly k: K.Dict;
   readonly keys: PyVal[];
   readonly vals: PyVal[];
   n: number;
+  readonly opaque?: true;
 }
 export interface SetV {
   readonly k: K.Set | K.FrozenSet;
   readonly items: PyVal[];
   n: number;
+  readonly opaque?: true;
 }
 /** An imported object (class, function, module attribute). */
 export interface GlobalV {
@@ -102,6 +108,51 @@ export const FALSE: SimpleV = Object.freeze({ k: K.False });
 export const FLOAT: SimpleV = Object.freeze({ k: K.Float });
 export const BUFFER: SimpleV = Object.freeze({ k: K.Buffer });
 export const UNKNOWN: SimpleV = Object.freeze({ k: K.Unknown });
+
+/** Stand-ins for memo values stored after the detail budget: the kind survives, the contents do not. */
+export const LOST_STR: LongStrV = Object.freeze({ k: K.Str, off: -1, len: -1, utf8: true, lost: true });
+export const OPAQUE_TUPLE: TupleV = Object.freeze({
+  k: K.Tuple,
+  items: Object.freeze([]) as unknown as PyVal[],
+  more: 1,
+});
+export const OPAQUE_LIST: ListV = Object.freeze({
+  k: K.List,
+  items: Object.freeze([]) as unknown as PyVal[],
+  n: 0,
+  opaque: true,
+});
+export const OPAQUE_DICT: DictV = Object.freeze({
+  k: K.Dict,
+  keys: Object.freeze([]) as unknown as PyVal[],
+  vals: Object.freeze([]) as unknown as PyVal[],
+  n: 0,
+  opaque: true,
+});
+export const OPAQUE_SET: SetV = Object.freeze({
+  k: K.Set,
+  items: Object.freeze([]) as unknown as PyVal[],
+  n: 0,
+  opaque: true,
+});
+export const OPAQUE_FROZENSET: SetV = Object.freeze({
+  k: K.FrozenSet,
+  items: Object.freeze([]) as unknown as PyVal[],
+  n: 0,
+  opaque: true,
+});
+export const OPAQUE_BYTES: BytesV = Object.freeze({
+  k: K.Bytes,
+  off: -1,
+  len: -1,
+  via: 'memo value not kept',
+}) as BytesV;
+export const OPAQUE_BYTEARRAY: BytesV = Object.freeze({
+  k: K.ByteArray,
+  off: -1,
+  len: -1,
+  via: 'memo value not kept',
+}) as BytesV;
 
 /** Items kept per container; beyond this only the count is tracked. */
 export const KEEP_ITEMS = 64;

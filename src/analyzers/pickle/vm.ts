@@ -9,6 +9,7 @@ import { HIGHEST_PROTOCOL, Op, opcodeName } from '../../formats/pickle/opcodes.j
 import type { Anomaly, AnomalyCode, CallFact, CallKind, ImportFact, PickleRun } from './facts.js';
 import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
+import { Memo } from './memo.js';
 import {
   BUFFER,
   dictGet,
@@ -57,6 +58,10 @@ export interface VmOptions {
   keepStringBytes?: number;
   /** Stop at the first point where CPython raises (probe mode: exactly what a real load executes). */
   strict?: boolean;
+  /** Decoder read-ahead for sources not in memory (tests use tiny windows). */
+  chunkBytes?: number;
+  /** Memo values kept whole; later ones are compacted (kind kept, contents dropped). */
+  memoDetailEntries?: number;
 }
 
 export const PLAIN_LOADER: LoaderModel = Object.freeze({ persistentLoad: false, joblibArrays: true });
@@ -79,7 +84,7 @@ class PickleVm implements ModelContext {
   private readonly stack: PyVal[] = [];
   private readonly marks: number[] = [];
   private fence = 0;
-  private readonly memo = new Map<number, PyVal>();
+  private readonly memo: Memo;
   private proto = 0;
   private protoSeen = false;
   private framing = false;
@@ -103,12 +108,16 @@ class PickleVm implements ModelContext {
     end: number,
     private readonly opts: VmOptions,
   ) {
-    this.dec = new PickleDecoder(src, start, end, { keepStringBytes: opts.keepStringBytes ?? 4096 });
+    this.dec = new PickleDecoder(src, start, end, {
+      keepStringBytes: opts.keepStringBytes ?? 4096,
+      ...(opts.chunkBytes !== undefined ? { chunkBytes: opts.chunkBytes } : {}),
+    });
     this.ext = opts.extRegistry ?? new Map();
     this.maxStack = opts.limits.maxStackDepth;
     this.maxMemo = opts.limits.maxMemoEntries;
     this.maxOps = opts.limits.maxOpcodes;
     this.maxNestedBytes = opts.maxNestedBytes ?? 256 * 1024 * 1024;
+    this.memo = new Memo(opts.memoDetailEntries ?? 200_000, 4 * 1024 * 1024);
     this.r = {
       start,
       end: start,
@@ -202,7 +211,12 @@ class PickleVm implements ModelContext {
   }
 
   private popFrom(x: number): PyVal[] {
-    return this.stack.splice(x);
+    const st = this.stack;
+    const n = st.length - x;
+    const out = new Array<PyVal>(n);
+    for (let i = 0; i < n; i++) out[i] = st[x + i]!;
+    st.length = x;
+    return out;
   }
 
   private tuple(items: PyVal[]): TupleV {
@@ -373,7 +387,8 @@ class PickleVm implements ModelContext {
   private appendTo(target: PyVal, items: PyVal[]): void {
     if (typeof target === 'object') {
       if (target.k === K.List) {
-        for (const it of items) if (target.items.length < KEEP_ITEMS) target.items.push(it);
+        if (target.opaque) return;
+        for (let i = 0; i < items.length && target.items.length < KEEP_ITEMS; i++) target.items.push(items[i]!);
         target.n += items.length;
         return;
       }
@@ -392,12 +407,12 @@ class PickleVm implements ModelContext {
         for (let i = 0; i + 1 < kv.length; i += 2) {
           const key = kv[i]!;
           if (isUnhashable(key)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(key)}'`, true);
-          if (target.keys.length < KEEP_ITEMS) {
+          if (!target.opaque && target.keys.length < KEEP_ITEMS) {
             target.keys.push(key);
             target.vals.push(kv[i + 1]!);
           }
         }
-        target.n += kv.length >> 1;
+        if (!target.opaque) target.n += kv.length >> 1;
         return;
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
@@ -414,9 +429,9 @@ class PickleVm implements ModelContext {
       if (target.k === K.Set) {
         for (const it of items) {
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
-          if (target.items.length < KEEP_ITEMS) target.items.push(it);
+          if (!target.opaque && target.items.length < KEEP_ITEMS) target.items.push(it);
         }
-        target.n += items.length;
+        if (!target.opaque) target.n += items.length;
         return;
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
@@ -662,32 +677,14 @@ class PickleVm implements ModelContext {
           } else this.pop();
           break;
         }
-        case Op.POP_MARK: {
-          const x = this.marker();
-          this.stack.length = x;
-          break;
-        }
-        case Op.DUP:
-          this.push(this.top());
-          break;
         case Op.FLOAT:
         case Op.BINFLOAT:
           this.push(d.argErr !== undefined ? UNKNOWN : FLOAT);
-          break;
-        case Op.INT:
-          if (d.argErr !== undefined) this.push(UNKNOWN);
-          else if (d.isBool) this.push(d.num ? TRUE : FALSE);
-          else this.push(d.big ?? d.num);
           break;
         case Op.BININT:
         case Op.BININT1:
         case Op.BININT2:
           this.push(d.num);
-          break;
-        case Op.LONG:
-        case Op.LONG1:
-        case Op.LONG4:
-          this.push(d.argErr !== undefined || Number.isNaN(d.num) ? UNKNOWN : (d.big ?? d.num));
           break;
         case Op.NONE:
           this.push(NONE);
@@ -697,12 +694,6 @@ class PickleVm implements ModelContext {
           break;
         case Op.NEWFALSE:
           this.push(FALSE);
-          break;
-        case Op.PERSID:
-          this.push(this.persistent(d.str ?? UNKNOWN));
-          break;
-        case Op.BINPERSID:
-          this.push(this.persistent(this.pop()));
           break;
         case Op.REDUCE: {
           const args = this.pop();
@@ -735,27 +726,6 @@ class PickleVm implements ModelContext {
         case Op.BINBYTES8:
           this.push({ k: K.Bytes, off: d.payOff, len: d.payLen, via: opcodeName(op) } as BytesV);
           break;
-        case Op.BYTEARRAY8:
-          this.push({ k: K.ByteArray, off: d.payOff, len: d.payLen, via: 'BYTEARRAY8' } as BytesV);
-          break;
-        case Op.NEXT_BUFFER:
-          this.anomaly(
-            'OUT_OF_BAND_BUFFER',
-            'NEXT_BUFFER: the stream needs out-of-band buffers (pickle.load without buffers= raises here)',
-            true,
-          );
-          this.push(BUFFER);
-          break;
-        case Op.READONLY_BUFFER: {
-          const t = this.top();
-          if (
-            typeof t !== 'object' ||
-            !(t.k === K.Bytes || t.k === K.ByteArray || t.k === K.Buffer || t.k === K.Unknown)
-          ) {
-            this.anomaly('TYPE_ERROR', `READONLY_BUFFER on a '${kindName(t)}'`, true);
-          }
-          break;
-        }
         case Op.APPEND: {
           const v = this.pop();
           const len = this.stack.length;
@@ -773,14 +743,18 @@ class PickleVm implements ModelContext {
             this.stack.length = Math.min(x, this.stack.length);
             break;
           }
-          const items = this.popFrom(x);
-          this.appendTo(this.stack[x - 1]!, items);
-          break;
-        }
-        case Op.LIST: {
-          const items = this.popFrom(this.marker());
-          const kept = items.length > KEEP_ITEMS ? items.slice(0, KEEP_ITEMS) : items;
-          this.push({ k: K.List, items: kept, n: items.length });
+          const target = this.stack[x - 1]!;
+          if (typeof target === 'object' && target.k === K.List) {
+            // Fast path (no intermediate array): keep the first items, count the rest.
+            const st = this.stack;
+            if (!target.opaque) {
+              for (let i = x; i < st.length && target.items.length < KEEP_ITEMS; i++) target.items.push(st[i]!);
+              target.n += st.length - x;
+            }
+            st.length = x;
+            break;
+          }
+          this.appendTo(target, this.popFrom(x));
           break;
         }
         case Op.EMPTY_LIST:
@@ -810,14 +784,6 @@ class PickleVm implements ModelContext {
           this.push(this.tuple([a, b, c]));
           break;
         }
-        case Op.DICT: {
-          const kv = this.popFrom(this.marker());
-          const dict: DictV = { k: K.Dict, keys: [], vals: [], n: 0 };
-          if (kv.length % 2 !== 0) this.anomaly('TYPE_ERROR', 'odd number of items for DICT', true);
-          this.setItems(dict, kv.length % 2 === 0 ? kv : kv.slice(0, kv.length - 1));
-          this.push(dict);
-          break;
-        }
         case Op.EMPTY_DICT:
           this.push({ k: K.Dict, keys: [], vals: [], n: 0 });
           break;
@@ -843,27 +809,6 @@ class PickleVm implements ModelContext {
           if (kv.length > 0) this.setItems(this.stack[x - 1]!, kv);
           break;
         }
-        case Op.EMPTY_SET:
-          this.push({ k: K.Set, items: [], n: 0 });
-          break;
-        case Op.ADDITEMS: {
-          const x = this.marker();
-          if (x <= this.fence || x > this.stack.length) {
-            this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (ADDITEMS target)', true);
-            this.stack.length = Math.min(x, this.stack.length);
-            break;
-          }
-          const items = this.popFrom(x);
-          if (items.length > 0) this.addItems(this.stack[x - 1]!, items);
-          break;
-        }
-        case Op.FROZENSET: {
-          const items = this.popFrom(this.marker());
-          for (const it of items)
-            if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
-          this.push({ k: K.FrozenSet, items: items.slice(0, KEEP_ITEMS), n: items.length });
-          break;
-        }
         case Op.BUILD: {
           if (this.stack.length - 2 < this.fence) {
             this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (BUILD)', true);
@@ -874,29 +819,6 @@ class PickleVm implements ModelContext {
           this.build(this.stack[this.stack.length - 1]!, state);
           break;
         }
-        case Op.GLOBAL:
-          this.push(this.globalFromLines());
-          break;
-        case Op.INST: {
-          const x = this.marker();
-          const cls = this.globalFromLines();
-          const args = this.tuple(this.popFrom(x));
-          this.push(this.invoke('INST', cls, args));
-          break;
-        }
-        case Op.OBJ: {
-          const x = this.marker();
-          if (this.stack.length - x < 1) {
-            this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (OBJ needs a class)', true);
-            this.stack.length = Math.min(x, this.stack.length);
-            this.push(UNKNOWN);
-            break;
-          }
-          const args = this.tuple(this.popFrom(x + 1));
-          const cls = this.stack.pop()!;
-          this.push(this.invoke('OBJ', cls, args));
-          break;
-        }
         case Op.NEWOBJ: {
           const args = this.pop();
           const cls = this.pop();
@@ -904,22 +826,15 @@ class PickleVm implements ModelContext {
           this.push(this.invoke('NEWOBJ', cls, args));
           break;
         }
-        case Op.NEWOBJ_EX: {
-          const kwargs = this.pop();
-          const args = this.pop();
-          const cls = this.pop();
-          this.checkNewobj(cls, args);
-          if (typeof kwargs !== 'object' || !(kwargs.k === K.Dict || kwargs.k === K.Unknown || kwargs.k === K.Obj)) {
-            this.anomaly('TYPE_ERROR', `NEWOBJ_EX kwargs argument must be a dict, not ${kindName(kwargs)}`, true);
-          }
-          this.push(this.invoke('NEWOBJ_EX', cls, args));
-          break;
-        }
         case Op.STACK_GLOBAL: {
           const name = this.pop();
           const module = this.pop();
           if (typeof module === 'string' && typeof name === 'string') {
             this.push({ k: K.Global, imp: this.importFact(module, name) });
+          } else if (isLost(module) || isLost(name)) {
+            const why = 'STACK_GLOBAL operand is a memo value beyond the analysis budget (memo detail limit)';
+            this.anomaly('LIMIT', why, true, 'maxMemoDetail');
+            this.push(this.unresolvedImport(why));
           } else {
             const why = `STACK_GLOBAL operands are ${kindName(module)} and ${kindName(name)}, not literal strings`;
             this.anomaly('STACK_GLOBAL_OPERANDS', why, typeof module !== 'object' || module.k !== K.Str);
@@ -927,11 +842,6 @@ class PickleVm implements ModelContext {
           }
           break;
         }
-        case Op.EXT1:
-        case Op.EXT2:
-        case Op.EXT4:
-          this.push(this.extension(d.num));
-          break;
         case Op.GET:
         case Op.BINGET:
         case Op.LONG_BINGET: {
@@ -960,24 +870,152 @@ class PickleVm implements ModelContext {
         case Op.MEMOIZE:
           this.memoPut(this.memo.size, this.top());
           break;
-        case Op.PROTO:
-          this.protocol(d.num);
-          break;
-        case Op.FRAME:
-          this.framing = true;
-          this.endUnframedRun();
-          if (d.frameNested) {
-            this.anomaly(
-              'FRAME_NESTED',
-              'FRAME opens before the previous frame ends (strict readers reject this)',
-              false,
-            );
-          }
-          if (d.frameBeyondEnd) {
-            this.anomaly('FRAME_BEYOND_END', `FRAME declares ${d.num} bytes, more than remain in the stream`, true);
-          }
-          break;
+        default:
+          this.rareOpcode(op);
       }
+    }
+  }
+
+  /** Opcodes that are rare in large streams, kept out of the hot loop so it stays small. */
+  private rareOpcode(op: number): void {
+    const d = this.dec;
+    switch (op) {
+      case Op.POP_MARK: {
+        const x = this.marker();
+        this.stack.length = x;
+        break;
+      }
+      case Op.DUP:
+        this.push(this.top());
+        break;
+      case Op.INT:
+        if (d.argErr !== undefined) this.push(UNKNOWN);
+        else if (d.isBool) this.push(d.num ? TRUE : FALSE);
+        else this.push(d.big ?? d.num);
+        break;
+      case Op.LONG:
+      case Op.LONG1:
+      case Op.LONG4:
+        this.push(d.argErr !== undefined || Number.isNaN(d.num) ? UNKNOWN : (d.big ?? d.num));
+        break;
+      case Op.PERSID:
+        this.push(this.persistent(d.str ?? UNKNOWN));
+        break;
+      case Op.BINPERSID:
+        this.push(this.persistent(this.pop()));
+        break;
+      case Op.BYTEARRAY8:
+        this.push({ k: K.ByteArray, off: d.payOff, len: d.payLen, via: 'BYTEARRAY8' } as BytesV);
+        break;
+      case Op.NEXT_BUFFER:
+        this.anomaly(
+          'OUT_OF_BAND_BUFFER',
+          'NEXT_BUFFER: the stream needs out-of-band buffers (pickle.load without buffers= raises here)',
+          true,
+        );
+        this.push(BUFFER);
+        break;
+      case Op.READONLY_BUFFER: {
+        const t = this.top();
+        if (
+          typeof t !== 'object' ||
+          !(t.k === K.Bytes || t.k === K.ByteArray || t.k === K.Buffer || t.k === K.Unknown)
+        ) {
+          this.anomaly('TYPE_ERROR', `READONLY_BUFFER on a '${kindName(t)}'`, true);
+        }
+        break;
+      }
+      case Op.LIST: {
+        const items = this.popFrom(this.marker());
+        const kept = items.length > KEEP_ITEMS ? items.slice(0, KEEP_ITEMS) : items;
+        this.push({ k: K.List, items: kept, n: items.length });
+        break;
+      }
+      case Op.DICT: {
+        const kv = this.popFrom(this.marker());
+        const dict: DictV = { k: K.Dict, keys: [], vals: [], n: 0 };
+        if (kv.length % 2 !== 0) this.anomaly('TYPE_ERROR', 'odd number of items for DICT', true);
+        this.setItems(dict, kv.length % 2 === 0 ? kv : kv.slice(0, kv.length - 1));
+        this.push(dict);
+        break;
+      }
+      case Op.EMPTY_SET:
+        this.push({ k: K.Set, items: [], n: 0 });
+        break;
+      case Op.ADDITEMS: {
+        const x = this.marker();
+        if (x <= this.fence || x > this.stack.length) {
+          this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (ADDITEMS target)', true);
+          this.stack.length = Math.min(x, this.stack.length);
+          break;
+        }
+        const items = this.popFrom(x);
+        if (items.length > 0) this.addItems(this.stack[x - 1]!, items);
+        break;
+      }
+      case Op.FROZENSET: {
+        const items = this.popFrom(this.marker());
+        for (const it of items)
+          if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
+        this.push({ k: K.FrozenSet, items: items.slice(0, KEEP_ITEMS), n: items.length });
+        break;
+      }
+      case Op.GLOBAL:
+        this.push(this.globalFromLines());
+        break;
+      case Op.INST: {
+        const x = this.marker();
+        const cls = this.globalFromLines();
+        const args = this.tuple(this.popFrom(x));
+        this.push(this.invoke('INST', cls, args));
+        break;
+      }
+      case Op.OBJ: {
+        const x = this.marker();
+        if (this.stack.length - x < 1) {
+          this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (OBJ needs a class)', true);
+          this.stack.length = Math.min(x, this.stack.length);
+          this.push(UNKNOWN);
+          break;
+        }
+        const args = this.tuple(this.popFrom(x + 1));
+        const cls = this.stack.pop()!;
+        this.push(this.invoke('OBJ', cls, args));
+        break;
+      }
+      case Op.NEWOBJ_EX: {
+        const kwargs = this.pop();
+        const args = this.pop();
+        const cls = this.pop();
+        this.checkNewobj(cls, args);
+        if (typeof kwargs !== 'object' || !(kwargs.k === K.Dict || kwargs.k === K.Unknown || kwargs.k === K.Obj)) {
+          this.anomaly('TYPE_ERROR', `NEWOBJ_EX kwargs argument must be a dict, not ${kindName(kwargs)}`, true);
+        }
+        this.push(this.invoke('NEWOBJ_EX', cls, args));
+        break;
+      }
+      case Op.EXT1:
+      case Op.EXT2:
+      case Op.EXT4:
+        this.push(this.extension(d.num));
+        break;
+      case Op.PROTO:
+        this.protocol(d.num);
+        break;
+      case Op.FRAME:
+        this.framing = true;
+        this.endUnframedRun();
+        if (d.frameNested) {
+          this.anomaly(
+            'FRAME_NESTED',
+            'FRAME opens before the previous frame ends (strict readers reject this)',
+            false,
+          );
+        }
+        if (d.frameBeyondEnd) {
+          this.anomaly('FRAME_BEYOND_END', `FRAME declares ${d.num} bytes, more than remain in the stream`, true);
+        }
+        break;
     }
   }
 
@@ -995,7 +1033,7 @@ class PickleVm implements ModelContext {
   }
 
   private memoPut(key: number, v: PyVal): void {
-    this.memo.set(key, v);
+    this.memo.put(key, v);
     if (this.memo.size > this.maxMemo) this.limit('maxMemoEntries', `more than ${this.maxMemo} memo entries`);
   }
 
@@ -1108,6 +1146,10 @@ class PickleVm implements ModelContext {
       this.anomaly('UNKNOWN_OPCODE', f.message, true);
     }
   }
+}
+
+function isLost(v: PyVal): boolean {
+  return typeof v === 'object' && v.k === K.Str && v.lost === true;
 }
 
 function resultSummary(v: PyVal): PickleRun['result'] {

@@ -31,6 +31,8 @@ export interface DecoderOptions {
   keepStringBytes?: number;
   /** Text lines longer than this are consumed but not decoded (argErr is set). */
   maxLineBytes?: number;
+  /** Read-ahead window for sources not in memory (tests use tiny windows to exercise refills). */
+  chunkBytes?: number;
 }
 
 const CHUNK = 1 << 20;
@@ -45,12 +47,15 @@ const TWO32 = 4294967296;
 export class PickleDecoder {
   // Window over the source: buf[pos..lim) holds bytes at absolute offsets base+pos.. .
   private buf: Uint8Array;
+  /** The same bytes as `buf`, as a Buffer (fast latin-1 string decoding). */
+  private bufB: Buffer;
   private base: number;
   private pos: number;
   private lim: number;
   private readonly inMemory: boolean;
   private readonly keepString: number;
   private readonly maxLine: number;
+  private readonly chunk: number;
 
   /** Opcode byte and its absolute offset. */
   op = 0;
@@ -95,15 +100,18 @@ export class PickleDecoder {
   ) {
     this.keepString = opts.keepStringBytes ?? 4096;
     this.maxLine = opts.maxLineBytes ?? 1 << 20;
+    this.chunk = opts.chunkBytes ?? CHUNK;
     if (src.bytes) {
       this.inMemory = true;
       this.buf = src.bytes.subarray(0, end);
+      this.bufB = asBuffer(this.buf);
       this.base = 0;
       this.pos = start;
       this.lim = this.buf.length;
     } else {
       this.inMemory = false;
       this.buf = new Uint8Array(0);
+      this.bufB = asBuffer(this.buf);
       this.base = start;
       this.pos = 0;
       this.lim = 0;
@@ -133,10 +141,13 @@ export class PickleDecoder {
     if (this.lim - this.pos >= n) return true;
     if (this.inMemory) return false;
     const abs = this.base + this.pos;
-    const toRead = Math.min(Math.max(n, CHUNK), this.end - abs);
+    const toRead = Math.min(Math.max(n, this.chunk), this.end - abs);
     if (toRead <= 0) return false;
     const chunk = this.src.read(abs, toRead);
-    if (this.buf.length < chunk.length) this.buf = new Uint8Array(Math.max(chunk.length, CHUNK));
+    if (this.buf.length < chunk.length) {
+      this.buf = new Uint8Array(Math.max(chunk.length, this.chunk));
+      this.bufB = asBuffer(this.buf);
+    }
     this.buf.set(chunk, 0);
     this.base = abs;
     this.pos = 0;
@@ -200,9 +211,12 @@ export class PickleDecoder {
       }
       // Grow the window so the whole line fits.
       const abs = this.base + this.pos;
-      const want = Math.min(Math.max(have * 2, CHUNK), this.end - abs);
+      const want = Math.min(Math.max(have * 2, this.chunk), this.end - abs);
       const chunk = this.src.read(abs, want);
-      if (this.buf.length < chunk.length) this.buf = new Uint8Array(chunk.length);
+      if (this.buf.length < chunk.length) {
+        this.buf = new Uint8Array(chunk.length);
+        this.bufB = asBuffer(this.buf);
+      }
       this.buf.set(chunk, 0);
       this.base = abs;
       this.pos = 0;
@@ -245,52 +259,50 @@ export class PickleDecoder {
         break;
       }
     }
-    const view = b.subarray(p, p + len);
-    if (ascii) {
-      if (len <= 64) {
-        let s = '';
-        for (let i = 0; i < len; i++) s += String.fromCharCode(b[p + i]!);
-        return s;
-      }
-      return latin1(view);
-    }
-    if (!utf8) return latin1(view);
-    return decodeUtf8SurrogatePass(view);
+    if (ascii || !utf8) return latin1Slice(this.bufB, p, p + len);
+    return decodeUtf8SurrogatePass(b.subarray(p, p + len));
   }
 
-  /** Decodes the next opcode. Returns false at a structural failure (see `failure`). */
+  /**
+   * Decodes the next opcode. Returns false at a structural failure (see `failure`). Only the fields an
+   * opcode defines are written: `str`/`str2` for text arguments, `num`/`big`/`isBool` for integers,
+   * `frameNested`/`frameBeyondEnd` for FRAME; `argErr` and `straddle` are reset for every opcode.
+   */
   next(): boolean {
-    const start = this.base + this.pos;
+    let pos = this.pos;
+    const start = this.base + pos;
     this.offset = start;
-    this.failure = undefined;
     if (start >= this.end) {
       this.op = -1;
       return this.fail('EOF', 'Ran out of input');
     }
     if (this.frameEnd >= 0 && start >= this.frameEnd) this.frameEnd = -1;
     this.inFrame = this.frameEnd >= 0;
-    if (!this.fill(1)) return this.fail('EOF', 'Ran out of input');
-    const op = this.buf[this.pos++]!;
+    if (pos >= this.lim) {
+      if (!this.fill(1)) return this.fail('EOF', 'Ran out of input');
+      pos = this.pos;
+    }
+    const op = this.buf[pos]!;
+    this.pos = pos + 1;
     this.op = op;
     this.argErr = undefined;
-    this.str = undefined;
-    this.str2 = undefined;
-    this.big = undefined;
     this.straddle = false;
-    this.frameNested = false;
-    this.frameBeyondEnd = false;
-    this.isBool = false;
     const kind = ARG_KIND[op]!;
     switch (kind) {
       case -1:
         this.pos--;
         return this.fail('UNKNOWN_OPCODE', `invalid load key, '\\x${op.toString(16).padStart(2, '0')}'`);
       case Arg.None:
-        break;
+        if (this.inFrame && start + 1 > this.frameEnd) this.straddle = true;
+        this.argEnd = start + 1;
+        return true;
       case Arg.U1:
+        if (this.pos >= this.lim && !this.fill(1)) return this.fail('TRUNCATED', 'pickle data was truncated');
+        this.num = this.buf[this.pos++]!;
+        break;
       case Arg.U2:
       case Arg.U4: {
-        const v = this.readU(kind === Arg.U1 ? 1 : kind === Arg.U2 ? 2 : 4);
+        const v = this.readU(kind === Arg.U2 ? 2 : 4);
         if (v === undefined) return this.fail('TRUNCATED', 'pickle data was truncated');
         this.num = v;
         break;
@@ -307,15 +319,13 @@ export class PickleDecoder {
         this.num = v;
         break;
       }
-      case Arg.F8: {
+      case Arg.F8:
+        // The value itself is never needed for analysis: skip the 8 bytes (see floatValue()).
         if (!this.fill(8)) return this.fail('TRUNCATED', 'pickle data was truncated');
-        const b = this.buf;
-        const p = this.pos;
-        this.flt = new DataView(b.buffer, b.byteOffset + p, 8).getFloat64(0, false);
         this.pos += 8;
         break;
-      }
       case Arg.Line:
+        this.str = undefined;
         if (!this.decodeLineArg(op)) return false;
         break;
       case Arg.TwoLines: {
@@ -335,18 +345,25 @@ export class PickleDecoder {
         break;
       }
       default:
+        this.str = undefined;
         if (!this.decodeCounted(op, kind)) return false;
     }
     const argEnd = this.base + this.pos;
     this.argEnd = argEnd;
     if (this.inFrame && argEnd > this.frameEnd) this.straddle = true;
     if (op === Op.FRAME) {
-      if (this.frameEnd >= 0) this.frameNested = true;
+      this.frameNested = this.frameEnd >= 0;
       const fe = argEnd + this.num;
       this.frameEnd = fe;
-      if (!(fe <= this.end)) this.frameBeyondEnd = true;
+      this.frameBeyondEnd = !(fe <= this.end);
     }
     return true;
+  }
+
+  /** The BINFLOAT value of the opcode just decoded (read back from the stream on demand). */
+  floatValue(): number {
+    const b = this.readPayload(this.argEnd - 8, 8);
+    return new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, false);
   }
 
   /** GLOBAL decodes its lines as UTF-8, INST as ASCII (both strict, newline excluded). */
@@ -479,6 +496,18 @@ export class PickleDecoder {
     }
     return true;
   }
+}
+
+type Latin1Slicer = { latin1Slice?: (start: number, end: number) => string };
+
+/** Buffer#latin1Slice when the runtime has it (skips toString's argument normalisation), else toString. */
+function latin1Slice(b: Buffer, start: number, end: number): string {
+  const f = (b as unknown as Latin1Slicer).latin1Slice;
+  return f ? f.call(b, start, end) : b.toString('latin1', start, end);
+}
+
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.length);
 }
 
 function isAsciiBytes(b: Uint8Array): boolean {

@@ -1,0 +1,110 @@
+// bzip2 through seek-bzip, read as Python's bz2 module reads it (BZ2File / bz2.decompress): every stream
+// in turn, bytes after a stream that do not start a new one ignored. Our own stream loop replaces
+// seek-bzip's `decode` so that a checksum mismatch becomes a note and truncation is never silent.
+import { createRequire } from 'node:module';
+import { LimitError } from '../../core/errors.js';
+import { OutputBuffer } from './output-buffer.js';
+import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
+
+// Stream layout: 0..2 'BZh' | 3 block size '1'..'9' (×100 kB) | blocks, each starting with the 48-bit
+// magic 0x314159265359 and a u32 block CRC | end marker 0x177245385090 + u32 stream CRC | pad to a byte.
+
+/** The byte-input shape seek-bzip reads from. */
+interface SeekBzipInput {
+  readByte(): number;
+  read(buffer: Uint8Array, offset: number, length: number): number;
+  seek(pos: number): void;
+}
+
+/** The byte-output shape seek-bzip writes to. */
+interface SeekBzipOutput {
+  writeByte(b: number): void;
+}
+
+/** The parts of seek-bzip's Bunzip object this file drives (seek-bzip 2.0.0, lib/index.js). */
+interface Bunzip {
+  _init_block(): boolean;
+  _read_bunzip(): number;
+  _start_bunzip(input: SeekBzipInput, output: SeekBzipOutput): void;
+  reader: { read(bits: number): number };
+  streamCRC: number;
+}
+type BunzipConstructor = new (input: SeekBzipInput, output: SeekBzipOutput) => Bunzip;
+
+const BunzipCtor = createRequire(import.meta.url)('seek-bzip') as BunzipConstructor;
+
+/** Thrown by our input when seek-bzip reads past the end (seek-bzip itself would read `undefined`). */
+class InputEnded extends Error {}
+
+class Input implements SeekBzipInput {
+  pos = 0;
+  constructor(private readonly data: Uint8Array) {}
+  readByte(): number {
+    if (this.pos >= this.data.length) throw new InputEnded('input ended');
+    return this.data[this.pos++]!;
+  }
+  read(buffer: Uint8Array, offset: number, length: number): number {
+    let n = 0;
+    while (n < length && this.pos < this.data.length) buffer[offset + n++] = this.data[this.pos++]!;
+    return n === 0 ? -1 : n;
+  }
+  seek(pos: number): void {
+    this.pos = pos;
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Decodes every bzip2 stream of `input`. */
+export function decompressBzip2(input: Uint8Array, opts: DecompressOptions): DecompressResult {
+  const out = new OutputBuffer(opts, input.length);
+  const notes: string[] = [];
+  const source = new Input(input);
+  const sink: SeekBzipOutput = { writeByte: (b) => out.pushByte(b) };
+  let streams = 0;
+  let blocks = 0;
+  try {
+    const bz = new BunzipCtor(source, sink);
+    for (;;) {
+      if (bz._init_block()) {
+        blocks++;
+        try {
+          bz._read_bunzip();
+        } catch (e) {
+          // The CRC is compared after the whole block was written, so decoding can go on.
+          if (e instanceof TypeError && /Bad block CRC/.test(e.message)) {
+            notes.push(`block ${blocks} of stream ${streams + 1}: CRC mismatch (Python raises)`);
+            continue;
+          }
+          throw e;
+        }
+        continue;
+      }
+      const crc = bz.reader.read(32) >>> 0;
+      streams++;
+      blocks = 0;
+      if (crc !== bz.streamCRC) notes.push(`stream ${streams}: combined CRC mismatch (Python raises)`);
+      if (source.pos >= input.length) break;
+      const next = source.pos;
+      try {
+        bz._start_bunzip(source, sink);
+      } catch {
+        notes.push(
+          `${input.length - next} bytes after stream ${streams} are not a bzip2 stream ` +
+            "(ignored by Python's bz2; a 1-3 byte 'BZh' start makes BZ2File raise EOFError)",
+        );
+        break;
+      }
+    }
+  } catch (e) {
+    if (e instanceof LimitError) throw e;
+    if (e instanceof InputEnded) {
+      corruptOrPrefix(out, notes, `input ends inside bzip2 stream ${streams + 1}`, input.length);
+    } else {
+      corruptOrPrefix(out, notes, `bzip2 stream ${streams + 1}: ${message(e)}`, source.pos);
+    }
+  }
+  return { bytes: out.result(), streams, notes };
+}

@@ -1,0 +1,213 @@
+// LZ4 frame format (lz4 Frame Format Description 1.6.x) as python-lz4's LZ4FrameFile reads it (joblib's
+// 'lz4' compressor): every frame, skippable frames skipped. Checksums are verified into notes, not errors.
+import { CorruptError } from '../../core/errors.js';
+import { OutputBuffer } from './output-buffer.js';
+import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
+import { xxhash32 } from './xxhash32.js';
+
+// Frame: 0..3 magic 04 22 4D 18 | 4 FLG (bits 7-6 version = 01, 5 block independence, 4 block
+//   checksum, 3 content size, 2 content checksum, 1 reserved, 0 dictionary ID) | 5 BD (bits 6-4 block
+//   max size: 4 = 64 KiB, 5 = 256 KiB, 6 = 1 MiB, 7 = 4 MiB; other bits reserved) | [u64le content
+//   size] | [u32le dictionary ID] | HC = (xxh32(FLG..last descriptor byte) >> 8) & 0xFF
+//   | blocks: u32le size (bit 31 = stored uncompressed; 0 = end mark), data, [u32le xxh32(data)]
+//   | [u32le xxh32(all decoded content)].
+// Skippable frame: u32le 0x184D2A50..0x184D2A5F | u32le size | size bytes.
+// Block sequences: token (literal length << 4 | match length − 4, 15 = more bytes follow, each 255 =
+//   more), literals, u16le offset (1..65535), extra length bytes. The last sequence has literals only.
+const FRAME_MAGIC = 0x184d2204;
+const SKIPPABLE_MASK = 0xfffffff0;
+const SKIPPABLE_MAGIC = 0x184d2a50;
+const LEGACY_MAGIC = 0x184c2102;
+
+function u32le(b: Uint8Array, i: number): number {
+  return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
+}
+
+/** Where a block's matches may reach: below `floor` is corrupt; below `independentFloor` only noted. */
+interface Window {
+  floor: number;
+  independentFloor: number;
+  reachedBack: boolean;
+}
+
+/**
+ * Decodes one LZ4 block `input[start, end)` into `out`. Throws CorruptError on invalid or truncated
+ * data, keeping the bytes decoded so far.
+ */
+function decodeBlock(input: Uint8Array, start: number, end: number, out: OutputBuffer, win: Window): void {
+  let s = start;
+  let o = out.length;
+  let buf = out.buf;
+  try {
+    while (s < end) {
+      const token = input[s++]!;
+      let lit = token >>> 4;
+      if (lit === 15) {
+        let b: number;
+        do {
+          if (s >= end) throw new CorruptError('LZ4 block ends inside a literal length', s);
+          b = input[s++]!;
+          lit += b;
+        } while (b === 255);
+      }
+      if (lit > 0) {
+        const avail = Math.min(lit, end - s);
+        if (o + avail > buf.length) {
+          out.length = o;
+          out.reserve(avail);
+          buf = out.buf;
+        }
+        buf.set(input.subarray(s, s + avail), o);
+        o += avail;
+        s += avail;
+        if (avail < lit) throw new CorruptError('LZ4 block ends inside literals', end);
+      }
+      if (s >= end) return;
+      if (s + 2 > end) throw new CorruptError('LZ4 block ends inside a match offset', end);
+      const offset = input[s]! | (input[s + 1]! << 8);
+      s += 2;
+      if (offset === 0) throw new CorruptError('LZ4 match offset 0', s - 2);
+      let len = token & 15;
+      if (len === 15) {
+        let b: number;
+        do {
+          if (s >= end) throw new CorruptError('LZ4 block ends inside a match length', s);
+          b = input[s++]!;
+          len += b;
+        } while (b === 255);
+      }
+      len += 4;
+      let from = o - offset;
+      if (from < win.floor) throw new CorruptError('LZ4 match reaches before the start of its frame', s);
+      if (from < win.independentFloor) win.reachedBack = true;
+      if (o + len > buf.length) {
+        out.length = o;
+        out.reserve(len);
+        buf = out.buf;
+      }
+      if (offset >= len) {
+        buf.copyWithin(o, from, from + len);
+        o += len;
+      } else {
+        const stop = o + len;
+        while (o < stop) buf[o++] = buf[from++]!;
+      }
+    }
+  } finally {
+    out.length = o;
+  }
+}
+
+/** Decodes the frame whose magic is at `start`; returns the input offset after it. */
+function decodeFrame(input: Uint8Array, start: number, out: OutputBuffer, notes: string[], frame: number): number {
+  const p = start + 4;
+  if (p + 3 > input.length) throw new CorruptError('input ends inside an LZ4 frame header', input.length);
+  const flg = input[p]!;
+  const bd = input[p + 1]!;
+  if (flg >>> 6 !== 1) throw new CorruptError(`LZ4 frame version ${flg >>> 6} is not 1`, p);
+  const independent = (flg & 0x20) !== 0;
+  const blockChecksum = (flg & 0x10) !== 0;
+  const hasContentSize = (flg & 0x08) !== 0;
+  const contentChecksum = (flg & 0x04) !== 0;
+  const hasDictId = (flg & 0x01) !== 0;
+  const label = `LZ4 frame ${frame}`;
+  if (flg & 0x02 || bd & 0x8f) notes.push(`${label}: reserved header bits set (python-lz4 raises)`);
+  const code = (bd >>> 4) & 7;
+  if (code < 4) notes.push(`${label}: invalid block maximum size code ${code} (python-lz4 raises)`);
+  const blockMax = code < 4 ? 4 * 1024 * 1024 : 1 << (8 + 2 * code);
+  const descEnd = p + 2 + (hasContentSize ? 8 : 0) + (hasDictId ? 4 : 0);
+  if (descEnd + 1 > input.length) throw new CorruptError('input ends inside an LZ4 frame header', input.length);
+  const contentSize = hasContentSize ? u32le(input, p + 6) * 0x100000000 + u32le(input, p + 2) : undefined;
+  if (hasDictId) {
+    notes.push(`${label}: names dictionary ${u32le(input, descEnd - 4)}; decoded without it`);
+  }
+  if (((xxhash32(input, p, descEnd) >>> 8) & 0xff) !== input[descEnd]) {
+    notes.push(`${label}: header checksum mismatch (python-lz4 raises)`);
+  }
+  let q = descEnd + 1;
+  const frameStart = out.length;
+  const win: Window = { floor: frameStart, independentFloor: frameStart, reachedBack: false };
+  let oversize = false;
+  let badBlockSums = 0;
+  for (;;) {
+    if (q + 4 > input.length) throw new CorruptError('input ends before the LZ4 end mark', input.length);
+    const word = u32le(input, q);
+    q += 4;
+    if (word === 0) break;
+    const stored = (word & 0x80000000) !== 0;
+    const size = word & 0x7fffffff;
+    if (size > blockMax) oversize = true;
+    const end = Math.min(q + size, input.length);
+    const blockStart = out.length;
+    if (stored) {
+      out.push(input.subarray(q, end));
+    } else {
+      win.independentFloor = independent ? blockStart : frameStart;
+      decodeBlock(input, q, end, out, win);
+    }
+    if (end < q + size) throw new CorruptError('input ends inside an LZ4 block', input.length);
+    if (out.length - blockStart > blockMax) oversize = true;
+    q += size;
+    if (blockChecksum) {
+      if (q + 4 > input.length) throw new CorruptError('input ends inside an LZ4 block checksum', input.length);
+      if (xxhash32(input, q - size, q) !== u32le(input, q)) badBlockSums++;
+      q += 4;
+    }
+  }
+  if (oversize) notes.push(`${label}: a block is larger than the declared maximum (python-lz4 raises)`);
+  if (badBlockSums) notes.push(`${label}: ${badBlockSums} block checksum mismatch(es) (python-lz4 raises)`);
+  if (win.reachedBack) {
+    notes.push(`${label}: a block refers to an earlier block although blocks are independent (python-lz4 raises)`);
+  }
+  const produced = out.length - frameStart;
+  if (contentChecksum) {
+    if (q + 4 > input.length) throw new CorruptError('input ends inside the LZ4 content checksum', input.length);
+    if (xxhash32(out.buf, frameStart, out.length) !== u32le(input, q)) {
+      notes.push(`${label}: content checksum mismatch (python-lz4 raises)`);
+    }
+    q += 4;
+  }
+  if (contentSize !== undefined && contentSize !== produced) {
+    notes.push(`${label}: declares ${contentSize} bytes but holds ${produced} (python-lz4 raises)`);
+  }
+  return q;
+}
+
+/** Decodes every LZ4 frame of `input`. */
+export function decompressLz4(input: Uint8Array, opts: DecompressOptions): DecompressResult {
+  const out = new OutputBuffer(opts, input.length);
+  const notes: string[] = [];
+  let frames = 0;
+  let skipped = 0;
+  let pos = 0;
+  while (pos < input.length) {
+    const magic = pos + 4 <= input.length ? u32le(input, pos) : -1;
+    if (magic !== -1 && (magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
+      const size = pos + 8 <= input.length ? u32le(input, pos + 4) : Infinity;
+      if (pos + 8 + size > input.length) {
+        notes.push('input ends inside a skippable frame (python-lz4 raises EOFError)');
+        break;
+      }
+      pos += 8 + size;
+      skipped++;
+      continue;
+    }
+    if (magic !== FRAME_MAGIC) {
+      const what =
+        magic === LEGACY_MAGIC ? 'a legacy LZ4 frame (lz4(1) reads it; python-lz4 does not)' : 'not an LZ4 frame';
+      if (frames === 0 && skipped === 0) throw new CorruptError(`input is ${what}`, pos);
+      notes.push(`${input.length - pos} bytes after frame ${frames} are ${what} (python-lz4 raises)`);
+      break;
+    }
+    try {
+      pos = decodeFrame(input, pos, out, notes, frames + 1);
+      frames++;
+    } catch (e) {
+      if (!(e instanceof CorruptError)) throw e;
+      corruptOrPrefix(out, notes, `LZ4 frame ${frames + 1}: ${e.message}`, e.offset);
+      break;
+    }
+  }
+  if (skipped > 0) notes.push(`${skipped} skippable frame(s) skipped`);
+  return { bytes: out.result(), streams: frames, notes };
+}

@@ -1,0 +1,32 @@
+// Codec detection by magic bytes only (no decoding). Strong magics first; zlib and .lzma, whose
+// "magic" is a header that happens to be checkable, last and strictly.
+import { aloneHeaderProblem } from './lzma-alone.js';
+import type { Codec } from './result.js';
+import { XZ_MAGIC } from './xz.js';
+
+function startsWith(head: Uint8Array, magic: readonly number[]): boolean {
+  return magic.every((b, i) => head[i] === b);
+}
+
+/**
+ * The codec whose signature `head` starts with: gzip 1F 8B, bzip2 'BZh1'..'BZh9', xz FD '7zXZ' 00,
+ * lz4 frame 04 22 4D 18, zstd 28 B5 2F FD, zlib (CM 8, window ≤ 32 KiB, valid FCHECK, no preset
+ * dictionary), .lzma (properties ≤ 224 with lc + lp ≤ 4, a 2^n or 2^n + 2^(n−1) dictionary and a size
+ * that is unknown or below 2^38, i.e. a header liblzma's auto decoder accepts; needs 13 bytes).
+ */
+export function sniffCodec(head: Uint8Array): Codec | undefined {
+  if (startsWith(head, [0x1f, 0x8b])) return 'gzip';
+  if (startsWith(head, [0x42, 0x5a, 0x68]) && head[3] !== undefined && head[3] >= 0x31 && head[3] <= 0x39) {
+    return 'bzip2';
+  }
+  if (startsWith(head, XZ_MAGIC)) return 'xz';
+  if (startsWith(head, [0x04, 0x22, 0x4d, 0x18])) return 'lz4';
+  if (startsWith(head, [0x28, 0xb5, 0x2f, 0xfd])) return 'zstd';
+  const cmf = head[0];
+  const flg = head[1];
+  if (cmf !== undefined && flg !== undefined && (cmf & 0x0f) === 8 && cmf >> 4 <= 7) {
+    if (((cmf << 8) | flg) % 31 === 0 && (flg & 0x20) === 0) return 'zlib';
+  }
+  if (head.length >= 13 && aloneHeaderProblem(head, 0) === undefined) return 'lzma';
+  return undefined;
+}

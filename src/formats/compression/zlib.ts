@@ -1,0 +1,101 @@
+// zlib (RFC 1950) as joblib reads it: BinaryZlibFile (joblib 1.2) and zlib.decompress both decode only
+// the first stream. Also joblib < 0.10's 'ZF' files: 'ZF' + 19-byte hex length (+ optional space) + zlib.
+import { CorruptError } from '../../core/errors.js';
+import { inflateRawInto } from './inflate.js';
+import { OutputBuffer } from './output-buffer.js';
+import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
+
+// Stream layout (RFC 1950 §2.2): 0 CMF (CM = low nibble, 8 = deflate; CINFO = high nibble, window
+// log2 - 8, at most 7) | 1 FLG (bit 5 FDICT; (CMF·256 + FLG) % 31 = 0) | [2..5 DICTID if FDICT]
+// | raw DEFLATE | u32be Adler-32 of the output.
+// joblib 'ZF' (numpy_pickle_compat.write_zfile): 0..1 'ZF' | 2..20 hex(len) e.g. '0x1f4', space-padded
+// to 19 = len(hex(2**64)) | [21 ' ' written by joblib <= 0.8.4 on Python 2] | zlib stream.
+const ZF_HEADER = 21;
+const ADLER_MOD = 65521;
+const ADLER_NMAX = 5552;
+
+function adler32(data: Uint8Array, start: number, end: number): number {
+  let a = 1;
+  let b = 0;
+  let i = start;
+  while (i < end) {
+    const stop = Math.min(end, i + ADLER_NMAX);
+    for (; i < stop; i++) {
+      a += data[i]!;
+      b += a;
+    }
+    a %= ADLER_MOD;
+    b %= ADLER_MOD;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/** Parses the length field as Python's `int(field, 16)` does (whitespace, sign, 0x, underscores). */
+function parseZfLength(field: Uint8Array): number | undefined {
+  // Python's str.strip() also strips the separators 0x1C..0x1F; map them to spaces first.
+  const text = Buffer.from(field.map((b) => (b >= 0x1c && b <= 0x1f ? 0x20 : b))).toString('latin1');
+  const m = /^\s*([+-]?)(0[xX]_?)?([0-9a-fA-F](?:_?[0-9a-fA-F])*)\s*$/.exec(text);
+  if (!m) return undefined;
+  const value = parseInt(m[3]!.replace(/_/g, ''), 16);
+  return m[1] === '-' ? -value : value;
+}
+
+/** True when `input` starts with joblib's legacy 'ZF' header. */
+export function isJoblibZFile(input: Uint8Array): boolean {
+  return input[0] === 0x5a && input[1] === 0x46;
+}
+
+/** Decodes the first zlib stream of `input` (or of a joblib 'ZF' file). */
+export function decompressZlib(input: Uint8Array, opts: DecompressOptions): DecompressResult {
+  const out = new OutputBuffer(opts, input.length);
+  const notes: string[] = [];
+  let start = 0;
+  let declared: number | undefined;
+  if (isJoblibZFile(input)) {
+    if (input.length < ZF_HEADER) throw new CorruptError("input ends inside joblib's 'ZF' header", input.length);
+    declared = parseZfLength(input.subarray(2, ZF_HEADER));
+    if (declared === undefined) notes.push("joblib 'ZF' length field is not a hex number (joblib raises ValueError)");
+    notes.push("joblib < 0.10 'ZF' file (read by joblib.numpy_pickle_compat.read_zfile)");
+    start = input[ZF_HEADER] === 0x20 ? ZF_HEADER + 1 : ZF_HEADER;
+  }
+  const cmf = input[start];
+  const flg = input[start + 1];
+  if (cmf === undefined || flg === undefined) throw new CorruptError('input ends inside the zlib header', input.length);
+  if ((cmf & 0x0f) !== 8) throw new CorruptError(`zlib compression method ${cmf & 0x0f} is not deflate`, start);
+  if (cmf >> 4 > 7) notes.push(`zlib window field ${cmf >> 4} above 7 (zlib rejects the stream)`);
+  if (((cmf << 8) | flg) % 31 !== 0) notes.push('zlib header check failed (zlib rejects the stream)');
+  let dataStart = start + 2;
+  if (flg & 0x20) {
+    notes.push('zlib stream asks for a preset dictionary (Python raises "need dictionary")');
+    dataStart += 4;
+  }
+  const end = inflateRawInto(input.subarray(Math.min(dataStart, input.length)), out);
+  let streams = 0;
+  if (end.kind === 'corrupt') {
+    corruptOrPrefix(out, notes, end.message, dataStart);
+  } else if (end.kind === 'truncated') {
+    corruptOrPrefix(out, notes, 'input ends inside the zlib stream', input.length);
+  } else {
+    streams = 1;
+    const trailer = dataStart + end.consumed;
+    if (trailer + 4 > input.length) {
+      notes.push('input ends inside the Adler-32 trailer (zlib raises)');
+    } else {
+      const want =
+        ((input[trailer]! << 24) | (input[trailer + 1]! << 16) | (input[trailer + 2]! << 8) | input[trailer + 3]!) >>>
+        0;
+      if (adler32(out.buf, 0, out.length) !== want)
+        notes.push('Adler-32 mismatch (zlib raises "incorrect data check")');
+      if (trailer + 4 < input.length) {
+        notes.push(
+          `${input.length - trailer - 4} bytes after the zlib stream not decoded (zlib.decompress ignores them; ` +
+            "joblib's BinaryZlibFile loops forever on them)",
+        );
+      }
+    }
+  }
+  if (declared !== undefined && declared !== out.length) {
+    notes.push(`joblib 'ZF' header declares ${declared} bytes but the stream holds ${out.length} (joblib asserts)`);
+  }
+  return { bytes: out.result(), streams, notes };
+}

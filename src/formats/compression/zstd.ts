@@ -1,0 +1,169 @@
+// Zstandard (RFC 8878) as zstd(1) reads it: every frame, skippable frames skipped. Frames are found by
+// walking block headers here and decoded one by one by fzstd's streaming Decompress, capped per block.
+import { Decompress } from 'fzstd';
+import { CorruptError, LimitError, UnsupportedError } from '../../core/errors.js';
+import { OutputBuffer } from './output-buffer.js';
+import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
+
+// Frame: 0..3 magic 28 B5 2F FD | FHD (bits 7-6 content-size field code, 5 single segment, 3 reserved,
+//   2 content checksum, 1-0 dictionary-ID field code) | [window descriptor: exponent << 3 | mantissa,
+//   absent in single-segment frames] | [dictionary ID: 0/1/2/4 bytes] | [content size: 0/1/2/4/8
+//   bytes; 1 byte only for single segment, 2 bytes hold size − 256] | blocks: u24le header (bit 0
+//   last, bits 1-2 type: 0 raw, 1 RLE, 2 compressed, 3 reserved; bits 3-23 size), then `size` bytes
+//   (1 byte for RLE) | [u32le checksum: low 32 bits of XXH64 of the content].
+// Skippable frame: u32le 0x184D2A50..0x184D2A5F | u32le size | size bytes.
+const FRAME_MAGIC = 0xfd2fb528;
+const SKIPPABLE_MASK = 0xfffffff0;
+const SKIPPABLE_MAGIC = 0x184d2a50;
+/** zstd(1) refuses larger windows unless given --memory / --long (ZSTD_WINDOWLOG_LIMIT_DEFAULT = 27). */
+const CLI_WINDOW_LIMIT = 1 << 27;
+/** fzstd refuses windows above this (its `err(1)`). */
+const FZSTD_WINDOW_MAX = 2145386496;
+const MIN_WINDOW_CAP = 1 << 20;
+
+function u32le(b: Uint8Array, i: number): number {
+  return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
+}
+
+interface FrameHeader {
+  headerEnd: number;
+  window: number;
+  singleSegment: boolean;
+  dictId: number;
+  checksum: boolean;
+}
+
+function parseFrameHeader(input: Uint8Array, start: number): FrameHeader {
+  let p = start + 4;
+  if (p >= input.length) throw new CorruptError('input ends inside a zstd frame header', input.length);
+  const fhd = input[p++]!;
+  if (fhd & 0x08) throw new CorruptError('zstd frame header reserved bit set', start + 4);
+  const singleSegment = (fhd & 0x20) !== 0;
+  const fcsCode = fhd >>> 6;
+  const dictBytes = [0, 1, 2, 4][fhd & 3]!;
+  const fcsBytes = [singleSegment ? 1 : 0, 2, 4, 8][fcsCode]!;
+  let window = 0;
+  if (!singleSegment) {
+    if (p >= input.length) throw new CorruptError('input ends inside a zstd frame header', input.length);
+    const wd = input[p++]!;
+    const base = 2 ** (10 + (wd >>> 3));
+    window = base + (base / 8) * (wd & 7);
+  }
+  if (p + dictBytes + fcsBytes > input.length)
+    throw new CorruptError('input ends inside a zstd frame header', input.length);
+  let dictId = 0;
+  for (let i = 0; i < dictBytes; i++) dictId += input[p + i]! * 2 ** (8 * i);
+  p += dictBytes;
+  let size = 0;
+  for (let i = 0; i < fcsBytes; i++) size += input[p + i]! * 2 ** (8 * i);
+  if (fcsBytes === 2) size += 256;
+  p += fcsBytes;
+  if (singleSegment) window = size;
+  return { headerEnd: p, window, singleSegment, dictId, checksum: (fhd & 0x04) !== 0 };
+}
+
+/** Offset after the frame's blocks and checksum, or the input length when the frame is cut short. */
+function frameEnd(input: Uint8Array, header: FrameHeader): { end: number; complete: boolean } {
+  let p = header.headerEnd;
+  for (;;) {
+    if (p + 3 > input.length) return { end: input.length, complete: false };
+    const bh = input[p]! | (input[p + 1]! << 8) | (input[p + 2]! << 16);
+    const type = (bh >>> 1) & 3;
+    const size = bh >>> 3;
+    if (type === 3) throw new CorruptError('zstd block type 3 is reserved', p);
+    p += 3 + (type === 1 ? 1 : size);
+    if (bh & 1) break;
+  }
+  p += header.checksum ? 4 : 0;
+  return p > input.length ? { end: input.length, complete: false } : { end: p, complete: true };
+}
+
+/** Window descriptor byte for the smallest representable window of at least `size` bytes. */
+function windowDescriptor(size: number): number {
+  for (let exp = 0; exp < 32; exp++) {
+    const base = 2 ** (10 + exp);
+    for (let m = 0; m < 8; m++) if (base + (base / 8) * m >= size) return (exp << 3) | m;
+  }
+  return 0xff;
+}
+
+/**
+ * The frame's bytes as fzstd should see them. fzstd allocates the declared window (or, in
+ * single-segment frames, the declared content size) up front, so a header declaring more than the
+ * output can ever reach is rewritten to a smaller window; nothing else in the frame depends on it.
+ * Only called for frames without a dictionary.
+ */
+function frameForFzstd(frame: Uint8Array, headerSize: number, window: number, windowCap: number): Uint8Array {
+  if (window <= windowCap) return frame;
+  // FHD: content checksum flag kept; no content size, not single segment, no dictionary-ID field.
+  const head = [0x28, 0xb5, 0x2f, 0xfd, frame[4]! & 0x04, windowDescriptor(windowCap)];
+  const body = frame.subarray(headerSize);
+  const rebuilt = new Uint8Array(head.length + body.length);
+  rebuilt.set(head, 0);
+  rebuilt.set(body, head.length);
+  return rebuilt;
+}
+
+/** Decodes every zstd frame of `input`. */
+export function decompressZstd(input: Uint8Array, opts: DecompressOptions): DecompressResult {
+  const out = new OutputBuffer(opts, input.length);
+  const notes: string[] = [];
+  const windowCap = Math.min(FZSTD_WINDOW_MAX, Math.max(MIN_WINDOW_CAP, out.limit + 1));
+  let frames = 0;
+  let skipped = 0;
+  let pos = 0;
+  while (pos < input.length) {
+    const magic = pos + 4 <= input.length ? u32le(input, pos) : -1;
+    if (magic !== -1 && (magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
+      const size = pos + 8 <= input.length ? u32le(input, pos + 4) : Infinity;
+      if (pos + 8 + size > input.length) {
+        notes.push('input ends inside a skippable frame (zstd(1) raises)');
+        break;
+      }
+      pos += 8 + size;
+      skipped++;
+      continue;
+    }
+    if (magic !== FRAME_MAGIC) {
+      if (frames === 0 && skipped === 0) throw new CorruptError('input is not a zstd frame', pos);
+      notes.push(`${input.length - pos} bytes after frame ${frames} are not a zstd frame (zstd(1) raises)`);
+      break;
+    }
+    const label = `zstd frame ${frames + 1}`;
+    let failure: string | undefined;
+    let failedAt = pos;
+    try {
+      const header = parseFrameHeader(input, pos);
+      if (header.dictId !== 0) {
+        const message = `${label} needs dictionary ${header.dictId}`;
+        if (out.length === 0) throw new UnsupportedError(message, 'zstd-dictionary');
+        notes.push(`${message}; not decoded`);
+        break;
+      }
+      if (header.window > CLI_WINDOW_LIMIT && !header.singleSegment) {
+        notes.push(`${label}: window of ${header.window} bytes (zstd(1) needs --memory to read it)`);
+      }
+      const { end, complete } = frameEnd(input, header);
+      const frame = frameForFzstd(input.subarray(pos, end), header.headerEnd - pos, header.window, windowCap);
+      try {
+        new Decompress((chunk) => out.push(chunk)).push(frame, true);
+      } catch (e) {
+        if (e instanceof LimitError) throw e;
+        failure = e instanceof Error ? e.message : String(e);
+      }
+      if (failure === undefined && !complete) failure = 'input ends inside the frame';
+      pos = end;
+    } catch (e) {
+      if (!(e instanceof CorruptError)) throw e;
+      failure = e.message;
+      failedAt = e.offset ?? pos;
+    }
+    if (failure !== undefined) {
+      corruptOrPrefix(out, notes, `${label}: ${failure}`, failedAt);
+      break;
+    }
+    frames++;
+  }
+  if (skipped > 0) notes.push(`${skipped} skippable frame(s) skipped`);
+  return { bytes: out.result(), streams: frames, notes };
+}

@@ -1,0 +1,201 @@
+// Lists and extracts 7z archives in memory with 7z-wasm: the archive is written into the module's MEMFS, listed
+// with `l -slt`, size caps are checked against the listing BEFORE anything is extracted, then every allowed file
+// is extracted in one `x` run of the same module instance (solid blocks decode once).
+import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
+import { entryPathFindings } from '../zip/entry-path.js';
+import { parseSltListing } from './slt-listing.js';
+import { SevenZipRuntime, type WasmFs } from './seven-zip-runtime.js';
+import type {
+  SevenZipAnomaly,
+  SevenZipEntry,
+  SevenZipExtraction,
+  SevenZipFile,
+  SevenZipListing,
+  SevenZipOptions,
+} from './sevenzip-types.js';
+import { hasEncryptedHeader, looksLike7z } from './start-header.js';
+
+const ARCHIVE = '/in/archive.7z';
+const OUT = '/out';
+/** 7-Zip asks for a password only when it needs one; a fixed wrong one keeps it from prompting. */
+const NO_PASSWORD = '-psentinel-no-password';
+const COMMON = ['-t7z', '-bsp0', '-y', NO_PASSWORD];
+
+/** Lists a 7z archive held in memory. */
+export async function read7z(bytes: Uint8Array, opts: SevenZipOptions): Promise<SevenZipListing> {
+  const { listing } = await openAndList(bytes, opts);
+  return listing;
+}
+
+/**
+ * Lists and extracts every file entry within the limits, in one module instance. Per-entry problems become
+ * typed errors on that entry (EncryptedError, LimitError, UnsupportedError, CorruptError); whole-archive
+ * problems (not 7z, encrypted headers, unreadable) are thrown.
+ */
+export async function extract7z(
+  bytes: Uint8Array,
+  opts: SevenZipOptions,
+  specifier?: string,
+): Promise<SevenZipExtraction> {
+  const { listing, runtime, timings } = await openAndList(bytes, opts, specifier);
+  const t0 = performance.now();
+  const files: SevenZipFile[] = [];
+  const wanted: SevenZipFile[] = [];
+  let budget = opts.maxTotalBytes ?? Infinity;
+  for (const entry of listing.entries) {
+    if (entry.isDirectory || entry.isSymlink) continue;
+    const file: SevenZipFile = { entry };
+    files.push(file);
+    if (entry.encrypted) {
+      file.error = new EncryptedError(`7z entry ${JSON.stringify(entry.name)} is encrypted (${entry.method})`);
+    } else if (entry.size > opts.maxEntryBytes) {
+      file.error = new LimitError(
+        'maxEntryBytes',
+        `7z entry ${JSON.stringify(entry.name)}: ${entry.size} bytes exceed maxEntryBytes`,
+      );
+    } else if (entry.size > budget) {
+      file.error = new LimitError(
+        'maxTotalBytes',
+        `7z entry ${JSON.stringify(entry.name)}: total extracted bytes would exceed maxTotalBytes`,
+      );
+    } else {
+      budget -= entry.size;
+      wanted.push(file);
+    }
+  }
+  if (wanted.length > 0) {
+    const all = wanted.length === files.length && files.length === listing.entries.filter((e) => !e.isDirectory).length;
+    // -spd: names are literal paths, not wildcards. Without names every entry is extracted.
+    const names = all ? [] : ['-spd', '--', ...wanted.map((f) => f.entry.name)];
+    const res = runtime.run(['x', '-o' + OUT, ...COMMON, ARCHIVE, ...names]);
+    const failures = errorsByName(runtime.err);
+    const counts = new Map<string, number>();
+    for (const f of wanted) counts.set(f.entry.name, (counts.get(f.entry.name) ?? 0) + 1);
+    wanted.forEach((f, n) => {
+      const problem = failures.get(f.entry.name);
+      if (problem) {
+        f.error = problem;
+        return;
+      }
+      const path = OUT + '/' + f.entry.name;
+      const data = readRegular(runtime.fs, path, f.entry.size);
+      if (data && (counts.get(f.entry.name) ?? 0) === 1) {
+        f.data = data;
+        return;
+      }
+      // 7-Zip rewrote the path (".." or leading "/" dropped) or two entries share it: extract it alone.
+      f.data = extractAlone(runtime, f.entry, n) ?? undefined;
+      if (!f.data) {
+        f.error =
+          res.threw !== undefined
+            ? new CorruptError(`7z: extraction failed (${describeThrow(res.threw, runtime.err)})`)
+            : new CorruptError(`7z entry ${JSON.stringify(f.entry.name)} could not be extracted`);
+      }
+    });
+  }
+  return { ...listing, files, timings: { ...timings, extractMs: performance.now() - t0 } };
+}
+
+async function openAndList(
+  bytes: Uint8Array,
+  opts: SevenZipOptions,
+  specifier?: string,
+): Promise<{ listing: SevenZipListing; runtime: SevenZipRuntime; timings: { initMs: number; listMs: number } }> {
+  if (!looksLike7z(bytes)) throw new CorruptError('not a 7z archive (signature missing)');
+  if (hasEncryptedHeader(bytes))
+    throw new EncryptedError('7z archive headers are encrypted (-mhe): nothing can be listed');
+  const t0 = performance.now();
+  const runtime = await SevenZipRuntime.create(specifier);
+  const t1 = performance.now();
+  runtime.fs.mkdir('/in');
+  runtime.fs.writeFile(ARCHIVE, bytes);
+  const res = runtime.run(['l', '-slt', '-ba', ...COMMON, ARCHIVE]);
+  const errors = runtime.err.join('\n');
+  if (res.threw !== undefined || /ERROR|Can ?not open/i.test(errors)) {
+    if (/password|encrypted/i.test(errors)) throw new EncryptedError(`7z: ${errors.trim()}`);
+    if (/unsupported/i.test(errors)) throw new UnsupportedError(`7z: ${errors.trim()}`, '7z-method');
+    throw new CorruptError(`7z: cannot list archive (${describeThrow(res.threw, runtime.err)})`);
+  }
+  const entries = parseSltListing(runtime.out);
+  if (entries.length > opts.maxEntries)
+    throw new LimitError('maxEntries', `7z: ${entries.length} entries exceed maxEntries`);
+  const listing = { entries, anomalies: anomaliesOf(entries) };
+  return { listing, runtime, timings: { initMs: t1 - t0, listMs: performance.now() - t1 } };
+}
+
+function anomaliesOf(entries: SevenZipEntry[]): SevenZipAnomaly[] {
+  const out: SevenZipAnomaly[] = [];
+  const seen = new Set<string>();
+  for (const e of entries) {
+    for (const f of entryPathFindings(e.name)) out.push({ code: f.code, message: f.message, entry: e.name });
+    if (e.isSymlink)
+      out.push({
+        code: 'SYMLINK_ENTRY',
+        message: 'symlink entry (listed, never extracted or followed)',
+        entry: e.name,
+      });
+    if (seen.has(e.name))
+      out.push({ code: 'DUPLICATE_NAME', message: 'name used by more than one entry', entry: e.name });
+    seen.add(e.name);
+  }
+  return out;
+}
+
+function readRegular(fs: WasmFs, path: string, size: number): Uint8Array | undefined {
+  try {
+    const st = fs.lstat(path);
+    if (!fs.isFile(st.mode) || st.size !== size) return undefined;
+    return fs.readFile(path).slice();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Extracts one entry by its literal name into an empty directory and returns the single file found there. */
+function extractAlone(runtime: SevenZipRuntime, entry: SevenZipEntry, n: number): Uint8Array | undefined {
+  const dir = `/one/${n}`;
+  runtime.run(['x', '-o' + dir, ...COMMON, ARCHIVE, '-spd', '--', entry.name]);
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    let names: string[];
+    try {
+      names = runtime.fs.readdir(d);
+    } catch {
+      return;
+    }
+    for (const x of names) {
+      if (x === '.' || x === '..') continue;
+      const p = d + '/' + x;
+      const st = runtime.fs.lstat(p);
+      if (runtime.fs.isDir(st.mode)) walk(p);
+      else if (runtime.fs.isFile(st.mode)) found.push(p);
+    }
+  };
+  walk(dir);
+  if (found.length !== 1) return undefined;
+  return readRegular(runtime.fs, found[0]!, entry.size);
+}
+
+/** Per-entry errors from 7-Zip's stderr lines such as `ERROR: Data Error : name`. */
+function errorsByName(lines: string[]): Map<string, CorruptError | EncryptedError | UnsupportedError> {
+  const out = new Map<string, CorruptError | EncryptedError | UnsupportedError>();
+  for (const line of lines.join('\n').split('\n')) {
+    const m = /^ERROR: (.*?) : (.*)$/.exec(line.trim());
+    if (!m) continue;
+    const [, what = '', name = ''] = m;
+    if (/password|encrypted/i.test(what))
+      out.set(name, new EncryptedError(`7z entry ${JSON.stringify(name)}: ${what}`));
+    else if (/unsupported/i.test(what))
+      out.set(name, new UnsupportedError(`7z entry ${JSON.stringify(name)}: ${what}`, '7z-method'));
+    else out.set(name, new CorruptError(`7z entry ${JSON.stringify(name)}: ${what}`));
+  }
+  return out;
+}
+
+function describeThrow(threw: unknown, err: string[]): string {
+  const text = err.join(' ').trim();
+  if (text) return text;
+  return threw === undefined
+    ? 'no output'
+    : `7-Zip aborted (${typeof threw === 'number' ? 'wasm exception' : String(threw)})`;
+}

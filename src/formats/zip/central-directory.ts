@@ -1,0 +1,137 @@
+// Central directory file headers (APPNOTE 4.3.12). zipfile walks records until it has consumed the declared
+// directory size; miniz reads exactly the declared entry count. Both readings are kept and differences reported.
+import { CorruptError, LimitError } from '../../core/errors.js';
+import type { ByteSource } from '../../sources/byte-source.js';
+import { ByteWindow } from './byte-window.js';
+import { parseExtraFields, resolveZip64 } from './extra-fields.js';
+import { u16, u32 } from './little-endian.js';
+import type { ZipAnomaly } from './zip-types.js';
+
+export const SIG_CENTRAL = 0x02014b50;
+export const CENTRAL_HEADER_SIZE = 46;
+
+export interface CentralRecord {
+  /** Absolute offset of this record. */
+  offset: number;
+  versionMadeBy: number;
+  flags: number;
+  method: number;
+  crc32: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  externalAttributes: number;
+  /** Local header offset as stored (before rebasing), zip64-resolved. */
+  storedLocalOffset: number;
+  rawName: Uint8Array;
+  zip64: boolean;
+}
+
+export interface CentralDirectory {
+  records: CentralRecord[];
+  /** Offset just past the last record read. */
+  end: number;
+  anomalies: ZipAnomaly[];
+}
+
+/**
+ * Reads central records from `start`. Stops at the declared size (zipfile) but tolerates junk after the declared
+ * count of records (miniz). Throws CorruptError when neither loader could read the directory.
+ */
+export function readCentralDirectory(
+  src: ByteSource,
+  start: number,
+  size: number,
+  declaredCount: number,
+  maxEntries: number,
+): CentralDirectory {
+  const win = new ByteWindow(src);
+  const records: CentralRecord[] = [];
+  const anomalies: ZipAnomaly[] = [];
+  const end = start + size;
+  let p = start;
+  while (p < end) {
+    const h = win.get(p, CENTRAL_HEADER_SIZE);
+    if (h.length < CENTRAL_HEADER_SIZE || u32(h, 0) !== SIG_CENTRAL) {
+      if (records.length >= declaredCount && records.length > 0) {
+        anomalies.push({
+          code: 'CENTRAL_DIRECTORY_COUNT_MISMATCH',
+          message: `${end - p} bytes after the ${records.length} declared central records are not a record (zipfile fails on them, miniz ignores them)`,
+          offset: p,
+        });
+        break;
+      }
+      throw new CorruptError(`zip: bad central directory record at ${p} (record ${records.length})`, p);
+    }
+    if (records.length >= maxEntries) {
+      throw new LimitError('maxEntries', `zip: more than ${maxEntries} central directory records`);
+    }
+    // 0 sig | 4 made by u16 | 6 needed u16 | 8 flags u16 | 10 method u16 | 12 time u16 | 14 date u16 | 16 crc u32
+    // 20 csize u32 | 24 usize u32 | 28 name len u16 | 30 extra len u16 | 32 comment len u16 | 34 disk u16
+    // 36 internal attr u16 | 38 external attr u32 | 42 local header offset u32 | 46 name, extra, comment
+    const versionMadeBy = u16(h, 4);
+    const flags = u16(h, 8);
+    const method = u16(h, 10);
+    const crc = u32(h, 16);
+    const cSize32 = u32(h, 20);
+    const uSize32 = u32(h, 24);
+    const n = u16(h, 28);
+    const m = u16(h, 30);
+    const k = u16(h, 32);
+    const external = u32(h, 38);
+    const local32 = u32(h, 42);
+    const total = CENTRAL_HEADER_SIZE + n + m + k;
+    if (p + total > end) {
+      anomalies.push({
+        code: 'CENTRAL_DIRECTORY_COUNT_MISMATCH',
+        message: `central record ${records.length} (${total} bytes) runs past the declared directory end ${end}`,
+        offset: p,
+      });
+    }
+    const tail = win.get(p + CENTRAL_HEADER_SIZE, n + m);
+    if (tail.length < n + m) throw new CorruptError(`zip: central record at ${p} truncated by end of file`, p);
+    const rawName = tail.slice(0, n);
+    const extra = parseExtraFields(tail.subarray(n, n + m));
+    const z = resolveZip64(extra.zip64, uSize32, cSize32, local32);
+    const label = `central record ${records.length}`;
+    if (extra.corrupt) {
+      anomalies.push({
+        code: 'CORRUPT_EXTRA_FIELD',
+        message: `${label}: ${extra.corrupt} (zipfile refuses to open the archive)`,
+        offset: p,
+      });
+    }
+    if (z.missing) {
+      anomalies.push({
+        code: 'CORRUPT_EXTRA_FIELD',
+        message: `${label}: ${z.missing} (zipfile refuses to open the archive)`,
+        offset: p,
+      });
+    }
+    records.push({
+      offset: p,
+      versionMadeBy,
+      flags,
+      method,
+      crc32: crc,
+      compressedSize: z.compressedSize,
+      uncompressedSize: z.uncompressedSize,
+      externalAttributes: external,
+      storedLocalOffset: z.localHeaderOffset,
+      rawName,
+      zip64: extra.zip64 !== undefined,
+    });
+    p += total;
+  }
+  if (records.length !== declaredCount) {
+    anomalies.push({
+      code: 'CENTRAL_DIRECTORY_COUNT_MISMATCH',
+      message:
+        `end record declares ${declaredCount} entries, the central directory holds ${records.length}: ` +
+        (records.length > declaredCount
+          ? `miniz (torch) reads only the first ${declaredCount}, zipfile lists all ${records.length}`
+          : `miniz (torch) refuses the archive, zipfile lists ${records.length}`),
+      offset: start,
+    });
+  }
+  return { records, end: p, anomalies };
+}

@@ -1,0 +1,28 @@
+// CRC-32 (ISO-HDLC, reflected polynomial 0xEDB88320) as stored in ZIP headers, computed incrementally.
+// Uses node:zlib's native crc32 when the running Node has it (>= 20.15), else a table-driven fallback.
+import * as zlib from 'node:zlib';
+
+type NativeCrc = (data: Uint8Array, value?: number) => number;
+const native: NativeCrc | undefined = (zlib as { crc32?: NativeCrc }).crc32;
+
+let table: Uint32Array | undefined;
+
+function crcTable(): Uint32Array {
+  if (table) return table;
+  table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+}
+
+/** CRC-32 of `data`, continuing from `previous` (the CRC of the bytes before it; 0 to start). */
+export function crc32(data: Uint8Array, previous = 0): number {
+  if (native) return native(data, previous) >>> 0;
+  const t = crcTable();
+  let c = (previous ^ 0xffffffff) >>> 0;
+  for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}

@@ -1,0 +1,161 @@
+// Opens one zip entry the way the lenient loaders read it: data at the local header's data offset, length and
+// method from the central directory, CRC checked but never enforced (torch/miniz skip it; it becomes an anomaly).
+import { constants as zc, inflateRawSync } from 'node:zlib';
+import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
+import { child, entrySegment } from '../../core/location.js';
+import { MemorySource, SliceSource, readAll, type ByteSource } from '../../sources/byte-source.js';
+import { crc32 } from './crc32.js';
+import { FLAG_ENCRYPTED } from './entry-checks.js';
+import { FLAG_DATA_DESCRIPTOR } from './local-header.js';
+import type { ZipAnomaly, ZipArchive, ZipEntry } from './zip-types.js';
+import { zipMethodName } from './zip-types.js';
+
+/** Traditional PKWARE encryption prefixes the data with a 12-byte header (APPNOTE 6.1.3). */
+const PKWARE_HEADER = 12;
+const METHOD_AES = 99;
+const DEFAULT_MAX_CRC_BYTES = 256 * 1024 * 1024;
+
+export interface OpenEntryOptions {
+  /** Cap on decompressed bytes held in memory; exceeding it throws LimitError('maxEntryBytes'). */
+  maxOutputBytes: number;
+  /** Output/input ratio cap, applied once the output exceeds `ratioGraceBytes`; LimitError('maxRatio'). */
+  maxRatio?: number;
+  ratioGraceBytes?: number;
+  /** Stored entries larger than this are returned without a CRC check (it would read them in full). */
+  maxCrcBytes?: number;
+}
+
+export interface OpenedEntry {
+  /** Stored: a zero-copy slice of the archive. Deflate: the inflated bytes. Location: parent!/name. */
+  source: ByteSource;
+  /** Disagreements found while reading: CRC_MISMATCH, UNCOMPRESSED_SIZE_MISMATCH, DEFLATE_TRUNCATED, ENCRYPTED_FLAG. */
+  anomalies: ZipAnomaly[];
+  crcChecked: boolean;
+}
+
+/**
+ * Reads entry `e` of `zip`. Stored entries come back as slices, deflated ones inflated under the output cap.
+ * Throws EncryptedError when the data is really encrypted (flag 0x1 and the bytes do not decode as the method
+ * says, or a stored entry carries a PKWARE header), UnsupportedError for methods other than stored/deflate,
+ * LimitError for output caps and CorruptError for undecodable deflate data or a missing local header.
+ */
+export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: OpenEntryOptions): OpenedEntry {
+  if (!e.hasLocalHeader)
+    throw new CorruptError(`zip entry ${JSON.stringify(e.name)} has no local header`, e.localHeaderOffset);
+  if (zip.entries[e.index] !== e)
+    throw new CorruptError(`zip entry ${JSON.stringify(e.name)} does not belong to this archive`);
+  const location = child(src.location, entrySegment(e.name));
+  const encrypted = ((e.flags | (e.localFlags ?? 0)) & FLAG_ENCRYPTED) !== 0;
+  const anomalies: ZipAnomaly[] = [];
+  const note = (code: ZipAnomaly['code'], message: string): void => {
+    anomalies.push({ code, message, entry: e.name, offset: e.dataOffset });
+  };
+  const length = Math.max(0, Math.min(e.compressedSize, src.size - e.dataOffset));
+  const checkCrc = !(e.hidden && e.hasDataDescriptor && e.crc32 === 0);
+
+  if (e.method === 0) {
+    if (encrypted && e.compressedSize === e.uncompressedSize + PKWARE_HEADER) {
+      throw new EncryptedError(
+        `zip entry ${JSON.stringify(e.name)} is encrypted (stored data carries a 12-byte PKWARE header)`,
+      );
+    }
+    const source = new SliceSource(location, src, e.dataOffset, length);
+    if (encrypted)
+      note(
+        'ENCRYPTED_FLAG',
+        'encryption flag set but the stored data is plain (sizes leave no room for an encryption header); read as torch reads it',
+      );
+    let crcChecked = false;
+    if (checkCrc && length <= (opts.maxCrcBytes ?? DEFAULT_MAX_CRC_BYTES)) {
+      crcChecked = true;
+      let c = 0;
+      for (let o = 0; o < length; o += 1024 * 1024) c = crc32(source.read(o, 1024 * 1024), c);
+      if (c !== e.crc32) note('CRC_MISMATCH', crcMessage(c, e.crc32));
+    }
+    return { source, anomalies, crcChecked };
+  }
+
+  if (e.method !== 8) {
+    if (e.method === METHOD_AES || encrypted) {
+      throw new EncryptedError(
+        `zip entry ${JSON.stringify(e.name)} is encrypted (method ${e.method}, ${zipMethodName(e.method)})`,
+      );
+    }
+    const name = zipMethodName(e.method);
+    throw new UnsupportedError(
+      `zip entry ${JSON.stringify(e.name)} uses compression method ${e.method} (${name})`,
+      `zip-method-${name}`,
+    );
+  }
+
+  const cap = opts.maxOutputBytes;
+  if (length > cap + Math.ceil(cap / 1000) + 1024) {
+    // Deflate never expands data by more than ~0.01%, so this much input must inflate past the cap.
+    throw new LimitError(
+      'maxEntryBytes',
+      `zip entry ${JSON.stringify(e.name)}: ${length} compressed bytes exceed the ${cap}-byte output cap`,
+    );
+  }
+  const ratioCap =
+    opts.maxRatio !== undefined
+      ? Math.max(opts.ratioGraceBytes ?? 0, Math.floor(opts.maxRatio * Math.max(1, length)))
+      : Infinity;
+  const limit = Math.max(1, Math.min(cap, ratioCap));
+  const input = readAll(new SliceSource(location, src, e.dataOffset, length));
+  let out: Buffer;
+  try {
+    out = inflateRawSync(input, { maxOutputLength: limit });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') {
+      const which = ratioCap < cap ? 'maxRatio' : 'maxEntryBytes';
+      throw new LimitError(which, `zip entry ${JSON.stringify(e.name)} inflates past ${limit} bytes (${which})`);
+    }
+    if (encrypted) {
+      throw new EncryptedError(
+        `zip entry ${JSON.stringify(e.name)} is encrypted (flag 0x1 and the data is not valid deflate)`,
+      );
+    }
+    if (code !== 'Z_BUF_ERROR') {
+      throw new CorruptError(
+        `zip entry ${JSON.stringify(e.name)}: invalid deflate data (${(err as Error).message})`,
+        e.dataOffset,
+      );
+    }
+    // The stream ends before its final block: zipfile returns what inflated so far, so do the same.
+    try {
+      out = inflateRawSync(input, { maxOutputLength: limit, finishFlush: zc.Z_SYNC_FLUSH });
+    } catch (err2) {
+      if ((err2 as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new LimitError('maxEntryBytes', `zip entry ${JSON.stringify(e.name)} inflates past ${limit} bytes`);
+      }
+      throw new CorruptError(
+        `zip entry ${JSON.stringify(e.name)}: invalid deflate data (${(err2 as Error).message})`,
+        e.dataOffset,
+      );
+    }
+    note(
+      'DEFLATE_TRUNCATED',
+      `deflate stream ends without its final block after ${length} bytes; partial output (${out.length} bytes) returned as zipfile does`,
+    );
+  }
+  if (encrypted)
+    note('ENCRYPTED_FLAG', 'encryption flag set but the data inflates as plain deflate; read as torch reads it');
+  const sizeKnown = !(e.hidden && e.flags & FLAG_DATA_DESCRIPTOR && e.uncompressedSize === 0);
+  if (sizeKnown && out.length !== e.uncompressedSize) {
+    note(
+      'UNCOMPRESSED_SIZE_MISMATCH',
+      `inflated to ${out.length} bytes, central directory says ${e.uncompressedSize}: zipfile truncates to the declared size, miniz fails; all ${out.length} bytes returned`,
+    );
+  }
+  const data = new Uint8Array(out.buffer, out.byteOffset, out.length);
+  if (checkCrc) {
+    const c = crc32(data);
+    if (c !== e.crc32) note('CRC_MISMATCH', crcMessage(c, e.crc32));
+  }
+  return { source: new MemorySource(location, data), anomalies, crcChecked: checkCrc };
+}
+
+function crcMessage(actual: number, declared: number): string {
+  return `data CRC-32 0x${actual.toString(16).padStart(8, '0')} != declared 0x${declared.toString(16).padStart(8, '0')}: zipfile raises BadZipFile, torch (miniz) does not check`;
+}

@@ -1,0 +1,17 @@
+// Runs the CLI in-process with captured output.
+import { main } from '../../src/cli/main.js';
+
+export async function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    isTTY: false,
+    env,
+  });
+  return { code, stdout, stderr };
+}

@@ -25,6 +25,11 @@ export interface EngineOptions {
   readonly only?: readonly string[];
   /** Per-scan allowlist extensions (policy also_allow). */
   readonly extraAllow?: ReadonlyMap<string, AllowEntry>;
+  /**
+   * Extra globals accepted by the torch weights-only check (policy counterpart of
+   * torch.serialization.add_safe_globals), canonical `module.name` → justification.
+   */
+  readonly torchSafeGlobals?: ReadonlyMap<string, string>;
   /** Progress callback (files done, files total so far, current path). */
   readonly onFile?: (done: number, path: string) => void;
 }
@@ -171,11 +176,11 @@ class FileScan {
     for (const ex of EXPANDERS) {
       if (!ex.detect(head, src)) continue;
       try {
-        await ex.expand(src, ctx);
+        if (await ex.expand(src, ctx)) return;
       } catch (e) {
         this.failure(src.location, ex.id, e);
+        return;
       }
-      return;
     }
   }
 
@@ -202,12 +207,13 @@ class FileScan {
       depth,
       deadline: this.deadline,
       scanChild: (src) => this.unit(src, depth + 1),
-      analyzePickle: (src, start, end, loader, context, first) =>
-        this.pickle(src, start, end, loader, context, depth, first),
+      analyzePickle: (src, start, end, loader, context, first, stopAfter) =>
+        this.pickle(src, start, end, loader, context, depth, first, stopAfter),
       container: (fact) => {
         for (const r of this.rules) r.visit.container?.(fact, this.ctx);
       },
       incomplete: (fact) => this.incomplete(fact),
+      code: (src) => this.unit(src, depth + 1),
       format: (name) => this.formats.add(name),
       charge: (bytes) => {
         this.charged += bytes;
@@ -233,6 +239,7 @@ class FileScan {
     context: string,
     depth: number,
     first?: PickleRun,
+    stopAfter?: number,
   ): Promise<PickleUnitResult> {
     const analysis = analyzeStream(
       src,
@@ -243,12 +250,13 @@ class FileScan {
         loader,
         deadline: this.deadline,
         maxNestedBytes: Math.min(this.limits.maxEntryBytes, 256 * 1024 * 1024),
+        ...(stopAfter !== undefined ? { stopAfter } : {}),
       },
       first,
     );
     for (const run of analysis.runs) {
       const verdicts = new Map<ImportFact, Verdict>();
-      for (const imp of run.imports) verdicts.set(imp, classifyImport(imp, this.classify));
+      for (const imp of run.imports) verdicts.set(imp, classifyImport(imp, { ...this.classify, context }));
       const childLevels: SafetyLevel[] = [];
       for (const n of run.nested) {
         if (depth + 1 > this.limits.maxDepth) {

@@ -62,6 +62,8 @@ export interface Finding {
   /** Rendered location chain (`a.zip!/m.pt!/archive/data.pkl@120`). */
   readonly where: string;
   readonly evidence: Evidence;
+  /** For findings on a pickle: the `where` of the pickle stream (matches a PickleVerdict's `where`). */
+  readonly stream?: string;
   /** Stable across runs, machines and path prefixes; changes when the evidence changes. */
   readonly fingerprint: string;
   /** Gate decision under the active policy (filled by the policy stage). */

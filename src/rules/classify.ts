@@ -55,7 +55,18 @@ const TRANSPARENT_DUNDERS = new Set(['__call__', '__new__', '__init__']);
 export interface ClassifyOptions {
   /** Extra allowlist entries for this scan (policy `also_allow`), canonical `module.name` → entry. */
   readonly extraAllow?: ReadonlyMap<string, AllowEntry>;
+  /**
+   * Loader semantics of the stream. In TorchScript archives `__torch__.*` names are classes the TorchScript
+   * runtime compiles from the archive's own code/ files (scanned by TORCH-SCRIPT-CUSTOM-OP), not Python imports.
+   */
+  readonly context?: string;
 }
+
+const TORCHSCRIPT_CLASS: Verdict = {
+  kind: 'allowed',
+  reason: "TorchScript class compiled from the archive's code/ by the TorchScript runtime (not a Python import)",
+  source: 'torchscript',
+};
 
 function splitCanonical(imp: ImportFact): { modParts: string[]; nameParts: string[] } {
   const module = imp.canonicalModule;
@@ -77,7 +88,10 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
     const mod = Object.hasOwn(DANGEROUS_MODULES, prefix) ? DANGEROUS_MODULES[prefix] : undefined;
     if (mod !== undefined) {
       const rest = full.slice(i);
-      const exempt = mod.except !== undefined && rest.length === 1 && mod.except.includes(rest[0]!);
+      const dotted = full.join('.');
+      const exempt =
+        (mod.except !== undefined && rest.length === 1 && mod.except.includes(rest[0]!)) ||
+        (mod.exceptSubmodules?.some((sub) => dotted.startsWith(sub + '.') && nameParts.length === 1) ?? false);
       if (!exempt) return dangerous(mod.category, mod.reason, prefix);
     }
     const named = Object.hasOwn(DANGEROUS_NAMES, prefix) ? DANGEROUS_NAMES[prefix] : undefined;
@@ -108,7 +122,8 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
       return dangerous('attribute-access', `attribute path reaches the special attribute '${comp}'`, comp);
     }
   }
-  // 4. Allowlist (exact canonical pairs), then per-scan extensions.
+  // 4. TorchScript classes inside TorchScript archives, the allowlist (exact canonical pairs), then extensions.
+  if (opts.context === 'torchscript' && modParts[0] === '__torch__' && nameParts.length > 0) return TORCHSCRIPT_CLASS;
   const allowed = ML_ALLOWLIST.get(imp.canonical) ?? opts.extraAllow?.get(imp.canonical);
   if (allowed !== undefined && nameParts.length > 0)
     return { kind: 'allowed', reason: allowed.reason, source: allowed.source };

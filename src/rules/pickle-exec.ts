@@ -3,7 +3,7 @@
 // imported class/module (attribute overwrite).
 import { at } from '../core/location.js';
 import type { Rule } from './rule.js';
-import { DECISION, OWASP_LLM03, OWNER } from './rule.js';
+import { DECISION, OWASP_LLM03, OWNER, streamWhere } from './rule.js';
 import { describeImport, groupImports } from './pickle-evidence.js';
 
 export const pickleExec: Rule = {
@@ -29,6 +29,7 @@ export const pickleExec: Rule = {
         const v = g.verdict;
         if (v.kind !== 'dangerous') continue;
         ctx.report(pickleExec.meta, {
+          stream: streamWhere(fact),
           location: at(fact.location, g.first.offset),
           key: g.first.canonical,
           evidence: {
@@ -57,6 +58,7 @@ export const pickleExec: Rule = {
       for (const c of fact.run.calls) {
         if (c.kind !== 'BUILD_GLOBAL' || !c.callee) continue;
         ctx.report(pickleExec.meta, {
+          stream: streamWhere(fact),
           location: at(fact.location, c.offset),
           key: `BUILD_GLOBAL:${c.callee.canonical}`,
           evidence: {

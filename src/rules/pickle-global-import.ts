@@ -2,7 +2,7 @@
 // including imports whose name cannot be resolved statically (dynamic STACK_GLOBAL operands, unregistered EXT).
 import { at } from '../core/location.js';
 import type { Rule } from './rule.js';
-import { DECISION, OWASP_LLM03, OWNER } from './rule.js';
+import { DECISION, OWASP_LLM03, OWNER, streamWhere } from './rule.js';
 import { describeImport, groupImports } from './pickle-evidence.js';
 
 export const pickleGlobalImport: Rule = {
@@ -27,6 +27,7 @@ export const pickleGlobalImport: Rule = {
       for (const g of groupImports(fact, (v) => v.kind === 'unknown' || v.kind === 'unresolved')) {
         const unresolved = g.verdict.kind === 'unresolved';
         ctx.report(pickleGlobalImport.meta, {
+          stream: streamWhere(fact),
           location: at(fact.location, g.first.offset),
           key: unresolved ? `unresolved:${g.first.opcode}` : g.first.canonical,
           evidence: {

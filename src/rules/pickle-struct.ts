@@ -5,7 +5,7 @@
 import type { AnomalyCode } from '../analyzers/pickle/facts.js';
 import { at } from '../core/location.js';
 import type { Rule } from './rule.js';
-import { DECISION, OWASP_LLM03, OWNER } from './rule.js';
+import { DECISION, OWASP_LLM03, OWNER, streamWhere } from './rule.js';
 
 export const pickleStruct: Rule = {
   meta: {
@@ -35,6 +35,7 @@ export const pickleStruct: Rule = {
       for (const [code, g] of byCode) {
         const a = g.first;
         ctx.report(pickleStruct.meta, {
+          stream: streamWhere(fact),
           location: at(fact.location, a.offset),
           key: code,
           evidence: {
@@ -54,6 +55,7 @@ export const pickleStruct: Rule = {
       }
       if (fact.run.droppedAnomalies > 0) {
         ctx.report(pickleStruct.meta, {
+          stream: streamWhere(fact),
           location: fact.location,
           key: 'ANOMALY_FLOOD',
           evidence: {

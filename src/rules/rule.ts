@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import type { Evidence, Finding, RuleMeta } from '../core/finding.js';
-import { formatLocation, type Location } from '../core/location.js';
+import { at, formatLocation, type Location } from '../core/location.js';
 import type { SafetyLevel } from '../core/severity.js';
 import type { Verdict } from './classify.js';
 
@@ -49,6 +49,8 @@ export interface ReportInput {
   readonly evidence: Evidence;
   /** What identifies this signal for the fingerprint (e.g. `os.system`, an anomaly code, a call text). */
   readonly key: string;
+  /** The pickle stream the signal belongs to (its `where`), linking the finding to the stream's safety level. */
+  readonly stream?: string;
 }
 
 /** How scan roots map to stable names for fingerprints and retest commands. */
@@ -93,6 +95,7 @@ export class RuleContext {
       location: loc,
       where,
       evidence: input.evidence,
+      ...(input.stream !== undefined ? { stream: input.stream } : {}),
       fingerprint,
     });
   }
@@ -100,6 +103,11 @@ export class RuleContext {
 
 function quoteArg(s: string): string {
   return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `where` of the pickle stream a fact describes (the key joining findings to per-pickle safety levels). */
+export function streamWhere(fact: PickleFact): string {
+  return formatLocation(at(fact.location, fact.run.start));
 }
 
 export const OWNER = 'AI/ML platform or model release owner';

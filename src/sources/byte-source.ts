@@ -8,9 +8,8 @@ export interface ByteSource {
   /** Total length in bytes. */
   readonly size: number;
   /**
-   * Up to `length` bytes starting at `offset` (fewer only at the end of the source). The returned
-   * array may be a view into a shared buffer: callers must not modify it and must copy it if they keep
-   * it beyond the next read.
+   * Up to `length` bytes starting at `offset` (fewer only at the end of the source). Callers must not
+   * modify the returned bytes (in-memory sources return views of their buffer); the bytes stay valid.
    */
   read(offset: number, length: number): Uint8Array;
   /** The whole content when it already sits in memory (zero-copy fast path), else undefined. */
@@ -55,7 +54,6 @@ export class SliceSource implements ByteSource {
 export class FileSource implements ByteSource {
   readonly size: number;
   private fd: number;
-  private scratch: Buffer = Buffer.allocUnsafe(0);
 
   constructor(
     readonly location: Location,
@@ -73,14 +71,15 @@ export class FileSource implements ByteSource {
   read(offset: number, length: number): Uint8Array {
     const o = Math.max(0, Math.min(offset, this.size));
     const n = Math.max(0, Math.min(length, this.size - o));
-    if (this.scratch.length < n) this.scratch = Buffer.allocUnsafe(Math.max(n, 64 * 1024));
+    // A fresh buffer per read: readers may hold several reads at once (zip headers, decoder windows).
+    const out = Buffer.allocUnsafe(n);
     let got = 0;
     while (got < n) {
-      const r = readSync(this.fd, this.scratch, got, n - got, o + got);
+      const r = readSync(this.fd, out, got, n - got, o + got);
       if (r <= 0) break;
       got += r;
     }
-    return this.scratch.subarray(0, got);
+    return got === n ? out : out.subarray(0, got);
   }
 
   close(): void {

@@ -12,6 +12,8 @@ export interface StreamOptions {
   readonly deadline?: number;
   readonly maxNestedBytes?: number;
   readonly memoDetailEntries?: number;
+  /** Stop after this many pickles (legacy torch: five pickles, then raw storages), without a trailing check. */
+  readonly stopAfter?: number;
 }
 
 export type PickleEvidence = 'protocol-header' | 'valid-pickle' | 'import-before-error';
@@ -99,6 +101,7 @@ export function analyzeStream(
     if (!run.stopped || run.end <= pos) break;
     pos = run.end;
     if (pos >= end) break;
+    if (opts.stopAfter !== undefined && runs.length >= opts.stopAfter) return { runs, trailing: 0, end: pos };
     if (runs.length >= opts.limits.maxStackedPickles) {
       run.anomalies.push({
         code: 'LIMIT',

@@ -6,7 +6,7 @@
 import type { ByteSource } from '../../sources/byte-source.js';
 import { PickleDecoder } from '../../formats/pickle/decoder.js';
 import { HIGHEST_PROTOCOL, Op, opcodeName } from '../../formats/pickle/opcodes.js';
-import type { Anomaly, AnomalyCode, CallFact, CallKind, ImportFact, PickleRun } from './facts.js';
+import type { Anomaly, AnomalyCode, CallFact, CallKind, ImportFact, PersistentIdFact, PickleRun } from './facts.js';
 import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
 import { Memo } from './memo.js';
@@ -41,9 +41,14 @@ export interface VmLimits {
 /** What the loading side provides (it changes which opcodes succeed). */
 export interface LoaderModel {
   /** The loader defines persistent_load (torch); plain pickle.load does not. */
-  persistentLoad: boolean;
+  readonly persistentLoad: boolean;
   /** joblib's NumpyUnpickler: array bytes follow each NumpyArrayWrapper BUILD in the stream. */
-  joblibArrays: boolean;
+  readonly joblibArrays: boolean;
+  /**
+   * Validates a persistent id the way the loader's persistent_load would (torch's storage tuple form and
+   * record keys). Returns why the loader would reject it, or undefined.
+   */
+  readonly checkPersistentId?: (pid: PersistentIdFact) => string | undefined;
 }
 
 export interface VmOptions {
@@ -530,7 +535,8 @@ class PickleVm implements ModelContext {
     }
     let pos = filePos;
     const align = dictGet(state, 'numpy_array_alignment_bytes');
-    if (align !== undefined && !(typeof align === 'object' && align.k === K.None)) {
+    // joblib writes (and reads) the alignment padding only for arrays whose bytes it copies raw.
+    if (!dt.hasObject && align !== undefined && !(typeof align === 'object' && align.k === K.None)) {
       const pad = this.src.read(pos, 1)[0];
       if (pad === undefined) {
         this.anomaly('TRUNCATED', 'joblib array padding byte missing', true);
@@ -604,14 +610,17 @@ class PickleVm implements ModelContext {
       const t4 = pid.items[4];
       if (typeof t4 === 'number') extra.numel = t4;
     }
-    this.r.persistentIds.push({
+    const fact: PersistentIdFact = {
       opcode: opcodeName(this.dec.op),
       offset: this.dec.offset,
       shape,
       items,
       ...(tag !== undefined ? { tag } : {}),
       ...extra,
-    });
+    };
+    this.r.persistentIds.push(fact);
+    const rejected = this.opts.loader.checkPersistentId?.(fact);
+    if (rejected !== undefined) this.anomaly('PERSISTENT_ID', rejected, true);
     if (!this.opts.loader.persistentLoad) {
       this.anomaly(
         'PERSISTENT_ID',

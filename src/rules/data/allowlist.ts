@@ -94,6 +94,13 @@ const CORE: Record<string, string> = {
   'scipy.stats._distn_infrastructure.rv_continuous_frozen': 'frozen distribution held by randomized search',
   'scipy.stats._continuous_distns.uniform_gen': 'distribution object held by randomized search',
   'scipy.stats._continuous_distns.reciprocal_gen': 'distribution object held by randomized search',
+  // TorchScript pickler helpers (data.pkl, constants.pkl and *.debug_pkl of torch.jit.save archives).
+  'torch.jit._pickle.build_intlist': 'TorchScript pickler helper: returns its list argument typed as List[int]',
+  'torch.jit._pickle.build_doublelist': 'TorchScript pickler helper: returns its list argument typed as List[float]',
+  'torch.jit._pickle.build_boollist': 'TorchScript pickler helper: returns its list argument typed as List[bool]',
+  'torch.jit._pickle.build_tensorlist': 'TorchScript pickler helper: returns its list argument typed as List[Tensor]',
+  'torch.jit._pickle.build_tensor_from_id': 'TorchScript pickler helper: looks up a tensor by index in the archive',
+  'torch.jit._pickle.restore_type_tag': 'TorchScript pickler helper: returns its value with a type tag',
   // joblib's inline array header (array bytes follow in the file; handled by the joblib reader).
   'joblib.numpy_pickle.NumpyArrayWrapper': 'joblib array header; the array bytes follow it in the file',
   'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper': 'joblib array header (sklearn-vendored joblib)',

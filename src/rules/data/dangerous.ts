@@ -22,6 +22,8 @@ export interface DangerEntry {
   readonly reason: string;
   /** For whole-module entries: names in the module that are harmless value types (checked exactly). */
   readonly except?: readonly string[];
+  /** For whole-module entries: submodules that only hold data helpers (checked as path prefixes). */
+  readonly exceptSubmodules?: readonly string[];
 }
 
 /** Whole modules (and their submodules): every name imported from them is dangerous. */
@@ -289,6 +291,8 @@ export const DANGEROUS_MODULES: Readonly<Record<string, DangerEntry>> = {
   'torch.jit': {
     category: 'code-execution',
     reason: 'compiles/loads TorchScript (unsupported_tensor_ops.execWrapper execs)',
+    // torch.jit._pickle holds the list/tensor rebuild helpers the TorchScript pickler writes (build_intlist, …).
+    exceptSubmodules: ['torch.jit._pickle'],
   },
   'torch._dynamo': { category: 'code-execution', reason: 'guards evaluate code (GuardBuilder.get)' },
   'torch._inductor': { category: 'code-execution', reason: 'codecache.compile_file compiles and loads code' },
@@ -535,7 +539,10 @@ export const DANGEROUS_METHODS: ReadonlySet<string> = new Set([
   'execWrapper',
 ]);
 
-/** Module path components that name a dangerous module even when not first (`mypkg.os`, `x.subprocess`). */
+/**
+ * Module path components that name a dangerous module even when not first (`mypkg.os`, `x.subprocess`).
+ * Names that real packages use for their own submodules (`torch.jit._pickle`, `numpy.core._pickle`) are not here.
+ */
 export const DANGEROUS_MODULE_COMPONENTS: ReadonlySet<string> = new Set([
   'os',
   'posix',
@@ -546,8 +553,6 @@ export const DANGEROUS_MODULE_COMPONENTS: ReadonlySet<string> = new Set([
   '__builtin__',
   '__builtins__',
   'pty',
-  'pickle',
-  '_pickle',
   'marshal',
   'importlib',
   'socket',

@@ -11,6 +11,17 @@ export interface PickleUnitResult {
   readonly end: number;
 }
 
+/** One structural disagreement inside a container (becomes ARCHIVE-TAMPER evidence). */
+export interface ContainerAnomaly {
+  readonly code: string;
+  readonly message: string;
+  readonly entry?: string;
+  readonly offset?: number;
+}
+
+/** Kinds of source code the scanner analyses. */
+export type CodeKind = 'python' | 'hubconf' | 'torchscript';
+
 export interface UnitContext {
   readonly limits: Limits;
   /** Container nesting depth of the source being expanded (0 = file on disk). */
@@ -27,8 +38,11 @@ export interface UnitContext {
     loader: LoaderModel,
     context: string,
     first?: PickleRun,
+    stopAfter?: number,
   ): Promise<PickleUnitResult>;
   container(fact: ContainerFact): void;
+  /** Analyses source code (TorchScript `code/` files, Python modules, hubconf.py). */
+  code(src: ByteSource, kind: CodeKind): Promise<void>;
   incomplete(fact: IncompleteFact): void;
   /** Records a detected format for the file summary. */
   format(name: string): void;
@@ -40,5 +54,6 @@ export interface Expander {
   readonly id: string;
   /** Cheap content check on the first bytes (and the source, for formats recognised at the end). */
   detect(head: Uint8Array, src: ByteSource): boolean;
-  expand(src: ByteSource, ctx: UnitContext): Promise<void>;
+  /** Expands the source; returns false when the content turned out not to be this format (next expander tries). */
+  expand(src: ByteSource, ctx: UnitContext): Promise<boolean>;
 }

@@ -1,22 +1,89 @@
 // Raw pickle streams (any file or entry whose bytes are a pickle, whatever its name): every stacked pickle,
-// read with plain pickle.load semantics (no persistent_load). joblib's inline arrays are honoured when a
-// NumpyArrayWrapper appears, because joblib.load is the loader such a stream is written for.
-import { probePickle } from '../../analyzers/pickle/analyze.js';
-import type { Expander } from './context.js';
+// read with plain pickle.load semantics (no persistent_load); joblib's inline arrays are honoured when a
+// NumpyArrayWrapper appears, because joblib.load is the loader such a stream is written for. A stream whose
+// first pickles are torch's legacy magic number and protocol version is read the way torch's _legacy_load reads it.
+import { probePickle, type StreamOptions } from '../../analyzers/pickle/analyze.js';
+import type { PickleRun } from '../../analyzers/pickle/facts.js';
+import type { LoaderModel } from '../../analyzers/pickle/vm.js';
+import { checkLegacyPersistentId } from '../../formats/pytorch/zip-layout.js';
+import { LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION, readKeyList, walkStorages } from '../../formats/pytorch/legacy.js';
+import type { ByteSource } from '../byte-source.js';
+import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
 
-export const PLAIN_PICKLE = { persistentLoad: false, joblibArrays: true } as const;
+export const PLAIN_PICKLE: LoaderModel = { persistentLoad: false, joblibArrays: true };
+const LEGACY_TORCH: LoaderModel = {
+  persistentLoad: true,
+  joblibArrays: false,
+  checkPersistentId: checkLegacyPersistentId,
+};
 
 export const pickleExpander: Expander = {
   id: 'pickle',
   detect: () => true,
   async expand(src, ctx) {
-    const probe = probePickle(src, 0, src.size, {
-      limits: ctx.limits,
-      loader: PLAIN_PICKLE,
-      deadline: ctx.deadline,
-    });
-    if (!probe) return;
+    const opts: StreamOptions = { limits: ctx.limits, loader: PLAIN_PICKLE, deadline: ctx.deadline };
+    const probe = probePickle(src, 0, src.size, opts);
+    if (!probe) return false;
+    if (probe.cleanRun && isLegacyTorch(src, probe.cleanRun, opts)) {
+      ctx.format('torch-legacy');
+      await legacyTorch(src, ctx);
+      return true;
+    }
     ctx.format('pickle');
     await ctx.analyzePickle(src, 0, src.size, PLAIN_PICKLE, 'pickle', probe.cleanRun);
+    return true;
   },
 };
+
+/** The magic-number pickle (possibly computed by a reducer) followed by the protocol-version pickle 1001. */
+function isLegacyTorch(src: ByteSource, first: PickleRun, opts: StreamOptions): boolean {
+  if (!first.stopped || first.end >= src.size) return false;
+  if (first.result?.kind === 'int' && String(first.result.value) === LEGACY_MAGIC) return true;
+  const second = probePickle(src, first.end, src.size, opts);
+  const r = second?.cleanRun?.result;
+  return r?.kind === 'int' && r.value === LEGACY_PROTOCOL_VERSION;
+}
+
+async function legacyTorch(src: ByteSource, ctx: UnitContext): Promise<void> {
+  const { runs } = await ctx.analyzePickle(src, 0, src.size, LEGACY_TORCH, 'torch-legacy', undefined, 5);
+  const anomalies: ContainerAnomaly[] = [];
+  const keysRun = runs[4];
+  if (runs.length < 5 || !keysRun?.stopped) {
+    ctx.container({
+      location: src.location,
+      format: 'torch legacy',
+      anomalies: [
+        { code: 'LEGACY_LAYOUT', message: `only ${runs.length} of the 5 legacy pickles could be read`, offset: 0 },
+      ],
+    });
+    return;
+  }
+  const keys = readKeyList(src, keysRun.start, keysRun.end);
+  const types = new Map<string, string>();
+  for (const pid of runs[3]!.persistentIds)
+    if (pid.key !== undefined && pid.storageType) types.set(pid.key, pid.storageType);
+  let end = keysRun.end;
+  if (!keys) {
+    anomalies.push({
+      code: 'LEGACY_KEYS',
+      message: 'the storage-keys pickle is not a plain list of strings',
+      offset: keysRun.start,
+    });
+  } else {
+    const walk = walkStorages(src, keysRun.end, keys, types);
+    anomalies.push(...walk.problems);
+    end = walk.end;
+  }
+  if (end < src.size) {
+    const probe = probePickle(src, end, src.size, { limits: ctx.limits, loader: PLAIN_PICKLE, deadline: ctx.deadline });
+    if (probe) await ctx.analyzePickle(src, end, src.size, PLAIN_PICKLE, 'pickle', probe.cleanRun);
+    else {
+      anomalies.push({
+        code: 'LEGACY_TRAILING_BYTES',
+        message: `${src.size - end} byte(s) after the last storage that torch never reads`,
+        offset: end,
+      });
+    }
+  }
+  if (anomalies.length) ctx.container({ location: src.location, format: 'torch legacy', anomalies });
+}

@@ -1,0 +1,92 @@
+// PyTorch zip layout (torch.save ≥ 1.6, torch.jit.save, _save_for_lite_interpreter), read the way
+// PyTorchStreamReader reads it: the archive root is the first entry's top-level folder, records are
+// `<root>/<name>`; data.pkl (+ constants.pkl for TorchScript, bytecode.pkl for mobile) are unpickled, tensor
+// bytes live in `<root>/data/<key>` (TorchScript constants may live in `<root>/constants/<key>`).
+import type { PersistentIdFact } from '../../analyzers/pickle/facts.js';
+
+export type TorchArchiveKind = 'checkpoint' | 'torchscript' | 'mobile';
+
+export interface TorchZipLayout {
+  readonly kind: TorchArchiveKind;
+  /** The first entry's top-level folder (any name: torch does not care). */
+  readonly root: string;
+  /** Record names (without the root) that torch unpickles, in load order. */
+  readonly pickles: readonly string[];
+  /** Record names (without the root) → entry names, for every entry under the root. */
+  readonly records: ReadonlyMap<string, string>;
+  /** Entries outside the root folder (the reader never sees them). */
+  readonly outsideRoot: readonly string[];
+}
+
+/** Returns the torch layout of a zip given its entry names in central-directory order, or undefined. */
+export function torchZipLayout(names: readonly string[]): TorchZipLayout | undefined {
+  const first = names[0];
+  if (first === undefined) return undefined;
+  const slash = first.indexOf('/');
+  if (slash <= 0) return undefined; // torch: "file in archive is not in a subdirectory"
+  const root = first.slice(0, slash);
+  const records = new Map<string, string>();
+  const outsideRoot: string[] = [];
+  for (const n of names) {
+    if (n.startsWith(root + '/')) {
+      const rec = n.slice(root.length + 1);
+      if (!records.has(rec)) records.set(rec, n);
+    } else outsideRoot.push(n);
+  }
+  const has = (r: string): boolean => records.has(r);
+  if (!has('data.pkl') && !has('constants.pkl') && !has('bytecode.pkl')) return undefined;
+  const hasCode = [...records.keys()].some((r) => r.startsWith('code/'));
+  const kind: TorchArchiveKind = has('bytecode.pkl')
+    ? 'mobile'
+    : has('constants.pkl') || hasCode
+      ? 'torchscript'
+      : 'checkpoint';
+  const pickles = ['constants.pkl', 'data.pkl', 'bytecode.pkl'].filter(has);
+  return { kind, root, pickles, records, outsideRoot };
+}
+
+/** Storage classes torch.save names in persistent ids (canonical names). */
+export function isStorageClass(canonical: string | undefined): boolean {
+  if (!canonical) return false;
+  return (
+    /^torch\.(cuda\.)?[A-Za-z0-9]*Storage$/.test(canonical) ||
+    canonical === 'torch.storage.UntypedStorage' ||
+    canonical === 'torch.storage.TypedStorage'
+  );
+}
+
+/**
+ * torch's persistent_load for zip checkpoints: `('storage', storage_type, key, location, numel)`, the key naming a
+ * `data/<key>` record (TorchScript: `data/` or `constants/`). Returns why torch would reject the id.
+ */
+export function checkZipPersistentId(pid: PersistentIdFact, layout: TorchZipLayout): string | undefined {
+  if (pid.shape !== 'tuple')
+    return `persistent id is a ${pid.shape}, not torch's ('storage', type, key, location, numel) tuple`;
+  if (pid.tag !== 'storage')
+    return `persistent id tag is ${JSON.stringify(pid.items[0] ?? null)}, torch only accepts 'storage'`;
+  if (pid.items.length !== 5) return `persistent id has ${pid.items.length} items, torch's zip format uses 5`;
+  if (!isStorageClass(pid.storageType))
+    return `persistent id storage type ${String(pid.items[1])} is not a torch storage class`;
+  if (pid.key === undefined) return 'persistent id key is not a string';
+  if (pid.location === undefined) return 'persistent id location is not a string';
+  if (pid.numel === undefined) return 'persistent id element count is not an integer';
+  const dirs = layout.kind === 'checkpoint' ? ['data/'] : ['data/', 'constants/'];
+  if (!dirs.some((d) => layout.records.has(d + pid.key))) {
+    return `persistent id names storage record ${dirs[0]}${pid.key}, which the archive does not contain`;
+  }
+  return undefined;
+}
+
+/** Legacy (non-zip) torch.save: ('storage', type, root_key, location, numel, view_metadata) or ('module', cls, file, source). */
+export function checkLegacyPersistentId(pid: PersistentIdFact): string | undefined {
+  if (pid.shape !== 'tuple') return `persistent id is a ${pid.shape}, not a legacy torch tuple`;
+  if (pid.tag === 'module') return pid.items.length === 4 ? undefined : 'legacy module persistent id must have 4 items';
+  if (pid.tag !== 'storage') return `legacy persistent id tag is ${JSON.stringify(pid.items[0] ?? null)}`;
+  if (pid.items.length !== 6) return `legacy storage persistent id has ${pid.items.length} items, torch writes 6`;
+  if (!isStorageClass(pid.storageType))
+    return `persistent id storage type ${String(pid.items[1])} is not a torch storage class`;
+  if (pid.key === undefined || pid.location === undefined || pid.numel === undefined) {
+    return 'legacy storage persistent id fields have the wrong types';
+  }
+  return undefined;
+}

@@ -1,0 +1,60 @@
+// Compressed streams (gzip, bzip2, xz, .lzma, lz4 frame, zstd, zlib, and joblib's old 'ZF' format): decoded in
+// memory the way Python's readers decode them (every stream/member/frame), then sniffed and scanned as a child.
+// Strong signatures that fail to decode are reported; weak ones (zlib, .lzma headers) fall through silently.
+import { CorruptError } from '../../core/errors.js';
+import { child, layerSegment } from '../../core/location.js';
+import { decompress, sniffCodec, sniffJoblibCompression, type Codec } from '../../formats/compression/index.js';
+import { MemorySource, readAll } from '../byte-source.js';
+import type { Expander } from './context.js';
+
+const WEAK: ReadonlySet<Codec> = new Set(['zlib', 'lzma']);
+
+function codecOf(head: Uint8Array): Codec | undefined {
+  const c = sniffCodec(head);
+  if (c) return c;
+  // joblib < 0.10 wrote 'ZF' + hex length + zlib data.
+  return head[0] === 0x5a && head[1] === 0x46 ? sniffJoblibCompression(head) : undefined;
+}
+
+export const compressedExpander: Expander = {
+  id: 'compressed',
+  detect: (head) => codecOf(head) !== undefined,
+  async expand(src, ctx) {
+    const codec = codecOf(src.read(0, 64))!;
+    if (src.size > ctx.limits.maxEntryBytes) {
+      ctx.incomplete({
+        location: src.location,
+        kind: 'limit',
+        limit: 'maxEntryBytes',
+        reason: `${codec} stream of ${src.size} bytes is larger than maxEntryBytes`,
+      });
+      return true;
+    }
+    let result;
+    try {
+      result = await decompress(codec, readAll(src), {
+        maxOutputBytes: ctx.limits.maxEntryBytes,
+        maxRatio: ctx.limits.maxRatio,
+        ratioGraceBytes: ctx.limits.ratioGraceBytes,
+      });
+    } catch (e) {
+      if (e instanceof CorruptError && WEAK.has(codec)) return false;
+      throw e;
+    }
+    ctx.format(codec);
+    ctx.charge(result.bytes.length);
+    const location = child(src.location, layerSegment(codec));
+    const corrupt = result.notes.filter((n) => n.startsWith('corrupt'));
+    const other = result.notes.filter((n) => !n.startsWith('corrupt') && n !== 'empty input');
+    if (corrupt.length) ctx.incomplete({ location, kind: 'corrupt', reason: corrupt.join('; ') });
+    if (other.length) {
+      ctx.container({
+        location: src.location,
+        format: codec,
+        anomalies: other.map((message) => ({ code: 'STREAM_DISAGREEMENT', message })),
+      });
+    }
+    if (result.bytes.length) await ctx.scanChild(new MemorySource(location, result.bytes));
+    return true;
+  },
+};

@@ -1,0 +1,174 @@
+// ZIP containers (generic zips, .npz, PyTorch checkpoints, TorchScript and mobile archives): every entry is read
+// leniently the way torch's miniz reader and Python's zipfile read it, every disagreement becomes ARCHIVE-TAMPER
+// evidence, torch's pickles are analysed with torch's persistent_load semantics, and every other entry is
+// sniffed by content (a pickle under any name, a nested zip, an .npy). Tensor records referenced by persistent
+// ids are raw storage bytes and are not read.
+import type { PersistentIdFact } from '../../analyzers/pickle/facts.js';
+import type { LoaderModel } from '../../analyzers/pickle/vm.js';
+import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
+import { child, entrySegment } from '../../core/location.js';
+import { checkZipPersistentId, torchZipLayout, type TorchZipLayout } from '../../formats/pytorch/zip-layout.js';
+import { looksLikeZip, openEntry, readZip, type ZipArchive, type ZipEntry } from '../../formats/zip/index.js';
+import type { ByteSource } from '../byte-source.js';
+import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
+import { pickleExpander } from './pickle.js';
+
+const TEXT_VERSION = /^\s*(\d+)\s*$/;
+
+export const zipExpander: Expander = {
+  id: 'zip',
+  detect: (_head, src) => looksLikeZip(src),
+  async expand(src, ctx) {
+    const zip = readZip(src, { maxEntries: ctx.limits.maxEntries });
+    const layout = torchZipLayout(zip.entries.filter((e) => !e.hidden).map((e) => e.name));
+    ctx.format(layout ? `torch-${layout.kind}` : 'zip');
+    const anomalies: ContainerAnomaly[] = [...zip.anomalies];
+    if (zip.prefixBytes > 0) {
+      // torch.load only treats a file as a zip when it starts with a local header; otherwise it unpickles from
+      // byte 0 (legacy path). A polyglot prefix is therefore scanned as the pickle torch would read.
+      await pickleExpander.expand(src, ctx);
+    }
+    const referenced = new Set<string>();
+    const done = new Set<ZipEntry>();
+    if (layout) {
+      for (const rec of layout.pickles) {
+        const e = zip.entries.find((x) => !x.hidden && x.name === layout.root + '/' + rec)!;
+        done.add(e);
+        const entrySrc = open(src, zip, e, ctx, anomalies);
+        if (!entrySrc) continue;
+        const runs = await ctx.analyzePickle(entrySrc, 0, entrySrc.size, torchLoader(layout), contextName(layout));
+        for (const run of runs.runs)
+          for (const pid of run.persistentIds) if (pid.key !== undefined) referenced.add(pid.key);
+      }
+      checkTorchRecords(src, zip, layout, anomalies);
+    }
+    for (const e of zip.entries) {
+      if (done.has(e) || e.isDirectory || e.isSymlink) continue;
+      if (layout && !e.hidden && isStorageRecord(e.name, layout, referenced)) continue;
+      const entrySrc = open(src, zip, e, ctx, anomalies);
+      if (!entrySrc) continue;
+      if (layout && layout.kind !== 'checkpoint' && isCodeRecord(e.name, layout)) {
+        await ctx.code(entrySrc, 'torchscript');
+        continue;
+      }
+      if (
+        layout &&
+        layout.kind !== 'checkpoint' &&
+        e.name.endsWith('.debug_pkl') &&
+        e.name.startsWith(layout.root + '/')
+      ) {
+        // Source-range pickles the TorchScript runtime reads (plain unpickling, no persistent ids).
+        await ctx.analyzePickle(
+          entrySrc,
+          0,
+          entrySrc.size,
+          { persistentLoad: false, joblibArrays: false },
+          'torchscript',
+        );
+        continue;
+      }
+      await ctx.scanChild(entrySrc);
+    }
+    if (anomalies.length)
+      ctx.container({ location: src.location, format: layout ? `torch ${layout.kind} zip` : 'zip', anomalies });
+    return true;
+  },
+};
+
+function contextName(layout: TorchZipLayout): string {
+  return layout.kind === 'checkpoint' ? 'torch-zip' : 'torchscript';
+}
+
+function torchLoader(layout: TorchZipLayout): LoaderModel {
+  return {
+    persistentLoad: true,
+    joblibArrays: false,
+    checkPersistentId: (pid: PersistentIdFact) => checkZipPersistentId(pid, layout),
+  };
+}
+
+function isStorageRecord(name: string, layout: TorchZipLayout, referenced: ReadonlySet<string>): boolean {
+  const prefix = layout.root + '/';
+  if (!name.startsWith(prefix)) return false;
+  const rec = name.slice(prefix.length);
+  for (const dir of ['data/', 'constants/']) {
+    if (rec.startsWith(dir) && referenced.has(rec.slice(dir.length))) return true;
+  }
+  return false;
+}
+
+function isCodeRecord(name: string, layout: TorchZipLayout): boolean {
+  return name.startsWith(layout.root + '/code/') && name.endsWith('.py');
+}
+
+/** Opens an entry, turning per-entry failures into coverage facts so one bad entry never stops the others. */
+function open(
+  src: ByteSource,
+  zip: ZipArchive,
+  e: ZipEntry,
+  ctx: UnitContext,
+  anomalies: ContainerAnomaly[],
+): ByteSource | undefined {
+  const location = child(src.location, entrySegment(e.name));
+  try {
+    const opened = openEntry(src, zip, e, {
+      maxOutputBytes: ctx.limits.maxEntryBytes,
+      maxRatio: ctx.limits.maxRatio,
+      ratioGraceBytes: ctx.limits.ratioGraceBytes,
+    });
+    anomalies.push(...opened.anomalies);
+    if (e.method !== 0) ctx.charge(opened.source.size);
+    return opened.source;
+  } catch (err) {
+    if (err instanceof LimitError) ctx.incomplete({ location, kind: 'limit', limit: err.limit, reason: err.message });
+    else if (err instanceof EncryptedError) ctx.incomplete({ location, kind: 'encrypted', reason: err.message });
+    else if (err instanceof UnsupportedError) ctx.incomplete({ location, kind: 'unsupported', reason: err.message });
+    else if (err instanceof CorruptError) ctx.incomplete({ location, kind: 'corrupt', reason: err.message });
+    else throw err;
+    return undefined;
+  }
+}
+
+/** `version` (and `.data/version`) must be an integer torch supports; `byteorder` must be little or big. */
+function checkTorchRecords(
+  src: ByteSource,
+  zip: ZipArchive,
+  layout: TorchZipLayout,
+  anomalies: ContainerAnomaly[],
+): void {
+  const text = (rec: string): string | undefined => {
+    const name = layout.records.get(rec);
+    const e = name === undefined ? undefined : zip.entries.find((x) => !x.hidden && x.name === name);
+    if (!e || e.method !== 0 || e.compressedSize > 64) return undefined;
+    return new TextDecoder('latin1').decode(src.read(e.dataOffset, e.compressedSize));
+  };
+  const version = text('version') ?? text('.data/version');
+  if (version === undefined) {
+    anomalies.push({
+      code: 'TORCH_VERSION_MISSING',
+      message: 'no version record: torch refuses to load this archive',
+      entry: layout.root + '/version',
+    });
+  } else if (!TEXT_VERSION.test(version)) {
+    anomalies.push({
+      code: 'TORCH_VERSION_INVALID',
+      message: `version record is ${JSON.stringify(version)}, not an integer`,
+      entry: layout.root + '/version',
+    });
+  }
+  const byteorder = text('byteorder');
+  if (byteorder !== undefined && byteorder !== 'little' && byteorder !== 'big') {
+    anomalies.push({
+      code: 'TORCH_BYTEORDER_INVALID',
+      message: `byteorder record is ${JSON.stringify(byteorder)}`,
+      entry: layout.root + '/byteorder',
+    });
+  }
+  for (const name of layout.outsideRoot) {
+    anomalies.push({
+      code: 'TORCH_ENTRY_OUTSIDE_ROOT',
+      message: `entry is outside the archive root folder '${layout.root}': torch never reads it, other tools may`,
+      entry: name,
+    });
+  }
+}

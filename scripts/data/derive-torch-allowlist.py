@@ -75,6 +75,20 @@ for modname, mod in list(sys.modules.items()):
                 seen.add(path)
                 add(path, "torch.nn layer class (Module.__setstate__ only restores attributes)")
 
+# Public functional ops: layers store them as attributes (TransformerEncoderLayer.activation = F.relu), so whole
+# module pickles reference them; calling one only computes on tensors.
+import torch.nn.functional as F
+
+for name in dir(F):
+    obj = getattr(F, name)
+    if name.startswith("_") or inspect.ismodule(obj) or inspect.isclass(obj) or not callable(obj):
+        continue
+    if "torch_function" in name or "dispatch" in name:
+        continue  # dispatch helpers call methods of their arguments, not ops
+    mod = getattr(obj, "__module__", None) or ""
+    if mod.startswith("torch"):
+        add(f"torch.nn.functional.{name}", "torch.nn.functional op stored as a layer attribute (pure tensor computation)")
+
 out = {
     "generated_by": "scripts/data/derive-torch-allowlist.py",
     "torch": torch.__version__,

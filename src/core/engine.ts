@@ -7,11 +7,18 @@ import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
 import { classifyImport, pickleSafety, type ClassifyOptions, type Verdict } from '../rules/classify.js';
 import { RULES } from '../rules/index.js';
-import { RuleContext, type ContainerFact, type IncompleteFact, type PickleFact, type Rule } from '../rules/rule.js';
+import {
+  RuleContext,
+  type CodeFact,
+  type ContainerFact,
+  type IncompleteFact,
+  type PickleFact,
+  type Rule,
+} from '../rules/rule.js';
 import type { AllowEntry } from '../rules/data/allowlist.js';
-import { FileSource, MemorySource, type ByteSource } from '../sources/byte-source.js';
+import { FileSource, MemorySource, readAll, type ByteSource } from '../sources/byte-source.js';
 import { EXPANDERS } from '../sources/expand/index.js';
-import type { PickleUnitResult, UnitContext } from '../sources/expand/context.js';
+import type { CodeKind, PickleUnitResult, UnitContext } from '../sources/expand/context.js';
 import { walk } from '../sources/walker.js';
 import { CorruptError, EncryptedError, errorMessage, LimitError, UnsupportedError } from './errors.js';
 import type { FileSummary, Finding, PickleVerdict, ScanError } from './finding.js';
@@ -44,6 +51,12 @@ export interface ScanResult {
 }
 
 const HEAD_BYTES = 4096;
+/** Source files larger than this are reported, not parsed. */
+const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+
+function torchSafe(opts: EngineOptions): ReadonlySet<string> | undefined {
+  return opts.torchSafeGlobals ? new Set(opts.torchSafeGlobals.keys()) : undefined;
+}
 
 export function selectRules(only: readonly string[] | undefined): Rule[] {
   if (!only || only.length === 0) return [...RULES];
@@ -84,7 +97,13 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
         reason: item.reason,
       });
     } else {
-      const fs = new FileScan(limits, rules, ctx, opts.extraAllow ? { extraAllow: opts.extraAllow } : {});
+      const fs = new FileScan(
+        limits,
+        rules,
+        ctx,
+        opts.extraAllow ? { extraAllow: opts.extraAllow } : {},
+        torchSafe(opts),
+      );
       let src: FileSource | undefined;
       try {
         src = new FileSource(loc, item.path);
@@ -116,7 +135,7 @@ export async function scanBytes(name: string, bytes: Uint8Array, opts: EngineOpt
   const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const rules = selectRules(opts.only);
   const ctx = new RuleContext({ arg: name, abs: name, isDirectory: false }, name);
-  const fs = new FileScan(limits, rules, ctx, opts.extraAllow ? { extraAllow: opts.extraAllow } : {});
+  const fs = new FileScan(limits, rules, ctx, opts.extraAllow ? { extraAllow: opts.extraAllow } : {}, torchSafe(opts));
   await fs.unit(new MemorySource({ chain: [name] }, bytes), 0);
   let safety: SafetyLevel | undefined;
   for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
@@ -147,6 +166,7 @@ class FileScan {
     private readonly rules: readonly Rule[],
     private readonly ctx: RuleContext,
     private readonly classify: ClassifyOptions,
+    private readonly torchSafeGlobals?: ReadonlySet<string>,
   ) {
     this.deadline = Date.now() + limits.maxFileSeconds * 1000;
   }
@@ -213,7 +233,7 @@ class FileScan {
         for (const r of this.rules) r.visit.container?.(fact, this.ctx);
       },
       incomplete: (fact) => this.incomplete(fact),
-      code: (src) => this.unit(src, depth + 1),
+      code: (src, kind) => this.code(src, kind),
       format: (name) => this.formats.add(name),
       charge: (bytes) => {
         this.charged += bytes;
@@ -225,6 +245,30 @@ class FileScan {
         }
       },
     };
+  }
+
+  /** Python source (modules, hubconf.py, TorchScript code/): the analyzer is loaded only when code is met. */
+  private async code(src: ByteSource, kind: CodeKind): Promise<void> {
+    if (src.size > MAX_SOURCE_BYTES) {
+      this.incomplete({
+        location: src.location,
+        kind: 'limit',
+        limit: 'maxEntryBytes',
+        reason: `source file of ${src.size} bytes is larger than ${MAX_SOURCE_BYTES}`,
+      });
+      return;
+    }
+    const [{ analyzePythonModule }, { detectTorchSignals, TORCHSCRIPT_IMPLICIT_GLOBALS }] = await Promise.all([
+      import('../analyzers/python/analyze-module.js'),
+      import('../analyzers/python/torch-code.js'),
+    ]);
+    const text = new TextDecoder('utf-8').decode(readAll(src));
+    const mod = await analyzePythonModule(text, {
+      timeoutMs: Math.max(1000, this.deadline - Date.now()),
+      ...(kind === 'torchscript' ? { implicitGlobals: { ...TORCHSCRIPT_IMPLICIT_GLOBALS } } : {}),
+    });
+    const fact: CodeFact = { location: src.location, kind, signals: detectTorchSignals(mod, { fileKind: kind }) };
+    for (const r of this.rules) r.visit.code?.(fact, this.ctx);
   }
 
   private incomplete(fact: IncompleteFact): void {
@@ -274,7 +318,14 @@ class FileScan {
         for (const v of this.verdicts.slice(before)) childLevels.push(v.safety);
       }
       const safety = pickleSafety(run, verdicts, childLevels);
-      const fact: PickleFact = { run, location: src.location, context, verdicts, safety };
+      const fact: PickleFact = {
+        run,
+        location: src.location,
+        context,
+        verdicts,
+        safety,
+        ...(this.torchSafeGlobals ? { torchSafeGlobals: this.torchSafeGlobals } : {}),
+      };
       for (const r of this.rules) r.visit.pickle?.(fact, this.ctx);
       this.verdicts.push({
         where: formatLocation(at(src.location, run.start)),

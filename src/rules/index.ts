@@ -5,8 +5,20 @@ import { pickleGlobalImport } from './pickle-global-import.js';
 import { pickleStruct } from './pickle-struct.js';
 import { scanIncomplete } from './scan-incomplete.js';
 import { archiveTamper } from './archive-tamper.js';
+import { torchLoadUntrusted } from './torch-load-untrusted.js';
+import { torchScriptCustomOp } from './torch-script-custom-op.js';
+import { torchHubDynamicImport } from './torch-hub-dynamic-import.js';
 
-export const RULES: readonly Rule[] = [pickleExec, pickleGlobalImport, pickleStruct, scanIncomplete, archiveTamper];
+export const RULES: readonly Rule[] = [
+  pickleExec,
+  pickleGlobalImport,
+  pickleStruct,
+  torchLoadUntrusted,
+  torchScriptCustomOp,
+  torchHubDynamicImport,
+  scanIncomplete,
+  archiveTamper,
+];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.meta.id === id);

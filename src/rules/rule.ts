@@ -16,6 +16,28 @@ export interface PickleFact {
   readonly context: string;
   readonly verdicts: ReadonlyMap<ImportFact, Verdict>;
   readonly safety: SafetyLevel;
+  /** Extra globals the weights-only check accepts (policy counterpart of torch add_safe_globals). */
+  readonly torchSafeGlobals?: ReadonlySet<string>;
+}
+
+/** Signals from one analysed source file (Python module, hubconf.py, TorchScript code/ file). */
+export interface CodeFact {
+  readonly location: Location;
+  readonly kind: 'python' | 'hubconf' | 'torchscript';
+  readonly signals: readonly CodeSignalLike[];
+}
+
+/** A code signal as the analyzers produce it (rule id, region, snippet, message, confidence, details). */
+export interface CodeSignalLike {
+  readonly ruleId: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly snippet: string;
+  readonly message: string;
+  readonly confidence: 'high' | 'medium' | 'low';
+  readonly details: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }
 
 /** Structural disagreements inside a container (zip/tar/7z/torch layout). */
@@ -35,6 +57,7 @@ export interface IncompleteFact {
 
 export interface FactVisitors {
   pickle?(fact: PickleFact, ctx: RuleContext): void;
+  code?(fact: CodeFact, ctx: RuleContext): void;
   container?(fact: ContainerFact, ctx: RuleContext): void;
   incomplete?(fact: IncompleteFact, ctx: RuleContext): void;
 }

@@ -4,11 +4,13 @@ import type { Expander } from './context.js';
 import { compressedExpander } from './compressed.js';
 import { npyExpander } from './npy.js';
 import { pickleExpander } from './pickle.js';
+import { pythonExpander } from './python.js';
 import { sevenZipExpander } from './sevenzip.js';
 import { tarExpander } from './tar.js';
 import { zipExpander } from './zip.js';
 
 export const EXPANDERS: readonly Expander[] = [
+  pythonExpander,
   zipExpander,
   sevenZipExpander,
   npyExpander,

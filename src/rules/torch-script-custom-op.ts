@@ -1,0 +1,30 @@
+// TORCH-SCRIPT-CUSTOM-OP (seed 001): TorchScript code (and Python source) calling operators or classes outside
+// PyTorch's built-in namespaces (`torch.ops.<ns>.<op>`, `torch.classes.<ns>.<Class>`), and native-library load
+// hints (torch.ops.load_library, torch.classes.load_library, ctypes, .so/.dll names).
+import { DECISION, OWASP_LLM03, OWNER, type Rule } from './rule.js';
+import { reportCodeSignals } from './code-evidence.js';
+
+export const torchScriptCustomOp: Rule = {
+  meta: {
+    id: 'TORCH-SCRIPT-CUSTOM-OP',
+    category: 'TORCH',
+    severity: 'HIGH',
+    title: 'TorchScript Custom Operator',
+    cwe: ['CWE-94', 'CWE-829'],
+    owasp: OWASP_LLM03,
+    fpRisk: 'MEDIUM',
+    owner: OWNER,
+    decision: DECISION.HIGH,
+    fixHint: 'Review and sign custom operators before promotion.',
+    fix: 'Inventory the operator source, require signed native extensions, and load the model in a sandboxed environment.',
+    description:
+      'TorchScript models that call operators or classes from namespaces PyTorch does not ship need a native library that runs code when it loads.',
+    firesOn:
+      'TorchScript archive code referencing operator namespaces outside the expected torch set (torch.ops.<ns>.<op>), torch.classes.*, shared-library load hints.',
+  },
+  visit: {
+    code(fact, ctx) {
+      reportCodeSignals(torchScriptCustomOp.meta, fact, ctx);
+    },
+  },
+};

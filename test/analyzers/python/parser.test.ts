@@ -1,0 +1,48 @@
+// The shared tree-sitter Python parser: lazy once-per-process init, tree lifetime, and parse budgets.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LimitError } from '../../../src/core/errors.js';
+import { getPythonParser, pythonParserInitMs, withPythonTree } from '../../../src/analyzers/python/parser.js';
+
+describe('getPythonParser', () => {
+  it('initialises once and hands every caller the same parser', async () => {
+    const [a, b] = await Promise.all([getPythonParser(), getPythonParser()]);
+    assert.equal(a, b);
+    assert.equal(await getPythonParser(), a);
+    const ms = pythonParserInitMs();
+    assert.ok(ms !== undefined && ms > 0);
+  });
+});
+
+describe('withPythonTree', () => {
+  it('passes the root node and returns the callback result', async () => {
+    const r = await withPythonTree('import torch\nx = 1\n', (root) => [root.type, root.namedChildCount, root.hasError]);
+    assert.deepEqual(r, ['module', 2, false]);
+  });
+
+  it('rethrows callback errors (the tree is still freed)', async () => {
+    await assert.rejects(
+      withPythonTree('x = 1', () => {
+        throw new RangeError('boom');
+      }),
+      RangeError,
+    );
+    assert.equal(await withPythonTree('y = 2', (root) => root.text), 'y = 2');
+  });
+
+  it('rejects sources over maxSourceChars with a LimitError', async () => {
+    await assert.rejects(
+      withPythonTree('x = 1\n'.repeat(100), () => 0, { maxSourceChars: 99 }),
+      (e: unknown) => e instanceof LimitError && e.limit === 'maxSourceChars',
+    );
+  });
+
+  it('cancels a parse that overruns timeoutMs with a LimitError, and the parser still works afterwards', async () => {
+    const big = 'def f(x):\n    return g(x, [1, 2, 3], {"a": (4, 5)})\n'.repeat(20_000);
+    await assert.rejects(
+      withPythonTree(big, () => 0, { timeoutMs: 0 }),
+      (e: unknown) => e instanceof LimitError && e.limit === 'maxFileSeconds',
+    );
+    assert.equal(await withPythonTree('z = 3', (root) => root.namedChildCount), 1);
+  });
+});

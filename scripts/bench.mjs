@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeSparseTorchZip } from './bench-torch-zip.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const worker = join(here, 'bench-worker.mjs');
@@ -143,6 +144,16 @@ try {
   opcodeDense(d, 100 * MB);
   measure('opcode-dense pickle (100 MB)', d);
   rmSync(d);
+  // Issue 3: scan time of a torch zip must not depend on its tensor bytes (records are never read).
+  for (const [label, n, bytes] of [
+    ['torch zip checkpoint (50 MB)', 20, 2.5 * MB],
+    ['torch zip checkpoint (5 GB, sparse)', 20, 256 * MB],
+  ]) {
+    const z = join(dir, 'ckpt.pt');
+    writeSparseTorchZip(z, n, bytes);
+    measure(label, z);
+    rmSync(z);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

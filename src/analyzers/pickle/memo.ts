@@ -1,7 +1,9 @@
 // The VM's memo, keyed like CPython's (_Unpickler_MemoPut: any non-negative key; MEMOIZE uses the number of
-// filled slots). Memory stays bounded on huge pickles: the first `detailEntries` values are kept whole, later ones
-// are compacted to stand-ins that keep their kind (and, for call results, their originating import) but not
-// their contents. Using a compacted value where contents matter is reported by the VM, never silently resolved.
+// filled slots). Memory stays bounded on huge pickles: the first `detailEntries` values are kept whole; later
+// ones are compacted to stand-ins that keep what analysis needs — identifier strings (STACK_GLOBAL operands),
+// imports, small integer tuples (joblib array shapes, interned), numpy dtypes (joblib array item sizes), the
+// originating import of call results — and drop the rest. Using a dropped value where contents matter is
+// reported by the VM, never silently resolved.
 import type { ImportFact } from './facts.js';
 import { isDottedIdentifier } from '../../formats/pickle/text-args.js';
 import {
@@ -10,25 +12,29 @@ import {
   OPAQUE_BYTEARRAY,
   OPAQUE_BYTES,
   OPAQUE_DICT,
-  OPAQUE_FROZENSET,
-  OPAQUE_LIST,
-  OPAQUE_SET,
   OPAQUE_TUPLE,
   rootImport,
   type ObjV,
   type PyVal,
+  type TupleV,
 } from './values.js';
 
 const DENSE_MAX = 1 << 26;
+/** Distinct small tuples interned after the detail budget. */
+const MAX_INTERNED_TUPLES = 100_000;
+/** numpy.dtype objects kept whole after the detail budget. */
+const MAX_KEPT_DTYPES = 100_000;
 
 export class Memo {
   private readonly dense: PyVal[] = [];
   private readonly sparse = new Map<number, PyVal>();
   private filled = 0;
   private keptChars = 0;
+  private keptDtypes = 0;
   /** Values stored compacted (the detail budget was exhausted). */
   compacted = 0;
   private readonly sharedObjs = new Map<ImportFact, ObjV>();
+  private readonly tuples = new Map<number | string, TupleV>();
 
   constructor(
     private readonly detailEntries: number,
@@ -58,8 +64,7 @@ export class Memo {
   private compact(v: PyVal): PyVal {
     if (typeof v === 'number' || typeof v === 'bigint') return v;
     if (typeof v === 'string') {
-      // Names a later STACK_GLOBAL could use are kept while the character budget lasts.
-      if (v.length <= 128 && this.keptChars + v.length <= this.stringChars && isDottedIdentifier(v)) {
+      if (v.length <= 128 && this.keptChars + v.length <= this.stringChars && isIdentifierLike(v)) {
         this.keptChars += v.length;
         return v;
       }
@@ -74,43 +79,96 @@ export class Memo {
       case K.Buffer:
       case K.Unknown:
       case K.Global:
+      case K.List:
+      case K.Set:
+      case K.FrozenSet:
         return v;
-      case K.Obj: {
-        const root = rootImport(v);
-        if (!root) {
-          this.compacted++;
-          return v.callee;
-        }
-        let shared = this.sharedObjs.get(root.imp);
-        if (!shared) {
-          shared = { k: K.Obj, callee: { k: K.Global, imp: root.imp }, args: OPAQUE_TUPLE, call: undefined };
-          this.sharedObjs.set(root.imp, shared);
-        }
-        this.compacted++;
-        return shared;
-      }
+      case K.Tuple:
+        return this.compactTuple(v);
+      case K.Obj:
+        return this.compactObj(v);
       case K.Str:
         this.compacted++;
         return LOST_STR;
-    }
-    this.compacted++;
-    switch (v.k) {
+      case K.Dict:
+        this.compacted++;
+        return OPAQUE_DICT;
       case K.Bytes:
+        this.compacted++;
         return OPAQUE_BYTES;
       case K.ByteArray:
+        this.compacted++;
         return OPAQUE_BYTEARRAY;
-      case K.Tuple:
-        return OPAQUE_TUPLE;
-      case K.List:
-        return OPAQUE_LIST;
-      case K.Dict:
-        return OPAQUE_DICT;
-      case K.Set:
-        return OPAQUE_SET;
-      case K.FrozenSet:
-        return OPAQUE_FROZENSET;
       default:
+        this.compacted++;
         return v;
     }
   }
+
+  /** Tuples of up to 8 ints are interned (shapes repeat), anything else loses its items. */
+  private compactTuple(t: TupleV): TupleV {
+    if (t.more === 0 && t.items.length <= 8 && t.items.every((x) => typeof x === 'number')) {
+      const key = tupleKey(t.items as number[]);
+      const hit = this.tuples.get(key);
+      if (hit) return hit;
+      if (this.tuples.size < MAX_INTERNED_TUPLES) {
+        this.tuples.set(key, t);
+        return t;
+      }
+    }
+    this.compacted++;
+    return OPAQUE_TUPLE;
+  }
+
+  /** numpy dtypes stay whole (joblib array sizes need them); other call results keep only their import. */
+  private compactObj(v: ObjV): PyVal {
+    const root = rootImport(v);
+    if (root?.imp.canonical === 'numpy.dtype' && this.keptDtypes < MAX_KEPT_DTYPES) {
+      this.keptDtypes++;
+      return v;
+    }
+    this.compacted++;
+    if (!root) return v.callee;
+    let shared = this.sharedObjs.get(root.imp);
+    if (!shared) {
+      shared = { k: K.Obj, callee: { k: K.Global, imp: root.imp }, args: OPAQUE_TUPLE, call: undefined };
+      this.sharedObjs.set(root.imp, shared);
+    }
+    return shared;
+  }
+}
+
+/** A number for up to three small non-negative ints (no string building on the hot path), else a string. */
+function tupleKey(items: number[]): number | string {
+  if (items.length <= 3) {
+    let key = items.length;
+    let small = true;
+    for (const x of items) {
+      if (!(x >= 0 && x < 65536 && Number.isInteger(x))) {
+        small = false;
+        break;
+      }
+      key = key * 65536 + x;
+    }
+    if (small) return key;
+  }
+  return items.join(',');
+}
+
+/** Cheap pre-check before the Unicode identifier test (most memoized strings are data, not names). */
+function isIdentifierLike(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c >= 0x80)) return false;
+  for (let i = 1; i < s.length; i++) {
+    const d = s.charCodeAt(i);
+    const ok =
+      (d >= 0x61 && d <= 0x7a) ||
+      (d >= 0x41 && d <= 0x5a) ||
+      (d >= 0x30 && d <= 0x39) ||
+      d === 0x5f ||
+      d === 0x2e ||
+      d >= 0x80;
+    if (!ok) return false;
+  }
+  return isDottedIdentifier(s);
 }

@@ -54,12 +54,9 @@ export interface TupleV {
   /** Items beyond the kept prefix. */
   readonly more: number;
 }
+/** Lists: their contents never matter to any rule (calls take tuples, states take dicts), so none are kept. */
 export interface ListV {
   readonly k: K.List;
-  readonly items: PyVal[];
-  n: number;
-  /** A compacted memo value: contents not tracked (mutations are ignored). */
-  readonly opaque?: true;
 }
 export interface DictV {
   readonly k: K.Dict;
@@ -68,11 +65,9 @@ export interface DictV {
   n: number;
   readonly opaque?: true;
 }
+/** Sets and frozensets: contents are not kept either (only hashability of members is checked). */
 export interface SetV {
   readonly k: K.Set | K.FrozenSet;
-  readonly items: PyVal[];
-  n: number;
-  readonly opaque?: true;
 }
 /** An imported object (class, function, module attribute). */
 export interface GlobalV {
@@ -116,12 +111,7 @@ export const OPAQUE_TUPLE: TupleV = Object.freeze({
   items: Object.freeze([]) as unknown as PyVal[],
   more: 1,
 });
-export const OPAQUE_LIST: ListV = Object.freeze({
-  k: K.List,
-  items: Object.freeze([]) as unknown as PyVal[],
-  n: 0,
-  opaque: true,
-});
+export const LIST: ListV = Object.freeze({ k: K.List });
 export const OPAQUE_DICT: DictV = Object.freeze({
   k: K.Dict,
   keys: Object.freeze([]) as unknown as PyVal[],
@@ -129,18 +119,8 @@ export const OPAQUE_DICT: DictV = Object.freeze({
   n: 0,
   opaque: true,
 });
-export const OPAQUE_SET: SetV = Object.freeze({
-  k: K.Set,
-  items: Object.freeze([]) as unknown as PyVal[],
-  n: 0,
-  opaque: true,
-});
-export const OPAQUE_FROZENSET: SetV = Object.freeze({
-  k: K.FrozenSet,
-  items: Object.freeze([]) as unknown as PyVal[],
-  n: 0,
-  opaque: true,
-});
+export const SET: SetV = Object.freeze({ k: K.Set });
+export const FROZENSET: SetV = Object.freeze({ k: K.FrozenSet });
 export const OPAQUE_BYTES: BytesV = Object.freeze({
   k: K.Bytes,
   off: -1,

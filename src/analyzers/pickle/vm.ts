@@ -12,6 +12,9 @@ import { getattrModel, modelCall, type ModelContext } from './callable-models.js
 import { Memo } from './memo.js';
 import {
   BUFFER,
+  FROZENSET,
+  LIST,
+  SET,
   dictGet,
   FALSE,
   FLOAT,
@@ -72,6 +75,13 @@ export interface VmOptions {
 export const PLAIN_LOADER: LoaderModel = Object.freeze({ persistentLoad: false, joblibArrays: true });
 
 const MAX_RECORDED_ANOMALIES = 200;
+/**
+ * Memo values kept whole before compaction. Kept small on purpose: values that survive in the memo make V8
+ * allocate later objects of the same kind directly in old space, which halves throughput on dense streams.
+ */
+const MEMO_DETAIL_ENTRIES = 10_000;
+/** Characters of identifier-like strings kept in the memo after the detail budget (STACK_GLOBAL operands). */
+const MEMO_KEPT_CHARS = 4 * 1024 * 1024;
 const JOBLIB_WRAPPERS = new Set([
   'joblib.numpy_pickle.NumpyArrayWrapper',
   'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
@@ -122,7 +132,7 @@ class PickleVm implements ModelContext {
     this.maxMemo = opts.limits.maxMemoEntries;
     this.maxOps = opts.limits.maxOpcodes;
     this.maxNestedBytes = opts.maxNestedBytes ?? 256 * 1024 * 1024;
-    this.memo = new Memo(opts.memoDetailEntries ?? 200_000, 4 * 1024 * 1024);
+    this.memo = new Memo(opts.memoDetailEntries ?? MEMO_DETAIL_ENTRIES, MEMO_KEPT_CHARS);
     this.r = {
       start,
       end: start,
@@ -391,12 +401,7 @@ class PickleVm implements ModelContext {
 
   private appendTo(target: PyVal, items: PyVal[]): void {
     if (typeof target === 'object') {
-      if (target.k === K.List) {
-        if (target.opaque) return;
-        for (let i = 0; i < items.length && target.items.length < KEEP_ITEMS; i++) target.items.push(items[i]!);
-        target.n += items.length;
-        return;
-      }
+      if (target.k === K.List) return;
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers || target.k === K.Unknown) {
         if (target.k !== K.Unknown) this.recordCall('APPEND', target, 'extend()/append() on a non-list object');
         return;
@@ -434,9 +439,7 @@ class PickleVm implements ModelContext {
       if (target.k === K.Set) {
         for (const it of items) {
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
-          if (!target.opaque && target.items.length < KEEP_ITEMS) target.items.push(it);
         }
-        if (!target.opaque) target.n += items.length;
         return;
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
@@ -754,20 +757,15 @@ class PickleVm implements ModelContext {
           }
           const target = this.stack[x - 1]!;
           if (typeof target === 'object' && target.k === K.List) {
-            // Fast path (no intermediate array): keep the first items, count the rest.
-            const st = this.stack;
-            if (!target.opaque) {
-              for (let i = x; i < st.length && target.items.length < KEEP_ITEMS; i++) target.items.push(st[i]!);
-              target.n += st.length - x;
-            }
-            st.length = x;
+            // Fast path: list contents are not kept, so the items are simply dropped.
+            this.stack.length = x;
             break;
           }
           this.appendTo(target, this.popFrom(x));
           break;
         }
         case Op.EMPTY_LIST:
-          this.push({ k: K.List, items: [], n: 0 });
+          this.push(LIST);
           break;
         case Op.TUPLE:
           this.push(this.tuple(this.popFrom(this.marker())));
@@ -935,9 +933,8 @@ class PickleVm implements ModelContext {
         break;
       }
       case Op.LIST: {
-        const items = this.popFrom(this.marker());
-        const kept = items.length > KEEP_ITEMS ? items.slice(0, KEEP_ITEMS) : items;
-        this.push({ k: K.List, items: kept, n: items.length });
+        this.stack.length = this.marker();
+        this.push(LIST);
         break;
       }
       case Op.DICT: {
@@ -949,7 +946,7 @@ class PickleVm implements ModelContext {
         break;
       }
       case Op.EMPTY_SET:
-        this.push({ k: K.Set, items: [], n: 0 });
+        this.push(SET);
         break;
       case Op.ADDITEMS: {
         const x = this.marker();
@@ -966,7 +963,7 @@ class PickleVm implements ModelContext {
         const items = this.popFrom(this.marker());
         for (const it of items)
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
-        this.push({ k: K.FrozenSet, items: items.slice(0, KEEP_ITEMS), n: items.length });
+        this.push(FROZENSET);
         break;
       }
       case Op.GLOBAL:
@@ -1164,7 +1161,7 @@ function isLost(v: PyVal): boolean {
 function resultSummary(v: PyVal): PickleRun['result'] {
   if (typeof v === 'number' || typeof v === 'bigint') return { kind: 'int', value: summarize(v) as number };
   if (typeof v === 'string') return { kind: 'str', value: v.length > 200 ? v.slice(0, 200) : v };
-  if (v.k === K.Tuple || v.k === K.List) return { kind: kindName(v), items: v.items.map(summarize) };
+  if (v.k === K.Tuple) return { kind: kindName(v), items: v.items.map(summarize) };
   if (v.k === K.Global) return { kind: 'global', import: `${v.imp.importedModule}.${v.imp.importedName}` };
   if (v.k === K.Obj) {
     const root = rootImport(v);

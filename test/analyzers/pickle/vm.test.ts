@@ -310,6 +310,54 @@ describe('joblib inline arrays', () => {
   });
 });
 
+describe('memo beyond the detail budget', () => {
+  const wrapper = (p: P) =>
+    p
+      .stackGlobal('joblib.numpy_pickle', 'NumpyArrayWrapper')
+      .emptyTuple()
+      .newobj()
+      .emptyDict()
+      .sbu('shape')
+      .binget(0)
+      .setitem()
+      .sbu('dtype')
+      .binget(1)
+      .setitem()
+      .build()
+      .raw(new Uint8Array(16).fill(0x63))
+      .pop();
+  it('keeps joblib shapes and dtypes fetched from the memo (no false structure finding)', () => {
+    const dtype = new P().global('numpy', 'dtype').sbu('f8').op(Op.NEWFALSE).op(Op.NEWTRUE).op(Op.TUPLE3).reduce();
+    const p = new P().proto(4).int(2).tuple1().memoize().pop().raw(dtype.bytes()).memoize().pop();
+    wrapper(wrapper(p)).call('posix', 'system').stop();
+    const r = run(p.bytes(), { memoDetailEntries: 0 });
+    assert.deepEqual(codes(r), []);
+    assert.ok(imports(r).includes('os.system'));
+  });
+  it('a dropped non-identifier string used by STACK_GLOBAL is a LIMIT anomaly, never a silent pass', () => {
+    const bytes = new P().proto(4).sbu('a-b').memoize().pop().binget(0).sbu('x').op(Op.STACK_GLOBAL).stop().bytes();
+    const r = run(bytes, { memoDetailEntries: 0 });
+    assert.deepEqual(codes(r), ['LIMIT']);
+    assert.equal(r.anomalies[0]!.limit, 'maxMemoDetail');
+  });
+  it('identifier strings survive compaction', () => {
+    const bytes = new P()
+      .proto(4)
+      .sbu('os')
+      .memoize()
+      .sbu('system')
+      .memoize()
+      .op(Op.STACK_GLOBAL)
+      .pop()
+      .binget(0)
+      .binget(1)
+      .op(Op.STACK_GLOBAL)
+      .stop()
+      .bytes();
+    assert.deepEqual(imports(run(bytes, { memoDetailEntries: 0 })), ['os.system', 'os.system']);
+  });
+});
+
 describe('limits end the analysis with a LIMIT anomaly, never a crash', () => {
   const many = new P().proto(4);
   for (let i = 0; i < 100; i++) many.none();

@@ -399,7 +399,8 @@ class PickleVm implements ModelContext {
 
   // ---------------------------------------------------------------- containers
 
-  private appendTo(target: PyVal, items: PyVal[]): void {
+  /** APPEND/APPENDS: the target's kind decides what runs (list contents themselves are not kept). */
+  private appendTo(target: PyVal): void {
     if (typeof target === 'object') {
       if (target.k === K.List) return;
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers || target.k === K.Unknown) {
@@ -739,13 +740,13 @@ class PickleVm implements ModelContext {
           this.push({ k: K.Bytes, off: d.payOff, len: d.payLen, via: opcodeName(op) } as BytesV);
           break;
         case Op.APPEND: {
-          const v = this.pop();
+          this.pop(); // the appended value (list contents are not kept)
           const len = this.stack.length;
           if (len <= this.fence) {
             this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (APPEND target)', true);
             break;
           }
-          this.appendTo(this.stack[len - 1]!, [v]);
+          this.appendTo(this.stack[len - 1]!);
           break;
         }
         case Op.APPENDS: {
@@ -761,7 +762,8 @@ class PickleVm implements ModelContext {
             this.stack.length = x;
             break;
           }
-          this.appendTo(target, this.popFrom(x));
+          this.stack.length = x;
+          this.appendTo(target);
           break;
         }
         case Op.EMPTY_LIST:

@@ -70,11 +70,14 @@ export interface VmOptions {
   chunkBytes?: number;
   /** Memo values kept whole; later ones are compacted (kind kept, contents dropped). */
   memoDetailEntries?: number;
+  /** Nesting level of joblib object-array pickles (each is a pickle read in the middle of another). */
+  joblibDepth?: number;
 }
 
 export const PLAIN_LOADER: LoaderModel = Object.freeze({ persistentLoad: false, joblibArrays: true });
 
 const MAX_RECORDED_ANOMALIES = 200;
+const MAX_JOBLIB_NESTING = 8;
 /**
  * Memo values kept whole before compaction. Kept small on purpose: values that survive in the memo make V8
  * allocate later objects of the same kind directly in old space, which halves throughput on dense streams.
@@ -550,11 +553,19 @@ class PickleVm implements ModelContext {
     }
     if (dt.hasObject) {
       // An object array is a complete nested pickle at this position (pickle.load on the file handle).
-      const inner = runPickle(this.src, pos, this.dec.end, {
-        ...this.opts,
-        extRegistry: this.ext,
-      });
+      const depth = (this.opts.joblibDepth ?? 0) + 1;
+      if (depth > MAX_JOBLIB_NESTING)
+        this.limit('maxNestedPickles', `joblib object arrays nested deeper than ${MAX_JOBLIB_NESTING}`);
+      const inner = runPickle(this.src, pos, this.dec.end, { ...this.opts, extRegistry: this.ext, joblibDepth: depth });
       this.mergeInner(inner);
+      if (!inner.stopped || inner.end <= pos) {
+        this.anomaly(
+          'JOBLIB_ARRAY',
+          'the object-array pickle joblib reads after a NumpyArrayWrapper does not end',
+          true,
+        );
+        throw new StopRun('joblib object array');
+      }
       pos = inner.end;
     } else {
       const bytes = count * dt.itemsize;
@@ -642,7 +653,9 @@ class PickleVm implements ModelContext {
       this.loop();
     } catch (e) {
       if (!(e instanceof StopRun)) throw e;
-      this.r.end = this.dec.argEnd;
+      // Where analysis stopped: the failing opcode for decode failures, else the end of the last opcode read.
+      const f = this.dec.failure;
+      this.r.end = Math.max(this.r.start, f ? f.offset : this.dec.argEnd);
     }
     return this.r;
   }

@@ -310,6 +310,35 @@ describe('joblib inline arrays', () => {
   });
 });
 
+describe('joblib object arrays', () => {
+  // Regression (found by the mutation loop): an object-array pickle that fails at its first byte must not make
+  // the outer stream seek back and re-read the same wrapper forever.
+  const objectWrapper = new P()
+    .proto(4)
+    .stackGlobal('joblib.numpy_pickle', 'NumpyArrayWrapper')
+    .emptyTuple()
+    .newobj()
+    .emptyDict()
+    .sbu('shape')
+    .int(1)
+    .tuple1()
+    .setitem()
+    .sbu('dtype')
+    .raw(new P().global('numpy', 'dtype').sbu('O8').op(Op.NEWFALSE).op(Op.NEWTRUE).op(Op.TUPLE3).reduce().bytes())
+    .setitem()
+    .build()
+    .raw(0xff)
+    .stop()
+    .bytes();
+  for (const strict of [false, true]) {
+    it(`ends with an anomaly when the inner pickle is broken (strict=${strict})`, () => {
+      const r = run(objectWrapper, { strict });
+      assert.ok(r.opcodes < 100, `${r.opcodes} opcodes`);
+      assert.ok(codes(r).includes('UNKNOWN_OPCODE'));
+    });
+  }
+});
+
 describe('memo beyond the detail budget', () => {
   const wrapper = (p: P) =>
     p

@@ -1,7 +1,8 @@
 // The scan engine: paths → files → sniff → expanders (containers recurse into child sources) → pickle VM and
 // other analyzers (facts) → rules (findings). Errors on one file never stop the others, and every error or
 // limit becomes a SCAN-INCOMPLETE fact: an unscannable file is never a pass.
-import { sep } from 'node:path';
+import { basename, sep } from 'node:path';
+import { extensionMismatch } from '../formats/extension.js';
 import { analyzeStream } from '../analyzers/pickle/analyze.js';
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
@@ -118,7 +119,7 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
       out.errors.push(...fs.errors);
       let safety: SafetyLevel | undefined;
       for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
-      out.files.push({ path: item.path, formats: [...fs.formats], bytes: item.size, ...(safety ? { safety } : {}) });
+      out.files.push(fileSummary(item.path, item.size, fs, safety, ctx));
     }
     out.findings.push(...ctx.findings);
     opts.onFile?.(++done, item.path);
@@ -142,11 +143,33 @@ export async function scanBytes(name: string, bytes: Uint8Array, opts: EngineOpt
   return {
     findings: ctx.findings,
     pickles: fs.verdicts,
-    files: [{ path: name, formats: [...fs.formats], bytes: bytes.length, ...(safety ? { safety } : {}) }],
+    files: [fileSummary(name, bytes.length, fs, safety, ctx)],
     errors: fs.errors,
     rules: rules.map((r) => r.meta.id),
     durationMs: Date.now() - t0,
   };
+}
+
+/** The file's summary; an extension that disagrees with the content is added to the file's findings as evidence. */
+function fileSummary(
+  path: string,
+  bytes: number,
+  fs: FileScan,
+  safety: SafetyLevel | undefined,
+  ctx: RuleContext,
+): FileSummary {
+  const formats = [...fs.formats];
+  const mismatch = extensionMismatch(basename(path), formats);
+  if (mismatch) {
+    for (let i = 0; i < ctx.findings.length; i++) {
+      const f = ctx.findings[i]!;
+      ctx.findings[i] = {
+        ...f,
+        evidence: { ...f.evidence, details: { ...f.evidence.details, extensionMismatch: mismatch } },
+      };
+    }
+  }
+  return { path, formats, bytes, ...(safety ? { safety } : {}), ...(mismatch ? { extensionMismatch: mismatch } : {}) };
 }
 
 function dispatchIncomplete(rules: readonly Rule[], ctx: RuleContext, fact: IncompleteFact): void {

@@ -90,7 +90,10 @@ export interface ScanError {
 
 export interface FileSummary {
   readonly path: string;
+  /** Formats detected by content, outermost first. */
   readonly formats: readonly string[];
   readonly bytes: number;
   readonly safety?: SafetyLevel;
+  /** The file name claims a different format than its content (evidence, never a reason to skip). */
+  readonly extensionMismatch?: string;
 }

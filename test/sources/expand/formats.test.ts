@@ -153,6 +153,22 @@ describe('nesting and limits', () => {
   });
 });
 
+describe('file names versus content', () => {
+  const cases: [string, Uint8Array, string | undefined][] = [
+    ['weights.safetensors', evilPickle(), 'file extension .safetensors but its content is pickle'],
+    ['tokenizer', evilPickle(), 'file has no extension but its content is pickle'],
+    ['model.bin', evilPickle(), undefined],
+    ['model.pkl', evilPickle(), undefined],
+  ];
+  for (const [name, bytes, want] of cases) {
+    it(name, async () => {
+      const r = await scanBytes(name, bytes);
+      assert.equal(r.files[0]!.extensionMismatch, want);
+      assert.equal(r.findings[0]!.evidence.details?.['extensionMismatch'], want);
+    });
+  }
+});
+
 describe('TorchScript code and the weights-only check', () => {
   const code = readFileSync(
     new URL('../../fixtures/analyzers/python/torchscript/custom_op/__torch__.py', import.meta.url),

@@ -1,28 +1,64 @@
-// Command-line entry: parses argv, runs the engine, renders the report, writes it, and returns the exit code
-// (0 gate passed, 1 gate failed, 2 usage or tool error). The only module that prints or writes files.
-import { writeFileSync } from 'node:fs';
+// Command-line entry: parses argv, loads the policy, runs the engine, applies the gate, renders the report, writes
+// it, and returns the exit code (0 gate passed, 1 gate failed, 2 usage, policy or tool error). The only module
+// that prints or writes files. Commands: artifact, rules, explain, init, policy.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { scanPaths, worstSafety } from '../core/engine.js';
-import { REPORT_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION, type ScanReport } from '../core/report.js';
-import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
-import { applyGate, DEFAULT_GATE, exitCode } from '../policy/gate.js';
+import { scanPaths } from '../core/engine.js';
+import type { RuleMeta } from '../core/finding.js';
+import { TOOL_VERSION } from '../core/report.js';
+import {
+  isSafetyLevel,
+  isSeverity,
+  SAFETY_LEVELS,
+  SEVERITIES,
+  type SafetyLevel,
+  type Severity,
+} from '../core/severity.js';
+import { parseBaseline, type Baseline } from '../policy/baseline.js';
+import { applyPolicy } from '../policy/gate.js';
+import { formatPolicyIssues, parsePolicy } from '../policy/load-policy.js';
+import { DEFAULT_POLICY, withCliOverrides, type Policy } from '../policy/policy.js';
+import { isPresetName, PRESET_NAMES, PRESETS, type PresetName } from '../policy/presets.js';
+import { POLICY_FILE_NAME, starterPolicy } from '../policy/starter-policy.js';
+import { renderHtml } from '../report/html.js';
 import { renderJson } from '../report/json.js';
+import { renderJunit } from '../report/junit.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { assembleReport, type SentinelReport } from '../report/report-model.js';
+import { renderRuleDoc } from '../report/rule-doc.js';
+import {
+  renderExplainJson,
+  renderExplainText,
+  renderRuleIndexJson,
+  renderRuleIndexText,
+} from '../report/rule-explain.js';
+import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
-import { CATEGORIES, RULES } from '../rules/index.js';
+import { CATEGORIES, RULES, ruleById } from '../rules/index.js';
 
 export interface Io {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
+  /** stdout is a terminal (colour for the text report). */
   readonly isTTY: boolean;
+  /** stderr is a terminal (progress line). Default false. */
+  readonly stderrIsTTY?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Clock. Default Date.now. */
+  readonly now?: () => Date;
 }
 
 const defaultIo: Io = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   isTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
   env: process.env,
 };
+
+export const FORMATS = ['text', 'json', 'sarif', 'html', 'markdown', 'junit'] as const;
+export type Format = (typeof FORMATS)[number];
 
 class UsageError extends Error {}
 
@@ -59,68 +95,170 @@ function validateRules(sel: string[]): string[] {
 
 interface ArtifactOptions {
   rule: string[];
-  format: 'text' | 'json';
+  format: Format;
   output?: string;
   failOn?: string;
   verbose?: boolean;
+  quiet?: boolean;
+  policy?: string;
+  preset?: string;
+  maxAcceptableSeverity?: string;
+  baseline?: string;
+  now?: string;
+  docsUrl?: string;
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Loads `--policy FILE`, else sentinel-policy.yml in the working directory, else the built-in default. */
+function loadPolicy(explicit: string | undefined, cwd: string): Policy {
+  const path = explicit !== undefined ? resolve(cwd, explicit) : resolve(cwd, POLICY_FILE_NAME);
+  if (explicit === undefined && !existsSync(path)) return DEFAULT_POLICY;
+  const shown = explicit ?? POLICY_FILE_NAME;
+  const r = parsePolicy(readText(path, 'policy'), shown);
+  if (!r.ok) throw new UsageError(`invalid policy:\n${formatPolicyIssues(shown, r.issues)}`);
+  return r.policy;
+}
+
+function today(o: ArtifactOptions, io: Io): string {
+  if (o.now !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(o.now) || Number.isNaN(Date.parse(o.now + 'T00:00:00Z'))) {
+      throw new UsageError(`--now expects YYYY-MM-DD, got "${o.now}"`);
+    }
+    return o.now;
+  }
+  return (io.now?.() ?? new Date()).toISOString().slice(0, 10);
+}
+
+/** Renders a report in one of the formats. */
+export function render(
+  report: SentinelReport,
+  format: Format,
+  o: { color: boolean; verbose: boolean; docsUrl?: string },
+): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report);
+    case 'sarif':
+      return renderSarif(report, o.docsUrl !== undefined ? { docsBaseUri: o.docsUrl } : {});
+    case 'html':
+      return renderHtml(report);
+    case 'markdown':
+      return renderMarkdown(report);
+    case 'junit':
+      return renderJunit(report);
+    case 'text':
+      return renderText(report, { color: o.color, verbose: o.verbose });
+  }
+}
+
+function progress(io: Io, quiet: boolean): { tick?: (done: number) => void; end: () => void } {
+  if (quiet || !io.stderrIsTTY) return { end: () => {} };
+  let last = 0;
+  let shown = false;
+  return {
+    tick: (done) => {
+      const t = Date.now();
+      if (t - last < 200) return;
+      last = t;
+      shown = true;
+      io.stderr(`\r${done} files`);
+    },
+    end: () => {
+      if (shown) io.stderr('\r\x1b[K');
+    },
+  };
 }
 
 async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise<number> {
+  const cwd = process.cwd();
   const only = validateRules(o.rule);
-  const failOn = o.failOn !== undefined ? parseSeverities(o.failOn) : DEFAULT_GATE.failOn;
-  const startedAt = new Date().toISOString();
-  const result = await scanPaths(paths, { only });
-  const gate = applyGate(result.findings, {
-    failOn,
-    ticketOn: DEFAULT_GATE.ticketOn.filter((s) => !failOn.includes(s)),
-  });
-  const code = exitCode(gate, result.errors.length);
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  const byRule: Record<string, number> = {};
-  for (const f of result.findings) {
-    bySeverity[f.severity]++;
-    byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+  const preset = o.preset;
+  if (preset !== undefined && !isPresetName(preset)) throw new UsageError(`unknown preset "${preset}"`);
+  const max = o.maxAcceptableSeverity?.toUpperCase();
+  if (max !== undefined && !isSafetyLevel(max)) {
+    throw new UsageError(`unknown safety level "${o.maxAcceptableSeverity}" (expected ${SAFETY_LEVELS.join(', ')})`);
   }
-  const report: ScanReport = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+  const day = today(o, io);
+  const policy = withCliOverrides(loadPolicy(o.policy, cwd), {
+    ...(preset !== undefined ? { preset: preset as PresetName } : {}),
+    ...(max !== undefined ? { maxAcceptableSeverity: max as SafetyLevel } : {}),
+    ...(o.failOn !== undefined ? { failOn: parseSeverities(o.failOn) } : {}),
+  });
+  let baseline: Baseline | undefined;
+  if (o.baseline !== undefined) {
+    const r = parseBaseline(readText(resolve(cwd, o.baseline), 'baseline'), o.baseline);
+    if (!r.ok) throw new UsageError(r.message);
+    baseline = r.baseline;
+  }
+  const startedAt = (io.now?.() ?? new Date()).toISOString();
+  const bar = progress(io, o.quiet ?? false);
+  const result = await scanPaths(paths, {
+    only,
+    limits: policy.limits,
+    ...(policy.alsoAllow.size ? { extraAllow: policy.alsoAllow } : {}),
+    ...(policy.torchSafeGlobals.size ? { torchSafeGlobals: policy.torchSafeGlobals } : {}),
+    ...(bar.tick ? { onFile: bar.tick } : {}),
+  });
+  bar.end();
+  const outcome = applyPolicy({
+    findings: result.findings,
+    pickles: result.pickles,
+    files: result.files,
+    rules: result.rules,
+    policy,
+    today: day,
+    ...(baseline ? { baseline } : {}),
+    cwd,
+  });
+  const report = assembleReport({
     command: 'artifact',
     targets: paths,
     startedAt,
     durationMs: result.durationMs,
     rules: result.rules,
-    summary: {
-      files: result.files.length,
-      pickles: result.pickles.length,
-      findings: result.findings.length,
-      bySeverity,
-      byRule,
-      ...(result.pickles.length ? { worstSafety: worstSafety(result.pickles) } : {}),
-      gate,
-      exitCode: code,
-    },
-    findings: result.findings,
     pickles: result.pickles,
     files: result.files,
     errors: result.errors,
-  };
+    outcome,
+    policy,
+  });
   const color = !o.output && o.format === 'text' && io.isTTY && !io.env['NO_COLOR'];
-  const text = o.format === 'json' ? renderJson(report) : renderText(report, { color, verbose: o.verbose ?? false });
+  const text = render(report, o.format, {
+    color,
+    verbose: o.verbose ?? false,
+    ...(o.docsUrl !== undefined ? { docsUrl: o.docsUrl } : {}),
+  });
   if (o.output) {
     try {
-      writeFileSync(o.output, text);
+      writeFileSync(resolve(cwd, o.output), text);
     } catch (e) {
       io.stderr(`sentinel: cannot write ${o.output}: ${(e as Error).message}\n`);
       return 2;
     }
-  } else io.stdout(text);
-  return code;
+  } else if (!(o.quiet && o.format === 'text')) io.stdout(text);
+  return report.summary.exitCode;
+}
+
+function ruleOrThrow(id: string) {
+  const r = ruleById(id.toUpperCase());
+  if (!r) {
+    throw new UsageError(`unknown rule "${id}" (known: ${RULES.map((x) => x.meta.id).join(', ')})`);
+  }
+  return r;
 }
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   const program = new Command();
   let result = 0;
+  const metas = (): RuleMeta[] => RULES.map((r) => r.meta);
   program
     .name('sentinel')
     .description('Static release gate for ML artifacts and ML code. Never executes what it scans.')
@@ -132,12 +270,86 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .description('scan files and directories (pickles, checkpoints, archives, code) and gate the release')
     .argument('<paths...>', 'files or directories to scan (directories are walked; every file is considered)')
     .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
     .option('--output <file>', 'write the report to a file instead of stdout')
-    .option('--fail-on <severities>', 'severities that fail the gate (default CRITICAL,HIGH)')
+    .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
+    .addOption(new Option('--preset <preset>', 'pickle threshold preset (overrides the policy)').choices(PRESET_NAMES))
+    .addOption(
+      new Option(
+        '--max-acceptable-severity <level>',
+        `highest pickle safety level accepted (overrides preset and policy): ${SAFETY_LEVELS.join(', ')}`,
+      ),
+    )
+    .option('--fail-on <severities>', 'severities that fail the gate at every policy level (default CRITICAL,HIGH)')
+    .option('--baseline <report.json>', 'previous JSON report: fail only on new findings, list closed ones')
+    .option('--quiet', 'no text report and no progress (machine formats are still written)')
     .option('--verbose', 'also list pickles judged LIKELY_SAFE')
+    .option('--docs-url <url>', 'base URL of docs/rules/ for SARIF helpUri (e.g. https://host/repo/docs/rules/)')
+    .addOption(new Option('--now <YYYY-MM-DD>', 'date used for acceptance expiry (testing)').hideHelp())
     .action(async (paths: string[], o: ArtifactOptions) => {
       result = await runArtifact(paths, o, io);
+    });
+  program
+    .command('rules')
+    .description('list every rule (the rule index)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((o: { format: 'text' | 'json' }) => {
+      io.stdout(o.format === 'json' ? renderRuleIndexJson(metas()) : renderRuleIndexText(metas()));
+    });
+  program
+    .command('explain')
+    .description('show the full record and guidance of one rule')
+    .argument('<rule-id>', 'rule ID, e.g. PICKLE-EXEC')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .action((id: string, o: { format: 'text' | 'json' | 'markdown' }) => {
+      const meta = ruleOrThrow(id).meta;
+      io.stdout(
+        o.format === 'json'
+          ? renderExplainJson(meta, metas())
+          : o.format === 'markdown'
+            ? renderRuleDoc(meta, metas())
+            : renderExplainText(meta, metas()),
+      );
+    });
+  program
+    .command('init')
+    .description(`write a commented starter policy (${POLICY_FILE_NAME})`)
+    .argument('[file]', 'where to write it', POLICY_FILE_NAME)
+    .option('--force', 'overwrite an existing file')
+    .action((file: string, o: { force?: boolean }) => {
+      const path = resolve(file);
+      if (existsSync(path) && !o.force) throw new UsageError(`${file} exists; use --force to overwrite it`);
+      writeFileSync(path, starterPolicy());
+      io.stdout(`wrote ${file}\n`);
+    });
+  program
+    .command('policy')
+    .description('validate a policy file and print what it resolves to')
+    .argument('[file]', 'policy file', POLICY_FILE_NAME)
+    .action((file: string) => {
+      const cwd = process.cwd();
+      const r = parsePolicy(readText(resolve(cwd, file), 'policy'), file);
+      if (!r.ok) throw new UsageError(`invalid policy:\n${formatPolicyIssues(file, r.issues)}`);
+      const p = r.policy;
+      io.stdout(
+        [
+          `${file}: valid`,
+          `  default:    fail_on ${p.defaults.failOn.join(',') || '-'}  ticket_on ${p.defaults.ticketOn.join(',') || '-'}`,
+          ...[...p.categories].map(
+            ([c, l]) =>
+              `  category ${c}: fail_on ${l.failOn?.join(',') ?? '(default)'}  ticket_on ${l.ticketOn?.join(',') ?? '(default)'}`,
+          ),
+          ...[...p.rules].map(
+            ([id, l]) =>
+              `  rule ${id}: fail_on ${l.failOn?.join(',') ?? '(inherited)'}${l.owner ? `  owner ${l.owner}` : ''}`,
+          ),
+          `  threshold:  ${p.maxAcceptableSeverity} (preset ${p.preset}: ${PRESETS[p.preset].max})`,
+          `  also_allow: ${[...p.alsoAllow.keys()].join(', ') || '-'}`,
+          `  torch_safe_globals: ${[...p.torchSafeGlobals.keys()].join(', ') || '-'}`,
+          `  acceptances: ${p.acceptances.length}`,
+          '',
+        ].join('\n'),
+      );
     });
   try {
     await program.parseAsync([...argv], { from: 'user' });

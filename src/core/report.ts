@@ -1,9 +1,9 @@
-// The versioned scan report every renderer consumes (JSON schema: schemas/report.schema.json).
+// The scan report every renderer consumes (its version and full shape live in src/report/report-model.ts;
+// JSON schema: schemas/report.schema.json).
 import type { FileSummary, Finding, PickleVerdict, ScanError } from './finding.js';
 import type { SafetyLevel, Severity } from './severity.js';
 import type { GateResult } from '../policy/gate.js';
 
-export const REPORT_SCHEMA_VERSION = '1.0.0';
 export const TOOL_NAME = 'sentinel';
 export const TOOL_VERSION = '0.1.0';
 

@@ -1,6 +1,6 @@
-// JSON reporter: the ScanReport as-is (versioned by schemaVersion; schema in schemas/report.schema.json).
-import type { ScanReport } from '../core/report.js';
+// JSON reporter: the gated report as-is (versioned by schemaVersion; schema in schemas/report.schema.json).
+import type { SentinelReport } from './report-model.js';
 
-export function renderJson(report: ScanReport): string {
+export function renderJson(report: SentinelReport): string {
   return JSON.stringify(report, null, 2) + '\n';
 }

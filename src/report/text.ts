@@ -1,8 +1,9 @@
 // Text reporter in the seed's format: per finding `RULE-ID SEVERITY`, the title, the fix hint, then evidence,
-// owner, decision and retest; then per-pickle safety levels and a summary line. Colour only when asked.
-import type { Finding } from '../core/finding.js';
-import type { ScanReport } from '../core/report.js';
+// owner, decision (with why), acceptance, retest; then per-pickle safety levels, closed findings and the gate
+// verdict with its reasons. Colour only when asked; control characters from evidence are made visible.
 import { SEVERITIES, type Severity } from '../core/severity.js';
+import type { GatedFinding } from '../policy/gate.js';
+import type { SentinelReport } from './report-model.js';
 
 export interface TextOptions {
   readonly color?: boolean;
@@ -16,54 +17,83 @@ function paint(on: boolean, code: string, s: string): string {
   return on ? `\x1b[${code}m${s}\x1b[0m` : s;
 }
 
-function renderFinding(f: Finding, color: boolean): string {
+/** Terminal-safe: C0/C1 controls (escape sequences, carriage returns) and newlines shown as \xNN. */
+function clean(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function renderFinding(f: GatedFinding, color: boolean): string {
   const lines = [
     `${paint(color, SEV_COLOR[f.severity], `${f.ruleId} ${f.severity}`)}`,
     f.title,
     f.fixHint,
-    `  where:       ${f.where}`,
-    `  evidence:    ${f.evidence.signal}`,
+    `  where:       ${clean(f.where)}`,
+    `  evidence:    ${clean(f.evidence.signal)}`,
   ];
-  if (f.evidence.snippet) lines.push(`  code:        ${f.evidence.snippet}`);
+  if (f.evidence.snippet) lines.push(`  code:        ${clean(f.evidence.snippet)}`);
   lines.push(
     `  cwe:         ${f.cwe.join(', ')} · OWASP ${f.owasp}${f.frameworks?.length ? ` · ${f.frameworks.join(' · ')}` : ''}`,
-    `  owner:       ${f.owner}`,
-    `  decision:    ${f.decision ?? 'n/a'} — ${f.releaseDecision}`,
+    `  owner:       ${clean(f.owner)}`,
+    `  decision:    ${f.decision} — ${f.releaseDecision}`,
+    `  why:         ${clean(f.decisionReason)}`,
   );
+  if (f.baseline) lines.push(`  baseline:    ${f.baseline}`);
   if (f.accepted) {
     lines.push(
-      `  accepted:    ${f.accepted.expired ? 'EXPIRED ' : ''}by ${f.accepted.owner} until ${f.accepted.expires}: ${f.accepted.reason}`,
+      `  accepted:    ${f.accepted.expired ? 'EXPIRED ' : ''}by ${clean(f.accepted.owner)} until ${f.accepted.expires}: ${clean(f.accepted.reason)}`,
     );
   }
-  lines.push(`  fix:         ${f.fix}`, `  retest:      ${f.retest}`, `  fingerprint: ${f.fingerprint}`);
+  lines.push(`  fix:         ${f.fix}`, `  retest:      ${clean(f.retest)}`, `  fingerprint: ${f.fingerprint}`);
   return lines.join('\n');
 }
 
-export function renderText(report: ScanReport, opts: TextOptions = {}): string {
+export function renderText(report: SentinelReport, opts: TextOptions = {}): string {
   const color = opts.color ?? false;
   const out: string[] = [];
   for (const f of report.findings) out.push(renderFinding(f, color), '');
+  const s = report.summary;
+  const g = s.gate;
+  const over = new Set(g.overThreshold.map((v) => v.where));
   const shown = report.pickles.filter((p) => opts.verbose || p.safety !== 'LIKELY_SAFE');
   if (shown.length) {
-    out.push('Pickle safety (seed 002 scale):');
+    out.push(`Pickle safety (seed 002 scale; max acceptable ${g.maxAcceptableSeverity}, preset ${g.preset}):`);
     for (const p of shown) {
+      const mark = over.has(p.where) ? paint(color, '1;31', ' ABOVE THRESHOLD') : '';
       out.push(
-        `  ${p.safety.padEnd(24)} ${p.where}  [${p.context}, protocol ${p.protocol ?? '0/1'}, ${p.opcodes} opcodes, ${p.imports} imports]`,
+        `  ${p.safety.padEnd(24)} ${clean(p.where)}  [${p.context}, protocol ${p.protocol ?? '0/1'}, ${p.opcodes} opcodes, ${p.imports} imports]${mark}`,
       );
     }
     out.push('');
   }
-  for (const e of report.errors) out.push(`error: ${e.where}: ${e.message}`);
-  const s = report.summary;
+  if (g.baseline) {
+    out.push(
+      `Baseline ${clean(g.baseline.source)}: ${g.baseline.new} new, ${g.baseline.existing} existing, ${g.baseline.closed} closed.`,
+    );
+    for (const c of report.closed) {
+      out.push(`  closed: ${c.ruleId} ${clean(c.where ?? c.fingerprint)} (${c.closure}) ${c.fingerprint}`);
+    }
+    out.push('');
+  }
+  for (const a of report.policy.unusedAcceptances) {
+    out.push(`note: acceptance #${a.index} (${clean(a.owner)}, expires ${a.expires}) matched no finding`);
+  }
+  for (const e of report.errors) out.push(`error: ${clean(e.where)}: ${clean(e.message)}`);
   const sev = SEVERITIES.filter((k) => s.bySeverity[k] > 0)
     .map((k) => `${s.bySeverity[k]} ${k}`)
     .join(', ');
-  const verdict = s.gate.passed
+  const extra = [
+    g.tickets ? `${g.tickets} to ticket` : '',
+    g.accepted ? `${g.accepted} accepted` : '',
+    g.expiredAcceptances ? `${g.expiredAcceptances} with expired acceptance` : '',
+    g.thresholdAccepted ? `${g.thresholdAccepted} accepted by threshold` : '',
+  ].filter(Boolean);
+  const verdict = g.passed
     ? paint(color, '32', 'PASSED')
-    : paint(color, '1;31', `FAILED (${s.gate.blocking} finding(s) at ${s.gate.failOn.join(',')})`);
+    : paint(color, '1;31', `FAILED (${g.reasons.map(clean).join('; ')})`);
   out.push(
     `Scanned ${s.files} file(s), ${s.pickles} pickle stream(s)${s.worstSafety ? `, worst safety ${s.worstSafety}` : ''}: ` +
-      `${s.findings} finding(s)${sev ? ` (${sev})` : ''}${s.gate.tickets ? `, ${s.gate.tickets} to ticket` : ''}.`,
+      `${s.findings} finding(s)${sev ? ` (${sev})` : ''}${extra.length ? `, ${extra.join(', ')}` : ''}.`,
     `Gate: ${verdict}`,
   );
   return out.join('\n') + '\n';

@@ -32,9 +32,12 @@ describe('exit codes', () => {
     const r = await cli(['artifact', join(dir, 'models')]);
     assert.equal(r.code, 1);
   });
-  it('--fail-on changes what fails the gate', async () => {
+  it('--fail-on changes what fails the gate (the pickle threshold still judges the stream)', async () => {
     assert.equal((await cli(['artifact', join(dir, 'unknown.pkl')])).code, 1);
-    assert.equal((await cli(['artifact', join(dir, 'unknown.pkl'), '--fail-on', 'CRITICAL'])).code, 0);
+    // unknown.pkl is LIKELY_UNSAFE: above the strict threshold even when no finding is at fail_on.
+    assert.equal((await cli(['artifact', join(dir, 'unknown.pkl'), '--fail-on', 'CRITICAL'])).code, 1);
+    const relaxed = ['--fail-on', 'CRITICAL', '--max-acceptable-severity', 'LIKELY_UNSAFE'];
+    assert.equal((await cli(['artifact', join(dir, 'unknown.pkl'), ...relaxed])).code, 0);
   });
   it('2 on usage errors', async () => {
     assert.equal((await cli(['artifact'])).code, 2);
@@ -85,7 +88,7 @@ describe('JSON report', () => {
   it('is versioned and carries every record field, per-pickle safety and the gate', async () => {
     const r = await cli(['artifact', join(dir, 'models/sub/evil.bin'), '--format', 'json']);
     const j = JSON.parse(r.stdout);
-    assert.equal(j.schemaVersion, '1.0.0');
+    assert.equal(j.schemaVersion, '1.1.0');
     assert.equal(j.summary.exitCode, 1);
     assert.equal(j.summary.gate.passed, false);
     assert.equal(j.summary.worstSafety, 'OVERTLY_MALICIOUS');

@@ -1,9 +1,10 @@
 // Runs the CLI in-process with captured output.
-import { main } from '../../src/cli/main.js';
+import { main, type Io } from '../../src/cli/main.js';
 
 export async function cli(
   args: string[],
   env: Record<string, string | undefined> = {},
+  io: Partial<Pick<Io, 'isTTY' | 'stderrIsTTY' | 'now'>> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -12,6 +13,7 @@ export async function cli(
     stderr: (s) => (stderr += s),
     isTTY: false,
     env,
+    ...io,
   });
   return { code, stdout, stderr };
 }

@@ -1,0 +1,93 @@
+// The resolved release-gate policy: defaults, per-category and per-rule gates (rule beats category beats
+// default), the pickle threshold (preset / max_acceptable_severity), per-scan allowlist extensions, acceptances
+// and limits. Built from sentinel-policy.yml by load-policy.ts; CLI flags are applied with withCliOverrides.
+import type { Limits } from '../core/limits.js';
+import type { SafetyLevel, Severity } from '../core/severity.js';
+import type { AllowEntry } from '../rules/data/allowlist.js';
+import { DEFAULT_PRESET, PRESETS, type PresetName } from './presets.js';
+
+/** fail_on / ticket_on / retest / owner at one level (default, category or rule). */
+export interface GateLevel {
+  readonly failOn?: readonly Severity[];
+  readonly ticketOn?: readonly Severity[];
+  readonly retest?: string;
+  readonly owner?: string;
+}
+
+export interface Acceptance {
+  readonly fingerprint?: string;
+  readonly rule?: string;
+  /** Glob on the finding's first path segment. */
+  readonly path?: string;
+  readonly owner: string;
+  readonly reason: string;
+  /** Last valid day, YYYY-MM-DD. */
+  readonly expires: string;
+  /** Position in the policy's `acceptances` list (for messages). */
+  readonly index: number;
+}
+
+export interface Policy {
+  /** Policy file path, or undefined for the built-in default. */
+  readonly source?: string;
+  readonly defaults: { readonly failOn: readonly Severity[]; readonly ticketOn: readonly Severity[] } & GateLevel;
+  readonly categories: ReadonlyMap<string, GateLevel>;
+  readonly rules: ReadonlyMap<string, GateLevel>;
+  readonly preset: PresetName;
+  readonly maxAcceptableSeverity: SafetyLevel;
+  /** What set the threshold: the preset's default, the policy file, or a CLI flag. */
+  readonly thresholdFrom: 'preset' | 'policy' | 'cli';
+  /** Canonical `module.name` → entry (source 'policy'). */
+  readonly alsoAllow: ReadonlyMap<string, AllowEntry>;
+  /** Canonical `module.name` → justification. */
+  readonly torchSafeGlobals: ReadonlyMap<string, string>;
+  readonly acceptances: readonly Acceptance[];
+  readonly limits: Partial<Limits>;
+}
+
+/** Seed CI policy: fail on CRITICAL and HIGH, ticket MEDIUM; strict threshold. */
+export const DEFAULT_POLICY: Policy = {
+  defaults: { failOn: ['CRITICAL', 'HIGH'], ticketOn: ['MEDIUM'] },
+  categories: new Map(),
+  rules: new Map(),
+  preset: DEFAULT_PRESET,
+  maxAcceptableSeverity: PRESETS[DEFAULT_PRESET].max,
+  thresholdFrom: 'preset',
+  alsoAllow: new Map(),
+  torchSafeGlobals: new Map(),
+  acceptances: [],
+  limits: {},
+};
+
+export interface CliOverrides {
+  readonly preset?: PresetName;
+  readonly maxAcceptableSeverity?: SafetyLevel;
+  /** `--fail-on`: replaces fail_on at every level for this run. */
+  readonly failOn?: readonly Severity[];
+}
+
+/** Applies CLI flags over a policy: flags beat the policy file. */
+export function withCliOverrides(p: Policy, o: CliOverrides): Policy {
+  let out: Policy = p;
+  if (o.preset !== undefined) {
+    out = { ...out, preset: o.preset, maxAcceptableSeverity: PRESETS[o.preset].max, thresholdFrom: 'cli' };
+  }
+  if (o.maxAcceptableSeverity !== undefined) {
+    out = { ...out, maxAcceptableSeverity: o.maxAcceptableSeverity, thresholdFrom: 'cli' };
+  }
+  if (o.failOn !== undefined) {
+    const failOn = o.failOn;
+    const strip = (l: GateLevel): GateLevel => ({
+      ...l,
+      failOn,
+      ...(l.ticketOn ? { ticketOn: l.ticketOn.filter((s) => !failOn.includes(s)) } : {}),
+    });
+    out = {
+      ...out,
+      defaults: { ...out.defaults, failOn, ticketOn: out.defaults.ticketOn.filter((s) => !failOn.includes(s)) },
+      categories: new Map([...out.categories].map(([k, v]) => [k, strip(v)])),
+      rules: new Map([...out.rules].map(([k, v]) => [k, strip(v)])),
+    };
+  }
+  return out;
+}

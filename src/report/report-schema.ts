@@ -1,0 +1,151 @@
+// The JSON report's schema (schemaVersion 1.1.x) as zod, published as schemas/report.schema.json by
+// scripts/gen-schemas.ts. Objects are closed (additionalProperties: false) so a field added to the report
+// without a schema update fails the validation test.
+import { z } from 'zod';
+import { SAFETY_LEVELS, SEVERITIES } from '../core/severity.js';
+import { PRESET_NAMES } from '../policy/presets.js';
+
+const severity = z.enum(SEVERITIES);
+const safety = z.enum(SAFETY_LEVELS);
+const decision = z.enum(['block', 'gate', 'ticket', 'pass']);
+const category = z.string().regex(/^[A-Z]+$/);
+const ruleId = z.string().regex(/^[A-Z]+(-[A-Z0-9]+)+$/);
+const count = z.number().int().nonnegative();
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+const detailValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+
+const Evidence = z.strictObject({
+  signal: z.string().describe('One line a person reads: what was seen'),
+  opcode: z.string().optional(),
+  offset: count.optional(),
+  module: z.string().optional(),
+  name: z.string().optional(),
+  line: z.number().int().positive().optional(),
+  column: z.number().int().positive().optional(),
+  snippet: z.string().optional(),
+  confidence: z.enum(['high', 'medium', 'low']).optional(),
+  details: z.record(z.string(), detailValue).optional(),
+});
+
+const Location = z.strictObject({
+  chain: z.array(z.string()).min(1).describe('File path, then container entries, layers and nested payloads'),
+  offset: count.optional(),
+  line: z.number().int().positive().optional(),
+  column: z.number().int().positive().optional(),
+});
+
+const Finding = z.strictObject({
+  ruleId,
+  category,
+  severity,
+  title: z.string(),
+  cwe: z.array(z.string().regex(/^CWE-\d+$/)),
+  owasp: z.string(),
+  frameworks: z.array(z.string()).optional(),
+  fpRisk: z.enum(['LOW', 'MEDIUM', 'HIGH']),
+  owner: z.string(),
+  releaseDecision: z.string(),
+  retest: z.string(),
+  fixHint: z.string(),
+  fix: z.string(),
+  location: Location,
+  where: z.string(),
+  evidence: Evidence,
+  stream: z.string().optional().describe('The pickle stream (PickleVerdict.where) the finding belongs to'),
+  fingerprint: z.string().regex(/^[0-9a-f]{16,64}$/),
+  decision,
+  decisionReason: z.string(),
+  baseline: z.enum(['new', 'existing']).optional(),
+  accepted: z.strictObject({ owner: z.string(), reason: z.string(), expires: date, expired: z.boolean() }).optional(),
+});
+
+const Gate = z.strictObject({
+  passed: z.boolean(),
+  failOn: z.array(severity),
+  ticketOn: z.array(severity),
+  blocking: count,
+  tickets: count,
+  accepted: count,
+  expiredAcceptances: count,
+  thresholdAccepted: count,
+  preset: z.enum(PRESET_NAMES),
+  maxAcceptableSeverity: safety,
+  thresholdApplied: z.boolean(),
+  overThreshold: z.array(z.strictObject({ where: z.string(), safety, context: z.string() })),
+  baseline: z.strictObject({ source: z.string(), new: count, existing: count, closed: count }).optional(),
+  reasons: z.array(z.string()),
+});
+
+const Extension = z.strictObject({ name: z.string(), justification: z.string() });
+
+export const ReportSchema = z
+  .strictObject({
+    schemaVersion: z.string().regex(/^1\.1\.\d+$/),
+    tool: z.strictObject({ name: z.literal('sentinel'), version: z.string() }),
+    command: z.string(),
+    targets: z.array(z.string()),
+    startedAt: z.iso.datetime(),
+    durationMs: count,
+    rules: z.array(ruleId),
+    summary: z.strictObject({
+      files: count,
+      pickles: count,
+      findings: count,
+      bySeverity: z.strictObject({ CRITICAL: count, HIGH: count, MEDIUM: count, LOW: count, INFO: count }),
+      byRule: z.record(ruleId, count),
+      worstSafety: safety.optional(),
+      gate: Gate,
+      exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+    }),
+    findings: z.array(Finding),
+    pickles: z.array(
+      z.strictObject({
+        where: z.string(),
+        safety,
+        protocol: z.number().int().optional(),
+        opcodes: count,
+        imports: count,
+        context: z.string(),
+      }),
+    ),
+    files: z.array(
+      z.strictObject({
+        path: z.string(),
+        formats: z.array(z.string()),
+        bytes: count,
+        safety: safety.optional(),
+      }),
+    ),
+    errors: z.array(z.strictObject({ where: z.string(), message: z.string() })),
+    closed: z.array(
+      z.strictObject({
+        fingerprint: z.string(),
+        ruleId: z.string(),
+        severity: z.string().optional(),
+        title: z.string().optional(),
+        where: z.string().optional(),
+        closure: z.enum(['signal-gone', 'rescan-incomplete', 'file-not-scanned']),
+      }),
+    ),
+    policy: z.strictObject({
+      source: z.string().nullable(),
+      preset: z.enum(PRESET_NAMES),
+      maxAcceptableSeverity: safety,
+      thresholdFrom: z.enum(['preset', 'policy', 'cli']),
+      thresholdRule: z.string(),
+      alsoAllow: z.array(Extension),
+      torchSafeGlobals: z.array(Extension),
+      acceptances: count,
+      unusedAcceptances: z.array(z.strictObject({ index: count, owner: z.string(), expires: date })),
+    }),
+  })
+  .meta({
+    title: 'Sentinel scan report',
+    description: 'JSON report of `sentinel artifact --format json` (schemaVersion 1.1.x).',
+  });
+
+/** The report JSON Schema as published in schemas/report.schema.json. */
+export function reportJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ReportSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+}

@@ -15,27 +15,15 @@ import {
   type SafetyLevel,
   type Severity,
 } from '../core/severity.js';
-import { parseBaseline, type Baseline } from '../policy/baseline.js';
+import type { Baseline } from '../policy/baseline.js';
 import { applyPolicy } from '../policy/gate.js';
-import { formatPolicyIssues, parsePolicy } from '../policy/load-policy.js';
-import { DEFAULT_POLICY, withCliOverrides, type Policy } from '../policy/policy.js';
+import { DEFAULT_POLICY, POLICY_FILE_NAME, withCliOverrides, type Policy } from '../policy/policy.js';
 import { isPresetName, PRESET_NAMES, PRESETS, type PresetName } from '../policy/presets.js';
-import { POLICY_FILE_NAME, starterPolicy } from '../policy/starter-policy.js';
-import { renderHtml } from '../report/html.js';
-import { renderJson } from '../report/json.js';
-import { renderJunit } from '../report/junit.js';
-import { renderMarkdown } from '../report/markdown.js';
 import { assembleReport, type SentinelReport } from '../report/report-model.js';
-import { renderRuleDoc } from '../report/rule-doc.js';
-import {
-  renderExplainJson,
-  renderExplainText,
-  renderRuleIndexJson,
-  renderRuleIndexText,
-} from '../report/rule-explain.js';
-import { renderSarif } from '../report/sarif.js';
-import { renderText } from '../report/text.js';
 import { CATEGORIES, RULES, ruleById } from '../rules/index.js';
+
+// Start-up time matters (a CI gate runs once per artifact): the policy stack (yaml, zod), the renderers and the
+// rule-documentation commands are imported only when a command needs them.
 
 export interface Io {
   readonly stdout: (s: string) => void;
@@ -117,10 +105,11 @@ function readText(path: string, what: string): string {
 }
 
 /** Loads `--policy FILE`, else sentinel-policy.yml in the working directory, else the built-in default. */
-function loadPolicy(explicit: string | undefined, cwd: string): Policy {
+async function loadPolicy(explicit: string | undefined, cwd: string): Promise<Policy> {
   const path = explicit !== undefined ? resolve(cwd, explicit) : resolve(cwd, POLICY_FILE_NAME);
   if (explicit === undefined && !existsSync(path)) return DEFAULT_POLICY;
   const shown = explicit ?? POLICY_FILE_NAME;
+  const { formatPolicyIssues, parsePolicy } = await import('../policy/load-policy.js');
   const r = parsePolicy(readText(path, 'policy'), shown);
   if (!r.ok) throw new UsageError(`invalid policy:\n${formatPolicyIssues(shown, r.issues)}`);
   return r.policy;
@@ -136,25 +125,28 @@ function today(o: ArtifactOptions, io: Io): string {
   return (io.now?.() ?? new Date()).toISOString().slice(0, 10);
 }
 
-/** Renders a report in one of the formats. */
-export function render(
+/** Renders a report in one of the formats (each renderer is loaded on first use). */
+export async function render(
   report: SentinelReport,
   format: Format,
   o: { color: boolean; verbose: boolean; docsUrl?: string },
-): string {
+): Promise<string> {
   switch (format) {
     case 'json':
-      return renderJson(report);
+      return (await import('../report/json.js')).renderJson(report);
     case 'sarif':
-      return renderSarif(report, o.docsUrl !== undefined ? { docsBaseUri: o.docsUrl } : {});
+      return (await import('../report/sarif.js')).renderSarif(
+        report,
+        o.docsUrl !== undefined ? { docsBaseUri: o.docsUrl } : {},
+      );
     case 'html':
-      return renderHtml(report);
+      return (await import('../report/html.js')).renderHtml(report);
     case 'markdown':
-      return renderMarkdown(report);
+      return (await import('../report/markdown.js')).renderMarkdown(report);
     case 'junit':
-      return renderJunit(report);
+      return (await import('../report/junit.js')).renderJunit(report);
     case 'text':
-      return renderText(report, { color: o.color, verbose: o.verbose });
+      return (await import('../report/text.js')).renderText(report, { color: o.color, verbose: o.verbose });
   }
 }
 
@@ -186,13 +178,14 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
     throw new UsageError(`unknown safety level "${o.maxAcceptableSeverity}" (expected ${SAFETY_LEVELS.join(', ')})`);
   }
   const day = today(o, io);
-  const policy = withCliOverrides(loadPolicy(o.policy, cwd), {
+  const policy = withCliOverrides(await loadPolicy(o.policy, cwd), {
     ...(preset !== undefined ? { preset: preset as PresetName } : {}),
     ...(max !== undefined ? { maxAcceptableSeverity: max as SafetyLevel } : {}),
     ...(o.failOn !== undefined ? { failOn: parseSeverities(o.failOn) } : {}),
   });
   let baseline: Baseline | undefined;
   if (o.baseline !== undefined) {
+    const { parseBaseline } = await import('../policy/baseline.js');
     const r = parseBaseline(readText(resolve(cwd, o.baseline), 'baseline'), o.baseline);
     if (!r.ok) throw new UsageError(r.message);
     baseline = r.baseline;
@@ -230,7 +223,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
     policy,
   });
   const color = !o.output && o.format === 'text' && io.isTTY && !io.env['NO_COLOR'];
-  const text = render(report, o.format, {
+  const text = await render(report, o.format, {
     color,
     verbose: o.verbose ?? false,
     ...(o.docsUrl !== undefined ? { docsUrl: o.docsUrl } : {}),
@@ -293,7 +286,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .command('rules')
     .description('list every rule (the rule index)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((o: { format: 'text' | 'json' }) => {
+    .action(async (o: { format: 'text' | 'json' }) => {
+      const { renderRuleIndexJson, renderRuleIndexText } = await import('../report/rule-explain.js');
       io.stdout(o.format === 'json' ? renderRuleIndexJson(metas()) : renderRuleIndexText(metas()));
     });
   program
@@ -301,8 +295,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .description('show the full record and guidance of one rule')
     .argument('<rule-id>', 'rule ID, e.g. PICKLE-EXEC')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .action((id: string, o: { format: 'text' | 'json' | 'markdown' }) => {
+    .action(async (id: string, o: { format: 'text' | 'json' | 'markdown' }) => {
       const meta = ruleOrThrow(id).meta;
+      const { renderExplainJson, renderExplainText } = await import('../report/rule-explain.js');
+      const { renderRuleDoc } = await import('../report/rule-doc.js');
       io.stdout(
         o.format === 'json'
           ? renderExplainJson(meta, metas())
@@ -316,9 +312,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .description(`write a commented starter policy (${POLICY_FILE_NAME})`)
     .argument('[file]', 'where to write it', POLICY_FILE_NAME)
     .option('--force', 'overwrite an existing file')
-    .action((file: string, o: { force?: boolean }) => {
+    .action(async (file: string, o: { force?: boolean }) => {
       const path = resolve(file);
       if (existsSync(path) && !o.force) throw new UsageError(`${file} exists; use --force to overwrite it`);
+      const { starterPolicy } = await import('../policy/starter-policy.js');
       writeFileSync(path, starterPolicy());
       io.stdout(`wrote ${file}\n`);
     });
@@ -326,8 +323,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .command('policy')
     .description('validate a policy file and print what it resolves to')
     .argument('[file]', 'policy file', POLICY_FILE_NAME)
-    .action((file: string) => {
+    .action(async (file: string) => {
       const cwd = process.cwd();
+      const { formatPolicyIssues, parsePolicy } = await import('../policy/load-policy.js');
       const r = parsePolicy(readText(resolve(cwd, file), 'policy'), file);
       if (!r.ok) throw new UsageError(`invalid policy:\n${formatPolicyIssues(file, r.issues)}`);
       const p = r.policy;

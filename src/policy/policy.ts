@@ -46,6 +46,9 @@ export interface Policy {
 }
 
 /** Seed CI policy: fail on CRITICAL and HIGH, ticket MEDIUM; strict threshold. */
+/** The policy file looked up in the working directory when --policy is not given. */
+export const POLICY_FILE_NAME = 'sentinel-policy.yml';
+
 export const DEFAULT_POLICY: Policy = {
   defaults: { failOn: ['CRITICAL', 'HIGH'], ticketOn: ['MEDIUM'] },
   categories: new Map(),

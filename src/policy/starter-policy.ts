@@ -3,7 +3,7 @@
 import { CATEGORIES, RULES } from '../rules/index.js';
 import { PRESETS } from './presets.js';
 
-export const POLICY_FILE_NAME = 'sentinel-policy.yml';
+export { POLICY_FILE_NAME } from './policy.js';
 
 export function starterPolicy(): string {
   const firstRule = RULES[0]?.meta;

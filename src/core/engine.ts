@@ -281,16 +281,32 @@ class FileScan {
       });
       return;
     }
-    const [{ analyzePythonModule }, { detectTorchSignals, TORCHSCRIPT_IMPLICIT_GLOBALS }] = await Promise.all([
-      import('../analyzers/python/analyze-module.js'),
-      import('../analyzers/python/torch-code.js'),
-    ]);
+    // Only the selected code rules' detectors run, on one analysis. When only DESER rules are selected, its gates
+    // skip files that cannot yield a DESER signal (nothing named in the text: not parsed; only weights-only
+    // torch.load calls: parsed, not analysed).
+    const wantTorch = this.rules.some((r) => r.meta.category === 'TORCH' && r.visit.code !== undefined);
+    const wantDeser = kind !== 'torchscript' && this.rules.some((r) => r.meta.category === 'DESER');
+    if (!wantTorch && !wantDeser) return;
     const text = new TextDecoder('utf-8').decode(readAll(src));
-    const mod = await analyzePythonModule(text, {
-      timeoutMs: Math.max(1000, this.deadline - Date.now()),
-      ...(kind === 'torchscript' ? { implicitGlobals: { ...TORCHSCRIPT_IMPLICIT_GLOBALS } } : {}),
-    });
-    const fact: CodeFact = { location: src.location, kind, signals: detectTorchSignals(mod, { fileKind: kind }) };
+    const [{ analyzePythonModule }, torch, deser, gate] = await Promise.all([
+      import('../analyzers/python/analyze-module.js'),
+      wantTorch ? import('../analyzers/python/torch-code.js') : undefined,
+      wantDeser ? import('../analyzers/python/deser-code.js') : undefined,
+      wantDeser && !wantTorch ? import('../analyzers/python/deser-gate.js') : undefined,
+    ]);
+    const budget = { timeoutMs: Math.max(1000, this.deadline - Date.now()) };
+    const mod = gate
+      ? await gate.analyzeForDeser(text, budget)
+      : await analyzePythonModule(text, {
+          ...budget,
+          ...(kind === 'torchscript' && torch ? { implicitGlobals: { ...torch.TORCHSCRIPT_IMPLICIT_GLOBALS } } : {}),
+        });
+    if (mod === undefined) return;
+    const signals = [
+      ...(torch ? torch.detectTorchSignals(mod, { fileKind: kind }) : []),
+      ...(deser && deser.mayHaveDeserSignals(text) ? deser.detectDeserSignals(mod) : []),
+    ];
+    const fact: CodeFact = { location: src.location, kind, signals };
     for (const r of this.rules) r.visit.code?.(fact, this.ctx);
   }
 

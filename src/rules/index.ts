@@ -8,6 +8,10 @@ import { archiveTamper } from './archive-tamper.js';
 import { torchLoadUntrusted } from './torch-load-untrusted.js';
 import { torchScriptCustomOp } from './torch-script-custom-op.js';
 import { torchHubDynamicImport } from './torch-hub-dynamic-import.js';
+import { deserNetworkInput } from './deser-network-input.js';
+import { deserPickleTransport } from './deser-pickle-transport.js';
+import { deserUnsafeLoader } from './deser-unsafe-loader.js';
+import { deserSchemalessEndpoint } from './deser-schemaless-endpoint.js';
 
 export const RULES: readonly Rule[] = [
   pickleExec,
@@ -16,6 +20,10 @@ export const RULES: readonly Rule[] = [
   torchLoadUntrusted,
   torchScriptCustomOp,
   torchHubDynamicImport,
+  deserNetworkInput,
+  deserPickleTransport,
+  deserUnsafeLoader,
+  deserSchemalessEndpoint,
   scanIncomplete,
   archiveTamper,
 ];

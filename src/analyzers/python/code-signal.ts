@@ -1,8 +1,11 @@
-// Raw code-rule signals (not yet Finding records): rule id, source region, snippet, message, confidence and
-// structured details. The rules layer turns them into findings with the metadata of shared/spec/RULES.md.
+// Raw code-rule signals (not yet Finding records) of the TORCH and DESER code rules: rule id, source region,
+// snippet, message, confidence and structured details. The rules layer turns them into findings with the metadata of shared/spec/RULES.md.
 import type { SourceSpan } from './module-model.js';
 
 export type TorchCodeRuleId = 'TORCH-LOAD-UNTRUSTED' | 'TORCH-SCRIPT-CUSTOM-OP' | 'TORCH-HUB-DYNAMIC-IMPORT';
+
+export type DeserCodeRuleId =
+  'DESER-NETWORK-INPUT' | 'DESER-PICKLE-TRANSPORT' | 'DESER-UNSAFE-LOADER' | 'DESER-SCHEMALESS-ENDPOINT';
 
 /** What kind of Python text is analysed: ordinary source, a torch.hub `hubconf.py`, or TorchScript `code/`. */
 export type TorchFileKind = 'python' | 'hubconf' | 'torchscript';
@@ -10,7 +13,7 @@ export type TorchFileKind = 'python' | 'hubconf' | 'torchscript';
 export type Confidence = 'high' | 'medium' | 'low';
 
 export interface CodeSignal {
-  ruleId: TorchCodeRuleId;
+  ruleId: TorchCodeRuleId | DeserCodeRuleId;
   line: number;
   column: number;
   endLine: number;
@@ -34,7 +37,7 @@ export function lowerConfidence(a: Confidence): Confidence {
 }
 
 export function signalAt(
-  ruleId: TorchCodeRuleId,
+  ruleId: TorchCodeRuleId | DeserCodeRuleId,
   span: SourceSpan,
   snippet: string,
   message: string,

@@ -277,7 +277,9 @@ export function collectFacts(
           if (left !== null) recordAssignment('augmented', node, left, node.childForFieldName('right'), ctx);
           return;
         }
-        case 'for_statement': {
+        case 'for_statement':
+        case 'for_in_clause': {
+          // Comprehension variables are reported in the scope the comprehension belongs to.
           const left = node.childForFieldName('left');
           if (left !== null) recordAssignment('for', node, left, node.childForFieldName('right'), ctx);
           return;

@@ -68,7 +68,34 @@ export interface ExpressionFact {
   callIds: number[];
   /** For a dict literal / `dict(k=v)` (or a name bound to one) with string keys: its entries. */
   dictEntries?: KeywordArgumentFact[];
+  /** For a name, call, attribute or subscript chain (parentheses and `await` stripped): its root and steps. */
+  access?: AccessPath;
+  /** For a tuple, list or set literal (or a bare `a, b`): its elements in order (at most 16). */
+  elements?: ExpressionFact[];
 }
+
+/**
+ * An expression written as a chain from a root: `request.files["f"].read` is the name `request` followed by
+ * `.files`, `["f"]`, `.read`; `(await req.body())[4:]` is the call `req.body()` followed by a slice.
+ * Subscript keys are kept only when they are literals; index expressions are not part of the chain.
+ */
+export interface AccessPath {
+  root: AccessRoot;
+  steps: AccessStep[];
+}
+
+export type AccessRoot =
+  | {
+      kind: 'name';
+      name: string;
+      /** Qualified values of the name (`flask.request` for `from flask import request`), at most 4. */
+      qualifiedNames: string[];
+      resolution: Resolution;
+    }
+  | { kind: 'call'; callId: number }
+  | { kind: 'other'; nodeType: string };
+
+export type AccessStep = { kind: 'attr'; name: string } | { kind: 'index'; key?: PyConstant; slice: boolean };
 
 export interface KeywordArgumentFact {
   name: string;
@@ -99,6 +126,8 @@ export interface CalleeFact {
   starImportModules?: string[];
   /** Set when the callee is a function/class defined in this file. */
   definitionId?: number;
+  /** The callee as a chain (`self.sock.recv` → name `self`, `.sock`, `.recv`), when it is one. */
+  access?: AccessPath;
 }
 
 /** One enclosing `try` statement of a call, innermost first. */

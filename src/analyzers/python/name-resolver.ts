@@ -3,6 +3,8 @@
 // functools.partial, getattr/import_module with literal names, and dict literals used as **kwargs.
 import type { SyntaxNode } from './syntax-tree.js';
 import type {
+  AccessPath,
+  AccessStep,
   CalleeFact,
   ExpressionFact,
   KeywordArgumentFact,
@@ -24,6 +26,11 @@ const MAX_DEPTH = 24;
 /** Default budget of resolution steps for one module; past it every further value is `unknown`. */
 export const DEFAULT_MAX_RESOLVE_STEPS = 2_000_000;
 const MAX_NAMES = 32;
+/** Most elements kept for a tuple/list/set literal. */
+const MAX_ELEMENTS = 16;
+/** Longest access chain described. */
+const MAX_STEPS = 24;
+const ELEMENT_TYPES: ReadonlySet<string> = new Set(['tuple', 'list', 'set', 'expression_list']);
 
 interface Resolved extends ResolvedValue {
   resolution: Resolution;
@@ -469,7 +476,78 @@ export class NameResolver {
     const q = r.values.find((v) => v.kind === 'qualified');
     if (q !== undefined && q.kind === 'qualified') fact.qualifiedName = q.name;
     if (r.dictEntries !== undefined) fact.dictEntries = r.dictEntries;
+    const access = this.accessPath(node, ctx);
+    if (access !== undefined) fact.access = access;
+    let inner = node;
+    while (inner.type === 'parenthesized_expression' && inner.namedChildCount === 1) inner = inner.namedChild(0)!;
+    if (ELEMENT_TYPES.has(inner.type) && depth < MAX_DEPTH) {
+      const elements: ExpressionFact[] = [];
+      for (const c of inner.namedChildren) {
+        if (elements.length >= MAX_ELEMENTS) break;
+        if (c.type !== 'comment') elements.push(this.expression(c, ctx, depth + 1));
+      }
+      fact.elements = elements;
+    }
     return fact;
+  }
+
+  /**
+   * The expression as a root (name / call / other) followed by attribute and subscript steps; undefined for
+   * anything else (operators, literals, comprehensions) and for a bare non-name root without steps.
+   */
+  accessPath(node: SyntaxNode, ctx: EvalContext): AccessPath | undefined {
+    const steps: AccessStep[] = [];
+    let n: SyntaxNode = node;
+    for (let guard = 0; guard <= MAX_STEPS; guard++) {
+      switch (n.type) {
+        case 'parenthesized_expression':
+        case 'await': {
+          const inner = firstNamed(n);
+          if (inner === null) return undefined;
+          n = inner;
+          continue;
+        }
+        case 'attribute': {
+          const attr = n.childForFieldName('attribute');
+          const obj = n.childForFieldName('object');
+          if (attr === null || obj === null) return undefined;
+          steps.push({ kind: 'attr', name: this.text(attr) });
+          n = obj;
+          continue;
+        }
+        case 'subscript': {
+          const obj = n.childForFieldName('value');
+          if (obj === null) return undefined;
+          const sub = n.childForFieldName('subscript');
+          const step: AccessStep = { kind: 'index', slice: sub?.type === 'slice' };
+          const key = sub !== null ? literalConstant(sub, this.src) : undefined;
+          if (key !== undefined) step.key = key;
+          steps.push(step);
+          n = obj;
+          continue;
+        }
+        case 'identifier': {
+          steps.reverse();
+          const r = this.resolveName(this.text(n), n.startIndex, ctx, 0);
+          const qualifiedNames: string[] = [];
+          for (const v of r.values)
+            if (v.kind === 'qualified' && qualifiedNames.length < 4) qualifiedNames.push(v.name);
+          return { root: { kind: 'name', name: this.text(n), qualifiedNames, resolution: r.resolution }, steps };
+        }
+        case 'call': {
+          const id = this.callIdOf(n);
+          steps.reverse();
+          if (id === undefined)
+            return steps.length > 0 ? { root: { kind: 'other', nodeType: n.type }, steps } : undefined;
+          return { root: { kind: 'call', callId: id }, steps };
+        }
+        default:
+          if (steps.length === 0) return undefined;
+          steps.reverse();
+          return { root: { kind: 'other', nodeType: n.type }, steps };
+      }
+    }
+    return undefined;
   }
 
   /** The callee of a call site. */
@@ -486,6 +564,8 @@ export class NameResolver {
     if (r.resolution === 'unbound' && this.index.starImports.length > 0)
       fact.starImportModules = [...this.index.starImports];
     if (def !== undefined && def.kind === 'definition') fact.definitionId = def.functionId;
+    const access = this.accessPath(fn, ctx);
+    if (access !== undefined) fact.access = access;
     return fact;
   }
 
@@ -567,6 +647,8 @@ export function agreedConstant(values: ValueFact[]): PyConstant | undefined {
 
 /** Deduplicate and cap a value list (overflow becomes one `unknown`). */
 export function capValues(values: ValueFact[]): ValueFact[] {
+  // Fast path (most expressions have one value): nothing to deduplicate or cap. Callers pass fresh arrays.
+  if (values.length <= 1) return values;
   const out: ValueFact[] = [];
   const seen = new Set<string>();
   let overflow = false;

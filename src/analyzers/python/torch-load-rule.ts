@@ -13,9 +13,9 @@ import type { CallSite, ExpressionFact, PythonModule, SourceSpan } from './modul
 import { TORCH_LOAD_APIS, type TorchLoadApi } from './torch-apis.js';
 import { callTargets, normaliseName, runContext } from './torch-call-targets.js';
 
-type WeightsOnlyState = 'true' | 'false' | 'missing' | 'kwargs' | 'unresolved' | 'no-mode';
+export type WeightsOnlyState = 'true' | 'false' | 'missing' | 'kwargs' | 'unresolved' | 'no-mode';
 
-interface Assessment {
+export interface Assessment {
   safe: boolean;
   state: WeightsOnlyState;
   pickleModule?: ExpressionFact;
@@ -52,6 +52,11 @@ function describeValue(e: ExpressionFact): string {
   const c = e.constant;
   const shown = c.type === 'bool' ? (c.value ? 'True' : 'False') : c.type === 'none' ? 'None' : e.text;
   return `${e.text} (bound to ${shown})`;
+}
+
+/** Whether a call of a checkpoint loader with these arguments is provably weights-only (shared with DESER). */
+export function assessTorchLoad(api: TorchLoadApi, args: EffectiveArguments): Assessment {
+  return assess(api, args);
 }
 
 function assess(api: TorchLoadApi, args: EffectiveArguments): Assessment {

@@ -1,0 +1,35 @@
+// DESER-PICKLE-TRANSPORT (seed 003): transports that unpickle what they receive with no deserializer call in
+// sight — pyzmq recv_pyobj, multiprocessing.connection .recv(), multiprocessing managers on a non-loopback
+// address, Celery/Kombu accepting pickle.
+import { DECISION, DESER_COMMON, DESER_FIX } from './deser-family.js';
+import { reportCodeSignals } from './code-evidence.js';
+import type { Rule } from './rule.js';
+
+export const deserPickleTransport: Rule = {
+  meta: {
+    ...DESER_COMMON,
+    id: 'DESER-PICKLE-TRANSPORT',
+    severity: 'CRITICAL',
+    title: 'Pickle-Based Message Transport',
+    fpRisk: 'LOW',
+    decision: DECISION.CRITICAL,
+    fixHint:
+      'Exchange schema-validated JSON/protobuf frames instead of pickled objects; send tensors as raw buffers or safetensors.',
+    fix:
+      DESER_FIX +
+      ' Between workers, send tensors as raw buffers with an explicit dtype/shape header (or safetensors) rather ' +
+      'than pickled objects, and never bind pickle-speaking listeners beyond loopback.',
+    description:
+      'The transport itself unpickles every message (pyzmq recv_pyobj, multiprocessing.connection Connection.recv, ' +
+      'multiprocessing manager proxies, Celery workers accepting pickle): any peer that can send a message can run ' +
+      'code in the receiving process, whatever the handler does next.',
+    firesOn:
+      'zmq recv_pyobj; multiprocessing.connection Listener/Client .recv(); multiprocessing.managers (BaseManager, ' +
+      'SyncManager and subclasses) bound to a non-loopback address; Celery accept_content/task_serializer with pickle.',
+  },
+  visit: {
+    code(fact, ctx) {
+      reportCodeSignals(deserPickleTransport.meta, fact, ctx);
+    },
+  },
+};

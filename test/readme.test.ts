@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { formatPolicyIssues, parsePolicy } from '../src/policy/load-policy.js';
+import { RULES } from '../src/rules/index.js';
 import { cli } from './helpers/cli.js';
 import { compileDraft04, errorsText } from './helpers/json-schema.js';
 import { evilPickle, P } from './helpers/pickle-builder.js';
@@ -26,6 +27,12 @@ interface Step {
 }
 
 describe('README', () => {
+  it("lists every rule in its Rules table with the rule's severity, and no other", () => {
+    const section = README.slice(README.indexOf('## Rules'), README.indexOf('\n## ', README.indexOf('## Rules') + 1));
+    const rows = [...section.matchAll(/^\| ([A-Z]+(?:-[A-Z]+)+) \| ([A-Z]+) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    assert.deepEqual(rows.sort(), RULES.map((r) => `${r.meta.id} ${r.meta.severity}`).sort());
+  });
+
   it('keeps its two set-up commands', () => {
     assert.ok(README.includes('```sh\nnpm ci && node bin/sentinel.js artifact examples/\nnpm ci && npm test\n```'));
   });

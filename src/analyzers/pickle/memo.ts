@@ -19,14 +19,22 @@ import {
   type TupleV,
 } from './values.js';
 
-const DENSE_MAX = 1 << 26;
+/**
+ * Keys below this live in fixed-size chunks allocated in key order (MEMOIZE fills slots 0, 1, 2, ...); others, and
+ * keys beyond the next unallocated chunk, in a Map. Fixed chunks never reallocate: one growing array of millions
+ * of slots was copied on every growth step and dominated peak memory on memo-heavy pickles.
+ */
+const CHUNKED_MAX = 1 << 26;
+const CHUNK_BITS = 16;
+const CHUNK_SIZE = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_SIZE - 1;
 /** Distinct small tuples interned after the detail budget. */
 const MAX_INTERNED_TUPLES = 100_000;
 /** numpy.dtype objects kept whole after the detail budget. */
 const MAX_KEPT_DTYPES = 100_000;
 
 export class Memo {
-  private readonly dense: PyVal[] = [];
+  private readonly chunks: (PyVal | undefined)[][] = [];
   private readonly sparse = new Map<number, PyVal>();
   private filled = 0;
   private keptChars = 0;
@@ -47,18 +55,33 @@ export class Memo {
   }
 
   get(key: number): PyVal | undefined {
-    return key < DENSE_MAX ? this.dense[key] : this.sparse.get(key);
+    if (key < CHUNKED_MAX) {
+      const c = this.chunks[key >>> CHUNK_BITS];
+      const v = c === undefined ? undefined : c[key & CHUNK_MASK];
+      if (v !== undefined || this.sparse.size === 0) return v;
+    }
+    return this.sparse.get(key);
   }
 
   put(key: number, value: PyVal): void {
     const stored = this.filled < this.detailEntries ? value : this.compact(value);
-    if (key < DENSE_MAX) {
-      if (this.dense[key] === undefined) this.filled++;
-      this.dense[key] = stored;
-    } else {
-      if (!this.sparse.has(key)) this.filled++;
-      this.sparse.set(key, stored);
+    if (key < CHUNKED_MAX) {
+      const ci = key >>> CHUNK_BITS;
+      let c = this.chunks[ci];
+      if (c === undefined && ci === this.chunks.length) {
+        c = new Array<PyVal | undefined>(CHUNK_SIZE).fill(undefined);
+        this.chunks.push(c);
+      }
+      if (c !== undefined) {
+        const i = key & CHUNK_MASK;
+        // A key stored in the Map before its chunk existed moves into the chunk.
+        if (c[i] === undefined && !(this.sparse.size > 0 && this.sparse.delete(key))) this.filled++;
+        c[i] = stored;
+        return;
+      }
     }
+    if (!this.sparse.has(key)) this.filled++;
+    this.sparse.set(key, stored);
   }
 
   private compact(v: PyVal): PyVal {

@@ -4,6 +4,7 @@
 // except decoded short strings.
 import type { ByteSource } from '../../sources/byte-source.js';
 import { Arg, ARG_KIND, Op } from './opcodes.js';
+import { latin1Short, SHORT_STRING_MAX } from './short-string.js';
 import {
   decodeUtf8SurrogatePass,
   latin1,
@@ -259,7 +260,7 @@ export class PickleDecoder {
         break;
       }
     }
-    if (ascii || !utf8) return latin1Slice(this.bufB, p, p + len);
+    if (ascii || !utf8) return len <= SHORT_STRING_MAX ? latin1Short(b, p, len) : latin1Slice(this.bufB, p, p + len);
     return decodeUtf8SurrogatePass(b.subarray(p, p + len));
   }
 

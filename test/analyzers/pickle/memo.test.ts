@@ -1,0 +1,50 @@
+// The memo's storage (fixed chunks filled in key order, a Map for other keys) must behave exactly like one map
+// from key to value: same lookups, and the same filled-slot count (MEMOIZE's next key, CPython's memo_len).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { Memo } from '../../../src/analyzers/pickle/memo.js';
+import type { PyVal } from '../../../src/analyzers/pickle/values.js';
+
+const CHUNK = 1 << 16;
+
+describe('Memo storage', () => {
+  it('matches a plain Map for any sequence of puts (keys in chunks, beyond them, and migrating)', () => {
+    const key = fc.oneof(
+      fc.nat(5),
+      fc.integer({ min: CHUNK - 3, max: CHUNK + 3 }),
+      fc.integer({ min: 2 * CHUNK - 2, max: 2 * CHUNK + 2 }),
+      fc.nat(4 * CHUNK),
+      fc.constantFrom(2 ** 26 - 1, 2 ** 26, 2 ** 31, 2 ** 32 - 1, 2 ** 40),
+    );
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('put' as const), key, value: fc.integer({ min: 1, max: 1e6 }) }),
+      fc.record({ kind: fc.constant('memoize' as const), value: fc.integer({ min: 1, max: 1e6 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const m = new Memo(1 << 30, 0);
+        const model = new Map<number, PyVal>();
+        for (const o of ops) {
+          const k = o.kind === 'put' ? o.key : m.size;
+          m.put(k, o.value);
+          model.set(k, o.value);
+          assert.equal(m.size, model.size);
+        }
+        for (const [k, v] of model) assert.equal(m.get(k), v);
+        for (const k of [0, 1, CHUNK, CHUNK + 1, 2 ** 26, 2 ** 32 - 1]) assert.equal(m.get(k), model.get(k));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a key stored before its chunk exists is found, and counted once, after MEMOIZE grows into it', () => {
+    const m = new Memo(1 << 30, 0);
+    m.put(CHUNK + 5, 42); // chunk 1 does not exist yet: kept in the Map
+    for (let i = 0; i < CHUNK + 10; i++) if (i !== CHUNK + 5) m.put(i, 1); // allocates chunk 1 at key CHUNK
+    assert.equal(m.get(CHUNK + 5), 42);
+    m.put(CHUNK + 5, 43); // overwrite after migration into the chunk
+    assert.equal(m.get(CHUNK + 5), 43);
+    assert.equal(m.size, CHUNK + 10);
+  });
+});

@@ -26,11 +26,24 @@ export interface AnalyzeOptions extends ParseBudget {
  * exceeds `timeoutMs`, and UnsupportedError when the grammar cannot be loaded. Syntax errors are facts.
  */
 export async function analyzePythonModule(text: string, opts: AnalyzeOptions = {}): Promise<PythonModule> {
+  return (await analyzePythonModuleUnless(text, opts, () => false))!;
+}
+
+/**
+ * analyzePythonModule, except that `skip` sees the parse tree first: when it returns true the module is not
+ * analysed (undefined). For cheap tree-level gates.
+ */
+export async function analyzePythonModuleUnless(
+  text: string,
+  opts: AnalyzeOptions,
+  skip: (root: Node, source: string) => boolean,
+): Promise<PythonModule | undefined> {
   const t0 = performance.now();
   const source = normaliseLoneCarriageReturns(text);
   return withPythonTree(
     source,
     (root) => {
+      if (skip(root, source)) return undefined;
       const t1 = performance.now();
       const mod = analyzeTree(root, source, opts);
       mod.stats.parseMs = t1 - t0;

@@ -598,3 +598,15 @@ export const SERVER_CALLS: readonly NamePattern[] = [
   { prefix: 'ray.serve.' },
   { exact: 'multiprocessing.connection.Listener' },
 ];
+
+/** Celery settings and keywords that name accepted or produced serializers (pickle among them unpickles). */
+export const CELERY_SETTINGS: ReadonlySet<string> = new Set([
+  'accept_content',
+  'task_serializer',
+  'result_serializer',
+  'result_accept_content',
+  'event_serializer',
+  'CELERY_ACCEPT_CONTENT',
+  'CELERY_TASK_SERIALIZER',
+  'CELERY_RESULT_SERIALIZER',
+]);

@@ -5,7 +5,7 @@
 // that unpickle implicitly. Raw signals, sorted by position.
 import { signalAt, type CodeSignal, type Confidence } from './code-signal.js';
 import type { FunctionFact, PythonModule, SourceSpan } from './module-model.js';
-import { REPORTABLE, SERIALIZED_MEDIA_TYPES, SINK_BY_NAME, UNPICKLER_CLASSES } from './deser-apis.js';
+import { CELERY_SETTINGS, REPORTABLE, SERIALIZED_MEDIA_TYPES, SINK_BY_NAME, UNPICKLER_CLASSES } from './deser-apis.js';
 import { DeserFlow, type SinkHit } from './deser-flow.js';
 import { recognizeEntries, shortText, type ServingEvidence } from './deser-handlers.js';
 import { calleeLastName, ModuleIndex } from './deser-index.js';
@@ -140,12 +140,12 @@ function hasCandidates(mod: PythonModule): boolean {
     const a = c.callee.access;
     const last = a?.steps[a.steps.length - 1];
     if (last?.kind === 'attr' && last.name === 'recv_pyobj') return true;
-    for (const k of c.keywords) if (DESERIALIZER_SLOTS.has(k.name) || CELERY_KEYWORDS.has(k.name)) return true;
+    for (const k of c.keywords) if (DESERIALIZER_SLOTS.has(k.name) || CELERY_SETTINGS.has(k.name)) return true;
   }
   for (const a of mod.assignments) {
     for (const t of a.targets) {
       const name = t.kind === 'name' ? t.name : t.kind === 'attribute' ? t.text.slice(t.text.lastIndexOf('.') + 1) : '';
-      if (CELERY_KEYWORDS.has(name)) return true;
+      if (CELERY_SETTINGS.has(name)) return true;
     }
   }
   return false;
@@ -158,16 +158,6 @@ const DESERIALIZER_SLOTS: ReadonlySet<string> = new Set([
   'request_deserializer',
   'response_deserializer',
   'deserialize',
-]);
-const CELERY_KEYWORDS: ReadonlySet<string> = new Set([
-  'accept_content',
-  'task_serializer',
-  'result_serializer',
-  'result_accept_content',
-  'event_serializer',
-  'CELERY_ACCEPT_CONTENT',
-  'CELERY_TASK_SERIALIZER',
-  'CELERY_RESULT_SERIALIZER',
 ]);
 
 /** Local classes deriving (through local bases) from an unpickler or a multiprocessing manager. */

@@ -310,22 +310,8 @@ export class DeserFlow {
     const r = caller !== undefined ? this.top(caller) : undefined;
     if (r === undefined) return untrustedValue(`parameter \`${p.name}\` (recursive call chain)`);
     const hop = `${shortText(e.call.callee.raw, 40)}() at line ${e.call.span.line}`;
-    if (p.kind === 'vararg') {
-      let v = INTERNAL;
-      for (const a of e.positional.slice(Math.max(0, i - e.skip))) v = joinValues(v, this.evalExpr(a, r));
-      return viaHop(e.opaque ? joinValues(v, untrustedValue('*args')) : v, hop);
-    }
-    if (p.kind === 'kwarg') {
-      let v = INTERNAL;
-      for (const a of e.keywords.values()) v = joinValues(v, this.evalExpr(a, r));
-      return viaHop(v, hop);
-    }
-    const pos = i - e.skip;
-    const arg =
-      (p.kind !== 'keyword-only' && pos >= 0 ? e.positional[pos] : undefined) ??
-      (p.kind !== 'positional-only' ? e.keywords.get(p.name) : undefined);
-    if (arg !== undefined) return viaHop(this.evalExpr(arg, r), hop);
-    if (e.opaque) return untrustedValue(`parameter \`${p.name}\` passed through *args/**kwargs`);
+    const passed = this.passedValue(e, p, i, r, hop);
+    if (passed !== undefined) return passed;
     if (p.default !== undefined) {
       if (p.default.constant !== undefined) return INTERNAL;
       const outer = f.parentId !== null ? this.idx.fn(f.parentId) : undefined;
@@ -714,15 +700,33 @@ export class DeserFlow {
 
   private argumentInRun(e: CallEdge, f: FunctionFact, i: number, r: Run, hop: string): Value {
     const p = f.parameters[i]!;
+    const passed = this.passedValue(e, p, i, r, hop);
+    if (passed !== undefined) return passed;
+    if (p.default !== undefined && p.default.constant === undefined) return untrustedValue(`default of \`${p.name}\``);
+    return INTERNAL;
+  }
+
+  /**
+   * What a call edge passes to parameter `p` (index `i`), evaluated in run `r`: the collected `*args`/`**kwargs`,
+   * the bound argument, or an untrusted value when unresolved splats may carry it. Undefined when the parameter
+   * takes its default.
+   */
+  private passedValue(
+    e: CallEdge,
+    p: FunctionFact['parameters'][number],
+    i: number,
+    r: Run,
+    hop: string,
+  ): Value | undefined {
     if (p.kind === 'vararg') {
       let v = INTERNAL;
       for (const a of e.positional.slice(Math.max(0, i - e.skip))) v = joinValues(v, this.evalExpr(a, r));
-      return viaHop(v, hop);
+      return viaHop(e.opaque ? joinValues(v, untrustedValue('*args')) : v, hop);
     }
     if (p.kind === 'kwarg') {
       let v = INTERNAL;
       for (const a of e.keywords.values()) v = joinValues(v, this.evalExpr(a, r));
-      return viaHop(v, hop);
+      return viaHop(e.opaque ? joinValues(v, untrustedValue('**kwargs')) : v, hop);
     }
     const pos = i - e.skip;
     const arg =
@@ -730,8 +734,7 @@ export class DeserFlow {
       (p.kind !== 'positional-only' ? e.keywords.get(p.name) : undefined);
     if (arg !== undefined) return viaHop(this.evalExpr(arg, r), hop);
     if (e.opaque) return untrustedValue(`parameter \`${p.name}\` passed through *args/**kwargs`);
-    if (p.default !== undefined && p.default.constant === undefined) return untrustedValue(`default of \`${p.name}\``);
-    return INTERNAL;
+    return undefined;
   }
 
   private localCallee(c: CallSite): { fn: FunctionFact; skip: number; kind: 'function' | 'class' } | undefined {

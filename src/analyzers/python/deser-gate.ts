@@ -2,9 +2,8 @@
 // a text test (no loader, transport or media type named at all → nothing to parse), and a look at the parsed tree
 // around each loader-like word (weights-only torch.load, json/numpy loads → nothing to analyse).
 import type { Node } from 'web-tree-sitter';
-import { analyzeTree, normaliseLoneCarriageReturns, type AnalyzeOptions } from './analyze-module.js';
+import { analyzePythonModuleUnless, type AnalyzeOptions } from './analyze-module.js';
 import type { PythonModule } from './module-model.js';
-import { withPythonTree } from './parser.js';
 
 /** Tokens that make a file worth analysing on their own (transports, media types, unpicklers, dynamic imports). */
 const ALWAYS_TOKENS: readonly string[] = [
@@ -222,18 +221,5 @@ function weightsOnlyArguments(args: Node): boolean {
  */
 export async function analyzeForDeser(text: string, opts: AnalyzeOptions = {}): Promise<PythonModule | undefined> {
   if (!mayHaveDeserSignals(text)) return undefined;
-  const t0 = performance.now();
-  const source = normaliseLoneCarriageReturns(text);
-  return withPythonTree(
-    source,
-    (root) => {
-      if (noDeserSinks(root, source)) return undefined;
-      const t1 = performance.now();
-      const mod = analyzeTree(root, source, opts);
-      mod.stats.parseMs = t1 - t0;
-      mod.stats.analyseMs = performance.now() - t1;
-      return mod;
-    },
-    opts,
-  );
+  return analyzePythonModuleUnless(text, opts, noDeserSinks);
 }

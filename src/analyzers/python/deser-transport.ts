@@ -1,6 +1,7 @@
 // DESER-PICKLE-TRANSPORT (issue 6, RULES.md): transports that unpickle what they receive without a visible
 // deserializer call — pyzmq recv_pyobj, multiprocessing.connection Listener/Client .recv(), multiprocessing
 // managers bound beyond loopback, and Celery/Kombu configured to accept pickle.
+import { CELERY_SETTINGS } from './deser-apis.js';
 import type { Confidence } from './code-signal.js';
 import type { CallSite, ExpressionFact, FunctionFact, SourceSpan } from './module-model.js';
 import type { TransportHit } from './deser-flow.js';
@@ -20,17 +21,6 @@ const MANAGERS: ReadonlySet<string> = new Set([
   'multiprocessing.managers.BaseManager',
   'multiprocessing.managers.SyncManager',
   'multiprocessing.managers.SharedMemoryManager',
-]);
-
-const CELERY_SETTINGS: ReadonlySet<string> = new Set([
-  'accept_content',
-  'task_serializer',
-  'result_serializer',
-  'result_accept_content',
-  'event_serializer',
-  'CELERY_ACCEPT_CONTENT',
-  'CELERY_TASK_SERIALIZER',
-  'CELERY_RESULT_SERIALIZER',
 ]);
 
 const PICKLE_CONTENT: ReadonlySet<string> = new Set(['pickle', 'application/x-python-serialize']);

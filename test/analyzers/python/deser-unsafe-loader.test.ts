@@ -27,6 +27,19 @@ const invalid: DeserCase[] = [
     details: { sourceLine: 8 },
   },
   {
+    name: 'helper **kwargs fed by an unresolved ** splat is not internal',
+    src: [
+      ...FLASK,
+      'import pickle',
+      'def load(**kw):',
+      '    return pickle.loads(kw["blob"])',
+      'def serve(opts):',
+      '    return load(**opts)',
+      'serve(dict(blob=b""))',
+    ],
+    expect: [['DESER-UNSAFE-LOADER', 8]],
+  },
+  {
     name: 'loader helper called from outside the file: medium',
     src: [...FLASK, 'import joblib', 'def load_model(path):', '    return joblib.load(path)'],
     expect: [['DESER-UNSAFE-LOADER', 8]],

@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { inflateRawInto } from './inflate.js';
 import { OutputBuffer } from './output-buffer.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
+import { u32le } from './frame-bytes.js';
 
 // Member header (RFC 1952 §2.3), offsets from the member start:
 //   0 ID1 0x1f | 1 ID2 0x8b | 2 CM (8 = deflate) | 3 FLG | 4..7 MTIME | 8 XFL | 9 OS
@@ -16,10 +17,6 @@ const FCOMMENT = 0x10;
 const FRESERVED = 0xe0;
 
 type Header = { ok: true; dataStart: number; notes: string[] } | { ok: false; message: string };
-
-function u32le(b: Uint8Array, i: number): number {
-  return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
-}
 
 function parseHeader(input: Uint8Array, start: number): Header {
   const notes: string[] = [];

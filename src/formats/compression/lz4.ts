@@ -4,6 +4,7 @@ import { CorruptError } from '../../core/errors.js';
 import { OutputBuffer } from './output-buffer.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
 import { xxhash32 } from './xxhash32.js';
+import { skippableFrameEnd, u32le } from './frame-bytes.js';
 
 // Frame: 0..3 magic 04 22 4D 18 | 4 FLG (bits 7-6 version = 01, 5 block independence, 4 block
 //   checksum, 3 content size, 2 content checksum, 1 reserved, 0 dictionary ID) | 5 BD (bits 6-4 block
@@ -15,13 +16,7 @@ import { xxhash32 } from './xxhash32.js';
 // Block sequences: token (literal length << 4 | match length − 4, 15 = more bytes follow, each 255 =
 //   more), literals, u16le offset (1..65535), extra length bytes. The last sequence has literals only.
 const FRAME_MAGIC = 0x184d2204;
-const SKIPPABLE_MASK = 0xfffffff0;
-const SKIPPABLE_MAGIC = 0x184d2a50;
 const LEGACY_MAGIC = 0x184c2102;
-
-function u32le(b: Uint8Array, i: number): number {
-  return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
-}
 
 /** Where a block's matches may reach: below `floor` is corrupt; below `independentFloor` only noted. */
 interface Window {
@@ -182,13 +177,13 @@ export function decompressLz4(input: Uint8Array, opts: DecompressOptions): Decom
   let pos = 0;
   while (pos < input.length) {
     const magic = pos + 4 <= input.length ? u32le(input, pos) : -1;
-    if (magic !== -1 && (magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
-      const size = pos + 8 <= input.length ? u32le(input, pos + 4) : Infinity;
-      if (pos + 8 + size > input.length) {
-        notes.push('input ends inside a skippable frame (python-lz4 raises EOFError)');
-        break;
-      }
-      pos += 8 + size;
+    const skip = skippableFrameEnd(input, pos);
+    if (skip === 'truncated') {
+      notes.push('input ends inside a skippable frame (python-lz4 raises EOFError)');
+      break;
+    }
+    if (skip !== undefined) {
+      pos = skip;
       skipped++;
       continue;
     }

@@ -3,6 +3,7 @@
 import { CorruptError } from '../../core/errors.js';
 import { LzmaDecoder } from './lzma-decoder.js';
 import type { OutputBuffer } from './output-buffer.js';
+import { u32le } from './frame-bytes.js';
 
 // Header: 0 properties byte (pb·45 + lp·9 + lc, at most 224) | 1..4 u32le dictionary size | 5..12
 // u64le uncompressed size, all ones = unknown (then the stream ends with an end marker).
@@ -10,10 +11,6 @@ export const ALONE_HEADER = 13;
 const UNKNOWN = 0xffffffff;
 /** liblzma's auto decoder refuses declared sizes of 2^38 bytes or more. */
 const PICKY_MAX_SIZE_HI = 1 << 6;
-
-function u32le(b: Uint8Array, i: number): number {
-  return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
-}
 
 /**
  * Why liblzma's auto decoder (Python LZMAFile, FORMAT_AUTO) would refuse this header, or undefined when

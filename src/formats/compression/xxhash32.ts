@@ -1,3 +1,4 @@
+import { u32le } from './frame-bytes.js';
 // xxHash32 (Yann Collet's public algorithm description, xxhash_spec.md): used by the LZ4 frame format for
 // its header, block and content checksums. Written from the specification; one-shot over a byte range.
 
@@ -9,10 +10,6 @@ const PRIME5 = 0x165667b1;
 
 function rotl(x: number, r: number): number {
   return (x << r) | (x >>> (32 - r));
-}
-
-function u32le(b: Uint8Array, i: number): number {
-  return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
 }
 
 function round(acc: number, lane: number): number {

@@ -6,6 +6,7 @@ import { CorruptError, UnsupportedError } from '../../core/errors.js';
 import { crc64xz } from './crc64.js';
 import { decodeLzma2, lzma2DictSize } from './lzma2.js';
 import type { OutputBuffer } from './output-buffer.js';
+import { u32le } from './frame-bytes.js';
 
 // Stream header (12): 0..5 FD 37 7A 58 5A 00 | 6 flags byte 0 (0) | 7 flags byte 1 (check id, low
 //   nibble) | 8..11 u32le CRC32 of bytes 6..7.
@@ -34,10 +35,6 @@ const BCJ_NAMES: Record<number, string> = {
   0x0a: 'ARM64',
   0x0b: 'RISC-V',
 };
-
-function u32le(b: Uint8Array, i: number): number {
-  return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
-}
 
 /** Reads a multibyte integer (7 bits a byte, little-endian, at most 9 bytes) at `pos` below `end`. */
 function readVli(b: Uint8Array, pos: number, end: number): { value: number; next: number } {

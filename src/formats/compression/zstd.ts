@@ -4,6 +4,7 @@ import { Decompress } from 'fzstd';
 import { CorruptError, LimitError, UnsupportedError } from '../../core/errors.js';
 import { OutputBuffer } from './output-buffer.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
+import { skippableFrameEnd, u32le } from './frame-bytes.js';
 
 // Frame: 0..3 magic 28 B5 2F FD | FHD (bits 7-6 content-size field code, 5 single segment, 3 reserved,
 //   2 content checksum, 1-0 dictionary-ID field code) | [window descriptor: exponent << 3 | mantissa,
@@ -13,17 +14,11 @@ import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from '
 //   (1 byte for RLE) | [u32le checksum: low 32 bits of XXH64 of the content].
 // Skippable frame: u32le 0x184D2A50..0x184D2A5F | u32le size | size bytes.
 const FRAME_MAGIC = 0xfd2fb528;
-const SKIPPABLE_MASK = 0xfffffff0;
-const SKIPPABLE_MAGIC = 0x184d2a50;
 /** zstd(1) refuses larger windows unless given --memory / --long (ZSTD_WINDOWLOG_LIMIT_DEFAULT = 27). */
 const CLI_WINDOW_LIMIT = 1 << 27;
 /** fzstd refuses windows above this (its `err(1)`). */
 const FZSTD_WINDOW_MAX = 2145386496;
 const MIN_WINDOW_CAP = 1 << 20;
-
-function u32le(b: Uint8Array, i: number): number {
-  return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
-}
 
 interface FrameHeader {
   headerEnd: number;
@@ -114,13 +109,13 @@ export function decompressZstd(input: Uint8Array, opts: DecompressOptions): Deco
   let pos = 0;
   while (pos < input.length) {
     const magic = pos + 4 <= input.length ? u32le(input, pos) : -1;
-    if (magic !== -1 && (magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
-      const size = pos + 8 <= input.length ? u32le(input, pos + 4) : Infinity;
-      if (pos + 8 + size > input.length) {
-        notes.push('input ends inside a skippable frame (zstd(1) raises)');
-        break;
-      }
-      pos += 8 + size;
+    const skip = skippableFrameEnd(input, pos);
+    if (skip === 'truncated') {
+      notes.push('input ends inside a skippable frame (zstd(1) raises)');
+      break;
+    }
+    if (skip !== undefined) {
+      pos = skip;
       skipped++;
       continue;
     }

@@ -255,6 +255,9 @@ class FileScan {
       container: (fact) => {
         for (const r of this.rules) r.visit.container?.(fact, this.ctx);
       },
+      native: (fact) => {
+        for (const r of this.rules) r.visit.native?.(fact, this.ctx);
+      },
       incomplete: (fact) => this.incomplete(fact),
       code: (src, kind) => this.code(src, kind),
       format: (name) => this.formats.add(name),

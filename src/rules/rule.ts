@@ -47,6 +47,15 @@ export interface ContainerFact {
   readonly anomalies: readonly { code: string; message: string; entry?: string; offset?: number }[];
 }
 
+/** A native executable or shared library inside a model container (where no loader needs one). */
+export interface NativeFact {
+  readonly location: Location;
+  /** The container kind, e.g. `torch torchscript zip`. */
+  readonly container: string;
+  readonly format: string;
+  readonly description: string;
+}
+
 /** Something in scope that was not fully analysed. */
 export interface IncompleteFact {
   readonly location: Location;
@@ -59,6 +68,7 @@ export interface FactVisitors {
   pickle?(fact: PickleFact, ctx: RuleContext): void;
   code?(fact: CodeFact, ctx: RuleContext): void;
   container?(fact: ContainerFact, ctx: RuleContext): void;
+  native?(fact: NativeFact, ctx: RuleContext): void;
   incomplete?(fact: IncompleteFact, ctx: RuleContext): void;
 }
 

@@ -1,6 +1,7 @@
 // TORCH-SCRIPT-CUSTOM-OP (seed 001): TorchScript code (and Python source) calling operators or classes outside
 // PyTorch's built-in namespaces (`torch.ops.<ns>.<op>`, `torch.classes.<ns>.<Class>`), and native-library load
-// hints (torch.ops.load_library, torch.classes.load_library, ctypes, .so/.dll names).
+// hints (torch.ops.load_library, torch.classes.load_library, ctypes, .so/.dll names), and native libraries shipped
+// inside a TorchScript or checkpoint archive.
 import { DECISION, OWASP_LLM03, OWNER, type Rule } from './rule.js';
 import { reportCodeSignals } from './code-evidence.js';
 
@@ -20,11 +21,25 @@ export const torchScriptCustomOp: Rule = {
     description:
       'TorchScript models that call operators or classes from namespaces PyTorch does not ship need a native library that runs code when it loads.',
     firesOn:
-      'TorchScript archive code referencing operator namespaces outside the expected torch set (torch.ops.<ns>.<op>), torch.classes.*, shared-library load hints.',
+      'TorchScript archive code referencing operator namespaces outside the expected torch set (torch.ops.<ns>.<op>), torch.classes.*, shared-library load hints (including native libraries inside the model archive).',
   },
   visit: {
     code(fact, ctx) {
       reportCodeSignals(torchScriptCustomOp.meta, fact, ctx);
+    },
+    native(fact, ctx) {
+      ctx.report(torchScriptCustomOp.meta, {
+        location: fact.location,
+        key: `native:${fact.format}`,
+        evidence: {
+          signal:
+            `${fact.description} inside a ${fact.container}: neither torch.load nor torch.jit.load needs native code ` +
+            'from the archive, so this is a custom-operator library (or a payload posing as one) meant to be loaded ' +
+            'alongside the model',
+          confidence: 'high',
+          details: { container: fact.container, binaryFormat: fact.format, binary: fact.description },
+        },
+      });
     },
   },
 };

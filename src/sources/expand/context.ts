@@ -3,7 +3,7 @@
 import type { Limits } from '../../core/limits.js';
 import type { PickleRun } from '../../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../../analyzers/pickle/vm.js';
-import type { ContainerFact, IncompleteFact } from '../../rules/rule.js';
+import type { ContainerFact, IncompleteFact, NativeFact } from '../../rules/rule.js';
 import type { ByteSource } from '../byte-source.js';
 
 export interface PickleUnitResult {
@@ -41,6 +41,8 @@ export interface UnitContext {
     stopAfter?: number,
   ): Promise<PickleUnitResult>;
   container(fact: ContainerFact): void;
+  /** A native binary found inside a model container. */
+  native(fact: NativeFact): void;
   /** Analyses source code (TorchScript `code/` files, Python modules, hubconf.py). */
   code(src: ByteSource, kind: CodeKind): Promise<void>;
   incomplete(fact: IncompleteFact): void;

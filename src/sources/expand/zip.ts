@@ -8,6 +8,7 @@ import type { LoaderModel } from '../../analyzers/pickle/vm.js';
 import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
 import { child, entrySegment } from '../../core/location.js';
 import { checkZipPersistentId, torchZipLayout, type TorchZipLayout } from '../../formats/pytorch/zip-layout.js';
+import { nativeBinary } from '../../formats/native-binary.js';
 import { looksLikeZip, openEntry, readZip, type ZipArchive, type ZipEntry } from '../../formats/zip/index.js';
 import type { ByteSource } from '../byte-source.js';
 import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
@@ -66,6 +67,12 @@ export const zipExpander: Expander = {
           'torchscript',
         );
         continue;
+      }
+      if (layout) {
+        // torch.load and torch.jit.load never need native code from the archive; a library here is a custom
+        // operator (or something posing as one) shipped with the model.
+        const native = nativeBinary(entrySrc);
+        if (native) ctx.native({ location: entrySrc.location, container: `torch ${layout.kind} zip`, ...native });
       }
       await ctx.scanChild(entrySrc);
     }

@@ -6,7 +6,7 @@ import { extensionMismatch } from '../formats/extension.js';
 import { analyzeStream } from '../analyzers/pickle/analyze.js';
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
-import { classifyImport, pickleSafety, type ClassifyOptions, type Verdict } from '../rules/classify.js';
+import { classifyImport, importMatters, pickleSafety, type ClassifyOptions, type Verdict } from '../rules/classify.js';
 import { RULES } from '../rules/index.js';
 import {
   RuleContext,
@@ -336,6 +336,7 @@ class FileScan {
         loader,
         deadline: this.deadline,
         maxNestedBytes: Math.min(this.limits.maxEntryBytes, 256 * 1024 * 1024),
+        importMatters,
         ...(stopAfter !== undefined ? { stopAfter } : {}),
       },
       first,

@@ -130,6 +130,15 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
   return { kind: 'unknown', framework: FRAMEWORK_PACKAGES.has(modParts[0]!) };
 }
 
+/**
+ * Whether importing `imp` has an effect worth a scan: a dangerous name, an allowlisted name, or a module of a known
+ * framework. A name outside all three (`at.dog` read from a text file) is most likely no installed module at all.
+ */
+export function importMatters(imp: ImportFact): boolean {
+  const v = classifyImport(imp);
+  return v.kind !== 'unknown' || v.framework;
+}
+
 /** Safety level of one pickle run (seed 002 scale), from its imports, invocations and anomalies. */
 export function pickleSafety(
   run: PickleRun,

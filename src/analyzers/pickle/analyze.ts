@@ -2,7 +2,7 @@
 // VM over every stacked pickle until the bytes end, and reports bytes after the last STOP that are not a pickle.
 import type { ByteSource } from '../../sources/byte-source.js';
 import { Op } from '../../formats/pickle/opcodes.js';
-import type { Anomaly, PickleRun } from './facts.js';
+import type { Anomaly, ImportFact, PickleRun } from './facts.js';
 import { runPickle, type LoaderModel, type VmLimits, type VmOptions } from './vm.js';
 import { isDottedIdentifier } from '../../formats/pickle/text-args.js';
 
@@ -14,6 +14,12 @@ export interface StreamOptions {
   readonly memoDetailEntries?: number;
   /** Stop after this many pickles (legacy torch: five pickles, then raw storages), without a trailing check. */
   readonly stopAfter?: number;
+  /**
+   * Whether importing this name would do anything (a dangerous or real ML module). Text that only happens to parse
+   * as a GLOBAL of names no one would install (`labels.txt`: "cat\ndog\n" imports `at.dog`) and then breaks is not
+   * taken for a pickle. Without it, every import before an error counts.
+   */
+  readonly importMatters?: (imp: ImportFact) => boolean;
 }
 
 export type PickleEvidence = 'protocol-header' | 'valid-pickle' | 'import-before-error';
@@ -48,8 +54,27 @@ export function probePickle(
       a.code === 'BAD_ARGUMENT' &&
       looksLikeImportAttempt(src, a, end),
   );
-  if (realImport || importOpcodeFailed) return { evidence: 'import-before-error' };
-  return undefined;
+  if (!(realImport || importOpcodeFailed)) return undefined;
+  if (opts.importMatters && isText(src, start, end) && !run.calls.length && !run.imports.some(opts.importMatters)) {
+    return undefined;
+  }
+  return { evidence: 'import-before-error' };
+}
+
+/** Printable UTF-8 text (tabs and line breaks allowed) in the first 64 KiB of the region. */
+function isText(src: ByteSource, start: number, end: number): boolean {
+  const b = src.read(start, Math.min(end - start, 64 * 1024));
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return false;
+  }
+  try {
+    // stream: a multi-byte character cut by the 64 KiB window is not an error.
+    new TextDecoder('utf-8', { fatal: true }).decode(b, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A GLOBAL/INST whose module line is a valid identifier but whose name line is malformed still tries an import. */

@@ -7,6 +7,7 @@ import type { PickleRun } from '../../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../../analyzers/pickle/vm.js';
 import { checkLegacyPersistentId } from '../../formats/pytorch/zip-layout.js';
 import { LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION, readKeyList, walkStorages } from '../../formats/pytorch/legacy.js';
+import { importMatters } from '../../rules/classify.js';
 import type { ByteSource } from '../byte-source.js';
 import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
 
@@ -21,7 +22,7 @@ export const pickleExpander: Expander = {
   id: 'pickle',
   detect: () => true,
   async expand(src, ctx) {
-    const opts: StreamOptions = { limits: ctx.limits, loader: PLAIN_PICKLE, deadline: ctx.deadline };
+    const opts: StreamOptions = { limits: ctx.limits, loader: PLAIN_PICKLE, deadline: ctx.deadline, importMatters };
     const probe = probePickle(src, 0, src.size, opts);
     if (!probe) return false;
     if (probe.cleanRun && isLegacyTorch(src, probe.cleanRun, opts)) {
@@ -75,7 +76,12 @@ async function legacyTorch(src: ByteSource, ctx: UnitContext): Promise<void> {
     end = walk.end;
   }
   if (end < src.size) {
-    const probe = probePickle(src, end, src.size, { limits: ctx.limits, loader: PLAIN_PICKLE, deadline: ctx.deadline });
+    const probe = probePickle(src, end, src.size, {
+      limits: ctx.limits,
+      loader: PLAIN_PICKLE,
+      deadline: ctx.deadline,
+      importMatters,
+    });
     if (probe) await ctx.analyzePickle(src, end, src.size, PLAIN_PICKLE, 'pickle', probe.cleanRun);
     else {
       anomalies.push({

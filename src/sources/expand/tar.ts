@@ -7,8 +7,10 @@ import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../.
 import { child, entrySegment } from '../../core/location.js';
 import { isLegacyTorchTar, resultInt, storageArgsElementSize } from '../../formats/pytorch/legacy-tar.js';
 import { looksLikeTar, openTarEntry, readTar, type TarEntry } from '../../formats/tar/index.js';
+import { looksLikeZip, readZip } from '../../formats/zip/index.js';
 import type { ByteSource } from '../byte-source.js';
 import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
+import { zipExpander } from './zip.js';
 
 /** legacy_load's persistent_load accepts tuples (container sources) and storage/tensor keys. */
 const LEGACY_TAR_TORCH: LoaderModel = { persistentLoad: true, joblibArrays: false };
@@ -30,11 +32,45 @@ export const tarExpander: Expander = {
         await legacyMember(e.name, member, ctx, anomalies);
       } else await ctx.scanChild(member);
     }
+    await zipView(src, tar.entries, ctx, anomalies);
     if (anomalies.length)
       ctx.container({ location: src.location, format: legacy ? 'torch legacy tar' : 'tar', anomalies });
     return true;
   },
 };
+
+/**
+ * A tar that Python's zipfile would also open (its end-of-central-directory search finds a record near the end).
+ * When the zip lies inside one member, it is that member's zip, already scanned. Otherwise the file is a tar/zip
+ * polyglot: ARCHIVE-TAMPER, and every entry zipfile would read is scanned too.
+ */
+async function zipView(
+  src: ByteSource,
+  entries: readonly TarEntry[],
+  ctx: UnitContext,
+  anomalies: ContainerAnomaly[],
+): Promise<void> {
+  if (!looksLikeZip(src)) return;
+  let zip;
+  try {
+    zip = readZip(src, { maxEntries: ctx.limits.maxEntries });
+  } catch (err) {
+    if (err instanceof CorruptError) return; // no zip reader could open it either
+    throw err;
+  }
+  // What zipfile reads: the listed entries' local headers through the end record (unlisted local headers of
+  // other members do not count).
+  let start = Math.min(zip.eocdOffset, zip.centralDirectoryOffset);
+  for (const e of zip.entries) if (!e.hidden && e.localHeaderOffset < start) start = e.localHeaderOffset;
+  const end = src.size - zip.trailingBytes;
+  if (entries.some((e) => start >= e.dataOffset && end <= e.dataOffset + e.dataLength)) return;
+  anomalies.push({
+    code: 'TAR_ZIP_POLYGLOT',
+    message: `bytes ${start}..${end} are a zip that spans tar headers or members (zipfile reads a different archive)`,
+    offset: start,
+  });
+  await zipExpander.expand(src, ctx);
+}
 
 function open(src: ByteSource, e: TarEntry, ctx: UnitContext): ByteSource | undefined {
   const location = child(src.location, entrySegment(e.name));

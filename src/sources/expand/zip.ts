@@ -9,6 +9,7 @@ import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../.
 import { child, entrySegment } from '../../core/location.js';
 import { checkZipPersistentId, torchZipLayout, type TorchZipLayout } from '../../formats/pytorch/zip-layout.js';
 import { nativeBinary } from '../../formats/native-binary.js';
+import { looksLikeTar } from '../../formats/tar/index.js';
 import { looksLikeZip, openEntry, readZip, type ZipArchive, type ZipEntry } from '../../formats/zip/index.js';
 import type { ByteSource } from '../byte-source.js';
 import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
@@ -18,7 +19,10 @@ const TEXT_VERSION = /^\s*(\d+)\s*$/;
 
 export const zipExpander: Expander = {
   id: 'zip',
-  detect: (_head, src) => looksLikeZip(src),
+  // A tar whose member is a zip ends with that member's end-of-central-directory record, so the zip sniff also
+  // matches the tar. A file that starts with a valid tar header is the tar's (the tar expander checks whether the
+  // zip view reaches beyond one member); a zip that starts at byte 0 stays a zip.
+  detect: (head, src) => looksLikeZip(src) && (startsWithZipRecord(head) || !looksLikeTar(src)),
   async expand(src, ctx) {
     const zip = readZip(src, { maxEntries: ctx.limits.maxEntries });
     const layout = torchZipLayout(zip.entries.filter((e) => !e.hidden).map((e) => e.name));
@@ -81,6 +85,10 @@ export const zipExpander: Expander = {
     return true;
   },
 };
+
+function startsWithZipRecord(head: Uint8Array): boolean {
+  return head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+}
 
 function contextName(layout: TorchZipLayout): string {
   return layout.kind === 'checkpoint' ? 'torch-zip' : 'torchscript';

@@ -4,9 +4,9 @@
 import { basename, sep } from 'node:path';
 import { extensionMismatch } from '../formats/extension.js';
 import { analyzeStream } from '../analyzers/pickle/analyze.js';
-import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
+import type { PickleRun } from '../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
-import { classifyImport, importMatters, pickleSafety, type ClassifyOptions, type Verdict } from '../rules/classify.js';
+import { classifyRun, importMatters, pickleSafety, type ClassifyOptions } from '../rules/classify.js';
 import { RULES } from '../rules/index.js';
 import {
   RuleContext,
@@ -342,8 +342,7 @@ class FileScan {
       first,
     );
     for (const run of analysis.runs) {
-      const verdicts = new Map<ImportFact, Verdict>();
-      for (const imp of run.imports) verdicts.set(imp, classifyImport(imp, { ...this.classify, context }));
+      const verdicts = classifyRun(run, { ...this.classify, context });
       const childLevels: SafetyLevel[] = [];
       for (const n of run.nested) {
         if (depth + 1 > this.limits.maxDepth) {

@@ -14,7 +14,14 @@ import {
 } from './data/dangerous.js';
 
 export type Verdict =
-  | { readonly kind: 'dangerous'; readonly category: DangerCategory; readonly reason: string; readonly matched: string }
+  | {
+      readonly kind: 'dangerous';
+      readonly category: DangerCategory;
+      readonly reason: string;
+      readonly matched: string;
+      /** Set for classes that are harmless when named but not called (DangerEntry.harmlessUnlessCalled). */
+      readonly harmlessUnlessCalled?: string;
+    }
   | { readonly kind: 'allowed'; readonly reason: string; readonly source: string }
   | { readonly kind: 'unknown'; readonly framework: boolean }
   | { readonly kind: 'unresolved'; readonly reason: string };
@@ -74,7 +81,7 @@ function splitCanonical(imp: ImportFact): { modParts: string[]; nameParts: strin
   return { modParts: module.split('.'), nameParts: name === '<module>' || name === '' ? [] : name.split('.') };
 }
 
-function dangerous(category: DangerCategory, reason: string, matched: string): Verdict {
+function dangerous(category: DangerCategory, reason: string, matched: string): Extract<Verdict, { kind: 'dangerous' }> {
   return { kind: 'dangerous', category, reason, matched };
 }
 
@@ -95,7 +102,12 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
       if (!exempt) return dangerous(mod.category, mod.reason, prefix);
     }
     const named = Object.hasOwn(DANGEROUS_NAMES, prefix) ? DANGEROUS_NAMES[prefix] : undefined;
-    if (named !== undefined && i > 1) return dangerous(named.category, named.reason, prefix);
+    if (named !== undefined && i > 1) {
+      const v = dangerous(named.category, named.reason, prefix);
+      return named.harmlessUnlessCalled !== undefined && prefix === full.join('.')
+        ? { ...v, harmlessUnlessCalled: named.harmlessUnlessCalled }
+        : v;
+    }
   }
   // 2. Module path components that are dangerous modules (`pkg.os`), first component excluded (handled above).
   for (const comp of modParts.slice(1)) {
@@ -128,6 +140,26 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
   if (allowed !== undefined && nameParts.length > 0)
     return { kind: 'allowed', reason: allowed.reason, source: allowed.source };
   return { kind: 'unknown', framework: FRAMEWORK_PACKAGES.has(modParts[0]!) };
+}
+
+/**
+ * Verdicts for every import of a run. An import whose danger lies only in calling it (numpy.memmap opens a file)
+ * is allowed when the run never invokes it: it was only named, e.g. as the subtype numpy's _reconstruct rebuilds.
+ */
+export function classifyRun(run: PickleRun, opts: ClassifyOptions = {}): Map<ImportFact, Verdict> {
+  const called = new Set<ImportFact>();
+  for (const c of run.calls) if (c.callee) called.add(c.callee);
+  const out = new Map<ImportFact, Verdict>();
+  for (const imp of run.imports) {
+    const v = classifyImport(imp, opts);
+    out.set(
+      imp,
+      v.kind === 'dangerous' && v.harmlessUnlessCalled !== undefined && !called.has(imp)
+        ? { kind: 'allowed', reason: v.harmlessUnlessCalled, source: 'usage' }
+        : v,
+    );
+  }
+  return out;
 }
 
 /**

@@ -38,9 +38,19 @@ const broken = stream((p) =>
 );
 const buildMod = stream((p) => p.global('sys', 'modules').emptyDict().label('b').build().stop());
 const scanner = stream((p) => p.proto(4).sbu('fickling.hook').sbu('remove_hook').label('g').op(Op.STACK_GLOBAL).stop());
+const memmapCalled = stream((p) =>
+  p.proto(4).sbu('numpy').sbu('memmap').label('g').op(Op.STACK_GLOBAL).sbu('/etc/passwd').tuple1().reduce().stop(),
+);
 const attrgetter = stream((p) => p.proto(4).sbu('_operator').sbu('attrgetter').label('g').op(Op.STACK_GLOBAL).stop());
 
 const INVALID: Invalid[] = [
+  {
+    name: 'numpy.memmap called (maps the named file)',
+    bytes: memmapCalled.bytes,
+    rule: 'PICKLE-EXEC',
+    opcode: 'STACK_GLOBAL',
+    offset: memmapCalled.at['g']!,
+  },
   {
     name: 'os.system via posix',
     bytes: evil.bytes,
@@ -126,6 +136,21 @@ describe('invalid: the rule fires with opcode and offset', () => {
 });
 
 const VALID: [string, Uint8Array][] = [
+  [
+    'numpy.memmap only named as the subtype _reconstruct rebuilds (how numpy pickles a memmap)',
+    new P()
+      .proto(2)
+      .global('numpy.core.multiarray', '_reconstruct')
+      .mark()
+      .global('numpy', 'memmap')
+      .int(0)
+      .tuple1()
+      .sbb(Uint8Array.from([0x62]))
+      .tuple()
+      .reduce()
+      .stop()
+      .bytes(),
+  ],
   ['plain dict', new P().proto(4).emptyDict().sbu('a').int(1).setitem().stop().bytes()],
   ['OrderedDict', new P().proto(2).global('collections', 'OrderedDict').emptyTuple().reduce().stop().bytes()],
   [

@@ -10,6 +10,7 @@ import type { Anomaly, AnomalyCode, CallFact, CallKind, ImportFact, PersistentId
 import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
 import { Memo } from './memo.js';
+import { distributionStateProblem, isScipyDistributionClass } from './scipy-distributions.js';
 import {
   BUFFER,
   FROZENSET,
@@ -85,6 +86,17 @@ const MAX_JOBLIB_NESTING = 8;
 const MEMO_DETAIL_ENTRIES = 10_000;
 /** Opcodes per call of the main loop (see loop()). */
 const LOOP_BATCH = 1 << 16;
+/**
+ * Instance-dict dunders that are plain metadata (scipy distributions pickle `__doc__`). Others are flagged: the
+ * unpickler calls a planted `__setstate__`, copy/pickle call `__reduce_ex__`/`__deepcopy__`, numpy `__array__`.
+ */
+const METADATA_DUNDERS: ReadonlySet<string> = new Set([
+  '__doc__',
+  '__module__',
+  '__name__',
+  '__qualname__',
+  '__annotations__',
+]);
 /** Characters of identifier-like strings kept in the memo after the detail budget (STACK_GLOBAL operands). */
 const MEMO_KEPT_CHARS = 4 * 1024 * 1024;
 const JOBLIB_WRAPPERS = new Set([
@@ -488,6 +500,18 @@ class PickleVm implements ModelContext {
       const root = rootImport(inst);
       if (root && this.opts.loader.joblibArrays && JOBLIB_WRAPPERS.has(root.imp.canonical))
         this.joblibArray(inst, state);
+      if (root && isScipyDistributionClass(root.imp.canonical)) {
+        const problem = distributionStateProblem(state);
+        if (problem !== undefined) {
+          // rv_generic.__setstate__ execs the pickled template: report it as the exec it is.
+          const exec = this.derive(
+            'builtins',
+            'exec',
+            `${root.imp.canonical}.__setstate__, which execs the pickled _parse_arg_template (${problem})`,
+          );
+          this.recordCall('BUILD', exec, 'scipy.stats rv_generic.__setstate__ runs exec(self._parse_arg_template)');
+        }
+      }
       return;
     }
     if (inst.k === K.Unknown || inst.k === K.Pers) return;
@@ -505,7 +529,13 @@ class PickleVm implements ModelContext {
     for (const d of dicts) {
       for (let i = 0; i < d.keys.length; i++) {
         const key = d.keys[i];
-        if (typeof key === 'string' && key.length > 4 && key.startsWith('__') && key.endsWith('__')) {
+        if (
+          typeof key === 'string' &&
+          key.length > 4 &&
+          key.startsWith('__') &&
+          key.endsWith('__') &&
+          !METADATA_DUNDERS.has(key)
+        ) {
           this.anomaly('BUILD_DUNDER_STATE', `BUILD state assigns the special attribute '${key}'`, false);
           if (key === '__setstate__') planted = d.vals[i];
         }

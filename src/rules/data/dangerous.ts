@@ -24,6 +24,12 @@ export interface DangerEntry {
   readonly except?: readonly string[];
   /** For whole-module entries: submodules that only hold data helpers (checked as path prefixes). */
   readonly exceptSubmodules?: readonly string[];
+  /**
+   * For classes that are only dangerous when called: why naming the class without calling it is harmless (e.g. as
+   * the subtype argument of numpy's `_reconstruct`). A pickle that never invokes the import gets this as an allowed
+   * verdict instead.
+   */
+  readonly harmlessUnlessCalled?: string;
 }
 
 /** Whole modules (and their submodules): every name imported from them is dangerous. */
@@ -385,7 +391,12 @@ export const DANGEROUS_NAMES: Readonly<Record<string, DangerEntry>> = {
   'numpy.lib.npyio.load': { category: 'nested-deserializer', reason: 'np.load unpickles object arrays' },
   'numpy.core.numeric.loads': { category: 'nested-deserializer', reason: 'alias of pickle.loads' },
   'numpy.fromfile': { category: 'file-access', reason: 'reads arbitrary files' },
-  'numpy.memmap': { category: 'file-access', reason: 'maps arbitrary files' },
+  'numpy.memmap': {
+    category: 'file-access',
+    reason: 'maps arbitrary files when called',
+    harmlessUnlessCalled:
+      'numpy.memmap named as the ndarray subtype that _reconstruct rebuilds (how numpy pickles memmaps); never called, so no file is mapped',
+  },
   'numpy.save': { category: 'file-access', reason: 'writes files' },
   'numpy.savetxt': { category: 'file-access', reason: 'writes files' },
   'numpy.loadtxt': { category: 'file-access', reason: 'reads files' },

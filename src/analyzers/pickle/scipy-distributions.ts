@@ -1,0 +1,64 @@
+// scipy.stats distribution objects (rv_generic subclasses: uniform_gen, randint_gen, rv_histogram, ...) rebuild
+// their argument parsers on unpickling: rv_generic.__setstate__ updates __dict__ from the pickled state, then
+// _attach_argparser_methods runs exec(self._parse_arg_template). The template is part of the pickled state, so a
+// pickle can carry any code there. scipy generates it from one fixed text (parse_arg_template in
+// scipy/stats/_distn_infrastructure.py, unchanged since scipy 1.6) filled with the distribution's shape names and
+// its loc/scale parameters; a state whose template is not exactly that text runs foreign code.
+import { K, type PyVal } from './values.js';
+
+const DISTRIBUTION_CLASS =
+  /^scipy\.stats\.(?:_[a-z_]+\.)*(?:[A-Za-z0-9_]+_gen|rv_continuous|rv_discrete|rv_histogram|rv_sample|rv_generic)$/;
+
+/** Classes whose instances run rv_generic.__setstate__ (scipy.stats distributions). */
+export function isScipyDistributionClass(canonical: string): boolean {
+  return DISTRIBUTION_CLASS.test(canonical);
+}
+
+const PY_KEYWORDS = new Set(
+  (
+    'False None True and as assert async await break class continue def del elif else except finally for from ' +
+    'global if import in is lambda nonlocal not or pass raise return try while with yield'
+  ).split(' '),
+);
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The template scipy would generate for these shapes and loc/scale form. */
+function genuineTemplate(shapeArgs: string, locscaleIn: string, locscaleOut: string): string {
+  return (
+    `\ndef _parse_args(self, ${shapeArgs} ${locscaleIn}):\n` +
+    `    return (${shapeArgs}), ${locscaleOut}\n\n` +
+    `def _parse_args_rvs(self, ${shapeArgs} ${locscaleIn}, size=None):\n` +
+    `    return self._argcheck_rvs(${shapeArgs} ${locscaleOut}, size=size)\n\n` +
+    `def _parse_args_stats(self, ${shapeArgs} ${locscaleIn}, moments='mv'):\n` +
+    `    return (${shapeArgs}), ${locscaleOut}, moments\n`
+  );
+}
+
+/** Undefined when `template` is one scipy generates; otherwise why not. */
+export function templateProblem(template: string): string | undefined {
+  const m = /^\ndef _parse_args\(self, ((?:[A-Za-z_][A-Za-z0-9_]*, )*) (loc=0, scale=1|loc=0)\):\n/.exec(template);
+  if (!m) return 'the template does not start the way scipy writes it';
+  const shapes = m[1]!.split(', ').filter((s) => s !== '');
+  for (const s of shapes) if (!IDENT.test(s) || PY_KEYWORDS.has(s)) return `shape name ${JSON.stringify(s)}`;
+  const out = m[2] === 'loc=0' ? 'loc, 1' : 'loc, scale';
+  return template === genuineTemplate(m[1]!, m[2]!, out)
+    ? undefined
+    : 'the template differs from the one scipy generates for these shapes';
+}
+
+/**
+ * Why BUILD with `state` on a distribution object may exec foreign code, or undefined when it cannot: the state
+ * has no template (nothing of the pickle's is executed) or exactly a genuine one. Unknown or truncated state counts.
+ */
+export function distributionStateProblem(state: PyVal): string | undefined {
+  // A str or number makes __dict__.update raise before anything runs (scipy's fallback then re-runs __init__).
+  if (typeof state !== 'object') return undefined;
+  // Lists and tuples of pairs, mappings and unknown values can all set the template through __dict__.update.
+  if (state.k !== K.Dict) return 'the state is not a plain dict and may set the template through __dict__.update';
+  if (state.opaque || state.n > state.keys.length) return 'the state has more entries than were kept for analysis';
+  let template: PyVal | undefined;
+  for (let i = 0; i < state.keys.length; i++) if (state.keys[i] === '_parse_arg_template') template = state.vals[i];
+  if (template === undefined) return undefined;
+  if (typeof template !== 'string') return 'the _parse_arg_template value cannot be read statically';
+  return templateProblem(template);
+}

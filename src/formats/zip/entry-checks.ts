@@ -59,7 +59,7 @@ export function entryAnomalies(e: ZipEntry): ZipAnomaly[] {
   if (e.method !== 0 && e.method !== 8) {
     push(
       'UNSUPPORTED_METHOD',
-      `compression method ${e.method} (${zipMethodName(e.method)}) cannot be decoded here; torch (miniz) only reads stored and deflate`,
+      `compression method ${e.method} (${zipMethodName(e.method)}): torch (miniz) reads only stored and deflate`,
     );
   }
   if (e.isSymlink) {

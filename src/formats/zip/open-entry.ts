@@ -7,6 +7,7 @@ import { MemorySource, SliceSource, readAll, type ByteSource } from '../../sourc
 import { crc32 } from './crc32.js';
 import { FLAG_ENCRYPTED } from './entry-checks.js';
 import { FLAG_DATA_DESCRIPTOR } from './local-header.js';
+import type { DecompressOptions } from '../compression/result.js';
 import type { ZipAnomaly, ZipArchive, ZipEntry } from './zip-types.js';
 import { zipMethodName } from './zip-types.js';
 
@@ -24,6 +25,23 @@ export interface OpenEntryOptions {
   /** Stored entries larger than this are returned without a CRC check (it would read them in full). */
   maxCrcBytes?: number;
 }
+
+/** Decoder for a method beyond stored/deflate: the entry's raw data in, all decoded bytes and notes out. */
+export type ZipMethodDecoder = (
+  data: Uint8Array,
+  e: ZipEntry,
+  opts: DecompressOptions,
+) => { bytes: Uint8Array; notes: string[] };
+
+const extraMethods = new Map<number, ZipMethodDecoder>();
+
+/** Adds a decoder (extra-methods.ts registers bzip2 and LZMA when it is loaded). */
+export function registerZipMethod(method: number, decoder: ZipMethodDecoder): void {
+  extraMethods.set(method, decoder);
+}
+
+/** Methods that need a decoder module loaded first (the zip expander loads it on demand). */
+export const LAZY_METHODS: ReadonlySet<number> = new Set([12, 14]);
 
 export interface OpenedEntry {
   /** Stored: a zero-copy slice of the archive. Deflate: the inflated bytes. Location: parent!/name. */
@@ -75,6 +93,8 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
     return { source, anomalies, crcChecked };
   }
 
+  const extra = extraMethods.get(e.method);
+  if (extra !== undefined && !encrypted) return decodeExtra(src, e, location, length, extra, opts, checkCrc);
   if (e.method !== 8) {
     if (e.method === METHOD_AES || encrypted) {
       throw new EncryptedError(
@@ -154,6 +174,45 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
     if (c !== e.crc32) note('CRC_MISMATCH', crcMessage(c, e.crc32));
   }
   return { source: new MemorySource(location, data), anomalies, crcChecked: checkCrc };
+}
+
+function decodeExtra(
+  src: ByteSource,
+  e: ZipEntry,
+  location: ReturnType<typeof child>,
+  length: number,
+  decoder: ZipMethodDecoder,
+  opts: OpenEntryOptions,
+  checkCrc: boolean,
+): OpenedEntry {
+  const anomalies: ZipAnomaly[] = [];
+  const input = readAll(new SliceSource(location, src, e.dataOffset, length));
+  const r = decoder(input, e, {
+    maxOutputBytes: opts.maxOutputBytes,
+    ...(opts.maxRatio !== undefined ? { maxRatio: opts.maxRatio } : {}),
+    ...(opts.ratioGraceBytes !== undefined ? { ratioGraceBytes: opts.ratioGraceBytes } : {}),
+  });
+  for (const n of r.notes)
+    anomalies.push({
+      code: 'DECODER_NOTE',
+      message: `${zipMethodName(e.method)}: ${n}`,
+      entry: e.name,
+      offset: e.dataOffset,
+    });
+  if (r.bytes.length !== e.uncompressedSize) {
+    anomalies.push({
+      code: 'UNCOMPRESSED_SIZE_MISMATCH',
+      message: `decoded to ${r.bytes.length} bytes, central directory says ${e.uncompressedSize}`,
+      entry: e.name,
+      offset: e.dataOffset,
+    });
+  }
+  if (checkCrc) {
+    const c = crc32(r.bytes);
+    if (c !== e.crc32)
+      anomalies.push({ code: 'CRC_MISMATCH', message: crcMessage(c, e.crc32), entry: e.name, offset: e.dataOffset });
+  }
+  return { source: new MemorySource(location, r.bytes), anomalies, crcChecked: checkCrc };
 }
 
 function crcMessage(actual: number, declared: number): string {

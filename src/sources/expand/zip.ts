@@ -10,7 +10,14 @@ import { child, entrySegment } from '../../core/location.js';
 import { checkZipPersistentId, torchZipLayout, type TorchZipLayout } from '../../formats/pytorch/zip-layout.js';
 import { nativeBinary } from '../../formats/native-binary.js';
 import { looksLikeTar } from '../../formats/tar/index.js';
-import { looksLikeZip, openEntry, readZip, type ZipArchive, type ZipEntry } from '../../formats/zip/index.js';
+import {
+  LAZY_METHODS,
+  looksLikeZip,
+  openEntry,
+  readZip,
+  type ZipArchive,
+  type ZipEntry,
+} from '../../formats/zip/index.js';
 import type { ByteSource } from '../byte-source.js';
 import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
 import { pickleExpander } from './pickle.js';
@@ -27,7 +34,10 @@ export const zipExpander: Expander = {
     const zip = readZip(src, { maxEntries: ctx.limits.maxEntries });
     const layout = torchZipLayout(zip.entries.filter((e) => !e.hidden).map((e) => e.name));
     ctx.format(layout ? `torch-${layout.kind}` : 'zip');
-    const anomalies: ContainerAnomaly[] = [...zip.anomalies];
+    if (zip.entries.some((e) => LAZY_METHODS.has(e.method))) await import('../../formats/zip/extra-methods.js');
+    // Methods other than stored/deflate matter where torch reads the archive; elsewhere zipfile reads bzip2/LZMA
+    // and anything neither reads is reported as not scanned (SCAN-INCOMPLETE), not as tampering.
+    const anomalies: ContainerAnomaly[] = zip.anomalies.filter((a) => layout || a.code !== 'UNSUPPORTED_METHOD');
     if (zip.prefixBytes > 0) {
       // torch.load only treats a file as a zip when it starts with a local header; otherwise it unpickles from
       // byte 0 (legacy path). A polyglot prefix is therefore scanned as the pickle torch would read.

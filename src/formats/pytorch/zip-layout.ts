@@ -90,3 +90,47 @@ export function checkLegacyPersistentId(pid: PersistentIdFact): string | undefin
   }
   return undefined;
 }
+
+/** A torch.package archive (torch.package.PackageExporter): `<root>/.data/version` and `.data/extern_modules`. */
+export interface TorchPackageLayout {
+  readonly root: string;
+  /** Full entry names of `.data/<key>.storage` records, by key. */
+  readonly storages: ReadonlyMap<string, string>;
+}
+
+export function torchPackageLayout(names: readonly string[]): TorchPackageLayout | undefined {
+  const first = names[0];
+  const slash = first === undefined ? -1 : first.indexOf('/');
+  if (slash <= 0) return undefined;
+  const root = first!.slice(0, slash);
+  const data = `${root}/.data/`;
+  const set = new Set(names);
+  if (!set.has(data + 'version') || !set.has(data + 'extern_modules')) return undefined;
+  const storages = new Map<string, string>();
+  for (const n of names) {
+    if (n.startsWith(data) && n.endsWith('.storage')) storages.set(n.slice(data.length, -'.storage'.length), n);
+  }
+  return { root, storages };
+}
+
+/**
+ * PackageImporter's persistent_load: `('storage', storage_type, key, location, size)` reading
+ * `.data/<key>.storage`, or `('reduce_package', [id,] func, args)`, which calls `func(importer, *args)` (the
+ * function's import is classified like any other). Returns why the importer would fail on the id.
+ */
+export function checkPackagePersistentId(pid: PersistentIdFact, pkg: TorchPackageLayout): string | undefined {
+  if (pid.shape !== 'tuple') return `persistent id is a ${pid.shape}; torch.package's persistent_load asserts a tuple`;
+  if (pid.tag === 'reduce_package') {
+    return pid.items.length === 3 || pid.items.length === 4
+      ? undefined
+      : `reduce_package persistent id has ${pid.items.length} items (torch.package expects 3 or 4)`;
+  }
+  if (pid.tag !== 'storage') return `persistent id tag is ${JSON.stringify(pid.items[0] ?? null)}`;
+  if (pid.items.length !== 5) return `storage persistent id has ${pid.items.length} items, torch.package uses 5`;
+  if (!isStorageClass(pid.storageType))
+    return `persistent id storage type ${String(pid.items[1])} is not a torch storage class`;
+  if (pid.key === undefined) return 'persistent id key is not a string';
+  if (!pkg.storages.has(pid.key))
+    return `persistent id names .data/${pid.key}.storage, which the package does not contain`;
+  return undefined;
+}

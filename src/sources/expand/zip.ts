@@ -7,7 +7,14 @@ import type { PersistentIdFact } from '../../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../../analyzers/pickle/vm.js';
 import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
 import { child, entrySegment } from '../../core/location.js';
-import { checkZipPersistentId, torchZipLayout, type TorchZipLayout } from '../../formats/pytorch/zip-layout.js';
+import {
+  checkPackagePersistentId,
+  checkZipPersistentId,
+  torchPackageLayout,
+  torchZipLayout,
+  type TorchPackageLayout,
+  type TorchZipLayout,
+} from '../../formats/pytorch/zip-layout.js';
 import { nativeBinary } from '../../formats/native-binary.js';
 import { looksLikeTar } from '../../formats/tar/index.js';
 import {
@@ -32,8 +39,10 @@ export const zipExpander: Expander = {
   detect: (head, src) => looksLikeZip(src) && (startsWithZipRecord(head) || !looksLikeTar(src)),
   async expand(src, ctx) {
     const zip = readZip(src, { maxEntries: ctx.limits.maxEntries });
-    const layout = torchZipLayout(zip.entries.filter((e) => !e.hidden).map((e) => e.name));
-    ctx.format(layout ? `torch-${layout.kind}` : 'zip');
+    const listedNames = zip.entries.filter((e) => !e.hidden).map((e) => e.name);
+    const layout = torchZipLayout(listedNames);
+    const pkg = layout ? undefined : torchPackageLayout(listedNames);
+    ctx.format(layout ? `torch-${layout.kind}` : pkg ? 'torch-package' : 'zip');
     if (zip.entries.some((e) => LAZY_METHODS.has(e.method))) await import('../../formats/zip/extra-methods.js');
     // Methods other than stored/deflate matter where torch reads the archive; elsewhere zipfile reads bzip2/LZMA
     // and anything neither reads is reported as not scanned (SCAN-INCOMPLETE), not as tampering.
@@ -45,6 +54,8 @@ export const zipExpander: Expander = {
     }
     const referenced = new Set<string>();
     const done = new Set<ZipEntry>();
+    // torch.package storages referenced by a pickle read before them (raw tensor bytes; never unpickled).
+    const packageStorages = new Set<string>();
     if (layout) {
       for (const rec of layout.pickles) {
         const e = zip.entries.find((x) => !x.hidden && x.name === layout.root + '/' + rec)!;
@@ -57,9 +68,27 @@ export const zipExpander: Expander = {
       }
       checkTorchRecords(src, zip, layout, anomalies);
     }
+    if (pkg) {
+      // PackageImporter.load_pickle reads pickle resources with its persistent_load (storages, reduce_package);
+      // read them first so the storages they reference are known before the walk below.
+      for (const e of zip.entries) {
+        if (e.hidden || e.isDirectory || e.isSymlink || !e.name.startsWith(pkg.root + '/')) continue;
+        if (e.name.startsWith(pkg.root + '/.data/')) continue;
+        const entrySrc = open(src, zip, e, ctx, anomalies);
+        if (!entrySrc || !startsWithProto(entrySrc)) continue;
+        done.add(e);
+        const runs = await ctx.analyzePickle(entrySrc, 0, entrySrc.size, packageLoader(pkg), 'torch-package');
+        for (const run of runs.runs)
+          for (const pid of run.persistentIds) {
+            const name = pid.key !== undefined ? pkg.storages.get(pid.key) : undefined;
+            if (name !== undefined) packageStorages.add(name);
+          }
+      }
+    }
     for (const e of zip.entries) {
       if (done.has(e) || e.isDirectory || e.isSymlink) continue;
       if (layout && !e.hidden && isStorageRecord(e.name, layout, referenced)) continue;
+      if (pkg && !e.hidden && packageStorages.has(e.name)) continue;
       const entrySrc = open(src, zip, e, ctx, anomalies);
       if (!entrySrc) continue;
       if (layout && layout.kind !== 'checkpoint' && isCodeRecord(e.name, layout)) {
@@ -95,6 +124,20 @@ export const zipExpander: Expander = {
     return true;
   },
 };
+
+function packageLoader(pkg: TorchPackageLayout): LoaderModel {
+  return {
+    persistentLoad: true,
+    joblibArrays: false,
+    checkPersistentId: (pid: PersistentIdFact) => checkPackagePersistentId(pid, pkg),
+  };
+}
+
+/** PackageExporter pickles at protocol 3: a pickle resource starts with PROTO. */
+function startsWithProto(src: ByteSource): boolean {
+  const h = src.read(0, 2);
+  return h.length === 2 && h[0] === 0x80 && h[1]! <= 5;
+}
 
 function startsWithZipRecord(head: Uint8Array): boolean {
   return head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));

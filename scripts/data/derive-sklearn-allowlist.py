@@ -10,14 +10,11 @@ Usage: /usr/bin/python3 scripts/data/derive-sklearn-allowlist.py [--out src/rule
 """
 
 import argparse
-import importlib
-import io
+import inspect
 import json
 import os
 import pickle
-import pickletools
-import shutil
-import subprocess
+import re
 import sys
 import types
 import warnings
@@ -27,7 +24,6 @@ import numpy as np
 import scipy
 import scipy.stats
 import joblib
-import joblib.numpy_pickle as joblib_np
 import sklearn
 from sklearn.utils import all_estimators
 N_PUBLIC_DEFAULT = len(all_estimators())  # before the experimental modules register theirs
@@ -37,158 +33,9 @@ from sklearn.utils import estimator_checks as ec
 from sklearn.utils._testing import set_random_state
 from sklearn.base import is_classifier, is_regressor, ClusterMixin, TransformerMixin
 
-PROTOCOLS = (0, 2, 4, 5)
+from allowlist_derivation import PROTOCOLS, joblib_globals, resolve, walk_globals, write_json  # noqa: E402
+
 SCRIPT = "scripts/data/derive-sklearn-allowlist.py"
-
-# ---------------------------------------------------------------------------------------------------------------
-# Pickle byte walker: records every global an opcode stream names, never executes anything.
-
-_MARK = object()
-
-
-class _Global:
-    """Stack placeholder for a global reference; remembers how the stream used it."""
-
-    def __init__(self, key):
-        self.key = key
-
-
-_STRING_OPS = {
-    "SHORT_BINUNICODE",
-    "BINUNICODE",
-    "BINUNICODE8",
-    "UNICODE",
-    "STRING",
-    "BINSTRING",
-    "SHORT_BINSTRING",
-}
-
-
-def walk_globals(data, usage):
-    """Walk one pickle stream in `data` (bytes); add (module, name) -> set(usage) into `usage`. Returns end offset."""
-    stack = []
-    memo = {}
-    end = 0
-
-    def pop():
-        return stack.pop() if stack else None
-
-    def note(item, how):
-        if isinstance(item, _Global):
-            usage[item.key].add(how)
-
-    def pop_to_mark():
-        items = []
-        while stack:
-            item = stack.pop()
-            if item is _MARK:
-                break
-            items.append(item)
-        items.reverse()
-        return items
-
-    for op, arg, pos in pickletools.genops(data):
-        name = op.name
-        end = pos + 1
-        if name in ("GLOBAL", "INST"):
-            module, qual = arg.split(" ", 1)
-            key = (module, qual)
-            usage.setdefault(key, set())
-            if name == "INST":
-                usage[key].add("INST")
-                for item in pop_to_mark():
-                    note(item, "value")
-                stack.append(None)
-            else:
-                stack.append(_Global(key))
-        elif name == "STACK_GLOBAL":
-            qual = pop()
-            module = pop()
-            key = (module if isinstance(module, str) else "?", qual if isinstance(qual, str) else "?")
-            usage.setdefault(key, set())
-            stack.append(_Global(key))
-        elif name in _STRING_OPS:
-            stack.append(arg if isinstance(arg, str) else None)
-        elif name in ("PUT", "BINPUT", "LONG_BINPUT"):
-            memo[arg] = stack[-1] if stack else None
-        elif name == "MEMOIZE":
-            memo[len(memo)] = stack[-1] if stack else None
-        elif name in ("GET", "BINGET", "LONG_BINGET"):
-            stack.append(memo.get(arg))
-        elif name == "DUP":
-            stack.append(stack[-1] if stack else None)
-        elif name == "MARK":
-            stack.append(_MARK)
-        elif name == "REDUCE":
-            args = pop()
-            note(args, "value")
-            note(pop(), "REDUCE")
-            stack.append(None)
-        elif name == "NEWOBJ":
-            note(pop(), "value")
-            note(pop(), "NEWOBJ")
-            stack.append(None)
-        elif name == "NEWOBJ_EX":
-            note(pop(), "value")
-            note(pop(), "value")
-            note(pop(), "NEWOBJ_EX")
-            stack.append(None)
-        elif name == "OBJ":
-            items = pop_to_mark()
-            if items:
-                note(items[0], "OBJ")
-                for item in items[1:]:
-                    note(item, "value")
-            stack.append(None)
-        elif name == "STOP":
-            break
-        else:
-            before = op.stack_before
-            if pickletools.markobject in before:
-                for item in pop_to_mark():
-                    note(item, "value")
-                for _ in range(before.index(pickletools.markobject)):
-                    note(pop(), "value")
-            else:
-                for _ in before:
-                    note(pop(), "value")
-            for _ in op.stack_after:
-                stack.append(None)
-    return end
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# joblib: record where NumpyArrayWrapper writes raw array bytes / nested object-array pickles, so the walker can
-# splice them out of the outer stream (joblib interleaves them with pickle opcodes; they are not pickle opcodes).
-
-_joblib_regions = []
-_orig_write_array = joblib_np.NumpyArrayWrapper.write_array
-
-
-def _recording_write_array(self, array, pickler):
-    start = pickler.file_handle.tell()
-    _orig_write_array(self, array, pickler)
-    _joblib_regions.append((start, pickler.file_handle.tell(), bool(array.dtype.hasobject)))
-
-
-joblib_np.NumpyArrayWrapper.write_array = _recording_write_array
-
-
-def joblib_globals(obj, usage):
-    del _joblib_regions[:]
-    buf = io.BytesIO()
-    joblib.dump(obj, buf, compress=0)
-    data = buf.getvalue()
-    outer = bytearray()
-    cursor = 0
-    for start, stop, nested in sorted(_joblib_regions):
-        outer += data[cursor:start]
-        if nested:
-            walk_globals(data[start:stop], usage)
-        cursor = stop
-    outer += data[cursor:]
-    walk_globals(bytes(outer), usage)
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # Tiny training data and estimator construction.
@@ -399,6 +246,228 @@ def _clone_fit(est, Xe, y):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Objects estimators hold as parameters (scoring=, cv=, score_func=, loss objects, metric=, column selectors),
+# each pickled on its own and inside a fitted estimator that stores it.
+
+SPLITTER_ARGS = {"LeavePGroupsOut": {"n_groups": 2}, "LeavePOut": {"p": 2}, "PredefinedSplit": {"test_fold": [0, 1, -1, 1]}}
+LOSS_ARGS = {
+    "PinballLoss": {"quantile": 0.3},
+    "HalfTweedieLoss": {"power": 1.5},
+    "HalfTweedieLossIdentity": {"power": 1.5},
+    "CyPinballLoss": {"quantile": 0.3},
+    "CyHalfTweedieLoss": {"power": 1.5},
+    "CyHalfTweedieLossIdentity": {"power": 1.5},
+    "Interval": {"low": 0.0, "high": 1.0, "low_inclusive": False, "high_inclusive": True},
+}
+METRIC_ARGS = {
+    "seuclidean": {"V": np.ones(4)},
+    "mahalanobis": {"V": np.eye(4) * 2.0},
+    "minkowski": {"p": 3},
+    "p": {"p": 3},
+    "wminkowski": {"p": 3, "w": np.ones(4)},
+}
+# Wraps a Python callable taken from the pickle and calls it on every distance (like numpy.vectorize, which stays
+# out of the allowlist too); a real pickle holding one also names its user-defined function.
+CALLABLE_HOLDERS = {
+    "sklearn.metrics._dist_metrics.PyFuncDistance": "metric=callable: wraps a function taken from the pickle",
+    "sklearn.metrics._dist_metrics.PyFuncDistance32": "metric=callable: wraps a function taken from the pickle",
+}
+
+
+def _splitter_classes():
+    from sklearn import model_selection
+    from sklearn.model_selection._split import BaseCrossValidator, BaseShuffleSplit, _RepeatedSplits
+
+    out = []
+    for name in model_selection.__all__:
+        cls = getattr(model_selection, name)
+        if (
+            isinstance(cls, type)
+            and issubclass(cls, (BaseCrossValidator, BaseShuffleSplit, _RepeatedSplits))
+            and not inspect.isabstract(cls)
+        ):
+            out.append(cls)
+    return out
+
+
+def _loss_classes():
+    from sklearn._loss import _loss as cy_loss, link, loss
+
+    out = []
+    for mod in (loss, cy_loss, link):
+        for obj in vars(mod).values():
+            if isinstance(obj, type) and obj.__module__ == mod.__name__ and not inspect.isabstract(obj):
+                out.append(obj)
+    return out
+
+
+def _parameter_objects():
+    """(label, object) pairs pickled on their own: every scorer, splitter, loss, distance metric, column selector."""
+    from sklearn import metrics, neighbors
+    from sklearn.compose import make_column_selector
+    from sklearn.metrics import _dist_metrics as dm
+
+    out = []
+    for name in metrics.get_scorer_names():
+        out.append((f"scorer {name}", metrics.get_scorer(name)))
+    out.append(("make_scorer(fbeta_score)", metrics.make_scorer(metrics.fbeta_score, beta=2)))
+    out.append(("make_scorer(log_loss)", metrics.make_scorer(metrics.log_loss, greater_is_better=False, needs_proba=True)))
+    out.append(("make_scorer(roc_auc_score)", metrics.make_scorer(metrics.roc_auc_score, needs_threshold=True)))
+    for cls in _splitter_classes():
+        out.append((f"splitter {cls.__name__}", cls(**SPLITTER_ARGS.get(cls.__name__, {}))))
+        if "shuffle" in inspect.signature(cls).parameters:
+            out.append((f"splitter {cls.__name__}", cls(shuffle=True, random_state=np.random.RandomState(0))))
+    for cls in _loss_classes():
+        kw = LOSS_ARGS.get(cls.__name__, {})
+        if cls.__name__ == "BaseLoss":
+            from sklearn._loss import _loss as cy_loss, link
+
+            kw = {"closs": cy_loss.CyHalfSquaredError(), "link": link.IdentityLink()}
+        out.append((f"loss {cls.__name__}", cls(**kw)))
+    for base, mapping in ((dm.DistanceMetric, dm.METRIC_MAPPING), (dm.DistanceMetric32, dm.METRIC_MAPPING32)):
+        for name in mapping:
+            if name != "pyfunc":
+                out.append((f"metric {name}", base.get_metric(name, **METRIC_ARGS.get(name, {}))))
+    for tree in (neighbors.BallTree, neighbors.KDTree):
+        for name in tree.valid_metrics:
+            if name == "pyfunc":
+                continue
+            data = X[:, :2] if name == "haversine" else (X > 0.5) if name in dm.BOOL_METRICS else X
+            out.append((f"{tree.__name__} {name}", tree(data, leaf_size=20, metric=name, **METRIC_ARGS.get(name, {}))))
+    for kw in (
+        {"dtype_include": np.number},
+        {"pattern": "^num"},
+        {"dtype_exclude": [object, "category"]},
+        {"dtype_include": [np.floating, np.integer, np.bool_]},
+    ):
+        out.append(("make_column_selector", make_column_selector(**kw)))
+    return out
+
+
+def _parameter_variants():
+    """(mode, estimator) pairs that store the parameter objects above once fitted."""
+    from sklearn import feature_selection as fs, linear_model, metrics, model_selection as ms, neighbors
+
+    logreg = linear_model.LogisticRegression
+    out = []
+    for scoring in ("f1_macro", "accuracy", "roc_auc", ["accuracy", "f1_macro"]):
+        refit = "accuracy" if isinstance(scoring, list) else True
+        out.append(("bin", ms.GridSearchCV(logreg(), {"C": [0.1, 1.0]}, scoring=scoring, refit=refit, cv=3)))
+    out.append(("bin", ms.GridSearchCV(logreg(), {"C": [1.0]}, scoring=metrics.make_scorer(metrics.fbeta_score, beta=2))))
+    out.append(("reg", ms.GridSearchCV(linear_model.Ridge(), {"alpha": [1.0]}, scoring="neg_mean_squared_error", cv=3)))
+    for cv in (
+        ms.KFold(3),
+        ms.TimeSeriesSplit(3),
+        ms.RepeatedStratifiedKFold(n_splits=2, n_repeats=2, random_state=0),
+        ms.ShuffleSplit(3, random_state=0),
+        ms.StratifiedShuffleSplit(3, random_state=0),
+        ms.LeaveOneOut(),
+    ):
+        out.append(("multi", ms.GridSearchCV(logreg(), {"C": [1.0]}, cv=cv)))
+    for score_func in (fs.chi2, fs.f_classif, fs.mutual_info_classif):
+        out.append(("multi", fs.SelectKBest(score_func, k=2)))
+    for score_func in (fs.f_regression, fs.r_regression, fs.mutual_info_regression):
+        out.append(("reg", fs.SelectPercentile(score_func, percentile=50)))
+    for power in (0, 1, 1.5, 2, 3):
+        for link in ("auto", "identity", "log"):
+            out.append(("regpos", linear_model.TweedieRegressor(power=power, link=link, max_iter=20)))
+    out.append(("X", neighbors.NearestNeighbors(algorithm="kd_tree", p=3)))
+    out.append(("X", neighbors.NearestNeighbors(algorithm="ball_tree", metric="mahalanobis", metric_params={"V": np.cov(X.T)})))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Functions stored as values (scorer metric functions, feature-selection score functions). A function in the
+# allowlist can be called by the pickle itself (REDUCE), so only pure computations qualify: documented parameters
+# that take no callable or estimator, and a body that does no I/O, no dynamic lookup and no nested loading.
+
+NOT_METRICS = {
+    "sklearn.metrics._scorer.make_scorer": "builds a scorer around a callable",
+    "sklearn.metrics._scorer.get_scorer": "looks up or passes through a scorer (accepts a callable)",
+    "sklearn.metrics._scorer.check_scoring": "calls estimator methods and accepts a callable scoring",
+    "sklearn.metrics._scorer.get_scorer_names": "not a metric (lists registry names)",
+}
+_IMPURE_SOURCE = re.compile(
+    r"\b(open|exec|eval|compile|__import__|getattr|setattr|delattr|import_module|urlopen|Popen|system|load|loads|"
+    r"dump|dumps|callable)\s*\("
+)
+
+
+def _documented_params(fn):
+    doc = inspect.getdoc(fn) or ""
+    m = re.search(r"Parameters\n-+\n(.*?)(?:\n\n[A-Z][A-Za-z ]+\n-+\n|$)", doc, re.S)
+    return [line for line in (m.group(1) if m else "").split("\n") if line and not line.startswith(" ")]
+
+
+def vet_function(fn):
+    """Why calling `fn` from a pickle could do more than compute, or None when it cannot."""
+    key = f"{fn.__module__}.{fn.__qualname__}"
+    if key in NOT_METRICS:
+        return NOT_METRICS[key]
+    for head in _documented_params(fn):
+        low = head.lower()
+        if "callable" in low or "estimator" in low or "function" in low:
+            return f"parameter takes a callable or an estimator ({head.strip()})"
+    try:
+        src = inspect.getsource(fn)
+    except (OSError, TypeError):
+        return "no Python source to check"
+    body = src.split(":", 1)[1] if src.lstrip().startswith("def ") else src
+    hit = _IMPURE_SOURCE.search(re.sub(r'"""(.*?)"""', "", body, flags=re.S))
+    if hit:
+        return f"source calls {hit.group(1)}()"
+    return None
+
+
+def _function_candidates():
+    """Public metric functions of sklearn.metrics, the scorer registry's score functions, and the public
+    feature-selection score functions: {function: where it comes from}."""
+    from sklearn import feature_selection, metrics
+
+    out = {}
+    for mod in (metrics, feature_selection):
+        for name in mod.__all__:
+            obj = getattr(mod, name)
+            if inspect.isfunction(obj):
+                out.setdefault(obj, f"public {mod.__name__}.{name}")
+    for name in metrics.get_scorer_names():
+        fn = metrics.get_scorer(name)._score_func
+        out.setdefault(fn, f"score function of the '{name}' scorer")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Unpickling hooks of every allowlisted class: which classes in its MRO define __setstate__/__reduce__ and friends.
+
+# What loading runs: __new__ (NEWOBJ), __setstate__ (BUILD), __setitem__ (SETITEMS on a dict subclass); __reduce__ and
+# __reduce_ex__ show that a class chooses its own reconstructor (which then appears in the pickles walked above).
+HOOKS = ("__new__", "__setstate__", "__setitem__", "__reduce__", "__reduce_ex__")
+
+
+def unpickle_hooks(obj):
+    """{"Defining.Class.__hook__": "python: suspicious calls ..." | "python" | "C/Cython"} over the MRO."""
+    out = {}
+    if not isinstance(obj, type):
+        return out
+    for klass in obj.__mro__:
+        if klass.__module__ == "builtins":
+            continue
+        for hook in HOOKS:
+            if hook not in klass.__dict__:
+                continue
+            where = f"{klass.__module__}.{klass.__qualname__}.{hook}"
+            fn = klass.__dict__[hook]
+            try:
+                src = inspect.getsource(fn)
+            except (OSError, TypeError):
+                out[where] = "C/Cython"
+                continue
+            hit = _IMPURE_SOURCE.search(src)
+            out[where] = f"python; calls {hit.group(1)}()" if hit else "python"
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Classification of the globals found.
 
 # Functions that only build an instance of one fixed type from plain data (facts about numpy / CPython).
@@ -422,6 +491,8 @@ CONSTRUCTORS = {
 
 # Cython-generated `__pyx_unpickle_<Type>(type, checksum, state)`: verified here to refuse a layout checksum it does
 # not know and any type that is not a subtype of <Type>, then call <Type>.__new__ and restore state.
+PURE_FUNCTION = "pure function stored as a value: computes on its array arguments; takes no callable or estimator, no I/O"
+FUNCTION_SOURCES = {}
 PYX_UNPICKLE = "Cython __pyx_unpickle helper: rebuilds only its own extension type (checksum + subtype checked)"
 
 # Facts about common non-sklearn globals, so the reviewer sees why each one shows up.
@@ -437,20 +508,6 @@ COMPANION_NOTES = {
 }
 
 
-def _resolve(module, qual):
-    from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
-
-    if (module, qual) in NAME_MAPPING:
-        module, qual = NAME_MAPPING[(module, qual)]
-    elif module in IMPORT_MAPPING:
-        module = IMPORT_MAPPING[module]
-    mod = importlib.import_module(module)
-    obj = mod
-    for part in qual.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
 def classify(module, qual):
     key = f"{module}.{qual}"
     if key in CONSTRUCTORS:
@@ -458,7 +515,7 @@ def classify(module, qual):
     if qual.startswith("__pyx_unpickle_"):
         return "constructor", PYX_UNPICKLE
     try:
-        obj = _resolve(module, qual)
+        obj = resolve(module, qual)
     except Exception as exc:  # noqa: BLE001 - report, never fail
         return "unresolved", f"{type(exc).__name__}: {exc}"
     if isinstance(obj, type):
@@ -482,6 +539,14 @@ def _reason_for(module, qual, obj_kind, holders, public):
     who = ", ".join(held[:3]) + (f" and {len(held) - 3} more" if len(held) > 3 else "")
     if obj_kind == "dtype":
         return f"numpy dtype class in pickles of {who}"
+    if obj_kind == "function":
+        return f"{PURE_FUNCTION} ({FUNCTION_SOURCES[key]}; held by {who})"
+    if module == "sklearn.metrics._scorer":
+        return f"scorer object (scoring=): a metric function, its sign and keyword arguments; held by {who}"
+    if module == "sklearn.model_selection._split":
+        return f"cross-validation splitter (cv=): split parameters only; held by {who}"
+    if key == "sklearn.compose._column_transformer.make_column_selector":
+        return f"column selector (a name pattern and dtype filters) held by {who}"
     if qual.startswith("__pyx_unpickle_"):
         return f"Cython unpickle constructor for {qual[len('__pyx_unpickle_'):]} (held by {who})"
     if qual == "newObj":
@@ -570,6 +635,25 @@ def main():
             )
         record(label, est)
 
+    for label, obj in _parameter_objects():
+        record(label, obj)
+    for mode, est in _parameter_variants():
+        np.random.seed(0)
+        label = type(est).__name__
+        try:
+            _fit(est, mode)
+        except Exception as exc:  # noqa: BLE001
+            fit_failed[f"variant {label} {est.get_params(deep=False)}"] = (
+                f"recorded unfitted; {type(exc).__name__}: {exc}"[:200]
+            )
+        record(label, est)
+    vetting = {}
+    for fn, where in _function_candidates().items():
+        key = f"{fn.__module__}.{fn.__qualname__}"
+        FUNCTION_SOURCES[key] = where
+        vetting[key] = vet_function(fn)
+        record(f"function {fn.__name__}", fn)
+
     entries, excluded, companions, evidence = {}, {}, {}, {}
     for key in public:
         module, qual = key.rsplit(".", 1)
@@ -580,12 +664,17 @@ def main():
         hows = sorted(how)
         if module == "sklearn" or module.startswith("sklearn."):
             evidence[key] = {"kind": kind, "usage": hows, "pickles": pickles_seen[(module, qual)]}
-            if kind in ("class", "dtype", "constructor") or key in public:
+            if key in CALLABLE_HOLDERS:
+                excluded[key] = CALLABLE_HOLDERS[key]
+            elif kind in ("class", "dtype", "constructor") or key in public:
+                entries[key] = _reason_for(module, qual, kind, holders[(module, qual)], public)
+            elif kind == "function" and key in vetting and vetting[key] is None:
                 entries[key] = _reason_for(module, qual, kind, holders[(module, qual)], public)
             else:
                 held = sorted(holders[(module, qual)])
+                why = f"not a pure computation: {vetting[key]}" if vetting.get(key) else "not a class/constructor"
                 excluded[key] = (
-                    f"{kind} ({detail}), not a class/constructor; used as {'/'.join(hows) or 'nothing'} "
+                    f"{kind} ({detail}), {why}; used as {'/'.join(hows) or 'nothing'} "
                     f"in pickles of {', '.join(held[:3])}{' and more' if len(held) > 3 else ''}; "
                     "allowing it would let a pickle call it"
                 )
@@ -597,6 +686,16 @@ def main():
                 "pickles": pickles_seen[(module, qual)],
                 "example_holders": sorted(holders[(module, qual)])[:3],
             }
+
+    for key, why in CALLABLE_HOLDERS.items():
+        excluded.setdefault(key, why)
+    hooks = {}
+    for key in entries:
+        module, qual = key.rsplit(".", 1)
+        if qual.startswith("__pyx_unpickle_") or key in CONSTRUCTORS:
+            continue
+        for where, what in unpickle_hooks(resolve(module, qual)).items():
+            hooks.setdefault(where, {"kind": what, "classes": 0})["classes"] += 1
 
     doc = {
         "generated_by": SCRIPT,
@@ -626,24 +725,11 @@ def main():
         "companions": companions,
         "evidence": evidence,
         "not_fitted": dict(sorted(fit_failed.items())),
+        "unpickle_hooks": dict(sorted(hooks.items())),
     }
     doc["stats"].update(entries=len(entries), excluded=len(excluded), companions=len(companions))
-    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=2, sort_keys=False)
-        fh.write("\n")
-    prettier(args.out)
+    write_json(args.out, doc)
     print(json.dumps(doc["stats"]), file=sys.stderr)
-
-
-def prettier(path):
-    """The repo's format check covers src/**/*.json: let the repo's own prettier lay the file out."""
-    repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-    if shutil.which("npx") is None:
-        print("warning: npx not found; run `npx prettier --write` on the output", file=sys.stderr)
-        return
-    subprocess.run(["npx", "--no-install", "prettier", "--write", os.path.abspath(path)], cwd=repo, check=True,
-                   stdout=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":

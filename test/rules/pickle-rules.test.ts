@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { scanBytes } from '../../src/core/engine.js';
 import { Op } from '../../src/formats/pickle/opcodes.js';
 import { P } from '../helpers/pickle-builder.js';
+import sklearnList from '../../src/rules/data/sklearn-allowlist.json' with { type: 'json' };
 
 interface Invalid {
   readonly name: string;
@@ -190,6 +191,28 @@ describe('valid: no findings, LIKELY_SAFE', () => {
         [],
       );
       assert.equal(r.pickles[0]!.safety, 'LIKELY_SAFE');
+    });
+  }
+});
+
+// The derivation script lists the globals sklearn pickles name besides its own (`companions`: builtins, numpy,
+// scipy, joblib, in whatever spelling the pickler wrote). Each must be allowed, or real sklearn output is flagged.
+describe('sklearn companions: every global a real sklearn pickle names besides sklearn is allowed', () => {
+  for (const key of Object.keys(sklearnList.companions)) {
+    const dot = key.lastIndexOf('.');
+    it(key, async () => {
+      const r = await scanBytes(
+        'c.pkl',
+        new P()
+          .proto(2)
+          .global(key.slice(0, dot), key.slice(dot + 1))
+          .stop()
+          .bytes(),
+      );
+      assert.deepEqual(
+        r.findings.map((f) => `${f.ruleId}: ${f.evidence.signal}`),
+        [],
+      );
     });
   }
 });

@@ -152,9 +152,29 @@ const NUMPY_SCALARS = [
   'double',
 ];
 
+/**
+ * NumPy's abstract scalar types: pickled by reference when an estimator keeps a dtype selector
+ * (`make_column_selector(dtype_include=np.number)`); they cannot be instantiated.
+ */
+const NUMPY_ABSTRACT_SCALARS = [
+  'generic',
+  'number',
+  'integer',
+  'signedinteger',
+  'unsignedinteger',
+  'inexact',
+  'floating',
+  'complexfloating',
+  'flexible',
+  'character',
+];
+
 function load(): Map<string, AllowEntry> {
   const m = new Map<string, AllowEntry>();
   for (const t of NUMPY_SCALARS) m.set('numpy.' + t, { reason: 'numpy scalar type', source: 'core' });
+  for (const t of NUMPY_ABSTRACT_SCALARS) {
+    m.set('numpy.' + t, { reason: 'abstract numpy scalar type (a dtype selector; not instantiable)', source: 'core' });
+  }
   for (const [k, reason] of Object.entries(CORE)) m.set(k, { reason, source: 'core' });
   for (const [k, reason] of Object.entries(torchList.entries as Record<string, string>)) {
     if (!m.has(k)) m.set(k, { reason, source: 'torch' });

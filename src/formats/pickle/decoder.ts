@@ -298,6 +298,54 @@ export class PickleDecoder {
         this.argEnd = start + 1;
         return true;
       case Arg.U1:
+      case Arg.U2:
+      case Arg.U4:
+      case Arg.I4:
+      case Arg.F8:
+        // Fast path: the window holds the whole fixed-size argument (nearly always). Otherwise the general
+        // readers refill the window or report truncation.
+        if (this.lim - pos >= 9) {
+          this.fixedArg(kind, pos + 1);
+          break;
+        }
+        if (!this.generalArg(op, kind)) return false;
+        break;
+      default:
+        if (!this.generalArg(op, kind)) return false;
+    }
+    return this.finishArg(op);
+  }
+
+  /** Fixed-size argument read straight from the window at `p`; the caller checked that 8 bytes are there. */
+  private fixedArg(kind: number, p: number): void {
+    const b = this.buf;
+    switch (kind) {
+      case Arg.U1:
+        this.num = b[p]!;
+        this.pos = p + 1;
+        return;
+      case Arg.U2:
+        this.num = b[p]! | (b[p + 1]! << 8);
+        this.pos = p + 2;
+        return;
+      case Arg.U4:
+        this.num = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16)) + b[p + 3]! * 16777216;
+        this.pos = p + 4;
+        return;
+      case Arg.I4:
+        this.num = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
+        this.pos = p + 4;
+        return;
+      default:
+        // F8: the value itself is never needed for analysis (see floatValue()).
+        this.pos = p + 8;
+    }
+  }
+
+  /** Any argument, refilling the window as needed. Returns false at a structural failure. */
+  private generalArg(op: number, kind: number): boolean {
+    switch (kind) {
+      case Arg.U1:
         if (this.pos >= this.lim && !this.fill(1)) return this.fail('TRUNCATED', 'pickle data was truncated');
         this.num = this.buf[this.pos++]!;
         break;
@@ -349,6 +397,11 @@ export class PickleDecoder {
         this.str = undefined;
         if (!this.decodeCounted(op, kind)) return false;
     }
+    return true;
+  }
+
+  /** Argument end, frame straddle, and FRAME bookkeeping, common to every opcode with an argument. */
+  private finishArg(op: number): boolean {
     const argEnd = this.base + this.pos;
     this.argEnd = argEnd;
     if (this.inFrame && argEnd > this.frameEnd) this.straddle = true;

@@ -377,6 +377,13 @@ export class DeserFlow {
       else if (e.elements !== undefined) {
         v = INTERNAL;
         for (const x of e.elements) v = joinValues(v, this.evalExpr(x, r));
+      } else if (e.operands !== undefined) {
+        // `prefix + request.data`, `request.data or b""`, f"{request.json['k']}": the value of each part, so a
+        // network access written inline counts exactly as one bound to a name first.
+        v = INTERNAL;
+        for (const x of e.operands) v = joinValues(v, this.evalExpr(x, r));
+        if ((e.nodeType === 'string' || e.nodeType === 'concatenated_string') && v.taint !== null)
+          v = reshape(v, 'text');
       } else {
         v = INTERNAL;
         for (const n of e.names) v = joinValues(v, this.lookup(n, r));
@@ -419,7 +426,7 @@ export class DeserFlow {
     } else if (root.kind === 'call') {
       const c = this.idx.mod.calls[root.callId];
       v = c !== undefined ? this.evalCall(c, r) : INTERNAL;
-    } else v = INTERNAL;
+    } else v = root.expr !== undefined ? this.evalExpr(root.expr, r) : INTERNAL;
     for (let i = start; i < upTo; i++) v = this.step(v, a.steps[i]!, span, text, r);
     return v;
   }

@@ -72,6 +72,12 @@ export interface ExpressionFact {
   access?: AccessPath;
   /** For a tuple, list or set literal (or a bare `a, b`): its elements in order (at most 16). */
   elements?: ExpressionFact[];
+  /**
+   * For an expression whose value is computed from parts — `a + b`, `a % b`, `a / b`, `a or b`, `a and b`, the two
+   * branches of `a if c else b`, the interpolations of an f-string (also inside implicit concatenation): those
+   * parts (at most 16). Unlike `elements` they are not positions of a container.
+   */
+  operands?: ExpressionFact[];
 }
 
 /**
@@ -93,7 +99,12 @@ export type AccessRoot =
       resolution: Resolution;
     }
   | { kind: 'call'; callId: number }
-  | { kind: 'other'; nodeType: string };
+  | {
+      kind: 'other';
+      nodeType: string;
+      /** For an operator root (`(ROOT / name).read_bytes()`): the root expression, whose value the chain starts from. */
+      expr?: ExpressionFact;
+    };
 
 export type AccessStep = { kind: 'attr'; name: string } | { kind: 'index'; key?: PyConstant; slice: boolean };
 

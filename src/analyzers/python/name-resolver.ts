@@ -4,6 +4,7 @@
 import type { SyntaxNode } from './syntax-tree.js';
 import type {
   AccessPath,
+  AccessRoot,
   AccessStep,
   CalleeFact,
   ExpressionFact,
@@ -476,7 +477,7 @@ export class NameResolver {
     const q = r.values.find((v) => v.kind === 'qualified');
     if (q !== undefined && q.kind === 'qualified') fact.qualifiedName = q.name;
     if (r.dictEntries !== undefined) fact.dictEntries = r.dictEntries;
-    const access = this.accessPath(node, ctx);
+    const access = this.accessPath(node, ctx, depth);
     if (access !== undefined) fact.access = access;
     let inner = node;
     while (inner.type === 'parenthesized_expression' && inner.namedChildCount === 1) inner = inner.namedChild(0)!;
@@ -488,6 +489,12 @@ export class NameResolver {
       }
       fact.elements = elements;
     }
+    if (depth < MAX_DEPTH) {
+      const parts = operandNodes(inner);
+      if (parts.length > 0) {
+        fact.operands = parts.slice(0, MAX_ELEMENTS).map((c) => this.expression(c, ctx, depth + 1));
+      }
+    }
     return fact;
   }
 
@@ -495,7 +502,7 @@ export class NameResolver {
    * The expression as a root (name / call / other) followed by attribute and subscript steps; undefined for
    * anything else (operators, literals, comprehensions) and for a bare non-name root without steps.
    */
-  accessPath(node: SyntaxNode, ctx: EvalContext): AccessPath | undefined {
+  accessPath(node: SyntaxNode, ctx: EvalContext, depth = 0): AccessPath | undefined {
     const steps: AccessStep[] = [];
     let n: SyntaxNode = node;
     for (let guard = 0; guard <= MAX_STEPS; guard++) {
@@ -541,10 +548,13 @@ export class NameResolver {
             return steps.length > 0 ? { root: { kind: 'other', nodeType: n.type }, steps } : undefined;
           return { root: { kind: 'call', callId: id }, steps };
         }
-        default:
+        default: {
           if (steps.length === 0) return undefined;
           steps.reverse();
-          return { root: { kind: 'other', nodeType: n.type }, steps };
+          const root: AccessRoot = { kind: 'other', nodeType: n.type };
+          if (depth < MAX_DEPTH && operandNodes(n).length > 0) root.expr = this.expression(n, ctx, depth + 1);
+          return { root, steps };
+        }
       }
     }
     return undefined;
@@ -670,5 +680,42 @@ export function capValues(values: ValueFact[]): ValueFact[] {
     out.push(v);
   }
   if (overflow && !seen.has('u')) out.push(UNKNOWN);
+  return out;
+}
+
+/** The parts an operator expression or f-string computes its value from (see ExpressionFact.operands). */
+function operandNodes(n: SyntaxNode): SyntaxNode[] {
+  switch (n.type) {
+    case 'binary_operator':
+    case 'boolean_operator': {
+      const out: SyntaxNode[] = [];
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left !== null) out.push(left);
+      if (right !== null) out.push(right);
+      return out;
+    }
+    case 'conditional_expression': {
+      // `a if c else b`: the value is a or b; the condition is not part of it.
+      const kids = n.namedChildren.filter((c) => c.type !== 'comment');
+      return kids.length === 3 ? [kids[0]!, kids[2]!] : [];
+    }
+    case 'concatenated_string':
+      return n.namedChildren.flatMap((c) => (c.type === 'string' ? interpolations(c) : []));
+    case 'string':
+      return interpolations(n);
+    default:
+      return [];
+  }
+}
+
+/** The expressions inside `{...}` of an f-string. */
+function interpolations(s: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (const c of s.namedChildren) {
+    if (c.type !== 'interpolation') continue;
+    const e = c.childForFieldName('expression') ?? c.namedChild(0);
+    if (e !== null) out.push(e);
+  }
   return out;
 }

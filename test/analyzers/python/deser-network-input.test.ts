@@ -389,6 +389,42 @@ const invalid: DeserCase[] = [
     ],
     expect: [['DESER-NETWORK-INPUT', 4]],
   },
+
+  // A network access written inline inside an operator or an f-string counts as one bound to a name first.
+  ...(
+    [
+      ['`or` default', 'pickle.loads(request.data or b"")'],
+      ['`+` with a header', 'pickle.loads(b"\\x80\\x04" + request.data)'],
+      ['`+` with an empty tail', 'pickle.loads(request.data + b"")'],
+      ['conditional branch', 'pickle.loads(request.data if request.data else b"")'],
+      ['pathlib `/` receiver', 'pickle.loads((ROOT / request.args["k"]).read_bytes())'],
+    ] as const
+  ).map(([what, call]): DeserCase => ({
+    name: `Flask request value inline in an expression: ${what}`,
+    src: [
+      'import pickle',
+      'from pathlib import Path',
+      'from flask import Flask, request',
+      'app = Flask(__name__)',
+      'ROOT = Path("/srv/cache")',
+      '@app.post("/p")',
+      'def p():',
+      `    return ${call}`,
+    ],
+    expect: [['DESER-NETWORK-INPUT', 8]],
+    details: { sourceLine: 8, sinkLine: 8 },
+  })),
+  {
+    name: 'Django request.body or a default',
+    src: [
+      'import pickle',
+      'from django.views.decorators.http import require_POST',
+      '@require_POST',
+      'def upload_state(request):',
+      '    return pickle.loads(request.body or b"")',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 5]],
+  },
 ];
 
 const valid: DeserCase[] = [
@@ -462,6 +498,17 @@ const valid: DeserCase[] = [
   {
     name: 'multiprocessing.Pipe (local) connection',
     src: ['import multiprocessing, pickle', 'a, b = multiprocessing.Pipe()', 'x = pickle.loads(b.recv_bytes())'],
+    expect: [],
+  },
+  {
+    name: 'a request value only as the condition of a conditional expression is not the payload',
+    src: [
+      'import pickle',
+      'from flask import request',
+      'CACHED = pickle.dumps({})',
+      'def a():',
+      '    return pickle.loads(CACHED if request.args.get("cached") else pickle.dumps(None))',
+    ],
     expect: [],
   },
 ];

@@ -461,6 +461,43 @@ export const INTERNAL_MODULES: ReadonlySet<string> = new Set([
   'dotenv',
 ]);
 
+/**
+ * Application objects of web frameworks. The object, and what it holds (`app.config[...]`, filled from settings
+ * files and the environment), is server configuration, not request data: its value keeps only the provenance of
+ * the constructor's arguments. Request data is reached through the frameworks' request objects, never the app.
+ */
+export const APP_CONSTRUCTORS: ReadonlySet<string> = new Set([
+  'flask.Flask',
+  'flask.app.Flask',
+  'quart.Quart',
+  'quart.app.Quart',
+  'fastapi.FastAPI',
+  'fastapi.applications.FastAPI',
+  'starlette.applications.Starlette',
+  'sanic.Sanic',
+  'sanic.app.Sanic',
+  'aiohttp.web.Application',
+  'bottle.Bottle',
+  'falcon.App',
+  'falcon.asgi.App',
+  'litestar.Litestar',
+]);
+
+/** Proxies that stand for the running application (`current_app.config[...]`). */
+export const APP_PROXIES: ReadonlySet<string> = new Set([
+  'flask.current_app',
+  'flask.globals.current_app',
+  'quart.current_app',
+]);
+
+/** Methods that store their arguments into the object they are called on (`app.config.update(request.json)`). */
+export const APP_MUTATORS: ReadonlySet<string> = new Set([
+  ...MUTATING_METHODS,
+  'from_mapping',
+  'setdefault',
+  '__setitem__',
+]);
+
 /** Calls whose result comes from another machine or a shared store: never internal. */
 export const REMOTE_CALLS: readonly NamePattern[] = [
   { prefix: 'requests.' },

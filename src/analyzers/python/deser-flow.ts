@@ -13,6 +13,9 @@ import type {
   SourceSpan,
 } from './module-model.js';
 import {
+  APP_CONSTRUCTORS,
+  APP_MUTATORS,
+  APP_PROXIES,
   ENDPOINT_METHODS,
   FALLBACK_RECV_METHODS,
   GLOBAL_REQUESTS,
@@ -100,6 +103,14 @@ const OPEN_LIKE: ReadonlySet<string> = new Set([
 ]);
 
 /** Per-call facts that do not depend on the evaluation context. */
+/** A store into an application object: the path relative to the app, and the value (null: unknown). */
+interface AppStore {
+  rel: string;
+  value: ExpressionFact | null;
+  scopeId: number;
+  line: number;
+}
+
 interface CallInfo {
   targets: string[];
   sink: SinkMatch | undefined;
@@ -142,6 +153,11 @@ export class DeserFlow {
   private steps = 0;
   private depth = 0;
   private truncated = false;
+  /** Stores into application objects (see {@link appStores}), and the value of each app path read so far. */
+  private apps: Set<string> | undefined;
+  private appWrites: AppStore[] | undefined;
+  private readonly appReads = new Map<string, Value>();
+  private readonly appBusy = new Set<string>();
 
   constructor(
     private readonly idx: ModuleIndex,
@@ -149,6 +165,106 @@ export class DeserFlow {
   ) {
     this.networkModule = [...idx.importedRoots].some((r) => NETWORK_MODULES.has(r));
     this.infos = new Array<CallInfo | undefined>(idx.mod.calls.length);
+  }
+
+  /**
+   * Stores into application objects anywhere in the module, as paths relative to the app (`.state.blob`,
+   * `.config[]`): through the app's own names, `current_app`, any `<x>.app` (`request.app.state.k = v`), `setattr`,
+   * `vars(app)`/`__dict__` (the whole object) and mutating methods (`app.config.update(v)`).
+   */
+  private appStores(): AppStore[] {
+    if (this.appWrites !== undefined) return this.appWrites;
+    const names = this.appNames();
+    const out: AppStore[] = [];
+    const add = (text: string, suffix: string, value: ExpressionFact | null, scopeId: number, line: number): void => {
+      const rel = appRelative(text, suffix, names);
+      if (rel !== undefined) out.push({ rel, value, scopeId, line });
+    };
+    for (const a of this.idx.mod.assignments) {
+      for (const t of a.targets) {
+        if (t.kind === 'attribute') add(t.text, '', a.value, a.scopeId, a.span.line);
+        else if (t.kind === 'subscript') add(t.objectText, '[]', a.value, a.scopeId, a.span.line);
+      }
+    }
+    for (const c of this.idx.mod.calls) {
+      const m = this.info(c).method;
+      const raw = c.callee.raw;
+      if (m !== undefined && APP_MUTATORS.has(m) && c.callee.access?.steps.at(-1)?.kind === 'attr') {
+        const value = c.positional.at(-1) ?? c.keywords[0]?.value ?? c.starStarKwargs[0] ?? null;
+        add(raw.slice(0, raw.lastIndexOf('.')), '', value, c.scopeId, c.span.line);
+      } else if (this.info(c).targets.includes('builtins.setattr') && c.positional.length === 3) {
+        const [obj, attr, value] = c.positional as [ExpressionFact, ExpressionFact, ExpressionFact];
+        const name = attr.constant?.type === 'str' ? '.' + attr.constant.value : '';
+        add(obj.text, name, value, c.scopeId, c.span.line);
+      }
+    }
+    this.appWrites = out;
+    return out;
+  }
+
+  /**
+   * `app.<path>` where `app` is the module's application object (not shadowed in `r`) or `current_app`: the app
+   * is configuration (INTERNAL) joined with every value this module stores into a related path. Returns the value
+   * and how many access steps it covers, or undefined when the root is not an application object.
+   */
+  private appAccess(a: AccessPath, upTo: number, r: Run): { v: Value; steps: number } | undefined {
+    const root = a.root;
+    if (root.kind !== 'name') return undefined;
+    const proxy = root.resolution === 'import' && root.qualifiedNames.some((q) => APP_PROXIES.has(q));
+    if (!proxy && !this.isAppName(root.name, r)) return undefined;
+    let rel = '';
+    let steps = 0;
+    while (steps < upTo && a.steps[steps]!.kind === 'attr') rel += '.' + (a.steps[steps++] as { name: string }).name;
+    const memo = this.appReads.get(rel);
+    if (memo !== undefined) return { v: memo, steps };
+    if (this.appBusy.has(rel)) return { v: INTERNAL, steps };
+    this.appBusy.add(rel);
+    let v = INTERNAL;
+    try {
+      for (const w of this.appStores()) {
+        if (!relatedPaths(w.rel, rel)) continue;
+        const f = this.idx.fn(w.scopeId);
+        const wr = f !== undefined ? this.top(f) : undefined;
+        const x =
+          w.value === null
+            ? untrustedValue(`stored into the app at line ${w.line}`)
+            : wr !== undefined
+              ? this.evalExpr(w.value, wr)
+              : untrustedValue(`\`${shortText(w.value.text, 40)}\` stored into the app at line ${w.line}`);
+        v = joinValues(v, x);
+      }
+    } finally {
+      this.appBusy.delete(rel);
+    }
+    this.appReads.set(rel, v);
+    return { v, steps };
+  }
+
+  /** Module-level names bound only by web framework constructors (`app = Flask(__name__)`, never rebound). */
+  private appNames(): Set<string> {
+    if (this.apps !== undefined) return this.apps;
+    const count = new Map<string, number>();
+    for (const c of this.idx.mod.calls) {
+      if (c.enclosingFunction === null && this.info(c).targets.some((t) => APP_CONSTRUCTORS.has(t)))
+        for (const n of c.assignedTo) count.set(n, (count.get(n) ?? 0) + 1);
+    }
+    this.apps = new Set(
+      [...count].filter(([n, k]) => this.idx.boundNames.get(0)?.get(n)?.length === k).map(([n]) => n),
+    );
+    return this.apps;
+  }
+
+  /** True when `name`, seen from `r`, is the module-level binding of an application object. */
+  private isAppName(name: string, r: Run): boolean {
+    if (!this.appNames().has(name)) return false;
+    for (let f: FunctionFact | undefined = r.fn; f !== undefined && f.id !== 0;) {
+      if (f.globals.includes(name)) break;
+      if ((f.id === r.fn.id && r.params.has(name)) || this.idx.boundNames.get(f.id)?.has(name) === true) return false;
+      let p: FunctionFact | undefined = f.parentId !== null ? this.idx.fn(f.parentId) : undefined;
+      while (p !== undefined && p.kind === 'class' && p.parentId !== null) p = this.idx.fn(p.parentId);
+      f = p;
+    }
+    return true;
   }
 
   private info(c: CallSite): CallInfo {
@@ -422,7 +538,13 @@ export class DeserFlow {
           v = attr;
           start = 1;
         } else v = this.lookup(root.name, r);
-      } else v = this.lookup(root.name, r);
+      } else {
+        const app = this.appAccess(a, upTo, r);
+        if (app !== undefined) {
+          v = app.v;
+          start = app.steps;
+        } else v = this.lookup(root.name, r);
+      }
     } else if (root.kind === 'call') {
       const c = this.idx.mod.calls[root.callId];
       v = c !== undefined ? this.evalCall(c, r) : INTERNAL;
@@ -666,6 +788,7 @@ export class DeserFlow {
     const recv =
       m !== undefined && a !== undefined ? this.evalAccess(a, r, c.span, c.text, a.steps.length - 1) : undefined;
     if (m !== undefined && recv !== undefined && recv.taint !== null) return this.method(recv, m, c, r);
+    if (targets.some((t) => APP_CONSTRUCTORS.has(t))) return untaint(this.args(c, r));
     if (targets.some((t) => REMOTE_CALLS.some((p) => matchesPattern(t, p))))
       return untrustedValue(`result of \`${shortText(c.callee.raw, 40)}(...)\` (remote store or download)`, true);
     if (m !== undefined && recv !== undefined) {
@@ -1042,4 +1165,32 @@ function iterate(v: Value): Value {
     default:
       return INTERNAL;
   }
+}
+
+/**
+ * A store into `text` + `suffix` as a path relative to an application object, or undefined when `text` is not
+ * one: `app.config` → `.config`, `request.app.state.k` → `.state.k`, `current_app.x` → `.x`; through `vars(app)` or
+ * `app.__dict__` the store may reach any attribute, which is the empty path (related to every path).
+ */
+function appRelative(text: string, suffix: string, names: ReadonlySet<string>): string | undefined {
+  let t = text.replace(/\s+/g, '');
+  let whole = false;
+  const vars = /^vars\((.*)\)$/.exec(t);
+  if (vars !== null) [t, whole] = [vars[1]!, true];
+  const dict = t.indexOf('.__dict__');
+  if (dict >= 0) [t, whole] = [t.slice(0, dict), true];
+  const root = /^[A-Za-z_]\w*/.exec(t)?.[0];
+  let rel: string | undefined;
+  if (root !== undefined && (names.has(root) || root === 'current_app')) rel = t.slice(root.length);
+  else {
+    const via = /\.app(?=$|[.[])/.exec(t);
+    if (via !== null) rel = t.slice(via.index + 4);
+  }
+  return rel === undefined || whole ? rel : rel + suffix;
+}
+
+/** Two app-relative paths where one lies inside the other (`.config` and `.config[]`, `` and anything). */
+function relatedPaths(x: string, y: string): boolean {
+  const inside = (a: string, b: string): boolean => a === b || a.startsWith(b + '.') || a.startsWith(b + '[');
+  return inside(x, y) || inside(y, x);
 }

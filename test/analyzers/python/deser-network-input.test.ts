@@ -3,7 +3,77 @@
 import { describe } from 'node:test';
 import { runCases, type DeserCase } from './deser-helpers.js';
 
+/** One handler stores request data into the application object, another unpickles what it stored. */
+const APP_STORE = (imports: string, store: string, read: string): string[] => [
+  'import pickle',
+  imports,
+  'app = Flask(__name__)',
+  '@app.post("/set")',
+  'def set_state():',
+  `    ${store}`,
+  '    return "ok"',
+  '@app.get("/get")',
+  'def get_state():',
+  `    return str(pickle.loads(${read}))`,
+];
+
+const FLASK_IMPORTS = 'from flask import Flask, request, current_app';
+
 const invalid: DeserCase[] = [
+  // The app is configuration except the paths something stores into: every way of reaching the app counts.
+  ...(
+    [
+      [FLASK_IMPORTS, 'app.config["STATE"] = request.data', 'app.config["STATE"]'],
+      [FLASK_IMPORTS, 'app.state = request.data', 'app.state'],
+      [FLASK_IMPORTS, 'app.config.update(BLOB=request.get_data())', 'app.config["BLOB"]'],
+      [FLASK_IMPORTS, 'current_app.config["BLOB"] = request.data', 'app.config["BLOB"]'],
+      [FLASK_IMPORTS, 'app.config["BLOB"] = request.data', 'current_app.config["BLOB"]'],
+      [FLASK_IMPORTS, 'setattr(app, "blob", request.data)', 'app.blob'],
+      [FLASK_IMPORTS, 'setattr(app, request.args["k"], request.data)', 'app.anything'],
+      [FLASK_IMPORTS, 'vars(app).update(blob=request.data)', 'app.blob'],
+      [FLASK_IMPORTS, 'app.__dict__["blob"] = request.data', 'app.blob'],
+      [FLASK_IMPORTS, 'app.cache.state = request.data', 'app.cache'],
+    ] as const
+  ).map(([imports, store, read]): DeserCase => ({
+    name: `a handler stores into the app (${store}), another unpickles ${read}`,
+    src: APP_STORE(imports, store, read),
+    expect: [['DESER-NETWORK-INPUT', 10]],
+  })),
+  {
+    name: 'a local or a parameter named like the app shadows it',
+    src: [
+      'import pickle',
+      'from flask import Flask, request',
+      'app = Flask(__name__)',
+      'def decode(app):',
+      '    return pickle.loads(app.blob)',
+      '@app.post("/set")',
+      'def set_state():',
+      '    app = request.data',
+      '    decode(request)',
+      '    return str(pickle.loads(app))',
+    ],
+    expect: [
+      ['DESER-NETWORK-INPUT', 5],
+      ['DESER-NETWORK-INPUT', 10],
+    ],
+  },
+  {
+    name: 'a FastAPI handler stores the body through request.app.state, another unpickles app.state',
+    src: [
+      'import pickle',
+      'from fastapi import FastAPI, Request',
+      'app = FastAPI()',
+      '@app.post("/set")',
+      'async def set_state(request: Request):',
+      '    request.app.state.blob = await request.body()',
+      '@app.get("/get")',
+      'def get_state():',
+      '    return str(pickle.loads(app.state.blob))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 9]],
+    details: { sourceLine: 6, sinkLine: 9 },
+  },
   {
     name: 'Flask request.data straight into pickle.loads',
     src: [

@@ -72,6 +72,32 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  // The application object is configuration: what it holds comes from settings files, the environment and the
+  // module's own stores, never from a request unless a handler stores request data into it (network-input table).
+  ...(
+    [
+      'app.config.from_envvar("APP_SETTINGS")',
+      'app.config.from_pyfile("settings.cfg")',
+      'app.config.from_prefixed_env()',
+      'app.config["MODEL_PATH"] = os.environ["MODEL_PATH"]',
+      'app.config.update(MODEL_PATH=os.getenv("MODEL_PATH", "model.joblib"))',
+    ] as const
+  ).map((load): DeserCase => ({
+    name: `model path from the Flask app config (${load})`,
+    src: [
+      'import os, joblib',
+      'from flask import Flask, current_app',
+      'app = Flask(__name__)',
+      load,
+      'app.model = None',
+      '@app.post("/reload")',
+      'def reload_model():',
+      '    app.model = joblib.load(app.config["MODEL_PATH"])',
+      '    current_app.model = joblib.load(current_app.config["MODEL_PATH"])',
+      '    return "ok"',
+    ],
+    expect: [],
+  })),
   {
     name: 'same loader helper in a module that serves nothing',
     src: ['import joblib', 'def load_model(path):', '    return joblib.load(path)'],

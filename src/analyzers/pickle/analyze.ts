@@ -20,6 +20,8 @@ export interface StreamOptions {
    * taken for a pickle. Without it, every import before an error counts.
    */
   readonly importMatters?: (imp: ImportFact) => boolean;
+  /** See {@link VmOptions.generalOnly}. */
+  readonly generalOnly?: boolean;
 }
 
 export type PickleEvidence = 'protocol-header' | 'valid-pickle' | 'import-before-error';
@@ -94,6 +96,7 @@ function vmOptions(opts: StreamOptions): VmOptions {
     ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
     ...(opts.maxNestedBytes !== undefined ? { maxNestedBytes: opts.maxNestedBytes } : {}),
     ...(opts.memoDetailEntries !== undefined ? { memoDetailEntries: opts.memoDetailEntries } : {}),
+    ...(opts.generalOnly !== undefined ? { generalOnly: opts.generalOnly } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { ByteSource } from '../../sources/byte-source.js';
 import { PickleDecoder } from '../../formats/pickle/decoder.js';
 import { HIGHEST_PROTOCOL, Op, opcodeName } from '../../formats/pickle/opcodes.js';
+import { latin1Short, latin1Text, SHORT_STRING_MAX } from '../../formats/pickle/short-string.js';
 import type { Anomaly, AnomalyCode, CallFact, CallKind, ImportFact, PersistentIdFact, PickleRun } from './facts.js';
 import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
@@ -73,6 +74,11 @@ export interface VmOptions {
   memoDetailEntries?: number;
   /** Nesting level of joblib object-array pickles (each is a pickle read in the middle of another). */
   joblibDepth?: number;
+  /**
+   * Decode every opcode through the general path (no fused fast path). Same facts either way; tests run both and
+   * compare them.
+   */
+  generalOnly?: boolean;
 }
 
 export const PLAIN_LOADER: LoaderModel = Object.freeze({ persistentLoad: false, joblibArrays: true });
@@ -440,12 +446,8 @@ class PickleVm implements ModelContext {
         for (let i = 0; i + 1 < kv.length; i += 2) {
           const key = kv[i]!;
           if (isUnhashable(key)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(key)}'`, true);
-          if (!target.opaque && target.keys.length < KEEP_ITEMS) {
-            target.keys.push(key);
-            target.vals.push(kv[i + 1]!);
-          }
+          dictPut(target, key, kv[i + 1]!);
         }
-        if (!target.opaque) target.n += kv.length >> 1;
         return;
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
@@ -708,7 +710,12 @@ class PickleVm implements ModelContext {
     const r = this.r;
     const counts = r.opcodeCounts;
     const deadline = this.opts.deadline;
+    const fused = this.opts.generalOnly !== true;
     for (let budget = LOOP_BATCH; budget > 0; budget--) {
+      if (fused) {
+        budget -= this.fast(budget);
+        if (budget <= 0) return false;
+      }
       if (d.position >= this.skipStart) this.takeSkip();
       if (!d.next()) {
         this.decodeFailure();
@@ -940,6 +947,242 @@ class PickleVm implements ModelContext {
       }
     }
     return false;
+  }
+
+  /**
+   * Fused decode-and-execute of the common data opcodes, straight from the decoder's window. An opcode is taken
+   * here only when the general path would do nothing more with it: its whole argument is in the window and ends
+   * before the region end, the frame end and the next out-of-band skip; text is ASCII (BINUNICODE) or any bytes
+   * (BINSTRING, read as Latin-1 as the decoder does); the stack and memo stay under their limits; nothing
+   * underflows; a memo key exists; targets are lists and dicts with hashable keys. Anything else — every import,
+   * call, BUILD, persistent id, frame boundary, unframed opcode after framing began, STOP, anomaly or limit, and
+   * every 16384th opcode (the deadline check) — is left where it starts for the general path, which decodes it
+   * again. Returns the number of opcodes executed (at most `budget`). `generalOnly` runs compare both paths.
+   */
+  private fast(budget: number): number {
+    const d = this.dec;
+    if (this.framing && d.frameEnd < 0) return 0;
+    const b = d.windowBytes;
+    const base = d.windowBase;
+    let stopAbs = d.end;
+    if (d.frameEnd >= 0 && d.frameEnd < stopAbs) stopAbs = d.frameEnd;
+    if (this.skipStart < stopAbs) stopAbs = this.skipStart;
+    const stop = Math.min(d.windowLim, stopAbs - base);
+    let p = d.windowPos;
+    if (p >= stop) return 0;
+    const r = this.r;
+    const counts = r.opcodeCounts;
+    const first = r.opcodes;
+    let n = first;
+    const last = Math.min(n - (n % 16384) + 16383, this.maxOps, n + budget);
+    const st = this.stack;
+    const marks = this.marks;
+    const memo = this.memo;
+    const maxStack = this.maxStack;
+    const maxMemo = this.maxMemo;
+    const keep = d.keepStringBytes;
+    let sp = this.sp;
+    let fence = this.fence;
+    loop: while (n < last && p < stop) {
+      const op = b[p]!;
+      switch (op) {
+        case Op.MARK:
+          marks.push(sp);
+          fence = sp;
+          p += 1;
+          break;
+        case Op.POP:
+          if (sp <= fence) break loop;
+          sp--;
+          p += 1;
+          break;
+        case Op.BININT1:
+          if (p + 2 > stop || sp >= maxStack) break loop;
+          st[sp++] = b[p + 1]!;
+          p += 2;
+          break;
+        case Op.BININT2:
+          if (p + 3 > stop || sp >= maxStack) break loop;
+          st[sp++] = b[p + 1]! | (b[p + 2]! << 8);
+          p += 3;
+          break;
+        case Op.BININT:
+          if (p + 5 > stop || sp >= maxStack) break loop;
+          st[sp++] = b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16) | (b[p + 4]! << 24);
+          p += 5;
+          break;
+        case Op.BINFLOAT:
+          if (p + 9 > stop || sp >= maxStack) break loop;
+          st[sp++] = FLOAT;
+          p += 9;
+          break;
+        case Op.NONE:
+        case Op.NEWTRUE:
+        case Op.NEWFALSE:
+        case Op.EMPTY_LIST:
+        case Op.EMPTY_DICT:
+        case Op.EMPTY_TUPLE:
+          if (sp >= maxStack) break loop;
+          st[sp++] =
+            op === Op.NONE
+              ? NONE
+              : op === Op.NEWTRUE
+                ? TRUE
+                : op === Op.NEWFALSE
+                  ? FALSE
+                  : op === Op.EMPTY_LIST
+                    ? LIST
+                    : op === Op.EMPTY_DICT
+                      ? { k: K.Dict, keys: [], vals: [], n: 0 }
+                      : { k: K.Tuple, items: [], more: 0 };
+          p += 1;
+          break;
+        case Op.SHORT_BINUNICODE:
+        case Op.SHORT_BINSTRING:
+        case Op.BINUNICODE:
+        case Op.BINSTRING: {
+          const short = op === Op.SHORT_BINUNICODE || op === Op.SHORT_BINSTRING;
+          const q = p + (short ? 2 : 5);
+          if (q > stop || sp >= maxStack) break loop;
+          const len = short ? b[p + 1]! : (b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16)) + b[p + 4]! * 16777216;
+          if (len > keep || q + len > stop) break loop;
+          if (op === Op.SHORT_BINUNICODE || op === Op.BINUNICODE) {
+            let any = 0;
+            for (let i = q, e = q + len; i < e; i++) any |= b[i]!;
+            if (any >= 0x80) break loop;
+          }
+          st[sp++] = len <= SHORT_STRING_MAX ? latin1Short(b, q, len) : latin1Text(b, d.windowText, q, len);
+          p = q + len;
+          break;
+        }
+        case Op.SHORT_BINBYTES:
+        case Op.BINBYTES: {
+          const short = op === Op.SHORT_BINBYTES;
+          const q = p + (short ? 2 : 5);
+          if (q > stop || sp >= maxStack) break loop;
+          const len = short ? b[p + 1]! : (b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16)) + b[p + 4]! * 16777216;
+          if (q + len > stop) break loop;
+          st[sp++] = { k: K.Bytes, off: base + q, len, via: short ? 'SHORT_BINBYTES' : 'BINBYTES' } as BytesV;
+          p = q + len;
+          break;
+        }
+        case Op.MEMOIZE:
+          if (sp <= fence || memo.size >= maxMemo) break loop;
+          memo.put(memo.size, st[sp - 1]!);
+          p += 1;
+          break;
+        case Op.BINPUT:
+        case Op.LONG_BINPUT: {
+          const long = op === Op.LONG_BINPUT;
+          if (p + (long ? 5 : 2) > stop || sp <= fence || memo.size >= maxMemo) break loop;
+          const key = long ? (b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16)) + b[p + 4]! * 16777216 : b[p + 1]!;
+          memo.put(key, st[sp - 1]!);
+          p += long ? 5 : 2;
+          break;
+        }
+        case Op.BINGET:
+        case Op.LONG_BINGET: {
+          const long = op === Op.LONG_BINGET;
+          if (p + (long ? 5 : 2) > stop || sp >= maxStack) break loop;
+          const key = long ? (b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16)) + b[p + 4]! * 16777216 : b[p + 1]!;
+          const v = memo.get(key);
+          if (v === undefined) break loop;
+          st[sp++] = v;
+          p += long ? 5 : 2;
+          break;
+        }
+        case Op.TUPLE1:
+          if (sp - 1 < fence) break loop;
+          st[sp - 1] = this.tuple([st[sp - 1]!]);
+          p += 1;
+          break;
+        case Op.TUPLE2:
+          if (sp - 2 < fence) break loop;
+          st[sp - 2] = this.tuple([st[sp - 2]!, st[sp - 1]!]);
+          sp--;
+          p += 1;
+          break;
+        case Op.TUPLE3:
+          if (sp - 3 < fence) break loop;
+          st[sp - 3] = this.tuple([st[sp - 3]!, st[sp - 2]!, st[sp - 1]!]);
+          sp -= 2;
+          p += 1;
+          break;
+        case Op.TUPLE: {
+          const m = marks.length;
+          if (m === 0) break loop;
+          const x = Math.min(marks[m - 1]!, sp);
+          if (x >= maxStack) break loop;
+          marks.pop();
+          fence = m > 1 ? marks[m - 2]! : 0;
+          const items = new Array<PyVal>(sp - x);
+          for (let i = x; i < sp; i++) items[i - x] = st[i]!;
+          st[x] = this.tuple(items);
+          sp = x + 1;
+          p += 1;
+          break;
+        }
+        case Op.APPEND: {
+          if (sp - 1 <= fence) break loop;
+          const t = st[sp - 2]!;
+          if (typeof t !== 'object' || t.k !== K.List) break loop;
+          sp--;
+          p += 1;
+          break;
+        }
+        case Op.APPENDS: {
+          const m = marks.length;
+          if (m === 0) break loop;
+          const x = Math.min(marks[m - 1]!, sp);
+          const below = m > 1 ? marks[m - 2]! : 0;
+          if (x <= below) break loop;
+          const t = st[x - 1]!;
+          if (typeof t !== 'object' || t.k !== K.List) break loop;
+          marks.pop();
+          fence = below;
+          sp = x;
+          p += 1;
+          break;
+        }
+        case Op.SETITEM: {
+          if (sp - 3 < fence) break loop;
+          const t = st[sp - 3]!;
+          const key = st[sp - 2]!;
+          if (typeof t !== 'object' || t.k !== K.Dict || isUnhashable(key)) break loop;
+          dictPut(t, key, st[sp - 1]!);
+          sp -= 2;
+          p += 1;
+          break;
+        }
+        case Op.SETITEMS: {
+          const m = marks.length;
+          if (m === 0) break loop;
+          const x = Math.min(marks[m - 1]!, sp);
+          const below = m > 1 ? marks[m - 2]! : 0;
+          if (x <= below || ((sp - x) & 1) !== 0) break loop;
+          const t = st[x - 1]!;
+          if (sp > x) {
+            if (typeof t !== 'object' || t.k !== K.Dict) break loop;
+            for (let i = x; i < sp; i += 2) if (isUnhashable(st[i]!)) break loop;
+            for (let i = x; i < sp; i += 2) dictPut(t, st[i]!, st[i + 1]!);
+          }
+          marks.pop();
+          fence = below;
+          sp = x;
+          p += 1;
+          break;
+        }
+        default:
+          break loop;
+      }
+      counts[op]!++;
+      n++;
+    }
+    this.sp = sp;
+    this.fence = fence;
+    r.opcodes = n;
+    d.resumeAt(p);
+    return n - first;
   }
 
   /** Opcodes that are rare in large streams, kept out of the hot loop so it stays small. */
@@ -1211,6 +1454,16 @@ class PickleVm implements ModelContext {
       this.anomaly('UNKNOWN_OPCODE', f.message, true);
     }
   }
+}
+
+/** Stores one item into a dict value: the first KEEP_ITEMS items are kept, all are counted (opaque dicts: none). */
+function dictPut(d: DictV, key: PyVal, value: PyVal): void {
+  if (d.opaque) return;
+  if (d.keys.length < KEEP_ITEMS) {
+    d.keys.push(key);
+    d.vals.push(value);
+  }
+  d.n++;
 }
 
 function isLost(v: PyVal): boolean {

@@ -4,7 +4,7 @@
 // except decoded short strings.
 import type { ByteSource } from '../../sources/byte-source.js';
 import { Arg, ARG_KIND, Op } from './opcodes.js';
-import { latin1Short, SHORT_STRING_MAX } from './short-string.js';
+import { latin1Text } from './short-string.js';
 import {
   decodeUtf8SurrogatePass,
   latin1,
@@ -122,6 +122,37 @@ export class PickleDecoder {
   /** Absolute offset of the next unread byte. */
   get position(): number {
     return this.base + this.pos;
+  }
+
+  // ---- the read window, for the VM's fused fast path (which decodes common opcodes itself) ----
+
+  /** Window bytes: `windowBytes[windowPos .. windowLim)` are the bytes at absolute offsets `windowBase + windowPos ..`. */
+  get windowBytes(): Uint8Array {
+    return this.buf;
+  }
+  /** The window as a Buffer (native Latin-1 slicing of longer strings). */
+  get windowText(): Buffer {
+    return this.bufB;
+  }
+  get windowPos(): number {
+    return this.pos;
+  }
+  get windowLim(): number {
+    return this.lim;
+  }
+  get windowBase(): number {
+    return this.base;
+  }
+  /** Strings up to this many bytes are decoded; longer ones are kept by position (see DecoderOptions). */
+  get keepStringBytes(): number {
+    return this.keepString;
+  }
+  /**
+   * Hands back the cursor after the caller consumed whole opcodes from the window (`p` in window coordinates,
+   * at most `windowLim`, never across a frame end). The fields describing the last opcode are left as they were.
+   */
+  resumeAt(p: number): void {
+    this.pos = p;
   }
 
   /** Restarts decoding at an absolute offset (used after consuming out-of-band data such as joblib arrays). */
@@ -260,7 +291,7 @@ export class PickleDecoder {
         break;
       }
     }
-    if (ascii || !utf8) return len <= SHORT_STRING_MAX ? latin1Short(b, p, len) : latin1Slice(this.bufB, p, p + len);
+    if (ascii || !utf8) return latin1Text(b, this.bufB, p, len);
     return decodeUtf8SurrogatePass(b.subarray(p, p + len));
   }
 
@@ -550,14 +581,6 @@ export class PickleDecoder {
     }
     return true;
   }
-}
-
-type Latin1Slicer = { latin1Slice?: (start: number, end: number) => string };
-
-/** Buffer#latin1Slice when the runtime has it (skips toString's argument normalisation), else toString. */
-function latin1Slice(b: Buffer, start: number, end: number): string {
-  const f = (b as unknown as Latin1Slicer).latin1Slice;
-  return f ? f.call(b, start, end) : b.toString('latin1', start, end);
 }
 
 function asBuffer(b: Uint8Array): Buffer {

@@ -335,3 +335,16 @@ export function latin1Short(b: Uint8Array, p: number, len: number): string {
       throw new RangeError(`latin1Short: ${len} bytes is more than ${SHORT_STRING_MAX}`);
   }
 }
+
+type Latin1Slicer = { latin1Slice?: (start: number, end: number) => string };
+
+/**
+ * The Latin-1 string of `b[p .. p+len)`: short runs through {@link latin1Short}, longer ones through the native
+ * slicer of `text` (the same bytes as a Buffer): Buffer#latin1Slice when the runtime has it (it skips toString's
+ * argument normalisation), else toString.
+ */
+export function latin1Text(b: Uint8Array, text: Buffer, p: number, len: number): string {
+  if (len <= SHORT_STRING_MAX) return latin1Short(b, p, len);
+  const f = (text as unknown as Latin1Slicer).latin1Slice;
+  return f ? f.call(text, p, p + len) : text.toString('latin1', p, p + len);
+}

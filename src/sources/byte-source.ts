@@ -12,6 +12,12 @@ export interface ByteSource {
    * modify the returned bytes (in-memory sources return views of their buffer); the bytes stay valid.
    */
   read(offset: number, length: number): Uint8Array;
+  /**
+   * Reads up to `target.length` bytes starting at `offset` into `target` and returns how many it read (fewer only at
+   * the end of the source). Optional: windowed readers refill their own buffer with it, without an intermediate
+   * buffer per read.
+   */
+  readInto?(offset: number, target: Uint8Array): number;
   /** The whole content when it already sits in memory (zero-copy fast path), else undefined. */
   readonly bytes?: Uint8Array;
 }
@@ -70,16 +76,22 @@ export class FileSource implements ByteSource {
 
   read(offset: number, length: number): Uint8Array {
     const o = Math.max(0, Math.min(offset, this.size));
-    const n = Math.max(0, Math.min(length, this.size - o));
     // A fresh buffer per read: readers may hold several reads at once (zip headers, decoder windows).
-    const out = Buffer.allocUnsafe(n);
+    const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, this.size - o)));
+    const got = this.readInto(o, out);
+    return got === out.length ? out : out.subarray(0, got);
+  }
+
+  readInto(offset: number, target: Uint8Array): number {
+    const o = Math.max(0, Math.min(offset, this.size));
+    const n = Math.max(0, Math.min(target.length, this.size - o));
     let got = 0;
     while (got < n) {
-      const r = readSync(this.fd, out, got, n - got, o + got);
+      const r = readSync(this.fd, target, got, n - got, o + got);
       if (r <= 0) break;
       got += r;
     }
-    return got === n ? out : out.subarray(0, got);
+    return got;
   }
 
   close(): void {

@@ -175,16 +175,26 @@ export class PickleDecoder {
     const abs = this.base + this.pos;
     const toRead = Math.min(Math.max(n, this.chunk), this.end - abs);
     if (toRead <= 0) return false;
-    const chunk = this.src.read(abs, toRead);
-    if (this.buf.length < chunk.length) {
-      this.buf = new Uint8Array(Math.max(chunk.length, this.chunk));
+    return this.load(abs, toRead) >= n;
+  }
+
+  /** Moves the window to absolute offset `abs` and loads up to `want` bytes into it; returns how many it holds. */
+  private load(abs: number, want: number): number {
+    if (this.buf.length < want) {
+      this.buf = new Uint8Array(Math.max(want, this.chunk));
       this.bufB = asBuffer(this.buf);
     }
-    this.buf.set(chunk, 0);
+    let got: number;
+    if (this.src.readInto !== undefined) got = this.src.readInto(abs, this.buf.subarray(0, want));
+    else {
+      const chunk = this.src.read(abs, want);
+      this.buf.set(chunk, 0);
+      got = chunk.length;
+    }
     this.base = abs;
     this.pos = 0;
-    this.lim = chunk.length;
-    return this.lim >= n;
+    this.lim = got;
+    return got;
   }
 
   private skip(n: number): void {
@@ -242,17 +252,12 @@ export class PickleDecoder {
         }
       }
       // Grow the window so the whole line fits.
+      // A source that yields no more than the window held (a file cut short while it is read) ends the line.
       const abs = this.base + this.pos;
-      const want = Math.min(Math.max(have * 2, this.chunk), this.end - abs);
-      const chunk = this.src.read(abs, want);
-      if (this.buf.length < chunk.length) {
-        this.buf = new Uint8Array(chunk.length);
-        this.bufB = asBuffer(this.buf);
+      if (this.load(abs, Math.min(Math.max(have * 2, this.chunk), this.end - abs)) <= have) {
+        this.fail('TRUNCATED', 'pickle data was truncated (no newline before end of input)');
+        return undefined;
       }
-      this.buf.set(chunk, 0);
-      this.base = abs;
-      this.pos = 0;
-      this.lim = chunk.length;
     }
   }
 

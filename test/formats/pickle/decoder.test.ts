@@ -124,6 +124,19 @@ describe('failures', () => {
       assert.equal(r.failure?.offset, offset);
     });
   }
+  it(
+    'a source that yields fewer bytes than it declares ends a text line (file cut short while read)',
+    { timeout: 5000 },
+    () => {
+      // 40 bytes are declared, 12 can be read: the GLOBAL module line never ends.
+      const bytes = Uint8Array.from([Op.GLOBAL, ...utf8('os'.repeat(20))]);
+      const src = new StreamLikeSource(bytes.subarray(0, 12));
+      Object.defineProperty(src, 'size', { value: bytes.length });
+      const d = new PickleDecoder(src, 0, bytes.length, { chunkBytes: 4 });
+      assert.equal(d.next(), false);
+      assert.equal(d.failure?.code, 'TRUNCATED');
+    },
+  );
 });
 
 describe('hostile read-ahead windows', () => {

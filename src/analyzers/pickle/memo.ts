@@ -178,20 +178,21 @@ function tupleKey(items: number[]): number | string {
   return items.join(',');
 }
 
+/** ASCII characters of dotted identifiers: 1 = may start one (letters, `_`), 2 = may only continue one (digits, `.`). */
+const IDENT_ASCII = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_]/.test(ch)) IDENT_ASCII[c] = 1;
+  else if (/[0-9.]/.test(ch)) IDENT_ASCII[c] = 2;
+}
+
 /** Cheap pre-check before the Unicode identifier test (most memoized strings are data, not names). */
 function isIdentifierLike(s: string): boolean {
   const c = s.charCodeAt(0);
-  if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c >= 0x80)) return false;
+  if (!(c < 0x80 ? IDENT_ASCII[c] === 1 : c >= 0x80)) return false;
   for (let i = 1; i < s.length; i++) {
     const d = s.charCodeAt(i);
-    const ok =
-      (d >= 0x61 && d <= 0x7a) ||
-      (d >= 0x41 && d <= 0x5a) ||
-      (d >= 0x30 && d <= 0x39) ||
-      d === 0x5f ||
-      d === 0x2e ||
-      d >= 0x80;
-    if (!ok) return false;
+    if (d < 0x80 && IDENT_ASCII[d] === 0) return false;
   }
   return isDottedIdentifier(s);
 }

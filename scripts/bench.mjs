@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: generates large artifacts OUTSIDE the repo (os.tmpdir), scans each in a fresh process and prints
 // MB/s and peak RSS. Not a test: figures depend on the machine. Targets (issue 2): tensor-heavy pickle >= 1 GB/s,
-// opcode-dense pickle >= 100 MB/s, peak RSS < 200 MB.
+// opcode-dense pickle >= 100 MB/s, peak RSS < 200 MB. Each row is the median of 3 runs in fresh processes.
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,40 +95,81 @@ function tensorHeavy(path, totalBytes) {
 
 /**
  * A protocol-4 list of records (int, float, str, [int, int, int]) in APPENDS batches of 1000, memoized the way
- * the pickler memoizes them (every str, list and tuple gets a MEMOIZE). Frames are omitted.
+ * the pickler memoizes them (every str, list and tuple gets a MEMOIZE). With `framed`, the opcodes sit in FRAMEs
+ * the way protocol 4 writes them: a frame is closed at a record boundary once it holds 64 KiB.
  */
-function opcodeDense(path, totalBytes) {
+function opcodeDense(path, totalBytes, framed = false) {
   const w = new Writer(path);
-  w.u8(0x80, 4, 0x5d, 0x94); // PROTO 4, EMPTY_LIST, MEMOIZE
+  const frame = framed ? Buffer.alloc(256 * 1024) : undefined;
+  let inFrame = 0;
+  // Opcodes go to `out`: straight to the file, or into the current frame.
+  const out = framed
+    ? {
+        u8: (...v) => {
+          for (const x of v) frame[inFrame++] = x;
+        },
+        u32: (v) => {
+          frame.writeUInt32LE(v >>> 0, inFrame);
+          inFrame += 4;
+        },
+        f64: (v) => {
+          frame.writeDoubleBE(v, inFrame);
+          inFrame += 8;
+        },
+        str: (s) => {
+          const n = frame.write(s, inFrame + 2, 'utf8');
+          frame[inFrame] = 0x8c;
+          frame[inFrame + 1] = n;
+          inFrame += 2 + n;
+        },
+      }
+    : w;
+  const commit = (force) => {
+    if (!framed || (inFrame < 64 * 1024 && !force) || inFrame === 0) return;
+    w.u8(0x95);
+    w.u64(inFrame); // FRAME
+    w.bytes(frame.subarray(0, inFrame));
+    inFrame = 0;
+  };
+  w.u8(0x80, 4);
+  out.u8(0x5d, 0x94); // EMPTY_LIST, MEMOIZE
   let i = 0;
-  const start = Date.now();
   while (w.written() < totalBytes) {
-    w.u8(0x28); // MARK
+    out.u8(0x28); // MARK
     for (let k = 0; k < 1000; k++, i++) {
-      w.u8(0x28, 0x4a);
-      w.u32(i); // MARK, BININT
-      w.u8(0x47);
-      w.f64(i * 0.5); // BINFLOAT
-      w.str(`record-${i}`);
-      w.u8(0x94, 0x5d, 0x94, 0x28, 0x4b, i & 0xff, 0x4b, (i >> 8) & 0xff, 0x4b, 7, 0x65); // MEMOIZE [] MEMOIZE MARK K K K APPENDS
-      w.u8(0x74, 0x94); // TUPLE, MEMOIZE
+      out.u8(0x28, 0x4a);
+      out.u32(i); // MARK, BININT
+      out.u8(0x47);
+      out.f64(i * 0.5); // BINFLOAT
+      out.str(`record-${i}`);
+      out.u8(0x94, 0x5d, 0x94, 0x28, 0x4b, i & 0xff, 0x4b, (i >> 8) & 0xff, 0x4b, 7, 0x65); // MEMOIZE [] MEMOIZE MARK K K K APPENDS
+      out.u8(0x74, 0x94); // TUPLE, MEMOIZE
+      commit(false);
     }
-    w.u8(0x65); // APPENDS
+    out.u8(0x65); // APPENDS
   }
-  w.u8(0x2e);
+  out.u8(0x2e); // STOP
+  commit(true);
   w.close();
-  void start;
 }
 
+/** Scans `path` in RUNS fresh processes; prints the median time (with the range) and the highest peak RSS. */
+const RUNS = 3;
 function measure(label, path) {
   const size = statSync(path).size;
-  const out = execFileSync(process.execPath, [worker, path], { maxBuffer: 64 * MB }).toString();
-  const r = JSON.parse(out);
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    const out = execFileSync(process.execPath, [worker, path], { maxBuffer: 64 * MB }).toString();
+    runs.push(JSON.parse(out));
+  }
+  runs.sort((a, b) => a.ms - b.ms);
+  const r = runs[runs.length >> 1];
+  const rss = Math.max(...runs.map((x) => x.maxRssKb));
   const mbps = size / MB / (r.ms / 1000);
   console.log(
-    `${label.padEnd(34)} ${(size / MB).toFixed(0).padStart(6)} MB  ${r.ms.toFixed(0).padStart(6)} ms  ` +
-      `${mbps.toFixed(0).padStart(6)} MB/s  peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB  ` +
-      `findings ${r.findings} pickles ${r.pickles} opcodes ${r.opcodes}`,
+    `${label.padEnd(36)} ${(size / MB).toFixed(0).padStart(6)} MB  ${r.ms.toFixed(0).padStart(6)} ms ` +
+      `(${runs[0].ms.toFixed(0)}-${runs.at(-1).ms.toFixed(0)})  ${mbps.toFixed(0).padStart(6)} MB/s  ` +
+      `peak RSS ${(rss / 1024).toFixed(0)} MB  findings ${r.findings} pickles ${r.pickles} opcodes ${r.opcodes}`,
   );
   return { size, ...r, mbps };
 }
@@ -143,6 +184,8 @@ try {
   const d = join(dir, 'opcode-dense.pkl');
   opcodeDense(d, 100 * MB);
   measure('opcode-dense pickle (100 MB)', d);
+  opcodeDense(d, 100 * MB, true);
+  measure('opcode-dense pickle, framed (100 MB)', d);
   rmSync(d);
   // Issue 3: scan time of a torch zip must not depend on its tensor bytes (records are never read).
   for (const [label, n, bytes] of [

@@ -102,15 +102,15 @@ const OPEN_LIKE: ReadonlySet<string> = new Set([
   'aiofiles.open',
 ]);
 
-/** Per-call facts that do not depend on the evaluation context. */
-/** A store into an application object: the path relative to the app, and the value (null: unknown). */
+/** A store into an application object: the path relative to the app, and every expression whose value it stores. */
 interface AppStore {
   rel: string;
-  value: ExpressionFact | null;
+  values: ExpressionFact[];
   scopeId: number;
   line: number;
 }
 
+/** Per-call facts that do not depend on the evaluation context. */
 interface CallInfo {
   targets: string[];
   sink: SinkMatch | undefined;
@@ -153,8 +153,9 @@ export class DeserFlow {
   private steps = 0;
   private depth = 0;
   private truncated = false;
-  /** Stores into application objects (see {@link appStores}), and the value of each app path read so far. */
+  /** Module-level names of application objects (see {@link appNames}). */
   private apps: Set<string> | undefined;
+  /** Stores into application objects (see {@link appStores}), and the value of each app path read so far. */
   private appWrites: AppStore[] | undefined;
   private readonly appReads = new Map<string, Value>();
   private readonly appBusy = new Set<string>();
@@ -176,26 +177,28 @@ export class DeserFlow {
     if (this.appWrites !== undefined) return this.appWrites;
     const names = this.appNames();
     const out: AppStore[] = [];
-    const add = (text: string, suffix: string, value: ExpressionFact | null, scopeId: number, line: number): void => {
+    const add = (text: string, suffix: string, values: ExpressionFact[], scopeId: number, line: number): void => {
       const rel = appRelative(text, suffix, names);
-      if (rel !== undefined) out.push({ rel, value, scopeId, line });
+      if (rel !== undefined) out.push({ rel, values, scopeId, line });
     };
     for (const a of this.idx.mod.assignments) {
+      const values = a.value !== null ? [a.value] : [];
       for (const t of a.targets) {
-        if (t.kind === 'attribute') add(t.text, '', a.value, a.scopeId, a.span.line);
-        else if (t.kind === 'subscript') add(t.objectText, '[]', a.value, a.scopeId, a.span.line);
+        if (t.kind === 'attribute') add(t.text, '', values, a.scopeId, a.span.line);
+        else if (t.kind === 'subscript') add(t.objectText, '[]', values, a.scopeId, a.span.line);
       }
     }
     for (const c of this.idx.mod.calls) {
       const m = this.info(c).method;
       const raw = c.callee.raw;
       if (m !== undefined && APP_MUTATORS.has(m) && c.callee.access?.steps.at(-1)?.kind === 'attr') {
-        const value = c.positional.at(-1) ?? c.keywords[0]?.value ?? c.starStarKwargs[0] ?? null;
-        add(raw.slice(0, raw.lastIndexOf('.')), '', value, c.scopeId, c.span.line);
+        // Every argument may be stored (`update(a, k=v)`, `setdefault(k, v)`, `update(**request.json)`).
+        const values = [...c.positional, ...c.keywords.map((k) => k.value), ...c.starArgs, ...c.starStarKwargs];
+        add(raw.slice(0, raw.lastIndexOf('.')), '', values, c.scopeId, c.span.line);
       } else if (this.info(c).targets.includes('builtins.setattr') && c.positional.length === 3) {
         const [obj, attr, value] = c.positional as [ExpressionFact, ExpressionFact, ExpressionFact];
         const name = attr.constant?.type === 'str' ? '.' + attr.constant.value : '';
-        add(obj.text, name, value, c.scopeId, c.span.line);
+        add(obj.text, name, [value], c.scopeId, c.span.line);
       }
     }
     this.appWrites = out;
@@ -225,13 +228,13 @@ export class DeserFlow {
         if (!relatedPaths(w.rel, rel)) continue;
         const f = this.idx.fn(w.scopeId);
         const wr = f !== undefined ? this.top(f) : undefined;
-        const x =
-          w.value === null
-            ? untrustedValue(`stored into the app at line ${w.line}`)
-            : wr !== undefined
-              ? this.evalExpr(w.value, wr)
-              : untrustedValue(`\`${shortText(w.value.text, 40)}\` stored into the app at line ${w.line}`);
-        v = joinValues(v, x);
+        for (const e of w.values) {
+          const x =
+            wr !== undefined
+              ? this.evalExpr(e, wr)
+              : untrustedValue(`\`${shortText(e.text, 40)}\` stored into the app at line ${w.line}`);
+          v = joinValues(v, x);
+        }
       }
     } finally {
       this.appBusy.delete(rel);

@@ -254,10 +254,7 @@ class PickleVm implements ModelContext {
   }
 
   private popFrom(x: number): PyVal[] {
-    const st = this.stack;
-    const n = this.sp - x;
-    const out = new Array<PyVal>(n);
-    for (let i = 0; i < n; i++) out[i] = st[x + i]!;
+    const out = stackItems(this.stack, x, this.sp);
     this.sp = x;
     return out;
   }
@@ -1115,9 +1112,7 @@ class PickleVm implements ModelContext {
           if (x >= maxStack) break loop;
           marks.pop();
           fence = m > 1 ? marks[m - 2]! : 0;
-          const items = new Array<PyVal>(sp - x);
-          for (let i = x; i < sp; i++) items[i - x] = st[i]!;
-          st[x] = this.tuple(items);
+          st[x] = this.tuple(stackItems(st, x, sp));
           sp = x + 1;
           p += 1;
           break;
@@ -1454,6 +1449,13 @@ class PickleVm implements ModelContext {
       this.anomaly('UNKNOWN_OPCODE', f.message, true);
     }
   }
+}
+
+/** The stack slots `st[from .. to)` as a new array (the items a MARK-delimited opcode takes). */
+function stackItems(st: PyVal[], from: number, to: number): PyVal[] {
+  const out = new Array<PyVal>(to - from);
+  for (let i = from; i < to; i++) out[i - from] = st[i]!;
+  return out;
 }
 
 /** Stores one item into a dict value: the first KEEP_ITEMS items are kept, all are counted (opaque dicts: none). */

@@ -1,5 +1,5 @@
 // Runs one scan in a fresh process for `npm run bench` and prints timing, peak RSS and counts as JSON.
-import { scanPaths } from '../dist/core/engine.js';
+import { scanPaths } from '../dist/scan/engine.js';
 
 const t0 = performance.now();
 const r = await scanPaths([process.argv[2]]);

@@ -4,9 +4,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { scanPaths } from '../core/engine.js';
+import { scanPaths } from '../scan/engine.js';
 import type { RuleMeta } from '../core/finding.js';
-import { TOOL_VERSION } from '../core/report.js';
+import { TOOL_VERSION } from '../report/scan-report.js';
 import {
   isSafetyLevel,
   isSeverity,

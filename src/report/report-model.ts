@@ -1,10 +1,10 @@
-// The gated report every renderer consumes: the scan report (core/report.ts) plus what the policy stage adds —
+// The gated report every renderer consumes: the scan report (scan-report.ts) plus what the policy stage adds —
 // per-finding decision reasons and baseline state, closed findings, and the active policy (schema 1.1.0,
 // additive over 1.0.0; JSON Schema in schemas/report.schema.json).
 import type { FileSummary, PickleVerdict, ScanError } from '../core/finding.js';
-import { TOOL_NAME, TOOL_VERSION, type ScanReport } from '../core/report.js';
+import { TOOL_NAME, TOOL_VERSION, type ScanReport } from './scan-report.js';
 import { SEVERITIES, type SafetyLevel, type Severity } from '../core/severity.js';
-import { worstSafety } from '../core/engine.js';
+import { worstSafety } from '../scan/engine.js';
 import type { ClosedFinding, GatedFinding, GateOutcome } from '../policy/gate.js';
 import { exitCode } from '../policy/gate.js';
 import type { Policy } from '../policy/policy.js';

@@ -5,6 +5,7 @@ import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import type { Evidence, Finding, RuleMeta } from '../core/finding.js';
 import { at, formatLocation, type Location } from '../core/location.js';
 import type { SafetyLevel } from '../core/severity.js';
+import type { ScanTarget } from '../core/scan-target.js';
 import type { Verdict } from './classify.js';
 
 /** One analysed pickle stream. */
@@ -84,15 +85,6 @@ export interface ReportInput {
   readonly key: string;
   /** The pickle stream the signal belongs to (its `where`), linking the finding to the stream's safety level. */
   readonly stream?: string;
-}
-
-/** How scan roots map to stable names for fingerprints and retest commands. */
-export interface ScanTarget {
-  /** The path as the user gave it (used in the retest command). */
-  readonly arg: string;
-  /** Absolute form of the path, for relativising locations. */
-  readonly abs: string;
-  readonly isDirectory: boolean;
 }
 
 export class RuleContext {

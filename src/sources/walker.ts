@@ -2,7 +2,7 @@
 // considered (no extension filter), and symlinks are never followed out of the scan root (they are reported).
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import type { ScanTarget } from '../rules/rule.js';
+import type { ScanTarget } from '../core/scan-target.js';
 
 export type WalkItem =
   | {

@@ -3,7 +3,7 @@
 // a gzip layer beyond the depth limit, a read error) under a policy with the moderate preset, a valid and an expired acceptance and a baseline,
 // with a fixed clock and fixed duration so every renderer's output is byte-stable.
 import { gzipSync } from 'node:zlib';
-import { scanBytes, type ScanResult } from '../../src/core/engine.js';
+import { scanBytes, type ScanResult } from '../../src/scan/engine.js';
 import { applyPolicy } from '../../src/policy/gate.js';
 import { parsePolicy } from '../../src/policy/load-policy.js';
 import { assembleReport, type SentinelReport } from '../../src/report/report-model.js';

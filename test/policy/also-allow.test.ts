@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { checkAllowEntry, FORBIDDEN_MODULES } from '../../src/policy/also-allow.js';
 import { parsePolicy } from '../../src/policy/load-policy.js';
-import { scanBytes } from '../../src/core/engine.js';
+import { scanBytes } from '../../src/scan/engine.js';
 import { ML_ALLOWLIST } from '../../src/rules/data/allowlist.js';
 import { P } from '../helpers/pickle-builder.js';
 

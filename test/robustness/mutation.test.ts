@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../src/core/engine.js';
+import { scanBytes } from '../../src/scan/engine.js';
 
 const ROOT = new URL('../fixtures/', import.meta.url).pathname;
 const SEEDS = [

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { scanPaths, type ScanResult } from '../../src/core/engine.js';
+import { scanPaths, type ScanResult } from '../../src/scan/engine.js';
 import type { Finding } from '../../src/core/finding.js';
 import { OWNER, DECISION } from '../../src/rules/rule.js';
 import { RULES } from '../../src/rules/index.js';

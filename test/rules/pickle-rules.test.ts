@@ -1,7 +1,7 @@
 // PICKLE rule case tables: invalid streams name the rule, opcode and byte offset; valid streams give nothing.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../src/core/engine.js';
+import { scanBytes } from '../../src/scan/engine.js';
 import { Op } from '../../src/formats/pickle/opcodes.js';
 import { P } from '../helpers/pickle-builder.js';
 import sklearnList from '../../src/rules/data/sklearn-allowlist.json' with { type: 'json' };

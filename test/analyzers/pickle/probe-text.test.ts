@@ -3,7 +3,7 @@
 // framework), when it invoked something before breaking, or when it is not UTF-8 text.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../../src/core/engine.js';
+import { scanBytes } from '../../../src/scan/engine.js';
 
 const enc = (s: string) => Buffer.from(s, 'utf8');
 const rules = async (b: Uint8Array) => [...new Set((await scanBytes('f', b)).findings.map((f) => f.ruleId))].sort();

@@ -11,7 +11,7 @@ import {
   templateProblem,
 } from '../../../src/analyzers/pickle/scipy-distributions.js';
 import { K } from '../../../src/analyzers/pickle/values.js';
-import { scanBytes } from '../../../src/core/engine.js';
+import { scanBytes } from '../../../src/scan/engine.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/scipy');
 const UNIFORM =

@@ -1,7 +1,7 @@
 // The scan report every renderer consumes (its version and full shape live in src/report/report-model.ts;
 // JSON schema: schemas/report.schema.json).
-import type { FileSummary, Finding, PickleVerdict, ScanError } from './finding.js';
-import type { SafetyLevel, Severity } from './severity.js';
+import type { FileSummary, Finding, PickleVerdict, ScanError } from '../core/finding.js';
+import type { SafetyLevel, Severity } from '../core/severity.js';
 import type { GateResult } from '../policy/gate.js';
 
 export const TOOL_NAME = 'sentinel';

@@ -5,10 +5,10 @@
 import type { LoaderModel } from '../../analyzers/pickle/vm.js';
 import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
 import { child, entrySegment } from '../../core/location.js';
-import { isLegacyTorchTar, resultInt, storageArgsElementSize } from '../../formats/pytorch/legacy-tar.js';
+import { isLegacyTorchTar, resultInt, storageArgsElementSize } from '../../analyzers/pytorch/legacy-tar.js';
 import { looksLikeTar, openTarEntry, readTar, type TarEntry } from '../../formats/tar/index.js';
 import { looksLikeZip, readZip } from '../../formats/zip/index.js';
-import type { ByteSource } from '../byte-source.js';
+import type { ByteSource } from '../../sources/byte-source.js';
 import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
 import { zipExpander } from './zip.js';
 

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../../src/core/engine.js';
+import { scanBytes } from '../../../src/scan/engine.js';
 import { buildZip } from '../../formats/zip/zip-builder.js';
 import { evilPickle } from '../../helpers/pickle-builder.js';
 

@@ -14,7 +14,7 @@ import {
   torchZipLayout,
   type TorchPackageLayout,
   type TorchZipLayout,
-} from '../../formats/pytorch/zip-layout.js';
+} from '../../analyzers/pytorch/zip-layout.js';
 import { nativeBinary } from '../../formats/native-binary.js';
 import { looksLikeTar } from '../../formats/tar/index.js';
 import {
@@ -25,7 +25,7 @@ import {
   type ZipArchive,
   type ZipEntry,
 } from '../../formats/zip/index.js';
-import type { ByteSource } from '../byte-source.js';
+import type { ByteSource } from '../../sources/byte-source.js';
 import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
 import { pickleExpander } from './pickle.js';
 

@@ -2,7 +2,7 @@
 // PyTorchStreamReader reads it: the archive root is the first entry's top-level folder, records are
 // `<root>/<name>`; data.pkl (+ constants.pkl for TorchScript, bytecode.pkl for mobile) are unpickled, tensor
 // bytes live in `<root>/data/<key>` (TorchScript constants may live in `<root>/constants/<key>`).
-import type { PersistentIdFact } from '../../analyzers/pickle/facts.js';
+import type { PersistentIdFact } from '../pickle/facts.js';
 
 export type TorchArchiveKind = 'checkpoint' | 'torchscript' | 'mobile';
 

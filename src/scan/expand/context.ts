@@ -4,7 +4,7 @@ import type { Limits } from '../../core/limits.js';
 import type { PickleRun } from '../../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../../analyzers/pickle/vm.js';
 import type { ContainerFact, IncompleteFact, NativeFact } from '../../rules/rule.js';
-import type { ByteSource } from '../byte-source.js';
+import type { ByteSource } from '../../sources/byte-source.js';
 
 export interface PickleUnitResult {
   readonly runs: readonly PickleRun[];

@@ -5,8 +5,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { checkPackagePersistentId, torchPackageLayout } from '../../../src/formats/pytorch/zip-layout.js';
-import { scanBytes } from '../../../src/core/engine.js';
+import { checkPackagePersistentId, torchPackageLayout } from '../../../src/analyzers/pytorch/zip-layout.js';
+import { scanBytes } from '../../../src/scan/engine.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/containers/torch-package');
 const scan = async (f: string) => {

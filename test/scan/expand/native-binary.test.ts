@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../../src/core/engine.js';
+import { scanBytes } from '../../../src/scan/engine.js';
 import { nativeBinary } from '../../../src/formats/native-binary.js';
 import { Op } from '../../../src/formats/pickle/opcodes.js';
 import { MemorySource } from '../../../src/sources/byte-source.js';

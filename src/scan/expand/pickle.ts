@@ -5,10 +5,10 @@
 import { probePickle, type StreamOptions } from '../../analyzers/pickle/analyze.js';
 import type { PickleRun } from '../../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../../analyzers/pickle/vm.js';
-import { checkLegacyPersistentId } from '../../formats/pytorch/zip-layout.js';
+import { checkLegacyPersistentId } from '../../analyzers/pytorch/zip-layout.js';
 import { LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION, readKeyList, walkStorages } from '../../formats/pytorch/legacy.js';
 import { importMatters } from '../../rules/classify.js';
-import type { ByteSource } from '../byte-source.js';
+import type { ByteSource } from '../../sources/byte-source.js';
 import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
 
 export const PLAIN_PICKLE: LoaderModel = { persistentLoad: false, joblibArrays: true };

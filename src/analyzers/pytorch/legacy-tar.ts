@@ -3,8 +3,8 @@
 // storage views), `tensors` (pickle num_tensors, then per tensor a pickle (key, storage_id, tensor_type), an int32
 // ndim, 4 skipped bytes, ndim int64 sizes, ndim int64 strides and an int64 storage offset) and `pickle` (the object,
 // whose persistent ids name storages and tensors). `sys_info` is written but never read.
-import type { ResultSummary } from '../../analyzers/pickle/facts.js';
-import { elementSize } from './legacy.js';
+import type { ResultSummary } from '../pickle/facts.js';
+import { elementSize } from '../../formats/pytorch/legacy.js';
 
 export const LEGACY_TAR_MEMBERS = ['storages', 'tensors', 'pickle'] as const;
 

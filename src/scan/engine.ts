@@ -18,14 +18,14 @@ import {
 } from '../rules/rule.js';
 import type { AllowEntry } from '../rules/data/allowlist.js';
 import { FileSource, MemorySource, readAll, type ByteSource } from '../sources/byte-source.js';
-import { EXPANDERS } from '../sources/expand/index.js';
-import type { CodeKind, PickleUnitResult, UnitContext } from '../sources/expand/context.js';
+import { EXPANDERS } from './expand/index.js';
+import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.js';
 import { walk } from '../sources/walker.js';
-import { CorruptError, EncryptedError, errorMessage, LimitError, UnsupportedError } from './errors.js';
-import type { FileSummary, Finding, PickleVerdict, ScanError } from './finding.js';
-import { DEFAULT_LIMITS, type Limits } from './limits.js';
-import { at, child, formatLocation, nestedSegment, type Location } from './location.js';
-import { maxSafety, safetyRank, type SafetyLevel } from './severity.js';
+import { CorruptError, EncryptedError, errorMessage, LimitError, UnsupportedError } from '../core/errors.js';
+import type { FileSummary, Finding, PickleVerdict, ScanError } from '../core/finding.js';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
+import { at, child, formatLocation, nestedSegment, type Location } from '../core/location.js';
+import { maxSafety, safetyRank, type SafetyLevel } from '../core/severity.js';
 
 export interface EngineOptions {
   readonly limits?: Partial<Limits>;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../../src/core/engine.js';
+import { scanBytes } from '../../../src/scan/engine.js';
 import type { Finding } from '../../../src/core/finding.js';
 import { buildZip } from '../../formats/zip/zip-builder.js';
 import { evilPickle, P, utf8 } from '../../helpers/pickle-builder.js';

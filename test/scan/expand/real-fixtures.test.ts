@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanPaths } from '../../../src/core/engine.js';
+import { scanPaths } from '../../../src/scan/engine.js';
 
 const ROOT = new URL('../../fixtures/real/', import.meta.url).pathname;
 const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as {

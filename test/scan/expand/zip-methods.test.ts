@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../../src/core/engine.js';
+import { scanBytes } from '../../../src/scan/engine.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/containers/zip-methods');
 const scan = async (f: string) =>

@@ -3,7 +3,7 @@
 import { child, entrySegment } from '../../core/location.js';
 import { extract7z, looksLike7z } from '../../formats/sevenzip/index.js';
 import { EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
-import { MemorySource, readAll } from '../byte-source.js';
+import { MemorySource, readAll } from '../../sources/byte-source.js';
 import type { Expander } from './context.js';
 
 export const sevenZipExpander: Expander = {

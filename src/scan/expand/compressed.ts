@@ -4,7 +4,7 @@
 import { CorruptError } from '../../core/errors.js';
 import { child, layerSegment } from '../../core/location.js';
 import { decompress, sniffCodec, sniffJoblibCompression, type Codec } from '../../formats/compression/index.js';
-import { MemorySource, readAll } from '../byte-source.js';
+import { MemorySource, readAll } from '../../sources/byte-source.js';
 import type { Expander } from './context.js';
 
 const WEAK: ReadonlySet<Codec> = new Set(['zlib', 'lzma']);

@@ -1,6 +1,7 @@
 // Facts the pickle VM extracts from one pickle stream: imports, invocations, persistent ids, nested
 // payloads and structural anomalies. Rules turn facts into findings; the VM itself never judges risk.
 import type { ImportName } from './names.js';
+import type { PyVal } from './values.js';
 
 /** Structural anomalies; `fatal` ones are where CPython's C unpickler raises and stops. */
 export type AnomalyCode =
@@ -123,6 +124,8 @@ export interface PickleRun {
   droppedAnomalies: number;
   /** Summary of the value returned at STOP (for format handlers): kind and, for tuples/lists, item summaries. */
   result?: ResultSummary;
+  /** The value returned at STOP, in the VM's value-keeping mode only (VmOptions.keepValues). */
+  value?: PyVal;
 }
 
 export interface ResultSummary {

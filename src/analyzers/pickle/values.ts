@@ -29,6 +29,11 @@ export type PyVal = number | bigint | string | PyObj;
 export interface SimpleV {
   readonly k: K.None | K.True | K.False | K.Float | K.Buffer | K.Unknown;
 }
+/** A float whose value was kept (the VM's value-keeping mode); scans push the valueless FLOAT. */
+export interface FloatV {
+  readonly k: K.Float;
+  readonly v: number;
+}
 /** A str too long to keep: position in the stream only. */
 export interface LongStrV {
   readonly k: K.Str;
@@ -54,9 +59,13 @@ export interface TupleV {
   /** Items beyond the kept prefix. */
   readonly more: number;
 }
-/** Lists: their contents never matter to any rule (calls take tuples, states take dicts), so none are kept. */
+/**
+ * Lists: their contents never matter to any rule (calls take tuples, states take dicts), so scans keep none; the
+ * value-keeping mode keeps them all in `items`.
+ */
 export interface ListV {
   readonly k: K.List;
+  readonly items?: PyVal[];
 }
 export interface DictV {
   readonly k: K.Dict;
@@ -84,6 +93,10 @@ export interface ObjV {
   state?: PyVal;
   /** A `__setstate__` planted in the instance dict by an earlier BUILD. */
   plantedSetstate?: PyVal;
+  /** Value-keeping mode: items stored by SETITEM(S) on the object (OrderedDict's reduce). */
+  items?: DictV;
+  /** Value-keeping mode, joblib NumpyArrayWrapper: absolute offset and length of the array bytes in the stream. */
+  array?: { readonly off: number; readonly len: number };
 }
 export interface PersV {
   readonly k: K.Pers;
@@ -95,7 +108,8 @@ export interface FileLikeV {
   readonly bytes: BytesV;
 }
 
-export type PyObj = SimpleV | LongStrV | BytesV | TupleV | ListV | DictV | SetV | GlobalV | ObjV | PersV | FileLikeV;
+export type PyObj =
+  SimpleV | FloatV | LongStrV | BytesV | TupleV | ListV | DictV | SetV | GlobalV | ObjV | PersV | FileLikeV;
 
 export const NONE: SimpleV = Object.freeze({ k: K.None });
 export const TRUE: SimpleV = Object.freeze({ k: K.True });

@@ -79,6 +79,13 @@ export interface VmOptions {
    * compare them.
    */
   generalOnly?: boolean;
+  /**
+   * Value-keeping mode, for extractors that need the data itself (`sentinel convert`): every container item, list
+   * contents, float values, items SETITEM(S) stores on objects and joblib array positions are kept, the memo is
+   * never compacted, strings up to `keepStringBytes` (default 1 MiB here) are decoded, and the STOP value is
+   * returned in `run.value`. Runs the general path only; memory grows with the pickle. Facts are the same.
+   */
+  keepValues?: boolean;
 }
 
 export const PLAIN_LOADER: LoaderModel = Object.freeze({ persistentLoad: false, joblibArrays: true });
@@ -105,6 +112,8 @@ const METADATA_DUNDERS: ReadonlySet<string> = new Set([
 ]);
 /** Characters of identifier-like strings kept in the memo after the detail budget (STACK_GLOBAL operands). */
 const MEMO_KEPT_CHARS = 4 * 1024 * 1024;
+/** Strings decoded in value-keeping mode (longer ones stay positions in the stream). */
+const KEEP_VALUES_STRING_BYTES = 1024 * 1024;
 const JOBLIB_WRAPPERS = new Set([
   'joblib.numpy_pickle.NumpyArrayWrapper',
   'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
@@ -144,6 +153,8 @@ class PickleVm implements ModelContext {
   private skipStart = Infinity;
   private skipEnd = 0;
   private readonly pendingSkips: [number, number][] = [];
+  /** See VmOptions.keepValues. */
+  private readonly keep: boolean;
 
   constructor(
     private readonly src: ByteSource,
@@ -151,8 +162,9 @@ class PickleVm implements ModelContext {
     end: number,
     private readonly opts: VmOptions,
   ) {
+    this.keep = opts.keepValues === true;
     this.dec = new PickleDecoder(src, start, end, {
-      keepStringBytes: opts.keepStringBytes ?? 4096,
+      keepStringBytes: opts.keepStringBytes ?? (this.keep ? KEEP_VALUES_STRING_BYTES : 4096),
       ...(opts.chunkBytes !== undefined ? { chunkBytes: opts.chunkBytes } : {}),
     });
     this.ext = opts.extRegistry ?? new Map();
@@ -160,7 +172,7 @@ class PickleVm implements ModelContext {
     this.maxMemo = opts.limits.maxMemoEntries;
     this.maxOps = opts.limits.maxOpcodes;
     this.maxNestedBytes = opts.maxNestedBytes ?? 256 * 1024 * 1024;
-    this.memo = new Memo(opts.memoDetailEntries ?? MEMO_DETAIL_ENTRIES, MEMO_KEPT_CHARS);
+    this.memo = new Memo(this.keep ? Infinity : (opts.memoDetailEntries ?? MEMO_DETAIL_ENTRIES), MEMO_KEPT_CHARS);
     this.r = {
       start,
       end: start,
@@ -260,7 +272,7 @@ class PickleVm implements ModelContext {
   }
 
   private tuple(items: PyVal[]): TupleV {
-    if (items.length <= KEEP_ITEMS) return { k: K.Tuple, items, more: 0 };
+    if (items.length <= KEEP_ITEMS || this.keep) return { k: K.Tuple, items, more: 0 };
     return { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
   }
 
@@ -443,12 +455,17 @@ class PickleVm implements ModelContext {
         for (let i = 0; i + 1 < kv.length; i += 2) {
           const key = kv[i]!;
           if (isUnhashable(key)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(key)}'`, true);
-          dictPut(target, key, kv[i + 1]!);
+          if (this.keep) dictPutAll(target, key, kv[i + 1]!);
+          else dictPut(target, key, kv[i + 1]!);
         }
         return;
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('SETITEM', target, '__setitem__ on a non-dict object');
+        if (this.keep && target.k === K.Obj) {
+          const items = (target.items ??= { k: K.Dict, keys: [], vals: [], n: 0 });
+          for (let i = 0; i + 1 < kv.length; i += 2) dictPutAll(items, kv[i]!, kv[i + 1]!);
+        }
         return;
       }
       if (target.k === K.Unknown) return;
@@ -609,9 +626,9 @@ class PickleVm implements ModelContext {
         this.anomaly('TRUNCATED', `joblib array data (${bytes} bytes) runs past the end of the stream`, true);
         throw new StopRun('truncated');
       }
+      if (this.keep) wrapper.array = { off: pos, len: bytes };
       pos += bytes;
     }
-    void wrapper;
     if (filePos === d.argEnd) d.seek(pos);
     else this.addSkip(filePos, pos);
   }
@@ -707,7 +724,7 @@ class PickleVm implements ModelContext {
     const r = this.r;
     const counts = r.opcodeCounts;
     const deadline = this.opts.deadline;
-    const fused = this.opts.generalOnly !== true;
+    const fused = this.opts.generalOnly !== true && !this.keep;
     for (let budget = LOOP_BATCH; budget > 0; budget--) {
       if (fused) {
         budget -= this.fast(budget);
@@ -752,7 +769,9 @@ class PickleVm implements ModelContext {
         }
         case Op.FLOAT:
         case Op.BINFLOAT:
-          this.push(d.argErr !== undefined ? UNKNOWN : FLOAT);
+          if (d.argErr !== undefined) this.push(UNKNOWN);
+          else if (this.keep) this.push({ k: K.Float, v: op === Op.FLOAT ? d.flt : d.floatValue() });
+          else this.push(FLOAT);
           break;
         case Op.BININT:
         case Op.BININT1:
@@ -800,13 +819,15 @@ class PickleVm implements ModelContext {
           this.push({ k: K.Bytes, off: d.payOff, len: d.payLen, via: opcodeName(op) } as BytesV);
           break;
         case Op.APPEND: {
-          this.pop(); // the appended value (list contents are not kept)
+          const v = this.pop(); // the appended value (list contents are kept only in value-keeping mode)
           const len = this.sp;
           if (len <= this.fence) {
             this.anomaly('STACK_UNDERFLOW', 'unpickling stack underflow (APPEND target)', true);
             break;
           }
-          this.appendTo(this.stack[len - 1]!);
+          const t = this.stack[len - 1]!;
+          if (this.keep && typeof t === 'object' && t.k === K.List) t.items?.push(v);
+          this.appendTo(t);
           break;
         }
         case Op.APPENDS: {
@@ -818,7 +839,8 @@ class PickleVm implements ModelContext {
           }
           const target = this.stack[x - 1]!;
           if (typeof target === 'object' && target.k === K.List) {
-            // Fast path: list contents are not kept, so the items are simply dropped.
+            // Fast path: list contents are not kept (except in value-keeping mode), so the items are simply dropped.
+            if (this.keep && target.items) for (let i = x; i < this.sp; i++) target.items.push(this.stack[i]!);
             this.sp = x;
             break;
           }
@@ -827,7 +849,7 @@ class PickleVm implements ModelContext {
           break;
         }
         case Op.EMPTY_LIST:
-          this.push(LIST);
+          this.push(this.keep ? { k: K.List, items: [] } : LIST);
           break;
         case Op.TUPLE:
           this.push(this.tuple(this.popFrom(this.marker())));
@@ -1230,8 +1252,12 @@ class PickleVm implements ModelContext {
         break;
       }
       case Op.LIST: {
-        this.sp = this.marker();
-        this.push(LIST);
+        const x = this.marker();
+        if (this.keep) this.push({ k: K.List, items: this.popFrom(x) });
+        else {
+          this.sp = x;
+          this.push(LIST);
+        }
         break;
       }
       case Op.DICT: {
@@ -1435,6 +1461,7 @@ class PickleVm implements ModelContext {
     r.stopped = true;
     r.end = this.dec.argEnd;
     r.result = resultSummary(value);
+    if (this.keep) r.value = value;
   }
 
   private decodeFailure(): void {
@@ -1465,6 +1492,13 @@ function dictPut(d: DictV, key: PyVal, value: PyVal): void {
     d.keys.push(key);
     d.vals.push(value);
   }
+  d.n++;
+}
+
+/** Value-keeping mode: every item is kept. */
+function dictPutAll(d: DictV, key: PyVal, value: PyVal): void {
+  d.keys.push(key);
+  d.vals.push(value);
   d.n++;
 }
 

@@ -20,9 +20,11 @@ import {
 } from './values.js';
 
 /**
- * Keys below this live in fixed-size chunks allocated in key order (MEMOIZE fills slots 0, 1, 2, ...); others, and
- * keys beyond the next unallocated chunk, in a Map. Fixed chunks never reallocate: one growing array of millions
- * of slots was copied on every growth step and dominated peak memory on memo-heavy pickles.
+ * Keys below this live in chunks of CHUNK_SIZE slots allocated in key order (MEMOIZE fills slots 0, 1, 2, ...);
+ * others, and keys beyond the next unallocated chunk, in a Map. The first chunk grows with use (most pickles memoize
+ * a handful of values, and a 65,536-slot chunk per stream dominated scans of many small files); later chunks are
+ * allocated whole and never reallocate (one growing array of millions of slots was copied on every growth step and
+ * dominated peak memory on memo-heavy pickles).
  */
 const CHUNKED_MAX = 1 << 26;
 const CHUNK_BITS = 16;
@@ -69,11 +71,13 @@ export class Memo {
       const ci = key >>> CHUNK_BITS;
       let c = this.chunks[ci];
       if (c === undefined && ci === this.chunks.length) {
-        c = new Array<PyVal | undefined>(CHUNK_SIZE).fill(undefined);
+        c = ci === 0 ? [] : new Array<PyVal | undefined>(CHUNK_SIZE).fill(undefined);
         this.chunks.push(c);
       }
       if (c !== undefined) {
         const i = key & CHUNK_MASK;
+        // Only the first chunk can be short: it grows (by the engine's own amortised doubling) up to the key.
+        while (c.length <= i) c.push(undefined);
         // A key stored in the Map before its chunk existed moves into the chunk.
         if (c[i] === undefined && !(this.sparse.size > 0 && this.sparse.delete(key))) this.filled++;
         c[i] = stored;

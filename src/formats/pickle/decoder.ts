@@ -181,7 +181,9 @@ export class PickleDecoder {
   /** Moves the window to absolute offset `abs` and loads up to `want` bytes into it; returns how many it holds. */
   private load(abs: number, want: number): number {
     if (this.buf.length < want) {
-      this.buf = new Uint8Array(Math.max(want, this.chunk));
+      // Sized to what is left of the region (a 1 KB pickle gets a 1 KB window), at most one chunk unless one read
+      // needs more.
+      this.buf = new Uint8Array(Math.max(want, Math.min(this.chunk, this.end - abs)));
       this.bufB = asBuffer(this.buf);
     }
     let got: number;

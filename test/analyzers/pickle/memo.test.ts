@@ -1,5 +1,6 @@
-// The memo's storage (fixed chunks filled in key order, a Map for other keys) must behave exactly like one map
-// from key to value: same lookups, and the same filled-slot count (MEMOIZE's next key, CPython's memo_len).
+// The memo's storage (chunks filled in key order, the first growing with use; a Map for other keys) must behave
+// exactly like one map from key to value: same lookups, and the same filled-slot count (MEMOIZE's next key,
+// CPython's memo_len).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';

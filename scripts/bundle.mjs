@@ -15,7 +15,8 @@ const external = Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies 
 rmSync('dist/bin', { recursive: true, force: true });
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
+  // The scan pool's worker entry sits beside the CLI (engine.ts finds it as ./scan-worker.js) and shares its chunks.
+  entryPoints: { main: 'src/cli/main.ts', 'scan-worker': 'src/scan/scan-worker.ts' },
   outdir: 'dist/bin',
   bundle: true,
   splitting: true,

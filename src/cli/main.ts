@@ -2,6 +2,7 @@
 // it, and returns the exit code (0 gate passed, 1 gate failed, 2 usage, policy or tool error). The only module
 // that prints or writes files. Commands: artifact, rules, explain, init, policy.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { scanPaths } from '../scan/engine.js';
@@ -20,6 +21,7 @@ import { applyPolicy } from '../policy/gate.js';
 import { DEFAULT_POLICY, POLICY_FILE_NAME, withCliOverrides, type Policy } from '../policy/policy.js';
 import { isPresetName, PRESET_NAMES, PRESETS, type PresetName } from '../policy/presets.js';
 import { assembleReport, type SentinelReport } from '../report/report-model.js';
+import { hfCacheRoots } from '../sources/model-cache.js';
 import { CATEGORIES, RULES, ruleById } from '../rules/index.js';
 
 // Start-up time matters (a CI gate runs once per artifact): the policy stack (yaml, zod), the renderers and the
@@ -94,6 +96,14 @@ interface ArtifactOptions {
   baseline?: string;
   now?: string;
   docsUrl?: string;
+  jobs?: string;
+}
+
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return availableParallelism();
+  if (!/^[1-9]\d{0,3}$/.test(value.trim()))
+    throw new UsageError(`--jobs expects a whole number from 1, got "${value}"`);
+  return Number(value.trim());
 }
 
 function readText(path: string, what: string): string {
@@ -178,6 +188,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
     throw new UsageError(`unknown safety level "${o.maxAcceptableSeverity}" (expected ${SAFETY_LEVELS.join(', ')})`);
   }
   const day = today(o, io);
+  const jobs = parseJobs(o.jobs);
   const policy = withCliOverrides(await loadPolicy(o.policy, cwd), {
     ...(preset !== undefined ? { preset: preset as PresetName } : {}),
     ...(max !== undefined ? { maxAcceptableSeverity: max as SafetyLevel } : {}),
@@ -198,6 +209,8 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
     ...(policy.alsoAllow.size ? { extraAllow: policy.alsoAllow } : {}),
     ...(policy.torchSafeGlobals.size ? { torchSafeGlobals: policy.torchSafeGlobals } : {}),
     ...(bar.tick ? { onFile: bar.tick } : {}),
+    jobs,
+    cacheRoots: hfCacheRoots(io.env, homedir()),
   });
   bar.end();
   const outcome = applyPolicy({
@@ -275,6 +288,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     )
     .option('--fail-on <severities>', 'severities that fail the gate at every policy level (default CRITICAL,HIGH)')
     .option('--baseline <report.json>', 'previous JSON report: fail only on new findings, list closed ones')
+    .option('--jobs <n>', 'files scanned at once on worker threads (default: available parallelism)')
     .option('--quiet', 'no text report and no progress (machine formats are still written)')
     .option('--verbose', 'also list pickles judged LIKELY_SAFE')
     .option('--docs-url <url>', 'base URL of docs/rules/ for SARIF helpUri (e.g. https://host/repo/docs/rules/)')

@@ -87,8 +87,15 @@ export interface ReportInput {
   readonly stream?: string;
 }
 
+/** A finding's fingerprint: rule, the stable location chain (paths relative to the scan target) and the signal key. */
+export function fingerprintOf(ruleId: string, stableChain: string, key: string): string {
+  return createHash('sha256').update(`${ruleId}\0${stableChain}\0${key}`).digest('hex').slice(0, 32);
+}
+
 export class RuleContext {
   readonly findings: Finding[] = [];
+  /** The fingerprint key of each finding (same order), to re-fingerprint a finding under another path. */
+  readonly keys: string[] = [];
   constructor(
     private readonly target: ScanTarget,
     /** Stable name of the top-level file relative to the scan target (fingerprint input). */
@@ -98,10 +105,7 @@ export class RuleContext {
   report(meta: RuleMeta, input: ReportInput): void {
     const loc = input.location;
     const stableChain = [this.stablePath, ...loc.chain.slice(1)].join('!');
-    const fingerprint = createHash('sha256')
-      .update(`${meta.id}\0${stableChain}\0${input.key}`)
-      .digest('hex')
-      .slice(0, 32);
+    const fingerprint = fingerprintOf(meta.id, stableChain, input.key);
     const where = formatLocation(loc);
     this.findings.push({
       ruleId: meta.id,
@@ -123,6 +127,7 @@ export class RuleContext {
       ...(input.stream !== undefined ? { stream: input.stream } : {}),
       fingerprint,
     });
+    this.keys.push(input.key);
   }
 }
 

@@ -20,7 +20,11 @@ import type { AllowEntry } from '../rules/data/allowlist.js';
 import { FileSource, MemorySource, readAll, type ByteSource } from '../sources/byte-source.js';
 import { EXPANDERS } from './expand/index.js';
 import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.js';
-import { walk } from '../sources/walker.js';
+import { walk, type WalkItem } from '../sources/walker.js';
+import type { FileOutcome } from './file-outcome.js';
+import { POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
+import { retarget } from './retarget.js';
+import { planScan, type FileJob, type JobMember } from './scan-plan.js';
 import { CorruptError, EncryptedError, errorMessage, LimitError, UnsupportedError } from '../core/errors.js';
 import type { FileSummary, Finding, PickleVerdict, ScanError } from '../core/finding.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
@@ -38,9 +42,19 @@ export interface EngineOptions {
    * torch.serialization.add_safe_globals), canonical `module.name` → justification.
    */
   readonly torchSafeGlobals?: ReadonlyMap<string, string>;
-  /** Progress callback (files done, files total so far, current path). */
+  /** Progress callback (files done, the path just finished), in completion order. */
   readonly onFile?: (done: number, path: string) => void;
+  /**
+   * Files scanned at once, on worker threads (default 1: everything on the calling thread). The report does not
+   * depend on it: same findings, order and fingerprints.
+   */
+  readonly jobs?: number;
+  /** Model-cache roots (HF_HOME, HF_HUB_CACHE): symlinks under a scan path inside one are followed within it. */
+  readonly cacheRoots?: readonly string[];
 }
+
+/** The options a worker thread needs to scan a file (plain, structured-cloneable data). */
+export type ScanSetup = Pick<EngineOptions, 'limits' | 'only' | 'extraAllow' | 'torchSafeGlobals'>;
 
 export interface ScanResult {
   readonly findings: Finding[];
@@ -49,15 +63,20 @@ export interface ScanResult {
   readonly errors: ScanError[];
   readonly rules: readonly string[];
   readonly durationMs: number;
+  /** Distinct file contents read (a file named by several paths is read once and reported under each). */
+  readonly scannedFiles?: number;
+  /** Files scanned on worker threads (0: everything ran on the calling thread). */
+  readonly scannedOnWorkers?: number;
 }
 
 const HEAD_BYTES = 4096;
+/**
+ * Files up to this size are read with one read call and scanned from memory: the sniffers and the pickle decoder
+ * would otherwise read the same few kilobytes several times. Larger files are read window by window.
+ */
+const WHOLE_FILE_BYTES = 1024 * 1024;
 /** Source files larger than this are reported, not parsed. */
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
-
-function torchSafe(opts: EngineOptions): ReadonlySet<string> | undefined {
-  return opts.torchSafeGlobals ? new Set(opts.torchSafeGlobals.keys()) : undefined;
-}
 
 export function selectRules(only: readonly string[] | undefined): Rule[] {
   if (!only || only.length === 0) return [...RULES];
@@ -71,60 +90,189 @@ export function selectRules(only: readonly string[] | undefined): Rule[] {
   );
 }
 
-/** Scans the given paths (files or directories). Never throws for problems with the scanned bytes. */
+/**
+ * Scans the given paths (files or directories). Never throws for problems with the scanned bytes.
+ *
+ * Structure: the walk is listed first and planned into jobs (one per distinct content, scan-plan.ts); each job is
+ * scanned by a FileScanner — on this thread, or on a worker pool when `jobs` > 1 and the work is large enough to
+ * pay for starting workers — and yields plain FileOutcomes, placed back in walk order whatever order they finish
+ * in. Cross-file phases (post-walk.ts) then run here, on the main thread, over the outcomes in walk order: per-file
+ * work that a cross-file check needs is summarised into `FileOutcome.summaries` by the per-file scan.
+ */
 export async function scanPaths(paths: readonly string[], opts: EngineOptions = {}): Promise<ScanResult> {
   const t0 = Date.now();
-  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const rules = selectRules(opts.only);
-  const out: ScanResult = {
-    findings: [],
-    pickles: [],
-    files: [],
-    errors: [],
-    rules: rules.map((r) => r.meta.id),
-    durationMs: 0,
+  const setup: ScanSetup = {
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.only ? { only: opts.only } : {}),
+    ...(opts.extraAllow ? { extraAllow: opts.extraAllow } : {}),
+    ...(opts.torchSafeGlobals ? { torchSafeGlobals: opts.torchSafeGlobals } : {}),
   };
+  const scanner = new FileScanner(setup);
+  const items = [...walk(paths, opts.cacheRoots ? { cacheRoots: opts.cacheRoots } : {})];
+  const plan = planScan(items);
+  const placed: (PlacedOutcome | undefined)[] = new Array(items.length);
+  const notScanned: (FileOutcome | undefined)[] = new Array(items.length);
   let done = 0;
-  for (const item of walk(paths)) {
-    const ctx = new RuleContext(item.target, item.stable.split(sep).join('/'));
-    const loc: Location = { chain: [item.path] };
-    if (item.kind === 'error') {
-      out.errors.push({ where: item.path, message: item.reason });
-      dispatchIncomplete(rules, ctx, { location: loc, kind: 'io', reason: item.reason });
-    } else if (item.kind === 'skipped') {
-      dispatchIncomplete(rules, ctx, {
-        location: loc,
-        kind: item.reason.startsWith('symlink') || item.reason.startsWith('dangling') ? 'symlink' : 'unsupported',
-        reason: item.reason,
-      });
-    } else {
-      const fs = new FileScan(
-        limits,
-        rules,
-        ctx,
-        opts.extraAllow ? { extraAllow: opts.extraAllow } : {},
-        torchSafe(opts),
-      );
-      let src: FileSource | undefined;
-      try {
-        src = new FileSource(loc, item.path);
-        await fs.unit(src, 0);
-      } catch (e) {
-        out.errors.push({ where: item.path, message: errorMessage(e) });
-        dispatchIncomplete(rules, ctx, { location: loc, kind: 'io', reason: errorMessage(e) });
-      } finally {
-        src?.close();
-      }
-      out.pickles.push(...fs.verdicts);
-      out.errors.push(...fs.errors);
-      let safety: SafetyLevel | undefined;
-      for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
-      out.files.push(fileSummary(item.path, item.size, fs, safety, ctx));
-    }
-    out.findings.push(...ctx.findings);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.kind === 'file') continue;
+    notScanned[i] = scanner.notScanned(item);
     opts.onFile?.(++done, item.path);
   }
-  return { ...out, durationMs: Date.now() - t0 };
+  const settle = (job: FileJob, outcomes: readonly FileOutcome[]): void => {
+    job.members.forEach((member, k) => {
+      placed[member.index] = { member, outcome: outcomes[k]! };
+      opts.onFile?.(++done, member.path);
+    });
+  };
+  const scannedOnWorkers = await runJobs(plan.jobs, scanner, setup, opts.jobs ?? 1, settle);
+
+  const out = { findings: [] as Finding[], pickles: [] as PickleVerdict[], files: [] as FileSummary[] };
+  const errors: ScanError[] = [];
+  const files: PlacedOutcome[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const p = placed[i];
+    if (p) files.push(p);
+    const o = p?.outcome ?? notScanned[i];
+    if (!o) continue;
+    out.pickles.push(...o.pickles);
+    errors.push(...o.errors);
+    if (o.file) out.files.push(o.file);
+    out.findings.push(...o.findings);
+  }
+  for (const phase of POST_WALK_PHASES) {
+    if (!phase.wanted(scanner.rules)) continue;
+    out.findings.push(...(await phase.run({ files, rules: scanner.rules, limits: scanner.limits })));
+  }
+  return {
+    ...out,
+    errors,
+    rules: scanner.rules.map((r) => r.meta.id),
+    durationMs: Date.now() - t0,
+    scannedFiles: plan.jobs.length,
+    scannedOnWorkers,
+  };
+}
+
+/** Work below this many files and bytes is scanned on the calling thread: starting workers would cost more. */
+const POOL_MIN_FILES = 64;
+const POOL_MIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Scans every job, on worker threads when asked for and worth it; `settle` gets each job's outcomes once. Returns
+ * how many jobs ran on workers.
+ */
+async function runJobs(
+  jobs: readonly FileJob[],
+  scanner: FileScanner,
+  setup: ScanSetup,
+  workers: number,
+  settle: (job: FileJob, outcomes: readonly FileOutcome[]) => void,
+): Promise<number> {
+  let bytes = 0;
+  for (const j of jobs) bytes += j.members[0]!.size;
+  let left: readonly number[] = jobs.map((_, i) => i);
+  if (workers > 1 && jobs.length > 1 && (jobs.length >= POOL_MIN_FILES || bytes >= POOL_MIN_BYTES)) {
+    const { runPool, workerEntry } = await import('./worker-pool.js');
+    const ts = import.meta.url.endsWith('.ts');
+    left = await runPool(jobs, {
+      script: workerEntry(new URL(ts ? './scan-worker.ts' : './scan-worker.js', import.meta.url)),
+      workers: Math.min(workers, jobs.length),
+      workerData: setup,
+      weight: (job) => job.members[0]!.size + 4096,
+      maxAheadWeight: 4 * 1024 * 1024,
+      jobTimeoutMs: scanner.limits.maxFileSeconds * 1000 * 2 + 30_000,
+      onResult: (i, outcomes: FileOutcome[]) => settle(jobs[i]!, outcomes),
+      onCrash: (i, reason, timedOut) => settle(jobs[i]!, scanner.crashed(jobs[i]!, reason, timedOut)),
+    });
+  }
+  for (const i of left) settle(jobs[i]!, await scanner.scan(jobs[i]!));
+  return jobs.length - left.length;
+}
+
+/** Scans files for one configuration; used on the main thread and in each worker thread (scan-worker.ts). */
+export class FileScanner {
+  readonly limits: Limits;
+  readonly rules: Rule[];
+  private readonly classify: ClassifyOptions;
+  private readonly torchSafe: ReadonlySet<string> | undefined;
+
+  constructor(setup: ScanSetup) {
+    this.limits = { ...DEFAULT_LIMITS, ...setup.limits };
+    this.rules = selectRules(setup.only);
+    this.classify = setup.extraAllow ? { extraAllow: setup.extraAllow } : {};
+    this.torchSafe = setup.torchSafeGlobals ? new Set(setup.torchSafeGlobals.keys()) : undefined;
+  }
+
+  /** One outcome per member of the job: the first member is read, the others get its outcome re-targeted. */
+  async scan(job: FileJob): Promise<FileOutcome[]> {
+    const first = job.members[0]!;
+    const { outcome, keys } = await this.scanFile(first);
+    return job.members.map((m, k) => (k === 0 ? outcome : retarget(outcome, keys, m)));
+  }
+
+  private async scanFile(m: JobMember): Promise<{ outcome: FileOutcome; keys: readonly string[] }> {
+    const ctx = new RuleContext(m.target, m.stable);
+    const loc: Location = { chain: [m.path] };
+    const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe);
+    const errors: ScanError[] = [];
+    let src: FileSource | undefined;
+    try {
+      src = new FileSource(loc, m.path);
+      await fs.unit(src.size <= WHOLE_FILE_BYTES ? new MemorySource(loc, src.readWhole()) : src, 0);
+    } catch (e) {
+      errors.push({ where: m.path, message: errorMessage(e) });
+      dispatchIncomplete(this.rules, ctx, { location: loc, kind: 'io', reason: errorMessage(e) });
+    } finally {
+      src?.close();
+    }
+    errors.push(...fs.errors);
+    let safety: SafetyLevel | undefined;
+    for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
+    const file = fileSummary(m.path, m.size, fs, safety, ctx);
+    const outcome: FileOutcome = { path: m.path, findings: ctx.findings, pickles: fs.verdicts, errors, file };
+    return { outcome, keys: ctx.keys };
+  }
+
+  /** A walk item that is not read: a path that could not be listed or opened, a symlink out of the root, a fifo. */
+  notScanned(item: Exclude<WalkItem, { kind: 'file' }>): FileOutcome {
+    const ctx = new RuleContext(item.target, item.stable.split(sep).join('/'));
+    const location: Location = { chain: [item.path] };
+    if (item.kind === 'error') {
+      dispatchIncomplete(this.rules, ctx, { location, kind: 'io', reason: item.reason });
+      return {
+        path: item.path,
+        findings: ctx.findings,
+        pickles: [],
+        errors: [{ where: item.path, message: item.reason }],
+      };
+    }
+    const symlink = item.reason.startsWith('symlink') || item.reason.startsWith('dangling');
+    dispatchIncomplete(this.rules, ctx, { location, kind: symlink ? 'symlink' : 'unsupported', reason: item.reason });
+    return { path: item.path, findings: ctx.findings, pickles: [], errors: [] };
+  }
+
+  /** Outcomes for a job whose worker died while scanning it: the file was not fully read (fail closed). */
+  crashed(job: FileJob, reason: string, timedOut: boolean): FileOutcome[] {
+    return job.members.map((m) => {
+      const ctx = new RuleContext(m.target, m.stable);
+      const location: Location = { chain: [m.path] };
+      dispatchIncomplete(
+        this.rules,
+        ctx,
+        timedOut
+          ? { location, kind: 'limit', limit: 'maxFileSeconds', reason }
+          : { location, kind: 'corrupt', reason: `internal error: ${reason}` },
+      );
+      return {
+        path: m.path,
+        findings: ctx.findings,
+        pickles: [],
+        errors: [{ where: m.path, message: reason }],
+        file: { path: m.path, formats: [], bytes: m.size },
+      };
+    });
+  }
 }
 
 /**
@@ -136,7 +284,8 @@ export async function scanBytes(name: string, bytes: Uint8Array, opts: EngineOpt
   const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const rules = selectRules(opts.only);
   const ctx = new RuleContext({ arg: name, abs: name, isDirectory: false }, name);
-  const fs = new FileScan(limits, rules, ctx, opts.extraAllow ? { extraAllow: opts.extraAllow } : {}, torchSafe(opts));
+  const torchSafe = opts.torchSafeGlobals ? new Set(opts.torchSafeGlobals.keys()) : undefined;
+  const fs = new FileScan(limits, rules, ctx, opts.extraAllow ? { extraAllow: opts.extraAllow } : {}, torchSafe);
   await fs.unit(new MemorySource({ chain: [name] }, bytes), 0);
   let safety: SafetyLevel | undefined;
   for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
@@ -147,6 +296,7 @@ export async function scanBytes(name: string, bytes: Uint8Array, opts: EngineOpt
     errors: fs.errors,
     rules: rules.map((r) => r.meta.id),
     durationMs: Date.now() - t0,
+    scannedFiles: 1,
   };
 }
 
@@ -214,7 +364,7 @@ class FileScan {
       return;
     }
     if (src.size === 0) return;
-    const head = src.read(0, HEAD_BYTES).slice();
+    const head = src.read(0, HEAD_BYTES);
     const ctx = this.unitContext(depth);
     for (const ex of EXPANDERS) {
       if (!ex.detect(head, src)) continue;

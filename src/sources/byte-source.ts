@@ -94,6 +94,13 @@ export class FileSource implements ByteSource {
     return got;
   }
 
+  /** The whole file in one buffer (for small files; callers bound the size). */
+  readWhole(): Uint8Array {
+    const out = Buffer.allocUnsafe(this.size);
+    const got = this.readInto(0, out);
+    return got === out.length ? out : out.subarray(0, got);
+  }
+
   close(): void {
     if (this.fd >= 0) {
       closeSync(this.fd);

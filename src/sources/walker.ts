@@ -1,8 +1,10 @@
 // Expands the paths given on the command line into files: directories are walked in sorted order, every file is
-// considered (no extension filter), and symlinks are never followed out of the scan root (they are reported).
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+// considered (no extension filter), and symlinks are never followed out of the scan root (they are reported) unless
+// they stay inside a model cache (a hub snapshot's link into its repository's blobs/, or a configured cache root).
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
+import { isInside, snapshotBlobsDir } from './model-cache.js';
 
 export type WalkItem =
   | {
@@ -11,6 +13,10 @@ export type WalkItem =
       readonly stable: string;
       readonly target: ScanTarget;
       readonly size: number;
+      /** Device and inode (`dev:ino`): the same content reached by two paths has the same id. */
+      readonly id?: string;
+      /** Reached through a symlink. */
+      readonly linked: boolean;
     }
   | {
       readonly kind: 'skipped';
@@ -27,13 +33,37 @@ export type WalkItem =
       readonly reason: string;
     };
 
-function inside(root: string, p: string): boolean {
-  const rel = relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
+export interface WalkOptions {
+  /**
+   * Model-cache roots (e.g. HF_HOME): when a scan path lies inside one, symlinks pointing anywhere inside that root
+   * are followed. Hub snapshot links into their own repository's blobs/ are followed without it.
+   */
+  readonly cacheRoots?: readonly string[];
+}
+
+function identity(st: Stats): string | undefined {
+  return Number.isSafeInteger(st.ino) && st.ino > 0 ? `${st.dev}:${st.ino}` : undefined;
+}
+
+function realOrUndefined(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A symlink outside the scan root is followed when it stays inside a model cache. */
+function cacheFollows(link: string, real: string, roots: readonly string[]): boolean {
+  if (roots.some((r) => isInside(r, real))) return true;
+  const dir = realOrUndefined(dirname(link));
+  const blobs = dir === undefined ? undefined : snapshotBlobsDir(dir);
+  return blobs !== undefined && isInside(blobs, real);
 }
 
 /** Yields every file under the given targets. Errors become items, never exceptions. */
-export function* walk(args: readonly string[]): Generator<WalkItem> {
+export function* walk(args: readonly string[], opts: WalkOptions = {}): Generator<WalkItem> {
+  const cacheRoots = (opts.cacheRoots ?? []).map((r) => realOrUndefined(resolve(r))).filter((r) => r !== undefined);
   for (const arg of args) {
     const abs = resolve(arg);
     let st;
@@ -46,15 +76,20 @@ export function* walk(args: readonly string[]): Generator<WalkItem> {
     }
     const target: ScanTarget = { arg, abs, isDirectory: st.isDirectory() };
     if (!st.isDirectory()) {
-      yield { kind: 'file', path: arg, stable: basename(abs), target, size: st.size };
+      const id = identity(st);
+      yield {
+        kind: 'file',
+        path: arg,
+        stable: basename(abs),
+        target,
+        size: st.size,
+        ...(id ? { id } : {}),
+        linked: false,
+      };
       continue;
     }
-    let rootReal: string;
-    try {
-      rootReal = realpathSync(abs);
-    } catch {
-      rootReal = abs;
-    }
+    const rootReal = realOrUndefined(abs) ?? abs;
+    const roots = cacheRoots.filter((r) => isInside(r, rootReal));
     const seenDirs = new Set<string>([rootReal]);
     const stack: string[] = [''];
     while (stack.length) {
@@ -81,7 +116,9 @@ export function* walk(args: readonly string[]): Generator<WalkItem> {
         let isDir = ls.isDirectory();
         let isFile = ls.isFile();
         let size = ls.size;
-        if (ls.isSymbolicLink()) {
+        let id = identity(ls);
+        const linked = ls.isSymbolicLink();
+        if (linked) {
           let real: string;
           try {
             real = realpathSync(full);
@@ -89,7 +126,7 @@ export function* walk(args: readonly string[]): Generator<WalkItem> {
             yield { kind: 'skipped', path: shown, stable: rel, target, reason: 'dangling symlink' };
             continue;
           }
-          if (!inside(rootReal, real)) {
+          if (!isInside(rootReal, real) && !cacheFollows(full, real, roots)) {
             yield {
               kind: 'skipped',
               path: shown,
@@ -99,17 +136,24 @@ export function* walk(args: readonly string[]): Generator<WalkItem> {
             };
             continue;
           }
-          const st2 = statSync(real);
+          let st2: Stats;
+          try {
+            st2 = statSync(real);
+          } catch (e) {
+            yield { kind: 'error', path: shown, stable: rel, target, reason: (e as Error).message };
+            continue;
+          }
           isDir = st2.isDirectory();
           isFile = st2.isFile();
           size = st2.size;
+          id = identity(st2);
           if (isDir) {
             if (seenDirs.has(real)) continue;
             seenDirs.add(real);
           }
         }
         if (isDir) subdirs.push(rel);
-        else if (isFile) yield { kind: 'file', path: shown, stable: rel, target, size };
+        else if (isFile) yield { kind: 'file', path: shown, stable: rel, target, size, ...(id ? { id } : {}), linked };
         else
           yield {
             kind: 'skipped',

@@ -1,0 +1,19 @@
+// What scanning one top-level file yields: its findings, pickle verdicts, errors and summary, as plain
+// structured-cloneable data (it crosses from a worker thread to the main thread), plus per-file summaries that
+// cross-file phases read after the walk.
+import type { FileSummary, Finding, PickleVerdict, ScanError } from '../core/finding.js';
+
+export interface FileOutcome {
+  /** The path as walked (the first segment of every location in it). */
+  readonly path: string;
+  readonly findings: Finding[];
+  readonly pickles: PickleVerdict[];
+  readonly errors: ScanError[];
+  /** Absent for paths that were not read (walk errors, skipped symlinks and special files). */
+  readonly file?: FileSummary;
+  /**
+   * Facts a cross-file phase needs about this file (see post-walk.ts), keyed by phase id. Plain data that does not
+   * name the file's own path (an outcome is re-targeted to every path naming the same content).
+   */
+  readonly summaries?: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,33 @@
+// Cross-file phases: checks that need several files at once (a project index over all Python modules of a scan, a
+// model folder's config.json read together with the code beside it). They run on the main thread after every
+// file has been scanned (in worker threads or not), over the per-file outcomes in walk order, and read only what
+// the outcomes carry: the findings and summaries (`FileOutcome.summaries[phase id]`) the per-file scan produced.
+import type { Limits } from '../core/limits.js';
+import type { Finding } from '../core/finding.js';
+import type { Rule } from '../rules/rule.js';
+import type { FileOutcome } from './file-outcome.js';
+import type { JobMember } from './scan-plan.js';
+
+/** One scanned path with its outcome (walk order). `member` names the path, its stable name and scan target. */
+export interface PlacedOutcome {
+  readonly member: JobMember;
+  readonly outcome: FileOutcome;
+}
+
+export interface PostWalkInput {
+  readonly files: readonly PlacedOutcome[];
+  /** The rules selected for this scan. */
+  readonly rules: readonly Rule[];
+  readonly limits: Limits;
+}
+
+export interface PostWalkPhase {
+  readonly id: string;
+  /** Whether any selected rule needs this phase (it is skipped otherwise, and workers need not summarise for it). */
+  wanted(rules: readonly Rule[]): boolean;
+  /** Findings of the phase; they follow the per-file findings in the report, in the order returned. */
+  run(input: PostWalkInput): Promise<readonly Finding[]>;
+}
+
+/** The registered phases, in the order they run. */
+export const POST_WALK_PHASES: readonly PostWalkPhase[] = [];

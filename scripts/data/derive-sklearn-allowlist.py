@@ -433,6 +433,11 @@ def _function_candidates():
     for name in metrics.get_scorer_names():
         fn = metrics.get_scorer(name)._score_func
         out.setdefault(fn, f"score function of the '{name}' scorer")
+    from sklearn.cluster import _kmeans
+    from sklearn.metrics import _scorer
+
+    out.setdefault(_scorer._passthrough_scorer, "default scorer search estimators store (calls estimator.score)")
+    out.setdefault(_kmeans._kmeans_single_lloyd, "k-means iteration function BisectingKMeans stores")
     return out
 
 

@@ -51,6 +51,19 @@ add("torch._tensor._rebuild_from_type_v2", "rebuilds a tensor subclass: calls it
 add("torch._tensor._rebuild_from_type", "rebuilds a tensor subclass (older torch)")
 add("torch.serialization._get_layout", "maps a layout name to a torch.layout")
 add("torch.Size", "tuple subclass for shapes")
+# TorchScript pickler helpers (data.pkl, constants.pkl and *.debug_pkl of torch.jit.save archives).
+import torch.jit._pickle as jit_pickle  # noqa: E402
+
+for name, what in (
+    ("build_intlist", "returns its list argument typed as List[int]"),
+    ("build_doublelist", "returns its list argument typed as List[float]"),
+    ("build_boollist", "returns its list argument typed as List[bool]"),
+    ("build_tensorlist", "returns its list argument typed as List[Tensor]"),
+    ("build_tensor_from_id", "looks up a tensor by index in the archive"),
+    ("restore_type_tag", "returns its value with a type tag"),
+):
+    assert callable(getattr(jit_pickle, name))
+    add(f"torch.jit._pickle.{name}", f"TorchScript pickler helper: {what}")
 add("torch.device", "device descriptor")
 add("torch.Tensor", "tensor class")
 add("torch.storage.TypedStorage", "typed storage class")

@@ -207,6 +207,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
     only,
     limits: policy.limits,
     ...(policy.alsoAllow.size ? { extraAllow: policy.alsoAllow } : {}),
+    ...(policy.disabledPacks.size ? { disabledPacks: policy.disabledPacks } : {}),
     ...(policy.torchSafeGlobals.size ? { torchSafeGlobals: policy.torchSafeGlobals } : {}),
     ...(bar.tick ? { onFile: bar.tick } : {}),
     jobs,

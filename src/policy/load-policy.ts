@@ -5,7 +5,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import type { z } from 'zod';
 import type { Limits } from '../core/limits.js';
 import type { Severity } from '../core/severity.js';
-import type { AllowEntry } from '../rules/data/allowlist.js';
+import { packIds, type AllowEntry } from '../rules/data/allowlist.js';
 import { checkAllowEntry, DEFAULT_JUSTIFICATION } from './also-allow.js';
 import { globToRegExp } from './glob.js';
 import { DEFAULT_POLICY, type Acceptance, type GateLevel, type Policy } from './policy.js';
@@ -226,6 +226,17 @@ function resolve(f: PolicyFile, source: string, loc: Locator): PolicyLoad {
     alsoAllow.set(k, { reason, source: 'policy' });
   }
   const torchSafeGlobals = extensions(f.torch_safe_globals, 'torch_safe_globals', loc, issues);
+  const disabledPacks = new Set<string>();
+  const known = packIds();
+  for (const [id, on] of Object.entries(f.allow_packs ?? {})) {
+    if (!known.includes(id)) {
+      issues.push({
+        path: formatPath(['allow_packs', id]),
+        message: `unknown pack "${id}" (expected ${known.join(', ')})`,
+        ...loc.key(['allow_packs'], id),
+      });
+    } else if (!on) disabledPacks.add(id);
+  }
   const acceptances: Acceptance[] = [];
   (f.acceptances ?? []).forEach((a, i) => {
     if (a.path !== undefined) {
@@ -261,6 +272,7 @@ function resolve(f: PolicyFile, source: string, loc: Locator): PolicyLoad {
       maxAcceptableSeverity: f.max_acceptable_severity ?? PRESETS[preset].max,
       thresholdFrom: f.max_acceptable_severity !== undefined || f.preset !== undefined ? 'policy' : 'preset',
       alsoAllow,
+      disabledPacks,
       torchSafeGlobals,
       acceptances,
       limits,

@@ -124,7 +124,13 @@ export const PolicyFileSchema = z
     also_allow: z
       .array(allowItem)
       .optional()
-      .describe('Per-scan allowlist extensions: fully-qualified module.name with a justification (seed 004)'),
+      .describe('Per-scan allowlist extensions: fully-qualified module.name with a justification'),
+    allow_packs: z
+      .record(z.string(), z.boolean({ error: 'expected true or false' }))
+      .optional()
+      .describe(
+        'Reviewed allowlist packs, all on by default; `pandas: false` turns one off (see `sentinel explain PICKLE-GLOBAL-IMPORT`)',
+      ),
     torch_safe_globals: z
       .array(allowItem)
       .optional()

@@ -39,6 +39,8 @@ export interface Policy {
   readonly thresholdFrom: 'preset' | 'policy' | 'cli';
   /** Canonical `module.name` → entry (source 'policy'). */
   readonly alsoAllow: ReadonlyMap<string, AllowEntry>;
+  /** Allowlist packs turned off (`allow_packs: {pandas: false}`); every other pack is on. */
+  readonly disabledPacks: ReadonlySet<string>;
   /** Canonical `module.name` → justification. */
   readonly torchSafeGlobals: ReadonlyMap<string, string>;
   readonly acceptances: readonly Acceptance[];
@@ -57,6 +59,7 @@ export const DEFAULT_POLICY: Policy = {
   maxAcceptableSeverity: PRESETS[DEFAULT_PRESET].max,
   thresholdFrom: 'preset',
   alsoAllow: new Map(),
+  disabledPacks: new Set(),
   torchSafeGlobals: new Map(),
   acceptances: [],
   limits: {},

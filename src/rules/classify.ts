@@ -3,7 +3,7 @@
 // Also the per-pickle safety level on the six-level scale of seed 002.
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import { maxSafety, type SafetyLevel } from '../core/severity.js';
-import { ML_ALLOWLIST, type AllowEntry } from './data/allowlist.js';
+import { allowEntry, refusedBy, type AllowedCalls, type AllowEntry } from './data/allowlist.js';
 import {
   DANGEROUS_METHODS,
   DANGEROUS_MODULE_COMPONENTS,
@@ -22,8 +22,19 @@ export type Verdict =
       /** Set for classes that are harmless when named but not called (DangerEntry.harmlessUnlessCalled). */
       readonly harmlessUnlessCalled?: string;
     }
-  | { readonly kind: 'allowed'; readonly reason: string; readonly source: string }
-  | { readonly kind: 'unknown'; readonly framework: boolean }
+  | {
+      readonly kind: 'allowed';
+      readonly reason: string;
+      readonly source: string;
+      /** Set when the pack admits the name only in some roles (see AllowedCalls). */
+      readonly calls?: AllowedCalls;
+    }
+  | {
+      readonly kind: 'unknown';
+      readonly framework: boolean;
+      /** Why a pack does not admit it (its review log, or the role the pack admits it in). */
+      readonly note?: string;
+    }
   | { readonly kind: 'unresolved'; readonly reason: string };
 
 /** Top-level packages of ML frameworks: unknown names inside them are "possibly unsafe", not "likely unsafe". */
@@ -62,6 +73,8 @@ const TRANSPARENT_DUNDERS = new Set(['__call__', '__new__', '__init__']);
 export interface ClassifyOptions {
   /** Extra allowlist entries for this scan (policy `also_allow`), canonical `module.name` → entry. */
   readonly extraAllow?: ReadonlyMap<string, AllowEntry>;
+  /** Allowlist packs turned off by the policy (`allow_packs: {pandas: false}`). */
+  readonly disabledPacks?: ReadonlySet<string>;
   /**
    * Loader semantics of the stream. In TorchScript archives `__torch__.*` names are classes the TorchScript
    * runtime compiles from the archive's own code/ files (scanned by TORCH-SCRIPT-CUSTOM-OP), not Python imports.
@@ -136,11 +149,31 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
   }
   // 4. TorchScript classes inside TorchScript archives, the allowlist (exact canonical pairs), then extensions.
   if (opts.context === 'torchscript' && modParts[0] === '__torch__' && nameParts.length > 0) return TORCHSCRIPT_CLASS;
-  const allowed = ML_ALLOWLIST.get(imp.canonical) ?? opts.extraAllow?.get(imp.canonical);
-  if (allowed !== undefined && nameParts.length > 0)
-    return { kind: 'allowed', reason: allowed.reason, source: allowed.source };
-  return { kind: 'unknown', framework: FRAMEWORK_PACKAGES.has(modParts[0]!) };
+  const allowed = allowEntry(imp.canonical, opts.disabledPacks) ?? opts.extraAllow?.get(imp.canonical);
+  if (allowed !== undefined && nameParts.length > 0) {
+    return {
+      kind: 'allowed',
+      reason: allowed.reason,
+      source: allowed.source,
+      ...(allowed.calls ? { calls: allowed.calls } : {}),
+    };
+  }
+  const framework = FRAMEWORK_PACKAGES.has(modParts[0]!);
+  const refused = refusedBy(imp.canonical);
+  if (refused)
+    return { kind: 'unknown', framework, note: `not admitted by the ${refused.pack} pack: ${refused.reason}` };
+  if (opts.disabledPacks?.size && allowEntry(imp.canonical)) {
+    return {
+      kind: 'unknown',
+      framework,
+      note: `its pack (${allowEntry(imp.canonical)!.source}) is turned off by the policy`,
+    };
+  }
+  return { kind: 'unknown', framework };
 }
+
+/** Invocations that run a class's constructor or call a function (NEWOBJ runs only `cls.__new__`). */
+const CONSTRUCTOR_CALLS = new Set(['REDUCE', 'INST', 'OBJ']);
 
 /**
  * Verdicts for every import of a run. An import whose danger lies only in calling it (numpy.memmap opens a file)
@@ -148,7 +181,12 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
  */
 export function classifyRun(run: PickleRun, opts: ClassifyOptions = {}): Map<ImportFact, Verdict> {
   const called = new Set<ImportFact>();
-  for (const c of run.calls) if (c.callee) called.add(c.callee);
+  const constructed = new Map<ImportFact, string>();
+  for (const c of run.calls) {
+    if (!c.callee) continue;
+    called.add(c.callee);
+    if (c.direct && c.kind !== 'BUILD' && !constructed.has(c.callee)) constructed.set(c.callee, c.kind);
+  }
   const out = new Map<ImportFact, Verdict>();
   for (const imp of run.imports) {
     const v = classifyImport(imp, opts);
@@ -156,10 +194,33 @@ export function classifyRun(run: PickleRun, opts: ClassifyOptions = {}): Map<Imp
       imp,
       v.kind === 'dangerous' && v.harmlessUnlessCalled !== undefined && !called.has(imp)
         ? { kind: 'allowed', reason: v.harmlessUnlessCalled, source: 'usage' }
-        : v,
+        : v.kind === 'allowed' && v.calls !== undefined
+          ? roleChecked(v, constructed.get(imp), imp)
+          : v,
     );
   }
   return out;
+}
+
+/** A pack entry admitted only as a value / through `__new__`: the stream's own invocation of it is not admitted. */
+function roleChecked(v: Extract<Verdict, { kind: 'allowed' }>, how: string | undefined, imp: ImportFact): Verdict {
+  if (how === undefined) return v;
+  const framework = FRAMEWORK_PACKAGES.has(imp.canonicalModule.split('.')[0]!);
+  if (v.calls === 'none') {
+    return {
+      kind: 'unknown',
+      framework,
+      note: `the ${v.source} pack admits it only as a stored reference (the library calls it later); this stream calls it (${how})`,
+    };
+  }
+  if (CONSTRUCTOR_CALLS.has(how)) {
+    return {
+      kind: 'unknown',
+      framework,
+      note: `the ${v.source} pack admits it only rebuilt through __new__ (its constructor was not reviewed as data-only); this stream calls it (${how})`,
+    };
+  }
+  return v;
 }
 
 /**

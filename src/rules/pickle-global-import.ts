@@ -33,7 +33,7 @@ export const pickleGlobalImport: Rule = {
           evidence: {
             signal: unresolved
               ? describeImport(g.first)
-              : `${describeImport(g.first)}: not in the trusted ML allowlist${g.invoked.length ? `; invoked by ${g.invoked.join(', ')}` : ''}`,
+              : `${describeImport(g.first)}: ${g.verdict.kind === 'unknown' && g.verdict.note ? g.verdict.note : 'not in the trusted ML allowlist'}${g.invoked.length ? `; invoked by ${g.invoked.join(', ')}` : ''}`,
             opcode: g.first.opcode,
             offset: g.first.offset,
             ...(unresolved ? {} : { module: g.first.importedModule, name: g.first.importedName }),

@@ -37,6 +37,8 @@ export interface EngineOptions {
   readonly only?: readonly string[];
   /** Per-scan allowlist extensions (policy also_allow). */
   readonly extraAllow?: ReadonlyMap<string, AllowEntry>;
+  /** Allowlist packs turned off (policy allow_packs). */
+  readonly disabledPacks?: ReadonlySet<string>;
   /**
    * Extra globals accepted by the torch weights-only check (policy counterpart of
    * torch.serialization.add_safe_globals), canonical `module.name` → justification.
@@ -54,7 +56,7 @@ export interface EngineOptions {
 }
 
 /** The options a worker thread needs to scan a file (plain, structured-cloneable data). */
-export type ScanSetup = Pick<EngineOptions, 'limits' | 'only' | 'extraAllow' | 'torchSafeGlobals'>;
+export type ScanSetup = Pick<EngineOptions, 'limits' | 'only' | 'extraAllow' | 'disabledPacks' | 'torchSafeGlobals'>;
 
 export interface ScanResult {
   readonly findings: Finding[];
@@ -105,6 +107,7 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.only ? { only: opts.only } : {}),
     ...(opts.extraAllow ? { extraAllow: opts.extraAllow } : {}),
+    ...(opts.disabledPacks?.size ? { disabledPacks: opts.disabledPacks } : {}),
     ...(opts.torchSafeGlobals ? { torchSafeGlobals: opts.torchSafeGlobals } : {}),
   };
   const scanner = new FileScanner(setup);
@@ -200,7 +203,7 @@ export class FileScanner {
   constructor(setup: ScanSetup) {
     this.limits = { ...DEFAULT_LIMITS, ...setup.limits };
     this.rules = selectRules(setup.only);
-    this.classify = setup.extraAllow ? { extraAllow: setup.extraAllow } : {};
+    this.classify = classifyOptions(setup);
     this.torchSafe = setup.torchSafeGlobals ? new Set(setup.torchSafeGlobals.keys()) : undefined;
   }
 
@@ -275,6 +278,13 @@ export class FileScanner {
   }
 }
 
+function classifyOptions(opts: ScanSetup): ClassifyOptions {
+  return {
+    ...(opts.extraAllow ? { extraAllow: opts.extraAllow } : {}),
+    ...(opts.disabledPacks?.size ? { disabledPacks: opts.disabledPacks } : {}),
+  };
+}
+
 /**
  * Scans bytes already in memory as if they were a file named `name` (for library users and tests).
  * The same pipeline as scanPaths: sniffing, expanders, rules.
@@ -285,7 +295,7 @@ export async function scanBytes(name: string, bytes: Uint8Array, opts: EngineOpt
   const rules = selectRules(opts.only);
   const ctx = new RuleContext({ arg: name, abs: name, isDirectory: false }, name);
   const torchSafe = opts.torchSafeGlobals ? new Set(opts.torchSafeGlobals.keys()) : undefined;
-  const fs = new FileScan(limits, rules, ctx, opts.extraAllow ? { extraAllow: opts.extraAllow } : {}, torchSafe);
+  const fs = new FileScan(limits, rules, ctx, classifyOptions(opts), torchSafe);
   await fs.unit(new MemorySource({ chain: [name] }, bytes), 0);
   let safety: SafetyLevel | undefined;
   for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;

@@ -1,0 +1,380 @@
+"""pandas pack: DataFrame, Series, every Index kind, block managers, extension arrays and dtypes, date/time scalars
+and offsets, as pandas 1.5 pickles them (pickle at protocols 0-5, DataFrame.to_pickle, joblib). Old names that
+pandas.read_pickle maps (pandas.compat.pickle_compat._class_locations_map) are kept where their target is admitted."""
+
+import datetime
+import io
+
+import numpy as np
+import pandas as pd
+import pytz
+
+PACK = "pandas"
+TITLE = "pandas data structures (frames, series, indexes, arrays, dtypes, date/time scalars, offsets)"
+MODULES = ("pandas",)
+
+
+def versions():
+    return {"pandas": pd.__version__, "numpy": np.__version__}
+
+
+def _frames():
+    n = 6
+    berlin = pytz.timezone("Europe/Berlin")
+    df = pd.DataFrame(
+        {
+            "i64": np.arange(n, dtype="int64"),
+            "i32": np.arange(n, dtype="int32"),
+            "u8": np.arange(n, dtype="uint8"),
+            "f64": np.linspace(0, 1, n),
+            "f32": np.linspace(0, 1, n).astype("float32"),
+            "c128": np.arange(n) + 1j,
+            "b": [True, False] * (n // 2),
+            "obj": list("abcdef"),
+            "mixed": [1, "a", None, 2.5, b"x", (1, 2)],
+            "cat": pd.Categorical(list("xyxyxy")),
+            "cat_ord": pd.Categorical(list("lmhlmh"), categories=list("lmh"), ordered=True),
+            "dt": pd.date_range("2020-01-01", periods=n, freq="D"),
+            "dt_utc": pd.date_range("2020-01-01", periods=n, freq="H", tz="UTC"),
+            "dt_berlin": pd.date_range("2020-03-28", periods=n, freq="12H", tz=berlin),
+            "dt_tzstd": pd.date_range("2020-01-01", periods=n, tz=datetime.timezone.utc),
+            "dt_fixed": pd.date_range("2020-01-01", periods=n, tz=datetime.timezone(datetime.timedelta(hours=2))),
+            "td": pd.to_timedelta(np.arange(n), unit="s"),
+            "per": pd.period_range("2020-01", periods=n, freq="M"),
+            "iv": pd.interval_range(0, n),
+            "Int8": pd.array([1, None, 3, 4, 5, 6], dtype="Int8"),
+            "Int64": pd.array([1, None, 3, 4, 5, 6], dtype="Int64"),
+            "UInt32": pd.array([1, None, 3, 4, 5, 6], dtype="UInt32"),
+            "Float64": pd.array([1.5, None, 3, 4, 5, 6], dtype="Float64"),
+            "Float32": pd.array([1.5, None, 3, 4, 5, 6], dtype="Float32"),
+            "boolean": pd.array([True, None, False, True, False, True], dtype="boolean"),
+            "string": pd.array(list("abc") + [None, "e", "f"], dtype="string"),
+            "sparse": pd.arrays.SparseArray([0, 0, 1, 0, 2, 0]),
+            "sparse_f": pd.arrays.SparseArray([0.0, np.nan, 1.0, np.nan, 2.0, 0.0], kind="block"),
+        }
+    )
+    out = [("DataFrame all dtypes", df)]
+    for col in df.columns:
+        out.append((f"Series {col}", df[col]))
+    flagged = pd.DataFrame({"a": [1, 2]}).set_flags(allows_duplicate_labels=False)
+    flagged.attrs["source"] = "derivation"
+    out.append(("DataFrame flags/attrs", flagged))
+    mi = pd.MultiIndex.from_product([["a", "b"], [1, 2, 3]], names=["k", "n"])
+    out.append(("DataFrame MultiIndex", pd.DataFrame({"v": range(6)}, index=mi)))
+    out.append(("DataFrame MultiIndex columns", pd.DataFrame(np.eye(2), columns=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)]))))
+    out.append(("DataFrame float index", pd.DataFrame({"b": [True, False]}, index=[0.5, 1.5])))
+    out.append(("DataFrame datetime index", pd.DataFrame({"v": range(4)}, index=pd.date_range("2021", periods=4, freq="W"))))
+    out.append(("DataFrame empty", pd.DataFrame()))
+    out.append(("Series named", pd.Series([1.0, 2.0], name="x", index=["a", "b"])))
+    out.append(("Series sparse", pd.Series(pd.arrays.SparseArray([0, 1, 0]))))
+    return out
+
+
+def _indexes():
+    return [
+        ("RangeIndex", pd.RangeIndex(0, 10, 2, name="r")),
+        ("Index object", pd.Index(["a", "b"])),
+        ("Index bool", pd.Index([True, False])),
+        ("Int64Index", pd.Index([1, 2, 3])),
+        ("UInt64Index", pd.Index(np.array([1, 2], dtype="uint64"))),
+        ("Float64Index", pd.Index([0.5, 1.5])),
+        ("NumericIndex", pd.core.indexes.numeric.NumericIndex(np.array([1, 2], dtype="int32"))),
+        ("Index Int64", pd.Index(pd.array([1, None], dtype="Int64"))),
+        ("Index string", pd.Index(pd.array(["a", None], dtype="string"))),
+        ("DatetimeIndex", pd.date_range("2020-01-01", periods=3, freq="D")),
+        ("DatetimeIndex tz", pd.date_range("2020-01-01", periods=3, freq="B", tz="America/New_York")),
+        ("TimedeltaIndex", pd.timedelta_range("1 day", periods=3, freq="6H")),
+        ("PeriodIndex", pd.period_range("2020Q1", periods=3, freq="Q")),
+        ("IntervalIndex", pd.IntervalIndex.from_breaks([0.0, 1.0, 2.5], closed="left")),
+        ("CategoricalIndex", pd.CategoricalIndex(["a", "b", "a"])),
+        ("MultiIndex", pd.MultiIndex.from_arrays([[1, 2], ["x", "y"]], names=["n", "s"])),
+    ]
+
+
+def _arrays_and_scalars():
+    out = [
+        ("Categorical", pd.Categorical(["a", "b", None])),
+        ("DatetimeArray", pd.arrays.DatetimeArray(pd.date_range("2020", periods=2)._data)),
+        ("TimedeltaArray", pd.array(pd.to_timedelta([1, 2], unit="D"))),
+        ("PeriodArray", pd.array(pd.period_range("2020", periods=2, freq="A"))),
+        ("IntervalArray", pd.arrays.IntervalArray.from_breaks([0, 1, 2])),
+        ("SparseArray", pd.arrays.SparseArray([0, 0, 3])),
+        ("PandasArray", pd.arrays.PandasArray(np.array([1, 2]))),
+        ("BooleanArray", pd.array([True, None], dtype="boolean")),
+        ("StringArray", pd.array(["a", None], dtype="string")),
+        ("Timestamp", pd.Timestamp("2020-01-01 12:00")),
+        ("Timestamp utc", pd.Timestamp("2020-01-01", tz="UTC")),
+        ("Timestamp pytz", pd.Timestamp("2020-07-01", tz="Europe/Paris")),
+        ("Timedelta", pd.Timedelta("1 days 2 hours")),
+        ("Period", pd.Period("2020-01", freq="M")),
+        ("Interval", pd.Interval(0, 1, closed="both")),
+        ("NaT", pd.NaT),
+        ("NA", pd.NA),
+        ("dtypes", [
+            pd.CategoricalDtype(["a", "b"], ordered=True),
+            pd.DatetimeTZDtype(tz="UTC"),
+            pd.PeriodDtype("D"),
+            pd.IntervalDtype("int64", closed="right"),
+            pd.SparseDtype("float64", np.nan),
+            pd.StringDtype(),
+            pd.BooleanDtype(),
+        ] + [pd.api.types.pandas_dtype(t) for t in ("Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64")]),
+    ]
+    import pandas.tseries.offsets as offsets
+
+    args = {
+        "FY5253": {"weekday": 0, "startingMonth": 1, "variation": "nearest"},
+        "FY5253Quarter": {"weekday": 0, "startingMonth": 1, "qtr_with_extra_week": 1, "variation": "nearest"},
+        "WeekOfMonth": {"week": 1, "weekday": 2},
+        "LastWeekOfMonth": {"weekday": 4},
+        "DateOffset": {"months": 1, "days": 2},
+        "CustomBusinessDay": {"holidays": ["2020-01-01"], "weekmask": "Mon Tue Wed Thu Fri"},
+    }
+    for name in offsets.__all__:
+        cls = getattr(offsets, name)
+        if name in ("BaseOffset", "Tick"):
+            continue
+        out.append((f"offset {name}", cls(**args.get(name, {}))))
+    out.append(("offset Week(weekday)", offsets.Week(weekday=3)))
+    return out
+
+
+
+def objects():
+    return _frames() + _indexes() + _arrays_and_scalars()
+
+
+def streams():
+    out = []
+    for label, obj in _frames()[:3]:
+        buf = io.BytesIO()
+        obj.to_pickle(buf, compression=None)
+        out.append((f"{label} (to_pickle)", buf.getvalue()))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Review. Functions pandas' __reduce__ methods name, read one by one (Python source or pandas/_libs/*.pyx).
+# (role, what it does with its arguments: the reviewed argument shape).
+
+FUNCTIONS = {
+    "pandas.core.indexes.base._new_Index": (
+        "reconstructor",
+        "_new_Index(cls, d): PeriodIndex subclasses go to _new_PeriodIndex; otherwise cls.__new__(cls, **d) "
+        "(MultiIndex with verify_integrity=False) - the power of NEWOBJ_EX on the class it is given, nothing else",
+    ),
+    "pandas.core.indexes.datetimes._new_DatetimeIndex": (
+        "reconstructor",
+        "_new_DatetimeIndex(cls, d): cls._simple_new(DatetimeArray, **d) or cls.__new__(cls, **d); builds an index "
+        "from the pickled array, tz and freq",
+    ),
+    "pandas.core.indexes.interval._new_IntervalIndex": (
+        "reconstructor",
+        "_new_IntervalIndex(cls, d) = cls.from_arrays(**d): left/right arrays, closed, name",
+    ),
+    "pandas.core.indexes.period._new_PeriodIndex": (
+        "reconstructor",
+        "_new_PeriodIndex(cls, **d): PeriodArray(ordinals, freq) then cls._simple_new, or cls(values, **d)",
+    ),
+    "pandas._libs.internals._unpickle_block": (
+        "reconstructor",
+        "_unpickle_block(values, placement, ndim) = new_block(values, placement, ndim=ndim): a block over an array",
+    ),
+    "pandas._libs.tslibs.timestamps._unpickle_timestamp": (
+        "reconstructor",
+        "_unpickle_timestamp(value, freq, tz, reso): Timestamp from an int64 value, then its freq is set",
+    ),
+    "pandas._libs.tslibs.timedeltas._timedelta_unpickle": (
+        "reconstructor",
+        "_timedelta_unpickle(value, reso): Timedelta from an int64 value and a resolution code",
+    ),
+    "pandas._libs.tslibs.nattype.__nat_unpickle": ("reconstructor", "__nat_unpickle(*args) returns the NaT constant"),
+    "pandas._libs.arrays.__pyx_unpickle_NDArrayBacked": (
+        "reconstructor",
+        "Cython-generated __pyx_unpickle_NDArrayBacked(type, checksum, state): refuses an unknown layout checksum and "
+        "any type that is not an NDArrayBacked subtype, then sets the C fields from the state",
+    ),
+    "pandas._libs.interval.__pyx_unpickle_IntervalMixin": (
+        "reconstructor",
+        "Cython-generated __pyx_unpickle_IntervalMixin(type, checksum, state): checksum and subtype checked, then the "
+        "C fields from the state",
+    ),
+}
+VALUES = {"pandas._libs.missing.NA": "the pd.NA singleton, named as a value (NAType.__reduce__ returns 'NA')"}
+
+_SETTERS = "assigns the pickled fields to the object's attributes; calls nothing taken from the state"
+_DATA_INIT = "validates and stores its numeric/str arguments (n, normalize, weekday, month, ...); no I/O"
+_APPEND = "APPENDS on this object concatenates data (no callable from the pickle is called)"
+_SETITEM = "SETITEMS on this object stores values under keys (data only)"
+_NEW = "builds the object from array/list arguments and dtype names (pandas_dtype: a fixed registry and numpy dtypes)"
+_CUSTOM = (
+    "_init_custom -> _get_calendar(weekmask, holidays, calendar) calls calendar.holidays() on an object taken from "
+    "the pickle: a stored callable"
+)
+
+REVIEW = {
+    "pandas._libs.arrays.NDArrayBacked.__setstate__": ("data", "sets _ndarray/_dtype, then setattr of the state keys"),
+    "pandas._libs.internals.BlockManager.__new__": ("data", "__cinit__ stores blocks and axes, no calls"),
+    "pandas._libs.internals.BlockManager.__setstate__": (
+        "data",
+        "state[3]['0.14.1']: ensure_index(axes) and new_block(values, mgr_locs) per block; pandas modules imported by "
+        "fixed names only",
+    ),
+    "pandas._libs.interval.Interval.__init__": ("data", "stores left, right and closed (validated against 4 words)"),
+    "pandas._libs.sparse.BlockIndex.__init__": ("data", "stores length, block locations and lengths as int arrays"),
+    "pandas._libs.sparse.IntIndex.__init__": ("data", "stores length and indices as an int array"),
+    "pandas._libs.tslibs.offsets.BaseOffset.__init__": ("data", _DATA_INIT),
+    "pandas._libs.tslibs.offsets.BusinessDay.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.BusinessHour.__init__": ("data", "stores n, normalize, start/end times and offset"),
+    "pandas._libs.tslibs.offsets.BusinessHour.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.BusinessMixin.__init__": ("data", "stores n, normalize and offset"),
+    "pandas._libs.tslibs.offsets.BusinessMixin.__setstate__": (
+        "data",
+        "sets _offset; for Custom* classes _get_calendar(weekmask, holidays, calendar=None): numpy busdaycalendar "
+        "from dates (no calendar object is taken from the state)",
+    ),
+    "pandas._libs.tslibs.offsets.CustomBusinessDay.__init__": ("no", _CUSTOM),
+    "pandas._libs.tslibs.offsets.CustomBusinessDay.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.CustomBusinessHour.__init__": ("no", _CUSTOM),
+    "pandas._libs.tslibs.offsets._CustomBusinessMonth.__init__": ("no", _CUSTOM),
+    "pandas._libs.tslibs.offsets.Easter.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.FY5253Mixin.__init__": ("data", _DATA_INIT),
+    "pandas._libs.tslibs.offsets.FY5253Mixin.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.FY5253Quarter.__init__": ("data", _DATA_INIT),
+    "pandas._libs.tslibs.offsets.FY5253Quarter.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.LastWeekOfMonth.__init__": ("data", _DATA_INIT),
+    "pandas._libs.tslibs.offsets.LastWeekOfMonth.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.MonthOffset.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.QuarterEnd.__init__": ("data", _DATA_INIT),
+    "pandas._libs.tslibs.offsets.QuarterOffset.__init__": ("data", _DATA_INIT),
+    "pandas._libs.tslibs.offsets.QuarterOffset.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.RelativeDeltaOffset.__setstate__": (
+        "data",
+        "renames the pre-0.22 'offset' key, sets n/normalize/_cache and updates __dict__ with the rest",
+    ),
+    "pandas._libs.tslibs.offsets.SemiMonthOffset.__init__": ("data", _DATA_INIT),
+    "pandas._libs.tslibs.offsets.SemiMonthOffset.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.Tick.__init__": ("data", _DATA_INIT),
+    "pandas._libs.tslibs.offsets.Tick.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.Week.__init__": ("data", _DATA_INIT),
+    "pandas._libs.tslibs.offsets.Week.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.WeekOfMonth.__init__": ("data", _DATA_INIT),
+    "pandas._libs.tslibs.offsets.WeekOfMonth.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.offsets.YearEnd.__init__": ("data", _DATA_INIT),
+    "pandas._libs.tslibs.offsets.YearOffset.__init__": ("data", _DATA_INIT),
+    "pandas._libs.tslibs.offsets.YearOffset.__setstate__": ("data", _SETTERS),
+    "pandas._libs.tslibs.period.Period.__new__": (
+        "data",
+        "parses value/freq/ordinal (dates, strings through pandas' own date parser, ints) into an ordinal; no I/O",
+    ),
+    "pandas._libs.tslibs.period._Period.__setstate__": ("data", "sets freq and ordinal"),
+    "pandas.core.arrays._mixins.NDArrayBackedExtensionArray.__setitem__": ("data", _SETITEM),
+    "pandas.core.arrays.categorical.Categorical.__setstate__": (
+        "data",
+        "renames pre-0.15 keys (_codes/_levels/_ordered), then NDArrayBacked.__setstate__",
+    ),
+    "pandas.core.arrays.datetimelike.DatetimeLikeArrayMixin.__setitem__": ("data", _SETITEM),
+    "pandas.core.arrays.interval.IntervalArray.__new__": ("data", _NEW),
+    "pandas.core.arrays.interval.IntervalArray.__setitem__": ("data", _SETITEM),
+    "pandas.core.arrays.masked.BaseMaskedArray.__setitem__": ("data", _SETITEM),
+    "pandas.core.arrays.sparse.array.SparseArray.__setitem__": ("data", "raises TypeError (immutable)"),
+    "pandas.core.arrays.sparse.array.SparseArray.__setstate__": (
+        "data",
+        "tuple state: np.ndarray.__setstate__ of the values, then fill_value and sp_index; dict: __dict__.update",
+    ),
+    "pandas.core.arrays.string_.StringArray.__setitem__": ("data", _SETITEM),
+    "pandas.core.dtypes.dtypes.CategoricalDtype.__setstate__": ("data", "sets _categories and _ordered"),
+    "pandas.core.dtypes.dtypes.DatetimeTZDtype.__setstate__": ("data", "sets _tz and _unit"),
+    "pandas.core.dtypes.dtypes.IntervalDtype.__new__": (
+        "data",
+        "parses a subtype/closed string against a fixed pattern, pandas_dtype(subtype); cached per (subtype, closed)",
+    ),
+    "pandas.core.dtypes.dtypes.IntervalDtype.__setstate__": ("data", "sets _subtype and _closed"),
+    "pandas.core.dtypes.dtypes.PeriodDtype.__new__": ("data", "to_offset(freq) (a fixed table of offset names)"),
+    "pandas.core.dtypes.dtypes.PeriodDtype.__setstate__": ("data", "sets _freq from the state"),
+    "pandas.core.frame.DataFrame.__setitem__": ("data", _SETITEM),
+    "pandas.core.frame.DataFrame.append": ("data", _APPEND),
+    "pandas.core.generic.NDFrame.__setstate__": (
+        "data",
+        "a BlockManager or a dict: object.__setattr__ of _attrs, _flags (Flags(**flags)), the internal names and the "
+        "remaining keys; calls nothing taken from the state",
+    ),
+    "pandas.core.indexes.base.Index.__new__": (
+        "data",
+        "builds an index from data/dtype/name: dtype through pandas_dtype (fixed registry, numpy), data through "
+        "array constructors; getattr only reads data.dtype",
+    ),
+    "pandas.core.indexes.base.Index.__setitem__": ("data", "raises TypeError (immutable)"),
+    "pandas.core.indexes.base.Index.append": ("data", _APPEND),
+    "pandas.core.indexes.category.CategoricalIndex.__new__": ("data", _NEW),
+    "pandas.core.indexes.datetimes.DatetimeIndex.__new__": ("data", _NEW),
+    "pandas.core.indexes.interval.IntervalIndex.__new__": ("data", _NEW),
+    "pandas.core.indexes.multi.MultiIndex.__new__": ("data", "levels and codes arrays, names; optional integrity check"),
+    "pandas.core.indexes.multi.MultiIndex.append": ("data", _APPEND),
+    "pandas.core.indexes.numeric.NumericIndex.__new__": ("data", _NEW),
+    "pandas.core.indexes.period.PeriodIndex.__new__": ("data", _NEW),
+    "pandas.core.indexes.range.RangeIndex.__new__": ("data", "start/stop/step ints or a range, name"),
+    "pandas.core.indexes.timedeltas.TimedeltaIndex.__new__": ("data", _NEW),
+    "pandas.core.internals.managers.BlockManager.__init__": ("data", "stores blocks and axes, optional integrity check"),
+    "pandas.core.internals.managers.SingleBlockManager.__setstate__": (
+        "data",
+        "state[3]['0.14.1']: ensure_index(axes), new_block(extract_array(values), mgr_locs) per block",
+    ),
+    "pandas.core.series.Series.__setitem__": ("data", _SETITEM),
+    "pandas._libs.tslibs.timestamps.Timestamp.__new__": (
+        "data",
+        "parses ts_input/tz/unit into a Timestamp (dates, ints, strings through pandas' own parser; tz names through "
+        "the time-zone helpers); no I/O beyond reading the named zone from the tz database",
+    ),
+    "pandas._libs.tslibs.timestamps._Timestamp.__setstate__": ("data", "sets value, freq, tzinfo and resolution"),
+    "pandas.compat.pickle_compat._LoadSparseFrame.__new__": ("data", "returns an empty DataFrame (old SparseDataFrame)"),
+    "pandas.compat.pickle_compat._LoadSparseSeries.__new__": ("data", "returns an empty Series (old SparseSeries)"),
+    "pandas.core.indexes.frozen.FrozenList.__setitem__": ("data", "raises TypeError (immutable)"),
+    "pandas.core.indexes.frozen.FrozenList.append": ("data", "raises TypeError (immutable)"),
+    "pandas.core.indexes.frozen.FrozenList.extend": ("data", "raises TypeError (immutable)"),
+    "pandas.core.series.Series.append": ("data", _APPEND),
+}
+
+
+def family(name):
+    for prefix, what in (
+        ("pandas.core.frame", "DataFrame"),
+        ("pandas.core.series", "Series"),
+        ("pandas.core.indexes", "index"),
+        ("pandas.core.internals", "block manager"),
+        ("pandas._libs.internals", "block manager"),
+        ("pandas.core.arrays", "extension array or dtype"),
+        ("pandas.core.dtypes", "dtype"),
+        ("pandas._libs.tslibs.offsets", "date offset"),
+        ("pandas._libs.tslibs", "date/time scalar"),
+        ("pandas._libs.sparse", "sparse index"),
+        ("pandas._libs.interval", "interval scalar"),
+        ("pandas._libs.arrays", "array base"),
+        ("pandas.core.flags", "flags"),
+    ):
+        if name.startswith(prefix):
+            return f"pandas {what}"
+    return "pandas class"
+
+
+def _old_names():
+    """pandas.compat.pickle_compat._class_locations_map: names older pandas wrote, which pandas.read_pickle maps to
+    the current class (plain pickle.load cannot import most of them). Targets are resolved to the class's own name."""
+    import importlib
+
+    from pandas.compat import pickle_compat
+
+    out = {}
+    for (mod, name), (new_mod, new_name) in pickle_compat._class_locations_map.items():
+        try:
+            obj = getattr(importlib.import_module(new_mod), new_name)
+            target = f"{obj.__module__}.{obj.__qualname__}"
+        except Exception:  # noqa: BLE001 - a target this pandas no longer has
+            target = f"{new_mod}.{new_name}"
+        out[f"{mod}.{name}"] = (target, f"written by older pandas; pandas.read_pickle maps {mod}.{name} to it")
+    return out
+
+
+OLD_NAMES = _old_names()
+# Targets of the old names that this pandas' own pickles do not name: derived like any other class.
+EXTRA_NAMES = {t: "" for t, _ in OLD_NAMES.values() if t.startswith("pandas.")}

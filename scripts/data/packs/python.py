@@ -1,0 +1,119 @@
+"""python pack: the standard library's data types and the pickler's own reconstruction helpers (Python 2 spellings
+come through CPython's _compat_pickle mapping, which Sentinel applies before classification)."""
+
+import argparse
+import collections
+import datetime
+import decimal
+import fractions
+import io
+import pathlib
+import re
+import sys
+import types
+import uuid
+
+PACK = "python"
+TITLE = "Python standard-library data types and the pickler's reconstruction helpers"
+MODULES = ("builtins", "copyreg", "collections", "datetime", "decimal", "fractions", "uuid", "argparse", "types",
+           "io", "pathlib", "re", "enum", "codecs", "_codecs")
+
+
+def versions():
+    return {"cpython": sys.version.split()[0]}
+
+
+def objects():
+    return [
+        ("containers", [{1, 2}, frozenset({3}), bytearray(b"x"), b"", slice(1, 2), range(3), 1j, Ellipsis,
+                        NotImplemented]),
+        ("collections", [collections.OrderedDict(a=1), collections.defaultdict(list, a=[1]),
+                         collections.Counter("ab"), collections.deque([1], maxlen=3)]),
+        ("datetime", [datetime.datetime(2020, 1, 1), datetime.date(2020, 1, 1), datetime.time(1, 2),
+                      datetime.timedelta(1), datetime.timezone(datetime.timedelta(hours=1)), datetime.timezone.utc]),
+        ("numbers", [decimal.Decimal("1.5"), fractions.Fraction(1, 3)]),
+        ("uuid", uuid.UUID(int=1)),
+        ("namespaces", [argparse.Namespace(lr=0.1), types.SimpleNamespace(a=1)]),
+        ("BytesIO", io.BytesIO(b"abc")),
+        ("paths", [pathlib.PurePosixPath("a/b"), pathlib.PureWindowsPath("a"), pathlib.PosixPath("a")]),
+        ("regex", re.compile(r"\w+", re.I)),
+        ("objects", [_Plain(), _Slots()]),
+    ]
+
+
+class _Plain:
+    def __init__(self):
+        self.a = 1
+
+
+class _Slots:
+    __slots__ = ("a",)
+
+    def __init__(self):
+        self.a = 1
+
+
+def streams():
+    return []
+
+
+FUNCTIONS = {
+    "copyreg._reconstructor": (
+        "reconstructor",
+        "_reconstructor(cls, base, state): base.__new__(cls, state) (+ base.__init__(obj, state) when base is not "
+        "object): protocol 0/1 object reconstruction of a separately imported class",
+    ),
+    "copyreg.__newobj__": ("reconstructor", "__newobj__(cls, *args) = cls.__new__(cls, *args)"),
+    "copyreg.__newobj_ex__": ("reconstructor", "__newobj_ex__(cls, args, kwargs) = cls.__new__(cls, *args, **kwargs)"),
+    "copyreg._reduce_ex": ("reconstructor", "default reduction helper"),
+    "codecs.encode": (
+        "reconstructor",
+        "_codecs.encode(str, 'latin1'): how protocol < 3 pickles bytes (the codec is looked up by name in the codec "
+        "registry: text codecs only encode)",
+    ),
+    "re._compile": ("reconstructor", "_compile(pattern, flags): compiles a regular expression (no code execution)"),
+    "builtins.hash": (
+        "reference",
+        "stored as a hash function (gensim Word2Vec.hashfxn); computes an int from its argument",
+    ),
+    "builtins.getattr": ("not", ""),
+}
+FUNCTIONS.pop("builtins.getattr")
+EXTRA_NAMES = {n: "" for n in (
+    "builtins.set builtins.frozenset builtins.complex builtins.bytearray builtins.bytes builtins.slice "
+    "builtins.object builtins.range builtins.int builtins.float builtins.str builtins.list builtins.dict "
+    "builtins.tuple builtins.bool builtins.hash datetime.tzinfo enum.Enum pathlib.Path pathlib.WindowsPath "
+    "uuid.SafeUUID"
+).split()}
+VALUES = {
+    "builtins.Ellipsis": "the Ellipsis singleton",
+    "builtins.NotImplemented": "the NotImplemented singleton",
+}
+REVIEW = {
+    "collections.Counter.__init__": ("data", "counts the items of its argument (update)"),
+    "uuid.SafeUUID.__new__": ("data", "enum member lookup"),
+    "builtins.*": ("data", "CPython built-in type"),
+    "collections.*": ("data", "CPython C container type"),
+    "datetime.*": ("data", "CPython C date/time type: fields from bytes or ints"),
+    "decimal.*": ("data", "CPython C decimal type"),
+    "uuid.UUID.__init__": ("data", "hex/bytes/fields/int arguments; no I/O"),
+    "uuid.UUID.__setstate__": ("data", "sets int and is_safe"),
+    "fractions.Fraction.__new__": ("data", "numerator/denominator or a numeric string"),
+    "argparse._AttributeHolder.__init__": ("data", "(object default)"),
+    "argparse.Namespace.__init__": ("data", "setattr of keyword arguments"),
+    "io.*": ("data", "BytesIO: an in-memory buffer (no file access)"),
+    "types.*": ("data", "SimpleNamespace: attribute bag"),
+    "pathlib.PurePath.__new__": ("data", "path parts from strings; touches no file"),
+    "pathlib.Path.__new__": ("data", "path parts from strings; touches no file"),
+    "pathlib.PurePath.__reduce__": ("data", ""),
+    "enum.Enum.__new__": ("data", "looks the value up among the enum's members"),
+    "enum.EnumType.__call__": ("data", "looks the value up among the enum's members"),
+    "uuid.*": ("data", "enum member"),
+    "enum.*": ("data", "enum"),
+    "re.*": ("data", "compiled pattern"),
+}
+NOT_ADMITTED = {
+    "builtins.getattr": "reaches any attribute, including methods that run code (dangerous table)",
+    "functools.partial": "stores a callable and its arguments; library code calls it later (dangerous callables in "
+    "it are caught by their own import, but the partial itself is not a data type)",
+}

@@ -1,11 +1,14 @@
 // Command-line entry: parses argv, loads the policy, runs the engine, applies the gate, renders the report, writes
 // it, and returns the exit code (0 gate passed, 1 gate failed, 2 usage, policy or tool error). The only module
 // that prints or writes files. Commands: artifact, rules, explain, init, policy.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { scanPaths } from '../scan/engine.js';
+import { SentinelError } from '../api/errors.js';
+import { loadPolicy, readInputText } from '../api/load-policy.js';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../api/render-report.js';
+import { checkRules, scan } from '../api/scan.js';
 import type { RuleMeta } from '../core/finding.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
 import {
@@ -16,13 +19,11 @@ import {
   type SafetyLevel,
   type Severity,
 } from '../core/severity.js';
-import type { Baseline } from '../policy/baseline.js';
-import { applyPolicy } from '../policy/gate.js';
-import { DEFAULT_POLICY, POLICY_FILE_NAME, withCliOverrides, type Policy } from '../policy/policy.js';
+import { POLICY_FILE_NAME } from '../policy/policy.js';
 import { isPresetName, PRESET_NAMES, PRESETS, type PresetName } from '../policy/presets.js';
-import { assembleReport, type SentinelReport } from '../report/report-model.js';
+import type { SentinelReport } from '../report/report-model.js';
 import { hfCacheRoots } from '../sources/model-cache.js';
-import { CATEGORIES, RULES, ruleById } from '../rules/index.js';
+import { RULES, ruleById } from '../rules/index.js';
 
 // Start-up time matters (a CI gate runs once per artifact): the policy stack (yaml, zod), the renderers and the
 // rule-documentation commands are imported only when a command needs them.
@@ -47,8 +48,8 @@ const defaultIo: Io = {
   env: process.env,
 };
 
-export const FORMATS = ['text', 'json', 'sarif', 'html', 'markdown', 'junit'] as const;
-export type Format = (typeof FORMATS)[number];
+export const FORMATS = REPORT_FORMATS;
+export type Format = ReportFormat;
 
 class UsageError extends Error {}
 
@@ -71,16 +72,6 @@ function collect(value: string, prev: string[]): string[] {
       .map((s) => s.trim())
       .filter(Boolean),
   ];
-}
-
-function validateRules(sel: string[]): string[] {
-  const known = new Set<string>([...RULES.map((r) => r.meta.id), ...CATEGORIES]);
-  for (const s of sel) {
-    if (!known.has(s.toUpperCase())) {
-      throw new UsageError(`unknown rule or category "${s}" (known: ${[...known].sort().join(', ')})`);
-    }
-  }
-  return sel.map((s) => s.toUpperCase());
 }
 
 interface ArtifactOptions {
@@ -106,25 +97,6 @@ function parseJobs(value: string | undefined): number {
   return Number(value.trim());
 }
 
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
-/** Loads `--policy FILE`, else sentinel-policy.yml in the working directory, else the built-in default. */
-async function loadPolicy(explicit: string | undefined, cwd: string): Promise<Policy> {
-  const path = explicit !== undefined ? resolve(cwd, explicit) : resolve(cwd, POLICY_FILE_NAME);
-  if (explicit === undefined && !existsSync(path)) return DEFAULT_POLICY;
-  const shown = explicit ?? POLICY_FILE_NAME;
-  const { formatPolicyIssues, parsePolicy } = await import('../policy/load-policy.js');
-  const r = parsePolicy(readText(path, 'policy'), shown);
-  if (!r.ok) throw new UsageError(`invalid policy:\n${formatPolicyIssues(shown, r.issues)}`);
-  return r.policy;
-}
-
 function today(o: ArtifactOptions, io: Io): string {
   if (o.now !== undefined) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(o.now) || Number.isNaN(Date.parse(o.now + 'T00:00:00Z'))) {
@@ -141,23 +113,7 @@ export async function render(
   format: Format,
   o: { color: boolean; verbose: boolean; docsUrl?: string },
 ): Promise<string> {
-  switch (format) {
-    case 'json':
-      return (await import('../report/json.js')).renderJson(report);
-    case 'sarif':
-      return (await import('../report/sarif.js')).renderSarif(
-        report,
-        o.docsUrl !== undefined ? { docsBaseUri: o.docsUrl } : {},
-      );
-    case 'html':
-      return (await import('../report/html.js')).renderHtml(report);
-    case 'markdown':
-      return (await import('../report/markdown.js')).renderMarkdown(report);
-    case 'junit':
-      return (await import('../report/junit.js')).renderJunit(report);
-    case 'text':
-      return (await import('../report/text.js')).renderText(report, { color: o.color, verbose: o.verbose });
-  }
+  return renderReport(report, format, o);
 }
 
 function progress(io: Io, quiet: boolean): { tick?: (done: number) => void; end: () => void } {
@@ -180,7 +136,7 @@ function progress(io: Io, quiet: boolean): { tick?: (done: number) => void; end:
 
 async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise<number> {
   const cwd = process.cwd();
-  const only = validateRules(o.rule);
+  const rules = checkRules(o.rule);
   const preset = o.preset;
   if (preset !== undefined && !isPresetName(preset)) throw new UsageError(`unknown preset "${preset}"`);
   const max = o.maxAcceptableSeverity?.toUpperCase();
@@ -189,53 +145,29 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   }
   const day = today(o, io);
   const jobs = parseJobs(o.jobs);
-  const policy = withCliOverrides(await loadPolicy(o.policy, cwd), {
-    ...(preset !== undefined ? { preset: preset as PresetName } : {}),
-    ...(max !== undefined ? { maxAcceptableSeverity: max as SafetyLevel } : {}),
-    ...(o.failOn !== undefined ? { failOn: parseSeverities(o.failOn) } : {}),
-  });
-  let baseline: Baseline | undefined;
-  if (o.baseline !== undefined) {
-    const { parseBaseline } = await import('../policy/baseline.js');
-    const r = parseBaseline(readText(resolve(cwd, o.baseline), 'baseline'), o.baseline);
-    if (!r.ok) throw new UsageError(r.message);
-    baseline = r.baseline;
-  }
-  const startedAt = (io.now?.() ?? new Date()).toISOString();
+  const policy = await loadPolicy(o.policy, { cwd });
+  const baseline = o.baseline !== undefined ? readInputText(resolve(cwd, o.baseline), 'baseline') : undefined;
+  const started = io.now?.() ?? new Date();
   const bar = progress(io, o.quiet ?? false);
-  const result = await scanPaths(paths, {
-    only,
-    limits: policy.limits,
-    ...(policy.alsoAllow.size ? { extraAllow: policy.alsoAllow } : {}),
-    ...(policy.disabledPacks.size ? { disabledPacks: policy.disabledPacks } : {}),
-    ...(policy.torchSafeGlobals.size ? { torchSafeGlobals: policy.torchSafeGlobals } : {}),
-    ...(bar.tick ? { onFile: bar.tick } : {}),
-    jobs,
-    cacheRoots: hfCacheRoots(io.env, homedir()),
-  });
-  bar.end();
-  const outcome = applyPolicy({
-    findings: result.findings,
-    pickles: result.pickles,
-    files: result.files,
-    rules: result.rules,
-    policy,
-    today: day,
-    ...(baseline ? { baseline } : {}),
-    cwd,
-  });
-  const report = assembleReport({
-    command: 'artifact',
-    targets: paths,
-    startedAt,
-    durationMs: result.durationMs,
-    rules: result.rules,
-    pickles: result.pickles,
-    files: result.files,
-    errors: result.errors,
-    outcome,
-    policy,
-  });
+  let report: SentinelReport;
+  try {
+    report = await scan(paths, {
+      policy,
+      rules,
+      ...(preset !== undefined ? { preset: preset as PresetName } : {}),
+      ...(max !== undefined ? { maxAcceptableSeverity: max as SafetyLevel } : {}),
+      ...(o.failOn !== undefined ? { failOn: parseSeverities(o.failOn) } : {}),
+      ...(baseline !== undefined ? { baseline, baselineSource: o.baseline } : {}),
+      // The report's start time is the clock's; acceptance expiry uses --now when given.
+      now: new Date(`${day}T${started.toISOString().slice(11)}`),
+      cwd,
+      jobs,
+      cacheRoots: hfCacheRoots(io.env, homedir()),
+      ...(bar.tick ? { onFile: bar.tick } : {}),
+    });
+  } finally {
+    bar.end();
+  }
   const color = !o.output && o.format === 'text' && io.isTTY && !io.env['NO_COLOR'];
   const text = await render(report, o.format, {
     color,
@@ -289,9 +221,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     )
     .option('--fail-on <severities>', 'severities that fail the gate at every policy level (default CRITICAL,HIGH)')
     .option('--baseline <report.json>', 'previous JSON report: fail only on new findings, list closed ones')
-    .option('--jobs <n>', 'files scanned at once on worker threads (default: available parallelism)')
     .option('--quiet', 'no text report and no progress (machine formats are still written)')
     .option('--verbose', 'also list pickles judged LIKELY_SAFE')
+    .option('--jobs <n>', 'files scanned at once on worker threads (default: available parallelism)')
     .option('--docs-url <url>', 'base URL of docs/rules/ for SARIF helpUri (e.g. https://host/repo/docs/rules/)')
     .addOption(new Option('--now <YYYY-MM-DD>', 'date used for acceptance expiry (testing)').hideHelp())
     .action(async (paths: string[], o: ArtifactOptions) => {
@@ -341,7 +273,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .action(async (file: string) => {
       const cwd = process.cwd();
       const { formatPolicyIssues, parsePolicy } = await import('../policy/load-policy.js');
-      const r = parsePolicy(readText(resolve(cwd, file), 'policy'), file);
+      const r = parsePolicy(readInputText(resolve(cwd, file), 'policy'), file);
       if (!r.ok) throw new UsageError(`invalid policy:\n${formatPolicyIssues(file, r.issues)}`);
       const p = r.policy;
       io.stdout(
@@ -370,7 +302,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof SentinelError) {
       io.stderr(`sentinel: ${e.message}\n`);
       return 2;
     }

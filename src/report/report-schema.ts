@@ -115,6 +115,7 @@ export const ReportSchema = z
         formats: z.array(z.string()),
         bytes: count,
         safety: safety.optional(),
+        extensionMismatch: z.string().optional(),
       }),
     ),
     errors: z.array(z.strictObject({ where: z.string(), message: z.string() })),

@@ -53,6 +53,8 @@ export interface EngineOptions {
   readonly jobs?: number;
   /** Model-cache roots (HF_HOME, HF_HUB_CACHE): symlinks under a scan path inside one are followed within it. */
   readonly cacheRoots?: readonly string[];
+  /** Stops the scan between files and between container entries: the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** The options a worker thread needs to scan a file (plain, structured-cloneable data). */
@@ -110,7 +112,8 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
     ...(opts.disabledPacks?.size ? { disabledPacks: opts.disabledPacks } : {}),
     ...(opts.torchSafeGlobals ? { torchSafeGlobals: opts.torchSafeGlobals } : {}),
   };
-  const scanner = new FileScanner(setup);
+  opts.signal?.throwIfAborted();
+  const scanner = new FileScanner(setup, opts.signal);
   const items = [...walk(paths, opts.cacheRoots ? { cacheRoots: opts.cacheRoots } : {})];
   const plan = planScan(items);
   const placed: (PlacedOutcome | undefined)[] = new Array(items.length);
@@ -128,7 +131,7 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
       opts.onFile?.(++done, member.path);
     });
   };
-  const scannedOnWorkers = await runJobs(plan.jobs, scanner, setup, opts.jobs ?? 1, settle);
+  const scannedOnWorkers = await runJobs(plan.jobs, scanner, setup, opts.jobs ?? 1, settle, opts.signal);
 
   const out = { findings: [] as Finding[], pickles: [] as PickleVerdict[], files: [] as FileSummary[] };
   const errors: ScanError[] = [];
@@ -171,6 +174,7 @@ async function runJobs(
   setup: ScanSetup,
   workers: number,
   settle: (job: FileJob, outcomes: readonly FileOutcome[]) => void,
+  signal?: AbortSignal,
 ): Promise<number> {
   let bytes = 0;
   for (const j of jobs) bytes += j.members[0]!.size;
@@ -187,9 +191,13 @@ async function runJobs(
       jobTimeoutMs: scanner.limits.maxFileSeconds * 1000 * 2 + 30_000,
       onResult: (i, outcomes: FileOutcome[]) => settle(jobs[i]!, outcomes),
       onCrash: (i, reason, timedOut) => settle(jobs[i]!, scanner.crashed(jobs[i]!, reason, timedOut)),
+      ...(signal ? { signal } : {}),
     });
   }
-  for (const i of left) settle(jobs[i]!, await scanner.scan(jobs[i]!));
+  for (const i of left) {
+    signal?.throwIfAborted();
+    settle(jobs[i]!, await scanner.scan(jobs[i]!));
+  }
   return jobs.length - left.length;
 }
 
@@ -200,7 +208,11 @@ export class FileScanner {
   private readonly classify: ClassifyOptions;
   private readonly torchSafe: ReadonlySet<string> | undefined;
 
-  constructor(setup: ScanSetup) {
+  constructor(
+    setup: ScanSetup,
+    /** Main thread only (a signal cannot cross to a worker): checked before each container entry. */
+    private readonly signal?: AbortSignal,
+  ) {
     this.limits = { ...DEFAULT_LIMITS, ...setup.limits };
     this.rules = selectRules(setup.only);
     this.classify = classifyOptions(setup);
@@ -217,13 +229,14 @@ export class FileScanner {
   private async scanFile(m: JobMember): Promise<{ outcome: FileOutcome; keys: readonly string[] }> {
     const ctx = new RuleContext(m.target, m.stable);
     const loc: Location = { chain: [m.path] };
-    const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe);
+    const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe, this.signal);
     const errors: ScanError[] = [];
     let src: FileSource | undefined;
     try {
       src = new FileSource(loc, m.path);
       await fs.unit(src.size <= WHOLE_FILE_BYTES ? new MemorySource(loc, src.readWhole()) : src, 0);
     } catch (e) {
+      if (this.signal?.aborted) throw this.signal.reason;
       errors.push({ where: m.path, message: errorMessage(e) });
       dispatchIncomplete(this.rules, ctx, { location: loc, kind: 'io', reason: errorMessage(e) });
     } finally {
@@ -287,16 +300,25 @@ function classifyOptions(opts: ScanSetup): ClassifyOptions {
 
 /**
  * Scans bytes already in memory as if they were a file named `name` (for library users and tests).
- * The same pipeline as scanPaths: sniffing, expanders, rules.
+ * The same pipeline as scanPaths: sniffing, expanders, rules. `truncated` says the bytes are only a prefix of the
+ * input (a stream cut at a budget): the file is then also SCAN-INCOMPLETE.
  */
-export async function scanBytes(name: string, bytes: Uint8Array, opts: EngineOptions = {}): Promise<ScanResult> {
+export async function scanBytes(
+  name: string,
+  bytes: Uint8Array,
+  opts: EngineOptions = {},
+  truncated?: { readonly limit: string; readonly reason: string },
+): Promise<ScanResult> {
   const t0 = Date.now();
+  opts.signal?.throwIfAborted();
   const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const rules = selectRules(opts.only);
   const ctx = new RuleContext({ arg: name, abs: name, isDirectory: false }, name);
   const torchSafe = opts.torchSafeGlobals ? new Set(opts.torchSafeGlobals.keys()) : undefined;
-  const fs = new FileScan(limits, rules, ctx, classifyOptions(opts), torchSafe);
-  await fs.unit(new MemorySource({ chain: [name] }, bytes), 0);
+  const fs = new FileScan(limits, rules, ctx, classifyOptions(opts), torchSafe, opts.signal);
+  const loc: Location = { chain: [name] };
+  if (truncated) dispatchIncomplete(rules, ctx, { location: loc, kind: 'limit', ...truncated });
+  await fs.unit(new MemorySource(loc, bytes), 0);
   let safety: SafetyLevel | undefined;
   for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
   return {
@@ -350,11 +372,13 @@ class FileScan {
     private readonly ctx: RuleContext,
     private readonly classify: ClassifyOptions,
     private readonly torchSafeGlobals?: ReadonlySet<string>,
+    private readonly signal?: AbortSignal,
   ) {
     this.deadline = Date.now() + limits.maxFileSeconds * 1000;
   }
 
   async unit(src: ByteSource, depth: number): Promise<void> {
+    this.signal?.throwIfAborted();
     if (depth > this.limits.maxDepth) {
       this.incomplete({
         location: src.location,
@@ -381,6 +405,7 @@ class FileScan {
       try {
         if (await ex.expand(src, ctx)) return;
       } catch (e) {
+        if (this.signal?.aborted) throw this.signal.reason;
         this.failure(src.location, ex.id, e);
         return;
       }

@@ -24,6 +24,8 @@ export interface PoolOptions<J, R> {
   readonly onResult: (index: number, result: R) => void;
   /** The job's worker died while running it (`timedOut`: it ran past jobTimeoutMs). */
   readonly onCrash: (index: number, reason: string, timedOut: boolean) => void;
+  /** Aborting it stops every worker and rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** Messages from a worker. */
@@ -102,6 +104,7 @@ export function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): Promise
       if (finished) return;
       finished = true;
       if (timer) clearInterval(timer);
+      o.signal?.removeEventListener('abort', onAbort);
       const all = [...slots].map((s) => s.worker.terminate().catch(() => 0));
       void Promise.all(all).then(() => resolveAll(leftOver.sort((a, b) => a - b)));
     };
@@ -112,6 +115,9 @@ export function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): Promise
       for (const s of slots) void s.worker.terminate();
       rejectAll(e);
     };
+    const onAbort = (): void => fail(o.signal!.reason);
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    if (o.signal?.aborted) onAbort();
 
     /** Tops a worker up when it holds less than half its allowance. */
     const pump = (s: Slot): void => {

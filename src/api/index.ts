@@ -1,0 +1,25 @@
+// The Node API of sentinel-ml (`import { scan, loadPolicy, renderReport } from 'sentinel-ml'`): scan files,
+// directories, bytes or streams, gate them with a policy, and render the report in any output format. Everything
+// exported here is the public contract (documented from these types by TypeDoc: docs/api/).
+export { scan, type ScanInput, type ScanOptions, type VirtualBytes, type VirtualStream } from './scan.js';
+export { loadPolicy, type LoadPolicyOptions, type PolicyText } from './load-policy.js';
+export { renderReport, REPORT_FORMATS, type RenderOptions, type ReportFormat } from './render-report.js';
+export { SentinelError, type SentinelErrorCode } from './errors.js';
+export type { SentinelReport, PolicyInfo } from '../report/report-model.js';
+export type { ScanReport } from '../report/scan-report.js';
+export type { ClosedFinding, GatedFinding, GateResult, ThresholdViolation } from '../policy/gate.js';
+export type { Acceptance, GateLevel, Policy } from '../policy/policy.js';
+export type { PresetName } from '../policy/presets.js';
+export type { AllowEntry } from '../rules/data/allowlist.js';
+export type {
+  Decision,
+  Evidence,
+  FileSummary,
+  Finding,
+  PickleVerdict,
+  RuleCategory,
+  ScanError,
+} from '../core/finding.js';
+export type { Location, Segment } from '../core/location.js';
+export type { Limits } from '../core/limits.js';
+export type { SafetyLevel, Severity } from '../core/severity.js';

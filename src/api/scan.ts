@@ -1,0 +1,245 @@
+// scan(): files, directories, bytes and streams → the gated report (the object the JSON reporter writes; schema
+// schemas/report.schema.json). The one path from inputs to report: the CLI's `artifact` command calls it too.
+// Never prints, never exits; invalid options throw SentinelError; an aborted signal rejects with its reason.
+import type { Limits } from '../core/limits.js';
+import { DEFAULT_LIMITS } from '../core/limits.js';
+import {
+  isSafetyLevel,
+  isSeverity,
+  SAFETY_LEVELS,
+  SEVERITIES,
+  type SafetyLevel,
+  type Severity,
+} from '../core/severity.js';
+import type { Baseline } from '../policy/baseline.js';
+import { applyPolicy } from '../policy/gate.js';
+import { DEFAULT_POLICY, withCliOverrides, type Policy } from '../policy/policy.js';
+import { isPresetName, PRESET_NAMES, type PresetName } from '../policy/presets.js';
+import { assembleReport, type SentinelReport } from '../report/report-model.js';
+import { CATEGORIES, RULES } from '../rules/index.js';
+import { scanBytes, scanPaths, type EngineOptions, type ScanResult } from '../scan/engine.js';
+import { readBounded } from '../sources/stream-source.js';
+import { SentinelError } from './errors.js';
+
+/** Bytes to scan as if they were a file named `name` (a registry upload, an object-store blob). */
+export interface VirtualBytes {
+  /** Shown in locations and used for extension checks (`upload/model.pt`); nothing is read from disk. */
+  readonly name: string;
+  /** The content. */
+  readonly bytes: Uint8Array;
+}
+
+/** A stream to scan as if it were a file named `name`; read into memory up to the `maxEntryBytes` limit. */
+export interface VirtualStream {
+  /** Shown in locations and used for extension checks; nothing is read from disk. */
+  readonly name: string;
+  /**
+   * A Node `Readable`, a web `ReadableStream` or any async iterable of `Uint8Array` chunks. A stream longer than
+   * `maxEntryBytes`, or still open after `maxFileSeconds`, is scanned as far as it was read and reported
+   * SCAN-INCOMPLETE (never a pass).
+   */
+  readonly stream: AsyncIterable<Uint8Array>;
+}
+
+/** One thing to scan: a path (file or directory, walked) or content with a virtual name. */
+export type ScanInput = string | VirtualBytes | VirtualStream;
+
+/** Options of `scan`; every one is optional. */
+export interface ScanOptions {
+  /** The release-gate policy (from `loadPolicy`). Default: the built-in policy; no file is read implicitly. */
+  readonly policy?: Policy;
+  /** Rule IDs or categories to run (`PICKLE`, `TORCH-LOAD-UNTRUSTED`); coverage rules always run. Default: all. */
+  readonly rules?: readonly string[];
+  /** Pickle threshold preset; beats the policy. */
+  readonly preset?: PresetName;
+  /** Highest pickle safety level accepted; beats the preset and the policy. */
+  readonly maxAcceptableSeverity?: SafetyLevel;
+  /** Severities that fail the gate at every policy level (replaces `fail_on`). */
+  readonly failOn?: readonly Severity[];
+  /**
+   * A previous JSON report (its text, or the parsed object): only findings whose fingerprint is new fail the gate,
+   * and baseline findings that are gone are listed in `closed`.
+   */
+  readonly baseline?: string | object;
+  /** Name of the baseline in messages and in `summary.gate.baseline.source`. Default `baseline`. */
+  readonly baselineSource?: string;
+  /** Budgets (bytes, depth, time, VM limits); beat the policy's `limits`. */
+  readonly limits?: Partial<Limits>;
+  /** Aborts the scan between files and container entries; `scan` then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Clock for `startedAt` and acceptance expiry. Default: now. */
+  readonly now?: Date;
+  /** Directory relative paths and acceptance globs are resolved against. Default `process.cwd()`. */
+  readonly cwd?: string;
+  /** Called after each top-level file with the count so far and its path (progress display). */
+  readonly onFile?: (done: number, path: string) => void;
+  /**
+   * Files scanned at once on worker threads (default 1: all on the calling thread). The report does not depend on
+   * it. With workers, an abort stops them and rejects; a file already running on a worker is not waited for.
+   */
+  readonly jobs?: number;
+  /**
+   * Model-cache roots (a Hugging Face cache: `HF_HOME`, `HF_HUB_CACHE`): symlinks under a scanned path inside one
+   * are followed within it, as the cache's snapshots link to its blobs. Default: none.
+   */
+  readonly cacheRoots?: readonly string[];
+}
+
+/** Upper-cases and checks rule IDs and categories against the registry. */
+export function checkRules(sel: readonly string[]): string[] {
+  const known = new Set<string>([...RULES.map((r) => r.meta.id), ...CATEGORIES]);
+  for (const s of sel) {
+    if (!known.has(s.toUpperCase())) {
+      throw new SentinelError('usage', `unknown rule or category "${s}" (known: ${[...known].sort().join(', ')})`);
+    }
+  }
+  return sel.map((s) => s.toUpperCase());
+}
+
+function checkOptions(o: ScanOptions): void {
+  if (o.preset !== undefined && !isPresetName(o.preset)) {
+    throw new SentinelError('usage', `unknown preset "${String(o.preset)}" (expected ${PRESET_NAMES.join(', ')})`);
+  }
+  if (o.maxAcceptableSeverity !== undefined && !isSafetyLevel(o.maxAcceptableSeverity)) {
+    throw new SentinelError(
+      'usage',
+      `unknown safety level "${String(o.maxAcceptableSeverity)}" (expected ${SAFETY_LEVELS.join(', ')})`,
+    );
+  }
+  if (o.jobs !== undefined && !(Number.isInteger(o.jobs) && o.jobs >= 1)) {
+    throw new SentinelError('usage', `jobs must be a whole number from 1, got ${String(o.jobs)}`);
+  }
+  for (const s of o.failOn ?? []) {
+    if (!isSeverity(s))
+      throw new SentinelError('usage', `unknown severity "${String(s)}" (expected ${SEVERITIES.join(', ')})`);
+  }
+}
+
+async function parseBaselineOption(o: ScanOptions): Promise<Baseline | undefined> {
+  if (o.baseline === undefined) return undefined;
+  const { parseBaseline } = await import('../policy/baseline.js');
+  const text = typeof o.baseline === 'string' ? o.baseline : JSON.stringify(o.baseline);
+  const r = parseBaseline(text, o.baselineSource ?? 'baseline');
+  if (!r.ok) throw new SentinelError('baseline', r.message);
+  return r.baseline;
+}
+
+function isStream(x: VirtualBytes | VirtualStream): x is VirtualStream {
+  return 'stream' in x;
+}
+
+/** Scans the inputs in order and concatenates their results (each input is one or more top-level files). */
+async function scanInputs(inputs: readonly ScanInput[], engine: EngineOptions, limits: Limits): Promise<ScanResult> {
+  const parts: ScanResult[] = [];
+  let done = 0;
+  const onFile = engine.onFile;
+  let paths: string[] = [];
+  const flushPaths = async (): Promise<void> => {
+    if (!paths.length) return;
+    const base = done;
+    const part = await scanPaths(paths, onFile ? { ...engine, onFile: (n, p) => onFile(base + n, p) } : engine);
+    parts.push(part);
+    done += part.files.length;
+    paths = [];
+  };
+  for (const input of inputs) {
+    if (typeof input === 'string') {
+      paths.push(input);
+      continue;
+    }
+    await flushPaths();
+    if (typeof input !== 'object' || input === null || typeof input.name !== 'string' || !input.name) {
+      throw new SentinelError(
+        'usage',
+        'each input is a path, { name, bytes } or { name, stream } with a non-empty name',
+      );
+    }
+    if (isStream(input)) {
+      const deadline = Date.now() + limits.maxFileSeconds * 1000;
+      const read = await readBounded(input.stream, limits.maxEntryBytes, deadline, engine.signal);
+      parts.push(await scanBytes(input.name, read.bytes, engine, read.truncated));
+    } else if (input.bytes instanceof Uint8Array) {
+      parts.push(await scanBytes(input.name, input.bytes, engine));
+    } else {
+      throw new SentinelError('usage', `input "${input.name}": bytes must be a Uint8Array`);
+    }
+    onFile?.(++done, input.name);
+  }
+  await flushPaths();
+  return {
+    findings: parts.flatMap((p) => p.findings),
+    pickles: parts.flatMap((p) => p.pickles),
+    files: parts.flatMap((p) => p.files),
+    errors: parts.flatMap((p) => p.errors),
+    rules: parts[0]?.rules ?? [],
+    durationMs: parts.reduce((n, p) => n + p.durationMs, 0),
+  };
+}
+
+/**
+ * Scans files, directories, bytes and streams, applies the release-gate policy and returns the report: the same
+ * object `--format json` writes (`schemaVersion` 1.1.0, schema `schemas/report.schema.json`). The gate verdict is
+ * `report.summary.gate.passed` and the CLI's exit code `report.summary.exitCode`.
+ *
+ * Nothing is printed, written or executed. Unreadable or malformed inputs become findings (SCAN-INCOMPLETE), not
+ * errors.
+ *
+ * @param inputs - a path, `{ name, bytes }`, `{ name, stream }`, or a list of them (scanned in order)
+ * @throws SentinelError for invalid options or an invalid baseline; rejects with `signal.reason` when aborted
+ */
+export async function scan(
+  inputs: ScanInput | readonly ScanInput[],
+  options: ScanOptions = {},
+): Promise<SentinelReport> {
+  const list: readonly ScanInput[] = Array.isArray(inputs) ? inputs : [inputs as ScanInput];
+  if (list.length === 0) throw new SentinelError('usage', 'nothing to scan: give at least one path or input');
+  checkOptions(options);
+  options.signal?.throwIfAborted();
+  const only = checkRules(options.rules ?? []);
+  const policy = withCliOverrides(options.policy ?? DEFAULT_POLICY, {
+    ...(options.preset !== undefined ? { preset: options.preset } : {}),
+    ...(options.maxAcceptableSeverity !== undefined ? { maxAcceptableSeverity: options.maxAcceptableSeverity } : {}),
+    ...(options.failOn !== undefined ? { failOn: options.failOn } : {}),
+  });
+  const baseline = await parseBaselineOption(options);
+  const cwd = options.cwd ?? process.cwd();
+  const now = options.now ?? new Date();
+  const limits: Limits = { ...DEFAULT_LIMITS, ...policy.limits, ...options.limits };
+  const result = await scanInputs(
+    list,
+    {
+      only,
+      limits,
+      ...(policy.alsoAllow.size ? { extraAllow: policy.alsoAllow } : {}),
+      ...(policy.disabledPacks.size ? { disabledPacks: policy.disabledPacks } : {}),
+      ...(policy.torchSafeGlobals.size ? { torchSafeGlobals: policy.torchSafeGlobals } : {}),
+      ...(options.onFile ? { onFile: options.onFile } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+      ...(options.cacheRoots ? { cacheRoots: options.cacheRoots } : {}),
+    },
+    limits,
+  );
+  const outcome = applyPolicy({
+    findings: result.findings,
+    pickles: result.pickles,
+    files: result.files,
+    rules: result.rules,
+    policy,
+    today: now.toISOString().slice(0, 10),
+    ...(baseline ? { baseline } : {}),
+    cwd,
+  });
+  return assembleReport({
+    command: 'artifact',
+    targets: list.map((i) => (typeof i === 'string' ? i : i.name)),
+    startedAt: now.toISOString(),
+    durationMs: result.durationMs,
+    rules: result.rules,
+    pickles: result.pickles,
+    files: result.files,
+    errors: result.errors,
+    outcome,
+    policy,
+  });
+}

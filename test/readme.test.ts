@@ -33,6 +33,18 @@ describe('README', () => {
     assert.deepEqual(rows.sort(), RULES.map((r) => `${r.meta.id} ${r.meta.severity}`).sort());
   });
 
+  it('documents every option of sentinel convert, in a Fix it section after the gate section', async () => {
+    const gate = README.indexOf('## Release gate policy');
+    const fix = README.indexOf('## Fix it');
+    assert.ok(gate > 0 && fix > gate, 'Fix it follows the gate section');
+    const help = (await cli(['convert', '--help'])).stdout;
+    const options = [...help.matchAll(/(--[a-z-]+)/g)].map((m) => m[1]!).filter((o) => o !== '--help');
+    assert.ok(options.length >= 8, help);
+    const usage = README.slice(README.indexOf('## Usage'), README.indexOf('## What is scanned'));
+    for (const o of new Set(options))
+      assert.ok(new RegExp(`${o}(?![a-z-])`).test(usage), `${o} missing from the Usage synopsis`);
+  });
+
   it('keeps its two set-up commands', () => {
     assert.ok(README.includes('```sh\nnpm ci && node bin/sentinel.js artifact examples/\nnpm ci && npm test\n```'));
   });

@@ -1,6 +1,6 @@
 // Command-line entry: parses argv, loads the policy, runs the engine, applies the gate, renders the report, writes
 // it, and returns the exit code (0 gate passed, 1 gate failed, 2 usage, policy or tool error). The only module
-// that prints or writes files. Commands: artifact, rules, explain, init, policy.
+// that prints or writes files. Commands: artifact, convert (cli/convert.ts), rules, explain, init, policy.
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { resolve } from 'node:path';
@@ -51,7 +51,7 @@ const defaultIo: Io = {
 export const FORMATS = REPORT_FORMATS;
 export type Format = ReportFormat;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function parseSeverities(value: string): Severity[] {
   const out: Severity[] = [];
@@ -97,7 +97,7 @@ function parseJobs(value: string | undefined): number {
   return Number(value.trim());
 }
 
-function today(o: ArtifactOptions, io: Io): string {
+export function today(o: { now?: string }, io: Io): string {
   if (o.now !== undefined) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(o.now) || Number.isNaN(Date.parse(o.now + 'T00:00:00Z'))) {
       throw new UsageError(`--now expects YYYY-MM-DD, got "${o.now}"`);
@@ -228,6 +228,32 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .addOption(new Option('--now <YYYY-MM-DD>', 'date used for acceptance expiry (testing)').hideHelp())
     .action(async (paths: string[], o: ArtifactOptions) => {
       result = await runArtifact(paths, o, io);
+    });
+  program
+    .command('convert')
+    .description(
+      'write the tensors of a pickled checkpoint as safetensors without running it (scanned and gated first)',
+    )
+    .argument('<input>', 'torch checkpoint (zip or legacy), .npy, .npz, pickle or joblib dump of arrays')
+    .option('-o, --out <file>', 'output file (default: the input name with .safetensors, next to it)')
+    .option('--out-dir <dir>', 'write <input name>.safetensors into this folder')
+    .option('--force', 'overwrite an existing output file')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option(
+      '--allow-findings',
+      'convert even when the input fails the gate (only tensor data and plain metadata are copied)',
+    )
+    .option('--select <prefix>', "tensors under this dotted key path, prefix stripped ('' keeps every tensor)")
+    .option(
+      '--metadata <key=value>',
+      'add a __metadata__ entry (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
+    .addOption(new Option('--now <YYYY-MM-DD>', 'date used for acceptance expiry (testing)').hideHelp())
+    .action(async (input: string, o: Record<string, unknown>) => {
+      result = await (await import('./convert.js')).runConvert(input, o, io);
     });
   program
     .command('rules')

@@ -1,6 +1,6 @@
 // One byte-source interface for files on disk and for entries inside containers (stored slices or
 // decompressed buffers). Reads are synchronous and random-access; nothing is copied unless needed.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import type { Location } from '../core/location.js';
 
 export interface ByteSource {
@@ -99,6 +99,11 @@ export class FileSource implements ByteSource {
     const out = Buffer.allocUnsafe(this.size);
     const got = this.readInto(0, out);
     return got === out.length ? out : out.subarray(0, got);
+  }
+
+  /** The open file's status (identifies it: device, inode, size, modification time). */
+  stat(): Stats {
+    return fstatSync(this.fd);
   }
 
   close(): void {

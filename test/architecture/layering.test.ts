@@ -1,5 +1,7 @@
 // Layering: a lower room never imports a higher one. The order is the data flow of a scan:
-// core ← sources ← formats ← analyzers ← rules ← scan ← policy ← report ← api ← cli.
+// core ← sources ← formats ← analyzers ← rules ← scan ← policy ← convert ← report ← api ← cli.
+// convert (sentinel convert) scans and gates its input first, so it sits above scan and policy; its report is
+// rendered by report, so it sits below.
 // (`import type` counts too: a type that a lower room needs belongs in that room or below.)
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -7,7 +9,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, it } from 'node:test';
 
 const SRC = resolve(import.meta.dirname, '..', '..', 'src');
-const ORDER = ['core', 'sources', 'formats', 'analyzers', 'rules', 'scan', 'policy', 'report', 'api', 'cli'];
+const ORDER = ['core', 'sources', 'formats', 'analyzers', 'rules', 'scan', 'policy', 'convert', 'report', 'api', 'cli'];
 
 function* tsFiles(dir: string): Generator<string> {
   for (const e of readdirSync(dir)) {

@@ -93,6 +93,8 @@ export interface ObjV {
   state?: PyVal;
   /** A `__setstate__` planted in the instance dict by an earlier BUILD. */
   plantedSetstate?: PyVal;
+  /** Value-keeping mode: the object actually called when `callee` is what it forwards to (partial(f)() calls f). */
+  through?: PyVal;
   /** Value-keeping mode: items stored by SETITEM(S) on the object (OrderedDict's reduce). */
   items?: DictV;
   /** Value-keeping mode, joblib NumpyArrayWrapper: absolute offset and length of the array bytes in the stream. */

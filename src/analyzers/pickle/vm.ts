@@ -396,6 +396,7 @@ class PickleVm implements ModelContext {
     }
     const call = this.recordCall(kind, effective);
     const result: ObjV = { k: K.Obj, callee: effective, args, call };
+    if (this.keep && effective !== callee) result.through = callee;
     if (typeof effective === 'object' && effective.k === K.Global && call.callee !== undefined) {
       const modelled = modelCall(this, call.callee.canonical, call.callee, args);
       if (modelled !== undefined) return modelled;

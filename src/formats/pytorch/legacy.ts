@@ -92,6 +92,8 @@ export function readKeyList(src: ByteSource, start: number, end: number): string
 export interface StorageWalk {
   /** Offset just past the last storage. */
   readonly end: number;
+  /** Where each storage's bytes start and how many elements it declares, by key (storages walked so far). */
+  readonly storages: ReadonlyMap<string, { readonly dataOffset: number; readonly numel: number }>;
   readonly problems: readonly { code: string; message: string; offset: number }[];
 }
 
@@ -104,6 +106,7 @@ export function walkStorages(
 ): StorageWalk {
   let pos = start;
   const problems: { code: string; message: string; offset: number }[] = [];
+  const storages = new Map<string, { dataOffset: number; numel: number }>();
   for (const key of keys) {
     const size = elementSize(storageTypes.get(key));
     if (size === undefined) {
@@ -112,7 +115,7 @@ export function walkStorages(
         message: `storage key ${JSON.stringify(key)} has no storage type in the object's persistent ids`,
         offset: pos,
       });
-      return { end: pos, problems };
+      return { end: pos, problems, storages };
     }
     const head = src.read(pos, 8);
     if (head.length < 8) {
@@ -121,7 +124,7 @@ export function walkStorages(
         message: `storage ${JSON.stringify(key)} header runs past the end`,
         offset: pos,
       });
-      return { end: src.size, problems };
+      return { end: src.size, problems, storages };
     }
     const numel = Number(new DataView(head.buffer, head.byteOffset, 8).getBigInt64(0, true));
     const bytes = numel * size;
@@ -131,9 +134,10 @@ export function walkStorages(
         message: `storage ${JSON.stringify(key)} declares ${numel} elements, more than the file holds`,
         offset: pos,
       });
-      return { end: src.size, problems };
+      return { end: src.size, problems, storages };
     }
+    storages.set(key, { dataOffset: pos + 8, numel });
     pos += 8 + bytes;
   }
-  return { end: pos, problems };
+  return { end: pos, problems, storages };
 }

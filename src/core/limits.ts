@@ -37,7 +37,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxFileSeconds: 300,
   maxOpcodes: 2_000_000_000,
   maxStackDepth: 1_000_000,
-  maxMemoEntries: 20_000_000,
+  // Below V8's Map size limit (2^24 entries), which sparse memo keys would otherwise reach first.
+  maxMemoEntries: 16_000_000,
   maxNestedPickles: 16,
   maxStackedPickles: 10_000,
 });

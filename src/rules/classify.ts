@@ -249,7 +249,7 @@ export function pickleSafety(
     if (v?.kind === 'dangerous') level = maxSafety(level, 'OVERTLY_MALICIOUS');
   }
   for (const a of run.anomalies) {
-    if (a.code === 'LIMIT') level = maxSafety(level, 'LIKELY_OVERTLY_MALICIOUS');
+    if (a.code === 'LIMIT' || a.code === 'INTERNAL_ERROR') level = maxSafety(level, 'LIKELY_OVERTLY_MALICIOUS');
     else if (a.fatal) level = maxSafety(level, 'LIKELY_UNSAFE');
     else if (
       a.code === 'PROTO_DUPLICATE' ||

@@ -19,8 +19,9 @@ export function groupImports(fact: PickleFact, keep: (v: Verdict) => boolean): I
     if (!v || !keep(v)) continue;
     const key = imp.unresolved !== undefined && imp.module === '?' ? `?${imp.unresolved}` : imp.canonical;
     const g = groups.get(key);
-    if (g) g.count++;
-    else groups.set(key, { first: imp, verdict: v, count: 1, invoked: new Set() });
+    const n = 1 + (imp.repeats ?? 0);
+    if (g) g.count += n;
+    else groups.set(key, { first: imp, verdict: v, count: n, invoked: new Set() });
   }
   for (const c of fact.run.calls) {
     if (!c.callee) continue;
@@ -29,6 +30,17 @@ export function groupImports(fact: PickleFact, keep: (v: Verdict) => boolean): I
     groups.get(key)?.invoked.add(c.kind);
   }
   return [...groups.values()].map((g) => ({ ...g, invoked: [...g.invoked] }));
+}
+
+/** Distinct names reported one finding each per stream; the rest are summed up in one finding. */
+export const MAX_REPORTED_GROUPS = 200;
+
+/** The groups to report one by one, and how many distinct names and occurrences are left over. */
+export function reportedGroups(groups: ImportGroup[]): { shown: ImportGroup[]; more: number; moreCount: number } {
+  const shown = groups.slice(0, MAX_REPORTED_GROUPS);
+  let moreCount = 0;
+  for (let i = MAX_REPORTED_GROUPS; i < groups.length; i++) moreCount += groups[i]!.count;
+  return { shown, more: groups.length - shown.length, moreCount };
 }
 
 /** `STACK_GLOBAL imports posix.system (= os.system)`. */

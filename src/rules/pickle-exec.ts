@@ -4,7 +4,7 @@
 import { at } from '../core/location.js';
 import type { Rule } from './rule.js';
 import { DECISION, OWASP_LLM03, OWNER, streamWhere } from './rule.js';
-import { describeImport, groupImports } from './pickle-evidence.js';
+import { describeImport, groupImports, MAX_REPORTED_GROUPS, reportedGroups } from './pickle-evidence.js';
 
 export const pickleExec: Rule = {
   meta: {
@@ -25,7 +25,20 @@ export const pickleExec: Rule = {
   },
   visit: {
     pickle(fact, ctx) {
-      for (const g of groupImports(fact, (v) => v.kind === 'dangerous')) {
+      const { shown, more, moreCount } = reportedGroups(groupImports(fact, (v) => v.kind === 'dangerous'));
+      if (more > 0) {
+        ctx.report(pickleExec.meta, {
+          stream: streamWhere(fact),
+          location: fact.location,
+          key: 'MORE_IMPORTS',
+          evidence: {
+            signal: `${more} further distinct dangerous imports (${moreCount} occurrences) not listed individually`,
+            confidence: 'high',
+            details: { distinct: more, occurrences: moreCount, loader: fact.context },
+          },
+        });
+      }
+      for (const g of shown) {
         const v = g.verdict;
         if (v.kind !== 'dangerous') continue;
         ctx.report(pickleExec.meta, {
@@ -55,8 +68,11 @@ export const pickleExec: Rule = {
           },
         });
       }
+      const buildTargets = new Set<string>();
       for (const c of fact.run.calls) {
         if (c.kind !== 'BUILD_GLOBAL' || !c.callee) continue;
+        if (buildTargets.has(c.callee.canonical) || buildTargets.size >= MAX_REPORTED_GROUPS) continue;
+        buildTargets.add(c.callee.canonical);
         ctx.report(pickleExec.meta, {
           stream: streamWhere(fact),
           location: at(fact.location, c.offset),

@@ -3,7 +3,7 @@
 import { at } from '../core/location.js';
 import type { Rule } from './rule.js';
 import { DECISION, OWASP_LLM03, OWNER, streamWhere } from './rule.js';
-import { describeImport, groupImports } from './pickle-evidence.js';
+import { describeImport, groupImports, reportedGroups } from './pickle-evidence.js';
 
 export const pickleGlobalImport: Rule = {
   meta: {
@@ -24,7 +24,22 @@ export const pickleGlobalImport: Rule = {
   },
   visit: {
     pickle(fact, ctx) {
-      for (const g of groupImports(fact, (v) => v.kind === 'unknown' || v.kind === 'unresolved')) {
+      const { shown, more, moreCount } = reportedGroups(
+        groupImports(fact, (v) => v.kind === 'unknown' || v.kind === 'unresolved'),
+      );
+      if (more > 0) {
+        ctx.report(pickleGlobalImport.meta, {
+          stream: streamWhere(fact),
+          location: fact.location,
+          key: 'MORE_IMPORTS',
+          evidence: {
+            signal: `${more} further distinct imports outside the trusted ML allowlist (${moreCount} occurrences) not listed individually`,
+            confidence: 'high',
+            details: { distinct: more, occurrences: moreCount, loader: fact.context },
+          },
+        });
+      }
+      for (const g of shown) {
         const unresolved = g.verdict.kind === 'unresolved';
         ctx.report(pickleGlobalImport.meta, {
           stream: streamWhere(fact),

@@ -69,6 +69,9 @@ export const torchLoadUntrusted: Rule = {
   },
 };
 
+/** Globals named one by one in the evidence (a stream may import many thousands). */
+const MAX_LISTED_GLOBALS = 200;
+
 interface Violations {
   globals: string[];
   opcodes: string[];
@@ -91,10 +94,11 @@ export function weightsOnlyViolations(fact: PickleFact): Violations {
     if (!blocked && weightsOnlyAllowed(full, fact.torchSafeGlobals)) continue;
     if (!seen.has(full)) {
       seen.add(full);
-      out.globals.push(blocked ? `${full} (blocked module)` : full);
+      if (out.globals.length < MAX_LISTED_GLOBALS) out.globals.push(blocked ? `${full} (blocked module)` : full);
     }
     note(imp.offset);
   }
+  if (seen.size > MAX_LISTED_GLOBALS) out.globals.push(`… and ${seen.size - MAX_LISTED_GLOBALS} more`);
   fact.run.opcodeCounts.forEach((count, op) => {
     if (count > 0 && !WEIGHTS_ONLY_OPCODES.has(op)) out.opcodes.push(opcodeName(op));
   });

@@ -527,6 +527,12 @@ class FileScan {
       first,
     );
     for (const run of analysis.runs) {
+      const internal = run.anomalies.find((a) => a.code === 'INTERNAL_ERROR');
+      if (internal !== undefined) {
+        const location = at(src.location, internal.offset);
+        this.errors.push({ where: formatLocation(location), message: `internal error in pickle: ${internal.message}` });
+        this.incomplete({ location, kind: 'corrupt', reason: internal.message });
+      }
       const verdicts = classifyRun(run, { ...this.classify, context });
       const childLevels: SafetyLevel[] = [];
       for (const n of run.nested) {

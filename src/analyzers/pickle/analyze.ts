@@ -1,7 +1,7 @@
 // Pickle stream analysis: decides whether bytes are a pickle at all (the way CPython would treat them), runs the
 // VM over every stacked pickle until the bytes end, and reports bytes after the last STOP that are not a pickle.
 import type { ByteSource } from '../../sources/byte-source.js';
-import { Op } from '../../formats/pickle/opcodes.js';
+import { HIGHEST_PROTOCOL, Op } from '../../formats/pickle/opcodes.js';
 import type { Anomaly, ImportFact, PickleRun } from './facts.js';
 import { runPickle, type LoaderModel, type VmLimits, type VmOptions } from './vm.js';
 import { isDottedIdentifier } from '../../formats/pickle/text-args.js';
@@ -24,7 +24,7 @@ export interface StreamOptions {
   readonly generalOnly?: boolean;
 }
 
-export type PickleEvidence = 'protocol-header' | 'valid-pickle' | 'import-before-error';
+export type PickleEvidence = 'protocol-header' | 'valid-pickle' | 'import-before-error' | 'limit-before-error';
 
 /**
  * Is the region starting at `start` a pickle? A PROTO header, a stream CPython loads to STOP without error,
@@ -40,12 +40,22 @@ export function probePickle(
   if (end - start < 2) return undefined;
   const head = src.read(start, 2);
   const vmOpts: VmOptions = { ...vmOptions(opts), strict: true };
-  if (head[0] === Op.PROTO && head[1]! <= 5) {
+  if (head[0] === Op.PROTO && head[1]! <= HIGHEST_PROTOCOL) {
     const run = runPickle(src, start, end, vmOpts);
     return { evidence: 'protocol-header', ...(run.stopped && !run.errored ? { cleanRun: run } : {}) };
   }
+  if (head[0] === Op.PROTO) {
+    // A protocol above the highest known: today's CPython refuses it, a later one may not. Read on leniently; a
+    // stream that then imports or reaches STOP is a pickle (its PROTO_UNSUPPORTED anomaly is a finding).
+    const lenient = runPickle(src, start, end, vmOptions(opts));
+    return lenient.stopped || lenient.imports.length > 0 ? { evidence: 'protocol-header' } : undefined;
+  }
   const run = runPickle(src, start, end, vmOpts);
   if (run.stopped && !run.errored && run.opcodes >= 2) return { evidence: 'valid-pickle', cleanRun: run };
+  // A limit of ours (stack, marks, fact lists, time) reached before any error CPython raises: the bytes are read as
+  // a pickle this far, and an input built to exhaust the analyser must not pass for "not a pickle".
+  const firstFatal = run.anomalies.find((a) => a.fatal);
+  if (firstFatal?.code === 'LIMIT' || firstFatal?.code === 'INTERNAL_ERROR') return { evidence: 'limit-before-error' };
   const realImport = run.imports.some(
     (i) => !i.afterError && i.unresolved === undefined && isDottedIdentifier(i.module) && isDottedIdentifier(i.name),
   );

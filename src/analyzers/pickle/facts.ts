@@ -32,7 +32,9 @@ export type AnomalyCode =
   | 'OUT_OF_BAND_BUFFER'
   | 'NESTED_PAYLOAD_UNKNOWN'
   | 'JOBLIB_ARRAY'
-  | 'LIMIT';
+  | 'LIMIT'
+  /** The analyser itself failed (a bug or an engine limit); facts found before it are kept. */
+  | 'INTERNAL_ERROR';
 
 export interface Anomaly {
   readonly code: AnomalyCode;
@@ -58,6 +60,8 @@ export interface ImportFact extends ImportName {
   readonly ext?: number;
   /** Derived from a call chain rather than an import opcode (e.g. getattr(import_module('os'), 'system')). */
   readonly derivedVia?: string;
+  /** Later identical imports folded into this fact (same names, opcode, protocol and error state). */
+  repeats?: number;
 }
 
 export type CallKind =
@@ -74,6 +78,8 @@ export interface CallFact {
   readonly direct: boolean;
   readonly afterError: boolean;
   readonly detail?: string;
+  /** Later identical invocations folded into this fact. */
+  repeats?: number;
 }
 
 /** Shape summary of a persistent id, for loaders that define persistent_load (torch). */

@@ -181,9 +181,56 @@ export function rootImport(v: PyVal, depth = 0): { imp: ImportFact; direct: bool
 /** Python types whose instances are unhashable (dict keys and set members raise TypeError). */
 export function isUnhashable(v: PyVal): boolean {
   if (typeof v !== 'object') return false;
-  if (v.k === K.List || v.k === K.Dict || v.k === K.Set || v.k === K.ByteArray) return true;
-  if (v.k === K.Tuple) return v.items.some(isUnhashable);
-  return false;
+  const k = v.k;
+  if (k === K.List || k === K.Dict || k === K.Set || k === K.ByteArray) return true;
+  return k === K.Tuple && v.items.length > 0 && tupleUnhashable(v);
+}
+
+function unhashableLeaf(v: PyVal): boolean {
+  if (typeof v !== 'object') return false;
+  const k = v.k;
+  return k === K.List || k === K.Dict || k === K.Set || k === K.ByteArray;
+}
+
+/**
+ * Tuples already decided. A tuple's items are values made before it, so tuples form a DAG that can share subtrees
+ * (a tower whose every level is `(t, t)` of the one below): each tuple is decided once, without recursion, so a
+ * deep or exponentially shared key costs time linear in its distinct tuples.
+ */
+const tupleVerdicts = new WeakMap<TupleV, boolean>();
+
+function tupleUnhashable(root: TupleV): boolean {
+  const known = tupleVerdicts.get(root);
+  if (known !== undefined) return known;
+  const pending: TupleV[] = [root];
+  while (pending.length > 0) {
+    const t = pending[pending.length - 1]!;
+    if (tupleVerdicts.has(t)) {
+      pending.pop();
+      continue;
+    }
+    let bad = false;
+    const undecided: TupleV[] = [];
+    for (const it of t.items) {
+      if (typeof it !== 'object') continue;
+      if (unhashableLeaf(it)) {
+        bad = true;
+        break;
+      }
+      if (it.k !== K.Tuple || it.items.length === 0) continue;
+      const v = tupleVerdicts.get(it);
+      if (v === true) {
+        bad = true;
+        break;
+      }
+      if (v === undefined) undecided.push(it);
+    }
+    if (bad || undecided.length === 0) {
+      tupleVerdicts.set(t, bad);
+      pending.pop();
+    } else for (const u of undecided) pending.push(u);
+  }
+  return tupleVerdicts.get(root)!;
 }
 
 export function kindName(v: PyVal): string {

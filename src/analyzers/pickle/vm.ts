@@ -4,13 +4,14 @@
 // ADDITEMS on non-builtin targets). Nothing is imported or executed. At the first error CPython would
 // raise, the anomaly is recorded and analysis continues leniently so that later opcodes are still seen.
 import type { ByteSource } from '../../sources/byte-source.js';
-import { PickleDecoder } from '../../formats/pickle/decoder.js';
+import { LINE_TOO_LONG, PickleDecoder } from '../../formats/pickle/decoder.js';
 import { HIGHEST_PROTOCOL, Op, opcodeName } from '../../formats/pickle/opcodes.js';
 import { latin1Short, latin1Text, SHORT_STRING_MAX } from '../../formats/pickle/short-string.js';
 import type { Anomaly, AnomalyCode, CallFact, CallKind, ImportFact, PersistentIdFact, PickleRun } from './facts.js';
 import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
 import { Memo } from './memo.js';
+import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
 import { distributionStateProblem, isScipyDistributionClass } from './scipy-distributions.js';
 import {
   BUFFER,
@@ -41,6 +42,8 @@ export interface VmLimits {
   maxOpcodes: number;
   maxStackDepth: number;
   maxMemoEntries: number;
+  /** Nested payloads (pickle.loads(b'…')) recorded per stream; see FactCaps. */
+  maxNestedPickles?: number;
 }
 
 /** What the loading side provides (it changes which opcodes succeed). */
@@ -86,6 +89,10 @@ export interface VmOptions {
    * returned in `run.value`. Runs the general path only; memory grows with the pickle. Facts are the same.
    */
   keepValues?: boolean;
+  /** Caps of the per-stream fact lists (tests lower them). */
+  factCaps?: Partial<FactCaps>;
+  /** The fact lists to record into (a joblib object-array pickle shares those of the stream around it). */
+  facts?: FactLog;
 }
 
 export const PLAIN_LOADER: LoaderModel = Object.freeze({ persistentLoad: false, joblibArrays: true });
@@ -121,6 +128,15 @@ const JOBLIB_WRAPPERS = new Set([
 
 class StopRun extends Error {}
 
+/** What distinguishes an import beyond its names, opcode, protocol and error state. */
+type ImportExtra = Pick<ImportFact, 'unresolved' | 'ext' | 'derivedVia'>;
+const NO_EXTRA: ImportExtra = Object.freeze({});
+
+/** Identical imports (same key) fold into one fact. */
+function importKey(op: number, module: string, name: string, proto: number, errored: boolean, e: ImportExtra): string {
+  return `${op}\0${module}\0${name}\0${proto}\0${errored ? 1 : 0}\0${e.unresolved ?? ''}\0${e.ext ?? ''}\0${e.derivedVia ?? ''}`;
+}
+
 /** Runs one pickle (up to and including its STOP) starting at absolute offset `start`. */
 export function runPickle(src: ByteSource, start: number, end: number, opts: VmOptions): PickleRun {
   return new PickleVm(src, start, end, opts).run();
@@ -137,12 +153,18 @@ class PickleVm implements ModelContext {
   private readonly marks: number[] = [];
   private fence = 0;
   private readonly memo: Memo;
+  private readonly facts: FactLog;
   private proto = 0;
   private protoSeen = false;
   private framing = false;
   private unframedRun = 0;
   private unframedReported = false;
   private errored = false;
+  /** The import recorded last, and its opcode (see importFact). */
+  private lastImport: ImportFact | undefined;
+  private lastImportOp = -1;
+  /** A PUT key line was too long to read: a later GET of a missing key may be that value. */
+  private memoKeyUnread = false;
   private readonly r: PickleRun;
   private readonly ext: Map<number, [string, string]>;
   private readonly maxStack: number;
@@ -173,6 +195,15 @@ class PickleVm implements ModelContext {
     this.maxOps = opts.limits.maxOpcodes;
     this.maxNestedBytes = opts.maxNestedBytes ?? 256 * 1024 * 1024;
     this.memo = new Memo(this.keep ? Infinity : (opts.memoDetailEntries ?? MEMO_DETAIL_ENTRIES), MEMO_KEPT_CHARS);
+    this.facts =
+      opts.facts ??
+      new FactLog({
+        ...DEFAULT_FACT_CAPS,
+        nestedBytes: this.maxNestedBytes,
+        ...(opts.limits.maxNestedPickles !== undefined ? { nested: opts.limits.maxNestedPickles } : {}),
+        ...opts.factCaps,
+      });
+    const f = this.facts;
     this.r = {
       start,
       end: start,
@@ -181,11 +212,11 @@ class PickleVm implements ModelContext {
       errored: false,
       opcodes: 0,
       opcodeCounts: new Uint32Array(256),
-      imports: [],
-      calls: [],
+      imports: f.imports,
+      calls: f.calls,
       anomalies: [],
-      persistentIds: [],
-      nested: [],
+      persistentIds: f.persistentIds,
+      nested: f.nested,
       droppedAnomalies: 0,
     };
   }
@@ -222,6 +253,35 @@ class PickleVm implements ModelContext {
       ...(limit !== undefined ? { limit } : {}),
     };
     this.r.anomalies.push(a);
+  }
+
+  /** A per-stream fact list is full: lists of imports, calls and persistent ids stop the run; nested payloads not. */
+  private factCap(cap: FactCapName): never | void {
+    const caps = this.facts.caps;
+    switch (cap) {
+      case 'imports':
+        return this.limit('maxStreamImports', `more than ${caps.imports} distinct imports in one stream`);
+      case 'calls':
+        return this.limit('maxStreamCalls', `more than ${caps.calls} distinct invocations in one stream`);
+      case 'persistentIds':
+        return this.limit('maxStreamPersistentIds', `more than ${caps.persistentIds} persistent ids in one stream`);
+      case 'nested':
+        return this.recordLimit(
+          'maxNestedPickles',
+          `more than ${caps.nested} nested payloads: the rest are not scanned`,
+        );
+      case 'nestedBytes':
+        return this.recordLimit(
+          'maxNestedBytes',
+          `nested payloads exceed ${caps.nestedBytes} bytes in total: the rest are not scanned`,
+        );
+    }
+  }
+
+  private recordLimit(name: string, message: string): void {
+    this.recordAnomaly('LIMIT', message, true, name);
+    this.errored = true;
+    this.r.errored = true;
   }
 
   private limit(name: string, message: string): never {
@@ -278,21 +338,46 @@ class PickleVm implements ModelContext {
 
   // ---------------------------------------------------------------- imports
 
-  private importFact(module: string, name: string, extra: Partial<ImportFact> = {}): ImportFact {
-    const names = resolveImportName(module, name, this.proto);
+  private importFact(module: string, name: string, extra: ImportExtra = NO_EXTRA): ImportFact {
+    const op = this.dec.op;
+    // The same import as the previous one (floods repeat one name) folds without building its key.
+    const last = this.lastImport;
+    if (
+      last !== undefined &&
+      extra === NO_EXTRA &&
+      last.module === module &&
+      last.name === name &&
+      this.lastImportOp === op &&
+      last.protocol === this.proto &&
+      last.afterError === this.errored &&
+      last.unresolved === undefined &&
+      last.derivedVia === undefined &&
+      last.ext === undefined
+    ) {
+      last.repeats = (last.repeats ?? 0) + 1;
+      return last;
+    }
+    const key = importKey(op, module, name, this.proto, this.errored, extra);
+    const seen = this.facts.repeatImport(key) ?? this.newImport(key, op, module, name, extra);
+    this.lastImport = seen;
+    this.lastImportOp = op;
+    return seen;
+  }
+
+  private newImport(key: string, op: number, module: string, name: string, extra: ImportExtra): ImportFact {
     const fact: ImportFact = {
-      ...names,
-      opcode: opcodeName(this.dec.op),
+      ...resolveImportName(module, name, this.proto),
+      opcode: opcodeName(op),
       offset: this.dec.offset,
       protocol: this.proto,
       afterError: this.errored,
       ...extra,
     };
-    this.r.imports.push(fact);
+    if (!this.facts.addImport(key, fact)) this.factCap('imports');
     return fact;
   }
 
-  private unresolvedImport(why: string, extra: Partial<ImportFact> = {}): GlobalV {
+  private unresolvedImport(why: string, extra: ImportExtra = NO_EXTRA): GlobalV {
     const fact = this.importFact('?', '?', { unresolved: why, ...extra });
     return { k: K.Global, imp: fact };
   }
@@ -336,7 +421,8 @@ class PickleVm implements ModelContext {
   }
 
   nested(loader: ImportFact, bytes: Uint8Array, via: string): void {
-    this.r.nested.push({ loader, offset: this.dec.offset, bytes, via });
+    const full = this.facts.addNested({ loader, offset: this.dec.offset, bytes, via });
+    if (full !== undefined) this.factCap(full);
   }
 
   nestedUnknown(loader: ImportFact, why: string): void {
@@ -360,8 +446,10 @@ class PickleVm implements ModelContext {
       afterError: this.errored,
       ...(detail !== undefined ? { detail } : {}),
     };
-    if (root !== undefined || detail !== undefined) this.r.calls.push(fact);
-    return fact;
+    if (root === undefined && detail === undefined) return fact;
+    const kept = this.facts.addCall(fact);
+    if (typeof kept === 'string') this.factCap(kept);
+    return kept as CallFact;
   }
 
   private checkCallable(callee: PyVal, what: string): void {
@@ -610,7 +698,12 @@ class PickleVm implements ModelContext {
       const depth = (this.opts.joblibDepth ?? 0) + 1;
       if (depth > MAX_JOBLIB_NESTING)
         this.limit('maxNestedPickles', `joblib object arrays nested deeper than ${MAX_JOBLIB_NESTING}`);
-      const inner = runPickle(this.src, pos, this.dec.end, { ...this.opts, extRegistry: this.ext, joblibDepth: depth });
+      const inner = runPickle(this.src, pos, this.dec.end, {
+        ...this.opts,
+        extRegistry: this.ext,
+        joblibDepth: depth,
+        facts: this.facts,
+      });
       this.mergeInner(inner);
       if (!inner.stopped || inner.end <= pos) {
         this.anomaly(
@@ -641,12 +734,11 @@ class PickleVm implements ModelContext {
     this.skipEnd = this.pendingSkips[0]![1];
   }
 
+  /** Imports, calls, persistent ids and nested payloads are already in the shared fact lists. */
   private mergeInner(inner: PickleRun): void {
-    this.r.imports.push(...inner.imports);
-    this.r.calls.push(...inner.calls);
-    this.r.anomalies.push(...inner.anomalies);
-    this.r.persistentIds.push(...inner.persistentIds);
-    this.r.nested.push(...inner.nested);
+    const room = Math.max(0, MAX_RECORDED_ANOMALIES - this.r.anomalies.length);
+    this.r.anomalies.push(...inner.anomalies.slice(0, room));
+    this.r.droppedAnomalies += inner.droppedAnomalies + Math.max(0, inner.anomalies.length - room);
     this.r.opcodes += inner.opcodes;
     for (let i = 0; i < 256; i++) this.r.opcodeCounts[i]! += inner.opcodeCounts[i]!;
     if (inner.errored) {
@@ -687,7 +779,8 @@ class PickleVm implements ModelContext {
       ...(tag !== undefined ? { tag } : {}),
       ...extra,
     };
-    this.r.persistentIds.push(fact);
+    const full = this.facts.addPersistentId(fact);
+    if (full !== undefined) this.factCap(full);
     const rejected = this.opts.loader.checkPersistentId?.(fact);
     if (rejected !== undefined) this.anomaly('PERSISTENT_ID', rejected, true);
     if (!this.opts.loader.persistentLoad) {
@@ -706,12 +799,26 @@ class PickleVm implements ModelContext {
     try {
       while (!this.loop());
     } catch (e) {
-      if (!(e instanceof StopRun)) throw e;
+      // An error of the analyser itself (a bug, V8's stack or collection-size limits) keeps the facts found so far.
+      if (!(e instanceof StopRun)) this.internalError(e);
       // Where analysis stopped: the failing opcode for decode failures, else the end of the last opcode read.
       const f = this.dec.failure;
       this.r.end = Math.max(this.r.start, f ? f.offset : this.dec.argEnd);
     }
     return this.r;
+  }
+
+  private internalError(e: unknown): void {
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    this.r.anomalies.push({
+      code: 'INTERNAL_ERROR',
+      offset: this.dec.offset,
+      opcode: this.dec.op >= 0 ? opcodeName(this.dec.op) : 'EOF',
+      message: `analysis stopped by an internal error (${message}); facts before it are kept`,
+      fatal: true,
+    });
+    this.errored = true;
+    this.r.errored = true;
   }
 
   /**
@@ -751,9 +858,12 @@ class PickleVm implements ModelContext {
         );
       }
       if (this.framing && !d.inFrame && op !== Op.FRAME) this.trackUnframed(op);
-      if (d.argErr !== undefined) this.anomaly('BAD_ARGUMENT', d.argErr, true);
+      if (d.argErr !== undefined) this.badArgument(op, d.argErr);
       switch (op) {
         case Op.MARK:
+          // CPython grows its mark stack without bound; ours counts against the stack limit like the values.
+          if (this.marks.length >= this.maxStack)
+            this.limit('maxStackDepth', `mark stack depth exceeds ${this.maxStack}`);
           this.marks.push(this.sp);
           this.fence = this.sp;
           break;
@@ -943,7 +1053,9 @@ class PickleVm implements ModelContext {
           }
           const v = this.memo.get(d.num);
           if (v === undefined) {
-            this.anomaly('MEMO_MISSING', `Memo value not found at index ${d.num}`, true);
+            // After a PUT whose key could not be read, the missing value may be the one it stored.
+            if (this.memoKeyUnread) this.anomaly('MEMO_MISSING', `Memo value not found at index ${d.num}`, false);
+            else this.anomaly('MEMO_MISSING', `Memo value not found at index ${d.num}`, true);
             this.push(UNKNOWN);
           } else this.push(v);
           break;
@@ -951,7 +1063,10 @@ class PickleVm implements ModelContext {
         case Op.PUT:
         case Op.BINPUT:
         case Op.LONG_BINPUT: {
-          if (d.argErr !== undefined) break;
+          if (d.argErr !== undefined) {
+            if (d.argErr === LINE_TOO_LONG) this.memoKeyUnread = true;
+            break;
+          }
           if (d.num < 0 || !Number.isFinite(d.num)) {
             this.anomaly('MEMO_BAD_KEY', `negative or out-of-range ${opcodeName(op)} argument`, true);
             break;
@@ -1007,6 +1122,7 @@ class PickleVm implements ModelContext {
       const op = b[p]!;
       switch (op) {
         case Op.MARK:
+          if (marks.length >= maxStack) break loop;
           marks.push(sp);
           fence = sp;
           p += 1;
@@ -1362,6 +1478,16 @@ class PickleVm implements ModelContext {
     this.skipEnd = next ? next[1] : 0;
   }
 
+  /**
+   * An argument CPython rejects is an error where it raises. An over-long text line is not: CPython reads lines of
+   * any length, so the value is unknown and reading goes on (an over-long argument must never end the analysis or
+   * the decision that the bytes are a pickle). Only memo keys are reported: picklers never write them that long.
+   */
+  private badArgument(op: number, why: string): void {
+    if (why !== LINE_TOO_LONG) this.anomaly('BAD_ARGUMENT', why, true);
+    else if (op === Op.GET || op === Op.PUT) this.anomaly('BAD_ARGUMENT', `${opcodeName(op)} memo key: ${why}`, false);
+  }
+
   private memoPut(key: number, v: PyVal): void {
     this.memo.put(key, v);
     if (this.memo.size > this.maxMemo) this.limit('maxMemoEntries', `more than ${this.maxMemo} memo entries`);
@@ -1382,8 +1508,13 @@ class PickleVm implements ModelContext {
   private globalFromLines(): GlobalV {
     const d = this.dec;
     if (d.str === undefined || d.str2 === undefined)
-      return this.unresolvedImport(d.argErr ?? 'import line not decodable');
-    return { k: K.Global, imp: this.importFact(d.str, d.str2, d.argErr !== undefined ? { unresolved: d.argErr } : {}) };
+      return this.unresolvedImport(
+        d.argErr === LINE_TOO_LONG ? 'import line too long to decode' : (d.argErr ?? 'import line not decodable'),
+      );
+    return {
+      k: K.Global,
+      imp: this.importFact(d.str, d.str2, d.argErr !== undefined ? { unresolved: d.argErr } : NO_EXTRA),
+    };
   }
 
   private extension(code: number): GlobalV {

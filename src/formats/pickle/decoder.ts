@@ -37,6 +37,12 @@ export interface DecoderOptions {
 }
 
 const CHUNK = 1 << 20;
+
+/**
+ * `argErr` of a text argument longer than `maxLineBytes`: consumed but not decoded. Not an error CPython raises
+ * (it reads lines of any length), so the VM treats the value as unknown and reads on.
+ */
+export const LINE_TOO_LONG = 'argument line too long to decode (read on as an unknown value)';
 const TWO32 = 4294967296;
 
 /**
@@ -422,7 +428,7 @@ export class PickleDecoder {
         const l2 = this.readLine();
         if (l2 === undefined) return false;
         const s2 = l2 === null ? undefined : this.lineText(l2, op === Op.GLOBAL);
-        if (l1 === null || l2 === null) this.argErr = 'import line too long to analyse';
+        if (l1 === null || l2 === null) this.argErr = LINE_TOO_LONG;
         else if (l1.length < 2 || l2.length < 2) this.argErr = 'pickle data was truncated (empty import line)';
         else if (s1 === undefined || s2 === undefined)
           this.argErr = op === Op.GLOBAL ? 'import line is not valid UTF-8' : 'import line is not ASCII';
@@ -461,16 +467,16 @@ export class PickleDecoder {
   /** GLOBAL decodes its lines as UTF-8, INST as ASCII (both strict, newline excluded). */
   private lineText(line: Uint8Array, utf8: boolean): string | undefined {
     const body = line.subarray(0, line.length - 1);
-    if (utf8) return decodeUtf8SurrogatePassStrict(body);
-    for (let i = 0; i < body.length; i++) if (body[i]! >= 0x80) return undefined;
-    return latin1(body);
+    if (!isAsciiBytes(body)) return utf8 ? decodeUtf8SurrogatePassStrict(body) : undefined;
+    // Lines are views of the window: decode in place (short names without a native call).
+    return latin1Text(this.buf, this.bufB, body.byteOffset - this.buf.byteOffset, body.length);
   }
 
   private decodeLineArg(op: number): boolean {
     const line = this.readLine();
     if (line === undefined) return false;
     if (line === null) {
-      this.argErr = 'line too long to analyse';
+      this.argErr = LINE_TOO_LONG;
       return true;
     }
     switch (op) {

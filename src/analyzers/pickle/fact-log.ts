@@ -1,0 +1,88 @@
+// The per-stream fact lists of the pickle VM, bounded: identical imports and invocations are folded into the first
+// one seen (with a repeat count), and every list has a cap. A hostile stream of millions of imports costs memory
+// proportional to its distinct names, and a stream past a cap stops with a LIMIT anomaly instead of exhausting memory.
+import type { CallFact, ImportFact, NestedPayload, PersistentIdFact } from './facts.js';
+
+/** Caps per stream (a joblib object-array pickle shares the caps of the stream it sits in). */
+export interface FactCaps {
+  /** Distinct imports (module, name, opcode, protocol, …); repeats are counted, not stored. */
+  readonly imports: number;
+  /** Distinct invocations (kind, callee, detail). */
+  readonly calls: number;
+  /** Persistent ids (each names its own storage, so none are folded). */
+  readonly persistentIds: number;
+  /** Nested payloads handed to a loader (pickle.loads(b'…')), and their bytes in total. */
+  readonly nested: number;
+  readonly nestedBytes: number;
+}
+
+export const DEFAULT_FACT_CAPS: FactCaps = Object.freeze({
+  imports: 100_000,
+  calls: 100_000,
+  persistentIds: 1_000_000,
+  nested: 16,
+  nestedBytes: 256 * 1024 * 1024,
+});
+
+/** Which cap a record would pass (the VM turns it into a LIMIT anomaly). */
+export type FactCapName = 'imports' | 'calls' | 'persistentIds' | 'nested' | 'nestedBytes';
+
+export class FactLog {
+  readonly imports: ImportFact[] = [];
+  readonly calls: CallFact[] = [];
+  readonly persistentIds: PersistentIdFact[] = [];
+  readonly nested: NestedPayload[] = [];
+  private readonly importsByKey = new Map<string, ImportFact>();
+  private readonly callsByCallee = new Map<ImportFact | undefined, Map<string, CallFact>>();
+  private nestedBytes = 0;
+
+  constructor(readonly caps: FactCaps = DEFAULT_FACT_CAPS) {}
+
+  /** The fact recorded under `key` (see the VM's importKey), its repeat count raised; undefined when new. */
+  repeatImport(key: string): ImportFact | undefined {
+    const seen = this.importsByKey.get(key);
+    if (seen !== undefined) seen.repeats = (seen.repeats ?? 0) + 1;
+    return seen;
+  }
+
+  /** Records a new import; false when the list is full. */
+  addImport(key: string, fact: ImportFact): boolean {
+    if (this.imports.length >= this.caps.imports) return false;
+    this.importsByKey.set(key, fact);
+    this.imports.push(fact);
+    return true;
+  }
+
+  /** The recorded fact for this invocation (identical ones fold into the first). */
+  addCall(fact: CallFact): CallFact | FactCapName {
+    let byKey = this.callsByCallee.get(fact.callee);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.callsByCallee.set(fact.callee, byKey);
+    }
+    const key = `${fact.kind}\0${fact.opcode}\0${fact.direct ? 1 : 0}\0${fact.afterError ? 1 : 0}\0${fact.detail ?? ''}`;
+    const seen = byKey.get(key);
+    if (seen !== undefined) {
+      seen.repeats = (seen.repeats ?? 0) + 1;
+      return seen;
+    }
+    if (this.calls.length >= this.caps.calls) return 'calls';
+    byKey.set(key, fact);
+    this.calls.push(fact);
+    return fact;
+  }
+
+  addPersistentId(fact: PersistentIdFact): FactCapName | undefined {
+    if (this.persistentIds.length >= this.caps.persistentIds) return 'persistentIds';
+    this.persistentIds.push(fact);
+    return undefined;
+  }
+
+  addNested(payload: NestedPayload): FactCapName | undefined {
+    if (this.nested.length >= this.caps.nested) return 'nested';
+    if (this.nestedBytes + payload.bytes.length > this.caps.nestedBytes) return 'nestedBytes';
+    this.nestedBytes += payload.bytes.length;
+    this.nested.push(payload);
+    return undefined;
+  }
+}

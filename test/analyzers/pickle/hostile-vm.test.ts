@@ -1,0 +1,214 @@
+// The VM on inputs built to exhaust it: shared and deep tuple keys (linear work), mark floods (a limit), import and
+// call floods (folded, capped), nested-payload floods, over-long text arguments (never a reason to stop), an
+// internal error (facts kept), and a protocol above the highest known (still a pickle).
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { probePickle } from '../../../src/analyzers/pickle/analyze.js';
+import type { PickleRun } from '../../../src/analyzers/pickle/facts.js';
+import { runPickle, type VmOptions } from '../../../src/analyzers/pickle/vm.js';
+import { DEFAULT_LIMITS } from '../../../src/core/limits.js';
+import { Op } from '../../../src/formats/pickle/opcodes.js';
+import { P } from '../../helpers/pickle-builder.js';
+import { mem } from '../../helpers/sources.js';
+
+const OPTS: VmOptions = { limits: DEFAULT_LIMITS, loader: { persistentLoad: false, joblibArrays: true } };
+
+function run(bytes: Uint8Array, opts: Partial<VmOptions> = {}): PickleRun {
+  return runPickle(mem(bytes), 0, bytes.length, { ...OPTS, ...opts });
+}
+const canon = (r: PickleRun) => r.imports.map((i) => i.canonical);
+const codes = (r: PickleRun) => r.anomalies.map((a) => a.code);
+const payload = (p: P) => p.global('builtins', 'exec').sbu('1').tuple1().reduce();
+
+/** A tower: t0 = (1,), t(n+1) = (tn, tn) (2^levels leaves, `levels + 1` distinct tuples), left on the stack. */
+function tower(p: P, levels: number, leaf: (p: P) => P = (q) => q.int(1)): P {
+  leaf(p).tuple1().binput(0).pop();
+  for (let i = 0; i < levels; i++) p.binget(0).binget(0).tuple2().binput(0).pop();
+  return p.binget(0);
+}
+
+describe('hashing keys: linear in distinct tuples', () => {
+  for (const generalOnly of [false, true]) {
+    const path = generalOnly ? 'general path' : 'fast path';
+    it(`a 200-level shared tower as dict key, set and frozenset member (${path})`, () => {
+      const p = new P().proto(2).emptyDict();
+      tower(p, 200).none().setitem().pop();
+      p.op(Op.EMPTY_SET).mark();
+      tower(p, 200).op(Op.ADDITEMS).pop().mark();
+      tower(p, 200).op(Op.FROZENSET).pop();
+      const r = run(payload(p).stop().bytes(), { generalOnly });
+      assert.equal(r.stopped, true);
+      assert.deepEqual(codes(r), []);
+      assert.deepEqual(canon(r), ['builtins.exec']);
+    });
+    it(`an unhashable leaf deep in a shared tower is still a TypeError (${path})`, () => {
+      const p = new P().proto(2).emptyDict();
+      tower(p, 100, (q) => q.emptyList())
+        .none()
+        .setitem();
+      const r = run(p.stop().bytes(), { generalOnly });
+      assert.ok(codes(r).includes('TYPE_ERROR'));
+    });
+  }
+  it('a key nested 300,000 tuples deep does not overflow the JS stack', () => {
+    const p = new P().proto(2).emptyDict().int(1);
+    for (let i = 0; i < 300_000; i++) p.tuple1();
+    const r = run(p.none().setitem().stop().bytes());
+    assert.equal(r.stopped, true);
+    assert.deepEqual(codes(r), []);
+  });
+});
+
+describe('mark stack limit', () => {
+  for (const generalOnly of [false, true]) {
+    it(`more MARKs than maxStackDepth end with a LIMIT anomaly (${generalOnly ? 'general' : 'fast'} path)`, () => {
+      const p = new P();
+      for (let i = 0; i < 1001; i++) p.mark();
+      const r = run(payload(p).stop().bytes(), { generalOnly, limits: { ...DEFAULT_LIMITS, maxStackDepth: 1000 } });
+      const limit = r.anomalies.find((a) => a.code === 'LIMIT');
+      assert.equal(limit?.limit, 'maxStackDepth');
+      assert.match(limit.message, /mark stack/);
+    });
+  }
+  it('a limit reached before any CPython error still makes the bytes a pickle (probe)', () => {
+    const p = new P();
+    for (let i = 0; i < 1001; i++) p.mark();
+    const bytes = payload(p).stop().bytes();
+    const probe = probePickle(mem(bytes), 0, bytes.length, {
+      limits: { ...DEFAULT_LIMITS, maxStackDepth: 1000 },
+      loader: OPTS.loader,
+    });
+    assert.equal(probe?.evidence, 'limit-before-error');
+  });
+});
+
+describe('fact lists: identical facts fold, every list is capped', () => {
+  it('100,000 identical imports are one fact with a repeat count', () => {
+    const p = new P();
+    for (let i = 0; i < 100_000; i++) p.global('collections', 'OrderedDict').pop();
+    const r = run(payload(p).stop().bytes());
+    assert.deepEqual(canon(r), ['collections.OrderedDict', 'builtins.exec']);
+    assert.equal(r.imports[0]!.repeats, 99_999);
+  });
+  it('alternating imports fold by name, not only with the previous one', () => {
+    const p = new P();
+    for (let i = 0; i < 1000; i++) p.global('collections', 'OrderedDict').pop().global('builtins', 'set').pop();
+    const r = run(p.none().stop().bytes());
+    assert.deepEqual(canon(r), ['collections.OrderedDict', 'builtins.set']);
+    assert.deepEqual(
+      r.imports.map((i) => i.repeats),
+      [999, 999],
+    );
+  });
+  it('identical calls fold; the invocation count survives', () => {
+    const p = new P();
+    for (let i = 0; i < 1000; i++) p.global('collections', 'OrderedDict').emptyTuple().reduce().pop();
+    const r = run(p.none().stop().bytes());
+    assert.equal(r.calls.length, 1);
+    assert.equal(r.calls[0]!.repeats, 999);
+  });
+  it('distinct imports past the cap stop the run with a LIMIT anomaly', () => {
+    const p = new P();
+    for (let i = 0; i < 20; i++) p.global(`m${i}`, 'f').pop();
+    const r = run(payload(p).stop().bytes(), { factCaps: { imports: 10 } });
+    assert.equal(r.imports.length, 10);
+    assert.equal(r.anomalies.find((a) => a.code === 'LIMIT')?.limit, 'maxStreamImports');
+  });
+  it('distinct calls past the cap stop the run', () => {
+    const p = new P();
+    for (let i = 0; i < 20; i++) p.global(`m${i}`, 'f').emptyTuple().reduce().pop();
+    const r = run(p.none().stop().bytes(), { factCaps: { calls: 5 } });
+    assert.equal(r.calls.length, 5);
+    assert.equal(r.anomalies.find((a) => a.code === 'LIMIT')?.limit, 'maxStreamCalls');
+  });
+  it('persistent ids past the cap stop the run', () => {
+    const p = new P();
+    for (let i = 0; i < 20; i++) p.int(i).op(Op.BINPERSID).pop();
+    const r = run(p.none().stop().bytes(), {
+      loader: { persistentLoad: true, joblibArrays: false },
+      factCaps: { persistentIds: 7 },
+    });
+    assert.equal(r.persistentIds.length, 7);
+    assert.equal(r.anomalies.find((a) => a.code === 'LIMIT')?.limit, 'maxStreamPersistentIds');
+  });
+  it('nested payloads past maxNestedPickles are a LIMIT anomaly; the stream is read on', () => {
+    const p = new P();
+    for (let i = 0; i < 5; i++)
+      p.global('pickle', 'loads')
+        .sbb(new Uint8Array([0x4e, 0x2e]))
+        .tuple1()
+        .reduce()
+        .pop();
+    const r = run(payload(p).stop().bytes(), { limits: { ...DEFAULT_LIMITS, maxNestedPickles: 3 } });
+    assert.equal(r.nested.length, 3);
+    assert.equal(r.anomalies.find((a) => a.code === 'LIMIT')?.limit, 'maxNestedPickles');
+    assert.ok(canon(r).includes('builtins.exec'));
+  });
+});
+
+describe('over-long protocol 0 text arguments', () => {
+  const LONG = (1 << 20) + 10;
+  const cases: [string, string][] = [
+    ['STRING', `S'${'a'.repeat(LONG)}'\n0`],
+    ['UNICODE', `V${'a'.repeat(LONG)}\n0`],
+    ['INT (blanks strtol skips)', `I${' '.repeat(LONG)}1\n0`],
+    ['LONG', `L${'1'.repeat(LONG)}L\n0`],
+    ['FLOAT', `F1.${'0'.repeat(LONG)}\n0`],
+    ['PERSID', `P${'a'.repeat(LONG)}\n0`],
+  ];
+  for (const [name, text] of cases) {
+    it(`${name}: an unknown value, no error; the payload after it is found (probe and run)`, () => {
+      const bytes = payload(new P().raw(text)).stop().bytes();
+      const loader = { persistentLoad: true, joblibArrays: false };
+      const r = run(bytes, { loader });
+      assert.deepEqual(canon(r), ['builtins.exec']);
+      assert.equal(r.errored, false, JSON.stringify(r.anomalies));
+      const probe = probePickle(mem(bytes), 0, bytes.length, { limits: DEFAULT_LIMITS, loader });
+      assert.ok(probe !== undefined);
+    });
+  }
+  it('a PUT key too long to read: reported, and a GET of the key it may have stored is not an error', () => {
+    const bytes = payload(new P().raw(`I1\np${' '.repeat(LONG)}7\n0g7\n0`))
+      .stop()
+      .bytes();
+    const r = run(bytes);
+    assert.deepEqual(canon(r), ['builtins.exec']);
+    assert.equal(r.errored, false);
+    assert.deepEqual(codes(r), ['BAD_ARGUMENT', 'MEMO_MISSING']);
+  });
+  it('an import line too long to decode is an unresolved import, and reading goes on', () => {
+    const bytes = payload(new P().raw(`cos\n${'a'.repeat(LONG)}\n0`))
+      .stop()
+      .bytes();
+    const r = run(bytes);
+    assert.equal(r.imports[0]!.unresolved, 'import line too long to decode');
+    assert.ok(canon(r).includes('builtins.exec'));
+  });
+});
+
+describe('internal errors keep the facts found before them', () => {
+  it('an exception inside the analyser becomes an INTERNAL_ERROR anomaly after the imports seen', () => {
+    const bytes = new P().proto(2).global('posix', 'system').pop().int(1).op(Op.BINPERSID).stop().bytes();
+    const r = run(bytes, {
+      loader: {
+        persistentLoad: true,
+        joblibArrays: false,
+        checkPersistentId: () => {
+          throw new RangeError('Map maximum size exceeded');
+        },
+      },
+    });
+    assert.deepEqual(canon(r), ['os.system']);
+    assert.equal(r.anomalies.at(-1)?.code, 'INTERNAL_ERROR');
+    assert.equal(r.errored, true);
+  });
+});
+
+describe('protocol above the highest known', () => {
+  it('PROTO 6 followed by a payload is a pickle (fail closed); bytes that go nowhere are not', () => {
+    const evil = payload(new P().proto(6)).stop().bytes();
+    assert.equal(probePickle(mem(evil), 0, evil.length, OPTS as never)?.evidence, 'protocol-header');
+    const junk = new Uint8Array([0x80, 0x07, 0xff, 0xfe]);
+    assert.equal(probePickle(mem(junk), 0, junk.length, OPTS as never), undefined);
+  });
+});

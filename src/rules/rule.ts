@@ -1,6 +1,6 @@
 // Rule framework: a rule is its metadata (RULES.md) plus visitors over analyzer facts. Rules report through
 // the context, which fills every record field from metadata, so a finding can never be half-built.
-import { createHash } from 'node:crypto';
+import { crypto } from '../core/builtins.js';
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import type { Evidence, Finding, RuleMeta } from '../core/finding.js';
 import { at, formatLocation, type Location } from '../core/location.js';
@@ -89,7 +89,7 @@ export interface ReportInput {
 
 /** A finding's fingerprint: rule, the stable location chain (paths relative to the scan target) and the signal key. */
 export function fingerprintOf(ruleId: string, stableChain: string, key: string): string {
-  return createHash('sha256').update(`${ruleId}\0${stableChain}\0${key}`).digest('hex').slice(0, 32);
+  return crypto().createHash('sha256').update(`${ruleId}\0${stableChain}\0${key}`).digest('hex').slice(0, 32);
 }
 
 export class RuleContext {

@@ -2,7 +2,7 @@
 // argument is scanned as a nested artifact), bytes producers (_codecs.encode, base64, zlib, BytesIO),
 // name resolvers (getattr, import_module, pkgutil.resolve_name, attrgetter, methodcaller) and the
 // copyreg extension registry. Nothing is executed: each model computes a symbolic result.
-import { inflateSync, gunzipSync } from 'node:zlib';
+import { zlib } from '../../core/builtins.js';
 import type { ImportFact } from './facts.js';
 import { K, type BytesV, type GlobalV, type ObjV, type PyVal, type TupleV } from './values.js';
 
@@ -223,8 +223,8 @@ function produceBytes(ctx: ModelContext, canonical: string, args: PyVal): PyVal 
         if (!b) return undefined;
         const out =
           canonical === 'zlib.decompress'
-            ? inflateSync(b, { maxOutputLength: ctx.maxNestedBytes })
-            : gunzipSync(b, { maxOutputLength: ctx.maxNestedBytes });
+            ? zlib().inflateSync(b, { maxOutputLength: ctx.maxNestedBytes })
+            : zlib().gunzipSync(b, { maxOutputLength: ctx.maxNestedBytes });
         return bytesFrom(new Uint8Array(out), canonical);
       }
       case 'builtins.bytes':

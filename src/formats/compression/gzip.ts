@@ -1,6 +1,6 @@
 // gzip (RFC 1952) as Python's gzip module reads it (GzipFile / gzip.decompress, CPython 3.11): every
 // member in turn, zero bytes after a member skipped, anything else after a member an error.
-import zlib from 'node:zlib';
+import { zlib } from '../../core/builtins.js';
 import { inflateRawInto } from './inflate.js';
 import { OutputBuffer } from './output-buffer.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
@@ -42,7 +42,7 @@ function parseHeader(input: Uint8Array, start: number): Header {
   if (flags & FHCRC) {
     if (p + 2 > input.length) return { ok: false, message: 'input ends inside the header CRC' };
     const want = input[p]! | (input[p + 1]! << 8);
-    const got = zlib.crc32(input.subarray(start, p)) & 0xffff;
+    const got = zlib().crc32(input.subarray(start, p)) & 0xffff;
     if (want !== got) notes.push('header CRC16 mismatch (ignored by Python gzip, rejected by zlib)');
     p += 2;
   }
@@ -97,7 +97,7 @@ export function decompressGzip(input: Uint8Array, opts: DecompressOptions): Deco
       break;
     }
     const size = out.length - memberStart;
-    const crc = zlib.crc32(out.buf.subarray(memberStart, out.length));
+    const crc = zlib().crc32(out.buf.subarray(memberStart, out.length));
     if (crc !== u32le(input, trailer))
       notes.push(`CRC32 mismatch in member ${members + 1} (Python raises BadGzipFile)`);
     if (u32le(input, trailer + 4) !== size % 0x100000000) {

@@ -1,7 +1,8 @@
 // Raw DEFLATE (RFC 1951) through node:zlib for the gzip and zlib containers: reports how many input
 // bytes the stream used, and on corrupt or truncated data recovers every byte zlib could decode first.
 import { constants as bufferConstants } from 'node:buffer';
-import zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
+import { zlib } from '../../core/builtins.js';
 import type { OutputBuffer } from './output-buffer.js';
 
 /** How one raw DEFLATE stream ended. */
@@ -14,12 +15,12 @@ interface SyncInfo {
 }
 
 function inflateInfo(input: Uint8Array, maxOutputLength: number, syncFlush: boolean): SyncInfo {
-  const options: zlib.ZlibOptions & { info: true } = {
+  const options: Zlib.ZlibOptions & { info: true } = {
     info: true,
     maxOutputLength: Math.max(1, maxOutputLength),
-    finishFlush: syncFlush ? zlib.constants.Z_SYNC_FLUSH : zlib.constants.Z_FINISH,
+    finishFlush: syncFlush ? zlib().constants.Z_SYNC_FLUSH : zlib().constants.Z_FINISH,
   };
-  return zlib.inflateRawSync(input, options) as unknown as SyncInfo;
+  return zlib().inflateRawSync(input, options) as unknown as SyncInfo;
 }
 
 function zlibCode(e: unknown): string | undefined {

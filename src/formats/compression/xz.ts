@@ -1,7 +1,6 @@
 // One .xz stream (XZ file format 1.1.0: stream header, blocks, index, footer) with LZMA2 and delta
 // filters. Integrity fields (CRC32/CRC64/SHA-256 checks, index, footer) are verified into notes.
-import { createHash } from 'node:crypto';
-import zlib from 'node:zlib';
+import { crypto, zlib } from '../../core/builtins.js';
 import { CorruptError, UnsupportedError } from '../../core/errors.js';
 import { crc64xz } from './crc64.js';
 import { decodeLzma2, lzma2DictSize } from './lzma2.js';
@@ -66,11 +65,11 @@ function verifyCheck(
   let ok: boolean;
   if (check === CHECK_NONE) return;
   if (check === CHECK_CRC32) {
-    ok = zlib.crc32(data) === u32le(stored, 0);
+    ok = zlib().crc32(data) === u32le(stored, 0);
   } else if (check === CHECK_CRC64) {
     ok = sameBytes(crc64xz(data), stored);
   } else if (check === CHECK_SHA256) {
-    ok = sameBytes(createHash('sha256').update(data).digest(), stored);
+    ok = sameBytes(crypto().createHash('sha256').update(data).digest(), stored);
   } else {
     unverified.add(check);
     return;
@@ -90,7 +89,7 @@ function parseBlockHeader(input: Uint8Array, pos: number, notes: string[]): Bloc
   const size = (input[pos]! + 1) * 4;
   if (pos + size > input.length) throw new CorruptError('input ends inside an xz block header', input.length);
   const crcAt = pos + size - 4;
-  if (zlib.crc32(input.subarray(pos, crcAt)) !== u32le(input, crcAt)) {
+  if (zlib().crc32(input.subarray(pos, crcAt)) !== u32le(input, crcAt)) {
     notes.push('xz block header CRC32 mismatch (Python raises)');
   }
   const flags = input[pos + 1]!;
@@ -148,7 +147,7 @@ export function decodeXzStream(input: Uint8Array, start: number, out: OutputBuff
   }
   const flags0 = input[start + 6]!;
   const flags1 = input[start + 7]!;
-  if (zlib.crc32(input.subarray(start + 6, start + 8)) !== u32le(input, start + 8)) {
+  if (zlib().crc32(input.subarray(start + 6, start + 8)) !== u32le(input, start + 8)) {
     notes.push('xz stream header CRC32 mismatch (Python raises)');
   }
   if (flags0 !== 0 || flags1 & 0xf0) notes.push('xz stream flags have reserved bits set (Python raises)');
@@ -221,7 +220,7 @@ export function decodeXzStream(input: Uint8Array, start: number, out: OutputBuff
     p++;
   }
   if (p + 4 > input.length) throw new CorruptError('input ends inside the xz index', input.length);
-  if (zlib.crc32(input.subarray(indexStart, p)) !== u32le(input, p))
+  if (zlib().crc32(input.subarray(indexStart, p)) !== u32le(input, p))
     notes.push('xz index CRC32 mismatch (Python raises)');
   p += 4;
   const indexSize = p - indexStart;
@@ -230,7 +229,7 @@ export function decodeXzStream(input: Uint8Array, start: number, out: OutputBuff
   if (p + 12 > input.length) throw new CorruptError('input ends inside the xz stream footer', input.length);
   if (input[p + 10] !== 0x59 || input[p + 11] !== 0x5a)
     throw new CorruptError('xz stream footer magic missing', p + 10);
-  if (zlib.crc32(input.subarray(p + 4, p + 10)) !== u32le(input, p))
+  if (zlib().crc32(input.subarray(p + 4, p + 10)) !== u32le(input, p))
     notes.push('xz stream footer CRC32 mismatch (Python raises)');
   if (u32le(input, p + 4) !== indexSize / 4 - 1)
     notes.push('xz footer backward size disagrees with the index (Python raises)');

@@ -2,8 +2,7 @@
 // INT via strtol(base 0) with a PyLong_FromString fallback, LONG, FLOAT, quoted STRING escapes,
 // raw-unicode-escape for UNICODE, UTF-8 with surrogatepass for BINUNICODE*. Each returns a value or an error text.
 
-const LATIN1 = new TextDecoder('latin1');
-const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true });
+import { latin1 as latin1Decoder, utf8Strict } from '../../core/text-decoders.js';
 
 /** C isspace() in the "C" locale. */
 function isCSpace(c: number): boolean {
@@ -146,7 +145,7 @@ const FLOAT_RE = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|na
 
 /** FLOAT opcode ('F'): PyOS_string_to_double, which must stop at '\n' or NUL. */
 export function parseFloatLine(line: Uint8Array): { ok: true; value: number } | { ok: false; error: string } {
-  const s = LATIN1.decode(cString(line));
+  const s = latin1Decoder().decode(cString(line));
   const m = FLOAT_RE.exec(s);
   if (!m) return { ok: false, error: 'could not convert string to float' };
   const rest = s.slice(m[0].length);
@@ -277,7 +276,7 @@ export function parseRawUnicodeEscape(body: Uint8Array): { ok: true; value: stri
 /** UTF-8 with CPython's "surrogatepass": lone surrogates encoded as 3-byte sequences are accepted. */
 export function decodeUtf8SurrogatePass(b: Uint8Array): string | undefined {
   try {
-    return UTF8_FATAL.decode(b);
+    return utf8Strict().decode(b);
   } catch {
     // fall through to the manual decoder, which differs only in accepting ED A0..BF xx
   }
@@ -321,7 +320,7 @@ export function decodeUtf8SurrogatePass(b: Uint8Array): string | undefined {
 
 /** Bytes as a Python 'latin-1' string (lenient view of BINSTRING/STRING contents). */
 export function latin1(b: Uint8Array): string {
-  return LATIN1.decode(b);
+  return latin1Decoder().decode(b);
 }
 
 export function isAscii(b: Uint8Array): boolean {

@@ -1,7 +1,7 @@
 // pax extended header records (POSIX.1-2008 pax format): "<length> <keyword>=<value>\n", parsed with the
 // framing checks of Debian's CPython 3.11 tarfile (length >= 5, record inside the buffer, trailing newline).
 
-const utf8 = new TextDecoder('utf-8');
+import { utf8 } from '../../core/text-decoders.js';
 
 /** Records in order, or undefined where tarfile raises InvalidHeaderError. Parsing stops at a NUL byte. */
 export function parsePaxRecords(buf: Uint8Array): [string, string][] | undefined {
@@ -18,7 +18,7 @@ export function parsePaxRecords(buf: Uint8Array): [string, string][] | undefined
     const kv = buf.subarray(p + 1, last);
     const eq = kv.indexOf(0x3d);
     if (eq <= 0) return undefined;
-    out.push([utf8.decode(kv.subarray(0, eq)), utf8.decode(kv.subarray(eq + 1))]);
+    out.push([utf8().decode(kv.subarray(0, eq)), utf8().decode(kv.subarray(eq + 1))]);
     pos += length;
   }
   return out;

@@ -3,7 +3,7 @@
 
 export const BLOCK = 512;
 
-const utf8 = new TextDecoder('utf-8');
+import { utf8 } from '../../core/text-decoders.js';
 
 /** Header layout: [offset, length] of each field. */
 export const FIELDS = {
@@ -39,7 +39,7 @@ export function cutAtNul(b: Uint8Array): Uint8Array {
 
 /** tarfile's nts(): cut at the first NUL and decode (UTF-8; invalid bytes become U+FFFD here). */
 export function nts(b: Uint8Array): string {
-  return utf8.decode(cutAtNul(b));
+  return utf8().decode(cutAtNul(b));
 }
 
 /** Characters Python's str.strip() removes from an ASCII string: \t \n \v \f \r, 0x1C-0x1F and space. */
@@ -135,7 +135,7 @@ export function parseHeader(block: Uint8Array): HeaderParse {
   const prefixRaw = cutAtNul(field(block, FIELDS.prefix)).slice();
   const header: RawHeader | undefined = fieldsOk
     ? {
-        name: utf8.decode(rawName),
+        name: utf8().decode(rawName),
         rawName,
         typeflag: String.fromCharCode(block[156]!),
         mode: mode!,
@@ -144,7 +144,7 @@ export function parseHeader(block: Uint8Array): HeaderParse {
         linkName: nts(field(block, FIELDS.linkname)),
         devMajor: devMajor!,
         devMinor: devMinor!,
-        prefix: utf8.decode(prefixRaw),
+        prefix: utf8().decode(prefixRaw),
         prefixRaw,
       }
     : undefined;

@@ -1,9 +1,10 @@
 // CRC-32 (ISO-HDLC, reflected polynomial 0xEDB88320) as stored in ZIP headers, computed incrementally.
 // Uses node:zlib's native crc32 when the running Node has it (>= 20.15), else a table-driven fallback.
-import * as zlib from 'node:zlib';
+import { zlib } from '../../core/builtins.js';
 
 type NativeCrc = (data: Uint8Array, value?: number) => number;
-const native: NativeCrc | undefined = (zlib as { crc32?: NativeCrc }).crc32;
+/** Resolved on first use (zlib loads on first use); null when this Node has no native crc32. */
+let native: NativeCrc | null | undefined;
 
 let table: Uint32Array | undefined;
 
@@ -20,6 +21,7 @@ function crcTable(): Uint32Array {
 
 /** CRC-32 of `data`, continuing from `previous` (the CRC of the bytes before it; 0 to start). */
 export function crc32(data: Uint8Array, previous = 0): number {
+  if (native === undefined) native = (zlib() as { crc32?: NativeCrc }).crc32 ?? null;
   if (native) return native(data, previous) >>> 0;
   const t = crcTable();
   let c = (previous ^ 0xffffffff) >>> 0;

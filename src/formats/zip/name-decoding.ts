@@ -1,5 +1,6 @@
 // Entry-name decoding as CPython's zipfile does it: UTF-8 when general-purpose flag bit 11 is set, else code
 // page 437. Raw bytes are kept by the caller; decoding never throws (invalid UTF-8 is reported, not fatal).
+import { utf8, utf8Strict } from '../../core/text-decoders.js';
 
 /** Code page 437, bytes 0x80..0xFF (0x00..0x7F map to ASCII, as in Python's cp437 codec). */
 const CP437_HIGH =
@@ -11,9 +12,6 @@ const CP437_HIGH =
   '\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256b\u256a\u2518\u250c\u2588\u2584\u258c\u2590\u2580' +
   '\u03b1\u00df\u0393\u03c0\u03a3\u03c3\u00b5\u03c4\u03a6\u0398\u03a9\u03b4\u221e\u03c6\u03b5\u2229' +
   '\u2261\u00b1\u2265\u2264\u2320\u2321\u00f7\u2248\u00b0\u2219\u00b7\u221a\u207f\u00b2\u25a0\u00a0';
-
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
-const utf8Lossy = new TextDecoder('utf-8');
 
 /** General-purpose flag bit 11: name and comment are UTF-8. */
 export const FLAG_UTF8 = 0x800;
@@ -28,9 +26,9 @@ export interface DecodedName {
 export function decodeEntryName(raw: Uint8Array, flags: number): DecodedName {
   if (flags & FLAG_UTF8) {
     try {
-      return { text: utf8Strict.decode(raw), invalid: false };
+      return { text: utf8Strict().decode(raw), invalid: false };
     } catch {
-      return { text: utf8Lossy.decode(raw), invalid: true };
+      return { text: utf8().decode(raw), invalid: true };
     }
   }
   return { text: decodeCp437(raw), invalid: false };

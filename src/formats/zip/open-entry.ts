@@ -1,6 +1,6 @@
 // Opens one zip entry the way the lenient loaders read it: data at the local header's data offset, length and
 // method from the central directory, CRC checked but never enforced (torch/miniz skip it; it becomes an anomaly).
-import { constants as zc, inflateRawSync } from 'node:zlib';
+import { zlib } from '../../core/builtins.js';
 import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
 import { child, entrySegment } from '../../core/location.js';
 import { MemorySource, SliceSource, readAll, type ByteSource } from '../../sources/byte-source.js';
@@ -124,7 +124,7 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
   const input = readAll(new SliceSource(location, src, e.dataOffset, length));
   let out: Buffer;
   try {
-    out = inflateRawSync(input, { maxOutputLength: limit });
+    out = zlib().inflateRawSync(input, { maxOutputLength: limit });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ERR_BUFFER_TOO_LARGE') {
@@ -144,7 +144,7 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
     }
     // The stream ends before its final block: zipfile returns what inflated so far, so do the same.
     try {
-      out = inflateRawSync(input, { maxOutputLength: limit, finishFlush: zc.Z_SYNC_FLUSH });
+      out = zlib().inflateRawSync(input, { maxOutputLength: limit, finishFlush: zlib().constants.Z_SYNC_FLUSH });
     } catch (err2) {
       if ((err2 as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new LimitError('maxEntryBytes', `zip entry ${JSON.stringify(e.name)} inflates past ${limit} bytes`);

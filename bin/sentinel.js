@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-// Sets process.exitCode from the CLI's main(); nothing else.
-import { main } from '../dist/bin/main.js';
+// Sets process.exitCode from the CLI's main(); nothing else (the bundle is loaded through V8's code cache).
+'use strict';
+const { loadBundle } = require('./load-bundle.js');
 
-process.exitCode = await main(process.argv.slice(2));
+const bundle = loadBundle();
+bundle.exports.main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  if (!bundle.cacheUsed) bundle.saveCache();
+});

@@ -40,11 +40,16 @@ export interface Io {
   readonly now?: () => Date;
 }
 
+// Getters: process.stdout and process.stderr are set up on first access, which a quiet run never needs.
 const defaultIo: Io = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  isTTY: Boolean(process.stdout.isTTY),
-  stderrIsTTY: Boolean(process.stderr.isTTY),
+  get isTTY() {
+    return Boolean(process.stdout.isTTY);
+  },
+  get stderrIsTTY() {
+    return Boolean(process.stderr.isTTY);
+  },
   env: process.env,
 };
 
@@ -168,6 +173,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   } finally {
     bar.end();
   }
+  if (o.quiet && o.format === 'text' && !o.output) return report.summary.exitCode;
   const color = !o.output && o.format === 'text' && io.isTTY && !io.env['NO_COLOR'];
   const text = await render(report, o.format, {
     color,

@@ -1,11 +1,4 @@
-// Worker-thread entry of the scan pool: a FileScanner built from the scan's setup answers each job (one file's
-// content, scan-plan.ts) with its plain outcomes.
-import { FileScanner, type ScanSetup } from './engine.js';
-import type { FileOutcome } from './file-outcome.js';
-import { servePool } from './pool-worker-loop.js';
-import type { FileJob } from './scan-plan.js';
+// Worker-thread entry of the scan pool (engine.ts starts it as ./scan-worker.js beside itself).
+import { serveScanWorker } from './serve-scan-worker.js';
 
-servePool<FileJob, FileOutcome[]>((data) => {
-  const scanner = new FileScanner(data as ScanSetup);
-  return (job) => scanner.scan(job);
-});
+serveScanWorker();

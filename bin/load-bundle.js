@@ -1,0 +1,55 @@
+// Loads the bundled CLI (dist/bin/sentinel.js) through V8's code cache. Node 20 has no module compile cache
+// (module.enableCompileCache is Node >= 22.1), so the bundle is compiled with vm.Script and the cached data the build
+// wrote beside it, taken after a warm-up scan so that it holds the functions a scan runs: the CLI and every scan
+// worker skip parsing and compiling. A cache V8 rejects (another Node version) costs only the compile; it is then
+// rewritten when the folder is writable.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const { createRequire } = require('node:module');
+
+const BUNDLE = path.join(__dirname, '..', 'dist', 'bin', 'sentinel.js');
+const CACHE = BUNDLE + '.cache';
+
+/** Loads the bundle; `exports` are its exports, `saveCache()` writes V8's cached data for what ran so far. */
+function loadBundle() {
+  // The build writes the bundle in ASCII: Latin-1 decoding is the cheap way to read it.
+  const source = fs.readFileSync(BUNDLE, 'latin1');
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(CACHE);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: BUNDLE,
+    ...(cachedData ? { cachedData } : {}),
+    // Real dynamic import() in the bundle (optional ESM packages) goes through Node's own loader.
+    ...(vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
+      ? { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }
+      : {}),
+  });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE));
+  const cacheUsed = cachedData !== undefined && !script.cachedDataRejected;
+  return {
+    exports: module.exports,
+    cacheUsed,
+    saveCache() {
+      const tmp = `${CACHE}.${process.pid}.tmp`;
+      try {
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, CACHE);
+      } catch {
+        try {
+          fs.rmSync(tmp, { force: true });
+        } catch {
+          // A read-only installation keeps compiling: nothing to do.
+        }
+      }
+    },
+  };
+}
+
+module.exports = { loadBundle, BUNDLE, CACHE };

@@ -1,0 +1,10 @@
+// What the bundled CLI (dist/bin/sentinel.js, scripts/bundle.mjs) exports: main() for bin/sentinel.js, the scan
+// pool's worker entry (a scan worker loads the same bundle and code cache as the CLI), and scanPaths for the
+// start-up test and the bench.
+export { main } from './main.js';
+export { scanPaths } from '../scan/engine.js';
+
+/** Serves scan jobs on this worker thread (the worker code loads only in workers). */
+export async function serveScanWorker(): Promise<void> {
+  (await import('../scan/serve-scan-worker.js')).serveScanWorker();
+}

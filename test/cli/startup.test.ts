@@ -1,0 +1,64 @@
+// The built CLI as users start it (bin/sentinel.js: the bundle through V8's code cache). A 1 KB pickle loads no
+// dependency package and none of the built-ins only some inputs need (crypto, zlib, child_process, worker_threads):
+// anything imported eagerly that a plain pickle does not need fails here. The bundle's scan workers start and
+// report what the main thread reports. Speed itself is measured by `npm run bench`, not here.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { P, evilPickle } from '../helpers/pickle-builder.js';
+
+const REPO = new URL('../../', import.meta.url).pathname;
+let dir: string;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sentinel-startup-'));
+  writeFileSync(join(dir, 'small.pkl'), new P().proto(4).emptyDict().str('a').int(1).setitem().stop().bytes());
+  mkdirSync(join(dir, 'many'));
+  for (let i = 0; i < 80; i++) {
+    const bytes =
+      i % 9 === 0 ? evilPickle() : new P().proto(4).emptyDict().str(`k${i}`).int(i).setitem().stop().bytes();
+    writeFileSync(join(dir, 'many', `m${i}.pkl`), bytes);
+  }
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `body` (CommonJS, with `bundle` loaded as bin/sentinel.js loads it) in a fresh node; returns its JSON. */
+function inBundle(body: string): Record<string, unknown> {
+  const script = `const bundle = require(${JSON.stringify(join(REPO, 'bin', 'load-bundle.js'))}).loadBundle();
+(async () => { ${body} })().then((r) => process.stdout.write(JSON.stringify(r)));`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as Record<string, unknown>;
+}
+
+describe('built CLI start-up', () => {
+  it('a 1 KB pickle: code cache accepted, no package and no optional built-in loaded', () => {
+    const r = inBundle(`
+      const io = { stdout: () => {}, stderr: () => {}, isTTY: false, env: {} };
+      const code = await bundle.exports.main(['artifact', ${JSON.stringify(join(dir, 'small.pkl'))}, '--quiet'], io);
+      return { code, cacheUsed: bundle.cacheUsed, files: Object.keys(require.cache),
+               builtins: (process.moduleLoadList ?? []).filter((m) => m.startsWith('NativeModule ')) };`);
+    assert.equal(r['code'], 0);
+    assert.equal(r['cacheUsed'], true, 'the code cache written by the build was rejected');
+    const packages = (r['files'] as string[]).filter((f) => f.includes('node_modules'));
+    assert.deepEqual(packages, [], 'a dependency was loaded for a plain pickle');
+    const builtins = r['builtins'] as string[];
+    for (const m of ['crypto', 'zlib', 'child_process', 'worker_threads']) {
+      assert.ok(!builtins.includes(`NativeModule ${m}`), `node:${m} was loaded for a plain pickle`);
+    }
+  });
+
+  it('the bundle scans on worker threads and reports what one thread reports', () => {
+    const r = inBundle(`
+      const one = await bundle.exports.scanPaths([${JSON.stringify(join(dir, 'many'))}], { jobs: 1 });
+      const two = await bundle.exports.scanPaths([${JSON.stringify(join(dir, 'many'))}], { jobs: 2 });
+      const strip = (x) => JSON.stringify({ ...x, durationMs: 0, scannedOnWorkers: 0 });
+      return { same: strip(one) === strip(two), onWorkers: two.scannedOnWorkers, files: two.files.length,
+               findings: two.findings.length };`);
+    assert.equal(r['files'], 80);
+    assert.equal(r['onWorkers'], 80);
+    assert.ok((r['findings'] as number) >= 9);
+    assert.equal(r['same'], true);
+  });
+});

@@ -56,6 +56,28 @@ function dataPkl(n, numel) {
 
 /** Writes `path`: a zip64 torch checkpoint with `n` storages of `storageBytes` each (holes), returns its size. */
 export function writeSparseTorchZip(path, n, storageBytes) {
+  return writeTorchZip(path, n, storageBytes, false);
+}
+
+/** The same checkpoint with every storage byte written (a pseudo-random pattern): for reading the tensors. */
+export function writeFilledTorchZip(path, n, storageBytes) {
+  return writeTorchZip(path, n, storageBytes, true);
+}
+
+function pattern(bytes) {
+  const b = Buffer.alloc(bytes);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < bytes; i += 4) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    b.writeUInt32LE(x >>> 0, i);
+  }
+  return b;
+}
+
+function writeTorchZip(path, n, storageBytes, fill) {
+  const chunk = fill ? pattern(8 * 1024 * 1024) : undefined;
   const fd = openSync(path, 'w');
   let off = 0;
   const central = [];
@@ -82,6 +104,8 @@ export function writeSparseTorchZip(path, n, storageBytes) {
     const headerOffset = off;
     off += local.length;
     if (data) writeSync(fd, data, 0, data.length, off);
+    else if (chunk)
+      for (let o = 0; o < size; o += chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, size - o), off + o);
     off += size;
     const cextra = Buffer.concat([u16(1), u16(24), u64(size), u64(size), u64(headerOffset)]);
     central.push(

@@ -24,6 +24,8 @@ export class ShortReadError extends Error {
 
 const CHUNK = 4 * 1024 * 1024;
 const BUFFERS = 4;
+/** Reads in flight in a pipelined copy (fewer than BUFFERS: the others are being written). */
+const READ_AHEAD = 2;
 /** A view's spanned storage bytes are read whole when at most this large; beyond, run by run. */
 const SPAN_IN_MEMORY = 64 * 1024 * 1024;
 const WINDOW = 4 * 1024 * 1024;
@@ -43,17 +45,17 @@ function readExactly(s: StorageData, offset: number, target: Uint8Array): void {
     throw new ShortReadError(`${s.id}: read ${got} of ${target.length} bytes at offset ${at} (the input changed?)`);
 }
 
-/** Fixed pool of output buffers; a full buffer is handed to the sink while the next one fills. */
+/** Fixed pool of output buffers; a full buffer is handed to the sink while the next ones fill. */
 class Output {
   private readonly bufs: Buffer[] = [];
   private readonly pending: (Promise<void> | undefined)[] = [];
-  private cur = 0;
-  /** Fill position in the current buffer. */
+  /** The slot being filled and the fill position in it. */
+  cur = 0;
   pos = 0;
 
   constructor(
     private readonly sink: ByteSink,
-    private readonly size: number,
+    readonly size: number,
   ) {
     for (let i = 0; i < BUFFERS; i++) this.bufs.push(Buffer.allocUnsafe(size));
   }
@@ -66,10 +68,17 @@ class Output {
     return this.size - this.pos;
   }
 
-  async flush(): Promise<void> {
-    if (this.pos === 0) return;
-    const r = this.sink.write(this.buf.subarray(0, this.pos));
-    this.pending[this.cur] = r instanceof Promise ? r : undefined;
+  /** Hands bytes [0, n) of slot `i` to the sink. */
+  submit(i: number, n: number): void {
+    const r = this.sink.write(this.bufs[i]!.subarray(0, n));
+    if (r instanceof Promise) {
+      r.catch(() => {}); // awaited before the slot is reused or at the end; never an unhandled rejection
+      this.pending[i] = r;
+    } else this.pending[i] = undefined;
+  }
+
+  /** Moves to the next slot once the sink is done with its previous bytes. */
+  async advance(): Promise<void> {
     this.cur = (this.cur + 1) % BUFFERS;
     this.pos = 0;
     const wait = this.pending[this.cur];
@@ -77,6 +86,12 @@ class Output {
       this.pending[this.cur] = undefined;
       await wait;
     }
+  }
+
+  async flush(): Promise<void> {
+    if (this.pos === 0) return;
+    this.submit(this.cur, this.pos);
+    await this.advance();
   }
 
   async finish(): Promise<void> {
@@ -180,6 +195,7 @@ async function copyRun(
   swapSize: number,
   hash: Hash,
 ): Promise<void> {
+  if (s.src.readIntoAsync && length >= 2 * out.size) return copyRunPipelined(out, s, offset, length, swapSize, hash);
   let done = 0;
   while (done < length) {
     let n = Math.min(out.free, length - done);
@@ -196,6 +212,49 @@ async function copyRun(
     out.pos += n;
     done += n;
     if (out.free < 8) await out.flush();
+  }
+}
+
+/**
+ * Large runs from a file: whole buffers read on the I/O thread pool (two reads ahead) while the main thread
+ * hashes the previous buffer and the sink writes the one before, so reading, hashing and writing overlap.
+ */
+async function copyRunPipelined(
+  out: Output,
+  s: StorageData,
+  offset: number,
+  length: number,
+  swapSize: number,
+  hash: Hash,
+): Promise<void> {
+  await out.flush();
+  const inflight: { slot: number; buf: Buffer; at: number; n: number; read: Promise<number> }[] = [];
+  let issued = 0;
+  try {
+    while (issued < length || inflight.length > 0) {
+      while (inflight.length < READ_AHEAD && issued < length) {
+        const n = Math.min(out.size, length - issued);
+        const buf = out.buf.subarray(0, n);
+        const at = offset + issued;
+        if (at + n > s.bytes) throw new ShortReadError(`read of ${n} bytes at ${at} lies outside ${s.id}`);
+        const read = s.src.readIntoAsync!(s.start + at, buf);
+        read.catch(() => {}); // awaited below; an early exit must not leave an unhandled rejection
+        inflight.push({ slot: out.cur, buf, at, n, read });
+        issued += n;
+        await out.advance();
+      }
+      const f = inflight.shift()!;
+      const got = await f.read;
+      if (got !== f.n)
+        throw new ShortReadError(
+          `${s.id}: read ${got} of ${f.n} bytes at offset ${s.start + f.at} (the input changed?)`,
+        );
+      if (swapSize > 1) swap(f.buf, swapSize);
+      hash.update(f.buf);
+      out.submit(f.slot, f.n);
+    }
+  } finally {
+    await Promise.allSettled(inflight.map((f) => f.read));
   }
 }
 

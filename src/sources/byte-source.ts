@@ -1,6 +1,6 @@
 // One byte-source interface for files on disk and for entries inside containers (stored slices or
 // decompressed buffers). Reads are synchronous and random-access; nothing is copied unless needed.
-import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readSync, type Stats } from 'node:fs';
 import type { Location } from '../core/location.js';
 
 export interface ByteSource {
@@ -18,6 +18,11 @@ export interface ByteSource {
    * buffer per read.
    */
   readInto?(offset: number, target: Uint8Array): number;
+  /**
+   * `readInto` off the main thread (files: the I/O thread pool), for streaming copies that overlap reading with
+   * other work. Optional.
+   */
+  readIntoAsync?(offset: number, target: Uint8Array): Promise<number>;
   /** The whole content when it already sits in memory (zero-copy fast path), else undefined. */
   readonly bytes?: Uint8Array;
 }
@@ -92,6 +97,22 @@ export class FileSource implements ByteSource {
       got += r;
     }
     return got;
+  }
+
+  readIntoAsync(offset: number, target: Uint8Array): Promise<number> {
+    const o = Math.max(0, Math.min(offset, this.size));
+    const n = Math.max(0, Math.min(target.length, this.size - o));
+    return new Promise((resolve, reject) => {
+      const step = (got: number): void => {
+        if (got >= n) return resolve(got);
+        read(this.fd, target, got, n - got, o + got, (err, r) => {
+          if (err) reject(err);
+          else if (r <= 0) resolve(got);
+          else step(got + r);
+        });
+      };
+      step(0);
+    });
   }
 
   /** The whole file in one buffer (for small files; callers bound the size). */

@@ -4,6 +4,9 @@
 // little-endian bytes of each view and the reported SHA-256 is theirs. A short read fails the write.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { TensorInput } from '../../src/analyzers/tensors/input.js';
@@ -12,7 +15,7 @@ import { planConversion } from '../../src/convert/plan.js';
 import { explicitSelection } from '../../src/convert/select.js';
 import { ShortReadError, writeConversion } from '../../src/convert/write-tensors.js';
 import type { SafetensorsDtype } from '../../src/formats/safetensors/dtype.js';
-import { MemorySource, type ByteSource } from '../../src/sources/byte-source.js';
+import { FileSource, MemorySource, type ByteSource } from '../../src/sources/byte-source.js';
 import { readSafetensors } from '../helpers/safetensors.js';
 
 const DTYPE: Record<number, SafetensorsDtype> = { 1: 'U8', 2: 'I16', 4: 'F32', 8: 'I64' };
@@ -104,6 +107,68 @@ describe('streaming tensor writer', () => {
       ),
       { numRuns: 400 },
     );
+  });
+
+  it('large contiguous runs from a file go through the overlapped read/hash/write pipeline with the same bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sentinel-wt-'));
+    try {
+      const data = Uint8Array.from({ length: 4096 }, (_, i) => (i * 131 + 17) & 0xff);
+      writeFileSync(join(dir, 'in.bin'), data);
+      const src = new FileSource({ chain: ['in.bin'] }, join(dir, 'in.bin'));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(1, 2, 4, 8),
+          fc.integer({ min: 0, max: 200 }),
+          fc.integer({ min: 0, max: 300 }),
+          fc.boolean(),
+          fc.constantFrom(8, 16, 40),
+          async (k, offset, count, big, chunk) => {
+            const ref: TensorRef = {
+              dtype: DTYPE[k]!,
+              source: 'test',
+              itemsize: k,
+              shape: [count],
+              strides: [1],
+              offset,
+              storage: { id: 'f', src, start: 0, bytes: data.length, bigEndian: big },
+              notes: [],
+            };
+            const root: Node = { t: 'map', entries: [['t', { t: 'tensor', ref }]], attrs: [] };
+            const sinkWrites: Promise<void>[] = [];
+            const plan = planConversion(
+              { format: 'npy', framework: 'np', root, notes: [] },
+              { selection: explicitSelection('') },
+            );
+            const parts: Buffer[] = [];
+            // An asynchronous sink, as the command's file sink is.
+            await writeConversion(
+              plan,
+              {
+                write: (c) => {
+                  const copy = Buffer.from(c);
+                  const p = new Promise<void>((ok) =>
+                    setImmediate(() => {
+                      parts.push(copy);
+                      ok();
+                    }),
+                  );
+                  sinkWrites.push(p);
+                  return p;
+                },
+              },
+              { chunkBytes: chunk, spanInMemoryBytes: 64, windowBytes: 64 },
+            );
+            const st = readSafetensors(Buffer.concat(parts));
+            assert.deepEqual(st.problems, []);
+            assert.deepEqual(st.tensors.get('t')!.bytes, reference(data, ref, big));
+          },
+        ),
+        { numRuns: 200 },
+      );
+      src.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a storage that reads short fails the write (the caller removes the partial file)', async () => {

@@ -1,6 +1,10 @@
 // Runs one `sentinel convert` in a fresh process for `npm run bench` (the built CLI, in-process so that the peak
 // RSS is this process's) and prints its time, peak RSS and exit code as JSON.
-import { main } from '../dist/bin/main.js';
+import { createRequire } from 'node:module';
+
+// The CLI as bin/sentinel.js loads it (the bundle through V8's code cache).
+const { loadBundle } = createRequire(import.meta.url)('../bin/load-bundle.js');
+const { main } = loadBundle().exports;
 
 const [input, output] = process.argv.slice(2);
 let report = '';

@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { ConvertReport } from '../../src/report/convert-report.js';
 import { cli } from '../helpers/cli.js';
+import { compile2020, errorsText } from '../helpers/json-schema.js';
 import { readSafetensors } from '../helpers/safetensors.js';
 
 const DIR = new URL('../fixtures/convert/', import.meta.url).pathname;
+const SCHEMA = new URL('../../schemas/report.schema.json', import.meta.url).pathname;
 interface Expected {
   select: string;
   convertible: boolean;
@@ -124,6 +126,12 @@ describe('sentinel convert: the gate comes first', () => {
     const bytes = readFileSync(out);
     assert.equal(bytes.includes('SENTINEL_FIXTURE_PAYLOAD'), false);
     assert.equal(bytes.includes('system'), false);
+  });
+
+  it('the embedded input scan is the report `sentinel artifact --format json` writes (schema-valid)', async () => {
+    const { report } = await convert('payload.pt');
+    const validate = compile2020(JSON.parse(readFileSync(SCHEMA, 'utf8')));
+    assert.ok(validate(JSON.parse(JSON.stringify(report.scan))), errorsText(validate.errors));
   });
 
   it('the text report states the findings, the selection and the output', async () => {

@@ -42,6 +42,7 @@ interface Result {
   tensors?: number;
   problems?: string[];
   load_error?: string;
+  skipped?: string;
 }
 
 describe(
@@ -69,6 +70,7 @@ describe(
       let compared = 0;
       for (const job of jobs) {
         const r = results[job.input]!;
+        if (r.skipped !== undefined) continue; // this torch cannot read the input (said why); expectations cover it
         if (r.load_error !== undefined) {
           // weights_only refuses globals a payload or a non-tensor value needs: the converter still only copies data
           // (checked against torch's own hashes in test/convert/convert.test.ts).

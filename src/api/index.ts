@@ -1,8 +1,14 @@
 // The Node API of sentinel-ml (`import { scan, loadPolicy, renderReport } from 'sentinel-ml'`): scan files,
-// directories, bytes or streams, gate them with a policy, and render the report in any output format. Everything
-// exported here is the public contract (documented from these types by TypeDoc: docs/api/).
+// directories, bytes or streams, gate them with a policy, and render the report in any output format; convert a
+// checkpoint to safetensors (`convert`). Everything exported here is the public contract (documented from these
+// types by TypeDoc: docs/api/).
 export { scan, type ScanInput, type ScanOptions, type VirtualBytes, type VirtualStream } from './scan.js';
 export { loadPolicy, type LoadPolicyOptions, type PolicyText } from './load-policy.js';
+export { convert, type ConvertOptions } from './convert.js';
+export type { ConvertReport, ConvertedTensor } from '../report/convert-report.js';
+export type { MetadataEntry } from '../convert/plan.js';
+export type { InputInfo } from '../convert/convert.js';
+export type { InputFormat } from '../analyzers/tensors/input.js';
 export { renderReport, REPORT_FORMATS, type RenderOptions, type ReportFormat } from './render-report.js';
 export { SentinelError, type SentinelErrorCode } from './errors.js';
 export type { SentinelReport, PolicyInfo } from '../report/report-model.js';

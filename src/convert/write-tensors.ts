@@ -56,6 +56,7 @@ class Output {
   constructor(
     private readonly sink: ByteSink,
     readonly size: number,
+    private readonly signal?: AbortSignal,
   ) {
     for (let i = 0; i < BUFFERS; i++) this.bufs.push(Buffer.allocUnsafe(size));
   }
@@ -79,6 +80,7 @@ class Output {
 
   /** Moves to the next slot once the sink is done with its previous bytes. */
   async advance(): Promise<void> {
+    this.signal?.throwIfAborted();
     this.cur = (this.cur + 1) % BUFFERS;
     this.pos = 0;
     const wait = this.pending[this.cur];
@@ -150,6 +152,8 @@ export interface WriteOptions {
   readonly chunkBytes?: number;
   readonly spanInMemoryBytes?: number;
   readonly windowBytes?: number;
+  /** Checked at every buffer: an abort stops the copy with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** Writes header and tensors; returns each tensor's SHA-256 in file order. */
@@ -158,7 +162,7 @@ export async function writeConversion(
   sink: ByteSink,
   opts: WriteOptions = {},
 ): Promise<WrittenTensor[]> {
-  const out = new Output(sink, opts.chunkBytes ?? CHUNK);
+  const out = new Output(sink, opts.chunkBytes ?? CHUNK, opts.signal);
   let h = 0;
   const header = plan.layout.header;
   while (h < header.length) {

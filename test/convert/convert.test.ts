@@ -250,6 +250,26 @@ describe('sentinel convert: files', () => {
     assert.deepEqual(readdirSync(dir), ['cut.pt']);
   });
 
+  it("the policy's limits bound the value-keeping read (a limit is an error, not a crash or a partial file)", async () => {
+    const dir = mkdtempSync(join(tmp, 'limit-'));
+    writeFileSync(join(dir, 'policy.yml'), 'limits:\n  maxOpcodes: 50\n');
+    const out = join(dir, 'out.safetensors');
+    const r = await cli([
+      'convert',
+      join(DIR, 'state-dict.pt'),
+      '-o',
+      out,
+      '--policy',
+      join(dir, 'policy.yml'),
+      '--allow-findings',
+      '--format',
+      'json',
+    ]);
+    assert.equal(r.code, 2);
+    assert.match((JSON.parse(r.stdout) as ConvertReport).error!.message, /more than 50 opcodes/);
+    assert.equal(existsSync(out), false);
+  });
+
   it('a directory or a missing input is a usage error', async () => {
     assert.equal((await cli(['convert', DIR])).code, 2);
     assert.equal((await cli(['convert', join(DIR, 'missing.pt')])).code, 2);

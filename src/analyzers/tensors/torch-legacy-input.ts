@@ -8,6 +8,7 @@ import { storageClassDtype } from '../../formats/pytorch/dtypes.js';
 import { LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION, readKeyList, walkStorages } from '../../formats/pytorch/legacy.js';
 import type { ByteSource } from '../../sources/byte-source.js';
 import { K, type PyVal } from '../pickle/values.js';
+import { runPickle } from '../pickle/vm.js';
 import { checkLegacyPersistentId } from '../pytorch/zip-layout.js';
 import type { TensorInput } from './input.js';
 import { pickleValue } from './pickle-value.js';
@@ -16,14 +17,10 @@ import { buildTree, type ResolvedStorage } from './rebuild.js';
 const PLAIN = { persistentLoad: false, joblibArrays: false } as const;
 const LEGACY = { persistentLoad: true, joblibArrays: false, checkPersistentId: checkLegacyPersistentId } as const;
 
-/** Is the first pickle of `src` torch's legacy magic number? */
+/** Is the first pickle of `src` torch's legacy magic number? (A scan-mode run: nothing is kept.) */
 export function isLegacyTorch(src: ByteSource, limits: Limits): boolean {
-  try {
-    const { value } = pickleValue(src, 0, PLAIN, limits, 'the first pickle');
-    return (typeof value === 'bigint' || typeof value === 'number') && String(value) === LEGACY_MAGIC;
-  } catch {
-    return false;
-  }
+  const run = runPickle(src, 0, src.size, { limits, loader: PLAIN, strict: true });
+  return run.stopped && !run.errored && run.result?.kind === 'int' && String(run.result.value) === LEGACY_MAGIC;
 }
 
 export function readTorchLegacy(src: ByteSource, limits: Limits): TensorInput {

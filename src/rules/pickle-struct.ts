@@ -38,6 +38,9 @@ export const pickleStruct: Rule = {
           stream: streamWhere(fact),
           location: at(fact.location, a.offset),
           key: code,
+          // Bytes after the last STOP that do not parse as a pickle: no pickle loader reads them (pickle.load stops
+          // at STOP; a following pickle is scanned as one). Evidence, not a gate.
+          ...(code === 'TRAILING_BYTES' ? { severity: 'LOW' as const } : {}),
           evidence: {
             signal: `${a.opcode} at offset ${a.offset}: ${a.message}${g.count > 1 ? ` (+${g.count - 1} more)` : ''}`,
             opcode: a.opcode,

@@ -85,6 +85,8 @@ export interface ReportInput {
   readonly key: string;
   /** The pickle stream the signal belongs to (its `where`), linking the finding to the stream's safety level. */
   readonly stream?: string;
+  /** A lower severity than the rule's for this signal (evidence only, e.g. bytes no loader reads), with its decision. */
+  readonly severity?: 'LOW' | 'INFO';
 }
 
 /** A finding's fingerprint: rule, the stable location chain (paths relative to the scan target) and the signal key. */
@@ -110,14 +112,14 @@ export class RuleContext {
     this.findings.push({
       ruleId: meta.id,
       category: meta.category,
-      severity: meta.severity,
+      severity: input.severity ?? meta.severity,
       title: meta.title,
       cwe: meta.cwe,
       owasp: meta.owasp,
       ...(meta.frameworks ? { frameworks: meta.frameworks } : {}),
       fpRisk: meta.fpRisk,
       owner: meta.owner,
-      releaseDecision: meta.decision,
+      releaseDecision: input.severity ? DECISION[input.severity] : meta.decision,
       retest: `sentinel artifact ${quoteArg(this.target.arg)} --rule ${meta.category}`,
       fixHint: meta.fixHint,
       fix: meta.fix,

@@ -23,6 +23,8 @@ export interface DecompressResult {
   streams: number;
   /** Disagreements a strict reader would raise: checksum mismatch, trailing data, padding, corruption, … */
   notes: string[];
+  /** Facts about the container that are not disagreements (joblib < 0.10's 'ZF' header): never a finding. */
+  info?: string[];
 }
 
 /**

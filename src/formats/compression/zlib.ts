@@ -49,13 +49,14 @@ export function isJoblibZFile(input: Uint8Array): boolean {
 export function decompressZlib(input: Uint8Array, opts: DecompressOptions): DecompressResult {
   const out = new OutputBuffer(opts, input.length);
   const notes: string[] = [];
+  const info: string[] = [];
   let start = 0;
   let declared: number | undefined;
   if (isJoblibZFile(input)) {
     if (input.length < ZF_HEADER) throw new CorruptError("input ends inside joblib's 'ZF' header", input.length);
     declared = parseZfLength(input.subarray(2, ZF_HEADER));
     if (declared === undefined) notes.push("joblib 'ZF' length field is not a hex number (joblib raises ValueError)");
-    notes.push("joblib < 0.10 'ZF' file (read by joblib.numpy_pickle_compat.read_zfile)");
+    info.push("joblib < 0.10 'ZF' file (read by joblib.numpy_pickle_compat.read_zfile)");
     start = input[ZF_HEADER] === 0x20 ? ZF_HEADER + 1 : ZF_HEADER;
   }
   const cmf = input[start];
@@ -97,5 +98,5 @@ export function decompressZlib(input: Uint8Array, opts: DecompressOptions): Deco
   if (declared !== undefined && declared !== out.length) {
     notes.push(`joblib 'ZF' header declares ${declared} bytes but the stream holds ${out.length} (joblib asserts)`);
   }
-  return { bytes: out.result(), streams, notes };
+  return { bytes: out.result(), streams, notes, ...(info.length ? { info } : {}) };
 }

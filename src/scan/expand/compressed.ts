@@ -41,6 +41,7 @@ export const compressedExpander: Expander = {
       if (e instanceof CorruptError && WEAK.has(codec)) return false;
       throw e;
     }
+    // Informational container facts (joblib < 0.10's 'ZF' header) are never findings; only `notes` disagree.
     ctx.format(codec);
     ctx.charge(result.bytes.length);
     const location = child(src.location, layerSegment(codec));

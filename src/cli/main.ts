@@ -305,9 +305,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .action(async (file: string) => {
       const cwd = process.cwd();
       const { formatPolicyIssues, parsePolicy } = await import('../policy/load-policy.js');
+      const { thresholdConflict } = await import('../policy/derived-threshold.js');
+      const { packIds } = await import('../rules/data/allowlist.js');
       const r = parsePolicy(readInputText(resolve(cwd, file), 'policy'), file);
       if (!r.ok) throw new UsageError(`invalid policy:\n${formatPolicyIssues(file, r.issues)}`);
       const p = r.policy;
+      const conflict = thresholdConflict(p);
+      if (conflict) io.stderr(`sentinel: warning: ${file}: ${conflict}\n`);
       io.stdout(
         [
           `${file}: valid`,
@@ -320,7 +324,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
             ([id, l]) =>
               `  rule ${id}: fail_on ${l.failOn?.join(',') ?? '(inherited)'}${l.owner ? `  owner ${l.owner}` : ''}`,
           ),
-          `  threshold:  ${p.maxAcceptableSeverity} (preset ${p.preset}: ${PRESETS[p.preset].max})`,
+          `  threshold:  ${p.maxAcceptableSeverity} (${p.thresholdFrom === 'fail_on' ? p.thresholdDerivation : `preset ${p.preset}: ${PRESETS[p.preset].max}`})`,
+          `  allow_packs: ${packIds()
+            .map((id) => `${id}${p.disabledPacks.has(id) ? ' (off)' : ''}`)
+            .join(', ')}`,
           `  also_allow: ${[...p.alsoAllow.keys()].join(', ') || '-'}`,
           `  torch_safe_globals: ${[...p.torchSafeGlobals.keys()].join(', ') || '-'}`,
           `  acceptances: ${p.acceptances.length}`,

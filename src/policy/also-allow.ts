@@ -79,7 +79,7 @@ export function checkAllowEntry(entry: string, what = 'also_allow'): AllowCheck 
     return {
       ok: false,
       reason:
-        `${subject}${FORBIDDEN_MODULES[hit.forbidden]}; seed 004 never allows names from ` +
+        `${subject}${FORBIDDEN_MODULES[hit.forbidden]}; the allowlist discipline never allows names from ` +
         `${Object.keys(FORBIDDEN_MODULES).join(', ')} (or their aliases)`,
     };
   }

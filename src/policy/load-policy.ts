@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Limits } from '../core/limits.js';
 import type { Severity } from '../core/severity.js';
 import { packIds, type AllowEntry } from '../rules/data/allowlist.js';
+import { withDerivedThreshold } from './derived-threshold.js';
 import { checkAllowEntry, DEFAULT_JUSTIFICATION } from './also-allow.js';
 import { globToRegExp } from './glob.js';
 import { DEFAULT_POLICY, type Acceptance, type GateLevel, type Policy } from './policy.js';
@@ -263,7 +264,7 @@ function resolve(f: PolicyFile, source: string, loc: Locator): PolicyLoad {
   for (const [k, v] of Object.entries(f.limits ?? {})) if (v !== undefined) limits[k as keyof Limits] = v;
   return {
     ok: true,
-    policy: {
+    policy: withDerivedThreshold({
       source,
       defaults,
       categories,
@@ -276,7 +277,7 @@ function resolve(f: PolicyFile, source: string, loc: Locator): PolicyLoad {
       torchSafeGlobals,
       acceptances,
       limits,
-    },
+    }),
   };
 }
 

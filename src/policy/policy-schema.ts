@@ -20,7 +20,7 @@ const safetyLevel = z
   .enum(SAFETY_LEVELS, {
     error: (i) => `unknown safety level ${JSON.stringify(i.input)} (expected ${list(SAFETY_LEVELS)})`,
   })
-  .describe('Pickle safety level (seed 002 six-level scale)');
+  .describe('Pickle safety level (six-level safety scale)');
 
 /** Category names, from the rule index at load time (never a hard-coded list). */
 export function categoryNames(): [string, ...string[]] {
@@ -47,7 +47,7 @@ const gateFields = {
 
 export const CategoryBlockSchema = z
   .strictObject({ category: category.describe('Rule category this block applies to'), ...gateFields })
-  .describe('Per-category policy (seed CI policy block)');
+  .describe('Per-category policy (fail_on, ticket_on, retest, owner for one category)');
 
 export const RulePolicySchema = z.strictObject(gateFields).describe('Per-rule policy (beats the category block)');
 

@@ -4,6 +4,7 @@
 import type { Limits } from '../core/limits.js';
 import type { SafetyLevel, Severity } from '../core/severity.js';
 import type { AllowEntry } from '../rules/data/allowlist.js';
+import { withDerivedThreshold } from './derived-threshold.js';
 import { DEFAULT_PRESET, PRESETS, type PresetName } from './presets.js';
 
 /** fail_on / ticket_on / retest / owner at one level (default, category or rule). */
@@ -35,8 +36,13 @@ export interface Policy {
   readonly rules: ReadonlyMap<string, GateLevel>;
   readonly preset: PresetName;
   readonly maxAcceptableSeverity: SafetyLevel;
-  /** What set the threshold: the preset's default, the policy file, or a CLI flag. */
-  readonly thresholdFrom: 'preset' | 'policy' | 'cli';
+  /**
+   * What set the threshold: the preset's default, the policy file, a CLI flag, or the policy's explicit PICKLE
+   * fail_on/ticket_on when neither preset nor max_acceptable_severity is set (derived-threshold.ts).
+   */
+  readonly thresholdFrom: 'preset' | 'policy' | 'cli' | 'fail_on';
+  /** With thresholdFrom 'fail_on': how the threshold was derived. */
+  readonly thresholdDerivation?: string;
   /** Canonical `module.name` → entry (source 'policy'). */
   readonly alsoAllow: ReadonlyMap<string, AllowEntry>;
   /** Allowlist packs turned off (`allow_packs: {pandas: false}`); every other pack is on. */
@@ -94,6 +100,9 @@ export function withCliOverrides(p: Policy, o: CliOverrides): Policy {
       categories: new Map([...out.categories].map(([k, v]) => [k, strip(v)])),
       rules: new Map([...out.rules].map(([k, v]) => [k, strip(v)])),
     };
+    // A threshold the policy file derived from its fail_on follows the replaced fail_on; a preset or explicit
+    // threshold stays (--fail-on alone never relaxes the pickle threshold).
+    if (out.thresholdFrom === 'fail_on') out = withDerivedThreshold(out);
   }
   return out;
 }

@@ -12,7 +12,7 @@ export function starterPolicy(): string {
     '# Editors: schemas/policy.schema.json in the sentinel-ml package completes and checks this file, e.g.',
     '# yaml-language-server: $schema=node_modules/sentinel-ml/schemas/policy.schema.json',
     '',
-    '# Pickle threshold on the seed 002 safety scale: LIKELY_SAFE < POSSIBLY_UNSAFE < SUSPICIOUS < LIKELY_UNSAFE',
+    '# Pickle threshold on the safety scale: LIKELY_SAFE < POSSIBLY_UNSAFE < SUSPICIOUS < LIKELY_UNSAFE',
     '# < LIKELY_OVERTLY_MALICIOUS < OVERTLY_MALICIOUS. Presets:',
     ...Object.entries(PRESETS).map(([k, v]) => `#   ${k.padEnd(10)} max ${v.max.padEnd(16)} ${v.use}`),
     '# PICKLE findings on a pickle within the threshold become tickets; a pickle above it fails the gate.',
@@ -26,7 +26,7 @@ export function starterPolicy(): string {
     '# owner: "release-owner@example.com"     # default owner for every finding (rules keep theirs otherwise)',
     '# retest: "sentinel artifact ./models/"  # default retest command',
     '',
-    '# Per-category blocks (the seed CI policy block). A rule entry beats its category; a category beats the default.',
+    '# Per-category blocks. A rule entry beats its category; a category beats the default.',
     'categories:',
     ...CATEGORIES.flatMap((c) => [
       `  - category: ${c}`,

@@ -284,7 +284,7 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
       : `<p id="no-findings">No findings.</p>`,
     report.pickles.length
       ? [
-          `<h2>Pickle streams (seed 002 safety scale)</h2>`,
+          `<h2>Pickle streams (safety scale)</h2>`,
           `<p class="muted">${e(report.policy.thresholdRule)}</p>`,
           `<table id="pickles"><thead><tr><th>Safety</th><th>Where</th><th>Loader</th><th>Protocol</th><th>Opcodes</th><th>Imports</th></tr></thead><tbody>`,
           [...report.pickles]
@@ -318,9 +318,9 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
       ? `<h2>Errors</h2><ul id="errors">${report.errors.map((x) => `<li><span class="where">${e(x.where)}</span>: ${e(x.message)}</li>`).join('')}</ul>`
       : '',
     `<h2>Policy</h2><dl>`,
-    `<dt>source</dt><dd>${e(report.policy.source ?? 'built-in default (seed CI policy)')}</dd>`,
+    `<dt>source</dt><dd>${e(report.policy.source ?? 'built-in default (fail on CRITICAL/HIGH, ticket MEDIUM, strict threshold)')}</dd>`,
     `<dt>fail_on / ticket_on</dt><dd>${e(g.failOn.join(', '))} / ${e(g.ticketOn.join(', ') || '—')}</dd>`,
-    `<dt>threshold</dt><dd>${e(g.maxAcceptableSeverity)} (preset ${e(g.preset)}, from ${e(report.policy.thresholdFrom)}; levels: ${SAFETY_LEVELS.join(' < ')})</dd>`,
+    `<dt>threshold</dt><dd>${e(g.maxAcceptableSeverity)} (preset ${e(g.preset)}, from ${e(report.policy.thresholdFrom)}${report.policy.thresholdDerivation ? `: ${e(report.policy.thresholdDerivation)}` : ''}; levels: ${SAFETY_LEVELS.join(' < ')})</dd>`,
     `<dt>also_allow</dt><dd>${report.policy.alsoAllow.map((a) => `${e(a.name)} — ${e(a.justification)}`).join('<br>') || '—'}</dd>`,
     `<dt>torch_safe_globals</dt><dd>${report.policy.torchSafeGlobals.map((a) => `${e(a.name)} — ${e(a.justification)}`).join('<br>') || '—'}</dd>`,
     `<dt>acceptances</dt><dd>${report.policy.acceptances} (${report.policy.unusedAcceptances.length} unused)</dd>`,

@@ -15,12 +15,14 @@ export const REPORT_SCHEMA_VERSION = '1.1.0';
 
 /** The active policy, as recorded in the report. */
 export interface PolicyInfo {
-  /** Policy file, or null for the built-in default (seed CI policy, strict preset). */
+  /** Policy file, or null for the built-in default (fail on CRITICAL/HIGH, ticket MEDIUM, strict preset). */
   readonly source: string | null;
   readonly preset: PresetName;
   readonly maxAcceptableSeverity: SafetyLevel;
-  readonly thresholdFrom: 'preset' | 'policy' | 'cli';
-  /** Human-readable statement of the threshold semantics (seed 002). */
+  readonly thresholdFrom: 'preset' | 'policy' | 'cli' | 'fail_on';
+  /** With thresholdFrom 'fail_on': how the threshold was derived from the explicit PICKLE severities. */
+  readonly thresholdDerivation?: string;
+  /** Human-readable statement of the threshold semantics (the six-level safety scale). */
   readonly thresholdRule: string;
   readonly alsoAllow: readonly { readonly name: string; readonly justification: string }[];
   readonly torchSafeGlobals: readonly { readonly name: string; readonly justification: string }[];
@@ -96,6 +98,7 @@ export function assembleReport(r: ReportInput): SentinelReport {
       preset: p.preset,
       maxAcceptableSeverity: p.maxAcceptableSeverity,
       thresholdFrom: p.thresholdFrom,
+      ...(p.thresholdDerivation ? { thresholdDerivation: p.thresholdDerivation } : {}),
       thresholdRule: thresholdRule(p.maxAcceptableSeverity),
       alsoAllow: [...p.alsoAllow].map(([name, e]) => ({ name, justification: e.reason })),
       torchSafeGlobals: [...p.torchSafeGlobals].map(([name, justification]) => ({ name, justification })),

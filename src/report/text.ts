@@ -57,7 +57,11 @@ export function renderText(report: SentinelReport, opts: TextOptions = {}): stri
   const over = new Set(g.overThreshold.map((v) => v.where));
   const shown = report.pickles.filter((p) => opts.verbose || p.safety !== 'LIKELY_SAFE');
   if (shown.length) {
-    out.push(`Pickle safety (seed 002 scale; max acceptable ${g.maxAcceptableSeverity}, preset ${g.preset}):`);
+    const from =
+      report.policy.thresholdFrom === 'fail_on'
+        ? `threshold ${report.policy.thresholdDerivation ?? 'derived from fail_on'}`
+        : `preset ${g.preset}`;
+    out.push(`Pickle safety (safety scale; max acceptable ${g.maxAcceptableSeverity}, ${from}):`);
     for (const p of shown) {
       const mark = over.has(p.where) ? paint(color, '1;31', ' ABOVE THRESHOLD') : '';
       out.push(

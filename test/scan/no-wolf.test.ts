@@ -26,7 +26,7 @@ describe('bytes after the last STOP', () => {
       assert.deepEqual(blocking(r), []);
       const low = r.findings.find((f) => f.ruleId === 'PICKLE-STRUCT');
       assert.equal(low?.severity, 'LOW');
-      assert.equal(low?.evidence.details['anomaly'], 'TRAILING_BYTES');
+      assert.equal(low?.evidence.details?.['anomaly'], 'TRAILING_BYTES');
       assert.equal(r.pickles[0]!.safety, 'LIKELY_SAFE');
     });
   }
@@ -52,7 +52,7 @@ describe("joblib < 0.10 'ZF' files (joblib.numpy_pickle_compat.write_zfile)", ()
   it('a ZF file whose zlib stream disagrees (Adler-32) is still ARCHIVE-TAMPER', async () => {
     const zf = readFileSync(join(FIX, 'legacy-zf.pkl'));
     const bad = Uint8Array.from(zf);
-    bad[bad.length - 1] ^= 0xff;
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0xff;
     const r = await scanBytes('old.pkl', bad);
     assert.ok(r.findings.some((f) => f.ruleId === 'ARCHIVE-TAMPER' && /Adler-32/.test(f.evidence.signal)));
   });

@@ -242,18 +242,19 @@ def derive(pack):
         if name in old_names:
             continue  # decided after the current names
         called = bool(how & CALLED)
-        who = _who(holders[(module, qual)]) or "the pack's name list"
+        who = _who(holders[(module, qual)])
+        where = f"in pickles of {who}" if who else "no pickle this version writes names it (kept for older files)"
         if name in getattr(pack, "NOT_ADMITTED", {}):
             review[name] = pack.NOT_ADMITTED[name]
             continue
         if name in functions:
             role, text = functions[name]
-            entries[name] = {"kind": role, "reason": f"{text}; in pickles of {who}"}
+            entries[name] = {"kind": role, "reason": f"{text}; {where}"}
             if role == "reference":
                 entries[name]["calls"] = "none"
             continue
         if name in getattr(pack, "VALUES", {}):
-            entries[name] = {"kind": "value", "reason": f"{pack.VALUES[name]}; in pickles of {who}"}
+            entries[name] = {"kind": "value", "reason": f"{pack.VALUES[name]}; {where}"}
             continue
         try:
             obj = resolve(module, qual)
@@ -262,7 +263,7 @@ def derive(pack):
             continue
         if not isinstance(obj, type):
             review[name] = (
-                f"{type(obj).__name__} named by pickles of {who} (used as {'/'.join(sorted(how)) or 'value'}); "
+                f"{type(obj).__name__} named by pickles of {who or 'the pack'} (used as {'/'.join(sorted(how)) or 'value'}); "
                 "not reviewed as a reconstructor or pure function"
             )
             continue
@@ -292,7 +293,7 @@ def derive(pack):
         family = pack.family(name) if hasattr(pack, "family") else "class"
         entry = {
             "kind": "class",
-            "reason": f"{family}; in pickles of {who}",
+            "reason": f"{family}; {where}",
             "rebuild": "; ".join(rebuild) or "object default (__new__ + instance __dict__ update)",
         }
         if not called:

@@ -194,7 +194,9 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
 function ruleOrThrow(id: string) {
   const r = ruleById(id.toUpperCase());
   if (!r) {
-    throw new UsageError(`unknown rule "${id}" (known: ${RULES.map((x) => x.meta.id).join(', ')})`);
+    throw new UsageError(
+      `unknown rule, pack or name "${id}" (rules: ${RULES.map((x) => x.meta.id).join(', ')}; packs: see sentinel rules)`,
+    );
   }
   return r;
 }
@@ -267,14 +269,40 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (o: { format: 'text' | 'json' }) => {
       const { renderRuleIndexJson, renderRuleIndexText } = await import('../report/rule-explain.js');
-      io.stdout(o.format === 'json' ? renderRuleIndexJson(metas()) : renderRuleIndexText(metas()));
+      const { packSummaryLines } = await import('../report/pack-explain.js');
+      io.stdout(
+        o.format === 'json'
+          ? renderRuleIndexJson(metas())
+          : renderRuleIndexText(metas()) +
+              [
+                'Allowlist packs (`sentinel explain PACK` lists what one admits and why):',
+                ...packSummaryLines(),
+                '',
+              ].join('\n'),
+      );
     });
   program
     .command('explain')
-    .description('show the full record and guidance of one rule')
-    .argument('<rule-id>', 'rule ID, e.g. PICKLE-EXEC')
+    .description('show one rule in full, what an allowlist pack admits and why, or how one pickle global is judged')
+    .argument(
+      '<what>',
+      'a rule ID (PICKLE-EXEC), an allowlist pack (pandas), or a global (pandas.core.frame.DataFrame)',
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .action(async (id: string, o: { format: 'text' | 'json' | 'markdown' }) => {
+      if (!ruleById(id.toUpperCase())) {
+        const packs = await import('../report/pack-explain.js');
+        const pack = packs.findPack(id);
+        if (pack) {
+          io.stdout(o.format === 'json' ? packs.renderPackJson(pack) : packs.renderPackText(pack));
+          return;
+        }
+        if (/^[A-Za-z_][\w]*(\.[A-Za-z_<][\w>]*)+$/.test(id)) {
+          const v = packs.explainName(id);
+          io.stdout(o.format === 'json' ? JSON.stringify(v, null, 2) + '\n' : packs.renderNameText(v));
+          return;
+        }
+      }
       const meta = ruleOrThrow(id).meta;
       const { renderExplainJson, renderExplainText } = await import('../report/rule-explain.js');
       const { renderRuleDoc } = await import('../report/rule-doc.js');
@@ -283,7 +311,16 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
           ? renderExplainJson(meta, metas())
           : o.format === 'markdown'
             ? renderRuleDoc(meta, metas())
-            : renderExplainText(meta, metas()),
+            : renderExplainText(meta, metas()) +
+              (meta.id === 'PICKLE-GLOBAL-IMPORT'
+                ? [
+                    '',
+                    'Allowlist packs (on by default; `sentinel explain PACK` lists what one admits and why,',
+                    '`sentinel explain module.name` how one global is judged; allow_packs: {PACK: false} turns one off):',
+                    ...(await import('../report/pack-explain.js')).packSummaryLines(),
+                    '',
+                  ].join('\n')
+                : ''),
       );
     });
   program

@@ -118,3 +118,40 @@ describe('allow_packs', () => {
     assert.match(r.stderr, /typo\.yml:2:3: allow_packs\.pandsa: unknown pack "pandsa" \(expected python, numpy/);
   });
 });
+
+describe('sentinel explain / rules: what the packs admit and why', () => {
+  it('rules lists every pack; explain PICKLE-GLOBAL-IMPORT points to them', async () => {
+    const r = await cli(['rules']);
+    assert.match(r.stdout, /Allowlist packs/);
+    for (const id of ['python', 'numpy', 'scipy', 'pandas', 'pytz-dateutil', 'joblib', 'scikit-learn', 'torch'])
+      assert.match(r.stdout, new RegExp(`\\n  ${id} +\\d+ admitted`));
+    assert.match((await cli(['explain', 'PICKLE-GLOBAL-IMPORT'])).stdout, /allow_packs: \{PACK: false\}/);
+  });
+  it('explain PACK lists each admitted name with its reason and rebuild record, then the review log', async () => {
+    const r = await cli(['explain', 'pandas']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^allowlist pack pandas: /);
+    assert.match(r.stdout, /\n {2}pandas\.core\.frame\.DataFrame \[class\]\n {6}why: {5}pandas DataFrame;/);
+    assert.match(r.stdout, /rebuild: .*__setstate__: pandas\.core\.generic\.NDFrame \(python\)/);
+    assert.match(r.stdout, /Found and not admitted \(\d+\):\n {2}pandas\._libs\.tslibs\.offsets\.CustomBusinessDay/);
+    const j = JSON.parse((await cli(['explain', 'scipy', '--format', 'json'])).stdout);
+    assert.match(j.notAdmitted['scipy.stats._continuous_distns.uniform_gen'], /exec/);
+  });
+  it('explain module.name says which pack admits it, which review refused it, or that it is dangerous', async () => {
+    const admitted = JSON.parse(
+      (await cli(['explain', 'pandas.core.indexes.base._new_Index', '--format', 'json'])).stdout,
+    );
+    assert.equal(admitted.verdict, 'admitted');
+    assert.equal(admitted.pack, 'pandas');
+    assert.equal(admitted.kind, 'reconstructor');
+    const old = JSON.parse((await cli(['explain', 'pandas.core.series.TimeSeries', '--format', 'json'])).stdout);
+    assert.equal(old.verdict, 'admitted');
+    assert.match(old.reason, /old name of pandas\.core\.series\.Series/);
+    const py2 = JSON.parse((await cli(['explain', 'copy_reg._reconstructor', '--format', 'json'])).stdout);
+    assert.deepEqual([py2.canonical, py2.verdict], ['copyreg._reconstructor', 'admitted']);
+    const refused = await cli(['explain', 'dateutil.tz.tz.tzfile']);
+    assert.match(refused.stdout, /not-admitted \(pytz-dateutil pack\)\n {2}why: .*opens and reads that file/);
+    assert.match((await cli(['explain', 'posix.system'])).stdout, /posix\.system \(= os\.system\): dangerous/);
+    assert.match((await cli(['explain', 'mylib.Thing'])).stdout, /unknown/);
+  });
+});

@@ -262,7 +262,7 @@ describe('rules, explain, init, policy', () => {
   it('explain of an unknown rule exits 2 and lists the known ones', async () => {
     const r = await cli(['explain', 'NOPE']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /unknown rule "NOPE" \(known: PICKLE-EXEC, /);
+    assert.match(r.stderr, /unknown rule, pack or name "NOPE" \(rules: PICKLE-EXEC, /);
   });
   it('init writes a starter policy that loads, refuses to overwrite, and --force overwrites', async () => {
     const sub = join(dir, 'init');

@@ -73,3 +73,30 @@ REVIEW = {
     "gensim.models.keyedvectors.KeyedVectors.__setstate__": ("data", "(not defined)"),
     "gensim.*": ("data", "C type slot"),
 }
+
+
+def _compat_names():
+    """Classes gensim 4 keeps so that models saved by gensim 3 load (Word2VecVocab, CompatVocab, Doctag, ...), and
+    the old names that are aliases of current classes (Word2VecKeyedVectors = KeyedVectors, Vocab = CompatVocab)."""
+    import gensim.models.doc2vec as d
+    import gensim.models.fasttext as f
+    import gensim.models.keyedvectors as k
+    import gensim.models.word2vec as w
+
+    extra, old = {}, {}
+    for mod in (k, w, f, d):
+        for attr in dir(mod):
+            obj = getattr(mod, attr)
+            if not isinstance(obj, type) or not obj.__module__.startswith("gensim"):
+                continue
+            real = f"{obj.__module__}.{obj.__qualname__}"
+            here = f"{mod.__name__}.{attr}"
+            text = ((obj.__doc__ or "") + attr).lower()
+            if obj.__module__ == mod.__name__ and ("compat" in text or "obsolete" in text):
+                extra[real] = ""
+            elif real != here and attr.endswith(("KeyedVectors", "Vocab")):
+                old[here] = (real, "gensim 3 name; gensim 4 keeps it as an alias so old models load")
+    return extra, old
+
+
+EXTRA_NAMES, OLD_NAMES = _compat_names()

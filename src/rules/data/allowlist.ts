@@ -54,12 +54,19 @@ export interface PackInfo {
   readonly review: ReadonlyMap<string, string>;
 }
 
-function legacy(id: string, title: string, file: { entries: object; generated_by: string }, v: string): PackInfo {
+/** torch and scikit-learn, derived by their own scripts (entries are reason strings; sklearn's `excluded` is its review log). */
+function legacy(
+  id: string,
+  title: string,
+  file: { entries: object; generated_by: string; excluded?: object },
+  v: string,
+): PackInfo {
   const entries = new Map<string, AllowEntry>();
   for (const [k, reason] of Object.entries(file.entries as Record<string, string>)) {
     entries.set(k, { reason, source: id });
   }
-  return { id, title, versions: { [id]: v }, generatedBy: file.generated_by, entries, review: new Map() };
+  const review = new Map(Object.entries((file.excluded ?? {}) as Record<string, string>));
+  return { id, title, versions: { [id]: v }, generatedBy: file.generated_by, entries, review };
 }
 
 function fromFile(f: PackFile): PackInfo {

@@ -1,0 +1,119 @@
+// `sentinel explain PACK` and `sentinel explain module.name`: what an allowlist pack admits and why (each entry's
+// reason, role and how CPython rebuilds it, then the pack's review log), and how one global is judged (dangerous
+// table, the pack that admits it, or the review that refused it). Text and JSON.
+import { resolveImportName } from '../analyzers/pickle/names.js';
+import { classifyImport } from '../rules/classify.js';
+import { allPacks, allowEntry, refusedBy, type PackInfo } from '../rules/data/allowlist.js';
+
+const ROLE = {
+  new: 'only rebuilt through __new__ or named as a value (the stream may not call it)',
+  none: 'only a stored reference (the library calls it later; the stream may not)',
+} as const;
+
+/** One line per pack, for `sentinel rules` and `sentinel explain PICKLE-GLOBAL-IMPORT`. */
+export function packSummaryLines(): string[] {
+  return allPacks().map(
+    (p) =>
+      `  ${p.id.padEnd(14)} ${String(p.entries.size).padStart(4)} admitted, ${String(p.review.size).padStart(3)} refused  ${p.title}`,
+  );
+}
+
+export function findPack(id: string): PackInfo | undefined {
+  return allPacks().find((p) => p.id === id);
+}
+
+export function renderPackText(p: PackInfo): string {
+  const versions = Object.entries(p.versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const out = [
+    `allowlist pack ${p.id}: ${p.title}`,
+    `  derived from:  ${versions} (${p.generatedBy})`,
+    `  turn it off:   allow_packs: {${p.id}: false} in sentinel-policy.yml`,
+    '',
+    `Admitted (${p.entries.size}):`,
+  ];
+  for (const [name, e] of [...p.entries].sort(([a], [b]) => a.localeCompare(b))) {
+    out.push(`  ${name}${e.kind ? ` [${e.kind}]` : ''}`, `      why:     ${e.reason}`);
+    if (e.calls) out.push(`      role:    ${ROLE[e.calls]}`);
+    if (e.rebuild) out.push(`      rebuild: ${e.rebuild}`);
+  }
+  out.push('', `Found and not admitted (${p.review.size}):`);
+  for (const [name, why] of [...p.review].sort(([a], [b]) => a.localeCompare(b)))
+    out.push(`  ${name}`, `      why: ${why}`);
+  return out.join('\n') + '\n';
+}
+
+export function renderPackJson(p: PackInfo): string {
+  return (
+    JSON.stringify(
+      {
+        pack: p.id,
+        title: p.title,
+        versions: p.versions,
+        generatedBy: p.generatedBy,
+        admitted: Object.fromEntries(
+          [...p.entries].map(([k, e]) => [
+            k,
+            {
+              reason: e.reason,
+              ...(e.kind ? { kind: e.kind } : {}),
+              ...(e.calls ? { calls: e.calls } : {}),
+              ...(e.rebuild ? { rebuild: e.rebuild } : {}),
+            },
+          ]),
+        ),
+        notAdmitted: Object.fromEntries(p.review),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+export interface NameVerdict {
+  readonly name: string;
+  readonly canonical: string;
+  readonly verdict: 'dangerous' | 'admitted' | 'not-admitted' | 'unknown';
+  readonly reason: string;
+  readonly pack?: string;
+  readonly kind?: string;
+  readonly role?: string;
+  readonly rebuild?: string;
+}
+
+/** How a pickle global `module.name` is judged (as a protocol-4 STACK_GLOBAL would name it). */
+export function explainName(name: string): NameVerdict {
+  const dot = name.lastIndexOf('.');
+  const imp = resolveImportName(name.slice(0, dot), name.slice(dot + 1), 4);
+  const v = classifyImport({ ...imp, opcode: 'STACK_GLOBAL', offset: 0, protocol: 4, afterError: false });
+  const base = { name, canonical: imp.canonical };
+  if (v.kind === 'dangerous') return { ...base, verdict: 'dangerous', reason: v.reason };
+  const e = allowEntry(imp.canonical);
+  if (v.kind === 'allowed' && e) {
+    return {
+      ...base,
+      verdict: 'admitted',
+      reason: e.reason,
+      pack: e.source,
+      ...(e.kind ? { kind: e.kind } : {}),
+      ...(e.calls ? { role: ROLE[e.calls] } : {}),
+      ...(e.rebuild ? { rebuild: e.rebuild } : {}),
+    };
+  }
+  const r = refusedBy(imp.canonical);
+  if (r) return { ...base, verdict: 'not-admitted', reason: r.reason, pack: r.pack };
+  return { ...base, verdict: 'unknown', reason: 'in no allowlist pack: PICKLE-GLOBAL-IMPORT (add it with also_allow)' };
+}
+
+export function renderNameText(n: NameVerdict): string {
+  return (
+    [
+      `${n.name}${n.canonical !== n.name ? ` (= ${n.canonical})` : ''}: ${n.verdict}${n.pack ? ` (${n.pack} pack)` : ''}`,
+      `  why:     ${n.reason}`,
+      ...(n.kind ? [`  kind:    ${n.kind}`] : []),
+      ...(n.role ? [`  role:    ${n.role}`] : []),
+      ...(n.rebuild ? [`  rebuild: ${n.rebuild}`] : []),
+    ].join('\n') + '\n'
+  );
+}

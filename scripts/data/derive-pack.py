@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""Derive one allowlist pack (src/rules/data/packs/<pack>.json) from the library Debian installs.
+"""Derive one allowlist pack from the library Debian installs: src/rules/data/packs/<pack>.json (what the scanner
+loads: the admitted entries and the review log) and docs/packs/<pack>.json (the derivation record: method, what was
+walked, every unpickling hook read, with a hash of its source).
 
 Usage: /usr/bin/python3 scripts/data/derive-pack.py PACK [--hooks] [--out FILE]
        /usr/bin/python3 scripts/data/derive-pack.py --all
@@ -40,7 +42,13 @@ def run(name, hooks, out):
                 print(f"### {key} ({kind})\n{src or ''}")
         print(f"error: {name}: hooks without a review verdict: {sorted(unreviewed)}", file=sys.stderr)
         return False
-    write_json(out or os.path.join(HERE, "..", "..", "src", "rules", "data", "packs", name + ".json"), doc)
+    # What the scanner loads (entries and the review log) and, apart, the derivation record (method, what was walked,
+    # every hook read with a hash of its source) that reviewers read: docs/packs/<pack>.json.
+    record = {k: doc[k] for k in ("pack", "generated_by", "versions", "method", "stats", "hooks")}
+    runtime = {k: v for k, v in doc.items() if k not in ("method", "stats", "hooks")}
+    write_json(out or os.path.join(HERE, "..", "..", "src", "rules", "data", "packs", name + ".json"), runtime)
+    if out is None:
+        write_json(os.path.join(HERE, "..", "..", "docs", "packs", name + ".json"), record)
     print(f"{name}: {json.dumps({k: v for k, v in doc['stats'].items() if k != 'not_pickled'})}", file=sys.stderr)
     return True
 

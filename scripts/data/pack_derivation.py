@@ -38,7 +38,8 @@ STATE_HOOKS = ("__setstate__", "__setitem__", "extend", "append")
 
 
 # The module aliases Sentinel resolves before classification that matter for packs (src/analyzers/pickle/names.ts).
-_ALIASES = {"_codecs": "codecs", "_collections": "collections", "_datetime": "datetime", "_decimal": "decimal"}
+_ALIASES = {"_codecs": "codecs", "_collections": "collections", "_datetime": "datetime", "_decimal": "decimal",
+            "_io": "io"}
 
 
 def canonical(module, qual):

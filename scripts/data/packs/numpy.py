@@ -85,8 +85,13 @@ for _u in UFUNCS:
         "function",
         f"ufunc {_u.__name__}: elementwise math on arrays (FunctionTransformer(func=...) stores ufuncs)",
     )
+_ALIAS_OF = {}
 for _t in SCALARS:
-    FUNCTIONS[f"numpy.{_t}"] = ("value", f"numpy scalar type {_t} (dtype argument or dtype selector)")
+    _cls = getattr(np, _t)
+    if _cls.__name__ == _t:
+        FUNCTIONS[f"numpy.{_t}"] = ("value", f"numpy scalar type {_t} (dtype argument or dtype selector)")
+    else:  # intc, half, longdouble, ...: another name numpy defines for the same type
+        _ALIAS_OF[f"numpy.{_t}"] = (f"numpy.{_cls.__name__}", f"numpy's alias {_t} of the same scalar type")
 
 REVIEW = {
     "numpy.ndarray.__new__": ("data", "allocates an array of a shape and dtype"),
@@ -131,6 +136,7 @@ EXTRA_NAMES = {
 # Names of the same objects in other numpy releases: numpy >= 2 moved numpy.core to numpy._core; numpy < 1.17 wrote
 # numpy.random.__RandomState_ctor; older pickles name the record classes by their numpy.core.records path.
 OLD_NAMES = {
+    **_ALIAS_OF,
     "numpy.random.__RandomState_ctor": (
         "numpy.random._pickle.__randomstate_ctor",
         "numpy < 1.17 wrote numpy.random.__RandomState_ctor(); same role, no argument",

@@ -83,7 +83,7 @@ EXTRA_NAMES = {n: "" for n in (
     "builtins.set builtins.frozenset builtins.complex builtins.bytearray builtins.bytes builtins.slice "
     "builtins.object builtins.range builtins.int builtins.float builtins.str builtins.list builtins.dict "
     "builtins.tuple builtins.bool builtins.hash datetime.tzinfo enum.Enum pathlib.Path pathlib.WindowsPath "
-    "uuid.SafeUUID"
+    "uuid.SafeUUID copyreg.__newobj__ copyreg.__newobj_ex__ copyreg._reduce_ex io.BytesIO"
 ).split()}
 VALUES = {
     "builtins.Ellipsis": "the Ellipsis singleton",
@@ -102,6 +102,8 @@ REVIEW = {
     "argparse._AttributeHolder.__init__": ("data", "(object default)"),
     "argparse.Namespace.__init__": ("data", "setattr of keyword arguments"),
     "io.*": ("data", "BytesIO: an in-memory buffer (no file access)"),
+    "_io.BytesIO.__new__": ("data", "an empty in-memory buffer (no file access)"),
+    "_io.BytesIO.__setstate__": ("data", "(value bytes, position, __dict__): fills the in-memory buffer"),
     "types.*": ("data", "SimpleNamespace: attribute bag"),
     "pathlib.PurePath.__new__": ("data", "path parts from strings; touches no file"),
     "pathlib.Path.__new__": ("data", "path parts from strings; touches no file"),

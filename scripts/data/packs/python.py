@@ -83,7 +83,7 @@ EXTRA_NAMES = {n: "" for n in (
     "builtins.set builtins.frozenset builtins.complex builtins.bytearray builtins.bytes builtins.slice "
     "builtins.object builtins.range builtins.int builtins.float builtins.str builtins.list builtins.dict "
     "builtins.tuple builtins.bool builtins.hash datetime.tzinfo enum.Enum pathlib.Path pathlib.WindowsPath "
-    "uuid.SafeUUID copyreg.__newobj__ copyreg.__newobj_ex__ copyreg._reduce_ex io.BytesIO"
+    "uuid.SafeUUID copyreg._reduce_ex io.BytesIO"
 ).split()}
 VALUES = {
     "builtins.Ellipsis": "the Ellipsis singleton",
@@ -115,6 +115,8 @@ REVIEW = {
     "re.*": ("data", "compiled pattern"),
 }
 NOT_ADMITTED = {
+    "copyreg.__newobj__": "a dunder name: the dangerous table flags special attributes, and CPython writes NEWOBJ instead",
+    "copyreg.__newobj_ex__": "a dunder name: the dangerous table flags special attributes; CPython writes NEWOBJ_EX",
     "builtins.getattr": "reaches any attribute, including methods that run code (dangerous table)",
     "functools.partial": "stores a callable and its arguments; library code calls it later (dangerous callables in "
     "it are caught by their own import, but the partial itself is not a data type)",

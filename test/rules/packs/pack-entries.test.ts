@@ -65,13 +65,15 @@ for (const pack of allPacks()) {
         const ok = await scanBytes('p.pkl', libraryUse(name, e.kind, false));
         // joblib's array wrappers need their real fields to locate the array bytes that follow: the joblib files of
         // test/fixtures/real/ are their library use.
-        if (pack.id !== 'joblib')
+        // io.BytesIO's state is a (bytes, position, dict) tuple, not the dict state built here.
+        if (pack.id !== 'joblib' && name !== 'io.BytesIO')
           assert.deepEqual(
             ids(ok),
             [],
             `${name} (${e.kind}) used as the library does: ${ok.findings.map((f) => f.evidence.signal).join('; ')}`,
           );
-        if (pack.id !== 'joblib') assert.equal(ok.pickles[0]?.safety, 'LIKELY_SAFE', name);
+        // io.BytesIO's state is a (bytes, position, dict) tuple, not the dict state built here.
+        if (pack.id !== 'joblib' && name !== 'io.BytesIO') assert.equal(ok.pickles[0]?.safety, 'LIKELY_SAFE', name);
         const gadget = await scanBytes('p.pkl', libraryUse(name, e.kind, true));
         assert.ok(ids(gadget).includes('PICKLE-EXEC'), `${name} with a payload: ${ids(gadget).join(',')}`);
       }

@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SentinelError } from '../api/errors.js';
 import { loadPolicy, readInputText } from '../api/load-policy.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../api/render-report.js';
-import { checkRules, scan } from '../api/scan.js';
+import { checkRules, scan, type ScanInput } from '../api/scan.js';
 import type { RuleMeta } from '../core/finding.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
 import {
@@ -38,6 +38,8 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Clock. Default Date.now. */
   readonly now?: () => Date;
+  /** What the path `-` reads. Default process.stdin. */
+  readonly stdin?: AsyncIterable<Uint8Array>;
 }
 
 // Getters: process.stdout and process.stderr are set up on first access, which a quiet run never needs.
@@ -139,6 +141,14 @@ function progress(io: Io, quiet: boolean): { tick?: (done: number) => void; end:
   };
 }
 
+/** The name standard input is scanned and reported under. */
+export const STDIN_NAME = '<stdin>';
+
+/** `-` is standard input, read as a bounded stream (maxEntryBytes, maxFileSeconds) and scanned as `<stdin>`. */
+function inputsOf(paths: readonly string[], io: Io): ScanInput[] {
+  return paths.map((p) => (p === '-' ? { name: STDIN_NAME, stream: io.stdin ?? process.stdin } : p));
+}
+
 async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise<number> {
   const cwd = process.cwd();
   const rules = checkRules(o.rule);
@@ -156,7 +166,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   const bar = progress(io, o.quiet ?? false);
   let report: SentinelReport;
   try {
-    report = await scan(paths, {
+    report = await scan(inputsOf(paths, io), {
       policy,
       rules,
       ...(preset !== undefined ? { preset: preset as PresetName } : {}),
@@ -215,7 +225,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   program
     .command('artifact')
     .description('scan files and directories (pickles, checkpoints, archives, code) and gate the release')
-    .argument('<paths...>', 'files or directories to scan (directories are walked; every file is considered)')
+    .argument(
+      '<paths...>',
+      'files or directories to scan (directories are walked; every file is considered); - reads standard input',
+    )
     .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
     .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
     .option('--output <file>', 'write the report to a file instead of stdout')

@@ -8,6 +8,8 @@ export class LimitError extends Error {
     /** The limit's name as configured, e.g. `maxEntryBytes`. */
     readonly limit: string,
     message: string,
+    /** Bytes decompressed before the limit stopped it (they count against maxTotalBytes all the same). */
+    readonly spentBytes = 0,
   ) {
     super(message);
   }

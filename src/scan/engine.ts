@@ -235,6 +235,15 @@ export class FileScanner {
     try {
       src = new FileSource(loc, m.path);
       await fs.unit(src.size <= WHOLE_FILE_BYTES ? new MemorySource(loc, src.readWhole()) : src, 0);
+      // Bytes appended or rewritten during the scan were not scanned: the verdict is about another file.
+      const changed = src.changed();
+      if (changed !== undefined) {
+        dispatchIncomplete(this.rules, ctx, {
+          location: loc,
+          kind: 'io',
+          reason: `not scanned as it is now: ${changed}`,
+        });
+      }
     } catch (e) {
       if (this.signal?.aborted) throw this.signal.reason;
       errors.push({ where: m.path, message: errorMessage(e) });
@@ -242,12 +251,7 @@ export class FileScanner {
     } finally {
       src?.close();
     }
-    errors.push(...fs.errors);
-    let safety: SafetyLevel | undefined;
-    for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
-    const file = fileSummary(m.path, m.size, fs, safety, ctx);
-    const outcome: FileOutcome = { path: m.path, findings: ctx.findings, pickles: fs.verdicts, errors, file };
-    return { outcome, keys: ctx.keys };
+    return { outcome: outcomeOf(m.path, m.size, fs, ctx, errors), keys: ctx.keys };
   }
 
   /** A walk item that is not read: a path that could not be listed or opened, a symlink out of the root, a fifo. */
@@ -330,6 +334,15 @@ export async function scanBytes(
     durationMs: Date.now() - t0,
     scannedFiles: 1,
   };
+}
+
+/** A scanned file's outcome: its findings, pickle verdicts, errors and summary. */
+function outcomeOf(path: string, size: number, fs: FileScan, ctx: RuleContext, errors: ScanError[]): FileOutcome {
+  errors.push(...fs.errors);
+  let safety: SafetyLevel | undefined;
+  for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
+  const file = fileSummary(path, size, fs, safety, ctx);
+  return { path, findings: ctx.findings, pickles: fs.verdicts, errors, file };
 }
 
 /** The file's summary; an extension that disagrees with the content is added to the file's findings as evidence. */
@@ -446,6 +459,7 @@ class FileScan {
       incomplete: (fact) => this.incomplete(fact),
       code: (src, kind) => this.code(src, kind),
       format: (name) => this.formats.add(name),
+      remainingBytes: () => Math.max(0, this.limits.maxTotalBytes - this.charged),
       charge: (bytes) => {
         this.charged += bytes;
         if (this.charged > this.limits.maxTotalBytes) {

@@ -1,6 +1,7 @@
 // One byte-source interface for files on disk and for entries inside containers (stored slices or
 // decompressed buffers). Reads are synchronous and random-access; nothing is copied unless needed.
-import { closeSync, fstatSync, openSync, read, readSync, type Stats } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, read, readSync, statSync, type Stats } from 'node:fs';
+import { UnsupportedError } from '../core/errors.js';
 import type { Location } from '../core/location.js';
 
 export interface ByteSource {
@@ -61,22 +62,52 @@ export class SliceSource implements ByteSource {
   }
 }
 
-/** A file on disk, read with positioned reads; never mapped or loaded whole. */
+/**
+ * A file on disk, read with positioned reads; never mapped or loaded whole. Only regular files open: the open never
+ * blocks (a FIFO swapped in after the walk looked at the path is refused, not waited on), and `changed()` tells
+ * whether the file on disk is no longer the one whose size was taken at open.
+ */
 export class FileSource implements ByteSource {
   readonly size: number;
   private fd: number;
+  private readonly opened: Stats;
 
   constructor(
     readonly location: Location,
-    path: string,
+    private readonly path: string,
   ) {
-    this.fd = openSync(path, 'r');
+    this.fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     try {
-      this.size = fstatSync(this.fd).size;
+      this.opened = fstatSync(this.fd);
+      if (!this.opened.isFile()) throw new UnsupportedError(`${notRegular(this.opened)}: not read`, 'not-a-file');
+      this.size = this.opened.size;
     } catch (e) {
       closeSync(this.fd);
       throw e;
     }
+  }
+
+  /**
+   * Why the scanned bytes may not be the file's content any more (size or modification time of the open file
+   * changed, or the path now names another file), or undefined when nothing changed since the open.
+   */
+  changed(): string | undefined {
+    let now: Stats;
+    try {
+      now = fstatSync(this.fd);
+    } catch (e) {
+      return `the file could not be checked after the scan (${(e as Error).message})`;
+    }
+    const was = this.opened;
+    if (now.size !== was.size) return `its size changed from ${was.size} to ${now.size} bytes while it was scanned`;
+    if (now.mtimeMs !== was.mtimeMs) return 'it was modified while it was scanned';
+    try {
+      const onDisk = statSync(this.path);
+      if (onDisk.ino !== was.ino || onDisk.dev !== was.dev) return 'the path names another file than the one scanned';
+    } catch (e) {
+      return `the path could not be checked after the scan (${(e as Error).message})`;
+    }
+    return undefined;
   }
 
   read(offset: number, length: number): Uint8Array {
@@ -142,4 +173,14 @@ export function readAll(src: ByteSource): Uint8Array {
   const step = 16 * 1024 * 1024;
   for (let o = 0; o < src.size; o += step) out.set(src.read(o, step), o);
   return out;
+}
+
+/** What a non-regular file is, for reports ("a FIFO (named pipe)"). */
+export function notRegular(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isDirectory()) return 'a directory';
+  return 'not a regular file';
 }

@@ -4,6 +4,7 @@
 import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
+import { notRegular } from './byte-source.js';
 import { isInside, snapshotBlobsDir } from './model-cache.js';
 
 export type WalkItem =
@@ -75,6 +76,18 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
       continue;
     }
     const target: ScanTarget = { arg, abs, isDirectory: st.isDirectory() };
+    if (!st.isDirectory() && !st.isFile()) {
+      // Never opened: opening a FIFO blocks until a writer appears, and a device never ends.
+      const stdin = /^\/(dev\/(stdin|fd\/0)|proc\/self\/fd\/0)$/.test(abs) ? '; use - to scan standard input' : '';
+      yield {
+        kind: 'skipped',
+        path: arg,
+        stable: basename(abs),
+        target,
+        reason: `${notRegular(st)}: not read${stdin}`,
+      };
+      continue;
+    }
     if (!st.isDirectory()) {
       const id = identity(st);
       yield {

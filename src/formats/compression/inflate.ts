@@ -44,7 +44,7 @@ export function inflateRawInto(input: Uint8Array, out: OutputBuffer): InflateEnd
     return { kind: 'end', consumed: r.engine.bytesWritten };
   } catch (e) {
     const code = zlibCode(e);
-    if (code === 'ERR_BUFFER_TOO_LARGE') throw out.limitError(out.limit + 1);
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw out.limitError(out.limit + 1, out.length + budget);
     if (code === 'Z_BUF_ERROR') {
       // Input ended inside the stream: a sync flush returns everything decodable.
       const r = inflateInfo(input, budget, true);

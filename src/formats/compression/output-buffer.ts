@@ -75,21 +75,30 @@ export class OutputBuffer {
     this.buf = bigger;
   }
 
-  /** The LimitError for an output of `total` bytes (names maxEntryBytes before maxRatio). */
-  limitError(total: number): LimitError {
+  /**
+   * The LimitError for an output of `total` bytes (names maxEntryBytes before maxRatio); `spent` is how many bytes
+   * were decoded before the limit stopped it (default: those held here).
+   */
+  limitError(total: number, spent = this.length): LimitError {
     if (total > this.limits.maxOutputBytes) {
       return new LimitError(
         'maxEntryBytes',
         `decompressed output exceeds maxEntryBytes (${this.limits.maxOutputBytes} bytes)`,
+        spent,
       );
     }
     if (total <= this.ratioLimit) {
-      return new LimitError('maxEntryBytes', `decompressed output exceeds the largest buffer (${MAX_BUFFER} bytes)`);
+      return new LimitError(
+        'maxEntryBytes',
+        `decompressed output exceeds the largest buffer (${MAX_BUFFER} bytes)`,
+        spent,
+      );
     }
     return new LimitError(
       'maxRatio',
       `decompression ratio exceeds maxRatio ${this.limits.maxRatio ?? Infinity} ` +
         `(over ${total} bytes out of ${this.inputLength} compressed, grace ${this.limits.ratioGraceBytes ?? 0} bytes)`,
+      spent,
     );
   }
 }

@@ -104,7 +104,9 @@ export function readTar(src: ByteSource, opts: ReadTarOptions): TarArchive {
     } else {
       if (offset === 0)
         throw new CorruptError(
-          `tar: ${parsed.reason === 'checksum' ? 'bad checksum' : 'invalid header'} at offset 0`,
+          parsed.reason === 'checksum'
+            ? 'tar: bad checksum at offset 0'
+            : `tar: checksum-valid header at offset 0 whose numbers cannot be read (${parsed.detail}); GNU tar reads the member anyway`,
           0,
         );
       if (hidden) {

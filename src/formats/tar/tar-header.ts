@@ -153,7 +153,11 @@ export function parseHeader(block: Uint8Array): HeaderParse {
     return header ? { ok: false, reason: 'checksum', detail, header } : { ok: false, reason: 'checksum', detail };
   }
   if (!header)
-    return { ok: false, reason: 'field', detail: 'a numeric field is not octal or base-256 (or the size is negative)' };
+    return {
+      ok: false,
+      reason: 'field',
+      detail: 'a numeric field is not octal or base-256, is past 2^53, or the size is negative',
+    };
   return { ok: true, header };
 }
 

@@ -116,6 +116,14 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
       `zip entry ${JSON.stringify(e.name)}: ${length} compressed bytes exceed the ${cap}-byte output cap`,
     );
   }
+  const sizeKnown = !(e.hidden && e.flags & FLAG_DATA_DESCRIPTOR && e.uncompressedSize === 0);
+  if (sizeKnown && e.uncompressedSize > cap) {
+    // Not inflated at all: a nested bomb's thousands of leaves would each cost a full cap of work and memory.
+    throw new LimitError(
+      'maxEntryBytes',
+      `zip entry ${JSON.stringify(e.name)} declares ${e.uncompressedSize} bytes, more than the ${cap}-byte output cap`,
+    );
+  }
   const ratioCap =
     opts.maxRatio !== undefined
       ? Math.max(opts.ratioGraceBytes ?? 0, Math.floor(opts.maxRatio * Math.max(1, length)))
@@ -129,7 +137,7 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
     const code = (err as { code?: string }).code;
     if (code === 'ERR_BUFFER_TOO_LARGE') {
       const which = ratioCap < cap ? 'maxRatio' : 'maxEntryBytes';
-      throw new LimitError(which, `zip entry ${JSON.stringify(e.name)} inflates past ${limit} bytes (${which})`);
+      throw new LimitError(which, `zip entry ${JSON.stringify(e.name)} inflates past ${limit} bytes (${which})`, limit);
     }
     if (encrypted) {
       throw new EncryptedError(
@@ -147,7 +155,11 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
       out = zlib().inflateRawSync(input, { maxOutputLength: limit, finishFlush: zlib().constants.Z_SYNC_FLUSH });
     } catch (err2) {
       if ((err2 as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new LimitError('maxEntryBytes', `zip entry ${JSON.stringify(e.name)} inflates past ${limit} bytes`);
+        throw new LimitError(
+          'maxEntryBytes',
+          `zip entry ${JSON.stringify(e.name)} inflates past ${limit} bytes`,
+          limit,
+        );
       }
       throw new CorruptError(
         `zip entry ${JSON.stringify(e.name)}: invalid deflate data (${(err2 as Error).message})`,
@@ -161,7 +173,6 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
   }
   if (encrypted)
     note('ENCRYPTED_FLAG', 'encryption flag set but the data inflates as plain deflate; read as torch reads it');
-  const sizeKnown = !(e.hidden && e.flags & FLAG_DATA_DESCRIPTOR && e.uncompressedSize === 0);
   if (sizeKnown && out.length !== e.uncompressedSize) {
     note(
       'UNCOMPRESSED_SIZE_MISMATCH',

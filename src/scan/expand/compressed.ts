@@ -1,7 +1,7 @@
 // Compressed streams (gzip, bzip2, xz, .lzma, lz4 frame, zstd, zlib, and joblib's old 'ZF' format): decoded in
 // memory the way Python's readers decode them (every stream/member/frame), then sniffed and scanned as a child.
 // Strong signatures that fail to decode are reported; weak ones (zlib, .lzma headers) fall through silently.
-import { CorruptError } from '../../core/errors.js';
+import { CorruptError, LimitError } from '../../core/errors.js';
 import { child, layerSegment } from '../../core/location.js';
 import { decompress, sniffCodec, sniffJoblibCompression, type Codec } from '../../formats/compression/index.js';
 import { MemorySource, readAll } from '../../sources/byte-source.js';
@@ -31,14 +31,22 @@ export const compressedExpander: Expander = {
       return true;
     }
     let result;
+    const remaining = ctx.remainingBytes();
     try {
       result = await decompress(codec, readAll(src), {
-        maxOutputBytes: ctx.limits.maxEntryBytes,
+        maxOutputBytes: Math.min(ctx.limits.maxEntryBytes, remaining),
         maxRatio: ctx.limits.maxRatio,
         ratioGraceBytes: ctx.limits.ratioGraceBytes,
       });
     } catch (e) {
       if (e instanceof CorruptError && WEAK.has(codec)) return false;
+      if (e instanceof LimitError) {
+        // Work done before the limit counts against maxTotalBytes (charge throws once that is exhausted).
+        if (e.spentBytes > 0) ctx.charge(e.spentBytes);
+        if (e.limit === 'maxEntryBytes' && remaining < ctx.limits.maxEntryBytes) {
+          throw new LimitError('maxTotalBytes', `only ${remaining} bytes left of maxTotalBytes: ${e.message}`);
+        }
+      }
       throw e;
     }
     // Informational container facts (joblib < 0.10's 'ZF' header) are never findings; only `notes` disagree.

@@ -50,6 +50,8 @@ export interface UnitContext {
   format(name: string): void;
   /** Counts decompressed bytes against maxTotalBytes (throws LimitError). */
   charge(bytes: number): void;
+  /** Decompressed bytes still allowed under maxTotalBytes (an output cap for the next decoder). */
+  remainingBytes(): number;
 }
 
 export interface Expander {

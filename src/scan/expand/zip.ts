@@ -54,13 +54,15 @@ export const zipExpander: Expander = {
     }
     const referenced = new Set<string>();
     const done = new Set<ZipEntry>();
+    const reader = new EntryReader(src, zip, ctx, anomalies);
     // torch.package storages referenced by a pickle read before them (raw tensor bytes; never unpickled).
     const packageStorages = new Set<string>();
     if (layout) {
       for (const rec of layout.pickles) {
         const e = zip.entries.find((x) => !x.hidden && x.name === layout.root + '/' + rec)!;
         done.add(e);
-        const entrySrc = open(src, zip, e, ctx, anomalies);
+        // The pickles torch unpickles are read even when their data overlaps another entry's.
+        const entrySrc = reader.open(e, true);
         if (!entrySrc) continue;
         const runs = await ctx.analyzePickle(entrySrc, 0, entrySrc.size, torchLoader(layout), contextName(layout));
         for (const run of runs.runs)
@@ -74,7 +76,7 @@ export const zipExpander: Expander = {
       for (const e of zip.entries) {
         if (e.hidden || e.isDirectory || e.isSymlink || !e.name.startsWith(pkg.root + '/')) continue;
         if (e.name.startsWith(pkg.root + '/.data/')) continue;
-        const entrySrc = open(src, zip, e, ctx, anomalies);
+        const entrySrc = reader.open(e);
         if (!entrySrc || !startsWithProto(entrySrc)) continue;
         done.add(e);
         const runs = await ctx.analyzePickle(entrySrc, 0, entrySrc.size, packageLoader(pkg), 'torch-package');
@@ -89,7 +91,7 @@ export const zipExpander: Expander = {
       if (done.has(e) || e.isDirectory || e.isSymlink) continue;
       if (layout && !e.hidden && isStorageRecord(e.name, layout, referenced)) continue;
       if (pkg && !e.hidden && packageStorages.has(e.name)) continue;
-      const entrySrc = open(src, zip, e, ctx, anomalies);
+      const entrySrc = reader.open(e);
       if (!entrySrc) continue;
       if (layout && layout.kind !== 'checkpoint' && isCodeRecord(e.name, layout)) {
         await ctx.code(entrySrc, 'torchscript');
@@ -119,6 +121,7 @@ export const zipExpander: Expander = {
       }
       await ctx.scanChild(entrySrc);
     }
+    reader.finish();
     if (anomalies.length)
       ctx.container({ location: src.location, format: layout ? `torch ${layout.kind} zip` : 'zip', anomalies });
     return true;
@@ -169,32 +172,127 @@ function isCodeRecord(name: string, layout: TorchZipLayout): boolean {
   return name.startsWith(layout.root + '/code/') && name.endsWith('.py');
 }
 
-/** Opens an entry, turning per-entry failures into coverage facts so one bad entry never stops the others. */
-function open(
-  src: ByteSource,
-  zip: ZipArchive,
-  e: ZipEntry,
-  ctx: UnitContext,
-  anomalies: ContainerAnomaly[],
-): ByteSource | undefined {
-  const location = child(src.location, entrySegment(e.name));
-  try {
-    const opened = openEntry(src, zip, e, {
-      maxOutputBytes: ctx.limits.maxEntryBytes,
-      maxRatio: ctx.limits.maxRatio,
-      ratioGraceBytes: ctx.limits.ratioGraceBytes,
-    });
-    anomalies.push(...opened.anomalies);
-    if (e.method !== 0) ctx.charge(opened.source.size);
-    return opened.source;
-  } catch (err) {
-    if (err instanceof LimitError) ctx.incomplete({ location, kind: 'limit', limit: err.limit, reason: err.message });
-    else if (err instanceof EncryptedError) ctx.incomplete({ location, kind: 'encrypted', reason: err.message });
-    else if (err instanceof UnsupportedError) ctx.incomplete({ location, kind: 'unsupported', reason: err.message });
-    else if (err instanceof CorruptError) ctx.incomplete({ location, kind: 'corrupt', reason: err.message });
-    else throw err;
-    return undefined;
+/**
+ * Opens entries, turning per-entry failures into coverage facts so one bad entry never stops the others. Every open
+ * checks the file's deadline and inflates under what is left of maxTotalBytes, so a zip of thousands of entries
+ * ends on time. Entries whose data overlaps another entry's (a zip bomb: many directory records onto one deflate
+ * stream, or each entry's header quoted inside the previous entry's data) are not inflated one by one: records with
+ * the same data are read once, and overlapping spans are reported and left unread (readZip's OVERLAPPING_ENTRIES is
+ * the ARCHIVE-TAMPER finding), except where torch unpickles the entry.
+ */
+class EntryReader {
+  private readonly sameData = new Map<ZipEntry, ZipEntry>();
+  private readonly overlapped = new Set<ZipEntry>();
+  private outOfTime = false;
+  private readonly notInflated: string[] = [];
+
+  constructor(
+    private readonly src: ByteSource,
+    private readonly zip: ZipArchive,
+    private readonly ctx: UnitContext,
+    private readonly anomalies: ContainerAnomaly[],
+  ) {
+    planOverlaps(zip.entries, this.sameData, this.overlapped);
   }
+
+  /** One coverage fact for all entries left unread because they overlap (a bomb has thousands). */
+  finish(): void {
+    const n = this.notInflated.length;
+    if (n === 0) return;
+    const names = this.notInflated.slice(0, 5).map((x) => JSON.stringify(x));
+    this.ctx.incomplete({
+      location: this.src.location,
+      kind: 'corrupt',
+      reason:
+        `${n} entr${n === 1 ? 'y' : 'ies'} not inflated: their data overlaps other entries (a zip bomb construction): ` +
+        names.join(', ') +
+        (n > names.length ? `, … (${n - names.length} more)` : ''),
+    });
+  }
+
+  open(e: ZipEntry, evenIfOverlapped = false): ByteSource | undefined {
+    const ctx = this.ctx;
+    const location = child(this.src.location, entrySegment(e.name));
+    if (this.outOfTime) return undefined;
+    if (Date.now() > ctx.deadline) {
+      this.outOfTime = true;
+      ctx.incomplete({
+        location: this.src.location,
+        kind: 'limit',
+        limit: 'maxFileSeconds',
+        reason: `time budget for this file exhausted at zip entry ${JSON.stringify(e.name)}; it and the entries after it were not read`,
+      });
+      return undefined;
+    }
+    const first = this.sameData.get(e);
+    if (first !== undefined && !evenIfOverlapped) return undefined; // the same bytes, read under first.name
+    if (this.overlapped.has(e) && !evenIfOverlapped) {
+      this.notInflated.push(e.name);
+      return undefined;
+    }
+    const remaining = ctx.remainingBytes();
+    const cap = Math.min(ctx.limits.maxEntryBytes, remaining);
+    try {
+      const opened = openEntry(this.src, this.zip, e, {
+        maxOutputBytes: cap,
+        maxRatio: ctx.limits.maxRatio,
+        ratioGraceBytes: ctx.limits.ratioGraceBytes,
+      });
+      this.anomalies.push(...opened.anomalies);
+      if (e.method !== 0) ctx.charge(opened.source.size);
+      return opened.source;
+    } catch (err) {
+      if (err instanceof LimitError) {
+        // Output inflated before the limit was still work done: it counts against maxTotalBytes (which throws
+        // when exhausted, ending the archive), so a nested bomb cannot fail leaf after leaf at full cost.
+        if (err.spentBytes > 0) ctx.charge(err.spentBytes);
+        const total = err.limit === 'maxEntryBytes' && cap < ctx.limits.maxEntryBytes;
+        ctx.incomplete({
+          location,
+          kind: 'limit',
+          limit: total ? 'maxTotalBytes' : err.limit,
+          reason: total ? `only ${remaining} bytes left of maxTotalBytes for this file: ${err.message}` : err.message,
+        });
+      } else if (err instanceof EncryptedError) ctx.incomplete({ location, kind: 'encrypted', reason: err.message });
+      else if (err instanceof UnsupportedError) ctx.incomplete({ location, kind: 'unsupported', reason: err.message });
+      else if (err instanceof CorruptError) ctx.incomplete({ location, kind: 'corrupt', reason: err.message });
+      else throw err;
+      return undefined;
+    }
+  }
+}
+
+/**
+ * Entries with the same data span as an earlier entry (→ that entry), and entries whose span [local header, end)
+ * overlaps a different entry's span.
+ */
+function planOverlaps(
+  entries: readonly ZipEntry[],
+  sameData: Map<ZipEntry, ZipEntry>,
+  overlapped: Set<ZipEntry>,
+): void {
+  const byData = new Map<string, ZipEntry>();
+  const spans: ZipEntry[] = [];
+  for (const e of entries) {
+    if (!e.hasLocalHeader || e.isDirectory) continue;
+    const key = `${e.dataOffset}:${e.compressedSize}:${e.method}`;
+    const first = byData.get(key);
+    if (first !== undefined) sameData.set(e, first);
+    else {
+      byData.set(key, e);
+      spans.push(e);
+    }
+  }
+  spans.sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  let reach: ZipEntry | undefined;
+  for (const e of spans) {
+    if (reach !== undefined && e.localHeaderOffset < reach.endOffset) {
+      overlapped.add(e);
+      overlapped.add(reach);
+    }
+    if (reach === undefined || e.endOffset > reach.endOffset) reach = e;
+  }
+  for (const [e, first] of sameData) if (overlapped.has(first)) overlapped.add(e);
 }
 
 /** `version` (and `.data/version`) must be an integer torch supports; `byteorder` must be little or big. */

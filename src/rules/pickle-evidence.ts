@@ -51,5 +51,6 @@ export function describeImport(imp: ImportFact): string {
   const canonical = imp.canonical.replace(/\.<module>$/, '');
   const via = imp.derivedVia ? ` via ${imp.derivedVia}` : imp.ext !== undefined ? ` via extension code ${imp.ext}` : '';
   const same = written === canonical || `${imp.module}` === canonical;
-  return `${imp.opcode} imports ${written.replace(/\.<module>$/, '')}${same ? '' : ` (= ${canonical})`}${via}`;
+  const by = imp.readBy ? `, when read by ${imp.readBy}` : '';
+  return `${imp.opcode} imports ${written.replace(/\.<module>$/, '')}${same ? '' : ` (= ${canonical})`}${via}${by}`;
 }

@@ -6,7 +6,7 @@ import { extensionMismatch } from '../formats/extension.js';
 import { analyzeStream } from '../analyzers/pickle/analyze.js';
 import type { PickleRun } from '../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
-import { classifyRun, importMatters, pickleSafety, type ClassifyOptions } from '../rules/classify.js';
+import { classifyImport, classifyRun, importMatters, pickleSafety, type ClassifyOptions } from '../rules/classify.js';
 import { RULES } from '../rules/index.js';
 import {
   RuleContext,
@@ -536,6 +536,10 @@ class FileScan {
         deadline: this.deadline,
         maxNestedBytes: Math.min(this.limits.maxEntryBytes, 256 * 1024 * 1024),
         importMatters,
+        plainReadingKeeps: (imp) => {
+          const v = classifyImport(imp, this.classify);
+          return v.kind === 'dangerous' || v.kind === 'unresolved' || (v.kind === 'unknown' && v.framework);
+        },
         ...(stopAfter !== undefined ? { stopAfter } : {}),
       },
       first,

@@ -20,6 +20,11 @@ export interface StreamOptions {
    * taken for a pickle. Without it, every import before an error counts.
    */
   readonly importMatters?: (imp: ImportFact) => boolean;
+  /**
+   * Which imports of a plain (non-joblib) reading of a stream with joblib arrays are worth adding to the joblib
+   * reading (see addPlainReading): the engine keeps those that would be findings. Without it, no plain reading.
+   */
+  readonly plainReadingKeeps?: (imp: ImportFact) => boolean;
   /** See {@link VmOptions.generalOnly}. */
   readonly generalOnly?: boolean;
 }
@@ -136,6 +141,9 @@ export function analyzeStream(
   let run = first ?? runPickle(src, pos, end, vmOpts);
   for (;;) {
     runs.push(run);
+    if (opts.loader.joblibArrays && run.joblibArrayAt !== undefined && opts.plainReadingKeeps) {
+      addPlainReading(src, end, run, vmOpts, opts.plainReadingKeeps);
+    }
     if (!run.stopped || run.end <= pos) break;
     pos = run.end;
     if (pos >= end) break;
@@ -166,4 +174,53 @@ export function analyzeStream(
     run = probe.cleanRun ?? runPickle(src, pos, end, vmOpts);
   }
   return { runs, trailing: 0, end: runs[runs.length - 1]!.end };
+}
+
+/** The loaders that read a raw stream without joblib's array skipping. */
+const PLAIN_LOADERS = 'pickle.load, torch.load and pandas.read_pickle';
+
+/**
+ * joblib.load reads the bytes after a NumpyArrayWrapper BUILD as array data; pickle.load, torch.load and
+ * pandas.read_pickle run them as opcodes. A raw stream may be handed to any of them, so it is also read the plain
+ * way (strictly: only what runs before that reading's first error counts) and the imports it finds from the first
+ * array on, where the readings part, that the joblib reading does not have, are added to the run when `keep` admits
+ * them (the engine keeps names that would be findings; array bytes that happen to spell a GLOBAL of no real module
+ * are not taken for one), marked with the loaders that would run them, together with their invocations.
+ */
+function addPlainReading(
+  src: ByteSource,
+  end: number,
+  run: PickleRun,
+  vmOpts: VmOptions,
+  keep: (imp: ImportFact) => boolean,
+): void {
+  const from = run.joblibArrayAt!;
+  const plain = runPickle(src, run.start, end, {
+    ...vmOpts,
+    loader: { ...vmOpts.loader, joblibArrays: false },
+    strict: true,
+    extRegistry: new Map(),
+  });
+  const added = new Map<ImportFact, ImportFact>();
+  const known = new Set(run.imports.map((i) => i.canonical));
+  for (const imp of plain.imports) {
+    if (imp.offset < from || imp.afterError || known.has(imp.canonical) || !keep(imp)) continue;
+    const fact: ImportFact = { ...imp, readBy: `${PLAIN_LOADERS} (joblib.load reads these bytes as array data)` };
+    added.set(imp, fact);
+    run.imports.push(fact);
+  }
+  if (added.size === 0) return;
+  for (const c of plain.calls) {
+    const callee = c.callee === undefined ? undefined : added.get(c.callee);
+    if (callee !== undefined) run.calls.push({ ...c, callee });
+  }
+  run.anomalies.push({
+    code: 'LOADER_DISAGREEMENT',
+    offset: from,
+    opcode: 'BUILD',
+    message:
+      `joblib.load reads the bytes from ${from} as NumpyArrayWrapper array data; ${PLAIN_LOADERS} run them as ` +
+      `opcodes, which import ${[...added.values()].map((i) => i.canonical).join(', ')}`,
+    fatal: false,
+  });
 }

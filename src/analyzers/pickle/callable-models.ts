@@ -45,6 +45,15 @@ export const NESTED_LOADERS: Readonly<Record<string, NestedLoaderModel>> = {
   'marshal.load': { takes: 'file', format: 'marshal' },
 };
 
+/** TorchScript pickler helpers that return their first argument unchanged (torch/jit/_pickle.py). */
+const IDENTITY_HELPERS: ReadonlySet<string> = new Set([
+  'torch.jit._pickle.restore_type_tag',
+  'torch.jit._pickle.build_intlist',
+  'torch.jit._pickle.build_tensorlist',
+  'torch.jit._pickle.build_doublelist',
+  'torch.jit._pickle.build_boollist',
+]);
+
 /** Callables that turn a str/bytes argument into bytes without side effects (modelled statically). */
 const BYTES_PRODUCERS = new Set([
   'codecs.encode',
@@ -124,6 +133,8 @@ export function modelCall(ctx: ModelContext, canonical: string, callee: ImportFa
     return undefined;
   }
   if (BYTES_PRODUCERS.has(canonical)) return produceBytes(ctx, canonical, args);
+  // The object itself, whatever it is: a BUILD on the result reaches the argument's own __setstate__.
+  if (IDENTITY_HELPERS.has(canonical)) return arg(args, 0);
   switch (canonical) {
     case 'io.BytesIO': {
       const a0 = arg(args, 0);

@@ -28,10 +28,13 @@ export type AnomalyCode =
   | 'TRAILING_BYTES'
   | 'PERSISTENT_ID'
   | 'BUILD_DUNDER_STATE'
+  | 'BUILD_COMPUTED_KEY'
   | 'TYPE_ERROR'
   | 'OUT_OF_BAND_BUFFER'
   | 'NESTED_PAYLOAD_UNKNOWN'
   | 'JOBLIB_ARRAY'
+  /** Loaders read the same bytes differently (joblib's array skipping) and one of the readings imports more. */
+  | 'LOADER_DISAGREEMENT'
   | 'LIMIT'
   /** The analyser itself failed (a bug or an engine limit); facts found before it are kept. */
   | 'INTERNAL_ERROR';
@@ -62,6 +65,8 @@ export interface ImportFact extends ImportName {
   readonly derivedVia?: string;
   /** Later identical imports folded into this fact (same names, opcode, protocol and error state). */
   repeats?: number;
+  /** Found only by another loader's reading of the stream (see analyze.ts, plainReading): which, and why. */
+  readBy?: string;
 }
 
 export type CallKind =
@@ -128,6 +133,8 @@ export interface PickleRun {
   readonly nested: NestedPayload[];
   /** Anomalies beyond the recording cap. */
   droppedAnomalies: number;
+  /** Offset of the first bytes read as joblib array data (joblib.load skips them; other loaders run them). */
+  joblibArrayAt?: number;
   /** Summary of the value returned at STOP (for format handlers): kind and, for tuples/lists, item summaries. */
   result?: ResultSummary;
   /** The value returned at STOP, in the VM's value-keeping mode only (VmOptions.keepValues). */

@@ -21,6 +21,8 @@ const PY_KEYWORDS = new Set(
   ).split(' '),
 );
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Kinds of keys whose text the stream computes or the VM does not know. */
+const UNKNOWN_KEYS: ReadonlySet<K> = new Set([K.Obj, K.Global, K.Pers, K.Unknown]);
 
 /** The template scipy would generate for these shapes and loc/scale form. */
 function genuineTemplate(shapeArgs: string, locscaleIn: string, locscaleOut: string): string {
@@ -57,7 +59,13 @@ export function distributionStateProblem(state: PyVal): string | undefined {
   if (state.k !== K.Dict) return 'the state is not a plain dict and may set the template through __dict__.update';
   if (state.opaque || state.n > state.keys.length) return 'the state has more entries than were kept for analysis';
   let template: PyVal | undefined;
-  for (let i = 0; i < state.keys.length; i++) if (state.keys[i] === '_parse_arg_template') template = state.vals[i];
+  for (let i = 0; i < state.keys.length; i++) {
+    const key = state.keys[i]!;
+    if (key === '_parse_arg_template') template = state.vals[i];
+    // A key the stream computes (builtins.str('_parse_arg_template')) or one not kept may be the template's name.
+    else if (typeof key === 'object' && (UNKNOWN_KEYS.has(key.k) || (key.k === K.Str && key.lost === true)))
+      return `a state key is not a literal name (${key.k === K.Str ? 'not kept' : 'computed'}) and may set the template`;
+  }
   if (template === undefined) return undefined;
   if (typeof template !== 'string') return 'the _parse_arg_template value cannot be read statically';
   return templateProblem(template);

@@ -12,7 +12,8 @@ import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
 import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
-import { distributionStateProblem, isScipyDistributionClass } from './scipy-distributions.js';
+import { instanceClass, REBUILD_FROM_TYPE_V2 } from './instance-class.js';
+import { stateHookProblem } from './state-hooks.js';
 import {
   BUFFER,
   FROZENSET,
@@ -98,6 +99,9 @@ export interface VmOptions {
 export const PLAIN_LOADER: LoaderModel = Object.freeze({ persistentLoad: false, joblibArrays: true });
 
 const MAX_RECORDED_ANOMALIES = 200;
+/** Modelled calls nested in modelled calls (a chain of _rebuild_from_type_v2 arguments). */
+const MAX_MODEL_DEPTH = 64;
+const REBUILD_PARAMETER_WITH_STATE = 'torch._utils._rebuild_parameter_with_state';
 const MAX_JOBLIB_NESTING = 8;
 /**
  * Memo values kept whole before compaction. Kept small on purpose: values that survive in the memo make V8
@@ -160,6 +164,8 @@ class PickleVm implements ModelContext {
   private unframedRun = 0;
   private unframedReported = false;
   private errored = false;
+  /** Nesting of modelled calls that invoke other calls (torchRebuild). */
+  private modelDepth = 0;
   /** The import recorded last, and its opcode (see importFact). */
   private lastImport: ImportFact | undefined;
   private lastImportOp = -1;
@@ -486,10 +492,38 @@ class PickleVm implements ModelContext {
     const result: ObjV = { k: K.Obj, callee: effective, args, call };
     if (this.keep && effective !== callee) result.through = callee;
     if (typeof effective === 'object' && effective.k === K.Global && call.callee !== undefined) {
-      const modelled = modelCall(this, call.callee.canonical, call.callee, args);
+      const canonical = call.callee.canonical;
+      if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {
+        this.torchRebuild(canonical, result, args);
+        return result;
+      }
+      const modelled = modelCall(this, canonical, call.callee, args);
       if (modelled !== undefined) return modelled;
     }
     return result;
+  }
+
+  /**
+   * torch's rebuild helpers run code of the stream's choosing themselves: _rebuild_from_type_v2(func, new_type,
+   * args, state) calls func(*args), then new_type's __setstate__(state) or setattr for every state key;
+   * _rebuild_parameter_with_state(data, requires_grad, hooks, state) setattrs every state key on the Parameter.
+   */
+  private torchRebuild(canonical: string, result: ObjV, args: PyVal): void {
+    const items = typeof args === 'object' && args.k === K.Tuple ? args.items : [];
+    if (canonical === REBUILD_FROM_TYPE_V2 && items[0] !== undefined) {
+      if (this.modelDepth >= MAX_MODEL_DEPTH) {
+        this.recordLimit('maxModelDepth', `${REBUILD_FROM_TYPE_V2} nested deeper than ${MAX_MODEL_DEPTH} levels`);
+      } else {
+        this.modelDepth++;
+        try {
+          this.invoke('REDUCE', items[0], items[2] ?? UNKNOWN);
+        } finally {
+          this.modelDepth--;
+        }
+      }
+    }
+    const state = items[3];
+    if (state !== undefined) this.applyState(result, state, `${canonical} (__setstate__ or setattr per key)`);
   }
 
   /**
@@ -600,27 +634,35 @@ class PickleVm implements ModelContext {
         this.recordCall('BUILD', inst);
       }
       inst.state = state;
-      const planted = this.checkDunderState(state);
-      if (planted !== undefined) inst.plantedSetstate = planted;
-      const root = rootImport(inst);
-      if (root && this.opts.loader.joblibArrays && JOBLIB_WRAPPERS.has(root.imp.canonical))
-        this.joblibArray(inst, state);
-      if (root && isScipyDistributionClass(root.imp.canonical)) {
-        const problem = distributionStateProblem(state);
-        if (problem !== undefined) {
-          // rv_generic.__setstate__ execs the pickled template: report it as the exec it is.
-          const exec = this.derive(
-            'builtins',
-            'exec',
-            `${root.imp.canonical}.__setstate__, which execs the pickled _parse_arg_template (${problem})`,
-          );
-          this.recordCall('BUILD', exec, 'scipy.stats rv_generic.__setstate__ runs exec(self._parse_arg_template)');
-        }
-      }
+      this.applyState(inst, state, 'BUILD');
+      const cls = instanceClass(inst);
+      if (cls && this.opts.loader.joblibArrays && JOBLIB_WRAPPERS.has(cls.canonical)) this.joblibArray(inst, state);
       return;
     }
     if (inst.k === K.Unknown || inst.k === K.Pers) return;
     this.anomaly('TYPE_ERROR', `BUILD on a '${kindName(inst)}' (no __setstate__ or __dict__)`, true);
+  }
+
+  /**
+   * State applied to an instance (BUILD, or torch's _rebuild_from_type_v2 / _rebuild_parameter_with_state, which
+   * call __setstate__ or setattr per key themselves): special attributes and computed keys in the state are flagged,
+   * a planted __setstate__ is remembered, and the state hook of the instance's class is checked whatever path made
+   * the instance (a direct call, a reconstructor, an identity helper).
+   */
+  private applyState(inst: ObjV, state: PyVal, via: string): void {
+    const planted = this.checkDunderState(state);
+    if (planted !== undefined) inst.plantedSetstate = planted;
+    const cls = instanceClass(inst);
+    if (cls === undefined) return;
+    const hook = stateHookProblem(cls.canonical, state);
+    if (hook === undefined) return;
+    // The hook runs code the state carries: report it as the exec it is.
+    const exec = this.derive(
+      hook.runs.module,
+      hook.runs.name,
+      `${cls.canonical}.${hook.hook} (${via}): ${hook.problem}`,
+    );
+    this.recordCall('BUILD', exec, `${hook.hook} of ${cls.canonical} ${hook.what}`);
   }
 
   /** Flags dunder keys in BUILD state; returns a planted `__setstate__` value if any. */
@@ -643,6 +685,14 @@ class PickleVm implements ModelContext {
         ) {
           this.anomaly('BUILD_DUNDER_STATE', `BUILD state assigns the special attribute '${key}'`, false);
           if (key === '__setstate__') planted = d.vals[i];
+        } else if (isComputed(key)) {
+          // A key made by a call (builtins.str('__setstate__')) can be any name, a special attribute included.
+          this.anomaly(
+            'BUILD_COMPUTED_KEY',
+            `BUILD state key is computed (${summarize(key!)}), not a literal name`,
+            false,
+          );
+          planted ??= d.vals[i];
         }
       }
     }
@@ -683,6 +733,7 @@ class PickleVm implements ModelContext {
       );
     }
     let pos = filePos;
+    this.r.joblibArrayAt ??= filePos;
     const align = dictGet(state, 'numpy_array_alignment_bytes');
     // joblib writes (and reads) the alignment padding only for arrays whose bytes it copies raw.
     if (!dt.hasObject && align !== undefined && !(typeof align === 'object' && align.k === K.None)) {
@@ -698,8 +749,10 @@ class PickleVm implements ModelContext {
       const depth = (this.opts.joblibDepth ?? 0) + 1;
       if (depth > MAX_JOBLIB_NESTING)
         this.limit('maxNestedPickles', `joblib object arrays nested deeper than ${MAX_JOBLIB_NESTING}`);
+      // joblib reads it with plain pickle.load: wrappers inside it are objects, their "array bytes" opcodes.
       const inner = runPickle(this.src, pos, this.dec.end, {
         ...this.opts,
+        loader: { ...this.opts.loader, joblibArrays: false },
         extRegistry: this.ext,
         joblibDepth: depth,
         facts: this.facts,
@@ -1632,6 +1685,11 @@ function dictPutAll(d: DictV, key: PyVal, value: PyVal): void {
   d.keys.push(key);
   d.vals.push(value);
   d.n++;
+}
+
+/** A value made by the stream's code (a call result, an import, a persistent object), not data written in it. */
+function isComputed(v: PyVal | undefined): boolean {
+  return typeof v === 'object' && (v.k === K.Obj || v.k === K.Global || v.k === K.Pers);
 }
 
 function isLost(v: PyVal): boolean {

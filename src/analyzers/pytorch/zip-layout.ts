@@ -10,12 +10,28 @@ export interface TorchZipLayout {
   readonly kind: TorchArchiveKind;
   /** The first entry's top-level folder (any name: torch does not care). */
   readonly root: string;
-  /** Record names (without the root) that torch unpickles, in load order. */
+  /** Record names (lower case, without the root) that torch unpickles, in load order. */
   readonly pickles: readonly string[];
-  /** Record names (without the root) → entry names, for every entry under the root. */
+  /**
+   * Record name, ASCII lower case and without the root → the first entry name torch may find for it. torch's reader
+   * (miniz, mz_zip_reader_locate_file without MZ_ZIP_FLAG_CASE_SENSITIVE) matches names case-insensitively: asking
+   * for `data.pkl` finds `archive/DATA.PKL`. Look records up with {@link torchRecord}.
+   */
   readonly records: ReadonlyMap<string, string>;
+  /** Every entry name per record (several when names differ only in case: which one torch reads is not defined). */
+  readonly variants: ReadonlyMap<string, readonly string[]>;
   /** Entries outside the root folder (the reader never sees them). */
   readonly outsideRoot: readonly string[];
+}
+
+/** miniz's MZ_TOLOWER: ASCII letters only. */
+export function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** The entry name torch finds for record `rec` (e.g. `data.pkl`, `data/0`), matched as torch matches it. */
+export function torchRecord(layout: TorchZipLayout, rec: string): string | undefined {
+  return layout.records.get(asciiLower(rec));
 }
 
 /** Returns the torch layout of a zip given its entry names in central-directory order, or undefined. */
@@ -25,12 +41,19 @@ export function torchZipLayout(names: readonly string[]): TorchZipLayout | undef
   const slash = first.indexOf('/');
   if (slash <= 0) return undefined; // torch: "file in archive is not in a subdirectory"
   const root = first.slice(0, slash);
+  const prefix = asciiLower(root) + '/';
   const records = new Map<string, string>();
+  const variants = new Map<string, string[]>();
   const outsideRoot: string[] = [];
   for (const n of names) {
-    if (n.startsWith(root + '/')) {
-      const rec = n.slice(root.length + 1);
-      if (!records.has(rec)) records.set(rec, n);
+    const lower = asciiLower(n);
+    if (lower.startsWith(prefix)) {
+      const rec = lower.slice(prefix.length);
+      const all = variants.get(rec);
+      if (all === undefined) {
+        records.set(rec, n);
+        variants.set(rec, [n]);
+      } else if (!all.includes(n)) all.push(n);
     } else outsideRoot.push(n);
   }
   const has = (r: string): boolean => records.has(r);
@@ -42,7 +65,35 @@ export function torchZipLayout(names: readonly string[]): TorchZipLayout | undef
       ? 'torchscript'
       : 'checkpoint';
   const pickles = ['constants.pkl', 'data.pkl', 'bytecode.pkl'].filter(has);
-  return { kind, root, pickles, records, outsideRoot };
+  return { kind, root, pickles, records, variants, outsideRoot };
+}
+
+/**
+ * Names torch reads under another spelling than the one torch.save writes (`archive/DATA.PKL` for `data.pkl`), and
+ * names that differ only in case (torch may read either; zipfile and other tools see two files): each one line.
+ */
+export function caseProblems(layout: TorchZipLayout): { entry: string; message: string }[] {
+  const out: { entry: string; message: string }[] = [];
+  for (const [rec, names] of layout.variants) {
+    if (names.length > 1) {
+      out.push({
+        entry: names[1]!,
+        message:
+          `${names.map((n) => JSON.stringify(n)).join(' and ')} differ only in case: torch's reader matches record ` +
+          `names case-insensitively and may read any of them for ${JSON.stringify(rec)}; zipfile and extractors see ${names.length} files`,
+      });
+    }
+    const canonical = `${layout.root}/${rec}`;
+    for (const n of names) {
+      if (n !== canonical && asciiLower(n) === asciiLower(canonical) && layout.pickles.includes(rec)) {
+        out.push({
+          entry: n,
+          message: `torch reads ${JSON.stringify(n)} as its ${rec} (case-insensitive lookup); torch.save writes ${JSON.stringify(canonical)}`,
+        });
+      }
+    }
+  }
+  return out;
 }
 
 /** Storage classes torch.save names in persistent ids (canonical names). */
@@ -71,7 +122,7 @@ export function checkZipPersistentId(pid: PersistentIdFact, layout: TorchZipLayo
   if (pid.location === undefined) return 'persistent id location is not a string';
   if (pid.numel === undefined) return 'persistent id element count is not an integer';
   const dirs = layout.kind === 'checkpoint' ? ['data/'] : ['data/', 'constants/'];
-  if (!dirs.some((d) => layout.records.has(d + pid.key))) {
+  if (!dirs.some((d) => torchRecord(layout, d + pid.key) !== undefined)) {
     return `persistent id names storage record ${dirs[0]}${pid.key}, which the archive does not contain`;
   }
   return undefined;

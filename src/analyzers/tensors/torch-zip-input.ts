@@ -8,7 +8,7 @@ import { storageClassDtype } from '../../formats/pytorch/dtypes.js';
 import { openEntry, type ZipArchive, type ZipEntry } from '../../formats/zip/index.js';
 import type { ByteSource } from '../../sources/byte-source.js';
 import { K, type PyVal } from '../pickle/values.js';
-import { checkZipPersistentId, type TorchZipLayout } from '../pytorch/zip-layout.js';
+import { checkZipPersistentId, torchRecord, type TorchZipLayout } from '../pytorch/zip-layout.js';
 import type { TensorInput } from './input.js';
 import { pickleValue } from './pickle-value.js';
 import { buildTree, type ResolvedStorage } from './rebuild.js';
@@ -21,7 +21,7 @@ export function readTorchZip(src: ByteSource, zip: ZipArchive, layout: TorchZipL
     );
   }
   const entry = (rec: string): ZipEntry | undefined => {
-    const name = layout.records.get(rec);
+    const name = torchRecord(layout, rec);
     return name === undefined ? undefined : zip.entries.find((e) => !e.hidden && e.name === name);
   };
   const open = (e: ZipEntry): ByteSource =>

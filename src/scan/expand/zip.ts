@@ -12,6 +12,9 @@ import {
   checkZipPersistentId,
   torchPackageLayout,
   torchZipLayout,
+  asciiLower,
+  caseProblems,
+  torchRecord,
   type TorchPackageLayout,
   type TorchZipLayout,
 } from '../../analyzers/pytorch/zip-layout.js';
@@ -59,16 +62,20 @@ export const zipExpander: Expander = {
     const packageStorages = new Set<string>();
     if (layout) {
       for (const rec of layout.pickles) {
-        const e = zip.entries.find((x) => !x.hidden && x.name === layout.root + '/' + rec)!;
-        done.add(e);
-        // The pickles torch unpickles are read even when their data overlaps another entry's.
-        const entrySrc = reader.open(e, true);
-        if (!entrySrc) continue;
-        const runs = await ctx.analyzePickle(entrySrc, 0, entrySrc.size, torchLoader(layout), contextName(layout));
-        for (const run of runs.runs)
-          for (const pid of run.persistentIds) if (pid.key !== undefined) referenced.add(pid.key);
+        // Every spelling torch may find for the record (its lookup ignores case), read with torch's semantics, and
+        // even when its data overlaps another entry's.
+        for (const name of layout.variants.get(rec)!) {
+          const e = zip.entries.find((x) => !x.hidden && x.name === name)!;
+          done.add(e);
+          const entrySrc = reader.open(e, true);
+          if (!entrySrc) continue;
+          const runs = await ctx.analyzePickle(entrySrc, 0, entrySrc.size, torchLoader(layout), contextName(layout));
+          for (const run of runs.runs)
+            for (const pid of run.persistentIds) if (pid.key !== undefined) referenced.add(asciiLower(pid.key));
+        }
       }
       checkTorchRecords(src, zip, layout, anomalies);
+      for (const p of caseProblems(layout)) anomalies.push({ code: 'TORCH_RECORD_CASE', ...p });
     }
     if (pkg) {
       // PackageImporter.load_pickle reads pickle resources with its persistent_load (storages, reduce_package);
@@ -159,9 +166,10 @@ function torchLoader(layout: TorchZipLayout): LoaderModel {
 }
 
 function isStorageRecord(name: string, layout: TorchZipLayout, referenced: ReadonlySet<string>): boolean {
-  const prefix = layout.root + '/';
-  if (!name.startsWith(prefix)) return false;
-  const rec = name.slice(prefix.length);
+  const prefix = asciiLower(layout.root) + '/';
+  const lower = asciiLower(name);
+  if (!lower.startsWith(prefix)) return false;
+  const rec = lower.slice(prefix.length);
   for (const dir of ['data/', 'constants/']) {
     if (rec.startsWith(dir) && referenced.has(rec.slice(dir.length))) return true;
   }
@@ -303,7 +311,7 @@ function checkTorchRecords(
   anomalies: ContainerAnomaly[],
 ): void {
   const text = (rec: string): string | undefined => {
-    const name = layout.records.get(rec);
+    const name = torchRecord(layout, rec);
     const e = name === undefined ? undefined : zip.entries.find((x) => !x.hidden && x.name === name);
     if (!e || e.method !== 0 || e.compressedSize > 64) return undefined;
     return new TextDecoder('latin1').decode(src.read(e.dataOffset, e.compressedSize));

@@ -1,11 +1,13 @@
 // The committed hostile inputs and loader bypasses (scripts/fixtures/hostile.py, test/fixtures/hostile/): each one
-// must end with the findings its manifest names and fail the gate. Where /usr/bin/python3 has the loader's library,
-// the test also proves the payload is live: the real loader, run on the same file, prints the harmless marker.
+// must end with the findings its manifest names and fail the gate (also under a policy that admits the class whose
+// hook carries the payload). Where /usr/bin/python3 has the loader's library, the test also proves the payload is
+// live: the real loader, run on the same file, prints the harmless marker.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { cli } from '../helpers/cli.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -13,12 +15,27 @@ const DIR = join(ROOT, 'test/fixtures/hostile');
 const PROVER = join(ROOT, 'test/tools/prove_payload.py');
 const PYTHON = '/usr/bin/python3';
 
+interface Expect {
+  rules: string[];
+  blocked: boolean;
+}
+
+interface Proof {
+  loader: string;
+  member?: string;
+  needs?: string[];
+  /** Default true: the marker is printed. false: the loader refuses the file. 'hangs': it does not finish. */
+  reaches?: boolean | 'hangs';
+}
+
 interface Fixture {
   file: string;
   kind: string;
   note: string;
-  expect: { rules: string[]; blocked: boolean };
-  proof?: { loader: string; member?: string; needs?: string[]; reaches?: boolean | 'hangs' };
+  expect: Expect;
+  proofs?: Proof[];
+  /** A second scan under a policy admitting the class by also_allow: the hook must still be found. */
+  withPolicy?: { also_allow: string[]; expect: Expect };
 }
 
 const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as {
@@ -39,8 +56,7 @@ function hasModules(mods: readonly string[]): boolean {
 }
 
 /** Runs the real loader on the file; resolves with its stdout, or 'timeout' when it did not finish. */
-function prove(f: Fixture, timeoutMs: number): Promise<string> {
-  const p = f.proof!;
+function prove(f: Fixture, p: Proof, timeoutMs: number): Promise<string> {
   return new Promise((resolve) => {
     const args = [PROVER, p.loader, join(DIR, f.file), ...(p.member ? [p.member] : [])];
     const child = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -57,41 +73,51 @@ function prove(f: Fixture, timeoutMs: number): Promise<string> {
   });
 }
 
+async function check(file: string, expect: Expect, extra: string[] = []): Promise<void> {
+  const r = await cli(['artifact', join(DIR, file), '--format', 'json', ...extra]);
+  const report = JSON.parse(r.stdout) as { findings: { ruleId: string }[]; errors: { message: string }[] };
+  const rules = new Set(report.findings.map((x) => x.ruleId));
+  for (const rule of expect.rules) assert.ok(rules.has(rule), `${rule} missing; got ${[...rules].join(', ')}`);
+  assert.equal(r.code, expect.blocked ? 1 : 0, `exit code; findings ${[...rules].join(', ')}`);
+  assert.deepEqual(
+    report.errors.filter((e) => e.message.startsWith('internal error')),
+    [],
+    'no internal error',
+  );
+}
+
 describe('hostile fixtures: Sentinel blocks each one with the expected findings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sentinel-hostile-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
   for (const f of manifest.fixtures) {
-    it(`${f.file} (${f.kind})`, async () => {
-      const r = await cli(['artifact', join(DIR, f.file), '--format', 'json']);
-      const report = JSON.parse(r.stdout) as { findings: { ruleId: string }[]; errors: { message: string }[] };
-      const rules = new Set(report.findings.map((x) => x.ruleId));
-      for (const rule of f.expect.rules) assert.ok(rules.has(rule), `${rule} missing; got ${[...rules].join(', ')}`);
-      assert.equal(r.code, f.expect.blocked ? 1 : 0, `exit code; findings ${[...rules].join(', ')}`);
-      assert.deepEqual(
-        report.errors.filter((e) => e.message.startsWith('internal error')),
-        [],
-        'no internal error',
-      );
-    });
+    it(`${f.file} (${f.kind})`, () => check(f.file, f.expect));
+    const w = f.withPolicy;
+    if (w !== undefined) {
+      it(`${f.file} with also_allow ${w.also_allow.join(', ')}: the hook is still found`, async () => {
+        const policy = join(dir, `${f.file}.yml`);
+        const entries = w.also_allow.map((n) => `  - name: ${n}\n    justification: test`).join('\n');
+        writeFileSync(policy, `also_allow:\n${entries}\n`);
+        await check(f.file, w.expect, ['--policy', policy]);
+      });
+    }
   }
 });
 
 describe('hostile fixtures: the real loader reaches the payload (proof)', () => {
   for (const f of manifest.fixtures) {
-    const p = f.proof;
-    if (p === undefined) continue;
-    const needs = p.needs ?? [];
-    const skip = hasModules(needs) ? false : `needs ${PYTHON} with ${needs.join(', ') || 'the standard library'}`;
-    it(
-      `${f.file}: ${p.loader} ${p.reaches === false ? 'refuses it' : p.reaches === 'hangs' ? 'does not finish' : 'runs the payload'}`,
-      { skip },
-      async () => {
+    for (const p of f.proofs ?? []) {
+      const needs = p.needs ?? [];
+      const skip = hasModules(needs) ? false : `needs ${PYTHON} with ${needs.join(', ') || 'the standard library'}`;
+      const what = p.reaches === false ? 'refuses it' : p.reaches === 'hangs' ? 'does not finish' : 'runs the payload';
+      it(`${f.file}: ${p.loader} ${what}`, { skip }, async () => {
         if (p.reaches === 'hangs') {
-          assert.equal(await prove(f, 3000), 'timeout');
+          assert.equal(await prove(f, p, 3000), 'timeout');
           return;
         }
-        const out = await prove(f, 60_000);
+        const out = await prove(f, p, 120_000);
         if (p.reaches === false) assert.ok(!out.includes(manifest.marker), out);
         else assert.ok(out.includes(manifest.marker), `marker not printed: ${out}`);
-      },
-    );
+      });
+    }
   }
 });

@@ -3,11 +3,10 @@
 // the input's findings and gate verdict as `sentinel artifact` prints them.
 import type { ConvertReport } from './convert-report.js';
 import { renderText } from './text.js';
+import { terminalSafe } from './terminal-safe.js';
 
-function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Terminal-safe: controls, newlines and bidirectional overrides from evidence shown escaped. */
+const clean = terminalSafe;
 
 function shape(s: readonly number[]): string {
   return `[${s.join(', ')}]`;

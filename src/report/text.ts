@@ -4,6 +4,7 @@
 import { SEVERITIES, type Severity } from '../core/severity.js';
 import type { GatedFinding } from '../policy/gate.js';
 import type { SentinelReport } from './report-model.js';
+import { terminalSafe } from './terminal-safe.js';
 
 export interface TextOptions {
   readonly color?: boolean;
@@ -17,11 +18,8 @@ function paint(on: boolean, code: string, s: string): string {
   return on ? `\x1b[${code}m${s}\x1b[0m` : s;
 }
 
-/** Terminal-safe: C0/C1 controls (escape sequences, carriage returns) and newlines shown as \xNN. */
-function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Terminal-safe: controls, newlines and bidirectional overrides from evidence shown escaped. */
+const clean = terminalSafe;
 
 function renderFinding(f: GatedFinding, color: boolean): string {
   const lines = [

@@ -1,6 +1,15 @@
 // One byte-source interface for files on disk and for entries inside containers (stored slices or
 // decompressed buffers). Reads are synchronous and random-access; nothing is copied unless needed.
-import { closeSync, constants as fsConstants, fstatSync, openSync, read, readSync, statSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  openSync,
+  read,
+  readSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { UnsupportedError } from '../core/errors.js';
 import type { Location } from '../core/location.js';
 

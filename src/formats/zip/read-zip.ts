@@ -3,7 +3,7 @@
 // central directory and local headers. Behaviour follows CPython zipfile and PyTorch's miniz reader.
 import { CorruptError, LimitError } from '../../core/errors.js';
 import type { ByteSource } from '../../sources/byte-source.js';
-import { readCopy } from './byte-window.js';
+import { readCopy, WindowedSource } from './byte-window.js';
 import { readCentralDirectory, SIG_CENTRAL, type CentralRecord } from './central-directory.js';
 import { EOCD_SIZE, ZIP64_LOCATOR_SIZE, readEndRecords } from './end-records.js';
 import { entryAnomalies, isSymlinkMode } from './entry-checks.js';
@@ -62,7 +62,9 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
 
   const cd = readCentralDirectory(src, cdStart, end.cdSize, end.entriesTotal, opts.maxEntries);
   anomalies.push(...cd.anomalies);
-  const entries: ZipEntry[] = cd.records.map((rec, index) => centralEntry(src, rec, index, shift, anomalies));
+  // Local headers and data descriptors are read through a 1 KiB window (see WindowedSource); data is never read here.
+  const headers = src.bytes ? src : new WindowedSource(src, 1024);
+  const entries: ZipEntry[] = cd.records.map((rec, index) => centralEntry(headers, rec, index, shift, anomalies));
 
   // Byte ranges that belong to a known structure; everything else is scanned for hidden local entries.
   const occupied: [number, number][] = [[cdStart, cd.end]];

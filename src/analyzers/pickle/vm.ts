@@ -1244,6 +1244,18 @@ class PickleVm implements ModelContext {
           p = q + len;
           break;
         }
+        case Op.LONG1: {
+          // Up to 6 bytes: always a safe integer, the number the general path pushes (larger ones go there).
+          if (p + 2 > stop || sp >= maxStack) break loop;
+          const len = b[p + 1]!;
+          if (len > 6 || p + 2 + len > stop) break loop;
+          let v = 0;
+          for (let i = p + 1 + len; i > p + 1; i--) v = v * 256 + b[i]!;
+          if (len > 0 && b[p + 1 + len]! & 0x80) v -= 2 ** (8 * len);
+          st[sp++] = v;
+          p += 2 + len;
+          break;
+        }
         case Op.SHORT_BINBYTES:
         case Op.BINBYTES: {
           const short = op === Op.SHORT_BINBYTES;

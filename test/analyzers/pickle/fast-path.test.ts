@@ -50,6 +50,8 @@ const atom: fc.Arbitrary<number[]> = fc.oneof(
   { weight: 10, arbitrary: fc.integer({ min: 0, max: 255 }).map((x) => [Op.BININT1, x]) },
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 65535 }).map((x) => [Op.BININT2, x & 0xff, x >> 8]) },
   { weight: 3, arbitrary: fc.integer().map((x) => [Op.BININT, ...u32(x)]) },
+  // LONG1 of 0..8 bytes: up to 6 the fast path decodes it, longer ones (and bigints) go to the general path.
+  { weight: 3, arbitrary: fc.uint8Array({ maxLength: 8 }).map((b) => [Op.LONG1, b.length, ...b]) },
   {
     weight: 3,
     arbitrary: fc.double().map((x) => [Op.BINFLOAT, ...Buffer.from(new Float64Array([x]).buffer).reverse()]),

@@ -160,9 +160,12 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   };
 }
 
-/** Work below this many files and bytes is scanned on the calling thread: starting workers would cost more. */
-const POOL_MIN_FILES = 64;
-const POOL_MIN_BYTES = 64 * 1024 * 1024;
+/**
+ * Work below this many files and bytes is scanned on the calling thread: a worker costs its own start-up and its
+ * own JIT warm-up (measured: 64 small pickles took ~130 ms more CPU on two workers than on the main thread).
+ */
+const POOL_MIN_FILES = 256;
+const POOL_MIN_BYTES = 128 * 1024 * 1024;
 
 /**
  * Scans every job, on worker threads when asked for and worth it; `settle` gets each job's outcomes once. Returns
@@ -189,6 +192,9 @@ async function runJobs(
       weight: (job) => job.members[0]!.size + 4096,
       maxAheadWeight: 4 * 1024 * 1024,
       jobTimeoutMs: scanner.limits.maxFileSeconds * 1000 * 2 + 30_000,
+      // A 16 MB young generation per worker (the default let 10,000 small pickles on two workers reach 191 MB RSS,
+      // 155 MB with this, at the same CPU time).
+      resourceLimits: { maxYoungGenerationSizeMb: 16 },
       onResult: (i, outcomes: FileOutcome[]) => settle(jobs[i]!, outcomes),
       onCrash: (i, reason, timedOut) => settle(jobs[i]!, scanner.crashed(jobs[i]!, reason, timedOut)),
       ...(signal ? { signal } : {}),

@@ -12,8 +12,9 @@ export interface FileOutcome {
   /** Absent for paths that were not read (walk errors, skipped symlinks and special files). */
   readonly file?: FileSummary;
   /**
-   * Facts a cross-file phase needs about this file (see post-walk.ts), keyed by phase id. Plain data that does not
-   * name the file's own path (an outcome is re-targeted to every path naming the same content).
+   * Facts a cross-file phase needs about this file (see post-walk.ts), keyed by phase id. Plain
+   * structured-cloneable data (no functions or class instances) that does not name the file's own path (an outcome
+   * is re-targeted to every path naming the same content).
    */
   readonly summaries?: Readonly<Record<string, unknown>>;
 }

@@ -6,7 +6,7 @@ import { errorMessage } from '../core/errors.js';
 import type { PoolWorkerData, WorkerReply } from './worker-pool.js';
 
 /** Results gathered before they are sent while more jobs are queued. */
-const FLUSH_EVERY = 16;
+const FLUSH_EVERY = 64;
 
 /** Serves pool jobs with `handler` (built once from the pool's workerData). */
 export function servePool<J, R>(makeHandler: (data: unknown) => (job: J) => Promise<R>): void {

@@ -71,7 +71,7 @@ export function workerEntry(entry: URL): URL {
 }
 
 /** Jobs one worker holds at most ahead of its results. */
-const MAX_AHEAD = 64;
+const MAX_AHEAD = 256;
 /** A worker that has not loaded after this long is stopped (a start failure). */
 const START_TIMEOUT_MS = 60_000;
 /** Worker start failures in a row before the pool gives up and hands the jobs back. */

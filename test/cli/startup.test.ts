@@ -17,7 +17,7 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'sentinel-startup-'));
   writeFileSync(join(dir, 'small.pkl'), new P().proto(4).emptyDict().str('a').int(1).setitem().stop().bytes());
   mkdirSync(join(dir, 'many'));
-  for (let i = 0; i < 80; i++) {
+  for (let i = 0; i < 260; i++) {
     const bytes =
       i % 9 === 0 ? evilPickle() : new P().proto(4).emptyDict().str(`k${i}`).int(i).setitem().stop().bytes();
     writeFileSync(join(dir, 'many', `m${i}.pkl`), bytes);
@@ -56,9 +56,9 @@ describe('built CLI start-up', () => {
       const strip = (x) => JSON.stringify({ ...x, durationMs: 0, scannedOnWorkers: 0 });
       return { same: strip(one) === strip(two), onWorkers: two.scannedOnWorkers, files: two.files.length,
                findings: two.findings.length };`);
-    assert.equal(r['files'], 80);
-    assert.equal(r['onWorkers'], 80);
-    assert.ok((r['findings'] as number) >= 9);
+    assert.equal(r['files'], 260);
+    assert.equal(r['onWorkers'], 260);
+    assert.ok((r['findings'] as number) >= 29);
     assert.equal(r['same'], true);
   });
 });

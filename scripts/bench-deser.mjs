@@ -440,9 +440,9 @@ try {
   for (let r = 0; r < runs; r++) {
     // /usr/bin/time is not assumed: the child runs the same entry as bin/sentinel.js (the bundled CLI) and
     // reports its own peak RSS and in-process time.
-    const wrapper = `
+    const wrapper = `(async () => {
       const t0 = performance.now();
-      const { main } = await import(${JSON.stringify(join(root, 'dist', 'bin', 'main.js'))});
+      const { main } = require(${JSON.stringify(join(root, 'bin', 'load-bundle.js'))}).loadBundle().exports;
       let out = '';
       const code = await main(['artifact', ${JSON.stringify(dir)}, '--rule', ${JSON.stringify(select)}, '--format', 'json', '--quiet'],
         { stdout: (s) => { out += s; }, stderr: () => {}, isTTY: false, env: {} });
@@ -450,9 +450,10 @@ try {
       const ms = performance.now() - t0;
       process.stderr.write(JSON.stringify({ ms, code, rss: process.resourceUsage().maxRSS,
         findings: (report.findings ?? []).length,
-        rules: [...new Set((report.findings ?? []).map((f) => f.ruleId))] }) + '\\n');`;
+        rules: [...new Set((report.findings ?? []).map((f) => f.ruleId))] }) + '\\n');
+    })();`;
     const t0 = performance.now();
-    const p = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper], { encoding: 'utf8' });
+    const p = spawnSync(process.execPath, ['-e', wrapper], { encoding: 'utf8' });
     const wall = performance.now() - t0;
     if (p.status !== 0 && p.status !== 1) throw new Error(`scan failed (${p.status}): ${p.stderr}`);
     const inner = JSON.parse(p.stderr.trim().split('\n').pop());

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // `npm run bench`: generates large artifacts OUTSIDE the repo (os.tmpdir), scans each in a fresh process and prints
-// MB/s and peak RSS. Not a test: figures depend on the machine. Targets (issue 2): tensor-heavy pickle >= 1 GB/s,
-// opcode-dense pickle >= 100 MB/s, peak RSS < 200 MB. Each row is the median of 3 runs in fresh processes.
+// MB/s and peak RSS. Not a test: figures depend on the machine. Targets: tensor-heavy pickle >= 1 GB/s,
+// opcode-dense pickle >= 100 MB/s, peak RSS < 200 MB. Each row is the median of 3 runs in fresh processes. Then the
+// CLI rows (bench-cli.mjs): start-up, torch zips, 10,000 small files on 1 and N workers and a Hugging Face cache,
+// process start to exit against bare node, on the shared workloads when they exist.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliBench } from './bench-cli.mjs';
 import { writeSparseTorchZip } from './bench-torch-zip.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -197,6 +200,10 @@ try {
     measure(label, z);
     rmSync(z);
   }
+  // The shared opcode-dense workload (dicts, tuples, lists, strings, bytes, LONG1 ints), when it was generated.
+  const sharedDense = join(process.env.SENTINEL_BENCH_DIR ?? join(tmpdir(), 'sentinel-bench'), 'dense.pkl');
+  if (existsSync(sharedDense)) measure('opcode-dense pickle, shared (100 MB)', sharedDense);
+  await cliBench(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -39,6 +39,17 @@ export interface Evidence {
   readonly confidence?: 'high' | 'medium' | 'low';
   /** Further facts (category, reason, counts, related offsets). */
   readonly details?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+  /** For code findings that follow data: the source, each hop (file:line, function), then the sink. */
+  readonly flow?: readonly FlowStepEvidence[];
+}
+
+/** One step of a source → sink path (files are scanned paths). */
+export interface FlowStepEvidence {
+  readonly role: 'source' | 'hop' | 'sink';
+  readonly file: string;
+  readonly line: number;
+  readonly fn: string;
+  readonly text: string;
 }
 
 export type Decision = 'block' | 'gate' | 'ticket' | 'pass';

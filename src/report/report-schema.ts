@@ -26,6 +26,18 @@ const Evidence = z.strictObject({
   snippet: z.string().optional(),
   confidence: z.enum(['high', 'medium', 'low']).optional(),
   details: z.record(z.string(), detailValue).optional(),
+  flow: z
+    .array(
+      z.strictObject({
+        role: z.enum(['source', 'hop', 'sink']),
+        file: z.string().describe('Scanned path of the file of this step'),
+        line: z.number().int().positive(),
+        fn: z.string().describe('Function holding the step (`<module>` at top level)'),
+        text: z.string(),
+      }),
+    )
+    .optional()
+    .describe('Data path of a code finding: source, each hop (call or file), sink'),
 });
 
 const Location = z.strictObject({

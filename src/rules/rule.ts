@@ -2,7 +2,7 @@
 // the context, which fills every record field from metadata, so a finding can never be half-built.
 import { crypto } from '../core/builtins.js';
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
-import type { Evidence, Finding, RuleMeta } from '../core/finding.js';
+import type { Evidence, Finding, FlowStepEvidence, RuleMeta } from '../core/finding.js';
 import { at, formatLocation, type Location } from '../core/location.js';
 import type { SafetyLevel } from '../core/severity.js';
 import type { ScanTarget } from '../core/scan-target.js';
@@ -39,6 +39,8 @@ export interface CodeSignalLike {
   readonly message: string;
   readonly confidence: 'high' | 'medium' | 'low';
   readonly details: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+  /** Source → hops → sink (file '' = the fact's own file). */
+  readonly flow?: readonly FlowStepEvidence[];
 }
 
 /** Structural disagreements inside a container (zip/tar/7z/torch layout). */

@@ -235,7 +235,7 @@ export class FileScanner {
   private async scanFile(m: JobMember): Promise<{ outcome: FileOutcome; keys: readonly string[] }> {
     const ctx = new RuleContext(m.target, m.stable);
     const loc: Location = { chain: [m.path] };
-    const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe, this.signal);
+    const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe, this.signal, true);
     const errors: ScanError[] = [];
     let src: FileSource | undefined;
     try {
@@ -348,7 +348,14 @@ function outcomeOf(path: string, size: number, fs: FileScan, ctx: RuleContext, e
   let safety: SafetyLevel | undefined;
   for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
   const file = fileSummary(path, size, fs, safety, ctx);
-  return { path, findings: ctx.findings, pickles: fs.verdicts, errors, file };
+  return {
+    path,
+    findings: ctx.findings,
+    pickles: fs.verdicts,
+    errors,
+    file,
+    ...(fs.summaries !== undefined ? { summaries: fs.summaries } : {}),
+  };
 }
 
 /** The file's summary; an extension that disagrees with the content is added to the file's findings as evidence. */
@@ -382,6 +389,8 @@ class FileScan {
   readonly verdicts: PickleVerdict[] = [];
   readonly errors: ScanError[] = [];
   readonly formats = new Set<string>();
+  /** What the cross-file phases (post-walk.ts) need of this file, by phase id. */
+  summaries: Record<string, unknown> | undefined;
   private readonly deadline: number;
   private charged = 0;
 
@@ -392,6 +401,8 @@ class FileScan {
     private readonly classify: ClassifyOptions,
     private readonly torchSafeGlobals?: ReadonlySet<string>,
     private readonly signal?: AbortSignal,
+    /** True when post-walk phases run after this scan (scanPaths; not scanBytes). */
+    private readonly postWalk = false,
   ) {
     this.deadline = Date.now() + limits.maxFileSeconds * 1000;
   }
@@ -493,9 +504,19 @@ class FileScan {
     // skip files that cannot yield a DESER signal (nothing named in the text: not parsed; only weights-only
     // torch.load calls: parsed, not analysed).
     const wantTorch = this.rules.some((r) => r.meta.category === 'TORCH' && r.visit.code !== undefined);
-    const wantDeser = kind !== 'torchscript' && this.rules.some((r) => r.meta.category === 'DESER');
-    if (!wantTorch && !wantDeser) return;
+    const deserRules = kind !== 'torchscript' && this.rules.some((r) => r.meta.category === 'DESER');
+    // Top-level Python files are modules of the scan's DESER project (deser-phase.ts): their DESER signals come
+    // from the post-walk phase, which gets this file's summary.
+    const project = deserRules && this.postWalk && src.location.chain.length === 1;
+    const wantDeser = deserRules && !project;
+    if (!wantTorch && !deserRules) return;
     const text = new TextDecoder('utf-8').decode(readAll(src));
+    if (project) {
+      const { deserSummary, DESER_PHASE_ID } = await import('./deser-phase.js');
+      const budget = { timeoutMs: Math.max(1000, this.deadline - Date.now()) };
+      this.summaries = { ...this.summaries, [DESER_PHASE_ID]: await deserSummary(text, budget) };
+      if (!wantTorch) return;
+    }
     const [{ analyzePythonModule }, torch, deser, gate] = await Promise.all([
       import('../analyzers/python/analyze-module.js'),
       wantTorch ? import('../analyzers/python/torch-code.js') : undefined,

@@ -29,5 +29,15 @@ export interface PostWalkPhase {
   run(input: PostWalkInput): Promise<readonly Finding[]>;
 }
 
+/**
+ * DESER's whole-program view (deser-phase.ts, loaded when run): the scan's top-level Python files as one project
+ * per scan target, composed across modules.
+ */
+const DESER_PROJECT: PostWalkPhase = {
+  id: 'deser-project',
+  wanted: (rules) => rules.some((r) => r.meta.category === 'DESER'),
+  run: async (input) => (await import('./deser-phase.js')).runDeserPhase(input),
+};
+
 /** The registered phases, in the order they run. */
-export const POST_WALK_PHASES: readonly PostWalkPhase[] = [];
+export const POST_WALK_PHASES: readonly PostWalkPhase[] = [DESER_PROJECT];

@@ -12,6 +12,20 @@ export type TorchFileKind = 'python' | 'hubconf' | 'torchscript';
 
 export type Confidence = 'high' | 'medium' | 'low';
 
+/**
+ * One step of a source → sink path, for evidence (text, JSON, SARIF codeFlows). `file` is the scanned path of the
+ * step's module; '' means the file the signal is reported in.
+ */
+export interface FlowStep {
+  role: 'source' | 'hop' | 'sink';
+  file: string;
+  line: number;
+  /** The function holding the step (qualified name within its file; `<module>` at top level). */
+  fn: string;
+  /** What is there: the source expression, the call passed through, the sink call. */
+  text: string;
+}
+
 export interface CodeSignal {
   ruleId: TorchCodeRuleId | DeserCodeRuleId;
   line: number;
@@ -22,6 +36,8 @@ export interface CodeSignal {
   message: string;
   confidence: Confidence;
   details: Record<string, string | number | boolean | string[]>;
+  /** Source → hops → sink, when the signal follows data from a source. */
+  flow?: FlowStep[];
 }
 
 const ORDER: Record<Confidence, number> = { high: 2, medium: 1, low: 0 };
@@ -43,8 +59,10 @@ export function signalAt(
   message: string,
   confidence: Confidence,
   details: CodeSignal['details'],
+  flow?: FlowStep[],
 ): CodeSignal {
   return {
+    ...(flow !== undefined ? { flow } : {}),
     ruleId,
     line: span.line,
     column: span.column,

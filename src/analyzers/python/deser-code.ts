@@ -3,14 +3,15 @@
 // endpoint declaring serialized bodies hands them to unseen object reconstruction) > UNSAFE-LOADER (an
 // executable deserializer in serving code whose input is not provably internal); PICKLE-TRANSPORT for transports
 // that unpickle implicitly. Raw signals, sorted by position.
-import { signalAt, type CodeSignal, type Confidence } from './code-signal.js';
+import { signalAt, type CodeSignal, type Confidence, type FlowStep } from './code-signal.js';
 import type { FunctionFact, PythonModule, SourceSpan } from './module-model.js';
 import { CELERY_SETTINGS, REPORTABLE, SERIALIZED_MEDIA_TYPES, SINK_BY_NAME, UNPICKLER_CLASSES } from './deser-apis.js';
 import { DeserFlow, type SinkHit } from './deser-flow.js';
-import { recognizeEntries, shortText, type ServingEvidence } from './deser-handlers.js';
+import { recognizeEntries, shortText, type Entries, type ServingEvidence } from './deser-handlers.js';
 import { calleeLastName, ModuleIndex } from './deser-index.js';
 import { detectTransports } from './deser-transport.js';
-import type { Origin, Value } from './deser-value.js';
+import { hopText, type Origin, type Value } from './deser-value.js';
+import type { DeserProject } from './deser-project.js';
 import { callTargets } from './torch-call-targets.js';
 
 export type { DeserCodeRuleId } from './code-signal.js';
@@ -28,6 +29,36 @@ export function detectDeserSignals(mod: PythonModule): CodeSignal[] {
   const idx = new ModuleIndex(mod);
   const entries = recognizeEntries(idx);
   const flow = new DeserFlow(idx, entries.entries);
+  return moduleSignals(flow, entries, media);
+}
+
+/**
+ * Run the DESER detectors over every module of a project (modules scanned together): values cross files through
+ * calls, returns, registrations and class attributes. Signals by the module's scanned path.
+ */
+export function detectProjectSignals(project: DeserProject): Map<string, CodeSignal[]> {
+  const out = new Map<string, CodeSignal[]>();
+  for (const u of project.units) {
+    const media = mediaTypeStrings(u.mod);
+    if (media.length === 0 && !hasCandidates(u.mod) && !hasAliasCandidates(u.idx)) continue;
+    const signals = moduleSignals(u.flow, u.entries, media);
+    if (signals.length > 0) out.set(u.file, signals);
+  }
+  return out;
+}
+
+function hasAliasCandidates(idx: ModuleIndex): boolean {
+  if (idx.link === undefined) return false;
+  for (const c of idx.mod.calls) {
+    for (const v of c.callee.values) if (v.kind === 'qualified' && idx.link.expand(v.name) !== undefined) return true;
+  }
+  return false;
+}
+
+function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[]): CodeSignal[] {
+  const idx = flow.idx;
+  const mod = idx.mod;
+  const file = flow.file;
   const result = flow.run({ reconstruction: media.length > 0 });
   const transports = detectTransports(idx, result.transports);
   const serving: ServingEvidence[] = [...entries.serving];
@@ -75,7 +106,7 @@ export function detectDeserSignals(mod: PythonModule): CodeSignal[] {
   for (const h of byCall.values()) {
     hmacIn ??= h.value.taint !== null ? hmacScopes(mod) : undefined;
     if (decided.has(h.sink.call.id)) continue;
-    const s = networkInput(h, mod, hmacIn ?? EMPTY_SET) ?? unsafeLoader(h, serving);
+    const s = networkInput(h, flow, hmacIn ?? EMPTY_SET) ?? unsafeLoader(h, serving, file);
     if (s !== undefined) {
       decided.add(h.sink.call.id);
       signals.push(s);
@@ -94,7 +125,7 @@ export function detectDeserSignals(mod: PythonModule): CodeSignal[] {
         'DESER-SCHEMALESS-ENDPOINT',
         r.call.span,
         r.call.text,
-        `This endpoint accepts \`${m.value}\` bodies (line ${m.line}) and hands ${sourcePhrase(o)} to ` +
+        `This endpoint accepts \`${m.value}\` bodies (line ${m.line}) and hands ${sourcePhrase(o, file)} to ` +
           `\`${shortText(r.call.callee.raw, 60)}(...)\` (line ${r.call.span.line}), which rebuilds objects in code ` +
           'this scan cannot see instead of parsing a schema.',
         minConf(r.value.taint.confidence, 'medium'),
@@ -106,8 +137,9 @@ export function detectDeserSignals(mod: PythonModule): CodeSignal[] {
           mediaType: m.value,
           mediaTypeLine: m.line,
           callee: callee,
-          ...(o.via.length > 0 ? { via: o.via } : {}),
+          ...(o.via.length > 0 ? { via: o.via.map((h) => hopText(h, file)) } : {}),
         },
+        flowSteps(o, r.call, file, idx),
       ),
     );
   }
@@ -181,44 +213,77 @@ function localSpecialClasses(mod: PythonModule): Set<number> {
 
 const EMPTY_SET: ReadonlySet<number> = new Set();
 
-function sourcePhrase(o: Origin): string {
-  return `\`${o.text}\` (line ${o.line}, ${o.label})`;
+function sourcePhrase(o: Origin, file: string): string {
+  return o.file === file
+    ? `\`${o.text}\` (line ${o.line}, ${o.label})`
+    : `\`${o.text}\` (${o.file}:${o.line}, ${o.label})`;
 }
 
-function networkInput(h: SinkHit, mod: PythonModule, hmacIn: ReadonlySet<number>): CodeSignal | undefined {
+/** The evidence path: the source, each hop, the sink call. */
+function flowSteps(
+  o: Origin,
+  sink: { span: { line: number }; text: string; scopeId: number },
+  file: string,
+  idx: ModuleIndex,
+): FlowStep[] {
+  return [
+    { role: 'source', file: o.file, line: o.line, fn: o.fn, text: o.text },
+    ...o.via.map((h): FlowStep => ({ role: 'hop', file: h.file, line: h.line, fn: h.fn, text: h.what })),
+    {
+      role: 'sink',
+      file,
+      line: sink.span.line,
+      fn: idx.fn(sink.scopeId)?.qualifiedName ?? '<module>',
+      text: shortText(sink.text),
+    },
+  ];
+}
+
+function networkInput(h: SinkHit, flow: DeserFlow, hmacIn: ReadonlySet<number>): CodeSignal | undefined {
   const t = h.value.taint;
   const api = h.sink.api;
   if (t === null || !REPORTABLE[api.mode].has(t.kind)) return undefined;
   const call = h.sink.call;
   const o = t.origin;
-  const via = o.via.length > 0 ? `, through ${o.via.join(' → ')},` : '';
-  const signed = hmacIn.has(call.scopeId) || hmacIn.has(o.functionId);
+  const file = flow.file;
+  const local = o.file === file;
+  const via = o.via.length > 0 ? `, through ${o.via.map((x) => hopText(x, file)).join(' → ')},` : '';
+  const signed = hmacIn.has(call.scopeId) || (local && hmacIn.has(o.functionId));
   let confidence = minConf(t.confidence, h.sink.confidence);
   if (signed) confidence = minConf(confidence, 'medium');
-  const handler = mod.functions[o.functionId];
+  const handler = local ? flow.idx.mod.functions[o.functionId] : undefined;
   const message =
-    `${sourcePhrase(o)}${via} reaches ${api.display}(...) (line ${call.span.line}): ${h.sink.note}. ` +
+    `${sourcePhrase(o, file)}${via} reaches ${api.display}(...) (line ${call.span.line}): ${h.sink.note}. ` +
     'Bytes from the network decide which objects are built and which callables run.' +
     (signed
       ? ' An HMAC/signature check is present in this code path; a leaked or reused key still means code execution.'
       : '') +
     (h.sink.restrictedBy !== undefined ? ` (Restricted by \`${h.sink.restrictedBy}\`.)` : '');
-  return signalAt('DESER-NETWORK-INPUT', call.span, call.text, message, confidence, {
-    sourceLine: o.line,
-    sinkLine: call.span.line,
-    source: o.text,
-    sourceLabel: o.label,
-    sink: api.qualifiedName,
-    family: api.family,
-    taintKind: t.kind,
-    ...(handler !== undefined && handler.kind !== 'module' ? { sourceFunction: handler.qualifiedName } : {}),
-    ...(o.via.length > 0 ? { via: o.via } : {}),
-    ...(h.sink.restrictedBy !== undefined ? { restrictedBy: h.sink.restrictedBy } : {}),
-    ...(signed ? { integrityCheck: true } : {}),
-  });
+  return signalAt(
+    'DESER-NETWORK-INPUT',
+    call.span,
+    call.text,
+    message,
+    confidence,
+    {
+      sourceLine: o.line,
+      sinkLine: call.span.line,
+      source: o.text,
+      sourceLabel: o.label,
+      sink: api.qualifiedName,
+      family: api.family,
+      taintKind: t.kind,
+      ...(!local ? { sourceFile: o.file, sourceFunction: o.fn } : {}),
+      ...(handler !== undefined && handler.kind !== 'module' ? { sourceFunction: handler.qualifiedName } : {}),
+      ...(o.via.length > 0 ? { via: o.via.map((x) => hopText(x, file)) } : {}),
+      ...(h.sink.restrictedBy !== undefined ? { restrictedBy: h.sink.restrictedBy } : {}),
+      ...(signed ? { integrityCheck: true } : {}),
+    },
+    flowSteps(o, call, file, flow.idx),
+  );
 }
 
-function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[]): CodeSignal | undefined {
+function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[], file: string): CodeSignal | undefined {
   const v: Value = h.value;
   if (serving.length === 0) return undefined;
   if (v.taint === null && v.untrusted === null) return undefined;
@@ -229,7 +294,7 @@ function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[]): CodeSign
   const strong = t !== null || (v.untrusted?.strong ?? false);
   const input =
     t !== null
-      ? `its ${api.mode === 'bytes' ? 'input' : 'path'} is derived from ${sourcePhrase(t.origin)}`
+      ? `its ${api.mode === 'bytes' ? 'input' : 'path'} is derived from ${sourcePhrase(t.origin, file)}`
       : `its input is ${v.untrusted!.reason}, which cannot be proven internal`;
   const message =
     `${api.display}(...) at line ${call.span.line}: ${h.sink.note}. It runs in serving code ` +

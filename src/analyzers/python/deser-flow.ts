@@ -49,10 +49,12 @@ import {
   untrustedValue,
   valueKey,
   viaHop,
+  type Hop,
   type Origin,
   type TaintKind,
   type Value,
 } from './deser-value.js';
+import type { DeserProject, ProjectCallee } from './deser-project.js';
 
 /** A sink call with the value of its data argument in the merged context of its function. */
 export interface SinkHit {
@@ -87,7 +89,23 @@ const MAX_HELPER_DEPTH = 3;
 /** Deepest recursion of the evaluator itself (guards the JS stack on pathological code). */
 const MAX_EVAL_DEPTH = 160;
 /** Evaluation steps per module before every further value is assumed not internal. */
-const MAX_STEPS = 400_000;
+export const MAX_STEPS = 400_000;
+
+/** Work counters shared by every module of one analysis (a project shares one budget over its modules). */
+export interface FlowBudget {
+  steps: number;
+  maxSteps: number;
+  depth: number;
+  truncated: boolean;
+}
+
+export interface FlowOptions {
+  /** Scanned path of the module, written into origins and hops ('' when one module is analysed alone). */
+  file?: string;
+  /** The other modules scanned together with this one (calls, callers and classes across files). */
+  project?: DeserProject;
+  budget?: FlowBudget;
+}
 
 const OPEN_LIKE: ReadonlySet<string> = new Set([
   'builtins.open',
@@ -150,9 +168,9 @@ export class DeserFlow {
   private readonly networkModule: boolean;
   private readonly transports = new Map<number, TransportHit>();
   private readonly reads: Origin[] = [];
-  private steps = 0;
-  private depth = 0;
-  private truncated = false;
+  private readonly b: FlowBudget;
+  readonly file: string;
+  readonly project: DeserProject | undefined;
   /** Module-level names of application objects (see {@link appNames}). */
   private apps: Set<string> | undefined;
   /** Stores into application objects (see {@link appStores}), and the value of each app path read so far. */
@@ -161,11 +179,20 @@ export class DeserFlow {
   private readonly appBusy = new Set<string>();
 
   constructor(
-    private readonly idx: ModuleIndex,
+    readonly idx: ModuleIndex,
     private readonly entries: ReadonlyMap<number, EntryInfo>,
+    opts: FlowOptions = {},
   ) {
     this.networkModule = [...idx.importedRoots].some((r) => NETWORK_MODULES.has(r));
     this.infos = new Array<CallInfo | undefined>(idx.mod.calls.length);
+    this.file = opts.file ?? '';
+    this.project = opts.project;
+    this.b = opts.budget ?? { steps: 0, maxSteps: MAX_STEPS, depth: 0, truncated: false };
+  }
+
+  /** A hop at call `c` of this module. */
+  hop(c: { span: SourceSpan; scopeId: number }, what: string): Hop {
+    return { file: this.file, line: c.span.line, fn: this.idx.fn(c.scopeId)?.qualifiedName ?? '<module>', what };
   }
 
   /**
@@ -297,7 +324,7 @@ export class DeserFlow {
     const reconstructions: ReconstructionHit[] = [];
     for (const c of this.idx.mod.calls) {
       const wantsRecon = opts.reconstruction && RECONSTRUCTION_NAMES.has(calleeLastName(c));
-      if (!wantsRecon && !mayBeSink(c) && methodName(c) !== 'recv') continue;
+      if (!wantsRecon && !mayBeSink(c) && methodName(c) !== 'recv' && !this.aliasSink(c)) continue;
       const info = this.info(c);
       if (info.sink === undefined && info.method !== 'recv' && !wantsRecon) continue;
       const f = this.idx.fn(c.scopeId);
@@ -320,8 +347,13 @@ export class DeserFlow {
       transports: [...this.transports.values()],
       reconstructions,
       networkReads: this.reads,
-      truncated: this.truncated,
+      truncated: this.b.truncated,
     };
+  }
+
+  /** A call of a project alias of a sink (`serde.loads` where another module binds `loads = pickle.loads`). */
+  private aliasSink(c: CallSite): boolean {
+    return this.idx.link !== undefined && this.idx.targets(c).some((t) => SINK_BY_NAME.has(t));
   }
 
   /**
@@ -367,18 +399,18 @@ export class DeserFlow {
     if (known !== undefined) return known;
     if (this.topBusy.has(f.id)) return undefined;
     // Merging parameters walks up the call graph; a very long chain is cut like a cycle (not internal).
-    if (this.depth > MAX_EVAL_DEPTH) {
-      this.truncated = true;
+    if (this.b.depth > MAX_EVAL_DEPTH) {
+      this.b.truncated = true;
       return undefined;
     }
     this.topBusy.add(f.id);
-    this.depth++;
+    this.b.depth++;
     try {
       const r = new Run(f, this.mergedParams(f), 0, true, this.idx);
       this.tops.set(f.id, r);
       return r;
     } finally {
-      this.depth--;
+      this.b.depth--;
       this.topBusy.delete(f.id);
     }
   }
@@ -391,7 +423,9 @@ export class DeserFlow {
     // too. Anything else (helpers, including helper methods of handler classes) gets its callers' arguments.
     const entry = this.entries.get(f.id);
     const edges = this.idx.callers.get(f.id) ?? [];
-    const escapes = edges.length === 0 || this.idx.referenced.has(f.id);
+    const far = this.project?.callersOf(f) ?? [];
+    const escapes =
+      (edges.length === 0 && far.length === 0) || this.idx.referenced.has(f.id) || this.project?.escapes(f) === true;
     f.parameters.forEach((p, i) => {
       const seed = entry?.seeds.get(i);
       if (seed !== undefined) {
@@ -403,6 +437,10 @@ export class DeserFlow {
           ? INTERNAL
           : untrustedValue(`parameter \`${p.name}\` of \`${f.qualifiedName}\`, called from outside this file`);
       for (const e of edges) v = joinValues(v, this.argumentAt(e, f, i));
+      for (const x of far) {
+        const passed = x.unit.flow.passedArgument(x.edge, f, i);
+        v = joinValues(v, passed ?? this.defaultValue(f, p));
+      }
       params.set(p.name, v);
     });
     return params;
@@ -412,6 +450,8 @@ export class DeserFlow {
     if (seed.kind === 'internal') return INTERNAL;
     const p = f.parameters[i]!;
     const origin: Origin = {
+      file: this.file,
+      fn: f.qualifiedName,
       line: f.span.line,
       column: f.span.column,
       text: p.annotation !== undefined ? `${p.name}: ${p.annotation}` : p.name,
@@ -428,16 +468,36 @@ export class DeserFlow {
     const caller = this.idx.fn(e.call.scopeId);
     const r = caller !== undefined ? this.top(caller) : undefined;
     if (r === undefined) return untrustedValue(`parameter \`${p.name}\` (recursive call chain)`);
-    const hop = `${shortText(e.call.callee.raw, 40)}() at line ${e.call.span.line}`;
+    const hop = this.hop(e.call, `${shortText(e.call.callee.raw, 40)}()`);
     const passed = this.passedValue(e, p, i, r, hop);
     if (passed !== undefined) return passed;
-    if (p.default !== undefined) {
-      if (p.default.constant !== undefined) return INTERNAL;
-      const outer = f.parentId !== null ? this.idx.fn(f.parentId) : undefined;
-      const or = outer !== undefined ? this.top(outer) : undefined;
-      return or !== undefined ? this.evalExpr(p.default, or) : untrustedValue(`default of \`${p.name}\``);
-    }
-    return INTERNAL;
+    return this.defaultValue(f, p);
+  }
+
+  /** The value of a parameter left to its default (evaluated where the def is). */
+  private defaultValue(f: FunctionFact, p: FunctionFact['parameters'][number]): Value {
+    if (p.default === undefined || p.default.constant !== undefined) return INTERNAL;
+    const outer = f.parentId !== null ? this.idx.fn(f.parentId) : undefined;
+    const or = outer !== undefined ? this.top(outer) : undefined;
+    return or !== undefined ? this.evalExpr(p.default, or) : untrustedValue(`default of \`${p.name}\``);
+  }
+
+  /**
+   * What a call edge of this module passes to parameter `i` of a function of another module, evaluated in the
+   * caller's merged context; undefined when the parameter keeps its default.
+   */
+  passedArgument(e: CallEdge, f: FunctionFact, i: number): Value | undefined {
+    const p = f.parameters[i]!;
+    if (i < e.skip) return INTERNAL;
+    const caller = this.idx.fn(e.call.scopeId);
+    const r = caller !== undefined ? this.top(caller) : undefined;
+    if (r === undefined) return untrustedValue(`parameter \`${p.name}\` (recursive call chain)`);
+    return this.passedValue(e, p, i, r, this.hop(e.call, `${shortText(e.call.callee.raw, 40)}()`));
+  }
+
+  /** The return value of a function of this module called from another one with these parameter values. */
+  foreignReturn(f: FunctionFact, params: Map<string, Value>, depth: number): Value {
+    return this.returnValue(this.helper(f, params, depth));
   }
 
   /** A run of a local function with the given argument values, for its return value. */
@@ -461,8 +521,8 @@ export class DeserFlow {
   // ---- expressions ------------------------------------------------------------------------------------------
 
   private budget(): boolean {
-    if (++this.steps > MAX_STEPS || this.depth > MAX_EVAL_DEPTH) {
-      this.truncated = true;
+    if (++this.b.steps > this.b.maxSteps || this.b.depth > MAX_EVAL_DEPTH) {
+      this.b.truncated = true;
       return false;
     }
     return true;
@@ -476,7 +536,7 @@ export class DeserFlow {
       return written.size > 0 ? (written.get('s:' + e.constant.value) ?? INTERNAL) : INTERNAL;
     }
     if (!this.budget()) return untrustedValue('analysis budget exhausted');
-    this.depth++;
+    this.b.depth++;
     try {
       let v: Value;
       switch (e.nodeType) {
@@ -523,7 +583,7 @@ export class DeserFlow {
       }
       return v;
     } finally {
-      this.depth--;
+      this.b.depth--;
     }
   }
 
@@ -557,7 +617,17 @@ export class DeserFlow {
   }
 
   private origin(span: SourceSpan, text: string, label: string, functionId: number): Origin {
-    return { line: span.line, column: span.column, text: shortText(text), label, functionId, via: [] };
+    const fn = this.idx.fn(functionId)?.qualifiedName ?? '<module>';
+    return {
+      file: this.file,
+      fn,
+      line: span.line,
+      column: span.column,
+      text: shortText(text),
+      label,
+      functionId,
+      via: [],
+    };
   }
 
   /** An attribute or subscript of a network value. */
@@ -588,12 +658,12 @@ export class DeserFlow {
     if (r.busyNames.has(name)) return INTERNAL;
     if (!this.budget()) return untrustedValue('analysis budget exhausted');
     r.busyNames.add(name);
-    this.depth++;
+    this.b.depth++;
     let v: Value;
     try {
       v = this.lookupUncached(name, r);
     } finally {
-      this.depth--;
+      this.b.depth--;
       r.busyNames.delete(name);
     }
     r.names.set(name, v);
@@ -625,7 +695,7 @@ export class DeserFlow {
         let w = INTERNAL;
         for (const x of c.positional) w = joinValues(w, this.evalExpr(x, r));
         if (w.taint !== null)
-          v = joinValues(v, m === 'write' || m === 'writelines' ? viaHop(reshape(w, 'file'), writeHop(c)) : w);
+          v = joinValues(v, m === 'write' || m === 'writelines' ? viaHop(reshape(w, 'file'), this.writeHop(c)) : w);
       } else if (READ_INTO_METHODS.has(m)) {
         const target = c.positional[0];
         if (
@@ -724,12 +794,12 @@ export class DeserFlow {
     if (r.busyCalls.has(c.id)) return INTERNAL;
     if (!this.budget()) return untrustedValue('analysis budget exhausted');
     r.busyCalls.add(c.id);
-    this.depth++;
+    this.b.depth++;
     let v: Value;
     try {
       v = this.callUncached(c, r);
     } finally {
-      this.depth--;
+      this.b.depth--;
       r.busyCalls.delete(c.id);
     }
     r.calls.set(c.id, v);
@@ -765,7 +835,7 @@ export class DeserFlow {
         skip: local.skip,
         opaque: c.hasStarArgs || c.hasStarStarKwargs,
       };
-      const hop = `${shortText(c.callee.raw, 40)}() at line ${c.span.line}`;
+      const hop = this.hop(c, `${shortText(c.callee.raw, 40)}()`);
       local.fn.parameters.forEach((p, i) => {
         if (i < local.skip) {
           params.set(p.name, r.selfName !== undefined ? this.lookup(r.selfName, r) : INTERNAL);
@@ -774,6 +844,37 @@ export class DeserFlow {
         params.set(p.name, this.argumentInRun(edge, local.fn, i, r, hop));
       });
       return viaHop(this.returnValue(this.helper(local.fn, params, r.depth + 1)), hop);
+    }
+    const far = this.project !== undefined ? this.projectCallee(c) : undefined;
+    if (far !== undefined) {
+      if (far.kind === 'class' && far.fn === far.cls) return this.args(c, r);
+      if (r.depth + 1 > MAX_HELPER_DEPTH) return this.args(c, r);
+      const params = new Map<string, Value>();
+      const edge: CallEdge = {
+        call: c,
+        positional: c.positional,
+        keywords: new Map(c.keywords.map((k) => [k.name, k.value])),
+        skip: far.skip,
+        opaque: c.hasStarArgs || c.hasStarStarKwargs,
+      };
+      const hop = this.hop(c, `${shortText(c.callee.raw, 40)}()`);
+      const a = c.callee.access;
+      far.fn.parameters.forEach((p, i) => {
+        if (i < far.skip) {
+          const recv =
+            far.kind === 'function' && a !== undefined && a.steps.length > 0
+              ? this.evalAccess(a, r, c.span, c.text, a.steps.length - 1)
+              : INTERNAL;
+          params.set(p.name, recv);
+          return;
+        }
+        params.set(p.name, this.argumentInRun(edge, far.fn, i, r, hop));
+      });
+      if (far.kind === 'class') {
+        // A construction runs __init__ for its sinks (merged through the callers index); the object wraps its arguments.
+        return this.args(c, r);
+      }
+      return viaHop(far.unit.flow.foreignReturn(far.fn, params, r.depth + 1), hop);
     }
 
     const targets = info.targets;
@@ -831,7 +932,7 @@ export class DeserFlow {
     return !NETWORK_MODULES.has(root);
   }
 
-  private argumentInRun(e: CallEdge, f: FunctionFact, i: number, r: Run, hop: string): Value {
+  private argumentInRun(e: CallEdge, f: FunctionFact, i: number, r: Run, hop: Hop): Value {
     const p = f.parameters[i]!;
     const passed = this.passedValue(e, p, i, r, hop);
     if (passed !== undefined) return passed;
@@ -849,7 +950,7 @@ export class DeserFlow {
     p: FunctionFact['parameters'][number],
     i: number,
     r: Run,
-    hop: string,
+    hop: Hop,
   ): Value | undefined {
     if (p.kind === 'vararg') {
       let v = INTERNAL;
@@ -868,6 +969,11 @@ export class DeserFlow {
     if (arg !== undefined) return viaHop(this.evalExpr(arg, r), hop);
     if (e.opaque) return untrustedValue(`parameter \`${p.name}\` passed through *args/**kwargs`);
     return undefined;
+  }
+
+  private projectCallee(c: CallSite): ProjectCallee | undefined {
+    const u = this.project!.unitOf(this.idx);
+    return u !== undefined ? this.project!.callee(u, c) : undefined;
   }
 
   private localCallee(c: CallSite): { fn: FunctionFact; skip: number; kind: 'function' | 'class' } | undefined {
@@ -937,6 +1043,10 @@ export class DeserFlow {
 
   // ---- write-then-read ----------------------------------------------------------------------------------------
 
+  private writeHop(c: CallSite): Hop {
+    return this.hop(c, `a file written by \`${shortText(c.text, 50)}\``);
+  }
+
   /** Files this function writes network data into, by path key (`open(p, "wb").write(x)`, `upload.save(p)`...). */
   private writtenFiles(r: Run): Map<string, Value> {
     if (r.written !== undefined) return r.written;
@@ -951,7 +1061,7 @@ export class DeserFlow {
         if ((m === 'write' || m === 'writelines' || m === 'write_bytes' || m === 'write_text') && a !== undefined) {
           const data = this.args(c, r);
           if (data.taint === null) continue;
-          const written = viaHop(reshape(data, 'file'), writeHop(c));
+          const written = viaHop(reshape(data, 'file'), this.writeHop(c));
           for (const k of this.handleKeys(a, a.steps.length - 1, r))
             out.set(k, joinValues(out.get(k) ?? INTERNAL, written));
         } else if (m === 'save' && a !== undefined) {
@@ -959,14 +1069,14 @@ export class DeserFlow {
           const dst = c.positional[0] ?? c.keywords.find((k) => k.name === 'dst')?.value;
           if (recv.taint === null || dst === undefined) continue;
           const k = this.pathKey(dst, r, 0);
-          if (k !== undefined) out.set(k, viaHop(reshape(recv, 'file'), writeHop(c)));
+          if (k !== undefined) out.set(k, viaHop(reshape(recv, 'file'), this.writeHop(c)));
         } else if (info.targets.includes('shutil.copyfileobj')) {
           const [src, dst] = c.positional;
           if (src === undefined || dst?.access === undefined) continue;
           const v = this.evalExpr(src, r);
           if (v.taint === null) continue;
           for (const k of this.handleKeys(dst.access, dst.access.steps.length, r))
-            out.set(k, viaHop(reshape(v, 'file'), writeHop(c)));
+            out.set(k, viaHop(reshape(v, 'file'), this.writeHop(c)));
         }
       }
     } finally {
@@ -1074,10 +1184,6 @@ function mayBeSink(c: CallSite): boolean {
 
 /** Modules whose request object is a global (flask.request...). */
 const REQUEST_MODULES: ReadonlySet<string> = new Set([...GLOBAL_REQUESTS.keys()].map((k) => k.split('.')[0]!));
-
-function writeHop(c: CallSite): string {
-  return `a file written by \`${shortText(c.text, 50)}\` at line ${c.span.line}`;
-}
 
 function unboundValue(name: string): Value {
   return untrustedValue(`\`${name}\` (defined outside this file)`);

@@ -46,7 +46,15 @@ export interface Entries {
   entries: Map<number, EntryInfo>;
   implicitSinks: ImplicitSink[];
   serving: ServingEvidence[];
+  /** Entry points this module registers for functions or classes of other modules. */
+  foreign: { idx: ModuleIndex; entry: EntryInfo }[];
 }
+
+/** Resolves an expression naming a function or class of another module (project scans). */
+export type ForeignResolver = (
+  e: ExpressionFact,
+  scopeId: number,
+) => { idx: ModuleIndex; fn: FunctionFact } | undefined;
 
 type ParamStyle = 'path-params' | 'typed' | 'request-first' | 'websocket-first';
 
@@ -415,14 +423,24 @@ const redisSubscribe = (c: CallSite, targets: string[], idx: ModuleIndex): boole
   byMethod('psubscribe', 'redis', 'redis.')(c, targets, idx) ||
   targets.some((t) => t.startsWith('aioredis.') && (t.endsWith('.subscribe') || t.endsWith('.psubscribe')));
 
-export function recognizeEntries(idx: ModuleIndex): Entries {
+export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResolver): Entries {
   const mod = idx.mod;
   const entries = new Map<number, EntryInfo>();
   const implicitSinks: ImplicitSink[] = [];
   const serving: ServingEvidence[] = [];
-  const typeOf = (text: string): string[] => annotationNames(text).map((n) => qualify(n, idx));
+  const foreign: { idx: ModuleIndex; entry: EntryInfo }[] = [];
+  const typeOfIn =
+    (x: ModuleIndex) =>
+    (text: string): string[] =>
+      annotationNames(text).map((n) => qualify(n, x));
 
-  const add = (e: EntryInfo): void => {
+  const add = (e: EntryInfo, owner: ModuleIndex = idx): void => {
+    if (owner !== idx) {
+      foreign.push({ idx: owner, entry: e });
+      if (e.isHandler)
+        serving.push({ line: e.line, what: `${e.framework} handler \`${fnName(owner.fn(e.functionId))}\` (${e.how})` });
+      return;
+    }
     const prev = entries.get(e.functionId);
     if (prev === undefined) entries.set(e.functionId, e);
     else {
@@ -442,9 +460,11 @@ export function recognizeEntries(idx: ModuleIndex): Entries {
     style: ParamStyle,
     how: string,
     line: number,
+    owner: ModuleIndex = idx,
   ): EntryInfo => {
     const seeds = new Map<number, ParamSeed>();
-    const first = idx.selfName(f) !== undefined ? 1 : 0;
+    const first = owner.selfName(f) !== undefined ? 1 : 0;
+    const typeOf = typeOfIn(owner);
     f.parameters.forEach((p, i) => {
       if (i < first || p.kind === 'vararg' || p.kind === 'kwarg') return;
       const seed: ParamSeed =
@@ -509,8 +529,11 @@ export function recognizeEntries(idx: ModuleIndex): Entries {
     const last = triggerName(call, targets);
     if (!TRIGGERS.has(last) && !last.endsWith('_to_server') && !last.endsWith('Server')) continue;
     const raw = call.callee.qualifiedName ?? call.callee.raw;
-    for (const reg of registrations(call, raw, targets, idx)) {
-      if (reg.kind === 'function') add(functionEntry(reg.fn, reg.framework, reg.style, reg.how, call.span.line));
+    for (const reg of registrations(call, raw, targets, idx, resolveForeign)) {
+      const owner = reg.idx ?? idx;
+      if (reg.kind === 'function')
+        add(functionEntry(reg.fn, reg.framework, reg.style, reg.how, call.span.line, owner), owner);
+      else if (owner !== idx) classEntries(owner, reg.cls.id, reg.handler, reg.how, call.span.line);
       else if (!classHandlers.has(reg.cls.id))
         classHandlers.set(reg.cls.id, { h: reg.handler, how: reg.how, line: call.span.line });
     }
@@ -566,29 +589,37 @@ export function recognizeEntries(idx: ModuleIndex): Entries {
         }
       }
     }
-    const lf = idx.localFunction(arg, call.scopeId);
+    const local = idx.localFunction(arg, call.scopeId);
+    const far = local === undefined ? resolveForeign?.(arg, call.scopeId) : undefined;
+    const lf = local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: 0 } : undefined);
     if (lf === undefined) return;
     const seeds = new Map<number, ParamSeed>();
     for (const p of params) seeds.set(p.index + lf.skip, { kind: p.kind, label: p.label });
-    add({
-      functionId: lf.fn.id,
-      framework,
-      how: `callback of \`${shortText(call.callee.raw)}(...)\``,
-      line: call.span.line,
-      seeds,
-      isHandler,
-      decoratorSpans: [],
-    });
+    add(
+      {
+        functionId: lf.fn.id,
+        framework,
+        how: `callback of \`${shortText(call.callee.raw)}(...)\``,
+        line: call.span.line,
+        seeds,
+        isHandler,
+        decoratorSpans: [],
+      },
+      local === undefined && far !== undefined ? far.idx : idx,
+    );
   }
 
   // 4. Methods of handler classes.
-  for (const [clsId, { h, how, line }] of classHandlers) {
-    const cls = mod.functions[clsId]!;
-    for (const m of mod.functions) {
+  for (const [clsId, { h, how, line }] of classHandlers) classEntries(idx, clsId, h, how, line);
+  return { entries, implicitSinks, serving, foreign };
+
+  function classEntries(owner: ModuleIndex, clsId: number, h: ClassHandler, how: string, line: number): void {
+    const cls = owner.mod.functions[clsId]!;
+    for (const m of owner.mod.functions) {
       if (m.parentId !== clsId || m.kind !== 'function') continue;
       const isHandler = h.handlerMethod(m.name);
       const seeds = new Map<number, ParamSeed>();
-      if (h.selfKind !== undefined && idx.selfName(m) !== undefined)
+      if (h.selfKind !== undefined && owner.selfName(m) !== undefined)
         seeds.set(0, { kind: h.selfKind, label: `${h.framework} handler` });
       if (isHandler) {
         for (const p of h.params ?? [])
@@ -601,22 +632,26 @@ export function recognizeEntries(idx: ModuleIndex): Entries {
         }
       }
       if (seeds.size === 0 && !isHandler) continue;
-      add({
-        functionId: m.id,
-        framework: h.framework,
-        how: `${cls.name}.${m.name}, ${how}`,
-        line: isHandler ? m.span.line : line,
-        seeds,
-        isHandler,
-        decoratorSpans: m.decorators.map((d) => d.span),
-      });
+      add(
+        {
+          functionId: m.id,
+          framework: h.framework,
+          how: `${cls.name}.${m.name}, ${how}`,
+          line: isHandler ? m.span.line : line,
+          seeds,
+          isHandler,
+          decoratorSpans: m.decorators.map((d) => d.span),
+        },
+        owner,
+      );
     }
   }
-  return { entries, implicitSinks, serving };
 }
 
 interface FunctionRegistration {
   kind: 'function';
+  /** The module of `fn` (set on return). */
+  idx?: ModuleIndex;
   fn: FunctionFact;
   framework: string;
   style: ParamStyle;
@@ -624,6 +659,8 @@ interface FunctionRegistration {
 }
 interface ClassRegistration {
   kind: 'class';
+  /** The module of `cls` (set on return). */
+  idx?: ModuleIndex;
   cls: FunctionFact;
   handler: ClassHandler;
   how: string;
@@ -635,8 +672,11 @@ function registrations(
   raw: string,
   targets: string[],
   idx: ModuleIndex,
+  resolveForeign?: ForeignResolver,
 ): (FunctionRegistration | ClassRegistration)[] {
   const out: (FunctionRegistration | ClassRegistration)[] = [];
+  /** The module each function or class found below belongs to (this one unless resolved in another). */
+  const owners = new Map<FunctionFact, ModuleIndex>();
   const a = call.callee.access;
   const last = a?.steps[a.steps.length - 1];
   const method = last?.kind === 'attr' ? last.name : a?.root.kind === 'name' && a.steps.length === 0 ? a.root.name : '';
@@ -646,7 +686,11 @@ function registrations(
   const fnOf = (e: ExpressionFact | undefined): FunctionFact | undefined => {
     if (e === undefined) return undefined;
     const lf = idx.localFunction(e, call.scopeId);
-    return lf !== undefined && lf.skip === 0 ? lf.fn : undefined;
+    if (lf !== undefined) return lf.skip === 0 ? lf.fn : undefined;
+    const far = resolveForeign?.(e, call.scopeId);
+    if (far === undefined || far.fn.kind === 'class') return undefined;
+    owners.set(far.fn, far.idx);
+    return far.fn;
   };
   const classOf = (e: ExpressionFact | undefined): FunctionFact | undefined => {
     if (e === undefined) return undefined;
@@ -660,7 +704,11 @@ function registrations(
     }
     const def = values.find((v) => v.kind === 'definition');
     const f = def?.kind === 'definition' ? idx.mod.functions[def.functionId] : undefined;
-    return f?.kind === 'class' ? f : undefined;
+    if (f?.kind === 'class') return f;
+    const far = def === undefined ? resolveForeign?.(e, call.scopeId) : undefined;
+    if (far?.fn.kind !== 'class') return undefined;
+    owners.set(far.fn, far.idx);
+    return far.fn;
   };
   const isFlask = targets.some((t) => t.startsWith('flask.') || t.startsWith('quart.'));
   const isAiohttp = targets.some((t) => t.startsWith('aiohttp.'));
@@ -772,6 +820,7 @@ function registrations(
       }
     }
   }
+  for (const r of out) r.idx = owners.get(r.kind === 'function' ? r.fn : r.cls) ?? idx;
   return out;
 }
 
@@ -868,13 +917,16 @@ function routeDecorator(call: CallSite, q: string | null): { framework: string; 
   return undefined;
 }
 
-/** Qualified names of a class's bases, following local base classes. */
+/** Qualified names of a class's bases, following base classes of this module and (in a project) of others. */
 function classBases(cls: FunctionFact, idx: ModuleIndex, depth = 0): string[] {
   const out: string[] = [];
   for (const b of cls.bases) {
     for (const v of b.values) {
-      if (v.kind === 'qualified') out.push(v.name);
-      else if (v.kind === 'definition' && depth < 5) {
+      if (v.kind === 'qualified') {
+        out.push(v.name);
+        const far = depth < 5 ? idx.link?.resolveClass(v.name) : undefined;
+        if (far !== undefined && far.fn !== cls) out.push(...classBases(far.fn, far.idx, depth + 1));
+      } else if (v.kind === 'definition' && depth < 5) {
         const base = idx.mod.functions[v.functionId];
         if (base?.kind === 'class' && base.id !== cls.id) out.push(...classBases(base, idx, depth + 1));
       }

@@ -10,7 +10,7 @@ import type {
   PythonModule,
 } from './module-model.js';
 import { DEFERRED_CALLS, matchesPattern } from './deser-apis.js';
-import { callTargets } from './torch-call-targets.js';
+import { callTargets, type CallTarget } from './torch-call-targets.js';
 
 /** One way a local function is called: the call, and how its arguments map onto the parameters. */
 export interface CallEdge {
@@ -25,7 +25,17 @@ export interface CallEdge {
   opaque: boolean;
 }
 
+/** What the index may ask of the project it belongs to (set when modules are analysed together). */
+export interface IndexLink {
+  /** A class of another module named by a qualified name (for bases across files). */
+  resolveClass(q: string): { idx: ModuleIndex; fn: FunctionFact } | undefined;
+  /** The library name a project alias stands for (`serde.loads` → `pickle.loads`), if it is one. */
+  expand(q: string): string | undefined;
+}
+
 export class ModuleIndex {
+  /** Set by the project when this module is analysed together with others. */
+  link: IndexLink | undefined;
   readonly callsByScope = new Map<number, CallSite[]>();
   readonly assignmentsByScope = new Map<number, AssignmentFact[]>();
   /** scopeId → name → assignments binding it (name targets only). */
@@ -83,10 +93,21 @@ export class ModuleIndex {
   targets(call: CallSite): string[] {
     let t = this.targetCache[call.id];
     if (t === undefined) {
-      t = callTargets(call, 'python').map((x) => x.qualifiedName);
+      t = this.callTargets(call).map((x) => x.qualifiedName);
       this.targetCache[call.id] = t;
     }
     return t;
+  }
+
+  /** callTargets(), plus what project aliases stand for (`serde.loads` defined as `pickle.loads` elsewhere). */
+  callTargets(call: CallSite): CallTarget[] {
+    const out = callTargets(call, 'python');
+    if (this.link === undefined) return out;
+    for (const t of [...out]) {
+      const x = this.link.expand(t.qualifiedName);
+      if (x !== undefined && !out.some((o) => o.qualifiedName === x)) out.push({ ...t, qualifiedName: x });
+    }
+    return out;
   }
 
   fn(id: number): FunctionFact | undefined {

@@ -6,7 +6,6 @@ import type { Confidence } from './code-signal.js';
 import type { CallSite, ExpressionFact, FunctionFact } from './module-model.js';
 import { SINK_BY_NAME, UNPICKLER_CLASSES, YAML_SAFE_LOADERS, YAML_UNSAFE_LOADERS, type SinkApi } from './deser-apis.js';
 import type { ModuleIndex } from './deser-index.js';
-import { callTargets } from './torch-call-targets.js';
 import { assessTorchLoad, torchLoadApi } from './torch-load-rule.js';
 
 export interface SinkMatch {
@@ -24,7 +23,7 @@ export interface SinkMatch {
 /** The sink a call is, if it is one (and not provably in a safe mode). */
 export function matchSink(call: CallSite, idx: ModuleIndex): SinkMatch | undefined {
   if (call.callee.definitionId === undefined && !idx.targets(call).some((t) => SINK_BY_NAME.has(t))) return undefined;
-  for (const t of callTargets(call, 'python')) {
+  for (const t of idx.callTargets(call)) {
     const api = SINK_BY_NAME.get(t.qualifiedName);
     if (api === undefined) continue;
     const args = effectiveArguments(call, t.partial);

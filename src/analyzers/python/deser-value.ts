@@ -27,8 +27,25 @@ export type TaintKind =
   | 'self-tornado'
   | 'self-view';
 
+/**
+ * One step of a value's path between its source and a sink: a call it was passed into or returned from, or a file
+ * it was written to. `file` is the scanned path of the module ('' when only one module is analysed).
+ */
+export interface Hop {
+  file: string;
+  line: number;
+  /** The function whose body holds the step (qualified name within its file; `<module>` at top level). */
+  fn: string;
+  /** What happens there, e.g. `decode()` or `a file written by \`open(p, "wb").write(x)\``. */
+  what: string;
+}
+
 /** Where network data was obtained: the expression, its line, and what it is. */
 export interface Origin {
+  /** Scanned path of the module the source is in ('' when only one module is analysed). */
+  file: string;
+  /** Qualified name of the function holding the source. */
+  fn: string;
   line: number;
   column: number;
   /** Source text of the obtaining expression (cut), e.g. `request.get_data()`. */
@@ -37,8 +54,8 @@ export interface Origin {
   label: string;
   /** Id of the function (FunctionFact) the source expression is in. */
   functionId: number;
-  /** Calls the value travelled through to reach the current function (`decode() at line 14`), outermost first. */
-  via: string[];
+  /** Calls and files the value travelled through to reach the current function, in order. */
+  via: Hop[];
 }
 
 export interface Taint {
@@ -139,12 +156,25 @@ export function untaint(v: Value): Value {
   return { taint: null, untrusted: v.untrusted ?? { reason: v.taint.origin.label, strong: true } };
 }
 
-/** Append a hop (`decode() at line 14`) to the taint's path. */
-export function viaHop(v: Value, hop: string): Value {
+/** Most hops kept on one path (the composition depth across functions and modules is bounded by it too). */
+export const MAX_HOPS = 8;
+
+/** Append a hop to the taint's path. */
+export function viaHop(v: Value, hop: Hop): Value {
   if (v.taint === null) return v;
   const via = v.taint.origin.via;
-  if (via.length >= 4 || via[via.length - 1] === hop) return v;
+  const last = via[via.length - 1];
+  if (via.length >= MAX_HOPS || (last !== undefined && sameHop(last, hop))) return v;
   return { ...v, taint: { ...v.taint, origin: { ...v.taint.origin, via: [...via, hop] } } };
+}
+
+function sameHop(a: Hop, b: Hop): boolean {
+  return a.line === b.line && a.file === b.file && a.what === b.what;
+}
+
+/** A hop as people read it: `decode() at line 14` in the sink's file, `decode() at codec.py:14` elsewhere. */
+export function hopText(h: Hop, sinkFile: string): string {
+  return h.file === sinkFile ? `${h.what} at line ${h.line}` : `${h.what} at ${h.file}:${h.line}`;
 }
 
 /** A short key of a value for memoising helper runs by their arguments. */
@@ -152,7 +182,9 @@ export function valueKey(v: Value): string {
   const t = v.taint;
   const u = v.untrusted;
   return (
-    (t === null ? '-' : `${t.kind}@${t.origin.line}:${t.origin.column}/${t.confidence}/${t.origin.via.length}`) +
+    (t === null
+      ? '-'
+      : `${t.kind}@${t.origin.file}:${t.origin.line}:${t.origin.column}/${t.confidence}/${t.origin.via.length}`) +
     (u === null ? '' : u.strong ? '!' : '?')
   );
 }

@@ -1,0 +1,156 @@
+// DESER's whole-program phase (a post-walk phase, post-walk.ts): every top-level Python file of a scan target is
+// one module of a project. Files whose text names a deserializer, transport or serialized media type are analysed
+// in the per-file scan; after the walk the project grows on demand (callers of functions that reach a sink, modules
+// whose results feed one; bounded rounds) and the DESER rules run across the modules (analyzers/python/deser-*).
+import { readFileSync } from 'node:fs';
+import type { PythonModule } from '../analyzers/python/module-model.js';
+import type { CodeSignal } from '../analyzers/python/code-signal.js';
+import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
+import { analyzeForDeser } from '../analyzers/python/deser-gate.js';
+import { detectProjectSignals } from '../analyzers/python/deser-code.js';
+import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/python/deser-project.js';
+import { demandedModules, reachingNames, type NameAnchor } from '../analyzers/python/deser-demand.js';
+import { isTestPath } from '../analyzers/python/test-code.js';
+import type { Finding } from '../core/finding.js';
+import { RuleContext, type CodeFact } from '../rules/rule.js';
+import type { PostWalkInput } from './post-walk.js';
+import type { JobMember } from './scan-plan.js';
+
+/** Rounds of growing the project from the modules analysed so far (each round is one more hop across files). */
+export const MAX_DEMAND_ROUNDS = 6;
+/** Source files larger than this are not loaded on demand (the walk reports them when it meets them). */
+const MAX_DEMAND_BYTES = 4 * 1024 * 1024;
+
+export const DESER_PHASE_ID = 'deser-project';
+
+/** A file's summary for the phase: its analysis when its text names anything DESER reports on. */
+interface DeserSummary {
+  module?: PythonModule;
+}
+
+/** Per file, in the per-file scan (a worker, maybe): parse and analyse only when the DESER gates let the file in. */
+export async function deserSummary(text: string, budget: { timeoutMs: number }): Promise<DeserSummary> {
+  const module = await analyzeForDeser(text, budget);
+  return module !== undefined ? { module } : {};
+}
+
+interface Entry {
+  member: JobMember;
+  module: PythonModule | undefined;
+}
+
+/** Figures of the last run (for the bench): files, modules analysed in the walk and on demand, rounds used. */
+export const lastRunStats = { files: 0, analysedInWalk: 0, loadedOnDemand: 0, rounds: 0 };
+
+/** After the walk: one project per scan target, grown on demand, then the DESER rules across its modules. */
+export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
+  Object.assign(lastRunStats, { files: 0, analysedInWalk: 0, loadedOnDemand: 0, rounds: 0 });
+  const targets = new Map<string, Entry[]>();
+  for (const { member, outcome } of input.files) {
+    const s = outcome.summaries?.[DESER_PHASE_ID] as DeserSummary | undefined;
+    if (s === undefined) continue;
+    let list = targets.get(member.target.abs);
+    if (list === undefined) targets.set(member.target.abs, (list = []));
+    list.push({ member, module: s.module });
+  }
+  const out: Finding[] = [];
+  for (const entries of targets.values()) out.push(...(await runTarget(entries, input.rules)));
+  return out;
+}
+
+async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promise<Finding[]> {
+  const stats = lastRunStats;
+  stats.files += entries.length;
+  const byStable = new Map(entries.map((e) => [e.member.stable, e]));
+  const keys = moduleKeys(entries.map((e) => e.member.stable));
+  let fresh = entries.filter((e) => e.module !== undefined);
+  stats.analysedInWalk += fresh.length;
+  if (fresh.length === 0) return [];
+  const names = new Map<string, NameAnchor[]>();
+  for (let round = 0; round < MAX_DEMAND_ROUNDS && fresh.length > 0; round++) {
+    stats.rounds = Math.max(stats.rounds, round + 1);
+    const added = reachingNames(
+      fresh.map((e) => ({ stable: e.member.stable, mod: e.module!, keys: keys.get(e.member.stable)!.keys })),
+      names,
+    );
+    const wanted = new Set<string>(
+      demandedModules(
+        fresh.map((e) => ({ stable: e.member.stable, mod: e.module! })),
+        keys,
+      ),
+    );
+    if (added.size > 0) {
+      for (const e of entries) {
+        if (e.module !== undefined || wanted.has(e.member.stable)) continue;
+        const text = readText(e.member.path);
+        if (text !== undefined && mentions(text, added)) wanted.add(e.member.stable);
+      }
+    }
+    fresh = [];
+    for (const stable of wanted) {
+      const e = byStable.get(stable);
+      if (e === undefined || e.module !== undefined) continue;
+      const text = readText(e.member.path);
+      if (text === undefined) continue;
+      try {
+        e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
+      } catch {
+        continue; // too large or too slow to parse: the per-file scan already decided what it reports on this file
+      }
+      stats.loadedOnDemand++;
+      fresh.push(e);
+    }
+  }
+  const inputs: ProjectInput[] = entries
+    .filter((e) => e.module !== undefined)
+    .map((e) => ({ file: e.member.stable, relPath: e.member.stable, mod: e.module! }));
+  const project = new DeserProject(
+    inputs,
+    entries.map((e) => e.member.stable),
+  );
+  const findings: Finding[] = [];
+  for (const [stable, signals] of detectProjectSignals(project)) {
+    const e = byStable.get(stable)!;
+    const fact: CodeFact = {
+      location: { chain: [e.member.path] },
+      kind: 'python',
+      signals: signals.map((s) => localise(s, byStable, isTestPath(stable))),
+    };
+    const ctx = new RuleContext(e.member.target, e.member.stable);
+    for (const r of rules) r.visit.code?.(fact, ctx);
+    findings.push(...ctx.findings);
+  }
+  return findings;
+}
+
+/** Flow steps name files by scanned path; test files say so in the evidence. */
+function localise(s: CodeSignal, byStable: ReadonlyMap<string, Entry>, test: boolean): CodeSignal {
+  const flow = s.flow?.map((f) => ({ ...f, file: byStable.get(f.file)?.member.path ?? f.file }));
+  if (!test) return flow !== undefined ? { ...s, flow } : s;
+  return {
+    ...s,
+    message: `${s.message} (In test code: decided as a ticket unless the policy sets test_code: gate.)`,
+    details: { ...s.details, testCode: true },
+    ...(flow !== undefined ? { flow } : {}),
+  };
+}
+
+function readText(path: string): string | undefined {
+  try {
+    const b = readFileSync(path);
+    if (b.length > MAX_DEMAND_BYTES) return undefined;
+    return new TextDecoder('utf-8').decode(b);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The text names one of the functions (as an identifier) together with one of its anchors (module or class). */
+function mentions(text: string, names: ReadonlyMap<string, NameAnchor[]>): boolean {
+  const ids = new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
+  for (const [name, anchors] of names) {
+    if (!ids.has(name)) continue;
+    if (anchors.some((a) => ids.has(a.module) || (a.cls !== undefined && ids.has(a.cls)))) return true;
+  }
+  return false;
+}

@@ -72,8 +72,23 @@ export const SINK_APIS: readonly SinkApi[] = [
   ]),
   ...sinks('dill', 'bytes', 'str', ['dill.loads', 'dill._dill.loads']),
   ...sinks('dill', 'file', 'file', ['dill.load', 'dill.Unpickler', 'dill._dill.load', 'dill._dill.Unpickler']),
-  ...sinks('cloudpickle', 'bytes', 'data', ['cloudpickle.loads']),
-  ...sinks('cloudpickle', 'file', 'file', ['cloudpickle.load']),
+  ...sinks('cloudpickle', 'bytes', 'data', [
+    'cloudpickle.loads',
+    'cloudpickle.cloudpickle.loads',
+    'ray.cloudpickle.loads',
+    'joblib.externals.cloudpickle.loads',
+    'srsly.cloudpickle.loads',
+  ]),
+  ...sinks('cloudpickle', 'file', 'file', ['cloudpickle.load', 'ray.cloudpickle.load']),
+  // ForkingPickler.loads is pickle.loads; torch.multiprocessing re-exports it with its tensor reductions registered.
+  ...sinks('pickle', 'bytes', 'data', [
+    'multiprocessing.reduction.ForkingPickler.loads',
+    'multiprocessing.reduction.loads',
+    'torch.multiprocessing.reductions.ForkingPickler.loads',
+    'torch.multiprocessing.ForkingPickler.loads',
+  ]),
+  // Comm layers whose frames are pickles by design.
+  ...sinks('pickle', 'bytes', 'b', ['distributed.protocol.pickle.loads', 'distributed.protocol.loads']),
   ...sinks('joblib', 'path-or-file', 'filename', ['joblib.load', 'sklearn.externals.joblib.load']),
   ...sinks('shelve', 'path', 'filename', ['shelve.open', 'shelve.DbfilenameShelf']),
   ...sinks('marshal', 'bytes', 'bytes', ['marshal.loads']),
@@ -99,13 +114,58 @@ export const UNPICKLER_CLASSES: ReadonlySet<string> = new Set(
   SINK_APIS.filter((s) => s.qualifiedName.endsWith('Unpickler')).map((s) => s.qualifiedName),
 );
 
+/**
+ * Serializers: bytes they return were made here from an object of this process, so unpickling them again (the
+ * `pickle.loads(pickle.dumps(x))` deep copy) rebuilds only what was already here.
+ */
+export const SERIALIZER_CALLS: ReadonlySet<string> = new Set([
+  'pickle.dumps',
+  'cPickle.dumps',
+  '_pickle.dumps',
+  'pickle5.dumps',
+  'cloudpickle.dumps',
+  'ray.cloudpickle.dumps',
+  'dill.dumps',
+  'marshal.dumps',
+  'jsonpickle.encode',
+  'jsonpickle.dumps',
+  'multiprocessing.reduction.ForkingPickler.dumps',
+  'torch.multiprocessing.reductions.ForkingPickler.dumps',
+]);
+
+/** Modules and names whose admission by an Unpickler's find_class lets the data run code. */
+export const DANGEROUS_GLOBAL_NAMES: ReadonlySet<string> = new Set([
+  'os',
+  'posix',
+  'nt',
+  'subprocess',
+  'builtins',
+  '__builtin__',
+  '__builtins__',
+  'sys',
+  'importlib',
+  'pty',
+  'socket',
+  'shutil',
+  'runpy',
+  'code',
+  'eval',
+  'exec',
+  'compile',
+  'system',
+  'popen',
+  'getattr',
+  '__import__',
+  'apply',
+]);
+
 /** Which taint shapes reach a sink as serialized data (a network string is only a path for path sinks). */
 export const REPORTABLE: Record<SinkMode, ReadonlySet<TaintKind>> = {
   bytes: new Set(['data', 'text', 'message']),
-  file: new Set(['data', 'file', 'message', 'upload', 'endpoint']),
-  'path-or-file': new Set(['data', 'file', 'message', 'upload', 'endpoint']),
+  file: new Set(['data', 'file', 'message', 'upload', 'endpoint', 'response']),
+  'path-or-file': new Set(['data', 'file', 'message', 'upload', 'endpoint', 'response']),
   path: new Set(['file']),
-  'stream-or-text': new Set(['data', 'text', 'file', 'message', 'upload', 'endpoint']),
+  'stream-or-text': new Set(['data', 'text', 'file', 'message', 'upload', 'endpoint', 'response']),
 };
 
 /** PyYAML loaders that construct only plain data. */
@@ -138,6 +198,7 @@ export const GLOBAL_REQUESTS: ReadonlyMap<string, string> = new Map([
   ['flask.request', 'Flask request'],
   ['flask.globals.request', 'Flask request'],
   ['quart.request', 'Quart request'],
+  ['quart.websocket', 'Quart websocket'],
   ['bottle.request', 'Bottle request'],
 ]);
 
@@ -196,6 +257,37 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
   { pattern: { prefix: 'aio_pika.', suffix: '.iterator' }, kind: 'endpoint', label: 'RabbitMQ queue' },
   { pattern: { prefix: 'aio_pika.', suffix: '.get' }, kind: 'message', label: 'RabbitMQ message' },
   { pattern: { prefix: 'nats.', suffix: '.next_msg' }, kind: 'message', label: 'NATS message' },
+  { pattern: { exact: 'aiohttp.web.WebSocketResponse' }, kind: 'endpoint', label: 'aiohttp websocket' },
+  { pattern: { exact: 'aiohttp.ClientSession().ws_connect' }, kind: 'endpoint', label: 'aiohttp websocket' },
+  { pattern: { exact: 'websocket.create_connection' }, kind: 'endpoint', label: 'websocket' },
+  { pattern: { exact: 'tornado.websocket.websocket_connect' }, kind: 'endpoint', label: 'Tornado websocket' },
+  { pattern: { prefix: 'tornado.tcpclient.TCPClient', suffix: '.connect' }, kind: 'endpoint', label: 'Tornado stream' },
+  // torch.distributed key-value stores: values are bytes another rank (or whoever reaches the port) set.
+  ...['TCPStore', 'FileStore', 'PrefixStore'].flatMap((s) =>
+    ['torch.distributed.', 'torch.distributed.distributed_c10d.', 'torch._C._distributed_c10d.'].map(
+      (m): NetworkCall => ({ pattern: { exact: m + s }, kind: 'endpoint', label: `c10d ${s}` }),
+    ),
+  ),
+  // Shared memory filled by other processes (ring buffers between engine processes).
+  {
+    pattern: { exact: 'multiprocessing.shared_memory.SharedMemory' },
+    kind: 'endpoint',
+    label: 'shared memory written by another process',
+  },
+  // HTTP clients: another host's response.
+  ...['get', 'post', 'put', 'patch', 'delete', 'head', 'request', 'options'].flatMap((m): NetworkCall[] => [
+    { pattern: { exact: `requests.${m}` }, kind: 'response', label: 'HTTP response (requests)' },
+    { pattern: { exact: `requests.Session().${m}` }, kind: 'response', label: 'HTTP response (requests)' },
+    { pattern: { exact: `requests.sessions.Session().${m}` }, kind: 'response', label: 'HTTP response (requests)' },
+    { pattern: { exact: `httpx.${m}` }, kind: 'response', label: 'HTTP response (httpx)' },
+    { pattern: { exact: `httpx.Client().${m}` }, kind: 'response', label: 'HTTP response (httpx)' },
+    { pattern: { exact: `httpx.AsyncClient().${m}` }, kind: 'response', label: 'HTTP response (httpx)' },
+    { pattern: { exact: `aiohttp.ClientSession().${m}` }, kind: 'response', label: 'HTTP response (aiohttp)' },
+  ]),
+  { pattern: { exact: 'urllib.request.urlopen' }, kind: 'response', label: 'HTTP response (urlopen)' },
+  { pattern: { exact: 'urllib2.urlopen' }, kind: 'response', label: 'HTTP response (urlopen)' },
+  { pattern: { exact: 'urllib3.PoolManager().request' }, kind: 'response', label: 'HTTP response (urllib3)' },
+  { pattern: { exact: 'urllib3.request' }, kind: 'response', label: 'HTTP response (urllib3)' },
 ];
 
 /**
@@ -257,6 +349,11 @@ export const READ_METHODS: ReadonlySet<string> = new Set([
   'value',
   'key',
   'receive_bytes',
+  'read_bytes',
+  'read_until_close',
+  'read_until_regex',
+  'iter_content',
+  'as_numpy',
 ]);
 
 /** Methods that return parsed or textual request data. */
@@ -303,6 +400,7 @@ export const ENDPOINT_METHODS: ReadonlySet<string> = new Set([
   'iter_chunked',
   'iter_chunks',
   'iter_bytes',
+  'iter_lines',
   'files',
 ]);
 
@@ -321,7 +419,13 @@ export const MUTATING_METHODS: ReadonlySet<string> = new Set([
 ]);
 
 /** Methods that read into their first argument (`sock.recv_into(buf)`). */
-export const READ_INTO_METHODS: ReadonlySet<string> = new Set(['recv_into', 'recvfrom_into', 'readinto', 'readinto1']);
+export const READ_INTO_METHODS: ReadonlySet<string> = new Set([
+  'recv_into',
+  'recvfrom_into',
+  'readinto',
+  'readinto1',
+  'read_into',
+]);
 
 /** Functions through which data keeps its network origin, with the shape of the result. */
 export const PROPAGATORS: ReadonlyMap<string, TaintKind | 'same'> = new Map<string, TaintKind | 'same'>([
@@ -402,6 +506,8 @@ export const PROPAGATORS: ReadonlyMap<string, TaintKind | 'same'> = new Map<stri
     'copy.deepcopy',
     'asyncio.wait_for',
     'asyncio.shield',
+    // Triton python backend: an input tensor of an inference request.
+    'triton_python_backend_utils.get_input_tensor_by_name',
   ].map((n): [string, 'same'] => [n, 'same']),
 ]);
 
@@ -535,6 +641,12 @@ export const SERIALIZED_MEDIA_TYPES: ReadonlySet<string> = new Set([
   'application/x-joblib',
   'application/x-cloudpickle',
 ]);
+
+/** A media type (parameters ignored) announcing serialized objects: the table above, or `application/vnd.*+pickle`. */
+export function isSerializedMediaType(value: string): boolean {
+  const base = value.trim().toLowerCase().split(';')[0]!.trim();
+  return SERIALIZED_MEDIA_TYPES.has(base) || /^application\/(vnd\.|x-)[\w.+-]*\+pickle$/.test(base);
+}
 
 /** Callee names (last component) that reconstruct objects from bytes when the callee itself cannot be seen. */
 export const RECONSTRUCTION_NAMES: ReadonlySet<string> = new Set([

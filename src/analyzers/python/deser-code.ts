@@ -5,13 +5,15 @@
 // that unpickle implicitly. Raw signals, sorted by position.
 import { signalAt, type CodeSignal, type Confidence, type FlowStep } from './code-signal.js';
 import type { FunctionFact, PythonModule, SourceSpan } from './module-model.js';
-import { CELERY_SETTINGS, REPORTABLE, SERIALIZED_MEDIA_TYPES, SINK_BY_NAME, UNPICKLER_CLASSES } from './deser-apis.js';
+import { CELERY_SETTINGS, REPORTABLE, SINK_BY_NAME, UNPICKLER_CLASSES, isSerializedMediaType } from './deser-apis.js';
 import { DeserFlow, type SinkHit } from './deser-flow.js';
-import { recognizeEntries, shortText, type Entries, type ServingEvidence } from './deser-handlers.js';
+import { shortText, type Entries, type ServingEvidence } from './deser-handlers.js';
 import { calleeLastName, ModuleIndex } from './deser-index.js';
 import { detectTransports } from './deser-transport.js';
 import { hopText, type Origin, type Value } from './deser-value.js';
-import type { DeserProject } from './deser-project.js';
+import { DeserProject } from './deser-project.js';
+import { moduleNamesSinkValues } from './deser-dynamic-sinks.js';
+import type { DynamicSink } from './deser-dynamic-sinks.js';
 import { callTargets } from './torch-call-targets.js';
 
 export type { DeserCodeRuleId } from './code-signal.js';
@@ -24,12 +26,11 @@ const minConf = (a: Confidence, b: Confidence): Confidence => (CONF[a] <= CONF[b
 /** Run the DESER detectors over one analysed file. */
 export function detectDeserSignals(mod: PythonModule): CodeSignal[] {
   const media = mediaTypeStrings(mod);
-  if (media.length === 0 && !hasCandidates(mod)) return [];
-
-  const idx = new ModuleIndex(mod);
-  const entries = recognizeEntries(idx);
-  const flow = new DeserFlow(idx, entries.entries);
-  return moduleSignals(flow, entries, media);
+  if (media.length === 0 && !hasCandidates(mod) && !moduleNamesSinkValues(mod)) return [];
+  // A project of one module: the same index (methods through typed receivers, run-time chosen callables).
+  const project = new DeserProject([{ file: '', relPath: 'module.py', mod }]);
+  const u = project.units[0]!;
+  return moduleSignals(u.flow, u.entries, media);
 }
 
 /**
@@ -40,19 +41,10 @@ export function detectProjectSignals(project: DeserProject): Map<string, CodeSig
   const out = new Map<string, CodeSignal[]>();
   for (const u of project.units) {
     const media = mediaTypeStrings(u.mod);
-    if (media.length === 0 && !hasCandidates(u.mod) && !hasAliasCandidates(u.idx)) continue;
     const signals = moduleSignals(u.flow, u.entries, media);
     if (signals.length > 0) out.set(u.file, signals);
   }
   return out;
-}
-
-function hasAliasCandidates(idx: ModuleIndex): boolean {
-  if (idx.link === undefined) return false;
-  for (const c of idx.mod.calls) {
-    for (const v of c.callee.values) if (v.kind === 'qualified' && idx.link.expand(v.name) !== undefined) return true;
-  }
-  return false;
 }
 
 function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[]): CodeSignal[] {
@@ -60,7 +52,7 @@ function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[]):
   const mod = idx.mod;
   const file = flow.file;
   const result = flow.run({ reconstruction: media.length > 0 });
-  const transports = detectTransports(idx, result.transports);
+  const transports = detectTransports(idx, result.transports, flow);
   const serving: ServingEvidence[] = [...entries.serving];
   for (const t of transports.slice(0, 1)) serving.push({ line: t.span.line, what: `${t.transport} receiver` });
   const needsServing = result.sinks.some(
@@ -110,6 +102,29 @@ function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[]):
     if (s !== undefined) {
       decided.add(h.sink.call.id);
       signals.push(s);
+    }
+    // A codec table keyed by media type routes serialized bodies to the sink: the endpoint is schemaless too.
+    const codecs = 'mediaCodecs' in h.sink ? (h.sink as DynamicSink).mediaCodecs : [];
+    if (s?.ruleId === 'DESER-NETWORK-INPUT' && h.value.taint !== null) {
+      for (const m of codecs) {
+        signals.push(
+          signalAt(
+            'DESER-SCHEMALESS-ENDPOINT',
+            m.entry.span,
+            m.entry.text,
+            `Bodies sent as \`${m.mediaType}\` are routed to ${h.sink.api.display} by this codec table, and the ` +
+              `table is picked for ${sourcePhrase(h.value.taint.origin, file)} at line ${h.sink.call.span.line}: the ` +
+              'endpoint accepts serialized objects instead of parsing a schema.',
+            'high',
+            {
+              mediaType: m.mediaType,
+              sink: h.sink.api.qualifiedName,
+              sinkLine: h.sink.call.span.line,
+              sourceLine: h.value.taint.origin.line,
+            },
+          ),
+        );
+      }
     }
   }
 
@@ -183,7 +198,11 @@ function hasCandidates(mod: PythonModule): boolean {
   return false;
 }
 
-const TRANSPORT_PREFIXES: readonly string[] = ['multiprocessing.connection.', 'multiprocessing.managers.'];
+const TRANSPORT_PREFIXES: readonly string[] = [
+  'multiprocessing.connection.',
+  'multiprocessing.managers.',
+  'torch.distributed.',
+];
 const DESERIALIZER_SLOTS: ReadonlySet<string> = new Set([
   'value_deserializer',
   'key_deserializer',
@@ -329,9 +348,8 @@ function mediaTypeStrings(mod: PythonModule): MediaString[] {
   const out: MediaString[] = [];
   for (const s of mod.strings) {
     if (s.value === null || s.isDocstring) continue;
-    const v = s.value.trim().toLowerCase();
-    const base = v.split(';')[0]!.trim();
-    if (!SERIALIZED_MEDIA_TYPES.has(base)) continue;
+    const base = s.value.trim().toLowerCase().split(';')[0]!.trim();
+    if (!isSerializedMediaType(base)) continue;
     out.push({
       value: base,
       line: s.span.line,

@@ -30,6 +30,7 @@ import {
   REMOTE_CALLS,
   REPORTABLE,
   SAFE_PARSER_PREFIXES,
+  SERIALIZER_CALLS,
   SINK_BY_NAME,
   TEXT_METHODS,
   matchesPattern,
@@ -39,6 +40,7 @@ import type { EntryInfo, ParamSeed } from './deser-handlers.js';
 import { shortText } from './deser-handlers.js';
 import { methodName, calleeLastName, type CallEdge, type ModuleIndex } from './deser-index.js';
 import { matchSink, type SinkMatch } from './deser-sinks.js';
+import { dynamicSink, moduleNamesSinkValues } from './deser-dynamic-sinks.js';
 import {
   INTERNAL,
   isObjectKind,
@@ -303,7 +305,8 @@ export class DeserFlow {
       const targets = this.idx.targets(c);
       i = {
         targets,
-        sink: matchSink(c, this.idx),
+        sink:
+          matchSink(c, this.idx) ?? (this.namesSinkValues() ? dynamicSink(c, this.idx, this.foreignArgs) : undefined),
         network:
           targets.length > 0 ? NETWORK_CALLS.find((n) => targets.some((t) => matchesPattern(t, n.pattern))) : undefined,
         method: methodName(c),
@@ -351,10 +354,43 @@ export class DeserFlow {
     };
   }
 
-  /** A call of a project alias of a sink (`serde.loads` where another module binds `loads = pickle.loads`). */
+  /**
+   * A call that may be a sink only the project or the run-time choice of a callable reveals: a project alias of a
+   * sink (`serde.loads` where another module binds `loads = pickle.loads`), an Unpickler subclass of another module,
+   * or a callee chosen at run time (`self.deserialize(msg)`, `CODECS[ct](body)`) when some sink is named as a value.
+   */
   private aliasSink(c: CallSite): boolean {
-    return this.idx.link !== undefined && this.idx.targets(c).some((t) => SINK_BY_NAME.has(t));
+    const link = this.idx.link;
+    if (link !== undefined) {
+      if (this.idx.targets(c).some((t) => SINK_BY_NAME.has(t))) return true;
+      const q = c.callee.qualifiedName;
+      if (q !== null && c.callee.resolution === 'import' && link.resolveClass(q) !== undefined) return true;
+    }
+    if (!this.namesSinkValues()) return false;
+    const a = c.callee.access;
+    if (a === undefined) return false;
+    return (
+      (a.root.kind === 'name' && a.steps.length <= 1 && c.callee.qualifiedName === null) ||
+      (a.root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'index') ||
+      (a.root.kind === 'call' && a.steps.length === 0)
+    );
   }
+
+  private sinkValues: boolean | undefined;
+
+  /** Whether this module (or, in a project, any module) names an executable deserializer as a value. */
+  private namesSinkValues(): boolean {
+    this.sinkValues ??= this.project?.namesSinkValues() ?? moduleNamesSinkValues(this.idx.mod);
+    return this.sinkValues;
+  }
+
+  /** Arguments other modules pass to a function of this one (for run-time chosen deserializers). */
+  private readonly foreignArgs = (fn: FunctionFact) =>
+    (this.project?.callersOf(fn) ?? []).map((x) => ({
+      positional: x.edge.positional,
+      keywords: [...x.edge.keywords].map(([name, value]) => ({ name, value })),
+      skip: x.edge.skip,
+    }));
 
   /**
    * Network reads anywhere in the module (evidence of a server loop): evaluates calls that read from objects and
@@ -383,6 +419,15 @@ export class DeserFlow {
       if (this.reads.length > 0) break;
     }
     return this.reads;
+  }
+
+  /** The value of a method call's receiver (`self.sock` of `self.sock.recv_pyobj()`) in its function's context. */
+  receiverValue(c: CallSite): Value {
+    const a = c.callee.access;
+    if (a === undefined || a.steps.length === 0) return INTERNAL;
+    const f = this.idx.fn(c.scopeId);
+    const r = f !== undefined ? this.top(f) : undefined;
+    return r !== undefined ? this.evalAccess(a, r, c.span, c.text, a.steps.length - 1) : INTERNAL;
   }
 
   /** The value of an expression in the merged context of the function `scopeId` (for callers outside the pass). */
@@ -879,6 +924,7 @@ export class DeserFlow {
 
     const targets = info.targets;
     for (const t of targets) {
+      if (SERIALIZER_CALLS.has(t)) return INTERNAL;
       if (OPEN_LIKE.has(t)) return this.opened(c, r);
       const prop = PROPAGATORS.get(t);
       if (prop !== undefined) {
@@ -1235,6 +1281,10 @@ function attrKind(k: TaintKind, name: string): TaintKind | null {
     case 'self-view':
       if (name === 'request') return 'request';
       return name === 'kwargs' || name === 'args' ? 'text' : null;
+    case 'response':
+      if (name === 'content' || name === 'body' || name === 'data' || name === 'raw_data') return 'data';
+      if (name === 'raw' || name === 'stream' || name === 'fp') return 'endpoint';
+      return 'text';
   }
 }
 
@@ -1242,6 +1292,7 @@ function indexKind(k: TaintKind): TaintKind | null {
   switch (k) {
     case 'request':
     case 'text':
+    case 'response':
       return 'text';
     case 'upload':
       return 'upload';
@@ -1270,6 +1321,7 @@ function iterate(v: Value): Value {
     case 'endpoint':
     case 'data':
     case 'file':
+    case 'response':
       return reshape(v, 'data');
     default:
       return INTERNAL;

@@ -31,6 +31,9 @@ const ALWAYS_TOKENS: readonly string[] = [
   'x-dill',
   'x-joblib',
   'x-cloudpickle',
+  '+pickle',
+  '_object_list',
+  'gather_object',
 ];
 
 /**

@@ -56,7 +56,7 @@ export type ForeignResolver = (
   scopeId: number,
 ) => { idx: ModuleIndex; fn: FunctionFact } | undefined;
 
-type ParamStyle = 'path-params' | 'typed' | 'request-first' | 'websocket-first';
+type ParamStyle = 'path-params' | 'typed' | 'request-first' | 'websocket-first' | 'sid-first' | 'data-first';
 
 /** Receivers of route decorators (`@app.post(...)`), by qualified prefix. */
 const ROUTE_RECEIVERS: readonly { prefix: string; framework: string; style: ParamStyle }[] = [
@@ -75,6 +75,12 @@ const ROUTE_RECEIVERS: readonly { prefix: string; framework: string; style: Para
   { prefix: 'bottle.Bottle()', framework: 'Bottle', style: 'path-params' },
   { prefix: 'bottle', framework: 'Bottle', style: 'path-params' },
   { prefix: 'litestar', framework: 'Litestar', style: 'typed' },
+  { prefix: 'flask_sock.Sock()', framework: 'Flask-Sock', style: 'websocket-first' },
+  { prefix: 'flask_sockets.Sockets()', framework: 'Flask-Sockets', style: 'websocket-first' },
+  { prefix: 'socketio.Server()', framework: 'Socket.IO', style: 'sid-first' },
+  { prefix: 'socketio.AsyncServer()', framework: 'Socket.IO', style: 'sid-first' },
+  { prefix: 'flask_socketio.SocketIO()', framework: 'Flask-SocketIO', style: 'data-first' },
+  { prefix: 'bentoml.Service()', framework: 'BentoML', style: 'typed' },
 ];
 
 const ROUTE_METHODS: ReadonlySet<string> = new Set([
@@ -90,6 +96,9 @@ const ROUTE_METHODS: ReadonlySet<string> = new Set([
   'websocket',
   'websocket_route',
   'view',
+  'on',
+  'event',
+  'api',
 ]);
 
 /** Decorators that make a function a Django/DRF view (request first). */
@@ -201,6 +210,37 @@ const ASYNCIO_PROTOCOL: ClassHandler = {
   params: [{ index: 1, kind: 'data', label: 'asyncio protocol data' }],
 };
 
+/** TorchServe custom handlers: the framework calls handle/preprocess with the batch of request dicts. */
+const TORCHSERVE_HANDLER: ClassHandler = {
+  framework: 'TorchServe',
+  handlerMethod: (n) => n === 'handle' || n === 'preprocess',
+  params: [{ index: 1, kind: 'message', label: 'TorchServe request batch' }],
+};
+
+/** Triton's python backend calls `TritonPythonModel.execute(self, requests)` (a convention on the class name). */
+const TRITON_MODEL: ClassHandler = {
+  framework: 'Triton python backend',
+  handlerMethod: (n) => n === 'execute',
+  params: [{ index: 1, kind: 'message', label: 'Triton inference requests' }],
+};
+
+/** LitServe calls `decode_request(self, request)` with the parsed request body. */
+const LITSERVE_API: ClassHandler = {
+  framework: 'LitServe',
+  handlerMethod: (n) => n === 'decode_request',
+  params: [{ index: 1, kind: 'text', label: 'LitServe request body' }],
+};
+
+/** Django Channels websocket consumers: `receive(self, text_data=None, bytes_data=None)`. */
+const CHANNELS_CONSUMER: ClassHandler = {
+  framework: 'Django Channels',
+  handlerMethod: (n) => n === 'receive' || n === 'receive_json' || n === 'websocket_receive',
+  params: [
+    { index: 1, kind: 'text', label: 'Django Channels websocket frame' },
+    { index: 2, kind: 'data', label: 'Django Channels websocket frame (bytes)' },
+  ],
+};
+
 /** Framework base classes whose subclasses handle requests. */
 const CLASS_HANDLERS: ReadonlyMap<string, ClassHandler> = new Map([
   ['http.server.BaseHTTPRequestHandler', HTTP_SERVER],
@@ -254,6 +294,24 @@ const CLASS_HANDLERS: ReadonlyMap<string, ClassHandler> = new Map([
         { index: 1, kind: 'endpoint', label: 'Starlette websocket' },
         { index: 2, kind: 'data', label: 'Starlette websocket message' },
       ],
+    },
+  ],
+  ['ts.torch_handler.base_handler.BaseHandler', TORCHSERVE_HANDLER],
+  ['ts.torch_handler.vision_handler.VisionHandler', TORCHSERVE_HANDLER],
+  ['ts.torch_handler.image_classifier.ImageClassifier', TORCHSERVE_HANDLER],
+  ['ts.torch_handler.text_handler.TextHandler', TORCHSERVE_HANDLER],
+  ['litserve.LitAPI', LITSERVE_API],
+  ['litserve.api.LitAPI', LITSERVE_API],
+  ['channels.generic.websocket.WebsocketConsumer', CHANNELS_CONSUMER],
+  ['channels.generic.websocket.AsyncWebsocketConsumer', CHANNELS_CONSUMER],
+  ['channels.generic.websocket.JsonWebsocketConsumer', CHANNELS_CONSUMER],
+  ['channels.generic.websocket.AsyncJsonWebsocketConsumer', CHANNELS_CONSUMER],
+  [
+    'tornado.tcpserver.TCPServer',
+    {
+      framework: 'Tornado TCPServer',
+      handlerMethod: (n) => n === 'handle_stream',
+      params: [{ index: 1, kind: 'endpoint', label: 'Tornado IOStream' }],
     },
   ],
   ['asyncio.Protocol', ASYNCIO_PROTOCOL],
@@ -472,9 +530,15 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
           ? { kind: 'request', label: `${framework} request` }
           : style === 'websocket-first' && i === first
             ? { kind: 'endpoint', label: `${framework} websocket` }
-            : style === 'typed'
-              ? typedSeed(p, typeOf, framework)
-              : typedSeed(p, typeOf, framework, true);
+            : style === 'sid-first'
+              ? i === first
+                ? { kind: 'internal', label: 'session id' }
+                : { kind: 'data', label: `${framework} event payload` }
+              : style === 'data-first'
+                ? { kind: 'data', label: `${framework} event payload` }
+                : style === 'typed'
+                  ? typedSeed(p, typeOf, framework)
+                  : typedSeed(p, typeOf, framework, true);
       seeds.set(i, seed);
     });
     return {
@@ -519,6 +583,37 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
     }
     if (f.decorators.some((d) => d.qualifiedName === 'ray.serve.deployment'))
       classHandlers.set(f.id, { h: RAY_DEPLOYMENT, how: '@serve.deployment', line: f.span.line });
+    else if (f.name === 'TritonPythonModel' && f.parentId === 0)
+      classHandlers.set(f.id, { h: TRITON_MODEL, how: 'Triton python backend model class', line: f.span.line });
+  }
+
+  // 1b. Functions the framework declares by convention: TorchServe's module-level `handle(data, context)`, Ray Serve
+  // function deployments, BentoML `@bentoml.api` methods.
+  for (const f of mod.functions) {
+    if (f.kind !== 'function') continue;
+    const params = f.parameters.map((p) => p.name);
+    if (
+      f.parentId === 0 &&
+      f.name === 'handle' &&
+      params.length === 2 &&
+      params[0] === 'data' &&
+      params[1] === 'context'
+    )
+      add({
+        functionId: f.id,
+        framework: 'TorchServe',
+        how: 'module-level handle(data, context)',
+        line: f.span.line,
+        seeds: new Map([[0, { kind: 'message', label: 'TorchServe request batch' }]]),
+        isHandler: true,
+        decoratorSpans: [],
+      });
+    for (const d of f.decorators) {
+      if (d.qualifiedName === 'ray.serve.deployment' && f.parameters.length > 0)
+        add(functionEntry(f, 'Ray Serve', 'request-first', '@' + d.text, d.span.line));
+      else if (d.qualifiedName === 'bentoml.api' || d.qualifiedName === 'bentoml.api()')
+        add(functionEntry(f, 'BentoML', 'typed', '@' + d.text, d.span.line));
+    }
   }
 
   // 3. Registrations, callbacks, implicit sinks, server evidence: one pass over the calls.

@@ -6,6 +6,7 @@ import { SINK_BY_NAME } from './deser-apis.js';
 import { DeserFlow, MAX_STEPS, type FlowBudget } from './deser-flow.js';
 import { recognizeEntries, type Entries, type EntryInfo } from './deser-handlers.js';
 import { ModuleIndex, type CallEdge } from './deser-index.js';
+import { moduleNamesSinkValues } from './deser-dynamic-sinks.js';
 
 /** One module of the project. */
 export interface Unit {
@@ -105,6 +106,14 @@ export class DeserProject {
       u.flow = new DeserFlow(u.idx, u.entries.entries, { file: u.file, project: this, budget: this.budget });
     }
     this.indexCallers();
+  }
+
+  private sinkValues: boolean | undefined;
+
+  /** Whether any module names an executable deserializer as a value (run-time chosen deserializers). */
+  namesSinkValues(): boolean {
+    this.sinkValues ??= this.units.some((u) => moduleNamesSinkValues(u.mod));
+    return this.sinkValues;
   }
 
   unitOf(idx: ModuleIndex): Unit | undefined {

@@ -4,7 +4,14 @@
 import { argumentFor, effectiveArguments, truthOutcomes } from './call-arguments.js';
 import type { Confidence } from './code-signal.js';
 import type { CallSite, ExpressionFact, FunctionFact } from './module-model.js';
-import { SINK_BY_NAME, UNPICKLER_CLASSES, YAML_SAFE_LOADERS, YAML_UNSAFE_LOADERS, type SinkApi } from './deser-apis.js';
+import {
+  DANGEROUS_GLOBAL_NAMES,
+  SINK_BY_NAME,
+  UNPICKLER_CLASSES,
+  YAML_SAFE_LOADERS,
+  YAML_UNSAFE_LOADERS,
+  type SinkApi,
+} from './deser-apis.js';
 import type { ModuleIndex } from './deser-index.js';
 import { assessTorchLoad, torchLoadApi } from './torch-load-rule.js';
 
@@ -34,25 +41,33 @@ export function matchSink(call: CallSite, idx: ModuleIndex): SinkMatch | undefin
       t.confidenceCap === 'medium' && verdict.confidence === 'high' ? 'medium' : verdict.confidence;
     return { call, api, data, confidence: conf, note: verdict.note };
   }
-  // A local subclass of pickle.Unpickler (or dill's) being constructed.
+  // A subclass of pickle.Unpickler (or dill's) being constructed, defined here or in another module.
   const defId = call.callee.definitionId;
-  const cls = defId !== undefined ? idx.fn(defId) : undefined;
+  let cls = defId !== undefined ? idx.fn(defId) : undefined;
+  let owner = idx;
+  if (cls === undefined && idx.link !== undefined && call.callee.qualifiedName !== null) {
+    const far = idx.link.resolveClass(call.callee.qualifiedName);
+    if (far !== undefined) [cls, owner] = [far.fn, far.idx];
+  }
   if (cls?.kind === 'class') {
-    const base = unpicklerBase(cls, idx, 0);
+    const base = unpicklerBase(cls, owner, 0);
     if (base !== undefined) {
       const api = SINK_BY_NAME.get(base.api)!;
       const restricted = base.findClass;
+      const admits = restricted !== undefined ? findClassAdmits(owner, base.findClassFn!) : undefined;
       return {
         call,
         api,
         data: call.positional[0] ?? call.keywords.find((k) => k.name === 'file')?.value,
-        confidence: restricted !== undefined ? 'medium' : 'high',
+        confidence: restricted !== undefined && admits === undefined ? 'medium' : 'high',
         note:
-          restricted !== undefined
-            ? `\`${cls.name}\` subclasses ${base.api} and overrides find_class in \`${restricted}\`; allowlists in ` +
-              'find_class have been bypassed repeatedly, and the data still decides which allowed callables run'
-            : `\`${cls.name}\` subclasses ${base.api} without restricting find_class`,
-        ...(restricted !== undefined ? { restrictedBy: restricted } : {}),
+          admits !== undefined
+            ? `\`${cls.name}\` subclasses ${base.api}, and its find_class (in \`${restricted}\`) ${admits}`
+            : restricted !== undefined
+              ? `\`${cls.name}\` subclasses ${base.api} and overrides find_class in \`${restricted}\`; allowlists in ` +
+                'find_class have been bypassed repeatedly, and the data still decides which allowed callables run'
+              : `\`${cls.name}\` subclasses ${base.api} without restricting find_class`,
+        ...(restricted !== undefined && admits === undefined ? { restrictedBy: restricted } : {}),
       };
     }
   }
@@ -164,21 +179,50 @@ function unpicklerBase(
   cls: FunctionFact,
   idx: ModuleIndex,
   depth: number,
-): { api: string; findClass?: string } | undefined {
+): { api: string; findClass?: string; findClassFn?: FunctionFact } | undefined {
   if (depth > 5) return undefined;
-  const own = idx.methods.get(cls.id)?.has('find_class') ? cls.name : undefined;
+  const fc = idx.methods.get(cls.id)?.get('find_class');
+  const own = fc !== undefined ? { findClass: cls.name, findClassFn: fc } : {};
   for (const b of cls.bases) {
     for (const v of b.values) {
-      if (v.kind === 'qualified' && UNPICKLER_CLASSES.has(v.name)) {
-        return own !== undefined ? { api: v.name, findClass: own } : { api: v.name };
-      }
+      if (v.kind === 'qualified' && UNPICKLER_CLASSES.has(v.name)) return { api: v.name, ...own };
       if (v.kind === 'definition') {
         const base = idx.fn(v.functionId);
         if (base?.kind !== 'class' || base.id === cls.id) continue;
         const r = unpicklerBase(base, idx, depth + 1);
-        if (r !== undefined) return own !== undefined && r.findClass === undefined ? { ...r, findClass: own } : r;
+        if (r !== undefined) return fc !== undefined && r.findClass === undefined ? { ...r, ...own } : r;
       }
     }
   }
   return undefined;
+}
+
+/**
+ * How an overriding find_class still admits code execution, if it visibly does: it names a dangerous module or
+ * callable (`os`, `builtins`, `eval`...) in its body, or it hands every name to the base find_class without ever
+ * raising an error.
+ */
+function findClassAdmits(idx: ModuleIndex, fc: FunctionFact): string | undefined {
+  const { startIndex, endIndex } = fc.span;
+  const named = idx.mod.strings.find(
+    (s) =>
+      s.value !== null &&
+      !s.isDocstring &&
+      s.span.startIndex >= startIndex &&
+      s.span.endIndex <= endIndex &&
+      DANGEROUS_GLOBAL_NAMES.has(s.value.split('.')[0]!),
+  );
+  if (named !== undefined)
+    return `admits \`${named.value}\` (line ${named.span.line}), which lets the data call code of its choosing`;
+  let delegates = false;
+  let refuses = false;
+  for (const c of idx.mod.calls) {
+    if (c.span.startIndex < startIndex || c.span.endIndex > endIndex) continue;
+    const last = c.callee.raw.slice(c.callee.raw.lastIndexOf('.') + 1);
+    if (last === 'find_class') delegates = true;
+    if (/(Error|Exception|Denied|Forbidden)$/.test(last)) refuses = true;
+  }
+  return delegates && !refuses
+    ? 'passes every name on to the base find_class without refusing any, so it restricts nothing'
+    : undefined;
 }

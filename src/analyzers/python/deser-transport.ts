@@ -3,15 +3,15 @@
 // managers bound beyond loopback, and Celery/Kombu configured to accept pickle.
 import { CELERY_SETTINGS } from './deser-apis.js';
 import type { Confidence } from './code-signal.js';
-import type { CallSite, ExpressionFact, FunctionFact, SourceSpan } from './module-model.js';
-import type { TransportHit } from './deser-flow.js';
+import type { AccessPath, CallSite, ExpressionFact, FunctionFact, SourceSpan } from './module-model.js';
+import type { DeserFlow, TransportHit } from './deser-flow.js';
 import { shortText } from './deser-handlers.js';
 import { methodName, type ModuleIndex } from './deser-index.js';
 
 export interface TransportFinding {
   span: SourceSpan;
   snippet: string;
-  transport: 'zmq' | 'multiprocessing.connection' | 'multiprocessing.managers' | 'celery';
+  transport: 'zmq' | 'multiprocessing.connection' | 'multiprocessing.managers' | 'celery' | 'torch.distributed';
   message: string;
   confidence: Confidence;
   details: Record<string, string | number | boolean>;
@@ -25,7 +25,18 @@ const MANAGERS: ReadonlySet<string> = new Set([
 
 const PICKLE_CONTENT: ReadonlySet<string> = new Set(['pickle', 'application/x-python-serialize']);
 
-export function detectTransports(idx: ModuleIndex, mpRecvs: readonly TransportHit[]): TransportFinding[] {
+/** torch.distributed collectives that pickle objects on the sender and unpickle them on the receiver. */
+const TORCH_OBJECT_COLLECTIVES: ReadonlySet<string> = new Set(
+  ['recv_object_list', 'broadcast_object_list', 'all_gather_object', 'gather_object', 'scatter_object_list'].flatMap(
+    (n) => [`torch.distributed.${n}`, `torch.distributed.distributed_c10d.${n}`],
+  ),
+);
+
+export function detectTransports(
+  idx: ModuleIndex,
+  mpRecvs: readonly TransportHit[],
+  flow?: DeserFlow,
+): TransportFinding[] {
   const out: TransportFinding[] = [];
   const mod = idx.mod;
   const importsZmq = idx.importedRoots.has('zmq');
@@ -37,20 +48,45 @@ export function detectTransports(idx: ModuleIndex, mpRecvs: readonly TransportHi
     const maybeManager =
       (call.callee.definitionId !== undefined && hasLocalClasses) ||
       (importsMp && call.callee.qualifiedName?.startsWith('multiprocessing.') === true);
-    if (m !== 'recv_pyobj' && !maybeManager && !call.callee.raw.endsWith('recv_pyobj')) continue;
+    const maybeTorch = call.callee.qualifiedName?.startsWith('torch.distributed') === true;
+    if (m !== 'recv_pyobj' && !maybeManager && !maybeTorch && !call.callee.raw.endsWith('recv_pyobj')) continue;
     const targets = idx.targets(call);
     if (m === 'recv_pyobj' || targets.some((t) => t.endsWith('.recv_pyobj'))) {
-      const resolved = targets.some((t) => t.startsWith('zmq.'));
+      const receiver = zmqReceiver(call, targets, idx, flow, importsZmq);
+      if (receiver !== undefined) {
+        out.push({
+          span: call.span,
+          snippet: call.text,
+          transport: 'zmq',
+          message:
+            `\`${shortText(call.text)}\` receives a ZeroMQ message and unpickles it (pyzmq recv_pyobj calls ` +
+            'pickle.loads on the frame): any peer that can send to this socket can run code in this process. ' +
+            receiver.evidence,
+          confidence: receiver.known ? 'high' : 'medium',
+          details: {
+            transport: 'zmq',
+            api: 'zmq.Socket.recv_pyobj',
+            resolved: receiver.known,
+            receiver: receiver.what,
+          },
+        });
+      }
+    }
+    const collective = targets.find((t) => TORCH_OBJECT_COLLECTIVES.has(t));
+    if (collective !== undefined) {
+      const name = collective.slice(collective.lastIndexOf('.') + 1);
       out.push({
         span: call.span,
         snippet: call.text,
-        transport: 'zmq',
+        transport: 'torch.distributed',
         message:
-          `\`${shortText(call.text)}\` receives a ZeroMQ message and unpickles it (pyzmq recv_pyobj calls ` +
-          'pickle.loads on the frame): any peer that can send to this socket can run code in this process.',
-        confidence: resolved || importsZmq ? 'high' : 'medium',
-        details: { transport: 'zmq', api: 'zmq.Socket.recv_pyobj', resolved },
+          `\`${shortText(call.text)}\` receives Python objects from other ranks: torch.distributed.${name} pickles ` +
+          'them on the sender and unpickles them here, so any process that joins the group (or reaches its store) ' +
+          'runs code in this one.',
+        confidence: 'high',
+        details: { transport: 'torch.distributed', api: `torch.distributed.${name}` },
       });
+      continue;
     }
     const manager = managerClass(call, targets, idx);
     if (manager !== undefined) {
@@ -115,6 +151,62 @@ export function detectTransports(idx: ModuleIndex, mpRecvs: readonly TransportHi
   if (idx.importedRoots.has('celery') || idx.importedRoots.has('kombu') || mentionsCeleryNames(idx))
     out.push(...celerySettings(idx));
   return out;
+}
+
+/**
+ * What the receiver of a `recv_pyobj()` call is: a ZeroMQ socket (created by `zmq.Context().socket(...)`, seen
+ * through the data flow), likely one (its type is not known here but the module uses zmq), or not a socket at all —
+ * a method of the code's own class with that name (followed into by the flow instead) or a test double.
+ */
+function zmqReceiver(
+  call: CallSite,
+  targets: readonly string[],
+  idx: ModuleIndex,
+  flow: DeserFlow | undefined,
+  importsZmq: boolean,
+): { known: boolean; what: string; evidence: string } | undefined {
+  if (targets.some((t) => t.startsWith('zmq.')))
+    return { known: true, what: 'zmq socket', evidence: 'The receiver is a pyzmq socket.' };
+  const a = call.callee.access;
+  if (a === undefined) return undefined;
+  if (idx.boundMethod(a, call.scopeId) !== undefined) return undefined;
+  const unit = flow?.project?.unitOf(idx);
+  if (unit !== undefined && flow!.project!.callee(unit, call) !== undefined) return undefined;
+  const v = flow?.receiverValue(call);
+  const o = v?.taint?.origin;
+  if (o !== undefined && o.label === 'ZeroMQ socket')
+    return {
+      known: true,
+      what: 'zmq socket',
+      evidence: `The receiver is the ZeroMQ socket created by \`${o.text}\` (${o.file !== '' && o.file !== flow!.file ? `${o.file}:` : 'line '}${o.line}).`,
+    };
+  if (constructedByTestDouble(a, call.scopeId, idx)) return undefined;
+  return {
+    known: false,
+    what: 'likely zmq socket',
+    evidence:
+      'The receiver is likely a ZeroMQ socket: its type is not known here, ' +
+      (importsZmq ? 'and this module uses zmq.' : 'and recv_pyobj is the pyzmq socket API.'),
+  };
+}
+
+/** The receiver (a name, or `self.attr`) is only ever assigned a unittest.mock object. */
+function constructedByTestDouble(a: AccessPath, scopeId: number, idx: ModuleIndex): boolean {
+  const root = a.root;
+  if (root.kind !== 'name' || a.steps.length < 1) return false;
+  const values: ExpressionFact[] = [];
+  if (a.steps.length === 1) {
+    for (const sid of [scopeId, 0])
+      for (const as of idx.assignedNames.get(sid)?.get(root.name) ?? []) if (as.value !== null) values.push(as.value);
+  } else if (a.steps[0]!.kind === 'attr') {
+    const want = `${root.name}.${a.steps[0]!.name}`;
+    for (const as of idx.mod.assignments)
+      if (as.value !== null && as.targets.some((t) => t.kind === 'attribute' && t.text === want)) values.push(as.value);
+  }
+  return (
+    values.length > 0 &&
+    values.every((v) => v.values.some((x) => x.kind === 'qualified' && /^(unittest\.)?mock\./.test(x.name)))
+  );
 }
 
 /** The multiprocessing manager class a call constructs (directly or through a local subclass). */

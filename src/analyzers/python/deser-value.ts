@@ -10,7 +10,8 @@ import type { Confidence } from './code-signal.js';
  * - `file`: a path or file handle whose content was written from network data (write-then-read round trips).
  * - `request` (HTTP request object), `upload` (an uploaded file), `message` (a gRPC request or queue message),
  *   `endpoint` (socket, stream reader, websocket, consumer), `mplistener`/`mpconn` (multiprocessing.connection),
- *   `self-http`/`self-socketserver`/`self-tornado`/`self-view` (`self` of a framework handler class).
+ *   `self-http`/`self-socketserver`/`self-tornado`/`self-view` (`self` of a framework handler class), `response` (an
+ *   HTTP client response: another host's bytes behind `.content`, `.read()`, `.iter_content()`).
  */
 export type TaintKind =
   | 'data'
@@ -25,7 +26,8 @@ export type TaintKind =
   | 'self-http'
   | 'self-socketserver'
   | 'self-tornado'
-  | 'self-view';
+  | 'self-view'
+  | 'response';
 
 /**
  * One step of a value's path between its source and a sink: a call it was passed into or returned from, or a file
@@ -88,6 +90,7 @@ const OBJECT_KINDS: ReadonlySet<TaintKind> = new Set([
   'self-socketserver',
   'self-tornado',
   'self-view',
+  'response',
 ]);
 
 /** True for kinds that hold network data behind attributes/methods rather than being the data. */
@@ -110,6 +113,7 @@ const PRIORITY: Record<TaintKind, number> = {
   'self-socketserver': 3,
   'self-tornado': 3,
   'self-view': 3,
+  response: 4,
 };
 
 const CONF: Record<Confidence, number> = { high: 2, medium: 1, low: 0 };

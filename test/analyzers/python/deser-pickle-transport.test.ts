@@ -15,7 +15,23 @@ const invalid: DeserCase[] = [
     name: 'recv_pyobj on a socket kept elsewhere (module imports zmq)',
     src: ['import zmq', 'class W:', '    def loop(self):', '        return self.sock.recv_pyobj()'],
     expect: [['DESER-PICKLE-TRANSPORT', 4]],
+    // The receiver's type is not known: likely a socket, and the evidence says so.
+    confidence: 'medium',
+    message: ['likely a ZeroMQ socket', 'this module uses zmq'],
+  },
+  {
+    name: 'recv_pyobj on a socket the class created: known, high',
+    src: [
+      'import zmq',
+      'class W:',
+      '    def __init__(self, ctx):',
+      '        self.sock = zmq.Context().socket(zmq.PULL)',
+      '    def loop(self):',
+      '        return self.sock.recv_pyobj()',
+    ],
+    expect: [['DESER-PICKLE-TRANSPORT', 6]],
     confidence: 'high',
+    message: ['The receiver is the ZeroMQ socket created by'],
   },
   {
     name: 'recv_pyobj in a file that never imports zmq: medium',
@@ -112,6 +128,34 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: 'a wrapper class with its own recv_pyobj: followed into, not matched by name',
+    src: [
+      'import json, zmq',
+      'class Channel:',
+      '    def __init__(self, path):',
+      '        self.path = path',
+      '    def recv_pyobj(self):',
+      '        return json.load(open(self.path))',
+      'ch = Channel("/etc/app/msg.json")',
+      'msg = ch.recv_pyobj()',
+      'class Worker(Channel):',
+      '    def step(self):',
+      '        return self.recv_pyobj()',
+    ],
+    expect: [],
+  },
+  {
+    name: 'a test double (unittest.mock) with recv_pyobj',
+    src: [
+      'from unittest import mock',
+      'import zmq',
+      'sock = mock.MagicMock()',
+      'sock.recv_pyobj.return_value = {"x": 1}',
+      'assert sock.recv_pyobj() == {"x": 1}',
+    ],
+    expect: [],
+  },
   {
     name: 'zmq recv_json / recv',
     src: ['import zmq', 's = zmq.Context().socket(zmq.REP)', 'a = s.recv_json()', 'b = s.recv()'],

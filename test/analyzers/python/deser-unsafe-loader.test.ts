@@ -47,13 +47,26 @@ const invalid: DeserCase[] = [
     message: ['parameter `path`'],
   },
   {
-    name: 'download then load in a socket server module',
+    // An HTTP client response is another host's bytes: network input, whatever the module serves.
+    name: 'an HTTP response unpickled (network input, not only an unsafe loader)',
     src: [
       'import pickle, socket, requests',
       's = socket.socket()',
       'c, _ = s.accept()',
       'cmd = c.recv(16)',
       'model = pickle.loads(requests.get("https://models.example/m.pkl").content)',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 5]],
+    confidence: 'high',
+  },
+  {
+    name: 'a download to a path, then joblib.load of the path, in serving code',
+    src: [
+      'import joblib, socket, huggingface_hub',
+      's = socket.socket()',
+      'c, _ = s.accept()',
+      'cmd = c.recv(16)',
+      'model = joblib.load(huggingface_hub.hf_hub_download("org/m", "m.joblib"))',
     ],
     expect: [['DESER-UNSAFE-LOADER', 5]],
     confidence: 'high',

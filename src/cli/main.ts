@@ -379,6 +379,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
             .map((id) => `${id}${p.disabledPacks.has(id) ? ' (off)' : ''}`)
             .join(', ')}`,
           `  also_allow: ${[...p.alsoAllow.keys()].join(', ') || '-'}`,
+          `  test_code:  ${p.testCode} (findings in test files: ${p.testCode === 'gate' ? 'decided by severity' : 'tickets'})`,
           `  torch_safe_globals: ${[...p.torchSafeGlobals.keys()].join(', ') || '-'}`,
           `  acceptances: ${p.acceptances.length}`,
           '',

@@ -160,6 +160,11 @@ export function applyPolicy(input: GateInput): GateOutcome {
   const findings: GatedFinding[] = input.findings.map((f) => {
     const e = effective(f, policy);
     let { decision, reason } = severityDecision(f, policy);
+    // Test code (pytest layout) does not ship: its findings are kept, as tickets, unless the policy gates them.
+    if (f.evidence.details?.['testCode'] === true && policy.testCode !== 'gate' && isBlocking(decision)) {
+      reason = `in test code (pytest layout): a ticket by default, set test_code: gate to gate it; would be ${decision}: ${reason}`;
+      decision = 'ticket';
+    }
     // Seed 002: a pickle finding on a stream within the accepted safety level is a ticket, not a gate.
     const safety = f.stream !== undefined ? safetyOf.get(f.stream) : undefined;
     if (

@@ -277,6 +277,7 @@ function resolve(f: PolicyFile, source: string, loc: Locator): PolicyLoad {
       torchSafeGlobals,
       acceptances,
       limits,
+      testCode: f.test_code ?? 'ticket',
     }),
   };
 }

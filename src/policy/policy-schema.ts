@@ -135,6 +135,14 @@ export const PolicyFileSchema = z
       .array(allowItem)
       .optional()
       .describe('Extra globals accepted by the torch weights-only check (add_safe_globals counterpart)'),
+    test_code: z
+      .enum(['ticket', 'gate'], {
+        error: (i) => `unknown test_code ${JSON.stringify(i.input)} (expected ticket, gate)`,
+      })
+      .optional()
+      .describe(
+        'Findings in test code (pytest layout: test_*.py, *_test.py, tests/, conftest.py): ticket (default) or gate',
+      ),
     acceptances: z.array(AcceptanceSchema).optional().describe('Risk acceptances with owner, reason and expiry'),
     limits: z.strictObject(limitShape).optional().describe('Scan budgets (see README: Limits)'),
   })

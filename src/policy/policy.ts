@@ -51,6 +51,8 @@ export interface Policy {
   readonly torchSafeGlobals: ReadonlyMap<string, string>;
   readonly acceptances: readonly Acceptance[];
   readonly limits: Partial<Limits>;
+  /** Findings in test code: decided as tickets (default), or by severity like any other (`gate`). */
+  readonly testCode: 'ticket' | 'gate';
 }
 
 /** Seed CI policy: fail on CRITICAL and HIGH, ticket MEDIUM; strict threshold. */
@@ -69,6 +71,7 @@ export const DEFAULT_POLICY: Policy = {
   torchSafeGlobals: new Map(),
   acceptances: [],
   limits: {},
+  testCode: 'ticket',
 };
 
 export interface CliOverrides {

@@ -1,7 +1,7 @@
 // SARIF 2.1.0 reporter for code-scanning upload (OASIS SARIF 2.1.0; GitHub code scanning conventions): rules from
 // metadata with help and `security-severity`, CWE tags, one result per finding with physical and logical locations,
 // partial fingerprints, baseline state, and accepted findings as suppressions with their justification.
-import type { RuleMeta } from '../core/finding.js';
+import type { FlowStepEvidence, RuleMeta } from '../core/finding.js';
 import type { Severity } from '../core/severity.js';
 import type { GatedFinding } from '../policy/gate.js';
 import { ruleById } from '../rules/index.js';
@@ -136,6 +136,7 @@ function result(f: GatedFinding, ruleIndex: number | undefined, safety: string |
           : {}),
       },
     ],
+    ...(f.evidence.flow !== undefined && f.evidence.flow.length > 0 ? { codeFlows: [codeFlow(f.evidence.flow)] } : {}),
     partialFingerprints: { 'sentinelFingerprint/v1': f.fingerprint },
     ...(f.baseline ? { baselineState: f.baseline === 'new' ? 'new' : 'unchanged' } : {}),
     ...(suppressions ? { suppressions } : {}),
@@ -154,6 +155,24 @@ function result(f: GatedFinding, ruleIndex: number | undefined, safety: string |
       ...(safety !== undefined ? { pickleSafety: safety } : {}),
       evidence: f.evidence,
     },
+  };
+}
+
+/** A code finding's data path (source, each hop, sink) as one SARIF thread flow. */
+function codeFlow(flow: readonly FlowStepEvidence[]): Record<string, unknown> {
+  return {
+    message: { text: `${flow[0]!.text} (${flow[0]!.file}:${flow[0]!.line}) reaches ${flow[flow.length - 1]!.text}` },
+    threadFlows: [
+      {
+        locations: flow.map((s) => ({
+          location: {
+            physicalLocation: { artifactLocation: { uri: artifactUri(s.file) }, region: { startLine: s.line } },
+            message: { text: `${s.role}: ${s.text} (in ${s.fn})` },
+          },
+          kinds: s.role === 'hop' ? ['call', 'taint'] : ['taint'],
+        })),
+      },
+    ],
   };
 }
 

@@ -30,6 +30,11 @@ function renderFinding(f: GatedFinding, color: boolean): string {
     `  evidence:    ${clean(f.evidence.signal)}`,
   ];
   if (f.evidence.snippet) lines.push(`  code:        ${clean(f.evidence.snippet)}`);
+  // The data path of a code finding: source, each hop (file:line, function), sink.
+  for (const [i, s] of (f.evidence.flow ?? []).entries())
+    lines.push(
+      `  ${i === 0 ? 'path:       ' : '            '} ${s.role === 'source' ? '' : '→ '}${clean(`${s.file}:${s.line} ${s.fn}: ${s.text}`)}`,
+    );
   lines.push(
     `  cwe:         ${f.cwe.join(', ')} · OWASP ${f.owasp}${f.frameworks?.length ? ` · ${f.frameworks.join(' · ')}` : ''}`,
     `  owner:       ${clean(f.owner)}`,

@@ -77,6 +77,7 @@ async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promi
       demandedModules(
         fresh.map((e) => ({ stable: e.member.stable, mod: e.module! })),
         keys,
+        names,
       ),
     );
     if (added.size > 0) {

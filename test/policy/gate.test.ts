@@ -404,3 +404,25 @@ describe('exit codes', () => {
     });
   }
 });
+
+describe('test code (pytest layout)', () => {
+  const inTests = (): Finding => {
+    const f = finding('DESER-NETWORK-INPUT', { file: 'tests/test_api.py' });
+    return { ...f, evidence: { ...f.evidence, details: { testCode: true } } };
+  };
+  it('a CRITICAL finding in test code is a ticket by default, and says why', () => {
+    const out = run({ findings: [inTests()] });
+    assert.equal(out.findings[0]!.decision, 'ticket');
+    assert.match(out.findings[0]!.decisionReason, /test code.*test_code: gate.*would be block/);
+    assert.equal(out.gate.passed, true);
+  });
+  it('test_code: gate decides it by severity', () => {
+    const out = run({ findings: [inTests()], policy: policy('test_code: gate\n') });
+    assert.equal(out.findings[0]!.decision, 'block');
+    assert.equal(out.gate.passed, false);
+  });
+  it('test_code takes ticket or gate only', () => {
+    const r = parsePolicy('test_code: pass\n', 'p.yml');
+    assert.equal(r.ok, false);
+  });
+});

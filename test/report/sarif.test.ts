@@ -57,6 +57,20 @@ describe('schema validation (official SARIF 2.1.0 JSON Schema)', () => {
     assert.equal(r.stderr, '');
   });
 
+  it('a cross-file DESER finding carries its data path as a codeFlow (source, each hop, sink)', async () => {
+    const project = join(import.meta.dirname, '..', 'fixtures', 'deser-projects', 'serde-chain', 'vulnerable');
+    const r = await cli(['artifact', project, '--rule', 'DESER', '--format', 'sarif']);
+    const out = JSON.parse(r.stdout);
+    assertValid(out);
+    const res = out.runs[0].results.find((x: any) => x.ruleId === 'DESER-NETWORK-INPUT');
+    const steps = res.codeFlows[0].threadFlows[0].locations.map(
+      (l: any) =>
+        `${l.location.physicalLocation.artifactLocation.uri.split('/').slice(-2).join('/')}:${l.location.physicalLocation.region.startLine}`,
+    );
+    assert.deepEqual(steps, ['svc/server.py:10', 'svc/server.py:11', 'svc/worker.py:5', 'svc/serde.py:7']);
+    assert.deepEqual(res.codeFlows[0].threadFlows[0].locations[2].kinds, ['call', 'taint']);
+  });
+
   it('the validator rejects a broken log (the test can fail)', () => {
     const broken = structuredClone(log);
     delete broken.runs[0].tool.driver.name;

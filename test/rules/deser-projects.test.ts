@@ -65,6 +65,19 @@ describe('DESER multi-file case table', () => {
             show,
           );
         }
+        if (e.decision !== undefined) {
+          const { applyPolicy } = await import('../../src/policy/gate.js');
+          const { DEFAULT_POLICY } = await import('../../src/policy/policy.js');
+          const gated = applyPolicy({
+            findings: [f],
+            pickles: [],
+            files: [],
+            rules: ['DESER-NETWORK-INPUT'],
+            policy: DEFAULT_POLICY,
+            today: '2025-06-01',
+          });
+          assert.equal(gated.findings[0]!.decision, e.decision);
+        }
         if (flow.length > 0) {
           const sink = flow[flow.length - 1]!;
           assert.equal(sink.role, 'sink');

@@ -2,7 +2,7 @@
 // that may reach a sink (their callers are wanted: a caller may pass network data in), and the modules whose
 // functions produce what a sink reads or whose classes are bases here (their code decides the value).
 import type { CallSite, ExpressionFact, FunctionFact, PythonModule } from './module-model.js';
-import { SINK_BY_NAME } from './deser-apis.js';
+import { SINK_BY_NAME, UNPICKLER_CLASSES } from './deser-apis.js';
 
 /** Where a wanted name is defined: the module's last name component and, for methods, the class. */
 export interface NameAnchor {
@@ -28,13 +28,14 @@ export function reachingNames(
     const anchor = lastComponent(u.keys[0] ?? u.stable);
     const reaching = new Set<number>();
     const byScope = new Map<number, CallSite[]>();
+    const unpicklers = unpicklerClasses(mod);
     for (const c of mod.calls) {
       const fn = c.enclosingFunction?.id;
       if (fn === undefined) continue;
       let list = byScope.get(fn);
       if (list === undefined) byScope.set(fn, (list = []));
       list.push(c);
-      if (isSinkCall(c) || known.has(lastName(c))) reaching.add(fn);
+      if (isSinkCall(c, unpicklers) || known.has(lastName(c))) reaching.add(fn);
     }
     // Within the module: functions calling reaching functions (directly or as `self.m(...)`), to a fixpoint.
     for (let changed = true, guard = 0; changed && guard < 8; guard++) {
@@ -88,6 +89,7 @@ export function reachingNames(
 export function demandedModules(
   units: readonly { stable: string; mod: PythonModule }[],
   keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
+  names: ReadonlyMap<string, unknown> = new Map(),
 ): string[] {
   const byKey = new Map<string, string>();
   for (const [stable, k] of keys) for (const key of k.keys) if (!byKey.has(key)) byKey.set(key, stable);
@@ -101,8 +103,15 @@ export function demandedModules(
     const mod = u.mod;
     const assignedIn = new Map<string, CallSite[]>();
     for (const c of mod.calls) for (const n of c.assignedTo) pushTo(assignedIn, `${c.scopeId}:${n}`, c);
+    const unpicklers = unpicklerClasses(mod);
+    // Calls whose argument decides what a sink reads: sinks, functions known to reach one, and callees chosen at
+    // run time (a parameter, an attribute or a table entry called: `decode(body)`, `self.deserialize(msg)`).
+    const feeds = (c: CallSite): boolean =>
+      isSinkCall(c, unpicklers) ||
+      names.has(lastName(c)) ||
+      (c.callee.qualifiedName === null && c.callee.definitionId === undefined && c.callee.access !== undefined);
     for (const c of mod.calls) {
-      if (!isSinkCall(c)) continue;
+      if (!feeds(c)) continue;
       const args = [...c.positional, ...c.keywords.map((k) => k.value)];
       const seen = new Set<number>();
       const visit = (e: ExpressionFact, depth: number): void => {
@@ -147,7 +156,27 @@ function moduleOf(q: string, pkg: string, byKey: ReadonlyMap<string, string>): s
   return undefined;
 }
 
-function isSinkCall(c: CallSite): boolean {
+/** Classes of the module deriving (through its own classes) from an Unpickler. */
+function unpicklerClasses(mod: PythonModule): Set<number> {
+  const out = new Set<number>();
+  const derives = (f: FunctionFact, depth: number): boolean =>
+    depth < 6 &&
+    f.bases.some((b) =>
+      b.values.some(
+        (v) =>
+          (v.kind === 'qualified' && UNPICKLER_CLASSES.has(v.name)) ||
+          (v.kind === 'definition' &&
+            v.functionId !== f.id &&
+            mod.functions[v.functionId]?.kind === 'class' &&
+            derives(mod.functions[v.functionId]!, depth + 1)),
+      ),
+    );
+  for (const f of mod.functions) if (f.kind === 'class' && f.bases.length > 0 && derives(f, 0)) out.add(f.id);
+  return out;
+}
+
+function isSinkCall(c: CallSite, unpicklers: ReadonlySet<number> = new Set()): boolean {
+  if (c.callee.definitionId !== undefined && unpicklers.has(c.callee.definitionId)) return true;
   for (const v of c.callee.values) {
     if (v.kind === 'qualified' && SINK_BY_NAME.has(v.partial?.qualifiedName ?? v.name)) return true;
   }

@@ -340,21 +340,29 @@ export class DeserProject {
     }
   }
 
-  /** Classes constructed by an expression (`Codec()`, `mod.Codec(...)`), local or in another module. */
-  private classesOfExpr(unit: Unit, e: ExpressionFact, out: { unit: Unit; cls: FunctionFact }[]): void {
+  /**
+   * Classes constructed by an expression (`Codec()`, `mod.Codec(...)`), local or in another module, also through a
+   * factory function whose return values construct one (`make_socket()` returning `LocalQueue(...)`).
+   */
+  private classesOfExpr(unit: Unit, e: ExpressionFact, out: { unit: Unit; cls: FunctionFact }[], depth = 0): void {
     const a = e.access;
-    if (a?.root.kind !== 'call' || a.steps.length !== 0) return;
+    if (a?.root.kind !== 'call' || a.steps.length !== 0 || depth > 3) return;
     const c = unit.mod.calls[a.root.callId];
     if (c === undefined) return;
+    const viaFactory = (u: Unit, f: FunctionFact): void => {
+      for (const r of f.returns) this.classesOfExpr(u, r, out, depth + 1);
+    };
     if (c.callee.definitionId !== undefined) {
       const f = unit.mod.functions[c.callee.definitionId];
       if (f?.kind === 'class') addClass(out, unit, f);
+      else if (f !== undefined) viaFactory(unit, f);
       return;
     }
     for (const v of c.callee.values) {
       if (v.kind !== 'qualified') continue;
       const r = this.resolve(v.name, unit);
       if (r?.kind === 'class') addClass(out, r.unit, r.fn);
+      else if (r?.kind === 'function') viaFactory(r.unit, r.fn);
     }
   }
 

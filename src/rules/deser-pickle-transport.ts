@@ -24,8 +24,12 @@ export const deserPickleTransport: Rule = {
       'multiprocessing manager proxies, Celery workers accepting pickle): any peer that can send a message can run ' +
       'code in the receiving process, whatever the handler does next.',
     firesOn:
-      'zmq recv_pyobj; multiprocessing.connection Listener/Client .recv(); multiprocessing.managers (BaseManager, ' +
-      'SyncManager and subclasses) bound to a non-loopback address; Celery accept_content/task_serializer with pickle.',
+      'zmq recv_pyobj on a receiver known to be a pyzmq socket (high) or likely one (its type is unknown: medium, ' +
+      "said in the evidence; a method of the code's own class with that name is followed into instead, a " +
+      'unittest.mock double is not a socket); multiprocessing.connection Listener/Client .recv(); ' +
+      'torch.distributed object collectives (recv_object_list, broadcast_object_list, all_gather_object, ' +
+      'gather_object, scatter_object_list); multiprocessing.managers (BaseManager, SyncManager and subclasses) bound ' +
+      'to a non-loopback address; Celery accept_content/task_serializer with pickle.',
   },
   visit: {
     code(fact, ctx) {

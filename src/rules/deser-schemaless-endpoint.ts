@@ -20,9 +20,10 @@ export const deserSchemalessEndpoint: Rule = {
       'application/python-pickle) and passes the body to a decode/deserialize/loads routine defined elsewhere: the ' +
       'interface is built around object reconstruction rather than a schema.',
     firesOn:
-      'Handlers that accept application/octet-stream / application/python-pickle bodies and hand them to object ' +
-      'reconstruction (loads/deserialize/decode/unpack... in code outside the file) instead of a schema ' +
-      '(JSON/protobuf + validation).',
+      'Handlers that accept application/octet-stream / application/python-pickle / application/vnd.*+pickle ' +
+      'bodies and hand them to object reconstruction (loads/deserialize/decode/unpack... in code outside the scan) ' +
+      'instead of a schema (JSON/protobuf + validation); and codec tables keyed by media type whose serialized ' +
+      'media types route request bodies to an executable deserializer (reported at the table entry).',
   },
   visit: {
     code(fact, ctx) {

@@ -23,7 +23,8 @@ export const deserUnsafeLoader: Rule = {
     firesOn:
       'Any executable deserializer call (the DESER-NETWORK-INPUT sink list) inside a module that defines a request ' +
       'handler or server loop, when the data source cannot be proven internal (literals, module constants, ' +
-      'environment/config/CLI values, paths relative to the module).',
+      'environment/config/CLI values, paths relative to the module, bytes this process serialized itself as in ' +
+      'pickle.loads(pickle.dumps(x))). Findings in test code are decided as tickets unless the policy sets test_code: gate.',
   },
   visit: {
     code(fact, ctx) {

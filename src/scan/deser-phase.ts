@@ -67,6 +67,8 @@ async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promi
   stats.analysedInWalk += fresh.length;
   if (fresh.length === 0) return [];
   const names = new Map<string, NameAnchor[]>();
+  // Identifier → files not analysed yet that contain it: read once, when a round first needs callers.
+  let postings: Map<string, number[]> | undefined;
   for (let round = 0; round < MAX_DEMAND_ROUNDS && fresh.length > 0; round++) {
     stats.rounds = Math.max(stats.rounds, round + 1);
     const added = reachingNames(
@@ -81,10 +83,10 @@ async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promi
       ),
     );
     if (added.size > 0) {
-      for (const e of entries) {
-        if (e.module !== undefined || wanted.has(e.member.stable)) continue;
-        const text = readText(e.member.path);
-        if (text !== undefined && mentions(text, added)) wanted.add(e.member.stable);
+      postings ??= identifierPostings(entries);
+      for (const i of callerFiles(postings, added)) {
+        const e = entries[i]!;
+        if (e.module === undefined) wanted.add(e.member.stable);
       }
     }
     fresh = [];
@@ -146,12 +148,34 @@ function readText(path: string): string | undefined {
   }
 }
 
-/** The text names one of the functions (as an identifier) together with one of its anchors (module or class). */
-function mentions(text: string, names: ReadonlyMap<string, NameAnchor[]>): boolean {
-  const ids = new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
+/** Identifier → indexes (into `entries`) of the files not analysed in the walk that contain it. */
+function identifierPostings(entries: readonly Entry[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  entries.forEach((e, i) => {
+    if (e.module !== undefined) return;
+    const text = readText(e.member.path);
+    if (text === undefined) return;
+    for (const id of new Set(text.match(/[A-Za-z_]\w*/g) ?? [])) {
+      const list = out.get(id);
+      if (list === undefined) out.set(id, [i]);
+      else list.push(i);
+    }
+  });
+  return out;
+}
+
+/** Files naming one of the functions together with one of its anchors (its module's name or its class). */
+function callerFiles(postings: ReadonlyMap<string, number[]>, names: ReadonlyMap<string, NameAnchor[]>): Set<number> {
+  const out = new Set<number>();
   for (const [name, anchors] of names) {
-    if (!ids.has(name)) continue;
-    if (anchors.some((a) => ids.has(a.module) || (a.cls !== undefined && ids.has(a.cls)))) return true;
+    const files = postings.get(name);
+    if (files === undefined) continue;
+    const anchored = new Set<number>();
+    for (const a of anchors) {
+      for (const i of postings.get(a.module) ?? []) anchored.add(i);
+      if (a.cls !== undefined) for (const i of postings.get(a.cls) ?? []) anchored.add(i);
+    }
+    for (const i of files) if (anchored.has(i)) out.add(i);
   }
-  return false;
+  return out;
 }

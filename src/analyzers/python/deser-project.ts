@@ -269,16 +269,16 @@ export class DeserProject {
    * parameter anywhere in the class (or its bases).
    */
   receiverClasses(unit: Unit, a: AccessPath, scopeId: number): { unit: Unit; cls: FunctionFact }[] {
-    const out: { unit: Unit; cls: FunctionFact }[] = [];
+    let out: { unit: Unit; cls: FunctionFact }[] = [];
     const root = a.root;
-    if (root.kind !== 'name' || a.steps.length > 1) return out;
+    if (root.kind !== 'name' || a.steps.length > 3) return out;
     const name = root.name;
     const idx = unit.idx;
     const method = idx.enclosingMethod(scopeId);
     const self = method !== undefined ? idx.selfName(method) : undefined;
     const own = method !== undefined ? idx.classOf(method) : undefined;
-    if (a.steps.length === 0) {
-      if (self === name && own !== undefined) return [{ unit, cls: own }];
+    if (self === name && own !== undefined) out.push({ unit, cls: own });
+    else {
       for (const sid of [scopeId, 0]) {
         for (const as of idx.assignedNames.get(sid)?.get(name) ?? []) {
           if (as.value !== null && as.kind !== 'for') this.classesOfExpr(unit, as.value, out);
@@ -288,11 +288,14 @@ export class DeserProject {
         if (p?.annotation !== undefined) this.classesOfAnnotation(unit, p.annotation, out);
         if (out.length > 0) break;
       }
-      return out;
     }
-    const step = a.steps[0]!;
-    if (step.kind !== 'attr' || self !== name || own === undefined) return out;
-    this.attributeClasses(unit, own, step.name, out, 0);
+    // `self.codec`, `_stages.codec.inner`: the classes of each attribute along the chain.
+    for (const step of a.steps) {
+      if (step.kind !== 'attr' || out.length === 0) return [];
+      const next: { unit: Unit; cls: FunctionFact }[] = [];
+      for (const k of out) this.attributeClasses(k.unit, k.cls, step.name, next, 0);
+      out = next;
+    }
     return out;
   }
 

@@ -68,7 +68,7 @@ async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promi
   if (fresh.length === 0) return [];
   const names = new Map<string, NameAnchor[]>();
   // Identifier → files not analysed yet that contain it: read once, when a round first needs callers.
-  let postings: Map<string, number[]> | undefined;
+  let postings: Postings | undefined;
   for (let round = 0; round < MAX_DEMAND_ROUNDS && fresh.length > 0; round++) {
     stats.rounds = Math.max(stats.rounds, round + 1);
     const added = reachingNames(
@@ -148,32 +148,50 @@ function readText(path: string): string | undefined {
   }
 }
 
-/** Identifier → indexes (into `entries`) of the files not analysed in the walk that contain it. */
-function identifierPostings(entries: readonly Entry[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
+interface Postings {
+  /** Identifier → indexes (into `entries`) of the files not analysed in the walk that contain it. */
+  ids: Map<string, number[]>;
+  /** The same for identifiers written in import statements (`from pkg.codec import Codec`, `import codec`). */
+  imported: Map<string, number[]>;
+}
+
+/** Import statements, parenthesised name lists included. */
+const IMPORT_RE = /^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]+(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)/gm;
+
+function identifierPostings(entries: readonly Entry[]): Postings {
+  const ids = new Map<string, number[]>();
+  const imported = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, id: string, i: number): void => {
+    const list = m.get(id);
+    if (list === undefined) m.set(id, [i]);
+    else list.push(i);
+  };
   entries.forEach((e, i) => {
     if (e.module !== undefined) return;
     const text = readText(e.member.path);
     if (text === undefined) return;
-    for (const id of new Set(text.match(/[A-Za-z_]\w*/g) ?? [])) {
-      const list = out.get(id);
-      if (list === undefined) out.set(id, [i]);
-      else list.push(i);
-    }
+    for (const id of new Set(text.match(/[A-Za-z_]\w*/g) ?? [])) add(ids, id, i);
+    const inImports = new Set<string>();
+    for (const stmt of text.match(IMPORT_RE) ?? [])
+      for (const id of stmt.match(/[A-Za-z_]\w*/g) ?? []) inImports.add(id);
+    for (const id of inImports) add(imported, id, i);
   });
-  return out;
+  return { ids, imported };
 }
 
-/** Files naming one of the functions together with one of its anchors (its module's name or its class). */
-function callerFiles(postings: ReadonlyMap<string, number[]>, names: ReadonlyMap<string, NameAnchor[]>): Set<number> {
+/**
+ * Files naming one of the functions and importing one of its anchors (its module, or its class): a caller has to
+ * import what it calls, or receive an instance of a class it imports.
+ */
+function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]>): Set<number> {
   const out = new Set<number>();
   for (const [name, anchors] of names) {
-    const files = postings.get(name);
+    const files = postings.ids.get(name);
     if (files === undefined) continue;
     const anchored = new Set<number>();
     for (const a of anchors) {
-      for (const i of postings.get(a.module) ?? []) anchored.add(i);
-      if (a.cls !== undefined) for (const i of postings.get(a.cls) ?? []) anchored.add(i);
+      for (const i of postings.imported.get(a.module) ?? []) anchored.add(i);
+      if (a.cls !== undefined) for (const i of postings.imported.get(a.cls) ?? []) anchored.add(i);
     }
     for (const i of files) if (anchored.has(i)) out.add(i);
   }

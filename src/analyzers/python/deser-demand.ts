@@ -3,6 +3,7 @@
 // functions produce what a sink reads or whose classes are bases here (their code decides the value).
 import type { CallSite, ExpressionFact, FunctionFact, PythonModule } from './module-model.js';
 import { SINK_BY_NAME, UNPICKLER_CLASSES } from './deser-apis.js';
+import { moduleNamesSinkValues } from './deser-dynamic-sinks.js';
 
 /** Where a wanted name is defined: the module's last name component and, for methods, the class. */
 export interface NameAnchor {
@@ -104,12 +105,17 @@ export function demandedModules(
     const assignedIn = new Map<string, CallSite[]>();
     for (const c of mod.calls) for (const n of c.assignedTo) pushTo(assignedIn, `${c.scopeId}:${n}`, c);
     const unpicklers = unpicklerClasses(mod);
-    // Calls whose argument decides what a sink reads: sinks, functions known to reach one, and callees chosen at
-    // run time (a parameter, an attribute or a table entry called: `decode(body)`, `self.deserialize(msg)`).
+    // Calls whose argument decides what a sink reads: sinks, functions known to reach one, and — in a module that
+    // names a deserializer as a value — callees chosen at run time (a parameter, `self.<attr>` or a table entry
+    // called: `decode(body)`, `self.deserialize(msg)`).
+    const dynamic = moduleNamesSinkValues(mod);
     const feeds = (c: CallSite): boolean =>
       isSinkCall(c, unpicklers) ||
       names.has(lastName(c)) ||
-      (c.callee.qualifiedName === null && c.callee.definitionId === undefined && c.callee.access !== undefined);
+      (dynamic &&
+        c.callee.qualifiedName === null &&
+        c.callee.definitionId === undefined &&
+        c.callee.access !== undefined);
     for (const c of mod.calls) {
       if (!feeds(c)) continue;
       const args = [...c.positional, ...c.keywords.map((k) => k.value)];

@@ -36,7 +36,11 @@ export interface PostWalkPhase {
 const DESER_PROJECT: PostWalkPhase = {
   id: 'deser-project',
   wanted: (rules) => rules.some((r) => r.meta.category === 'DESER'),
-  run: async (input) => (await import('./deser-phase.js')).runDeserPhase(input),
+  // Nothing to compose without a Python file (and no reason to load the Python analyser for a pickle).
+  run: async (input) =>
+    input.files.some((f) => f.outcome.summaries?.['deser-project'] !== undefined)
+      ? (await import('./deser-phase.js')).runDeserPhase(input)
+      : [],
 };
 
 /** The registered phases, in the order they run. */

@@ -5,7 +5,8 @@
 // modules, but vm.Script takes cached data for one script, and with it the bundle starts ~40 ms sooner. The cache
 // is taken after a warm-up scan of examples/ so that it holds the functions a scan runs. commander (pure JS, MIT)
 // is bundled in; every other package stays external and is required when first needed (wasm grammars and 7z-wasm
-// need their own files). `tsc` remains the type checker and builds dist/ for library use.
+// need their own files). The Node API is a separate ES-module bundle, dist/lib/. `tsc` remains the type checker;
+// its dist/<room>/ output serves the bench scripts and is not packaged.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -101,6 +102,22 @@ writeFileSync(
   "// Scan pool worker entry of the bundled CLI (written by scripts/bundle.mjs).\n'use strict';\n" +
     "require('../../bin/load-bundle.js').loadBundle().exports.serveScanWorker();\n",
 );
+
+// The Node API (the package's `exports`): an ES-module bundle in dist/lib/, code-split so that renderers, decoders
+// and the Python analyser stay lazily loaded. Its scan-pool worker entry sits beside it (engine.ts starts
+// ./scan-worker.js next to its own chunk) and shares its chunks. commander is not imported by the API.
+rmSync('dist/lib', { recursive: true, force: true });
+await build({
+  entryPoints: { index: 'src/api/index.ts', 'scan-worker': 'src/scan/scan-worker.ts' },
+  outdir: 'dist/lib',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external,
+  logLevel: 'warning',
+});
 
 // The code cache: a warm-up scan in a fresh process, then V8's cached data for everything it compiled.
 execFileSync(process.execPath, ['scripts/warm-code-cache.cjs'], { stdio: 'inherit' });

@@ -15,8 +15,8 @@ export type { SentinelReport, PolicyInfo } from '../report/report-model.js';
 export type { ScanReport } from '../report/scan-report.js';
 export type { ClosedFinding, GatedFinding, GateResult, ThresholdViolation } from '../policy/gate.js';
 export type { Acceptance, GateLevel, Policy } from '../policy/policy.js';
-export type { PresetName } from '../policy/presets.js';
-export type { AllowEntry } from '../rules/data/allowlist.js';
+export { PRESET_NAMES, type PresetName } from '../policy/presets.js';
+export type { AllowEntry, AllowedCalls } from '../rules/data/allowlist.js';
 export type {
   Decision,
   Evidence,
@@ -28,4 +28,4 @@ export type {
 } from '../core/finding.js';
 export type { Location, Segment } from '../core/location.js';
 export type { Limits } from '../core/limits.js';
-export type { SafetyLevel, Severity } from '../core/severity.js';
+export { SAFETY_LEVELS, SEVERITIES, type SafetyLevel, type Severity } from '../core/severity.js';

@@ -3,6 +3,7 @@
 import type { Location } from './location.js';
 import type { SafetyLevel, Severity } from './severity.js';
 
+/** The rule families. */
 export type RuleCategory = 'PICKLE' | 'TORCH' | 'DESER' | 'SCAN' | 'ARCHIVE';
 
 export interface RuleMeta {
@@ -26,6 +27,7 @@ export interface RuleMeta {
   readonly firesOn: string;
 }
 
+/** What a finding saw, where, and how sure it is. */
 export interface Evidence {
   /** One line a person reads: what was seen. */
   readonly signal: string;
@@ -52,8 +54,10 @@ export interface FlowStepEvidence {
   readonly text: string;
 }
 
+/** A finding's release decision: block (CRITICAL at fail_on), gate, ticket or pass. */
 export type Decision = 'block' | 'gate' | 'ticket' | 'pass';
 
+/** One finding: its rule's record (severity, CWE, OWASP, owner, fix, retest) plus location, evidence and fingerprint. */
 export interface Finding {
   readonly ruleId: string;
   readonly category: RuleCategory;
@@ -94,11 +98,13 @@ export interface PickleVerdict {
   readonly context: string;
 }
 
+/** A file or entry that could not be read (the file is also SCAN-INCOMPLETE). */
 export interface ScanError {
   readonly where: string;
   readonly message: string;
 }
 
+/** One scanned top-level file: formats found by content, size, worst pickle safety. */
 export interface FileSummary {
   readonly path: string;
   /** Formats detected by content, outermost first. */

@@ -1,6 +1,7 @@
 // Scan budgets. Every limit is configurable; hitting one yields SCAN-INCOMPLETE (or PICKLE-STRUCT for
 // pickle VM limits) naming the limit. Defaults are chosen so that real checkpoints of many GB scan fully.
 
+/** Scan budgets; hitting one is a finding (SCAN-INCOMPLETE or PICKLE-STRUCT), never a pass. */
 export interface Limits {
   /** Container nesting depth (zip in tar in gzip … counts each layer). */
   maxDepth: number;

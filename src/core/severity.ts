@@ -1,7 +1,9 @@
 // Finding severities (seed CI policy scale) and the six-level pickle safety scale of seed 002
 // (fickling's Severity enum, restated as data).
 
+/** Finding severities, highest first. */
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'] as const;
+/** A finding severity. */
 export type Severity = (typeof SEVERITIES)[number];
 
 const RANK: Record<Severity, number> = { CRITICAL: 4, HIGH: 3, MEDIUM: 2, LOW: 1, INFO: 0 };
@@ -14,6 +16,7 @@ export function isSeverity(s: string): s is Severity {
   return (SEVERITIES as readonly string[]).includes(s);
 }
 
+/** The six-level pickle safety scale, safest first. */
 export const SAFETY_LEVELS = [
   'LIKELY_SAFE',
   'POSSIBLY_UNSAFE',
@@ -22,6 +25,7 @@ export const SAFETY_LEVELS = [
   'LIKELY_OVERTLY_MALICIOUS',
   'OVERTLY_MALICIOUS',
 ] as const;
+/** A pickle safety level on the six-level scale. */
 export type SafetyLevel = (typeof SAFETY_LEVELS)[number];
 
 export const SAFETY_DESCRIPTIONS: Record<SafetyLevel, string> = {

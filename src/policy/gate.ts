@@ -40,6 +40,7 @@ export interface ClosedFinding {
   readonly closure: 'signal-gone' | 'rescan-incomplete' | 'file-not-scanned';
 }
 
+/** The gate verdict with its counts, threshold, baseline state and reasons (`summary.gate`). */
 export interface GateResult {
   readonly passed: boolean;
   /** Default fail_on / ticket_on (per-category and per-rule levels may differ). */

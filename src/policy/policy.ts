@@ -15,6 +15,7 @@ export interface GateLevel {
   readonly owner?: string;
 }
 
+/** A risk acceptance from the policy: matched by fingerprint or rule + path glob, valid through `expires`. */
 export interface Acceptance {
   readonly fingerprint?: string;
   readonly rule?: string;
@@ -28,6 +29,7 @@ export interface Acceptance {
   readonly index: number;
 }
 
+/** A loaded, validated release-gate policy (from `loadPolicy`). */
 export interface Policy {
   /** Policy file path, or undefined for the built-in default. */
   readonly source?: string;

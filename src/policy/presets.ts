@@ -2,7 +2,9 @@
 // moderate up to POSSIBLY_UNSAFE, permissive up to SUSPICIOUS (fickling's recommendations, restated as data).
 import type { SafetyLevel } from '../core/severity.js';
 
+/** The pickle threshold presets, strictest first. */
 export const PRESET_NAMES = ['strict', 'moderate', 'permissive'] as const;
+/** A pickle threshold preset: strict, moderate or permissive. */
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export const PRESETS: Readonly<Record<PresetName, { readonly max: SafetyLevel; readonly use: string }>> = {

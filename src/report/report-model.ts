@@ -31,6 +31,7 @@ export interface PolicyInfo {
   readonly unusedAcceptances: readonly { readonly index: number; readonly owner: string; readonly expires: string }[];
 }
 
+/** The gated report: what `scan` returns and `--format json` writes (schemaVersion 1.1.0, schemas/report.schema.json). */
 export interface SentinelReport extends ScanReport {
   readonly findings: readonly GatedFinding[];
   /** With `--baseline`: baseline findings absent from this run (closure evidence). Empty otherwise. */

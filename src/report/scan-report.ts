@@ -7,6 +7,7 @@ import type { GateResult } from '../policy/gate.js';
 export const TOOL_NAME = 'sentinel';
 export const TOOL_VERSION = '0.1.0';
 
+/** The scan part of the report: tool, targets, summary, findings, pickles, files and errors. */
 export interface ScanReport {
   readonly schemaVersion: string;
   readonly tool: { readonly name: string; readonly version: string };

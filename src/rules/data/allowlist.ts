@@ -24,6 +24,7 @@ import torchList from './torch-allowlist.json' with { type: 'json' };
  */
 export type AllowedCalls = 'new' | 'none';
 
+/** An allowlist entry (a pack's, or the policy's also_allow) with the reason it is allowed. */
 export interface AllowEntry {
   readonly reason: string;
   /** The pack the entry comes from ('python', 'numpy', 'pandas', …), 'torchscript', 'usage' or 'policy'. */

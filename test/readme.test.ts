@@ -1,6 +1,7 @@
-// The README's policy example and GitHub Actions snippet are exercised: the policy loads through the real loader,
-// and the workflow's sentinel command runs through the real CLI (same flags) and writes valid SARIF to the file the
-// upload step uploads.
+// The README's policy example and CI snippets are exercised: the policy loads through the real loader; every
+// "Use it in CI" snippet equals its file in examples/ci/ (those files are run by test/ci and test/package); and the
+// GitLab job's sentinel command runs through the real CLI (same flags) with the README policy and writes a GitLab
+// SAST report, valid against GitLab's schema, where `artifacts: reports: sast:` reads it.
 import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,21 +11,20 @@ import { parse } from 'yaml';
 import { formatPolicyIssues, parsePolicy } from '../src/policy/load-policy.js';
 import { RULES } from '../src/rules/index.js';
 import { cli } from './helpers/cli.js';
-import { compileDraft04, errorsText } from './helpers/json-schema.js';
+import Ajv from 'ajv';
+import { errorsText } from './helpers/json-schema.js';
 import { evilPickle, P } from './helpers/pickle-builder.js';
 
 const README = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
 const yamlBlocks = [...README.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
 const policyExample = yamlBlocks.find((b) => b.startsWith('# sentinel-policy.yml'));
-const workflow = yamlBlocks.find((b) => /^jobs:/m.test(b));
-
-interface Step {
-  name?: string;
-  run?: string;
-  uses?: string;
-  if?: string;
-  with?: Record<string, string>;
-}
+const EXAMPLES = join(import.meta.dirname, '..', 'examples', 'ci');
+/** Fenced blocks whose info string names their file: ```yaml examples/ci/x.yml */
+const fileBlocks = [...README.matchAll(/^```\w+ (examples\/ci\/[\w.-]+)\n([\s\S]*?)^```$/gm)].map((m) => ({
+  file: m[1]!,
+  text: m[2]!,
+}));
+const gitlabJob = fileBlocks.find((b) => b.file === 'examples/ci/gitlab-ci.yml')?.text;
 
 describe('README', () => {
   it("lists every rule in its Rules table with the rule's severity, and no other", () => {
@@ -62,7 +62,24 @@ describe('README', () => {
     assert.deepEqual(p.limits, { maxEntryBytes: 1073741824 });
   });
 
-  describe('the GitHub Actions snippet', () => {
+  it('"Use it in CI": a GitHub workflow, a GitLab job, a pre-commit config and the Node API example, each equal to its tested file', () => {
+    assert.deepEqual(fileBlocks.map((b) => b.file).sort(), [
+      'examples/ci/github-workflow.yml',
+      'examples/ci/gitlab-ci.yml',
+      'examples/ci/node-api.mjs',
+      'examples/ci/pre-commit-config.yaml',
+    ]);
+    for (const b of fileBlocks) {
+      assert.equal(
+        b.text,
+        readFileSync(join(import.meta.dirname, '..', b.file), 'utf8'),
+        `${b.file} drifted from the README`,
+      );
+    }
+    assert.ok(README.indexOf('## Use it in CI') < README.indexOf('examples/ci/github-workflow.yml'));
+  });
+
+  describe('the GitLab job', () => {
     let dir: string;
     const home = process.cwd();
     before(() => {
@@ -81,13 +98,6 @@ describe('README', () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    const steps = (): Step[] => {
-      assert.ok(workflow, 'no workflow ```yaml block');
-      const wf = parse(workflow) as { jobs: Record<string, { steps: Step[] }>; permissions: Record<string, string> };
-      assert.equal(wf.permissions['security-events'], 'write', 'SARIF upload needs security-events: write');
-      return Object.values(wf.jobs).flatMap((j) => j.steps);
-    };
-
     function sentinelArgs(run: string): string[] {
       const words = run.trim().split(/\s+/);
       const i = words.indexOf('sentinel');
@@ -95,28 +105,34 @@ describe('README', () => {
       return words.slice(i + 1);
     }
 
-    it('runs the same flags the CLI accepts, gates, and writes valid SARIF where the upload step reads it', async () => {
-      const all = steps();
-      const gate = all.find((s) => s.run?.includes('sentinel artifact'));
-      const upload = all.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
-      assert.ok(gate && upload);
-      assert.equal(upload.if, 'always()', 'the upload must run when the gate fails');
-      const args = sentinelArgs(gate.run!);
-      const out = args[args.indexOf('--output') + 1];
-      assert.equal(upload.with?.['sarif_file'], out);
+    it('runs flags the CLI accepts, gates, and writes a valid GitLab SAST report where the job uploads it', async () => {
+      assert.ok(gitlabJob, 'no GitLab job in the README');
+      assert.equal(gitlabJob, readFileSync(join(EXAMPLES, 'gitlab-ci.yml'), 'utf8'));
+      const job = (
+        parse(gitlabJob) as Record<string, { script: string[]; artifacts: { when: string; reports: { sast: string } } }>
+      )['sentinel']!;
+      assert.equal(job.artifacts.when, 'always', 'the report must be uploaded when the gate fails');
+      const args = sentinelArgs(job.script.find((l) => l.includes(' sentinel artifact '))!);
+      const out = job.artifacts.reports.sast;
+      assert.ok(args.includes(`gitlab=${out}`), args.join(' '));
 
-      // Clean models (legacy one accepted by the README policy until 2030) → exit 0.
+      // Clean models (the legacy one accepted by the README policy until 2030) → exit 0.
       const pass = await cli([...args, '--now', '2025-01-01']);
       assert.equal(pass.code, 0, pass.stderr);
-      assert.equal(pass.stdout, '', 'the report goes to the SARIF file, not stdout');
-      const sarif = JSON.parse(readFileSync(join(dir, out!), 'utf8')) as {
-        runs: { results: { suppressions: { status: string }[] }[] }[];
-      };
-      const validate = compileDraft04(
-        JSON.parse(readFileSync(join(home, 'test', 'fixtures', 'sarif', 'sarif-2.1.0-rtm.5.json'), 'utf8')),
+      const schema = new (
+        Ajv as unknown as new (o: object) => { compile(s: unknown): ((d: unknown) => boolean) & { errors?: never } }
+      )({
+        allErrors: true,
+        strict: false,
+      }).compile(
+        JSON.parse(readFileSync(join(home, 'test', 'fixtures', 'gitlab', 'sast-report-format-15.1.4.json'), 'utf8')),
       );
-      assert.ok(validate(sarif), errorsText(validate.errors));
-      assert.equal(sarif.runs[0]!.results[0]!.suppressions[0]!.status, 'accepted');
+      const report = JSON.parse(readFileSync(join(dir, out), 'utf8'));
+      assert.ok(schema(report), errorsText(schema.errors));
+      assert.deepEqual(
+        report.vulnerabilities.map((v: { location: { file: string } }) => v.location.file),
+        ['models/legacy/old.pkl'],
+      );
 
       // A malicious model → the same command fails the job with exit code 1.
       writeFileSync(join(dir, 'models', 'evil.pkl'), evilPickle());
@@ -125,12 +141,13 @@ describe('README', () => {
       rmSync(join(dir, 'models', 'evil.pkl'));
     });
 
-    it('the commands the README suggests next to it are accepted too', async () => {
+    it('the commands the README suggests next to the examples are accepted too', async () => {
       const prev = await cli(['artifact', 'models/', '--format', 'json', '--output', 'previous.json']);
       assert.notEqual(prev.code, 2, prev.stderr);
       for (const extra of [
         ['--baseline', 'previous.json'],
         ['--format', 'markdown', '--output', 'comment.md'],
+        ['--format', 'gitlab', '--output', 'gl.json'],
       ]) {
         const r = await cli(['artifact', 'models/', ...extra]);
         assert.notEqual(r.code, 2, `${extra.join(' ')}: ${r.stderr}`);

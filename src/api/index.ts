@@ -27,5 +27,6 @@ export type {
   ScanError,
 } from '../core/finding.js';
 export type { Location, Segment } from '../core/location.js';
+export type { GitCheckout } from '../sources/git-checkout.js';
 export type { Limits } from '../core/limits.js';
 export { SAFETY_LEVELS, SEVERITIES, type SafetyLevel, type Severity } from '../core/severity.js';

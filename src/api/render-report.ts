@@ -1,11 +1,15 @@
 // Renders a report in one of the output formats; each renderer is loaded on first use. Shared by the API and the CLI.
 import type { SentinelReport } from '../report/report-model.js';
+import { findGitCheckout, type GitCheckout } from '../sources/git-checkout.js';
 import { SentinelError } from './errors.js';
 
 /** Every report format, in the order `--format` lists them. */
-export const REPORT_FORMATS = ['text', 'json', 'sarif', 'html', 'markdown', 'junit'] as const;
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'html', 'markdown', 'junit', 'gitlab'] as const;
 
-/** A report format: `json` is the versioned report itself (schemas/report.schema.json); the others derive from it. */
+/**
+ * A report format: `json` is the versioned report itself (schemas/report.schema.json); the others derive from it
+ * (`gitlab`: GitLab's SAST security report).
+ */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Presentation options; each applies to the formats named. */
@@ -14,8 +18,15 @@ export interface RenderOptions {
   readonly color?: boolean;
   /** text: also list pickles judged LIKELY_SAFE. Default false. */
   readonly verbose?: boolean;
-  /** sarif: base URL of the rule docs (`docs/rules/`); each rule gets `helpUri` `<docsUrl><RULE-ID>.md`. */
+  /** sarif, gitlab: base URL of the rule docs (`docs/rules/`); each rule links to `<docsUrl><RULE-ID>.md`. */
   readonly docsUrl?: string;
+  /** sarif, gitlab: the directory the report's relative paths are relative to. Default `process.cwd()`. */
+  readonly cwd?: string;
+  /**
+   * sarif, gitlab: the git checkout to report paths against (and, in SARIF, versionControlProvenance). Default:
+   * the checkout containing `cwd`, read from its `.git`; `null` for none (paths then relative to `cwd`).
+   */
+  readonly checkout?: GitCheckout | null;
 }
 
 /** True when `s` names a report format. */
@@ -32,14 +43,19 @@ export async function renderReport(
   format: ReportFormat,
   options: RenderOptions = {},
 ): Promise<string> {
+  const code = (): { base: { cwd: string; srcRoot: string }; checkout?: GitCheckout } => {
+    const cwd = options.cwd ?? process.cwd();
+    const checkout = options.checkout === undefined ? findGitCheckout(cwd) : (options.checkout ?? undefined);
+    return { base: { cwd, srcRoot: checkout?.root ?? cwd }, ...(checkout ? { checkout } : {}) };
+  };
+  const docs = options.docsUrl !== undefined ? { docsBaseUri: options.docsUrl } : {};
   switch (format) {
     case 'json':
       return (await import('../report/json.js')).renderJson(report);
     case 'sarif':
-      return (await import('../report/sarif.js')).renderSarif(
-        report,
-        options.docsUrl !== undefined ? { docsBaseUri: options.docsUrl } : {},
-      );
+      return (await import('../report/sarif.js')).renderSarif(report, { ...docs, ...code() });
+    case 'gitlab':
+      return (await import('../report/gitlab.js')).renderGitlab(report, { ...docs, base: code().base });
     case 'html':
       return (await import('../report/html.js')).renderHtml(report);
     case 'markdown':

@@ -95,6 +95,20 @@ interface ArtifactOptions {
   now?: string;
   docsUrl?: string;
   jobs?: string;
+  write: string[];
+}
+
+/** `--write FORMAT=FILE` (repeatable): further reports of the same scan, checked before the scan starts. */
+function parseWrites(values: readonly string[]): { format: Format; file: string }[] {
+  return values.map((v) => {
+    const eq = v.indexOf('=');
+    const format = v.slice(0, eq);
+    const file = v.slice(eq + 1);
+    if (eq < 1 || !file || !(FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`--write expects FORMAT=FILE with FORMAT one of ${FORMATS.join(', ')}, got "${v}"`);
+    }
+    return { format: format as Format, file };
+  });
 }
 
 function parseJobs(value: string | undefined): number {
@@ -112,15 +126,6 @@ export function today(o: { now?: string }, io: Io): string {
     return o.now;
   }
   return (io.now?.() ?? new Date()).toISOString().slice(0, 10);
-}
-
-/** Renders a report in one of the formats (each renderer is loaded on first use). */
-export async function render(
-  report: SentinelReport,
-  format: Format,
-  o: { color: boolean; verbose: boolean; docsUrl?: string },
-): Promise<string> {
-  return renderReport(report, format, o);
 }
 
 function progress(io: Io, quiet: boolean): { tick?: (done: number) => void; end: () => void } {
@@ -160,6 +165,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   }
   const day = today(o, io);
   const jobs = parseJobs(o.jobs);
+  const writes = parseWrites(o.write);
   const policy = await loadPolicy(o.policy, { cwd });
   const baseline = o.baseline !== undefined ? readInputText(resolve(cwd, o.baseline), 'baseline') : undefined;
   const started = io.now?.() ?? new Date();
@@ -183,13 +189,23 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   } finally {
     bar.end();
   }
+  const renderOptions = {
+    verbose: o.verbose ?? false,
+    cwd,
+    ...(o.docsUrl !== undefined ? { docsUrl: o.docsUrl } : {}),
+  };
+  for (const w of writes) {
+    const text = await renderReport(report, w.format, renderOptions);
+    try {
+      writeFileSync(resolve(cwd, w.file), text);
+    } catch (e) {
+      io.stderr(`sentinel: cannot write ${w.file}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   if (o.quiet && o.format === 'text' && !o.output) return report.summary.exitCode;
   const color = !o.output && o.format === 'text' && io.isTTY && !io.env['NO_COLOR'];
-  const text = await render(report, o.format, {
-    color,
-    verbose: o.verbose ?? false,
-    ...(o.docsUrl !== undefined ? { docsUrl: o.docsUrl } : {}),
-  });
+  const text = await renderReport(report, o.format, { ...renderOptions, color });
   if (o.output) {
     try {
       writeFileSync(resolve(cwd, o.output), text);
@@ -232,6 +248,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
     .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
     .option('--output <file>', 'write the report to a file instead of stdout')
+    .option(
+      '--write <format=file>',
+      'also write the report of the same scan in another format to a file (repeatable)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
     .addOption(new Option('--preset <preset>', 'pickle threshold preset (overrides the policy)').choices(PRESET_NAMES))
     .addOption(

@@ -1,10 +1,14 @@
 // SARIF 2.1.0 reporter for code-scanning upload (OASIS SARIF 2.1.0; GitHub code scanning conventions): rules from
 // metadata with help and `security-severity`, CWE tags, one result per finding with physical and logical locations,
-// partial fingerprints, baseline state, and accepted findings as suppressions with their justification.
+// partial fingerprints, baseline state, and accepted findings as suppressions with their justification. Paths are
+// relative to the source root (uriBaseId SRCROOT); the run carries automationDetails and, in a git checkout with
+// an origin remote, versionControlProvenance.
 import type { FlowStepEvidence, RuleMeta } from '../core/finding.js';
 import type { Severity } from '../core/severity.js';
 import type { GatedFinding } from '../policy/gate.js';
 import { ruleById } from '../rules/index.js';
+import type { GitCheckout } from '../sources/git-checkout.js';
+import { absoluteUri, encodeRelative, rootRelative, rootUri, type PathBase } from './artifact-path.js';
 import type { SentinelReport } from './report-model.js';
 import { renderRuleDoc } from './rule-doc.js';
 import { guidanceFor } from './rule-guidance.js';
@@ -12,6 +16,25 @@ import { guidanceFor } from './rule-guidance.js';
 export interface SarifOptions {
   /** Base URL of the rule docs (docs/rules/); each rule gets helpUri `<base><ID>.md`. */
   readonly docsBaseUri?: string;
+  /**
+   * Where the scan's relative paths start and the source root they are reported against (`SRCROOT`, listed in
+   * originalUriBaseIds). Without it, relative paths are kept as scanned.
+   */
+  readonly base?: PathBase;
+  /** The git checkout the source root is in: versionControlProvenance when it has an origin remote. */
+  readonly checkout?: GitCheckout;
+}
+
+/** The uriBaseId relative artifact locations are resolved against. */
+export const SRCROOT = 'SRCROOT';
+
+function artifactLocation(file: string, base: PathBase | undefined): Record<string, string> {
+  if (!base) {
+    const uri = artifactUri(file);
+    return uri.startsWith('file:') ? { uri } : { uri, uriBaseId: SRCROOT };
+  }
+  const rel = rootRelative(file, base);
+  return rel !== undefined ? { uri: encodeRelative(rel), uriBaseId: SRCROOT } : { uri: absoluteUri(file, base) };
 }
 
 /** GitHub's security-severity scale: critical ≥ 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9. */
@@ -93,7 +116,12 @@ function ruleDescriptor(meta: RuleMeta, all: readonly RuleMeta[], opts: SarifOpt
   };
 }
 
-function result(f: GatedFinding, ruleIndex: number | undefined, safety: string | undefined): Record<string, unknown> {
+function result(
+  f: GatedFinding,
+  ruleIndex: number | undefined,
+  safety: string | undefined,
+  base: PathBase | undefined,
+): Record<string, unknown> {
   const loc = f.location;
   const file = loc.chain[0] ?? '';
   const inContainer = loc.chain.length > 1;
@@ -122,7 +150,7 @@ function result(f: GatedFinding, ruleIndex: number | undefined, safety: string |
     message: { text: `${f.title}: ${f.evidence.signal}` },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: artifactUri(file) }, region },
+        physicalLocation: { artifactLocation: artifactLocation(file, base), region },
         ...(inContainer || loc.offset !== undefined || loc.line !== undefined
           ? {
               logicalLocations: [
@@ -197,6 +225,23 @@ export function renderSarif(report: SentinelReport, opts: SarifOptions = {}): st
             rules: metas.map((m) => ruleDescriptor(m, metas, opts)),
           },
         },
+        // GitHub code scanning takes the category from the id up to its last '/'.
+        automationDetails: { id: `sentinel/${report.startedAt}` },
+        ...(opts.base ? { originalUriBaseIds: { [SRCROOT]: { uri: rootUri(opts.base) } } } : {}),
+        ...(opts.checkout?.repositoryUri
+          ? {
+              versionControlProvenance: [
+                {
+                  repositoryUri: opts.checkout.repositoryUri,
+                  ...(opts.checkout.revisionId ? { revisionId: opts.checkout.revisionId } : {}),
+                  ...(opts.checkout.branch ? { branch: opts.checkout.branch } : {}),
+                  ...(opts.base && (opts.base.srcRoot ?? opts.base.cwd) === opts.checkout.root
+                    ? { mappedTo: { uriBaseId: SRCROOT } }
+                    : {}),
+                },
+              ],
+            }
+          : {}),
         invocations: [
           {
             executionSuccessful: report.errors.length === 0,
@@ -209,7 +254,7 @@ export function renderSarif(report: SentinelReport, opts: SarifOptions = {}): st
           },
         ],
         results: report.findings.map((f) =>
-          result(f, index.get(f.ruleId), f.stream !== undefined ? safetyOf.get(f.stream) : undefined),
+          result(f, index.get(f.ruleId), f.stream !== undefined ? safetyOf.get(f.stream) : undefined, opts.base),
         ),
         properties: {
           schemaVersion: report.schemaVersion,

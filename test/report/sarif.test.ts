@@ -128,7 +128,7 @@ describe('code-scanning conventions', () => {
     const results = log.runs[0].results;
     const evil = results.find((r: any) => r.ruleId === 'PICKLE-EXEC');
     assert.deepEqual(evil.locations[0].physicalLocation, {
-      artifactLocation: { uri: 'models/evil.pkl' },
+      artifactLocation: { uri: 'models/evil.pkl', uriBaseId: 'SRCROOT' },
       region: { startLine: 1, byteOffset: 17 },
     });
     const deep = results.find((r: any) => r.ruleId === 'SCAN-INCOMPLETE');

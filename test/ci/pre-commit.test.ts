@@ -1,8 +1,9 @@
 // The pre-commit hook with the real pre-commit (Debian's; skipped where it is not installed): a copy of this
-// checkout committed as the hook repository, a git repository with a malicious pickle staged fails
-// `pre-commit try-repo`, and a clean one using examples/ci/pre-commit-config.yaml (its repo and rev pointed at the
-// copy) passes `pre-commit run`. pre-commit installs `language: node` hooks with `npm install`, `npm pack` (whose
-// stdout must be the tarball name alone: .npmrc) and `npm install -g`; both runs share one installed environment.
+// checkout committed as the hook repository and examples/ci/pre-commit-config.yaml pointed at it (repo, rev); a git
+// repository with a malicious pickle staged fails `pre-commit run`, a clean one passes. pre-commit installs
+// `language: node` hooks with `npm install`, `npm pack` (whose stdout must be the tarball name alone: .npmrc) and
+// `npm install -g`, which costs minutes on a loaded machine: both runs share one store and so one installed hook
+// (`pre-commit try-repo` would install it again, in a temporary store, for every run).
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,30 +81,31 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', { skip }, () => {
     assert.equal(hooks[0]!['entry'], 'sentinel artifact');
   });
 
-  it('`pre-commit try-repo`: a staged malicious pickle fails the hook with PICKLE-EXEC', () => {
+  function config(): string {
+    const c = parse(readFileSync(join(ROOT, 'examples', 'ci', 'pre-commit-config.yaml'), 'utf8')) as {
+      repos: { repo: string; rev: string; hooks: { id: string }[] }[];
+    };
+    assert.deepEqual(c.repos[0]!.hooks, [{ id: 'sentinel' }]);
+    c.repos[0]!.repo = hookRepo;
+    c.repos[0]!.rev = rev;
+    return stringify(c);
+  }
+
+  it('`pre-commit run` with the README config: a staged malicious pickle fails the hook with PICKLE-EXEC', () => {
     const repo = repoWith('bad', {
+      '.pre-commit-config.yaml': config(),
       'models/model.pkl': evilPickle(),
       'serve.py': 'import pickle\n\ndef load(path):\n    return 1\n',
     });
-    const r = spawnSync('pre-commit', ['try-repo', hookRepo, 'sentinel', '--ref', rev], {
-      cwd: repo,
-      encoding: 'utf8',
-      env,
-    });
+    const r = spawnSync('pre-commit', ['run'], { cwd: repo, encoding: 'utf8', env });
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /sentinel.*Failed/);
     assert.match(r.stdout, /PICKLE-EXEC/);
   });
 
   it('`pre-commit run` with the README config: a clean repository passes', () => {
-    const config = parse(readFileSync(join(ROOT, 'examples', 'ci', 'pre-commit-config.yaml'), 'utf8')) as {
-      repos: { repo: string; rev: string; hooks: { id: string }[] }[];
-    };
-    assert.deepEqual(config.repos[0]!.hooks, [{ id: 'sentinel' }]);
-    config.repos[0]!.repo = hookRepo;
-    config.repos[0]!.rev = rev;
     const repo = repoWith('good', {
-      '.pre-commit-config.yaml': stringify(config),
+      '.pre-commit-config.yaml': config(),
       'models/model.pkl': new P().proto(4).emptyDict().stop().bytes(),
       'train.py': 'import torch\n\nmodel = torch.load("m.pt", weights_only=True)\n',
     });

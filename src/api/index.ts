@@ -22,6 +22,7 @@ export type {
   Evidence,
   FileSummary,
   Finding,
+  FlowStepEvidence,
   PickleVerdict,
   RuleCategory,
   ScanError,

@@ -29,6 +29,7 @@ export interface ConvertRequest {
   readonly allowFindings: boolean;
 }
 
+/** The input checkpoint as `convert` read it: its path, size, detected format and notes on how it was read. */
 export interface InputInfo {
   readonly path: string;
   readonly bytes: number;

@@ -40,6 +40,7 @@ export interface PlannedTensor {
   readonly sharesWith: readonly string[];
 }
 
+/** One string entry of the safetensors `__metadata__` header and where it came from (checkpoint, option or framework). */
 export interface MetadataEntry {
   readonly key: string;
   readonly value: string;

@@ -12,6 +12,7 @@ import { TOOL_NAME, TOOL_VERSION } from './scan-report.js';
 
 export const CONVERT_REPORT_SCHEMA_VERSION = '1.0.0';
 
+/** One tensor written to the safetensors file: its name, dtype, shape and where its bytes came from. */
 export interface ConvertedTensor {
   readonly name: string;
   /** Dotted key path in the input. */
@@ -27,6 +28,7 @@ export interface ConvertedTensor {
   readonly sharesWith: readonly string[];
 }
 
+/** What `convert` did: the input scanned and gated, the tensors written, the metadata kept and the output file. */
 export interface ConvertReport {
   readonly schemaVersion: string;
   readonly tool: { readonly name: string; readonly version: string };

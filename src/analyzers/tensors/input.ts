@@ -2,6 +2,7 @@
 // conversion report states (byte order swapped, decompressed in memory, pickles not read).
 import type { Node } from './tree.js';
 
+/** The checkpoint layouts `convert` reads. */
 export type InputFormat = 'torch-zip' | 'torch-legacy' | 'npy' | 'npz' | 'pickle' | 'joblib';
 
 export interface TensorInput {

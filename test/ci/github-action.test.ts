@@ -66,6 +66,13 @@ function keyValues(file: string): Record<string, string> {
   return out;
 }
 
+function runnerEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !/^(npm_|INPUT_|GITHUB_|RUNNER_)/i.test(k)) out[k] = v;
+  return out;
+}
+
 /** `${{ inputs.x }}` is the only expression the action's step env uses (asserted below). */
 function expand(value: string, inputs: Record<string, string>): string {
   return value.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, k: string) => inputs[k] ?? '');
@@ -102,8 +109,9 @@ function runAction(
       cwd: workspace,
       encoding: 'utf8',
       env: {
-        PATH: process.env['PATH'],
-        HOME: process.env['HOME'],
+        // The runner's own environment (a machine's proxy and CA settings reach npm there too), without what
+        // `npm test` adds or an outer Actions run would set.
+        ...runnerEnv(),
         CI: 'true',
         GITHUB_ACTIONS: 'true',
         GITHUB_WORKSPACE: workspace,

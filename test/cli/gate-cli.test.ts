@@ -180,6 +180,7 @@ describe('formats, --output, --quiet, progress, colour', () => {
     html: /^<!doctype html>\n/,
     markdown: /^## ❌ Sentinel release gate: \*\*FAILED\*\*/,
     junit: /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /,
+    gitlab: /^\{\n {2}"version": "15\.1\.4",\n {2}"schema": "https:\/\/gitlab\.com\//,
   };
   for (const format of FORMATS) {
     it(`--format ${format}: only the report on stdout; --output writes the same bytes`, async () => {

@@ -137,6 +137,7 @@ describe("import … from 'sentinel-ml' (the Node API, from a separate folder)",
     'SAFETY_LEVELS',
     'SEVERITIES',
     'SentinelError',
+    'convert',
     'loadPolicy',
     'renderReport',
     'scan',
@@ -148,7 +149,7 @@ describe("import … from 'sentinel-ml' (the Node API, from a separate folder)",
       `import * as api from 'sentinel-ml';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-const { scan, loadPolicy, renderReport, SentinelError, REPORT_FORMATS, SEVERITIES, SAFETY_LEVELS, PRESET_NAMES } = api;
+const { scan, loadPolicy, renderReport, convert, SentinelError, REPORT_FORMATS, SEVERITIES, SAFETY_LEVELS, PRESET_NAMES } = api;
 const evil = readFileSync(${JSON.stringify(join(EXAMPLES, 'downloaded_model.bin'))});
 const policy = await loadPolicy({ text: 'preset: ' + PRESET_NAMES[0] + '\\nfail_on: [' + SEVERITIES[0] + ']\\n', source: 'inline.yml' });
 const report = await scan(
@@ -160,9 +161,10 @@ for (const f of REPORT_FORMATS) rendered[f] = (await renderReport(report, f)).le
 let error;
 try { await scan('x', { rules: ['NOPE'] }); } catch (e) { error = e instanceof SentinelError ? e.code : String(e); }
 const json = JSON.parse(await renderReport(report, 'json'));
+const converted = await convert(${JSON.stringify(join(EXAMPLES, 'weights.pt'))}, { outDir: ${JSON.stringify(pkg.dir)}, force: true });
 console.log(JSON.stringify({ names: Object.keys(api).sort(), exitCode: report.summary.exitCode, files: report.files.map((f) => f.path),
   exec: report.findings.filter((f) => f.ruleId === 'PICKLE-EXEC').length, source: report.policy.source, rendered, error,
-  sameAsJson: JSON.stringify(json) === JSON.stringify(report) }));
+  sameAsJson: JSON.stringify(json) === JSON.stringify(report), tensors: converted.tensors.length }));
 `,
     );
     const r = node('consumer.mjs');
@@ -175,6 +177,7 @@ console.log(JSON.stringify({ names: Object.keys(api).sort(), exitCode: report.su
     assert.equal(out['source'], 'inline.yml');
     assert.equal(out['error'], 'usage');
     assert.equal(out['sameAsJson'], true);
+    assert.ok((out['tensors'] as number) > 0);
     for (const [f, n] of Object.entries(out['rendered'] as Record<string, number>)) assert.ok(n > 100, f);
   });
 

@@ -178,7 +178,7 @@ async function scanInputs(inputs: readonly ScanInput[], engine: EngineOptions, l
 
 /**
  * Scans files, directories, bytes and streams, applies the release-gate policy and returns the report: the same
- * object `--format json` writes (`schemaVersion` 1.1.0, schema `schemas/report.schema.json`). The gate verdict is
+ * object `--format json` writes (`schemaVersion` 1.2.0, schema `schemas/report.schema.json`). The gate verdict is
  * `report.summary.gate.passed` and the CLI's exit code `report.summary.exitCode`.
  *
  * Nothing is printed, written or executed. Unreadable or malformed inputs become findings (SCAN-INCOMPLETE), not

@@ -4,7 +4,7 @@ import type { Location } from './location.js';
 import type { SafetyLevel, Severity } from './severity.js';
 
 /** The rule families. */
-export type RuleCategory = 'PICKLE' | 'TORCH' | 'DESER' | 'SCAN' | 'ARCHIVE';
+export type RuleCategory = 'PICKLE' | 'TORCH' | 'DESER' | 'MODEL' | 'SCAN' | 'ARCHIVE';
 
 export interface RuleMeta {
   readonly id: string;
@@ -38,6 +38,9 @@ export interface Evidence {
   readonly line?: number;
   readonly column?: number;
   readonly snippet?: string;
+  /** Where inside the innermost location: a JSON path (`$.auto_map.AutoModel`), a GGUF metadata key or an ONNX
+   * graph path (`graph.node[3]`). */
+  readonly path?: string;
   readonly confidence?: 'high' | 'medium' | 'low';
   /** Further facts (category, reason, counts, related offsets). */
   readonly details?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
@@ -113,4 +116,21 @@ export interface FileSummary {
   readonly safety?: SafetyLevel;
   /** The file name claims a different format than its content (evidence, never a reason to skip). */
   readonly extensionMismatch?: string;
+  /** Model files read in this file (itself, or entries inside it): what they hold, listed for the inventory. */
+  readonly models?: readonly ModelSummary[];
+}
+
+/** One model file that was read (safetensors, GGUF, ONNX, Keras, HDF5): its inventory line in the report. */
+export interface ModelSummary {
+  /** Location of the model inside the scanned file (the file itself, or `file!/entry`). */
+  readonly where: string;
+  readonly format: string;
+  /** Tensor (initializer) count. */
+  readonly tensors?: number;
+  /** Tensor count per dtype (`BF16: 290`). */
+  readonly dtypes?: Readonly<Record<string, number>>;
+  /** Metadata keys (safetensors `__metadata__`, GGUF key-value pairs, ONNX metadata_props), at most 200. */
+  readonly metadataKeys?: readonly string[];
+  /** Further facts (GGUF version and architecture, ONNX producer and operator sets, Keras version, …). */
+  readonly details?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }

@@ -1,5 +1,5 @@
 // The gated report every renderer consumes: the scan report (scan-report.ts) plus what the policy stage adds —
-// per-finding decision reasons and baseline state, closed findings, and the active policy (schema 1.1.0,
+// per-finding decision reasons and baseline state, closed findings, and the active policy (schema 1.2.0,
 // additive over 1.0.0; JSON Schema in schemas/report.schema.json).
 import type { FileSummary, PickleVerdict, ScanError } from '../core/finding.js';
 import { TOOL_NAME, TOOL_VERSION, type ScanReport } from './scan-report.js';
@@ -10,8 +10,11 @@ import { exitCode } from '../policy/gate.js';
 import type { Policy } from '../policy/policy.js';
 import type { PresetName } from '../policy/presets.js';
 
-/** 1.1.0 adds findings[].decisionReason/baseline, closed, policy and the extended summary.gate. */
-export const REPORT_SCHEMA_VERSION = '1.1.0';
+/**
+ * 1.1.0 adds findings[].decisionReason/baseline, closed, policy and the extended summary.gate; 1.2.0 adds the MODEL
+ * category, evidence.path, files[].models (the model inventory) and files[].extensionMismatch.
+ */
+export const REPORT_SCHEMA_VERSION = '1.2.0';
 
 /** The active policy, as recorded in the report. */
 export interface PolicyInfo {

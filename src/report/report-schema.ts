@@ -1,4 +1,4 @@
-// The JSON report's schema (schemaVersion 1.1.x) as zod, published as schemas/report.schema.json by
+// The JSON report's schema (schemaVersion 1.2.x) as zod, published as schemas/report.schema.json by
 // scripts/gen-schemas.ts. Objects are closed (additionalProperties: false) so a field added to the report
 // without a schema update fails the validation test.
 import { z } from 'zod';
@@ -24,6 +24,7 @@ const Evidence = z.strictObject({
   line: z.number().int().positive().optional(),
   column: z.number().int().positive().optional(),
   snippet: z.string().optional(),
+  path: z.string().optional().describe('JSON path, GGUF metadata key or ONNX graph path inside the location'),
   confidence: z.enum(['high', 'medium', 'low']).optional(),
   details: z.record(z.string(), detailValue).optional(),
   flow: z
@@ -93,7 +94,7 @@ const Extension = z.strictObject({ name: z.string(), justification: z.string() }
 
 export const ReportSchema = z
   .strictObject({
-    schemaVersion: z.string().regex(/^1\.1\.\d+$/),
+    schemaVersion: z.string().regex(/^1\.2\.\d+$/),
     tool: z.strictObject({ name: z.literal('sentinel'), version: z.string() }),
     command: z.string(),
     targets: z.array(z.string()),
@@ -128,6 +129,19 @@ export const ReportSchema = z
         bytes: count,
         safety: safety.optional(),
         extensionMismatch: z.string().optional(),
+        models: z
+          .array(
+            z.strictObject({
+              where: z.string(),
+              format: z.string(),
+              tensors: count.optional(),
+              dtypes: z.record(z.string(), count).optional(),
+              metadataKeys: z.array(z.string()).optional(),
+              details: z.record(z.string(), detailValue).optional(),
+            }),
+          )
+          .optional()
+          .describe('Model files read in this file (safetensors, GGUF, ONNX, Keras, HDF5): the inventory'),
       }),
     ),
     errors: z.array(z.strictObject({ where: z.string(), message: z.string() })),
@@ -156,7 +170,7 @@ export const ReportSchema = z
   })
   .meta({
     title: 'Sentinel scan report',
-    description: 'JSON report of `sentinel artifact --format json` (schemaVersion 1.1.x).',
+    description: 'JSON report of `sentinel artifact --format json` (schemaVersion 1.2.x).',
   });
 
 /** The report JSON Schema as published in schemas/report.schema.json. */

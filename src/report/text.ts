@@ -5,6 +5,7 @@ import { SEVERITIES, type Severity } from '../core/severity.js';
 import type { GatedFinding } from '../policy/gate.js';
 import type { SentinelReport } from './report-model.js';
 import { terminalSafe } from './terminal-safe.js';
+import type { ModelSummary } from '../core/finding.js';
 
 export interface TextOptions {
   readonly color?: boolean;
@@ -29,6 +30,7 @@ function renderFinding(f: GatedFinding, color: boolean): string {
     `  where:       ${clean(f.where)}`,
     `  evidence:    ${clean(f.evidence.signal)}`,
   ];
+  if (f.evidence.path) lines.push(`  path:        ${clean(f.evidence.path)}`);
   if (f.evidence.snippet) lines.push(`  code:        ${clean(f.evidence.snippet)}`);
   // The data path of a code finding: source, each hop (file:line, function), sink.
   for (const [i, s] of (f.evidence.flow ?? []).entries())
@@ -51,6 +53,21 @@ function renderFinding(f: GatedFinding, color: boolean): string {
   return lines.join('\n');
 }
 
+/** One inventory line: tensors with their dtypes, metadata keys, and the format's own details. */
+function modelLine(m: ModelSummary): string {
+  const parts: string[] = [];
+  if (m.tensors !== undefined) {
+    const dt = Object.entries(m.dtypes ?? {}).map(([d, n]) => `${d} ×${n}`);
+    parts.push(
+      `${m.tensors} tensor(s)${dt.length ? ` (${dt.slice(0, 6).join(', ')}${dt.length > 6 ? ', …' : ''})` : ''}`,
+    );
+  }
+  if (m.metadataKeys?.length) parts.push(`${m.metadataKeys.length} metadata key(s)`);
+  for (const [k, v] of Object.entries(m.details ?? {}).slice(0, 4))
+    parts.push(`${k} ${Array.isArray(v) ? v.slice(0, 4).join(', ') : String(v)}`);
+  return parts.join('; ');
+}
+
 export function renderText(report: SentinelReport, opts: TextOptions = {}): string {
   const color = opts.color ?? false;
   const out: string[] = [];
@@ -71,6 +88,12 @@ export function renderText(report: SentinelReport, opts: TextOptions = {}): stri
         `  ${p.safety.padEnd(24)} ${clean(p.where)}  [${p.context}, protocol ${p.protocol ?? '0/1'}, ${p.opcodes} opcodes, ${p.imports} imports]${mark}`,
       );
     }
+    out.push('');
+  }
+  const models = report.files.flatMap((f) => f.models ?? []);
+  if (models.length) {
+    out.push(`Model files (${models.length}):`);
+    for (const m of models) out.push(`  ${m.format.padEnd(16)} ${clean(m.where)}  ${clean(modelLine(m))}`);
     out.push('');
   }
   if (g.baseline) {
@@ -99,7 +122,8 @@ export function renderText(report: SentinelReport, opts: TextOptions = {}): stri
     ? paint(color, '32', 'PASSED')
     : paint(color, '1;31', `FAILED (${g.reasons.map(clean).join('; ')})`);
   out.push(
-    `Scanned ${s.files} file(s), ${s.pickles} pickle stream(s)${s.worstSafety ? `, worst safety ${s.worstSafety}` : ''}: ` +
+    `Scanned ${s.files} file(s), ${s.pickles} pickle stream(s)${models.length ? `, ${models.length} model file(s)` : ''}` +
+      `${s.worstSafety ? `, worst safety ${s.worstSafety}` : ''}: ` +
       `${s.findings} finding(s)${sev ? ` (${sev})` : ''}${extra.length ? `, ${extra.join(', ')}` : ''}.`,
     `Gate: ${verdict}`,
   );

@@ -12,6 +12,12 @@ import { deserNetworkInput } from './deser-network-input.js';
 import { deserPickleTransport } from './deser-pickle-transport.js';
 import { deserUnsafeLoader } from './deser-unsafe-loader.js';
 import { deserSchemalessEndpoint } from './deser-schemaless-endpoint.js';
+import { modelTemplateInjection } from './model-template-injection.js';
+import { modelLambdaCode } from './model-lambda-code.js';
+import { modelExternalData } from './model-external-data.js';
+import { modelCustomOp } from './model-custom-op.js';
+import { modelRemoteCode } from './model-remote-code.js';
+import { modelStruct } from './model-struct.js';
 
 export const RULES: readonly Rule[] = [
   pickleExec,
@@ -24,6 +30,12 @@ export const RULES: readonly Rule[] = [
   deserPickleTransport,
   deserUnsafeLoader,
   deserSchemalessEndpoint,
+  modelTemplateInjection,
+  modelLambdaCode,
+  modelExternalData,
+  modelCustomOp,
+  modelRemoteCode,
+  modelStruct,
   scanIncomplete,
   archiveTamper,
 ];

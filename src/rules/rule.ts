@@ -59,6 +59,35 @@ export interface NativeFact {
   readonly description: string;
 }
 
+export type ModelRuleId =
+  | 'MODEL-TEMPLATE-INJECTION'
+  | 'MODEL-LAMBDA-CODE'
+  | 'MODEL-EXTERNAL-DATA'
+  | 'MODEL-CUSTOM-OP'
+  | 'MODEL-REMOTE-CODE'
+  | 'MODEL-STRUCT';
+
+/** A signal from a model-format reader or analyser (safetensors, GGUF, ONNX, Keras, chat templates, HF configs). */
+export interface ModelFact {
+  readonly rule: ModelRuleId;
+  /** The file or entry; `offset` when the signal has a byte position, `line`/`column` in source-like files. */
+  readonly location: Location;
+  /** The format the signal was read from (`safetensors`, `gguf`, `onnx`, `keras`, `hdf5`, `jinja`, `hf-config`). */
+  readonly format: string;
+  /** One line a person reads. */
+  readonly signal: string;
+  /** What identifies the signal for the fingerprint (stable across runs; no offsets that unrelated edits move). */
+  readonly key: string;
+  /** JSON path, metadata key or graph path inside the location. */
+  readonly path?: string;
+  readonly snippet?: string;
+  /** Position inside a template or source text (when the location is not that text itself). */
+  readonly line?: number;
+  readonly column?: number;
+  readonly confidence: 'high' | 'medium' | 'low';
+  readonly details?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+}
+
 /** Something in scope that was not fully analysed. */
 export interface IncompleteFact {
   readonly location: Location;
@@ -72,6 +101,7 @@ export interface FactVisitors {
   code?(fact: CodeFact, ctx: RuleContext): void;
   container?(fact: ContainerFact, ctx: RuleContext): void;
   native?(fact: NativeFact, ctx: RuleContext): void;
+  model?(fact: ModelFact, ctx: RuleContext): void;
   incomplete?(fact: IncompleteFact, ctx: RuleContext): void;
 }
 

@@ -3,6 +3,7 @@
 // limit becomes a SCAN-INCOMPLETE fact: an unscannable file is never a pass.
 import { basename, sep } from 'node:path';
 import { extensionMismatch } from '../formats/extension.js';
+import { looksLikeText } from '../formats/text.js';
 import { analyzeStream } from '../analyzers/pickle/analyze.js';
 import type { PickleRun } from '../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
@@ -13,6 +14,7 @@ import {
   type CodeFact,
   type ContainerFact,
   type IncompleteFact,
+  type ModelFact,
   type PickleFact,
   type Rule,
 } from '../rules/rule.js';
@@ -26,7 +28,8 @@ import { POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
 import { retarget } from './retarget.js';
 import { planScan, type FileJob, type JobMember } from './scan-plan.js';
 import { CorruptError, EncryptedError, errorMessage, LimitError, UnsupportedError } from '../core/errors.js';
-import type { FileSummary, Finding, PickleVerdict, ScanError } from '../core/finding.js';
+import type { FileSummary, Finding, ModelSummary, PickleVerdict, ScanError } from '../core/finding.js';
+import { MODEL_FOLDER_PHASE, type ModelFolderSummary } from './model-folder-summary.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { at, child, formatLocation, nestedSegment, type Location } from '../core/location.js';
 import { maxSafety, safetyRank, type SafetyLevel } from '../core/severity.js';
@@ -74,6 +77,8 @@ export interface ScanResult {
 }
 
 const HEAD_BYTES = 4096;
+/** Model inventory lines kept per top-level file (an archive of many models lists the first ones). */
+const MAX_MODEL_SUMMARIES = 1000;
 /**
  * Files up to this size are read with one read call and scanned from memory: the sniffers and the pickle decoder
  * would otherwise read the same few kilobytes several times. Larger files are read window by window.
@@ -354,7 +359,9 @@ function outcomeOf(path: string, size: number, fs: FileScan, ctx: RuleContext, e
     pickles: fs.verdicts,
     errors,
     file,
-    ...(fs.summaries !== undefined ? { summaries: fs.summaries } : {}),
+    ...(fs.summaries !== undefined || fs.folder !== undefined
+      ? { summaries: { ...fs.summaries, ...(fs.folder ? { [MODEL_FOLDER_PHASE]: fs.folder } : {}) } }
+      : {}),
   };
 }
 
@@ -377,7 +384,14 @@ function fileSummary(
       };
     }
   }
-  return { path, formats, bytes, ...(safety ? { safety } : {}), ...(mismatch ? { extensionMismatch: mismatch } : {}) };
+  return {
+    path,
+    formats,
+    bytes,
+    ...(safety ? { safety } : {}),
+    ...(mismatch ? { extensionMismatch: mismatch } : {}),
+    ...(fs.models.length ? { models: fs.models } : {}),
+  };
 }
 
 function dispatchIncomplete(rules: readonly Rule[], ctx: RuleContext, fact: IncompleteFact): void {
@@ -391,6 +405,9 @@ class FileScan {
   readonly formats = new Set<string>();
   /** What the cross-file phases (post-walk.ts) need of this file, by phase id. */
   summaries: Record<string, unknown> | undefined;
+  readonly models: ModelSummary[] = [];
+  /** What the model-folder phase needs from this file (top-level files of a path scan only). */
+  folder: ModelFolderSummary | undefined;
   private readonly deadline: number;
   private charged = 0;
 
@@ -440,6 +457,8 @@ class FileScan {
         return;
       }
     }
+    // Nothing claimed the file: the inventory still says what it is.
+    if (depth === 0 && this.formats.size === 0) this.formats.add(looksLikeText(head) ? 'text' : 'unrecognized');
   }
 
   private failure(location: Location, format: string, e: unknown): void {
@@ -474,7 +493,16 @@ class FileScan {
         for (const r of this.rules) r.visit.native?.(fact, this.ctx);
       },
       incomplete: (fact) => this.incomplete(fact),
-      code: (src, kind) => this.code(src, kind),
+      model: (fact) => this.model(fact),
+      inventory: (summary) => {
+        if (this.models.length < MAX_MODEL_SUMMARIES) this.models.push(summary);
+      },
+      folder: (summary) => {
+        if (!this.postWalk || depth > 0) return false;
+        this.folder = { ...this.folder, ...summary };
+        return true;
+      },
+      code: (src, kind) => this.code(src, kind, depth),
       format: (name) => this.formats.add(name),
       remainingBytes: () => Math.max(0, this.limits.maxTotalBytes - this.charged),
       charge: (bytes) => {
@@ -489,8 +517,12 @@ class FileScan {
     };
   }
 
+  private model(fact: ModelFact): void {
+    for (const r of this.rules) r.visit.model?.(fact, this.ctx);
+  }
+
   /** Python source (modules, hubconf.py, TorchScript code/): the analyzer is loaded only when code is met. */
-  private async code(src: ByteSource, kind: CodeKind): Promise<void> {
+  private async code(src: ByteSource, kind: CodeKind, depth: number): Promise<void> {
     if (src.size > MAX_SOURCE_BYTES) {
       this.incomplete({
         location: src.location,
@@ -509,19 +541,23 @@ class FileScan {
     // from the post-walk phase, which gets this file's summary.
     const project = deserRules && this.postWalk && src.location.chain.length === 1;
     const wantDeser = deserRules && !project;
-    if (!wantTorch && !deserRules) return;
+    // A top-level module may be one a model folder's auto_map names: its import-time calls go to that phase.
+    const wantImportTime =
+      kind === 'python' && this.postWalk && depth === 0 && this.rules.some((r) => r.meta.category === 'MODEL');
+    if (!wantTorch && !deserRules && !wantImportTime) return;
     const text = new TextDecoder('utf-8').decode(readAll(src));
     if (project) {
       const { deserSummary, DESER_PHASE_ID } = await import('./deser-phase.js');
       const budget = { timeoutMs: Math.max(1000, this.deadline - Date.now()) };
       this.summaries = { ...this.summaries, [DESER_PHASE_ID]: await deserSummary(text, budget) };
-      if (!wantTorch) return;
+      if (!wantTorch && !wantImportTime) return;
     }
-    const [{ analyzePythonModule }, torch, deser, gate] = await Promise.all([
+    const [{ analyzePythonModule }, torch, deser, gate, importTime] = await Promise.all([
       import('../analyzers/python/analyze-module.js'),
       wantTorch ? import('../analyzers/python/torch-code.js') : undefined,
       wantDeser ? import('../analyzers/python/deser-code.js') : undefined,
-      wantDeser && !wantTorch ? import('../analyzers/python/deser-gate.js') : undefined,
+      wantDeser && !wantTorch && !wantImportTime ? import('../analyzers/python/deser-gate.js') : undefined,
+      wantImportTime ? import('../analyzers/python/import-time-rule.js') : undefined,
     ]);
     const budget = { timeoutMs: Math.max(1000, this.deadline - Date.now()) };
     const mod = gate
@@ -531,6 +567,15 @@ class FileScan {
           ...(kind === 'torchscript' && torch ? { implicitGlobals: { ...torch.TORCHSCRIPT_IMPLICIT_GLOBALS } } : {}),
         });
     if (mod === undefined) return;
+    if (importTime) {
+      this.folder = {
+        ...this.folder,
+        python: {
+          importTime: importTime.detectImportTimeCalls(mod),
+          relativeImports: importTime.relativeImports(mod),
+        },
+      };
+    }
     const signals = [
       ...(torch ? torch.detectTorchSignals(mod, { fileKind: kind }) : []),
       ...(deser && deser.mayHaveDeserSignals(text) ? deser.detectDeserSignals(mod) : []),

@@ -7,6 +7,7 @@ import type { Finding } from '../core/finding.js';
 import type { Rule } from '../rules/rule.js';
 import type { FileOutcome } from './file-outcome.js';
 import type { JobMember } from './scan-plan.js';
+import { MODEL_FOLDER_PHASE } from './model-folder-summary.js';
 
 /** One scanned path with its outcome (walk order). `member` names the path, its stable name and scan target. */
 export interface PlacedOutcome {
@@ -43,5 +44,20 @@ const DESER_PROJECT: PostWalkPhase = {
       : [],
 };
 
+
+/**
+* Model folders: a config.json/tokenizer_config.json auto_map judged with the modules beside it (MODEL-REMOTE-CODE).
+ * The phase's code is loaded only when a file summarised for it.
+ */
+const modelFolderPhase: PostWalkPhase = {
+  id: MODEL_FOLDER_PHASE,
+  wanted: (rules) => rules.some((r) => r.meta.category === 'MODEL'),
+  async run({ files, rules }) {
+    if (!files.some((f) => f.outcome.summaries?.[MODEL_FOLDER_PHASE] !== undefined)) return [];
+    const { modelFolderFindings } = await import('./model-folder.js');
+    return modelFolderFindings(files, rules);
+  },
+};
+
 /** The registered phases, in the order they run. */
-export const POST_WALK_PHASES: readonly PostWalkPhase[] = [DESER_PROJECT];
+export const POST_WALK_PHASES: readonly PostWalkPhase[] = [DESER_PROJECT, modelFolderPhase];

@@ -88,7 +88,7 @@ describe('JSON report', () => {
   it('is versioned and carries every record field, per-pickle safety and the gate', async () => {
     const r = await cli(['artifact', join(dir, 'models/sub/evil.bin'), '--format', 'json']);
     const j = JSON.parse(r.stdout);
-    assert.equal(j.schemaVersion, '1.1.0');
+    assert.equal(j.schemaVersion, '1.2.0');
     assert.equal(j.summary.exitCode, 1);
     assert.equal(j.summary.gate.passed, false);
     assert.equal(j.summary.worstSafety, 'OVERTLY_MALICIOUS');

@@ -175,7 +175,7 @@ describe('--baseline', () => {
 describe('formats, --output, --quiet, progress, colour', () => {
   const starts: Record<string, RegExp> = {
     text: /^PICKLE-EXEC CRITICAL\n/,
-    json: /^\{\n {2}"schemaVersion": "1\.1\.0"/,
+    json: /^\{\n {2}"schemaVersion": "1\.2\.0"/,
     sarif: /^\{\n {2}"\$schema": "https:\/\/json\.schemastore\.org\/sarif-2\.1\.0\.json"/,
     html: /^<!doctype html>\n/,
     markdown: /^## ❌ Sentinel release gate: \*\*FAILED\*\*/,

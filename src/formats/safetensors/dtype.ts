@@ -52,3 +52,34 @@ export function isSafetensorsDtype(s: string): s is SafetensorsDtype {
 export function dtypeRank(d: SafetensorsDtype): number {
   return RANK.get(d)!;
 }
+
+/**
+ * Every dtype the current reference reader accepts (its `Dtype` enum on main, which also has the MX sub-byte
+ * floats, the FNUZ float8 variants and C64) with the element width in bits. Readers use this table: a file written
+ * by a newer safetensors with `F8_E8M0` loads there and must not be called malformed here. The writer above emits
+ * only whole-byte dtypes.
+ */
+export const READ_DTYPE_BITS: ReadonlyMap<string, number> = new Map([
+  ['BOOL', 8],
+  ['F4', 4],
+  ['F6_E2M3', 6],
+  ['F6_E3M2', 6],
+  ['U8', 8],
+  ['I8', 8],
+  ['F8_E5M2', 8],
+  ['F8_E4M3', 8],
+  ['F8_E8M0', 8],
+  ['F8_E4M3FNUZ', 8],
+  ['F8_E5M2FNUZ', 8],
+  ['I16', 16],
+  ['U16', 16],
+  ['F16', 16],
+  ['BF16', 16],
+  ['I32', 32],
+  ['U32', 32],
+  ['F32', 32],
+  ['C64', 64],
+  ['F64', 64],
+  ['I64', 64],
+  ['U64', 64],
+]);

@@ -1,10 +1,12 @@
 // What a format expander may do with the bytes it was given: hand child sources back to the scanner,
 // analyse pickle streams, and record container anomalies or coverage gaps. Expanders never produce findings.
+import type { ModelSummary } from '../../core/finding.js';
 import type { Limits } from '../../core/limits.js';
 import type { PickleRun } from '../../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../../analyzers/pickle/vm.js';
-import type { ContainerFact, IncompleteFact, NativeFact } from '../../rules/rule.js';
+import type { ContainerFact, IncompleteFact, ModelFact, NativeFact } from '../../rules/rule.js';
 import type { ByteSource } from '../../sources/byte-source.js';
+import type { ModelFolderSummary } from '../model-folder-summary.js';
 
 export interface PickleUnitResult {
   readonly runs: readonly PickleRun[];
@@ -46,6 +48,16 @@ export interface UnitContext {
   /** Analyses source code (TorchScript `code/` files, Python modules, hubconf.py). */
   code(src: ByteSource, kind: CodeKind): Promise<void>;
   incomplete(fact: IncompleteFact): void;
+  /** A model-format signal (MODEL rules). */
+  model(fact: ModelFact): void;
+  /** A model file that was read: its inventory line in the file summary. */
+  inventory(summary: ModelSummary): void;
+  /**
+   * Hands what a model-folder check needs (remote-code references, a module's import-time calls) to the phase that
+   * runs after the walk; returns false when no such phase sees this unit (entries inside containers, in-memory
+   * scans): the caller then reports on its own.
+   */
+  folder(summary: ModelFolderSummary): boolean;
   /** Records a detected format for the file summary. */
   format(name: string): void;
   /** Counts decompressed bytes against maxTotalBytes (throws LimitError). */

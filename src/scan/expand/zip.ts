@@ -45,7 +45,7 @@ export const zipExpander: Expander = {
     const listedNames = zip.entries.filter((e) => !e.hidden).map((e) => e.name);
     const layout = torchZipLayout(listedNames);
     const pkg = layout ? undefined : torchPackageLayout(listedNames);
-    ctx.format(layout ? `torch-${layout.kind}` : pkg ? 'torch-package' : 'zip');
+    ctx.format(layout ? `torch-${layout.kind}` : pkg ? 'torch-package' : isKerasArchive(listedNames) ? 'keras' : 'zip');
     if (zip.entries.some((e) => LAZY_METHODS.has(e.method))) await import('../../formats/zip/extra-methods.js');
     // Methods other than stored/deflate matter where torch reads the archive; elsewhere zipfile reads bzip2/LZMA
     // and anything neither reads is reported as not scanned (SCAN-INCOMPLETE), not as tampering.
@@ -134,6 +134,11 @@ export const zipExpander: Expander = {
     return true;
   },
 };
+
+/** Keras 3 `.keras` archives: config.json and metadata.json at the root (saving_lib's layout). */
+function isKerasArchive(names: readonly string[]): boolean {
+  return names.includes('config.json') && names.includes('metadata.json');
+}
 
 function packageLoader(pkg: TorchPackageLayout): LoaderModel {
   return {

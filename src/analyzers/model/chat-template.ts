@@ -1,0 +1,345 @@
+// Chat templates (Jinja, as transformers, llama.cpp and vLLM render them): decided on the parsed AST from
+// @huggingface/jinja, never on the text. A template is a server-side template-injection payload when it reaches
+// Python object internals: attribute names that are dunders or private (`__class__`, `_TemplateReference__context`
+// — jinja2's sandbox refuses every `_` attribute, an unsandboxed renderer does not), the escape gadgets the jinja2
+// globals and web frameworks provide (`cycler`, `joiner`, `namespace`, `lipsum`, `self`, `request`, `config` used as
+// objects), `attr()` with a computed name, and such names assembled from string pieces (constant-folded here:
+// `~`, `+`, `*`, `join`, `reverse`, slices, `replace`, `format`, `lower`/`upper`, `set` variables). A template the
+// parser cannot read is never clean: a conservative token check runs instead and says so.
+import { parse, tokenize } from '@huggingface/jinja';
+import { foldString, type FoldEnv } from './template-fold.js';
+import { printNode, type JNode } from './template-print.js';
+
+export type TemplateSignalKind = 'internal-attribute' | 'gadget' | 'computed-attr' | 'assembled-name' | 'token-check';
+
+export interface TemplateSignal {
+  readonly kind: TemplateSignalKind;
+  readonly message: string;
+  /** The expression as written (reconstructed from the AST; the raw text for token checks). */
+  readonly snippet: string;
+  /** The internal name or gadget reached. */
+  readonly name: string;
+  /** 1-based line/column of the name's first occurrence in the template text. */
+  readonly line?: number;
+  readonly column?: number;
+  readonly confidence: 'high' | 'medium' | 'low';
+}
+
+export interface TemplateAnalysis {
+  readonly parsed: boolean;
+  /** The parser's message when it refused the template. */
+  readonly parseError?: string;
+  readonly signals: readonly TemplateSignal[];
+}
+
+/** Python internals reachable through attributes (besides any dunder and any name-mangled private). */
+const INTERNAL_NAMES = new Set([
+  'mro',
+  'func_globals',
+  'func_code',
+  'f_globals',
+  'f_locals',
+  'f_back',
+  'f_builtins',
+  'gi_frame',
+  'gi_code',
+  'ag_frame',
+  'cr_frame',
+  'tb_frame',
+  'tb_next',
+  'co_code',
+  'im_func',
+  'im_self',
+  'im_class',
+]);
+
+/** Globals jinja2 and web frameworks hand to templates whose attributes lead to module globals. */
+const GADGETS = new Set(['cycler', 'joiner', 'namespace', 'lipsum', 'self', 'request', 'config', 'range', 'dict']);
+/** Gadgets whose mere attribute access is the escape (the others are flagged through the attribute reached). */
+const ALWAYS_GADGET = new Set(['cycler', 'joiner', 'namespace', 'lipsum', 'self', 'request', 'config']);
+
+/** Filters whose arguments name attributes jinja2 reads with getattr. */
+const ATTRIBUTE_FILTERS = new Set([
+  'attr',
+  'map',
+  'selectattr',
+  'rejectattr',
+  'sort',
+  'groupby',
+  'unique',
+  'sum',
+  'min',
+  'max',
+  'dictsort',
+]);
+
+const MAX_NODES = 2_000_000;
+
+/** A name that reaches interpreter internals as an attribute. */
+export function isInternalName(name: string): boolean {
+  if (name.length > 4 && name.startsWith('__') && name.endsWith('__')) return true;
+  if (/^_[A-Za-z]\w*__\w+$/.test(name)) return true;
+  return INTERNAL_NAMES.has(name);
+}
+
+/** Private attribute (refused by the sandbox; harmless only inside it). */
+function isPrivateName(name: string): boolean {
+  return name.startsWith('_');
+}
+
+function lineColumn(text: string, needle: string): { line?: number; column?: number } {
+  const at = needle ? text.indexOf(needle) : -1;
+  if (at < 0) return {};
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  return { line, column: at - before.lastIndexOf('\n') };
+}
+
+function isNode(v: unknown): v is JNode {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}
+
+function children(n: JNode): unknown[] {
+  const out: unknown[] = [];
+  for (const [k, v] of Object.entries(n)) {
+    if (k === 'type' || k === 'operator') continue;
+    if (v instanceof Map) for (const [a, b] of v) out.push(a, b);
+    else out.push(v);
+  }
+  return out;
+}
+
+/** Every node of the tree, iteratively (deep templates must not overflow the stack). */
+function allNodes(root: JNode): JNode[] {
+  const out: JNode[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length && out.length < MAX_NODES) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    } else if (isNode(v)) {
+      out.push(v);
+      const kids = children(v);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    }
+  }
+  return out;
+}
+
+/** Names the template binds itself (set, for, macro, call-block parameters): those are not gadgets. */
+function boundNames(nodes: readonly JNode[]): { bound: Set<string>; env: FoldEnv } {
+  const bound = new Set<string>();
+  const env: FoldEnv = new Map();
+  const bindTarget = (t: unknown, value?: JNode): void => {
+    if (!isNode(t)) return;
+    if (t.type === 'Identifier') {
+      const name = t['value'] as string;
+      bound.add(name);
+      if (value) env.set(name, [...(env.get(name) ?? []), value]);
+    } else if (t.type === 'TupleLiteral' || t.type === 'ArrayLiteral') {
+      for (const e of t['value'] as unknown[]) bindTarget(e);
+    }
+  };
+  for (const n of nodes) {
+    if (n.type === 'Set') bindTarget(n['assignee'], isNode(n['value']) ? (n['value'] as JNode) : undefined);
+    else if (n.type === 'For') bindTarget(n['loopvar']);
+    else if (n.type === 'Macro') {
+      bindTarget(n['name']);
+      for (const a of n['args'] as unknown[])
+        bindTarget(isNode(a) && a.type === 'KeywordArgumentExpression' ? a['key'] : a);
+    } else if (n.type === 'CallStatement') for (const a of (n['callerArgs'] as unknown[] | null) ?? []) bindTarget(a);
+  }
+  return { bound, env };
+}
+
+function filterName(f: unknown): { name: string; args: JNode[] } | undefined {
+  if (!isNode(f)) return undefined;
+  if (f.type === 'Identifier') return { name: f['value'] as string, args: [] };
+  if (f.type === 'CallExpression' && isNode(f['callee']) && (f['callee'] as JNode).type === 'Identifier')
+    return { name: (f['callee'] as JNode)['value'] as string, args: (f['args'] as JNode[]) ?? [] };
+  return undefined;
+}
+
+/** Analyses one chat template (this module, and the Jinja parser with it, is imported when a template is met). */
+export async function analyzeChatTemplate(text: string): Promise<TemplateAnalysis> {
+  let program: JNode;
+  try {
+    program = parse(tokenize(text, { lstrip_blocks: true, trim_blocks: true })) as unknown as JNode;
+  } catch (e) {
+    const parseError = e instanceof Error ? e.message : String(e);
+    return { parsed: false, parseError, signals: tokenCheck(text) };
+  }
+  return { parsed: true, signals: astCheck(program, text) };
+}
+
+function astCheck(program: JNode, text: string): TemplateSignal[] {
+  const nodes = allNodes(program);
+  const { bound, env } = boundNames(nodes);
+  const out: TemplateSignal[] = [];
+  const seen = new Set<string>();
+  const emit = (s: Omit<TemplateSignal, 'line' | 'column'>, needle = s.name): void => {
+    const key = `${s.kind}\0${s.name}\0${s.snippet}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ ...s, ...lineColumn(text, needle) });
+  };
+  /** A computed attribute name: its folded values and whether it was assembled from pieces. */
+  const attributeName = (expr: JNode, where: JNode, how: string): void => {
+    const f = foldString(expr, env);
+    for (const v of f.values) {
+      if (isInternalName(v))
+        emit(
+          {
+            kind: f.assembled ? 'assembled-name' : 'internal-attribute',
+            name: v,
+            snippet: printNode(where),
+            confidence: 'high',
+            message: f.assembled
+              ? `${how} reaches ${JSON.stringify(v)}, assembled from string pieces to hide it`
+              : `${how} reaches the Python internal ${JSON.stringify(v)}`,
+          },
+          f.assembled ? (f.pieces[0] ?? v) : v,
+        );
+    }
+    if (f.unknown && f.pieces.some((p) => p.startsWith('__') || p.endsWith('__') || p === '_'))
+      emit(
+        {
+          kind: 'assembled-name',
+          name: f.pieces.join('…'),
+          snippet: printNode(where),
+          confidence: 'medium',
+          message: `${how} builds a name from underscore pieces (${f.pieces.map((p) => JSON.stringify(p)).join(', ')})`,
+        },
+        f.pieces[0],
+      );
+  };
+  for (const n of nodes) {
+    if (n.type === 'MemberExpression') {
+      const prop = n['property'] as JNode;
+      const obj = n['object'] as JNode;
+      if (!n['computed'] && prop.type === 'Identifier') {
+        const name = prop['value'] as string;
+        if (isInternalName(name))
+          emit({
+            kind: 'internal-attribute',
+            name,
+            snippet: printNode(n),
+            confidence: 'high',
+            message: `attribute .${name} reaches Python object internals`,
+          });
+        else if (isPrivateName(name))
+          emit({
+            kind: 'internal-attribute',
+            name,
+            snippet: printNode(n),
+            confidence: 'medium',
+            message: `private attribute .${name}: the jinja2 sandbox refuses it, an unsandboxed renderer reads it`,
+          });
+      } else if (n['computed'] && prop.type !== 'SliceExpression') attributeName(prop, n, 'subscript');
+      if (obj.type === 'Identifier') {
+        const g = obj['value'] as string;
+        if (ALWAYS_GADGET.has(g) && !bound.has(g))
+          emit({
+            kind: 'gadget',
+            name: g,
+            snippet: printNode(n),
+            confidence: 'high',
+            message: `${g} is a template global whose attributes lead to Python module globals (a known escape gadget)`,
+          });
+      }
+    } else if (n.type === 'FilterExpression' || n.type === 'FilterStatement') {
+      const f = filterName(n['filter']);
+      if (!f || !ATTRIBUTE_FILTERS.has(f.name)) continue;
+      const operand = n['operand'];
+      if (f.name === 'attr' && isNode(operand) && operand.type === 'Identifier') {
+        const g = operand['value'] as string;
+        if (GADGETS.has(g) && !bound.has(g))
+          emit({
+            kind: 'gadget',
+            name: g,
+            snippet: printNode(n),
+            confidence: 'high',
+            message: `attr() on the template global ${g} (a known escape gadget)`,
+          });
+      }
+      for (const a of f.args) {
+        const arg = a.type === 'KeywordArgumentExpression' ? (a['value'] as JNode) : a;
+        const fold = foldString(arg, env);
+        if (f.name === 'attr' && fold.unknown && fold.values.length === 0 && arg.type !== 'StringLiteral')
+          emit(
+            {
+              kind: 'computed-attr',
+              name: 'attr',
+              snippet: printNode(n),
+              confidence: 'high',
+              message: 'attr() with a computed attribute name: the name is decided at render time',
+            },
+            'attr',
+          );
+        attributeName(arg, n, `${f.name}()`);
+      }
+    } else if (n.type === 'Set') {
+      // A variable assembled from pieces into an internal name is the payload even before it is used.
+      const value = n['value'];
+      if (isNode(value) && value.type !== 'StringLiteral') {
+        const f = foldString(value, env);
+        for (const v of f.values)
+          if (isInternalName(v) && f.assembled)
+            emit(
+              {
+                kind: 'assembled-name',
+                name: v,
+                snippet: printNode(n),
+                confidence: 'high',
+                message: `a variable is assembled from string pieces into ${JSON.stringify(v)}`,
+              },
+              f.pieces[0] ?? v,
+            );
+      }
+    }
+  }
+  return out;
+}
+
+/** Jinja delimiters the token check reads inside (comments are skipped). */
+const TAG = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
+const STRINGS = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g;
+
+/**
+ * Conservative token-level check for templates the parser refused: any dunder, name-mangled private, escaped
+ * underscore, attr filter, gadget used as an object, template loading statement or underscore string building
+ * inside the template's tags.
+ */
+export function tokenCheck(text: string): TemplateSignal[] {
+  const tags = text.match(TAG) ?? [];
+  const regions = tags.length ? tags : [text];
+  const out: TemplateSignal[] = [];
+  const seen = new Set<string>();
+  const hit = (name: string, what: string, snippet: string): void => {
+    if (seen.has(name) || out.length >= 32) return;
+    seen.add(name);
+    out.push({
+      kind: 'token-check',
+      name,
+      snippet: snippet.length > 200 ? snippet.slice(0, 197) + '...' : snippet,
+      confidence: 'medium',
+      message: what,
+      ...lineColumn(text, name),
+    });
+  };
+  for (const r of regions) {
+    for (const m of r.matchAll(/\b__\w+__\b|\b_[A-Za-z]\w*__\w+\b/g)) hit(m[0], `${m[0]} (Python internals)`, r);
+    for (const m of r.matchAll(/\\x5f|\\u005f|\\137|\\N\{LOW LINE\}/gi)) hit(m[0], 'escaped underscore', r);
+    const code = r.replace(STRINGS, "''");
+    for (const m of code.matchAll(/\|\s*attr\b|\battr\s*\(/g)) hit(m[0].replace(/\s+/g, ''), 'attr filter', r);
+    for (const m of code.matchAll(/\b(cycler|joiner|namespace|lipsum|self|request|config)\s*[.[|]/g))
+      hit(m[1]!, `${m[1]} used as an object (escape gadget)`, r);
+    for (const m of code.matchAll(/\b(mro|func_globals|f_globals|gi_frame|tb_frame|f_back)\b/g))
+      hit(m[1]!, `${m[1]} (Python internals)`, r);
+    for (const m of r.matchAll(/^\{%-?\s*(include|import|extends|from)\b/g))
+      hit(m[1]!, `{% ${m[1]} %} loads another template`, r);
+    for (const m of r.matchAll(/(['"])_{1,2}\1\s*[*~+]|[*~+]\s*(['"])_{1,2}\2/g))
+      hit(m[0], 'underscore string building', r);
+  }
+  return out;
+}

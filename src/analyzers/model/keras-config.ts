@@ -1,0 +1,210 @@
+// Keras model configs (the `.keras` zip's config.json, legacy HDF5's `model_config`/`training_config` attributes,
+// `model.to_json()` files): what loading would execute. Lambda layers carry marshalled Python bytecode (Keras 2:
+// `function: [base64, defaults, closure]` with `function_type: "lambda"`; Keras 3: `{"class_name": "__lambda__",
+// "config": {"code": base64}}`), `module`/`registered_name` references import code from outside Keras, a function
+// reference may name a known Keras gadget (`get_file` downloads), and TorchModuleWrapper carries a torch.save pickle.
+// Walked iteratively with JSON paths; nothing is decoded beyond base64 and marshal string constants.
+
+export type KerasSignal =
+  | {
+      readonly kind: 'lambda-bytecode';
+      readonly path: string;
+      readonly layer: string;
+      /** Bytes of marshalled code. */
+      readonly codeBytes: number;
+      /** Names and string constants read from the marshal data (co_names, co_consts). */
+      readonly strings: readonly string[];
+    }
+  | { readonly kind: 'lambda-function'; readonly path: string; readonly layer: string; readonly function: string }
+  | {
+      readonly kind: 'custom-object';
+      readonly path: string;
+      readonly module: string;
+      readonly className: string;
+      readonly registeredName?: string;
+    }
+  | {
+      readonly kind: 'gadget';
+      readonly path: string;
+      readonly module: string;
+      readonly name: string;
+      readonly why: string;
+    }
+  | { readonly kind: 'torch-module'; readonly path: string; readonly payload: Uint8Array };
+
+export interface KerasAnalysis {
+  readonly signals: readonly KerasSignal[];
+  readonly layers: number;
+  /** The walk stopped at its node budget. */
+  readonly truncated: boolean;
+}
+
+const MAX_NODES = 1_000_000;
+
+/** Packages of the Keras team whose objects a Keras config names in the normal course. */
+const KERAS_PACKAGES = [
+  'keras',
+  'tf_keras',
+  'tensorflow.keras',
+  'tensorflow.python.keras',
+  'keras_hub',
+  'keras_nlp',
+  'keras_cv',
+];
+
+export function isKerasModule(module: string): boolean {
+  return KERAS_PACKAGES.some((p) => module === p || module.startsWith(p + '.'));
+}
+
+/** Functions inside Keras that act on the outside world when a config names them (CVE-2025-8747 get_file). */
+const KERAS_GADGET_FUNCTIONS: Readonly<Record<string, string>> = {
+  get_file: 'keras.utils.get_file downloads a URL into a local path when the config is deserialised',
+};
+
+/** True for a JSON object that is a Keras model config (or a serialized Keras object). */
+export function looksLikeKerasConfig(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  if (typeof o['class_name'] !== 'string' || typeof o['config'] !== 'object' || o['config'] === null) return false;
+  const c = o['config'] as Record<string, unknown>;
+  return Array.isArray(c['layers']) || typeof o['module'] === 'string' || 'keras_version' in o || 'build_config' in o;
+}
+
+function b64(s: string): Uint8Array | undefined {
+  const clean = s.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean)) return undefined;
+  return new Uint8Array(Buffer.from(clean, 'base64'));
+}
+
+/** String constants of a marshal stream (short ASCII, ASCII and unicode objects), at most 32, in order. */
+export function marshalStrings(data: Uint8Array): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const push = (s: string): void => {
+    if (s.length >= 2 && !seen.has(s) && out.length < 32) {
+      seen.add(s);
+      out.push(s);
+    }
+  };
+  for (let i = 0; i < data.length - 1; i++) {
+    const t = data[i]! & 0x7f;
+    if (t === 0x7a || t === 0x5a) {
+      // TYPE_SHORT_ASCII(_INTERNED): 1-byte length.
+      const n = data[i + 1]!;
+      const s = data.subarray(i + 2, i + 2 + n);
+      if (s.length === n && n > 0 && s.every((b) => b >= 0x20 && b < 0x7f)) {
+        push(Buffer.from(s).toString('latin1'));
+        i += 1 + n;
+      }
+    } else if ((t === 0x61 || t === 0x41 || t === 0x75 || t === 0x74) && i + 5 <= data.length) {
+      // TYPE_ASCII(_INTERNED), TYPE_UNICODE, TYPE_INTERNED: 4-byte length.
+      const n = data[i + 1]! | (data[i + 2]! << 8) | (data[i + 3]! << 16) | (data[i + 4]! << 24);
+      if (n > 0 && n < 4096 && i + 5 + n <= data.length) {
+        const s = data.subarray(i + 5, i + 5 + n);
+        if (s.every((b) => b >= 0x20 && b < 0x7f)) {
+          push(Buffer.from(s).toString('latin1'));
+          i += 4 + n;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function step(path: string, key: string | number): string {
+  return typeof key === 'number'
+    ? `${path}[${key}]`
+    : /^[A-Za-z_]\w*$/.test(key)
+      ? `${path}.${key}`
+      : `${path}[${JSON.stringify(key)}]`;
+}
+
+/** The layer's function fields (`function`, and `output_shape` which Keras also deserialises as code). */
+function lambdaFields(layerPath: string, layer: string, cfg: Record<string, unknown>, out: KerasSignal[]): void {
+  for (const field of ['function', 'output_shape']) {
+    const v = cfg[field];
+    const typeKey = field === 'function' ? 'function_type' : 'output_shape_type';
+    const path = step(step(layerPath, 'config'), field);
+    if (Array.isArray(v) && typeof v[0] === 'string' && cfg[typeKey] === 'lambda') {
+      const code = b64(v[0]);
+      out.push({
+        kind: 'lambda-bytecode',
+        path,
+        layer,
+        codeBytes: code?.length ?? v[0].length,
+        strings: code ? marshalStrings(code) : [],
+      });
+    } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      const inner = o['config'] as Record<string, unknown> | undefined;
+      if (o['class_name'] === '__lambda__' && inner && typeof inner['code'] === 'string') {
+        const code = b64(inner['code']);
+        out.push({
+          kind: 'lambda-bytecode',
+          path: step(path, 'config') + '.code',
+          layer,
+          codeBytes: code?.length ?? inner['code'].length,
+          strings: code ? marshalStrings(code) : [],
+        });
+      }
+    } else if (field === 'function' && typeof v === 'string' && cfg[typeKey] === 'function') {
+      const module = typeof cfg['module'] === 'string' ? cfg['module'] : '';
+      if (!isKerasModule(module))
+        out.push({ kind: 'lambda-function', path, layer, function: module ? `${module}.${v}` : v });
+    }
+  }
+}
+
+/** Walks a parsed Keras config (any JSON value) and lists what would run code at load time. */
+export function analyzeKerasConfig(root: unknown, rootPath = '$'): KerasAnalysis {
+  const out: KerasSignal[] = [];
+  let layers = 0;
+  let nodes = 0;
+  const stack: { v: unknown; path: string }[] = [{ v: root, path: rootPath }];
+  while (stack.length) {
+    if (++nodes > MAX_NODES) return { signals: out, layers, truncated: true };
+    const { v, path } = stack.pop()!;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: step(path, i) });
+      continue;
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    const o = v as Record<string, unknown>;
+    const className = typeof o['class_name'] === 'string' ? o['class_name'] : undefined;
+    const cfg =
+      typeof o['config'] === 'object' && o['config'] !== null ? (o['config'] as Record<string, unknown>) : undefined;
+    const module = typeof o['module'] === 'string' ? o['module'] : undefined;
+    const registered = typeof o['registered_name'] === 'string' ? o['registered_name'] : undefined;
+    if (className !== undefined && /\.layers\[\d+\]$/.test(path)) layers++;
+    if (className === 'Lambda' && cfg) {
+      lambdaFields(path, String(cfg['name'] ?? 'lambda'), cfg, out);
+    } else if (className === 'TorchModuleWrapper' && cfg && typeof cfg['module'] === 'string') {
+      const payload = b64(cfg['module']);
+      if (payload) out.push({ kind: 'torch-module', path: step(step(path, 'config'), 'module'), payload });
+    }
+    if (className === 'function' && typeof o['config'] === 'string' && module !== undefined) {
+      const why = KERAS_GADGET_FUNCTIONS[o['config']];
+      if (why && isKerasModule(module)) out.push({ kind: 'gadget', path, module, name: o['config'], why });
+    }
+    if (className === 'function' && typeof o['config'] === 'string') {
+      // A function reference ({module, class_name: "function", config: name}): importing it runs the module.
+      if (module !== undefined && !isKerasModule(module))
+        out.push({ kind: 'custom-object', path, module, className: o['config'], registeredName: 'function' });
+    } else if (className !== undefined && className !== '__lambda__') {
+      const regPackage = registered?.includes('>') ? registered.split('>')[0]! : undefined;
+      if (module !== undefined && !isKerasModule(module))
+        out.push({
+          kind: 'custom-object',
+          path,
+          module,
+          className,
+          ...(registered ? { registeredName: registered } : {}),
+        });
+      else if (module === undefined && regPackage !== undefined && !isKerasModule(regPackage))
+        out.push({ kind: 'custom-object', path, module: regPackage, className, registeredName: registered! });
+    }
+    const keys = Object.keys(o);
+    for (let i = keys.length - 1; i >= 0; i--) stack.push({ v: o[keys[i]!], path: step(path, keys[i]!) });
+  }
+  return { signals: out, layers, truncated: false };
+}

@@ -1,0 +1,149 @@
+// HDF5 files read with the HDF5 library itself (h5wasm: libhdf5 compiled to WebAssembly, imported only when an
+// HDF5 file is met). The library reads through a virtual file whose reads are served from the ByteSource on demand,
+// so only the metadata blocks it asks for are read (a multi-GB weights file costs a few kilobytes). What is
+// collected: the root group's attributes (Keras keeps `model_config`, `training_config`, `keras_version` there) and
+// every link in the file, walked breadth-first without following any, so external links (another file's path) and
+// their targets can be judged. The virtual file system holds nothing else: the library cannot reach real files.
+import { importEsm } from '../../core/import-esm.js';
+import type { ByteSource } from '../../sources/byte-source.js';
+
+/** Attribute strings kept (Keras configs of very large models stay well below). */
+const MAX_ATTRIBUTE_CHARS = 64 * 1024 * 1024;
+
+export interface Hdf5Link {
+  readonly path: string;
+  /** `external` (another file), `soft` (a path in this file that does not resolve). */
+  readonly kind: 'external' | 'soft';
+  /** External links: the file name the library would open. */
+  readonly file?: string;
+  readonly target: string;
+}
+
+export interface Hdf5Summary {
+  /** Root attributes: strings (decoded), numbers and booleans; other types by their type name. */
+  readonly rootAttributes: Readonly<Record<string, string | number | boolean>>;
+  readonly groups: number;
+  readonly datasets: number;
+  readonly links: readonly Hdf5Link[];
+  /** The walk stopped at maxObjects. */
+  readonly truncated: boolean;
+}
+
+export type Hdf5Read = { ok: true; summary: Hdf5Summary } | { ok: false; error: string };
+
+interface H5Module {
+  activate_throwing_error_handler(): number;
+  FS: {
+    createFile(parent: string, name: string, props: object, canRead: boolean, canWrite: boolean): FsNode;
+    unlink(path: string): void;
+  };
+}
+interface FsNode {
+  contents: unknown;
+  stream_ops: Record<string, unknown> & { llseek?: unknown };
+}
+
+let poisoned: string | undefined;
+let quiet = false;
+let counter = 0;
+
+function attributeValue(v: unknown): string | number | boolean | undefined {
+  if (typeof v === 'string') return v.length <= MAX_ATTRIBUTE_CHARS ? v : undefined;
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Uint8Array) return v.length <= MAX_ATTRIBUTE_CHARS ? new TextDecoder('utf-8').decode(v) : undefined;
+  if (Array.isArray(v) && v.length === 1) return attributeValue(v[0]);
+  return undefined;
+}
+
+/** libhdf5's error stack as one line: its innermost messages (`unable to read superblock: file signature not found`). */
+function shortError(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const msgs = [...text.matchAll(/\(\): ([^\n]+)/g)].map((m) => m[1]!.trim());
+  return msgs.length ? msgs.slice(-2).join(': ') : (text.split('\n')[0] ?? text).slice(0, 300);
+}
+
+/** Opens `src` with libhdf5 and collects root attributes and links (at most `maxObjects` objects walked). */
+export async function readHdf5(src: ByteSource, opts: { maxObjects: number }): Promise<Hdf5Read> {
+  if (poisoned) return { ok: false, error: `the HDF5 library failed earlier in this process (${poisoned})` };
+  // A real import(): h5wasm is an ES module only. Made through the Function constructor because the CLI bundle is
+  // compiled from V8's code cache, which on Node 20 drops the dynamic-import callback of the script itself.
+  const h5 = (await importEsm('h5wasm')) as typeof import('h5wasm');
+  const module = (await h5.ready) as unknown as H5Module;
+  // libhdf5 prints its error stack to stderr by default; library code never prints: errors become exceptions.
+  if (!quiet) {
+    module.activate_throwing_error_handler();
+    quiet = true;
+  }
+  const name = `sentinel-${process.pid}-${++counter}.h5`;
+  const node = module.FS.createFile('/', name, {}, true, false);
+  node.contents = null;
+  // Reads are served from the source on demand: libhdf5 asks for the blocks it parses, nothing else is copied.
+  node.stream_ops = {
+    ...node.stream_ops,
+    read(_stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number): number {
+      if (position >= src.size) return 0;
+      const bytes = src.read(position, Math.min(length, src.size - position));
+      buffer.set(bytes, offset);
+      return bytes.length;
+    },
+  };
+  Object.defineProperty(node, 'usedBytes', { get: () => src.size });
+  let file: InstanceType<typeof h5.File> | undefined;
+  try {
+    file = new h5.File('/' + name, 'r');
+    const rootAttributes: Record<string, string | number | boolean> = {};
+    for (const [k, a] of Object.entries(file.attrs)) {
+      let v: unknown;
+      try {
+        v = (a as { value: unknown }).value;
+      } catch {
+        continue;
+      }
+      const val = attributeValue(v);
+      if (val !== undefined) rootAttributes[k] = val;
+    }
+    let groups = 0;
+    let datasets = 0;
+    let objects = 0;
+    let truncated = false;
+    const links: Hdf5Link[] = [];
+    const queue = ['/'];
+    walk: while (queue.length) {
+      const path = queue.shift()!;
+      const g = path === '/' ? file : (file.get(path) as InstanceType<typeof h5.Group> | null);
+      if (!g || !('keys' in g)) continue;
+      groups++;
+      for (const k of g.keys()) {
+        if (++objects > opts.maxObjects) {
+          truncated = true;
+          break walk;
+        }
+        const full = path === '/' ? `/${k}` : `${path}/${k}`;
+        const o = file.get(full);
+        if (o instanceof h5.Group) queue.push(full);
+        else if (o instanceof h5.Dataset) datasets++;
+        else if (o instanceof h5.ExternalLink)
+          links.push({ path: full, kind: 'external', file: o.filename, target: o.obj_path });
+        else if (o instanceof h5.BrokenSoftLink) links.push({ path: full, kind: 'soft', target: String(o.target) });
+      }
+    }
+    return { ok: true, summary: { rootAttributes, groups, datasets, links, truncated } };
+  } catch (e) {
+    const error = shortError(e);
+    // A trap inside the wasm module (abort, out-of-bounds) may leave it unusable: later files fail closed.
+    if (e instanceof Error && e.name === 'RuntimeError') poisoned = error;
+    return { ok: false, error };
+  } finally {
+    try {
+      file?.close();
+    } catch {
+      // closing a file the library could not read is not an error worth reporting
+    }
+    try {
+      module.FS.unlink('/' + name);
+    } catch {
+      // the node may already be gone
+    }
+  }
+}

@@ -1,0 +1,32 @@
+// MODEL-LAMBDA-CODE: Keras configs (.keras config.json, legacy HDF5 model_config) with Lambda layers carrying
+// marshalled bytecode, or custom objects imported from outside the Keras namespaces (analyzers/model/keras-config.ts).
+import type { Rule } from './rule.js';
+import { modelMeta, reportModelFact } from './model-family.js';
+
+export const modelLambdaCode: Rule = {
+  meta: modelMeta({
+    id: 'MODEL-LAMBDA-CODE',
+    severity: 'CRITICAL',
+    title: 'Serialized Code in Model Config',
+    cwe: ['CWE-94'],
+    fpRisk: 'LOW',
+    fixHint: 'Rebuild the model from code you control; load with safe_mode and no custom objects.',
+    fix:
+      'Rebuild the model from reviewed source code and re-save it without Lambda layers (subclass a Layer instead); ' +
+      'load Keras files with safe_mode=True and without custom_objects from the artifact, and never load legacy .h5 ' +
+      'models from untrusted sources.',
+    description:
+      'Keras deserialises Lambda layers by unmarshalling Python bytecode and imports the module any custom object ' +
+      'names: loading the model runs code the artifact chose.',
+    firesOn:
+      'Keras models (.keras zip config.json; legacy HDF5 .h5 model_config/training_config) whose config holds a Lambda ' +
+      'layer with serialized Python bytecode, a function or class referenced from a module outside the Keras ' +
+      'namespaces (custom objects that import code), a known Keras gadget function (get_file), or a ' +
+      'TorchModuleWrapper carrying a pickled torch module.',
+  }),
+  visit: {
+    model(fact, ctx) {
+      reportModelFact(modelLambdaCode.meta, fact, ctx);
+    },
+  },
+};

@@ -1,0 +1,112 @@
+// Shared by the model-format expanders: what a file name promises, MODEL-STRUCT facts from reader problems, and
+// chat-template analysis turned into MODEL-TEMPLATE-INJECTION facts (or SCAN-INCOMPLETE when a template could not be
+// parsed and the token check found nothing: never a pass).
+import { innermostName, type Location } from '../../core/location.js';
+import type { ByteSource } from '../../sources/byte-source.js';
+import type { UnitContext } from './context.js';
+
+/** Lower-case extension of the innermost name (`model.safetensors` → `safetensors`), or ''. */
+export function extensionOf(src: ByteSource): string {
+  const name = innermostName(src.location);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+}
+
+export interface StructProblem {
+  readonly code: string;
+  readonly message: string;
+  readonly offset?: number;
+  readonly path?: string;
+}
+
+/**
+ * MODEL-STRUCT facts for a reader's problems. `promisedBy` names the extension when only the file name says the
+ * bytes are this format (the content did not sniff as it): the finding says so.
+ */
+export function reportStruct(
+  ctx: UnitContext,
+  src: ByteSource,
+  format: string,
+  problems: readonly StructProblem[],
+  promisedBy?: string,
+): void {
+  for (const p of problems) {
+    ctx.model({
+      rule: 'MODEL-STRUCT',
+      location: { chain: src.location.chain, ...(p.offset !== undefined ? { offset: p.offset } : {}) },
+      format,
+      signal: promisedBy
+        ? `file extension .${promisedBy} promises ${format}, but the reference reader refuses it: ${p.message}`
+        : `${format}: ${p.message}`,
+      key: `${p.code}:${p.path ?? ''}`,
+      ...(p.path !== undefined ? { path: p.path } : {}),
+      confidence: 'high',
+      details: { problem: p.code, ...(promisedBy ? { extensionOnly: true } : {}) },
+    });
+  }
+}
+
+export interface TemplateOrigin {
+  /** The file or entry holding the template. */
+  readonly location: Location;
+  /** Where inside it (JSON path or GGUF key); absent for a standalone template file. */
+  readonly path?: string;
+  readonly format: string;
+  /** Template name (tokenizer configs may carry several: default, tool_use, …). */
+  readonly name?: string;
+}
+
+/** Analyses one chat template and reports what it reaches (one finding per template), or that it could not be read. */
+export async function reportTemplate(ctx: UnitContext, text: string, origin: TemplateOrigin): Promise<void> {
+  const { analyzeChatTemplate } = await import('../../analyzers/model/chat-template.js');
+  const a = await analyzeChatTemplate(text);
+  const where = origin.path ?? 'template';
+  const standalone = origin.path === undefined;
+  const signals = [...a.signals].sort((x, y) => (x.line ?? 0) - (y.line ?? 0) || (x.column ?? 0) - (y.column ?? 0));
+  if (signals.length) {
+    const first = signals.find((s) => s.confidence === 'high') ?? signals[0]!;
+    const names = [...new Set(signals.map((s) => s.name))];
+    const fallback = a.parsed
+      ? ''
+      : ` (the Jinja parser could not parse the template — ${a.parseError} — so a conservative token-level check ` +
+        'was used instead)';
+    ctx.model({
+      rule: 'MODEL-TEMPLATE-INJECTION',
+      location:
+        standalone && first.line !== undefined
+          ? {
+              chain: origin.location.chain,
+              line: first.line,
+              ...(first.column !== undefined ? { column: first.column } : {}),
+            }
+          : origin.location,
+      format: origin.format,
+      signal:
+        `chat template ${standalone ? '' : `${where} `}reaches Python internals: ${first.message}` +
+        (signals.length > 1 ? ` (${signals.length} signals: ${names.slice(0, 8).join(', ')})` : '') +
+        fallback,
+      key: `${where}:${[...names].sort().join(',')}`,
+      ...(origin.path !== undefined ? { path: origin.path } : {}),
+      snippet: first.snippet,
+      ...(first.line !== undefined ? { line: first.line } : {}),
+      ...(first.column !== undefined ? { column: first.column } : {}),
+      confidence: signals.some((s) => s.confidence === 'high') ? 'high' : first.confidence,
+      details: {
+        check: a.parsed ? 'ast' : 'token-fallback',
+        reached: names.slice(0, 32),
+        kinds: [...new Set(signals.map((s) => s.kind))],
+        snippets: signals.slice(0, 8).map((s) => `${s.line ?? '?'}:${s.column ?? '?'} ${s.snippet}`),
+        ...(origin.name !== undefined ? { template: origin.name } : {}),
+        ...(a.parseError !== undefined ? { parseError: a.parseError } : {}),
+      },
+    });
+  } else if (!a.parsed) {
+    ctx.incomplete({
+      location: origin.location,
+      kind: 'unsupported',
+      reason:
+        `chat template ${where} could not be parsed by the Jinja parser (${a.parseError}); a token-level check ` +
+        'found no Python internals, but the template was not fully analysed',
+    });
+  }
+}

@@ -1,0 +1,176 @@
+// ONNX models (protobuf ModelProto, read with the official schema): operator domains a runtime needs a native
+// library for (MODEL-CUSTOM-OP, unless a local function of the model defines the operator), tensors whose
+// external_data location leaves the model folder (MODEL-EXTERNAL-DATA), and files that do not parse (MODEL-STRUCT
+// when the name says .onnx; otherwise the bytes were simply not ONNX). The whole file is decoded in memory, so it
+// is bounded by maxEntryBytes (protobuf itself caps a model at 2 GiB; larger models keep weights in external data).
+import { formatLocation } from '../../core/location.js';
+import type { OnnxModel } from '../../formats/onnx/read-onnx.js';
+import { looksLikeOnnx } from '../../formats/onnx/sniff.js';
+import { readAll } from '../../sources/byte-source.js';
+import type { Expander, UnitContext } from './context.js';
+import type { ByteSource } from '../../sources/byte-source.js';
+import { extensionOf, reportStruct } from './model-signals.js';
+
+/**
+ * Operator domains every ONNX runtime implements without extra native code. `com.microsoft` is ONNX Runtime's
+ * own contrib domain, built into every onnxruntime package: a documented exception.
+ */
+export const STANDARD_DOMAINS: ReadonlySet<string> = new Set([
+  '',
+  'ai.onnx',
+  'ai.onnx.ml',
+  'ai.onnx.training',
+  'ai.onnx.preview.training',
+  'com.microsoft',
+]);
+
+const MAX_LISTED_OPS = 50;
+
+export const onnxExpander: Expander = {
+  id: 'onnx',
+  detect: (head, src) => looksLikeOnnx(head) || extensionOf(src) === 'onnx',
+  async expand(src, ctx) {
+    const named = extensionOf(src) === 'onnx';
+    if (src.size > ctx.limits.maxEntryBytes) {
+      if (!named) return false;
+      ctx.format('onnx');
+      ctx.incomplete({
+        location: src.location,
+        kind: 'limit',
+        limit: 'maxEntryBytes',
+        reason: `ONNX model of ${src.size} bytes is decoded in memory and is larger than maxEntryBytes`,
+      });
+      return true;
+    }
+    const [{ decodeOnnx, isOnnxModel }, { sideFileProblem }] = await Promise.all([
+      import('../../formats/onnx/read-onnx.js'),
+      import('../../analyzers/model/side-file-path.js'),
+    ]);
+    const decoded = await decodeOnnx(readAll(src));
+    if (!decoded.ok || !isOnnxModel(decoded.model)) {
+      if (named) {
+        const why = decoded.ok ? 'it decodes, but has no IR version and no graph or operator sets' : decoded.error;
+        reportStruct(
+          ctx,
+          src,
+          'onnx',
+          [{ code: 'PARSE', message: `the model does not parse as ONNX (${why})` }],
+          'onnx',
+        );
+      }
+      return false;
+    }
+    const m = decoded.model;
+    ctx.format('onnx');
+    customOps(src, ctx, m);
+    externalData(src, ctx, m, sideFileProblem);
+    if (m.truncatedNodes > 0)
+      ctx.incomplete({
+        location: src.location,
+        kind: 'limit',
+        limit: 'maxEntries',
+        reason: `${m.truncatedNodes} graph nodes beyond the first 1,000,000 were not checked`,
+      });
+    const domains: Record<string, number> = {};
+    for (const n of m.nodes) domains[n.domain || 'ai.onnx'] = (domains[n.domain || 'ai.onnx'] ?? 0) + 1;
+    ctx.inventory({
+      where: formatLocation(src.location),
+      format: 'onnx',
+      tensors: m.initializers,
+      metadataKeys: m.metadataKeys.slice(0, 200),
+      details: {
+        irVersion: m.irVersion,
+        ...(m.producer ? { producer: m.producer.slice(0, 200) } : {}),
+        opsets: m.opsets.map((o) => `${o.domain || 'ai.onnx'}:${o.version}`),
+        nodes: m.nodes.length + m.truncatedNodes,
+        nodeDomains: Object.entries(domains).map(([d, n]) => `${d}: ${n}`),
+        localFunctions: m.functions.size,
+        externalTensors: m.externalTensors.length,
+      },
+    });
+    return true;
+  },
+};
+
+function customOps(src: ByteSource, ctx: UnitContext, m: OnnxModel): void {
+  const byOp = new Map<string, { domain: string; opType: string; paths: string[]; names: string[] }>();
+  for (const n of m.nodes) {
+    if (STANDARD_DOMAINS.has(n.domain)) continue;
+    if (m.functions.has(`${n.domain}:${n.opType}`)) continue;
+    const key = `${n.domain}:${n.opType}`;
+    const e = byOp.get(key) ?? { domain: n.domain, opType: n.opType, paths: [], names: [] };
+    if (e.paths.length < MAX_LISTED_OPS) {
+      e.paths.push(n.path);
+      if (n.name) e.names.push(n.name);
+    }
+    byOp.set(key, e);
+  }
+  for (const e of byOp.values()) {
+    const opset = m.opsets.find((o) => o.domain === e.domain);
+    ctx.model({
+      rule: 'MODEL-CUSTOM-OP',
+      location: src.location,
+      format: 'onnx',
+      signal:
+        `operator ${e.domain}::${e.opType} (${e.paths.length} node(s), first at ${e.paths[0]}) is in a non-standard ` +
+        'domain that no local function of the model defines: running it needs a native custom-operator library',
+      key: `custom-op:${e.domain}:${e.opType}`,
+      path: e.paths[0]!,
+      confidence: 'high',
+      details: {
+        domain: e.domain,
+        opType: e.opType,
+        nodes: e.paths,
+        ...(e.names.length ? { nodeNames: e.names.slice(0, 10) } : {}),
+        ...(opset ? { opsetVersion: opset.version } : { opsetImported: false }),
+      },
+    });
+  }
+}
+
+function externalData(
+  src: ByteSource,
+  ctx: UnitContext,
+  m: OnnxModel,
+  sideFileProblem: (ref: string) => { code: string; reason: string } | undefined,
+): void {
+  for (const t of m.externalTensors) {
+    if (t.location === undefined) {
+      if (t.external)
+        reportStruct(ctx, src, 'onnx', [
+          {
+            code: 'EXTERNAL_NO_LOCATION',
+            message: `tensor ${JSON.stringify(t.tensor)} is stored externally but names no location`,
+            path: t.path,
+          },
+        ]);
+      continue;
+    }
+    const problem = sideFileProblem(t.location);
+    if (!problem) continue;
+    ctx.model({
+      rule: 'MODEL-EXTERNAL-DATA',
+      location: src.location,
+      format: 'onnx',
+      signal:
+        `tensor ${JSON.stringify(t.tensor)} reads its data from ${JSON.stringify(t.location)}: ${problem.reason}` +
+        (t.external
+          ? ''
+          : ' (data_location is not EXTERNAL, so loaders skip it today; converters and re-saves do not)'),
+      key: `external:${t.tensor}:${t.location}`,
+      path: `${t.path}.external_data`,
+      confidence: t.external ? 'high' : 'medium',
+      details: {
+        tensor: t.tensor,
+        location: t.location,
+        problem: problem.code,
+        dataLocationExternal: t.external,
+        ...Object.fromEntries(
+          Object.entries(t.entries)
+            .filter(([k]) => k !== 'location')
+            .slice(0, 8),
+        ),
+      },
+    });
+  }
+}

@@ -1,0 +1,164 @@
+// Model folders (the Hugging Face layout): a config.json / tokenizer_config.json whose auto_map (or
+// custom_pipelines) names Python modules is judged together with the modules beside it. The per-file scan
+// summarises (the references; each top-level .py file's import-time calls and relative imports); after the walk
+// this phase reports MODEL-REMOTE-CODE on the config — which modules are present and analysed — and on each named
+// module (and the modules it imports relatively, which transformers fetches with it) the calls it makes on import.
+import { basename, dirname, join } from 'node:path';
+import type { RemoteCodeRef } from '../analyzers/model/hf-config.js';
+import type { ImportTimeCall } from '../analyzers/python/import-time-rule.js';
+import type { Finding } from '../core/finding.js';
+import type { Location } from '../core/location.js';
+import type { ScanTarget } from '../core/scan-target.js';
+import { RuleContext, type ModelFact, type Rule } from '../rules/rule.js';
+import { MODEL_FOLDER_PHASE, type ModelFolderSummary } from './model-folder-summary.js';
+import type { PlacedOutcome } from './post-walk.js';
+
+/** One scanned top-level file with its summary. */
+interface FolderEntry {
+  readonly path: string;
+  readonly stable: string;
+  readonly target: ScanTarget;
+  readonly summary: ModelFolderSummary;
+}
+
+export type ModuleState = 'analysed' | 'missing' | 'not-scanned';
+
+const STATE_TEXT: Record<ModuleState, string> = {
+  analysed: 'present, analysed',
+  missing: 'not in the folder',
+  'not-scanned': 'not in this scan',
+};
+
+/** MODEL-REMOTE-CODE facts for one config's references (presence known when the folder was scanned). */
+export function remoteCodeFacts(
+  location: Location,
+  refs: readonly RemoteCodeRef[],
+  state?: (module: string) => ModuleState,
+): ModelFact[] {
+  const out: ModelFact[] = [];
+  const local = refs.filter((r) => r.repo === undefined);
+  const modules = [...new Set(local.map((r) => r.module))].sort();
+  if (modules.length) {
+    const listed = modules.map((m) => `${m}.py${state ? ` (${STATE_TEXT[state(m)]})` : ''}`);
+    const classes = [...new Set(local.map((r) => `${r.module}.${r.className}`))].sort();
+    const malformed = local.filter((r) => r.malformed).map((r) => r.value);
+    out.push({
+      rule: 'MODEL-REMOTE-CODE',
+      location,
+      format: 'hf-config',
+      signal:
+        `${local.some((r) => r.path.startsWith('$.auto_map')) ? 'auto_map' : 'custom_pipelines'} names ` +
+        `${modules.length} Python module(s) that from_pretrained(trust_remote_code=True) imports: ${listed.join(', ')}`,
+      key: `remote-code:${modules.join(',')}`,
+      path: local[0]!.path.startsWith('$.auto_map') ? '$.auto_map' : '$.custom_pipelines',
+      confidence: 'high',
+      details: {
+        modules: modules.map((m) => `${m}.py`),
+        classes,
+        references: local.map((r) => `${r.path} = ${r.value}`),
+        ...(state ? { presence: modules.map((m) => `${m}.py: ${state(m)}`) } : {}),
+        ...(malformed.length ? { malformed } : {}),
+      },
+    });
+  }
+  const byRepo = new Map<string, RemoteCodeRef[]>();
+  for (const r of refs) if (r.repo !== undefined) byRepo.set(r.repo, [...(byRepo.get(r.repo) ?? []), r]);
+  for (const [repo, rs] of byRepo) {
+    out.push({
+      rule: 'MODEL-REMOTE-CODE',
+      location,
+      format: 'hf-config',
+      signal:
+        `${rs[0]!.path} imports ${rs.map((r) => `${r.module}.${r.className}`).join(', ')} from another repository ` +
+        `(${repo}): unpinned remote code, fetched at that repository's default branch when the model loads`,
+      key: `cross-repo:${repo}:${rs
+        .map((r) => r.value)
+        .sort()
+        .join(',')}`,
+      path: rs[0]!.path,
+      confidence: 'high',
+      details: { repository: repo, references: rs.map((r) => `${r.path} = ${r.value}`), pinned: false },
+    });
+  }
+  return out;
+}
+
+/** MODEL-REMOTE-CODE facts for a named module's import-time calls. */
+export function importTimeFacts(location: Location, config: string, calls: readonly ImportTimeCall[]): ModelFact[] {
+  const module = basename(location.chain[0] ?? '');
+  return calls.map((c) => ({
+    rule: 'MODEL-REMOTE-CODE' as const,
+    location: { chain: location.chain, line: c.line, column: c.column },
+    format: 'python',
+    signal:
+      `${module} ${c.what} when imported (${c.api}): ${config} makes from_pretrained(trust_remote_code=True) import ` +
+      'this module, so the call runs in the consumer process',
+    key: `import-time:${c.api}:${c.snippet.replace(/\s+/g, ' ')}`,
+    line: c.line,
+    column: c.column,
+    snippet: c.snippet,
+    confidence: c.category === 'dynamic-import' ? ('medium' as const) : ('high' as const),
+    details: { category: c.category, api: c.api, importedBy: config },
+  }));
+}
+
+function moduleName(path: string): string | undefined {
+  const b = basename(path);
+  return b.endsWith('.py') ? b.slice(0, -3) : undefined;
+}
+
+/** The cross-file phase: findings for every folder whose config names modules (in walk order of the configs). */
+export function modelFolderFindings(files: readonly PlacedOutcome[], rules: readonly Rule[]): Finding[] {
+  const entries: FolderEntry[] = [];
+  for (const f of files) {
+    const summary = f.outcome.summaries?.[MODEL_FOLDER_PHASE] as ModelFolderSummary | undefined;
+    if (summary) entries.push({ path: f.member.path, stable: f.member.stable, target: f.member.target, summary });
+  }
+  const visitors = rules.filter((r) => r.visit.model !== undefined);
+  if (visitors.length === 0) return [];
+  const pythonByDir = new Map<string, Map<string, FolderEntry>>();
+  for (const e of entries) {
+    const m = moduleName(e.path);
+    if (!e.summary.python || m === undefined) continue;
+    const dir = dirname(e.path);
+    if (!pythonByDir.has(dir)) pythonByDir.set(dir, new Map());
+    pythonByDir.get(dir)!.set(m, e);
+  }
+  const out: Finding[] = [];
+  const reported = new Set<string>();
+  for (const e of entries) {
+    const refs = e.summary.remoteCode?.refs;
+    if (!refs?.length) continue;
+    const dir = dirname(e.path);
+    const present = pythonByDir.get(dir) ?? new Map<string, FolderEntry>();
+    const state = (m: string): ModuleState =>
+      present.has(m) ? 'analysed' : e.target.isDirectory ? 'missing' : 'not-scanned';
+    const ctx = new RuleContext(e.target, e.stable);
+    const dispatch = (f: ModelFact, c: RuleContext): void => {
+      for (const r of visitors) r.visit.model!(f, c);
+    };
+    for (const f of remoteCodeFacts({ chain: [e.path] }, refs, state)) dispatch(f, ctx);
+    out.push(...ctx.findings);
+    // The named modules and, transitively, the sibling modules they import relatively.
+    const queue = [...new Set(refs.filter((r) => r.repo === undefined).map((r) => r.module))];
+    const seen = new Set(queue);
+    while (queue.length) {
+      const m = queue.shift()!;
+      const py = present.get(m);
+      if (!py?.summary.python) continue;
+      for (const rel of py.summary.python.relativeImports)
+        if (!seen.has(rel) && present.has(rel)) {
+          seen.add(rel);
+          queue.push(rel);
+        }
+      const key = join(dir, m);
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const pyCtx = new RuleContext(py.target, py.stable);
+      for (const f of importTimeFacts({ chain: [py.path] }, basename(e.path), py.summary.python.importTime))
+        dispatch(f, pyCtx);
+      out.push(...pyCtx.findings);
+    }
+  }
+  return out;
+}

@@ -44,9 +44,8 @@ const DESER_PROJECT: PostWalkPhase = {
       : [],
 };
 
-
 /**
-* Model folders: a config.json/tokenizer_config.json auto_map judged with the modules beside it (MODEL-REMOTE-CODE).
+ * Model folders: a config.json/tokenizer_config.json auto_map judged with the modules beside it (MODEL-REMOTE-CODE).
  * The phase's code is loaded only when a file summarised for it.
  */
 const modelFolderPhase: PostWalkPhase = {

@@ -23,6 +23,7 @@ export type {
   FileSummary,
   Finding,
   FlowStepEvidence,
+  ModelSummary,
   PickleVerdict,
   RuleCategory,
   ScanError,

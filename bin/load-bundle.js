@@ -30,6 +30,9 @@ function loadBundle() {
       ? { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }
       : {}),
   });
+  // import() in a script compiled from cached data has no loader on Node 20: the bundle's ES-module-only packages
+  // (h5wasm, 7z-wasm) are imported through this module's own import() (src/core/import-esm.ts).
+  globalThis[Symbol.for('sentinel-ml.importEsm')] = (specifier) => import(specifier);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE));
   const cacheUsed = cachedData !== undefined && !script.cachedDataRejected;

@@ -2,6 +2,7 @@
 // restriction). Each archive gets a fresh module instance with an in-memory file system only; nothing touches
 // the real disk, stdin is closed (no password prompt can block) and 7-Zip's exit status never reaches the host.
 import { UnsupportedError } from '../../core/errors.js';
+import { importEsm } from '../../core/import-esm.js';
 
 /** The part of the Emscripten FS API used here (MEMFS, the default root file system). */
 export interface WasmFs {
@@ -27,7 +28,7 @@ let factory: Promise<Factory> | undefined;
 export function loadSevenZipFactory(specifier = '7z-wasm'): Promise<Factory> {
   const load = async (): Promise<Factory> => {
     try {
-      const mod = (await import(specifier)) as { default?: unknown };
+      const mod = (await importEsm(specifier)) as { default?: unknown };
       if (typeof mod.default !== 'function') throw new Error('7z-wasm has no default export');
       return mod.default as Factory;
     } catch (e) {

@@ -8,6 +8,7 @@ import { NameResolver, agreedConstant } from './name-resolver.js';
 import { withPythonTree, type ParseBudget } from './parser.js';
 import { excerpt, spanOf } from './source-span.js';
 import { toSyntaxTree } from './syntax-tree.js';
+import { pruneDeadVersionBranches } from './version-branches.js';
 
 export interface AnalyzeOptions extends ParseBudget {
   /**
@@ -78,11 +79,12 @@ export function analyzeTree(wasmRoot: Node, text: string, opts: AnalyzeOptions =
   const parseErrors = collectParseErrors(wasmRoot, text, opts.maxParseErrors ?? 100);
   const tree = toSyntaxTree(wasmRoot, text);
   const root = tree.root;
+  const dead = pruneDeadVersionBranches(root, text);
   const index = collectBindings(root, text);
   for (const s of [index.module, ...index.byNode.values()]) {
     for (const list of s.bindings.values()) list.sort((a, b) => a.position - b.position);
   }
-  const callNodes = tree.calls;
+  const callNodes = dead.size === 0 ? tree.calls : tree.calls.filter((n) => !dead.has(n.id));
   const callIds = new Map<number, number>();
   callNodes.forEach((n, i) => callIds.set(n.id, i));
   const implicit = new Map(Object.entries(opts.implicitGlobals ?? {}));

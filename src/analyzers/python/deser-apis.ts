@@ -109,6 +109,16 @@ export const SINK_APIS: readonly SinkApi[] = [
 
 export const SINK_BY_NAME: ReadonlyMap<string, SinkApi> = new Map(SINK_APIS.map((s) => [s.qualifiedName, s]));
 
+/**
+ * What a sink family does with the data it is given, for messages. marshal builds values and code objects but calls
+ * nothing; it is a sink because CPython documents it as unsafe for untrusted data (crafted input can crash it).
+ */
+export function sinkEffect(family: string): string {
+  return family === 'marshal'
+    ? 'marshal rebuilds values and code objects and is not secure against crafted data (it can crash the interpreter)'
+    : `${family} reconstructs arbitrary objects and runs the callables the data names`;
+}
+
 /** Base classes whose subclasses are unpicklers (constructing one starts the sink). */
 export const UNPICKLER_CLASSES: ReadonlySet<string> = new Set(
   SINK_APIS.filter((s) => s.qualifiedName.endsWith('Unpickler')).map((s) => s.qualifiedName),

@@ -7,6 +7,7 @@ import type { CallSite, ExpressionFact, FunctionFact } from './module-model.js';
 import {
   DANGEROUS_GLOBAL_NAMES,
   SINK_BY_NAME,
+  sinkEffect,
   UNPICKLER_CLASSES,
   YAML_SAFE_LOADERS,
   YAML_UNSAFE_LOADERS,
@@ -89,7 +90,7 @@ function judge(
     case 'always':
       return {
         confidence: 'high',
-        note: `${api.family} reconstructs arbitrary objects and runs the callables the data names`,
+        note: sinkEffect(api.family),
       };
     case 'torch-weights-only': {
       const tapi = torchLoadApi(api.qualifiedName);

@@ -1,0 +1,255 @@
+#!/usr/bin/env node
+// `npm run bench` (hostile rows): each hostile-input kind of the resource goals (tuple tower, over-long text
+// argument, MARK flood, import flood, overlapping-entry zip bombs, gzip/xz/7z bombs, nested-archive bombs) is
+// generated OUTSIDE the repo (os.tmpdir) and scanned by the built CLI in fresh processes under default limits.
+// Goals: every scan ends within 10 s with a finding; peak RSS < 512 MB. Prints wall time (median and range of
+// RUNS), peak RSS (max), exit code and the blocking rules. Usage: node scripts/bench-hostile.mjs [--no-build]
+// [--runs N] [--only name,name]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32, createDeflateRaw, createGzip, deflateRawSync } from 'node:zlib';
+
+const root = new URL('..', import.meta.url).pathname;
+const cli = join(root, 'bin', 'sentinel.js');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const RUNS = Number(arg('--runs', 3));
+const ONLY = arg('--only', '')?.split(',').filter(Boolean);
+const MiB = 1024 * 1024;
+if (!process.argv.includes('--no-build'))
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+
+const b = (s) => Buffer.from(s, 'latin1');
+const u16 = (n) => {
+  const x = Buffer.alloc(2);
+  x.writeUInt16LE(n);
+  return x;
+};
+const u32 = (n) => {
+  const x = Buffer.alloc(4);
+  x.writeUInt32LE(n >>> 0);
+  return x;
+};
+/** `posix.system('true')` with protocol-0 opcodes: what every hostile stream ends with. */
+const PAYLOAD = b("cposix\nsystem\n(S'true'\ntR.");
+
+/** Streams `count` copies of `chunk` through a zlib transform; resolves to the compressed bytes. */
+async function squeeze(transform, chunk, count, tail = Buffer.alloc(0), head = Buffer.alloc(0)) {
+  const out = [];
+  transform.on('data', (d) => out.push(d));
+  const done = new Promise((res, rej) => {
+    transform.on('end', res);
+    transform.on('error', rej);
+  });
+  transform.write(head);
+  for (let i = 0; i < count; i++) {
+    if (!transform.write(chunk)) await new Promise((r) => transform.once('drain', r));
+  }
+  transform.end(tail);
+  await done;
+  return Buffer.concat(out);
+}
+const gzipOf = (chunk, count, tail, head) => squeeze(createGzip({ level: 9 }), chunk, count, tail, head);
+const deflateOf = (chunk, count) => squeeze(createDeflateRaw({ level: 9 }), chunk, count);
+
+function localHeader(name, method, crc, csize, usize) {
+  const n = b(name);
+  return Buffer.concat([
+    u32(0x04034b50),
+    u16(20),
+    u16(0),
+    u16(method),
+    u16(0),
+    u16(0x21),
+    u32(crc),
+    u32(csize),
+    u32(usize),
+    u16(n.length),
+    u16(0),
+    n,
+  ]);
+}
+function centralHeader(name, method, crc, csize, usize, offset) {
+  const n = b(name);
+  return Buffer.concat([
+    u32(0x02014b50),
+    u16(20),
+    u16(20),
+    u16(0),
+    u16(method),
+    u16(0),
+    u16(0x21),
+    u32(crc),
+    u32(csize),
+    u32(usize),
+    u16(n.length),
+    u16(0),
+    u16(0),
+    u16(0),
+    u16(0),
+    u32(0),
+    u32(offset),
+    n,
+  ]);
+}
+const eocd = (count, size, offset) =>
+  Buffer.concat([u32(0x06054b50), u16(0), u16(0), u16(count), u16(count), u32(size), u32(offset), u16(0)]);
+/** A zip of `members` ([name, bytes]), deflated, with real CRCs. */
+function zipOf(members) {
+  const locals = [];
+  const centrals = [];
+  let off = 0;
+  for (const [name, data] of members) {
+    const raw = deflateRawSync(data, { level: 9 });
+    const crc = crc32(data);
+    const l = Buffer.concat([localHeader(name, 8, crc, raw.length, data.length), raw]);
+    centrals.push(centralHeader(name, 8, crc, raw.length, data.length, off));
+    locals.push(l);
+    off += l.length;
+  }
+  const cd = Buffer.concat(centrals);
+  return Buffer.concat([...locals, cd, eocd(members.length, cd.length, off)]);
+}
+/** CRC-32 of `count` copies of `chunk`. */
+function crcOf(chunk, count) {
+  let c = 0;
+  for (let i = 0; i < count; i++) c = crc32(chunk, c);
+  return c;
+}
+
+const ZEROS = Buffer.alloc(16 * MiB);
+const INPUTS = {
+  /** 40 levels of t = (t, t), used as a dict key, set and frozenset member, then the payload. */
+  'tuple-tower-40.pkl': async () => {
+    let p = b('\x80\x02K\x01\x85q\x000');
+    for (let i = 0; i < 40; i++) p = Buffer.concat([p, b('h\x00h\x00\x86q\x000')]);
+    return Buffer.concat([p, b('}h\x00Ns0\x8f(h\x00\x900(h\x00\x910'), PAYLOAD]);
+  },
+  /** A protocol 0 string argument of 1 MiB + 4 KiB before the payload, gzipped. */
+  'long-string-arg-1m.pkl.gz': () =>
+    gzipOf(Buffer.alloc(MiB + 4096, 'a'), 1, Buffer.concat([b("'\n0"), PAYLOAD]), b("S'")),
+  /** 150 M MARK opcodes, then the payload, gzipped. */
+  'mark-flood-150m.pkl.gz': () => gzipOf(Buffer.alloc(MiB, '('), 150, PAYLOAD),
+  /** 10 M identical GLOBAL imports, then the payload, gzipped. */
+  'import-flood-10m.pkl.gz': () => gzipOf(Buffer.from('ccollections\nOrderedDict\n0'.repeat(40_000)), 250, PAYLOAD),
+  /** 2,000 central-directory records onto one local header and one 1 GiB deflate stream. */
+  'overlap-shared-1g.zip': async () => {
+    const data = await deflateOf(ZEROS, 64);
+    const crc = crcOf(ZEROS, 64);
+    const local = Buffer.concat([localHeader('0', 8, crc, data.length, 1024 * MiB), data]);
+    const cd = Buffer.concat(
+      Array.from({ length: 2000 }, (_, i) => centralHeader(String(i), 8, crc, data.length, 1024 * MiB, 0)),
+    );
+    return Buffer.concat([local, cd, eocd(2000, cd.length, local.length)]);
+  },
+  /** 500 entries, each one's deflate stream quoting the next local header, onto one 256 MiB kernel. */
+  'overlap-quoted-256m.zip': async () => {
+    const kernel = await deflateOf(ZEROS, 16);
+    const n = 500;
+    const headers = [];
+    const sizes = [];
+    let after = kernel;
+    let usize = 256 * MiB;
+    for (let i = n - 1; i >= 0; i--) {
+      const name = String(i).padStart(4, '0');
+      sizes[i] = [after.length, usize];
+      headers[i] = localHeader(name, 8, 0, after.length, usize);
+      if (i > 0) {
+        const h = headers[i];
+        after = Buffer.concat([Buffer.from([0]), u16(h.length), u16(0xffff ^ h.length), h, after]);
+        usize += h.length;
+      }
+    }
+    const body = Buffer.concat([headers[0], after]);
+    let pos = 0;
+    const cds = [];
+    for (let i = 0; i < n; i++) {
+      cds.push(centralHeader(String(i).padStart(4, '0'), 8, 0, sizes[i][0], sizes[i][1], pos));
+      if (i + 1 < n) pos += headers[i].length + 5;
+    }
+    const cd = Buffer.concat(cds);
+    return Buffer.concat([body, cd, eocd(n, cd.length, body.length)]);
+  },
+  /** 2 GiB of zeros behind gzip (over the 1 GiB maxEntryBytes). */
+  'gzip-bomb-2g.pkl.gz': () => gzipOf(ZEROS, 128),
+  /** 1.5 GiB of zeros behind xz (xz CLI). */
+  'xz-bomb-1536m.pkl.xz': async () =>
+    execFileSync('sh', ['-c', 'head -c 1610612736 /dev/zero | xz -T1 -1 -c'], { maxBuffer: 64 * MiB }),
+  /** 1.5 GiB of zeros in a 7z entry (7z CLI). */
+  '7z-bomb-1536m.7z': async (dir) => {
+    const out = join(dir, 'gen.7z');
+    execFileSync('sh', ['-c', `head -c 1610612736 /dev/zero | 7z a -si'zeros.pkl' -mx1 '${out}' >/dev/null`]);
+    return readFileSync(out);
+  },
+  /** Zips of zips, fanout 8, 3 levels, 512 leaves of 1.25 GiB (refused by declared size). */
+  'nested-bomb-1280m.zip': async () => nested(await deflateOf(ZEROS, 80), crcOf(ZEROS, 80), 1280 * MiB),
+  /** The same shape with 256 MiB leaves: under maxEntryBytes, so the leaves inflate until a budget stops them. */
+  'nested-bomb-256m.zip': async () => nested(await deflateOf(ZEROS, 16), crcOf(ZEROS, 16), 256 * MiB),
+};
+function nested(raw, crc, usize) {
+  const local = Buffer.concat([localHeader('leaf.bin', 8, crc, raw.length, usize), raw]);
+  const cd = centralHeader('leaf.bin', 8, crc, raw.length, usize, 0);
+  let level = Buffer.concat([local, cd, eocd(1, cd.length, local.length)]);
+  for (let d = 0; d < 3; d++) level = zipOf(Array.from({ length: 8 }, (_, i) => [`l${d}-${i}.zip`, level]));
+  return level;
+}
+
+function scanOnce(path) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, cli, 'artifact', path, '--format', 'json'], {
+    maxBuffer: 256 * MiB,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  const [secs, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  let rules = [];
+  try {
+    const rep = JSON.parse(r.stdout);
+    rules = [...new Set(rep.findings.filter((f) => f.decision !== 'accepted').map((f) => f.ruleId))];
+  } catch {
+    rules = ['(no JSON report)'];
+  }
+  return { secs, mb: kb / 1024, code: r.status, rules };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sentinel-bench-hostile-'));
+console.log(
+  `hostile inputs (default limits), ${RUNS} run(s) each, load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
+console.log('input                          size      wall s (median [range])  peak RSS MB  exit  rules          goal');
+try {
+  for (const [name, make] of Object.entries(INPUTS)) {
+    if (ONLY.length > 0 && !ONLY.includes(name)) continue;
+    if (name.includes('xz') && !existsSync('/usr/bin/xz')) continue;
+    if (name.includes('7z') && !existsSync('/usr/bin/7z')) continue;
+    const path = join(dir, name);
+    const data = await make(dir);
+    const fd = openSync(path, 'w');
+    writeSync(fd, data);
+    closeSync(fd);
+    const runs = Array.from({ length: RUNS }, () => scanOnce(path));
+    const secs = runs.map((r) => r.secs).sort((a, c) => a - c);
+    const med = secs[Math.floor(secs.length / 2)];
+    const rss = Math.max(...runs.map((r) => r.mb));
+    const rules = runs[0].rules;
+    const ok = secs[secs.length - 1] <= 10 && rss < 512 && runs.every((r) => r.code === 1) && rules.length > 0;
+    console.log(
+      `${name.padEnd(30)} ${(data.length / 1024).toFixed(0).padStart(6)} KB  ${med.toFixed(2).padStart(6)} [${secs[0].toFixed(2)}–${secs[secs.length - 1].toFixed(2)}]`.padEnd(
+        74,
+      ) +
+        `${rss.toFixed(0).padStart(6)}      ${runs.map((r) => r.code).join('/')}   ${rules.join(',')}  ${ok ? 'ok' : 'MISSED'}`,
+    );
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(
+  `load average after: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);

@@ -63,6 +63,14 @@ export class PickleDecoder {
   private readonly keepString: number;
   private readonly maxLine: number;
   private readonly chunk: number;
+  /**
+   * The last well-formed GLOBAL/INST argument (both lines, newlines included) and its decoded names: an identical
+   * next import is recognised by comparing bytes, without searching for newlines or decoding text again (import
+   * floods repeat one import millions of times).
+   */
+  private lastImport: Uint8Array | undefined = undefined;
+  private lastImportOp = -1;
+  private lastImportNames: [string, string] = ['', ''];
 
   /** Opcode byte and its absolute offset. */
   op = 0;
@@ -422,6 +430,8 @@ export class PickleDecoder {
         if (!this.decodeLineArg(op)) return false;
         break;
       case Arg.TwoLines: {
+        if (this.repeatsLastImport(op)) break;
+        const startAbs = this.base + this.pos;
         const l1 = this.readLine();
         if (l1 === undefined) return false;
         const s1 = l1 === null ? undefined : this.lineText(l1, op === Op.GLOBAL);
@@ -435,6 +445,7 @@ export class PickleDecoder {
         // Undecodable lines are still shown (latin-1 view) so evidence names what the stream says.
         this.str = s1 ?? (l1 === null ? undefined : latin1(l1.subarray(0, l1.length - 1)));
         this.str2 = s2 ?? (l2 === null ? undefined : latin1(l2.subarray(0, l2.length - 1)));
+        if (this.argErr === undefined) this.rememberImport(op, startAbs - this.base);
         break;
       }
       default:
@@ -442,6 +453,30 @@ export class PickleDecoder {
         if (!this.decodeCounted(op, kind)) return false;
     }
     return true;
+  }
+
+  /** The argument at the window position repeats the last import byte for byte: names reused, position advanced. */
+  private repeatsLastImport(op: number): boolean {
+    const last = this.lastImport;
+    if (last === undefined || op !== this.lastImportOp) return false;
+    const n = last.length;
+    const buf = this.buf;
+    const p = this.pos;
+    if (this.lim - p < n) return false;
+    for (let i = 0; i < n; i++) if (buf[p + i] !== last[i]) return false;
+    this.pos = p + n;
+    this.str = this.lastImportNames[0];
+    this.str2 = this.lastImportNames[1];
+    return true;
+  }
+
+  private rememberImport(op: number, start: number): void {
+    const len = this.pos - start;
+    // Window refills move bytes: remember only an argument still wholly in the window, and only short ones.
+    if (start < 0 || len > 512 || this.str === undefined || this.str2 === undefined) return;
+    this.lastImport = this.buf.slice(start, this.pos);
+    this.lastImportOp = op;
+    this.lastImportNames = [this.str, this.str2];
   }
 
   /** Argument end, frame straddle, and FRAME bookkeeping, common to every opcode with an argument. */

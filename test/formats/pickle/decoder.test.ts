@@ -158,3 +158,50 @@ describe('hostile read-ahead windows', () => {
     it(`chunk ${chunk}`, () => assert.deepEqual(decodeAll(stream, chunk), reference));
   }
 });
+
+describe('repeated imports (recognised by their bytes)', () => {
+  // Identical imports, one differing only in its last byte, an INST with the same lines, a malformed repeat.
+  const g = (m: string, n: string): number[] => [...utf8(`c${m}\n${n}\n`), Op.POP];
+  const stream = Uint8Array.from([
+    ...g('collections', 'OrderedDict'),
+    ...g('collections', 'OrderedDict'),
+    ...g('collections', 'OrderedDicT'),
+    ...g('collections', 'OrderedDict'),
+    ...utf8('icollections\nOrderedDict\n'),
+    ...g('collections', 'OrderedDict'),
+    ...utf8('ccollections\nOrderedDict'),
+  ]);
+  const reference = decodeAll(stream);
+  it('decodes every repeat with its own names, offsets and the truncated tail', () => {
+    const imports = reference.ops.filter((o) => o.name !== 'POP');
+    assert.deepEqual(
+      imports.map((o) => [o.name, o.str]),
+      [
+        ['GLOBAL', 'collections'],
+        ['GLOBAL', 'collections'],
+        ['GLOBAL', 'collections'],
+        ['GLOBAL', 'collections'],
+        ['INST', 'collections'],
+        ['GLOBAL', 'collections'],
+      ],
+    );
+    assert.equal(imports[1]!.argEnd - imports[1]!.offset, 25);
+    assert.equal(reference.failure?.code, 'TRUNCATED');
+  });
+  it('names of a repeat are the repeated ones', () => {
+    const d = new PickleDecoder(mem(stream), 0, stream.length);
+    const names: string[] = [];
+    while (d.next()) if (d.op !== Op.POP) names.push(`${d.str}.${d.str2}`);
+    assert.deepEqual(names, [
+      'collections.OrderedDict',
+      'collections.OrderedDict',
+      'collections.OrderedDicT',
+      'collections.OrderedDict',
+      'collections.OrderedDict',
+      'collections.OrderedDict',
+    ]);
+  });
+  for (const chunk of HOSTILE_CHUNKS) {
+    it(`chunk ${chunk}`, () => assert.deepEqual(decodeAll(stream, chunk), reference));
+  }
+});

@@ -328,10 +328,20 @@ export function isAscii(b: Uint8Array): boolean {
   return true;
 }
 
-const DOTTED_IDENT =
-  /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(?:\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
+/** The ASCII subset of DOTTED_IDENT: in ASCII, \p{L} is A-Z a-z, \p{Nd} is 0-9, \p{Pc} is _ and the other classes are empty. */
+const DOTTED_IDENT_ASCII = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const NOT_PRINTABLE_ASCII = /[^ -~]/; // anything outside printable ASCII goes to the full pattern
+/**
+ * Built on first use: a Unicode property pattern costs about 2 ms to create and first run (ICU sets), paid at every
+ * start when it was a module constant; names are nearly always ASCII.
+ */
+let dottedIdent: RegExp | undefined;
 
 /** Is `s` a dotted Python identifier (`pkg.mod`, `Class.method`)? */
 export function isDottedIdentifier(s: string): boolean {
-  return s.length > 0 && s.length <= 512 && DOTTED_IDENT.test(s);
+  if (s.length === 0 || s.length > 512) return false;
+  if (!NOT_PRINTABLE_ASCII.test(s)) return DOTTED_IDENT_ASCII.test(s);
+  dottedIdent ??=
+    /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(?:\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
+  return dottedIdent.test(s);
 }

@@ -3,7 +3,7 @@
 // Each entry is an exact canonical `module.name` (aliases resolved) with its reason, how CPython rebuilds it and,
 // for entries admitted only in some roles, which calls are allowed. Each pack's review log names what it found and
 // did not admit, and why. Checked only after the dangerous table: an allowlist entry can never mask a dangerous name.
-// The tables are built on first lookup (O(1) per name afterwards).
+// Names are looked up pack by pack in the packs' own tables and remembered.
 import gensim from './packs/gensim.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
@@ -55,93 +55,139 @@ export interface PackInfo {
   readonly review: ReadonlyMap<string, string>;
 }
 
+/** A pack's raw tables as its file holds them (looked up without building maps: see verdictOf). */
+interface PackSource {
+  readonly id: string;
+  readonly entries: Readonly<Record<string, unknown>>;
+  readonly review: Readonly<Record<string, string>>;
+  /** The entry as the pack admits it (called only for a name the pack lists). */
+  entry(name: string): AllowEntry;
+  /** Title, versions and generator of the pack. */
+  about(): Pick<PackInfo, 'title' | 'versions' | 'generatedBy'>;
+}
+
+const NO_REVIEW: Readonly<Record<string, string>> = Object.freeze({});
+
 /** torch and scikit-learn, derived by their own scripts (entries are reason strings; sklearn's `excluded` is its review log). */
-function legacy(
+function legacySource(
   id: string,
   title: string,
   file: { entries: object; generated_by: string; excluded?: object },
-  v: string,
-): PackInfo {
-  const entries = new Map<string, AllowEntry>();
-  for (const [k, reason] of Object.entries(file.entries as Record<string, string>)) {
-    entries.set(k, { reason, source: id });
-  }
-  const review = new Map(Object.entries((file.excluded ?? {}) as Record<string, string>));
-  return { id, title, versions: { [id]: v }, generatedBy: file.generated_by, entries, review };
+  version: string,
+): PackSource {
+  const entries = file.entries as Record<string, string>;
+  return {
+    id,
+    entries,
+    review: (file.excluded ?? NO_REVIEW) as Record<string, string>,
+    entry: (name) => ({ reason: entries[name]!, source: id }),
+    about: () => ({ title, versions: { [id]: version }, generatedBy: file.generated_by }),
+  };
 }
 
-function fromFile(f: PackFile): PackInfo {
-  const entries = new Map<string, AllowEntry>();
-  for (const [k, e] of Object.entries(f.entries)) {
-    entries.set(k, {
-      reason: e.reason,
-      source: f.pack,
-      kind: e.kind,
-      ...(e.calls === 'new' || e.calls === 'none' ? { calls: e.calls } : {}),
-      ...(e.rebuild ? { rebuild: e.rebuild } : {}),
-    });
-  }
+function fileSource(f: PackFile): PackSource {
   return {
     id: f.pack,
-    title: f.title,
-    versions: f.versions,
-    generatedBy: `scripts/data/derive-pack.py ${f.pack}`,
-    entries,
-    review: new Map(Object.entries(f.review)),
+    entries: f.entries,
+    review: f.review,
+    entry: (name) => {
+      const e = f.entries[name]!;
+      return {
+        reason: e.reason,
+        source: f.pack,
+        kind: e.kind,
+        ...(e.calls === 'new' || e.calls === 'none' ? { calls: e.calls } : {}),
+        ...(e.rebuild ? { rebuild: e.rebuild } : {}),
+      };
+    },
+    about: () => ({ title: f.title, versions: f.versions, generatedBy: `scripts/data/derive-pack.py ${f.pack}` }),
   };
+}
+
+let sources: readonly PackSource[] | undefined;
+
+/** Every built-in pack's tables, in lookup order (the first pack that admits a name gives its entry). */
+function packSources(): readonly PackSource[] {
+  sources ??= [
+    ...[python, numpy, scipy, pandas, pytzDateutil, joblib].map((f) => fileSource(f as PackFile)),
+    legacySource(
+      'scikit-learn',
+      'scikit-learn estimators and the objects they hold',
+      sklearnList,
+      (sklearnList as { sklearn: string }).sklearn,
+    ),
+    legacySource('torch', 'PyTorch tensors, storages, dtypes and torch.nn layers', torchList, torchList.torch),
+    ...[statsmodels, xgboost, gensim, networkx].map((f) => fileSource(f as PackFile)),
+  ];
+  return sources;
+}
+
+/** One pack in full (entries and review as maps), for listings and explanations. */
+function packInfo(src: PackSource): PackInfo {
+  const entries = new Map<string, AllowEntry>();
+  for (const k of Object.keys(src.entries)) entries.set(k, src.entry(k));
+  return { id: src.id, ...src.about(), entries, review: new Map(Object.entries(src.review)) };
 }
 
 let packs: readonly PackInfo[] | undefined;
 
 /** Every built-in pack, in lookup order (the first pack that admits a name gives its entry). */
 export function allPacks(): readonly PackInfo[] {
-  packs ??= [
-    ...[python, numpy, scipy, pandas, pytzDateutil, joblib].map((f) => fromFile(f as PackFile)),
-    legacy(
-      'scikit-learn',
-      'scikit-learn estimators and the objects they hold',
-      sklearnList,
-      (sklearnList as { sklearn: string }).sklearn,
-    ),
-    legacy('torch', 'PyTorch tensors, storages, dtypes and torch.nn layers', torchList, torchList.torch),
-    ...[statsmodels, xgboost, gensim, networkx].map((f) => fromFile(f as PackFile)),
-  ];
+  packs ??= packSources().map(packInfo);
   return packs;
 }
 
 /** The pack ids, for policy validation. */
 export function packIds(): string[] {
-  return allPacks().map((p) => p.id);
+  return packSources().map((p) => p.id);
 }
 
-interface Tables {
-  readonly allow: Map<string, AllowEntry>;
-  /** Names some pack's review refused: never admitted by another pack's list. */
-  readonly refused: Map<string, { pack: string; reason: string }>;
+/**
+ * What the packs say about a name: the admitting entry (the first pack in lookup order that lists it, unless some
+ * pack's review refused it) and the first refusal. Looked up pack by pack and remembered per name: building one
+ * merged table of every pack cost a few milliseconds at the first lookup of every run that reads a pickle.
+ */
+interface Verdict {
+  readonly allow: AllowEntry | undefined;
+  readonly refused: { pack: string; reason: string } | undefined;
 }
 
-let tables: Tables | undefined;
+const verdicts = new Map<string, Verdict>();
+const MAX_REMEMBERED = 100_000;
 
-function build(): Tables {
-  const allow = new Map<string, AllowEntry>();
-  const refused = new Map<string, { pack: string; reason: string }>();
-  for (const p of allPacks())
-    for (const [k, reason] of p.review) if (!refused.has(k)) refused.set(k, { pack: p.id, reason });
-  for (const p of allPacks()) {
-    for (const [k, e] of p.entries) if (!allow.has(k) && !refused.has(k)) allow.set(k, e);
+function verdictOf(canonical: string): Verdict {
+  const seen = verdicts.get(canonical);
+  if (seen !== undefined) return seen;
+  let refused: Verdict['refused'];
+  for (const p of packSources()) {
+    if (Object.hasOwn(p.review, canonical)) {
+      refused = { pack: p.id, reason: p.review[canonical]! };
+      break;
+    }
   }
-  return { allow, refused };
+  let allow: AllowEntry | undefined;
+  if (refused === undefined) {
+    for (const p of packSources()) {
+      if (Object.hasOwn(p.entries, canonical)) {
+        allow = p.entry(canonical);
+        break;
+      }
+    }
+  }
+  const v = { allow, refused };
+  // Names come from scanned streams: the memory of them is bounded.
+  if (verdicts.size >= MAX_REMEMBERED) verdicts.clear();
+  verdicts.set(canonical, v);
+  return v;
 }
 
 /** The admitted entry for a canonical name, unless its pack is disabled. */
 export function allowEntry(canonical: string, disabled?: ReadonlySet<string>): AllowEntry | undefined {
-  tables ??= build();
-  const e = tables.allow.get(canonical);
+  const e = verdictOf(canonical).allow;
   return e === undefined || disabled?.has(e.source) ? undefined : e;
 }
 
 /** Why a pack's review did not admit `canonical`, if one did. */
 export function refusedBy(canonical: string): { pack: string; reason: string } | undefined {
-  tables ??= build();
-  return tables.refused.get(canonical);
+  return verdictOf(canonical).refused;
 }

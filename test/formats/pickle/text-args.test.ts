@@ -145,6 +145,15 @@ describe('dotted identifiers', () => {
     ['1x', false],
     ['', false],
     ['x..y', false],
+    ['_a._b9', true],
+    ['a.', false],
+    ['.a', false],
+    ['a-b', false],
+    ['a\u00b7b', false], // MIDDLE DOT (Po) is outside the classes this check uses
+    ['x\u0301', true], // combining acute accent (Mn) continues an identifier
+    ['\u0301x', false], // but cannot start one
+    ['\u2160', true], // ROMAN NUMERAL ONE (Nl)
+    ['a\u203fb', true], // UNDERTIE (Pc)
   ] as const) {
     it(JSON.stringify(s), () => assert.equal(isDottedIdentifier(s), ok));
   }

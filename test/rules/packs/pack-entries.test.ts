@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { resolveImportName } from '../../../src/analyzers/pickle/names.js';
 import { classifyImport } from '../../../src/rules/classify.js';
-import { allPacks, allowEntry } from '../../../src/rules/data/allowlist.js';
+import { allPacks, allowEntry, refusedBy } from '../../../src/rules/data/allowlist.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
 
@@ -103,3 +103,29 @@ for (const pack of allPacks()) {
     });
   });
 }
+
+describe('per-name lookup', () => {
+  it('equals the merged tables of every pack: the first refusal wins over any entry, else the first pack listing it', () => {
+    const refused = new Map<string, { pack: string; reason: string }>();
+    for (const p of allPacks())
+      for (const [k, reason] of p.review) if (!refused.has(k)) refused.set(k, { pack: p.id, reason });
+    const allow = new Map<string, unknown>();
+    for (const p of allPacks()) for (const [k, e] of p.entries) if (!allow.has(k) && !refused.has(k)) allow.set(k, e);
+    const names = new Set([...refused.keys(), ...allPacks().flatMap((p) => [...p.entries.keys()])]);
+    assert.ok(names.size > 1000);
+    for (const name of names) {
+      assert.deepEqual(allowEntry(name), allow.get(name), name);
+      assert.deepEqual(refusedBy(name), refused.get(name), name);
+    }
+    // Names no pack lists, including ones that are properties of every object.
+    for (const name of ['nope.Nothing', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      assert.equal(allowEntry(name), undefined, name);
+      assert.equal(refusedBy(name), undefined, name);
+    }
+  });
+  it('a disabled pack admits nothing', () => {
+    const e = allowEntry('collections.OrderedDict');
+    assert.ok(e);
+    assert.equal(allowEntry('collections.OrderedDict', new Set([e.source])), undefined);
+  });
+});

@@ -26,8 +26,10 @@ export interface TorchZipLayout {
 
 /** miniz's MZ_TOLOWER: ASCII letters only. */
 export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  return HAS_UPPER.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s;
 }
+
+const HAS_UPPER = /[A-Z]/;
 
 /** The entry name torch finds for record `rec` (e.g. `data.pkl`, `data/0`), matched as torch matches it. */
 export function torchRecord(layout: TorchZipLayout, rec: string): string | undefined {

@@ -92,18 +92,17 @@ export function readCentralDirectory(
     const rawName = tail.slice(0, n);
     const extra = parseExtraFields(tail.subarray(n, n + m));
     const z = resolveZip64(extra.zip64, uSize32, cSize32, local32);
-    const label = `central record ${records.length}`;
     if (extra.corrupt) {
       anomalies.push({
         code: 'CORRUPT_EXTRA_FIELD',
-        message: `${label}: ${extra.corrupt} (zipfile refuses to open the archive)`,
+        message: `central record ${records.length}: ${extra.corrupt} (zipfile refuses to open the archive)`,
         offset: p,
       });
     }
     if (z.missing) {
       anomalies.push({
         code: 'CORRUPT_EXTRA_FIELD',
-        message: `${label}: ${z.missing} (zipfile refuses to open the archive)`,
+        message: `central record ${records.length}: ${z.missing} (zipfile refuses to open the archive)`,
         offset: p,
       });
     }

@@ -8,6 +8,8 @@ export interface PathFinding {
 
 /** Path anomalies of one archive entry name (empty when the name is a plain relative path). */
 export function entryPathFindings(name: string): PathFinding[] {
+  // The common case (a relative name with forward slashes and no "..") answers without splitting the name.
+  if (!name.includes('..') && !name.includes('\\') && !name.startsWith('/') && name.charCodeAt(1) !== 0x3a) return [];
   const out: PathFinding[] = [];
   const parts = name.split(/[/\\]/);
   if (parts.includes('..'))

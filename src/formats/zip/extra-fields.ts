@@ -14,7 +14,11 @@ export interface ExtraFields {
   corrupt?: string;
 }
 
+const NO_EXTRA_FIELDS: ExtraFields = Object.freeze({ padding: false });
+
 export function parseExtraFields(extra: Uint8Array): ExtraFields {
+  // Most central records carry no extra field at all.
+  if (extra.length === 0) return NO_EXTRA_FIELDS;
   const out: ExtraFields = { padding: false };
   let p = 0;
   while (p + 4 <= extra.length) {
@@ -51,6 +55,7 @@ export function resolveZip64(
   localHeaderOffset: number,
 ): Zip64Values {
   const out: Zip64Values = { uncompressedSize, compressedSize, localHeaderOffset };
+  if (uncompressedSize !== 0xffffffff && compressedSize !== 0xffffffff && localHeaderOffset !== 0xffffffff) return out;
   let p = 0;
   const next = (label: string): number | undefined => {
     if (!zip64 || p + 8 > zip64.length) {

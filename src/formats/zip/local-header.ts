@@ -30,19 +30,26 @@ export function readLocalHeader(src: ByteSource, offset: number): LocalHeader | 
   if (offset < 0 || offset + LOCAL_HEADER_SIZE > src.size) return undefined;
   // 0 sig | 4 needed u16 | 6 flags u16 | 8 method u16 | 10 time u16 | 12 date u16 | 14 crc u32 | 18 csize u32
   // 22 usize u32 | 26 name len u16 | 28 extra len u16 | 30 name | extra | data
-  const h = readCopy(src, offset, LOCAL_HEADER_SIZE);
+  // Fields are taken from the source's view before the next read (a windowed source may reuse its buffer); only
+  // the name is copied.
+  const h = src.read(offset, LOCAL_HEADER_SIZE);
   if (h.length < LOCAL_HEADER_SIZE || u32(h, 0) !== SIG_LOCAL) return undefined;
+  const flags = u16(h, 6);
+  const method = u16(h, 8);
+  const crc32 = u32(h, 14);
+  const cSize32 = u32(h, 18);
+  const uSize32 = u32(h, 22);
   const n = u16(h, 26);
   const m = u16(h, 28);
-  const rest = readCopy(src, offset + LOCAL_HEADER_SIZE, n + m);
+  const rest = src.read(offset + LOCAL_HEADER_SIZE, n + m);
   if (rest.length < n + m) return undefined;
   const extra = parseExtraFields(rest.subarray(n));
-  const z = resolveZip64(extra.zip64, u32(h, 22), u32(h, 18), 0);
+  const z = resolveZip64(extra.zip64, uSize32, cSize32, 0);
   const header: LocalHeader = {
     offset,
-    flags: u16(h, 6),
-    method: u16(h, 8),
-    crc32: u32(h, 14),
+    flags,
+    method,
+    crc32,
     compressedSize: z.compressedSize,
     uncompressedSize: z.uncompressedSize,
     rawName: rest.slice(0, n),
@@ -78,25 +85,33 @@ export function readDataDescriptor(
   const b = readCopy(src, at, 24);
   const hasSig = b.length >= 4 && u32(b, 0) === SIG_DESCRIPTOR;
   const base = hasSig ? 4 : 0;
-  const read64 = (o: number): number | undefined =>
-    o + 8 <= b.length && u32(b, o + 4) <= 0x1fffff ? u32(b, o + 4) * 0x100000000 + u32(b, o) : undefined;
-  const layouts: { len: number; crc?: number; c?: number; u?: number }[] = [];
-  const l32 = { len: base + 12, crc: at32(b, base), c: at32(b, base + 4), u: at32(b, base + 8) };
-  const l64 = { len: base + 20, crc: at32(b, base), c: read64(base + 4), u: read64(base + 12) };
-  layouts.push(...(preferZip64 ? [l64, l32] : [l32, l64]));
-  for (const l of layouts) {
-    if (l.crc === expected.crc32 && l.c === expected.compressedSize && l.u === expected.uncompressedSize) {
-      return { length: l.len, matches: true, crc32: l.crc, compressedSize: l.c, uncompressedSize: l.u };
-    }
-  }
-  const first = layouts[0]!;
-  const out: DataDescriptor = { length: hasSig ? first.len : 0, matches: false };
-  if (first.crc !== undefined) out.crc32 = first.crc;
-  if (first.c !== undefined) out.compressedSize = first.c;
-  if (first.u !== undefined) out.uncompressedSize = first.u;
+  const crc = at32(b, base);
+  // The 32-bit layout: crc | u32 | u32; the zip64 layout: crc | u64 | u64 (values above 2^53 are not sizes).
+  const c32 = at32(b, base + 4);
+  const u32v = at32(b, base + 8);
+  const c64 = at64(b, base + 4);
+  const u64v = at64(b, base + 12);
+  const m32 = crc === expected.crc32 && c32 === expected.compressedSize && u32v === expected.uncompressedSize;
+  const m64 = crc === expected.crc32 && c64 === expected.compressedSize && u64v === expected.uncompressedSize;
+  // The layout that reproduces the expected values wins, the preferred one first; without a match the preferred
+  // layout is reported (and the signature decides the length).
+  const zip64 = preferZip64 ? m64 || !m32 : m64 && !m32;
+  const out: DataDescriptor = {
+    length: m32 || m64 || hasSig ? base + (zip64 ? 20 : 12) : 0,
+    matches: m32 || m64,
+  };
+  const c = zip64 ? c64 : c32;
+  const u = zip64 ? u64v : u32v;
+  if (crc !== undefined) out.crc32 = crc;
+  if (c !== undefined) out.compressedSize = c;
+  if (u !== undefined) out.uncompressedSize = u;
   return out;
 }
 
 function at32(b: Uint8Array, o: number): number | undefined {
   return o + 4 <= b.length ? u32(b, o) : undefined;
+}
+
+function at64(b: Uint8Array, o: number): number | undefined {
+  return o + 8 <= b.length && u32(b, o + 4) <= 0x1fffff ? u32(b, o + 4) * 0x100000000 + u32(b, o) : undefined;
 }

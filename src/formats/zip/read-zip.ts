@@ -10,7 +10,7 @@ import { entryAnomalies, isSymlinkMode } from './entry-checks.js';
 import { scanGap } from './gap-scan.js';
 import { u32 } from './little-endian.js';
 import { FLAG_DATA_DESCRIPTOR, readDataDescriptor, readLocalHeader, type LocalHeader } from './local-header.js';
-import { decodeEntryName, sameBytes } from './name-decoding.js';
+import { decodeEntryName, FLAG_UTF8, sameBytes } from './name-decoding.js';
 import type { ZipAnomaly, ZipArchive, ZipEntry, ZipInfoFacts } from './zip-types.js';
 
 export interface ReadZipOptions {
@@ -209,13 +209,16 @@ function compareLocal(src: ByteSource, e: ZipEntry, lh: LocalHeader, anomalies: 
   const push = (code: ZipAnomaly['code'], message: string, offset = lh.offset): void => {
     anomalies.push({ code, message, entry: e.name, offset });
   };
-  e.localName = decodeEntryName(lh.rawName, lh.flags).text;
+  const sameName = sameBytes(lh.rawName, e.rawName);
+  // The same bytes under the same UTF-8 flag decode to the same text.
+  e.localName =
+    sameName && ((lh.flags ^ e.flags) & FLAG_UTF8) === 0 ? e.name : decodeEntryName(lh.rawName, lh.flags).text;
   e.localMethod = lh.method;
   e.localFlags = lh.flags;
   e.dataOffset = lh.dataOffset;
   e.paddingExtra = lh.paddingExtra;
   e.hasDataDescriptor = ((e.flags | lh.flags) & FLAG_DATA_DESCRIPTOR) !== 0;
-  if (!sameBytes(lh.rawName, e.rawName)) {
+  if (!sameName) {
     push(
       'LOCAL_CENTRAL_NAME_MISMATCH',
       `central name ${JSON.stringify(e.name)}, local name ${JSON.stringify(e.localName)}: zipfile raises BadZipFile, ` +

@@ -72,6 +72,11 @@ describe('worker pool', () => {
     const a = withoutTimings(one.stdout) as { findings: unknown[]; files: unknown[] };
     assert.ok(a.files.length > 500, `corpus too small: ${a.files.length} files`);
     assert.ok(a.findings.length > 50);
+    if (existsSync(SHARED_CORPUS)) {
+      // The shared labelled corpus (benign and malicious files from real tools) is part of the comparison.
+      const shared = JSON.stringify(a.files).split(`${join('corpus', 'shared')}/`).length - 1;
+      assert.ok(shared >= 100, `shared corpus files in the report: ${shared}`);
+    }
     assert.equal(JSON.stringify(withoutTimings(four.stdout)), JSON.stringify(a));
     assert.equal(four.stderr, one.stderr);
   });

@@ -12,10 +12,12 @@ than build data. The method, for one library:
    __setitem__/extend/append (SETITEMS/APPENDS on subclasses) and, when the library's own pickles call the class,
    __init__; Cython classes have their .pyx hook sources read, Cython's generated pickling is recognised
    (__pyx_unpickle_<Type> checks a layout checksum and the subtype, then sets C fields).
-3. every hook with source must carry a review verdict in the pack's REVIEW table: ("data", why) or ("no", why).
-   A class is admitted only when every hook it runs is "data". Functions are admitted only when the pack lists
-   them in FUNCTIONS with their role and argument shape; a "reference" is admitted only when the stream does not
-   call it. Everything else found is named in the pack's review log with the reason.
+3. every hook with source must carry a review verdict in the pack's REVIEW table: ("data", why), ("shape", why) or
+   ("no", why). "shape" marks a hook that builds data only for the arguments or state the library itself writes, and
+   that Sentinel's pickle VM checks on every stream (src/analyzers/pickle/call-hooks.ts, state-hooks.ts); the why
+   says which shape. A class is admitted only when every hook it runs is "data" or "shape". Functions are admitted
+   only when the pack lists them in FUNCTIONS with their role and argument shape; a "reference" is admitted only
+   when the stream does not call it. Everything else found is named in the pack's review log with the reason.
 The run fails when a hook has no verdict (--hooks prints their sources for review).
 """
 
@@ -268,7 +270,7 @@ def derive(pack):
                 "not reviewed as a reconstructor or pure function"
             )
             continue
-        verdicts, rebuild, refused = [], [], []
+        verdicts, rebuild, refused, checked = [], [], [], []
         for hook, (owner, kind, src) in class_hooks(obj, called).items():
             key = f"{owner}.{hook}"
             rebuild.append(f"{hook}: {owner} ({kind})")
@@ -286,6 +288,9 @@ def derive(pack):
                     continue
             if verdict[0] == "data":
                 verdicts.append(f"{hook}: {verdict[1]}")
+            elif verdict[0] == "shape":
+                verdicts.append(f"{hook}: {verdict[1]}")
+                checked.append(f"{owner}.{hook}: {verdict[1]}")
             else:
                 refused.append(f"{owner}.{hook}: {verdict[1]}")
         if refused:
@@ -297,6 +302,8 @@ def derive(pack):
             "reason": f"{family}; {where}",
             "rebuild": "; ".join(rebuild) or "object default (__new__ + instance __dict__ update)",
         }
+        if checked:
+            entry["checked"] = "; ".join(checked)
         if not called:
             entry["calls"] = "new"
         entries[name] = entry

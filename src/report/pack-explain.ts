@@ -37,6 +37,7 @@ export function renderPackText(p: PackInfo): string {
     out.push(`  ${name}${e.kind ? ` [${e.kind}]` : ''}`, `      why:     ${e.reason}`);
     if (e.calls) out.push(`      role:    ${ROLE[e.calls]}`);
     if (e.rebuild) out.push(`      rebuild: ${e.rebuild}`);
+    if (e.checked) out.push(`      checked: ${e.checked}`);
   }
   out.push('', `Found and not admitted (${p.review.size}):`);
   for (const [name, why] of [...p.review].sort(([a], [b]) => a.localeCompare(b)))
@@ -60,6 +61,7 @@ export function renderPackJson(p: PackInfo): string {
               ...(e.kind ? { kind: e.kind } : {}),
               ...(e.calls ? { calls: e.calls } : {}),
               ...(e.rebuild ? { rebuild: e.rebuild } : {}),
+              ...(e.checked ? { checked: e.checked } : {}),
             },
           ]),
         ),
@@ -80,6 +82,8 @@ export interface NameVerdict {
   readonly kind?: string;
   readonly role?: string;
   readonly rebuild?: string;
+  /** Hooks admitted only in the shape the library writes (checked on every stream). */
+  readonly checked?: string;
 }
 
 /** How a pickle global `module.name` is judged (as a protocol-4 STACK_GLOBAL would name it). */
@@ -99,6 +103,7 @@ export function explainName(name: string): NameVerdict {
       ...(e.kind ? { kind: e.kind } : {}),
       ...(e.calls ? { role: ROLE[e.calls] } : {}),
       ...(e.rebuild ? { rebuild: e.rebuild } : {}),
+      ...(e.checked ? { checked: e.checked } : {}),
     };
   }
   const r = refusedBy(imp.canonical);
@@ -114,6 +119,7 @@ export function renderNameText(n: NameVerdict): string {
       ...(n.kind ? [`  kind:    ${n.kind}`] : []),
       ...(n.role ? [`  role:    ${n.role}`] : []),
       ...(n.rebuild ? [`  rebuild: ${n.rebuild}`] : []),
+      ...(n.checked ? [`  checked: ${n.checked}`] : []),
     ].join('\n') + '\n'
   );
 }

@@ -13,6 +13,8 @@ import sys
 import types
 import uuid
 
+import dateutil.tz
+
 PACK = "python"
 TITLE = "Python standard-library data types and the pickler's reconstruction helpers"
 MODULES = ("builtins", "copyreg", "collections", "datetime", "decimal", "fractions", "uuid", "argparse", "types",
@@ -38,6 +40,9 @@ def objects():
         ("paths", [pathlib.PurePosixPath("a/b"), pathlib.PureWindowsPath("a"), pathlib.PosixPath("a")]),
         ("regex", re.compile(r"\w+", re.I)),
         ("objects", [_Plain(), _Slots()]),
+        # dateutil's zones use object's reduce: protocols 0/1 write copyreg._reconstructor(cls, datetime.tzinfo,
+        # datetime.tzinfo()), so the stream calls the tzinfo base with no argument.
+        ("tzinfo subclass with object's reduce (dateutil zone)", dateutil.tz.tzutc()),
     ]
 
 

@@ -55,9 +55,10 @@ REVIEW = {
         "_read_tzfile is not called: the state holds the parsed transition lists, set with __dict__.update",
     ),
     "dateutil.tz.tz.tzfile.__init__": (
-        "no",
-        "tzfile.__reduce__ calls tzfile(None, filename) (no file is read), but tzfile(path) called with a str opens "
-        "and reads that file: the stream chooses the path",
+        "shape",
+        "tzfile.__reduce_ex__ writes tzfile(None, filename) and with fileobj None nothing is read (filename is only "
+        "stored); tzfile(path) with a str opens and reads that file and any other fileobj has its read() called, so "
+        "a call is admitted only as tzfile(None) or tzfile(None, <str or None>) with those literal arguments",
     ),
     "dateutil.tz._common._tzinfo.__init__": ("data", "no fields"),
     "dateutil.tz.tz.tzlocal.__init__": ("data", "reads time.timezone/time.altzone/time.tzname of this process"),

@@ -14,6 +14,7 @@ import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
 import { instanceClass, REBUILD_FROM_TYPE_V2 } from './instance-class.js';
 import { stateHookProblem } from './state-hooks.js';
+import { callHookProblem } from './call-hooks.js';
 import {
   BUFFER,
   FROZENSET,
@@ -493,6 +494,9 @@ class PickleVm implements ModelContext {
     if (this.keep && effective !== callee) result.through = callee;
     if (typeof effective === 'object' && effective.k === K.Global && call.callee !== undefined) {
       const canonical = call.callee.canonical;
+      if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
+        this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
+      }
       if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {
         this.torchRebuild(canonical, result, args);
         return result;
@@ -501,6 +505,14 @@ class PickleVm implements ModelContext {
       if (modelled !== undefined) return modelled;
     }
     return result;
+  }
+
+  /** A constructor called outside the argument shape its pack admits it in: reported as the call it makes. */
+  private checkCallHook(canonical: string, args: PyVal | undefined): void {
+    const hook = callHookProblem(canonical, args);
+    if (hook === undefined) return;
+    const runs = this.derive(hook.runs.module, hook.runs.name, `${canonical}.__init__: ${hook.problem}`);
+    this.recordCall('REDUCE', runs, `${canonical} ${hook.what}`);
   }
 
   /**

@@ -34,13 +34,18 @@ export interface AllowEntry {
   readonly calls?: AllowedCalls;
   /** How CPython rebuilds the class: its reduce, __new__, __setstate__ and friends, by defining class. */
   readonly rebuild?: string;
+  /** Hooks admitted only in the argument/state shape the library writes, which the pickle VM checks (packs only). */
+  readonly checked?: string;
 }
 
 interface PackFile {
   readonly pack: string;
   readonly title: string;
   readonly versions: Record<string, string>;
-  readonly entries: Record<string, { kind: string; reason: string; calls?: string; rebuild?: string }>;
+  readonly entries: Record<
+    string,
+    { kind: string; reason: string; calls?: string; rebuild?: string; checked?: string }
+  >;
   readonly review: Record<string, string>;
 }
 
@@ -98,6 +103,7 @@ function fileSource(f: PackFile): PackSource {
         kind: e.kind,
         ...(e.calls === 'new' || e.calls === 'none' ? { calls: e.calls } : {}),
         ...(e.rebuild ? { rebuild: e.rebuild } : {}),
+        ...(e.checked ? { checked: e.checked } : {}),
       };
     },
     about: () => ({ title: f.title, versions: f.versions, generatedBy: `scripts/data/derive-pack.py ${f.pack}` }),

@@ -1,0 +1,61 @@
+// Constructors that build data only for the arguments their library's own reduce writes (the packs' "shape"
+// verdicts). The VM checks each call of such a class (REDUCE/INST/OBJ, which run __init__) against that shape; any
+// other argument is reported as the call the constructor would make with it (dateutil's tzfile(path) opens a file).
+import { K, type PyVal } from './values.js';
+
+export interface CallHook {
+  /** What the constructor does with an argument outside the shape. */
+  readonly what: string;
+  /** The callable the constructor ends up calling with stream-chosen arguments. */
+  readonly runs: { readonly module: string; readonly name: string };
+  readonly applies: (canonical: string) => boolean;
+  /** Why these arguments leave the reviewed shape, or undefined when they do not. `args` undefined: not known. */
+  readonly problem: (args: PyVal | undefined) => string | undefined;
+}
+
+/** The argument tuple's items, or why they cannot be read. */
+function argItems(args: PyVal | undefined): PyVal[] | string {
+  if (args === undefined) return 'the arguments are not all in the stream (a partial or wrapper adds some)';
+  if (typeof args !== 'object' || args.k !== K.Tuple) return 'the arguments are not a literal tuple';
+  if (args.more > 0) return 'the argument tuple has more items than were kept for analysis';
+  return args.items;
+}
+
+const isNone = (v: PyVal | undefined): boolean => typeof v === 'object' && v.k === K.None;
+const isStr = (v: PyVal | undefined): boolean => typeof v === 'string' || (typeof v === 'object' && v.k === K.Str);
+
+export const CALL_HOOKS: readonly CallHook[] = [
+  {
+    // dateutil.tz.tz.tzfile.__init__(fileobj, filename=None): a str fileobj is opened, any other non-None one is
+    // read; tzfile.__reduce_ex__ writes (None, filename), which only stores the name.
+    what: 'opens or reads its first argument (dateutil tzfile.__init__)',
+    runs: { module: 'builtins', name: 'open' },
+    applies: (c) => c === 'dateutil.tz.tz.tzfile',
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
+      if (items.length === 0 || items.length > 2) return `${items.length} arguments (dateutil writes (None, filename))`;
+      if (!isNone(items[0])) return 'the first argument (fileobj) is not None: tzfile opens or reads it';
+      if (items.length === 2 && !isNone(items[1]) && !isStr(items[1])) return 'the filename is not a str or None';
+      return undefined;
+    },
+  },
+];
+
+/** The constructor hook of `canonical` that `args` would turn into the call it names, with why. */
+export function callHookProblem(
+  canonical: string,
+  args: PyVal | undefined,
+): (Pick<CallHook, 'what' | 'runs'> & { readonly problem: string }) | undefined {
+  // cls.__call__(…) is cls(…); cls.__init__(obj, …) runs the constructor body on arguments shifted by one.
+  let name = canonical;
+  while (name.endsWith('.__call__')) name = name.slice(0, -'.__call__'.length);
+  const viaInit = name.endsWith('.__init__');
+  if (viaInit) name = name.slice(0, -'.__init__'.length);
+  for (const h of CALL_HOOKS) {
+    if (!h.applies(name)) continue;
+    const problem = viaInit ? '__init__ is called directly on a stream-chosen object' : h.problem(args);
+    if (problem !== undefined) return { what: h.what, runs: h.runs, problem };
+  }
+  return undefined;
+}

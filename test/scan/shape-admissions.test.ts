@@ -1,0 +1,63 @@
+// Classes the packs admit only in the shape their library writes: the library's own pickles pass the default gate,
+// the same class given attacker-shaped arguments or state is PICKLE-EXEC naming the call its hook makes. Fixtures:
+// scripts/fixtures/shape-admissions.py (CPython's pickler; each fixture's effect proven once with the real loader).
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { callHookProblem } from '../../src/analyzers/pickle/call-hooks.js';
+import { K, NONE, type PyVal } from '../../src/analyzers/pickle/values.js';
+import { scanBytes } from '../../src/scan/engine.js';
+
+const DIR = new URL('../fixtures/shape/', import.meta.url).pathname;
+const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as {
+  files: { file: string; expect: 'pass' | 'block'; what: string; loader: string }[];
+};
+const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+
+describe('shape-limited admissions on real pickles', () => {
+  for (const f of manifest.files) {
+    it(`${f.expect}: ${f.file} (${f.what}; real loader ${f.loader})`, async () => {
+      const r = await scanBytes(f.file, readFileSync(join(DIR, f.file)));
+      const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 200)}`).join('\n');
+      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      if (f.expect === 'pass') {
+        assert.deepEqual(blocking, [], why);
+        for (const p of r.pickles) assert.equal(p.safety, 'LIKELY_SAFE', why);
+      } else {
+        assert.ok(
+          blocking.some((x) => x.ruleId === 'PICKLE-EXEC' && x.evidence.signal.includes('via dateutil.tz.tz.tzfile')),
+          why,
+        );
+      }
+    });
+  }
+});
+
+describe('tzfile argument shape', () => {
+  const tuple = (...items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 });
+  const cases: [string, PyVal | undefined, boolean][] = [
+    ['(None, filename) as dateutil writes it', tuple(NONE, '/usr/share/zoneinfo/UTC'), true],
+    ['(None,)', tuple(NONE), true],
+    ['(None, None)', tuple(NONE, NONE), true],
+    ['(None, a long str)', tuple(NONE, { k: K.Str, off: 0, len: 300, utf8: true }), true],
+    ['(path,) opens the file', tuple('/etc/passwd'), false],
+    ['(path, name)', tuple('/etc/passwd', 'x'), false],
+    ['(object,) has read() called', tuple({ k: K.Unknown }), false],
+    ['(None, object)', tuple(NONE, { k: K.Unknown }), false],
+    ['()', tuple(), false],
+    ['three arguments', tuple(NONE, 'a', 'b'), false],
+    ['arguments beyond the kept ones', { k: K.Tuple, items: [NONE], more: 3 }, false],
+    ['computed argument tuple', { k: K.Unknown }, false],
+    ['arguments added by a partial', undefined, false],
+  ];
+  for (const [name, args, ok] of cases) {
+    it(name, () => assert.equal(callHookProblem('dateutil.tz.tz.tzfile', args) === undefined, ok));
+  }
+  it('tzfile.__init__ called directly and tzfile.__call__ are checked too', () => {
+    assert.ok(callHookProblem('dateutil.tz.tz.tzfile.__init__', tuple(NONE, 'x')));
+    assert.ok(callHookProblem('dateutil.tz.tz.tzfile.__call__', tuple('/etc/passwd')));
+    assert.equal(callHookProblem('dateutil.tz.tz.tzfile.__call__', tuple(NONE, 'x')), undefined);
+    assert.equal(callHookProblem('dateutil.tz.tz.tzutc', tuple('/etc/passwd')), undefined, 'other classes: no hook');
+  });
+});

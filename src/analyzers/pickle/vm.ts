@@ -103,6 +103,12 @@ const MAX_RECORDED_ANOMALIES = 200;
 /** Modelled calls nested in modelled calls (a chain of _rebuild_from_type_v2 arguments). */
 const MAX_MODEL_DEPTH = 64;
 const REBUILD_PARAMETER_WITH_STATE = 'torch._utils._rebuild_parameter_with_state';
+/** copyreg._reconstructor bases whose constructors only build a value from the state (CPython built-in types). */
+const BUILTIN_VALUE_BASES: ReadonlySet<string> = new Set(
+  ['dict', 'list', 'set', 'frozenset', 'tuple', 'int', 'float', 'complex', 'str', 'bytes', 'bytearray'].map(
+    (t) => `builtins.${t}`,
+  ),
+);
 const MAX_JOBLIB_NESTING = 8;
 /**
  * Memo values kept whole before compaction. Kept small on purpose: values that survive in the memo make V8
@@ -496,6 +502,7 @@ class PickleVm implements ModelContext {
       const canonical = call.callee.canonical;
       if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
+        if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args);
       }
       if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {
         this.torchRebuild(canonical, result, args);
@@ -505,6 +512,24 @@ class PickleVm implements ModelContext {
       if (modelled !== undefined) return modelled;
     }
     return result;
+  }
+
+  /**
+   * copyreg._reconstructor(cls, base, state) runs base.__new__(cls, state) and, for a base other than object,
+   * base.__init__(obj, state): the base's constructor is called with the stream's state (tzfile as the base opens it).
+   */
+  private reconstructorBase(args: PyVal): void {
+    const items = typeof args === 'object' && args.k === K.Tuple ? args.items : undefined;
+    const base = items?.[1];
+    if (typeof base !== 'object' || base.k !== K.Global || base.imp.canonical === 'builtins.object') return;
+    // CPython's built-in value types, the bases copyreg._reduce_ex writes for their subclasses, build data from any
+    // state; any other base is a call of that class, judged as one (its pack may admit it only through __new__).
+    const canonical = base.imp.canonical;
+    if (!BUILTIN_VALUE_BASES.has(canonical)) {
+      this.recordCall('REDUCE', base, 'copyreg._reconstructor calls base.__init__(obj, state)');
+    }
+    const state = items!.length > 2 && typeof args === 'object' && args.k === K.Tuple && args.more === 0;
+    this.checkCallHook(canonical, state ? { k: K.Tuple, items: [items![2]!], more: 0 } : undefined);
   }
 
   /** A constructor called outside the argument shape its pack admits it in: reported as the call it makes. */

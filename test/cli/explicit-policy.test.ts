@@ -133,9 +133,9 @@ describe('sentinel explain / rules: what the packs admit and why', () => {
     assert.match(r.stdout, /^allowlist pack pandas: /);
     assert.match(r.stdout, /\n {2}pandas\.core\.frame\.DataFrame \[class\]\n {6}why: {5}pandas DataFrame;/);
     assert.match(r.stdout, /rebuild: .*__setstate__: pandas\.core\.generic\.NDFrame \(python\)/);
-    assert.match(r.stdout, /Found and not admitted \(\d+\):\n {2}pandas\._libs\.tslibs\.offsets\.CustomBusinessDay/);
+    assert.match(r.stdout, /Found and not admitted \(\d+\):\n {2}pandas\.core\.base\.FrozenNDArray/);
     const j = JSON.parse((await cli(['explain', 'scipy', '--format', 'json'])).stdout);
-    assert.match(j.notAdmitted['scipy.stats._continuous_distns.uniform_gen'], /exec/);
+    assert.match(j.admitted['scipy.stats._continuous_distns.uniform_gen'].checked, /exec\(self\._parse_arg_template\)/);
   });
   it('explain module.name says which pack admits it, which review refused it, or that it is dangerous', async () => {
     const admitted = JSON.parse(
@@ -149,8 +149,8 @@ describe('sentinel explain / rules: what the packs admit and why', () => {
     assert.match(old.reason, /old name of pandas\.core\.series\.Series/);
     const py2 = JSON.parse((await cli(['explain', 'copy_reg._reconstructor', '--format', 'json'])).stdout);
     assert.deepEqual([py2.canonical, py2.verdict], ['copyreg._reconstructor', 'admitted']);
-    const refused = await cli(['explain', 'pandas._libs.tslibs.offsets.CustomBusinessDay']);
-    assert.match(refused.stdout, /not-admitted \(pandas pack\)\n {2}why: .*calendar\.holidays\(\)/);
+    const refused = await cli(['explain', 'numpy.vectorize']);
+    assert.match(refused.stdout, /not-admitted \(numpy pack\)\n {2}why: .*callable/);
     const shaped = await cli(['explain', 'dateutil.tz.tz.tzfile']);
     assert.match(shaped.stdout, /admitted \(pytz-dateutil pack\)\n[^]*\n {2}checked: .*tzfile\(None, <str or None>\)/);
     assert.match((await cli(['explain', 'posix.system'])).stdout, /posix\.system \(= os\.system\): dangerous/);

@@ -208,8 +208,10 @@ _APPEND = "APPENDS on this object concatenates data (no callable from the pickle
 _SETITEM = "SETITEMS on this object stores values under keys (data only)"
 _NEW = "builds the object from array/list arguments and dtype names (pandas_dtype: a fixed registry and numpy dtypes)"
 _CUSTOM = (
-    "_init_custom -> _get_calendar(weekmask, holidays, calendar) calls calendar.holidays() on an object taken from "
-    "the pickle: a stored callable"
+    "_init_custom -> _get_calendar(weekmask, holidays, calendar) calls calendar.holidays() on the calendar argument; "
+    "the offsets' __reduce__ always writes calendar=None (np.busdaycalendar does not pickle), and with None the "
+    "holidays become datetime64 days as in BusinessMixin.__setstate__, so a call is admitted only with the calendar "
+    "argument absent or a literal None"
 )
 
 REVIEW = {
@@ -233,10 +235,10 @@ REVIEW = {
         "sets _offset; for Custom* classes _get_calendar(weekmask, holidays, calendar=None): numpy busdaycalendar "
         "from dates (no calendar object is taken from the state)",
     ),
-    "pandas._libs.tslibs.offsets.CustomBusinessDay.__init__": ("no", _CUSTOM),
+    "pandas._libs.tslibs.offsets.CustomBusinessDay.__init__": ("shape", _CUSTOM),
     "pandas._libs.tslibs.offsets.CustomBusinessDay.__setstate__": ("data", _SETTERS),
-    "pandas._libs.tslibs.offsets.CustomBusinessHour.__init__": ("no", _CUSTOM),
-    "pandas._libs.tslibs.offsets._CustomBusinessMonth.__init__": ("no", _CUSTOM),
+    "pandas._libs.tslibs.offsets.CustomBusinessHour.__init__": ("shape", _CUSTOM),
+    "pandas._libs.tslibs.offsets._CustomBusinessMonth.__init__": ("shape", _CUSTOM),
     "pandas._libs.tslibs.offsets.Easter.__setstate__": ("data", _SETTERS),
     "pandas._libs.tslibs.offsets.FY5253Mixin.__init__": ("data", _DATA_INIT),
     "pandas._libs.tslibs.offsets.FY5253Mixin.__setstate__": ("data", _SETTERS),

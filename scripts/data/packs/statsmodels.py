@@ -65,10 +65,13 @@ _WRAP = "results wrappers: attribute names and the wrapped results object (Resul
 REVIEW = {
     "statsmodels.base.wrapper.ResultsWrapper.__setstate__": ("data", "sets __dict__ from the state (data, results)"),
     "statsmodels.base.data.ModelData.__setstate__": (
-        "no",
-        "when the state holds 'restore_design_info', patsy.dmatrices(state['formula'], data, eval_env=depth) runs: "
-        "patsy evaluates the pickled formula's terms as Python expressions (a string from the pickle is evaluated). "
-        "Admitting the data classes needs a check of every BUILD state for that key, which Sentinel does not model yet",
+        "shape",
+        "when the state holds 'restore_design_info', patsy.dmatrices(state['formula'], data, eval_env=depth) runs "
+        "and patsy evaluates each term of the pickled formula as Python, looking names up in the pickled data and "
+        "the caller's frames; otherwise it only updates __dict__. Admitted only when the state is a literal dict whose "
+        "keys are all literal names and either has no 'restore_design_info', or has a 'frame' and a literal formula "
+        "made of bare names, numbers and patsy's operators (~ + - * / : ** and parentheses; no call, not even "
+        "patsy's C() or I(), since the pickled data decides what a called name resolves to)",
     ),
     "statsmodels.tsa.arima.model.ARIMAResults.append": ("data", "APPENDS would refit on appended observations (data)"),
     "statsmodels.tsa.statespace.mlemodel.MLEModel.__setitem__": ("data", "sets a state-space matrix"),

@@ -1,6 +1,7 @@
 // Constructors that build data only for the arguments their library's own reduce writes (the packs' "shape"
 // verdicts). The VM checks each call of such a class (REDUCE/INST/OBJ, which run __init__) against that shape; any
-// other argument is reported as the call the constructor would make with it (dateutil's tzfile(path) opens a file).
+// other argument is reported as the call the constructor would make with it (dateutil's tzfile(path) opens a file,
+// pandas' CustomBusinessDay(calendar=obj) calls obj.holidays()).
 import { K, type PyVal } from './values.js';
 
 export interface CallHook {
@@ -24,6 +25,9 @@ function argItems(args: PyVal | undefined): PyVal[] | string {
 const isNone = (v: PyVal | undefined): boolean => typeof v === 'object' && v.k === K.None;
 const isStr = (v: PyVal | undefined): boolean => typeof v === 'string' || (typeof v === 'object' && v.k === K.Str);
 
+const CUSTOM_OFFSET =
+  /^pandas\.(?:_libs\.tslibs\.offsets|tseries\.offsets)\.(?:CustomBusiness(?:Day|Hour|MonthBegin|MonthEnd)|CDay|CBMonthBegin|CBMonthEnd)$/;
+
 export const CALL_HOOKS: readonly CallHook[] = [
   {
     // dateutil.tz.tz.tzfile.__init__(fileobj, filename=None): a str fileobj is opened, any other non-None one is
@@ -37,6 +41,20 @@ export const CALL_HOOKS: readonly CallHook[] = [
       if (items.length === 0 || items.length > 2) return `${items.length} arguments (dateutil writes (None, filename))`;
       if (!isNone(items[0])) return 'the first argument (fileobj) is not None: tzfile opens or reads it';
       if (items.length === 2 && !isNone(items[1]) && !isStr(items[1])) return 'the filename is not a str or None';
+      return undefined;
+    },
+  },
+  {
+    // pandas' CustomBusinessDay/Hour/MonthBegin/MonthEnd(n, normalize, weekmask, holidays, calendar, …): _init_custom
+    // calls calendar.holidays() on the calendar argument; their __reduce__ always writes calendar=None.
+    what: 'calls holidays() on its calendar argument (pandas _get_calendar)',
+    runs: { module: 'builtins', name: 'getattr' },
+    applies: (c) => CUSTOM_OFFSET.test(c),
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
+      if (items.length > 8) return `${items.length} arguments (pandas writes at most 8)`;
+      if (items.length > 4 && !isNone(items[4])) return 'the calendar argument is not None: its holidays() is called';
       return undefined;
     },
   },

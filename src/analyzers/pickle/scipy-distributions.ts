@@ -50,7 +50,8 @@ export function templateProblem(template: string): string | undefined {
 
 /**
  * Why BUILD with `state` on a distribution object may exec foreign code, or undefined when it cannot: the state
- * has no template (nothing of the pickle's is executed) or exactly a genuine one. Unknown or truncated state counts.
+ * has no template (nothing of the pickle's is executed) or exactly a genuine one, and does not replace the methods
+ * the hook calls. Unknown or truncated state counts.
  */
 export function distributionStateProblem(state: PyVal): string | undefined {
   // A str or number makes __dict__.update raise before anything runs (scipy's fallback then re-runs __init__).
@@ -62,6 +63,10 @@ export function distributionStateProblem(state: PyVal): string | undefined {
   for (let i = 0; i < state.keys.length; i++) {
     const key = state.keys[i]!;
     if (key === '_parse_arg_template') template = state.vals[i];
+    // _attach_methods() and _attach_argparser_methods() are looked up on the instance first: the state would choose
+    // what the hook calls.
+    else if (key === '_attach_methods' || key === '_attach_argparser_methods')
+      return `the state sets ${key}, which the hook then calls`;
     // A key the stream computes (builtins.str('_parse_arg_template')) or one not kept may be the template's name.
     else if (typeof key === 'object' && (UNKNOWN_KEYS.has(key.k) || (key.k === K.Str && key.lost === true)))
       return `a state key is not a literal name (${key.k === K.Str ? 'not kept' : 'computed'}) and may set the template`;

@@ -1,7 +1,8 @@
 // Unpickling hooks of classes that run code the pickled state carries. The VM checks the hook of an instance's class
 // (instance-class.ts) wherever state reaches it: BUILD, and torch helpers that call __setstate__ or setattr
-// themselves. A hook that would run foreign code is reported as the call it makes (builtins.exec).
+// themselves. A hook that would run foreign code is reported as the call it makes (builtins.exec, builtins.eval).
 import { distributionStateProblem, isScipyDistributionClass } from './scipy-distributions.js';
+import { isStatsmodelsDataClass, modelDataStateProblem } from './statsmodels-data.js';
 import type { PyVal } from './values.js';
 
 export interface StateHook {
@@ -26,6 +27,13 @@ export const STATE_HOOKS: readonly StateHook[] = [
       const p = distributionStateProblem(state);
       return p === undefined ? undefined : `execs the pickled _parse_arg_template: ${p}`;
     },
+  },
+  {
+    hook: '__setstate__',
+    what: 'evaluates the pickled formula with patsy (statsmodels ModelData)',
+    runs: { module: 'builtins', name: 'eval' },
+    applies: isStatsmodelsDataClass,
+    problem: modelDataStateProblem,
   },
 ];
 

@@ -2,7 +2,8 @@
 // scripts/fixtures/real-ecosystem.py with Debian's pandas, joblib, numpy, scipy, scikit-learn, statsmodels, gensim,
 // xgboost, networkx, pytz and dateutil), scanned under the default policy: benign files pass the gate (no blocking
 // finding, every pickle within the strict threshold); files using a name a pack review refused are blocked with that
-// review's reason and nothing worse; known loader-model gaps stay named until they are fixed.
+// review's reason and nothing worse; files that use a shape-admitted class in another shape are PICKLE-EXEC naming
+// its hook; known loader-model gaps stay named until they are fixed.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +33,13 @@ describe('real ecosystem output under the default policy', () => {
         assert.ok(
           blocking.some((x) => x.evidence.signal.includes('not admitted by the')),
           `the review's reason is named: ${why}`,
+        );
+      } else if (f.expect === 'shape-refused') {
+        // Admitted only in the shape its library usually writes: this file's state leaves it (the hook is named).
+        assert.ok(ids.has('PICKLE-EXEC') && [...ids].every((i) => i.startsWith('PICKLE-')), why);
+        assert.ok(
+          blocking.some((x) => x.ruleId === 'PICKLE-EXEC' && x.evidence.signal.includes('__setstate__')),
+          `the hook is named: ${why}`,
         );
       } else if (f.expect === 'known-false-block') {
         assert.deepEqual([...ids], ['PICKLE-STRUCT'], `${f.notes}: ${why}`);

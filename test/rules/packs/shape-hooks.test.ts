@@ -1,0 +1,107 @@
+// Every pack entry admitted with a "shape" verdict is recognised by the VM hook that checks that shape (a class the
+// hook does not recognise would run its unpickling hook unchecked), and the hooks' own shape decisions.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { callHookProblem } from '../../../src/analyzers/pickle/call-hooks.js';
+import { distributionStateProblem } from '../../../src/analyzers/pickle/scipy-distributions.js';
+import { stateHookProblem } from '../../../src/analyzers/pickle/state-hooks.js';
+import { formulaProblem, modelDataStateProblem } from '../../../src/analyzers/pickle/statsmodels-data.js';
+import { K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
+import { allPacks } from '../../../src/rules/data/allowlist.js';
+
+const dict = (keys: PyVal[], vals: PyVal[], n = keys.length): PyVal => ({ k: K.Dict, keys, vals, n }) as PyVal;
+const COMPUTED: PyVal = { k: K.Obj, callee: { k: K.Unknown }, args: { k: K.Unknown }, call: undefined } as PyVal;
+
+describe('shape-checked pack entries are recognised by their hook', () => {
+  const checked = allPacks().flatMap((p) => [...p.entries].filter(([, e]) => e.checked !== undefined));
+  it('there are shape-checked entries', () => assert.ok(checked.length >= 3));
+  for (const [name, e] of checked) {
+    it(name, () => {
+      if (e.checked!.includes('rv_generic.__setstate__')) {
+        const bad = dict(['_parse_arg_template'], ['print(1)']);
+        assert.ok(stateHookProblem(name, bad), `${name} must run the scipy template check`);
+      } else if (e.checked!.includes('ModelData.__setstate__')) {
+        const bad = dict(['restore_design_info', 'frame', 'formula'], [1, NONE, 'y ~ f(x)']);
+        assert.ok(stateHookProblem(name, bad), `${name} must run the statsmodels formula check`);
+      } else if (e.checked!.includes('calendar.holidays()')) {
+        const args: PyVal = { k: K.Tuple, items: [1, NONE, 'Mon', NONE, COMPUTED], more: 0 };
+        assert.ok(callHookProblem(name, args), `${name} must run the calendar check`);
+      } else if (e.checked!.includes('tzfile.__init__')) {
+        assert.ok(callHookProblem(name, { k: K.Tuple, items: ['/etc/passwd'], more: 0 }), name);
+      } else assert.fail(`${name}: no hook test for ${e.checked}`);
+    });
+  }
+});
+
+describe('scipy distribution state: methods the hook calls', () => {
+  for (const key of ['_attach_methods', '_attach_argparser_methods']) {
+    it(`a state setting ${key} is refused`, () => assert.ok(distributionStateProblem(dict([key], [COMPUTED]))));
+  }
+  it('a computed key may be either', () => assert.ok(distributionStateProblem(dict([COMPUTED], [1]))));
+});
+
+describe('patsy formulas', () => {
+  const cases: [string, boolean][] = [
+    ['y ~ x1 + x2', true],
+    ['y ~ x1 * x2 - 1', true],
+    ['y ~ (a + b + c)**2 + a:b / c', true],
+    ['y ~ 0 + x', true],
+    ['  y~x  ', true],
+    ['y ~ x1 + C(g)', false],
+    ['y ~ I(x ** 2)', false],
+    ['y ~ np.log(x)', false],
+    ["y ~ __import__('os').system('id')", false],
+    ['y ~ x (z)', false],
+    ['y ~ (x)(z)', false],
+    ['y ~ x z', false],
+    ['y ~ x[0]', false],
+    ['y ~ lambda', false],
+    ['y ~ x | z', false],
+    ['y ~ "x"', false],
+    ['y ~ (x', false],
+    ['y ~ x)', false],
+    ['', false],
+    ['y ~ x\u00e9', false],
+  ];
+  for (const [f, ok] of cases) it(JSON.stringify(f), () => assert.equal(formulaProblem(f) === undefined, ok));
+});
+
+describe('ModelData state', () => {
+  const cases: [string, PyVal, boolean][] = [
+    ['no restore_design_info (arrays)', dict(['endog', 'exog'], [NONE, NONE]), true],
+    ['formula of names', dict(['restore_design_info', 'frame', 'formula'], [1, NONE, 'y ~ x1 + x2']), true],
+    ['formula with a call', dict(['restore_design_info', 'frame', 'formula'], [1, NONE, 'y ~ C(g)']), false],
+    [
+      'two formulas, one bad',
+      dict(['restore_design_info', 'frame', 'formula', 'formula'], [1, NONE, 'y ~ x', 'f(x)']),
+      false,
+    ],
+    ['formula not literal', dict(['restore_design_info', 'frame', 'formula'], [1, NONE, COMPUTED]), false],
+    ['no frame (orig_endog.join is called)', dict(['restore_design_info', 'formula'], [1, 'y ~ x']), false],
+    ['computed key', dict([COMPUTED, 'frame'], [1, NONE]), false],
+    ['entries beyond the kept ones', dict(['a'], [1], 90), false],
+    ['not a dict', { k: K.Tuple, items: [], more: 0 } as PyVal, false],
+    ['unknown state', { k: K.Unknown } as PyVal, false],
+  ];
+  for (const [name, state, ok] of cases) {
+    it(name, () => assert.equal(modelDataStateProblem(state) === undefined, ok));
+  }
+});
+
+describe('pandas CustomBusiness* call shape', () => {
+  const CBD = 'pandas._libs.tslibs.offsets.CustomBusinessDay';
+  const t = (...items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 });
+  const cases: [string, PyVal | undefined, boolean][] = [
+    ['as pandas writes it (calendar None)', t(1, NONE, 'Mon Tue', t(), NONE, COMPUTED), true],
+    ['no calendar argument', t(1), true],
+    ['a calendar object', t(1, NONE, 'Mon Tue', NONE, COMPUTED), false],
+    ['a str calendar', t(1, NONE, 'Mon Tue', NONE, 'x'), false],
+    ['arguments added by a partial', undefined, false],
+    ['nine arguments', t(1, 2, 3, 4, NONE, 6, 7, 8, 9), false],
+  ];
+  for (const [name, args, ok] of cases) it(name, () => assert.equal(callHookProblem(CBD, args) === undefined, ok));
+  it('old spellings and the month offsets are checked too', () => {
+    for (const c of ['pandas.tseries.offsets.CDay', 'pandas._libs.tslibs.offsets.CustomBusinessMonthEnd'])
+      assert.ok(callHookProblem(c, t(1, NONE, 'Mon', NONE, COMPUTED)), c);
+  });
+});

@@ -369,7 +369,7 @@ export async function loadTargets(): Promise<FuzzTarget[]> {
         ['hostile/joblib-reconstructor-p1.joblib', 'PICKLE-EXEC'],
         ['hostile/proto-6.pkl', 'PICKLE-EXEC'],
         ['hostile/tuple-tower.pkl', 'PICKLE-EXEC'],
-        ['hostile/scipy-template-p0.pkl', 'PICKLE-GLOBAL-IMPORT'],
+        ['hostile/scipy-template-p0.pkl', 'PICKLE-EXEC'],
         ['hostile/scipy-computed-key.pkl', 'PICKLE-GLOBAL-IMPORT'],
         ['real/joblib/malicious-after-array.joblib', 'PICKLE-EXEC'],
       ] as const

@@ -1,10 +1,30 @@
 #!/usr/bin/env node
 // Sets process.exitCode from the CLI's main(); nothing else (the bundle is loaded through V8's code cache).
+// A bundle that cannot be loaded or a failure outside main() is a tool error (exit 2), never a gate result.
 'use strict';
 const { loadBundle } = require('./load-bundle.js');
 
-const bundle = loadBundle();
-bundle.exports.main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-  if (!bundle.cacheUsed) bundle.saveCache();
-});
+function toolError(message) {
+  process.stderr.write(`sentinel: ${message}\n`);
+  process.exitCode = 2;
+}
+
+let bundle;
+try {
+  bundle = loadBundle();
+} catch (e) {
+  toolError(
+    e && e.code === 'ENOENT'
+      ? `the CLI is not built (${e.path} is missing): run \`npm run build\` (npm ci runs it)`
+      : `could not load the CLI: ${e && e.message ? e.message : String(e)}`,
+  );
+}
+if (bundle) {
+  bundle.exports.main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+      if (!bundle.cacheUsed) bundle.saveCache();
+    },
+    (e) => toolError(`internal error: ${e && e.stack ? e.stack : String(e)}`),
+  );
+}

@@ -3,8 +3,8 @@
 // anything imported eagerly that a plain pickle does not need fails here. The bundle's scan workers start and
 // report what the main thread reports. Speed itself is measured by `npm run bench`, not here.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -60,5 +60,26 @@ describe('built CLI start-up', () => {
     assert.equal(r['onWorkers'], 260);
     assert.ok((r['findings'] as number) >= 29);
     assert.equal(r['same'], true);
+  });
+});
+
+describe('bin/sentinel.js without a built bundle', () => {
+  it('is a tool error (exit 2) that says to build, never a gate result (exit 1)', () => {
+    // A copy of bin/ with no dist/ beside it: what an unbuilt checkout runs.
+    const root = mkdtempSync(join(tmpdir(), 'sentinel-unbuilt-'));
+    try {
+      cpSync(join(REPO, 'bin'), join(root, 'bin'), { recursive: true });
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'sentinel.js'), 'artifact', join(REPO, 'examples')], {
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(
+        r.stderr,
+        /^sentinel: the CLI is not built \(.*dist\/bin\/sentinel\.js is missing\): run `npm run build`/,
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -122,8 +122,8 @@ export function modelCall(ctx: ModelContext, canonical: string, callee: ImportFa
     let data: Uint8Array | undefined;
     let via = '';
     if (a0 !== undefined && typeof a0 === 'object' && a0.k === K.FileLike) {
-      data = ctx.materialize(a0.bytes);
-      via = `io.BytesIO(${a0.bytes.via})`;
+      data = ctx.materialize(a0);
+      via = `io.BytesIO(${a0.bytes.via})${a0.pos ? ` from position ${a0.pos}` : ''}`;
     } else if (a0 !== undefined && loader.takes !== 'file') {
       data = ctx.materialize(a0);
       via = typeof a0 === 'object' && (a0.k === K.Bytes || a0.k === K.ByteArray) ? a0.via : 'str';

@@ -104,10 +104,15 @@ export interface PersV {
   readonly k: K.Pers;
   readonly pid: PyVal;
 }
-/** io.BytesIO(bytes): a file-like object over known bytes. */
+/** io.BytesIO(bytes): a file-like object over known bytes (BUILD replaces them: BytesIO.__setstate__). */
 export interface FileLikeV {
   readonly k: K.FileLike;
-  readonly bytes: BytesV;
+  /** The contents; a payload with no data and no stream offset when the scanner cannot know them. */
+  bytes: BytesV;
+  /** Where the next read starts (BytesIO.__setstate__ sets it); 0 when absent. */
+  pos?: number;
+  /** A `__setstate__` planted in the instance dict by an earlier BUILD. */
+  plantedSetstate?: PyVal;
 }
 
 export type PyObj =

@@ -14,6 +14,7 @@ import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
 import { instanceClass, REBUILD_FROM_TYPE_V2 } from './instance-class.js';
 import { stateHookProblem } from './state-hooks.js';
+import { bytesioSetstate } from './bytesio-state.js';
 import { callHookProblem } from './call-hooks.js';
 import {
   BUFFER,
@@ -34,6 +35,7 @@ import {
   UNKNOWN,
   type BytesV,
   type DictV,
+  type FileLikeV,
   type GlobalV,
   type ObjV,
   type PyVal,
@@ -429,7 +431,10 @@ class PickleVm implements ModelContext {
       const s = new TextDecoder('utf-8').decode(raw);
       return this.materialize(s);
     }
-    if (v.k === K.FileLike) return this.materialize(v.bytes);
+    if (v.k === K.FileLike) {
+      const all = this.materialize(v.bytes);
+      return all === undefined || !v.pos ? all : all.subarray(Math.min(v.pos, all.length));
+    }
     return undefined;
   }
 
@@ -677,7 +682,31 @@ class PickleVm implements ModelContext {
       return;
     }
     if (inst.k === K.Unknown || inst.k === K.Pers) return;
+    if (inst.k === K.FileLike) {
+      this.buildBytesio(inst, state);
+      return;
+    }
     this.anomaly('TYPE_ERROR', `BUILD on a '${kindName(inst)}' (no __setstate__ or __dict__)`, true);
+  }
+
+  /** BUILD on an io.BytesIO: its C __setstate__ replaces the contents, the position and the instance dict. */
+  private buildBytesio(f: FileLikeV, state: PyVal): void {
+    if (f.plantedSetstate !== undefined) {
+      this.recordCall('BUILD', f.plantedSetstate, 'calls a __setstate__ planted by an earlier BUILD');
+      this.checkCallable(f.plantedSetstate, 'BUILD');
+      return;
+    }
+    const s = bytesioSetstate(state);
+    if (!s.ok) {
+      this.anomaly('TYPE_ERROR', s.error, true);
+      return;
+    }
+    f.bytes = s.contents ?? { k: K.Bytes, off: -1, len: 0, via: 'BytesIO.__setstate__ with contents not known' };
+    f.pos = s.pos;
+    if (s.dict !== undefined) {
+      const planted = this.checkDunderState(s.dict);
+      if (planted !== undefined) f.plantedSetstate = planted;
+    }
   }
 
   /**

@@ -172,6 +172,9 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
   return { kind: 'unknown', framework };
 }
 
+/** The pack whose library writes the shapes the VM vets (vetted-uses.ts: scipy's vecentropy). */
+const VETTED_PACK = 'scipy';
+
 /** Invocations that run a class's constructor or call a function (NEWOBJ runs only `cls.__new__`). */
 const CONSTRUCTOR_CALLS = new Set(['REDUCE', 'INST', 'OBJ']);
 
@@ -188,7 +191,14 @@ export function classifyRun(run: PickleRun, opts: ClassifyOptions = {}): Map<Imp
     if (c.direct && c.kind !== 'BUILD' && !constructed.has(c.callee)) constructed.set(c.callee, c.kind);
   }
   const out = new Map<ImportFact, Verdict>();
+  const vetted = opts.disabledPacks?.has(VETTED_PACK) ? undefined : run.vetted;
   for (const imp of run.imports) {
+    // Every use of it in this stream is one library's exact shape, proven by the VM (its pack owns the shape).
+    const why = vetted?.get(imp);
+    if (why !== undefined) {
+      out.set(imp, { kind: 'allowed', reason: why, source: VETTED_PACK });
+      continue;
+    }
     const v = classifyImport(imp, opts);
     out.set(
       imp,

@@ -149,7 +149,9 @@ for _name in [k for k in FUNCTIONS if k.startswith("numpy.core.")]:
     OLD_NAMES["numpy._core." + _name[len("numpy.core."):]] = (_name, "numpy >= 2 moved numpy.core to numpy._core")
 
 NOT_ADMITTED = {
-    "numpy.vectorize": "vectorize(pyfunc) wraps a callable taken from the pickle and calls it on every element",
+    "numpy.vectorize": "vectorize(pyfunc) wraps a callable taken from the pickle and calls it on every element (a stream "
+                       "may use it only in the vecentropy shape scipy's discrete distributions write, which the pickle "
+                       "VM checks use by use)",
     "numpy.frompyfunc": "wraps any Python callable as a ufunc",
     "numpy.memmap": "memmap(filename) maps a file (named-only use is handled by the dangerous table)",
     "numpy.load": "unpickles object arrays of a file",

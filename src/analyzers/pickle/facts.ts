@@ -139,6 +139,11 @@ export interface PickleRun {
   result?: ResultSummary;
   /** The value returned at STOP, in the VM's value-keeping mode only (VmOptions.keepValues). */
   value?: PyVal;
+  /**
+   * Imports every use of which the VM proved to be one library's exact shape (vetted-uses.ts), with why they are
+   * admitted in this stream; their ordinary verdict would be dangerous or refused.
+   */
+  vetted?: ReadonlyMap<ImportFact, string>;
 }
 
 export interface ResultSummary {

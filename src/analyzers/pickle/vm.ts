@@ -15,6 +15,7 @@ import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './f
 import { instanceClass, REBUILD_FROM_TYPE_V2 } from './instance-class.js';
 import { stateHookProblem } from './state-hooks.js';
 import { bytesioSetstate } from './bytesio-state.js';
+import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem } from './call-hooks.js';
 import {
   BUFFER,
@@ -177,6 +178,8 @@ class PickleVm implements ModelContext {
   private modelDepth = 0;
   /** The import recorded last, and its opcode (see importFact). */
   private lastImport: ImportFact | undefined;
+  /** Follows getattr/numpy.vectorize uses once the stream imports either (scipy's vecentropy shape). */
+  private uses: VettedUses | undefined;
   private lastImportOp = -1;
   /** A PUT key line was too long to read: a later GET of a missing key may be that value. */
   private memoKeyUnread = false;
@@ -311,6 +314,7 @@ class PickleVm implements ModelContext {
   private push(v: PyVal): void {
     if (this.sp >= this.maxStack) this.limit('maxStackDepth', `stack depth exceeds ${this.maxStack}`);
     this.stack[this.sp++] = v;
+    if (this.uses !== undefined && typeof v === 'object' && v.k === K.Global) this.uses.pushed(v.imp);
   }
 
   private pop(): PyVal {
@@ -389,6 +393,7 @@ class PickleVm implements ModelContext {
       ...extra,
     };
     if (!this.facts.addImport(key, fact)) this.factCap('imports');
+    if (VettedUses.tracks(fact.canonical)) this.uses ??= new VettedUses();
     return fact;
   }
 
@@ -454,6 +459,7 @@ class PickleVm implements ModelContext {
   // ---------------------------------------------------------------- invocations
 
   private recordCall(kind: CallKind, callee: PyVal, detail?: string): CallFact {
+    this.uses?.called(kind, callee);
     const root = rootImport(callee);
     const fact: CallFact = {
       kind,
@@ -503,8 +509,17 @@ class PickleVm implements ModelContext {
     const call = this.recordCall(kind, effective);
     const result: ObjV = { k: K.Obj, callee: effective, args, call };
     if (this.keep && effective !== callee) result.through = callee;
+    this.uses?.made(kind, call, result);
     if (typeof effective === 'object' && effective.k === K.Global && call.callee !== undefined) {
       const canonical = call.callee.canonical;
+      // scipy's vecentropy binds the distribution's own method: no attribute is resolved as an import.
+      if (
+        canonical === GETATTR &&
+        kind === 'REDUCE' &&
+        effective === callee &&
+        this.uses?.getattrCall(call.callee, call, args, result)
+      )
+        return result;
       if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args);
@@ -669,12 +684,14 @@ class PickleVm implements ModelContext {
       return;
     }
     if (inst.k === K.Obj) {
+      let call: CallFact | undefined;
       if (inst.plantedSetstate !== undefined) {
         this.recordCall('BUILD', inst.plantedSetstate, 'calls a __setstate__ planted by an earlier BUILD');
         this.checkCallable(inst.plantedSetstate, 'BUILD');
       } else {
-        this.recordCall('BUILD', inst);
+        call = this.recordCall('BUILD', inst);
       }
+      this.uses?.built(inst, state, call);
       inst.state = state;
       this.applyState(inst, state, 'BUILD');
       const cls = instanceClass(inst);
@@ -924,6 +941,8 @@ class PickleVm implements ModelContext {
       const f = this.dec.failure;
       this.r.end = Math.max(this.r.start, f ? f.offset : this.dec.argEnd);
     }
+    const vetted = this.uses?.finish(this.r.imports, this.r.calls);
+    if (vetted !== undefined) this.r.vetted = vetted;
     return this.r;
   }
 
@@ -1355,6 +1374,7 @@ class PickleVm implements ModelContext {
           const v = memo.get(key);
           if (v === undefined) break loop;
           st[sp++] = v;
+          if (this.uses !== undefined && typeof v === 'object' && v.k === K.Global) this.uses.pushed(v.imp);
           p += long ? 5 : 2;
           break;
         }

@@ -125,6 +125,12 @@ describe('the vetted shape in the VM', () => {
       assert.notEqual(v.get(refused), 'allowed', JSON.stringify([...v]));
     });
   }
+  it('nothing is vetted once the memo keeps stand-ins (a built distribution would look unbuilt)', () => {
+    const b = stream();
+    const v = verdicts(runPickle(mem(b), 0, b.length, { ...OPTS, memoDetailEntries: 1 }));
+    assert.notEqual(v.get('builtins.getattr'), 'allowed');
+    assert.notEqual(v.get('numpy.vectorize'), 'allowed');
+  });
   it('the dist class must be a scipy distribution: the base stream is the control', () => {
     assert.equal(verdicts(run(stream({ dist: 'poisson_gen' }))).get('builtins.getattr'), 'allowed');
   });

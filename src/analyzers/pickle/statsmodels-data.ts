@@ -5,6 +5,11 @@
 // call in the formula (`f(x)`, even patsy's own `C(x)`) calls whatever the stream makes that name resolve to. The
 // state is admitted when it has no 'restore_design_info', or a formula of bare names, numbers and patsy's operators
 // only (patsy's grammar: ~ + - * / : ** and parentheses; a name followed by `(` is a Python call).
+// patsy looks every name up in the data first: with a pickled DataFrame, frame[name] runs DataFrame.__getitem__ on
+// the DataFrame's pickled state, and NDFrame.__setstate__ sets every state key as an instance attribute (a
+// '_constructor_sliced' there is called on the column). The frame must be None (the lookup raises) or a DataFrame
+// whose state has only the keys pandas writes. Its block manager and Index objects are still the stream's.
+import { instanceClass } from './instance-class.js';
 import { K, type PyVal } from './values.js';
 
 const DATA_CLASS = /^statsmodels\.base\.data\.(?:ModelData|PandasData|PatsyData)$/;
@@ -60,6 +65,42 @@ export function formulaProblem(formula: string): string | undefined {
 /** Kinds of keys whose text the stream computes or the VM does not know. */
 const UNKNOWN_KEYS: ReadonlySet<K> = new Set([K.Obj, K.Global, K.Pers, K.Unknown]);
 
+/** NDFrame.__getstate__'s keys for a DataFrame (pandas 1.x; '_data' and '_attrs' in older pickles). */
+const FRAME_STATE_KEYS: ReadonlySet<string> = new Set([
+  '_mgr',
+  '_data',
+  '_typ',
+  '_metadata',
+  'attrs',
+  '_attrs',
+  '_flags',
+]);
+const isDict = (v: PyVal | undefined) => typeof v === 'object' && v.k === K.Dict && v.opaque !== true;
+
+/** Why the data patsy looks names up in first may answer with a stream-chosen object, or undefined. */
+export function frameProblem(frame: PyVal): string | undefined {
+  if (typeof frame === 'object' && frame.k === K.None) return undefined;
+  if (
+    typeof frame !== 'object' ||
+    frame.k !== K.Obj ||
+    instanceClass(frame)?.canonical !== 'pandas.core.frame.DataFrame'
+  )
+    return "the 'frame' patsy looks names up in is not a pandas DataFrame";
+  const st = frame.state;
+  if (typeof st !== 'object' || st.k !== K.Dict || st.opaque === true || st.n !== st.keys.length)
+    return "the 'frame' DataFrame's state is not a dict the analysis kept";
+  for (let i = 0; i < st.keys.length; i++) {
+    const key = st.keys[i]!;
+    const val = st.vals[i]!;
+    if (typeof key !== 'string' || !FRAME_STATE_KEYS.has(key))
+      return `the 'frame' DataFrame's state sets ${typeof key === 'string' ? `'${key}'` : 'a computed key'}, which pandas does not write (it becomes an instance attribute frame[name] may use)`;
+    if (key === '_typ' && val !== 'dataframe') return "the 'frame' DataFrame's _typ is not 'dataframe'";
+    if ((key === 'attrs' || key === '_attrs' || key === '_flags') && !isDict(val))
+      return `the 'frame' DataFrame's ${key} is not a literal dict`;
+  }
+  return undefined;
+}
+
 /**
  * Why ModelData.__setstate__ with `state` may evaluate a formula or call a pickled object's method, or undefined
  * when it cannot. Unknown, computed or truncated state counts.
@@ -69,23 +110,26 @@ export function modelDataStateProblem(state: PyVal): string | undefined {
     return "the state is not a plain dict ('in' and [] on it run its type's code)";
   if (state.opaque || state.n > state.keys.length) return 'the state has more entries than were kept for analysis';
   let restore = false;
-  let frame = false;
+  let frame: PyVal | undefined;
   const formulas: PyVal[] = [];
   for (let i = 0; i < state.keys.length; i++) {
     const key = state.keys[i]!;
     if (key === 'restore_design_info') restore = true;
     else if (key === 'formula') formulas.push(state.vals[i]!);
-    else if (key === 'frame') frame = true;
+    else if (key === 'frame') frame = state.vals[i]!;
     else if (typeof key === 'object' && (UNKNOWN_KEYS.has(key.k) || (key.k === K.Str && key.lost === true)))
       return `a state key is not a literal name (${key.k === K.Str ? 'not kept' : 'computed'}) and may be restore_design_info`;
   }
   if (!restore) return undefined;
-  if (!frame) return "no 'frame': __setstate__ calls orig_endog.join(orig_exog) on pickled objects";
+  if (frame === undefined) return "no 'frame': __setstate__ calls orig_endog.join(orig_exog) on pickled objects";
   if (formulas.length === 0) return "restore_design_info without a 'formula'";
   for (const f of formulas) {
     if (typeof f !== 'string') return 'the formula cannot be read statically';
     const p = formulaProblem(f);
     if (p !== undefined) return `patsy evaluates the pickled formula ${JSON.stringify(f.slice(0, 80))}: ${p}`;
   }
+  const fp = frameProblem(frame);
+  if (fp !== undefined)
+    return `patsy evaluates the pickled formula with names looked up in the pickled data first: ${fp}`;
   return undefined;
 }

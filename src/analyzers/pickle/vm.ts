@@ -941,7 +941,8 @@ class PickleVm implements ModelContext {
       const f = this.dec.failure;
       this.r.end = Math.max(this.r.start, f ? f.offset : this.dec.argEnd);
     }
-    const vetted = this.uses?.finish(this.r.imports, this.r.calls);
+    // Memo stand-ins (past the detail budget) forget which object they were: a use could no longer be told apart.
+    const vetted = this.memo.compacted > 0 ? undefined : this.uses?.finish(this.r.imports, this.r.calls);
     if (vetted !== undefined) this.r.vetted = vetted;
     return this.r;
   }

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { callHookProblem } from '../../../src/analyzers/pickle/call-hooks.js';
 import { distributionStateProblem } from '../../../src/analyzers/pickle/scipy-distributions.js';
 import { stateHookProblem } from '../../../src/analyzers/pickle/state-hooks.js';
-import { formulaProblem, modelDataStateProblem } from '../../../src/analyzers/pickle/statsmodels-data.js';
+import { formulaProblem, frameProblem, modelDataStateProblem } from '../../../src/analyzers/pickle/statsmodels-data.js';
 import { K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
 import { allPacks } from '../../../src/rules/data/allowlist.js';
 
@@ -86,6 +86,49 @@ describe('ModelData state', () => {
   for (const [name, state, ok] of cases) {
     it(name, () => assert.equal(modelDataStateProblem(state) === undefined, ok));
   }
+});
+
+describe('the data patsy looks names up in first', () => {
+  const DF: PyVal = { k: K.Global, imp: { canonical: 'pandas.core.frame.DataFrame' } } as PyVal;
+  const frame = (state: PyVal | undefined, callee: PyVal = DF): PyVal =>
+    ({ k: K.Obj, callee, args: { k: K.Tuple, items: [], more: 0 }, call: undefined, state }) as PyVal;
+  const EMPTY = dict([], []);
+  const pandasState = (extraKeys: PyVal[] = [], extraVals: PyVal[] = []) =>
+    dict(
+      ['_mgr', '_typ', '_metadata', 'attrs', '_flags', ...extraKeys],
+      [COMPUTED, 'dataframe', { k: K.List } as PyVal, EMPTY, EMPTY, ...extraVals],
+    );
+  const cases: [string, PyVal, boolean][] = [
+    ['None (the lookup raises)', NONE, true],
+    ['a DataFrame with the state pandas writes', frame(pandasState()), true],
+    ['an old pickle (_data)', frame(dict(['_data', '_typ', '_metadata'], [COMPUTED, 'dataframe', NONE])), true],
+    ['a state setting _constructor_sliced', frame(pandasState(['_constructor_sliced'], [COMPUTED])), false],
+    ['a state setting _item_cache', frame(pandasState(['_item_cache'], [EMPTY])), false],
+    ['a computed state key', frame(pandasState([COMPUTED], [1])), false],
+    [
+      'attrs made by a call (dict(attrs) calls its keys())',
+      frame(dict(['_typ', 'attrs'], ['dataframe', COMPUTED])),
+      false,
+    ],
+    ["_typ 'series'", frame(dict(['_typ'], ['series'])), false],
+    ['a DataFrame never given its state', frame(undefined), false],
+    ['a plain dict (any value under any name)', EMPTY, false],
+    [
+      'another class',
+      frame(pandasState(), { k: K.Global, imp: { canonical: 'pandas.core.series.Series' } } as PyVal),
+      false,
+    ],
+  ];
+  for (const [name, f, ok] of cases) it(name, () => assert.equal(frameProblem(f) === undefined, ok));
+  it('a formula of bare names over a DataFrame with foreign state is refused', () => {
+    const bad = frame(pandasState(['_constructor_sliced'], [COMPUTED]));
+    assert.ok(modelDataStateProblem(dict(['restore_design_info', 'frame', 'formula'], [1, bad, 'y ~ x'])));
+    const good = frame(pandasState());
+    assert.equal(
+      modelDataStateProblem(dict(['restore_design_info', 'frame', 'formula'], [1, good, 'y ~ x'])),
+      undefined,
+    );
+  });
 });
 
 describe('pandas CustomBusiness* call shape', () => {

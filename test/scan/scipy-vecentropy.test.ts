@@ -154,6 +154,32 @@ describe('shape checks', () => {
     ['(unbuilt dist, rvs)', t(dist(), 'rvs'), false],
     ['(unbuilt dist, computed name)', t(dist(), { k: K.Unknown }), false],
     ['(str, _entropy)', t('x', '_entropy'), false],
+    [
+      '(dist rebuilt by torch with its state, _entropy)',
+      t(
+        {
+          k: K.Obj,
+          callee: { k: K.Global, imp: { canonical: 'torch._tensor._rebuild_from_type_v2' } as never },
+          args: t(NONE, dist().callee, t(), { k: K.Dict, keys: ['_entropy'], vals: [NONE], n: 1 }),
+          call: undefined,
+        } as ObjV,
+        '_entropy',
+      ),
+      false,
+    ],
+    [
+      '(dist via copyreg._reconstructor, _entropy)',
+      t(
+        {
+          k: K.Obj,
+          callee: { k: K.Global, imp: { canonical: 'copyreg._reconstructor' } as never },
+          args: t(dist().callee, { k: K.Global, imp: { canonical: 'builtins.object' } as never } as PyVal, NONE),
+          call: undefined,
+        } as ObjV,
+        '_entropy',
+      ),
+      true,
+    ],
     ['three arguments (a default)', t(dist(), '_entropy', NONE), false],
   ];
   for (const [name, args, ok] of getattrCases) {

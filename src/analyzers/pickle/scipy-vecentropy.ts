@@ -8,7 +8,7 @@
 // has no __setstate__, so BUILD only fills its __dict__. Calling it later calls that scipy method, which the library
 // does itself (rv_generic.__setstate__ even replaces vecentropy with a fresh one). These checks decide the exact
 // shape; the VM (vetted-uses.ts) makes sure every use of the getattr and vectorize imports is one of them.
-import { instanceClass } from './instance-class.js';
+import { instanceClass, REBUILD_FROM_TYPE_V2 } from './instance-class.js';
 import { isScipyDistributionClass } from './scipy-distributions.js';
 import { K, type PyVal } from './values.js';
 
@@ -35,8 +35,12 @@ export function boundMethodProblem(args: PyVal): string | undefined {
   const cls = instanceClass(receiver);
   if (cls === undefined || !isScipyDistributionClass(cls.canonical))
     return 'the receiver is not a scipy.stats distribution';
-  // After BUILD the instance dict (the pickle's state) may hold a value under that name.
+  // After BUILD the instance dict (the pickle's state) may hold a value under that name; torch's
+  // _rebuild_from_type_v2 applies its state argument itself, without a BUILD.
   if (receiver.state !== undefined) return 'the distribution already has its state';
+  const made = receiver.callee;
+  if (typeof made === 'object' && made.k === K.Global && made.imp.canonical === REBUILD_FROM_TYPE_V2)
+    return 'the distribution is rebuilt by torch, which applies its state itself';
   return undefined;
 }
 

@@ -178,9 +178,9 @@ class PickleVm implements ModelContext {
   private modelDepth = 0;
   /** The import recorded last, and its opcode (see importFact). */
   private lastImport: ImportFact | undefined;
+  private lastImportOp = -1;
   /** Follows getattr/numpy.vectorize uses once the stream imports either (scipy's vecentropy shape). */
   private uses: VettedUses | undefined;
-  private lastImportOp = -1;
   /** A PUT key line was too long to read: a later GET of a missing key may be that value. */
   private memoKeyUnread = false;
   private readonly r: PickleRun;

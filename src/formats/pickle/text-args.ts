@@ -328,7 +328,10 @@ export function isAscii(b: Uint8Array): boolean {
   return true;
 }
 
-/** The ASCII subset of DOTTED_IDENT: in ASCII, \p{L} is A-Z a-z, \p{Nd} is 0-9, \p{Pc} is _ and the other classes are empty. */
+/**
+ * The ASCII subset of the identifier pattern below (`dottedIdent`): in ASCII, \p{L} is A-Z a-z, \p{Nd} is 0-9, \p{Pc}
+ * is _ and the other classes are empty.
+ */
 const DOTTED_IDENT_ASCII = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const NOT_PRINTABLE_ASCII = /[^ -~]/; // anything outside printable ASCII goes to the full pattern
 /**

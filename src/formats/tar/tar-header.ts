@@ -161,6 +161,17 @@ export function parseHeader(block: Uint8Array): HeaderParse {
   return { ok: true, header };
 }
 
+/**
+ * Does the block's stored checksum match its bytes (as parseHeader decides it)? The stored field is read first, so
+ * that the usual non-tar block (its checksum field is not a number) costs no sum over the block.
+ */
+export function checksumMatches(block: Uint8Array): boolean {
+  const chk = nti(field(block, FIELDS.chksum));
+  if (chk === undefined) return false;
+  const sums = checksums(block);
+  return chk === sums[0] || chk === sums[1];
+}
+
 /** Bytes occupied by `size` bytes of data, rounded up to whole blocks. */
 export function blocks(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;

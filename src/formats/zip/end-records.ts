@@ -38,11 +38,13 @@ export interface EndRecords {
  * (zipfile's rfind; miniz also takes the last one), or -1. `tail` holds the last bytes of the source.
  */
 export function lastEocdIn(tail: Uint8Array): number {
-  for (let i = tail.length - EOCD_SIZE; i >= 0; i--) {
-    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 5 && tail[i + 3] === 6) return i;
-  }
-  return -1;
+  if (tail.length < EOCD_SIZE) return -1;
+  // Buffer's native backward search (every file is sniffed for a zip tail: a byte loop here was ~3 % of the
+  // per-file cost of a directory of small pickles). It matches a signature starting at or before the offset given.
+  return Buffer.from(tail.buffer, tail.byteOffset, tail.length).lastIndexOf(EOCD_SIGNATURE, tail.length - EOCD_SIZE);
 }
+
+const EOCD_SIGNATURE = Buffer.from([0x50, 0x4b, 5, 6]);
 
 /** Reads and cross-checks the end records of a zip. Throws CorruptError when there is no EOCD record. */
 export function readEndRecords(src: ByteSource): EndRecords {

@@ -10,8 +10,8 @@ import { checksumMatches, parseHeader } from '../../../src/formats/tar/tar-heade
 async function realHeader(name: string, size: number): Promise<Uint8Array> {
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise((ok) => pack.on('end', ok));
+  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
+  const done = new Promise<void>((ok) => pack.on('end', () => ok()));
   pack.entry({ name, size }, Buffer.alloc(size, 1));
   pack.finalize();
   await done;

@@ -133,6 +133,8 @@ const METADATA_DUNDERS: ReadonlySet<string> = new Set([
 ]);
 /** Characters of identifier-like strings kept in the memo after the detail budget (STACK_GLOBAL operands). */
 const MEMO_KEPT_CHARS = 4 * 1024 * 1024;
+/** Import facts whose class value is shared (the fact log folds at most 100 k distinct imports). */
+const MAX_SHARED_GLOBALS = 200_000;
 /** Strings decoded in value-keeping mode (longer ones stay positions in the stream). */
 const KEEP_VALUES_STRING_BYTES = 1024 * 1024;
 const JOBLIB_WRAPPERS = new Set([
@@ -181,6 +183,12 @@ class PickleVm implements ModelContext {
   private lastImportOp = -1;
   /** Follows getattr/numpy.vectorize uses once the stream imports either (scipy's vecentropy shape). */
   private uses: VettedUses | undefined;
+  /**
+   * One class value per import fact, as CPython's find_class returns the same object for every repeat: an import
+   * flood that memoizes or keeps each result (GLOBAL or STACK_GLOBAL + MEMOIZE/PUT millions of times) holds one value,
+   * not one per opcode. Bounded by the distinct-import cap of the fact log.
+   */
+  private readonly globals = new Map<ImportFact, GlobalV>();
   /** A PUT key line was too long to read: a later GET of a missing key may be that value. */
   private memoKeyUnread = false;
   private readonly r: PickleRun;
@@ -397,13 +405,23 @@ class PickleVm implements ModelContext {
     return fact;
   }
 
+  /** The class value of an import (shared by its repeats, see `globals`). */
+  private globalOf(fact: ImportFact): GlobalV {
+    let v = this.globals.get(fact);
+    if (v === undefined) {
+      v = { k: K.Global, imp: fact };
+      // Facts past the fact log's cap are not folded (each is new): those values are not kept here either.
+      if (this.globals.size < MAX_SHARED_GLOBALS) this.globals.set(fact, v);
+    }
+    return v;
+  }
+
   private unresolvedImport(why: string, extra: ImportExtra = NO_EXTRA): GlobalV {
-    const fact = this.importFact('?', '?', { unresolved: why, ...extra });
-    return { k: K.Global, imp: fact };
+    return this.globalOf(this.importFact('?', '?', { unresolved: why, ...extra }));
   }
 
   derive(module: string, name: string, via: string): GlobalV {
-    return { k: K.Global, imp: this.importFact(module, name, { derivedVia: via }) };
+    return this.globalOf(this.importFact(module, name, { derivedVia: via }));
   }
 
   registerExtension(code: number, module: string, name: string): void {
@@ -1171,7 +1189,7 @@ class PickleVm implements ModelContext {
           const name = this.pop();
           const module = this.pop();
           if (typeof module === 'string' && typeof name === 'string') {
-            this.push({ k: K.Global, imp: this.importFact(module, name) });
+            this.push(this.globalOf(this.importFact(module, name)));
           } else if (isLost(module) || isLost(name)) {
             const why = 'STACK_GLOBAL operand is a memo value beyond the analysis budget (memo detail limit)';
             this.anomaly('LIMIT', why, true, 'maxMemoDetail');
@@ -1663,10 +1681,7 @@ class PickleVm implements ModelContext {
       return this.unresolvedImport(
         d.argErr === LINE_TOO_LONG ? 'import line too long to decode' : (d.argErr ?? 'import line not decodable'),
       );
-    return {
-      k: K.Global,
-      imp: this.importFact(d.str, d.str2, d.argErr !== undefined ? { unresolved: d.argErr } : NO_EXTRA),
-    };
+    return this.globalOf(this.importFact(d.str, d.str2, d.argErr !== undefined ? { unresolved: d.argErr } : NO_EXTRA));
   }
 
   private extension(code: number): GlobalV {
@@ -1681,7 +1696,7 @@ class PickleVm implements ModelContext {
         `${opcodeName(this.dec.op)} ${code} resolves through a copyreg extension registered by this stream`,
         false,
       );
-      return { k: K.Global, imp: this.importFact(hit[0], hit[1], { ext: code }) };
+      return this.globalOf(this.importFact(hit[0], hit[1], { ext: code }));
     }
     this.anomaly(
       'EXT_UNREGISTERED',

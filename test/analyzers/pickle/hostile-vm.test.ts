@@ -7,6 +7,7 @@ import { probePickle } from '../../../src/analyzers/pickle/analyze.js';
 import type { PickleRun } from '../../../src/analyzers/pickle/facts.js';
 import { runPickle, type VmOptions } from '../../../src/analyzers/pickle/vm.js';
 import { DEFAULT_LIMITS } from '../../../src/core/limits.js';
+import { K } from '../../../src/analyzers/pickle/values.js';
 import { Op } from '../../../src/formats/pickle/opcodes.js';
 import { P } from '../../helpers/pickle-builder.js';
 import { mem } from '../../helpers/sources.js';
@@ -90,6 +91,34 @@ describe('fact lists: identical facts fold, every list is capped', () => {
     assert.deepEqual(canon(r), ['collections.OrderedDict', 'builtins.exec']);
     assert.equal(r.imports[0]!.repeats, 99_999);
   });
+  for (const generalOnly of [false, true]) {
+    const path = generalOnly ? 'general path' : 'fast path';
+    it(`a memoized STACK_GLOBAL flood folds into one fact and one shared class value (${path})`, () => {
+      const p = new P().proto(4);
+      for (let i = 0; i < 100_000; i++) p.stackGlobal('collections', 'OrderedDict').memoize().pop();
+      payload(p).pop();
+      const r = run(p.binget(0).binget(99_999).tuple2().stop().bytes(), { generalOnly, keepValues: true });
+      assert.deepEqual(canon(r), ['collections.OrderedDict', 'builtins.exec']);
+      assert.equal(r.imports[0]!.repeats, 99_999);
+      assert.equal(r.imports[0]!.opcode, 'STACK_GLOBAL');
+      // find_class returns the same class object for every repeat: the VM keeps one value, not one per opcode.
+      const v = r.value;
+      assert.ok(typeof v === 'object' && v.k === K.Tuple);
+      assert.equal(v.items[0], v.items[1]);
+    });
+    it(`a GLOBAL + PUT flood shares one class value too (${path})`, () => {
+      const p = new P().proto(2);
+      for (let i = 0; i < 1000; i++)
+        p.global('collections', 'OrderedDict')
+          .binput(i % 256)
+          .pop();
+      const r = run(p.binget(0).binget(1).tuple2().stop().bytes(), { generalOnly, keepValues: true });
+      assert.equal(r.imports[0]!.repeats, 999);
+      const v = r.value;
+      assert.ok(typeof v === 'object' && v.k === K.Tuple);
+      assert.equal(v.items[0], v.items[1]);
+    });
+  }
   it('alternating imports fold by name, not only with the previous one', () => {
     const p = new P();
     for (let i = 0; i < 1000; i++) p.global('collections', 'OrderedDict').pop().global('builtins', 'set').pop();

@@ -128,6 +128,15 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
     opts.maxRatio !== undefined
       ? Math.max(opts.ratioGraceBytes ?? 0, Math.floor(opts.maxRatio * Math.max(1, length)))
       : Infinity;
+  if (sizeKnown && e.uncompressedSize > ratioCap) {
+    // Likewise for the ratio: a nested bomb's leaves each inflated up to the ratio cap (~0.25 s per 256 MiB leaf)
+    // before the limit stopped them, until maxTotalBytes ran out.
+    throw new LimitError(
+      'maxRatio',
+      `zip entry ${JSON.stringify(e.name)} declares ${e.uncompressedSize} bytes from ${length} compressed bytes, ` +
+        `past the ${ratioCap}-byte ratio cap (maxRatio ${opts.maxRatio})`,
+    );
+  }
   const limit = Math.max(1, Math.min(cap, ratioCap));
   const input = readAll(new SliceSource(location, src, e.dataOffset, length));
   let out: Buffer;

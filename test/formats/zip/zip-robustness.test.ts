@@ -84,6 +84,14 @@ describe('openEntry caps and lenient reads', () => {
     assert.equal(ok.source.size, 20 * 1024 * 1024);
     assert.deepEqual(ok.anomalies, []);
   });
+  it('an entry that declares more than the ratio allows is refused before any byte is inflated', () => {
+    // Nested bombs: thousands of leaves, each of which used to inflate up to the ratio cap before failing.
+    assert.throws(
+      () => openEntry(src, zip, e, { maxOutputBytes: 1 << 30, maxRatio: 50, ratioGraceBytes: 1024 * 1024 }),
+      (err: unknown) =>
+        err instanceof LimitError && err.limit === 'maxRatio' && err.spentBytes === 0 && /declares/.test(err.message),
+    );
+  });
 
   it('a deflate stream cut short returns the partial output like zipfile, with anomalies', () => {
     const text = new TextEncoder().encode('sentinel '.repeat(5000));

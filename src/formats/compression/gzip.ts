@@ -1,7 +1,7 @@
 // gzip (RFC 1952) as Python's gzip module reads it (GzipFile / gzip.decompress, CPython 3.11): every
 // member in turn, zero bytes after a member skipped, anything else after a member an error.
 import { zlib } from '../../core/builtins.js';
-import { inflateRawInto } from './inflate.js';
+import { MemorySink, type DeflateSink } from './deflate-sink.js';
 import { OutputBuffer } from './output-buffer.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
 import { u32le } from './frame-bytes.js';
@@ -50,9 +50,15 @@ function parseHeader(input: Uint8Array, start: number): Header {
   return { ok: true, dataStart: p, notes };
 }
 
-/** Decodes every gzip member of `input`. */
-export function decompressGzip(input: Uint8Array, opts: DecompressOptions): DecompressResult {
+/** Decodes every gzip member of `input` into memory. */
+export async function decompressGzip(input: Uint8Array, opts: DecompressOptions): Promise<DecompressResult> {
   const out = new OutputBuffer(opts, input.length);
+  const r = await gunzipInto(input, new MemorySink(out, opts.sizeHint));
+  return { bytes: out.result(), ...r };
+}
+
+/** Reads every gzip member of `input` into `out` (memory, or the counting pass); the members and notes. */
+export async function gunzipInto(input: Uint8Array, out: DeflateSink): Promise<Omit<DecompressResult, 'bytes'>> {
   const notes: string[] = [];
   let pos = 0;
   let members = 0;
@@ -81,7 +87,7 @@ export function decompressGzip(input: Uint8Array, opts: DecompressOptions): Deco
     }
     notes.push(...header.notes);
     const memberStart = out.length;
-    const end = inflateRawInto(input.subarray(header.dataStart), out);
+    const end = await out.inflate(input, header.dataStart);
     if (end.kind === 'corrupt') {
       corruptOrPrefix(out, notes, `gzip member ${members + 1}: ${end.message}`, header.dataStart);
       break;
@@ -97,8 +103,7 @@ export function decompressGzip(input: Uint8Array, opts: DecompressOptions): Deco
       break;
     }
     const size = out.length - memberStart;
-    const crc = zlib().crc32(out.buf.subarray(memberStart, out.length));
-    if (crc !== u32le(input, trailer))
+    if (out.lastCrc32() !== u32le(input, trailer))
       notes.push(`CRC32 mismatch in member ${members + 1} (Python raises BadGzipFile)`);
     if (u32le(input, trailer + 4) !== size % 0x100000000) {
       notes.push(`ISIZE mismatch in member ${members + 1} (Python raises BadGzipFile)`);
@@ -110,5 +115,5 @@ export function decompressGzip(input: Uint8Array, opts: DecompressOptions): Deco
   if (firstMemberEnd >= 0 && firstMemberEnd < input.length) {
     notes.push("joblib's BinaryGzipFile reads only the first member and loops forever on any byte after it");
   }
-  return { bytes: out.result(), streams: members, notes };
+  return { streams: members, notes };
 }

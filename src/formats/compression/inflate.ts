@@ -14,11 +14,12 @@ interface SyncInfo {
   engine: { bytesWritten: number };
 }
 
-function inflateInfo(input: Uint8Array, maxOutputLength: number, syncFlush: boolean): SyncInfo {
+function inflateInfo(input: Uint8Array, maxOutputLength: number, syncFlush: boolean, chunkSize?: number): SyncInfo {
   const options: Zlib.ZlibOptions & { info: true } = {
     info: true,
     maxOutputLength: Math.max(1, maxOutputLength),
     finishFlush: syncFlush ? zlib().constants.Z_SYNC_FLUSH : zlib().constants.Z_FINISH,
+    ...(chunkSize !== undefined ? { chunkSize } : {}),
   };
   return zlib().inflateRawSync(input, options) as unknown as SyncInfo;
 }
@@ -31,16 +32,22 @@ function zlibCode(e: unknown): string | undefined {
   return undefined;
 }
 
+/** node:zlib's smallest output chunk. */
+const MIN_CHUNK = 64;
+
 /**
  * Inflates the raw DEFLATE stream at the start of `input` into `out`. Output past the buffer's limit
  * raises the buffer's LimitError. Never throws for bad data: a corrupt stream keeps its decodable prefix.
+ * `sizeHint` (the whole output's size, when a counting pass measured it) makes node:zlib inflate into one buffer of
+ * that size, which `out` adopts when it is empty: the output is then held once, not as chunks plus their copy.
  */
-export function inflateRawInto(input: Uint8Array, out: OutputBuffer): InflateEnd {
+export function inflateRawInto(input: Uint8Array, out: OutputBuffer, sizeHint?: number): InflateEnd {
   // One byte more than the budget, so that "exactly at the limit" and "over it" differ.
   const budget = Math.min(out.limit - out.length + 1, bufferConstants.MAX_LENGTH);
+  const chunk = sizeHint === undefined ? undefined : Math.max(MIN_CHUNK, Math.min(budget, sizeHint - out.length + 1));
   try {
-    const r = inflateInfo(input, budget, false);
-    out.push(r.buffer);
+    const r = inflateInfo(input, budget, false, chunk);
+    out.append(r.buffer);
     return { kind: 'end', consumed: r.engine.bytesWritten };
   } catch (e) {
     const code = zlibCode(e);

@@ -51,6 +51,17 @@ export class OutputBuffer {
     this.length += chunk.length;
   }
 
+  /** Appends bytes; takes `chunk` itself as the buffer when nothing is held yet (no copy; the caller gives it up). */
+  append(chunk: Uint8Array): void {
+    if (this.length === 0 && chunk.length > MIN_CAPACITY) {
+      if (chunk.length > this.limit) throw this.limitError(chunk.length);
+      this.buf = chunk;
+      this.length = chunk.length;
+      return;
+    }
+    this.push(chunk);
+  }
+
   pushByte(b: number): void {
     if (this.length >= this.buf.length) this.grow(this.length + 1);
     this.buf[this.length++] = b;

@@ -1,7 +1,7 @@
 // Shared types of the decompression layer and its one policy for corrupt data: throw CorruptError when
 // nothing was decoded, else keep the decoded prefix and say where decoding stopped in a note.
 import { CorruptError } from '../../core/errors.js';
-import type { OutputBuffer, OutputLimits } from './output-buffer.js';
+import type { OutputLimits } from './output-buffer.js';
 
 /** Codecs this layer decodes. */
 export type Codec = 'gzip' | 'zlib' | 'bzip2' | 'xz' | 'lzma' | 'lz4' | 'zstd';
@@ -13,6 +13,8 @@ export interface DecompressOptions extends OutputLimits {
   /** Output/input ratio allowed once the output passes `ratioGraceBytes`; more raises `LimitError('maxRatio')`. */
   maxRatio?: number;
   ratioGraceBytes?: number;
+  /** Exact output size measured by a counting pass (gzip, zlib): the output is inflated into one buffer. */
+  sizeHint?: number;
 }
 
 /** What one decompression produced. */
@@ -32,7 +34,12 @@ export interface DecompressResult {
  * entry as unscannable); otherwise records `corrupt after N bytes: …` and lets the caller keep the
  * prefix, because a streaming loader (the unpickler) has already consumed those bytes when Python raises.
  */
-export function corruptOrPrefix(out: OutputBuffer, notes: string[], message: string, offset?: number): void {
+export function corruptOrPrefix(
+  out: { readonly length: number },
+  notes: string[],
+  message: string,
+  offset?: number,
+): void {
   if (out.length === 0) throw new CorruptError(message, offset);
   notes.push(
     `corrupt after ${out.length} bytes: ${message}` + (offset === undefined ? '' : ` (input offset ${offset})`),

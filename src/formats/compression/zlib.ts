@@ -1,7 +1,7 @@
 // zlib (RFC 1950) as joblib reads it: BinaryZlibFile (joblib 1.2) and zlib.decompress both decode only
 // the first stream. Also joblib < 0.10's 'ZF' files: 'ZF' + 19-byte hex length (+ optional space) + zlib.
 import { CorruptError } from '../../core/errors.js';
-import { inflateRawInto } from './inflate.js';
+import { MemorySink, type DeflateSink } from './deflate-sink.js';
 import { OutputBuffer } from './output-buffer.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
 
@@ -11,24 +11,6 @@ import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from '
 // joblib 'ZF' (numpy_pickle_compat.write_zfile): 0..1 'ZF' | 2..20 hex(len) e.g. '0x1f4', space-padded
 // to 19 = len(hex(2**64)) | [21 ' ' written by joblib <= 0.8.4 on Python 2] | zlib stream.
 const ZF_HEADER = 21;
-const ADLER_MOD = 65521;
-const ADLER_NMAX = 5552;
-
-function adler32(data: Uint8Array, start: number, end: number): number {
-  let a = 1;
-  let b = 0;
-  let i = start;
-  while (i < end) {
-    const stop = Math.min(end, i + ADLER_NMAX);
-    for (; i < stop; i++) {
-      a += data[i]!;
-      b += a;
-    }
-    a %= ADLER_MOD;
-    b %= ADLER_MOD;
-  }
-  return ((b << 16) | a) >>> 0;
-}
 
 /** Parses the length field as Python's `int(field, 16)` does (whitespace, sign, 0x, underscores). */
 function parseZfLength(field: Uint8Array): number | undefined {
@@ -45,9 +27,15 @@ export function isJoblibZFile(input: Uint8Array): boolean {
   return input[0] === 0x5a && input[1] === 0x46;
 }
 
-/** Decodes the first zlib stream of `input` (or of a joblib 'ZF' file). */
-export function decompressZlib(input: Uint8Array, opts: DecompressOptions): DecompressResult {
+/** Decodes the first zlib stream of `input` (or of a joblib 'ZF' file) into memory. */
+export async function decompressZlib(input: Uint8Array, opts: DecompressOptions): Promise<DecompressResult> {
   const out = new OutputBuffer(opts, input.length);
+  const r = await unzlibInto(input, new MemorySink(out, opts.sizeHint));
+  return { bytes: out.result(), ...r };
+}
+
+/** Reads the first zlib stream of `input` into `out` (memory, or the counting pass); the streams and notes. */
+export async function unzlibInto(input: Uint8Array, out: DeflateSink): Promise<Omit<DecompressResult, 'bytes'>> {
   const notes: string[] = [];
   const info: string[] = [];
   let start = 0;
@@ -70,7 +58,7 @@ export function decompressZlib(input: Uint8Array, opts: DecompressOptions): Deco
     notes.push('zlib stream asks for a preset dictionary (Python raises "need dictionary")');
     dataStart += 4;
   }
-  const end = inflateRawInto(input.subarray(Math.min(dataStart, input.length)), out);
+  const end = await out.inflate(input, dataStart);
   let streams = 0;
   if (end.kind === 'corrupt') {
     corruptOrPrefix(out, notes, end.message, dataStart);
@@ -85,8 +73,7 @@ export function decompressZlib(input: Uint8Array, opts: DecompressOptions): Deco
       const want =
         ((input[trailer]! << 24) | (input[trailer + 1]! << 16) | (input[trailer + 2]! << 8) | input[trailer + 3]!) >>>
         0;
-      if (adler32(out.buf, 0, out.length) !== want)
-        notes.push('Adler-32 mismatch (zlib raises "incorrect data check")');
+      if (out.adler32() !== want) notes.push('Adler-32 mismatch (zlib raises "incorrect data check")');
       if (trailer + 4 < input.length) {
         notes.push(
           `${input.length - trailer - 4} bytes after the zlib stream not decoded (zlib.decompress ignores them; ` +
@@ -98,5 +85,5 @@ export function decompressZlib(input: Uint8Array, opts: DecompressOptions): Deco
   if (declared !== undefined && declared !== out.length) {
     notes.push(`joblib 'ZF' header declares ${declared} bytes but the stream holds ${out.length} (joblib asserts)`);
   }
-  return { bytes: out.result(), streams, notes, ...(info.length ? { info } : {}) };
+  return { streams, notes, ...(info.length ? { info } : {}) };
 }

@@ -3,6 +3,7 @@
 export { looksLikeZip } from './looks-like-zip.js';
 export { readZip, type ReadZipOptions } from './read-zip.js';
 export { LAZY_METHODS, openEntry, type OpenEntryOptions, type OpenedEntry } from './open-entry.js';
+export { openEntryBounded } from './open-entry-bounded.js';
 export { entryPathFindings, type PathFinding } from './entry-path.js';
 export { crc32 } from './crc32.js';
 export type { ZipAnomaly, ZipAnomalyCode, ZipArchive, ZipEntry, ZipInfoFacts } from './zip-types.js';

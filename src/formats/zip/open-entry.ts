@@ -24,6 +24,8 @@ export interface OpenEntryOptions {
   ratioGraceBytes?: number;
   /** Stored entries larger than this are returned without a CRC check (it would read them in full). */
   maxCrcBytes?: number;
+  /** Exact inflated size measured by a counting pass: inflated into one buffer of that size. */
+  sizeHint?: number;
 }
 
 /** Decoder for a method beyond stored/deflate: the entry's raw data in, all decoded bytes and notes out. */
@@ -108,40 +110,13 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
     );
   }
 
-  const cap = opts.maxOutputBytes;
-  if (length > cap + Math.ceil(cap / 1000) + 1024) {
-    // Deflate never expands data by more than ~0.01%, so this much input must inflate past the cap.
-    throw new LimitError(
-      'maxEntryBytes',
-      `zip entry ${JSON.stringify(e.name)}: ${length} compressed bytes exceed the ${cap}-byte output cap`,
-    );
-  }
-  const sizeKnown = !(e.hidden && e.flags & FLAG_DATA_DESCRIPTOR && e.uncompressedSize === 0);
-  if (sizeKnown && e.uncompressedSize > cap) {
-    // Not inflated at all: a nested bomb's thousands of leaves would each cost a full cap of work and memory.
-    throw new LimitError(
-      'maxEntryBytes',
-      `zip entry ${JSON.stringify(e.name)} declares ${e.uncompressedSize} bytes, more than the ${cap}-byte output cap`,
-    );
-  }
-  const ratioCap =
-    opts.maxRatio !== undefined
-      ? Math.max(opts.ratioGraceBytes ?? 0, Math.floor(opts.maxRatio * Math.max(1, length)))
-      : Infinity;
-  if (sizeKnown && e.uncompressedSize > ratioCap) {
-    // Likewise for the ratio: a nested bomb's leaves each inflated up to the ratio cap (~0.25 s per 256 MiB leaf)
-    // before the limit stopped them, until maxTotalBytes ran out.
-    throw new LimitError(
-      'maxRatio',
-      `zip entry ${JSON.stringify(e.name)} declares ${e.uncompressedSize} bytes from ${length} compressed bytes, ` +
-        `past the ${ratioCap}-byte ratio cap (maxRatio ${opts.maxRatio})`,
-    );
-  }
-  const limit = Math.max(1, Math.min(cap, ratioCap));
+  const { limit, ratioCap, cap, sizeKnown } = deflateLimit(e, length, opts);
   const input = readAll(new SliceSource(location, src, e.dataOffset, length));
   let out: Buffer;
   try {
-    out = zlib().inflateRawSync(input, { maxOutputLength: limit });
+    // A measured size (openEntryBounded's counting pass) inflates into one buffer of that size: held once.
+    const chunkSize = opts.sizeHint === undefined ? undefined : Math.max(64, Math.min(limit, opts.sizeHint + 1));
+    out = zlib().inflateRawSync(input, { maxOutputLength: limit, ...(chunkSize ? { chunkSize } : {}) });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ERR_BUFFER_TOO_LARGE') {
@@ -196,6 +171,45 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
   return { source: new MemorySource(location, data), anomalies, crcChecked: checkCrc };
 }
 
+/** The output limit of deflated entry `e` (`length` compressed bytes); throws the refusals that need no inflating. */
+export function deflateLimit(
+  e: ZipEntry,
+  length: number,
+  opts: OpenEntryOptions,
+): { limit: number; ratioCap: number; cap: number; sizeKnown: boolean } {
+  const cap = opts.maxOutputBytes;
+  if (length > cap + Math.ceil(cap / 1000) + 1024) {
+    // Deflate never expands data by more than ~0.01%, so this much input must inflate past the cap.
+    throw new LimitError(
+      'maxEntryBytes',
+      `zip entry ${JSON.stringify(e.name)}: ${length} compressed bytes exceed the ${cap}-byte output cap`,
+    );
+  }
+  const sizeKnown = !(e.hidden && e.flags & FLAG_DATA_DESCRIPTOR && e.uncompressedSize === 0);
+  if (sizeKnown && e.uncompressedSize > cap) {
+    // Not inflated at all: a nested bomb's thousands of leaves would each cost a full cap of work and memory.
+    throw new LimitError(
+      'maxEntryBytes',
+      `zip entry ${JSON.stringify(e.name)} declares ${e.uncompressedSize} bytes, more than the ${cap}-byte output cap`,
+    );
+  }
+  const ratioCap =
+    opts.maxRatio !== undefined
+      ? Math.max(opts.ratioGraceBytes ?? 0, Math.floor(opts.maxRatio * Math.max(1, length)))
+      : Infinity;
+  if (sizeKnown && e.uncompressedSize > ratioCap) {
+    // Likewise for the ratio: a nested bomb's leaves each inflated up to the ratio cap (~0.25 s per 256 MiB leaf)
+    // before the limit stopped them, until maxTotalBytes ran out.
+    throw new LimitError(
+      'maxRatio',
+      `zip entry ${JSON.stringify(e.name)} declares ${e.uncompressedSize} bytes from ${length} compressed bytes, ` +
+        `past the ${ratioCap}-byte ratio cap (maxRatio ${opts.maxRatio})`,
+    );
+  }
+  const limit = Math.max(1, Math.min(cap, ratioCap));
+  return { limit, ratioCap, cap, sizeKnown };
+}
+
 function decodeExtra(
   src: ByteSource,
   e: ZipEntry,
@@ -235,6 +249,6 @@ function decodeExtra(
   return { source: new MemorySource(location, r.bytes), anomalies, crcChecked: checkCrc };
 }
 
-function crcMessage(actual: number, declared: number): string {
+export function crcMessage(actual: number, declared: number): string {
   return `data CRC-32 0x${actual.toString(16).padStart(8, '0')} != declared 0x${declared.toString(16).padStart(8, '0')}: zipfile raises BadZipFile, torch (miniz) does not check`;
 }

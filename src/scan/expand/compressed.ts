@@ -1,10 +1,12 @@
 // Compressed streams (gzip, bzip2, xz, .lzma, lz4 frame, zstd, zlib, and joblib's old 'ZF' format): decoded in
-// memory the way Python's readers decode them (every stream/member/frame), then sniffed and scanned as a child.
+// memory the way Python's readers decode them (every stream/member/frame), then sniffed and scanned as a child;
+// gzip/zlib output too large to hold is counted first and inflated again on demand while it is scanned.
 // Strong signatures that fail to decode are reported; weak ones (zlib, .lzma headers) fall through silently.
 import { CorruptError, LimitError } from '../../core/errors.js';
 import { child, layerSegment } from '../../core/location.js';
-import { decompress, sniffCodec, sniffJoblibCompression, type Codec } from '../../formats/compression/index.js';
-import { MemorySource, readAll } from '../../sources/byte-source.js';
+import { decompressToSource } from '../../formats/compression/decompress-source.js';
+import { sniffCodec, sniffJoblibCompression, type Codec } from '../../formats/compression/index.js';
+import { readAll } from '../../sources/byte-source.js';
 import type { Expander } from './context.js';
 
 const WEAK: ReadonlySet<Codec> = new Set(['zlib', 'lzma']);
@@ -32,12 +34,19 @@ export const compressedExpander: Expander = {
     }
     let result;
     const remaining = ctx.remainingBytes();
+    const location = child(src.location, layerSegment(codec));
     try {
-      result = await decompress(codec, readAll(src), {
-        maxOutputBytes: Math.min(ctx.limits.maxEntryBytes, remaining),
-        maxRatio: ctx.limits.maxRatio,
-        ratioGraceBytes: ctx.limits.ratioGraceBytes,
-      });
+      // gzip and zlib outputs too large to hold are read through a source that inflates them on demand.
+      result = await decompressToSource(
+        codec,
+        readAll(src),
+        {
+          maxOutputBytes: Math.min(ctx.limits.maxEntryBytes, remaining),
+          maxRatio: ctx.limits.maxRatio,
+          ratioGraceBytes: ctx.limits.ratioGraceBytes,
+        },
+        location,
+      );
     } catch (e) {
       if (e instanceof CorruptError && WEAK.has(codec)) return false;
       if (e instanceof LimitError) {
@@ -51,8 +60,7 @@ export const compressedExpander: Expander = {
     }
     // Informational container facts (joblib < 0.10's 'ZF' header) are never findings; only `notes` disagree.
     ctx.format(codec);
-    ctx.charge(result.bytes.length);
-    const location = child(src.location, layerSegment(codec));
+    ctx.charge(result.source.size);
     const corrupt = result.notes.filter((n) => n.startsWith('corrupt'));
     const other = result.notes.filter((n) => !n.startsWith('corrupt') && n !== 'empty input');
     if (corrupt.length) ctx.incomplete({ location, kind: 'corrupt', reason: corrupt.join('; ') });
@@ -63,7 +71,7 @@ export const compressedExpander: Expander = {
         anomalies: other.map((message) => ({ code: 'STREAM_DISAGREEMENT', message })),
       });
     }
-    if (result.bytes.length) await ctx.scanChild(new MemorySource(location, result.bytes));
+    if (result.source.size) await ctx.scanChild(result.source);
     return true;
   },
 };

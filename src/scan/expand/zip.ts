@@ -23,7 +23,7 @@ import { looksLikeTar } from '../../formats/tar/index.js';
 import {
   LAZY_METHODS,
   looksLikeZip,
-  openEntry,
+  openEntryBounded,
   readZip,
   type ZipArchive,
   type ZipEntry,
@@ -67,7 +67,7 @@ export const zipExpander: Expander = {
         for (const name of layout.variants.get(rec)!) {
           const e = zip.entries.find((x) => !x.hidden && x.name === name)!;
           done.add(e);
-          const entrySrc = reader.open(e, true);
+          const entrySrc = await reader.open(e, true);
           if (!entrySrc) continue;
           const runs = await ctx.analyzePickle(entrySrc, 0, entrySrc.size, torchLoader(layout), contextName(layout));
           for (const run of runs.runs)
@@ -83,7 +83,7 @@ export const zipExpander: Expander = {
       for (const e of zip.entries) {
         if (e.hidden || e.isDirectory || e.isSymlink || !e.name.startsWith(pkg.root + '/')) continue;
         if (e.name.startsWith(pkg.root + '/.data/')) continue;
-        const entrySrc = reader.open(e);
+        const entrySrc = await reader.open(e);
         if (!entrySrc || !startsWithProto(entrySrc)) continue;
         done.add(e);
         const runs = await ctx.analyzePickle(entrySrc, 0, entrySrc.size, packageLoader(pkg), 'torch-package');
@@ -98,7 +98,7 @@ export const zipExpander: Expander = {
       if (done.has(e) || e.isDirectory || e.isSymlink) continue;
       if (layout && !e.hidden && isStorageRecord(e.name, layout, referenced)) continue;
       if (pkg && !e.hidden && packageStorages.has(e.name)) continue;
-      const entrySrc = reader.open(e);
+      const entrySrc = await reader.open(e);
       if (!entrySrc) continue;
       if (layout && layout.kind !== 'checkpoint' && isCodeRecord(e.name, layout)) {
         await ctx.code(entrySrc, 'torchscript');
@@ -223,7 +223,7 @@ class EntryReader {
     });
   }
 
-  open(e: ZipEntry, evenIfOverlapped = false): ByteSource | undefined {
+  async open(e: ZipEntry, evenIfOverlapped = false): Promise<ByteSource | undefined> {
     const ctx = this.ctx;
     const location = child(this.src.location, entrySegment(e.name));
     if (this.outOfTime) return undefined;
@@ -246,7 +246,7 @@ class EntryReader {
     const remaining = ctx.remainingBytes();
     const cap = Math.min(ctx.limits.maxEntryBytes, remaining);
     try {
-      const opened = openEntry(this.src, this.zip, e, {
+      const opened = await openEntryBounded(this.src, this.zip, e, {
         maxOutputBytes: cap,
         maxRatio: ctx.limits.maxRatio,
         ratioGraceBytes: ctx.limits.ratioGraceBytes,

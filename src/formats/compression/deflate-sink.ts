@@ -1,0 +1,128 @@
+// Where the gzip and zlib readers put what their DEFLATE streams inflate to: into memory (MemorySink, an OutputBuffer)
+// or nowhere (CountingSink: counts, checksums, keeps the head and tail and where each stream's data starts), so that
+// one container reader serves both the in-memory decode and the counting pass of large streams.
+import { zlib } from '../../core/builtins.js';
+import type { DeflateSegment } from './inflated-source.js';
+import { inflateRawInto, type InflateEnd } from './inflate.js';
+import { streamInflateRaw } from './inflate-measure.js';
+import type { OutputBuffer } from './output-buffer.js';
+
+export interface DeflateSink {
+  /** Output bytes so far. */
+  readonly length: number;
+  /** Inflates the raw DEFLATE stream starting at `input[at]`, appending its output. */
+  inflate(input: Uint8Array, at: number): Promise<InflateEnd>;
+  /** CRC-32 of the output of the last `inflate`. */
+  lastCrc32(): number;
+  /** Adler-32 of all output. */
+  adler32(): number;
+}
+
+const ADLER_MOD = 65521;
+const ADLER_NMAX = 5552;
+
+/** Adler-32 continued over `data` from state (a, b). */
+export function adlerUpdate(a: number, b: number, data: Uint8Array): [number, number] {
+  let i = 0;
+  while (i < data.length) {
+    const stop = Math.min(data.length, i + ADLER_NMAX);
+    for (; i < stop; i++) {
+      a += data[i]!;
+      b += a;
+    }
+    a %= ADLER_MOD;
+    b %= ADLER_MOD;
+  }
+  return [a, b];
+}
+
+/** Output held in an OutputBuffer (the in-memory decode). */
+export class MemorySink implements DeflateSink {
+  private lastStart = 0;
+  constructor(
+    readonly out: OutputBuffer,
+    /** Exact output size when a counting pass measured it: inflated into one buffer of that size. */
+    private readonly sizeHint?: number,
+  ) {}
+  get length(): number {
+    return this.out.length;
+  }
+  inflate(input: Uint8Array, at: number): Promise<InflateEnd> {
+    this.lastStart = this.out.length;
+    return Promise.resolve(inflateRawInto(input.subarray(Math.min(at, input.length)), this.out, this.sizeHint));
+  }
+  lastCrc32(): number {
+    return zlib().crc32(this.out.buf.subarray(this.lastStart, this.out.length));
+  }
+  adler32(): number {
+    const [a, b] = adlerUpdate(1, 0, this.out.buf.subarray(0, this.out.length));
+    return ((b << 16) | a) >>> 0;
+  }
+}
+
+/** How much of the output a CountingSink keeps at each end (serves format sniffing and end-of-file records). */
+export const KEPT_END_BYTES = 1024 * 1024;
+
+/** Output counted and dropped (the counting pass); `check(total)` throws when the total passes a limit. */
+export class CountingSink implements DeflateSink {
+  length = 0;
+  readonly segments: DeflateSegment[] = [];
+  private crc = 0;
+  private adlerA = 1;
+  private adlerB = 0;
+  private headParts: Uint8Array[] = [];
+  private headLength = 0;
+  /** The last KEPT_END_BYTES of output: a ring of chunks. */
+  private tailParts: Uint8Array[] = [];
+  private tailLength = 0;
+
+  constructor(
+    private readonly check: (total: number, spent: number) => void,
+    private readonly wantAdler = false,
+  ) {}
+
+  async inflate(input: Uint8Array, at: number): Promise<InflateEnd> {
+    const start = this.length;
+    this.crc = 0;
+    const end = await streamInflateRaw(input.subarray(Math.min(at, input.length)), (chunk) => {
+      this.check(this.length + chunk.length, this.length);
+      this.length += chunk.length;
+      this.crc = zlib().crc32(chunk, this.crc);
+      if (this.wantAdler) [this.adlerA, this.adlerB] = adlerUpdate(this.adlerA, this.adlerB, chunk);
+      this.keep(chunk);
+    });
+    if (this.length > start) this.segments.push({ at, length: this.length - start });
+    return end;
+  }
+  lastCrc32(): number {
+    return this.crc >>> 0;
+  }
+  adler32(): number {
+    return ((this.adlerB << 16) | this.adlerA) >>> 0;
+  }
+
+  /** The first KEPT_END_BYTES of output. */
+  head(): Uint8Array {
+    return Buffer.concat(this.headParts, this.headLength);
+  }
+  /** The last min(length, KEPT_END_BYTES) bytes of output. */
+  tail(): Uint8Array {
+    const all = Buffer.concat(this.tailParts, this.tailLength);
+    return all.subarray(Math.max(0, all.length - KEPT_END_BYTES));
+  }
+
+  /** Keeps views of the chunk (node:zlib never writes over output it has handed out). */
+  private keep(chunk: Uint8Array): void {
+    if (this.headLength < KEPT_END_BYTES) {
+      const part = chunk.subarray(0, KEPT_END_BYTES - this.headLength);
+      this.headParts.push(part);
+      this.headLength += part.length;
+    }
+    const part = chunk.length > KEPT_END_BYTES ? chunk.subarray(chunk.length - KEPT_END_BYTES) : chunk;
+    this.tailParts.push(part);
+    this.tailLength += part.length;
+    while (this.tailParts.length > 1 && this.tailLength - this.tailParts[0]!.length >= KEPT_END_BYTES) {
+      this.tailLength -= this.tailParts.shift()!.length;
+    }
+  }
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench` (hostile rows): each hostile-input kind of the resource goals (tuple tower, over-long text
-// argument, MARK flood, import flood, overlapping-entry zip bombs, gzip/xz/7z bombs, nested-archive bombs) is
+// argument, MARK flood, import floods, overlapping-entry zip bombs, gzip/xz/7z bombs, nested-archive bombs, and one
+// large ordinary compressed pickle, bigger than what is held in memory) is
 // generated OUTSIDE the repo (os.tmpdir) and scanned by the built CLI in fresh processes under default limits.
 // Goals: every scan ends within 10 s with a finding; peak RSS < 512 MB. Prints wall time (median and range of
 // RUNS), peak RSS (max), exit code and the blocking rules. Usage: node scripts/bench-hostile.mjs [--no-build]
@@ -136,6 +137,15 @@ const INPUTS = {
   'mark-flood-150m.pkl.gz': () => gzipOf(Buffer.alloc(MiB, '('), 150, PAYLOAD),
   /** 10 M identical GLOBAL imports, then the payload, gzipped. */
   'import-flood-10m.pkl.gz': () => gzipOf(Buffer.from('ccollections\nOrderedDict\n0'.repeat(40_000)), 250, PAYLOAD),
+  /** 10 M memoized STACK_GLOBAL imports (module and name as SHORT_BINUNICODE each time), then the payload, gzipped. */
+  'stack-global-flood-10m.pkl.gz': () =>
+    gzipOf(b('\x8c\x0bcollections\x8c\x0bOrderedDict\x93\x940'.repeat(40_000)), 250, PAYLOAD, b('\x80\x04')),
+  /** Not hostile: a 600 MiB pickle (BININT2 + POP), gzipped at ~150:1 — larger than what is held in memory. */
+  'large-pickle-600m.pkl.gz': () => {
+    const unit = Buffer.alloc(MiB);
+    for (let i = 0, k = 0; i + 4 <= unit.length; i += 4, k++) unit.set([0x4d, (k * 13) & 255, (k >> 8) & 15, 0x30], i);
+    return gzipOf(unit, 600, PAYLOAD, b('\x80\x02'));
+  },
   /** 2,000 central-directory records onto one local header and one 1 GiB deflate stream. */
   'overlap-shared-1g.zip': async () => {
     const data = await deflateOf(ZEROS, 64);

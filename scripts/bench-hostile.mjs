@@ -4,7 +4,8 @@
 // large ordinary compressed pickle, bigger than what is held in memory) is
 // generated OUTSIDE the repo (os.tmpdir) and scanned by the built CLI in fresh processes under default limits.
 // Goals: every scan ends within 10 s with a finding; peak RSS < 512 MB. Prints wall time (median and range of
-// RUNS), peak RSS (max), exit code and the blocking rules. Usage: node scripts/bench-hostile.mjs [--no-build]
+// RUNS), CPU seconds (user + system, median: steadier than wall time on a loaded machine), peak RSS (max), exit
+// code and the blocking rules. Usage: node scripts/bench-hostile.mjs [--no-build]
 // [--runs N] [--only name,name]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
@@ -209,12 +210,16 @@ function nested(raw, crc, usize) {
 }
 
 function scanOnce(path) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, cli, 'artifact', path, '--format', 'json'], {
-    maxBuffer: 256 * MiB,
-    encoding: 'utf8',
-    timeout: 600_000,
-  });
-  const [secs, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', '%e %M %U %S', process.execPath, cli, 'artifact', path, '--format', 'json'],
+    {
+      maxBuffer: 256 * MiB,
+      encoding: 'utf8',
+      timeout: 600_000,
+    },
+  );
+  const [secs, kb, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
   let rules = [];
   try {
     const rep = JSON.parse(r.stdout);
@@ -222,7 +227,7 @@ function scanOnce(path) {
   } catch {
     rules = ['(no JSON report)'];
   }
-  return { secs, mb: kb / 1024, code: r.status, rules };
+  return { secs, cpu: user + sys, mb: kb / 1024, code: r.status, rules };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-bench-hostile-'));
@@ -231,7 +236,9 @@ console.log(
     .map((x) => x.toFixed(2))
     .join(' ')}`,
 );
-console.log('input                          size      wall s (median [range])  peak RSS MB  exit  rules          goal');
+console.log(
+  'input                          size      wall s (median [range])  CPU s  peak RSS MB  exit  rules          goal',
+);
 try {
   for (const [name, make] of Object.entries(INPUTS)) {
     if (ONLY.length > 0 && !ONLY.includes(name)) continue;
@@ -245,13 +252,15 @@ try {
     const runs = Array.from({ length: RUNS }, () => scanOnce(path));
     const secs = runs.map((r) => r.secs).sort((a, c) => a - c);
     const med = secs[Math.floor(secs.length / 2)];
+    const cpu = runs.map((r) => r.cpu).sort((a, c) => a - c)[Math.floor(runs.length / 2)];
     const rss = Math.max(...runs.map((r) => r.mb));
     const rules = runs[0].rules;
     const ok = secs[secs.length - 1] <= 10 && rss < 512 && runs.every((r) => r.code === 1) && rules.length > 0;
     console.log(
       `${name.padEnd(30)} ${(data.length / 1024).toFixed(0).padStart(6)} KB  ${med.toFixed(2).padStart(6)} [${secs[0].toFixed(2)}–${secs[secs.length - 1].toFixed(2)}]`.padEnd(
-        74,
+        68,
       ) +
+        `${cpu.toFixed(2).padStart(6)}  ` +
         `${rss.toFixed(0).padStart(6)}      ${runs.map((r) => r.code).join('/')}   ${rules.join(',')}  ${ok ? 'ok' : 'MISSED'}`,
     );
   }

@@ -3,7 +3,7 @@
 // written by ../shared/bench/gen.py when they exist ($SENTINEL_BENCH_DIR, default <tmp>/sentinel-bench); otherwise
 // equivalents are generated here. Prints medians with ranges, peak RSS (all threads) and the machine's load.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -101,6 +101,7 @@ function smallPickle(i) {
 /** A Hugging Face hub cache: models x revisions, files as relative links into blobs/, most blobs shared. */
 function hfCache(dir, models, revisions) {
   const hub = join(dir, 'hub');
+  rmSync(dir, { recursive: true, force: true }); // a tree left by an earlier run is rebuilt, not added to
   let paths = 0;
   const blobs = new Set();
   for (let m = 0; m < models; m++) {

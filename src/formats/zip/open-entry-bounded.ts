@@ -7,7 +7,14 @@ import { CountingSink } from '../compression/deflate-sink.js';
 import { HOLD_BYTES, MAX_DEFLATE_RATIO } from '../compression/decompress-source.js';
 import { SliceSource, readAll, type ByteSource } from '../../sources/byte-source.js';
 import { FLAG_ENCRYPTED } from './entry-checks.js';
-import { crcMessage, deflateLimit, openEntry, type OpenEntryOptions, type OpenedEntry } from './open-entry.js';
+import {
+  crcMessage,
+  deflateLimit,
+  inflateNotes,
+  openEntry,
+  type OpenEntryOptions,
+  type OpenedEntry,
+} from './open-entry.js';
 import type { ZipAnomaly, ZipArchive, ZipEntry } from './zip-types.js';
 
 /** openEntry for any entry, with deflated entries that may inflate past `holdBytes` never held whole. */
@@ -44,20 +51,8 @@ export async function openEntryBounded(
   const note = (code: ZipAnomaly['code'], message: string): void => {
     anomalies.push({ code, message, entry: e.name, offset: e.dataOffset });
   };
-  if (end.kind === 'truncated') {
-    note(
-      'DEFLATE_TRUNCATED',
-      `deflate stream ends without its final block after ${length} bytes; partial output (${sink.length} bytes) returned as zipfile does`,
-    );
-  }
-  if (encrypted)
-    note('ENCRYPTED_FLAG', 'encryption flag set but the data inflates as plain deflate; read as torch reads it');
-  if (sizeKnown && sink.length !== e.uncompressedSize) {
-    note(
-      'UNCOMPRESSED_SIZE_MISMATCH',
-      `inflated to ${sink.length} bytes, central directory says ${e.uncompressedSize}: zipfile truncates to the declared size, miniz fails; all ${sink.length} bytes returned`,
-    );
-  }
+  const truncated = end.kind === 'truncated';
+  inflateNotes(e, note, { compressed: length, inflated: sink.length, truncated, encrypted, sizeKnown });
   const checkCrc = !(e.hidden && e.hasDataDescriptor && e.crc32 === 0);
   if (checkCrc && sink.lastCrc32() !== e.crc32) note('CRC_MISMATCH', crcMessage(sink.lastCrc32(), e.crc32));
   const source = new (await import('../compression/inflated-source.js')).InflatedSource(

@@ -113,6 +113,7 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
   const { limit, ratioCap, cap, sizeKnown } = deflateLimit(e, length, opts);
   const input = readAll(new SliceSource(location, src, e.dataOffset, length));
   let out: Buffer;
+  let truncated = false;
   try {
     // A measured size (openEntryBounded's counting pass) inflates into one buffer of that size: held once.
     const chunkSize = opts.sizeHint === undefined ? undefined : Math.max(64, Math.min(limit, opts.sizeHint + 1));
@@ -150,25 +151,41 @@ export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: O
         e.dataOffset,
       );
     }
-    note(
-      'DEFLATE_TRUNCATED',
-      `deflate stream ends without its final block after ${length} bytes; partial output (${out.length} bytes) returned as zipfile does`,
-    );
+    truncated = true;
   }
-  if (encrypted)
-    note('ENCRYPTED_FLAG', 'encryption flag set but the data inflates as plain deflate; read as torch reads it');
-  if (sizeKnown && out.length !== e.uncompressedSize) {
-    note(
-      'UNCOMPRESSED_SIZE_MISMATCH',
-      `inflated to ${out.length} bytes, central directory says ${e.uncompressedSize}: zipfile truncates to the declared size, miniz fails; all ${out.length} bytes returned`,
-    );
-  }
+  inflateNotes(e, note, { compressed: length, inflated: out.length, truncated, encrypted, sizeKnown });
   const data = new Uint8Array(out.buffer, out.byteOffset, out.length);
   if (checkCrc) {
     const c = crc32(data);
     if (c !== e.crc32) note('CRC_MISMATCH', crcMessage(c, e.crc32));
   }
   return { source: new MemorySource(location, data), anomalies, crcChecked: checkCrc };
+}
+
+/**
+ * The notes an inflated deflate entry gets, in this order: a stream that ends without its final block (`truncated`,
+ * partial output returned as zipfile does), the encryption flag on data that inflates as plain deflate, and an
+ * inflated size other than the central directory's (when the directory's size is meaningful).
+ */
+export function inflateNotes(
+  e: ZipEntry,
+  note: (code: ZipAnomaly['code'], message: string) => void,
+  r: { compressed: number; inflated: number; truncated: boolean; encrypted: boolean; sizeKnown: boolean },
+): void {
+  if (r.truncated) {
+    note(
+      'DEFLATE_TRUNCATED',
+      `deflate stream ends without its final block after ${r.compressed} bytes; partial output (${r.inflated} bytes) returned as zipfile does`,
+    );
+  }
+  if (r.encrypted)
+    note('ENCRYPTED_FLAG', 'encryption flag set but the data inflates as plain deflate; read as torch reads it');
+  if (r.sizeKnown && r.inflated !== e.uncompressedSize) {
+    note(
+      'UNCOMPRESSED_SIZE_MISMATCH',
+      `inflated to ${r.inflated} bytes, central directory says ${e.uncompressedSize}: zipfile truncates to the declared size, miniz fails; all ${r.inflated} bytes returned`,
+    );
+  }
 }
 
 /** The output limit of deflated entry `e` (`length` compressed bytes); throws the refusals that need no inflating. */

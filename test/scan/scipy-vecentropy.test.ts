@@ -4,9 +4,8 @@
 // callable or with a filled cache, getattr kept as a value) stay blocked. Fixtures: scripts/fixtures/scipy-vecentropy.py
 // (scipy's own pickles, each loaded once by the real loader and its vectorized callables called).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { realFixtures, scanFixture } from './helpers/real-fixtures.js';
 import type { PickleRun } from '../../src/analyzers/pickle/facts.js';
 import { boundMethodProblem, vectorizeStateProblem } from '../../src/analyzers/pickle/scipy-vecentropy.js';
 import { K, NONE, FALSE, type ObjV, type PyVal } from '../../src/analyzers/pickle/values.js';
@@ -14,25 +13,18 @@ import { runPickle, type VmOptions } from '../../src/analyzers/pickle/vm.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { Op } from '../../src/formats/pickle/opcodes.js';
 import { classifyRun } from '../../src/rules/classify.js';
-import { scanBytes } from '../../src/scan/engine.js';
 import { P } from '../helpers/pickle-builder.js';
 import { mem } from '../helpers/sources.js';
 
 const DIR = new URL('../fixtures/scipy-vecentropy/', import.meta.url).pathname;
-const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as {
-  files: { file: string; expect: 'pass' | 'block'; what: string; caught: string; loader: string }[];
-};
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 
 describe("scipy's vecentropy on real pickles", () => {
-  for (const f of manifest.files) {
+  for (const f of realFixtures(DIR)) {
     it(`${f.expect}: ${f.file} (${f.what}; real loader: ${f.loader})`, async () => {
-      const r = await scanBytes(f.file, readFileSync(join(DIR, f.file)));
-      const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 200)}`).join('\n');
-      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      const { blocking, safety, why } = await scanFixture(DIR, f);
       if (f.expect === 'pass') {
         assert.deepEqual(blocking, [], why);
-        for (const p of r.pickles) assert.equal(p.safety, 'LIKELY_SAFE', why);
+        for (const s of safety) assert.equal(s, 'LIKELY_SAFE', why);
       } else {
         // The getattr or vectorize import itself is what is caught, not only other names the gadget uses.
         assert.ok(

@@ -2,28 +2,20 @@
 // the same class given attacker-shaped arguments or state is PICKLE-EXEC naming the call its hook makes. Fixtures:
 // scripts/fixtures/shape-admissions.py (CPython's pickler; each fixture's effect proven once with the real loader).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { realFixtures, scanFixture } from './helpers/real-fixtures.js';
 import { callHookProblem } from '../../src/analyzers/pickle/call-hooks.js';
 import { K, NONE, type PyVal } from '../../src/analyzers/pickle/values.js';
-import { scanBytes } from '../../src/scan/engine.js';
 
 const DIR = new URL('../fixtures/shape/', import.meta.url).pathname;
-const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as {
-  files: { file: string; expect: 'pass' | 'block'; what: string; caught: string; loader: string }[];
-};
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 
 describe('shape-limited admissions on real pickles', () => {
-  for (const f of manifest.files) {
+  for (const f of realFixtures(DIR)) {
     it(`${f.expect}: ${f.file} (${f.what}; real loader ${f.loader})`, async () => {
-      const r = await scanBytes(f.file, readFileSync(join(DIR, f.file)));
-      const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 200)}`).join('\n');
-      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      const { blocking, safety, why } = await scanFixture(DIR, f);
       if (f.expect === 'pass') {
         assert.deepEqual(blocking, [], why);
-        for (const p of r.pickles) assert.equal(p.safety, 'LIKELY_SAFE', why);
+        for (const s of safety) assert.equal(s, 'LIKELY_SAFE', why);
       } else {
         assert.ok(
           blocking.some((x) => x.ruleId === 'PICKLE-EXEC' && x.evidence.signal.includes(f.caught)),

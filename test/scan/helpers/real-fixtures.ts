@@ -1,0 +1,34 @@
+// Real-library fixture sets that come with a manifest (file, expected verdict, what the file is, the name a blocked
+// file is caught by, how the real loader treated it): each file scanned with the default engine, its blocking
+// findings and a readable explanation for assertion messages.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding } from '../../../src/core/finding.js';
+import { scanBytes } from '../../../src/scan/engine.js';
+
+export interface RealFixture {
+  readonly file: string;
+  readonly expect: 'pass' | 'block';
+  readonly what: string;
+  readonly caught: string;
+  readonly loader: string;
+}
+
+const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+
+export function realFixtures(dir: string): RealFixture[] {
+  return (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: RealFixture[] }).files;
+}
+
+/** Scans one fixture: its blocking findings, each pickle's safety verdict, and `why` (every finding, for messages). */
+export async function scanFixture(
+  dir: string,
+  f: RealFixture,
+): Promise<{ blocking: Finding[]; safety: string[]; why: string }> {
+  const r = await scanBytes(f.file, readFileSync(join(dir, f.file)));
+  return {
+    blocking: r.findings.filter((x) => BLOCKING.has(x.severity)),
+    safety: r.pickles.map((p) => p.safety),
+    why: r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 200)}`).join('\n'),
+  };
+}

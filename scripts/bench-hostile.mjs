@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench` (hostile rows): each hostile-input kind of the resource goals (tuple tower, over-long text
-// argument, MARK flood, import floods, overlapping-entry zip bombs, gzip/xz/7z bombs, nested-archive bombs, and one
+// argument, MARK flood, import floods, overlapping-entry zip bombs, gzip/xz/lz4/7z bombs, nested-archive bombs, and one
 // large ordinary compressed pickle, bigger than what is held in memory) is
 // generated OUTSIDE the repo (os.tmpdir) and scanned by the built CLI in fresh processes under default limits.
 // Goals: every scan ends within 10 s with a finding; peak RSS < 512 MB. Prints wall time (median and range of
@@ -190,6 +190,9 @@ const INPUTS = {
   /** 1.5 GiB of zeros behind xz (xz CLI). */
   'xz-bomb-1536m.pkl.xz': async () =>
     execFileSync('sh', ['-c', 'head -c 1610612736 /dev/zero | xz -T1 -1 -c'], { maxBuffer: 64 * MiB }),
+  /** 1.5 GiB of zeros behind an LZ4 frame (lz4 CLI): 255:1, under maxRatio, so it decodes to maxEntryBytes. */
+  'lz4-bomb-1536m.pkl.lz4': async () =>
+    execFileSync('sh', ['-c', 'head -c 1610612736 /dev/zero | lz4 -1 -c'], { maxBuffer: 64 * MiB }),
   /** 1.5 GiB of zeros in a 7z entry (7z CLI). */
   '7z-bomb-1536m.7z': async (dir) => {
     const out = join(dir, 'gen.7z');
@@ -243,6 +246,7 @@ try {
   for (const [name, make] of Object.entries(INPUTS)) {
     if (ONLY.length > 0 && !ONLY.includes(name)) continue;
     if (name.includes('xz') && !existsSync('/usr/bin/xz')) continue;
+    if (name.includes('lz4') && !existsSync('/usr/bin/lz4')) continue;
     if (name.includes('7z') && !existsSync('/usr/bin/7z')) continue;
     const path = join(dir, name);
     const data = await make(dir);

@@ -4,7 +4,7 @@
 // streams decode in memory as `decompress` does.
 import type { Location } from '../../core/location.js';
 import { MemorySource, type ByteSource } from '../../sources/byte-source.js';
-import { CountingSink } from './deflate-sink.js';
+import { CountingSink, inflatedSource } from './deflate-sink.js';
 import { gunzipInto } from './gzip.js';
 import { decompress, type Codec, type DecompressOptions } from './index.js';
 import { OutputBuffer } from './output-buffer.js';
@@ -45,14 +45,7 @@ export async function decompressToSource(
     }, codec === 'zlib');
     const counted = codec === 'gzip' ? await gunzipInto(input, sink) : await unzlibInto(input, sink);
     if (sink.length > holdBytes) {
-      const source = new (await import('./inflated-source.js')).InflatedSource(
-        location,
-        sink.length,
-        input,
-        sink.segments,
-        sink.head(),
-        sink.tail(),
-      );
+      const source = await inflatedSource(location, input, sink);
       return { ...counted, source, streamed: true };
     }
     const r = await decompress(codec, input, { ...opts, sizeHint: sink.length });

@@ -2,6 +2,8 @@
 // or nowhere (CountingSink: counts, checksums, keeps the head and tail and where each stream's data starts), so that
 // one container reader serves both the in-memory decode and the counting pass of large streams.
 import { zlib } from '../../core/builtins.js';
+import type { ByteSource } from '../../sources/byte-source.js';
+import type { Location } from '../../core/location.js';
 import type { DeflateSegment } from './inflated-source.js';
 import { inflateRawInto, type InflateEnd } from './inflate.js';
 import { streamInflateRaw } from './inflate-measure.js';
@@ -125,4 +127,13 @@ export class CountingSink implements DeflateSink {
       this.tailLength -= this.tailParts.shift()!.length;
     }
   }
+}
+
+/**
+ * The counted output as a source that inflates `input` again on demand (InflatedSource, loaded on first use: pako
+ * is needed only for outputs too large to hold).
+ */
+export async function inflatedSource(location: Location, input: Uint8Array, sink: CountingSink): Promise<ByteSource> {
+  const { InflatedSource } = await import('./inflated-source.js');
+  return new InflatedSource(location, sink.length, input, sink.segments, sink.head(), sink.tail());
 }

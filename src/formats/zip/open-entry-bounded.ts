@@ -3,7 +3,7 @@
 // than holdBytes — returned as an InflatedSource that inflates it again on demand. Everything else is openEntry.
 import { CorruptError, EncryptedError, LimitError } from '../../core/errors.js';
 import { child, entrySegment } from '../../core/location.js';
-import { CountingSink } from '../compression/deflate-sink.js';
+import { CountingSink, inflatedSource } from '../compression/deflate-sink.js';
 import { HOLD_BYTES, MAX_DEFLATE_RATIO } from '../compression/decompress-source.js';
 import { SliceSource, readAll, type ByteSource } from '../../sources/byte-source.js';
 import { FLAG_ENCRYPTED } from './entry-checks.js';
@@ -55,13 +55,6 @@ export async function openEntryBounded(
   inflateNotes(e, note, { compressed: length, inflated: sink.length, truncated, encrypted, sizeKnown });
   const checkCrc = !(e.hidden && e.hasDataDescriptor && e.crc32 === 0);
   if (checkCrc && sink.lastCrc32() !== e.crc32) note('CRC_MISMATCH', crcMessage(sink.lastCrc32(), e.crc32));
-  const source = new (await import('../compression/inflated-source.js')).InflatedSource(
-    location,
-    sink.length,
-    input,
-    sink.segments,
-    sink.head(),
-    sink.tail(),
-  );
+  const source = await inflatedSource(location, input, sink);
   return { source, anomalies, crcChecked: checkCrc };
 }

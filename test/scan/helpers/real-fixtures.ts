@@ -1,6 +1,7 @@
 // Real-library fixture sets that come with a manifest (file, expected verdict, what the file is, the name a blocked
 // file is caught by, how the real loader treated it): each file scanned with the default engine, its blocking
 // findings and a readable explanation for assertion messages.
+import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../../../src/core/finding.js';
@@ -31,4 +32,10 @@ export async function scanFixture(
     safety: r.pickles.map((p) => p.safety),
     why: r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 200)}`).join('\n'),
   };
+}
+
+/** A fixture the library wrote passes: no blocking finding, every pickle LIKELY_SAFE. */
+export function assertPasses(r: { blocking: Finding[]; safety: string[]; why: string }): void {
+  assert.deepEqual(r.blocking, [], r.why);
+  for (const s of r.safety) assert.equal(s, 'LIKELY_SAFE', r.why);
 }

@@ -70,8 +70,10 @@ REVIEW = {
         "and patsy evaluates each term of the pickled formula as Python, looking names up in the pickled data and "
         "the caller's frames; otherwise it only updates __dict__. Admitted only when the state is a literal dict whose "
         "keys are all literal names and either has no 'restore_design_info', or has a 'frame' and a literal formula "
-        "made of bare names, numbers and patsy's operators (~ + - * / : ** and parentheses; no call, not even "
-        "patsy's C() or I(), since the pickled data decides what a called name resolves to)",
+        "made of bare names, numbers, patsy's operators (~ + - * / : ** and parentheses) and patsy's C(name), over "
+        "a 'frame' that is None or a DataFrame whose state has only the keys pandas writes (then frame['C'] is "
+        "KeyError or a Series, never a stream-chosen callable); any other call, and C with a second argument, is "
+        "refused, since the pickled data decides what a called name or a contrast's method resolves to",
     ),
     "statsmodels.tsa.arima.model.ARIMAResults.append": ("data", "APPENDS would refit on appended observations (data)"),
     "statsmodels.tsa.statespace.mlemodel.MLEModel.__setitem__": ("data", "sets a state-space matrix"),

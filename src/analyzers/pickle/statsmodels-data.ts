@@ -1,14 +1,17 @@
 // statsmodels' data classes (statsmodels.base.data.ModelData and its subclasses PandasData, PatsyData) rebuild their
 // design info on unpickling: ModelData.__setstate__(d), when d holds 'restore_design_info', runs
 // patsy.dmatrices(d['formula'], d['frame'] or d['orig_endog'].join(d['orig_exog']), eval_env=…). patsy evaluates
-// every term of the formula as Python code, looking names up in the pickled data, then in the caller's frames, so a
-// call in the formula (`f(x)`, even patsy's own `C(x)`) calls whatever the stream makes that name resolve to. The
-// state is admitted when it has no 'restore_design_info', or a formula of bare names, numbers and patsy's operators
-// only (patsy's grammar: ~ + - * / : ** and parentheses; a name followed by `(` is a Python call).
+// every term of the formula as Python code, looking names up in the pickled data, then in the loading process's
+// frames, then patsy's builtins, so a call in the formula (`f(x)`) calls whatever the stream makes that name resolve
+// to. The state is admitted when it has no 'restore_design_info', or a formula of bare names, numbers, patsy's
+// operators (~ + - * / : ** and parentheses) and patsy's categorical marker written as `C(name)`.
 // patsy looks every name up in the data first: with a pickled DataFrame, frame[name] runs DataFrame.__getitem__ on
 // the DataFrame's pickled state, and NDFrame.__setstate__ sets every state key as an instance attribute (a
 // '_constructor_sliced' there is called on the column). The frame must be None (the lookup raises) or a DataFrame
-// whose state has only the keys pandas writes. Its block manager and Index objects are still the stream's.
+// whose state has only the keys pandas writes; then frame['C'] either raises KeyError (patsy goes on to its own C)
+// or is built by the class's own constructors (a Series or DataFrame, which are not callable: C(g) raises TypeError),
+// so the stream cannot choose what `C(name)` calls. The argument is looked up like a bare name. Any other call, and
+// C with a second argument (patsy calls methods of a contrast object it looks up the same way), is refused.
 import { instanceClass } from './instance-class.js';
 import { K, type PyVal } from './values.js';
 
@@ -28,12 +31,15 @@ const PY_KEYWORDS = new Set(
 const TOKEN =
   /\s+|([A-Za-z_][A-Za-z0-9_]*)|(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|(\*\*|[~+\-*/:()])/y;
 
-/** Undefined when patsy evaluates nothing but name lookups and numbers for `formula`; otherwise why not. */
-export function formulaProblem(formula: string): string | undefined {
-  if (formula.length > 4096) return 'the formula is longer than the analysis reads';
-  let prevAtom = false;
-  let depth = 0;
-  let atoms = 0;
+/** The calls admitted in a formula: patsy's categorical marker C, with one bare name as its only argument. */
+const ADMITTED_CALLS: ReadonlySet<string> = new Set(['C']);
+const MAX_FORMULA = 4096;
+
+type Token = { name?: string; num?: string; op?: string; at: number };
+
+/** patsy's formula tokens, or why the text has something else. */
+function tokens(formula: string): Token[] | string {
+  const out: Token[] = [];
   TOKEN.lastIndex = 0;
   while (TOKEN.lastIndex < formula.length) {
     const at = TOKEN.lastIndex;
@@ -41,10 +47,35 @@ export function formulaProblem(formula: string): string | undefined {
     if (!m)
       return `the formula has ${JSON.stringify(formula[at])} at ${at}, outside patsy's operators, names and numbers`;
     const [, name, num, op] = m;
+    if (name !== undefined) out.push({ name, at });
+    else if (num !== undefined) out.push({ num, at });
+    else if (op !== undefined) out.push({ op, at });
+  }
+  return out;
+}
+
+/** Undefined when patsy evaluates nothing but name lookups, numbers and `C(name)` for `formula`; otherwise why not. */
+export function formulaProblem(formula: string): string | undefined {
+  if (formula.length > MAX_FORMULA) return 'the formula is longer than the analysis reads';
+  const toks = tokens(formula);
+  if (typeof toks === 'string') return toks;
+  let prevAtom = false;
+  let depth = 0;
+  let atoms = 0;
+  for (let i = 0; i < toks.length; i++) {
+    const { name, num, op } = toks[i]!;
     if (name !== undefined || num !== undefined) {
       if (name !== undefined && PY_KEYWORDS.has(name)) return `the formula uses the Python keyword '${name}'`;
       // Two atoms in a row form one Python expression patsy evaluates as written.
       if (prevAtom) return `'${name ?? num}' follows another name or number (one Python expression)`;
+      if (toks[i + 1]?.op === '(') {
+        const arg = toks[i + 2]?.name;
+        if (name === undefined || !ADMITTED_CALLS.has(name))
+          return `'${name ?? num}(' is a Python call of a name the pickled data may answer`;
+        if (arg === undefined || PY_KEYWORDS.has(arg) || toks[i + 3]?.op !== ')')
+          return `${name}(…) has an argument other than one bare name (patsy evaluates it as Python)`;
+        i += 3; // C ( name ): one term
+      }
       prevAtom = true;
       atoms++;
     } else if (op !== undefined) {

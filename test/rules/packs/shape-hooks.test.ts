@@ -47,7 +47,23 @@ describe('patsy formulas', () => {
     ['y ~ (a + b + c)**2 + a:b / c', true],
     ['y ~ 0 + x', true],
     ['  y~x  ', true],
-    ['y ~ x1 + C(g)', false],
+    ['y ~ x1 + C(g)', true],
+    ['y ~ C(g) + C(h):x - 1', true],
+    ['y ~ C( g )', true],
+    ['y ~ C(C)', true],
+    ['y ~ C(g, Treatment)', false],
+    ["y ~ C(g, Treatment(reference='a'))", false],
+    ['y ~ C()', false],
+    ['y ~ C(1)', false],
+    ['y ~ C((g))', false],
+    ['y ~ C(g)(x)', false],
+    ['y ~ C(g) z', false],
+    ['y ~ C(lambda)', false],
+    ['y ~ C(g', false],
+    ['y ~ c(g)', false],
+    ['y ~ f(g)', false],
+    ['y ~ 2(g)', false],
+    ['y ~ C(x.y)', false],
     ['y ~ I(x ** 2)', false],
     ['y ~ np.log(x)', false],
     ["y ~ __import__('os').system('id')", false],
@@ -70,7 +86,8 @@ describe('ModelData state', () => {
   const cases: [string, PyVal, boolean][] = [
     ['no restore_design_info (arrays)', dict(['endog', 'exog'], [NONE, NONE]), true],
     ['formula of names', dict(['restore_design_info', 'frame', 'formula'], [1, NONE, 'y ~ x1 + x2']), true],
-    ['formula with a call', dict(['restore_design_info', 'frame', 'formula'], [1, NONE, 'y ~ C(g)']), false],
+    ['formula with C(name)', dict(['restore_design_info', 'frame', 'formula'], [1, NONE, 'y ~ C(g)']), true],
+    ['formula with a call', dict(['restore_design_info', 'frame', 'formula'], [1, NONE, 'y ~ f(g)']), false],
     [
       'two formulas, one bad',
       dict(['restore_design_info', 'frame', 'formula', 'formula'], [1, NONE, 'y ~ x', 'f(x)']),
@@ -120,14 +137,13 @@ describe('the data patsy looks names up in first', () => {
     ],
   ];
   for (const [name, f, ok] of cases) it(name, () => assert.equal(frameProblem(f) === undefined, ok));
-  it('a formula of bare names over a DataFrame with foreign state is refused', () => {
+  it('a formula of bare names or C(name) over a DataFrame with foreign state is refused', () => {
     const bad = frame(pandasState(['_constructor_sliced'], [COMPUTED]));
-    assert.ok(modelDataStateProblem(dict(['restore_design_info', 'frame', 'formula'], [1, bad, 'y ~ x'])));
-    const good = frame(pandasState());
-    assert.equal(
-      modelDataStateProblem(dict(['restore_design_info', 'frame', 'formula'], [1, good, 'y ~ x'])),
-      undefined,
-    );
+    for (const f of ['y ~ x', 'y ~ x + C(g)']) {
+      assert.ok(modelDataStateProblem(dict(['restore_design_info', 'frame', 'formula'], [1, bad, f])), f);
+      const good = frame(pandasState());
+      assert.equal(modelDataStateProblem(dict(['restore_design_info', 'frame', 'formula'], [1, good, f])), undefined);
+    }
   });
 });
 

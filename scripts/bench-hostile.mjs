@@ -124,6 +124,22 @@ function crcOf(chunk, count) {
 }
 
 const ZEROS = Buffer.alloc(16 * MiB);
+/** 1 MiB of BININT2 + POP pairs (varied operands): the body of the large ordinary pickles. */
+const PICKLE_UNIT = Buffer.alloc(MiB);
+for (let i = 0, k = 0; i + 4 <= PICKLE_UNIT.length; i += 4, k++)
+  PICKLE_UNIT.set([0x4d, (k * 13) & 255, (k >> 8) & 15, 0x30], i);
+/** `parts` written to a file in `dir` and compressed by the shell command `cmd` (reading stdin). */
+function viaCli(dir, cmd, parts) {
+  const raw = join(dir, 'raw.bin');
+  const fd = openSync(raw, 'w');
+  for (const p of parts) writeSync(fd, p);
+  closeSync(fd);
+  try {
+    return execFileSync('sh', ['-c', `${cmd} < '${raw}'`], { maxBuffer: 256 * MiB });
+  } finally {
+    rmSync(raw);
+  }
+}
 const INPUTS = {
   /** 40 levels of t = (t, t), used as a dict key, set and frozenset member, then the payload. */
   'tuple-tower-40.pkl': async () => {
@@ -142,11 +158,10 @@ const INPUTS = {
   'stack-global-flood-10m.pkl.gz': () =>
     gzipOf(b('\x8c\x0bcollections\x8c\x0bOrderedDict\x93\x940'.repeat(40_000)), 250, PAYLOAD, b('\x80\x04')),
   /** Not hostile: a 600 MiB pickle (BININT2 + POP), gzipped at ~150:1 — larger than what is held in memory. */
-  'large-pickle-600m.pkl.gz': () => {
-    const unit = Buffer.alloc(MiB);
-    for (let i = 0, k = 0; i + 4 <= unit.length; i += 4, k++) unit.set([0x4d, (k * 13) & 255, (k >> 8) & 15, 0x30], i);
-    return gzipOf(unit, 600, PAYLOAD, b('\x80\x02'));
-  },
+  'large-pickle-600m.pkl.gz': () => gzipOf(PICKLE_UNIT, 600, PAYLOAD, b('\x80\x02')),
+  /** The same 600 MiB pickle behind an LZ4 frame (lz4 CLI, 4 MiB blocks): the payload sits past the held part. */
+  'large-pickle-600m.pkl.lz4': (dir) =>
+    viaCli(dir, 'lz4 -1 -c', [b('\x80\x02'), ...Array(600).fill(PICKLE_UNIT), PAYLOAD]),
   /** 2,000 central-directory records onto one local header and one 1 GiB deflate stream. */
   'overlap-shared-1g.zip': async () => {
     const data = await deflateOf(ZEROS, 64);

@@ -1,9 +1,10 @@
-// Decompression to a byte source under a memory bound: gzip and zlib streams that may inflate past `holdBytes` are
-// counted first (nothing held; a bomb ends at the limit), then inflated into one buffer of the counted size, or —
-// when larger than holdBytes — handed out as an InflatedSource that inflates again on demand. Other codecs and small
-// streams decode in memory as `decompress` does.
+// Decompression to a byte source under a memory bound: gzip, zlib and LZ4 streams that may decode past `holdBytes`
+// are counted first (nothing held; a bomb ends at the limit), then decoded into one buffer of the counted size, or —
+// when larger than holdBytes — handed out as a RedecodedSource that decodes again on demand (InflatedSource for
+// deflate). Other codecs and small streams decode in memory as `decompress` does.
 import type { Location } from '../../core/location.js';
 import { MemorySource, type ByteSource } from '../../sources/byte-source.js';
+import { countChunks, redecodedSource, type ChunkDecoder } from './chunk-source.js';
 import { CountingSink, inflatedSource } from './deflate-sink.js';
 import { gunzipInto } from './gzip.js';
 import { decompress, type Codec, type DecompressOptions } from './index.js';
@@ -14,6 +15,13 @@ import { unzlibInto } from './zlib.js';
 export const HOLD_BYTES = 256 * 1024 * 1024;
 /** DEFLATE's largest output per input byte (RFC 1951: 258-byte matches in ~2-bit codes). */
 export const MAX_DEFLATE_RATIO = 1032;
+/** LZ4's largest output per input byte: each match-length byte 255 adds 255 output bytes. */
+export const MAX_LZ4_RATIO = 255;
+
+/** Codecs whose decoder emits bounded chunks: its largest output per input byte and the decoder (loaded on use). */
+const CHUNKED: Partial<Record<Codec, { ratio: number; load: () => Promise<ChunkDecoder> }>> = {
+  lz4: { ratio: MAX_LZ4_RATIO, load: async () => (await import('./lz4.js')).lz4Chunks },
+};
 
 /** What decompressing to a source produced (see DecompressResult). */
 export interface SourceResult {
@@ -39,7 +47,7 @@ export async function decompressToSource(
 ): Promise<SourceResult> {
   if ((codec === 'gzip' || codec === 'zlib') && input.length * MAX_DEFLATE_RATIO > holdBytes) {
     // The OutputBuffer only supplies the limit and its LimitError (what the in-memory decode would throw).
-    const limits = new OutputBuffer(opts, input.length);
+    const limits = new OutputBuffer(opts, input.length, 0);
     const sink = new CountingSink((total, spent) => {
       if (total > limits.limit) throw limits.limitError(total, spent);
     }, codec === 'zlib');
@@ -49,6 +57,20 @@ export async function decompressToSource(
       return { ...counted, source, streamed: true };
     }
     const r = await decompress(codec, input, { ...opts, sizeHint: sink.length });
+    return { ...resultOf(r, location), streamed: false };
+  }
+  const chunked = CHUNKED[codec];
+  if (chunked && input.length * chunked.ratio > holdBytes) {
+    const limits = new OutputBuffer(opts, input.length, 0);
+    const decode = await chunked.load();
+    const counted = countChunks(decode, input, (total, spent) => {
+      if (total > limits.limit) throw limits.limitError(total, spent);
+    });
+    if (counted.length > holdBytes) {
+      const source = redecodedSource(location, input, decode, counted);
+      return { source, streams: counted.streams, notes: counted.notes, streamed: true };
+    }
+    const r = await decompress(codec, input, { ...opts, sizeHint: counted.length });
     return { ...resultOf(r, location), streamed: false };
   }
   return { ...resultOf(await decompress(codec, input, opts), location), streamed: false };

@@ -8,6 +8,7 @@ import type { DeflateSegment } from './inflated-source.js';
 import { inflateRawInto, type InflateEnd } from './inflate.js';
 import { streamInflateRaw } from './inflate-measure.js';
 import type { OutputBuffer } from './output-buffer.js';
+import { KeptEnds } from './kept-ends.js';
 
 export interface DeflateSink {
   /** Output bytes so far. */
@@ -62,9 +63,6 @@ export class MemorySink implements DeflateSink {
   }
 }
 
-/** How much of the output a CountingSink keeps at each end (serves format sniffing and end-of-file records). */
-export const KEPT_END_BYTES = 1024 * 1024;
-
 /** Output counted and dropped (the counting pass); `check(total)` throws when the total passes a limit. */
 export class CountingSink implements DeflateSink {
   length = 0;
@@ -72,11 +70,8 @@ export class CountingSink implements DeflateSink {
   private crc = 0;
   private adlerA = 1;
   private adlerB = 0;
-  private headParts: Uint8Array[] = [];
-  private headLength = 0;
-  /** The last KEPT_END_BYTES of output: a ring of chunks. */
-  private tailParts: Uint8Array[] = [];
-  private tailLength = 0;
+  /** The output's ends (views of the chunks: node:zlib never writes over output it has handed out). */
+  readonly ends = new KeptEnds();
 
   constructor(
     private readonly check: (total: number, spent: number) => void,
@@ -91,7 +86,7 @@ export class CountingSink implements DeflateSink {
       this.length += chunk.length;
       this.crc = zlib().crc32(chunk, this.crc);
       if (this.wantAdler) [this.adlerA, this.adlerB] = adlerUpdate(this.adlerA, this.adlerB, chunk);
-      this.keep(chunk);
+      this.ends.keep(chunk, true);
     });
     if (this.length > start) this.segments.push({ at, length: this.length - start });
     return end;
@@ -102,31 +97,6 @@ export class CountingSink implements DeflateSink {
   adler32(): number {
     return ((this.adlerB << 16) | this.adlerA) >>> 0;
   }
-
-  /** The first KEPT_END_BYTES of output. */
-  head(): Uint8Array {
-    return Buffer.concat(this.headParts, this.headLength);
-  }
-  /** The last min(length, KEPT_END_BYTES) bytes of output. */
-  tail(): Uint8Array {
-    const all = Buffer.concat(this.tailParts, this.tailLength);
-    return all.subarray(Math.max(0, all.length - KEPT_END_BYTES));
-  }
-
-  /** Keeps views of the chunk (node:zlib never writes over output it has handed out). */
-  private keep(chunk: Uint8Array): void {
-    if (this.headLength < KEPT_END_BYTES) {
-      const part = chunk.subarray(0, KEPT_END_BYTES - this.headLength);
-      this.headParts.push(part);
-      this.headLength += part.length;
-    }
-    const part = chunk.length > KEPT_END_BYTES ? chunk.subarray(chunk.length - KEPT_END_BYTES) : chunk;
-    this.tailParts.push(part);
-    this.tailLength += part.length;
-    while (this.tailParts.length > 1 && this.tailLength - this.tailParts[0]!.length >= KEPT_END_BYTES) {
-      this.tailLength -= this.tailParts.shift()!.length;
-    }
-  }
 }
 
 /**
@@ -135,5 +105,5 @@ export class CountingSink implements DeflateSink {
  */
 export async function inflatedSource(location: Location, input: Uint8Array, sink: CountingSink): Promise<ByteSource> {
   const { InflatedSource } = await import('./inflated-source.js');
-  return new InflatedSource(location, sink.length, input, sink.segments, sink.head(), sink.tail());
+  return new InflatedSource(location, sink.length, input, sink.segments, sink.ends.head(), sink.ends.tail());
 }

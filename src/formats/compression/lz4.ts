@@ -1,9 +1,11 @@
 // LZ4 frame format (lz4 Frame Format Description 1.6.x) as python-lz4's LZ4FrameFile reads it (joblib's
 // 'lz4' compressor): every frame, skippable frames skipped. Checksums are verified into notes, not errors.
+// One decoder emits the output block by block from a window holding only the 64 KiB of history that matches can
+// reach, so the same code serves the in-memory decode and the counting and re-decoding passes of large outputs.
 import { CorruptError } from '../../core/errors.js';
 import { OutputBuffer } from './output-buffer.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
-import { xxhash32 } from './xxhash32.js';
+import { Xxh32, xxhash32 } from './xxhash32.js';
 import { skippableFrameEnd, u32le } from './frame-bytes.js';
 
 // Frame: 0..3 magic 04 22 4D 18 | 4 FLG (bits 7-6 version = 01, 5 block independence, 4 block
@@ -18,21 +20,73 @@ import { skippableFrameEnd, u32le } from './frame-bytes.js';
 const FRAME_MAGIC = 0x184d2204;
 const LEGACY_MAGIC = 0x184c2102;
 
-/** Where a block's matches may reach: below `floor` is corrupt; below `independentFloor` only noted. */
-interface Window {
+/** History the decoder keeps: match offsets are 16-bit (1..65535). */
+const HISTORY = 64 * 1024;
+/** Output room beyond the history, so that small blocks share one slide of the window. */
+const MIN_ROOM = 1024 * 1024;
+
+/** A block that decodes past its frame's declared block maximum (python-lz4: ERROR_decompressionFailed). */
+class BlockOverflow extends Error {}
+
+/**
+ * The decoder's output: `buf[0, length)` holds the newest output, `buf[i]` being output byte `base + i`. Before each
+ * block it keeps at least HISTORY bytes of what came before and room for the block's declared maximum, no more.
+ */
+class Lz4Window {
+  buf = new Uint8Array(0);
+  length = 0;
+  base = 0;
+  /** Where the current block must end in `buf`, at the latest. */
+  blockEnd = 0;
+
+  /** Output bytes so far. */
+  get total(): number {
+    return this.base + this.length;
+  }
+
+  /** Makes room for a block of at most `max` bytes; the block may not write past it. */
+  startBlock(max: number): void {
+    if (this.length + max > this.buf.length) {
+      const keep = Math.min(this.length, HISTORY);
+      const from = this.length - keep;
+      if (keep + max > this.buf.length) {
+        const bigger = new Uint8Array(HISTORY + Math.max(max, MIN_ROOM));
+        bigger.set(this.buf.subarray(from, this.length));
+        this.buf = bigger;
+      } else {
+        this.buf.copyWithin(0, from, this.length);
+      }
+      this.base += from;
+      this.length = keep;
+    }
+    this.blockEnd = this.length + max;
+  }
+
+  push(bytes: Uint8Array): void {
+    if (this.length + bytes.length > this.blockEnd) throw new BlockOverflow();
+    this.buf.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+}
+
+/** Where a block's matches may reach (output offsets): below `floor` is corrupt; below `independentFloor` only noted. */
+interface Reach {
   floor: number;
   independentFloor: number;
   reachedBack: boolean;
 }
 
 /**
- * Decodes one LZ4 block `input[start, end)` into `out`. Throws CorruptError on invalid or truncated
- * data, keeping the bytes decoded so far.
+ * Decodes one LZ4 block `input[start, end)` into `out`. Throws CorruptError on invalid or truncated data and
+ * BlockOverflow past the block maximum, keeping the bytes decoded so far.
  */
-function decodeBlock(input: Uint8Array, start: number, end: number, out: OutputBuffer, win: Window): void {
+function decodeBlock(input: Uint8Array, start: number, end: number, out: Lz4Window, reach: Reach): void {
   let s = start;
   let o = out.length;
-  let buf = out.buf;
+  const buf = out.buf;
+  // Output before the window is gone (never reachable with 16-bit offsets): treated as before the frame.
+  const floor = Math.max(0, reach.floor - out.base);
+  const independentFloor = reach.independentFloor - out.base;
   try {
     while (s < end) {
       const token = input[s++]!;
@@ -47,11 +101,7 @@ function decodeBlock(input: Uint8Array, start: number, end: number, out: OutputB
       }
       if (lit > 0) {
         const avail = Math.min(lit, end - s);
-        if (o + avail > buf.length) {
-          out.length = o;
-          out.reserve(avail);
-          buf = out.buf;
-        }
+        if (o + avail > out.blockEnd) throw new BlockOverflow();
         buf.set(input.subarray(s, s + avail), o);
         o += avail;
         s += avail;
@@ -73,13 +123,9 @@ function decodeBlock(input: Uint8Array, start: number, end: number, out: OutputB
       }
       len += 4;
       let from = o - offset;
-      if (from < win.floor) throw new CorruptError('LZ4 match reaches before the start of its frame', s);
-      if (from < win.independentFloor) win.reachedBack = true;
-      if (o + len > buf.length) {
-        out.length = o;
-        out.reserve(len);
-        buf = out.buf;
-      }
+      if (from < floor) throw new CorruptError('LZ4 match reaches before the start of its frame', s);
+      if (from < independentFloor) reach.reachedBack = true;
+      if (o + len > out.blockEnd) throw new BlockOverflow();
       if (offset >= len) {
         buf.copyWithin(o, from, from + len);
         o += len;
@@ -93,8 +139,20 @@ function decodeBlock(input: Uint8Array, start: number, end: number, out: OutputB
   }
 }
 
-/** Decodes the frame whose magic is at `start`; returns the input offset after it. */
-function decodeFrame(input: Uint8Array, start: number, out: OutputBuffer, notes: string[], frame: number): number {
+/** Output chunks of one LZ4 frame: views of `out`, valid until the next step. */
+type Chunks<T> = Generator<Uint8Array, T, undefined>;
+
+/**
+ * Decodes the frame whose magic is at `start`, block by block; returns the input offset after it, or undefined when
+ * a block is larger than the declared maximum (decoding stops before that block, as python-lz4 raises there).
+ */
+function* decodeFrame(
+  input: Uint8Array,
+  start: number,
+  out: Lz4Window,
+  notes: string[],
+  frame: number,
+): Chunks<number | undefined> {
   const p = start + 4;
   if (p + 3 > input.length) throw new CorruptError('input ends inside an LZ4 frame header', input.length);
   const flg = input[p]!;
@@ -120,8 +178,9 @@ function decodeFrame(input: Uint8Array, start: number, out: OutputBuffer, notes:
     notes.push(`${label}: header checksum mismatch (python-lz4 raises)`);
   }
   let q = descEnd + 1;
-  const frameStart = out.length;
-  const win: Window = { floor: frameStart, independentFloor: frameStart, reachedBack: false };
+  const frameStart = out.total;
+  const reach: Reach = { floor: frameStart, independentFloor: frameStart, reachedBack: false };
+  const content = contentChecksum ? new Xxh32() : undefined;
   let oversize = false;
   let badBlockSums = 0;
   for (;;) {
@@ -131,17 +190,32 @@ function decodeFrame(input: Uint8Array, start: number, out: OutputBuffer, notes:
     if (word === 0) break;
     const stored = (word & 0x80000000) !== 0;
     const size = word & 0x7fffffff;
-    if (size > blockMax) oversize = true;
     const end = Math.min(q + size, input.length);
+    out.startBlock(blockMax);
     const blockStart = out.length;
-    if (stored) {
-      out.push(input.subarray(q, end));
-    } else {
-      win.independentFloor = independent ? blockStart : frameStart;
-      decodeBlock(input, q, end, out, win);
+    try {
+      if (size > blockMax) throw new BlockOverflow();
+      if (stored) {
+        out.push(input.subarray(q, end));
+      } else {
+        reach.independentFloor = independent ? out.total : frameStart;
+        decodeBlock(input, q, end, out, reach);
+      }
+    } catch (e) {
+      if (!(e instanceof BlockOverflow)) {
+        if (out.length > blockStart) yield out.buf.subarray(blockStart, out.length);
+        throw e;
+      }
+      out.length = blockStart;
+      oversize = true;
+      break;
+    }
+    if (out.length > blockStart) {
+      const chunk = out.buf.subarray(blockStart, out.length);
+      content?.update(chunk);
+      yield chunk;
     }
     if (end < q + size) throw new CorruptError('input ends inside an LZ4 block', input.length);
-    if (out.length - blockStart > blockMax) oversize = true;
     q += size;
     if (blockChecksum) {
       if (q + 4 > input.length) throw new CorruptError('input ends inside an LZ4 block checksum', input.length);
@@ -151,13 +225,14 @@ function decodeFrame(input: Uint8Array, start: number, out: OutputBuffer, notes:
   }
   if (oversize) notes.push(`${label}: a block is larger than the declared maximum (python-lz4 raises)`);
   if (badBlockSums) notes.push(`${label}: ${badBlockSums} block checksum mismatch(es) (python-lz4 raises)`);
-  if (win.reachedBack) {
+  if (reach.reachedBack) {
     notes.push(`${label}: a block refers to an earlier block although blocks are independent (python-lz4 raises)`);
   }
-  const produced = out.length - frameStart;
-  if (contentChecksum) {
+  if (oversize) return undefined;
+  const produced = out.total - frameStart;
+  if (content) {
     if (q + 4 > input.length) throw new CorruptError('input ends inside the LZ4 content checksum', input.length);
-    if (xxhash32(out.buf, frameStart, out.length) !== u32le(input, q)) {
+    if (content.digest() !== u32le(input, q)) {
       notes.push(`${label}: content checksum mismatch (python-lz4 raises)`);
     }
     q += 4;
@@ -168,10 +243,13 @@ function decodeFrame(input: Uint8Array, start: number, out: OutputBuffer, notes:
   return q;
 }
 
-/** Decodes every LZ4 frame of `input`. */
-export function decompressLz4(input: Uint8Array, opts: DecompressOptions): DecompressResult {
-  const out = new OutputBuffer(opts, input.length);
-  const notes: string[] = [];
+/**
+ * The output of every LZ4 frame of `input`, in chunks of at most one block (≤ 4 MiB): views of the decoder's window,
+ * valid until the next step. Returns the frames decoded; `notes` receives what a strict reader would disagree with.
+ * Throws CorruptError when nothing could be decoded.
+ */
+export function* lz4Chunks(input: Uint8Array, notes: string[]): Chunks<number> {
+  const out = new Lz4Window();
   let frames = 0;
   let skipped = 0;
   let pos = 0;
@@ -195,14 +273,28 @@ export function decompressLz4(input: Uint8Array, opts: DecompressOptions): Decom
       break;
     }
     try {
-      pos = decodeFrame(input, pos, out, notes, frames + 1);
+      const next = yield* decodeFrame(input, pos, out, notes, frames + 1);
+      if (next === undefined) break;
+      pos = next;
       frames++;
     } catch (e) {
       if (!(e instanceof CorruptError)) throw e;
-      corruptOrPrefix(out, notes, `LZ4 frame ${frames + 1}: ${e.message}`, e.offset);
+      corruptOrPrefix({ length: out.total }, notes, `LZ4 frame ${frames + 1}: ${e.message}`, e.offset);
       break;
     }
   }
   if (skipped > 0) notes.push(`${skipped} skippable frame(s) skipped`);
-  return { bytes: out.result(), streams: frames, notes };
+  return frames;
+}
+
+/** Decodes every LZ4 frame of `input` into memory. */
+export function decompressLz4(input: Uint8Array, opts: DecompressOptions): DecompressResult {
+  const out = new OutputBuffer(opts, input.length, opts.sizeHint);
+  const notes: string[] = [];
+  const chunks = lz4Chunks(input, notes);
+  for (;;) {
+    const step = chunks.next();
+    if (step.done) return { bytes: out.result(), streams: step.value, notes };
+    out.push(step.value);
+  }
 }

@@ -26,6 +26,8 @@ export class OutputBuffer {
   constructor(
     private readonly limits: OutputLimits,
     private readonly inputLength: number,
+    /** Exact output size when a counting pass measured it: one buffer of that size (within the limit). */
+    exactSize?: number,
   ) {
     // NaN budgets fail closed (as 0) rather than disabling the check.
     const max = Number.isNaN(limits.maxOutputBytes) ? 0 : Math.max(0, Math.floor(limits.maxOutputBytes));
@@ -34,7 +36,9 @@ export class OutputBuffer {
     this.ratioLimit = limits.maxRatio === undefined ? Infinity : Math.max(grace, Number.isNaN(byRatio) ? 0 : byRatio);
     this.limit = Math.min(max, this.ratioLimit, MAX_BUFFER);
     this.buf = new Uint8Array(
-      Math.min(this.limit, Math.max(MIN_CAPACITY, Math.min(MAX_INITIAL_CAPACITY, inputLength * 4))),
+      exactSize !== undefined
+        ? Math.min(this.limit, Math.max(0, exactSize))
+        : Math.min(this.limit, Math.max(MIN_CAPACITY, Math.min(MAX_INITIAL_CAPACITY, inputLength * 4))),
     );
   }
 

@@ -1,0 +1,72 @@
+// Large outputs of decoders that emit bounded chunks (LZ4 today): a counting pass that checks the limits as the
+// output grows and keeps only its ends, and a RedecodedSource whose producer runs the same decoder again. The
+// decoder is the one the in-memory decode uses, so sizes, notes and limits agree by construction.
+import type { Location } from '../../core/location.js';
+import { KeptEnds } from './kept-ends.js';
+import { RedecodedSource, type ChunkProducer } from './redecoded-source.js';
+
+/**
+ * A decoder run over `input`: yields the output in bounded chunks (views valid until the next step), pushes its
+ * disagreements to `notes`, returns the streams decoded. Throws CorruptError when nothing could be decoded.
+ */
+export type ChunkDecoder = (input: Uint8Array, notes: string[]) => Generator<Uint8Array, number, undefined>;
+
+/** What a counting pass over a chunk decoder measured. */
+export interface CountedChunks {
+  readonly length: number;
+  readonly streams: number;
+  readonly notes: string[];
+  readonly ends: KeptEnds;
+}
+
+/** Runs `decode` over `input`, dropping the output; `check(total, spent)` throws when the total passes a limit. */
+export function countChunks(
+  decode: ChunkDecoder,
+  input: Uint8Array,
+  check: (total: number, spent: number) => void,
+): CountedChunks {
+  const notes: string[] = [];
+  const ends = new KeptEnds();
+  const chunks = decode(input, notes);
+  let length = 0;
+  for (;;) {
+    const step = chunks.next();
+    if (step.done) return { length, streams: step.value, notes, ends };
+    check(length + step.value.length, length);
+    length += step.value.length;
+    ends.keep(step.value, false);
+  }
+}
+
+/** A fresh run of a chunk decoder as a ChunkProducer (its notes dropped: the counting pass has them). */
+class DecoderProducer implements ChunkProducer {
+  produced = 0;
+  private readonly chunks: Generator<Uint8Array, number, undefined>;
+
+  constructor(decode: ChunkDecoder, input: Uint8Array) {
+    this.chunks = decode(input, []);
+  }
+
+  pull(): Uint8Array[] {
+    const step = this.chunks.next();
+    if (step.done) return [];
+    this.produced += step.value.length;
+    return [step.value.slice()];
+  }
+}
+
+/** The counted output of `decode` over `input` as a source that decodes it again on demand. */
+export function redecodedSource(
+  location: Location,
+  input: Uint8Array,
+  decode: ChunkDecoder,
+  counted: CountedChunks,
+): RedecodedSource {
+  return new RedecodedSource(
+    location,
+    counted.length,
+    () => new DecoderProducer(decode, input),
+    counted.ends.head(),
+    counted.ends.tail(),
+  );
+}

@@ -1,6 +1,6 @@
 // Rule framework: a rule is its metadata (RULES.md) plus visitors over analyzer facts. Rules report through
 // the context, which fills every record field from metadata, so a finding can never be half-built.
-import { crypto } from '../core/builtins.js';
+import { sha256Hex } from '../core/sha256.js';
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import type { Evidence, Finding, FlowStepEvidence, RuleMeta } from '../core/finding.js';
 import { at, formatLocation, type Location } from '../core/location.js';
@@ -123,7 +123,7 @@ export interface ReportInput {
 
 /** A finding's fingerprint: rule, the stable location chain (paths relative to the scan target) and the signal key. */
 export function fingerprintOf(ruleId: string, stableChain: string, key: string): string {
-  return crypto().createHash('sha256').update(`${ruleId}\0${stableChain}\0${key}`).digest('hex').slice(0, 32);
+  return sha256Hex(`${ruleId}\0${stableChain}\0${key}`).slice(0, 32);
 }
 
 export class RuleContext {

@@ -66,16 +66,29 @@ const lazyChildProcess = {
 };
 
 /**
- * JSON data (the allowlist packs, ~460 KB) as `JSON.parse('…')` of one string instead of esbuild's object literals:
- * V8 builds a large object from JSON text with its JSON parser far more cheaply than it instantiates the same
- * object literal, and the literals are instantiated at every start.
+ * JSON data as `JSON.parse('…')` of one string instead of esbuild's object literals: V8 builds a large object from JSON
+ * text with its JSON parser far more cheaply than it instantiates the same object literal at every start. The
+ * allowlist data (src/rules/data, ~460 KB) is not even parsed at start: each file becomes a loader with its `pack` id
+ * and the module roots of its names (src/rules/data/allowlist.ts parses a pack when a name falls under its roots).
  */
+const LAZY_DATA = /[\\/]src[\\/]rules[\\/]data[\\/].*\.json$/;
+const rootOf = (name) => (name.includes('.') ? name.slice(0, name.indexOf('.')) : name);
 const jsonAsParse = {
   name: 'json-as-parse',
   setup(b) {
     b.onLoad({ filter: /\.json$/ }, (args) => {
-      const text = JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8')));
-      return { contents: `export default JSON.parse(${JSON.stringify(text)});`, loader: 'js' };
+      const data = JSON.parse(readFileSync(args.path, 'utf8'));
+      const text = JSON.stringify(JSON.stringify(data));
+      if (!LAZY_DATA.test(args.path)) return { contents: `export default JSON.parse(${text});`, loader: 'js' };
+      const roots = new Set();
+      for (const table of [data.entries, data.review, data.excluded])
+        for (const k of Object.keys(table ?? {})) roots.add(rootOf(k));
+      const head = { roots: [...roots].sort(), ...(typeof data.pack === 'string' ? { pack: data.pack } : {}) };
+      const fields = JSON.stringify(head).slice(1, -1);
+      return {
+        contents: `export default { [Symbol.for('sentinel-ml.lazyJson')]: () => JSON.parse(${text}), ${fields} };`,
+        loader: 'js',
+      };
     });
   },
 };

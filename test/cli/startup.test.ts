@@ -4,7 +4,7 @@
 // report what the main thread reports. Speed itself is measured by `npm run bench`, not here.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -46,6 +46,43 @@ describe('built CLI start-up', () => {
     const builtins = r['builtins'] as string[];
     for (const m of ['crypto', 'zlib', 'child_process', 'worker_threads']) {
       assert.ok(!builtins.includes(`NativeModule ${m}`), `node:${m} was loaded for a plain pickle`);
+    }
+  });
+
+  it('a malicious 1 KB pickle: its findings are fingerprinted without loading node:crypto', () => {
+    const r = inBundle(`
+      const io = { stdout: () => {}, stderr: () => {}, isTTY: false, env: {} };
+      const code = await bundle.exports.main(['artifact', ${JSON.stringify(join(dir, 'many', 'm0.pkl'))}, '--quiet'], io);
+      return { code, builtins: (process.moduleLoadList ?? []).filter((m) => m.startsWith('NativeModule ')) };`);
+    assert.equal(r['code'], 1);
+    assert.ok(!(r['builtins'] as string[]).includes('NativeModule crypto'), 'node:crypto was loaded for fingerprints');
+  });
+
+  it('every allowlist data file, parsed on demand in the bundle, still answers for its names', () => {
+    // One listed and one refused name per data file: the bundle routes a name to a pack by the roots it emitted.
+    const data = join(REPO, 'src', 'rules', 'data');
+    const files = [
+      ...readdirSync(join(data, 'packs')).map((f) => join(data, 'packs', f)),
+      join(data, 'sklearn-allowlist.json'),
+      join(data, 'torch-allowlist.json'),
+    ];
+    const names: string[] = [];
+    for (const f of files) {
+      const j = JSON.parse(readFileSync(f, 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+      const listed = Object.keys(j['entries'] ?? {});
+      const refused = Object.keys(j['review'] ?? j['excluded'] ?? {});
+      names.push(listed[0]!, listed[listed.length - 1]!, ...refused.slice(0, 1));
+    }
+    const r = inBundle(`
+      const out = [];
+      const io = { stdout: (s) => out.push(s), stderr: () => {}, isTTY: false, env: {} };
+      for (const n of ${JSON.stringify(names)}) await bundle.exports.main(['explain', n], io);
+      return { out: out.join('') };`);
+    const text = r['out'] as string;
+    for (const n of names) {
+      const line = text.split('\n').find((l) => l.startsWith(`${n}: `));
+      assert.ok(line, `no verdict for ${n}`);
+      assert.doesNotMatch(line, /: unknown$/, `the bundle's packs do not know ${n}`);
     }
   });
 

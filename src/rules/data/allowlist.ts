@@ -60,70 +60,123 @@ export interface PackInfo {
   readonly review: ReadonlyMap<string, string>;
 }
 
-/** A pack's raw tables as its file holds them (looked up without building maps: see verdictOf). */
-interface PackSource {
-  readonly id: string;
+/** A pack's tables as its file holds them (looked up without building maps: see verdictOf). */
+interface PackTables {
   readonly entries: Readonly<Record<string, unknown>>;
   readonly review: Readonly<Record<string, string>>;
+}
+
+/** A pack: its id, the module roots its names fall under, and its tables, parsed on first use. */
+interface PackSource {
+  readonly id: string;
+  /** First dotted component of every name the pack lists or refuses: a name under another root is not looked up. */
+  readonly roots: ReadonlySet<string>;
+  tables(): PackTables;
   /** The entry as the pack admits it (called only for a name the pack lists). */
   entry(name: string): AllowEntry;
   /** Title, versions and generator of the pack. */
   about(): Pick<PackInfo, 'title' | 'versions' | 'generatedBy'>;
 }
 
+/**
+ * The CLI bundle emits each data file of this folder as a loader (scripts/bundle.mjs): the JSON text, parsed on the
+ * first call, beside the file's `pack` id and the module roots of its names, so that a run parses only the packs its
+ * names fall under (parsing all of them cost more than the rest of a small scan's start-up). Elsewhere the import is
+ * the parsed JSON itself.
+ */
+const LAZY_JSON = Symbol.for('sentinel-ml.lazyJson');
+interface LazyJson {
+  readonly [LAZY_JSON]: () => unknown;
+  readonly roots: readonly string[];
+  readonly pack?: string;
+}
+const isLazy = (f: unknown): f is LazyJson => typeof (f as LazyJson)[LAZY_JSON] === 'function';
+
+/** The module root of a dotted name (what pack routing compares). */
+export function rootOf(name: string): string {
+  const dot = name.indexOf('.');
+  return dot < 0 ? name : name.slice(0, dot);
+}
+
+/** The roots of every key of `tables` (a data file's `entries` and review log). */
+export function rootsOfTables(...tables: (object | undefined)[]): Set<string> {
+  const roots = new Set<string>();
+  for (const t of tables) if (t) for (const k of Object.keys(t)) roots.add(rootOf(k));
+  return roots;
+}
+
+/** The parsed data file, parsed once, and its roots. */
+function dataOf<T extends object>(f: unknown, keysOf: (data: T) => (object | undefined)[]) {
+  let data: T | undefined = isLazy(f) ? undefined : (f as T);
+  const load = (): T => (data ??= (f as LazyJson)[LAZY_JSON]() as T);
+  const roots = isLazy(f) ? new Set(f.roots) : rootsOfTables(...keysOf(load()));
+  return { load, roots };
+}
+
 const NO_REVIEW: Readonly<Record<string, string>> = Object.freeze({});
 
+interface LegacyFile {
+  entries: Record<string, string>;
+  generated_by: string;
+  excluded?: Record<string, string>;
+}
+
 /** torch and scikit-learn, derived by their own scripts (entries are reason strings; sklearn's `excluded` is its review log). */
-function legacySource(
-  id: string,
-  title: string,
-  file: { entries: object; generated_by: string; excluded?: object },
-  version: string,
-): PackSource {
-  const entries = file.entries as Record<string, string>;
+function legacySource(id: string, title: string, file: unknown, versionKey: string): PackSource {
+  const { load, roots } = dataOf<LegacyFile>(file, (d) => [d.entries, d.excluded]);
   return {
     id,
-    entries,
-    review: (file.excluded ?? NO_REVIEW) as Record<string, string>,
-    entry: (name) => ({ reason: entries[name]!, source: id }),
-    about: () => ({ title, versions: { [id]: version }, generatedBy: file.generated_by }),
+    roots,
+    tables: () => {
+      const d = load();
+      return { entries: d.entries, review: d.excluded ?? NO_REVIEW };
+    },
+    entry: (name) => ({ reason: load().entries[name]!, source: id }),
+    about: () => {
+      const d = load();
+      return {
+        title,
+        versions: { [id]: String((d as unknown as Record<string, unknown>)[versionKey]) },
+        generatedBy: d.generated_by,
+      };
+    },
   };
 }
 
-function fileSource(f: PackFile): PackSource {
+function fileSource(file: unknown): PackSource {
+  const { load, roots } = dataOf<PackFile>(file, (d) => [d.entries, d.review]);
+  const id = isLazy(file) ? file.pack! : load().pack;
   return {
-    id: f.pack,
-    entries: f.entries,
-    review: f.review,
+    id,
+    roots,
+    tables: load,
     entry: (name) => {
-      const e = f.entries[name]!;
+      const e = load().entries[name]!;
       return {
         reason: e.reason,
-        source: f.pack,
+        source: id,
         kind: e.kind,
         ...(e.calls === 'new' || e.calls === 'none' ? { calls: e.calls } : {}),
         ...(e.rebuild ? { rebuild: e.rebuild } : {}),
         ...(e.checked ? { checked: e.checked } : {}),
       };
     },
-    about: () => ({ title: f.title, versions: f.versions, generatedBy: `scripts/data/derive-pack.py ${f.pack}` }),
+    about: () => {
+      const f = load();
+      return { title: f.title, versions: f.versions, generatedBy: `scripts/data/derive-pack.py ${id}` };
+    },
   };
 }
 
 let sources: readonly PackSource[] | undefined;
 
-/** Every built-in pack's tables, in lookup order (the first pack that admits a name gives its entry). */
+/** Every built-in pack, in lookup order (the first pack that admits a name gives its entry). */
 function packSources(): readonly PackSource[] {
   sources ??= [
-    ...[python, numpy, scipy, pandas, pytzDateutil, joblib].map((f) => fileSource(f as PackFile)),
-    legacySource(
-      'scikit-learn',
-      'scikit-learn estimators and the objects they hold',
-      sklearnList,
-      (sklearnList as { sklearn: string }).sklearn,
-    ),
-    legacySource('torch', 'PyTorch tensors, storages, dtypes and torch.nn layers', torchList, torchList.torch),
-    ...[statsmodels, xgboost, gensim, networkx].map((f) => fileSource(f as PackFile)),
+    ...[python, numpy, scipy, pandas, pytzDateutil, joblib].map(fileSource),
+    legacySource('scikit-learn', 'scikit-learn estimators and the objects they hold', sklearnList, 'sklearn'),
+    legacySource('torch', 'PyTorch tensors, storages, dtypes and torch.nn layers', torchList, 'torch'),
+    ...[statsmodels, xgboost, gensim, networkx].map(fileSource),
   ];
   return sources;
 }
@@ -131,8 +184,9 @@ function packSources(): readonly PackSource[] {
 /** One pack in full (entries and review as maps), for listings and explanations. */
 function packInfo(src: PackSource): PackInfo {
   const entries = new Map<string, AllowEntry>();
-  for (const k of Object.keys(src.entries)) entries.set(k, src.entry(k));
-  return { id: src.id, ...src.about(), entries, review: new Map(Object.entries(src.review)) };
+  const t = src.tables();
+  for (const k of Object.keys(t.entries)) entries.set(k, src.entry(k));
+  return { id: src.id, ...src.about(), entries, review: new Map(Object.entries(t.review)) };
 }
 
 let packs: readonly PackInfo[] | undefined;
@@ -164,17 +218,20 @@ const MAX_REMEMBERED = 100_000;
 function verdictOf(canonical: string): Verdict {
   const seen = verdicts.get(canonical);
   if (seen !== undefined) return seen;
+  const root = rootOf(canonical);
+  const relevant = packSources().filter((p) => p.roots.has(root));
   let refused: Verdict['refused'];
-  for (const p of packSources()) {
-    if (Object.hasOwn(p.review, canonical)) {
-      refused = { pack: p.id, reason: p.review[canonical]! };
+  for (const p of relevant) {
+    const review = p.tables().review;
+    if (Object.hasOwn(review, canonical)) {
+      refused = { pack: p.id, reason: review[canonical]! };
       break;
     }
   }
   let allow: AllowEntry | undefined;
   if (refused === undefined) {
-    for (const p of packSources()) {
-      if (Object.hasOwn(p.entries, canonical)) {
+    for (const p of relevant) {
+      if (Object.hasOwn(p.tables().entries, canonical)) {
         allow = p.entry(canonical);
         break;
       }

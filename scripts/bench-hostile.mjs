@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench` (hostile rows): each hostile-input kind of the resource goals (tuple tower, over-long text
-// argument, MARK flood, import floods, overlapping-entry zip bombs, gzip/xz/lz4/7z bombs, nested-archive bombs, and one
-// large ordinary compressed pickle, bigger than what is held in memory) is
+// argument, MARK flood, import floods, overlapping-entry zip bombs, gzip/xz/lz4/7z bombs, nested-archive bombs, and large
+// ordinary compressed pickles (gzip, lz4, zstd, bzip2, xz), bigger than what is held in memory) is
 // generated OUTSIDE the repo (os.tmpdir) and scanned by the built CLI in fresh processes under default limits.
 // Goals: every scan ends within 10 s with a finding; peak RSS < 512 MB. Prints wall time (median and range of
 // RUNS), CPU seconds (user + system, median: steadier than wall time on a loaded machine), peak RSS (max), exit
@@ -128,7 +128,7 @@ const ZEROS = Buffer.alloc(16 * MiB);
 const PICKLE_UNIT = Buffer.alloc(MiB);
 for (let i = 0, k = 0; i + 4 <= PICKLE_UNIT.length; i += 4, k++)
   PICKLE_UNIT.set([0x4d, (k * 13) & 255, (k >> 8) & 15, 0x30], i);
-/** `parts` written to a file in `dir` and compressed by the shell command `cmd` (reading stdin). */
+/** `parts` (an iterable of buffers) written to a file in `dir` and compressed by the shell command `cmd` (stdin). */
 function viaCli(dir, cmd, parts) {
   const raw = join(dir, 'raw.bin');
   const fd = openSync(raw, 'w');
@@ -139,6 +139,27 @@ function viaCli(dir, cmd, parts) {
   } finally {
     rmSync(raw);
   }
+}
+/**
+ * A protocol 2 pickle of `mib` MiB of PICKLE_UNITs, each with 1,024 operands drawn at random (seeded xorshift32), then the
+ * payload: ~2 KiB of entropy per MiB keeps the ratio of every codec under maxRatio (1000).
+ */
+function* variedPickle(mib) {
+  yield b('\x80\x02');
+  let s = 2463534242;
+  for (let u = 0; u < mib; u++) {
+    const unit = Buffer.from(PICKLE_UNIT);
+    for (let k = 0; k < 1024; k++) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      const at = ((s >>> 12) % (MiB / 4)) * 4;
+      unit[at + 1] = s & 255;
+      unit[at + 2] = (s >>> 4) & 255;
+    }
+    yield unit;
+  }
+  yield PAYLOAD;
 }
 const INPUTS = {
   /** 40 levels of t = (t, t), used as a dict key, set and frozenset member, then the payload. */
@@ -162,6 +183,11 @@ const INPUTS = {
   /** The same 600 MiB pickle behind an LZ4 frame (lz4 CLI, 4 MiB blocks): the payload sits past the held part. */
   'large-pickle-600m.pkl.lz4': (dir) =>
     viaCli(dir, 'lz4 -1 -c', [b('\x80\x02'), ...Array(600).fill(PICKLE_UNIT), PAYLOAD]),
+  /** 600 MiB of a similar pickle (ratio under maxRatio) behind zstd (zstd CLI, level 3): streamed block by block. */
+  'large-pickle-600m.pkl.zst': (dir) => viaCli(dir, 'zstd -3 -c', variedPickle(600)),
+  /** 300 MiB of it behind bzip2 and xz: decoded in memory (not streamed yet), so these rows show their peak. */
+  'large-pickle-300m.pkl.bz2': (dir) => viaCli(dir, 'bzip2 -1 -c', variedPickle(300)),
+  'large-pickle-300m.pkl.xz': (dir) => viaCli(dir, 'xz -T1 -1 -c', variedPickle(300)),
   /** 2,000 central-directory records onto one local header and one 1 GiB deflate stream. */
   'overlap-shared-1g.zip': async () => {
     const data = await deflateOf(ZEROS, 64);
@@ -262,6 +288,8 @@ try {
     if (ONLY.length > 0 && !ONLY.includes(name)) continue;
     if (name.includes('xz') && !existsSync('/usr/bin/xz')) continue;
     if (name.includes('lz4') && !existsSync('/usr/bin/lz4')) continue;
+    if (name.endsWith('.zst') && !existsSync('/usr/bin/zstd')) continue;
+    if (name.endsWith('.bz2') && !existsSync('/usr/bin/bzip2')) continue;
     if (name.includes('7z') && !existsSync('/usr/bin/7z')) continue;
     const path = join(dir, name);
     const data = await make(dir);

@@ -1,4 +1,4 @@
-// Large outputs of decoders that emit bounded chunks (LZ4 today): a counting pass that checks the limits as the
+// Large outputs of decoders that emit bounded chunks (LZ4, zstd): a counting pass that checks the limits as the
 // output grows and keeps only its ends, and a RedecodedSource whose producer runs the same decoder again. The
 // decoder is the one the in-memory decode uses, so sizes, notes and limits agree by construction.
 import type { Location } from '../../core/location.js';
@@ -7,9 +7,14 @@ import { RedecodedSource, type ChunkProducer } from './redecoded-source.js';
 
 /**
  * A decoder run over `input`: yields the output in bounded chunks (views valid until the next step), pushes its
- * disagreements to `notes`, returns the streams decoded. Throws CorruptError when nothing could be decoded.
+ * disagreements to `notes`, returns the streams decoded. `limit` is the largest output the caller accepts (a
+ * decoder may size its buffers by it; it does not enforce it). Throws CorruptError when nothing could be decoded.
  */
-export type ChunkDecoder = (input: Uint8Array, notes: string[]) => Generator<Uint8Array, number, undefined>;
+export type ChunkDecoder = (
+  input: Uint8Array,
+  notes: string[],
+  limit: number,
+) => Generator<Uint8Array, number, undefined>;
 
 /** What a counting pass over a chunk decoder measured. */
 export interface CountedChunks {
@@ -19,15 +24,18 @@ export interface CountedChunks {
   readonly ends: KeptEnds;
 }
 
-/** Runs `decode` over `input`, dropping the output; `check(total, spent)` throws when the total passes a limit. */
+/**
+ * Runs `decode` over `input`, dropping the output; `check(total, spent)` throws when the total passes `limit`.
+ */
 export function countChunks(
   decode: ChunkDecoder,
   input: Uint8Array,
+  limit: number,
   check: (total: number, spent: number) => void,
 ): CountedChunks {
   const notes: string[] = [];
   const ends = new KeptEnds();
-  const chunks = decode(input, notes);
+  const chunks = decode(input, notes, limit);
   let length = 0;
   for (;;) {
     const step = chunks.next();
@@ -43,8 +51,8 @@ class DecoderProducer implements ChunkProducer {
   produced = 0;
   private readonly chunks: Generator<Uint8Array, number, undefined>;
 
-  constructor(decode: ChunkDecoder, input: Uint8Array) {
-    this.chunks = decode(input, []);
+  constructor(decode: ChunkDecoder, input: Uint8Array, limit: number) {
+    this.chunks = decode(input, [], limit);
   }
 
   pull(): Uint8Array[] {
@@ -60,12 +68,13 @@ export function redecodedSource(
   location: Location,
   input: Uint8Array,
   decode: ChunkDecoder,
+  limit: number,
   counted: CountedChunks,
 ): RedecodedSource {
   return new RedecodedSource(
     location,
     counted.length,
-    () => new DecoderProducer(decode, input),
+    () => new DecoderProducer(decode, input, limit),
     counted.ends.head(),
     counted.ends.tail(),
   );

@@ -1,4 +1,4 @@
-// Decompression to a byte source under a memory bound: gzip, zlib and LZ4 streams that may decode past `holdBytes`
+// Decompression to a byte source under a memory bound: gzip, zlib, LZ4 and zstd streams that may decode past `holdBytes`
 // are counted first (nothing held; a bomb ends at the limit), then decoded into one buffer of the counted size, or —
 // when larger than holdBytes — handed out as a RedecodedSource that decodes again on demand (InflatedSource for
 // deflate). Other codecs and small streams decode in memory as `decompress` does.
@@ -17,10 +17,13 @@ export const HOLD_BYTES = 256 * 1024 * 1024;
 export const MAX_DEFLATE_RATIO = 1032;
 /** LZ4's largest output per input byte: each match-length byte 255 adds 255 output bytes. */
 export const MAX_LZ4_RATIO = 255;
+/** zstd's largest output per input byte: an RLE block of 4 bytes declares up to 128 KiB. */
+export const MAX_ZSTD_RATIO = 32 * 1024;
 
 /** Codecs whose decoder emits bounded chunks: its largest output per input byte and the decoder (loaded on use). */
 const CHUNKED: Partial<Record<Codec, { ratio: number; load: () => Promise<ChunkDecoder> }>> = {
   lz4: { ratio: MAX_LZ4_RATIO, load: async () => (await import('./lz4.js')).lz4Chunks },
+  zstd: { ratio: MAX_ZSTD_RATIO, load: async () => (await import('./zstd.js')).zstdChunks },
 };
 
 /** What decompressing to a source produced (see DecompressResult). */
@@ -63,11 +66,11 @@ export async function decompressToSource(
   if (chunked && input.length * chunked.ratio > holdBytes) {
     const limits = new OutputBuffer(opts, input.length, 0);
     const decode = await chunked.load();
-    const counted = countChunks(decode, input, (total, spent) => {
+    const counted = countChunks(decode, input, limits.limit, (total, spent) => {
       if (total > limits.limit) throw limits.limitError(total, spent);
     });
     if (counted.length > holdBytes) {
-      const source = redecodedSource(location, input, decode, counted);
+      const source = redecodedSource(location, input, decode, limits.limit, counted);
       return { source, streams: counted.streams, notes: counted.notes, streamed: true };
     }
     const r = await decompress(codec, input, { ...opts, sizeHint: counted.length });

@@ -1,7 +1,8 @@
 // Zstandard (RFC 8878) as zstd(1) reads it: every frame, skippable frames skipped. Frames are found by
-// walking block headers here and decoded one by one by fzstd's streaming Decompress, capped per block.
+// walking block headers here and decoded by fzstd's streaming Decompress, fed one block at a time, so the output
+// comes in steps of one block (the in-memory decode, and the counting and re-decoding passes of large outputs).
 import { Decompress } from 'fzstd';
-import { CorruptError, LimitError, UnsupportedError } from '../../core/errors.js';
+import { CorruptError, UnsupportedError } from '../../core/errors.js';
 import { OutputBuffer } from './output-buffer.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
 import { skippableFrameEnd, u32le } from './frame-bytes.js';
@@ -57,20 +58,25 @@ function parseFrameHeader(input: Uint8Array, start: number): FrameHeader {
   return { headerEnd: p, window, singleSegment, dictId, checksum: (fhd & 0x04) !== 0 };
 }
 
-/** Offset after the frame's blocks and checksum, or the input length when the frame is cut short. */
-function frameEnd(input: Uint8Array, header: FrameHeader): { end: number; complete: boolean } {
+/**
+ * Where the frame's blocks end (input offsets) and where the frame ends after its checksum, or the input length
+ * when the frame is cut short.
+ */
+function frameBlocks(input: Uint8Array, header: FrameHeader): { blocks: number[]; end: number; complete: boolean } {
   let p = header.headerEnd;
+  const blocks: number[] = [];
   for (;;) {
-    if (p + 3 > input.length) return { end: input.length, complete: false };
+    if (p + 3 > input.length) return { blocks, end: input.length, complete: false };
     const bh = input[p]! | (input[p + 1]! << 8) | (input[p + 2]! << 16);
     const type = (bh >>> 1) & 3;
     const size = bh >>> 3;
     if (type === 3) throw new CorruptError('zstd block type 3 is reserved', p);
     p += 3 + (type === 1 ? 1 : size);
+    if (p <= input.length) blocks.push(p);
     if (bh & 1) break;
   }
   p += header.checksum ? 4 : 0;
-  return p > input.length ? { end: input.length, complete: false } : { end: p, complete: true };
+  return p > input.length ? { blocks, end: input.length, complete: false } : { blocks, end: p, complete: true };
 }
 
 /** Window descriptor byte for the smallest representable window of at least `size` bytes. */
@@ -99,11 +105,23 @@ function frameForFzstd(frame: Uint8Array, headerSize: number, window: number, wi
   return rebuilt;
 }
 
-/** Decodes every zstd frame of `input`. */
-export function decompressZstd(input: Uint8Array, opts: DecompressOptions): DecompressResult {
-  const out = new OutputBuffer(opts, input.length);
-  const notes: string[] = [];
-  const windowCap = Math.min(FZSTD_WINDOW_MAX, Math.max(MIN_WINDOW_CAP, out.limit + 1));
+/** Output chunks of one decode; fresh arrays from fzstd, the caller's to keep. */
+type Chunks<T> = Generator<Uint8Array, T, undefined>;
+
+/** Largest output the caller will accept: sizes the window fzstd may allocate (see frameForFzstd). */
+function windowCapFor(limit: number): number {
+  return Math.min(FZSTD_WINDOW_MAX, Math.max(MIN_WINDOW_CAP, limit + 1));
+}
+
+/**
+ * The output of every zstd frame of `input`, one block per step (at most the 2 MiB an RLE block can declare).
+ * `limit` is the largest output the caller accepts (caps the window fzstd allocates). Returns the frames decoded;
+ * `notes` receives disagreements. Throws CorruptError when nothing could be decoded, UnsupportedError for a
+ * dictionary frame first.
+ */
+export function* zstdChunks(input: Uint8Array, notes: string[], limit: number): Chunks<number> {
+  const windowCap = windowCapFor(limit);
+  let total = 0;
   let frames = 0;
   let skipped = 0;
   let pos = 0;
@@ -131,20 +149,36 @@ export function decompressZstd(input: Uint8Array, opts: DecompressOptions): Deco
       const header = parseFrameHeader(input, pos);
       if (header.dictId !== 0) {
         const message = `${label} needs dictionary ${header.dictId}`;
-        if (out.length === 0) throw new UnsupportedError(message, 'zstd-dictionary');
+        if (total === 0) throw new UnsupportedError(message, 'zstd-dictionary');
         notes.push(`${message}; not decoded`);
         break;
       }
       if (header.window > CLI_WINDOW_LIMIT && !header.singleSegment) {
         notes.push(`${label}: window of ${header.window} bytes (zstd(1) needs --memory to read it)`);
       }
-      const { end, complete } = frameEnd(input, header);
+      const { blocks, end, complete } = frameBlocks(input, header);
       const frame = frameForFzstd(input.subarray(pos, end), header.headerEnd - pos, header.window, windowCap);
+      const got: Uint8Array[] = [];
+      const decoder = new Decompress((chunk) => got.push(chunk));
+      let from = 0;
       try {
-        new Decompress((chunk) => out.push(chunk)).push(frame, true);
+        for (let i = 0; i <= blocks.length; i++) {
+          // Block ends in `frame` (its header may have been rewritten to another length).
+          const to = i < blocks.length ? blocks[i]! - end + frame.length : frame.length;
+          decoder.push(frame.subarray(from, to), to === frame.length);
+          from = to;
+          for (const chunk of got.splice(0)) {
+            total += chunk.length;
+            yield chunk;
+          }
+          if (to === frame.length) break;
+        }
       } catch (e) {
-        if (e instanceof LimitError) throw e;
         failure = e instanceof Error ? e.message : String(e);
+      }
+      for (const chunk of got.splice(0)) {
+        total += chunk.length;
+        yield chunk;
       }
       if (failure === undefined && !complete) failure = 'input ends inside the frame';
       pos = end;
@@ -154,11 +188,23 @@ export function decompressZstd(input: Uint8Array, opts: DecompressOptions): Deco
       failedAt = e.offset ?? pos;
     }
     if (failure !== undefined) {
-      corruptOrPrefix(out, notes, `${label}: ${failure}`, failedAt);
+      corruptOrPrefix({ length: total }, notes, `${label}: ${failure}`, failedAt);
       break;
     }
     frames++;
   }
   if (skipped > 0) notes.push(`${skipped} skippable frame(s) skipped`);
-  return { bytes: out.result(), streams: frames, notes };
+  return frames;
+}
+
+/** Decodes every zstd frame of `input` into memory. */
+export function decompressZstd(input: Uint8Array, opts: DecompressOptions): DecompressResult {
+  const out = new OutputBuffer(opts, input.length, opts.sizeHint);
+  const notes: string[] = [];
+  const chunks = zstdChunks(input, notes, out.limit);
+  for (;;) {
+    const step = chunks.next();
+    if (step.done) return { bytes: out.result(), streams: step.value, notes };
+    out.push(step.value);
+  }
 }

@@ -130,6 +130,7 @@ const CASES: Record<string, Case> = {
     notes: [/^corrupt after 131072 bytes: zstd frame 1: unexpected EOF/],
   },
   'zstd/zeros-1m.zst': { streams: 1, notes: [] },
+  'zstd/varied-4m.zst': { streams: 1, notes: [] },
   'joblib/model.joblib.z': { streams: 1, notes: [] },
   'joblib/model.joblib.gz': { streams: 1, notes: [] },
   'joblib/model.joblib.bz2': { streams: 1, notes: [] },

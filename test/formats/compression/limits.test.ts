@@ -7,6 +7,7 @@ import { LimitError } from '../../../src/core/errors.js';
 import { decompress, type Codec } from '../../../src/formats/compression/index.js';
 import { xxhash32 } from '../../../src/formats/compression/xxhash32.js';
 import { fixture } from './manifest.js';
+import { zstdBomb } from './stream-paths.js';
 
 const MiB = 1024 * 1024;
 
@@ -35,18 +36,6 @@ function lz4Bomb(blocks: number): Uint8Array {
   const size = new Uint8Array(new Uint32Array([block.length]).buffer);
   const body = repeat(new Uint8Array([...size, ...block]), blocks);
   return new Uint8Array([0x04, 0x22, 0x4d, 0x18, ...descriptor, hc, ...body, 0, 0, 0, 0]);
-}
-
-/** One zstd frame of `blocks` RLE blocks of 128 KiB each (4 input bytes per block). */
-function zstdBomb(blocks: number): Uint8Array {
-  const header = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 10 << 3]; // no checksum, no size, window 1 MiB
-  const out = new Uint8Array(header.length + blocks * 4);
-  out.set(header, 0);
-  for (let i = 0; i < blocks; i++) {
-    const h = ((128 * 1024) << 3) | (1 << 1) | (i === blocks - 1 ? 1 : 0);
-    out.set([h & 0xff, (h >>> 8) & 0xff, (h >>> 16) & 0xff, 0x5a], header.length + i * 4);
-  }
-  return out;
 }
 
 interface Bomb {

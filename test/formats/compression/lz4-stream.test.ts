@@ -16,32 +16,13 @@ import { lz4Chunks } from '../../../src/formats/compression/lz4.js';
 import { RedecodedSource } from '../../../src/formats/compression/redecoded-source.js';
 import { lz4Block, lz4Frame, lz4FrameOfBlocks, noise, repetitive } from './lz4-builder.js';
 import { fixture, manifest } from './manifest.js';
+import { assertSamePaths as assertSame, STREAM_OPTS as opts } from './stream-paths.js';
 
 const MB = 1024 * 1024;
 const loc = { chain: ['t.lz4'] };
-const opts = { maxOutputBytes: 1 << 30, maxRatio: 1000, ratioGraceBytes: 64 * MB };
 const HOLD = 64 * 1024;
 
-/** Both paths over `input`: the same error, or the same bytes, notes and streams. */
-async function assertSamePaths(input: Uint8Array, hold: number): Promise<void> {
-  let mem;
-  try {
-    mem = await decompress('lz4', input, opts);
-  } catch (e) {
-    await assert.rejects(decompressToSource('lz4', input, opts, loc, hold), (f: unknown) => {
-      assert.equal((f as Error).constructor, (e as Error).constructor);
-      assert.equal((f as Error).message, (e as Error).message);
-      return true;
-    });
-    return;
-  }
-  const r = await decompressToSource('lz4', input, opts, loc, hold);
-  assert.equal(r.streamed, mem.bytes.length > hold);
-  assert.deepEqual(r.notes, mem.notes);
-  assert.equal(r.streams, mem.streams);
-  assert.equal(r.source.size, mem.bytes.length);
-  assert.ok(Buffer.from(r.source.read(0, r.source.size)).equals(Buffer.from(mem.bytes)), 'same bytes');
-}
+const assertSamePaths = (input: Uint8Array, hold: number) => assertSame('lz4', input, hold);
 
 describe('LZ4 streamed and in-memory decodes agree', () => {
   it('on every python-lz4 and lz4(1) fixture, damaged ones included', async () => {

@@ -1,0 +1,42 @@
+// Shared assertion of the streaming tests: decompressToSource (counting pass, then held or re-decoded on demand)
+// and the in-memory decompress agree on an input: the same error, or the same bytes, notes and streams.
+import { strict as assert } from 'node:assert';
+import { decompressToSource } from '../../../src/formats/compression/decompress-source.js';
+import { decompress, type Codec, type DecompressOptions } from '../../../src/formats/compression/index.js';
+
+const MB = 1024 * 1024;
+export const STREAM_OPTS: DecompressOptions = { maxOutputBytes: 1 << 30, maxRatio: 1000, ratioGraceBytes: 64 * MB };
+
+/** Both paths over `input` with `hold`: the same error, or the same bytes, notes and streams. */
+export async function assertSamePaths(codec: Codec, input: Uint8Array, hold: number): Promise<void> {
+  const loc = { chain: [`t.${codec}`] };
+  let mem;
+  try {
+    mem = await decompress(codec, input, STREAM_OPTS);
+  } catch (e) {
+    await assert.rejects(decompressToSource(codec, input, STREAM_OPTS, loc, hold), (f: unknown) => {
+      assert.equal((f as Error).constructor, (e as Error).constructor);
+      assert.equal((f as Error).message, (e as Error).message);
+      return true;
+    });
+    return;
+  }
+  const r = await decompressToSource(codec, input, STREAM_OPTS, loc, hold);
+  assert.equal(r.streamed, mem.bytes.length > hold);
+  assert.deepEqual(r.notes, mem.notes);
+  assert.equal(r.streams, mem.streams);
+  assert.equal(r.source.size, mem.bytes.length);
+  assert.ok(Buffer.from(r.source.read(0, r.source.size)).equals(Buffer.from(mem.bytes)), 'same bytes');
+}
+
+/** One zstd frame of `blocks` RLE blocks of 128 KiB each (4 input bytes per block). */
+export function zstdBomb(blocks: number): Uint8Array {
+  const header = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 10 << 3]; // no checksum, no size, window 1 MiB
+  const out = new Uint8Array(header.length + blocks * 4);
+  out.set(header, 0);
+  for (let i = 0; i < blocks; i++) {
+    const h = ((128 * 1024) << 3) | (1 << 1) | (i === blocks - 1 ? 1 : 0);
+    out.set([h & 0xff, (h >>> 8) & 0xff, (h >>> 16) & 0xff, 0x5a], header.length + i * 4);
+  }
+  return out;
+}

@@ -1,9 +1,9 @@
 // bzip2 through seek-bzip, read as Python's bz2 module reads it (BZ2File / bz2.decompress): every stream
 // in turn, bytes after a stream that do not start a new one ignored. Our own stream loop replaces
-// seek-bzip's `decode` so that a checksum mismatch becomes a note and truncation is never silent.
+// seek-bzip's `decode` so that a checksum mismatch becomes a note and truncation is never silent. Output comes
+// one block per step (blocks are independent), for the in-memory decode and the counting and re-decoding passes.
 import { createRequire } from 'node:module';
-import { LimitError } from '../../core/errors.js';
-import { OutputBuffer } from './output-buffer.js';
+import { decodeToMemory } from './chunk-source.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
 
 // Stream layout: 0..2 'BZh' | 3 block size '1'..'9' (×100 kB) | blocks, each starting with the 48-bit
@@ -57,12 +57,38 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Decodes every bzip2 stream of `input`. */
-export function decompressBzip2(input: Uint8Array, opts: DecompressOptions): DecompressResult {
-  const out = new OutputBuffer(opts, input.length);
-  const notes: string[] = [];
+/**
+ * One block's output, reused from block to block. A block holds at most 900 kB before the initial run-length stage,
+ * which expands 5 bytes to at most 259: under 47 MB.
+ */
+class BlockBytes {
+  buf = new Uint8Array(1 << 20);
+  length = 0;
+  writeByte(b: number): void {
+    if (this.length === this.buf.length) {
+      const bigger = new Uint8Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[this.length++] = b;
+  }
+  /** The bytes so far (a view, valid until the next block), emptying the buffer. */
+  take(): Uint8Array {
+    const view = this.buf.subarray(0, this.length);
+    this.length = 0;
+    return view;
+  }
+}
+
+/**
+ * The output of every bzip2 stream of `input`, one block per step (a view, valid until the next step). Returns the
+ * streams decoded; `notes` receives disagreements. Throws CorruptError when nothing could be decoded.
+ */
+export function* bzip2Chunks(input: Uint8Array, notes: string[]): Generator<Uint8Array, number, undefined> {
+  const block = new BlockBytes();
   const source = new Input(input);
-  const sink: SeekBzipOutput = { writeByte: (b) => out.pushByte(b) };
+  const sink: SeekBzipOutput = block;
+  let total = 0;
   let streams = 0;
   let blocks = 0;
   try {
@@ -70,16 +96,19 @@ export function decompressBzip2(input: Uint8Array, opts: DecompressOptions): Dec
     for (;;) {
       if (bz._init_block()) {
         blocks++;
+        let badCrc = false;
         try {
           bz._read_bunzip();
         } catch (e) {
           // The CRC is compared after the whole block was written, so decoding can go on.
-          if (e instanceof TypeError && /Bad block CRC/.test(e.message)) {
-            notes.push(`block ${blocks} of stream ${streams + 1}: CRC mismatch (Python raises)`);
-            continue;
-          }
-          throw e;
+          if (!(e instanceof TypeError && /Bad block CRC/.test(e.message))) throw e;
+          badCrc = true;
         }
+        if (block.length > 0) {
+          total += block.length;
+          yield block.take();
+        }
+        if (badCrc) notes.push(`block ${blocks} of stream ${streams + 1}: CRC mismatch (Python raises)`);
         continue;
       }
       const crc = bz.reader.read(32) >>> 0;
@@ -99,12 +128,21 @@ export function decompressBzip2(input: Uint8Array, opts: DecompressOptions): Dec
       }
     }
   } catch (e) {
-    if (e instanceof LimitError) throw e;
+    // What the broken block wrote before the error is output, as a streaming reader returns it.
+    if (block.length > 0) {
+      total += block.length;
+      yield block.take();
+    }
     if (e instanceof InputEnded) {
-      corruptOrPrefix(out, notes, `input ends inside bzip2 stream ${streams + 1}`, input.length);
+      corruptOrPrefix({ length: total }, notes, `input ends inside bzip2 stream ${streams + 1}`, input.length);
     } else {
-      corruptOrPrefix(out, notes, `bzip2 stream ${streams + 1}: ${message(e)}`, source.pos);
+      corruptOrPrefix({ length: total }, notes, `bzip2 stream ${streams + 1}: ${message(e)}`, source.pos);
     }
   }
-  return { bytes: out.result(), streams, notes };
+  return streams;
+}
+
+/** Decodes every bzip2 stream of `input` into memory. */
+export function decompressBzip2(input: Uint8Array, opts: DecompressOptions): DecompressResult {
+  return decodeToMemory(bzip2Chunks, input, opts);
 }

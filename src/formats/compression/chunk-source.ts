@@ -1,9 +1,11 @@
-// Large outputs of decoders that emit bounded chunks (LZ4, zstd): a counting pass that checks the limits as the
+// Decoders that emit bounded chunks (LZ4, zstd, bzip2): their in-memory decode, and for large outputs a counting pass that checks the limits as the
 // output grows and keeps only its ends, and a RedecodedSource whose producer runs the same decoder again. The
 // decoder is the one the in-memory decode uses, so sizes, notes and limits agree by construction.
 import type { Location } from '../../core/location.js';
 import { KeptEnds } from './kept-ends.js';
+import { OutputBuffer } from './output-buffer.js';
 import { RedecodedSource, type ChunkProducer } from './redecoded-source.js';
+import type { DecompressOptions, DecompressResult } from './result.js';
 
 /**
  * A decoder run over `input`: yields the output in bounded chunks (views valid until the next step), pushes its
@@ -78,4 +80,16 @@ export function redecodedSource(
     counted.ends.head(),
     counted.ends.tail(),
   );
+}
+
+/** The in-memory decode of a chunk decoder: every chunk into one OutputBuffer (of the counted size, when known). */
+export function decodeToMemory(decode: ChunkDecoder, input: Uint8Array, opts: DecompressOptions): DecompressResult {
+  const out = new OutputBuffer(opts, input.length, opts.sizeHint);
+  const notes: string[] = [];
+  const chunks = decode(input, notes, out.limit);
+  for (;;) {
+    const step = chunks.next();
+    if (step.done) return { bytes: out.result(), streams: step.value, notes };
+    out.push(step.value);
+  }
 }

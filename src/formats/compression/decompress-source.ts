@@ -1,4 +1,4 @@
-// Decompression to a byte source under a memory bound: gzip, zlib, LZ4 and zstd streams that may decode past `holdBytes`
+// Decompression to a byte source under a memory bound: gzip, zlib, LZ4, zstd and bzip2 streams that may decode past `holdBytes`
 // are counted first (nothing held; a bomb ends at the limit), then decoded into one buffer of the counted size, or —
 // when larger than holdBytes — handed out as a RedecodedSource that decodes again on demand (InflatedSource for
 // deflate). Other codecs and small streams decode in memory as `decompress` does.
@@ -19,11 +19,14 @@ export const MAX_DEFLATE_RATIO = 1032;
 export const MAX_LZ4_RATIO = 255;
 /** zstd's largest output per input byte: an RLE block of 4 bytes declares up to 128 KiB. */
 export const MAX_ZSTD_RATIO = 32 * 1024;
+/** bzip2's largest output per input byte, roughly: a ~40-byte block of one run holds ~46 MB. */
+export const MAX_BZIP2_RATIO = 2 * 1024 * 1024;
 
 /** Codecs whose decoder emits bounded chunks: its largest output per input byte and the decoder (loaded on use). */
 const CHUNKED: Partial<Record<Codec, { ratio: number; load: () => Promise<ChunkDecoder> }>> = {
   lz4: { ratio: MAX_LZ4_RATIO, load: async () => (await import('./lz4.js')).lz4Chunks },
   zstd: { ratio: MAX_ZSTD_RATIO, load: async () => (await import('./zstd.js')).zstdChunks },
+  bzip2: { ratio: MAX_BZIP2_RATIO, load: async () => (await import('./bzip2.js')).bzip2Chunks },
 };
 
 /** What decompressing to a source produced (see DecompressResult). */
@@ -63,8 +66,9 @@ export async function decompressToSource(
     return { ...resultOf(r, location), streamed: false };
   }
   const chunked = CHUNKED[codec];
-  if (chunked && input.length * chunked.ratio > holdBytes) {
-    const limits = new OutputBuffer(opts, input.length, 0);
+  const limits = new OutputBuffer(opts, input.length, 0);
+  // Counted first only when the in-memory decode could hold more than holdBytes (by the codec and the limits).
+  if (chunked && Math.min(limits.limit, input.length * chunked.ratio) > holdBytes) {
     const decode = await chunked.load();
     const counted = countChunks(decode, input, limits.limit, (total, spent) => {
       if (total > limits.limit) throw limits.limitError(total, spent);

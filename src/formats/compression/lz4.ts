@@ -3,7 +3,7 @@
 // One decoder emits the output block by block from a window holding only the 64 KiB of history that matches can
 // reach, so the same code serves the in-memory decode and the counting and re-decoding passes of large outputs.
 import { CorruptError } from '../../core/errors.js';
-import { OutputBuffer } from './output-buffer.js';
+import { decodeToMemory } from './chunk-source.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
 import { Xxh32, xxhash32 } from './xxhash32.js';
 import { skippableFrameEnd, u32le } from './frame-bytes.js';
@@ -289,12 +289,5 @@ export function* lz4Chunks(input: Uint8Array, notes: string[]): Chunks<number> {
 
 /** Decodes every LZ4 frame of `input` into memory. */
 export function decompressLz4(input: Uint8Array, opts: DecompressOptions): DecompressResult {
-  const out = new OutputBuffer(opts, input.length, opts.sizeHint);
-  const notes: string[] = [];
-  const chunks = lz4Chunks(input, notes);
-  for (;;) {
-    const step = chunks.next();
-    if (step.done) return { bytes: out.result(), streams: step.value, notes };
-    out.push(step.value);
-  }
+  return decodeToMemory(lz4Chunks, input, opts);
 }

@@ -3,7 +3,7 @@
 // comes in steps of one block (the in-memory decode, and the counting and re-decoding passes of large outputs).
 import { Decompress } from 'fzstd';
 import { CorruptError, UnsupportedError } from '../../core/errors.js';
-import { OutputBuffer } from './output-buffer.js';
+import { decodeToMemory } from './chunk-source.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
 import { skippableFrameEnd, u32le } from './frame-bytes.js';
 
@@ -199,12 +199,5 @@ export function* zstdChunks(input: Uint8Array, notes: string[], limit: number): 
 
 /** Decodes every zstd frame of `input` into memory. */
 export function decompressZstd(input: Uint8Array, opts: DecompressOptions): DecompressResult {
-  const out = new OutputBuffer(opts, input.length, opts.sizeHint);
-  const notes: string[] = [];
-  const chunks = zstdChunks(input, notes, out.limit);
-  for (;;) {
-    const step = chunks.next();
-    if (step.done) return { bytes: out.result(), streams: step.value, notes };
-    out.push(step.value);
-  }
+  return decodeToMemory(zstdChunks, input, opts);
 }

@@ -1,6 +1,6 @@
 // Compressed streams (gzip, bzip2, xz, .lzma, lz4 frame, zstd, zlib, and joblib's old 'ZF' format): decoded in
 // memory the way Python's readers decode them (every stream/member/frame), then sniffed and scanned as a child;
-// gzip/zlib/LZ4/zstd output too large to hold is counted first and decoded again on demand while it is scanned.
+// gzip/zlib/LZ4/zstd/bzip2 output too large to hold is counted first and decoded again on demand while it is scanned.
 // Strong signatures that fail to decode are reported; weak ones (zlib, .lzma headers) fall through silently.
 import { CorruptError, LimitError } from '../../core/errors.js';
 import { child, layerSegment } from '../../core/location.js';
@@ -36,7 +36,7 @@ export const compressedExpander: Expander = {
     const remaining = ctx.remainingBytes();
     const location = child(src.location, layerSegment(codec));
     try {
-      // gzip, zlib, LZ4 and zstd outputs too large to hold are read through a source that decodes them on demand.
+      // gzip, zlib, LZ4, zstd and bzip2 outputs too large to hold are read through a source that decodes them on demand.
       result = await decompressToSource(
         codec,
         readAll(src),

@@ -1,6 +1,6 @@
 // MODEL rule case tables: each invalid case names the rule and what the evidence must point at (JSON path, graph
 // path, metadata key, offset); each benign twin gives no MODEL finding at all. Fixtures under test/fixtures/model/
-// are made by the real tools (scripts/fixtures/model-onnx.py, model-keras.py) or by spec builders.
+// are made by the real tools (scripts/fixtures/model-onnx.py, model-onnx-inline.py, model-keras.py) or by spec builders.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -198,6 +198,14 @@ const INVALID: Case[] = [
     rule: 'MODEL-CUSTOM-OP',
     path: 'graph.node[0].attribute[then_branch].g.node[0]',
   },
+  {
+    name: 'ONNX external data outside the folder beside inline weights',
+    file: 'm.onnx',
+    bytes: () => fixture('onnx-inline/inline-external.onnx'),
+    rule: 'MODEL-EXTERNAL-DATA',
+    path: 'graph.initializer[1].external_data',
+    says: '/etc/passwd',
+  },
   // MODEL-REMOTE-CODE (single file: no folder view)
   {
     name: 'config.json auto_map',
@@ -298,6 +306,11 @@ const VALID: Case[] = [
   { name: 'clean model.to_json() file', file: 'model.json', bytes: () => fixture('keras/to-json-clean.json') },
   { name: 'ONNX with standard operators', file: 'm.onnx', bytes: () => fixture('onnx/standard.onnx') },
   {
+    name: 'ONNX with inline tensors in every encoding',
+    file: 'm.onnx',
+    bytes: () => fixture('onnx-inline/inline-all.onnx'),
+  },
+  {
     name: 'custom domain defined as a local function',
     file: 'm.onnx',
     bytes: () => fixture('onnx/local-function.onnx'),
@@ -380,6 +393,14 @@ describe('MODEL rules', () => {
       );
     });
   }
+
+  it('ONNX with inline weights: custom ops in an If branch and a training graph, none for a local function', async () => {
+    const r = await scanBytes('m.onnx', fixture('onnx-inline/inline-nested.onnx'));
+    assert.deepEqual(r.findings.map((f) => `${f.ruleId} ${f.evidence.path}`).sort(), [
+      'MODEL-CUSTOM-OP graph.node[0].attribute[then_branch].g.node[0]',
+      'MODEL-CUSTOM-OP training_info[0].algorithm.node[0]',
+    ]);
+  });
 
   it('a template the parser cannot read and the token check finds clean is SCAN-INCOMPLETE, not a pass', async () => {
     const r = await scanBytes('chat_template.jinja', text('{% raw %}{{ messages }}{% endraw %}'));

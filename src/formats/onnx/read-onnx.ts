@@ -1,5 +1,6 @@
 // ONNX models decoded with the official schema (schema/onnx-ml.proto from the onnx package, compiled by
-// protoc-gen-es into schema/onnx-ml_pb.ts) through @bufbuild/protobuf, then walked without recursion: every node of
+// protoc-gen-es into schema/onnx-ml_pb.ts) through @bufbuild/protobuf — from a byte source, the skeleton of the model
+// (skeleton.ts: large inline tensor payloads emptied) is decoded — then walked without recursion: every node of
 // the main graph, of nested graphs in attributes, of local functions and of training graphs, and every tensor that
 // may carry `external_data`. This module (with the schema and the protobuf runtime) is imported only when an ONNX
 // candidate is met.
@@ -13,6 +14,8 @@ import {
   type SparseTensorProto,
   type TensorProto,
 } from './schema/onnx-ml_pb.js';
+import type { ByteSource } from '../../sources/byte-source.js';
+import { buildSkeleton, type SkeletonOptions } from './skeleton.js';
 
 export interface OnnxNode {
   readonly domain: string;
@@ -46,21 +49,42 @@ export interface OnnxModel {
   readonly metadataKeys: readonly string[];
   /** Nodes not listed because the walk hit its bound. */
   readonly truncatedNodes: number;
+  /** Inline payload fields (tensor data, attribute bytes) left out of the decode, and their bytes. */
+  readonly skippedPayloads: number;
+  readonly skippedPayloadBytes: number;
 }
 
-export type OnnxDecode = { ok: true; model: OnnxModel } | { ok: false; error: string };
+/** `limit` is set when the model's structure alone is larger than the skeleton bound (not a parse failure). */
+export type OnnxDecode = { ok: true; model: OnnxModel } | { ok: false; error: string; limit?: boolean };
 
 const MAX_LISTED_NODES = 1_000_000;
 
-/** Decodes a whole ONNX file (the caller bounds its size) with the official schema. */
+/** Decodes a whole ONNX file held in memory (the caller bounds its size) with the official schema. */
 export async function decodeOnnx(bytes: Uint8Array): Promise<OnnxDecode> {
-  let model: ModelProto;
+  const m = decodeProto(bytes);
+  return m instanceof Error ? { ok: false, error: m.message } : { ok: true, model: summarize(m, 0, 0) };
+}
+
+/**
+ * Decodes the ONNX model in `src` without holding its inline tensor payloads: memory is bounded by
+ * `opts.maxBytes` (the skeleton) and the decoded structure, whatever the size of the file.
+ */
+export async function decodeOnnxSource(src: ByteSource, opts: SkeletonOptions): Promise<OnnxDecode> {
+  const sk = buildSkeleton(src, opts);
+  if (!sk.ok) return { ok: false, error: sk.error, ...(sk.limit ? { limit: true } : {}) };
+  const m = decodeProto(sk.bytes);
+  return m instanceof Error
+    ? { ok: false, error: m.message }
+    : { ok: true, model: summarize(m, sk.droppedFields, sk.droppedBytes) };
+}
+
+/** The official schema's decode (unknown fields dropped, as loaders ignore them). */
+export function decodeProto(bytes: Uint8Array): ModelProto | Error {
   try {
-    model = fromBinary(ModelProtoSchema, bytes, { readUnknownFields: false });
+    return fromBinary(ModelProtoSchema, bytes, { readUnknownFields: false });
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return e instanceof Error ? e : new Error(String(e));
   }
-  return { ok: true, model: summarize(model) };
 }
 
 function entriesOf(list: readonly { key: string; value: string }[]): Record<string, string> {
@@ -69,7 +93,7 @@ function entriesOf(list: readonly { key: string; value: string }[]): Record<stri
   return out;
 }
 
-function summarize(m: ModelProto): OnnxModel {
+export function summarize(m: ModelProto, skippedPayloads: number, skippedPayloadBytes: number): OnnxModel {
   const nodes: OnnxNode[] = [];
   const externalTensors: OnnxExternalTensor[] = [];
   let initializers = 0;
@@ -152,6 +176,8 @@ function summarize(m: ModelProto): OnnxModel {
     externalTensors,
     metadataKeys: m.metadataProps.map((p) => p.key),
     truncatedNodes,
+    skippedPayloads,
+    skippedPayloadBytes,
   };
 }
 

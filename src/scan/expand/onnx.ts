@@ -1,12 +1,12 @@
 // ONNX models (protobuf ModelProto, read with the official schema): operator domains a runtime needs a native
 // library for (MODEL-CUSTOM-OP, unless a local function of the model defines the operator), tensors whose
 // external_data location leaves the model folder (MODEL-EXTERNAL-DATA), and files that do not parse (MODEL-STRUCT
-// when the name says .onnx; otherwise the bytes were simply not ONNX). The whole file is decoded in memory, so it
-// is bounded by maxEntryBytes (protobuf itself caps a model at 2 GiB; larger models keep weights in external data).
+// when the name says .onnx; otherwise the bytes were simply not ONNX). The file is read in windows and only its
+// structure is decoded (inline tensor payloads are left out, formats/onnx/skeleton.ts), so a model of any size costs
+// memory for its graph only; that structure is bounded by maxEntryBytes / 16 (64 MiB by default).
 import { formatLocation } from '../../core/location.js';
 import type { OnnxModel } from '../../formats/onnx/read-onnx.js';
 import { looksLikeOnnx } from '../../formats/onnx/sniff.js';
-import { readAll } from '../../sources/byte-source.js';
 import type { Expander, UnitContext } from './context.js';
 import type { ByteSource } from '../../sources/byte-source.js';
 import { extensionOf, reportStruct } from './model-signals.js';
@@ -25,28 +25,36 @@ export const STANDARD_DOMAINS: ReadonlySet<string> = new Set([
 ]);
 
 const MAX_LISTED_OPS = 50;
+/**
+ * Share of maxEntryBytes the decoded structure may take as wire bytes: decoded objects weigh several times their wire
+ * size, so the structure of a model costs about what maxEntryBytes of raw bytes would.
+ */
+const STRUCTURE_SHARE = 16;
 
 export const onnxExpander: Expander = {
   id: 'onnx',
   detect: (head, src) => looksLikeOnnx(head) || extensionOf(src) === 'onnx',
   async expand(src, ctx) {
     const named = extensionOf(src) === 'onnx';
-    if (src.size > ctx.limits.maxEntryBytes) {
+    const [{ decodeOnnxSource, isOnnxModel }, { sideFileProblem }] = await Promise.all([
+      import('../../formats/onnx/read-onnx.js'),
+      import('../../analyzers/model/side-file-path.js'),
+    ]);
+    const maxBytes = Math.floor(ctx.limits.maxEntryBytes / STRUCTURE_SHARE);
+    const decoded = await decodeOnnxSource(src, { maxBytes });
+    if (!decoded.ok && decoded.limit) {
       if (!named) return false;
       ctx.format('onnx');
       ctx.incomplete({
         location: src.location,
         kind: 'limit',
         limit: 'maxEntryBytes',
-        reason: `ONNX model of ${src.size} bytes is decoded in memory and is larger than maxEntryBytes`,
+        reason:
+          `the structure of this ONNX model (graph, attributes and small tensors, without large inline tensor ` +
+          `payloads) is decoded in memory and exceeds maxEntryBytes / ${STRUCTURE_SHARE} (${maxBytes} bytes)`,
       });
       return true;
     }
-    const [{ decodeOnnx, isOnnxModel }, { sideFileProblem }] = await Promise.all([
-      import('../../formats/onnx/read-onnx.js'),
-      import('../../analyzers/model/side-file-path.js'),
-    ]);
-    const decoded = await decodeOnnx(readAll(src));
     if (!decoded.ok || !isOnnxModel(decoded.model)) {
       if (named) {
         const why = decoded.ok ? 'it decodes, but has no IR version and no graph or operator sets' : decoded.error;
@@ -86,6 +94,9 @@ export const onnxExpander: Expander = {
         nodeDomains: Object.entries(domains).map(([d, n]) => `${d}: ${n}`),
         localFunctions: m.functions.size,
         externalTensors: m.externalTensors.length,
+        ...(m.skippedPayloads
+          ? { inlinePayloadsNotDecoded: m.skippedPayloads, inlinePayloadBytes: m.skippedPayloadBytes }
+          : {}),
       },
     });
     return true;

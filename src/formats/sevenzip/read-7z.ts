@@ -1,10 +1,11 @@
-// Lists and extracts 7z archives in memory with 7z-wasm: the archive is written into the module's MEMFS, listed
-// with `l -slt`, size caps are checked against the listing BEFORE anything is extracted, then every allowed file
-// is extracted in one `x` run of the same module instance (solid blocks decode once).
+// Lists and extracts 7z archives in memory with 7z-wasm: the archive is read from its byte source by the module (not
+// copied in), listed with `l -slt`, size caps are checked against the listing BEFORE anything is extracted, then the
+// allowed files are extracted by `x` runs of the same module instance in batches of at most HOLD_BYTES (one run
+// when they fit: solid blocks decode once), each batch handed out and released before the next is extracted.
 import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
 import { entryPathFindings } from '../zip/entry-path.js';
 import { parseSltListing } from './slt-listing.js';
-import { SevenZipRuntime, type WasmFs } from './seven-zip-runtime.js';
+import { SevenZipRuntime } from './seven-zip-runtime.js';
 import type {
   SevenZipAnomaly,
   SevenZipEntry,
@@ -13,31 +14,49 @@ import type {
   SevenZipListing,
   SevenZipOptions,
 } from './sevenzip-types.js';
-import { hasEncryptedHeader, looksLike7z } from './start-header.js';
+import { bytesInput, hasEncryptedHeader, looksLike7z, type ArchiveInput } from './start-header.js';
 
 const ARCHIVE = '/in/archive.7z';
 const OUT = '/out';
 /** 7-Zip asks for a password only when it needs one; a fixed wrong one keeps it from prompting. */
 const NO_PASSWORD = '-psentinel-no-password';
 const COMMON = ['-t7z', '-bsp0', '-y', NO_PASSWORD];
+/** Extracted bytes held at once by one batch (an entry larger than this is extracted alone). */
+export const HOLD_BYTES = 256 * 1024 * 1024;
 
-/** Lists a 7z archive held in memory. */
-export async function read7z(bytes: Uint8Array, opts: SevenZipOptions): Promise<SevenZipListing> {
-  const { listing } = await openAndList(bytes, opts);
+/** Lists a 7z archive (bytes in memory or a byte source). */
+export async function read7z(input: Uint8Array | ArchiveInput, opts: SevenZipOptions): Promise<SevenZipListing> {
+  const { listing } = await openAndList(input, opts);
   return listing;
 }
 
 /**
- * Lists and extracts every file entry within the limits, in one module instance. Per-entry problems become
- * typed errors on that entry (EncryptedError, LimitError, UnsupportedError, CorruptError); whole-archive
- * problems (not 7z, encrypted headers, unreadable) are thrown.
+ * Lists and extracts every file entry within the limits, in one module instance, and returns them all (each
+ * with its bytes or a typed error). Whole-archive problems (not 7z, encrypted headers, unreadable) are thrown.
  */
 export async function extract7z(
-  bytes: Uint8Array,
+  input: Uint8Array | ArchiveInput,
   opts: SevenZipOptions,
   specifier?: string,
 ): Promise<SevenZipExtraction> {
-  const { listing, runtime, timings } = await openAndList(bytes, opts, specifier);
+  const files: SevenZipFile[] = [];
+  const x = await extract7zEach(input, opts, (f) => void files.push({ ...f }), specifier);
+  return { ...x, files: files.sort((a, b) => a.entry.index - b.entry.index) };
+}
+
+/**
+ * Lists and extracts every file entry within the limits and hands each to `onFile` as soon as its batch is
+ * extracted (its bytes are released after the call). Per-entry problems become typed errors on that entry
+ * (EncryptedError, LimitError, UnsupportedError, CorruptError); whole-archive problems are thrown.
+ */
+export async function extract7zEach(
+  input: Uint8Array | ArchiveInput,
+  opts: SevenZipOptions,
+  onFile: (file: SevenZipFile) => void | Promise<void>,
+  specifier?: string,
+  holdBytes = HOLD_BYTES,
+): Promise<Omit<SevenZipExtraction, 'files'>> {
+  const { listing, runtime, timings } = await openAndList(input, opts, specifier);
   const t0 = performance.now();
   const files: SevenZipFile[] = [];
   const wanted: SevenZipFile[] = [];
@@ -63,52 +82,80 @@ export async function extract7z(
       wanted.push(file);
     }
   }
-  if (wanted.length > 0) {
-    const all = wanted.length === files.length && files.length === listing.entries.filter((e) => !e.isDirectory).length;
+  for (const f of files) if (f.error) await onFile(f);
+  const counts = new Map<string, number>();
+  for (const f of wanted) counts.set(f.entry.name, (counts.get(f.entry.name) ?? 0) + 1);
+  runtime.expectSizes(
+    new Map(wanted.filter((f) => counts.get(f.entry.name) === 1).map((f) => [OUT + '/' + f.entry.name, f.entry.size])),
+  );
+  const allFiles = listing.entries.filter((e) => !e.isDirectory).length;
+  let n = 0;
+  for (const batch of batches(wanted, holdBytes)) {
+    const all = batch.length === files.length && files.length === allFiles;
     // -spd: names are literal paths, not wildcards. Without names every entry is extracted.
-    const names = all ? [] : ['-spd', '--', ...wanted.map((f) => f.entry.name)];
+    const names = all ? [] : ['-spd', '--', ...batch.map((f) => f.entry.name)];
     const res = runtime.run(['x', '-o' + OUT, ...COMMON, ARCHIVE, ...names]);
     const failures = errorsByName(runtime.err);
-    const counts = new Map<string, number>();
-    for (const f of wanted) counts.set(f.entry.name, (counts.get(f.entry.name) ?? 0) + 1);
-    wanted.forEach((f, n) => {
+    for (const f of batch) {
       const problem = failures.get(f.entry.name);
-      if (problem) {
-        f.error = problem;
-        return;
+      if (problem) f.error = problem;
+      else {
+        const data = readRegular(runtime, OUT + '/' + f.entry.name, f.entry.size);
+        if (data && (counts.get(f.entry.name) ?? 0) === 1) f.data = data;
+        else {
+          // 7-Zip rewrote the path (".." or leading "/" dropped) or two entries share it: extract it alone.
+          f.data = extractAlone(runtime, f.entry, n) ?? undefined;
+          if (!f.data) {
+            f.error =
+              res.threw !== undefined
+                ? new CorruptError(`7z: extraction failed (${describeThrow(res.threw, runtime.err)})`)
+                : new CorruptError(`7z entry ${JSON.stringify(f.entry.name)} could not be extracted`);
+          }
+        }
       }
-      const path = OUT + '/' + f.entry.name;
-      const data = readRegular(runtime.fs, path, f.entry.size);
-      if (data && (counts.get(f.entry.name) ?? 0) === 1) {
-        f.data = data;
-        return;
-      }
-      // 7-Zip rewrote the path (".." or leading "/" dropped) or two entries share it: extract it alone.
-      f.data = extractAlone(runtime, f.entry, n) ?? undefined;
-      if (!f.data) {
-        f.error =
-          res.threw !== undefined
-            ? new CorruptError(`7z: extraction failed (${describeThrow(res.threw, runtime.err)})`)
-            : new CorruptError(`7z entry ${JSON.stringify(f.entry.name)} could not be extracted`);
-      }
-    });
+      n++;
+    }
+    // Handed out in listing order, then released before the next batch is extracted.
+    for (const f of batch) {
+      await onFile(f);
+      delete f.data;
+    }
+    removeTree(runtime, OUT);
   }
-  return { ...listing, files, timings: { ...timings, extractMs: performance.now() - t0 } };
+  return { ...listing, timings: { ...timings, extractMs: performance.now() - t0 } };
+}
+
+/** Consecutive runs of entries whose sizes sum to at most `hold` (an entry larger than `hold` alone). */
+function batches(files: SevenZipFile[], hold: number): SevenZipFile[][] {
+  const out: SevenZipFile[][] = [];
+  let cur: SevenZipFile[] = [];
+  let sum = 0;
+  for (const f of files) {
+    if (cur.length > 0 && sum + f.entry.size > hold) {
+      out.push(cur);
+      cur = [];
+      sum = 0;
+    }
+    cur.push(f);
+    sum += f.entry.size;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
 }
 
 async function openAndList(
-  bytes: Uint8Array,
+  input: Uint8Array | ArchiveInput,
   opts: SevenZipOptions,
   specifier?: string,
 ): Promise<{ listing: SevenZipListing; runtime: SevenZipRuntime; timings: { initMs: number; listMs: number } }> {
-  if (!looksLike7z(bytes)) throw new CorruptError('not a 7z archive (signature missing)');
-  if (hasEncryptedHeader(bytes))
+  const src = input instanceof Uint8Array ? bytesInput(input) : input;
+  if (!looksLike7z(src.read(0, 6))) throw new CorruptError('not a 7z archive (signature missing)');
+  if (hasEncryptedHeader(src))
     throw new EncryptedError('7z archive headers are encrypted (-mhe): nothing can be listed');
   const t0 = performance.now();
   const runtime = await SevenZipRuntime.create(specifier);
   const t1 = performance.now();
-  runtime.fs.mkdir('/in');
-  runtime.fs.writeFile(ARCHIVE, bytes);
+  runtime.attachInput('/in', 'archive.7z', src);
   const res = runtime.run(['l', '-slt', '-ba', ...COMMON, ARCHIVE]);
   const errors = runtime.err.join('\n');
   if (res.threw !== undefined || /ERROR|Can ?not open/i.test(errors)) {
@@ -141,13 +188,37 @@ function anomaliesOf(entries: SevenZipEntry[]): SevenZipAnomaly[] {
   return out;
 }
 
-function readRegular(fs: WasmFs, path: string, size: number): Uint8Array | undefined {
+function readRegular(runtime: SevenZipRuntime, path: string, size: number): Uint8Array | undefined {
   try {
-    const st = fs.lstat(path);
-    if (!fs.isFile(st.mode) || st.size !== size) return undefined;
-    return fs.readFile(path).slice();
+    const st = runtime.fs.lstat(path);
+    if (!runtime.fs.isFile(st.mode) || st.size !== size) return undefined;
+    return runtime.take(path);
   } catch {
     return undefined;
+  }
+}
+
+/** Removes what a batch left under `dir` (files 7-Zip wrote under rewritten names). */
+function removeTree(runtime: SevenZipRuntime, dir: string): void {
+  const fs = runtime.fs;
+  let names: string[];
+  try {
+    names = fs.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const x of names) {
+    if (x === '.' || x === '..') continue;
+    const p = dir + '/' + x;
+    try {
+      const st = fs.lstat(p);
+      if (fs.isDir(st.mode)) {
+        removeTree(runtime, p);
+        fs.rmdir(p);
+      } else fs.unlink(p);
+    } catch {
+      // left in place: it only costs memory until the module instance is dropped
+    }
   }
 }
 
@@ -173,7 +244,7 @@ function extractAlone(runtime: SevenZipRuntime, entry: SevenZipEntry, n: number)
   };
   walk(dir);
   if (found.length !== 1) return undefined;
-  return readRegular(runtime.fs, found[0]!, entry.size);
+  return readRegular(runtime, found[0]!, entry.size);
 }
 
 /** Per-entry errors from 7-Zip's stderr lines such as `ERROR: Data Error : name`. */

@@ -1,6 +1,9 @@
 // Lazy loader and runner for the optional 7z-wasm dependency (7-Zip compiled to WebAssembly, LGPL + unRAR
 // restriction). Each archive gets a fresh module instance with an in-memory file system only; nothing touches
 // the real disk, stdin is closed (no password prompt can block) and 7-Zip's exit status never reaches the host.
+// The archive is not copied in: it is a read-only node whose reads go to the byte source (Emscripten's WORKERFS
+// node type, fed by our own reader); extracted files are allocated once at their listed size and handed out
+// without a copy.
 import { UnsupportedError } from '../../core/errors.js';
 import { importEsm } from '../../core/import-esm.js';
 
@@ -13,11 +16,45 @@ export interface WasmFs {
   lstat(path: string): { mode: number; size: number };
   isDir(mode: number): boolean;
   isFile(mode: number): boolean;
+  unlink(path: string): void;
+  rmdir(path: string): void;
+  lookupPath(path: string): { node: MemNode };
+  getPath(node: MemNode): string;
+  readonly root?: { mount?: { type?: MemFsType } };
+}
+
+/** The parts of Emscripten's MEMFS node and file-system object used to size and hand out extracted files. */
+interface MemNode {
+  contents?: Uint8Array | null;
+  usedBytes?: number;
+}
+interface MemFsType {
+  expandFileStorage?: (node: MemNode, capacity: number) => void;
+}
+
+/** Emscripten's WORKERFS: read-only file nodes over blob-like objects, read through `reader`. */
+interface WorkerFs {
+  FILE_MODE: number;
+  reader: unknown;
+  createNode(parent: unknown, name: string, mode: number, dev: number, contents: unknown): unknown;
 }
 
 interface WasmModule {
   FS: WasmFs;
+  WORKERFS?: WorkerFs;
   callMain(args: string[]): void;
+}
+
+/** Random access to the archive (a ByteSource). */
+export interface RuntimeInput {
+  readonly size: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+/** A slice of the input as WORKERFS's reader hands it back. */
+interface Piece {
+  readonly size: number;
+  readonly buffer: ArrayBuffer;
 }
 
 type Factory = (opts: Record<string, unknown>) => Promise<WasmModule>;
@@ -54,6 +91,76 @@ export class SevenZipRuntime {
 
   get fs(): WasmFs {
     return this.module.FS;
+  }
+
+  /**
+   * Makes `input` the file `dir/name` without copying it into the module: a WORKERFS node whose reads call
+   * `input.read`. Falls back to writing the bytes into MEMFS when this build has no WORKERFS. Returns true when
+   * the input was not copied.
+   */
+  attachInput(dir: string, name: string, input: RuntimeInput): boolean {
+    const fs = this.module.FS;
+    fs.mkdir(dir);
+    const wfs = this.module.WORKERFS;
+    if (wfs && typeof wfs.createNode === 'function' && typeof fs.lookupPath === 'function') {
+      wfs.reader = {
+        readAsArrayBuffer: (p: Piece) => p.buffer,
+      };
+      const blob = {
+        size: input.size,
+        slice: (start: number, end: number): Piece => {
+          const s = Math.max(0, Math.min(start, input.size));
+          const v = input.read(s, Math.max(0, Math.min(end, input.size) - s));
+          const whole = v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.buffer instanceof ArrayBuffer;
+          // A copy when `v` is a view (Buffer#slice would not copy: node Buffers are views of a shared pool).
+          return { size: v.length, buffer: whole ? (v.buffer as ArrayBuffer) : new Uint8Array(v).buffer };
+        },
+      };
+      wfs.createNode(fs.lookupPath(dir).node, name, wfs.FILE_MODE, 0, blob);
+      return true;
+    }
+    const all = new Uint8Array(input.size);
+    const step = 16 * 1024 * 1024;
+    for (let o = 0; o < input.size; o += step) all.set(input.read(o, step), o);
+    fs.writeFile(`${dir}/${name}`, all);
+    return false;
+  }
+
+  /**
+   * Files at these paths are allocated once at their expected size when 7-Zip first writes them (MEMFS otherwise
+   * grows a file by 1/8 at a time, holding the old and the new copy while it grows).
+   */
+  expectSizes(sizes: ReadonlyMap<string, number>): void {
+    const fs = this.module.FS;
+    const memfs = fs.root?.mount?.type;
+    const grow = memfs?.expandFileStorage;
+    if (!memfs || typeof grow !== 'function' || typeof fs.getPath !== 'function') return;
+    memfs.expandFileStorage = (node: MemNode, capacity: number): void => {
+      const want = sizes.get(fs.getPath(node));
+      const have = node.contents?.length ?? 0;
+      if (want !== undefined && capacity <= want && have < want) {
+        const next = new Uint8Array(want);
+        if (node.contents && node.usedBytes) next.set(node.contents.subarray(0, node.usedBytes));
+        node.contents = next;
+        return;
+      }
+      grow.call(memfs, node, capacity);
+    };
+  }
+
+  /** The bytes of the regular file at `path` (no copy when MEMFS holds them), then removes the file. */
+  take(path: string): Uint8Array {
+    const fs = this.module.FS;
+    let data: Uint8Array | undefined;
+    try {
+      const node = fs.lookupPath(path).node;
+      if (node.contents instanceof Uint8Array) data = node.contents.subarray(0, node.usedBytes ?? 0);
+    } catch {
+      data = undefined;
+    }
+    data ??= fs.readFile(path).slice();
+    fs.unlink(path);
+    return data;
   }
 
   static async create(specifier?: string): Promise<SevenZipRuntime> {

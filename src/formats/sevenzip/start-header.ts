@@ -14,19 +14,34 @@ export function looksLike7z(head: Uint8Array): boolean {
   return SEVENZIP_SIGNATURE.every((b, i) => head[i] === b);
 }
 
+/** Random access to the archive bytes (a ByteSource, or bytes in memory through `bytesInput`). */
+export interface ArchiveInput {
+  readonly size: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+export function bytesInput(bytes: Uint8Array): ArchiveInput {
+  return { size: bytes.length, read: (o, n) => bytes.subarray(o, o + n) };
+}
+
+/** An encoded (packed) header is a short coder description; more than this is not read for the AES check. */
+const MAX_ENCODED_HEADER_READ = 1 << 20;
+
 /**
  * True when the end header is packed with the 7zAES coder (archive made with `-mhe=on`): nothing, not even the
  * names, can be listed without the password. Layout: 0 signature(6) | 6 version(2) | 8 start CRC u32 |
  * 12 next header offset u64 | 20 next header size u64 | 28 next header CRC u32 | 32 packed streams …
  */
-export function hasEncryptedHeader(bytes: Uint8Array): boolean {
-  if (!looksLike7z(bytes) || bytes.length < 32) throw new CorruptError('7z: missing signature header');
-  const offset = u32(bytes, 16) * 0x100000000 + u32(bytes, 12);
-  const size = u32(bytes, 24) * 0x100000000 + u32(bytes, 20);
+export function hasEncryptedHeader(input: ArchiveInput | Uint8Array): boolean {
+  const src = input instanceof Uint8Array ? bytesInput(input) : input;
+  const head = src.read(0, 32);
+  if (!looksLike7z(head) || head.length < 32) throw new CorruptError('7z: missing signature header');
+  const offset = u32(head, 16) * 0x100000000 + u32(head, 12);
+  const size = u32(head, 24) * 0x100000000 + u32(head, 20);
   const start = 32 + offset;
-  if (start + size > bytes.length) throw new CorruptError('7z: next header lies past the end of the archive', 12);
-  const header = bytes.subarray(start, start + size);
-  if (header[0] !== K_ENCODED_HEADER) return false;
+  if (start + size > src.size) throw new CorruptError('7z: next header lies past the end of the archive', 12);
+  if (size === 0 || src.read(start, 1)[0] !== K_ENCODED_HEADER) return false;
+  const header = src.read(start, Math.min(size, MAX_ENCODED_HEADER_READ));
   for (let i = 0; i + AES_CODER.length <= header.length; i++) {
     if (AES_CODER.every((b, k) => header[i + k] === b)) return true;
   }

@@ -1,10 +1,16 @@
 // 7z fixtures made by the 7z CLI (LZMA2, LZMA, BZip2, Deflate, Copy, AES data, AES headers): listing parity with
 // the CLI's `l -slt`, extracted bytes, caps checked before extraction, typed errors, and the missing-package path.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../../src/core/errors.js';
-import { extract7z, looksLike7z, read7z } from '../../../src/formats/sevenzip/index.js';
+import { extract7z, extract7zEach, looksLike7z, read7z } from '../../../src/formats/sevenzip/index.js';
+import type { SevenZipFile } from '../../../src/formats/sevenzip/index.js';
 import { fixtureBytes, manifest, sha256 } from '../zip/container-manifest.js';
+import { FileSource } from '../../../src/sources/byte-source.js';
+import type { Location } from '../../../src/core/location.js';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'containers');
 
 const OPTS = { maxEntries: 100, maxEntryBytes: 1024 * 1024 };
 
@@ -74,6 +80,47 @@ describe('7z limits and failures', () => {
     const errors = x.files.filter((f) => f.error instanceof LimitError && f.error.limit === 'maxTotalBytes');
     assert.ok(errors.length >= 1);
     assert.ok(x.files.some((f) => f.data));
+  });
+
+  it('read from a byte source, in batches of bounded size: same bytes, each released after its hand-out', async () => {
+    const c = manifest.sevenzip.find((x) => x.file === '7z/lzma2.7z')!;
+    // A file on disk: its small reads are node Buffers, views of a shared pool.
+    const file = new FileSource({ path: 'lzma2.7z' } as unknown as Location, join(FIXTURES, '7z', 'lzma2.7z'));
+    let reads = 0;
+    const input = {
+      size: file.size,
+      read: (o: number, n: number) => {
+        reads++;
+        return file.read(o, n);
+      },
+    };
+    const seen: SevenZipFile[] = [];
+    const held: number[] = [];
+    await extract7zEach(
+      input,
+      OPTS,
+      (f) => {
+        seen.push(f);
+        held.push(seen.filter((x) => x.data).length);
+      },
+      undefined,
+      1,
+    );
+    assert.ok(reads > 0);
+    assert.deepEqual(
+      held,
+      held.map(() => 1),
+      'one batch of one entry at a time',
+    );
+    assert.ok(
+      seen.every((f) => f.data === undefined),
+      'released after the hand-out',
+    );
+    const once = await extract7z(lzma2, OPTS);
+    const each = new Map<string, string>();
+    await extract7zEach(input, OPTS, (f) => void each.set(f.entry.name, sha256(f.data!)), undefined, 1);
+    assert.deepEqual(new Map(once.files.map((f) => [f.entry.name, sha256(f.data!)])), each);
+    for (const [name, digest] of each) assert.equal(digest, c.contents[name]?.sha256, name);
   });
 
   it('maxEntries', async () => {

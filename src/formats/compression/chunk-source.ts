@@ -24,27 +24,34 @@ export interface CountedChunks {
   readonly streams: number;
   readonly notes: string[];
   readonly ends: KeptEnds;
+  /** The whole output, copied step by step, when it did not pass `keepUpTo` bytes (no second decode needed). */
+  readonly kept?: Uint8Array[];
 }
 
 /**
- * Runs `decode` over `input`, dropping the output; `check(total, spent)` throws when the total passes `limit`.
+ * Runs `decode` over `input`; `check(total, spent)` throws when the total passes `limit`. The output is kept (copied
+ * per step) while it stays within `keepUpTo` bytes, and dropped, except its ends, once it passes them.
  */
 export function countChunks(
   decode: ChunkDecoder,
   input: Uint8Array,
   limit: number,
   check: (total: number, spent: number) => void,
+  keepUpTo = 0,
 ): CountedChunks {
   const notes: string[] = [];
   const ends = new KeptEnds();
   const chunks = decode(input, notes, limit);
+  let kept: Uint8Array[] | undefined = [];
   let length = 0;
   for (;;) {
     const step = chunks.next();
-    if (step.done) return { length, streams: step.value, notes, ends };
+    if (step.done) return { length, streams: step.value, notes, ends, ...(kept ? { kept } : {}) };
     check(length + step.value.length, length);
     length += step.value.length;
     ends.keep(step.value, false);
+    if (kept && length <= keepUpTo) kept.push(step.value.slice());
+    else kept = undefined;
   }
 }
 

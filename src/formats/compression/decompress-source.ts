@@ -4,6 +4,7 @@
 // deflate). Other codecs and small streams decode in memory as `decompress` does.
 import type { Location } from '../../core/location.js';
 import { MemorySource, type ByteSource } from '../../sources/byte-source.js';
+import { ChunkListSource } from '../../sources/chunk-list-source.js';
 import { countChunks, redecodedSource, type ChunkDecoder } from './chunk-source.js';
 import { CountingSink, inflatedSource } from './deflate-sink.js';
 import { gunzipInto } from './gzip.js';
@@ -70,15 +71,22 @@ export async function decompressToSource(
   // Counted first only when the in-memory decode could hold more than holdBytes (by the codec and the limits).
   if (chunked && Math.min(limits.limit, input.length * chunked.ratio) > holdBytes) {
     const decode = await chunked.load();
-    const counted = countChunks(decode, input, limits.limit, (total, spent) => {
-      if (total > limits.limit) throw limits.limitError(total, spent);
-    });
-    if (counted.length > holdBytes) {
-      const source = redecodedSource(location, input, decode, limits.limit, counted);
-      return { source, streams: counted.streams, notes: counted.notes, streamed: true };
+    // The output is kept while it fits in holdBytes: then the count was the decode (no second pass).
+    const counted = countChunks(
+      decode,
+      input,
+      limits.limit,
+      (total, spent) => {
+        if (total > limits.limit) throw limits.limitError(total, spent);
+      },
+      holdBytes,
+    );
+    if (counted.kept) {
+      const source = new ChunkListSource(location, counted.kept);
+      return { source, streams: counted.streams, notes: counted.notes, streamed: false };
     }
-    const r = await decompress(codec, input, { ...opts, sizeHint: counted.length });
-    return { ...resultOf(r, location), streamed: false };
+    const source = redecodedSource(location, input, decode, limits.limit, counted);
+    return { source, streams: counted.streams, notes: counted.notes, streamed: true };
   }
   return { ...resultOf(await decompress(codec, input, opts), location), streamed: false };
 }

@@ -54,8 +54,8 @@ export interface OnnxModel {
   readonly skippedPayloadBytes: number;
 }
 
-/** `limit` is set when the model's structure alone is larger than the skeleton bound (not a parse failure). */
-export type OnnxDecode = { ok: true; model: OnnxModel } | { ok: false; error: string; limit?: boolean };
+/** `limit` is set when the model's structure alone passes a skeleton bound (not a parse failure). */
+export type OnnxDecode = { ok: true; model: OnnxModel } | { ok: false; error: string; limit?: 'bytes' | 'fields' };
 
 const MAX_LISTED_NODES = 1_000_000;
 
@@ -71,7 +71,7 @@ export async function decodeOnnx(bytes: Uint8Array): Promise<OnnxDecode> {
  */
 export async function decodeOnnxSource(src: ByteSource, opts: SkeletonOptions): Promise<OnnxDecode> {
   const sk = buildSkeleton(src, opts);
-  if (!sk.ok) return { ok: false, error: sk.error, ...(sk.limit ? { limit: true } : {}) };
+  if (!sk.ok) return { ok: false, error: sk.error, ...(sk.limit ? { limit: sk.limit } : {}) };
   const m = decodeProto(sk.bytes);
   return m instanceof Error
     ? { ok: false, error: m.message }

@@ -10,6 +10,8 @@ import { AttributeProtoSchema, ModelProtoSchema, TensorProtoSchema } from './sch
 export interface SkeletonOptions {
   /** Bytes the skeleton may hold; past it the walk stops with `limit: true`. */
   readonly maxBytes: number;
+  /** Fields (and messages) the walk may meet: what the decoded objects cost is mostly per field. */
+  readonly maxFields?: number;
   /** Payload fields of at least this many bytes are emptied (smaller ones are kept as they are). */
   readonly payloadThreshold?: number;
 }
@@ -22,7 +24,7 @@ export type Skeleton =
       readonly droppedFields: number;
       readonly droppedBytes: number;
     }
-  | { readonly ok: false; readonly error: string; readonly limit?: boolean };
+  | { readonly ok: false; readonly error: string; readonly limit?: 'bytes' | 'fields' };
 
 export const DEFAULT_PAYLOAD_THRESHOLD = 4096;
 /** protobuf's default recursion limit (protobuf C++, which onnx and onnxruntime use, and @bufbuild/protobuf). */
@@ -62,7 +64,7 @@ function numbers(desc: DescMessage, names: readonly string[]): ReadonlySet<numbe
 class WireError extends Error {
   constructor(
     message: string,
-    readonly limit = false,
+    readonly limit?: 'bytes' | 'fields',
   ) {
     super(message);
   }
@@ -75,7 +77,7 @@ class Out {
   constructor(private readonly max: number) {}
   ensure(n: number): void {
     if (this.pos + n > this.max)
-      throw new WireError(`the model's structure without tensor payloads exceeds ${this.max} bytes`, true);
+      throw new WireError(`the model's structure without tensor payloads exceeds ${this.max} bytes`, 'bytes');
     if (this.pos + n <= this.buf.length) return;
     let len = this.buf.length * 2;
     while (len < this.pos + n) len *= 2;
@@ -160,6 +162,8 @@ export function buildSkeleton(src: ByteSource, opts: SkeletonOptions): Skeleton 
   const input = new In(src);
   const out = new Out(opts.maxBytes);
   const stack: Frame[] = [{ desc: ModelProtoSchema, fields: fieldsOf(ModelProtoSchema), end: src.size, lenAt: -1 }];
+  const maxFields = opts.maxFields ?? Infinity;
+  let fields = 0;
   let pos = 0;
   let droppedFields = 0;
   let droppedBytes = 0;
@@ -178,6 +182,8 @@ export function buildSkeleton(src: ByteSource, opts: SkeletonOptions): Skeleton 
         if (top.lenAt >= 0) out.patch5(top.lenAt, out.pos - top.lenAt - 5);
         continue;
       }
+      if (++fields > maxFields)
+        throw new WireError(`the model's structure has more than ${maxFields} fields`, 'fields');
       const fieldStart = pos;
       const tag = input.varint(pos, top.end);
       pos += tag.len;
@@ -243,7 +249,7 @@ export function buildSkeleton(src: ByteSource, opts: SkeletonOptions): Skeleton 
       pos += len;
     }
   } catch (e) {
-    if (e instanceof WireError) return { ok: false, error: e.message, ...(e.limit ? { limit: true } : {}) };
+    if (e instanceof WireError) return { ok: false, error: e.message, ...(e.limit ? { limit: e.limit } : {}) };
     throw e;
   }
   return { ok: true, bytes: out.buf.subarray(0, out.pos), droppedFields, droppedBytes };

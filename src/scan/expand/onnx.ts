@@ -3,7 +3,8 @@
 // external_data location leaves the model folder (MODEL-EXTERNAL-DATA), and files that do not parse (MODEL-STRUCT
 // when the name says .onnx; otherwise the bytes were simply not ONNX). The file is read in windows and only its
 // structure is decoded (inline tensor payloads are left out, formats/onnx/skeleton.ts), so a model of any size costs
-// memory for its graph only; that structure is bounded by maxEntryBytes / 16 (64 MiB by default).
+// memory for its graph only; that structure is bounded by maxEntryBytes / 16 (64 MiB by default) and
+// maxEntries x 20 protobuf fields (2,000,000 by default).
 import { formatLocation } from '../../core/location.js';
 import type { OnnxModel } from '../../formats/onnx/read-onnx.js';
 import { looksLikeOnnx } from '../../formats/onnx/sniff.js';
@@ -30,6 +31,12 @@ const MAX_LISTED_OPS = 50;
  * size, so the structure of a model costs about what maxEntryBytes of raw bytes would.
  */
 const STRUCTURE_SHARE = 16;
+/**
+ * Protobuf fields of the structure per maxEntries: decoded, a field costs ~130 bytes (measured: 1,000,000 nodes of
+ * 6 fields, 37 MB of wire bytes, took ~800 MB), so the default 2,000,000 fields stay near 260 MB. Real graphs have
+ * up to a few hundred thousand fields.
+ */
+const FIELDS_PER_ENTRY = 20;
 
 export const onnxExpander: Expander = {
   id: 'onnx',
@@ -41,17 +48,25 @@ export const onnxExpander: Expander = {
       import('../../analyzers/model/side-file-path.js'),
     ]);
     const maxBytes = Math.floor(ctx.limits.maxEntryBytes / STRUCTURE_SHARE);
-    const decoded = await decodeOnnxSource(src, { maxBytes });
+    const maxFields = ctx.limits.maxEntries * FIELDS_PER_ENTRY;
+    const decoded = await decodeOnnxSource(src, { maxBytes, maxFields });
     if (!decoded.ok && decoded.limit) {
       if (!named) return false;
       ctx.format('onnx');
+      const what =
+        'the structure of this ONNX model (graph, attributes and small tensors, without large inline tensor payloads) is decoded in memory and';
       ctx.incomplete({
         location: src.location,
         kind: 'limit',
-        limit: 'maxEntryBytes',
-        reason:
-          `the structure of this ONNX model (graph, attributes and small tensors, without large inline tensor ` +
-          `payloads) is decoded in memory and exceeds maxEntryBytes / ${STRUCTURE_SHARE} (${maxBytes} bytes)`,
+        ...(decoded.limit === 'bytes'
+          ? {
+              limit: 'maxEntryBytes',
+              reason: `${what} exceeds maxEntryBytes / ${STRUCTURE_SHARE} (${maxBytes} bytes)`,
+            }
+          : {
+              limit: 'maxEntries',
+              reason: `${what} has more than maxEntries x ${FIELDS_PER_ENTRY} (${maxFields}) protobuf fields`,
+            }),
       });
       return true;
     }

@@ -171,7 +171,10 @@ describe('ONNX skeleton vs full decode', () => {
   it('a structure larger than the bound is a limit, not a parse failure', () => {
     const bytes = new Uint8Array(readFileSync(join(FIX, 'onnx-inline', 'inline-all.onnx')));
     const sk = buildSkeleton(src(bytes), { maxBytes: 512, payloadThreshold: 64 });
-    assert.deepEqual([sk.ok, !sk.ok && sk.limit], [false, true]);
+    assert.deepEqual([sk.ok, !sk.ok && sk.limit], [false, 'bytes']);
+    const few = buildSkeleton(src(bytes), { maxBytes: 1 << 20, maxFields: 50, payloadThreshold: 64 });
+    assert.deepEqual([few.ok, !few.ok && few.limit], [false, 'fields']);
+    assert.ok(buildSkeleton(src(bytes), { maxBytes: 1 << 20, maxFields: 5000, payloadThreshold: 64 }).ok);
   });
 });
 
@@ -231,6 +234,15 @@ describe('ONNX read in windows', () => {
       r.findings.map((f) => f.ruleId),
       ['MODEL-CUSTOM-OP'],
     );
+  });
+
+  it('a structure of more than maxEntries x 20 fields is SCAN-INCOMPLETE naming maxEntries', async () => {
+    const r = await scanBytes('m.onnx', readFileSync(join(FIX, 'onnx-inline', 'inline-all.onnx')), {
+      limits: { maxEntries: 2 },
+    });
+    const f = r.findings.find((x) => x.ruleId === 'SCAN-INCOMPLETE');
+    assert.ok(f, JSON.stringify(r.findings.map((x) => x.ruleId)));
+    assert.match(f.evidence.signal, /limit maxEntries reached.*more than maxEntries x 20 \(40\)/);
   });
 
   it('a structure over maxEntryBytes / 16 is SCAN-INCOMPLETE naming the limit', async () => {

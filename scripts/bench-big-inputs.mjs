@@ -11,6 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scanOnce as scanOnceWith } from './bench-scan-once.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const arg = (name, dflt) => {
@@ -104,22 +105,7 @@ const INPUTS = {
   },
 };
 
-function scanOnce(path) {
-  const r = spawnSync(
-    '/usr/bin/time',
-    ['-f', '%e %M %U %S', process.execPath, cli, 'artifact', path, '--format', 'json'],
-    { maxBuffer: 256 * MiB, encoding: 'utf8', timeout: 900_000 },
-  );
-  const [secs, kb, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-  let rules = [];
-  try {
-    const rep = JSON.parse(r.stdout);
-    rules = [...new Set(rep.findings.filter((f) => f.decision !== 'accepted').map((f) => f.ruleId))];
-  } catch {
-    rules = ['(no JSON report)'];
-  }
-  return { secs, cpu: user + sys, mb: kb / 1024, code: r.status, rules };
-}
+const scanOnce = (path) => scanOnceWith(cli, path, 900_000);
 
 const load = () =>
   loadavg()

@@ -7,11 +7,12 @@
 // RUNS), CPU seconds (user + system, median: steadier than wall time on a loaded machine), peak RSS (max), exit
 // code and the blocking rules. Usage: node scripts/bench-hostile.mjs [--no-build]
 // [--runs N] [--only name,name]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, createDeflateRaw, createGzip, deflateRawSync } from 'node:zlib';
+import { scanOnce as scanOnceWith } from './bench-scan-once.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'bin', 'sentinel.js');
@@ -253,26 +254,7 @@ function nested(raw, crc, usize) {
   return level;
 }
 
-function scanOnce(path) {
-  const r = spawnSync(
-    '/usr/bin/time',
-    ['-f', '%e %M %U %S', process.execPath, cli, 'artifact', path, '--format', 'json'],
-    {
-      maxBuffer: 256 * MiB,
-      encoding: 'utf8',
-      timeout: 600_000,
-    },
-  );
-  const [secs, kb, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-  let rules = [];
-  try {
-    const rep = JSON.parse(r.stdout);
-    rules = [...new Set(rep.findings.filter((f) => f.decision !== 'accepted').map((f) => f.ruleId))];
-  } catch {
-    rules = ['(no JSON report)'];
-  }
-  return { secs, cpu: user + sys, mb: kb / 1024, code: r.status, rules };
-}
+const scanOnce = (path) => scanOnceWith(cli, path, 600_000);
 
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-bench-hostile-'));
 console.log(

@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scanOnce as scanOnceWith } from './bench-scan-once.mjs';
+import { scanOnce as scanOnceWith, summarize } from './bench-scan-once.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const arg = (name, dflt) => {
@@ -126,11 +126,7 @@ try {
     if (!existsSync(path)) make(path, dir);
     const size = statSync(path).size / MiB;
     const runs = Array.from({ length: RUNS }, () => scanOnce(path));
-    const secs = runs.map((r) => r.secs).sort((a, c) => a - c);
-    const med = secs[Math.floor(secs.length / 2)];
-    const cpu = runs.map((r) => r.cpu).sort((a, c) => a - c)[Math.floor(runs.length / 2)];
-    const rss = Math.max(...runs.map((r) => r.mb));
-    const rules = runs[0].rules;
+    const { secs, med, cpu, rss, rules } = summarize(runs);
     const ok = rss < 512 && runs.every((r) => r.code === expect);
     console.log(
       `${name.padEnd(28)}${size.toFixed(0).padStart(7)}  ${med.toFixed(2).padStart(7)} [${secs[0].toFixed(2)}–${secs[secs.length - 1].toFixed(2)}]`.padEnd(

@@ -12,7 +12,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, wri
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, createDeflateRaw, createGzip, deflateRawSync } from 'node:zlib';
-import { scanOnce as scanOnceWith } from './bench-scan-once.mjs';
+import { scanOnce as scanOnceWith, summarize } from './bench-scan-once.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'bin', 'sentinel.js');
@@ -279,11 +279,7 @@ try {
     writeSync(fd, data);
     closeSync(fd);
     const runs = Array.from({ length: RUNS }, () => scanOnce(path));
-    const secs = runs.map((r) => r.secs).sort((a, c) => a - c);
-    const med = secs[Math.floor(secs.length / 2)];
-    const cpu = runs.map((r) => r.cpu).sort((a, c) => a - c)[Math.floor(runs.length / 2)];
-    const rss = Math.max(...runs.map((r) => r.mb));
-    const rules = runs[0].rules;
+    const { secs, med, cpu, rss, rules } = summarize(runs);
     const ok = secs[secs.length - 1] <= 10 && rss < 512 && runs.every((r) => r.code === 1) && rules.length > 0;
     console.log(
       `${name.padEnd(30)} ${(data.length / 1024).toFixed(0).padStart(6)} KB  ${med.toFixed(2).padStart(6)} [${secs[0].toFixed(2)}–${secs[secs.length - 1].toFixed(2)}]`.padEnd(

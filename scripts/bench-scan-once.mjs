@@ -23,3 +23,11 @@ export function scanOnce(cli, path, timeoutMs) {
   }
   return { secs, cpu: user + sys, mb: kb / 1024, code: r.status, rules };
 }
+
+/** What a row prints of several scans: wall seconds sorted, their median, median CPU, peak RSS, first run's rules. */
+export function summarize(runs) {
+  const secs = runs.map((r) => r.secs).sort((a, c) => a - c);
+  const mid = Math.floor(runs.length / 2);
+  const cpu = runs.map((r) => r.cpu).sort((a, c) => a - c)[mid];
+  return { secs, med: secs[mid], cpu, rss: Math.max(...runs.map((r) => r.mb)), rules: runs[0].rules };
+}

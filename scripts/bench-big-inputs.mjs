@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench` (big-input rows): real artifacts of 0.6–1.5 GB written by the real tools OUTSIDE the repo
-// (os.tmpdir) — ONNX models with inline weights (onnx via /usr/bin/python3), a .npy, a tar holding it, a gzip and 7z
+// (os.tmpdir) — ONNX models with inline weights (onnx via /usr/bin/python3), a .npy, a tar holding it, a gzip, lz4, zstd, bzip2 and 7z
 // archives of base64 text, a 7z holding a large pickle whose payload sits at its end — scanned by the built CLI in
 // fresh processes under default limits. Goal: every scan ends with the expected result and peak RSS < 512 MB. Rows
 // whose tool is missing are skipped. Prints wall time (median [range] of RUNS), CPU s, peak RSS (max), exit code,
@@ -84,6 +84,22 @@ const INPUTS = {
   'gz-900m-base64.txt.gz': {
     needs: () => existsSync('/usr/bin/gzip'),
     make: (p) => sh(`head -c 675M /dev/urandom | base64 | gzip -1 > '${p}'`),
+    expect: 0,
+  },
+  'lz4-900m-base64.txt.lz4': {
+    needs: () => existsSync('/usr/bin/lz4'),
+    make: (p) => sh(`head -c 675M /dev/urandom | base64 | lz4 -1 -c > '${p}'`),
+    expect: 0,
+  },
+  'zst-900m-base64.txt.zst': {
+    needs: () => existsSync('/usr/bin/zstd'),
+    make: (p) => sh(`head -c 675M /dev/urandom | base64 | zstd -1 -c > '${p}'`),
+    expect: 0,
+  },
+  /** bzip2 decodes at a few MB/s in JS: a modest size that still exceeds the hold and the whole-read threshold. */
+  'bz2-300m-base64.txt.bz2': {
+    needs: () => existsSync('/usr/bin/bzip2'),
+    make: (p) => sh(`head -c 225M /dev/urandom | base64 | bzip2 -1 -c > '${p}'`),
     expect: 0,
   },
   '7z-600m-base64.7z': {

@@ -3,7 +3,8 @@
 // seek-bzip's `decode` so that a checksum mismatch becomes a note and truncation is never silent. Output comes
 // one block per step (blocks are independent), for the in-memory decode and the counting and re-decoding passes.
 import { createRequire } from 'node:module';
-import { decodeToMemory } from './chunk-source.js';
+import { decodeToMemory, type DecoderInput } from './chunk-source.js';
+import { asInput, InputReadError, type CompressedInput } from './compressed-input.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
 
 // Stream layout: 0..2 'BZh' | 3 block size '1'..'9' (×100 kB) | blocks, each starting with the 48-bit
@@ -38,15 +39,18 @@ class InputEnded extends Error {}
 
 class Input implements SeekBzipInput {
   pos = 0;
-  constructor(private readonly data: Uint8Array) {}
+  constructor(private readonly data: CompressedInput) {}
   readByte(): number {
-    if (this.pos >= this.data.length) throw new InputEnded('input ended');
-    return this.data[this.pos++]!;
+    const b = this.data.byteAt(this.pos);
+    if (b < 0) throw new InputEnded('input ended');
+    this.pos++;
+    return b;
   }
   read(buffer: Uint8Array, offset: number, length: number): number {
-    let n = 0;
-    while (n < length && this.pos < this.data.length) buffer[offset + n++] = this.data[this.pos++]!;
-    return n === 0 ? -1 : n;
+    const part = this.data.view(this.pos, length);
+    buffer.set(part, offset);
+    this.pos += part.length;
+    return part.length === 0 ? -1 : part.length;
   }
   seek(pos: number): void {
     this.pos = pos;
@@ -84,7 +88,8 @@ class BlockBytes {
  * The output of every bzip2 stream of `input`, one block per step (a view, valid until the next step). Returns the
  * streams decoded; `notes` receives disagreements. Throws CorruptError when nothing could be decoded.
  */
-export function* bzip2Chunks(input: Uint8Array, notes: string[]): Generator<Uint8Array, number, undefined> {
+export function* bzip2Chunks(raw: DecoderInput, notes: string[]): Generator<Uint8Array, number, undefined> {
+  const input = asInput(raw);
   const block = new BlockBytes();
   const source = new Input(input);
   const sink: SeekBzipOutput = block;
@@ -119,7 +124,8 @@ export function* bzip2Chunks(input: Uint8Array, notes: string[]): Generator<Uint
       const next = source.pos;
       try {
         bz._start_bunzip(source, sink);
-      } catch {
+      } catch (e) {
+        if (e instanceof InputReadError) throw e;
         notes.push(
           `${input.length - next} bytes after stream ${streams} are not a bzip2 stream ` +
             "(ignored by Python's bz2; a 1-3 byte 'BZh' start makes BZ2File raise EOFError)",
@@ -128,6 +134,8 @@ export function* bzip2Chunks(input: Uint8Array, notes: string[]): Generator<Uint
       }
     }
   } catch (e) {
+    // A source that failed or shrank is not a property of the stream: no partial result (re-decoding must not end early).
+    if (e instanceof InputReadError) throw e;
     // What the broken block wrote before the error is output, as a streaming reader returns it.
     if (block.length > 0) {
       total += block.length;
@@ -143,6 +151,6 @@ export function* bzip2Chunks(input: Uint8Array, notes: string[]): Generator<Uint
 }
 
 /** Decodes every bzip2 stream of `input` into memory. */
-export function decompressBzip2(input: Uint8Array, opts: DecompressOptions): DecompressResult {
+export function decompressBzip2(input: DecoderInput, opts: DecompressOptions): DecompressResult {
   return decodeToMemory(bzip2Chunks, input, opts);
 }

@@ -2,10 +2,14 @@
 // output grows and keeps only its ends, and a RedecodedSource whose producer runs the same decoder again. The
 // decoder is the one the in-memory decode uses, so sizes, notes and limits agree by construction.
 import type { Location } from '../../core/location.js';
+import type { CompressedInput } from './compressed-input.js';
 import { KeptEnds } from './kept-ends.js';
 import { OutputBuffer } from './output-buffer.js';
 import { RedecodedSource, type ChunkProducer } from './redecoded-source.js';
 import type { DecompressOptions, DecompressResult } from './result.js';
+
+/** A chunk decoder's input: bytes in memory, or a CompressedInput read in windows (see asInput). */
+export type DecoderInput = Uint8Array | CompressedInput;
 
 /**
  * A decoder run over `input`: yields the output in bounded chunks (views valid until the next step), pushes its
@@ -13,7 +17,7 @@ import type { DecompressOptions, DecompressResult } from './result.js';
  * decoder may size its buffers by it; it does not enforce it). Throws CorruptError when nothing could be decoded.
  */
 export type ChunkDecoder = (
-  input: Uint8Array,
+  input: DecoderInput,
   notes: string[],
   limit: number,
 ) => Generator<Uint8Array, number, undefined>;
@@ -34,7 +38,7 @@ export interface CountedChunks {
  */
 export function countChunks(
   decode: ChunkDecoder,
-  input: Uint8Array,
+  input: DecoderInput,
   limit: number,
   check: (total: number, spent: number) => void,
   keepUpTo = 0,
@@ -60,7 +64,7 @@ class DecoderProducer implements ChunkProducer {
   produced = 0;
   private readonly chunks: Generator<Uint8Array, number, undefined>;
 
-  constructor(decode: ChunkDecoder, input: Uint8Array, limit: number) {
+  constructor(decode: ChunkDecoder, input: DecoderInput, limit: number) {
     this.chunks = decode(input, [], limit);
   }
 
@@ -75,7 +79,7 @@ class DecoderProducer implements ChunkProducer {
 /** The counted output of `decode` over `input` as a source that decodes it again on demand. */
 export function redecodedSource(
   location: Location,
-  input: Uint8Array,
+  input: DecoderInput,
   decode: ChunkDecoder,
   limit: number,
   counted: CountedChunks,
@@ -90,7 +94,7 @@ export function redecodedSource(
 }
 
 /** The in-memory decode of a chunk decoder: every chunk into one OutputBuffer (of the counted size, when known). */
-export function decodeToMemory(decode: ChunkDecoder, input: Uint8Array, opts: DecompressOptions): DecompressResult {
+export function decodeToMemory(decode: ChunkDecoder, input: DecoderInput, opts: DecompressOptions): DecompressResult {
   const out = new OutputBuffer(opts, input.length, opts.sizeHint);
   const notes: string[] = [];
   const chunks = decode(input, notes, out.limit);

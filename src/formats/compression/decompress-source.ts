@@ -1,11 +1,13 @@
 // Decompression to a byte source under a memory bound: gzip, zlib, LZ4, zstd and bzip2 streams that may decode past `holdBytes`
 // are counted first (nothing held; a bomb ends at the limit), then decoded into one buffer of the counted size, or —
 // when larger than holdBytes — handed out as a RedecodedSource that decodes again on demand (InflatedSource for
-// deflate). Other codecs and small streams decode in memory as `decompress` does.
+// deflate). Their input is read in bounded windows unless it is small or already in memory. Other codecs and small
+// streams decode in memory as `decompress` does.
 import type { Location } from '../../core/location.js';
-import { MemorySource, type ByteSource } from '../../sources/byte-source.js';
+import { MemorySource, readAll, type ByteSource } from '../../sources/byte-source.js';
 import { ChunkListSource } from '../../sources/chunk-list-source.js';
-import { countChunks, redecodedSource, type ChunkDecoder } from './chunk-source.js';
+import { countChunks, decodeToMemory, redecodedSource, type ChunkDecoder } from './chunk-source.js';
+import { compressedInput, INPUT_WINDOW } from './compressed-input.js';
 import { CountingSink, inflatedSource } from './deflate-sink.js';
 import { gunzipInto } from './gzip.js';
 import { decompress, type Codec, type DecompressOptions } from './index.js';
@@ -30,6 +32,17 @@ const CHUNKED: Partial<Record<Codec, { ratio: number; load: () => Promise<ChunkD
   bzip2: { ratio: MAX_BZIP2_RATIO, load: async () => (await import('./bzip2.js')).bzip2Chunks },
 };
 
+/** Inputs up to this size are read whole (one read, the in-memory decoders); larger ones in windows. */
+export const READ_WHOLE_BYTES = 8 * 1024 * 1024;
+
+/** How the compressed input is read: whole up to `readWholeUpTo` bytes, else in windows of `windowBytes`. */
+export interface InputReading {
+  readonly readWholeUpTo: number;
+  readonly windowBytes: number;
+}
+
+const DEFAULT_READING: InputReading = { readWholeUpTo: READ_WHOLE_BYTES, windowBytes: INPUT_WINDOW };
+
 /** What decompressing to a source produced (see DecompressResult). */
 export interface SourceResult {
   /** The output (size 0 when there was none). */
@@ -43,38 +56,53 @@ export interface SourceResult {
 
 /**
  * Decodes `input` as `codec` into a byte source at `location`. Throws as `decompress` does: LimitError as soon as
- * the output passes a limit — for gzip/zlib, before any output is held.
+ * the output passes a limit — for gzip/zlib, before any output is held. A source (not bytes in memory) larger than
+ * `reading.readWholeUpTo` is read in windows for gzip, zlib, LZ4, zstd and bzip2 (xz and .lzma still read it whole);
+ * a source that fails or shrinks while read throws InputReadError (a CorruptError).
  */
 export async function decompressToSource(
   codec: Codec,
-  input: Uint8Array,
+  input: Uint8Array | ByteSource,
   opts: DecompressOptions,
   location: Location,
   holdBytes = HOLD_BYTES,
+  reading: InputReading = DEFAULT_READING,
 ): Promise<SourceResult> {
-  if ((codec === 'gzip' || codec === 'zlib') && input.length * MAX_DEFLATE_RATIO > holdBytes) {
+  const windowed = codec === 'gzip' || codec === 'zlib' || CHUNKED[codec] !== undefined;
+  const whole =
+    input instanceof Uint8Array
+      ? input
+      : (input.bytes ?? (!windowed || input.size <= reading.readWholeUpTo ? readAll(input) : undefined));
+  const src = compressedInput(whole ?? input, reading.windowBytes);
+  if ((codec === 'gzip' || codec === 'zlib') && (!whole || src.length * MAX_DEFLATE_RATIO > holdBytes)) {
     // The OutputBuffer only supplies the limit and its LimitError (what the in-memory decode would throw).
-    const limits = new OutputBuffer(opts, input.length, 0);
-    const sink = new CountingSink((total, spent) => {
-      if (total > limits.limit) throw limits.limitError(total, spent);
-    }, codec === 'zlib');
-    const counted = codec === 'gzip' ? await gunzipInto(input, sink) : await unzlibInto(input, sink);
+    const limits = new OutputBuffer(opts, src.length, 0);
+    // A windowed input is not decoded twice: the counted output is kept while it fits in holdBytes.
+    const sink = new CountingSink(
+      (total, spent) => {
+        if (total > limits.limit) throw limits.limitError(total, spent);
+      },
+      codec === 'zlib',
+      whole ? 0 : holdBytes,
+    );
+    const counted = codec === 'gzip' ? await gunzipInto(src, sink) : await unzlibInto(src, sink);
     if (sink.length > holdBytes) {
-      const source = await inflatedSource(location, input, sink);
+      const source = await inflatedSource(location, src, sink);
       return { ...counted, source, streamed: true };
     }
-    const r = await decompress(codec, input, { ...opts, sizeHint: sink.length });
+    if (!whole) return { ...counted, source: new ChunkListSource(location, sink.kept ?? []), streamed: false };
+    const r = await decompress(codec, whole, { ...opts, sizeHint: sink.length });
     return { ...resultOf(r, location), streamed: false };
   }
   const chunked = CHUNKED[codec];
-  const limits = new OutputBuffer(opts, input.length, 0);
+  const limits = new OutputBuffer(opts, src.length, 0);
   // Counted first only when the in-memory decode could hold more than holdBytes (by the codec and the limits).
-  if (chunked && Math.min(limits.limit, input.length * chunked.ratio) > holdBytes) {
+  if (chunked && Math.min(limits.limit, src.length * chunked.ratio) > holdBytes) {
     const decode = await chunked.load();
     // The output is kept while it fits in holdBytes: then the count was the decode (no second pass).
     const counted = countChunks(
       decode,
-      input,
+      src,
       limits.limit,
       (total, spent) => {
         if (total > limits.limit) throw limits.limitError(total, spent);
@@ -85,10 +113,18 @@ export async function decompressToSource(
       const source = new ChunkListSource(location, counted.kept);
       return { source, streams: counted.streams, notes: counted.notes, streamed: false };
     }
-    const source = redecodedSource(location, input, decode, limits.limit, counted);
+    const source = redecodedSource(location, src, decode, limits.limit, counted);
     return { source, streams: counted.streams, notes: counted.notes, streamed: true };
   }
-  return { ...resultOf(await decompress(codec, input, opts), location), streamed: false };
+  if (!whole && chunked) {
+    const r = src.length === 0 ? emptyResult() : decodeToMemory(await chunked.load(), src, opts);
+    return { ...resultOf(r, location), streamed: false };
+  }
+  return { ...resultOf(await decompress(codec, whole!, opts), location), streamed: false };
+}
+
+function emptyResult(): { bytes: Uint8Array; streams: number; notes: string[] } {
+  return { bytes: new Uint8Array(0), streams: 0, notes: ['empty input'] };
 }
 
 function resultOf(

@@ -4,6 +4,7 @@
 import { zlib } from '../../core/builtins.js';
 import type { ByteSource } from '../../sources/byte-source.js';
 import type { Location } from '../../core/location.js';
+import type { CompressedInput } from './compressed-input.js';
 import type { DeflateSegment } from './inflated-source.js';
 import { inflateRawInto, type InflateEnd } from './inflate.js';
 import { streamInflateRaw } from './inflate-measure.js';
@@ -14,7 +15,7 @@ export interface DeflateSink {
   /** Output bytes so far. */
   readonly length: number;
   /** Inflates the raw DEFLATE stream starting at `input[at]`, appending its output. */
-  inflate(input: Uint8Array, at: number): Promise<InflateEnd>;
+  inflate(input: CompressedInput, at: number): Promise<InflateEnd>;
   /** CRC-32 of the output of the last `inflate`. */
   lastCrc32(): number;
   /** Adler-32 of all output. */
@@ -39,7 +40,7 @@ export function adlerUpdate(a: number, b: number, data: Uint8Array): [number, nu
   return [a, b];
 }
 
-/** Output held in an OutputBuffer (the in-memory decode). */
+/** Output held in an OutputBuffer (the in-memory decode, of an input held whole). */
 export class MemorySink implements DeflateSink {
   private lastStart = 0;
   constructor(
@@ -50,9 +51,11 @@ export class MemorySink implements DeflateSink {
   get length(): number {
     return this.out.length;
   }
-  inflate(input: Uint8Array, at: number): Promise<InflateEnd> {
+  inflate(input: CompressedInput, at: number): Promise<InflateEnd> {
     this.lastStart = this.out.length;
-    return Promise.resolve(inflateRawInto(input.subarray(Math.min(at, input.length)), this.out, this.sizeHint));
+    const whole = input.whole;
+    if (!whole) throw new Error('MemorySink needs an input held in memory');
+    return Promise.resolve(inflateRawInto(whole.subarray(Math.min(at, whole.length)), this.out, this.sizeHint));
   }
   lastCrc32(): number {
     return zlib().crc32(this.out.buf.subarray(this.lastStart, this.out.length));
@@ -63,9 +66,14 @@ export class MemorySink implements DeflateSink {
   }
 }
 
-/** Output counted and dropped (the counting pass); `check(total)` throws when the total passes a limit. */
+/**
+ * Output counted and dropped (the counting pass); `check(total)` throws when the total passes a limit. With `keepUpTo`,
+ * the output chunks are kept while the total stays within it (`kept`; undefined once it passed).
+ */
 export class CountingSink implements DeflateSink {
   length = 0;
+  /** Every output chunk so far, while the output fits in `keepUpTo` (node:zlib's chunks, not copied). */
+  kept: Uint8Array[] | undefined = [];
   readonly segments: DeflateSegment[] = [];
   private crc = 0;
   private adlerA = 1;
@@ -76,17 +84,20 @@ export class CountingSink implements DeflateSink {
   constructor(
     private readonly check: (total: number, spent: number) => void,
     private readonly wantAdler = false,
+    private readonly keepUpTo = 0,
   ) {}
 
-  async inflate(input: Uint8Array, at: number): Promise<InflateEnd> {
+  async inflate(input: CompressedInput, at: number): Promise<InflateEnd> {
     const start = this.length;
     this.crc = 0;
-    const end = await streamInflateRaw(input.subarray(Math.min(at, input.length)), (chunk) => {
+    const end = await streamInflateRaw(input, at, (chunk) => {
       this.check(this.length + chunk.length, this.length);
       this.length += chunk.length;
       this.crc = zlib().crc32(chunk, this.crc);
       if (this.wantAdler) [this.adlerA, this.adlerB] = adlerUpdate(this.adlerA, this.adlerB, chunk);
       this.ends.keep(chunk, true);
+      if (this.kept && this.length <= this.keepUpTo) this.kept.push(chunk);
+      else this.kept = undefined;
     });
     if (this.length > start) this.segments.push({ at, length: this.length - start });
     return end;
@@ -103,7 +114,11 @@ export class CountingSink implements DeflateSink {
  * The counted output as a source that inflates `input` again on demand (InflatedSource, loaded on first use: pako
  * is needed only for outputs too large to hold).
  */
-export async function inflatedSource(location: Location, input: Uint8Array, sink: CountingSink): Promise<ByteSource> {
+export async function inflatedSource(
+  location: Location,
+  input: CompressedInput,
+  sink: CountingSink,
+): Promise<ByteSource> {
   const { InflatedSource } = await import('./inflated-source.js');
   return new InflatedSource(location, sink.length, input, sink.segments, sink.ends.head(), sink.ends.tail());
 }

@@ -1,6 +1,7 @@
 // gzip (RFC 1952) as Python's gzip module reads it (GzipFile / gzip.decompress, CPython 3.11): every
 // member in turn, zero bytes after a member skipped, anything else after a member an error.
 import { zlib } from '../../core/builtins.js';
+import { asInput, type CompressedInput } from './compressed-input.js';
 import { MemorySink, type DeflateSink } from './deflate-sink.js';
 import { OutputBuffer } from './output-buffer.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
@@ -18,19 +19,31 @@ const FRESERVED = 0xe0;
 
 type Header = { ok: true; dataStart: number; notes: string[] } | { ok: false; message: string };
 
-function parseHeader(input: Uint8Array, start: number): Header {
+/** CRC-32 of input [from, to), read a window at a time (the header may hold long NUL-terminated fields). */
+function crc32Of(input: CompressedInput, from: number, to: number): number {
+  let crc = 0;
+  for (let p = from; p < to;) {
+    const part = input.view(p, Math.min(to - p, input.step));
+    crc = zlib().crc32(part, crc);
+    p += part.length;
+  }
+  return crc;
+}
+
+function parseHeader(input: CompressedInput, start: number): Header {
   const notes: string[] = [];
-  if (input[start] !== 0x1f || input[start + 1] !== 0x8b) {
+  const fixed = input.view(start, 10);
+  if (fixed[0] !== 0x1f || fixed[1] !== 0x8b) {
     return { ok: false, message: 'not a gzip member (bad magic)' };
   }
   if (start + 10 > input.length) return { ok: false, message: 'input ends inside the member header' };
-  if (input[start + 2] !== 8) return { ok: false, message: `unknown compression method ${input[start + 2]}` };
-  const flags = input[start + 3]!;
+  if (fixed[2] !== 8) return { ok: false, message: `unknown compression method ${fixed[2]}` };
+  const flags = fixed[3]!;
   if (flags & FRESERVED) notes.push('reserved header flag bits set (ignored by Python gzip, rejected by zlib)');
   let p = start + 10;
   if (flags & FEXTRA) {
     if (p + 2 > input.length) return { ok: false, message: 'input ends inside the FEXTRA field' };
-    p += 2 + (input[p]! | (input[p + 1]! << 8));
+    p += 2 + (input.byteAt(p) | (input.byteAt(p + 1) << 8));
   }
   for (const flag of [FNAME, FCOMMENT]) {
     if (flags & flag) {
@@ -41,8 +54,8 @@ function parseHeader(input: Uint8Array, start: number): Header {
   }
   if (flags & FHCRC) {
     if (p + 2 > input.length) return { ok: false, message: 'input ends inside the header CRC' };
-    const want = input[p]! | (input[p + 1]! << 8);
-    const got = zlib().crc32(input.subarray(start, p)) & 0xffff;
+    const want = input.byteAt(p) | (input.byteAt(p + 1) << 8);
+    const got = crc32Of(input, start, p) & 0xffff;
     if (want !== got) notes.push('header CRC16 mismatch (ignored by Python gzip, rejected by zlib)');
     p += 2;
   }
@@ -53,12 +66,28 @@ function parseHeader(input: Uint8Array, start: number): Header {
 /** Decodes every gzip member of `input` into memory. */
 export async function decompressGzip(input: Uint8Array, opts: DecompressOptions): Promise<DecompressResult> {
   const out = new OutputBuffer(opts, input.length);
-  const r = await gunzipInto(input, new MemorySink(out, opts.sizeHint));
+  const r = await gunzipInto(asInput(input), new MemorySink(out, opts.sizeHint));
   return { bytes: out.result(), ...r };
 }
 
-/** Reads every gzip member of `input` into `out` (memory, or the counting pass); the members and notes. */
-export async function gunzipInto(input: Uint8Array, out: DeflateSink): Promise<Omit<DecompressResult, 'bytes'>> {
+/** The first position ≥ `from` of `input` whose byte is not 0, or the input's length. */
+function skipZeros(input: CompressedInput, from: number): number {
+  let p = from;
+  while (p < input.length) {
+    const part = input.view(p, input.step);
+    let i = 0;
+    while (i < part.length && part[i] === 0) i++;
+    p += i;
+    if (i < part.length) break;
+  }
+  return p;
+}
+
+/**
+ * Reads every gzip member of `input` into `out` (memory, or the counting pass); the members and notes. The input is
+ * read forward a window at a time: headers, zero padding and trailers, and each member's data by the sink.
+ */
+export async function gunzipInto(input: CompressedInput, out: DeflateSink): Promise<Omit<DecompressResult, 'bytes'>> {
   const notes: string[] = [];
   let pos = 0;
   let members = 0;
@@ -67,7 +96,7 @@ export async function gunzipInto(input: Uint8Array, out: DeflateSink): Promise<O
   while (pos < input.length) {
     if (members > 0) {
       const zeros = pos;
-      while (pos < input.length && input[pos] === 0) pos++;
+      pos = skipZeros(input, pos);
       if (pos > zeros) {
         notes.push(`${pos - zeros} zero bytes after member ${members} (skipped by Python gzip)`);
         if (pos >= input.length) break;
@@ -103,9 +132,10 @@ export async function gunzipInto(input: Uint8Array, out: DeflateSink): Promise<O
       break;
     }
     const size = out.length - memberStart;
-    if (out.lastCrc32() !== u32le(input, trailer))
+    const tail = input.view(trailer, 8);
+    if (out.lastCrc32() !== u32le(tail, 0))
       notes.push(`CRC32 mismatch in member ${members + 1} (Python raises BadGzipFile)`);
-    if (u32le(input, trailer + 4) !== size % 0x100000000) {
+    if (u32le(tail, 4) !== size % 0x100000000) {
       notes.push(`ISIZE mismatch in member ${members + 1} (Python raises BadGzipFile)`);
     }
     members++;

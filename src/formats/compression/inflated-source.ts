@@ -3,6 +3,7 @@
 // Loaded on first use (import()): pako is needed only for such outputs.
 import { Inflate } from 'pako';
 import type { Location } from '../../core/location.js';
+import type { CompressedInput } from './compressed-input.js';
 import { RedecodedSource, type ChunkProducer } from './redecoded-source.js';
 
 /** One raw DEFLATE stream of the output: its data starts at `at` in the input and yields `length` output bytes. */
@@ -25,7 +26,7 @@ class SegmentReader implements ChunkProducer {
   private out: Uint8Array[] = [];
 
   constructor(
-    private readonly input: Uint8Array,
+    private readonly input: CompressedInput,
     private readonly segments: readonly DeflateSegment[],
   ) {}
 
@@ -44,7 +45,7 @@ class SegmentReader implements ChunkProducer {
         if (got.length) return got;
         continue;
       }
-      const slice = this.input.subarray(this.inPos, Math.min(this.input.length, this.inPos + INPUT_STEP));
+      const slice = this.input.view(this.inPos, INPUT_STEP);
       this.inPos += slice.length;
       inf.push(slice, false);
       const got = this.take(seg);
@@ -85,7 +86,7 @@ export class InflatedSource extends RedecodedSource {
   constructor(
     location: Location,
     size: number,
-    input: Uint8Array,
+    input: CompressedInput,
     segments: readonly DeflateSegment[],
     head: Uint8Array,
     tail: Uint8Array,

@@ -3,10 +3,11 @@
 // One decoder emits the output block by block from a window holding only the 64 KiB of history that matches can
 // reach, so the same code serves the in-memory decode and the counting and re-decoding passes of large outputs.
 import { CorruptError } from '../../core/errors.js';
-import { decodeToMemory } from './chunk-source.js';
+import { decodeToMemory, type DecoderInput } from './chunk-source.js';
+import { asInput, InputReadError, type CompressedInput } from './compressed-input.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
 import { Xxh32, xxhash32 } from './xxhash32.js';
-import { skippableFrameEnd, u32le } from './frame-bytes.js';
+import { skippableFrameEndIn, u32le } from './frame-bytes.js';
 
 // Frame: 0..3 magic 04 22 4D 18 | 4 FLG (bits 7-6 version = 01, 5 block independence, 4 block
 //   checksum, 3 content size, 2 content checksum, 1 reserved, 0 dictionary ID) | 5 BD (bits 6-4 block
@@ -78,9 +79,10 @@ interface Reach {
 
 /**
  * Decodes one LZ4 block `input[start, end)` into `out`. Throws CorruptError on invalid or truncated data and
- * BlockOverflow past the block maximum, keeping the bytes decoded so far.
+ * BlockOverflow past the block maximum, keeping the bytes decoded so far. `base`: where `input` starts in the whole
+ * input (for the offsets errors name).
  */
-function decodeBlock(input: Uint8Array, start: number, end: number, out: Lz4Window, reach: Reach): void {
+function decodeBlock(input: Uint8Array, start: number, end: number, out: Lz4Window, reach: Reach, base: number): void {
   let s = start;
   let o = out.length;
   const buf = out.buf;
@@ -94,7 +96,7 @@ function decodeBlock(input: Uint8Array, start: number, end: number, out: Lz4Wind
       if (lit === 15) {
         let b: number;
         do {
-          if (s >= end) throw new CorruptError('LZ4 block ends inside a literal length', s);
+          if (s >= end) throw new CorruptError('LZ4 block ends inside a literal length', base + s);
           b = input[s++]!;
           lit += b;
         } while (b === 255);
@@ -105,25 +107,25 @@ function decodeBlock(input: Uint8Array, start: number, end: number, out: Lz4Wind
         buf.set(input.subarray(s, s + avail), o);
         o += avail;
         s += avail;
-        if (avail < lit) throw new CorruptError('LZ4 block ends inside literals', end);
+        if (avail < lit) throw new CorruptError('LZ4 block ends inside literals', base + end);
       }
       if (s >= end) return;
-      if (s + 2 > end) throw new CorruptError('LZ4 block ends inside a match offset', end);
+      if (s + 2 > end) throw new CorruptError('LZ4 block ends inside a match offset', base + end);
       const offset = input[s]! | (input[s + 1]! << 8);
       s += 2;
-      if (offset === 0) throw new CorruptError('LZ4 match offset 0', s - 2);
+      if (offset === 0) throw new CorruptError('LZ4 match offset 0', base + s - 2);
       let len = token & 15;
       if (len === 15) {
         let b: number;
         do {
-          if (s >= end) throw new CorruptError('LZ4 block ends inside a match length', s);
+          if (s >= end) throw new CorruptError('LZ4 block ends inside a match length', base + s);
           b = input[s++]!;
           len += b;
         } while (b === 255);
       }
       len += 4;
       let from = o - offset;
-      if (from < floor) throw new CorruptError('LZ4 match reaches before the start of its frame', s);
+      if (from < floor) throw new CorruptError('LZ4 match reaches before the start of its frame', base + s);
       if (from < independentFloor) reach.reachedBack = true;
       if (o + len > out.blockEnd) throw new BlockOverflow();
       if (offset >= len) {
@@ -147,7 +149,7 @@ type Chunks<T> = Generator<Uint8Array, T, undefined>;
  * a block is larger than the declared maximum (decoding stops before that block, as python-lz4 raises there).
  */
 function* decodeFrame(
-  input: Uint8Array,
+  input: CompressedInput,
   start: number,
   out: Lz4Window,
   notes: string[],
@@ -155,8 +157,10 @@ function* decodeFrame(
 ): Chunks<number | undefined> {
   const p = start + 4;
   if (p + 3 > input.length) throw new CorruptError('input ends inside an LZ4 frame header', input.length);
-  const flg = input[p]!;
-  const bd = input[p + 1]!;
+  // The descriptor (p..descEnd) and its checksum byte: at most 15 bytes, one view (`d[i]` is input byte p + i).
+  const d = input.view(p, 15);
+  const flg = d[0]!;
+  const bd = d[1]!;
   if (flg >>> 6 !== 1) throw new CorruptError(`LZ4 frame version ${flg >>> 6} is not 1`, p);
   const independent = (flg & 0x20) !== 0;
   const blockChecksum = (flg & 0x10) !== 0;
@@ -170,11 +174,11 @@ function* decodeFrame(
   const blockMax = code < 4 ? 4 * 1024 * 1024 : 1 << (8 + 2 * code);
   const descEnd = p + 2 + (hasContentSize ? 8 : 0) + (hasDictId ? 4 : 0);
   if (descEnd + 1 > input.length) throw new CorruptError('input ends inside an LZ4 frame header', input.length);
-  const contentSize = hasContentSize ? u32le(input, p + 6) * 0x100000000 + u32le(input, p + 2) : undefined;
+  const contentSize = hasContentSize ? u32le(d, 6) * 0x100000000 + u32le(d, 2) : undefined;
   if (hasDictId) {
-    notes.push(`${label}: names dictionary ${u32le(input, descEnd - 4)}; decoded without it`);
+    notes.push(`${label}: names dictionary ${u32le(d, descEnd - 4 - p)}; decoded without it`);
   }
-  if (((xxhash32(input, p, descEnd) >>> 8) & 0xff) !== input[descEnd]) {
+  if (((xxhash32(d, 0, descEnd - p) >>> 8) & 0xff) !== d[descEnd - p]) {
     notes.push(`${label}: header checksum mismatch (python-lz4 raises)`);
   }
   let q = descEnd + 1;
@@ -185,21 +189,23 @@ function* decodeFrame(
   let badBlockSums = 0;
   for (;;) {
     if (q + 4 > input.length) throw new CorruptError('input ends before the LZ4 end mark', input.length);
-    const word = u32le(input, q);
+    const word = u32le(input.view(q, 4), 0);
     q += 4;
     if (word === 0) break;
     const stored = (word & 0x80000000) !== 0;
     const size = word & 0x7fffffff;
-    const end = Math.min(q + size, input.length);
     out.startBlock(blockMax);
     const blockStart = out.length;
+    // The block's bytes (at most blockMax are read; a larger block is refused before its data is read).
+    let data: Uint8Array = new Uint8Array(0);
     try {
       if (size > blockMax) throw new BlockOverflow();
+      data = input.view(q, size);
       if (stored) {
-        out.push(input.subarray(q, end));
+        out.push(data);
       } else {
         reach.independentFloor = independent ? out.total : frameStart;
-        decodeBlock(input, q, end, out, reach);
+        decodeBlock(data, 0, data.length, out, reach, q);
       }
     } catch (e) {
       if (!(e instanceof BlockOverflow)) {
@@ -215,11 +221,11 @@ function* decodeFrame(
       content?.update(chunk);
       yield chunk;
     }
-    if (end < q + size) throw new CorruptError('input ends inside an LZ4 block', input.length);
+    if (data.length < size) throw new CorruptError('input ends inside an LZ4 block', input.length);
     q += size;
     if (blockChecksum) {
       if (q + 4 > input.length) throw new CorruptError('input ends inside an LZ4 block checksum', input.length);
-      if (xxhash32(input, q - size, q) !== u32le(input, q)) badBlockSums++;
+      if (xxhash32(data, 0, size) !== u32le(input.view(q, 4), 0)) badBlockSums++;
       q += 4;
     }
   }
@@ -232,7 +238,7 @@ function* decodeFrame(
   const produced = out.total - frameStart;
   if (content) {
     if (q + 4 > input.length) throw new CorruptError('input ends inside the LZ4 content checksum', input.length);
-    if (content.digest() !== u32le(input, q)) {
+    if (content.digest() !== u32le(input.view(q, 4), 0)) {
       notes.push(`${label}: content checksum mismatch (python-lz4 raises)`);
     }
     q += 4;
@@ -248,14 +254,15 @@ function* decodeFrame(
  * valid until the next step. Returns the frames decoded; `notes` receives what a strict reader would disagree with.
  * Throws CorruptError when nothing could be decoded.
  */
-export function* lz4Chunks(input: Uint8Array, notes: string[]): Chunks<number> {
+export function* lz4Chunks(raw: DecoderInput, notes: string[]): Chunks<number> {
+  const input = asInput(raw);
   const out = new Lz4Window();
   let frames = 0;
   let skipped = 0;
   let pos = 0;
   while (pos < input.length) {
-    const magic = pos + 4 <= input.length ? u32le(input, pos) : -1;
-    const skip = skippableFrameEnd(input, pos);
+    const magic = pos + 4 <= input.length ? u32le(input.view(pos, 4), 0) : -1;
+    const skip = skippableFrameEndIn(input, pos);
     if (skip === 'truncated') {
       notes.push('input ends inside a skippable frame (python-lz4 raises EOFError)');
       break;
@@ -278,7 +285,7 @@ export function* lz4Chunks(input: Uint8Array, notes: string[]): Chunks<number> {
       pos = next;
       frames++;
     } catch (e) {
-      if (!(e instanceof CorruptError)) throw e;
+      if (!(e instanceof CorruptError) || e instanceof InputReadError) throw e;
       corruptOrPrefix({ length: out.total }, notes, `LZ4 frame ${frames + 1}: ${e.message}`, e.offset);
       break;
     }
@@ -288,6 +295,6 @@ export function* lz4Chunks(input: Uint8Array, notes: string[]): Chunks<number> {
 }
 
 /** Decodes every LZ4 frame of `input` into memory. */
-export function decompressLz4(input: Uint8Array, opts: DecompressOptions): DecompressResult {
+export function decompressLz4(input: DecoderInput, opts: DecompressOptions): DecompressResult {
   return decodeToMemory(lz4Chunks, input, opts);
 }

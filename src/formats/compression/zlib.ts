@@ -1,6 +1,7 @@
 // zlib (RFC 1950) as joblib reads it: BinaryZlibFile (joblib 1.2) and zlib.decompress both decode only
 // the first stream. Also joblib < 0.10's 'ZF' files: 'ZF' + 19-byte hex length (+ optional space) + zlib.
 import { CorruptError } from '../../core/errors.js';
+import { asInput, type CompressedInput } from './compressed-input.js';
 import { MemorySink, type DeflateSink } from './deflate-sink.js';
 import { OutputBuffer } from './output-buffer.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
@@ -30,25 +31,29 @@ export function isJoblibZFile(input: Uint8Array): boolean {
 /** Decodes the first zlib stream of `input` (or of a joblib 'ZF' file) into memory. */
 export async function decompressZlib(input: Uint8Array, opts: DecompressOptions): Promise<DecompressResult> {
   const out = new OutputBuffer(opts, input.length);
-  const r = await unzlibInto(input, new MemorySink(out, opts.sizeHint));
+  const r = await unzlibInto(asInput(input), new MemorySink(out, opts.sizeHint));
   return { bytes: out.result(), ...r };
 }
 
-/** Reads the first zlib stream of `input` into `out` (memory, or the counting pass); the streams and notes. */
-export async function unzlibInto(input: Uint8Array, out: DeflateSink): Promise<Omit<DecompressResult, 'bytes'>> {
+/**
+ * Reads the first zlib stream of `input` into `out` (memory, or the counting pass); the streams and notes. The
+ * input is read forward a window at a time (the stream's data by the sink).
+ */
+export async function unzlibInto(input: CompressedInput, out: DeflateSink): Promise<Omit<DecompressResult, 'bytes'>> {
   const notes: string[] = [];
   const info: string[] = [];
   let start = 0;
   let declared: number | undefined;
-  if (isJoblibZFile(input)) {
+  const head = input.view(0, ZF_HEADER + 1);
+  if (isJoblibZFile(head)) {
     if (input.length < ZF_HEADER) throw new CorruptError("input ends inside joblib's 'ZF' header", input.length);
-    declared = parseZfLength(input.subarray(2, ZF_HEADER));
+    declared = parseZfLength(head.subarray(2, ZF_HEADER));
     if (declared === undefined) notes.push("joblib 'ZF' length field is not a hex number (joblib raises ValueError)");
     info.push("joblib < 0.10 'ZF' file (read by joblib.numpy_pickle_compat.read_zfile)");
-    start = input[ZF_HEADER] === 0x20 ? ZF_HEADER + 1 : ZF_HEADER;
+    start = head[ZF_HEADER] === 0x20 ? ZF_HEADER + 1 : ZF_HEADER;
   }
-  const cmf = input[start];
-  const flg = input[start + 1];
+  const cmf = start < input.length ? input.byteAt(start) : undefined;
+  const flg = start + 1 < input.length ? input.byteAt(start + 1) : undefined;
   if (cmf === undefined || flg === undefined) throw new CorruptError('input ends inside the zlib header', input.length);
   if ((cmf & 0x0f) !== 8) throw new CorruptError(`zlib compression method ${cmf & 0x0f} is not deflate`, start);
   if (cmf >> 4 > 7) notes.push(`zlib window field ${cmf >> 4} above 7 (zlib rejects the stream)`);
@@ -70,9 +75,8 @@ export async function unzlibInto(input: Uint8Array, out: DeflateSink): Promise<O
     if (trailer + 4 > input.length) {
       notes.push('input ends inside the Adler-32 trailer (zlib raises)');
     } else {
-      const want =
-        ((input[trailer]! << 24) | (input[trailer + 1]! << 16) | (input[trailer + 2]! << 8) | input[trailer + 3]!) >>>
-        0;
+      const t = input.view(trailer, 4);
+      const want = ((t[0]! << 24) | (t[1]! << 16) | (t[2]! << 8) | t[3]!) >>> 0;
       if (out.adler32() !== want) notes.push('Adler-32 mismatch (zlib raises "incorrect data check")');
       if (trailer + 4 < input.length) {
         notes.push(

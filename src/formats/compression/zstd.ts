@@ -3,9 +3,10 @@
 // comes in steps of one block (the in-memory decode, and the counting and re-decoding passes of large outputs).
 import { Decompress } from 'fzstd';
 import { CorruptError, UnsupportedError } from '../../core/errors.js';
-import { decodeToMemory } from './chunk-source.js';
+import { decodeToMemory, type DecoderInput } from './chunk-source.js';
+import { asInput, InputReadError, type CompressedInput } from './compressed-input.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
-import { skippableFrameEnd, u32le } from './frame-bytes.js';
+import { skippableFrameEndIn, u32le } from './frame-bytes.js';
 
 // Frame: 0..3 magic 28 B5 2F FD | FHD (bits 7-6 content-size field code, 5 single segment, 3 reserved,
 //   2 content checksum, 1-0 dictionary-ID field code) | [window descriptor: exponent << 3 | mantissa,
@@ -29,10 +30,16 @@ interface FrameHeader {
   checksum: boolean;
 }
 
-function parseFrameHeader(input: Uint8Array, start: number): FrameHeader {
+/** Largest frame header: magic, FHD, window descriptor, 4-byte dictionary ID, 8-byte content size. */
+const MAX_HEADER = 18;
+
+function parseFrameHeader(whole: CompressedInput, start: number): FrameHeader {
+  // `input[i]` is input byte start + i: the header is read through one view of at most MAX_HEADER bytes.
+  const h = whole.view(start, MAX_HEADER);
+  const input = { length: h.length, at: (i: number) => h[i - start]! };
   let p = start + 4;
-  if (p >= input.length) throw new CorruptError('input ends inside a zstd frame header', input.length);
-  const fhd = input[p++]!;
+  if (p - start >= input.length) throw new CorruptError('input ends inside a zstd frame header', whole.length);
+  const fhd = input.at(p++);
   if (fhd & 0x08) throw new CorruptError('zstd frame header reserved bit set', start + 4);
   const singleSegment = (fhd & 0x20) !== 0;
   const fcsCode = fhd >>> 6;
@@ -40,43 +47,71 @@ function parseFrameHeader(input: Uint8Array, start: number): FrameHeader {
   const fcsBytes = [singleSegment ? 1 : 0, 2, 4, 8][fcsCode]!;
   let window = 0;
   if (!singleSegment) {
-    if (p >= input.length) throw new CorruptError('input ends inside a zstd frame header', input.length);
-    const wd = input[p++]!;
+    if (p - start >= input.length) throw new CorruptError('input ends inside a zstd frame header', whole.length);
+    const wd = input.at(p++);
     const base = 2 ** (10 + (wd >>> 3));
     window = base + (base / 8) * (wd & 7);
   }
-  if (p + dictBytes + fcsBytes > input.length)
-    throw new CorruptError('input ends inside a zstd frame header', input.length);
+  if (p - start + dictBytes + fcsBytes > input.length)
+    throw new CorruptError('input ends inside a zstd frame header', whole.length);
   let dictId = 0;
-  for (let i = 0; i < dictBytes; i++) dictId += input[p + i]! * 2 ** (8 * i);
+  for (let i = 0; i < dictBytes; i++) dictId += input.at(p + i) * 2 ** (8 * i);
   p += dictBytes;
   let size = 0;
-  for (let i = 0; i < fcsBytes; i++) size += input[p + i]! * 2 ** (8 * i);
+  for (let i = 0; i < fcsBytes; i++) size += input.at(p + i) * 2 ** (8 * i);
   if (fcsBytes === 2) size += 256;
   p += fcsBytes;
   if (singleSegment) window = size;
   return { headerEnd: p, window, singleSegment, dictId, checksum: (fhd & 0x04) !== 0 };
 }
 
+/** A block header (u24le) at `p`, or undefined when the input ends inside it. */
+function blockHeader(input: CompressedInput, p: number): number | undefined {
+  if (p + 3 > input.length) return undefined;
+  const b = input.view(p, 3);
+  return b[0]! | (b[1]! << 8) | (b[2]! << 16);
+}
+
+/** Where block `bh` at `p` ends. */
+function blockEnd(bh: number, p: number): number {
+  return p + 3 + (((bh >>> 1) & 3) === 1 ? 1 : bh >>> 3);
+}
+
 /**
- * Where the frame's blocks end (input offsets) and where the frame ends after its checksum, or the input length
- * when the frame is cut short.
+ * Where the frame ends after its checksum, or the input length when the frame is cut short (block headers only are
+ * read). Throws CorruptError at a reserved block type, before any of the frame is decoded.
  */
-function frameBlocks(input: Uint8Array, header: FrameHeader): { blocks: number[]; end: number; complete: boolean } {
+function frameEnd(input: CompressedInput, header: FrameHeader): { end: number; complete: boolean } {
   let p = header.headerEnd;
-  const blocks: number[] = [];
   for (;;) {
-    if (p + 3 > input.length) return { blocks, end: input.length, complete: false };
-    const bh = input[p]! | (input[p + 1]! << 8) | (input[p + 2]! << 16);
-    const type = (bh >>> 1) & 3;
-    const size = bh >>> 3;
-    if (type === 3) throw new CorruptError('zstd block type 3 is reserved', p);
-    p += 3 + (type === 1 ? 1 : size);
-    if (p <= input.length) blocks.push(p);
+    const bh = blockHeader(input, p);
+    if (bh === undefined) return { end: input.length, complete: false };
+    if (((bh >>> 1) & 3) === 3) throw new CorruptError('zstd block type 3 is reserved', p);
+    p = blockEnd(bh, p);
     if (bh & 1) break;
   }
   p += header.checksum ? 4 : 0;
-  return p > input.length ? { blocks, end: input.length, complete: false } : { blocks, end: p, complete: true };
+  return p > input.length ? { end: input.length, complete: false } : { end: p, complete: true };
+}
+
+/**
+ * The pieces of the frame `[start, end)` fzstd is fed, in order: the header and first block, then one block each,
+ * the last piece running to `end` (the checksum, or where the input is cut). Input offsets [from, to).
+ */
+function* framePieces(input: CompressedInput, header: FrameHeader, end: number): Generator<[number, number]> {
+  let from = header.headerEnd;
+  let last = false;
+  for (;;) {
+    let to = end;
+    const bh: number | undefined = last ? undefined : blockHeader(input, from);
+    if (bh !== undefined && blockEnd(bh, from) <= end) {
+      to = blockEnd(bh, from);
+      last = (bh & 1) !== 0;
+    }
+    yield [from, to];
+    if (to === end) return;
+    from = to;
+  }
 }
 
 /** Window descriptor byte for the smallest representable window of at least `size` bytes. */
@@ -89,20 +124,14 @@ function windowDescriptor(size: number): number {
 }
 
 /**
- * The frame's bytes as fzstd should see them. fzstd allocates the declared window (or, in
- * single-segment frames, the declared content size) up front, so a header declaring more than the
- * output can ever reach is rewritten to a smaller window; nothing else in the frame depends on it.
- * Only called for frames without a dictionary.
+ * The frame's header as fzstd should see it. fzstd allocates the declared window (or, in single-segment frames, the
+ * declared content size) up front, so a header declaring more than the output can ever reach is rewritten to a
+ * smaller window; nothing else in the frame depends on it. Only called for frames without a dictionary.
  */
-function frameForFzstd(frame: Uint8Array, headerSize: number, window: number, windowCap: number): Uint8Array {
-  if (window <= windowCap) return frame;
+function headerForFzstd(header: Uint8Array, window: number, windowCap: number): Uint8Array {
+  if (window <= windowCap) return header;
   // FHD: content checksum flag kept; no content size, not single segment, no dictionary-ID field.
-  const head = [0x28, 0xb5, 0x2f, 0xfd, frame[4]! & 0x04, windowDescriptor(windowCap)];
-  const body = frame.subarray(headerSize);
-  const rebuilt = new Uint8Array(head.length + body.length);
-  rebuilt.set(head, 0);
-  rebuilt.set(body, head.length);
-  return rebuilt;
+  return new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, header[4]! & 0x04, windowDescriptor(windowCap)]);
 }
 
 /** Output chunks of one decode; fresh arrays from fzstd, the caller's to keep. */
@@ -119,15 +148,16 @@ function windowCapFor(limit: number): number {
  * `notes` receives disagreements. Throws CorruptError when nothing could be decoded, UnsupportedError for a
  * dictionary frame first.
  */
-export function* zstdChunks(input: Uint8Array, notes: string[], limit: number): Chunks<number> {
+export function* zstdChunks(raw: DecoderInput, notes: string[], limit: number): Chunks<number> {
+  const input = asInput(raw);
   const windowCap = windowCapFor(limit);
   let total = 0;
   let frames = 0;
   let skipped = 0;
   let pos = 0;
   while (pos < input.length) {
-    const magic = pos + 4 <= input.length ? u32le(input, pos) : -1;
-    const skip = skippableFrameEnd(input, pos);
+    const magic = pos + 4 <= input.length ? u32le(input.view(pos, 4), 0) : -1;
+    const skip = skippableFrameEndIn(input, pos);
     if (skip === 'truncated') {
       notes.push('input ends inside a skippable frame (zstd(1) raises)');
       break;
@@ -156,24 +186,23 @@ export function* zstdChunks(input: Uint8Array, notes: string[], limit: number): 
       if (header.window > CLI_WINDOW_LIMIT && !header.singleSegment) {
         notes.push(`${label}: window of ${header.window} bytes (zstd(1) needs --memory to read it)`);
       }
-      const { blocks, end, complete } = frameBlocks(input, header);
-      const frame = frameForFzstd(input.subarray(pos, end), header.headerEnd - pos, header.window, windowCap);
+      const { end, complete } = frameEnd(input, header);
+      const head = headerForFzstd(input.view(pos, header.headerEnd - pos), header.window, windowCap);
       const got: Uint8Array[] = [];
       const decoder = new Decompress((chunk) => got.push(chunk));
-      let from = 0;
       try {
-        for (let i = 0; i <= blocks.length; i++) {
-          // Block ends in `frame` (its header may have been rewritten to another length).
-          const to = i < blocks.length ? blocks[i]! - end + frame.length : frame.length;
-          decoder.push(frame.subarray(from, to), to === frame.length);
-          from = to;
+        for (const [from, to] of framePieces(input, header, end)) {
+          const piece = input.view(from, to - from);
+          // The first piece carries the header (rewritten or not) as one push, as fzstd reads a header whole.
+          decoder.push(from === header.headerEnd ? concat(head, piece) : piece, to === end);
+          dropEmptyHeld(decoder);
           for (const chunk of got.splice(0)) {
             total += chunk.length;
             yield chunk;
           }
-          if (to === frame.length) break;
         }
       } catch (e) {
+        if (e instanceof InputReadError) throw e;
         failure = e instanceof Error ? e.message : String(e);
       }
       for (const chunk of got.splice(0)) {
@@ -183,7 +212,7 @@ export function* zstdChunks(input: Uint8Array, notes: string[], limit: number): 
       if (failure === undefined && !complete) failure = 'input ends inside the frame';
       pos = end;
     } catch (e) {
-      if (!(e instanceof CorruptError)) throw e;
+      if (!(e instanceof CorruptError) || e instanceof InputReadError) throw e;
       failure = e.message;
       failedAt = e.offset ?? pos;
     }
@@ -197,7 +226,26 @@ export function* zstdChunks(input: Uint8Array, notes: string[], limit: number): 
   return frames;
 }
 
+/**
+ * fzstd (0.1.x) keeps the unread rest of each pushed piece in `c` and clears that list only when the rest is not
+ * empty: every piece read whole leaves an empty view in it, which holds the piece's whole buffer (here an input
+ * window) for the rest of the frame. Those entries are dropped when nothing is held (`l === 0`: all are empty), so
+ * the input windows are freed as decoding moves on. Checked by the memory row of the big-input bench.
+ */
+function dropEmptyHeld(decoder: Decompress): void {
+  const held = decoder as unknown as { c?: Uint8Array[]; l?: number };
+  if (held.l === 0 && Array.isArray(held.c) && held.c.length > 0) held.c = [];
+}
+
+/** `a` then `b` in one array. */
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
 /** Decodes every zstd frame of `input` into memory. */
-export function decompressZstd(input: Uint8Array, opts: DecompressOptions): DecompressResult {
+export function decompressZstd(input: DecoderInput, opts: DecompressOptions): DecompressResult {
   return decodeToMemory(zstdChunks, input, opts);
 }

@@ -1,12 +1,13 @@
 // Compressed streams (gzip, bzip2, xz, .lzma, lz4 frame, zstd, zlib, and joblib's old 'ZF' format): decoded in
 // memory the way Python's readers decode them (every stream/member/frame), then sniffed and scanned as a child;
-// gzip/zlib/LZ4/zstd/bzip2 output too large to hold is counted first and decoded again on demand while it is scanned.
+// gzip/zlib/LZ4/zstd/bzip2 output too large to hold is counted first and decoded again on demand while it is scanned,
+// and their input is read in bounded windows (never whole) unless it is small.
 // Strong signatures that fail to decode are reported; weak ones (zlib, .lzma headers) fall through silently.
 import { CorruptError, LimitError } from '../../core/errors.js';
 import { child, layerSegment } from '../../core/location.js';
+import { InputReadError } from '../../formats/compression/compressed-input.js';
 import { decompressToSource } from '../../formats/compression/decompress-source.js';
 import { sniffCodec, sniffJoblibCompression, type Codec } from '../../formats/compression/index.js';
-import { readAll } from '../../sources/byte-source.js';
 import type { Expander } from './context.js';
 
 const WEAK: ReadonlySet<Codec> = new Set(['zlib', 'lzma']);
@@ -36,10 +37,11 @@ export const compressedExpander: Expander = {
     const remaining = ctx.remainingBytes();
     const location = child(src.location, layerSegment(codec));
     try {
-      // gzip, zlib, LZ4, zstd and bzip2 outputs too large to hold are read through a source that decodes them on demand.
+      // gzip, zlib, LZ4, zstd and bzip2 outputs too large to hold are read through a source that decodes them on demand;
+      // their input is read in windows when it is not small.
       result = await decompressToSource(
         codec,
-        readAll(src),
+        src,
         {
           maxOutputBytes: Math.min(ctx.limits.maxEntryBytes, remaining),
           maxRatio: ctx.limits.maxRatio,
@@ -48,7 +50,8 @@ export const compressedExpander: Expander = {
         location,
       );
     } catch (e) {
-      if (e instanceof CorruptError && WEAK.has(codec)) return false;
+      // A source that failed or shrank while read is reported whatever the signature's strength.
+      if (e instanceof CorruptError && !(e instanceof InputReadError) && WEAK.has(codec)) return false;
       if (e instanceof LimitError) {
         // Work done before the limit counts against maxTotalBytes (charge throws once that is exhausted).
         if (e.spentBytes > 0) ctx.charge(e.spentBytes);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run bench` (big-input rows): real artifacts of 0.6–1.5 GB written by the real tools OUTSIDE the repo
-// (os.tmpdir) — ONNX models with inline weights (onnx via /usr/bin/python3), a .npy, a tar holding it, a gzip, lz4, zstd, bzip2 and 7z
-// archives of base64 text, a 7z holding a large pickle whose payload sits at its end — scanned by the built CLI in
+// `npm run bench` (big-input rows): real artifacts of 0.2–1.5 GB written by the real tools OUTSIDE the repo
+// (os.tmpdir) — ONNX models with inline weights (onnx via /usr/bin/python3), a .npy, a tar holding it, gzip, lz4,
+// zstd and bzip2 streams and 7z archives of base64 text (the compressed input is read in windows, never held whole),
+// a 7z holding a large pickle whose payload sits at its end — scanned by the built CLI in
 // fresh processes under default limits. Goal: every scan ends with the expected result and peak RSS < 512 MB. Rows
 // whose tool is missing are skipped. Prints wall time (median [range] of RUNS), CPU s, peak RSS (max), exit code,
 // blocking rules and the load average.

@@ -25,8 +25,11 @@ export const MAX_ZSTD_RATIO = 32 * 1024;
 /** bzip2's largest output per input byte, roughly: a ~40-byte block of one run holds ~46 MB. */
 export const MAX_BZIP2_RATIO = 2 * 1024 * 1024;
 
-/** Codecs whose decoder emits bounded chunks: its largest output per input byte and the decoder (loaded on use). */
-const CHUNKED: Partial<Record<Codec, { ratio: number; load: () => Promise<ChunkDecoder> }>> = {
+/**
+ * Codecs whose decoder emits bounded chunks: its largest output per input byte, the decoder (loaded on use), and
+ * `wholeInput` for a decoder that reads only a Uint8Array (its input is then read whole and handed over as bytes).
+ */
+const CHUNKED: Partial<Record<Codec, { ratio: number; load: () => Promise<ChunkDecoder>; wholeInput?: boolean }>> = {
   lz4: { ratio: MAX_LZ4_RATIO, load: async () => (await import('./lz4.js')).lz4Chunks },
   zstd: { ratio: MAX_ZSTD_RATIO, load: async () => (await import('./zstd.js')).zstdChunks },
   bzip2: { ratio: MAX_BZIP2_RATIO, load: async () => (await import('./bzip2.js')).bzip2Chunks },
@@ -68,12 +71,14 @@ export async function decompressToSource(
   holdBytes = HOLD_BYTES,
   reading: InputReading = DEFAULT_READING,
 ): Promise<SourceResult> {
-  const windowed = codec === 'gzip' || codec === 'zlib' || CHUNKED[codec] !== undefined;
+  const windowed = codec === 'gzip' || codec === 'zlib' || (CHUNKED[codec] !== undefined && !CHUNKED[codec].wholeInput);
   const whole =
     input instanceof Uint8Array
       ? input
       : (input.bytes ?? (!windowed || input.size <= reading.readWholeUpTo ? readAll(input) : undefined));
   const src = compressedInput(whole ?? input, reading.windowBytes);
+  // Chunk decoders get bytes in memory as a Uint8Array (zero-copy), else the windowed input.
+  const decoderInput = whole ?? src;
   if ((codec === 'gzip' || codec === 'zlib') && (!whole || src.length * MAX_DEFLATE_RATIO > holdBytes)) {
     // The OutputBuffer only supplies the limit and its LimitError (what the in-memory decode would throw).
     const limits = new OutputBuffer(opts, src.length, 0);
@@ -102,7 +107,7 @@ export async function decompressToSource(
     // The output is kept while it fits in holdBytes: then the count was the decode (no second pass).
     const counted = countChunks(
       decode,
-      src,
+      decoderInput,
       limits.limit,
       (total, spent) => {
         if (total > limits.limit) throw limits.limitError(total, spent);
@@ -113,7 +118,7 @@ export async function decompressToSource(
       const source = new ChunkListSource(location, counted.kept);
       return { source, streams: counted.streams, notes: counted.notes, streamed: false };
     }
-    const source = redecodedSource(location, src, decode, limits.limit, counted);
+    const source = redecodedSource(location, decoderInput, decode, limits.limit, counted);
     return { source, streams: counted.streams, notes: counted.notes, streamed: true };
   }
   if (!whole && chunked) {

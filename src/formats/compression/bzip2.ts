@@ -37,14 +37,24 @@ const BunzipCtor = createRequire(import.meta.url)('seek-bzip') as BunzipConstruc
 /** Thrown by our input when seek-bzip reads past the end (seek-bzip itself would read `undefined`). */
 class InputEnded extends Error {}
 
+/** seek-bzip's input over a CompressedInput: bytes come from the current window view (no call per byte into the input). */
 class Input implements SeekBzipInput {
   pos = 0;
+  /** Input bytes [start, start + buf.length): a view of the input, refilled as `pos` leaves it. */
+  private buf: Uint8Array = new Uint8Array(0);
+  private start = 0;
   constructor(private readonly data: CompressedInput) {}
   readByte(): number {
-    const b = this.data.byteAt(this.pos);
-    if (b < 0) throw new InputEnded('input ended');
+    const i = this.pos - this.start;
+    if (i >= 0 && i < this.buf.length) {
+      this.pos++;
+      return this.buf[i]!;
+    }
+    this.buf = this.data.view(this.pos, this.data.step);
+    this.start = this.pos;
+    if (this.buf.length === 0) throw new InputEnded('input ended');
     this.pos++;
-    return b;
+    return this.buf[0]!;
   }
   read(buffer: Uint8Array, offset: number, length: number): number {
     const part = this.data.view(this.pos, length);

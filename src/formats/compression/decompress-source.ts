@@ -1,4 +1,4 @@
-// Decompression to a byte source under a memory bound: gzip, zlib, LZ4, zstd and bzip2 streams that may decode past `holdBytes`
+// Decompression to a byte source under a memory bound: gzip, zlib, LZ4, zstd, bzip2, xz and lzma streams that may decode past `holdBytes`
 // are counted first (nothing held; a bomb ends at the limit), then decoded into one buffer of the counted size, or —
 // when larger than holdBytes — handed out as a RedecodedSource that decodes again on demand (InflatedSource for
 // deflate). Other codecs and small streams decode in memory as `decompress` does.
@@ -23,11 +23,21 @@ export const MAX_ZSTD_RATIO = 32 * 1024;
 /** bzip2's largest output per input byte, roughly: a ~40-byte block of one run holds ~46 MB. */
 export const MAX_BZIP2_RATIO = 2 * 1024 * 1024;
 
+/**
+ * LZMA's (.xz and .lzma) largest output per input byte. A range-coder decision costs at least -log2(2017/2048) ≈
+ * 0.022 bits (an 11-bit probability saturates at 2048 − 31), and the longest match (273 bytes, a rep0 match: 6
+ * decisions for isMatch/isRep/isRepG0/isRep0Long/choice/choice2 and 8 for the high length tree) takes 14 of them:
+ * about 0.31 bits, so at most ~7,100 bytes per input byte. Rounded up.
+ */
+export const MAX_LZMA_RATIO = 8 * 1024;
+
 /** Codecs whose decoder emits bounded chunks: its largest output per input byte and the decoder (loaded on use). */
 const CHUNKED: Partial<Record<Codec, { ratio: number; load: () => Promise<ChunkDecoder> }>> = {
   lz4: { ratio: MAX_LZ4_RATIO, load: async () => (await import('./lz4.js')).lz4Chunks },
   zstd: { ratio: MAX_ZSTD_RATIO, load: async () => (await import('./zstd.js')).zstdChunks },
   bzip2: { ratio: MAX_BZIP2_RATIO, load: async () => (await import('./bzip2.js')).bzip2Chunks },
+  xz: { ratio: MAX_LZMA_RATIO, load: async () => (await import('./lzma.js')).xzChunks },
+  lzma: { ratio: MAX_LZMA_RATIO, load: async () => (await import('./lzma.js')).lzmaChunks },
 };
 
 /** What decompressing to a source produced (see DecompressResult). */

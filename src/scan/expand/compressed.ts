@@ -36,7 +36,7 @@ export const compressedExpander: Expander = {
     const remaining = ctx.remainingBytes();
     const location = child(src.location, layerSegment(codec));
     try {
-      // gzip, zlib, LZ4, zstd and bzip2 outputs too large to hold are read through a source that decodes them on demand.
+      // gzip, zlib, LZ4, zstd, bzip2, xz and lzma outputs too large to hold are read through a source that decodes them on demand.
       result = await decompressToSource(
         codec,
         readAll(src),

@@ -37,9 +37,12 @@ function dictionaryWindow(dictSize: number): number {
   return Math.ceil(Math.max(dictSize, 4096) / 16) * 16;
 }
 
-/** The window allocated for a dictionary of `dictSize`, at most: what it needs, within MAX_LZMA_WINDOW. */
-function windowFor(dictSize: number): number {
-  return Math.min(dictionaryWindow(dictSize), MAX_LZMA_WINDOW);
+/** Bounds of one decoder; both default to this reader's (tests make them smaller). */
+export interface LzmaDecoderOptions {
+  /** Output bytes per step at most (default 2 MiB). */
+  readonly step?: number;
+  /** The largest window held (default MAX_LZMA_WINDOW). */
+  readonly maxWindow?: number;
 }
 
 export class LzmaDecoder {
@@ -76,7 +79,7 @@ export class LzmaDecoder {
   // (circularly) are the history matches may reach. It only wraps once it has grown to `maxWindow`.
   private win = new Uint8Array(0);
   private pos = 0;
-  private maxWindow = windowFor(0);
+  private maxWindow = 0;
   /** Output bytes since the dictionary reset (positions and distances count from it). */
   private rel = 0;
   /** Bytes of the current match still to copy (at distance rep0) when a step ended inside it. */
@@ -88,6 +91,19 @@ export class LzmaDecoder {
   distanceBeyondDict = false;
   /** Set when a match ran past the output end the caller asked for; the extra bytes were dropped. */
   matchOverrun = false;
+
+  private readonly stepBytes: number;
+  private readonly windowBound: number;
+
+  constructor(opts: LzmaDecoderOptions = {}) {
+    this.stepBytes = Math.max(1, opts.step ?? STEP);
+    this.windowBound = Math.max(4096, opts.maxWindow ?? MAX_LZMA_WINDOW);
+  }
+
+  /** Bytes of the dictionary window allocated now. */
+  get windowBytes(): number {
+    return this.win.length;
+  }
 
   /** Sets lc/lp/pb and resets the probability model. */
   setProperties(lc: number, lp: number, pb: number): void {
@@ -123,7 +139,7 @@ export class LzmaDecoder {
    */
   resetDictionary(dictSize: number): void {
     this.dictSize = dictSize;
-    this.maxWindow = windowFor(dictSize);
+    this.maxWindow = Math.min(dictionaryWindow(dictSize), this.windowBound);
     if (this.win.length > this.maxWindow) this.win = new Uint8Array(0);
     this.pos = 0;
     this.rel = 0;
@@ -248,7 +264,7 @@ export class LzmaDecoder {
       const start = this.pos;
       let stop: LzmaStop | undefined;
       try {
-        stop = this.step(Math.min(left, room, STEP), allowMarker);
+        stop = this.step(Math.min(left, room, this.stepBytes), allowMarker);
       } catch (e) {
         if (this.pos > start) yield this.win.subarray(start, this.pos);
         throw e;
@@ -264,7 +280,7 @@ export class LzmaDecoder {
     this.pending = 0;
     let at = 0;
     while (at < bytes.length) {
-      const n = Math.min(bytes.length - at, this.makeRoom(), STEP);
+      const n = Math.min(bytes.length - at, this.makeRoom(), this.stepBytes);
       const start = this.pos;
       this.win.set(bytes.subarray(at, at + n), start);
       this.pos += n;
@@ -295,7 +311,7 @@ export class LzmaDecoder {
     if (dist < dictionaryWindow(this.dictSize)) {
       return new LimitError(
         'lzmaWindowBytes',
-        `an LZMA match reaches ${dist + 1} bytes back, past the ${MAX_LZMA_WINDOW}-byte dictionary window this ` +
+        `an LZMA match reaches ${dist + 1} bytes back, past the ${this.maxWindow}-byte dictionary window this ` +
           `reader holds (the stream declares ${this.dictSize} bytes)`,
       );
     }

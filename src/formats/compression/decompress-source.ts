@@ -1,7 +1,7 @@
-// Decompression to a byte source under a memory bound: gzip, zlib, LZ4, zstd, bzip2, xz and lzma streams that may decode past `holdBytes`
-// are counted first (nothing held; a bomb ends at the limit), then decoded into one buffer of the counted size, or —
-// when larger than holdBytes — handed out as a RedecodedSource that decodes again on demand (InflatedSource for
-// deflate). Other codecs and small streams decode in memory as `decompress` does.
+// Decompression to a byte source under a memory bound: streams that may decode past `holdBytes` are counted first
+// (nothing held; a bomb ends at the limit), then kept as counted, or — when larger than holdBytes — handed out as a
+// RedecodedSource that decodes again on demand (InflatedSource for gzip/zlib's deflate). Streams that cannot reach
+// holdBytes (by their codec's largest ratio and the limits) decode in memory as `decompress` does.
 import type { Location } from '../../core/location.js';
 import { MemorySource, type ByteSource } from '../../sources/byte-source.js';
 import { ChunkListSource } from '../../sources/chunk-list-source.js';

@@ -459,19 +459,30 @@ export class LzmaDecoder {
   /** Copies `k` bytes from distance rep0 to win[pos, pos + k) (no wrap at the destination); returns the new pos. */
   private copyMatch(pos: number, k: number): number {
     const win = this.win;
-    const size = win.length;
     const dist = this.rep0;
+    const end = pos + k;
     let from = pos - dist - 1;
-    if (from < 0) from += size;
-    if (dist + 1 >= k && from + k <= size) {
-      win.copyWithin(pos, from, from + k);
-      return pos + k;
+    if (from < 0) {
+      // The source starts behind the wrap, after `pos`: a plain copy up to the window's end, then the rest from 0.
+      from += win.length;
+      const first = Math.min(k, win.length - from);
+      win.copyWithin(pos, from, from + first);
+      return first < k ? this.copyMatch(pos + first, k - first) : end;
     }
-    const stop = pos + k;
-    while (pos < stop) {
-      win[pos++] = win[from++]!;
-      if (from === size) from = 0;
+    if (k < 32) {
+      while (pos < end) win[pos++] = win[from++]!;
+    } else if (k <= dist + 1) {
+      win.copyWithin(pos, from, end - dist - 1);
+    } else if (dist === 0) {
+      win.fill(win[from]!, pos, end);
+    } else {
+      // A repeating pattern: copy what is already there, doubling, each copy from before its destination.
+      while (pos < end) {
+        const n = Math.min(pos - from, end - pos);
+        win.copyWithin(pos, from, from + n);
+        pos += n;
+      }
     }
-    return pos;
+    return end;
   }
 }

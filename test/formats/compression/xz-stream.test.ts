@@ -47,6 +47,15 @@ function repeats(unit: number, times: number, seed: number): Uint8Array {
   return out;
 }
 
+/** Runs of short random patterns (periods 1 to 300): long matches that overlap their own output. */
+function periodic(seed: number): Uint8Array {
+  const parts = [1, 2, 3, 7, 31, 100, 300].map((period, i) => {
+    const pattern = noise(period, seed + i);
+    return Uint8Array.from({ length: 20 * KB + i }, (_, j) => pattern[j % period]!);
+  });
+  return Buffer.concat(parts.flatMap((p, i) => [p, noise(100, seed + 50 + i)]));
+}
+
 /** `data` compressed by xz(1) with `args`. */
 function xz(args: string[], data: Uint8Array): Uint8Array {
   return new Uint8Array(execFileSync(XZ, [...args, '-c'], { input: data, maxBuffer: 64 * MB }));
@@ -123,6 +132,11 @@ describe('files made by xz(1): the window wraps, matches reach the whole diction
     { name: 'xz, 1 MiB blocks (-T2)', args: ['-T2', '--block-size=1MiB', '--lzma2=dict=64KiB'], data: exact },
     { name: '.lzma, 64 KiB dictionary', args: ['--format=lzma', '--lzma1=preset=6,dict=64KiB'], data: exact },
     { name: '.lzma, 4 KiB dictionary', args: ['--format=lzma', '--lzma1=dict=4KiB'], data: repeats(4 * KB, 256, 3) },
+    {
+      name: 'xz, periodic runs (matches overlapping their output), 4 KiB dictionary',
+      args: ['--lzma2=dict=4KiB'],
+      data: Buffer.concat(Array.from({ length: 32 }, (_, i) => periodic(i))),
+    },
   ];
   for (const row of rows) {
     it(row.name, async () => {
@@ -149,7 +163,7 @@ describe('files made by xz(1): the window wraps, matches reach the whole diction
   }
 
   it('any step size gives xz(1)’s bytes (matches cut by a step resume in the next one)', () => {
-    const data = Buffer.concat([repeats(16 * KB, 24, 4), noise(5000, 5), repeats(3 * KB, 40, 6)]);
+    const data = Buffer.concat([repeats(16 * KB, 24, 4), noise(5000, 5), periodic(6), repeats(3 * KB, 40, 7)]);
     const input = xz(['--lzma2=preset=6,dict=16KiB'], data);
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 70_000 }), (step) => {

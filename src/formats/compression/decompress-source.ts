@@ -31,13 +31,31 @@ export const MAX_BZIP2_RATIO = 2 * 1024 * 1024;
  */
 export const MAX_LZMA_RATIO = 8 * 1024;
 
-/** Codecs whose decoder emits bounded chunks: its largest output per input byte and the decoder (loaded on use). */
-const CHUNKED: Partial<Record<Codec, { ratio: number; load: () => Promise<ChunkDecoder> }>> = {
+/** A codec whose decoder emits bounded chunks. */
+interface Chunked {
+  /** Its largest output per input byte. */
+  ratio: number;
+  /** The decoder (loaded on use). */
+  load: () => Promise<ChunkDecoder>;
+  /** The decoder for decoding again what `load`'s counted (same bytes; may skip checks the count verified). */
+  loadAgain?: () => Promise<ChunkDecoder>;
+}
+
+/** Codecs whose decoder emits bounded chunks. */
+const CHUNKED: Partial<Record<Codec, Chunked>> = {
   lz4: { ratio: MAX_LZ4_RATIO, load: async () => (await import('./lz4.js')).lz4Chunks },
   zstd: { ratio: MAX_ZSTD_RATIO, load: async () => (await import('./zstd.js')).zstdChunks },
   bzip2: { ratio: MAX_BZIP2_RATIO, load: async () => (await import('./bzip2.js')).bzip2Chunks },
-  xz: { ratio: MAX_LZMA_RATIO, load: async () => (await import('./lzma.js')).xzChunks },
-  lzma: { ratio: MAX_LZMA_RATIO, load: async () => (await import('./lzma.js')).lzmaChunks },
+  xz: {
+    ratio: MAX_LZMA_RATIO,
+    load: async () => (await import('./lzma.js')).xzChunks,
+    loadAgain: async () => (await import('./lzma.js')).lzmaFamilyChunksUnverified,
+  },
+  lzma: {
+    ratio: MAX_LZMA_RATIO,
+    load: async () => (await import('./lzma.js')).lzmaChunks,
+    loadAgain: async () => (await import('./lzma.js')).lzmaFamilyChunksUnverified,
+  },
 };
 
 /** What decompressing to a source produced (see DecompressResult). */
@@ -95,7 +113,8 @@ export async function decompressToSource(
       const source = new ChunkListSource(location, counted.kept);
       return { source, streams: counted.streams, notes: counted.notes, streamed: false };
     }
-    const source = redecodedSource(location, input, decode, limits.limit, counted);
+    const again = chunked.loadAgain ? await chunked.loadAgain() : decode;
+    const source = redecodedSource(location, input, again, limits.limit, counted);
     return { source, streams: counted.streams, notes: counted.notes, streamed: true };
   }
   return { ...resultOf(await decompress(codec, input, opts), location), streamed: false };

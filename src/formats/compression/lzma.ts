@@ -19,7 +19,12 @@ function startsXz(input: Uint8Array, pos: number): boolean {
  * streams, which Python does not (we read on, with a note). Throws CorruptError when nothing could be decoded,
  * UnsupportedError for BCJ filters, LimitError('lzmaWindowBytes') for a match beyond the window this reader holds.
  */
-function* lzmaFamilyChunks(codec: 'xz' | 'lzma', input: Uint8Array, notes: string[]): LzmaChunks<number> {
+function* lzmaFamilyChunks(
+  codec: 'xz' | 'lzma',
+  input: Uint8Array,
+  notes: string[],
+  verifyChecks: boolean,
+): LzmaChunks<number> {
   const decoder = new LzmaDecoder();
   let total = 0;
   let streams = 0;
@@ -60,7 +65,9 @@ function* lzmaFamilyChunks(codec: 'xz' | 'lzma', input: Uint8Array, notes: strin
       );
     }
     try {
-      const chunks = xz ? decodeXzStream(input, pos, decoder, notes) : decodeAloneStream(input, pos, decoder, notes);
+      const chunks = xz
+        ? decodeXzStream(input, pos, decoder, notes, verifyChecks)
+        : decodeAloneStream(input, pos, decoder, notes);
       let step = chunks.next();
       for (; !step.done; step = chunks.next()) {
         total += step.value.length;
@@ -85,9 +92,14 @@ function* lzmaFamilyChunks(codec: 'xz' | 'lzma', input: Uint8Array, notes: strin
 }
 
 /** The .xz family (any stream of it, .lzma ones included) as a ChunkDecoder. */
-export const xzChunks: ChunkDecoder = (input, notes) => lzmaFamilyChunks('xz', input, notes);
+export const xzChunks: ChunkDecoder = (input, notes) => lzmaFamilyChunks('xz', input, notes, true);
 /** The .lzma family (any stream of it, .xz ones included) as a ChunkDecoder. */
-export const lzmaChunks: ChunkDecoder = (input, notes) => lzmaFamilyChunks('lzma', input, notes);
+export const lzmaChunks: ChunkDecoder = (input, notes) => lzmaFamilyChunks('lzma', input, notes, true);
+/**
+ * The same output without verifying the .xz blocks' integrity checks: for decoding again what a counting pass over
+ * xzChunks/lzmaChunks verified (the same bytes; a re-decode's notes are dropped). CRC-64 in JS is most of its cost.
+ */
+export const lzmaFamilyChunksUnverified: ChunkDecoder = (input, notes) => lzmaFamilyChunks('xz', input, notes, false);
 
 /** Decodes every stream of a .xz or .lzma file into memory. */
 export function decompressLzmaFamily(

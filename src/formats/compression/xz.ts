@@ -124,7 +124,8 @@ class DeltaChain {
 
 /**
  * Decodes the .xz stream at `start` with `decoder`, handing out its output in chunks (valid until the next step),
- * and returns the input offset after its footer. Throws CorruptError on bad structure or data (after handing out
+ * and returns the input offset after its footer. `verifyChecks` false skips the blocks' integrity checks (for a
+ * decode again of bytes a first pass verified). Throws CorruptError on bad structure or data (after handing out
  * the bytes decoded before it), UnsupportedError for BCJ filters.
  */
 export function* decodeXzStream(
@@ -132,6 +133,7 @@ export function* decodeXzStream(
   start: number,
   decoder: LzmaDecoder,
   notes: string[],
+  verifyChecks = true,
 ): LzmaChunks<number> {
   if (start + 12 > input.length) throw new CorruptError('input ends inside the xz stream header', input.length);
   for (let i = 0; i < XZ_MAGIC.length; i++) {
@@ -154,13 +156,13 @@ export function* decodeXzStream(
     const header = parseBlockHeader(input, pos, notes);
     const dataStart = pos + header.size;
     const deltas = header.deltas.length > 0 ? new DeltaChain(header.deltas) : undefined;
-    const sum = new XzBlockCheck(check);
+    const sum = verifyChecks ? new XzBlockCheck(check) : undefined;
     let produced = 0;
     const chunks = decodeLzma2(input, dataStart, input.length, decoder, header.dictSize, notes);
     let step = chunks.next();
     for (; !step.done; step = chunks.next()) {
       const chunk = deltas ? deltas.apply(step.value) : step.value;
-      sum.update(chunk);
+      sum?.update(chunk);
       produced += chunk.length;
       yield chunk;
     }
@@ -180,7 +182,9 @@ export function* decodeXzStream(
       p++;
     }
     if (p + checkSize > input.length) throw new CorruptError('input ends inside an xz block check', input.length);
-    if (!sum.known) unverified.add(check);
+    if (!sum) {
+      // Not verified again.
+    } else if (!sum.known) unverified.add(check);
     else if (!sum.matches(input.subarray(p, p + checkSize))) {
       notes.push(`xz block ${block}: integrity check mismatch (Python raises)`);
     }

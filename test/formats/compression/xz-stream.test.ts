@@ -12,7 +12,7 @@ import { decompressToSource } from '../../../src/formats/compression/decompress-
 import { decompress } from '../../../src/formats/compression/index.js';
 import { decodeAloneStream } from '../../../src/formats/compression/lzma-alone.js';
 import { LzmaDecoder, type LzmaDecoderOptions } from '../../../src/formats/compression/lzma-decoder.js';
-import { xzChunks } from '../../../src/formats/compression/lzma.js';
+import { lzmaFamilyChunksUnverified, xzChunks } from '../../../src/formats/compression/lzma.js';
 import { RedecodedSource } from '../../../src/formats/compression/redecoded-source.js';
 import { decodeXzStream } from '../../../src/formats/compression/xz.js';
 import { fixture, manifest } from './manifest.js';
@@ -79,6 +79,32 @@ describe('xz and lzma streamed and in-memory decodes agree', () => {
     const files = manifest.fixtures.filter((f) => f.codec === 'xz' || f.codec === 'lzma');
     assert.ok(files.length >= 20, `${files.length} fixtures`);
     for (const f of files) await assertSamePaths(f.codec, fixture(f.file), 16);
+  });
+
+  it('the decode again (checks not verified) gives the same bytes, also when a check is wrong', () => {
+    const joined = (decode: typeof xzChunks, input: Uint8Array) => {
+      const parts: Buffer[] = [];
+      const notes: string[] = [];
+      try {
+        for (const c of decode(input, notes, 1 << 30)) parts.push(Buffer.from(c));
+      } catch (e) {
+        return { error: (e as Error).message, notes };
+      }
+      return { bytes: Buffer.concat(parts), notes };
+    };
+    const wrongCheck = fixture('xz/small.xz').slice();
+    // The block's CRC-64 sits right before the index (00 | count | records | padding | CRC32) and the 12-byte footer.
+    const indexSize = (wrongCheck[wrongCheck.length - 8]! + 1) * 4;
+    wrongCheck[wrongCheck.length - 12 - indexSize - 1]! ^= 1;
+    const inputs = [...manifest.fixtures.filter((f) => f.codec === 'xz').map((f) => fixture(f.file)), wrongCheck];
+    for (const input of inputs) {
+      const checked = joined(xzChunks, input);
+      const again = joined(lzmaFamilyChunksUnverified, input);
+      assert.deepEqual(again.bytes, checked.bytes);
+      assert.equal(again.error, checked.error);
+    }
+    assert.ok(joined(xzChunks, wrongCheck).notes.some((n) => /integrity check mismatch/.test(n)));
+    assert.deepEqual(joined(lzmaFamilyChunksUnverified, wrongCheck).notes, []);
   });
 
   it('on damaged streams: the same error, or the same prefix and notes', async () => {

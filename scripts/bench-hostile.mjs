@@ -190,6 +190,8 @@ const INPUTS = {
   'large-pickle-300m.pkl.bz2': (dir) => viaCli(dir, 'bzip2 -1 -c', variedPickle(300)),
   'large-pickle-300m.pkl.xz': (dir) => viaCli(dir, 'xz -T1 -1 -c', variedPickle(300)),
   'large-pickle-300m.pkl.lzma': (dir) => viaCli(dir, 'lzma -6 -c', variedPickle(300)),
+  /** 300 MiB of it behind xz -9: a 64 MiB dictionary window. */
+  'large-pickle-300m-9.pkl.xz': (dir) => viaCli(dir, 'xz -T1 -9 -c', variedPickle(300)),
   /** 900 MiB of it behind xz -6 in 24 MiB blocks (-T2): an 8 MiB dictionary window, reset block by block. */
   'large-pickle-900m.pkl.xz': (dir) => viaCli(dir, 'xz -T2 -6 -c', variedPickle(900)),
   /** 2,000 central-directory records onto one local header and one 1 GiB deflate stream. */

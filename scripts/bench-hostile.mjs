@@ -186,9 +186,14 @@ const INPUTS = {
     viaCli(dir, 'lz4 -1 -c', [b('\x80\x02'), ...Array(600).fill(PICKLE_UNIT), PAYLOAD]),
   /** 600 MiB of a similar pickle (ratio under maxRatio) behind zstd (zstd CLI, level 3): streamed block by block. */
   'large-pickle-600m.pkl.zst': (dir) => viaCli(dir, 'zstd -3 -c', variedPickle(600)),
-  /** 300 MiB of it behind bzip2 and xz: decoded in memory (not streamed yet), so these rows show their peak. */
+  /** 300 MiB of it behind bzip2, xz and .lzma: counted, then decoded again on demand (xz: a 1 MiB dictionary window). */
   'large-pickle-300m.pkl.bz2': (dir) => viaCli(dir, 'bzip2 -1 -c', variedPickle(300)),
   'large-pickle-300m.pkl.xz': (dir) => viaCli(dir, 'xz -T1 -1 -c', variedPickle(300)),
+  'large-pickle-300m.pkl.lzma': (dir) => viaCli(dir, 'lzma -6 -c', variedPickle(300)),
+  /** 300 MiB of it behind xz -9: a 64 MiB dictionary window. */
+  'large-pickle-300m-9.pkl.xz': (dir) => viaCli(dir, 'xz -T1 -9 -c', variedPickle(300)),
+  /** 900 MiB of it behind xz -6 in 24 MiB blocks (-T2): an 8 MiB dictionary window, reset block by block. */
+  'large-pickle-900m.pkl.xz': (dir) => viaCli(dir, 'xz -T2 -6 -c', variedPickle(900)),
   /** 2,000 central-directory records onto one local header and one 1 GiB deflate stream. */
   'overlap-shared-1g.zip': async () => {
     const data = await deflateOf(ZEROS, 64);

@@ -1,4 +1,4 @@
-// Decoders that emit bounded chunks (LZ4, zstd, bzip2): their in-memory decode, and for large outputs a counting pass that checks the limits as the
+// Decoders that emit bounded chunks (LZ4, zstd, bzip2, xz/lzma): their in-memory decode, and for large outputs a counting pass that checks the limits as the
 // output grows and keeps only its ends, and a RedecodedSource whose producer runs the same decoder again. The
 // decoder is the one the in-memory decode uses, so sizes, notes and limits agree by construction.
 import type { Location } from '../../core/location.js';

@@ -1,8 +1,8 @@
-// Decompression to a byte source under a memory bound: gzip, zlib, LZ4, zstd and bzip2 streams that may decode past `holdBytes`
-// are counted first (nothing held; a bomb ends at the limit), then decoded into one buffer of the counted size, or —
-// when larger than holdBytes — handed out as a RedecodedSource that decodes again on demand (InflatedSource for
-// deflate). Their input is read in bounded windows unless it is small or already in memory. Other codecs and small
-// streams decode in memory as `decompress` does.
+// Decompression to a byte source under a memory bound: streams that may decode past `holdBytes` are counted first
+// (nothing held; a bomb ends at the limit), then kept as counted, or — when larger than holdBytes — handed out as a
+// RedecodedSource that decodes again on demand (InflatedSource for gzip/zlib's deflate). Their input is read in
+// bounded windows unless it is small or already in memory (xz/lzma: read whole). Streams that cannot reach holdBytes
+// (by their codec's largest ratio and the limits) decode in memory as `decompress` does.
 import type { Location } from '../../core/location.js';
 import { MemorySource, readAll, type ByteSource } from '../../sources/byte-source.js';
 import { ChunkListSource } from '../../sources/chunk-list-source.js';
@@ -26,13 +26,42 @@ export const MAX_ZSTD_RATIO = 32 * 1024;
 export const MAX_BZIP2_RATIO = 2 * 1024 * 1024;
 
 /**
- * Codecs whose decoder emits bounded chunks: its largest output per input byte, the decoder (loaded on use), and
- * `wholeInput` for a decoder that reads only a Uint8Array (its input is then read whole and handed over as bytes).
+ * LZMA's (.xz and .lzma) largest output per input byte. A range-coder decision costs at least -log2(2017/2048) ≈
+ * 0.022 bits (an 11-bit probability saturates at 2048 − 31), and the longest match (273 bytes, a rep0 match: 6
+ * decisions for isMatch/isRep/isRepG0/isRep0Long/choice/choice2 and 8 for the high length tree) takes 14 of them:
+ * about 0.31 bits, so at most ~7,100 bytes per input byte. Rounded up.
  */
-const CHUNKED: Partial<Record<Codec, { ratio: number; load: () => Promise<ChunkDecoder>; wholeInput?: boolean }>> = {
+export const MAX_LZMA_RATIO = 8 * 1024;
+
+/** A codec whose decoder emits bounded chunks. */
+interface Chunked {
+  /** Its largest output per input byte. */
+  ratio: number;
+  /** The decoder (loaded on use). */
+  load: () => Promise<ChunkDecoder>;
+  /** The decoder for decoding again what `load`'s counted (same bytes; may skip checks the count verified). */
+  loadAgain?: () => Promise<ChunkDecoder>;
+  /** The decoder reads only a Uint8Array: its input is read whole and handed over as bytes. */
+  wholeInput?: boolean;
+}
+
+/** Codecs whose decoder emits bounded chunks. */
+const CHUNKED: Partial<Record<Codec, Chunked>> = {
   lz4: { ratio: MAX_LZ4_RATIO, load: async () => (await import('./lz4.js')).lz4Chunks },
   zstd: { ratio: MAX_ZSTD_RATIO, load: async () => (await import('./zstd.js')).zstdChunks },
   bzip2: { ratio: MAX_BZIP2_RATIO, load: async () => (await import('./bzip2.js')).bzip2Chunks },
+  xz: {
+    ratio: MAX_LZMA_RATIO,
+    load: async () => (await import('./lzma.js')).xzChunks,
+    loadAgain: async () => (await import('./lzma.js')).lzmaFamilyChunksUnverified,
+    wholeInput: true,
+  },
+  lzma: {
+    ratio: MAX_LZMA_RATIO,
+    load: async () => (await import('./lzma.js')).lzmaChunks,
+    loadAgain: async () => (await import('./lzma.js')).lzmaFamilyChunksUnverified,
+    wholeInput: true,
+  },
 };
 
 /** Inputs up to this size are read whole (one read, the in-memory decoders); larger ones in windows. */
@@ -118,7 +147,8 @@ export async function decompressToSource(
       const source = new ChunkListSource(location, counted.kept);
       return { source, streams: counted.streams, notes: counted.notes, streamed: false };
     }
-    const source = redecodedSource(location, decoderInput, decode, limits.limit, counted);
+    const again = chunked.loadAgain ? await chunked.loadAgain() : decode;
+    const source = redecodedSource(location, decoderInput, again, limits.limit, counted);
     return { source, streams: counted.streams, notes: counted.notes, streamed: true };
   }
   if (!whole && chunked) {

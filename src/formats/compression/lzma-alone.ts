@@ -1,8 +1,7 @@
 // One .lzma ("LZMA_Alone", LZMA SDK / `xz --format=lzma` / joblib's 'lzma' compressor) stream: 13-byte
 // header then LZMA1 data. Header checks follow liblzma's auto decoder, which Python's LZMAFile uses.
 import { CorruptError } from '../../core/errors.js';
-import { LzmaDecoder } from './lzma-decoder.js';
-import type { OutputBuffer } from './output-buffer.js';
+import type { LzmaChunks, LzmaDecoder } from './lzma-decoder.js';
 import { u32le } from './frame-bytes.js';
 
 // Header: 0 properties byte (pb·45 + lp·9 + lc, at most 224) | 1..4 u32le dictionary size | 5..12
@@ -43,11 +42,17 @@ export function aloneHeaderProblem(input: Uint8Array, start: number): string | u
 }
 
 /**
- * Decodes the .lzma stream at `start` into `out`; returns the input offset after it. Lenient: a header
- * the auto decoder refuses is decoded anyway (the reason goes to `notes`). Throws CorruptError on bad
- * data (decoded bytes stay in `out`).
+ * Decodes the .lzma stream at `start` with `decoder`, handing out its output in chunks (views of the decoder's
+ * window, valid until the next step); returns the input offset after it. Lenient: a header the auto decoder
+ * refuses is decoded anyway (the reason goes to `notes`). Throws CorruptError on bad data after handing out the
+ * bytes decoded before it.
  */
-export function decodeAloneStream(input: Uint8Array, start: number, out: OutputBuffer, notes: string[]): number {
+export function* decodeAloneStream(
+  input: Uint8Array,
+  start: number,
+  decoder: LzmaDecoder,
+  notes: string[],
+): LzmaChunks<number> {
   if (start + ALONE_HEADER > input.length) throw new CorruptError('input ends inside the .lzma header', input.length);
   const props = input[start]!;
   if (props > 224) throw new CorruptError(`.lzma properties byte ${props} above 224`, start);
@@ -62,14 +67,20 @@ export function decodeAloneStream(input: Uint8Array, start: number, out: OutputB
   const known = !(lo === UNKNOWN && hi === UNKNOWN);
   const size = hi * 0x100000000 + lo;
 
-  const decoder = new LzmaDecoder(out);
+  decoder.matchOverrun = false;
+  decoder.distanceBeyondDict = false;
   decoder.setProperties(lc, lp, pb);
   decoder.resetDictionary(Math.max(dict, 4096));
   const first = decoder.initRangeCoder(input, start + ALONE_HEADER, input.length);
   if (first !== 0) notes.push('.lzma range coder starts with a non-zero byte');
-  const streamStart = out.length;
-  const stop = decoder.decode(known ? streamStart + size : Infinity, true);
-  const produced = out.length - streamStart;
+  let produced = 0;
+  const chunks = decoder.decodeChunks(known ? size : Infinity, true);
+  let step = chunks.next();
+  for (; !step.done; step = chunks.next()) {
+    produced += step.value.length;
+    yield step.value;
+  }
+  const stop = step.value;
   if (stop === 'marker') {
     if (known && produced !== size) {
       notes.push(`.lzma end marker after ${produced} of ${size} declared bytes (liblzma raises)`);

@@ -1,7 +1,7 @@
-// LZMA1 decoder core (range coder, literal/match/rep states), written from the format's published
-// description; shared by .lzma (alone) streams and LZMA2 chunks. The whole output buffer is the window.
-import { CorruptError } from '../../core/errors.js';
-import type { OutputBuffer } from './output-buffer.js';
+// LZMA1 decoder core (range coder, literal/match/rep states), written from the format's published description;
+// shared by .lzma (alone) streams, LZMA2 chunks and zip method 14. Output goes to a circular dictionary window
+// (allocated as the output grows, at most the declared dictionary) and is handed out in bounded chunks.
+import { CorruptError, LimitError } from '../../core/errors.js';
 
 // Model layout. A probability is 11 bits (start 1024). Length coder, in one array:
 //   [0] choice | [1] choice2 | [2 + posState·8 + sym] low 3-bit trees | [130 + posState·8 + sym] mid
@@ -14,8 +14,36 @@ const LEN_PROBS = 2 + 16 * 8 * 2 + 256;
 const END_MARKER = 0xffffffff;
 const MATCH_MIN = 2;
 
-/** Why `decode` returned. */
+/** The dictionary window's first allocation; it doubles as the output grows, up to the declared dictionary. */
+const MIN_WINDOW = 64 * 1024;
+/**
+ * The largest dictionary window this reader holds. A stream may declare more (LZMA2 up to 4 GiB, .lzma any u32):
+ * it is decoded with this window, and a match reaching further back fails closed with LimitError('lzmaWindowBytes')
+ * (SCAN-INCOMPLETE) instead of an allocation beyond it. xz(1) presets use at most 64 MiB; with the 256 MiB a
+ * counting pass keeps, this keeps a decode under 512 MB.
+ */
+export const MAX_LZMA_WINDOW = 128 * 1024 * 1024;
+/** Output bytes decoded per step at most (a chunk handed out). */
+const STEP = 2 * 1024 * 1024;
+
+/** Why a decode returned. */
 export type LzmaStop = 'size' | 'marker';
+
+/** Output chunks: views of the decoder's window, valid until the next step. */
+export type LzmaChunks<T> = Generator<Uint8Array, T, undefined>;
+
+/** The window a dictionary of `dictSize` needs: at least 4 KiB, rounded up to 16 bytes, as liblzma allocates it. */
+function dictionaryWindow(dictSize: number): number {
+  return Math.ceil(Math.max(dictSize, 4096) / 16) * 16;
+}
+
+/** Bounds of one decoder; both default to this reader's (tests make them smaller). */
+export interface LzmaDecoderOptions {
+  /** Output bytes per step at most (default 2 MiB). */
+  readonly step?: number;
+  /** The largest window held (default MAX_LZMA_WINDOW). */
+  readonly maxWindow?: number;
+}
 
 export class LzmaDecoder {
   lc = 0;
@@ -42,21 +70,40 @@ export class LzmaDecoder {
 
   private range = 0;
   private code = 0;
-  input: Uint8Array = new Uint8Array(0);
+  private input: Uint8Array = new Uint8Array(0);
   /** Next input byte to read, and the end of the input this decoder may read. */
   inPos = 0;
-  inEnd = 0;
+  private inEnd = 0;
 
-  /** Output index where the current dictionary starts (positions and distances count from it). */
-  dictStart = 0;
-  /** Declared dictionary size; a distance beyond it is reported once, not refused. */
+  // Dictionary window: `win[pos]` is where the next output byte goes; the `min(rel, win.length)` bytes before it
+  // (circularly) are the history matches may reach. It only wraps once it has grown to `maxWindow`.
+  private win = new Uint8Array(0);
+  private pos = 0;
+  private maxWindow = 0;
+  /** Output bytes since the dictionary reset (positions and distances count from it). */
+  private rel = 0;
+  /** Bytes of the current match still to copy (at distance rep0) when a step ended inside it. */
+  private pending = 0;
+
+  /** Declared dictionary size; a distance beyond it is reported once, not refused while the window holds it. */
   dictSize = 0;
   /** Set when a match distance exceeded `dictSize` (liblzma would refuse the stream). */
   distanceBeyondDict = false;
   /** Set when a match ran past the output end the caller asked for; the extra bytes were dropped. */
   matchOverrun = false;
 
-  constructor(private readonly out: OutputBuffer) {}
+  private readonly stepBytes: number;
+  private readonly windowBound: number;
+
+  constructor(opts: LzmaDecoderOptions = {}) {
+    this.stepBytes = Math.max(1, opts.step ?? STEP);
+    this.windowBound = Math.max(4096, opts.maxWindow ?? MAX_LZMA_WINDOW);
+  }
+
+  /** Bytes of the dictionary window allocated now. */
+  get windowBytes(): number {
+    return this.win.length;
+  }
 
   /** Sets lc/lp/pb and resets the probability model. */
   setProperties(lc: number, lp: number, pb: number): void {
@@ -86,10 +133,17 @@ export class LzmaDecoder {
     this.rep0 = this.rep1 = this.rep2 = this.rep3 = 0;
   }
 
-  /** Starts a new, empty dictionary at the current output end. */
+  /**
+   * Starts a new, empty dictionary of `dictSize` bytes (the window already allocated is reused when it is not
+   * larger than that dictionary needs). Earlier chunks must have been taken: the window is written over.
+   */
   resetDictionary(dictSize: number): void {
-    this.dictStart = this.out.length;
     this.dictSize = dictSize;
+    this.maxWindow = Math.min(dictionaryWindow(dictSize), this.windowBound);
+    if (this.win.length > this.maxWindow) this.win = new Uint8Array(0);
+    this.pos = 0;
+    this.rel = 0;
+    this.pending = 0;
   }
 
   /** Reads the 5 range-coder init bytes at `pos`; returns the first byte (0 in valid streams). */
@@ -110,6 +164,7 @@ export class LzmaDecoder {
     return this.code === 0;
   }
 
+  /** The range coder's only read of compressed input: one byte shifted into `code`. */
   private normalize(): void {
     if (this.inPos >= this.inEnd) throw new CorruptError('input ends inside LZMA data', this.inEnd);
     this.range = (this.range << 8) >>> 0;
@@ -184,7 +239,7 @@ export class LzmaDecoder {
    * false when it is something else. Produces no output.
    */
   endMarker(): boolean {
-    const posState = (this.out.length - this.dictStart) & ((1 << this.pb) - 1);
+    const posState = this.rel & ((1 << this.pb) - 1);
     if (this.bit(this.isMatch, (this.state << 4) | posState) === 0) return false;
     if (this.bit(this.isRep, this.state) !== 0) return false;
     const len = this.length(this.lenProbs, posState);
@@ -192,41 +247,115 @@ export class LzmaDecoder {
   }
 
   /**
-   * Decodes until the output reaches `outEnd` (absolute index) or, when `allowMarker`, an end marker.
-   * Throws CorruptError on invalid data (the output decoded so far stays in the buffer) and the
-   * buffer's LimitError when the output passes its limit.
+   * Decodes `size` output bytes (Infinity: until an end marker) or, when `allowMarker`, up to an end marker, in
+   * chunks of at most 2 MiB. A match running past `size` is cut there (`matchOverrun`). Throws CorruptError on
+   * invalid data after handing out the bytes decoded before it, and LimitError('lzmaWindowBytes') when a match
+   * reaches further back than MAX_LZMA_WINDOW.
    */
-  decode(outEnd: number, allowMarker: boolean): LzmaStop {
-    const out = this.out;
+  *decodeChunks(size: number, allowMarker: boolean): LzmaChunks<LzmaStop> {
+    let left = size;
+    for (;;) {
+      if (left <= 0) {
+        if (this.pending > 0) this.matchOverrun = true;
+        this.pending = 0;
+        return 'size';
+      }
+      const room = this.makeRoom();
+      const start = this.pos;
+      let stop: LzmaStop | undefined;
+      try {
+        stop = this.step(Math.min(left, room, this.stepBytes), allowMarker);
+      } catch (e) {
+        if (this.pos > start) yield this.win.subarray(start, this.pos);
+        throw e;
+      }
+      left -= this.pos - start;
+      if (this.pos > start) yield this.win.subarray(start, this.pos);
+      if (stop === 'marker') return 'marker';
+    }
+  }
+
+  /** Appends stored bytes to the dictionary (an LZMA2 uncompressed chunk), in chunks; a pending match is dropped. */
+  *storeChunks(bytes: Uint8Array): LzmaChunks<void> {
+    this.pending = 0;
+    let at = 0;
+    while (at < bytes.length) {
+      const n = Math.min(bytes.length - at, this.makeRoom(), this.stepBytes);
+      const start = this.pos;
+      this.win.set(bytes.subarray(at, at + n), start);
+      this.pos += n;
+      this.rel += n;
+      at += n;
+      yield this.win.subarray(start, this.pos);
+    }
+  }
+
+  /** Room after `pos` before the window must grow or wrap; grows it (doubling, up to maxWindow) or wraps it. */
+  private makeRoom(): number {
+    if (this.pos < this.win.length) return this.win.length - this.pos;
+    if (this.win.length < this.maxWindow) {
+      // Not wrapped yet: the history is win[0, pos).
+      const bigger = new Uint8Array(Math.min(this.maxWindow, Math.max(MIN_WINDOW, this.win.length * 2)));
+      bigger.set(this.win.subarray(0, this.pos));
+      this.win = bigger;
+    } else {
+      this.pos = 0;
+    }
+    return this.win.length - this.pos;
+  }
+
+  /** The error for a match at distance `dist` (0-based) that the window does not hold. */
+  private unreachable(dist: number): Error {
+    if (dist >= this.rel) return new CorruptError('LZMA match distance before the dictionary start', this.inPos);
+    // Within the declared dictionary but past the window held (only when the declared one is above the bound).
+    if (dist < dictionaryWindow(this.dictSize)) {
+      return new LimitError(
+        'lzmaWindowBytes',
+        `an LZMA match reaches ${dist + 1} bytes back, past the ${this.maxWindow}-byte dictionary window this ` +
+          `reader holds (the stream declares ${this.dictSize} bytes)`,
+      );
+    }
+    return new CorruptError('LZMA match distance beyond the dictionary size', this.inPos);
+  }
+
+  /**
+   * Decodes exactly `n` output bytes into win[pos, pos + n) (n ≤ the room before the window's end), unless an end
+   * marker comes first. Updates pos/rel even when it throws.
+   */
+  private step(n: number, allowMarker: boolean): 'marker' | undefined {
+    const win = this.win;
+    const size = win.length;
     const pbMask = (1 << this.pb) - 1;
     const lpMask = (1 << this.lp) - 1;
     const lc = this.lc;
     const literal = this.literal;
-    const dictStart = this.dictStart;
-    let buf = out.buf;
-    let pos = out.length;
+    let pos = this.pos;
+    const stopAt = pos + n;
+    // Output position (from the dictionary reset) of win[i] is relBase + i during this step: no wrap inside a step.
+    const relBase = this.rel - pos;
     try {
-      while (pos < outEnd) {
-        const rel = pos - dictStart;
+      if (this.pending > 0) {
+        const k = Math.min(this.pending, stopAt - pos);
+        pos = this.copyMatch(pos, k);
+        this.pending -= k;
+      }
+      while (pos < stopAt) {
+        const rel = relBase + pos;
         const posState = rel & pbMask;
         const state = this.state;
         if (this.bit(this.isMatch, (state << 4) | posState) === 0) {
-          if (pos >= buf.length) {
-            out.length = pos;
-            out.reserve(1);
-            buf = out.buf;
-          }
-          const prev = rel > 0 ? buf[pos - 1]! : 0;
+          const prev = rel > 0 ? win[pos > 0 ? pos - 1 : size - 1]! : 0;
           const base = 0x300 * (((rel & lpMask) << lc) + (prev >>> (8 - lc)));
-          // Literal bits inlined with the coder in locals: this loop is the decoder's hot path.
+          // Literal bits with the coder in locals: this loop is the decoder's hot path.
           let sym = 1;
           let range = this.range;
           let code = this.code;
-          let inPos = this.inPos;
-          const input = this.input;
-          const inEnd = this.inEnd;
-          let matchByte = state >= 7 ? buf[pos - this.rep0 - 1]! : 0;
           let matched = state >= 7;
+          let matchByte = 0;
+          if (matched) {
+            const at = pos - this.rep0 - 1;
+            matchByte = win[at < 0 ? at + size : at]!;
+          }
           while (sym < 0x100) {
             let i = base + sym;
             let matchBit = 0;
@@ -236,12 +365,11 @@ export class LzmaDecoder {
               i += (1 + matchBit) << 8;
             }
             if (range < TOP) {
-              if (inPos >= inEnd) {
-                this.inPos = inPos;
-                throw new CorruptError('input ends inside LZMA data', inEnd);
-              }
-              range = (range << 8) >>> 0;
-              code = ((code << 8) | input[inPos++]!) >>> 0;
+              this.range = range;
+              this.code = code;
+              this.normalize();
+              range = this.range;
+              code = this.code;
             }
             const prob = literal[i]!;
             const bound = (range >>> 11) * prob;
@@ -261,8 +389,7 @@ export class LzmaDecoder {
           }
           this.range = range;
           this.code = code;
-          this.inPos = inPos;
-          buf[pos++] = sym & 0xff;
+          win[pos++] = sym & 0xff;
           this.state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
           continue;
         }
@@ -285,13 +412,9 @@ export class LzmaDecoder {
             if (this.bit(this.isRep0Long, (state << 4) | posState) === 0) {
               // Short rep: one byte at distance rep0.
               this.state = state < 7 ? 9 : 11;
-              if (this.rep0 >= rel) throw new CorruptError('LZMA rep distance before the dictionary start', this.inPos);
-              if (pos >= buf.length) {
-                out.length = pos;
-                out.reserve(1);
-                buf = out.buf;
-              }
-              buf[pos] = buf[pos - this.rep0 - 1]!;
+              if (this.rep0 >= rel || this.rep0 >= size) throw this.unreachableAt(pos, relBase);
+              const at = pos - this.rep0 - 1;
+              win[pos] = win[at < 0 ? at + size : at]!;
               pos++;
               continue;
             }
@@ -314,30 +437,52 @@ export class LzmaDecoder {
           len = this.length(this.repLenProbs, posState);
           this.state = state < 7 ? 8 : 11;
         }
-        const dist = this.rep0;
-        if (dist >= rel) throw new CorruptError('LZMA match distance before the dictionary start', this.inPos);
-        let n = len + MATCH_MIN;
-        if (pos + n > outEnd) {
-          this.matchOverrun = true;
-          n = outEnd - pos;
-        }
-        if (pos + n > buf.length) {
-          out.length = pos;
-          out.reserve(n);
-          buf = out.buf;
-        }
-        let from = pos - dist - 1;
-        if (dist + 1 >= n) {
-          buf.copyWithin(pos, from, from + n);
-          pos += n;
-        } else {
-          const stop = pos + n;
-          while (pos < stop) buf[pos++] = buf[from++]!;
-        }
+        if (this.rep0 >= rel || this.rep0 >= size) throw this.unreachableAt(pos, relBase);
+        const total = len + MATCH_MIN;
+        const k = Math.min(total, stopAt - pos);
+        pos = this.copyMatch(pos, k);
+        this.pending = total - k;
       }
-      return 'size';
+      return undefined;
     } finally {
-      out.length = pos;
+      this.pos = pos;
+      this.rel = relBase + pos;
     }
+  }
+
+  /** unreachable() with `rel` brought up to date first (it reads this.rel). */
+  private unreachableAt(pos: number, relBase: number): Error {
+    this.rel = relBase + pos;
+    return this.unreachable(this.rep0);
+  }
+
+  /** Copies `k` bytes from distance rep0 to win[pos, pos + k) (no wrap at the destination); returns the new pos. */
+  private copyMatch(pos: number, k: number): number {
+    const win = this.win;
+    const dist = this.rep0;
+    const end = pos + k;
+    let from = pos - dist - 1;
+    if (from < 0) {
+      // The source starts behind the wrap, after `pos`: a plain copy up to the window's end, then the rest from 0.
+      from += win.length;
+      const first = Math.min(k, win.length - from);
+      win.copyWithin(pos, from, from + first);
+      return first < k ? this.copyMatch(pos + first, k - first) : end;
+    }
+    if (k < 32) {
+      while (pos < end) win[pos++] = win[from++]!;
+    } else if (k <= dist + 1) {
+      win.copyWithin(pos, from, end - dist - 1);
+    } else if (dist === 0) {
+      win.fill(win[from]!, pos, end);
+    } else {
+      // A repeating pattern: copy what is already there, doubling, each copy from before its destination.
+      while (pos < end) {
+        const n = Math.min(pos - from, end - pos);
+        win.copyWithin(pos, from, from + n);
+        pos += n;
+      }
+    }
+    return end;
   }
 }

@@ -1,8 +1,10 @@
 // The .xz / .lzma family as Python's LZMAFile reads it (FORMAT_AUTO, which joblib uses for both its
-// 'xz' and 'lzma' compressors): stream after stream, each .xz (magic FD) or .lzma (anything else).
+// 'xz' and 'lzma' compressors): stream after stream, each .xz (magic FD) or .lzma (anything else). One chunk decoder
+// serves the in-memory decode and the counting and re-decoding passes of large outputs.
 import { CorruptError } from '../../core/errors.js';
+import { decodeToMemory, type ChunkDecoder, type DecoderInput } from './chunk-source.js';
 import { aloneHeaderProblem, decodeAloneStream } from './lzma-alone.js';
-import { OutputBuffer } from './output-buffer.js';
+import { LzmaDecoder, type LzmaChunks } from './lzma-decoder.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
 import { decodeXzStream, XZ_MAGIC } from './xz.js';
 
@@ -11,17 +13,20 @@ function startsXz(input: Uint8Array, pos: number): boolean {
 }
 
 /**
- * Decodes every stream of a .xz or .lzma file. After the first stream, Python's LZMAFile starts a new
- * auto-detecting decoder on the remaining bytes and silently stops when they are not a stream; xz(1)
- * also skips zero padding between .xz streams, which Python does not (we read on, with a note).
+ * The output of every stream of a .xz or .lzma file, in chunks of at most 2 MiB (views valid until the next step);
+ * returns the streams decoded. After the first stream, Python's LZMAFile starts a new auto-detecting decoder on the
+ * remaining bytes and silently stops when they are not a stream; xz(1) also skips zero padding between .xz
+ * streams, which Python does not (we read on, with a note). Throws CorruptError when nothing could be decoded,
+ * UnsupportedError for BCJ filters, LimitError('lzmaWindowBytes') for a match beyond the window this reader holds.
  */
-export function decompressLzmaFamily(
+function* lzmaFamilyChunks(
   codec: 'xz' | 'lzma',
   input: Uint8Array,
-  opts: DecompressOptions,
-): DecompressResult {
-  const out = new OutputBuffer(opts, input.length);
-  const notes: string[] = [];
+  notes: string[],
+  verifyChecks: boolean,
+): LzmaChunks<number> {
+  const decoder = new LzmaDecoder();
+  let total = 0;
   let streams = 0;
   let pos = 0;
   while (pos < input.length) {
@@ -60,15 +65,58 @@ export function decompressLzmaFamily(
       );
     }
     try {
-      pos = xz ? decodeXzStream(input, pos, out, notes) : decodeAloneStream(input, pos, out, notes);
+      const chunks = xz
+        ? decodeXzStream(input, pos, decoder, notes, verifyChecks)
+        : decodeAloneStream(input, pos, decoder, notes);
+      let step = chunks.next();
+      for (; !step.done; step = chunks.next()) {
+        total += step.value.length;
+        yield step.value;
+      }
+      pos = step.value;
     } catch (e) {
       if (e instanceof CorruptError) {
-        corruptOrPrefix(out, notes, `${xz ? 'xz' : 'lzma'} stream ${streams + 1}: ${e.message}`, e.offset);
+        corruptOrPrefix(
+          { length: total },
+          notes,
+          `${xz ? 'xz' : 'lzma'} stream ${streams + 1}: ${e.message}`,
+          e.offset,
+        );
         break;
       }
       throw e;
     }
     streams++;
   }
-  return { bytes: out.result(), streams, notes };
+  return streams;
+}
+
+/**
+ * The bytes of a decoder input. The LZMA family reads a Uint8Array only (its CHUNKED row asks for its input whole);
+ * an input in windows reaching it is a wiring error, not a property of the stream.
+ */
+function bytesOf(input: DecoderInput): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  if (input.whole) return input.whole;
+  throw new Error('the xz/lzma decoder reads its input whole: register it with wholeInput');
+}
+
+/** The .xz family (any stream of it, .lzma ones included) as a ChunkDecoder. */
+export const xzChunks: ChunkDecoder = (input, notes) => lzmaFamilyChunks('xz', bytesOf(input), notes, true);
+/** The .lzma family (any stream of it, .xz ones included) as a ChunkDecoder. */
+export const lzmaChunks: ChunkDecoder = (input, notes) => lzmaFamilyChunks('lzma', bytesOf(input), notes, true);
+/**
+ * The same output without verifying the .xz blocks' integrity checks: for decoding again what a counting pass over
+ * xzChunks/lzmaChunks verified (the same bytes; a re-decode's notes are dropped). CRC-64 in JS is most of its cost.
+ */
+export const lzmaFamilyChunksUnverified: ChunkDecoder = (input, notes) =>
+  lzmaFamilyChunks('xz', bytesOf(input), notes, false);
+
+/** Decodes every stream of a .xz or .lzma file into memory. */
+export function decompressLzmaFamily(
+  codec: 'xz' | 'lzma',
+  input: Uint8Array,
+  opts: DecompressOptions,
+): DecompressResult {
+  return decodeToMemory(codec === 'xz' ? xzChunks : lzmaChunks, input, opts);
 }

@@ -1,8 +1,7 @@
 // LZMA2 chunk stream (the .xz filter 0x21): uncompressed and LZMA chunks over one LzmaDecoder, with
 // dictionary/state/property resets as the control byte asks. Lenient where liblzma is strict, with notes.
 import { CorruptError } from '../../core/errors.js';
-import { LzmaDecoder } from './lzma-decoder.js';
-import type { OutputBuffer } from './output-buffer.js';
+import type { LzmaChunks, LzmaDecoder } from './lzma-decoder.js';
 
 // Chunk layout, offsets from the control byte:
 //   0x00                     end of the LZMA2 data
@@ -21,18 +20,19 @@ export function lzma2DictSize(prop: number): number {
 }
 
 /**
- * Decodes the LZMA2 data at `start` (reading no further than `end`) into `out`; returns the input
- * offset after its end byte. Throws CorruptError on bad or truncated data, keeping decoded bytes in `out`.
+ * Decodes the LZMA2 data at `start` (reading no further than `end`) with `decoder`, handing out its output in
+ * chunks (views of the decoder's window, valid until the next step); returns the input offset after its end byte.
+ * Throws CorruptError on bad or truncated data after handing out the bytes decoded before it.
  */
-export function decodeLzma2(
+export function* decodeLzma2(
   input: Uint8Array,
   start: number,
   end: number,
-  out: OutputBuffer,
+  decoder: LzmaDecoder,
   dictSize: number,
   notes: string[],
-): number {
-  const decoder = new LzmaDecoder(out);
+): LzmaChunks<number> {
+  decoder.matchOverrun = false;
   let pos = start;
   let haveDict = false;
   let haveProps = false;
@@ -51,7 +51,7 @@ export function decodeLzma2(
       const size = ((input[pos + 1]! << 8) | input[pos + 2]!) + 1;
       const from = pos + 3;
       const available = Math.min(size, end - from);
-      out.push(input.subarray(from, from + available));
+      yield* decoder.storeChunks(input.subarray(from, from + available));
       if (available < size) throw new CorruptError('input ends inside an uncompressed LZMA2 chunk', end);
       pos = from + size;
       continue;
@@ -84,7 +84,7 @@ export function decodeLzma2(
     const dataStart = pos + headerSize;
     const chunkEnd = dataStart + packed;
     decoder.initRangeCoder(input, dataStart, Math.min(chunkEnd, end));
-    decoder.decode(out.length + unpacked, false);
+    yield* decoder.decodeChunks(unpacked, false);
     if (!decoder.finish()) notes.push('LZMA2 chunk range coder not finished (liblzma raises)');
     if (decoder.inPos !== chunkEnd) notes.push('LZMA2 chunk packed size disagrees with its data (liblzma raises)');
     if (decoder.matchOverrun) {

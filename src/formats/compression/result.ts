@@ -13,7 +13,7 @@ export interface DecompressOptions extends OutputLimits {
   /** Output/input ratio allowed once the output passes `ratioGraceBytes`; more raises `LimitError('maxRatio')`. */
   maxRatio?: number;
   ratioGraceBytes?: number;
-  /** Exact output size measured by a counting pass (gzip, zlib, lz4, zstd, bzip2): the output is decoded into one buffer. */
+  /** Exact output size measured by a counting pass (gzip, zlib, lz4, zstd, bzip2, xz, lzma): the output is decoded into one buffer. */
   sizeHint?: number;
 }
 

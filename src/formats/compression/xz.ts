@@ -1,10 +1,12 @@
 // One .xz stream (XZ file format 1.1.0: stream header, blocks, index, footer) with LZMA2 and delta
-// filters. Integrity fields (CRC32/CRC64/SHA-256 checks, index, footer) are verified into notes.
-import { crypto, zlib } from '../../core/builtins.js';
+// filters, its output handed out in chunks. Integrity fields (CRC32/CRC64/SHA-256 checks computed as the output
+// goes by, index, footer) are verified into notes.
+import { zlib } from '../../core/builtins.js';
 import { CorruptError, UnsupportedError } from '../../core/errors.js';
-import { crc64xz } from './crc64.js';
+import { DeltaDecoder } from './delta-filter.js';
+import type { LzmaChunks, LzmaDecoder } from './lzma-decoder.js';
 import { decodeLzma2, lzma2DictSize } from './lzma2.js';
-import type { OutputBuffer } from './output-buffer.js';
+import { XzBlockCheck } from './xz-block-check.js';
 import { u32le } from './frame-bytes.js';
 
 // Stream header (12): 0..5 FD 37 7A 58 5A 00 | 6 flags byte 0 (0) | 7 flags byte 1 (check id, low
@@ -18,10 +20,6 @@ import { u32le } from './frame-bytes.js';
 //   | 8..9 the header's flags | 10..11 'YZ'.
 export const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] as const;
 const CHECK_SIZES = [0, 4, 4, 4, 8, 8, 8, 16, 16, 16, 32, 32, 32, 64, 64, 64];
-const CHECK_NONE = 0x0;
-const CHECK_CRC32 = 0x1;
-const CHECK_CRC64 = 0x4;
-const CHECK_SHA256 = 0xa;
 const FILTER_LZMA2 = 0x21;
 const FILTER_DELTA = 0x03;
 const BCJ_NAMES: Record<number, string> = {
@@ -48,33 +46,6 @@ function readVli(b: Uint8Array, pos: number, end: number): { value: number; next
     }
   }
   throw new CorruptError('xz integer longer than 9 bytes', pos);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-function verifyCheck(
-  check: number,
-  data: Uint8Array,
-  stored: Uint8Array,
-  block: number,
-  notes: string[],
-  unverified: Set<number>,
-): void {
-  let ok: boolean;
-  if (check === CHECK_NONE) return;
-  if (check === CHECK_CRC32) {
-    ok = zlib().crc32(data) === u32le(stored, 0);
-  } else if (check === CHECK_CRC64) {
-    ok = sameBytes(crc64xz(data), stored);
-  } else if (check === CHECK_SHA256) {
-    ok = sameBytes(crypto().createHash('sha256').update(data).digest(), stored);
-  } else {
-    unverified.add(check);
-    return;
-  }
-  if (!ok) notes.push(`xz block ${block}: integrity check mismatch (Python raises)`);
 }
 
 interface BlockHeader {
@@ -131,16 +102,39 @@ function parseBlockHeader(input: Uint8Array, pos: number, notes: string[]): Bloc
   return header;
 }
 
-/** Undoes the delta filter in place over `buf[start, end)` (history before `start` is zero). */
-function undoDelta(buf: Uint8Array, start: number, end: number, distance: number): void {
-  for (let i = start + distance; i < end; i++) buf[i] = (buf[i]! + buf[i - distance]!) & 0xff;
+/** The block's output as it goes by the delta filters (copied first: the window is the LZMA2 dictionary). */
+class DeltaChain {
+  private readonly decoders: DeltaDecoder[];
+  private scratch = new Uint8Array(0);
+
+  constructor(distances: number[]) {
+    // The chain's first filter is applied last when decoding.
+    this.decoders = distances.map((d) => new DeltaDecoder(d)).reverse();
+  }
+
+  /** The decoded bytes of `chunk`: a view of a buffer reused by the next call. */
+  apply(chunk: Uint8Array): Uint8Array {
+    if (this.scratch.length < chunk.length) this.scratch = new Uint8Array(Math.max(chunk.length, 64 * 1024));
+    const out = this.scratch.subarray(0, chunk.length);
+    out.set(chunk);
+    for (const d of this.decoders) d.apply(out);
+    return out;
+  }
 }
 
 /**
- * Decodes the .xz stream at `start` into `out` and returns the input offset after its footer. Throws
- * CorruptError on bad structure or data (decoded bytes stay in `out`), UnsupportedError for BCJ filters.
+ * Decodes the .xz stream at `start` with `decoder`, handing out its output in chunks (valid until the next step),
+ * and returns the input offset after its footer. `verifyChecks` false skips the blocks' integrity checks (for a
+ * decode again of bytes a first pass verified). Throws CorruptError on bad structure or data (after handing out
+ * the bytes decoded before it), UnsupportedError for BCJ filters.
  */
-export function decodeXzStream(input: Uint8Array, start: number, out: OutputBuffer, notes: string[]): number {
+export function* decodeXzStream(
+  input: Uint8Array,
+  start: number,
+  decoder: LzmaDecoder,
+  notes: string[],
+  verifyChecks = true,
+): LzmaChunks<number> {
   if (start + 12 > input.length) throw new CorruptError('input ends inside the xz stream header', input.length);
   for (let i = 0; i < XZ_MAGIC.length; i++) {
     if (input[start + i] !== XZ_MAGIC[i]) throw new CorruptError('not an xz stream (bad magic)', start);
@@ -161,15 +155,19 @@ export function decodeXzStream(input: Uint8Array, start: number, out: OutputBuff
     if (input[pos] === 0x00) break;
     const header = parseBlockHeader(input, pos, notes);
     const dataStart = pos + header.size;
-    const outStart = out.length;
-    let dataEnd: number;
-    try {
-      dataEnd = decodeLzma2(input, dataStart, input.length, out, header.dictSize, notes);
-    } finally {
-      for (let i = header.deltas.length - 1; i >= 0; i--) undoDelta(out.buf, outStart, out.length, header.deltas[i]!);
+    const deltas = header.deltas.length > 0 ? new DeltaChain(header.deltas) : undefined;
+    const sum = verifyChecks ? new XzBlockCheck(check) : undefined;
+    let produced = 0;
+    const chunks = decodeLzma2(input, dataStart, input.length, decoder, header.dictSize, notes);
+    let step = chunks.next();
+    for (; !step.done; step = chunks.next()) {
+      const chunk = deltas ? deltas.apply(step.value) : step.value;
+      sum?.update(chunk);
+      produced += chunk.length;
+      yield chunk;
     }
+    const dataEnd = step.value;
     const compressed = dataEnd - dataStart;
-    const produced = out.length - outStart;
     const block = records.length + 1;
     if (header.compressedSize !== undefined && header.compressedSize !== compressed) {
       notes.push(`xz block ${block}: compressed size disagrees with its header (Python raises)`);
@@ -184,14 +182,12 @@ export function decodeXzStream(input: Uint8Array, start: number, out: OutputBuff
       p++;
     }
     if (p + checkSize > input.length) throw new CorruptError('input ends inside an xz block check', input.length);
-    verifyCheck(
-      check,
-      out.buf.subarray(outStart, out.length),
-      input.subarray(p, p + checkSize),
-      block,
-      notes,
-      unverified,
-    );
+    if (!sum) {
+      // Not verified again.
+    } else if (!sum.known) unverified.add(check);
+    else if (!sum.matches(input.subarray(p, p + checkSize))) {
+      notes.push(`xz block ${block}: integrity check mismatch (Python raises)`);
+    }
     p += checkSize;
     records.push({ unpadded: header.size + compressed + checkSize, uncompressed: produced });
     pos = p;

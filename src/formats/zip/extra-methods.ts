@@ -4,6 +4,7 @@
 import { CorruptError } from '../../core/errors.js';
 import { decompressBzip2 } from '../compression/bzip2.js';
 import { ALONE_HEADER, decodeAloneStream } from '../compression/lzma-alone.js';
+import { LzmaDecoder } from '../compression/lzma-decoder.js';
 import { OutputBuffer } from '../compression/output-buffer.js';
 import type { DecompressOptions } from '../compression/result.js';
 import { registerZipMethod, type ZipMethodDecoder } from './open-entry.js';
@@ -42,7 +43,7 @@ const lzma: ZipMethodDecoder = (data, e: ZipEntry, opts: DecompressOptions) => {
   stream.set(data.subarray(9), ALONE_HEADER);
   const out = new OutputBuffer(opts, data.length);
   const notes: string[] = [];
-  decodeAloneStream(stream, 0, out, notes);
+  for (const chunk of decodeAloneStream(stream, 0, new LzmaDecoder(), notes)) out.push(chunk);
   return { bytes: out.result(), notes };
 };
 

@@ -37,8 +37,8 @@ export const compressedExpander: Expander = {
     const remaining = ctx.remainingBytes();
     const location = child(src.location, layerSegment(codec));
     try {
-      // gzip, zlib, LZ4, zstd and bzip2 outputs too large to hold are read through a source that decodes them on demand;
-      // their input is read in windows when it is not small.
+      // gzip, zlib, LZ4, zstd, bzip2, xz and lzma outputs too large to hold are read through a source that decodes them
+      // on demand; their input is read in windows when it is not small (xz and lzma: read whole).
       result = await decompressToSource(
         codec,
         src,

@@ -1,56 +1,18 @@
-// bzip2 through seek-bzip, read as Python's bz2 module reads it (BZ2File / bz2.decompress): every stream
-// in turn, bytes after a stream that do not start a new one ignored. Our own stream loop replaces
-// seek-bzip's `decode` so that a checksum mismatch becomes a note and truncation is never silent. Output comes
-// one block per step (blocks are independent), for the in-memory decode and the counting and re-decoding passes.
-import { createRequire } from 'node:module';
-import { decodeToMemory } from './chunk-source.js';
+// bzip2 read as Python's bz2 module reads it (BZ2File / bz2.decompress): every stream in turn, bytes after a stream
+// that do not start a new one ignored. Blocks are decoded by Bzip2Decoder (libbzip2's checks); a block CRC mismatch
+// becomes a note and truncation is never silent. Output comes one block per step (blocks are independent).
+import { Bzip2DataError, Bzip2Decoder, InputEnded } from './bzip2-decoder.js';
+import { decodeToMemory, type DecoderResume } from './chunk-source.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
 
 // Stream layout: 0..2 'BZh' | 3 block size '1'..'9' (×100 kB) | blocks, each starting with the 48-bit
 // magic 0x314159265359 and a u32 block CRC | end marker 0x177245385090 + u32 stream CRC | pad to a byte.
 
-/** The byte-input shape seek-bzip reads from. */
-interface SeekBzipInput {
-  readByte(): number;
-  read(buffer: Uint8Array, offset: number, length: number): number;
-  seek(pos: number): void;
-}
-
-/** The byte-output shape seek-bzip writes to. */
-interface SeekBzipOutput {
-  writeByte(b: number): void;
-}
-
-/** The parts of seek-bzip's Bunzip object this file drives (seek-bzip 2.0.0, lib/index.js). */
-interface Bunzip {
-  _init_block(): boolean;
-  _read_bunzip(): number;
-  _start_bunzip(input: SeekBzipInput, output: SeekBzipOutput): void;
-  reader: { read(bits: number): number };
-  streamCRC: number;
-}
-type BunzipConstructor = new (input: SeekBzipInput, output: SeekBzipOutput) => Bunzip;
-
-const BunzipCtor = createRequire(import.meta.url)('seek-bzip') as BunzipConstructor;
-
-/** Thrown by our input when seek-bzip reads past the end (seek-bzip itself would read `undefined`). */
-class InputEnded extends Error {}
-
-class Input implements SeekBzipInput {
-  pos = 0;
-  constructor(private readonly data: Uint8Array) {}
-  readByte(): number {
-    if (this.pos >= this.data.length) throw new InputEnded('input ended');
-    return this.data[this.pos++]!;
-  }
-  read(buffer: Uint8Array, offset: number, length: number): number {
-    let n = 0;
-    while (n < length && this.pos < this.data.length) buffer[offset + n++] = this.data[this.pos++]!;
-    return n === 0 ? -1 : n;
-  }
-  seek(pos: number): void {
-    this.pos = pos;
-  }
+/** Where a block starts: its magic's bit offset, its stream's level, and the streams before it. */
+interface BlockStart {
+  readonly bit: number;
+  readonly level: number;
+  readonly streams: number;
 }
 
 function message(e: unknown): string {
@@ -58,85 +20,61 @@ function message(e: unknown): string {
 }
 
 /**
- * One block's output, reused from block to block. A block holds at most 900 kB before the initial run-length stage,
- * which expands 5 bytes to at most 259: under 47 MB.
- */
-class BlockBytes {
-  buf = new Uint8Array(1 << 20);
-  length = 0;
-  writeByte(b: number): void {
-    if (this.length === this.buf.length) {
-      const bigger = new Uint8Array(this.buf.length * 2);
-      bigger.set(this.buf);
-      this.buf = bigger;
-    }
-    this.buf[this.length++] = b;
-  }
-  /** The bytes so far (a view, valid until the next block), emptying the buffer. */
-  take(): Uint8Array {
-    const view = this.buf.subarray(0, this.length);
-    this.length = 0;
-    return view;
-  }
-}
-
-/**
  * The output of every bzip2 stream of `input`, one block per step (a view, valid until the next step). Returns the
- * streams decoded; `notes` receives disagreements. Throws CorruptError when nothing could be decoded.
+ * streams decoded; `notes` receives disagreements. Throws CorruptError when nothing could be decoded. `resume.mark`
+ * receives each step's block start; `resume.from` starts at one (the notes of a resumed run are not the stream's).
  */
-export function* bzip2Chunks(input: Uint8Array, notes: string[]): Generator<Uint8Array, number, undefined> {
-  const block = new BlockBytes();
-  const source = new Input(input);
-  const sink: SeekBzipOutput = block;
+export function* bzip2Chunks(
+  input: Uint8Array,
+  notes: string[],
+  _limit?: number,
+  resume?: DecoderResume,
+): Generator<Uint8Array, number, undefined> {
+  const bz = new Bzip2Decoder(input);
+  const from = resume?.from as BlockStart | undefined;
   let total = 0;
-  let streams = 0;
-  let blocks = 0;
+  let streams = from?.streams ?? 0;
+  let level = from?.level ?? 0;
+  let at = 0;
   try {
-    const bz = new BunzipCtor(source, sink);
+    if (from) bz.seek(from.bit, from.level);
+    else if ((level = bz.startStream(0)) === 0) throw new Bzip2DataError('not a bzip2 stream (no BZh1..9 header)');
     for (;;) {
-      if (bz._init_block()) {
+      let blocks = 0;
+      let combined = 0;
+      for (;;) {
+        const bit = bz.bitPos;
+        if (bz.next() !== 'block') break;
         blocks++;
-        let badCrc = false;
-        try {
-          bz._read_bunzip();
-        } catch (e) {
-          // The CRC is compared after the whole block was written, so decoding can go on.
-          if (!(e instanceof TypeError && /Bad block CRC/.test(e.message))) throw e;
-          badCrc = true;
+        const stored = bz.storedCrc;
+        combined = (((combined << 1) | (combined >>> 31)) ^ stored) >>> 0;
+        const { bytes, crc } = bz.block();
+        at = bz.bitPos;
+        if (bytes.length > 0) {
+          total += bytes.length;
+          resume?.mark?.({ bit, level, streams });
+          yield bytes;
         }
-        if (block.length > 0) {
-          total += block.length;
-          yield block.take();
-        }
-        if (badCrc) notes.push(`block ${blocks} of stream ${streams + 1}: CRC mismatch (Python raises)`);
-        continue;
+        if (crc !== stored) notes.push(`block ${blocks} of stream ${streams + 1}: CRC mismatch (Python raises)`);
       }
-      const crc = bz.reader.read(32) >>> 0;
       streams++;
-      blocks = 0;
-      if (crc !== bz.streamCRC) notes.push(`stream ${streams}: combined CRC mismatch (Python raises)`);
-      if (source.pos >= input.length) break;
-      const next = source.pos;
-      try {
-        bz._start_bunzip(source, sink);
-      } catch {
+      if (bz.storedCombinedCrc !== combined) notes.push(`stream ${streams}: combined CRC mismatch (Python raises)`);
+      const next = bz.nextByte;
+      if (next >= input.length) break;
+      if ((level = bz.startStream(next)) === 0) {
         notes.push(
           `${input.length - next} bytes after stream ${streams} are not a bzip2 stream ` +
             "(ignored by Python's bz2; a 1-3 byte 'BZh' start makes BZ2File raise EOFError)",
         );
         break;
       }
+      at = next * 8;
     }
   } catch (e) {
-    // What the broken block wrote before the error is output, as a streaming reader returns it.
-    if (block.length > 0) {
-      total += block.length;
-      yield block.take();
-    }
     if (e instanceof InputEnded) {
       corruptOrPrefix({ length: total }, notes, `input ends inside bzip2 stream ${streams + 1}`, input.length);
     } else {
-      corruptOrPrefix({ length: total }, notes, `bzip2 stream ${streams + 1}: ${message(e)}`, source.pos);
+      corruptOrPrefix({ length: total }, notes, `bzip2 stream ${streams + 1}: ${message(e)}`, at >>> 3);
     }
   }
   return streams;

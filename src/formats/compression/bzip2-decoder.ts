@@ -22,10 +22,10 @@ const MAX_ALPHA = 258;
 const MAX_SELECTORS = 18002;
 const GROUP_SIZE = 50;
 /** A block's first 24 and last 24 magic bits, as the reader sees them. */
-export const BLOCK_MAGIC_HI = 0x314159;
-export const BLOCK_MAGIC_LO = 0x265359;
-export const END_MAGIC_HI = 0x177245;
-export const END_MAGIC_LO = 0x385090;
+const BLOCK_MAGIC_HI = 0x314159;
+const BLOCK_MAGIC_LO = 0x265359;
+const END_MAGIC_HI = 0x177245;
+const END_MAGIC_LO = 0x385090;
 
 /** bzip2's CRC-32: polynomial 0x04c11db7, most significant bit first. */
 const CRC_TABLE = (() => {

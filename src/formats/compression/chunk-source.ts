@@ -47,10 +47,13 @@ export interface CountedChunks {
   readonly kept?: Uint8Array[];
   /**
    * When the output passed `keepUpTo` and the decoder can resume: the steps that fit (copied), and where decoding
-   * the rest starts again.
+   * starts again: at the first step past them, then at steps RESUME_SPACING or more apart.
    */
-  readonly prefix?: { readonly chunks: Uint8Array[]; readonly resume: ResumePoint };
+  readonly prefix?: { readonly chunks: Uint8Array[]; readonly resume: ResumePoint[] };
 }
+
+/** Output between two kept resume points at least: at most 1,024 points per GiB, whatever the step sizes. */
+export const RESUME_SPACING = 1024 * 1024;
 
 /**
  * Runs `decode` over `input`; `check(total, spent)` throws when the total passes `limit`. The output is kept (copied
@@ -85,8 +88,10 @@ export function countChunks(
     }
     check(length + step.value.length, length);
     if (kept && length + step.value.length > keepUpTo) {
-      if (marked.set && length > 0) prefix = { chunks: kept, resume: { output: length, state: marked.state } };
+      if (marked.set && length > 0) prefix = { chunks: kept, resume: [{ output: length, state: marked.state }] };
       kept = undefined;
+    } else if (prefix && marked.set && length - prefix.resume[prefix.resume.length - 1]!.output >= RESUME_SPACING) {
+      prefix.resume.push({ output: length, state: marked.state });
     }
     length += step.value.length;
     ends.keep(step.value, false);
@@ -127,10 +132,23 @@ export function redecodedSource(
   return new RedecodedSource(
     location,
     counted.length,
-    () => new DecoderProducer(decode, input, limit, prefix?.resume),
+    (offset) =>
+      new DecoderProducer(decode, input, limit, prefix ? nearestAtOrBefore(prefix.resume, offset) : undefined),
     prefix ? new ChunkListSource(location, prefix.chunks) : counted.ends.head(),
     counted.ends.tail(),
   );
+}
+
+/** The last of `points` (ascending, the first at the end of the kept prefix) at or before `offset`, else the first. */
+function nearestAtOrBefore(points: readonly ResumePoint[], offset: number): ResumePoint {
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (points[mid]!.output <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return points[lo]!;
 }
 
 /** The in-memory decode of a chunk decoder: every chunk into one OutputBuffer (of the counted size, when known). */

@@ -1,7 +1,7 @@
 // A decoded stream as a random-access byte source that never holds it whole: the head and tail kept from a counting
 // pass, everything else decoded again on demand by a sequential ChunkProducer in a bounded window that moves forward;
-// a read behind the window starts a new producer (from the start of the stream, or where the head ends when the
-// producer resumes there). For outputs too large to hold.
+// a read behind the window, or far ahead of it, opens a new producer at or before the read (the start of the stream,
+// or a resume point when the decoder has them). For outputs too large to hold.
 import type { Location } from '../../core/location.js';
 import { MemorySource, type ByteSource } from '../../sources/byte-source.js';
 
@@ -17,10 +17,13 @@ export interface ChunkProducer {
 
 /** Output kept behind the newest byte, so that a reader stepping back a little does not restart. */
 const KEEP_BEHIND = 4 * 1024 * 1024;
+/** A read this far ahead of the producer opens a new one when that starts nearer the read. */
+const JUMP_AHEAD = 2 * KEEP_BEHIND;
 
 /**
- * The `size`-byte output of the producers `open()` makes; `head` and `tail` are its first and last bytes. A producer
- * starts at offset 0 or anywhere within the head (its `produced` says where).
+ * The `size`-byte output of the producers `open(offset)` makes; `head` and `tail` are its first and last bytes. A
+ * producer starts at 0, or anywhere at or before `offset` that is within the head or past it (its `produced` says
+ * where).
  */
 export class RedecodedSource implements ByteSource {
   private reader: ChunkProducer;
@@ -34,12 +37,12 @@ export class RedecodedSource implements ByteSource {
   constructor(
     readonly location: Location,
     readonly size: number,
-    private readonly open: () => ChunkProducer,
+    private readonly open: (offset: number) => ChunkProducer,
     head: Uint8Array | ByteSource,
     private readonly tail: Uint8Array,
   ) {
     this.head = head instanceof Uint8Array ? new MemorySource(location, head) : head;
-    this.reader = open();
+    this.reader = open(this.head.size);
   }
 
   read(offset: number, length: number): Uint8Array {
@@ -78,7 +81,11 @@ export class RedecodedSource implements ByteSource {
   private copyDecoded(o: number, target: Uint8Array): number {
     const end = o + target.length;
     const first = this.starts[0];
-    if (first === undefined ? o < this.reader.produced : o < first) this.restart();
+    if (first === undefined ? o < this.reader.produced : o < first) this.restart(this.open(o));
+    else if (o - this.reader.produced > JUMP_AHEAD) {
+      const nearer = this.open(o);
+      if (nearer.produced > this.reader.produced) this.restart(nearer);
+    }
     while (this.reader.produced < end) {
       const chunks = this.reader.pull();
       if (chunks.length === 0) break;
@@ -114,9 +121,9 @@ export class RedecodedSource implements ByteSource {
     }
   }
 
-  private restart(): void {
+  private restart(reader: ChunkProducer): void {
     this.restarts++;
-    this.reader = this.open();
+    this.reader = reader;
     this.window = [];
     this.starts = [];
   }

@@ -7,7 +7,12 @@ import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { bzip2Chunks } from '../../../src/formats/compression/bzip2.js';
-import { countChunks } from '../../../src/formats/compression/chunk-source.js';
+import {
+  countChunks,
+  redecodedSource,
+  RESUME_SPACING,
+  type ChunkDecoder,
+} from '../../../src/formats/compression/chunk-source.js';
 import { decompressToSource } from '../../../src/formats/compression/decompress-source.js';
 import { RedecodedSource } from '../../../src/formats/compression/redecoded-source.js';
 import { STREAM_OPTS as opts } from './stream-paths.js';
@@ -175,11 +180,37 @@ describe('bzip2 decode resumed at a block', { skip }, () => {
     const c = countChunks(bzip2Chunks, input, 1 << 30, () => {}, hold);
     assert.equal(c.kept, undefined);
     assert.ok(c.prefix, 'a kept prefix');
-    const { output, state } = c.prefix.resume;
+    const { output, state } = c.prefix.resume[0]!;
     // The block holding byte `hold` is the first step past the hold.
     const mark = marks.filter((m) => m.output <= hold).pop()!;
     assert.equal(output, mark.output);
     assert.deepEqual(state, mark.state);
     assert.ok(Buffer.concat(c.prefix.chunks).equals(whole.subarray(0, output)));
+  });
+
+  it('a read behind the window or far ahead of it resumes at the nearest kept block at or before it', () => {
+    const many = Buffer.concat(Array.from({ length: 48 }, (_, i) => sample(100 + i)));
+    const bz = compress(many, 1);
+    const opened: unknown[] = [];
+    /** Records where each decode that is actually run starts (a generator's body runs on its first step). */
+    const spy: ChunkDecoder = function* (i, n, l, r) {
+      opened.push(r?.from);
+      return yield* bzip2Chunks(i, n, l, r);
+    };
+    const hold = 1 << 20;
+    const c = countChunks(spy, bz, 1 << 30, () => {}, hold);
+    assert.ok(c.prefix);
+    const points = c.prefix.resume;
+    assert.ok(points.length >= 4, `${points.length} resume points`);
+    for (let i = 1; i < points.length; i++) assert.ok(points[i]!.output - points[i - 1]!.output >= RESUME_SPACING);
+    const src = redecodedSource({ chain: ['t.bz2'] }, bz, spy, 1 << 30, c);
+    opened.length = 0;
+    const far = many.length - 3 * (1 << 20);
+    assert.ok(Buffer.from(src.read(far, 5000)).equals(many.subarray(far, far + 5000)));
+    const near = points.filter((p) => p.output <= far).pop()!;
+    assert.ok(near.output > points[0]!.output);
+    assert.deepEqual(opened.at(-1), near.state, 'a far read opens at the nearest point');
+    assert.ok(Buffer.from(src.read(hold + 10, 5000)).equals(many.subarray(hold + 10, hold + 5010)));
+    assert.deepEqual(opened.at(-1), points.filter((p) => p.output <= hold + 10).pop()!.state, 'a read behind too');
   });
 });

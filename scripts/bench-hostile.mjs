@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench` (hostile rows): each hostile-input kind of the resource goals (tuple tower, over-long text
-// argument, MARK flood, import floods, overlapping-entry zip bombs, gzip/xz/lz4/7z bombs, nested-archive bombs, and large
+// argument, MARK flood, import floods, overlapping-entry zip bombs, gzip/xz/lz4/bzip2/7z bombs, nested-archive bombs, and large
 // ordinary compressed pickles (gzip, lz4, zstd, bzip2, xz), bigger than what is held in memory) is
 // generated OUTSIDE the repo (os.tmpdir) and scanned by the built CLI in fresh processes under default limits.
 // Goals: every scan ends within 10 s with a finding; peak RSS < 512 MB. Prints wall time (median and range of
@@ -186,7 +186,10 @@ const INPUTS = {
     viaCli(dir, 'lz4 -1 -c', [b('\x80\x02'), ...Array(600).fill(PICKLE_UNIT), PAYLOAD]),
   /** 600 MiB of a similar pickle (ratio under maxRatio) behind zstd (zstd CLI, level 3): streamed block by block. */
   'large-pickle-600m.pkl.zst': (dir) => viaCli(dir, 'zstd -3 -c', variedPickle(600)),
-  /** 300 MiB of it behind bzip2, xz and .lzma: counted, then decoded again on demand (xz: a 1 MiB dictionary window). */
+  /**
+   * 300 MiB of it behind bzip2 (the first 256 MiB kept by the counting pass, the rest decoded again from the block
+   * after it), xz and .lzma (counted, then decoded again on demand: xz -1 has a 1 MiB dictionary window).
+   */
   'large-pickle-300m.pkl.bz2': (dir) => viaCli(dir, 'bzip2 -1 -c', variedPickle(300)),
   'large-pickle-300m.pkl.xz': (dir) => viaCli(dir, 'xz -T1 -1 -c', variedPickle(300)),
   'large-pickle-300m.pkl.lzma': (dir) => viaCli(dir, 'lzma -6 -c', variedPickle(300)),
@@ -240,6 +243,9 @@ const INPUTS = {
   /** 1.5 GiB of zeros behind an LZ4 frame (lz4 CLI): 255:1, under maxRatio, so it decodes to maxEntryBytes. */
   'lz4-bomb-1536m.pkl.lz4': async () =>
     execFileSync('sh', ['-c', 'head -c 1610612736 /dev/zero | lz4 -1 -c'], { maxBuffer: 64 * MiB }),
+  /** 1.5 GiB of zeros behind bzip2 (bzip2 CLI, 100 kB blocks): ~10 KB, far over maxRatio. */
+  'bzip2-bomb-1536m.pkl.bz2': async () =>
+    execFileSync('sh', ['-c', 'head -c 1610612736 /dev/zero | bzip2 -1 -c'], { maxBuffer: 64 * MiB }),
   /** 1.5 GiB of zeros in a 7z entry (7z CLI). */
   '7z-bomb-1536m.7z': async (dir) => {
     const out = join(dir, 'gen.7z');

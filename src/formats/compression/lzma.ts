@@ -2,7 +2,8 @@
 // 'xz' and 'lzma' compressors): stream after stream, each .xz (magic FD) or .lzma (anything else). One chunk decoder
 // serves the in-memory decode and the counting and re-decoding passes of large outputs.
 import { CorruptError } from '../../core/errors.js';
-import { decodeToMemory, type ChunkDecoder, type DecoderInput } from './chunk-source.js';
+import { decodeToMemory, type ChunkDecoder } from './chunk-source.js';
+import { wholeBytes } from './compressed-input.js';
 import { aloneHeaderProblem, decodeAloneStream } from './lzma-alone.js';
 import { LzmaDecoder, type LzmaChunks } from './lzma-decoder.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
@@ -91,26 +92,16 @@ function* lzmaFamilyChunks(
   return streams;
 }
 
-/**
- * The bytes of a decoder input. The LZMA family reads a Uint8Array only (its CHUNKED row asks for its input whole);
- * an input in windows reaching it is a wiring error, not a property of the stream.
- */
-function bytesOf(input: DecoderInput): Uint8Array {
-  if (input instanceof Uint8Array) return input;
-  if (input.whole) return input.whole;
-  throw new Error('the xz/lzma decoder reads its input whole: register it with wholeInput');
-}
-
 /** The .xz family (any stream of it, .lzma ones included) as a ChunkDecoder. */
-export const xzChunks: ChunkDecoder = (input, notes) => lzmaFamilyChunks('xz', bytesOf(input), notes, true);
+export const xzChunks: ChunkDecoder = (input, notes) => lzmaFamilyChunks('xz', wholeBytes(input), notes, true);
 /** The .lzma family (any stream of it, .xz ones included) as a ChunkDecoder. */
-export const lzmaChunks: ChunkDecoder = (input, notes) => lzmaFamilyChunks('lzma', bytesOf(input), notes, true);
+export const lzmaChunks: ChunkDecoder = (input, notes) => lzmaFamilyChunks('lzma', wholeBytes(input), notes, true);
 /**
  * The same output without verifying the .xz blocks' integrity checks: for decoding again what a counting pass over
  * xzChunks/lzmaChunks verified (the same bytes; a re-decode's notes are dropped). CRC-64 in JS is most of its cost.
  */
 export const lzmaFamilyChunksUnverified: ChunkDecoder = (input, notes) =>
-  lzmaFamilyChunks('xz', bytesOf(input), notes, false);
+  lzmaFamilyChunks('xz', wholeBytes(input), notes, false);
 
 /** Decodes every stream of a .xz or .lzma file into memory. */
 export function decompressLzmaFamily(

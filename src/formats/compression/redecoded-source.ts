@@ -12,6 +12,8 @@ export interface ChunkProducer {
   /** Output bytes returned so far. */
   readonly produced: number;
   pull(): Uint8Array[];
+  /** Releases what the producer runs on (a worker thread); called when it is replaced or the source is closed. */
+  close?(): void;
 }
 
 /** Output kept behind the newest byte, so that a reader stepping back a little does not restart. */
@@ -97,8 +99,17 @@ export class RedecodedSource implements ByteSource {
     }
   }
 
+  /** Stops the current producer and drops the window; a later read starts a fresh producer. */
+  close(): void {
+    this.reader.close?.();
+    this.reader = this.open();
+    this.window = [];
+    this.starts = [];
+  }
+
   private restart(): void {
     this.restarts++;
+    this.reader.close?.();
     this.reader = this.open();
     this.window = [];
     this.starts = [];

@@ -1,11 +1,14 @@
 // Lists and extracts 7z archives in memory with 7z-wasm: the archive is read from its byte source by the module (not
 // copied in), listed with `l -slt`, size caps are checked against the listing BEFORE anything is extracted, then the
 // allowed files are extracted by `x` runs of the same module instance in batches of at most HOLD_BYTES (one run
-// when they fit: solid blocks decode once), each batch handed out and released before the next is extracted.
+// when they fit: solid blocks decode once), each batch handed out and released before the next is extracted. An
+// entry larger than HOLD_BYTES is never held: it is extracted in a worker thread, checked once, then read through a
+// source that extracts it again on demand (streamed-entry.ts).
 import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
 import { entryPathFindings } from '../zip/entry-path.js';
 import { parseSltListing } from './slt-listing.js';
-import { SevenZipRuntime } from './seven-zip-runtime.js';
+import { resolveSevenZipModule, SevenZipRuntime } from './seven-zip-runtime.js';
+import { checkStreamedEntry } from './streamed-entry.js';
 import type {
   SevenZipAnomaly,
   SevenZipEntry,
@@ -21,7 +24,7 @@ const OUT = '/out';
 /** 7-Zip asks for a password only when it needs one; a fixed wrong one keeps it from prompting. */
 const NO_PASSWORD = '-psentinel-no-password';
 const COMMON = ['-t7z', '-bsp0', '-y', NO_PASSWORD];
-/** Extracted bytes held at once by one batch (an entry larger than this is extracted alone). */
+/** Extracted bytes held at once by one batch (an entry larger than this is streamed, never held). */
 export const HOLD_BYTES = 256 * 1024 * 1024;
 
 /** Lists a 7z archive (bytes in memory or a byte source). */
@@ -40,13 +43,16 @@ export async function extract7z(
   specifier?: string,
 ): Promise<SevenZipExtraction> {
   const files: SevenZipFile[] = [];
-  const x = await extract7zEach(input, opts, (f) => void files.push({ ...f }), specifier);
+  // Every entry is held (none streamed): this is the small-archive convenience.
+  const all = { ...opts, streamAboveBytes: Infinity };
+  const x = await extract7zEach(input, all, (f) => void files.push({ ...f }), specifier);
   return { ...x, files: files.sort((a, b) => a.entry.index - b.entry.index) };
 }
 
 /**
- * Lists and extracts every file entry within the limits and hands each to `onFile` as soon as its batch is
- * extracted (its bytes are released after the call). Per-entry problems become typed errors on that entry
+ * Lists and extracts every file entry within the limits and hands each to `onFile` as soon as its batch (at most
+ * `holdBytes`) is extracted (its bytes are released after the call). An entry larger than `opts.streamAboveBytes`
+ * comes as `streamed` instead of `data` (its sources are closed after the call). Per-entry problems become typed errors on that entry
  * (EncryptedError, LimitError, UnsupportedError, CorruptError); whole-archive problems are thrown.
  */
 export async function extract7zEach(
@@ -89,8 +95,44 @@ export async function extract7zEach(
     new Map(wanted.filter((f) => counts.get(f.entry.name) === 1).map((f) => [OUT + '/' + f.entry.name, f.entry.size])),
   );
   const allFiles = listing.entries.filter((e) => !e.isDirectory).length;
+  const handOutStreamed = async (f: SevenZipFile, entries: SevenZipEntry[], src: ArchiveInput): Promise<void> => {
+    const opened: { close(): void }[] = [];
+    try {
+      const streamed = checkStreamedEntry({
+        modulePath: resolveSevenZipModule(specifier),
+        input: src,
+        args: ['x', '-so', ...COMMON, '-bso0', ARCHIVE, '-spd', '--', f.entry.name],
+        name: f.entry.name,
+        ...sameNameSpan(entries, f.entry),
+        size: f.entry.size,
+        ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
+      });
+      f.streamed = {
+        size: streamed.size,
+        source: (location) => {
+          const s = streamed.source(location);
+          opened.push(s);
+          return s;
+        },
+      };
+    } catch (e) {
+      f.error = typedError(e, f.entry);
+    }
+    try {
+      await onFile(f);
+    } finally {
+      for (const s of opened) s.close();
+      delete f.streamed;
+    }
+  };
   let n = 0;
-  for (const batch of batches(wanted, holdBytes)) {
+  const streamAbove = opts.streamAboveBytes ?? HOLD_BYTES;
+  for (const batch of batches(wanted, holdBytes, streamAbove)) {
+    if (batch.length === 1 && batch[0]!.entry.size > streamAbove) {
+      await handOutStreamed(batch[0]!, listing.entries, input instanceof Uint8Array ? bytesInput(input) : input);
+      n++;
+      continue;
+    }
     const all = batch.length === files.length && files.length === allFiles;
     // -spd: names are literal paths, not wildcards. Without names every entry is extracted.
     const names = all ? [] : ['-spd', '--', ...batch.map((f) => f.entry.name)];
@@ -125,12 +167,44 @@ export async function extract7zEach(
   return { ...listing, timings: { ...timings, extractMs: performance.now() - t0 } };
 }
 
-/** Consecutive runs of entries whose sizes sum to at most `hold` (an entry larger than `hold` alone). */
-function batches(files: SevenZipFile[], hold: number): SevenZipFile[][] {
+/**
+ * Where `entry` sits in 7-Zip's `-so` output for its name: every file entry of that name is written, in listing order,
+ * so its bytes start after the earlier ones (`skip`) and the run writes `total` bytes in all.
+ */
+function sameNameSpan(entries: SevenZipEntry[], entry: SevenZipEntry): { skip: number; total: number } {
+  let skip = 0;
+  let total = 0;
+  for (const e of entries) {
+    if (e.isDirectory || e.name !== entry.name) continue;
+    if (e.index < entry.index) skip += e.size;
+    total += e.size;
+  }
+  return { skip, total };
+}
+
+/** A failure of a streamed entry as the typed error the batch path would give it. */
+function typedError(e: unknown, entry: SevenZipEntry): NonNullable<SevenZipFile['error']> {
+  if (e instanceof LimitError || e instanceof EncryptedError || e instanceof UnsupportedError) return e;
+  if (e instanceof CorruptError) return e;
+  return new CorruptError(`7z entry ${JSON.stringify(entry.name)} could not be extracted (${String(e)})`);
+}
+
+/**
+ * Consecutive runs of entries whose sizes sum to at most `hold` (an entry larger than `hold` alone, and so is an
+ * entry larger than `streamAbove`).
+ */
+function batches(files: SevenZipFile[], hold: number, streamAbove: number): SevenZipFile[][] {
   const out: SevenZipFile[][] = [];
   let cur: SevenZipFile[] = [];
   let sum = 0;
   for (const f of files) {
+    if (f.entry.size > streamAbove) {
+      if (cur.length > 0) out.push(cur);
+      out.push([f]);
+      cur = [];
+      sum = 0;
+      continue;
+    }
     if (cur.length > 0 && sum + f.entry.size > hold) {
       out.push(cur);
       cur = [];

@@ -4,6 +4,7 @@
 // The archive is not copied in: it is a read-only node whose reads go to the byte source (Emscripten's WORKERFS
 // node type, fed by our own reader); extracted files are allocated once at their listed size and handed out
 // without a copy.
+import { createRequire } from 'node:module';
 import { UnsupportedError } from '../../core/errors.js';
 import { importEsm } from '../../core/import-esm.js';
 
@@ -78,6 +79,18 @@ export function loadSevenZipFactory(specifier = '7z-wasm'): Promise<Factory> {
     throw e;
   });
   return factory;
+}
+
+/**
+ * The file a worker thread loads 7z-wasm from (its CommonJS build, by the package's `main`); UnsupportedError('7z')
+ * when the package is missing.
+ */
+export function resolveSevenZipModule(specifier = '7z-wasm'): string {
+  try {
+    return createRequire(import.meta.url).resolve(specifier);
+  } catch (e) {
+    throw new UnsupportedError(`7z support not installed (${(e as Error).message})`, '7z');
+  }
 }
 
 /** One 7-Zip module instance with captured output. */

@@ -21,11 +21,14 @@ const RING_BYTES = 8 * 1024 * 1024;
 const IO_BYTES = 1024 * 1024;
 const TEXT_BYTES = 16 * 1024;
 /** Most bytes one pull hands out. */
-const PULL_BYTES = 4 * 1024 * 1024;
+const PULL_BYTES = 1024 * 1024;
 /** A worker that has neither written, read nor ended for this long is taken for dead (it cannot say so itself). */
 export const STALL_MS = 120_000;
 /** Longest single wait before the deadline and the stall are checked again. */
 const WAIT_SLICE_MS = 200;
+
+/** Extraction workers started and still running in this thread (diagnostics: every path must end them). */
+export const extractionWorkers = { started: 0, running: 0 };
 
 /** Which bytes of 7-Zip's output are the entry, and what ends the extraction. */
 export interface EntryExtractionOptions {
@@ -122,8 +125,11 @@ export class EntryExtraction implements ChunkProducer {
     } catch (e) {
       throw new CorruptError(`7z entry ${JSON.stringify(this.o.name)}: the extraction worker could not start (${e})`);
     }
+    extractionWorkers.started++;
+    extractionWorkers.running++;
     // Its end is read from shared memory; the events only keep an unhandled 'error' from reaching the process.
     this.worker.on('error', () => undefined);
+    this.worker.on('exit', () => void extractionWorkers.running--);
     this.worker.unref();
     this.lastProgress = Date.now();
   }

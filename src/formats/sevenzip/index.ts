@@ -13,3 +13,4 @@ export type {
   SevenZipOptions,
 } from './sevenzip-types.js';
 export type { StreamedEntry } from './streamed-entry.js';
+export { extractionWorkers } from './entry-extraction.js';

@@ -117,6 +117,8 @@ export class EntryExtraction implements ChunkProducer {
       this.worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: job,
+        // Plain JavaScript: none of the host's Node options (loaders, inspector) are needed.
+        execArgv: [],
         // Its JS heap holds only short-lived read pieces; 7-Zip's memory is the wasm memory (2 GiB at most).
         resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
         stdout: true,

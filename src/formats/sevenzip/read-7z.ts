@@ -52,8 +52,9 @@ export async function extract7z(
 /**
  * Lists and extracts every file entry within the limits and hands each to `onFile` as soon as its batch (at most
  * `holdBytes`) is extracted (its bytes are released after the call). An entry larger than `opts.streamAboveBytes`
- * comes as `streamed` instead of `data` (its sources are closed after the call). Per-entry problems become typed errors on that entry
- * (EncryptedError, LimitError, UnsupportedError, CorruptError); whole-archive problems are thrown.
+ * comes as `streamed` instead of `data` (its sources are closed after the call). Per-entry problems become typed
+ * errors on that entry (EncryptedError, LimitError, UnsupportedError, CorruptError); whole-archive problems are
+ * thrown.
  */
 export async function extract7zEach(
   input: Uint8Array | ArchiveInput,

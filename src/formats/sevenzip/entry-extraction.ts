@@ -24,6 +24,12 @@ const TEXT_BYTES = 16 * 1024;
 const PULL_BYTES = 1024 * 1024;
 /** A worker that has neither written, read nor ended for this long is taken for dead (it cannot say so itself). */
 export const STALL_MS = 120_000;
+/**
+ * Wasm memory 7-Zip may use in the worker: a coder that asks for more (an LZMA dictionary over ~300 MiB, whose pages
+ * fill as the entry is written) cannot allocate it, and the entry is UnsupportedError('7z-memory'). With the
+ * scanning thread (~150 MB) this keeps the process under 512 MB.
+ */
+export const WORKER_MEMORY_CAP = 320 * 1024 * 1024;
 /** Longest single wait before the deadline and the stall are checked again. */
 const WAIT_SLICE_MS = 200;
 
@@ -53,6 +59,8 @@ export interface EntryExtractionOptions {
   /** Absolute deadline (ms since epoch): LimitError('maxFileSeconds') when passed. */
   readonly deadline?: number;
   readonly stallMs?: number;
+  /** Wasm memory 7-Zip may grow to (default WORKER_MEMORY_CAP). */
+  readonly memoryCap?: number;
 }
 
 /** A running extraction of one entry: pull() hands out its bytes in order, [] at its end. */
@@ -112,6 +120,7 @@ export class EntryExtraction implements ChunkProducer {
       modulePath: this.o.modulePath,
       archiveSize: this.o.input.size,
       args: this.o.args,
+      memoryCap: this.o.memoryCap ?? WORKER_MEMORY_CAP,
     };
     try {
       this.worker = new Worker(WORKER_SOURCE, {
@@ -227,6 +236,14 @@ export class EntryExtraction implements ChunkProducer {
     if (code !== 0 || /ERROR/i.test(message)) {
       const what = message || `7-Zip exit code ${code}`;
       if (/password|encrypted/i.test(what)) throw new EncryptedError(`7z entry ${name}: ${what}`);
+      if (/allocate|memory/i.test(what)) {
+        throw new UnsupportedError(
+          `7z entry ${name}: its coder needs more memory than the ` +
+            `${(this.o.memoryCap ?? WORKER_MEMORY_CAP) / 1048576} MiB 7-Zip may use ` +
+            `here (${what})`,
+          '7z-memory',
+        );
+      }
       if (/unsupported/i.test(what)) throw new UnsupportedError(`7z entry ${name}: ${what}`, '7z-method');
       throw new CorruptError(`7z entry ${name}: ${what}`);
     }

@@ -43,12 +43,15 @@ export interface WorkerJob extends ChannelBuffers {
   readonly modulePath: string;
   readonly archiveSize: number;
   readonly args: readonly string[];
+  /** Largest wasm memory 7-Zip may grow to (bytes). */
+  readonly memoryCap: number;
 }
 
 /**
- * The worker (CommonJS, run with `eval`). It instantiates 7z-wasm, makes /in/archive.7z a WORKERFS node whose reads
- * ask the scanning thread (Request cells, `io` buffer), replaces fd 1 with a device whose writes go into the ring
- * (waiting while it is full), runs 7-Zip once and reports how it ended. Any wait sees Stop and throws.
+ * The worker (CommonJS, run with `eval`). It caps the wasm memory (in its own realm), instantiates 7z-wasm, makes
+ * /in/archive.7z a WORKERFS node whose reads ask the scanning thread (Request cells, `io` buffer), replaces fd 1 with
+ * a device whose writes go into the ring (waiting while it is full), runs 7-Zip once and reports how it ended. Any
+ * wait sees Stop and throws.
  */
 export const WORKER_SOURCE = `'use strict';
 const { workerData: job } = require('node:worker_threads');
@@ -113,6 +116,12 @@ const sinkWrite = (stream, buffer, offset, length) => {
     toMain();
   }
   return length;
+};
+// 7-Zip's memory (dictionaries, buffers) is the wasm memory: growing it past the cap fails like an allocation does.
+const grow = WebAssembly.Memory.prototype.grow;
+WebAssembly.Memory.prototype.grow = function (pages) {
+  if (this.buffer.byteLength + pages * 65536 > job.memoryCap) throw new RangeError('over the memory cap');
+  return grow.call(this, pages);
 };
 (async () => {
   try {

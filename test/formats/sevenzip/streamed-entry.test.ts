@@ -1,14 +1,15 @@
 // 7z entries larger than the streaming threshold (lowered here), in archives the 7z CLI makes at test time: they are
 // extracted in a worker thread and read on demand, never held: the same bytes and errors as the held extraction, a
-// backward read restarts the extraction, a worker that fails, hangs or dies ends as a typed error with every worker
-// terminated, and a scan finds the same things (a payload at the end of a streamed pickle) as the held scan.
+// backward read restarts the extraction, a worker that fails, hangs, dies or needs more memory than it may use ends as
+// a typed error with every worker terminated, and a scan finds the same things (a payload at the end of a streamed
+// pickle) as the held scan.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CorruptError, LimitError } from '../../../src/core/errors.js';
+import { CorruptError, LimitError, UnsupportedError } from '../../../src/core/errors.js';
 import { EntryExtraction } from '../../../src/formats/sevenzip/entry-extraction.js';
 import {
   extract7z,
@@ -197,6 +198,40 @@ describe('7z entries above the streaming threshold', { skip: !existsSync(SEVEN_Z
         await waitForWorkers();
       });
     }
+
+    it('a coder that needs more memory than the worker may use: UnsupportedError(7z-memory)', async () => {
+      // 32 MiB of zeros with a 32 MiB LZMA2 dictionary: more than the 16 MiB the module starts with.
+      const path = join(dir, 'dict.7z');
+      execFileSync(
+        'sh',
+        ['-c', `head -c 33554432 /dev/zero | '${SEVEN_ZIP}' a -bd -si'z.bin' -m0=LZMA2:d=32m -mx1 '${path}'`],
+        {
+          stdio: 'ignore',
+        },
+      );
+      const extract = (memoryCap?: number) => {
+        const x = new EntryExtraction({
+          modulePath: resolveSevenZipModule(),
+          input: bytesInput(readFileSync(path)),
+          args: ['x', '-so', '-t7z', '/in/archive.7z', '-spd', '--', 'z.bin'],
+          name: 'z.bin',
+          skip: 0,
+          size: 32 * MB,
+          total: 32 * MB,
+          verify: true,
+          ...(memoryCap ? { memoryCap } : {}),
+        });
+        let n = 0;
+        for (let c = x.pull(); c.length > 0; c = x.pull()) n += c[0]!.length;
+        return n;
+      };
+      assert.equal(extract(), 32 * MB);
+      assert.throws(
+        () => extract(20 * MB),
+        (e: unknown) => e instanceof UnsupportedError && e.feature === '7z-memory' && /20 MiB/.test(e.message),
+      );
+      await waitForWorkers();
+    });
 
     it('silent death: taken for dead when it makes no progress for the stall time', async () => {
       process.env['SENTINEL_FAKE_7Z'] = 'silent';

@@ -13,4 +13,3 @@ export type {
   SevenZipOptions,
 } from './sevenzip-types.js';
 export type { StreamedEntry } from './streamed-entry.js';
-export { extractionWorkers } from './entry-extraction.js';

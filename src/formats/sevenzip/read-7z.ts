@@ -8,7 +8,6 @@ import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../.
 import { entryPathFindings } from '../zip/entry-path.js';
 import { parseSltListing } from './slt-listing.js';
 import { resolveSevenZipModule, SevenZipRuntime } from './seven-zip-runtime.js';
-import { checkStreamedEntry } from './streamed-entry.js';
 import type {
   SevenZipAnomaly,
   SevenZipEntry,
@@ -99,6 +98,8 @@ export async function extract7zEach(
   const handOutStreamed = async (f: SevenZipFile, entries: SevenZipEntry[], src: ArchiveInput): Promise<void> => {
     const opened: { close(): void }[] = [];
     try {
+      // Loaded on first use: node:worker_threads stays out of scans that never stream a 7z entry.
+      const { checkStreamedEntry } = await import('./streamed-entry.js');
       const streamed = checkStreamedEntry({
         modulePath: resolveSevenZipModule(specifier),
         input: src,

@@ -10,11 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CorruptError, LimitError, UnsupportedError } from '../../../src/core/errors.js';
-import { EntryExtraction } from '../../../src/formats/sevenzip/entry-extraction.js';
+import { EntryExtraction, extractionWorkers } from '../../../src/formats/sevenzip/entry-extraction.js';
 import {
   extract7z,
   extract7zEach,
-  extractionWorkers,
   SEVEN_ZIP_HOLD_BYTES,
   type SevenZipFile,
   type SevenZipOptions,

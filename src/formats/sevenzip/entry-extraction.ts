@@ -103,6 +103,7 @@ export class EntryExtraction implements ChunkProducer {
   }
 
   private start(): void {
+    this.checkDeadline();
     const buffers = {
       control: new SharedArrayBuffer(CONTROL_CELLS * 4),
       offset: new SharedArrayBuffer(8),
@@ -162,14 +163,8 @@ export class EntryExtraction implements ChunkProducer {
         continue;
       }
       if (status !== STATUS_RUNNING) return this.finish(status);
-      const now = Date.now();
-      if (this.o.deadline !== undefined && now > this.o.deadline) {
-        throw new LimitError(
-          'maxFileSeconds',
-          `time budget for this file exhausted while extracting 7z entry ${JSON.stringify(this.o.name)}`,
-        );
-      }
-      if (now - this.lastProgress > (this.o.stallMs ?? STALL_MS)) {
+      this.checkDeadline();
+      if (Date.now() - this.lastProgress > (this.o.stallMs ?? STALL_MS)) {
         throw new CorruptError(
           `7z entry ${JSON.stringify(this.o.name)}: the extraction worker stopped responding ` +
             `(${this.produced} of ${this.o.size} bytes out)`,
@@ -254,6 +249,15 @@ export class EntryExtraction implements ChunkProducer {
       );
     }
     return [];
+  }
+
+  private checkDeadline(): void {
+    if (this.o.deadline !== undefined && Date.now() > this.o.deadline) {
+      throw new LimitError(
+        'maxFileSeconds',
+        `time budget for this file exhausted while extracting 7z entry ${JSON.stringify(this.o.name)}`,
+      );
+    }
   }
 
   private bump(): void {

@@ -23,6 +23,8 @@ const OUT = '/out';
 /** 7-Zip asks for a password only when it needs one; a fixed wrong one keeps it from prompting. */
 const NO_PASSWORD = '-psentinel-no-password';
 const COMMON = ['-t7z', '-bsp0', '-y', NO_PASSWORD];
+/** 7-Zip's message when an allocation fails (a dictionary or buffer over the wasm memory cap). */
+const OUT_OF_MEMORY = /can'?t allocate|allocate required memory/i;
 /** Extracted bytes held at once by one batch (an entry larger than this is streamed, never held). */
 export const HOLD_BYTES = 256 * 1024 * 1024;
 
@@ -95,9 +97,19 @@ export async function extract7zEach(
     new Map(wanted.filter((f) => counts.get(f.entry.name) === 1).map((f) => [OUT + '/' + f.entry.name, f.entry.size])),
   );
   const allFiles = listing.entries.filter((e) => !e.isDirectory).length;
-  const handOutStreamed = async (f: SevenZipFile, entries: SevenZipEntry[], src: ArchiveInput): Promise<void> => {
+  const src = input instanceof Uint8Array ? bytesInput(input) : input;
+  /** Set once a worker could not allocate what a coder asks for: later fallbacks are refused without a worker. */
+  let workerMemoryRefused: UnsupportedError | undefined;
+  const handOutStreamed = async (f: SevenZipFile, fallback: boolean): Promise<void> => {
     const opened: { close(): void }[] = [];
     try {
+      if (fallback && workerMemoryRefused) {
+        throw new UnsupportedError(
+          `7z entry ${JSON.stringify(f.entry.name)}: its coder needs more memory than 7-Zip may use here ` +
+            `(as for an entry before it: ${workerMemoryRefused.message})`,
+          '7z-memory',
+        );
+      }
       // Loaded on first use: node:worker_threads stays out of scans that never stream a 7z entry.
       const { checkStreamedEntry } = await import('./streamed-entry.js');
       const streamed = checkStreamedEntry({
@@ -105,9 +117,10 @@ export async function extract7zEach(
         input: src,
         args: ['x', '-so', ...COMMON, '-bso0', ARCHIVE, '-spd', '--', f.entry.name],
         name: f.entry.name,
-        ...sameNameSpan(entries, f.entry),
+        ...sameNameSpan(listing.entries, f.entry),
         size: f.entry.size,
         ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
+        ...(opts.workerMemoryCap !== undefined ? { memoryCap: opts.workerMemoryCap } : {}),
       });
       f.streamed = {
         size: streamed.size,
@@ -119,6 +132,7 @@ export async function extract7zEach(
       };
     } catch (e) {
       f.error = typedError(e, f.entry);
+      if (f.error instanceof UnsupportedError && f.error.feature === '7z-memory') workerMemoryRefused ??= f.error;
     }
     try {
       await onFile(f);
@@ -131,7 +145,7 @@ export async function extract7zEach(
   const streamAbove = opts.streamAboveBytes ?? HOLD_BYTES;
   for (const batch of batches(wanted, holdBytes, streamAbove)) {
     if (batch.length === 1 && batch[0]!.entry.size > streamAbove) {
-      await handOutStreamed(batch[0]!, listing.entries, input instanceof Uint8Array ? bytesInput(input) : input);
+      await handOutStreamed(batch[0]!, false);
       n++;
       continue;
     }
@@ -140,9 +154,13 @@ export async function extract7zEach(
     const names = all ? [] : ['-spd', '--', ...batch.map((f) => f.entry.name)];
     const res = runtime.run(['x', '-o' + OUT, ...COMMON, ARCHIVE, ...names]);
     const failures = errorsByName(runtime.err);
+    // A coder that needs more memory than this thread's 7-Zip may use: its entries go to a worker thread.
+    const outOfMemory = runtime.err.some((line) => OUT_OF_MEMORY.test(line));
+    const again = new Set<SevenZipFile>();
     for (const f of batch) {
       const problem = failures.get(f.entry.name);
-      if (problem) f.error = problem;
+      if (outOfMemory && !f.data && (!problem || OUT_OF_MEMORY.test(problem.message))) again.add(f);
+      else if (problem) f.error = problem;
       else {
         const data = readRegular(runtime, OUT + '/' + f.entry.name, f.entry.size);
         if (data && (counts.get(f.entry.name) ?? 0) === 1) f.data = data;
@@ -161,10 +179,12 @@ export async function extract7zEach(
     }
     // Handed out in listing order, then released before the next batch is extracted.
     for (const f of batch) {
+      if (again.has(f)) continue;
       await onFile(f);
       delete f.data;
     }
     removeTree(runtime, OUT);
+    for (const f of again) await handOutStreamed(f, true);
   }
   return { ...listing, timings: { ...timings, extractMs: performance.now() - t0 } };
 }
@@ -229,7 +249,7 @@ async function openAndList(
   if (hasEncryptedHeader(src))
     throw new EncryptedError('7z archive headers are encrypted (-mhe): nothing can be listed');
   const t0 = performance.now();
-  const runtime = await SevenZipRuntime.create(specifier);
+  const runtime = await SevenZipRuntime.create(specifier, opts.runtimeMemoryCap);
   const t1 = performance.now();
   runtime.attachInput('/in', 'archive.7z', src);
   const res = runtime.run(['l', '-slt', '-ba', ...COMMON, ARCHIVE]);

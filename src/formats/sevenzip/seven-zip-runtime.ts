@@ -4,7 +4,9 @@
 // The archive is not copied in: it is a read-only node whose reads go to the byte source (Emscripten's WORKERFS
 // node type, fed by our own reader); extracted files are allocated once at their listed size and handed out
 // without a copy.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { UnsupportedError } from '../../core/errors.js';
 import { importEsm } from '../../core/import-esm.js';
 
@@ -93,6 +95,61 @@ export function resolveSevenZipModule(specifier = '7z-wasm'): string {
   }
 }
 
+/**
+ * Wasm memory this thread's 7-Zip may grow to (its dictionaries and buffers). With a batch of HOLD_BYTES in its file
+ * system and the scanner beside it, the process stays under 512 MB; a coder that asks for more (an LZMA dictionary
+ * past ~100 MiB) cannot allocate it here and its entries are extracted in a worker thread instead.
+ */
+export const RUNTIME_MEMORY_CAP = 128 * 1024 * 1024;
+
+/** The part of the WebAssembly API used here (the project's lib settings do not declare it). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: abstract new (...args: never[]) => WasmMemory;
+}
+const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
+
+/** The package's wasm, compiled once per process; null when it cannot be read (the module then loads it itself). */
+function compiledWasm(): object | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WASM.Module(readFileSync(join(dirname(resolveSevenZipModule()), '7zz.wasm')));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/**
+ * Emscripten's `instantiateWasm` hook: instantiates `module` and refuses to grow the instance's memory past `cap`
+ * bytes (the module's allocator then fails the allocation, and 7-Zip reports it).
+ */
+function cappedInstantiation(module: object, cap: number) {
+  return (imports: object, done: (instance: object) => void): Record<string, never> => {
+    const instance = new WASM.Instance(module, imports);
+    const memory = instance.exports['memory'];
+    if (memory instanceof WASM.Memory) {
+      const grow = memory.grow.bind(memory);
+      Object.defineProperty(memory, 'grow', {
+        value: (pages: number): number => {
+          if (memory.buffer.byteLength + pages * 65536 > cap) throw new RangeError('over the 7-Zip memory cap');
+          return grow(pages);
+        },
+      });
+    }
+    done(instance);
+    return {};
+  };
+}
+
 /** One 7-Zip module instance with captured output. */
 export class SevenZipRuntime {
   private constructor(
@@ -176,11 +233,14 @@ export class SevenZipRuntime {
     return data;
   }
 
-  static async create(specifier?: string): Promise<SevenZipRuntime> {
+  /** A fresh instance; its wasm memory is capped at `memoryCap` bytes when it is the package's own module. */
+  static async create(specifier?: string, memoryCap = RUNTIME_MEMORY_CAP): Promise<SevenZipRuntime> {
     const make = await loadSevenZipFactory(specifier);
     const out: string[] = [];
     const err: string[] = [];
+    const wasm = specifier === undefined || specifier === '7z-wasm' ? compiledWasm() : null;
     const module = await make({
+      ...(wasm ? { instantiateWasm: cappedInstantiation(wasm, memoryCap) } : {}),
       print: (s: string) => out.push(s),
       printErr: (s: string) => err.push(s),
       stdin: () => null,

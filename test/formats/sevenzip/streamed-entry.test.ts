@@ -108,6 +108,21 @@ describe('7z entries above the streaming threshold', { skip: !existsSync(SEVEN_Z
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** 32 MiB of zeros and a 4-byte file in one solid block with a 32 MiB LZMA2 dictionary (the module starts at 16). */
+  let dict: Uint8Array | undefined;
+  const dictArchive = (): Uint8Array => {
+    if (dict) return dict;
+    writeFileSync(join(dir, 'z.bin'), new Uint8Array(32 * MB));
+    writeFileSync(join(dir, 's.txt'), 'tiny');
+    const path = join(dir, 'dict.7z');
+    execFileSync(SEVEN_ZIP, ['a', '-bd', '-m0=LZMA2:d=32m', '-mx1', '-ms=on', path, 'z.bin', 's.txt'], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
+    dict = new Uint8Array(readFileSync(path));
+    return dict;
+  };
+
   it('hands out the same bytes as the held extraction; small entries are still held', async () => {
     const started = extractionWorkers.started;
     const held = await extract7z(archive, OPTS);
@@ -199,19 +214,10 @@ describe('7z entries above the streaming threshold', { skip: !existsSync(SEVEN_Z
     }
 
     it('a coder that needs more memory than the worker may use: UnsupportedError(7z-memory)', async () => {
-      // 32 MiB of zeros with a 32 MiB LZMA2 dictionary: more than the 16 MiB the module starts with.
-      const path = join(dir, 'dict.7z');
-      execFileSync(
-        'sh',
-        ['-c', `head -c 33554432 /dev/zero | '${SEVEN_ZIP}' a -bd -si'z.bin' -m0=LZMA2:d=32m -mx1 '${path}'`],
-        {
-          stdio: 'ignore',
-        },
-      );
       const extract = (memoryCap?: number) => {
         const x = new EntryExtraction({
           modulePath: resolveSevenZipModule(),
-          input: bytesInput(readFileSync(path)),
+          input: bytesInput(dictArchive()),
           args: ['x', '-so', '-t7z', '/in/archive.7z', '-spd', '--', 'z.bin'],
           name: 'z.bin',
           skip: 0,
@@ -229,6 +235,35 @@ describe('7z entries above the streaming threshold', { skip: !existsSync(SEVEN_Z
         () => extract(20 * MB),
         (e: unknown) => e instanceof UnsupportedError && e.feature === '7z-memory' && /20 MiB/.test(e.message),
       );
+      await waitForWorkers();
+    });
+
+    it('a batch this thread’s 7-Zip cannot allocate for goes to worker threads; refused there, no more workers', async () => {
+      const bytes = dictArchive();
+      const small = { maxEntries: 100, maxEntryBytes: 64 * MB };
+      const held = await collect(bytes, small);
+      assert.deepEqual(
+        [...held.values()].map((v) => v.streamed),
+        [false, false],
+      );
+      assert.equal(held.get('s.txt')?.digest, sha256(Buffer.from('tiny')));
+      // This thread may not allocate the 32 MiB dictionary: both entries are extracted by workers, same bytes.
+      const viaWorkers = await collect(bytes, { ...small, runtimeMemoryCap: 20 * MB });
+      assert.deepEqual(
+        [...viaWorkers.entries()],
+        [...held.entries()].map(([k, v]) => [k, { ...v, streamed: true }]),
+      );
+      // Nor may the workers: the first entry's worker fails, the next entry is refused without one.
+      const started = extractionWorkers.started;
+      const refused = await collect(bytes, { ...small, runtimeMemoryCap: 20 * MB, workerMemoryCap: 20 * MB });
+      assert.deepEqual(
+        [...refused.values()],
+        [
+          { error: 'UnsupportedError', streamed: false },
+          { error: 'UnsupportedError', streamed: false },
+        ],
+      );
+      assert.equal(extractionWorkers.started, started + 1);
       await waitForWorkers();
     });
 

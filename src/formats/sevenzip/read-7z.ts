@@ -6,6 +6,7 @@
 // source that extracts it again on demand (streamed-entry.ts).
 import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
 import { entryPathFindings } from '../zip/entry-path.js';
+import { coderMemory } from './coder-memory.js';
 import { parseSltListing } from './slt-listing.js';
 import { resolveSevenZipModule, SevenZipRuntime } from './seven-zip-runtime.js';
 import type {
@@ -23,6 +24,10 @@ const OUT = '/out';
 /** 7-Zip asks for a password only when it needs one; a fixed wrong one keeps it from prompting. */
 const NO_PASSWORD = '-psentinel-no-password';
 const COMMON = ['-t7z', '-bsp0', '-y', NO_PASSWORD];
+/** Coder memory plus batch held by this thread's 7-Zip (with the scanner beside it, the process stays < 512 MB). */
+const IN_THREAD_BUDGET = 320 * 1024 * 1024;
+/** The batch hold never shrinks below this (coders that big are refused by RUNTIME_MEMORY_CAP anyway). */
+const MIN_HOLD_BYTES = 32 * 1024 * 1024;
 /** 7-Zip's message when an allocation fails (a dictionary or buffer over the wasm memory cap). */
 const OUT_OF_MEMORY = /can'?t allocate|allocate required memory/i;
 /** Extracted bytes held at once by one batch (an entry larger than this is streamed, never held). */
@@ -142,8 +147,14 @@ export async function extract7zEach(
     }
   };
   let n = 0;
-  const streamAbove = opts.streamAboveBytes ?? HOLD_BYTES;
-  for (const batch of batches(wanted, holdBytes, streamAbove)) {
+  // What the coders will allocate in this thread comes on top of the batch held: the batch shrinks by it, and an
+  // entry larger than what is left is streamed (its worker has its own memory).
+  const coders = Math.max(0, ...wanted.map((f) => coderMemory(f.entry.method)));
+  const fits = Math.max(MIN_HOLD_BYTES, IN_THREAD_BUDGET - coders);
+  const hold = Math.min(holdBytes, fits);
+  const asked = opts.streamAboveBytes ?? HOLD_BYTES;
+  const streamAbove = asked === Infinity ? asked : Math.min(asked, fits);
+  for (const batch of batches(wanted, hold, streamAbove)) {
     if (batch.length === 1 && batch[0]!.entry.size > streamAbove) {
       await handOutStreamed(batch[0]!, false);
       n++;

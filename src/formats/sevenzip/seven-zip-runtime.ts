@@ -96,11 +96,11 @@ export function resolveSevenZipModule(specifier = '7z-wasm'): string {
 }
 
 /**
- * Wasm memory this thread's 7-Zip may grow to (its dictionaries and buffers). With a batch of HOLD_BYTES in its file
- * system and the scanner beside it, the process stays under 512 MB; a coder that asks for more (an LZMA dictionary
- * past ~100 MiB) cannot allocate it here and its entries are extracted in a worker thread instead.
+ * Wasm memory this thread's 7-Zip may grow to (its dictionaries and buffers): PPMd at -mx9 (192 MiB) fits. The batch
+ * held beside it shrinks by the coders' memory (read-7z.ts); a coder that asks for more than this cap cannot
+ * allocate it here and its entries are extracted in a worker thread instead.
  */
-export const RUNTIME_MEMORY_CAP = 128 * 1024 * 1024;
+export const RUNTIME_MEMORY_CAP = 224 * 1024 * 1024;
 
 /** The part of the WebAssembly API used here (the project's lib settings do not declare it). */
 interface WasmMemory {

@@ -55,7 +55,7 @@ export interface SevenZipOptions {
   maxTotalBytes?: number;
   /** Entries larger than this are streamed, never held (default: the batch hold, 256 MiB). */
   streamAboveBytes?: number;
-  /** Wasm memory 7-Zip may use in the scanning thread / in a streaming worker (defaults 128 / 320 MiB; tests lower). */
+  /** Wasm memory 7-Zip may use in the scanning thread / in a streaming worker (defaults 224 / 320 MiB; tests lower). */
   runtimeMemoryCap?: number;
   workerMemoryCap?: number;
   /** Absolute deadline (ms since epoch) for extracting streamed entries (LimitError('maxFileSeconds')). */

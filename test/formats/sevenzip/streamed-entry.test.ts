@@ -200,7 +200,8 @@ describe('7z entries above the streaming threshold', { skip: !existsSync(SEVEN_Z
           const errors = new Map<string, unknown>();
           await extract7zEach(
             archive,
-            { ...OPTS, deadline: Date.now() + 1500 },
+            // The deadline only for the hang: a slow machine must not turn the other failures into timeouts.
+            mode === 'hang' ? { ...OPTS, deadline: Date.now() + 1500 } : OPTS,
             (f) => void errors.set(f.entry.name, f.error ?? (f.data ? 'held' : 'nothing')),
             FAKE,
           );

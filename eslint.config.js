@@ -35,7 +35,7 @@ export default tseslint.config(
   },
   { files: ['src/cli/**', 'scripts/**', 'bin/**', 'test/**'], rules: { 'no-console': 'off' } },
   {
-    files: ['bin/**/*.js', 'scripts/**/*.cjs'],
+    files: ['bin/**/*.js', 'scripts/**/*.cjs', 'test/**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly' },

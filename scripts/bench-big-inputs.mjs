@@ -2,10 +2,10 @@
 // `npm run bench` (big-input rows): real artifacts of 0.2–1.5 GB written by the real tools OUTSIDE the repo
 // (os.tmpdir) — ONNX models with inline weights (onnx via /usr/bin/python3), a .npy, a tar holding it, gzip, lz4,
 // zstd and bzip2 streams and 7z archives of base64 text (the compressed input is read in windows, never held whole),
-// a 7z holding a large pickle whose payload sits at its end — scanned by the built CLI in
-// fresh processes under default limits. Goal: every scan ends with the expected result and peak RSS < 512 MB. Rows
-// whose tool is missing are skipped. Prints wall time (median [range] of RUNS), CPU s, peak RSS (max), exit code,
-// blocking rules and the load average.
+// a 7z entry of 1 GiB of zeros (maxEntryBytes), a 7z holding a large pickle whose payload sits at its end — scanned
+// by the built CLI in fresh processes under default limits. Goal: every scan ends with the expected result and peak
+// RSS < 512 MB. Rows whose tool is missing are skipped. Prints wall time (median [range] of RUNS), CPU s, peak RSS
+// (max), exit code, blocking rules and the load average.
 // Usage: node scripts/bench-big-inputs.mjs [--no-build] [--runs N] [--only name,name] [--dir DIR (keep and reuse
 // the inputs)] [--cli path/to/sentinel.js]
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -109,6 +109,12 @@ const INPUTS = {
       const t = join(d, 'data.txt');
       sh(`head -c 450M /dev/urandom | base64 > '${t}' && 7z a -bd -mx1 '${p}' '${t}' && rm '${t}'`);
     },
+    expect: 0,
+  },
+  '7z-1g-zeros.7z': {
+    // One entry of exactly maxEntryBytes (1 GiB of zeros, 224 KB packed): the largest entry the limits let through.
+    needs: () => existsSync('/usr/bin/7z'),
+    make: (p) => sh(`head -c 1073741824 /dev/zero | 7z a -bd -si'zeros.pkl' -mx1 '${p}' >/dev/null`),
     expect: 0,
   },
   '7z-600m-pickle.7z': {

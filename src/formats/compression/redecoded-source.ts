@@ -13,6 +13,8 @@ export interface ChunkProducer {
   /** Output offset reached: the bytes returned so far, plus where the producer started. */
   readonly produced: number;
   pull(): Uint8Array[];
+  /** Releases what the producer runs on (a worker thread); called when it is replaced or the source is closed. */
+  close?(): void;
 }
 
 /** Output kept behind the newest byte, so that a reader stepping back a little does not restart. */
@@ -85,6 +87,7 @@ export class RedecodedSource implements ByteSource {
     else if (o - this.reader.produced > JUMP_AHEAD) {
       const nearer = this.open(o);
       if (nearer.produced > this.reader.produced) this.restart(nearer);
+      else nearer.close?.();
     }
     while (this.reader.produced < end) {
       const chunks = this.reader.pull();
@@ -121,8 +124,17 @@ export class RedecodedSource implements ByteSource {
     }
   }
 
+  /** Stops the current producer and drops the window; a later read starts a fresh producer. */
+  close(): void {
+    this.reader.close?.();
+    this.reader = this.open(this.head.size);
+    this.window = [];
+    this.starts = [];
+  }
+
   private restart(reader: ChunkProducer): void {
     this.restarts++;
+    this.reader.close?.();
     this.reader = reader;
     this.window = [];
     this.starts = [];

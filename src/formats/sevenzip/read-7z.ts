@@ -1,11 +1,14 @@
 // Lists and extracts 7z archives in memory with 7z-wasm: the archive is read from its byte source by the module (not
 // copied in), listed with `l -slt`, size caps are checked against the listing BEFORE anything is extracted, then the
 // allowed files are extracted by `x` runs of the same module instance in batches of at most HOLD_BYTES (one run
-// when they fit: solid blocks decode once), each batch handed out and released before the next is extracted.
+// when they fit: solid blocks decode once), each batch handed out and released before the next is extracted. An
+// entry larger than HOLD_BYTES is never held: it is extracted in a worker thread, checked once, then read through a
+// source that extracts it again on demand (streamed-entry.ts).
 import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
 import { entryPathFindings } from '../zip/entry-path.js';
+import { coderMemory } from './coder-memory.js';
 import { parseSltListing } from './slt-listing.js';
-import { SevenZipRuntime } from './seven-zip-runtime.js';
+import { resolveSevenZipModule, SevenZipRuntime } from './seven-zip-runtime.js';
 import type {
   SevenZipAnomaly,
   SevenZipEntry,
@@ -21,7 +24,13 @@ const OUT = '/out';
 /** 7-Zip asks for a password only when it needs one; a fixed wrong one keeps it from prompting. */
 const NO_PASSWORD = '-psentinel-no-password';
 const COMMON = ['-t7z', '-bsp0', '-y', NO_PASSWORD];
-/** Extracted bytes held at once by one batch (an entry larger than this is extracted alone). */
+/** Coder memory plus batch held by this thread's 7-Zip (with the scanner beside it, the process stays < 512 MB). */
+const IN_THREAD_BUDGET = 320 * 1024 * 1024;
+/** The batch hold never shrinks below this (coders that big are refused by RUNTIME_MEMORY_CAP anyway). */
+const MIN_HOLD_BYTES = 32 * 1024 * 1024;
+/** 7-Zip's message when an allocation fails (a dictionary or buffer over the wasm memory cap). */
+const OUT_OF_MEMORY = /can'?t allocate|allocate required memory/i;
+/** Extracted bytes held at once by one batch (an entry larger than this is streamed, never held). */
 export const HOLD_BYTES = 256 * 1024 * 1024;
 
 /** Lists a 7z archive (bytes in memory or a byte source). */
@@ -40,14 +49,18 @@ export async function extract7z(
   specifier?: string,
 ): Promise<SevenZipExtraction> {
   const files: SevenZipFile[] = [];
-  const x = await extract7zEach(input, opts, (f) => void files.push({ ...f }), specifier);
+  // Every entry is held (none streamed): this is the small-archive convenience.
+  const all = { ...opts, streamAboveBytes: Infinity };
+  const x = await extract7zEach(input, all, (f) => void files.push({ ...f }), specifier);
   return { ...x, files: files.sort((a, b) => a.entry.index - b.entry.index) };
 }
 
 /**
- * Lists and extracts every file entry within the limits and hands each to `onFile` as soon as its batch is
- * extracted (its bytes are released after the call). Per-entry problems become typed errors on that entry
- * (EncryptedError, LimitError, UnsupportedError, CorruptError); whole-archive problems are thrown.
+ * Lists and extracts every file entry within the limits and hands each to `onFile` as soon as its batch (at most
+ * `holdBytes`) is extracted (its bytes are released after the call). An entry larger than `opts.streamAboveBytes`
+ * comes as `streamed` instead of `data` (its sources are closed after the call). Per-entry problems become typed
+ * errors on that entry (EncryptedError, LimitError, UnsupportedError, CorruptError); whole-archive problems are
+ * thrown.
  */
 export async function extract7zEach(
   input: Uint8Array | ArchiveInput,
@@ -89,16 +102,76 @@ export async function extract7zEach(
     new Map(wanted.filter((f) => counts.get(f.entry.name) === 1).map((f) => [OUT + '/' + f.entry.name, f.entry.size])),
   );
   const allFiles = listing.entries.filter((e) => !e.isDirectory).length;
+  const src = input instanceof Uint8Array ? bytesInput(input) : input;
+  /** Set once a worker could not allocate what a coder asks for: later fallbacks are refused without a worker. */
+  let workerMemoryRefused: UnsupportedError | undefined;
+  const handOutStreamed = async (f: SevenZipFile, fallback: boolean): Promise<void> => {
+    const opened: { close(): void }[] = [];
+    try {
+      if (fallback && workerMemoryRefused) {
+        throw new UnsupportedError(
+          `7z entry ${JSON.stringify(f.entry.name)}: its coder needs more memory than 7-Zip may use here ` +
+            `(as for an entry before it: ${workerMemoryRefused.message})`,
+          '7z-memory',
+        );
+      }
+      // Loaded on first use: node:worker_threads stays out of scans that never stream a 7z entry.
+      const { checkStreamedEntry } = await import('./streamed-entry.js');
+      const streamed = checkStreamedEntry({
+        modulePath: resolveSevenZipModule(specifier),
+        input: src,
+        args: ['x', '-so', ...COMMON, '-bso0', ARCHIVE, '-spd', '--', f.entry.name],
+        name: f.entry.name,
+        ...sameNameSpan(listing.entries, f.entry),
+        size: f.entry.size,
+        ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
+        ...(opts.workerMemoryCap !== undefined ? { memoryCap: opts.workerMemoryCap } : {}),
+      });
+      f.streamed = {
+        size: streamed.size,
+        source: (location) => {
+          const s = streamed.source(location);
+          opened.push(s);
+          return s;
+        },
+      };
+    } catch (e) {
+      f.error = typedError(e, f.entry);
+      if (f.error instanceof UnsupportedError && f.error.feature === '7z-memory') workerMemoryRefused ??= f.error;
+    }
+    try {
+      await onFile(f);
+    } finally {
+      for (const s of opened) s.close();
+      delete f.streamed;
+    }
+  };
   let n = 0;
-  for (const batch of batches(wanted, holdBytes)) {
+  // What the coders will allocate in this thread comes on top of the batch held: the batch shrinks by it, and an
+  // entry larger than what is left is streamed (its worker has its own memory).
+  const coders = Math.max(0, ...wanted.map((f) => coderMemory(f.entry.method)));
+  const fits = Math.max(MIN_HOLD_BYTES, IN_THREAD_BUDGET - coders);
+  const hold = Math.min(holdBytes, fits);
+  const asked = opts.streamAboveBytes ?? HOLD_BYTES;
+  const streamAbove = asked === Infinity ? asked : Math.min(asked, fits);
+  for (const batch of batches(wanted, hold, streamAbove)) {
+    if (batch.length === 1 && batch[0]!.entry.size > streamAbove) {
+      await handOutStreamed(batch[0]!, false);
+      n++;
+      continue;
+    }
     const all = batch.length === files.length && files.length === allFiles;
     // -spd: names are literal paths, not wildcards. Without names every entry is extracted.
     const names = all ? [] : ['-spd', '--', ...batch.map((f) => f.entry.name)];
     const res = runtime.run(['x', '-o' + OUT, ...COMMON, ARCHIVE, ...names]);
     const failures = errorsByName(runtime.err);
+    // A coder that needs more memory than this thread's 7-Zip may use: its entries go to a worker thread.
+    const outOfMemory = runtime.err.some((line) => OUT_OF_MEMORY.test(line));
+    const again = new Set<SevenZipFile>();
     for (const f of batch) {
       const problem = failures.get(f.entry.name);
-      if (problem) f.error = problem;
+      if (outOfMemory && !f.data && (!problem || OUT_OF_MEMORY.test(problem.message))) again.add(f);
+      else if (problem) f.error = problem;
       else {
         const data = readRegular(runtime, OUT + '/' + f.entry.name, f.entry.size);
         if (data && (counts.get(f.entry.name) ?? 0) === 1) f.data = data;
@@ -117,20 +190,54 @@ export async function extract7zEach(
     }
     // Handed out in listing order, then released before the next batch is extracted.
     for (const f of batch) {
+      if (again.has(f)) continue;
       await onFile(f);
       delete f.data;
     }
     removeTree(runtime, OUT);
+    for (const f of again) await handOutStreamed(f, true);
   }
   return { ...listing, timings: { ...timings, extractMs: performance.now() - t0 } };
 }
 
-/** Consecutive runs of entries whose sizes sum to at most `hold` (an entry larger than `hold` alone). */
-function batches(files: SevenZipFile[], hold: number): SevenZipFile[][] {
+/**
+ * Where `entry` sits in 7-Zip's `-so` output for its name: every file entry of that name is written, in listing order,
+ * so its bytes start after the earlier ones (`skip`) and the run writes `total` bytes in all.
+ */
+function sameNameSpan(entries: SevenZipEntry[], entry: SevenZipEntry): { skip: number; total: number } {
+  let skip = 0;
+  let total = 0;
+  for (const e of entries) {
+    if (e.isDirectory || e.name !== entry.name) continue;
+    if (e.index < entry.index) skip += e.size;
+    total += e.size;
+  }
+  return { skip, total };
+}
+
+/** A failure of a streamed entry as the typed error the batch path would give it. */
+function typedError(e: unknown, entry: SevenZipEntry): NonNullable<SevenZipFile['error']> {
+  if (e instanceof LimitError || e instanceof EncryptedError || e instanceof UnsupportedError) return e;
+  if (e instanceof CorruptError) return e;
+  return new CorruptError(`7z entry ${JSON.stringify(entry.name)} could not be extracted (${String(e)})`);
+}
+
+/**
+ * Consecutive runs of entries whose sizes sum to at most `hold` (an entry larger than `hold` alone, and so is an
+ * entry larger than `streamAbove`).
+ */
+function batches(files: SevenZipFile[], hold: number, streamAbove: number): SevenZipFile[][] {
   const out: SevenZipFile[][] = [];
   let cur: SevenZipFile[] = [];
   let sum = 0;
   for (const f of files) {
+    if (f.entry.size > streamAbove) {
+      if (cur.length > 0) out.push(cur);
+      out.push([f]);
+      cur = [];
+      sum = 0;
+      continue;
+    }
     if (cur.length > 0 && sum + f.entry.size > hold) {
       out.push(cur);
       cur = [];
@@ -153,7 +260,7 @@ async function openAndList(
   if (hasEncryptedHeader(src))
     throw new EncryptedError('7z archive headers are encrypted (-mhe): nothing can be listed');
   const t0 = performance.now();
-  const runtime = await SevenZipRuntime.create(specifier);
+  const runtime = await SevenZipRuntime.create(specifier, opts.runtimeMemoryCap);
   const t1 = performance.now();
   runtime.attachInput('/in', 'archive.7z', src);
   const res = runtime.run(['l', '-slt', '-ba', ...COMMON, ARCHIVE]);

@@ -4,6 +4,9 @@
 // The archive is not copied in: it is a read-only node whose reads go to the byte source (Emscripten's WORKERFS
 // node type, fed by our own reader); extracted files are allocated once at their listed size and handed out
 // without a copy.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { UnsupportedError } from '../../core/errors.js';
 import { importEsm } from '../../core/import-esm.js';
 
@@ -78,6 +81,73 @@ export function loadSevenZipFactory(specifier = '7z-wasm'): Promise<Factory> {
     throw e;
   });
   return factory;
+}
+
+/**
+ * The file a worker thread loads 7z-wasm from (its CommonJS build, by the package's `main`); UnsupportedError('7z')
+ * when the package is missing.
+ */
+export function resolveSevenZipModule(specifier = '7z-wasm'): string {
+  try {
+    return createRequire(import.meta.url).resolve(specifier);
+  } catch (e) {
+    throw new UnsupportedError(`7z support not installed (${(e as Error).message})`, '7z');
+  }
+}
+
+/**
+ * Wasm memory this thread's 7-Zip may grow to (its dictionaries and buffers): PPMd at -mx9 (192 MiB) fits. The batch
+ * held beside it shrinks by the coders' memory (read-7z.ts); a coder that asks for more than this cap cannot
+ * allocate it here and its entries are extracted in a worker thread instead.
+ */
+export const RUNTIME_MEMORY_CAP = 224 * 1024 * 1024;
+
+/** The part of the WebAssembly API used here (the project's lib settings do not declare it). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: abstract new (...args: never[]) => WasmMemory;
+}
+const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
+
+/** The package's wasm, compiled once per process; null when it cannot be read (the module then loads it itself). */
+function compiledWasm(): object | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WASM.Module(readFileSync(join(dirname(resolveSevenZipModule()), '7zz.wasm')));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/**
+ * Emscripten's `instantiateWasm` hook: instantiates `module` and refuses to grow the instance's memory past `cap`
+ * bytes (the module's allocator then fails the allocation, and 7-Zip reports it).
+ */
+function cappedInstantiation(module: object, cap: number) {
+  return (imports: object, done: (instance: object) => void): Record<string, never> => {
+    const instance = new WASM.Instance(module, imports);
+    const memory = instance.exports['memory'];
+    if (memory instanceof WASM.Memory) {
+      const grow = memory.grow.bind(memory);
+      Object.defineProperty(memory, 'grow', {
+        value: (pages: number): number => {
+          if (memory.buffer.byteLength + pages * 65536 > cap) throw new RangeError('over the 7-Zip memory cap');
+          return grow(pages);
+        },
+      });
+    }
+    done(instance);
+    return {};
+  };
 }
 
 /** One 7-Zip module instance with captured output. */
@@ -163,11 +233,14 @@ export class SevenZipRuntime {
     return data;
   }
 
-  static async create(specifier?: string): Promise<SevenZipRuntime> {
+  /** A fresh instance; its wasm memory is capped at `memoryCap` bytes when it is the package's own module. */
+  static async create(specifier?: string, memoryCap = RUNTIME_MEMORY_CAP): Promise<SevenZipRuntime> {
     const make = await loadSevenZipFactory(specifier);
     const out: string[] = [];
     const err: string[] = [];
+    const wasm = specifier === undefined || specifier === '7z-wasm' ? compiledWasm() : null;
     const module = await make({
+      ...(wasm ? { instantiateWasm: cappedInstantiation(wasm, memoryCap) } : {}),
       print: (s: string) => out.push(s),
       printErr: (s: string) => err.push(s),
       stdin: () => null,

@@ -1,6 +1,7 @@
 // Data model of the 7z reader (7z-wasm, lazily loaded): entries as `7z l -slt` lists them, per-entry extraction
 // results with typed errors, and anomalies as data.
 import type { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
+import type { StreamedEntry } from './streamed-entry.js';
 
 export type SevenZipAnomalyCode = 'PATH_TRAVERSAL' | 'ABSOLUTE_PATH' | 'DUPLICATE_NAME' | 'SYMLINK_ENTRY';
 
@@ -34,6 +35,8 @@ export interface SevenZipFile {
   entry: SevenZipEntry;
   /** The entry's bytes, when it could be extracted within the limits. */
   data?: Uint8Array;
+  /** An entry larger than the hold: checked once, read on demand (only during the hand-out). */
+  streamed?: StreamedEntry;
   error?: LimitError | EncryptedError | UnsupportedError | CorruptError;
 }
 
@@ -50,4 +53,11 @@ export interface SevenZipOptions {
   maxEntryBytes: number;
   /** Cap on the sum of extracted sizes (LimitError('maxTotalBytes') for the entries past it). */
   maxTotalBytes?: number;
+  /** Entries larger than this are streamed, never held (default: the batch hold, 256 MiB). */
+  streamAboveBytes?: number;
+  /** Wasm memory 7-Zip may use in the scanning thread / in a streaming worker (defaults 224 / 320 MiB; tests lower). */
+  runtimeMemoryCap?: number;
+  workerMemoryCap?: number;
+  /** Absolute deadline (ms since epoch) for extracting streamed entries (LimitError('maxFileSeconds')). */
+  deadline?: number;
 }

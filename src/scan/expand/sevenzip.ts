@@ -1,14 +1,17 @@
 // 7z archives, through 7-Zip itself compiled to wasm (7z-wasm, loaded lazily): the archive is read from its source
 // (not loaded whole); entries are extracted into the module's in-memory file system (never to disk) within the size
-// limits, in batches of bounded size, and each is scanned by content and released before the next batch.
+// limits, in batches of bounded size, and each is scanned by content and released before the next batch. An entry
+// larger than the hold is never held: it is scanned through a source that extracts it again on demand.
 import { child, entrySegment } from '../../core/location.js';
-import { extract7zEach, looksLike7z } from '../../formats/sevenzip/index.js';
+import { extract7zEach, looksLike7z, SEVEN_ZIP_HOLD_BYTES } from '../../formats/sevenzip/index.js';
 import { EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
 import { MemorySource } from '../../sources/byte-source.js';
 import type { Expander } from './context.js';
 
-export const sevenZipExpander: Expander = {
+/** The 7z expander; `holdBytes` is the entry size above which entries are streamed (tests lower it). */
+export const sevenZipExpander: Expander & { holdBytes: number } = {
   id: '7z',
+  holdBytes: SEVEN_ZIP_HOLD_BYTES,
   detect: (head) => looksLike7z(head),
   async expand(src, ctx) {
     ctx.format('7z');
@@ -18,6 +21,8 @@ export const sevenZipExpander: Expander = {
         maxEntries: ctx.limits.maxEntries,
         maxEntryBytes: ctx.limits.maxEntryBytes,
         maxTotalBytes: ctx.limits.maxTotalBytes,
+        deadline: ctx.deadline,
+        streamAboveBytes: sevenZipExpander.holdBytes,
       },
       async (f) => {
         const location = child(src.location, entrySegment(f.entry.name));
@@ -27,6 +32,11 @@ export const sevenZipExpander: Expander = {
           else if (e instanceof EncryptedError) ctx.incomplete({ location, kind: 'encrypted', reason: e.message });
           else if (e instanceof UnsupportedError) ctx.incomplete({ location, kind: 'unsupported', reason: e.message });
           else ctx.incomplete({ location, kind: 'corrupt', reason: e.message });
+          return;
+        }
+        if (f.streamed) {
+          ctx.charge(f.streamed.size);
+          await ctx.scanChild(f.streamed.source(location));
           return;
         }
         if (!f.data) return;

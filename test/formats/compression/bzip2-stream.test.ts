@@ -3,14 +3,13 @@
 // streams), and a bomb is refused while counting with the in-memory limit and message.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
 import { LimitError } from '../../../src/core/errors.js';
 import { bzip2Chunks } from '../../../src/formats/compression/bzip2.js';
 import { decompressToSource } from '../../../src/formats/compression/decompress-source.js';
 import { decompress } from '../../../src/formats/compression/index.js';
 import { RedecodedSource } from '../../../src/formats/compression/redecoded-source.js';
 import { fixture, manifest } from './manifest.js';
-import { assertSamePaths, STREAM_OPTS as opts } from './stream-paths.js';
+import { assertDamagedAgree, assertSamePaths, STREAM_OPTS as opts } from './stream-paths.js';
 
 const MB = 1024 * 1024;
 const loc = { chain: ['t.bz2'] };
@@ -43,18 +42,7 @@ describe('bzip2 streamed and in-memory decodes agree', () => {
   });
 
   it('on damaged streams: the same error, or the same prefix and notes', async () => {
-    const input = times(multi, 2);
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat(input.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }),
-        async (flips) => {
-          const bad = input.slice();
-          for (const [at, x] of flips) bad[at]! ^= x;
-          await assertSamePaths('bzip2', bad, 1024);
-        },
-      ),
-      { numRuns: 15 },
-    );
+    await assertDamagedAgree('bzip2', times(multi, 2), 1024);
   });
 
   it('one step per block', () => {

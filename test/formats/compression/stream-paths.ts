@@ -1,6 +1,7 @@
 // Shared assertion of the streaming tests: decompressToSource (counting pass, then held or re-decoded on demand)
 // and the in-memory decompress agree on an input: the same error, or the same bytes, notes and streams.
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { decompressToSource } from '../../../src/formats/compression/decompress-source.js';
 import { decompress, type Codec, type DecompressOptions } from '../../../src/formats/compression/index.js';
 
@@ -27,6 +28,24 @@ export async function assertSamePaths(codec: Codec, input: Uint8Array, hold: num
   assert.equal(r.streams, mem.streams);
   assert.equal(r.source.size, mem.bytes.length);
   assert.ok(Buffer.from(r.source.read(0, r.source.size)).equals(Buffer.from(mem.bytes)), 'same bytes');
+}
+
+/**
+ * Random damage (1-3 flipped bytes anywhere) never makes the two paths disagree: the same error, or the same prefix,
+ * notes and streams.
+ */
+export async function assertDamagedAgree(codec: Codec, input: Uint8Array, hold: number, numRuns = 15): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.nat(input.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }),
+      async (flips) => {
+        const bad = input.slice();
+        for (const [at, x] of flips) bad[at]! ^= x;
+        await assertSamePaths(codec, bad, hold);
+      },
+    ),
+    { numRuns },
+  );
 }
 
 /** One zstd frame of `blocks` RLE blocks of 128 KiB each (4 input bytes per block). */

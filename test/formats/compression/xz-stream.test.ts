@@ -16,25 +16,13 @@ import { lzmaFamilyChunksUnverified, xzChunks } from '../../../src/formats/compr
 import { RedecodedSource } from '../../../src/formats/compression/redecoded-source.js';
 import { decodeXzStream } from '../../../src/formats/compression/xz.js';
 import { fixture, manifest } from './manifest.js';
-import { assertSamePaths, STREAM_OPTS as opts } from './stream-paths.js';
+import { noise } from './lz4-builder.js';
+import { assertDamagedAgree, assertSamePaths, STREAM_OPTS as opts } from './stream-paths.js';
 
 const KB = 1024;
 const MB = 1024 * 1024;
 const XZ = '/usr/bin/xz';
 const noCli = !existsSync(XZ) && 'no /usr/bin/xz';
-
-/** Deterministic bytes (xorshift32). */
-function noise(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = s & 0xff;
-  }
-  return out;
-}
 
 /** `times` copies of a random `unit`-byte block, one byte changed in each: matches at distance `unit`. */
 function repeats(unit: number, times: number, seed: number): Uint8Array {
@@ -108,18 +96,7 @@ describe('xz and lzma streamed and in-memory decodes agree', () => {
   });
 
   it('on damaged streams: the same error, or the same prefix and notes', async () => {
-    const input = fixture('xz/multi-block.xz');
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat(input.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }),
-        async (flips) => {
-          const bad = input.slice();
-          for (const [at, x] of flips) bad[at]! ^= x;
-          await assertSamePaths('xz', bad, 1024);
-        },
-      ),
-      { numRuns: 15 },
-    );
+    await assertDamagedAgree('xz', fixture('xz/multi-block.xz'), 1024);
   });
 
   it('a bomb is refused while counting, with the in-memory decode’s limit and message', async () => {

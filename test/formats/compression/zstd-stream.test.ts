@@ -3,14 +3,13 @@
 // outputs more than a block, and a bomb is refused while counting with the in-memory limit and message.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
 import { LimitError } from '../../../src/core/errors.js';
 import { decompressToSource } from '../../../src/formats/compression/decompress-source.js';
 import { decompress } from '../../../src/formats/compression/index.js';
 import { RedecodedSource } from '../../../src/formats/compression/redecoded-source.js';
 import { zstdChunks } from '../../../src/formats/compression/zstd.js';
 import { fixture, manifest, sha256 } from './manifest.js';
-import { assertSamePaths, STREAM_OPTS as opts, zstdBomb } from './stream-paths.js';
+import { assertDamagedAgree, assertSamePaths, STREAM_OPTS as opts, zstdBomb } from './stream-paths.js';
 
 const MB = 1024 * 1024;
 const loc = { chain: ['t.zst'] };
@@ -41,17 +40,7 @@ describe('zstd streamed and in-memory decodes agree', () => {
   });
 
   it('on damaged frames: the same error, or the same prefix and notes', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat(varied.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }),
-        async (flips) => {
-          const bad = varied.slice();
-          for (const [at, x] of flips) bad[at]! ^= x;
-          await assertSamePaths('zstd', bad, MB);
-        },
-      ),
-      { numRuns: 15 },
-    );
+    await assertDamagedAgree('zstd', varied, MB);
   });
 
   it('no step outputs more than one block', () => {

@@ -1,6 +1,7 @@
 // The .xz / .lzma family as Python's LZMAFile reads it (FORMAT_AUTO, which joblib uses for both its
-// 'xz' and 'lzma' compressors): stream after stream, each .xz (magic FD) or .lzma (anything else). One chunk decoder
-// serves the in-memory decode and the counting and re-decoding passes of large outputs.
+// 'xz' and 'lzma' compressors): stream after stream, each .xz (magic FD) or .lzma (anything else), the input read
+// through a CompressedInput (in place, or in windows). One chunk decoder serves the in-memory decode and the counting
+// and re-decoding passes of large outputs.
 import { CorruptError } from '../../core/errors.js';
 import { decodeToMemory, type ChunkDecoder } from './chunk-source.js';
 import { asInput, InputReadError, type CompressedInput } from './compressed-input.js';
@@ -19,7 +20,8 @@ function startsXz(input: CompressedInput, pos: number): boolean {
  * returns the streams decoded. After the first stream, Python's LZMAFile starts a new auto-detecting decoder on the
  * remaining bytes and silently stops when they are not a stream; xz(1) also skips zero padding between .xz
  * streams, which Python does not (we read on, with a note). Throws CorruptError when nothing could be decoded,
- * UnsupportedError for BCJ filters, LimitError('lzmaWindowBytes') for a match beyond the window this reader holds.
+ * UnsupportedError for BCJ filters, LimitError('lzmaWindowBytes') for a match beyond the window this reader holds,
+ * InputReadError (never a note) when the source fails or shrinks.
  */
 function* lzmaFamilyChunks(
   codec: 'xz' | 'lzma',

@@ -132,7 +132,8 @@ class DeltaChain {
  * Decodes the .xz stream at `start` with `decoder`, handing out its output in chunks (valid until the next step),
  * and returns the input offset after its footer. `verifyChecks` false skips the blocks' integrity checks (for a
  * decode again of bytes a first pass verified). Throws CorruptError on bad structure or data (after handing out
- * the bytes decoded before it), UnsupportedError for BCJ filters.
+ * the bytes decoded before it), UnsupportedError for BCJ filters. Headers and footer are read as views, the index a
+ * byte at a time (it may span windows).
  */
 export function* decodeXzStream(
   data: Uint8Array | CompressedInput,

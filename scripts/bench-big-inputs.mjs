@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench` (big-input rows): real artifacts of 0.2–1.5 GB written by the real tools OUTSIDE the repo
 // (os.tmpdir) — ONNX models with inline weights (onnx via /usr/bin/python3), a .npy, a tar holding it, gzip, lz4,
-// zstd and bzip2 streams and 7z archives of base64 text (the compressed input is read in windows, never held whole),
-// a 7z entry of 1 GiB of zeros (maxEntryBytes), a 7z holding a large pickle whose payload sits at its end — scanned
-// by the built CLI in fresh processes under default limits. Goal: every scan ends with the expected result and peak
-// RSS < 512 MB. Rows whose tool is missing are skipped. Prints wall time (median [range] of RUNS), CPU s, peak RSS
-// (max), exit code, blocking rules and the load average.
+// zstd, bzip2 and xz streams and 7z archives of base64 text (the compressed input is read in windows, never held
+// whole), a 7z entry of 1 GiB of zeros (maxEntryBytes), a 7z holding a large pickle whose payload sits at its end —
+// scanned by the built CLI in fresh processes under default limits. Goal: every scan ends with the expected result
+// and peak RSS < 512 MB. Rows whose tool is missing are skipped. Prints wall time (median [range] of RUNS), CPU s,
+// peak RSS (max), exit code, blocking rules and the load average.
 // Usage: node scripts/bench-big-inputs.mjs [--no-build] [--runs N] [--only name,name] [--dir DIR (keep and reuse
 // the inputs)] [--cli path/to/sentinel.js]
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -95,6 +95,12 @@ const INPUTS = {
   'zst-900m-base64.txt.zst': {
     needs: () => existsSync('/usr/bin/zstd'),
     make: (p) => sh(`head -c 675M /dev/urandom | base64 | zstd -1 -c > '${p}'`),
+    expect: 0,
+  },
+  /** Near-incompressible for LZMA (~0.77:1): ~700 MB of .xz in many blocks (-T2), read in windows, decoded twice. */
+  'xz-900m-base64.txt.xz': {
+    needs: () => existsSync('/usr/bin/xz'),
+    make: (p) => sh(`head -c 675M /dev/urandom | base64 | xz -T2 -0 -c > '${p}'`),
     expect: 0,
   },
   /** bzip2 decodes at a few MB/s in JS: a modest size that still exceeds the hold and the whole-read threshold. */

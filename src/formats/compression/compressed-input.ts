@@ -34,16 +34,6 @@ export function compressedInput(input: Uint8Array | ByteSource, windowBytes = IN
   return new WindowedInput(input, Math.max(1, windowBytes));
 }
 
-/**
- * The bytes of an input held in memory, for decoders that read only a Uint8Array (their CHUNKED row asks for the
- * input whole). An input in windows reaching such a decoder is a wiring error, not a property of the stream.
- */
-export function wholeBytes(input: Uint8Array | CompressedInput): Uint8Array {
-  if (input instanceof Uint8Array) return input;
-  if (input.whole) return input.whole;
-  throw new Error('this decoder reads its input whole: register it with wholeInput');
-}
-
 /** `input` as a CompressedInput: a Uint8Array is read in place (for decoders that accept either). */
 export function asInput(input: Uint8Array | CompressedInput): CompressedInput {
   return input instanceof Uint8Array ? new MemoryInput(input) : input;

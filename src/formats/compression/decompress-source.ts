@@ -1,7 +1,7 @@
 // Decompression to a byte source under a memory bound: streams that may decode past `holdBytes` are counted first
 // (nothing held; a bomb ends at the limit), then kept as counted, or — when larger than holdBytes — handed out as a
 // RedecodedSource that decodes again on demand (InflatedSource for gzip/zlib's deflate). Their input is read in
-// bounded windows unless it is small or already in memory (xz/lzma: read whole). Streams that cannot reach holdBytes
+// bounded windows unless it is small or already in memory. Streams that cannot reach holdBytes
 // (by their codec's largest ratio and the limits) decode in memory as `decompress` does.
 import type { Location } from '../../core/location.js';
 import { MemorySource, readAll, type ByteSource } from '../../sources/byte-source.js';
@@ -41,8 +41,6 @@ interface Chunked {
   load: () => Promise<ChunkDecoder>;
   /** The decoder for decoding again what `load`'s counted (same bytes; may skip checks the count verified). */
   loadAgain?: () => Promise<ChunkDecoder>;
-  /** The decoder reads only a Uint8Array: its input is read whole and handed over as bytes. */
-  wholeInput?: boolean;
 }
 
 /** Codecs whose decoder emits bounded chunks. */
@@ -54,13 +52,11 @@ const CHUNKED: Partial<Record<Codec, Chunked>> = {
     ratio: MAX_LZMA_RATIO,
     load: async () => (await import('./lzma.js')).xzChunks,
     loadAgain: async () => (await import('./lzma.js')).lzmaFamilyChunksUnverified,
-    wholeInput: true,
   },
   lzma: {
     ratio: MAX_LZMA_RATIO,
     load: async () => (await import('./lzma.js')).lzmaChunks,
     loadAgain: async () => (await import('./lzma.js')).lzmaFamilyChunksUnverified,
-    wholeInput: true,
   },
 };
 
@@ -89,7 +85,7 @@ export interface SourceResult {
 /**
  * Decodes `input` as `codec` into a byte source at `location`. Throws as `decompress` does: LimitError as soon as
  * the output passes a limit — for gzip/zlib, before any output is held. A source (not bytes in memory) larger than
- * `reading.readWholeUpTo` is read in windows for gzip, zlib, LZ4, zstd and bzip2 (xz and .lzma still read it whole);
+ * `reading.readWholeUpTo` is read in windows for gzip, zlib, LZ4, zstd, bzip2, xz and .lzma;
  * a source that fails or shrinks while read throws InputReadError (a CorruptError).
  */
 export async function decompressToSource(
@@ -100,7 +96,7 @@ export async function decompressToSource(
   holdBytes = HOLD_BYTES,
   reading: InputReading = DEFAULT_READING,
 ): Promise<SourceResult> {
-  const windowed = codec === 'gzip' || codec === 'zlib' || (CHUNKED[codec] !== undefined && !CHUNKED[codec].wholeInput);
+  const windowed = codec === 'gzip' || codec === 'zlib' || CHUNKED[codec] !== undefined;
   const whole =
     input instanceof Uint8Array
       ? input

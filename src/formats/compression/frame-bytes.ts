@@ -1,5 +1,6 @@
 // Byte helpers shared by the compressed-stream decoders: little-endian words and the skippable frames that lz4
 // and zstd share (magic 0x184D2A5?, a 32-bit size, that many bytes that readers skip).
+import { zlib } from '../../core/builtins.js';
 import { asInput, type CompressedInput } from './compressed-input.js';
 
 export function u32le(b: Uint8Array, i: number): number {
@@ -23,4 +24,16 @@ export function skippableFrameEndIn(input: CompressedInput, pos: number): number
   if (h.length < 4 || (u32le(h, 0) & SKIPPABLE_MASK) >>> 0 !== SKIPPABLE_MAGIC) return undefined;
   const size = h.length >= 8 ? u32le(h, 4) : Infinity;
   return pos + 8 + size > input.length ? 'truncated' : pos + 8 + size;
+}
+
+/** CRC-32 of input [from, to), read a window at a time (a field that may be longer than a window). */
+export function crc32In(input: CompressedInput, from: number, to: number): number {
+  let crc = 0;
+  for (let p = from; p < to;) {
+    const part = input.view(p, Math.min(to - p, input.step));
+    if (part.length === 0) break;
+    crc = zlib().crc32(part, crc);
+    p += part.length;
+  }
+  return crc;
 }

@@ -1,11 +1,10 @@
 // gzip (RFC 1952) as Python's gzip module reads it (GzipFile / gzip.decompress, CPython 3.11): every
 // member in turn, zero bytes after a member skipped, anything else after a member an error.
-import { zlib } from '../../core/builtins.js';
 import { asInput, type CompressedInput } from './compressed-input.js';
 import { MemorySink, type DeflateSink } from './deflate-sink.js';
 import { OutputBuffer } from './output-buffer.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
-import { u32le } from './frame-bytes.js';
+import { crc32In, u32le } from './frame-bytes.js';
 
 // Member header (RFC 1952 §2.3), offsets from the member start:
 //   0 ID1 0x1f | 1 ID2 0x8b | 2 CM (8 = deflate) | 3 FLG | 4..7 MTIME | 8 XFL | 9 OS
@@ -18,17 +17,6 @@ const FCOMMENT = 0x10;
 const FRESERVED = 0xe0;
 
 type Header = { ok: true; dataStart: number; notes: string[] } | { ok: false; message: string };
-
-/** CRC-32 of input [from, to), read a window at a time (the header may hold long NUL-terminated fields). */
-function crc32Of(input: CompressedInput, from: number, to: number): number {
-  let crc = 0;
-  for (let p = from; p < to;) {
-    const part = input.view(p, Math.min(to - p, input.step));
-    crc = zlib().crc32(part, crc);
-    p += part.length;
-  }
-  return crc;
-}
 
 function parseHeader(input: CompressedInput, start: number): Header {
   const notes: string[] = [];
@@ -55,7 +43,7 @@ function parseHeader(input: CompressedInput, start: number): Header {
   if (flags & FHCRC) {
     if (p + 2 > input.length) return { ok: false, message: 'input ends inside the header CRC' };
     const want = input.byteAt(p) | (input.byteAt(p + 1) << 8);
-    const got = crc32Of(input, start, p) & 0xffff;
+    const got = crc32In(input, start, p) & 0xffff;
     if (want !== got) notes.push('header CRC16 mismatch (ignored by Python gzip, rejected by zlib)');
     p += 2;
   }

@@ -1,6 +1,7 @@
 // One .lzma ("LZMA_Alone", LZMA SDK / `xz --format=lzma` / joblib's 'lzma' compressor) stream: 13-byte
 // header then LZMA1 data. Header checks follow liblzma's auto decoder, which Python's LZMAFile uses.
 import { CorruptError } from '../../core/errors.js';
+import { asInput, type CompressedInput } from './compressed-input.js';
 import type { LzmaChunks, LzmaDecoder } from './lzma-decoder.js';
 import { u32le } from './frame-bytes.js';
 
@@ -48,22 +49,24 @@ export function aloneHeaderProblem(input: Uint8Array, start: number): string | u
  * bytes decoded before it.
  */
 export function* decodeAloneStream(
-  input: Uint8Array,
+  data: Uint8Array | CompressedInput,
   start: number,
   decoder: LzmaDecoder,
   notes: string[],
 ): LzmaChunks<number> {
+  const input = asInput(data);
   if (start + ALONE_HEADER > input.length) throw new CorruptError('input ends inside the .lzma header', input.length);
-  const props = input[start]!;
+  const header = input.view(start, ALONE_HEADER);
+  const props = header[0]!;
   if (props > 224) throw new CorruptError(`.lzma properties byte ${props} above 224`, start);
-  const problem = aloneHeaderProblem(input, start);
+  const problem = aloneHeaderProblem(header, 0);
   if (problem) notes.push(`${problem} (Python's LZMAFile refuses the stream)`);
   const lc = props % 9;
   const lp = Math.floor(props / 9) % 5;
   const pb = Math.floor(props / 45);
-  const dict = u32le(input, start + 1);
-  const lo = u32le(input, start + 5);
-  const hi = u32le(input, start + 9);
+  const dict = u32le(header, 1);
+  const lo = u32le(header, 5);
+  const hi = u32le(header, 9);
   const known = !(lo === UNKNOWN && hi === UNKNOWN);
   const size = hi * 0x100000000 + lo;
 

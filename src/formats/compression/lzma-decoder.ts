@@ -2,6 +2,7 @@
 // shared by .lzma (alone) streams, LZMA2 chunks and zip method 14. Output goes to a circular dictionary window
 // (allocated as the output grows, at most the declared dictionary) and is handed out in bounded chunks.
 import { CorruptError, LimitError } from '../../core/errors.js';
+import type { CompressedInput } from './compressed-input.js';
 
 // Model layout. A probability is 11 bits (start 1024). Length coder, in one array:
 //   [0] choice | [1] choice2 | [2 + posState·8 + sym] low 3-bit trees | [130 + posState·8 + sym] mid
@@ -70,10 +71,15 @@ export class LzmaDecoder {
 
   private range = 0;
   private code = 0;
-  private input: Uint8Array = new Uint8Array(0);
+  private input: CompressedInput | undefined;
   /** Next input byte to read, and the end of the input this decoder may read. */
   inPos = 0;
   private inEnd = 0;
+  // The input the range coder reads now: `buf[i]` is input byte `bufStart + i`, valid below `bufEnd` (≤ inEnd). A
+  // view of the input's window (zero-copy), taken again when `inPos` reaches `bufEnd`.
+  private buf: Uint8Array = new Uint8Array(0);
+  private bufStart = 0;
+  private bufEnd = 0;
 
   // Dictionary window: `win[pos]` is where the next output byte goes; the `min(rel, win.length)` bytes before it
   // (circularly) are the history matches may reach. It only wraps once it has grown to `maxWindow`.
@@ -146,16 +152,39 @@ export class LzmaDecoder {
     this.pending = 0;
   }
 
-  /** Reads the 5 range-coder init bytes at `pos`; returns the first byte (0 in valid streams). */
-  initRangeCoder(input: Uint8Array, pos: number, end: number): number {
+  /**
+   * Starts the range coder on `input[pos, end)` (`end` ≤ its length): reads the 5 init bytes; returns the first byte
+   * (0 in valid streams). The coder then reads the input forward, a window's view at a time.
+   */
+  initRangeCoder(input: CompressedInput, pos: number, end: number): number {
     this.input = input;
     this.inEnd = end;
     if (pos + 5 > end) throw new CorruptError('input ends inside the range coder init bytes', end);
-    const first = input[pos]!;
-    this.code = ((input[pos + 1]! << 24) | (input[pos + 2]! << 16) | (input[pos + 3]! << 8) | input[pos + 4]!) >>> 0;
+    this.inPos = pos;
+    this.bufStart = this.bufEnd = pos;
+    const first = this.nextByte();
+    let code = 0;
+    for (let i = 0; i < 4; i++) code = ((code << 8) | this.nextByte()) >>> 0;
+    this.code = code;
     this.range = 0xffffffff;
-    this.inPos = pos + 5;
     return first;
+  }
+
+  /** The input byte at inPos, moving past it (the view is taken again at its end). */
+  private nextByte(): number {
+    if (this.inPos >= this.bufEnd) this.refill();
+    return this.buf[this.inPos++ - this.bufStart]!;
+  }
+
+  /** The view of the input from inPos on: as much of [inPos, inEnd) as one window holds. */
+  private refill(): void {
+    if (this.inPos >= this.inEnd) throw new CorruptError('input ends inside LZMA data', this.inEnd);
+    const input = this.input!;
+    const view = input.view(this.inPos, Math.min(this.inEnd - this.inPos, input.step));
+    if (view.length === 0) throw new CorruptError('input ends inside LZMA data', this.inPos);
+    this.buf = view;
+    this.bufStart = this.inPos;
+    this.bufEnd = this.inPos + view.length;
   }
 
   /** One normalisation step, as the decoder does at the end of a stream; true when the coder is finished (code 0). */
@@ -164,11 +193,11 @@ export class LzmaDecoder {
     return this.code === 0;
   }
 
-  /** The range coder's only read of compressed input: one byte shifted into `code`. */
+  /** The range coder's read of compressed input after its init: one byte shifted into `code`. */
   private normalize(): void {
-    if (this.inPos >= this.inEnd) throw new CorruptError('input ends inside LZMA data', this.inEnd);
+    if (this.inPos >= this.bufEnd) this.refill();
     this.range = (this.range << 8) >>> 0;
-    this.code = ((this.code << 8) | this.input[this.inPos++]!) >>> 0;
+    this.code = ((this.code << 8) | this.buf[this.inPos++ - this.bufStart]!) >>> 0;
   }
 
   private bit(p: Uint16Array, i: number): number {

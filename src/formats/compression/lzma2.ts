@@ -1,6 +1,7 @@
 // LZMA2 chunk stream (the .xz filter 0x21): uncompressed and LZMA chunks over one LzmaDecoder, with
 // dictionary/state/property resets as the control byte asks. Lenient where liblzma is strict, with notes.
 import { CorruptError } from '../../core/errors.js';
+import type { CompressedInput } from './compressed-input.js';
 import type { LzmaChunks, LzmaDecoder } from './lzma-decoder.js';
 
 // Chunk layout, offsets from the control byte:
@@ -25,7 +26,7 @@ export function lzma2DictSize(prop: number): number {
  * Throws CorruptError on bad or truncated data after handing out the bytes decoded before it.
  */
 export function* decodeLzma2(
-  input: Uint8Array,
+  input: CompressedInput,
   start: number,
   end: number,
   decoder: LzmaDecoder,
@@ -38,7 +39,9 @@ export function* decodeLzma2(
   let haveProps = false;
   for (;;) {
     if (pos >= end) throw new CorruptError('input ends inside LZMA2 data', end);
-    const control = input[pos]!;
+    // The chunk header (at most 6 bytes; fewer at the end of the input).
+    const head = input.view(pos, Math.min(6, end - pos));
+    const control = head[0]!;
     if (control === 0x00) return pos + 1;
     if (control === 0x01 || control === 0x02) {
       if (control === 0x01) {
@@ -48,10 +51,10 @@ export function* decodeLzma2(
         throw new CorruptError('LZMA2 data does not start with a dictionary reset', pos);
       }
       if (pos + 3 > end) throw new CorruptError('input ends inside an LZMA2 chunk header', end);
-      const size = ((input[pos + 1]! << 8) | input[pos + 2]!) + 1;
+      const size = ((head[1]! << 8) | head[2]!) + 1;
       const from = pos + 3;
       const available = Math.min(size, end - from);
-      yield* decoder.storeChunks(input.subarray(from, from + available));
+      yield* decoder.storeChunks(input.view(from, available));
       if (available < size) throw new CorruptError('input ends inside an uncompressed LZMA2 chunk', end);
       pos = from + size;
       continue;
@@ -60,8 +63,8 @@ export function* decodeLzma2(
     const reset = (control >>> 5) & 3;
     const headerSize = reset >= 2 ? 6 : 5;
     if (pos + headerSize > end) throw new CorruptError('input ends inside an LZMA2 chunk header', end);
-    const unpacked = ((control & 0x1f) << 16) + ((input[pos + 1]! << 8) | input[pos + 2]!) + 1;
-    const packed = ((input[pos + 3]! << 8) | input[pos + 4]!) + 1;
+    const unpacked = ((control & 0x1f) << 16) + ((head[1]! << 8) | head[2]!) + 1;
+    const packed = ((head[3]! << 8) | head[4]!) + 1;
     if (reset === 3) {
       decoder.resetDictionary(dictSize);
       haveDict = true;
@@ -69,7 +72,7 @@ export function* decodeLzma2(
       throw new CorruptError('LZMA2 data does not start with a dictionary reset', pos);
     }
     if (reset >= 2) {
-      const props = input[pos + 5]!;
+      const props = head[5]!;
       if (props > 224) throw new CorruptError(`LZMA2 properties byte ${props} above 224`, pos + 5);
       const lc = props % 9;
       const lp = Math.floor(props / 9) % 5;

@@ -3,11 +3,12 @@
 // goes by, index, footer) are verified into notes.
 import { zlib } from '../../core/builtins.js';
 import { CorruptError, UnsupportedError } from '../../core/errors.js';
+import { asInput, type CompressedInput } from './compressed-input.js';
 import { DeltaDecoder } from './delta-filter.js';
 import type { LzmaChunks, LzmaDecoder } from './lzma-decoder.js';
 import { decodeLzma2, lzma2DictSize } from './lzma2.js';
 import { XzBlockCheck } from './xz-block-check.js';
-import { u32le } from './frame-bytes.js';
+import { crc32In, u32le } from './frame-bytes.js';
 
 // Stream header (12): 0..5 FD 37 7A 58 5A 00 | 6 flags byte 0 (0) | 7 flags byte 1 (check id, low
 //   nibble) | 8..11 u32le CRC32 of bytes 6..7.
@@ -33,19 +34,22 @@ const BCJ_NAMES: Record<number, string> = {
   0x0b: 'RISC-V',
 };
 
-/** Reads a multibyte integer (7 bits a byte, little-endian, at most 9 bytes) at `pos` below `end`. */
-function readVli(b: Uint8Array, pos: number, end: number): { value: number; next: number } {
+/**
+ * Reads a multibyte integer (7 bits a byte, little-endian, at most 9 bytes) at `pos` below `end`; `base` is where
+ * `b` starts in the input (for the offsets errors name).
+ */
+function readVli(b: Uint8Array | CompressedInput, pos: number, end: number, base = 0): { value: number; next: number } {
   let value = 0;
   for (let i = 0; i < 9; i++) {
-    if (pos + i >= end) throw new CorruptError('xz integer runs past its field', pos);
-    const byte = b[pos + i]!;
+    if (pos + i >= end) throw new CorruptError('xz integer runs past its field', base + pos);
+    const byte = b instanceof Uint8Array ? b[pos + i]! : b.byteAt(pos + i);
     value += (byte & 0x7f) * 2 ** (7 * i);
     if ((byte & 0x80) === 0) {
-      if (byte === 0 && i > 0) throw new CorruptError('xz integer is not in its shortest form', pos);
+      if (byte === 0 && i > 0) throw new CorruptError('xz integer is not in its shortest form', base + pos);
       return { value, next: pos + i + 1 };
     }
   }
-  throw new CorruptError('xz integer longer than 9 bytes', pos);
+  throw new CorruptError('xz integer longer than 9 bytes', base + pos);
 }
 
 interface BlockHeader {
@@ -56,35 +60,37 @@ interface BlockHeader {
   deltas: number[];
 }
 
-function parseBlockHeader(input: Uint8Array, pos: number, notes: string[]): BlockHeader {
-  const size = (input[pos]! + 1) * 4;
-  if (pos + size > input.length) throw new CorruptError('input ends inside an xz block header', input.length);
-  const crcAt = pos + size - 4;
-  if (zlib().crc32(input.subarray(pos, crcAt)) !== u32le(input, crcAt)) {
+function parseBlockHeader(data: CompressedInput, at: number, notes: string[]): BlockHeader {
+  const size = (data.byteAt(at) + 1) * 4;
+  if (at + size > data.length) throw new CorruptError('input ends inside an xz block header', data.length);
+  // The header (at most 1,024 bytes) as one view: `input[i]` is input byte `at + i`.
+  const input = data.view(at, size);
+  const crcAt = size - 4;
+  if (zlib().crc32(input.subarray(0, crcAt)) !== u32le(input, crcAt)) {
     notes.push('xz block header CRC32 mismatch (Python raises)');
   }
-  const flags = input[pos + 1]!;
+  const flags = input[1]!;
   if (flags & 0x3c) notes.push('xz block header reserved flag bits set (Python raises)');
-  let p = pos + 2;
+  let p = 2;
   const header: BlockHeader = { size, dictSize: 0, deltas: [] };
-  if (flags & 0x40) ({ value: header.compressedSize, next: p } = readVli(input, p, crcAt));
-  if (flags & 0x80) ({ value: header.uncompressedSize, next: p } = readVli(input, p, crcAt));
+  if (flags & 0x40) ({ value: header.compressedSize, next: p } = readVli(input, p, crcAt, at));
+  if (flags & 0x80) ({ value: header.uncompressedSize, next: p } = readVli(input, p, crcAt, at));
   const count = (flags & 3) + 1;
   for (let i = 0; i < count; i++) {
     let id: number;
     let propsSize: number;
-    ({ value: id, next: p } = readVli(input, p, crcAt));
-    ({ value: propsSize, next: p } = readVli(input, p, crcAt));
-    if (p + propsSize > crcAt) throw new CorruptError('xz filter properties run past the block header', p);
+    ({ value: id, next: p } = readVli(input, p, crcAt, at));
+    ({ value: propsSize, next: p } = readVli(input, p, crcAt, at));
+    if (p + propsSize > crcAt) throw new CorruptError('xz filter properties run past the block header', at + p);
     const last = i === count - 1;
     if (id === FILTER_LZMA2) {
-      if (!last) throw new CorruptError('xz LZMA2 filter is not the last filter', p);
-      if (propsSize !== 1 || input[p]! > 40) throw new CorruptError('xz LZMA2 filter properties invalid', p);
+      if (!last) throw new CorruptError('xz LZMA2 filter is not the last filter', at + p);
+      if (propsSize !== 1 || input[p]! > 40) throw new CorruptError('xz LZMA2 filter properties invalid', at + p);
       header.dictSize = lzma2DictSize(input[p]!);
     } else if (last) {
       throw new UnsupportedError(`xz filter chain ends with filter 0x${id.toString(16)}, not LZMA2`, 'xz-filter');
     } else if (id === FILTER_DELTA) {
-      if (propsSize !== 1) throw new CorruptError('xz delta filter properties invalid', p);
+      if (propsSize !== 1) throw new CorruptError('xz delta filter properties invalid', at + p);
       header.deltas.push(input[p]! + 1);
     } else if (BCJ_NAMES[id]) {
       throw new UnsupportedError(`xz ${BCJ_NAMES[id]} BCJ filter is not supported`, 'xz-bcj');
@@ -126,22 +132,25 @@ class DeltaChain {
  * Decodes the .xz stream at `start` with `decoder`, handing out its output in chunks (valid until the next step),
  * and returns the input offset after its footer. `verifyChecks` false skips the blocks' integrity checks (for a
  * decode again of bytes a first pass verified). Throws CorruptError on bad structure or data (after handing out
- * the bytes decoded before it), UnsupportedError for BCJ filters.
+ * the bytes decoded before it), UnsupportedError for BCJ filters. Headers and footer are read as views, the index a
+ * byte at a time (it may span windows).
  */
 export function* decodeXzStream(
-  input: Uint8Array,
+  data: Uint8Array | CompressedInput,
   start: number,
   decoder: LzmaDecoder,
   notes: string[],
   verifyChecks = true,
 ): LzmaChunks<number> {
+  const input = asInput(data);
   if (start + 12 > input.length) throw new CorruptError('input ends inside the xz stream header', input.length);
+  const head = input.view(start, 12);
   for (let i = 0; i < XZ_MAGIC.length; i++) {
-    if (input[start + i] !== XZ_MAGIC[i]) throw new CorruptError('not an xz stream (bad magic)', start);
+    if (head[i] !== XZ_MAGIC[i]) throw new CorruptError('not an xz stream (bad magic)', start);
   }
-  const flags0 = input[start + 6]!;
-  const flags1 = input[start + 7]!;
-  if (zlib().crc32(input.subarray(start + 6, start + 8)) !== u32le(input, start + 8)) {
+  const flags0 = head[6]!;
+  const flags1 = head[7]!;
+  if (zlib().crc32(head.subarray(6, 8)) !== u32le(head, 8)) {
     notes.push('xz stream header CRC32 mismatch (Python raises)');
   }
   if (flags0 !== 0 || flags1 & 0xf0) notes.push('xz stream flags have reserved bits set (Python raises)');
@@ -152,7 +161,7 @@ export function* decodeXzStream(
   let pos = start + 12;
   for (;;) {
     if (pos >= input.length) throw new CorruptError('input ends inside the xz stream', input.length);
-    if (input[pos] === 0x00) break;
+    if (input.byteAt(pos) === 0x00) break;
     const header = parseBlockHeader(input, pos, notes);
     const dataStart = pos + header.size;
     const deltas = header.deltas.length > 0 ? new DeltaChain(header.deltas) : undefined;
@@ -178,14 +187,14 @@ export function* decodeXzStream(
     let p = dataEnd;
     while ((p - dataStart) % 4 !== 0) {
       if (p >= input.length) throw new CorruptError('input ends inside xz block padding', input.length);
-      if (input[p] !== 0) notes.push(`xz block ${block}: padding is not zero (Python raises)`);
+      if (input.byteAt(p) !== 0) notes.push(`xz block ${block}: padding is not zero (Python raises)`);
       p++;
     }
     if (p + checkSize > input.length) throw new CorruptError('input ends inside an xz block check', input.length);
     if (!sum) {
       // Not verified again.
     } else if (!sum.known) unverified.add(check);
-    else if (!sum.matches(input.subarray(p, p + checkSize))) {
+    else if (!sum.matches(input.view(p, checkSize))) {
       notes.push(`xz block ${block}: integrity check mismatch (Python raises)`);
     }
     p += checkSize;
@@ -194,7 +203,7 @@ export function* decodeXzStream(
   }
   for (const id of unverified) notes.push(`xz check type 0x${id.toString(16)} not verified (unknown to this reader)`);
 
-  // Index.
+  // Index (read a byte at a time: it may be longer than a window).
   const indexStart = pos;
   const countField = readVli(input, pos + 1, input.length);
   const count = countField.value;
@@ -212,24 +221,23 @@ export function* decodeXzStream(
   }
   while ((p - indexStart) % 4 !== 0) {
     if (p >= input.length) throw new CorruptError('input ends inside the xz index', input.length);
-    if (input[p] !== 0) notes.push('xz index padding is not zero (Python raises)');
+    if (input.byteAt(p) !== 0) notes.push('xz index padding is not zero (Python raises)');
     p++;
   }
   if (p + 4 > input.length) throw new CorruptError('input ends inside the xz index', input.length);
-  if (zlib().crc32(input.subarray(indexStart, p)) !== u32le(input, p))
+  if (crc32In(input, indexStart, p) !== u32le(input.view(p, 4), 0))
     notes.push('xz index CRC32 mismatch (Python raises)');
   p += 4;
   const indexSize = p - indexStart;
 
   // Footer.
   if (p + 12 > input.length) throw new CorruptError('input ends inside the xz stream footer', input.length);
-  if (input[p + 10] !== 0x59 || input[p + 11] !== 0x5a)
-    throw new CorruptError('xz stream footer magic missing', p + 10);
-  if (zlib().crc32(input.subarray(p + 4, p + 10)) !== u32le(input, p))
+  const foot = input.view(p, 12);
+  if (foot[10] !== 0x59 || foot[11] !== 0x5a) throw new CorruptError('xz stream footer magic missing', p + 10);
+  if (zlib().crc32(foot.subarray(4, 10)) !== u32le(foot, 0))
     notes.push('xz stream footer CRC32 mismatch (Python raises)');
-  if (u32le(input, p + 4) !== indexSize / 4 - 1)
+  if (u32le(foot, 4) !== indexSize / 4 - 1)
     notes.push('xz footer backward size disagrees with the index (Python raises)');
-  if (input[p + 8] !== flags0 || input[p + 9] !== flags1)
-    notes.push('xz footer flags differ from the header (Python raises)');
+  if (foot[8] !== flags0 || foot[9] !== flags1) notes.push('xz footer flags differ from the header (Python raises)');
   return p + 12;
 }

@@ -38,7 +38,7 @@ export const compressedExpander: Expander = {
     const location = child(src.location, layerSegment(codec));
     try {
       // gzip, zlib, LZ4, zstd, bzip2, xz and lzma outputs too large to hold are read through a source that decodes them
-      // on demand; their input is read in windows when it is not small (xz and lzma: read whole).
+      // on demand; their input is read in windows when it is not small.
       result = await decompressToSource(
         codec,
         src,

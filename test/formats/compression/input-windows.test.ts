@@ -1,7 +1,8 @@
 // Compressed input read in bounded windows: a CompressedInput reads as the bytes it windows (any window size, any
-// access order), and every codec decodes the same from windows as from the whole input — real gzip/lz4/zstd/bzip2
-// CLI output (multi-member, concatenated frames, truncated, trailing garbage), windows that split every header,
-// frame, member and block — while no read is larger than a window; a source that fails or shrinks is an error.
+// access order), and every codec decodes the same from windows as from the whole input — real gzip/lz4/zstd/bzip2/
+// xz/lzma CLI output (multi-member, concatenated frames and streams, multi-block xz, every xz check, delta, truncated,
+// trailing garbage or padding), windows that split every header, frame, member, block, index and footer — while no
+// read is larger than a window; a source that fails or shrinks is an error.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,10 +16,12 @@ import type { Codec } from '../../../src/formats/compression/index.js';
 import { lz4Chunks } from '../../../src/formats/compression/lz4.js';
 import { zstdChunks } from '../../../src/formats/compression/zstd.js';
 import { bzip2Chunks } from '../../../src/formats/compression/bzip2.js';
+import { lzmaChunks, xzChunks } from '../../../src/formats/compression/lzma.js';
 import { openEntry, readZip } from '../../../src/formats/zip/index.js';
 import { openEntryBounded } from '../../../src/formats/zip/open-entry-bounded.js';
 import { MemorySource, type ByteSource } from '../../../src/sources/byte-source.js';
 import { buildZip } from '../zip/zip-builder.js';
+import { fixture, manifest } from './manifest.js';
 import { STREAM_OPTS as opts } from './stream-paths.js';
 
 /** A source that is not in memory (no `bytes`): counts its reads; `shrinkTo` makes reads past it come back short. */
@@ -72,11 +75,20 @@ function text(n: number, seed: number, noisy = false): Uint8Array {
 
 const cat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
 
-/** Real CLI output per codec: concatenated members/frames/streams of two payloads. */
-function samples(size: number, noisy = false): Record<'gzip' | 'lz4' | 'zstd' | 'bzip2', Uint8Array> {
+const CODECS = ['gzip', 'lz4', 'zstd', 'bzip2', 'xz', 'lzma'] as const;
+type WindowedCodec = (typeof CODECS)[number];
+
+/**
+ * Real CLI output per codec: concatenated members/frames/streams of two payloads (xz: the first in blocks of a
+ * tenth of it, by two threads; .lzma: end-marked streams of unknown size, as lzma(1) writes them).
+ */
+function samples(size: number, noisy = false): Record<WindowedCodec, Uint8Array> {
   const a = text(size, 1, noisy);
   const b = text(size >>> 1, 2, noisy);
+  const block = `--block-size=${Math.max(1024, Math.floor(size / 10))}`;
   return {
+    xz: cat(cli('xz', ['-c', '-1', '-T2', block], a), cli('xz', ['-c', '-0', '-C', 'sha256'], b)),
+    lzma: cat(cli('lzma', ['-c', '-1'], a), cli('lzma', ['-c', '-0'], b)),
     gzip: cat(cli('gzip', ['-c', '-6'], a), cli('gzip', ['-c', '-1', '--name'], b)),
     lz4: cat(cli('lz4', ['-c', '-1', '-B4', '-BD', '--content-size'], a), cli('lz4', ['-c', '-9', '-B4', '-BX'], b)),
     zstd: cat(cli('zstd', ['-c', '-3', '--no-check', '-B16384'], a), cli('zstd', ['-c', '-1', '--check'], b)),
@@ -85,10 +97,12 @@ function samples(size: number, noisy = false): Record<'gzip' | 'lz4' | 'zstd' | 
 }
 
 const loc = { chain: ['t'] };
-const DECODERS: Record<'lz4' | 'zstd' | 'bzip2', ChunkDecoder> = {
+const DECODERS: Record<'lz4' | 'zstd' | 'bzip2' | 'xz' | 'lzma', ChunkDecoder> = {
   lz4: lz4Chunks,
   zstd: zstdChunks,
   bzip2: bzip2Chunks,
+  xz: xzChunks,
+  lzma: lzmaChunks,
 };
 
 type Outcome = { error: string } | { bytes: Buffer; notes: string[]; streams: number; streamed: boolean };
@@ -192,7 +206,7 @@ describe('windowed and whole-input decoding agree on real CLI output', () => {
     ['with trailing garbage', (b) => cat(b, new TextEncoder().encode('trailing garbage!'))],
     ['with trailing zeros', (b) => cat(b, new Uint8Array(1000))],
   ];
-  for (const codec of ['gzip', 'lz4', 'zstd', 'bzip2'] as const) {
+  for (const codec of CODECS) {
     for (const [name, change] of cases) {
       it(`${codec} ${name}: held and streamed, windows of 1 B to 1 MiB`, async () => {
         const input = change(real[codec]);
@@ -207,7 +221,7 @@ describe('windowed and whole-input decoding agree on real CLI output', () => {
     const small = samples(6000);
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('gzip', 'lz4', 'zstd', 'bzip2' as const),
+        fc.constantFrom(...CODECS),
         fc.integer({ min: 1, max: 97 }),
         fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
         fc.uint8Array({ maxLength: 12 }),
@@ -217,7 +231,7 @@ describe('windowed and whole-input decoding agree on real CLI output', () => {
           await assertSameOutcome(codec, input, 1024, window);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 
@@ -225,7 +239,7 @@ describe('windowed and whole-input decoding agree on real CLI output', () => {
     const real2 = samples(40_000);
     fc.assert(
       fc.property(
-        fc.constantFrom('lz4', 'zstd', 'bzip2' as const),
+        fc.constantFrom('lz4', 'zstd', 'bzip2', 'xz', 'lzma' as const),
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.integer({ min: 1, max: 255 }),
         fc.integer({ min: 1, max: 5000 }),
@@ -243,7 +257,7 @@ describe('windowed and whole-input decoding agree on real CLI output', () => {
           assert.deepEqual(run(compressedInput(new TestSource(input), window)), run(input));
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 
@@ -258,7 +272,7 @@ describe('windowed and whole-input decoding agree on real CLI output', () => {
   const WINDOW = 300 * 1024;
 
   it('no read is larger than a window (node:zlib is fed 256 KiB slices), and the input is never read whole', async () => {
-    for (const codec of ['gzip', 'lz4', 'zstd', 'bzip2'] as const) {
+    for (const codec of CODECS) {
       for (const hold of [1024, 64 * 1024 * 1024]) {
         const src = new TestSource(big[codec]);
         const reading = { readWholeUpTo: 0, windowBytes: WINDOW };
@@ -273,7 +287,7 @@ describe('windowed and whole-input decoding agree on real CLI output', () => {
   });
 
   it('a source that shrinks while read is an error, in the counting pass and in the re-decode', async () => {
-    for (const codec of ['gzip', 'lz4', 'zstd', 'bzip2'] as const) {
+    for (const codec of CODECS) {
       const src = new TestSource(big[codec]);
       src.shrinkTo = Math.floor(src.size / 2);
       const reading = { readWholeUpTo: 0, windowBytes: 4096 };
@@ -284,6 +298,58 @@ describe('windowed and whole-input decoding agree on real CLI output', () => {
       later.shrinkTo = Math.floor(later.size / 2);
       // Past the kept head: decoded again from the input, which now ends early.
       assert.throws(() => r.source.read(1_800_000, 1_000_000), InputReadError, codec);
+    }
+  });
+});
+
+describe('xz and .lzma from windows: every kind of stream xz(1) and lzma(1) write', () => {
+  const a = text(5000, 7);
+  const b = text(3000, 8, true);
+  const xzOf = (args: string[], data: Uint8Array) => cli('xz', ['-c', ...args], data);
+  // Each a file of its own: streams of every check type, delta filters, many blocks, several streams, .lzma.
+  const files: [string, Codec, Uint8Array][] = [
+    ['CRC64, one block', 'xz', xzOf(['-6'], a)],
+    ['CRC32, blocks of 1000 bytes', 'xz', xzOf(['-0', '-C', 'crc32', '--block-size=1000'], a)],
+    ['SHA-256, two threads, blocks of 700', 'xz', xzOf(['-1', '-T2', '-C', 'sha256', '--block-size=700'], b)],
+    ['no check', 'xz', xzOf(['-0', '-C', 'none'], b)],
+    ['delta + LZMA2', 'xz', xzOf(['--delta=dist=4', '--lzma2=preset=1', '-C', 'crc32'], a)],
+    ['three streams', 'xz', cat(xzOf(['-0'], a), xzOf(['-C', 'none', '-0'], b), xzOf(['-9e'], a))],
+    ['streams with zero padding', 'xz', cat(xzOf(['-0'], a), new Uint8Array(8), xzOf(['-0'], b))],
+    ['an .xz then an .lzma stream', 'xz', cat(xzOf(['-0'], a), xzOf(['--format=lzma', '-0'], b))],
+    ['.lzma, unknown size, two streams', 'lzma', cat(cli('lzma', ['-c', '-6'], a), cli('lzma', ['-c', '-0'], b))],
+    ...manifest.fixtures
+      .filter((f) => f.codec === 'lzma' || f.codec === 'xz')
+      .map((f): [string, Codec, Uint8Array] => [`fixture ${f.file}`, f.codec, fixture(f.file)]),
+  ];
+  assert.ok(
+    files.some(([name]) => name === 'fixture lzma/known-size.lzma'),
+    'a .lzma of known size',
+  );
+
+  it('the same bytes, notes and streams from windows of 1 to 97 bytes, cut and with a tail (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...files),
+        fc.integer({ min: 1, max: 97 }),
+        fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+        fc.oneof(fc.uint8Array({ maxLength: 12 }), fc.constant(new Uint8Array(4))),
+        fc.constantFrom(1024, 64 * 1024 * 1024),
+        async ([, codec, whole], window, cut, tail, hold) => {
+          const input = cat(cut === undefined ? whole : whole.subarray(0, Math.floor(whole.length * cut)), tail);
+          await assertSameOutcome(codec, input, hold, window);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every file, whole: from windows of 1, 5 and 64 bytes', async () => {
+    for (const [name, codec, input] of files) {
+      for (const w of [1, 5, 64]) {
+        const before = await outcome(codec, input, 1024);
+        assert.ok(!('error' in before) || /BCJ|filter/.test(before.error), `${name}: ${JSON.stringify(before)}`);
+        await assertSameOutcome(codec, input, 1024, w);
+      }
     }
   });
 });

@@ -1,6 +1,7 @@
 // Shared assertion of the streaming tests: decompressToSource (counting pass, then held or re-decoded on demand)
 // and the in-memory decompress agree on an input: the same error, or the same bytes, notes and streams.
 import { strict as assert } from 'node:assert';
+import { LimitError } from '../../../src/core/errors.js';
 import fc from 'fast-check';
 import { decompressToSource } from '../../../src/formats/compression/decompress-source.js';
 import { decompress, type Codec, type DecompressOptions } from '../../../src/formats/compression/index.js';
@@ -46,6 +47,32 @@ export async function assertDamagedAgree(codec: Codec, input: Uint8Array, hold: 
     ),
     { numRuns },
   );
+}
+
+/**
+ * A bomb is refused while counting, under each of `limitsList`, with the in-memory decode's LimitError (the same
+ * limit and message), having spent no more than the output limit.
+ */
+export async function assertBombRefusedAlike(
+  codec: Codec,
+  bomb: Uint8Array,
+  limitsList: readonly DecompressOptions[],
+  hold: number,
+): Promise<void> {
+  for (const limits of limitsList) {
+    const mem = await decompress(codec, bomb, limits).then(
+      () => assert.fail('in-memory decode passed'),
+      (e: unknown) => e as LimitError,
+    );
+    assert.ok(mem instanceof LimitError, 'a LimitError');
+    await assert.rejects(decompressToSource(codec, bomb, limits, { chain: [`t.${codec}`] }, hold), (e: unknown) => {
+      assert.ok(e instanceof LimitError, 'a LimitError');
+      assert.equal(e.limit, mem.limit);
+      assert.equal(e.message, mem.message);
+      assert.ok(e.spentBytes <= limits.maxOutputBytes, 'spent within the limit');
+      return true;
+    });
+  }
 }
 
 /** One zstd frame of `blocks` RLE blocks of 128 KiB each (4 input bytes per block). */

@@ -8,6 +8,7 @@ Usage: prove_payload.py LOADER FILE [MEMBER]
   pickle              pickle.load (gzip-decoded first when FILE ends in .gz)
   zip-member-pickle   pickle.loads of MEMBER read with zipfile
   tar-member-pickle   pickle.load of MEMBER as GNU tar extracts it (tar -xOf FILE MEMBER)
+  tarfile-member-pickle  pickle.load of MEMBER read with tarfile.open (compression auto-detected, as by default)
   joblib              joblib.load
   torch               torch.load (torch 1.13 defaults: weights_only=False)
   pandas              pandas.read_pickle
@@ -19,6 +20,7 @@ import io
 import pickle
 import subprocess
 import sys
+import tarfile
 import zipfile
 
 
@@ -38,6 +40,9 @@ def main():
         elif loader == 'tar-member-pickle':
             data = subprocess.run(['tar', '-xOf', path, member], capture_output=True).stdout
             pickle.loads(data)
+        elif loader == 'tarfile-member-pickle':
+            with tarfile.open(path) as t:
+                pickle.load(t.extractfile(member))
         elif loader == 'joblib':
             try:
                 import joblib

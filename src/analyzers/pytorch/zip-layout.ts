@@ -60,7 +60,13 @@ export function torchZipLayout(names: readonly string[]): TorchZipLayout | undef
   }
   const has = (r: string): boolean => records.has(r);
   if (!has('data.pkl') && !has('constants.pkl') && !has('bytecode.pkl')) return undefined;
-  const hasCode = [...records.keys()].some((r) => r.startsWith('code/'));
+  let hasCode = false;
+  for (const r of records.keys()) {
+    if (r.startsWith('code/')) {
+      hasCode = true;
+      break;
+    }
+  }
   const kind: TorchArchiveKind = has('bytecode.pkl')
     ? 'mobile'
     : has('constants.pkl') || hasCode
@@ -85,9 +91,11 @@ export function caseProblems(layout: TorchZipLayout): { entry: string; message: 
           `names case-insensitively and may read any of them for ${JSON.stringify(rec)}; zipfile and extractors see ${names.length} files`,
       });
     }
+    // Only the records torch unpickles are reported here (checked first: no name is built for the others).
+    if (!layout.pickles.includes(rec)) continue;
     const canonical = `${layout.root}/${rec}`;
     for (const n of names) {
-      if (n !== canonical && asciiLower(n) === asciiLower(canonical) && layout.pickles.includes(rec)) {
+      if (n !== canonical && asciiLower(n) === asciiLower(canonical)) {
         out.push({
           entry: n,
           message: `torch reads ${JSON.stringify(n)} as its ${rec} (case-insensitive lookup); torch.save writes ${JSON.stringify(canonical)}`,

@@ -60,7 +60,13 @@ export function torchZipLayout(names: readonly string[]): TorchZipLayout | undef
   }
   const has = (r: string): boolean => records.has(r);
   if (!has('data.pkl') && !has('constants.pkl') && !has('bytecode.pkl')) return undefined;
-  const hasCode = [...records.keys()].some((r) => r.startsWith('code/'));
+  let hasCode = false;
+  for (const r of records.keys()) {
+    if (r.startsWith('code/')) {
+      hasCode = true;
+      break;
+    }
+  }
   const kind: TorchArchiveKind = has('bytecode.pkl')
     ? 'mobile'
     : has('constants.pkl') || hasCode
@@ -85,9 +91,11 @@ export function caseProblems(layout: TorchZipLayout): { entry: string; message: 
           `names case-insensitively and may read any of them for ${JSON.stringify(rec)}; zipfile and extractors see ${names.length} files`,
       });
     }
+    // Only the records torch unpickles are reported here (checked first: no name is built for the others).
+    if (!layout.pickles.includes(rec)) continue;
     const canonical = `${layout.root}/${rec}`;
     for (const n of names) {
-      if (n !== canonical && asciiLower(n) === asciiLower(canonical) && layout.pickles.includes(rec)) {
+      if (n !== canonical && asciiLower(n) === asciiLower(canonical)) {
         out.push({
           entry: n,
           message: `torch reads ${JSON.stringify(n)} as its ${rec} (case-insensitive lookup); torch.save writes ${JSON.stringify(canonical)}`,
@@ -101,12 +109,18 @@ export function caseProblems(layout: TorchZipLayout): { entry: string; message: 
 /** Storage classes torch.save names in persistent ids (canonical names). */
 export function isStorageClass(canonical: string | undefined): boolean {
   if (!canonical) return false;
-  return (
-    /^torch\.(cuda\.)?[A-Za-z0-9]*Storage$/.test(canonical) ||
+  // A checkpoint names the same one or two classes for every tensor: the last match answers without the regex.
+  if (canonical === lastStorageClass) return true;
+  const yes =
+    STORAGE_CLASS.test(canonical) ||
     canonical === 'torch.storage.UntypedStorage' ||
-    canonical === 'torch.storage.TypedStorage'
-  );
+    canonical === 'torch.storage.TypedStorage';
+  if (yes) lastStorageClass = canonical;
+  return yes;
 }
+
+const STORAGE_CLASS = /^torch\.(cuda\.)?[A-Za-z0-9]*Storage$/;
+let lastStorageClass: string | undefined;
 
 /**
  * torch's persistent_load for zip checkpoints: `('storage', storage_type, key, location, numel)`, the key naming a
@@ -123,11 +137,10 @@ export function checkZipPersistentId(pid: PersistentIdFact, layout: TorchZipLayo
   if (pid.key === undefined) return 'persistent id key is not a string';
   if (pid.location === undefined) return 'persistent id location is not a string';
   if (pid.numel === undefined) return 'persistent id element count is not an integer';
-  const dirs = layout.kind === 'checkpoint' ? ['data/'] : ['data/', 'constants/'];
-  if (!dirs.some((d) => torchRecord(layout, d + pid.key) !== undefined)) {
-    return `persistent id names storage record ${dirs[0]}${pid.key}, which the archive does not contain`;
-  }
-  return undefined;
+  // torch.load reads data/<key>; TorchScript also constants/<key>.
+  if (torchRecord(layout, 'data/' + pid.key) !== undefined) return undefined;
+  if (layout.kind !== 'checkpoint' && torchRecord(layout, 'constants/' + pid.key) !== undefined) return undefined;
+  return `persistent id names storage record data/${pid.key}, which the archive does not contain`;
 }
 
 /** Legacy (non-zip) torch.save: ('storage', type, root_key, location, numel, view_metadata) or ('module', cls, file, source). */

@@ -3,7 +3,7 @@
 import type { ByteSource } from '../../sources/byte-source.js';
 import { readCopy } from './byte-window.js';
 import { parseExtraFields, resolveZip64 } from './extra-fields.js';
-import { u16, u32 } from './little-endian.js';
+import { u32 } from './little-endian.js';
 
 export const SIG_LOCAL = 0x04034b50;
 export const SIG_DESCRIPTOR = 0x08074b50;
@@ -34,13 +34,14 @@ export function readLocalHeader(src: ByteSource, offset: number): LocalHeader | 
   // the name is copied.
   const h = src.read(offset, LOCAL_HEADER_SIZE);
   if (h.length < LOCAL_HEADER_SIZE || u32(h, 0) !== SIG_LOCAL) return undefined;
-  const flags = u16(h, 6);
-  const method = u16(h, 8);
-  const crc32 = u32(h, 14);
-  const cSize32 = u32(h, 18);
-  const uSize32 = u32(h, 22);
-  const n = u16(h, 26);
-  const m = u16(h, 28);
+  // Read inline: h holds all 30 bytes (checked above).
+  const flags = h[6]! | (h[7]! << 8);
+  const method = h[8]! | (h[9]! << 8);
+  const crc32 = (h[14]! | (h[15]! << 8) | (h[16]! << 16)) + h[17]! * 0x1000000;
+  const cSize32 = (h[18]! | (h[19]! << 8) | (h[20]! << 16)) + h[21]! * 0x1000000;
+  const uSize32 = (h[22]! | (h[23]! << 8) | (h[24]! << 16)) + h[25]! * 0x1000000;
+  const n = h[26]! | (h[27]! << 8);
+  const m = h[28]! | (h[29]! << 8);
   const rest = src.read(offset + LOCAL_HEADER_SIZE, n + m);
   if (rest.length < n + m) return undefined;
   const extra = parseExtraFields(rest.subarray(n));

@@ -67,13 +67,15 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
   const entries: ZipEntry[] = cd.records.map((rec, index) => centralEntry(headers, rec, index, shift, anomalies));
 
   // Byte ranges that belong to a known structure; everything else is scanned for hidden local entries.
-  const occupied: [number, number][] = [[cdStart, cd.end]];
+  // Entries first, then the directory and end records: usually file order already (see gapsOf).
+  const occupied: [number, number][] = [];
+  for (const e of entries)
+    if (e.hasLocalHeader) occupied.push([e.localHeaderOffset, Math.max(e.endOffset, e.dataOffset)]);
+  occupied.push([cdStart, cd.end]);
   if (end.zip64Offset !== undefined) occupied.push([end.zip64Offset, end.zip64Offset + (end.zip64Length ?? 0)]);
   if (end.locatorOffset !== undefined) occupied.push([end.locatorOffset, end.locatorOffset + ZIP64_LOCATOR_SIZE]);
   const eocdEnd = Math.min(src.size, end.eocdOffset + EOCD_SIZE + end.comment.length);
   occupied.push([end.eocdOffset, eocdEnd]);
-  for (const e of entries)
-    if (e.hasLocalHeader) occupied.push([e.localHeaderOffset, Math.max(e.endOffset, e.dataOffset)]);
 
   reportOverlaps(entries, cdStart, cd.end, anomalies);
 
@@ -315,7 +317,15 @@ function hiddenEntry(h: LocalHeader, compressedSize: number, end: number, index:
 }
 
 function reportOverlaps(entries: ZipEntry[], cdStart: number, cdEnd: number, anomalies: ZipAnomaly[]): void {
-  const spans = entries.filter((e) => e.hasLocalHeader).sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  const spans: ZipEntry[] = [];
+  let sorted = true;
+  for (const e of entries) {
+    if (!e.hasLocalHeader) continue;
+    if (spans.length > 0 && spans[spans.length - 1]!.localHeaderOffset > e.localHeaderOffset) sorted = false;
+    spans.push(e);
+  }
+  // Writers list entries in file order: the (stable) sort only runs when they do not.
+  if (!sorted) spans.sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
   let reach: ZipEntry | undefined;
   for (const e of spans) {
     if (reach && e.localHeaderOffset < reach.endOffset) {
@@ -360,10 +370,17 @@ function reportDuplicates(entries: ZipEntry[], anomalies: ZipAnomaly[]): void {
 
 /** Complement of the merged `occupied` ranges within [0, size). */
 function gapsOf(occupied: [number, number][], size: number): [number, number][] {
-  const sorted = occupied
-    .map(([a, b]): [number, number] => [Math.max(0, a), Math.min(size, b)])
-    .filter(([a, b]) => b > a)
-    .sort((x, y) => x[0] - y[0]);
+  const sorted: [number, number][] = [];
+  let inOrder = true;
+  for (const [a0, b0] of occupied) {
+    const a = Math.max(0, a0);
+    const b = Math.min(size, b0);
+    if (b <= a) continue;
+    if (sorted.length > 0 && sorted[sorted.length - 1]![0] > a) inOrder = false;
+    sorted.push([a, b]);
+  }
+  // Only the order of starts matters below; ranges usually arrive in it.
+  if (!inOrder) sorted.sort((x, y) => x[0] - y[0]);
   const gaps: [number, number][] = [];
   let pos = 0;
   for (const [a, b] of sorted) {

@@ -42,11 +42,20 @@ export const zipExpander: Expander = {
   detect: (head, src) => looksLikeZip(src) && (startsWithZipRecord(head) || !looksLikeTar(src)),
   async expand(src, ctx) {
     const zip = readZip(src, { maxEntries: ctx.limits.maxEntries });
-    const listedNames = zip.entries.filter((e) => !e.hidden).map((e) => e.name);
+    // Listed (central-directory) entries: their names in order, and the first entry per name (as a find would).
+    const listedNames: string[] = [];
+    const listed = new Map<string, ZipEntry>();
+    let lazyMethod = false;
+    for (const e of zip.entries) {
+      if (LAZY_METHODS.has(e.method)) lazyMethod = true;
+      if (e.hidden) continue;
+      listedNames.push(e.name);
+      if (!listed.has(e.name)) listed.set(e.name, e);
+    }
     const layout = torchZipLayout(listedNames);
     const pkg = layout ? undefined : torchPackageLayout(listedNames);
     ctx.format(layout ? `torch-${layout.kind}` : pkg ? 'torch-package' : isKerasArchive(listedNames) ? 'keras' : 'zip');
-    if (zip.entries.some((e) => LAZY_METHODS.has(e.method))) await import('../../formats/zip/extra-methods.js');
+    if (lazyMethod) await import('../../formats/zip/extra-methods.js');
     // Methods other than stored/deflate matter where torch reads the archive; elsewhere zipfile reads bzip2/LZMA
     // and anything neither reads is reported as not scanned (SCAN-INCOMPLETE), not as tampering.
     const anomalies: ContainerAnomaly[] = zip.anomalies.filter((a) => layout || a.code !== 'UNSUPPORTED_METHOD');
@@ -65,7 +74,7 @@ export const zipExpander: Expander = {
         // Every spelling torch may find for the record (its lookup ignores case), read with torch's semantics, and
         // even when its data overlaps another entry's.
         for (const name of layout.variants.get(rec)!) {
-          const e = zip.entries.find((x) => !x.hidden && x.name === name)!;
+          const e = listed.get(name)!;
           done.add(e);
           const entrySrc = await reader.open(e, true);
           if (!entrySrc) continue;
@@ -74,7 +83,7 @@ export const zipExpander: Expander = {
             for (const pid of run.persistentIds) if (pid.key !== undefined) referenced.add(asciiLower(pid.key));
         }
       }
-      checkTorchRecords(src, zip, layout, anomalies);
+      checkTorchRecords(src, listed, layout, anomalies);
       for (const p of caseProblems(layout)) anomalies.push({ code: 'TORCH_RECORD_CASE', ...p });
     }
     if (pkg) {
@@ -94,9 +103,10 @@ export const zipExpander: Expander = {
           }
       }
     }
+    const storagePrefix = layout ? asciiLower(layout.root) + '/' : '';
     for (const e of zip.entries) {
       if (done.has(e) || e.isDirectory || e.isSymlink) continue;
-      if (layout && !e.hidden && isStorageRecord(e.name, layout, referenced)) continue;
+      if (layout && !e.hidden && isStorageRecord(e.name, storagePrefix, referenced)) continue;
       if (pkg && !e.hidden && packageStorages.has(e.name)) continue;
       const entrySrc = await reader.open(e);
       if (!entrySrc) continue;
@@ -170,15 +180,13 @@ function torchLoader(layout: TorchZipLayout): LoaderModel {
   };
 }
 
-function isStorageRecord(name: string, layout: TorchZipLayout, referenced: ReadonlySet<string>): boolean {
-  const prefix = asciiLower(layout.root) + '/';
+/** `<root>/data/<key>` or `<root>/constants/<key>` (ASCII case ignored) for a referenced key; prefix = lower root + '/'. */
+function isStorageRecord(name: string, prefix: string, referenced: ReadonlySet<string>): boolean {
   const lower = asciiLower(name);
   if (!lower.startsWith(prefix)) return false;
-  const rec = lower.slice(prefix.length);
-  for (const dir of ['data/', 'constants/']) {
-    if (rec.startsWith(dir) && referenced.has(rec.slice(dir.length))) return true;
-  }
-  return false;
+  const at = prefix.length;
+  if (lower.startsWith('data/', at) && referenced.has(lower.slice(at + 5))) return true;
+  return lower.startsWith('constants/', at) && referenced.has(lower.slice(at + 10));
 }
 
 function isCodeRecord(name: string, layout: TorchZipLayout): boolean {
@@ -284,19 +292,32 @@ function planOverlaps(
   sameData: Map<ZipEntry, ZipEntry>,
   overlapped: Set<ZipEntry>,
 ): void {
-  const byData = new Map<string, ZipEntry>();
+  // Entries by data offset (a number key: no key string per entry); same data = same offset, size and method.
+  const byData = new Map<number, ZipEntry[]>();
   const spans: ZipEntry[] = [];
+  let sorted = true;
   for (const e of entries) {
     if (!e.hasLocalHeader || e.isDirectory) continue;
-    const key = `${e.dataOffset}:${e.compressedSize}:${e.method}`;
-    const first = byData.get(key);
+    const atOffset = byData.get(e.dataOffset);
+    let first: ZipEntry | undefined;
+    if (atOffset !== undefined) {
+      for (const x of atOffset) {
+        if (x.compressedSize === e.compressedSize && x.method === e.method) {
+          first = x;
+          break;
+        }
+      }
+    }
     if (first !== undefined) sameData.set(e, first);
     else {
-      byData.set(key, e);
+      if (atOffset === undefined) byData.set(e.dataOffset, [e]);
+      else atOffset.push(e);
+      if (spans.length > 0 && spans[spans.length - 1]!.localHeaderOffset > e.localHeaderOffset) sorted = false;
       spans.push(e);
     }
   }
-  spans.sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  // Writers list entries in file order: the sort only runs when they do not.
+  if (!sorted) spans.sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
   let reach: ZipEntry | undefined;
   for (const e of spans) {
     if (reach !== undefined && e.localHeaderOffset < reach.endOffset) {
@@ -311,13 +332,13 @@ function planOverlaps(
 /** `version` (and `.data/version`) must be an integer torch supports; `byteorder` must be little or big. */
 function checkTorchRecords(
   src: ByteSource,
-  zip: ZipArchive,
+  listed: ReadonlyMap<string, ZipEntry>,
   layout: TorchZipLayout,
   anomalies: ContainerAnomaly[],
 ): void {
   const text = (rec: string): string | undefined => {
     const name = torchRecord(layout, rec);
-    const e = name === undefined ? undefined : zip.entries.find((x) => !x.hidden && x.name === name);
+    const e = name === undefined ? undefined : listed.get(name);
     if (!e || e.method !== 0 || e.compressedSize > 64) return undefined;
     return new TextDecoder('latin1').decode(src.read(e.dataOffset, e.compressedSize));
   };

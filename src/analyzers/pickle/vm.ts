@@ -1481,23 +1481,6 @@ class PickleVm implements ModelContext {
           p += 1;
           break;
         }
-        // Opcodes left to the general path, listed so that V8 compiles this switch to one jump (it does so only when
-        // the case values span at most three times as many values as there are labels); without them every opcode
-        // was compared with the labels in order.
-        case Op.STOP:
-        case Op.POP_MARK:
-        case Op.DUP:
-        case Op.FLOAT:
-        case Op.INT:
-        case Op.LONG:
-        case Op.PERSID:
-        case Op.BINPERSID:
-        case Op.REDUCE:
-        case Op.STRING:
-        case Op.UNICODE:
-        case Op.BUILD:
-        case Op.GLOBAL:
-        case Op.DICT:
         default:
           break loop;
       }

@@ -3,8 +3,9 @@
 import { strict as assert } from 'node:assert';
 import { LimitError } from '../../../src/core/errors.js';
 import fc from 'fast-check';
-import { decompressToSource } from '../../../src/formats/compression/decompress-source.js';
+import { decompressToSource, type SourceResult } from '../../../src/formats/compression/decompress-source.js';
 import { decompress, type Codec, type DecompressOptions } from '../../../src/formats/compression/index.js';
+import { RedecodedSource } from '../../../src/formats/compression/redecoded-source.js';
 
 const MB = 1024 * 1024;
 export const STREAM_OPTS: DecompressOptions = { maxOutputBytes: 1 << 30, maxRatio: 1000, ratioGraceBytes: 64 * MB };
@@ -29,6 +30,23 @@ export async function assertSamePaths(codec: Codec, input: Uint8Array, hold: num
   assert.equal(r.streams, mem.streams);
   assert.equal(r.source.size, mem.bytes.length);
   assert.ok(Buffer.from(r.source.read(0, r.source.size)).equals(Buffer.from(mem.bytes)), 'same bytes');
+}
+
+/**
+ * `r` is decoded again on demand (a RedecodedSource, no notes) and each read `[offset, length]` gives `want`'s bytes,
+ * in the order given (forward, backward and whole reads exercise the window and its restarts).
+ */
+export function assertRedecodedReads(
+  r: SourceResult,
+  want: Uint8Array,
+  reads: readonly (readonly [number, number])[],
+): void {
+  assert.equal(r.streamed, true);
+  assert.ok(r.source instanceof RedecodedSource, 'a RedecodedSource');
+  assert.deepEqual(r.notes, []);
+  for (const [o, n] of reads) {
+    assert.ok(Buffer.from(r.source.read(o, n)).equals(Buffer.from(want.subarray(o, o + n))), `read(${o}, ${n})`);
+  }
 }
 
 /**

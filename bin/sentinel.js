@@ -23,7 +23,11 @@ if (bundle) {
   bundle.exports.main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
-      if (!bundle.cacheUsed) bundle.saveCache();
+      if (!bundle.cacheUsed) {
+        // The cache is keyed by V8's flags: written with the defaults it was loaded with (src/cli/v8-tiering.ts).
+        bundle.exports.restoreTierUp();
+        bundle.saveCache();
+      }
     },
     (e) => toolError(`internal error: ${e && e.stack ? e.stack : String(e)}`),
   );

@@ -11,6 +11,7 @@ async function warm() {
   for (const format of ['text', 'json']) {
     await bundle.exports.main(['artifact', 'examples', '--jobs', '1', '--format', format], io);
   }
+  bundle.exports.restoreTierUp();
   bundle.saveCache();
 }
 

@@ -1,7 +1,8 @@
 // What the bundled CLI (dist/bin/sentinel.js, scripts/bundle.mjs) exports: main() for bin/sentinel.js, the scan
-// pool's worker entry (a scan worker loads the same bundle and code cache as the CLI), and scanPaths for the
-// start-up test and the bench.
+// pool's worker entry (a scan worker loads the same bundle and code cache as the CLI), scanPaths for the
+// start-up test and the bench, and restoreTierUp (V8's defaults back before a code cache is written).
 export { main } from './main.js';
+export { restoreTierUp } from './v8-tiering.js';
 export { scanPaths } from '../scan/engine.js';
 
 /** Serves scan jobs on this worker thread (the worker code loads only in workers). */

@@ -24,6 +24,7 @@ import { isPresetName, PRESET_NAMES, PRESETS, type PresetName } from '../policy/
 import type { SentinelReport } from '../report/report-model.js';
 import { hfCacheRoots } from '../sources/model-cache.js';
 import { RULES, ruleById } from '../rules/index.js';
+import { delayTierUpForOneFile } from './v8-tiering.js';
 
 // Start-up time matters (a CI gate runs once per artifact): the policy stack (yaml, zod), the renderers and the
 // rule-documentation commands are imported only when a command needs them.
@@ -170,6 +171,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   const baseline = o.baseline !== undefined ? readInputText(resolve(cwd, o.baseline), 'baseline') : undefined;
   const started = io.now?.() ?? new Date();
   const bar = progress(io, o.quiet ?? false);
+  delayTierUpForOneFile(paths, (p) => resolve(cwd, p));
   let report: SentinelReport;
   try {
     report = await scan(inputsOf(paths, io), {

@@ -1,0 +1,52 @@
+// V8 tier-up for a CLI run that scans one large file. Node waits at exit for every optimising (TurboFan) compile
+// still running on its background threads, and V8 starts one for a hot loop after well under a millisecond of
+// interpretation: the pickle VM's loops (~4 KB of bytecode each) take 13-45 ms to compile on this kind of 2-core
+// machine. A one-file scan that ends a few milliseconds after such a compile began (a checkpoint with a few hundred
+// tensors) then waits for code it never runs: measured on Node 20 with the GPT-2-XL-shaped 5 GB checkpoint, 7-13 ms
+// between the report and the process end, against 2-3 ms without the compile. V8 weighs a function's size before
+// optimising it (`--bytecode-size-allowance-per-tick`: one more profiler tick per that many bytes of bytecode);
+// weighing it 7.5x more delays the big loops until the work has shown it is long. Measured (Node 20, 2-core machine):
+// the 5 GB checkpoint no longer waits (the drain came back only at ~1.7x the loop work with 20 and disappears
+// between 70 and 50), the 100 MB opcode-dense pickle keeps its speed, and the same setting process-wide cost
+// directory scans of 10,000 small files 5-7 % (their many mid-size functions optimise later) — so it applies to
+// one-file runs only, and never in a library host's process: only the CLI calls this.
+//
+// Flags are process-wide, and V8's code cache is keyed by them: the bundle is loaded (and its cache checked) with
+// V8's defaults, the flag is set after, no scan worker starts for one file, and the defaults are back before the
+// CLI writes a new cache (restoreTierUp).
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const FLAG = '--bytecode-size-allowance-per-tick';
+/** V8 11.3's default (node --v8-options), the value restored. */
+const V8_DEFAULT = 150;
+const ONE_FILE = 20;
+/** Below this a file cannot make the analysis loops hot; loading node:v8 (~1.5 ms, it brings node:stream) would be waste. */
+const MIN_BYTES = 1024 * 1024;
+
+let changed = false;
+
+function setFlag(value: number): void {
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString(`${FLAG}=${value}`);
+}
+
+/**
+ * Delays V8's tier-up of large functions when the run scans exactly one regular file of at least 1 MiB. Only on
+ * Node 20 (V8 11.3), where it was measured and where the restored default is known; elsewhere V8 keeps its own.
+ */
+export function delayTierUpForOneFile(paths: readonly string[], resolvePath: (p: string) => string): void {
+  if (changed || paths.length !== 1 || paths[0] === '-') return;
+  if (!process.versions.v8.startsWith('11.3.')) return;
+  const st = statSync(resolvePath(paths[0]!), { throwIfNoEntry: false });
+  if (st === undefined || !st.isFile() || st.size < MIN_BYTES) return;
+  setFlag(ONE_FILE);
+  changed = true;
+}
+
+/** V8's default back (before the CLI writes its code cache: the cache is keyed by the flags). */
+export function restoreTierUp(): void {
+  if (!changed) return;
+  setFlag(V8_DEFAULT);
+  changed = false;
+}

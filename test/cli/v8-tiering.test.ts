@@ -1,0 +1,94 @@
+// The built CLI delays V8's tier-up of large functions for a run that scans one large file (src/cli/v8-tiering.ts),
+// and only then; V8's defaults are back before it writes a code cache, so the next start still accepts the cache.
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { P } from '../helpers/pickle-builder.js';
+
+const REPO = new URL('../../', import.meta.url).pathname;
+const MEASURED_V8 = process.versions.v8.startsWith('11.3.');
+const DELAY = '--bytecode-size-allowance-per-tick=20';
+const RESTORE = '--bytecode-size-allowance-per-tick=150';
+let dir: string;
+
+/** A plain pickle of about `bytes` bytes (one BINBYTES value). */
+function pickleOf(bytes: number): Uint8Array {
+  return new P().proto(4).bb(new Uint8Array(bytes)).stop().bytes();
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sentinel-tiering-'));
+  writeFileSync(join(dir, 'big.pkl'), pickleOf(2 * 1024 * 1024));
+  writeFileSync(join(dir, 'big2.pkl'), pickleOf(2 * 1024 * 1024));
+  writeFileSync(join(dir, 'small.pkl'), pickleOf(1000));
+  mkdirSync(join(dir, 'folder'));
+  writeFileSync(join(dir, 'folder', 'big.pkl'), pickleOf(2 * 1024 * 1024));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The V8 flags the CLI sets while running `args` in a fresh node (the bundle loaded as bin/sentinel.js does). */
+function flagsSetBy(args: string[], root = REPO): { code: number; during: string[]; restored: string[] } {
+  const script = `const v8 = require('node:v8');
+const calls = [];
+const set = v8.setFlagsFromString;
+v8.setFlagsFromString = (f) => { calls.push(f); set(f); };
+const bundle = require(${JSON.stringify(join(root, 'bin', 'load-bundle.js'))}).loadBundle();
+const io = { stdout: () => {}, stderr: () => {}, isTTY: false, env: {} };
+bundle.exports.main(${JSON.stringify(args)}, io).then((code) => {
+  const during = calls.splice(0);
+  bundle.exports.restoreTierUp();
+  process.stdout.write(JSON.stringify({ code, during, restored: calls }));
+});`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as {
+    code: number;
+    during: string[];
+    restored: string[];
+  };
+}
+
+describe('V8 tier-up in the built CLI', () => {
+  const cases: { name: string; args: () => string[]; delayed: boolean }[] = [
+    { name: 'one regular file of 2 MiB', args: () => [join(dir, 'big.pkl')], delayed: true },
+    { name: 'one file under 1 MiB', args: () => [join(dir, 'small.pkl')], delayed: false },
+    { name: 'a directory', args: () => [join(dir, 'folder')], delayed: false },
+    { name: 'two large files', args: () => [join(dir, 'big.pkl'), join(dir, 'big2.pkl')], delayed: false },
+    { name: 'a path that does not exist', args: () => [join(dir, 'missing.pkl')], delayed: false },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: ${c.delayed ? 'delayed, then restored' : 'left to V8'}`, () => {
+      const r = flagsSetBy(['artifact', ...c.args(), '--quiet']);
+      const delayed = c.delayed && MEASURED_V8;
+      assert.deepEqual(r.during, delayed ? [DELAY] : []);
+      assert.deepEqual(r.restored, delayed ? [RESTORE] : []);
+      if (c.name !== 'a path that does not exist') assert.equal(r.code, 0);
+    });
+  }
+
+  it('a one-file run that writes the code cache leaves one the next start accepts', () => {
+    // A copy of the built CLI without its cache: the run compiles, scans one large file, then writes the cache.
+    const root = mkdtempSync(join(tmpdir(), 'sentinel-tiering-cli-'));
+    try {
+      cpSync(join(REPO, 'bin'), join(root, 'bin'), { recursive: true });
+      cpSync(join(REPO, 'dist', 'bin'), join(root, 'dist', 'bin'), { recursive: true });
+      rmSync(join(root, 'dist', 'bin', 'sentinel.js.cache'));
+      const run = spawnSync(process.execPath, [join(root, 'bin', 'sentinel.js'), 'artifact', join(dir, 'big.pkl')], {
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 0, run.stderr);
+      const used = execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `process.stdout.write(String(require(${JSON.stringify(join(root, 'bin', 'load-bundle.js'))}).loadBundle().cacheUsed))`,
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(used, 'true', 'the cache written after a one-file run was rejected at the next start');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -60,19 +60,38 @@ export const CALL_HOOKS: readonly CallHook[] = [
   },
 ];
 
-/** The constructor hook of `canonical` that `args` would turn into the call it names, with why. */
-export function callHookProblem(
-  canonical: string,
-  args: PyVal | undefined,
-): (Pick<CallHook, 'what' | 'runs'> & { readonly problem: string }) | undefined {
+interface HookMatch {
+  readonly hooks: readonly CallHook[];
+  readonly viaInit: boolean;
+}
+const NO_HOOK: HookMatch = { hooks: [], viaInit: false };
+/** Which hooks a callee name answers to, by name (a stream calls the same few callees many times). */
+const matches = new Map<string, HookMatch>();
+const MAX_CACHED = 4096;
+
+function matchOf(canonical: string): HookMatch {
+  const cached = matches.get(canonical);
+  if (cached !== undefined) return cached;
   // cls.__call__(…) is cls(…); cls.__init__(obj, …) runs the constructor body on arguments shifted by one.
   let name = canonical;
   while (name.endsWith('.__call__')) name = name.slice(0, -'.__call__'.length);
   const viaInit = name.endsWith('.__init__');
   if (viaInit) name = name.slice(0, -'.__init__'.length);
-  for (const h of CALL_HOOKS) {
-    if (!h.applies(name)) continue;
-    const problem = viaInit ? '__init__ is called directly on a stream-chosen object' : h.problem(args);
+  const hooks = CALL_HOOKS.filter((h) => h.applies(name));
+  const m = hooks.length === 0 ? NO_HOOK : { hooks, viaInit };
+  if (matches.size >= MAX_CACHED) matches.clear();
+  matches.set(canonical, m);
+  return m;
+}
+
+/** The constructor hook of `canonical` that `args` would turn into the call it names, with why. */
+export function callHookProblem(
+  canonical: string,
+  args: PyVal | undefined,
+): (Pick<CallHook, 'what' | 'runs'> & { readonly problem: string }) | undefined {
+  const m = matchOf(canonical);
+  for (const h of m.hooks) {
+    const problem = m.viaInit ? '__init__ is called directly on a stream-chosen object' : h.problem(args);
     if (problem !== undefined) return { what: h.what, runs: h.runs, problem };
   }
   return undefined;

@@ -34,6 +34,8 @@ export class FactLog {
   readonly nested: NestedPayload[] = [];
   private readonly importsByKey = new Map<string, ImportFact>();
   private readonly callsByCallee = new Map<ImportFact | undefined, Map<string, CallFact>>();
+  /** The fact the last invocation of each callee folded into: checked first, without building the key. */
+  private readonly lastByCallee = new Map<ImportFact | undefined, CallFact>();
   private nestedBytes = 0;
 
   constructor(readonly caps: FactCaps = DEFAULT_FACT_CAPS) {}
@@ -55,6 +57,19 @@ export class FactLog {
 
   /** The recorded fact for this invocation (identical ones fold into the first). */
   addCall(fact: CallFact): CallFact | FactCapName {
+    // Streams repeat one invocation shape per callee (a checkpoint's _rebuild_tensor_v2 per tensor).
+    const last = this.lastByCallee.get(fact.callee);
+    if (
+      last !== undefined &&
+      last.kind === fact.kind &&
+      last.opcode === fact.opcode &&
+      last.direct === fact.direct &&
+      last.afterError === fact.afterError &&
+      last.detail === fact.detail
+    ) {
+      last.repeats = (last.repeats ?? 0) + 1;
+      return last;
+    }
     let byKey = this.callsByCallee.get(fact.callee);
     if (byKey === undefined) {
       byKey = new Map();
@@ -64,10 +79,12 @@ export class FactLog {
     const seen = byKey.get(key);
     if (seen !== undefined) {
       seen.repeats = (seen.repeats ?? 0) + 1;
+      this.lastByCallee.set(fact.callee, seen);
       return seen;
     }
     if (this.calls.length >= this.caps.calls) return 'calls';
     byKey.set(key, fact);
+    this.lastByCallee.set(fact.callee, fact);
     this.calls.push(fact);
     return fact;
   }

@@ -16,8 +16,9 @@ export class ByteWindow {
   /** Up to `length` bytes at `offset` (fewer only at the end of the source). */
   get(offset: number, length: number): Uint8Array {
     if (offset < this.start || offset + length > this.start + this.buf.length) {
-      // Copy: FileSource returns views into a scratch buffer that its next read overwrites.
-      this.buf = this.src.read(offset, Math.max(length, this.chunk)).slice();
+      // A private copy (a source may return a view into a buffer its next read reuses), as a plain Uint8Array:
+      // a Buffer's subarray, taken per record, is a JavaScript function of node:buffer, the typed array's a builtin.
+      this.buf = new Uint8Array(this.src.read(offset, Math.max(length, this.chunk)));
       this.start = offset;
     }
     const o = offset - this.start;

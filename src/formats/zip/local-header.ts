@@ -1,7 +1,6 @@
 // Local file headers (APPNOTE 4.3.7) and data descriptors (4.3.9). Loaders take the data offset from the local
 // header (30 + local name length + local extra length) and everything else from the central directory.
 import type { ByteSource } from '../../sources/byte-source.js';
-import { readCopy } from './byte-window.js';
 import { parseExtraFields, resolveZip64 } from './extra-fields.js';
 import { u32 } from './little-endian.js';
 
@@ -83,7 +82,8 @@ export function readDataDescriptor(
   expected: { crc32: number; compressedSize: number; uncompressedSize: number },
   preferZip64: boolean,
 ): DataDescriptor {
-  const b = readCopy(src, at, 24);
+  // Every field is taken from the source's view before any other read (a windowed source may reuse its buffer).
+  const b = at >= 0 && at < src.size ? src.read(at, 24) : new Uint8Array(0);
   const hasSig = b.length >= 4 && u32(b, 0) === SIG_DESCRIPTOR;
   const base = hasSig ? 4 : 0;
   const crc = at32(b, base);

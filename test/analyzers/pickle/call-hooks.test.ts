@@ -1,0 +1,39 @@
+// Constructor hooks are looked up by the callee's name (remembered per name) and judged on each call's own
+// arguments: a name seen before with benign arguments still gets its problem when the next call's are not.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { callHookProblem } from '../../../src/analyzers/pickle/call-hooks.js';
+import { K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
+
+const args = (...items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 });
+const TZFILE = 'dateutil.tz.tz.tzfile';
+
+describe('callHookProblem', () => {
+  const cases: { name: string; canonical: string; args: PyVal | undefined; problem: RegExp | undefined }[] = [
+    { name: 'tzfile as dateutil writes it', canonical: TZFILE, args: args(NONE, 'UTC'), problem: undefined },
+    { name: 'tzfile opening a path', canonical: TZFILE, args: args('/etc/passwd'), problem: /fileobj\) is not None/ },
+    { name: 'the same name benign again', canonical: TZFILE, args: args(NONE, 'Europe/Paris'), problem: undefined },
+    { name: 'tzfile.__call__ is tzfile', canonical: `${TZFILE}.__call__`, args: args('/x'), problem: /not None/ },
+    {
+      name: 'tzfile.__init__ on a stream-chosen object',
+      canonical: `${TZFILE}.__init__`,
+      args: args(NONE, 'UTC'),
+      problem: /__init__ is called directly/,
+    },
+    { name: 'arguments not in the stream', canonical: TZFILE, args: undefined, problem: /not all in the stream/ },
+    {
+      name: 'pandas CustomBusinessDay with a calendar',
+      canonical: 'pandas._libs.tslibs.offsets.CustomBusinessDay',
+      args: args(1, false, 'Mon Tue', NONE, 'cal'),
+      problem: /calendar argument is not None/,
+    },
+    { name: 'a name no hook answers to', canonical: 'collections.OrderedDict', args: args('/x'), problem: undefined },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const r = callHookProblem(c.canonical, c.args);
+      if (c.problem === undefined) assert.equal(r, undefined);
+      else assert.match(r?.problem ?? '', c.problem);
+    });
+  }
+});

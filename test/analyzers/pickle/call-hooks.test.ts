@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { callHookProblem } from '../../../src/analyzers/pickle/call-hooks.js';
-import { K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
+import { FALSE, K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
 
 const args = (...items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 });
 const TZFILE = 'dateutil.tz.tz.tzfile';
@@ -24,7 +24,7 @@ describe('callHookProblem', () => {
     {
       name: 'pandas CustomBusinessDay with a calendar',
       canonical: 'pandas._libs.tslibs.offsets.CustomBusinessDay',
-      args: args(1, false, 'Mon Tue', NONE, 'cal'),
+      args: args(1, FALSE, 'Mon Tue', NONE, 'cal'),
       problem: /calendar argument is not None/,
     },
     { name: 'a name no hook answers to', canonical: 'collections.OrderedDict', args: args('/x'), problem: undefined },

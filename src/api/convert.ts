@@ -10,6 +10,7 @@ import { writeConversion, type WrittenTensor } from '../convert/write-tensors.js
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 import { assembleConvertReport, type ConvertReport } from '../report/convert-report.js';
 import { SentinelError } from './errors.js';
+import { isoUtc } from '../core/iso-time.js';
 
 /** Options of `convert`; every one is optional. */
 export interface ConvertOptions {
@@ -148,7 +149,7 @@ export async function convert(input: string, options: ConvertOptions = {}): Prom
   const prepared = await prepareConversion({
     input: inPath,
     policy,
-    today: started.toISOString().slice(0, 10),
+    today: isoUtc(started).slice(0, 10),
     cwd,
     ...(options.select !== undefined ? { select: options.select } : {}),
     metadata,
@@ -169,7 +170,7 @@ export async function convert(input: string, options: ConvertOptions = {}): Prom
   return assembleConvertReport({
     prepared,
     policy,
-    startedAt: started.toISOString(),
+    startedAt: isoUtc(started),
     durationMs: Date.now() - t0,
     allowFindings: options.allowFindings ?? false,
     ...(written ? { written } : {}),

@@ -20,6 +20,7 @@ import { CATEGORIES, RULES } from '../rules/index.js';
 import { scanBytes, scanPaths, type EngineOptions, type ScanResult } from '../scan/engine.js';
 import { readBounded } from '../sources/stream-source.js';
 import { SentinelError } from './errors.js';
+import { isoUtc } from '../core/iso-time.js';
 
 /** Bytes to scan as if they were a file named `name` (a registry upload, an object-store blob). */
 export interface VirtualBytes {
@@ -226,14 +227,14 @@ export async function scan(
     files: result.files,
     rules: result.rules,
     policy,
-    today: now.toISOString().slice(0, 10),
+    today: isoUtc(now).slice(0, 10),
     ...(baseline ? { baseline } : {}),
     cwd,
   });
   return assembleReport({
     command: 'artifact',
     targets: list.map((i) => (typeof i === 'string' ? i : i.name)),
-    startedAt: now.toISOString(),
+    startedAt: isoUtc(now),
     durationMs: result.durationMs,
     rules: result.rules,
     pickles: result.pickles,

@@ -5,6 +5,7 @@
 import { convert } from '../api/convert.js';
 import { loadPolicy } from '../api/load-policy.js';
 import { today, UsageError, type Io } from './main.js';
+import { isoUtc } from '../core/iso-time.js';
 
 export interface ConvertCliOptions {
   out?: string;
@@ -48,7 +49,7 @@ export async function runConvert(input: string, raw: Record<string, unknown>, io
       ...(o.select !== undefined ? { select: o.select } : {}),
       metadata,
       policy,
-      now: new Date(`${day}T${started.toISOString().slice(11)}`),
+      now: new Date(`${day}T${isoUtc(started).slice(11)}`),
       cwd,
       signal: stop.signal,
     });

@@ -25,6 +25,7 @@ import type { SentinelReport } from '../report/report-model.js';
 import { hfCacheRoots } from '../sources/model-cache.js';
 import { RULES, ruleById } from '../rules/index.js';
 import { delayTierUpForOneFile } from './v8-tiering.js';
+import { isoUtc } from '../core/iso-time.js';
 
 // Start-up time matters (a CI gate runs once per artifact): the policy stack (yaml, zod), the renderers and the
 // rule-documentation commands are imported only when a command needs them.
@@ -126,7 +127,7 @@ export function today(o: { now?: string }, io: Io): string {
     }
     return o.now;
   }
-  return (io.now?.() ?? new Date()).toISOString().slice(0, 10);
+  return isoUtc(io.now?.() ?? new Date()).slice(0, 10);
 }
 
 function progress(io: Io, quiet: boolean): { tick?: (done: number) => void; end: () => void } {
@@ -182,7 +183,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
       ...(o.failOn !== undefined ? { failOn: parseSeverities(o.failOn) } : {}),
       ...(baseline !== undefined ? { baseline, baselineSource: o.baseline } : {}),
       // The report's start time is the clock's; acceptance expiry uses --now when given.
-      now: new Date(`${day}T${started.toISOString().slice(11)}`),
+      now: new Date(`${day}T${isoUtc(started).slice(11)}`),
       cwd,
       jobs,
       cacheRoots: hfCacheRoots(io.env, homedir()),

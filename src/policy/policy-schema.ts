@@ -5,6 +5,7 @@ import { LIMIT_DOCS, type Limits } from '../core/limits.js';
 import { SAFETY_LEVELS, SEVERITIES } from '../core/severity.js';
 import { CATEGORIES, RULES } from '../rules/index.js';
 import { PRESET_NAMES } from './presets.js';
+import { isoUtc } from '../core/iso-time.js';
 
 const list = (xs: readonly string[]): string => xs.join(', ');
 
@@ -71,7 +72,7 @@ const date = z
 
 function isRealDate(s: string): boolean {
   const d = new Date(s + 'T00:00:00Z');
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  return !Number.isNaN(d.getTime()) && isoUtc(d).slice(0, 10) === s;
 }
 
 const ruleId = z.enum(ruleIds(), {

@@ -9,6 +9,7 @@ import type { GatedFinding } from '../policy/gate.js';
 import { ruleById } from '../rules/index.js';
 import { rootRelative, type PathBase } from './artifact-path.js';
 import type { SentinelReport } from './report-model.js';
+import { isoUtc } from '../core/iso-time.js';
 
 export const GITLAB_SCHEMA_VERSION = '15.1.4';
 const SCHEMA_URL = `https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v${GITLAB_SCHEMA_VERSION}/dist/sast-report-format.json`;
@@ -30,7 +31,7 @@ const SEVERITY: Record<Severity, string> = {
 
 /** `yyyy-mm-ddThh:mm:ss` in UTC, as the schema's scan times require. */
 function gitlabTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19);
+  return isoUtc(new Date(ms)).slice(0, 19);
 }
 
 /** A stable UUID-shaped id per finding (fingerprint and location: a file named twice is two vulnerabilities). */

@@ -16,9 +16,11 @@ export class ByteWindow {
   /** Up to `length` bytes at `offset` (fewer only at the end of the source). */
   get(offset: number, length: number): Uint8Array {
     if (offset < this.start || offset + length > this.start + this.buf.length) {
-      // A private copy (a source may return a view into a buffer its next read reuses), as a plain Uint8Array:
-      // a Buffer's subarray, taken per record, is a JavaScript function of node:buffer, the typed array's a builtin.
-      this.buf = new Uint8Array(this.src.read(offset, Math.max(length, this.chunk)));
+      // A Buffer is kept as it is (a file source returns a fresh one per read) and a plain Uint8Array is copied (a
+      // source may return a view into a buffer its next read reuses). Either way held as a plain Uint8Array: a
+      // Buffer's subarray, taken per record, is a JavaScript function of node:buffer, the typed array's a builtin.
+      const r = this.src.read(offset, Math.max(length, this.chunk));
+      this.buf = Buffer.isBuffer(r) ? new Uint8Array(r.buffer, r.byteOffset, r.byteLength) : r.slice();
       this.start = offset;
     }
     const o = offset - this.start;

@@ -32,19 +32,23 @@ function wall(args, env) {
   return { ms, stderr: p.stderr };
 }
 
-/** `rounds` interleaved pairs of bare node and the CLI (through the reporting runner); one printed row. */
+/**
+ * `rounds` interleaved runs of bare node, the CLI as users type it (bin/sentinel.js: the wall time) and the CLI
+ * through the reporting runner (CPU time and peak RSS of all threads; the runner's own exit report costs ~2 ms of
+ * wall time that users do not wait for, so its wall time is not the row's); one printed row.
+ */
 function row(label, cliArgs, rounds, extra = () => '') {
   const node = [];
   const nodeCpu = [];
+  const ms = [];
   const runs = [];
   const report = (stderr) => JSON.parse(stderr.trim().split('\n').pop());
   for (let r = 0; r < rounds; r++) {
     node.push(wall(['-e', '0']).ms);
     nodeCpu.push(report(wall([runner], { BENCH_BARE: '1' }).stderr).cpuMs);
-    const { ms, stderr } = wall([runner, ...cliArgs]);
-    runs.push({ ms, ...report(stderr) });
+    ms.push(wall([cli, ...cliArgs]).ms);
+    runs.push(report(wall([runner, ...cliArgs]).stderr));
   }
-  const ms = runs.map((r) => r.ms);
   const m = median(ms);
   const cpu = median(runs.map((r) => r.cpuMs));
   console.log(

@@ -6,10 +6,11 @@
 // between the report and the process end, against 2-3 ms without the compile. V8 weighs a function's size before
 // optimising it (`--bytecode-size-allowance-per-tick`: one more profiler tick per that many bytes of bytecode);
 // weighing it 7.5x more delays the big loops until the work has shown it is long. Measured (Node 20, 2-core machine):
-// the 5 GB checkpoint no longer waits (the drain came back only at ~1.7x the loop work with 20 and disappears
-// between 70 and 50), the 100 MB opcode-dense pickle keeps its speed, and the same setting process-wide cost
-// directory scans of 10,000 small files 5-7 % (their many mid-size functions optimise later) — so it applies to
-// one-file runs only, and never in a library host's process: only the CLI calls this.
+// the 5 GB checkpoint no longer waits (its wait disappears between 70 and 50; with 20 state dicts of up to 1,000
+// tensors did not wait, 2,000 did in one run of three), the 100 MB opcode-dense pickle and 700-950 MB compressed
+// inputs keep their speed, and the same setting process-wide cost directory scans of 10,000 small files 5-9 % (their
+// many mid-size functions optimise later) — so it applies to one-file runs only, and never in a library host's
+// process: only the CLI calls this.
 //
 // Flags are process-wide, and V8's code cache is keyed by them: the bundle is loaded (and its cache checked) with
 // V8's defaults, the flag is set after, no scan worker starts for one file, and the defaults are back before the

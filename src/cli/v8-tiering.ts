@@ -15,7 +15,7 @@
 // Flags are process-wide, and V8's code cache is keyed by them: the bundle is loaded (and its cache checked) with
 // V8's defaults, the flag is set after, no scan worker starts for one file, and the defaults are back before the
 // CLI writes a new cache (restoreTierUp).
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const FLAG = '--bytecode-size-allowance-per-tick';
@@ -39,7 +39,12 @@ function setFlag(value: number): void {
 export function delayTierUpForOneFile(paths: readonly string[], resolvePath: (p: string) => string): void {
   if (changed || paths.length !== 1 || paths[0] === '-') return;
   if (!process.versions.v8.startsWith('11.3.')) return;
-  const st = statSync(resolvePath(paths[0]!), { throwIfNoEntry: false });
+  let st: Stats | undefined;
+  try {
+    st = statSync(resolvePath(paths[0]!), { throwIfNoEntry: false });
+  } catch {
+    return; // unreadable or not a path (ENOTDIR, EACCES, ...): the scan reports it, V8 keeps its defaults
+  }
   if (st === undefined || !st.isFile() || st.size < MIN_BYTES) return;
   setFlag(ONE_FILE);
   changed = true;

@@ -12,6 +12,8 @@
 // many mid-size functions optimise later) — so it applies to one-file runs only, and never in a library host's
 // process: only the CLI calls this.
 //
+// Node warns that a flag changed after start may do nothing, or worse; this one is a number V8's tiering manager
+// reads at every profiler tick, its effect was measured on V8 11.3, and only 11.3 gets it.
 // Flags are process-wide, and V8's code cache is keyed by them: the bundle is loaded (and its cache checked) with
 // V8's defaults, the flag is set after, no scan worker starts for one file, and the defaults are back before the
 // CLI writes a new cache (restoreTierUp).

@@ -1,15 +1,15 @@
 // DESER's whole-program phase (a post-walk phase, post-walk.ts): every top-level Python file of a scan target is
 // one module of a project. Files whose text names a deserializer, transport or serialized media type are analysed
 // in the per-file scan; after the walk the project grows on demand (callers of functions that reach a sink, modules
-// whose results feed one; bounded rounds) and the DESER rules run across the modules (analyzers/python/deser-*).
+// whose results feed one; bounded rounds) and the DESER rules run across the modules (analyzers/deser/).
 import { readFileSync } from 'node:fs';
 import type { PythonModule } from '../analyzers/python/module-model.js';
 import type { CodeSignal } from '../analyzers/python/code-signal.js';
 import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
-import { analyzeForDeser } from '../analyzers/python/deser-gate.js';
-import { detectProjectSignals } from '../analyzers/python/deser-code.js';
-import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/python/deser-project.js';
-import { demandedModules, reachingNames, type NameAnchor } from '../analyzers/python/deser-demand.js';
+import { analyzeForDeser } from '../analyzers/deser/gate.js';
+import { detectProjectSignals } from '../analyzers/deser/code.js';
+import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
+import { demandedModules, reachingNames, type NameAnchor } from '../analyzers/deser/demand.js';
 import { isTestPath } from '../analyzers/python/test-code.js';
 import type { Finding } from '../core/finding.js';
 import { RuleContext, type CodeFact } from '../rules/rule.js';

@@ -554,10 +554,10 @@ class FileScan {
     }
     const [{ analyzePythonModule }, torch, deser, gate, importTime] = await Promise.all([
       import('../analyzers/python/analyze-module.js'),
-      wantTorch ? import('../analyzers/python/torch-code.js') : undefined,
-      wantDeser ? import('../analyzers/python/deser-code.js') : undefined,
-      wantDeser && !wantTorch && !wantImportTime ? import('../analyzers/python/deser-gate.js') : undefined,
-      wantImportTime ? import('../analyzers/python/import-time-rule.js') : undefined,
+      wantTorch ? import('../analyzers/python/torch/torch-code.js') : undefined,
+      wantDeser ? import('../analyzers/deser/code.js') : undefined,
+      wantDeser && !wantTorch && !wantImportTime ? import('../analyzers/deser/gate.js') : undefined,
+      wantImportTime ? import('../analyzers/python/torch/import-time-rule.js') : undefined,
     ]);
     const budget = { timeoutMs: Math.max(1000, this.deadline - Date.now()) };
     const mod = gate

@@ -1,7 +1,7 @@
 // What one top-level file contributes to the model-folder phase (model-folder.ts): plain data that crosses from a
 // worker thread and names no path of its own (an outcome may be re-targeted to every path with the same content).
 import type { RemoteCodeRef } from '../analyzers/model/hf-config.js';
-import type { ImportTimeCall } from '../analyzers/python/import-time-rule.js';
+import type { ImportTimeCall } from '../analyzers/python/torch/import-time-rule.js';
 
 /** The post-walk phase id (the key of this summary in FileOutcome.summaries). */
 export const MODEL_FOLDER_PHASE = 'model-folder';

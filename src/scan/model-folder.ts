@@ -5,7 +5,7 @@
 // module (and the modules it imports relatively, which transformers fetches with it) the calls it makes on import.
 import { basename, dirname, join } from 'node:path';
 import type { RemoteCodeRef } from '../analyzers/model/hf-config.js';
-import type { ImportTimeCall } from '../analyzers/python/import-time-rule.js';
+import type { ImportTimeCall } from '../analyzers/python/torch/import-time-rule.js';
 import type { Finding } from '../core/finding.js';
 import type { Location } from '../core/location.js';
 import type { ScanTarget } from '../core/scan-target.js';

@@ -13,7 +13,7 @@ import { pruneDeadVersionBranches } from './version-branches.js';
 export interface AnalyzeOptions extends ParseBudget {
   /**
    * Names the file uses without binding them, with what they stand for. TorchScript `code/` files use
-   * `torch` and `ops` this way (see TORCHSCRIPT_IMPLICIT_GLOBALS in torch-code.ts).
+   * `torch` and `ops` this way (see TORCHSCRIPT_IMPLICIT_GLOBALS in torch/torch-code.ts).
    */
   implicitGlobals?: Readonly<Record<string, string>>;
   /** Most parse-error facts kept (default 100). */

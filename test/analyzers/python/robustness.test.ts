@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { analyzePythonModule } from '../../../src/analyzers/python/analyze-module.js';
 import type { PythonModule, SourceSpan } from '../../../src/analyzers/python/module-model.js';
-import { detectTorchSignals } from '../../../src/analyzers/python/torch-code.js';
+import { detectTorchSignals } from '../../../src/analyzers/python/torch/torch-code.js';
 
 const TOKENS = [
   'import torch',

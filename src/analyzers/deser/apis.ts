@@ -1,0 +1,771 @@
+// Tables for the DESER rules (issue 6, shared/spec/RULES.md): executable deserializers (sinks), network
+// objects and how data is read from them (sources), transforms data survives, and what keeps a value internal.
+// Names are fully qualified as the Python analyser resolves them; `X()` is the result of calling X.
+import type { TaintKind } from './value.js';
+
+/**
+ * How a sink reads its input:
+ * - `bytes`: a bytes/str object (`pickle.loads`);
+ * - `file`: a file-like object (`pickle.load`, `Unpickler`);
+ * - `path-or-file`: a path or a file-like object (`torch.load`, `joblib.load`, `numpy.load`, `pandas.read_pickle`);
+ * - `path`: a path only (`shelve.open`);
+ * - `stream-or-text`: a string, bytes or a stream (`yaml.load`, `jsonpickle.decode`).
+ */
+export type SinkMode = 'bytes' | 'file' | 'path-or-file' | 'path' | 'stream-or-text';
+
+/** Extra condition that decides whether a call of the API is an executable deserialization. */
+export type SinkGuard = 'always' | 'torch-weights-only' | 'numpy-allow-pickle' | 'yaml-loader' | 'yaml-always';
+
+export interface SinkApi {
+  qualifiedName: string;
+  /** How it is written in messages. */
+  display: string;
+  /** The serializer family, for messages and details (`pickle`, `dill`, `torch`, `yaml`...). */
+  family: string;
+  mode: SinkMode;
+  /** Position and keyword of the argument carrying the serialized data. */
+  position: number;
+  keyword: string;
+  guard: SinkGuard;
+}
+
+function sinks(
+  family: string,
+  mode: SinkMode,
+  keyword: string,
+  names: string[],
+  guard: SinkGuard = 'always',
+): SinkApi[] {
+  return names.map((n) => ({
+    qualifiedName: n,
+    display: n,
+    family,
+    mode,
+    position: 0,
+    keyword,
+    guard,
+  }));
+}
+
+/** Every executable deserializer the DESER rules know, by qualified name. */
+export const SINK_APIS: readonly SinkApi[] = [
+  ...sinks('pickle', 'bytes', 'data', [
+    'pickle.loads',
+    'pickle._loads',
+    'cPickle.loads',
+    'six.moves.cPickle.loads',
+    '_pickle.loads',
+    'pickle5.loads',
+  ]),
+  ...sinks('pickle', 'file', 'file', [
+    'pickle.load',
+    'pickle._load',
+    'cPickle.load',
+    'six.moves.cPickle.load',
+    '_pickle.load',
+    'pickle5.load',
+    'pickle.Unpickler',
+    'pickle._Unpickler',
+    'cPickle.Unpickler',
+    'six.moves.cPickle.Unpickler',
+    '_pickle.Unpickler',
+  ]),
+  ...sinks('dill', 'bytes', 'str', ['dill.loads', 'dill._dill.loads']),
+  ...sinks('dill', 'file', 'file', ['dill.load', 'dill.Unpickler', 'dill._dill.load', 'dill._dill.Unpickler']),
+  ...sinks('cloudpickle', 'bytes', 'data', [
+    'cloudpickle.loads',
+    'cloudpickle.cloudpickle.loads',
+    'ray.cloudpickle.loads',
+    'joblib.externals.cloudpickle.loads',
+    'srsly.cloudpickle.loads',
+  ]),
+  ...sinks('cloudpickle', 'file', 'file', ['cloudpickle.load', 'ray.cloudpickle.load']),
+  // ForkingPickler.loads is pickle.loads; torch.multiprocessing re-exports it with its tensor reductions registered.
+  ...sinks('pickle', 'bytes', 'data', [
+    'multiprocessing.reduction.ForkingPickler.loads',
+    'multiprocessing.reduction.loads',
+    'torch.multiprocessing.reductions.ForkingPickler.loads',
+    'torch.multiprocessing.ForkingPickler.loads',
+  ]),
+  // Comm layers whose frames are pickles by design.
+  ...sinks('pickle', 'bytes', 'b', ['distributed.protocol.pickle.loads', 'distributed.protocol.loads']),
+  ...sinks('joblib', 'path-or-file', 'filename', ['joblib.load', 'sklearn.externals.joblib.load']),
+  ...sinks('shelve', 'path', 'filename', ['shelve.open', 'shelve.DbfilenameShelf']),
+  ...sinks('marshal', 'bytes', 'bytes', ['marshal.loads']),
+  ...sinks('marshal', 'file', 'file', ['marshal.load']),
+  ...sinks('jsonpickle', 'stream-or-text', 'string', ['jsonpickle.decode', 'jsonpickle.loads']),
+  ...sinks('pandas', 'path-or-file', 'filepath_or_buffer', ['pandas.read_pickle', 'pandas.io.pickle.read_pickle']),
+  ...sinks('numpy', 'path-or-file', 'file', ['numpy.load'], 'numpy-allow-pickle'),
+  ...sinks('yaml', 'stream-or-text', 'stream', ['yaml.load', 'yaml.load_all'], 'yaml-loader'),
+  ...sinks(
+    'yaml',
+    'stream-or-text',
+    'stream',
+    ['yaml.unsafe_load', 'yaml.unsafe_load_all', 'yaml.full_load', 'yaml.full_load_all'],
+    'yaml-always',
+  ),
+  ...sinks('torch', 'path-or-file', 'f', ['torch.load', 'torch.serialization.load'], 'torch-weights-only'),
+];
+
+export const SINK_BY_NAME: ReadonlyMap<string, SinkApi> = new Map(SINK_APIS.map((s) => [s.qualifiedName, s]));
+
+/**
+ * What a sink family does with the data it is given, for messages. marshal builds values and code objects but calls
+ * nothing; it is a sink because CPython documents it as unsafe for untrusted data (crafted input can crash it).
+ */
+export function sinkEffect(family: string): string {
+  return family === 'marshal'
+    ? 'marshal rebuilds values and code objects and is not secure against crafted data (it can crash the interpreter)'
+    : `${family} reconstructs arbitrary objects and runs the callables the data names`;
+}
+
+/** Base classes whose subclasses are unpicklers (constructing one starts the sink). */
+export const UNPICKLER_CLASSES: ReadonlySet<string> = new Set(
+  SINK_APIS.filter((s) => s.qualifiedName.endsWith('Unpickler')).map((s) => s.qualifiedName),
+);
+
+/**
+ * Serializers: bytes they return were made here from an object of this process, so unpickling them again (the
+ * `pickle.loads(pickle.dumps(x))` deep copy) rebuilds only what was already here.
+ */
+export const SERIALIZER_CALLS: ReadonlySet<string> = new Set([
+  'pickle.dumps',
+  'cPickle.dumps',
+  '_pickle.dumps',
+  'pickle5.dumps',
+  'cloudpickle.dumps',
+  'ray.cloudpickle.dumps',
+  'dill.dumps',
+  'marshal.dumps',
+  'jsonpickle.encode',
+  'jsonpickle.dumps',
+  'multiprocessing.reduction.ForkingPickler.dumps',
+  'torch.multiprocessing.reductions.ForkingPickler.dumps',
+]);
+
+/** Modules and names whose admission by an Unpickler's find_class lets the data run code. */
+export const DANGEROUS_GLOBAL_NAMES: ReadonlySet<string> = new Set([
+  'os',
+  'posix',
+  'nt',
+  'subprocess',
+  'builtins',
+  '__builtin__',
+  '__builtins__',
+  'sys',
+  'importlib',
+  'pty',
+  'socket',
+  'shutil',
+  'runpy',
+  'code',
+  'eval',
+  'exec',
+  'compile',
+  'system',
+  'popen',
+  'getattr',
+  '__import__',
+  'apply',
+]);
+
+/** Which taint shapes reach a sink as serialized data (a network string is only a path for path sinks). */
+export const REPORTABLE: Record<SinkMode, ReadonlySet<TaintKind>> = {
+  bytes: new Set(['data', 'text', 'message']),
+  file: new Set(['data', 'file', 'message', 'upload', 'endpoint', 'response']),
+  'path-or-file': new Set(['data', 'file', 'message', 'upload', 'endpoint', 'response']),
+  path: new Set(['file']),
+  'stream-or-text': new Set(['data', 'text', 'file', 'message', 'upload', 'endpoint', 'response']),
+};
+
+/** PyYAML loaders that construct only plain data. */
+export const YAML_SAFE_LOADERS: ReadonlySet<string> = new Set([
+  'yaml.SafeLoader',
+  'yaml.CSafeLoader',
+  'yaml.BaseLoader',
+  'yaml.CBaseLoader',
+  'yaml.loader.SafeLoader',
+  'yaml.loader.BaseLoader',
+  'yaml.cyaml.CSafeLoader',
+  'yaml.cyaml.CBaseLoader',
+]);
+
+/** PyYAML loaders that build arbitrary Python objects (FullLoader: on PyYAML < 5.4 also calls them). */
+export const YAML_UNSAFE_LOADERS: ReadonlySet<string> = new Set([
+  'yaml.Loader',
+  'yaml.UnsafeLoader',
+  'yaml.FullLoader',
+  'yaml.CLoader',
+  'yaml.CUnsafeLoader',
+  'yaml.CFullLoader',
+  'yaml.loader.Loader',
+  'yaml.loader.UnsafeLoader',
+  'yaml.loader.FullLoader',
+]);
+
+/** Objects that exist only inside a request and hold it (module globals of the framework). */
+export const GLOBAL_REQUESTS: ReadonlyMap<string, string> = new Map([
+  ['flask.request', 'Flask request'],
+  ['flask.globals.request', 'Flask request'],
+  ['quart.request', 'Quart request'],
+  ['quart.websocket', 'Quart websocket'],
+  ['bottle.request', 'Bottle request'],
+]);
+
+/** A qualified-name pattern: exact, or prefix + suffix (`zmq.` … `.socket()` covers every context spelling). */
+export interface NamePattern {
+  exact?: string;
+  prefix?: string;
+  suffix?: string;
+}
+
+export function matchesPattern(name: string, p: NamePattern): boolean {
+  if (p.exact !== undefined) return name === p.exact;
+  return (p.prefix === undefined || name.startsWith(p.prefix)) && (p.suffix === undefined || name.endsWith(p.suffix));
+}
+
+/** Calls that create network objects or return network data, with the shape and a label. */
+export interface NetworkCall {
+  pattern: NamePattern;
+  kind: TaintKind;
+  label: string;
+}
+
+export const NETWORK_CALLS: readonly NetworkCall[] = [
+  { pattern: { exact: 'socket.socket' }, kind: 'endpoint', label: 'socket' },
+  { pattern: { exact: 'socket.create_connection' }, kind: 'endpoint', label: 'socket' },
+  { pattern: { exact: 'socket.create_server' }, kind: 'endpoint', label: 'socket' },
+  { pattern: { exact: 'socket.fromfd' }, kind: 'endpoint', label: 'socket' },
+  { pattern: { exact: 'ssl.wrap_socket' }, kind: 'endpoint', label: 'TLS socket' },
+  { pattern: { prefix: 'ssl.', suffix: '.wrap_socket' }, kind: 'endpoint', label: 'TLS socket' },
+  { pattern: { prefix: 'zmq.', suffix: '.socket' }, kind: 'endpoint', label: 'ZeroMQ socket' },
+  // Contexts too, so `self.ctx.socket(...)` on a context kept in an attribute still yields a socket.
+  { pattern: { exact: 'zmq.Context' }, kind: 'endpoint', label: 'ZeroMQ socket' },
+  { pattern: { exact: 'zmq.Context.instance' }, kind: 'endpoint', label: 'ZeroMQ socket' },
+  { pattern: { exact: 'zmq.asyncio.Context' }, kind: 'endpoint', label: 'ZeroMQ socket' },
+  { pattern: { exact: 'zmq.asyncio.Context.instance' }, kind: 'endpoint', label: 'ZeroMQ socket' },
+  { pattern: { exact: 'zmq.Socket' }, kind: 'endpoint', label: 'ZeroMQ socket' },
+  { pattern: { exact: 'kafka.KafkaConsumer' }, kind: 'endpoint', label: 'Kafka consumer' },
+  { pattern: { exact: 'kafka.consumer.KafkaConsumer' }, kind: 'endpoint', label: 'Kafka consumer' },
+  { pattern: { exact: 'aiokafka.AIOKafkaConsumer' }, kind: 'endpoint', label: 'Kafka consumer' },
+  { pattern: { exact: 'confluent_kafka.Consumer' }, kind: 'endpoint', label: 'Kafka consumer' },
+  { pattern: { exact: 'confluent_kafka.DeserializingConsumer' }, kind: 'endpoint', label: 'Kafka consumer' },
+  { pattern: { prefix: 'redis.', suffix: '.pubsub' }, kind: 'endpoint', label: 'Redis pub/sub' },
+  { pattern: { prefix: 'aioredis.', suffix: '.pubsub' }, kind: 'endpoint', label: 'Redis pub/sub' },
+  ...['blpop', 'brpop', 'lpop', 'rpop', 'brpoplpush', 'blmove', 'lmove', 'xread', 'xreadgroup'].flatMap((m) => [
+    { pattern: { prefix: 'redis.', suffix: '.' + m }, kind: 'data' as TaintKind, label: 'Redis queue message' },
+    { pattern: { prefix: 'aioredis.', suffix: '.' + m }, kind: 'data' as TaintKind, label: 'Redis queue message' },
+  ]),
+  { pattern: { exact: 'websockets.connect' }, kind: 'endpoint', label: 'websocket' },
+  { pattern: { prefix: 'websockets.', suffix: '.connect' }, kind: 'endpoint', label: 'websocket' },
+  { pattern: { exact: 'asyncio.open_connection' }, kind: 'endpoint', label: 'asyncio stream' },
+  { pattern: { exact: 'asyncio.open_unix_connection' }, kind: 'endpoint', label: 'asyncio stream' },
+  { pattern: { exact: 'multiprocessing.connection.Listener' }, kind: 'mplistener', label: 'multiprocessing Listener' },
+  { pattern: { exact: 'multiprocessing.connection.Client' }, kind: 'mpconn', label: 'multiprocessing Client' },
+  { pattern: { prefix: 'pika.', suffix: '.basic_get' }, kind: 'message', label: 'RabbitMQ message' },
+  { pattern: { prefix: 'pika.', suffix: '.consume' }, kind: 'message', label: 'RabbitMQ message' },
+  { pattern: { prefix: 'aio_pika.', suffix: '.iterator' }, kind: 'endpoint', label: 'RabbitMQ queue' },
+  { pattern: { prefix: 'aio_pika.', suffix: '.get' }, kind: 'message', label: 'RabbitMQ message' },
+  { pattern: { prefix: 'nats.', suffix: '.next_msg' }, kind: 'message', label: 'NATS message' },
+  { pattern: { exact: 'aiohttp.web.WebSocketResponse' }, kind: 'endpoint', label: 'aiohttp websocket' },
+  { pattern: { exact: 'aiohttp.ClientSession().ws_connect' }, kind: 'endpoint', label: 'aiohttp websocket' },
+  { pattern: { exact: 'websocket.create_connection' }, kind: 'endpoint', label: 'websocket' },
+  { pattern: { exact: 'tornado.websocket.websocket_connect' }, kind: 'endpoint', label: 'Tornado websocket' },
+  { pattern: { prefix: 'tornado.tcpclient.TCPClient', suffix: '.connect' }, kind: 'endpoint', label: 'Tornado stream' },
+  // torch.distributed key-value stores: values are bytes another rank (or whoever reaches the port) set.
+  ...['TCPStore', 'FileStore', 'PrefixStore'].flatMap((s) =>
+    ['torch.distributed.', 'torch.distributed.distributed_c10d.', 'torch._C._distributed_c10d.'].map(
+      (m): NetworkCall => ({ pattern: { exact: m + s }, kind: 'endpoint', label: `c10d ${s}` }),
+    ),
+  ),
+  // Shared memory filled by other processes (ring buffers between engine processes).
+  {
+    pattern: { exact: 'multiprocessing.shared_memory.SharedMemory' },
+    kind: 'endpoint',
+    label: 'shared memory written by another process',
+  },
+  // HTTP clients: another host's response.
+  ...['get', 'post', 'put', 'patch', 'delete', 'head', 'request', 'options'].flatMap((m): NetworkCall[] => [
+    { pattern: { exact: `requests.${m}` }, kind: 'response', label: 'HTTP response (requests)' },
+    { pattern: { exact: `requests.Session().${m}` }, kind: 'response', label: 'HTTP response (requests)' },
+    { pattern: { exact: `requests.sessions.Session().${m}` }, kind: 'response', label: 'HTTP response (requests)' },
+    { pattern: { exact: `httpx.${m}` }, kind: 'response', label: 'HTTP response (httpx)' },
+    { pattern: { exact: `httpx.Client().${m}` }, kind: 'response', label: 'HTTP response (httpx)' },
+    { pattern: { exact: `httpx.AsyncClient().${m}` }, kind: 'response', label: 'HTTP response (httpx)' },
+    { pattern: { exact: `aiohttp.ClientSession().${m}` }, kind: 'response', label: 'HTTP response (aiohttp)' },
+  ]),
+  { pattern: { exact: 'urllib.request.urlopen' }, kind: 'response', label: 'HTTP response (urlopen)' },
+  { pattern: { exact: 'urllib2.urlopen' }, kind: 'response', label: 'HTTP response (urlopen)' },
+  { pattern: { exact: 'urllib3.PoolManager().request' }, kind: 'response', label: 'HTTP response (urllib3)' },
+  { pattern: { exact: 'urllib3.request' }, kind: 'response', label: 'HTTP response (urllib3)' },
+];
+
+/**
+ * Method names that read network data from an object whose type could not be resolved (`self.sock.recv(n)`),
+ * used only in modules that import a networking library. The ones listed are specific to sockets and
+ * message transports; generic names like `read` are not.
+ */
+export const FALLBACK_RECV_METHODS: ReadonlyMap<string, TaintKind> = new Map([
+  ['recv', 'data'],
+  ['recvfrom', 'data'],
+  ['recvmsg', 'data'],
+  ['recv_multipart', 'data'],
+  ['recv_string', 'text'],
+  ['recv_json', 'text'],
+]);
+
+/** Modules whose import makes `x.recv()` on an unresolved object a network read. */
+export const NETWORK_MODULES: ReadonlySet<string> = new Set([
+  'socket',
+  'socketserver',
+  'ssl',
+  'zmq',
+  'websockets',
+  'asyncio',
+  'pynng',
+  'nnpy',
+  'kafka',
+  'aiokafka',
+  'confluent_kafka',
+  'pika',
+  'aio_pika',
+  'redis',
+  'aioredis',
+  'grpc',
+  'nats',
+]);
+
+/** Methods that return the data of a stream/object they are called on. */
+export const READ_METHODS: ReadonlySet<string> = new Set([
+  'read',
+  'read1',
+  'readline',
+  'readlines',
+  'readall',
+  'readexactly',
+  'readuntil',
+  'recv',
+  'recv_bytes',
+  'recvfrom',
+  'recvmsg',
+  'recv_multipart',
+  'get_data',
+  'getvalue',
+  'getbuffer',
+  'tobytes',
+  'body',
+  'get_body',
+  'get_payload',
+  'value',
+  'key',
+  'receive_bytes',
+  'read_bytes',
+  'read_until_close',
+  'read_until_regex',
+  'iter_content',
+  'as_numpy',
+]);
+
+/** Methods that return parsed or textual request data. */
+export const TEXT_METHODS: ReadonlySet<string> = new Set([
+  'json',
+  'get_json',
+  'text',
+  'form',
+  'post',
+  'recv_string',
+  'recv_json',
+  'decode',
+  'get_argument',
+  'get_arguments',
+  'get_body_argument',
+  'get_body_arguments',
+  'get_query_argument',
+  'get_query_arguments',
+  'getlist',
+  'get',
+  'items',
+  'values',
+  'keys',
+  'to_dict',
+  'dict',
+  'model_dump',
+  'receive_text',
+  'receive_json',
+]);
+
+/** Methods that return another network object (a connection from a listener, a file over a socket...). */
+export const ENDPOINT_METHODS: ReadonlySet<string> = new Set([
+  'accept',
+  'makefile',
+  'pubsub',
+  'iterator',
+  'listen',
+  'consume',
+  'poll',
+  'getone',
+  'getmany',
+  'stream',
+  'iter_any',
+  'iter_chunked',
+  'iter_chunks',
+  'iter_bytes',
+  'iter_lines',
+  'files',
+]);
+
+/** Methods that store their argument into the receiver (`chunks.append(data)`, `buf.write(data)`). */
+export const MUTATING_METHODS: ReadonlySet<string> = new Set([
+  'append',
+  'extend',
+  'write',
+  'writelines',
+  'insert',
+  'appendleft',
+  'put',
+  'put_nowait',
+  'add',
+  'update',
+]);
+
+/** Methods that read into their first argument (`sock.recv_into(buf)`). */
+export const READ_INTO_METHODS: ReadonlySet<string> = new Set([
+  'recv_into',
+  'recvfrom_into',
+  'readinto',
+  'readinto1',
+  'read_into',
+]);
+
+/** Functions through which data keeps its network origin, with the shape of the result. */
+export const PROPAGATORS: ReadonlyMap<string, TaintKind | 'same'> = new Map<string, TaintKind | 'same'>([
+  ...[
+    'base64.b64decode',
+    'base64.standard_b64decode',
+    'base64.urlsafe_b64decode',
+    'base64.b32decode',
+    'base64.b16decode',
+    'base64.a85decode',
+    'base64.b85decode',
+    'base64.decodebytes',
+    'base64.decodestring',
+    'binascii.a2b_base64',
+    'binascii.unhexlify',
+    'binascii.a2b_hex',
+    'codecs.decode',
+    'zlib.decompress',
+    'gzip.decompress',
+    'bz2.decompress',
+    'lzma.decompress',
+    'lz4.frame.decompress',
+    'lz4.block.decompress',
+    'snappy.decompress',
+    'brotli.decompress',
+    'blosc.decompress',
+    'io.BytesIO',
+    'io.BufferedReader',
+    'io.BufferedRandom',
+    'gzip.GzipFile',
+    'gzip.open',
+    'bz2.BZ2File',
+    'bz2.open',
+    'lzma.LZMAFile',
+    'lzma.open',
+    'builtins.bytes',
+    'builtins.bytearray',
+    'builtins.memoryview',
+    'bytes.fromhex',
+    'urllib.parse.unquote_to_bytes',
+  ].map((n): [string, TaintKind] => [n, 'data']),
+  ...[
+    'json.loads',
+    'json.load',
+    'orjson.loads',
+    'ujson.loads',
+    'simplejson.loads',
+    'msgpack.unpackb',
+    'msgpack.loads',
+    'msgpack.unpack',
+    'urllib.parse.unquote',
+    'urllib.parse.unquote_plus',
+    'urllib.parse.parse_qs',
+    'builtins.str',
+    'io.StringIO',
+    'os.path.join',
+    'os.path.basename',
+    'os.path.abspath',
+    'os.path.normpath',
+    'os.path.realpath',
+    'os.path.expanduser',
+    'posixpath.join',
+    'pathlib.Path',
+    'pathlib.PurePath',
+    'pathlib.PosixPath',
+    'werkzeug.utils.secure_filename',
+  ].map((n): [string, TaintKind] => [n, 'text']),
+  ...[
+    'builtins.list',
+    'builtins.tuple',
+    'builtins.dict',
+    'builtins.iter',
+    'builtins.next',
+    'builtins.sorted',
+    'builtins.reversed',
+    'typing.cast',
+    'copy.copy',
+    'copy.deepcopy',
+    'asyncio.wait_for',
+    'asyncio.shield',
+    // Triton python backend: an input tensor of an inference request.
+    'triton_python_backend_utils.get_input_tensor_by_name',
+  ].map((n): [string, 'same'] => [n, 'same']),
+]);
+
+/**
+ * Top-level modules whose functions are pure with respect to provenance: the result is internal when the
+ * arguments are (paths, environment, config files, compression, encodings).
+ */
+export const INTERNAL_MODULES: ReadonlySet<string> = new Set([
+  'builtins',
+  'os',
+  'posixpath',
+  'ntpath',
+  'pathlib',
+  'io',
+  'gzip',
+  'bz2',
+  'lzma',
+  'zlib',
+  'base64',
+  'binascii',
+  'codecs',
+  'json',
+  'glob',
+  'fnmatch',
+  'tempfile',
+  'importlib',
+  'pkg_resources',
+  'sys',
+  'argparse',
+  'functools',
+  'itertools',
+  'collections',
+  're',
+  'string',
+  'struct',
+  'typing',
+  'copy',
+  'math',
+  'hashlib',
+  'hmac',
+  'datetime',
+  'time',
+  'shutil',
+  'configparser',
+  'tomllib',
+  'tomli',
+  'dataclasses',
+  'enum',
+  'operator',
+  'contextlib',
+  'warnings',
+  'logging',
+  'uuid',
+  'textwrap',
+  'platform',
+  'yaml',
+  'dotenv',
+]);
+
+/**
+ * Application objects of web frameworks. The object, and what it holds (`app.config[...]`, filled from settings
+ * files and the environment), is server configuration, not request data: its value keeps only the provenance of
+ * the constructor's arguments. Request data is reached through the frameworks' request objects, never the app.
+ */
+export const APP_CONSTRUCTORS: ReadonlySet<string> = new Set([
+  'flask.Flask',
+  'flask.app.Flask',
+  'quart.Quart',
+  'quart.app.Quart',
+  'fastapi.FastAPI',
+  'fastapi.applications.FastAPI',
+  'starlette.applications.Starlette',
+  'sanic.Sanic',
+  'sanic.app.Sanic',
+  'aiohttp.web.Application',
+  'bottle.Bottle',
+  'falcon.App',
+  'falcon.asgi.App',
+  'litestar.Litestar',
+]);
+
+/** Proxies that stand for the running application (`current_app.config[...]`). */
+export const APP_PROXIES: ReadonlySet<string> = new Set([
+  'flask.current_app',
+  'flask.globals.current_app',
+  'quart.current_app',
+]);
+
+/** Methods that store their arguments into the object they are called on (`app.config.update(request.json)`). */
+export const APP_MUTATORS: ReadonlySet<string> = new Set([
+  ...MUTATING_METHODS,
+  'from_mapping',
+  'setdefault',
+  '__setitem__',
+]);
+
+/** Calls whose result comes from another machine or a shared store: never internal. */
+export const REMOTE_CALLS: readonly NamePattern[] = [
+  { prefix: 'requests.' },
+  { prefix: 'httpx.' },
+  { prefix: 'urllib.request.' },
+  { prefix: 'urllib3.' },
+  { prefix: 'aiohttp.ClientSession' },
+  { prefix: 'boto3.' },
+  { prefix: 'botocore.' },
+  { prefix: 'google.cloud.' },
+  { prefix: 'azure.storage.' },
+  { prefix: 'redis.' },
+  { prefix: 'aioredis.' },
+  { prefix: 'pymemcache.' },
+  { prefix: 'memcache.' },
+  { prefix: 'huggingface_hub.' },
+  { prefix: 'fsspec.' },
+  { prefix: 's3fs.' },
+  { prefix: 'gcsfs.' },
+  { prefix: 'smart_open.' },
+  { prefix: 'torch.hub.' },
+  { prefix: 'wget.' },
+];
+
+/** Media types that announce serialized Python objects or opaque bytes in a request body. */
+export const SERIALIZED_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  'application/octet-stream',
+  'application/python-pickle',
+  'application/x-python-pickle',
+  'application/x-pickle',
+  'application/pickle',
+  'application/x-python-serialize',
+  'application/vnd.python.pickle',
+  'application/x-dill',
+  'application/x-joblib',
+  'application/x-cloudpickle',
+]);
+
+/** A media type (parameters ignored) announcing serialized objects: the table above, or `application/vnd.*+pickle`. */
+export function isSerializedMediaType(value: string): boolean {
+  const base = value.trim().toLowerCase().split(';')[0]!.trim();
+  return SERIALIZED_MEDIA_TYPES.has(base) || /^application\/(vnd\.|x-)[\w.+-]*\+pickle$/.test(base);
+}
+
+/** Callee names (last component) that reconstruct objects from bytes when the callee itself cannot be seen. */
+export const RECONSTRUCTION_NAMES: ReadonlySet<string> = new Set([
+  'loads',
+  'load',
+  'deserialize',
+  'deserialise',
+  'unserialize',
+  'decode',
+  'unpickle',
+  'depickle',
+  'unpack',
+  'unpackb',
+  'from_bytes',
+  'frombytes',
+  'restore',
+  'reconstruct',
+  'decode_object',
+  'load_object',
+  'loads_object',
+  'from_serialized',
+]);
+
+/** Callees that parse bytes into plain data (a schema or a raw buffer), never into objects. */
+export const SAFE_PARSER_PREFIXES: readonly string[] = [
+  'json.',
+  'orjson.',
+  'ujson.',
+  'simplejson.',
+  'msgpack.',
+  'numpy.frombuffer',
+  'numpy.fromstring',
+  'torch.frombuffer',
+  'safetensors.',
+  'google.protobuf.',
+  'pydantic.',
+  'PIL.',
+  'cv2.',
+  'base64.',
+  'binascii.',
+  'zlib.',
+  'gzip.',
+  'bz2.',
+  'lzma.',
+  'codecs.',
+  'struct.',
+  'yaml.safe_load',
+  'tomllib.',
+  'csv.',
+  'email.',
+  'urllib.parse.',
+];
+
+/** Thread/executor helpers that call a function with the arguments that follow (or `args=`). */
+export interface DeferredCall {
+  pattern: NamePattern;
+  /** Where the function is: keyword `target`, or a position. */
+  fnKeyword?: string;
+  fnPosition?: number;
+  /** Where its arguments are: the `args=` tuple, or the positional arguments after the function. */
+  argsKeyword?: string;
+  argsFromPosition?: number;
+}
+
+export const DEFERRED_CALLS: readonly DeferredCall[] = [
+  { pattern: { exact: 'threading.Thread' }, fnKeyword: 'target', argsKeyword: 'args' },
+  { pattern: { exact: 'multiprocessing.Process' }, fnKeyword: 'target', argsKeyword: 'args' },
+  { pattern: { exact: '_thread.start_new_thread' }, fnPosition: 0, argsKeyword: 'args' },
+  { pattern: { exact: 'asyncio.to_thread' }, fnPosition: 0, argsFromPosition: 1 },
+  { pattern: { exact: 'anyio.to_thread.run_sync' }, fnPosition: 0, argsFromPosition: 1 },
+  { pattern: { exact: 'starlette.concurrency.run_in_threadpool' }, fnPosition: 0, argsFromPosition: 1 },
+  { pattern: { exact: 'fastapi.concurrency.run_in_threadpool' }, fnPosition: 0, argsFromPosition: 1 },
+  { pattern: { suffix: '.submit' }, fnPosition: 0, argsFromPosition: 1 },
+  { pattern: { suffix: '.run_in_executor' }, fnPosition: 1, argsFromPosition: 2 },
+  { pattern: { suffix: '.apply_async' }, fnPosition: 0, argsKeyword: 'args' },
+];
+
+/** Server entry points: evidence that a module serves requests even without a recognised handler. */
+export const SERVER_CALLS: readonly NamePattern[] = [
+  { exact: 'uvicorn.run' },
+  { exact: 'hypercorn.asyncio.serve' },
+  { exact: 'waitress.serve' },
+  { exact: 'aiohttp.web.run_app' },
+  { exact: 'grpc.server' },
+  { exact: 'grpc.aio.server' },
+  { exact: 'asyncio.start_server' },
+  { exact: 'asyncio.start_unix_server' },
+  { prefix: 'websockets.', suffix: '.serve' },
+  { exact: 'websockets.serve' },
+  { prefix: 'http.server.' },
+  { prefix: 'socketserver.' },
+  { exact: 'wsgiref.simple_server.make_server' },
+  { exact: 'werkzeug.serving.run_simple' },
+  { prefix: 'flask.Flask().run' },
+  { prefix: 'quart.Quart().run' },
+  { prefix: 'sanic.Sanic().run' },
+  { exact: 'tornado.ioloop.IOLoop.current().start' },
+  { prefix: 'ray.serve.' },
+  { exact: 'multiprocessing.connection.Listener' },
+];
+
+/** Celery settings and keywords that name accepted or produced serializers (pickle among them unpickles). */
+export const CELERY_SETTINGS: ReadonlySet<string> = new Set([
+  'accept_content',
+  'task_serializer',
+  'result_serializer',
+  'result_accept_content',
+  'event_serializer',
+  'CELERY_ACCEPT_CONTENT',
+  'CELERY_TASK_SERIALIZER',
+  'CELERY_RESULT_SERIALIZER',
+]);

@@ -1,0 +1,441 @@
+// DESER code rules over analysed Python facts (issue 6, RULES.md DESER family): one signal per sink call, the
+// most specific rule winning — NETWORK-INPUT (proven flow from a network source) > SCHEMALESS-ENDPOINT (an
+// endpoint declaring serialized bodies hands them to unseen object reconstruction) > UNSAFE-LOADER (an
+// executable deserializer in serving code whose input is not provably internal); PICKLE-TRANSPORT for transports
+// that unpickle implicitly. Raw signals, sorted by position.
+import { signalAt, type CodeSignal, type Confidence, type FlowStep } from '../python/code-signal.js';
+import type { FunctionFact, PythonModule, SourceSpan } from '../python/module-model.js';
+import { CELERY_SETTINGS, REPORTABLE, SINK_BY_NAME, UNPICKLER_CLASSES, isSerializedMediaType } from './apis.js';
+import { DeserFlow, type SinkHit } from './flow.js';
+import { shortText, type Entries, type ServingEvidence } from './handlers.js';
+import { calleeLastName, ModuleIndex } from './module-index.js';
+import { detectTransports } from './transport.js';
+import { hopText, type Origin, type Value } from './value.js';
+import { DeserProject } from './project.js';
+import { moduleNamesSinkValues } from './dynamic-sinks.js';
+import type { DynamicSink } from './dynamic-sinks.js';
+import { callTargets } from '../python/torch/torch-call-targets.js';
+
+export type { DeserCodeRuleId } from '../python/code-signal.js';
+
+export { mayHaveDeserSignals } from './gate.js';
+
+const CONF: Record<Confidence, number> = { high: 2, medium: 1, low: 0 };
+const minConf = (a: Confidence, b: Confidence): Confidence => (CONF[a] <= CONF[b] ? a : b);
+
+/** Run the DESER detectors over one analysed file. */
+export function detectDeserSignals(mod: PythonModule): CodeSignal[] {
+  const media = mediaTypeStrings(mod);
+  if (media.length === 0 && !hasCandidates(mod) && !moduleNamesSinkValues(mod)) return [];
+  // A project of one module: the same index (methods through typed receivers, run-time chosen callables).
+  const project = new DeserProject([{ file: '', relPath: 'module.py', mod }]);
+  const u = project.units[0]!;
+  return moduleSignals(u.flow, u.entries, media);
+}
+
+/**
+ * Run the DESER detectors over every module of a project (modules scanned together): values cross files through
+ * calls, returns, registrations and class attributes. Signals by the module's scanned path.
+ */
+export function detectProjectSignals(project: DeserProject): Map<string, CodeSignal[]> {
+  const out = new Map<string, CodeSignal[]>();
+  for (const u of project.units) {
+    const media = mediaTypeStrings(u.mod);
+    const signals = moduleSignals(u.flow, u.entries, media);
+    if (signals.length > 0) out.set(u.file, signals);
+  }
+  return out;
+}
+
+function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[]): CodeSignal[] {
+  const idx = flow.idx;
+  const mod = idx.mod;
+  const file = flow.file;
+  const result = flow.run({ reconstruction: media.length > 0 });
+  const transports = detectTransports(idx, result.transports, flow);
+  const serving: ServingEvidence[] = [...entries.serving];
+  for (const t of transports.slice(0, 1)) serving.push({ line: t.span.line, what: `${t.transport} receiver` });
+  const needsServing = result.sinks.some(
+    (h) => h.value.taint === null || !REPORTABLE[h.sink.api.mode].has(h.value.taint.kind),
+  );
+  if (serving.length === 0 && needsServing) {
+    for (const o of flow.serverReads().slice(0, 1)) serving.push({ line: o.line, what: `network read \`${o.text}\`` });
+  }
+  serving.sort((a, b) => a.line - b.line);
+
+  const signals: CodeSignal[] = [];
+  const decided = new Set<number>();
+
+  // Deserializers handed to a transport as callables: the payload goes straight into them.
+  for (const s of entries.implicitSinks) {
+    decided.add(s.call.id);
+    const line = s.arg.span.line;
+    signals.push(
+      signalAt(
+        'DESER-NETWORK-INPUT',
+        s.arg.span,
+        s.call.text,
+        `${s.transport} payloads (\`${shortText(s.call.text, 60)}\`, line ${s.call.span.line}) are passed to ` +
+          `${s.api.display} (line ${line}) for every message: ${s.api.family} rebuilds arbitrary objects from ` +
+          'network bytes and runs the callables they name.',
+        'high',
+        {
+          sourceLine: s.call.span.line,
+          sinkLine: line,
+          source: shortText(s.call.text),
+          sourceLabel: s.transport,
+          sink: s.api.qualifiedName,
+          family: s.api.family,
+          implicit: true,
+        },
+      ),
+    );
+  }
+
+  const byCall = new Map<number, SinkHit>();
+  for (const h of result.sinks) if (!byCall.has(h.sink.call.id)) byCall.set(h.sink.call.id, h);
+  let hmacIn: Set<number> | undefined;
+  for (const h of byCall.values()) {
+    hmacIn ??= h.value.taint !== null ? hmacScopes(mod) : undefined;
+    if (decided.has(h.sink.call.id)) continue;
+    const s = networkInput(h, flow, hmacIn ?? EMPTY_SET) ?? unsafeLoader(h, serving, file);
+    if (s !== undefined) {
+      decided.add(h.sink.call.id);
+      signals.push(s);
+    }
+    // A codec table keyed by media type routes serialized bodies to the sink: the endpoint is schemaless too.
+    const codecs = 'mediaCodecs' in h.sink ? (h.sink as DynamicSink).mediaCodecs : [];
+    if (s?.ruleId === 'DESER-NETWORK-INPUT' && h.value.taint !== null) {
+      for (const m of codecs) {
+        signals.push(
+          signalAt(
+            'DESER-SCHEMALESS-ENDPOINT',
+            m.entry.span,
+            m.entry.text,
+            `Bodies sent as \`${m.mediaType}\` are routed to ${h.sink.api.display} by this codec table, and the ` +
+              `table is picked for ${sourcePhrase(h.value.taint.origin, file)} at line ${h.sink.call.span.line}: the ` +
+              'endpoint accepts serialized objects instead of parsing a schema.',
+            'high',
+            {
+              mediaType: m.mediaType,
+              sink: h.sink.api.qualifiedName,
+              sinkLine: h.sink.call.span.line,
+              sourceLine: h.value.taint.origin.line,
+            },
+          ),
+        );
+      }
+    }
+  }
+
+  for (const r of result.reconstructions) {
+    if (decided.has(r.call.id) || r.value.taint === null) continue;
+    const o = r.value.taint.origin;
+    const m = mediaFor([o.functionId, r.call.scopeId], media, mod, idx);
+    if (m === undefined) continue;
+    decided.add(r.call.id);
+    const callee = calleeLastName(r.call);
+    signals.push(
+      signalAt(
+        'DESER-SCHEMALESS-ENDPOINT',
+        r.call.span,
+        r.call.text,
+        `This endpoint accepts \`${m.value}\` bodies (line ${m.line}) and hands ${sourcePhrase(o, file)} to ` +
+          `\`${shortText(r.call.callee.raw, 60)}(...)\` (line ${r.call.span.line}), which rebuilds objects in code ` +
+          'this scan cannot see instead of parsing a schema.',
+        minConf(r.value.taint.confidence, 'medium'),
+        {
+          sourceLine: o.line,
+          sinkLine: r.call.span.line,
+          source: o.text,
+          sourceLabel: o.label,
+          mediaType: m.value,
+          mediaTypeLine: m.line,
+          callee: callee,
+          ...(o.via.length > 0 ? { via: o.via.map((h) => hopText(h, file)) } : {}),
+        },
+        flowSteps(o, r.call, file, idx),
+      ),
+    );
+  }
+
+  for (const t of transports) {
+    signals.push(signalAt('DESER-PICKLE-TRANSPORT', t.span, t.snippet, t.message, t.confidence, t.details));
+  }
+  if (result.truncated) {
+    for (const s of signals) s.details.analysisTruncated = true;
+  }
+  return signals.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+}
+
+/**
+ * Whether the module contains anything a DESER rule reports on: a deserializer call (or a local Unpickler /
+ * manager subclass), a deserializer slot of a transport, recv_pyobj, multiprocessing connections or managers,
+ * Celery serializer settings. Most library and test modules have none and cost nothing more.
+ */
+function hasCandidates(mod: PythonModule): boolean {
+  const special = localSpecialClasses(mod);
+  const star = mod.starImports;
+  for (const c of mod.calls) {
+    for (const v of c.callee.values) {
+      if (v.kind !== 'qualified') continue;
+      const t = v.partial?.qualifiedName ?? v.name;
+      if (SINK_BY_NAME.has(t) || TRANSPORT_PREFIXES.some((p) => t.startsWith(p))) return true;
+    }
+    if (c.callee.starImportModules !== undefined && star.length > 0) return true;
+    if (c.callee.definitionId !== undefined && special.has(c.callee.definitionId)) return true;
+    const a = c.callee.access;
+    const last = a?.steps[a.steps.length - 1];
+    if (last?.kind === 'attr' && last.name === 'recv_pyobj') return true;
+    for (const k of c.keywords) if (DESERIALIZER_SLOTS.has(k.name) || CELERY_SETTINGS.has(k.name)) return true;
+  }
+  for (const a of mod.assignments) {
+    for (const t of a.targets) {
+      const name = t.kind === 'name' ? t.name : t.kind === 'attribute' ? t.text.slice(t.text.lastIndexOf('.') + 1) : '';
+      if (CELERY_SETTINGS.has(name)) return true;
+    }
+  }
+  return false;
+}
+
+const TRANSPORT_PREFIXES: readonly string[] = [
+  'multiprocessing.connection.',
+  'multiprocessing.managers.',
+  'torch.distributed.',
+];
+const DESERIALIZER_SLOTS: ReadonlySet<string> = new Set([
+  'value_deserializer',
+  'key_deserializer',
+  'request_deserializer',
+  'response_deserializer',
+  'deserialize',
+]);
+
+/** Local classes deriving (through local bases) from an unpickler or a multiprocessing manager. */
+function localSpecialClasses(mod: PythonModule): Set<number> {
+  const out = new Set<number>();
+  const isSpecial = (id: number, depth: number): boolean => {
+    const f = mod.functions[id];
+    if (f === undefined || f.kind !== 'class' || depth > 5) return false;
+    for (const b of f.bases) {
+      for (const v of b.values) {
+        if (v.kind === 'qualified' && (UNPICKLER_CLASSES.has(v.name) || v.name.startsWith('multiprocessing.managers.')))
+          return true;
+        if (v.kind === 'definition' && v.functionId !== id && isSpecial(v.functionId, depth + 1)) return true;
+      }
+    }
+    return false;
+  };
+  for (const f of mod.functions) if (f.kind === 'class' && f.bases.length > 0 && isSpecial(f.id, 0)) out.add(f.id);
+  return out;
+}
+
+const EMPTY_SET: ReadonlySet<number> = new Set();
+
+function sourcePhrase(o: Origin, file: string): string {
+  return o.file === file
+    ? `\`${o.text}\` (line ${o.line}, ${o.label})`
+    : `\`${o.text}\` (${o.file}:${o.line}, ${o.label})`;
+}
+
+/** The evidence path: the source, each hop, the sink call. */
+function flowSteps(
+  o: Origin,
+  sink: { span: { line: number }; text: string; scopeId: number },
+  file: string,
+  idx: ModuleIndex,
+): FlowStep[] {
+  return [
+    { role: 'source', file: o.file, line: o.line, fn: o.fn, text: o.text },
+    ...o.via.map((h): FlowStep => ({ role: 'hop', file: h.file, line: h.line, fn: h.fn, text: h.what })),
+    {
+      role: 'sink',
+      file,
+      line: sink.span.line,
+      fn: idx.fn(sink.scopeId)?.qualifiedName ?? '<module>',
+      text: shortText(sink.text),
+    },
+  ];
+}
+
+function networkInput(h: SinkHit, flow: DeserFlow, hmacIn: ReadonlySet<number>): CodeSignal | undefined {
+  const t = h.value.taint;
+  const api = h.sink.api;
+  if (t === null || !REPORTABLE[api.mode].has(t.kind)) return undefined;
+  const call = h.sink.call;
+  const o = t.origin;
+  const file = flow.file;
+  const local = o.file === file;
+  const via = o.via.length > 0 ? `, through ${o.via.map((x) => hopText(x, file)).join(' → ')},` : '';
+  const signed = hmacIn.has(call.scopeId) || (local && hmacIn.has(o.functionId));
+  let confidence = minConf(t.confidence, h.sink.confidence);
+  if (signed) confidence = minConf(confidence, 'medium');
+  const handler = local ? flow.idx.mod.functions[o.functionId] : undefined;
+  const message =
+    `${sourcePhrase(o, file)}${via} reaches ${api.display}(...) (line ${call.span.line}): ${h.sink.note}. ` +
+    'Bytes from the network decide which objects are built and which callables run.' +
+    (signed
+      ? ' An HMAC/signature check is present in this code path; a leaked or reused key still means code execution.'
+      : '') +
+    (h.sink.restrictedBy !== undefined ? ` (Restricted by \`${h.sink.restrictedBy}\`.)` : '');
+  return signalAt(
+    'DESER-NETWORK-INPUT',
+    call.span,
+    call.text,
+    message,
+    confidence,
+    {
+      sourceLine: o.line,
+      sinkLine: call.span.line,
+      source: o.text,
+      sourceLabel: o.label,
+      sink: api.qualifiedName,
+      family: api.family,
+      taintKind: t.kind,
+      ...(!local ? { sourceFile: o.file, sourceFunction: o.fn } : {}),
+      ...(handler !== undefined && handler.kind !== 'module' ? { sourceFunction: handler.qualifiedName } : {}),
+      ...(o.via.length > 0 ? { via: o.via.map((x) => hopText(x, file)) } : {}),
+      ...(h.sink.restrictedBy !== undefined ? { restrictedBy: h.sink.restrictedBy } : {}),
+      ...(signed ? { integrityCheck: true } : {}),
+    },
+    flowSteps(o, call, file, flow.idx),
+  );
+}
+
+function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[], file: string): CodeSignal | undefined {
+  const v: Value = h.value;
+  if (serving.length === 0) return undefined;
+  if (v.taint === null && v.untrusted === null) return undefined;
+  const call = h.sink.call;
+  const api = h.sink.api;
+  const ev = serving[0]!;
+  const t = v.taint;
+  const strong = t !== null || (v.untrusted?.strong ?? false);
+  const input =
+    t !== null
+      ? `its ${api.mode === 'bytes' ? 'input' : 'path'} is derived from ${sourcePhrase(t.origin, file)}`
+      : `its input is ${v.untrusted!.reason}, which cannot be proven internal`;
+  const message =
+    `${api.display}(...) at line ${call.span.line}: ${h.sink.note}. It runs in serving code ` +
+    `(${ev.what}, line ${ev.line}) and ${input}.`;
+  return signalAt(
+    'DESER-UNSAFE-LOADER',
+    call.span,
+    call.text,
+    message,
+    minConf(strong ? 'high' : 'medium', h.sink.confidence),
+    {
+      sinkLine: call.span.line,
+      sink: api.qualifiedName,
+      family: api.family,
+      servingEvidence: ev.what,
+      servingLine: ev.line,
+      inputProvenance: t !== null ? `network (${t.kind})` : v.untrusted!.reason,
+      ...(t !== null ? { sourceLine: t.origin.line, source: t.origin.text } : {}),
+    },
+  );
+}
+
+interface MediaString {
+  value: string;
+  line: number;
+  startIndex: number;
+  endIndex: number;
+  scopeId: number;
+}
+
+function mediaTypeStrings(mod: PythonModule): MediaString[] {
+  const out: MediaString[] = [];
+  for (const s of mod.strings) {
+    if (s.value === null || s.isDocstring) continue;
+    const base = s.value.trim().toLowerCase().split(';')[0]!.trim();
+    if (!isSerializedMediaType(base)) continue;
+    out.push({
+      value: base,
+      line: s.span.line,
+      startIndex: s.span.startIndex,
+      endIndex: s.span.endIndex,
+      scopeId: s.scopeId,
+    });
+  }
+  return out;
+}
+
+/**
+ * A serialized media type that belongs to one of the given functions: written inside its body or parameters, in
+ * its decorators, or a module constant its body reads.
+ */
+function mediaFor(
+  fnIds: readonly number[],
+  media: readonly MediaString[],
+  mod: PythonModule,
+  idx: ModuleIndex,
+): MediaString | undefined {
+  if (media.length === 0) return undefined;
+  for (const id of fnIds) {
+    const f = mod.functions[id];
+    if (f === undefined || f.kind === 'module') continue;
+    const inside = (sp: { startIndex: number; endIndex: number }, s: MediaString): boolean =>
+      s.startIndex >= sp.startIndex && s.endIndex <= sp.endIndex;
+    const spans: SourceSpan[] = [f.span, ...f.decorators.map((d) => d.span)];
+    const own = media.find((m) => spans.some((sp) => inside(sp, m)));
+    if (own !== undefined) return own;
+    const constants = moduleConstants(media, idx);
+    if (constants.size === 0) continue;
+    if (readsAny(f, constants, idx) || checksContentType(f, mod)) return [...constants.values()][0];
+  }
+  return undefined;
+}
+
+function moduleConstants(media: readonly MediaString[], idx: ModuleIndex): Map<string, MediaString> {
+  const out = new Map<string, MediaString>();
+  for (const [name, as] of idx.assignedNames.get(0) ?? []) {
+    for (const a of as) {
+      const m = media.find(
+        (x) => a.value !== null && x.startIndex >= a.value.span.startIndex && x.endIndex <= a.value.span.endIndex,
+      );
+      if (m !== undefined) out.set(name, m);
+    }
+  }
+  return out;
+}
+
+function readsAny(f: FunctionFact, names: ReadonlyMap<string, MediaString>, idx: ModuleIndex): boolean {
+  for (const c of idx.callsByScope.get(f.id) ?? []) {
+    for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
+      if (a.names.some((n) => names.has(n))) return true;
+  }
+  for (const a of idx.assignmentsByScope.get(f.id) ?? []) if (a.value?.names.some((n) => names.has(n))) return true;
+  return false;
+}
+
+/** The function (or a scope nested in it) reads the request's content type (`request.mimetype`, ...). */
+function checksContentType(f: FunctionFact, mod: PythonModule): boolean {
+  const { startIndex, endIndex } = f.span;
+  for (const a of mod.attributeReferences) {
+    if (a.span.startIndex < startIndex || a.span.endIndex > endIndex) continue;
+    const last = a.raw.slice(a.raw.lastIndexOf('.') + 1);
+    if (last === 'content_type' || last === 'mimetype' || last === 'media_type') return true;
+  }
+  return false;
+}
+
+/** Scopes that verify a MAC or signature (hmac.compare_digest, hmac.new, itsdangerous, nacl). */
+function hmacScopes(mod: PythonModule): Set<number> {
+  const out = new Set<number>();
+  for (const c of mod.calls) {
+    for (const t of callTargets(c, 'python')) {
+      const q = t.qualifiedName;
+      if (
+        q === 'hmac.compare_digest' ||
+        q === 'hmac.new' ||
+        q === 'secrets.compare_digest' ||
+        q.startsWith('itsdangerous.') ||
+        q.startsWith('nacl.signing.')
+      ) {
+        out.add(c.scopeId);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,220 @@
+// Deserializers chosen at run time (DESER sinks the callee's name does not reveal): a parameter whose default or
+// whose callers' argument is a sink (`def __init__(self, deserialize=pickle.loads)` then `self.deserialize(msg)`),
+// an attribute assigned one, and a dict of codecs picked by a key (`CODECS[request.content_type](body)`), whose
+// serialized media-type keys make the endpoint schemaless as well.
+import type {
+  CallSite,
+  ExpressionFact,
+  FunctionFact,
+  KeywordArgumentFact,
+  PythonModule,
+} from '../python/module-model.js';
+import { SINK_BY_NAME, isSerializedMediaType, type SinkApi } from './apis.js';
+import type { ModuleIndex } from './module-index.js';
+import type { SinkMatch } from './sinks.js';
+
+/** A codec table entry that maps a serialized media type to a sink (`"application/x-pickle": pickle.loads`). */
+export interface MediaCodec {
+  mediaType: string;
+  entry: ExpressionFact;
+}
+
+export interface DynamicSink extends SinkMatch {
+  /** Entries of the codec table whose key is a serialized media type and whose value is this sink. */
+  mediaCodecs: MediaCodec[];
+}
+
+/** Extra callers of a function the module's own index does not see (other modules), as argument lists. */
+export type ForeignArguments = (
+  fn: FunctionFact,
+) => { positional: ExpressionFact[]; keywords: KeywordArgumentFact[]; skip: number }[];
+
+const MAX_DEPTH = 3;
+
+/** The sink a call reaches through a callable chosen at run time, if any. */
+export function dynamicSink(call: CallSite, idx: ModuleIndex, foreign?: ForeignArguments): DynamicSink | undefined {
+  const a = call.callee.access;
+  if (a === undefined || call.callee.definitionId !== undefined) return undefined;
+  const data = call.positional[0] ?? call.keywords[0]?.value;
+  const found: { api: SinkApi; why: string; media: MediaCodec[] }[] = [];
+  const root = a.root;
+  if (root.kind === 'name' && a.steps.length === 0) {
+    callablesOfName(root.name, call.scopeId, idx, foreign, found, 0);
+  } else if (root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'attr') {
+    // self.deserialize(msg)
+    const m = idx.enclosingMethod(call.scopeId);
+    const cls = m !== undefined ? idx.classOf(m) : undefined;
+    if (m !== undefined && cls !== undefined && idx.selfName(m) === root.name)
+      callablesOfAttribute(cls, a.steps[0]!.name, idx, foreign, found);
+  } else if (root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'index') {
+    // CODECS[content_type](body)
+    for (const e of dictOf(root.name, call.scopeId, idx)) tableSinks(e, found, `\`${root.name}[...]\``);
+  } else if (root.kind === 'call' && a.steps.length === 0) {
+    // CODECS.get(content_type)(body)
+    const inner = idx.mod.calls[root.callId];
+    const ia = inner?.callee.access;
+    const last = ia?.steps[ia.steps.length - 1];
+    if (ia?.root.kind === 'name' && ia.steps.length === 1 && last?.kind === 'attr' && last.name === 'get')
+      for (const e of dictOf(ia.root.name, call.scopeId, idx)) tableSinks(e, found, `\`${ia.root.name}.get(...)\``);
+  }
+  const first = found[0];
+  if (first === undefined) return undefined;
+  return {
+    call,
+    api: first.api,
+    data,
+    confidence: 'high',
+    note: `the deserializer is chosen at run time: ${first.why} is ${first.api.display}, which ${first.api.family === 'pickle' ? 'reconstructs arbitrary objects and runs the callables the data names' : `rebuilds arbitrary ${first.api.family} objects`}`,
+    mediaCodecs: found.flatMap((f) => f.media),
+  };
+}
+
+/** A bare name called: a parameter (default and callers' arguments), or a local bound to a sink or a table entry. */
+function callablesOfName(
+  name: string,
+  scopeId: number,
+  idx: ModuleIndex,
+  foreign: ForeignArguments | undefined,
+  found: { api: SinkApi; why: string; media: MediaCodec[] }[],
+  depth: number,
+): void {
+  if (depth > MAX_DEPTH) return;
+  const f = idx.fn(scopeId);
+  const i = f?.parameters.findIndex((p) => p.name === name) ?? -1;
+  if (f !== undefined && i >= 0) {
+    parameterSinks(f, i, idx, foreign, found);
+    return;
+  }
+  for (const as of idx.assignedNames.get(scopeId)?.get(name) ?? []) {
+    if (as.value === null) continue;
+    const v = as.value;
+    const s = sinkOf(v);
+    if (s !== undefined) found.push({ api: s, why: `\`${name}\` (line ${as.span.line})`, media: [] });
+    // codec = CODECS[ct] / CODECS.get(ct)
+    const va = v.access;
+    if (va?.root.kind === 'name' && va.steps.length === 1 && va.steps[0]!.kind === 'index')
+      for (const e of dictOf(va.root.name, scopeId, idx)) tableSinks(e, found, `\`${va.root.name}[...]\``);
+    if (va?.root.kind === 'call' && va.steps.length === 0) {
+      const inner = idx.mod.calls[va.root.callId];
+      const ia = inner?.callee.access;
+      const last = ia?.steps[ia.steps.length - 1];
+      if (ia?.root.kind === 'name' && ia.steps.length === 1 && last?.kind === 'attr' && last.name === 'get')
+        for (const e of dictOf(ia.root.name, scopeId, idx)) tableSinks(e, found, `\`${ia.root.name}.get(...)\``);
+    }
+  }
+}
+
+/** `self.<attr>` assigned in any method of the class: a sink, or a parameter whose default/arguments are sinks. */
+function callablesOfAttribute(
+  cls: FunctionFact,
+  attr: string,
+  idx: ModuleIndex,
+  foreign: ForeignArguments | undefined,
+  found: { api: SinkApi; why: string; media: MediaCodec[] }[],
+): void {
+  for (const m of idx.methods.get(cls.id)?.values() ?? []) {
+    const self = idx.selfName(m);
+    if (self === undefined) continue;
+    const want = `${self}.${attr}`;
+    for (const as of idx.assignmentsByScope.get(m.id) ?? []) {
+      if (as.value === null || !as.targets.some((t) => t.kind === 'attribute' && t.text === want)) continue;
+      const s = sinkOf(as.value);
+      if (s !== undefined) {
+        found.push({ api: s, why: `\`${want}\` (line ${as.span.line})`, media: [] });
+        continue;
+      }
+      const va = as.value.access;
+      if (va?.root.kind === 'name' && va.steps.length === 0)
+        callablesOfName(va.root.name, m.id, idx, foreign, found, 1);
+    }
+  }
+  for (const as of idx.assignedNames.get(cls.id)?.get(attr) ?? []) {
+    const s = as.value !== null ? sinkOf(as.value) : undefined;
+    if (s !== undefined) found.push({ api: s, why: `\`${cls.name}.${attr}\` (line ${as.span.line})`, media: [] });
+  }
+}
+
+/** Parameter `i` of `f`: its default, and what callers (here and in other modules) pass for it. */
+function parameterSinks(
+  f: FunctionFact,
+  i: number,
+  idx: ModuleIndex,
+  foreign: ForeignArguments | undefined,
+  found: { api: SinkApi; why: string; media: MediaCodec[] }[],
+): void {
+  const p = f.parameters[i]!;
+  const d = p.default !== undefined ? sinkOf(p.default) : undefined;
+  if (d !== undefined)
+    found.push({ api: d, why: `the default of \`${p.name}\` (line ${p.default!.span.line})`, media: [] });
+  const args: { positional: ExpressionFact[]; keywords: KeywordArgumentFact[]; skip: number; line: number }[] = [];
+  for (const e of idx.callers.get(f.id) ?? [])
+    args.push({
+      positional: e.positional,
+      keywords: [...e.keywords].map(([name, value]) => ({ name, value })),
+      skip: e.skip,
+      line: e.call.span.line,
+    });
+  for (const e of foreign?.(f) ?? []) args.push({ ...e, line: 0 });
+  for (const e of args) {
+    const arg =
+      e.keywords.find((k) => k.name === p.name)?.value ??
+      (p.kind === 'keyword-only' ? undefined : e.positional[i - e.skip]);
+    const s = arg !== undefined ? sinkOf(arg) : undefined;
+    if (s !== undefined)
+      found.push({
+        api: s,
+        why: `the \`${p.name}\` passed at ${e.line > 0 ? `line ${e.line}` : 'a call in another module'}`,
+        media: [],
+      });
+  }
+}
+
+/** The dict literals a name holds (in the scope or the module). */
+function dictOf(name: string, scopeId: number, idx: ModuleIndex): ExpressionFact[] {
+  const out: ExpressionFact[] = [];
+  for (const sid of scopeId === 0 ? [0] : [scopeId, 0]) {
+    for (const as of idx.assignedNames.get(sid)?.get(name) ?? [])
+      if (as.value?.dictEntries !== undefined) out.push(as.value);
+    if (out.length > 0) break;
+  }
+  return out;
+}
+
+function tableSinks(
+  dict: ExpressionFact,
+  found: { api: SinkApi; why: string; media: MediaCodec[] }[],
+  how: string,
+): void {
+  let first: SinkApi | undefined;
+  const media: MediaCodec[] = [];
+  for (const e of dict.dictEntries ?? []) {
+    const s = sinkOf(e.value);
+    if (s === undefined) continue;
+    first ??= s;
+    if (isSerializedMediaType(e.name)) media.push({ mediaType: e.name, entry: e.value });
+  }
+  if (first !== undefined) found.push({ api: first, why: `an entry of the codec table ${how}`, media });
+}
+
+/** Whether a module names an executable deserializer as a value anywhere (a default, an assignment, a dict entry). */
+export function moduleNamesSinkValues(mod: PythonModule): boolean {
+  for (const f of mod.functions)
+    for (const p of f.parameters) if (p.default !== undefined && sinkOf(p.default)) return true;
+  for (const a of mod.assignments) {
+    if (a.value === null) continue;
+    if (sinkOf(a.value) !== undefined) return true;
+    for (const e of a.value.dictEntries ?? []) if (sinkOf(e.value) !== undefined) return true;
+  }
+  for (const c of mod.calls) for (const k of c.keywords) if (sinkOf(k.value) !== undefined) return true;
+  return false;
+}
+
+/** The always-executable sink an expression names as a value (`pickle.loads`, an alias resolved by the analyser). */
+function sinkOf(e: ExpressionFact): SinkApi | undefined {
+  for (const v of e.values) {
+    if (v.kind !== 'qualified') continue;
+    const api = SINK_BY_NAME.get(v.partial?.qualifiedName ?? v.name);
+    if (api !== undefined && api.guard === 'always' && api.mode !== 'path') return api;
+  }
+  return undefined;
+}

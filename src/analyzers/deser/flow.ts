@@ -1,0 +1,1357 @@
+// The DESER data-flow pass (issue 6): flow-insensitive, demand-driven evaluation of what each expression may
+// hold — network data (with the expression that obtained it) or a value not provably internal — within a
+// function, across assignments, tuple unpacking, loops, `with`, container mutation (append/write), self
+// attributes of a class, decoders (base64/zlib/gzip/BytesIO), write-then-read file round trips, and local helper
+// functions (arguments in, return values out; parameters merged over the module's call sites).
+import type {
+  AccessPath,
+  AccessStep,
+  AssignmentFact,
+  CallSite,
+  ExpressionFact,
+  FunctionFact,
+  SourceSpan,
+} from '../python/module-model.js';
+import {
+  APP_CONSTRUCTORS,
+  APP_MUTATORS,
+  APP_PROXIES,
+  ENDPOINT_METHODS,
+  FALLBACK_RECV_METHODS,
+  GLOBAL_REQUESTS,
+  INTERNAL_MODULES,
+  MUTATING_METHODS,
+  NETWORK_CALLS,
+  NETWORK_MODULES,
+  PROPAGATORS,
+  READ_INTO_METHODS,
+  READ_METHODS,
+  RECONSTRUCTION_NAMES,
+  REMOTE_CALLS,
+  REPORTABLE,
+  SAFE_PARSER_PREFIXES,
+  SERIALIZER_CALLS,
+  SINK_BY_NAME,
+  TEXT_METHODS,
+  matchesPattern,
+  type NetworkCall,
+} from './apis.js';
+import type { EntryInfo, ParamSeed } from './handlers.js';
+import { shortText } from './handlers.js';
+import { methodName, calleeLastName, type CallEdge, type ModuleIndex } from './module-index.js';
+import { matchSink, type SinkMatch } from './sinks.js';
+import { dynamicSink, moduleNamesSinkValues } from './dynamic-sinks.js';
+import {
+  INTERNAL,
+  isObjectKind,
+  joinValues,
+  reshape,
+  taintedValue,
+  untaint,
+  untrustedValue,
+  valueKey,
+  viaHop,
+  type Hop,
+  type Origin,
+  type TaintKind,
+  type Value,
+} from './value.js';
+import type { ProjectCallee, ProjectView } from './project-view.js';
+
+/** A sink call with the value of its data argument in the merged context of its function. */
+export interface SinkHit {
+  sink: SinkMatch;
+  value: Value;
+}
+
+/** A transport call that unpickles what it receives (multiprocessing.connection `.recv()`). */
+export interface TransportHit {
+  call: CallSite;
+  value: Value;
+}
+
+/** A call that rebuilds objects from network bytes through code this file cannot see (`codec.loads(body)`). */
+export interface ReconstructionHit {
+  call: CallSite;
+  value: Value;
+}
+
+export interface FlowResult {
+  sinks: SinkHit[];
+  transports: TransportHit[];
+  reconstructions: ReconstructionHit[];
+  /** Network reads seen anywhere in the module (evidence of a server loop). */
+  networkReads: Origin[];
+  /** True when the evaluation budget ran out and some values were assumed not internal. */
+  truncated: boolean;
+}
+
+/** Deepest helper-call nesting evaluated for return values. */
+const MAX_HELPER_DEPTH = 3;
+/** Deepest recursion of the evaluator itself (guards the JS stack on pathological code). */
+const MAX_EVAL_DEPTH = 160;
+/** Evaluation steps per module before every further value is assumed not internal. */
+export const MAX_STEPS = 400_000;
+
+/** Work counters shared by every module of one analysis (a project shares one budget over its modules). */
+export interface FlowBudget {
+  steps: number;
+  maxSteps: number;
+  depth: number;
+  truncated: boolean;
+}
+
+export interface FlowOptions {
+  /** Scanned path of the module, written into origins and hops ('' when one module is analysed alone). */
+  file?: string;
+  /** The other modules scanned together with this one (calls, callers and classes across files). */
+  project?: ProjectView;
+  budget?: FlowBudget;
+}
+
+const OPEN_LIKE: ReadonlySet<string> = new Set([
+  'builtins.open',
+  'io.open',
+  'codecs.open',
+  'gzip.open',
+  'bz2.open',
+  'lzma.open',
+  'gzip.GzipFile',
+  'bz2.BZ2File',
+  'lzma.LZMAFile',
+  'aiofiles.open',
+]);
+
+/** A store into an application object: the path relative to the app, and every expression whose value it stores. */
+interface AppStore {
+  rel: string;
+  values: ExpressionFact[];
+  scopeId: number;
+  line: number;
+}
+
+/** Per-call facts that do not depend on the evaluation context. */
+interface CallInfo {
+  targets: string[];
+  sink: SinkMatch | undefined;
+  network: NetworkCall | undefined;
+  method: string | undefined;
+}
+
+class Run {
+  readonly names = new Map<string, Value>();
+  readonly calls = new Map<number, Value>();
+  readonly busyNames = new Set<string>();
+  readonly busyCalls = new Set<number>();
+  written: Map<string, Value> | undefined;
+  writtenBusy = false;
+  readonly selfName: string | undefined;
+  readonly cls: FunctionFact | undefined;
+
+  constructor(
+    readonly fn: FunctionFact,
+    readonly params: Map<string, Value>,
+    readonly depth: number,
+    readonly topLevel: boolean,
+    idx: ModuleIndex,
+  ) {
+    this.selfName = idx.selfName(fn);
+    this.cls = this.selfName !== undefined ? idx.classOf(fn) : undefined;
+  }
+}
+
+export class DeserFlow {
+  private readonly infos: (CallInfo | undefined)[];
+  private readonly tops = new Map<number, Run>();
+  private readonly topBusy = new Set<number>();
+  private readonly helpers = new Map<string, Run>();
+  private readonly classAttrs = new Map<string, Value | null>();
+  private readonly classBusy = new Set<string>();
+  private readonly networkModule: boolean;
+  private readonly transports = new Map<number, TransportHit>();
+  private readonly reads: Origin[] = [];
+  private readonly b: FlowBudget;
+  readonly file: string;
+  readonly project: ProjectView | undefined;
+  /** Module-level names of application objects (see {@link appNames}). */
+  private apps: Set<string> | undefined;
+  /** Stores into application objects (see {@link appStores}), and the value of each app path read so far. */
+  private appWrites: AppStore[] | undefined;
+  private readonly appReads = new Map<string, Value>();
+  private readonly appBusy = new Set<string>();
+
+  constructor(
+    readonly idx: ModuleIndex,
+    private readonly entries: ReadonlyMap<number, EntryInfo>,
+    opts: FlowOptions = {},
+  ) {
+    this.networkModule = [...idx.importedRoots].some((r) => NETWORK_MODULES.has(r));
+    this.infos = new Array<CallInfo | undefined>(idx.mod.calls.length);
+    this.file = opts.file ?? '';
+    this.project = opts.project;
+    this.b = opts.budget ?? { steps: 0, maxSteps: MAX_STEPS, depth: 0, truncated: false };
+  }
+
+  /** A hop at call `c` of this module. */
+  hop(c: { span: SourceSpan; scopeId: number }, what: string): Hop {
+    return { file: this.file, line: c.span.line, fn: this.idx.fn(c.scopeId)?.qualifiedName ?? '<module>', what };
+  }
+
+  /**
+   * Stores into application objects anywhere in the module, as paths relative to the app (`.state.blob`,
+   * `.config[]`): through the app's own names, `current_app`, any `<x>.app` (`request.app.state.k = v`), `setattr`,
+   * `vars(app)`/`__dict__` (the whole object) and mutating methods (`app.config.update(v)`).
+   */
+  private appStores(): AppStore[] {
+    if (this.appWrites !== undefined) return this.appWrites;
+    const names = this.appNames();
+    const out: AppStore[] = [];
+    const add = (text: string, suffix: string, values: ExpressionFact[], scopeId: number, line: number): void => {
+      const rel = appRelative(text, suffix, names);
+      if (rel !== undefined) out.push({ rel, values, scopeId, line });
+    };
+    for (const a of this.idx.mod.assignments) {
+      const values = a.value !== null ? [a.value] : [];
+      for (const t of a.targets) {
+        if (t.kind === 'attribute') add(t.text, '', values, a.scopeId, a.span.line);
+        else if (t.kind === 'subscript') add(t.objectText, '[]', values, a.scopeId, a.span.line);
+      }
+    }
+    for (const c of this.idx.mod.calls) {
+      const m = this.info(c).method;
+      const raw = c.callee.raw;
+      if (m !== undefined && APP_MUTATORS.has(m) && c.callee.access?.steps.at(-1)?.kind === 'attr') {
+        // Every argument may be stored (`update(a, k=v)`, `setdefault(k, v)`, `update(**request.json)`).
+        const values = [...c.positional, ...c.keywords.map((k) => k.value), ...c.starArgs, ...c.starStarKwargs];
+        add(raw.slice(0, raw.lastIndexOf('.')), '', values, c.scopeId, c.span.line);
+      } else if (this.info(c).targets.includes('builtins.setattr') && c.positional.length === 3) {
+        const [obj, attr, value] = c.positional as [ExpressionFact, ExpressionFact, ExpressionFact];
+        const name = attr.constant?.type === 'str' ? '.' + attr.constant.value : '';
+        add(obj.text, name, [value], c.scopeId, c.span.line);
+      }
+    }
+    this.appWrites = out;
+    return out;
+  }
+
+  /**
+   * `app.<path>` where `app` is the module's application object (not shadowed in `r`) or `current_app`: the app
+   * is configuration (INTERNAL) joined with every value this module stores into a related path. Returns the value
+   * and how many access steps it covers, or undefined when the root is not an application object.
+   */
+  private appAccess(a: AccessPath, upTo: number, r: Run): { v: Value; steps: number } | undefined {
+    const root = a.root;
+    if (root.kind !== 'name') return undefined;
+    const proxy = root.resolution === 'import' && root.qualifiedNames.some((q) => APP_PROXIES.has(q));
+    if (!proxy && !this.isAppName(root.name, r)) return undefined;
+    let rel = '';
+    let steps = 0;
+    while (steps < upTo && a.steps[steps]!.kind === 'attr') rel += '.' + (a.steps[steps++] as { name: string }).name;
+    const memo = this.appReads.get(rel);
+    if (memo !== undefined) return { v: memo, steps };
+    if (this.appBusy.has(rel)) return { v: INTERNAL, steps };
+    this.appBusy.add(rel);
+    let v = INTERNAL;
+    try {
+      for (const w of this.appStores()) {
+        if (!relatedPaths(w.rel, rel)) continue;
+        const f = this.idx.fn(w.scopeId);
+        const wr = f !== undefined ? this.top(f) : undefined;
+        for (const e of w.values) {
+          const x =
+            wr !== undefined
+              ? this.evalExpr(e, wr)
+              : untrustedValue(`\`${shortText(e.text, 40)}\` stored into the app at line ${w.line}`);
+          v = joinValues(v, x);
+        }
+      }
+    } finally {
+      this.appBusy.delete(rel);
+    }
+    this.appReads.set(rel, v);
+    return { v, steps };
+  }
+
+  /** Module-level names bound only by web framework constructors (`app = Flask(__name__)`, never rebound). */
+  private appNames(): Set<string> {
+    if (this.apps !== undefined) return this.apps;
+    const count = new Map<string, number>();
+    for (const c of this.idx.mod.calls) {
+      if (c.enclosingFunction === null && this.info(c).targets.some((t) => APP_CONSTRUCTORS.has(t)))
+        for (const n of c.assignedTo) count.set(n, (count.get(n) ?? 0) + 1);
+    }
+    this.apps = new Set(
+      [...count].filter(([n, k]) => this.idx.boundNames.get(0)?.get(n)?.length === k).map(([n]) => n),
+    );
+    return this.apps;
+  }
+
+  /** True when `name`, seen from `r`, is the module-level binding of an application object. */
+  private isAppName(name: string, r: Run): boolean {
+    if (!this.appNames().has(name)) return false;
+    for (let f: FunctionFact | undefined = r.fn; f !== undefined && f.id !== 0;) {
+      if (f.globals.includes(name)) break;
+      if ((f.id === r.fn.id && r.params.has(name)) || this.idx.boundNames.get(f.id)?.has(name) === true) return false;
+      let p: FunctionFact | undefined = f.parentId !== null ? this.idx.fn(f.parentId) : undefined;
+      while (p !== undefined && p.kind === 'class' && p.parentId !== null) p = this.idx.fn(p.parentId);
+      f = p;
+    }
+    return true;
+  }
+
+  private info(c: CallSite): CallInfo {
+    let i = this.infos[c.id];
+    if (i === undefined) {
+      const targets = this.idx.targets(c);
+      i = {
+        targets,
+        sink:
+          matchSink(c, this.idx) ?? (this.namesSinkValues() ? dynamicSink(c, this.idx, this.foreignArgs) : undefined),
+        network:
+          targets.length > 0 ? NETWORK_CALLS.find((n) => targets.some((t) => matchesPattern(t, n.pattern))) : undefined,
+        method: methodName(c),
+      };
+      this.infos[c.id] = i;
+    }
+    return i;
+  }
+
+  /**
+   * Evaluate, in the merged context of their functions, what the rules need: the data argument of every sink,
+   * the receiver of every `.recv()` (multiprocessing connections), and — when `reconstruction` is set — calls
+   * that may rebuild objects through code outside the file. Evaluation is on demand, so unrelated code costs
+   * nothing.
+   */
+  run(opts: { reconstruction: boolean }): FlowResult {
+    const sinks: SinkHit[] = [];
+    const reconstructions: ReconstructionHit[] = [];
+    for (const c of this.idx.mod.calls) {
+      const wantsRecon = opts.reconstruction && RECONSTRUCTION_NAMES.has(calleeLastName(c));
+      if (!wantsRecon && !mayBeSink(c) && methodName(c) !== 'recv' && !this.aliasSink(c)) continue;
+      const info = this.info(c);
+      if (info.sink === undefined && info.method !== 'recv' && !wantsRecon) continue;
+      const f = this.idx.fn(c.scopeId);
+      const r = f !== undefined ? this.top(f) : undefined;
+      if (r === undefined) continue;
+      if (info.sink !== undefined) {
+        const data = info.sink.data;
+        sinks.push({
+          sink: info.sink,
+          value: data !== undefined ? this.evalExpr(data, r) : untrustedValue('arguments passed with *args'),
+        });
+      } else if (info.method === 'recv') this.evalCall(c, r);
+      else {
+        const recon = this.reconstruction(c, info, r);
+        if (recon !== undefined) reconstructions.push(recon);
+      }
+    }
+    return {
+      sinks,
+      transports: [...this.transports.values()],
+      reconstructions,
+      networkReads: this.reads,
+      truncated: this.b.truncated,
+    };
+  }
+
+  /**
+   * A call that may be a sink only the project or the run-time choice of a callable reveals: a project alias of a
+   * sink (`serde.loads` where another module binds `loads = pickle.loads`), an Unpickler subclass of another module,
+   * or a callee chosen at run time (`self.deserialize(msg)`, `CODECS[ct](body)`) when some sink is named as a value.
+   */
+  private aliasSink(c: CallSite): boolean {
+    const link = this.idx.link;
+    if (link !== undefined) {
+      if (this.idx.targets(c).some((t) => SINK_BY_NAME.has(t))) return true;
+      const q = c.callee.qualifiedName;
+      if (q !== null && c.callee.resolution === 'import' && link.resolveClass(q) !== undefined) return true;
+    }
+    if (!this.namesSinkValues()) return false;
+    const a = c.callee.access;
+    if (a === undefined) return false;
+    return (
+      (a.root.kind === 'name' && a.steps.length <= 1 && c.callee.qualifiedName === null) ||
+      (a.root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'index') ||
+      (a.root.kind === 'call' && a.steps.length === 0)
+    );
+  }
+
+  private sinkValues: boolean | undefined;
+
+  /** Whether this module (or, in a project, any module) names an executable deserializer as a value. */
+  private namesSinkValues(): boolean {
+    this.sinkValues ??= this.project?.namesSinkValues() ?? moduleNamesSinkValues(this.idx.mod);
+    return this.sinkValues;
+  }
+
+  /** Arguments other modules pass to a function of this one (for run-time chosen deserializers). */
+  private readonly foreignArgs = (fn: FunctionFact) =>
+    (this.project?.callersOf(fn) ?? []).map((x) => ({
+      positional: x.edge.positional,
+      keywords: [...x.edge.keywords].map(([name, value]) => ({ name, value })),
+      skip: x.edge.skip,
+    }));
+
+  /**
+   * Network reads anywhere in the module (evidence of a server loop): evaluates calls that read from objects and
+   * loops over them, on demand, when the rules need serving evidence that handlers did not give.
+   */
+  serverReads(): Origin[] {
+    if (this.reads.length > 0) return this.reads;
+    // Without a networking import or a framework request object nothing here can read from the network.
+    const roots = this.idx.importedRoots;
+    if (!this.networkModule && !roots.has('multiprocessing') && ![...roots].some((r) => REQUEST_MODULES.has(r)))
+      return this.reads;
+    for (const c of this.idx.mod.calls) {
+      const m = methodName(c);
+      if (m === undefined || !(READ_METHODS.has(m) || FALLBACK_RECV_METHODS.has(m) || m === 'accept')) continue;
+      const f = this.idx.fn(c.scopeId);
+      const r = f !== undefined ? this.top(f) : undefined;
+      if (r !== undefined) this.evalCall(c, r);
+      if (this.reads.length > 0) return this.reads;
+    }
+    for (const a of this.idx.mod.assignments) {
+      if (a.kind !== 'for' || a.value === null) continue;
+      const f = this.idx.fn(a.scopeId);
+      const r = f !== undefined ? this.top(f) : undefined;
+      const name = a.targets.find((t) => t.kind === 'name');
+      if (r !== undefined && name?.kind === 'name') this.lookup(name.name, r);
+      if (this.reads.length > 0) break;
+    }
+    return this.reads;
+  }
+
+  /** The value of a method call's receiver (`self.sock` of `self.sock.recv_pyobj()`) in its function's context. */
+  receiverValue(c: CallSite): Value {
+    const a = c.callee.access;
+    if (a === undefined || a.steps.length === 0) return INTERNAL;
+    const f = this.idx.fn(c.scopeId);
+    const r = f !== undefined ? this.top(f) : undefined;
+    return r !== undefined ? this.evalAccess(a, r, c.span, c.text, a.steps.length - 1) : INTERNAL;
+  }
+
+  /** The value of an expression in the merged context of the function `scopeId` (for callers outside the pass). */
+  valueIn(e: ExpressionFact, scopeId: number): Value {
+    const f = this.idx.fn(scopeId);
+    const r = f !== undefined ? this.top(f) : undefined;
+    return r !== undefined ? this.evalExpr(e, r) : untrustedValue('recursive call chain');
+  }
+
+  // ---- runs -------------------------------------------------------------------------------------------------
+
+  private top(f: FunctionFact): Run | undefined {
+    const known = this.tops.get(f.id);
+    if (known !== undefined) return known;
+    if (this.topBusy.has(f.id)) return undefined;
+    // Merging parameters walks up the call graph; a very long chain is cut like a cycle (not internal).
+    if (this.b.depth > MAX_EVAL_DEPTH) {
+      this.b.truncated = true;
+      return undefined;
+    }
+    this.topBusy.add(f.id);
+    this.b.depth++;
+    try {
+      const r = new Run(f, this.mergedParams(f), 0, true, this.idx);
+      this.tops.set(f.id, r);
+      return r;
+    } finally {
+      this.b.depth--;
+      this.topBusy.delete(f.id);
+    }
+  }
+
+  /** Parameter values: handler seeds, or the join of the arguments at every call site in this module. */
+  private mergedParams(f: FunctionFact): Map<string, Value> {
+    const params = new Map<string, Value>();
+    if (f.kind !== 'function' && f.kind !== 'lambda') return params;
+    // Seeded parameters hold what the framework passes; the others of a request handler are framework-supplied
+    // too. Anything else (helpers, including helper methods of handler classes) gets its callers' arguments.
+    const entry = this.entries.get(f.id);
+    const edges = this.idx.callers.get(f.id) ?? [];
+    const far = this.project?.callersOf(f) ?? [];
+    const escapes =
+      (edges.length === 0 && far.length === 0) || this.idx.referenced.has(f.id) || this.project?.escapes(f) === true;
+    f.parameters.forEach((p, i) => {
+      const seed = entry?.seeds.get(i);
+      if (seed !== undefined) {
+        params.set(p.name, this.seedValue(seed, f, i));
+        return;
+      }
+      let v: Value =
+        entry?.isHandler === true || !escapes
+          ? INTERNAL
+          : untrustedValue(`parameter \`${p.name}\` of \`${f.qualifiedName}\`, called from outside this file`);
+      for (const e of edges) v = joinValues(v, this.argumentAt(e, f, i));
+      for (const x of far) {
+        const passed = x.unit.flow.passedArgument(x.edge, f, i);
+        v = joinValues(v, passed ?? this.defaultValue(f, p));
+      }
+      params.set(p.name, v);
+    });
+    return params;
+  }
+
+  private seedValue(seed: ParamSeed, f: FunctionFact, i: number): Value {
+    if (seed.kind === 'internal') return INTERNAL;
+    const p = f.parameters[i]!;
+    const origin: Origin = {
+      file: this.file,
+      fn: f.qualifiedName,
+      line: f.span.line,
+      column: f.span.column,
+      text: p.annotation !== undefined ? `${p.name}: ${p.annotation}` : p.name,
+      label: seed.label,
+      functionId: f.id,
+      via: [],
+    };
+    return taintedValue(seed.kind, origin);
+  }
+
+  /** The value a call edge passes to parameter `i` of `f`, evaluated in the caller's merged context. */
+  private argumentAt(e: CallEdge, f: FunctionFact, i: number): Value {
+    const p = f.parameters[i]!;
+    const caller = this.idx.fn(e.call.scopeId);
+    const r = caller !== undefined ? this.top(caller) : undefined;
+    if (r === undefined) return untrustedValue(`parameter \`${p.name}\` (recursive call chain)`);
+    const hop = this.hop(e.call, `${shortText(e.call.callee.raw, 40)}()`);
+    const passed = this.passedValue(e, p, i, r, hop);
+    if (passed !== undefined) return passed;
+    return this.defaultValue(f, p);
+  }
+
+  /** The value of a parameter left to its default (evaluated where the def is). */
+  private defaultValue(f: FunctionFact, p: FunctionFact['parameters'][number]): Value {
+    if (p.default === undefined || p.default.constant !== undefined) return INTERNAL;
+    const outer = f.parentId !== null ? this.idx.fn(f.parentId) : undefined;
+    const or = outer !== undefined ? this.top(outer) : undefined;
+    return or !== undefined ? this.evalExpr(p.default, or) : untrustedValue(`default of \`${p.name}\``);
+  }
+
+  /**
+   * What a call edge of this module passes to parameter `i` of a function of another module, evaluated in the
+   * caller's merged context; undefined when the parameter keeps its default.
+   */
+  passedArgument(e: CallEdge, f: FunctionFact, i: number): Value | undefined {
+    const p = f.parameters[i]!;
+    if (i < e.skip) return INTERNAL;
+    const caller = this.idx.fn(e.call.scopeId);
+    const r = caller !== undefined ? this.top(caller) : undefined;
+    if (r === undefined) return untrustedValue(`parameter \`${p.name}\` (recursive call chain)`);
+    return this.passedValue(e, p, i, r, this.hop(e.call, `${shortText(e.call.callee.raw, 40)}()`));
+  }
+
+  /** The return value of a function of this module called from another one with these parameter values. */
+  foreignReturn(f: FunctionFact, params: Map<string, Value>, depth: number): Value {
+    return this.returnValue(this.helper(f, params, depth));
+  }
+
+  /** A run of a local function with the given argument values, for its return value. */
+  private helper(f: FunctionFact, params: Map<string, Value>, depth: number): Run {
+    let key = f.id + '|';
+    for (const v of params.values()) key += valueKey(v) + ',';
+    let r = this.helpers.get(key);
+    if (r === undefined) {
+      r = new Run(f, params, depth, false, this.idx);
+      this.helpers.set(key, r);
+    }
+    return r;
+  }
+
+  private returnValue(r: Run): Value {
+    let v = INTERNAL;
+    for (const e of r.fn.returns) v = joinValues(v, this.evalExpr(e, r));
+    return v;
+  }
+
+  // ---- expressions ------------------------------------------------------------------------------------------
+
+  private budget(): boolean {
+    if (++this.b.steps > this.b.maxSteps || this.b.depth > MAX_EVAL_DEPTH) {
+      this.b.truncated = true;
+      return false;
+    }
+    return true;
+  }
+
+  evalExpr(e: ExpressionFact, r: Run): Value {
+    if (e.constant !== undefined) {
+      // A literal path may name a file this function wrote network data into.
+      if (e.constant.type !== 'str') return INTERNAL;
+      const written = this.writtenFiles(r);
+      return written.size > 0 ? (written.get('s:' + e.constant.value) ?? INTERNAL) : INTERNAL;
+    }
+    if (!this.budget()) return untrustedValue('analysis budget exhausted');
+    this.b.depth++;
+    try {
+      let v: Value;
+      switch (e.nodeType) {
+        case 'lambda':
+        case 'comparison_operator':
+        case 'not_operator':
+        case 'integer':
+        case 'float':
+        case 'true':
+        case 'false':
+        case 'none':
+          return INTERNAL;
+        default:
+          break;
+      }
+      if (e.access !== undefined) v = this.evalAccess(e.access, r, e.span, e.text);
+      else if (e.elements !== undefined) {
+        v = INTERNAL;
+        for (const x of e.elements) v = joinValues(v, this.evalExpr(x, r));
+      } else if (e.operands !== undefined) {
+        // `prefix + request.data`, `request.data or b""`, f"{request.json['k']}": the value of each part, so a
+        // network access written inline counts exactly as one bound to a name first.
+        v = INTERNAL;
+        for (const x of e.operands) v = joinValues(v, this.evalExpr(x, r));
+        if ((e.nodeType === 'string' || e.nodeType === 'concatenated_string') && v.taint !== null)
+          v = reshape(v, 'text');
+      } else {
+        v = INTERNAL;
+        for (const n of e.names) v = joinValues(v, this.lookup(n, r));
+        for (const id of e.callIds) {
+          const c = this.idx.mod.calls[id];
+          if (c !== undefined) v = joinValues(v, this.evalCall(c, r));
+        }
+        if ((e.nodeType === 'string' || e.nodeType === 'concatenated_string') && v.taint !== null)
+          v = reshape(v, 'text');
+      }
+      if (v.taint === null || v.taint.kind === 'text') {
+        const written = this.writtenFiles(r);
+        if (written.size > 0) {
+          const k = this.pathKey(e, r, 0);
+          const hit = k !== undefined ? written.get(k) : undefined;
+          if (hit !== undefined) v = joinValues(v, hit);
+        }
+      }
+      return v;
+    } finally {
+      this.b.depth--;
+    }
+  }
+
+  private evalAccess(a: AccessPath, r: Run, span: SourceSpan, text: string, upTo = a.steps.length): Value {
+    let v: Value;
+    let start = 0;
+    const root = a.root;
+    if (root.kind === 'name') {
+      const global = root.resolution === 'import' ? root.qualifiedNames.find((q) => GLOBAL_REQUESTS.has(q)) : undefined;
+      if (global !== undefined) {
+        v = taintedValue('request', this.origin(span, text, GLOBAL_REQUESTS.get(global)!, r.fn.id));
+      } else if (r.selfName === root.name && r.cls !== undefined && a.steps[0]?.kind === 'attr' && upTo > 0) {
+        const attr = this.classAttr(r.cls, a.steps[0].name);
+        if (attr !== null) {
+          v = attr;
+          start = 1;
+        } else v = this.lookup(root.name, r);
+      } else {
+        const app = this.appAccess(a, upTo, r);
+        if (app !== undefined) {
+          v = app.v;
+          start = app.steps;
+        } else v = this.lookup(root.name, r);
+      }
+    } else if (root.kind === 'call') {
+      const c = this.idx.mod.calls[root.callId];
+      v = c !== undefined ? this.evalCall(c, r) : INTERNAL;
+    } else v = root.expr !== undefined ? this.evalExpr(root.expr, r) : INTERNAL;
+    for (let i = start; i < upTo; i++) v = this.step(v, a.steps[i]!, span, text, r);
+    return v;
+  }
+
+  private origin(span: SourceSpan, text: string, label: string, functionId: number): Origin {
+    const fn = this.idx.fn(functionId)?.qualifiedName ?? '<module>';
+    return {
+      file: this.file,
+      fn,
+      line: span.line,
+      column: span.column,
+      text: shortText(text),
+      label,
+      functionId,
+      via: [],
+    };
+  }
+
+  /** An attribute or subscript of a network value. */
+  private step(v: Value, st: AccessStep, span: SourceSpan, text: string, r: Run): Value {
+    const t = v.taint;
+    if (t === null) return v;
+    const next = st.kind === 'attr' ? attrKind(t.kind, st.name) : indexKind(t.kind);
+    if (next === null) return INTERNAL;
+    // Where the shape changes (request → its files, a form field → its file), the data is obtained here.
+    if (next !== t.kind && t.kind !== 'data') {
+      const moved = reshape(v, next, this.origin(span, text, t.origin.label, r.fn.id));
+      return isObjectKind(next) ? moved : this.obtained(moved);
+    }
+    return reshape(v, next);
+  }
+
+  /** Records a network read (evidence of a server loop) and returns the value. */
+  private obtained(v: Value): Value {
+    if (v.taint !== null && this.reads.length < 64) this.reads.push(v.taint.origin);
+    return v;
+  }
+
+  // ---- names ------------------------------------------------------------------------------------------------
+
+  private lookup(name: string, r: Run): Value {
+    const memo = r.names.get(name);
+    if (memo !== undefined) return memo;
+    if (r.busyNames.has(name)) return INTERNAL;
+    if (!this.budget()) return untrustedValue('analysis budget exhausted');
+    r.busyNames.add(name);
+    this.b.depth++;
+    let v: Value;
+    try {
+      v = this.lookupUncached(name, r);
+    } finally {
+      this.b.depth--;
+      r.busyNames.delete(name);
+    }
+    r.names.set(name, v);
+    return v;
+  }
+
+  private lookupUncached(name: string, r: Run): Value {
+    const f = r.fn;
+    const bound = this.idx.boundNames.get(f.id)?.get(name);
+    const param = r.params.get(name);
+    if (bound === undefined && param === undefined) {
+      if (f.globals.includes(name) || f.id === 0) return this.outer(name, 0, r);
+      return this.outer(name, f.parentId, r);
+    }
+    let v = param ?? INTERNAL;
+    for (const a of this.idx.assignedNames.get(f.id)?.get(name) ?? []) v = joinValues(v, this.assigned(a, name, r));
+    // Subscript stores (`buf[i:j] = chunk`), container mutation and read-into calls on the name.
+    for (const a of this.idx.assignmentsByScope.get(f.id) ?? []) {
+      if (a.value === null) continue;
+      for (const t of a.targets) {
+        if (t.kind === 'subscript' && t.objectText === name) v = joinValues(v, this.evalExpr(a.value, r));
+      }
+    }
+    for (const c of this.idx.callsByScope.get(f.id) ?? []) {
+      const m = this.info(c).method;
+      if (m === undefined) continue;
+      const ca = c.callee.access;
+      if (MUTATING_METHODS.has(m) && ca?.root.kind === 'name' && ca.root.name === name && ca.steps.length === 1) {
+        let w = INTERNAL;
+        for (const x of c.positional) w = joinValues(w, this.evalExpr(x, r));
+        if (w.taint !== null)
+          v = joinValues(v, m === 'write' || m === 'writelines' ? viaHop(reshape(w, 'file'), this.writeHop(c)) : w);
+      } else if (READ_INTO_METHODS.has(m)) {
+        const target = c.positional[0];
+        if (
+          target?.access?.root.kind === 'name' &&
+          target.access.root.name === name &&
+          target.access.steps.length === 0
+        ) {
+          const got = this.evalCall(c, r);
+          if (got.taint !== null) v = joinValues(v, reshape(got, 'data'));
+        }
+      }
+    }
+    return v;
+  }
+
+  /** A name not bound in this function: the enclosing function's (closure) or the module's binding. */
+  private outer(name: string, parentId: number | null, r: Run): Value {
+    if (r.fn.id === 0) {
+      const bs = this.idx.boundNames.get(0)?.get(name);
+      if (bs === undefined) return name === '__file__' || name === '__name__' ? INTERNAL : unboundValue(name);
+      return INTERNAL;
+    }
+    let p = parentId !== null ? this.idx.fn(parentId) : undefined;
+    while (p !== undefined && p.kind === 'class' && p.parentId !== null) p = this.idx.fn(p.parentId);
+    if (p === undefined) return unboundValue(name);
+    const pr = this.top(p);
+    return pr !== undefined ? this.lookup(name, pr) : untrustedValue(`\`${name}\` (recursive scope chain)`);
+  }
+
+  /** The value an assignment gives `name` (element-wise for tuple targets over a tuple value). */
+  private assigned(a: AssignmentFact, name: string, r: Run): Value {
+    if (a.value === null) return INTERNAL;
+    if (a.kind === 'for') {
+      const it = this.evalExpr(a.value, r);
+      const out = iterate(it);
+      // Iterating a connection/consumer is where each message is obtained.
+      if (it.taint !== null && out.taint !== null && isObjectKind(it.taint.kind) && !isObjectKind(out.taint.kind))
+        return this.obtained(
+          reshape(
+            out,
+            out.taint.kind,
+            this.origin(a.value.span, `for … in ${a.value.text}`, it.taint.origin.label, r.fn.id),
+          ),
+        );
+      return out;
+    }
+    const names = a.targets.filter((t) => t.kind === 'name');
+    if (names.length > 1 && a.value.elements !== undefined && a.value.elements.length === a.targets.length) {
+      const i = a.targets.findIndex((t) => t.kind === 'name' && t.name === name);
+      const el = a.value.elements[i];
+      if (el !== undefined) return this.evalExpr(el, r);
+    }
+    return this.evalExpr(a.value, r);
+  }
+
+  /** `self.<attr>` of a class: the join of every `self.<attr> = v` in its methods and `attr = v` in its body. */
+  private classAttr(cls: FunctionFact, attr: string): Value | null {
+    const key = cls.id + '.' + attr;
+    if (this.classAttrs.has(key)) return this.classAttrs.get(key)!;
+    if (this.classBusy.has(key)) return INTERNAL;
+    this.classBusy.add(key);
+    let v: Value | null = null;
+    try {
+      for (const m of this.idx.mod.functions) {
+        if (m.parentId !== cls.id || m.kind !== 'function') continue;
+        const self = this.idx.selfName(m);
+        if (self === undefined) continue;
+        const want = self + '.' + attr;
+        for (const a of this.idx.assignmentsByScope.get(m.id) ?? []) {
+          if (a.value === null || !a.targets.some((t) => t.kind === 'attribute' && t.text === want)) continue;
+          const mr = this.top(m);
+          const x = mr !== undefined ? this.evalExpr(a.value, mr) : untrustedValue(`self.${attr}`);
+          v = v === null ? x : joinValues(v, x);
+        }
+      }
+      const body = this.idx.assignedNames.get(cls.id)?.get(attr);
+      if (body !== undefined) {
+        const cr = this.top(cls);
+        for (const a of body) {
+          const x = cr !== undefined ? this.assigned(a, attr, cr) : INTERNAL;
+          v = v === null ? x : joinValues(v, x);
+        }
+      }
+    } finally {
+      this.classBusy.delete(key);
+    }
+    this.classAttrs.set(key, v);
+    return v;
+  }
+
+  // ---- calls ------------------------------------------------------------------------------------------------
+
+  private evalCall(c: CallSite, r: Run): Value {
+    const memo = r.calls.get(c.id);
+    if (memo !== undefined) return memo;
+    if (r.busyCalls.has(c.id)) return INTERNAL;
+    if (!this.budget()) return untrustedValue('analysis budget exhausted');
+    r.busyCalls.add(c.id);
+    this.b.depth++;
+    let v: Value;
+    try {
+      v = this.callUncached(c, r);
+    } finally {
+      this.b.depth--;
+      r.busyCalls.delete(c.id);
+    }
+    r.calls.set(c.id, v);
+    return v;
+  }
+
+  private args(c: CallSite, r: Run): Value {
+    let v = INTERNAL;
+    for (const a of c.positional) v = joinValues(v, this.evalExpr(a, r));
+    for (const k of c.keywords) v = joinValues(v, this.evalExpr(k.value, r));
+    for (const a of c.starArgs) v = joinValues(v, this.evalExpr(a, r));
+    return v;
+  }
+
+  private callUncached(c: CallSite, r: Run): Value {
+    const info = this.info(c);
+    if (info.network !== undefined) {
+      return this.obtained(taintedValue(info.network.kind, this.origin(c.span, c.text, info.network.label, r.fn.id)));
+    }
+    if (info.sink !== undefined)
+      return untaint(info.sink.data !== undefined ? this.evalExpr(info.sink.data, r) : INTERNAL);
+
+    // Local functions: helpers (return value with these arguments), constructions (the object wraps its arguments).
+    const local = this.localCallee(c);
+    if (local !== undefined) {
+      if (local.kind === 'class') return this.args(c, r);
+      if (r.depth + 1 > MAX_HELPER_DEPTH) return this.args(c, r);
+      const params = new Map<string, Value>();
+      const edge: CallEdge = {
+        call: c,
+        positional: c.positional,
+        keywords: new Map(c.keywords.map((k) => [k.name, k.value])),
+        skip: local.skip,
+        opaque: c.hasStarArgs || c.hasStarStarKwargs,
+      };
+      const hop = this.hop(c, `${shortText(c.callee.raw, 40)}()`);
+      local.fn.parameters.forEach((p, i) => {
+        if (i < local.skip) {
+          params.set(p.name, r.selfName !== undefined ? this.lookup(r.selfName, r) : INTERNAL);
+          return;
+        }
+        params.set(p.name, this.argumentInRun(edge, local.fn, i, r, hop));
+      });
+      return viaHop(this.returnValue(this.helper(local.fn, params, r.depth + 1)), hop);
+    }
+    const far = this.project !== undefined ? this.projectCallee(c) : undefined;
+    if (far !== undefined) {
+      if (far.kind === 'class' && far.fn === far.cls) return this.args(c, r);
+      if (r.depth + 1 > MAX_HELPER_DEPTH) return this.args(c, r);
+      const params = new Map<string, Value>();
+      const edge: CallEdge = {
+        call: c,
+        positional: c.positional,
+        keywords: new Map(c.keywords.map((k) => [k.name, k.value])),
+        skip: far.skip,
+        opaque: c.hasStarArgs || c.hasStarStarKwargs,
+      };
+      const hop = this.hop(c, `${shortText(c.callee.raw, 40)}()`);
+      const a = c.callee.access;
+      far.fn.parameters.forEach((p, i) => {
+        if (i < far.skip) {
+          const recv =
+            far.kind === 'function' && a !== undefined && a.steps.length > 0
+              ? this.evalAccess(a, r, c.span, c.text, a.steps.length - 1)
+              : INTERNAL;
+          params.set(p.name, recv);
+          return;
+        }
+        params.set(p.name, this.argumentInRun(edge, far.fn, i, r, hop));
+      });
+      if (far.kind === 'class') {
+        // A construction runs __init__ for its sinks (merged through the callers index); the object wraps its arguments.
+        return this.args(c, r);
+      }
+      return viaHop(far.unit.flow.foreignReturn(far.fn, params, r.depth + 1), hop);
+    }
+
+    const targets = info.targets;
+    for (const t of targets) {
+      if (SERIALIZER_CALLS.has(t)) return INTERNAL;
+      if (OPEN_LIKE.has(t)) return this.opened(c, r);
+      const prop = PROPAGATORS.get(t);
+      if (prop !== undefined) {
+        const v = this.args(c, r);
+        return prop === 'same' ? v : reshape(v, prop);
+      }
+    }
+    // Method calls: on network objects, on data, or on something else.
+    const m = info.method;
+    const a = c.callee.access;
+    const recv =
+      m !== undefined && a !== undefined ? this.evalAccess(a, r, c.span, c.text, a.steps.length - 1) : undefined;
+    if (m !== undefined && recv !== undefined && recv.taint !== null) return this.method(recv, m, c, r);
+    if (targets.some((t) => APP_CONSTRUCTORS.has(t))) return untaint(this.args(c, r));
+    if (targets.some((t) => REMOTE_CALLS.some((p) => matchesPattern(t, p))))
+      return untrustedValue(`result of \`${shortText(c.callee.raw, 40)}(...)\` (remote store or download)`, true);
+    if (m !== undefined && recv !== undefined) {
+      const fallback = FALLBACK_RECV_METHODS.get(m);
+      const onSelf = a !== undefined && a.root.kind === 'name' && a.root.name === r.selfName && a.steps.length === 1;
+      if (fallback !== undefined && this.networkModule && !onSelf && !this.resolvedElsewhere(c)) {
+        return this.obtained(
+          taintedValue(fallback, this.origin(c.span, c.text, `\`.${m}()\` on a socket-like object`, r.fn.id), 'medium'),
+        );
+      }
+      if (m === 'join' || m === 'format') {
+        const v = this.args(c, r);
+        return joinValues(m === 'format' ? reshape(v, 'text') : v, recv);
+      }
+      // A function of an imported module (`storage.download(uri)`) is judged like any library function below;
+      // a method of an object (`cfg.get("path")`, `cache.get(k)`) keeps the provenance of the object and args.
+      const moduleFunction =
+        a !== undefined &&
+        a.root.kind === 'name' &&
+        this.idx.importedModules.has(a.root.name) &&
+        a.root.resolution === 'import';
+      if (!moduleFunction) return joinValues(recv, untaint(this.args(c, r)));
+    }
+
+    // Known pure library functions keep provenance; anything else cannot be proven internal.
+    const root = targets[0]?.split('.')[0];
+    const args = untaint(this.args(c, r));
+    if (root !== undefined && INTERNAL_MODULES.has(root)) return args;
+    return joinValues(args, untrustedValue(`result of \`${shortText(c.callee.raw, 40)}(...)\``));
+  }
+
+  /** A method resolved to a non-network library object (`json.decoder.JSONDecoder().recv` does not exist...). */
+  private resolvedElsewhere(c: CallSite): boolean {
+    const q = c.callee.qualifiedName;
+    if (q === null || c.callee.resolution !== 'import') return false;
+    const root = q.split('.')[0]!;
+    return !NETWORK_MODULES.has(root);
+  }
+
+  private argumentInRun(e: CallEdge, f: FunctionFact, i: number, r: Run, hop: Hop): Value {
+    const p = f.parameters[i]!;
+    const passed = this.passedValue(e, p, i, r, hop);
+    if (passed !== undefined) return passed;
+    if (p.default !== undefined && p.default.constant === undefined) return untrustedValue(`default of \`${p.name}\``);
+    return INTERNAL;
+  }
+
+  /**
+   * What a call edge passes to parameter `p` (index `i`), evaluated in run `r`: the collected `*args`/`**kwargs`,
+   * the bound argument, or an untrusted value when unresolved splats may carry it. Undefined when the parameter
+   * takes its default.
+   */
+  private passedValue(
+    e: CallEdge,
+    p: FunctionFact['parameters'][number],
+    i: number,
+    r: Run,
+    hop: Hop,
+  ): Value | undefined {
+    if (p.kind === 'vararg') {
+      let v = INTERNAL;
+      for (const a of e.positional.slice(Math.max(0, i - e.skip))) v = joinValues(v, this.evalExpr(a, r));
+      return viaHop(e.opaque ? joinValues(v, untrustedValue('*args')) : v, hop);
+    }
+    if (p.kind === 'kwarg') {
+      let v = INTERNAL;
+      for (const a of e.keywords.values()) v = joinValues(v, this.evalExpr(a, r));
+      return viaHop(e.opaque ? joinValues(v, untrustedValue('**kwargs')) : v, hop);
+    }
+    const pos = i - e.skip;
+    const arg =
+      (p.kind !== 'keyword-only' && pos >= 0 ? e.positional[pos] : undefined) ??
+      (p.kind !== 'positional-only' ? e.keywords.get(p.name) : undefined);
+    if (arg !== undefined) return viaHop(this.evalExpr(arg, r), hop);
+    if (e.opaque) return untrustedValue(`parameter \`${p.name}\` passed through *args/**kwargs`);
+    return undefined;
+  }
+
+  private projectCallee(c: CallSite): ProjectCallee | undefined {
+    const u = this.project!.unitOf(this.idx);
+    return u !== undefined ? this.project!.callee(u, c) : undefined;
+  }
+
+  private localCallee(c: CallSite): { fn: FunctionFact; skip: number; kind: 'function' | 'class' } | undefined {
+    const id = c.callee.definitionId;
+    if (id !== undefined) {
+      const f = this.idx.fn(id);
+      if (f?.kind === 'class') return { fn: f, skip: 0, kind: 'class' };
+      if (f !== undefined && (f.kind === 'function' || f.kind === 'lambda'))
+        return { fn: f, skip: 0, kind: 'function' };
+    }
+    const bm = this.idx.boundMethod(c.callee.access, c.scopeId);
+    return bm !== undefined ? { ...bm, kind: 'function' } : undefined;
+  }
+
+  /** open(path) and friends: the content of a network-written file is network data; a network-chosen path is not. */
+  private opened(c: CallSite, r: Run): Value {
+    const first =
+      c.positional[0] ??
+      c.keywords.find((k) => k.name === 'file' || k.name === 'filename' || k.name === 'fileobj')?.value;
+    if (first === undefined) return this.args(c, r);
+    const v = this.evalExpr(first, r);
+    const t = v.taint;
+    if (t === null) return v;
+    if (t.kind === 'file' || t.kind === 'data' || t.kind === 'endpoint' || t.kind === 'upload' || t.kind === 'message')
+      return reshape(v, 'data');
+    return untaint(v);
+  }
+
+  /** A method called on network data or a network object. */
+  private method(recv: Value, m: string, c: CallSite, r: Run): Value {
+    const t = recv.taint!;
+    const k = t.kind;
+    const transition = (next: TaintKind): Value => {
+      if ((isObjectKind(k) || k === 'text') && next !== k && !isObjectKind(next))
+        return this.obtained(reshape(recv, next, this.origin(c.span, c.text, t.origin.label, r.fn.id)));
+      return reshape(recv, next);
+    };
+    if (k === 'mpconn') {
+      if (m === 'recv' && r.topLevel && c.scopeId === r.fn.id && !this.transports.has(c.id))
+        this.transports.set(c.id, { call: c, value: recv });
+      if (m === 'recv' || m === 'recv_bytes') return transition('data');
+      return INTERNAL;
+    }
+    if (k === 'mplistener') return m === 'accept' ? reshape(recv, 'mpconn') : INTERNAL;
+    if (k === 'self-http' || k === 'self-socketserver' || k === 'self-view') return INTERNAL;
+    if (k === 'self-tornado') return TEXT_METHODS.has(m) || m.startsWith('get_') ? transition('text') : INTERNAL;
+    if (READ_METHODS.has(m)) return transition('data');
+    if (m === 'receive') return transition('message');
+    if (m === 'encode') return reshape(recv, 'data');
+    if (m === 'get' || m === 'getlist' || m === 'pop') {
+      // Container lookups: an upload from `files.get()`, the payload of a message dict.
+      if (k === 'upload') return recv;
+      if (k === 'message' || k === 'endpoint' || k === 'data') return transition('data');
+    }
+    if (TEXT_METHODS.has(m)) return transition('text');
+    if (ENDPOINT_METHODS.has(m)) return isObjectKind(k) ? reshape(recv, 'endpoint') : recv;
+    switch (k) {
+      case 'request':
+      case 'upload':
+        return transition('text');
+      case 'message':
+        return transition('data');
+      default:
+        return recv;
+    }
+  }
+
+  // ---- write-then-read ----------------------------------------------------------------------------------------
+
+  private writeHop(c: CallSite): Hop {
+    return this.hop(c, `a file written by \`${shortText(c.text, 50)}\``);
+  }
+
+  /** Files this function writes network data into, by path key (`open(p, "wb").write(x)`, `upload.save(p)`...). */
+  private writtenFiles(r: Run): Map<string, Value> {
+    if (r.written !== undefined) return r.written;
+    if (r.writtenBusy) return EMPTY;
+    r.writtenBusy = true;
+    const out = new Map<string, Value>();
+    try {
+      for (const c of this.idx.callsByScope.get(r.fn.id) ?? []) {
+        const info = this.info(c);
+        const m = info.method;
+        const a = c.callee.access;
+        if ((m === 'write' || m === 'writelines' || m === 'write_bytes' || m === 'write_text') && a !== undefined) {
+          const data = this.args(c, r);
+          if (data.taint === null) continue;
+          const written = viaHop(reshape(data, 'file'), this.writeHop(c));
+          for (const k of this.handleKeys(a, a.steps.length - 1, r))
+            out.set(k, joinValues(out.get(k) ?? INTERNAL, written));
+        } else if (m === 'save' && a !== undefined) {
+          const recv = this.evalAccess(a, r, c.span, c.text, a.steps.length - 1);
+          const dst = c.positional[0] ?? c.keywords.find((k) => k.name === 'dst')?.value;
+          if (recv.taint === null || dst === undefined) continue;
+          const k = this.pathKey(dst, r, 0);
+          if (k !== undefined) out.set(k, viaHop(reshape(recv, 'file'), this.writeHop(c)));
+        } else if (info.targets.includes('shutil.copyfileobj')) {
+          const [src, dst] = c.positional;
+          if (src === undefined || dst?.access === undefined) continue;
+          const v = this.evalExpr(src, r);
+          if (v.taint === null) continue;
+          for (const k of this.handleKeys(dst.access, dst.access.steps.length, r))
+            out.set(k, viaHop(reshape(v, 'file'), this.writeHop(c)));
+        }
+      }
+    } finally {
+      r.writtenBusy = false;
+    }
+    r.written = out;
+    return out;
+  }
+
+  /** Path keys of the file a handle expression (the first `upTo` steps of `a`) was opened on. */
+  private handleKeys(a: AccessPath, upTo: number, r: Run): string[] {
+    if (upTo === 0 && a.root.kind === 'call') {
+      const c = this.idx.mod.calls[a.root.callId];
+      const p = c !== undefined ? this.openedPath(c) : undefined;
+      const k = p !== undefined ? this.pathKey(p, r, 0) : undefined;
+      return k !== undefined ? [k] : [];
+    }
+    if (upTo === 0 && a.root.kind === 'name') {
+      const out: string[] = [];
+      for (const as of this.idx.assignedNames.get(r.fn.id)?.get(a.root.name) ?? []) {
+        const id =
+          as.value?.access?.root.kind === 'call' && as.value.access.steps.length === 0
+            ? as.value.access.root.callId
+            : undefined;
+        const c = id !== undefined ? this.idx.mod.calls[id] : undefined;
+        const p = c !== undefined ? this.openedPath(c) : undefined;
+        const k = p !== undefined ? this.pathKey(p, r, 0) : undefined;
+        if (k !== undefined) out.push(k);
+      }
+      return out;
+    }
+    return [];
+  }
+
+  /** The path argument of open()/Path()/aiofiles.open()/gzip.open(). */
+  private openedPath(c: CallSite): ExpressionFact | undefined {
+    const info = this.info(c);
+    const opener = info.targets.some((t) => OPEN_LIKE.has(t) || t === 'pathlib.Path' || t === 'pathlib.PurePath');
+    if (opener) return c.positional[0] ?? c.keywords.find((k) => k.name === 'file' || k.name === 'filename')?.value;
+    // Path(p).open("wb")
+    const a = c.callee.access;
+    if (info.method === 'open' && a?.root.kind === 'call' && a.steps.length === 1) {
+      const inner = this.idx.mod.calls[a.root.callId];
+      return inner !== undefined ? this.openedPath(inner) : undefined;
+    }
+    return undefined;
+  }
+
+  /** A stable key for "the same path": literal value, or the text of the (single) expression a name holds. */
+  private pathKey(e: ExpressionFact, r: Run, depth: number): string | undefined {
+    const c = e.constant;
+    if (c !== undefined) return c.type === 'str' || c.type === 'bytes' ? 's:' + c.value : undefined;
+    const a = e.access;
+    if (a?.root.kind === 'name' && a.steps.length === 0) {
+      const as = this.idx.assignedNames.get(r.fn.id)?.get(a.root.name) ?? [];
+      const single = as.length === 1 ? as[0] : undefined;
+      if (
+        single?.value !== undefined &&
+        single.value !== null &&
+        single.kind !== 'for' &&
+        depth < 3 &&
+        single.targets.length === 1
+      )
+        return this.pathKey(single.value, r, depth + 1) ?? 'n:' + a.root.name;
+      return 'n:' + a.root.name;
+    }
+    return 't:' + shortText(e.text, 200);
+  }
+
+  // ---- reconstruction through unseen code -----------------------------------------------------------------------
+
+  private reconstruction(c: CallSite, info: CallInfo, r: Run): ReconstructionHit | undefined {
+    if (this.localCallee(c) !== undefined) return undefined;
+    const name = calleeLastName(c);
+    if (!RECONSTRUCTION_NAMES.has(name)) return undefined;
+    const q = info.targets[0] ?? '';
+    if (SAFE_PARSER_PREFIXES.some((p) => q.startsWith(p))) return undefined;
+    if (PROPAGATORS.has(q) || OPEN_LIKE.has(q)) return undefined;
+    if (q !== '' && INTERNAL_MODULES.has(q.split('.')[0]!) && c.callee.resolution === 'import') return undefined;
+    // `.decode()` on the data itself is a text decoding, not an object reconstruction.
+    const a = c.callee.access;
+    if (a !== undefined && info.method !== undefined) {
+      const recv = this.evalAccess(a, r, c.span, c.text, a.steps.length - 1);
+      if (recv.taint !== null) return undefined;
+    }
+    let best: Value | undefined;
+    for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)]) {
+      const v = this.evalExpr(arg, r);
+      if (v.taint !== null && REPORTABLE['path-or-file'].has(v.taint.kind))
+        best = best === undefined ? v : joinValues(best, v);
+    }
+    return best !== undefined ? { call: c, value: best } : undefined;
+  }
+}
+
+const EMPTY: Map<string, Value> = new Map();
+
+/** Cheap test before the full sink match: a callee naming a sink API, or a local class (Unpickler subclass). */
+function mayBeSink(c: CallSite): boolean {
+  if (c.callee.definitionId !== undefined) return true;
+  for (const v of c.callee.values)
+    if (v.kind === 'qualified' && SINK_BY_NAME.has(v.partial?.qualifiedName ?? v.name)) return true;
+  return c.callee.starImportModules !== undefined;
+}
+
+/** Modules whose request object is a global (flask.request...). */
+const REQUEST_MODULES: ReadonlySet<string> = new Set([...GLOBAL_REQUESTS.keys()].map((k) => k.split('.')[0]!));
+
+function unboundValue(name: string): Value {
+  return untrustedValue(`\`${name}\` (defined outside this file)`);
+}
+
+/** Attribute of a network value: what it holds (null = not network data, e.g. instance state of a handler). */
+function attrKind(k: TaintKind, name: string): TaintKind | null {
+  switch (k) {
+    case 'request':
+      if (name === 'data' || name === 'body' || name === 'raw_data') return 'data';
+      if (
+        name === 'stream' ||
+        name === 'input_stream' ||
+        name === 'bounded_stream' ||
+        name === 'content' ||
+        name === 'rfile'
+      )
+        return 'endpoint';
+      if (name === 'files' || name === 'FILES' || name === 'file') return 'upload';
+      return 'text';
+    case 'upload':
+      if (name === 'file' || name === 'stream') return 'endpoint';
+      if (name === 'body' || name === 'data' || name === 'content') return 'data';
+      return 'text';
+    case 'message':
+      return 'data';
+    case 'endpoint':
+      return ['value', 'data', 'body', 'payload', 'content', 'message', 'key'].includes(name) ? 'data' : 'endpoint';
+    case 'mplistener':
+    case 'mpconn':
+      return null;
+    case 'data':
+      return 'data';
+    case 'text':
+      return name === 'file' || name === 'stream' ? 'endpoint' : 'text';
+    case 'file':
+      return 'file';
+    case 'self-http':
+      if (name === 'rfile' || name === 'request' || name === 'connection') return 'endpoint';
+      if (['headers', 'path', 'command', 'requestline', 'raw_requestline', 'client_address'].includes(name))
+        return 'text';
+      return null;
+    case 'self-socketserver':
+      if (name === 'rfile' || name === 'request' || name === 'connection') return 'endpoint';
+      return name === 'client_address' ? 'text' : null;
+    case 'self-tornado':
+      if (name === 'request') return 'request';
+      return name === 'path_args' || name === 'path_kwargs' ? 'text' : null;
+    case 'self-view':
+      if (name === 'request') return 'request';
+      return name === 'kwargs' || name === 'args' ? 'text' : null;
+    case 'response':
+      if (name === 'content' || name === 'body' || name === 'data' || name === 'raw_data') return 'data';
+      if (name === 'raw' || name === 'stream' || name === 'fp') return 'endpoint';
+      return 'text';
+  }
+}
+
+function indexKind(k: TaintKind): TaintKind | null {
+  switch (k) {
+    case 'request':
+    case 'text':
+    case 'response':
+      return 'text';
+    case 'upload':
+      return 'upload';
+    case 'message':
+    case 'endpoint':
+    case 'data':
+      return 'data';
+    case 'file':
+      return 'file';
+    default:
+      return null;
+  }
+}
+
+/** What iterating a network value yields. */
+function iterate(v: Value): Value {
+  const t = v.taint;
+  if (t === null) return v;
+  switch (t.kind) {
+    case 'request':
+    case 'text':
+      return reshape(v, 'text');
+    case 'upload':
+    case 'message':
+      return v;
+    case 'endpoint':
+    case 'data':
+    case 'file':
+    case 'response':
+      return reshape(v, 'data');
+    default:
+      return INTERNAL;
+  }
+}
+
+/**
+ * A store into `text` + `suffix` as a path relative to an application object, or undefined when `text` is not
+ * one: `app.config` → `.config`, `request.app.state.k` → `.state.k`, `current_app.x` → `.x`; through `vars(app)` or
+ * `app.__dict__` the store may reach any attribute, which is the empty path (related to every path).
+ */
+function appRelative(text: string, suffix: string, names: ReadonlySet<string>): string | undefined {
+  let t = text.replace(/\s+/g, '');
+  let whole = false;
+  const vars = /^vars\((.*)\)$/.exec(t);
+  if (vars !== null) [t, whole] = [vars[1]!, true];
+  const dict = t.indexOf('.__dict__');
+  if (dict >= 0) [t, whole] = [t.slice(0, dict), true];
+  const root = /^[A-Za-z_]\w*/.exec(t)?.[0];
+  let rel: string | undefined;
+  if (root !== undefined && (names.has(root) || root === 'current_app')) rel = t.slice(root.length);
+  else {
+    const via = /\.app(?=$|[.[])/.exec(t);
+    if (via !== null) rel = t.slice(via.index + 4);
+  }
+  return rel === undefined || whole ? rel : rel + suffix;
+}
+
+/** Two app-relative paths where one lies inside the other (`.config` and `.config[]`, `` and anything). */
+function relatedPaths(x: string, y: string): boolean {
+  const inside = (a: string, b: string): boolean => a === b || a.startsWith(b + '.') || a.startsWith(b + '[');
+  return inside(x, y) || inside(y, x);
+}

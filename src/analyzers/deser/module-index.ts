@@ -1,0 +1,308 @@
+// Lookup tables over one analysed module for the DESER pass: calls, assignments and bindings per scope, class
+// methods, the `self` name of methods, module-level imports, and who calls each local function.
+import type {
+  AccessPath,
+  AssignmentFact,
+  BindingFact,
+  CallSite,
+  ExpressionFact,
+  FunctionFact,
+  PythonModule,
+} from '../python/module-model.js';
+import { DEFERRED_CALLS, matchesPattern } from './apis.js';
+import { callTargets, type CallTarget } from '../python/torch/torch-call-targets.js';
+
+/** One way a local function is called: the call, and how its arguments map onto the parameters. */
+export interface CallEdge {
+  /** The call site whose arguments are passed (a direct call, or a Thread/executor call). */
+  call: CallSite;
+  /** Positional arguments as the callee receives them (after any bound `self`). */
+  positional: ExpressionFact[];
+  keywords: Map<string, ExpressionFact>;
+  /** Parameters skipped before the positional arguments (1 for `self.method(...)`/constructions). */
+  skip: number;
+  /** True when the argument list is unknown (`*args`, a non-literal `args=`). */
+  opaque: boolean;
+}
+
+/** What the index may ask of the project it belongs to (set when modules are analysed together). */
+export interface IndexLink {
+  /** A class of another module named by a qualified name (for bases across files). */
+  resolveClass(q: string): { idx: ModuleIndex; fn: FunctionFact } | undefined;
+  /** The library name a project alias stands for (`serde.loads` → `pickle.loads`), if it is one. */
+  expand(q: string): string | undefined;
+}
+
+export class ModuleIndex {
+  /** Set by the project when this module is analysed together with others. */
+  link: IndexLink | undefined;
+  readonly callsByScope = new Map<number, CallSite[]>();
+  readonly assignmentsByScope = new Map<number, AssignmentFact[]>();
+  /** scopeId → name → assignments binding it (name targets only). */
+  readonly assignedNames = new Map<number, Map<string, AssignmentFact[]>>();
+  /** scopeId → names bound there by any binding kind. */
+  readonly boundNames = new Map<number, Map<string, BindingFact[]>>();
+  /** class id → method name → method FunctionFact. */
+  readonly methods = new Map<number, Map<string, FunctionFact>>();
+  /** Module-level import bindings: bound name → qualified name. */
+  readonly moduleImports = new Map<string, string>();
+  /** Names bound by `import m` / `import m as x` (modules, as opposed to `from m import x`). */
+  readonly importedModules = new Set<string>();
+  /** Top-level module names imported anywhere (`zmq`, `flask`, ...). */
+  readonly importedRoots = new Set<string>();
+  /** function id → calls of it found in this module. */
+  readonly callers = new Map<number, CallEdge[]>();
+  /** function ids referenced as a value somewhere other than a direct call (passed, stored). */
+  readonly referenced = new Set<number>();
+
+  private readonly targetCache: (string[] | undefined)[];
+
+  constructor(readonly mod: PythonModule) {
+    this.targetCache = new Array<string[] | undefined>(mod.calls.length);
+    for (const c of mod.calls) push(this.callsByScope, c.scopeId, c);
+    for (const a of mod.assignments) {
+      push(this.assignmentsByScope, a.scopeId, a);
+      let byName = this.assignedNames.get(a.scopeId);
+      if (byName === undefined) this.assignedNames.set(a.scopeId, (byName = new Map()));
+      for (const t of a.targets) if (t.kind === 'name') push(byName, t.name, a);
+    }
+    for (const b of mod.bindings) {
+      let m = this.boundNames.get(b.scopeId);
+      if (m === undefined) this.boundNames.set(b.scopeId, (m = new Map()));
+      push(m, b.name, b);
+    }
+    for (const f of mod.functions) {
+      if (f.parentId === null) continue;
+      const parent = mod.functions[f.parentId];
+      if (parent?.kind !== 'class' || f.kind !== 'function') continue;
+      let m = this.methods.get(parent.id);
+      if (m === undefined) this.methods.set(parent.id, (m = new Map()));
+      m.set(f.name, f);
+    }
+    for (const i of mod.imports) {
+      const root = i.qualifiedName.split('.')[0];
+      if (root !== undefined && root !== '') this.importedRoots.add(root);
+      if (i.kind === 'from' && i.relativeLevel === 0) this.importedRoots.add(i.module.split('.')[0]!);
+      if (i.scopeId === 0 && i.boundName !== null) this.moduleImports.set(i.boundName, i.qualifiedName);
+      if (i.kind === 'import' && i.boundName !== null) this.importedModules.add(i.boundName);
+    }
+    this.indexCallers();
+  }
+
+  /** Every qualified name the callee of a call may be (functools.partial targets included), cached. */
+  targets(call: CallSite): string[] {
+    let t = this.targetCache[call.id];
+    if (t === undefined) {
+      t = this.callTargets(call).map((x) => x.qualifiedName);
+      this.targetCache[call.id] = t;
+    }
+    return t;
+  }
+
+  /** callTargets(), plus what project aliases stand for (`serde.loads` defined as `pickle.loads` elsewhere). */
+  callTargets(call: CallSite): CallTarget[] {
+    const out = callTargets(call, 'python');
+    if (this.link === undefined) return out;
+    for (const t of [...out]) {
+      const x = this.link.expand(t.qualifiedName);
+      if (x !== undefined && !out.some((o) => o.qualifiedName === x)) out.push({ ...t, qualifiedName: x });
+    }
+    return out;
+  }
+
+  fn(id: number): FunctionFact | undefined {
+    return this.mod.functions[id];
+  }
+
+  /** The class a method belongs to. */
+  classOf(f: FunctionFact): FunctionFact | undefined {
+    if (f.parentId === null) return undefined;
+    const p = this.mod.functions[f.parentId];
+    return p?.kind === 'class' ? p : undefined;
+  }
+
+  /** The name of a method's first parameter (`self`), unless it is a static method. */
+  selfName(f: FunctionFact): string | undefined {
+    if (f.kind !== 'function' || this.classOf(f) === undefined) return undefined;
+    if (f.decorators.some((d) => d.text === 'staticmethod')) return undefined;
+    const p = f.parameters[0];
+    return p !== undefined && (p.kind === 'positional' || p.kind === 'positional-only') ? p.name : undefined;
+  }
+
+  /** A method of `cls` or of a local base class (depth-limited). */
+  method(cls: FunctionFact, name: string, depth = 0): FunctionFact | undefined {
+    const m = this.methods.get(cls.id)?.get(name);
+    if (m !== undefined || depth > 4) return m;
+    for (const b of cls.bases) {
+      const def = b.values.find((v) => v.kind === 'definition');
+      if (def?.kind !== 'definition') continue;
+      const base = this.mod.functions[def.functionId];
+      if (base?.kind === 'class') {
+        const found = this.method(base, name, depth + 1);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The local function an expression refers to as a value: a def/lambda name, or `self.method` inside a
+   * method of the same class. Returns the function and how many leading parameters are bound (`self`).
+   */
+  localFunction(e: ExpressionFact, scopeId: number): { fn: FunctionFact; skip: number } | undefined {
+    const def = e.values.find((v) => v.kind === 'definition');
+    if (def?.kind === 'definition') {
+      const f = this.mod.functions[def.functionId];
+      if (f !== undefined && (f.kind === 'function' || f.kind === 'lambda')) return { fn: f, skip: 0 };
+      if (f?.kind === 'class') {
+        const init = this.method(f, '__init__');
+        return init !== undefined ? { fn: init, skip: 1 } : undefined;
+      }
+    }
+    return this.boundMethod(e.access, scopeId);
+  }
+
+  /** `self.name` (access path) inside a method → the method `name` of the same class (self bound). */
+  boundMethod(a: AccessPath | undefined, scopeId: number): { fn: FunctionFact; skip: number } | undefined {
+    if (a === undefined || a.root.kind !== 'name' || a.steps.length !== 1) return undefined;
+    const step = a.steps[0]!;
+    if (step.kind !== 'attr') return undefined;
+    const enclosing = this.enclosingMethod(scopeId);
+    if (enclosing === undefined) return undefined;
+    if (this.selfName(enclosing) !== a.root.name) return undefined;
+    const cls = this.classOf(enclosing)!;
+    const m = this.method(cls, step.name);
+    return m !== undefined ? { fn: m, skip: 1 } : undefined;
+  }
+
+  /** The method whose body (possibly through nested lambdas/comprehensions) contains scope `scopeId`. */
+  enclosingMethod(scopeId: number): FunctionFact | undefined {
+    let f = this.mod.functions[scopeId];
+    for (let guard = 0; f !== undefined && guard < 32; guard++) {
+      if (f.kind === 'function' && this.classOf(f) !== undefined) return f;
+      if (f.kind === 'function' || f.parentId === null) return undefined;
+      f = this.mod.functions[f.parentId];
+    }
+    return undefined;
+  }
+
+  /** `Thread(target=f, args=(a,))`, `executor.submit(f, a)`, ...: the local function and its arguments. */
+  deferredEdge(call: CallSite): DeferredEdge | undefined {
+    if (call.positional.length === 0 && call.keywords.length === 0) return undefined;
+    const name = call.callee.qualifiedName ?? call.callee.raw;
+    if (!DEFERRED_LAST_NAMES.has(name.slice(name.lastIndexOf('.') + 1))) return undefined;
+    const d = DEFERRED_CALLS.find((x) => matchesPattern(name, x.pattern));
+    if (d === undefined) return undefined;
+    const fnArg =
+      d.fnKeyword !== undefined
+        ? call.keywords.find((k) => k.name === d.fnKeyword)?.value
+        : call.positional[d.fnPosition ?? 0];
+    if (fnArg === undefined) return undefined;
+    const lf = this.localFunction(fnArg, call.scopeId);
+    if (lf === undefined) return undefined;
+    let positional: ExpressionFact[] = [];
+    let opaque = false;
+    if (d.argsKeyword !== undefined) {
+      const args = call.keywords.find((k) => k.name === d.argsKeyword)?.value;
+      if (args !== undefined) {
+        if (args.elements !== undefined) positional = args.elements;
+        else opaque = true;
+      }
+    } else positional = call.positional.slice(d.argsFromPosition ?? 1);
+    const keywords = new Map<string, ExpressionFact>();
+    if (d.argsKeyword === undefined) {
+      for (const k of call.keywords) keywords.set(k.name, k.value);
+    } else {
+      const kw = call.keywords.find((k) => k.name === 'kwargs')?.value;
+      for (const e of kw?.dictEntries ?? []) keywords.set(e.name, e.value);
+    }
+    return {
+      fn: lf.fn,
+      fnArg,
+      edge: { call, positional, keywords, skip: lf.skip, opaque: opaque || call.hasStarArgs },
+    };
+  }
+
+  private indexCallers(): void {
+    const addEdge = (id: number, e: CallEdge): void => push(this.callers, id, e);
+    for (const call of this.mod.calls) {
+      // Direct calls of local functions, methods through self, and constructions (→ __init__).
+      if (call.callee.definitionId !== undefined) {
+        const f = this.mod.functions[call.callee.definitionId];
+        if (f !== undefined) {
+          const target = f.kind === 'class' ? this.method(f, '__init__') : f;
+          if (target !== undefined) addEdge(target.id, directEdge(call, f.kind === 'class' ? 1 : 0));
+        }
+      } else {
+        const bm = this.boundMethod(call.callee.access, call.scopeId);
+        if (bm !== undefined) addEdge(bm.fn.id, directEdge(call, bm.skip));
+      }
+      // Thread/executor calls pass their arguments on; other local functions passed as values escape.
+      if (call.positional.length === 0 && call.keywords.length === 0) continue;
+      const deferred = this.deferredEdge(call);
+      if (deferred !== undefined) addEdge(deferred.fn.id, deferred.edge);
+      for (const arg of call.positional) this.noteReference(arg, call.scopeId, deferred?.fnArg);
+      for (const k of call.keywords) this.noteReference(k.value, call.scopeId, deferred?.fnArg);
+    }
+    for (const a of this.mod.assignments) {
+      if (a.value !== null && a.kind !== 'for') this.noteReference(a.value, a.scopeId, undefined);
+    }
+    for (const f of this.mod.functions) for (const r of f.returns) this.noteReference(r, f.id, undefined);
+  }
+
+  /** A local function used as a value (not called here) escapes: anyone may call it. */
+  private noteReference(e: ExpressionFact, scopeId: number, except: ExpressionFact | undefined): void {
+    if (e === except || e.constant !== undefined) return;
+    if (!e.values.some((v) => v.kind === 'definition') && (e.access === undefined || e.access.steps.length !== 1))
+      return;
+    const lf = this.localFunction(e, scopeId);
+    if (lf !== undefined) this.referenced.add(lf.fn.id);
+  }
+}
+
+/** Last name components of the DEFERRED_CALLS patterns (a cheap filter before matching them). */
+const DEFERRED_LAST_NAMES: ReadonlySet<string> = new Set(
+  DEFERRED_CALLS.map((d) => {
+    const n = d.pattern.exact ?? d.pattern.suffix ?? '';
+    return n.slice(n.lastIndexOf('.') + 1);
+  }),
+);
+
+export interface DeferredEdge {
+  fn: FunctionFact;
+  fnArg: ExpressionFact;
+  edge: CallEdge;
+}
+
+function directEdge(call: CallSite, skip: number): CallEdge {
+  return {
+    call,
+    positional: call.positional,
+    keywords: new Map(call.keywords.map((k) => [k.name, k.value])),
+    skip,
+    opaque: call.hasStarArgs || call.hasStarStarKwargs,
+  };
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list === undefined) m.set(k, [v]);
+  else list.push(v);
+}
+
+/** The last attribute name of a callee (`recv` for `self.sock.recv`), if the callee is an attribute. */
+export function methodName(call: CallSite): string | undefined {
+  const a = call.callee.access;
+  const last = a?.steps[a.steps.length - 1];
+  return last?.kind === 'attr' ? last.name : undefined;
+}
+
+/** The callee's name as written at its end (`loads` for `codec.loads`, `decode` for `decode`). */
+export function calleeLastName(call: CallSite): string {
+  const m = methodName(call);
+  if (m !== undefined) return m;
+  const a = call.callee.access;
+  if (a?.root.kind === 'name' && a.steps.length === 0) return a.root.name;
+  const q = call.callee.qualifiedName;
+  return q !== null ? (q.split('.').pop() ?? q) : call.callee.raw;
+}

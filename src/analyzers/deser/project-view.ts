@@ -1,0 +1,45 @@
+// What one module's data flow (flow.ts) asks of the whole-program view (project.ts): callers and callees in other
+// modules and the flows that evaluate them. An interface of its own so that flow.ts and project.ts do not import
+// each other (project.ts builds the flows; a flow only sees this view).
+import type { CallSite, FunctionFact } from '../python/module-model.js';
+import type { CallEdge, ModuleIndex } from './module-index.js';
+import type { Value } from './value.js';
+
+/** The evaluations another module's flow answers for a call made elsewhere. */
+export interface ForeignFlow {
+  /** The value a caller in that module passes as parameter `i` of `f` (`e` is the call edge there). */
+  passedArgument(e: CallEdge, f: FunctionFact, i: number): Value | undefined;
+  /** The return value of `f` (a function of that module) for the given parameter values. */
+  foreignReturn(f: FunctionFact, params: Map<string, Value>, depth: number): Value;
+}
+
+/** One module of the project as a flow sees it. */
+export interface UnitView {
+  file: string;
+  idx: ModuleIndex;
+  flow: ForeignFlow;
+}
+
+/** A callee in the project that the module's own index does not see (another file, an inherited method...). */
+export interface ProjectCallee<U extends UnitView = UnitView> {
+  unit: U;
+  fn: FunctionFact;
+  /** Leading parameters bound by the call (`self`). */
+  skip: number;
+  kind: 'function' | 'class';
+  /** For a construction: the class (fn is then its `__init__`, when it has one). */
+  cls?: FunctionFact;
+}
+
+/** The whole-program questions a module's flow asks. */
+export interface ProjectView {
+  /** Whether any module names an executable deserializer as a value (run-time chosen deserializers). */
+  namesSinkValues(): boolean;
+  unitOf(idx: ModuleIndex): UnitView | undefined;
+  /** Calls of `fn` made in other modules. */
+  callersOf(fn: FunctionFact): readonly { unit: UnitView; edge: CallEdge }[];
+  /** True when another module uses `fn` as a value: anyone may call it. */
+  escapes(fn: FunctionFact): boolean;
+  /** The project callee of a call the module's own index does not resolve. */
+  callee(unit: UnitView, c: CallSite): ProjectCallee | undefined;
+}

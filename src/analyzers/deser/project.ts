@@ -1,0 +1,485 @@
+// Whole-program view for the DESER rules: every Python module scanned together, with imports resolved between
+// them (absolute, relative, re-exports and module-level aliases), calls and callers across files, classes with
+// their bases and the types of `self` attributes, so the data flow (flow.ts) composes across modules.
+import type { AccessPath, CallSite, ExpressionFact, FunctionFact, PythonModule } from '../python/module-model.js';
+import { SINK_BY_NAME } from './apis.js';
+import { DeserFlow, MAX_STEPS, type FlowBudget } from './flow.js';
+import { recognizeEntries, type Entries, type EntryInfo } from './handlers.js';
+import { ModuleIndex, type CallEdge } from './module-index.js';
+import { moduleNamesSinkValues } from './dynamic-sinks.js';
+import type { ProjectCallee as ViewCallee, ProjectView } from './project-view.js';
+
+/** One module of the project. */
+export interface Unit {
+  /** The scanned path (as reports show it). */
+  file: string;
+  /** Dotted module names the file answers to (`pkg.sub.mod`, and the scan-root-relative name when different). */
+  keys: string[];
+  /** Package relative imports start from (`pkg.sub` for `pkg/sub/mod.py` and for `pkg/sub/__init__.py`). */
+  pkg: string;
+  isPackage: boolean;
+  mod: PythonModule;
+  idx: ModuleIndex;
+  entries: Entries;
+  flow: DeserFlow;
+  cache: Map<string, Resolved | null>;
+}
+
+/** What a dotted name refers to in the project. */
+export type Resolved =
+  | { kind: 'function' | 'class'; unit: Unit; fn: FunctionFact }
+  | { kind: 'module'; unit: Unit }
+  | { kind: 'external'; name: string };
+
+/** A callee in the project that the module's own index does not see (another file, an inherited method...). */
+export type ProjectCallee = ViewCallee<Unit>;
+
+/** Input of {@link DeserProject}: a module and where it lives (path relative to the scan root, `/`-separated). */
+export interface ProjectInput {
+  file: string;
+  relPath: string;
+  mod: PythonModule;
+}
+
+const MAX_ALIAS_DEPTH = 6;
+const MAX_CLASSES = 4;
+
+export class DeserProject implements ProjectView {
+  readonly units: Unit[] = [];
+  private readonly byKey = new Map<string, Unit[]>();
+  private readonly byIdx = new Map<ModuleIndex, Unit>();
+  private readonly foreignCallers = new Map<FunctionFact, { unit: Unit; edge: CallEdge }[]>();
+  private readonly referencedFns = new Set<FunctionFact>();
+  private readonly budget: FlowBudget;
+
+  constructor(inputs: readonly ProjectInput[], allPaths: readonly string[] = inputs.map((i) => i.relPath)) {
+    const keys = moduleKeys(allPaths);
+    this.budget = { steps: 0, maxSteps: MAX_STEPS * Math.max(1, inputs.length), depth: 0, truncated: false };
+    const pending: Omit<Unit, 'entries' | 'flow'>[] = [];
+    for (const i of inputs) {
+      const k = keys.get(i.relPath) ?? keyOf(i.relPath, new Set());
+      const idx = new ModuleIndex(i.mod);
+      const u = { file: i.file, keys: k.keys, pkg: k.pkg, isPackage: k.isPackage, mod: i.mod, idx, cache: new Map() };
+      pending.push(u);
+    }
+    // Entries first (a handler may be registered in another file), then one flow per module.
+    const foreign: { unit: Unit; entry: EntryInfo }[] = [];
+    for (const p of pending) {
+      const u = p as Unit;
+      this.units.push(u);
+      this.byIdx.set(u.idx, u);
+      for (const k of u.keys) push(this.byKey, k, u);
+    }
+    for (const u of this.units) {
+      u.idx.link = {
+        resolveClass: (q) => {
+          const r = this.resolve(q, u);
+          return r?.kind === 'class' ? { idx: r.unit.idx, fn: r.fn } : undefined;
+        },
+        expand: (q) => {
+          const r = this.resolve(q, u);
+          return r?.kind === 'external' && r.name !== q ? r.name : undefined;
+        },
+      };
+    }
+    for (const u of this.units) {
+      u.entries = recognizeEntries(u.idx, (e, scopeId) => this.foreignFunction(u, e, scopeId));
+      for (const f of u.entries.foreign) {
+        const target = this.byIdx.get(f.idx);
+        if (target !== undefined) foreign.push({ unit: target, entry: f.entry });
+      }
+    }
+    for (const { unit, entry } of foreign) {
+      const prev = unit.entries.entries.get(entry.functionId);
+      if (prev === undefined) unit.entries.entries.set(entry.functionId, entry);
+      else for (const [k, v] of entry.seeds) if (!prev.seeds.has(k)) prev.seeds.set(k, v);
+      if (entry.isHandler) unit.entries.serving.push({ line: entry.line, what: `handler \`${entry.how}\`` });
+    }
+    for (const u of this.units) {
+      u.flow = new DeserFlow(u.idx, u.entries.entries, { file: u.file, project: this, budget: this.budget });
+    }
+    this.indexCallers();
+  }
+
+  private sinkValues: boolean | undefined;
+
+  /** Whether any module names an executable deserializer as a value (run-time chosen deserializers). */
+  namesSinkValues(): boolean {
+    this.sinkValues ??= this.units.some((u) => moduleNamesSinkValues(u.mod));
+    return this.sinkValues;
+  }
+
+  unitOf(idx: ModuleIndex): Unit | undefined {
+    return this.byIdx.get(idx);
+  }
+
+  /** Calls of `fn` made in other modules (or reaching it in ways its module's index does not see). */
+  callersOf(fn: FunctionFact): readonly { unit: Unit; edge: CallEdge }[] {
+    return this.foreignCallers.get(fn) ?? NONE;
+  }
+
+  /** True when another module uses `fn` as a value (registers, stores or passes it): anyone may call it. */
+  escapes(fn: FunctionFact): boolean {
+    return this.referencedFns.has(fn);
+  }
+
+  /** What a dotted name (as the analyser qualified it in `from`) refers to in the project. */
+  resolve(q: string, from: Unit, depth = 0): Resolved | undefined {
+    const cached = from.cache.get(q);
+    if (cached !== undefined) return cached ?? undefined;
+    if (depth > MAX_ALIAS_DEPTH) return undefined;
+    from.cache.set(q, null); // cycles resolve to nothing
+    const r = this.resolveUncached(q, from, depth);
+    from.cache.set(q, r ?? null);
+    return r;
+  }
+
+  private resolveUncached(q: string, from: Unit, depth: number): Resolved | undefined {
+    if (SINK_BY_NAME.has(q)) return { kind: 'external', name: q };
+    let name = q;
+    if (q.startsWith('.')) {
+      let level = 0;
+      while (q[level] === '.') level++;
+      const base = from.pkg.split('.').filter((s) => s !== '');
+      if (level - 1 > base.length) return undefined;
+      const pkg = base.slice(0, base.length - (level - 1));
+      name = [...pkg, q.slice(level)].filter((s) => s !== '').join('.');
+    }
+    const parts = name.split('.');
+    for (let n = parts.length; n >= 1; n--) {
+      const units = this.byKey.get(parts.slice(0, n).join('.'));
+      if (units === undefined) continue;
+      const unit = closest(units, from);
+      const rest = parts.slice(n);
+      if (rest.length === 0) return { kind: 'module', unit };
+      return this.member(unit, rest, depth);
+    }
+    return q.startsWith('.') ? undefined : { kind: 'external', name: q };
+  }
+
+  /** `rest` (`f`, `Cls`, `Cls.m`, `sub.f`) inside a module, through its module-level bindings. */
+  private member(unit: Unit, rest: string[], depth: number): Resolved | undefined {
+    const [name, ...more] = rest as [string, ...string[]];
+    const bindings = unit.idx.boundNames.get(0)?.get(name) ?? [];
+    for (const b of bindings) {
+      for (const v of b.values) {
+        if (v.kind === 'definition') {
+          const f = unit.mod.functions[v.functionId];
+          if (f === undefined) continue;
+          if (more.length === 0) return { kind: f.kind === 'class' ? 'class' : 'function', unit, fn: f };
+          if (f.kind === 'class' && more.length === 1) {
+            const m = this.methodOf(unit, f, more[0]!);
+            if (m !== undefined) return { kind: 'function', unit: m.unit, fn: m.fn };
+          }
+        } else if (v.kind === 'qualified' && v.partial === undefined) {
+          const target = [v.name, ...more].join('.');
+          const r = this.resolve(target, unit, depth + 1);
+          if (r !== undefined) return r;
+        }
+      }
+    }
+    if (unit.isPackage || bindings.length === 0) {
+      for (const k of unit.keys) {
+        const sub = this.byKey.get(`${k}.${name}`);
+        if (sub !== undefined) {
+          const s = sub[0]!;
+          return more.length === 0 ? { kind: 'module', unit: s } : this.member(s, more, depth + 1);
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Method `name` of a class or of its bases, in this module or others (depth-limited). */
+  methodOf(unit: Unit, cls: FunctionFact, name: string, depth = 0): { unit: Unit; fn: FunctionFact } | undefined {
+    const m = unit.idx.methods.get(cls.id)?.get(name);
+    if (m !== undefined) return { unit, fn: m };
+    if (depth > 5) return undefined;
+    for (const b of cls.bases) {
+      for (const v of b.values) {
+        if (v.kind === 'definition') {
+          const base = unit.mod.functions[v.functionId];
+          if (base?.kind === 'class' && base.id !== cls.id) {
+            const r = this.methodOf(unit, base, name, depth + 1);
+            if (r !== undefined) return r;
+          }
+        } else if (v.kind === 'qualified') {
+          const r = this.resolve(v.name, unit);
+          if (r?.kind === 'class') {
+            const found = this.methodOf(r.unit, r.fn, name, depth + 1);
+            if (found !== undefined) return found;
+          }
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** A function or class an expression names in another module (for registrations: `add_api_route(p, views.f)`). */
+  foreignFunction(unit: Unit, e: ExpressionFact, _scopeId: number): { idx: ModuleIndex; fn: FunctionFact } | undefined {
+    for (const v of e.values) {
+      if (v.kind !== 'qualified' || v.partial !== undefined) continue;
+      const r = this.resolve(v.name, unit);
+      if ((r?.kind === 'function' || r?.kind === 'class') && r.unit !== unit) return { idx: r.unit.idx, fn: r.fn };
+    }
+    return undefined;
+  }
+
+  /**
+   * The project callee of a call that the module's own index does not resolve: a function or class of another
+   * module (through imports and aliases), or a method found through the receiver's class (`self.codec.loads(x)`
+   * with `self.codec = Codec()`, an inherited method of a base class in another file).
+   */
+  callee(unit: Unit, c: CallSite): ProjectCallee | undefined {
+    if (c.callee.definitionId !== undefined) return undefined;
+    for (const v of c.callee.values) {
+      if (v.kind !== 'qualified' || v.partial !== undefined) continue;
+      const r = this.resolve(v.name, unit);
+      if (r === undefined || r.kind === 'module' || r.kind === 'external') continue;
+      if (r.kind === 'function') return { unit: r.unit, fn: r.fn, skip: staticSkip(r.fn, r.unit), kind: 'function' };
+      const init = this.methodOf(r.unit, r.fn, '__init__');
+      return init !== undefined
+        ? { unit: init.unit, fn: init.fn, skip: 1, kind: 'class', cls: r.fn }
+        : { unit: r.unit, fn: r.fn, skip: 0, kind: 'class', cls: r.fn };
+    }
+    const a = c.callee.access;
+    const last = a?.steps[a.steps.length - 1];
+    if (a === undefined || last?.kind !== 'attr') return undefined;
+    const recv: AccessPath = { root: a.root, steps: a.steps.slice(0, -1) };
+    for (const k of this.receiverClasses(unit, recv, c.scopeId)) {
+      const m = this.methodOf(k.unit, k.cls, last.name);
+      if (m === undefined) continue;
+      // A method of the same module reached through `self` is the module index's business.
+      if (m.unit === unit && unit.idx.boundMethod(a, c.scopeId) !== undefined) return undefined;
+      return { unit: m.unit, fn: m.fn, skip: staticSkip(m.fn, m.unit) === 0 ? 0 : 1, kind: 'function' };
+    }
+    return undefined;
+  }
+
+  /**
+   * Classes of the project an expression prefix may be an instance of: `self` in a method, a name bound to a
+   * construction (`c = Codec()`) or annotated with a class, `self.attr` assigned a construction or an annotated
+   * parameter anywhere in the class (or its bases).
+   */
+  receiverClasses(unit: Unit, a: AccessPath, scopeId: number): { unit: Unit; cls: FunctionFact }[] {
+    let out: { unit: Unit; cls: FunctionFact }[] = [];
+    const root = a.root;
+    if (root.kind !== 'name' || a.steps.length > 3) return out;
+    const name = root.name;
+    const idx = unit.idx;
+    const method = idx.enclosingMethod(scopeId);
+    const self = method !== undefined ? idx.selfName(method) : undefined;
+    const own = method !== undefined ? idx.classOf(method) : undefined;
+    if (self === name && own !== undefined) out.push({ unit, cls: own });
+    else {
+      for (const sid of [scopeId, 0]) {
+        for (const as of idx.assignedNames.get(sid)?.get(name) ?? []) {
+          if (as.value !== null && as.kind !== 'for') this.classesOfExpr(unit, as.value, out);
+        }
+        const f = idx.fn(sid);
+        const p = f?.parameters.find((x) => x.name === name);
+        if (p?.annotation !== undefined) this.classesOfAnnotation(unit, p.annotation, out);
+        if (out.length > 0) break;
+      }
+    }
+    // `self.codec`, `_stages.codec.inner`: the classes of each attribute along the chain.
+    for (const step of a.steps) {
+      if (step.kind !== 'attr' || out.length === 0) return [];
+      const next: { unit: Unit; cls: FunctionFact }[] = [];
+      for (const k of out) this.attributeClasses(k.unit, k.cls, step.name, next, 0);
+      out = next;
+    }
+    return out;
+  }
+
+  private attributeClasses(
+    unit: Unit,
+    cls: FunctionFact,
+    attr: string,
+    out: { unit: Unit; cls: FunctionFact }[],
+    depth: number,
+  ): void {
+    const idx = unit.idx;
+    for (const m of idx.methods.get(cls.id)?.values() ?? []) {
+      const self = idx.selfName(m);
+      if (self === undefined) continue;
+      const want = self + '.' + attr;
+      for (const as of idx.assignmentsByScope.get(m.id) ?? []) {
+        if (as.value === null || !as.targets.some((t) => t.kind === 'attribute' && t.text === want)) continue;
+        this.classesOfExpr(unit, as.value, out);
+        // `self.codec = codec` with `codec: Codec` as a parameter.
+        const v = as.value.access;
+        const root = v?.root;
+        if (root?.kind === 'name' && v!.steps.length === 0) {
+          const p = m.parameters.find((x) => x.name === root.name);
+          if (p?.annotation !== undefined) this.classesOfAnnotation(unit, p.annotation, out);
+        }
+      }
+    }
+    for (const as of idx.assignedNames.get(cls.id)?.get(attr) ?? [])
+      if (as.value !== null) this.classesOfExpr(unit, as.value, out);
+    if (out.length > 0 || depth > 4) return;
+    for (const b of cls.bases) {
+      for (const v of b.values) {
+        const base =
+          v.kind === 'definition'
+            ? { unit, fn: unit.mod.functions[v.functionId] }
+            : v.kind === 'qualified'
+              ? (() => {
+                  const r = this.resolve(v.name, unit);
+                  return r?.kind === 'class' ? { unit: r.unit, fn: r.fn } : undefined;
+                })()
+              : undefined;
+        if (base?.fn?.kind === 'class' && base.fn !== cls)
+          this.attributeClasses(base.unit, base.fn, attr, out, depth + 1);
+      }
+    }
+  }
+
+  /**
+   * Classes constructed by an expression (`Codec()`, `mod.Codec(...)`), local or in another module, also through a
+   * factory function whose return values construct one (`make_socket()` returning `LocalQueue(...)`).
+   */
+  private classesOfExpr(unit: Unit, e: ExpressionFact, out: { unit: Unit; cls: FunctionFact }[], depth = 0): void {
+    const a = e.access;
+    if (a?.root.kind !== 'call' || a.steps.length !== 0 || depth > 3) return;
+    const c = unit.mod.calls[a.root.callId];
+    if (c === undefined) return;
+    const viaFactory = (u: Unit, f: FunctionFact): void => {
+      for (const r of f.returns) this.classesOfExpr(u, r, out, depth + 1);
+    };
+    if (c.callee.definitionId !== undefined) {
+      const f = unit.mod.functions[c.callee.definitionId];
+      if (f?.kind === 'class') addClass(out, unit, f);
+      else if (f !== undefined) viaFactory(unit, f);
+      return;
+    }
+    for (const v of c.callee.values) {
+      if (v.kind !== 'qualified') continue;
+      const r = this.resolve(v.name, unit);
+      if (r?.kind === 'class') addClass(out, r.unit, r.fn);
+      else if (r?.kind === 'function') viaFactory(r.unit, r.fn);
+    }
+  }
+
+  private classesOfAnnotation(unit: Unit, text: string, out: { unit: Unit; cls: FunctionFact }[]): void {
+    for (const n of text.match(/[A-Za-z_][\w.]*/g) ?? []) {
+      const dot = n.indexOf('.');
+      const root = dot < 0 ? n : n.slice(0, dot);
+      for (const b of unit.idx.boundNames.get(0)?.get(root) ?? []) {
+        for (const v of b.values) {
+          if (v.kind === 'definition' && dot < 0) {
+            const f = unit.mod.functions[v.functionId];
+            if (f?.kind === 'class') addClass(out, unit, f);
+          } else if (v.kind === 'qualified') {
+            const r = this.resolve(v.name + (dot < 0 ? '' : n.slice(dot)), unit);
+            if (r?.kind === 'class') addClass(out, r.unit, r.fn);
+          }
+        }
+      }
+    }
+  }
+
+  /** Calls across modules (and through typed receivers) to each function, and functions used as values elsewhere. */
+  private indexCallers(): void {
+    for (const unit of this.units) {
+      for (const c of unit.mod.calls) {
+        const t = this.callee(unit, c);
+        if (t !== undefined && (t.kind === 'function' || t.fn !== t.cls)) {
+          push(this.foreignCallers, t.fn, {
+            unit,
+            edge: {
+              call: c,
+              positional: c.positional,
+              keywords: new Map(c.keywords.map((k) => [k.name, k.value])),
+              skip: t.skip,
+              opaque: c.hasStarArgs || c.hasStarStarKwargs,
+            },
+          });
+        }
+        for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)]) this.noteReference(unit, arg);
+      }
+      for (const a of unit.mod.assignments) if (a.value !== null && a.kind !== 'for') this.noteReference(unit, a.value);
+    }
+  }
+
+  private noteReference(unit: Unit, e: ExpressionFact): void {
+    if (e.constant !== undefined) return;
+    for (const v of e.values) {
+      if (v.kind !== 'qualified' || v.partial !== undefined) continue;
+      const r = this.resolve(v.name, unit);
+      if ((r?.kind === 'function' || r?.kind === 'class') && r.unit !== unit) this.referencedFns.add(r.fn);
+    }
+  }
+}
+
+const NONE: readonly { unit: Unit; edge: CallEdge }[] = [];
+
+/** 0 for a static method (nothing bound when called through the class), 1 for methods and class methods. */
+function staticSkip(fn: FunctionFact, unit: Unit): number {
+  if (unit.idx.classOf(fn) === undefined) return 0;
+  if (fn.decorators.some((d) => d.text === 'staticmethod')) return 0;
+  return 1;
+}
+
+function addClass(out: { unit: Unit; cls: FunctionFact }[], unit: Unit, cls: FunctionFact): void {
+  if (out.length < MAX_CLASSES && !out.some((o) => o.cls === cls)) out.push({ unit, cls });
+}
+
+/** The unit whose path shares the most leading directories with `from` (several files answer to one name). */
+function closest(units: readonly Unit[], from: Unit): Unit {
+  if (units.length === 1) return units[0]!;
+  let best = units[0]!;
+  let bestScore = -1;
+  for (const u of units) {
+    const a = u.file.split('/');
+    const b = from.file.split('/');
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) n++;
+    if (n > bestScore) [best, bestScore] = [u, n];
+  }
+  return best;
+}
+
+interface ModuleKey {
+  keys: string[];
+  pkg: string;
+  isPackage: boolean;
+}
+
+/**
+ * The dotted names Python would import each file as: from the top of its package chain (directories holding an
+ * `__init__.py`), and relative to the scan root (namespace packages, scripts run from the root).
+ */
+export function moduleKeys(relPaths: readonly string[]): Map<string, ModuleKey> {
+  const inits = new Set<string>();
+  for (const p of relPaths) {
+    const parts = p.split('/');
+    if (parts[parts.length - 1] === '__init__.py') inits.add(parts.slice(0, -1).join('/'));
+  }
+  const out = new Map<string, ModuleKey>();
+  for (const p of relPaths) out.set(p, keyOf(p, inits));
+  return out;
+}
+
+function keyOf(relPath: string, inits: ReadonlySet<string>): ModuleKey {
+  const parts = relPath.split('/').filter((s) => s !== '' && s !== '.');
+  const file = parts.pop() ?? '';
+  const stem = file.replace(/\.pyw?$/, '');
+  const isPackage = stem === '__init__';
+  let top = parts.length;
+  while (top > 0 && inits.has(parts.slice(0, top).join('/'))) top--;
+  const pkgDirs = parts.slice(top);
+  const dotted = (dirs: string[]): string => (isPackage ? dirs : [...dirs, stem]).filter((s) => s !== '').join('.');
+  const keys = [dotted(pkgDirs)];
+  const rootRel = dotted(parts);
+  if (rootRel !== keys[0] && rootRel !== '') keys.push(rootRel);
+  const pkg = isPackage ? dotted(pkgDirs) : pkgDirs.join('.');
+  return { keys: keys.filter((k) => k !== '' && /^[\w.]+$/.test(k)), pkg, isPackage };
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list === undefined) m.set(k, [v]);
+  else list.push(v);
+}

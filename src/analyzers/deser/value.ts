@@ -1,0 +1,194 @@
+// The abstract values of the DESER data-flow pass (issue 6): what an expression may hold at run time, as
+// "network data of some shape, obtained here" (taint) and "not provably internal" (untrusted). Plain data.
+import type { Confidence } from '../python/code-signal.js';
+
+/**
+ * Shape of a network-derived value. Object kinds (`request`, `upload`, `message`, `endpoint`, `mplistener`,
+ * `mpconn`, `self-*`) carry network data behind attributes and methods; `data`, `text` and `file` are the data.
+ * - `data`: bytes or a byte stream read from the network (a body, a socket read, a queue payload).
+ * - `text`: strings and parsed structures (query/form fields, headers, JSON). A path built from them is text.
+ * - `file`: a path or file handle whose content was written from network data (write-then-read round trips).
+ * - `request` (HTTP request object), `upload` (an uploaded file), `message` (a gRPC request or queue message),
+ *   `endpoint` (socket, stream reader, websocket, consumer), `mplistener`/`mpconn` (multiprocessing.connection),
+ *   `self-http`/`self-socketserver`/`self-tornado`/`self-view` (`self` of a framework handler class), `response` (an
+ *   HTTP client response: another host's bytes behind `.content`, `.read()`, `.iter_content()`).
+ */
+export type TaintKind =
+  | 'data'
+  | 'text'
+  | 'file'
+  | 'request'
+  | 'upload'
+  | 'message'
+  | 'endpoint'
+  | 'mplistener'
+  | 'mpconn'
+  | 'self-http'
+  | 'self-socketserver'
+  | 'self-tornado'
+  | 'self-view'
+  | 'response';
+
+/**
+ * One step of a value's path between its source and a sink: a call it was passed into or returned from, or a file
+ * it was written to. `file` is the scanned path of the module ('' when only one module is analysed).
+ */
+export interface Hop {
+  file: string;
+  line: number;
+  /** The function whose body holds the step (qualified name within its file; `<module>` at top level). */
+  fn: string;
+  /** What happens there, e.g. `decode()` or `a file written by \`open(p, "wb").write(x)\``. */
+  what: string;
+}
+
+/** Where network data was obtained: the expression, its line, and what it is. */
+export interface Origin {
+  /** Scanned path of the module the source is in ('' when only one module is analysed). */
+  file: string;
+  /** Qualified name of the function holding the source. */
+  fn: string;
+  line: number;
+  column: number;
+  /** Source text of the obtaining expression (cut), e.g. `request.get_data()`. */
+  text: string;
+  /** What the source is, e.g. `Flask request body`, `socket recv`, `RabbitMQ message body`. */
+  label: string;
+  /** Id of the function (FunctionFact) the source expression is in. */
+  functionId: number;
+  /** Calls and files the value travelled through to reach the current function, in order. */
+  via: Hop[];
+}
+
+export interface Taint {
+  kind: TaintKind;
+  origin: Origin;
+  confidence: Confidence;
+}
+
+/** Why a value cannot be proven internal; `strong` when it comes from the network or a remote store. */
+export interface Untrusted {
+  reason: string;
+  strong: boolean;
+}
+
+export interface Value {
+  taint: Taint | null;
+  untrusted: Untrusted | null;
+}
+
+export const INTERNAL: Value = Object.freeze({ taint: null, untrusted: null }) as Value;
+
+const OBJECT_KINDS: ReadonlySet<TaintKind> = new Set([
+  'request',
+  'upload',
+  'message',
+  'endpoint',
+  'mplistener',
+  'mpconn',
+  'self-http',
+  'self-socketserver',
+  'self-tornado',
+  'self-view',
+  'response',
+]);
+
+/** True for kinds that hold network data behind attributes/methods rather than being the data. */
+export function isObjectKind(k: TaintKind): boolean {
+  return OBJECT_KINDS.has(k);
+}
+
+/** When two shapes meet (a name bound twice), the one more likely to reach a deserializer wins. */
+const PRIORITY: Record<TaintKind, number> = {
+  data: 12,
+  file: 11,
+  message: 10,
+  upload: 9,
+  endpoint: 8,
+  mpconn: 7,
+  mplistener: 6,
+  text: 5,
+  request: 4,
+  'self-http': 3,
+  'self-socketserver': 3,
+  'self-tornado': 3,
+  'self-view': 3,
+  response: 4,
+};
+
+const CONF: Record<Confidence, number> = { high: 2, medium: 1, low: 0 };
+
+export function joinTaint(a: Taint | null, b: Taint | null): Taint | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  const first = PRIORITY[b.kind] > PRIORITY[a.kind] ? b : a;
+  const other = first === a ? b : a;
+  if (CONF[other.confidence] > CONF[first.confidence] && other.kind === first.kind) return other;
+  return first;
+}
+
+export function joinValues(a: Value, b: Value): Value {
+  if (a === b) return a;
+  const taint = joinTaint(a.taint, b.taint);
+  let untrusted = a.untrusted ?? b.untrusted;
+  if (a.untrusted !== null && b.untrusted !== null && !a.untrusted.strong && b.untrusted.strong)
+    untrusted = b.untrusted;
+  if (taint === a.taint && untrusted === a.untrusted) return a;
+  if (taint === b.taint && untrusted === b.untrusted) return b;
+  return { taint, untrusted };
+}
+
+export function untrustedValue(reason: string, strong = false): Value {
+  return { taint: null, untrusted: { reason, strong } };
+}
+
+/** A tainted value; network data is never internal. */
+export function taintedValue(kind: TaintKind, origin: Origin, confidence: Confidence = 'high'): Value {
+  return { taint: { kind, origin, confidence }, untrusted: { reason: origin.label, strong: true } };
+}
+
+/** The same taint with another shape (and, when given, a new origin). */
+export function reshape(v: Value, kind: TaintKind, origin?: Origin): Value {
+  if (v.taint === null) return v;
+  if (v.taint.kind === kind && origin === undefined) return v;
+  return { taint: { kind, origin: origin ?? v.taint.origin, confidence: v.taint.confidence }, untrusted: v.untrusted };
+}
+
+/** Drop the taint but keep "not internal" (e.g. the result of deserializing, or an unknown function of data). */
+export function untaint(v: Value): Value {
+  if (v.taint === null) return v;
+  return { taint: null, untrusted: v.untrusted ?? { reason: v.taint.origin.label, strong: true } };
+}
+
+/** Most hops kept on one path (the composition depth across functions and modules is bounded by it too). */
+export const MAX_HOPS = 8;
+
+/** Append a hop to the taint's path. */
+export function viaHop(v: Value, hop: Hop): Value {
+  if (v.taint === null) return v;
+  const via = v.taint.origin.via;
+  const last = via[via.length - 1];
+  if (via.length >= MAX_HOPS || (last !== undefined && sameHop(last, hop))) return v;
+  return { ...v, taint: { ...v.taint, origin: { ...v.taint.origin, via: [...via, hop] } } };
+}
+
+function sameHop(a: Hop, b: Hop): boolean {
+  return a.line === b.line && a.file === b.file && a.what === b.what;
+}
+
+/** A hop as people read it: `decode() at line 14` in the sink's file, `decode() at codec.py:14` elsewhere. */
+export function hopText(h: Hop, sinkFile: string): string {
+  return h.file === sinkFile ? `${h.what} at line ${h.line}` : `${h.what} at ${h.file}:${h.line}`;
+}
+
+/** A short key of a value for memoising helper runs by their arguments. */
+export function valueKey(v: Value): string {
+  const t = v.taint;
+  const u = v.untrusted;
+  return (
+    (t === null
+      ? '-'
+      : `${t.kind}@${t.origin.file}:${t.origin.line}:${t.origin.column}/${t.confidence}/${t.origin.via.length}`) +
+    (u === null ? '' : u.strong ? '!' : '?')
+  );
+}

@@ -1,0 +1,38 @@
+// Test helper: analyse a Python snippet and run the TORCH code detectors over it.
+import { analyzePythonModule } from '../../../../src/analyzers/python/analyze-module.js';
+import {
+  TORCHSCRIPT_IMPLICIT_GLOBALS,
+  detectTorchSignals,
+  type CodeSignal,
+  type TorchCodeRuleId,
+  type TorchFileKind,
+} from '../../../../src/analyzers/python/torch/torch-code.js';
+
+export async function signalsFor(src: string, fileKind: TorchFileKind = 'python'): Promise<CodeSignal[]> {
+  const mod = await analyzePythonModule(
+    src,
+    fileKind === 'torchscript' ? { implicitGlobals: TORCHSCRIPT_IMPLICIT_GLOBALS } : {},
+  );
+  return detectTorchSignals(mod, { fileKind });
+}
+
+/** `[ruleId, line]` of every signal of one rule. */
+export async function hits(
+  src: string,
+  rule: TorchCodeRuleId,
+  fileKind: TorchFileKind = 'python',
+): Promise<[string, number][]> {
+  return (await signalsFor(src, fileKind)).filter((s) => s.ruleId === rule).map((s) => [s.ruleId, s.line]);
+}
+
+/** A table case: source lines, and the lines (with confidence) expected for one rule. */
+export interface RuleCase {
+  name: string;
+  src: string[];
+  fileKind?: TorchFileKind;
+  /** Expected `[line, confidence]` pairs; empty for a valid case. */
+  expect: [number, CodeSignal['confidence']][];
+  /** Optional checks on the details / message of the first signal. */
+  details?: Record<string, unknown>;
+  message?: string;
+}

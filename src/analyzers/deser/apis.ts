@@ -217,10 +217,13 @@ export interface NamePattern {
   exact?: string;
   prefix?: string;
   suffix?: string;
+  /** A name shape no prefix/suffix pair states (generated gRPC stubs: `<x>_pb2_grpc.<Name>Stub().<Method>`). */
+  re?: RegExp;
 }
 
 export function matchesPattern(name: string, p: NamePattern): boolean {
   if (p.exact !== undefined) return name === p.exact;
+  if (p.re !== undefined && !p.re.test(name)) return false;
   return (p.prefix === undefined || name.startsWith(p.prefix)) && (p.suffix === undefined || name.endsWith(p.suffix));
 }
 
@@ -229,7 +232,39 @@ export interface NetworkCall {
   pattern: NamePattern;
   kind: TaintKind;
   label: string;
+  /**
+   * Openers of URLs that also open local files (`fsspec.open`, `smart_open.open`): the call is a network read
+   * unless this argument is a string literal naming a local path (no `scheme://`, or `file://`).
+   */
+  urlArg?: { position: number; keyword: string };
 }
+
+/** Methods of Redis clients that return stored values (what any client of the same server may have written). */
+const REDIS_READS = [
+  'get',
+  'mget',
+  'getdel',
+  'getex',
+  'getset',
+  'getrange',
+  'hget',
+  'hmget',
+  'hgetall',
+  'hvals',
+  'lindex',
+  'lrange',
+  'smembers',
+  'srandmember',
+  'spop',
+  'zrange',
+  'zrangebyscore',
+  'zrevrange',
+  'xrange',
+  'xrevrange',
+];
+
+/** Methods of memcached clients that return stored values. */
+const MEMCACHED_READS = ['get', 'gets', 'get_many', 'get_multi', 'gets_many', 'multi_get'];
 
 export const NETWORK_CALLS: readonly NetworkCall[] = [
   { pattern: { exact: 'socket.socket' }, kind: 'endpoint', label: 'socket' },
@@ -298,6 +333,141 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
   { pattern: { exact: 'urllib2.urlopen' }, kind: 'response', label: 'HTTP response (urlopen)' },
   { pattern: { exact: 'urllib3.PoolManager().request' }, kind: 'response', label: 'HTTP response (urllib3)' },
   { pattern: { exact: 'urllib3.request' }, kind: 'response', label: 'HTTP response (urllib3)' },
+  { pattern: { exact: 'aiohttp.request' }, kind: 'response', label: 'HTTP response (aiohttp)' },
+  ...['http.client.HTTPConnection', 'http.client.HTTPSConnection', 'httplib.HTTPConnection'].map((c): NetworkCall => ({
+    pattern: { exact: `${c}().getresponse` },
+    kind: 'response',
+    label: 'HTTP response (http.client)',
+  })),
+  // gRPC client stubs (generated `<x>_pb2_grpc.<Service>Stub`): every method returns the server's reply message.
+  { pattern: { re: /_pb2_grpc\.\w*Stub\(\)\.\w+$/ }, kind: 'message', label: 'gRPC stub reply' },
+  // Shared caches: any client of the same server may have written the value.
+  ...['redis.', 'aioredis.', 'valkey.', 'rediscluster.'].flatMap((prefix) =>
+    REDIS_READS.map((m): NetworkCall => ({
+      pattern: { prefix, suffix: '.' + m },
+      kind: 'data',
+      label: 'cache read (Redis)',
+    })),
+  ),
+  ...['pymemcache.', 'memcache.', 'pylibmc.', 'aiomcache.', 'bmemcached.'].flatMap((prefix) =>
+    MEMCACHED_READS.map((m): NetworkCall => ({
+      pattern: { prefix, suffix: '.' + m },
+      kind: 'data',
+      label: 'cache read (memcached)',
+    })),
+  ),
+  ...['get', 'get_many'].flatMap((m): NetworkCall[] => [
+    { pattern: { exact: `flask_caching.Cache().${m}` }, kind: 'data', label: 'cache read (Flask-Caching backend)' },
+    { pattern: { exact: `django.core.cache.cache.${m}` }, kind: 'data', label: 'cache read (Django cache backend)' },
+    { pattern: { prefix: 'aiocache.', suffix: '.' + m }, kind: 'data', label: 'cache read (aiocache backend)' },
+  ]),
+  // Object stores: the object's bytes (boto3's reply holds them under `["Body"]`).
+  ...['boto3.client()', 'boto3.session.Session().client()', 'boto3.Session().client()'].map((c): NetworkCall => ({
+    pattern: { exact: `${c}.get_object` },
+    kind: 'message',
+    label: 'object-store read (S3 get_object)',
+  })),
+  {
+    pattern: { prefix: 'boto3.', suffix: '.Object().get' },
+    kind: 'message',
+    label: 'object-store read (S3 Object.get)',
+  },
+  ...['download_as_bytes', 'download_as_string', 'download_as_text'].map((m): NetworkCall => ({
+    pattern: { prefix: 'google.cloud.storage.', suffix: '.' + m },
+    kind: 'data',
+    label: 'object-store read (Google Cloud Storage)',
+  })),
+  {
+    pattern: { prefix: 'azure.storage.blob.', suffix: '.download_blob' },
+    kind: 'endpoint',
+    label: 'object-store read (Azure Blob)',
+  },
+  // URL openers: remote unless the literal path is local.
+  ...['fsspec.open', 'smart_open.open', 'smart_open.smart_open', 'smart_open.smart_open_lib.open'].map(
+    (exact): NetworkCall => ({
+      pattern: { exact },
+      kind: 'endpoint',
+      label: `remote file (${exact})`,
+      urlArg: { position: 0, keyword: exact.startsWith('fsspec') ? 'urlpath' : 'uri' },
+    }),
+  ),
+  ...['s3fs.S3FileSystem()', 'gcsfs.GCSFileSystem()', 'adlfs.AzureBlobFileSystem()'].flatMap((fs): NetworkCall[] => [
+    { pattern: { exact: `${fs}.open` }, kind: 'endpoint', label: `remote file (${fs.split('.')[0]})` },
+    { pattern: { exact: `${fs}.cat` }, kind: 'data', label: `remote file (${fs.split('.')[0]})` },
+    { pattern: { exact: `${fs}.cat_file` }, kind: 'data', label: `remote file (${fs.split('.')[0]})` },
+  ]),
+  // Objects another worker put in the cluster's object store.
+  { pattern: { exact: 'ray.get' }, kind: 'data', label: 'Ray object from another worker' },
+  { pattern: { prefix: 'ray.util.queue.Queue()', suffix: '.get' }, kind: 'data', label: 'Ray queue item' },
+  // dask distributed comms: frames from the peer.
+  ...['distributed.comm.connect', 'distributed.comm.core.connect'].map((exact): NetworkCall => ({
+    pattern: { exact },
+    kind: 'endpoint',
+    label: 'dask comm',
+  })),
+  // Downloads that return the path of the fetched file.
+  ...[
+    'huggingface_hub.hf_hub_download',
+    'huggingface_hub.file_download.hf_hub_download',
+    'huggingface_hub.cached_download',
+    'huggingface_hub.snapshot_download',
+    'transformers.utils.cached_file',
+    'transformers.utils.hub.cached_file',
+    'tensorflow.keras.utils.get_file',
+    'keras.utils.get_file',
+    'wget.download',
+    'gdown.download',
+    'pooch.retrieve',
+    'torchvision.datasets.utils.download_url',
+  ].map((exact): NetworkCall => ({
+    pattern: { exact },
+    kind: 'file',
+    label: `file downloaded by \`${exact.split('.').pop()}\``,
+  })),
+];
+
+/**
+ * Calls that download a URL into a file the code names (the file's content is then remote data): the position or
+ * keyword of the destination argument.
+ */
+export const DOWNLOAD_TO_FILE: readonly { pattern: NamePattern; position: number; keyword: string; label: string }[] = [
+  { pattern: { exact: 'urllib.request.urlretrieve' }, position: 1, keyword: 'filename', label: 'urlretrieve' },
+  { pattern: { exact: 'urllib.urlretrieve' }, position: 1, keyword: 'filename', label: 'urlretrieve' },
+  { pattern: { exact: 'torch.hub.download_url_to_file' }, position: 1, keyword: 'dst', label: 'download_url_to_file' },
+  // First match wins: an Object's download_file takes the file first, a Bucket's second, a client's third.
+  {
+    pattern: { prefix: 'boto3.', suffix: '.Object().download_file' },
+    position: 0,
+    keyword: 'Filename',
+    label: 'S3 download_file',
+  },
+  {
+    pattern: { prefix: 'boto3.', suffix: '.Bucket().download_file' },
+    position: 1,
+    keyword: 'Filename',
+    label: 'S3 download_file',
+  },
+  {
+    pattern: { prefix: 'boto3.', suffix: '.download_file' },
+    position: 2,
+    keyword: 'Filename',
+    label: 'S3 download_file',
+  },
+  {
+    pattern: { prefix: 'boto3.', suffix: '.download_fileobj' },
+    position: 2,
+    keyword: 'Fileobj',
+    label: 'S3 download_fileobj',
+  },
+  { pattern: { prefix: 'fsspec.', suffix: '.get' }, position: 1, keyword: 'lpath', label: 'fsspec get' },
+  { pattern: { prefix: 's3fs.', suffix: '.get' }, position: 1, keyword: 'lpath', label: 's3fs get' },
+  {
+    pattern: { prefix: 'google.cloud.storage.', suffix: '.download_to_filename' },
+    position: 0,
+    keyword: 'filename',
+    label: 'GCS download_to_filename',
+  },
+  { pattern: { exact: 'wget.download' }, position: 1, keyword: 'out', label: 'wget.download' },
 ];
 
 /**
@@ -475,6 +645,8 @@ export const PROPAGATORS: ReadonlyMap<string, TaintKind | 'same'> = new Map<stri
     'builtins.bytearray',
     'builtins.memoryview',
     'bytes.fromhex',
+    'builtins.bytes.fromhex',
+    'builtins.bytearray.fromhex',
     'urllib.parse.unquote_to_bytes',
   ].map((n): [string, TaintKind] => [n, 'data']),
   ...[

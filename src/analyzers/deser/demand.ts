@@ -1,7 +1,7 @@
 // Which other modules a DESER project needs (deser-phase.ts grows the project in rounds): the names of functions
 // that may reach a sink (their callers are wanted: a caller may pass network data in), and the modules whose
 // functions produce what a sink reads or whose classes are bases here (their code decides the value).
-import type { CallSite, ExpressionFact, FunctionFact, PythonModule } from '../python/module-model.js';
+import type { CallSite, ExpressionFact, FunctionFact, ImportFact, PythonModule } from '../python/module-model.js';
 import { SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 
@@ -64,6 +64,16 @@ export function reachingNames(
       names.set(name, list);
       added.set(name, list);
     };
+    // Module constants a sink reads (`open(STATE_FILE)` with `from paths import STATE_FILE`): whoever else uses
+    // the name may write remote data to that path, so their files are wanted like callers.
+    for (const c of mod.calls) {
+      if (!isSinkCall(c, unpicklers) && !OPENERS.has(lastName(c))) continue;
+      for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
+        for (const n of a.names) {
+          const i = importedConstant(mod, n);
+          if (i !== undefined) note(n, { module: lastComponent(i.module) });
+        }
+    }
     for (const id of reaching) {
       const f = mod.functions[id]!;
       if (f.kind !== 'function') continue;
@@ -72,6 +82,12 @@ export function reachingNames(
         note(f.name === '__init__' || f.name === '__call__' ? cls.name : f.name, { module: anchor, cls: cls.name });
         note(cls.name, { module: anchor });
       } else if (f.parameters.length > 0 || f.returns.length > 0) note(f.name, { module: anchor });
+    }
+    // Module-level imports that re-export a sink or a reaching name (`from pickle import loads` in codec/impl.py,
+    // `from .impl import loads` in codec/__init__.py): importers of this module may call it under any alias.
+    for (const i of mod.imports) {
+      if (i.scopeId !== 0 || i.kind !== 'from' || i.boundName === null || i.name === undefined) continue;
+      if (SINK_BY_NAME.has(i.qualifiedName) || known.has(i.name)) note(i.boundName, { module: anchor });
     }
     // Module-level aliases of sinks (`loads = pickle.loads`).
     for (const a of mod.assignments) {
@@ -117,8 +133,15 @@ export function demandedModules(
         c.callee.definitionId === undefined &&
         c.callee.access !== undefined);
     for (const c of mod.calls) {
-      if (!feeds(c)) continue;
+      if (!feeds(c) && !OPENERS.has(lastName(c))) continue;
       const args = [...c.positional, ...c.keywords.map((k) => k.value)];
+      // The module defining a constant the call reads (a shared path).
+      for (const a of args)
+        for (const n of a.names) {
+          const i = importedConstant(mod, n);
+          if (i !== undefined) want(i.qualifiedName);
+        }
+      if (!feeds(c)) continue;
       const seen = new Set<number>();
       const visit = (e: ExpressionFact, depth: number): void => {
         for (const id of e.callIds) {
@@ -144,6 +167,15 @@ export function demandedModules(
     }
   }
   return [...out];
+}
+
+/** Calls that open a file by path (its content may be what a later sink reads). */
+const OPENERS: ReadonlySet<string> = new Set(['open', 'read_bytes', 'read_text']);
+
+/** A module-level `from m import NAME` binding of an upper-case name (a constant by convention). */
+function importedConstant(mod: PythonModule, name: string): ImportFact | undefined {
+  if (name !== name.toUpperCase() || !/[A-Z]/.test(name)) return undefined;
+  return mod.imports.find((i) => i.scopeId === 0 && i.kind === 'from' && i.boundName === name);
 }
 
 function moduleOf(q: string, pkg: string, byKey: ReadonlyMap<string, string>): string | undefined {

@@ -9,7 +9,14 @@ import type {
   KeywordArgumentFact,
   PythonModule,
 } from '../python/module-model.js';
-import { SINK_BY_NAME, isSerializedMediaType, type SinkApi } from './apis.js';
+import {
+  NETWORK_CALLS,
+  SINK_BY_NAME,
+  isSerializedMediaType,
+  matchesPattern,
+  type NetworkCall,
+  type SinkApi,
+} from './apis.js';
 import type { ModuleIndex } from './module-index.js';
 import type { SinkMatch } from './sinks.js';
 
@@ -31,32 +38,20 @@ export type ForeignArguments = (
 
 const MAX_DEPTH = 3;
 
+/** What a callable expression is when it names something the caller looks for (a sink, a network call). */
+type Pick<T> = (e: ExpressionFact) => T | undefined;
+interface Found<T> {
+  api: T;
+  why: string;
+  media: MediaCodec[];
+}
+
 /** The sink a call reaches through a callable chosen at run time, if any. */
 export function dynamicSink(call: CallSite, idx: ModuleIndex, foreign?: ForeignArguments): DynamicSink | undefined {
   const a = call.callee.access;
   if (a === undefined || call.callee.definitionId !== undefined) return undefined;
   const data = call.positional[0] ?? call.keywords[0]?.value;
-  const found: { api: SinkApi; why: string; media: MediaCodec[] }[] = [];
-  const root = a.root;
-  if (root.kind === 'name' && a.steps.length === 0) {
-    callablesOfName(root.name, call.scopeId, idx, foreign, found, 0);
-  } else if (root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'attr') {
-    // self.deserialize(msg)
-    const m = idx.enclosingMethod(call.scopeId);
-    const cls = m !== undefined ? idx.classOf(m) : undefined;
-    if (m !== undefined && cls !== undefined && idx.selfName(m) === root.name)
-      callablesOfAttribute(cls, a.steps[0]!.name, idx, foreign, found);
-  } else if (root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'index') {
-    // CODECS[content_type](body)
-    for (const e of dictOf(root.name, call.scopeId, idx)) tableSinks(e, found, `\`${root.name}[...]\``);
-  } else if (root.kind === 'call' && a.steps.length === 0) {
-    // CODECS.get(content_type)(body)
-    const inner = idx.mod.calls[root.callId];
-    const ia = inner?.callee.access;
-    const last = ia?.steps[ia.steps.length - 1];
-    if (ia?.root.kind === 'name' && ia.steps.length === 1 && last?.kind === 'attr' && last.name === 'get')
-      for (const e of dictOf(ia.root.name, call.scopeId, idx)) tableSinks(e, found, `\`${ia.root.name}.get(...)\``);
-  }
+  const found = chosenCallables(call, idx, foreign, sinkOf);
   const first = found[0];
   if (first === undefined) return undefined;
   return {
@@ -69,48 +64,87 @@ export function dynamicSink(call: CallSite, idx: ModuleIndex, foreign?: ForeignA
   };
 }
 
+/**
+ * The callables a call may run when its callee is chosen at run time (a parameter, a local, `self.<attr>`, a dict
+ * entry) and `pick` recognises them.
+ */
+export function chosenCallables<T>(
+  call: CallSite,
+  idx: ModuleIndex,
+  foreign: ForeignArguments | undefined,
+  pick: Pick<T>,
+): Found<T>[] {
+  const a = call.callee.access;
+  const found: Found<T>[] = [];
+  if (a === undefined || call.callee.definitionId !== undefined) return found;
+  const root = a.root;
+  if (root.kind === 'name' && a.steps.length === 0) {
+    callablesOfName(root.name, call.scopeId, idx, foreign, found, 0, pick);
+  } else if (root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'attr') {
+    // self.deserialize(msg)
+    const m = idx.enclosingMethod(call.scopeId);
+    const cls = m !== undefined ? idx.classOf(m) : undefined;
+    if (m !== undefined && cls !== undefined && idx.selfName(m) === root.name)
+      callablesOfAttribute(cls, a.steps[0]!.name, idx, foreign, found, pick);
+  } else if (root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'index') {
+    // CODECS[content_type](body)
+    for (const e of dictOf(root.name, call.scopeId, idx)) tableSinks(e, found, `\`${root.name}[...]\``, pick);
+  } else if (root.kind === 'call' && a.steps.length === 0) {
+    // CODECS.get(content_type)(body)
+    const inner = idx.mod.calls[root.callId];
+    const ia = inner?.callee.access;
+    const last = ia?.steps[ia.steps.length - 1];
+    if (ia?.root.kind === 'name' && ia.steps.length === 1 && last?.kind === 'attr' && last.name === 'get')
+      for (const e of dictOf(ia.root.name, call.scopeId, idx))
+        tableSinks(e, found, `\`${ia.root.name}.get(...)\``, pick);
+  }
+  return found;
+}
+
 /** A bare name called: a parameter (default and callers' arguments), or a local bound to a sink or a table entry. */
-function callablesOfName(
+function callablesOfName<T>(
   name: string,
   scopeId: number,
   idx: ModuleIndex,
   foreign: ForeignArguments | undefined,
-  found: { api: SinkApi; why: string; media: MediaCodec[] }[],
+  found: Found<T>[],
   depth: number,
+  pick: Pick<T>,
 ): void {
   if (depth > MAX_DEPTH) return;
   const f = idx.fn(scopeId);
   const i = f?.parameters.findIndex((p) => p.name === name) ?? -1;
   if (f !== undefined && i >= 0) {
-    parameterSinks(f, i, idx, foreign, found);
+    parameterSinks(f, i, idx, foreign, found, pick);
     return;
   }
   for (const as of idx.assignedNames.get(scopeId)?.get(name) ?? []) {
     if (as.value === null) continue;
     const v = as.value;
-    const s = sinkOf(v);
+    const s = pick(v);
     if (s !== undefined) found.push({ api: s, why: `\`${name}\` (line ${as.span.line})`, media: [] });
     // codec = CODECS[ct] / CODECS.get(ct)
     const va = v.access;
     if (va?.root.kind === 'name' && va.steps.length === 1 && va.steps[0]!.kind === 'index')
-      for (const e of dictOf(va.root.name, scopeId, idx)) tableSinks(e, found, `\`${va.root.name}[...]\``);
+      for (const e of dictOf(va.root.name, scopeId, idx)) tableSinks(e, found, `\`${va.root.name}[...]\``, pick);
     if (va?.root.kind === 'call' && va.steps.length === 0) {
       const inner = idx.mod.calls[va.root.callId];
       const ia = inner?.callee.access;
       const last = ia?.steps[ia.steps.length - 1];
       if (ia?.root.kind === 'name' && ia.steps.length === 1 && last?.kind === 'attr' && last.name === 'get')
-        for (const e of dictOf(ia.root.name, scopeId, idx)) tableSinks(e, found, `\`${ia.root.name}.get(...)\``);
+        for (const e of dictOf(ia.root.name, scopeId, idx)) tableSinks(e, found, `\`${ia.root.name}.get(...)\``, pick);
     }
   }
 }
 
 /** `self.<attr>` assigned in any method of the class: a sink, or a parameter whose default/arguments are sinks. */
-function callablesOfAttribute(
+function callablesOfAttribute<T>(
   cls: FunctionFact,
   attr: string,
   idx: ModuleIndex,
   foreign: ForeignArguments | undefined,
-  found: { api: SinkApi; why: string; media: MediaCodec[] }[],
+  found: Found<T>[],
+  pick: Pick<T>,
 ): void {
   for (const m of idx.methods.get(cls.id)?.values() ?? []) {
     const self = idx.selfName(m);
@@ -118,32 +152,33 @@ function callablesOfAttribute(
     const want = `${self}.${attr}`;
     for (const as of idx.assignmentsByScope.get(m.id) ?? []) {
       if (as.value === null || !as.targets.some((t) => t.kind === 'attribute' && t.text === want)) continue;
-      const s = sinkOf(as.value);
+      const s = pick(as.value);
       if (s !== undefined) {
         found.push({ api: s, why: `\`${want}\` (line ${as.span.line})`, media: [] });
         continue;
       }
       const va = as.value.access;
       if (va?.root.kind === 'name' && va.steps.length === 0)
-        callablesOfName(va.root.name, m.id, idx, foreign, found, 1);
+        callablesOfName(va.root.name, m.id, idx, foreign, found, 1, pick);
     }
   }
   for (const as of idx.assignedNames.get(cls.id)?.get(attr) ?? []) {
-    const s = as.value !== null ? sinkOf(as.value) : undefined;
+    const s = as.value !== null ? pick(as.value) : undefined;
     if (s !== undefined) found.push({ api: s, why: `\`${cls.name}.${attr}\` (line ${as.span.line})`, media: [] });
   }
 }
 
 /** Parameter `i` of `f`: its default, and what callers (here and in other modules) pass for it. */
-function parameterSinks(
+function parameterSinks<T>(
   f: FunctionFact,
   i: number,
   idx: ModuleIndex,
   foreign: ForeignArguments | undefined,
-  found: { api: SinkApi; why: string; media: MediaCodec[] }[],
+  found: Found<T>[],
+  pick: Pick<T>,
 ): void {
   const p = f.parameters[i]!;
-  const d = p.default !== undefined ? sinkOf(p.default) : undefined;
+  const d = p.default !== undefined ? pick(p.default) : undefined;
   if (d !== undefined)
     found.push({ api: d, why: `the default of \`${p.name}\` (line ${p.default!.span.line})`, media: [] });
   const args: { positional: ExpressionFact[]; keywords: KeywordArgumentFact[]; skip: number; line: number }[] = [];
@@ -159,7 +194,7 @@ function parameterSinks(
     const arg =
       e.keywords.find((k) => k.name === p.name)?.value ??
       (p.kind === 'keyword-only' ? undefined : e.positional[i - e.skip]);
-    const s = arg !== undefined ? sinkOf(arg) : undefined;
+    const s = arg !== undefined ? pick(arg) : undefined;
     if (s !== undefined)
       found.push({
         api: s,
@@ -180,15 +215,11 @@ function dictOf(name: string, scopeId: number, idx: ModuleIndex): ExpressionFact
   return out;
 }
 
-function tableSinks(
-  dict: ExpressionFact,
-  found: { api: SinkApi; why: string; media: MediaCodec[] }[],
-  how: string,
-): void {
-  let first: SinkApi | undefined;
+function tableSinks<T>(dict: ExpressionFact, found: Found<T>[], how: string, pick: Pick<T>): void {
+  let first: T | undefined;
   const media: MediaCodec[] = [];
   for (const e of dict.dictEntries ?? []) {
-    const s = sinkOf(e.value);
+    const s = pick(e.value);
     if (s === undefined) continue;
     first ??= s;
     if (isSerializedMediaType(e.name)) media.push({ mediaType: e.name, entry: e.value });
@@ -217,4 +248,29 @@ function sinkOf(e: ExpressionFact): SinkApi | undefined {
     if (api !== undefined && api.guard === 'always' && api.mode !== 'path') return api;
   }
   return undefined;
+}
+
+/** The network call an expression names as a value (`requests.get`, `session.post`, an alias the analyser resolved). */
+function networkOf(e: ExpressionFact): NetworkCall | undefined {
+  for (const v of e.values) {
+    if (v.kind !== 'qualified') continue;
+    const name = v.partial?.qualifiedName ?? v.name;
+    const n = NETWORK_CALLS.find((x) => x.kind !== 'file' && matchesPattern(name, x.pattern));
+    if (n !== undefined) return n;
+  }
+  return undefined;
+}
+
+/**
+ * The network call a call reaches through a callable chosen at run time (`METHODS[verb](url)`,
+ * `def fetch(url, get=requests.get)`, a client function passed by a caller in this or another module).
+ */
+export function dynamicNetworkCall(
+  call: CallSite,
+  idx: ModuleIndex,
+  foreign?: ForeignArguments,
+): NetworkCall | undefined {
+  const first = chosenCallables(call, idx, foreign, networkOf)[0];
+  if (first === undefined) return undefined;
+  return { ...first.api, label: `${first.api.label}, the client function chosen at run time (${first.why})` };
 }

@@ -16,6 +16,7 @@ import {
   APP_CONSTRUCTORS,
   APP_MUTATORS,
   APP_PROXIES,
+  DOWNLOAD_TO_FILE,
   ENDPOINT_METHODS,
   FALLBACK_RECV_METHODS,
   GLOBAL_REQUESTS,
@@ -40,7 +41,7 @@ import type { EntryInfo, ParamSeed } from './handlers.js';
 import { shortText } from './handlers.js';
 import { methodName, calleeLastName, type CallEdge, type ModuleIndex } from './module-index.js';
 import { matchSink, type SinkMatch } from './sinks.js';
-import { dynamicSink, moduleNamesSinkValues } from './dynamic-sinks.js';
+import { dynamicNetworkCall, dynamicSink, moduleNamesSinkValues } from './dynamic-sinks.js';
 import {
   INTERNAL,
   isObjectKind,
@@ -308,7 +309,9 @@ export class DeserFlow {
         sink:
           matchSink(c, this.idx) ?? (this.namesSinkValues() ? dynamicSink(c, this.idx, this.foreignArgs) : undefined),
         network:
-          targets.length > 0 ? NETWORK_CALLS.find((n) => targets.some((t) => matchesPattern(t, n.pattern))) : undefined,
+          networkCall(c, targets) ??
+          (targets.length === 0 ? networkCall(c, this.idx.selfAttrTargets(c)) : undefined) ??
+          dynamicNetworkCall(c, this.idx, this.foreignArgs),
         method: methodName(c),
       };
       this.infos[c.id] = i;
@@ -327,7 +330,14 @@ export class DeserFlow {
     const reconstructions: ReconstructionHit[] = [];
     for (const c of this.idx.mod.calls) {
       const wantsRecon = opts.reconstruction && RECONSTRUCTION_NAMES.has(calleeLastName(c));
-      if (!wantsRecon && !mayBeSink(c) && methodName(c) !== 'recv' && !this.aliasSink(c)) continue;
+      if (
+        !wantsRecon &&
+        !mayBeSink(c) &&
+        methodName(c) !== 'recv' &&
+        !this.aliasSink(c) &&
+        !(c.callee.resolution === 'assignment' && this.idx.targets(c).some((t) => SINK_BY_NAME.has(t)))
+      )
+        continue;
       const info = this.info(c);
       if (info.sink === undefined && info.method !== 'recv' && !wantsRecon) continue;
       const f = this.idx.fn(c.scopeId);
@@ -578,7 +588,8 @@ export class DeserFlow {
       // A literal path may name a file this function wrote network data into.
       if (e.constant.type !== 'str') return INTERNAL;
       const written = this.writtenFiles(r);
-      return written.size > 0 ? (written.get('s:' + e.constant.value) ?? INTERNAL) : INTERNAL;
+      const k = 's:' + e.constant.value;
+      return (written.size > 0 ? written.get(k) : undefined) ?? this.writtenElsewhere(k) ?? INTERNAL;
     }
     if (!this.budget()) return untrustedValue('analysis budget exhausted');
     this.b.depth++;
@@ -620,11 +631,13 @@ export class DeserFlow {
       }
       if (v.taint === null || v.taint.kind === 'text') {
         const written = this.writtenFiles(r);
-        if (written.size > 0) {
-          const k = this.pathKey(e, r, 0);
-          const hit = k !== undefined ? written.get(k) : undefined;
-          if (hit !== undefined) v = joinValues(v, hit);
-        }
+        const bareName = e.access?.root.kind === 'name' && e.access.steps.length === 0;
+        const k =
+          written.size > 0 || (bareName && v.taint === null && this.mayWriteElsewhere())
+            ? this.pathKey(e, r, 0)
+            : undefined;
+        const hit = k !== undefined ? (written.get(k) ?? this.writtenElsewhere(k)) : undefined;
+        if (hit !== undefined) v = joinValues(v, hit);
       }
       return v;
     } finally {
@@ -816,6 +829,8 @@ export class DeserFlow {
           v = v === null ? x : joinValues(v, x);
         }
       }
+      const fromInit = this.dataclassField(cls, attr);
+      if (fromInit !== undefined) v = v === null ? fromInit : joinValues(v, fromInit);
       const body = this.idx.assignedNames.get(cls.id)?.get(attr);
       if (body !== undefined) {
         const cr = this.top(cls);
@@ -828,6 +843,31 @@ export class DeserFlow {
       this.classBusy.delete(key);
     }
     this.classAttrs.set(key, v);
+    return v;
+  }
+
+  /**
+   * A field of a dataclass (or attrs/pydantic-style class whose generated `__init__` stores its arguments): the
+   * join of what this module's constructions pass for it, by keyword or by field position.
+   */
+  private dataclassField(cls: FunctionFact, attr: string): Value | undefined {
+    if (!cls.decorators.some((d) => DATACLASS_DECORATOR.test(d.text))) return undefined;
+    if (this.idx.method(cls, '__init__') !== undefined) return undefined;
+    const fields: string[] = [];
+    for (const a of this.idx.assignmentsByScope.get(cls.id) ?? [])
+      if (a.kind === 'annotated') for (const t of a.targets) if (t.kind === 'name') fields.push(t.name);
+    const i = fields.indexOf(attr);
+    if (i < 0) return undefined;
+    let v: Value | undefined;
+    for (const c of this.idx.mod.calls) {
+      if (c.callee.definitionId !== cls.id) continue;
+      const arg = c.keywords.find((k) => k.name === attr)?.value ?? c.positional[i];
+      const f = this.idx.fn(c.scopeId);
+      const r = f !== undefined ? this.top(f) : undefined;
+      if (arg === undefined || r === undefined) continue;
+      const x = this.evalExpr(arg, r);
+      v = v === undefined ? x : joinValues(v, x);
+    }
     return v;
   }
 
@@ -1100,6 +1140,7 @@ export class DeserFlow {
     r.writtenBusy = true;
     const out = new Map<string, Value>();
     try {
+      let dl: (typeof DOWNLOAD_TO_FILE)[number] | undefined;
       for (const c of this.idx.callsByScope.get(r.fn.id) ?? []) {
         const info = this.info(c);
         const m = info.method;
@@ -1116,6 +1157,20 @@ export class DeserFlow {
           if (recv.taint === null || dst === undefined) continue;
           const k = this.pathKey(dst, r, 0);
           if (k !== undefined) out.set(k, viaHop(reshape(recv, 'file'), this.writeHop(c)));
+        } else if ((dl = downloadTo(info.targets)) !== undefined) {
+          // urlretrieve(url, path), s3.download_file(b, k, path): the file's content is the remote object.
+          const dst = c.positional[dl.position] ?? c.keywords.find((k) => k.name === dl!.keyword)?.value;
+          if (dst === undefined) continue;
+          const got = this.obtained(
+            taintedValue('file', this.origin(c.span, c.text, `remote file downloaded by ${dl.label}`, r.fn.id)),
+          );
+          const keys =
+            dl.keyword === 'Fileobj'
+              ? dst.access !== undefined
+                ? this.handleKeys(dst.access, dst.access.steps.length, r)
+                : []
+              : [this.pathKey(dst, r, 0)].filter((k): k is string => k !== undefined);
+          for (const k of keys) out.set(k, joinValues(out.get(k) ?? INTERNAL, viaHop(got, this.writeHop(c))));
         } else if (info.targets.includes('shutil.copyfileobj')) {
           const [src, dst] = c.positional;
           if (src === undefined || dst?.access === undefined) continue;
@@ -1130,6 +1185,81 @@ export class DeserFlow {
     }
     r.written = out;
     return out;
+  }
+
+  /**
+   * The string a module-level name holds when it is bound once to a literal (`CACHE = "/var/cache/x.pkl"`), here
+   * or (through the import's qualified name) in another module of the project.
+   */
+  constantOf(name: string, qualified: readonly string[] = []): string | undefined {
+    const as = this.idx.assignedNames.get(0)?.get(name) ?? [];
+    if (as.length === 1 && as[0]!.value?.constant?.type === 'str' && as[0]!.targets.length === 1)
+      return as[0]!.value.constant.value;
+    if (as.length > 0 || this.project === undefined) return undefined;
+    const unit = this.project.unitOf(this.idx);
+    for (const q of qualified) {
+      const lit = unit !== undefined ? this.project.constant(q, unit) : undefined;
+      if (lit !== undefined) return lit;
+    }
+    return undefined;
+  }
+
+  private writesHere: Map<string, Value> | undefined;
+
+  /**
+   * Files any function of this module writes remote data into, by literal path: keys of its own writes, and
+   * writes into a parameter resolved through the literal arguments of its callers in this module
+   * (`download(url, "/tmp/x.pkl")` with `open(path, "wb").write(r.content)` in `download`).
+   */
+  literalWrites(): Map<string, Value> {
+    if (this.writesHere !== undefined) return this.writesHere;
+    const out = new Map<string, Value>();
+    this.writesHere = out; // a cycle (a write whose data reads a written file) sees what is known so far
+    for (const f of this.idx.mod.functions) {
+      if (f.kind !== 'function' && f.kind !== 'module') continue;
+      if (!(this.idx.callsByScope.get(f.id) ?? []).some((c) => mayWrite(c))) continue;
+      const r = this.top(f);
+      if (r === undefined) continue;
+      for (const [k, v] of this.writtenFiles(r)) {
+        const keys: string[] = [];
+        if (k.startsWith('s:')) keys.push(k);
+        else if (k.startsWith('n:')) {
+          const i = f.parameters.findIndex((p) => p.name === k.slice(2));
+          for (const e of i >= 0 ? (this.idx.callers.get(f.id) ?? []) : []) {
+            const p = f.parameters[i]!;
+            const arg = e.keywords.get(p.name) ?? e.positional[i - e.skip];
+            const lit = arg !== undefined ? this.literalText(arg) : undefined;
+            if (lit !== undefined) keys.push('s:' + lit);
+          }
+        }
+        for (const key of keys) out.set(key, joinValues(out.get(key) ?? INTERNAL, v));
+      }
+    }
+    return out;
+  }
+
+  /** A literal path expression: a string constant or a module-level name bound to one. */
+  private literalText(e: ExpressionFact): string | undefined {
+    if (e.constant?.type === 'str') return e.constant.value;
+    const a = e.access;
+    return a?.root.kind === 'name' && a.steps.length === 0
+      ? this.constantOf(a.root.name, a.root.qualifiedNames)
+      : undefined;
+  }
+
+  private writeAnywhere: boolean | undefined;
+
+  /** Whether any module of the analysis writes files (cheap: call names only). */
+  private mayWriteElsewhere(): boolean {
+    this.writeAnywhere ??= this.project?.mayWrite() ?? this.idx.mod.calls.some((c) => mayWrite(c));
+    return this.writeAnywhere;
+  }
+
+  /** Remote data written to a literal path by another function of this module or by another module. */
+  private writtenElsewhere(key: string): Value | undefined {
+    if (!key.startsWith('s:') || !this.mayWriteElsewhere()) return undefined;
+    if (this.project !== undefined) return this.project.literalWrite(key);
+    return this.literalWrites().get(key);
   }
 
   /** Path keys of the file a handle expression (the first `upTo` steps of `a`) was opened on. */
@@ -1187,6 +1317,10 @@ export class DeserFlow {
         single.targets.length === 1
       )
         return this.pathKey(single.value, r, depth + 1) ?? 'n:' + a.root.name;
+      if (as.length === 0 && !r.params.has(a.root.name)) {
+        const lit = this.constantOf(a.root.name, a.root.qualifiedNames);
+        if (lit !== undefined) return 's:' + lit;
+      }
       return 'n:' + a.root.name;
     }
     return 't:' + shortText(e.text, 200);
@@ -1219,6 +1353,54 @@ export class DeserFlow {
 }
 
 const EMPTY: Map<string, Value> = new Map();
+
+/** Calls that may write a file (by method name or a download callee): the cheap filter before evaluating writes. */
+export function mayWrite(c: CallSite): boolean {
+  const a = c.callee.access;
+  const last = a?.steps[a.steps.length - 1];
+  const name = last?.kind === 'attr' ? last.name : a?.root.kind === 'name' ? a.root.name : '';
+  return WRITE_NAMES.has(name);
+}
+
+const WRITE_NAMES: ReadonlySet<string> = new Set([
+  'write',
+  'writelines',
+  'write_bytes',
+  'write_text',
+  'save',
+  'copyfileobj',
+  'urlretrieve',
+  'download_url_to_file',
+  'download_file',
+  'download_fileobj',
+  'download_to_filename',
+]);
+
+/** Class decorators that generate an `__init__` storing each annotated field. */
+const DATACLASS_DECORATOR =
+  /^(dataclasses\.)?dataclass\b|^(attr|attrs)\.(s|define|frozen|mutable)\b|^define\b|^frozen\b/;
+
+/** The download-to-file call a callee names (first match: the table orders receivers by argument position). */
+function downloadTo(targets: readonly string[]): (typeof DOWNLOAD_TO_FILE)[number] | undefined {
+  if (targets.length === 0) return undefined;
+  return DOWNLOAD_TO_FILE.find((d) => targets.some((t) => matchesPattern(t, d.pattern)));
+}
+
+/** The network call a call's resolved callee names (a URL opener given a literal local path is not one). */
+function networkCall(c: CallSite, targets: readonly string[]): NetworkCall | undefined {
+  if (targets.length === 0) return undefined;
+  const n = NETWORK_CALLS.find((x) => targets.some((t) => matchesPattern(t, x.pattern)));
+  if (n?.urlArg === undefined) return n;
+  const arg = c.positional[n.urlArg.position] ?? c.keywords.find((k) => k.name === n.urlArg!.keyword)?.value;
+  const lit = arg?.constant;
+  return lit?.type === 'str' && isLocalPath(lit.value) ? undefined : n;
+}
+
+/** A literal that names a local file for fsspec/smart_open: no `scheme://` (or `file://`). */
+function isLocalPath(p: string): boolean {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(p);
+  return m === null || m[1]!.toLowerCase() === 'file';
+}
 
 /** Cheap test before the full sink match: a callee naming a sink API, or a local class (Unpickler subclass). */
 function mayBeSink(c: CallSite): boolean {

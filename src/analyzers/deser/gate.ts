@@ -34,6 +34,10 @@ const ALWAYS_TOKENS: readonly string[] = [
   '+pickle',
   '_object_list',
   'gather_object',
+  'init_rpc',
+  'SERIALIZER',
+  'SlaveService',
+  'ClassicService',
 ];
 
 /**

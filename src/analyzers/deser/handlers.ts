@@ -241,6 +241,30 @@ const CHANNELS_CONSUMER: ClassHandler = {
   ],
 };
 
+/**
+ * Arrow Flight servers: pyarrow calls these methods with what the client sent — an action (`.body`), a ticket
+ * (`.ticket`), a descriptor (`.command`, `.path`) or criteria as the second argument, and a stream reader of the
+ * client's record batches as the third (`do_put`, `do_exchange`).
+ */
+const FLIGHT_METHODS: ReadonlySet<string> = new Set([
+  'do_action',
+  'do_get',
+  'do_put',
+  'do_exchange',
+  'get_flight_info',
+  'get_schema',
+  'list_flights',
+  'poll_flight_info',
+]);
+const ARROW_FLIGHT: ClassHandler = {
+  framework: 'Arrow Flight',
+  handlerMethod: (n) => FLIGHT_METHODS.has(n),
+  params: [
+    { index: 2, kind: 'message', label: 'Arrow Flight request (action, ticket, descriptor or criteria)' },
+    { index: 3, kind: 'endpoint', label: 'Arrow Flight stream from the client' },
+  ],
+};
+
 /** Framework base classes whose subclasses handle requests. */
 const CLASS_HANDLERS: ReadonlyMap<string, ClassHandler> = new Map([
   ['http.server.BaseHTTPRequestHandler', HTTP_SERVER],
@@ -314,6 +338,8 @@ const CLASS_HANDLERS: ReadonlyMap<string, ClassHandler> = new Map([
       params: [{ index: 1, kind: 'endpoint', label: 'Tornado IOStream' }],
     },
   ],
+  ['pyarrow.flight.FlightServerBase', ARROW_FLIGHT],
+  ['pyarrow._flight.FlightServerBase', ARROW_FLIGHT],
   ['asyncio.Protocol', ASYNCIO_PROTOCOL],
   ['asyncio.BufferedProtocol', ASYNCIO_PROTOCOL],
   ['asyncio.DatagramProtocol', ASYNCIO_PROTOCOL],
@@ -565,7 +591,11 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
       const call = mod.calls[d.callId];
       if (call === undefined) continue;
       const route = routeDecorator(call, q);
-      if (route !== undefined) add(functionEntry(f, route.framework, route.style, '@' + d.text, d.span.line));
+      if (route !== undefined) {
+        const e = functionEntry(f, route.framework, route.style, '@' + d.text, d.span.line);
+        if (route.framework === 'BentoML') bentoInput(call, f, e, idx);
+        add(e);
+      }
     }
   }
 
@@ -993,6 +1023,19 @@ function moduleBindingValues(name: string, idx: ModuleIndex): ExpressionFact['va
   return out;
 }
 
+/**
+ * BentoML's IO descriptor says what the first parameter holds: `input=File()` a file-like of the uploaded bytes,
+ * `input=Multipart(...)` its parts, `input=Text()`/`JSON()` text.
+ */
+function bentoInput(call: CallSite, f: FunctionFact, e: EntryInfo, idx: ModuleIndex): void {
+  const input = call.keywords.find((k) => k.name === 'input')?.value;
+  const q = input?.qualifiedName ?? '';
+  const first = idx.selfName(f) !== undefined ? 1 : 0;
+  if (f.parameters[first] === undefined) return;
+  if (q.startsWith('bentoml.io.File') || q.startsWith('bentoml.io.Multipart'))
+    e.seeds.set(first, { kind: 'upload', label: `BentoML ${q.slice('bentoml.io.'.length).replace('()', '')} input` });
+}
+
 /** A route decorator call: `@app.post("/x")` on a known app object, or on an unresolved one with a path literal. */
 function routeDecorator(call: CallSite, q: string | null): { framework: string; style: ParamStyle } | undefined {
   const a = call.callee.access;
@@ -1049,6 +1092,9 @@ function typedSeed(
   if (types.some((t) => UPLOAD_TYPES.has(t))) return { kind: 'upload', label: `${framework} UploadFile parameter` };
   if (types.some((t) => WEBSOCKET_TYPES.has(t))) return { kind: 'endpoint', label: `${framework} websocket` };
   if (types.some(injected)) return { kind: 'internal', label: 'injected dependency' };
+  // BentoML saves an uploaded file and passes its path to a `Path`-annotated parameter.
+  if (framework === 'BentoML' && types.some((t) => t === 'pathlib.Path' || t === 'pathlib.PosixPath'))
+    return { kind: 'file', label: `${framework} uploaded file \`${p.name}\`` };
   if (types.includes('bytes') || types.includes('builtins.bytes'))
     return { kind: 'data', label: `${framework} bytes parameter \`${p.name}\`` };
   return {

@@ -48,6 +48,8 @@ export class ModuleIndex {
   readonly moduleImports = new Map<string, string>();
   /** Names bound by `import m` / `import m as x` (modules, as opposed to `from m import x`). */
   readonly importedModules = new Set<string>();
+  /** First components of what `import x[.y] [as z]` statements import (`pickle` for `import pickle as _p`). */
+  private readonly importRoots = new Set<string>();
   /** Top-level module names imported anywhere (`zmq`, `flask`, ...). */
   readonly importedRoots = new Set<string>();
   /** function id → calls of it found in this module. */
@@ -85,6 +87,7 @@ export class ModuleIndex {
       if (i.kind === 'from' && i.relativeLevel === 0) this.importedRoots.add(i.module.split('.')[0]!);
       if (i.scopeId === 0 && i.boundName !== null) this.moduleImports.set(i.boundName, i.qualifiedName);
       if (i.kind === 'import' && i.boundName !== null) this.importedModules.add(i.boundName);
+      if (i.kind === 'import') this.importRoots.add(i.qualifiedName.split('.')[0]!);
     }
     this.indexCallers();
   }
@@ -102,6 +105,9 @@ export class ModuleIndex {
   /** callTargets(), plus what project aliases stand for (`serde.loads` defined as `pickle.loads` elsewhere). */
   callTargets(call: CallSite): CallTarget[] {
     const out = callTargets(call, 'python');
+    if (out.length === 0)
+      for (const q of this.runtimeModuleTargets(call))
+        out.push({ qualifiedName: q, confidenceCap: 'high', via: 'assignment' });
     if (this.link === undefined) return out;
     for (const t of [...out]) {
       const x = this.link.expand(t.qualifiedName);
@@ -112,6 +118,94 @@ export class ModuleIndex {
 
   fn(id: number): FunctionFact | undefined {
     return this.mod.functions[id];
+  }
+
+  /**
+   * `ser.loads(x)` where `ser` is bound to the result of a function of this module that returns a module
+   * (`pickle = get_serializer()` with `return pickle`, `return importlib.import_module(name)` and a literal
+   * default or argument for `name`): the module's functions under the name.
+   */
+  private runtimeModuleTargets(call: CallSite): string[] {
+    const a = call.callee.access;
+    if (a?.root.kind !== 'name' || a.steps.length === 0 || a.steps.some((s) => s.kind !== 'attr')) return [];
+    if (call.callee.resolution !== 'assignment') return [];
+    const rest = a.steps.map((s) => (s.kind === 'attr' ? s.name : '')).join('.');
+    const out = new Set<string>();
+    for (const sid of new Set([call.scopeId, this.enclosingScope(call.scopeId), 0])) {
+      for (const as of this.assignedNames.get(sid)?.get(a.root.name) ?? []) {
+        const id =
+          as.value?.access?.root.kind === 'call' && as.value.access.steps.length === 0
+            ? as.value.access.root.callId
+            : undefined;
+        const c = id !== undefined ? this.mod.calls[id] : undefined;
+        const fnId = c?.callee.definitionId;
+        const f = fnId !== undefined ? this.fn(fnId) : undefined;
+        if (c === undefined || f === undefined || f.kind !== 'function') continue;
+        for (const m of this.returnedModules(f, c)) out.add(`${m}.${rest}`);
+      }
+    }
+    return [...out];
+  }
+
+  /** The scope a nested scope (comprehension, lambda) runs in: its nearest enclosing def or the module. */
+  private enclosingScope(scopeId: number): number {
+    let f = this.mod.functions[scopeId];
+    for (let guard = 0; f !== undefined && f.kind !== 'function' && f.parentId !== null && guard < 32; guard++)
+      f = this.mod.functions[f.parentId];
+    return f?.id ?? 0;
+  }
+
+  /** Modules a function returns: imported module names, or import_module of a literal default/argument. */
+  private returnedModules(f: FunctionFact, call: CallSite): string[] {
+    const out: string[] = [];
+    for (const r of f.returns) {
+      for (const v of r.values)
+        if (v.kind === 'qualified' && !v.name.includes('(') && this.importRoots.has(v.name.split('.')[0]!))
+          out.push(v.name);
+      const inner =
+        r.access?.root.kind === 'call' && r.access.steps.length === 0
+          ? this.mod.calls[r.access.root.callId]
+          : undefined;
+      const q = inner?.callee.qualifiedName;
+      if (inner === undefined || (q !== 'importlib.import_module' && q !== 'builtins.__import__')) continue;
+      const arg = inner.positional[0];
+      const name =
+        arg?.access?.root.kind === 'name' && arg.access.steps.length === 0 ? arg.access.root.name : undefined;
+      const i = name !== undefined ? f.parameters.findIndex((p) => p.name === name) : -1;
+      if (i < 0) continue;
+      const p = f.parameters[i]!;
+      const passed = call.keywords.find((k) => k.name === p.name)?.value ?? call.positional[i];
+      const lit = (passed ?? p.default)?.constant;
+      if (lit?.type === 'str') out.push(lit.value);
+    }
+    return out;
+  }
+
+  /**
+   * Qualified names of `self.<attr>.<method>(...)` typed by what the class's methods store into `self.<attr>`
+   * (`self.client = redis.Redis(url)` → `redis.Redis().hget`): only constructions and factory calls the resolver
+   * qualified, so the names are as precise as the module's own calls.
+   */
+  selfAttrTargets(call: CallSite): string[] {
+    const a = call.callee.access;
+    if (a?.root.kind !== 'name' || a.steps.length !== 2) return [];
+    const [attr, method] = a.steps;
+    if (attr?.kind !== 'attr' || method?.kind !== 'attr') return [];
+    const m = this.enclosingMethod(call.scopeId);
+    const cls = m !== undefined ? this.classOf(m) : undefined;
+    if (m === undefined || cls === undefined || this.selfName(m) !== a.root.name) return [];
+    const out = new Set<string>();
+    for (const other of this.methods.get(cls.id)?.values() ?? []) {
+      const self = this.selfName(other);
+      if (self === undefined) continue;
+      const want = `${self}.${attr.name}`;
+      for (const as of this.assignmentsByScope.get(other.id) ?? []) {
+        if (as.value === null || !as.targets.some((t) => t.kind === 'attribute' && t.text === want)) continue;
+        for (const v of as.value.values)
+          if (v.kind === 'qualified' && v.name.endsWith(')')) out.add(`${v.name}.${method.name}`);
+      }
+    }
+    return [...out];
   }
 
   /** The class a method belongs to. */
@@ -167,6 +261,14 @@ export class ModuleIndex {
     if (a === undefined || a.root.kind !== 'name' || a.steps.length !== 1) return undefined;
     const step = a.steps[0]!;
     if (step.kind !== 'attr') return undefined;
+    const root = a.root;
+    if (root.resolution === 'definition') {
+      // `Cls.method(...)` on a class of this module: a classmethod binds `cls`, a staticmethod nothing.
+      const cls = this.mod.functions.find((f) => f.kind === 'class' && f.parentId === 0 && f.name === root.name);
+      const m = cls !== undefined ? this.method(cls, step.name) : undefined;
+      if (m === undefined) return undefined;
+      return { fn: m, skip: m.decorators.some((d) => d.text === 'classmethod') ? 1 : 0 };
+    }
     const enclosing = this.enclosingMethod(scopeId);
     if (enclosing === undefined) return undefined;
     if (this.selfName(enclosing) !== a.root.name) return undefined;

@@ -11,6 +11,10 @@ export interface ForeignFlow {
   passedArgument(e: CallEdge, f: FunctionFact, i: number): Value | undefined;
   /** The return value of `f` (a function of that module) for the given parameter values. */
   foreignReturn(f: FunctionFact, params: Map<string, Value>, depth: number): Value;
+  /** Files that module writes remote data into, by literal path key (`s:<path>`). */
+  literalWrites(): Map<string, Value>;
+  /** The literal string a module-level name of that module is bound to, if it is bound once to one. */
+  constantOf(name: string): string | undefined;
 }
 
 /** One module of the project as a flow sees it. */
@@ -42,4 +46,10 @@ export interface ProjectView {
   escapes(fn: FunctionFact): boolean;
   /** The project callee of a call the module's own index does not resolve. */
   callee(unit: UnitView, c: CallSite): ProjectCallee | undefined;
+  /** Whether any module may write files (call names only). */
+  mayWrite(): boolean;
+  /** Remote data any module writes to the literal path of `key` (`s:<path>`). */
+  literalWrite(key: string): Value | undefined;
+  /** The literal string the qualified name of a module-level constant (`pkg.paths.CACHE`) stands for. */
+  constant(q: string, from: UnitView): string | undefined;
 }

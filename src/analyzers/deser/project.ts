@@ -3,7 +3,8 @@
 // their bases and the types of `self` attributes, so the data flow (flow.ts) composes across modules.
 import type { AccessPath, CallSite, ExpressionFact, FunctionFact, PythonModule } from '../python/module-model.js';
 import { SINK_BY_NAME } from './apis.js';
-import { DeserFlow, MAX_STEPS, type FlowBudget } from './flow.js';
+import { DeserFlow, MAX_STEPS, mayWrite, type FlowBudget } from './flow.js';
+import { joinValues, type Value } from './value.js';
 import { recognizeEntries, type Entries, type EntryInfo } from './handlers.js';
 import { ModuleIndex, type CallEdge } from './module-index.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
@@ -111,6 +112,29 @@ export class DeserProject implements ProjectView {
 
   unitOf(idx: ModuleIndex): Unit | undefined {
     return this.byIdx.get(idx);
+  }
+
+  private writes: boolean | undefined;
+
+  mayWrite(): boolean {
+    this.writes ??= this.units.some((u) => u.mod.calls.some((c) => mayWrite(c)));
+    return this.writes;
+  }
+
+  literalWrite(key: string): Value | undefined {
+    let v: Value | undefined;
+    for (const u of this.units) {
+      const w = u.flow.literalWrites().get(key);
+      if (w !== undefined) v = v === undefined ? w : joinValues(v, w);
+    }
+    return v;
+  }
+
+  constant(q: string, from: Unit): string | undefined {
+    const dot = q.lastIndexOf('.');
+    if (dot <= 0) return undefined;
+    const r = this.resolve(q.slice(0, dot), from);
+    return r?.kind === 'module' && r.unit !== from ? r.unit.flow.constantOf(q.slice(dot + 1)) : undefined;
   }
 
   /** Calls of `fn` made in other modules (or reaching it in ways its module's index does not see). */

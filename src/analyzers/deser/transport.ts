@@ -1,6 +1,7 @@
 // DESER-PICKLE-TRANSPORT (issue 6, RULES.md): transports that unpickle what they receive without a visible
 // deserializer call — pyzmq recv_pyobj, multiprocessing.connection Listener/Client .recv(), multiprocessing
-// managers bound beyond loopback, and Celery/Kombu configured to accept pickle.
+// managers bound beyond loopback, Celery/Kombu configured to accept pickle, PyTorch RPC, Pyro configured with a
+// pickle-family serializer and rpyc servers that allow pickling or serve the classic (slave) service.
 import { CELERY_SETTINGS } from './apis.js';
 import type { Confidence } from '../python/code-signal.js';
 import type { AccessPath, CallSite, ExpressionFact, FunctionFact, SourceSpan } from '../python/module-model.js';
@@ -11,7 +12,15 @@ import { methodName, type ModuleIndex } from './module-index.js';
 export interface TransportFinding {
   span: SourceSpan;
   snippet: string;
-  transport: 'zmq' | 'multiprocessing.connection' | 'multiprocessing.managers' | 'celery' | 'torch.distributed';
+  transport:
+    | 'zmq'
+    | 'multiprocessing.connection'
+    | 'multiprocessing.managers'
+    | 'celery'
+    | 'torch.distributed'
+    | 'torch.distributed.rpc'
+    | 'pyro'
+    | 'rpyc';
   message: string;
   confidence: Confidence;
   details: Record<string, string | number | boolean>;
@@ -150,6 +159,128 @@ export function detectTransports(
 
   if (idx.importedRoots.has('celery') || idx.importedRoots.has('kombu') || mentionsCeleryNames(idx))
     out.push(...celerySettings(idx));
+  if (idx.importedRoots.has('torch')) out.push(...torchRpc(idx));
+  if (idx.importedRoots.has('Pyro4') || idx.importedRoots.has('Pyro5')) out.push(...pyroSerializers(idx));
+  if (idx.importedRoots.has('rpyc')) out.push(...rpycServers(idx));
+  return out;
+}
+
+/** PyTorch RPC: arguments and results of rpc_sync/rpc_async/remote travel pickled between the workers. */
+function torchRpc(idx: ModuleIndex): TransportFinding[] {
+  const out: TransportFinding[] = [];
+  for (const c of idx.mod.calls) {
+    const t = idx
+      .targets(c)
+      .find((x) => x === 'torch.distributed.rpc.init_rpc' || x === 'torch.distributed.rpc.api.init_rpc');
+    if (t === undefined) continue;
+    out.push({
+      span: c.span,
+      snippet: c.text,
+      transport: 'torch.distributed.rpc',
+      message:
+        `\`${shortText(c.text)}\` joins a PyTorch RPC group: the arguments and results of rpc_sync/rpc_async/remote ` +
+        'are pickled by the sender and unpickled by the C++ agent here, so any process that joins the group (or ' +
+        'reaches its rendezvous store) runs code in this one.',
+      confidence: 'high',
+      details: { transport: 'torch.distributed.rpc', api: 'torch.distributed.rpc.init_rpc' },
+    });
+  }
+  return out;
+}
+
+/** Serializers Pyro can be told to use or accept that rebuild arbitrary objects. */
+const PYRO_UNSAFE: ReadonlySet<string> = new Set(['pickle', 'dill', 'cloudpickle']);
+
+/** Pyro4/Pyro5 `config.SERIALIZER = "pickle"`, `config.SERIALIZERS_ACCEPTED` holding or given a pickle family. */
+function pyroSerializers(idx: ModuleIndex): TransportFinding[] {
+  const out: TransportFinding[] = [];
+  const unsafe = (e: ExpressionFact | undefined): string | undefined => {
+    if (e === undefined) return undefined;
+    if (e.constant?.type === 'str') return PYRO_UNSAFE.has(e.constant.value) ? e.constant.value : undefined;
+    for (const x of e.elements ?? [])
+      if (x.constant?.type === 'str' && PYRO_UNSAFE.has(x.constant.value)) return x.constant.value;
+    return undefined;
+  };
+  const report = (span: SourceSpan, snippet: string, setting: string, ser: string): void => {
+    out.push({
+      span,
+      snippet,
+      transport: 'pyro',
+      message:
+        `Pyro setting \`${setting}\` uses or accepts the ${ser} serializer: a Pyro peer's message is then unpickled ` +
+        'by the daemon or proxy, so whoever can reach the object runs code in this process.',
+      confidence: 'high',
+      details: { transport: 'pyro', setting, serializer: ser },
+    });
+  };
+  for (const a of idx.mod.assignments) {
+    for (const t of a.targets) {
+      if (t.kind !== 'attribute') continue;
+      const setting = t.text.split('.').pop()!;
+      if (setting !== 'SERIALIZER' && setting !== 'SERIALIZERS_ACCEPTED') continue;
+      const ser = unsafe(a.value ?? undefined);
+      if (ser !== undefined) report(a.span, shortText(a.value!.text), setting, ser);
+    }
+  }
+  for (const c of idx.mod.calls) {
+    const a = c.callee.access;
+    const last = a?.steps[a.steps.length - 1];
+    const prev = a?.steps[a.steps.length - 2];
+    if (last?.kind !== 'attr' || prev?.kind !== 'attr' || prev.name !== 'SERIALIZERS_ACCEPTED') continue;
+    if (last.name !== 'add' && last.name !== 'update') continue;
+    const ser = unsafe(c.positional[0]);
+    if (ser !== undefined) report(c.span, c.text, 'SERIALIZERS_ACCEPTED', ser);
+  }
+  return out;
+}
+
+/** Services that give a peer the whole interpreter (rpyc's classic mode). */
+const RPYC_CLASSIC: ReadonlySet<string> = new Set([
+  'rpyc.SlaveService',
+  'rpyc.ClassicService',
+  'rpyc.core.service.SlaveService',
+  'rpyc.core.service.ClassicService',
+  'rpyc.classic.SlaveService',
+  'rpyc.utils.classic.SlaveService',
+]);
+
+/** rpyc servers configured with `allow_pickle: True`, or serving the classic (slave) service. */
+function rpycServers(idx: ModuleIndex): TransportFinding[] {
+  const out: TransportFinding[] = [];
+  for (const c of idx.mod.calls) {
+    const targets = idx.targets(c);
+    if (!targets.some((t) => t.startsWith('rpyc.'))) continue;
+    const cfg = c.keywords.find((k) => k.name === 'protocol_config' || k.name === 'config')?.value;
+    const allow = cfg?.dictEntries?.find((e) => e.name === 'allow_pickle');
+    const k = allow?.value.constant;
+    const truthy = k !== undefined && k.type !== 'none' && k.value !== false && k.value !== 0 && k.value !== '';
+    if (truthy) {
+      out.push({
+        span: allow!.value.span,
+        snippet: c.text,
+        transport: 'rpyc',
+        message:
+          `\`${shortText(c.text)}\` sets rpyc's \`allow_pickle\`: a connected peer can then send pickled ` +
+          'objects that this side unpickles, running code in this process.',
+        confidence: 'high',
+        details: { transport: 'rpyc', setting: 'allow_pickle' },
+      });
+    }
+    const svc = c.positional[0] ?? c.keywords.find((k) => k.name === 'service')?.value;
+    const classic = svc?.values.find((v) => v.kind === 'qualified' && RPYC_CLASSIC.has(v.name));
+    if (classic !== undefined && targets.some((t) => t.startsWith('rpyc.utils.server.'))) {
+      out.push({
+        span: c.span,
+        snippet: c.text,
+        transport: 'rpyc',
+        message:
+          `\`${shortText(c.text)}\` serves rpyc's classic service: every peer that connects gets the interpreter ` +
+          '(imports, eval, pickled objects), which is remote code execution by design.',
+        confidence: 'high',
+        details: { transport: 'rpyc', service: classic.kind === 'qualified' ? classic.name : '' },
+      });
+    }
+  }
   return out;
 }
 

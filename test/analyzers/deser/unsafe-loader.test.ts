@@ -13,11 +13,11 @@ const FLASK = [
 
 const invalid: DeserCase[] = [
   {
-    name: 'pickle cache in Redis read by a Flask app (remote store): high',
+    name: 'pickle cache in Redis read by a Flask app: a shared cache read is network input, not only an unsafe loader',
     src: [...FLASK, 'import pickle, redis', 'r = redis.Redis()', 'def cached(k):', '    return pickle.loads(r.get(k))'],
-    expect: [['DESER-UNSAFE-LOADER', 9]],
+    expect: [['DESER-NETWORK-INPUT', 9]],
     confidence: 'high',
-    details: { sink: 'pickle.loads', servingLine: 3 },
+    details: { sink: 'pickle.loads', sourceLabel: 'cache read (Redis)' },
   },
   {
     name: 'request chooses the checkpoint path: high, with the source line',
@@ -60,7 +60,7 @@ const invalid: DeserCase[] = [
     confidence: 'high',
   },
   {
-    name: 'a download to a path, then joblib.load of the path, in serving code',
+    name: 'a download to a path, then joblib.load of the path: the downloaded file is network input',
     src: [
       'import joblib, socket, huggingface_hub',
       's = socket.socket()',
@@ -68,7 +68,7 @@ const invalid: DeserCase[] = [
       'cmd = c.recv(16)',
       'model = joblib.load(huggingface_hub.hf_hub_download("org/m", "m.joblib"))',
     ],
-    expect: [['DESER-UNSAFE-LOADER', 5]],
+    expect: [['DESER-NETWORK-INPUT', 5]],
     confidence: 'high',
   },
   {

@@ -20,7 +20,7 @@ import {
 } from '../rules/rule.js';
 import type { AllowEntry } from '../rules/data/allowlist.js';
 import { FileSource, MemorySource, readAll, type ByteSource } from '../sources/byte-source.js';
-import { EXPANDERS } from './expand/index.js';
+import { EXPANDERS, NAME_CHOSEN, polyglotReadings } from './expand/index.js';
 import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.js';
 import { walk, type WalkItem } from '../sources/walker.js';
 import type { FileOutcome } from './file-outcome.js';
@@ -398,6 +398,16 @@ function dispatchIncomplete(rules: readonly Rule[], ctx: RuleContext, fact: Inco
   for (const r of rules) r.visit.incomplete?.(fact, ctx);
 }
 
+/** Where each reading of one source starts, and the member ranges its containers hand on unchanged. */
+interface ReadingSpans {
+  current: string;
+  readonly starts: Map<string, number>;
+  readonly members: (readonly [number, number])[];
+}
+
+/** Member ranges kept per source for the polyglot check (a reading starting at a later member is still judged). */
+const MAX_MEMBER_RANGES = 100_000;
+
 /** Scans one top-level file and everything nested in it. */
 class FileScan {
   readonly verdicts: PickleVerdict[] = [];
@@ -447,18 +457,48 @@ class FileScan {
     if (src.size === 0) return;
     const head = src.read(0, HEAD_BYTES);
     const ctx = this.unitContext(depth);
+    // Every reading: each format whose loader would take these bytes reads them, not only the first one that
+    // claims them (a file that is both a torch zip and safetensors, or a pickle and HDF5 behind a user block, runs
+    // whichever loader its consumer picks). Two or more readings of one file are a polyglot (ARCHIVE-TAMPER).
+    const readings: string[] = [];
+    let failed = false;
     for (const ex of EXPANDERS) {
       if (!ex.detect(head, src)) continue;
+      ctx.current = ex.id;
       try {
-        if (await ex.expand(src, ctx)) return;
+        if (await ex.expand(src, ctx)) readings.push(ex.id);
       } catch (e) {
         if (this.signal?.aborted) throw this.signal.reason;
         this.failure(src.location, ex.id, e);
-        return;
+        // A reader that failed on bytes it recognised by structure is a reading too (fail closed on both).
+        if (!NAME_CHOSEN.has(ex.id)) readings.push(ex.id);
+        failed = true;
+      }
+    }
+    const distinct = polyglotReadings(readings, ctx.starts, ctx.members);
+    if (distinct.length >= 2) {
+      for (const r of this.rules) {
+        r.visit.container?.(
+          {
+            location: src.location,
+            format: distinct.join('+'),
+            anomalies: [
+              {
+                code: 'POLYGLOT',
+                message:
+                  `the same bytes are read as ${distinct.join(', ')} by their respective loaders (each reading was ` +
+                  'scanned): a file that several loaders read differently is never an accident',
+                offset: 0,
+              },
+            ],
+          },
+          this.ctx,
+        );
       }
     }
     // Nothing claimed the file: the inventory still says what it is.
-    if (depth === 0 && this.formats.size === 0) this.formats.add(looksLikeText(head) ? 'text' : 'unrecognized');
+    if (!failed && depth === 0 && this.formats.size === 0)
+      this.formats.add(looksLikeText(head) ? 'text' : 'unrecognized');
   }
 
   private failure(location: Location, format: string, e: unknown): void {
@@ -478,8 +518,21 @@ class FileScan {
     }
   }
 
-  private unitContext(depth: number): UnitContext {
+  private unitContext(depth: number): UnitContext & ReadingSpans {
+    const spans: ReadingSpans = { current: '', starts: new Map(), members: [] };
     return {
+      get current() {
+        return spans.current;
+      },
+      set current(id: string) {
+        spans.current = id;
+      },
+      starts: spans.starts,
+      members: spans.members,
+      memberRanges: (ranges) => {
+        for (const r of ranges) if (spans.members.length < MAX_MEMBER_RANGES) spans.members.push(r);
+      },
+      readingStart: (offset) => spans.starts.set(spans.current, offset),
       limits: this.limits,
       depth,
       deadline: this.deadline,

@@ -5,12 +5,16 @@
 // globals and web frameworks provide (`cycler`, `joiner`, `namespace`, `lipsum`, `self`, `request`, `config` used as
 // objects), `attr()` with a computed name, and such names assembled from string pieces (constant-folded here:
 // `~`, `+`, `*`, `join`, `reverse`, slices, `replace`, `format`, `lower`/`upper`, `set` variables). A template the
-// parser cannot read is never clean: a conservative token check runs instead and says so.
+// parser cannot read is never clean: a conservative token check runs instead and says so. Verdicts hold for an
+// unsandboxed jinja2.Environment (llama-cpp-python before CVE-2024-34359, and other runtimes): str.format and
+// format_map replacement fields (`"{0.__class__}".format(x)`) read attributes with Python's getattr there, and a
+// reference to a string's format method is the way around the sandbox's own format check (CVE-2024-56326).
 import { parse, tokenize } from '@huggingface/jinja';
 import { foldString, type FoldEnv } from './template-fold.js';
 import { printNode, type JNode } from './template-print.js';
 
-export type TemplateSignalKind = 'internal-attribute' | 'gadget' | 'computed-attr' | 'assembled-name' | 'token-check';
+export type TemplateSignalKind =
+  'internal-attribute' | 'gadget' | 'computed-attr' | 'assembled-name' | 'format-field' | 'token-check';
 
 export interface TemplateSignal {
   readonly kind: TemplateSignalKind;
@@ -213,10 +217,67 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
         f.pieces[0],
       );
   };
+  const callees = new Set<unknown>();
+  for (const n of nodes) if (n.type === 'CallExpression') callees.add(n['callee']);
+  /** `receiver.format(...)` / `.format_map(...)`: the replacement fields of the receiver string read attributes. */
+  const formatCall = (receiver: JNode, where: JNode, method: string): void => {
+    const fold = receiver.type === 'StringLiteral' ? undefined : foldString(receiver, env);
+    const texts = fold ? fold.values : [receiver['value'] as string];
+    for (const t of texts)
+      for (const part of formatFieldParts(t)) {
+        if (!isInternalName(part) && !isPrivateName(part)) continue;
+        emit(
+          {
+            kind: 'format-field',
+            name: part,
+            snippet: printNode(where),
+            confidence: 'high',
+            message:
+              `str.${method} replacement field reads ${JSON.stringify(part)}: an unsandboxed jinja2 renderer ` +
+              'resolves it with getattr, reaching Python internals',
+          },
+          part,
+        );
+      }
+    if (fold && fold.unknown && fold.values.length === 0)
+      emit({
+        kind: 'format-field',
+        name: method,
+        snippet: printNode(where),
+        confidence: 'medium',
+        message:
+          `str.${method} on a string decided at render time: its replacement fields may read any attribute in an ` +
+          'unsandboxed renderer',
+      });
+  };
   for (const n of nodes) {
+    if (n.type === 'CallExpression') {
+      const callee = n['callee'];
+      if (isNode(callee) && callee.type === 'MemberExpression' && !callee['computed']) {
+        const prop = callee['property'] as JNode;
+        const method = prop.type === 'Identifier' ? (prop['value'] as string) : '';
+        if (FORMAT_METHODS.has(method)) formatCall(callee['object'] as JNode, n, method);
+      }
+      continue;
+    }
     if (n.type === 'MemberExpression') {
       const prop = n['property'] as JNode;
       const obj = n['object'] as JNode;
+      if (
+        !n['computed'] &&
+        prop.type === 'Identifier' &&
+        FORMAT_METHODS.has(prop['value'] as string) &&
+        !callees.has(n)
+      )
+        emit({
+          kind: 'format-field',
+          name: prop['value'] as string,
+          snippet: printNode(n),
+          confidence: 'high',
+          message:
+            `a reference to a string's .${prop['value'] as string} method: called later (a variable, a filter), it ` +
+            'escapes the sandbox check on format calls (CVE-2024-56326) and reads any attribute unsandboxed',
+        });
       if (!n['computed'] && prop.type === 'Identifier') {
         const name = prop['value'] as string;
         if (isInternalName(name))
@@ -265,6 +326,16 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
       for (const a of f.args) {
         const arg = a.type === 'KeywordArgumentExpression' ? (a['value'] as JNode) : a;
         const fold = foldString(arg, env);
+        if (f.name === 'attr' && fold.values.some((v) => FORMAT_METHODS.has(v)))
+          emit({
+            kind: 'format-field',
+            name: 'format',
+            snippet: printNode(n),
+            confidence: 'high',
+            message:
+              "attr() fetches a string's format method: called, it escapes the sandbox check on format calls " +
+              '(CVE-2025-27516) and reads any attribute unsandboxed',
+          });
         if (f.name === 'attr' && fold.unknown && fold.values.length === 0 && arg.type !== 'StringLiteral')
           emit(
             {
@@ -297,6 +368,40 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
             );
       }
     }
+  }
+  return out;
+}
+
+const FORMAT_METHODS: ReadonlySet<string> = new Set(['format', 'format_map']);
+const MAX_FORMAT_FIELDS = 256;
+
+/**
+ * Attribute names and item keys the replacement fields of a str.format string read (Python's format-string
+ * grammar: `{{` is a literal brace, a field name runs to `!`, `:` or `}` outside brackets, then `.attr` / `[key]`
+ * parts; fields nested in a format spec are found too).
+ */
+export function formatFieldParts(s: string): string[] {
+  const out: string[] = [];
+  let fields = 0;
+  for (let i = 0; i < s.length && fields < MAX_FORMAT_FIELDS; i++) {
+    if (s[i] !== '{') continue;
+    if (s[i + 1] === '{') {
+      i++;
+      continue;
+    }
+    fields++;
+    let j = i + 1;
+    let name = '';
+    while (j < s.length && s[j] !== '}' && s[j] !== '!' && s[j] !== ':' && s[j] !== '{') {
+      if (s[j] === '[') {
+        const k = s.indexOf(']', j);
+        if (k < 0) break;
+        name += s.slice(j, k + 1);
+        j = k + 1;
+      } else name += s[j++];
+    }
+    for (const m of name.matchAll(/\.([^.[]*)|\[([^\]]*)\]/g)) out.push(m[1] ?? m[2] ?? '');
+    i = j - 1;
   }
   return out;
 }

@@ -191,8 +191,10 @@ export function analyzeKerasConfig(root: unknown, rootPath = '$'): KerasAnalysis
       if (module !== undefined && !isKerasModule(module))
         out.push({ kind: 'custom-object', path, module, className: o['config'], registeredName: 'function' });
     } else if (className !== undefined && className !== '__lambda__') {
-      const regPackage = registered?.includes('>') ? registered.split('>')[0]! : undefined;
-      if (module !== undefined && !isKerasModule(module))
+      // Keras imports only when `module` is set (serialization_lib: `if module: importlib.import_module(module)`);
+      // without it (absent or null) a `registered_name` is looked up among objects already registered, never
+      // imported.
+      if (module !== undefined && module !== '' && !isKerasModule(module))
         out.push({
           kind: 'custom-object',
           path,
@@ -200,8 +202,6 @@ export function analyzeKerasConfig(root: unknown, rootPath = '$'): KerasAnalysis
           className,
           ...(registered ? { registeredName: registered } : {}),
         });
-      else if (module === undefined && regPackage !== undefined && !isKerasModule(regPackage))
-        out.push({ kind: 'custom-object', path, module: regPackage, className, registeredName: registered! });
     }
     const keys = Object.keys(o);
     for (let i = keys.length - 1; i >= 0; i--) stack.push({ v: o[keys[i]!], path: step(path, keys[i]!) });

@@ -206,9 +206,13 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
     if ((++ticks & 0xffff) === 0 && opts.deadline !== undefined && Date.now() > opts.deadline)
       throw new LimitError('maxFileSeconds', 'time budget for this file exhausted while reading GGUF metadata');
   };
+  // GGUF v1 (the first llama.cpp release of the format) wrote counts, string and array lengths and dimensions as
+  // u32; v2 widened them to 64 bits. gguf-py and ggml of that time read v1 files; they are read here the same way.
+  let wide = true;
+  const count = (): number | undefined => (wide ? c.i64(false) : c.u32());
   const readString = (what: string, at: number, path?: string, keepIt = false): string | number => {
     const lenAt = c.pos;
-    const len = c.i64(false);
+    const len = count();
     if (len === undefined) return stop('TRUNCATED', `${what}: length runs past the end of the file`, lenAt, path);
     if (len > MAX_STRING) stop('STRING_LENGTH', `${what}: length ${len} exceeds the reference limit`, lenAt, path);
     if (len > c.remaining) stop('STRING_LENGTH', `${what}: length ${len} runs past the end of the file`, lenAt, path);
@@ -229,18 +233,18 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
     if (version === 0) stop('VERSION', 'GGUF version 0', 4);
     if ((version & 0xffff) === 0)
       stop('VERSION', `version ${version} reads as a big-endian file (little-endian loaders refuse it)`, 4);
-    if (version === 1) stop('VERSION', 'GGUFv1 is no longer read by ggml', 4);
     if (version > GGUF_VERSION) stop('VERSION', `version ${version} is newer than GGUF ${GGUF_VERSION}`, 4);
-    const nt = c.i64(true);
-    const nk = c.i64(true);
+    wide = version >= 2;
+    const nt = wide ? c.i64(true) : c.u32();
+    const nk = wide ? c.i64(true) : c.u32();
     if (nt === undefined || nk === undefined) stop('TRUNCATED', 'header cut short before the counts', 8);
     if (nt! < 0) stop('COUNT', `tensor count ${nt} is negative`, 8);
     if (nk! < 0) stop('COUNT', `metadata count ${nk} is negative`, 16);
     tensorCount = nt!;
     // Each metadata entry needs at least 13 bytes (key length, one key byte, type, one value byte); each tensor info
     // at least 29 (name length, n_dims, type, offset, one name byte): counts beyond that cannot be in the file.
-    if (nk! * 13 > c.remaining) stop('COUNT', `metadata count ${nk} cannot fit in the file`, 16);
-    if (nt! * 29 > c.remaining) stop('COUNT', `tensor count ${nt} cannot fit in the file`, 8);
+    if (nk! * (wide ? 13 : 10) > c.remaining) stop('COUNT', `metadata count ${nk} cannot fit in the file`, 16);
+    if (nt! * (wide ? 29 : 21) > c.remaining) stop('COUNT', `tensor count ${nt} cannot fit in the file`, 8);
 
     const keys = new Set<string>();
     for (let i = 0; i < nk!; i++) {
@@ -259,14 +263,14 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
       if (type === undefined) stop('VALUE_TYPE', `metadata ${k} has unknown value type ${typeId}`, tAt, k);
       if (type === 'arr') {
         const et = c.i32();
-        const n = c.i64(false);
+        const n = count();
         if (et === undefined || n === undefined)
           stop('TRUNCATED', `metadata ${k}: array header runs past the end`, tAt, k);
         const elem = VALUE_TYPES[et!];
         if (elem === undefined || elem === 'arr')
           stop('VALUE_TYPE', `metadata ${k} is an array of invalid type ${et}`, tAt, k);
         if (n! > MAX_ARRAY) stop('COUNT', `metadata ${k}: ${n} elements exceed the reference limit`, tAt, k);
-        const minBytes = elem === 'str' ? 8 : FIXED_SIZE[elem!]!;
+        const minBytes = elem === 'str' ? (wide ? 8 : 4) : FIXED_SIZE[elem!]!;
         if (n! * minBytes > c.remaining) stop('COUNT', `metadata ${k}: ${n} elements cannot fit in the file`, tAt, k);
         type = `arr[${elem}]`;
         if (elem === 'str') {
@@ -318,7 +322,7 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
       if (nd! > MAX_DIMS) stop('TENSOR_DIMS', `tensor ${nm} has ${nd} dimensions (at most ${MAX_DIMS})`, at, nm);
       const dims: number[] = [];
       for (let d = 0; d < nd!; d++) {
-        const ne = c.i64(true);
+        const ne = wide ? c.i64(true) : c.u32();
         if (ne === undefined) stop('TRUNCATED', `tensor ${nm}: dimensions run past the end`, at, nm);
         if (ne! < 0) stop('TENSOR_DIMS', `tensor ${nm}: dimension ${d} is negative (${ne})`, at, nm);
         dims.push(ne!);

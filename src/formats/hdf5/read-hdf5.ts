@@ -3,7 +3,8 @@
 // so only the metadata blocks it asks for are read (a multi-GB weights file costs a few kilobytes). What is
 // collected: the root group's attributes (Keras keeps `model_config`, `training_config`, `keras_version` there) and
 // every link in the file, walked breadth-first without following any, so external links (another file's path) and
-// their targets can be judged. The virtual file system holds nothing else: the library cannot reach real files.
+// their targets can be judged. A group reached twice (hard links to itself or an ancestor) is walked once, by its
+// object address, and the walk stops at a nesting depth. The virtual file system holds nothing else.
 import { importEsm } from '../../core/import-esm.js';
 import type { ByteSource } from '../../sources/byte-source.js';
 
@@ -27,12 +28,20 @@ export interface Hdf5Summary {
   readonly links: readonly Hdf5Link[];
   /** The walk stopped at maxObjects. */
   readonly truncated: boolean;
+  /** Groups nested deeper than MAX_GROUP_DEPTH that were not walked (their links were not checked). */
+  readonly tooDeep: number;
+  /** Root attributes not kept because they are larger than MAX_ATTRIBUTE_CHARS (never silently dropped). */
+  readonly oversizedAttributes: readonly string[];
 }
+
+/** Group nesting walked: libhdf5 resolves a path one link per level, so deeper paths cost more per object. */
+export const MAX_GROUP_DEPTH = 64;
 
 export type Hdf5Read = { ok: true; summary: Hdf5Summary } | { ok: false; error: string };
 
 interface H5Module {
   activate_throwing_error_handler(): number;
+  create_object_reference(loc: bigint, name: string): Uint8Array;
   FS: {
     createFile(parent: string, name: string, props: object, canRead: boolean, canWrite: boolean): FsNode;
     unlink(path: string): void;
@@ -54,6 +63,16 @@ function attributeValue(v: unknown): string | number | boolean | undefined {
   if (v instanceof Uint8Array) return v.length <= MAX_ATTRIBUTE_CHARS ? new TextDecoder('utf-8').decode(v) : undefined;
   if (Array.isArray(v) && v.length === 1) return attributeValue(v[0]);
   return undefined;
+}
+
+function isOversized(v: unknown): boolean {
+  if (typeof v === 'string' || v instanceof Uint8Array) return v.length > MAX_ATTRIBUTE_CHARS;
+  return Array.isArray(v) && v.length === 1 && isOversized(v[0]);
+}
+
+/** The object's address in the file (an HDF5 object reference): the same group under two paths has one key. */
+function objectKey(module: H5Module, fileId: bigint, path: string): string {
+  return Buffer.from(module.create_object_reference(fileId, path)).toString('hex');
 }
 
 /** libhdf5's error stack as one line: its innermost messages (`unable to read superblock: file signature not found`). */
@@ -93,6 +112,7 @@ export async function readHdf5(src: ByteSource, opts: { maxObjects: number }): P
   try {
     file = new h5.File('/' + name, 'r');
     const rootAttributes: Record<string, string | number | boolean> = {};
+    const oversizedAttributes: string[] = [];
     for (const [k, a] of Object.entries(file.attrs)) {
       let v: unknown;
       try {
@@ -102,15 +122,20 @@ export async function readHdf5(src: ByteSource, opts: { maxObjects: number }): P
       }
       const val = attributeValue(v);
       if (val !== undefined) rootAttributes[k] = val;
+      else if (isOversized(v)) oversizedAttributes.push(k);
     }
     let groups = 0;
     let datasets = 0;
     let objects = 0;
     let truncated = false;
+    let tooDeep = 0;
     const links: Hdf5Link[] = [];
-    const queue = ['/'];
-    walk: while (queue.length) {
-      const path = queue.shift()!;
+    // Groups by object address: a hard link back to a group already queued is not walked again.
+    const fileId = (file as unknown as { file_id: bigint }).file_id;
+    const seen = new Set<string>([objectKey(module, fileId, '/')]);
+    const queue: { path: string; depth: number }[] = [{ path: '/', depth: 0 }];
+    walk: for (let qi = 0; qi < queue.length; qi++) {
+      const { path, depth } = queue[qi]!;
       const g = path === '/' ? file : (file.get(path) as InstanceType<typeof h5.Group> | null);
       if (!g || !('keys' in g)) continue;
       groups++;
@@ -121,14 +146,20 @@ export async function readHdf5(src: ByteSource, opts: { maxObjects: number }): P
         }
         const full = path === '/' ? `/${k}` : `${path}/${k}`;
         const o = file.get(full);
-        if (o instanceof h5.Group) queue.push(full);
-        else if (o instanceof h5.Dataset) datasets++;
+        if (o instanceof h5.Group) {
+          const key = objectKey(module, fileId, full);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          if (depth + 1 > MAX_GROUP_DEPTH) tooDeep++;
+          else queue.push({ path: full, depth: depth + 1 });
+        } else if (o instanceof h5.Dataset) datasets++;
         else if (o instanceof h5.ExternalLink)
           links.push({ path: full, kind: 'external', file: o.filename, target: o.obj_path });
         else if (o instanceof h5.BrokenSoftLink) links.push({ path: full, kind: 'soft', target: String(o.target) });
       }
+      queue[qi] = { path: '', depth: 0 };
     }
-    return { ok: true, summary: { rootAttributes, groups, datasets, links, truncated } };
+    return { ok: true, summary: { rootAttributes, groups, datasets, links, truncated, tooDeep, oversizedAttributes } };
   } catch (e) {
     const error = shortError(e);
     // A trap inside the wasm module (abort, out-of-bounds) may leave it unusable: later files fail closed.

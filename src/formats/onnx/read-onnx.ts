@@ -35,7 +35,11 @@ export interface OnnxExternalTensor {
   /** data_location == EXTERNAL (what loaders act on). */
   readonly external: boolean;
   readonly entries: Readonly<Record<string, string>>;
+  /** Every entry in order (the first MAX_LISTED_ENTRIES), duplicates included. */
+  readonly list: readonly { readonly key: string; readonly value: string }[];
 }
+
+const MAX_LISTED_ENTRIES = 64;
 
 export interface OnnxModel {
   readonly irVersion: number;
@@ -120,6 +124,7 @@ export function summarize(m: ModelProto, skippedPayloads: number, skippedPayload
       ...(entries['location'] !== undefined ? { location: entries['location'] } : {}),
       external,
       entries,
+      list: t.externalData.slice(0, MAX_LISTED_ENTRIES).map((e) => ({ key: e.key, value: e.value })),
     });
   };
   const sparse = (s: SparseTensorProto | undefined, path: string): void => {
@@ -181,7 +186,11 @@ export function summarize(m: ModelProto, skippedPayloads: number, skippedPayload
   };
 }
 
-/** True when the decoded message is plausibly a model (a version and a graph or operator sets). */
+/**
+ * True when the decoded message is plausibly a model: a version and a graph or operator sets, or — without
+ * ir_version, which onnx.load does not require — both graph nodes and operator sets.
+ */
 export function isOnnxModel(m: OnnxModel): boolean {
+  if (m.irVersion === 0) return m.nodes.length > 0 && m.opsets.length > 0;
   return m.irVersion >= 1 && m.irVersion <= 64 && (m.nodes.length > 0 || m.opsets.length > 0);
 }

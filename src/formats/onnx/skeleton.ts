@@ -191,24 +191,29 @@ export function buildSkeleton(src: ByteSource, opts: SkeletonOptions): Skeleton 
       const wireType = tag.value % 8;
       if (fieldNo < 1 || fieldNo > 0x1fffffff)
         throw new WireError(`illegal field number ${fieldNo} at offset ${fieldStart}`);
-      const field = top.fields.get(fieldNo);
+      const declared = top.fields.get(fieldNo);
+      // A declared field met with another wire type is an unknown field to protobuf C++ (what onnx and onnxruntime
+      // parse with): it is skipped and the value read under the declared wire type is kept. The skeleton leaves
+      // it out, so the decode keeps the same value.
+      const field = declared && wireTypeFits(declared, wireType) ? declared : undefined;
       const child = childMessage(field);
-      if (child && wireType !== 2)
-        throw new WireError(`message field ${fieldNo} at offset ${fieldStart} has wire type ${wireType}`);
+      // Unknown fields other than length-delimited ones are copied (the decode skips them); a declared field met
+      // with the wrong wire type is left out (the decode would refuse it).
+      const keep = field !== undefined || declared === undefined;
       switch (wireType) {
         case 0:
           pos += input.varint(pos, top.end).len;
-          copy(fieldStart, pos);
+          if (keep) copy(fieldStart, pos);
           continue;
         case 1:
         case 5:
           pos += wireType === 1 ? 8 : 4;
           if (pos > top.end) throw new WireError(`truncated fixed-width field ${fieldNo} at offset ${fieldStart}`);
-          copy(fieldStart, pos);
+          if (keep) copy(fieldStart, pos);
           continue;
         case 3:
           pos = skipGroup(input, fieldNo, pos, top.end, MAX_DEPTH - stack.length);
-          copy(fieldStart, pos);
+          if (keep) copy(fieldStart, pos);
           continue;
         case 2:
           break;
@@ -253,6 +258,34 @@ export function buildSkeleton(src: ByteSource, opts: SkeletonOptions): Skeleton 
     throw e;
   }
   return { ok: true, bytes: out.buf.subarray(0, out.pos), droppedFields, droppedBytes };
+}
+
+/** The wire types protobuf reads a declared field from (repeated numeric fields: their own, or packed). */
+function wireTypeFits(field: DescField, wireType: number): boolean {
+  if (field.fieldKind === 'message' || field.fieldKind === 'map') return wireType === 2;
+  if (field.fieldKind === 'list' && field.listKind === 'message') return wireType === 2;
+  if (field.fieldKind === 'enum' || (field.fieldKind === 'list' && field.listKind === 'enum'))
+    return wireType === 0 || (field.fieldKind === 'list' && wireType === 2);
+  const own = scalarWireType(field.scalar);
+  return wireType === own || (field.fieldKind === 'list' && own !== 2 && wireType === 2);
+}
+
+function scalarWireType(t: ScalarType): number {
+  switch (t) {
+    case ScalarType.STRING:
+    case ScalarType.BYTES:
+      return 2;
+    case ScalarType.DOUBLE:
+    case ScalarType.FIXED64:
+    case ScalarType.SFIXED64:
+      return 1;
+    case ScalarType.FLOAT:
+    case ScalarType.FIXED32:
+    case ScalarType.SFIXED32:
+      return 5;
+    default:
+      return 0;
+  }
 }
 
 /**

@@ -82,7 +82,8 @@ export function readSafetensorsHeader(src: ByteSource): SafetensorsHeader {
     if (problems.length < MAX_PROBLEMS)
       problems.push({ code, message, offset: HEADER_START, ...(path ? { path } : {}) });
   };
-  if (text[0] !== '{') add('HEADER_START', "header does not start with '{' (safetensors ≥ 0.4 refuses it)");
+  // Whitespace before the object is accepted: the reference reader's `starts_with('{')` check is commented out
+  // ("Add when we move to 0.4.0", still so) and serde_json skips leading whitespace.
   const shape = jsonShape(text);
   for (const d of shape.duplicates) {
     add(

@@ -8,7 +8,6 @@ import { child, layerSegment } from '../../core/location.js';
 import { InputReadError } from '../../formats/compression/compressed-input.js';
 import { decompressToSource } from '../../formats/compression/decompress-source.js';
 import { sniffCodec, sniffJoblibCompression, type Codec } from '../../formats/compression/index.js';
-import { looksLikeTar } from '../../formats/tar/index.js';
 import type { Expander } from './context.js';
 
 const WEAK: ReadonlySet<Codec> = new Set(['zlib', 'lzma']);
@@ -78,7 +77,7 @@ export const compressedExpander: Expander = {
     if (result.source.size) await ctx.scanChild(result.source);
     // A checksum-valid tar header at byte 0 that also starts like a compressed stream (a member named so that its
     // first bytes form a .lzma or zlib header) is both: tarfile.open tries the compressed readings first and falls
-    // back to the plain tar, so the tar reading is scanned too.
-    return !looksLikeTar(src);
+    // back to the plain tar; the tar expander reads it too (every reading is scanned, engine.ts).
+    return true;
   },
 };

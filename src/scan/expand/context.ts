@@ -64,6 +64,13 @@ export interface UnitContext {
   charge(bytes: number): void;
   /** Decompressed bytes still allowed under maxTotalBytes (an output cap for the next decoder). */
   remainingBytes(): number;
+  /**
+   * Byte ranges [start, end) of this source that a container hands to its members unchanged (stored zip entries,
+   * tar members): another reading that starts at one of them is that member's, scanned as the member, not a polyglot.
+   */
+  memberRanges(ranges: readonly (readonly [number, number])[]): void;
+  /** Where this reading starts in the source when not at byte 0 (an HDF5 superblock behind a user block). */
+  readingStart(offset: number): void;
 }
 
 export interface Expander {

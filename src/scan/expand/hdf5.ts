@@ -10,10 +10,11 @@ const KERAS_ATTRIBUTES = ['model_config', 'training_config'];
 
 export const hdf5Expander: Expander = {
   id: 'hdf5',
-  detect: (head) => hdf5SuperblockOffset(head) !== undefined,
+  detect: (head, src) => hdf5SuperblockOffset(head, src) !== undefined,
   async expand(src, ctx) {
     ctx.format('hdf5');
-    const [{ readHdf5 }, { sideFileProblem }, { reportKerasConfig }] = await Promise.all([
+    ctx.readingStart(hdf5SuperblockOffset(src.read(0, 4096), src) ?? 0);
+    const [{ readHdf5, MAX_GROUP_DEPTH }, { sideFileProblem }, { reportKerasConfig }] = await Promise.all([
       import('../../formats/hdf5/read-hdf5.js'),
       import('../../analyzers/model/side-file-path.js'),
       import('./keras-signals.js'),
@@ -61,6 +62,20 @@ export const hdf5Expander: Expander = {
         details: { link: l.path, file: l.file, object: l.target, problem: problem.code },
       });
     }
+    for (const attr of s.oversizedAttributes)
+      ctx.incomplete({
+        location: src.location,
+        kind: 'limit',
+        limit: 'maxEntryBytes',
+        reason: `root attribute ${JSON.stringify(attr.slice(0, 100))} is larger than this reader keeps (64 Mi characters): it was not checked`,
+      });
+    if (s.tooDeep > 0)
+      ctx.incomplete({
+        location: src.location,
+        kind: 'limit',
+        limit: 'maxDepth',
+        reason: `${s.tooDeep} HDF5 group(s) nested deeper than ${MAX_GROUP_DEPTH} levels were not walked; their links were not checked`,
+      });
     if (s.truncated)
       ctx.incomplete({
         location: src.location,

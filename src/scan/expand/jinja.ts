@@ -1,17 +1,40 @@
-// Standalone Jinja templates (`chat_template.jinja` beside a tokenizer, `.jinja2`, `.j2`), chosen by name as
-// Python source is: the text is a chat template the serving stack renders. The bytes are then offered to the other
-// readers too (returns false): a pickle named `x.jinja` is still a pickle.
+// Jinja templates: `chat_template.jinja` beside a tokenizer, `.jinja2`, `.j2`, `.template`, `.tmpl` — and, since
+// serving stacks load a chat template from any path (vLLM's --chat-template, llama.cpp's --chat-template-file), any
+// UTF-8 text file with Jinja tags whose name does not say it is another language's source. The text is analysed as
+// a chat template the serving stack renders; the bytes are then offered to the other readers too (returns false):
+// a pickle named `x.jinja` is still a pickle.
 import { innermostName } from '../../core/location.js';
+import { looksLikeText } from '../../formats/text.js';
 import { readAll } from '../../sources/byte-source.js';
 import type { Expander } from './context.js';
 import { reportTemplate } from './model-signals.js';
 
-const JINJA_NAME = /\.(jinja2?|j2)$/i;
+const JINJA_NAME = /\.(jinja2?|j2|template|tmpl)$/i;
+/**
+ * Names whose Jinja-looking braces belong to another language (Python f-strings and format strings, web
+ * templates rendered by a web framework, documentation): judged by their own readers, not as chat templates.
+ */
+const OTHER_LANGUAGE =
+  /\.(py|pyw|pyi|ipynb|js|mjs|cjs|ts|tsx|jsx|html?|xml|svg|css|scss|md|markdown|rst|txt|ya?ml|toml|ini|cfg|json|jsonl|c|cc|cpp|h|hpp|go|rs|java|kt|rb|php|sh|bash|ps1|sql|tex|csv|tsv)$/i;
 const MAX_TEMPLATE_BYTES = 16 * 1024 * 1024;
+const TAG = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/;
+
+function byName(name: string): boolean {
+  return JINJA_NAME.test(name);
+}
+
+function byContent(head: Uint8Array, name: string, size: number): boolean {
+  if (size > MAX_TEMPLATE_BYTES || OTHER_LANGUAGE.test(name) || !looksLikeText(head)) return false;
+  // Tags in the first bytes, or a longer text file (read whole by expand, which decides on the tags).
+  return size > head.length || TAG.test(new TextDecoder('utf-8').decode(head));
+}
 
 export const jinjaExpander: Expander = {
   id: 'jinja',
-  detect: (_head, src) => JINJA_NAME.test(innermostName(src.location)),
+  detect: (head, src) => {
+    const name = innermostName(src.location);
+    return byName(name) || byContent(head, name, src.size);
+  },
   async expand(src, ctx) {
     if (src.size > MAX_TEMPLATE_BYTES) {
       ctx.incomplete({
@@ -27,6 +50,7 @@ export const jinjaExpander: Expander = {
     } catch {
       return false;
     }
+    if (!byName(innermostName(src.location)) && !TAG.test(text)) return false;
     ctx.format('jinja');
     await reportTemplate(ctx, text, { location: src.location, format: 'jinja' });
     return false;

@@ -3,26 +3,53 @@
 // on disk), chat templates (tokenizer_config.json, processor and chat_template.json files), weight-index shard names
 // that leave the folder (MODEL-EXTERNAL-DATA) — and Keras configs (.keras config.json, model.to_json() files).
 import { formatLocation } from '../../core/location.js';
-import { readAll } from '../../sources/byte-source.js';
+import { parsePythonJson } from '../../formats/json/python-json.js';
+import { readAll, type ByteSource } from '../../sources/byte-source.js';
 import type { Expander } from './context.js';
 import { reportTemplate } from './model-signals.js';
 
-/** JSON larger than this is not parsed (tokenizer.json files are tens of MB; configs are kilobytes). */
+/**
+ * JSON larger than this is not parsed but reported as not scanned (tokenizer.json files are tens of MB; configs
+ * are kilobytes; Python reads any size, so a larger JSON object is never listed as plain text).
+ */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
+const WINDOW = 64 * 1024;
 
-function startsLikeObject(head: Uint8Array): boolean {
+function isSpace(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** An object after optional BOM and whitespace of any length (Python's json skips all of it). */
+function startsLikeObject(head: Uint8Array, src: ByteSource): boolean {
   let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  return head[i] === 0x7b;
+  while (i < head.length && isSpace(head[i])) i++;
+  if (i < head.length) return head[i] === 0x7b;
+  // All whitespace so far: read on in windows (bounded by the file; whitespace only costs reading it).
+  for (let pos = head.length; pos < src.size; pos += WINDOW) {
+    const w = src.read(pos, Math.min(WINDOW, src.size - pos));
+    if (w.length === 0) return false;
+    for (let k = 0; k < w.length; k++) if (!isSpace(w[k])) return w[k] === 0x7b;
+  }
+  return false;
 }
 
 export const jsonExpander: Expander = {
   id: 'json',
-  detect: (head, src) => startsLikeObject(head) && src.size <= MAX_JSON_BYTES,
+  detect: (head, src) => startsLikeObject(head, src),
   async expand(src, ctx) {
+    if (src.size > MAX_JSON_BYTES) {
+      ctx.format('json');
+      ctx.incomplete({
+        location: src.location,
+        kind: 'limit',
+        limit: 'maxEntryBytes',
+        reason: `JSON object of ${src.size} bytes is larger than the ${MAX_JSON_BYTES} bytes this reader parses: its chat templates, remote-code references and shard paths were not checked`,
+      });
+      return true;
+    }
     let json: unknown;
     try {
-      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(readAll(src)));
+      json = parsePythonJson(new TextDecoder('utf-8', { fatal: true }).decode(readAll(src)));
     } catch {
       return false;
     }

@@ -6,11 +6,15 @@
 // memory for its graph only; that structure is bounded by maxEntryBytes / 16 (64 MiB by default) and
 // maxEntries x 20 protobuf fields (2,000,000 by default).
 import { formatLocation } from '../../core/location.js';
-import type { OnnxModel } from '../../formats/onnx/read-onnx.js';
+import type { OnnxExternalTensor, OnnxModel } from '../../formats/onnx/read-onnx.js';
 import { looksLikeOnnx } from '../../formats/onnx/sniff.js';
 import type { Expander, UnitContext } from './context.js';
 import type { ByteSource } from '../../sources/byte-source.js';
 import { extensionOf, reportStruct } from './model-signals.js';
+
+/** The external_data keys onnx defines (onnx.proto StringStringEntryProto docs, external_data_helper.py). */
+const EXTERNAL_DATA_KEYS: ReadonlySet<string> = new Set(['location', 'offset', 'length', 'checksum', 'basepath']);
+const MAX_INT64 = 2n ** 63n - 1n;
 
 /**
  * Operator domains every ONNX runtime implements without extra native code. `com.microsoft` is ONNX Runtime's
@@ -21,6 +25,7 @@ export const STANDARD_DOMAINS: ReadonlySet<string> = new Set([
   'ai.onnx',
   'ai.onnx.ml',
   'ai.onnx.training',
+  'ai.onnx.preview',
   'ai.onnx.preview.training',
   'com.microsoft',
 ]);
@@ -40,7 +45,7 @@ const FIELDS_PER_ENTRY = 20;
 
 export const onnxExpander: Expander = {
   id: 'onnx',
-  detect: (head, src) => looksLikeOnnx(head) || extensionOf(src) === 'onnx',
+  detect: (head, src) => looksLikeOnnx(head, src.size) || extensionOf(src) === 'onnx',
   async expand(src, ctx) {
     const named = extensionOf(src) === 'onnx';
     const [{ decodeOnnxSource, isOnnxModel }, { sideFileProblem }] = await Promise.all([
@@ -161,6 +166,7 @@ function externalData(
   sideFileProblem: (ref: string) => { code: string; reason: string } | undefined,
 ): void {
   for (const t of m.externalTensors) {
+    externalEntries(src, ctx, t);
     if (t.location === undefined) {
       if (t.external)
         reportStruct(ctx, src, 'onnx', [
@@ -172,31 +178,83 @@ function externalData(
         ]);
       continue;
     }
-    const problem = sideFileProblem(t.location);
-    if (!problem) continue;
-    ctx.model({
-      rule: 'MODEL-EXTERNAL-DATA',
-      location: src.location,
-      format: 'onnx',
-      signal:
-        `tensor ${JSON.stringify(t.tensor)} reads its data from ${JSON.stringify(t.location)}: ${problem.reason}` +
-        (t.external
-          ? ''
-          : ' (data_location is not EXTERNAL, so loaders skip it today; converters and re-saves do not)'),
-      key: `external:${t.tensor}:${t.location}`,
-      path: `${t.path}.external_data`,
-      confidence: t.external ? 'high' : 'medium',
-      details: {
-        tensor: t.tensor,
-        location: t.location,
-        problem: problem.code,
-        dataLocationExternal: t.external,
-        ...Object.fromEntries(
-          Object.entries(t.entries)
-            .filter(([k]) => k !== 'location')
-            .slice(0, 8),
-        ),
-      },
-    });
+    // Every location entry, not only the one a reader keeps (onnx keeps the last; another reader may keep the first).
+    const locations = [...new Set(t.list.filter((e) => e.key === 'location').map((e) => e.value))];
+    for (const location of locations.length ? locations : [t.location])
+      reportLocation(src, ctx, t, location, sideFileProblem);
   }
+}
+
+function reportLocation(
+  src: ByteSource,
+  ctx: UnitContext,
+  t: OnnxExternalTensor,
+  location: string,
+  sideFileProblem: (ref: string) => { code: string; reason: string } | undefined,
+): void {
+  const problem = sideFileProblem(location);
+  if (!problem) return;
+  ctx.model({
+    rule: 'MODEL-EXTERNAL-DATA',
+    location: src.location,
+    format: 'onnx',
+    signal:
+      `tensor ${JSON.stringify(t.tensor)} reads its data from ${JSON.stringify(location)}: ${problem.reason}` +
+      (t.external ? '' : ' (data_location is not EXTERNAL, so loaders skip it today; converters and re-saves do not)'),
+    key: `external:${t.tensor}:${location}`,
+    path: `${t.path}.external_data`,
+    confidence: t.external ? 'high' : 'medium',
+    details: {
+      tensor: t.tensor,
+      location,
+      problem: problem.code,
+      dataLocationExternal: t.external,
+      ...Object.fromEntries(
+        Object.entries(t.entries)
+          .filter(([k]) => k !== 'location')
+          .slice(0, 8),
+      ),
+    },
+  });
+}
+
+/**
+ * The external_data entries beyond `location`: onnx's loader sets every key as an attribute of a Python object
+ * (ExternalDataInfo: a `__class__` or `__dict__` key reaches object internals), and turns offset and length into
+ * integers that ONNX Runtime reads as int64 — a key onnx does not define, a key given twice (readers keep different
+ * ones) or an offset/length that is not a non-negative int64 is MODEL-STRUCT.
+ */
+function externalEntries(src: ByteSource, ctx: UnitContext, t: OnnxExternalTensor): void {
+  const problems: { code: string; message: string; path: string }[] = [];
+  const seen = new Set<string>();
+  const path = `${t.path}.external_data`;
+  for (const e of t.list) {
+    const k = JSON.stringify(e.key.slice(0, 100));
+    if (!EXTERNAL_DATA_KEYS.has(e.key))
+      problems.push({
+        code: 'EXTERNAL_DATA_KEY',
+        message:
+          `tensor ${JSON.stringify(t.tensor)} has external_data key ${k}, which onnx does not define: its loader ` +
+          `sets every key as an attribute of a Python object${/^__.*__$/.test(e.key) ? ' (a dunder key reaches object internals)' : ''}`,
+        path,
+      });
+    else if (seen.has(e.key))
+      problems.push({
+        code: 'EXTERNAL_DATA_DUPLICATE',
+        message: `tensor ${JSON.stringify(t.tensor)} gives external_data key ${k} twice: readers keep different ones`,
+        path,
+      });
+    else if ((e.key === 'offset' || e.key === 'length') && !isInt64(e.value))
+      problems.push({
+        code: 'EXTERNAL_DATA_RANGE',
+        message: `tensor ${JSON.stringify(t.tensor)} has external_data ${e.key} ${JSON.stringify(e.value.slice(0, 40))}, not a non-negative 64-bit integer`,
+        path,
+      });
+    seen.add(e.key);
+  }
+  if (problems.length) reportStruct(ctx, src, 'onnx', problems);
+}
+
+function isInt64(v: string): boolean {
+  return /^[0-9]{1,19}$/.test(v) && BigInt(v) <= MAX_INT64;
 }

@@ -22,6 +22,7 @@ export const tarExpander: Expander = {
     const tar = readTar(src, { maxEntries: ctx.limits.maxEntries });
     const anomalies: ContainerAnomaly[] = [...tar.anomalies];
     const listed = tar.entries.filter((e) => !e.hidden && (e.type === 'file' || e.type === 'contiguous'));
+    ctx.memberRanges(listed.map((e) => [e.dataOffset, e.dataOffset + e.dataLength]));
     const legacy = isLegacyTorchTar(listed.map((e) => e.name));
     ctx.format(legacy ? 'torch-legacy-tar' : 'tar');
     for (const e of tar.entries) {

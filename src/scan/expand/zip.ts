@@ -30,7 +30,6 @@ import {
 } from '../../formats/zip/index.js';
 import type { ByteSource } from '../../sources/byte-source.js';
 import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
-import { pickleExpander } from './pickle.js';
 
 const TEXT_VERSION = /^\s*(\d+)\s*$/;
 
@@ -42,6 +41,11 @@ export const zipExpander: Expander = {
   detect: (head, src) => looksLikeZip(src) && (startsWithZipRecord(head) || !looksLikeTar(src)),
   async expand(src, ctx) {
     const zip = readZip(src, { maxEntries: ctx.limits.maxEntries });
+    ctx.memberRanges(
+      zip.entries
+        .filter((e) => e.method === 0 && !e.hidden)
+        .map((e) => [e.dataOffset, e.dataOffset + e.compressedSize]),
+    );
     // Listed (central-directory) entries: their names in order, and the first entry per name (as a find would).
     const listedNames: string[] = [];
     const listed = new Map<string, ZipEntry>();
@@ -59,11 +63,9 @@ export const zipExpander: Expander = {
     // Methods other than stored/deflate matter where torch reads the archive; elsewhere zipfile reads bzip2/LZMA
     // and anything neither reads is reported as not scanned (SCAN-INCOMPLETE), not as tampering.
     const anomalies: ContainerAnomaly[] = zip.anomalies.filter((a) => layout || a.code !== 'UNSUPPORTED_METHOD');
-    if (zip.prefixBytes > 0) {
-      // torch.load only treats a file as a zip when it starts with a local header; otherwise it unpickles from
-      // byte 0 (legacy path). A polyglot prefix is therefore scanned as the pickle torch would read.
-      await pickleExpander.expand(src, ctx);
-    }
+    // torch.load only treats a file as a zip when it starts with a local header; otherwise it unpickles from byte 0
+    // (legacy path). A prefix that reads as a pickle is scanned by the pickle reader, which reads every file
+    // (engine.ts: every reading).
     const referenced = new Set<string>();
     const done = new Set<ZipEntry>();
     const reader = new EntryReader(src, zip, ctx, anomalies);

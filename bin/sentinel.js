@@ -1,34 +1,49 @@
 #!/usr/bin/env node
 // Sets process.exitCode from the CLI's main(); nothing else (the bundle is loaded through V8's code cache).
 // A bundle that cannot be loaded or a failure outside main() is a tool error (exit 2), never a gate result.
+// The Node version is checked first, in syntax every Node release parses, so an old Node gets a clear message
+// rather than an internal error from a missing feature.
 'use strict';
-const { loadBundle } = require('./load-bundle.js');
+var nodeMajor = Number(String(process.versions.node).split('.')[0]);
+if (!(nodeMajor >= 20)) {
+  process.stderr.write(
+    'sentinel: Node.js ' +
+      process.versions.node +
+      ' is too old: sentinel needs Node.js 20 or newer (see https://nodejs.org or your package manager)\n',
+  );
+  process.exitCode = 2;
+} else {
+  run();
+}
 
 function toolError(message) {
   process.stderr.write(`sentinel: ${message}\n`);
   process.exitCode = 2;
 }
 
-let bundle;
-try {
-  bundle = loadBundle();
-} catch (e) {
-  toolError(
-    e && e.code === 'ENOENT'
-      ? `the CLI is not built (${e.path} is missing): run \`npm run build\` (npm ci runs it)`
-      : `could not load the CLI: ${e && e.message ? e.message : String(e)}`,
-  );
-}
-if (bundle) {
-  bundle.exports.main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-      if (!bundle.cacheUsed) {
-        // The cache is keyed by V8's flags: written with the defaults it was loaded with (src/cli/v8-tiering.ts).
-        bundle.exports.restoreTierUp();
-        bundle.saveCache();
-      }
-    },
-    (e) => toolError(`internal error: ${e && e.stack ? e.stack : String(e)}`),
-  );
+function run() {
+  const { loadBundle } = require('./load-bundle.js');
+  let bundle;
+  try {
+    bundle = loadBundle();
+  } catch (e) {
+    toolError(
+      e && e.code === 'ENOENT'
+        ? `the CLI is not built (${e.path} is missing): run \`npm run build\` (npm ci runs it)`
+        : `could not load the CLI: ${e && e.message ? e.message : String(e)}`,
+    );
+  }
+  if (bundle) {
+    bundle.exports.main(process.argv.slice(2)).then(
+      (code) => {
+        process.exitCode = code;
+        if (!bundle.cacheUsed) {
+          // The cache is keyed by V8's flags: written with the defaults it was loaded with (src/cli/v8-tiering.ts).
+          bundle.exports.restoreTierUp();
+          bundle.saveCache();
+        }
+      },
+      (e) => toolError(`internal error: ${e && e.stack ? e.stack : String(e)}`),
+    );
+  }
 }

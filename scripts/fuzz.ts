@@ -4,6 +4,9 @@
 import { runTarget, type TargetRun } from '../test/fuzz/run-target.js';
 import { loadTargets } from '../test/fuzz/targets.js';
 
+// The fuzz run checks each execution's wall-clock budget (npm test does not: see test/fuzz/targets.ts).
+process.env['SENTINEL_FUZZ_BUDGET'] ??= '1';
+
 const minutes = Number(process.argv[2] ?? process.env.FUZZ_MINUTES ?? 1);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const only = process.env.FUZZ_TARGETS?.split(',').filter(Boolean);

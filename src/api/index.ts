@@ -23,6 +23,7 @@ export type {
   FileSummary,
   Finding,
   FlowStepEvidence,
+  GlobalVerdict,
   ModelSummary,
   PickleVerdict,
   RuleCategory,
@@ -30,5 +31,6 @@ export type {
 } from '../core/finding.js';
 export type { Location, Segment } from '../core/location.js';
 export type { GitCheckout } from '../sources/git-checkout.js';
+export type { SkippedEntry } from '../scan/engine.js';
 export type { Limits } from '../core/limits.js';
 export { SAFETY_LEVELS, SEVERITIES, type SafetyLevel, type Severity } from '../core/severity.js';

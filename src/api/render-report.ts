@@ -16,8 +16,12 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export interface RenderOptions {
   /** text: ANSI colours. Default false. */
   readonly color?: boolean;
-  /** text: also list pickles judged LIKELY_SAFE. Default false. */
+  /** text: also list pickles judged LIKELY_SAFE and the file inventory. Default false. */
   readonly verbose?: boolean;
+  /** text: a few lines per finding, wrapped to `width` (what a terminal shows). Default false: the full record. */
+  readonly compact?: boolean;
+  /** text with `compact`: columns to fit. Default 80. */
+  readonly width?: number;
   /** sarif, gitlab: base URL of the rule docs (`docs/rules/`); each rule links to `<docsUrl><RULE-ID>.md`. */
   readonly docsUrl?: string;
   /** sarif, gitlab: the directory the report's relative paths are relative to. Default `process.cwd()`. */
@@ -66,6 +70,8 @@ export async function renderReport(
       return (await import('../report/text.js')).renderText(report, {
         color: options.color ?? false,
         verbose: options.verbose ?? false,
+        compact: options.compact ?? false,
+        width: options.width ?? 80,
       });
   }
   throw new SentinelError('usage', `unknown report format "${String(format)}" (expected ${REPORT_FORMATS.join(', ')})`);

@@ -84,6 +84,18 @@ export interface ScanOptions {
    * are followed within it, as the cache's snapshots link to its blobs. Default: none.
    */
   readonly cacheRoots?: readonly string[];
+  /**
+   * Globs of paths a directory walk leaves out (relative to the walked folder; a glob without `/` matches a name at
+   * any depth), added to the policy's `exclude:`. Left-out entries are listed in `report.skipped`.
+   */
+  readonly exclude?: readonly string[];
+  /** Leave out what the enclosing git checkout's .gitignore files ignore. Default false. */
+  readonly respectGitignore?: boolean;
+  /**
+   * Leave out version-control stores (.git, .hg, .svn), virtual environments (pyvenv.cfg, conda-meta) and tool
+   * caches (__pycache__, .tox, .mypy_cache, .pytest_cache, node_modules, ...) inside walked folders. Default true.
+   */
+  readonly defaultSkips?: boolean;
 }
 
 /** Upper-cases and checks rule IDs and categories against the registry. */
@@ -172,6 +184,7 @@ async function scanInputs(inputs: readonly ScanInput[], engine: EngineOptions, l
     pickles: parts.flatMap((p) => p.pickles),
     files: parts.flatMap((p) => p.files),
     errors: parts.flatMap((p) => p.errors),
+    skipped: parts.flatMap((p) => p.skipped ?? []),
     rules: parts[0]?.rules ?? [],
     durationMs: parts.reduce((n, p) => n + p.durationMs, 0),
   };
@@ -218,6 +231,11 @@ export async function scan(
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
       ...(options.cacheRoots ? { cacheRoots: options.cacheRoots } : {}),
+      walk: {
+        exclude: [...(policy.exclude ?? []), ...(options.exclude ?? [])],
+        respectGitignore: options.respectGitignore ?? false,
+        defaultSkips: options.defaultSkips ?? true,
+      },
     },
     limits,
   );
@@ -240,6 +258,7 @@ export async function scan(
     pickles: result.pickles,
     files: result.files,
     errors: result.errors,
+    skipped: result.skipped ?? [],
     outcome,
     policy,
   });

@@ -25,6 +25,7 @@ import type { SentinelReport } from '../report/report-model.js';
 import { hfCacheRoots } from '../sources/model-cache.js';
 import { RULES, ruleById } from '../rules/index.js';
 import { delayTierUpForOneFile } from './v8-tiering.js';
+import { checkPathsExist, checkWritable, nothingScanned, OperatorError } from './preflight.js';
 import { isoUtc } from '../core/iso-time.js';
 
 // Start-up time matters (a CI gate runs once per artifact): the policy stack (yaml, zod), the renderers and the
@@ -40,6 +41,8 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Clock. Default Date.now. */
   readonly now?: () => Date;
+  /** Width of the terminal stdout writes to (compact text report). Default 80. */
+  readonly columns?: number;
   /** What the path `-` reads. Default process.stdin. */
   readonly stdin?: AsyncIterable<Uint8Array>;
 }
@@ -53,6 +56,9 @@ const defaultIo: Io = {
   },
   get stderrIsTTY() {
     return Boolean(process.stderr.isTTY);
+  },
+  get columns() {
+    return process.stdout.columns;
   },
   env: process.env,
 };
@@ -98,6 +104,10 @@ interface ArtifactOptions {
   docsUrl?: string;
   jobs?: string;
   write: string[];
+  exclude: string[];
+  respectGitignore?: boolean;
+  defaultSkips: boolean;
+  listGlobals?: boolean;
 }
 
 /** `--write FORMAT=FILE` (repeatable): further reports of the same scan, checked before the scan starts. */
@@ -168,6 +178,12 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   const day = today(o, io);
   const jobs = parseJobs(o.jobs);
   const writes = parseWrites(o.write);
+  if (o.listGlobals && o.format !== 'text' && !o.output) {
+    throw new UsageError(`--list-globals prints to stdout: write the ${o.format} report with --output FILE`);
+  }
+  checkPathsExist(paths, cwd);
+  for (const w of writes) checkWritable(w.file, cwd, '--write');
+  if (o.output) checkWritable(o.output, cwd, '--output');
   const policy = await loadPolicy(o.policy, { cwd });
   const baseline = o.baseline !== undefined ? readInputText(resolve(cwd, o.baseline), 'baseline') : undefined;
   const started = io.now?.() ?? new Date();
@@ -187,11 +203,20 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
       cwd,
       jobs,
       cacheRoots: hfCacheRoots(io.env, homedir()),
+      exclude: o.exclude,
+      respectGitignore: o.respectGitignore ?? false,
+      defaultSkips: o.defaultSkips,
       ...(bar.tick ? { onFile: bar.tick } : {}),
     });
   } finally {
     bar.end();
   }
+  const empty = nothingScanned(report);
+  if (empty) {
+    io.stderr(`sentinel: ${empty}\n`);
+    return 2;
+  }
+  if (o.listGlobals) io.stdout((await import('./list-globals.js')).renderGlobals(report));
   const renderOptions = {
     verbose: o.verbose ?? false,
     cwd,
@@ -208,7 +233,13 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   }
   if (o.quiet && o.format === 'text' && !o.output) return report.summary.exitCode;
   const color = !o.output && o.format === 'text' && io.isTTY && !io.env['NO_COLOR'];
-  const text = await renderReport(report, o.format, { ...renderOptions, color });
+  // On a terminal the text report is compact (fits its width); --verbose, files and pipes get the full record.
+  const compact = !o.output && o.format === 'text' && io.isTTY && !o.verbose;
+  const text = await renderReport(report, o.format, {
+    ...renderOptions,
+    color,
+    ...(compact ? { compact: true, width: io.columns ?? 80 } : {}),
+  });
   if (o.output) {
     try {
       writeFileSync(resolve(cwd, o.output), text);
@@ -268,7 +299,16 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--fail-on <severities>', 'severities that fail the gate at every policy level (default CRITICAL,HIGH)')
     .option('--baseline <report.json>', 'previous JSON report: fail only on new findings, list closed ones')
     .option('--quiet', 'no text report and no progress (machine formats are still written)')
-    .option('--verbose', 'also list pickles judged LIKELY_SAFE')
+    .option('--verbose', 'the full record of each finding, every pickle and the file inventory (SHA-256, size)')
+    .option(
+      '--exclude <glob>',
+      'leave out matching paths inside scanned folders (repeatable; a glob without / matches a name at any depth)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option('--respect-gitignore', "leave out what the git checkout's .gitignore files ignore")
+    .option('--no-default-skips', 'also walk .git/.hg/.svn, virtualenvs and tool caches (skipped by default)')
+    .option('--list-globals', 'print the globals each pickle imports and how each is judged')
     .option('--jobs <n>', 'files scanned at once on worker threads (default: available parallelism)')
     .option('--docs-url <url>', 'base URL of docs/rules/ for SARIF helpUri (e.g. https://host/repo/docs/rules/)')
     .addOption(new Option('--now <YYYY-MM-DD>', 'date used for acceptance expiry (testing)').hideHelp())
@@ -417,7 +457,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UsageError || e instanceof SentinelError) {
+    if (e instanceof UsageError || e instanceof SentinelError || e instanceof OperatorError) {
       io.stderr(`sentinel: ${e.message}\n`);
       return 2;
     }

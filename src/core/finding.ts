@@ -97,9 +97,18 @@ export interface PickleVerdict {
   readonly protocol?: number;
   readonly opcodes: number;
   readonly imports: number;
+  /**
+   * The distinct globals the pickle imports (`module.name`) with how each is judged: allowed (an allowlist pack or
+   * the policy admits it), dangerous, unknown (no pack admits it) or unresolved (the name cannot be read
+   * statically). At most 256 listed; absent when the pickle imports nothing.
+   */
+  readonly globals?: readonly { readonly name: string; readonly verdict: GlobalVerdict }[];
   /** The loader semantics assumed (plain, torch-zip, torch-legacy, joblib, numpy, …). */
   readonly context: string;
 }
+
+/** How one imported global is judged (see PickleVerdict.globals). */
+export type GlobalVerdict = 'allowed' | 'dangerous' | 'unknown' | 'unresolved';
 
 /** A file or entry that could not be read (the file is also SCAN-INCOMPLETE). */
 export interface ScanError {
@@ -113,6 +122,8 @@ export interface FileSummary {
   /** Formats detected by content, outermost first. */
   readonly formats: readonly string[];
   readonly bytes: number;
+  /** SHA-256 of the bytes scanned (hex); absent when the file could not be read. */
+  readonly sha256?: string;
   readonly safety?: SafetyLevel;
   /** The file name claims a different format than its content (evidence, never a reason to skip). */
   readonly extensionMismatch?: string;

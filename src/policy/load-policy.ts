@@ -238,6 +238,14 @@ function resolve(f: PolicyFile, source: string, loc: Locator): PolicyLoad {
       });
     } else if (!on) disabledPacks.add(id);
   }
+  (f.exclude ?? []).forEach((g, i) => {
+    try {
+      globToRegExp(g);
+    } catch (e) {
+      const p = ['exclude', i];
+      issues.push({ path: formatPath(p), message: (e as Error).message, ...loc.value(p) });
+    }
+  });
   const acceptances: Acceptance[] = [];
   (f.acceptances ?? []).forEach((a, i) => {
     if (a.path !== undefined) {
@@ -278,6 +286,7 @@ function resolve(f: PolicyFile, source: string, loc: Locator): PolicyLoad {
       acceptances,
       limits,
       testCode: f.test_code ?? 'ticket',
+      ...(f.exclude?.length ? { exclude: f.exclude } : {}),
     }),
   };
 }

@@ -144,6 +144,12 @@ export const PolicyFileSchema = z
       .describe(
         'Findings in test code (pytest layout: test_*.py, *_test.py, tests/, conftest.py): ticket (default) or gate',
       ),
+    exclude: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Paths left out of directory walks (globs relative to the scanned folder; a glob without / matches a name at any depth); listed as skipped in the report',
+      ),
     acceptances: z.array(AcceptanceSchema).optional().describe('Risk acceptances with owner, reason and expiry'),
     limits: z.strictObject(limitShape).optional().describe('Scan budgets (see README: Limits)'),
   })

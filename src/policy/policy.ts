@@ -55,6 +55,8 @@ export interface Policy {
   readonly limits: Partial<Limits>;
   /** Findings in test code: decided as tickets (default), or by severity like any other (`gate`). */
   readonly testCode: 'ticket' | 'gate';
+  /** Globs left out of directory walks (`exclude:`), added to the command line's --exclude. */
+  readonly exclude?: readonly string[];
 }
 
 /** Seed CI policy: fail on CRITICAL and HIGH, ticket MEDIUM; strict threshold. */

@@ -43,9 +43,11 @@ th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending]
 .sev{font-weight:700;white-space:nowrap}.sev-CRITICAL{color:${SEV_COLOR.CRITICAL}}.sev-HIGH{color:${SEV_COLOR.HIGH}}
 .sev-MEDIUM{color:${SEV_COLOR.MEDIUM}}.sev-LOW{color:${SEV_COLOR.LOW}}.sev-INFO{color:${SEV_COLOR.INFO}}
 .dec{display:inline-block;border-radius:10px;padding:0 8px;background:var(--chip);border:1px solid var(--line);white-space:nowrap}
-.dec-block,.dec-gate{border-color:var(--fail)}.where,code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
-pre{white-space:pre-wrap;margin:4px 0}details summary{cursor:pointer}dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:6px 0}
-dt{color:var(--muted)}dd{margin:0;word-break:break-word}.over{color:var(--fail);font-weight:700}footer{margin-top:32px;color:var(--muted)}
+.dec-block,.dec-gate{border-color:var(--fail)}.where,code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;overflow-wrap:break-word}
+pre{white-space:pre-wrap;margin:4px 0}details summary{cursor:pointer}dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 12px;margin:6px 0}
+dt{color:var(--muted)}dd{margin:0;overflow-wrap:break-word}.over{color:var(--fail);font-weight:700}footer{margin-top:32px;color:var(--muted)}
+@media (max-width:640px){main{padding:12px}table,tbody,tr,td{display:block;width:100%}thead{display:none}
+tr{border-bottom:1px solid var(--line);padding:6px 0}tr[hidden]{display:none}td{border:0;padding:2px 4px;overflow-wrap:break-word}dl{grid-template-columns:minmax(0,1fr)}}
 `;
 
 // Static: reads the table from the DOM (never from strings), keeps filter state in the URL hash.
@@ -153,6 +155,19 @@ function barChart(label: string, bars: readonly { name: string; value: number; c
   );
 }
 
+/** A detail key as words (`extensionMismatch` → `extension mismatch`): the page shows no field names. */
+function label(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
+}
+
+/** A path, escaped, with line-break opportunities after its separators (never inside a name unless it must). */
+function pathHtml(p: string): string {
+  return e(p).replace(/([/\\!@])/g, '$1<wbr>');
+}
+
 function evidenceDetails(f: GatedFinding): string {
   const ev = f.evidence;
   const rows: [string, string][] = [];
@@ -165,10 +180,9 @@ function evidenceDetails(f: GatedFinding): string {
   add('name', ev.name);
   add('line', ev.line);
   add('confidence', ev.confidence);
-  for (const [k, v] of Object.entries(ev.details ?? {})) add(k, Array.isArray(v) ? v.join(', ') : String(v));
+  for (const [k, v] of Object.entries(ev.details ?? {})) add(label(k), Array.isArray(v) ? v.join(', ') : String(v));
   add('owner', f.owner);
-  add('release decision', f.releaseDecision);
-  add('why', f.decisionReason);
+  add('decision', `${f.decision}: ${f.decisionReason}`);
   add('baseline', f.baseline);
   if (f.accepted) {
     add(
@@ -197,7 +211,7 @@ function findingRow(f: GatedFinding, i: number): string {
     `<td class="sev sev-${e(f.severity)}">${e(f.severity)}</td>` +
     `<td><b>${e(f.ruleId)}</b><br>${e(f.title)}</td>` +
     `<td><span class="dec dec-${e(f.decision)}">${e(f.decision)}</span>${f.accepted ? `<br><span class="muted">${f.accepted.expired ? 'acceptance expired' : 'accepted'}</span>` : ''}${f.baseline ? `<br><span class="muted">${e(f.baseline)}</span>` : ''}</td>` +
-    `<td class="where">${e(f.where)}</td>` +
+    `<td class="where">${pathHtml(f.where)}</td>` +
     `<td>${evidenceDetails(f)}</td>` +
     `<td>${e(f.fixHint)}</td></tr>`
   );
@@ -292,7 +306,7 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
             .map(
               (p) =>
                 `<tr><td${over.has(p.where) ? ' class="over"' : ''}>${e(p.safety)}${over.has(p.where) ? ' (above threshold)' : ''}</td>` +
-                `<td class="where">${e(p.where)}</td><td>${e(p.context)}</td><td>${p.protocol ?? '0/1'}</td><td>${p.opcodes}</td><td>${p.imports}</td></tr>`,
+                `<td class="where">${pathHtml(p.where)}</td><td>${e(p.context)}</td><td>${p.protocol ?? '0/1'}</td><td>${p.opcodes}</td><td>${p.imports}</td></tr>`,
             )
             .join('\n'),
           `</tbody></table>`,
@@ -307,7 +321,7 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
               report.closed
                 .map(
                   (c) =>
-                    `<tr><td>${e(c.ruleId)}</td><td class="where">${e(c.where ?? '')}</td><td>${e(c.closure)}</td><td><code>${e(c.fingerprint)}</code></td></tr>`,
+                    `<tr><td>${e(c.ruleId)}</td><td class="where">${pathHtml(c.where ?? '')}</td><td>${e(c.closure)}</td><td><code>${e(c.fingerprint)}</code></td></tr>`,
                 )
                 .join('\n') +
               `</tbody></table>`
@@ -315,7 +329,7 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
         ].join('\n')
       : '',
     report.errors.length
-      ? `<h2>Errors</h2><ul id="errors">${report.errors.map((x) => `<li><span class="where">${e(x.where)}</span>: ${e(x.message)}</li>`).join('')}</ul>`
+      ? `<h2>Errors</h2><ul id="errors">${report.errors.map((x) => `<li><span class="where">${pathHtml(x.where)}</span>: ${e(x.message)}</li>`).join('')}</ul>`
       : '',
     `<h2>Policy</h2><dl>`,
     `<dt>source</dt><dd>${e(report.policy.source ?? 'built-in default (fail on CRITICAL/HIGH, ticket MEDIUM, strict threshold)')}</dd>`,

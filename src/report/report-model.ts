@@ -4,7 +4,7 @@
 import type { FileSummary, PickleVerdict, ScanError } from '../core/finding.js';
 import { TOOL_NAME, TOOL_VERSION, type ScanReport } from './scan-report.js';
 import { SEVERITIES, type SafetyLevel, type Severity } from '../core/severity.js';
-import { worstSafety } from '../scan/engine.js';
+import { worstSafety, type SkippedEntry } from '../scan/engine.js';
 import type { ClosedFinding, GatedFinding, GateOutcome } from '../policy/gate.js';
 import { exitCode } from '../policy/gate.js';
 import type { Policy } from '../policy/policy.js';
@@ -40,6 +40,8 @@ export interface SentinelReport extends ScanReport {
   /** With `--baseline`: baseline findings absent from this run (closure evidence). Empty otherwise. */
   readonly closed: readonly ClosedFinding[];
   readonly policy: PolicyInfo;
+  /** Entries directory walks left out on purpose (version-control stores, virtualenvs, caches, excludes). */
+  readonly skipped: readonly SkippedEntry[];
 }
 
 export interface ReportInput {
@@ -51,6 +53,8 @@ export interface ReportInput {
   readonly pickles: readonly PickleVerdict[];
   readonly files: readonly FileSummary[];
   readonly errors: readonly ScanError[];
+  /** Entries directory walks left out on purpose (tool data, excludes, .gitignore). */
+  readonly skipped?: readonly SkippedEntry[];
   readonly outcome: GateOutcome;
   readonly policy: Policy;
 }
@@ -97,6 +101,7 @@ export function assembleReport(r: ReportInput): SentinelReport {
     files: r.files,
     errors: r.errors,
     closed: r.outcome.closed,
+    skipped: r.skipped ?? [],
     policy: {
       source: p.source ?? null,
       preset: p.preset,

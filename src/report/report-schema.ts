@@ -119,6 +119,15 @@ export const ReportSchema = z
         protocol: z.number().int().optional(),
         opcodes: count,
         imports: count,
+        globals: z
+          .array(
+            z.strictObject({
+              name: z.string(),
+              verdict: z.enum(['allowed', 'dangerous', 'unknown', 'unresolved']),
+            }),
+          )
+          .optional()
+          .describe('Distinct globals the pickle imports and how each is judged (at most 256)'),
         context: z.string(),
       }),
     ),
@@ -127,6 +136,11 @@ export const ReportSchema = z
         path: z.string(),
         formats: z.array(z.string()),
         bytes: count,
+        sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .optional()
+          .describe('SHA-256 of the bytes scanned'),
         safety: safety.optional(),
         extensionMismatch: z.string().optional(),
         models: z
@@ -145,6 +159,11 @@ export const ReportSchema = z
       }),
     ),
     errors: z.array(z.strictObject({ where: z.string(), message: z.string() })),
+    skipped: z
+      .array(z.strictObject({ path: z.string(), reason: z.string() }))
+      .describe(
+        'Entries directory walks left out on purpose (version-control stores, virtualenvs, tool caches, excludes, .gitignore)',
+      ),
     closed: z.array(
       z.strictObject({
         fingerprint: z.string(),

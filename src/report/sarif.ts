@@ -253,6 +253,12 @@ export function renderSarif(report: SentinelReport, opts: SarifOptions = {}): st
             })),
           },
         ],
+        // The inventory: every file scanned, its size and SHA-256 (the bytes the verdict is about).
+        artifacts: report.files.map((file) => ({
+          location: artifactLocation(file.path, opts.base),
+          length: file.bytes,
+          ...(file.sha256 ? { hashes: { 'sha-256': file.sha256 } } : {}),
+        })),
         results: report.findings.map((f) =>
           result(f, index.get(f.ruleId), f.stream !== undefined ? safetyOf.get(f.stream) : undefined, opts.base),
         ),

@@ -91,7 +91,7 @@ export interface ModelFact {
 /** Something in scope that was not fully analysed. */
 export interface IncompleteFact {
   readonly location: Location;
-  readonly kind: 'limit' | 'encrypted' | 'unsupported' | 'corrupt' | 'io' | 'symlink';
+  readonly kind: 'limit' | 'encrypted' | 'unsupported' | 'corrupt' | 'io' | 'symlink' | 'placeholder';
   readonly reason: string;
   readonly limit?: string;
 }

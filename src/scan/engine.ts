@@ -1,13 +1,23 @@
 // The scan engine: paths → files → sniff → expanders (containers recurse into child sources) → pickle VM and
 // other analyzers (facts) → rules (findings). Errors on one file never stop the others, and every error or
 // limit becomes a SCAN-INCOMPLETE fact: an unscannable file is never a pass.
+import { createRequire } from 'node:module';
 import { basename, sep } from 'node:path';
+import type { Ignore } from 'ignore';
 import { extensionMismatch } from '../formats/extension.js';
 import { looksLikeText } from '../formats/text.js';
 import { analyzeStream } from '../analyzers/pickle/analyze.js';
 import type { PickleRun } from '../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
-import { classifyImport, classifyRun, importMatters, pickleSafety, type ClassifyOptions } from '../rules/classify.js';
+import {
+  classifyImport,
+  classifyRun,
+  importMatters,
+  pickleSafety,
+  type ClassifyOptions,
+  type Verdict,
+} from '../rules/classify.js';
+import type { ImportFact } from '../analyzers/pickle/facts.js';
 import { RULES } from '../rules/index.js';
 import {
   RuleContext,
@@ -20,15 +30,18 @@ import {
 } from '../rules/rule.js';
 import type { AllowEntry } from '../rules/data/allowlist.js';
 import { FileSource, MemorySource, readAll, type ByteSource } from '../sources/byte-source.js';
+import { digestBytes, digestFile } from '../sources/file-digest.js';
 import { EXPANDERS, NAME_CHOSEN, polyglotReadings } from './expand/index.js';
 import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.js';
-import { walk, type WalkItem } from '../sources/walker.js';
+import { walk, type WalkItem, type WalkOptions } from '../sources/walker.js';
+import type { WalkFilterOptions } from '../sources/walk-filter.js';
 import type { FileOutcome } from './file-outcome.js';
 import { POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
 import { retarget } from './retarget.js';
+import { placeholderReason } from './placeholder.js';
 import { planScan, type FileJob, type JobMember } from './scan-plan.js';
 import { CorruptError, EncryptedError, errorMessage, LimitError, UnsupportedError } from '../core/errors.js';
-import type { FileSummary, Finding, ModelSummary, PickleVerdict, ScanError } from '../core/finding.js';
+import type { FileSummary, Finding, GlobalVerdict, ModelSummary, PickleVerdict, ScanError } from '../core/finding.js';
 import { MODEL_FOLDER_PHASE, type ModelFolderSummary } from './model-folder-summary.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { at, child, formatLocation, nestedSegment, type Location } from '../core/location.js';
@@ -58,6 +71,14 @@ export interface EngineOptions {
   readonly cacheRoots?: readonly string[];
   /** Stops the scan between files and between container entries: the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /** What a directory walk leaves out (default: version-control stores, virtualenvs, tool caches). */
+  readonly walk?: WalkFilterOptions;
+}
+
+/** An entry a directory walk left out on purpose (listed in the report; not a finding). */
+export interface SkippedEntry {
+  readonly path: string;
+  readonly reason: string;
 }
 
 /** The options a worker thread needs to scan a file (plain, structured-cloneable data). */
@@ -68,12 +89,19 @@ export interface ScanResult {
   readonly pickles: PickleVerdict[];
   readonly files: FileSummary[];
   readonly errors: ScanError[];
+  /** Entries the walk left out (tool data, excludes, .gitignore), in walk order. */
+  readonly skipped?: SkippedEntry[];
   readonly rules: readonly string[];
   readonly durationMs: number;
   /** Distinct file contents read (a file named by several paths is read once and reported under each). */
   readonly scannedFiles?: number;
   /** Files scanned on worker threads (0: everything ran on the calling thread). */
   readonly scannedOnWorkers?: number;
+}
+
+/** The `ignore` package (git's pattern rules), required only when a scan respects .gitignore. */
+function loadIgnore(): () => Ignore {
+  return createRequire(import.meta.url)('ignore') as () => Ignore;
 }
 
 const HEAD_BYTES = 4096;
@@ -119,7 +147,13 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   };
   opts.signal?.throwIfAborted();
   const scanner = new FileScanner(setup, opts.signal);
-  const items = [...walk(paths, opts.cacheRoots ? { cacheRoots: opts.cacheRoots } : {})];
+  const walkOpts: WalkOptions = {
+    ...opts.walk,
+    ...(opts.walk?.respectGitignore ? { gitignore: loadIgnore() } : {}),
+    ...(opts.cacheRoots ? { cacheRoots: opts.cacheRoots } : {}),
+  };
+  const items = [...walk(paths, walkOpts)];
+  const skipped: SkippedEntry[] = [];
   const plan = planScan(items);
   const placed: (PlacedOutcome | undefined)[] = new Array(items.length);
   const notScanned: (FileOutcome | undefined)[] = new Array(items.length);
@@ -127,6 +161,10 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     if (item.kind === 'file') continue;
+    if (item.kind === 'excluded') {
+      skipped.push({ path: item.directory ? item.path + '/' : item.path, reason: item.reason });
+      continue;
+    }
     notScanned[i] = scanner.notScanned(item);
     opts.onFile?.(++done, item.path);
   }
@@ -158,6 +196,7 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   return {
     ...out,
     errors,
+    skipped,
     rules: scanner.rules.map((r) => r.meta.id),
     durationMs: Date.now() - t0,
     scannedFiles: plan.jobs.length,
@@ -243,9 +282,14 @@ export class FileScanner {
     const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe, this.signal, true);
     const errors: ScanError[] = [];
     let src: FileSource | undefined;
+    let digest: string | undefined;
     try {
-      src = new FileSource(loc, m.path);
-      await fs.unit(src.size <= WHOLE_FILE_BYTES ? new MemorySource(loc, src.readWhole()) : src, 0);
+      src = new FileSource(loc, m.bytesPath ?? m.path);
+      const whole = src.size <= WHOLE_FILE_BYTES ? src.readWhole() : undefined;
+      const placeholder = whole ? placeholderReason(m.path, whole.length, whole) : undefined;
+      if (placeholder) dispatchIncomplete(this.rules, ctx, { location: loc, kind: 'placeholder', reason: placeholder });
+      await fs.unit(whole ? new MemorySource(loc, whole) : src, 0);
+      digest = whole ? digestBytes(whole) : await digestFile(src, this.signal);
       // Bytes appended or rewritten during the scan were not scanned: the verdict is about another file.
       const changed = src.changed();
       if (changed !== undefined) {
@@ -262,11 +306,11 @@ export class FileScanner {
     } finally {
       src?.close();
     }
-    return { outcome: outcomeOf(m.path, m.size, fs, ctx, errors), keys: ctx.keys };
+    return { outcome: outcomeOf(m.path, m.size, fs, ctx, errors, digest), keys: ctx.keys };
   }
 
   /** A walk item that is not read: a path that could not be listed or opened, a symlink out of the root, a fifo. */
-  notScanned(item: Exclude<WalkItem, { kind: 'file' }>): FileOutcome {
+  notScanned(item: Exclude<WalkItem, { kind: 'file' | 'excluded' }>): FileOutcome {
     const ctx = new RuleContext(item.target, item.stable.split(sep).join('/'));
     const location: Location = { chain: [item.path] };
     if (item.kind === 'error') {
@@ -333,13 +377,15 @@ export async function scanBytes(
   const fs = new FileScan(limits, rules, ctx, classifyOptions(opts), torchSafe, opts.signal);
   const loc: Location = { chain: [name] };
   if (truncated) dispatchIncomplete(rules, ctx, { location: loc, kind: 'limit', ...truncated });
+  const placeholder = placeholderReason(name, bytes.length, bytes);
+  if (placeholder) dispatchIncomplete(rules, ctx, { location: loc, kind: 'placeholder', reason: placeholder });
   await fs.unit(new MemorySource(loc, bytes), 0);
   let safety: SafetyLevel | undefined;
   for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
   return {
     findings: ctx.findings,
     pickles: fs.verdicts,
-    files: [fileSummary(name, bytes.length, fs, safety, ctx)],
+    files: [fileSummary(name, bytes.length, fs, safety, ctx, digestBytes(bytes))],
     errors: fs.errors,
     rules: rules.map((r) => r.meta.id),
     durationMs: Date.now() - t0,
@@ -348,11 +394,18 @@ export async function scanBytes(
 }
 
 /** A scanned file's outcome: its findings, pickle verdicts, errors and summary. */
-function outcomeOf(path: string, size: number, fs: FileScan, ctx: RuleContext, errors: ScanError[]): FileOutcome {
+function outcomeOf(
+  path: string,
+  size: number,
+  fs: FileScan,
+  ctx: RuleContext,
+  errors: ScanError[],
+  digest: string | undefined,
+): FileOutcome {
   errors.push(...fs.errors);
   let safety: SafetyLevel | undefined;
   for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
-  const file = fileSummary(path, size, fs, safety, ctx);
+  const file = fileSummary(path, size, fs, safety, ctx, digest);
   return {
     path,
     findings: ctx.findings,
@@ -372,6 +425,7 @@ function fileSummary(
   fs: FileScan,
   safety: SafetyLevel | undefined,
   ctx: RuleContext,
+  digest: string | undefined,
 ): FileSummary {
   const formats = [...fs.formats];
   const mismatch = extensionMismatch(basename(path), formats);
@@ -388,6 +442,7 @@ function fileSummary(
     path,
     formats,
     bytes,
+    ...(digest ? { sha256: digest } : {}),
     ...(safety ? { safety } : {}),
     ...(mismatch ? { extensionMismatch: mismatch } : {}),
     ...(fs.models.length ? { models: fs.models } : {}),
@@ -709,11 +764,25 @@ class FileScan {
         ...(run.protocol !== undefined ? { protocol: run.protocol } : {}),
         opcodes: run.opcodes,
         imports: run.imports.length,
+        ...(run.imports.length ? { globals: globalsOf(verdicts) } : {}),
         context,
       });
     }
     return { runs: analysis.runs, end: analysis.end };
   }
+}
+
+const MAX_LISTED_GLOBALS = 256;
+
+/** The distinct imported names of one pickle run with their verdicts (inventory, `--list-globals`). */
+function globalsOf(verdicts: ReadonlyMap<ImportFact, Verdict>): { name: string; verdict: GlobalVerdict }[] {
+  const out = new Map<string, GlobalVerdict>();
+  for (const [imp, v] of verdicts) {
+    if (out.size >= MAX_LISTED_GLOBALS) break;
+    const name = v.kind === 'unresolved' ? `? (${v.reason})` : `${imp.module}.${imp.name}`;
+    if (!out.has(name)) out.set(name, v.kind);
+  }
+  return [...out].map(([name, verdict]) => ({ name, verdict }));
 }
 
 /** Highest safety level over a list of pickle verdicts (LIKELY_SAFE when empty). */

@@ -15,6 +15,8 @@ export interface JobMember {
   readonly stable: string;
   readonly target: ScanTarget;
   readonly size: number;
+  /** The path's bytes when a name in it is not UTF-8 (read by these; `path` shows them escaped). */
+  readonly bytesPath?: Uint8Array;
 }
 
 /** One file's content to scan; `members[0]` is scanned, the others get its outcome re-targeted. Plain data. */
@@ -46,6 +48,7 @@ export function planScan(items: readonly WalkItem[]): ScanPlan {
       stable: sep === '/' ? it.stable : it.stable.split(sep).join('/'),
       target: it.target,
       size: it.size,
+      ...(it.bytesPath ? { bytesPath: it.bytesPath } : {}),
     };
     if (it.id === undefined) {
       jobs.push({ members: [member] });

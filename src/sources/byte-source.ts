@@ -83,9 +83,10 @@ export class FileSource implements ByteSource {
 
   constructor(
     readonly location: Location,
-    private readonly path: string,
+    /** A string, or the path's bytes when a name in it is not UTF-8. */
+    private readonly path: string | Uint8Array,
   ) {
-    this.fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    this.fd = openSync(path as string | Buffer, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     try {
       this.opened = fstatSync(this.fd);
       if (!this.opened.isFile()) throw new UnsupportedError(`${notRegular(this.opened)}: not read`, 'not-a-file');
@@ -111,7 +112,7 @@ export class FileSource implements ByteSource {
     if (now.size !== was.size) return `its size changed from ${was.size} to ${now.size} bytes while it was scanned`;
     if (now.mtimeMs !== was.mtimeMs) return 'it was modified while it was scanned';
     try {
-      const onDisk = statSync(this.path);
+      const onDisk = statSync(this.path as string | Buffer);
       if (onDisk.ino !== was.ino || onDisk.dev !== was.dev) return 'the path names another file than the one scanned';
     } catch (e) {
       return `the path could not be checked after the scan (${(e as Error).message})`;

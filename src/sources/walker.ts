@@ -1,11 +1,14 @@
 // Expands the paths given on the command line into files: directories are walked in sorted order, every file is
 // considered (no extension filter), and symlinks are never followed out of the scan root (they are reported) unless
 // they stay inside a model cache (a hub snapshot's link into its repository's blobs/, or a configured cache root).
+// Inside a walked directory, tool data (.git, virtualenvs, caches), excluded and git-ignored entries are left out and
+// yielded as `excluded` items (walk-filter.ts); a path named on the command line is always read.
 import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
 import { notRegular } from './byte-source.js';
 import { isInside, snapshotBlobsDir } from './model-cache.js';
+import { WalkFilter, type WalkFilterOptions } from './walk-filter.js';
 
 export type WalkItem =
   | {
@@ -18,6 +21,8 @@ export type WalkItem =
       readonly id?: string;
       /** Reached through a symlink. */
       readonly linked: boolean;
+      /** The path's bytes when a name in it is not UTF-8 (`path` then shows those bytes escaped as \\xNN). */
+      readonly bytesPath?: Uint8Array;
     }
   | {
       readonly kind: 'skipped';
@@ -27,6 +32,16 @@ export type WalkItem =
       readonly reason: string;
     }
   | {
+      /** Left out on purpose (tool data, --exclude, .gitignore): listed in the report, not a finding. */
+      readonly kind: 'excluded';
+      readonly path: string;
+      readonly stable: string;
+      readonly target: ScanTarget;
+      readonly reason: string;
+      /** A whole directory was left out. */
+      readonly directory: boolean;
+    }
+  | {
       readonly kind: 'error';
       readonly path: string;
       readonly stable: string;
@@ -34,7 +49,7 @@ export type WalkItem =
       readonly reason: string;
     };
 
-export interface WalkOptions {
+export interface WalkOptions extends WalkFilterOptions {
   /**
    * Model-cache roots (e.g. HF_HOME): when a scan path lies inside one, symlinks pointing anywhere inside that root
    * are followed. Hub snapshot links into their own repository's blobs/ are followed without it.
@@ -51,6 +66,57 @@ function realOrUndefined(p: string): string | undefined {
     return realpathSync(p);
   } catch {
     return undefined;
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A name that is not valid UTF-8, shown with each byte of an invalid sequence escaped as \\xNN. */
+export function escapeName(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    // Longest valid UTF-8 sequence at i (1 to 4 bytes), else one escaped byte.
+    let taken = 0;
+    for (let n = 1; n <= 4 && i + n <= bytes.length && !taken; n++) {
+      try {
+        const ch = UTF8.decode(bytes.subarray(i, i + n));
+        if (ch.length && !ch.includes('\ufffd')) {
+          out += ch;
+          taken = n;
+        }
+      } catch {
+        // not complete or not valid yet
+      }
+    }
+    if (taken) i += taken;
+    else out += `\\x${bytes[i++]!.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** A folder's entries sorted by shown name: UTF-8 names as strings, other names by their bytes (shown escaped). */
+function listDir(dir: string | Buffer): { shown: string; fs: string | Buffer }[] {
+  const raw = readdirSync(dir, { encoding: 'buffer' });
+  const out = raw.map((b) => {
+    let name: string | undefined;
+    try {
+      name = UTF8.decode(b);
+    } catch {
+      name = undefined;
+    }
+    if (name !== undefined && typeof dir === 'string') return { shown: name, fs: join(dir, name) };
+    const base = typeof dir === 'string' ? Buffer.from(dir) : dir;
+    return { shown: name ?? escapeName(b), fs: Buffer.concat([base, Buffer.from('/'), b]) };
+  });
+  return out.sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0));
+}
+
+function isDirNoThrow(p: string | Buffer): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
 
@@ -103,27 +169,50 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
     }
     const rootReal = realOrUndefined(abs) ?? abs;
     const roots = cacheRoots.filter((r) => isInside(r, rootReal));
+    const filter = new WalkFilter(abs, opts);
     const seenDirs = new Set<string>([rootReal]);
-    const stack: string[] = [''];
+    // Each directory to list: its shown relative path, and the path to read it by (bytes once a name on the way is
+    // not UTF-8: such names are read by their bytes and shown escaped).
+    const stack: { rel: string; fs: string | Buffer }[] = [{ rel: '', fs: abs }];
     while (stack.length) {
-      const relDir = stack.pop()!;
-      let names: string[];
+      const { rel: relDir, fs: dirFs } = stack.pop()!;
+      let names: { shown: string; fs: string | Buffer }[];
       try {
-        names = readdirSync(join(abs, relDir)).sort();
+        names = listDir(dirFs);
       } catch (e) {
         yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason: (e as Error).message };
         continue;
       }
-      const subdirs: string[] = [];
-      for (const name of names) {
+      const subdirs: { rel: string; fs: string | Buffer }[] = [];
+      for (const { shown: name, fs: fullFs } of names) {
         const rel = relDir ? join(relDir, name) : name;
         const full = join(abs, rel);
         const shown = join(arg, rel);
+        const bytesPath = typeof fullFs === 'string' ? undefined : fullFs;
         let ls;
         try {
-          ls = lstatSync(full);
+          ls = lstatSync(fullFs);
         } catch (e) {
           yield { kind: 'error', path: shown, stable: rel, target, reason: (e as Error).message };
+          continue;
+        }
+        const excluded = filter.skipReason(
+          rel,
+          full,
+          ls.isDirectory() || (ls.isSymbolicLink() && isDirNoThrow(fullFs)),
+        );
+        if (excluded !== undefined) {
+          yield { kind: 'excluded', path: shown, stable: rel, target, reason: excluded, directory: ls.isDirectory() };
+          continue;
+        }
+        if (bytesPath && ls.isSymbolicLink()) {
+          yield {
+            kind: 'skipped',
+            path: shown,
+            stable: rel,
+            target,
+            reason: 'symlink with a name that is not UTF-8: not followed',
+          };
           continue;
         }
         let isDir = ls.isDirectory();
@@ -165,8 +254,18 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
             seenDirs.add(real);
           }
         }
-        if (isDir) subdirs.push(rel);
-        else if (isFile) yield { kind: 'file', path: shown, stable: rel, target, size, ...(id ? { id } : {}), linked };
+        if (isDir) subdirs.push({ rel, fs: bytesPath ?? full });
+        else if (isFile)
+          yield {
+            kind: 'file',
+            path: shown,
+            stable: rel,
+            target,
+            size,
+            ...(id ? { id } : {}),
+            linked,
+            ...(bytesPath ? { bytesPath } : {}),
+          };
         else
           yield {
             kind: 'skipped',

@@ -253,3 +253,25 @@ describe('the action run as the runner runs it', () => {
     assert.match(bad.summary, /could not run/);
   });
 });
+
+describe('the action run from its own checkout (no package input)', () => {
+  it('runs this checkout (built, nothing fetched from the registry); .gitignore and exclude are respected', () => {
+    assert.ok(existsSync(join(ROOT, 'dist', 'bin', 'sentinel.js')), 'the suite runs after npm run build');
+    const workspace = join(tmp, 'own-checkout');
+    mkdirSync(join(workspace, 'models'), { recursive: true });
+    mkdirSync(join(workspace, 'old-reports'));
+    writeFileSync(join(workspace, 'models', 'clean.pkl'), new P().proto(4).emptyDict().stop().bytes());
+    writeFileSync(join(workspace, 'scratch.pkl'), evilPickle());
+    writeFileSync(join(workspace, 'old-reports', 'x.pkl'), evilPickle());
+    writeFileSync(join(workspace, '.gitignore'), 'scratch.pkl\n');
+    mkdirSync(join(workspace, '.git'));
+    const r = runAction(workspace, { exclude: 'old-reports\n' });
+    assert.equal(r.env['SENTINEL_BIN'], join(ROOT, 'bin', 'sentinel.js'), r.log);
+    assert.equal(r.code, 0, r.log);
+    const report = JSON.parse(readFileSync(r.outputs['report']!, 'utf8')) as { skipped: { path: string }[] };
+    assert.deepEqual(report.skipped.map((x) => x.path).sort(), ['.git/', 'old-reports/', 'scratch.pkl']);
+    // With respect-gitignore off, the ignored file is scanned and fails the gate.
+    const off = runAction(workspace, { exclude: 'old-reports', 'respect-gitignore': 'false' }, 'scan', r.env);
+    assert.equal(off.code, 1, off.log);
+  });
+});

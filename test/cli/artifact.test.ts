@@ -46,14 +46,12 @@ describe('exit codes', () => {
     assert.equal((await cli(['artifact', dir, '--rule', 'NOPE'])).code, 2);
     assert.equal((await cli(['frobnicate'])).code, 2);
   });
-  it('a missing path is an error (2) but never hides findings on other paths (1)', async () => {
+  it("a missing path is the operator's error: exit 2 with one line on stderr, before any scan", async () => {
     const missing = join(dir, 'nope.pkl');
-    assert.equal((await cli(['artifact', missing, join(dir, 'clean.pkl')])).code, 1);
     const r = await cli(['artifact', missing, join(dir, 'models/sub/evil.bin'), '--format', 'json']);
-    assert.equal(r.code, 1);
-    const j = JSON.parse(r.stdout);
-    assert.ok(j.findings.some((f: { ruleId: string }) => f.ruleId === 'PICKLE-EXEC'));
-    assert.ok(j.errors.some((e: { where: string }) => e.where === missing));
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `sentinel: ${missing}: no such file or directory\n`);
   });
 });
 

@@ -64,8 +64,8 @@ describe('V8 tier-up in the built CLI', () => {
       const delayed = c.delayed && MEASURED_V8;
       assert.deepEqual(r.during, delayed ? [DELAY] : []);
       assert.deepEqual(r.restored, delayed ? [RESTORE] : []);
-      // A path that names no file is the scan's finding (gate exit 1), never a tool error.
-      assert.equal(r.code, c.name.startsWith('a path') ? 1 : 0);
+      // A path that names no file is the operator's mistake (exit 2, before any scan).
+      assert.equal(r.code, c.name.startsWith('a path') ? 2 : 0);
     });
   }
 

@@ -61,7 +61,11 @@ export async function checkScan(c: FuzzCase): Promise<void> {
   const ms = Date.now() - t0;
   const internal = res.errors.filter((e) => e.message.includes('internal error'));
   assert.deepEqual(internal, [], 'internal error');
-  assert.ok(ms <= FUZZ_LIMITS.maxFileSeconds! * 1000 + SLACK_MS, `over budget: ${ms} ms`);
+  // Wall-clock budget: checked by `npm run fuzz` (scripts/fuzz.ts sets SENTINEL_FUZZ_BUDGET), never in `npm test`,
+  // where a loaded machine would fail it without a defect.
+  if (process.env['SENTINEL_FUZZ_BUDGET'] === '1') {
+    assert.ok(ms <= FUZZ_LIMITS.maxFileSeconds! * 1000 + SLACK_MS, `over budget: ${ms} ms`);
+  }
   if (c.expect) {
     const rules = res.findings.map((f) => f.ruleId);
     assert.ok(rules.includes(c.expect), `payload lost: ${c.expect} not in [${rules.join(', ')}]`);

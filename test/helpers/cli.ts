@@ -4,7 +4,7 @@ import { main, type Io } from '../../src/cli/main.js';
 export async function cli(
   args: string[],
   env: Record<string, string | undefined> = {},
-  io: Partial<Pick<Io, 'isTTY' | 'stderrIsTTY' | 'now' | 'stdin'>> = {},
+  io: Partial<Pick<Io, 'isTTY' | 'stderrIsTTY' | 'now' | 'stdin' | 'columns'>> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';

@@ -45,7 +45,7 @@ describe('the packed tarball', () => {
 
   it('holds only the package manifest, README, the bin, the bundles, the bundled types and the schemas', () => {
     const allowed =
-      /^(package\.json|README\.md|bin\/(sentinel|load-bundle)\.js|bin\/package\.json|dist\/bin\/(sentinel\.js|sentinel\.js\.cache|scan-worker\.js|package\.json)|dist\/lib\/[\w-]+\.js|dist\/types\/sentinel-ml\.d\.ts|schemas\/[\w.-]+\.json)$/;
+      /^(package\.json|README\.md|LICENSE|bin\/(sentinel|load-bundle)\.js|bin\/package\.json|dist\/bin\/(sentinel\.js|sentinel\.js\.cache|scan-worker\.js|package\.json)|dist\/lib\/[\w-]+\.js|dist\/types\/sentinel-ml\.d\.ts|schemas\/[\w.-]+\.json)$/;
     assert.deepEqual(
       files.filter((f) => !allowed.test(f)),
       [],
@@ -53,6 +53,28 @@ describe('the packed tarball', () => {
     for (const f of ['bin/sentinel.js', 'dist/bin/sentinel.js', 'dist/lib/index.js', 'dist/lib/scan-worker.js']) {
       assert.ok(files.includes(f), `${f} missing`);
     }
+  });
+
+  it('carries the MIT licence text package.json names', () => {
+    assert.ok(files.includes('LICENSE'));
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { license: string };
+    assert.equal(manifest.license, 'MIT');
+    assert.match(readFileSync(join(ROOT, 'LICENSE'), 'utf8'), /^MIT License\n/);
+  });
+
+  it('`npm publish --dry-run` is clean: no warning other than the missing registry login', () => {
+    const r = spawnSync('npm', ['publish', '--dry-run', '--ignore-scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_loglevel: 'warn' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const warnings = r.stderr
+      .split('\n')
+      .filter((l) => /^npm (warn|WARN|error|ERR)/.test(l))
+      .filter((l) => !/requires you to be logged in|Unknown (user|project|env) config/.test(l));
+    assert.deepEqual(warnings, []);
+    assert.match(r.stdout + r.stderr, /\+ sentinel-ml@/);
   });
 
   it('every script in it is loaded from an entry point, and every relative import it makes is in it', () => {

@@ -19,6 +19,7 @@ const update = process.env['UPDATE_GOLDEN'] === '1';
 const RENDERERS: [string, (r: SentinelReport) => string][] = [
   ['sample.txt', (r) => renderText(r, { verbose: true })],
   ['sample.color.txt', (r) => renderText(r, { color: true })],
+  ['sample.compact.txt', (r) => renderText(r, { compact: true, width: 80 })],
   ['sample.json', renderJson],
   ['sample.sarif', (r) => renderSarif(r, { docsBaseUri: 'https://example.com/sentinel/docs/rules/' })],
   ['sample.html', renderHtml],
@@ -40,6 +41,15 @@ describe('golden outputs', () => {
       assert.equal(got, readFileSync(path, 'utf8'), `${file} drifted; rerun with UPDATE_GOLDEN=1 if intended`);
     });
   }
+
+  it('the compact text form fits 80 columns and gives one decision per finding', () => {
+    const text = renderText(report, { compact: true, width: 80 });
+    for (const line of text.split('\n')) assert.ok(line.length <= 80, `over 80 columns: ${line}`);
+    for (const f of report.findings) {
+      assert.ok(!text.includes(f.releaseDecision), 'the rule default decision text is for `explain` only');
+    }
+    assert.equal((text.match(/ · (block|gate|ticket|pass)/g) ?? []).length, report.findings.length);
+  });
 
   it('renderers are pure: rendering twice gives the same bytes and leaves the report untouched', () => {
     const snapshot = JSON.stringify(report);

@@ -3,13 +3,14 @@
 // filter and sort (driven through the URL hash) work, and that attacker-controlled markup never executes.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { renderHtml } from '../../src/report/html.js';
 import { sampleReport } from '../helpers/sample-report.js';
+import { POLICY_KEYS } from '../../src/policy/policy-schema.js';
 
 const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -109,4 +110,60 @@ describe('HTML report in headless Chromium', { skip: available ? false : `no Chr
     assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.ok(bytes.length > 20_000, `a blank page would be tiny (${bytes.length} bytes)`);
   });
+  // Layout as a person sees it, at a phone's width and a desktop's. Headless Chromium lays a window out at least 500
+  // px wide, so the page is shown in a frame of the device's width inside a host page. A copy of the report without
+  // its CSP (which would refuse it) gets a measuring script that reports to the host, after layout, whether the page
+  // scrolls sideways and every line break inside a location that falls between two characters of one name. The
+  // screenshots of both widths are kept in the test output folder (SENTINEL_TEST_OUTPUT, default test-output/).
+  for (const [device, width, height] of [
+    ['phone', 390, 844],
+    ['desktop', 1280, 900],
+  ] as const) {
+    it(`${device} width (${width} px): no sideways scrolling, no path broken inside a name, no field names`, () => {
+      const page = readFileSync(join(dir, 'report.html'), 'utf8').replace(
+        /<meta http-equiv="Content-Security-Policy"[^>]*>/,
+        '',
+      );
+      const measure = `<script>addEventListener('load',()=>{const out={width:innerWidth,overflow:document.documentElement.scrollWidth>document.documentElement.clientWidth,wide:[...document.querySelectorAll("body *")].filter((x)=>x.getBoundingClientRect().right>document.documentElement.clientWidth+0.5||x.scrollWidth>x.clientWidth+1&&getComputedStyle(x).overflowX==="visible"&&x.clientWidth>0).slice(0,5).map((x)=>x.tagName+"."+x.className+":"+x.scrollWidth+"/"+x.clientWidth+":"+(x.textContent||"").slice(0,30)),midWord:[]};
+for(const el of document.querySelectorAll('.where')){const t=el.textContent;const r=document.createRange();let prev=null;
+const walker=document.createTreeWalker(el,NodeFilter.SHOW_TEXT);let n;const chars=[];while((n=walker.nextNode())){for(let i=0;i<n.data.length;i++)chars.push([n,i]);}
+for(let k=0;k<chars.length;k++){const [node,i]=chars[k];r.setStart(node,i);r.setEnd(node,i+1);const rect=r.getClientRects()[0];if(!rect)continue;
+if(prev&&rect.top>prev.top+2){const a=t[k-1],b=t[k];if(/[A-Za-z0-9_.-]/.test(a)&&/[A-Za-z0-9_.-]/.test(b))out.midWord.push(t.slice(Math.max(0,k-12),k)+'|'+t.slice(k,k+12));}prev=rect;}}
+parent.postMessage(JSON.stringify(out),'*');});</script>`;
+      const file = join(dir, `measure-${device}.html`);
+      writeFileSync(file, page.replace('</body>', `${measure}</body>`));
+      const host = join(dir, `host-${device}.html`);
+      writeFileSync(
+        host,
+        `<!doctype html><html><body style="margin:0"><iframe src="${pathToFileURL(file).href}" width="${width}" height="${height}" style="border:0;display:block"></iframe>` +
+          `<script>addEventListener('message',(e)=>{const pre=document.createElement('pre');pre.id='measure';pre.textContent=e.data;document.body.append(pre);});</script></body></html>`,
+      );
+      const win = `--window-size=${Math.max(width, 500)},${height}`;
+      const html = chromium([win, '--virtual-time-budget=5000', '--dump-dom', pathToFileURL(host).href]);
+      const m = /<pre id="measure">([^<]*)<\/pre>/.exec(html);
+      assert.ok(m, 'the measuring script ran');
+      const got = JSON.parse(m[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as {
+        width: number;
+        overflow: boolean;
+        wide: string[];
+        midWord: string[];
+      };
+      assert.equal(got.width, width, 'laid out at the device width');
+      assert.equal(got.overflow, false, `the page scrolls sideways: ${got.wide.join(', ')}`);
+      assert.deepEqual(got.midWord, [], 'a location is broken inside a name');
+      // No internal field names: camelCase keys are shown as words.
+      const dt = [...readFileSync(join(dir, 'report.html'), 'utf8').matchAll(/<dt>([^<]*)<\/dt>/g)].map((x) => x[1]!);
+      assert.ok(dt.length > 0);
+      // (The policy file's own keys, fail_on, also_allow, ..., are words the person writes.)
+      const policyKeys = new RegExp(`\\b(${POLICY_KEYS.top.join('|')})\\b`, 'g');
+      for (const k of dt) {
+        assert.doesNotMatch(k.replace(policyKeys, ''), /[a-z][A-Z]|_/, `field name shown: ${k}`);
+      }
+      const out = process.env['SENTINEL_TEST_OUTPUT'] ?? join(import.meta.dirname, '..', '..', 'test-output');
+      mkdirSync(out, { recursive: true });
+      const png = join(out, `html-report-${device}.png`);
+      chromium([win, '--virtual-time-budget=5000', `--screenshot=${png}`, pathToFileURL(host).href]);
+      assert.ok(readFileSync(png).length > 10_000, 'a blank page would be tiny');
+    });
+  }
 });

@@ -41,9 +41,8 @@ describe('mutated model-format seeds', () => {
     it(seed, async () => {
       const orig = new Uint8Array(readFileSync(join(ROOT, seed)));
       const r = rng(seed.length * 7919 + orig.length);
-      const deadline = Date.now() + 1200;
       let runs = 0;
-      while (Date.now() < deadline && runs < 150) {
+      while (runs < 40) {
         const res = await scanBytes(basename(seed), mutate(orig, r), { limits: { maxFileSeconds: 10 } });
         const internal = res.errors.filter((e) => e.message.startsWith('internal error'));
         assert.deepEqual(internal, [], `run ${runs}`);

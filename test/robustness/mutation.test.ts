@@ -53,9 +53,8 @@ describe('mutated real fixtures', () => {
     it(seed, async () => {
       const orig = new Uint8Array(readFileSync(join(ROOT, seed)));
       const r = rng(seed.length * 7919 + orig.length);
-      const deadline = Date.now() + 1500;
       let runs = 0;
-      while (Date.now() < deadline && runs < 200) {
+      while (runs < 60) {
         const res = await scanBytes(seed, mutate(orig, r), { limits: { maxFileSeconds: 10 } });
         const internal = res.errors.filter((e) => e.message.startsWith('internal error'));
         assert.deepEqual(internal, [], `run ${runs}`);

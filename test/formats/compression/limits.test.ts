@@ -64,15 +64,13 @@ describe('decompression bombs stop at the cap', () => {
     it(`${bomb.codec}: ${bomb.claimed / MiB} MiB claimed, cap 8 MiB`, async () => {
       const input = bomb.build();
       const rssBefore = process.memoryUsage().rss;
-      const started = performance.now();
       await assert.rejects(decompress(bomb.codec, input, { maxOutputBytes: 8 * MiB }), (e: unknown) => {
         assert.ok(e instanceof LimitError, String(e));
         assert.equal(e.limit, 'maxEntryBytes');
         return true;
       });
-      const ms = performance.now() - started;
+      // Time is measured by `npm run bench` (scripts/bench-hostile.mjs), not asserted here.
       const grew = process.memoryUsage().rss - rssBefore;
-      assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms`);
       // Loose: the output buffer (≤ 8 MiB, doubled while growing) plus decoder state; never the claim.
       assert.ok(grew < 160 * MiB, `rss grew by ${(grew / MiB).toFixed(0)} MiB`);
     });

@@ -49,13 +49,10 @@ describe('zip read cost', () => {
   it('70,000 entries: zip64 end records with 0xFFFF markers, and the maxEntries limit', () => {
     const entries = Array.from({ length: 70_000 }, (_, i) => ({ name: `e/${i}`, data: new Uint8Array([i & 0xff]) }));
     const bytes = buildZip(entries);
-    const t0 = performance.now();
     const zip = readZip(new MemorySource(loc, bytes), { maxEntries: 100_000 });
-    const ms = performance.now() - t0;
     assert.equal(zip.entries.length, 70_000);
     assert.equal(zip.zip64, true);
     assert.deepEqual(zip.anomalies, []);
-    assert.ok(ms < 5000, `listed in ${ms.toFixed(0)} ms`);
     assert.throws(
       () => readZip(new MemorySource(loc, bytes), { maxEntries: 1000 }),
       (e: unknown) => e instanceof LimitError && e.limit === 'maxEntries',

@@ -1,0 +1,33 @@
+// Prints the test files of one tier, one per line: `fast` (what `npm test` runs) or `slow` (the integration and
+// long-running suites `npm run test:full` adds: packing and installing the package, the GitHub Action and
+// pre-commit run as their runners run them, the container file, headless Chromium, the CPython differential
+// tests, the hostile corpora and the seeded fuzz pass). Every test file is in exactly one tier.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const SLOW = [
+  /^test\/ci\//,
+  /^test\/package\//,
+  /^test\/differential\//,
+  /^test\/hostile\//,
+  /^test\/robustness\//,
+  /^test\/report\/html-chromium\.test\.ts$/,
+];
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    return e.isDirectory() ? walk(p) : e.name.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+const tier = process.argv[2];
+if (tier !== 'fast' && tier !== 'slow') {
+  process.stderr.write('usage: node scripts/test-files.mjs fast|slow\n');
+  process.exit(2);
+}
+const files = walk('test')
+  .map((f) => f.split('\\').join('/'))
+  .sort()
+  .filter((f) => SLOW.some((re) => re.test(f)) === (tier === 'slow'));
+process.stdout.write(files.join('\n') + '\n');

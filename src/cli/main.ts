@@ -26,6 +26,7 @@ import { hfCacheRoots } from '../sources/model-cache.js';
 import { RULES, ruleById } from '../rules/index.js';
 import { delayTierUpForOneFile } from './v8-tiering.js';
 import { isoUtc } from '../core/iso-time.js';
+import { addRemoteOptions, RemoteOptionError, remoteScanOptions, type RemoteCliOptions } from './remote-targets.js';
 
 // Start-up time matters (a CI gate runs once per artifact): the policy stack (yaml, zod), the renderers and the
 // rule-documentation commands are imported only when a command needs them.
@@ -83,7 +84,7 @@ function collect(value: string, prev: string[]): string[] {
   ];
 }
 
-interface ArtifactOptions {
+interface ArtifactOptions extends RemoteCliOptions {
   rule: string[];
   format: Format;
   output?: string;
@@ -187,6 +188,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
       cwd,
       jobs,
       cacheRoots: hfCacheRoots(io.env, homedir()),
+      remote: remoteScanOptions(o, io.env),
       ...(bar.tick ? { onFile: bar.tick } : {}),
     });
   } finally {
@@ -241,12 +243,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .version(TOOL_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  program
+  const artifact = program
     .command('artifact')
     .description('scan files and directories (pickles, checkpoints, archives, code) and gate the release')
     .argument(
       '<paths...>',
-      'files or directories to scan (directories are walked; every file is considered); - reads standard input',
+      'files or directories to scan (directories are walked; every file is considered); - reads standard input; ' +
+        'https:// (and loopback http://) URLs are read with range requests',
     )
     .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
     .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
@@ -275,6 +278,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .action(async (paths: string[], o: ArtifactOptions) => {
       result = await runArtifact(paths, o, io);
     });
+  addRemoteOptions(artifact);
   program
     .command('convert')
     .description(
@@ -417,7 +421,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UsageError || e instanceof SentinelError) {
+    if (e instanceof UsageError || e instanceof SentinelError || e instanceof RemoteOptionError) {
       io.stderr(`sentinel: ${e.message}\n`);
       return 2;
     }

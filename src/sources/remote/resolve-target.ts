@@ -1,0 +1,35 @@
+// Remote scan targets by scheme: https:// and http:// (one file), hf:// (a Hugging Face repository or a path in it,
+// hf-target.ts). Resolution lists the files and probes them in parallel before the scan reads anything else.
+import { listHttp, parseHttpUrl } from './http-target.js';
+import type { RemoteListing } from './remote-listing.js';
+import type { RemoteCost, RemoteOptions } from './remote-file.js';
+import type { SyncBridge } from './sync-bridge.js';
+
+const REMOTE = /^(https?|hf|oci):\/\//i;
+
+/** Whether a scan argument names a remote target rather than a local path. */
+export function isRemoteArg(arg: string): boolean {
+  return REMOTE.test(arg);
+}
+
+export interface ResolveContext {
+  readonly bridge: SyncBridge;
+  readonly opts: RemoteOptions;
+  readonly cost: RemoteCost;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly homedir: string;
+}
+
+/** A target the scan cannot start from (bad URL, refused scheme); a usage error, not a finding. */
+export class RemoteTargetError extends Error {
+  override readonly name = 'RemoteTargetError';
+}
+
+export async function resolveRemote(arg: string, ctx: ResolveContext): Promise<RemoteListing> {
+  const scheme = arg.slice(0, arg.indexOf(':')).toLowerCase();
+  if (scheme === 'hf') throw new RemoteTargetError(`${arg}: hf:// targets are not supported yet`);
+  if (scheme === 'oci') throw new RemoteTargetError(`${arg}: oci:// targets are not supported yet`);
+  const url = parseHttpUrl(arg, ctx.opts.allowHttp);
+  if (typeof url === 'string') throw new RemoteTargetError(`${arg}: ${url}`);
+  return listHttp(arg, url, ctx.bridge, ctx.opts, ctx.cost);
+}

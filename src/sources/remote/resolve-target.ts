@@ -4,6 +4,9 @@ import { listHttp, parseHttpUrl } from './http-target.js';
 import type { RemoteListing } from './remote-listing.js';
 import type { RemoteCost, RemoteOptions } from './remote-file.js';
 import type { SyncBridge } from './sync-bridge.js';
+import { RemoteTargetError } from './remote-target-error.js';
+
+export { RemoteTargetError };
 
 const REMOTE = /^(https?|hf|oci):\/\//i;
 
@@ -20,14 +23,12 @@ export interface ResolveContext {
   readonly homedir: string;
 }
 
-/** A target the scan cannot start from (bad URL, refused scheme); a usage error, not a finding. */
-export class RemoteTargetError extends Error {
-  override readonly name = 'RemoteTargetError';
-}
-
 export async function resolveRemote(arg: string, ctx: ResolveContext): Promise<RemoteListing> {
   const scheme = arg.slice(0, arg.indexOf(':')).toLowerCase();
-  if (scheme === 'hf') throw new RemoteTargetError(`${arg}: hf:// targets are not supported yet`);
+  if (scheme === 'hf') {
+    const { listHf } = await import('./hf-target.js');
+    return listHf(arg, ctx);
+  }
   if (scheme === 'oci') throw new RemoteTargetError(`${arg}: oci:// targets are not supported yet`);
   const url = parseHttpUrl(arg, ctx.opts.allowHttp);
   if (typeof url === 'string') throw new RemoteTargetError(`${arg}: ${url}`);

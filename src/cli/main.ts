@@ -249,7 +249,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .argument(
       '<paths...>',
       'files or directories to scan (directories are walked; every file is considered); - reads standard input; ' +
-        'https:// (and loopback http://) URLs are read with range requests',
+        'https:// (loopback http://) URLs, hf://ORG/NAME[@REV][/PATH] and oci://REGISTRY/REPO[:TAG|@DIGEST] are read ' +
+        'with range requests',
     )
     .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
     .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))

@@ -29,7 +29,10 @@ export async function resolveRemote(arg: string, ctx: ResolveContext): Promise<R
     const { listHf } = await import('./hf-target.js');
     return listHf(arg, ctx);
   }
-  if (scheme === 'oci') throw new RemoteTargetError(`${arg}: oci:// targets are not supported yet`);
+  if (scheme === 'oci') {
+    const { listOci } = await import('./oci-target.js');
+    return listOci(arg, ctx);
+  }
   const url = parseHttpUrl(arg, ctx.opts.allowHttp);
   if (typeof url === 'string') throw new RemoteTargetError(`${arg}: ${url}`);
   return listHttp(arg, url, ctx.bridge, ctx.opts, ctx.cost);

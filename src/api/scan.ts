@@ -21,6 +21,9 @@ import { scanBytes, scanPaths, type EngineOptions, type ScanResult } from '../sc
 import { readBounded } from '../sources/stream-source.js';
 import { SentinelError } from './errors.js';
 import { isoUtc } from '../core/iso-time.js';
+import { homedir } from 'node:os';
+import { DEFAULT_REMOTE_OPTIONS, type RemoteCost, type RemoteOptions } from '../sources/remote/remote-file.js';
+import { isRemoteArg, RemoteTargetError, type ResolveContext } from '../sources/remote/resolve-target.js';
 
 /** Bytes to scan as if they were a file named `name` (a registry upload, an object-store blob). */
 export interface VirtualBytes {
@@ -96,6 +99,22 @@ export interface ScanOptions {
    * caches (__pycache__, .tox, .mypy_cache, .pytest_cache, node_modules, ...) inside walked folders. Default true.
    */
   readonly defaultSkips?: boolean;
+  /** How `https://`, `http://` and `hf://` inputs are read (range requests; bounded). */
+  readonly remote?: RemoteScanOptions;
+}
+
+/** Options of remote inputs; every one is optional. */
+export interface RemoteScanOptions {
+  /** Plain `http://` beyond loopback hosts (default false). */
+  readonly allowHttp?: boolean;
+  /** Bytes fetched per file at most (default 256 MiB); more is SCAN-INCOMPLETE. */
+  readonly maxBytesPerFile?: number;
+  /** Retries of one request after 429, 5xx or a dropped connection (default 4). */
+  readonly retries?: number;
+  /** Bound of one request in milliseconds, retries included (default 60,000). */
+  readonly requestTimeoutMs?: number;
+  /** Where credentials are looked up (`HF_TOKEN`, `HF_HOME`). Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Upper-cases and checks rule IDs and categories against the registry. */
@@ -142,7 +161,12 @@ function isStream(x: VirtualBytes | VirtualStream): x is VirtualStream {
 }
 
 /** Scans the inputs in order and concatenates their results (each input is one or more top-level files). */
-async function scanInputs(inputs: readonly ScanInput[], engine: EngineOptions, limits: Limits): Promise<ScanResult> {
+async function scanInputs(
+  inputs: readonly ScanInput[],
+  engine: EngineOptions,
+  limits: Limits,
+  remote: ResolveContext | undefined,
+): Promise<ScanResult> {
   const parts: ScanResult[] = [];
   let done = 0;
   const onFile = engine.onFile;
@@ -150,7 +174,18 @@ async function scanInputs(inputs: readonly ScanInput[], engine: EngineOptions, l
   const flushPaths = async (): Promise<void> => {
     if (!paths.length) return;
     const base = done;
-    const part = await scanPaths(paths, onFile ? { ...engine, onFile: (n, p) => onFile(base + n, p) } : engine);
+    let remoteScan;
+    if (remote) {
+      const { prepareRemote } = await import('../scan/remote-scan.js');
+      try {
+        remoteScan = await prepareRemote(paths, remote);
+      } catch (e) {
+        if (e instanceof RemoteTargetError) throw new SentinelError('usage', e.message);
+        throw e;
+      }
+    }
+    const opts: EngineOptions = { ...engine, ...(remoteScan ? { remote: remoteScan } : {}) };
+    const part = await scanPaths(paths, onFile ? { ...opts, onFile: (n, p) => onFile(base + n, p) } : opts);
     parts.push(part);
     done += part.files.length;
     paths = [];
@@ -219,6 +254,10 @@ export async function scan(
   const cwd = options.cwd ?? process.cwd();
   const now = options.now ?? new Date();
   const limits: Limits = { ...DEFAULT_LIMITS, ...policy.limits, ...options.limits };
+  const cost: RemoteCost = { bytesRead: 0, requests: 0 };
+  const remote = list.some((i) => typeof i === 'string' && isRemoteArg(i))
+    ? await remoteContext(options.remote ?? {}, cost)
+    : undefined;
   const result = await scanInputs(
     list,
     {
@@ -238,6 +277,7 @@ export async function scan(
       },
     },
     limits,
+    remote,
   );
   const outcome = applyPolicy({
     findings: result.findings,
@@ -261,5 +301,25 @@ export async function scan(
     skipped: result.skipped ?? [],
     outcome,
     policy,
+    ...(remote ? { remote: { bytesRead: cost.bytesRead, requests: cost.requests } } : {}),
   });
+}
+
+async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Promise<ResolveContext> {
+  const opts: RemoteOptions = {
+    ...DEFAULT_REMOTE_OPTIONS,
+    ...(o.allowHttp !== undefined ? { allowHttp: o.allowHttp } : {}),
+    ...(o.retries !== undefined ? { retries: o.retries } : {}),
+    ...(o.maxBytesPerFile !== undefined ? { maxBytesPerFile: o.maxBytesPerFile } : {}),
+    ...(o.requestTimeoutMs !== undefined ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
+  };
+  for (const [k, v] of [
+    ['retries', opts.retries],
+    ['maxBytesPerFile', opts.maxBytesPerFile],
+    ['requestTimeoutMs', opts.requestTimeoutMs],
+  ] as const) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new SentinelError('usage', `remote.${k} must be a whole number >= 0`);
+  }
+  const { sharedBridge } = await import('../sources/remote/sync-bridge.js');
+  return { bridge: sharedBridge(), opts, cost, env: o.env ?? process.env, homedir: homedir() };
 }

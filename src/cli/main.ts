@@ -27,6 +27,7 @@ import { RULES, ruleById } from '../rules/index.js';
 import { delayTierUpForOneFile } from './v8-tiering.js';
 import { checkPathsExist, checkWritable, nothingScanned, OperatorError } from './preflight.js';
 import { isoUtc } from '../core/iso-time.js';
+import { addRemoteOptions, RemoteOptionError, remoteScanOptions, type RemoteCliOptions } from './remote-targets.js';
 
 // Start-up time matters (a CI gate runs once per artifact): the policy stack (yaml, zod), the renderers and the
 // rule-documentation commands are imported only when a command needs them.
@@ -89,7 +90,7 @@ function collect(value: string, prev: string[]): string[] {
   ];
 }
 
-interface ArtifactOptions {
+interface ArtifactOptions extends RemoteCliOptions {
   rule: string[];
   format: Format;
   output?: string;
@@ -206,6 +207,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
       exclude: o.exclude,
       respectGitignore: o.respectGitignore ?? false,
       defaultSkips: o.defaultSkips,
+      remote: remoteScanOptions(o, io.env),
       ...(bar.tick ? { onFile: bar.tick } : {}),
     });
   } finally {
@@ -272,12 +274,14 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .version(TOOL_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  program
+  const artifact = program
     .command('artifact')
     .description('scan files and directories (pickles, checkpoints, archives, code) and gate the release')
     .argument(
       '<paths...>',
-      'files or directories to scan (directories are walked; every file is considered); - reads standard input',
+      'files or directories to scan (directories are walked; every file is considered); - reads standard input; ' +
+        'https:// (loopback http://) URLs, hf://ORG/NAME[@REV][/PATH] and oci://REGISTRY/REPO[:TAG|@DIGEST] are read ' +
+        'with range requests',
     )
     .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
     .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
@@ -315,6 +319,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .action(async (paths: string[], o: ArtifactOptions) => {
       result = await runArtifact(paths, o, io);
     });
+  addRemoteOptions(artifact);
   program
     .command('convert')
     .description(
@@ -457,7 +462,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UsageError || e instanceof SentinelError || e instanceof OperatorError) {
+    if (
+      e instanceof UsageError ||
+      e instanceof SentinelError ||
+      e instanceof OperatorError ||
+      e instanceof RemoteOptionError
+    ) {
       io.stderr(`sentinel: ${e.message}\n`);
       return 2;
     }

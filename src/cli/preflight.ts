@@ -3,14 +3,18 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SentinelReport } from '../report/report-model.js';
+import { isRemoteArg } from '../sources/remote/resolve-target.js';
 
 /** A mistake of the person running the command (exit 2). */
 export class OperatorError extends Error {}
 
-/** Every named path exists (`-` is standard input). A path that exists but cannot be read is scanned (a finding). */
+/**
+ * Every named local path exists (`-` is standard input; remote targets are resolved by the scan). A path that
+ * exists but cannot be read is scanned (a finding).
+ */
 export function checkPathsExist(paths: readonly string[], cwd: string): void {
   for (const p of paths) {
-    if (p === '-') continue;
+    if (p === '-' || isRemoteArg(p)) continue;
     try {
       statSync(resolve(cwd, p));
     } catch (e) {

@@ -12,7 +12,8 @@ import type { PresetName } from '../policy/presets.js';
 
 /**
  * 1.1.0 adds findings[].decisionReason/baseline, closed, policy and the extended summary.gate; 1.2.0 adds the MODEL
- * category, evidence.path, files[].models (the model inventory) and files[].extensionMismatch.
+ * category, evidence.path, files[].models (the model inventory) and files[].extensionMismatch; summary.remote (the
+ * cost of remote reads, optional) is an addition within 1.2.
  */
 export const REPORT_SCHEMA_VERSION = '1.2.0';
 
@@ -57,6 +58,8 @@ export interface ReportInput {
   readonly skipped?: readonly SkippedEntry[];
   readonly outcome: GateOutcome;
   readonly policy: Policy;
+  /** Cost of remote reads (present when a remote target was scanned). */
+  readonly remote?: { readonly bytesRead: number; readonly requests: number };
 }
 
 /** Wording of the threshold semantics shown in reports and README. */
@@ -95,6 +98,7 @@ export function assembleReport(r: ReportInput): SentinelReport {
       ...(r.pickles.length ? { worstSafety: worstSafety(r.pickles) } : {}),
       gate: r.outcome.gate,
       exitCode: exitCode(r.outcome.gate, r.errors.length),
+      ...(r.remote ? { remote: { bytesRead: r.remote.bytesRead, requests: r.remote.requests } } : {}),
     },
     findings,
     pickles: r.pickles,

@@ -110,6 +110,10 @@ export const ReportSchema = z
       worstSafety: safety.optional(),
       gate: Gate,
       exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+      remote: z
+        .strictObject({ bytesRead: count, requests: count })
+        .optional()
+        .describe('Cost of remote reads (https://, http://, hf:// targets): bytes received and HTTP requests made'),
     }),
     findings: z.array(Finding),
     pickles: z.array(

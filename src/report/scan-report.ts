@@ -26,6 +26,8 @@ export interface ScanReport {
     readonly worstSafety?: SafetyLevel;
     readonly gate: GateResult;
     readonly exitCode: number;
+    /** Cost of remote reads: bytes received and HTTP requests made (present when a remote target was scanned). */
+    readonly remote?: { readonly bytesRead: number; readonly requests: number };
   };
   readonly findings: readonly Finding[];
   readonly pickles: readonly PickleVerdict[];

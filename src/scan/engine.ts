@@ -31,6 +31,8 @@ import {
 import type { AllowEntry } from '../rules/data/allowlist.js';
 import { FileSource, MemorySource, readAll, type ByteSource } from '../sources/byte-source.js';
 import { digestBytes, digestFile } from '../sources/file-digest.js';
+import { RemoteReadError } from '../sources/remote/remote-source.js';
+import { remoteWalkItems, type OpenedSource, type RemoteScan } from './remote-scan.js';
 import { EXPANDERS, NAME_CHOSEN, polyglotReadings } from './expand/index.js';
 import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.js';
 import { walk, type WalkItem, type WalkOptions } from '../sources/walker.js';
@@ -69,6 +71,11 @@ export interface EngineOptions {
   readonly jobs?: number;
   /** Model-cache roots (HF_HOME, HF_HUB_CACHE): symlinks under a scan path inside one are followed within it. */
   readonly cacheRoots?: readonly string[];
+  /**
+   * Remote targets already resolved (listed and probed), by the scan argument that names them; they are scanned on
+   * the calling thread through range requests (remote-scan.ts).
+   */
+  readonly remote?: RemoteScan;
   /** Stops the scan between files and between container entries: the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   /** What a directory walk leaves out (default: version-control stores, virtualenvs, tool caches). */
@@ -146,13 +153,19 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
     ...(opts.torchSafeGlobals ? { torchSafeGlobals: opts.torchSafeGlobals } : {}),
   };
   opts.signal?.throwIfAborted();
-  const scanner = new FileScanner(setup, opts.signal);
+  const scanner = new FileScanner(setup, opts.signal, opts.remote);
   const walkOpts: WalkOptions = {
     ...opts.walk,
     ...(opts.walk?.respectGitignore ? { gitignore: loadIgnore() } : {}),
     ...(opts.cacheRoots ? { cacheRoots: opts.cacheRoots } : {}),
   };
-  const items = [...walk(paths, walkOpts)];
+  const remote = opts.remote;
+  const items = remote
+    ? paths.flatMap((p) => {
+        const listing = remote.listings.get(p);
+        return listing ? remoteWalkItems(listing) : [...walk([p], walkOpts)];
+      })
+    : [...walk(paths, walkOpts)];
   const skipped: SkippedEntry[] = [];
   const plan = planScan(items);
   const placed: (PlacedOutcome | undefined)[] = new Array(items.length);
@@ -174,7 +187,7 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
       opts.onFile?.(++done, member.path);
     });
   };
-  const scannedOnWorkers = await runJobs(plan.jobs, scanner, setup, opts.jobs ?? 1, settle, opts.signal);
+  const scannedOnWorkers = await runJobs(plan.jobs, scanner, setup, opts.jobs ?? 1, settle, opts.signal, remote);
 
   const out = { findings: [] as Finding[], pickles: [] as PickleVerdict[], files: [] as FileSummary[] };
   const errors: ScanError[] = [];
@@ -222,16 +235,28 @@ async function runJobs(
   workers: number,
   settle: (job: FileJob, outcomes: readonly FileOutcome[]) => void,
   signal?: AbortSignal,
+  remote?: RemoteScan,
 ): Promise<number> {
+  // Remote files are read on this thread (their reads wait on its fetch worker); only local files go to the pool.
+  const onThisThread: number[] = [];
+  const local: FileJob[] = [];
+  const localIndex: number[] = [];
   let bytes = 0;
-  for (const j of jobs) bytes += j.members[0]!.size;
+  jobs.forEach((j, i) => {
+    if (remote?.files.has(j.members[0]!.path)) onThisThread.push(i);
+    else {
+      local.push(j);
+      localIndex.push(i);
+      bytes += j.members[0]!.size;
+    }
+  });
   let left: readonly number[] = jobs.map((_, i) => i);
-  if (workers > 1 && jobs.length > 1 && (jobs.length >= POOL_MIN_FILES || bytes >= POOL_MIN_BYTES)) {
+  if (workers > 1 && local.length > 1 && (local.length >= POOL_MIN_FILES || bytes >= POOL_MIN_BYTES)) {
     const { runPool, workerEntry } = await import('./worker-pool.js');
     const ts = import.meta.url.endsWith('.ts');
-    left = await runPool(jobs, {
+    const back = await runPool(local, {
       script: workerEntry(new URL(ts ? './scan-worker.ts' : './scan-worker.js', import.meta.url)),
-      workers: Math.min(workers, jobs.length),
+      workers: Math.min(workers, local.length),
       workerData: setup,
       weight: (job) => job.members[0]!.size + 4096,
       maxAheadWeight: 4 * 1024 * 1024,
@@ -239,10 +264,11 @@ async function runJobs(
       // A 16 MB young generation per worker (the default let 10,000 small pickles on two workers reach 191 MB RSS,
       // 155 MB with this, at the same CPU time).
       resourceLimits: { maxYoungGenerationSizeMb: 16 },
-      onResult: (i, outcomes: FileOutcome[]) => settle(jobs[i]!, outcomes),
-      onCrash: (i, reason, timedOut) => settle(jobs[i]!, scanner.crashed(jobs[i]!, reason, timedOut)),
+      onResult: (i, outcomes: FileOutcome[]) => settle(local[i]!, outcomes),
+      onCrash: (i, reason, timedOut) => settle(local[i]!, scanner.crashed(local[i]!, reason, timedOut)),
       ...(signal ? { signal } : {}),
     });
+    left = [...onThisThread, ...back.map((k) => localIndex[k]!)];
   }
   for (const i of left) {
     signal?.throwIfAborted();
@@ -262,6 +288,8 @@ export class FileScanner {
     setup: ScanSetup,
     /** Main thread only (a signal cannot cross to a worker): checked before each container entry. */
     private readonly signal?: AbortSignal,
+    /** Remote files and how to open them (main thread only). */
+    private readonly remote?: RemoteScan,
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...setup.limits };
     this.rules = selectRules(setup.only);
@@ -281,15 +309,18 @@ export class FileScanner {
     const loc: Location = { chain: [m.path] };
     const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe, this.signal, true);
     const errors: ScanError[] = [];
-    let src: FileSource | undefined;
+    let src: OpenedSource | undefined;
     let digest: string | undefined;
     try {
-      src = new FileSource(loc, m.bytesPath ?? m.path);
+      const remote = this.remote?.files.get(m.path);
+      const local = remote ? undefined : new FileSource(loc, m.bytesPath ?? m.path);
+      src = local ?? this.remote!.open(loc, remote!);
       const whole = src.size <= WHOLE_FILE_BYTES ? src.readWhole() : undefined;
       const placeholder = whole ? placeholderReason(m.path, whole.length, whole) : undefined;
       if (placeholder) dispatchIncomplete(this.rules, ctx, { location: loc, kind: 'placeholder', reason: placeholder });
       await fs.unit(whole ? new MemorySource(loc, whole) : src, 0);
-      digest = whole ? digestBytes(whole) : await digestFile(src, this.signal);
+      // A remote file is hashed only when it was read whole: hashing a large one would download it.
+      digest = whole ? digestBytes(whole) : local ? await digestFile(local, this.signal) : undefined;
       // Bytes appended or rewritten during the scan were not scanned: the verdict is about another file.
       const changed = src.changed();
       if (changed !== undefined) {
@@ -557,7 +588,8 @@ class FileScan {
   }
 
   private failure(location: Location, format: string, e: unknown): void {
-    if (e instanceof LimitError) this.incomplete({ location, kind: 'limit', limit: e.limit, reason: e.message });
+    if (e instanceof RemoteReadError) this.incomplete({ location, kind: 'io', reason: e.message });
+    else if (e instanceof LimitError) this.incomplete({ location, kind: 'limit', limit: e.limit, reason: e.message });
     else if (e instanceof EncryptedError) this.incomplete({ location, kind: 'encrypted', reason: e.message });
     else if (e instanceof UnsupportedError) this.incomplete({ location, kind: 'unsupported', reason: e.message });
     else if (e instanceof CorruptError)

@@ -33,6 +33,11 @@ export interface ByteSource {
    * other work. Optional.
    */
   readIntoAsync?(offset: number, target: Uint8Array): Promise<number>;
+  /**
+   * A hint that these ranges will be read soon (a zip's local headers): a remote source fetches them in parallel.
+   * Optional; reads behave the same without it.
+   */
+  prefetch?(ranges: readonly { readonly offset: number; readonly length: number }[]): void;
   /** The whole content when it already sits in memory (zero-copy fast path), else undefined. */
   readonly bytes?: Uint8Array;
 }

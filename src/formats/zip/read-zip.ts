@@ -64,6 +64,8 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
   anomalies.push(...cd.anomalies);
   // Local headers and data descriptors are read through a 1 KiB window (see WindowedSource); data is never read here.
   const headers = src.bytes ? src : new WindowedSource(src, 1024);
+  // A remote source fetches every local header window at once instead of one round trip per entry.
+  src.prefetch?.(cd.records.map((r) => ({ offset: r.storedLocalOffset + shift, length: 1024 })));
   const entries: ZipEntry[] = cd.records.map((rec, index) => centralEntry(headers, rec, index, shift, anomalies));
 
   // Byte ranges that belong to a known structure; everything else is scanned for hidden local entries.

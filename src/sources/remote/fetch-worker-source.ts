@@ -1,0 +1,150 @@
+// The HTTP side of remote byte sources: JavaScript run in one worker thread (Node's fetch, i.e. undici), which
+// performs range requests for the scanning thread, that waits on them synchronously (sync-bridge.ts). Kept as the
+// text of a self-contained script so the same worker starts from the sources, the CLI bundle and the API bundle.
+//
+// Request (posted on the port): { id, url, headers, start, end, size, validator, timeoutMs, retries, allowHttp }.
+// `end` is exclusive; `start` < 0 asks for a suffix of -start bytes (used before the size is known). Reply, posted
+// then signalled by incrementing flag[0]: { id, ok, bytes?, size?, etag?, lastModified?, finalUrl?, requests,
+// received, kind?, message? }. Every response is checked: 206 with a Content-Range that names exactly the range
+// asked for and the expected total size, a body of exactly that length, and the same ETag / Last-Modified as the
+// first response. 429, 5xx and connection failures are retried with backoff (bounded); nothing else is.
+export const FETCH_WORKER_SOURCE = String.raw`
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const { port, flag } = workerData;
+const flags = new Int32Array(flag);
+const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/i;
+
+function reply(msg, transfer) {
+  port.postMessage(msg, transfer || []);
+  Atomics.add(flags, 0, 1);
+  Atomics.notify(flags, 0);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+class Fail extends Error {
+  constructor(kind, message, retry, retryAfter) {
+    super(message);
+    this.kind = kind;
+    this.retry = retry;
+    this.retryAfter = retryAfter;
+  }
+}
+
+function parseContentRange(v) {
+  const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec((v || '').trim());
+  if (!m) return undefined;
+  return { first: Number(m[1]), last: Number(m[2]), total: m[3] === '*' ? undefined : Number(m[3]) };
+}
+
+async function readBody(res, want, stats) {
+  const out = new Uint8Array(want);
+  let got = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    stats.received += value.length;
+    if (got + value.length > want) {
+      await reader.cancel().catch(() => {});
+      throw new Fail('length', 'the server sent more bytes than the range it announced');
+    }
+    out.set(value, got);
+    got += value.length;
+  }
+  if (got !== want) throw new Fail('length', 'the server sent ' + got + ' bytes for a range of ' + want, true);
+  return out;
+}
+
+async function once(req, stats) {
+  const headers = Object.assign({}, req.headers || {});
+  headers['range'] = req.start < 0 ? 'bytes=' + req.start : 'bytes=' + req.start + '-' + (req.end - 1);
+  headers['accept-encoding'] = 'identity';
+  stats.requests++;
+  let res;
+  try {
+    res = await fetch(req.url, { headers, redirect: 'follow', signal: AbortSignal.timeout(req.timeoutMs) });
+  } catch (e) {
+    const cause = e && e.cause ? ' (' + (e.cause.code || e.cause.message || e.cause) + ')' : '';
+    throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)) + cause, true);
+  }
+  const final = new URL(res.url || req.url);
+  if (final.protocol === 'http:' && !req.allowHttp && !LOOPBACK.test(final.hostname)) {
+    await res.body?.cancel().catch(() => {});
+    throw new Fail('insecure', 'redirected to plain http on a non-loopback host (' + final.host + ')');
+  }
+  if (res.status === 429 || res.status >= 500) {
+    await res.body?.cancel().catch(() => {});
+    const ra = Number(res.headers.get('retry-after'));
+    throw new Fail('status', 'HTTP ' + res.status, true, Number.isFinite(ra) ? ra : undefined);
+  }
+  if (res.status === 200) {
+    await res.body?.cancel().catch(() => {});
+    throw new Fail('range', 'the server ignored the Range header (HTTP 200 with the whole content)');
+  }
+  if (res.status === 416 && req.size === 0) {
+    await res.body?.cancel().catch(() => {});
+    return { bytes: new Uint8Array(0), size: 0, etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified'), finalUrl: final.href };
+  }
+  if (res.status !== 206) {
+    await res.body?.cancel().catch(() => {});
+    throw new Fail('status', 'HTTP ' + res.status + (res.status === 401 || res.status === 403 ? ' (credentials missing or refused)' : ''));
+  }
+  const cr = parseContentRange(res.headers.get('content-range'));
+  if (!cr || cr.total === undefined) {
+    await res.body?.cancel().catch(() => {});
+    throw new Fail('range', 'a 206 answer without a usable Content-Range (' + res.headers.get('content-range') + ')');
+  }
+  if (req.size !== undefined && cr.total !== req.size) {
+    await res.body?.cancel().catch(() => {});
+    throw new Fail('changed', 'the size changed from ' + req.size + ' to ' + cr.total + ' bytes between requests');
+  }
+  const first = req.start < 0 ? Math.max(0, cr.total + req.start) : req.start;
+  const last = req.start < 0 ? cr.total - 1 : Math.min(req.end, cr.total) - 1;
+  if (cr.first !== first || cr.last !== last) {
+    await res.body?.cancel().catch(() => {});
+    throw new Fail('range', 'asked for bytes ' + first + '-' + last + ', the server answered ' + cr.first + '-' + cr.last);
+  }
+  const etag = res.headers.get('etag');
+  const lastModified = res.headers.get('last-modified');
+  const v = req.validator;
+  if (v) {
+    if ((v.etag || null) !== (etag || null) || (v.lastModified || null) !== (lastModified || null)) {
+      await res.body?.cancel().catch(() => {});
+      throw new Fail('changed', 'the content changed between requests (ETag ' + v.etag + ' became ' + etag + ')');
+    }
+  }
+  const bytes = await readBody(res, last - first + 1, stats);
+  return { bytes, size: cr.total, etag, lastModified, finalUrl: final.href };
+}
+
+async function handle(req) {
+  const stats = { requests: 0, received: 0 };
+  let attempt = 0;
+  for (;;) {
+    try {
+      const r = await once(req, stats);
+      reply({ id: req.id, ok: true, bytes: r.bytes, size: r.size, etag: r.etag, lastModified: r.lastModified, finalUrl: r.finalUrl, requests: stats.requests, received: stats.received }, [r.bytes.buffer]);
+      return;
+    } catch (e) {
+      const f = e instanceof Fail ? e : new Fail('internal', String(e && e.message ? e.message : e));
+      if (f.retry && attempt < req.retries) {
+        attempt++;
+        const asked = f.retryAfter !== undefined ? Math.min(2000, f.retryAfter * 1000) : 0;
+        const backoff = Math.max(asked, Math.min(2000, 100 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2));
+        await sleep(backoff);
+        continue;
+      }
+      const tries = attempt > 0 ? ' (after ' + (attempt + 1) + ' attempts)' : '';
+      reply({ id: req.id, ok: false, kind: f.kind, message: f.message + tries, requests: stats.requests, received: stats.received });
+      return;
+    }
+  }
+}
+
+port.on('message', (req) => {
+  handle(req);
+});
+parentPort && parentPort.on('message', () => {});
+`;

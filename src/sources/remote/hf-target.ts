@@ -1,0 +1,214 @@
+// `hf://[datasets/|spaces/]ORG/NAME[@REVISION][/PATH]`: a Hugging Face Hub repository (or a folder or file in it)
+// through the Hub's documented HTTP API: the revision is resolved to its commit first (GET /api/{kind}/{repo}/
+// revision/{rev} → sha), the files are listed at that commit (GET /api/{kind}/{repo}/tree/{sha}?recursive=true, pages
+// followed by their Link header; sizes, LFS sha256), and read from {endpoint}/[{kind}/]{repo}/resolve/{sha}/{path}
+// with range requests (the Hub redirects LFS files to its storage). Credentials: HF_TOKEN, else the token file
+// (HF_TOKEN_PATH, $HF_HOME/token, ~/.cache/huggingface/token). Endpoint: HF_ENDPOINT (default huggingface.co).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { probeFile } from './http-target.js';
+import { isLoopbackHost } from './remote-file.js';
+import type { RemoteEntry, RemoteListing } from './remote-listing.js';
+import type { ResolveContext } from './resolve-target.js';
+import { RemoteTargetError } from './remote-target-error.js';
+
+export interface HfRef {
+  readonly kind: 'models' | 'datasets' | 'spaces';
+  readonly repo: string;
+  readonly revision: string;
+  /** Folder or file inside the repository ('' = the whole repository). */
+  readonly path: string;
+}
+
+const NAME = /^[A-Za-z0-9][\w.-]{0,95}$/;
+
+/** Parses an hf:// argument; a revision containing `/` is written URL-encoded (`refs%2Fpr%2F1`). */
+export function parseHfRef(arg: string): HfRef {
+  let rest = arg.replace(/^hf:\/\//i, '');
+  let kind: HfRef['kind'] = 'models';
+  for (const k of ['datasets', 'spaces', 'models'] as const) {
+    if (rest.startsWith(k + '/')) {
+      kind = k;
+      rest = rest.slice(k.length + 1);
+      break;
+    }
+  }
+  const parts = rest.split('/');
+  const org = parts[0] ?? '';
+  let nameRev = parts[1] ?? '';
+  let revision = 'main';
+  const at = nameRev.indexOf('@');
+  if (at >= 0) {
+    revision = decodeURIComponent(nameRev.slice(at + 1));
+    nameRev = nameRev.slice(0, at);
+  }
+  if (!NAME.test(org) || !NAME.test(nameRev) || !revision) {
+    throw new RemoteTargetError(`${arg}: expected hf://[datasets/|spaces/]ORG/NAME[@REVISION][/PATH]`);
+  }
+  const path = parts.slice(2).filter(Boolean).join('/');
+  if (path.split('/').some((s) => s === '..' || s === '.')) throw new RemoteTargetError(`${arg}: invalid path`);
+  return { kind, repo: `${org}/${nameRev}`, revision, path };
+}
+
+/** The Hub token: HF_TOKEN, else the token file the Hub's clients write. */
+export function hfToken(env: Readonly<Record<string, string | undefined>>, home: string): string | undefined {
+  const direct = env['HF_TOKEN']?.trim() || env['HUGGING_FACE_HUB_TOKEN']?.trim();
+  if (direct) return direct;
+  const file =
+    env['HF_TOKEN_PATH'] ??
+    join(env['HF_HOME'] ?? join(env['XDG_CACHE_HOME'] ?? join(home, '.cache'), 'huggingface'), 'token');
+  try {
+    const t = readFileSync(file, 'utf8').trim();
+    return t || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface TreeEntry {
+  type: string;
+  path: string;
+  size?: number;
+  oid?: string;
+  lfs?: { oid?: string; size?: number };
+}
+
+const MAX_PAGES = 1000;
+const MAX_LISTING_BYTES = 64 * 1024 * 1024;
+const PROBES_AT_ONCE = 16;
+
+async function getJson(
+  url: string,
+  headers: Record<string, string>,
+  ctx: ResolveContext,
+): Promise<{ body: unknown; next?: string }> {
+  let lastError = '';
+  for (let attempt = 0; attempt <= ctx.opts.retries; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** (attempt - 1))));
+    let res: Response;
+    try {
+      ctx.cost.requests++;
+      res = await fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(ctx.opts.requestTimeoutMs) });
+    } catch (e) {
+      lastError = `request failed: ${(e as Error).message}`;
+      continue;
+    }
+    if (res.status === 429 || res.status >= 500) {
+      await res.body?.cancel();
+      lastError = `HTTP ${res.status}`;
+      continue;
+    }
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      const why = res.status === 401 || res.status === 403 ? ' (a private or gated repository needs HF_TOKEN)' : '';
+      throw new RemoteTargetError(`${url}: HTTP ${res.status}${why}`);
+    }
+    const text = await res.text();
+    ctx.cost.bytesRead += text.length;
+    if (text.length > MAX_LISTING_BYTES)
+      throw new RemoteTargetError(`${url}: listing larger than ${MAX_LISTING_BYTES} bytes`);
+    const link = res.headers.get('link') ?? '';
+    const next = /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
+    try {
+      return { body: JSON.parse(text), ...(next ? { next: new URL(next, url).href } : {}) };
+    } catch {
+      throw new RemoteTargetError(`${url}: not JSON`);
+    }
+  }
+  throw new RemoteTargetError(`${url}: ${lastError} (after ${ctx.opts.retries + 1} attempts)`);
+}
+
+function endpointOf(ctx: ResolveContext): URL {
+  const raw = ctx.env['HF_ENDPOINT'] ?? 'https://huggingface.co';
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new RemoteTargetError(`HF_ENDPOINT is not a URL: ${raw}`);
+  }
+  if (u.protocol === 'http:' && !ctx.opts.allowHttp && !isLoopbackHost(u.hostname)) {
+    throw new RemoteTargetError(`HF_ENDPOINT ${raw}: plain http only to loopback hosts (or --allow-http)`);
+  }
+  return u;
+}
+
+const enc = (p: string): string => p.split('/').map(encodeURIComponent).join('/');
+
+export async function listHf(arg: string, ctx: ResolveContext): Promise<RemoteListing> {
+  const ref = parseHfRef(arg);
+  const endpoint = endpointOf(ctx).href.replace(/\/$/, '');
+  const token = hfToken(ctx.env, ctx.homedir);
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const api = `${endpoint}/api/${ref.kind}/${ref.repo}`;
+  const rev = await getJson(`${api}/revision/${encodeURIComponent(ref.revision)}`, headers, ctx);
+  const sha = (rev.body as { sha?: unknown }).sha;
+  if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha)) {
+    throw new RemoteTargetError(`${arg}: the Hub did not resolve revision ${ref.revision} to a commit`);
+  }
+  const kindPrefix = ref.kind === 'models' ? '' : `${ref.kind}/`;
+  const pinned = `hf://${kindPrefix}${ref.repo}@${sha}`;
+  const files: TreeEntry[] = [];
+  let single = false;
+  try {
+    let page: string | undefined = `${api}/tree/${sha}${ref.path ? '/' + enc(ref.path) : ''}?recursive=true`;
+    for (let n = 0; page !== undefined; n++) {
+      if (n >= MAX_PAGES) throw new RemoteTargetError(`${arg}: more than ${MAX_PAGES} listing pages`);
+      const r: { body: unknown; next?: string } = await getJson(page, headers, ctx);
+      if (!Array.isArray(r.body)) throw new RemoteTargetError(`${arg}: the tree listing is not a list`);
+      for (const e of r.body as TreeEntry[]) if (e && e.type === 'file' && typeof e.path === 'string') files.push(e);
+      page = r.next;
+    }
+  } catch (e) {
+    if (!ref.path || !(e instanceof RemoteTargetError)) throw e;
+  }
+  if (files.length === 0 && ref.path) {
+    // A path naming a file: the listing of its folder has it.
+    const slash = ref.path.lastIndexOf('/');
+    const dir = slash >= 0 ? ref.path.slice(0, slash) : '';
+    const r = await getJson(`${api}/tree/${sha}${dir ? '/' + enc(dir) : ''}`, headers, ctx);
+    const hit = Array.isArray(r.body)
+      ? (r.body as TreeEntry[]).find((e) => e.type === 'file' && e.path === ref.path)
+      : undefined;
+    if (!hit) throw new RemoteTargetError(`${arg}: no such file or folder at ${sha}`);
+    files.push(hit);
+    single = true;
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const targetArg = `${pinned}${ref.path ? '/' + ref.path : ''}`;
+  const base = ref.path && !single ? ref.path + '/' : '';
+  const entries: RemoteEntry[] = new Array(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      const f = files[i]!;
+      const size = f.lfs?.size ?? f.size;
+      const digest = f.lfs?.oid ? `sha256:${f.lfs.oid}` : f.oid ? `git-blob:${f.oid}` : undefined;
+      const url = `${endpoint}/${kindPrefix}${ref.repo}/resolve/${sha}/${enc(f.path)}`;
+      const path = `${pinned}/${f.path}`;
+      const stable = single
+        ? f.path.slice(f.path.lastIndexOf('/') + 1)
+        : f.path.startsWith(base)
+          ? f.path.slice(base.length)
+          : f.path;
+      const probed = await probeFile(
+        url,
+        token ? headers : undefined,
+        ctx.bridge,
+        ctx.opts,
+        ctx.cost,
+        ctx.opts.allowHttp,
+        {
+          ...(typeof size === 'number' ? { size } : {}),
+          ...(digest ? { digest } : {}),
+        },
+      );
+      entries[i] =
+        typeof probed === 'string'
+          ? { path, stable, size: size ?? 0, reason: probed }
+          : { path, stable, size: probed.size, file: probed };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PROBES_AT_ONCE, files.length) }, worker));
+  return { target: { arg: targetArg, abs: targetArg, isDirectory: !single }, entries, resolved: sha };
+}

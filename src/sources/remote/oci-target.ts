@@ -1,0 +1,256 @@
+// `oci://REGISTRY/REPO[:TAG|@DIGEST]`: an artifact in an OCI registry through the distribution API (OCI
+// distribution-spec v1.1): the reference is resolved to its manifest digest first (GET /v2/{repo}/manifests/{ref};
+// a digest reference is checked against the body's sha256), an index lists its manifests (each one read, up to 16),
+// and every layer and config blob becomes a file read with range requests (GET /v2/{repo}/blobs/{digest}). Layer
+// names: the `org.opencontainers.image.title` annotation (CNCF ModelPack, KitOps ModelKits and ORAS set it), else
+// `blobs/sha256/<hex>`. Content decides the format (a tar or gzip image layer is read as one). Credentials: the
+// Docker config's `auths` entry for the registry (basic, or the bearer token its challenge asks for).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { probeFile } from './http-target.js';
+import { isLoopbackHost } from './remote-file.js';
+import type { RemoteEntry, RemoteListing } from './remote-listing.js';
+import { RemoteTargetError } from './remote-target-error.js';
+import type { ResolveContext } from './resolve-target.js';
+
+export interface OciRef {
+  readonly registry: string;
+  readonly repo: string;
+  /** A tag or a digest (`sha256:<hex>`). */
+  readonly reference: string;
+}
+
+const REPO = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+export function parseOciRef(arg: string): OciRef {
+  const rest = arg.replace(/^oci:\/\//i, '');
+  const slash = rest.indexOf('/');
+  if (slash <= 0) throw new RemoteTargetError(`${arg}: expected oci://REGISTRY/REPO[:TAG|@DIGEST]`);
+  const registry = rest.slice(0, slash);
+  let repo = rest.slice(slash + 1);
+  let reference = 'latest';
+  const at = repo.indexOf('@');
+  if (at >= 0) {
+    reference = repo.slice(at + 1);
+    repo = repo.slice(0, at);
+    if (!DIGEST.test(reference)) throw new RemoteTargetError(`${arg}: a digest reference must be sha256:<64 hex>`);
+  } else {
+    const colon = repo.lastIndexOf(':');
+    if (colon > repo.lastIndexOf('/')) {
+      reference = repo.slice(colon + 1);
+      repo = repo.slice(0, colon);
+      if (!TAG.test(reference)) throw new RemoteTargetError(`${arg}: invalid tag ${reference}`);
+    }
+  }
+  if (!REPO.test(repo)) throw new RemoteTargetError(`${arg}: invalid repository name ${repo}`);
+  return { registry, repo, reference };
+}
+
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+];
+const INDEX_TYPES = new Set([MANIFEST_TYPES[0], MANIFEST_TYPES[2]]);
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+const MAX_MANIFESTS = 16;
+const MAX_LAYERS = 10_000;
+
+interface Descriptor {
+  mediaType?: string;
+  digest?: string;
+  size?: number;
+  annotations?: Record<string, string>;
+  platform?: { os?: string; architecture?: string };
+}
+
+/** Credentials for a registry from the Docker config (`$DOCKER_CONFIG/config.json` or ~/.docker/config.json). */
+export function dockerAuth(
+  registry: string,
+  env: Readonly<Record<string, string | undefined>>,
+  home: string,
+): string | undefined {
+  const file = join(env['DOCKER_CONFIG'] ?? join(home, '.docker'), 'config.json');
+  try {
+    const cfg = JSON.parse(readFileSync(file, 'utf8')) as { auths?: Record<string, { auth?: string }> };
+    for (const key of [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`]) {
+      const a = cfg.auths?.[key]?.auth;
+      if (typeof a === 'string' && a) return a;
+    }
+  } catch {
+    // no config: anonymous
+  }
+  return undefined;
+}
+
+class Session {
+  private bearer: string | undefined;
+  constructor(
+    private readonly base: string,
+    private readonly basic: string | undefined,
+    private readonly ctx: ResolveContext,
+  ) {}
+
+  headers(accept?: string): Record<string, string> {
+    return {
+      ...(this.bearer
+        ? { authorization: `Bearer ${this.bearer}` }
+        : this.basic
+          ? { authorization: `Basic ${this.basic}` }
+          : {}),
+      ...(accept ? { accept } : {}),
+    };
+  }
+
+  /** GET with the registry's token challenge answered once; the body bounded. */
+  async get(path: string, accept: string): Promise<{ body: Uint8Array; type: string; digest: string | null }> {
+    for (let round = 0; round < 2; round++) {
+      this.ctx.cost.requests++;
+      let res: Response;
+      try {
+        res = await fetch(this.base + path, {
+          headers: this.headers(accept),
+          redirect: 'follow',
+          signal: AbortSignal.timeout(this.ctx.opts.requestTimeoutMs),
+        });
+      } catch (e) {
+        throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`);
+      }
+      if (res.status === 401 && round === 0) {
+        await res.body?.cancel();
+        const challenge = res.headers.get('www-authenticate') ?? '';
+        if (!/^bearer /i.test(challenge))
+          throw new RemoteTargetError(`${this.base}${path}: HTTP 401 (credentials missing or refused)`);
+        await this.token(challenge);
+        continue;
+      }
+      if (res.status !== 200) {
+        await res.body?.cancel();
+        throw new RemoteTargetError(`${this.base}${path}: HTTP ${res.status}`);
+      }
+      const buf = new Uint8Array(await res.arrayBuffer());
+      this.ctx.cost.bytesRead += buf.length;
+      if (buf.length > MAX_MANIFEST_BYTES) throw new RemoteTargetError(`${this.base}${path}: manifest too large`);
+      return {
+        body: buf,
+        type: (res.headers.get('content-type') ?? '').split(';')[0]!.trim(),
+        digest: res.headers.get('docker-content-digest'),
+      };
+    }
+    throw new RemoteTargetError(`${this.base}${path}: HTTP 401 (credentials missing or refused)`);
+  }
+
+  private async token(challenge: string): Promise<void> {
+    const params = Object.fromEntries(
+      [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]),
+    );
+    if (!params['realm']) throw new RemoteTargetError(`${this.base}: a bearer challenge without realm`);
+    const u = new URL(params['realm']);
+    if (u.protocol !== 'https:' && !isLoopbackHost(u.hostname) && !this.ctx.opts.allowHttp) {
+      throw new RemoteTargetError(`${this.base}: token realm ${u.href} is plain http`);
+    }
+    if (params['service']) u.searchParams.set('service', params['service']);
+    if (params['scope']) u.searchParams.set('scope', params['scope']);
+    this.ctx.cost.requests++;
+    const res = await fetch(u, {
+      headers: this.basic ? { authorization: `Basic ${this.basic}` } : {},
+      signal: AbortSignal.timeout(this.ctx.opts.requestTimeoutMs),
+    });
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      throw new RemoteTargetError(`${this.base}: token request refused (HTTP ${res.status})`);
+    }
+    const j = (await res.json()) as { token?: string; access_token?: string };
+    this.bearer = j.token ?? j.access_token;
+    if (!this.bearer) throw new RemoteTargetError(`${this.base}: token response without a token`);
+  }
+}
+
+const sha256Of = (b: Uint8Array): string => 'sha256:' + createHash('sha256').update(b).digest('hex');
+
+function parseJson(b: Uint8Array, what: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(new TextDecoder().decode(b));
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new RemoteTargetError(`${what}: not a JSON object`);
+}
+
+export async function listOci(arg: string, ctx: ResolveContext): Promise<RemoteListing> {
+  const ref = parseOciRef(arg);
+  const host = ref.registry.replace(/:\d+$/, '');
+  const plain = isLoopbackHost(host) || ctx.opts.allowHttp;
+  const base = `${plain ? 'http' : 'https'}://${ref.registry}`;
+  const basic = dockerAuth(ref.registry, ctx.env, ctx.homedir);
+  const session = new Session(base, basic, ctx);
+  const accept = MANIFEST_TYPES.join(', ');
+  const top = await session.get(`/v2/${ref.repo}/manifests/${ref.reference}`, accept);
+  const digest = sha256Of(top.body);
+  if (DIGEST.test(ref.reference) && digest !== ref.reference) {
+    throw new RemoteTargetError(`${arg}: the registry answered a manifest whose digest is ${digest}`);
+  }
+  if (top.digest && top.digest !== digest) {
+    throw new RemoteTargetError(`${arg}: Docker-Content-Digest ${top.digest} differs from the manifest's ${digest}`);
+  }
+  const pinned = `oci://${ref.registry}/${ref.repo}@${digest}`;
+  const manifests: { digest: string; doc: Record<string, unknown>; prefix: string }[] = [];
+  const topDoc = parseJson(top.body, arg);
+  const topType = typeof topDoc['mediaType'] === 'string' ? (topDoc['mediaType'] as string) : top.type;
+  if (INDEX_TYPES.has(topType) || Array.isArray(topDoc['manifests'])) {
+    const list = (Array.isArray(topDoc['manifests']) ? topDoc['manifests'] : []) as Descriptor[];
+    if (list.length > MAX_MANIFESTS)
+      throw new RemoteTargetError(`${arg}: index of more than ${MAX_MANIFESTS} manifests`);
+    for (const d of list) {
+      if (typeof d.digest !== 'string' || !DIGEST.test(d.digest))
+        throw new RemoteTargetError(`${arg}: index entry without a sha256 digest`);
+      const m = await session.get(`/v2/${ref.repo}/manifests/${d.digest}`, accept);
+      if (sha256Of(m.body) !== d.digest)
+        throw new RemoteTargetError(`${arg}: manifest ${d.digest} does not match its digest`);
+      const p = d.platform ? `${d.platform.os ?? 'any'}-${d.platform.architecture ?? 'any'}` : d.digest.slice(7, 19);
+      manifests.push({ digest: d.digest, doc: parseJson(m.body, d.digest), prefix: list.length > 1 ? `${p}/` : '' });
+    }
+  } else manifests.push({ digest, doc: topDoc, prefix: '' });
+
+  const blobs: { descriptor: Descriptor; stable: string }[] = [];
+  for (const m of manifests) {
+    const layers = (Array.isArray(m.doc['layers']) ? m.doc['layers'] : []) as Descriptor[];
+    if (layers.length > MAX_LAYERS) throw new RemoteTargetError(`${arg}: more than ${MAX_LAYERS} layers`);
+    const config = m.doc['config'] as Descriptor | undefined;
+    const all = [...(config ? [{ d: config, config: true }] : []), ...layers.map((d) => ({ d, config: false }))];
+    for (const { d, config: isConfig } of all) {
+      if (typeof d.digest !== 'string' || !DIGEST.test(d.digest) || typeof d.size !== 'number') {
+        throw new RemoteTargetError(`${arg}: a descriptor without a sha256 digest or size`);
+      }
+      const title = d.annotations?.['org.opencontainers.image.title'];
+      const safeTitle = title && !title.split('/').some((s) => s === '..' || s === '') ? title : undefined;
+      const name = isConfig ? `config/${d.digest.slice(7)}.json` : (safeTitle ?? `blobs/sha256/${d.digest.slice(7)}`);
+      blobs.push({ descriptor: d, stable: m.prefix + name });
+    }
+  }
+  const entries: RemoteEntry[] = new Array(blobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < blobs.length) {
+      const i = next++;
+      const { descriptor: d, stable } = blobs[i]!;
+      const url = `${base}/v2/${ref.repo}/blobs/${d.digest}`;
+      const path = `${pinned}/${stable}`;
+      const probed = await probeFile(url, session.headers(), ctx.bridge, ctx.opts, ctx.cost, plain, {
+        size: d.size!,
+        digest: d.digest!,
+      });
+      entries[i] =
+        typeof probed === 'string'
+          ? { path, stable, size: d.size!, reason: probed }
+          : { path, stable, size: probed.size, file: probed };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, blobs.length) }, worker));
+  return { target: { arg: pinned, abs: pinned, isDirectory: true }, entries, resolved: digest };
+}

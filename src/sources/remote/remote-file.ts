@@ -1,0 +1,53 @@
+// What Sentinel knows of one remote file before scanning it: where to read it, its size and validators (from the
+// first answer or a listing), the content hashes a listing gave, and the bytes already fetched while listing.
+
+/** Bytes and requests spent on remote reads (a scan's cost, reported as summary.remote). */
+export interface RemoteCost {
+  bytesRead: number;
+  requests: number;
+}
+
+export interface RemoteFile {
+  /** The URL the bytes are read from (may redirect). */
+  readonly url: string;
+  /** Request headers (credentials); never reported. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly size: number;
+  /** Validators of the first answer: every later answer must carry the same ones. */
+  readonly validator: { readonly etag: string | null; readonly lastModified: string | null };
+  /** The first bytes, fetched while listing. */
+  readonly head?: Uint8Array;
+  /** Content hash from the listing (`sha256:<hex>`, an OCI digest), when the server published one. */
+  readonly digest?: string;
+  readonly allowHttp: boolean;
+}
+
+/** How remote reads behave; every bound is finite. */
+export interface RemoteOptions {
+  /** Bytes fetched per file at most (read-ahead included); more is SCAN-INCOMPLETE. */
+  readonly maxBytesPerFile: number;
+  /** Retries of one request after 429, 5xx, a dropped connection or a short body. */
+  readonly retries: number;
+  /** Wall-clock bound of one request, retries included. */
+  readonly requestTimeoutMs: number;
+  /** Plain http:// beyond loopback hosts. */
+  readonly allowHttp: boolean;
+  /** Bytes fetched per request at least (read-ahead), when the file is larger. */
+  readonly minFetch: number;
+  /** Cached bytes per open file at most. */
+  readonly cacheBytes: number;
+}
+
+export const DEFAULT_REMOTE_OPTIONS: RemoteOptions = Object.freeze({
+  maxBytesPerFile: 256 * 1024 * 1024,
+  retries: 4,
+  requestTimeoutMs: 60_000,
+  allowHttp: false,
+  minFetch: 16 * 1024,
+  cacheBytes: 64 * 1024 * 1024,
+});
+
+/** Loopback hosts (plain http is allowed to them without a flag). */
+export function isLoopbackHost(hostname: string): boolean {
+  return /^(127(?:\.\d{1,3}){3}|\[::1\]|::1|localhost)$/i.test(hostname);
+}

@@ -1,0 +1,259 @@
+// A ByteSource over HTTP range requests (RFC 9110 §14): synchronous reads served from a bounded cache of fetched
+// extents, misses fetched with read-ahead (doubling while reads run forward) and neighbouring misses coalesced into
+// one request; `prefetch` fetches many small ranges in parallel (a zip's local headers). Any failed, inconsistent or
+// over-budget read throws and is remembered: `failure()` then makes the file SCAN-INCOMPLETE, never a pass.
+import { LimitError } from '../../core/errors.js';
+import type { Location } from '../../core/location.js';
+import type { ByteSource } from '../byte-source.js';
+import type { RemoteCost, RemoteFile, RemoteOptions } from './remote-file.js';
+import type { RangeReply, SyncBridge } from './sync-bridge.js';
+
+/** A remote read failed (network, server misbehaviour, content changed); the scan of the file is incomplete. */
+export class RemoteReadError extends Error {
+  override readonly name = 'RemoteReadError';
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Extent {
+  start: number;
+  bytes: Uint8Array;
+  used: number;
+}
+
+/** Merges gaps smaller than this between missing ranges into one request. */
+const COALESCE_GAP = 64 * 1024;
+const MAX_READ_AHEAD = 4 * 1024 * 1024;
+
+export class RemoteSource implements ByteSource {
+  readonly size: number;
+  private extents: Extent[] = [];
+  private cached = 0;
+  private tick = 0;
+  private fetched = 0;
+  private lastEnd = -1;
+  private ahead: number;
+  private failed: string | undefined;
+  private readonly inflight = new Map<number, { start: number; end: number }>();
+
+  constructor(
+    readonly location: Location,
+    private readonly file: RemoteFile,
+    private readonly bridge: SyncBridge,
+    private readonly opts: RemoteOptions,
+    private readonly cost: RemoteCost,
+  ) {
+    this.size = file.size;
+    this.ahead = opts.minFetch;
+    if (file.head && file.head.length) this.insert(0, file.head);
+  }
+
+  /** Why the scanned bytes may not be the file's content (a failed or inconsistent read), or undefined. */
+  failure(): string | undefined {
+    return this.failed;
+  }
+
+  /** Bytes fetched for this file (read-ahead included, listing excluded). */
+  get bytesFetched(): number {
+    return this.fetched;
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    const o = Math.max(0, Math.min(offset, this.size));
+    const n = Math.max(0, Math.min(length, this.size - o));
+    if (n === 0) return new Uint8Array(0);
+    const hit = this.covering(o, o + n);
+    if (hit) return this.sequential(o, n, hit.bytes.subarray(o - hit.start, o - hit.start + n));
+    this.settleInflight(o, o + n);
+    const missing = this.missing(o, o + n);
+    if (missing.length) this.fetchSpan(missing, o + n);
+    return this.sequential(o, n, this.assemble(o, n));
+  }
+
+  readInto(offset: number, target: Uint8Array): number {
+    const r = this.read(offset, target.length);
+    target.set(r);
+    return r.length;
+  }
+
+  /**
+   * Fetches these ranges ahead of the reads that will need them, in parallel (bounded by the byte budget); a
+   * failure here is not reported until a read needs the range.
+   */
+  prefetch(ranges: readonly { readonly offset: number; readonly length: number }[]): void {
+    const wanted: [number, number][] = [];
+    for (const r of ranges) {
+      const s = Math.max(0, Math.min(r.offset, this.size));
+      const e = Math.min(this.size, s + Math.max(0, r.length));
+      if (e > s) wanted.push([s, e]);
+    }
+    wanted.sort((a, b) => a[0] - b[0]);
+    let budget = this.opts.maxBytesPerFile - this.fetched;
+    for (const [s, e] of coalesce(wanted, 0)) {
+      for (const [ms, me] of this.missing(s, e)) {
+        if (me - ms > budget) return;
+        budget -= me - ms;
+        this.fetched += me - ms;
+        const id = this.bridge.post(this.request(ms, me));
+        this.inflight.set(id, { start: ms, end: me });
+      }
+    }
+  }
+
+  /** The whole content (small files; the budget still applies). */
+  readWhole(): Uint8Array {
+    return this.read(0, this.size).slice();
+  }
+
+  /** The failure that makes this file's scan incomplete (a failed read, even one an analyzer caught), if any. */
+  changed(): string | undefined {
+    return this.failed === undefined ? undefined : `not read completely: ${this.failed}`;
+  }
+
+  /** Drops cached bytes (the source is done). */
+  close(): void {
+    this.extents = [];
+    this.cached = 0;
+    for (const id of this.inflight.keys()) this.collect(id, this.bridge.take(id), false);
+  }
+
+  private request(start: number, end: number) {
+    return {
+      url: this.file.url,
+      ...(this.file.headers ? { headers: this.file.headers } : {}),
+      start,
+      end,
+      size: this.size,
+      validator: this.file.validator,
+      timeoutMs: this.opts.requestTimeoutMs,
+      retries: this.opts.retries,
+      allowHttp: this.file.allowHttp,
+    };
+  }
+
+  /** Read-ahead grows while reads continue where the last one ended, and falls back after a jump. */
+  private sequential(o: number, n: number, out: Uint8Array): Uint8Array {
+    if (o === this.lastEnd) this.ahead = Math.min(MAX_READ_AHEAD, this.ahead * 2);
+    else this.ahead = this.opts.minFetch;
+    this.lastEnd = o + n;
+    return out;
+  }
+
+  private fail(kind: string, message: string, limit?: string): never {
+    this.failed ??= message;
+    if (limit) throw new LimitError(limit, message);
+    throw new RemoteReadError(kind, message);
+  }
+
+  private fetchSpan(missing: readonly [number, number][], needEnd: number): void {
+    // One request from the first missing byte to the last, extended forward by the read-ahead.
+    const start = missing[0]![0];
+    const needed = missing[missing.length - 1]![1];
+    const left = this.opts.maxBytesPerFile - this.fetched;
+    if (needed - start > left) {
+      this.fail(
+        'budget',
+        `reading ${needed - start} more bytes would pass the remote read budget of ${this.opts.maxBytesPerFile} bytes for this file`,
+        'maxRemoteBytes',
+      );
+    }
+    let end = Math.min(this.size, Math.max(needed, needEnd, start + this.ahead), start + left);
+    // Do not fetch again what is cached right after the needed part.
+    const next = this.extents.find((x) => x.start >= needed && x.start < end);
+    if (next) end = Math.max(needed, next.start);
+    this.fetched += end - start;
+    const reply = this.bridge.request(this.request(start, end), this.opts.requestTimeoutMs);
+    this.collect(reply.id, reply, true, start);
+  }
+
+  private collect(id: number, reply: RangeReply | undefined, must: boolean, start?: number): void {
+    const span = this.inflight.get(id);
+    this.inflight.delete(id);
+    if (!reply) return;
+    this.cost.requests += reply.requests;
+    this.cost.bytesRead += reply.received;
+    if (!reply.ok) {
+      if (must) this.fail(reply.kind, `remote read of ${this.file.url} failed: ${reply.message}`);
+      // A failed prefetch: the read that needs the range fetches it again.
+      return;
+    }
+    this.insert(start ?? span!.start, reply.bytes);
+  }
+
+  /** Waits for prefetches that overlap [s, e). */
+  private settleInflight(s: number, e: number): void {
+    for (const [id, span] of [...this.inflight]) {
+      if (span.end <= s || span.start >= e) continue;
+      this.collect(id, this.bridge.wait(id, this.opts.requestTimeoutMs), false);
+    }
+  }
+
+  private covering(s: number, e: number): Extent | undefined {
+    for (const x of this.extents) {
+      if (x.start <= s && x.start + x.bytes.length >= e) {
+        x.used = ++this.tick;
+        return x;
+      }
+    }
+    return undefined;
+  }
+
+  /** Sub-ranges of [s, e) no extent holds, coalesced over small gaps. */
+  private missing(s: number, e: number): [number, number][] {
+    const out: [number, number][] = [];
+    let pos = s;
+    for (const x of this.extents) {
+      const xe = x.start + x.bytes.length;
+      if (xe <= pos) continue;
+      if (x.start >= e) break;
+      if (x.start > pos) out.push([pos, x.start]);
+      pos = Math.max(pos, xe);
+      if (pos >= e) break;
+    }
+    if (pos < e) out.push([pos, e]);
+    return coalesce(out, COALESCE_GAP);
+  }
+
+  private assemble(o: number, n: number): Uint8Array {
+    const one = this.covering(o, o + n);
+    if (one) return one.bytes.subarray(o - one.start, o - one.start + n);
+    const out = new Uint8Array(n);
+    let filled = 0;
+    for (const x of this.extents) {
+      const xs = Math.max(o, x.start);
+      const xe = Math.min(o + n, x.start + x.bytes.length);
+      if (xe <= xs) continue;
+      out.set(x.bytes.subarray(xs - x.start, xe - x.start), xs - o);
+      filled += xe - xs;
+    }
+    if (filled < n) this.fail('internal', `remote read of ${this.file.url}: bytes ${o}-${o + n} not all fetched`);
+    return out;
+  }
+
+  private insert(start: number, bytes: Uint8Array): void {
+    if (!bytes.length) return;
+    this.extents.push({ start, bytes, used: ++this.tick });
+    this.extents.sort((a, b) => a.start - b.start);
+    this.cached += bytes.length;
+    while (this.cached > this.opts.cacheBytes && this.extents.length > 1) {
+      let lru = 0;
+      for (let i = 1; i < this.extents.length; i++) if (this.extents[i]!.used < this.extents[lru]!.used) lru = i;
+      this.cached -= this.extents[lru]!.bytes.length;
+      this.extents.splice(lru, 1);
+    }
+  }
+}
+
+function coalesce(ranges: readonly [number, number][], gap: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [s, e] of ranges) {
+    const last = out[out.length - 1];
+    if (last && s - last[1] <= gap) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}

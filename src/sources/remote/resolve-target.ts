@@ -1,0 +1,39 @@
+// Remote scan targets by scheme: https:// and http:// (one file), hf:// (a Hugging Face repository or a path in it,
+// hf-target.ts). Resolution lists the files and probes them in parallel before the scan reads anything else.
+import { listHttp, parseHttpUrl } from './http-target.js';
+import type { RemoteListing } from './remote-listing.js';
+import type { RemoteCost, RemoteOptions } from './remote-file.js';
+import type { SyncBridge } from './sync-bridge.js';
+import { RemoteTargetError } from './remote-target-error.js';
+
+export { RemoteTargetError };
+
+const REMOTE = /^(https?|hf|oci):\/\//i;
+
+/** Whether a scan argument names a remote target rather than a local path. */
+export function isRemoteArg(arg: string): boolean {
+  return REMOTE.test(arg);
+}
+
+export interface ResolveContext {
+  readonly bridge: SyncBridge;
+  readonly opts: RemoteOptions;
+  readonly cost: RemoteCost;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly homedir: string;
+}
+
+export async function resolveRemote(arg: string, ctx: ResolveContext): Promise<RemoteListing> {
+  const scheme = arg.slice(0, arg.indexOf(':')).toLowerCase();
+  if (scheme === 'hf') {
+    const { listHf } = await import('./hf-target.js');
+    return listHf(arg, ctx);
+  }
+  if (scheme === 'oci') {
+    const { listOci } = await import('./oci-target.js');
+    return listOci(arg, ctx);
+  }
+  const url = parseHttpUrl(arg, ctx.opts.allowHttp);
+  if (typeof url === 'string') throw new RemoteTargetError(`${arg}: ${url}`);
+  return listHttp(arg, url, ctx.bridge, ctx.opts, ctx.cost);
+}

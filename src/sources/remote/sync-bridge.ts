@@ -1,0 +1,167 @@
+// Synchronous range reads over HTTP for the scan engine's synchronous ByteSource interface: the requests run on one
+// worker thread (fetch-worker-source.ts) and the scanning thread blocks on a shared flag until the answer it needs
+// is posted (Atomics.wait + receiveMessageOnPort). Requests may also be posted without waiting (prefetch); their
+// answers are collected the next time the scanning thread waits.
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { FETCH_WORKER_SOURCE } from './fetch-worker-source.js';
+
+export interface RangeRequest {
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** First byte; negative: the last -start bytes (suffix range, size not known yet). */
+  readonly start: number;
+  /** One past the last byte (ignored for a suffix range). */
+  readonly end: number;
+  /** Expected total size (known after the first answer). */
+  readonly size?: number;
+  /** The first answer's validators: every later answer must carry the same. */
+  readonly validator?: { readonly etag: string | null; readonly lastModified: string | null };
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly allowHttp: boolean;
+}
+
+export type RangeReply =
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly bytes: Uint8Array;
+      readonly size: number;
+      readonly etag: string | null;
+      readonly lastModified: string | null;
+      readonly finalUrl: string;
+      readonly requests: number;
+      readonly received: number;
+    }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      /** network | status | range | length | changed | insecure | internal | timeout */
+      readonly kind: string;
+      readonly message: string;
+      readonly requests: number;
+      readonly received: number;
+    };
+
+/** One fetch worker shared by every remote source of the process; started on first use, never keeps it alive. */
+export class SyncBridge {
+  private readonly port: MessagePort;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly worker: Worker;
+  private nextId = 1;
+  /** Answers received but not yet claimed (prefetches, or answers collected while waiting for another). */
+  private readonly done = new Map<number, RangeReply>();
+  /** Every request posted and not yet answered, by id. */
+  private readonly pending = new Set<number>();
+
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(FETCH_WORKER_SOURCE, {
+      eval: true,
+      workerData: { port: port2, flag: this.flag.buffer },
+      transferList: [port2],
+    });
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  /** Posts a request without waiting; returns its id (claim the answer with `wait` or `take`). */
+  post(req: RangeRequest): number {
+    const id = this.nextId++;
+    this.pending.add(id);
+    this.port.postMessage({ id, ...req });
+    return id;
+  }
+
+  /** The answer to `id` if it has arrived (collects whatever arrived); never blocks. */
+  take(id: number): RangeReply | undefined {
+    this.drain();
+    const r = this.done.get(id);
+    if (r) this.done.delete(id);
+    return r;
+  }
+
+  /** Blocks until request `id` is answered or `timeoutMs` passes (then a timeout reply; the answer is dropped). */
+  wait(id: number, timeoutMs: number): RangeReply {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = Atomics.load(this.flag, 0);
+      const r = this.take(id);
+      if (r) return r;
+      if (!this.pending.has(id)) throw new Error(`range request ${id} is not pending`);
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.pending.delete(id);
+        return {
+          id,
+          ok: false,
+          kind: 'timeout',
+          message: `no answer within ${timeoutMs} ms`,
+          requests: 0,
+          received: 0,
+        };
+      }
+      Atomics.wait(this.flag, 0, seen, left);
+    }
+  }
+
+  /** Posts and waits. */
+  request(req: RangeRequest, timeoutMs: number): RangeReply {
+    return this.wait(this.post(req), timeoutMs);
+  }
+
+  /** Asynchronous variant for the listing phase (the event loop keeps running). */
+  async requestAsync(req: RangeRequest, timeoutMs: number): Promise<RangeReply> {
+    const id = this.post(req);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = this.take(id);
+      if (r) return r;
+      if (Date.now() > deadline) {
+        this.pending.delete(id);
+        return {
+          id,
+          ok: false,
+          kind: 'timeout',
+          message: `no answer within ${timeoutMs} ms`,
+          requests: 0,
+          received: 0,
+        };
+      }
+      const seen = Atomics.load(this.flag, 0);
+      // Atomics.waitAsync is in Node 20; it resolves when the worker signals an answer.
+      const w = waitAsync(this.flag, 0, seen, Math.max(1, deadline - Date.now()));
+      if (w.async) await w.value;
+    }
+  }
+
+  private drain(): void {
+    for (;;) {
+      const m = receiveMessageOnPort(this.port);
+      if (!m) return;
+      const r = m.message as RangeReply;
+      if (!this.pending.delete(r.id)) continue; // an answer that came after its timeout
+      this.done.set(r.id, r.ok ? { ...r, bytes: new Uint8Array(r.bytes) } : r);
+    }
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+/** Atomics.waitAsync (Node 16+; not in the TypeScript library this project targets). */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync.bind(Atomics);
+
+let shared: SyncBridge | undefined;
+
+/** The process's fetch worker. */
+export function sharedBridge(): SyncBridge {
+  shared ??= new SyncBridge();
+  return shared;
+}

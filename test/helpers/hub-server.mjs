@@ -1,0 +1,110 @@
+// SIMULATED: the only simulated part of the remote tests. A stand-in for the Hugging Face Hub answering the documented
+// endpoints Sentinel's hf:// client uses, over the files of one local folder: GET /api/{kind}/{repo}/revision/{rev}
+// ({ sha }), GET /api/{kind}/{repo}/tree/{sha}[/{path}][?recursive=true] (entries with type, path, size, oid and
+// lfs { oid (sha256), size } for files over 1 KiB; 3 entries per page, next page in a Link header), and
+// GET /[{kind}/]{repo}/resolve/{sha}/{path} (302 to /storage/{sha256} for LFS files, as the Hub redirects to its
+// storage; Range, ETag). Run as its own process: node hub-server.mjs <folder> <repo> [token]; prints its port.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, relative } from 'node:path';
+
+const [root, repo, token] = process.argv.slice(2);
+const SHA = 'a'.repeat(8) + '0123456789abcdef0123456789abcdef';
+const PAGE = 3;
+
+function* walk(dir) {
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) yield* walk(p);
+    else yield p;
+  }
+}
+const files = [...walk(root)].map((p) => {
+  const bytes = readFileSync(p);
+  const path = relative(root, p).split('\\').join('/');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const oid = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  return { path, bytes, sha256, oid, lfs: bytes.length > 1024 };
+});
+const bySha = new Map(files.map((f) => [f.sha256, f]));
+
+function serveBytes(req, res, f) {
+  const etag = `"${f.sha256}"`;
+  const size = f.bytes.length;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+  if (!m) {
+    res.writeHead(200, { etag, 'content-length': size }).end(f.bytes);
+    return;
+  }
+  let start;
+  let end;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(size - 1, Number(m[2]));
+  }
+  if (start >= size || start > end) {
+    res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+    return;
+  }
+  res
+    .writeHead(206, { etag, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 })
+    .end(f.bytes.subarray(start, end + 1));
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const p = decodeURIComponent(url.pathname);
+  if (p.startsWith('/storage/')) {
+    const f = bySha.get(p.slice('/storage/'.length));
+    if (!f) return res.writeHead(404).end();
+    return serveBytes(req, res, f);
+  }
+  if (token && req.headers.authorization !== `Bearer ${token}`) return res.writeHead(401).end();
+  for (const kind of ['models', 'datasets', 'spaces']) {
+    const api = `/api/${kind}/${repo}/`;
+    if (p.startsWith(api + 'revision/')) {
+      const rev = p.slice((api + 'revision/').length);
+      if (rev !== 'main' && rev !== SHA) return res.writeHead(404).end();
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: repo, sha: SHA }));
+    }
+    if (p.startsWith(api + 'tree/' + SHA)) {
+      const sub = p.slice((api + 'tree/' + SHA).length).replace(/^\//, '');
+      const recursive = url.searchParams.get('recursive') === 'true';
+      const inDir = files.filter((f) => {
+        if (sub && !f.path.startsWith(sub + '/')) return false;
+        const rest = sub ? f.path.slice(sub.length + 1) : f.path;
+        return recursive || !rest.includes('/');
+      });
+      if (sub && inDir.length === 0) return res.writeHead(404).end();
+      const cursor = Number(url.searchParams.get('cursor') ?? 0);
+      const page = inDir.slice(cursor, cursor + PAGE).map((f) => ({
+        type: 'file',
+        oid: f.oid,
+        size: f.bytes.length,
+        path: f.path,
+        ...(f.lfs ? { lfs: { oid: f.sha256, size: f.bytes.length, pointerSize: 134 } } : {}),
+      }));
+      const headers = { 'content-type': 'application/json' };
+      if (cursor + PAGE < inDir.length) {
+        const next = new URL(url.href);
+        next.searchParams.set('cursor', String(cursor + PAGE));
+        headers.link = `<${next.pathname}${next.search}>; rel="next"`;
+      }
+      return res.writeHead(200, headers).end(JSON.stringify(page));
+    }
+    const resolve = `/${kind === 'models' ? '' : kind + '/'}${repo}/resolve/${SHA}/`;
+    if (p.startsWith(resolve)) {
+      const f = files.find((x) => x.path === p.slice(resolve.length));
+      if (!f) return res.writeHead(404).end();
+      if (f.lfs) return res.writeHead(302, { location: `/storage/${f.sha256}` }).end();
+      return serveBytes(req, res, f);
+    }
+  }
+  res.writeHead(404).end();
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,130 @@
+// hf:// targets against a local stand-in for the Hub's documented endpoints (test/helpers/hub-server.mjs, the only
+// simulated part): the revision is pinned to its commit (report targets and retest commands name it), listing
+// pages are followed, LFS files are read through the storage redirect with range requests, HF_TOKEN is sent, and
+// the report equals a local scan of the same folder (findings and fingerprints).
+import { strict as assert } from 'node:assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { scan, SentinelError } from '../../src/api/index.js';
+import { parseHfRef } from '../../src/sources/remote/hf-target.js';
+import { evilPickle } from '../helpers/pickle-builder.js';
+import { safetensors } from '../helpers/model-builders.js';
+import { cli } from '../helpers/cli.js';
+
+const SHA = 'a'.repeat(8) + '0123456789abcdef0123456789abcdef';
+
+async function startHub(
+  dir: string,
+  repo: string,
+  token?: string,
+): Promise<{ base: string; stop: () => Promise<void> }> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(import.meta.dirname, '..', 'helpers', 'hub-server.mjs'), dir, repo, ...(token ? [token] : [])],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', () => reject(new Error('hub server exited')));
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    },
+  };
+}
+
+describe('hf:// references', () => {
+  it('parses kinds, revisions and paths', () => {
+    assert.deepEqual(parseHfRef('hf://org/name'), { kind: 'models', repo: 'org/name', revision: 'main', path: '' });
+    assert.deepEqual(parseHfRef('hf://datasets/org/d@v1.0/a/b.pkl'), {
+      kind: 'datasets',
+      repo: 'org/d',
+      revision: 'v1.0',
+      path: 'a/b.pkl',
+    });
+    assert.equal(parseHfRef('hf://spaces/o/s@refs%2Fpr%2F3').revision, 'refs/pr/3');
+    assert.throws(() => parseHfRef('hf://onlyorg'));
+    assert.throws(() => parseHfRef('hf://o/n/../x'));
+  });
+});
+
+describe('hf:// against a stand-in Hub', () => {
+  let dir: string;
+  let hub: { base: string; stop: () => Promise<void> };
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sentinel-hf-'));
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', architectures: ['BertModel'] }));
+    writeFileSync(join(dir, 'model.safetensors'), safetensors([{ name: 'w', dtype: 'F32', shape: [64, 64] }]));
+    writeFileSync(join(dir, 'sub', 'evil.pkl'), Buffer.concat([Buffer.alloc(0), Buffer.from(evilPickle())]));
+    writeFileSync(join(dir, 'README.md'), '# demo\n');
+    hub = await startHub(dir, 'acme/demo', 'hf_testtoken');
+  });
+  after(async () => {
+    await hub?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const env = () => ({ HF_ENDPOINT: hub.base, HF_TOKEN: 'hf_testtoken' });
+
+  it('pins the revision, lists every page, reads through redirects, equals the local scan', async () => {
+    const r = await scan('hf://acme/demo', { remote: { env: env(), retries: 1 } });
+    const local = await scan(dir);
+    assert.deepEqual(
+      r.files.map((f) => f.path),
+      ['README.md', 'config.json', 'model.safetensors', 'sub/evil.pkl'].map((p) => `hf://acme/demo@${SHA}/${p}`),
+    );
+    assert.deepEqual(
+      r.findings.map((f) => [f.ruleId, f.fingerprint]),
+      local.findings.map((f) => [f.ruleId, f.fingerprint]),
+    );
+    assert.ok(r.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+    assert.ok(r.findings.every((f) => f.retest.startsWith(`sentinel artifact hf://acme/demo@${SHA} `)));
+    assert.deepEqual(
+      r.files.map((f) => [f.formats, f.bytes]),
+      local.files.map((f) => [f.formats, f.bytes]),
+    );
+    assert.ok(r.summary.remote!.requests >= 4 + 2);
+  });
+
+  it('a path inside the repository and a single file', async () => {
+    const r = await scan(`hf://acme/demo@${SHA}/sub/evil.pkl`, { remote: { env: env() } });
+    assert.deepEqual(
+      r.files.map((f) => f.path),
+      [`hf://acme/demo@${SHA}/sub/evil.pkl`],
+    );
+    const local = await scan(join(dir, 'sub', 'evil.pkl'));
+    assert.deepEqual(
+      r.findings.map((f) => f.fingerprint),
+      local.findings.map((f) => f.fingerprint),
+    );
+  });
+
+  it('without the token the Hub refuses: a usage error naming HF_TOKEN; the CLI exits 2', async () => {
+    await assert.rejects(
+      scan('hf://acme/demo', { remote: { env: { HF_ENDPOINT: hub.base, HF_TOKEN_PATH: '/nonexistent' } } }),
+      (e: unknown) => e instanceof SentinelError && /HF_TOKEN/.test(e.message),
+    );
+    const c = await cli(['artifact', 'hf://acme/demo@nope', '--format', 'json'], env());
+    assert.equal(c.code, 2);
+    assert.match(c.stderr, /HTTP 404/);
+  });
+
+  it('the token file is used when HF_TOKEN is not set', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sentinel-hfhome-'));
+    try {
+      writeFileSync(join(home, 'token'), 'hf_testtoken\n');
+      const r = await scan('hf://acme/demo/sub', { remote: { env: { HF_ENDPOINT: hub.base, HF_HOME: home } } });
+      assert.equal(r.files.length, 1);
+      assert.ok(r.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,150 @@
+// oci:// targets against Debian's docker-registry (started here on 127.0.0.1, pushed to through its HTTP API): a
+// CNCF ModelPack-style artifact and a KitOps-style ModelKit (titled layers), an index over them, a plain image layer
+// (tar+gzip), a tag resolved to its digest (retest commands pin it), and the report equal to a local scan of the same
+// files (findings and fingerprints).
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import { scan, SentinelError } from '../../src/api/index.js';
+import { parseOciRef } from '../../src/sources/remote/oci-target.js';
+import { evilPickle } from '../helpers/pickle-builder.js';
+import { safetensors } from '../helpers/model-builders.js';
+import { REGISTRY_BIN, startRegistry, type Registry } from '../helpers/registry.js';
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const skip = REGISTRY_BIN ? false : 'docker-registry is not installed (apt-get install docker-registry)';
+
+/** A one-member ustar archive (what an image layer holds). */
+function tar(name: string, data: Uint8Array): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(name, 0, 'utf8');
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  h.write(data.length.toString(8).padStart(11, '0') + '\0', 124);
+  h.write('00000000000\0', 136);
+  h.write('        ', 148);
+  h.write('0', 156);
+  h.write('ustar\0' + '00', 257);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+  const pad = Buffer.alloc((512 - (data.length % 512)) % 512);
+  return Buffer.concat([h, data, pad, Buffer.alloc(1024)]);
+}
+
+describe('oci references', () => {
+  it('parses registry, repository, tag and digest', () => {
+    assert.deepEqual(parseOciRef('oci://127.0.0.1:5000/org/m:v1'), {
+      registry: '127.0.0.1:5000',
+      repo: 'org/m',
+      reference: 'v1',
+    });
+    assert.equal(parseOciRef('oci://r.io/m').reference, 'latest');
+    assert.equal(parseOciRef(`oci://r.io/m@sha256:${'0'.repeat(64)}`).reference, `sha256:${'0'.repeat(64)}`);
+    assert.throws(() => parseOciRef('oci://r.io/m@sha256:xyz'));
+    assert.throws(() => parseOciRef('oci://r.io/UPPER'));
+  });
+});
+
+describe('oci:// against docker-registry', { skip }, () => {
+  let reg: Registry;
+  let dir: string;
+  const evil = Buffer.from(evilPickle());
+  const weights = Buffer.from(safetensors([{ name: 'w', dtype: 'F32', shape: [32, 32] }]));
+  let modelDigest = '';
+  before(async () => {
+    reg = await startRegistry();
+    dir = mkdtempSync(join(tmpdir(), 'sentinel-oci-'));
+    writeFileSync(join(dir, 'model.safetensors'), weights);
+    writeFileSync(join(dir, 'extra.pkl'), evil);
+    const config = Buffer.from(JSON.stringify({ descriptor: { name: 'demo' }, modelfs: { type: 'layers' } }));
+    writeFileSync(join(dir, 'config.json'), config);
+    const repo = 'acme/model';
+    const c = await reg.pushBlob(repo, config);
+    const w = await reg.pushBlob(repo, weights);
+    const e = await reg.pushBlob(repo, evil);
+    const title = (t: string) => ({ 'org.opencontainers.image.title': t });
+    modelDigest = await reg.putManifest(
+      repo,
+      'v1',
+      {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        artifactType: 'application/vnd.cncf.model.manifest.v1+json',
+        config: { mediaType: 'application/vnd.cncf.model.config.v1+json', ...c },
+        layers: [
+          { mediaType: 'application/vnd.cncf.model.weight.v1.raw', ...w, annotations: title('model.safetensors') },
+          { mediaType: 'application/vnd.cncf.model.weight.v1.raw', ...e, annotations: title('extra.pkl') },
+        ],
+      },
+      OCI_MANIFEST,
+    );
+    const layer = gzipSync(tar('app/model.pkl', evil));
+    const l = await reg.pushBlob('acme/image', layer);
+    const ic = await reg.pushBlob('acme/image', Buffer.from('{"architecture":"amd64","os":"linux"}'));
+    const imgDoc = {
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...ic },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...l }],
+    };
+    const imgSize = Buffer.byteLength(JSON.stringify(imgDoc));
+    const img = await reg.putManifest('acme/image', 'latest', imgDoc, OCI_MANIFEST);
+    await reg.putManifest(
+      'acme/image',
+      'multi',
+      {
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [
+          { mediaType: OCI_MANIFEST, digest: img, size: imgSize, platform: { os: 'linux', architecture: 'amd64' } },
+        ],
+      },
+      OCI_INDEX,
+    );
+  });
+  after(async () => {
+    await reg?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('resolves a tag to its digest, reads titled layers, equals the local scan', async () => {
+    const r = await scan(`oci://${reg.host}/acme/model:v1`);
+    const pinned = `oci://${reg.host}/acme/model@${modelDigest}`;
+    assert.deepEqual(r.files.map((f) => f.path).slice(1), [`${pinned}/model.safetensors`, `${pinned}/extra.pkl`]);
+    assert.ok(r.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+    assert.ok(r.findings.every((f) => f.retest.startsWith(`sentinel artifact ${pinned} `)));
+    const local = await scan([join(dir, 'model.safetensors'), join(dir, 'extra.pkl')]);
+    // The config blob (JSON, no findings) is listed first; the layers' findings equal the local scan's.
+    assert.deepEqual(
+      r.findings.map((f) => [f.ruleId, f.fingerprint]),
+      local.findings.map((f) => [f.ruleId, f.fingerprint]),
+    );
+    assert.ok(r.summary.remote!.requests >= 3);
+  });
+
+  it('a digest reference is read as such; a wrong digest is refused', async () => {
+    const r = await scan(`oci://${reg.host}/acme/model@${modelDigest}`);
+    assert.ok(r.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+    await assert.rejects(
+      scan(`oci://${reg.host}/acme/model@sha256:${'1'.repeat(64)}`),
+      (e: unknown) => e instanceof SentinelError && /404/.test(e.message),
+    );
+  });
+
+  it('a plain image layer (tar+gzip) is read as one, through an index', async () => {
+    for (const ref of ['latest', 'multi']) {
+      const r = await scan(`oci://${reg.host}/acme/image:${ref}`);
+      assert.equal(r.files.length, 2, ref);
+      assert.ok(
+        r.findings.some((f) => f.ruleId === 'PICKLE-EXEC'),
+        `${ref}: ${r.findings.map((f) => f.ruleId).join(',')}`,
+      );
+    }
+  });
+});

@@ -21,6 +21,9 @@ import { scanBytes, scanPaths, type EngineOptions, type ScanResult } from '../sc
 import { readBounded } from '../sources/stream-source.js';
 import { SentinelError } from './errors.js';
 import { isoUtc } from '../core/iso-time.js';
+import { resolveSignatureSetup, type SignatureScanOptions } from './signature-options.js';
+import { runSignaturePhase } from '../scan/signature-phase.js';
+import { selectRules } from '../scan/engine.js';
 
 /** Bytes to scan as if they were a file named `name` (a registry upload, an object-store blob). */
 export interface VirtualBytes {
@@ -84,6 +87,11 @@ export interface ScanOptions {
    * are followed within it, as the cache's snapshots link to its blobs. Default: none.
    */
   readonly cacheRoots?: readonly string[];
+  /**
+   * Model signatures (OpenSSF Model Signing): requirement, signature file and trust anchors. A signature file present
+   * at a scanned path is verified and reported even without options; these add the requirement and whom to trust.
+   */
+  readonly signatures?: SignatureScanOptions;
 }
 
 /** Upper-cases and checks rule IDs and categories against the registry. */
@@ -206,7 +214,17 @@ export async function scan(
   const cwd = options.cwd ?? process.cwd();
   const now = options.now ?? new Date();
   const limits: Limits = { ...DEFAULT_LIMITS, ...policy.limits, ...options.limits };
-  const result = await scanInputs(
+  const sigSetup = resolveSignatureSetup(options.signatures, policy, cwd);
+  const signaturePaths = list.filter((i): i is string => typeof i === 'string');
+  // Signatures are verified beside the scan (hashing overlaps the per-file analysis).
+  const signed = runSignaturePhase(signaturePaths, {
+    ...sigSetup,
+    now,
+    cwd,
+    rules: selectRules(only),
+    maxFiles: limits.maxEntries,
+  });
+  const scanned = scanInputs(
     list,
     {
       only,
@@ -221,8 +239,9 @@ export async function scan(
     },
     limits,
   );
+  const [result, signatures] = await Promise.all([scanned, signed]);
   const outcome = applyPolicy({
-    findings: result.findings,
+    findings: [...result.findings, ...signatures.findings],
     pickles: result.pickles,
     files: result.files,
     rules: result.rules,
@@ -242,5 +261,6 @@ export async function scan(
     errors: result.errors,
     outcome,
     policy,
+    signatures: signatures.verdicts,
   });
 }

@@ -26,6 +26,7 @@ import { hfCacheRoots } from '../sources/model-cache.js';
 import { RULES, ruleById } from '../rules/index.js';
 import { delayTierUpForOneFile } from './v8-tiering.js';
 import { isoUtc } from '../core/iso-time.js';
+import { addSignatureOptions, signatureScanOptions, type SignatureFlags } from './signature-options.js';
 
 // Start-up time matters (a CI gate runs once per artifact): the policy stack (yaml, zod), the renderers and the
 // rule-documentation commands are imported only when a command needs them.
@@ -83,7 +84,7 @@ function collect(value: string, prev: string[]): string[] {
   ];
 }
 
-interface ArtifactOptions {
+interface ArtifactOptions extends SignatureFlags {
   rule: string[];
   format: Format;
   output?: string;
@@ -170,6 +171,12 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   const writes = parseWrites(o.write);
   const policy = await loadPolicy(o.policy, { cwd });
   const baseline = o.baseline !== undefined ? readInputText(resolve(cwd, o.baseline), 'baseline') : undefined;
+  let signatures;
+  try {
+    signatures = signatureScanOptions(o);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const started = io.now?.() ?? new Date();
   const bar = progress(io, o.quiet ?? false);
   delayTierUpForOneFile(paths, (p) => resolve(cwd, p));
@@ -188,6 +195,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
       jobs,
       cacheRoots: hfCacheRoots(io.env, homedir()),
       ...(bar.tick ? { onFile: bar.tick } : {}),
+      ...(signatures ? { signatures } : {}),
     });
   } finally {
     bar.end();
@@ -241,8 +249,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .version(TOOL_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  program
-    .command('artifact')
+  addSignatureOptions(program.command('artifact'))
     .description('scan files and directories (pickles, checkpoints, archives, code) and gate the release')
     .argument(
       '<paths...>',

@@ -30,6 +30,8 @@ export interface Acceptance {
 }
 
 /** A loaded, validated release-gate policy (from `loadPolicy`). */
+import type { SignaturePolicy } from './signature-policy.js';
+
 export interface Policy {
   /** Policy file path, or undefined for the built-in default. */
   readonly source?: string;
@@ -55,6 +57,8 @@ export interface Policy {
   readonly limits: Partial<Limits>;
   /** Findings in test code: decided as tickets (default), or by severity like any other (`gate`). */
   readonly testCode: 'ticket' | 'gate';
+  /** The `signatures:` block (model signatures: where required, whom to trust). */
+  readonly signatures?: SignaturePolicy;
 }
 
 /** Seed CI policy: fail on CRITICAL and HIGH, ticket MEDIUM; strict threshold. */

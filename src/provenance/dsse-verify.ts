@@ -48,8 +48,17 @@ export function publicKeyFrom(bytes: Uint8Array): KeyObject | undefined {
   }
 }
 
-/** Key fingerprint shown as the signer of the key method: SHA-256 of the DER SubjectPublicKeyInfo. */
+/**
+ * Key fingerprint: SHA-256 (hex) of the key's PEM SubjectPublicKeyInfo — the `publicKey.hint` the reference signer
+ * writes (v1.1.0+), so a hint names the same key as this fingerprint.
+ */
+export function keyHint(key: KeyObject): string {
+  return createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'pem' }))
+    .digest('hex');
+}
+
+/** The signer shown for the key method: `sha256:<hint>`. */
 export function keyFingerprint(key: KeyObject): string {
-  const der = key.export({ type: 'spki', format: 'der' });
-  return `sha256:${createHash('sha256').update(der).digest('hex')}`;
+  return `sha256:${keyHint(key)}`;
 }

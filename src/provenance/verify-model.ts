@@ -4,7 +4,7 @@
 import { open, stat } from 'node:fs/promises';
 import { createHash, type KeyObject } from 'node:crypto';
 import { compareManifest, type Hasher } from './compare-manifest.js';
-import { keyFingerprint, publicKeyFrom, verifyWithKey } from './dsse-verify.js';
+import { keyFingerprint, keyHint, publicKeyFrom, verifyWithKey } from './dsse-verify.js';
 import { hashJobsInThread } from './hash-ranges.js';
 import { legacyPreAuthEncoding } from './legacy-pae.js';
 import { enumerateModel } from './model-files.js';
@@ -82,20 +82,31 @@ function verifyKeyMethod(b: OmsBundle, verifies: Verifies, keys: TrustAnchors['k
       checks: [{ id: 'dsse-signature', ran: true, passed: false, detail: 'does not verify' }],
     };
   }
-  // Only a key hint: the signature can be checked against trusted keys, nothing else.
+  // Only a key hint (v1.1.0+): the trusted key it names, if any, must verify the signature.
+  const hint = b.publicKeyHint?.toLowerCase();
+  const named = hint !== undefined ? keys.find((k) => keyHint(k.key) === hint) : undefined;
+  if (named) {
+    return {
+      standing: 'invalid',
+      reason: `the DSSE signature does not verify with the trusted key ${named.source} that the bundle names`,
+      identity: keyFingerprint(named.key),
+      checks: [{ id: 'dsse-signature', ran: true, passed: false, detail: 'does not verify with the named key' }],
+    };
+  }
   return {
     standing: 'untrusted',
     reason: keys.length
-      ? 'the signature does not verify with any trusted key (the bundle names its key by hint only)'
-      : 'no trusted key is configured (--trust-key); the bundle names its key by hint only',
-    ...(b.publicKeyHint ? { identity: `hint:${b.publicKeyHint}` } : {}),
+      ? `signed by key sha256:${hint ?? '?'}, which is not a trusted key`
+      : 'no trusted key is configured (--trust-key)',
+    ...(hint !== undefined ? { identity: `sha256:${hint}` } : {}),
     checks: [
       {
-        id: 'dsse-signature',
+        id: 'trusted-key',
         ran: keys.length > 0,
         ...(keys.length ? { passed: false } : {}),
-        detail: keys.length ? 'does not verify with any trusted key' : 'no key to verify with',
+        detail: keys.length ? 'no trusted key has the bundle key hint' : 'no key to verify with',
       },
+      { id: 'dsse-signature', ran: false, detail: 'the signing key is not available (the bundle names it by hint)' },
     ],
   };
 }
@@ -303,7 +314,8 @@ export async function verifyModel(o: VerifyModelOptions): Promise<SignatureVerdi
     manifest: problems.length ? 'mismatch' : 'match',
     format: formatOf(b, m),
     predicateType: m.predicateType,
-    ...(m.rootDigest ? { digest: `sha256:${m.rootDigest}` } : {}),
+    // The signed subject digest; the v0.2.0 layout has none, so the root digest over its signed digests stands in.
+    digest: `sha256:${m.rootDigest ?? cmp.recomputedRoot}`,
     serialization: m.method + (m.shardSize ? ` (shard_size ${m.shardSize})` : ''),
     hashType: m.hashType,
     resources: m.resources.length,

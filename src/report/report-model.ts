@@ -9,6 +9,7 @@ import type { ClosedFinding, GatedFinding, GateOutcome } from '../policy/gate.js
 import { exitCode } from '../policy/gate.js';
 import type { Policy } from '../policy/policy.js';
 import type { PresetName } from '../policy/presets.js';
+import type { SignatureVerdict } from '../provenance/signature-verdict.js';
 
 /**
  * 1.1.0 adds findings[].decisionReason/baseline, closed, policy and the extended summary.gate; 1.2.0 adds the MODEL
@@ -40,6 +41,8 @@ export interface SentinelReport extends ScanReport {
   /** With `--baseline`: baseline findings absent from this run (closure evidence). Empty otherwise. */
   readonly closed: readonly ClosedFinding[];
   readonly policy: PolicyInfo;
+  /** Model signatures verified in this scan (present only when a signature was found or required). */
+  readonly signatures?: readonly SignatureVerdict[];
 }
 
 export interface ReportInput {
@@ -53,6 +56,7 @@ export interface ReportInput {
   readonly errors: readonly ScanError[];
   readonly outcome: GateOutcome;
   readonly policy: Policy;
+  readonly signatures?: readonly SignatureVerdict[];
 }
 
 /** Wording of the threshold semantics shown in reports and README. */
@@ -113,5 +117,6 @@ export function assembleReport(r: ReportInput): SentinelReport {
         expires: a.expires,
       })),
     },
+    ...(r.signatures?.length ? { signatures: r.signatures } : {}),
   };
 }

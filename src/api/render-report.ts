@@ -4,11 +4,12 @@ import { findGitCheckout, type GitCheckout } from '../sources/git-checkout.js';
 import { SentinelError } from './errors.js';
 
 /** Every report format, in the order `--format` lists them. */
-export const REPORT_FORMATS = ['text', 'json', 'sarif', 'html', 'markdown', 'junit', 'gitlab'] as const;
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'html', 'markdown', 'junit', 'gitlab', 'cyclonedx'] as const;
 
 /**
  * A report format: `json` is the versioned report itself (schemas/report.schema.json); the others derive from it
- * (`gitlab`: GitLab's SAST security report).
+ * (`gitlab`: GitLab's SAST security report; `cyclonedx`: a CycloneDX 1.6 ML bill of materials, which reads each
+ * scanned file again for its SHA-256 and the model-card files beside models).
  */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -64,6 +65,11 @@ export async function renderReport(
       return (await import('../report/html.js')).renderHtml(report);
     case 'markdown':
       return (await import('../report/markdown.js')).renderMarkdown(report);
+    case 'cyclonedx': {
+      const { bomContext } = await import('./bom-context.js');
+      const ctx = await bomContext(report, options.cwd ?? process.cwd());
+      return (await import('../report/cyclonedx.js')).renderCycloneDx(report, ctx);
+    }
     case 'junit':
       return (await import('../report/junit.js')).renderJunit(report);
     case 'text':

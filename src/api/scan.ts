@@ -24,6 +24,9 @@ import { isoUtc } from '../core/iso-time.js';
 import { homedir } from 'node:os';
 import { DEFAULT_REMOTE_OPTIONS, type RemoteCost, type RemoteOptions } from '../sources/remote/remote-file.js';
 import { isRemoteArg, RemoteTargetError, type ResolveContext } from '../sources/remote/resolve-target.js';
+import { resolveSignatureSetup, type SignatureScanOptions } from './signature-options.js';
+import { runSignaturePhase } from '../scan/signature-phase.js';
+import { selectRules } from '../scan/engine.js';
 
 /** Bytes to scan as if they were a file named `name` (a registry upload, an object-store blob). */
 export interface VirtualBytes {
@@ -101,6 +104,11 @@ export interface ScanOptions {
   readonly defaultSkips?: boolean;
   /** How `https://`, `http://` and `hf://` inputs are read (range requests; bounded). */
   readonly remote?: RemoteScanOptions;
+  /**
+   * Model signatures (OpenSSF Model Signing): requirement, signature file and trust anchors. A signature file present
+   * at a scanned path is verified and reported even without options; these add the requirement and whom to trust.
+   */
+  readonly signatures?: SignatureScanOptions;
 }
 
 /** Options of remote inputs; every one is optional. */
@@ -258,7 +266,17 @@ export async function scan(
   const remote = list.some((i) => typeof i === 'string' && isRemoteArg(i))
     ? await remoteContext(options.remote ?? {}, cost)
     : undefined;
-  const result = await scanInputs(
+  const sigSetup = resolveSignatureSetup(options.signatures, policy, cwd);
+  const signaturePaths = list.filter((i): i is string => typeof i === 'string' && !isRemoteArg(i));
+  // Signatures are verified beside the scan (hashing overlaps the per-file analysis).
+  const signed = runSignaturePhase(signaturePaths, {
+    ...sigSetup,
+    now,
+    cwd,
+    rules: selectRules(only),
+    maxFiles: limits.maxEntries,
+  });
+  const scanned = scanInputs(
     list,
     {
       only,
@@ -279,8 +297,9 @@ export async function scan(
     limits,
     remote,
   );
+  const [result, signatures] = await Promise.all([scanned, signed]);
   const outcome = applyPolicy({
-    findings: result.findings,
+    findings: [...result.findings, ...signatures.findings],
     pickles: result.pickles,
     files: result.files,
     rules: result.rules,
@@ -302,6 +321,7 @@ export async function scan(
     outcome,
     policy,
     ...(remote ? { remote: { bytesRead: cost.bytesRead, requests: cost.requests } } : {}),
+    signatures: signatures.verdicts,
   });
 }
 

@@ -28,6 +28,7 @@ import { delayTierUpForOneFile } from './v8-tiering.js';
 import { checkPathsExist, checkWritable, nothingScanned, OperatorError } from './preflight.js';
 import { isoUtc } from '../core/iso-time.js';
 import { addRemoteOptions, RemoteOptionError, remoteScanOptions, type RemoteCliOptions } from './remote-targets.js';
+import { addSignatureOptions, signatureScanOptions, type SignatureFlags } from './signature-options.js';
 
 // Start-up time matters (a CI gate runs once per artifact): the policy stack (yaml, zod), the renderers and the
 // rule-documentation commands are imported only when a command needs them.
@@ -90,7 +91,7 @@ function collect(value: string, prev: string[]): string[] {
   ];
 }
 
-interface ArtifactOptions extends RemoteCliOptions {
+interface ArtifactOptions extends RemoteCliOptions, SignatureFlags {
   rule: string[];
   format: Format;
   output?: string;
@@ -187,6 +188,12 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   if (o.output) checkWritable(o.output, cwd, '--output');
   const policy = await loadPolicy(o.policy, { cwd });
   const baseline = o.baseline !== undefined ? readInputText(resolve(cwd, o.baseline), 'baseline') : undefined;
+  let signatures;
+  try {
+    signatures = signatureScanOptions(o);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const started = io.now?.() ?? new Date();
   const bar = progress(io, o.quiet ?? false);
   delayTierUpForOneFile(paths, (p) => resolve(cwd, p));
@@ -209,6 +216,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
       defaultSkips: o.defaultSkips,
       remote: remoteScanOptions(o, io.env),
       ...(bar.tick ? { onFile: bar.tick } : {}),
+      ...(signatures ? { signatures } : {}),
     });
   } finally {
     bar.end();
@@ -274,8 +282,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .version(TOOL_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  const artifact = program
-    .command('artifact')
+  const artifact = addSignatureOptions(program.command('artifact'))
     .description('scan files and directories (pickles, checkpoints, archives, code) and gate the release')
     .argument(
       '<paths...>',

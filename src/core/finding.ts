@@ -4,7 +4,7 @@ import type { Location } from './location.js';
 import type { SafetyLevel, Severity } from './severity.js';
 
 /** The rule families. */
-export type RuleCategory = 'PICKLE' | 'TORCH' | 'DESER' | 'MODEL' | 'SCAN' | 'ARCHIVE';
+export type RuleCategory = 'PICKLE' | 'TORCH' | 'DESER' | 'MODEL' | 'SCAN' | 'ARCHIVE' | 'SIGN';
 
 export interface RuleMeta {
   readonly id: string;

@@ -1,6 +1,7 @@
 // Loads sentinel-policy.yml: YAML 1.2 via `yaml` (duplicate keys and unknown tags are errors), shape via zod,
 // then the semantic checks zod cannot express (allowlist discipline, duplicate categories, fail_on/ticket_on
 // overlap, glob syntax). Every problem is path-addressed (`rules.PICKLE-EXEC.fail_on[1]`) with its line:column.
+import { signaturePolicyOf } from './signature-policy.js';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import type { Limits } from '../core/limits.js';
@@ -82,6 +83,7 @@ function knownKeys(path: readonly PathItem[]): readonly string[] {
   const parent = path[path.length - 2];
   if (path.length === 0) return POLICY_KEYS.top;
   if (last === 'limits') return POLICY_KEYS.limits;
+  if (last === 'signatures') return POLICY_KEYS.signatures;
   if (last === 'rules') return [];
   if (parent === 'rules') return POLICY_KEYS.rule;
   if (parent === 'categories') return POLICY_KEYS.category;
@@ -287,6 +289,7 @@ function resolve(f: PolicyFile, source: string, loc: Locator): PolicyLoad {
       limits,
       testCode: f.test_code ?? 'ticket',
       ...(f.exclude?.length ? { exclude: f.exclude } : {}),
+      ...(f.signatures ? { signatures: signaturePolicyOf(f.signatures) } : {}),
     }),
   };
 }

@@ -5,6 +5,7 @@ import { LIMIT_DOCS, type Limits } from '../core/limits.js';
 import { SAFETY_LEVELS, SEVERITIES } from '../core/severity.js';
 import { CATEGORIES, RULES } from '../rules/index.js';
 import { PRESET_NAMES } from './presets.js';
+import { SignaturePolicySchema } from './signature-policy.js';
 import { isoUtc } from '../core/iso-time.js';
 
 const list = (xs: readonly string[]): string => xs.join(', ');
@@ -152,6 +153,7 @@ export const PolicyFileSchema = z
       ),
     acceptances: z.array(AcceptanceSchema).optional().describe('Risk acceptances with owner, reason and expiry'),
     limits: z.strictObject(limitShape).optional().describe('Scan budgets (see README: Limits)'),
+    signatures: SignaturePolicySchema.optional(),
   })
   .meta({
     title: 'Sentinel policy (sentinel-policy.yml)',
@@ -170,6 +172,7 @@ export const POLICY_KEYS = {
   allow: ['name', 'justification'],
   acceptance: Object.keys(AcceptanceSchema.shape),
   limits: Object.keys(LIMIT_DOCS),
+  signatures: Object.keys(SignaturePolicySchema.shape),
 } as const;
 
 /** The policy JSON Schema as published in schemas/policy.schema.json. */

@@ -30,6 +30,8 @@ export interface Acceptance {
 }
 
 /** A loaded, validated release-gate policy (from `loadPolicy`). */
+import type { SignaturePolicy } from './signature-policy.js';
+
 export interface Policy {
   /** Policy file path, or undefined for the built-in default. */
   readonly source?: string;
@@ -57,6 +59,8 @@ export interface Policy {
   readonly testCode: 'ticket' | 'gate';
   /** Globs left out of directory walks (`exclude:`), added to the command line's --exclude. */
   readonly exclude?: readonly string[];
+  /** The `signatures:` block (model signatures: where required, whom to trust). */
+  readonly signatures?: SignaturePolicy;
 }
 
 /** Seed CI policy: fail on CRITICAL and HIGH, ticket MEDIUM; strict threshold. */

@@ -88,6 +88,17 @@ export function starterPolicy(): string {
     '# limits:',
     '#   maxEntryBytes: 1073741824',
     '',
+    '# Model signatures (OpenSSF Model Signing; model.sig at a folder root or beside a file). A present signature is',
+    '# always verified; `require` makes one mandatory for matching scanned paths. Trust: keys, root CAs, Sigstore',
+    '# identities with their issuers (the public-good Sigstore root is built in; trusted_roots adds others).',
+    '# signatures:',
+    '#   require: ["models/**"]',
+    '#   keys: [keys/release-signing.pub.pem]',
+    '#   roots: [keys/release-ca.pem]',
+    '#   identities:',
+    '#     - identity: release-bot@example.com',
+    '#       issuer: https://accounts.google.com',
+    '',
   ];
   return lines.join('\n');
 }

@@ -9,6 +9,7 @@ import type { ClosedFinding, GatedFinding, GateOutcome } from '../policy/gate.js
 import { exitCode } from '../policy/gate.js';
 import type { Policy } from '../policy/policy.js';
 import type { PresetName } from '../policy/presets.js';
+import type { SignatureVerdict } from '../provenance/signature-verdict.js';
 
 /**
  * 1.1.0 adds findings[].decisionReason/baseline, closed, policy and the extended summary.gate; 1.2.0 adds the MODEL
@@ -43,6 +44,8 @@ export interface SentinelReport extends ScanReport {
   readonly policy: PolicyInfo;
   /** Entries directory walks left out on purpose (version-control stores, virtualenvs, caches, excludes). */
   readonly skipped: readonly SkippedEntry[];
+  /** Model signatures verified in this scan (present only when a signature was found or required). */
+  readonly signatures?: readonly SignatureVerdict[];
 }
 
 export interface ReportInput {
@@ -60,6 +63,7 @@ export interface ReportInput {
   readonly policy: Policy;
   /** Cost of remote reads (present when a remote target was scanned). */
   readonly remote?: { readonly bytesRead: number; readonly requests: number };
+  readonly signatures?: readonly SignatureVerdict[];
 }
 
 /** Wording of the threshold semantics shown in reports and README. */
@@ -122,5 +126,6 @@ export function assembleReport(r: ReportInput): SentinelReport {
         expires: a.expires,
       })),
     },
+    ...(r.signatures?.length ? { signatures: r.signatures } : {}),
   };
 }

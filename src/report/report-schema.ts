@@ -92,6 +92,42 @@ const Gate = z.strictObject({
 
 const Extension = z.strictObject({ name: z.string(), justification: z.string() });
 
+/** One verified model signature (OpenSSF Model Signing): standing, signer, digest, checks, differing files. */
+const Signature = z.strictObject({
+  target: z.string(),
+  signatureFile: z.string(),
+  required: z.boolean(),
+  trustConfigured: z.boolean(),
+  standing: z.enum(['valid', 'untrusted', 'invalid', 'missing']),
+  reason: z.string().optional(),
+  manifest: z.enum(['match', 'mismatch', 'not-checked']),
+  method: z.enum(['key', 'certificate', 'sigstore']).optional(),
+  format: z.string().optional(),
+  predicateType: z.string().optional(),
+  identity: z.string().optional(),
+  issuer: z.string().optional(),
+  digest: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/)
+    .optional(),
+  serialization: z.string().optional(),
+  hashType: z.string().optional(),
+  resources: count.optional(),
+  excluded: z.array(z.string()),
+  checks: z.array(
+    z.strictObject({ id: z.string(), ran: z.boolean(), passed: z.boolean().optional(), detail: z.string() }),
+  ),
+  problems: z.array(
+    z.strictObject({
+      kind: z.enum(['changed', 'missing', 'extra', 'symlink', 'unreadable']),
+      path: z.string(),
+      expected: z.string().optional(),
+      actual: z.string().optional(),
+    }),
+  ),
+  bytesHashed: count,
+});
+
 export const ReportSchema = z
   .strictObject({
     schemaVersion: z.string().regex(/^1\.2\.\d+$/),
@@ -190,6 +226,7 @@ export const ReportSchema = z
       acceptances: count,
       unusedAcceptances: z.array(z.strictObject({ index: count, owner: z.string(), expires: date })),
     }),
+    signatures: z.array(Signature).optional(),
   })
   .meta({
     title: 'Sentinel scan report',

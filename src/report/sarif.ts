@@ -277,6 +277,8 @@ export function renderSarif(report: SentinelReport, opts: SarifOptions = {}): st
           },
           worstSafety: report.summary.worstSafety ?? null,
           closed: report.closed,
+          // Model signatures: standing, signer identity and issuer, signed digest, checks that ran.
+          ...(report.signatures?.length ? { signatures: report.signatures } : {}),
         },
       },
     ],

@@ -153,6 +153,18 @@ export function renderText(report: SentinelReport, opts: TextOptions = {}): stri
     for (const m of models) out.push(`  ${m.format.padEnd(16)} ${clean(m.where)}  ${clean(modelLine(m))}`);
     out.push('');
   }
+  if (report.signatures?.length) {
+    out.push(`Model signatures (${report.signatures.length}):`);
+    for (const v of report.signatures) {
+      const who = v.identity ? ` by ${v.identity}${v.issuer ? ` (${v.issuer})` : ''}` : '';
+      const notRun = v.checks.filter((c) => !c.ran).map((c) => c.id);
+      out.push(
+        `  ${v.standing.padEnd(9)} ${clean(v.target)}  [${clean(v.signatureFile)}${v.method ? `, ${v.method}` : ''}${who ? clean(who) : ''}` +
+          `${v.digest ? `, ${v.digest}` : ''}, manifest ${v.manifest}${notRun.length ? `, not run: ${notRun.join(', ')}` : ''}]`,
+      );
+    }
+    out.push('');
+  }
   if (g.baseline) {
     out.push(
       `Baseline ${clean(g.baseline.source)}: ${g.baseline.new} new, ${g.baseline.existing} existing, ${g.baseline.closed} closed.`,

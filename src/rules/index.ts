@@ -18,6 +18,10 @@ import { modelExternalData } from './model-external-data.js';
 import { modelCustomOp } from './model-custom-op.js';
 import { modelRemoteCode } from './model-remote-code.js';
 import { modelStruct } from './model-struct.js';
+import { signMissing } from './sign-missing.js';
+import { signInvalid } from './sign-invalid.js';
+import { signMismatch } from './sign-mismatch.js';
+import { signUntrusted } from './sign-untrusted.js';
 
 export const RULES: readonly Rule[] = [
   pickleExec,
@@ -38,6 +42,10 @@ export const RULES: readonly Rule[] = [
   modelStruct,
   scanIncomplete,
   archiveTamper,
+  signMissing,
+  signInvalid,
+  signMismatch,
+  signUntrusted,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -7,6 +7,7 @@ import { at, formatLocation, type Location } from '../core/location.js';
 import type { SafetyLevel } from '../core/severity.js';
 import type { ScanTarget } from '../core/scan-target.js';
 import type { Verdict } from './classify.js';
+import type { SignatureVerdict } from '../provenance/signature-verdict.js';
 
 /** One analysed pickle stream. */
 export interface PickleFact {
@@ -96,6 +97,16 @@ export interface IncompleteFact {
   readonly limit?: string;
 }
 
+/** The verdict on one model's signature (provenance/verify-model.ts), with where findings on it point. */
+export interface SignatureFact {
+  /** The model path as scanned (a folder or a single file). */
+  readonly model: Location;
+  readonly modelIsFile: boolean;
+  /** The signature file (or, when missing, where it was looked for). */
+  readonly signature: Location;
+  readonly verdict: SignatureVerdict;
+}
+
 export interface FactVisitors {
   pickle?(fact: PickleFact, ctx: RuleContext): void;
   code?(fact: CodeFact, ctx: RuleContext): void;
@@ -103,6 +114,7 @@ export interface FactVisitors {
   native?(fact: NativeFact, ctx: RuleContext): void;
   model?(fact: ModelFact, ctx: RuleContext): void;
   incomplete?(fact: IncompleteFact, ctx: RuleContext): void;
+  signature?(fact: SignatureFact, ctx: RuleContext): void;
 }
 
 export interface Rule {

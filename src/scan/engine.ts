@@ -51,7 +51,7 @@ import { maxSafety, safetyRank, type SafetyLevel } from '../core/severity.js';
 
 export interface EngineOptions {
   readonly limits?: Partial<Limits>;
-  /** Rule IDs or categories to run (empty = all). SCAN and ARCHIVE rules always run: coverage is not optional. */
+  /** Rule IDs or categories to run (empty = all). SCAN, ARCHIVE and SIGN rules always run: coverage and provenance are not optional. */
   readonly only?: readonly string[];
   /** Per-scan allowlist extensions (policy also_allow). */
   readonly extraAllow?: ReadonlyMap<string, AllowEntry>;
@@ -130,7 +130,8 @@ export function selectRules(only: readonly string[] | undefined): Rule[] {
       wanted.has(r.meta.id) ||
       wanted.has(r.meta.category) ||
       r.meta.category === 'SCAN' ||
-      r.meta.category === 'ARCHIVE',
+      r.meta.category === 'ARCHIVE' ||
+      r.meta.category === 'SIGN',
   );
 }
 

@@ -1,5 +1,6 @@
 // Layering: a lower room never imports a higher one. The order is the data flow of a scan:
-// core ← sources ← formats ← analyzers ← rules ← scan ← policy ← convert ← report ← api ← cli.
+// core ← sources ← formats ← analyzers ← provenance ← rules ← scan ← policy ← convert ← report ← api ← cli.
+// provenance (signature verification) reads files and yields verdicts the SIGN rules turn into findings.
 // convert (sentinel convert) scans and gates its input first, so it sits above scan and policy; its report is
 // rendered by report, so it sits below.
 // (`import type` counts too: a type that a lower room needs belongs in that room or below.)
@@ -9,7 +10,20 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, it } from 'node:test';
 
 const SRC = resolve(import.meta.dirname, '..', '..', 'src');
-const ORDER = ['core', 'sources', 'formats', 'analyzers', 'rules', 'scan', 'policy', 'convert', 'report', 'api', 'cli'];
+const ORDER = [
+  'core',
+  'sources',
+  'formats',
+  'analyzers',
+  'provenance',
+  'rules',
+  'scan',
+  'policy',
+  'convert',
+  'report',
+  'api',
+  'cli',
+];
 
 function* tsFiles(dir: string): Generator<string> {
   for (const e of readdirSync(dir)) {

@@ -1,0 +1,92 @@
+// Model signatures in a scan: for each scanned path, the OMS signature file is looked up (default `model.sig` at a
+// folder's root or beside a single file), verified (provenance/verify-model.ts) when present or required, and the
+// verdict is turned into SIGN findings by the SIGN rules. Runs beside the per-file scan (the files the signature
+// excludes are scanned like any other); its verdicts go into the report's `signatures` list.
+import { stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Finding } from '../core/finding.js';
+import type { SignatureVerdict } from '../provenance/signature-verdict.js';
+import type { TrustAnchors } from '../provenance/trust.js';
+import type { Hasher } from '../provenance/compare-manifest.js';
+import { RuleContext, type Rule } from '../rules/rule.js';
+
+export const DEFAULT_SIGNATURE_FILE = 'model.sig';
+
+export interface SignaturePhaseOptions {
+  /** Whether the scanned path (as given, `/`-separated) must be signed. */
+  readonly required: (path: string) => boolean;
+  /** An explicit signature file (absolute) for every scanned path; default: `name` at the model's place. */
+  readonly signatureFile?: string;
+  /** Signature file name looked up at a folder root or beside a file. Default `model.sig`. */
+  readonly name?: string;
+  readonly anchors: TrustAnchors;
+  readonly ignorePaths: readonly string[];
+  readonly now: Date;
+  readonly cwd: string;
+  readonly rules: readonly Rule[];
+  readonly maxFiles: number;
+  readonly hasher?: Hasher;
+}
+
+export interface SignaturePhaseResult {
+  readonly findings: Finding[];
+  readonly verdicts: SignatureVerdict[];
+}
+
+function shown(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  return (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs).split(sep).join('/');
+}
+
+/** Verifies the signature of each scanned path (files and folders; not standard input or virtual inputs). */
+export async function runSignaturePhase(
+  paths: readonly string[],
+  o: SignaturePhaseOptions,
+): Promise<SignaturePhaseResult> {
+  const findings: Finding[] = [];
+  const verdicts: SignatureVerdict[] = [];
+  const signRules = o.rules.filter((r) => r.visit.signature);
+  let verifyModel: typeof import('../provenance/verify-model.js').verifyModel | undefined;
+  for (const p of paths) {
+    const abs = resolve(o.cwd, p);
+    const st = await stat(abs).catch(() => undefined);
+    if (!st) continue; // the scan reports unreadable paths
+    const isFile = !st.isDirectory();
+    const name = o.name ?? DEFAULT_SIGNATURE_FILE;
+    // A scanned signature file is not itself a model.
+    if (isFile && o.signatureFile === undefined && basename(abs) === name) continue;
+    const sigAbs = o.signatureFile ?? (isFile ? join(dirname(abs), name) : join(abs, name));
+    const required = o.required(p.split(sep).join('/'));
+    const present = await stat(sigAbs).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!present && !required) continue;
+    verifyModel ??= (await import('../provenance/verify-model.js')).verifyModel;
+    const verdict = await verifyModel({
+      target: p,
+      modelPath: abs,
+      isFile,
+      signaturePath: sigAbs,
+      signatureShown: shown(sigAbs, o.cwd),
+      required,
+      anchors: o.anchors,
+      ignorePaths: o.ignorePaths,
+      now: o.now,
+      maxFiles: o.maxFiles,
+      maxSignatureBytes: 64 << 20,
+      ...(o.hasher ? { hasher: o.hasher } : {}),
+    });
+    verdicts.push(verdict);
+    const ctx = new RuleContext({ arg: p, abs, isDirectory: !isFile }, basename(abs));
+    const fact = {
+      model: { chain: [p] },
+      modelIsFile: isFile,
+      signature: { chain: [verdict.signatureFile] },
+      verdict,
+    };
+    for (const r of signRules) r.visit.signature!(fact, ctx);
+    findings.push(...ctx.findings);
+  }
+  return { findings, verdicts };
+}

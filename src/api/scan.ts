@@ -177,6 +177,126 @@ async function scanInputs(inputs: readonly ScanInput[], engine: EngineOptions, l
   };
 }
 
+/** What `scanFacts` gathered: the engine's result and the resolved settings the gate needs. */
+export interface ScanFacts {
+  readonly result: ScanResult;
+  readonly targets: readonly string[];
+  readonly startedAt: string;
+}
+
+interface Prepared {
+  readonly list: readonly ScanInput[];
+  readonly policy: Policy;
+  readonly only: string[];
+  readonly limits: Limits;
+  readonly now: Date;
+}
+
+function prepare(inputs: ScanInput | readonly ScanInput[], options: ScanOptions): Prepared {
+  const list: readonly ScanInput[] = Array.isArray(inputs) ? inputs : [inputs as ScanInput];
+  if (list.length === 0) throw new SentinelError('usage', 'nothing to scan: give at least one path or input');
+  checkOptions(options);
+  options.signal?.throwIfAborted();
+  const only = checkRules(options.rules ?? []);
+  const policy = withCliOverrides(options.policy ?? DEFAULT_POLICY, {
+    ...(options.preset !== undefined ? { preset: options.preset } : {}),
+    ...(options.maxAcceptableSeverity !== undefined ? { maxAcceptableSeverity: options.maxAcceptableSeverity } : {}),
+    ...(options.failOn !== undefined ? { failOn: options.failOn } : {}),
+  });
+  const limits: Limits = { ...DEFAULT_LIMITS, ...policy.limits, ...options.limits };
+  return { list, policy, only, limits, now: options.now ?? new Date() };
+}
+
+async function gather(p: Prepared, options: ScanOptions): Promise<ScanFacts> {
+  const { policy, limits } = p;
+  const result = await scanInputs(
+    p.list,
+    {
+      only: p.only,
+      limits,
+      ...(policy.alsoAllow.size ? { extraAllow: policy.alsoAllow } : {}),
+      ...(policy.disabledPacks.size ? { disabledPacks: policy.disabledPacks } : {}),
+      ...(policy.torchSafeGlobals.size ? { torchSafeGlobals: policy.torchSafeGlobals } : {}),
+      ...(options.onFile ? { onFile: options.onFile } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+      ...(options.cacheRoots ? { cacheRoots: options.cacheRoots } : {}),
+    },
+    limits,
+  );
+  return {
+    result,
+    targets: p.list.map((i) => (typeof i === 'string' ? i : i.name)),
+    startedAt: isoUtc(p.now),
+  };
+}
+
+/**
+ * Scans without applying the gate: the per-file facts (findings as the rules report them, pickle verdicts, file
+ * inventory, errors) that `gateFacts` turns into the report. A scanning fleet runs this on its workers and the
+ * gate where the report is wanted; `scan` is the two in one. Options that only the gate uses (baseline, failOn,
+ * preset, threshold) are ignored here; the policy's allowlist additions and limits are not.
+ */
+export async function scanFacts(
+  inputs: ScanInput | readonly ScanInput[],
+  options: ScanOptions = {},
+): Promise<ScanFacts> {
+  return gather(prepare(inputs, options), options);
+}
+
+/** Merges the facts of several scans, in order, as if their targets had been scanned together. */
+export function mergeFacts(parts: readonly ScanFacts[]): ScanFacts {
+  const results = parts.map((p) => p.result);
+  return {
+    result: {
+      findings: results.flatMap((r) => r.findings),
+      pickles: results.flatMap((r) => r.pickles),
+      files: results.flatMap((r) => r.files),
+      errors: results.flatMap((r) => r.errors),
+      rules: results[0]?.rules ?? [],
+      durationMs: results.reduce((n, r) => n + r.durationMs, 0),
+    },
+    targets: parts.flatMap((p) => p.targets),
+    startedAt: parts.map((p) => p.startedAt).sort()[0] ?? isoUtc(new Date()),
+  };
+}
+
+/** Applies the release-gate policy of `options` to facts from `scanFacts` and returns the report `scan` returns. */
+export async function gateFacts(facts: ScanFacts, options: ScanOptions = {}): Promise<SentinelReport> {
+  checkOptions(options);
+  const p = prepare(facts.targets, options);
+  return gate(p, facts, options);
+}
+
+async function gate(p: Prepared, facts: ScanFacts, options: ScanOptions): Promise<SentinelReport> {
+  const { policy } = p;
+  const { result } = facts;
+  const baseline = await parseBaselineOption(options);
+  const cwd = options.cwd ?? process.cwd();
+  const outcome = applyPolicy({
+    findings: result.findings,
+    pickles: result.pickles,
+    files: result.files,
+    rules: result.rules,
+    policy,
+    today: isoUtc(p.now).slice(0, 10),
+    ...(baseline ? { baseline } : {}),
+    cwd,
+  });
+  return assembleReport({
+    command: 'artifact',
+    targets: facts.targets,
+    startedAt: facts.startedAt,
+    durationMs: result.durationMs,
+    rules: result.rules,
+    pickles: result.pickles,
+    files: result.files,
+    errors: result.errors,
+    outcome,
+    policy,
+  });
+}
+
 /**
  * Scans files, directories, bytes and streams, applies the release-gate policy and returns the report: the same
  * object `--format json` writes (`schemaVersion` 1.2.0, schema `schemas/report.schema.json`). The gate verdict is
@@ -192,55 +312,7 @@ export async function scan(
   inputs: ScanInput | readonly ScanInput[],
   options: ScanOptions = {},
 ): Promise<SentinelReport> {
-  const list: readonly ScanInput[] = Array.isArray(inputs) ? inputs : [inputs as ScanInput];
-  if (list.length === 0) throw new SentinelError('usage', 'nothing to scan: give at least one path or input');
-  checkOptions(options);
-  options.signal?.throwIfAborted();
-  const only = checkRules(options.rules ?? []);
-  const policy = withCliOverrides(options.policy ?? DEFAULT_POLICY, {
-    ...(options.preset !== undefined ? { preset: options.preset } : {}),
-    ...(options.maxAcceptableSeverity !== undefined ? { maxAcceptableSeverity: options.maxAcceptableSeverity } : {}),
-    ...(options.failOn !== undefined ? { failOn: options.failOn } : {}),
-  });
-  const baseline = await parseBaselineOption(options);
-  const cwd = options.cwd ?? process.cwd();
-  const now = options.now ?? new Date();
-  const limits: Limits = { ...DEFAULT_LIMITS, ...policy.limits, ...options.limits };
-  const result = await scanInputs(
-    list,
-    {
-      only,
-      limits,
-      ...(policy.alsoAllow.size ? { extraAllow: policy.alsoAllow } : {}),
-      ...(policy.disabledPacks.size ? { disabledPacks: policy.disabledPacks } : {}),
-      ...(policy.torchSafeGlobals.size ? { torchSafeGlobals: policy.torchSafeGlobals } : {}),
-      ...(options.onFile ? { onFile: options.onFile } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
-      ...(options.cacheRoots ? { cacheRoots: options.cacheRoots } : {}),
-    },
-    limits,
-  );
-  const outcome = applyPolicy({
-    findings: result.findings,
-    pickles: result.pickles,
-    files: result.files,
-    rules: result.rules,
-    policy,
-    today: isoUtc(now).slice(0, 10),
-    ...(baseline ? { baseline } : {}),
-    cwd,
-  });
-  return assembleReport({
-    command: 'artifact',
-    targets: list.map((i) => (typeof i === 'string' ? i : i.name)),
-    startedAt: isoUtc(now),
-    durationMs: result.durationMs,
-    rules: result.rules,
-    pickles: result.pickles,
-    files: result.files,
-    errors: result.errors,
-    outcome,
-    policy,
-  });
+  const p = prepare(inputs, options);
+  await parseBaselineOption(options);
+  return gate(p, await gather(p, options), options);
 }

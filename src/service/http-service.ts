@@ -197,31 +197,41 @@ export function createScanService(o: ServiceOptions): ScanService {
     if (declared > maxUpload) throw new HttpError(413, `upload larger than ${maxUpload} bytes`);
     let seen = 0;
     let refused: HttpError | undefined;
-    req.setTimeout(idleMs, () => {
-      refused = new HttpError(408, `upload sent nothing for ${idleMs} ms`);
-      req.destroy(refused);
-    });
+    let scanId: string | undefined;
+    // A refused upload is answered at once (connection: close), its scan cancelled, the socket closed after.
+    const refuse = (e: HttpError): void => {
+      if (refused) return;
+      refused = e;
+      if (scanId) registry.cancel(scanId, e.message);
+      if (!res.headersSent) {
+        res.setHeader('connection', 'close');
+        res.once('finish', () => req.destroy());
+        sendError(res, e.status, e.message);
+      } else req.destroy();
+    };
+    req.setTimeout(idleMs, () => refuse(new HttpError(408, `upload sent nothing for ${idleMs} ms`)));
     const counted = Readable.from(
       (async function* () {
         for await (const c of req as AsyncIterable<Buffer>) {
           seen += c.length;
           metrics.uploadBytes(c.length);
           if (seen > maxUpload) {
-            refused = new HttpError(413, `upload larger than ${maxUpload} bytes`);
-            throw refused;
+            refuse(new HttpError(413, `upload larger than ${maxUpload} bytes`));
+            return;
           }
           yield new Uint8Array(c.buffer, c.byteOffset, c.length);
         }
       })(),
     );
     const s = startScan([{ name, stream: counted }]);
+    scanId = s.record.id;
     const gone = (): void => {
       if (!res.writableFinished) registry.cancel(s.record.id, 'the client disconnected');
     };
     res.once('close', gone);
     const r = await s.ended;
     res.off('close', gone);
-    if (refused) throw refused;
+    if (refused) return;
     send(res, r.status === 'done' ? 200 : r.status === 'cancelled' ? 499 : 500, await statusBody(r));
   };
 

@@ -197,7 +197,7 @@ export function createScanService(o: ServiceOptions): ScanService {
     if (declared > maxUpload) throw new HttpError(413, `upload larger than ${maxUpload} bytes`);
     let seen = 0;
     let refused: HttpError | undefined;
-    let scanId: string | undefined;
+    let scanId: string | undefined = undefined;
     // A refused upload is answered at once (connection: close), its scan cancelled, the socket closed after.
     const refuse = (e: HttpError): void => {
       if (refused) return;

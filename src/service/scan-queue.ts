@@ -103,7 +103,10 @@ export function redisOptions(url: string): {
 }
 
 async function newRedis(url: string, forWorker: boolean): Promise<RedisClient> {
-  return new Redis({ ...redisOptions(url), ...(forWorker ? { maxRetriesPerRequest: null } : {}) });
+  const r = new Redis({ ...redisOptions(url), ...(forWorker ? { maxRetriesPerRequest: null } : {}) });
+  // ioredis reconnects by itself (a Redis restart, a dropped connection); without a listener it prints each error.
+  r.on('error', () => undefined);
+  return r;
 }
 
 /** Adds one job per target; returns the submission id and the job ids in target order. */
@@ -273,7 +276,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     }
   };
 
-  const process = async (job: BullJob<ScanJobData>): Promise<void> => {
+  const processJob = async (job: BullJob<ScanJobData>): Promise<void> => {
     const d = job.data;
     const jobId = job.id!;
     const base = {
@@ -282,7 +285,8 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       index: d.index,
       target: d.target,
       scanner: TOOL_VERSION,
-      attempts: job.attemptsMade + 1,
+      // Started attempts count a run lost with its worker (stalled), which attemptsMade does not.
+      attempts: Math.max(job.attemptsStarted, job.attemptsMade + 1),
     };
     let target: string;
     try {
@@ -339,7 +343,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     });
   };
 
-  const worker = new Worker<ScanJobData>(n.queue, process, {
+  const worker = new Worker<ScanJobData>(n.queue, processJob, {
     connection,
     concurrency: o.concurrency ?? 4,
     lockDuration: o.lockMs ?? 30_000,
@@ -349,7 +353,8 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
   });
   // Jobs that fail outside the processor (stalled more often than allowed: a worker that keeps dying on them)
   // get their dead letter here; whichever worker sees the event first writes it, the others add nothing.
-  const events = new QueueEvents(n.queue, { connection: await newRedis(cfg.redisUrl, true) });
+  const eventsConnection = await newRedis(cfg.redisUrl, true);
+  const events = new QueueEvents(n.queue, { connection: eventsConnection });
   events.on('failed', ({ jobId, failedReason }) => {
     void (async () => {
       if (await store.exists(n.result(jobId))) return;
@@ -362,13 +367,21 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
   return {
     worker,
     async close(graceMs = 30_000) {
+      const step = (what: string): void => {
+        if (process.env['SENTINEL_DEBUG_CLOSE']) process.stderr.write(`close: ${what}\n`);
+      };
       const timer = setTimeout(() => void worker.close(true), graceMs);
+      step('worker');
       await worker.close();
       clearTimeout(timer);
+      step('events');
       await events.close();
+      step('dead');
       await dead.close();
+      step('disconnect');
       connection.disconnect();
       store.disconnect();
+      eventsConnection.disconnect();
     },
   };
 }

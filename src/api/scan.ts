@@ -234,20 +234,29 @@ async function scanInputs(
 }
 
 /**
- * Scans files, directories, bytes and streams, applies the release-gate policy and returns the report: the same
- * object `--format json` writes (`schemaVersion` 1.2.0, schema `schemas/report.schema.json`). The gate verdict is
- * `report.summary.gate.passed` and the CLI's exit code `report.summary.exitCode`.
- *
- * Nothing is printed, written or executed. Unreadable or malformed inputs become findings (SCAN-INCOMPLETE), not
- * errors.
- *
- * @param inputs - a path, `{ name, bytes }`, `{ name, stream }`, or a list of them (scanned in order)
- * @throws SentinelError for invalid options or an invalid baseline; rejects with `signal.reason` when aborted
+ * What `scanFacts` gathered: the engine's result (signature findings included), the signature verdicts and the
+ * remote read cost, before any gate decision. Plain JSON: it can cross a process or a queue.
  */
-export async function scan(
-  inputs: ScanInput | readonly ScanInput[],
-  options: ScanOptions = {},
-): Promise<SentinelReport> {
+export interface ScanFacts {
+  readonly result: ScanResult;
+  readonly targets: readonly string[];
+  readonly startedAt: string;
+  readonly signatures?: ScanReportSignatures;
+  readonly remote?: { readonly bytesRead: number; readonly requests: number };
+}
+
+type ScanReportSignatures = NonNullable<Parameters<typeof assembleReport>[0]['signatures']>;
+
+interface Prepared {
+  readonly list: readonly ScanInput[];
+  readonly policy: Policy;
+  readonly only: string[];
+  readonly limits: Limits;
+  readonly now: Date;
+  readonly cwd: string;
+}
+
+function prepare(inputs: ScanInput | readonly ScanInput[], options: ScanOptions): Prepared {
   const list: readonly ScanInput[] = Array.isArray(inputs) ? inputs : [inputs as ScanInput];
   if (list.length === 0) throw new SentinelError('usage', 'nothing to scan: give at least one path or input');
   checkOptions(options);
@@ -258,10 +267,12 @@ export async function scan(
     ...(options.maxAcceptableSeverity !== undefined ? { maxAcceptableSeverity: options.maxAcceptableSeverity } : {}),
     ...(options.failOn !== undefined ? { failOn: options.failOn } : {}),
   });
-  const baseline = await parseBaselineOption(options);
-  const cwd = options.cwd ?? process.cwd();
-  const now = options.now ?? new Date();
   const limits: Limits = { ...DEFAULT_LIMITS, ...policy.limits, ...options.limits };
+  return { list, policy, only, limits, now: options.now ?? new Date(), cwd: options.cwd ?? process.cwd() };
+}
+
+async function gather(p: Prepared, options: ScanOptions): Promise<ScanFacts> {
+  const { list, policy, only, limits, now, cwd } = p;
   const cost: RemoteCost = { bytesRead: 0, requests: 0 };
   const remote = list.some((i) => typeof i === 'string' && isRemoteArg(i))
     ? await remoteContext(options.remote ?? {}, cost)
@@ -298,8 +309,21 @@ export async function scan(
     remote,
   );
   const [result, signatures] = await Promise.all([scanned, signed]);
+  return {
+    result: { ...result, findings: [...result.findings, ...signatures.findings] },
+    targets: list.map((i) => (typeof i === 'string' ? i : i.name)),
+    startedAt: isoUtc(now),
+    ...(signatures.verdicts ? { signatures: signatures.verdicts } : {}),
+    ...(remote ? { remote: { bytesRead: cost.bytesRead, requests: cost.requests } } : {}),
+  };
+}
+
+async function gate(p: Prepared, facts: ScanFacts, options: ScanOptions): Promise<SentinelReport> {
+  const { policy, now, cwd } = p;
+  const { result } = facts;
+  const baseline = await parseBaselineOption(options);
   const outcome = applyPolicy({
-    findings: [...result.findings, ...signatures.findings],
+    findings: result.findings,
     pickles: result.pickles,
     files: result.files,
     rules: result.rules,
@@ -310,8 +334,8 @@ export async function scan(
   });
   return assembleReport({
     command: 'artifact',
-    targets: list.map((i) => (typeof i === 'string' ? i : i.name)),
-    startedAt: isoUtc(now),
+    targets: facts.targets,
+    startedAt: facts.startedAt,
     durationMs: result.durationMs,
     rules: result.rules,
     pickles: result.pickles,
@@ -320,9 +344,76 @@ export async function scan(
     skipped: result.skipped ?? [],
     outcome,
     policy,
-    ...(remote ? { remote: { bytesRead: cost.bytesRead, requests: cost.requests } } : {}),
-    signatures: signatures.verdicts,
+    ...(facts.remote ? { remote: facts.remote } : {}),
+    ...(facts.signatures ? { signatures: facts.signatures } : {}),
   });
+}
+
+/**
+ * Scans without applying the gate: the per-file facts (findings as the rules report them, pickle verdicts, file
+ * inventory, errors, signature verdicts) that `gateFacts` turns into the report. A scanning fleet runs this on its
+ * workers and the gate where the report is wanted; `scan` is the two in one. Options only the gate uses (baseline,
+ * failOn, preset, threshold) are ignored here; the policy's allowlist additions, excludes and limits are not.
+ */
+export async function scanFacts(
+  inputs: ScanInput | readonly ScanInput[],
+  options: ScanOptions = {},
+): Promise<ScanFacts> {
+  return gather(prepare(inputs, options), options);
+}
+
+/** Merges the facts of several scans, in order, as if their targets had been scanned together. */
+export function mergeFacts(parts: readonly ScanFacts[]): ScanFacts {
+  const results = parts.map((p) => p.result);
+  const signatures = parts.flatMap((p) => p.signatures ?? []);
+  const remote = parts.filter((p) => p.remote);
+  return {
+    result: {
+      findings: results.flatMap((r) => r.findings),
+      pickles: results.flatMap((r) => r.pickles),
+      files: results.flatMap((r) => r.files),
+      errors: results.flatMap((r) => r.errors),
+      skipped: results.flatMap((r) => r.skipped ?? []),
+      rules: results[0]?.rules ?? [],
+      durationMs: results.reduce((n, r) => n + r.durationMs, 0),
+    },
+    targets: parts.flatMap((p) => p.targets),
+    startedAt: parts.map((p) => p.startedAt).sort()[0] ?? isoUtc(new Date()),
+    ...(signatures.length ? { signatures } : {}),
+    ...(remote.length
+      ? {
+          remote: {
+            bytesRead: remote.reduce((n, p) => n + p.remote!.bytesRead, 0),
+            requests: remote.reduce((n, p) => n + p.remote!.requests, 0),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Applies the release-gate policy of `options` to facts from `scanFacts` and returns the report `scan` returns. */
+export async function gateFacts(facts: ScanFacts, options: ScanOptions = {}): Promise<SentinelReport> {
+  return gate(prepare(facts.targets, options), facts, options);
+}
+
+/**
+ * Scans files, directories, bytes and streams, applies the release-gate policy and returns the report: the same
+ * object `--format json` writes (schema `schemas/report.schema.json`). The gate verdict is
+ * `report.summary.gate.passed` and the CLI's exit code `report.summary.exitCode`.
+ *
+ * Nothing is printed, written or executed. Unreadable or malformed inputs become findings (SCAN-INCOMPLETE), not
+ * errors.
+ *
+ * @param inputs - a path, `{ name, bytes }`, `{ name, stream }`, or a list of them (scanned in order)
+ * @throws SentinelError for invalid options or an invalid baseline; rejects with `signal.reason` when aborted
+ */
+export async function scan(
+  inputs: ScanInput | readonly ScanInput[],
+  options: ScanOptions = {},
+): Promise<SentinelReport> {
+  const p = prepare(inputs, options);
+  await parseBaselineOption(options); // an invalid baseline fails before the scan
+  return gate(p, await gather(p, options), options);
 }
 
 async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Promise<ResolveContext> {

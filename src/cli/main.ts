@@ -354,6 +354,63 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       result = await (await import('./convert.js')).runConvert(input, o, io);
     });
   program
+    .command('serve')
+    .description('run the HTTP scanning service (POST /v1/scan, GET /v1/scans/{id}, /healthz, /metrics)')
+    .option('--host <host>', 'address to listen on (without a token: loopback only)', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8080')
+    .option('--token <token>', 'bearer token clients must send (default: SENTINEL_TOKEN)')
+    .option(
+      '--root <dir>',
+      'folder whose files clients may name as targets (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
+    .option('--max-running <n>', 'scans run at once (default 2)')
+    .option('--max-upload-bytes <n>', 'largest upload accepted (default: maxEntryBytes)')
+    .option('--jobs <n>', 'files of one scan scanned at once on worker threads (default 1)')
+    .option(
+      '--grace-seconds <n>',
+      'on SIGTERM, how long running scans may finish before they are cancelled (default 30)',
+    )
+    .option('--allow-private-targets', 'remote targets may name loopback and private addresses')
+    .action(async (o: import('./serve.js').ServeCliOptions) => {
+      result = await (await import('./serve.js')).runServe(o, io);
+    });
+  const repeat = (v: string, p: string[]): string[] => [...p, v];
+  program
+    .command('worker')
+    .description('scan jobs from a Redis queue (BullMQ) until SIGTERM; results go to a Redis stream')
+    .requiredOption('--redis <url>', 'Redis URL (redis://host:port)')
+    .option('--queue <name>', 'queue name (default sentinel-scan)')
+    .option('--root <dir>', 'folder whose files jobs may name (repeatable)', repeat, [])
+    .option('--concurrency <n>', 'jobs run at once (default 4)')
+    .option('--job-seconds <n>', 'time budget of one job (default 600)')
+    .option('--lock-seconds <n>', "a dead worker's jobs go to another worker after this long (default 30)")
+    .option('--grace-seconds <n>', 'on SIGTERM, how long jobs in flight may finish (default 30)')
+    .option('--webhook <url>', 'also POST each result summary to this URL')
+    .option('--allow-private-targets', 'remote targets may name loopback and private addresses')
+    .action(async (o: import('./queue-commands.js').WorkerCliOptions) => {
+      result = await (await import('./queue-commands.js')).runWorker(o, io);
+    });
+  program
+    .command('submit')
+    .description('add scan jobs to a Redis queue; with --wait, print the report and exit as `artifact` would')
+    .argument('<targets...>', 'files, folders or URLs the workers can reach')
+    .requiredOption('--redis <url>', 'Redis URL (redis://host:port)')
+    .option('--queue <name>', 'queue name (default sentinel-scan)')
+    .option('--wait', 'wait for every job and gate the results')
+    .option('--timeout <seconds>', 'with --wait: give up after this long (exit 2)')
+    .option('--attempts <n>', 'attempts per job before it goes to the dead-letter queue (default 3)')
+    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
+    .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
+    .option('--fail-on <severities>', 'severities that fail the gate at every policy level')
+    .action(async (targets: string[], o: import('./queue-commands.js').SubmitCliOptions) => {
+      result = await (await import('./queue-commands.js')).runSubmit(targets, o, io);
+    });
+  program
     .command('rules')
     .description('list every rule (the rule index)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))

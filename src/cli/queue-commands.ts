@@ -1,0 +1,140 @@
+// `sentinel worker` and `sentinel submit`: scan jobs on BullMQ over Redis (src/service/scan-queue.ts). A worker runs
+// until SIGINT/SIGTERM and then finishes its jobs in flight; `submit --wait` gates the results with the local policy
+// and prints the report (and exit code) `sentinel artifact` would give for the same targets.
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadPolicy, type PolicyText } from '../api/load-policy.js';
+import { renderReport } from '../api/render-report.js';
+import { checkRules, gateFacts, mergeFacts } from '../api/scan.js';
+import { POLICY_FILE_NAME } from '../policy/policy.js';
+import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
+import { FORMATS, UsageError, type Format, type Io } from './main.js';
+
+export interface WorkerCliOptions {
+  redis: string;
+  queue?: string;
+  root: string[];
+  concurrency?: string;
+  jobSeconds?: string;
+  lockSeconds?: string;
+  graceSeconds?: string;
+  webhook?: string;
+  allowPrivateTargets?: boolean;
+}
+
+export interface SubmitCliOptions {
+  redis: string;
+  queue?: string;
+  wait?: boolean;
+  timeout?: string;
+  format: Format;
+  output?: string;
+  policy?: string;
+  rule: string[];
+  failOn?: string;
+  attempts?: string;
+}
+
+function whole(flag: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || n < min || n > max) {
+    throw new UsageError(`${flag} expects a whole number from ${min} to ${max}, got "${v}"`);
+  }
+  return n;
+}
+
+export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
+  const roots = o.root.map((r) => {
+    try {
+      return realpathSync(resolve(r));
+    } catch (e) {
+      throw new UsageError(`--root ${r}: ${(e as Error).message}`);
+    }
+  });
+  const { startWorker, redisOptions } = await import('../service/scan-queue.js');
+  try {
+    redisOptions(o.redis);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const concurrency = whole('--concurrency', o.concurrency, 1, 256);
+  const jobSeconds = whole('--job-seconds', o.jobSeconds, 1, 86_400);
+  const lockSeconds = whole('--lock-seconds', o.lockSeconds, 1, 3600);
+  const grace = whole('--grace-seconds', o.graceSeconds, 0, 3600) ?? 30;
+  const w = await startWorker(
+    { redisUrl: o.redis, ...(o.queue ? { queue: o.queue } : {}) },
+    {
+      roots,
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(jobSeconds !== undefined ? { jobSeconds } : {}),
+      ...(lockSeconds !== undefined ? { lockMs: lockSeconds * 1000 } : {}),
+      ...(o.webhook ? { webhook: o.webhook } : {}),
+      allowPrivateTargets: o.allowPrivateTargets ?? false,
+    },
+  );
+  io.stderr(`sentinel: worker ready on queue ${o.queue ?? 'sentinel-scan'}\n`);
+  await new Promise<void>((stop) => {
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  io.stderr('sentinel: worker stopping: finishing jobs in flight\n');
+  await w.close(grace * 1000);
+  return 0;
+}
+
+function policyText(file: string | undefined): PolicyText | undefined {
+  const path = resolve(file ?? POLICY_FILE_NAME);
+  if (file === undefined && !existsSync(path)) return undefined;
+  try {
+    return { text: readFileSync(path, 'utf8'), source: file ?? POLICY_FILE_NAME };
+  } catch (e) {
+    throw new UsageError(`cannot read policy ${path}: ${(e as Error).message}`);
+  }
+}
+
+export async function runSubmit(targets: string[], o: SubmitCliOptions, io: Io): Promise<number> {
+  const rules = checkRules(o.rule);
+  const failOn: Severity[] | undefined = o.failOn?.split(',').map((x) => {
+    const s = x.trim().toUpperCase();
+    if (!isSeverity(s)) throw new UsageError(`unknown severity "${x}" (expected ${SEVERITIES.join(', ')})`);
+    return s;
+  });
+  if (!(FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`unknown format ${o.format}`);
+  const text = policyText(o.policy);
+  const policy = text ? await loadPolicy(text) : undefined;
+  const timeout = whole('--timeout', o.timeout, 1, 7 * 86_400);
+  const attempts = whole('--attempts', o.attempts, 1, 100);
+  const { submitJobs, waitForResults, redisOptions } = await import('../service/scan-queue.js');
+  try {
+    redisOptions(o.redis);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const cfg = { redisUrl: o.redis, ...(o.queue ? { queue: o.queue } : {}) };
+  // Local paths go out absolute: the workers resolve nothing against this process's working directory.
+  const sent = targets.map((t) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? t : resolve(t)));
+  const { submission, jobIds } = await submitJobs(cfg, sent, {
+    ...(rules.length ? { rules } : {}),
+    ...(text ? { policy: text } : {}),
+    ...(attempts !== undefined ? { attempts } : {}),
+  });
+  if (!o.wait) {
+    io.stdout(JSON.stringify({ submission, jobs: jobIds }) + '\n');
+    return 0;
+  }
+  const results = await waitForResults(cfg, jobIds, timeout !== undefined ? { timeoutMs: timeout * 1000 } : {});
+  const failed = results.filter((r) => r.status !== 'done' || !r.facts);
+  for (const r of failed) io.stderr(`sentinel: ${r.target}: the scan job failed: ${r.error ?? 'no facts'}\n`);
+  const done = results.filter((r) => r.status === 'done' && r.facts).map((r) => r.facts!);
+  if (!done.length) return 2;
+  const report = await gateFacts(mergeFacts(done), {
+    ...(policy ? { policy } : {}),
+    ...(rules.length ? { rules } : {}),
+    ...(failOn ? { failOn } : {}),
+  });
+  const rendered = await renderReport(report, o.format, { cwd: process.cwd() });
+  if (o.output) writeFileSync(resolve(o.output), rendered);
+  else io.stdout(rendered);
+  return report.summary.exitCode === 1 ? 1 : failed.length ? 2 : report.summary.exitCode;
+}

@@ -1,0 +1,312 @@
+// `sentinel serve`: a long-running HTTP scanning service (node:http). POST /v1/scan takes JSON targets (paths inside
+// the configured roots, hf://, oci://, http(s):// URLs to public hosts) or one uploaded file as a body stream;
+// GET /v1/scans/{id} returns the status and the same JSON report the CLI writes; /healthz and Prometheus /metrics.
+// The API is described by schemas/openapi.json (OpenAPI 3.1). Never prints; the CLI reports what it listens on.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { renderReport } from '../api/render-report.js';
+import { scan, type ScanInput, type ScanOptions } from '../api/scan.js';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
+import type { Policy } from '../policy/policy.js';
+import { TOOL_VERSION } from '../report/scan-report.js';
+import { ServiceMetrics } from './metrics.js';
+import { ScanRegistry, type ScanRecord } from './scan-registry.js';
+import { guardTarget, TargetRefused } from './target-guard.js';
+
+export interface ServiceOptions {
+  /** Real paths of the folders local targets must lie in. */
+  readonly roots: readonly string[];
+  /** Bearer token every /v1 and /metrics request must carry; undefined: none (loopback only, checked by the CLI). */
+  readonly token?: string;
+  readonly policy?: Policy;
+  readonly limits?: Partial<Limits>;
+  /** Scans run at once (default 2); the rest wait in order. */
+  readonly maxRunning?: number;
+  /** Largest upload accepted (default: maxEntryBytes); larger is 413. */
+  readonly maxUploadBytes?: number;
+  /** An upload that sends nothing for this long is dropped (408). Default 30 s. */
+  readonly uploadIdleMs?: number;
+  /** Remote targets may name loopback and private addresses (default false: SSRF guard). */
+  readonly allowPrivateTargets?: boolean;
+  /** Finished scans kept for GET (default 10,000). */
+  readonly keepFinished?: number;
+  /** Files scanned at once on worker threads within one scan (default 1). */
+  readonly jobs?: number;
+  /** Host lookup for the SSRF guard (tests). */
+  readonly lookupAll?: (host: string) => Promise<readonly string[]>;
+}
+
+const MAX_JSON_BODY = 1024 * 1024;
+const MAX_TARGETS = 1000;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'application/json'): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, status: number, message: string): void {
+  send(res, status, JSON.stringify({ error: message }) + '\n');
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    n += c.length;
+    if (n > MAX_JSON_BODY) throw new HttpError(413, `JSON body larger than ${MAX_JSON_BODY} bytes`);
+    chunks.push(c);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'the body is not valid JSON');
+  }
+}
+
+function tokenDigest(t: string): Buffer {
+  return createHash('sha256').update(t).digest();
+}
+
+/** The running service: its server, the scans it holds, and a close that drains them. */
+export interface ScanService {
+  readonly server: Server;
+  readonly registry: ScanRegistry;
+  /** Stops accepting connections, cancels scans still running after `graceMs`, resolves when all ended. */
+  close(graceMs?: number): Promise<void>;
+  /** `http://host:port` once listening. */
+  url(): string;
+}
+
+/** Creates the service (not yet listening: call `server.listen`). */
+export function createScanService(o: ServiceOptions): ScanService {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...o.policy?.limits, ...o.limits };
+  const maxUpload = o.maxUploadBytes ?? limits.maxEntryBytes;
+  const idleMs = o.uploadIdleMs ?? 30_000;
+  const want = o.token !== undefined ? tokenDigest(o.token) : undefined;
+  const metrics = new ServiceMetrics();
+  const registry = new ScanRegistry(o.maxRunning ?? 2, o.keepFinished ?? 10_000, {
+    onEnd: (r, seconds) => metrics.ended(r, seconds),
+  });
+  metrics.watch(registry);
+  const running = new Set<Promise<ScanRecord>>();
+  const handlers = new Set<Promise<void>>();
+
+  const scanOptions = (signal: AbortSignal, rules?: readonly string[]): ScanOptions => ({
+    ...(o.policy ? { policy: o.policy } : {}),
+    ...(o.limits ? { limits: o.limits } : {}),
+    ...(rules?.length ? { rules } : {}),
+    jobs: o.jobs ?? 1,
+    signal,
+  });
+
+  const startScan = (inputs: ScanInput[], rules?: readonly string[]) => {
+    const s = registry.start((signal) => scan(inputs, scanOptions(signal, rules)));
+    running.add(s.ended);
+    void s.ended.then(() => running.delete(s.ended));
+    return s;
+  };
+
+  const authorized = (req: IncomingMessage): boolean => {
+    if (!want) return true;
+    const h = req.headers.authorization ?? '';
+    const m = /^Bearer (.+)$/.exec(h);
+    return m !== null && timingSafeEqual(tokenDigest(m[1]!), want);
+  };
+
+  /** The status document of a scan: the JSON report is spliced in as the CLI renders it (not re-serialised). */
+  const statusBody = async (r: ScanRecord): Promise<string> => {
+    const head = {
+      id: r.id,
+      status: r.status,
+      createdAt: new Date(r.createdAt).toISOString(),
+      ...(r.startedAt !== undefined ? { startedAt: new Date(r.startedAt).toISOString() } : {}),
+      ...(r.finishedAt !== undefined ? { finishedAt: new Date(r.finishedAt).toISOString() } : {}),
+      ...(r.error !== undefined ? { error: r.error } : {}),
+      ...(r.report ? { exitCode: r.report.summary.exitCode } : {}),
+    };
+    const text = JSON.stringify(head);
+    if (!r.report) return text + '\n';
+    const report = (await renderReport(r.report, 'json')).trimEnd();
+    return `${text.slice(0, -1)},"report":${report}}\n`;
+  };
+
+  /** Waits for the scan when the client asked to; a client that goes away first cancels it. */
+  const answer = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    s: { record: ScanRecord; ended: Promise<ScanRecord> },
+    wait: boolean,
+  ): Promise<void> => {
+    if (!wait) {
+      send(res, 202, JSON.stringify({ id: s.record.id, status: s.record.status }) + '\n');
+      return;
+    }
+    const gone = (): void => {
+      if (!res.writableFinished) registry.cancel(s.record.id, 'the client disconnected');
+    };
+    res.once('close', gone);
+    const r = await s.ended;
+    res.off('close', gone);
+    send(res, r.status === 'done' ? 200 : r.status === 'cancelled' ? 499 : 500, await statusBody(r));
+  };
+
+  const postJson = async (req: IncomingMessage, res: ServerResponse, wait: boolean): Promise<void> => {
+    const body = await readJsonBody(req);
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new HttpError(400, 'expected an object');
+    const b = body as { targets?: unknown; rules?: unknown };
+    if (!Array.isArray(b.targets) || b.targets.length === 0 || b.targets.length > MAX_TARGETS) {
+      throw new HttpError(400, `"targets" must be a list of 1 to ${MAX_TARGETS} paths or URLs`);
+    }
+    if (b.rules !== undefined && !(Array.isArray(b.rules) && b.rules.every((x) => typeof x === 'string'))) {
+      throw new HttpError(400, '"rules" must be a list of rule IDs or categories');
+    }
+    const targets: string[] = [];
+    for (const t of b.targets) {
+      targets.push(
+        await guardTarget(t, {
+          roots: o.roots,
+          allowPrivate: o.allowPrivateTargets ?? false,
+          ...(o.lookupAll ? { lookupAll: o.lookupAll } : {}),
+        }),
+      );
+    }
+    await answer(req, res, startScan(targets, b.rules as string[] | undefined), wait);
+  };
+
+  const postUpload = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const name = url.searchParams.get('name') ?? '';
+    if (!name || name.length > 1024 || name.includes('\0')) throw new HttpError(400, 'an upload needs ?name=FILE_NAME');
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > maxUpload) throw new HttpError(413, `upload larger than ${maxUpload} bytes`);
+    let seen = 0;
+    let refused: HttpError | undefined;
+    let scanId: string | undefined = undefined;
+    // A refused upload is answered at once (connection: close), its scan cancelled, the socket closed after.
+    const refuse = (e: HttpError): void => {
+      if (refused) return;
+      refused = e;
+      if (scanId) registry.cancel(scanId, e.message);
+      if (!res.headersSent) {
+        res.setHeader('connection', 'close');
+        res.once('finish', () => req.destroy());
+        sendError(res, e.status, e.message);
+      } else req.destroy();
+    };
+    req.setTimeout(idleMs, () => refuse(new HttpError(408, `upload sent nothing for ${idleMs} ms`)));
+    const counted = Readable.from(
+      (async function* () {
+        for await (const c of req as AsyncIterable<Buffer>) {
+          seen += c.length;
+          metrics.uploadBytes(c.length);
+          if (seen > maxUpload) {
+            refuse(new HttpError(413, `upload larger than ${maxUpload} bytes`));
+            return;
+          }
+          yield new Uint8Array(c.buffer, c.byteOffset, c.length);
+        }
+      })(),
+    );
+    const s = startScan([{ name, stream: counted }]);
+    scanId = s.record.id;
+    const gone = (): void => {
+      if (!res.writableFinished) registry.cancel(s.record.id, 'the client disconnected');
+    };
+    res.once('close', gone);
+    const r = await s.ended;
+    res.off('close', gone);
+    if (refused) return;
+    send(res, r.status === 'done' ? 200 : r.status === 'cancelled' ? 499 : 500, await statusBody(r));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://service.invalid');
+    const path = url.pathname;
+    if (path === '/healthz' && req.method === 'GET') {
+      send(res, 200, JSON.stringify({ status: 'ok', version: TOOL_VERSION }) + '\n');
+      return;
+    }
+    if (!authorized(req)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      throw new HttpError(401, 'missing or wrong bearer token');
+    }
+    if (path === '/metrics' && req.method === 'GET') {
+      send(res, 200, await metrics.render(), metrics.contentType);
+      return;
+    }
+    if (path === '/v1/scan') {
+      if (req.method !== 'POST') throw new HttpError(405, 'use POST');
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const waitParam = url.searchParams.get('wait');
+      if (type === 'application/json') return postJson(req, res, waitParam === 'true' || waitParam === '1');
+      if (type === 'application/octet-stream') return postUpload(req, res, url);
+      throw new HttpError(415, 'send application/json targets or an application/octet-stream upload');
+    }
+    const m = /^\/v1\/scans\/([0-9a-f-]{36})$/.exec(path);
+    if (m) {
+      const r = registry.get(m[1]!);
+      if (!r) throw new HttpError(404, 'no such scan (unknown, or dropped after it finished)');
+      if (req.method === 'GET') return send(res, 200, await statusBody(r));
+      if (req.method === 'DELETE') {
+        registry.cancel(r.id, 'cancelled by the client');
+        return send(res, 202, JSON.stringify({ id: r.id, status: r.status }) + '\n');
+      }
+      throw new HttpError(405, 'use GET or DELETE');
+    }
+    throw new HttpError(404, 'not found');
+  };
+
+  const server = createServer({ requestTimeout: 0, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    const t0 = process.hrtime.bigint();
+    const h = handle(req, res).then(
+      () => metrics.request(req, res, t0),
+      (e: unknown) => {
+        const status = e instanceof HttpError ? e.status : e instanceof TargetRefused ? e.status : 500;
+        const message = e instanceof Error ? e.message : String(e);
+        sendError(res, status, status === 500 ? `internal error: ${message}` : message);
+        if (status === 413 || status === 408) req.destroy();
+        metrics.request(req, res, t0);
+      },
+    );
+    handlers.add(h);
+    void h.finally(() => handlers.delete(h));
+  });
+
+  return {
+    server,
+    registry,
+    url() {
+      const a = server.address() as AddressInfo | null;
+      if (!a) return '';
+      return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+    },
+    async close(graceMs = 10_000) {
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        for (const id of registry.pending()) registry.cancel(id, 'the service is shutting down');
+      }, graceMs);
+      await Promise.allSettled([...running]);
+      await Promise.allSettled([...handlers]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// Which scan targets a service may accept from a client: local paths only inside the configured roots (after
+// resolving symlinks), and remote targets only to public addresses unless private ones are allowed (SSRF). The
+// address ranges follow RFC 6890 (special-purpose IPv4/IPv6 registries) for what is not publicly routable.
+import { lookup } from 'node:dns/promises';
+import { realpath } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+
+/** A target the service refuses, with the reason it gives the client (HTTP 400/403). */
+export class TargetRefused extends Error {
+  constructor(
+    message: string,
+    /** 403 for a target outside what the service may reach, 400 for one it cannot read as a target. */
+    readonly status: 400 | 403,
+  ) {
+    super(message);
+  }
+}
+
+export interface GuardOptions {
+  /** Real paths of the folders local targets must lie in (no roots: no local target is accepted). */
+  readonly roots: readonly string[];
+  /** Remote targets may name loopback, private, link-local and other non-public addresses. */
+  readonly allowPrivate: boolean;
+  /** Host lookup (tests); default: the system resolver, every address. */
+  readonly lookupAll?: (host: string) => Promise<readonly string[]>;
+}
+
+const REMOTE = /^(hf|oci|https?):\/\//i;
+
+function ipv4Parts(a: string): number[] {
+  return a.split('.').map(Number);
+}
+
+/** The address is not publicly routable (loopback, private, link-local, CGNAT, multicast, reserved, …). */
+export function isNonPublicAddress(address: string): boolean {
+  const v = isIP(address);
+  if (v === 4) {
+    const [a = 0, b = 0] = ipv4Parts(address);
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 192 && b === 0) ||
+      (a === 198 && (b === 18 || b === 19)) ||
+      a >= 224
+    );
+  }
+  if (v === 6) {
+    const x = address.toLowerCase();
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(x);
+    if (mapped) return isNonPublicAddress(mapped[1]!);
+    if (x === '::' || x === '::1') return true;
+    const head = parseInt(x.split(':')[0] || '0', 16);
+    return (
+      (head & 0xfe00) === 0xfc00 || // unique local
+      (head & 0xffc0) === 0xfe80 || // link-local
+      (head & 0xff00) === 0xff00 || // multicast
+      x.startsWith('64:ff9b:') || // NAT64 can reach private IPv4
+      x.startsWith('2001:db8:') ||
+      x.startsWith('::ffff:')
+    );
+  }
+  return true;
+}
+
+/** Host (without brackets) of a remote target: `https://h:p/…`, `oci://h:p/repo…`; undefined for `hf://`. */
+export function remoteHost(target: string): string | undefined {
+  const scheme = target.slice(0, target.indexOf(':')).toLowerCase();
+  if (scheme === 'hf') return undefined;
+  const rest = target.slice(scheme.length + 3);
+  const authority = rest.split(/[/?#]/, 1)[0] ?? '';
+  if (!authority || authority.includes('@')) return '';
+  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(authority);
+  if (bracket) return bracket[1]!;
+  return authority.replace(/:\d+$/, '').toLowerCase();
+}
+
+async function systemLookupAll(host: string): Promise<readonly string[]> {
+  return (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+}
+
+/**
+ * Checks one target and returns what to scan: a real path inside a root, or the remote target unchanged.
+ * Relative paths are resolved against the first root.
+ */
+export async function guardTarget(target: unknown, o: GuardOptions): Promise<string> {
+  if (typeof target !== 'string' || !target || target.length > 4096 || target.includes('\0')) {
+    throw new TargetRefused('each target is a non-empty string (a path or a URL) of at most 4096 characters', 400);
+  }
+  if (REMOTE.test(target)) {
+    const host = remoteHost(target);
+    if (host === '') throw new TargetRefused(`target ${target}: no host, or credentials in the URL`, 400);
+    if (host !== undefined && !o.allowPrivate) {
+      let addresses: readonly string[];
+      try {
+        addresses = isIP(host) ? [host] : await (o.lookupAll ?? systemLookupAll)(host);
+      } catch {
+        throw new TargetRefused(`target ${target}: host ${host} does not resolve`, 400);
+      }
+      if (!addresses.length || addresses.some(isNonPublicAddress)) {
+        throw new TargetRefused(
+          `target ${target}: ${host} is a loopback or private address (start the service with --allow-private-targets to allow it)`,
+          403,
+        );
+      }
+    }
+    return target;
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) throw new TargetRefused(`target ${target}: unsupported scheme`, 400);
+  if (!o.roots.length) throw new TargetRefused('this service scans no local paths (no --root given)', 403);
+  const abs = isAbsolute(target) ? target : resolve(o.roots[0]!, target);
+  let real: string;
+  try {
+    real = await realpath(abs);
+  } catch {
+    throw new TargetRefused(`target ${target}: no such file or directory under the service's roots`, 400);
+  }
+  const inside = o.roots.some((root) => {
+    const rel = relative(root, real);
+    return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
+  });
+  if (!inside) throw new TargetRefused(`target ${target}: outside the service's roots`, 403);
+  return real;
+}

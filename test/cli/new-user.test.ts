@@ -284,3 +284,30 @@ describe('reports a person reads', () => {
     ]);
   });
 });
+
+describe('installable as documented', () => {
+  const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sentinel.js');
+  it('bin/sentinel.js refuses a Node older than 20 with a clear message (exit 2), before loading anything', () => {
+    // The entry point as an older Node sees it: process.versions.node reports 18.
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '18.19.1' } });
+         process.argv = [process.argv[0], ${JSON.stringify(BIN)}, 'artifact', '.'];
+         require(${JSON.stringify(BIN)});`,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^sentinel: Node\.js 18\.19\.1 is too old: sentinel needs Node\.js 20 or newer/);
+  });
+
+  it('bin/sentinel.js parses as a plain ES2015 script (no syntax an old Node rejects before the check runs)', () => {
+    const text = readFileSync(BIN, 'utf8').replace(/^#!.*\n/, '');
+    assert.doesNotMatch(text, /\?\.|\?\?|\bimport\b|\bawait\b|#\w/, 'optional chaining, ??, ESM or private fields');
+    // Compiles as a script (a syntax error throws here).
+    new Function(text);
+  });
+});

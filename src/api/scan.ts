@@ -96,6 +96,11 @@ export interface ScanOptions {
    * caches (__pycache__, .tox, .mypy_cache, .pytest_cache, node_modules, ...) inside walked folders. Default true.
    */
   readonly defaultSkips?: boolean;
+  /**
+   * Record each file's SHA-256 in `files[].sha256` (default true): the verdict is tied to the exact bytes. `false`
+   * skips the extra read of large files (a header-only scan of a multi-gigabyte model then reads kilobytes).
+   */
+  readonly sha256?: boolean;
 }
 
 /** Upper-cases and checks rule IDs and categories against the registry. */
@@ -231,6 +236,7 @@ export async function scan(
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
       ...(options.cacheRoots ? { cacheRoots: options.cacheRoots } : {}),
+      ...(options.sha256 === false ? { sha256: false } : {}),
       walk: {
         exclude: [...(policy.exclude ?? []), ...(options.exclude ?? [])],
         respectGitignore: options.respectGitignore ?? false,

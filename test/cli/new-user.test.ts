@@ -270,6 +270,22 @@ describe('reports a person reads', () => {
     assert.match(r.stdout, new RegExp(`${sha} +\\d+ .*evil\\.pkl`));
   });
 
+  it("every report carries each file's SHA-256 and size (JSON, SARIF); --no-sha256 leaves the digest out", async () => {
+    const sha = createHash('sha256').update(readFileSync(evil)).digest('hex');
+    const { report } = await json(['artifact', evil]);
+    assert.deepEqual(
+      report.files.map((f) => [f.bytes, f.sha256]),
+      [[readFileSync(evil).length, sha]],
+    );
+    const sarif = JSON.parse((await cli(['artifact', evil, '--format', 'sarif'])).stdout) as {
+      runs: { artifacts: { length: number; hashes?: Record<string, string> }[] }[];
+    };
+    assert.equal(sarif.runs[0]!.artifacts[0]!.hashes?.['sha-256'], sha);
+    const off = await json(['artifact', evil, '--no-sha256']);
+    assert.equal(off.report.files[0]!.sha256, undefined);
+    assert.equal(off.report.files[0]!.bytes, readFileSync(evil).length);
+  });
+
   it('--list-globals prints what each pickle imports and how each name is judged', async () => {
     const f = join(dir, 'reports', 'mixed.pkl');
     // collections.OrderedDict (allowed) and mylib.Thing (unknown), protocol 0.

@@ -109,6 +109,11 @@ export interface ScanOptions {
    * at a scanned path is verified and reported even without options; these add the requirement and whom to trust.
    */
   readonly signatures?: SignatureScanOptions;
+  /**
+   * Record each file's SHA-256 in `files[].sha256` (default true): the verdict is tied to the exact bytes. `false`
+   * skips the extra read of large files (a header-only scan of a multi-gigabyte model then reads kilobytes).
+   */
+  readonly sha256?: boolean;
 }
 
 /** Options of remote inputs; every one is optional. */
@@ -299,6 +304,7 @@ async function gather(p: Prepared, options: ScanOptions): Promise<ScanFacts> {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
       ...(options.cacheRoots ? { cacheRoots: options.cacheRoots } : {}),
+      ...(options.sha256 === false ? { sha256: false } : {}),
       walk: {
         exclude: [...(policy.exclude ?? []), ...(options.exclude ?? [])],
         respectGitignore: options.respectGitignore ?? false,

@@ -110,6 +110,7 @@ interface ArtifactOptions extends RemoteCliOptions, SignatureFlags {
   respectGitignore?: boolean;
   defaultSkips: boolean;
   listGlobals?: boolean;
+  sha256: boolean;
 }
 
 /** `--write FORMAT=FILE` (repeatable): further reports of the same scan, checked before the scan starts. */
@@ -215,6 +216,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
       respectGitignore: o.respectGitignore ?? false,
       defaultSkips: o.defaultSkips,
       remote: remoteScanOptions(o, io.env),
+      ...(o.sha256 === false ? { sha256: false } : {}),
       ...(bar.tick ? { onFile: bar.tick } : {}),
       ...(signatures ? { signatures } : {}),
     });
@@ -320,6 +322,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--respect-gitignore', "leave out what the git checkout's .gitignore files ignore")
     .option('--no-default-skips', 'also walk .git/.hg/.svn, virtualenvs and tool caches (skipped by default)')
     .option('--list-globals', 'print the globals each pickle imports and how each is judged')
+    .option('--no-sha256', "do not record each file's SHA-256 (saves a second read of large files)")
     .option('--jobs <n>', 'files scanned at once on worker threads (default: available parallelism)')
     .option('--docs-url <url>', 'base URL of docs/rules/ for SARIF helpUri (e.g. https://host/repo/docs/rules/)')
     .addOption(new Option('--now <YYYY-MM-DD>', 'date used for acceptance expiry (testing)').hideHelp())

@@ -270,6 +270,22 @@ describe('reports a person reads', () => {
     assert.match(r.stdout, new RegExp(`${sha} +\\d+ .*evil\\.pkl`));
   });
 
+  it("every report carries each file's SHA-256 and size (JSON, SARIF); --no-sha256 leaves the digest out", async () => {
+    const sha = createHash('sha256').update(readFileSync(evil)).digest('hex');
+    const { report } = await json(['artifact', evil]);
+    assert.deepEqual(
+      report.files.map((f) => [f.bytes, f.sha256]),
+      [[readFileSync(evil).length, sha]],
+    );
+    const sarif = JSON.parse((await cli(['artifact', evil, '--format', 'sarif'])).stdout) as {
+      runs: { artifacts: { length: number; hashes?: Record<string, string> }[] }[];
+    };
+    assert.equal(sarif.runs[0]!.artifacts[0]!.hashes?.['sha-256'], sha);
+    const off = await json(['artifact', evil, '--no-sha256']);
+    assert.equal(off.report.files[0]!.sha256, undefined);
+    assert.equal(off.report.files[0]!.bytes, readFileSync(evil).length);
+  });
+
   it('--list-globals prints what each pickle imports and how each name is judged', async () => {
     const f = join(dir, 'reports', 'mixed.pkl');
     // collections.OrderedDict (allowed) and mylib.Thing (unknown), protocol 0.
@@ -282,5 +298,32 @@ describe('reports a person reads', () => {
       { name: 'collections.OrderedDict', verdict: 'allowed' },
       { name: 'mylib.Thing', verdict: 'unknown' },
     ]);
+  });
+});
+
+describe('installable as documented', () => {
+  const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sentinel.js');
+  it('bin/sentinel.js refuses a Node older than 20 with a clear message (exit 2), before loading anything', () => {
+    // The entry point as an older Node sees it: process.versions.node reports 18.
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '18.19.1' } });
+         process.argv = [process.argv[0], ${JSON.stringify(BIN)}, 'artifact', '.'];
+         require(${JSON.stringify(BIN)});`,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^sentinel: Node\.js 18\.19\.1 is too old: sentinel needs Node\.js 20 or newer/);
+  });
+
+  it('bin/sentinel.js parses as a plain ES2015 script (no syntax an old Node rejects before the check runs)', () => {
+    const text = readFileSync(BIN, 'utf8').replace(/^#!.*\n/, '');
+    assert.doesNotMatch(text, /\?\.|\?\?|\bimport\b|\bawait\b|#\w/, 'optional chaining, ??, ESM or private fields');
+    // Compiles as a script (a syntax error throws here).
+    new Function(text);
   });
 });

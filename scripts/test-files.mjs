@@ -1,7 +1,7 @@
 // Prints the test files of one tier, one per line: `fast` (what `npm test` runs) or `slow` (the integration and
 // long-running suites `npm run test:full` adds: packing and installing the package, the GitHub Action and
 // pre-commit run as their runners run them, the container file, headless Chromium, the CPython differential
-// tests, the hostile corpora and the seeded fuzz pass). Every test file is in exactly one tier.
+// tests, the hostile corpora, the seeded fuzz pass, and the Redis queue with its worker processes). Every test file is in exactly one tier.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,6 +12,7 @@ const SLOW = [
   /^test\/hostile\//,
   /^test\/robustness\//,
   /^test\/report\/html-chromium\.test\.ts$/,
+  /^test\/service\/scan-queue\.test\.ts$/,
 ];
 
 function walk(dir) {

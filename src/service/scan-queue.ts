@@ -6,7 +6,7 @@
 // dead-letter queue and leave a failed result, so a waiting submitter always ends.
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { Job, Queue, QueueEvents, Worker, type Job as BullJob, type Worker as BullWorker } from 'bullmq';
 import { Redis, type Redis as RedisClient } from 'ioredis';
@@ -47,6 +47,9 @@ export interface ScanJobResult {
   /** The facts came from the content-hash cache. */
   readonly cached?: boolean;
   readonly attempts: number;
+  /** When the job was added and when its result was written (ms since the epoch): the job's latency. */
+  readonly queuedAt?: number;
+  readonly finishedAt?: number;
 }
 
 const DEFAULT_QUEUE = 'sentinel-scan';
@@ -215,10 +218,14 @@ export interface WorkerOptions {
   readonly onResult?: (r: ScanJobResult) => void;
 }
 
+/** Files up to this size are hashed from one read; larger ones are streamed. */
+const ONE_READ_BYTES = 1024 * 1024;
+
 async function sha256File(path: string): Promise<string | undefined> {
   const st = await stat(path);
   if (!st.isFile()) return undefined;
   const h = createHash('sha256');
+  if (st.size <= ONE_READ_BYTES) return h.update(await readFile(path)).digest('hex');
   for await (const c of createReadStream(path)) h.update(c as Buffer);
   return h.digest('hex');
 }
@@ -269,7 +276,8 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       // The result is in the stream; a webhook that is down loses nothing.
     }
   };
-  const finish = async (r: ScanJobResult): Promise<void> => {
+  const finish = async (result: ScanJobResult): Promise<void> => {
+    const r = { ...result, finishedAt: Date.now() };
     if ((await put(r)) === 1) {
       o.onResult?.(r);
       await webhook(r);
@@ -287,6 +295,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       scanner: TOOL_VERSION,
       // Started attempts count a run lost with its worker (stalled), which attemptsMade does not.
       attempts: Math.max(job.attemptsStarted, job.attemptsMade + 1),
+      queuedAt: job.timestamp,
     };
     let target: string;
     try {

@@ -1,8 +1,8 @@
 // Layering: a lower room never imports a higher one. The order is the data flow of a scan:
-// core ← sources ← formats ← analyzers ← provenance ← rules ← scan ← policy ← convert ← report ← api ← cli.
+// core ← sources ← formats ← analyzers ← provenance ← rules ← scan ← policy ← convert ← report ← api ← service ← cli.
 // provenance (signature verification) reads files and yields verdicts the SIGN rules turn into findings.
 // convert (sentinel convert) scans and gates its input first, so it sits above scan and policy; its report is
-// rendered by report, so it sits below.
+// rendered by report, so it sits below. service (sentinel serve, the Redis queue) runs scans through the api.
 // (`import type` counts too: a type that a lower room needs belongs in that room or below.)
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -22,6 +22,7 @@ const ORDER = [
   'convert',
   'report',
   'api',
+  'service',
   'cli',
 ];
 

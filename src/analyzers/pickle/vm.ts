@@ -12,8 +12,10 @@ import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
 import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
-import { instanceClass, REBUILD_FROM_TYPE_V2 } from './instance-class.js';
-import { stateHookProblem } from './state-hooks.js';
+import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
+import { classStateHookProblems } from './state-hooks.js';
+import { attrsFromItems } from './callable-effects.js';
+import { checkEffects, type EffectHost } from './effect-checks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem } from './call-hooks.js';
@@ -140,6 +142,25 @@ const KEEP_VALUES_STRING_BYTES = 1024 * 1024;
 const JOBLIB_WRAPPERS = new Set([
   'joblib.numpy_pickle.NumpyArrayWrapper',
   'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
+]);
+
+/**
+ * Whether joblib's NumpyUnpickler takes a BUILD's target for an array wrapper (its isinstance check, whatever made the
+ * object): a wrapper class among the classes it may be, or a class the stream does not name given a wrapper's state
+ * (dtype, shape and order, which reading the array needs).
+ */
+function mayBeJoblibWrapper(classes: ClassSet, state: PyVal): boolean {
+  if (classes.names.some((n) => JOBLIB_WRAPPERS.has(n))) return true;
+  if (!classes.unknown || typeof state !== 'object' || state.k !== K.Dict) return false;
+  return ['dtype', 'shape', 'order'].every((k) => state.keys.includes(k));
+}
+
+/** joblib < 0.10's wrapper whose read() np.loads a file beside the pickle with allow_pickle=True. */
+const NDARRAY_WRAPPERS = new Set([
+  'joblib.numpy_pickle_compat.NDArrayWrapper',
+  'joblib.numpy_pickle.NDArrayWrapper',
+  'sklearn.externals.joblib.numpy_pickle.NDArrayWrapper',
+  'sklearn.externals.joblib.numpy_pickle_compat.NDArrayWrapper',
 ]);
 
 class StopRun extends Error {}
@@ -541,6 +562,7 @@ class PickleVm implements ModelContext {
       if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args);
+        if (effective === callee) checkEffects(this.effectHost, canonical, args);
       }
       if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {
         this.torchRebuild(canonical, result, args);
@@ -550,6 +572,28 @@ class PickleVm implements ModelContext {
       if (modelled !== undefined) return modelled;
     }
     return result;
+  }
+
+  /** What the effect checks (effect-checks.ts) may do to this run. */
+  private readonly effectHost: EffectHost = {
+    invokeModelled: (callee, args, why) => this.invokeModelled(callee, args, why),
+    deriveCall: (module, name, via, detail) => this.recordCall('REDUCE', this.derive(module, name, via), detail),
+    offShape: (message, fatal) => this.anomaly(fatal ? 'TYPE_ERROR' : 'OFF_SHAPE_CALL', message, fatal),
+  };
+
+  /** A call a modelled callable makes itself (a stream-chosen callable it is given), depth-bounded. */
+  private invokeModelled(callee: PyVal, args: PyVal, why: string): PyVal {
+    if (this.modelDepth >= MAX_MODEL_DEPTH) {
+      this.recordLimit('maxModelDepth', `modelled calls nested deeper than ${MAX_MODEL_DEPTH} levels (${why})`);
+      return UNKNOWN;
+    }
+    this.modelDepth++;
+    try {
+      this.recordCall('REDUCE', callee, why);
+      return this.invoke('REDUCE', callee, args);
+    } finally {
+      this.modelDepth--;
+    }
   }
 
   /**
@@ -660,6 +704,10 @@ class PickleVm implements ModelContext {
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('SETITEM', target, '__setitem__ on a non-dict object');
+        if (target.k === K.Obj) {
+          const planted = (target.planted ??= { k: K.Dict, keys: [], vals: [], n: 0 });
+          for (let i = 0; i + 1 < kv.length; i += 2) dictPut(planted, kv[i]!, kv[i + 1]!);
+        }
         if (this.keep && target.k === K.Obj) {
           const items = (target.items ??= { k: K.Dict, keys: [], vals: [], n: 0 });
           for (let i = 0; i + 1 < kv.length; i += 2) dictPutAll(items, kv[i]!, kv[i + 1]!);
@@ -703,20 +751,33 @@ class PickleVm implements ModelContext {
     }
     if (inst.k === K.Obj) {
       let call: CallFact | undefined;
+      const classes = instanceClasses(inst);
+      const fromItems = this.itemSetstate(inst, classes);
       if (inst.plantedSetstate !== undefined) {
         this.recordCall('BUILD', inst.plantedSetstate, 'calls a __setstate__ planted by an earlier BUILD');
         this.checkCallable(inst.plantedSetstate, 'BUILD');
+      } else if (fromItems !== undefined) {
+        // BUILD looks __setstate__ up with getattr: the class's __getattr__ answers with a planted item.
+        this.invokeModelled(
+          fromItems,
+          { k: K.Tuple, items: [state], more: 0 },
+          'BUILD calls __setstate__, which the instance answers from an item SETITEMS planted (__getattr__)',
+        );
       } else {
         call = this.recordCall('BUILD', inst);
       }
       this.uses?.built(inst, state, call);
       inst.state = state;
       this.applyState(inst, state, 'BUILD');
-      const cls = instanceClass(inst);
-      if (cls && this.opts.loader.joblibArrays && JOBLIB_WRAPPERS.has(cls.canonical)) this.joblibArray(inst, state);
+      if (this.opts.loader.joblibArrays && mayBeJoblibWrapper(classes, state)) this.joblibArray(inst, state);
+      if (this.opts.loader.joblibArrays) this.companion(classes, state);
       return;
     }
-    if (inst.k === K.Unknown || inst.k === K.Pers) return;
+    if (inst.k === K.Unknown || inst.k === K.Pers) {
+      // An instance of a class the stream does not name: every hook whose trigger the state carries is checked.
+      this.stateHooks(instanceClasses(inst), state, 'BUILD on an object of unknown class');
+      return;
+    }
     if (inst.k === K.FileLike) {
       this.buildBytesio(inst, state);
       return;
@@ -753,17 +814,49 @@ class PickleVm implements ModelContext {
   private applyState(inst: ObjV, state: PyVal, via: string): void {
     const planted = this.checkDunderState(state);
     if (planted !== undefined) inst.plantedSetstate = planted;
-    const cls = instanceClass(inst);
-    if (cls === undefined) return;
-    const hook = stateHookProblem(cls.canonical, state);
-    if (hook === undefined) return;
-    // The hook runs code the state carries: report it as the exec it is.
-    const exec = this.derive(
-      hook.runs.module,
-      hook.runs.name,
-      `${cls.canonical}.${hook.hook} (${via}): ${hook.problem}`,
-    );
-    this.recordCall('BUILD', exec, `${hook.hook} of ${cls.canonical} ${hook.what}`);
+    this.stateHooks(instanceClasses(inst), state, via);
+  }
+
+  /**
+   * joblib < 0.10's NDArrayWrapper: after its BUILD, joblib.load calls np.load(<dir>/<state filename>,
+   * allow_pickle=True), which unpickles a pickle or an object array in that file: the file is recorded for the scan to
+   * read as numpy does (an object of a class the stream does not name counts when its state has the wrapper's keys).
+   */
+  private companion(classes: ClassSet, state: PyVal): void {
+    const named = classes.names.find((n) => NDARRAY_WRAPPERS.has(n));
+    const dict = typeof state === 'object' && state.k === K.Dict ? state : undefined;
+    if (named === undefined && !(classes.unknown && dict !== undefined && dict.keys.includes('filename'))) return;
+    const file = dict !== undefined ? dictGet(dict, 'filename') : undefined;
+    const name = typeof file === 'string' && !(dict!.opaque || dict!.n > dict!.keys.length) ? file : undefined;
+    (this.r.companions ??= []).push({
+      offset: this.dec.offset,
+      name,
+      wrapper: named ?? 'an object of unknown class with a wrapper state',
+    });
+  }
+
+  /** The state hooks of every class the instance may be of (state-hooks.ts), each reported as the call it makes. */
+  private stateHooks(classes: ClassSet, state: PyVal, via: string): void {
+    for (const hook of classStateHookProblems(classes, state)) {
+      // The hook runs code the state carries: report it as the exec it is.
+      const exec = this.derive(hook.runs.module, hook.runs.name, `${hook.cls}.${hook.hook} (${via}): ${hook.problem}`);
+      this.recordCall('BUILD', exec, `${hook.hook} of ${hook.cls} ${hook.what}`);
+    }
+  }
+
+  /**
+   * The item a BUILD's `__setstate__` lookup finds on an instance whose class answers attribute lookups from its
+   * items (a dict subclass with such a __getattr__ and no __setstate__; any class the stream does not name): a
+   * planted '__setstate__' item, or one under a key the analysis cannot read.
+   */
+  private itemSetstate(inst: ObjV, classes: ClassSet): PyVal | undefined {
+    const items = inst.planted;
+    if (items === undefined || !(classes.unknown || classes.names.some(attrsFromItems))) return undefined;
+    for (let i = 0; i < items.keys.length; i++) {
+      const key = items.keys[i]!;
+      if (key === '__setstate__' || isComputed(key)) return items.vals[i];
+    }
+    return items.n > items.keys.length ? UNKNOWN : undefined;
   }
 
   /** Flags dunder keys in BUILD state; returns a planted `__setstate__` value if any. */

@@ -163,6 +163,37 @@ const NDARRAY_WRAPPERS = new Set([
   'sklearn.externals.joblib.numpy_pickle_compat.NDArrayWrapper',
 ]);
 
+/** Attribute names the unpickler itself looks up and calls on a non-list/non-set object (APPENDS, ADDITEMS). */
+const CALLED_ATTRS: ReadonlySet<string> = new Set(['extend', 'append', 'add']);
+
+/** Remembers the state entries BUILD sets that the unpickler may later call (a bounded record per object). */
+function plantAttrs(inst: ObjV, state: PyVal): void {
+  if (typeof state !== 'object') return;
+  const dicts: DictV[] = [];
+  if (state.k === K.Dict) dicts.push(state);
+  else if (state.k === K.Tuple && state.items.length === 2) {
+    for (const it of state.items) if (typeof it === 'object' && it.k === K.Dict) dicts.push(it);
+  }
+  for (const d of dicts) {
+    for (let i = 0; i < d.keys.length; i++) {
+      const key = d.keys[i]!;
+      if ((typeof key === 'string' && CALLED_ATTRS.has(key)) || isComputed(key)) {
+        dictPut((inst.plantedAttrs ??= { k: K.Dict, keys: [], vals: [], n: 0 }), key, d.vals[i]!);
+      }
+    }
+  }
+}
+
+/** The value planted under one of `names` (or under a computed key) in `d`, if any. */
+function plantedIn(d: DictV | undefined, names: readonly string[]): PyVal | undefined {
+  if (d === undefined) return undefined;
+  for (let i = 0; i < d.keys.length; i++) {
+    const key = d.keys[i]!;
+    if ((typeof key === 'string' && names.includes(key)) || isComputed(key)) return d.vals[i];
+  }
+  return d.n > d.keys.length ? UNKNOWN : undefined;
+}
+
 class StopRun extends Error {}
 
 /** What distinguishes an import beyond its names, opcode, protocol and error state. */
@@ -679,11 +710,12 @@ class PickleVm implements ModelContext {
   // ---------------------------------------------------------------- containers
 
   /** APPEND/APPENDS: the target's kind decides what runs (list contents themselves are not kept). */
-  private appendTo(target: PyVal): void {
+  private appendTo(target: PyVal, item: PyVal | undefined): void {
     if (typeof target === 'object') {
       if (target.k === K.List) return;
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers || target.k === K.Unknown) {
         if (target.k !== K.Unknown) this.recordCall('APPEND', target, 'extend()/append() on a non-list object');
+        if (target.k === K.Obj) this.plantedMethod(target, ['extend', 'append'], item, 'APPENDS');
         return;
       }
     }
@@ -729,11 +761,34 @@ class PickleVm implements ModelContext {
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('ADDITEMS', target, 'add() on a non-set object');
+        if (target.k === K.Obj) this.plantedMethod(target, ['add'], items[0], 'ADDITEMS');
         return;
       }
       if (target.k === K.Unknown) return;
     }
     this.anomaly('TYPE_ERROR', `ADDITEMS target is a '${kindName(target)}'`, true);
+  }
+
+  /**
+   * APPENDS/ADDITEMS on an object that is no list/set call getattr(obj, 'extend'/'append'/'add'): an attribute an
+   * earlier BUILD planted in the instance __dict__, or an item the object answers attribute lookups from (a dict
+   * subclass with such a __getattr__, or a class the stream does not name), is what gets called, with the items.
+   */
+  private plantedMethod(inst: ObjV, names: readonly string[], item: PyVal | undefined, op: string): void {
+    const found = plantedIn(inst.plantedAttrs, names);
+    const classes = found === undefined && inst.planted !== undefined ? instanceClasses(inst) : undefined;
+    const fromItems =
+      classes !== undefined && (classes.unknown || classes.names.some(attrsFromItems))
+        ? plantedIn(inst.planted, names)
+        : undefined;
+    const callee = found ?? fromItems;
+    if (callee === undefined) return;
+    const where = found !== undefined ? 'an attribute an earlier BUILD planted' : 'an item SETITEMS planted';
+    this.invokeModelled(
+      callee,
+      { k: K.Tuple, items: [item ?? UNKNOWN], more: 0 },
+      `${op} calls ${names.join('/')}() of the object, which it answers with ${where}`,
+    );
   }
 
   // ---------------------------------------------------------------- BUILD
@@ -814,6 +869,7 @@ class PickleVm implements ModelContext {
   private applyState(inst: ObjV, state: PyVal, via: string): void {
     const planted = this.checkDunderState(state);
     if (planted !== undefined) inst.plantedSetstate = planted;
+    plantAttrs(inst, state);
     this.stateHooks(instanceClasses(inst), state, via);
   }
 
@@ -1193,7 +1249,7 @@ class PickleVm implements ModelContext {
           }
           const t = this.stack[len - 1]!;
           if (this.keep && typeof t === 'object' && t.k === K.List) t.items?.push(v);
-          this.appendTo(t);
+          this.appendTo(t, v);
           break;
         }
         case Op.APPENDS: {
@@ -1210,8 +1266,9 @@ class PickleVm implements ModelContext {
             this.sp = x;
             break;
           }
+          const first = x < this.sp ? this.stack[x] : undefined;
           this.sp = x;
-          this.appendTo(target);
+          this.appendTo(target, first);
           break;
         }
         case Op.EMPTY_LIST:

@@ -680,7 +680,11 @@ class FileScan {
  * computed name, a name leaving the folder, a file absent or not on disk) is an anomaly of the stream that names it.
  */
 async function scanCompanion(scan: FileScan, src: ByteSource, run: PickleRun, c: CompanionFact, depth: number) {
-  const what = `joblib.load calls np.load(<folder>/${c.name === undefined ? '<computed>' : JSON.stringify(c.name)}, allow_pickle=True) for ${c.wrapper} (joblib < 0.10 layout)`;
+  const file = `<folder>/${c.name === undefined ? '<computed>' : JSON.stringify(c.name)}`;
+  const what =
+    c.reads === 'zfile'
+      ? `joblib.load opens ${file} for ${c.wrapper} (joblib < 0.10 layout)`
+      : `joblib.load calls np.load(${file}, allow_pickle=True) for ${c.wrapper} (joblib < 0.10 layout)`;
   const fail = (why: string): void => {
     run.anomalies.push({
       code: 'NESTED_PAYLOAD_UNKNOWN',
@@ -693,20 +697,22 @@ async function scanCompanion(scan: FileScan, src: ByteSource, run: PickleRun, c:
   if (c.name === undefined) return fail('the stream computes the file name');
   const escape = sideFileProblem(c.name);
   if (escape !== undefined) return fail(`the name leaves the folder (${escape.reason})`);
+  // ZNDArrayWrapper's file is raw zlib data set as an array's bytes: only where it is read from matters.
+  if (c.reads === 'zfile') return;
   // Only a top-level file of a path scan has a folder on disk; an archive member's companion is not in this scan.
   if (depth > 0 || src.location.chain.length !== 1 || !scan.onDisk)
     return fail('the file beside it is not in this scan');
   const path = join(dirname(src.location.chain[0]!), c.name);
-  let file: FileSource | undefined;
+  let opened: FileSource | undefined;
   let bytes: Uint8Array;
   try {
-    file = new FileSource(child(src.location, `companion:${c.name}`), path);
-    if (file.size > scan.limits.maxEntryBytes) return fail(`the file is larger than maxEntryBytes`);
-    bytes = file.readWhole();
+    opened = new FileSource(child(src.location, `companion:${c.name}`), path);
+    if (opened.size > scan.limits.maxEntryBytes) return fail(`the file is larger than maxEntryBytes`);
+    bytes = opened.readWhole();
   } catch (e) {
     return fail(`the file could not be read (${errorMessage(e)}); when it is present, numpy unpickles it`);
   } finally {
-    file?.close();
+    opened?.close();
   }
   await scan.unit(new MemorySource(child(src.location, `companion:${c.name}`), bytes), depth + 1);
 }

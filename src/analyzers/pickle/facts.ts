@@ -158,6 +158,8 @@ export interface CompanionFact {
   readonly name: string | undefined;
   /** The wrapper class (or why the object may be one). */
   readonly wrapper: string;
+  /** 'np.load': np.load(allow_pickle=True) reads it (npy, npz or a pickle); 'zfile': joblib reads raw zlib data. */
+  readonly reads: 'np.load' | 'zfile';
 }
 
 export interface ResultSummary {

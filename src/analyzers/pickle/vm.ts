@@ -163,6 +163,9 @@ const NDARRAY_WRAPPERS = new Set([
   'sklearn.externals.joblib.numpy_pickle_compat.NDArrayWrapper',
 ]);
 
+/** Its compressed sibling: read() opens <dir>/<filename> and reads raw zlib data (an array's bytes, no pickle). */
+const ZNDARRAY_WRAPPERS = new Set([...NDARRAY_WRAPPERS].map((n) => n.replace('.NDArrayWrapper', '.ZNDArrayWrapper')));
+
 /** Attribute names the unpickler itself looks up and calls on a non-list/non-set object (APPENDS, ADDITEMS). */
 const CALLED_ATTRS: ReadonlySet<string> = new Set(['extend', 'append', 'add']);
 
@@ -879,7 +882,7 @@ class PickleVm implements ModelContext {
    * read as numpy does (an object of a class the stream does not name counts when its state has the wrapper's keys).
    */
   private companion(classes: ClassSet, state: PyVal): void {
-    const named = classes.names.find((n) => NDARRAY_WRAPPERS.has(n));
+    const named = classes.names.find((n) => NDARRAY_WRAPPERS.has(n) || ZNDARRAY_WRAPPERS.has(n));
     const dict = typeof state === 'object' && state.k === K.Dict ? state : undefined;
     if (named === undefined && !(classes.unknown && dict !== undefined && dict.keys.includes('filename'))) return;
     const file = dict !== undefined ? dictGet(dict, 'filename') : undefined;
@@ -888,6 +891,7 @@ class PickleVm implements ModelContext {
       offset: this.dec.offset,
       name,
       wrapper: named ?? 'an object of unknown class with a wrapper state',
+      reads: named !== undefined && ZNDARRAY_WRAPPERS.has(named) ? 'zfile' : 'np.load',
     });
   }
 

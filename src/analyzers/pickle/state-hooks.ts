@@ -63,6 +63,8 @@ const UNKNOWN_KEYS: ReadonlySet<K> = new Set([K.Obj, K.Global, K.Pers, K.Unknown
 /** Whether `state` may set one of `keys` (a literal key, a computed or unkept one, entries beyond those kept). */
 function mayCarry(state: PyVal, keys: readonly string[]): boolean {
   if (typeof state !== 'object') return false;
+  // A list of pairs or an object the analysis cannot read can set any key through __dict__.update.
+  if (state.k === K.List || state.k === K.Unknown || state.k === K.Pers) return true;
   const dicts: DictV[] = [];
   if (state.k === K.Dict) dicts.push(state);
   else if (state.k === K.Tuple) {

@@ -595,7 +595,7 @@ class PickleVm implements ModelContext {
         return result;
       if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
-        if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args);
+        if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
         if (effective === callee) checkEffects(this.effectHost, canonical, args);
       }
       if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {
@@ -617,6 +617,10 @@ class PickleVm implements ModelContext {
 
   /** A call a modelled callable makes itself (a stream-chosen callable it is given), depth-bounded. */
   private invokeModelled(callee: PyVal, args: PyVal, why: string): PyVal {
+    if (rootImport(callee) === undefined) {
+      // What gets called is not a value the analysis can name (items not kept, a computed object): fail closed.
+      this.anomaly('OFF_SHAPE_CALL', `${why}: the object called is not one the analysis can name`, false);
+    }
     if (this.modelDepth >= MAX_MODEL_DEPTH) {
       this.recordLimit('maxModelDepth', `modelled calls nested deeper than ${MAX_MODEL_DEPTH} levels (${why})`);
       return UNKNOWN;
@@ -634,7 +638,7 @@ class PickleVm implements ModelContext {
    * copyreg._reconstructor(cls, base, state) runs base.__new__(cls, state) and, for a base other than object,
    * base.__init__(obj, state): the base's constructor is called with the stream's state (tzfile as the base opens it).
    */
-  private reconstructorBase(args: PyVal): void {
+  private reconstructorBase(args: PyVal, result: ObjV): void {
     const items = typeof args === 'object' && args.k === K.Tuple ? args.items : undefined;
     const base = items?.[1];
     if (typeof base !== 'object' || base.k !== K.Global || base.imp.canonical === 'builtins.object') return;
@@ -646,6 +650,12 @@ class PickleVm implements ModelContext {
     }
     const state = items!.length > 2 && typeof args === 'object' && args.k === K.Tuple && args.more === 0;
     this.checkCallHook(canonical, state ? { k: K.Tuple, items: [items![2]!], more: 0 } : undefined);
+    // dict.__init__(obj, state) fills the new object's items from the state: a dict subclass that answers lookups
+    // from its items then answers with them (an unreadable state counts as items not kept).
+    const st = items![2];
+    if (canonical === 'builtins.dict' && st !== undefined && !(typeof st === 'object' && st.k === K.None)) {
+      result.planted = typeof st === 'object' && st.k === K.Dict ? st : { k: K.Dict, keys: [], vals: [], n: 1 };
+    }
   }
 
   /** A constructor called outside the argument shape its pack admits it in: reported as the call it makes. */

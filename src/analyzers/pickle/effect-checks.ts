@@ -12,6 +12,8 @@ export interface EffectHost {
   deriveCall(module: string, name: string, via: string, detail: string): void;
   /** An argument outside what the library writes; `fatal` when pickle.load raises there. */
   offShape(message: string, fatal: boolean): void;
+  /** Whether `v` answers attribute lookups with items the stream planted (a dict subclass reading its items). */
+  answersFromItems(v: PyVal): boolean;
 }
 
 const COMPAT_READING =
@@ -33,6 +35,16 @@ export function checkEffects(host: EffectHost, canonical: string, args: PyVal): 
   const literal = typeof args === 'object' && args.k === K.Tuple && args.more === 0;
   const items = literal ? args.items : undefined;
   if (e.args !== undefined) checkArgs(host, canonical, e, items);
+  // The library's callables look attributes of their arguments up (values.dtype, tz.utcoffset, …); its own pickles
+  // never pass an object whose lookups the stream answers.
+  items?.forEach((a, k) => {
+    if (host.answersFromItems(a)) {
+      host.offShape(
+        `${canonical}: argument ${k} answers attribute lookups with items the stream planted (its library never passes one)`,
+        false,
+      );
+    }
+  });
   for (const c of e.calls ?? []) {
     if ('arg' in c) {
       const target = items?.[c.arg];

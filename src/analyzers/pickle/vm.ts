@@ -613,6 +613,11 @@ class PickleVm implements ModelContext {
     invokeModelled: (callee, args, why) => this.invokeModelled(callee, args, why),
     deriveCall: (module, name, via, detail) => this.recordCall('REDUCE', this.derive(module, name, via), detail),
     offShape: (message, fatal) => this.anomaly(fatal ? 'TYPE_ERROR' : 'OFF_SHAPE_CALL', message, fatal),
+    answersFromItems: (v) => {
+      if (typeof v !== 'object' || v.k !== K.Obj || v.planted === undefined) return false;
+      const classes = instanceClasses(v);
+      return classes.unknown || classes.names.some(attrsFromItems);
+    },
   };
 
   /** A call a modelled callable makes itself (a stream-chosen callable it is given), depth-bounded. */

@@ -1,12 +1,12 @@
 // The scan engine: paths → files → sniff → expanders (containers recurse into child sources) → pickle VM and
 // other analyzers (facts) → rules (findings). Errors on one file never stop the others, and every error or
 // limit becomes a SCAN-INCOMPLETE fact: an unscannable file is never a pass.
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, sep } from 'node:path';
 import { extensionMismatch } from '../formats/extension.js';
 import { looksLikeText } from '../formats/text.js';
 import { analyzeStream } from '../analyzers/pickle/analyze.js';
-import type { CompanionFact, PickleRun } from '../analyzers/pickle/facts.js';
-import { sideFileProblem } from '../analyzers/model/side-file-path.js';
+import type { PickleRun } from '../analyzers/pickle/facts.js';
+import { scanCompanion } from './companion-files.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
 import { classifyImport, classifyRun, importMatters, pickleSafety, type ClassifyOptions } from '../rules/classify.js';
 import { RULES } from '../rules/index.js';
@@ -672,49 +672,6 @@ class FileScan {
     }
     return { runs: analysis.runs, end: analysis.end };
   }
-}
-
-/**
- * A file joblib.load reads beside the pickle (NDArrayWrapper: np.load(<dir>/<name>, allow_pickle=True)) is scanned
- * as numpy reads it (npy, npz or a raw pickle, sniffed by content as np.load does); one this scan cannot read (a
- * computed name, a name leaving the folder, a file absent or not on disk) is an anomaly of the stream that names it.
- */
-async function scanCompanion(scan: FileScan, src: ByteSource, run: PickleRun, c: CompanionFact, depth: number) {
-  const file = `<folder>/${c.name === undefined ? '<computed>' : JSON.stringify(c.name)}`;
-  const what =
-    c.reads === 'zfile'
-      ? `joblib.load opens ${file} for ${c.wrapper} (joblib < 0.10 layout)`
-      : `joblib.load calls np.load(${file}, allow_pickle=True) for ${c.wrapper} (joblib < 0.10 layout)`;
-  const fail = (why: string): void => {
-    run.anomalies.push({
-      code: 'NESTED_PAYLOAD_UNKNOWN',
-      offset: c.offset,
-      opcode: 'BUILD',
-      message: `${what}: ${why}`,
-      fatal: false,
-    });
-  };
-  if (c.name === undefined) return fail('the stream computes the file name');
-  const escape = sideFileProblem(c.name);
-  if (escape !== undefined) return fail(`the name leaves the folder (${escape.reason})`);
-  // ZNDArrayWrapper's file is raw zlib data set as an array's bytes: only where it is read from matters.
-  if (c.reads === 'zfile') return;
-  // Only a top-level file of a path scan has a folder on disk; an archive member's companion is not in this scan.
-  if (depth > 0 || src.location.chain.length !== 1 || !scan.onDisk)
-    return fail('the file beside it is not in this scan');
-  const path = join(dirname(src.location.chain[0]!), c.name);
-  let opened: FileSource | undefined;
-  let bytes: Uint8Array;
-  try {
-    opened = new FileSource(child(src.location, `companion:${c.name}`), path);
-    if (opened.size > scan.limits.maxEntryBytes) return fail(`the file is larger than maxEntryBytes`);
-    bytes = opened.readWhole();
-  } catch (e) {
-    return fail(`the file could not be read (${errorMessage(e)}); when it is present, numpy unpickles it`);
-  } finally {
-    opened?.close();
-  }
-  await scan.unit(new MemorySource(child(src.location, `companion:${c.name}`), bytes), depth + 1);
 }
 
 /** Highest safety level over a list of pickle verdicts (LIKELY_SAFE when empty). */

@@ -800,7 +800,18 @@ class PickleVm implements ModelContext {
         ? plantedIn(inst.planted, names)
         : undefined;
     const callee = found ?? fromItems;
-    if (callee === undefined) return;
+    if (callee === undefined) {
+      // CPython's pickler writes list/set items before the state; after a BUILD, an object of a class the stream does
+      // not name may answer the lookup from that state (torch's Module.__getattr__ reads its _buffers/_modules).
+      if (inst.state !== undefined && instanceClasses(inst).unknown) {
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${op} after BUILD on an object of a class the analysis cannot name: its ${names.join('/')} lookup may be answered by the state the BUILD set (picklers write items before state)`,
+          false,
+        );
+      }
+      return;
+    }
     const where = found !== undefined ? 'an attribute an earlier BUILD planted' : 'an item SETITEMS planted';
     this.invokeModelled(
       callee,

@@ -48,6 +48,18 @@ export function isPackClass(canonical: string): boolean {
   return Object.hasOwn(DATA.classes, canonical);
 }
 
+/** Classes the effect model says a pack callable returns (library classes whose behaviour the packs reviewed). */
+const FIXED = new Set<string>();
+for (const e of Object.values(DATA.callables)) for (const r of e.returns) if ('fixed' in r) FIXED.add(r.fixed);
+
+/**
+ * Whether the packs reviewed how instances of `canonical` answer attribute lookups (a pack class, or a class a pack
+ * callable returns). For any other class (a name outside the packs) the VM cannot tell and assumes the worst.
+ */
+export function reviewedClass(canonical: string): boolean {
+  return Object.hasOwn(DATA.classes, canonical) || FIXED.has(canonical);
+}
+
 /** A dict subclass whose __getattr__ answers from its items and that has no __setstate__ (BUILD asks its items). */
 export function attrsFromItems(canonical: string): boolean {
   return Object.hasOwn(DATA.classes, canonical) && DATA.classes[canonical]!.attrsFromItems === true;

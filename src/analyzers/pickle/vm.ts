@@ -14,7 +14,7 @@ import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
 import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
 import { classStateHookProblems } from './state-hooks.js';
-import { attrsFromItems } from './callable-effects.js';
+import { attrsFromItems, reviewedClass } from './callable-effects.js';
 import { checkEffects, type EffectHost } from './effect-checks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
@@ -165,6 +165,16 @@ const NDARRAY_WRAPPERS = new Set([
 
 /** Its compressed sibling: read() opens <dir>/<filename> and reads raw zlib data (an array's bytes, no pickle). */
 const ZNDARRAY_WRAPPERS = new Set([...NDARRAY_WRAPPERS].map((n) => n.replace('.NDArrayWrapper', '.ZNDArrayWrapper')));
+
+/** Whether an instance that may be of `classes` may answer attribute lookups from its items or state. */
+function mayAnswerLookups(classes: ClassSet): boolean {
+  return classes.names.some(attrsFromItems) || behaviourUnknown(classes);
+}
+
+/** A class the stream does not name, or one outside what the packs reviewed (its __getattr__ is not known). */
+function behaviourUnknown(classes: ClassSet): boolean {
+  return classes.unknown || classes.names.some((n) => !reviewedClass(n));
+}
 
 /** Attribute names the unpickler itself looks up and calls on a non-list/non-set object (APPENDS, ADDITEMS). */
 const CALLED_ATTRS: ReadonlySet<string> = new Set(['extend', 'append', 'add']);
@@ -613,11 +623,8 @@ class PickleVm implements ModelContext {
     invokeModelled: (callee, args, why) => this.invokeModelled(callee, args, why),
     deriveCall: (module, name, via, detail) => this.recordCall('REDUCE', this.derive(module, name, via), detail),
     offShape: (message, fatal) => this.anomaly(fatal ? 'TYPE_ERROR' : 'OFF_SHAPE_CALL', message, fatal),
-    answersFromItems: (v) => {
-      if (typeof v !== 'object' || v.k !== K.Obj || v.planted === undefined) return false;
-      const classes = instanceClasses(v);
-      return classes.unknown || classes.names.some(attrsFromItems);
-    },
+    answersFromItems: (v) =>
+      typeof v === 'object' && v.k === K.Obj && v.planted !== undefined && mayAnswerLookups(instanceClasses(v)),
   };
 
   /** A call a modelled callable makes itself (a stream-chosen callable it is given), depth-bounded. */
@@ -795,15 +802,12 @@ class PickleVm implements ModelContext {
   private plantedMethod(inst: ObjV, names: readonly string[], item: PyVal | undefined, op: string): void {
     const found = plantedIn(inst.plantedAttrs, names);
     const classes = found === undefined && inst.planted !== undefined ? instanceClasses(inst) : undefined;
-    const fromItems =
-      classes !== undefined && (classes.unknown || classes.names.some(attrsFromItems))
-        ? plantedIn(inst.planted, names)
-        : undefined;
+    const fromItems = classes !== undefined && mayAnswerLookups(classes) ? plantedIn(inst.planted, names) : undefined;
     const callee = found ?? fromItems;
     if (callee === undefined) {
       // CPython's pickler writes list/set items before the state; after a BUILD, an object of a class the stream does
       // not name may answer the lookup from that state (torch's Module.__getattr__ reads its _buffers/_modules).
-      if (inst.state !== undefined && instanceClasses(inst).unknown) {
+      if (inst.state !== undefined && behaviourUnknown(instanceClasses(inst))) {
         this.anomaly(
           'OFF_SHAPE_CALL',
           `${op} after BUILD on an object of a class the analysis cannot name: its ${names.join('/')} lookup may be answered by the state the BUILD set (picklers write items before state)`,
@@ -937,7 +941,7 @@ class PickleVm implements ModelContext {
    */
   private itemSetstate(inst: ObjV, classes: ClassSet): PyVal | undefined {
     const items = inst.planted;
-    if (items === undefined || !(classes.unknown || classes.names.some(attrsFromItems))) return undefined;
+    if (items === undefined || !mayAnswerLookups(classes)) return undefined;
     for (let i = 0; i < items.keys.length; i++) {
       const key = items.keys[i]!;
       if (key === '__setstate__' || isComputed(key)) return items.vals[i];

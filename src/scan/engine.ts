@@ -8,6 +8,7 @@ import { extensionMismatch } from '../formats/extension.js';
 import { looksLikeText } from '../formats/text.js';
 import { analyzeStream } from '../analyzers/pickle/analyze.js';
 import type { PickleRun } from '../analyzers/pickle/facts.js';
+import { scanCompanion } from './companion-files.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
 import {
   classifyImport,
@@ -520,7 +521,7 @@ class FileScan {
   private charged = 0;
 
   constructor(
-    private readonly limits: Limits,
+    readonly limits: Limits,
     private readonly rules: readonly Rule[],
     private readonly ctx: RuleContext,
     private readonly classify: ClassifyOptions,
@@ -530,6 +531,11 @@ class FileScan {
     private readonly postWalk = false,
   ) {
     this.deadline = Date.now() + limits.maxFileSeconds * 1000;
+  }
+
+  /** Whether the scanned file is a file on disk (a path scan), so files beside it can be read. */
+  get onDisk(): boolean {
+    return this.postWalk;
   }
 
   async unit(src: ByteSource, depth: number): Promise<void> {
@@ -790,6 +796,11 @@ class FileScan {
         const before = this.verdicts.length;
         const childSrc = new MemorySource(child(src.location, nestedSegment(n.offset)), n.bytes);
         await this.unit(childSrc, depth + 1);
+        for (const v of this.verdicts.slice(before)) childLevels.push(v.safety);
+      }
+      for (const c of run.companions ?? []) {
+        const before = this.verdicts.length;
+        await scanCompanion(this, src, run, c, depth);
         for (const v of this.verdicts.slice(before)) childLevels.push(v.safety);
       }
       const safety = pickleSafety(run, verdicts, childLevels);

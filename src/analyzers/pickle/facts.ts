@@ -35,6 +35,8 @@ export type AnomalyCode =
   | 'JOBLIB_ARRAY'
   /** Loaders read the same bytes differently (joblib's array skipping) and one of the readings imports more. */
   | 'LOADER_DISAGREEMENT'
+  /** A pack callable called with an argument its library never passes there (callable-effects.ts). */
+  | 'OFF_SHAPE_CALL'
   | 'LIMIT'
   /** The analyser itself failed (a bug or an engine limit); facts found before it are kept. */
   | 'INTERNAL_ERROR';
@@ -140,10 +142,24 @@ export interface PickleRun {
   /** The value returned at STOP, in the VM's value-keeping mode only (VmOptions.keepValues). */
   value?: PyVal;
   /**
+   * Files joblib.load reads beside the stream (joblib < 0.10's NDArrayWrapper: np.load(<dir>/<filename>,
+   * allow_pickle=True)), by the filename the wrapper's state gives (undefined when the stream computes it).
+   */
+  companions?: CompanionFact[];
+  /**
    * Imports every use of which the VM proved to be one library's exact shape (vetted-uses.ts), with why they are
    * admitted in this stream; their ordinary verdict would be dangerous or refused.
    */
   vetted?: ReadonlyMap<ImportFact, string>;
+}
+
+export interface CompanionFact {
+  readonly offset: number;
+  readonly name: string | undefined;
+  /** The wrapper class (or why the object may be one). */
+  readonly wrapper: string;
+  /** 'np.load': np.load(allow_pickle=True) reads it (npy, npz or a pickle); 'zfile': joblib reads raw zlib data. */
+  readonly reads: 'np.load' | 'zfile';
 }
 
 export interface ResultSummary {

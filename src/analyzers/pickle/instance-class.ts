@@ -3,8 +3,9 @@
 // rebuild objects), the new_type of torch._tensor._rebuild_from_type_v2. Hooks that run on unpickling (__setstate__,
 // joblib's array reading) are decided by this class on every path that reaches them, not only when BUILD targets an
 // object made by calling the class itself.
+import { effectOf, isPackClass } from './callable-effects.js';
 import type { ImportFact } from './facts.js';
-import { K, type PyVal } from './values.js';
+import { K, kindName, type ObjV, type PyVal } from './values.js';
 
 /** Callables whose result is an instance of their first argument. */
 const RECONSTRUCTORS: ReadonlySet<string> = new Set([
@@ -31,4 +32,69 @@ function classArg(args: PyVal, i: number): ImportFact | undefined {
   if (typeof args !== 'object' || args.k !== K.Tuple) return undefined;
   const cls = args.items[i];
   return typeof cls === 'object' && cls.k === K.Global ? cls.imp : undefined;
+}
+
+/**
+ * The classes a value may be an instance of, as far as the stream and the callables' effect model (callable-effects.ts)
+ * decide it; `unknown` when it may also be of a class the analysis cannot name (a call result of a name outside the
+ * packs, an object called, a persistent id). Hooks that depend on a class run for every name here, and for an unknown
+ * class every hook whose trigger the state carries runs (fail closed).
+ */
+export interface ClassSet {
+  readonly names: readonly string[];
+  readonly unknown: boolean;
+}
+
+const UNKNOWN_CLASS: ClassSet = Object.freeze({ names: Object.freeze([]) as readonly string[], unknown: true });
+const MAX_CLASS_DEPTH = 32;
+
+export function instanceClasses(v: PyVal, depth = 0): ClassSet {
+  if (typeof v !== 'object')
+    return { names: [typeof v === 'string' ? 'builtins.str' : 'builtins.int'], unknown: false };
+  switch (v.k) {
+    case K.Obj:
+      return depth > MAX_CLASS_DEPTH ? UNKNOWN_CLASS : objectClasses(v, depth);
+    case K.FileLike:
+      return { names: ['io.BytesIO'], unknown: false };
+    case K.Unknown:
+    case K.Pers:
+    case K.Global:
+      // A class, function or module object itself, or what persistent_load returns: not an instance the VM can name.
+      return UNKNOWN_CLASS;
+    default:
+      return { names: [`builtins.${kindName(v)}`], unknown: false };
+  }
+}
+
+function objectClasses(v: ObjV, depth: number): ClassSet {
+  const callee = v.callee;
+  if (typeof callee !== 'object' || callee.k !== K.Global) return UNKNOWN_CLASS;
+  const c = callee.imp.canonical;
+  // NEWOBJ runs cls.__new__(cls, …): an instance of exactly that class.
+  if (v.call?.kind === 'NEWOBJ' || v.call?.kind === 'NEWOBJ_EX') return { names: [c], unknown: false };
+  if (RECONSTRUCTORS.has(c) || c.endsWith('.__new__')) return classArgSet(v.args, 0);
+  if (c === REBUILD_FROM_TYPE_V2) return classArgSet(v.args, 1);
+  const e = effectOf(c);
+  if (e !== undefined) {
+    const names: string[] = [];
+    let unknown = false;
+    const items = typeof v.args === 'object' && v.args.k === K.Tuple ? v.args.items : undefined;
+    for (const r of e.returns) {
+      let s: ClassSet;
+      if ('new' in r) s = classArgSet(v.args, r.new);
+      else if ('arg' in r) s = items?.[r.arg] !== undefined ? instanceClasses(items[r.arg]!, depth + 1) : UNKNOWN_CLASS;
+      else if ('fixed' in r) s = { names: [r.fixed], unknown: false };
+      else s = UNKNOWN_CLASS;
+      for (const n of s.names) if (!names.includes(n)) names.push(n);
+      unknown ||= s.unknown;
+    }
+    return { names, unknown };
+  }
+  // A pack class called is an instance of it; any other name (outside the packs) may return anything.
+  return isPackClass(c) ? { names: [c], unknown: false } : { names: [c], unknown: true };
+}
+
+function classArgSet(args: PyVal, i: number): ClassSet {
+  const cls = classArg(args, i);
+  return cls !== undefined ? { names: [cls.canonical], unknown: false } : UNKNOWN_CLASS;
 }

@@ -3,7 +3,8 @@
 // themselves. A hook that would run foreign code is reported as the call it makes (builtins.exec, builtins.eval).
 import { distributionStateProblem, isScipyDistributionClass } from './scipy-distributions.js';
 import { isStatsmodelsDataClass, modelDataStateProblem } from './statsmodels-data.js';
-import type { PyVal } from './values.js';
+import type { ClassSet } from './instance-class.js';
+import { K, type DictV, type PyVal } from './values.js';
 
 export interface StateHook {
   /** The hook's name, e.g. `__setstate__`. */
@@ -13,6 +14,8 @@ export interface StateHook {
   /** The callable the hook ends up calling with state-chosen code. */
   readonly runs: { readonly module: string; readonly name: string };
   readonly applies: (classCanonical: string) => boolean;
+  /** State keys that make the hook act (an instance of a class the analysis cannot name is checked when present). */
+  readonly triggers: readonly string[];
   /** Why this state makes the hook run foreign code, or undefined when it cannot. */
   readonly problem: (state: PyVal) => string | undefined;
 }
@@ -23,6 +26,7 @@ export const STATE_HOOKS: readonly StateHook[] = [
     what: 'runs exec(self._parse_arg_template) (scipy.stats rv_generic)',
     runs: { module: 'builtins', name: 'exec' },
     applies: isScipyDistributionClass,
+    triggers: ['_parse_arg_template', '_attach_methods', '_attach_argparser_methods'],
     problem: (state) => {
       const p = distributionStateProblem(state);
       return p === undefined ? undefined : `execs the pickled _parse_arg_template: ${p}`;
@@ -33,6 +37,7 @@ export const STATE_HOOKS: readonly StateHook[] = [
     what: 'evaluates the pickled formula with patsy (statsmodels ModelData)',
     runs: { module: 'builtins', name: 'eval' },
     applies: isStatsmodelsDataClass,
+    triggers: ['restore_design_info'],
     problem: modelDataStateProblem,
   },
 ];
@@ -48,4 +53,51 @@ export function stateHookProblem(
     if (problem !== undefined) return { hook: h.hook, what: h.what, runs: h.runs, problem };
   }
   return undefined;
+}
+
+type HookProblem = Pick<StateHook, 'hook' | 'what' | 'runs'> & { readonly problem: string; readonly cls: string };
+
+/** Kinds of keys whose text the stream computes or the VM does not know. */
+const UNKNOWN_KEYS: ReadonlySet<K> = new Set([K.Obj, K.Global, K.Pers, K.Unknown]);
+
+/** Whether `state` may set one of `keys` (a literal key, a computed or unkept one, entries beyond those kept). */
+function mayCarry(state: PyVal, keys: readonly string[]): boolean {
+  if (typeof state !== 'object') return false;
+  // A list of pairs or an object the analysis cannot read can set any key through __dict__.update.
+  if (state.k === K.List || state.k === K.Unknown || state.k === K.Pers) return true;
+  const dicts: DictV[] = [];
+  if (state.k === K.Dict) dicts.push(state);
+  else if (state.k === K.Tuple) {
+    for (const it of state.items) if (typeof it === 'object' && it.k === K.Dict) dicts.push(it);
+  } else if (state.k === K.Obj && state.planted !== undefined) dicts.push(state.planted);
+  for (const d of dicts) {
+    if (d.opaque || d.n > d.keys.length) return true;
+    for (const key of d.keys) {
+      if (typeof key === 'string') {
+        if (keys.includes(key)) return true;
+      } else if (typeof key === 'object' && (UNKNOWN_KEYS.has(key.k) || (key.k === K.Str && key.lost === true)))
+        return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The hooks `state` would turn into foreign code on an instance that may be of any class in `classes`: the hooks of
+ * every named class, and, when the class may be one the analysis cannot name, every hook whose trigger keys the state
+ * may carry (fail closed: the class might be that hook's).
+ */
+export function classStateHookProblems(classes: ClassSet, state: PyVal): HookProblem[] {
+  const out: HookProblem[] = [];
+  for (const h of STATE_HOOKS) {
+    const named = classes.names.find((c) => h.applies(c));
+    if (named === undefined && !(classes.unknown && mayCarry(state, h.triggers))) continue;
+    // An object whose items were planted (SETITEMS) hands those items to __dict__.update as the state.
+    const seen = typeof state === 'object' && state.k === K.Obj && state.planted !== undefined ? state.planted : state;
+    const problem = h.problem(seen);
+    if (problem !== undefined) {
+      out.push({ hook: h.hook, what: h.what, runs: h.runs, problem, cls: named ?? 'a class the stream does not name' });
+    }
+  }
+  return out;
 }

@@ -95,6 +95,10 @@ export interface ObjV {
   plantedSetstate?: PyVal;
   /** Value-keeping mode: the object actually called when `callee` is what it forwards to (partial(f)() calls f). */
   through?: PyVal;
+  /** Entries an earlier BUILD set that the unpickler may call (extend, append, add, computed keys; bounded). */
+  plantedAttrs?: DictV;
+  /** Items SETITEM(S) stored on the object (a bounded prefix; a dict subclass may answer lookups from them). */
+  planted?: DictV;
   /** Value-keeping mode: items stored by SETITEM(S) on the object (OrderedDict's reduce). */
   items?: DictV;
   /** Value-keeping mode, joblib NumpyArrayWrapper: absolute offset and length of the array bytes in the stream. */

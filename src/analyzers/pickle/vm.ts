@@ -12,8 +12,10 @@ import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
 import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
-import { instanceClass, REBUILD_FROM_TYPE_V2 } from './instance-class.js';
-import { stateHookProblem } from './state-hooks.js';
+import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
+import { classStateHookProblems } from './state-hooks.js';
+import { attrsFromItems, reviewedClass } from './callable-effects.js';
+import { checkEffects, type EffectHost } from './effect-checks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem } from './call-hooks.js';
@@ -141,6 +143,69 @@ const JOBLIB_WRAPPERS = new Set([
   'joblib.numpy_pickle.NumpyArrayWrapper',
   'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
 ]);
+
+/**
+ * Whether joblib's NumpyUnpickler takes a BUILD's target for an array wrapper (its isinstance check, whatever made the
+ * object): a wrapper class among the classes it may be, or a class the stream does not name given a wrapper's state
+ * (dtype, shape and order, which reading the array needs).
+ */
+function mayBeJoblibWrapper(classes: ClassSet, state: PyVal): boolean {
+  if (classes.names.some((n) => JOBLIB_WRAPPERS.has(n))) return true;
+  if (!classes.unknown || typeof state !== 'object' || state.k !== K.Dict) return false;
+  return ['dtype', 'shape', 'order'].every((k) => state.keys.includes(k));
+}
+
+/** joblib < 0.10's wrapper whose read() np.loads a file beside the pickle with allow_pickle=True. */
+const NDARRAY_WRAPPERS = new Set([
+  'joblib.numpy_pickle_compat.NDArrayWrapper',
+  'joblib.numpy_pickle.NDArrayWrapper',
+  'sklearn.externals.joblib.numpy_pickle.NDArrayWrapper',
+  'sklearn.externals.joblib.numpy_pickle_compat.NDArrayWrapper',
+]);
+
+/** Its compressed sibling: read() opens <dir>/<filename> and reads raw zlib data (an array's bytes, no pickle). */
+const ZNDARRAY_WRAPPERS = new Set([...NDARRAY_WRAPPERS].map((n) => n.replace('.NDArrayWrapper', '.ZNDArrayWrapper')));
+
+/** Whether an instance that may be of `classes` may answer attribute lookups from its items or state. */
+function mayAnswerLookups(classes: ClassSet): boolean {
+  return classes.names.some(attrsFromItems) || behaviourUnknown(classes);
+}
+
+/** A class the stream does not name, or one outside what the packs reviewed (its __getattr__ is not known). */
+function behaviourUnknown(classes: ClassSet): boolean {
+  return classes.unknown || classes.names.some((n) => !reviewedClass(n));
+}
+
+/** Attribute names the unpickler itself looks up and calls on a non-list/non-set object (APPENDS, ADDITEMS). */
+const CALLED_ATTRS: ReadonlySet<string> = new Set(['extend', 'append', 'add']);
+
+/** Remembers the state entries BUILD sets that the unpickler may later call (a bounded record per object). */
+function plantAttrs(inst: ObjV, state: PyVal): void {
+  if (typeof state !== 'object') return;
+  const dicts: DictV[] = [];
+  if (state.k === K.Dict) dicts.push(state);
+  else if (state.k === K.Tuple && state.items.length === 2) {
+    for (const it of state.items) if (typeof it === 'object' && it.k === K.Dict) dicts.push(it);
+  }
+  for (const d of dicts) {
+    for (let i = 0; i < d.keys.length; i++) {
+      const key = d.keys[i]!;
+      if ((typeof key === 'string' && CALLED_ATTRS.has(key)) || isComputed(key)) {
+        dictPut((inst.plantedAttrs ??= { k: K.Dict, keys: [], vals: [], n: 0 }), key, d.vals[i]!);
+      }
+    }
+  }
+}
+
+/** The value planted under one of `names` (or under a computed key) in `d`, if any. */
+function plantedIn(d: DictV | undefined, names: readonly string[]): PyVal | undefined {
+  if (d === undefined) return undefined;
+  for (let i = 0; i < d.keys.length; i++) {
+    const key = d.keys[i]!;
+    if ((typeof key === 'string' && names.includes(key)) || isComputed(key)) return d.vals[i];
+  }
+  return d.n > d.keys.length ? UNKNOWN : undefined;
+}
 
 class StopRun extends Error {}
 
@@ -540,7 +605,8 @@ class PickleVm implements ModelContext {
         return result;
       if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
-        if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args);
+        if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
+        if (effective === callee) checkEffects(this.effectHost, canonical, args);
       }
       if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {
         this.torchRebuild(canonical, result, args);
@@ -552,11 +618,39 @@ class PickleVm implements ModelContext {
     return result;
   }
 
+  /** What the effect checks (effect-checks.ts) may do to this run. */
+  private readonly effectHost: EffectHost = {
+    invokeModelled: (callee, args, why) => this.invokeModelled(callee, args, why),
+    deriveCall: (module, name, via, detail) => this.recordCall('REDUCE', this.derive(module, name, via), detail),
+    offShape: (message, fatal) => this.anomaly(fatal ? 'TYPE_ERROR' : 'OFF_SHAPE_CALL', message, fatal),
+    answersFromItems: (v) =>
+      typeof v === 'object' && v.k === K.Obj && v.planted !== undefined && mayAnswerLookups(instanceClasses(v)),
+  };
+
+  /** A call a modelled callable makes itself (a stream-chosen callable it is given), depth-bounded. */
+  private invokeModelled(callee: PyVal, args: PyVal, why: string): PyVal {
+    if (rootImport(callee) === undefined) {
+      // What gets called is not a value the analysis can name (items not kept, a computed object): fail closed.
+      this.anomaly('OFF_SHAPE_CALL', `${why}: the object called is not one the analysis can name`, false);
+    }
+    if (this.modelDepth >= MAX_MODEL_DEPTH) {
+      this.recordLimit('maxModelDepth', `modelled calls nested deeper than ${MAX_MODEL_DEPTH} levels (${why})`);
+      return UNKNOWN;
+    }
+    this.modelDepth++;
+    try {
+      this.recordCall('REDUCE', callee, why);
+      return this.invoke('REDUCE', callee, args);
+    } finally {
+      this.modelDepth--;
+    }
+  }
+
   /**
    * copyreg._reconstructor(cls, base, state) runs base.__new__(cls, state) and, for a base other than object,
    * base.__init__(obj, state): the base's constructor is called with the stream's state (tzfile as the base opens it).
    */
-  private reconstructorBase(args: PyVal): void {
+  private reconstructorBase(args: PyVal, result: ObjV): void {
     const items = typeof args === 'object' && args.k === K.Tuple ? args.items : undefined;
     const base = items?.[1];
     if (typeof base !== 'object' || base.k !== K.Global || base.imp.canonical === 'builtins.object') return;
@@ -568,6 +662,12 @@ class PickleVm implements ModelContext {
     }
     const state = items!.length > 2 && typeof args === 'object' && args.k === K.Tuple && args.more === 0;
     this.checkCallHook(canonical, state ? { k: K.Tuple, items: [items![2]!], more: 0 } : undefined);
+    // dict.__init__(obj, state) fills the new object's items from the state: a dict subclass that answers lookups
+    // from its items then answers with them (an unreadable state counts as items not kept).
+    const st = items![2];
+    if (canonical === 'builtins.dict' && st !== undefined && !(typeof st === 'object' && st.k === K.None)) {
+      result.planted = typeof st === 'object' && st.k === K.Dict ? st : { k: K.Dict, keys: [], vals: [], n: 1 };
+    }
   }
 
   /** A constructor called outside the argument shape its pack admits it in: reported as the call it makes. */
@@ -635,11 +735,12 @@ class PickleVm implements ModelContext {
   // ---------------------------------------------------------------- containers
 
   /** APPEND/APPENDS: the target's kind decides what runs (list contents themselves are not kept). */
-  private appendTo(target: PyVal): void {
+  private appendTo(target: PyVal, item: PyVal | undefined): void {
     if (typeof target === 'object') {
       if (target.k === K.List) return;
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers || target.k === K.Unknown) {
         if (target.k !== K.Unknown) this.recordCall('APPEND', target, 'extend()/append() on a non-list object');
+        if (target.k === K.Obj) this.plantedMethod(target, ['extend', 'append'], item, 'APPENDS');
         return;
       }
     }
@@ -660,6 +761,10 @@ class PickleVm implements ModelContext {
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('SETITEM', target, '__setitem__ on a non-dict object');
+        if (target.k === K.Obj) {
+          const planted = (target.planted ??= { k: K.Dict, keys: [], vals: [], n: 0 });
+          for (let i = 0; i + 1 < kv.length; i += 2) dictPut(planted, kv[i]!, kv[i + 1]!);
+        }
         if (this.keep && target.k === K.Obj) {
           const items = (target.items ??= { k: K.Dict, keys: [], vals: [], n: 0 });
           for (let i = 0; i + 1 < kv.length; i += 2) dictPutAll(items, kv[i]!, kv[i + 1]!);
@@ -681,11 +786,42 @@ class PickleVm implements ModelContext {
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('ADDITEMS', target, 'add() on a non-set object');
+        if (target.k === K.Obj) this.plantedMethod(target, ['add'], items[0], 'ADDITEMS');
         return;
       }
       if (target.k === K.Unknown) return;
     }
     this.anomaly('TYPE_ERROR', `ADDITEMS target is a '${kindName(target)}'`, true);
+  }
+
+  /**
+   * APPENDS/ADDITEMS on an object that is no list/set call getattr(obj, 'extend'/'append'/'add'): an attribute an
+   * earlier BUILD planted in the instance __dict__, or an item the object answers attribute lookups from (a dict
+   * subclass with such a __getattr__, or a class the stream does not name), is what gets called, with the items.
+   */
+  private plantedMethod(inst: ObjV, names: readonly string[], item: PyVal | undefined, op: string): void {
+    const found = plantedIn(inst.plantedAttrs, names);
+    const classes = found === undefined && inst.planted !== undefined ? instanceClasses(inst) : undefined;
+    const fromItems = classes !== undefined && mayAnswerLookups(classes) ? plantedIn(inst.planted, names) : undefined;
+    const callee = found ?? fromItems;
+    if (callee === undefined) {
+      // CPython's pickler writes list/set items before the state; after a BUILD, an object of a class the stream does
+      // not name may answer the lookup from that state (torch's Module.__getattr__ reads its _buffers/_modules).
+      if (inst.state !== undefined && behaviourUnknown(instanceClasses(inst))) {
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${op} after BUILD on an object of a class the analysis cannot name: its ${names.join('/')} lookup may be answered by the state the BUILD set (picklers write items before state)`,
+          false,
+        );
+      }
+      return;
+    }
+    const where = found !== undefined ? 'an attribute an earlier BUILD planted' : 'an item SETITEMS planted';
+    this.invokeModelled(
+      callee,
+      { k: K.Tuple, items: [item ?? UNKNOWN], more: 0 },
+      `${op} calls ${names.join('/')}() of the object, which it answers with ${where}`,
+    );
   }
 
   // ---------------------------------------------------------------- BUILD
@@ -703,20 +839,33 @@ class PickleVm implements ModelContext {
     }
     if (inst.k === K.Obj) {
       let call: CallFact | undefined;
+      const classes = instanceClasses(inst);
+      const fromItems = this.itemSetstate(inst, classes);
       if (inst.plantedSetstate !== undefined) {
         this.recordCall('BUILD', inst.plantedSetstate, 'calls a __setstate__ planted by an earlier BUILD');
         this.checkCallable(inst.plantedSetstate, 'BUILD');
+      } else if (fromItems !== undefined) {
+        // BUILD looks __setstate__ up with getattr: the class's __getattr__ answers with a planted item.
+        this.invokeModelled(
+          fromItems,
+          { k: K.Tuple, items: [state], more: 0 },
+          'BUILD calls __setstate__, which the instance answers from an item SETITEMS planted (__getattr__)',
+        );
       } else {
         call = this.recordCall('BUILD', inst);
       }
       this.uses?.built(inst, state, call);
       inst.state = state;
       this.applyState(inst, state, 'BUILD');
-      const cls = instanceClass(inst);
-      if (cls && this.opts.loader.joblibArrays && JOBLIB_WRAPPERS.has(cls.canonical)) this.joblibArray(inst, state);
+      if (this.opts.loader.joblibArrays && mayBeJoblibWrapper(classes, state)) this.joblibArray(inst, state);
+      if (this.opts.loader.joblibArrays) this.companion(classes, state);
       return;
     }
-    if (inst.k === K.Unknown || inst.k === K.Pers) return;
+    if (inst.k === K.Unknown || inst.k === K.Pers) {
+      // An instance of a class the stream does not name: every hook whose trigger the state carries is checked.
+      this.stateHooks(instanceClasses(inst), state, 'BUILD on an object of unknown class');
+      return;
+    }
     if (inst.k === K.FileLike) {
       this.buildBytesio(inst, state);
       return;
@@ -753,17 +902,51 @@ class PickleVm implements ModelContext {
   private applyState(inst: ObjV, state: PyVal, via: string): void {
     const planted = this.checkDunderState(state);
     if (planted !== undefined) inst.plantedSetstate = planted;
-    const cls = instanceClass(inst);
-    if (cls === undefined) return;
-    const hook = stateHookProblem(cls.canonical, state);
-    if (hook === undefined) return;
-    // The hook runs code the state carries: report it as the exec it is.
-    const exec = this.derive(
-      hook.runs.module,
-      hook.runs.name,
-      `${cls.canonical}.${hook.hook} (${via}): ${hook.problem}`,
-    );
-    this.recordCall('BUILD', exec, `${hook.hook} of ${cls.canonical} ${hook.what}`);
+    plantAttrs(inst, state);
+    this.stateHooks(instanceClasses(inst), state, via);
+  }
+
+  /**
+   * joblib < 0.10's NDArrayWrapper: after its BUILD, joblib.load calls np.load(<dir>/<state filename>,
+   * allow_pickle=True), which unpickles a pickle or an object array in that file: the file is recorded for the scan to
+   * read as numpy does (an object of a class the stream does not name counts when its state has the wrapper's keys).
+   */
+  private companion(classes: ClassSet, state: PyVal): void {
+    const named = classes.names.find((n) => NDARRAY_WRAPPERS.has(n) || ZNDARRAY_WRAPPERS.has(n));
+    const dict = typeof state === 'object' && state.k === K.Dict ? state : undefined;
+    if (named === undefined && !(classes.unknown && dict !== undefined && dict.keys.includes('filename'))) return;
+    const file = dict !== undefined ? dictGet(dict, 'filename') : undefined;
+    const name = typeof file === 'string' && !(dict!.opaque || dict!.n > dict!.keys.length) ? file : undefined;
+    (this.r.companions ??= []).push({
+      offset: this.dec.offset,
+      name,
+      wrapper: named ?? 'an object of unknown class with a wrapper state',
+      reads: named !== undefined && ZNDARRAY_WRAPPERS.has(named) ? 'zfile' : 'np.load',
+    });
+  }
+
+  /** The state hooks of every class the instance may be of (state-hooks.ts), each reported as the call it makes. */
+  private stateHooks(classes: ClassSet, state: PyVal, via: string): void {
+    for (const hook of classStateHookProblems(classes, state)) {
+      // The hook runs code the state carries: report it as the exec it is.
+      const exec = this.derive(hook.runs.module, hook.runs.name, `${hook.cls}.${hook.hook} (${via}): ${hook.problem}`);
+      this.recordCall('BUILD', exec, `${hook.hook} of ${hook.cls} ${hook.what}`);
+    }
+  }
+
+  /**
+   * The item a BUILD's `__setstate__` lookup finds on an instance whose class answers attribute lookups from its
+   * items (a dict subclass with such a __getattr__ and no __setstate__; any class the stream does not name): a
+   * planted '__setstate__' item, or one under a key the analysis cannot read.
+   */
+  private itemSetstate(inst: ObjV, classes: ClassSet): PyVal | undefined {
+    const items = inst.planted;
+    if (items === undefined || !mayAnswerLookups(classes)) return undefined;
+    for (let i = 0; i < items.keys.length; i++) {
+      const key = items.keys[i]!;
+      if (key === '__setstate__' || isComputed(key)) return items.vals[i];
+    }
+    return items.n > items.keys.length ? UNKNOWN : undefined;
   }
 
   /** Flags dunder keys in BUILD state; returns a planted `__setstate__` value if any. */
@@ -1100,7 +1283,7 @@ class PickleVm implements ModelContext {
           }
           const t = this.stack[len - 1]!;
           if (this.keep && typeof t === 'object' && t.k === K.List) t.items?.push(v);
-          this.appendTo(t);
+          this.appendTo(t, v);
           break;
         }
         case Op.APPENDS: {
@@ -1117,8 +1300,9 @@ class PickleVm implements ModelContext {
             this.sp = x;
             break;
           }
+          const first = x < this.sp ? this.stack[x] : undefined;
           this.sp = x;
-          this.appendTo(target);
+          this.appendTo(target, first);
           break;
         }
         case Op.EMPTY_LIST:

@@ -3,6 +3,7 @@
 // the dangerous table. Built over the pack data itself, so a new entry is covered the day it is derived.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { effectOf } from '../../../src/analyzers/pickle/callable-effects.js';
 import { resolveImportName } from '../../../src/analyzers/pickle/names.js';
 import { classifyImport } from '../../../src/rules/classify.js';
 import { allPacks, allowEntry, refusedBy } from '../../../src/rules/data/allowlist.js';
@@ -23,8 +24,17 @@ function libraryUse(name: string, kind: string | undefined, withPayload: boolean
     p.stackGlobal(m, n).emptyTuple().newobj().emptyDict().sbu('state');
     payload();
     p.setitem().build();
-  } else if (kind === 'reconstructor' || kind === 'function') {
+  } else if ((kind === 'reconstructor' || kind === 'function') && effectOf(name)?.written !== 'reference') {
+    // The arguments its library passes (callable-effects.ts): a class of the family an argument takes, a str where
+    // it takes data; then the payload (or None).
+    const shape = effectOf(name)?.args ?? {};
     p.stackGlobal(m, n).mark();
+    for (let k = 0; k <= Math.max(-1, ...Object.keys(shape).map(Number)); k++) {
+      const want = shape[String(k)];
+      if (want === undefined) p.none();
+      else if (want === 'data') p.sbu('b');
+      else p.stackGlobal(...split(want));
+    }
     payload();
     p.tuple().reduce();
   } else {

@@ -1,0 +1,337 @@
+#!/usr/bin/python3
+"""Derive the effect model of every callable the allowlist packs admit, for the pickle VM.
+
+For each pack entry that a stream can call (reconstructors, functions) the model says what the call returns (a new
+instance of the class passed as argument k, argument k itself, a fixed class, something unknown), what it calls (an
+argument, a method of an argument or of an object array's elements) and which argument classes the library itself
+passes it. Each claim is written next to the library code it comes from (REVIEWED, reviewed like the pack names) and
+then checked here against the installed library with probe arguments (a probe class, a probe callable, a probe
+element): a claim the library does not bear out stops the script. For pack classes it records the flag the VM needs:
+dict subclasses whose __getattr__ answers from their items and that have no __setstate__ (BUILD's lookup of
+__setstate__ then returns a planted item). Nothing here reads a pickle.
+
+Run with Debian's interpreter (numpy 1.24, pandas 1.5, scipy 1.10):
+/usr/bin/python3 scripts/data/derive-callable-effects.py > src/analyzers/pickle/data/callable-effects.json
+"""
+import glob
+import importlib
+import io
+import json
+import os
+import pickle
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import scipy
+
+warnings.filterwarnings('ignore')
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
+PACKS = sorted(glob.glob(os.path.join(ROOT, 'src', 'rules', 'data', 'packs', '*.json')))
+
+# ---------------------------------------------------------------- reviewed claims, by the callable's current name
+# returns: list of alternatives (the result may be any of them): {"new": k} an instance of the class passed as argument
+#   k; {"arg": k} argument k itself; {"fixed": "module.Class"}; {"unknown": true}.
+# calls: {"arg": k, "with": [i, ...]} calls argument k with arguments i...; {"method": m, "of": [k...], "elements":
+#   true} calls method m of argument k (of each element of an object-dtype array argument).
+# written: "call" when the library's own pickles call it; "reference" when they only name it (any call is a stream's).
+# args: {k: root class} the library passes argument k only classes derived from root (the pack classes that are
+#   listed under families); {k: "data"} only str/bytes (never an object).
+# compat: pandas.read_pickle's compat unpickler answers the TypeError this call raises for argument 0 with
+#   object.__new__(args[0]) (pandas/compat/pickle_compat.py load_reduce).
+REVIEWED = {
+    'numpy.core.multiarray._reconstruct': {
+        'returns': [{'new': 0}], 'written': 'call', 'args': {'0': 'numpy.ndarray'}, 'compat': True,
+        'source': 'numpy/core/src/multiarray/multiarraymodule.c array__reconstruct: PyArray_NewFromDescr(subtype, ...); '
+                  'pandas/compat/pickle_compat.py load_reduce: TypeError "_reconstruct: First argument must be a '
+                  'sub-type of ndarray" -> object.__new__(cls)'},
+    'numpy.core.multiarray.scalar': {
+        'returns': [{'fixed': 'numpy.generic'}, {'arg': 1}], 'written': 'call', 'args': {'1': 'data'},
+        'source': 'numpy/core/src/multiarray/multiarraymodule.c array_scalar: for an object dtype returns its second '
+                  'argument itself (numpy never writes that: "Object scalars should never be created")'},
+    'numpy.core.numeric._frombuffer': {
+        'returns': [{'fixed': 'numpy.ndarray'}], 'written': 'call',
+        'source': 'numpy/core/numeric.py _frombuffer: frombuffer(buf, dtype=dtype).reshape(shape, order=order)'},
+    'numpy.ma.core._mareconstruct': {
+        'returns': [{'new': 0}], 'written': 'call', 'args': {'0': 'numpy.ma.core.MaskedArray', '1': 'numpy.ndarray'},
+        'source': 'numpy/ma/core.py _mareconstruct: subtype.__new__(subtype, _data, mask=_mask, dtype=basetype)'},
+    'numpy.random._pickle.__randomstate_ctor': {
+        'returns': [{'fixed': 'numpy.random.mtrand.RandomState'}], 'written': 'call',
+        'calls': [{'arg': 1, 'with': [0]}],
+        'source': 'numpy/random/_pickle.py __randomstate_ctor: RandomState(bit_generator_ctor(bit_generator_name)); '
+                  'numpy writes only the name'},
+    'numpy.random._pickle.__generator_ctor': {
+        'returns': [{'fixed': 'numpy.random._generator.Generator'}], 'written': 'call',
+        'calls': [{'arg': 1, 'with': [0]}],
+        'source': 'numpy/random/_pickle.py __generator_ctor: Generator(bit_generator_ctor(bit_generator_name)); '
+                  'numpy writes only the name'},
+    'numpy.random._pickle.__bit_generator_ctor': {
+        'returns': [{'fixed': 'numpy.random.bit_generator.BitGenerator'}], 'written': 'call',
+        'source': 'numpy/random/_pickle.py __bit_generator_ctor: BitGenerators[name]()'},
+    'numpy.random.bit_generator.__pyx_unpickle_SeedSequence': {
+        'returns': [{'new': 0}], 'written': 'call',
+        'source': 'Cython __pyx_unpickle_SeedSequence: SeedSequence.__new__(type) (subtype checked), C fields set'},
+    'pandas._libs.arrays.__pyx_unpickle_NDArrayBacked': {
+        'returns': [{'new': 0}], 'written': 'call',
+        'source': 'Cython __pyx_unpickle_NDArrayBacked: NDArrayBacked.__new__(type) (subtype checked)'},
+    'pandas._libs.interval.__pyx_unpickle_IntervalMixin': {
+        'returns': [{'new': 0}], 'written': 'call',
+        'source': 'Cython __pyx_unpickle_IntervalMixin: IntervalMixin.__new__(type) (subtype checked)'},
+    'pandas._libs.internals._unpickle_block': {
+        'returns': [{'fixed': 'pandas.core.internals.blocks.Block'}], 'written': 'call',
+        'source': 'pandas/_libs/internals.pyx _unpickle_block: new_block(values, placement, ndim=ndim)'},
+    'pandas._libs.tslibs.nattype.__nat_unpickle': {
+        'returns': [{'fixed': 'pandas._libs.tslibs.nattype.NaTType'}], 'written': 'call',
+        'source': 'pandas/_libs/tslibs/nattype.pyx __nat_unpickle: return NaT'},
+    'pandas._libs.tslibs.timedeltas._timedelta_unpickle': {
+        'returns': [{'fixed': 'pandas._libs.tslibs.timedeltas.Timedelta'}], 'written': 'call',
+        'source': 'pandas/_libs/tslibs/timedeltas.pyx _timedelta_unpickle: _timedelta_from_value_and_reso'},
+    'pandas._libs.tslibs.timestamps._unpickle_timestamp': {
+        'returns': [{'fixed': 'pandas._libs.tslibs.timestamps.Timestamp'}], 'written': 'call',
+        'source': 'pandas/_libs/tslibs/timestamps.pyx _unpickle_timestamp: Timestamp._from_value_and_reso(value, '
+                  'reso, tz) (tz methods are called on the tz argument)'},
+    'pandas.core.indexes.base._new_Index': {
+        'returns': [{'new': 0}], 'written': 'call', 'args': {'0': 'pandas.core.indexes.base.Index'},
+        'source': 'pandas/core/indexes/base.py _new_Index: cls.__new__(cls, **d) for whatever cls it is given'},
+    'pandas.core.indexes.datetimes._new_DatetimeIndex': {
+        'returns': [{'new': 0}], 'written': 'call', 'args': {'0': 'pandas.core.indexes.datetimes.DatetimeIndex'},
+        'source': 'pandas/core/indexes/datetimes.py _new_DatetimeIndex: cls._simple_new(dta, **d) or '
+                  'cls.__new__(cls, **d)'},
+    'pandas.core.indexes.interval._new_IntervalIndex': {
+        'returns': [{'new': 0}], 'written': 'call', 'args': {'0': 'pandas.core.indexes.interval.IntervalIndex'},
+        'calls': [{'method': 'from_arrays', 'of': [0]}],
+        'source': 'pandas/core/indexes/interval.py _new_IntervalIndex: cls.from_arrays(**d)'},
+    'pytz.FixedOffset': {
+        'returns': [{'fixed': 'pytz._FixedOffset'}], 'written': 'call',
+        'source': 'pytz/__init__.py FixedOffset(offset): a cached _FixedOffset'},
+    'pytz._UTC': {'returns': [{'fixed': 'pytz.UTC'}], 'written': 'call', 'source': 'pytz/__init__.py _UTC: utc'},
+    'pytz._p': {
+        'returns': [{'fixed': 'pytz.tzinfo.BaseTzInfo'}], 'written': 'call',
+        'source': 'pytz/__init__.py _p(*args) = pytz.tzinfo.unpickler(*args): timezone(zone) and its cached '
+                  'localized instances'},
+    'codecs.encode': {'returns': [{'fixed': 'builtins.bytes'}], 'written': 'call',
+                      'source': 'CPython _codecs.encode(obj, encoding)'},
+    're._compile': {'returns': [{'fixed': 're.Pattern'}], 'written': 'call',
+                    'source': 'CPython re/__init__.py _compile(pattern, flags)'},
+    'copyreg._reconstructor': {
+        'returns': [{'new': 0}], 'written': 'call',
+        'source': 'CPython copyreg.py _reconstructor: base.__new__(cls, state) (+ base.__init__(obj, state))'},
+    'copyreg._reduce_ex': {
+        'returns': [{'fixed': 'builtins.tuple'}], 'written': 'call',
+        'calls': [{'method': '__getstate__', 'of': [0]}],
+        'source': 'CPython copyreg.py _reduce_ex(self, proto): calls self.__getstate__() (found on object since '
+                  'Python 3.11, before an instance __getattr__) and base(self)'},
+    'numpy.mean': {
+        'returns': [{'unknown': True}], 'written': 'reference', 'calls': [{'method': 'mean', 'of': [0]}],
+        'source': 'numpy/core/fromnumeric.py mean: a non-ndarray argument has its own .mean(...) called'},
+}
+# numpy's ufuncs (every pack "function" entry of _multiarray_umath): ufunc.__reduce__ names them, numpy never writes a
+# call; the object-dtype loops call the method of the ufunc's name on each element (npy_ObjectMethod loops).
+UFUNC_SOURCE = ('numpy/core/src/umath/loops.c.src PyUFunc_O_O_method / PyUFunc_OO_O_method: getattr(element, '
+                '<ufunc name>)(...) on object-dtype operands; ufunc pickles are references (ufunc.__reduce__)')
+
+
+def resolve(name):
+    """The object a dotted name denotes in this interpreter, or None."""
+    parts = name.split('.')
+    for i in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module('.'.join(parts[:i]))
+        except Exception:  # noqa: BLE001 - an old or moved module
+            continue
+        try:
+            for p in parts[i:]:
+                obj = getattr(obj, p)
+            return obj
+        except AttributeError:
+            return None
+    return None
+
+
+def current_name(name, entry):
+    """The name a pack entry stands for today: 'old name of X' entries and numpy's _core move map to X."""
+    reason = entry.get('reason', '')
+    if reason.startswith('old name of '):
+        return reason[len('old name of '):].split(' ')[0]
+    return name
+
+
+def load_packs():
+    out = {}
+    for path in PACKS:
+        with open(path) as f:
+            pack = json.load(f)
+        for name, entry in pack['entries'].items():
+            out[name] = (pack['pack'], entry)
+    return out
+
+
+ENTRIES = load_packs()
+
+
+# Classes the dangerous table admits when only named (numpy's _reconstruct rebuilds a memmap as its subtype).
+NAMED_ONLY = {'numpy.memmap': {'kind': 'class'}, 'numpy.core.memmap.memmap': {'kind': 'class'}}
+
+
+def classes_under(root_name):
+    """Pack class names (any spelling) whose class derives from root_name's class."""
+    root = resolve(root_name)
+    found = []
+    for name, entry in [(n, e) for n, (_, e) in ENTRIES.items()] + list(NAMED_ONLY.items()):
+        if entry['kind'] != 'class':
+            continue
+        cls = resolve(current_name(name, entry))
+        if isinstance(cls, type) and isinstance(root, type) and issubclass(cls, root):
+            found.append(name)
+    if not found:
+        sys.exit(f'no pack class derives from {root_name}')
+    return sorted(found)
+
+
+# ---------------------------------------------------------------- probes: each claim checked against the library
+class Probe:
+    """A class of the script's own: what a stream-chosen class stands for."""
+
+
+calls_seen = []
+
+
+def probe_callable(*a):
+    calls_seen.append(a)
+    return np.random.MT19937(0)
+
+
+class Element:
+    def arctan2(self, other):
+        calls_seen.append(('arctan2', other))
+        return 0.0
+
+    def mean(self, **kw):
+        calls_seen.append(('mean',))
+        return 0.0
+
+
+def check(cond, what):
+    if not cond:
+        sys.exit(f'claim not borne out by the installed library: {what}')
+
+
+def probes():
+    from numpy.random import _pickle as rp
+    from pandas.core.indexes.base import _new_Index
+    from pandas.core.indexes.datetimes import _new_DatetimeIndex
+    check(type(_new_Index(Probe, {})) is Probe, '_new_Index(cls, d) builds an instance of any cls')
+    check(type(_new_DatetimeIndex(Probe, {})) is Probe, '_new_DatetimeIndex(cls, d) builds an instance of any cls')
+    obj = Probe()
+    check(np.core.multiarray.scalar(np.dtype('O'), obj) is obj, 'scalar(dtype(O), x) returns x itself')
+    check(type(np.ma.core._mareconstruct(np.ma.MaskedArray, np.ndarray, (0,), 'b')) is np.ma.MaskedArray,
+          '_mareconstruct builds its first argument')
+    calls_seen.clear()
+    rp.__generator_ctor('name', probe_callable)
+    rp.__randomstate_ctor('name', probe_callable)
+    check(calls_seen == [('name',), ('name',)], '__generator_ctor/__randomstate_ctor call their second argument')
+    calls_seen.clear()
+    left = np.empty(1, dtype=object)
+    left[0] = Element()
+    np.arctan2(left, np.array(['x'], dtype=object))
+    check(calls_seen == [('arctan2', 'x')], "an object-dtype ufunc loop calls the element's method")
+    calls_seen.clear()
+    np.mean(Element())
+    check(calls_seen == [('mean',)], 'numpy.mean calls the .mean of a non-array argument')
+    # pandas.read_pickle's compat unpickler: _reconstruct of a class that is no ndarray subtype builds it anyway.
+    from pandas.compat import pickle_compat
+    stream = pickle.dumps(Probe)[:-1].replace(b'\x80\x04', b'\x80\x02', 1)
+    stream = (b'\x80\x02cnumpy.core.multiarray\n_reconstruct\n' + b'c' + Probe.__module__.encode() + b'\nProbe\n'
+              + b'K\x00\x85C\x01b\x87R.')
+    try:
+        pickle.loads(stream)
+        check(False, 'pickle.load accepts _reconstruct of a non-ndarray class')
+    except TypeError:
+        pass
+    check(type(pickle_compat.load(io.BytesIO(stream))) is Probe, "pandas' compat unpickler answers with object.__new__")
+    # Pickles of the library's own objects never call a ufunc or numpy.mean (they name them).
+    for f in (np.add, np.arctan2, np.mean):
+        check(b'\x85R' not in pickle.dumps(f, 2) and pickle.loads(pickle.dumps(f, 2)) is f, f'{f} pickles by name')
+
+
+def attrs_from_items(cls):
+    """A dict subclass whose attribute lookup answers from its items and that has no __setstate__ of its own."""
+    if not (isinstance(cls, type) and issubclass(cls, dict)):
+        return False
+    if any('__setstate__' in vars(c) for c in cls.__mro__ if c is not object):
+        return False
+    if not any('__getattr__' in vars(c) for c in cls.__mro__ if c is not object):
+        return False
+    try:
+        inst = cls.__new__(cls)
+        dict.__setitem__(inst, 'sentinel_probe', Probe)
+        return getattr(inst, 'sentinel_probe') is Probe
+    except Exception:  # noqa: BLE001 - a class that cannot be probed is not claimed
+        return False
+
+
+def main():
+    probes()
+    callables = {}
+    families = {}
+    for name, (pack, entry) in sorted(ENTRIES.items()):
+        if entry['kind'] not in ('reconstructor', 'function', 'reference'):
+            continue
+        cur = current_name(name, entry).replace('numpy._core.', 'numpy.core.')
+        if cur.endswith('__RandomState_ctor'):
+            cur = 'numpy.random._pickle.__randomstate_ctor'
+        for old, new in (('pandas.tslib.', 'pandas._libs.tslibs.nattype.'),
+                         ('pandas._libs.tslib.', 'pandas._libs.tslibs.nattype.')):
+            if cur.startswith(old) and cur.endswith('__nat_unpickle'):
+                cur = new + '__nat_unpickle'
+        if cur in REVIEWED:
+            eff = dict(REVIEWED[cur])
+        elif '._multiarray_umath.' in cur:
+            ufunc = cur.rsplit('.', 1)[1]
+            check(isinstance(resolve(cur), np.ufunc), f'{cur} is a ufunc')
+            eff = {'returns': [{'fixed': 'numpy.ndarray'}], 'written': 'reference',
+                   'calls': [{'method': ufunc, 'of': [0, 1], 'elements': True}], 'source': 'ufunc'}
+        elif entry['kind'] == 'reference':
+            eff = {'returns': [{'unknown': True}], 'written': 'reference',
+                   'source': f'the {pack} pack admits it as a stored reference only'}
+        else:
+            sys.exit(f'no reviewed effect for {name} (current name {cur}): add it to REVIEWED')
+        for root in eff.get('args', {}).values():
+            if root != 'data' and root not in families:
+                families[root] = classes_under(root)
+        if cur != name:
+            eff['as'] = cur
+        callables[name] = eff
+    # Every pack class: calling it (or NEWOBJ) makes an instance of it; the flag says BUILD may find a planted item.
+    classes = {}
+    for name, (pack, entry) in sorted(ENTRIES.items()):
+        if entry['kind'] == 'class':
+            classes[name] = {'attrsFromItems': True} if attrs_from_items(resolve(current_name(name, entry))) else {}
+    out = {
+        'generated_by': 'scripts/data/derive-callable-effects.py',
+        'versions': {'python': sys.version.split()[0], 'numpy': np.__version__, 'pandas': pd.__version__,
+                     'scipy': scipy.__version__},
+        'callables': callables,
+        # args {k: root}: the classes (pack names, any spelling) the library passes as argument k derive from root.
+        'families': families,
+        'classes': classes,
+    }
+    out['ufunc_source'] = UFUNC_SOURCE  # the source of every entry whose source is 'ufunc'
+    # One line per entry, so a review reads the model entry by entry.
+    lines = ['{']
+    for i, (key, val) in enumerate(out.items()):
+        end = ',' if i < len(out) - 1 else ''
+        if isinstance(val, dict) and key in ('callables', 'classes', 'families'):
+            items = [f' {json.dumps(k)}: {json.dumps(v)}' for k, v in val.items()]
+            lines.append(f' {json.dumps(key)}: {{')
+            lines.extend(x + (',' if j < len(items) - 1 else '') for j, x in enumerate(items))
+            lines.append(' }' + end)
+        else:
+            lines.append(f' {json.dumps(key)}: {json.dumps(val)}{end}')
+    lines.append('}')
+    sys.stdout.write('\n'.join(lines) + '\n')
+
+
+if __name__ == '__main__':
+    main()

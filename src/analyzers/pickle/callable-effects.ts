@@ -1,0 +1,76 @@
+// The effect model of the callables the allowlist packs admit (data/callable-effects.json, derived and probed against
+// the libraries by scripts/data/derive-callable-effects.py): what a call returns, what it calls, and which argument
+// classes the library itself passes. The VM follows classes through calls with it and reports calls outside it.
+import effects from './data/callable-effects.json' with { type: 'json' };
+
+/** One alternative of what a call returns. */
+export type Returns =
+  { readonly new: number } | { readonly arg: number } | { readonly fixed: string } | { readonly unknown: true };
+
+/** What a call calls: argument k with arguments `with`, or method `method` of arguments `of` (or their elements). */
+export type Calls =
+  | { readonly arg: number; readonly with: readonly number[] }
+  | { readonly method: string; readonly of: readonly number[]; readonly elements?: boolean };
+
+export interface CallableEffect {
+  readonly returns: readonly Returns[];
+  readonly calls?: readonly Calls[];
+  /** 'reference': the library only names it in its pickles, never calls it (any call is the stream's own). */
+  readonly written: 'call' | 'reference';
+  /** Argument k: a family root (the classes the library passes derive from it) or 'data' (str/bytes only). */
+  readonly args?: Readonly<Record<string, string>>;
+  /** pandas.read_pickle's compat unpickler answers this call's TypeError with object.__new__(argument 0). */
+  readonly compat?: boolean;
+  readonly source: string;
+  /** The current name of an old spelling. */
+  readonly as?: string;
+}
+
+interface EffectsFile {
+  readonly callables: Record<string, CallableEffect>;
+  readonly classes: Record<string, { readonly attrsFromItems?: boolean }>;
+  readonly families: Record<string, readonly string[]>;
+  readonly ufunc_source: string;
+}
+
+const DATA = effects as unknown as EffectsFile;
+const FAMILIES = new Map<string, ReadonlySet<string>>(
+  Object.entries(DATA.families).map(([root, names]) => [root, new Set(names)]),
+);
+
+/** The effect model of a pack callable, or undefined when the name is not one. */
+export function effectOf(canonical: string): CallableEffect | undefined {
+  return Object.hasOwn(DATA.callables, canonical) ? DATA.callables[canonical] : undefined;
+}
+
+/** Whether the packs admit `canonical` as a class (calling or NEWOBJ'ing it makes an instance of it). */
+export function isPackClass(canonical: string): boolean {
+  return Object.hasOwn(DATA.classes, canonical);
+}
+
+/** Classes the effect model says a pack callable returns (library classes whose behaviour the packs reviewed). */
+const FIXED = new Set<string>();
+for (const e of Object.values(DATA.callables)) for (const r of e.returns) if ('fixed' in r) FIXED.add(r.fixed);
+
+/**
+ * Whether the packs reviewed how instances of `canonical` answer attribute lookups (a pack class, or a class a pack
+ * callable returns). For any other class (a name outside the packs) the VM cannot tell and assumes the worst.
+ */
+export function reviewedClass(canonical: string): boolean {
+  return Object.hasOwn(DATA.classes, canonical) || FIXED.has(canonical);
+}
+
+/** A dict subclass whose __getattr__ answers from its items and that has no __setstate__ (BUILD asks its items). */
+export function attrsFromItems(canonical: string): boolean {
+  return Object.hasOwn(DATA.classes, canonical) && DATA.classes[canonical]!.attrsFromItems === true;
+}
+
+/** Whether `canonical` is one of the classes the library passes for family `root`. */
+export function inFamily(root: string, canonical: string): boolean {
+  return FAMILIES.get(root)?.has(canonical) ?? false;
+}
+
+/** The library source an effect was read from. */
+export function effectSource(e: CallableEffect): string {
+  return e.source === 'ufunc' ? DATA.ufunc_source : e.source;
+}

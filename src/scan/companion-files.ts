@@ -1,0 +1,65 @@
+// Files a loader reads beside the one scanned (joblib < 0.10's NDArrayWrapper: joblib.load calls
+// np.load(<folder>/<filename from the stream>, allow_pickle=True)), scanned as that loader reads them.
+import { dirname, join } from 'node:path';
+import { sideFileProblem } from '../analyzers/model/side-file-path.js';
+import type { CompanionFact, PickleRun } from '../analyzers/pickle/facts.js';
+import { errorMessage } from '../core/errors.js';
+import type { Limits } from '../core/limits.js';
+import { child } from '../core/location.js';
+import { FileSource, MemorySource, type ByteSource } from '../sources/byte-source.js';
+
+/** What the per-file scan offers: its limits, whether the file is on disk, and scanning a nested unit. */
+export interface CompanionHost {
+  readonly limits: Limits;
+  readonly onDisk: boolean;
+  unit(src: ByteSource, depth: number): Promise<void>;
+}
+
+/**
+ * A file joblib.load reads beside the pickle (NDArrayWrapper: np.load(<dir>/<name>, allow_pickle=True)) is scanned
+ * as numpy reads it (npy, npz or a raw pickle, sniffed by content as np.load does); one this scan cannot read (a
+ * computed name, a name leaving the folder, a file absent or not on disk) is an anomaly of the stream that names it.
+ */
+export async function scanCompanion(
+  scan: CompanionHost,
+  src: ByteSource,
+  run: PickleRun,
+  c: CompanionFact,
+  depth: number,
+): Promise<void> {
+  const file = `<folder>/${c.name === undefined ? '<computed>' : JSON.stringify(c.name)}`;
+  const what =
+    c.reads === 'zfile'
+      ? `joblib.load opens ${file} for ${c.wrapper} (joblib < 0.10 layout)`
+      : `joblib.load calls np.load(${file}, allow_pickle=True) for ${c.wrapper} (joblib < 0.10 layout)`;
+  const fail = (why: string): void => {
+    run.anomalies.push({
+      code: 'NESTED_PAYLOAD_UNKNOWN',
+      offset: c.offset,
+      opcode: 'BUILD',
+      message: `${what}: ${why}`,
+      fatal: false,
+    });
+  };
+  if (c.name === undefined) return fail('the stream computes the file name');
+  const escape = sideFileProblem(c.name);
+  if (escape !== undefined) return fail(`the name leaves the folder (${escape.reason})`);
+  // ZNDArrayWrapper's file is raw zlib data set as an array's bytes: only where it is read from matters.
+  if (c.reads === 'zfile') return;
+  // Only a top-level file of a path scan has a folder on disk; an archive member's companion is not in this scan.
+  if (depth > 0 || src.location.chain.length !== 1 || !scan.onDisk)
+    return fail('the file beside it is not in this scan');
+  const path = join(dirname(src.location.chain[0]!), c.name);
+  let opened: FileSource | undefined;
+  let bytes: Uint8Array;
+  try {
+    opened = new FileSource(child(src.location, `companion:${c.name}`), path);
+    if (opened.size > scan.limits.maxEntryBytes) return fail(`the file is larger than maxEntryBytes`);
+    bytes = opened.readWhole();
+  } catch (e) {
+    return fail(`the file could not be read (${errorMessage(e)}); when it is present, numpy unpickles it`);
+  } finally {
+    opened?.close();
+  }
+  await scan.unit(new MemorySource(child(src.location, `companion:${c.name}`), bytes), depth + 1);
+}

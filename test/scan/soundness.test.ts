@@ -1,0 +1,160 @@
+// Admitted names composed the way an attacker would: a class laundered through a callable that builds or returns an
+// instance of a stream-chosen class, an admitted callable calling a stream-chosen object, pandas.read_pickle's compat
+// reading, joblib's companion files. Each "block" file is blocked, each benign twin (the library's own pickle) passes.
+// Fixtures: scripts/fixtures/soundness.py (CPython's pickler; every file proven once with the real loader named in
+// the manifest, in a throwaway process with an audit hook). Effect model: scripts/data/derive-callable-effects.py.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { effectOf, attrsFromItems, inFamily } from '../../src/analyzers/pickle/callable-effects.js';
+import { instanceClasses } from '../../src/analyzers/pickle/instance-class.js';
+import { classStateHookProblems } from '../../src/analyzers/pickle/state-hooks.js';
+import type { ImportFact } from '../../src/analyzers/pickle/facts.js';
+import { K, NONE, type ObjV, type PyVal } from '../../src/analyzers/pickle/values.js';
+import { scanPaths } from '../../src/scan/engine.js';
+
+const DIR = new URL('../fixtures/soundness/', import.meta.url).pathname;
+const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+
+interface Fixture {
+  readonly file: string;
+  readonly scan: string;
+  readonly loader: string;
+  readonly expect: 'pass' | 'block';
+  readonly mechanism: number;
+  readonly what: string;
+  readonly proof: string;
+}
+
+const fixtures = (JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { files: Fixture[] }).files;
+
+describe('soundness of admitted names on real pickles', () => {
+  for (const f of fixtures) {
+    it(`${f.expect}: ${f.scan} (mechanism ${f.mechanism}: ${f.what}; ${f.proof})`, async () => {
+      const r = await scanPaths([join(DIR, f.scan)]);
+      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 240)}`).join('\n');
+      if (f.expect === 'pass') {
+        assert.deepEqual(blocking, [], why);
+        for (const p of r.pickles) assert.equal(p.safety, 'LIKELY_SAFE', why);
+      } else assert.ok(blocking.length > 0, `${f.scan} passes:\n${why}`);
+    });
+  }
+
+  it('the call a stream-chosen callable makes is a PICKLE-EXEC finding naming it', async () => {
+    const r = await scanPaths([join(DIR, 'm2-generator-ctor-tzfile.pkl')]);
+    const exec = r.findings.filter((x) => x.ruleId === 'PICKLE-EXEC');
+    assert.ok(
+      exec.some((x) => x.evidence.signal.includes('tzfile')),
+      exec.map((x) => x.evidence.signal).join('\n'),
+    );
+  });
+
+  it("read_pickle's compat reading is named in the evidence", async () => {
+    const r = await scanPaths([join(DIR, 'm3-compat-reconstruct-scipy.pkl')]);
+    assert.ok(
+      r.findings.some((x) => x.ruleId === 'PICKLE-STRUCT' && x.evidence.signal.includes('compat unpickler')),
+      r.findings.map((x) => x.evidence.signal).join('\n'),
+    );
+  });
+
+  it('a joblib companion scanned alone is a finding naming the file joblib reads', async () => {
+    const r = await scanPaths([join(DIR, 'm4-companion-alone.pkl')]);
+    assert.ok(
+      r.findings.some((x) => x.ruleId === 'PICKLE-STRUCT' && x.evidence.signal.includes('"model.pkl_01.npy"')),
+      r.findings.map((x) => x.evidence.signal).join('\n'),
+    );
+  });
+});
+
+const g = (canonical: string): PyVal => ({
+  k: K.Global,
+  imp: { canonical, importedModule: canonical, importedName: '' } as unknown as ImportFact,
+});
+const call = (callee: string, ...items: PyVal[]): ObjV => ({
+  k: K.Obj,
+  callee: g(callee),
+  args: { k: K.Tuple, items, more: 0 },
+  call: undefined,
+});
+const dict = (...kv: [PyVal, PyVal][]): PyVal => ({
+  k: K.Dict,
+  keys: kv.map((x) => x[0]),
+  vals: kv.map((x) => x[1]),
+  n: kv.length,
+});
+
+describe('classes through admitted callables', () => {
+  const DIST = 'scipy.stats._continuous_distns.uniform_gen';
+  const cases: [string, PyVal, string[], boolean][] = [
+    ['_new_Index(cls, d) is a cls', call('pandas.core.indexes.base._new_Index', g(DIST), dict()), [DIST], false],
+    ['_reconstruct(cls, …) is a cls', call('numpy.core.multiarray._reconstruct', g(DIST), NONE, 'b'), [DIST], false],
+    [
+      'scalar(dtype, x) is a numpy scalar or x itself',
+      call('numpy.core.multiarray.scalar', NONE, call('pandas.core.indexes.base._new_Index', g(DIST), dict())),
+      ['numpy.generic', DIST],
+      false,
+    ],
+    [
+      'a fixed class',
+      call('pandas._libs.tslibs.timedeltas._timedelta_unpickle', 1, 2),
+      ['pandas._libs.tslibs.timedeltas.Timedelta'],
+      false,
+    ],
+    ['a pack class called is itself', call('pandas.core.frame.DataFrame'), ['pandas.core.frame.DataFrame'], false],
+    ['a name outside the packs may be anything', call('somewhere.make'), ['somewhere.make'], true],
+    ['a class computed by the stream', call('pandas.core.indexes.base._new_Index', call('x.y'), dict()), [], true],
+    ['an object called', { k: K.Obj, callee: call('x.y'), args: NONE, call: undefined }, [], true],
+  ];
+  for (const [name, v, names, unknown] of cases) {
+    it(name, () => assert.deepEqual(instanceClasses(v), { names, unknown }));
+  }
+});
+
+describe('state hooks on classes the stream does not name', () => {
+  const unknown = { names: [], unknown: true };
+  const template = '\ndef _parse_args(self, loc=0, scale=1):\n    return (), loc, scale\n__import__("os")';
+  it('a state carrying a foreign template is checked (the class may be a distribution)', () => {
+    assert.equal(classStateHookProblems(unknown, dict(['_parse_arg_template', template])).length, 1);
+  });
+  it('a state with a formula to restore is checked', () => {
+    assert.equal(
+      classStateHookProblems(unknown, dict(['restore_design_info', NONE], ['formula', 'y ~ f(x)'])).length,
+      1,
+    );
+  });
+  it('an ordinary state is not', () => {
+    assert.deepEqual(classStateHookProblems(unknown, dict(['coef_', NONE], ['n_features_in_', 3])), []);
+    assert.deepEqual(classStateHookProblems(unknown, { k: K.Tuple, items: [1, 2, 3], more: 0 }), []);
+  });
+  it("a known class's own hook still needs no trigger", () => {
+    const known = { names: ['scipy.stats._continuous_distns.uniform_gen'], unknown: false };
+    assert.equal(classStateHookProblems(known, { k: K.Tuple, items: [dict(), dict()], more: 0 }).length, 1);
+  });
+});
+
+describe('the effect model (derived from the libraries)', () => {
+  it('every reconstructor says what it returns', () => {
+    for (const n of ['numpy.core.multiarray._reconstruct', 'pandas.core.indexes.base._new_Index', 'pytz._p']) {
+      assert.ok(effectOf(n)?.returns.length, n);
+    }
+  });
+  it('numpy never writes a ufunc call; its object loop calls element methods', () => {
+    const e = effectOf('numpy.core._multiarray_umath.arctan2')!;
+    assert.equal(e.written, 'reference');
+    assert.deepEqual(e.calls, [{ method: 'arctan2', of: [0, 1], elements: true }]);
+  });
+  it('__generator_ctor calls its second argument with its first', () => {
+    assert.deepEqual(effectOf('numpy.random._pickle.__generator_ctor')!.calls, [{ arg: 1, with: [0] }]);
+  });
+  it('argument families come from the class hierarchy', () => {
+    assert.ok(inFamily('pandas.core.indexes.base.Index', 'pandas.core.indexes.range.RangeIndex'));
+    assert.ok(inFamily('numpy.ndarray', 'numpy.memmap'));
+    assert.ok(!inFamily('pandas.core.indexes.base.Index', 'scipy.stats._continuous_distns.uniform_gen'));
+  });
+  it('OptimizeResult answers attribute lookups from its items; DataFrame does not', () => {
+    assert.ok(attrsFromItems('scipy.optimize._optimize.OptimizeResult'));
+    assert.ok(!attrsFromItems('pandas.core.frame.DataFrame'));
+  });
+});

@@ -10,7 +10,13 @@
 // format_map replacement fields (`"{0.__class__}".format(x)`) read attributes with Python's getattr there, and a
 // reference to a string's format method is the way around the sandbox's own format check (CVE-2024-56326).
 import { parse, tokenize } from '@huggingface/jinja';
-import { foldString, type FoldEnv } from './template-fold.js';
+import {
+  foldBudgetExhausted,
+  foldString,
+  startFoldBudget,
+  TEMPLATE_FOLD_BUDGET,
+  type FoldEnv,
+} from './template-fold.js';
 import { printNode, type JNode } from './template-print.js';
 
 export type TemplateSignalKind =
@@ -31,6 +37,8 @@ export interface TemplateSignal {
 
 export interface TemplateAnalysis {
   readonly parsed: boolean;
+  /** Set when a work budget stopped the analysis short (some expressions were not folded): never a clean pass. */
+  readonly incomplete?: string;
   /** The parser's message when it refused the template. */
   readonly parseError?: string;
   readonly signals: readonly TemplateSignal[];
@@ -139,7 +147,11 @@ function boundNames(nodes: readonly JNode[]): { bound: Set<string>; env: FoldEnv
     if (t.type === 'Identifier') {
       const name = t['value'] as string;
       bound.add(name);
-      if (value) env.set(name, [...(env.get(name) ?? []), value]);
+      if (value) {
+        const defs = env.get(name);
+        if (defs) defs.push(value);
+        else env.set(name, [value]);
+      }
     } else if (t.type === 'TupleLiteral' || t.type === 'ArrayLiteral') {
       for (const e of t['value'] as unknown[]) bindTarget(e);
     }
@@ -173,7 +185,16 @@ export async function analyzeChatTemplate(text: string): Promise<TemplateAnalysi
     const parseError = e instanceof Error ? e.message : String(e);
     return { parsed: false, parseError, signals: tokenCheck(text) };
   }
-  return { parsed: true, signals: astCheck(program, text) };
+  startFoldBudget();
+  const signals = astCheck(program, text);
+  if (!foldBudgetExhausted()) return { parsed: true, signals };
+  // The budget stopped some folds: the token check runs too (it does not fold), and the analysis says so.
+  const seen = new Set(signals.map((s) => s.name));
+  return {
+    parsed: true,
+    signals: [...signals, ...tokenCheck(text).filter((s) => !seen.has(s.name))],
+    incomplete: `folding the template's string expressions took more than ${TEMPLATE_FOLD_BUDGET} steps; the rest was checked token by token`,
+  };
 }
 
 function astCheck(program: JNode, text: string): TemplateSignal[] {

@@ -125,7 +125,32 @@ function joinList(parts: Fold[] | undefined, sep: string): Fold {
 export function foldString(node: JNode, env: FoldEnv): Fold {
   active.clear();
   steps = 0;
-  return fold(node, env, 0);
+  const before = total;
+  const f = fold(node, env, 0);
+  total += steps;
+  if (total > totalBudget && before <= totalBudget) exhausted = true;
+  return f;
+}
+
+/**
+ * Work budget over every fold of one template: a template of many `set`s folds each one (20,000 sets of one
+ * variable would cost 20,000 x MAX_STEPS). Past it, folds return unknown and the analysis says it stopped.
+ */
+let total = 0;
+let totalBudget = Infinity;
+let exhausted = false;
+export const TEMPLATE_FOLD_BUDGET = 500_000;
+
+/** Starts the budget for one template. */
+export function startFoldBudget(budget = TEMPLATE_FOLD_BUDGET): void {
+  total = 0;
+  totalBudget = budget;
+  exhausted = false;
+}
+
+/** True when the template's folds ran out of budget (some names were not folded). */
+export function foldBudgetExhausted(): boolean {
+  return exhausted;
 }
 
 /** Variables being folded (a `set` that refers to itself is unknown, not a loop). */
@@ -135,7 +160,7 @@ let steps = 0;
 const MAX_STEPS = 20_000;
 
 function fold(node: JNode, env: FoldEnv, depth: number): Fold {
-  if (depth > MAX_DEPTH || ++steps > MAX_STEPS) return UNKNOWN();
+  if (depth > MAX_DEPTH || ++steps > MAX_STEPS || total + steps > totalBudget) return UNKNOWN();
   switch (node.type) {
     case 'StringLiteral': {
       const v = node['value'] as string;

@@ -100,7 +100,9 @@ class Cursor {
   private buf: Uint8Array = new Uint8Array(0);
   private bufStart = 0;
   pos = 0;
-  private readonly view = () => new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /** A DataView over the current window, made once per window (not once per value). */
+  private readonly view = () => this.dv;
   constructor(
     private readonly src: ByteSource,
     private readonly windowBytes = 1 << 20,
@@ -112,6 +114,7 @@ class Cursor {
     if (this.pos + n > this.src.size) return false;
     if (this.pos >= this.bufStart && this.pos + n <= this.bufStart + this.buf.length) return true;
     this.buf = this.src.read(this.pos, Math.max(n, this.windowBytes));
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.bufStart = this.pos;
     return this.buf.length >= n;
   }
@@ -143,11 +146,13 @@ class Cursor {
     if (!this.ensure(8)) return undefined;
     const dv = this.view();
     const o = this.pos - this.bufStart;
-    const v = signed ? dv.getBigInt64(o, true) : dv.getBigUint64(o, true);
     this.pos += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
-    if (v < BigInt(-Number.MAX_SAFE_INTEGER)) return -Number.MAX_SAFE_INTEGER;
-    return Number(v);
+    // Two 32-bit halves (no BigInt per value: a GGUF may hold tens of millions of string lengths).
+    const lo = dv.getUint32(o, true);
+    const hi = signed ? dv.getInt32(o + 4, true) : dv.getUint32(o + 4, true);
+    if (hi >= 0x200000) return Number.MAX_SAFE_INTEGER;
+    if (hi < -0x200000) return -Number.MAX_SAFE_INTEGER;
+    return hi * 0x100000000 + lo;
   }
   scalar(type: string): number | boolean | undefined {
     const size = FIXED_SIZE[type]!;
@@ -274,9 +279,15 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
         if (n! * minBytes > c.remaining) stop('COUNT', `metadata ${k}: ${n} elements cannot fit in the file`, tAt, k);
         type = `arr[${elem}]`;
         if (elem === 'str') {
+          // The per-element path of readString without building a label per element (vocabularies hold 10^5
+          // strings; a hostile file 10^7+).
           for (let j = 0; j < n!; j++) {
             tick();
-            readString(`metadata ${k}[${j}]`, c.pos, k);
+            const lenAt = c.pos;
+            const len = count();
+            if (len === undefined || len > MAX_STRING || len > c.remaining)
+              readString(`metadata ${k}[${j}]`, (c.pos = lenAt), k);
+            else c.skip(len);
           }
         } else c.skip(n! * minBytes);
         metadata.push({ key: k, type, count: n!, offset: at });

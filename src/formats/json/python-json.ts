@@ -47,3 +47,18 @@ function replaceConstants(text: string): string {
   out.push(text.slice(last));
   return out.join('');
 }
+
+/** Object keys in a JSON text (`:` outside strings), counted without parsing: a bound before JSON.parse. */
+export function countJsonKeys(bytes: Uint8Array): number {
+  let keys = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x3a) keys++;
+  }
+  return keys;
+}

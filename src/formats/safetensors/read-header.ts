@@ -39,6 +39,8 @@ export interface SafetensorsHeader {
   readonly metadata?: Readonly<Record<string, string>>;
   /** Everything the reference reader refuses (or where readers may disagree, like duplicate keys). */
   readonly problems: readonly SafetensorsProblem[];
+  /** Set when a limit of ours stopped the read (the header was not checked): never a pass. */
+  readonly limit?: string;
 }
 
 const MAX_PROBLEMS = 32;
@@ -47,8 +49,39 @@ function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
+/** serde_json's recursion limit: the reference reader refuses a header nested deeper. */
+export const SERDE_MAX_DEPTH = 128;
+
+/**
+ * One pass over the header bytes before parsing: the deepest nesting and the number of top-level entries (a header
+ * of a million entries or a million nested arrays costs seconds and hundreds of MB to parse and check).
+ */
+function headerShape(raw: Uint8Array): { depth: number; entries: number } {
+  let depth = 0;
+  let max = 0;
+  let entries = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x3a && depth === 1) entries++;
+  }
+  return { depth: max, entries };
+}
+
+export interface ReadHeaderOptions {
+  /** Top-level entries (tensors and __metadata__) read; a header with more is not parsed (`limit` says so). */
+  readonly maxEntries?: number;
+}
+
 /** Reads and validates the header; never throws for malformed input (problems say what is wrong). */
-export function readSafetensorsHeader(src: ByteSource): SafetensorsHeader {
+export function readSafetensorsHeader(src: ByteSource, opts: ReadHeaderOptions = {}): SafetensorsHeader {
   const problems: SafetensorsProblem[] = [];
   const fail = (code: string, message: string, headerBytes = 0): SafetensorsHeader => ({
     headerBytes,
@@ -70,6 +103,18 @@ export function readSafetensorsHeader(src: ByteSource): SafetensorsHeader {
   } catch {
     return fail('HEADER_UTF8', 'header is not valid UTF-8', n);
   }
+  const pre = headerShape(raw);
+  if (pre.depth > SERDE_MAX_DEPTH)
+    return fail(
+      'HEADER_JSON',
+      `header JSON nested ${pre.depth} levels deep: serde_json, the reference reader's parser, refuses more than ${SERDE_MAX_DEPTH}`,
+      n,
+    );
+  if (opts.maxEntries !== undefined && pre.entries > opts.maxEntries)
+    return {
+      ...fail('HEADER_ENTRIES', `header of ${pre.entries} entries`, n),
+      limit: `the header lists ${pre.entries} entries, more than maxEntries (${opts.maxEntries}); it was not parsed`,
+    };
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -57,9 +57,32 @@ export interface TemplateOrigin {
 }
 
 /** Analyses one chat template and reports what it reaches (one finding per template), or that it could not be read. */
+/** Templates longer than this are not analysed (reported as not scanned): real chat templates are kilobytes. */
+export const MAX_TEMPLATE_CHARS = 16 * 1024 * 1024;
+
 export async function reportTemplate(ctx: UnitContext, text: string, origin: TemplateOrigin): Promise<void> {
+  if (text.length > MAX_TEMPLATE_CHARS) {
+    ctx.incomplete({
+      location: origin.location,
+      kind: 'limit',
+      limit: 'templateChars',
+      reason:
+        `chat template ${origin.path ?? ''} of ${text.length} characters is longer than the ${MAX_TEMPLATE_CHARS} this reader analyses`.replace(
+          '  ',
+          ' ',
+        ),
+    });
+    return;
+  }
   const { analyzeChatTemplate } = await import('../../analyzers/model/chat-template.js');
   const a = await analyzeChatTemplate(text);
+  if (a.incomplete)
+    ctx.incomplete({
+      location: origin.location,
+      kind: 'limit',
+      limit: 'templateFoldBudget',
+      reason: `chat template ${origin.path ?? ''}: ${a.incomplete}`.replace('  ', ' '),
+    });
   const where = origin.path ?? 'template';
   const standalone = origin.path === undefined;
   const signals = [...a.signals].sort((x, y) => (x.line ?? 0) - (y.line ?? 0) || (x.column ?? 0) - (y.column ?? 0));

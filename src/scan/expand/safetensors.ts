@@ -20,7 +20,12 @@ export const safetensorsExpander: Expander = {
   detect: (head, src) => looksLikeSafetensors(head, src.size) || extensionOf(src) === 'safetensors',
   async expand(src, ctx) {
     const { readSafetensorsHeader } = await import('../../formats/safetensors/read-header.js');
-    const h = readSafetensorsHeader(src);
+    const h = readSafetensorsHeader(src, { maxEntries: ctx.limits.maxEntries });
+    if (h.limit) {
+      ctx.format('safetensors');
+      ctx.incomplete({ location: src.location, kind: 'limit', limit: 'maxEntries', reason: h.limit });
+      return true;
+    }
     if (!h.parsed) {
       if (extensionOf(src) === 'safetensors') {
         const lfs = isLfsPointer(src.read(0, 64));

@@ -12,12 +12,15 @@ import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/
 import { demandedModules, reachingNames, type NameAnchor } from '../analyzers/deser/demand.js';
 import { isTestPath } from '../analyzers/python/test-code.js';
 import type { Finding } from '../core/finding.js';
-import { RuleContext, type CodeFact } from '../rules/rule.js';
+import { RuleContext, type CodeFact, type IncompleteFact } from '../rules/rule.js';
 import type { PostWalkInput } from './post-walk.js';
 import type { JobMember } from './scan-plan.js';
 
-/** Rounds of growing the project from the modules analysed so far (each round is one more hop across files). */
-export const MAX_DEMAND_ROUNDS = 6;
+/**
+ * Bounds of growing a project: rounds (each one more hop across files) and modules loaded on demand per scan
+ * target. Reaching either while modules are still wanted is SCAN-INCOMPLETE. Mutable for tests only.
+ */
+export const DEMAND_LIMITS = { rounds: 6, modules: 2000 };
 /** Source files larger than this are not loaded on demand (the walk reports them when it meets them). */
 const MAX_DEMAND_BYTES = 4 * 1024 * 1024;
 
@@ -69,15 +72,17 @@ async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promi
   const names = new Map<string, NameAnchor[]>();
   // Identifier → files not analysed yet that contain it: read once, when a round first needs callers.
   let postings: Postings | undefined;
-  for (let round = 0; round < MAX_DEMAND_ROUNDS && fresh.length > 0; round++) {
-    stats.rounds = Math.max(stats.rounds, round + 1);
+  const loadedBefore = stats.loadedOnDemand;
+  let cut: { limit: string; files: string[] } | undefined;
+  /** The files the modules analysed last demand: modules feeding their sinks, and callers of reaching functions. */
+  const demanded = (from: readonly Entry[]): Set<string> => {
     const added = reachingNames(
-      fresh.map((e) => ({ stable: e.member.stable, mod: e.module!, keys: keys.get(e.member.stable)!.keys })),
+      from.map((e) => ({ stable: e.member.stable, mod: e.module!, keys: keys.get(e.member.stable)!.keys })),
       names,
     );
     const wanted = new Set<string>(
       demandedModules(
-        fresh.map((e) => ({ stable: e.member.stable, mod: e.module! })),
+        from.map((e) => ({ stable: e.member.stable, mod: e.module! })),
         keys,
         names,
       ),
@@ -89,10 +94,21 @@ async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promi
         if (e.module === undefined) wanted.add(e.member.stable);
       }
     }
+    return wanted;
+  };
+  let round = 0;
+  for (; round < DEMAND_LIMITS.rounds && fresh.length > 0; round++) {
+    stats.rounds = Math.max(stats.rounds, round + 1);
+    const wanted = demanded(fresh);
     fresh = [];
     for (const stable of wanted) {
       const e = byStable.get(stable);
       if (e === undefined || e.module !== undefined) continue;
+      if (stats.loadedOnDemand - loadedBefore >= DEMAND_LIMITS.modules) {
+        cut ??= { limit: 'maxDeserModules', files: [] };
+        if (cut.files.length < 5) cut.files.push(stable);
+        continue;
+      }
       const text = readText(e.member.path);
       if (text === undefined) continue;
       try {
@@ -104,6 +120,11 @@ async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promi
       fresh.push(e);
     }
   }
+  // Rounds used up while modules loaded in the last one may still demand others: the chain across files was cut.
+  if (cut === undefined && round === DEMAND_LIMITS.rounds && fresh.length > 0) {
+    const pending = [...demanded(fresh)].filter((st) => byStable.get(st)?.module === undefined);
+    if (pending.length > 0) cut = { limit: 'maxDeserModuleDepth', files: pending.slice(0, 5) };
+  }
   const inputs: ProjectInput[] = entries
     .filter((e) => e.module !== undefined)
     .map((e) => ({ file: e.member.stable, relPath: e.member.stable, mod: e.module! }));
@@ -112,6 +133,7 @@ async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promi
     entries.map((e) => e.member.stable),
   );
   const findings: Finding[] = [];
+  if (cut !== undefined) findings.push(...incompleteProject(entries, cut, rules));
   for (const [stable, signals] of detectProjectSignals(project)) {
     const e = byStable.get(stable)!;
     const fact: CodeFact = {
@@ -124,6 +146,33 @@ async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promi
     findings.push(...ctx.findings);
   }
   return findings;
+}
+
+/**
+ * The cross-module analysis stopped before reading every module a data path needs: SCAN-INCOMPLETE on the first
+ * module it could not read, naming the limit (a DESER verdict for the project is then not proven).
+ */
+function incompleteProject(
+  entries: readonly Entry[],
+  cut: { limit: string; files: string[] },
+  rules: PostWalkInput['rules'],
+): Finding[] {
+  const e = entries.find((x) => x.member.stable === cut.files[0]) ?? entries[0]!;
+  const what =
+    cut.limit === 'maxDeserModules'
+      ? `more than ${DEMAND_LIMITS.modules} modules were needed`
+      : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
+  const fact: IncompleteFact = {
+    location: { chain: [e.member.path] },
+    kind: 'limit',
+    limit: cut.limit,
+    reason:
+      `DESER cross-module analysis stopped: ${what}; not read: ${cut.files.join(', ')}. A deserializer reached ` +
+      'through these modules is not proven safe.',
+  };
+  const ctx = new RuleContext(e.member.target, e.member.stable);
+  for (const r of rules) r.visit.incomplete?.(fact, ctx);
+  return ctx.findings;
 }
 
 /** Flow steps name files by scanned path; test files say so in the evidence. */

@@ -11,6 +11,7 @@ import { detectProjectSignals } from '../analyzers/deser/code.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
 import { demandedModules, reachingNames, type NameAnchor } from '../analyzers/deser/demand.js';
 import { isTestPath } from '../analyzers/python/test-code.js';
+import { decodePythonSource } from '../analyzers/python/source-encoding.js';
 import type { Finding } from '../core/finding.js';
 import { RuleContext, type CodeFact, type IncompleteFact } from '../rules/rule.js';
 import type { PostWalkInput } from './post-walk.js';
@@ -191,7 +192,8 @@ function readText(path: string): string | undefined {
   try {
     const b = readFileSync(path);
     if (b.length > MAX_DEMAND_BYTES) return undefined;
-    return new TextDecoder('utf-8').decode(b);
+    const d = decodePythonSource(b);
+    return d.ok ? d.text : undefined;
   } catch {
     return undefined;
   }

@@ -66,8 +66,10 @@ export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
     const root = t.isDirectory ? sourceRoot(t.abs) : sourceRoot(dirname(member.path));
     let g = groups.get(root);
     if (g === undefined) groups.set(root, (g = { entries: [], reach: false }));
-    // Modules beyond what was walked are read when a file was named alone or a package folder was scanned.
-    g.reach ||= !t.isDirectory || root !== t.abs;
+    // Modules beyond what was walked are read when a package folder was scanned, or a file was named alone inside
+    // a package or a project (pyproject.toml, setup.cfg or setup.py at the root); a loose script is a project of
+    // the files named with it.
+    g.reach ||= t.isDirectory ? root !== t.abs : root !== dirname(member.path) || isProjectRoot(root);
     g.entries.push({ member, module: s.module, rel: relPosix(root, member.path), named: true });
   }
   const out: Finding[] = [];
@@ -110,6 +112,11 @@ function sourceRoot(dir: string): string {
     d = up;
   }
   return d;
+}
+
+/** A directory holding a Python project's metadata. */
+function isProjectRoot(dir: string): boolean {
+  return ['pyproject.toml', 'setup.cfg', 'setup.py'].some((m) => existsSync(join(dir, m)));
 }
 
 function relPosix(root: string, path: string): string {

@@ -2,7 +2,9 @@
 // one module of a project. Files whose text names a deserializer, transport or serialized media type are analysed
 // in the per-file scan; after the walk the project grows on demand (callers of functions that reach a sink, modules
 // whose results feed one; bounded rounds) and the DESER rules run across the modules (analyzers/deser/).
-import { readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import type { ScanTarget } from '../core/scan-target.js';
 import type { PythonModule } from '../analyzers/python/module-model.js';
 import type { CodeSignal } from '../analyzers/python/code-signal.js';
 import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
@@ -11,13 +13,17 @@ import { detectProjectSignals } from '../analyzers/deser/code.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
 import { demandedModules, reachingNames, type NameAnchor } from '../analyzers/deser/demand.js';
 import { isTestPath } from '../analyzers/python/test-code.js';
+import { decodePythonSource } from '../analyzers/python/source-encoding.js';
 import type { Finding } from '../core/finding.js';
-import { RuleContext, type CodeFact } from '../rules/rule.js';
+import { RuleContext, type CodeFact, type IncompleteFact } from '../rules/rule.js';
 import type { PostWalkInput } from './post-walk.js';
 import type { JobMember } from './scan-plan.js';
 
-/** Rounds of growing the project from the modules analysed so far (each round is one more hop across files). */
-export const MAX_DEMAND_ROUNDS = 6;
+/**
+ * Bounds of growing a project: rounds (each one more hop across files) and modules loaded on demand per scan
+ * target. Reaching either while modules are still wanted is SCAN-INCOMPLETE. Mutable for tests only.
+ */
+export const DEMAND_LIMITS = { rounds: 6, modules: 2000 };
 /** Source files larger than this are not loaded on demand (the walk reports them when it meets them). */
 const MAX_DEMAND_BYTES = 4 * 1024 * 1024;
 
@@ -37,6 +43,10 @@ export async function deserSummary(text: string, budget: { timeoutMs: number }):
 interface Entry {
   member: JobMember;
   module: PythonModule | undefined;
+  /** Path relative to the project's root (module names come from it), `/`-separated. */
+  rel: string;
+  /** False for a module of the project the scan did not name (read only when a data path needs it). */
+  named: boolean;
 }
 
 /** Figures of the last run (for the bench): files, modules analysed in the walk and on demand, rounds used. */
@@ -45,39 +55,180 @@ export const lastRunStats = { files: 0, analysedInWalk: 0, loadedOnDemand: 0, ro
 /** After the walk: one project per scan target, grown on demand, then the DESER rules across its modules. */
 export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
   Object.assign(lastRunStats, { files: 0, analysedInWalk: 0, loadedOnDemand: 0, rounds: 0 });
-  const targets = new Map<string, Entry[]>();
+  // One project per root: a directory scanned is its own root unless it is a package (then the directory above
+  // its top package is); a file named on its own belongs to the root above its top package. Files of one root
+  // form one project however they were named.
+  const groups = new Map<string, { entries: Entry[]; reach: boolean }>();
   for (const { member, outcome } of input.files) {
     const s = outcome.summaries?.[DESER_PHASE_ID] as DeserSummary | undefined;
     if (s === undefined) continue;
-    let list = targets.get(member.target.abs);
-    if (list === undefined) targets.set(member.target.abs, (list = []));
-    list.push({ member, module: s.module });
+    const t = member.target;
+    const root = t.isDirectory ? sourceRoot(t.abs) : sourceRoot(dirname(member.path));
+    let g = groups.get(root);
+    if (g === undefined) groups.set(root, (g = { entries: [], reach: false }));
+    // Modules beyond what was walked are read when a package folder was scanned, or a file was named alone inside
+    // a package or a project (pyproject.toml, setup.cfg or setup.py at the root); a loose script is a project of
+    // the files named with it.
+    g.reach ||= t.isDirectory ? root !== t.abs : root !== dirname(member.path) || isProjectRoot(root);
+    g.entries.push({ member, module: s.module, rel: relPosix(root, member.path), named: true });
   }
   const out: Finding[] = [];
-  for (const entries of targets.values()) out.push(...(await runTarget(entries, input.rules)));
+  for (const [root, g] of groups) {
+    const cut = g.reach ? addProjectModules(root, g.entries) : undefined;
+    out.push(...(await runTarget(root, g.entries, input.rules, cut, g.reach)));
+  }
   return out;
 }
 
-async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promise<Finding[]> {
+/** Directories never read for project modules (VCS, environments, caches, build output). */
+const SKIP_DIRS: ReadonlySet<string> = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  '__pycache__',
+  '.venv',
+  'venv',
+  'env',
+  '.tox',
+  '.nox',
+  'site-packages',
+  '.mypy_cache',
+  '.pytest_cache',
+  'build',
+  'dist',
+  '.eggs',
+]);
+
+/** Python files read from a project root beyond the named ones, at most (a larger tree is SCAN-INCOMPLETE). */
+export const MAX_PROJECT_FILES = 5000;
+
+/** The directory above the top package containing `dir` (`dir` itself when it is not a package). */
+function sourceRoot(dir: string): string {
+  let d = dir;
+  for (let i = 0; i < 32 && existsSync(join(d, '__init__.py')); i++) {
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  return d;
+}
+
+/** A directory holding a Python project's metadata. */
+function isProjectRoot(dir: string): boolean {
+  return ['pyproject.toml', 'setup.cfg', 'setup.py'].some((m) => existsSync(join(dir, m)));
+}
+
+function relPosix(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}
+
+/**
+ * Adds the project's other Python modules (not named by the scan) as entries read on demand; returns the limit
+ * reached when the tree holds more than MAX_PROJECT_FILES of them.
+ */
+function addProjectModules(root: string, entries: Entry[]): { limit: string; files: string[] } | undefined {
+  const have = new Set(entries.map((e) => e.rel));
+  const target: ScanTarget = { arg: root, abs: root, isDirectory: true };
+  const stack = [root];
+  let added = 0;
+  while (stack.length > 0) {
+    const d = stack.pop()!;
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      const p = join(d, n);
+      let st;
+      try {
+        st = lstatSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) {
+        if (!SKIP_DIRS.has(n) && !n.startsWith('.')) stack.push(p);
+        continue;
+      }
+      if (!st.isFile() || !/\.pyw?$/.test(n)) continue;
+      const rel = relPosix(root, p);
+      if (have.has(rel)) continue;
+      if (added >= MAX_PROJECT_FILES) return { limit: 'maxDeserProjectFiles', files: [rel] };
+      added++;
+      have.add(rel);
+      const member: JobMember = { index: -1, path: p, stable: rel, target, size: st.size };
+      entries.push({ member, module: undefined, rel, named: false });
+    }
+  }
+  return undefined;
+}
+
+async function runTarget(
+  root: string,
+  entries: Entry[],
+  rules: PostWalkInput['rules'],
+  tooLarge: { limit: string; files: string[] } | undefined,
+  reach = false,
+): Promise<Finding[]> {
+  const isPackageDir = (relDir: string): boolean => existsSync(join(root, relDir, '__init__.py'));
   const stats = lastRunStats;
   stats.files += entries.length;
-  const byStable = new Map(entries.map((e) => [e.member.stable, e]));
-  const keys = moduleKeys(entries.map((e) => e.member.stable));
+  const byStable = new Map(entries.map((e) => [e.rel, e]));
+  const keys = moduleKeys(
+    entries.map((e) => e.rel),
+    isPackageDir,
+  );
   let fresh = entries.filter((e) => e.module !== undefined);
   stats.analysedInWalk += fresh.length;
+  if (reach) {
+    // Files named alone (pre-commit, diff-based CI): each is analysed, and the project modules it imports are
+    // read, so a handler here and a deserializer there meet whichever of the two was named.
+    const imported = new Set<string>();
+    for (const e of entries) {
+      if (!e.named) continue;
+      if (e.module === undefined) {
+        const text = readText(e.member.path);
+        if (text === undefined) continue;
+        try {
+          e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
+        } catch {
+          continue;
+        }
+        fresh.push(e);
+      }
+      for (const st of importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys)) imported.add(st);
+    }
+    for (const st of imported) {
+      const e = byStable.get(st);
+      if (e === undefined || e.module !== undefined) continue;
+      const text = readText(e.member.path);
+      if (text === undefined) continue;
+      try {
+        e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
+      } catch {
+        continue;
+      }
+      stats.loadedOnDemand++;
+      fresh.push(e);
+    }
+  }
   if (fresh.length === 0) return [];
   const names = new Map<string, NameAnchor[]>();
   // Identifier → files not analysed yet that contain it: read once, when a round first needs callers.
   let postings: Postings | undefined;
-  for (let round = 0; round < MAX_DEMAND_ROUNDS && fresh.length > 0; round++) {
-    stats.rounds = Math.max(stats.rounds, round + 1);
+  const loadedBefore = stats.loadedOnDemand;
+  let cut: { limit: string; files: string[] } | undefined = tooLarge;
+  /** The files the modules analysed last demand: modules feeding their sinks, and callers of reaching functions. */
+  const demanded = (from: readonly Entry[]): Set<string> => {
     const added = reachingNames(
-      fresh.map((e) => ({ stable: e.member.stable, mod: e.module!, keys: keys.get(e.member.stable)!.keys })),
+      from.map((e) => ({ stable: e.rel, mod: e.module!, keys: keys.get(e.rel)!.keys })),
       names,
     );
     const wanted = new Set<string>(
       demandedModules(
-        fresh.map((e) => ({ stable: e.member.stable, mod: e.module! })),
+        from.map((e) => ({ stable: e.rel, mod: e.module! })),
         keys,
         names,
       ),
@@ -86,13 +237,24 @@ async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promi
       postings ??= identifierPostings(entries);
       for (const i of callerFiles(postings, added)) {
         const e = entries[i]!;
-        if (e.module === undefined) wanted.add(e.member.stable);
+        if (e.module === undefined) wanted.add(e.rel);
       }
     }
+    return wanted;
+  };
+  let round = 0;
+  for (; round < DEMAND_LIMITS.rounds && fresh.length > 0; round++) {
+    stats.rounds = Math.max(stats.rounds, round + 1);
+    const wanted = demanded(fresh);
     fresh = [];
     for (const stable of wanted) {
       const e = byStable.get(stable);
       if (e === undefined || e.module !== undefined) continue;
+      if (stats.loadedOnDemand - loadedBefore >= DEMAND_LIMITS.modules) {
+        cut ??= { limit: 'maxDeserModules', files: [] };
+        if (cut.files.length < 5) cut.files.push(stable);
+        continue;
+      }
       const text = readText(e.member.path);
       if (text === undefined) continue;
       try {
@@ -104,26 +266,95 @@ async function runTarget(entries: Entry[], rules: PostWalkInput['rules']): Promi
       fresh.push(e);
     }
   }
+  // Rounds used up while modules loaded in the last one may still demand others: the chain across files was cut.
+  if (cut === undefined && round === DEMAND_LIMITS.rounds && fresh.length > 0) {
+    const pending = [...demanded(fresh)].filter((st) => byStable.get(st)?.module === undefined);
+    if (pending.length > 0) cut = { limit: 'maxDeserModuleDepth', files: pending.slice(0, 5) };
+  }
   const inputs: ProjectInput[] = entries
     .filter((e) => e.module !== undefined)
-    .map((e) => ({ file: e.member.stable, relPath: e.member.stable, mod: e.module! }));
+    .map((e) => ({ file: e.rel, relPath: e.rel, mod: e.module! }));
   const project = new DeserProject(
     inputs,
-    entries.map((e) => e.member.stable),
+    entries.map((e) => e.rel),
+    isPackageDir,
   );
   const findings: Finding[] = [];
-  for (const [stable, signals] of detectProjectSignals(project)) {
+  if (cut !== undefined) findings.push(...incompleteProject(entries, cut, rules));
+  for (const [stable, found] of detectProjectSignals(project)) {
     const e = byStable.get(stable)!;
+    // A module the scan did not name is reported when the data path runs through a named one.
+    const signals = e.named
+      ? found
+      : found.filter((s) => (s.flow ?? []).some((f) => byStable.get(f.file)?.named === true));
+    if (signals.length === 0) continue;
     const fact: CodeFact = {
       location: { chain: [e.member.path] },
       kind: 'python',
-      signals: signals.map((s) => localise(s, byStable, isTestPath(stable))),
+      signals: signals.map((s) => localise(s, byStable, isTestPath(e.member.stable))),
     };
     const ctx = new RuleContext(e.member.target, e.member.stable);
     for (const r of rules) r.visit.code?.(fact, ctx);
     findings.push(...ctx.findings);
   }
   return findings;
+}
+
+/**
+ * The cross-module analysis stopped before reading every module a data path needs: SCAN-INCOMPLETE on the first
+ * module it could not read, naming the limit (a DESER verdict for the project is then not proven).
+ */
+function incompleteProject(
+  entries: readonly Entry[],
+  cut: { limit: string; files: string[] },
+  rules: PostWalkInput['rules'],
+): Finding[] {
+  const e = entries.find((x) => x.rel === cut.files[0]) ?? entries[0]!;
+  const what =
+    cut.limit === 'maxDeserModules'
+      ? `more than ${DEMAND_LIMITS.modules} modules were needed`
+      : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
+  const fact: IncompleteFact = {
+    location: { chain: [e.member.path] },
+    kind: 'limit',
+    limit: cut.limit,
+    reason:
+      `DESER cross-module analysis stopped: ${what}; not read: ${cut.files.join(', ')}. A deserializer reached ` +
+      'through these modules is not proven safe.',
+  };
+  const ctx = new RuleContext(e.member.target, e.member.stable);
+  for (const r of rules) r.visit.incomplete?.(fact, ctx);
+  return ctx.findings;
+}
+
+/** The project modules (their rel paths) a module imports, absolute or relative. */
+function importedModules(
+  mod: PythonModule,
+  pkg: string,
+  keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
+): string[] {
+  const byKey = new Map<string, string>();
+  for (const [rel, k] of keys) for (const key of k.keys) if (!byKey.has(key)) byKey.set(key, rel);
+  const out: string[] = [];
+  for (const i of mod.imports) {
+    if (i.kind === 'star') continue;
+    let name = i.kind === 'from' ? `${i.module}.${i.name ?? ''}` : i.module;
+    if (i.relativeLevel > 0) {
+      const base = pkg.split('.').filter((x) => x !== '');
+      name = [...base.slice(0, base.length - (i.relativeLevel - 1)), name.slice(i.relativeLevel)]
+        .filter((x) => x !== '')
+        .join('.');
+    }
+    const parts = name.split('.').filter((x) => x !== '');
+    for (let n = parts.length; n >= 1; n--) {
+      const rel = byKey.get(parts.slice(0, n).join('.'));
+      if (rel !== undefined) {
+        out.push(rel);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /** Flow steps name files by scanned path; test files say so in the evidence. */
@@ -142,7 +373,8 @@ function readText(path: string): string | undefined {
   try {
     const b = readFileSync(path);
     if (b.length > MAX_DEMAND_BYTES) return undefined;
-    return new TextDecoder('utf-8').decode(b);
+    const d = decodePythonSource(b);
+    return d.ok ? d.text : undefined;
   } catch {
     return undefined;
   }

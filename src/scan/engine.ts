@@ -703,7 +703,18 @@ class FileScan {
     const wantImportTime =
       kind === 'python' && this.postWalk && depth === 0 && this.rules.some((r) => r.meta.category === 'MODEL');
     if (!wantTorch && !deserRules && !wantImportTime) return;
-    const text = new TextDecoder('utf-8').decode(readAll(src));
+    const { decodePythonSource } = await import('../analyzers/python/source-encoding.js');
+    const decoded = decodePythonSource(readAll(src));
+    if (!decoded.ok) {
+      // Python would decode (or refuse) it in that encoding; reading it as UTF-8 could hide what it runs.
+      this.incomplete({
+        location: src.location,
+        kind: 'unsupported',
+        reason: `Python source not analysed: ${decoded.reason}`,
+      });
+      return;
+    }
+    const text = decoded.text;
     if (project) {
       const { deserSummary, DESER_PHASE_ID } = await import('./deser-phase.js');
       const budget = { timeoutMs: Math.max(1000, this.deadline - Date.now()) };

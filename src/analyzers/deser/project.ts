@@ -53,8 +53,12 @@ export class DeserProject implements ProjectView {
   private readonly referencedFns = new Set<FunctionFact>();
   private readonly budget: FlowBudget;
 
-  constructor(inputs: readonly ProjectInput[], allPaths: readonly string[] = inputs.map((i) => i.relPath)) {
-    const keys = moduleKeys(allPaths);
+  constructor(
+    inputs: readonly ProjectInput[],
+    allPaths: readonly string[] = inputs.map((i) => i.relPath),
+    isPackageDir?: (relDir: string) => boolean,
+  ) {
+    const keys = moduleKeys(allPaths, isPackageDir);
     this.budget = { steps: 0, maxSteps: MAX_STEPS * Math.max(1, inputs.length), depth: 0, truncated: false };
     const pending: Omit<Unit, 'entries' | 'flow'>[] = [];
     for (const i of inputs) {
@@ -475,11 +479,26 @@ interface ModuleKey {
  * The dotted names Python would import each file as: from the top of its package chain (directories holding an
  * `__init__.py`), and relative to the scan root (namespace packages, scripts run from the root).
  */
-export function moduleKeys(relPaths: readonly string[]): Map<string, ModuleKey> {
+/**
+ * Module names of each path. Packages are directories with an `__init__.py` among the paths or, when
+ * `isPackageDir` is given, on disk (an empty `__init__.py` the scan skipped still makes a package).
+ */
+export function moduleKeys(
+  relPaths: readonly string[],
+  isPackageDir?: (relDir: string) => boolean,
+): Map<string, ModuleKey> {
   const inits = new Set<string>();
   for (const p of relPaths) {
     const parts = p.split('/');
     if (parts[parts.length - 1] === '__init__.py') inits.add(parts.slice(0, -1).join('/'));
+  }
+  if (isPackageDir !== undefined) {
+    const dirs = new Set<string>();
+    for (const p of relPaths) {
+      const parts = p.split('/').slice(0, -1);
+      for (let n = parts.length; n >= 1; n--) dirs.add(parts.slice(0, n).join('/'));
+    }
+    for (const d of dirs) if (!inits.has(d) && isPackageDir(d)) inits.add(d);
   }
   const out = new Map<string, ModuleKey>();
   for (const p of relPaths) out.set(p, keyOf(p, inits));

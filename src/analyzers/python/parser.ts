@@ -70,6 +70,17 @@ function parseWithBudget(parser: Parser, text: string, budget: ParseBudget | und
   if (text.length > maxChars) {
     throw new LimitError('maxSourceChars', `Python source of ${text.length} characters exceeds ${maxChars}`);
   }
+  const shape = sourceShape(text);
+  if (shape.nesting > MAX_NESTING)
+    throw new LimitError(
+      'maxPythonNesting',
+      `Python source nests brackets ${shape.nesting} deep (CPython refuses more than ${MAX_NESTING}: "too many nested parentheses")`,
+    );
+  if (shape.chain > MAX_ATTRIBUTE_CHAIN)
+    throw new LimitError(
+      'maxPythonNesting',
+      `Python source chains ${shape.chain} attribute accesses in one expression (more than ${MAX_ATTRIBUTE_CHAIN})`,
+    );
   const timeoutMs = budget?.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
   const deadline = performance.now() + timeoutMs;
   // Returning true from the progress callback cancels the parse (parse() then returns null).
@@ -86,4 +97,56 @@ function parseWithBudget(parser: Parser, text: string, budget: ParseBudget | und
     throw new LimitError('maxFileSeconds', `parsing Python source took longer than ${timeoutMs} ms`);
   }
   return tree;
+}
+
+/** CPython's tokenizer limit on nested parentheses, brackets and braces (MAXLEVEL): deeper is a SyntaxError. */
+export const MAX_NESTING = 200;
+/** Attribute accesses chained in one expression; CPython 3.11 fails to compile a few thousand (RecursionError). */
+export const MAX_ATTRIBUTE_CHAIN = 1000;
+
+/**
+ * One linear pass over the text outside strings and comments: the deepest bracket nesting and the longest run of
+ * `.name` accesses. Deep inputs would otherwise cost the tree conversion and the analysis time and memory far out
+ * of proportion to the file's size.
+ */
+export function sourceShape(text: string): { nesting: number; chain: number } {
+  let depth = 0;
+  let nesting = 0;
+  let chain = 0;
+  let run = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 35 /* # */) {
+      while (i < n && text.charCodeAt(i) !== 10) i++;
+      continue;
+    }
+    if (c === 34 || c === 39 /* " ' */) {
+      const triple = text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c;
+      const q = triple ? text.slice(i, i + 3) : text[i]!;
+      i += q.length;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \\ */) i += 2;
+        else if (text.startsWith(q, i)) break;
+        else if (!triple && d === 10) break;
+        else i++;
+      }
+      i += q.length - 1;
+      run = 0;
+      continue;
+    }
+    if (c === 40 || c === 91 || c === 123) nesting = Math.max(nesting, ++depth);
+    else if (c === 41 || c === 93 || c === 125) depth = Math.max(0, depth - 1);
+    else if (c === 46 /* . */) {
+      chain = Math.max(chain, ++run);
+      continue;
+    }
+    if (c !== 46 && !isNameChar(c) && c !== 32) run = 0;
+  }
+  return { nesting, chain };
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c > 127;
 }

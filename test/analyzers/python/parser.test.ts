@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LimitError } from '../../../src/core/errors.js';
-import { getPythonParser, pythonParserInitMs, withPythonTree } from '../../../src/analyzers/python/parser.js';
+import {
+  MAX_NESTING,
+  getPythonParser,
+  pythonParserInitMs,
+  sourceShape,
+  withPythonTree,
+} from '../../../src/analyzers/python/parser.js';
 
 describe('getPythonParser', () => {
   it('initialises once and hands every caller the same parser', async () => {
@@ -44,5 +50,30 @@ describe('withPythonTree', () => {
       (e: unknown) => e instanceof LimitError && e.limit === 'maxFileSeconds',
     );
     assert.equal(await withPythonTree('z = 3', (root) => root.namedChildCount), 1);
+  });
+});
+
+describe('nesting bounds (hostile inputs end in a limit, in time proportional to the text)', () => {
+  const nested = (n: number, open: string, close: string): string =>
+    'import pickle\nx = ' + open.repeat(n) + 'pickle.loads(data)' + close.repeat(n) + '\n';
+
+  it('100,000 nested calls, lists or chained attributes are LimitError maxPythonNesting', async () => {
+    for (const text of [
+      nested(100_000, 'f(', ')'),
+      nested(100_000, '[', ']'),
+      'import pickle\nx = pickle' + '.a'.repeat(100_000) + '.loads(data)\n',
+    ]) {
+      await assert.rejects(
+        withPythonTree(text, () => 0),
+        (e: unknown) => e instanceof LimitError && e.limit === 'maxPythonNesting',
+      );
+    }
+  });
+
+  it("CPython's own limit passes: 200 nested brackets, brackets inside strings and comments do not count", async () => {
+    assert.deepEqual(sourceShape(nested(MAX_NESTING - 1, '(', ')')).nesting, MAX_NESTING);
+    assert.equal(await withPythonTree(nested(MAX_NESTING - 1, '(', ')'), () => 1), 1);
+    assert.deepEqual(sourceShape('s = "(((( [[[["  # ((((\nt = """\n{{{{\n"""\n'), { nesting: 0, chain: 0 });
+    assert.equal(sourceShape('x = a.b.c.d(e.f)\n').chain, 3);
   });
 });

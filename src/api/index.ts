@@ -32,3 +32,5 @@ export type { Location, Segment } from '../core/location.js';
 export type { GitCheckout } from '../sources/git-checkout.js';
 export type { Limits } from '../core/limits.js';
 export { SAFETY_LEVELS, SEVERITIES, type SafetyLevel, type Severity } from '../core/severity.js';
+export { listTargets, type PlannedFile, type TargetList } from './list-targets.js';
+export type { RemoteScanOptions } from './scan.js';

@@ -26,7 +26,13 @@ import { hfCacheRoots } from '../sources/model-cache.js';
 import { RULES, ruleById } from '../rules/index.js';
 import { delayTierUpForOneFile } from './v8-tiering.js';
 import { isoUtc } from '../core/iso-time.js';
-import { addRemoteOptions, RemoteOptionError, remoteScanOptions, type RemoteCliOptions } from './remote-targets.js';
+import {
+  addRemoteOptions,
+  RemoteOptionError,
+  remoteScanOptions,
+  runDryRun,
+  type RemoteCliOptions,
+} from './remote-targets.js';
 
 // Start-up time matters (a CI gate runs once per artifact): the policy stack (yaml, zod), the renderers and the
 // rule-documentation commands are imported only when a command needs them.
@@ -158,6 +164,7 @@ function inputsOf(paths: readonly string[], io: Io): ScanInput[] {
 }
 
 async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise<number> {
+  if (o.dryRun) return runDryRun(paths, o, io.env, homedir(), hfCacheRoots(io.env, homedir()), io.stdout);
   const cwd = process.cwd();
   const rules = checkRules(o.rule);
   const preset = o.preset;
@@ -188,7 +195,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
       cwd,
       jobs,
       cacheRoots: hfCacheRoots(io.env, homedir()),
-      remote: remoteScanOptions(o, io.env),
+      remote: remoteScanOptions(o, io.env, homedir()),
       ...(bar.tick ? { onFile: bar.tick } : {}),
     });
   } finally {

@@ -39,6 +39,7 @@ export class RemoteSource implements ByteSource {
   private ahead: number;
   private failed: string | undefined;
   private readonly inflight = new Map<number, { start: number; end: number }>();
+  private validator: RemoteFile['validator'];
 
   constructor(
     readonly location: Location,
@@ -49,6 +50,7 @@ export class RemoteSource implements ByteSource {
   ) {
     this.size = file.size;
     this.ahead = opts.minFetch;
+    this.validator = file.validator;
     if (file.head && file.head.length) this.insert(0, file.head);
   }
 
@@ -128,7 +130,7 @@ export class RemoteSource implements ByteSource {
       start,
       end,
       size: this.size,
-      validator: this.file.validator,
+      ...(this.validator ? { validator: this.validator } : {}),
       timeoutMs: this.opts.requestTimeoutMs,
       retries: this.opts.retries,
       allowHttp: this.file.allowHttp,
@@ -179,6 +181,16 @@ export class RemoteSource implements ByteSource {
     if (!reply.ok) {
       if (must) this.fail(reply.kind, `remote read of ${this.file.url} failed: ${reply.message}`);
       // A failed prefetch: the read that needs the range fetches it again.
+      return;
+    }
+    if (!this.validator) {
+      if (reply.etag === null && reply.lastModified === null) {
+        if (must) this.fail('changed', `${this.file.url}: the server gives neither ETag nor Last-Modified`);
+        return;
+      }
+      this.validator = { etag: reply.etag, lastModified: reply.lastModified };
+    } else if (reply.etag !== this.validator.etag || reply.lastModified !== this.validator.lastModified) {
+      if (must) this.fail('changed', `${this.file.url}: the content changed between requests`);
       return;
     }
     this.insert(start ?? span!.start, reply.bytes);

@@ -28,6 +28,8 @@ interface Extent {
 /** Merges gaps smaller than this between missing ranges into one request. */
 const COALESCE_GAP = 64 * 1024;
 const MAX_READ_AHEAD = 4 * 1024 * 1024;
+/** Ranges asked for in one prefetch request (a Range header of a few KiB). */
+const RANGES_PER_REQUEST = 64;
 
 export class RemoteSource implements ByteSource {
   readonly size: number;
@@ -38,7 +40,7 @@ export class RemoteSource implements ByteSource {
   private lastEnd = -1;
   private ahead: number;
   private failed: string | undefined;
-  private readonly inflight = new Map<number, { start: number; end: number }>();
+  private readonly inflight = new Map<number, { start: number; end: number; ranges?: [number, number][] }>();
   private validator: RemoteFile['validator'];
 
   constructor(
@@ -95,14 +97,25 @@ export class RemoteSource implements ByteSource {
     }
     wanted.sort((a, b) => a[0] - b[0]);
     let budget = this.opts.maxBytesPerFile - this.fetched;
+    const todo: [number, number][] = [];
     for (const [s, e] of coalesce(wanted, 0)) {
       for (const [ms, me] of this.missing(s, e)) {
-        if (me - ms > budget) return;
+        if (me - ms > budget) break;
         budget -= me - ms;
         this.fetched += me - ms;
-        const id = this.bridge.post(this.request(ms, me));
-        this.inflight.set(id, { start: ms, end: me });
+        todo.push([ms, me]);
       }
+    }
+    // Up to RANGES_PER_REQUEST ranges per request (multipart/byteranges), the batches in parallel.
+    for (let i = 0; i < todo.length; i += RANGES_PER_REQUEST) {
+      const ranges = todo.slice(i, i + RANGES_PER_REQUEST);
+      const req = ranges.length === 1 ? this.request(ranges[0]![0], ranges[0]![1]) : { ...this.request(0, 0), ranges };
+      const id = this.bridge.post(req);
+      this.inflight.set(id, {
+        start: ranges[0]![0],
+        end: ranges[ranges.length - 1]![1],
+        ...(ranges.length > 1 ? { ranges } : {}),
+      });
     }
   }
 
@@ -193,7 +206,8 @@ export class RemoteSource implements ByteSource {
       if (must) this.fail('changed', `${this.file.url}: the content changed between requests`);
       return;
     }
-    this.insert(start ?? span!.start, reply.bytes);
+    if (span?.ranges && reply.parts) span.ranges.forEach(([s], k) => this.insert(s, reply.parts![k]!));
+    else this.insert(start ?? span!.start, reply.bytes);
   }
 
   /** Waits for prefetches that overlap [s, e). */

@@ -28,6 +28,8 @@ interface Extent {
 /** Merges gaps smaller than this between missing ranges into one request. */
 const COALESCE_GAP = 64 * 1024;
 const MAX_READ_AHEAD = 4 * 1024 * 1024;
+/** A read this far past the previous one still counts as moving forward. */
+const FORWARD_SKIP = 256 * 1024;
 /** Ranges asked for in one prefetch request (a Range header of a few KiB). */
 const RANGES_PER_REQUEST = 64;
 
@@ -38,6 +40,7 @@ export class RemoteSource implements ByteSource {
   private tick = 0;
   private fetched = 0;
   private lastEnd = -1;
+  private lastStart = 0;
   private ahead: number;
   private failed: string | undefined;
   private readonly inflight = new Map<number, { start: number; end: number; ranges?: [number, number][] }>();
@@ -71,11 +74,11 @@ export class RemoteSource implements ByteSource {
     const n = Math.max(0, Math.min(length, this.size - o));
     if (n === 0) return new Uint8Array(0);
     const hit = this.covering(o, o + n);
-    if (hit) return this.sequential(o, n, hit.bytes.subarray(o - hit.start, o - hit.start + n));
+    if (hit) return hit.bytes.subarray(o - hit.start, o - hit.start + n);
     this.settleInflight(o, o + n);
     const missing = this.missing(o, o + n);
     if (missing.length) this.fetchSpan(missing, o + n);
-    return this.sequential(o, n, this.assemble(o, n));
+    return this.assemble(o, n);
   }
 
   readInto(offset: number, target: Uint8Array): number {
@@ -150,12 +153,13 @@ export class RemoteSource implements ByteSource {
     };
   }
 
-  /** Read-ahead grows while reads continue where the last one ended, and falls back after a jump. */
-  private sequential(o: number, n: number, out: Uint8Array): Uint8Array {
-    if (o === this.lastEnd) this.ahead = Math.min(MAX_READ_AHEAD, this.ahead * 2);
-    else this.ahead = this.opts.minFetch;
-    this.lastEnd = o + n;
-    return out;
+  /**
+   * Read-ahead grows while misses move forward (right after the last fetch, or a short skip past it: a file read
+   * front to back, a container's entries one after another) and falls back after a jump.
+   */
+  private grow(start: number): void {
+    const forward = this.lastEnd >= 0 && start >= this.lastStart && start - this.lastEnd <= FORWARD_SKIP;
+    this.ahead = forward ? Math.min(MAX_READ_AHEAD, this.ahead * 2) : this.opts.minFetch;
   }
 
   private fail(kind: string, message: string, limit?: string): never {
@@ -176,11 +180,12 @@ export class RemoteSource implements ByteSource {
         'maxRemoteBytes',
       );
     }
-    let end = Math.min(this.size, Math.max(needed, needEnd, start + this.ahead), start + left);
-    // Do not fetch again what is cached right after the needed part.
-    const next = this.extents.find((x) => x.start >= needed && x.start < end);
-    if (next) end = Math.max(needed, next.start);
+    this.grow(start);
+    // Extents cached inside the read-ahead (small prefetched windows) are fetched again rather than splitting it.
+    const end = Math.min(this.size, Math.max(needed, needEnd, start + this.ahead), start + left);
     this.fetched += end - start;
+    this.lastStart = start;
+    this.lastEnd = end;
     const reply = this.bridge.request(this.request(start, end), this.opts.requestTimeoutMs);
     this.collect(reply.id, reply, true, start);
   }

@@ -34,3 +34,5 @@ export type { GitCheckout } from '../sources/git-checkout.js';
 export type { SkippedEntry } from '../scan/engine.js';
 export type { Limits } from '../core/limits.js';
 export { SAFETY_LEVELS, SEVERITIES, type SafetyLevel, type Severity } from '../core/severity.js';
+export { listTargets, type PlannedFile, type TargetList } from './list-targets.js';
+export type { RemoteScanOptions } from './scan.js';

@@ -27,6 +27,7 @@ import { isRemoteArg, RemoteTargetError, type ResolveContext } from '../sources/
 import { resolveSignatureSetup, type SignatureScanOptions } from './signature-options.js';
 import { runSignaturePhase } from '../scan/signature-phase.js';
 import { selectRules } from '../scan/engine.js';
+import type { ResultCache } from '../scan/result-cache.js';
 
 /** Bytes to scan as if they were a file named `name` (a registry upload, an object-store blob). */
 export interface VirtualBytes {
@@ -126,8 +127,14 @@ export interface RemoteScanOptions {
   readonly retries?: number;
   /** Bound of one request in milliseconds, retries included (default 60,000). */
   readonly requestTimeoutMs?: number;
-  /** Where credentials are looked up (`HF_TOKEN`, `HF_HOME`). Default `process.env`. */
+  /** Where credentials are looked up (`HF_TOKEN`, `HF_HOME`, `HF_ENDPOINT`, `DOCKER_CONFIG`). Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Folder of the content-addressed result cache: files whose listing publishes a content hash (the Hub's sha256,
+   * an OCI digest) and were scanned completely before, by this scanner version with the same rules and limits, are
+   * not read again; the policy is applied afresh. Default: no cache.
+   */
+  readonly cacheDir?: string;
 }
 
 /** Upper-cases and checks rule IDs and categories against the registry. */
@@ -179,6 +186,7 @@ async function scanInputs(
   engine: EngineOptions,
   limits: Limits,
   remote: ResolveContext | undefined,
+  cache?: ResultCache,
 ): Promise<ScanResult> {
   const parts: ScanResult[] = [];
   let done = 0;
@@ -191,7 +199,7 @@ async function scanInputs(
     if (remote) {
       const { prepareRemote } = await import('../scan/remote-scan.js');
       try {
-        remoteScan = await prepareRemote(paths, remote);
+        remoteScan = await prepareRemote(paths, remote, cache);
       } catch (e) {
         if (e instanceof RemoteTargetError) throw new SentinelError('usage', e.message);
         throw e;
@@ -313,6 +321,15 @@ async function gather(p: Prepared, options: ScanOptions): Promise<ScanFacts> {
     },
     limits,
     remote,
+    remote && options.remote?.cacheDir !== undefined
+      ? await resultCache(options.remote.cacheDir, {
+          only,
+          limits,
+          alsoAllow: policy.alsoAllow,
+          disabledPacks: policy.disabledPacks,
+          torchSafeGlobals: policy.torchSafeGlobals,
+        })
+      : undefined,
   );
   const [result, signatures] = await Promise.all([scanned, signed]);
   return {
@@ -422,7 +439,15 @@ export async function scan(
   return gate(p, await gather(p, options), options);
 }
 
-async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Promise<ResolveContext> {
+async function resultCache(dir: string, setup: unknown): Promise<ResultCache> {
+  const [{ ResultCache }, { TOOL_VERSION }] = await Promise.all([
+    import('../scan/result-cache.js'),
+    import('../report/scan-report.js'),
+  ]);
+  return new ResultCache(dir, TOOL_VERSION, setup);
+}
+
+export async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Promise<ResolveContext> {
   const opts: RemoteOptions = {
     ...DEFAULT_REMOTE_OPTIONS,
     ...(o.allowHttp !== undefined ? { allowHttp: o.allowHttp } : {}),

@@ -27,7 +27,13 @@ import { RULES, ruleById } from '../rules/index.js';
 import { delayTierUpForOneFile } from './v8-tiering.js';
 import { checkPathsExist, checkWritable, nothingScanned, OperatorError } from './preflight.js';
 import { isoUtc } from '../core/iso-time.js';
-import { addRemoteOptions, RemoteOptionError, remoteScanOptions, type RemoteCliOptions } from './remote-targets.js';
+import {
+  addRemoteOptions,
+  RemoteOptionError,
+  remoteScanOptions,
+  runDryRun,
+  type RemoteCliOptions,
+} from './remote-targets.js';
 import { addSignatureOptions, signatureScanOptions, type SignatureFlags } from './signature-options.js';
 
 // Start-up time matters (a CI gate runs once per artifact): the policy stack (yaml, zod), the renderers and the
@@ -170,6 +176,7 @@ function inputsOf(paths: readonly string[], io: Io): ScanInput[] {
 }
 
 async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise<number> {
+  if (o.dryRun) return runDryRun(paths, o, io.env, homedir(), hfCacheRoots(io.env, homedir()), io.stdout);
   const cwd = process.cwd();
   const rules = checkRules(o.rule);
   const preset = o.preset;
@@ -215,7 +222,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
       exclude: o.exclude,
       respectGitignore: o.respectGitignore ?? false,
       defaultSkips: o.defaultSkips,
-      remote: remoteScanOptions(o, io.env),
+      remote: remoteScanOptions(o, io.env, homedir()),
       ...(o.sha256 === false ? { sha256: false } : {}),
       ...(bar.tick ? { onFile: bar.tick } : {}),
       ...(signatures ? { signatures } : {}),

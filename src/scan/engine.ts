@@ -313,7 +313,16 @@ export class FileScanner {
   /** One outcome per member of the job: the first member is read, the others get its outcome re-targeted. */
   async scan(job: FileJob): Promise<FileOutcome[]> {
     const first = job.members[0]!;
-    const { outcome, keys } = await this.scanFile(first);
+    // A remote file whose listing published its content hash: a complete earlier result for that content (same
+    // scanner version and setup) is re-targeted instead of reading the file.
+    const digest = this.remote?.files.get(first.path)?.digest;
+    const cache = digest !== undefined ? this.remote?.cache : undefined;
+    const name = first.stable.slice(first.stable.lastIndexOf('/') + 1);
+    const hit = cache?.get(digest!, name);
+    const { outcome, keys } = hit
+      ? { outcome: retarget(hit.outcome, hit.keys, first), keys: hit.keys }
+      : await this.scanFile(first);
+    if (cache && !hit) cache.put(digest!, name, { outcome, keys });
     return job.members.map((m, k) => (k === 0 ? outcome : retarget(outcome, keys, m)));
   }
 

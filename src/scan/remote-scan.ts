@@ -7,6 +7,7 @@ import type { RemoteFile } from '../sources/remote/remote-file.js';
 import type { RemoteListing } from '../sources/remote/remote-listing.js';
 import type { WalkItem } from '../sources/walker.js';
 import { RemoteSource } from '../sources/remote/remote-source.js';
+import type { ResultCache } from './result-cache.js';
 import { isRemoteArg, resolveRemote, type ResolveContext } from '../sources/remote/resolve-target.js';
 
 /** A top-level source the engine scans: read whole when small, checked after the scan, closed. */
@@ -23,6 +24,8 @@ export interface RemoteScan {
   /** Remote files by the path they are reported under. */
   readonly files: ReadonlyMap<string, RemoteFile>;
   open(location: Location, file: RemoteFile): OpenedSource;
+  /** Results of earlier scans by content hash (files whose listing gave one). */
+  readonly cache?: ResultCache;
 }
 
 /** The walk items of a resolved remote target, in listing order. */
@@ -46,14 +49,20 @@ export function remoteFiles(listings: Iterable<RemoteListing>): Map<string, Remo
  * returns how the engine reads them, or undefined when every argument is local. Throws RemoteTargetError for an
  * argument that names no acceptable target (a usage error).
  */
-export async function prepareRemote(args: readonly string[], ctx: ResolveContext): Promise<RemoteScan | undefined> {
+export async function prepareRemote(
+  args: readonly string[],
+  ctx: ResolveContext,
+  cache?: ResultCache,
+): Promise<RemoteScan | undefined> {
   const remoteArgs = [...new Set(args.filter(isRemoteArg))];
   if (!remoteArgs.length) return undefined;
-  const resolved = await Promise.all(remoteArgs.map((a) => resolveRemote(a, ctx)));
+  const known = cache ? (digest: string, name: string) => cache.has(digest, name) : undefined;
+  const resolved = await Promise.all(remoteArgs.map((a) => resolveRemote(a, known ? { ...ctx, known } : ctx)));
   const listings = new Map(remoteArgs.map((a, i) => [a, resolved[i]!]));
   return {
     listings,
     files: remoteFiles(resolved),
     open: (location, file) => new RemoteSource(location, file, ctx.bridge, ctx.opts, ctx.cost),
+    ...(cache ? { cache } : {}),
   };
 }

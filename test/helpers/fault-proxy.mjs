@@ -3,7 +3,7 @@
 // port, then forwards to 127.0.0.1:<upstream-port> with the fault selected by GET /__mode/<mode> (which also resets
 // the request count; GET /__count reads it). Modes: pass, drop-first, drop-always, 503-first, throttle,
 // ignore-range, wrong-range, short-body, change-after-first (after the first request, big.pkl is served from
-// big2.pkl).
+// big2.pkl), delay-<ms> (every request is held <ms> before it is forwarded: added latency for the bench).
 import { createServer, request } from 'node:http';
 import { setTimeout } from 'node:timers';
 
@@ -24,6 +24,15 @@ const server = createServer((req, res) => {
     return;
   }
   const n = ++count;
+  const delay = /^delay-(\d+)$/.exec(mode);
+  if (delay) {
+    setTimeout(() => forward(req, res, url, n), Number(delay[1]));
+    return;
+  }
+  forward(req, res, url, n);
+});
+
+function forward(req, res, url, n) {
   const headers = { ...req.headers, host: `127.0.0.1:${upstream}` };
   if (mode === 'ignore-range') delete headers.range;
   if (mode === 'drop-always' || (mode === 'drop-first' && n <= 2)) {
@@ -65,7 +74,7 @@ const server = createServer((req, res) => {
   });
   up.on('error', () => res.destroy());
   req.pipe(up);
-});
+}
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${server.address().port}\n`);
 });

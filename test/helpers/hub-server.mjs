@@ -4,8 +4,10 @@
 // lfs { oid (sha256), size } for files over 1 KiB; 3 entries per page, next page in a Link header), and
 // GET /[{kind}/]{repo}/resolve/{sha}/{path} (302 to /storage/{sha256} for LFS files, as the Hub redirects to its
 // storage; Range, ETag). Run as its own process: node hub-server.mjs <folder> <repo> [token]; prints its port.
+// Files are read from disk per request. The LFS sha256 of a file over 64 MiB is not computed (the bench serves
+// sparse multi-GB files): the stand-in publishes sha256(path, size, mtime) as its id instead.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, relative } from 'node:path';
 
@@ -20,21 +22,27 @@ function* walk(dir) {
     else yield p;
   }
 }
+const HASHED = 64 * 1024 * 1024;
 const files = [...walk(root)].map((p) => {
-  const bytes = readFileSync(p);
+  const st = statSync(p);
   const path = relative(root, p).split('\\').join('/');
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const oid = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-  return { path, bytes, sha256, oid, lfs: bytes.length > 1024 };
+  const bytes = st.size <= HASHED ? readFileSync(p) : undefined;
+  const sha256 = bytes
+    ? createHash('sha256').update(bytes).digest('hex')
+    : createHash('sha256').update(`${path}\0${st.size}\0${st.mtimeMs}`).digest('hex');
+  const oid = createHash('sha1')
+    .update(bytes ? Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]) : sha256)
+    .digest('hex');
+  return { path, file: p, size: st.size, sha256, oid, lfs: st.size > 1024 };
 });
 const bySha = new Map(files.map((f) => [f.sha256, f]));
 
 function serveBytes(req, res, f) {
   const etag = `"${f.sha256}"`;
-  const size = f.bytes.length;
+  const size = f.size;
   const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
   if (!m) {
-    res.writeHead(200, { etag, 'content-length': size }).end(f.bytes);
+    res.writeHead(200, { etag, 'content-length': size }).end(slice(f, 0, size));
     return;
   }
   let start;
@@ -52,7 +60,18 @@ function serveBytes(req, res, f) {
   }
   res
     .writeHead(206, { etag, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 })
-    .end(f.bytes.subarray(start, end + 1));
+    .end(slice(f, start, end + 1));
+}
+
+function slice(f, start, end) {
+  const out = Buffer.alloc(end - start);
+  const fd = openSync(f.file, 'r');
+  try {
+    readSync(fd, out, 0, out.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  return out;
 }
 
 const server = createServer((req, res) => {
@@ -84,9 +103,9 @@ const server = createServer((req, res) => {
       const page = inDir.slice(cursor, cursor + PAGE).map((f) => ({
         type: 'file',
         oid: f.oid,
-        size: f.bytes.length,
+        size: f.size,
         path: f.path,
-        ...(f.lfs ? { lfs: { oid: f.sha256, size: f.bytes.length, pointerSize: 134 } } : {}),
+        ...(f.lfs ? { lfs: { oid: f.sha256, size: f.size, pointerSize: 134 } } : {}),
       }));
       const headers = { 'content-type': 'application/json' };
       if (cursor + PAGE < inDir.length) {

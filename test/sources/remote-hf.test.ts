@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { scan, SentinelError } from '../../src/api/index.js';
+import { listTargets, scan, SentinelError } from '../../src/api/index.js';
+import { ResultCache } from '../../src/scan/result-cache.js';
 import { parseHfRef } from '../../src/sources/remote/hf-target.js';
 import { evilPickle } from '../helpers/pickle-builder.js';
 import { safetensors } from '../helpers/model-builders.js';
@@ -125,6 +126,66 @@ describe('hf:// against a stand-in Hub', () => {
       assert.ok(r.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
     } finally {
       rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('--dry-run lists sizes and hashes from the listing alone (no file content read)', async () => {
+    const l = await listTargets(['hf://acme/demo'], { remote: { env: env() } });
+    assert.deepEqual(
+      l.files.map((f) => [f.path.replace(`hf://acme/demo@${SHA}/`, ''), f.size, f.digest?.slice(0, 7)]),
+      [
+        ['README.md', 7, 'git-blo'],
+        ['config.json', l.files[1]!.size, 'git-blo'],
+        ['model.safetensors', l.files[2]!.size, 'sha256:'],
+        ['sub/evil.pkl', l.files[3]!.size, 'git-blo'],
+      ],
+    );
+    assert.equal(l.files[1]!.size, 51);
+    // The revision, then two listing pages of three entries: nothing else.
+    assert.equal(l.remote.requests, 3);
+    const c = await cli(['artifact', 'hf://acme/demo', '--dry-run'], env());
+    assert.equal(c.code, 0);
+    assert.match(c.stdout, /4 files/);
+    assert.match(c.stdout, new RegExp(`sha256:[0-9a-f]{64}  hf://acme/demo@${SHA}/model.safetensors`));
+  });
+
+  it('a repeat scan re-uses cached results by content hash: nothing but the listing is read', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'sentinel-cache-'));
+    try {
+      const first = await scan('hf://acme/demo', { remote: { env: env(), cacheDir } });
+      const again = await scan('hf://acme/demo', { remote: { env: env(), cacheDir } });
+      assert.deepEqual(
+        again.findings.map((f) => [f.ruleId, f.fingerprint, f.location]),
+        first.findings.map((f) => [f.ruleId, f.fingerprint, f.location]),
+      );
+      assert.deepEqual(again.files, first.files);
+      // model.safetensors (LFS sha256) is cached; the small files have only git blob ids, cached as well.
+      assert.equal(again.summary.remote!.requests, 3, JSON.stringify(again.summary.remote));
+      assert.ok(first.summary.remote!.requests > 3);
+      // Another rule selection is another setup: read again.
+      const other = await scan('hf://acme/demo', { remote: { env: env(), cacheDir }, rules: ['PICKLE'] });
+      assert.ok(other.summary.remote!.requests > 3);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('result cache', () => {
+  it('never serves a result to another scanner version or setup; stores only complete results', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sentinel-cache-'));
+    try {
+      const outcome = { path: 'a', findings: [], pickles: [], errors: [] };
+      new ResultCache(dir, '1.0.0', { only: [] }).put('sha256:x', 'm.pkl', { outcome, keys: [] });
+      assert.ok(new ResultCache(dir, '1.0.0', { only: [] }).get('sha256:x', 'm.pkl'));
+      assert.equal(new ResultCache(dir, '1.0.1', { only: [] }).get('sha256:x', 'm.pkl'), undefined);
+      assert.equal(new ResultCache(dir, '1.0.0', { only: ['PICKLE'] }).get('sha256:x', 'm.pkl'), undefined);
+      assert.equal(new ResultCache(dir, '1.0.0', { only: [] }).get('sha256:x', 'other.pkl'), undefined);
+      const failed = { ...outcome, errors: [{ where: 'a', message: 'x' }] };
+      new ResultCache(dir, '1.0.0', {}).put('sha256:y', 'm.pkl', { outcome: failed, keys: [] });
+      assert.equal(new ResultCache(dir, '1.0.0', {}).get('sha256:y', 'm.pkl'), undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

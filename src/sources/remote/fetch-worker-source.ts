@@ -119,8 +119,97 @@ async function once(req, stats) {
   return { bytes, size: cr.total, etag, lastModified, finalUrl: final.href };
 }
 
+// Several ranges in one request (RFC 9110 section 14.6, multipart/byteranges); every part must name exactly one of the ranges
+// asked for, in order, with the expected total size. A server that answers one part for all of them is asked again
+// range by range.
+async function multi(req, stats) {
+  const headers = Object.assign({}, req.headers || {});
+  headers['range'] = 'bytes=' + req.ranges.map(([s, e]) => s + '-' + (e - 1)).join(',');
+  headers['accept-encoding'] = 'identity';
+  stats.requests++;
+  let res;
+  try {
+    res = await fetch(req.url, { headers, redirect: 'follow', signal: AbortSignal.timeout(req.timeoutMs) });
+  } catch (e) {
+    throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)), true);
+  }
+  const type = res.headers.get('content-type') || '';
+  const m = /^multipart\/byteranges;\s*boundary="?([^";]+)"?/i.exec(type);
+  if (res.status === 429 || res.status >= 500) {
+    await res.body?.cancel().catch(() => {});
+    throw new Fail('status', 'HTTP ' + res.status, true);
+  }
+  if (res.status !== 206 || !m) {
+    await res.body?.cancel().catch(() => {});
+    if (res.status === 200) throw new Fail('range', 'the server ignored the Range header (HTTP 200 with the whole content)');
+    const parts = [];
+    for (const [s, e] of req.ranges) parts.push((await once(Object.assign({}, req, { ranges: undefined, start: s, end: e }), stats)).bytes);
+    return { parts, etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified') };
+  }
+  const etag = res.headers.get('etag');
+  const lastModified = res.headers.get('last-modified');
+  const v = req.validator;
+  if (v && ((v.etag || null) !== (etag || null) || (v.lastModified || null) !== (lastModified || null))) {
+    await res.body?.cancel().catch(() => {});
+    throw new Fail('changed', 'the content changed between requests (ETag ' + v.etag + ' became ' + etag + ')');
+  }
+  const want = req.ranges.reduce((n, [s, e]) => n + (e - s), 0);
+  const limit = want + req.ranges.length * 512 + 4096;
+  const chunks = [];
+  let got = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    stats.received += value.length;
+    got += value.length;
+    if (got > limit) {
+      await reader.cancel().catch(() => {});
+      throw new Fail('length', 'a multipart answer longer than the ranges asked for');
+    }
+    chunks.push(value);
+  }
+  const body = Buffer.concat(chunks);
+  const delim = Buffer.from('--' + m[1]);
+  const parts = [];
+  let pos = body.indexOf(delim);
+  for (const [s, e] of req.ranges) {
+    if (pos < 0) throw new Fail('length', 'a multipart answer with fewer parts than ranges', true);
+    const headEnd = body.indexOf('\r\n\r\n', pos);
+    if (headEnd < 0) throw new Fail('length', 'a truncated multipart answer', true);
+    const head = body.subarray(pos + delim.length, headEnd).toString('latin1');
+    const cr = parseContentRange((/content-range:\s*([^\r\n]+)/i.exec(head) || [])[1]);
+    if (!cr || cr.first !== s || cr.last !== e - 1) throw new Fail('range', 'a multipart part for another range than asked for');
+    if (req.size !== undefined && cr.total !== req.size) throw new Fail('changed', 'the size changed between requests');
+    const start = headEnd + 4;
+    if (start + (e - s) > body.length) throw new Fail('length', 'a multipart part shorter than its range', true);
+    parts.push(new Uint8Array(body.subarray(start, start + (e - s))));
+    pos = body.indexOf(delim, start + (e - s));
+  }
+  return { parts, etag, lastModified };
+}
+
 async function handle(req) {
   const stats = { requests: 0, received: 0 };
+  if (req.ranges) {
+    let attempt = 0;
+    for (;;) {
+      try {
+        const r = await multi(req, stats);
+        reply({ id: req.id, ok: true, parts: r.parts, etag: r.etag, lastModified: r.lastModified, requests: stats.requests, received: stats.received });
+        return;
+      } catch (e) {
+        const f = e instanceof Fail ? e : new Fail('internal', String(e && e.message ? e.message : e));
+        if (f.retry && attempt < req.retries) {
+          attempt++;
+          await sleep(Math.min(2000, 100 * 2 ** (attempt - 1)));
+          continue;
+        }
+        reply({ id: req.id, ok: false, kind: f.kind, message: f.message, requests: stats.requests, received: stats.received });
+        return;
+      }
+    }
+  }
   let attempt = 0;
   for (;;) {
     try {
@@ -143,8 +232,24 @@ async function handle(req) {
   }
 }
 
+// At most PARALLEL requests at once (a zip's hundreds of local-header prefetches would otherwise open as many
+// connections); the rest wait their turn in arrival order.
+const PARALLEL = 32;
+let running = 0;
+const queue = [];
+function pump() {
+  while (running < PARALLEL && queue.length) {
+    const req = queue.shift();
+    running++;
+    handle(req).finally(() => {
+      running--;
+      pump();
+    });
+  }
+}
 port.on('message', (req) => {
-  handle(req);
+  queue.push(req);
+  pump();
 });
 parentPort && parentPort.on('message', () => {});
 `;

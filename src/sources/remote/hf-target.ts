@@ -6,7 +6,7 @@
 // (HF_TOKEN_PATH, $HF_HOME/token, ~/.cache/huggingface/token). Endpoint: HF_ENDPOINT (default huggingface.co).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { probeFile } from './http-target.js';
+import { probeFile, unprobedFile } from './http-target.js';
 import { isLoopbackHost } from './remote-file.js';
 import type { RemoteEntry, RemoteListing } from './remote-listing.js';
 import type { ResolveContext } from './resolve-target.js';
@@ -191,6 +191,18 @@ export async function listHf(arg: string, ctx: ResolveContext): Promise<RemoteLi
         : f.path.startsWith(base)
           ? f.path.slice(base.length)
           : f.path;
+      const skip =
+        typeof size === 'number' &&
+        (ctx.listOnly || (digest !== undefined && ctx.known?.(digest, stable.slice(stable.lastIndexOf('/') + 1))));
+      if (skip) {
+        entries[i] = {
+          path,
+          stable,
+          size,
+          file: unprobedFile(url, token ? headers : undefined, size, digest, ctx.opts.allowHttp),
+        };
+        continue;
+      }
       const probed = await probeFile(
         url,
         token ? headers : undefined,

@@ -31,6 +31,17 @@ export function urlBaseName(url: URL): string {
   }
 }
 
+/** A file known from a listing (size, hash) that is not read while listing. */
+export function unprobedFile(
+  url: string,
+  headers: Readonly<Record<string, string>> | undefined,
+  size: number,
+  digest: string | undefined,
+  allowHttp: boolean,
+): RemoteFile {
+  return { url, ...(headers ? { headers } : {}), size, ...(digest ? { digest } : {}), allowHttp };
+}
+
 /** Probes one URL: size and validators from a first range request of `minFetch` bytes. */
 export async function probeFile(
   url: string,

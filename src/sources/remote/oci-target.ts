@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { probeFile } from './http-target.js';
+import { probeFile, unprobedFile } from './http-target.js';
 import { isLoopbackHost } from './remote-file.js';
 import type { RemoteEntry, RemoteListing } from './remote-listing.js';
 import { RemoteTargetError } from './remote-target-error.js';
@@ -241,6 +241,15 @@ export async function listOci(arg: string, ctx: ResolveContext): Promise<RemoteL
       const { descriptor: d, stable } = blobs[i]!;
       const url = `${base}/v2/${ref.repo}/blobs/${d.digest}`;
       const path = `${pinned}/${stable}`;
+      if (ctx.listOnly || ctx.known?.(d.digest!, stable.slice(stable.lastIndexOf('/') + 1))) {
+        entries[i] = {
+          path,
+          stable,
+          size: d.size!,
+          file: unprobedFile(url, session.headers(), d.size!, d.digest!, plain),
+        };
+        continue;
+      }
       const probed = await probeFile(url, session.headers(), ctx.bridge, ctx.opts, ctx.cost, plain, {
         size: d.size!,
         digest: d.digest!,

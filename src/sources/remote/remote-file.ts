@@ -13,8 +13,11 @@ export interface RemoteFile {
   /** Request headers (credentials); never reported. */
   readonly headers?: Readonly<Record<string, string>>;
   readonly size: number;
-  /** Validators of the first answer: every later answer must carry the same ones. */
-  readonly validator: { readonly etag: string | null; readonly lastModified: string | null };
+  /**
+   * Validators of the first answer: every later answer must carry the same. Undefined for a file listed without a
+   * read (sizes from a listing, result cached, dry run): the first read then sets them.
+   */
+  readonly validator?: { readonly etag: string | null; readonly lastModified: string | null };
   /** The first bytes, fetched while listing. */
   readonly head?: Uint8Array;
   /** Content hash from the listing (`sha256:<hex>`, an OCI digest), when the server published one. */

@@ -28,6 +28,10 @@ interface Extent {
 /** Merges gaps smaller than this between missing ranges into one request. */
 const COALESCE_GAP = 64 * 1024;
 const MAX_READ_AHEAD = 4 * 1024 * 1024;
+/** A read this far past the previous one still counts as moving forward. */
+const FORWARD_SKIP = 256 * 1024;
+/** Ranges asked for in one prefetch request (a Range header of a few KiB). */
+const RANGES_PER_REQUEST = 64;
 
 export class RemoteSource implements ByteSource {
   readonly size: number;
@@ -36,9 +40,11 @@ export class RemoteSource implements ByteSource {
   private tick = 0;
   private fetched = 0;
   private lastEnd = -1;
+  private lastStart = 0;
   private ahead: number;
   private failed: string | undefined;
-  private readonly inflight = new Map<number, { start: number; end: number }>();
+  private readonly inflight = new Map<number, { start: number; end: number; ranges?: [number, number][] }>();
+  private validator: RemoteFile['validator'];
 
   constructor(
     readonly location: Location,
@@ -49,6 +55,7 @@ export class RemoteSource implements ByteSource {
   ) {
     this.size = file.size;
     this.ahead = opts.minFetch;
+    this.validator = file.validator;
     if (file.head && file.head.length) this.insert(0, file.head);
   }
 
@@ -67,11 +74,11 @@ export class RemoteSource implements ByteSource {
     const n = Math.max(0, Math.min(length, this.size - o));
     if (n === 0) return new Uint8Array(0);
     const hit = this.covering(o, o + n);
-    if (hit) return this.sequential(o, n, hit.bytes.subarray(o - hit.start, o - hit.start + n));
+    if (hit) return hit.bytes.subarray(o - hit.start, o - hit.start + n);
     this.settleInflight(o, o + n);
     const missing = this.missing(o, o + n);
     if (missing.length) this.fetchSpan(missing, o + n);
-    return this.sequential(o, n, this.assemble(o, n));
+    return this.assemble(o, n);
   }
 
   readInto(offset: number, target: Uint8Array): number {
@@ -93,14 +100,25 @@ export class RemoteSource implements ByteSource {
     }
     wanted.sort((a, b) => a[0] - b[0]);
     let budget = this.opts.maxBytesPerFile - this.fetched;
+    const todo: [number, number][] = [];
     for (const [s, e] of coalesce(wanted, 0)) {
       for (const [ms, me] of this.missing(s, e)) {
-        if (me - ms > budget) return;
+        if (me - ms > budget) break;
         budget -= me - ms;
         this.fetched += me - ms;
-        const id = this.bridge.post(this.request(ms, me));
-        this.inflight.set(id, { start: ms, end: me });
+        todo.push([ms, me]);
       }
+    }
+    // Up to RANGES_PER_REQUEST ranges per request (multipart/byteranges), the batches in parallel.
+    for (let i = 0; i < todo.length; i += RANGES_PER_REQUEST) {
+      const ranges = todo.slice(i, i + RANGES_PER_REQUEST);
+      const req = ranges.length === 1 ? this.request(ranges[0]![0], ranges[0]![1]) : { ...this.request(0, 0), ranges };
+      const id = this.bridge.post(req);
+      this.inflight.set(id, {
+        start: ranges[0]![0],
+        end: ranges[ranges.length - 1]![1],
+        ...(ranges.length > 1 ? { ranges } : {}),
+      });
     }
   }
 
@@ -128,19 +146,20 @@ export class RemoteSource implements ByteSource {
       start,
       end,
       size: this.size,
-      validator: this.file.validator,
+      ...(this.validator ? { validator: this.validator } : {}),
       timeoutMs: this.opts.requestTimeoutMs,
       retries: this.opts.retries,
       allowHttp: this.file.allowHttp,
     };
   }
 
-  /** Read-ahead grows while reads continue where the last one ended, and falls back after a jump. */
-  private sequential(o: number, n: number, out: Uint8Array): Uint8Array {
-    if (o === this.lastEnd) this.ahead = Math.min(MAX_READ_AHEAD, this.ahead * 2);
-    else this.ahead = this.opts.minFetch;
-    this.lastEnd = o + n;
-    return out;
+  /**
+   * Read-ahead grows while misses move forward (right after the last fetch, or a short skip past it: a file read
+   * front to back, a container's entries one after another) and falls back after a jump.
+   */
+  private grow(start: number): void {
+    const forward = this.lastEnd >= 0 && start >= this.lastStart && start - this.lastEnd <= FORWARD_SKIP;
+    this.ahead = forward ? Math.min(MAX_READ_AHEAD, this.ahead * 2) : this.opts.minFetch;
   }
 
   private fail(kind: string, message: string, limit?: string): never {
@@ -161,11 +180,12 @@ export class RemoteSource implements ByteSource {
         'maxRemoteBytes',
       );
     }
-    let end = Math.min(this.size, Math.max(needed, needEnd, start + this.ahead), start + left);
-    // Do not fetch again what is cached right after the needed part.
-    const next = this.extents.find((x) => x.start >= needed && x.start < end);
-    if (next) end = Math.max(needed, next.start);
+    this.grow(start);
+    // Extents cached inside the read-ahead (small prefetched windows) are fetched again rather than splitting it.
+    const end = Math.min(this.size, Math.max(needed, needEnd, start + this.ahead), start + left);
     this.fetched += end - start;
+    this.lastStart = start;
+    this.lastEnd = end;
     const reply = this.bridge.request(this.request(start, end), this.opts.requestTimeoutMs);
     this.collect(reply.id, reply, true, start);
   }
@@ -181,7 +201,18 @@ export class RemoteSource implements ByteSource {
       // A failed prefetch: the read that needs the range fetches it again.
       return;
     }
-    this.insert(start ?? span!.start, reply.bytes);
+    if (!this.validator) {
+      if (reply.etag === null && reply.lastModified === null) {
+        if (must) this.fail('changed', `${this.file.url}: the server gives neither ETag nor Last-Modified`);
+        return;
+      }
+      this.validator = { etag: reply.etag, lastModified: reply.lastModified };
+    } else if (reply.etag !== this.validator.etag || reply.lastModified !== this.validator.lastModified) {
+      if (must) this.fail('changed', `${this.file.url}: the content changed between requests`);
+      return;
+    }
+    if (span?.ranges && reply.parts) span.ranges.forEach(([s], k) => this.insert(s, reply.parts![k]!));
+    else this.insert(start ?? span!.start, reply.bytes);
   }
 
   /** Waits for prefetches that overlap [s, e). */

@@ -21,6 +21,13 @@ export interface ResolveContext {
   readonly cost: RemoteCost;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly homedir: string;
+  /**
+   * Whether a result for this content hash and file name is cached: such a file is listed without reading any of
+   * it (the scan re-uses the result).
+   */
+  readonly known?: (digest: string, name: string) => boolean;
+  /** List only (dry run): no file content is read where the listing gives sizes. */
+  readonly listOnly?: boolean;
 }
 
 export async function resolveRemote(arg: string, ctx: ResolveContext): Promise<RemoteListing> {

@@ -8,6 +8,8 @@ import { FETCH_WORKER_SOURCE } from './fetch-worker-source.js';
 export interface RangeRequest {
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Several ranges [start, end) in one request (multipart/byteranges); `start`/`end` are then ignored. */
+  readonly ranges?: readonly (readonly [number, number])[];
   /** First byte; negative: the last -start bytes (suffix range, size not known yet). */
   readonly start: number;
   /** One past the last byte (ignored for a suffix range). */
@@ -26,6 +28,8 @@ export type RangeReply =
       readonly id: number;
       readonly ok: true;
       readonly bytes: Uint8Array;
+      /** One per range of a several-range request. */
+      readonly parts?: readonly Uint8Array[];
       readonly size: number;
       readonly etag: string | null;
       readonly lastModified: string | null;
@@ -113,7 +117,17 @@ export class SyncBridge {
 
   /** Asynchronous variant for the listing phase (the event loop keeps running). */
   async requestAsync(req: RangeRequest, timeoutMs: number): Promise<RangeReply> {
-    const id = this.post(req);
+    // Atomics.waitAsync does not keep the event loop alive (the worker and port are unref'd): without this timer a
+    // CLI run whose only pending work is this wait would end before the answer, with nothing written.
+    const alive = setTimeout(() => {}, timeoutMs + 1000);
+    try {
+      return await this.awaitReply(this.post(req), timeoutMs);
+    } finally {
+      clearTimeout(alive);
+    }
+  }
+
+  private async awaitReply(id: number, timeoutMs: number): Promise<RangeReply> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const r = this.take(id);
@@ -142,7 +156,7 @@ export class SyncBridge {
       if (!m) return;
       const r = m.message as RangeReply;
       if (!this.pending.delete(r.id)) continue; // an answer that came after its timeout
-      this.done.set(r.id, r.ok ? { ...r, bytes: new Uint8Array(r.bytes) } : r);
+      this.done.set(r.id, r.ok ? { ...r, bytes: new Uint8Array(r.bytes ?? 0) } : r);
     }
   }
 

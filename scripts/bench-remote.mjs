@@ -1,0 +1,450 @@
+#!/usr/bin/env node
+// `npm run bench` (remote rows): scans over HTTP that read only what a verdict needs. Inputs are sparse files written
+// OUTSIDE the repo (os.tmpdir): a ~5 GB torch checkpoint (a zip of GPT-2-XL-shaped float32 storages; data.pkl
+// pickled by /usr/bin/python3's pickle in torch's layout, the storages are holes) served by nginx, and a ~10 GB
+// sharded safetensors repository (18 shards + config, index and tokenizer files: 24 files) served by the Hub
+// stand-in of the tests (test/helpers/hub-server.mjs) as hf://bench/repo. Each row runs the built CLI in fresh
+// processes (--format json) over plain loopback and again with 20 ms added before every request (the fault proxy's
+// delay mode: a user-space stand-in for `tc netem`, which this kernel lacks), and prints wall time (median [range]),
+// peak RSS, bytes read and requests (summary.remote), and the goal.
+// Usage: node scripts/bench-remote.mjs [--no-build] [--runs N] [--dir DIR (keep and reuse the inputs)]
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  writeSync,
+  ftruncateSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { crc32 } from 'node:zlib';
+
+const root = new URL('..', import.meta.url).pathname;
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const RUNS = Number(arg('--runs', 5));
+const KEEP = arg('--dir', undefined);
+const PY = '/usr/bin/python3';
+const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+const cli = join(root, 'bin', 'sentinel.js');
+const MB = 1e6;
+if (!process.argv.includes('--no-build'))
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+
+// ---------------------------------------------------------------- inputs
+
+/** GPT-2-XL-shaped state dict (float32), layers trimmed so the checkpoint is about 5 GB. */
+function gpt2Shapes(layers) {
+  const d = 1600;
+  const out = [
+    ['transformer.wte.weight', [50257, d]],
+    ['transformer.wpe.weight', [1024, d]],
+  ];
+  for (let i = 0; i < layers; i++) {
+    const p = `transformer.h.${i}.`;
+    out.push(
+      [p + 'ln_1.weight', [d]],
+      [p + 'ln_1.bias', [d]],
+      [p + 'attn.c_attn.weight', [d, 3 * d]],
+      [p + 'attn.c_attn.bias', [3 * d]],
+      [p + 'attn.c_proj.weight', [d, d]],
+      [p + 'attn.c_proj.bias', [d]],
+      [p + 'ln_2.weight', [d]],
+      [p + 'ln_2.bias', [d]],
+      [p + 'mlp.c_fc.weight', [d, 4 * d]],
+      [p + 'mlp.c_fc.bias', [4 * d]],
+      [p + 'mlp.c_proj.weight', [4 * d, d]],
+      [p + 'mlp.c_proj.bias', [d]],
+    );
+  }
+  out.push(['transformer.ln_f.weight', [d]], ['transformer.ln_f.bias', [d]]);
+  return out;
+}
+
+/** data.pkl as torch.save writes it (protocol 2; persistent ids ('storage', torch.FloatStorage, key, 'cpu', numel)). */
+const DATA_PKL = `
+import collections, json, pickle, sys, types
+shapes = json.load(sys.stdin)
+torch = types.ModuleType('torch'); utils = types.ModuleType('torch._utils')
+class FloatStorage: pass
+FloatStorage.__module__ = 'torch'
+def _rebuild_tensor_v2(*a): pass
+_rebuild_tensor_v2.__module__ = 'torch._utils'
+torch.FloatStorage = FloatStorage; utils._rebuild_tensor_v2 = _rebuild_tensor_v2; torch._utils = utils
+sys.modules['torch'] = torch; sys.modules['torch._utils'] = utils
+class Storage:
+    def __init__(s, key, numel): s.key, s.numel = key, numel
+class Tensor:
+    def __init__(s, storage, shape): s.storage, s.shape = storage, tuple(shape)
+    def __reduce__(s):
+        stride, acc = [], 1
+        for n in reversed(s.shape): stride.insert(0, acc); acc *= n
+        return (_rebuild_tensor_v2, (s.storage, 0, s.shape, tuple(stride), False, collections.OrderedDict()))
+class P(pickle.Pickler):
+    def persistent_id(s, o):
+        return ('storage', FloatStorage, o.key, 'cpu', o.numel) if isinstance(o, Storage) else None
+sd = collections.OrderedDict()
+for i, (name, shape) in enumerate(shapes):
+    n = 1
+    for x in shape: n *= x
+    sd[name] = Tensor(Storage(str(i), n), shape)
+P(sys.stdout.buffer, protocol=2).dump(sd)
+`;
+
+const zeroCrc = new Map();
+function crcOfZeros(n) {
+  if (zeroCrc.has(n)) return zeroCrc.get(n);
+  const chunk = Buffer.alloc(Math.min(n, 64 * 1024 * 1024));
+  let c = 0;
+  for (let left = n; left > 0; left -= chunk.length)
+    c = crc32(left >= chunk.length ? chunk : chunk.subarray(0, left), c);
+  zeroCrc.set(n, c);
+  return c;
+}
+
+/** A stored zip64 archive as torch writes it (64-byte aligned data); entries with `zeros` are holes. */
+function writeTorchZip(path, entries) {
+  const fd = openSync(path, 'w');
+  let pos = 0;
+  const central = [];
+  const put = (buf) => {
+    writeSync(fd, buf, 0, buf.length, pos);
+    pos += buf.length;
+  };
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const size = e.bytes ? e.bytes.length : e.zeros;
+    const crc = e.bytes ? crc32(e.bytes) : crcOfZeros(size);
+    const offset = pos;
+    const dataAt = offset + 30 + name.length + 4;
+    const pad = (64 - (dataAt % 64)) % 64;
+    const h = Buffer.alloc(30);
+    h.writeUInt32LE(0x04034b50, 0);
+    h.writeUInt16LE(20, 4);
+    h.writeUInt32LE(crc, 14);
+    h.writeUInt32LE(size, 18);
+    h.writeUInt32LE(size, 22);
+    h.writeUInt16LE(name.length, 26);
+    h.writeUInt16LE(4 + pad, 28);
+    const extra = Buffer.alloc(4 + pad);
+    extra.writeUInt16LE(0x4246, 0);
+    extra.writeUInt16LE(pad, 2);
+    put(Buffer.concat([h, name, extra]));
+    if (e.bytes) put(e.bytes);
+    else pos += size;
+    central.push({ name, crc, size, offset });
+  }
+  const cdStart = pos;
+  for (const c of central) {
+    const big = c.offset > 0xfffffffe;
+    const h = Buffer.alloc(46);
+    h.writeUInt32LE(0x02014b50, 0);
+    h.writeUInt16LE(45, 4);
+    h.writeUInt16LE(45, 6);
+    h.writeUInt32LE(c.crc, 16);
+    h.writeUInt32LE(c.size, 20);
+    h.writeUInt32LE(c.size, 24);
+    h.writeUInt16LE(c.name.length, 28);
+    h.writeUInt16LE(big ? 12 : 0, 30);
+    h.writeUInt32LE(big ? 0xffffffff : c.offset, 42);
+    const extra = Buffer.alloc(big ? 12 : 0);
+    if (big) {
+      extra.writeUInt16LE(1, 0);
+      extra.writeUInt16LE(8, 2);
+      extra.writeBigUInt64LE(BigInt(c.offset), 4);
+    }
+    put(Buffer.concat([h, c.name, extra]));
+  }
+  const cdSize = pos - cdStart;
+  const z64 = pos;
+  const r = Buffer.alloc(56);
+  r.writeUInt32LE(0x06064b50, 0);
+  r.writeBigUInt64LE(44n, 4);
+  r.writeUInt16LE(45, 12);
+  r.writeUInt16LE(45, 14);
+  r.writeBigUInt64LE(BigInt(central.length), 24);
+  r.writeBigUInt64LE(BigInt(central.length), 32);
+  r.writeBigUInt64LE(BigInt(cdSize), 40);
+  r.writeBigUInt64LE(BigInt(cdStart), 48);
+  put(r);
+  const loc = Buffer.alloc(20);
+  loc.writeUInt32LE(0x07064b50, 0);
+  loc.writeBigUInt64LE(BigInt(z64), 8);
+  loc.writeUInt32LE(1, 16);
+  put(loc);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(Math.min(central.length, 0xffff), 8);
+  eocd.writeUInt16LE(Math.min(central.length, 0xffff), 10);
+  eocd.writeUInt32LE(Math.min(cdSize, 0xffffffff), 12);
+  eocd.writeUInt32LE(cdStart > 0xfffffffe ? 0xffffffff : cdStart, 16);
+  put(eocd);
+  ftruncateSync(fd, pos);
+  closeSync(fd);
+  return pos;
+}
+
+function makeCheckpoint(dir) {
+  const path = join(dir, 'ckpt_5gb.pt');
+  if (existsSync(path)) return path;
+  const shapes = gpt2Shapes(38);
+  const pkl = execFileSync(PY, ['-c', DATA_PKL], { input: JSON.stringify(shapes), maxBuffer: 64 * 1024 * 1024 });
+  const entries = [
+    { name: 'archive/data.pkl', bytes: pkl },
+    { name: 'archive/byteorder', bytes: Buffer.from('little') },
+    ...shapes.map(([, s], i) => ({ name: `archive/data/${i}`, zeros: s.reduce((a, b) => a * b, 1) * 4 })),
+    { name: 'archive/version', bytes: Buffer.from('3\n') },
+    { name: 'archive/.data/serialization_id', bytes: Buffer.from('1234567890123456789012345678901234567890') },
+  ];
+  writeTorchZip(path + '.partial', entries);
+  execFileSync('mv', [path + '.partial', path]);
+  return path;
+}
+
+/** A safetensors header for `tensors` [name, shape] (F32, contiguous), data left as a hole of the right size. */
+function writeSafetensors(path, tensors) {
+  const header = {};
+  let off = 0;
+  for (const [name, shape] of tensors) {
+    const n = shape.reduce((a, b) => a * b, 1) * 4;
+    header[name] = { dtype: 'F32', shape, data_offsets: [off, off + n] };
+    off += n;
+  }
+  header.__metadata__ = { format: 'pt' };
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  const fd = openSync(path, 'w');
+  writeSync(fd, Buffer.concat([len, Buffer.from(json)]), 0, 8 + json.length, 0);
+  ftruncateSync(fd, 8 + json.length + off);
+  closeSync(fd);
+}
+
+function makeRepo(dir) {
+  const repo = join(dir, 'repo');
+  if (existsSync(join(repo, 'config.json'))) return repo;
+  mkdirSync(repo, { recursive: true });
+  // A Llama-like 2.5 B-parameter layout in 18 shards of ~555 MB.
+  const d = 3072;
+  const ff = 8192;
+  const shards = 18;
+  const map = {};
+  for (let s = 0; s < shards; s++) {
+    const name = `model-${String(s + 1).padStart(5, '0')}-of-${String(shards).padStart(5, '0')}.safetensors`;
+    const tensors = [];
+    for (let l = 0; l < 2; l++) {
+      const p = `model.layers.${s * 2 + l}.`;
+      tensors.push(
+        [p + 'self_attn.q_proj.weight', [d, d]],
+        [p + 'self_attn.k_proj.weight', [d, d]],
+        [p + 'self_attn.v_proj.weight', [d, d]],
+        [p + 'self_attn.o_proj.weight', [d, d]],
+        [p + 'mlp.gate_proj.weight', [ff, d]],
+        [p + 'mlp.up_proj.weight', [ff, d]],
+        [p + 'mlp.down_proj.weight', [d, ff]],
+        [p + 'input_layernorm.weight', [d]],
+        [p + 'post_attention_layernorm.weight', [d]],
+      );
+    }
+    if (s === 0) tensors.push(['model.embed_tokens.weight', [32000, d]]);
+    writeSafetensors(join(repo, name), tensors);
+    for (const [t] of tensors) map[t] = name;
+  }
+  const j = (n, v) => writeFileSync(join(repo, n), JSON.stringify(v, null, 2));
+  j('config.json', {
+    architectures: ['LlamaForCausalLM'],
+    model_type: 'llama',
+    hidden_size: d,
+    intermediate_size: ff,
+    num_hidden_layers: 36,
+    torch_dtype: 'float32',
+  });
+  j('generation_config.json', { bos_token_id: 1, eos_token_id: 2 });
+  j('model.safetensors.index.json', { metadata: { total_size: 0 }, weight_map: map });
+  j('special_tokens_map.json', { bos_token: '<s>', eos_token: '</s>', unk_token: '<unk>' });
+  j('tokenizer_config.json', {
+    model_max_length: 4096,
+    tokenizer_class: 'LlamaTokenizer',
+    chat_template: "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}",
+  });
+  const vocab = {};
+  for (let i = 0; i < 32000; i++) vocab[`tok${i}`] = i;
+  j('tokenizer.json', { version: '1.0', model: { type: 'BPE', vocab, merges: [] } });
+  return repo;
+}
+
+// ---------------------------------------------------------------- servers
+
+const freePort = () =>
+  new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
+
+async function until(url) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const r = await globalThis.fetch(url, { signal: globalThis.AbortSignal.timeout(500) });
+      await r.body?.cancel();
+      return;
+    } catch {
+      await sleep(50);
+    }
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+async function startNginx(rootDir, work) {
+  const port = await freePort();
+  mkdirSync(join(work, 'logs'), { recursive: true });
+  const conf = join(work, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `daemon off; master_process off; worker_processes 1; pid ${work}/nginx.pid; error_log ${work}/logs/error.log warn;
+events { worker_connections 512; }
+http { access_log off; default_type application/octet-stream; keepalive_requests 100000;
+${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${work}/${t};`).join(' ')}
+server { listen 127.0.0.1:${port}; root ${rootDir}; location / { } } }\n`,
+  );
+  const child = spawn(NGINX, ['-p', work, '-c', conf, '-e', `${work}/logs/error.log`], { stdio: 'ignore' });
+  await until(`http://127.0.0.1:${port}/`);
+  return { port, child };
+}
+
+async function startNode(script, args) {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((res) => child.stdout.once('data', (d) => res(Number(String(d).trim()))));
+  return { port, child };
+}
+
+// ---------------------------------------------------------------- runs
+
+function run(args, env) {
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', '%e %M', process.execPath, cli, 'artifact', ...args, '--format', 'json'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, ...env },
+      timeout: 120_000,
+    },
+  );
+  const [secs, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  let rep;
+  try {
+    rep = JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`no JSON report (exit ${r.status}): ${r.stderr.slice(0, 2000)}`);
+  }
+  const rules = [...new Set(rep.findings.map((f) => f.ruleId))];
+  return {
+    secs,
+    mb: kb / 1024,
+    code: r.status,
+    remote: rep.summary.remote ?? { bytesRead: 0, requests: 0 },
+    rules,
+    files: rep.files.length,
+  };
+}
+
+const dir = KEEP ?? mkdtempSync(join(tmpdir(), 'sentinel-bench-remote-'));
+mkdirSync(dir, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), 'sentinel-bench-srv-'));
+const children = [];
+try {
+  if (!NGINX || !existsSync(PY)) throw new Error('needs nginx and /usr/bin/python3');
+  console.log(`inputs in ${dir} (sparse files)`);
+  makeCheckpoint(dir);
+  const repo = makeRepo(dir);
+  const ng = await startNginx(dir, work);
+  children.push(ng.child);
+  const hub = await startNode(join(root, 'test', 'helpers', 'hub-server.mjs'), [repo, 'bench/repo']);
+  children.push(hub.child);
+  const proxyScript = join(root, 'test', 'helpers', 'fault-proxy.mjs');
+  const ngDelay = await startNode(proxyScript, [String(ng.port)]);
+  const hubDelay = await startNode(proxyScript, [String(hub.port)]);
+  children.push(ngDelay.child, hubDelay.child);
+  for (const p of [ngDelay.port, hubDelay.port])
+    await (await globalThis.fetch(`http://127.0.0.1:${p}/__mode/delay-20`)).text();
+  const cacheDir = join(work, 'cache');
+  writeFileSync(join(work, 'config.json'), '{"model_type": "bert"}');
+  const rows = [
+    {
+      name: 'floor: a 22-byte local file (process start, no network)',
+      args: [join(work, 'config.json')],
+      env: {},
+      goal: () => true,
+      goalText: 'reference',
+    },
+  ];
+  for (const [label, port, hubPort] of [
+    ['loopback', ng.port, hub.port],
+    ['+20 ms/request', ngDelay.port, hubDelay.port],
+  ]) {
+    rows.push({
+      name: `5 GB torch checkpoint, http (${label})`,
+      args: [`http://127.0.0.1:${port}/ckpt_5gb.pt`, '--no-cache'],
+      env: {},
+      goal: (m, r) => r.remote.bytesRead <= 2 * MB + 200_000 && m <= 0.5,
+      goalText: '<= 2 MB + central directory, <= 0.5 s',
+    });
+    rows.push({
+      name: `10 GB sharded safetensors repo, hf:// (${label})`,
+      args: ['hf://bench/repo', '--no-cache'],
+      env: { HF_ENDPOINT: `http://127.0.0.1:${hubPort}` },
+      goal: (m, r) => r.remote.bytesRead <= 1 * MB && m <= 1,
+      goalText: '<= 1 MB, <= 1 s',
+    });
+    rows.push({
+      name: `same repo again, from the result cache (${label})`,
+      args: ['hf://bench/repo', '--cache', cacheDir],
+      env: { HF_ENDPOINT: `http://127.0.0.1:${hubPort}` },
+      warm: true,
+      goal: (m) => m <= 0.2,
+      goalText: 'no file content read, <= 0.2 s',
+    });
+  }
+  console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; ${RUNS} runs per row`,
+  );
+  console.log(
+    'row                                                         wall s (median [range])  RSS MB  read bytes  requests  files  exit  goal',
+  );
+  for (const row of rows) {
+    if (row.warm) run(row.args, row.env);
+    const runs = Array.from({ length: RUNS }, () => run(row.args, row.env));
+    const secs = runs.map((r) => r.secs).sort((a, b) => a - b);
+    const med = secs[Math.floor(secs.length / 2)];
+    const last = runs[runs.length - 1];
+    const ok = row.goal(med, last);
+    console.log(
+      `${row.name.padEnd(60)}${med.toFixed(2).padStart(6)} [${secs[0].toFixed(2)}-${secs[secs.length - 1].toFixed(2)}]` +
+        `${Math.max(...runs.map((r) => r.mb))
+          .toFixed(0)
+          .padStart(14)}${String(last.remote.bytesRead).padStart(12)}` +
+        `${String(last.remote.requests).padStart(10)}${String(last.files).padStart(7)}  ${[...new Set(runs.map((r) => r.code))].join('/')}` +
+        `     ${ok ? 'met' : 'MISSED'} (${row.goalText}) ${last.rules.length ? 'rules: ' + last.rules.join(',') : ''}`,
+    );
+  }
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+  if (!KEEP) rmSync(dir, { recursive: true, force: true });
+}

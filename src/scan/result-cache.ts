@@ -1,0 +1,69 @@
+// A content-addressed cache of per-file scan results (pre-policy outcomes: findings, pickle verdicts, file facts),
+// keyed by the content hash a listing published (the Hub's LFS sha256, an OCI digest), the file's name (formats and
+// rules depend on it), the scanner version and the scan setup (rules, limits, allowlist). The policy is applied to
+// the outcome afresh on every run. Results are only stored when the scan was complete (no SCAN-INCOMPLETE, no error);
+// an entry written by another scanner version or setup lives under another key and is never read.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { FileOutcome } from './file-outcome.js';
+
+const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+
+export interface CachedOutcome {
+  readonly outcome: FileOutcome;
+  readonly keys: readonly string[];
+}
+
+export class ResultCache {
+  private readonly dir: string;
+
+  constructor(root: string, version: string, setup: unknown) {
+    const setupHash = createHash('sha256').update(serialize(setup)).digest('hex').slice(0, 16);
+    this.dir = join(root, 'results-v1', version.replace(/[^\w.+-]/g, '_'), setupHash);
+  }
+
+  private file(digest: string, name: string): string {
+    const h = createHash('sha256').update(`${digest}\0${name}`).digest('hex');
+    return join(this.dir, h.slice(0, 2), h.slice(2) + '.bin');
+  }
+
+  has(digest: string, name: string): boolean {
+    try {
+      return statSync(this.file(digest, name)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** The stored outcome, or undefined (missing, unreadable or not an outcome: scanned again). */
+  get(digest: string, name: string): CachedOutcome | undefined {
+    try {
+      const p = this.file(digest, name);
+      if (statSync(p).size > MAX_ENTRY_BYTES) return undefined;
+      const v = deserialize(readFileSync(p)) as { digest?: unknown; name?: unknown; value?: CachedOutcome };
+      if (v.digest !== digest || v.name !== name || !v.value || !Array.isArray(v.value.keys)) return undefined;
+      if (!Array.isArray(v.value.outcome?.findings) || typeof v.value.outcome.path !== 'string') return undefined;
+      return v.value;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stores a complete outcome; failures to write are ignored (the cache is an optimisation). */
+  put(digest: string, name: string, value: CachedOutcome): void {
+    const complete =
+      value.outcome.errors.length === 0 && !value.outcome.findings.some((f) => f.ruleId === 'SCAN-INCOMPLETE');
+    if (!complete) return;
+    try {
+      const p = this.file(digest, name);
+      mkdirSync(join(p, '..'), { recursive: true });
+      const tmp = `${p}.${process.pid}.tmp`;
+      writeFileSync(tmp, serialize({ digest, name, value }));
+      renameSync(tmp, p);
+    } catch {
+      // read-only or full cache directory: scan without it
+    }
+  }
+}

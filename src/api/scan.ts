@@ -223,6 +223,7 @@ export async function scan(
     cwd,
     rules: selectRules(only),
     maxFiles: limits.maxEntries,
+    threads: options.jobs ?? 1,
   });
   const scanned = scanInputs(
     list,

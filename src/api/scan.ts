@@ -214,7 +214,7 @@ export async function scan(
   const cwd = options.cwd ?? process.cwd();
   const now = options.now ?? new Date();
   const limits: Limits = { ...DEFAULT_LIMITS, ...policy.limits, ...options.limits };
-  const sigSetup = resolveSignatureSetup(options.signatures, policy, cwd);
+  const sigSetup = await resolveSignatureSetup(options.signatures, policy, cwd);
   const signaturePaths = list.filter((i): i is string => typeof i === 'string');
   // Signatures are verified beside the scan (hashing overlaps the per-file analysis).
   const signed = runSignaturePhase(signaturePaths, {

@@ -30,6 +30,15 @@ export type {
   ScanError,
 } from '../core/finding.js';
 export type { Location, Segment } from '../core/location.js';
+export type { SignatureScanOptions } from './signature-options.js';
+export type {
+  ManifestProblem,
+  SignatureCheck,
+  SignatureStanding,
+  SignatureVerdict,
+  SigningMethod,
+} from '../provenance/signature-verdict.js';
+export type { SignaturePolicy } from '../policy/signature-policy.js';
 export type { GitCheckout } from '../sources/git-checkout.js';
 export type { SkippedEntry } from '../scan/engine.js';
 export type { Limits } from '../core/limits.js';

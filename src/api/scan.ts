@@ -290,7 +290,7 @@ async function gather(p: Prepared, options: ScanOptions): Promise<ScanFacts> {
   const remote = list.some((i) => typeof i === 'string' && isRemoteArg(i))
     ? await remoteContext(options.remote ?? {}, cost)
     : undefined;
-  const sigSetup = resolveSignatureSetup(options.signatures, policy, cwd);
+  const sigSetup = await resolveSignatureSetup(options.signatures, policy, cwd);
   const signaturePaths = list.filter((i): i is string => typeof i === 'string' && !isRemoteArg(i));
   // Signatures are verified beside the scan (hashing overlaps the per-file analysis).
   const signed = runSignaturePhase(signaturePaths, {
@@ -299,6 +299,7 @@ async function gather(p: Prepared, options: ScanOptions): Promise<ScanFacts> {
     cwd,
     rules: selectRules(only),
     maxFiles: limits.maxEntries,
+    threads: options.jobs ?? 1,
   });
   const scanned = scanInputs(
     list,

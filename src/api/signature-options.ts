@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { Policy } from '../policy/policy.js';
 import { globToRegExp, normalizeGlobPath } from '../policy/glob.js';
-import { loadTrustAnchors, TrustLoadError, type TrustAnchors } from '../provenance/trust.js';
+import type { TrustAnchors } from '../provenance/trust.js';
 import { SentinelError } from './errors.js';
 
 /** Signature options of a scan (the CLI's --require-signature, --signature, --trust-* flags). */
@@ -42,27 +42,36 @@ function globs(list: readonly string[], what: string): RegExp[] {
   });
 }
 
-/** Merges flags and policy; reads the anchor files (a file that does not parse is a usage error). */
-export function resolveSignatureSetup(
+const NO_ANCHORS: TrustAnchors = { keys: [], roots: [], identities: [], sigstoreRoots: [] };
+
+/**
+ * Merges flags and policy; reads the anchor files (a file that does not parse is an io error). node:crypto and the
+ * anchor loader are loaded only when anchors are given: a scan without signatures starts without them.
+ */
+export async function resolveSignatureSetup(
   o: SignatureScanOptions | undefined,
   policy: Policy,
   cwd: string,
-): ResolvedSignatureSetup {
+): Promise<ResolvedSignatureSetup> {
   const p = policy.signatures;
   const req = globs(p?.require ?? [], 'require');
   const opt = globs(p?.optional ?? [], 'optional');
   const abs = (xs: readonly string[] | undefined): string[] => (xs ?? []).map((x) => resolve(cwd, x));
-  let anchors: TrustAnchors;
-  try {
-    anchors = loadTrustAnchors({
-      keys: [...abs(o?.keys), ...abs(p?.keys)],
-      roots: [...abs(o?.roots), ...abs(p?.roots)],
-      identities: [...(o?.identities ?? []), ...(p?.identities ?? [])],
-      sigstoreRoots: [...abs(o?.trustedRoots), ...abs(p?.trustedRoots)],
-    });
-  } catch (e) {
-    if (e instanceof TrustLoadError) throw new SentinelError('io', e.message);
-    throw e;
+  const sources = {
+    keys: [...abs(o?.keys), ...abs(p?.keys)],
+    roots: [...abs(o?.roots), ...abs(p?.roots)],
+    identities: [...(o?.identities ?? []), ...(p?.identities ?? [])],
+    sigstoreRoots: [...abs(o?.trustedRoots), ...abs(p?.trustedRoots)],
+  };
+  let anchors = NO_ANCHORS;
+  if (sources.keys.length + sources.roots.length + sources.identities.length + sources.sigstoreRoots.length) {
+    const { loadTrustAnchors, TrustLoadError } = await import('../provenance/trust.js');
+    try {
+      anchors = loadTrustAnchors(sources);
+    } catch (e) {
+      if (e instanceof TrustLoadError) throw new SentinelError('io', e.message);
+      throw e;
+    }
   }
   const requireAll = o?.require === true;
   return {

@@ -6,6 +6,7 @@ import type { SafetyLevel, Severity } from '../core/severity.js';
 import type { AllowEntry } from '../rules/data/allowlist.js';
 import { withDerivedThreshold } from './derived-threshold.js';
 import { DEFAULT_PRESET, PRESETS, type PresetName } from './presets.js';
+import type { SignaturePolicy } from './signature-policy.js';
 
 /** fail_on / ticket_on / retest / owner at one level (default, category or rule). */
 export interface GateLevel {
@@ -30,8 +31,6 @@ export interface Acceptance {
 }
 
 /** A loaded, validated release-gate policy (from `loadPolicy`). */
-import type { SignaturePolicy } from './signature-policy.js';
-
 export interface Policy {
   /** Policy file path, or undefined for the built-in default. */
   readonly source?: string;

@@ -30,6 +30,7 @@ export interface ManifestProblem {
  */
 export type SignatureStanding = 'valid' | 'untrusted' | 'invalid' | 'missing';
 
+/** The verdict on one model's signature: standing, signer, signed digest, checks that ran, differing files. */
 export interface SignatureVerdict {
   /** The scanned path the signature covers, as given. */
   readonly target: string;

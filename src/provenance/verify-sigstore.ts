@@ -4,8 +4,13 @@
 // promise or proof, body matching the envelope) and the signature. The signer's identity and issuer are then
 // matched against the trusted identities. When the verifier cannot anchor the bundle, the checks that can run
 // offline without a root still run (DSSE signature with the certificate's key, identity, issuer) and say so.
+// (Loaded only for keyless bundles: verify-model.ts imports this module on demand.)
 import { createRequire } from 'node:module';
 import { X509Certificate } from 'node:crypto';
+import { bundleFromJSON } from '@sigstore/bundle';
+import { X509Certificate as SigstoreCert } from '@sigstore/core';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import { verifyWithKey } from './dsse-verify.js';
 import type { SignatureCheck } from './signature-verdict.js';
 import type { TrustAnchors, TrustedIdentity } from './trust.js';
@@ -35,7 +40,6 @@ export function publicGoodTrustedRoot(): unknown {
 
 /** Identity (SAN) and OIDC issuer of a Fulcio certificate, read with Sigstore's X.509 parser. */
 async function certIdentity(der: Uint8Array): Promise<{ identity?: string; issuer?: string }> {
-  const { X509Certificate: SigstoreCert } = await import('@sigstore/core');
   const c = SigstoreCert.parse(Buffer.from(der));
   const v2 = c.extension(OID_ISSUER_V2);
   let issuer: string | undefined;
@@ -82,9 +86,6 @@ export async function verifySigstore(
   const roots = anchors.sigstoreRoots.length
     ? anchors.sigstoreRoots
     : [{ source: 'Sigstore public-good trusted root (shipped with @sigstore/tuf)', json: publicGoodTrustedRoot() }];
-  const { bundleFromJSON } = await import('@sigstore/bundle');
-  const { Verifier, toSignedEntity, toTrustMaterial } = await import('@sigstore/verify');
-  const { TrustedRoot } = await import('@sigstore/protobuf-specs');
   let anchoredIn: string | undefined;
   const failures: string[] = [];
   let hardFailure: string | undefined;

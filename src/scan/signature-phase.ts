@@ -12,6 +12,11 @@ import { RuleContext, type Rule } from '../rules/rule.js';
 
 export const DEFAULT_SIGNATURE_FILE = 'model.sig';
 
+async function poolHasher(threads: number): Promise<Hasher> {
+  const { hashJobsOnWorkers } = await import('../provenance/hash-pool.js');
+  return (jobs, algorithm) => hashJobsOnWorkers(jobs, algorithm, threads);
+}
+
 export interface SignaturePhaseOptions {
   /** Whether the scanned path (as given, `/`-separated) must be signed. */
   readonly required: (path: string) => boolean;
@@ -26,6 +31,8 @@ export interface SignaturePhaseOptions {
   readonly rules: readonly Rule[];
   readonly maxFiles: number;
   readonly hasher?: Hasher;
+  /** Threads hashing may use (worker threads when above 1 and the model is large). Default 1. */
+  readonly threads?: number;
 }
 
 export interface SignaturePhaseResult {
@@ -75,7 +82,7 @@ export async function runSignaturePhase(
       now: o.now,
       maxFiles: o.maxFiles,
       maxSignatureBytes: 64 << 20,
-      ...(o.hasher ? { hasher: o.hasher } : {}),
+      ...(o.hasher ? { hasher: o.hasher } : (o.threads ?? 1) > 1 ? { hasher: await poolHasher(o.threads!) } : {}),
     });
     verdicts.push(verdict);
     const ctx = new RuleContext({ arg: p, abs, isDirectory: !isFile }, basename(abs));

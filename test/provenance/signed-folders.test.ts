@@ -3,11 +3,22 @@
 // openssl, in `files` and `shards` serialization; tampering is caught per shard; the flags and the policy block
 // drive the requirement and the trust; files the signature excludes are still scanned.
 import { strict as assert } from 'node:assert';
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { scan } from '../../src/api/scan.js';
+import { publicGoodTrustedRoot } from '../../src/provenance/verify-sigstore.js';
 import type { SentinelReport } from '../../src/report/report-model.js';
 import { cli } from '../helpers/cli.js';
 import { safetensors } from '../helpers/model-builders.js';
@@ -219,5 +230,53 @@ describe('signed folders made here', () => {
     const b = await cli(['artifact', dir, '--trust-key', join(tmp, 'nope.pem')]);
     assert.equal(b.code, 2);
     assert.match(b.stderr, /cannot read trusted key/);
+  });
+});
+
+describe('signed folders: symbolic links and other Sigstore roots', () => {
+  it('a symbolic link added to a folder signed with allow_symlinks false is SIGN-MISMATCH (symlink)', async () => {
+    const dir = torchFolder('torch-link');
+    signModel(dir, join(dir, 'model.sig'), signer);
+    symlinkSync(join(dir, 'config.json'), join(dir, 'linked.json'));
+    const r = await scan(dir, { signatures: { require: true, keys: [keyPem] } });
+    assert.deepEqual(
+      r.findings
+        .filter((f) => f.ruleId === 'SIGN-MISMATCH')
+        .map((f) => [f.evidence.details?.['kind'], f.evidence.details?.['path']]),
+      [['symlink', 'linked.json']],
+    );
+  });
+
+  it('--trusted-root with a Sigstore trusted root file verifies a keyless bundle against it', async () => {
+    const conf = join(
+      import.meta.dirname,
+      '..',
+      '..',
+      '..',
+      '..',
+      'shared',
+      'conformance',
+      'model-signing',
+      'v1.1.0-sigstore',
+    );
+    if (!existsSync(conf)) return;
+    const file = join(tmp, 'trusted_root.json');
+    writeFileSync(file, JSON.stringify(publicGoodTrustedRoot()));
+    const r = await cli([
+      'artifact',
+      conf,
+      '--require-signature',
+      '--trusted-root',
+      file,
+      '--trust-identity',
+      'stefanb@us.ibm.com',
+      '--trust-issuer',
+      'https://sigstore.verify.ibm.com/oauth2',
+      '--format',
+      'json',
+    ]);
+    const v = (JSON.parse(r.stdout) as SentinelReport).signatures?.[0];
+    assert.equal(v?.standing, 'valid');
+    assert.ok(v?.checks.some((c) => c.id === 'sigstore-verifier' && c.passed && c.detail.includes(file)));
   });
 });

@@ -35,6 +35,8 @@ export type AnomalyCode =
   | 'JOBLIB_ARRAY'
   /** Loaders read the same bytes differently (joblib's array skipping) and one of the readings imports more. */
   | 'LOADER_DISAGREEMENT'
+  /** The load's own work explodes (hashing shared nested tuples): a denial of service against the consumer. */
+  | 'LOAD_COST'
   | 'LIMIT'
   /** The analyser itself failed (a bug or an engine limit); facts found before it are kept. */
   | 'INTERNAL_ERROR';

@@ -17,6 +17,7 @@ import { stateHookProblem } from './state-hooks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem } from './call-hooks.js';
+import { deepHash, HashBudget, HASH_STEP_LIMIT, noteTuple } from './load-cost.js';
 import {
   BUFFER,
   FROZENSET,
@@ -176,6 +177,7 @@ class PickleVm implements ModelContext {
   private unframedRun = 0;
   private unframedReported = false;
   private errored = false;
+  private readonly hashBudget = new HashBudget();
   /** Nesting of modelled calls that invoke other calls (torchRebuild). */
   private modelDepth = 0;
   /** The import recorded last, and its opcode (see importFact). */
@@ -359,8 +361,23 @@ class PickleVm implements ModelContext {
   }
 
   private tuple(items: PyVal[]): TupleV {
-    if (items.length <= KEEP_ITEMS || this.keep) return { k: K.Tuple, items, more: 0 };
-    return { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
+    const t: TupleV =
+      items.length <= KEEP_ITEMS || this.keep
+        ? { k: K.Tuple, items, more: 0 }
+        : { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
+    noteTuple(t, items);
+    return t;
+  }
+
+  /** The loader hashes `v` (dict key, set or frozenset member): a load whose hashing explodes is reported. */
+  private hashed(v: PyVal): void {
+    if (!this.hashBudget.add(v)) return;
+    this.anomaly(
+      'LOAD_COST',
+      `hashing dict keys and set members takes more than ${HASH_STEP_LIMIT} item hashes (nested tuples that share ` +
+        `their items are hashed again at every use): the load does exponential work`,
+      false,
+    );
   }
 
   // ---------------------------------------------------------------- imports
@@ -653,6 +670,7 @@ class PickleVm implements ModelContext {
         for (let i = 0; i + 1 < kv.length; i += 2) {
           const key = kv[i]!;
           if (isUnhashable(key)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(key)}'`, true);
+          else this.hashed(key);
           if (this.keep) dictPutAll(target, key, kv[i + 1]!);
           else dictPut(target, key, kv[i + 1]!);
         }
@@ -676,6 +694,7 @@ class PickleVm implements ModelContext {
       if (target.k === K.Set) {
         for (const it of items) {
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
+          else this.hashed(it);
         }
         return;
       }
@@ -1457,7 +1476,7 @@ class PickleVm implements ModelContext {
           if (sp - 3 < fence) break loop;
           const t = st[sp - 3]!;
           const key = st[sp - 2]!;
-          if (typeof t !== 'object' || t.k !== K.Dict || isUnhashable(key)) break loop;
+          if (typeof t !== 'object' || t.k !== K.Dict || isUnhashable(key) || deepHash(key)) break loop;
           dictPut(t, key, st[sp - 1]!);
           sp -= 2;
           p += 1;
@@ -1472,7 +1491,7 @@ class PickleVm implements ModelContext {
           const t = st[x - 1]!;
           if (sp > x) {
             if (typeof t !== 'object' || t.k !== K.Dict) break loop;
-            for (let i = x; i < sp; i += 2) if (isUnhashable(st[i]!)) break loop;
+            for (let i = x; i < sp; i += 2) if (isUnhashable(st[i]!) || deepHash(st[i]!)) break loop;
             for (let i = x; i < sp; i += 2) dictPut(t, st[i]!, st[i + 1]!);
           }
           marks.pop();
@@ -1578,6 +1597,7 @@ class PickleVm implements ModelContext {
         const items = this.popFrom(this.marker());
         for (const it of items)
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
+          else this.hashed(it);
         this.push(FROZENSET);
         break;
       }

@@ -18,6 +18,7 @@ import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem } from './call-hooks.js';
 import { deepHash, HashBudget, HASH_STEP_LIMIT, noteTuple } from './load-cost.js';
+import { dtypeString } from '../../formats/npy/descr.js';
 import {
   BUFFER,
   FROZENSET,
@@ -1879,7 +1880,8 @@ function dtypeInfo(v: PyVal | undefined): DtypeInfo | undefined {
     subarray = typeof sub === 'object' && sub.k === K.Tuple;
   }
   // NPY_ITEM_HASOBJECT is flag bit 0x01 (also set on structured dtypes with object fields).
-  if (/^[<>|=]?O/.test(typestr) || (flags & 0x01) !== 0) return { itemsize: 8, hasObject: true };
+  const spelled = dtypeString(typestr);
+  if (spelled === 'object' || spelled === 'unknown' || (flags & 0x01) !== 0) return { itemsize: 8, hasObject: true };
   if (elsize >= 0) return { itemsize: elsize, hasObject: false };
   if (subarray) return undefined;
   const m = /^[<>|=]?([a-zA-Z?])(\d*)$/.exec(typestr);

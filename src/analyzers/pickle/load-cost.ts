@@ -9,33 +9,57 @@ export const HASH_STEP_LIMIT = 2 ** 28;
 /** Costs saturate here (exact well past the limit, and no float drift in the sums). */
 const CAP = 2 ** 52;
 
-/** Hash cost of tuples whose items are not all of cost 1 (flat tuples cost 1 + length and are not recorded). */
-const nestedCost = new WeakMap<TupleV, number>();
+/** Hash cost of nested tuples, computed once when first hashed (the DAG is walked once, not per path). */
+const costs = new WeakMap<TupleV, number>();
+/** Hash cost of the items a long tuple did not keep (the VM keeps a prefix), recorded when it was built. */
+const dropped = new WeakMap<TupleV, number>();
 
-/** Records the hash cost of a tuple about to be built from `items` (all of them, before any prefix is dropped). */
-export function noteTuple(t: TupleV, items: readonly PyVal[]): void {
-  let c = 1 + items.length;
-  let nested = false;
-  for (const it of items) {
-    if (typeof it === 'object' && it.k === K.Tuple) {
-      const ic = nestedCost.get(it);
-      if (ic === undefined) c += it.items.length + it.more;
-      else c += ic - 1;
-      nested = true;
-    }
-  }
-  if (nested) nestedCost.set(t, Math.min(c, CAP));
+function isTuple(v: PyVal): v is TupleV {
+  return typeof v === 'object' && v.k === K.Tuple;
 }
 
-/** Item hashes one `hash(v)` performs. */
+/** Records the hash cost of the items of `all` that tuple `t` (which keeps only a prefix of them) dropped. */
+export function noteDropped(t: TupleV, all: readonly PyVal[]): void {
+  let c = 0;
+  for (let i = t.items.length; i < all.length; i++) c = Math.min(c + hashCost(all[i]!), CAP);
+  dropped.set(t, c);
+}
+
+/** Item hashes one `hash(v)` performs (iterative: keys nested 100,000s deep do not use the JS stack). */
 export function hashCost(v: PyVal): number {
-  if (typeof v !== 'object' || v.k !== K.Tuple) return 1;
-  return nestedCost.get(v) ?? 1 + v.items.length + v.more;
+  if (!isTuple(v)) return 1;
+  const known = costs.get(v);
+  if (known !== undefined) return known;
+  if (!deepHash(v)) return 1 + v.items.length + v.more;
+  const stack: TupleV[] = [v];
+  while (stack.length > 0) {
+    const t = stack[stack.length - 1]!;
+    if (costs.has(t)) {
+      stack.pop();
+      continue;
+    }
+    let pending = false;
+    for (const it of t.items) {
+      if (isTuple(it) && deepHash(it) && !costs.has(it)) {
+        stack.push(it);
+        pending = true;
+      }
+    }
+    if (pending) continue;
+    let c = 1 + t.items.length + (t.more > 0 ? (dropped.get(t) ?? t.more) : 0);
+    for (const it of t.items) if (isTuple(it)) c += (costs.get(it) ?? 1 + it.items.length + it.more) - 1;
+    costs.set(t, Math.min(c, CAP));
+    stack.pop();
+  }
+  return costs.get(v)!;
 }
 
-/** Is hashing `v` more than a flat tuple's work (the VM's fast path leaves such keys to the general path)? */
+/** Does hashing `v` cost more than a flat tuple's work (the VM's fast path leaves such keys to the general path)? */
 export function deepHash(v: PyVal): boolean {
-  return typeof v === 'object' && v.k === K.Tuple && nestedCost.has(v);
+  if (!isTuple(v)) return false;
+  if (v.more > 0) return true;
+  for (const it of v.items) if (isTuple(it)) return true;
+  return false;
 }
 
 /** Running total of one load's hash steps. */
@@ -45,8 +69,9 @@ export class HashBudget {
 
   /** Adds the cost of hashing `v`; true the first time the total passes the limit. */
   add(v: PyVal): boolean {
+    if (this.reported) return false;
     this.total = Math.min(this.total + hashCost(v), CAP);
-    if (this.reported || this.total <= HASH_STEP_LIMIT) return false;
+    if (this.total <= HASH_STEP_LIMIT) return false;
     this.reported = true;
     return true;
   }

@@ -17,7 +17,7 @@ import { stateHookProblem } from './state-hooks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem } from './call-hooks.js';
-import { deepHash, HashBudget, HASH_STEP_LIMIT, noteTuple } from './load-cost.js';
+import { deepHash, HashBudget, HASH_STEP_LIMIT, noteDropped } from './load-cost.js';
 import { dtypeString } from '../../formats/npy/descr.js';
 import {
   BUFFER,
@@ -362,11 +362,9 @@ class PickleVm implements ModelContext {
   }
 
   private tuple(items: PyVal[]): TupleV {
-    const t: TupleV =
-      items.length <= KEEP_ITEMS || this.keep
-        ? { k: K.Tuple, items, more: 0 }
-        : { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
-    noteTuple(t, items);
+    if (items.length <= KEEP_ITEMS || this.keep) return { k: K.Tuple, items, more: 0 };
+    const t: TupleV = { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
+    noteDropped(t, items);
     return t;
   }
 

@@ -28,6 +28,9 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   v: '\v',
 };
 
+/** `+ 2j` after a number: the imaginary part of a complex literal (sticky: tested at one position, no copying). */
+const IMAGINARY = /[+-]\s*(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJ]/y;
+
 class LiteralParser {
   i = 0;
   constructor(private readonly s: string) {}
@@ -87,7 +90,7 @@ class LiteralParser {
   }
 
   private number(): PyLiteral {
-    const rest = this.s.slice(this.i);
+    const rest = this.s.slice(this.i, this.i + 400);
     const named = /^(True|False|None)(?![\w])/.exec(rest);
     if (named) {
       this.i += named[0].length;
@@ -99,7 +102,7 @@ class LiteralParser {
       neg = rest[0] === '-';
       this.i += sign[0].length;
     }
-    const t = this.s.slice(this.i);
+    const t = this.s.slice(this.i, this.i + 400);
     const m =
       /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?)[lLjJ]?/.exec(
         t,
@@ -107,14 +110,12 @@ class LiteralParser {
     if (!m || m[0] === '' || m[0] === '.' || !/\d/.test(m[0])) this.fail('unexpected token');
     this.i += m[0].length;
     const text = m[0].replace(/_/g, '').replace(/[lLjJ]$/, '');
-    let n: number;
-    if (/^0[xXoObB]/.test(text)) n = Number(text);
-    else n = Number(text);
+    const n = Number(text);
     if (Number.isNaN(n)) this.fail('bad number');
     // Complex literals (and a + b complex sums) never matter to a header: kept as their real part.
     this.ws();
-    if ((this.s[this.i] === '+' || this.s[this.i] === '-') && /[jJ]$/.test(this.s.slice(this.i).split(/[,)\]}:]/)[0]!))
-      this.number();
+    IMAGINARY.lastIndex = this.i;
+    if (IMAGINARY.test(this.s)) this.number();
     return neg ? -n : n;
   }
 

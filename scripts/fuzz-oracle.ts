@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { scan } from '../src/api/scan.js';
 import { allPacks } from '../src/rules/data/allowlist.js';
 import { buildZip } from '../test/formats/zip/zip-builder.js';
+import { flaggedEvent } from './fuzz-oracle/events.js';
 import { composeProgram, ORACLE_MARKER, type AdmittedName } from './fuzz-oracle/program.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -147,33 +148,6 @@ class Worker {
   }
 }
 
-/** Roots of the admitted names: a load importing a new module under one of them is the library's own lazy import. */
-let admittedRoots = new Set<string>();
-
-/** Is this audit event one a load of data must never raise (stream-chosen code, files, processes, sockets)? */
-export function flagged(event: string, args: string): boolean {
-  if (args.includes(ORACLE_MARKER)) return true;
-  // np.load parses the .npy header with ast.literal_eval (a compile of the header text, filename '<unknown>').
-  if (event === 'compile' && /^\(b?["']\{'descr': /.test(args) && args.endsWith(", '<unknown>')")) return false;
-  if (event === 'exec' || event === 'compile') return true;
-  if (event.startsWith('subprocess.') || event.startsWith('socket.') || event.startsWith('ctypes.')) return true;
-  if (event === 'import') {
-    const m = /^\('([^']+)'/.exec(args);
-    return m === null || !admittedRoots.has(m[1]!.split('.')[0]!);
-  }
-  if (event === 'open') {
-    // Library data files read-only are the library's business; writes, and paths the stream chose, are not.
-    const mode = /, '([rwxab+tU]+)'/.exec(args)?.[1] ?? 'r';
-    return /[wxa+]/.test(mode) || !/(\/usr\/(lib|share)\/|site-packages|dist-packages)/.test(args);
-  }
-  if (event.startsWith('os.')) {
-    return /^os\.(system|exec|spawn|posix_spawn|fork|forkpty|kill|killpg|remove|unlink|rename|rmdir|mkdir|chmod|chown|truncate|putenv|unsetenv|link|symlink|utime|startfile|add_dll_directory)/.test(
-      event,
-    );
-  }
-  return event.startsWith('shutil.') || event.startsWith('webbrowser.') || event.startsWith('urllib.');
-}
-
 const NAMES: Record<Loader, string> = {
   pickle: 'program.pkl',
   pandas: 'program.pkl',
@@ -206,7 +180,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const names = admittedNames();
-  admittedRoots = new Set(names.map((n) => n.module.split('.')[0]!));
+  const roots = new Set(names.map((n) => n.module.split('.')[0]!));
+  const flagged = (event: string, args: string): boolean => flaggedEvent(event, args, roots);
   const modulesFile = join(tmpdir(), `sentinel-oracle-modules-${process.pid}.txt`);
   writeFileSync(modulesFile, [...new Set(names.map((n) => n.module))].join('\n'));
   if (args.replay) {
@@ -222,6 +197,7 @@ async function main(): Promise<void> {
   const ends: Record<string, number> = {};
   const noise = new Map<string, number>();
   const flaggedKinds = new Map<string, number>();
+  const libraryCode = new Map<string, { count: number; index: number }>();
   const examples = new Map<string, { index: number; args: string }>();
   const failures: Failure[] = [];
   let flaggedLoads = 0;
@@ -256,6 +232,13 @@ async function main(): Promise<void> {
           const endKind = r.end.startsWith('error:') ? r.end : r.end;
           ends[`${r.loader} ${endKind}`] = (ends[`${r.loader} ${endKind}`] ?? 0) + 1;
           const hits = r.events.filter(([e, a]) => flagged(e, a));
+          const code = r.events.filter(([e, a]) => (e === 'exec' || e === 'compile') && !flagged(e, a));
+          if (code.length > 0 && !/^\(b?["']\{'descr': /.test(code[0]![1])) {
+            const key = `${r.loader} ${code[0]![1].slice(0, 80)}`;
+            const seen = libraryCode.get(key);
+            if (seen) seen.count++;
+            else libraryCode.set(key, { count: 1, index: start + idx });
+          }
           for (const [e] of r.events.filter(([e, a]) => !flagged(e, a))) noise.set(e, (noise.get(e) ?? 0) + 1);
           if (hits.length === 0) continue;
           flaggedLoads++;
@@ -316,6 +299,7 @@ async function main(): Promise<void> {
     flaggedEvents: Object.fromEntries([...flaggedKinds].sort((a, b) => b[1] - a[1]).slice(0, 40)),
     flaggedExamples: Object.fromEntries(examples),
     blockedBySentinel: blocked,
+    libraryCode: Object.fromEntries(libraryCode),
     failures,
     ends,
     unflaggedEvents: Object.fromEntries(noise),

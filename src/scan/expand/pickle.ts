@@ -29,6 +29,9 @@ export const pickleExpander: Expander = {
     if (probe.cleanRun && isLegacyTorch(src, probe.cleanRun, opts)) {
       ctx.format('torch-legacy');
       await legacyTorch(src, ctx);
+      // joblib.load reads the first pickle with its array skips: a reading torch never makes, scanned too.
+      const first = probe.cleanRun;
+      if (first.joblibArrayAt !== undefined) await ctx.analyzePickle(src, 0, first.end, PLAIN_PICKLE, 'pickle', first);
       return true;
     }
     if (torchReadsLegacy(src, probe.cleanRun, opts)) {

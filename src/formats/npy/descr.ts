@@ -266,7 +266,7 @@ function simpleString(s: string): DescrVerdict {
 }
 
 function isDatetimeUnit(t: string): boolean {
-  return /\[(?:\d*(?:Y|M|W|D|h|m|s|ms|us|μs|ns|ps|fs|as)(?:\/\d+)?|generic)\]$/.test(t);
+  return /\[(?:\d*(?:Y|M|W|D|h|m|s|ms|us|\u03bcs|ns|ps|fs|as)(?:\/\d+)?|generic)\]$/.test(t);
 }
 
 /** numpy looks the whole string (order character included) up in its type dictionary. */

@@ -63,7 +63,8 @@ export function readNpyHeader(src: ByteSource): NpyHeader {
   if (typeof fo !== 'boolean') problems.push('fortran_order is not a bool');
   const verdict = descrVerdict(descr);
   if (verdict === 'invalid') problems.push(`numpy does not accept the descr ${JSON.stringify(descr)}`);
-  if (verdict === 'unknown') problems.push('the descr is spelled in a way not decided here: its data is read as a pickle');
+  if (verdict === 'unknown')
+    problems.push('the descr is spelled in a way not decided here: its data is read as a pickle');
   return {
     version: `${major}.${minor}`,
     dataOffset: start + hlen,

@@ -16,9 +16,10 @@ interface Case {
   written?: true;
 }
 
-const oracle = JSON.parse(
-  readFileSync(new URL('../../fixtures/npy-descr/oracle.json', import.meta.url), 'utf8'),
-) as { numpy: string; cases: Case[] };
+const oracle = JSON.parse(readFileSync(new URL('../../fixtures/npy-descr/oracle.json', import.meta.url), 'utf8')) as {
+  numpy: string;
+  cases: Case[];
+};
 
 /** Our reading of a header's descr text: a verdict, or 'corrupt' when the header literal does not parse. */
 function ours(text: string): DescrVerdict | 'corrupt' {
@@ -38,7 +39,10 @@ describe(`npy descr parser against numpy ${oracle.numpy} (${oracle.cases.length}
     const objects = oracle.cases.filter((c) => c.hasobject === true);
     assert.ok(objects.length > 500, `${objects.length}`);
     for (const g of ['name', 'sized', 'strtol', 'comma', 'subarray', 'field', 'nested', 'literal'])
-      assert.ok(objects.some((c) => c.group === g), g);
+      assert.ok(
+        objects.some((c) => c.group === g),
+        g,
+      );
   });
 
   it('never reads as plain (or refused) a descr numpy unpickles: object, undecided or a corrupt header', () => {

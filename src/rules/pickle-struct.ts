@@ -52,6 +52,8 @@ export const pickleStruct: Rule = {
               occurrences: g.count,
               loader: fact.context,
               ...(a.limit ? { limit: a.limit } : {}),
+              // Work the load itself does: uncontrolled resource consumption (denial of service) against the consumer.
+              ...(code === 'LOAD_COST' ? { cwe: 'CWE-400' } : {}),
             },
           },
         });

@@ -12,6 +12,7 @@ Usage: prove_payload.py LOADER FILE [MEMBER]
   joblib              joblib.load
   torch               torch.load (torch 1.13 defaults: weights_only=False)
   pandas              pandas.read_pickle
+  numpy               numpy.load(allow_pickle=True) (an .npz: every member is read)
 Prints 'loaded' after the loader returns; an exception is printed as 'error: ...' (exit status 0 either way).
 Exit status 3 when the loader's library is not installed (the test then skips the proof).
 """
@@ -61,6 +62,15 @@ def main():
             except ImportError:
                 sys.exit(3)
             pandas.read_pickle(path)
+        elif loader == 'numpy':
+            try:
+                import numpy
+            except ImportError:
+                sys.exit(3)
+            loaded = numpy.load(path, allow_pickle=True)
+            if hasattr(loaded, 'files'):
+                for name in loaded.files:
+                    loaded[name]
         else:
             print('unknown loader', loader)
             sys.exit(2)

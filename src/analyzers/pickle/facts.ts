@@ -37,6 +37,8 @@ export type AnomalyCode =
   | 'LOADER_DISAGREEMENT'
   /** A pack callable called with an argument its library never passes there (callable-effects.ts). */
   | 'OFF_SHAPE_CALL'
+  /** The load's own work explodes (hashing shared nested tuples): a denial of service against the consumer. */
+  | 'LOAD_COST'
   | 'LIMIT'
   /** The analyser itself failed (a bug or an engine limit); facts found before it are kept. */
   | 'INTERNAL_ERROR';

@@ -19,6 +19,8 @@ import { checkEffects, type EffectHost } from './effect-checks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem } from './call-hooks.js';
+import { deepHash, HashBudget, HASH_STEP_LIMIT, noteDropped } from './load-cost.js';
+import { dtypeString } from '../../formats/npy/descr.js';
 import {
   BUFFER,
   FROZENSET,
@@ -241,6 +243,7 @@ class PickleVm implements ModelContext {
   private unframedRun = 0;
   private unframedReported = false;
   private errored = false;
+  private readonly hashBudget = new HashBudget();
   /** Nesting of modelled calls that invoke other calls (torchRebuild). */
   private modelDepth = 0;
   /** The import recorded last, and its opcode (see importFact). */
@@ -425,7 +428,20 @@ class PickleVm implements ModelContext {
 
   private tuple(items: PyVal[]): TupleV {
     if (items.length <= KEEP_ITEMS || this.keep) return { k: K.Tuple, items, more: 0 };
-    return { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
+    const t: TupleV = { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
+    noteDropped(t, items);
+    return t;
+  }
+
+  /** The loader hashes `v` (dict key, set or frozenset member): a load whose hashing explodes is reported. */
+  private hashed(v: PyVal): void {
+    if (!this.hashBudget.add(v)) return;
+    this.anomaly(
+      'LOAD_COST',
+      `hashing dict keys and set members takes more than ${HASH_STEP_LIMIT} item hashes (nested tuples that share ` +
+        `their items are hashed again at every use): the load does exponential work`,
+      false,
+    );
   }
 
   // ---------------------------------------------------------------- imports
@@ -754,6 +770,7 @@ class PickleVm implements ModelContext {
         for (let i = 0; i + 1 < kv.length; i += 2) {
           const key = kv[i]!;
           if (isUnhashable(key)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(key)}'`, true);
+          else this.hashed(key);
           if (this.keep) dictPutAll(target, key, kv[i + 1]!);
           else dictPut(target, key, kv[i + 1]!);
         }
@@ -781,6 +798,7 @@ class PickleVm implements ModelContext {
       if (target.k === K.Set) {
         for (const it of items) {
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
+          else this.hashed(it);
         }
         return;
       }
@@ -1641,7 +1659,7 @@ class PickleVm implements ModelContext {
           if (sp - 3 < fence) break loop;
           const t = st[sp - 3]!;
           const key = st[sp - 2]!;
-          if (typeof t !== 'object' || t.k !== K.Dict || isUnhashable(key)) break loop;
+          if (typeof t !== 'object' || t.k !== K.Dict || isUnhashable(key) || deepHash(key)) break loop;
           dictPut(t, key, st[sp - 1]!);
           sp -= 2;
           p += 1;
@@ -1656,7 +1674,7 @@ class PickleVm implements ModelContext {
           const t = st[x - 1]!;
           if (sp > x) {
             if (typeof t !== 'object' || t.k !== K.Dict) break loop;
-            for (let i = x; i < sp; i += 2) if (isUnhashable(st[i]!)) break loop;
+            for (let i = x; i < sp; i += 2) if (isUnhashable(st[i]!) || deepHash(st[i]!)) break loop;
             for (let i = x; i < sp; i += 2) dictPut(t, st[i]!, st[i + 1]!);
           }
           marks.pop();
@@ -1762,6 +1780,7 @@ class PickleVm implements ModelContext {
         const items = this.popFrom(this.marker());
         for (const it of items)
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
+          else this.hashed(it);
         this.push(FROZENSET);
         break;
       }
@@ -2043,7 +2062,8 @@ function dtypeInfo(v: PyVal | undefined): DtypeInfo | undefined {
     subarray = typeof sub === 'object' && sub.k === K.Tuple;
   }
   // NPY_ITEM_HASOBJECT is flag bit 0x01 (also set on structured dtypes with object fields).
-  if (/^[<>|=]?O/.test(typestr) || (flags & 0x01) !== 0) return { itemsize: 8, hasObject: true };
+  const spelled = dtypeString(typestr);
+  if (spelled === 'object' || spelled === 'unknown' || (flags & 0x01) !== 0) return { itemsize: 8, hasObject: true };
   if (elsize >= 0) return { itemsize: elsize, hasObject: false };
   if (subarray) return undefined;
   const m = /^[<>|=]?([a-zA-Z?])(\d*)$/.exec(typestr);

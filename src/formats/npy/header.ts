@@ -4,6 +4,7 @@
 // holds Python objects are stored as a pickle right after the header (np.load(allow_pickle=True) unpickles it).
 import { CorruptError } from '../../core/errors.js';
 import type { ByteSource } from '../../sources/byte-source.js';
+import { descrVerdict } from './descr.js';
 import { parsePyLiteral, type PyLiteral } from './py-literal.js';
 
 export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] as const;
@@ -60,24 +61,18 @@ export function readNpyHeader(src: ByteSource): NpyHeader {
   } else problems.push('shape is not a tuple');
   const fo = value.get('fortran_order');
   if (typeof fo !== 'boolean') problems.push('fortran_order is not a bool');
+  const verdict = descrVerdict(descr);
+  if (verdict === 'invalid') problems.push(`numpy does not accept the descr ${JSON.stringify(descr)}`);
+  if (verdict === 'unknown')
+    problems.push('the descr is spelled in a way not decided here: its data is read as a pickle');
   return {
     version: `${major}.${minor}`,
     dataOffset: start + hlen,
     descr,
     shape,
     fortranOrder: fo === true,
-    hasObject: descrHasObject(descr),
+    // Undecided spellings are read as object arrays (fail closed).
+    hasObject: verdict === 'object' || verdict === 'unknown',
     problems,
   };
-}
-
-/** Does a descr (type string, or list of (name, descr[, shape]) fields) contain the object type 'O'? */
-export function descrHasObject(d: PyLiteral): boolean {
-  if (typeof d === 'string') return /^[<>|=]?O/.test(d);
-  // Structured dtype: a list of (name, descr[, shape]) fields; the name itself is not a type.
-  if (Array.isArray(d))
-    return d.some((f) => (f && typeof f === 'object' && 'tuple' in f ? descrHasObject(f.tuple[1] ?? null) : true));
-  // Subarray dtype: (base descr, shape).
-  if (d && typeof d === 'object' && 'tuple' in d) return descrHasObject(d.tuple[0] ?? null);
-  return false;
 }

@@ -12,6 +12,7 @@ import type { ByteSource } from '../../sources/byte-source.js';
 import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
 
 export const PLAIN_PICKLE: LoaderModel = { persistentLoad: false, joblibArrays: true };
+const PLAIN_NO_ARRAYS: LoaderModel = { persistentLoad: false, joblibArrays: false };
 const LEGACY_TORCH: LoaderModel = {
   persistentLoad: true,
   joblibArrays: false,
@@ -28,13 +29,33 @@ export const pickleExpander: Expander = {
     if (probe.cleanRun && isLegacyTorch(src, probe.cleanRun, opts)) {
       ctx.format('torch-legacy');
       await legacyTorch(src, ctx);
+      // joblib.load reads the first pickle with its array skips: a reading torch never makes, scanned too.
+      const first = probe.cleanRun;
+      if (first.joblibArrayAt !== undefined) await ctx.analyzePickle(src, 0, first.end, PLAIN_PICKLE, 'pickle', first);
       return true;
+    }
+    if (torchReadsLegacy(src, probe.cleanRun, opts)) {
+      // joblib.load skips array bytes that torch.load reads as the legacy pickles: both readings are scanned.
+      ctx.format('torch-legacy');
+      await legacyTorch(src, ctx);
     }
     ctx.format('pickle');
     await ctx.analyzePickle(src, 0, src.size, PLAIN_PICKLE, 'pickle', probe.cleanRun);
     return true;
   },
 };
+
+/**
+ * joblib's array skipping (the reading `probe` used) can hide torch's legacy layout: torch.load reads the stream
+ * without it, so where the first pickle skipped array bytes (or could not be read cleanly with the skips), the
+ * plain reading decides whether torch.load sees a legacy checkpoint.
+ */
+function torchReadsLegacy(src: ByteSource, first: PickleRun | undefined, opts: StreamOptions): boolean {
+  if (first !== undefined && first.joblibArrayAt === undefined) return false;
+  const plainOpts: StreamOptions = { ...opts, loader: PLAIN_NO_ARRAYS };
+  const plain = probePickle(src, 0, src.size, plainOpts)?.cleanRun;
+  return plain !== undefined && isLegacyTorch(src, plain, plainOpts);
+}
 
 /** The magic-number pickle (possibly computed by a reducer) followed by the protocol-version pickle 1001. */
 function isLegacyTorch(src: ByteSource, first: PickleRun, opts: StreamOptions): boolean {

@@ -1,0 +1,321 @@
+// The oracle fuzzer (npm run fuzz:oracle [minutes] [--seed N] [--batch N] [--workers N] [--replay SEED:INDEX]):
+// composes random pickle programs over the names the allowlist packs admit (random argument types, memo reuse,
+// BUILD/SETITEMS/APPENDS on call results, nesting in every container), runs each under the real loaders
+// (pickle.load, pandas.read_pickle, joblib.load, torch.load on a zip wrapping it, np.load(allow_pickle=True) on an
+// object .npy) in forked /usr/bin/python3 children with an audit hook (scripts/fuzz-oracle/worker.py), and scans
+// every program whose load raised a flagged event with Sentinel's library API, in process. A program that a loader
+// lets reach a flagged event while Sentinel passes is a failure: written to test/fixtures/oracle-regressions/ with
+// its seed, so this generator rewrites it (--replay). Offline, not in CI: it runs hostile programs (in children).
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scan } from '../src/api/scan.js';
+import { allPacks } from '../src/rules/data/allowlist.js';
+import { buildZip } from '../test/formats/zip/zip-builder.js';
+import { flaggedEvent } from './fuzz-oracle/events.js';
+import { composeProgram, ORACLE_MARKER, type AdmittedName } from './fuzz-oracle/program.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const PYTHON = '/usr/bin/python3';
+const WORKER = join(ROOT, 'scripts/fuzz-oracle/worker.py');
+const OUT = join(ROOT, 'test/fixtures/oracle-regressions');
+const LOADERS = ['pickle', 'pandas', 'joblib', 'torch', 'numpy'] as const;
+type Loader = (typeof LOADERS)[number];
+const ALL_MASK = 31;
+
+interface Args {
+  minutes: number;
+  seed: number;
+  batch: number;
+  workers: number;
+  timeout: number;
+  replay?: { seed: number; index: number };
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { minutes: 5, seed: Date.now() % 1_000_000_007, batch: 64, workers: 1, timeout: 2 };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i]!;
+    if (v === '--seed') a.seed = Number(argv[++i]);
+    else if (v === '--batch') a.batch = Number(argv[++i]);
+    else if (v === '--workers') a.workers = Number(argv[++i]);
+    else if (v === '--timeout') a.timeout = Number(argv[++i]);
+    else if (v === '--replay') {
+      const [s, x] = argv[++i]!.split(':');
+      a.replay = { seed: Number(s), index: Number(x) };
+    } else if (/^\d+(\.\d+)?$/.test(v)) a.minutes = Number(v);
+  }
+  return a;
+}
+
+/** Every admitted name of the built-in packs (module and attribute split at the last dot). */
+function admittedNames(): AdmittedName[] {
+  const out: AdmittedName[] = [];
+  for (const p of allPacks()) {
+    for (const [canonical, e] of p.entries) {
+      const dot = canonical.lastIndexOf('.');
+      if (dot <= 0) continue;
+      out.push({ module: canonical.slice(0, dot), name: canonical.slice(dot + 1), kind: e.kind ?? 'unknown' });
+    }
+  }
+  return out.sort((x, y) => `${x.module}.${x.name}`.localeCompare(`${y.module}.${y.name}`));
+}
+
+/** The pickle as torch.save's zip layout reads it (archive/data.pkl, archive/version). */
+function torchZip(pkl: Uint8Array): Uint8Array {
+  return buildZip([
+    { name: 'archive/data.pkl', data: pkl },
+    { name: 'archive/version', data: new TextEncoder().encode('3\n') },
+  ]);
+}
+
+/** The pickle as the data of a one-element object array in an .npy file (format 1.0). */
+function objectNpy(pkl: Uint8Array): Uint8Array {
+  let header = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }";
+  const pad = (64 - ((10 + header.length + 1) % 64)) % 64;
+  header += ' '.repeat(pad) + '\n';
+  const h = new TextEncoder().encode(header);
+  const out = new Uint8Array(10 + h.length + pkl.length);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, h.length & 0xff, h.length >> 8]);
+  out.set(h, 10);
+  out.set(pkl, 10 + h.length);
+  return out;
+}
+
+interface Forms {
+  readonly pkl: Uint8Array;
+  readonly zip: Uint8Array;
+  readonly npy: Uint8Array;
+}
+
+function formsOf(pkl: Uint8Array): Forms {
+  return { pkl, zip: torchZip(pkl), npy: objectNpy(pkl) };
+}
+
+interface LoadResult {
+  loader: Loader;
+  program: number;
+  end: string;
+  events: [string, string][];
+}
+
+/** One forked-server worker process. */
+class Worker {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private buf = '';
+  private waiting: ((line: string) => void)[] = [];
+  readonly ready: Promise<void>;
+
+  constructor(modulesFile: string) {
+    this.proc = spawn('nice', ['-n', '19', PYTHON, WORKER, modulesFile], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stderr.on('data', () => {});
+    this.proc.stdout.on('data', (d: Buffer) => {
+      this.buf += d.toString();
+      let nl: number;
+      while ((nl = this.buf.indexOf('\n')) >= 0) {
+        const line = this.buf.slice(0, nl);
+        this.buf = this.buf.slice(nl + 1);
+        this.waiting.shift()?.(line);
+      }
+    });
+    this.ready = new Promise((resolve) => this.waiting.push(() => resolve()));
+  }
+
+  run(programs: readonly Forms[], mask: number, timeout: number): Promise<LoadResult[]> {
+    const parts: Buffer[] = [];
+    const head = Buffer.alloc(13);
+    head.writeUInt32LE(programs.length, 0);
+    head.writeUInt8(mask, 4);
+    head.writeDoubleLE(timeout, 5);
+    parts.push(head);
+    for (const f of programs) {
+      for (const b of [f.pkl, f.zip, f.npy]) {
+        const len = Buffer.alloc(4);
+        len.writeUInt32LE(b.length, 0);
+        parts.push(len, Buffer.from(b));
+      }
+    }
+    return new Promise((resolve) => {
+      this.waiting.push((line) => resolve((JSON.parse(line) as { results: LoadResult[] }).results));
+      this.proc.stdin.write(Buffer.concat(parts));
+    });
+  }
+
+  close(): void {
+    this.proc.stdin.end();
+  }
+}
+
+const NAMES: Record<Loader, string> = {
+  pickle: 'program.pkl',
+  pandas: 'program.pkl',
+  joblib: 'program.pkl',
+  torch: 'program.pt',
+  numpy: 'program.npy',
+};
+
+async function sentinelPasses(loader: Loader, f: Forms): Promise<{ passes: boolean; rules: string[] }> {
+  const bytes = loader === 'torch' ? f.zip : loader === 'numpy' ? f.npy : f.pkl;
+  const r = await scan({ name: NAMES[loader], bytes }, { failOn: ['CRITICAL', 'HIGH', 'MEDIUM'] });
+  return { passes: r.summary.exitCode === 0, rules: [...new Set(r.findings.map((x) => x.ruleId))] };
+}
+
+interface Failure {
+  file: string;
+  /** An event carries a string only the program holds (the stream chose the code, path or module). */
+  steered: boolean;
+  loader: Loader;
+  seed: number;
+  index: number;
+  events: [string, string][];
+  end: string;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (!existsSync(PYTHON)) {
+    process.stderr.write(`fuzz:oracle needs ${PYTHON} with the ML libraries\n`);
+    process.exit(2);
+  }
+  const names = admittedNames();
+  const roots = new Set(names.map((n) => n.module.split('.')[0]!));
+  const flagged = (event: string, args: string): boolean => flaggedEvent(event, args, roots);
+  const modulesFile = join(tmpdir(), `sentinel-oracle-modules-${process.pid}.txt`);
+  writeFileSync(modulesFile, [...new Set(names.map((n) => n.module))].join('\n'));
+  if (args.replay) {
+    const pkl = composeProgram(names, args.replay.seed, args.replay.index);
+    process.stdout.write(Buffer.from(pkl).toString('hex') + '\n');
+    return;
+  }
+  const workers = Array.from({ length: args.workers }, () => new Worker(modulesFile));
+  await Promise.all(workers.map((w) => w.ready));
+  const t0 = Date.now();
+  const until = t0 + args.minutes * 60_000;
+  const ran: Record<Loader, number> = { pickle: 0, pandas: 0, joblib: 0, torch: 0, numpy: 0 };
+  const ends: Record<string, number> = {};
+  const noise = new Map<string, number>();
+  const flaggedKinds = new Map<string, number>();
+  const libraryCode = new Map<string, { count: number; index: number }>();
+  const examples = new Map<string, { index: number; args: string }>();
+  const failures: Failure[] = [];
+  let flaggedLoads = 0;
+  let blocked = 0;
+  let next = 0;
+  let programs = 0;
+
+  async function confirm(w: Worker, f: Forms, loader: Loader): Promise<LoadResult | undefined> {
+    const mask = 1 << LOADERS.indexOf(loader);
+    const [r] = await w.run([f], mask, args.timeout);
+    return r && r.events.some(([e, a]) => flagged(e, a)) ? r : undefined;
+  }
+
+  async function loop(w: Worker): Promise<void> {
+    while (Date.now() < until) {
+      const start = next;
+      next += args.batch;
+      const forms: Forms[] = [];
+      for (let i = start; i < start + args.batch; i++) forms.push(formsOf(composeProgram(names, args.seed, i)));
+      let pending = forms.map((_, i) => i);
+      while (pending.length > 0) {
+        const batch = pending.map((i) => forms[i]!);
+        const results = await w.run(batch, ALL_MASK, args.timeout);
+        const rerun = new Set<number>();
+        for (const r of results) {
+          const idx = pending[r.program]!;
+          if (r.end === 'not-run') {
+            rerun.add(idx);
+            continue;
+          }
+          ran[r.loader]++;
+          const endKind = r.end.startsWith('error:') ? r.end : r.end;
+          ends[`${r.loader} ${endKind}`] = (ends[`${r.loader} ${endKind}`] ?? 0) + 1;
+          const hits = r.events.filter(([e, a]) => flagged(e, a));
+          const code = r.events.filter(([e, a]) => (e === 'exec' || e === 'compile') && !flagged(e, a));
+          if (code.length > 0 && !/^\(b?["']\{'descr': /.test(code[0]![1])) {
+            const key = `${r.loader} ${code[0]![1].slice(0, 80)}`;
+            const seen = libraryCode.get(key);
+            if (seen) seen.count++;
+            else libraryCode.set(key, { count: 1, index: start + idx });
+          }
+          for (const [e] of r.events.filter(([e, a]) => !flagged(e, a))) noise.set(e, (noise.get(e) ?? 0) + 1);
+          if (hits.length === 0) continue;
+          flaggedLoads++;
+          for (const [e, a] of hits) {
+            const key = `${r.loader} ${e} ${e === 'import' || e === 'open' ? a.slice(0, 60) : ''}`.trim();
+            flaggedKinds.set(key, (flaggedKinds.get(key) ?? 0) + 1);
+            if (!examples.has(key)) examples.set(key, { index: start + idx, args: a.slice(0, 160) });
+          }
+          const verdict = await sentinelPasses(r.loader, forms[idx]!);
+          if (!verdict.passes) {
+            blocked++;
+            continue;
+          }
+          // Alone in a fresh child (no earlier program of the batch changed the process): still flagged?
+          const alone = await confirm(w, forms[idx]!, r.loader);
+          if (!alone) continue;
+          const f = forms[idx]!;
+          const bytes = r.loader === 'torch' ? f.zip : r.loader === 'numpy' ? f.npy : f.pkl;
+          const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+          const file = `${r.loader}-${hash}${NAMES[r.loader].slice(NAMES[r.loader].lastIndexOf('.'))}`;
+          mkdirSync(OUT, { recursive: true });
+          writeFileSync(join(OUT, file), bytes);
+          failures.push({
+            file,
+            steered: alone.events.some(([, a]) => a.includes(ORACLE_MARKER)),
+            loader: r.loader,
+            seed: args.seed,
+            index: start + idx,
+            events: alone.events.filter(([e, a]) => flagged(e, a)),
+            end: alone.end,
+          });
+          process.stderr.write(`FAILURE ${file}: ${JSON.stringify(alone.events.slice(0, 3))}\n`);
+        }
+        pending = [...rerun];
+      }
+      programs += forms.length;
+    }
+  }
+
+  const progress = setInterval(() => {
+    const s = (Date.now() - t0) / 1000;
+    process.stderr.write(
+      `${programs} programs in ${s.toFixed(0)} s (${(programs / s).toFixed(1)}/s), ${flaggedLoads} flagged loads, ` +
+        `${blocked} blocked by Sentinel, ${failures.length} failures\n`,
+    );
+  }, 30_000);
+  await Promise.all(workers.map((w) => loop(w)));
+  clearInterval(progress);
+  for (const w of workers) w.close();
+  const seconds = (Date.now() - t0) / 1000;
+  const summary = {
+    seed: args.seed,
+    seconds: Math.round(seconds),
+    programs,
+    programsPerSecond: Number((programs / seconds).toFixed(1)),
+    loads: ran,
+    flaggedLoads,
+    flaggedEvents: Object.fromEntries([...flaggedKinds].sort((a, b) => b[1] - a[1]).slice(0, 40)),
+    flaggedExamples: Object.fromEntries(examples),
+    blockedBySentinel: blocked,
+    libraryCode: Object.fromEntries(libraryCode),
+    failures,
+    ends,
+    unflaggedEvents: Object.fromEntries(noise),
+  };
+  process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
+  if (failures.length > 0) {
+    const path = join(OUT, 'manifest.json');
+    const old = existsSync(path)
+      ? (JSON.parse(readFileSync(path, 'utf8')) as { failures: Failure[] })
+      : { failures: [] as Failure[] };
+    const merged = [...old.failures, ...failures.filter((f) => !old.failures.some((o) => o.file === f.file))];
+    writeFileSync(
+      path,
+      JSON.stringify({ generator: 'scripts/fuzz-oracle.ts (--replay SEED:INDEX)', failures: merged }, null, 1) + '\n',
+    );
+  }
+}
+
+await main();

@@ -1,0 +1,330 @@
+// Random pickle programs for the oracle fuzzer (scripts/fuzz-oracle.ts), composed over the admitted names: calls
+// (REDUCE, NEWOBJ, NEWOBJ_EX) with random argument types, BUILD with random states, SETITEMS/APPENDS/ADDITEMS on call
+// results, memo reuse (the same object used twice), nesting in tuples, lists, dicts, sets and frozensets. Program
+// `index` of `seed` is always the same bytes (a seeded generator per program), so a failure can be rewritten.
+export interface AdmittedName {
+  readonly module: string;
+  readonly name: string;
+  readonly kind: string;
+}
+
+/** Strings no library writes: an audit event that carries one was steered by the stream. */
+export const ORACLE_MARKER = 'sentinel_oracle';
+
+const MARKER_PATH = `/tmp/${ORACLE_MARKER}/f`;
+const STRINGS = [
+  '',
+  'a',
+  'x',
+  'f8',
+  '<i4',
+  '|O',
+  'O',
+  'object',
+  'C',
+  'F',
+  'utf-8',
+  'latin1',
+  'UTC',
+  'Europe/Paris',
+  'values',
+  'data',
+  'index',
+  'columns',
+  'dtype',
+  'shape',
+  'names',
+  'w+',
+  'r+',
+  'wb',
+  MARKER_PATH,
+  ORACLE_MARKER,
+  `${ORACLE_MARKER}_module`,
+  `print('${ORACLE_MARKER}')`,
+  `__import__('os').system('echo ${ORACLE_MARKER}')`,
+  '__setstate__',
+  '__reduce__',
+  '__getattr__',
+  '__class__',
+  '__dict__',
+  '__call__',
+  '__init__',
+  '__new__',
+  'os',
+  'system',
+  'eval',
+  'exec',
+  'builtins',
+  'open',
+  'fit',
+  'predict',
+  'transform',
+];
+
+const OP = {
+  MARK: 0x28,
+  STOP: 0x2e,
+  POP: 0x30,
+  BININT: 0x4a,
+  BININT1: 0x4b,
+  LONG1: 0x8a,
+  BINFLOAT: 0x47,
+  BINUNICODE: 0x58,
+  SHORT_BINBYTES: 0x43,
+  NONE: 0x4e,
+  NEWTRUE: 0x88,
+  NEWFALSE: 0x89,
+  EMPTY_TUPLE: 0x29,
+  TUPLE: 0x74,
+  TUPLE1: 0x85,
+  TUPLE2: 0x86,
+  EMPTY_LIST: 0x5d,
+  APPENDS: 0x65,
+  EMPTY_DICT: 0x7d,
+  SETITEMS: 0x75,
+  EMPTY_SET: 0x8f,
+  ADDITEMS: 0x90,
+  FROZENSET: 0x91,
+  GLOBAL: 0x63,
+  STACK_GLOBAL: 0x93,
+  REDUCE: 0x52,
+  NEWOBJ: 0x81,
+  NEWOBJ_EX: 0x92,
+  BUILD: 0x62,
+  BINPUT: 0x71,
+  LONG_BINPUT: 0x72,
+  BINGET: 0x68,
+  LONG_BINGET: 0x6a,
+  PROTO: 0x80,
+} as const;
+
+/** mulberry32 seeded by (seed, index). */
+function rng(seed: number, index: number): () => number {
+  let a = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Composer {
+  private readonly out: number[] = [];
+  private memo = 0;
+  /** Memo indexes of emitted values, by what they are (for reuse). */
+  private readonly made: { idx: number; what: 'value' | 'global' | 'call' | 'container' }[] = [];
+  private budget = 60;
+
+  constructor(
+    private readonly r: () => number,
+    private readonly names: readonly AdmittedName[],
+  ) {}
+
+  private pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.r() * xs.length)]!;
+  }
+
+  private bytes(...b: number[]): void {
+    for (const x of b) this.out.push(x & 0xff);
+  }
+
+  private u32(n: number): void {
+    this.bytes(n, n >>> 8, n >>> 16, n >>> 24);
+  }
+
+  private str(s: string): void {
+    const b = new TextEncoder().encode(s);
+    this.bytes(OP.BINUNICODE);
+    this.u32(b.length);
+    this.bytes(...b);
+  }
+
+  /** Memoizes the value on top of the stack. */
+  private put(what: 'value' | 'global' | 'call' | 'container'): void {
+    const i = this.memo++;
+    if (i < 256) this.bytes(OP.BINPUT, i);
+    else {
+      this.bytes(OP.LONG_BINPUT);
+      this.u32(i);
+    }
+    this.made.push({ idx: i, what });
+  }
+
+  private get(i: number): void {
+    if (i < 256) this.bytes(OP.BINGET, i);
+    else {
+      this.bytes(OP.LONG_BINGET);
+      this.u32(i);
+    }
+  }
+
+  private leaf(): void {
+    const k = this.r();
+    if (k < 0.25) {
+      const n = this.pick([0, 1, 2, 3, 7, 8, 255, -1, 65536, 2 ** 31 - 1]);
+      if (n >= 0 && n < 256) this.bytes(OP.BININT1, n);
+      else {
+        this.bytes(OP.BININT);
+        this.u32(n >>> 0);
+      }
+    } else if (k < 0.3) {
+      this.bytes(OP.LONG1, 9, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+    } else if (k < 0.35) {
+      this.bytes(OP.BINFLOAT, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0);
+    } else if (k < 0.7) this.str(this.pick(STRINGS));
+    else if (k < 0.78) {
+      const b = this.pick([[], [0, 0, 0, 0, 0, 0, 0, 0], [0x61, 0x62, 0x63], [...innerPayload()]]);
+      this.bytes(OP.SHORT_BINBYTES, b.length, ...b);
+    } else if (k < 0.88) this.bytes(OP.NONE);
+    else if (k < 0.94) this.bytes(OP.NEWTRUE);
+    else this.bytes(OP.NEWFALSE);
+  }
+
+  private global(): void {
+    const n = this.pick(this.names);
+    if (this.r() < 0.5) {
+      this.bytes(OP.GLOBAL, ...new TextEncoder().encode(`${n.module}\n${n.name}\n`));
+    } else {
+      this.str(n.module);
+      this.str(n.name);
+      this.bytes(OP.STACK_GLOBAL);
+    }
+    this.put('global');
+  }
+
+  /** A tuple of 0-4 values (call arguments). */
+  private args(depth: number): void {
+    const n = Math.floor(this.r() * 5);
+    if (n === 0) {
+      this.bytes(OP.EMPTY_TUPLE);
+      return;
+    }
+    this.bytes(OP.MARK);
+    for (let i = 0; i < n; i++) this.value(depth + 1);
+    this.bytes(OP.TUPLE);
+  }
+
+  private dictItems(depth: number): void {
+    const n = 1 + Math.floor(this.r() * 3);
+    this.bytes(OP.MARK);
+    for (let i = 0; i < n; i++) {
+      if (this.r() < 0.7) this.str(this.pick(STRINGS));
+      else this.value(depth + 1);
+      this.value(depth + 1);
+    }
+    this.bytes(OP.SETITEMS);
+  }
+
+  /** Pushes one value. */
+  value(depth: number): void {
+    this.budget--;
+    const k = this.r();
+    if (this.budget <= 0 || depth > 5) {
+      if (this.made.length > 0 && k < 0.3) this.get(this.pick(this.made).idx);
+      else this.leaf();
+      return;
+    }
+    if (k < 0.22) this.leaf();
+    else if (k < 0.32 && this.made.length > 0) this.get(this.pick(this.made).idx);
+    else if (k < 0.42) this.global();
+    else if (k < 0.62) this.call(depth);
+    else if (k < 0.72) {
+      this.bytes(OP.MARK);
+      const n = Math.floor(this.r() * 4);
+      for (let i = 0; i < n; i++) this.value(depth + 1);
+      this.bytes(OP.TUPLE);
+      this.put('container');
+    } else if (k < 0.78) {
+      this.bytes(OP.EMPTY_LIST, OP.MARK);
+      const n = Math.floor(this.r() * 3);
+      for (let i = 0; i < n; i++) this.value(depth + 1);
+      this.bytes(OP.APPENDS);
+      this.put('container');
+    } else if (k < 0.86) {
+      this.bytes(OP.EMPTY_DICT);
+      this.dictItems(depth);
+      this.put('container');
+    } else if (k < 0.9) {
+      this.bytes(OP.EMPTY_SET, OP.MARK);
+      this.value(depth + 1);
+      this.bytes(OP.ADDITEMS);
+      this.put('container');
+    } else if (k < 0.93) {
+      this.bytes(OP.MARK);
+      this.value(depth + 1);
+      this.bytes(OP.FROZENSET);
+      this.put('container');
+    } else this.call(depth);
+  }
+
+  /** A call of an admitted name (or of a call result), then possibly BUILD/SETITEMS/APPENDS/ADDITEMS on it. */
+  private call(depth: number): void {
+    const k = this.r();
+    const calls = this.made.filter((m) => m.what === 'call');
+    if (k < 0.1 && calls.length > 0) this.get(this.pick(calls).idx);
+    else this.global();
+    if (k < 0.6) {
+      this.args(depth);
+      this.bytes(OP.REDUCE);
+    } else if (k < 0.85) {
+      this.args(depth);
+      this.bytes(OP.NEWOBJ);
+    } else {
+      this.args(depth);
+      this.bytes(OP.EMPTY_DICT);
+      if (this.r() < 0.5) this.dictItems(depth);
+      this.bytes(OP.NEWOBJ_EX);
+    }
+    this.put('call');
+    const after = this.r();
+    if (after < 0.35) {
+      // BUILD: a dict state, a (dict, slots) pair, or any value.
+      const s = this.r();
+      if (s < 0.5) {
+        this.bytes(OP.EMPTY_DICT);
+        this.dictItems(depth);
+      } else if (s < 0.7) {
+        this.bytes(OP.MARK, OP.EMPTY_DICT);
+        this.dictItems(depth);
+        this.bytes(OP.EMPTY_DICT);
+        this.dictItems(depth);
+        this.bytes(OP.TUPLE);
+      } else this.value(depth + 1);
+      this.bytes(OP.BUILD);
+    } else if (after < 0.45) this.dictItems(depth);
+    else if (after < 0.5) {
+      this.bytes(OP.MARK);
+      this.value(depth + 1);
+      this.bytes(OP.APPENDS);
+    } else if (after < 0.53) {
+      this.bytes(OP.MARK);
+      this.value(depth + 1);
+      this.bytes(OP.ADDITEMS);
+    }
+  }
+
+  program(): Uint8Array {
+    this.bytes(OP.PROTO, 4);
+    const top = 1 + Math.floor(this.r() * 3);
+    for (let i = 0; i < top; i++) {
+      this.value(0);
+      if (i < top - 1) this.bytes(OP.POP);
+    }
+    this.bytes(OP.STOP);
+    return Uint8Array.from(this.out);
+  }
+}
+
+let inner: Uint8Array | undefined;
+/** A short pickle that prints the marker when something unpickles it (bytes handed to an admitted callable). */
+function innerPayload(): Uint8Array {
+  inner ??= new TextEncoder().encode(`cbuiltins\nprint\n(V${ORACLE_MARKER}\ntR.`);
+  return inner;
+}
+
+/** Program `index` of `seed`. */
+export function composeProgram(names: readonly AdmittedName[], seed: number, index: number): Uint8Array {
+  return new Composer(rng(seed, index), names).program();
+}

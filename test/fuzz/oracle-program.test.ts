@@ -1,0 +1,69 @@
+// The oracle fuzzer's own parts (scripts/fuzz-oracle/): programs are reproducible from (seed, index), are pickles the
+// VM reads to STOP or to a CPython error (never an analyser failure), and use the admitted names given; the audit
+// events it counts against Sentinel are the ones a load of data must never raise.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { flaggedEvent } from '../../scripts/fuzz-oracle/events.js';
+import { composeProgram, ORACLE_MARKER, type AdmittedName } from '../../scripts/fuzz-oracle/program.js';
+import { runPickle, PLAIN_LOADER } from '../../src/analyzers/pickle/vm.js';
+import { DEFAULT_LIMITS } from '../../src/core/limits.js';
+import { MemorySource } from '../../src/sources/byte-source.js';
+
+const NAMES: AdmittedName[] = [
+  { module: 'collections', name: 'OrderedDict', kind: 'class' },
+  { module: 'numpy.core.multiarray', name: '_reconstruct', kind: 'reconstructor' },
+  { module: 'pandas.core.frame', name: 'DataFrame', kind: 'class' },
+];
+
+describe('oracle fuzzer programs', () => {
+  it('program (seed, index) is always the same bytes; other indexes differ', () => {
+    const a = composeProgram(NAMES, 7, 3);
+    assert.deepEqual(composeProgram(NAMES, 7, 3), a);
+    const distinct = new Set(
+      Array.from({ length: 50 }, (_, i) => Buffer.from(composeProgram(NAMES, 7, i)).toString('hex')),
+    );
+    assert.ok(distinct.size > 45, `${distinct.size}`);
+  });
+
+  it('programs are protocol-4 pickles the VM reads without an analyser failure, importing only the given names', () => {
+    const allowed = new Set(NAMES.map((n) => `${n.module}.${n.name}`));
+    let stopped = 0;
+    for (let i = 0; i < 300; i++) {
+      const b = composeProgram(NAMES, 11, i);
+      assert.deepEqual([b[0], b[1], b[b.length - 1]], [0x80, 4, 0x2e]);
+      const run = runPickle(new MemorySource({ chain: ['p.pkl'] }, b), 0, b.length, {
+        limits: DEFAULT_LIMITS,
+        loader: PLAIN_LOADER,
+      });
+      assert.ok(!run.anomalies.some((x) => x.code === 'INTERNAL_ERROR'), `program ${i}`);
+      for (const imp of run.imports) assert.ok(allowed.has(`${imp.module}.${imp.name}`), imp.canonical);
+      if (run.stopped && !run.errored) stopped++;
+    }
+    assert.ok(stopped > 150, `${stopped} of 300 read to STOP`);
+  });
+});
+
+describe('oracle fuzzer: audit events counted against Sentinel', () => {
+  const roots = new Set(['numpy', 'pandas']);
+  const cases: [string, string, boolean][] = [
+    ['exec', `(<code object <module> at 0x1, file "<string>", line 1>,)`, false],
+    ['compile', `(b"print('${ORACLE_MARKER}')", '<string>')`, true],
+    ['compile', `(b"{'descr': '|O', 'fortran_order': False, 'shape': (1,), }   \\n", '<unknown>')`, false],
+    ['import', `('numpy.core._dtype', None, [], [], [])`, false],
+    ['import', `('os2emxpath', None, [], [], [])`, true],
+    ['open', `('/usr/share/zoneinfo/UTC', 'rb', 524288)`, false],
+    ['open', `('/usr/lib/python3/dist-packages/pytz/zoneinfo/UTC', 'r', 524288)`, false],
+    ['open', `('/home/user/.ssh/id_rsa', 'r', 524288)`, true],
+    ['open', `('/usr/share/x', 'w+', 524288)`, true],
+    ['os.system', `(b'id',)`, true],
+    ['os.listdir', `('/usr/share/zoneinfo',)`, false],
+    ['subprocess.Popen', `('ls', ['ls'], None, None)`, true],
+    ['socket.connect', `(<socket>, ('127.0.0.1', 80))`, true],
+    ['ctypes.dlopen', `('libc.so.6',)`, true],
+  ];
+  for (const [event, args, expect] of cases) {
+    it(`${event} ${args.slice(0, 40)} → ${expect ? 'flagged' : 'not flagged'}`, () => {
+      assert.equal(flaggedEvent(event, args, roots), expect);
+    });
+  }
+});

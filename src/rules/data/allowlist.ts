@@ -3,8 +3,11 @@
 // Each entry is an exact canonical `module.name` (aliases resolved) with its reason, how CPython rebuilds it and,
 // for entries admitted only in some roles, which calls are allowed. Each pack's review log names what it found and
 // did not admit, and why. Checked only after the dangerous table: an allowlist entry can never mask a dangerous name.
-// Names are looked up pack by pack in the packs' own tables and remembered.
+// Names are looked up pack by pack in the packs' own tables and remembered. History packs (packs/history/<lib>.json,
+// scripts/data/derive-history.py) add what released versions of a library define and pickle, each entry with the
+// version range it was reviewed in; they share their library's pack id (a policy turns both off together).
 import gensim from './packs/gensim.json' with { type: 'json' };
+import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import numpy from './packs/numpy.json' with { type: 'json' };
@@ -36,6 +39,8 @@ export interface AllowEntry {
   readonly rebuild?: string;
   /** Hooks admitted only in the argument/state shape the library writes, which the pickle VM checks (packs only). */
   readonly checked?: string;
+  /** History packs: the released versions of the library in which the name resolves and was reviewed. */
+  readonly versions?: string;
 }
 
 interface PackFile {
@@ -44,9 +49,10 @@ interface PackFile {
   readonly versions: Record<string, string>;
   readonly entries: Record<
     string,
-    { kind: string; reason: string; calls?: string; rebuild?: string; checked?: string }
+    { kind: string; reason: string; calls?: string; rebuild?: string; checked?: string; versions?: string }
   >;
   readonly review: Record<string, string>;
+  readonly generated_by?: string;
 }
 
 export interface PackInfo {
@@ -159,11 +165,16 @@ function fileSource(file: unknown): PackSource {
         ...(e.calls === 'new' || e.calls === 'none' ? { calls: e.calls } : {}),
         ...(e.rebuild ? { rebuild: e.rebuild } : {}),
         ...(e.checked ? { checked: e.checked } : {}),
+        ...(e.versions ? { versions: e.versions } : {}),
       };
     },
     about: () => {
       const f = load();
-      return { title: f.title, versions: f.versions, generatedBy: `scripts/data/derive-pack.py ${id}` };
+      return {
+        title: f.title,
+        versions: f.versions,
+        generatedBy: f.generated_by ?? `scripts/data/derive-pack.py ${id}`,
+      };
     },
   };
 }
@@ -177,6 +188,8 @@ function packSources(): readonly PackSource[] {
     legacySource('scikit-learn', 'scikit-learn estimators and the objects they hold', sklearnList, 'sklearn'),
     legacySource('torch', 'PyTorch tensors, storages, dtypes and torch.nn layers', torchList, 'torch'),
     ...[statsmodels, xgboost, gensim, networkx].map(fileSource),
+    // After every pack of the installed versions: a current entry keeps its own review and reason.
+    ...[gensimHistory].map(fileSource),
   ];
   return sources;
 }
@@ -199,7 +212,7 @@ export function allPacks(): readonly PackInfo[] {
 
 /** The pack ids, for policy validation. */
 export function packIds(): string[] {
-  return packSources().map((p) => p.id);
+  return [...new Set(packSources().map((p) => p.id))];
 }
 
 /**

@@ -22,8 +22,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "history"))  # the review modules share sklearn_bases.py
 from allowlist_derivation import write_json  # noqa: E402
-from history_derivation import effective_hooks, git, parse_version, resolve_alias  # noqa: E402
+from history_derivation import effective_hooks, git, parse_version, resolve_alias, unhashable  # noqa: E402
 
 PINS = os.path.join(HERE, "history", "pins.json")
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "sentinel-history")  # parsed versions, per commit
@@ -85,7 +86,8 @@ def candidates(version, review):
             stack.extend(version["classes"].get(cur, {}).get("bases", []))
         hit = sorted(chain & set(review.SAVED_BASES))
         if hit:
-            out[name] = f"a {hit[0].rsplit('.', 1)[1]} subclass (what {review.LIB}'s save() pickles)"
+            what = getattr(review, "SAVED_WHAT", f"what {review.LIB}'s save() pickles")
+            out[name] = f"a {hit[0].rsplit('.', 1)[1]} subclass ({what})"
     for name, why in review.HELD.items():
         if resolve_alias(version, name) in version["classes"]:
             out.setdefault(name, why)
@@ -103,7 +105,8 @@ def derive(lib, pins, base, show_hooks):
     record_versions = {}
     unreviewed = {}
     for tag, commit, _date in spec["versions"]:
-        version = parse_version(repo, commit, review.PACKAGE, CACHE)
+        version = parse_version(repo, commit, review.PACKAGE, CACHE, getattr(review, "SOURCE_ROOT", ""),
+                                getattr(review, "PATHS", None))
         names = candidates(version, review)
         record_versions[tag] = {"commit": commit, "modules": len({c.rsplit(".", 1)[0] for c in version["classes"]}),
                                 "candidates": len(names)}
@@ -122,6 +125,8 @@ def derive(lib, pins, base, show_hooks):
             if hooks is None:
                 rec["refused"].append(f"{tag}: {err}")
                 continue
+            if "__hash__" not in {k for _, k, _ in hooks}:
+                hooks = [x for x in hooks if x[1] != "__eq__" or not unhashable(version, target, external)]
             for owner, hook, h in hooks:
                 rec["hooks"].add((owner, hook, h))
                 key = f"{owner}.{hook}@{h}"

@@ -25,39 +25,48 @@ HOOKS = ("__new__", "__setstate__", "__setattr__", "__getattr__", "__getattribut
          "extend", "__hash__", "__eq__", "__del__", "__init__")
 
 
+PARSER_VERSION = 4  # part of the cache key: bump when what parse_version records changes
+
+
 def git(repo, *args):
     return subprocess.run(["git", "-C", repo, *args], capture_output=True, check=True).stdout
 
 
-def list_modules(repo, commit, package):
-    """{dotted module: path} of every .py file under the package directory at `commit`."""
+def list_modules(repo, commit, package, root="", paths=None):
+    """{dotted module: (path, blob id)} of every .py file under the package directory at `commit` (`root`: the
+    folder the package sits in, e.g. LightGBM's python-package/)."""
     out = {}
-    for path in git(repo, "ls-tree", "-r", "--name-only", commit, "--", package).decode().split("\n"):
-        if not path.endswith(".py"):
+    prefix = f"{root}/" if root else ""
+    specs = [prefix + p for p in paths] if paths else [prefix + package]
+    for line in git(repo, "ls-tree", "-r", commit, "--", *specs).decode().split("\n"):
+        if not line or "\t" not in line:
             continue
-        parts = path[:-3].split("/")
+        meta, path = line.split("\t", 1)
+        if not path.endswith(".py") or meta.split()[1] != "blob":
+            continue
+        parts = path[len(prefix):-3].split("/")
         if parts[-1] == "__init__":
             parts = parts[:-1]
         if any(p in ("test", "tests", "testing") for p in parts):
             continue
-        out[".".join(parts)] = path
+        out[".".join(parts)] = (path, meta.split()[2])
     return out
 
 
-def read_blobs(repo, commit, paths):
-    """{path: text} through one `git cat-file --batch`."""
+def read_blobs(repo, blobs):
+    """{blob id: text} through one `git cat-file --batch`."""
     proc = subprocess.Popen(["git", "-C", repo, "cat-file", "--batch"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE)
     out = {}
-    for p in paths:
-        proc.stdin.write(f"{commit}:{p}\n".encode())
+    for b in blobs:
+        proc.stdin.write(f"{b}\n".encode())
         proc.stdin.flush()
         header = proc.stdout.readline().split()
         if len(header) < 3 or header[1] != b"blob":
             continue
         data = proc.stdout.read(int(header[2]))
         proc.stdout.read(1)
-        out[p] = data.decode("utf-8", "replace")
+        out[b] = data.decode("utf-8", "replace")
     proc.stdin.close()
     proc.wait()
     return out
@@ -86,11 +95,25 @@ def _dotted(expr):
     return None
 
 
+def top_level(body):
+    """The module's top-level statements, with those of `try:` bodies (the branch taken when the imports succeed)
+    and of `if` bodies and `else`s (both arms: either may define the name) flattened in."""
+    for node in body:
+        if isinstance(node, ast.Try):
+            yield from top_level(node.body)
+            yield from top_level(node.orelse)
+        elif isinstance(node, ast.If):
+            yield from top_level(node.body)
+            yield from top_level(node.orelse)
+        else:
+            yield node
+
+
 def _imports(tree, module, is_package):
     """{local name: dotted target} from the module's top-level imports (relative ones resolved)."""
     names = {}
     pkg = module if is_package else module.rsplit(".", 1)[0]
-    for node in tree.body:
+    for node in top_level(tree.body):
         if isinstance(node, ast.Import):
             for a in node.names:
                 names[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
@@ -103,93 +126,112 @@ def _imports(tree, module, is_package):
             for a in node.names:
                 if a.name != "*":
                     names[a.asname or a.name] = f"{base}.{a.name}"
-        elif isinstance(node, ast.Try):  # try: from x import y / except ImportError: ...: the first branch
-            sub = ast.Module(body=node.body, type_ignores=[])
-            for k, v in _imports(sub, module, is_package).items():
-                names.setdefault(k, v)
     return names
 
 
-def parse_version(repo, commit, package, cache=None):
+_MODULE_CACHE = {}  # (module, blob id) -> what parse_module found: a file unchanged across versions is read once
+
+
+def parse_module(module, text, is_package):
+    """What one module defines: classes (bases, hook hashes), functions, aliases, and the sources of the hashes."""
+    out = {"classes": {}, "functions": {}, "aliases": {}, "sources": {}}
+    classes, functions, aliases, sources = out["classes"], out["functions"], out["aliases"], out["sources"]
+    if text is None:
+        return out
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return out  # Python 2 only syntax: such a module does not import under any Python 3
+    imports = _imports(tree, module, is_package)
+    local = {}
+    body = list(top_level(tree.body))
+    for node in body:
+        if isinstance(node, ast.ClassDef):
+            local[node.name] = f"{module}.{node.name}"
+    for node in body:
+        if isinstance(node, ast.ClassDef):
+            bases = []
+            for b in node.bases:
+                d = _dotted(b)
+                if d is None:
+                    bases.append("<computed>")
+                    continue
+                head, _, rest = d.partition(".")
+                if head in local and not rest:
+                    bases.append(local[head])
+                elif head in imports:
+                    bases.append(imports[head] + (f".{rest}" if rest else ""))
+                else:
+                    bases.append(f"builtins.{d}" if not rest else d)
+            hooks = {}
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    if item.name in HOOKS:
+                        h = tree_hash(item)
+                        hooks[item.name] = h
+                        sources[h] = ast.get_source_segment(text, item) or ""
+                    for dec in item.decorator_list:
+                        if isinstance(dec, ast.Attribute) and dec.attr == "setter":
+                            h = tree_hash(item)  # setattr runs it for BUILD's slot state
+                            hooks[f"setter {item.name}"] = h
+                            sources[h] = ast.get_source_segment(text, item) or ""
+                elif isinstance(item, ast.Assign):
+                    for t in item.targets:  # __setstate__ = some_function
+                        if isinstance(t, ast.Name) and t.id in HOOKS:
+                            none = isinstance(item.value, ast.Constant) and item.value.value is None
+                            hooks[t.id] = "none" if none else "assigned:" + (_dotted(item.value) or "<expr>")
+            if "__eq__" in hooks and "__hash__" not in hooks:
+                hooks["__hash__"] = "none"  # CPython sets __hash__ = None in a class that defines only __eq__
+            meta = [_dotted(k.value) for k in node.keywords if k.arg == "metaclass"]
+            classes[f"{module}.{node.name}"] = {"bases": bases, "hooks": hooks,
+                                                "metaclass": meta[0] if meta else None}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            h = tree_hash(node)
+            functions[f"{module}.{node.name}"] = h
+            sources[h] = ast.get_source_segment(text, node) or ""
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            d = _dotted(node.value)
+            if d:
+                head, _, rest = d.partition(".")
+                target = local.get(head) if not rest else None
+                target = target or (imports[head] + (f".{rest}" if rest else "") if head in imports else None)
+                if target:
+                    aliases[f"{module}.{node.targets[0].id}"] = target
+    for local_name, target in imports.items():  # names a module re-exports by importing them
+        aliases.setdefault(f"{module}.{local_name}", target)
+    return out
+
+
+def parse_version(repo, commit, package, cache=None, root="", paths=None):
     """{'classes': {name: {...}}, 'functions': {name: hash}, 'aliases': {name: target}, 'sources': {hash: text}}.
     `cache`: a directory where the result is kept per commit and package (a commit's tree never changes)."""
     import json
     import os
 
     if cache:
-        path = os.path.join(cache, f"{commit}-{package.replace('/', '_')}.json")
+        scope = package if not paths else package + "-" + hashlib.sha256("|".join(paths).encode()).hexdigest()[:8]
+        path = os.path.join(cache, f"v{PARSER_VERSION}-{commit}-{scope}.json")
         if os.path.exists(path):
             with open(path, encoding="utf-8") as fh:
                 return json.load(fh)
-        out = parse_version(repo, commit, package)
+        out = parse_version(repo, commit, package, root=root, paths=paths)
         os.makedirs(cache, exist_ok=True)
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(out, fh)
         return out
-    modules = list_modules(repo, commit, package)
-    texts = read_blobs(repo, commit, list(modules.values()))
+    modules = list_modules(repo, commit, package, root, paths)
+    missing = sorted({blob for module, (_, blob) in modules.items() if (module, blob) not in _MODULE_CACHE})
+    texts = read_blobs(repo, missing)
     classes, functions, aliases, sources = {}, {}, {}, {}
-    for module, path in modules.items():
-        text = texts.get(path)
-        if text is None:
-            continue
-        try:
-            tree = ast.parse(text)
-        except SyntaxError:
-            continue  # Python 2 only syntax: such a module does not import under any Python 3
-        imports = _imports(tree, module, path.endswith("__init__.py"))
-        local = {}
-        for node in tree.body:
-            if isinstance(node, ast.ClassDef):
-                local[node.name] = f"{module}.{node.name}"
-        for node in tree.body:
-            if isinstance(node, ast.ClassDef):
-                bases = []
-                for b in node.bases:
-                    d = _dotted(b)
-                    if d is None:
-                        bases.append("<computed>")
-                        continue
-                    head, _, rest = d.partition(".")
-                    if head in local and not rest:
-                        bases.append(local[head])
-                    elif head in imports:
-                        bases.append(imports[head] + (f".{rest}" if rest else ""))
-                    else:
-                        bases.append(f"builtins.{d}" if not rest else d)
-                hooks = {}
-                for item in node.body:
-                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        if item.name in HOOKS:
-                            h = tree_hash(item)
-                            hooks[item.name] = h
-                            sources[h] = ast.get_source_segment(text, item) or ""
-                        for dec in item.decorator_list:
-                            if isinstance(dec, ast.Attribute) and dec.attr == "setter":
-                                h = tree_hash(item)  # setattr runs it for BUILD's slot state
-                                hooks[f"setter {item.name}"] = h
-                                sources[h] = ast.get_source_segment(text, item) or ""
-                    elif isinstance(item, ast.Assign):
-                        for t in item.targets:  # __setstate__ = some_function
-                            if isinstance(t, ast.Name) and t.id in HOOKS:
-                                hooks[t.id] = "assigned:" + (_dotted(item.value) or "<expr>")
-                meta = [_dotted(k.value) for k in node.keywords if k.arg == "metaclass"]
-                classes[f"{module}.{node.name}"] = {"bases": bases, "hooks": hooks,
-                                                    "metaclass": meta[0] if meta else None}
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                h = tree_hash(node)
-                functions[f"{module}.{node.name}"] = h
-                sources[h] = ast.get_source_segment(text, node) or ""
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                d = _dotted(node.value)
-                if d:
-                    head, _, rest = d.partition(".")
-                    target = local.get(head) if not rest else None
-                    target = target or (imports[head] + (f".{rest}" if rest else "") if head in imports else None)
-                    if target:
-                        aliases[f"{module}.{node.targets[0].id}"] = target
-        for local_name, target in imports.items():  # names a module re-exports by importing them
-            aliases.setdefault(f"{module}.{local_name}", target)
+    for module, (path, blob) in modules.items():
+        key = (module, blob)
+        if key not in _MODULE_CACHE:
+            _MODULE_CACHE[key] = parse_module(module, texts.get(blob), path.endswith("__init__.py"))
+        part = _MODULE_CACHE[key]
+        classes.update(part["classes"])
+        functions.update(part["functions"])
+        aliases.update(part["aliases"])
+        sources.update(part["sources"])
     return {"classes": classes, "functions": functions, "aliases": aliases, "sources": sources}
 
 
@@ -252,7 +294,24 @@ def effective_hooks(version, name, external):
         else:
             defined = external.get(cls, {}).get("hooks", {})
         for hook, h in defined.items():
+            if h == "none":  # `__hash__ = None` and the like: the slot is disabled, nothing runs
+                found.add(hook)
+                continue
             if hook not in found:
                 found.add(hook)
                 out.append((cls, hook, h))
     return out, None
+
+
+def unhashable(version, name, external):
+    """True when instances of `name` cannot be hashed (the first __hash__ along the method order is None): then its
+    __eq__ never runs while loading (an instance is never a dict key or set member)."""
+    try:
+        order = _c3(version, name, external)
+    except ValueError:
+        return False
+    for cls in order:
+        hooks = version["classes"].get(cls, {}).get("hooks", {})
+        if "__hash__" in hooks:
+            return hooks["__hash__"] == "none"
+    return False

@@ -99,6 +99,18 @@ export interface PickleVerdict {
   readonly imports: number;
   /** The loader semantics assumed (plain, torch-zip, torch-legacy, joblib, numpy, …). */
   readonly context: string;
+  /**
+   * Every distinct global of the stream an allowlist admitted: the pack (or 'policy', 'usage', …) and the library
+   * versions its entry was reviewed in ("gensim 0.12.0 - 3.2.0" for a history pack, the installed version otherwise).
+   */
+  readonly admitted?: readonly AdmittedName[];
+}
+
+/** One admitted global of a pickle stream, with what admitted it. */
+export interface AdmittedName {
+  readonly name: string;
+  readonly pack: string;
+  readonly versions?: string;
 }
 
 /** A file or entry that could not be read (the file is also SCAN-INCOMPLETE). */

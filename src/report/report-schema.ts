@@ -120,6 +120,9 @@ export const ReportSchema = z
         opcodes: count,
         imports: count,
         context: z.string(),
+        admitted: z
+          .array(z.strictObject({ name: z.string(), pack: z.string(), versions: z.string().optional() }))
+          .optional(),
       }),
     ),
     files: z.array(

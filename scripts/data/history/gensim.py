@@ -7,8 +7,10 @@ LIB = "gensim"
 PACK = "gensim"
 TITLE = "gensim models as released versions saved them"
 PACKAGE = "gensim"
-# What gensim's save() pickles: the SaveLoad object, with what it holds.
-SAVED_BASES = ("gensim.utils.SaveLoad",)
+from sklearn_bases import SKLEARN_BASES  # noqa: E402
+# What gensim's save() pickles: the SaveLoad object, with what it holds; the scikit-learn API wrappers
+# (gensim.sklearn_api, 2.x - 3.x) are pickled as scikit-learn estimators.
+SAVED_BASES = ("gensim.utils.SaveLoad", "sklearn.base.BaseEstimator")  # models; scikit-learn API wrappers
 # Classes that are not SaveLoad subclasses but that saved models hold (each with where it is held).
 HELD = {
     "gensim.models.word2vec.Vocab": "word counts in Word2Vec/KeyedVectors.vocab (gensim < 1.0 defined it here, later "
@@ -27,6 +29,7 @@ EXTERNAL_BASES = {
     "collections.abc.Mapping": {"why": "abstract mixin: no rebuild hook; __hash__ is None, so never a key while "
                                        "loading", "hooks": {}},
     "builtins.dict": {"why": "C dict: SETITEMS stores keys and values", "hooks": {}},
+    **SKLEARN_BASES,
 }
 
 _DATA = "data"
@@ -88,6 +91,8 @@ REVIEW = {
     "gensim.models.keyedvectors.BaseKeyedVectors.__setitem__@dcf779855e7d": (_DATA, "add(keys, weights): stores vectors"),
     "gensim.models.keyedvectors.KeyedVectors.__setitem__@84dbccc0b5ad": (
         _DATA, "add_vectors(keys, weights): stores vectors"),
+    "gensim.sklearn_api.phrases.PhrasesTransformer.__setstate__@e89c20e56f26": (
+        _DATA, "replaces __dict__, resets common_terms to an empty frozenset and phraser to None"),
     "gensim.models.rpmodel.RpModel.__setstate__@661530c28d91": (_DATA, "replaces __dict__, sets a flag"),
     "gensim.models.rpmodel.RpModel.__setstate__@90237f0428b1": (
         _DATA, "replaces __dict__, copies the pickled projection array in Fortran order"),

@@ -8,6 +8,10 @@
 // version range it was reviewed in; they share their library's pack id (a policy turns both off together).
 import gensim from './packs/gensim.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
+import lightgbmHistory from './packs/history/lightgbm.json' with { type: 'json' };
+import numpyHistory from './packs/history/numpy.json' with { type: 'json' };
+import scipyHistory from './packs/history/scipy.json' with { type: 'json' };
+import statsmodelsHistory from './packs/history/statsmodels.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import numpy from './packs/numpy.json' with { type: 'json' };
@@ -39,7 +43,10 @@ export interface AllowEntry {
   readonly rebuild?: string;
   /** Hooks admitted only in the argument/state shape the library writes, which the pickle VM checks (packs only). */
   readonly checked?: string;
-  /** History packs: the released versions of the library in which the name resolves and was reviewed. */
+  /**
+   * The library versions the entry was reviewed in: for a history pack's entry the released versions in which the
+   * name resolves, for any other pack the installed version it was derived from.
+   */
   readonly versions?: string;
 }
 
@@ -137,7 +144,11 @@ function legacySource(id: string, title: string, file: unknown, versionKey: stri
       const d = load();
       return { entries: d.entries, review: d.excluded ?? NO_REVIEW };
     },
-    entry: (name) => ({ reason: load().entries[name]!, source: id }),
+    entry: (name) => ({
+      reason: load().entries[name]!,
+      source: id,
+      versions: `${id} ${String((load() as unknown as Record<string, unknown>)[versionKey])}`,
+    }),
     about: () => {
       const d = load();
       return {
@@ -147,6 +158,14 @@ function legacySource(id: string, title: string, file: unknown, versionKey: stri
       };
     },
   };
+}
+
+/** "numpy 1.24.2": the installed version a pack was derived from (the pack's library, else the first listed). */
+function installedVersion(id: string, versions: Readonly<Record<string, string>>): string {
+  const own = versions[id] ?? versions[id.split('-')[0]!];
+  if (own !== undefined) return `${id} ${own}`;
+  const [lib, v] = Object.entries(versions)[0] ?? [id, '?'];
+  return `${lib} ${v}`;
 }
 
 function fileSource(file: unknown): PackSource {
@@ -165,7 +184,7 @@ function fileSource(file: unknown): PackSource {
         ...(e.calls === 'new' || e.calls === 'none' ? { calls: e.calls } : {}),
         ...(e.rebuild ? { rebuild: e.rebuild } : {}),
         ...(e.checked ? { checked: e.checked } : {}),
-        ...(e.versions ? { versions: e.versions } : {}),
+        versions: `${e.versions ? `${id} ${e.versions}` : installedVersion(id, load().versions)}`,
       };
     },
     about: () => {
@@ -189,7 +208,7 @@ function packSources(): readonly PackSource[] {
     legacySource('torch', 'PyTorch tensors, storages, dtypes and torch.nn layers', torchList, 'torch'),
     ...[statsmodels, xgboost, gensim, networkx].map(fileSource),
     // After every pack of the installed versions: a current entry keeps its own review and reason.
-    ...[gensimHistory].map(fileSource),
+    ...[numpyHistory, scipyHistory, statsmodelsHistory, gensimHistory, lightgbmHistory].map(fileSource),
   ];
   return sources;
 }
@@ -244,10 +263,15 @@ function verdictOf(canonical: string): Verdict {
   let allow: AllowEntry | undefined;
   if (refused === undefined) {
     for (const p of relevant) {
-      if (Object.hasOwn(p.tables().entries, canonical)) {
+      if (!Object.hasOwn(p.tables().entries, canonical)) continue;
+      if (allow === undefined) {
         allow = p.entry(canonical);
-        break;
+        continue;
       }
+      // The same library's history pack also reviewed the name: its released versions join the installed one.
+      const more = p.id === allow.source ? p.entry(canonical).versions : undefined;
+      if (more !== undefined && !allow.versions?.includes(more))
+        allow = { ...allow, versions: `${allow.versions}; ${more}` };
     }
   }
   const v = { allow, refused };

@@ -161,19 +161,19 @@ def derive(lib, pins, base, show_hooks):
         if rec["refused"]:
             refused[name] = f"resolves in {span}; not followed: {rec['refused'][0]}"
             continue
-        notes, bad, missing = [], [], []
+        notes, bad, missing = {}, [], []  # notes: (hook, owner, why) -> hashes
         for owner, hook, h in sorted(rec["hooks"]):
             if hook == "__init__":
                 continue  # runs only when the stream calls the class, which a history entry never admits
             ext = external.get(owner)
             if ext is not None and h in ext.get("hooks", {}).values():
-                notes.append(f"{hook}: {owner} ({ext['why']})")
+                notes.setdefault((hook, owner, ext["why"]), []).append(h)
                 continue
             verdict = review.REVIEW.get(f"{owner}.{hook}@{h}")
             if verdict is None:
                 missing.append(f"{owner}.{hook}@{h}")
             elif verdict[0] == "data":
-                notes.append(f"{hook}: {owner}@{h} ({verdict[1]})")
+                notes.setdefault((hook, owner, verdict[1]), []).append(h)
             else:
                 bad.append(f"{owner}.{hook}@{h}: {verdict[1]}")
         if bad or missing:
@@ -183,7 +183,8 @@ def derive(lib, pins, base, show_hooks):
             "kind": "class",
             "reason": f"{rec['why']}; {review.LIB} {span} (history pack, {len(rec['tags'])} versions read)",
             "versions": span,
-            "rebuild": "; ".join(notes) or "object default (__new__ + instance __dict__ update) in every version",
+            "rebuild": "; ".join(f"{hook}: {owner}@{','.join(hs)} ({why})" for (hook, owner, why), hs in notes.items())
+            or "object default (__new__ + instance __dict__ update) in every version",
             "calls": "new",
         }
     for name, why in review.NOT_ADMITTED.items():

@@ -108,8 +108,11 @@ export interface PickleVerdict {
 
 /** One admitted global of a pickle stream, with what admitted it. */
 export interface AdmittedName {
+  /** The canonical `module.name` the stream imports. */
   readonly name: string;
+  /** The pack that admitted it ('numpy', 'gensim', …), or 'policy', 'usage', 'torchscript'. */
   readonly pack: string;
+  /** The library versions the admitting entry was reviewed in (absent for policy and usage admissions). */
   readonly versions?: string;
 }
 

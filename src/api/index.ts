@@ -18,6 +18,7 @@ export type { Acceptance, GateLevel, Policy } from '../policy/policy.js';
 export { PRESET_NAMES, type PresetName } from '../policy/presets.js';
 export type { AllowEntry, AllowedCalls } from '../rules/data/allowlist.js';
 export type {
+  AdmittedName,
   Decision,
   Evidence,
   FileSummary,

@@ -105,6 +105,21 @@ export interface PickleVerdict {
   readonly globals?: readonly { readonly name: string; readonly verdict: GlobalVerdict }[];
   /** The loader semantics assumed (plain, torch-zip, torch-legacy, joblib, numpy, …). */
   readonly context: string;
+  /**
+   * Every distinct global of the stream an allowlist admitted: the pack (or 'policy', 'usage', …) and the library
+   * versions its entry was reviewed in ("gensim 0.12.0 - 3.2.0" for a history pack, the installed version otherwise).
+   */
+  readonly admitted?: readonly AdmittedName[];
+}
+
+/** One admitted global of a pickle stream, with what admitted it. */
+export interface AdmittedName {
+  /** The canonical `module.name` the stream imports. */
+  readonly name: string;
+  /** The pack that admitted it ('numpy', 'gensim', …), or 'policy', 'usage', 'torchscript'. */
+  readonly pack: string;
+  /** The library versions the admitting entry was reviewed in (absent for policy and usage admissions). */
+  readonly versions?: string;
 }
 
 /** How one imported global is judged (see PickleVerdict.globals). */

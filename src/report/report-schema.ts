@@ -169,6 +169,9 @@ export const ReportSchema = z
           .optional()
           .describe('Distinct globals the pickle imports and how each is judged (at most 256)'),
         context: z.string(),
+        admitted: z
+          .array(z.strictObject({ name: z.string(), pack: z.string(), versions: z.string().optional() }))
+          .optional(),
       }),
     ),
     files: z.array(

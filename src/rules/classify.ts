@@ -28,6 +28,8 @@ export type Verdict =
       readonly source: string;
       /** Set when the pack admits the name only in some roles (see AllowedCalls). */
       readonly calls?: AllowedCalls;
+      /** The library versions the admitting pack entry was reviewed in (AllowEntry.versions). */
+      readonly versions?: string;
     }
   | {
       readonly kind: 'unknown';
@@ -156,6 +158,7 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
       reason: allowed.reason,
       source: allowed.source,
       ...(allowed.calls ? { calls: allowed.calls } : {}),
+      ...(allowed.versions ? { versions: allowed.versions } : {}),
     };
   }
   const framework = FRAMEWORK_PACKAGES.has(modParts[0]!);

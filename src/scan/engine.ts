@@ -7,7 +7,7 @@ import type { Ignore } from 'ignore';
 import { extensionMismatch } from '../formats/extension.js';
 import { looksLikeText } from '../formats/text.js';
 import { analyzeStream } from '../analyzers/pickle/analyze.js';
-import type { PickleRun } from '../analyzers/pickle/facts.js';
+import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import { scanCompanion } from './companion-files.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
 import {
@@ -18,7 +18,6 @@ import {
   type ClassifyOptions,
   type Verdict,
 } from '../rules/classify.js';
-import type { ImportFact } from '../analyzers/pickle/facts.js';
 import { RULES } from '../rules/index.js';
 import {
   RuleContext,
@@ -44,7 +43,15 @@ import { retarget } from './retarget.js';
 import { placeholderReason } from './placeholder.js';
 import { planScan, type FileJob, type JobMember } from './scan-plan.js';
 import { CorruptError, EncryptedError, errorMessage, LimitError, UnsupportedError } from '../core/errors.js';
-import type { FileSummary, Finding, GlobalVerdict, ModelSummary, PickleVerdict, ScanError } from '../core/finding.js';
+import type {
+  AdmittedName,
+  FileSummary,
+  Finding,
+  GlobalVerdict,
+  ModelSummary,
+  PickleVerdict,
+  ScanError,
+} from '../core/finding.js';
 import { MODEL_FOLDER_PHASE, type ModelFolderSummary } from './model-folder-summary.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { at, child, formatLocation, nestedSegment, type Location } from '../core/location.js';
@@ -841,6 +848,7 @@ class FileScan {
         imports: run.imports.length,
         ...(run.imports.length ? { globals: globalsOf(verdicts) } : {}),
         context,
+        ...admittedOf(verdicts),
       });
     }
     return { runs: analysis.runs, end: analysis.end };
@@ -858,6 +866,20 @@ function globalsOf(verdicts: ReadonlyMap<ImportFact, Verdict>): { name: string; 
     if (!out.has(name)) out.set(name, v.kind);
   }
   return [...out].map(([name, verdict]) => ({ name, verdict }));
+}
+
+/** At most this many admitted names are listed per stream (a stream may import thousands of globals). */
+const MAX_ADMITTED_LISTED = 200;
+
+/** The distinct admitted globals of one stream, with the pack and versions that admitted each. */
+function admittedOf(verdicts: ReadonlyMap<ImportFact, Verdict>): { admitted?: AdmittedName[] } {
+  const out = new Map<string, AdmittedName>();
+  for (const [imp, v] of verdicts) {
+    if (v.kind !== 'allowed' || out.has(imp.canonical)) continue;
+    if (out.size >= MAX_ADMITTED_LISTED) break;
+    out.set(imp.canonical, { name: imp.canonical, pack: v.source, ...(v.versions ? { versions: v.versions } : {}) });
+  }
+  return out.size ? { admitted: [...out.values()] } : {};
 }
 
 /** Highest safety level over a list of pickle verdicts (LIKELY_SAFE when empty). */

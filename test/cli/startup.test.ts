@@ -62,7 +62,10 @@ describe('built CLI start-up', () => {
     // One listed and one refused name per data file: the bundle routes a name to a pack by the roots it emitted.
     const data = join(REPO, 'src', 'rules', 'data');
     const files = [
-      ...readdirSync(join(data, 'packs')).map((f) => join(data, 'packs', f)),
+      ...readdirSync(join(data, 'packs'))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => join(data, 'packs', f)),
+      ...readdirSync(join(data, 'packs', 'history')).map((f) => join(data, 'packs', 'history', f)),
       join(data, 'sklearn-allowlist.json'),
       join(data, 'torch-allowlist.json'),
     ];
@@ -71,7 +74,7 @@ describe('built CLI start-up', () => {
       const j = JSON.parse(readFileSync(f, 'utf8')) as Record<string, Record<string, unknown> | undefined>;
       const listed = Object.keys(j['entries'] ?? {});
       const refused = Object.keys(j['review'] ?? j['excluded'] ?? {});
-      names.push(listed[0]!, listed[listed.length - 1]!, ...refused.slice(0, 1));
+      names.push(...listed.slice(0, 1), ...listed.slice(-1), ...refused.slice(0, 1));
     }
     const r = inBundle(`
       const out = [];

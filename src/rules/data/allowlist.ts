@@ -3,8 +3,15 @@
 // Each entry is an exact canonical `module.name` (aliases resolved) with its reason, how CPython rebuilds it and,
 // for entries admitted only in some roles, which calls are allowed. Each pack's review log names what it found and
 // did not admit, and why. Checked only after the dangerous table: an allowlist entry can never mask a dangerous name.
-// Names are looked up pack by pack in the packs' own tables and remembered.
+// Names are looked up pack by pack in the packs' own tables and remembered. History packs (packs/history/<lib>.json,
+// scripts/data/derive-history.py) add what released versions of a library define and pickle, each entry with the
+// version range it was reviewed in; they share their library's pack id (a policy turns both off together).
 import gensim from './packs/gensim.json' with { type: 'json' };
+import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
+import lightgbmHistory from './packs/history/lightgbm.json' with { type: 'json' };
+import numpyHistory from './packs/history/numpy.json' with { type: 'json' };
+import scipyHistory from './packs/history/scipy.json' with { type: 'json' };
+import statsmodelsHistory from './packs/history/statsmodels.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import numpy from './packs/numpy.json' with { type: 'json' };
@@ -36,6 +43,11 @@ export interface AllowEntry {
   readonly rebuild?: string;
   /** Hooks admitted only in the argument/state shape the library writes, which the pickle VM checks (packs only). */
   readonly checked?: string;
+  /**
+   * The library versions the entry was reviewed in: for a history pack's entry the released versions in which the
+   * name resolves, for any other pack the installed version it was derived from.
+   */
+  readonly versions?: string;
 }
 
 interface PackFile {
@@ -44,9 +56,10 @@ interface PackFile {
   readonly versions: Record<string, string>;
   readonly entries: Record<
     string,
-    { kind: string; reason: string; calls?: string; rebuild?: string; checked?: string }
+    { kind: string; reason: string; calls?: string; rebuild?: string; checked?: string; versions?: string }
   >;
   readonly review: Record<string, string>;
+  readonly generated_by?: string;
 }
 
 export interface PackInfo {
@@ -131,7 +144,11 @@ function legacySource(id: string, title: string, file: unknown, versionKey: stri
       const d = load();
       return { entries: d.entries, review: d.excluded ?? NO_REVIEW };
     },
-    entry: (name) => ({ reason: load().entries[name]!, source: id }),
+    entry: (name) => ({
+      reason: load().entries[name]!,
+      source: id,
+      versions: `${id} ${String((load() as unknown as Record<string, unknown>)[versionKey])}`,
+    }),
     about: () => {
       const d = load();
       return {
@@ -141,6 +158,14 @@ function legacySource(id: string, title: string, file: unknown, versionKey: stri
       };
     },
   };
+}
+
+/** "numpy 1.24.2": the installed version a pack was derived from (the pack's library, else the first listed). */
+function installedVersion(id: string, versions: Readonly<Record<string, string>>): string {
+  const own = versions[id] ?? versions[id.split('-')[0]!];
+  if (own !== undefined) return `${id} ${own}`;
+  const [lib, v] = Object.entries(versions)[0] ?? [id, '?'];
+  return `${lib} ${v}`;
 }
 
 function fileSource(file: unknown): PackSource {
@@ -159,11 +184,16 @@ function fileSource(file: unknown): PackSource {
         ...(e.calls === 'new' || e.calls === 'none' ? { calls: e.calls } : {}),
         ...(e.rebuild ? { rebuild: e.rebuild } : {}),
         ...(e.checked ? { checked: e.checked } : {}),
+        versions: `${e.versions ? `${id} ${e.versions}` : installedVersion(id, load().versions)}`,
       };
     },
     about: () => {
       const f = load();
-      return { title: f.title, versions: f.versions, generatedBy: `scripts/data/derive-pack.py ${id}` };
+      return {
+        title: f.title,
+        versions: f.versions,
+        generatedBy: f.generated_by ?? `scripts/data/derive-pack.py ${id}`,
+      };
     },
   };
 }
@@ -177,6 +207,8 @@ function packSources(): readonly PackSource[] {
     legacySource('scikit-learn', 'scikit-learn estimators and the objects they hold', sklearnList, 'sklearn'),
     legacySource('torch', 'PyTorch tensors, storages, dtypes and torch.nn layers', torchList, 'torch'),
     ...[statsmodels, xgboost, gensim, networkx].map(fileSource),
+    // After every pack of the installed versions: a current entry keeps its own review and reason.
+    ...[numpyHistory, scipyHistory, statsmodelsHistory, gensimHistory, lightgbmHistory].map(fileSource),
   ];
   return sources;
 }
@@ -199,7 +231,7 @@ export function allPacks(): readonly PackInfo[] {
 
 /** The pack ids, for policy validation. */
 export function packIds(): string[] {
-  return packSources().map((p) => p.id);
+  return [...new Set(packSources().map((p) => p.id))];
 }
 
 /**
@@ -231,10 +263,15 @@ function verdictOf(canonical: string): Verdict {
   let allow: AllowEntry | undefined;
   if (refused === undefined) {
     for (const p of relevant) {
-      if (Object.hasOwn(p.tables().entries, canonical)) {
+      if (!Object.hasOwn(p.tables().entries, canonical)) continue;
+      if (allow === undefined) {
         allow = p.entry(canonical);
-        break;
+        continue;
       }
+      // The same library's history pack also reviewed the name: its released versions join the installed one.
+      const more = p.id === allow.source ? p.entry(canonical).versions : undefined;
+      if (more !== undefined && !allow.versions?.includes(more))
+        allow = { ...allow, versions: `${allow.versions}; ${more}` };
     }
   }
   const v = { allow, refused };

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { effectOf } from '../../../src/analyzers/pickle/callable-effects.js';
 import { resolveImportName } from '../../../src/analyzers/pickle/names.js';
 import { classifyImport } from '../../../src/rules/classify.js';
-import { allPacks, allowEntry, refusedBy } from '../../../src/rules/data/allowlist.js';
+import { allPacks, allowEntry, refusedBy, type AllowEntry } from '../../../src/rules/data/allowlist.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
 
@@ -119,8 +119,17 @@ describe('per-name lookup', () => {
     const refused = new Map<string, { pack: string; reason: string }>();
     for (const p of allPacks())
       for (const [k, reason] of p.review) if (!refused.has(k)) refused.set(k, { pack: p.id, reason });
-    const allow = new Map<string, unknown>();
-    for (const p of allPacks()) for (const [k, e] of p.entries) if (!allow.has(k) && !refused.has(k)) allow.set(k, e);
+    // The first pack listing a name gives its entry; a later pack of the same library (its history pack) that also
+    // lists it adds the released versions it was reviewed in.
+    const allow = new Map<string, AllowEntry>();
+    for (const p of allPacks())
+      for (const [k, e] of p.entries) {
+        if (refused.has(k)) continue;
+        const first = allow.get(k);
+        if (first === undefined) allow.set(k, e);
+        else if (first.source === p.id && e.versions && !first.versions?.includes(e.versions))
+          allow.set(k, { ...first, versions: `${first.versions}; ${e.versions}` });
+      }
     const names = new Set([...refused.keys(), ...allPacks().flatMap((p) => [...p.entries.keys()])]);
     assert.ok(names.size > 1000);
     for (const name of names) {

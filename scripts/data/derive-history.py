@@ -1,0 +1,239 @@
+#!/usr/bin/python3
+"""Derive history packs: the names that released versions of a library (not only the one Debian installs) define
+and pickle, admitted when rebuilding them builds data in every version in which they resolve.
+Writes src/rules/data/packs/history/<lib>.json (entries with the version range that admitted them, and the review
+log) and docs/packs/history/<lib>.json (per version: which candidate names resolve, and each hook's hash).
+
+Usage: /usr/bin/python3 scripts/data/derive-history.py LIB... [--hooks] [--mirror DIR]
+       /usr/bin/python3 scripts/data/derive-history.py --pin LIB --repo OWNER/NAME   (rewrite LIB's pinned tags)
+The repositories are read from git mirrors (default /work/.mirror/<owner>+<name>/repo, brought with the search
+tool's `fetch`); every version is read at its pinned commit (scripts/data/history/pins.json), with Python's ast.
+The review verdicts (one per hook source hash, and the external bases) live in scripts/data/history/<lib>.py.
+--hooks prints the source of every hook a candidate runs that has no verdict (those candidates are not admitted).
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..", "..")
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "history"))  # the review modules share sklearn_bases.py
+from allowlist_derivation import write_json  # noqa: E402
+from history_derivation import effective_hooks, git, parse_version, resolve_alias, unhashable  # noqa: E402
+
+PINS = os.path.join(HERE, "history", "pins.json")
+CACHE = os.path.join(os.path.expanduser("~"), ".cache", "sentinel-history")  # parsed versions, per commit
+
+
+def load_review(lib):
+    spec = importlib.util.spec_from_file_location(f"history_{lib}", os.path.join(HERE, "history", lib + ".py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def mirror_of(repo, base):
+    return os.path.join(base, repo.replace("/", "+"), "repo")
+
+
+def pin(lib, repo, base, since, pattern):
+    """Every release tag since `since` matching `pattern`, with the commit it points to, oldest first."""
+    fmt = "%(refname:short)\t%(objectname)\t%(*objectname)\t%(creatordate:short)"
+    rows = git(mirror_of(repo, base), "for-each-ref", "--sort=creatordate", f"--format={fmt}", "refs/tags")
+    versions = []
+    for line in rows.decode().split("\n"):
+        if not line:
+            continue
+        tag, obj, peeled, date = line.split("\t")
+        if date >= since and re.fullmatch(pattern, tag):
+            versions.append([tag, peeled or obj, date])
+    pins = json.load(open(PINS)) if os.path.exists(PINS) else {}
+    pins[lib] = {**pins.get(lib, {}), "repo": repo, "since": since, "tag_pattern": pattern, "versions": versions}
+    write_json(PINS, dict(sorted(pins.items())))
+    print(f"{lib}: {len(versions)} versions pinned", file=sys.stderr)
+
+
+ORDER = {}  # tag -> position in the pinned list of the library being derived
+
+
+def vrange(tags):
+    """The pinned versions a name resolves in, as runs of consecutive releases: '0.12.0 - 3.2.0, 4.0.0 - 4.4.0'."""
+    runs = []
+    for t in sorted(tags, key=lambda t: ORDER.get(t, 0)):
+        if runs and ORDER.get(t, 0) == ORDER.get(runs[-1][-1], 0) + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]} - {r[-1]}" for r in runs)
+
+
+def candidates(version, review):
+    """Names the version's objects pickle: subclasses of the library's serialisable bases, and the classes the review
+    module lists as held by them (each with why)."""
+    out = {}
+    for name in version["classes"]:
+        chain, stack = set(), [name]
+        while stack and len(chain) < 32:
+            cur = resolve_alias(version, stack.pop())
+            if cur in chain:
+                continue
+            chain.add(cur)
+            stack.extend(version["classes"].get(cur, {}).get("bases", []))
+        hit = sorted(chain & set(review.SAVED_BASES))
+        if hit:
+            what = getattr(review, "SAVED_WHAT", f"what {review.LIB}'s save() pickles")
+            out[name] = f"a {hit[0].rsplit('.', 1)[1]} subclass ({what})"
+    for name, why in review.HELD.items():
+        if resolve_alias(version, name) in version["classes"]:
+            out.setdefault(name, why)
+    return out
+
+
+def derive(lib, pins, base, show_hooks):
+    review = load_review(lib)
+    spec = pins[lib]
+    repo = mirror_of(spec["repo"], base)
+    external = review.EXTERNAL_BASES
+    ORDER.clear()
+    ORDER.update({v[0]: i for i, v in enumerate(spec["versions"])})
+    per_name = {}  # name -> {"why", "tags": [...], "hooks": {(owner, hook, hash)}, "refused": [...]}
+    record_versions = {}
+    unreviewed = {}
+    for tag, commit, _date in spec["versions"]:
+        version = parse_version(repo, commit, review.PACKAGE, CACHE, getattr(review, "SOURCE_ROOT", ""),
+                                getattr(review, "PATHS", None))
+        names = candidates(version, review)
+        record_versions[tag] = {"commit": commit, "modules": len({c.rsplit(".", 1)[0] for c in version["classes"]}),
+                                "candidates": len(names)}
+        # An old name resolves in this version when it is a candidate or an alias of one.
+        wanted = set(names) | set(review.HELD) | set(review.EXTRA_NAMES)
+        for name in sorted(wanted):
+            target = resolve_alias(version, name)
+            if target not in version["classes"]:
+                continue
+            why = names.get(name) or names.get(target) or review.HELD.get(name) or review.EXTRA_NAMES.get(name)
+            if why is None:
+                continue
+            rec = per_name.setdefault(name, {"why": why, "tags": [], "hooks": set(), "refused": []})
+            rec["tags"].append(tag)
+            hooks, err = effective_hooks(version, target, external)
+            if hooks is None:
+                rec["refused"].append(f"{tag}: {err}")
+                continue
+            if "__hash__" not in {k for _, k, _ in hooks}:
+                hooks = [x for x in hooks if x[1] != "__eq__" or not unhashable(version, target, external)]
+            for owner, hook, h in hooks:
+                rec["hooks"].add((owner, hook, h))
+                key = f"{owner}.{hook}@{h}"
+                if h in external.get(owner, {}).get("hooks", {}).values():
+                    continue  # reviewed with the external base
+                if key not in review.REVIEW and not (hook == "__init__"):
+                    unreviewed.setdefault(key, version["sources"].get(h, ""))
+        for name in getattr(review, "FUNCTIONS", {}):
+            target = resolve_alias(version, name)
+            if target in version["functions"]:
+                rec = per_name.setdefault(name, {"why": None, "tags": [], "hooks": set(), "refused": [],
+                                                 "function": set()})
+                rec["tags"].append(tag)
+                rec["function"].add(version["functions"][target])
+                if version["functions"][target] not in review.FUNCTIONS[name][2]:
+                    unreviewed.setdefault(f"{name}@{version['functions'][target]}",
+                                          version["sources"].get(version["functions"][target], ""))
+    entries, refused = {}, {}
+    for name, rec in sorted(per_name.items()):
+        span = vrange(rec["tags"])
+        if rec.get("function") is not None:
+            role, why, hashes = review.FUNCTIONS[name]
+            new = sorted(rec["function"] - set(hashes))
+            if new:
+                refused[name] = f"resolves in {span}; code not reviewed: {', '.join(new)}"
+                continue
+            entries[name] = {"kind": role, "reason": f"{why}; {review.LIB} {span} (history pack, "
+                                                     f"{len(rec['tags'])} versions read)", "versions": span}
+            if role == "reference":
+                entries[name]["calls"] = "none"
+            continue
+        if rec["refused"]:
+            refused[name] = f"resolves in {span}; not followed: {rec['refused'][0]}"
+            continue
+        notes, bad, missing = {}, [], []  # notes: (hook, owner, why) -> hashes
+        for owner, hook, h in sorted(rec["hooks"]):
+            if hook == "__init__":
+                continue  # runs only when the stream calls the class, which a history entry never admits
+            ext = external.get(owner)
+            if ext is not None and h in ext.get("hooks", {}).values():
+                notes.setdefault((hook, owner, ext["why"]), []).append(h)
+                continue
+            verdict = review.REVIEW.get(f"{owner}.{hook}@{h}")
+            if verdict is None:
+                missing.append(f"{owner}.{hook}@{h}")
+            elif verdict[0] == "data":
+                notes.setdefault((hook, owner, verdict[1]), []).append(h)
+            else:
+                bad.append(f"{owner}.{hook}@{h}: {verdict[1]}")
+        if bad or missing:
+            refused[name] = f"resolves in {span}; " + ("; ".join(bad) if bad else "hooks not reviewed: " + ", ".join(missing))
+            continue
+        entries[name] = {
+            "kind": "class",
+            "reason": f"{rec['why']}; {review.LIB} {span} (history pack, {len(rec['tags'])} versions read)",
+            "versions": span,
+            "rebuild": "; ".join(f"{hook}: {owner}@{','.join(hs)} ({why})" for (hook, owner, why), hs in notes.items())
+            or "object default (__new__ + instance __dict__ update) in every version",
+            "calls": "new",
+        }
+    for name, why in review.NOT_ADMITTED.items():
+        entries.pop(name, None)
+        refused[name] = why
+    out = {
+        "pack": review.PACK,
+        "title": review.TITLE,
+        "generated_by": f"scripts/data/derive-history.py {lib}",
+        "versions": {review.LIB: vrange([v[0] for v in spec["versions"]]), "repository": spec["repo"]},
+        "entries": entries,
+        "review": dict(sorted(refused.items())),
+    }
+    hist = {
+        "lib": lib,
+        "repository": spec["repo"],
+        "versions": record_versions,
+        "names": {n: {"versions": r["tags"], "hooks": sorted(f"{o}.{k}@{h}" for o, k, h in r["hooks"])}
+                  for n, r in sorted(per_name.items())},
+    }
+    write_json(os.path.join(ROOT, "src", "rules", "data", "packs", "history", lib + ".json"), out)
+    write_json(os.path.join(ROOT, "docs", "packs", "history", lib + ".json"), hist)
+    if show_hooks:
+        for key, src in sorted(unreviewed.items()):
+            print(f"### {key}\n{src}\n")
+    print(f"{lib}: {len(spec['versions'])} versions, {len(entries)} admitted, {len(refused)} not admitted, "
+          f"{len(unreviewed)} hooks without a verdict", file=sys.stderr)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("libs", nargs="*")
+    ap.add_argument("--hooks", action="store_true")
+    ap.add_argument("--mirror", default="/work/.mirror")
+    ap.add_argument("--pin")
+    ap.add_argument("--repo")
+    ap.add_argument("--since", default="2015-01-01")
+    ap.add_argument("--tag-pattern", default=r"v?\d+\.\d+(\.\d+)*")
+    args = ap.parse_args()
+    if args.pin:
+        pin(args.pin, args.repo, args.mirror, args.since, args.tag_pattern)
+        return
+    pins = json.load(open(PINS))
+    for lib in args.libs or sorted(pins):
+        if not os.path.isdir(mirror_of(pins[lib]["repo"], args.mirror)):
+            print(f"{lib}: no mirror of {pins[lib]['repo']} (fetch github:{pins[lib]['repo']})", file=sys.stderr)
+            sys.exit(1)
+        derive(lib, pins, args.mirror, args.hooks)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,317 @@
+"""Shared by scripts/data/derive-history.py: what each released version of a library defines that its pickles can
+name, read from the library's own git history with Python's ast (fetched code is parsed, never imported or run).
+
+For one version (a pinned tag and commit) and one package directory:
+- every module-level class of every module: its bases (resolved through the module's imports to dotted names) and
+  the source of each hook CPython or the unpickled object's first use can run on pickled state (HOOKS below), with a
+  hash of the hook's normalised syntax tree so that a hook reviewed once is recognised in every version it is
+  unchanged in;
+- every module-level function (a pickled reference names one) and its hash;
+- plain assignments of one name to another (`Vocab = CompatVocab`), so an alias resolves to what it names.
+A class's effective hooks are found along its bases in the same version (a base outside the package must be in the
+pack's EXTERNAL_BASES table, with its own review). Nothing here decides admission: see derive-history.py.
+"""
+
+import ast
+import hashlib
+import subprocess
+
+# Hooks that run on a rebuilt object with pickled state: __new__ (NEWOBJ, copyreg._reconstructor), __setstate__
+# (BUILD), __setattr__ (BUILD's slot state), __getattr__/__getattribute__ (BUILD looks __setstate__ up on the
+# instance), __setitem__/append/extend (SETITEMS/APPENDS on subclasses), __hash__/__eq__ (an instance used as a dict
+# key or set member while loading), __del__ (runs when a partly built object is dropped), __init__ only when the stream
+# calls the class (REDUCE), which the pack then has to admit explicitly.
+HOOKS = ("__new__", "__setstate__", "__setattr__", "__getattr__", "__getattribute__", "__setitem__", "append",
+         "extend", "__hash__", "__eq__", "__del__", "__init__")
+
+
+PARSER_VERSION = 4  # part of the cache key: bump when what parse_version records changes
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "-C", repo, *args], capture_output=True, check=True).stdout
+
+
+def list_modules(repo, commit, package, root="", paths=None):
+    """{dotted module: (path, blob id)} of every .py file under the package directory at `commit` (`root`: the
+    folder the package sits in, e.g. LightGBM's python-package/)."""
+    out = {}
+    prefix = f"{root}/" if root else ""
+    specs = [prefix + p for p in paths] if paths else [prefix + package]
+    for line in git(repo, "ls-tree", "-r", commit, "--", *specs).decode().split("\n"):
+        if not line or "\t" not in line:
+            continue
+        meta, path = line.split("\t", 1)
+        if not path.endswith(".py") or meta.split()[1] != "blob":
+            continue
+        parts = path[len(prefix):-3].split("/")
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if any(p in ("test", "tests", "testing") for p in parts):
+            continue
+        out[".".join(parts)] = (path, meta.split()[2])
+    return out
+
+
+def read_blobs(repo, blobs):
+    """{blob id: text} through one `git cat-file --batch`."""
+    proc = subprocess.Popen(["git", "-C", repo, "cat-file", "--batch"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
+    out = {}
+    for b in blobs:
+        proc.stdin.write(f"{b}\n".encode())
+        proc.stdin.flush()
+        header = proc.stdout.readline().split()
+        if len(header) < 3 or header[1] != b"blob":
+            continue
+        data = proc.stdout.read(int(header[2]))
+        proc.stdout.read(1)
+        out[b] = data.decode("utf-8", "replace")
+    proc.stdin.close()
+    proc.wait()
+    return out
+
+
+def tree_hash(node):
+    """A hash of the node's syntax (no positions, no docstring), equal across versions when the code is equal."""
+    body = getattr(node, "body", None)
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) and \
+            isinstance(body[0].value.value, str):
+        node = ast.FunctionDef(name=node.name, args=node.args, body=body[1:] or [ast.Pass()],
+                               decorator_list=node.decorator_list, returns=None, type_comment=None)
+    return hashlib.sha256(ast.dump(node, annotate_fields=False).encode()).hexdigest()[:12]
+
+
+def _dotted(expr):
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        inner = _dotted(expr.value)
+        return f"{inner}.{expr.attr}" if inner else None
+    if isinstance(expr, ast.Call):  # with_metaclass(ABCMeta, Base) and similar six idioms: the last argument
+        name = _dotted(expr.func) or ""
+        if name.endswith("with_metaclass") and expr.args:
+            return _dotted(expr.args[-1])
+    return None
+
+
+def top_level(body):
+    """The module's top-level statements, with those of `try:` bodies (the branch taken when the imports succeed)
+    and of `if` bodies and `else`s (both arms: either may define the name) flattened in."""
+    for node in body:
+        if isinstance(node, ast.Try):
+            yield from top_level(node.body)
+            yield from top_level(node.orelse)
+        elif isinstance(node, ast.If):
+            yield from top_level(node.body)
+            yield from top_level(node.orelse)
+        else:
+            yield node
+
+
+def _imports(tree, module, is_package):
+    """{local name: dotted target} from the module's top-level imports (relative ones resolved)."""
+    names = {}
+    pkg = module if is_package else module.rsplit(".", 1)[0]
+    for node in top_level(tree.body):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                names[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = pkg.split(".")
+                parts = parts[: len(parts) - (node.level - 1)]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            for a in node.names:
+                if a.name != "*":
+                    names[a.asname or a.name] = f"{base}.{a.name}"
+    return names
+
+
+_MODULE_CACHE = {}  # (module, blob id) -> what parse_module found: a file unchanged across versions is read once
+
+
+def parse_module(module, text, is_package):
+    """What one module defines: classes (bases, hook hashes), functions, aliases, and the sources of the hashes."""
+    out = {"classes": {}, "functions": {}, "aliases": {}, "sources": {}}
+    classes, functions, aliases, sources = out["classes"], out["functions"], out["aliases"], out["sources"]
+    if text is None:
+        return out
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return out  # Python 2 only syntax: such a module does not import under any Python 3
+    imports = _imports(tree, module, is_package)
+    local = {}
+    body = list(top_level(tree.body))
+    for node in body:
+        if isinstance(node, ast.ClassDef):
+            local[node.name] = f"{module}.{node.name}"
+    for node in body:
+        if isinstance(node, ast.ClassDef):
+            bases = []
+            for b in node.bases:
+                d = _dotted(b)
+                if d is None:
+                    bases.append("<computed>")
+                    continue
+                head, _, rest = d.partition(".")
+                if head in local and not rest:
+                    bases.append(local[head])
+                elif head in imports:
+                    bases.append(imports[head] + (f".{rest}" if rest else ""))
+                else:
+                    bases.append(f"builtins.{d}" if not rest else d)
+            hooks = {}
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    if item.name in HOOKS:
+                        h = tree_hash(item)
+                        hooks[item.name] = h
+                        sources[h] = ast.get_source_segment(text, item) or ""
+                    for dec in item.decorator_list:
+                        if isinstance(dec, ast.Attribute) and dec.attr == "setter":
+                            h = tree_hash(item)  # setattr runs it for BUILD's slot state
+                            hooks[f"setter {item.name}"] = h
+                            sources[h] = ast.get_source_segment(text, item) or ""
+                elif isinstance(item, ast.Assign):
+                    for t in item.targets:  # __setstate__ = some_function
+                        if isinstance(t, ast.Name) and t.id in HOOKS:
+                            none = isinstance(item.value, ast.Constant) and item.value.value is None
+                            hooks[t.id] = "none" if none else "assigned:" + (_dotted(item.value) or "<expr>")
+            if "__eq__" in hooks and "__hash__" not in hooks:
+                hooks["__hash__"] = "none"  # CPython sets __hash__ = None in a class that defines only __eq__
+            meta = [_dotted(k.value) for k in node.keywords if k.arg == "metaclass"]
+            classes[f"{module}.{node.name}"] = {"bases": bases, "hooks": hooks,
+                                                "metaclass": meta[0] if meta else None}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            h = tree_hash(node)
+            functions[f"{module}.{node.name}"] = h
+            sources[h] = ast.get_source_segment(text, node) or ""
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            d = _dotted(node.value)
+            if d:
+                head, _, rest = d.partition(".")
+                target = local.get(head) if not rest else None
+                target = target or (imports[head] + (f".{rest}" if rest else "") if head in imports else None)
+                if target:
+                    aliases[f"{module}.{node.targets[0].id}"] = target
+    for local_name, target in imports.items():  # names a module re-exports by importing them
+        aliases.setdefault(f"{module}.{local_name}", target)
+    return out
+
+
+def parse_version(repo, commit, package, cache=None, root="", paths=None):
+    """{'classes': {name: {...}}, 'functions': {name: hash}, 'aliases': {name: target}, 'sources': {hash: text}}.
+    `cache`: a directory where the result is kept per commit and package (a commit's tree never changes)."""
+    import json
+    import os
+
+    if cache:
+        scope = package if not paths else package + "-" + hashlib.sha256("|".join(paths).encode()).hexdigest()[:8]
+        path = os.path.join(cache, f"v{PARSER_VERSION}-{commit}-{scope}.json")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as fh:
+                return json.load(fh)
+        out = parse_version(repo, commit, package, root=root, paths=paths)
+        os.makedirs(cache, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(out, fh)
+        return out
+    modules = list_modules(repo, commit, package, root, paths)
+    missing = sorted({blob for module, (_, blob) in modules.items() if (module, blob) not in _MODULE_CACHE})
+    texts = read_blobs(repo, missing)
+    classes, functions, aliases, sources = {}, {}, {}, {}
+    for module, (path, blob) in modules.items():
+        key = (module, blob)
+        if key not in _MODULE_CACHE:
+            _MODULE_CACHE[key] = parse_module(module, texts.get(blob), path.endswith("__init__.py"))
+        part = _MODULE_CACHE[key]
+        classes.update(part["classes"])
+        functions.update(part["functions"])
+        aliases.update(part["aliases"])
+        sources.update(part["sources"])
+    return {"classes": classes, "functions": functions, "aliases": aliases, "sources": sources}
+
+
+def resolve_alias(version, name, limit=8):
+    """Follow aliases (assignments and re-exporting imports) to the defining name, bounded."""
+    for _ in range(limit):
+        if name in version["classes"] or name in version["functions"]:
+            return name
+        nxt = version["aliases"].get(name)
+        if nxt is None or nxt == name:
+            return name
+        name = nxt
+    return name
+
+
+def _c3(version, name, external, depth=0):
+    """CPython's method resolution order of `name` (C3 linearisation), or raises ValueError with the reason."""
+    if depth > 32:
+        raise ValueError("class hierarchy deeper than the bound")
+    name = resolve_alias(version, name)
+    if name == "builtins.object":
+        return ["builtins.object"]
+    if name not in version["classes"]:
+        if name in external:
+            return [name, "builtins.object"]
+        raise ValueError(f"base {name} is outside the package and not reviewed")
+    info = version["classes"][name]
+    if info["metaclass"] and info["metaclass"] not in ("ABCMeta", "abc.ABCMeta", "ABC"):
+        raise ValueError(f"{name} has metaclass {info['metaclass']}")
+    bases = [resolve_alias(version, b) for b in info["bases"]] or ["builtins.object"]
+    seqs = [_c3(version, b, external, depth + 1) for b in bases] + [list(bases)]
+    out = [name]
+    for _ in range(256):
+        seqs = [q for q in seqs if q]
+        if not seqs:
+            return out
+        for q in seqs:
+            head = q[0]
+            if not any(head in r[1:] for r in seqs):
+                break
+        else:
+            raise ValueError(f"{name}: no consistent method order")
+        out.append(head)
+        seqs = [r[1:] if r[0] == head else r for r in seqs]
+    raise ValueError("method order longer than the bound")
+
+
+def effective_hooks(version, name, external):
+    """[(owner, hook, hash)] that rebuilding `name` can run: the first definition of each hook along CPython's method
+    resolution order (C3) in this version, or (None, reason) when a base cannot be followed (outside the package
+    and not in the pack's reviewed external bases, an unknown metaclass, an inconsistent order)."""
+    try:
+        order = _c3(version, name, external)
+    except ValueError as exc:
+        return None, str(exc)
+    found, out = set(), []
+    for cls in order:
+        if cls in version["classes"]:
+            defined = version["classes"][cls]["hooks"]
+        else:
+            defined = external.get(cls, {}).get("hooks", {})
+        for hook, h in defined.items():
+            if h == "none":  # `__hash__ = None` and the like: the slot is disabled, nothing runs
+                found.add(hook)
+                continue
+            if hook not in found:
+                found.add(hook)
+                out.append((cls, hook, h))
+    return out, None
+
+
+def unhashable(version, name, external):
+    """True when instances of `name` cannot be hashed (the first __hash__ along the method order is None): then its
+    __eq__ never runs while loading (an instance is never a dict key or set member)."""
+    try:
+        order = _c3(version, name, external)
+    except ValueError:
+        return False
+    for cls in order:
+        hooks = version["classes"].get(cls, {}).get("hooks", {})
+        if "__hash__" in hooks:
+            return hooks["__hash__"] == "none"
+    return False

@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""List real benign files the libraries themselves ship (test data written by their own released versions) into
+test/fixtures/real-world/manifest.json: repository, commit, path and sha256 of every pickle-family file (pickle, joblib,
+.npy/.npz, compressed pickles, recognised by content) found in the test/data folders of the pinned repositories at
+each release tag since 2018 (the first tag a file appears in is recorded; a file is listed once per content), plus the
+same kind of files the Debian packages install. The files themselves are never copied or committed:
+test/rules/packs/real-world.test.ts reads them from the git mirrors (`fetch github:OWNER/NAME`) and from the Debian
+installation when present.
+
+Usage: /usr/bin/python3 scripts/data/real-world-manifest.py [--mirror /work/.mirror]
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "..", "test", "fixtures", "real-world", "manifest.json")
+REPOS = ["piskvorky/gensim", "numpy/numpy", "scipy/scipy", "statsmodels/statsmodels", "joblib/joblib",
+         "networkx/networkx", "microsoft/LightGBM", "dmlc/xgboost"]
+DEBIAN = ["joblib", "numpy", "scipy", "pandas", "statsmodels", "sklearn", "gensim", "networkx", "xgboost"]
+TEXT = re.compile(r"\.(py|pyx|pxd|pyi|txt|csv|rst|md|json|c|h|cpp|hpp|cc|cu|html|js|css|yml|yaml|toml|cfg|ini|in|sh"
+                  r"|r|f|f90|xml|svg|png|jpg|gif|ipynb|tex|m|mat|dta|sas7bdat|xpt|sav|xls|xlsx|ods|feather|parquet"
+                  r"|orc|h5|hdf|hdf5|mtx|arff|wav|tsv|dat|ogg|mp3|jsonl|java|scala|go|rs|ts|cmake|bat|ps1|def|inc"
+                  r"|template|tpl|pxi|src|patch|diff|lock|log)$", re.I)
+WHERE = re.compile(r"(test|data|fixture|example)", re.I)
+MAX_BYTES = 30_000_000
+
+
+def _peek(data):
+    """The first bytes of a gzip/bz2/xz/zlib stream's content, or None."""
+    import bz2
+    import lzma
+    import zlib
+
+    for make in (lambda: zlib.decompressobj(47), bz2.BZ2Decompressor, lzma.LZMADecompressor):
+        try:
+            out = make().decompress(data[:65536])
+            if out:
+                return out[:16]
+        except Exception:  # noqa: BLE001 - not this codec
+            continue
+    return None
+
+
+def kind_of(head, path, data=b""):
+    """The pickle-family format of a file from its first bytes (and, for ambiguous magic, its name), or None."""
+    low = path.lower()
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return "pickle"
+    if head[:6] == b"\x93NUMPY":
+        return "npy"
+    if head[:4] == b"PK\x03\x04" and re.search(r"\.(npz|pt|pth|zip|pkl|joblib)$", low):
+        return "zip"
+    if head[:2] == b"ZF":
+        return "compressed"
+    if head[:2] == b"\x1f\x8b" or head[:3] == b"BZh" or head[:6] == b"\xfd7zXZ\x00" or head[:1] == b"\x78":
+        inner = _peek(data)
+        if inner is not None and kind_of(inner[:8], low.rsplit(".", 1)[0], inner) in ("pickle", "npy"):
+            return "compressed"
+    if head[:1] in (b"(", b"c", b"}", b"]") and re.search(r"\.(pkl|pickle|p)$|pickle|pkl", low):
+        return "pickle"
+    return None
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "-C", repo, *args], capture_output=True, check=True).stdout
+
+
+def from_repo(repo_name, mirror):
+    repo = os.path.join(mirror, repo_name.replace("/", "+"), "repo")
+    fmt = "%(refname:short)\t%(objectname)\t%(*objectname)\t%(creatordate:short)"
+    tags = []
+    for line in git(repo, "for-each-ref", "--sort=creatordate", f"--format={fmt}", "refs/tags").decode().split("\n"):
+        if line:
+            tag, obj, peeled, date = line.split("\t")
+            if date >= "2018-01-01":
+                tags.append((tag, peeled or obj))
+    tags.append(("HEAD", git(repo, "rev-parse", "HEAD").decode().strip()))
+    seen = {}
+    for tag, commit in tags:
+        for line in git(repo, "ls-tree", "-r", "-l", commit).decode("utf-8", "replace").split("\n"):
+            if "\t" not in line:
+                continue
+            meta, path = line.split("\t", 1)
+            _, typ, blob, size = meta.split()
+            if typ != "blob" or not size.isdigit() or not 8 <= int(size) <= MAX_BYTES:
+                continue
+            if WHERE.search(path) and not TEXT.search(path) and blob not in seen:
+                seen[blob] = (tag, commit, path)
+    proc = subprocess.Popen(["git", "-C", repo, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    out = []
+    for blob, (tag, commit, path) in seen.items():
+        proc.stdin.write(f"{blob}\n".encode())
+        proc.stdin.flush()
+        header = proc.stdout.readline().split()
+        data = proc.stdout.read(int(header[2]))
+        proc.stdout.read(1)
+        kind = kind_of(data[:8], path, data)
+        if kind:
+            out.append({"source": "git", "repository": repo_name, "tag": tag, "commit": commit, "path": path,
+                        "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "kind": kind})
+    proc.stdin.close()
+    proc.wait()
+    return out
+
+
+def from_debian():
+    out = []
+    root = "/usr/lib/python3/dist-packages"
+    for lib in DEBIAN:
+        base = os.path.join(root, lib)
+        for dirpath, _, files in os.walk(base):
+            for f in files:
+                p = os.path.join(dirpath, f)
+                if TEXT.search(f) or not WHERE.search(p[len(root):]) or not 8 <= os.path.getsize(p) <= MAX_BYTES:
+                    continue
+                with open(p, "rb") as fh:
+                    data = fh.read()
+                kind = kind_of(data[:8], p, data)
+                if kind:
+                    pkg = subprocess.run(["dpkg", "-S", p], capture_output=True, text=True).stdout.split(":")[0]
+                    ver = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True,
+                                         text=True).stdout if pkg else ""
+                    out.append({"source": "debian", "package": pkg, "version": ver, "path": p,
+                                "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "kind": kind})
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mirror", default="/work/.mirror")
+    args = ap.parse_args()
+    files, shas = [], set()
+    for repo in REPOS:
+        if not os.path.isdir(os.path.join(args.mirror, repo.replace("/", "+"), "repo")):
+            print(f"skipped {repo}: no mirror (fetch github:{repo})", file=sys.stderr)
+            continue
+        found = from_repo(repo, args.mirror)
+        print(f"{repo}: {len(found)} files", file=sys.stderr)
+        for f in found:
+            if f["sha256"] not in shas:
+                shas.add(f["sha256"])
+                files.append(f)
+    deb = [f for f in from_debian() if f["sha256"] not in shas]
+    print(f"debian: {len(deb)} files not already listed", file=sys.stderr)
+    files += deb
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, "w", encoding="utf-8") as fh:
+        json.dump({"generated_by": "scripts/data/real-world-manifest.py", "files": files}, fh, indent=1)
+        fh.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -160,6 +160,7 @@ describe("import … from 'sentinel-ml' (the Node API, from a separate folder)",
     'SEVERITIES',
     'SentinelError',
     'convert',
+    'listTargets',
     'loadPolicy',
     'renderReport',
     'scan',
@@ -171,7 +172,7 @@ describe("import … from 'sentinel-ml' (the Node API, from a separate folder)",
       `import * as api from 'sentinel-ml';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-const { scan, loadPolicy, renderReport, convert, SentinelError, REPORT_FORMATS, SEVERITIES, SAFETY_LEVELS, PRESET_NAMES } = api;
+const { scan, loadPolicy, renderReport, convert, listTargets, SentinelError, REPORT_FORMATS, SEVERITIES, SAFETY_LEVELS, PRESET_NAMES } = api;
 const evil = readFileSync(${JSON.stringify(join(EXAMPLES, 'downloaded_model.bin'))});
 const policy = await loadPolicy({ text: 'preset: ' + PRESET_NAMES[0] + '\\nfail_on: [' + SEVERITIES[0] + ']\\n', source: 'inline.yml' });
 const report = await scan(
@@ -183,10 +184,12 @@ for (const f of REPORT_FORMATS) rendered[f] = (await renderReport(report, f)).le
 let error;
 try { await scan('x', { rules: ['NOPE'] }); } catch (e) { error = e instanceof SentinelError ? e.code : String(e); }
 const json = JSON.parse(await renderReport(report, 'json'));
+const listed = await listTargets([${JSON.stringify(join(EXAMPLES, 'weights.pt'))}]);
 const converted = await convert(${JSON.stringify(join(EXAMPLES, 'weights.pt'))}, { outDir: ${JSON.stringify(pkg.dir)}, force: true });
 console.log(JSON.stringify({ names: Object.keys(api).sort(), exitCode: report.summary.exitCode, files: report.files.map((f) => f.path),
   exec: report.findings.filter((f) => f.ruleId === 'PICKLE-EXEC').length, source: report.policy.source, rendered, error,
-  sameAsJson: JSON.stringify(json) === JSON.stringify(report), tensors: converted.tensors.length }));
+  sameAsJson: JSON.stringify(json) === JSON.stringify(report), tensors: converted.tensors.length,
+  listed: listed.files.map((f) => f.path) }));
 `,
     );
     const r = node('consumer.mjs');
@@ -200,6 +203,7 @@ console.log(JSON.stringify({ names: Object.keys(api).sort(), exitCode: report.su
     assert.equal(out['error'], 'usage');
     assert.equal(out['sameAsJson'], true);
     assert.ok((out['tensors'] as number) > 0);
+    assert.deepEqual(out['listed'], [join(EXAMPLES, 'weights.pt')]);
     for (const [f, n] of Object.entries(out['rendered'] as Record<string, number>)) assert.ok(n > 100, f);
   });
 

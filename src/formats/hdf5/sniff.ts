@@ -17,6 +17,12 @@ function signatureAt(bytes: Uint8Array, at: number): boolean {
 export function hdf5SuperblockOffset(head: Uint8Array, src?: ByteSource): number | undefined {
   if (head.length >= 8 && signatureAt(head, 0)) return 0;
   const size = src?.size ?? head.length;
+  // A source read over the network fetches every probe beyond the head in one go (multi-range), not one by one.
+  if (src?.prefetch) {
+    const probes: { offset: number; length: number }[] = [];
+    for (let at = 512; at + 8 <= size; at *= 2) if (at + 8 > head.length) probes.push({ offset: at, length: 8 });
+    if (probes.length) src.prefetch(probes);
+  }
   for (let at = 512; at + 8 <= size; at *= 2) {
     if (at + 8 <= head.length) {
       if (signatureAt(head, at)) return at;

@@ -50,9 +50,10 @@ export const jinjaExpander: Expander = {
     } catch {
       return false;
     }
-    if (!byName(innermostName(src.location)) && !TAG.test(text)) return false;
+    const named = byName(innermostName(src.location));
+    if (!named && !TAG.test(text)) return false;
     ctx.format('jinja');
-    await reportTemplate(ctx, text, { location: src.location, format: 'jinja' });
+    await reportTemplate(ctx, text, { location: src.location, format: 'jinja', ...(named ? {} : { guessed: true }) });
     return false;
   },
 };

@@ -54,6 +54,12 @@ export interface TemplateOrigin {
   readonly format: string;
   /** Template name (tokenizer configs may carry several: default, tool_use, …). */
   readonly name?: string;
+  /**
+   * Taken for a template by its content only (text with Jinja-looking tags under a name that does not say so): when
+   * the parser cannot read it and the token-level check finds no Python internals, it is no template this reader
+   * can judge and no finding is made (a protocol-0 pickle or a wiki dump with `{{` in it is not a chat template).
+   */
+  readonly guessed?: boolean;
 }
 
 /** Analyses one chat template and reports what it reaches (one finding per template), or that it could not be read. */
@@ -123,7 +129,7 @@ export async function reportTemplate(ctx: UnitContext, text: string, origin: Tem
         ...(a.parseError !== undefined ? { parseError: a.parseError } : {}),
       },
     });
-  } else if (!a.parsed) {
+  } else if (!a.parsed && !origin.guessed) {
     ctx.incomplete({
       location: origin.location,
       kind: 'unsupported',

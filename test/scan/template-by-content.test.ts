@@ -23,6 +23,11 @@ describe('templates judged by content', () => {
     ['app.html', '{{ config.SECRET_KEY }}', []],
     ['notes.md', 'use {{ x.__class__ }} to see', []],
     ['README', 'no tags here, just text', []],
+    // A protocol-0 pickle of text with '{{' in it (a wiki dump's vocabulary): taken for a template by content only,
+    // the parser cannot read it and the token-level check finds nothing: no finding. Named as a template, the same
+    // text is SCAN-INCOMPLETE (not fully analysed).
+    ['vectors.pkl', '(dp0\nV{{cite web\np1\nI1\nsV\\u00e9 }}\np2\nI2\ns.', []],
+    ['vectors.template', '(dp0\nV{{cite web\np1\nI1\nsV\\u00e9 }}\np2\nI2\ns.', ['SCAN-INCOMPLETE']],
   ];
   for (const [name, text, want] of table)
     it(`${name}: ${want.join(', ') || 'passes'}`, async () => {

@@ -22,7 +22,8 @@ function loadBundle() {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // The file is already the function wrapper (`(function (exports, require, module, __filename, __dirname) {…})`).
+  const script = new vm.Script(source, {
     filename: BUNDLE,
     ...(cachedData ? { cachedData } : {}),
     // Real dynamic import() in the bundle (optional ESM packages) goes through Node's own loader.

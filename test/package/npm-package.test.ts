@@ -43,14 +43,22 @@ describe('the packed tarball', () => {
       .sort();
   });
 
-  it('holds only the package manifest, README, the bin, the bundles, the bundled types and the schemas', () => {
+  it('holds only the package manifest, README, the bin, the bundles, their data files, the bundled types and the schemas', () => {
     const allowed =
-      /^(package\.json|README\.md|LICENSE|bin\/(sentinel|load-bundle)\.js|bin\/package\.json|dist\/bin\/(sentinel\.js|sentinel\.js\.cache|scan-worker\.js|package\.json)|dist\/lib\/[\w-]+\.js|dist\/types\/sentinel-ml\.d\.ts|schemas\/[\w.-]+\.json)$/;
+      /^(package\.json|README\.md|LICENSE|bin\/(sentinel|load-bundle)\.js|bin\/package\.json|dist\/bin\/(sentinel\.js|sentinel\.js\.cache|scan-worker\.js|package\.json)|dist\/lib\/[\w-]+\.js|dist\/(?:bin|lib)\/data\/[\w/.-]+\.json|dist\/types\/sentinel-ml\.d\.ts|schemas\/[\w.-]+\.json)$/;
     assert.deepEqual(
       files.filter((f) => !allowed.test(f)),
       [],
     );
-    for (const f of ['bin/sentinel.js', 'dist/bin/sentinel.js', 'dist/lib/index.js', 'dist/lib/scan-worker.js']) {
+    for (const f of [
+      'bin/sentinel.js',
+      'dist/bin/sentinel.js',
+      'dist/lib/index.js',
+      'dist/lib/scan-worker.js',
+      // The allowlist packs are read beside each bundle when a scan needs them.
+      'dist/bin/data/rules/data/packs/python.json',
+      'dist/lib/data/rules/data/packs/python.json',
+    ]) {
       assert.ok(files.includes(f), `${f} missing`);
     }
   });

@@ -1,6 +1,7 @@
 // The effect model of the callables the allowlist packs admit (data/callable-effects.json, derived and probed against
 // the libraries by scripts/data/derive-callable-effects.py): what a call returns, what it calls, and which argument
 // classes the library itself passes. The VM follows classes through calls with it and reports calls outside it.
+import { lazyJson } from '../../core/lazy-json.js';
 import effects from './data/callable-effects.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
@@ -33,44 +34,52 @@ interface EffectsFile {
   readonly ufunc_source: string;
 }
 
-const DATA = effects as unknown as EffectsFile;
-const FAMILIES = new Map<string, ReadonlySet<string>>(
-  Object.entries(DATA.families).map(([root, names]) => [root, new Set(names)]),
-);
+/** The effect data, parsed on first use (a scan whose pickles name no pack callable never parses it). */
+const data = lazyJson<EffectsFile>(effects);
+let families: Map<string, ReadonlySet<string>> | undefined;
+let fixed: Set<string> | undefined;
 
 /** The effect model of a pack callable, or undefined when the name is not one. */
 export function effectOf(canonical: string): CallableEffect | undefined {
-  return Object.hasOwn(DATA.callables, canonical) ? DATA.callables[canonical] : undefined;
+  const { callables } = data();
+  return Object.hasOwn(callables, canonical) ? callables[canonical] : undefined;
 }
 
 /** Whether the packs admit `canonical` as a class (calling or NEWOBJ'ing it makes an instance of it). */
 export function isPackClass(canonical: string): boolean {
-  return Object.hasOwn(DATA.classes, canonical);
+  return Object.hasOwn(data().classes, canonical);
 }
 
 /** Classes the effect model says a pack callable returns (library classes whose behaviour the packs reviewed). */
-const FIXED = new Set<string>();
-for (const e of Object.values(DATA.callables)) for (const r of e.returns) if ('fixed' in r) FIXED.add(r.fixed);
+function fixedClasses(): ReadonlySet<string> {
+  if (!fixed) {
+    fixed = new Set<string>();
+    for (const e of Object.values(data().callables)) for (const r of e.returns) if ('fixed' in r) fixed.add(r.fixed);
+  }
+  return fixed;
+}
 
 /**
  * Whether the packs reviewed how instances of `canonical` answer attribute lookups (a pack class, or a class a pack
  * callable returns). For any other class (a name outside the packs) the VM cannot tell and assumes the worst.
  */
 export function reviewedClass(canonical: string): boolean {
-  return Object.hasOwn(DATA.classes, canonical) || FIXED.has(canonical);
+  return Object.hasOwn(data().classes, canonical) || fixedClasses().has(canonical);
 }
 
 /** A dict subclass whose __getattr__ answers from its items and that has no __setstate__ (BUILD asks its items). */
 export function attrsFromItems(canonical: string): boolean {
-  return Object.hasOwn(DATA.classes, canonical) && DATA.classes[canonical]!.attrsFromItems === true;
+  const { classes } = data();
+  return Object.hasOwn(classes, canonical) && classes[canonical]!.attrsFromItems === true;
 }
 
 /** Whether `canonical` is one of the classes the library passes for family `root`. */
 export function inFamily(root: string, canonical: string): boolean {
-  return FAMILIES.get(root)?.has(canonical) ?? false;
+  families ??= new Map(Object.entries(data().families).map(([r, names]) => [r, new Set(names)]));
+  return families.get(root)?.has(canonical) ?? false;
 }
 
 /** The library source an effect was read from. */
 export function effectSource(e: CallableEffect): string {
-  return e.source === 'ufunc' ? DATA.ufunc_source : e.source;
+  return e.source === 'ufunc' ? data().ufunc_source : e.source;
 }

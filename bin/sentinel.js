@@ -34,8 +34,16 @@ function run() {
     );
   }
   if (bundle) {
+    // A run whose main() never settles (the event loop drained while a promise still waited) is a tool error, never
+    // a pass: the exit code stays 2 until main() answers.
+    let settled = false;
+    process.exitCode = 2;
+    process.on('exit', () => {
+      if (!settled) process.stderr.write('sentinel: internal error: the scan ended without a result\n');
+    });
     bundle.exports.main(process.argv.slice(2)).then(
       (code) => {
+        settled = true;
         process.exitCode = code;
         if (!bundle.cacheUsed) {
           // The cache is keyed by V8's flags: written with the defaults it was loaded with (src/cli/v8-tiering.ts).
@@ -43,7 +51,10 @@ function run() {
           bundle.saveCache();
         }
       },
-      (e) => toolError(`internal error: ${e && e.stack ? e.stack : String(e)}`),
+      (e) => {
+        settled = true;
+        toolError(`internal error: ${e && e.stack ? e.stack : String(e)}`);
+      },
     );
   }
 }

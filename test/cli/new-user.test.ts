@@ -320,6 +320,24 @@ describe('installable as documented', () => {
     assert.match(r.stderr, /^sentinel: Node\.js 18\.19\.1 is too old: sentinel needs Node\.js 20 or newer/);
   });
 
+  it('bin/sentinel.js: a run whose main() never settles exits 2 with a message, never 0', () => {
+    // The bundle as a hang that drains the event loop would leave it: main() returns a promise nothing resolves.
+    const loader = join(import.meta.dirname, '..', '..', 'bin', 'load-bundle.js');
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `require.cache[require.resolve(${JSON.stringify(loader)})] = { id: 'x', loaded: true, exports: {
+           loadBundle: () => ({ cacheUsed: true, exports: { main: () => new Promise(() => {}) } }) } };
+         process.argv = [process.argv[0], ${JSON.stringify(BIN)}, 'artifact', '.'];
+         require(${JSON.stringify(BIN)});`,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^sentinel: internal error: the scan ended without a result/);
+  });
+
   it('bin/sentinel.js parses as a plain ES2015 script (no syntax an old Node rejects before the check runs)', () => {
     const text = readFileSync(BIN, 'utf8').replace(/^#!.*\n/, '');
     assert.doesNotMatch(text, /\?\.|\?\?|\bimport\b|\bawait\b|#\w/, 'optional chaining, ??, ESM or private fields');

@@ -16,8 +16,9 @@ import { publicKeyFrom, verifyWithKey } from '../../src/provenance/dsse-verify.j
 import { publicGoodTrustedRoot } from '../../src/provenance/verify-sigstore.js';
 import type { SentinelReport } from '../../src/report/report-model.js';
 import { ecKeyPair, hasOpenssl, makeCa } from '../helpers/oms-sign.js';
+import { sharedPath } from '../helpers/shared.js';
 
-const CONF = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'conformance');
+const CONF = sharedPath('conformance');
 const MS = join(CONF, 'model-signing');
 const OMS = join(CONF, 'oms-spec');
 const KEYS = join(MS, 'keys');

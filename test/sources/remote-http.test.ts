@@ -13,9 +13,10 @@ import type { SentinelReport } from '../../src/report/report-model.js';
 import { evilPickle } from '../helpers/pickle-builder.js';
 import { nginxMissing, startNginx, type Nginx } from '../helpers/nginx.js';
 import { cli } from '../helpers/cli.js';
+import { sharedPath } from '../helpers/shared.js';
 
 const skip = nginxMissing();
-const CORPUS = '/work/shared/corpus/files';
+const CORPUS = sharedPath('corpus', 'files');
 const PY = '/usr/bin/python3';
 
 /** A benign pickle holding `n` bytes, then a second stacked pickle that calls posix.system (found only at the end). */

@@ -225,7 +225,7 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
   // u32; v2 widened them to 64 bits. gguf-py and ggml of that time read v1 files; they are read here the same way.
   let wide = true;
   const count = (): number | undefined => (wide ? c.i64(false) : c.u32());
-  const readString = (what: string, at: number, path?: string, keepIt = false): string | number => {
+  const readString = (what: string, at: number, path?: string, keepIt = false, name = false): string | number => {
     const lenAt = c.pos;
     const len = count();
     if (len === undefined) return stop('TRUNCATED', `${what}: length runs past the end of the file`, lenAt, path);
@@ -242,20 +242,17 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
       return len;
     }
     void at;
-    // The BOM is kept: a key "\uFEFFtokenizer.chat_template" is another key to every GGUF reader.
-    return UTF8.decode(c.bytes(len));
-  };
-  /** Keys and tensor names gguf-py decodes strictly (it refuses the file when they are not UTF-8). */
-  const utf8Name = (what: string, at: number): void => {
-    const start = c.pos;
-    const len = count();
-    c.pos = start;
-    if (len === undefined || len > MAX_KEPT_STRING || len > c.remaining - (wide ? 8 : 4)) return;
-    try {
-      STRICT_UTF8.decode(src.read(start + (wide ? 8 : 4), len));
-    } catch {
-      problem('NAME_UTF8', `${what} is not UTF-8 (gguf-py refuses the file; ggml reads the bytes)`, at);
+    const bytes = c.bytes(len)!;
+    if (name) {
+      // Keys and tensor names: gguf-py decodes them strictly and refuses the file when one is not UTF-8.
+      try {
+        return STRICT_UTF8.decode(bytes);
+      } catch {
+        problem('NAME_UTF8', `${what} is not UTF-8 (gguf-py refuses the file; ggml reads the bytes)`, lenAt, path);
+      }
     }
+    // The BOM is kept: a key "\uFEFFtokenizer.chat_template" is another key to every GGUF reader.
+    return UTF8.decode(bytes);
   };
 
   /** Skips `n` elements that are themselves arrays (element type, count, elements), depth-bounded. */
@@ -319,8 +316,7 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
     for (let i = 0; i < nk!; i++) {
       tick();
       const at = c.pos;
-      utf8Name(`metadata key ${i}`, at);
-      const key = readString(`metadata key ${i}`, at, undefined, true);
+      const key = readString(`metadata key ${i}`, at, undefined, true, true);
       if (typeof key !== 'string') stop('STRING_LENGTH', `metadata key ${i} is too long`, at);
       const k = key as string;
       // Problems that leave the rest of the file readable do not stop the read: what follows is still judged.
@@ -398,8 +394,7 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
     for (let i = 0; i < nt!; i++) {
       tick();
       const at = c.pos;
-      utf8Name(`tensor name ${i}`, at);
-      const name = readString(`tensor name ${i}`, at, undefined, true);
+      const name = readString(`tensor name ${i}`, at, undefined, true, true);
       if (typeof name !== 'string' || Buffer.byteLength(name) >= MAX_NAME)
         stop(
           'TENSOR_NAME',

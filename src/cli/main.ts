@@ -524,6 +524,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
             .join(', ')}`,
           `  also_allow: ${[...p.alsoAllow.keys()].join(', ') || '-'}`,
           `  test_code:  ${p.testCode} (findings in test files: ${p.testCode === 'gate' ? 'decided by severity' : 'tickets'})`,
+          `  template_runtime: ${p.templateRuntime} (chat templates judged for ${p.templateRuntime === 'sandboxed' ? "jinja2's sandbox" : 'a plain jinja2.Environment'})`,
           `  torch_safe_globals: ${[...p.torchSafeGlobals.keys()].join(', ') || '-'}`,
           `  acceptances: ${p.acceptances.length}`,
           '',

@@ -166,6 +166,15 @@ export function applyPolicy(input: GateInput): GateOutcome {
       reason = `in test code (pytest layout): a ticket by default, set test_code: gate to gate it; would be ${decision}: ${reason}`;
       decision = 'ticket';
     }
+    // Chat templates: judged for a plain jinja2.Environment by default; a policy declaring a sandboxed runtime passes
+    // the findings whose every signal jinja2's sandbox blocks (the reason names the environment either way).
+    if (f.ruleId === 'MODEL-TEMPLATE-INJECTION') {
+      if (policy.templateRuntime === 'sandboxed' && f.evidence.details?.['sandbox'] === 'blocked') {
+        reason = `template_runtime: sandboxed — jinja2's sandbox blocks every signal of this template (it reaches Python internals only under a plain jinja2.Environment); would be ${decision}: ${reason}`;
+        decision = 'pass';
+      } else
+        reason = `verdict for ${policy.templateRuntime === 'sandboxed' ? "jinja2's sandbox (template_runtime: sandboxed): the sandbox may not block every signal" : 'a plain jinja2.Environment (template_runtime: unsandboxed)'}; ${reason}`;
+    }
     // Seed 002: a pickle finding on a stream within the accepted safety level is a ticket, not a gate.
     const safety = f.stream !== undefined ? safetyOf.get(f.stream) : undefined;
     if (

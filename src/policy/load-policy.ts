@@ -288,6 +288,7 @@ function resolve(f: PolicyFile, source: string, loc: Locator): PolicyLoad {
       acceptances,
       limits,
       testCode: f.test_code ?? 'ticket',
+      templateRuntime: f.template_runtime ?? 'unsandboxed',
       ...(f.exclude?.length ? { exclude: f.exclude } : {}),
       ...(f.signatures ? { signatures: signaturePolicyOf(f.signatures) } : {}),
     }),

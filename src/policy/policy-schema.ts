@@ -145,6 +145,14 @@ export const PolicyFileSchema = z
       .describe(
         'Findings in test code (pytest layout: test_*.py, *_test.py, tests/, conftest.py): ticket (default) or gate',
       ),
+    template_runtime: z
+      .enum(['unsandboxed', 'sandboxed'], {
+        error: (i) => `unknown template_runtime ${JSON.stringify(i.input)} (expected unsandboxed, sandboxed)`,
+      })
+      .optional()
+      .describe(
+        "How chat templates will be rendered: unsandboxed (default: a plain jinja2.Environment, the weaker case) or sandboxed (jinja2's SandboxedEnvironment, as transformers renders them): template findings the sandbox blocks then pass",
+      ),
     exclude: z
       .array(z.string().min(1))
       .optional()

@@ -56,6 +56,13 @@ export interface Policy {
   readonly limits: Partial<Limits>;
   /** Findings in test code: decided as tickets (default), or by severity like any other (`gate`). */
   readonly testCode: 'ticket' | 'gate';
+  /**
+   * How the runtime that will render chat templates renders them: a plain jinja2.Environment (`unsandboxed`, the
+   * default and the weaker case: llama-cpp-python before 0.2.72, other runtimes) or jinja2's sandbox (`sandboxed`:
+   * transformers' ImmutableSandboxedEnvironment). Under `sandboxed`, template findings whose every signal the sandbox
+   * blocks pass, with the environment named in their reason.
+   */
+  readonly templateRuntime: 'unsandboxed' | 'sandboxed';
   /** Globs left out of directory walks (`exclude:`), added to the command line's --exclude. */
   readonly exclude?: readonly string[];
   /** The `signatures:` block (model signatures: where required, whom to trust). */
@@ -79,6 +86,7 @@ export const DEFAULT_POLICY: Policy = {
   acceptances: [],
   limits: {},
   testCode: 'ticket',
+  templateRuntime: 'unsandboxed',
 };
 
 export interface CliOverrides {

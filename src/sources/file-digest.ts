@@ -6,10 +6,9 @@ import { sha256 } from '../core/sha256.js';
 
 const WINDOW = 8 * 1024 * 1024;
 
+/** One flat string (built by `+=`, the hex of a digest was a tree of 64 pieces kept for every file reported). */
 function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 }
 
 /** Hex SHA-256 of bytes in memory. */

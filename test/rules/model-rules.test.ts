@@ -75,6 +75,22 @@ const INVALID: Case[] = [
     path: '$.chat_template[1].template',
   },
   {
+    // transformers takes a map of name -> template as it is (a list becomes such a map): get_chat_template picks
+    // "default", or "tool_use" when tools are given. Read as a map; it passed as a config with no template before.
+    name: 'tokenizer_config.json map of named templates',
+    file: 'tokenizer_config.json',
+    bytes: () => json({ chat_template: { default: CHATML, tool_use: '{{ cycler.__init__.__globals__.os }}' } }),
+    rule: 'MODEL-TEMPLATE-INJECTION',
+    path: '$.chat_template.tool_use',
+  },
+  {
+    name: 'chat_template.json (processor) map of named templates',
+    file: 'chat_template.json',
+    bytes: () => json({ chat_template: { 'my template': '{{ lipsum.__globals__ }}' } }),
+    rule: 'MODEL-TEMPLATE-INJECTION',
+    path: '$.chat_template["my template"]',
+  },
+  {
     name: 'standalone .jinja: subclasses walk',
     file: 'chat_template.jinja',
     bytes: () => text('{% for c in [].__class__.__base__.__subclasses__() %}{{ c.__name__ }}{% endfor %}'),
@@ -282,6 +298,11 @@ const INVALID: Case[] = [
 
 const VALID: Case[] = [
   { name: 'real ChatML template in GGUF', file: 'model.gguf', bytes: () => tmplGguf(CHATML) },
+  {
+    name: 'tokenizer_config.json map of named benign templates',
+    file: 'tokenizer_config.json',
+    bytes: () => json({ chat_template: { default: CHATML, tool_use: CHATML } }),
+  },
   {
     name: 'namespace() used as templates use it',
     file: 'chat_template.jinja',

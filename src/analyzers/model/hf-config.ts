@@ -69,13 +69,21 @@ export function remoteCodeRefs(json: unknown): RemoteCodeRef[] {
   return out;
 }
 
-/** The chat templates a tokenizer/processor config carries: a string, or a list of `{name, template}`. */
+/**
+ * The chat templates a tokenizer/processor config carries: a string, a list of `{name, template}`, or a map of name
+ * to template (transformers keeps a list as that map and takes a map as it is: `get_chat_template` picks from it).
+ */
 export function chatTemplates(json: unknown): { path: string; name: string; template: string }[] {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return [];
   const t = (json as Record<string, unknown>)['chat_template'];
   if (typeof t === 'string') return [{ path: '$.chat_template', name: 'default', template: t }];
-  if (!Array.isArray(t)) return [];
   const out: { path: string; name: string; template: string }[] = [];
+  if (typeof t === 'object' && t !== null && !Array.isArray(t)) {
+    for (const [name, template] of Object.entries(t as Record<string, unknown>))
+      if (typeof template === 'string') out.push({ path: key('$.chat_template', name), name, template });
+    return out;
+  }
+  if (!Array.isArray(t)) return [];
   t.forEach((e, i) => {
     if (typeof e !== 'object' || e === null) return;
     const { name, template } = e as Record<string, unknown>;

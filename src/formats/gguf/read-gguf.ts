@@ -21,6 +21,10 @@ const MAX_ARRAY = 1024 * 1024 * 1024;
 /** Strings kept in memory (chat templates, names); longer ones are skipped and said to be too large. */
 const MAX_KEPT_STRING = 16 * 1024 * 1024;
 const MAX_PROBLEMS = 32;
+/** Arrays of arrays read (gguf-py recurses without a bound; real files have none). */
+const MAX_ARRAY_NESTING = 16;
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 const VALUE_TYPES = ['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'f32', 'bool', 'str', 'arr', 'u64', 'i64', 'f64'];
 const FIXED_SIZE: Readonly<Record<string, number>> = {
@@ -70,6 +74,8 @@ export interface GgufProblem {
 
 export interface GgufFile {
   readonly version: number;
+  /** Numbers stored big-endian (read as gguf-py reads them; ggml on a little-endian host refuses the file). */
+  readonly bigEndian?: boolean;
   readonly tensorCount: number;
   readonly metadata: readonly GgufMetadata[];
   readonly tensors: readonly GgufTensor[];
@@ -100,6 +106,8 @@ class Cursor {
   private buf: Uint8Array = new Uint8Array(0);
   private bufStart = 0;
   pos = 0;
+  /** Byte order of the file's numbers: gguf-py reads a file whose version reads byte-swapped as big-endian. */
+  le = true;
   private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   /** A DataView over the current window, made once per window (not once per value). */
   private readonly view = () => this.dv;
@@ -131,13 +139,13 @@ class Cursor {
   }
   u32(): number | undefined {
     if (!this.ensure(4)) return undefined;
-    const v = this.view().getUint32(this.pos - this.bufStart, true);
+    const v = this.view().getUint32(this.pos - this.bufStart, this.le);
     this.pos += 4;
     return v;
   }
   i32(): number | undefined {
     if (!this.ensure(4)) return undefined;
-    const v = this.view().getInt32(this.pos - this.bufStart, true);
+    const v = this.view().getInt32(this.pos - this.bufStart, this.le);
     this.pos += 4;
     return v;
   }
@@ -148,8 +156,9 @@ class Cursor {
     const o = this.pos - this.bufStart;
     this.pos += 8;
     // Two 32-bit halves (no BigInt per value: a GGUF may hold tens of millions of string lengths).
-    const lo = dv.getUint32(o, true);
-    const hi = signed ? dv.getInt32(o + 4, true) : dv.getUint32(o + 4, true);
+    const [l, h] = this.le ? [o, o + 4] : [o + 4, o];
+    const lo = dv.getUint32(l, this.le);
+    const hi = signed ? dv.getInt32(h, this.le) : dv.getUint32(h, this.le);
     if (hi >= 0x200000) return Number.MAX_SAFE_INTEGER;
     if (hi < -0x200000) return -Number.MAX_SAFE_INTEGER;
     return hi * 0x100000000 + lo;
@@ -166,23 +175,23 @@ class Cursor {
       case 'i8':
         return dv.getInt8(o);
       case 'u16':
-        return dv.getUint16(o, true);
+        return dv.getUint16(o, this.le);
       case 'i16':
-        return dv.getInt16(o, true);
+        return dv.getInt16(o, this.le);
       case 'u32':
-        return dv.getUint32(o, true);
+        return dv.getUint32(o, this.le);
       case 'i32':
-        return dv.getInt32(o, true);
+        return dv.getInt32(o, this.le);
       case 'f32':
-        return dv.getFloat32(o, true);
+        return dv.getFloat32(o, this.le);
       case 'bool':
         return dv.getInt8(o) !== 0;
       case 'u64':
-        return Number(dv.getBigUint64(o, true));
+        return Number(dv.getBigUint64(o, this.le));
       case 'i64':
-        return Number(dv.getBigInt64(o, true));
+        return Number(dv.getBigInt64(o, this.le));
       default:
-        return dv.getFloat64(o, true);
+        return dv.getFloat64(o, this.le);
     }
   }
 }
@@ -199,6 +208,7 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
   let tensorCount = 0;
   let alignment = DEFAULT_ALIGNMENT;
   let dataStart = 0;
+  let bigEndian = false;
   const problem = (code: string, message: string, offset: number, path?: string): void => {
     if (problems.length < MAX_PROBLEMS) problems.push({ code, message, offset, ...(path ? { path } : {}) });
   };
@@ -215,18 +225,63 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
   // u32; v2 widened them to 64 bits. gguf-py and ggml of that time read v1 files; they are read here the same way.
   let wide = true;
   const count = (): number | undefined => (wide ? c.i64(false) : c.u32());
-  const readString = (what: string, at: number, path?: string, keepIt = false): string | number => {
+  const readString = (what: string, at: number, path?: string, keepIt = false, name = false): string | number => {
     const lenAt = c.pos;
     const len = count();
     if (len === undefined) return stop('TRUNCATED', `${what}: length runs past the end of the file`, lenAt, path);
     if (len > MAX_STRING) stop('STRING_LENGTH', `${what}: length ${len} exceeds the reference limit`, lenAt, path);
-    if (len > c.remaining) stop('STRING_LENGTH', `${what}: length ${len} runs past the end of the file`, lenAt, path);
+    if (len > c.remaining) {
+      // gguf-py keeps what is there (a template cut by the end of the file is still loaded): so is it judged here.
+      if (!keepIt || c.remaining > MAX_KEPT_STRING)
+        stop('STRING_LENGTH', `${what}: length ${len} runs past the end of the file`, lenAt, path);
+      problem('STRING_LENGTH', `${what}: length ${len} runs past the end of the file`, lenAt, path);
+      return UTF8.decode(c.bytes(c.remaining));
+    }
     if (!keepIt || len > MAX_KEPT_STRING) {
       c.skip(len);
       return len;
     }
     void at;
-    return new TextDecoder('utf-8').decode(c.bytes(len));
+    const bytes = c.bytes(len)!;
+    if (name) {
+      // Keys and tensor names: gguf-py decodes them strictly and refuses the file when one is not UTF-8.
+      try {
+        return STRICT_UTF8.decode(bytes);
+      } catch {
+        problem('NAME_UTF8', `${what} is not UTF-8 (gguf-py refuses the file; ggml reads the bytes)`, lenAt, path);
+      }
+    }
+    // The BOM is kept: a key "\uFEFFtokenizer.chat_template" is another key to every GGUF reader.
+    return UTF8.decode(bytes);
+  };
+
+  /** Skips `n` elements that are themselves arrays (element type, count, elements), depth-bounded. */
+  const skipNestedArray = (n: number, k: string, at: number, depth: number): void => {
+    if (depth > MAX_ARRAY_NESTING)
+      stop('VALUE_TYPE', `metadata ${k}: arrays nested deeper than ${MAX_ARRAY_NESTING}`, at, k);
+    if (n * (wide ? 12 : 8) > c.remaining)
+      stop('COUNT', `metadata ${k}: ${n} nested arrays cannot fit in the file`, at, k);
+    for (let j = 0; j < n; j++) {
+      tick();
+      const et = c.i32();
+      const m = count();
+      if (et === undefined || m === undefined)
+        stop('TRUNCATED', `metadata ${k}: nested array runs past the end`, at, k);
+      const elem = VALUE_TYPES[et!];
+      if (elem === 'arr') skipNestedArray(m!, k, at, depth + 1);
+      else if (elem === undefined) {
+        if (m! > 0) stop('VALUE_TYPE', `metadata ${k}: nested array of invalid type ${et}`, at, k);
+      } else if (elem === 'str') {
+        for (let x = 0; x < m!; x++) {
+          tick();
+          const len = count();
+          if (len === undefined || len > c.remaining)
+            stop('STRING_LENGTH', `metadata ${k}: nested string runs past the end`, at, k);
+          c.skip(len!);
+        }
+      } else if (m! * FIXED_SIZE[elem]! > c.remaining || !c.skip(m! * FIXED_SIZE[elem]!))
+        stop('COUNT', `metadata ${k}: nested array of ${m} elements cannot fit in the file`, at, k);
+    }
   };
 
   try {
@@ -236,8 +291,14 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
     if (v === undefined) stop('TRUNCATED', 'header cut short after the magic', 4);
     version = v!;
     if (version === 0) stop('VERSION', 'GGUF version 0', 4);
-    if ((version & 0xffff) === 0)
-      stop('VERSION', `version ${version} reads as a big-endian file (little-endian loaders refuse it)`, 4);
+    if ((version & 0xffff) === 0) {
+      // A big-endian file (the magic is always written as "GGUF"): ggml on a little-endian host refuses it, gguf-py
+      // (transformers' GGUF loading) reads it byte-swapped. It is read here as gguf-py reads it.
+      c.le = false;
+      c.pos = 4;
+      version = c.u32()!;
+      bigEndian = true;
+    }
     if (version > GGUF_VERSION) stop('VERSION', `version ${version} is newer than GGUF ${GGUF_VERSION}`, 4);
     wide = version >= 2;
     const nt = wide ? c.i64(true) : c.u32();
@@ -255,11 +316,12 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
     for (let i = 0; i < nk!; i++) {
       tick();
       const at = c.pos;
-      const key = readString(`metadata key ${i}`, at, undefined, true);
+      const key = readString(`metadata key ${i}`, at, undefined, true, true);
       if (typeof key !== 'string') stop('STRING_LENGTH', `metadata key ${i} is too long`, at);
       const k = key as string;
-      if (k.length === 0) stop('KEY', `metadata key ${i} is empty`, at);
-      if (keys.has(k)) stop('DUPLICATE_KEY', `metadata key ${JSON.stringify(k)} appears twice`, at, k);
+      // Problems that leave the rest of the file readable do not stop the read: what follows is still judged.
+      if (k.length === 0) problem('KEY', `metadata key ${i} is empty`, at);
+      if (keys.has(k)) problem('DUPLICATE_KEY', `metadata key ${JSON.stringify(k)} appears twice`, at, k);
       keys.add(k);
       const tAt = c.pos;
       const typeId = c.i32();
@@ -272,8 +334,22 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
         if (et === undefined || n === undefined)
           stop('TRUNCATED', `metadata ${k}: array header runs past the end`, tAt, k);
         const elem = VALUE_TYPES[et!];
-        if (elem === undefined || elem === 'arr')
+        if (elem === 'arr') {
+          // gguf-py reads arrays of arrays (ggml refuses them): read the same way, so what follows is judged.
+          problem('VALUE_TYPE', `metadata ${k} is an array of arrays (ggml refuses it; gguf-py reads it)`, tAt, k);
+          skipNestedArray(n!, k, tAt, 1);
+          metadata.push({ key: k, type: 'arr[arr]', count: n!, offset: at });
+          continue;
+        }
+        if (elem === undefined) {
+          if (n === 0) {
+            // Never looked at by gguf-py when there are no elements; ggml refuses the type.
+            problem('VALUE_TYPE', `metadata ${k} is an empty array of invalid type ${et}`, tAt, k);
+            metadata.push({ key: k, type: `arr[${et}]`, count: 0, offset: at });
+            continue;
+          }
           stop('VALUE_TYPE', `metadata ${k} is an array of invalid type ${et}`, tAt, k);
+        }
         if (n! > MAX_ARRAY) stop('COUNT', `metadata ${k}: ${n} elements exceed the reference limit`, tAt, k);
         const minBytes = elem === 'str' ? (wide ? 8 : 4) : FIXED_SIZE[elem!]!;
         if (n! * minBytes > c.remaining) stop('COUNT', `metadata ${k}: ${n} elements cannot fit in the file`, tAt, k);
@@ -318,7 +394,7 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
     for (let i = 0; i < nt!; i++) {
       tick();
       const at = c.pos;
-      const name = readString(`tensor name ${i}`, at, undefined, true);
+      const name = readString(`tensor name ${i}`, at, undefined, true, true);
       if (typeof name !== 'string' || Buffer.byteLength(name) >= MAX_NAME)
         stop(
           'TENSOR_NAME',
@@ -375,6 +451,7 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
   }
   return {
     version,
+    ...(bigEndian ? { bigEndian } : {}),
     tensorCount,
     metadata,
     tensors,

@@ -32,6 +32,8 @@ export interface Hdf5Summary {
   readonly tooDeep: number;
   /** Root attributes not kept because they are larger than MAX_ATTRIBUTE_CHARS (never silently dropped). */
   readonly oversizedAttributes: readonly string[];
+  /** Root attributes the library listed but could not read (h5py may read them: never silently dropped). */
+  readonly unreadableAttributes: readonly string[];
 }
 
 /** Group nesting walked: libhdf5 resolves a path one link per level, so deeper paths cost more per object. */
@@ -113,11 +115,13 @@ export async function readHdf5(src: ByteSource, opts: { maxObjects: number }): P
     file = new h5.File('/' + name, 'r');
     const rootAttributes: Record<string, string | number | boolean> = {};
     const oversizedAttributes: string[] = [];
+    const unreadableAttributes: string[] = [];
     for (const [k, a] of Object.entries(file.attrs)) {
       let v: unknown;
       try {
         v = (a as { value: unknown }).value;
       } catch {
+        unreadableAttributes.push(k);
         continue;
       }
       const val = attributeValue(v);
@@ -159,7 +163,19 @@ export async function readHdf5(src: ByteSource, opts: { maxObjects: number }): P
       }
       queue[qi] = { path: '', depth: 0 };
     }
-    return { ok: true, summary: { rootAttributes, groups, datasets, links, truncated, tooDeep, oversizedAttributes } };
+    return {
+      ok: true,
+      summary: {
+        rootAttributes,
+        groups,
+        datasets,
+        links,
+        truncated,
+        tooDeep,
+        oversizedAttributes,
+        unreadableAttributes,
+      },
+    };
   } catch (e) {
     const error = shortError(e);
     // A trap inside the wasm module (abort, out-of-bounds) may leave it unusable: later files fail closed.

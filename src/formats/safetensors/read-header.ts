@@ -49,8 +49,18 @@ function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
-/** serde_json's recursion limit: the reference reader refuses a header nested deeper. */
+/** serde_json's recursion limit: the reference reader refuses a header nested this deep (its 128th level). */
 export const SERDE_MAX_DEPTH = 128;
+
+/** A string serde_json refuses: a `\uD800`-style escape not part of a surrogate pair (JSON.parse keeps it). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function hasLoneSurrogate(v: unknown): boolean {
+  if (typeof v === 'string') return LONE_SURROGATE.test(v);
+  if (Array.isArray(v)) return v.some(hasLoneSurrogate);
+  if (v && typeof v === 'object')
+    return Object.entries(v as Record<string, unknown>).some(([k, x]) => LONE_SURROGATE.test(k) || hasLoneSurrogate(x));
+  return false;
+}
 
 /**
  * One pass over the header bytes before parsing: the deepest nesting and the number of top-level entries (a header
@@ -104,10 +114,10 @@ export function readSafetensorsHeader(src: ByteSource, opts: ReadHeaderOptions =
     return fail('HEADER_UTF8', 'header is not valid UTF-8', n);
   }
   const pre = headerShape(raw);
-  if (pre.depth > SERDE_MAX_DEPTH)
+  if (pre.depth >= SERDE_MAX_DEPTH)
     return fail(
       'HEADER_JSON',
-      `header JSON nested ${pre.depth} levels deep: serde_json, the reference reader's parser, refuses more than ${SERDE_MAX_DEPTH}`,
+      `header JSON nested ${pre.depth} levels deep: serde_json, the reference reader's parser, refuses ${SERDE_MAX_DEPTH} or more`,
       n,
     );
   if (opts.maxEntries !== undefined && pre.entries > opts.maxEntries)
@@ -123,6 +133,8 @@ export function readSafetensorsHeader(src: ByteSource, opts: ReadHeaderOptions =
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     return fail('HEADER_JSON', 'header is JSON but not an object', n);
+  if (hasLoneSurrogate(json))
+    return fail('HEADER_JSON', 'header has a string with a lone UTF-16 surrogate escape, which serde_json refuses', n);
   const add = (code: string, message: string, path?: string): void => {
     if (problems.length < MAX_PROBLEMS)
       problems.push({ code, message, offset: HEADER_START, ...(path ? { path } : {}) });

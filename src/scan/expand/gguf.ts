@@ -62,6 +62,7 @@ export const ggufExpander: Expander = {
       metadataKeys: g.metadata.slice(0, MAX_LISTED_KEYS).map((m) => m.key),
       details: {
         version: g.version,
+        ...(g.bigEndian ? { byteOrder: 'big-endian' } : {}),
         alignment: g.alignment,
         ...(arch !== undefined ? { architecture: arch } : {}),
         ...(name !== undefined ? { name: name.slice(0, 200) } : {}),

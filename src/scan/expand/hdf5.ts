@@ -62,6 +62,12 @@ export const hdf5Expander: Expander = {
         details: { link: l.path, file: l.file, object: l.target, problem: problem.code },
       });
     }
+    for (const attr of s.unreadableAttributes.filter((a) => KERAS_ATTRIBUTES.includes(a)))
+      ctx.incomplete({
+        location: src.location,
+        kind: 'corrupt',
+        reason: `root attribute ${attr} could not be read by the HDF5 library, so the Keras config was not checked`,
+      });
     for (const attr of s.oversizedAttributes)
       ctx.incomplete({
         location: src.location,

@@ -277,6 +277,17 @@ async function runJobs(
   });
   let left: readonly number[] = jobs.map((_, i) => i);
   if (workers > 1 && local.length > 1 && (local.length >= POOL_MIN_FILES || bytes >= POOL_MIN_BYTES)) {
+    // Largest files first (stable otherwise), so that a big file does not start last and run alone on one core
+    // while the others idle; outcomes are placed back in walk order whatever order they finish in.
+    const bySize = local
+      .map((_, k) => k)
+      .sort((a, b) => local[b]!.members[0]!.size - local[a]!.members[0]!.size || a - b);
+    const sortedLocal = bySize.map((k) => local[k]!);
+    const sortedIndex = bySize.map((k) => localIndex[k]!);
+    for (let k = 0; k < bySize.length; k++) {
+      local[k] = sortedLocal[k]!;
+      localIndex[k] = sortedIndex[k]!;
+    }
     const { runPool, workerEntry } = await import('./worker-pool.js');
     const ts = import.meta.url.endsWith('.ts');
     const back = await runPool(local, {

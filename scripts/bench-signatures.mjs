@@ -327,7 +327,15 @@ console.log(
 console.log(`uptime at start: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
 const results = rows.map(() => []);
 for (let r = 0; r < RUNS; r++) {
-  for (const [i, row] of rows.entries()) results[i].push(await run(row.parts(), row.check));
+  for (const [i, row] of rows.entries()) {
+    const x = await run(row.parts(), row.check);
+    results[i].push(x);
+    // Progress (each run as it ends), so that a bench cut short still leaves its figures.
+    console.error(
+      `  round ${r + 1}: ${row.label}: ${(x.ms / 1000).toFixed(2)} s, ${(row.bytes / 1e9 / (x.ms / 1000)).toFixed(2)} GB/s, ` +
+        `CPU ${x.cpuS.toFixed(1)} s, ${(x.rssKb / 1024).toFixed(0)} MB, load ${x.load.toFixed(1)}`,
+    );
+  }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const summary = rows.map((row, i) => {

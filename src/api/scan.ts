@@ -26,6 +26,8 @@ import { DEFAULT_REMOTE_OPTIONS, type RemoteCost, type RemoteOptions } from '../
 import { isRemoteArg, RemoteTargetError, type ResolveContext } from '../sources/remote/resolve-target.js';
 import { resolveSignatureSetup, type SignatureScanOptions } from './signature-options.js';
 import { runSignaturePhase } from '../scan/signature-phase.js';
+import { DigestBoard } from '../scan/digest-board.js';
+import type { ContentDigest } from '../scan/file-outcome.js';
 import { selectRules } from '../scan/engine.js';
 import type { ResultCache } from '../scan/result-cache.js';
 
@@ -292,8 +294,11 @@ async function gather(p: Prepared, options: ScanOptions): Promise<ScanFacts> {
     : undefined;
   const sigSetup = await resolveSignatureSetup(options.signatures, policy, cwd);
   const signaturePaths = list.filter((i): i is string => typeof i === 'string' && !isRemoteArg(i));
-  // Signatures are verified beside the scan (hashing overlaps the per-file analysis).
+  // Signatures are verified beside the scan (hashing overlaps the per-file analysis); whole-file SHA-256 digests
+  // the scan takes anyway are handed to the signature check instead of reading the files a second time.
+  const board = signaturePaths.length && options.sha256 !== false ? new DigestBoard() : undefined;
   const signed = runSignaturePhase(signaturePaths, {
+    ...(board ? { board } : {}),
     ...sigSetup,
     now,
     cwd,
@@ -314,6 +319,7 @@ async function gather(p: Prepared, options: ScanOptions): Promise<ScanFacts> {
       ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
       ...(options.cacheRoots ? { cacheRoots: options.cacheRoots } : {}),
       ...(options.sha256 === false ? { sha256: false } : {}),
+      ...(board ? { onDigest: (c: ContentDigest) => board.add(c) } : {}),
       walk: {
         exclude: [...(policy.exclude ?? []), ...(options.exclude ?? [])],
         respectGitignore: options.respectGitignore ?? false,
@@ -332,7 +338,7 @@ async function gather(p: Prepared, options: ScanOptions): Promise<ScanFacts> {
         })
       : undefined,
   );
-  const [result, signatures] = await Promise.all([scanned, signed]);
+  const [result, signatures] = await Promise.all([scanned.finally(() => board?.close()), signed]);
   return {
     result: { ...result, findings: [...result.findings, ...signatures.findings] },
     targets: list.map((i) => (typeof i === 'string' ? i : i.name)),

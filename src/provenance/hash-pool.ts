@@ -4,19 +4,28 @@
 // library build without a separate entry file. Falls back to hashing on this thread when workers cannot start.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { hashJobsInThread, nodeAlgorithm, type HashJob } from './hash-ranges.js';
+import { hashJobsInThread, hashWasmEntry, nodeAlgorithm, type HashJob } from './hash-ranges.js';
 
-/** The worker: answers {i, abs, start, end, algorithm} with {i, hex} or {i, error}. */
+/**
+ * The worker: answers {i, abs, start, end, algorithm} with {i, hex} or {i, error}. `algorithm` is a node:crypto
+ * name, or `blake3` (hash-wasm, required from the path in workerData).
+ */
 const WORKER_SOURCE = `
 'use strict';
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { openSync, readSync, closeSync } = require('node:fs');
 const { createHash } = require('node:crypto');
 const buf = Buffer.allocUnsafe(${4 << 20});
-parentPort.on('message', (m) => {
+async function digester(algorithm) {
+  if (algorithm !== 'blake3') return createHash(algorithm);
+  const h = await require(workerData.hashWasm).createBLAKE3();
+  h.init();
+  return h;
+}
+parentPort.on('message', async (m) => {
   let fd;
   try {
-    const h = createHash(m.algorithm);
+    const h = await digester(m.algorithm);
     fd = openSync(m.abs, 'r');
     let pos = m.start;
     while (pos < m.end) {
@@ -47,10 +56,18 @@ export async function hashJobsOnWorkers(
   threads = availableParallelism(),
   minBytes = POOL_MIN_BYTES,
 ): Promise<(string | Error)[]> {
-  const algorithm = nodeAlgorithm(omsAlgorithm);
+  const algorithm = nodeAlgorithm(omsAlgorithm) ?? (omsAlgorithm === 'blake3' ? 'blake3' : undefined);
   const total = jobs.reduce((n, j) => n + (j.end - j.start), 0);
   const n = Math.min(threads, jobs.length);
   if (!algorithm || n < 2 || total < minBytes) return hashJobsInThread(jobs, omsAlgorithm);
+  let hashWasm: string | undefined;
+  if (algorithm === 'blake3') {
+    try {
+      hashWasm = hashWasmEntry();
+    } catch {
+      return hashJobsInThread(jobs, omsAlgorithm);
+    }
+  }
   const out = new Array<string | Error>(jobs.length);
   const order = jobs.map((_, i) => i).sort((a, b) => jobs[b]!.end - jobs[b]!.start - (jobs[a]!.end - jobs[a]!.start));
   let next = 0;
@@ -58,7 +75,7 @@ export async function hashJobsOnWorkers(
     new Promise((resolve) => {
       let worker: Worker;
       try {
-        worker = new Worker(WORKER_SOURCE, { eval: true });
+        worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { hashWasm } });
       } catch {
         resolve();
         return;

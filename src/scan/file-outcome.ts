@@ -17,4 +17,20 @@ export interface FileOutcome {
    * is re-targeted to every path naming the same content).
    */
   readonly summaries?: Readonly<Record<string, unknown>>;
+  /**
+   * The whole-file SHA-256 the scan took while reading a local file, with the identity of the file it was taken of
+   * (device and inode, size, modification and change times at open; the file did not change while it was read), so
+   * that signature verification can use it instead of reading the file again (scan/digest-board.ts).
+   */
+  readonly content?: ContentDigest;
+}
+
+/** A whole-file SHA-256 and the identity of the file it is the digest of. */
+export interface ContentDigest {
+  /** `dev:ino`. */
+  readonly id: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly sha256: string;
 }

@@ -9,6 +9,7 @@ import type { SignatureVerdict } from '../provenance/signature-verdict.js';
 import type { TrustAnchors } from '../provenance/trust.js';
 import type { Hasher } from '../provenance/compare-manifest.js';
 import { RuleContext, type Rule } from '../rules/rule.js';
+import type { DigestBoard, ReuseCount } from './digest-board.js';
 
 export const DEFAULT_SIGNATURE_FILE = 'model.sig';
 
@@ -33,6 +34,8 @@ export interface SignaturePhaseOptions {
   readonly hasher?: Hasher;
   /** Threads hashing may use (worker threads when above 1 and the model is large). Default 1. */
   readonly threads?: number;
+  /** The scan's whole-file digests: whole-file SHA-256 jobs are answered from them (one read of each byte). */
+  readonly board?: DigestBoard;
 }
 
 export interface SignaturePhaseResult {
@@ -75,7 +78,12 @@ export async function runSignaturePhase(
     const present = (await statOf(sigAbs))?.isFile() === true;
     if (!present && !required) continue;
     verifyModel ??= (await import('../provenance/verify-model.js')).verifyModel;
-    const verdict = await verifyModel({
+    let hasher = o.hasher ?? ((o.threads ?? 1) > 1 ? await poolHasher(o.threads!) : undefined);
+    const reuse: ReuseCount = { fromScan: 0, bytesFromScan: 0 };
+    if (o.board) {
+      hasher = o.board.hasher(hasher ?? (await import('../provenance/hash-ranges.js')).hashJobsInThread, reuse);
+    }
+    const checked = await verifyModel({
       target: p,
       modelPath: abs,
       isFile,
@@ -87,8 +95,22 @@ export async function runSignaturePhase(
       now: o.now,
       maxFiles: o.maxFiles,
       maxSignatureBytes: 64 << 20,
-      ...(o.hasher ? { hasher: o.hasher } : (o.threads ?? 1) > 1 ? { hasher: await poolHasher(o.threads!) } : {}),
+      ...(hasher ? { hasher } : {}),
     });
+    const verdict: SignatureVerdict = reuse.fromScan
+      ? {
+          ...checked,
+          checks: [
+            ...checked.checks,
+            {
+              id: 'digests-from-scan',
+              ran: true,
+              passed: true,
+              detail: `${reuse.fromScan} file digest(s) (${reuse.bytesFromScan} bytes) taken from the scan's read of the same files`,
+            },
+          ],
+        }
+      : checked;
     verdicts.push(verdict);
     const ctx = new RuleContext({ arg: p, abs, isDirectory: !isFile }, basename(abs));
     const fact = {

@@ -168,6 +168,11 @@ export class FileSource implements ByteSource {
     return got === out.length ? out : out.subarray(0, got);
   }
 
+  /** The file's status when it was opened (its size is the size read). */
+  openedStat(): Stats {
+    return this.opened;
+  }
+
   /** The open file's status (identifies it: device, inode, size, modification time). */
   stat(): Stats {
     return fstatSync(this.fd);

@@ -11,6 +11,10 @@ export interface StatementOptions {
   readonly shardSize?: number;
   readonly ignorePaths?: readonly string[];
   readonly signatureName?: string;
+  /** OMS hash_type (default sha256); blake3 needs `digest` (node:crypto has no BLAKE3). */
+  readonly hashType?: 'sha256' | 'blake2b' | 'blake3';
+  /** Hex digest of a file or shard in `hashType` (default: node:crypto's sha256 / blake2b512). */
+  readonly digest?: (bytes: Uint8Array) => string;
 }
 
 const DEFAULT_IGNORED = ['.git', '.gitignore', '.gitattributes', '.github'];
@@ -36,18 +40,25 @@ export function omsStatement(model: string, o: StatementOptions = {}): Record<st
     : walk(model).filter((f) => !ignore.some((i) => f === i || f.startsWith(i + '/')));
   const abs = (f: string): string => (single ? model : join(model, f));
   const resources: { name: string; digest: string; algorithm: string }[] = [];
+  const algorithm = o.hashType ?? 'sha256';
+  const digest =
+    o.digest ??
+    ((b: Uint8Array): string =>
+      createHash(algorithm === 'blake2b' ? 'blake2b512' : algorithm)
+        .update(b)
+        .digest('hex'));
   for (const f of files) {
     const bytes = readFileSync(abs(f));
     if (method === 'files') {
-      resources.push({ name: f, digest: createHash('sha256').update(bytes).digest('hex'), algorithm: 'sha256' });
+      resources.push({ name: f, digest: digest(bytes), algorithm });
       continue;
     }
     for (let start = 0; start < bytes.length; start += o.shardSize!) {
       const end = Math.min(bytes.length, start + o.shardSize!);
       resources.push({
         name: `${f}:${start}:${end}`,
-        digest: createHash('sha256').update(bytes.subarray(start, end)).digest('hex'),
-        algorithm: 'sha256',
+        digest: digest(bytes.subarray(start, end)),
+        algorithm,
       });
     }
   }
@@ -63,7 +74,7 @@ export function omsStatement(model: string, o: StatementOptions = {}): Record<st
       resources,
       serialization: {
         method,
-        hash_type: 'sha256',
+        hash_type: algorithm,
         ...(method === 'shards' ? { shard_size: o.shardSize } : {}),
         allow_symlinks: false,
         ignore_paths: [...(o.ignorePaths ?? []), ...DEFAULT_IGNORED],

@@ -1,5 +1,5 @@
 // Worker-thread hashing gives the same digests as hashing on this thread (whole files and byte ranges, sha256 and
-// blake2b), in job order, with an I/O error as the result of its own job only; unsupported algorithms are errors.
+// blake2b, blake3), in job order, with an I/O error as the result of its own job only; unsupported algorithms are errors.
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,8 +44,25 @@ describe('hash pool', () => {
     });
   }
 
-  it('blake3 (registered, not available in node:crypto) is an error per job, never a guess', async () => {
-    const r = await hashJobsOnWorkers(jobs.slice(0, 2), 'blake3', 2, 0);
-    assert.ok(r.every((x) => x instanceof Error));
+  it('blake3 (hash-wasm): workers agree with this thread, errors stay per job', async () => {
+    const pooled = await hashJobsOnWorkers(jobs, 'blake3', 2, 0);
+    const here = await hashJobsInThread(jobs, 'blake3');
+    for (let i = 0; i < 5; i++) {
+      assert.match(String(pooled[i]), /^[0-9a-f]{64}$/);
+      assert.equal(here[i], pooled[i]);
+    }
+    assert.notEqual(pooled[0], pooled[1]);
+    assert.ok(pooled[5] instanceof Error);
+    assert.ok(pooled[6] instanceof Error);
+  });
+
+  it('an algorithm outside the OMS registry is an error per job, never a guess', async () => {
+    for (const alg of ['blake2s', 'md5', 'sha512']) {
+      const r = await hashJobsOnWorkers(jobs.slice(0, 2), alg, 2, 0);
+      assert.ok(
+        r.every((x) => x instanceof Error && /not supported/.test(x.message)),
+        alg,
+      );
+    }
   });
 });

@@ -153,3 +153,18 @@ export function callableSinks(canonical: string): { readonly ref: string; readon
   const { hooks } = data();
   return Object.hasOwn(hooks, e.sinks) ? { ref: e.sinks, rec: hooks[e.sinks]! } : undefined;
 }
+
+let stateMethods: readonly string[] | undefined;
+
+/**
+ * Methods of the state that any admitted class's __setstate__ calls (the union over the hooks table): a BUILD on an
+ * object whose class the analysis cannot name may run any of those hooks.
+ */
+export function anyStateMethods(): readonly string[] {
+  if (stateMethods === undefined) {
+    const all = new Set<string>();
+    for (const rec of Object.values(data().hooks)) for (const m of rec.sinks['state']?.methods ?? []) all.add(m);
+    stateMethods = [...all].sort();
+  }
+  return stateMethods;
+}

@@ -6,7 +6,7 @@
 // the hook calls the value is called; a value that reaches open/exec/import/a loader/getattr is reported as that call
 // unless the pack admits the hook only in the shape its library writes and checks that shape itself (call-hooks.ts,
 // state-hooks.ts).
-import { callableSinks, classHookSinks, type ClassHook, type LabelSinks } from './callable-effects.js';
+import { anyStateMethods, callableSinks, classHookSinks, type ClassHook, type LabelSinks } from './callable-effects.js';
 import { dictGet, K, UNKNOWN, type DictV, type PyVal } from './values.js';
 
 export interface ClassSinkHost {
@@ -91,6 +91,21 @@ export function checkCallableSinks(host: ClassSinkHost, canonical: string, args:
     // The library's reviewed claims (callable-effects.json "calls") already model the arguments it calls.
     checkValue(host, found.ref, label, v, sinks, false);
   }
+}
+
+/**
+ * BUILD on an object whose class the analysis cannot name: any admitted class's __setstate__ may run, so every method
+ * of the state some hook calls is looked up on the state (fail closed).
+ */
+export function checkUnknownClassState(host: ClassSinkHost, state: PyVal): void {
+  checkValue(
+    host,
+    'the __setstate__ of a class the stream does not name',
+    'state',
+    state,
+    { methods: anyStateMethods() },
+    true,
+  );
 }
 
 function checkValue(host: ClassSinkHost, where: string, label: string, v: PyVal, s: LabelSinks, shape: boolean): void {

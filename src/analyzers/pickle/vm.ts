@@ -14,9 +14,9 @@ import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
 import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
 import { classStateHookProblems } from './state-hooks.js';
-import { attrsFromItems, reviewedClass } from './callable-effects.js';
+import { attrsFromItems, effectOf, reviewedClass } from './callable-effects.js';
 import { checkEffects, type EffectHost } from './effect-checks.js';
-import { checkCallableSinks, checkClassSinks, type ClassSinkHost } from './class-sinks.js';
+import { checkCallableSinks, checkClassSinks, checkUnknownClassState, type ClassSinkHost } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem } from './call-hooks.js';
@@ -208,6 +208,22 @@ function plantedIn(d: DictV | undefined, names: readonly string[]): PyVal | unde
     if ((typeof key === 'string' && names.includes(key)) || isComputed(key)) return d.vals[i];
   }
   return d.n > d.keys.length ? UNKNOWN : undefined;
+}
+
+/** `v` and the objects it may be the same object as (arguments a pack callable returns itself), bounded. */
+function sameObjects(v: PyVal): ObjV[] {
+  const out: ObjV[] = [];
+  const todo: PyVal[] = [v];
+  while (todo.length > 0 && out.length < 16) {
+    const o = todo.pop()!;
+    if (typeof o !== 'object' || o.k !== K.Obj || out.includes(o)) continue;
+    out.push(o);
+    const callee = o.callee;
+    const e = typeof callee === 'object' && callee.k === K.Global ? effectOf(callee.imp.canonical) : undefined;
+    const items = typeof o.args === 'object' && o.args.k === K.Tuple ? o.args.items : [];
+    for (const r of e?.returns ?? []) if ('arg' in r && items[r.arg] !== undefined) todo.push(items[r.arg]!);
+  }
+  return out;
 }
 
 /** The entry a BUILD state sets under attribute `name` (a literal key, or a computed one that may be it). */
@@ -673,10 +689,16 @@ class PickleVm implements ModelContext {
     invokeModelled: (callee, args, why) => this.invokeModelled(callee, args, why),
     deriveCall: (module, name, via, detail) => this.recordCall('REDUCE', this.derive(module, name, via), detail),
     plantedAttr: (v, name) => {
-      if (typeof v !== 'object' || v.k !== K.Obj) return undefined;
-      const found = plantedIn(v.plantedAttrs, [name]) ?? attrInState(v.state, name);
-      if (found !== undefined) return found;
-      return v.planted !== undefined && mayAnswerLookups(instanceClasses(v)) ? plantedIn(v.planted, [name]) : undefined;
+      // A callable that returns one of its arguments itself (numpy's object scalar) hands that object on.
+      for (const o of sameObjects(v)) {
+        const found = plantedIn(o.plantedAttrs, [name]) ?? attrInState(o.state, name);
+        if (found !== undefined) return found;
+        if (o.planted !== undefined && mayAnswerLookups(instanceClasses(o))) {
+          const item = plantedIn(o.planted, [name]);
+          if (item !== undefined) return item;
+        }
+      }
+      return undefined;
     },
   };
 
@@ -925,6 +947,7 @@ class PickleVm implements ModelContext {
     if (inst.k === K.Unknown || inst.k === K.Pers) {
       // An instance of a class the stream does not name: every hook whose trigger the state carries is checked.
       this.stateHooks(instanceClasses(inst), state, 'BUILD on an object of unknown class');
+      checkUnknownClassState(this.sinkHost, state);
       return;
     }
     if (inst.k === K.FileLike) {
@@ -968,6 +991,7 @@ class PickleVm implements ModelContext {
     this.stateHooks(classes, state, via);
     // __setstate__ of every class the instance may be runs on the state (its derived sinks: class-sinks.ts).
     for (const name of classes.names) checkClassSinks(this.sinkHost, name, 'setstate', { state });
+    if (classes.unknown) checkUnknownClassState(this.sinkHost, state);
   }
 
   /**

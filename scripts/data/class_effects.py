@@ -379,7 +379,13 @@ def hook_effects(cls, hook, owner_kind, src, fn_obj):
     if globals_ is None:
         mod = importlib.import_module(cls.__module__)
         globals_ = vars(mod)
-    if hook == '__setstate__':
+    whole = [False]
+    if hook in ('__hash__', '__eq__'):
+        # Run on a dict key or set member (its hash; its __eq__ on a hash collision): its attributes are the state a
+        # BUILD set, read as state.<attr>; the other operand is not followed.
+        arg_labels = {}
+        whole = [True]
+    elif hook == '__setstate__':
         arg_labels = {1: {'state'}}
     else:
         names = [p.arg for p in node.args.posonlyargs + node.args.args][1:]
@@ -402,7 +408,7 @@ def hook_effects(cls, hook, owner_kind, src, fn_obj):
     a.cls = cls
     top = (f'{fn_obj.__module__}.{fn_obj.__qualname__}' if hasattr(fn_obj, '__qualname__') and hasattr(fn_obj, '__module__')
            else f'{cls.__module__}.{cls.__qualname__}.{hook}')
-    a.function(node, keyed, {}, [False], 0, top, globals_)
+    a.function(node, keyed, {}, whole, 0, top, globals_)
     sinks = sorted([kind, lab, where] for (kind, lab), where in a.sinks.items())
     return {'sinks': sinks, 'opaque': sorted(set(a.opaque)), 'params': params[1:]}
 

@@ -289,7 +289,7 @@ def attrs_from_items(cls):
 
 
 STRONG = ('call', 'open', 'exec', 'import', 'loader', 'getattr')
-HOOK_KEYS = {'__new__': 'new', '__init__': 'init', '__setstate__': 'setstate'}
+HOOK_KEYS = {'__new__': 'new', '__init__': 'init', '__setstate__': 'setstate', '__hash__': 'hash'}
 
 
 def class_hook_effects(name, entry, cls):
@@ -303,6 +303,17 @@ def class_hook_effects(name, entry, cls):
         return out
     checked = entry.get('checked', '')
     hooks = class_hooks(cls, entry.get('calls') != 'new')
+    import inspect
+
+    # __eq__ runs only on a hash collision, which str keys (randomised hashes) cannot be made to produce: not modelled.
+    for extra in ('__hash__',):
+        owner_cls = next((k for k in cls.__mro__ if extra in k.__dict__), None)
+        fn = owner_cls.__dict__[extra] if owner_cls is not None else None
+        if owner_cls is not None and owner_cls.__module__ != 'builtins' and inspect.isfunction(fn):
+            try:
+                hooks[extra] = (f'{owner_cls.__module__}.{owner_cls.__qualname__}', 'python', inspect.getsource(fn))
+            except (OSError, TypeError):
+                pass
     for hook, key in HOOK_KEYS.items():
         if hook not in hooks:
             continue
@@ -311,8 +322,8 @@ def class_hook_effects(name, entry, cls):
         eff = class_effects.hook_effects(cls, hook, kind, src, getattr(fn, '__func__', fn))
         sinks = {}
         for sink_kind, label, where in eff['sinks']:
-            if sink_kind.startswith('method:') and sink_kind[7:] in SAFE_METHODS_OF_STATE and label == 'state':
-                continue
+            if hook in ('__hash__', '__eq__') and (not label.startswith('state.') or sink_kind.startswith('method:__')):
+                continue  # the other operand, or a special method (a planted dunder is flagged on its own)
             sinks.setdefault(label, {})
             if sink_kind in STRONG:
                 sinks[label][sink_kind] = where
@@ -389,11 +400,6 @@ def callable_sinks(cur):
     ref = f'{cur} (call)'
     HOOK_RECORDS[ref] = {'sinks': dict(sorted(sinks.items())), 'params': eff['params']}
     return ref
-
-
-# Methods of the state a __setstate__ calls that a stream can only reach through an object it made (a dict's own
-# get/pop/items are the interpreter's): kept as sinks all the same, the VM calls what an object state planted there.
-SAFE_METHODS_OF_STATE = ()
 
 
 def main():

@@ -31,8 +31,11 @@ export interface CallableEffect {
   readonly sinks?: string;
 }
 
-/** The hooks a stream runs on a class it names: __new__ (call, NEWOBJ), __init__ (call), __setstate__ (BUILD). */
-export type ClassHook = 'new' | 'init' | 'setstate';
+/**
+ * The hooks a stream runs on a class it names: __new__ (call, NEWOBJ), __init__ (call), __setstate__ (BUILD),
+ * __hash__ (an instance used as a dict key or set member).
+ */
+export type ClassHook = 'new' | 'init' | 'setstate' | 'hash';
 
 /** Sinks a stream value reaches in a hook: the callables it reaches (with where), methods of it the hook calls. */
 export interface LabelSinks {
@@ -60,9 +63,11 @@ interface ClassEntry {
   readonly new?: string;
   readonly init?: string;
   readonly setstate?: string;
+  readonly hash?: string;
   readonly newShape?: boolean;
   readonly initShape?: boolean;
   readonly setstateShape?: boolean;
+  readonly hashShape?: boolean;
 }
 
 interface EffectsFile {

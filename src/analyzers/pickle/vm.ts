@@ -467,6 +467,11 @@ class PickleVm implements ModelContext {
 
   /** The loader hashes `v` (dict key, set or frozenset member): a load whose hashing explodes is reported. */
   private hashed(v: PyVal): void {
+    // An instance as a key or member runs its class's __hash__ on the state BUILD gave it.
+    if (typeof v === 'object' && v.k === K.Obj) {
+      const state = v.state ?? NONE;
+      for (const name of instanceClasses(v).names) checkClassSinks(this.sinkHost, name, 'hash', { state });
+    }
     if (!this.hashBudget.add(v)) return;
     this.anomaly(
       'LOAD_COST',

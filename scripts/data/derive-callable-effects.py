@@ -26,9 +26,13 @@ import numpy as np
 import pandas as pd
 import scipy
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import class_effects  # noqa: E402
+
 warnings.filterwarnings('ignore')
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
 PACKS = sorted(glob.glob(os.path.join(ROOT, 'src', 'rules', 'data', 'packs', '*.json')))
+ALLOWLISTS = [os.path.join(ROOT, 'src', 'rules', 'data', f) for f in ('sklearn-allowlist.json', 'torch-allowlist.json')]
 
 # ---------------------------------------------------------------- reviewed claims, by the callable's current name
 # returns: list of alternatives (the result may be any of them): {"new": k} an instance of the class passed as argument
@@ -38,6 +42,8 @@ PACKS = sorted(glob.glob(os.path.join(ROOT, 'src', 'rules', 'data', 'packs', '*.
 # written: "call" when the library's own pickles call it; "reference" when they only name it (any call is a stream's).
 # args: {k: root class} the library passes argument k only classes derived from root (the pack classes that are
 #   listed under families); {k: "data"} only str/bytes (never an object).
+# newKwargs: k — the call runs cls.__new__(cls, **args[k]) for the class passed as argument 0 (its __new__ sinks then
+#   take their keywords from that dict).
 # compat: pandas.read_pickle's compat unpickler answers the TypeError this call raises for argument 0 with
 #   object.__new__(args[0]) (pandas/compat/pickle_compat.py load_reduce).
 REVIEWED = {
@@ -92,10 +98,11 @@ REVIEWED = {
         'source': 'pandas/_libs/tslibs/timestamps.pyx _unpickle_timestamp: Timestamp._from_value_and_reso(value, '
                   'reso, tz) (tz methods are called on the tz argument)'},
     'pandas.core.indexes.base._new_Index': {
-        'returns': [{'new': 0}], 'written': 'call', 'args': {'0': 'pandas.core.indexes.base.Index'},
+        'returns': [{'new': 0}], 'written': 'call', 'args': {'0': 'pandas.core.indexes.base.Index'}, 'newKwargs': 1,
         'source': 'pandas/core/indexes/base.py _new_Index: cls.__new__(cls, **d) for whatever cls it is given'},
     'pandas.core.indexes.datetimes._new_DatetimeIndex': {
         'returns': [{'new': 0}], 'written': 'call', 'args': {'0': 'pandas.core.indexes.datetimes.DatetimeIndex'},
+        'newKwargs': 1,
         'source': 'pandas/core/indexes/datetimes.py _new_DatetimeIndex: cls._simple_new(dta, **d) or '
                   'cls.__new__(cls, **d)'},
     'pandas.core.indexes.interval._new_IntervalIndex': {
@@ -223,6 +230,16 @@ def probes():
     from pandas.core.indexes.datetimes import _new_DatetimeIndex
     check(type(_new_Index(Probe, {})) is Probe, '_new_Index(cls, d) builds an instance of any cls')
     check(type(_new_DatetimeIndex(Probe, {})) is Probe, '_new_DatetimeIndex(cls, d) builds an instance of any cls')
+
+    class KwProbe:
+        def __new__(cls, **kw):
+            calls_seen.append(kw)
+            return object.__new__(cls)
+
+    calls_seen.clear()
+    _new_Index(KwProbe, {'name': 1})
+    _new_DatetimeIndex(KwProbe, {'name': 2})
+    check(calls_seen == [{'name': 1}, {'name': 2}], '_new_Index/_new_DatetimeIndex call cls.__new__(cls, **d)')
     obj = Probe()
     check(np.core.multiarray.scalar(np.dtype('O'), obj) is obj, 'scalar(dtype(O), x) returns x itself')
     check(type(np.ma.core._mareconstruct(np.ma.MaskedArray, np.ndarray, (0,), 'b')) is np.ma.MaskedArray,
@@ -271,6 +288,120 @@ def attrs_from_items(cls):
         return False
 
 
+STRONG = ('call', 'open', 'exec', 'import', 'loader', 'getattr')
+HOOK_KEYS = {'__new__': 'new', '__init__': 'init', '__setstate__': 'setstate', '__hash__': 'hash'}
+
+
+def class_hook_effects(name, entry, cls):
+    """The sinks of the class's __new__, __init__ (when the library's pickles call the class) and __setstate__, read
+    from the library's source with ast (class_effects.py), and whether the pack admits the hook only in the shape its
+    library writes ("shape" verdict: the VM checks that shape itself, call-hooks.ts / state-hooks.ts)."""
+    from pack_derivation import class_hooks
+
+    out = {}
+    if not isinstance(cls, type):
+        return out
+    checked = entry.get('checked', '')
+    hooks = class_hooks(cls, entry.get('calls') != 'new')
+    import inspect
+
+    # __eq__ runs only on a hash collision, which str keys (randomised hashes) cannot be made to produce: not modelled.
+    for extra in ('__hash__',):
+        owner_cls = next((k for k in cls.__mro__ if extra in k.__dict__), None)
+        fn = owner_cls.__dict__[extra] if owner_cls is not None else None
+        if owner_cls is not None and owner_cls.__module__ != 'builtins' and inspect.isfunction(fn):
+            try:
+                hooks[extra] = (f'{owner_cls.__module__}.{owner_cls.__qualname__}', 'python', inspect.getsource(fn))
+            except (OSError, TypeError):
+                pass
+    for hook, key in HOOK_KEYS.items():
+        if hook not in hooks:
+            continue
+        owner, kind, src = hooks[hook]
+        fn = next(k.__dict__[hook] for k in cls.__mro__ if hook in k.__dict__)
+        eff = class_effects.hook_effects(cls, hook, kind, src, getattr(fn, '__func__', fn))
+        sinks = {}
+        for sink_kind, label, where in eff['sinks']:
+            if hook in ('__hash__', '__eq__') and (not label.startswith('state.') or sink_kind.startswith('method:__')):
+                continue  # the other operand, or a special method (a planted dunder is flagged on its own)
+            sinks.setdefault(label, {})
+            if sink_kind in STRONG:
+                sinks[label][sink_kind] = where
+            else:
+                sinks[label].setdefault('methods', [])
+                if sink_kind[7:] not in sinks[label]['methods']:
+                    sinks[label]['methods'].append(sink_kind[7:])
+        for v in sinks.values():
+            if 'methods' in v:
+                v['methods'].sort()
+        rec = {}
+        if sinks:
+            rec['sinks'] = dict(sorted(sinks.items()))
+            rec['params'] = eff.get('params', [])
+        if not rec:
+            continue
+        # One record per hook body (a base class's __setstate__ shared by its subclasses); a subclass whose own
+        # methods change what the hook reaches gets a record of its own.
+        ref = f'{owner}.{hook}'
+        while ref in HOOK_RECORDS and HOOK_RECORDS[ref] != rec:
+            ref = f'{owner}.{hook} as {name}' if ' as ' not in ref else ref + "'"
+        HOOK_RECORDS[ref] = rec
+        out[key] = ref
+        if ref in checked or f'{owner}.{hook}' in checked:
+            out[key + 'Shape'] = True
+    return out
+
+
+HOOK_RECORDS = {}
+
+
+def pyx_function(module_name, name):
+    """Source of a module-level Cython function in the .pyx Debian installs beside the extension, or None."""
+    from pack_derivation import _pyx_source
+    import re
+
+    text = _pyx_source(module_name)
+    if text is None:
+        return None
+    lines = text.split('\n')
+    for i, line in enumerate(lines):
+        if re.match(rf'^(?:cp?def|def)\s+(?:\w+\s+)?{re.escape(name)}\s*\(', line):
+            out = [line]
+            for nxt in lines[i + 1:]:
+                if nxt.strip() and not nxt.startswith((' ', '\t', ')')):
+                    break
+                out.append(nxt)
+            return '\n'.join(out)
+    return None
+
+
+def callable_sinks(cur):
+    """The hook-record reference of a pack callable's own sinks (what it does with its arguments), or None."""
+    fn = resolve(cur)
+    if fn is None:
+        return None
+    eff = class_effects.function_effects(fn)
+    if eff is None:
+        module, _, name = cur.rpartition('.')
+        src = pyx_function(module, name)
+        eff = class_effects.function_effects(fn, 'cython', src) if src else None
+    if eff is None or not eff['sinks']:
+        return None
+    sinks = {}
+    for sink_kind, label, where in eff['sinks']:
+        sinks.setdefault(label, {})
+        if sink_kind in STRONG:
+            sinks[label][sink_kind] = where
+        elif sink_kind[7:] not in sinks[label].setdefault('methods', []):
+            sinks[label]['methods'].append(sink_kind[7:])
+    for v in sinks.values():
+        if 'methods' in v:
+            v['methods'].sort()
+    ref = f'{cur} (call)'
+    HOOK_RECORDS[ref] = {'sinks': dict(sorted(sinks.items())), 'params': eff['params']}
+    return ref
+
+
 def main():
     probes()
     callables = {}
@@ -302,12 +433,32 @@ def main():
                 families[root] = classes_under(root)
         if cur != name:
             eff['as'] = cur
+        ref = callable_sinks(cur) if eff['written'] == 'call' else None
+        if ref is not None:
+            eff['sinks'] = ref
         callables[name] = eff
     # Every pack class: calling it (or NEWOBJ) makes an instance of it; the flag says BUILD may find a planted item.
     classes = {}
     for name, (pack, entry) in sorted(ENTRIES.items()):
         if entry['kind'] == 'class':
-            classes[name] = {'attrsFromItems': True} if attrs_from_items(resolve(current_name(name, entry))) else {}
+            cls = resolve(current_name(name, entry))
+            classes[name] = {'attrsFromItems': True} if attrs_from_items(cls) else {}
+            classes[name].update(class_hook_effects(name, entry, cls))
+    # The classes the scikit-learn and torch allowlists admit (derived by their own scripts): their hooks get the same
+    # sinks; they are kept apart from the pack classes, whose entries also say how their instances answer lookups.
+    allowlisted = {}
+    for path in ALLOWLISTS:
+        with open(path) as f:
+            names = json.load(f)['entries']
+        for name in sorted(names):
+            if name in classes:
+                continue
+            cls = resolve(name)
+            if not isinstance(cls, type):
+                continue
+            hooks = class_hook_effects(name, {}, cls)
+            if hooks:
+                allowlisted[name] = hooks
     out = {
         'generated_by': 'scripts/data/derive-callable-effects.py',
         'versions': {'python': sys.version.split()[0], 'numpy': np.__version__, 'pandas': pd.__version__,
@@ -316,13 +467,18 @@ def main():
         # args {k: root}: the classes (pack names, any spelling) the library passes as argument k derive from root.
         'families': families,
         'classes': classes,
+        'allowlistClasses': allowlisted,
+        # sinks of the constructors and state hooks the classes name (class_effects.py): label -> {sink: where} and
+        # 'methods' (methods of that value the hook calls); labels: arg:<i> (params[i]), arg:<name>, arg:** , state,
+        # state.<key>.
+        'hooks': dict(sorted(HOOK_RECORDS.items())),
     }
     out['ufunc_source'] = UFUNC_SOURCE  # the source of every entry whose source is 'ufunc'
     # One line per entry, so a review reads the model entry by entry.
     lines = ['{']
     for i, (key, val) in enumerate(out.items()):
         end = ',' if i < len(out) - 1 else ''
-        if isinstance(val, dict) and key in ('callables', 'classes', 'families'):
+        if isinstance(val, dict) and key in ('callables', 'classes', 'families', 'hooks', 'allowlistClasses'):
             items = [f' {json.dumps(k)}: {json.dumps(v)}' for k, v in val.items()]
             lines.append(f' {json.dumps(key)}: {{')
             lines.extend(x + (',' if j < len(items) - 1 else '') for j, x in enumerate(items))

@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { effectOf, attrsFromItems, inFamily } from '../../src/analyzers/pickle/callable-effects.js';
+import { effectOf, attrsFromItems, classHookSinks, inFamily } from '../../src/analyzers/pickle/callable-effects.js';
+import { checkClassSinks, type ClassSinkHost, type HookInput } from '../../src/analyzers/pickle/class-sinks.js';
 import { instanceClasses } from '../../src/analyzers/pickle/instance-class.js';
 import { classStateHookProblems } from '../../src/analyzers/pickle/state-hooks.js';
 import type { ImportFact } from '../../src/analyzers/pickle/facts.js';
@@ -157,4 +158,77 @@ describe('the effect model (derived from the libraries)', () => {
     assert.ok(attrsFromItems('scipy.optimize._optimize.OptimizeResult'));
     assert.ok(!attrsFromItems('pandas.core.frame.DataFrame'));
   });
+});
+
+describe('constructor and state-hook sinks (derived from the libraries)', () => {
+  it('the derivation reads what hooks do: tzfile opens its first argument, offsets pop from the state', () => {
+    const tz = classHookSinks('dateutil.tz.tz.tzfile', 'init')!;
+    assert.ok(tz.rec.sinks['arg:0']?.open, JSON.stringify(tz));
+    assert.ok(tz.shape, 'tzfile.__init__ is admitted only in its shape (call-hooks.ts checks it)');
+    const week = classHookSinks('pandas._libs.tslibs.offsets.Week', 'setstate')!;
+    assert.ok(week.rec.sinks['state']?.methods?.includes('pop'), JSON.stringify(week));
+    const dist = classHookSinks('scipy.stats._continuous_distns.uniform_gen', 'setstate')!;
+    assert.ok(dist.rec.sinks['state._parse_arg_template']?.exec, 'rv_generic.__setstate__ execs the template');
+    assert.equal(classHookSinks('pandas.core.frame.DataFrame', 'new'), undefined, 'DataFrame.__new__ stores only');
+  });
+
+  // What a hook run does, recorded by a host: the objects called and the derived calls.
+  const run = (canonical: string, hook: 'new' | 'init' | 'setstate', input: HookInput): string[] => {
+    const seen: string[] = [];
+    const host: ClassSinkHost = {
+      invokeModelled: (callee) =>
+        seen.push(typeof callee === 'object' && callee.k === K.Global ? `calls ${callee.imp.canonical}` : 'calls ?'),
+      deriveCall: (module, name) => seen.push(`derives ${module}.${name}`),
+      plantedAttr: (v, name) =>
+        typeof v === 'object' && v.k === K.Obj && typeof v.state === 'object' && v.state.k === K.Dict
+          ? v.state.vals[v.state.keys.indexOf(name)]
+          : undefined,
+    };
+    checkClassSinks(host, canonical, hook, input);
+    return seen;
+  };
+  const withState = (state: PyVal): ObjV => ({ ...call('argparse.Namespace'), state });
+  const TZFILE = 'dateutil.tz.tz.tzfile';
+  const WEEK = 'pandas._libs.tslibs.offsets.Week';
+  const cases: [string, string, 'new' | 'init' | 'setstate', HookInput, string[]][] = [
+    [
+      'a planted method of the state is called',
+      WEEK,
+      'setstate',
+      { state: withState(dict(['pop', g(TZFILE)])) },
+      [`calls ${TZFILE}`],
+    ],
+    ['a plain dict state calls nothing', WEEK, 'setstate', { state: dict(['n', 1], ['normalize', NONE]) }, []],
+    [
+      'a planted str is not callable: nothing is called',
+      WEEK,
+      'setstate',
+      { state: withState(dict(['pop', 'x'])) },
+      [],
+    ],
+    [
+      'a keyword of cls.__new__ (the dict _new_Index passes) is the argument it names',
+      'pandas.core.indexes.base.Index',
+      'new',
+      { args: { k: K.Tuple, items: [], more: 0 }, kwargs: dict(['data', withState(dict(['astype', g(TZFILE)]))]) },
+      [`calls ${TZFILE}`],
+    ],
+    [
+      'tzfile(None, name) passes; its shape check covers the rest',
+      TZFILE,
+      'init',
+      { args: { k: K.Tuple, items: [NONE, 'UTC'], more: 0 } },
+      [],
+    ],
+    [
+      'an object passed where tzfile reads it has its planted read() called',
+      TZFILE,
+      'init',
+      { args: { k: K.Tuple, items: [withState(dict(['read', g(TZFILE)]))], more: 0 } },
+      [`calls ${TZFILE}`],
+    ],
+  ];
+  for (const [name, cls, hook, input, expected] of cases) {
+    it(name, () => assert.deepEqual(run(cls, hook, input), expected));
+  }
 });

@@ -20,16 +20,62 @@ export interface CallableEffect {
   readonly written: 'call' | 'reference';
   /** Argument k: a family root (the classes the library passes derive from it) or 'data' (str/bytes only). */
   readonly args?: Readonly<Record<string, string>>;
+  /** The call runs cls.__new__(cls, **args[newKwargs]) for the class passed as argument 0. */
+  readonly newKwargs?: number;
   /** pandas.read_pickle's compat unpickler answers this call's TypeError with object.__new__(argument 0). */
   readonly compat?: boolean;
   readonly source: string;
   /** The current name of an old spelling. */
   readonly as?: string;
+  /** Its own sinks (what it does with its arguments, read from its source): a key of the hooks table. */
+  readonly sinks?: string;
+}
+
+/**
+ * The hooks a stream runs on a class it names: __new__ (call, NEWOBJ), __init__ (call), __setstate__ (BUILD),
+ * __hash__ (an instance used as a dict key or set member).
+ */
+export type ClassHook = 'new' | 'init' | 'setstate' | 'hash';
+
+/** Sinks a stream value reaches in a hook: the callables it reaches (with where), methods of it the hook calls. */
+export interface LabelSinks {
+  readonly methods?: readonly string[];
+  readonly call?: string;
+  readonly open?: string;
+  readonly exec?: string;
+  readonly import?: string;
+  readonly loader?: string;
+  readonly getattr?: string;
+}
+
+/**
+ * What one constructor or state hook does with the values the stream gives it, read from the library's source by
+ * scripts/data/class_effects.py. Labels: `arg:<i>` (positional i after self/cls; params[i] names it), `arg:<name>`
+ * (a keyword-only parameter), `arg:**` (any other keyword), `state` (the state BUILD passes), `state.<key>`.
+ */
+export interface HookRecord {
+  readonly sinks: Readonly<Record<string, LabelSinks>>;
+  readonly params: readonly string[];
+}
+
+interface ClassEntry {
+  readonly attrsFromItems?: boolean;
+  readonly new?: string;
+  readonly init?: string;
+  readonly setstate?: string;
+  readonly hash?: string;
+  readonly newShape?: boolean;
+  readonly initShape?: boolean;
+  readonly setstateShape?: boolean;
+  readonly hashShape?: boolean;
 }
 
 interface EffectsFile {
   readonly callables: Record<string, CallableEffect>;
-  readonly classes: Record<string, { readonly attrsFromItems?: boolean }>;
+  readonly classes: Record<string, ClassEntry>;
+  /** Classes of the scikit-learn and torch allowlists that have hook sinks (not pack classes). */
+  readonly allowlistClasses: Record<string, ClassEntry>;
+  readonly hooks: Record<string, HookRecord>;
   readonly families: Record<string, readonly string[]>;
   readonly ufunc_source: string;
 }
@@ -82,4 +128,48 @@ export function inFamily(root: string, canonical: string): boolean {
 /** The library source an effect was read from. */
 export function effectSource(e: CallableEffect): string {
   return e.source === 'ufunc' ? data().ufunc_source : e.source;
+}
+
+/**
+ * The derived sinks of `hook` of pack class `canonical`, with whether its pack admits that hook only in the shape its
+ * library writes (a "shape" verdict whose own check lives in call-hooks.ts / state-hooks.ts). Undefined when the hook
+ * reaches nothing with the stream's values (it stores them, or it is C code the pack review covers).
+ */
+export function classHookSinks(
+  canonical: string,
+  hook: ClassHook,
+): { readonly ref: string; readonly rec: HookRecord; readonly shape: boolean } | undefined {
+  const { classes, allowlistClasses, hooks } = data();
+  const entry = Object.hasOwn(classes, canonical)
+    ? classes[canonical]!
+    : Object.hasOwn(allowlistClasses, canonical)
+      ? allowlistClasses[canonical]!
+      : undefined;
+  if (entry === undefined) return undefined;
+  const ref = entry[hook];
+  if (ref === undefined || !Object.hasOwn(hooks, ref)) return undefined;
+  return { ref, rec: hooks[ref]!, shape: entry[`${hook}Shape`] === true };
+}
+
+/** The derived sinks of pack callable `canonical` (what its own code does with its arguments), or undefined. */
+export function callableSinks(canonical: string): { readonly ref: string; readonly rec: HookRecord } | undefined {
+  const e = effectOf(canonical);
+  if (e?.sinks === undefined) return undefined;
+  const { hooks } = data();
+  return Object.hasOwn(hooks, e.sinks) ? { ref: e.sinks, rec: hooks[e.sinks]! } : undefined;
+}
+
+let stateMethods: readonly string[] | undefined;
+
+/**
+ * Methods of the state that any admitted class's __setstate__ calls (the union over the hooks table): a BUILD on an
+ * object whose class the analysis cannot name may run any of those hooks.
+ */
+export function anyStateMethods(): readonly string[] {
+  if (stateMethods === undefined) {
+    const all = new Set<string>();
+    for (const rec of Object.values(data().hooks)) for (const m of rec.sinks['state']?.methods ?? []) all.add(m);
+    stateMethods = [...all].sort();
+  }
+  return stateMethods;
 }

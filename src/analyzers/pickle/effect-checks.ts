@@ -14,6 +14,8 @@ export interface EffectHost {
   offShape(message: string, fatal: boolean): void;
   /** Whether `v` answers attribute lookups with items the stream planted (a dict subclass reading its items). */
   answersFromItems(v: PyVal): boolean;
+  /** Checks `cls.__new__(cls, **kwargs)` against the derived sinks of that class's __new__ (class-sinks.ts). */
+  classNew(cls: string, kwargs: PyVal): void;
 }
 
 const COMPAT_READING =
@@ -45,6 +47,11 @@ export function checkEffects(host: EffectHost, canonical: string, args: PyVal): 
       );
     }
   });
+  if (e.newKwargs !== undefined && items !== undefined) {
+    const cls = items[0];
+    const kwargs = items[e.newKwargs];
+    if (typeof cls === 'object' && cls.k === K.Global && kwargs !== undefined) host.classNew(cls.imp.canonical, kwargs);
+  }
   for (const c of e.calls ?? []) {
     if ('arg' in c) {
       const target = items?.[c.arg];

@@ -14,8 +14,9 @@ import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
 import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
 import { classStateHookProblems } from './state-hooks.js';
-import { attrsFromItems, reviewedClass } from './callable-effects.js';
+import { attrsFromItems, effectOf, reviewedClass } from './callable-effects.js';
 import { checkEffects, type EffectHost } from './effect-checks.js';
+import { checkCallableSinks, checkClassSinks, checkUnknownClassState, type ClassSinkHost } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem } from './call-hooks.js';
@@ -182,7 +183,7 @@ function behaviourUnknown(classes: ClassSet): boolean {
 const CALLED_ATTRS: ReadonlySet<string> = new Set(['extend', 'append', 'add']);
 
 /** Remembers the state entries BUILD sets that the unpickler may later call (a bounded record per object). */
-function plantAttrs(inst: ObjV, state: PyVal): void {
+function plantAttrs(inst: ObjV, state: PyVal, all = false): void {
   if (typeof state !== 'object') return;
   const dicts: DictV[] = [];
   if (state.k === K.Dict) dicts.push(state);
@@ -192,7 +193,7 @@ function plantAttrs(inst: ObjV, state: PyVal): void {
   for (const d of dicts) {
     for (let i = 0; i < d.keys.length; i++) {
       const key = d.keys[i]!;
-      if ((typeof key === 'string' && CALLED_ATTRS.has(key)) || isComputed(key)) {
+      if ((typeof key === 'string' && (all || CALLED_ATTRS.has(key))) || isComputed(key)) {
         dictPut((inst.plantedAttrs ??= { k: K.Dict, keys: [], vals: [], n: 0 }), key, d.vals[i]!);
       }
     }
@@ -207,6 +208,37 @@ function plantedIn(d: DictV | undefined, names: readonly string[]): PyVal | unde
     if ((typeof key === 'string' && names.includes(key)) || isComputed(key)) return d.vals[i];
   }
   return d.n > d.keys.length ? UNKNOWN : undefined;
+}
+
+/** `v` and the objects it may be the same object as (arguments a pack callable returns itself), bounded. */
+function sameObjects(v: PyVal): ObjV[] {
+  const out: ObjV[] = [];
+  const todo: PyVal[] = [v];
+  while (todo.length > 0 && out.length < 16) {
+    const o = todo.pop()!;
+    if (typeof o !== 'object' || o.k !== K.Obj || out.includes(o)) continue;
+    out.push(o);
+    const callee = o.callee;
+    const e = typeof callee === 'object' && callee.k === K.Global ? effectOf(callee.imp.canonical) : undefined;
+    const items = typeof o.args === 'object' && o.args.k === K.Tuple ? o.args.items : [];
+    for (const r of e?.returns ?? []) if ('arg' in r && items[r.arg] !== undefined) todo.push(items[r.arg]!);
+  }
+  return out;
+}
+
+/** The entry a BUILD state sets under attribute `name` (a literal key, or a computed one that may be it). */
+function attrInState(state: PyVal | undefined, name: string): PyVal | undefined {
+  if (typeof state !== 'object') return undefined;
+  const dicts: DictV[] = [];
+  if (state.k === K.Dict) dicts.push(state);
+  else if (state.k === K.Tuple && state.items.length === 2) {
+    for (const it of state.items) if (typeof it === 'object' && it.k === K.Dict) dicts.push(it);
+  }
+  for (const d of dicts) {
+    const found = plantedIn(d, [name]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 class StopRun extends Error {}
@@ -435,6 +467,11 @@ class PickleVm implements ModelContext {
 
   /** The loader hashes `v` (dict key, set or frozenset member): a load whose hashing explodes is reported. */
   private hashed(v: PyVal): void {
+    // An instance as a key or member runs its class's __hash__ on the state BUILD gave it.
+    if (typeof v === 'object' && v.k === K.Obj) {
+      const state = v.state ?? NONE;
+      for (const name of instanceClasses(v).names) checkClassSinks(this.sinkHost, name, 'hash', { state });
+    }
     if (!this.hashBudget.add(v)) return;
     this.anomaly(
       'LOAD_COST',
@@ -591,7 +628,7 @@ class PickleVm implements ModelContext {
     }
   }
 
-  private invoke(kind: CallKind, callee: PyVal, args: PyVal): PyVal {
+  private invoke(kind: CallKind, callee: PyVal, args: PyVal, kwargs?: PyVal): PyVal {
     this.checkCallable(callee, opcodeName(this.dec.op));
     let effective = callee;
     if (typeof callee === 'object' && callee.k === K.Obj) {
@@ -623,6 +660,13 @@ class PickleVm implements ModelContext {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
         if (effective === callee) checkEffects(this.effectHost, canonical, args);
+        // Calling a class runs its __new__ and __init__ on the arguments (a partial adds arguments not in view).
+        const input = { args: effective === callee ? args : undefined };
+        checkClassSinks(this.sinkHost, canonical, 'new', input);
+        checkClassSinks(this.sinkHost, canonical, 'init', input);
+        checkCallableSinks(this.sinkHost, canonical, input.args);
+      } else if (kind === 'NEWOBJ' || kind === 'NEWOBJ_EX') {
+        checkClassSinks(this.sinkHost, canonical, 'new', { args, kwargs });
       }
       if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {
         this.torchRebuild(canonical, result, args);
@@ -641,6 +685,26 @@ class PickleVm implements ModelContext {
     offShape: (message, fatal) => this.anomaly(fatal ? 'TYPE_ERROR' : 'OFF_SHAPE_CALL', message, fatal),
     answersFromItems: (v) =>
       typeof v === 'object' && v.k === K.Obj && v.planted !== undefined && mayAnswerLookups(instanceClasses(v)),
+    classNew: (cls, kwargs) =>
+      checkClassSinks(this.sinkHost, cls, 'new', { args: { k: K.Tuple, items: [], more: 0 }, kwargs }),
+  };
+
+  /** What the derived constructor and state-hook sinks (class-sinks.ts) may do to this run. */
+  private readonly sinkHost: ClassSinkHost = {
+    invokeModelled: (callee, args, why) => this.invokeModelled(callee, args, why),
+    deriveCall: (module, name, via, detail) => this.recordCall('REDUCE', this.derive(module, name, via), detail),
+    plantedAttr: (v, name) => {
+      // A callable that returns one of its arguments itself (numpy's object scalar) hands that object on.
+      for (const o of sameObjects(v)) {
+        const found = plantedIn(o.plantedAttrs, [name]) ?? attrInState(o.state, name);
+        if (found !== undefined) return found;
+        if (o.planted !== undefined && mayAnswerLookups(instanceClasses(o))) {
+          const item = plantedIn(o.planted, [name]);
+          if (item !== undefined) return item;
+        }
+      }
+      return undefined;
+    },
   };
 
   /** A call a modelled callable makes itself (a stream-chosen callable it is given), depth-bounded. */
@@ -678,6 +742,10 @@ class PickleVm implements ModelContext {
     }
     const state = items!.length > 2 && typeof args === 'object' && args.k === K.Tuple && args.more === 0;
     this.checkCallHook(canonical, state ? { k: K.Tuple, items: [items![2]!], more: 0 } : undefined);
+    // base.__new__(cls, state) and base.__init__(obj, state) run on the stream's state.
+    const input = { args: state ? ({ k: K.Tuple, items: [items![2]!], more: 0 } as PyVal) : undefined };
+    checkClassSinks(this.sinkHost, canonical, 'new', input);
+    checkClassSinks(this.sinkHost, canonical, 'init', input);
     // dict.__init__(obj, state) fills the new object's items from the state: a dict subclass that answers lookups
     // from its items then answers with them (an unreadable state counts as items not kept).
     const st = items![2];
@@ -873,6 +941,8 @@ class PickleVm implements ModelContext {
         call = this.recordCall('BUILD', inst);
       }
       this.uses?.built(inst, state, call);
+      // A second BUILD updates the instance __dict__: the entries the first one set stay attributes.
+      if (inst.state !== undefined) plantAttrs(inst, inst.state, true);
       inst.state = state;
       this.applyState(inst, state, 'BUILD');
       if (this.opts.loader.joblibArrays && mayBeJoblibWrapper(classes, state)) this.joblibArray(inst, state);
@@ -882,6 +952,7 @@ class PickleVm implements ModelContext {
     if (inst.k === K.Unknown || inst.k === K.Pers) {
       // An instance of a class the stream does not name: every hook whose trigger the state carries is checked.
       this.stateHooks(instanceClasses(inst), state, 'BUILD on an object of unknown class');
+      checkUnknownClassState(this.sinkHost, state);
       return;
     }
     if (inst.k === K.FileLike) {
@@ -921,7 +992,11 @@ class PickleVm implements ModelContext {
     const planted = this.checkDunderState(state);
     if (planted !== undefined) inst.plantedSetstate = planted;
     plantAttrs(inst, state);
-    this.stateHooks(instanceClasses(inst), state, via);
+    const classes = instanceClasses(inst);
+    this.stateHooks(classes, state, via);
+    // __setstate__ of every class the instance may be runs on the state (its derived sinks: class-sinks.ts).
+    for (const name of classes.names) checkClassSinks(this.sinkHost, name, 'setstate', { state });
+    if (classes.unknown) checkUnknownClassState(this.sinkHost, state);
   }
 
   /**
@@ -1815,7 +1890,7 @@ class PickleVm implements ModelContext {
         if (typeof kwargs !== 'object' || !(kwargs.k === K.Dict || kwargs.k === K.Unknown || kwargs.k === K.Obj)) {
           this.anomaly('TYPE_ERROR', `NEWOBJ_EX kwargs argument must be a dict, not ${kindName(kwargs)}`, true);
         }
-        this.push(this.invoke('NEWOBJ_EX', cls, args));
+        this.push(this.invoke('NEWOBJ_EX', cls, args, kwargs));
         break;
       }
       case Op.EXT1:

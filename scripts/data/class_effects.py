@@ -1,0 +1,441 @@
+#!/usr/bin/python3
+"""Shared by scripts/data/derive-callable-effects.py: what the constructor and the state hook of a pack class do with
+the values a pickle stream gives them, read from the library's own source with `ast` (never by running it on stream
+content, never by name).
+
+The hooks a stream runs on a class it names: `__new__` and `__init__` when REDUCE/INST/OBJ call the class (NEWOBJ runs
+`__new__` only), and at BUILD `__setstate__` or, without one, the default `__dict__.update(state)` plus `setattr` of
+the slot state (which runs a custom `__setattr__`). Each hook's source (Python through inspect, Cython from the .pyx
+Debian installs, see pack_derivation.hook_source) is parsed and its arguments are followed as taint:
+
+- a parameter is labelled `arg:<i>` (its position after self/cls; `arg:<name>` too for keyword use) or, for the state
+  hook, `state`; `x = state['k']`, `state.get('k')`, `state.pop('k')` label `state.k`; `self.__dict__.update(state)`
+  or a `setattr(self, k, v)` loop over the state makes every later `self.<attr>` read `state.<attr>`; `self.a = t`
+  carries t's labels to `self.a`; other expressions carry the union of the labels they read (coarse, never lost);
+- calls of `self.<method>(…)`, of module-level functions and of the classes a hook names are followed into their own
+  source (MAX_DEPTH levels), their parameters taking the labels of the arguments passed;
+- a sink is recorded with the labels that reach it: `call` (a tainted value is called), `method:<m>` (method m of a
+  tainted value is called: the VM calls whatever the stream planted under m), and `open`, `loader`, `import`, `exec`,
+  `getattr` (a tainted value reaches builtins.open/io.open/os.*/numpy.memmap/numpy.fromfile, pickle/numpy/joblib/torch
+  loads, importlib.import_module/__import__, exec/eval/compile, or getattr with a tainted attribute name). Sink
+  callables are recognised by identity (the object the name resolves to in the function's globals), not by spelling.
+A hook whose source cannot be read or parsed (C, or Cython the parser does not follow) is `opaque`: its effect then
+rests on the pack's review verdict, which is recorded beside it.
+"""
+
+import ast
+import builtins
+import importlib
+import inspect
+import io
+import os
+import pickle
+import re
+import textwrap
+
+MAX_DEPTH = 3
+
+# The callables a tainted argument must not reach, recognised by identity.
+def _sinks():
+    out = {}
+
+    def add(kind, *objs):
+        for o in objs:
+            if o is not None:
+                out[id(o)] = (kind, o)
+
+    import importlib as il
+    import mmap
+    import shutil
+    import subprocess
+
+    add('open', builtins.open, io.open, io.FileIO, os.open, os.remove, os.unlink, os.rename, os.replace, os.makedirs,
+        os.mkdir, os.rmdir, os.listdir, os.stat, os.chmod, mmap.mmap, shutil.rmtree, shutil.copy, shutil.move,
+        getattr(os, 'fdopen', None))
+    add('exec', builtins.exec, builtins.eval, builtins.compile, os.system, os.popen, subprocess.Popen, subprocess.run,
+        subprocess.call, subprocess.check_output, subprocess.check_call)
+    add('import', builtins.__import__, il.import_module, il.__import__)
+    add('getattr', builtins.getattr)
+    add('loader', pickle.load, pickle.loads, pickle.Unpickler)
+    try:
+        import numpy as np
+
+        add('open', np.memmap, np.fromfile, np.loadtxt, np.genfromtxt, np.save, np.savez, np.tofile if hasattr(np, 'tofile') else None)
+        add('loader', np.load)
+    except ImportError:
+        pass
+    try:
+        import joblib
+
+        add('loader', joblib.load)
+    except ImportError:
+        pass
+    try:
+        import pandas as pd
+
+        add('loader', pd.read_pickle)
+        add('open', pd.read_csv)
+    except ImportError:
+        pass
+    return out
+
+
+SINKS = _sinks()
+
+
+def _cython_to_python(src):
+    """A best-effort rewrite of a Cython hook to Python syntax: declarations and typed parameters lose their types."""
+    src = textwrap.dedent(src)
+    src = re.sub(r'^(\s*)c?p?def\s+(?:inline\s+)?(?:[\w.\[\]]+\s+)?(\w+\s*\()', r'\1def \2', src, flags=re.M)
+    src = re.sub(r'^(\s*)cdef\s+(?:(?:readonly|public|const|unsigned|object|list|dict|tuple|str|bint|int|long|'
+                 r'double|float|Py_ssize_t|[\w.]+_t|[\w.]+)\s+)+', r'\1', src, flags=re.M)
+    src = re.sub(r'<[\w. *]+>', '', src)  # casts
+    # typed parameters: "object n=1", "bint normalize=False", "int64_t x"
+    def untype(m):
+        params = m.group(2)
+        params = re.sub(r'\b(?:object|bint|int|long|double|float|str|list|dict|tuple|Py_ssize_t|[\w.]+_t|'
+                        r'[A-Z]\w*)\s+(\*{0,2}\w+)', r'\1', params)
+        params = params.replace(' not None', '')
+        return m.group(1) + params + m.group(3)
+    src = re.sub(r'^(\s*def\s+\w+\s*\()(.*?)(\)\s*(?:->\s*[\w.]+\s*)?(?:except[^:]*)?:)', untype, src,
+                 flags=re.M | re.S)
+    src = re.sub(r'\)\s*except\s*[^:]*:', '):', src)
+    return src
+
+
+def parse_hook(src, kind):
+    if src is None:
+        return None
+    text = textwrap.dedent(src)
+    if kind == 'cython':
+        text = _cython_to_python(text)
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return node
+    return None
+
+
+class Analysis:
+    """Follows taint through one hook (and the functions it calls) and collects sinks."""
+
+    def __init__(self, cls):
+        self.cls = cls
+        self.sinks = {}  # (kind, label) -> where
+        self.opaque = []  # functions on the path that could not be read
+        self.seen = set()
+
+    def sink(self, kind, labels, where):
+        for lab in labels:
+            self.sinks.setdefault((kind, lab), where)
+
+    def function(self, fn, arg_labels, self_labels, whole_state, depth, where, globals_, bound=True):
+        """Analyse `fn` (an ast FunctionDef) with parameter labels; returns the labels of what it returns."""
+        params = fn.args
+        names = [a.arg for a in params.posonlyargs + params.args]
+        env = {}
+        for i, n in enumerate(names):
+            env[n] = set(arg_labels.get(i, set())) | set(arg_labels.get(n, set()))
+        if params.vararg:
+            env[params.vararg.arg] = set().union(*[v for k, v in arg_labels.items() if isinstance(k, int)] or [set()])
+        if params.kwarg:
+            env[params.kwarg.arg] = set().union(*arg_labels.values()) if arg_labels else set()
+        for a in params.kwonlyargs:
+            env[a.arg] = set(arg_labels.get(a.arg, set()))
+        selfname = names[0] if names and bound else None
+        ctx = {'env': env, 'self': selfname, 'self_labels': self_labels, 'whole': whole_state, 'depth': depth,
+               'where': where, 'globals': globals_, 'ret': set()}
+        # Two passes: labels assigned late (a loop) reach reads written earlier in the text.
+        for _ in range(2):
+            for stmt in fn.body:
+                self.visit(stmt, ctx)
+        return ctx['ret']
+
+    # ------------------------------------------------------------------ expressions
+    def labels(self, node, ctx):
+        env = ctx['env']
+        if node is None:
+            return set()
+        if isinstance(node, ast.Name):
+            return set(env.get(node.id, set()))
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == ctx['self']:
+                out = set(ctx['self_labels'].get(node.attr, set()))
+                if ctx['whole'][0]:
+                    out.add(f'state.{node.attr}')
+                return out
+            return self.labels(node.value, ctx)
+        if isinstance(node, ast.Subscript):
+            base = self.labels(node.value, ctx)
+            key = node.slice.value if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) else None
+            self.labels(node.slice, ctx)
+            if key is not None and base & {'state'}:
+                return (base - {'state'}) | {f'state.{key}'}
+            return base | self.labels(node.slice, ctx)
+        if isinstance(node, ast.Call):
+            return self.call(node, ctx)
+        if isinstance(node, (ast.Lambda,)):
+            return set()
+        out = set()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                out |= self.labels(child, ctx)
+            elif isinstance(child, ast.comprehension):
+                out |= self.labels(child.iter, ctx)
+                self.bind(child.target, self.labels(child.iter, ctx), ctx)
+                for cond in child.ifs:
+                    self.labels(cond, ctx)
+            elif isinstance(child, ast.keyword):
+                out |= self.labels(child.value, ctx)
+        return out
+
+    def resolve_expr(self, node, ctx):
+        """The object a Name/Attribute chain denotes in the function's globals (modules, functions, classes)."""
+        if isinstance(node, ast.Name):
+            g = ctx['globals']
+            if node.id in g:
+                return g[node.id]
+            return getattr(builtins, node.id, None)
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == ctx['self']:
+                return ('self', node.attr)
+            base = self.resolve_expr(node.value, ctx)
+            if base is None or isinstance(base, tuple):
+                return None
+            try:
+                return inspect.getattr_static(base, node.attr) if isinstance(base, type) else getattr(base, node.attr)
+            except AttributeError:
+                return None
+        return None
+
+    def call(self, node, ctx):
+        argl = [self.labels(a.value if isinstance(a, ast.Starred) else a, ctx) for a in node.args]
+        kwl = {k.arg: self.labels(k.value, ctx) for k in node.keywords}
+        every = set().union(*argl, *kwl.values()) if (argl or kwl) else set()
+        func = node.func
+        where = ctx['where']
+        # A tainted value called, or a method of one.
+        if isinstance(func, ast.Attribute):
+            base = func.value
+            is_self = isinstance(base, ast.Name) and base.id == ctx['self']
+            if is_self:
+                attr_labels = self.labels(func, ctx)
+                if attr_labels:
+                    self.sink('call', attr_labels, f'{where}: self.{func.attr}(…)')
+            else:
+                own_dict = isinstance(base, ast.Attribute) and base.attr == '__dict__' and \
+                    isinstance(base.value, ast.Name) and base.value.id == ctx['self']
+                bl = set() if own_dict else self.labels(base, ctx)
+                if bl:
+                    self.sink(f'method:{func.attr}', bl, f'{where}: .{func.attr}(…)')
+                    # x.__dict__.update(state) on self
+                if func.attr == 'update' and isinstance(base, ast.Attribute) and base.attr == '__dict__' \
+                        and isinstance(base.value, ast.Name) and base.value.id == ctx['self'] and every & {'state'}:
+                    ctx['whole'][0] = True
+        elif isinstance(func, ast.Name) and ctx['env'].get(func.id):
+            self.sink('call', ctx['env'][func.id], f'{where}: {func.id}(…)')
+        # setattr(self, k, v) over the state
+        target = self.resolve_expr(func, ctx)
+        if target is builtins.setattr and node.args and isinstance(node.args[0], ast.Name) \
+                and node.args[0].id == ctx['self'] and len(argl) > 1 and any('state' in l for l in argl[1]):
+            ctx['whole'][0] = True
+        if target is not None and not isinstance(target, tuple) and id(target) in SINKS:
+            kind = SINKS[id(target)][0]
+            if kind == 'getattr':
+                if len(argl) > 1 and argl[1]:
+                    self.sink('getattr', argl[1], f'{where}: getattr(…, <tainted name>)')
+            elif every:
+                self.sink(kind, every, f'{where}: {getattr(target, "__qualname__", target)}(…)')
+            return every
+        # Follow calls into code we can read.
+        if ctx['depth'] < MAX_DEPTH:
+            fn, bound = self.callee(target, ctx)
+            if fn is not None and (every or bound):
+                arg_labels = {}
+                offset = 1 if bound else 0
+                for i, l in enumerate(argl):
+                    arg_labels[i + offset] = l
+                for k, l in kwl.items():
+                    if k is not None:
+                        arg_labels[k] = l
+                    else:
+                        for i in range(len(argl), 8):
+                            arg_labels.setdefault(i + offset, l)
+                return self.follow(fn, arg_labels, ctx, bound)
+        return every
+
+    def callee(self, target, ctx):
+        """(function object, bound-to-self) for a call we can follow."""
+        if isinstance(target, tuple) and target[0] == 'self':
+            try:
+                fn = inspect.getattr_static(self.cls, target[1])
+            except AttributeError:
+                return None, False
+            if isinstance(fn, (staticmethod,)):
+                return fn.__func__, False
+            if isinstance(fn, classmethod):
+                return fn.__func__, True
+            return (fn, True) if inspect.isfunction(fn) else (None, False)
+        if inspect.isfunction(target):
+            return target, False
+        if isinstance(target, type) and target.__module__.split('.')[0] not in ('builtins',):
+            init = None
+            for k in target.__mro__:
+                if '__init__' in k.__dict__:
+                    init = k.__dict__['__init__']
+                    break
+            return (init, True) if inspect.isfunction(init) else (None, False)
+        return None, False
+
+    def follow(self, fn, arg_labels, ctx, bound):
+        key = (fn, tuple(sorted((str(k), tuple(sorted(v))) for k, v in arg_labels.items())))
+        if key in self.seen:
+            return set()
+        self.seen.add(key)
+        try:
+            src = inspect.getsource(fn)
+        except (OSError, TypeError):
+            self.opaque.append(getattr(fn, '__qualname__', str(fn)))
+            return set().union(*arg_labels.values()) if arg_labels else set()
+        node = parse_hook(src, 'python')
+        if node is None:
+            self.opaque.append(fn.__qualname__)
+            return set().union(*arg_labels.values()) if arg_labels else set()
+        where = f'{fn.__module__}.{fn.__qualname__}'
+        self_labels = ctx['self_labels'] if bound else {}
+        if bound:
+            arg_labels = dict(arg_labels)
+        return self.function(node, arg_labels, self_labels, ctx['whole'] if bound else [False],
+                             ctx['depth'] + 1, where, fn.__globals__, bound)
+
+    # ------------------------------------------------------------------ statements
+    def bind(self, target, labels, ctx):
+        if isinstance(target, ast.Name):
+            ctx['env'][target.id] = set(ctx['env'].get(target.id, set())) | labels
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for t in target.elts:
+                self.bind(t.value if isinstance(t, ast.Starred) else t, labels, ctx)
+        elif isinstance(target, ast.Attribute):
+            if isinstance(target.value, ast.Name) and target.value.id == ctx['self']:
+                ctx['self_labels'].setdefault(target.attr, set()).update(labels)
+            else:
+                self.labels(target.value, ctx)
+        elif isinstance(target, ast.Subscript):
+            self.labels(target, ctx)
+
+    def visit(self, stmt, ctx):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return
+        if isinstance(stmt, ast.Assign):
+            lab = self.labels(stmt.value, ctx)
+            for t in stmt.targets:
+                self.bind(t, lab, ctx)
+            return
+        if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
+            lab = self.labels(stmt.value, ctx) if stmt.value is not None else set()
+            self.bind(stmt.target, lab, ctx)
+            return
+        if isinstance(stmt, (ast.For, ast.AsyncFor)):
+            lab = self.labels(stmt.iter, ctx)
+            # for k, v in state.items(): labels every name 'state' (keys unknown)
+            self.bind(stmt.target, lab, ctx)
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            ctx['ret'] |= self.labels(stmt.value, ctx)
+            return
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                lab = self.labels(item.context_expr, ctx)
+                if item.optional_vars is not None:
+                    self.bind(item.optional_vars, lab, ctx)
+        for field, value in ast.iter_fields(stmt):
+            if field in ('target', 'iter', 'items') and isinstance(stmt, (ast.For, ast.AsyncFor, ast.With,
+                                                                          ast.AsyncWith)):
+                continue
+            if isinstance(value, list):
+                for v in value:
+                    if isinstance(v, ast.stmt):
+                        self.visit(v, ctx)
+                    elif isinstance(v, ast.expr):
+                        self.labels(v, ctx)
+                    elif isinstance(v, ast.ExceptHandler):
+                        for s in v.body:
+                            self.visit(s, ctx)
+            elif isinstance(value, ast.stmt):
+                self.visit(value, ctx)
+            elif isinstance(value, ast.expr):
+                self.labels(value, ctx)
+
+
+def hook_effects(cls, hook, owner_kind, src, fn_obj):
+    """{'sinks': [[kind, label, where]...], 'opaque': [...]} of one hook of `cls`."""
+    node = parse_hook(src, owner_kind)
+    if node is None:
+        return {'sinks': [], 'opaque': [f'{hook} ({owner_kind})']}
+    a = Analysis(cls)
+    globals_ = getattr(fn_obj, '__globals__', None)
+    if globals_ is None:
+        mod = importlib.import_module(cls.__module__)
+        globals_ = vars(mod)
+    whole = [False]
+    if hook in ('__hash__', '__eq__'):
+        # Run on a dict key or set member (its hash; its __eq__ on a hash collision): its attributes are the state a
+        # BUILD set, read as state.<attr>; the other operand is not followed.
+        arg_labels = {}
+        whole = [True]
+    elif hook == '__setstate__':
+        arg_labels = {1: {'state'}}
+    else:
+        names = [p.arg for p in node.args.posonlyargs + node.args.args][1:]
+        arg_labels = {}
+        for i, n in enumerate(names):
+            arg_labels[i + 1] = {f'arg:{i}'}
+            arg_labels[n] = {f'arg:{i}'}
+        for p in node.args.kwonlyargs:
+            arg_labels[p.arg] = {f'arg:{p.arg}'}
+        if node.args.vararg:
+            for i in range(len(names), len(names) + 8):
+                arg_labels[i + 1] = {f'arg:{i}'}
+        if node.args.kwarg:
+            arg_labels[node.args.kwarg.arg] = {'arg:**'}
+    # positional labels are keyed by position in the def (self at 0)
+    params = [p.arg for p in node.args.posonlyargs + node.args.args]
+    keyed = {}
+    for k, v in arg_labels.items():
+        keyed[k] = v
+    a.cls = cls
+    top = (f'{fn_obj.__module__}.{fn_obj.__qualname__}' if hasattr(fn_obj, '__qualname__') and hasattr(fn_obj, '__module__')
+           else f'{cls.__module__}.{cls.__qualname__}.{hook}')
+    a.function(node, keyed, {}, whole, 0, top, globals_)
+    sinks = sorted([kind, lab, where] for (kind, lab), where in a.sinks.items())
+    return {'sinks': sinks, 'opaque': sorted(set(a.opaque)), 'params': params[1:]}
+
+
+def function_effects(fn, kind='python', src=None):
+    """The sinks of a module-level function a stream calls (a pack reconstructor): labels arg:<i> for its i-th
+    parameter; None when its source cannot be read (C, or Cython the parser does not follow)."""
+    if src is None:
+        try:
+            src = inspect.getsource(fn)
+        except (OSError, TypeError):
+            return None
+    node = parse_hook(src, kind)
+    if node is None:
+        return None
+    names = [p.arg for p in node.args.posonlyargs + node.args.args]
+    arg_labels = {}
+    for i, n in enumerate(names):
+        arg_labels[i] = {f'arg:{i}'}
+        arg_labels[n] = {f'arg:{i}'}
+    if node.args.vararg:
+        for i in range(len(names), len(names) + 8):
+            arg_labels[i] = {f'arg:{i}'}
+    if node.args.kwarg:
+        arg_labels[node.args.kwarg.arg] = {'arg:**'}
+    a = Analysis(None)
+    globals_ = getattr(fn, '__globals__', None) or vars(importlib.import_module(fn.__module__))
+    a.function(node, arg_labels, {}, [False], 0, f'{fn.__module__}.{fn.__qualname__}', globals_, bound=False)
+    sinks = sorted([k, lab, where] for (k, lab), where in a.sinks.items())
+    return {'sinks': sinks, 'params': names}

@@ -80,9 +80,10 @@ const names = (c: QueueConfig) => {
   };
 };
 
-// KEYS[1] stream, then per result its result key and its cache key ('' : none); ARGV[1] ttl, ARGV[2] maxlen, then
-// per result: id, submission, result JSON, facts JSON to cache ('' : none). Writes each result and its stream entry
-// together, once; returns 1/0 per result (written now / was already there).
+// KEYS[1] stream, then per result its result key and its cache key; ARGV[1] ttl, ARGV[2] maxlen, then per result:
+// id, submission, result JSON, '1' to keep the result under the cache key too ('' : not). Writes each result and its
+// stream entry together, once; returns 1/0 per result (written now / was already there). The cache holds the result
+// JSON itself (its facts are what a hit reuses): one serialisation, one copy sent.
 const PUT_RESULTS = `
 local out = {}
 local n = (#KEYS - 1) / 2
@@ -95,7 +96,7 @@ for i = 1, n do
   else
     out[i] = 0
   end
-  if ARGV[a + 4] ~= '' then redis.call('SET', ck, ARGV[a + 4], 'EX', ARGV[1]) end
+  if ARGV[a + 4] == '1' then redis.call('SET', ck, ARGV[a + 3], 'EX', ARGV[1]) end
 end
 return out`;
 
@@ -282,6 +283,16 @@ function sha256File(path: string): string | undefined {
   }
 }
 
+/** The facts of a cached result (undefined for anything else: the target is scanned). */
+function factsOf(stored: string): ScanFacts | undefined {
+  try {
+    const f = (JSON.parse(stored) as Partial<ScanJobResult>).facts;
+    return f && Array.isArray(f.targets) && f.targets.length === 1 && Array.isArray(f.result?.findings) ? f : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A running worker; `close` finishes jobs in flight (up to `graceMs`, then returns them to the queue). */
 export interface ScanWorker {
   readonly worker: BullWorker<ScanJobData>;
@@ -291,8 +302,8 @@ export interface ScanWorker {
 /** One target's outcome within a job, before it is written. */
 interface Outcome {
   readonly result: ScanJobResult;
-  /** Facts to store under this cache key. */
-  readonly cache?: { readonly key: string; readonly facts: ScanFacts };
+  /** Keep the result (its facts) under this cache key too. */
+  readonly cache?: { readonly key: string };
 }
 
 export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<ScanWorker> {
@@ -310,12 +321,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       n.stream,
       ...outs.flatMap((x, i) => [n.result(rs[i]!.jobId), x.cache ? n.facts(x.cache.key) : n.stream]),
     ];
-    const args = outs.flatMap((x, i) => [
-      rs[i]!.jobId,
-      rs[i]!.submission,
-      JSON.stringify(rs[i]),
-      x.cache ? JSON.stringify(x.cache.facts) : '',
-    ]);
+    const args = outs.flatMap((x, i) => [rs[i]!.jobId, rs[i]!.submission, JSON.stringify(rs[i]), x.cache ? '1' : '']);
     const written = await (
       store as unknown as { sentinelPutResults: (nkeys: number, ...a: (string | number)[]) => Promise<number[]> }
     ).sentinelPutResults(keys.length, ...keys, RESULT_TTL_S, STREAM_MAXLEN, ...args);
@@ -422,8 +428,9 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     for (const p of planned) {
       const b = base(job, p.k);
       const stored = hit.get(p.k);
-      if (stored && reusableAt(p.path)) {
-        const facts = retargetFacts(JSON.parse(stored) as ScanFacts, p.path, isoUtc(new Date()));
+      const cachedFacts = stored && reusableAt(p.path) ? factsOf(stored) : undefined;
+      if (cachedFacts) {
+        const facts = retargetFacts(cachedFacts, p.path, isoUtc(new Date()));
         outs.push({ result: { ...b, status: 'done', sha256: p.sha!, cached: true, facts } });
         continue;
       }
@@ -441,7 +448,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
         const keep = cacheable && p.key !== undefined && storable(facts, p.path, p.sha!);
         outs.push({
           result: { ...b, status: 'done', ...(p.sha ? { sha256: p.sha } : {}), facts },
-          ...(keep ? { cache: { key: p.key!, facts } } : {}),
+          ...(keep ? { cache: { key: p.key! } } : {}),
         });
       } catch (e) {
         failed.push({ k: p.k, error: e as Error });

@@ -1,10 +1,13 @@
 // Bench: 10,000 small-file scan jobs through the Redis queue (Debian redis-server on loopback, 2 worker
 // processes) against `sentinel artifact --jobs 2` on the same files. Reports files/s of both, the queue's share of
 // the direct throughput (goal >= 80 %), and job latency (enqueue to result: median, p99). Same bytes in both runs:
-// 10,000 protocol-4 pickles of ~1 KB, written to a temporary folder.
-// Usage: node scripts/bench-queue.mjs [--no-build] [--runs N] [--jobs N]
+// 10,000 protocol-4 pickles of ~1 KB, written to a temporary folder. Runs alternate (artifact, queue, artifact, …).
+// Beside wall-clock throughput it reports CPU time per file of both (the queue's: both workers after they are
+// ready, redis-server and the submitting process; artifact's: the whole process, start-up included), which holds
+// on a loaded machine where the wall-clock ratio swings with the other load.
+// Usage: node scripts/bench-queue.mjs [--no-build] [--runs N] [--jobs N] [--batch N] [--concurrency N]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +26,15 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
 }
 const runs = arg('--runs', 3);
 const N = arg('--jobs', 10_000);
+const batch = arg('--batch', undefined);
+const concurrency = arg('--concurrency', 4);
+const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+/** CPU seconds (user + system) a live process has used so far. */
+function cpuOf(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) / TICK;
+}
 const { submitJobs, waitForResults } = await import(`${root}/dist/service/scan-queue.js`);
 
 function pickle(i) {
@@ -68,7 +80,7 @@ async function startRedis() {
 function startWorker(url) {
   const child = spawn(
     process.execPath,
-    [`${root}/bin/sentinel.js`, 'worker', '--redis', url, '--root', files, '--concurrency', '16'],
+    [`${root}/bin/sentinel.js`, 'worker', '--redis', url, '--root', files, '--concurrency', String(concurrency)],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   return new Promise((ok, fail) => {
@@ -81,29 +93,54 @@ function startWorker(url) {
   });
 }
 
-for (let run = 1; run <= runs; run++) {
+function runArtifact() {
+  // /usr/bin/time reports the child's CPU time (user, system) on stderr.
   const t0 = process.hrtime.bigint();
-  execFileSync(process.execPath, [`${root}/bin/sentinel.js`, 'artifact', files, '--jobs', '2', '--quiet'], {
-    stdio: 'ignore',
-  });
-  const direct = Number(process.hrtime.bigint() - t0) / 1e9;
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'CPU %U %S', process.execPath, `${root}/bin/sentinel.js`, 'artifact', files, '--jobs', '2', '--quiet'],
+    { encoding: 'utf8' },
+  );
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const m = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : NaN };
+}
+
+const uptime = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const rows = [];
+for (let run = 1; run <= runs; run++) {
+  const direct = runArtifact();
 
   const redis = await startRedis();
   const workers = [await startWorker(redis.url), await startWorker(redis.url)];
+  const pids = [...workers.map((w) => w.pid), redis.child.pid];
+  const cpu0 = pids.map(cpuOf);
+  const self0 = process.cpuUsage();
   const t1 = process.hrtime.bigint();
-  const { jobIds } = await submitJobs({ redisUrl: redis.url }, targets);
+  const { jobIds } = await submitJobs({ redisUrl: redis.url }, targets, batch ? { batch } : {});
   const results = await waitForResults({ redisUrl: redis.url }, jobIds, { timeoutMs: 600_000 });
   const queued = Number(process.hrtime.bigint() - t1) / 1e9;
+  const self = process.cpuUsage(self0);
+  const queueCpu = pids.map(cpuOf).reduce((n, c, i) => n + c - cpu0[i], 0) + (self.user + self.system) / 1e6;
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
   redis.child.kill('SIGTERM');
   const lat = results.map((r) => r.finishedAt - r.queuedAt).sort((a, b) => a - b);
   const failed = results.filter((r) => r.status !== 'done').length;
-  const share = direct / queued;
+  const share = direct.wall / queued;
+  const cpuShare = direct.cpu / queueCpu;
+  rows.push({ share, cpuShare, p50: pct(lat, 50), p99: pct(lat, 99) });
   console.log(
-    `queue run ${run}: ${N} jobs, 2 workers: ${(N / queued).toFixed(0)} files/s (${queued.toFixed(2)} s, ${failed} failed); ` +
-      `artifact --jobs 2: ${(N / direct).toFixed(0)} files/s (${direct.toFixed(2)} s); queue/direct ${(share * 100).toFixed(0)} % ` +
-      `(goal >= 80 %: ${share >= 0.8 ? 'ok' : 'MISSED'}); job latency median ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms`,
+    `queue run ${run} (load ${uptime()}): ${N} jobs, 2 workers: ${(N / queued).toFixed(0)} files/s (${queued.toFixed(2)} s, ` +
+      `${failed} failed, ${((queueCpu * 1e6) / N).toFixed(0)} us CPU/file); artifact --jobs 2: ${(N / direct.wall).toFixed(0)} files/s ` +
+      `(${direct.wall.toFixed(2)} s, ${((direct.cpu * 1e6) / N).toFixed(0)} us CPU/file); queue/direct ${(share * 100).toFixed(0)} % wall, ` +
+      `${(cpuShare * 100).toFixed(0)} % CPU (goal >= 80 %: ${share >= 0.8 ? 'ok' : 'MISSED'}); ` +
+      `job latency median ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms`,
   );
 }
+const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(
+  `queue median of ${runs}: queue/direct ${(med(rows.map((r) => r.share)) * 100).toFixed(0)} % wall, ` +
+    `${(med(rows.map((r) => r.cpuShare)) * 100).toFixed(0)} % CPU; p99 job latency ${med(rows.map((r) => r.p99))} ms`,
+);
 rmSync(dir, { recursive: true, force: true });

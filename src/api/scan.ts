@@ -245,6 +245,7 @@ async function scanInputs(
     skipped: parts.flatMap((p) => p.skipped ?? []),
     rules: parts[0]?.rules ?? [],
     durationMs: parts.reduce((n, p) => n + p.durationMs, 0),
+    ...(parts.some((p) => p.readsBeside?.length) ? { readsBeside: parts.flatMap((p) => p.readsBeside ?? []) } : {}),
   };
 }
 
@@ -286,13 +287,18 @@ function prepare(inputs: ScanInput | readonly ScanInput[], options: ScanOptions)
   return { list, policy, only, limits, now: options.now ?? new Date(), cwd: options.cwd ?? process.cwd() };
 }
 
-async function gather(p: Prepared, options: ScanOptions): Promise<ScanFacts> {
+/** What `gather` derives from the options alone (once per `factsScanner`). */
+interface GatherSetup {
+  readonly sigSetup: Awaited<ReturnType<typeof resolveSignatureSetup>>;
+}
+
+async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): Promise<ScanFacts> {
   const { list, policy, only, limits, now, cwd } = p;
   const cost: RemoteCost = { bytesRead: 0, requests: 0 };
   const remote = list.some((i) => typeof i === 'string' && isRemoteArg(i))
     ? await remoteContext(options.remote ?? {}, cost)
     : undefined;
-  const sigSetup = await resolveSignatureSetup(options.signatures, policy, cwd);
+  const sigSetup = setup?.sigSetup ?? (await resolveSignatureSetup(options.signatures, policy, cwd));
   const signaturePaths = list.filter((i): i is string => typeof i === 'string' && !isRemoteArg(i));
   // Signatures are verified beside the scan (hashing overlaps the per-file analysis); whole-file SHA-256 digests
   // the scan takes anyway are handed to the signature check instead of reading the files a second time.
@@ -392,6 +398,23 @@ export async function scanFacts(
   return gather(prepare(inputs, options), options);
 }
 
+/**
+ * `scanFacts` with the options checked and resolved once (rules, policy overrides, signature set-up): for a service
+ * that scans many inputs one by one with the same options. Each call gives what `scanFacts(input, options)` would,
+ * with its own signal and clock.
+ */
+export async function factsScanner(
+  options: ScanOptions = {},
+): Promise<(input: ScanInput, o?: { signal?: AbortSignal }) => Promise<ScanFacts>> {
+  const p = prepare('-', options);
+  const setup: GatherSetup = { sigSetup: await resolveSignatureSetup(options.signatures, p.policy, p.cwd) };
+  return (input, o = {}) => {
+    const opts: ScanOptions = o.signal ? { ...options, signal: o.signal } : options;
+    opts.signal?.throwIfAborted();
+    return gather({ ...p, list: [input], now: options.now ?? new Date() }, opts, setup);
+  };
+}
+
 /** Merges the facts of several scans, in order, as if their targets had been scanned together. */
 export function mergeFacts(parts: readonly ScanFacts[]): ScanFacts {
   const results = parts.map((p) => p.result);
@@ -406,6 +429,9 @@ export function mergeFacts(parts: readonly ScanFacts[]): ScanFacts {
       skipped: results.flatMap((r) => r.skipped ?? []),
       rules: results[0]?.rules ?? [],
       durationMs: results.reduce((n, r) => n + r.durationMs, 0),
+      ...(results.some((r) => r.readsBeside?.length)
+        ? { readsBeside: results.flatMap((r) => r.readsBeside ?? []) }
+        : {}),
     },
     targets: parts.flatMap((p) => p.targets),
     startedAt: parts.map((p) => p.startedAt).sort()[0] ?? isoUtc(new Date()),

@@ -33,6 +33,7 @@ export interface SubmitCliOptions {
   rule: string[];
   failOn?: string;
   attempts?: string;
+  batch?: string;
 }
 
 function whole(flag: string, v: string | undefined, min: number, max: number): number | undefined {
@@ -105,6 +106,7 @@ export async function runSubmit(targets: string[], o: SubmitCliOptions, io: Io):
   const policy = text ? await loadPolicy(text) : undefined;
   const timeout = whole('--timeout', o.timeout, 1, 7 * 86_400);
   const attempts = whole('--attempts', o.attempts, 1, 100);
+  const batch = whole('--batch', o.batch, 1, 10_000);
   const { submitJobs, waitForResults, redisOptions } = await import('../service/scan-queue.js');
   try {
     redisOptions(o.redis);
@@ -118,6 +120,7 @@ export async function runSubmit(targets: string[], o: SubmitCliOptions, io: Io):
     ...(rules.length ? { rules } : {}),
     ...(text ? { policy: text } : {}),
     ...(attempts !== undefined ? { attempts } : {}),
+    ...(batch !== undefined ? { batch } : {}),
   });
   if (!o.wait) {
     io.stdout(JSON.stringify({ submission, jobs: jobIds }) + '\n');

@@ -164,7 +164,7 @@ export class RuleContext {
       fpRisk: meta.fpRisk,
       owner: meta.owner,
       releaseDecision: input.severity ? DECISION[input.severity] : meta.decision,
-      retest: `sentinel artifact ${quoteArg(this.target.arg)} --rule ${meta.category}`,
+      retest: retestCommand(this.target.arg, meta.category),
       fixHint: meta.fixHint,
       fix: meta.fix,
       location: loc,
@@ -175,6 +175,11 @@ export class RuleContext {
     });
     this.keys.push(input.key);
   }
+}
+
+/** The command that re-checks one rule category on a scan target (a finding's `retest`). */
+export function retestCommand(arg: string, category: string): string {
+  return `sentinel artifact ${quoteArg(arg)} --rule ${category}`;
 }
 
 function quoteArg(s: string): string {

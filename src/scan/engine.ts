@@ -126,6 +126,11 @@ export interface ScanResult {
   readonly scannedFiles?: number;
   /** Files scanned on worker threads (0: everything ran on the calling thread). */
   readonly scannedOnWorkers?: number;
+  /**
+   * Scanned paths whose facts depend on files beside them (a joblib < 0.10 pickle naming its companion .npy files):
+   * their facts are not a function of their content and name alone, so a content-addressed cache must not reuse them.
+   */
+  readonly readsBeside?: string[];
 }
 
 /** The `ignore` package (git's pattern rules), required only when a scan respects .gitignore. */
@@ -218,9 +223,11 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   const out = { findings: [] as Finding[], pickles: [] as PickleVerdict[], files: [] as FileSummary[] };
   const errors: ScanError[] = [];
   const files: PlacedOutcome[] = [];
+  const readsBeside: string[] = [];
   for (let i = 0; i < items.length; i++) {
     const p = placed[i];
     if (p) files.push(p);
+    if (p?.outcome.readsBeside) readsBeside.push(p.outcome.path);
     const o = p?.outcome ?? notScanned[i];
     if (!o) continue;
     out.pickles.push(...o.pickles);
@@ -240,6 +247,7 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
     durationMs: Date.now() - t0,
     scannedFiles: plan.jobs.length,
     scannedOnWorkers,
+    ...(readsBeside.length ? { readsBeside } : {}),
   };
 }
 
@@ -509,6 +517,7 @@ function outcomeOf(
     pickles: fs.verdicts,
     errors,
     file,
+    ...(fs.readsBeside ? { readsBeside: true } : {}),
     ...(fs.summaries !== undefined || fs.folder !== undefined
       ? { summaries: { ...fs.summaries, ...(fs.folder ? { [MODEL_FOLDER_PHASE]: fs.folder } : {}) } }
       : {}),
@@ -570,6 +579,8 @@ class FileScan {
   readonly models: ModelSummary[] = [];
   /** What the model-folder phase needs from this file (top-level files of a path scan only). */
   folder: ModelFolderSummary | undefined;
+  /** A pickle in this file names files beside it (read or not, the outcome depends on the folder). */
+  readsBeside = false;
   private readonly deadline: number;
   private charged = 0;
 
@@ -863,6 +874,7 @@ class FileScan {
         for (const v of this.verdicts.slice(before)) childLevels.push(v.safety);
       }
       for (const c of run.companions ?? []) {
+        this.readsBeside = true;
         const before = this.verdicts.length;
         await scanCompanion(this, src, run, c, depth);
         for (const v of this.verdicts.slice(before)) childLevels.push(v.safety);

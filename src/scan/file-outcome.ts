@@ -11,6 +11,8 @@ export interface FileOutcome {
   readonly errors: ScanError[];
   /** Absent for paths that were not read (walk errors, skipped symlinks and special files). */
   readonly file?: FileSummary;
+  /** A pickle in the file names files beside it (joblib < 0.10 companions): the outcome depends on its folder. */
+  readonly readsBeside?: true;
   /**
    * Facts a cross-file phase needs about this file (see post-walk.ts), keyed by phase id. Plain
    * structured-cloneable data (no functions or class instances) that does not name the file's own path (an outcome

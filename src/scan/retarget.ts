@@ -39,6 +39,7 @@ export function retarget(o: FileOutcome, keys: readonly string[], m: JobMember):
     pickles: o.pickles.map((p) => ({ ...p, where: rebase(p.where, from, to) })),
     errors: o.errors.map((e) => ({ ...e, where: rebase(e.where, from, to) })),
     ...(o.file ? { file: { ...o.file, path: to } } : {}),
+    ...(o.readsBeside ? { readsBeside: true } : {}),
     ...(o.summaries ? { summaries: o.summaries } : {}),
     // Members of one job name the same file (same device and inode): the digest is of their content too.
     ...(o.content ? { content: o.content } : {}),

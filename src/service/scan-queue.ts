@@ -1,18 +1,21 @@
-// Scan jobs on BullMQ over Redis: `submit` adds one job per target, `worker` scans them, results go to a Redis
-// stream. Delivery is at least once (a job whose worker dies is taken up again once its lock expires); results are
-// written exactly once per job by one Lua script (result key SET NX + XADD), so a job run twice adds nothing the
-// second time. A single-file result is also kept under its content hash, the scanner version and the scan settings,
-// and reused by any later job for the same file content at the same path. Jobs that fail every attempt go to a
-// dead-letter queue and leave a failed result, so a waiting submitter always ends.
+// Scan jobs on BullMQ over Redis: `submit` adds the targets as jobs — small files in batches of up to 32 targets per
+// job, everything else (folders, large files, URLs) one per job — `worker` scans them, and every target gets its
+// own result in a Redis stream. Delivery is at least once (a job whose worker dies is taken up again once its lock
+// expires); results are written exactly once per target by one Lua script per job (result key SET NX + XADD for each
+// target), so a job run twice adds nothing the second time, and a rerun scans only the targets without a result.
+// A single-file result is also kept under its content hash, base name, scanner version and scan settings
+// (facts-cache.ts), and reused by any later job for the same content under the same name, in any folder. A target
+// that fails every attempt goes to a dead-letter queue and leaves a failed result, so a waiting submitter always ends.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { Job, Queue, QueueEvents, Worker, type Job as BullJob, type Worker as BullWorker } from 'bullmq';
 import { Redis, type Redis as RedisClient } from 'ioredis';
 import { loadPolicy, type PolicyText } from '../api/load-policy.js';
-import { scanFacts, type ScanFacts } from '../api/scan.js';
+import { factsScanner, type ScanFacts } from '../api/scan.js';
+import { isoUtc } from '../core/iso-time.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
+import { factsKey, retargetFacts, reusableAt, storable } from './facts-cache.js';
 import { guardTarget, TargetRefused } from './target-guard.js';
 
 /** Where the queue lives. */
@@ -23,17 +26,21 @@ export interface QueueConfig {
   readonly queue?: string;
 }
 
-/** What one job asks: one target, and the scan settings of the submitter's policy. */
+/**
+ * What one job asks: targets `first`, `first + 1`, … of a submission, and the scan settings of the submitter's
+ * policy. Target `first + k`'s result id is `<submission>.<first + k>`.
+ */
 export interface ScanJobData {
   readonly submission: string;
-  readonly index: number;
-  readonly target: string;
+  readonly first: number;
+  readonly targets: readonly string[];
   readonly rules?: readonly string[];
   readonly policy?: PolicyText;
 }
 
-/** What a job ended with (the value of its result key and of its stream entry's `result` field). */
+/** What a target ended with (the value of its result key and of its stream entry's `result` field). */
 export interface ScanJobResult {
+  /** The target's result id, `<submission>.<index>` (what `submitJobs` returned for it). */
   readonly jobId: string;
   readonly submission: string;
   readonly index: number;
@@ -47,7 +54,7 @@ export interface ScanJobResult {
   /** The facts came from the content-hash cache. */
   readonly cached?: boolean;
   readonly attempts: number;
-  /** When the job was added and when its result was written (ms since the epoch): the job's latency. */
+  /** When the job was added and when its result was written (ms since the epoch): the target's latency. */
   readonly queuedAt?: number;
   readonly finishedAt?: number;
 }
@@ -57,6 +64,10 @@ const DEFAULT_QUEUE = 'sentinel-scan';
 const RESULT_TTL_S = 7 * 24 * 3600;
 /** The results stream keeps about this many entries. */
 const STREAM_MAXLEN = 1_000_000;
+/** Targets per job by default (small files only). */
+export const DEFAULT_BATCH = 32;
+/** Local files up to this size share jobs; larger ones, folders and URLs get a job each. */
+const BATCH_FILE_BYTES = 1024 * 1024;
 
 const names = (c: QueueConfig) => {
   const q = c.queue ?? DEFAULT_QUEUE;
@@ -64,19 +75,30 @@ const names = (c: QueueConfig) => {
     queue: q,
     dead: `${q}-dead`,
     stream: `${q}:results`,
-    result: (jobId: string) => `${q}:result:${jobId}`,
+    result: (id: string) => `${q}:result:${id}`,
     facts: (key: string) => `${q}:facts:${key}`,
   };
 };
 
-// KEYS[1] result key, KEYS[2] stream; ARGV[1] result JSON, ARGV[2] ttl, ARGV[3] job id, ARGV[4] maxlen,
-// ARGV[5] submission. Writes the result and its stream entry together, once.
-const PUT_RESULT = `
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'job', ARGV[3], 'submission', ARGV[5], 'result', ARGV[1])
-  return 1
+// KEYS[1] stream, then per result its result key and its cache key; ARGV[1] ttl, ARGV[2] maxlen, then per result:
+// id, submission, result JSON, '1' to keep the result under the cache key too ('' : not). Writes each result and its
+// stream entry together, once; returns 1/0 per result (written now / was already there). The cache holds the result
+// JSON itself (its facts are what a hit reuses): one serialisation, one copy sent.
+const PUT_RESULTS = `
+local out = {}
+local n = (#KEYS - 1) / 2
+for i = 1, n do
+  local rk, ck = KEYS[2 * i], KEYS[2 * i + 1]
+  local a = 2 + (i - 1) * 4
+  if redis.call('SET', rk, ARGV[a + 3], 'NX', 'EX', ARGV[1]) then
+    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'job', ARGV[a + 1], 'submission', ARGV[a + 2], 'result', ARGV[a + 3])
+    out[i] = 1
+  else
+    out[i] = 0
+  end
+  if ARGV[a + 4] == '1' then redis.call('SET', ck, ARGV[a + 3], 'EX', ARGV[1]) end
 end
-return 0`;
+return out`;
 
 /** Parses a `redis://` URL into ioredis options (BullMQ needs `maxRetriesPerRequest: null` on worker connections). */
 export function redisOptions(url: string): {
@@ -112,11 +134,25 @@ async function newRedis(url: string, forWorker: boolean): Promise<RedisClient> {
   return r;
 }
 
-/** Adds one job per target; returns the submission id and the job ids in target order. */
+/** Whether a target may share a job with others: a local regular file of at most BATCH_FILE_BYTES. */
+function small(target: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return false;
+  try {
+    const st = statSync(target, { throwIfNoEntry: false });
+    return st !== undefined && st.isFile() && st.size <= BATCH_FILE_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Adds the targets as jobs (small local files up to `batch` per job, other targets one per job); returns the
+ * submission id and each target's result id, in target order.
+ */
 export async function submitJobs(
   cfg: QueueConfig,
   targets: readonly string[],
-  o: { rules?: readonly string[]; policy?: PolicyText; attempts?: number; backoffMs?: number } = {},
+  o: { rules?: readonly string[]; policy?: PolicyText; attempts?: number; backoffMs?: number; batch?: number } = {},
 ): Promise<{ submission: string; jobIds: string[] }> {
   const n = names(cfg);
   const connection = await newRedis(cfg.redisUrl, false);
@@ -124,20 +160,34 @@ export async function submitJobs(
   try {
     const submission = randomUUID();
     const jobIds = targets.map((_, i) => `${submission}.${i}`);
-    const BATCH = 1000;
-    for (let i = 0; i < targets.length; i += BATCH) {
+    const batch = Math.max(1, o.batch ?? DEFAULT_BATCH);
+    // Consecutive small files share a job; anything else ends the run and gets a job of its own.
+    const groups: { first: number; targets: string[] }[] = [];
+    let open: { first: number; targets: string[] } | undefined;
+    targets.forEach((t, i) => {
+      if (batch > 1 && small(t)) {
+        if (!open || open.targets.length >= batch) groups.push((open = { first: i, targets: [] }));
+        open.targets.push(t);
+      } else {
+        open = undefined;
+        groups.push({ first: i, targets: [t] });
+      }
+    });
+    const ADD = 1000;
+    for (let i = 0; i < groups.length; i += ADD) {
       await queue.addBulk(
-        targets.slice(i, i + BATCH).map((target, k) => ({
+        groups.slice(i, i + ADD).map((g) => ({
           name: 'scan',
           data: {
             submission,
-            index: i + k,
-            target,
+            first: g.first,
+            targets: g.targets,
             ...(o.rules?.length ? { rules: o.rules } : {}),
             ...(o.policy ? { policy: o.policy } : {}),
           },
           opts: {
-            jobId: jobIds[i + k]!,
+            // A job is named by its first target's result id (a one-target job's id is that target's).
+            jobId: jobIds[g.first]!,
             attempts: o.attempts ?? 3,
             backoff: { type: 'exponential', delay: o.backoffMs ?? 1000 },
             removeOnComplete: true,
@@ -208,26 +258,39 @@ export interface WorkerOptions {
   readonly allowPrivateTargets?: boolean;
   /** Jobs run at once by this worker (default 4). */
   readonly concurrency?: number;
-  /** A job running longer is aborted and fails this attempt (default 600 s). */
+  /** A target scanning longer is aborted and fails this attempt (default 600 s). */
   readonly jobSeconds?: number;
   /** A worker that stops renewing a job's lock for this long loses it to another worker (default 30 s). */
   readonly lockMs?: number;
   /** POSTs each result (without facts) to this URL; failures are not retried (the stream has it). */
   readonly webhook?: string;
-  /** Called for each job that ended (tests, logs). */
+  /** Called for each target that ended (tests, logs). */
   readonly onResult?: (r: ScanJobResult) => void;
 }
 
-/** Files up to this size are hashed from one read; larger ones are streamed. */
-const ONE_READ_BYTES = 1024 * 1024;
+/** Hashes a regular file with synchronous reads (cheaper than thread-pool round trips for the small files of a job). */
+function sha256File(path: string): string | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    const h = createHash('sha256');
+    const buf = Buffer.allocUnsafe(Math.min(1024 * 1024, Math.max(1, st.size)));
+    for (let got = readSync(fd, buf); got > 0; got = readSync(fd, buf)) h.update(buf.subarray(0, got));
+    return h.digest('hex');
+  } finally {
+    closeSync(fd);
+  }
+}
 
-async function sha256File(path: string): Promise<string | undefined> {
-  const st = await stat(path);
-  if (!st.isFile()) return undefined;
-  const h = createHash('sha256');
-  if (st.size <= ONE_READ_BYTES) return h.update(await readFile(path)).digest('hex');
-  for await (const c of createReadStream(path)) h.update(c as Buffer);
-  return h.digest('hex');
+/** The facts of a cached result (undefined for anything else: the target is scanned). */
+function factsOf(stored: string): ScanFacts | undefined {
+  try {
+    const f = (JSON.parse(stored) as Partial<ScanJobResult>).facts;
+    return f && Array.isArray(f.targets) && f.targets.length === 1 && Array.isArray(f.result?.findings) ? f : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A running worker; `close` finishes jobs in flight (up to `graceMs`, then returns them to the queue). */
@@ -236,26 +299,34 @@ export interface ScanWorker {
   close(graceMs?: number): Promise<void>;
 }
 
+/** One target's outcome within a job, before it is written. */
+interface Outcome {
+  readonly result: ScanJobResult;
+  /** Keep the result (its facts) under this cache key too. */
+  readonly cache?: { readonly key: string };
+}
+
 export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<ScanWorker> {
   const n = names(cfg);
   const connection = await newRedis(cfg.redisUrl, true);
   const store = await newRedis(cfg.redisUrl, true);
-  store.defineCommand('sentinelPutResult', { numberOfKeys: 2, lua: PUT_RESULT });
+  store.defineCommand('sentinelPutResults', { lua: PUT_RESULTS });
   const dead = new Queue(n.dead, { connection: store });
-  const put = (r: ScanJobResult): Promise<number> =>
-    (
-      store as unknown as {
-        sentinelPutResult: (...a: (string | number)[]) => Promise<number>;
-      }
-    ).sentinelPutResult(
-      n.result(r.jobId),
+  /** Writes the outcomes in one round trip; returns those written now (not already there). */
+  const put = async (outs: readonly Outcome[]): Promise<ScanJobResult[]> => {
+    if (!outs.length) return [];
+    const now = Date.now();
+    const rs = outs.map((x) => ({ ...x.result, finishedAt: now }));
+    const keys = [
       n.stream,
-      JSON.stringify(r),
-      RESULT_TTL_S,
-      r.jobId,
-      STREAM_MAXLEN,
-      r.submission,
-    );
+      ...outs.flatMap((x, i) => [n.result(rs[i]!.jobId), x.cache ? n.facts(x.cache.key) : n.stream]),
+    ];
+    const args = outs.flatMap((x, i) => [rs[i]!.jobId, rs[i]!.submission, JSON.stringify(rs[i]), x.cache ? '1' : '']);
+    const written = await (
+      store as unknown as { sentinelPutResults: (nkeys: number, ...a: (string | number)[]) => Promise<number[]> }
+    ).sentinelPutResults(keys.length, ...keys, RESULT_TTL_S, STREAM_MAXLEN, ...args);
+    return rs.filter((_, i) => written[i] === 1);
+  };
   const webhook = async (r: ScanJobResult): Promise<void> => {
     if (!o.webhook) return;
     const { facts, ...rest } = r;
@@ -276,80 +347,143 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       // The result is in the stream; a webhook that is down loses nothing.
     }
   };
-  const finish = async (result: ScanJobResult): Promise<void> => {
-    const r = { ...result, finishedAt: Date.now() };
-    if ((await put(r)) === 1) {
+  const finish = async (outs: readonly Outcome[]): Promise<void> => {
+    for (const r of await put(outs)) {
       o.onResult?.(r);
       await webhook(r);
     }
   };
 
-  const processJob = async (job: BullJob<ScanJobData>): Promise<void> => {
+  const base = (job: BullJob<ScanJobData>, k: number) => {
     const d = job.data;
-    const jobId = job.id!;
-    const base = {
-      jobId,
+    return {
+      jobId: `${d.submission}.${d.first + k}`,
       submission: d.submission,
-      index: d.index,
-      target: d.target,
+      index: d.first + k,
+      target: d.targets[k]!,
       scanner: TOOL_VERSION,
       // Started attempts count a run lost with its worker (stalled), which attemptsMade does not.
       attempts: Math.max(job.attemptsStarted, job.attemptsMade + 1),
       queuedAt: job.timestamp,
     };
-    let target: string;
-    try {
-      target = await guardTarget(d.target, { roots: o.roots, allowPrivate: o.allowPrivateTargets ?? false });
-    } catch (e) {
-      if (!(e instanceof TargetRefused)) throw e;
-      // A refused target fails the same way every time: the result says so at once, no retries.
-      await finish({ ...base, status: 'failed', error: e.message });
-      return;
+  };
+
+  const processJob = async (job: BullJob<ScanJobData>): Promise<void> => {
+    const d = job.data;
+    // A rerun (retry, or a job whose worker died) scans only the targets that have no result yet.
+    let todo = d.targets.map((_, k) => k);
+    if (job.attemptsStarted > 1 || job.attemptsMade > 0) {
+      const have = await store.mget(...todo.map((k) => n.result(`${d.submission}.${d.first + k}`)));
+      todo = todo.filter((_, i) => have[i] === null);
     }
+    const outs: Outcome[] = [];
+    const failed: { k: number; error: Error }[] = [];
     const settings = createHash('sha256')
       .update(JSON.stringify([d.rules ?? [], d.policy?.text ?? '']))
       .digest('hex')
       .slice(0, 16);
-    const sha = /^[a-z]+:\/\//i.test(target) ? undefined : await sha256File(target).catch(() => undefined);
-    const cacheKey = sha
-      ? n.facts(`${TOOL_VERSION}:${settings}:${sha}:${createHash('sha256').update(d.target).digest('hex')}`)
-      : undefined;
-    if (cacheKey) {
-      const hit = await store.get(cacheKey);
-      if (hit) {
-        await finish({ ...base, status: 'done', sha256: sha!, cached: true, facts: JSON.parse(hit) as ScanFacts });
-        return;
+    let policy: Awaited<ReturnType<typeof loadPolicy>> | undefined;
+    let scan: Awaited<ReturnType<typeof factsScanner>> | undefined;
+    let setupError: Error | undefined;
+    try {
+      policy = d.policy ? await loadPolicy(d.policy) : undefined;
+      // Options checked and resolved once for the job's targets.
+      scan = await factsScanner({ ...(policy ? { policy } : {}), ...(d.rules?.length ? { rules: d.rules } : {}) });
+    } catch (e) {
+      setupError = e as Error;
+    }
+    // The cache answers single files when the policy verifies no signatures (a verdict depends on the folder).
+    const cacheable = policy?.signatures === undefined;
+    // Targets checked against the roots, hashed, then looked up in the cache in one round trip.
+    const planned: { k: number; path: string; sha?: string; key?: string }[] = [];
+    for (const k of todo) {
+      const b = base(job, k);
+      let target: string;
+      try {
+        target = await guardTarget(b.target, { roots: o.roots, allowPrivate: o.allowPrivateTargets ?? false });
+      } catch (e) {
+        if (!(e instanceof TargetRefused)) throw e;
+        // A refused target fails the same way every time: the result says so at once, no retries.
+        outs.push({ result: { ...b, status: 'failed', error: e.message } });
+        continue;
+      }
+      const path = isAbsolute(b.target) ? b.target : target;
+      let sha: string | undefined;
+      if (!/^[a-z]+:\/\//i.test(target)) {
+        try {
+          sha = sha256File(target);
+        } catch {
+          sha = undefined;
+        }
+      }
+      planned.push({
+        k,
+        path,
+        ...(sha ? { sha, key: factsKey(TOOL_VERSION, settings, sha, path) } : {}),
+      });
+    }
+    const lookups = cacheable ? planned.filter((p) => p.key) : [];
+    const hits = lookups.length ? await store.mget(...lookups.map((p) => n.facts(p.key!))) : [];
+    const hit = new Map(lookups.map((p, i) => [p.k, hits[i] ?? null]));
+    for (const p of planned) {
+      const b = base(job, p.k);
+      const stored = hit.get(p.k);
+      const cachedFacts = stored && reusableAt(p.path) ? factsOf(stored) : undefined;
+      if (cachedFacts) {
+        const facts = retargetFacts(cachedFacts, p.path, isoUtc(new Date()));
+        outs.push({ result: { ...b, status: 'done', sha256: p.sha!, cached: true, facts } });
+        continue;
+      }
+      // The target's time budget (a timer cleared after the scan: AbortSignal.timeout keeps each one alive for the
+      // whole budget, thousands of live timers in a busy worker).
+      const budget = new AbortController();
+      const seconds = o.jobSeconds ?? 600;
+      const timer = setTimeout(
+        () => budget.abort(new Error(`the scan ran past its time budget of ${seconds} s`)),
+        seconds * 1000,
+      );
+      try {
+        if (setupError || !scan) throw setupError;
+        const facts = await scan(p.path, { signal: budget.signal });
+        const keep = cacheable && p.key !== undefined && storable(facts, p.path, p.sha!);
+        outs.push({
+          result: { ...b, status: 'done', ...(p.sha ? { sha256: p.sha } : {}), facts },
+          ...(keep ? { cache: { key: p.key! } } : {}),
+        });
+      } catch (e) {
+        failed.push({ k: p.k, error: e as Error });
+      } finally {
+        clearTimeout(timer);
       }
     }
-    try {
-      const policy = d.policy ? await loadPolicy(d.policy) : undefined;
-      const facts = await scanFacts(isAbsolute(d.target) ? d.target : target, {
-        ...(policy ? { policy } : {}),
-        ...(d.rules?.length ? { rules: d.rules } : {}),
-        signal: AbortSignal.timeout((o.jobSeconds ?? 600) * 1000),
-      });
-      if (cacheKey) await store.set(cacheKey, JSON.stringify(facts), 'EX', RESULT_TTL_S);
-      await finish({ ...base, status: 'done', ...(sha ? { sha256: sha } : {}), facts });
-    } catch (e) {
-      // The last attempt leaves a failed result and a dead letter while it still holds the job's lock; earlier
-      // attempts throw, and BullMQ retries them after the backoff.
-      if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw e;
-      await deadLetter(job, `failed ${job.attemptsMade + 1} times: ${(e as Error).message}`);
+    await finish(outs);
+    if (!failed.length) return;
+    // Earlier attempts throw, and BullMQ retries the job after the backoff (the targets done now are not scanned
+    // again); the last attempt leaves failed results and dead letters while it still holds the job's lock.
+    if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+      throw new Error(failed.map((f) => `${d.targets[f.k]}: ${f.error.message}`).join('; '));
     }
+    await deadLetter(
+      job,
+      failed.map((f) => [f.k, `failed ${job.attemptsMade + 1} times: ${f.error.message}`]),
+    );
   };
 
-  const deadLetter = async (job: BullJob<ScanJobData>, reason: string): Promise<void> => {
-    await dead.add('dead', { ...job.data, error: reason }, { jobId: job.id!, removeOnComplete: true });
-    await finish({
-      jobId: job.id!,
-      submission: job.data.submission,
-      index: job.data.index,
-      target: job.data.target,
-      scanner: TOOL_VERSION,
-      status: 'failed',
-      error: reason,
-      attempts: job.attemptsMade + 1,
-    });
+  /** Dead letters and failed results for targets `k` of the job (reasons beside them). */
+  const deadLetter = async (job: BullJob<ScanJobData>, which: readonly [number, string][]): Promise<void> => {
+    const d = job.data;
+    await dead.addBulk(
+      which.map(([k, error]) => ({
+        name: 'dead',
+        data: { submission: d.submission, index: d.first + k, target: d.targets[k]!, error },
+        opts: { jobId: `${d.submission}.${d.first + k}`, removeOnComplete: true },
+      })),
+    );
+    await finish(
+      which.map(([k, error]) => ({
+        result: { ...base(job, k), status: 'failed', error, attempts: job.attemptsMade + 1 },
+      })),
+    );
   };
 
   const worker = new Worker<ScanJobData>(n.queue, processJob, {
@@ -361,14 +495,22 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     autorun: true,
   });
   // Jobs that fail outside the processor (stalled more often than allowed: a worker that keeps dying on them)
-  // get their dead letter here; whichever worker sees the event first writes it, the others add nothing.
+  // get their dead letters here, for the targets without a result; whichever worker sees the event first writes
+  // them, the others add nothing.
   const eventsConnection = await newRedis(cfg.redisUrl, true);
   const events = new QueueEvents(n.queue, { connection: eventsConnection });
   events.on('failed', ({ jobId, failedReason }) => {
     void (async () => {
-      if (await store.exists(n.result(jobId))) return;
       const job = await Job.fromId<ScanJobData>(worker, jobId);
-      if (job && job.finishedOn) await deadLetter(job, failedReason);
+      if (!job || !job.finishedOn) return;
+      const d = job.data;
+      const have = await store.mget(...d.targets.map((_, k) => n.result(`${d.submission}.${d.first + k}`)));
+      const open = d.targets.map((_, k) => k).filter((k) => have[k] === null);
+      if (open.length)
+        await deadLetter(
+          job,
+          open.map((k) => [k, failedReason]),
+        );
     })().catch(() => undefined);
   });
   worker.on('error', () => undefined);

@@ -4,7 +4,7 @@
 // result; a repeated file is answered from the content-hash cache; `submit --wait` prints the report `artifact` does.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -168,7 +168,7 @@ describe('scan queue on Redis', { skip }, () => {
     }
   });
 
-  it('answers a repeated file from the content-hash cache, and refuses targets outside the roots without retries', async () => {
+  it('answers a repeated file from the content-hash cache (in any folder), and refuses targets outside the roots without retries', async () => {
     const cfg = { redisUrl: redis.url, queue: 'cache' };
     const p = join(dir, 'cached.pkl');
     writeFileSync(p, opcodePickle('os.system'));
@@ -182,6 +182,17 @@ describe('scan queue on Redis', { skip }, () => {
       assert.equal(second[0]!.cached, true);
       assert.equal(second[0]!.sha256, first[0]!.sha256);
       assert.deepEqual(second[0]!.facts!.result.findings, first[0]!.facts!.result.findings);
+      // The same bytes under the same name in another folder: answered from the cache, the facts naming the new path.
+      const moved = join(dir, 'elsewhere', 'cached.pkl');
+      mkdirSync(join(dir, 'elsewhere'), { recursive: true });
+      writeFileSync(moved, opcodePickle('os.system'));
+      const [third] = await waitForResults(cfg, (await submitJobs(cfg, [moved])).jobIds, { timeoutMs: 30_000 });
+      assert.equal(third!.cached, true);
+      assert.deepEqual(third!.facts!.targets, [moved]);
+      assert.deepEqual(
+        third!.facts!.result.findings.map((f) => [f.ruleId, f.where, f.fingerprint]),
+        first[0]!.facts!.result.findings.map((f) => [f.ruleId, f.where.replace(p, moved), f.fingerprint]),
+      );
       assert.equal(second[1]!.status, 'failed');
       assert.equal(second[1]!.attempts, 1);
       assert.match(second[1]!.error!, /outside the service's roots/);

@@ -107,9 +107,10 @@ def derive(lib, pins, base, show_hooks):
     per_name = {}  # name -> {"why", "tags": [...], "hooks": {(owner, hook, hash)}, "refused": [...]}
     record_versions = {}
     unreviewed = {}
-    for tag, commit, _date in spec["versions"]:
-        version = parse_version(repo, commit, review.PACKAGE, CACHE, getattr(review, "SOURCE_ROOT", ""),
-                                getattr(review, "PATHS", None))
+    for tag, commit, _date, *where in spec["versions"]:
+        # A 4th item: the repository holding the commit (pandas' commits are read from forks that carry them).
+        version = parse_version(mirror_of(where[0], base) if where else repo, commit, review.PACKAGE, CACHE,
+                                getattr(review, "SOURCE_ROOT", ""), getattr(review, "PATHS", None))
         names = candidates(version, review)
         record_versions[tag] = {"commit": commit, "modules": len({c.rsplit(".", 1)[0] for c in version["classes"]}),
                                 "candidates": len(names)}
@@ -245,10 +246,13 @@ def main():
         pin(args.pin, args.repo, args.mirror, args.since, args.tag_pattern)
         return
     pins = json.load(open(PINS))
-    for lib in args.libs or sorted(pins):
-        if not os.path.isdir(mirror_of(pins[lib]["repo"], args.mirror)):
-            print(f"{lib}: no mirror of {pins[lib]['repo']} (fetch github:{pins[lib]['repo']})", file=sys.stderr)
-            sys.exit(1)
+    # pins.json also pins pandas, whose facts scripts/data/derive-pandas-compat.py derives (no review module here).
+    reviewed = [lib for lib in sorted(pins) if os.path.exists(os.path.join(HERE, "history", lib + ".py"))]
+    for lib in args.libs or reviewed:
+        for repo in sorted({pins[lib]["repo"]} | {v[3] for v in pins[lib]["versions"] if len(v) > 3}):
+            if not os.path.isdir(mirror_of(repo, args.mirror)):
+                print(f"{lib}: no mirror of {repo} (fetch github:{repo})", file=sys.stderr)
+                sys.exit(1)
         derive(lib, pins, args.mirror, args.hooks)
 
 

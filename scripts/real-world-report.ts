@@ -1,7 +1,7 @@
 // The real-world measure as a table: every file of test/fixtures/real-world/manifest.json that is present (git
 // mirrors under SENTINEL_MIRRORS or /work/.mirror, the Debian installation), scanned as test/rules/packs/real-world.test.ts
 // scans it, counted per library and per the version that wrote it (the version its path names, else the first
-// release tag it appears in). Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--json FILE]
+// release tag it appears in). Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--json FILE] [--manifest FILE]
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -24,8 +24,12 @@ interface Entry {
 const MIRRORS = process.env.SENTINEL_MIRRORS ?? '/work/.mirror';
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 const COMPANION_ABSENT = 'the file beside it is not in this scan';
+const m = process.argv.indexOf('--manifest');
 const manifest = JSON.parse(
-  readFileSync(new URL('../test/fixtures/real-world/manifest.json', import.meta.url), 'utf8'),
+  readFileSync(
+    m > 0 ? process.argv[m + 1]! : new URL('../test/fixtures/real-world/manifest.json', import.meta.url),
+    'utf8',
+  ),
 ) as { files: Entry[] };
 
 function bytesOf(e: Entry): Uint8Array | undefined {
@@ -77,4 +81,5 @@ const blocked = sorted.reduce((a, [, v]) => a + v.blocked, 0);
 console.log(`total\t\t${total}\t${blocked}\t(absent: ${absent})`);
 if (process.argv.includes('--blocked')) for (const b of blockedList) console.log(b);
 const j = process.argv.indexOf('--json');
-if (j > 0) writeFileSync(process.argv[j + 1]!, JSON.stringify({ rows: Object.fromEntries(sorted), blockedList }, null, 1));
+if (j > 0)
+  writeFileSync(process.argv[j + 1]!, JSON.stringify({ rows: Object.fromEntries(sorted), blockedList }, null, 1));

@@ -219,7 +219,7 @@ def main():
             for k in d:
                 d[k] = sorted(set(d[k]), key=order.index)
     doc = {
-        "generated_by": "scripts/data/derive-pandas-compat.py",
+        "generated_by": "scripts/data/derive-pandas-compat.py" + (" --last-of-minor" if args.last_of_minor else ""),
         "repository": "pandas-dev/pandas (commits read from the forks pins.json names)",
         "readings": {
             "pandas.read_pickle": "the loading pandas' class-location table maps the old name to its new location",

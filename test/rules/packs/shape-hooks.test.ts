@@ -9,6 +9,8 @@ import { formulaProblem, frameProblem, modelDataStateProblem } from '../../../sr
 import { xgboostModelStateProblem } from '../../../src/analyzers/pickle/xgboost-model.js';
 import { K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
 import { allPacks } from '../../../src/rules/data/allowlist.js';
+import { scanBytes } from '../../../src/scan/engine.js';
+import { P } from '../../helpers/pickle-builder.js';
 
 const dict = (keys: PyVal[], vals: PyVal[], n = keys.length): PyVal => ({ k: K.Dict, keys, vals, n }) as PyVal;
 const COMPUTED: PyVal = { k: K.Obj, callee: { k: K.Unknown }, args: { k: K.Unknown }, call: undefined } as PyVal;
@@ -202,5 +204,35 @@ describe('XGBModel state (XGBoost 0.47 - 1.0.2 load a non-Booster _Booster with 
     for (const c of ['xgboost.sklearn.XGBClassifier', 'xgboost.sklearn.XGBModel', 'xgboost.dask.DaskXGBRegressor'])
       assert.ok(stateHookProblem(c, dict(['_Booster'], ['x'])), c);
     assert.equal(stateHookProblem('xgboost.core.Booster', dict(['_Booster'], ['x'])), undefined);
+  });
+});
+
+describe('XGBModel state, end to end', () => {
+  const model = (booster: (p: P) => P) => {
+    const p = new P().proto(4).stackGlobal('xgboost.sklearn', 'XGBClassifier').emptyTuple().newobj();
+    p.emptyDict().sbu('_Booster');
+    return booster(p).setitem().build().stop().bytes();
+  };
+  it('a str _Booster is reported as the file read it makes', async () => {
+    const r = await scanBytes(
+      'm.pkl',
+      model((p) => p.sbu('/etc/passwd')),
+    );
+    assert.ok(
+      r.findings.some((f) => f.ruleId === 'PICKLE-EXEC' && f.evidence.signal.includes('_Booster')),
+      r.findings.map((f) => `${f.ruleId}: ${f.evidence.signal}`).join('\n'),
+    );
+  });
+  it('an unfitted model (None) passes, its evidence naming the XGBoost versions', async () => {
+    const r = await scanBytes(
+      'm.pkl',
+      model((p) => p.none()),
+    );
+    assert.deepEqual(
+      r.findings.filter((f) => f.severity !== 'INFO' && f.severity !== 'LOW').map((f) => f.ruleId),
+      [],
+    );
+    const a = r.pickles.flatMap((x) => x.admitted ?? []).find((x) => x.name === 'xgboost.sklearn.XGBClassifier');
+    assert.ok(a?.versions?.includes('xgboost 0.47 - v3.4.1'), JSON.stringify(a));
   });
 });

@@ -8,7 +8,9 @@ Usage: /usr/bin/python3 scripts/data/derive-history.py LIB... [--hooks] [--mirro
        /usr/bin/python3 scripts/data/derive-history.py --pin LIB --repo OWNER/NAME   (rewrite LIB's pinned tags)
 The repositories are read from git mirrors (default /work/.mirror/<owner>+<name>/repo, brought with the search
 tool's `fetch`); every version is read at its pinned commit (scripts/data/history/pins.json), with Python's ast.
-The review verdicts (one per hook source hash, and the external bases) live in scripts/data/history/<lib>.py.
+The review verdicts (one per hook source hash, and the external bases) live in scripts/data/history/<lib>.py: "data"
+(the hook builds data from any state), "checked" (it does only in the state shape the library writes, which the
+pickle VM checks: the third item names that check) or anything else (not admitted, with why).
 --hooks prints the source of every hook a candidate runs that has no verdict (those candidates are not admitted).
 """
 
@@ -22,7 +24,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(HERE, "history"))  # the review modules share sklearn_bases.py
+sys.path.append(os.path.join(HERE, "history"))  # the review modules share sklearn_bases.py (last: history/joblib.py
+# and the like are review modules, never the installed libraries of the same name)
 from allowlist_derivation import write_json  # noqa: E402
 from history_derivation import effective_hooks, git, parse_version, resolve_alias, unhashable  # noqa: E402
 
@@ -104,9 +107,10 @@ def derive(lib, pins, base, show_hooks):
     per_name = {}  # name -> {"why", "tags": [...], "hooks": {(owner, hook, hash)}, "refused": [...]}
     record_versions = {}
     unreviewed = {}
-    for tag, commit, _date in spec["versions"]:
-        version = parse_version(repo, commit, review.PACKAGE, CACHE, getattr(review, "SOURCE_ROOT", ""),
-                                getattr(review, "PATHS", None))
+    for tag, commit, _date, *where in spec["versions"]:
+        # A 4th item: the repository holding the commit (pandas' commits are read from forks that carry them).
+        version = parse_version(mirror_of(where[0], base) if where else repo, commit, review.PACKAGE, CACHE,
+                                getattr(review, "SOURCE_ROOT", ""), getattr(review, "PATHS", None))
         names = candidates(version, review)
         record_versions[tag] = {"commit": commit, "modules": len({c.rsplit(".", 1)[0] for c in version["classes"]}),
                                 "candidates": len(names)}
@@ -144,12 +148,22 @@ def derive(lib, pins, base, show_hooks):
                 if version["functions"][target] not in review.FUNCTIONS[name][2]:
                     unreviewed.setdefault(f"{name}@{version['functions'][target]}",
                                           version["sources"].get(version["functions"][target], ""))
+                # What the function calls in the library on the stream's arguments: each callee's code is reviewed
+                # too (DEPENDS: name -> {callee: reviewed hashes}); a version whose callee is unreviewed refuses it.
+                for callee, hashes in getattr(review, "DEPENDS", {}).get(name, {}).items():
+                    h = version["functions"].get(resolve_alias(version, callee), "absent")
+                    rec["function"].add(f"{callee}@{h}")
+                    if h not in hashes:
+                        unreviewed.setdefault(f"{callee}@{h}", version["sources"].get(h, ""))
     entries, refused = {}, {}
     for name, rec in sorted(per_name.items()):
         span = vrange(rec["tags"])
+        if review.LIB != review.PACK:  # a pack of several libraries (pytz-dateutil): the range names its library
+            span = f"{review.LIB} {span}"
         if rec.get("function") is not None:
             role, why, hashes = review.FUNCTIONS[name]
-            new = sorted(rec["function"] - set(hashes))
+            deps = {f"{c}@{h}" for c, hs in getattr(review, "DEPENDS", {}).get(name, {}).items() for h in hs}
+            new = sorted(rec["function"] - set(hashes) - deps)
             if new:
                 refused[name] = f"resolves in {span}; code not reviewed: {', '.join(new)}"
                 continue
@@ -161,7 +175,7 @@ def derive(lib, pins, base, show_hooks):
         if rec["refused"]:
             refused[name] = f"resolves in {span}; not followed: {rec['refused'][0]}"
             continue
-        notes, bad, missing = {}, [], []  # notes: (hook, owner, why) -> hashes
+        notes, bad, missing, checked = {}, [], [], {}  # notes: (hook, owner, why) -> hashes
         for owner, hook, h in sorted(rec["hooks"]):
             if hook == "__init__":
                 continue  # runs only when the stream calls the class, which a history entry never admits
@@ -172,8 +186,10 @@ def derive(lib, pins, base, show_hooks):
             verdict = review.REVIEW.get(f"{owner}.{hook}@{h}")
             if verdict is None:
                 missing.append(f"{owner}.{hook}@{h}")
-            elif verdict[0] == "data":
+            elif verdict[0] in ("data", "checked"):
                 notes.setdefault((hook, owner, verdict[1]), []).append(h)
+                if verdict[0] == "checked":  # admitted in the state shape the library writes, which the VM checks
+                    checked.setdefault(f"{hook}: {owner}@{h}", verdict[2])
             else:
                 bad.append(f"{owner}.{hook}@{h}: {verdict[1]}")
         if bad or missing:
@@ -187,6 +203,8 @@ def derive(lib, pins, base, show_hooks):
             or "object default (__new__ + instance __dict__ update) in every version",
             "calls": "new",
         }
+        if checked:
+            entries[name]["checked"] = "; ".join(f"{k}: {v}" for k, v in sorted(checked.items()))
     for name, why in review.NOT_ADMITTED.items():
         entries.pop(name, None)
         refused[name] = why
@@ -228,10 +246,13 @@ def main():
         pin(args.pin, args.repo, args.mirror, args.since, args.tag_pattern)
         return
     pins = json.load(open(PINS))
-    for lib in args.libs or sorted(pins):
-        if not os.path.isdir(mirror_of(pins[lib]["repo"], args.mirror)):
-            print(f"{lib}: no mirror of {pins[lib]['repo']} (fetch github:{pins[lib]['repo']})", file=sys.stderr)
-            sys.exit(1)
+    # pins.json also pins pandas, whose facts scripts/data/derive-pandas-compat.py derives (no review module here).
+    reviewed = [lib for lib in sorted(pins) if os.path.exists(os.path.join(HERE, "history", lib + ".py"))]
+    for lib in args.libs or reviewed:
+        for repo in sorted({pins[lib]["repo"]} | {v[3] for v in pins[lib]["versions"] if len(v) > 3}):
+            if not os.path.isdir(mirror_of(repo, args.mirror)):
+                print(f"{lib}: no mirror of {repo} (fetch github:{repo})", file=sys.stderr)
+                sys.exit(1)
         derive(lib, pins, args.mirror, args.hooks)
 
 

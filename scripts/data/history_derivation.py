@@ -34,8 +34,15 @@ def git(repo, *args):
 
 def list_modules(repo, commit, package, root="", paths=None):
     """{dotted module: (path, blob id)} of every .py file under the package directory at `commit` (`root`: the
-    folder the package sits in, e.g. LightGBM's python-package/)."""
+    folder the package sits in, e.g. LightGBM's python-package/; a list: the first that holds the package)."""
     out = {}
+    if isinstance(root, (list, tuple)):  # the folder moved between versions (dateutil's src/ from 2.9)
+        for r in root:
+            if git(repo, "ls-tree", commit, "--", (f"{r}/" if r else "") + package).strip():
+                root = r
+                break
+        else:
+            root = root[0]
     prefix = f"{root}/" if root else ""
     specs = [prefix + p for p in paths] if paths else [prefix + package]
     for line in git(repo, "ls-tree", "-r", commit, "--", *specs).decode().split("\n"):

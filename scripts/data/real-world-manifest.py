@@ -2,7 +2,7 @@
 """List real benign files the libraries themselves ship (test data written by their own released versions) into
 test/fixtures/real-world/manifest.json: repository, commit, path and sha256 of every pickle-family file (pickle, joblib,
 .npy/.npz, compressed pickles, recognised by content) found in the test/data folders of the pinned repositories at
-each release tag since 2018 (the first tag a file appears in is recorded; a file is listed once per content), plus the
+every release tag (the first tag a file appears in is recorded; a file is listed once per content), plus the
 same kind of files the Debian packages install. The files themselves are never copied or committed:
 test/rules/packs/real-world.test.ts reads them from the git mirrors (`fetch github:OWNER/NAME`) and from the Debian
 installation when present.
@@ -21,7 +21,17 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "..", "test", "fixtures", "real-world", "manifest.json")
 REPOS = ["piskvorky/gensim", "numpy/numpy", "scipy/scipy", "statsmodels/statsmodels", "joblib/joblib",
-         "networkx/networkx", "microsoft/LightGBM", "dmlc/xgboost"]
+         "networkx/networkx", "microsoft/LightGBM", "dmlc/xgboost", "stub42/pytz", "dateutil/dateutil",
+         # pandas-dev/pandas is over fetch's size limit: forks that carry its commits and release tags unchanged
+         # (sarvex/pandas: tags to v1.4.1; mb6ockatf/pandas: main to 2025-03).
+         "sarvex/pandas", "mb6ockatf/pandas"]
+# The library whose test data a repository holds (a fork stands for its upstream).
+LIBRARY = {"sarvex/pandas": "pandas", "mb6ockatf/pandas": "pandas", "piskvorky/gensim": "gensim",
+           "numpy/numpy": "numpy", "scipy/scipy": "scipy", "statsmodels/statsmodels": "statsmodels",
+           "joblib/joblib": "joblib", "networkx/networkx": "networkx", "microsoft/LightGBM": "lightgbm",
+           "dmlc/xgboost": "xgboost", "stub42/pytz": "pytz", "dateutil/dateutil": "dateutil"}
+# The version that wrote a file, where its path says it: a folder or a name part like 0.20.3, py27_0.19.2, 0.9.
+WRITER = re.compile(r"(?:^|[/_-])v?(\d+\.\d+(?:\.\d+)?)(?=[/_.-])")
 DEBIAN = ["joblib", "numpy", "scipy", "pandas", "statsmodels", "sklearn", "gensim", "networkx", "xgboost"]
 TEXT = re.compile(r"\.(py|pyx|pxd|pyi|txt|csv|rst|md|json|c|h|cpp|hpp|cc|cu|html|js|css|yml|yaml|toml|cfg|ini|in|sh"
                   r"|r|f|f90|xml|svg|png|jpg|gif|ipynb|tex|m|mat|dta|sas7bdat|xpt|sav|xls|xlsx|ods|feather|parquet"
@@ -29,6 +39,7 @@ TEXT = re.compile(r"\.(py|pyx|pxd|pyi|txt|csv|rst|md|json|c|h|cpp|hpp|cc|cu|html
                   r"|template|tpl|pxi|src|patch|diff|lock|log)$", re.I)
 WHERE = re.compile(r"(test|data|fixture|example)", re.I)
 MAX_BYTES = 30_000_000
+SINCE = "2010-01-01"  # every release tag: old test data that later releases dropped is still real files users hold
 
 
 def _peek(data):
@@ -78,7 +89,7 @@ def from_repo(repo_name, mirror):
     for line in git(repo, "for-each-ref", "--sort=creatordate", f"--format={fmt}", "refs/tags").decode().split("\n"):
         if line:
             tag, obj, peeled, date = line.split("\t")
-            if date >= "2018-01-01":
+            if date >= SINCE:
                 tags.append((tag, peeled or obj))
     tags.append(("HEAD", git(repo, "rev-parse", "HEAD").decode().strip()))
     seen = {}
@@ -102,7 +113,9 @@ def from_repo(repo_name, mirror):
         proc.stdout.read(1)
         kind = kind_of(data[:8], path, data)
         if kind:
-            out.append({"source": "git", "repository": repo_name, "tag": tag, "commit": commit, "path": path,
+            m = WRITER.search(path)
+            out.append({"source": "git", "repository": repo_name, "library": LIBRARY.get(repo_name, repo_name),
+                        "tag": tag, "commit": commit, "path": path, "writer": m.group(1) if m else None,
                         "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "kind": kind})
     proc.stdin.close()
     proc.wait()

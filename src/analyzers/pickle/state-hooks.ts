@@ -3,6 +3,7 @@
 // themselves. A hook that would run foreign code is reported as the call it makes (builtins.exec, builtins.eval).
 import { distributionStateProblem, isScipyDistributionClass } from './scipy-distributions.js';
 import { isStatsmodelsDataClass, modelDataStateProblem } from './statsmodels-data.js';
+import { isXgboostModelClass, xgboostModelStateProblem } from './xgboost-model.js';
 import type { ClassSet } from './instance-class.js';
 import { K, type DictV, type PyVal } from './values.js';
 
@@ -39,6 +40,14 @@ export const STATE_HOOKS: readonly StateHook[] = [
     applies: isStatsmodelsDataClass,
     triggers: ['restore_design_info'],
     problem: modelDataStateProblem,
+  },
+  {
+    hook: '__setstate__',
+    what: 'loads a str _Booster as a model file path or URL (XGBoost 0.47 - 1.0.2 XGBModel)',
+    runs: { module: 'builtins', name: 'open' },
+    applies: isXgboostModelClass,
+    triggers: ['_Booster'],
+    problem: xgboostModelStateProblem,
   },
 ];
 

@@ -7,11 +7,16 @@
 // scripts/data/derive-history.py) add what released versions of a library define and pickle, each entry with the
 // version range it was reviewed in; they share their library's pack id (a policy turns both off together).
 import gensim from './packs/gensim.json' with { type: 'json' };
+import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
+import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
 import lightgbmHistory from './packs/history/lightgbm.json' with { type: 'json' };
+import networkxHistory from './packs/history/networkx.json' with { type: 'json' };
 import numpyHistory from './packs/history/numpy.json' with { type: 'json' };
+import pytzHistory from './packs/history/pytz.json' with { type: 'json' };
 import scipyHistory from './packs/history/scipy.json' with { type: 'json' };
 import statsmodelsHistory from './packs/history/statsmodels.json' with { type: 'json' };
+import xgboostHistory from './packs/history/xgboost.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import numpy from './packs/numpy.json' with { type: 'json' };
@@ -208,7 +213,18 @@ function packSources(): readonly PackSource[] {
     legacySource('torch', 'PyTorch tensors, storages, dtypes and torch.nn layers', torchList, 'torch'),
     ...[statsmodels, xgboost, gensim, networkx].map(fileSource),
     // After every pack of the installed versions: a current entry keeps its own review and reason.
-    ...[numpyHistory, scipyHistory, statsmodelsHistory, gensimHistory, lightgbmHistory].map(fileSource),
+    ...[
+      numpyHistory,
+      scipyHistory,
+      statsmodelsHistory,
+      gensimHistory,
+      lightgbmHistory,
+      joblibHistory,
+      xgboostHistory,
+      networkxHistory,
+      pytzHistory,
+      dateutilHistory,
+    ].map(fileSource),
   ];
   return sources;
 }

@@ -6,8 +6,11 @@ import { callHookProblem } from '../../../src/analyzers/pickle/call-hooks.js';
 import { distributionStateProblem } from '../../../src/analyzers/pickle/scipy-distributions.js';
 import { stateHookProblem } from '../../../src/analyzers/pickle/state-hooks.js';
 import { formulaProblem, frameProblem, modelDataStateProblem } from '../../../src/analyzers/pickle/statsmodels-data.js';
+import { xgboostModelStateProblem } from '../../../src/analyzers/pickle/xgboost-model.js';
 import { K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
 import { allPacks } from '../../../src/rules/data/allowlist.js';
+import { scanBytes } from '../../../src/scan/engine.js';
+import { P } from '../../helpers/pickle-builder.js';
 
 const dict = (keys: PyVal[], vals: PyVal[], n = keys.length): PyVal => ({ k: K.Dict, keys, vals, n }) as PyVal;
 const COMPUTED: PyVal = { k: K.Obj, callee: { k: K.Unknown }, args: { k: K.Unknown }, call: undefined } as PyVal;
@@ -26,6 +29,8 @@ describe('shape-checked pack entries are recognised by their hook', () => {
       } else if (e.checked!.includes('calendar.holidays()')) {
         const args: PyVal = { k: K.Tuple, items: [1, NONE, 'Mon', NONE, COMPUTED], more: 0 };
         assert.ok(callHookProblem(name, args), `${name} must run the calendar check`);
+      } else if (e.checked!.includes('_Booster')) {
+        assert.ok(stateHookProblem(name, dict(['_Booster'], ['/etc/passwd'])), `${name} must run the _Booster check`);
       } else if (e.checked!.includes('tzfile.__init__')) {
         assert.ok(callHookProblem(name, { k: K.Tuple, items: ['/etc/passwd'], more: 0 }), name);
       } else assert.fail(`${name}: no hook test for ${e.checked}`);
@@ -162,5 +167,72 @@ describe('pandas CustomBusiness* call shape', () => {
   it('old spellings and the month offsets are checked too', () => {
     for (const c of ['pandas.tseries.offsets.CDay', 'pandas._libs.tslibs.offsets.CustomBusinessMonthEnd'])
       assert.ok(callHookProblem(c, t(1, NONE, 'Mon', NONE, COMPUTED)), c);
+  });
+});
+
+describe('XGBModel state (XGBoost 0.47 - 1.0.2 load a non-Booster _Booster with Booster(model_file=...))', () => {
+  const BOOSTER: PyVal = {
+    k: K.Obj,
+    callee: { k: K.Global, imp: { canonical: 'copyreg._reconstructor' } },
+    args: { k: K.Tuple, items: [{ k: K.Global, imp: { canonical: 'xgboost.core.Booster' } }], more: 0 },
+    call: undefined,
+  } as PyVal;
+  const OTHER: PyVal = {
+    k: K.Obj,
+    callee: { k: K.Global, imp: { canonical: 'numpy.str_' } },
+    args: { k: K.Tuple, items: ['/etc/passwd'], more: 0 },
+    call: undefined,
+  } as PyVal;
+  const cases: [string, PyVal, boolean][] = [
+    ['a Booster', dict(['_Booster', 'n_estimators'], [BOOSTER, 2]), true],
+    ['None (unfitted)', dict(['_Booster'], [NONE]), true],
+    [
+      'raw model bytes (the oldest releases)',
+      dict(['_Booster'], [{ k: K.ByteArray, off: 0, len: 4, via: 'x' } as PyVal]),
+      true,
+    ],
+    ['no _Booster', dict(['n_estimators'], [2]), true],
+    ['a str: read as a model file path or URL', dict(['_Booster'], ['/etc/passwd']), false],
+    ['an object of another class (a str subclass reads a path too)', dict(['_Booster'], [OTHER]), false],
+    ['a computed key may be _Booster', dict([COMPUTED], ['/etc/passwd']), false],
+    ['entries beyond the kept ones', dict(['a'], [1], 90), false],
+    ['not a dict', { k: K.Unknown } as PyVal, false],
+  ];
+  for (const [name, state, ok] of cases)
+    it(name, () => assert.equal(xgboostModelStateProblem(state) === undefined, ok));
+  it('applies to every scikit-learn and Dask model class, not to the Booster', () => {
+    for (const c of ['xgboost.sklearn.XGBClassifier', 'xgboost.sklearn.XGBModel', 'xgboost.dask.DaskXGBRegressor'])
+      assert.ok(stateHookProblem(c, dict(['_Booster'], ['x'])), c);
+    assert.equal(stateHookProblem('xgboost.core.Booster', dict(['_Booster'], ['x'])), undefined);
+  });
+});
+
+describe('XGBModel state, end to end', () => {
+  const model = (booster: (p: P) => P) => {
+    const p = new P().proto(4).stackGlobal('xgboost.sklearn', 'XGBClassifier').emptyTuple().newobj();
+    p.emptyDict().sbu('_Booster');
+    return booster(p).setitem().build().stop().bytes();
+  };
+  it('a str _Booster is reported as the file read it makes', async () => {
+    const r = await scanBytes(
+      'm.pkl',
+      model((p) => p.sbu('/etc/passwd')),
+    );
+    assert.ok(
+      r.findings.some((f) => f.ruleId === 'PICKLE-EXEC' && f.evidence.signal.includes('_Booster')),
+      r.findings.map((f) => `${f.ruleId}: ${f.evidence.signal}`).join('\n'),
+    );
+  });
+  it('an unfitted model (None) passes, its evidence naming the XGBoost versions', async () => {
+    const r = await scanBytes(
+      'm.pkl',
+      model((p) => p.none()),
+    );
+    assert.deepEqual(
+      r.findings.filter((f) => f.severity !== 'INFO' && f.severity !== 'LOW').map((f) => f.ruleId),
+      [],
+    );
+    const a = r.pickles.flatMap((x) => x.admitted ?? []).find((x) => x.name === 'xgboost.sklearn.XGBClassifier');
+    assert.ok(a?.versions?.includes('xgboost 0.47 - v3.4.1'), JSON.stringify(a));
   });
 });

@@ -4,7 +4,8 @@
 // lfs { oid (sha256), size } for files over 1 KiB; 3 entries per page, next page in a Link header), and
 // GET /[{kind}/]{repo}/resolve/{sha}/{path} (302 to /storage/{sha256} for LFS files, as the Hub redirects to its
 // storage; Range, ETag; a request for several ranges gets the whole content, HTTP 200, as object stores answer it).
-// Run as its own process: node hub-server.mjs <folder> <repo> [token]; prints its port.
+// GET /__requests answers (and clears) the requests served so far. Run as its own process:
+// node hub-server.mjs <folder> <repo> [token]; prints its port.
 // Files are read from disk per request. The LFS sha256 of a file over 64 MiB is not computed (the bench serves
 // sparse multi-GB files): the stand-in publishes sha256(path, size, mtime) as its id instead.
 import { createHash } from 'node:crypto';
@@ -77,9 +78,18 @@ function slice(f, start, end) {
   return out;
 }
 
+/** Requests served (path and Range), read and cleared by GET /__requests (for tests that count round trips). */
+let served = [];
+
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   const p = decodeURIComponent(url.pathname);
+  if (p === '/__requests') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(served));
+    served = [];
+    return;
+  }
+  served.push({ path: p, range: req.headers.range ?? null });
   if (p.startsWith('/storage/')) {
     const f = bySha.get(p.slice('/storage/'.length));
     if (!f) return res.writeHead(404).end();

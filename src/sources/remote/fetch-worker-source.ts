@@ -130,7 +130,7 @@ const noMultipart = new Set();
 
 async function oneByOne(req, stats) {
   const ranges = req.ranges;
-  const parts = await Promise.all(ranges.map(([s, e]) => once(Object.assign({}, req, { ranges: undefined, start: s, end: e }), stats)));
+  const parts = await Promise.all(ranges.map(([s, e]) => viaDirect(once, Object.assign({}, req, { ranges: undefined, start: s, end: e }), stats)));
   for (const p of parts) {
     if (p.etag !== parts[0].etag || p.lastModified !== parts[0].lastModified) throw new Fail('changed', 'the content changed between requests');
   }
@@ -166,7 +166,7 @@ async function multi(req, stats) {
     await res.body?.cancel().catch(() => {});
     noMultipart.add(new URL(req.url).origin);
     if (res.url) noMultipart.add(new URL(res.url).origin);
-    return oneByOne(req, stats);
+    return oneByOne(res.url && res.url !== req.url ? Object.assign({}, req, { direct: res.url }) : req, stats);
   }
   if (res.status !== 206) {
     await res.body?.cancel().catch(() => {});

@@ -346,11 +346,13 @@ async function startNode(script, args) {
 
 // ---------------------------------------------------------------- runs
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 function run(args, env) {
   const [cmd, ...rest] = inNs([
     '/usr/bin/time',
     '-f',
-    '%e %M',
+    '%e %M %U %S',
     process.execPath,
     cli,
     'artifact',
@@ -364,7 +366,7 @@ function run(args, env) {
     env: { ...process.env, ...env },
     timeout: 120_000,
   });
-  const [secs, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  const [secs, kb, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
   let rep;
   try {
     rep = JSON.parse(r.stdout);
@@ -374,6 +376,7 @@ function run(args, env) {
   const rules = [...new Set(rep.findings.map((f) => f.ruleId))];
   return {
     secs,
+    cpu: user + sys,
     mb: kb / 1024,
     code: r.status,
     remote: rep.summary.remote ?? { bytesRead: 0, requests: 0 },
@@ -443,7 +446,7 @@ try {
       .join(' ')}; ${RUNS} runs per row`,
   );
   console.log(
-    'row                                                         wall s (median [range])  RSS MB  read bytes  requests  files  exit  goal',
+    'row                                                         wall s (median [range])  CPU s  RSS MB  read bytes  requests  files  exit  goal',
   );
   for (const row of rows) {
     if (row.warm) run(row.args, row.env);
@@ -454,6 +457,9 @@ try {
     const ok = row.goal(med, last);
     console.log(
       `${row.name.padEnd(60)}${med.toFixed(2).padStart(6)} [${secs[0].toFixed(2)}-${secs[secs.length - 1].toFixed(2)}]` +
+        `${median(runs.map((r) => r.cpu))
+          .toFixed(2)
+          .padStart(7)}` +
         `${Math.max(...runs.map((r) => r.mb))
           .toFixed(0)
           .padStart(14)}${String(last.remote.bytesRead).padStart(12)}` +

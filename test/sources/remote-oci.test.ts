@@ -3,6 +3,7 @@
 // (tar+gzip), a tag resolved to its digest (retest commands pin it), and the report equal to a local scan of the same
 // files (findings and fingerprints).
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +112,41 @@ describe('oci:// against docker-registry', { skip }, () => {
   after(async () => {
     await reg?.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('bearer token auth: the challenge is answered at its realm with the Docker config credentials, layers are read with the token; without credentials the target is refused', async () => {
+    const gate = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '..', 'helpers', 'token-gate.mjs'), reg.host.split(':')[1]!, 'sentinel:s3cret'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const cfg = mkdtempSync(join(tmpdir(), 'sentinel-docker-'));
+    try {
+      const port = await new Promise<string>((res) =>
+        gate.stdout!.once('data', (d: Buffer) => res(d.toString().trim())),
+      );
+      const host = `127.0.0.1:${port}`;
+      writeFileSync(
+        join(cfg, 'config.json'),
+        JSON.stringify({ auths: { [host]: { auth: Buffer.from('sentinel:s3cret').toString('base64') } } }),
+      );
+      const r = await scan(`oci://${host}/acme/model:v1`, { remote: { env: { DOCKER_CONFIG: cfg } } });
+      const direct = await scan(`oci://${reg.host}/acme/model:v1`);
+      assert.deepEqual(
+        r.findings.map((f) => [f.ruleId, f.fingerprint]),
+        direct.findings.map((f) => [f.ruleId, f.fingerprint]),
+      );
+      assert.ok(r.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+      const count = (await fetch(`http://${host}/__count`).then((x) => x.json())) as { tokens: number };
+      assert.ok(count.tokens >= 1);
+      await assert.rejects(
+        scan(`oci://${host}/acme/model:v1`, { remote: { env: { DOCKER_CONFIG: join(cfg, 'none') } } }),
+        (e: unknown) => e instanceof SentinelError && /token request refused \(HTTP 401\)/.test(e.message),
+      );
+    } finally {
+      gate.kill('SIGTERM');
+      rmSync(cfg, { recursive: true, force: true });
+    }
   });
 
   it('resolves a tag to its digest, reads titled layers, equals the local scan', async () => {

@@ -1,7 +1,8 @@
 // oci:// targets against Debian's docker-registry (started here on 127.0.0.1, pushed to through its HTTP API): a
 // CNCF ModelPack-style artifact and a KitOps-style ModelKit (titled layers), an index over them, a plain image layer
 // (tar+gzip), a tag resolved to its digest (retest commands pin it), and the report equal to a local scan of the same
-// files (findings and fingerprints).
+// files (findings and fingerprints); a ModelKit with the KitOps specification's media types (tar+gzip layers, no
+// titles); bearer-token auth with Docker config credentials through a simulated token service in front of it.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -147,6 +148,45 @@ describe('oci:// against docker-registry', { skip }, () => {
       gate.kill('SIGTERM');
       rmSync(cfg, { recursive: true, force: true });
     }
+  });
+
+  it('a KitOps ModelKit as the ModelKit spec lays it out (Kitfile config, model and code layers as tar+gzip, no titles): each layer is read as the archive it is', async () => {
+    // Media types from the KitOps ModelKit specification (docs/src/docs/modelkit/spec.md in jozu-ai/kitops).
+    const repo = 'acme/modelkit';
+    const kitfile = Buffer.from(
+      JSON.stringify({ manifestVersion: '1.0.0', package: { name: 'demo' }, model: { name: 'm', path: 'models' } }),
+    );
+    const k = await reg.pushBlob(repo, kitfile);
+    const model = await reg.pushBlob(repo, gzipSync(tar('models/model.pkl', evil)));
+    const code = await reg.pushBlob(repo, gzipSync(tar('src/train.py', Buffer.from('print("train")\n'))));
+    const digest = await reg.putManifest(
+      repo,
+      'v1',
+      {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: 'application/vnd.kitops.modelkit.config.v1+json', ...k },
+        layers: [
+          { mediaType: 'application/vnd.kitops.modelkit.model.v1.tar+gzip', ...model },
+          { mediaType: 'application/vnd.kitops.modelkit.code.v1.tar+gzip', ...code },
+        ],
+      },
+      OCI_MANIFEST,
+    );
+    const r = await scan(`oci://${reg.host}/${repo}:v1`);
+    const pinned = `oci://${reg.host}/${repo}@${digest}`;
+    assert.deepEqual(
+      r.files.map((f) => f.path),
+      [
+        `${pinned}/config/${k.digest.slice(7)}.json`,
+        `${pinned}/blobs/sha256/${model.digest.slice(7)}`,
+        `${pinned}/blobs/sha256/${code.digest.slice(7)}`,
+      ],
+    );
+    const hit = r.findings.find((f) => f.ruleId === 'PICKLE-EXEC');
+    assert.ok(hit, JSON.stringify(r.findings.map((f) => f.ruleId)));
+    assert.match(JSON.stringify(hit), /models\/model\.pkl/);
+    assert.equal(r.summary.gate.passed, false);
   });
 
   it('resolves a tag to its digest, reads titled layers, equals the local scan', async () => {

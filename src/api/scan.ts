@@ -17,7 +17,7 @@ import { DEFAULT_POLICY, withCliOverrides, type Policy } from '../policy/policy.
 import { isPresetName, PRESET_NAMES, type PresetName } from '../policy/presets.js';
 import { assembleReport, type SentinelReport } from '../report/report-model.js';
 import { CATEGORIES, RULES } from '../rules/index.js';
-import { scanBytes, scanPaths, type EngineOptions, type ScanResult } from '../scan/engine.js';
+import { scanBytes, scanPaths, WHOLE_FILE_BYTES, type EngineOptions, type ScanResult } from '../scan/engine.js';
 import { readBounded } from '../sources/stream-source.js';
 import { SentinelError } from './errors.js';
 import { isoUtc } from '../core/iso-time.js';
@@ -496,5 +496,8 @@ export async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Pro
     if (!Number.isSafeInteger(v) || v < 0) throw new SentinelError('usage', `remote.${k} must be a whole number >= 0`);
   }
   const { sharedBridge } = await import('../sources/remote/sync-bridge.js');
-  return { bridge: sharedBridge(), opts, cost, env: o.env ?? process.env, homedir: homedir() };
+  const { sniffReads } = await import('../formats/sniff-reads.js');
+  // Fetched while listing, for all files at once: what the scan will read of every file whatever its content.
+  const plan = { whole: WHOLE_FILE_BYTES, reads: sniffReads };
+  return { bridge: sharedBridge(), opts, cost, env: o.env ?? process.env, homedir: homedir(), plan };
 }

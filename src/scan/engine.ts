@@ -145,7 +145,7 @@ const MAX_MODEL_SUMMARIES = 1000;
  * Files up to this size are read with one read call and scanned from memory: the sniffers and the pickle decoder
  * would otherwise read the same few kilobytes several times. Larger files are read window by window.
  */
-const WHOLE_FILE_BYTES = 1024 * 1024;
+export const WHOLE_FILE_BYTES = 1024 * 1024;
 /** Source files larger than this are reported, not parsed. */
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 

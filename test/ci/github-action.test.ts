@@ -5,7 +5,8 @@
 // input); `uses:` steps (actions/setup-node) are not run here: Node 20 is checked instead. action.yml is validated
 // with GitHub's own action schema (@actions/workflow-parser, the schema the runner's parser uses).
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,6 +252,50 @@ describe('the action run as the runner runs it', () => {
     assert.equal(bad.outputs['exit-code'], '2');
     assert.equal(bad.outputs['findings'], '');
     assert.match(bad.summary, /could not run/);
+  });
+
+  it('remote targets: hf:// with the hf-token input and a loopback http:// URL are scanned; the report pins the revision; without the token the step exits 2', async () => {
+    // The Hub stand-in (test/helpers/hub-server.mjs, the simulated part of the remote tests) in a process of its own:
+    // the runner's steps run synchronously here.
+    const repo = join(tmp, 'hub-repo');
+    mkdirSync(repo, { recursive: true });
+    writeFileSync(join(repo, 'evil.pkl'), evilPickle());
+    const config = '{"model_type": "bert"}';
+    writeFileSync(join(repo, 'config.json'), config);
+    const hub = spawn(process.execPath, [join(ROOT, 'test', 'helpers', 'hub-server.mjs'), repo, 'acme/act', 'hf_act'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const port = await new Promise<string>((res) =>
+        hub.stdout!.once('data', (d: Buffer) => res(d.toString().trim())),
+      );
+      const env = { ...first.env, HF_ENDPOINT: `http://127.0.0.1:${port}`, XDG_CACHE_HOME: join(tmp, 'cache') };
+      const sha = 'a'.repeat(8) + '0123456789abcdef0123456789abcdef';
+      // A plain URL (the stand-in's storage path of config.json: no credentials needed there).
+      const url = `http://127.0.0.1:${port}/storage/${createHash('sha256').update(config).digest('hex')}`;
+      const r = runAction(workspace, { path: `hf://acme/act\n${url}`, 'hf-token': 'hf_act' }, 'scan', env);
+      assert.equal(r.code, 1, r.log);
+      assert.equal(r.outputs['exit-code'], '1');
+      const report = JSON.parse(readFileSync(r.outputs['report']!, 'utf8')) as {
+        files: { path: string }[];
+        findings: { ruleId: string }[];
+        summary: { remote?: { bytesRead: number; requests: number } };
+      };
+      assert.ok(report.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+      assert.ok(report.files.some((f) => f.path === `hf://acme/act@${sha}/evil.pkl`));
+      assert.ok(
+        report.files.some((f) => f.path === url),
+        JSON.stringify(report.files.map((f) => f.path)),
+      );
+      assert.ok(report.summary.remote && report.summary.remote.requests > 0);
+      const sarif = JSON.parse(readFileSync(join(workspace, 'sentinel.sarif'), 'utf8'));
+      assert.ok(sarif.runs[0].results.some((x: { ruleId: string }) => x.ruleId === 'PICKLE-EXEC'));
+      const refused = runAction(workspace, { path: 'hf://acme/act' }, 'scan', env);
+      assert.equal(refused.code, 2, refused.log);
+      assert.match(refused.log, /HF_TOKEN/);
+    } finally {
+      hub.kill('SIGTERM');
+    }
   });
 });
 

@@ -3,11 +3,13 @@
 // ({ sha }), GET /api/{kind}/{repo}/tree/{sha}[/{path}][?recursive=true] (entries with type, path, size, oid and
 // lfs { oid (sha256), size } for files over 1 KiB; 3 entries per page, next page in a Link header), and
 // GET /[{kind}/]{repo}/resolve/{sha}/{path} (302 to /storage/{sha256} for LFS files, as the Hub redirects to its
-// storage; Range, ETag). Run as its own process: node hub-server.mjs <folder> <repo> [token]; prints its port.
+// storage; Range, ETag; a request for several ranges gets the whole content, HTTP 200, as object stores answer it).
+// GET /__requests answers (and clears) the requests served so far. Run as its own process:
+// node hub-server.mjs <folder> <repo> [token]; prints its port.
 // Files are read from disk per request. The LFS sha256 of a file over 64 MiB is not computed (the bench serves
 // sparse multi-GB files): the stand-in publishes sha256(path, size, mtime) as its id instead.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, relative } from 'node:path';
 
@@ -42,7 +44,9 @@ function serveBytes(req, res, f) {
   const size = f.size;
   const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
   if (!m) {
-    res.writeHead(200, { etag, 'content-length': size }).end(slice(f, 0, size));
+    // Streamed: a client that asked for several ranges (not supported here, as on object stores) drops it at once.
+    res.writeHead(200, { etag, 'content-length': size });
+    createReadStream(f.file).pipe(res);
     return;
   }
   let start;
@@ -74,9 +78,18 @@ function slice(f, start, end) {
   return out;
 }
 
+/** Requests served (path and Range), read and cleared by GET /__requests (for tests that count round trips). */
+let served = [];
+
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   const p = decodeURIComponent(url.pathname);
+  if (p === '/__requests') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(served));
+    served = [];
+    return;
+  }
+  served.push({ path: p, range: req.headers.range ?? null });
   if (p.startsWith('/storage/')) {
     const f = bySha.get(p.slice('/storage/'.length));
     if (!f) return res.writeHead(404).end();

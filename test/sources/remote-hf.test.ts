@@ -4,7 +4,7 @@
 // the report equals a local scan of the same folder (findings and fingerprints).
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -105,6 +105,40 @@ describe('hf:// against a stand-in Hub', () => {
       r.findings.map((f) => f.fingerprint),
       local.findings.map((f) => f.fingerprint),
     );
+  });
+
+  it('a large file behind the storage redirect: read once through the redirect, then at the storage directly; its head, sniffed ranges and tail come while listing, several ranges answered whole are asked one by one', async () => {
+    // 64 MiB of tensor data left as a hole (sparse), a header naming it; served by a stand-in of its own.
+    const bigDir = mkdtempSync(join(tmpdir(), 'sentinel-hf-big-'));
+    const header = Buffer.from(safetensors([{ name: 'w', dtype: 'F32', shape: [4096, 4096] }]).subarray(0, 8 + 96));
+    const hlen = Number(header.readBigUInt64LE(0));
+    const size = 8 + hlen + 4096 * 4096 * 4;
+    const path = join(bigDir, 'model.safetensors');
+    writeFileSync(path, header.subarray(0, 8 + hlen));
+    truncateSync(path, size);
+    const big = await startHub(bigDir, 'acme/big');
+    try {
+      const r = await scan(`hf://acme/big@${SHA}/model.safetensors`, {
+        remote: { env: { HF_ENDPOINT: big.base }, retries: 1 },
+      });
+      const log = (await fetch(`${big.base}/__requests`).then((x) => x.json())) as { path: string; range: string }[];
+      const local = await scan(path);
+      assert.deepEqual(
+        r.findings.map((f) => f.fingerprint),
+        local.findings.map((f) => f.fingerprint),
+      );
+      assert.equal(r.summary.gate.passed, local.summary.gate.passed);
+      // The first request follows the redirect; no later one goes through /resolve again.
+      assert.equal(log.filter((q) => q.path.includes('/resolve/')).length, 1, JSON.stringify(log));
+      // The stand-in answers several ranges with the whole file: they were asked again one by one, not read ahead.
+      assert.ok(log.some((q) => q.range?.includes(',')));
+      assert.ok(log.some((q) => q.range === `bytes=${size - 65557}-${size - 1}`));
+      // Head (16 KiB), probes and tail (64 KiB): the pickle probe reads no more than the head holds.
+      assert.ok(r.summary.remote!.bytesRead < 100_000, `read ${r.summary.remote!.bytesRead} bytes`);
+    } finally {
+      await big.stop();
+      rmSync(bigDir, { recursive: true, force: true });
+    }
   });
 
   it('without the token the Hub refuses: a usage error naming HF_TOKEN; the CLI exits 2', async () => {

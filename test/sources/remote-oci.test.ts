@@ -1,8 +1,10 @@
 // oci:// targets against Debian's docker-registry (started here on 127.0.0.1, pushed to through its HTTP API): a
 // CNCF ModelPack-style artifact and a KitOps-style ModelKit (titled layers), an index over them, a plain image layer
 // (tar+gzip), a tag resolved to its digest (retest commands pin it), and the report equal to a local scan of the same
-// files (findings and fingerprints).
+// files (findings and fingerprints); a ModelKit with the KitOps specification's media types (tar+gzip layers, no
+// titles); bearer-token auth with Docker config credentials through a simulated token service in front of it.
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +113,80 @@ describe('oci:// against docker-registry', { skip }, () => {
   after(async () => {
     await reg?.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('bearer token auth: the challenge is answered at its realm with the Docker config credentials, layers are read with the token; without credentials the target is refused', async () => {
+    const gate = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '..', 'helpers', 'token-gate.mjs'), reg.host.split(':')[1]!, 'sentinel:s3cret'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const cfg = mkdtempSync(join(tmpdir(), 'sentinel-docker-'));
+    try {
+      const port = await new Promise<string>((res) =>
+        gate.stdout!.once('data', (d: Buffer) => res(d.toString().trim())),
+      );
+      const host = `127.0.0.1:${port}`;
+      writeFileSync(
+        join(cfg, 'config.json'),
+        JSON.stringify({ auths: { [host]: { auth: Buffer.from('sentinel:s3cret').toString('base64') } } }),
+      );
+      const r = await scan(`oci://${host}/acme/model:v1`, { remote: { env: { DOCKER_CONFIG: cfg } } });
+      const direct = await scan(`oci://${reg.host}/acme/model:v1`);
+      assert.deepEqual(
+        r.findings.map((f) => [f.ruleId, f.fingerprint]),
+        direct.findings.map((f) => [f.ruleId, f.fingerprint]),
+      );
+      assert.ok(r.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+      const count = (await fetch(`http://${host}/__count`).then((x) => x.json())) as { tokens: number };
+      assert.ok(count.tokens >= 1);
+      await assert.rejects(
+        scan(`oci://${host}/acme/model:v1`, { remote: { env: { DOCKER_CONFIG: join(cfg, 'none') } } }),
+        (e: unknown) => e instanceof SentinelError && /token request refused \(HTTP 401\)/.test(e.message),
+      );
+    } finally {
+      gate.kill('SIGTERM');
+      rmSync(cfg, { recursive: true, force: true });
+    }
+  });
+
+  it('a KitOps ModelKit as the ModelKit spec lays it out (Kitfile config, model and code layers as tar+gzip, no titles): each layer is read as the archive it is', async () => {
+    // Media types from the KitOps ModelKit specification (docs/src/docs/modelkit/spec.md in jozu-ai/kitops).
+    const repo = 'acme/modelkit';
+    const kitfile = Buffer.from(
+      JSON.stringify({ manifestVersion: '1.0.0', package: { name: 'demo' }, model: { name: 'm', path: 'models' } }),
+    );
+    const k = await reg.pushBlob(repo, kitfile);
+    const model = await reg.pushBlob(repo, gzipSync(tar('models/model.pkl', evil)));
+    const code = await reg.pushBlob(repo, gzipSync(tar('src/train.py', Buffer.from('print("train")\n'))));
+    const digest = await reg.putManifest(
+      repo,
+      'v1',
+      {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: 'application/vnd.kitops.modelkit.config.v1+json', ...k },
+        layers: [
+          { mediaType: 'application/vnd.kitops.modelkit.model.v1.tar+gzip', ...model },
+          { mediaType: 'application/vnd.kitops.modelkit.code.v1.tar+gzip', ...code },
+        ],
+      },
+      OCI_MANIFEST,
+    );
+    const r = await scan(`oci://${reg.host}/${repo}:v1`);
+    const pinned = `oci://${reg.host}/${repo}@${digest}`;
+    assert.deepEqual(
+      r.files.map((f) => f.path),
+      [
+        `${pinned}/config/${k.digest.slice(7)}.json`,
+        `${pinned}/blobs/sha256/${model.digest.slice(7)}`,
+        `${pinned}/blobs/sha256/${code.digest.slice(7)}`,
+      ],
+    );
+    const hit = r.findings.find((f) => f.ruleId === 'PICKLE-EXEC');
+    assert.ok(hit, JSON.stringify(r.findings.map((f) => f.ruleId)));
+    assert.match(JSON.stringify(hit), /models\/model\.pkl/);
+    assert.equal(r.summary.gate.passed, false);
   });
 
   it('resolves a tag to its digest, reads titled layers, equals the local scan', async () => {

@@ -37,6 +37,12 @@ export interface DecoderOptions {
 }
 
 const CHUNK = 1 << 20;
+/**
+ * The first window of a source not in memory; each refill doubles it up to CHUNK. Most streams that are no pickle
+ * end at their first opcode, and a remote source fetches what a window asks for (a 1 MiB first window read 1 MiB
+ * of every large remote file; local reads only cost a few more calls).
+ */
+const FIRST_WINDOW = 4096;
 
 /**
  * `argErr` of a text argument longer than `maxLineBytes`: consumed but not decoded. Not an error CPython raises
@@ -63,6 +69,8 @@ export class PickleDecoder {
   private readonly keepString: number;
   private readonly maxLine: number;
   private readonly chunk: number;
+  /** The next refill's size: FIRST_WINDOW, doubled at each refill up to `chunk`. */
+  private window: number;
   /**
    * The last well-formed GLOBAL/INST argument (both lines, newlines included) and its decoded names: an identical
    * next import is recognised by comparing bytes, without searching for newlines or decoding text again (import
@@ -116,6 +124,7 @@ export class PickleDecoder {
     this.keepString = opts.keepStringBytes ?? 4096;
     this.maxLine = opts.maxLineBytes ?? 1 << 20;
     this.chunk = opts.chunkBytes ?? CHUNK;
+    this.window = Math.min(this.chunk, FIRST_WINDOW);
     if (src.bytes) {
       this.inMemory = true;
       this.buf = src.bytes.subarray(0, end);
@@ -187,7 +196,8 @@ export class PickleDecoder {
     if (this.lim - this.pos >= n) return true;
     if (this.inMemory) return false;
     const abs = this.base + this.pos;
-    const toRead = Math.min(Math.max(n, this.chunk), this.end - abs);
+    const toRead = Math.min(Math.max(n, this.window), this.end - abs);
+    this.window = Math.min(this.chunk, this.window * 2);
     if (toRead <= 0) return false;
     return this.load(abs, toRead) >= n;
   }

@@ -2,7 +2,8 @@
 // performs range requests for the scanning thread, that waits on them synchronously (sync-bridge.ts). Kept as the
 // text of a self-contained script so the same worker starts from the sources, the CLI bundle and the API bundle.
 //
-// Request (posted on the port): { id, url, headers, start, end, size, validator, timeoutMs, retries, allowHttp }.
+// Request (posted on the port): { id, url, direct?, headers, start, end | ranges, size, validator, timeoutMs, retries,
+// allowHttp }.
 // `end` is exclusive; `start` < 0 asks for a suffix of -start bytes (used before the size is known). Reply, posted
 // then signalled by incrementing flag[0]: { id, ok, bytes?, size?, etag?, lastModified?, finalUrl?, requests,
 // received, kind?, message? }. Every response is checked: 206 with a Content-Range that names exactly the range
@@ -122,7 +123,22 @@ async function once(req, stats) {
 // Several ranges in one request (RFC 9110 section 14.6, multipart/byteranges); every part must name exactly one of the ranges
 // asked for, in order, with the expected total size. A server that answers one part for all of them is asked again
 // range by range.
+// Origins (after redirects) that answered a several-range request with one part or the whole content: RFC 9110
+// lets a server do so (object stores such as S3 never answer multipart/byteranges). Their later several-range
+// requests go range by range at once, without asking for multipart again.
+const noMultipart = new Set();
+
+async function oneByOne(req, stats) {
+  const ranges = req.ranges;
+  const parts = await Promise.all(ranges.map(([s, e]) => viaDirect(once, Object.assign({}, req, { ranges: undefined, start: s, end: e }), stats)));
+  for (const p of parts) {
+    if (p.etag !== parts[0].etag || p.lastModified !== parts[0].lastModified) throw new Fail('changed', 'the content changed between requests');
+  }
+  return { parts: parts.map((p) => p.bytes), etag: parts[0].etag, lastModified: parts[0].lastModified, finalUrl: parts[0].finalUrl };
+}
+
 async function multi(req, stats) {
+  if (noMultipart.has(new URL(req.url).origin)) return oneByOne(req, stats);
   const headers = Object.assign({}, req.headers || {});
   headers['range'] = 'bytes=' + req.ranges.map(([s, e]) => s + '-' + (e - 1)).join(',');
   headers['accept-encoding'] = 'identity';
@@ -133,18 +149,28 @@ async function multi(req, stats) {
   } catch (e) {
     throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)), true);
   }
+  const final = new URL(res.url || req.url);
+  if (final.protocol === 'http:' && !req.allowHttp && !LOOPBACK.test(final.hostname)) {
+    await res.body?.cancel().catch(() => {});
+    throw new Fail('insecure', 'redirected to plain http on a non-loopback host (' + final.host + ')');
+  }
   const type = res.headers.get('content-type') || '';
   const m = /^multipart\/byteranges;\s*boundary="?([^";]+)"?/i.exec(type);
   if (res.status === 429 || res.status >= 500) {
     await res.body?.cancel().catch(() => {});
     throw new Fail('status', 'HTTP ' + res.status, true);
   }
-  if (res.status !== 206 || !m) {
+  if ((res.status === 200 || res.status === 206) && !m) {
+    // One part or the whole content for several ranges: each range on its own request, all at once (a server that
+    // ignores Range altogether fails there, as on any single-range request).
     await res.body?.cancel().catch(() => {});
-    if (res.status === 200) throw new Fail('range', 'the server ignored the Range header (HTTP 200 with the whole content)');
-    const parts = [];
-    for (const [s, e] of req.ranges) parts.push((await once(Object.assign({}, req, { ranges: undefined, start: s, end: e }), stats)).bytes);
-    return { parts, etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified') };
+    noMultipart.add(new URL(req.url).origin);
+    if (res.url) noMultipart.add(new URL(res.url).origin);
+    return oneByOne(res.url && res.url !== req.url ? Object.assign({}, req, { direct: res.url }) : req, stats);
+  }
+  if (res.status !== 206) {
+    await res.body?.cancel().catch(() => {});
+    throw new Fail('status', 'HTTP ' + res.status + (res.status === 401 || res.status === 403 ? ' (credentials missing or refused)' : ''));
   }
   const etag = res.headers.get('etag');
   const lastModified = res.headers.get('last-modified');
@@ -186,7 +212,24 @@ async function multi(req, stats) {
     parts.push(new Uint8Array(body.subarray(start, start + (e - s))));
     pos = body.indexOf(delim, start + (e - s));
   }
-  return { parts, etag, lastModified };
+  return { parts, etag, lastModified, finalUrl: final.href };
+}
+
+// A request for a URL whose redirect target is already known (the Hub sends every read of a stored file to its
+// storage) goes there directly, saving a round trip per read; credentials are not sent to another origin (as fetch
+// drops them on a cross-origin redirect). When the target refuses (an expired signed URL: 4xx), the original URL is
+// asked again.
+async function viaDirect(fn, req, stats) {
+  if (req.direct && req.direct !== req.url) {
+    const cross = new URL(req.direct).origin !== new URL(req.url).origin;
+    const d = Object.assign({}, req, { url: req.direct, direct: undefined, headers: cross ? undefined : req.headers });
+    try {
+      return await fn(d, stats);
+    } catch (e) {
+      if (!(e instanceof Fail) || e.kind !== 'status' || !/^HTTP 4/.test(e.message)) throw e;
+    }
+  }
+  return fn(req, stats);
 }
 
 async function handle(req) {
@@ -195,8 +238,8 @@ async function handle(req) {
     let attempt = 0;
     for (;;) {
       try {
-        const r = await multi(req, stats);
-        reply({ id: req.id, ok: true, parts: r.parts, etag: r.etag, lastModified: r.lastModified, requests: stats.requests, received: stats.received });
+        const r = await viaDirect(multi, req, stats);
+        reply({ id: req.id, ok: true, parts: r.parts, etag: r.etag, lastModified: r.lastModified, finalUrl: r.finalUrl, requests: stats.requests, received: stats.received });
         return;
       } catch (e) {
         const f = e instanceof Fail ? e : new Fail('internal', String(e && e.message ? e.message : e));
@@ -213,7 +256,7 @@ async function handle(req) {
   let attempt = 0;
   for (;;) {
     try {
-      const r = await once(req, stats);
+      const r = await viaDirect(once, req, stats);
       reply({ id: req.id, ok: true, bytes: r.bytes, size: r.size, etag: r.etag, lastModified: r.lastModified, finalUrl: r.finalUrl, requests: stats.requests, received: stats.received }, [r.bytes.buffer]);
       return;
     } catch (e) {

@@ -165,10 +165,15 @@ export async function listHf(arg: string, ctx: ResolveContext): Promise<RemoteLi
     // A path naming a file: the listing of its folder has it.
     const slash = ref.path.lastIndexOf('/');
     const dir = slash >= 0 ? ref.path.slice(0, slash) : '';
-    const r = await getJson(`${api}/tree/${sha}${dir ? '/' + enc(dir) : ''}`, headers, ctx);
-    const hit = Array.isArray(r.body)
-      ? (r.body as TreeEntry[]).find((e) => e.type === 'file' && e.path === ref.path)
-      : undefined;
+    let hit: TreeEntry | undefined;
+    let page: string | undefined = `${api}/tree/${sha}${dir ? '/' + enc(dir) : ''}`;
+    for (let n = 0; page !== undefined && !hit; n++) {
+      if (n >= MAX_PAGES) throw new RemoteTargetError(`${arg}: more than ${MAX_PAGES} listing pages`);
+      const r: { body: unknown; next?: string } = await getJson(page, headers, ctx);
+      if (!Array.isArray(r.body)) throw new RemoteTargetError(`${arg}: the tree listing is not a list`);
+      hit = (r.body as TreeEntry[]).find((e) => e && e.type === 'file' && e.path === ref.path);
+      page = r.next;
+    }
     if (!hit) throw new RemoteTargetError(`${arg}: no such file or folder at ${sha}`);
     files.push(hit);
     single = true;
@@ -213,6 +218,7 @@ export async function listHf(arg: string, ctx: ResolveContext): Promise<RemoteLi
         {
           ...(typeof size === 'number' ? { size } : {}),
           ...(digest ? { digest } : {}),
+          ...(ctx.plan ? { plan: ctx.plan } : {}),
         },
       );
       entries[i] =

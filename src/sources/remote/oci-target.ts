@@ -253,6 +253,7 @@ export async function listOci(arg: string, ctx: ResolveContext): Promise<RemoteL
       const probed = await probeFile(url, session.headers(), ctx.bridge, ctx.opts, ctx.cost, plain, {
         size: d.size!,
         digest: d.digest!,
+        ...(ctx.plan ? { plan: ctx.plan } : {}),
       });
       entries[i] =
         typeof probed === 'string'

@@ -10,6 +10,8 @@ export interface RemoteCost {
 export interface RemoteFile {
   /** The URL the bytes are read from (may redirect). */
   readonly url: string;
+  /** Where `url` redirected on the first read (the Hub's storage): later reads go there directly. */
+  readonly finalUrl?: string;
   /** Request headers (credentials); never reported. */
   readonly headers?: Readonly<Record<string, string>>;
   readonly size: number;
@@ -20,6 +22,8 @@ export interface RemoteFile {
   readonly validator?: { readonly etag: string | null; readonly lastModified: string | null };
   /** The first bytes, fetched while listing. */
   readonly head?: Uint8Array;
+  /** Other ranges fetched while listing (the reads every scan of the file makes). */
+  readonly prefetched?: readonly { readonly start: number; readonly bytes: Uint8Array }[];
   /** Content hash from the listing (`sha256:<hex>`, an OCI digest), when the server published one. */
   readonly digest?: string;
   readonly allowHttp: boolean;

@@ -45,6 +45,8 @@ export class RemoteSource implements ByteSource {
   private failed: string | undefined;
   private readonly inflight = new Map<number, { start: number; end: number; ranges?: [number, number][] }>();
   private validator: RemoteFile['validator'];
+  /** The redirect target of the file's URL, once known: later reads go there directly. */
+  private direct: string | undefined;
 
   constructor(
     readonly location: Location,
@@ -56,7 +58,9 @@ export class RemoteSource implements ByteSource {
     this.size = file.size;
     this.ahead = opts.minFetch;
     this.validator = file.validator;
+    this.direct = file.finalUrl;
     if (file.head && file.head.length) this.insert(0, file.head);
+    for (const x of file.prefetched ?? []) this.insert(x.start, x.bytes);
   }
 
   /** Why the scanned bytes may not be the file's content (a failed or inconsistent read), or undefined. */
@@ -142,6 +146,7 @@ export class RemoteSource implements ByteSource {
   private request(start: number, end: number) {
     return {
       url: this.file.url,
+      ...(this.direct && this.direct !== this.file.url ? { direct: this.direct } : {}),
       ...(this.file.headers ? { headers: this.file.headers } : {}),
       start,
       end,
@@ -211,6 +216,7 @@ export class RemoteSource implements ByteSource {
       if (must) this.fail('changed', `${this.file.url}: the content changed between requests`);
       return;
     }
+    if (reply.finalUrl) this.direct = reply.finalUrl;
     if (span?.ranges && reply.parts) span.ranges.forEach(([s], k) => this.insert(s, reply.parts![k]!));
     else this.insert(start ?? span!.start, reply.bytes);
   }

@@ -8,6 +8,11 @@ import { RemoteTargetError } from './remote-target-error.js';
 
 export { RemoteTargetError };
 
+export interface RemotePlan {
+  readonly whole: number;
+  reads(size: number): readonly { readonly offset: number; readonly length: number }[];
+}
+
 const REMOTE = /^(https?|hf|oci):\/\//i;
 
 /** Whether a scan argument names a remote target rather than a local path. */
@@ -26,6 +31,11 @@ export interface ResolveContext {
    * it (the scan re-uses the result).
    */
   readonly known?: (digest: string, name: string) => boolean;
+  /**
+   * What the scan will read of every file of a size, fetched while listing (all files at once): `whole` files up to
+   * this size are read whole; `reads(size)` are the ranges read in any larger file (format sniffing).
+   */
+  readonly plan?: RemotePlan;
   /** List only (dry run): no file content is read where the listing gives sizes. */
   readonly listOnly?: boolean;
 }
@@ -42,5 +52,5 @@ export async function resolveRemote(arg: string, ctx: ResolveContext): Promise<R
   }
   const url = parseHttpUrl(arg, ctx.opts.allowHttp);
   if (typeof url === 'string') throw new RemoteTargetError(`${arg}: ${url}`);
-  return listHttp(arg, url, ctx.bridge, ctx.opts, ctx.cost);
+  return listHttp(arg, url, ctx.bridge, ctx.opts, ctx.cost, ctx.plan);
 }

@@ -7,6 +7,8 @@ import { FETCH_WORKER_SOURCE } from './fetch-worker-source.js';
 
 export interface RangeRequest {
   readonly url: string;
+  /** Where `url` redirected before: asked first (credentials only when it is the same origin), `url` if refused. */
+  readonly direct?: string;
   readonly headers?: Readonly<Record<string, string>>;
   /** Several ranges [start, end) in one request (multipart/byteranges); `start`/`end` are then ignored. */
   readonly ranges?: readonly (readonly [number, number])[];

@@ -279,7 +279,11 @@ async function main(): Promise<void> {
   let notConfirmed = 0;
   let next = 0;
   let programs = 0;
-  const enough = (): boolean => Date.now() >= until || (args.programs !== undefined && next >= args.programs);
+  // SIGINT/SIGTERM: no new batch; the batches under way finish and the summary is written.
+  let stopped = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => (stopped = true));
+  const enough = (): boolean =>
+    stopped || Date.now() >= until || (args.programs !== undefined && next >= args.programs);
 
   async function confirm(w: Worker, f: Forms, loader: Loader): Promise<LoadResult | undefined> {
     const mask = 1 << LOADERS.indexOf(loader);
@@ -330,7 +334,9 @@ async function main(): Promise<void> {
         const alone = await confirm(w, forms[idx]!, r.loader);
         if (!alone) {
           notConfirmed++;
-          process.stderr.write(`not confirmed alone: ${r.loader} ${args.seed}:${start + idx} ${JSON.stringify(hits[0])}\n`);
+          process.stderr.write(
+            `not confirmed alone: ${r.loader} ${args.seed}:${start + idx} ${JSON.stringify(hits[0])}\n`,
+          );
           continue;
         }
         const f = forms[idx]!;
@@ -374,7 +380,10 @@ async function main(): Promise<void> {
     loads: ran,
     pandasDecidedByPickleLoad: derived,
     cpuMsPerLoad: Object.fromEntries(
-      LOADERS.map((l) => [l, Number((cpu[l] / 1000 / Math.max(1, ran[l] - (l === 'pandas' ? derived : 0))).toFixed(3))]),
+      LOADERS.map((l) => [
+        l,
+        Number((cpu[l] / 1000 / Math.max(1, ran[l] - (l === 'pandas' ? derived : 0))).toFixed(3)),
+      ]),
     ),
     flaggedLoads,
     flaggedEvents: Object.fromEntries([...flaggedKinds].sort((a, b) => b[1] - a[1]).slice(0, 40)),

@@ -21,6 +21,7 @@ Loaders (mask bits): 1 pickle.loads, 2 pandas.read_pickle, 4 joblib.load, 8 torc
 16 numpy.load(allow_pickle=True) (bytes are an .npy). Every program is loaded by every loader of the mask.
 argv: names file (one "module name" a line), admitted roots (comma-separated).
 """
+import gc
 import importlib
 import io
 import json
@@ -293,7 +294,7 @@ class Server:
 
     def reap(self, kill):
         if self.pid is None:
-            return
+            return 0
         if kill:
             try:
                 os.kill(self.pid, signal.SIGKILL)
@@ -301,8 +302,10 @@ class Server:
                 pass
         os.close(self.req_w)
         os.close(self.res_r)
-        os.waitpid(self.pid, 0)
+        _, status = os.waitpid(self.pid, 0)
         self.pid = None
+        # A child that died of a signal we did not send (SIGSEGV, SIGVTALRM at its CPU limit...) gives -signal.
+        return -os.WTERMSIG(status) if os.WIFSIGNALED(status) and not (kill and os.WTERMSIG(status) == 9) else 0
 
     def line(self):
         """The child's next line, or None when it died or stayed silent past the watchdog."""
@@ -335,9 +338,10 @@ class Server:
             while True:
                 rec = self.line()
                 if rec is None:  # hung past the watchdog, or died: the current load ends there
-                    self.reap(kill=True)
+                    status = self.reap(kill=True)
                     self.killed += 1
-                    got[order[pos]] = {'p': order[pos][0], 'l': order[pos][1], 'e': 'timeout', 'ev': [], 'v': False}
+                    end = 'crash:' + signal.Signals(-status).name if status < 0 else 'timeout'
+                    got[order[pos]] = {'p': order[pos][0], 'l': order[pos][1], 'e': end, 'ev': [], 'v': False}
                     pos += 1
                     break
                 if rec.get('retire') and not rec.get('done'):  # dirty: the rest in a fresh child
@@ -367,6 +371,9 @@ def main():
                 'dateutil', 'gensim', 'xgboost', 'lightgbm']:
         mod = sys.modules.get(lib)
         versions[lib] = getattr(mod, '__version__', '?') if mod else None
+    # The libraries' objects move to a generation the collector never scans: a child's collections then do not
+    # write to (copy) every page it shares with the server (measured: 1.9 s -> 0.05 s CPU for a child that collects).
+    gc.freeze()
     sys.stdout.write(json.dumps({'ready': True, 'python': sys.version.split()[0], 'versions': versions,
                                  'unloadable': unloadable}) + '\n')
     sys.stdout.flush()

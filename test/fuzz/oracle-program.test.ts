@@ -91,6 +91,9 @@ describe('oracle fuzzer: audit events counted against Sentinel', () => {
     ].join('\n');
     const r = spawnSync(PYTHON, ['-c', code], { input: JSON.stringify(cases), encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout) as boolean[], cases.map(([, , expect]) => expect));
+    assert.deepEqual(
+      JSON.parse(r.stdout) as boolean[],
+      cases.map(([, , expect]) => expect),
+    );
   });
 });

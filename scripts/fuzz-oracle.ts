@@ -38,10 +38,20 @@ interface Args {
   summary?: string;
   /** Run pandas.read_pickle on every program, also where its outcome is pickle.loads' (see worker.py). */
   allLoads: boolean;
+  /** First program index (a run can continue another run of the same seed). */
+  start: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { minutes: 5, seed: Date.now() % 1_000_000_007, batch: 256, workers: 1, timeout: 2, allLoads: false };
+  const a: Args = {
+    minutes: 5,
+    seed: Date.now() % 1_000_000_007,
+    batch: 256,
+    workers: 1,
+    timeout: 2,
+    allLoads: false,
+    start: 0,
+  };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     if (v === '--seed') a.seed = Number(argv[++i]);
@@ -51,6 +61,7 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--programs') a.programs = Number(argv[++i]);
     else if (v === '--summary') a.summary = argv[++i];
     else if (v === '--all-loads') a.allLoads = true;
+    else if (v === '--start') a.start = Number(argv[++i]);
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -277,13 +288,13 @@ async function main(): Promise<void> {
   let flaggedLoads = 0;
   let blocked = 0;
   let notConfirmed = 0;
-  let next = 0;
+  let next = args.start;
   let programs = 0;
   // SIGINT/SIGTERM: no new batch; the batches under way finish and the summary is written.
   let stopped = false;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => (stopped = true));
   const enough = (): boolean =>
-    stopped || Date.now() >= until || (args.programs !== undefined && next >= args.programs);
+    stopped || Date.now() >= until || (args.programs !== undefined && next >= args.start + args.programs);
 
   async function confirm(w: Worker, f: Forms, loader: Loader): Promise<LoadResult | undefined> {
     const mask = 1 << LOADERS.indexOf(loader);
@@ -294,7 +305,7 @@ async function main(): Promise<void> {
   async function loop(w: Worker): Promise<void> {
     while (!enough()) {
       const start = next;
-      const count = args.programs !== undefined ? Math.min(args.batch, args.programs - start) : args.batch;
+      const count = args.programs !== undefined ? Math.min(args.batch, args.start + args.programs - start) : args.batch;
       next += count;
       const forms: Forms[] = [];
       for (let i = start; i < start + count; i++) forms.push(formsOf(compose(i)));
@@ -374,6 +385,7 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - t0) / 1000;
   const summary = {
     seed: args.seed,
+    indexes: [args.start, next],
     seconds: Math.round(seconds),
     programs,
     programsPerSecond: Number((programs / seconds).toFixed(1)),

@@ -6,8 +6,9 @@ records every watched event (exec, compile, open, import of a module not loaded 
 ctypes.*, shutil.*, webbrowser.*, urllib.*) and VETOES (raises on) the ones a load of data must never raise
 (flagged(), the same rule as scripts/fuzz-oracle/events.ts), so a payload is seen but takes no effect. The child is
 recycled (exits; the server forks a fresh one from its pristine state and the batch resumes there) after RECYCLE
-programs, right after any veto, after a load that ended in an exception outside Exception (our veto or CPU-time limit, SystemExit...) or in MemoryError /
-RecursionError, and whenever the driver asks for a fresh child (a candidate failure is re-run alone in one). Each load
+programs, right after a load stopped by its CPU limit or ended by an exception outside Exception other than our veto
+(SystemExit...), after a crash, and whenever the driver asks for a fresh child (a candidate failure is re-run alone in
+one). A veto does not recycle: the vetoed operation did not happen (each child costs ~0.4 s of CPU in page copies). Each load
 has a CPU-time limit (ITIMER_PROF); a load stuck in C code past the server's wall-clock watchdog is killed with its
 child, reported as 'timeout', and the batch resumes after it in a new child. Address space is capped (RLIMIT_AS).
 
@@ -45,7 +46,6 @@ WATCHDOG_S = 120.0  # wall clock, for a child blocked without using CPU
 NORMAL_END = (Exception,)
 # pandas.read_pickle (1.5) re-reads the stream with its compat unpickler after these errors of pickle.load.
 PANDAS_RETRIES = (AttributeError, ImportError, TypeError, UnicodeDecodeError)
-DIRTY_EXC = (MemoryError, RecursionError)
 
 _DESCR = re.compile(r"""^\(b?["']\{'descr': """)
 _MODE = re.compile(r", '([rwxab+tU]+)'")
@@ -168,7 +168,7 @@ def child_main(req_r, res_w, roots):
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     with open('/proc/self/status') as f:
         vm = int(re.search(r'VmSize:\s+(\d+)', f.read()).group(1)) * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (vm + (4 << 30), hard))
+    resource.setrlimit(resource.RLIMIT_AS, (vm + (2 << 30), hard))
     state = {'armed': False, 'events': [], 'veto': False}
 
     def hook(event, args):
@@ -224,7 +224,7 @@ def child_main(req_r, res_w, roots):
             if bit == 2 and derive_pandas and pickle_end is not None and not pickle_retry:
                 # pandas.read_pickle's first step is pickle.load of the same bytes, and it returns or raises what
                 # that returns or raises unless it is one of PANDAS_RETRIES: this load's outcome is pickle.loads'.
-                out.write(json.dumps({'p': i, 'l': bit, 'e': pickle_end, 'ev': pickle_events, 'v': False,
+                out.write(json.dumps({'p': i, 'l': bit, 'e': pickle_end, 'ev': pickle_events, 'v': pickle_veto,
                                       'd': True, 't': 0}) + '\n')
                 continue
             t0 = time.process_time()
@@ -237,9 +237,9 @@ def child_main(req_r, res_w, roots):
             except NORMAL_END as e:
                 end = 'error:' + type(e).__name__
                 caught = e
-                if isinstance(e, DIRTY_EXC):
-                    dirty = True
-            except BaseException as e:  # our veto or timeout, SystemExit, KeyboardInterrupt...
+            except OracleVeto:  # the operation did not happen; the load ended there
+                end = 'vetoed'
+            except BaseException as e:  # our CPU limit (a load stopped anywhere), SystemExit, KeyboardInterrupt...
                 end = 'timeout' if isinstance(e, OracleTimeout) else 'error:' + type(e).__name__
                 dirty = True
             finally:
@@ -247,11 +247,10 @@ def child_main(req_r, res_w, roots):
                 signal.setitimer(signal.ITIMER_PROF, 0)
                 signal.setitimer(signal.ITIMER_VIRTUAL, 0)
             if state['veto']:
-                dirty = True
                 if end == 'ok':
                     end = 'vetoed-ok'  # a library swallowed the veto and went on
             if bit == 1:
-                pickle_end, pickle_events = end, list(state['events'])
+                pickle_end, pickle_events, pickle_veto = end, list(state['events']), state['veto']
                 pickle_retry = isinstance(caught, PANDAS_RETRIES)
             out.write(json.dumps({'p': i, 'l': bit, 'e': end, 'ev': state['events'], 'v': state['veto'],
                                   't': round((time.process_time() - t0) * 1e6)}) + '\n')

@@ -226,6 +226,7 @@ def child_main(req_r, res_w, roots):
                 # that returns or raises unless it is one of PANDAS_RETRIES: this load's outcome is pickle.loads'.
                 out.write(json.dumps({'p': i, 'l': bit, 'e': pickle_end, 'ev': pickle_events, 'v': pickle_veto,
                                       'd': True, 't': 0}) + '\n')
+                out.flush()
                 continue
             t0 = time.process_time()
             caught = None
@@ -254,6 +255,10 @@ def child_main(req_r, res_w, roots):
                 pickle_retry = isinstance(caught, PANDAS_RETRIES)
             out.write(json.dumps({'p': i, 'l': bit, 'e': end, 'ev': state['events'], 'v': state['veto'],
                                   't': round((time.process_time() - t0) * 1e6)}) + '\n')
+            # Each result reaches the server before the next load starts: a load that crashes the child then costs
+            # only itself (buffered results were lost with the child, and the server re-ran them in new children,
+            # one crash per fork, and recorded the first lost load as the crash).
+            out.flush()
             done += 1
             if dirty:  # the rest of the request goes to a fresh child
                 out.write(json.dumps({'retire': True}) + '\n')

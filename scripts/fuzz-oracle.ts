@@ -32,16 +32,36 @@ interface Args {
   workers: number;
   timeout: number;
   replay?: { seed: number; index: number };
+  /** Stop after this many programs (else at the time limit, whichever is first). */
+  programs?: number;
+  /** Also write the run's summary to this file. */
+  summary?: string;
+  /** Run pandas.read_pickle on every program, also where its outcome is pickle.loads' (see worker.py). */
+  allLoads: boolean;
+  /** First program index (a run can continue another run of the same seed). */
+  start: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { minutes: 5, seed: Date.now() % 1_000_000_007, batch: 64, workers: 1, timeout: 2 };
+  const a: Args = {
+    minutes: 5,
+    seed: Date.now() % 1_000_000_007,
+    batch: 256,
+    workers: 1,
+    timeout: 2,
+    allLoads: false,
+    start: 0,
+  };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     if (v === '--seed') a.seed = Number(argv[++i]);
     else if (v === '--batch') a.batch = Number(argv[++i]);
     else if (v === '--workers') a.workers = Number(argv[++i]);
     else if (v === '--timeout') a.timeout = Number(argv[++i]);
+    else if (v === '--programs') a.programs = Number(argv[++i]);
+    else if (v === '--summary') a.summary = argv[++i];
+    else if (v === '--all-loads') a.allLoads = true;
+    else if (v === '--start') a.start = Number(argv[++i]);
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -99,18 +119,35 @@ interface LoadResult {
   program: number;
   end: string;
   events: [string, string][];
+  /** The worker's audit hook refused a flagged event (the operation did not happen). */
+  veto: boolean;
+  /** pandas.read_pickle whose outcome is pickle.loads' (its first step; it re-reads only after pandas' retry errors). */
+  derived: boolean;
+  /** CPU time of the load in the worker, microseconds. */
+  us: number;
 }
 
-/** One forked-server worker process. */
+interface Ready {
+  python: string;
+  versions: Record<string, string | null>;
+  /** Indexes (into the names file) of names neither pickle's find_class nor pandas' compat map resolves here. */
+  unloadable: number[];
+}
+
+/** One load server (scripts/fuzz-oracle/worker.py): libraries imported once, programs loaded in forked children. */
 class Worker {
   private readonly proc: ChildProcessWithoutNullStreams;
   private buf = '';
   private waiting: ((line: string) => void)[] = [];
-  readonly ready: Promise<void>;
+  readonly ready: Promise<Ready>;
+  children = 0;
+  killed = 0;
 
-  constructor(modulesFile: string) {
-    this.proc = spawn('nice', ['-n', '19', PYTHON, WORKER, modulesFile], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stderr.on('data', () => {});
+  constructor(namesFile: string, roots: readonly string[]) {
+    this.proc = spawn(PYTHON, [WORKER, namesFile, roots.join(',')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stderr.on('data', (d: Buffer) => {
+      if (process.env.ORACLE_DEBUG) process.stderr.write(d);
+    });
     this.proc.stdout.on('data', (d: Buffer) => {
       this.buf += d.toString();
       let nl: number;
@@ -120,15 +157,17 @@ class Worker {
         this.waiting.shift()?.(line);
       }
     });
-    this.ready = new Promise((resolve) => this.waiting.push(() => resolve()));
+    this.ready = new Promise((resolve) => this.waiting.push((line) => resolve(JSON.parse(line) as Ready)));
   }
 
-  run(programs: readonly Forms[], mask: number, timeout: number): Promise<LoadResult[]> {
+  /** Loads every program under every loader of `mask`; `fresh`: in a child forked for this request alone. */
+  run(programs: readonly Forms[], mask: number, timeout: number, fresh = false, derive = false): Promise<LoadResult[]> {
     const parts: Buffer[] = [];
-    const head = Buffer.alloc(13);
+    const head = Buffer.alloc(14);
     head.writeUInt32LE(programs.length, 0);
     head.writeUInt8(mask, 4);
     head.writeDoubleLE(timeout, 5);
+    head.writeUInt8((fresh ? 1 : 0) | (derive ? 2 : 0), 13);
     parts.push(head);
     for (const f of programs) {
       for (const b of [f.pkl, f.zip, f.npy]) {
@@ -138,7 +177,12 @@ class Worker {
       }
     }
     return new Promise((resolve) => {
-      this.waiting.push((line) => resolve((JSON.parse(line) as { results: LoadResult[] }).results));
+      this.waiting.push((line) => {
+        const r = JSON.parse(line) as { results: LoadResult[]; children: number; killed: number };
+        this.children = r.children;
+        this.killed = r.killed;
+        resolve(r.results);
+      });
       this.proc.stdin.write(Buffer.concat(parts));
     });
   }
@@ -173,24 +217,61 @@ interface Failure {
   end: string;
 }
 
+/** Payloads the oracle must see under every loader, veto (the marker file is never written) and Sentinel must block. */
+const CANARIES = [
+  `cos\nsystem\n(Vecho ${ORACLE_MARKER}\ntR.`,
+  `cbuiltins\nopen\n(V/tmp/${ORACLE_MARKER}/canary\nVw\ntR.`,
+  `cbuiltins\nexec\n(Vprint('${ORACLE_MARKER}')\ntR.`,
+];
+
+/** The run starts only when each canary is flagged and vetoed under each of the five loaders and Sentinel blocks it. */
+async function canaries(
+  workers: readonly Worker[],
+  flagged: (e: string, a: string) => boolean,
+  timeout: number,
+): Promise<void> {
+  const forms = CANARIES.map((c) => formsOf(new TextEncoder().encode(c)));
+  for (const w of workers) {
+    const results = await w.run(forms, ALL_MASK, timeout);
+    for (const r of results) {
+      const seen = r.events.some(([e, a]) => flagged(e, a));
+      if (!seen || !r.veto) throw new Error(`canary ${r.program} under ${r.loader}: flagged ${seen}, vetoed ${r.veto}`);
+    }
+    if (results.length !== CANARIES.length * LOADERS.length) throw new Error(`canaries: ${results.length} loads`);
+  }
+  for (const [i, f] of forms.entries()) {
+    for (const loader of LOADERS) {
+      if ((await sentinelPasses(loader, f)).passes) throw new Error(`canary ${i} passes Sentinel under ${loader}`);
+    }
+  }
+  if (existsSync(`/tmp/${ORACLE_MARKER}/canary`)) throw new Error('a canary wrote its file: the veto did not hold');
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (!existsSync(PYTHON)) {
     process.stderr.write(`fuzz:oracle needs ${PYTHON} with the ML libraries\n`);
     process.exit(2);
   }
-  const names = admittedNames();
-  const roots = new Set(names.map((n) => n.module.split('.')[0]!));
-  const flagged = (event: string, args: string): boolean => flaggedEvent(event, args, roots);
-  const modulesFile = join(tmpdir(), `sentinel-oracle-modules-${process.pid}.txt`);
-  writeFileSync(modulesFile, [...new Set(names.map((n) => n.module))].join('\n'));
+  const all = admittedNames();
+  const roots = [...new Set(all.map((n) => n.module.split('.')[0]!))].sort();
+  const rootSet = new Set(roots);
+  const flagged = (event: string, args: string): boolean => flaggedEvent(event, args, rootSet);
+  const namesFile = join(tmpdir(), `sentinel-oracle-names-${process.pid}.txt`);
+  writeFileSync(namesFile, all.map((n) => `${n.module} ${n.name}`).join('\n'));
+  const workers = Array.from({ length: args.replay ? 1 : args.workers }, () => new Worker(namesFile, roots));
+  const ready = await Promise.all(workers.map((w) => w.ready));
+  // Names no loader resolves here (their library, or that version of it, is not installed) are drawn rarely.
+  const unloadableSet = new Set(ready[0]!.unloadable);
+  const names = all.filter((_, i) => !unloadableSet.has(i));
+  const rare = all.filter((_, i) => unloadableSet.has(i));
+  const compose = (index: number): Uint8Array => composeProgram(names, args.seed, index, rare);
   if (args.replay) {
-    const pkl = composeProgram(names, args.replay.seed, args.replay.index);
-    process.stdout.write(Buffer.from(pkl).toString('hex') + '\n');
+    workers[0]!.close();
+    process.stdout.write(Buffer.from(compose(args.replay.index)).toString('hex') + '\n');
     return;
   }
-  const workers = Array.from({ length: args.workers }, () => new Worker(modulesFile));
-  await Promise.all(workers.map((w) => w.ready));
+  await canaries(workers, flagged, args.timeout);
   const t0 = Date.now();
   const until = t0 + args.minutes * 60_000;
   const ran: Record<Loader, number> = { pickle: 0, pandas: 0, joblib: 0, torch: 0, numpy: 0 };
@@ -200,79 +281,91 @@ async function main(): Promise<void> {
   const libraryCode = new Map<string, { count: number; index: number }>();
   const examples = new Map<string, { index: number; args: string }>();
   const failures: Failure[] = [];
+  const vetoes: Record<Loader, number> = { pickle: 0, pandas: 0, joblib: 0, torch: 0, numpy: 0 };
+  let vetoNotFlagged = 0;
+  let derived = 0;
+  const cpu: Record<Loader, number> = { pickle: 0, pandas: 0, joblib: 0, torch: 0, numpy: 0 };
   let flaggedLoads = 0;
   let blocked = 0;
-  let next = 0;
+  let notConfirmed = 0;
+  let next = args.start;
   let programs = 0;
+  // SIGINT/SIGTERM: no new batch; the batches under way finish and the summary is written.
+  let stopped = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => (stopped = true));
+  const enough = (): boolean =>
+    stopped || Date.now() >= until || (args.programs !== undefined && next >= args.start + args.programs);
 
   async function confirm(w: Worker, f: Forms, loader: Loader): Promise<LoadResult | undefined> {
     const mask = 1 << LOADERS.indexOf(loader);
-    const [r] = await w.run([f], mask, args.timeout);
+    const [r] = await w.run([f], mask, args.timeout, true);
     return r && r.events.some(([e, a]) => flagged(e, a)) ? r : undefined;
   }
 
   async function loop(w: Worker): Promise<void> {
-    while (Date.now() < until) {
+    while (!enough()) {
       const start = next;
-      next += args.batch;
+      const count = args.programs !== undefined ? Math.min(args.batch, args.start + args.programs - start) : args.batch;
+      next += count;
       const forms: Forms[] = [];
-      for (let i = start; i < start + args.batch; i++) forms.push(formsOf(composeProgram(names, args.seed, i)));
-      let pending = forms.map((_, i) => i);
-      while (pending.length > 0) {
-        const batch = pending.map((i) => forms[i]!);
-        const results = await w.run(batch, ALL_MASK, args.timeout);
-        const rerun = new Set<number>();
-        for (const r of results) {
-          const idx = pending[r.program]!;
-          if (r.end === 'not-run') {
-            rerun.add(idx);
-            continue;
-          }
-          ran[r.loader]++;
-          const endKind = r.end.startsWith('error:') ? r.end : r.end;
-          ends[`${r.loader} ${endKind}`] = (ends[`${r.loader} ${endKind}`] ?? 0) + 1;
-          const hits = r.events.filter(([e, a]) => flagged(e, a));
-          const code = r.events.filter(([e, a]) => (e === 'exec' || e === 'compile') && !flagged(e, a));
-          if (code.length > 0 && !/^\(b?["']\{'descr': /.test(code[0]![1])) {
-            const key = `${r.loader} ${code[0]![1].slice(0, 80)}`;
-            const seen = libraryCode.get(key);
-            if (seen) seen.count++;
-            else libraryCode.set(key, { count: 1, index: start + idx });
-          }
-          for (const [e] of r.events.filter(([e, a]) => !flagged(e, a))) noise.set(e, (noise.get(e) ?? 0) + 1);
-          if (hits.length === 0) continue;
-          flaggedLoads++;
-          for (const [e, a] of hits) {
-            const key = `${r.loader} ${e} ${e === 'import' || e === 'open' ? a.slice(0, 60) : ''}`.trim();
-            flaggedKinds.set(key, (flaggedKinds.get(key) ?? 0) + 1);
-            if (!examples.has(key)) examples.set(key, { index: start + idx, args: a.slice(0, 160) });
-          }
-          const verdict = await sentinelPasses(r.loader, forms[idx]!);
-          if (!verdict.passes) {
-            blocked++;
-            continue;
-          }
-          // Alone in a fresh child (no earlier program of the batch changed the process): still flagged?
-          const alone = await confirm(w, forms[idx]!, r.loader);
-          if (!alone) continue;
-          const f = forms[idx]!;
-          const bytes = r.loader === 'torch' ? f.zip : r.loader === 'numpy' ? f.npy : f.pkl;
-          const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-          const file = `${r.loader}-${hash}${NAMES[r.loader].slice(NAMES[r.loader].lastIndexOf('.'))}`;
-          mkdirSync(OUT, { recursive: true });
-          writeFileSync(join(OUT, file), bytes);
-          failures.push({
-            file,
-            steered: alone.events.some(([, a]) => a.includes(ORACLE_MARKER)),
-            loader: r.loader,
-            seed: args.seed,
-            index: start + idx,
-            events: alone.events.filter(([e, a]) => flagged(e, a)),
-            end: alone.end,
-          });
-          process.stderr.write(`FAILURE ${file}: ${JSON.stringify(alone.events.slice(0, 3))}\n`);
+      for (let i = start; i < start + count; i++) forms.push(formsOf(compose(i)));
+      const results = await w.run(forms, ALL_MASK, args.timeout, false, !args.allLoads);
+      for (const r of results) {
+        const idx = r.program;
+        ran[r.loader]++;
+        if (r.derived) derived++;
+        cpu[r.loader] += r.us;
+        ends[`${r.loader} ${r.end}`] = (ends[`${r.loader} ${r.end}`] ?? 0) + 1;
+        const hits = r.events.filter(([e, a]) => flagged(e, a));
+        if (r.veto) {
+          vetoes[r.loader]++;
+          if (hits.length === 0) vetoNotFlagged++;
         }
-        pending = [...rerun];
+        const code = r.events.filter(([e, a]) => (e === 'exec' || e === 'compile') && !flagged(e, a));
+        if (code.length > 0 && !/^\(b?["']\{'descr': /.test(code[0]![1])) {
+          const key = `${r.loader} ${code[0]![1].slice(0, 80)}`;
+          const seen = libraryCode.get(key);
+          if (seen) seen.count++;
+          else libraryCode.set(key, { count: 1, index: start + idx });
+        }
+        for (const [e] of r.events.filter(([e, a]) => !flagged(e, a))) noise.set(e, (noise.get(e) ?? 0) + 1);
+        if (hits.length === 0) continue;
+        flaggedLoads++;
+        for (const [e, a] of hits) {
+          const key = `${r.loader} ${e} ${e === 'import' || e === 'open' ? a.slice(0, 60) : ''}`.trim();
+          flaggedKinds.set(key, (flaggedKinds.get(key) ?? 0) + 1);
+          if (!examples.has(key)) examples.set(key, { index: start + idx, args: a.slice(0, 160) });
+        }
+        const verdict = await sentinelPasses(r.loader, forms[idx]!);
+        if (!verdict.passes) {
+          blocked++;
+          continue;
+        }
+        // Alone in a fresh child (no earlier program changed the process): still flagged?
+        const alone = await confirm(w, forms[idx]!, r.loader);
+        if (!alone) {
+          notConfirmed++;
+          process.stderr.write(
+            `not confirmed alone: ${r.loader} ${args.seed}:${start + idx} ${JSON.stringify(hits[0])}\n`,
+          );
+          continue;
+        }
+        const f = forms[idx]!;
+        const bytes = r.loader === 'torch' ? f.zip : r.loader === 'numpy' ? f.npy : f.pkl;
+        const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+        const file = `${r.loader}-${hash}${NAMES[r.loader].slice(NAMES[r.loader].lastIndexOf('.'))}`;
+        mkdirSync(OUT, { recursive: true });
+        writeFileSync(join(OUT, file), bytes);
+        failures.push({
+          file,
+          steered: alone.events.some(([, a]) => a.includes(ORACLE_MARKER)),
+          loader: r.loader,
+          seed: args.seed,
+          index: start + idx,
+          events: alone.events.filter(([e, a]) => flagged(e, a)),
+          end: alone.end,
+        });
+        process.stderr.write(`FAILURE ${file}: ${JSON.stringify(alone.events.slice(0, 3))}\n`);
       }
       programs += forms.length;
     }
@@ -281,8 +374,9 @@ async function main(): Promise<void> {
   const progress = setInterval(() => {
     const s = (Date.now() - t0) / 1000;
     process.stderr.write(
-      `${programs} programs in ${s.toFixed(0)} s (${(programs / s).toFixed(1)}/s), ${flaggedLoads} flagged loads, ` +
-        `${blocked} blocked by Sentinel, ${failures.length} failures\n`,
+      `${new Date().toISOString()} ${programs} programs in ${s.toFixed(0)} s (${(programs / s).toFixed(1)}/s), ` +
+        `${flaggedLoads} flagged loads, ${blocked} blocked by Sentinel, ${failures.length} failures, ` +
+        `${workers.reduce((a, w) => a + w.children, 0)} children\n`,
     );
   }, 30_000);
   await Promise.all(workers.map((w) => loop(w)));
@@ -291,10 +385,18 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - t0) / 1000;
   const summary = {
     seed: args.seed,
+    indexes: [args.start, next],
     seconds: Math.round(seconds),
     programs,
     programsPerSecond: Number((programs / seconds).toFixed(1)),
     loads: ran,
+    pandasDecidedByPickleLoad: derived,
+    cpuMsPerLoad: Object.fromEntries(
+      LOADERS.map((l) => [
+        l,
+        Number((cpu[l] / 1000 / Math.max(1, ran[l] - (l === 'pandas' ? derived : 0))).toFixed(3)),
+      ]),
+    ),
     flaggedLoads,
     flaggedEvents: Object.fromEntries([...flaggedKinds].sort((a, b) => b[1] - a[1]).slice(0, 40)),
     flaggedExamples: Object.fromEntries(examples),
@@ -303,8 +405,30 @@ async function main(): Promise<void> {
     failures,
     ends,
     unflaggedEvents: Object.fromEntries(noise),
+    vetoes,
+    vetoNotFlagged,
+    notConfirmedAlone: notConfirmed,
+    children: workers.reduce((a, w) => a + w.children, 0),
+    childrenKilled: workers.reduce((a, w) => a + w.killed, 0),
+    workers: args.workers,
+    batch: args.batch,
+    timeoutSeconds: args.timeout,
+    python: ready[0]!.python,
+    versions: ready[0]!.versions,
+    names: all.length,
+    unloadable: {
+      count: rare.length,
+      byRoot: Object.fromEntries(
+        [...new Set(rare.map((n) => n.module.split('.')[0]!))].map((r) => [
+          r,
+          rare.filter((n) => n.module.split('.')[0] === r).length,
+        ]),
+      ),
+      names: rare.map((n) => `${n.module}.${n.name}`),
+    },
   };
   process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
+  if (args.summary) writeFileSync(args.summary, JSON.stringify(summary, null, 1) + '\n');
   if (failures.length > 0) {
     const path = join(OUT, 'manifest.json');
     const old = existsSync(path)

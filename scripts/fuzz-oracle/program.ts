@@ -120,6 +120,7 @@ class Composer {
   constructor(
     private readonly r: () => number,
     private readonly names: readonly AdmittedName[],
+    private readonly rare: readonly AdmittedName[],
   ) {}
 
   private pick<T>(xs: readonly T[]): T {
@@ -183,7 +184,7 @@ class Composer {
   }
 
   private global(): void {
-    const n = this.pick(this.names);
+    const n = this.rare.length > 0 && this.r() < RARE_SHARE ? this.pick(this.rare) : this.pick(this.names);
     if (this.r() < 0.5) {
       this.bytes(OP.GLOBAL, ...new TextEncoder().encode(`${n.module}\n${n.name}\n`));
     } else {
@@ -324,7 +325,19 @@ function innerPayload(): Uint8Array {
   return inner;
 }
 
-/** Program `index` of `seed`. */
-export function composeProgram(names: readonly AdmittedName[], seed: number, index: number): Uint8Array {
-  return new Composer(rng(seed, index), names).program();
+/** Share of imports drawn from the rare list (names no loader resolves here: they end a load, or divert it). */
+const RARE_SHARE = 0.02;
+
+/**
+ * Program `index` of `seed` over `names`; `rare` names (those no loader resolves on this machine) are drawn for a
+ * small share of imports only, since each ends the load that reaches it (pandas.read_pickle then re-reads the stream
+ * with its compat unpickler, so they still count).
+ */
+export function composeProgram(
+  names: readonly AdmittedName[],
+  seed: number,
+  index: number,
+  rare: readonly AdmittedName[] = [],
+): Uint8Array {
+  return new Composer(rng(seed, index), names, rare).program();
 }

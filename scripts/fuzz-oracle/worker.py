@@ -1,22 +1,34 @@
 #!/usr/bin/python3
-"""Fork server of the oracle fuzzer (scripts/fuzz-oracle.ts): loads ML libraries once, then for each batch of
-programs forks a child per loader that installs an audit hook and loads every program of the batch with the real
-loader, in memory. The child reports, per program, the audit events that matter (exec, compile, open, import of a
-module not loaded before, os.*, subprocess.*, socket.*, ctypes.*) and how the load ended. A child that hangs is
-killed at its deadline; the programs it had not finished are reported as 'timeout' / 'not-run' (the driver re-runs
-those alone). Test tooling only: never part of a scan. Runs programs that may be hostile: in a throwaway process.
+"""Load server of the oracle fuzzer (scripts/fuzz-oracle.ts). Test tooling only, never part of a scan. It runs
+programs that may be hostile, so it never runs them in itself: it imports the ML libraries once (pristine), then forks
+a long-lived child that loads batch after batch of programs with the real loaders, in memory, under an audit hook that
+records every watched event (exec, compile, open, import of a module not loaded before, os.*, subprocess.*, socket.*,
+ctypes.*, shutil.*, webbrowser.*, urllib.*) and VETOES (raises on) the ones a load of data must never raise
+(flagged(), the same rule as scripts/fuzz-oracle/events.ts), so a payload is seen but takes no effect. The child is
+recycled (exits; the server forks a fresh one from its pristine state and the batch resumes there) after RECYCLE
+programs, right after a load stopped by its CPU limit or ended by an exception outside Exception other than our veto
+(SystemExit...), after a crash, and whenever the driver asks for a fresh child (a candidate failure is re-run alone in
+one). A veto does not recycle: the vetoed operation did not happen (each child costs ~0.4 s of CPU in page copies). Each load
+has a CPU-time limit (ITIMER_PROF); a load stuck in C code past the server's wall-clock watchdog is killed with its
+child, reported as 'timeout', and the batch resumes after it in a new child. Address space is capped (RLIMIT_AS).
 
-Protocol (binary, stdin -> stdout):
-  request  : u32 n_programs, u8 loader_mask, f64 timeout_s, then per program three u32-length-prefixed byte strings:
-             the pickle, the same pickle as a torch zip (archive/data.pkl) and as an object .npy
-  response : one JSON line per request: {"results": [{"loader": L, "program": i, "end": ..., "events": [...]}...]}
-Loaders (mask bits): 1 pickle.load, 2 pandas.read_pickle, 4 joblib.load, 8 torch.load (bytes are a zip),
-16 numpy.load(allow_pickle=True) (bytes are an .npy).
+Protocol with the driver (binary requests on stdin, JSON lines on stdout):
+  first line : {"ready": true, "python": ..., "versions": {...}, "unloadable": [indexes of names no loader resolves]}
+  request    : u32 n_programs, u8 loader_mask, f64 timeout_s, u8 fresh, then per program three u32-length-prefixed
+               byte strings: the pickle, the same pickle as a torch zip (archive/data.pkl) and as an object .npy
+  response   : {"results": [{"loader": L, "program": i, "end": ..., "events": [[event, repr], ...], "veto": bool}...],
+                "children": forks so far, "killed": children killed by the watchdog}
+Loaders (mask bits): 1 pickle.loads, 2 pandas.read_pickle, 4 joblib.load, 8 torch.load (bytes are a zip),
+16 numpy.load(allow_pickle=True) (bytes are an .npy). Every program is loaded by every loader of the mask.
+argv: names file (one "module name" a line), admitted roots (comma-separated).
 """
+import gc
 import importlib
 import io
 import json
 import os
+import re
+import resource
 import select
 import signal
 import struct
@@ -25,15 +37,50 @@ import time
 import warnings
 
 warnings.simplefilter('ignore')
-LOADERS = [(1, 'pickle'), (2, 'pandas'), (4, 'joblib'), (8, 'torch'), (16, 'numpy')]
-FLAGGED = ('exec', 'compile', 'open', 'import')
-FLAGGED_PREFIXES = ('os.', 'subprocess.', 'socket.', 'ctypes.', 'shutil.', 'webbrowser.', 'urllib.')
+LOADERS = [(1, 'pickle'), (16, 'numpy'), (2, 'pandas'), (4, 'joblib'), (8, 'torch')]
+WATCHED = ('exec', 'compile', 'open', 'import')
+WATCHED_PREFIXES = ('os.', 'subprocess.', 'socket.', 'ctypes.', 'shutil.', 'webbrowser.', 'urllib.')
+MARKER = 'sentinel_oracle'
+RECYCLE = 3000
+WATCHDOG_S = 120.0  # wall clock, for a child blocked without using CPU
+NORMAL_END = (Exception,)
+# pandas.read_pickle (1.5) re-reads the stream with its compat unpickler after these errors of pickle.load.
+PANDAS_RETRIES = (AttributeError, ImportError, TypeError, UnicodeDecodeError)
+
+_DESCR = re.compile(r"""^\(b?["']\{'descr': """)
+_MODE = re.compile(r", '([rwxab+tU]+)'")
+_LIB = re.compile(r'(/usr/(lib|share)/|site-packages|dist-packages)')
+_OS = re.compile(r'^os\.(system|exec|spawn|posix_spawn|fork|forkpty|kill|killpg|remove|unlink|rename|rmdir|mkdir|'
+                 r'chmod|chown|truncate|putenv|unsetenv|link|symlink|utime|startfile|add_dll_directory)')
+_IMPORT = re.compile(r"^\('([^']+)'")
+
+
+def flagged(event, text, roots):
+    """scripts/fuzz-oracle/events.ts flaggedEvent, on the same repr text (kept in step by its test)."""
+    if MARKER in text:
+        return True
+    if event == 'compile' and _DESCR.match(text) and text.endswith(", '<unknown>')"):
+        return False
+    if event in ('exec', 'compile'):
+        return False
+    if event.startswith(('subprocess.', 'socket.', 'ctypes.')):
+        return True
+    if event == 'import':
+        m = _IMPORT.match(text)
+        return m is None or m.group(1).split('.')[0] not in roots
+    if event == 'open':
+        m = _MODE.search(text)
+        mode = m.group(1) if m else 'r'
+        return any(c in mode for c in 'wxa+') or not _LIB.search(text)
+    if event.startswith('os.'):
+        return _OS.match(event) is not None
+    return event.startswith(('shutil.', 'webbrowser.', 'urllib.'))
 
 
 def preload(modules):
-    """Imports the loaders' libraries and the admitted names' modules, so imports during a load are new modules."""
+    """Imports the loaders' libraries and the admitted names' modules: an import during a load is then a new module."""
     for m in ['pickle', 'numpy', 'pandas', 'joblib', 'torch', 'scipy', 'sklearn', 'statsmodels.api', 'networkx',
-              'pytz', 'dateutil', 'gensim', 'xgboost', 'zipfile', 'collections', 'copyreg', 'argparse',
+              'pytz', 'dateutil', 'gensim', 'xgboost', 'lightgbm', 'zipfile', 'collections', 'copyreg', 'argparse',
               'pandas.io.pickle', 'pandas.compat.pickle_compat'] + modules:
         try:
             importlib.import_module(m)
@@ -41,40 +88,25 @@ def preload(modules):
             pass
 
 
-def child(programs, bit, wfd):
-    out = os.fdopen(wfd, 'w', buffering=1)
-    current = [-1]
-    events = []
-    known = set(sys.modules)
-
-    def hook(event, args):
-        if current[0] < 0:
-            return
-        if event in FLAGGED or event.startswith(FLAGGED_PREFIXES):
-            if event == 'import' and (args[0] in known or args[0] in sys.modules):
-                return
-            try:
-                text = repr(args)[:300]
-            except BaseException:
-                text = '<unrepresentable>'
-            events.append([event, text])
-
-    load = loader_fn(bit)
-    which = 1 if bit == 8 else 2 if bit == 16 else 0
-    sys.addaudithook(hook)
-    for i, forms in enumerate(programs):
-        data = forms[which]
-        events.clear()
-        current[0] = i
+def resolves(module, name):
+    """Whether pickle's find_class, or pandas.read_pickle's compat unpickler (its old-location map), finds the name."""
+    import pickle
+    for mod, nm in [(module, name)] + compat_targets(module, name):
         try:
-            load(data)
-            end = 'ok'
-        except BaseException as e:  # the loaders raise anything on random programs
-            end = 'error:' + type(e).__name__
-        current[0] = -1
-        out.write(json.dumps({'program': i, 'end': end, 'events': list(events)}) + '\n')
-    out.flush()
-    os._exit(0)
+            pickle.Unpickler(io.BytesIO(b'')).find_class(mod, nm)
+            return True
+        except BaseException:
+            pass
+    return False
+
+
+def compat_targets(module, name):
+    try:
+        from pandas.compat import pickle_compat
+        t = pickle_compat._class_locations_map.get((module, name))
+        return [t] if t else []
+    except BaseException:
+        return []
 
 
 def loader_fn(bit):
@@ -94,88 +126,276 @@ def loader_fn(bit):
     return lambda b: numpy.load(io.BytesIO(b), allow_pickle=True)
 
 
-def run_loader(programs, bit, timeout):
-    """Runs the batch under one loader in a forked child; returns per-program results."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        try:
-            os.setpgid(0, 0)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            child(programs, bit, w)
-        finally:
-            os._exit(1)
-    os.close(w)
-    buf = b''
-    results = {}
-    deadline_extra = timeout
-    last = time.monotonic()
-    while True:
-        ready, _, _ = select.select([r], [], [], max(0.0, last + deadline_extra - time.monotonic()))
-        if not ready:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            break
-        chunk = os.read(r, 65536)
-        if not chunk:
-            break
-        buf += chunk
-        while b'\n' in buf:
-            line, buf = buf.split(b'\n', 1)
-            rec = json.loads(line)
-            results[rec['program']] = rec
-            last = time.monotonic()
-    os.close(r)
-    os.waitpid(pid, 0)
-    out = []
-    hung = False
-    for i in range(len(programs)):
-        rec = results.get(i)
-        if rec is None:
-            rec = {'program': i, 'end': 'not-run' if hung else 'timeout', 'events': []}
-            hung = True
-        out.append(rec)
-    return out
+class OracleVeto(BaseException):
+    """Raised by the audit hook on a flagged event: the operation does not happen."""
 
 
-def read_exact(n):
-    b = b''
-    while len(b) < n:
-        c = sys.stdin.buffer.read(n - len(b))
+class OracleTimeout(BaseException):
+    """Raised when a load used its CPU time."""
+
+
+def read_exact(fd, n):
+    parts = []
+    while n > 0:
+        c = os.read(fd, min(n, 1 << 20))
         if not c:
             return None
-        b += c
-    return b
+        parts.append(c)
+        n -= len(c)
+    return b''.join(parts)
+
+
+def parse_request(fd):
+    head = read_exact(fd, 14)
+    if head is None:
+        return None
+    n, mask, timeout, fresh = struct.unpack('<IBdB', head)
+    programs = []
+    for _ in range(n):
+        forms = []
+        for _ in range(3):
+            (ln,) = struct.unpack('<I', read_exact(fd, 4))
+            forms.append(read_exact(fd, ln))
+        programs.append(forms)
+    return mask, timeout, fresh, programs
+
+
+def child_main(req_r, res_w, roots):
+    """Loads what the server sends: per request, programs[start:] under the mask's loaders from loader `lstart`."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open('/proc/self/status') as f:
+        vm = int(re.search(r'VmSize:\s+(\d+)', f.read()).group(1)) * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (vm + (2 << 30), hard))
+    state = {'armed': False, 'events': [], 'veto': False}
+
+    def hook(event, args):
+        if not state['armed']:
+            return
+        if event in WATCHED or event.startswith(WATCHED_PREFIXES):
+            if event == 'import' and args[0] in sys.modules:
+                return
+            state['armed'] = False  # repr() of the arguments may itself raise events
+            try:
+                text = repr(args)[:300]
+            except BaseException:
+                text = '<unrepresentable>'
+            state['events'].append([event, text])
+            state['armed'] = True
+            if flagged(event, text, roots):
+                state['veto'] = True
+                raise OracleVeto(event)
+
+    def on_prof(signum, frame):
+        if state['armed']:
+            raise OracleTimeout()
+
+    signal.signal(signal.SIGPROF, on_prof)
+    signal.signal(signal.SIGVTALRM, signal.SIG_DFL)
+    sys.addaudithook(hook)
+    fns = {bit: loader_fn(bit) for bit, _ in LOADERS}
+    done = 0
+    out = os.fdopen(res_w, 'w', buffering=1 << 16)
+    while True:
+        head = read_exact(req_r, 9)
+        if head is None:
+            os._exit(0)
+        start, lstart, retire = struct.unpack('<IIB', head)
+        derive_pandas = bool(retire & 2)
+        retire &= 1
+        req = parse_request(req_r)
+        if req is None:
+            os._exit(0)
+        mask, timeout, _, programs = req
+        order = [(i, bit) for i in range(len(programs)) for bit, _ in LOADERS if mask & bit]
+        dirty = False
+        if (start, lstart) not in order:
+            raise SystemExit('bad resume position')
+        pickle_end, pickle_events, pickle_retry = None, [], True
+        for i, bit in order[order.index((start, lstart)):]:
+            if bit == 1:
+                pickle_end = None
+            which = 1 if bit == 8 else 2 if bit == 16 else 0
+            state['events'] = []
+            state['veto'] = False
+            end = 'ok'
+            if bit == 2 and derive_pandas and pickle_end is not None and not pickle_retry:
+                # pandas.read_pickle's first step is pickle.load of the same bytes, and it returns or raises what
+                # that returns or raises unless it is one of PANDAS_RETRIES: this load's outcome is pickle.loads'.
+                out.write(json.dumps({'p': i, 'l': bit, 'e': pickle_end, 'ev': pickle_events, 'v': pickle_veto,
+                                      'd': True, 't': 0}) + '\n')
+                out.flush()
+                continue
+            t0 = time.process_time()
+            caught = None
+            signal.setitimer(signal.ITIMER_PROF, timeout)
+            signal.setitimer(signal.ITIMER_VIRTUAL, timeout * 3 + 2)  # stuck in C code: SIGVTALRM ends the child
+            state['armed'] = True
+            try:
+                fns[bit](programs[i][which])
+            except NORMAL_END as e:
+                end = 'error:' + type(e).__name__
+                caught = e
+            except OracleVeto:  # the operation did not happen; the load ended there
+                end = 'vetoed'
+            except BaseException as e:  # our CPU limit (a load stopped anywhere), SystemExit, KeyboardInterrupt...
+                end = 'timeout' if isinstance(e, OracleTimeout) else 'error:' + type(e).__name__
+                dirty = True
+            finally:
+                state['armed'] = False
+                signal.setitimer(signal.ITIMER_PROF, 0)
+                signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+            if state['veto']:
+                if end == 'ok':
+                    end = 'vetoed-ok'  # a library swallowed the veto and went on
+            if bit == 1:
+                pickle_end, pickle_events, pickle_veto = end, list(state['events']), state['veto']
+                pickle_retry = isinstance(caught, PANDAS_RETRIES)
+            out.write(json.dumps({'p': i, 'l': bit, 'e': end, 'ev': state['events'], 'v': state['veto'],
+                                  't': round((time.process_time() - t0) * 1e6)}) + '\n')
+            # Each result reaches the server before the next load starts: a load that crashes the child then costs
+            # only itself (buffered results were lost with the child, and the server re-ran them in new children,
+            # one crash per fork, and recorded the first lost load as the crash).
+            out.flush()
+            done += 1
+            if dirty:  # the rest of the request goes to a fresh child
+                out.write(json.dumps({'retire': True}) + '\n')
+                out.flush()
+                os._exit(0)
+        retire = retire or done >= RECYCLE * 5
+        out.write(json.dumps({'done': True, 'retire': bool(retire)}) + '\n')
+        out.flush()
+        if retire:
+            os._exit(0)
+
+
+class Server:
+    def __init__(self, roots):
+        self.roots = roots
+        self.pid = None
+        self.forks = 0
+        self.killed = 0
+
+    def spawn(self):
+        req_r, req_w = os.pipe()
+        res_r, res_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(req_w)
+            os.close(res_r)
+            try:
+                os.setpgid(0, 0)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                child_main(req_r, res_w, self.roots)
+            finally:
+                os._exit(1)
+        os.close(req_r)
+        os.close(res_w)
+        self.pid, self.req_w, self.res_r, self.buf = pid, req_w, res_r, b''
+        self.forks += 1
+
+    def reap(self, kill):
+        if self.pid is None:
+            return 0
+        if kill:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.close(self.req_w)
+        os.close(self.res_r)
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        # A child that died of a signal we did not send (SIGSEGV, SIGVTALRM at its CPU limit...) gives -signal.
+        return -os.WTERMSIG(status) if os.WIFSIGNALED(status) and not (kill and os.WTERMSIG(status) == 9) else 0
+
+    def line(self):
+        """The child's next line, or None when it died or stayed silent past the watchdog."""
+        while b'\n' not in self.buf:
+            ready, _, _ = select.select([self.res_r], [], [], WATCHDOG_S)
+            if not ready:
+                return None
+            chunk = os.read(self.res_r, 1 << 16)
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        return json.loads(line)
+
+    def run(self, raw, mask, fresh, n, derive):
+        order = [(i, bit) for i in range(n) for bit, _ in LOADERS if mask & bit]
+        got = {}
+        pos = 0
+        if fresh:
+            self.reap(kill=True)
+        while pos < len(order):
+            if self.pid is None:
+                self.spawn()
+            start, lstart = order[pos]
+            os.write(self.req_w, struct.pack('<IIB', start, lstart, (1 if fresh else 0) | (2 if derive else 0)))
+            view = memoryview(raw)
+            while view:
+                k = os.write(self.req_w, view[:1 << 16])
+                view = view[k:]
+            while True:
+                rec = self.line()
+                if rec is None:  # hung past the watchdog, or died: the current load ends there
+                    status = self.reap(kill=True)
+                    self.killed += 1
+                    end = 'crash:' + signal.Signals(-status).name if status < 0 else 'timeout'
+                    got[order[pos]] = {'p': order[pos][0], 'l': order[pos][1], 'e': end, 'ev': [], 'v': False}
+                    pos += 1
+                    break
+                if rec.get('retire') and not rec.get('done'):  # dirty: the rest in a fresh child
+                    self.reap(kill=False)
+                    break
+                if rec.get('done'):
+                    if rec['retire']:
+                        self.reap(kill=False)
+                    pos = len(order)
+                    break
+                got[(rec['p'], rec['l'])] = rec
+                pos = order.index((rec['p'], rec['l'])) + 1
+        names = dict(LOADERS)
+        return [{'loader': names[k[1]], 'program': k[0], 'end': r['e'], 'events': r['ev'], 'veto': r['v'],
+                 'derived': r.get('d', False), 'us': r.get('t', 0)}
+                for k in order for r in [got[k]]]
 
 
 def main():
     with open(sys.argv[1]) as f:
-        modules = [m for m in f.read().split('\n') if m]
-    preload(modules)
-    sys.stdout.write(json.dumps({'ready': True, 'python': sys.version.split()[0]}) + '\n')
+        names = [line.split(' ') for line in f.read().split('\n') if line]
+    roots = set(sys.argv[2].split(','))
+    preload(sorted({m for m, _ in names}))
+    unloadable = [i for i, (m, n) in enumerate(names) if not resolves(m, n)]
+    versions = {}
+    for lib in ['numpy', 'pandas', 'joblib', 'torch', 'scipy', 'sklearn', 'statsmodels', 'networkx', 'pytz',
+                'dateutil', 'gensim', 'xgboost', 'lightgbm']:
+        mod = sys.modules.get(lib)
+        versions[lib] = getattr(mod, '__version__', '?') if mod else None
+    # The libraries' objects move to a generation the collector never scans: a child's collections then do not
+    # write to (copy) every page it shares with the server (measured: 1.9 s -> 0.05 s CPU for a child that collects).
+    gc.freeze()
+    sys.stdout.write(json.dumps({'ready': True, 'python': sys.version.split()[0], 'versions': versions,
+                                 'unloadable': unloadable}) + '\n')
     sys.stdout.flush()
+    server = Server(roots)
+    stdin = sys.stdin.buffer.fileno()
     while True:
-        head = read_exact(13)
+        head = read_exact(stdin, 14)
         if head is None:
+            server.reap(kill=True)
             return
-        n, mask, timeout = struct.unpack('<IBd', head)
-        programs = []
-        for _ in range(n):
-            forms = []
-            for _ in range(3):
-                (ln,) = struct.unpack('<I', read_exact(4))
-                forms.append(read_exact(ln))
-            programs.append(forms)
-        results = []
-        for bit, name in LOADERS:
-            if mask & bit:
-                for rec in run_loader(programs, bit, timeout):
-                    rec['loader'] = name
-                    results.append(rec)
-        sys.stdout.write(json.dumps({'results': results}) + '\n')
+        n, mask, timeout, flags = struct.unpack('<IBdB', head)
+        fresh, derive = flags & 1, flags & 2
+        parts = [head]
+        for _ in range(n * 3):
+            ln = read_exact(stdin, 4)
+            parts += [ln, read_exact(stdin, struct.unpack('<I', ln)[0])]
+        results = server.run(b''.join(parts), mask, fresh, n, derive)
+        sys.stdout.write(json.dumps({'results': results, 'children': server.forks, 'killed': server.killed}) + '\n')
         sys.stdout.flush()
 
 

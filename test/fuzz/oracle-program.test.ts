@@ -2,12 +2,18 @@
 // VM reads to STOP or to a CPython error (never an analyser failure), and use the admitted names given; the audit
 // events it counts against Sentinel are the ones a load of data must never raise.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { flaggedEvent } from '../../scripts/fuzz-oracle/events.js';
 import { composeProgram, ORACLE_MARKER, type AdmittedName } from '../../scripts/fuzz-oracle/program.js';
 import { runPickle, PLAIN_LOADER } from '../../src/analyzers/pickle/vm.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { MemorySource } from '../../src/sources/byte-source.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const PYTHON = '/usr/bin/python3';
 
 const NAMES: AdmittedName[] = [
   { module: 'collections', name: 'OrderedDict', kind: 'class' },
@@ -72,4 +78,22 @@ describe('oracle fuzzer: audit events counted against Sentinel', () => {
       assert.equal(flaggedEvent(event, args, roots), expect);
     });
   }
+
+  // The load server vetoes (raises on) the events it flags, so its Python copy of the rule must agree with this one:
+  // a veto the driver would not flag would end a load before it reached what the driver counts.
+  it('the load server (worker.py flagged) decides every case as events.ts does', { skip: !existsSync(PYTHON) }, () => {
+    const code = [
+      'import json, sys',
+      `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'scripts/fuzz-oracle'))})`,
+      'from worker import flagged',
+      'cases = json.loads(sys.stdin.read())',
+      `print(json.dumps([flagged(e, a, {'numpy', 'pandas'}) for e, a, _ in cases]))`,
+    ].join('\n');
+    const r = spawnSync(PYTHON, ['-c', code], { input: JSON.stringify(cases), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout) as boolean[],
+      cases.map(([, , expect]) => expect),
+    );
+  });
 });

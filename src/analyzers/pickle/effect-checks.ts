@@ -30,8 +30,68 @@ function describe(v: PyVal): string {
   return typeof v === 'object' && v.k === K.Global ? v.imp.canonical : `a ${kindName(v)}`;
 }
 
+/**
+ * Callables that look a codec up by the name in argument 1 (CPython: `str(obj, encoding)`, `bytes(s, encoding)`,
+ * `bytearray(s, encoding)`, `_codecs.encode/decode(obj, encoding)`; numpy's `bytes_`/`str_` and their old names are
+ * subclasses and keep the constructor). A name the codec registry has not cached makes CPython's `encodings` search
+ * function import `encodings.<normalized name>`: the stream chooses a module to import.
+ */
+const CODEC_LOOKUP = new Set([
+  'builtins.str',
+  'builtins.bytes',
+  'builtins.bytearray',
+  'codecs.encode',
+  'codecs.decode',
+  'numpy.bytes_',
+  'numpy.str_',
+  'numpy.string_',
+  'numpy.unicode_',
+]);
+
+/** Normalized names (CPython's `encodings.normalize_encoding`, lower-cased) of the codecs pickles are written with. */
+const WRITTEN_CODECS = new Set([
+  'utf_8',
+  'utf8',
+  'u8',
+  'utf',
+  'utf8_ucs2',
+  'utf8_ucs4',
+  'cp65001',
+  'latin_1',
+  'latin1',
+  'l1',
+  'latin',
+  'iso_8859_1',
+  'iso8859_1',
+  '8859',
+  'cp819',
+  'iso_ir_100',
+  'csisolatin1',
+  'ascii',
+  'us_ascii',
+  '646',
+  'us',
+  'ansi_x3.4_1968',
+  'ansi_x3_4_1968',
+  'ansi_x3.4_1986',
+  'cp367',
+  'csascii',
+  'ibm367',
+  'iso646_us',
+  'iso_646.irv_1991',
+  'iso_ir_6',
+]);
+
+function normalizeCodec(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
 /** Checks a REDUCE/INST/OBJ of `canonical` with `args` against its effect model; no-op for names without one. */
 export function checkEffects(host: EffectHost, canonical: string, args: PyVal): void {
+  if (CODEC_LOOKUP.has(canonical)) checkCodec(host, canonical, args);
   const e = effectOf(canonical);
   if (e === undefined) return;
   const literal = typeof args === 'object' && args.k === K.Tuple && args.more === 0;
@@ -96,4 +156,20 @@ function checkArgs(host: EffectHost, canonical: string, e: CallableEffect, items
       host.offShape(`${msg}: ${COMPAT_READING}`, true);
     else host.offShape(msg, false);
   }
+}
+
+/** A codec named by the stream that no pickle writer uses is a lookup that may import `encodings.<name>`. */
+function checkCodec(host: EffectHost, canonical: string, args: PyVal): void {
+  if (typeof args !== 'object' || args.k !== K.Tuple) return;
+  const enc: PyVal | undefined = args.items[1];
+  // A long K.Str has no text kept: it is judged as a name not written.
+  const name = typeof enc === 'string' ? enc : undefined;
+  if ((enc === undefined && args.more === 0) || (name !== undefined && WRITTEN_CODECS.has(normalizeCodec(name))))
+    return;
+  host.offShape(
+    `${canonical}: codec ${name === undefined ? `given as ${enc === undefined ? 'an unknown value' : describe(enc)}` : JSON.stringify(name.slice(0, 64))} is ` +
+      'looked up by name (CPython imports encodings.<name> for a codec it has not loaded); pickles are written with ' +
+      'utf-8, latin-1 or ascii',
+    false,
+  );
 }

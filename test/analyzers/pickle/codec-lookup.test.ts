@@ -1,0 +1,94 @@
+// A callable that looks a codec up by name (str/bytes/bytearray and their numpy subclasses, _codecs.encode/decode)
+// lets the stream choose a module CPython imports (encodings.<name>) unless the name is one pickle writers use. Case
+// table with benign twins, and the oracle fuzzer's regression files (seed 20261125, program 354731: numpy.bytes_
+// called with the codec '__new__' imported encodings.new under four loaders) are blocked.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { checkEffects, type EffectHost } from '../../../src/analyzers/pickle/effect-checks.js';
+import { K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
+import { scan } from '../../../src/api/index.js';
+
+const args = (...items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 });
+
+function offShapes(canonical: string, a: PyVal): string[] {
+  const out: string[] = [];
+  const host: EffectHost = {
+    invokeModelled: () => {},
+    deriveCall: () => {},
+    offShape: (m) => out.push(m),
+    answersFromItems: () => false,
+    classNew: () => {},
+  };
+  checkEffects(host, canonical, a);
+  return out.filter((m) => m.includes('codec'));
+}
+
+describe('codec names the stream chooses', () => {
+  const cases: { name: string; canonical: string; args: PyVal; flagged: boolean }[] = [
+    {
+      name: "protocol-2 bytes: _codecs.encode(s, 'latin1')",
+      canonical: 'codecs.encode',
+      args: args('\u00ff', 'latin1'),
+      flagged: false,
+    },
+    { name: "str(b, 'utf-8')", canonical: 'builtins.str', args: args('x', 'utf-8'), flagged: false },
+    { name: "bytes(s, 'ASCII')", canonical: 'builtins.bytes', args: args('x', 'ASCII'), flagged: false },
+    {
+      name: "bytearray(s, 'ISO-8859-1')",
+      canonical: 'builtins.bytearray',
+      args: args('x', 'ISO-8859-1'),
+      flagged: false,
+    },
+    { name: 'bytes(3): no codec', canonical: 'builtins.bytes', args: args(3), flagged: false },
+    {
+      name: "numpy.bytes_('shape', '__new__')",
+      canonical: 'numpy.bytes_',
+      args: args('shape', '__new__'),
+      flagged: true,
+    },
+    { name: "_codecs.encode(s, 'idna')", canonical: 'codecs.encode', args: args('x', 'idna'), flagged: true },
+    {
+      name: "_codecs.decode(b, 'zlib_codec')",
+      canonical: 'codecs.decode',
+      args: args('x', 'zlib_codec'),
+      flagged: true,
+    },
+    { name: "numpy.str_(b, 'rot13')", canonical: 'numpy.str_', args: args('x', 'rot13'), flagged: true },
+    { name: 'str(b, None): not a name', canonical: 'builtins.str', args: args('x', NONE), flagged: true },
+    {
+      name: 'arguments not all known',
+      canonical: 'builtins.bytes',
+      args: { k: K.Tuple, items: ['x'], more: 1 },
+      flagged: true,
+    },
+    {
+      name: 'a name that looks no codec up',
+      canonical: 'collections.OrderedDict',
+      args: args('x', 'idna'),
+      flagged: false,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.flagged ? 'flags' : 'passes'} ${c.name}`, () => {
+      assert.equal(offShapes(c.canonical, c.args).length, c.flagged ? 1 : 0);
+    });
+  }
+});
+
+describe('oracle fuzzer regressions', () => {
+  const dir = join(import.meta.dirname, '../../fixtures/oracle-regressions');
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { failures: { file: string }[] };
+  it('the manifest lists every file in the folder', () => {
+    const files = readdirSync(dir).filter((f) => f !== 'manifest.json');
+    assert.deepEqual([...new Set(manifest.failures.map((f) => f.file))].sort(), files.sort());
+  });
+  for (const { file } of manifest.failures) {
+    it(`${file} is blocked`, async () => {
+      const report = await scan([join(dir, file)]);
+      assert.equal(report.summary.gate.passed, false);
+      assert.ok(report.findings.some((f) => f.ruleId === 'PICKLE-STRUCT' && /codec/.test(f.evidence.signal)));
+    });
+  }
+});

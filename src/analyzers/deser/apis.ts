@@ -869,6 +869,9 @@ export const SAFE_PARSER_PREFIXES: readonly string[] = [
   'msgpack.',
   'numpy.frombuffer',
   'numpy.fromstring',
+  // numpy.load (and loadtxt): when allow_pickle is truthy or unknown it is a sink and decided before; otherwise it
+  // reads arrays only.
+  'numpy.load',
   'torch.frombuffer',
   'safetensors.',
   'google.protobuf.',

@@ -153,11 +153,9 @@ export function demandedModules(
         }
         for (const n of e.names) {
           for (const src of assignedIn.get(`${c.scopeId}:${n}`) ?? []) {
-            if (seen.has(src.id) || depth > 3) continue;
+            if (seen.has(src.id)) continue;
             seen.add(src.id);
             for (const v of src.callee.values) if (v.kind === 'qualified') want(v.name);
-            // `with open(Artifact(url).local_copy(), "rb") as f`: what the opener (or decoder) read decides `f`.
-            for (const a of [...src.positional, ...src.keywords.map((k) => k.value)]) visit(a, depth + 1);
           }
         }
       };

@@ -287,25 +287,18 @@ export class DeserProject implements ProjectView {
   /**
    * Classes of the project an expression prefix may be an instance of: `self` in a method, a name bound to a
    * construction (`c = Codec()`) or annotated with a class, `self.attr` assigned a construction or an annotated
-   * parameter anywhere in the class (or its bases), or a construction used in place (`Artifact(url).local_copy()`,
-   * `make_codec().loads(x)`).
+   * parameter anywhere in the class (or its bases).
    */
   receiverClasses(unit: Unit, a: AccessPath, scopeId: number): { unit: Unit; cls: FunctionFact }[] {
     let out: { unit: Unit; cls: FunctionFact }[] = [];
     const root = a.root;
-    if (a.steps.length > 3) return out;
-    if (root.kind === 'call') {
-      const c = unit.mod.calls[root.callId];
-      if (c !== undefined) this.classesOfCall(unit, c, out, 0);
-    } else if (root.kind !== 'name') return out;
-    const name = root.kind === 'name' ? root.name : undefined;
+    if (root.kind !== 'name' || a.steps.length > 3) return out;
+    const name = root.name;
     const idx = unit.idx;
     const method = idx.enclosingMethod(scopeId);
     const self = method !== undefined ? idx.selfName(method) : undefined;
     const own = method !== undefined ? idx.classOf(method) : undefined;
-    if (name === undefined) {
-      // the construction above
-    } else if (self === name && own !== undefined) out.push({ unit, cls: own });
+    if (self === name && own !== undefined) out.push({ unit, cls: own });
     else {
       for (const sid of [scopeId, 0]) {
         for (const as of idx.assignedNames.get(sid)?.get(name) ?? []) {
@@ -380,10 +373,6 @@ export class DeserProject implements ProjectView {
     if (a?.root.kind !== 'call' || a.steps.length !== 0 || depth > 3) return;
     const c = unit.mod.calls[a.root.callId];
     if (c === undefined) return;
-    this.classesOfCall(unit, c, out, depth);
-  }
-
-  private classesOfCall(unit: Unit, c: CallSite, out: { unit: Unit; cls: FunctionFact }[], depth: number): void {
     const viaFactory = (u: Unit, f: FunctionFact): void => {
       for (const r of f.returns) this.classesOfExpr(u, r, out, depth + 1);
     };

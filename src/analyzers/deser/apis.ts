@@ -419,6 +419,14 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
     'gdown.download',
     'pooch.retrieve',
     'torchvision.datasets.utils.download_url',
+    // ML artifact stores: the local copy of an object another run or user uploaded to the tracking server.
+    'clearml.StorageManager.get_local_copy',
+    'clearml.storage.StorageManager.get_local_copy',
+    'clearml.storage.manager.StorageManager.get_local_copy',
+    'mlflow.artifacts.download_artifacts',
+    'mlflow.MlflowClient().download_artifacts',
+    'mlflow.tracking.MlflowClient().download_artifacts',
+    'mlflow.client.MlflowClient().download_artifacts',
   ].map((exact): NetworkCall => ({
     pattern: { exact },
     kind: 'file',
@@ -861,6 +869,9 @@ export const SAFE_PARSER_PREFIXES: readonly string[] = [
   'msgpack.',
   'numpy.frombuffer',
   'numpy.fromstring',
+  // numpy.load (and loadtxt): when allow_pickle is truthy or unknown it is a sink and decided before; otherwise it
+  // reads arrays only.
+  'numpy.load',
   'torch.frombuffer',
   'safetensors.',
   'google.protobuf.',

@@ -47,6 +47,18 @@ const invalid: DeserCase[] = [
 
 const valid: DeserCase[] = [
   {
+    name: 'octet-stream body read by numpy.load without allow_pickle (arrays only)',
+    src: [
+      'import io',
+      'import numpy as np',
+      'from flask import request',
+      'def h():',
+      '    assert request.content_type == "application/octet-stream"',
+      '    return np.load(io.BytesIO(request.data))["x"]',
+    ],
+    expect: [],
+  },
+  {
     name: 'octet-stream body parsed as a raw float32 buffer',
     src: [
       'import numpy as np',

@@ -8,13 +8,13 @@ import type { FileOutcome } from './file-outcome.js';
 import type { JobMember } from './scan-plan.js';
 
 /** `s` with the leading path `from` replaced by `to` (a location chain starts with the path, then `!`, `@` or `:`). */
-function rebase(s: string, from: string, to: string): string {
+export function rebase(s: string, from: string, to: string): string {
   if (!s.startsWith(from)) return s;
   const next = s.charAt(from.length);
   return next === '' || next === '!' || next === '@' || next === ':' ? to + s.slice(from.length) : s;
 }
 
-function rebaseLocation(loc: Location, from: string, to: string): Location {
+export function rebaseLocation(loc: Location, from: string, to: string): Location {
   return loc.chain[0] === from ? { ...loc, chain: [to, ...loc.chain.slice(1)] } : loc;
 }
 

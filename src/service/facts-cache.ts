@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ScanFacts } from '../api/scan.js';
-import type { Location } from '../core/location.js';
+import { rebase, rebaseLocation } from '../scan/retarget.js';
 import { retestCommand } from '../rules/rule.js';
 
 /** The signature file a scan looks up beside a single file when the policy names none. */
@@ -44,17 +44,6 @@ export function storable(facts: ScanFacts, path: string, sha256: string): boolea
 /** Whether stored facts may answer a scan of `path` (no signature file beside it that the scan would verify). */
 export function reusableAt(path: string): boolean {
   return statSync(join(dirname(path), SIGNATURE_FILE), { throwIfNoEntry: false }) === undefined;
-}
-
-/** `s` with the leading path `from` replaced by `to` (a location string starts with the path, then `!`, `@`, `:`). */
-function rebase(s: string, from: string, to: string): string {
-  if (!s.startsWith(from)) return s;
-  const next = s.charAt(from.length);
-  return next === '' || next === '!' || next === '@' || next === ':' ? to + s.slice(from.length) : s;
-}
-
-function rebaseLocation(loc: Location, from: string, to: string): Location {
-  return loc.chain[0] === from ? { ...loc, chain: [to, ...loc.chain.slice(1)] } : loc;
 }
 
 /**

@@ -1,4 +1,4 @@
-// The HTTP side of remote byte sources: JavaScript run in one worker thread (Node's fetch, i.e. undici), which
+// The HTTP side of remote byte sources: JavaScript run in one worker thread (HTTP by lightFetch), which
 // performs range requests for the scanning thread, that waits on them synchronously (sync-bridge.ts). Kept as the
 // text of a self-contained script so the same worker starts from the sources, the CLI bundle and the API bundle.
 //
@@ -8,9 +8,13 @@
 // then signalled by incrementing flag[0]: { id, ok, bytes?, size?, etag?, lastModified?, finalUrl?, requests,
 // received, kind?, message? }. Every response is checked: 206 with a Content-Range that names exactly the range
 // asked for and the expected total size, a body of exactly that length, and the same ETag / Last-Modified as the
-// first response. 429, 5xx and connection failures are retried with backoff (bounded); nothing else is.
+// first response. 429, 5xx and connection failures (also while a body is read) are retried with backoff (bounded);
+// nothing else is. HTTP goes through lightFetch (light-fetch-source.ts), not Node's fetch.
+import { LIGHT_FETCH_SOURCE } from './light-fetch-source.js';
+
 export const FETCH_WORKER_SOURCE = String.raw`
 'use strict';
+${LIGHT_FETCH_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
 const { port, flag } = workerData;
 const flags = new Int32Array(flag);
@@ -44,7 +48,9 @@ async function readBody(res, want, stats) {
   let got = 0;
   const reader = res.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch((e) => {
+      throw new Fail('network', 'the connection failed while reading: ' + (e && e.message ? e.message : String(e)), true);
+    });
     if (done) break;
     stats.received += value.length;
     if (got + value.length > want) {
@@ -65,7 +71,7 @@ async function once(req, stats) {
   stats.requests++;
   let res;
   try {
-    res = await fetch(req.url, { headers, redirect: 'follow', signal: AbortSignal.timeout(req.timeoutMs) });
+    res = await lightFetch(req.url, { headers, signal: AbortSignal.timeout(req.timeoutMs) });
   } catch (e) {
     const cause = e && e.cause ? ' (' + (e.cause.code || e.cause.message || e.cause) + ')' : '';
     throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)) + cause, true);
@@ -145,7 +151,7 @@ async function multi(req, stats) {
   stats.requests++;
   let res;
   try {
-    res = await fetch(req.url, { headers, redirect: 'follow', signal: AbortSignal.timeout(req.timeoutMs) });
+    res = await lightFetch(req.url, { headers, signal: AbortSignal.timeout(req.timeoutMs) });
   } catch (e) {
     throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)), true);
   }
@@ -185,7 +191,9 @@ async function multi(req, stats) {
   let got = 0;
   const reader = res.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch((e) => {
+      throw new Fail('network', 'the connection failed while reading: ' + (e && e.message ? e.message : String(e)), true);
+    });
     if (done) break;
     stats.received += value.length;
     got += value.length;

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeFile, unprobedFile } from './http-target.js';
+import { lightFetch, type LightResponse } from './light-fetch.js';
 import { isLoopbackHost } from './remote-file.js';
 import type { RemoteEntry, RemoteListing } from './remote-listing.js';
 import type { ResolveContext } from './resolve-target.js';
@@ -85,28 +86,30 @@ async function getJson(
   let lastError = '';
   for (let attempt = 0; attempt <= ctx.opts.retries; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** (attempt - 1))));
-    let res: Response;
+    let res: LightResponse;
+    let body: Uint8Array | undefined;
     try {
       ctx.cost.requests++;
-      res = await fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(ctx.opts.requestTimeoutMs) });
+      res = await lightFetch(url, { headers, signal: AbortSignal.timeout(ctx.opts.requestTimeoutMs) });
+      if (res.status === 429 || res.status >= 500) {
+        await res.body.cancel();
+        lastError = `HTTP ${res.status}`;
+        continue;
+      }
+      if (res.status !== 200) {
+        await res.body.cancel();
+        const why = res.status === 401 || res.status === 403 ? ' (a private or gated repository needs HF_TOKEN)' : '';
+        throw new RemoteTargetError(`${url}: HTTP ${res.status}${why}`);
+      }
+      body = await res.bytes(MAX_LISTING_BYTES);
     } catch (e) {
+      if (e instanceof RemoteTargetError) throw e;
       lastError = `request failed: ${(e as Error).message}`;
       continue;
     }
-    if (res.status === 429 || res.status >= 500) {
-      await res.body?.cancel();
-      lastError = `HTTP ${res.status}`;
-      continue;
-    }
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      const why = res.status === 401 || res.status === 403 ? ' (a private or gated repository needs HF_TOKEN)' : '';
-      throw new RemoteTargetError(`${url}: HTTP ${res.status}${why}`);
-    }
-    const text = await res.text();
-    ctx.cost.bytesRead += text.length;
-    if (text.length > MAX_LISTING_BYTES)
-      throw new RemoteTargetError(`${url}: listing larger than ${MAX_LISTING_BYTES} bytes`);
+    if (!body) throw new RemoteTargetError(`${url}: listing larger than ${MAX_LISTING_BYTES} bytes`);
+    ctx.cost.bytesRead += body.length;
+    const text = new TextDecoder().decode(body);
     const link = res.headers.get('link') ?? '';
     const next = /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
     try {

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeFile, unprobedFile } from './http-target.js';
+import { lightFetch, type LightResponse } from './light-fetch.js';
 import { isLoopbackHost } from './remote-file.js';
 import type { RemoteEntry, RemoteListing } from './remote-listing.js';
 import { RemoteTargetError } from './remote-target-error.js';
@@ -110,18 +111,17 @@ class Session {
   async get(path: string, accept: string): Promise<{ body: Uint8Array; type: string; digest: string | null }> {
     for (let round = 0; round < 2; round++) {
       this.ctx.cost.requests++;
-      let res: Response;
+      let res: LightResponse;
       try {
-        res = await fetch(this.base + path, {
+        res = await lightFetch(this.base + path, {
           headers: this.headers(accept),
-          redirect: 'follow',
           signal: AbortSignal.timeout(this.ctx.opts.requestTimeoutMs),
         });
       } catch (e) {
         throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`);
       }
       if (res.status === 401 && round === 0) {
-        await res.body?.cancel();
+        await res.body.cancel();
         const challenge = res.headers.get('www-authenticate') ?? '';
         if (!/^bearer /i.test(challenge))
           throw new RemoteTargetError(`${this.base}${path}: HTTP 401 (credentials missing or refused)`);
@@ -129,12 +129,17 @@ class Session {
         continue;
       }
       if (res.status !== 200) {
-        await res.body?.cancel();
+        await res.body.cancel();
         throw new RemoteTargetError(`${this.base}${path}: HTTP ${res.status}`);
       }
-      const buf = new Uint8Array(await res.arrayBuffer());
+      let buf: Uint8Array | undefined;
+      try {
+        buf = await res.bytes(MAX_MANIFEST_BYTES);
+      } catch (e) {
+        throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`);
+      }
+      if (!buf) throw new RemoteTargetError(`${this.base}${path}: manifest too large`);
       this.ctx.cost.bytesRead += buf.length;
-      if (buf.length > MAX_MANIFEST_BYTES) throw new RemoteTargetError(`${this.base}${path}: manifest too large`);
       return {
         body: buf,
         type: (res.headers.get('content-type') ?? '').split(';')[0]!.trim(),
@@ -156,15 +161,23 @@ class Session {
     if (params['service']) u.searchParams.set('service', params['service']);
     if (params['scope']) u.searchParams.set('scope', params['scope']);
     this.ctx.cost.requests++;
-    const res = await fetch(u, {
-      headers: this.basic ? { authorization: `Basic ${this.basic}` } : {},
-      signal: AbortSignal.timeout(this.ctx.opts.requestTimeoutMs),
-    });
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      throw new RemoteTargetError(`${this.base}: token request refused (HTTP ${res.status})`);
+    let body: Uint8Array | undefined;
+    try {
+      const res = await lightFetch(u, {
+        headers: this.basic ? { authorization: `Basic ${this.basic}` } : {},
+        signal: AbortSignal.timeout(this.ctx.opts.requestTimeoutMs),
+      });
+      if (res.status !== 200) {
+        await res.body.cancel();
+        throw new RemoteTargetError(`${this.base}: token request refused (HTTP ${res.status})`);
+      }
+      body = await res.bytes(MAX_MANIFEST_BYTES);
+    } catch (e) {
+      if (e instanceof RemoteTargetError) throw e;
+      throw new RemoteTargetError(`${this.base}: token request failed: ${(e as Error).message}`);
     }
-    const j = (await res.json()) as { token?: string; access_token?: string };
+    if (!body) throw new RemoteTargetError(`${this.base}: token response too large`);
+    const j = parseJson(body, `${this.base}: token response`) as { token?: string; access_token?: string };
     this.bearer = j.token ?? j.access_token;
     if (!this.bearer) throw new RemoteTargetError(`${this.base}: token response without a token`);
   }

@@ -1,0 +1,149 @@
+// The HTTP client of remote scans: the subset of fetch they use (GET, headers, redirects followed, an abort signal,
+// the status, headers and a streamed body) over node:http / node:https with keep-alive connections. Node's own fetch
+// (undici) is not used: loading it costs a process 0.25-0.4 s of CPU at its first request (it is compiled from
+// Node's internal sources on first use), more than a whole cached remote scan should take, while node:http is part
+// of Node's start-up snapshot and node:https is loaded only for an https:// URL.
+//
+// Kept as the text of a self-contained script, like the fetch worker (fetch-worker-source.ts), so the one
+// implementation runs in the worker (pasted into its source) and on the listing thread (light-fetch.ts compiles it
+// once with the module loader as its only parameter). It is Sentinel's own code; no artifact content is ever run.
+//
+// `lightFetch(url, { headers, signal })` resolves to { status, url (after redirects), headers: { get(name) },
+// headerObject(), body: { getReader(), cancel() }, bytes(max) } or rejects (network failure, abort, too many
+// redirects). Like fetch, it follows 301/302/303/307/308 up to 20 times and drops credentials (authorization, cookie)
+// on a redirect to another origin. The timeout signal covers the body too: an abort destroys the connection.
+export const LIGHT_FETCH_SOURCE = String.raw`
+const lightFetchModules = {};
+const lightFetchAgents = {};
+function lightFetchModule(protocol) {
+  const name = protocol === 'https:' ? 'node:https' : 'node:http';
+  return lightFetchModules[name] || (lightFetchModules[name] = require(name));
+}
+function lightFetchAgent(protocol) {
+  return lightFetchAgents[protocol] || (lightFetchAgents[protocol] = new (lightFetchModule(protocol).Agent)({ keepAlive: true }));
+}
+const LIGHT_FETCH_REDIRECTS = new Set([301, 302, 303, 307, 308]);
+function lightFetch(input, init) {
+  const signal = init && init.signal;
+  let headers = Object.assign({}, (init && init.headers) || {});
+  return new Promise((resolve, reject) => {
+    let current;
+    let settled = false;
+    const fail = (e) => {
+      if (settled) return;
+      settled = true;
+      if (signal) signal.removeEventListener('abort', onAbort);
+      reject(e);
+    };
+    function onAbort() {
+      const reason = signal.reason instanceof Error ? signal.reason : new Error('The operation was aborted');
+      if (current) current.destroy(reason);
+      fail(reason);
+    }
+    if (signal) {
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort);
+    }
+    let hops = 0;
+    const go = (href) => {
+      let url;
+      try {
+        url = new URL(href);
+      } catch {
+        return fail(new TypeError('invalid URL ' + href));
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(new TypeError('unsupported protocol ' + url.protocol));
+      let req;
+      try {
+        req = lightFetchModule(url.protocol).request(url, { method: 'GET', headers, agent: lightFetchAgent(url.protocol) }, (res) => {
+          const status = res.statusCode || 0;
+          const loc = res.headers.location;
+          if (LIGHT_FETCH_REDIRECTS.has(status) && typeof loc === 'string') {
+            res.resume();
+            if (++hops > 20) return fail(new TypeError('redirect count exceeded'));
+            let next;
+            try {
+              next = new URL(loc, url);
+            } catch {
+              return fail(new TypeError('invalid redirect location ' + loc));
+            }
+            if (next.origin !== url.origin) {
+              const kept = {};
+              for (const k of Object.keys(headers)) if (!/^(authorization|cookie|proxy-authorization)$/i.test(k)) kept[k] = headers[k];
+              headers = kept;
+            }
+            return go(next.href);
+          }
+          current = res;
+          if (settled) return res.destroy();
+          settled = true;
+          const done = () => signal && signal.removeEventListener('abort', onAbort);
+          res.once('end', done);
+          res.once('close', done);
+          resolve(lightFetchResponse(res, url.href));
+        });
+      } catch (e) {
+        return fail(e);
+      }
+      current = req;
+      req.on('error', fail);
+      req.end();
+    };
+    go(String(input));
+  });
+}
+function lightFetchResponse(res, url) {
+  // Errors reach the reader (the iterator sees them); an unread body destroyed by an abort must not throw.
+  res.on('error', () => {});
+  const iter = res[Symbol.asyncIterator]();
+  const cancel = async () => {
+    res.destroy();
+  };
+  const get = (name) => {
+    const v = res.headers[String(name).toLowerCase()];
+    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : String(v);
+  };
+  return {
+    status: res.statusCode || 0,
+    url,
+    headers: { get },
+    headerObject() {
+      const out = {};
+      for (const k of Object.keys(res.headers)) out[k] = get(k);
+      return out;
+    },
+    body: {
+      cancel,
+      getReader: () => ({
+        read: async () => {
+          const r = await iter.next();
+          return r.done ? { done: true, value: undefined } : { done: false, value: r.value };
+        },
+        cancel,
+      }),
+    },
+    // The whole body in one new buffer, or undefined (and the connection closed) past max bytes.
+    async bytes(max) {
+      const chunks = [];
+      let got = 0;
+      for (;;) {
+        const r = await iter.next();
+        if (r.done) break;
+        got += r.value.length;
+        if (got > max) {
+          res.destroy();
+          return undefined;
+        }
+        chunks.push(r.value);
+      }
+      const out = new Uint8Array(got);
+      let at = 0;
+      for (const c of chunks) {
+        out.set(c, at);
+        at += c.length;
+      }
+      return out;
+    },
+  };
+}
+`;

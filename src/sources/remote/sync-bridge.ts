@@ -49,34 +49,39 @@ export type RangeReply =
       readonly received: number;
     };
 
-/** One fetch worker shared by every remote source of the process; started on first use, never keeps it alive. */
+/**
+ * One fetch worker shared by every remote source of the process; started at the first request (a scan whose remote
+ * files all come from the result cache never starts it), never keeps the process alive.
+ */
 export class SyncBridge {
-  private readonly port: MessagePort;
+  private port: MessagePort | undefined;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
-  private readonly worker: Worker;
+  private worker: Worker | undefined;
   private nextId = 1;
   /** Answers received but not yet claimed (prefetches, or answers collected while waiting for another). */
   private readonly done = new Map<number, RangeReply>();
   /** Every request posted and not yet answered, by id. */
   private readonly pending = new Set<number>();
 
-  constructor() {
+  private start(): MessagePort {
+    if (this.port) return this.port;
     const { port1, port2 } = new MessageChannel();
-    this.port = port1;
     this.worker = new Worker(FETCH_WORKER_SOURCE, {
       eval: true,
       workerData: { port: port2, flag: this.flag.buffer },
       transferList: [port2],
     });
     this.worker.unref();
-    this.port.unref();
+    port1.unref();
+    this.port = port1;
+    return port1;
   }
 
   /** Posts a request without waiting; returns its id (claim the answer with `wait` or `take`). */
   post(req: RangeRequest): number {
     const id = this.nextId++;
     this.pending.add(id);
-    this.port.postMessage({ id, ...req });
+    this.start().postMessage({ id, ...req });
     return id;
   }
 
@@ -153,6 +158,7 @@ export class SyncBridge {
   }
 
   private drain(): void {
+    if (!this.port) return;
     for (;;) {
       const m = receiveMessageOnPort(this.port);
       if (!m) return;
@@ -163,7 +169,7 @@ export class SyncBridge {
   }
 
   close(): Promise<number> {
-    return this.worker.terminate();
+    return this.worker ? this.worker.terminate() : Promise.resolve(0);
   }
 }
 

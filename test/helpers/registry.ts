@@ -19,9 +19,23 @@ export interface Registry {
 
 const digestOf = (b: Uint8Array): string => 'sha256:' + createHash('sha256').update(b).digest('hex');
 
-export async function startRegistry(): Promise<Registry> {
+/**
+ * A user the registry asks for with HTTP basic auth (its htpasswd backend; `hash` is the password's bcrypt hash,
+ * the only kind the registry accepts). The helper's own pushes send these credentials.
+ */
+export interface RegistryUser {
+  readonly user: string;
+  readonly password: string;
+  readonly hash: string;
+}
+
+export async function startRegistry(basicAuth?: RegistryUser): Promise<Registry> {
   if (!REGISTRY_BIN) throw new Error('docker-registry is not installed');
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-registry-'));
+  const auth: Record<string, string> = basicAuth
+    ? { authorization: `Basic ${Buffer.from(`${basicAuth.user}:${basicAuth.password}`).toString('base64')}` }
+    : {};
+  if (basicAuth) writeFileSync(join(dir, 'htpasswd'), `${basicAuth.user}:${basicAuth.hash}\n`);
   const port = await freePort();
   const conf = join(dir, 'config.yml');
   writeFileSync(
@@ -35,6 +49,7 @@ export async function startRegistry(): Promise<Registry> {
       `    rootdirectory: ${join(dir, 'store')}`,
       'http:',
       `  addr: 127.0.0.1:${port}`,
+      ...(basicAuth ? ['auth:', '  htpasswd:', '    realm: sentinel-test', `    path: ${join(dir, 'htpasswd')}`] : []),
       '',
     ].join('\n'),
   );
@@ -56,7 +71,7 @@ export async function startRegistry(): Promise<Registry> {
       throw new Error('docker-registry did not start');
     }
     try {
-      const r = await fetch(`${base}/v2/`, { signal: AbortSignal.timeout(500) });
+      const r = await fetch(`${base}/v2/`, { headers: auth, signal: AbortSignal.timeout(500) });
       await r.body?.cancel();
       if (r.status === 200) break;
     } catch {
@@ -68,14 +83,14 @@ export async function startRegistry(): Promise<Registry> {
     host: `127.0.0.1:${port}`,
     async pushBlob(repo, bytes) {
       const digest = digestOf(bytes);
-      const start = await fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+      const start = await fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers: auth });
       await start.body?.cancel();
       if (start.status !== 202) throw new Error(`upload start: HTTP ${start.status}`);
       const loc = new URL(start.headers.get('location')!, base);
       loc.searchParams.set('digest', digest);
       const put = await fetch(loc, {
         method: 'PUT',
-        headers: { 'content-type': 'application/octet-stream' },
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
         body: bytes,
       });
       await put.body?.cancel();
@@ -86,7 +101,7 @@ export async function startRegistry(): Promise<Registry> {
       const body = Buffer.from(JSON.stringify(doc));
       const r = await fetch(`${base}/v2/${repo}/manifests/${ref}`, {
         method: 'PUT',
-        headers: { 'content-type': mediaType },
+        headers: { ...auth, 'content-type': mediaType },
         body,
       });
       const text = await r.text();

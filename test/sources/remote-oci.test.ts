@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { scan, SentinelError } from '../../src/api/index.js';
+import { formatLocation } from '../../src/core/location.js';
 import { parseOciRef } from '../../src/sources/remote/oci-target.js';
 import { evilPickle } from '../helpers/pickle-builder.js';
 import { safetensors } from '../helpers/model-builders.js';
@@ -220,6 +221,68 @@ describe('oci:// against docker-registry', { skip }, () => {
       assert.ok(
         r.findings.some((f) => f.ruleId === 'PICKLE-EXEC'),
         `${ref}: ${r.findings.map((f) => f.ruleId).join(',')}`,
+      );
+    }
+  });
+});
+
+describe('oci:// against docker-registry with htpasswd basic auth', { skip }, () => {
+  // The registry's htpasswd backend accepts bcrypt only: the hash of 's3cret' (cost 5), made with /usr/bin/python3's
+  // bcrypt: bcrypt.hashpw(b's3cret', bcrypt.gensalt(rounds=5)).
+  const user = {
+    user: 'sentinel',
+    password: 's3cret',
+    hash: '$2b$05$xrZI7qxE72.lp6z5nZjvLeYTXV47KNEReQiXUF5c7I0rjJ2n.a4Yi',
+  };
+  let reg: Registry;
+  let cfg: string;
+  before(async () => {
+    reg = await startRegistry(user);
+    cfg = mkdtempSync(join(tmpdir(), 'sentinel-docker-'));
+    const layer = await reg.pushBlob('acme/private', Buffer.from(evilPickle()));
+    const config = await reg.pushBlob('acme/private', Buffer.from('{}'));
+    await reg.putManifest(
+      'acme/private',
+      'v1',
+      {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: 'application/vnd.cncf.model.config.v1+json', ...config },
+        layers: [
+          {
+            mediaType: 'application/vnd.cncf.model.weight.v1.raw',
+            ...layer,
+            annotations: { 'org.opencontainers.image.title': 'model.pkl' },
+          },
+        ],
+      },
+      OCI_MANIFEST,
+    );
+  });
+  after(async () => {
+    await reg?.stop();
+    if (cfg) rmSync(cfg, { recursive: true, force: true });
+  });
+
+  it('reads manifests and layers with the Docker config credentials; without them, or with a wrong password, the target is refused', async () => {
+    const config = (password: string): string => {
+      const d = mkdtempSync(join(cfg, 'c-'));
+      writeFileSync(
+        join(d, 'config.json'),
+        JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`sentinel:${password}`).toString('base64') } } }),
+      );
+      return d;
+    };
+    const r = await scan(`oci://${reg.host}/acme/private:v1`, { remote: { env: { DOCKER_CONFIG: config('s3cret') } } });
+    assert.ok(
+      r.findings.some((f) => f.ruleId === 'PICKLE-EXEC' && formatLocation(f.location).includes('/model.pkl')),
+      JSON.stringify(r.findings.map((f) => [f.ruleId, formatLocation(f.location)])),
+    );
+    assert.ok(!r.findings.some((f) => f.ruleId === 'SCAN-INCOMPLETE'));
+    for (const env of [{ DOCKER_CONFIG: join(cfg, 'none') }, { DOCKER_CONFIG: config('wrong') }]) {
+      await assert.rejects(
+        scan(`oci://${reg.host}/acme/private:v1`, { remote: { env } }),
+        (e: unknown) => e instanceof SentinelError && /HTTP 401 \(credentials missing or refused\)/.test(e.message),
       );
     }
   });

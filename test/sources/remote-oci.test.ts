@@ -5,7 +5,7 @@
 // titles); bearer-token auth with Docker config credentials through a simulated token service in front of it.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,7 +14,7 @@ import { scan, SentinelError } from '../../src/api/index.js';
 import { formatLocation } from '../../src/core/location.js';
 import { parseOciRef } from '../../src/sources/remote/oci-target.js';
 import { evilPickle } from '../helpers/pickle-builder.js';
-import { safetensors } from '../helpers/model-builders.js';
+import { gguf, safetensors } from '../helpers/model-builders.js';
 import { REGISTRY_BIN, startRegistry, type Registry } from '../helpers/registry.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -148,6 +148,55 @@ describe('oci:// against docker-registry', { skip }, () => {
     } finally {
       gate.kill('SIGTERM');
       rmSync(cfg, { recursive: true, force: true });
+    }
+  });
+
+  it('a GGUF model artifact as Docker Model Runner lays it out (model config, an untitled GGUF layer): the blob is read as GGUF and its chat template checked, with the fingerprint of the same tree on disk', async () => {
+    // Media types of docker/model-distribution (pkg/types/config.go): the config and the GGUF layer carry no title,
+    // so the layer is named by its digest and its format comes from its content.
+    const repo = 'acme/gguf';
+    const model = Buffer.from(
+      gguf(
+        [
+          ['general.architecture', { type: 'str', value: 'llama' }],
+          ['tokenizer.chat_template', { type: 'str', value: '{{ lipsum.__globals__ }}' }],
+        ],
+        [],
+      ),
+    );
+    const layer = await reg.pushBlob(repo, model);
+    const config = await reg.pushBlob(
+      repo,
+      Buffer.from(JSON.stringify({ config: { format: 'gguf', architecture: 'llama' }, rootfs: { type: 'rootfs' } })),
+    );
+    await reg.putManifest(
+      repo,
+      'q4',
+      {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: 'application/vnd.docker.ai.model.config.v1+json', ...config },
+        layers: [{ mediaType: 'application/vnd.docker.ai.model.file.v1+gguf', ...layer }],
+      },
+      OCI_MANIFEST,
+    );
+    const r = await scan(`oci://${reg.host}/${repo}:q4`);
+    const name = `blobs/sha256/${layer.digest.slice('sha256:'.length)}`;
+    const hits = r.findings.filter((f) => f.ruleId === 'MODEL-TEMPLATE-INJECTION');
+    assert.equal(hits.length, 1, JSON.stringify(r.findings.map((f) => [f.ruleId, formatLocation(f.location)])));
+    assert.ok(formatLocation(hits[0]!.location).includes(name));
+    assert.ok(!r.findings.some((f) => f.ruleId === 'SCAN-INCOMPLETE'));
+    const local = mkdtempSync(join(dir, 'gguf-'));
+    try {
+      mkdirSync(join(local, 'blobs', 'sha256'), { recursive: true });
+      writeFileSync(join(local, name), model);
+      const l = await scan(local);
+      assert.deepEqual(
+        hits.map((f) => [f.ruleId, f.fingerprint]),
+        l.findings.filter((f) => f.ruleId === 'MODEL-TEMPLATE-INJECTION').map((f) => [f.ruleId, f.fingerprint]),
+      );
+    } finally {
+      rmSync(local, { recursive: true, force: true });
     }
   });
 

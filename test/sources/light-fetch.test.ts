@@ -74,10 +74,17 @@ describe('lightFetch', () => {
     await assert.rejects(lightFetch(`${a.base}/loop`, {}), /redirect count exceeded/);
   });
 
-  it('the timeout signal also ends a body that stops coming', async () => {
+  it('the timeout (or an abort signal) also ends a body that stops coming', async () => {
     const res = await lightFetch(`${a.base}/slow`, { signal: AbortSignal.timeout(300) });
     assert.equal(res.status, 200);
     await assert.rejects(res.bytes(1000));
+    const timed = await lightFetch(`${a.base}/slow`, { timeoutMs: 300 });
+    assert.equal(timed.status, 200);
+    await assert.rejects(timed.bytes(1000), /no answer within 300 ms/);
+    // A body read in time is not cut by its timer later.
+    const quick = await lightFetch(`${a.base}/same`, { timeoutMs: 300 });
+    assert.equal((await quick.bytes(1000))?.length, 'target body'.length);
+    await new Promise((r) => setTimeout(r, 400));
   });
 
   it('a body longer than the bound is refused (undefined), a connection refused rejects', async () => {

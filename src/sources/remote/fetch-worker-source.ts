@@ -71,7 +71,7 @@ async function once(req, stats) {
   stats.requests++;
   let res;
   try {
-    res = await lightFetch(req.url, { headers, signal: AbortSignal.timeout(req.timeoutMs) });
+    res = await lightFetch(req.url, { headers, timeoutMs: req.timeoutMs });
   } catch (e) {
     const cause = e && e.cause ? ' (' + (e.cause.code || e.cause.message || e.cause) + ')' : '';
     throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)) + cause, true);
@@ -151,7 +151,7 @@ async function multi(req, stats) {
   stats.requests++;
   let res;
   try {
-    res = await lightFetch(req.url, { headers, signal: AbortSignal.timeout(req.timeoutMs) });
+    res = await lightFetch(req.url, { headers, timeoutMs: req.timeoutMs });
   } catch (e) {
     throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)), true);
   }

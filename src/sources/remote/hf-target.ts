@@ -90,7 +90,7 @@ async function getJson(
     let body: Uint8Array | undefined;
     try {
       ctx.cost.requests++;
-      res = await lightFetch(url, { headers, signal: AbortSignal.timeout(ctx.opts.requestTimeoutMs) });
+      res = await lightFetch(url, { headers, timeoutMs: ctx.opts.requestTimeoutMs });
       if (res.status === 429 || res.status >= 500) {
         await res.body.cancel();
         lastError = `HTTP ${res.status}`;

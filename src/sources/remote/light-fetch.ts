@@ -17,7 +17,7 @@ export interface LightResponse {
 
 export type LightFetch = (
   url: string | URL,
-  init: { headers?: Readonly<Record<string, string>>; signal?: AbortSignal },
+  init: { headers?: Readonly<Record<string, string>>; signal?: AbortSignal; timeoutMs?: number },
 ) => Promise<LightResponse>;
 
 let compiled: LightFetch | undefined;

@@ -115,7 +115,7 @@ class Session {
       try {
         res = await lightFetch(this.base + path, {
           headers: this.headers(accept),
-          signal: AbortSignal.timeout(this.ctx.opts.requestTimeoutMs),
+          timeoutMs: this.ctx.opts.requestTimeoutMs,
         });
       } catch (e) {
         throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`);
@@ -165,7 +165,7 @@ class Session {
     try {
       const res = await lightFetch(u, {
         headers: this.basic ? { authorization: `Basic ${this.basic}` } : {},
-        signal: AbortSignal.timeout(this.ctx.opts.requestTimeoutMs),
+        timeoutMs: this.ctx.opts.requestTimeoutMs,
       });
       if (res.status !== 200) {
         await res.body.cancel();

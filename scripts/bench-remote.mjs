@@ -337,9 +337,9 @@ server { listen 127.0.0.1:${port}; root ${rootDir}; location / { } } }\n`,
   return { port, child };
 }
 
-async function startNode(script, args) {
+async function startNode(script, args, env = {}) {
   const [cmd, ...rest] = inNs([process.execPath, script, ...args]);
-  const child = spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const port = await new Promise((res) => child.stdout.once('data', (d) => res(Number(String(d).trim()))));
   return { port, child };
 }
@@ -397,7 +397,11 @@ try {
   setupNetns();
   const ng = startNginx(dir, work);
   children.push(ng.child);
-  const hub = await startNode(join(root, 'test', 'helpers', 'hub-server.mjs'), [repo, 'bench/repo']);
+  // The whole 24-file listing in one page: the stand-in's default of 3 entries per page is there to exercise the
+  // tests' pagination (a page of the real Hub's tree listing holds far more), and 8 pages would add 7 round trips.
+  const hub = await startNode(join(root, 'test', 'helpers', 'hub-server.mjs'), [repo, 'bench/repo'], {
+    HUB_STANDIN_PAGE: '1000',
+  });
   children.push(hub.child);
   const proxyScript = join(root, 'scripts', 'delay-proxy.mjs');
   const ngDelay = NETNS ? await startNode(proxyScript, [String(ng.port), '10']) : undefined;

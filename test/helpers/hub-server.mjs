@@ -1,7 +1,8 @@
 // SIMULATED: the only simulated part of the remote tests. A stand-in for the Hugging Face Hub answering the documented
 // endpoints Sentinel's hf:// client uses, over the files of one local folder: GET /api/{kind}/{repo}/revision/{rev}
 // ({ sha }), GET /api/{kind}/{repo}/tree/{sha}[/{path}][?recursive=true] (entries with type, path, size, oid and
-// lfs { oid (sha256), size } for files over 1 KiB; 3 entries per page, next page in a Link header), and
+// lfs { oid (sha256), size } for files over 1 KiB; 3 entries per page unless HUB_STANDIN_PAGE says otherwise, next
+// page in a Link header), and
 // GET /[{kind}/]{repo}/resolve/{sha}/{path} (302 to /storage/{sha256} for LFS files, as the Hub redirects to its
 // storage; Range, ETag; a request for several ranges gets the whole content, HTTP 200, as object stores answer it).
 // GET /__requests answers (and clears) the requests served so far. Run as its own process:
@@ -15,7 +16,9 @@ import { join, relative } from 'node:path';
 
 const [root, repo, token] = process.argv.slice(2);
 const SHA = 'a'.repeat(8) + '0123456789abcdef0123456789abcdef';
-const PAGE = 3;
+// Small pages make the tests follow Link headers; the bench sets a page size that holds its whole repository (a page
+// of the real Hub's tree listing holds far more than 3 entries).
+const PAGE = Number(process.env.HUB_STANDIN_PAGE) > 0 ? Number(process.env.HUB_STANDIN_PAGE) : 3;
 
 function* walk(dir) {
   for (const e of readdirSync(dir).sort()) {

@@ -103,12 +103,20 @@ export async function peekShardPlan(
     const b = bundle.parseBundle(bytes);
     const m = b.ok ? bundle.parseStatement(b.value.payloadType, b.value.payload) : undefined;
     if (!m?.ok || m.value.method !== 'shards' || m.value.shardSize === undefined) continue;
+    // The bundle is not verified yet: a shard size it names must not make the scan take a digest every few bytes.
+    if (m.value.shardSize < MIN_SCAN_SHARD_BYTES) continue;
     const here = { oms: m.value.hashType, size: m.value.shardSize };
     if (plan && (plan.oms !== here.oms || plan.size !== here.size)) return undefined;
     plan = here;
   }
   return plan;
 }
+
+/**
+ * Shard sizes below this are left to the signature check (after the signature is verified): the scan keeps one
+ * digest per shard of every file until the check has run, at most the scanned bytes / 64 KiB of them.
+ */
+const MIN_SCAN_SHARD_BYTES = 64 * 1024;
 
 /** Signature files larger than this are not read ahead of the scan (the verifier reads up to 64 MiB). */
 const PEEK_MAX_BYTES = 4 << 20;

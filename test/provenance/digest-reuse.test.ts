@@ -164,6 +164,16 @@ describe('shard digests from the scan (one read for the whole-file and the shard
     assert.equal(s.signatures?.[0]?.bytesHashed, small + statSync(join(sh, 'big.safetensors')).size);
   });
 
+  it('a shard size below 64 KiB is not taken by the scan (an unverified bundle cannot make it hash every few bytes)', async () => {
+    const sh = folder('shards-tiny');
+    signModel(sh, join(sh, 'model.sig'), signer, { method: 'shards', shardSize: 4096 });
+    const s = await scan(sh, { signatures: { require: true, keys: [keyPem] }, jobs: 1 });
+    assert.equal(s.signatures?.[0]?.manifest, 'match');
+    // Only config.json (20 bytes, one shard that is the whole file) comes from the scan's whole-file digest.
+    assert.equal(fromScan(s), "1 digest(s) (20 bytes) taken from the scan's read of the same files");
+    assert.equal(s.signatures?.[0]?.bytesHashed, signedBytes(sh));
+  });
+
   it('a signature whose bundle cannot be read ahead leaves the scan without shard digests (still verified)', async () => {
     const sh = folder('shards-files');
     // A files signature: no shard plan; every whole-file digest still comes from the scan.

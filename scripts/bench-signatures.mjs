@@ -7,8 +7,9 @@
 //   - the folder, OMS `files` serialization (the scan's whole-file digests are the signature's: one read of each byte);
 //   - the same with --jobs 1 (everything on the main thread);
 //   - the big file alone as a single-file model (`files`: a whole-file SHA-256 runs at one core's speed);
-//   - the folder signed with `shards` serialization (512 MiB ranges hashed in parallel; the scan's whole-file
-//     digests are taken as well, so each byte is hashed twice, read twice);
+//   - the folder signed with `shards` serialization (512 MiB ranges; the scan takes the whole-file and the shard
+//     digests in one read of files up to its per-thread share, shards of larger files are hashed on workers beside
+//     it: each byte hashed twice, read once);
 //   - the folder with --no-sha256 (the signature check alone).
 // Each row: median of RUNS fresh processes (rows interleaved round by round) with the range, GB/s, CPU seconds (user
 // + system) and GB per CPU-second (less disturbed by other load), peak RSS (GNU time), bytes read by the process

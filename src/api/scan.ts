@@ -25,7 +25,7 @@ import { homedir } from 'node:os';
 import { DEFAULT_REMOTE_OPTIONS, type RemoteCost, type RemoteOptions } from '../sources/remote/remote-file.js';
 import { isRemoteArg, RemoteTargetError, type ResolveContext } from '../sources/remote/resolve-target.js';
 import { resolveSignatureSetup, type SignatureScanOptions } from './signature-options.js';
-import { runSignaturePhase } from '../scan/signature-phase.js';
+import { peekShardPlan, runSignaturePhase } from '../scan/signature-phase.js';
 import { DigestBoard } from '../scan/digest-board.js';
 import type { ContentDigest } from '../scan/file-outcome.js';
 import { selectRules } from '../scan/engine.js';
@@ -302,7 +302,11 @@ async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): P
   const signaturePaths = list.filter((i): i is string => typeof i === 'string' && !isRemoteArg(i));
   // Signatures are verified beside the scan (hashing overlaps the per-file analysis); whole-file SHA-256 digests
   // the scan takes anyway are handed to the signature check instead of reading the files a second time.
-  const board = signaturePaths.length && options.sha256 !== false ? new DigestBoard() : undefined;
+  const board =
+    signaturePaths.length && options.sha256 !== false
+      ? new DigestBoard(await peekShardPlan(signaturePaths, { ...sigSetup, cwd }))
+      : undefined;
+  const shardDigests = board?.shardDigests();
   const signed = runSignaturePhase(signaturePaths, {
     ...(board ? { board } : {}),
     ...sigSetup,
@@ -326,6 +330,7 @@ async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): P
       ...(options.cacheRoots ? { cacheRoots: options.cacheRoots } : {}),
       ...(options.sha256 === false ? { sha256: false } : {}),
       ...(board ? { onDigest: (c: ContentDigest) => board.add(c) } : {}),
+      ...(shardDigests ? { shardDigests } : {}),
       walk: {
         exclude: [...(policy.exclude ?? []), ...(options.exclude ?? [])],
         respectGitignore: options.respectGitignore ?? false,

@@ -30,7 +30,13 @@ import {
 } from '../rules/rule.js';
 import type { AllowEntry } from '../rules/data/allowlist.js';
 import { FileSource, MemorySource, readAll, type ByteSource } from '../sources/byte-source.js';
-import { digestBytes, digestFile } from '../sources/file-digest.js';
+import {
+  digestBytes,
+  digestFile,
+  shardDigestsOf,
+  type ShardDigestPlan,
+  type ShardDigests,
+} from '../sources/file-digest.js';
 import { RemoteReadError } from '../sources/remote/remote-source.js';
 import { remoteWalkItems, type OpenedSource, type RemoteScan } from './remote-scan.js';
 import { EXPANDERS, NAME_CHOSEN, polyglotReadings } from './expand/index.js';
@@ -99,6 +105,13 @@ export interface EngineOptions {
    * settles (signature verification reuses them: scan/digest-board.ts).
    */
   readonly onDigest?: (content: ContentDigest) => void;
+  /**
+   * Shard digests (an OMS `shards` signature being verified beside the scan) to take in the same read as the
+   * whole-file SHA-256, for local files up to a size the engine picks from the walk: the scanned bytes over `jobs`
+   * threads (a larger file is left to the signature check, whose workers hash its shards in parallel beside the
+   * scan's whole-file hash on one thread). `onPlan` gets that size before any file is read.
+   */
+  readonly shardDigests?: ShardDigestPlan & { readonly onPlan?: (maxFileBytes: number) => void };
 }
 
 /** An entry a directory walk left out on purpose (listed in the report; not a finding). */
@@ -111,7 +124,10 @@ export interface SkippedEntry {
 export type ScanSetup = Pick<
   EngineOptions,
   'limits' | 'only' | 'extraAllow' | 'disabledPacks' | 'torchSafeGlobals' | 'sha256'
->;
+> & {
+  /** Shard digests to take with the whole-file SHA-256 of files up to `maxFileBytes` (EngineOptions.shardDigests). */
+  readonly shardPlan?: ShardDigestPlan & { readonly maxFileBytes: number };
+};
 
 export interface ScanResult {
   readonly findings: Finding[];
@@ -173,7 +189,7 @@ export function selectRules(only: readonly string[] | undefined): Rule[] {
  */
 export async function scanPaths(paths: readonly string[], opts: EngineOptions = {}): Promise<ScanResult> {
   const t0 = Date.now();
-  const setup: ScanSetup = {
+  let setup: ScanSetup = {
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.only ? { only: opts.only } : {}),
     ...(opts.extraAllow ? { extraAllow: opts.extraAllow } : {}),
@@ -182,7 +198,6 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
     ...(opts.sha256 === false ? { sha256: false } : {}),
   };
   opts.signal?.throwIfAborted();
-  const scanner = new FileScanner(setup, opts.signal, opts.remote);
   const walkOpts: WalkOptions = {
     ...opts.walk,
     ...(opts.walk?.respectGitignore ? { gitignore: loadIgnore() } : {}),
@@ -197,6 +212,17 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
     : [...walk(paths, walkOpts)];
   const skipped: SkippedEntry[] = [];
   const plan = planScan(items);
+  if (opts.shardDigests && opts.sha256 !== false) {
+    // One thread's share of the local bytes: a file up to it is hashed whole and in shards by the thread that scans
+    // it (one read); a larger one would keep that thread busy for longer than the others need for everything else.
+    let bytes = 0;
+    for (const j of plan.jobs) if (!remote?.files.has(j.members[0]!.path)) bytes += j.members[0]!.size;
+    const maxFileBytes = Math.floor(bytes / Math.max(1, opts.jobs ?? 1));
+    const { algorithm, size } = opts.shardDigests;
+    setup = { ...setup, shardPlan: { algorithm, size, maxFileBytes } };
+    opts.shardDigests.onPlan?.(maxFileBytes);
+  }
+  const scanner = new FileScanner(setup, opts.signal, opts.remote);
   const placed: (PlacedOutcome | undefined)[] = new Array(items.length);
   const notScanned: (FileOutcome | undefined)[] = new Array(items.length);
   let done = 0;
@@ -329,6 +355,7 @@ export class FileScanner {
   private readonly classify: ClassifyOptions;
   private readonly torchSafe: ReadonlySet<string> | undefined;
   private readonly sha256: boolean;
+  private readonly shardPlan: (ShardDigestPlan & { readonly maxFileBytes: number }) | undefined;
 
   constructor(
     setup: ScanSetup,
@@ -342,6 +369,7 @@ export class FileScanner {
     this.classify = classifyOptions(setup);
     this.torchSafe = setup.torchSafeGlobals ? new Set(setup.torchSafeGlobals.keys()) : undefined;
     this.sha256 = setup.sha256 !== false;
+    this.shardPlan = setup.shardPlan;
   }
 
   /** One outcome per member of the job: the first member is read, the others get its outcome re-targeted. */
@@ -367,6 +395,7 @@ export class FileScanner {
     const errors: ScanError[] = [];
     let src: OpenedSource | undefined;
     let digest: string | undefined;
+    let shards: ShardDigests | undefined;
     let content: ContentDigest | undefined;
     try {
       const remote = this.remote?.files.get(m.path);
@@ -377,7 +406,14 @@ export class FileScanner {
       if (placeholder) dispatchIncomplete(this.rules, ctx, { location: loc, kind: 'placeholder', reason: placeholder });
       await fs.unit(whole ? new MemorySource(loc, whole) : src, 0);
       // A remote file is hashed only when it was read whole: hashing a large one would download it.
-      if (this.sha256) digest = whole ? digestBytes(whole) : local ? await digestFile(local, this.signal) : undefined;
+      if (this.sha256 && (whole || local)) {
+        const plan = local && this.shardPlan && src.size <= this.shardPlan.maxFileBytes ? this.shardPlan : undefined;
+        if (whole) {
+          digest = digestBytes(whole);
+          if (plan) shards = shardDigestsOf(whole, plan);
+        } else if (plan) ({ sha256: digest, shards } = await digestFile(local!, this.signal, plan));
+        else digest = await digestFile(local!, this.signal);
+      }
       // Bytes appended or rewritten during the scan were not scanned: the verdict is about another file.
       const changed = src.changed();
       if (changed !== undefined) {
@@ -386,7 +422,7 @@ export class FileScanner {
           kind: 'io',
           reason: `not scanned as it is now: ${changed}`,
         });
-      } else if (local && digest !== undefined) content = contentDigest(local, digest);
+      } else if (local && digest !== undefined) content = contentDigest(local, digest, shards);
     } catch (e) {
       if (this.signal?.aborted) throw this.signal.reason;
       errors.push({ where: m.path, message: errorMessage(e) });
@@ -487,7 +523,7 @@ export async function scanBytes(
  * The digest with the identity of the file it was taken of, when the file is still that file (same status at open
  * and now, change time included: a rewrite that puts the modification time back still moves it).
  */
-function contentDigest(src: FileSource, sha256: string): ContentDigest | undefined {
+function contentDigest(src: FileSource, sha256: string, shards?: ShardDigests): ContentDigest | undefined {
   const was = src.openedStat();
   let now;
   try {
@@ -496,7 +532,8 @@ function contentDigest(src: FileSource, sha256: string): ContentDigest | undefin
     return undefined;
   }
   if (now.ctimeMs !== was.ctimeMs || now.mtimeMs !== was.mtimeMs || now.size !== was.size) return undefined;
-  return { id: `${was.dev}:${was.ino}`, size: was.size, mtimeMs: was.mtimeMs, ctimeMs: was.ctimeMs, sha256 };
+  const id = `${was.dev}:${was.ino}`;
+  return { id, size: was.size, mtimeMs: was.mtimeMs, ctimeMs: was.ctimeMs, sha256, ...(shards ? { shards } : {}) };
 }
 
 function outcomeOf(

@@ -2,6 +2,7 @@
 // structured-cloneable data (it crosses from a worker thread to the main thread), plus per-file summaries that
 // cross-file phases read after the walk.
 import type { FileSummary, Finding, PickleVerdict, ScanError } from '../core/finding.js';
+import type { ShardDigests } from '../sources/file-digest.js';
 
 export interface FileOutcome {
   /** The path as walked (the first segment of every location in it). */
@@ -35,4 +36,6 @@ export interface ContentDigest {
   readonly mtimeMs: number;
   readonly ctimeMs: number;
   readonly sha256: string;
+  /** Digests of fixed-size shards of the same bytes, taken in the same read (an OMS `shards` signature's plan). */
+  readonly shards?: ShardDigests;
 }

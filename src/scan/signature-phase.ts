@@ -2,14 +2,14 @@
 // folder's root or beside a single file), verified (provenance/verify-model.ts) when present or required, and the
 // verdict is turned into SIGN findings by the SIGN rules. Runs beside the per-file scan (the files the signature
 // excludes are scanned like any other); its verdicts go into the report's `signatures` list.
-import { statSync, type Stats } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../core/finding.js';
 import type { SignatureVerdict } from '../provenance/signature-verdict.js';
 import type { TrustAnchors } from '../provenance/trust.js';
 import type { Hasher } from '../provenance/compare-manifest.js';
 import { RuleContext, type Rule } from '../rules/rule.js';
-import type { DigestBoard, ReuseCount } from './digest-board.js';
+import type { BoardShardPlan, DigestBoard, ReuseCount } from './digest-board.js';
 
 export const DEFAULT_SIGNATURE_FILE = 'model.sig';
 
@@ -61,6 +61,66 @@ function statOf(path: string): Stats | undefined {
   }
 }
 
+/** The signature file of a scanned path, or undefined when the path is itself a signature file or is not there. */
+function signatureOf(
+  p: string,
+  o: Pick<SignaturePhaseOptions, 'cwd' | 'name' | 'signatureFile'>,
+): { abs: string; isFile: boolean; sigAbs: string } | undefined {
+  const abs = resolve(o.cwd, p);
+  const st = statOf(abs);
+  if (!st) return undefined; // the scan reports unreadable paths
+  const isFile = !st.isDirectory();
+  const name = o.name ?? DEFAULT_SIGNATURE_FILE;
+  // A scanned signature file is not itself a model.
+  if (isFile && o.signatureFile === undefined && basename(abs) === name) return undefined;
+  return { abs, isFile, sigAbs: o.signatureFile ?? (isFile ? join(dirname(abs), name) : join(abs, name)) };
+}
+
+/**
+ * The shard size and algorithm of the `shards` signature the scanned paths will be checked against (the same for
+ * all of them), read from the bundle before the scan starts, so that the scan can take the shard digests in the
+ * same read as its whole-file digests. Unverified: it only chooses which digests to take (the verified manifest is
+ * what they are compared with); undefined when there is no such signature or it cannot be read.
+ */
+export async function peekShardPlan(
+  paths: readonly string[],
+  o: Pick<SignaturePhaseOptions, 'cwd' | 'name' | 'signatureFile'>,
+): Promise<BoardShardPlan | undefined> {
+  let plan: BoardShardPlan | undefined;
+  let bundle: typeof import('../provenance/oms-bundle.js') | undefined;
+  for (const p of paths) {
+    const sig = signatureOf(p, o);
+    if (!sig) continue;
+    const st = statOf(sig.sigAbs);
+    if (!st?.isFile() || st.size > PEEK_MAX_BYTES) continue;
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(sig.sigAbs);
+    } catch {
+      continue;
+    }
+    bundle ??= await import('../provenance/oms-bundle.js');
+    const b = bundle.parseBundle(bytes);
+    const m = b.ok ? bundle.parseStatement(b.value.payloadType, b.value.payload) : undefined;
+    if (!m?.ok || m.value.method !== 'shards' || m.value.shardSize === undefined) continue;
+    // The bundle is not verified yet: a shard size it names must not make the scan take a digest every few bytes.
+    if (m.value.shardSize < MIN_SCAN_SHARD_BYTES) continue;
+    const here = { oms: m.value.hashType, size: m.value.shardSize };
+    if (plan && (plan.oms !== here.oms || plan.size !== here.size)) return undefined;
+    plan = here;
+  }
+  return plan;
+}
+
+/**
+ * Shard sizes below this are left to the signature check (after the signature is verified): the scan keeps one
+ * digest per shard of every file until the check has run, at most the scanned bytes / 64 KiB of them.
+ */
+const MIN_SCAN_SHARD_BYTES = 64 * 1024;
+
+/** Signature files larger than this are not read ahead of the scan (the verifier reads up to 64 MiB). */
+const PEEK_MAX_BYTES = 4 << 20;
+
 /** Verifies the signature of each scanned path (files and folders; not standard input or virtual inputs). */
 export async function runSignaturePhase(
   paths: readonly string[],
@@ -71,14 +131,9 @@ export async function runSignaturePhase(
   const signRules = o.rules.filter((r) => r.visit.signature);
   let verifyModel: typeof import('../provenance/verify-model.js').verifyModel | undefined;
   for (const p of paths) {
-    const abs = resolve(o.cwd, p);
-    const st = statOf(abs);
-    if (!st) continue; // the scan reports unreadable paths
-    const isFile = !st.isDirectory();
-    const name = o.name ?? DEFAULT_SIGNATURE_FILE;
-    // A scanned signature file is not itself a model.
-    if (isFile && o.signatureFile === undefined && basename(abs) === name) continue;
-    const sigAbs = o.signatureFile ?? (isFile ? join(dirname(abs), name) : join(abs, name));
+    const sig = signatureOf(p, o);
+    if (!sig) continue;
+    const { abs, isFile, sigAbs } = sig;
     const required = o.required(p.split(sep).join('/'));
     const present = statOf(sigAbs)?.isFile() === true;
     if (!present && !required) continue;
@@ -111,7 +166,7 @@ export async function runSignaturePhase(
               id: 'digests-from-scan',
               ran: true,
               passed: true,
-              detail: `${reuse.fromScan} file digest(s) (${reuse.bytesFromScan} bytes) taken from the scan's read of the same files`,
+              detail: `${reuse.fromScan} digest(s) (${reuse.bytesFromScan} bytes) taken from the scan's read of the same files`,
             },
           ],
         }

@@ -1,7 +1,9 @@
 // SHA-256 of a scanned file's bytes, so a verdict is tied to the exact content promoted: small files are hashed in
 // JavaScript from the bytes already read (core/sha256.ts: loading node:crypto costs more than hashing a few
 // kilobytes), larger ones through node:crypto (OpenSSL, with the CPU's SHA instructions), a file over 1 MiB read
-// again in windows, the next window read (on the I/O thread) while this one is hashed.
+// again in windows, the next window read (on the I/O thread) while this one is hashed. The same read can also
+// feed the digests of fixed-size shards of the file (an OMS `shards` signature, scan/digest-board.ts): each window
+// goes to the whole-file hash and to the hash of the shard it falls in, so the file is read once for both.
 import { createRequire } from 'node:module';
 import type { FileSource } from './byte-source.js';
 import { sha256 } from '../core/sha256.js';
@@ -21,6 +23,57 @@ function nodeCrypto(): typeof import('node:crypto') {
   return createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 }
 
+/** Shard digests to take in the same read as the whole-file SHA-256: `size`-byte ranges, in `algorithm`. */
+export interface ShardDigestPlan {
+  /** A node:crypto hash name (sha256, blake2b512). */
+  readonly algorithm: string;
+  /** Shard size in bytes (> 0); the last shard of a file is shorter. */
+  readonly size: number;
+}
+
+/** The digests of a file's shards in order (none for an empty file). */
+export interface ShardDigests extends ShardDigestPlan {
+  readonly digests: readonly string[];
+}
+
+/** Feeds bytes in file order to one hash per shard, finishing each at its shard's end. */
+class ShardHasher {
+  private readonly digests: string[] = [];
+  private h: import('node:crypto').Hash | undefined;
+  private inShard = 0;
+  constructor(private readonly plan: ShardDigestPlan) {}
+
+  update(b: Uint8Array): void {
+    let o = 0;
+    while (o < b.length) {
+      this.h ??= nodeCrypto().createHash(this.plan.algorithm);
+      const n = Math.min(b.length - o, this.plan.size - this.inShard);
+      this.h.update(o === 0 && n === b.length ? b : b.subarray(o, o + n));
+      o += n;
+      this.inShard += n;
+      if (this.inShard === this.plan.size) this.finishShard();
+    }
+  }
+
+  private finishShard(): void {
+    this.digests.push(this.h!.digest('hex'));
+    this.h = undefined;
+    this.inShard = 0;
+  }
+
+  done(): ShardDigests {
+    if (this.h) this.finishShard();
+    return { algorithm: this.plan.algorithm, size: this.plan.size, digests: this.digests };
+  }
+}
+
+/** Shard digests of bytes in memory (a whole file). */
+export function shardDigestsOf(bytes: Uint8Array, plan: ShardDigestPlan): ShardDigests {
+  const s = new ShardHasher(plan);
+  s.update(bytes);
+  return s.done();
+}
+
 /** Hex SHA-256 of bytes in memory. */
 export function digestBytes(bytes: Uint8Array): string {
   if (bytes.length > JS_MAX) return nodeCrypto().createHash('sha256').update(bytes).digest('hex');
@@ -29,10 +82,22 @@ export function digestBytes(bytes: Uint8Array): string {
 
 /**
  * Hex SHA-256 of an open file, read from offset 0 to its size at open (bounded: one pass of 8 MiB windows through
- * two reused buffers; memory stays at 16 MiB whatever the file size).
+ * two reused buffers; memory stays at 16 MiB whatever the file size); with `shards`, the shard digests of the same
+ * bytes from the same read.
  */
-export async function digestFile(src: FileSource, signal?: AbortSignal): Promise<string> {
+export async function digestFile(src: FileSource, signal?: AbortSignal): Promise<string>;
+export async function digestFile(
+  src: FileSource,
+  signal: AbortSignal | undefined,
+  shards: ShardDigestPlan,
+): Promise<{ sha256: string; shards: ShardDigests }>;
+export async function digestFile(
+  src: FileSource,
+  signal?: AbortSignal,
+  shards?: ShardDigestPlan,
+): Promise<string | { sha256: string; shards: ShardDigests }> {
   const h = nodeCrypto().createHash('sha256');
+  const sh = shards ? new ShardHasher(shards) : undefined;
   const size = Math.min(WINDOW, Math.max(1, src.size));
   const bufs = [Buffer.allocUnsafe(size), src.size > WINDOW ? Buffer.allocUnsafe(size) : undefined];
   let o = 0;
@@ -47,7 +112,9 @@ export async function digestFile(src: FileSource, signal?: AbortSignal): Promise
     // Start the next read into the other buffer before hashing this one: reading and hashing overlap.
     k = 1 - k;
     pending = o < src.size ? src.readIntoAsync(o, bufs[k] ?? (bufs[k] = Buffer.allocUnsafe(size))) : undefined;
-    h.update(got === buf.length ? buf : buf.subarray(0, got));
+    const bytes = got === buf.length ? buf : buf.subarray(0, got);
+    h.update(bytes);
+    sh?.update(bytes);
   }
-  return h.digest('hex');
+  return sh ? { sha256: h.digest('hex'), shards: sh.done() } : h.digest('hex');
 }

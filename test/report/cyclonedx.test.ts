@@ -87,6 +87,7 @@ describe('CycloneDX 1.6 ML-BOM', () => {
     join(SHARED, 'corpus', 'files'),
     join(SHARED, 'corpus-public', 'picklescan'),
     join(SHARED, 'conformance', 'model-signing'),
+    join(SHARED, 'conformance', 'oms-spec'),
     join(ROOT, 'examples'),
   ];
   for (const c of corpora) {

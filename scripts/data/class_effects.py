@@ -321,6 +321,8 @@ class Analysis:
         elif isinstance(target, ast.Attribute):
             if isinstance(target.value, ast.Name) and target.value.id == ctx['self']:
                 ctx['self_labels'].setdefault(target.attr, set()).update(labels)
+                if target.attr == '__dict__' and 'state' in labels:  # self.__dict__ = state (older pandas offsets)
+                    ctx['whole'][0] = True
             else:
                 self.labels(target.value, ctx)
         elif isinstance(target, ast.Subscript):
@@ -367,6 +369,24 @@ class Analysis:
                 self.visit(value, ctx)
             elif isinstance(value, ast.expr):
                 self.labels(value, ctx)
+
+
+def source_hook_effects(hook, src):
+    """The sinks of one hook read from source text alone (a released version's code that is not installed): the same
+    labels and sinks as hook_effects, with no globals to resolve and no calls followed into other code (what the hook
+    calls of its own library is covered by the review verdict of that hook)."""
+    node = parse_hook(src, 'python')
+    if node is None:
+        return None
+    a = Analysis(None)
+    if hook in ('__hash__', '__eq__'):
+        arg_labels, whole = {}, [True]
+    elif hook in ('__setstate__', '__setattr__'):
+        arg_labels, whole = ({1: {'state'}} if hook == '__setstate__' else {2: {'state'}}), [False]
+    else:
+        arg_labels, whole = {i: {'state'} for i in range(1, 8)}, [False]
+    a.function(node, arg_labels, {}, whole, MAX_DEPTH, hook, {})
+    return sorted([kind, lab, where] for (kind, lab), where in a.sinks.items())
 
 
 def hook_effects(cls, hook, owner_kind, src, fn_obj):

@@ -97,6 +97,60 @@ def candidates(version, review):
     return out
 
 
+# The hooks an admitted class runs on the stream's values, as the VM's class-sink model names them.
+EFFECT_HOOKS = {"__setstate__": "setstate", "__hash__": "hash"}
+
+
+def history_effects(lib, entries, per_name, external, review):
+    """The effect model of each admitted class (src/analyzers/pickle/class-sinks.ts reads it like the installed
+    packs' callable-effects.json): for its __setstate__ and __hash__, the union over every released version in which
+    the name resolves of what each version's hook does with the state (a method of a state value called, a state value
+    called, a state value reaching open/exec/import/a loader/getattr), read from that version's source with
+    class_effects.py; an external base's hooks carry the sinks its review names (EXTERNAL_BASES[...]["sinks"])."""
+    import class_effects
+
+    classes, hooks = {}, {}
+    for name in sorted(entries):
+        rec = per_name.get(name, {})
+        if "hooks" not in rec:
+            continue
+        merged = {}
+        for owner, hook, h in sorted(rec["hooks"]):
+            key = EFFECT_HOOKS.get(hook)
+            if key is None:
+                continue
+            ext = external.get(owner)
+            if ext is not None and h in ext.get("hooks", {}).values():
+                found = [[kind, label, f"{owner}.{hook}"] for label, kinds in ext.get("sinks", {}).get(hook, {}).items()
+                         for kind in kinds]
+            else:
+                found = class_effects.source_hook_effects(hook, rec.get("sources", {}).get((owner, hook, h)))
+                if found is None:
+                    raise SystemExit(f"{name}: {owner}.{hook}@{h} has no readable source for its effect model")
+                verdict = review.REVIEW.get(f"{owner}.{hook}@{h}", ())
+                extra = verdict[3] if len(verdict) > 3 else {}
+                found = found + [[kind, label, f"{owner}.{hook} (review)"] for label, kinds in extra.items()
+                                 for kind in kinds]
+            for kind, label, where in found:
+                if hook == "__hash__" and (not label.startswith("state.") or kind.startswith("method:__")):
+                    continue  # the other operand, or a special method (a planted dunder is flagged on its own)
+                sinks = merged.setdefault(key, {}).setdefault(label, {})
+                if kind.startswith("method:"):
+                    if kind[7:] not in sinks.setdefault("methods", []):
+                        sinks["methods"].append(kind[7:])
+                else:
+                    sinks.setdefault(kind, f"{where}@{h}")
+        for key, sinks in merged.items():
+            for v in sinks.values():
+                v.get("methods", []).sort()
+            rec_out = {"sinks": dict(sorted(sinks.items())), "params": ["state"]}
+            ref = next((r for r, x in hooks.items() if x == rec_out), f"{name}.{key} ({lib} history)")
+            hooks[ref] = rec_out
+            classes.setdefault(name, {})[key] = ref
+    return {"generated_by": f"scripts/data/derive-history.py {lib}", "classes": classes,
+            "hooks": dict(sorted(hooks.items()))}
+
+
 def derive(lib, pins, base, show_hooks):
     review = load_review(lib)
     spec = pins[lib]
@@ -133,6 +187,8 @@ def derive(lib, pins, base, show_hooks):
                 hooks = [x for x in hooks if x[1] != "__eq__" or not unhashable(version, target, external)]
             for owner, hook, h in hooks:
                 rec["hooks"].add((owner, hook, h))
+                if h in version["sources"]:
+                    rec.setdefault("sources", {})[(owner, hook, h)] = version["sources"][h]
                 key = f"{owner}.{hook}@{h}"
                 if h in external.get(owner, {}).get("hooks", {}).values():
                     continue  # reviewed with the external base
@@ -223,6 +279,9 @@ def derive(lib, pins, base, show_hooks):
         "names": {n: {"versions": r["tags"], "hooks": sorted(f"{o}.{k}@{h}" for o, k, h in r["hooks"])}
                   for n, r in sorted(per_name.items())},
     }
+    if getattr(review, "EFFECTS", False):
+        write_json(os.path.join(ROOT, "src", "analyzers", "pickle", "data", f"history-effects-{lib}.json"),
+                   history_effects(lib, entries, per_name, external, review))
     write_json(os.path.join(ROOT, "src", "rules", "data", "packs", "history", lib + ".json"), out)
     write_json(os.path.join(ROOT, "docs", "packs", "history", lib + ".json"), hist)
     if show_hooks:

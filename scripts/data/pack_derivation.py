@@ -244,7 +244,8 @@ def derive(pack):
             continue
         if name in old_names:
             continue  # decided after the current names
-        called = bool(how & CALLED)
+        # A class that older versions' pickles call (their reduce named the class) is reviewed as called too.
+        called = bool(how & CALLED) or name in getattr(pack, "CALLED_BY_OLDER", {})
         who = _who(holders[(module, qual)])
         where = f"in pickles of {who}" if who else "no pickle this version writes names it (kept for older files)"
         if name in getattr(pack, "NOT_ADMITTED", {}):

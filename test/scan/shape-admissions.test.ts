@@ -52,3 +52,33 @@ describe('tzfile argument shape', () => {
     assert.equal(callHookProblem('dateutil.tz.tz.tzutc', tuple('/etc/passwd')), undefined, 'other classes: no hook');
   });
 });
+
+describe('pandas Timestamp argument shape (the reduce of pandas < 1.0: Timestamp(value, freq, tz))', () => {
+  const tuple = (...items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 });
+  const OFFSET: PyVal = { k: K.Obj, callee: { k: K.Unknown }, args: { k: K.Unknown }, call: undefined } as PyVal;
+  const cases: [string, PyVal | undefined, boolean][] = [
+    ['(value, None, None) as pandas 0.1x wrote it', tuple(1262304000000000000n, NONE, NONE), true],
+    ['(value,) with a small int', tuple(0), true],
+    ['(value, offset object, None) as pandas 0.2x wrote a Timestamp with a freq', tuple(1n, OFFSET, NONE), true],
+    ["(value, None, 'dateutil/<path>') opens the path", tuple(1n, NONE, 'dateutil//etc/passwd'), false],
+    ["(value, None, 'Europe/Paris'): a zone name is resolved", tuple(1n, NONE, 'Europe/Paris'), false],
+    ['(value, None, tz object): its methods run on the state', tuple(1n, NONE, OFFSET), false],
+    ['(value, freq str, None)', tuple(1n, 'D', NONE), false],
+    ['(str value, None, None)', tuple('2020-01-01', NONE, NONE), false],
+    ['(object value, None, None)', tuple(OFFSET, NONE, NONE), false],
+    ['four arguments (unit, then the field keywords)', tuple(1n, NONE, NONE, 'ns'), false],
+    ['()', tuple(), false],
+    ['arguments beyond the kept ones', { k: K.Tuple, items: [1n], more: 3 }, false],
+    ['computed argument tuple', { k: K.Unknown }, false],
+  ];
+  for (const name of [
+    'pandas.tslib.Timestamp',
+    'pandas._libs.tslib.Timestamp',
+    'pandas._libs.tslibs.timestamps.Timestamp',
+  ])
+    for (const [what, args, ok] of cases) {
+      it(`${name} ${what}`, () => assert.equal(callHookProblem(name, args) === undefined, ok));
+    }
+  it('other pandas scalars have no such hook', () =>
+    assert.equal(callHookProblem('pandas._libs.tslibs.period.Period', tuple(1n, NONE, 'x')), undefined));
+});

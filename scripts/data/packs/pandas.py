@@ -324,9 +324,10 @@ REVIEW = {
     ),
     "pandas.core.series.Series.__setitem__": ("data", _SETITEM),
     "pandas._libs.tslibs.timestamps.Timestamp.__new__": (
-        "data",
-        "parses ts_input/tz/unit into a Timestamp (dates, ints, strings through pandas' own parser; tz names through "
-        "the time-zone helpers); no I/O beyond reading the named zone from the tz database",
+        "shape",
+        "parses ts_input/tz/unit into a Timestamp; a str tz is resolved by name, and 'dateutil/<path>' makes dateutil's "
+        "gettz open that path (any file): admitted only called as pandas < 1.0's reduce wrote it, Timestamp(int "
+        "value, None or an offset object, None) (call-hooks.ts: maybe_get_tz)",
     ),
     "pandas._libs.tslibs.timestamps._Timestamp.__setstate__": ("data", "sets value, freq, tzinfo and resolution"),
     "pandas.compat.pickle_compat._LoadSparseFrame.__new__": ("data", "returns an empty DataFrame (old SparseDataFrame)"),
@@ -380,3 +381,10 @@ def _old_names():
 OLD_NAMES = _old_names()
 # Targets of the old names that this pandas' own pickles do not name: derived like any other class.
 EXTRA_NAMES = {t: "" for t, _ in OLD_NAMES.values() if t.startswith("pandas.")}
+
+# Classes that pickles of older pandas call (their reduce named the class itself): reviewed with their constructor,
+# and admitted only in the argument shape those versions wrote where the constructor can do more (a "shape" verdict).
+CALLED_BY_OLDER = {
+    "pandas._libs.tslibs.timestamps.Timestamp": "pandas < 1.0: Timestamp.__reduce__ returned (Timestamp, (value, "
+                                                "freq, tz)); pandas.read_pickle maps pandas.tslib.Timestamp here",
+}

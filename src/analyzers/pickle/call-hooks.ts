@@ -25,6 +25,12 @@ function argItems(args: PyVal | undefined): PyVal[] | string {
 const isNone = (v: PyVal | undefined): boolean => typeof v === 'object' && v.k === K.None;
 const isStr = (v: PyVal | undefined): boolean => typeof v === 'string' || (typeof v === 'object' && v.k === K.Str);
 
+/** None, or an object a constructor or class rebuilt (its own pack entry reviewed what it runs). */
+const isNoneOrObject = (v: PyVal | undefined): boolean => isNone(v) || (typeof v === 'object' && v.k === K.Obj);
+
+/** Timestamp under the names pandas < 1.0 wrote (tslib) and the class pandas.read_pickle maps them to. */
+const OLD_TIMESTAMP = /^pandas\.(?:tslib|_libs\.tslib|_libs\.tslibs\.timestamps)\.Timestamp$/;
+
 const CUSTOM_OFFSET =
   /^pandas\.(?:_libs\.tslibs\.offsets|tseries\.offsets)\.(?:CustomBusiness(?:Day|Hour|MonthBegin|MonthEnd)|CDay|CBMonthBegin|CBMonthEnd)$/;
 
@@ -55,6 +61,26 @@ export const CALL_HOOKS: readonly CallHook[] = [
       if (typeof items === 'string') return items;
       if (items.length > 8) return `${items.length} arguments (pandas writes at most 8)`;
       if (items.length > 4 && !isNone(items[4])) return 'the calendar argument is not None: its holidays() is called';
+      return undefined;
+    },
+  },
+  {
+    // pandas < 1.0 wrote a Timestamp as Timestamp(value, freq, tz) (the old reduce calls the class; pandas.read_pickle
+    // maps pandas.tslib.Timestamp to the current class). The constructor resolves a str tz through the time-zone
+    // helpers, and 'dateutil/<path>' makes dateutil's gettz open that path (any file; seen with pandas 1.5.3's
+    // Timestamp(1, None, 'dateutil//etc/hostname')). The reduce writes an int value, None or an offset for freq and
+    // None for a naive Timestamp: only that is admitted (a tz object is not: its methods run on the stream's state).
+    what: 'resolves a str tz by name and opens a dateutil/<path> zone file (pandas Timestamp.__new__ maybe_get_tz)',
+    runs: { module: 'builtins', name: 'open' },
+    applies: (c) => OLD_TIMESTAMP.test(c),
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
+      if (items.length < 1 || items.length > 3) return `${items.length} arguments (pandas wrote (value, freq, tz))`;
+      const v = items[0];
+      if (typeof v !== 'bigint' && typeof v !== 'number') return 'the value is not an int (pandas wrote int64 ns)';
+      if (items.length > 1 && !isNoneOrObject(items[1])) return 'the freq argument is not None or an offset object';
+      if (items.length > 2 && !isNone(items[2])) return 'the tz argument is not None: a str tz is resolved by name';
       return undefined;
     },
   },

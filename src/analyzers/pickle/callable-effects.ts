@@ -3,6 +3,7 @@
 // classes the library itself passes. The VM follows classes through calls with it and reports calls outside it.
 import { lazyJson } from '../../core/lazy-json.js';
 import effects from './data/callable-effects.json' with { type: 'json' };
+import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -82,6 +83,16 @@ interface EffectsFile {
 
 /** The effect data, parsed on first use (a scan whose pickles name no pack callable never parses it). */
 const data = lazyJson<EffectsFile>(effects);
+
+interface HistoryEffectsFile {
+  readonly classes: Record<string, ClassEntry>;
+  readonly hooks: Record<string, HookRecord>;
+}
+/**
+ * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
+ * versions define, the union over those versions of what each one's hooks do with the stream's values.
+ */
+const histories = [lazyJson<HistoryEffectsFile>(pandasHistory)];
 let families: Map<string, ReadonlySet<string>> | undefined;
 let fixed: Set<string> | undefined;
 
@@ -145,7 +156,16 @@ export function classHookSinks(
     : Object.hasOwn(allowlistClasses, canonical)
       ? allowlistClasses[canonical]!
       : undefined;
-  if (entry === undefined) return undefined;
+  if (entry === undefined) {
+    for (const h of histories) {
+      const { classes: hc, hooks: hh } = h();
+      if (!Object.hasOwn(hc, canonical)) continue;
+      const r = hc[canonical]![hook];
+      if (r === undefined || !Object.hasOwn(hh, r)) return undefined;
+      return { ref: r, rec: hh[r]!, shape: false };
+    }
+    return undefined;
+  }
   const ref = entry[hook];
   if (ref === undefined || !Object.hasOwn(hooks, ref)) return undefined;
   return { ref, rec: hooks[ref]!, shape: entry[`${hook}Shape`] === true };
@@ -168,7 +188,8 @@ let stateMethods: readonly string[] | undefined;
 export function anyStateMethods(): readonly string[] {
   if (stateMethods === undefined) {
     const all = new Set<string>();
-    for (const rec of Object.values(data().hooks)) for (const m of rec.sinks['state']?.methods ?? []) all.add(m);
+    for (const recs of [data().hooks, ...histories.map((h) => h().hooks)])
+      for (const rec of Object.values(recs)) for (const m of rec.sinks['state']?.methods ?? []) all.add(m);
     stateMethods = [...all].sort();
   }
   return stateMethods;

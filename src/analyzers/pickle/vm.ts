@@ -152,6 +152,14 @@ const JOBLIB_WRAPPERS = new Set([
  * object): a wrapper class among the classes it may be, or a class the stream does not name given a wrapper's state
  * (dtype, shape and order, which reading the array needs).
  */
+/**
+ * A key the fast dict path leaves to the full one: a tuple whose hashing costs more than one step, or an instance,
+ * whose class's __hash__ runs on the state BUILD gave it (hashed() checks what that hook does with it).
+ */
+function slowKey(key: PyVal): boolean {
+  return deepHash(key) || (typeof key === 'object' && key.k === K.Obj);
+}
+
 function mayBeJoblibWrapper(classes: ClassSet, state: PyVal): boolean {
   if (classes.names.some((n) => JOBLIB_WRAPPERS.has(n))) return true;
   if (!classes.unknown || typeof state !== 'object' || state.k !== K.Dict) return false;
@@ -1734,7 +1742,7 @@ class PickleVm implements ModelContext {
           if (sp - 3 < fence) break loop;
           const t = st[sp - 3]!;
           const key = st[sp - 2]!;
-          if (typeof t !== 'object' || t.k !== K.Dict || isUnhashable(key) || deepHash(key)) break loop;
+          if (typeof t !== 'object' || t.k !== K.Dict || isUnhashable(key) || slowKey(key)) break loop;
           dictPut(t, key, st[sp - 1]!);
           sp -= 2;
           p += 1;
@@ -1749,7 +1757,7 @@ class PickleVm implements ModelContext {
           const t = st[x - 1]!;
           if (sp > x) {
             if (typeof t !== 'object' || t.k !== K.Dict) break loop;
-            for (let i = x; i < sp; i += 2) if (isUnhashable(st[i]!) || deepHash(st[i]!)) break loop;
+            for (let i = x; i < sp; i += 2) if (isUnhashable(st[i]!) || slowKey(st[i]!)) break loop;
             for (let i = x; i < sp; i += 2) dictPut(t, st[i]!, st[i + 1]!);
           }
           marks.pop();

@@ -13,6 +13,7 @@ import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
 import lightgbmHistory from './packs/history/lightgbm.json' with { type: 'json' };
 import networkxHistory from './packs/history/networkx.json' with { type: 'json' };
 import numpyHistory from './packs/history/numpy.json' with { type: 'json' };
+import pandasHistory from './packs/history/pandas.json' with { type: 'json' };
 import pytzHistory from './packs/history/pytz.json' with { type: 'json' };
 import scipyHistory from './packs/history/scipy.json' with { type: 'json' };
 import statsmodelsHistory from './packs/history/statsmodels.json' with { type: 'json' };
@@ -216,6 +217,7 @@ function packSources(): readonly PackSource[] {
     ...[
       numpyHistory,
       scipyHistory,
+      pandasHistory,
       statsmodelsHistory,
       gensimHistory,
       lightgbmHistory,

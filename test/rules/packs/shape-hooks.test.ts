@@ -33,6 +33,9 @@ describe('shape-checked pack entries are recognised by their hook', () => {
         assert.ok(stateHookProblem(name, dict(['_Booster'], ['/etc/passwd'])), `${name} must run the _Booster check`);
       } else if (e.checked!.includes('tzfile.__init__')) {
         assert.ok(callHookProblem(name, { k: K.Tuple, items: ['/etc/passwd'], more: 0 }), name);
+      } else if (e.checked!.includes('maybe_get_tz')) {
+        const args: PyVal = { k: K.Tuple, items: [1, NONE, 'dateutil//etc/passwd'], more: 0 };
+        assert.ok(callHookProblem(name, args), `${name} must run the Timestamp tz check`);
       } else assert.fail(`${name}: no hook test for ${e.checked}`);
     });
   }

@@ -1,0 +1,58 @@
+// The pandas history pack (scripts/data/history/pandas.py, derived by scripts/data/derive-history.py pandas): offsets
+// of pandas 0.10 - 1.0 pass in the shape those versions wrote them, each naming the pack and the version range, and
+// the same classes with a state that plants a callable under a name their old hooks call on the instance (after
+// `self.__dict__ = state`) are blocked by the effect model the derivation writes (history-effects-pandas.json).
+// Fixtures: scripts/fixtures/history-pandas.py (each block case names the old hook it targets).
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { classHookSinks } from '../../../src/analyzers/pickle/callable-effects.js';
+import { allowEntry } from '../../../src/rules/data/allowlist.js';
+import { scanBytes } from '../../../src/scan/engine.js';
+
+const DIR = new URL('../../fixtures/history-pandas/', import.meta.url);
+const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+const manifest = JSON.parse(readFileSync(new URL('manifest.json', DIR), 'utf8')) as {
+  files: { file: string; expect: 'pass' | 'block'; what: string; hook?: string }[];
+};
+
+describe('pandas history pack: old offsets', () => {
+  for (const f of manifest.files) {
+    it(`${f.expect}: ${f.file} (${f.what})`, async () => {
+      const r = await scanBytes(f.file, readFileSync(new URL(f.file, DIR)));
+      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      if (f.expect === 'pass') {
+        assert.deepEqual(
+          blocking.map((x) => x.evidence.signal),
+          [],
+        );
+        const admitted = r.pickles.flatMap((p) => p.admitted ?? []).filter((a) => a.name.startsWith('pandas.'));
+        assert.ok(admitted.length > 0);
+        for (const a of admitted) assert.match(a.versions ?? '', /^pandas v0\.1\d\.0 - v1\.0\.5$/, a.name);
+      } else {
+        assert.ok(
+          blocking.some((x) => x.ruleId === 'PICKLE-EXEC' && x.evidence.signal.includes('dateutil.tz.tz.tzfile')),
+          blocking.map((x) => x.evidence.signal).join('; '),
+        );
+      }
+    });
+  }
+  it('the entries are admitted only through __new__ and name their versions', () => {
+    const e = allowEntry('pandas.tseries.offsets.CustomBusinessDay');
+    assert.equal(e?.source, 'pandas');
+    assert.equal(e?.calls, 'new');
+    assert.equal(e?.versions, 'pandas v0.12.0 - v1.0.5');
+  });
+  it('every admitted old offset has an effect model for its state hook', () => {
+    for (const n of ['BusinessDay', 'CustomBusinessDay', 'Day', 'Week', 'FY5253', 'BusinessHour']) {
+      const name = `pandas.tseries.offsets.${n}`;
+      assert.ok(allowEntry(name), name);
+      assert.ok(classHookSinks(name, 'setstate'), `${name}: no __setstate__ model`);
+      assert.ok(classHookSinks(name, 'hash'), `${name}: no __hash__ model`);
+    }
+  });
+  it('names whose old hooks are not reviewed stay out', () => {
+    for (const n of ['pandas.core.internals.BlockManager', 'pandas.core.index.Index', 'pandas.core.panel.Panel'])
+      assert.equal(allowEntry(n), undefined, n);
+  });
+});

@@ -4,7 +4,8 @@
 // 10,000 protocol-4 pickles of ~1 KB, written to a temporary folder. Runs alternate (artifact, queue, artifact, …).
 // Beside wall-clock throughput it reports CPU time per file of both (the queue's: both workers after they are
 // ready, redis-server and the submitting process; artifact's: the whole process, start-up included), which holds
-// on a loaded machine where the wall-clock ratio swings with the other load.
+// on a loaded machine where the wall-clock ratio swings with the other load; the queue's CPU is also given per
+// process (each worker, redis-server, the submitter).
 // Usage: node scripts/bench-queue.mjs [--no-build] [--runs N] [--jobs N] [--batch N] [--concurrency N]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,7 +122,12 @@ for (let run = 1; run <= runs; run++) {
   const results = await waitForResults({ redisUrl: redis.url }, jobIds, { timeoutMs: 600_000 });
   const queued = Number(process.hrtime.bigint() - t1) / 1e9;
   const self = process.cpuUsage(self0);
-  const queueCpu = pids.map(cpuOf).reduce((n, c, i) => n + c - cpu0[i], 0) + (self.user + self.system) / 1e6;
+  const parts = pids.map((p, i) => cpuOf(p) - cpu0[i]);
+  const selfCpu = (self.user + self.system) / 1e6;
+  const queueCpu = parts.reduce((n, c) => n + c, 0) + selfCpu;
+  // Where the queue's CPU goes, per file: the two workers, redis-server, the submitting and waiting process.
+  const us = (c) => ((c * 1e6) / N).toFixed(0);
+  const split = `workers ${us(parts[0])} + ${us(parts[1])}, redis ${us(parts[2])}, submitter ${us(selfCpu)} us/file`;
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
   redis.child.kill('SIGTERM');
@@ -132,7 +138,7 @@ for (let run = 1; run <= runs; run++) {
   rows.push({ share, cpuShare, p50: pct(lat, 50), p99: pct(lat, 99) });
   console.log(
     `queue run ${run} (load ${uptime()}): ${N} jobs, 2 workers: ${(N / queued).toFixed(0)} files/s (${queued.toFixed(2)} s, ` +
-      `${failed} failed, ${((queueCpu * 1e6) / N).toFixed(0)} us CPU/file); artifact --jobs 2: ${(N / direct.wall).toFixed(0)} files/s ` +
+      `${failed} failed, ${((queueCpu * 1e6) / N).toFixed(0)} us CPU/file: ${split}); artifact --jobs 2: ${(N / direct.wall).toFixed(0)} files/s ` +
       `(${direct.wall.toFixed(2)} s, ${((direct.cpu * 1e6) / N).toFixed(0)} us CPU/file); queue/direct ${(share * 100).toFixed(0)} % wall, ` +
       `${(cpuShare * 100).toFixed(0)} % CPU (goal >= 80 %: ${share >= 0.8 ? 'ok' : 'MISSED'}); ` +
       `job latency median ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms`,

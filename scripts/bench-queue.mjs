@@ -6,7 +6,7 @@
 // ready, redis-server and the submitting process; artifact's: the whole process, start-up included), which holds
 // on a loaded machine where the wall-clock ratio swings with the other load; the queue's CPU is also given per
 // process (each worker, redis-server, the submitter).
-// Usage: node scripts/bench-queue.mjs [--no-build] [--runs N] [--jobs N] [--batch N] [--concurrency N]
+// Usage: node scripts/bench-queue.mjs [--no-build] [--runs N] [--jobs N] [--batch N] [--concurrency N] [--warm N]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -29,6 +29,9 @@ const runs = arg('--runs', 3);
 const N = arg('--jobs', 10_000);
 const batch = arg('--batch', undefined);
 const concurrency = arg('--concurrency', 4);
+// --warm N: before the measured jobs, N other files (other content: no facts-cache hits) go through the workers, so
+// that the figure is of workers past their JIT warm-up, as long-running workers are (default 0: fresh workers).
+const warm = arg('--warm', 0);
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 /** CPU seconds (user + system) a live process has used so far. */
 function cpuOf(pid) {
@@ -60,6 +63,12 @@ const freePort = () =>
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-bench-queue-'));
 const files = join(dir, 'files');
 execFileSync('mkdir', ['-p', files]);
+const warmTargets = [];
+for (let i = 0; i < warm; i++) {
+  const p = join(files, `w${i}.pkl`);
+  writeFileSync(p, pickle(N + i));
+  warmTargets.push(p);
+}
 const targets = [];
 for (let i = 0; i < N; i++) {
   const p = join(files, `p${i}.pkl`);
@@ -114,6 +123,10 @@ for (let run = 1; run <= runs; run++) {
 
   const redis = await startRedis();
   const workers = [await startWorker(redis.url), await startWorker(redis.url)];
+  if (warm) {
+    const w = await submitJobs({ redisUrl: redis.url }, warmTargets, batch ? { batch } : {});
+    await waitForResults({ redisUrl: redis.url }, w.jobIds, { timeoutMs: 600_000 });
+  }
   const pids = [...workers.map((w) => w.pid), redis.child.pid];
   const cpu0 = pids.map(cpuOf);
   const self0 = process.cpuUsage();
@@ -137,7 +150,7 @@ for (let run = 1; run <= runs; run++) {
   const cpuShare = direct.cpu / queueCpu;
   rows.push({ share, cpuShare, p50: pct(lat, 50), p99: pct(lat, 99) });
   console.log(
-    `queue run ${run} (load ${uptime()}): ${N} jobs, 2 workers: ${(N / queued).toFixed(0)} files/s (${queued.toFixed(2)} s, ` +
+    `queue run ${run} (load ${uptime()}): ${N} jobs, 2 ${warm ? `workers warmed by ${warm} other files` : 'workers'}: ${(N / queued).toFixed(0)} files/s (${queued.toFixed(2)} s, ` +
       `${failed} failed, ${((queueCpu * 1e6) / N).toFixed(0)} us CPU/file: ${split}); artifact --jobs 2: ${(N / direct.wall).toFixed(0)} files/s ` +
       `(${direct.wall.toFixed(2)} s, ${((direct.cpu * 1e6) / N).toFixed(0)} us CPU/file); queue/direct ${(share * 100).toFixed(0)} % wall, ` +
       `${(cpuShare * 100).toFixed(0)} % CPU (goal >= 80 %: ${share >= 0.8 ? 'ok' : 'MISSED'}); ` +

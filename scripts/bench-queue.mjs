@@ -63,9 +63,12 @@ const freePort = () =>
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-bench-queue-'));
 const files = join(dir, 'files');
 execFileSync('mkdir', ['-p', files]);
+// In a folder of their own (a second worker root): `artifact` scans the measured folder only.
+const warmFiles = join(dir, 'warm');
+execFileSync('mkdir', ['-p', warmFiles]);
 const warmTargets = [];
 for (let i = 0; i < warm; i++) {
-  const p = join(files, `w${i}.pkl`);
+  const p = join(warmFiles, `w${i}.pkl`);
   writeFileSync(p, pickle(N + i));
   warmTargets.push(p);
 }
@@ -90,7 +93,18 @@ async function startRedis() {
 function startWorker(url) {
   const child = spawn(
     process.execPath,
-    [`${root}/bin/sentinel.js`, 'worker', '--redis', url, '--root', files, '--concurrency', String(concurrency)],
+    [
+      `${root}/bin/sentinel.js`,
+      'worker',
+      '--redis',
+      url,
+      '--root',
+      files,
+      '--root',
+      warmFiles,
+      '--concurrency',
+      String(concurrency),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   return new Promise((ok, fail) => {

@@ -4,8 +4,9 @@
 // 10,000 protocol-4 pickles of ~1 KB, written to a temporary folder. Runs alternate (artifact, queue, artifact, …).
 // Beside wall-clock throughput it reports CPU time per file of both (the queue's: both workers after they are
 // ready, redis-server and the submitting process; artifact's: the whole process, start-up included), which holds
-// on a loaded machine where the wall-clock ratio swings with the other load.
-// Usage: node scripts/bench-queue.mjs [--no-build] [--runs N] [--jobs N] [--batch N] [--concurrency N]
+// on a loaded machine where the wall-clock ratio swings with the other load; the queue's CPU is also given per
+// process (each worker, redis-server, the submitter).
+// Usage: node scripts/bench-queue.mjs [--no-build] [--runs N] [--jobs N] [--batch N] [--concurrency N] [--warm N]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -28,6 +29,9 @@ const runs = arg('--runs', 3);
 const N = arg('--jobs', 10_000);
 const batch = arg('--batch', undefined);
 const concurrency = arg('--concurrency', 4);
+// --warm N: before the measured jobs, N other files (other content: no facts-cache hits) go through the workers, so
+// that the figure is of workers past their JIT warm-up, as long-running workers are (default 0: fresh workers).
+const warm = arg('--warm', 0);
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 /** CPU seconds (user + system) a live process has used so far. */
 function cpuOf(pid) {
@@ -59,6 +63,15 @@ const freePort = () =>
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-bench-queue-'));
 const files = join(dir, 'files');
 execFileSync('mkdir', ['-p', files]);
+// In a folder of their own (a second worker root): `artifact` scans the measured folder only.
+const warmFiles = join(dir, 'warm');
+execFileSync('mkdir', ['-p', warmFiles]);
+const warmTargets = [];
+for (let i = 0; i < warm; i++) {
+  const p = join(warmFiles, `w${i}.pkl`);
+  writeFileSync(p, pickle(N + i));
+  warmTargets.push(p);
+}
 const targets = [];
 for (let i = 0; i < N; i++) {
   const p = join(files, `p${i}.pkl`);
@@ -80,7 +93,18 @@ async function startRedis() {
 function startWorker(url) {
   const child = spawn(
     process.execPath,
-    [`${root}/bin/sentinel.js`, 'worker', '--redis', url, '--root', files, '--concurrency', String(concurrency)],
+    [
+      `${root}/bin/sentinel.js`,
+      'worker',
+      '--redis',
+      url,
+      '--root',
+      files,
+      '--root',
+      warmFiles,
+      '--concurrency',
+      String(concurrency),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   return new Promise((ok, fail) => {
@@ -113,6 +137,10 @@ for (let run = 1; run <= runs; run++) {
 
   const redis = await startRedis();
   const workers = [await startWorker(redis.url), await startWorker(redis.url)];
+  if (warm) {
+    const w = await submitJobs({ redisUrl: redis.url }, warmTargets, batch ? { batch } : {});
+    await waitForResults({ redisUrl: redis.url }, w.jobIds, { timeoutMs: 600_000 });
+  }
   const pids = [...workers.map((w) => w.pid), redis.child.pid];
   const cpu0 = pids.map(cpuOf);
   const self0 = process.cpuUsage();
@@ -121,7 +149,12 @@ for (let run = 1; run <= runs; run++) {
   const results = await waitForResults({ redisUrl: redis.url }, jobIds, { timeoutMs: 600_000 });
   const queued = Number(process.hrtime.bigint() - t1) / 1e9;
   const self = process.cpuUsage(self0);
-  const queueCpu = pids.map(cpuOf).reduce((n, c, i) => n + c - cpu0[i], 0) + (self.user + self.system) / 1e6;
+  const parts = pids.map((p, i) => cpuOf(p) - cpu0[i]);
+  const selfCpu = (self.user + self.system) / 1e6;
+  const queueCpu = parts.reduce((n, c) => n + c, 0) + selfCpu;
+  // Where the queue's CPU goes, per file: the two workers, redis-server, the submitting and waiting process.
+  const us = (c) => ((c * 1e6) / N).toFixed(0);
+  const split = `workers ${us(parts[0])} + ${us(parts[1])}, redis ${us(parts[2])}, submitter ${us(selfCpu)} us/file`;
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
   redis.child.kill('SIGTERM');
@@ -131,8 +164,8 @@ for (let run = 1; run <= runs; run++) {
   const cpuShare = direct.cpu / queueCpu;
   rows.push({ share, cpuShare, p50: pct(lat, 50), p99: pct(lat, 99) });
   console.log(
-    `queue run ${run} (load ${uptime()}): ${N} jobs, 2 workers: ${(N / queued).toFixed(0)} files/s (${queued.toFixed(2)} s, ` +
-      `${failed} failed, ${((queueCpu * 1e6) / N).toFixed(0)} us CPU/file); artifact --jobs 2: ${(N / direct.wall).toFixed(0)} files/s ` +
+    `queue run ${run} (load ${uptime()}): ${N} jobs, 2 ${warm ? `workers warmed by ${warm} other files` : 'workers'}: ${(N / queued).toFixed(0)} files/s (${queued.toFixed(2)} s, ` +
+      `${failed} failed, ${((queueCpu * 1e6) / N).toFixed(0)} us CPU/file: ${split}); artifact --jobs 2: ${(N / direct.wall).toFixed(0)} files/s ` +
       `(${direct.wall.toFixed(2)} s, ${((direct.cpu * 1e6) / N).toFixed(0)} us CPU/file); queue/direct ${(share * 100).toFixed(0)} % wall, ` +
       `${(cpuShare * 100).toFixed(0)} % CPU (goal >= 80 %: ${share >= 0.8 ? 'ok' : 'MISSED'}); ` +
       `job latency median ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms`,

@@ -150,6 +150,12 @@ writeFileSync(
   "// Scan pool worker entry of the bundled CLI (written by scripts/bundle.mjs).\n'use strict';\n" +
     "require('../../bin/load-bundle.js').loadBundle().exports.serveScanWorker();\n",
 );
+// The HTTP service's scan-thread entry (service/scan-threads.ts starts ./scan-thread-worker.js beside itself).
+writeFileSync(
+  'dist/bin/scan-thread-worker.js',
+  "// Scan thread entry of `sentinel serve` in the bundled CLI (written by scripts/bundle.mjs).\n'use strict';\n" +
+    "require('../../bin/load-bundle.js').loadBundle().exports.serveScanThread();\n",
+);
 
 // The Node API (the package's `exports`): an ES-module bundle in dist/lib/, code-split so that renderers, decoders
 // and the Python analyser stay lazily loaded. Its scan-pool worker entry sits beside it (engine.ts starts

@@ -13,6 +13,7 @@ import type { Policy } from '../policy/policy.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
 import { ServiceMetrics } from './metrics.js';
 import { ScanRegistry, type ScanRecord } from './scan-registry.js';
+import { ScanThreads } from './scan-threads.js';
 import { guardTarget, TargetRefused } from './target-guard.js';
 
 export interface ServiceOptions {
@@ -22,7 +23,7 @@ export interface ServiceOptions {
   readonly token?: string;
   readonly policy?: Policy;
   readonly limits?: Partial<Limits>;
-  /** Scans run at once (default 2); the rest wait in order. */
+  /** Scans run at once (default 2), each on a worker thread of its own; the rest wait in order. */
   readonly maxRunning?: number;
   /** Largest upload accepted (default: maxEntryBytes); larger is 413. */
   readonly maxUploadBytes?: number;
@@ -115,8 +116,42 @@ export function createScanService(o: ServiceOptions): ScanService {
     signal,
   });
 
-  const startScan = (inputs: ScanInput[], rules?: readonly string[]) => {
-    const s = registry.start((signal) => scan(inputs, scanOptions(signal, rules)));
+  // Scans run on worker threads, one per running scan, so that a large one never holds this event loop; where
+  // threads cannot start, here.
+  const threads = new ScanThreads(o.maxRunning ?? 2, {
+    ...(o.policy ? { policy: o.policy } : {}),
+    ...(o.limits ? { limits: o.limits } : {}),
+    ...(o.jobs !== undefined ? { jobs: o.jobs } : {}),
+  });
+  /** Runs a scan of paths/URLs, or of one upload (its bytes forwarded to the scan's thread as they arrive). */
+  const runScan = (
+    what: readonly string[] | { name: string; stream: AsyncIterable<Uint8Array> },
+    signal: AbortSignal,
+    rules?: readonly string[],
+  ) => {
+    const upload = 'stream' in what ? what : undefined;
+    if (!threads.available) {
+      const inputs: ScanInput[] = upload ? [upload] : [...(what as readonly string[])];
+      return scan(inputs, scanOptions(signal, rules));
+    }
+    if (!upload) return threads.scan(what as readonly string[], rules, signal).report;
+    const t = threads.scan([{ upload: upload.name }], rules, signal);
+    void (async () => {
+      try {
+        for await (const c of upload.stream) t.push(c);
+        t.end();
+      } catch (e) {
+        t.end(e instanceof Error ? e.message : String(e));
+      }
+    })();
+    return t.report;
+  };
+
+  const startScan = (
+    what: readonly string[] | { name: string; stream: AsyncIterable<Uint8Array> },
+    rules?: readonly string[],
+  ) => {
+    const s = registry.start((signal) => runScan(what, signal, rules));
     running.add(s.ended);
     void s.ended.then(() => running.delete(s.ended));
     return s;
@@ -223,7 +258,7 @@ export function createScanService(o: ServiceOptions): ScanService {
         }
       })(),
     );
-    const s = startScan([{ name, stream: counted }]);
+    const s = startScan({ name, stream: counted });
     scanId = s.record.id;
     const gone = (): void => {
       if (!res.writableFinished) registry.cancel(s.record.id, 'the client disconnected');
@@ -305,6 +340,7 @@ export function createScanService(o: ServiceOptions): ScanService {
       await Promise.allSettled([...running]);
       await Promise.allSettled([...handlers]);
       clearTimeout(timer);
+      await threads.close();
       server.closeAllConnections();
       await closed;
     },

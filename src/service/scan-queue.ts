@@ -15,6 +15,7 @@ import { loadPolicy, type PolicyText } from '../api/load-policy.js';
 import { factsScanner, type ScanFacts } from '../api/scan.js';
 import { isoUtc } from '../core/iso-time.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
+import { useNodeCryptoForSmallDigests } from '../sources/file-digest.js';
 import { factsKey, retargetFacts, reusableAt, storable } from './facts-cache.js';
 import { guardTarget, TargetRefused } from './target-guard.js';
 
@@ -308,6 +309,8 @@ interface Outcome {
 
 export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<ScanWorker> {
   const n = names(cfg);
+  // This process hashes every target with node:crypto before its scan: the scan's own digests use it too.
+  useNodeCryptoForSmallDigests();
   const connection = await newRedis(cfg.redisUrl, true);
   const store = await newRedis(cfg.redisUrl, true);
   store.defineCommand('sentinelPutResults', { lua: PUT_RESULTS });

@@ -45,7 +45,7 @@ describe('the packed tarball', () => {
 
   it('holds only the package manifest, README, the bin, the bundles, their data files, the bundled types and the schemas', () => {
     const allowed =
-      /^(package\.json|README\.md|LICENSE|bin\/(sentinel|load-bundle)\.js|bin\/package\.json|dist\/bin\/(sentinel\.js|sentinel\.js\.cache|scan-worker\.js|package\.json)|dist\/lib\/[\w-]+\.js|dist\/(?:bin|lib)\/data\/[\w/.-]+\.json|dist\/types\/sentinel-ml\.d\.ts|schemas\/[\w.-]+\.json)$/;
+      /^(package\.json|README\.md|LICENSE|bin\/(sentinel|load-bundle)\.js|bin\/package\.json|dist\/bin\/(sentinel\.js|sentinel\.js\.cache|scan-worker\.js|scan-thread-worker\.js|package\.json)|dist\/lib\/[\w-]+\.js|dist\/(?:bin|lib)\/data\/[\w/.-]+\.json|dist\/types\/sentinel-ml\.d\.ts|schemas\/[\w.-]+\.json)$/;
     assert.deepEqual(
       files.filter((f) => !allowed.test(f)),
       [],
@@ -111,8 +111,15 @@ describe('the packed tarball', () => {
     for (const b of Object.values(manifest.bin)) visit(posix.normalize(b));
     visit(posix.normalize((manifest.exports['.'] as { import: string }).import));
     // Loaded by path rather than by import: the CLI bundle (bin/load-bundle.js compiles it with its code cache) and
-    // the scan-pool workers (the engine starts ./scan-worker.js beside its own code).
-    for (const f of ['dist/bin/sentinel.js', 'dist/bin/scan-worker.js', 'dist/lib/scan-worker.js']) visit(f);
+    // the scan-pool workers (the engine starts ./scan-worker.js beside its own code) and `sentinel serve`'s scan
+    // threads (./scan-thread-worker.js beside the bundle).
+    for (const f of [
+      'dist/bin/sentinel.js',
+      'dist/bin/scan-worker.js',
+      'dist/bin/scan-thread-worker.js',
+      'dist/lib/scan-worker.js',
+    ])
+      visit(f);
     assert.deepEqual(missing, []);
     assert.deepEqual(
       files.filter((f) => f.endsWith('.js') && !seen.has(f)),

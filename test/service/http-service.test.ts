@@ -2,7 +2,7 @@
 // answers are checked against schemas/openapi.json, reports equal the API's for the same input, and the limits
 // (roots, SSRF, auth, upload size, stalled uploads, client disconnects) hold.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -270,6 +270,50 @@ describe('sentinel serve API', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     assert.equal(svc.registry.get(id)?.status, 'cancelled');
+  });
+
+  it('runs scans off its event loop: a small upload is answered while a large scan is still running', async () => {
+    // 4,000 distinct small pickles in one folder: seconds of scanning (on the event loop it would hold every other
+    // request until it ended, as a file's scan awaits no I/O the loop could serve requests in between).
+    const big = join(dir, 'big');
+    mkdirSync(big);
+    for (let i = 0; i < 4000; i++) {
+      const key = Buffer.from(`key_${i}`);
+      // protocol 4: EMPTY_DICT, MEMOIZE, SHORT_BINUNICODE key, MEMOIZE, BININT i, SETITEM, STOP
+      const body = [0x80, 0x04, 0x7d, 0x94, 0x8c, key.length, ...key, 0x94, 0x4a, ...[0, 0, 0, 0], 0x73, 0x2e];
+      const b = Buffer.from(body);
+      b.writeInt32LE(i, 8 + key.length);
+      writeFileSync(join(big, `p${i}.pkl`), b);
+    }
+    const a = await call(svc, '/v1/scan', 'POST', '/v1/scan', {
+      type: 'application/json',
+      token: TOKEN,
+      body: JSON.stringify({ targets: ['big'] }),
+    });
+    assert.equal(a.status, 202);
+    const id = (a.json as { id: string }).id;
+    const status = async (): Promise<string> =>
+      ((await call(svc, '/v1/scans/{id}', 'GET', `/v1/scans/${id}`, { token: TOKEN })).json as { status: string })
+        .status;
+    for (let i = 0; (await status()) === 'queued'; i++) {
+      assert.ok(i < 500, 'the large scan did not start');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const small = await call(svc, '/v1/scan', 'POST', '/v1/scan?name=small.pkl', {
+      type: 'application/octet-stream',
+      token: TOKEN,
+      body: benign,
+    });
+    assert.equal(small.status, 200);
+    assert.equal((small.json as { exitCode: number }).exitCode, 0);
+    assert.equal(await status(), 'running', 'the small upload was answered only after the large scan had ended');
+    for (let i = 0; (await status()) !== 'done'; i++) {
+      assert.ok(i < 6000, 'the large scan did not end');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const r = svc.registry.get(id)!.report!;
+    assert.equal(r.summary.exitCode, 0);
+    assert.equal(r.files.length, 4000);
   });
 
   it('exposes Prometheus metrics for what it did', async () => {

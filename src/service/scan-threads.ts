@@ -1,0 +1,232 @@
+// The HTTP service's scans run on worker threads (node:worker_threads), one scan per thread at a time, so that a
+// large scan — a folder of thousands of files, a big model — never holds the service's event loop: requests, other
+// uploads and /metrics are answered while it runs. A thread runs the whole `scan` (facts and gate) and posts the
+// report back; an upload's bytes are forwarded to it chunk by chunk as they arrive (copied into a transferred
+// buffer: an HTTP chunk may share its memory with others) and read there as the stream they were on the main
+// thread, under the same limits. A cancelled scan is aborted in its thread (it stops at the scan's next abort check,
+// as on the main thread). A thread that dies fails the scan it held and is replaced. If threads cannot start (a
+// broken installation, a setup that cannot be sent to a thread), the caller falls back to scanning on its own
+// thread: `available` says so.
+import { Worker } from 'node:worker_threads';
+import type { Limits } from '../core/limits.js';
+import type { Policy } from '../policy/policy.js';
+import type { SentinelReport } from '../report/report-model.js';
+import { workerEntry } from '../scan/worker-pool.js';
+
+/** What every scan of the service shares (sent once to each thread). */
+export interface ThreadSetup {
+  readonly policy?: Policy;
+  readonly limits?: Partial<Limits>;
+  /** Files scanned at once on worker threads within one scan. */
+  readonly jobs?: number;
+}
+
+/** One input of a scan: a path or URL, or the upload (its bytes follow with `push`). */
+export type ThreadInput = string | { readonly upload: string };
+
+/** Messages to a thread. */
+export type ToThread =
+  | {
+      readonly type: 'scan';
+      readonly id: number;
+      readonly inputs: readonly ThreadInput[];
+      readonly rules?: readonly string[];
+    }
+  | { readonly type: 'chunk'; readonly id: number; readonly bytes: Uint8Array }
+  | { readonly type: 'end'; readonly id: number; readonly error?: string }
+  | { readonly type: 'cancel'; readonly id: number; readonly reason: string };
+
+/** Messages from a thread. */
+export type FromThread =
+  | { readonly type: 'ready' }
+  | { readonly type: 'done'; readonly id: number; readonly report: SentinelReport }
+  | { readonly type: 'failed'; readonly id: number; readonly error: string };
+
+interface Running {
+  readonly id: number;
+  readonly done: (r: SentinelReport) => void;
+  readonly fail: (e: Error) => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  running?: Running;
+  dead: boolean;
+}
+
+/** A scan handed to a thread: feed its upload (if any), and await its report. */
+export interface ThreadScan {
+  readonly report: Promise<SentinelReport>;
+  /** Forwards upload bytes (copied; the caller may reuse its buffer). */
+  push(bytes: Uint8Array): void;
+  /** The upload ended (with `error`: it broke off, and the scan fails as a broken stream fails it). */
+  end(error?: string): void;
+}
+
+/** Worker threads that each run one scan at a time. */
+export class ScanThreads {
+  private readonly slots = new Set<Slot>();
+  private readonly idle: Slot[] = [];
+  private readonly waiting: { go: (s: Slot) => void; fail: (e: Error) => void }[] = [];
+  private nextId = 1;
+  private closed = false;
+  private failures = 0;
+
+  constructor(
+    private readonly size: number,
+    private readonly setup: ThreadSetup,
+  ) {
+    for (let k = 0; k < size; k++) this.spawn();
+  }
+
+  /** Whether threads run scans (false after repeated start failures: the caller scans on its own thread). */
+  get available(): boolean {
+    return !this.closed && this.slots.size > 0;
+  }
+
+  /**
+   * Runs a scan on the next free thread. `signal` cancels it: the thread aborts the scan, and the report promise
+   * rejects with the signal's reason.
+   */
+  scan(inputs: readonly ThreadInput[], rules: readonly string[] | undefined, signal: AbortSignal): ThreadScan {
+    const id = this.nextId++;
+    // Upload bytes that arrive before a thread is free wait here (bounded by the service's upload limit).
+    let early: ToThread[] | undefined = [];
+    let slot: Slot | undefined;
+    const send = (m: ToThread, transfer?: ArrayBuffer[]): void => {
+      if (early) early.push(m);
+      else if (slot && !slot.dead && slot.running?.id === id) slot.worker.postMessage(m, transfer);
+    };
+    const report = new Promise<SentinelReport>((done, fail) => {
+      signal.throwIfAborted();
+      let settled = false;
+      // A cancelled scan rejects at once; its thread stays taken until it has stopped the scan and said so (a
+      // thread still loading, or inside one file's analysis, stops at its next abort check).
+      const onAbort = (): void => {
+        if (slot) send({ type: 'cancel', id, reason: String((signal.reason as Error)?.message ?? signal.reason) });
+        if (!settled) {
+          settled = true;
+          fail(signal.reason);
+        }
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.take(
+        (s) => {
+          if (settled) {
+            this.release(s);
+            return;
+          }
+          slot = s;
+          s.running = {
+            id,
+            done: (r) => {
+              signal.removeEventListener('abort', onAbort);
+              if (settled) return;
+              settled = true;
+              done(r);
+            },
+            fail: (e) => {
+              signal.removeEventListener('abort', onAbort);
+              if (settled) return;
+              settled = true;
+              fail(signal.aborted ? signal.reason : e);
+            },
+          };
+          s.worker.postMessage({ type: 'scan', id, inputs, ...(rules?.length ? { rules } : {}) } satisfies ToThread);
+          const queued = early!;
+          early = undefined;
+          for (const m of queued) {
+            s.worker.postMessage(m, m.type === 'chunk' ? [m.bytes.buffer as ArrayBuffer] : undefined);
+          }
+          if (signal.aborted) onAbort();
+        },
+        (e) => {
+          if (settled) return;
+          settled = true;
+          signal.removeEventListener('abort', onAbort);
+          fail(e);
+        },
+      );
+    });
+    return {
+      report,
+      push(bytes) {
+        const copy = new Uint8Array(bytes);
+        send({ type: 'chunk', id, bytes: copy }, [copy.buffer]);
+      },
+      end(error) {
+        send({ type: 'end', id, ...(error !== undefined ? { error } : {}) });
+      },
+    };
+  }
+
+  /** Stops every thread (scans still on them fail). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.slots].map((s) => s.worker.terminate().catch(() => 0)));
+  }
+
+  private take(go: (s: Slot) => void, fail: (e: Error) => void): void {
+    const s = this.idle.pop();
+    if (s) go(s);
+    else if (this.slots.size === 0) fail(new Error('no scan thread could be started'));
+    else this.waiting.push({ go, fail });
+  }
+
+  private release(s: Slot): void {
+    s.running = undefined;
+    if (s.dead) return;
+    const next = this.waiting.shift();
+    if (next) next.go(s);
+    else this.idle.push(s);
+  }
+
+  private spawn(): void {
+    if (this.closed) return;
+    const ts = import.meta.url.endsWith('.ts');
+    let worker: Worker;
+    try {
+      worker = new Worker(
+        workerEntry(new URL(ts ? './scan-thread-worker.ts' : './scan-thread-worker.js', import.meta.url)),
+        {
+          workerData: this.setup,
+        },
+      );
+    } catch {
+      // The setup cannot be sent to a thread, or threads cannot start: the service scans on its own thread.
+      this.failures = Infinity;
+      return;
+    }
+    const s: Slot = { worker, dead: false };
+    this.slots.add(s);
+    // Idle from the start: a scan sent before the thread has loaded waits in its message queue.
+    this.release(s);
+    worker.on('message', (m: FromThread) => {
+      if (m.type === 'ready') {
+        this.failures = 0;
+        return;
+      }
+      const r = s.running;
+      if (!r || r.id !== m.id) return;
+      this.release(s);
+      if (m.type === 'done') r.done(m.report);
+      else r.fail(new Error(m.error));
+    });
+    worker.on('error', () => undefined);
+    worker.on('exit', (code) => {
+      s.dead = true;
+      this.slots.delete(s);
+      const at = this.idle.indexOf(s);
+      if (at >= 0) this.idle.splice(at, 1);
+      s.running?.fail(new Error(`the scan's thread stopped (exit code ${code})`));
+      s.running = undefined;
+      if (this.closed) return;
+      if (++this.failures < 3) this.spawn();
+      // No thread left: scans waiting for one fail rather than hang.
+      if (this.slots.size === 0) {
+        for (const w of this.waiting.splice(0)) w.fail(new Error('no scan thread could be started'));
+      }
+    });
+    worker.unref();
+  }
+}

@@ -33,9 +33,9 @@ export interface CallableEffect {
 
 /**
  * The hooks a stream runs on a class it names: __new__ (call, NEWOBJ), __init__ (call), __setstate__ (BUILD),
- * __hash__ (an instance used as a dict key or set member).
+ * __hash__ (an instance used as a dict key or set member), __eq__ (such a key whose hash collides with another's).
  */
-export type ClassHook = 'new' | 'init' | 'setstate' | 'hash';
+export type ClassHook = 'new' | 'init' | 'setstate' | 'hash' | 'eq';
 
 /** Sinks a stream value reaches in a hook: the callables it reaches (with where), methods of it the hook calls. */
 export interface LabelSinks {
@@ -64,10 +64,12 @@ interface ClassEntry {
   readonly init?: string;
   readonly setstate?: string;
   readonly hash?: string;
+  readonly eq?: string;
   readonly newShape?: boolean;
   readonly initShape?: boolean;
   readonly setstateShape?: boolean;
   readonly hashShape?: boolean;
+  readonly eqShape?: boolean;
 }
 
 interface EffectsFile {

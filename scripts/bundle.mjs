@@ -74,7 +74,8 @@ const lazyChildProcess = {
  * falls under its roots). Measured: the bundle's text is read and copied into V8 at every start (~3 ms for 1.7 MB
  * here), and a run parses only the packs its names fall under.
  */
-const LAZY_DATA = /[\\/]src[\\/]((?:rules[\\/]data[\\/].*|analyzers[\\/]pickle[\\/]data[\\/]callable-effects)\.json)$/;
+const LAZY_DATA =
+  /[\\/]src[\\/]((?:rules[\\/]data[\\/].*|analyzers[\\/]pickle[\\/]data[\\/](?:callable|history)-effects)\.json)$/;
 const rootOf = (name) => (name.includes('.') ? name.slice(0, name.indexOf('.')) : name);
 /** `reader`: the imports a data loader needs and `read(rel)`, the expression that reads a data file written beside it. */
 const jsonAsParse = (outdir, reader) => ({

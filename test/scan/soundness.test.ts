@@ -7,7 +7,13 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { effectOf, attrsFromItems, classHookSinks, inFamily } from '../../src/analyzers/pickle/callable-effects.js';
+import {
+  effectOf,
+  attrsFromItems,
+  classHookSinks,
+  classHookSinksAll,
+  inFamily,
+} from '../../src/analyzers/pickle/callable-effects.js';
 import { checkClassSinks, type ClassSinkHost, type HookInput } from '../../src/analyzers/pickle/class-sinks.js';
 import { instanceClasses } from '../../src/analyzers/pickle/instance-class.js';
 import { classStateHookProblems } from '../../src/analyzers/pickle/state-hooks.js';
@@ -185,7 +191,7 @@ describe('constructor and state-hook sinks (derived from the libraries)', () => 
           : undefined,
     };
     checkClassSinks(host, canonical, hook, input);
-    return seen;
+    return [...new Set(seen)];
   };
   const withState = (state: PyVal): ObjV => ({ ...call('argparse.Namespace'), state });
   const TZFILE = 'dateutil.tz.tz.tzfile';
@@ -225,7 +231,8 @@ describe('constructor and state-hook sinks (derived from the libraries)', () => 
       TZFILE,
       'init',
       { args: { k: K.Tuple, items: [withState(dict(['read', g(TZFILE)]))], more: 0 } },
-      [`calls ${TZFILE}`],
+      // The history pack's versions of tzfile.__init__ (no shape check of their own) also pass it to open().
+      [`calls ${TZFILE}`, 'derives builtins.open'],
     ],
   ];
   for (const [name, cls, hook, input, expected] of cases) {
@@ -319,6 +326,20 @@ describe('dict keys and set members run __hash__ and __eq__ on every state BUILD
     assert.ok(
       r.findings.some((x) => x.evidence.signal.includes('more than 16 times')),
       r.findings.map((x) => x.evidence.signal).join('\n'),
+    );
+  });
+});
+
+describe('hooks of the names the history packs admit (read from each pinned version)', () => {
+  it("LightGBM's Booster.__setstate__ calls get() of its state in the versions the pack admits", () => {
+    const all = classHookSinksAll('lightgbm.basic.Booster', 'setstate');
+    assert.ok(all.length > 0 && all.every((h) => h.ref.endsWith('(history)') && !h.shape), JSON.stringify(all));
+    assert.ok(all.some((h) => h.rec.sinks['state']?.methods?.includes('get')));
+  });
+  it('a name the history packs do not admit has no history record', () => {
+    assert.deepEqual(
+      classHookSinksAll('pandas.core.frame.DataFrame', 'setstate').filter((h) => h.ref.endsWith('(history)')),
+      [],
     );
   });
 });

@@ -3,6 +3,7 @@
 // classes the library itself passes. The VM follows classes through calls with it and reports calls outside it.
 import { lazyJson } from '../../core/lazy-json.js';
 import effects from './data/callable-effects.json' with { type: 'json' };
+import history from './data/history-effects.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -82,8 +83,18 @@ interface EffectsFile {
   readonly ufunc_source: string;
 }
 
+/**
+ * The hooks of the names the history packs admit, read from every pinned version's source
+ * (scripts/data/derive-history-effects.py): a load runs the hooks of the version the consumer has installed.
+ */
+interface HistoryFile {
+  readonly classes: Record<string, Partial<Record<ClassHook, readonly string[]>>>;
+  readonly hooks: Record<string, HookRecord>;
+}
+
 /** The effect data, parsed on first use (a scan whose pickles name no pack callable never parses it). */
 const data = lazyJson<EffectsFile>(effects);
+const historyData = lazyJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;
 let fixed: Set<string> | undefined;
 
@@ -153,6 +164,30 @@ export function classHookSinks(
   return { ref, rec: hooks[ref]!, shape: entry[`${hook}Shape`] === true };
 }
 
+/** A hook's derived sinks: the record, where it was read, and whether its pack admits it only in its library's shape. */
+export interface HookSinks {
+  readonly ref: string;
+  readonly rec: HookRecord;
+  readonly shape: boolean;
+}
+
+/**
+ * The derived sinks of `hook` of `canonical` in every version the packs admit it from: the installed library's
+ * (classHookSinks) and each historical version's that reaches a sink (a history pack name; never "shape": those
+ * checks are written against the installed version).
+ */
+export function classHookSinksAll(canonical: string, hook: ClassHook): HookSinks[] {
+  const out: HookSinks[] = [];
+  const current = classHookSinks(canonical, hook);
+  if (current !== undefined) out.push(current);
+  const { classes, hooks } = historyData();
+  const refs = Object.hasOwn(classes, canonical) ? classes[canonical]![hook] : undefined;
+  for (const ref of refs ?? []) {
+    if (Object.hasOwn(hooks, ref)) out.push({ ref: `${ref} (history)`, rec: hooks[ref]!, shape: false });
+  }
+  return out;
+}
+
 /** The derived sinks of pack callable `canonical` (what its own code does with its arguments), or undefined. */
 export function callableSinks(canonical: string): { readonly ref: string; readonly rec: HookRecord } | undefined {
   const e = effectOf(canonical);
@@ -171,6 +206,7 @@ export function anyStateMethods(): readonly string[] {
   if (stateMethods === undefined) {
     const all = new Set<string>();
     for (const rec of Object.values(data().hooks)) for (const m of rec.sinks['state']?.methods ?? []) all.add(m);
+    for (const rec of Object.values(historyData().hooks)) for (const m of rec.sinks['state']?.methods ?? []) all.add(m);
     stateMethods = [...all].sort();
   }
   return stateMethods;

@@ -289,7 +289,7 @@ def attrs_from_items(cls):
 
 
 STRONG = ('call', 'open', 'exec', 'import', 'loader', 'getattr')
-HOOK_KEYS = {'__new__': 'new', '__init__': 'init', '__setstate__': 'setstate', '__hash__': 'hash'}
+HOOK_KEYS = {'__new__': 'new', '__init__': 'init', '__setstate__': 'setstate', '__hash__': 'hash', '__eq__': 'eq'}
 
 
 def class_hook_effects(name, entry, cls):
@@ -305,8 +305,11 @@ def class_hook_effects(name, entry, cls):
     hooks = class_hooks(cls, entry.get('calls') != 'new')
     import inspect
 
-    # __eq__ runs only on a hash collision, which str keys (randomised hashes) cannot be made to produce: not modelled.
-    for extra in ('__hash__',):
+    # A dict key or set member runs its class's __hash__; a hash collision with another key runs __eq__ of one of
+    # them (CPython's dict/set compare with PyObject_RichCompare, the reflected operand's __eq__ when the first answers
+    # NotImplemented). Instances whose __hash__ reads their state collide at will (equal states, or a BUILD after the
+    # insertion changes what the next comparison reads), so both are modelled.
+    for extra in ('__hash__', '__eq__'):
         owner_cls = next((k for k in cls.__mro__ if extra in k.__dict__), None)
         fn = owner_cls.__dict__[extra] if owner_cls is not None else None
         if owner_cls is not None and owner_cls.__module__ != 'builtins' and inspect.isfunction(fn):

@@ -7,13 +7,19 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { effectOf, attrsFromItems, classHookSinks, inFamily } from '../../src/analyzers/pickle/callable-effects.js';
+import {
+  effectOf,
+  attrsFromItems,
+  classHookSinks,
+  classHookSinksAll,
+  inFamily,
+} from '../../src/analyzers/pickle/callable-effects.js';
 import { checkClassSinks, type ClassSinkHost, type HookInput } from '../../src/analyzers/pickle/class-sinks.js';
 import { instanceClasses } from '../../src/analyzers/pickle/instance-class.js';
 import { classStateHookProblems } from '../../src/analyzers/pickle/state-hooks.js';
 import type { ImportFact } from '../../src/analyzers/pickle/facts.js';
 import { K, NONE, type ObjV, type PyVal } from '../../src/analyzers/pickle/values.js';
-import { scanPaths } from '../../src/scan/engine.js';
+import { scanBytes, scanPaths } from '../../src/scan/engine.js';
 
 const DIR = new URL('../fixtures/soundness/', import.meta.url).pathname;
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
@@ -185,7 +191,7 @@ describe('constructor and state-hook sinks (derived from the libraries)', () => 
           : undefined,
     };
     checkClassSinks(host, canonical, hook, input);
-    return seen;
+    return [...new Set(seen)];
   };
   const withState = (state: PyVal): ObjV => ({ ...call('argparse.Namespace'), state });
   const TZFILE = 'dateutil.tz.tz.tzfile';
@@ -225,10 +231,115 @@ describe('constructor and state-hook sinks (derived from the libraries)', () => 
       TZFILE,
       'init',
       { args: { k: K.Tuple, items: [withState(dict(['read', g(TZFILE)]))], more: 0 } },
-      [`calls ${TZFILE}`],
+      // The history pack's versions of tzfile.__init__ (no shape check of their own) also pass it to open().
+      [`calls ${TZFILE}`, 'derives builtins.open'],
     ],
   ];
   for (const [name, cls, hook, input, expected] of cases) {
     it(name, () => assert.deepEqual(run(cls, hook, input), expected));
   }
+});
+
+// Streams written here opcode by opcode (the fixture script writes the proved files; these vary one thing at a time).
+const sb = (text: string): Buffer => {
+  const raw = Buffer.from(text, 'utf8');
+  return Buffer.concat([Buffer.from([0x8c, raw.length]), raw]);
+};
+const cls = (module: string, name: string): Buffer => Buffer.concat([sb(module), sb(name), Buffer.from([0x93])]);
+const BOOL = cls('pandas.core.arrays.boolean', 'BooleanDtype');
+const TZ = cls('dateutil.tz.tz', 'tzfile');
+/** BooleanDtype() with one BUILD per state; each state is a list of (key, raw value). */
+const dtype = (...builds: [string, Buffer][][]): Buffer =>
+  Buffer.concat([
+    BOOL,
+    Buffer.from(')\x81', 'latin1'),
+    ...builds.map((st) =>
+      Buffer.concat([Buffer.from('}(', 'latin1'), ...st.flatMap(([k, v]) => [sb(k), v]), Buffer.from('ub', 'latin1')]),
+    ),
+  ]);
+const pkl = (...parts: Buffer[]): Buffer =>
+  Buffer.concat([Buffer.from('\x80\x04', 'latin1'), ...parts, Buffer.from('.', 'latin1')]);
+const blocks = async (bytes: Buffer): Promise<string[]> =>
+  (await scanBytes('case.pkl', bytes)).findings
+    .filter((x) => BLOCKING.has(x.severity))
+    .map((x) => `${x.ruleId} ${x.evidence.signal.slice(0, 200)}`);
+
+describe('dict keys and set members run __hash__ and __eq__ on every state BUILD gave them', () => {
+  it("the derived __eq__ of pandas' dtypes calls the construct_from_string an instance dict plants", () => {
+    const eq = classHookSinks('pandas.core.arrays.boolean.BooleanDtype', 'eq')!;
+    assert.ok(eq.rec.sinks['state.construct_from_string']?.call !== undefined, JSON.stringify(eq));
+  });
+  const planted: [string, Buffer][] = [['construct_from_string', TZ]];
+  const harmless: [string, Buffer][] = [['note', sb('x')]];
+  // [name, stream, blocked]
+  const cases: [string, Buffer, boolean][] = [
+    [
+      'a key with a planted construct_from_string (SETITEM)',
+      pkl(Buffer.from('}'), dtype(planted), Buffer.from('K\x00s')),
+      true,
+    ],
+    ['the same key with a harmless attribute', pkl(Buffer.from('}'), dtype(harmless), Buffer.from('K\x00s')), false],
+    [
+      'the key among others (SETITEMS, the fast path)',
+      pkl(Buffer.from('}('), sb('a'), Buffer.from('K\x00'), dtype(planted), Buffer.from('K\x01u')),
+      true,
+    ],
+    ['a set member (ADDITEMS)', pkl(Buffer.from('\x8f('), dtype(planted), Buffer.from('\x90')), true],
+    ['a frozenset member', pkl(Buffer.from('('), dtype(planted), Buffer.from('\x91')), true],
+    ['inside a tuple key', pkl(Buffer.from('}'), dtype(planted), Buffer.from('\x85K\x00s')), true],
+    [
+      'held by the state of a key (compared with == by its __eq__)',
+      pkl(Buffer.from('}'), dtype([['a', dtype(planted)]]), Buffer.from('K\x00s')),
+      true,
+    ],
+    [
+      'planted by a first BUILD, a second one harmless',
+      pkl(Buffer.from('}'), dtype(planted, harmless), Buffer.from('K\x00s')),
+      true,
+    ],
+    [
+      'planted by a BUILD after the insertion (the next collision compares that state)',
+      pkl(
+        Buffer.from('}'),
+        dtype(),
+        Buffer.from('\x94K\x00s'),
+        Buffer.from('h\x00'),
+        Buffer.from('}('),
+        sb('construct_from_string'),
+        TZ,
+        Buffer.from('ub0'),
+      ),
+      true,
+    ],
+    ['not a key at all (no collision can run __eq__)', pkl(Buffer.from(']'), dtype(planted), Buffer.from('a')), false],
+  ];
+  for (const [name, bytes, blocked] of cases) {
+    it(`${blocked ? 'blocks' : 'passes'}: ${name}`, async () => {
+      const found = await blocks(bytes);
+      if (blocked) assert.ok(found.length > 0, 'passes');
+      else assert.deepEqual(found, []);
+    });
+  }
+  it('more BUILDs of one object than the VM keeps are a finding', async () => {
+    const many = Array.from({ length: 17 }, () => harmless);
+    const r = await scanBytes('case.pkl', pkl(dtype(...many)));
+    assert.ok(
+      r.findings.some((x) => x.evidence.signal.includes('more than 16 times')),
+      r.findings.map((x) => x.evidence.signal).join('\n'),
+    );
+  });
+});
+
+describe('hooks of the names the history packs admit (read from each pinned version)', () => {
+  it("LightGBM's Booster.__setstate__ calls get() of its state in the versions the pack admits", () => {
+    const all = classHookSinksAll('lightgbm.basic.Booster', 'setstate');
+    assert.ok(all.length > 0 && all.every((h) => h.ref.endsWith('(history)') && !h.shape), JSON.stringify(all));
+    assert.ok(all.some((h) => h.rec.sinks['state']?.methods?.includes('get')));
+  });
+  it('a name the history packs do not admit has no history record', () => {
+    assert.deepEqual(
+      classHookSinksAll('pandas.core.frame.DataFrame', 'setstate').filter((h) => h.ref.endsWith('(history)')),
+      [],
+    );
+  });
 });

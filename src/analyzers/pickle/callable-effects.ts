@@ -3,6 +3,7 @@
 // classes the library itself passes. The VM follows classes through calls with it and reports calls outside it.
 import { lazyJson } from '../../core/lazy-json.js';
 import effects from './data/callable-effects.json' with { type: 'json' };
+import history from './data/history-effects.json' with { type: 'json' };
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
@@ -34,9 +35,9 @@ export interface CallableEffect {
 
 /**
  * The hooks a stream runs on a class it names: __new__ (call, NEWOBJ), __init__ (call), __setstate__ (BUILD),
- * __hash__ (an instance used as a dict key or set member).
+ * __hash__ (an instance used as a dict key or set member), __eq__ (such a key whose hash collides with another's).
  */
-export type ClassHook = 'new' | 'init' | 'setstate' | 'hash';
+export type ClassHook = 'new' | 'init' | 'setstate' | 'hash' | 'eq';
 
 /** Sinks a stream value reaches in a hook: the callables it reaches (with where), methods of it the hook calls. */
 export interface LabelSinks {
@@ -65,10 +66,12 @@ interface ClassEntry {
   readonly init?: string;
   readonly setstate?: string;
   readonly hash?: string;
+  readonly eq?: string;
   readonly newShape?: boolean;
   readonly initShape?: boolean;
   readonly setstateShape?: boolean;
   readonly hashShape?: boolean;
+  readonly eqShape?: boolean;
 }
 
 interface EffectsFile {
@@ -79,6 +82,15 @@ interface EffectsFile {
   readonly hooks: Record<string, HookRecord>;
   readonly families: Record<string, readonly string[]>;
   readonly ufunc_source: string;
+}
+
+/**
+ * The hooks of the names the history packs admit, read from every pinned version's source
+ * (scripts/data/derive-history-effects.py): a load runs the hooks of the version the consumer has installed.
+ */
+interface HistoryFile {
+  readonly classes: Record<string, Partial<Record<ClassHook, readonly string[]>>>;
+  readonly hooks: Record<string, HookRecord>;
 }
 
 /** The effect data, parsed on first use (a scan whose pickles name no pack callable never parses it). */
@@ -93,6 +105,7 @@ interface HistoryEffectsFile {
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
  */
 const histories = [lazyJson<HistoryEffectsFile>(pandasHistory)];
+const historyData = lazyJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;
 let fixed: Set<string> | undefined;
 
@@ -171,6 +184,30 @@ export function classHookSinks(
   return { ref, rec: hooks[ref]!, shape: entry[`${hook}Shape`] === true };
 }
 
+/** A hook's derived sinks: the record, where it was read, and whether its pack admits it only in its library's shape. */
+export interface HookSinks {
+  readonly ref: string;
+  readonly rec: HookRecord;
+  readonly shape: boolean;
+}
+
+/**
+ * The derived sinks of `hook` of `canonical` in every version the packs admit it from: the installed library's
+ * (classHookSinks) and each historical version's that reaches a sink (a history pack name; never "shape": those
+ * checks are written against the installed version).
+ */
+export function classHookSinksAll(canonical: string, hook: ClassHook): HookSinks[] {
+  const out: HookSinks[] = [];
+  const current = classHookSinks(canonical, hook);
+  if (current !== undefined) out.push(current);
+  const { classes, hooks } = historyData();
+  const refs = Object.hasOwn(classes, canonical) ? classes[canonical]![hook] : undefined;
+  for (const ref of refs ?? []) {
+    if (Object.hasOwn(hooks, ref)) out.push({ ref: `${ref} (history)`, rec: hooks[ref]!, shape: false });
+  }
+  return out;
+}
+
 /** The derived sinks of pack callable `canonical` (what its own code does with its arguments), or undefined. */
 export function callableSinks(canonical: string): { readonly ref: string; readonly rec: HookRecord } | undefined {
   const e = effectOf(canonical);
@@ -188,7 +225,7 @@ let stateMethods: readonly string[] | undefined;
 export function anyStateMethods(): readonly string[] {
   if (stateMethods === undefined) {
     const all = new Set<string>();
-    for (const recs of [data().hooks, ...histories.map((h) => h().hooks)])
+    for (const recs of [data().hooks, historyData().hooks, ...histories.map((h) => h().hooks)])
       for (const rec of Object.values(recs)) for (const m of rec.sinks['state']?.methods ?? []) all.add(m);
     stateMethods = [...all].sort();
   }

@@ -6,7 +6,13 @@
 // the hook calls the value is called; a value that reaches open/exec/import/a loader/getattr is reported as that call
 // unless the pack admits the hook only in the shape its library writes and checks that shape itself (call-hooks.ts,
 // state-hooks.ts).
-import { anyStateMethods, callableSinks, classHookSinks, type ClassHook, type LabelSinks } from './callable-effects.js';
+import {
+  anyStateMethods,
+  callableSinks,
+  classHookSinksAll,
+  type ClassHook,
+  type LabelSinks,
+} from './callable-effects.js';
 import { dictGet, K, UNKNOWN, type DictV, type PyVal } from './values.js';
 
 export interface ClassSinkHost {
@@ -71,13 +77,13 @@ const isNone = (v: PyVal): boolean => typeof v === 'object' && v.k === K.None;
 
 /** Checks one run of `hook` of pack class `canonical` on `input` against its derived sinks. */
 export function checkClassSinks(host: ClassSinkHost, canonical: string, hook: ClassHook, input: HookInput): void {
-  const found = classHookSinks(canonical, hook);
-  if (found === undefined) return;
-  const { rec, shape, ref } = found;
-  for (const [label, sinks] of Object.entries(rec.sinks)) {
-    const v = valueAt(label, rec.params, input);
-    if (v === undefined) continue;
-    checkValue(host, `${ref} (${canonical})`, label, v, sinks, shape);
+  // The installed version's hook and every historical version's the history packs admit the name from.
+  for (const { rec, shape, ref } of classHookSinksAll(canonical, hook)) {
+    for (const [label, sinks] of Object.entries(rec.sinks)) {
+      const v = valueAt(label, rec.params, input);
+      if (v === undefined) continue;
+      checkValue(host, `${ref} (${canonical})`, label, v, sinks, shape);
+    }
   }
 }
 

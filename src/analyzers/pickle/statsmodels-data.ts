@@ -117,7 +117,16 @@ export function frameProblem(frame: PyVal): string | undefined {
     instanceClass(frame)?.canonical !== 'pandas.core.frame.DataFrame'
   )
     return "the 'frame' patsy looks names up in is not a pandas DataFrame";
-  const st = frame.state;
+  // Every BUILD the frame had: each one's entries stay instance attributes.
+  const states = frame.states ?? (frame.state !== undefined ? [frame.state] : [undefined]);
+  for (const st of states) {
+    const problem = frameStateProblem(st);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+function frameStateProblem(st: PyVal | undefined): string | undefined {
   if (typeof st !== 'object' || st.k !== K.Dict || st.opaque === true || st.n !== st.keys.length)
     return "the 'frame' DataFrame's state is not a dict the analysis kept";
   for (let i = 0; i < st.keys.length; i++) {

@@ -91,6 +91,13 @@ export interface ObjV {
   readonly call: CallFact | undefined;
   /** State applied by BUILD (last one). */
   state?: PyVal;
+  /**
+   * Every state BUILD applied, in order (bounded by the VM): each BUILD runs __setstate__ or updates the instance
+   * __dict__, so attributes an earlier BUILD set stay (hooks that read them are checked against each state).
+   */
+  states?: PyVal[];
+  /** The object was used as a dict key or set member: a later collision runs its __eq__ on its state then. */
+  keyed?: boolean;
   /** A `__setstate__` planted in the instance dict by an earlier BUILD. */
   plantedSetstate?: PyVal;
   /** Value-keeping mode: the object actually called when `callee` is what it forwards to (partial(f)() calls f). */

@@ -152,14 +152,6 @@ const JOBLIB_WRAPPERS = new Set([
  * object): a wrapper class among the classes it may be, or a class the stream does not name given a wrapper's state
  * (dtype, shape and order, which reading the array needs).
  */
-/**
- * A key the fast dict path leaves to the full one: a tuple whose hashing costs more than one step, or an instance,
- * whose class's __hash__ runs on the state BUILD gave it (hashed() checks what that hook does with it).
- */
-function slowKey(key: PyVal): boolean {
-  return deepHash(key) || (typeof key === 'object' && key.k === K.Obj);
-}
-
 function mayBeJoblibWrapper(classes: ClassSet, state: PyVal): boolean {
   if (classes.names.some((n) => JOBLIB_WRAPPERS.has(n))) return true;
   if (!classes.unknown || typeof state !== 'object' || state.k !== K.Dict) return false;
@@ -233,6 +225,41 @@ function sameObjects(v: PyVal): ObjV[] {
   }
   return out;
 }
+
+/** The states BUILD gave `o`, latest first (the last one alone when earlier ones were not recorded). */
+function statesOf(o: ObjV): readonly PyVal[] {
+  if (o.states !== undefined && o.states.length > 0) return [...o.states].reverse();
+  return o.state !== undefined ? [o.state] : [];
+}
+
+/** The values a state sets (the items of its dict or dicts), for the hooks of the objects it holds. */
+function stateValues(state: PyVal): PyVal[] {
+  if (typeof state !== 'object') return [];
+  if (state.k === K.Dict) return state.vals;
+  if (state.k === K.Tuple) {
+    const out: PyVal[] = [];
+    for (const it of state.items) {
+      if (typeof it === 'object' && it.k === K.Dict) out.push(...it.vals);
+      else out.push(it);
+    }
+    return out;
+  }
+  return [];
+}
+
+/** A key whose hashing runs a class's Python hooks (an instance, or a tuple holding one): the slow path checks it. */
+function runsHooks(v: PyVal): boolean {
+  if (typeof v !== 'object') return false;
+  if (v.k === K.Obj) return true;
+  return v.k === K.Tuple && v.items.some((it) => typeof it === 'object' && it.k === K.Obj);
+}
+
+/** BUILDs of one object the VM keeps the state of (a pickler writes one; more are flagged and the rest folded). */
+const MAX_BUILDS_KEPT = 16;
+/** Levels of objects held in a key's state whose __hash__/__eq__ are checked (hash((a, b)), a == b in __eq__). */
+const KEY_HOOK_DEPTH = 3;
+/** Objects checked per key (bounded work per SETITEM/ADDITEMS). */
+const KEY_HOOK_OBJECTS = 32;
 
 /** The entry a BUILD state sets under attribute `name` (a literal key, or a computed one that may be it). */
 function attrInState(state: PyVal | undefined, name: string): PyVal | undefined {
@@ -475,10 +502,10 @@ class PickleVm implements ModelContext {
 
   /** The loader hashes `v` (dict key, set or frozenset member): a load whose hashing explodes is reported. */
   private hashed(v: PyVal): void {
-    // An instance as a key or member runs its class's __hash__ on the state BUILD gave it.
-    if (typeof v === 'object' && v.k === K.Obj) {
-      const state = v.state ?? NONE;
-      for (const name of instanceClasses(v).names) checkClassSinks(this.sinkHost, name, 'hash', { state });
+    if (typeof v === 'object' && (v.k === K.Obj || v.k === K.Tuple) && runsHooks(v)) {
+      if (v.k === K.Obj) v.keyed = true;
+      else for (const it of v.items) if (typeof it === 'object' && it.k === K.Obj) it.keyed = true;
+      this.keyHooks(v);
     }
     if (!this.hashBudget.add(v)) return;
     this.anomaly(
@@ -487,6 +514,38 @@ class PickleVm implements ModelContext {
         `their items are hashed again at every use): the load does exponential work`,
       false,
     );
+  }
+
+  /**
+   * An instance as a dict key or set member runs its class's __hash__ on its state, and __eq__ when its hash collides
+   * with another key's (CPython compares with PyObject_RichCompare; the reflected operand's __eq__ runs when the first
+   * answers NotImplemented). Instances whose hash reads their state collide at will, and the comparison reads the
+   * state the object has then (a BUILD after the insertion included), so every BUILD state is checked, and the objects
+   * the state holds are checked in turn (their hashes make the key's hash; __eq__ compares them with ==), a few
+   * levels deep.
+   */
+  private keyHooks(root: PyVal): void {
+    const seen = new Set<ObjV>();
+    const todo: [PyVal, number][] = [[root, 0]];
+    while (todo.length > 0 && seen.size < KEY_HOOK_OBJECTS) {
+      const [v, depth] = todo.pop()!;
+      if (typeof v !== 'object') continue;
+      if (v.k === K.Tuple) {
+        if (depth < KEY_HOOK_DEPTH) for (const it of v.items) todo.push([it, depth + 1]);
+        continue;
+      }
+      if (v.k !== K.Obj || seen.has(v)) continue;
+      seen.add(v);
+      const names = instanceClasses(v).names;
+      const states = statesOf(v);
+      for (const state of states.length > 0 ? states : [NONE]) {
+        for (const name of names) {
+          checkClassSinks(this.sinkHost, name, 'hash', { state });
+          checkClassSinks(this.sinkHost, name, 'eq', { state });
+        }
+        if (depth < KEY_HOOK_DEPTH) for (const it of stateValues(state)) todo.push([it, depth + 1]);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- imports
@@ -704,7 +763,8 @@ class PickleVm implements ModelContext {
     plantedAttr: (v, name) => {
       // A callable that returns one of its arguments itself (numpy's object scalar) hands that object on.
       for (const o of sameObjects(v)) {
-        const found = plantedIn(o.plantedAttrs, [name]) ?? attrInState(o.state, name);
+        let found = plantedIn(o.plantedAttrs, [name]);
+        for (const st of statesOf(o)) found ??= attrInState(st, name);
         if (found !== undefined) return found;
         if (o.planted !== undefined && mayAnswerLookups(instanceClasses(o))) {
           const item = plantedIn(o.planted, [name]);
@@ -951,8 +1011,20 @@ class PickleVm implements ModelContext {
       this.uses?.built(inst, state, call);
       // A second BUILD updates the instance __dict__: the entries the first one set stay attributes.
       if (inst.state !== undefined) plantAttrs(inst, inst.state, true);
+      const states = (inst.states ??= inst.state !== undefined ? [inst.state] : []);
+      if (states.length < MAX_BUILDS_KEPT) states.push(state);
+      else {
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `BUILD on one object more than ${MAX_BUILDS_KEPT} times (picklers write one BUILD per object); the state of the later ones is folded into the last kept`,
+          false,
+        );
+        states[MAX_BUILDS_KEPT - 1] = state;
+      }
       inst.state = state;
       this.applyState(inst, state, 'BUILD');
+      // An object already used as a key: the next collision compares it with the state this BUILD gave it.
+      if (inst.keyed === true) this.keyHooks(inst);
       if (this.opts.loader.joblibArrays && mayBeJoblibWrapper(classes, state)) this.joblibArray(inst, state);
       if (this.opts.loader.joblibArrays) this.companion(classes, state);
       return;
@@ -1742,7 +1814,8 @@ class PickleVm implements ModelContext {
           if (sp - 3 < fence) break loop;
           const t = st[sp - 3]!;
           const key = st[sp - 2]!;
-          if (typeof t !== 'object' || t.k !== K.Dict || isUnhashable(key) || slowKey(key)) break loop;
+          if (typeof t !== 'object' || t.k !== K.Dict || isUnhashable(key) || deepHash(key) || runsHooks(key))
+            break loop;
           dictPut(t, key, st[sp - 1]!);
           sp -= 2;
           p += 1;
@@ -1757,7 +1830,8 @@ class PickleVm implements ModelContext {
           const t = st[x - 1]!;
           if (sp > x) {
             if (typeof t !== 'object' || t.k !== K.Dict) break loop;
-            for (let i = x; i < sp; i += 2) if (isUnhashable(st[i]!) || slowKey(st[i]!)) break loop;
+            for (let i = x; i < sp; i += 2)
+              if (isUnhashable(st[i]!) || deepHash(st[i]!) || runsHooks(st[i]!)) break loop;
             for (let i = x; i < sp; i += 2) dictPut(t, st[i]!, st[i + 1]!);
           }
           marks.pop();

@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+"""Derive the effect models of the hooks the history packs admit, from the historical source of every pinned version.
+
+The history packs (docs/packs/history/<lib>.json) admit names that released versions of a library define; a load runs
+the hooks of whatever version the consumer has installed, not only the one Debian installs. For every admitted class
+name and every version it resolves in (the commits pinned in scripts/data/history/pins.json), this reads the hooks it
+runs (effective_hooks along its bases in that version, history_derivation.py; the parsed versions come from the same
+cache derive-history.py writes, or from the git mirrors) and follows the stream's values through each hook's source
+with the analysis of scripts/data/class_effects.py, on the syntax tree only (nothing fetched is imported or run): the
+hook's module imports are resolved to the installed modules only where a sink lives (builtins, os, io, pickle,
+numpy, subprocess, importlib, shutil, mmap, joblib, pandas), so that open/exec/import/loader sinks are recognised by
+identity; a method of the value, or the value, called is recorded whatever it resolves to. Calls into the library's
+own functions are not followed (their source is not parsed here): such calls with a stream value are listed as
+`unfollowed` beside the record, and the pack's review verdict covers them.
+
+Output: src/analyzers/pickle/data/history-effects.json: for each admitted class name, per hook (new/init/setstate/
+hash/eq), the refs of the hook records of every version (a hook unchanged across versions is one record), and the
+records themselves (sinks by label, as in callable-effects.json "hooks"), with the pinned commits they were read at.
+
+Run with Debian's interpreter: /usr/bin/python3 scripts/data/derive-history-effects.py [--mirror /work/.mirror]
+"""
+
+import argparse
+import ast
+import builtins
+import glob
+import importlib
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..", "..")
+sys.path.insert(0, HERE)
+sys.path.append(os.path.join(HERE, "history"))
+import class_effects  # noqa: E402
+from history_derivation import effective_hooks, parse_version, resolve_alias  # noqa: E402
+
+PINS = os.path.join(HERE, "history", "pins.json")
+CACHE = os.path.join(os.path.expanduser("~"), ".cache", "sentinel-history")
+OUT = os.path.join(ROOT, "src", "analyzers", "pickle", "data", "history-effects.json")
+HOOK_KEYS = {"__new__": "new", "__init__": "init", "__setstate__": "setstate", "__hash__": "hash", "__eq__": "eq"}
+SINK_MODULES = ("builtins", "os", "io", "pickle", "numpy", "subprocess", "importlib", "shutil", "mmap", "joblib",
+                "pandas", "_pickle", "posix")
+STRONG = ("call", "open", "exec", "import", "loader", "getattr")
+
+
+def load_review(lib):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"history_{lib}", os.path.join(HERE, "history", lib + ".py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def resolve_installed(dotted):
+    """The installed object a dotted import target names, when it lives in a sink module; else None."""
+    if dotted.split(".")[0] not in SINK_MODULES:
+        return None
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except Exception:  # noqa: BLE001 - a name the installed library lacks resolves to nothing
+            continue
+        for p in parts[i:]:
+            obj = getattr(obj, p, None)
+            if obj is None:
+                return None
+        return obj
+    return None
+
+
+def module_globals(version, module):
+    """{local name: installed object} of the module's imports that name sink modules (the version's alias table
+    records every import a module makes)."""
+    out = {}
+    prefix = module + "."
+    for key, target in version["aliases"].items():
+        if key.startswith(prefix) and "." not in key[len(prefix):]:
+            obj = resolve_installed(target)
+            if obj is not None:
+                out[key[len(prefix):]] = obj
+    return out
+
+
+class HistoryAnalysis(class_effects.Analysis):
+    """The class_effects analysis on a syntax tree alone: calls into the library are recorded, not followed."""
+
+    def __init__(self):
+        super().__init__(None)
+        self.unfollowed = set()
+
+    def callee(self, target, ctx):
+        return None, False
+
+    def call(self, node, ctx):
+        out = super().call(node, ctx)
+        argl = [self.labels(a.value if isinstance(a, ast.Starred) else a, ctx) for a in node.args]
+        argl += [self.labels(k.value, ctx) for k in node.keywords]
+        target = self.resolve_expr(node.func, ctx)
+        if any(argl) and target is None and not isinstance(node.func, ast.Attribute):
+            self.unfollowed.add(ast.unparse(node.func)[:60])
+        elif any(argl) and isinstance(target, tuple):
+            self.unfollowed.add(f"self.{target[1]}")
+        return out
+
+
+def hook_record(src, hook, globals_):
+    node = class_effects.parse_hook(src, "python")
+    if node is None:
+        return None
+    a = HistoryAnalysis()
+    whole = [False]
+    names = [p.arg for p in node.args.posonlyargs + node.args.args]
+    if hook in ("__hash__", "__eq__"):
+        arg_labels, whole = {}, [True]
+    elif hook == "__setstate__":
+        arg_labels = {1: {"state"}}
+    else:
+        arg_labels = {}
+        for i, n in enumerate(names[1:]):
+            arg_labels[i + 1] = {f"arg:{i}"}
+            arg_labels[n] = {f"arg:{i}"}
+        for p in node.args.kwonlyargs:
+            arg_labels[p.arg] = {f"arg:{p.arg}"}
+        if node.args.vararg:
+            for i in range(len(names) - 1, len(names) + 7):
+                arg_labels[i + 1] = {f"arg:{i}"}
+        if node.args.kwarg:
+            arg_labels[node.args.kwarg.arg] = {"arg:**"}
+    a.function(node, arg_labels, {}, whole, 0, hook, globals_)
+    sinks = {}
+    for (kind, label), where in sorted(a.sinks.items()):
+        if hook in ("__hash__", "__eq__") and (not label.startswith("state.") or kind.startswith("method:__")):
+            continue  # the other operand, or a special method (a planted dunder is flagged on its own)
+        rec = sinks.setdefault(label, {})
+        if kind in STRONG:
+            rec[kind] = where
+        elif kind[7:] not in rec.setdefault("methods", []):
+            rec["methods"].append(kind[7:])
+    for v in sinks.values():
+        if "methods" in v:
+            v["methods"].sort()
+    return {"sinks": dict(sorted(sinks.items())), "params": names[1:], "unfollowed": sorted(a.unfollowed)}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mirror", default="/work/.mirror")
+    args = ap.parse_args()
+    with open(PINS) as f:
+        pins = json.load(f)
+    classes, hooks, read = {}, {}, {}
+    for path in sorted(glob.glob(os.path.join(ROOT, "docs", "packs", "history", "*.json"))):
+        lib = os.path.basename(path)[:-5]
+        if lib not in pins:
+            continue  # pandas-compat: the compat unpickler's readings, not a library history
+        with open(path) as f:
+            names = json.load(f)["names"]
+        review = load_review(lib)
+        spec = pins[lib]
+        read[lib] = {"repository": spec["repo"], "commits": {}}
+        for tag, commit, _date, *where in spec["versions"]:
+            wanted = [n for n, rec in names.items() if tag in rec.get("versions", [])]
+            if not wanted:
+                continue
+            repo = os.path.join(args.mirror, (where[0] if where else spec["repo"]).replace("/", "+"), "repo")
+            version = parse_version(repo, commit, review.PACKAGE, CACHE, getattr(review, "SOURCE_ROOT", ""),
+                                    getattr(review, "PATHS", None))
+            read[lib]["commits"][tag] = commit
+            for name in wanted:
+                target = resolve_alias(version, name)
+                if target not in version["classes"]:
+                    continue
+                found, _err = effective_hooks(version, target, review.EXTERNAL_BASES)
+                for owner, hook, h in found or []:
+                    key = HOOK_KEYS.get(hook)
+                    src = version["sources"].get(h)
+                    if key is None or not src:
+                        continue
+                    ref = f"{owner}.{hook}@{h}"
+                    if ref not in hooks:
+                        rec = hook_record(src, hook, module_globals(version, owner.rsplit(".", 1)[0]))
+                        if rec is None:
+                            rec = {"sinks": {}, "params": [], "unfollowed": ["<source does not parse>"]}
+                        rec["read_at"] = f"{spec['repo']}@{commit} ({lib} {tag})"
+                        hooks[ref] = rec
+                    if hooks[ref]["sinks"]:
+                        refs = classes.setdefault(name, {}).setdefault(key, [])
+                        if ref not in refs:
+                            refs.append(ref)
+    used = {r for c in classes.values() for refs in c.values() for r in refs}
+    out = {
+        "generated_by": "scripts/data/derive-history-effects.py",
+        "python": sys.version.split()[0],
+        # lib -> the repository and the commit of every version read
+        "read": read,
+        # admitted history name -> hook -> refs of the records of its versions (only hooks that reach a sink)
+        "classes": dict(sorted(classes.items())),
+        # ref (owner.hook@syntax hash) -> sinks by label (as callable-effects.json "hooks")
+        "hooks": {r: {"sinks": hooks[r]["sinks"], "params": hooks[r]["params"], "read_at": hooks[r]["read_at"],
+                      **({"unfollowed": hooks[r]["unfollowed"]} if hooks[r]["unfollowed"] else {})}
+                  for r in sorted(used)},
+        "hooks_read": len(hooks),
+    }
+    # One line per entry, so a review reads the model entry by entry.
+    lines = ["{"]
+    for i, (key, val) in enumerate(out.items()):
+        end = "," if i < len(out) - 1 else ""
+        if isinstance(val, dict) and val:
+            lines.append(f"  {json.dumps(key)}: {{")
+            items = list(val.items())
+            for j, (k, v) in enumerate(items):
+                lines.append(f"    {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" + ("," if j < len(items) - 1 else ""))
+            lines.append("  }" + end)
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(val)}{end}")
+    lines.append("}")
+    with open(OUT, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"{len(hooks)} hook sources read, {len(used)} reach a sink, for {len(classes)} names; wrote {OUT}",
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

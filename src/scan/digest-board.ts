@@ -60,9 +60,20 @@ export class DigestBoard {
     return { algorithm, size: this.shards!.size, onPlan: (n) => this.planned(n) };
   }
 
+  private released = false;
+
   /** A digest the scan took (engine `onDigest`). */
   add(c: ContentDigest): void {
-    this.byId.set(c.id, c);
+    if (!this.released) this.byId.set(c.id, c);
+  }
+
+  /**
+   * No signature check will look a digest up any more (none was asked for, or every one has run): the digests are
+   * dropped and later ones are not kept. A scan of 200,000 files with no signature held one entry per file.
+   */
+  release(): void {
+    this.released = true;
+    this.byId.clear();
   }
 
   /** The scan is over. */

@@ -35,7 +35,11 @@ export function planScan(items: readonly WalkItem[]): ScanPlan {
   for (const it of items) if (it.kind === 'file' && it.linked && it.id !== undefined) linkedIds.add(it.id);
   const dropped = new Set<number>();
   const jobs: FileJob[] = [];
+  // The members of the first job of each content; jobs by content and base name only for content met again (most
+  // files are met once, and need no key of their own).
+  const byId = new Map<string, JobMember[]>();
   const byContent = new Map<string, JobMember[]>();
+  const contentKey = (id: string, path: string): string => `${id}\0${basename(path)}`;
   items.forEach((it, index) => {
     if (it.kind !== 'file') return;
     if (!it.linked && it.id !== undefined && linkedIds.has(it.id) && isCacheBlob(resolve(it.path))) {
@@ -54,7 +58,16 @@ export function planScan(items: readonly WalkItem[]): ScanPlan {
       jobs.push({ members: [member] });
       return;
     }
-    const key = `${it.id}\0${basename(it.path)}`;
+    const first = byId.get(it.id);
+    if (first === undefined) {
+      const members = [member];
+      byId.set(it.id, members);
+      jobs.push({ members });
+      return;
+    }
+    const firstKey = contentKey(it.id, first[0]!.path);
+    if (!byContent.has(firstKey)) byContent.set(firstKey, first);
+    const key = contentKey(it.id, it.path);
     const same = byContent.get(key);
     if (same) same.push(member);
     else {

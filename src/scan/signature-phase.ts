@@ -182,5 +182,7 @@ export async function runSignaturePhase(
     for (const r of signRules) r.visit.signature!(fact, ctx);
     findings.push(...ctx.findings);
   }
+  // Every path's check has run (or none was wanted): the scan's digests are not needed any more.
+  o.board?.release();
   return { findings, verdicts };
 }

@@ -95,8 +95,17 @@ export function escapeName(bytes: Uint8Array): string {
   return out;
 }
 
-/** A folder's entries sorted by shown name: UTF-8 names as strings, other names by their bytes (shown escaped). */
-function listDir(dir: string | Buffer): { shown: string; fs: string | Buffer }[] {
+/**
+ * A folder's entries sorted by shown name: UTF-8 names as strings, other names by their bytes (shown escaped). A folder
+ * read by a string path whose names all decode comes back as plain names (the path to read each by is the folder's
+ * path and the name); only a folder with a name that does not decode pays for a Buffer and a path per name.
+ */
+function listDir(dir: string | Buffer): string[] | { shown: string; fs: string | Buffer }[] {
+  if (typeof dir === 'string') {
+    // Node decodes names as UTF-8 and puts U+FFFD for what does not decode: a name without it is the name.
+    const names = readdirSync(dir);
+    if (!names.some((n) => n.includes('\ufffd'))) return names.sort();
+  }
   const raw = readdirSync(dir, { encoding: 'buffer' });
   const out = raw.map((b) => {
     let name: string | undefined;
@@ -110,6 +119,11 @@ function listDir(dir: string | Buffer): { shown: string; fs: string | Buffer }[]
     return { shown: name ?? escapeName(b), fs: Buffer.concat([base, Buffer.from('/'), b]) };
   });
   return out.sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0));
+}
+
+/** `join(dir, name)` without `name`, for a name that is one plain segment: `join(dir, name) === prefixOf(dir) + name`. */
+export function prefixOf(dir: string): string {
+  return join(dir, '_').slice(0, -1);
 }
 
 function isDirNoThrow(p: string | Buffer): boolean {
@@ -176,18 +190,25 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
     const stack: { rel: string; fs: string | Buffer }[] = [{ rel: '', fs: abs }];
     while (stack.length) {
       const { rel: relDir, fs: dirFs } = stack.pop()!;
-      let names: { shown: string; fs: string | Buffer }[];
+      let names: string[] | { shown: string; fs: string | Buffer }[];
       try {
         names = listDir(dirFs);
       } catch (e) {
         yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason: (e as Error).message };
         continue;
       }
+      // What path.join gives for this folder and one name, as a prefix taken once per folder (a name is one
+      // segment, never `.` or `..`, so join only puts a separator before it).
+      const relPrefix = relDir ? prefixOf(relDir) : '';
+      const fullPrefix = prefixOf(join(abs, relDir));
+      const shownPrefix = prefixOf(join(arg, relDir));
       const subdirs: { rel: string; fs: string | Buffer }[] = [];
-      for (const { shown: name, fs: fullFs } of names) {
-        const rel = relDir ? join(relDir, name) : name;
-        const full = join(abs, rel);
-        const shown = join(arg, rel);
+      for (const entry of names) {
+        const name = typeof entry === 'string' ? entry : entry.shown;
+        const rel = relPrefix + name;
+        const full = fullPrefix + name;
+        const shown = shownPrefix + name;
+        const fullFs = typeof entry === 'string' ? full : entry.fs;
         const bytesPath = typeof fullFs === 'string' ? undefined : fullFs;
         let ls;
         try {

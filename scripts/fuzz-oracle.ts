@@ -40,6 +40,8 @@ interface Args {
   allLoads: boolean;
   /** First program index (a run can continue another run of the same seed). */
   start: number;
+  /** Compose the programs of [start, start + programs) without loading them and print the name pool they drew. */
+  poolOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -51,6 +53,7 @@ function parseArgs(argv: string[]): Args {
     timeout: 2,
     allLoads: false,
     start: 0,
+    poolOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
@@ -62,6 +65,7 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--summary') a.summary = argv[++i];
     else if (v === '--all-loads') a.allLoads = true;
     else if (v === '--start') a.start = Number(argv[++i]);
+    else if (v === '--pool-only') a.poolOnly = true;
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -70,14 +74,24 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-/** Every admitted name of the built-in packs (module and attribute split at the last dot). */
+/** "history/joblib" for a history pack (scripts/data/derive-history.py), else the pack's id. */
+function poolLabel(p: { id: string; generatedBy: string }): string {
+  const m = /^scripts\/data\/derive-history\.py (\S+)/.exec(p.generatedBy);
+  return m ? `history/${m[1]}` : p.id;
+}
+
+/**
+ * Every admitted name of the built-in packs, the history packs included (module and attribute split at the last dot;
+ * a name two packs list is in the pool once per pack).
+ */
 function admittedNames(): AdmittedName[] {
   const out: AdmittedName[] = [];
   for (const p of allPacks()) {
+    const pack = poolLabel(p);
     for (const [canonical, e] of p.entries) {
       const dot = canonical.lastIndexOf('.');
       if (dot <= 0) continue;
-      out.push({ module: canonical.slice(0, dot), name: canonical.slice(dot + 1), kind: e.kind ?? 'unknown' });
+      out.push({ module: canonical.slice(0, dot), name: canonical.slice(dot + 1), kind: e.kind ?? 'unknown', pack });
     }
   }
   return out.sort((x, y) => `${x.module}.${x.name}`.localeCompare(`${y.module}.${y.name}`));
@@ -265,10 +279,57 @@ async function main(): Promise<void> {
   const unloadableSet = new Set(ready[0]!.unloadable);
   const names = all.filter((_, i) => !unloadableSet.has(i));
   const rare = all.filter((_, i) => unloadableSet.has(i));
-  const compose = (index: number): Uint8Array => composeProgram(names, args.seed, index, rare);
+  // Programs that import at least one name of each pack (history packs as history/<lib>).
+  const drawing = new Map<string, number>();
+  let drawingHistory = 0;
+  const compose = (index: number, tally = false): Uint8Array => {
+    if (!tally) return composeProgram(names, args.seed, index, rare);
+    const packs = new Set<string>();
+    const bytes = composeProgram(names, args.seed, index, rare, (n) => packs.add(n.pack ?? '?'));
+    for (const p of packs) drawing.set(p, (drawing.get(p) ?? 0) + 1);
+    if ([...packs].some((p) => p.startsWith('history/'))) drawingHistory++;
+    return bytes;
+  };
+  const pool = (programs: number): object => {
+    const labels = [...new Set(all.map((n) => n.pack ?? '?'))];
+    return {
+      source: 'allPacks() of src/rules/data/allowlist.ts: every pack entry, history packs included',
+      entries: all.length,
+      distinctNames: new Set(all.map((n) => `${n.module}.${n.name}`)).size,
+      unloadable: rare.length,
+      programs,
+      programsDrawingHistory: drawingHistory,
+      byPack: Object.fromEntries(
+        labels.map((l) => [
+          l,
+          {
+            entries: all.filter((n) => n.pack === l).length,
+            unloadable: rare.filter((n) => n.pack === l).length,
+            programsDrawing: drawing.get(l) ?? 0,
+          },
+        ]),
+      ),
+    };
+  };
   if (args.replay) {
     workers[0]!.close();
     process.stdout.write(Buffer.from(compose(args.replay.index)).toString('hex') + '\n');
+    return;
+  }
+  if (args.poolOnly) {
+    workers[0]!.close();
+    const n = args.programs ?? args.batch;
+    for (let i = args.start; i < args.start + n; i++) compose(i, true);
+    const byName = (l: string): string[] => rare.filter((x) => x.pack === l).map((x) => `${x.module}.${x.name}`);
+    const history = [...new Set(all.map((x) => x.pack ?? '?'))].filter((l) => l.startsWith('history/'));
+    const summary = {
+      seed: args.seed,
+      indexes: [args.start, args.start + n],
+      pool: pool(n),
+      unloadableHistory: Object.fromEntries(history.map((l) => [l, byName(l)])),
+    };
+    process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
+    if (args.summary) writeFileSync(args.summary, JSON.stringify(summary, null, 1) + '\n');
     return;
   }
   await canaries(workers, flagged, args.timeout);
@@ -308,7 +369,7 @@ async function main(): Promise<void> {
       const count = args.programs !== undefined ? Math.min(args.batch, args.start + args.programs - start) : args.batch;
       next += count;
       const forms: Forms[] = [];
-      for (let i = start; i < start + count; i++) forms.push(formsOf(compose(i)));
+      for (let i = start; i < start + count; i++) forms.push(formsOf(compose(i, true)));
       const results = await w.run(forms, ALL_MASK, args.timeout, false, !args.allLoads);
       for (const r of results) {
         const idx = r.program;
@@ -416,6 +477,7 @@ async function main(): Promise<void> {
     python: ready[0]!.python,
     versions: ready[0]!.versions,
     names: all.length,
+    pool: pool(programs),
     unloadable: {
       count: rare.length,
       byRoot: Object.fromEntries(

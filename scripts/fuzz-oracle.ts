@@ -42,6 +42,8 @@ interface Args {
   start: number;
   /** Compose the programs of [start, start + programs) without loading them and print the name pool they drew. */
   poolOnly: boolean;
+  /** Draw only from these packs (labels as the summary's pool names them; "history/" takes every history pack). */
+  packs?: string[];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -66,6 +68,7 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--all-loads') a.allLoads = true;
     else if (v === '--start') a.start = Number(argv[++i]);
     else if (v === '--pool-only') a.poolOnly = true;
+    else if (v === '--packs') a.packs = argv[++i]!.split(',');
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -267,8 +270,12 @@ async function main(): Promise<void> {
     process.stderr.write(`fuzz:oracle needs ${PYTHON} with the ML libraries\n`);
     process.exit(2);
   }
-  const all = admittedNames();
-  const roots = [...new Set(all.map((n) => n.module.split('.')[0]!))].sort();
+  const admitted = admittedNames();
+  const inPool = (label: string): boolean =>
+    !args.packs || args.packs.some((p) => (p.endsWith('/') ? label.startsWith(p) : label === p));
+  const all = admitted.filter((n) => inPool(n.pack ?? '?'));
+  // The roots of every admitted name (not only the pool's): an import of a library the packs admit is not flagged.
+  const roots = [...new Set(admitted.map((n) => n.module.split('.')[0]!))].sort();
   const rootSet = new Set(roots);
   const flagged = (event: string, args: string): boolean => flaggedEvent(event, args, rootSet);
   const namesFile = join(tmpdir(), `sentinel-oracle-names-${process.pid}.txt`);
@@ -293,7 +300,9 @@ async function main(): Promise<void> {
   const pool = (programs: number): object => {
     const labels = [...new Set(all.map((n) => n.pack ?? '?'))];
     return {
-      source: 'allPacks() of src/rules/data/allowlist.ts: every pack entry, history packs included',
+      source: `allPacks() of src/rules/data/allowlist.ts: ${
+        args.packs ? `the entries of ${args.packs.join(', ')}` : 'every pack entry, history packs included'
+      }`,
       entries: all.length,
       distinctNames: new Set(all.map((n) => `${n.module}.${n.name}`)).size,
       unloadable: rare.length,

@@ -351,6 +351,9 @@ async function main(): Promise<void> {
   const libraryCode = new Map<string, { count: number; index: number }>();
   const examples = new Map<string, { index: number; args: string }>();
   const failures: Failure[] = [];
+  // Loads that ended the load child by a signal (a crash of the consumer: recorded, it is no audit event).
+  const crashes: { index: number; loader: Loader; end: string }[] = [];
+  let crashCount = 0;
   const vetoes: Record<Loader, number> = { pickle: 0, pandas: 0, joblib: 0, torch: 0, numpy: 0 };
   let vetoNotFlagged = 0;
   let derived = 0;
@@ -386,6 +389,10 @@ async function main(): Promise<void> {
         if (r.derived) derived++;
         cpu[r.loader] += r.us;
         ends[`${r.loader} ${r.end}`] = (ends[`${r.loader} ${r.end}`] ?? 0) + 1;
+        if (r.end.startsWith('crash:')) {
+          crashCount++;
+          if (crashes.length < 500) crashes.push({ index: start + idx, loader: r.loader, end: r.end });
+        }
         const hits = r.events.filter(([e, a]) => flagged(e, a));
         if (r.veto) {
           vetoes[r.loader]++;
@@ -473,6 +480,7 @@ async function main(): Promise<void> {
     blockedBySentinel: blocked,
     libraryCode: Object.fromEntries(libraryCode),
     failures,
+    crashes: { count: crashCount, first: crashes },
     ends,
     unflaggedEvents: Object.fromEntries(noise),
     vetoes,

@@ -40,6 +40,10 @@ interface Args {
   allLoads: boolean;
   /** First program index (a run can continue another run of the same seed). */
   start: number;
+  /** Compose the programs of [start, start + programs) without loading them and print the name pool they drew. */
+  poolOnly: boolean;
+  /** Draw only from these packs (labels as the summary's pool names them; "history/" takes every history pack). */
+  packs?: string[];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -51,6 +55,7 @@ function parseArgs(argv: string[]): Args {
     timeout: 2,
     allLoads: false,
     start: 0,
+    poolOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
@@ -62,6 +67,8 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--summary') a.summary = argv[++i];
     else if (v === '--all-loads') a.allLoads = true;
     else if (v === '--start') a.start = Number(argv[++i]);
+    else if (v === '--pool-only') a.poolOnly = true;
+    else if (v === '--packs') a.packs = argv[++i]!.split(',');
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -70,14 +77,24 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-/** Every admitted name of the built-in packs (module and attribute split at the last dot). */
+/** "history/joblib" for a history pack (scripts/data/derive-history.py), else the pack's id. */
+function poolLabel(p: { id: string; generatedBy: string }): string {
+  const m = /^scripts\/data\/derive-history\.py (\S+)/.exec(p.generatedBy);
+  return m ? `history/${m[1]}` : p.id;
+}
+
+/**
+ * Every admitted name of the built-in packs, the history packs included (module and attribute split at the last dot;
+ * a name two packs list is in the pool once per pack).
+ */
 function admittedNames(): AdmittedName[] {
   const out: AdmittedName[] = [];
   for (const p of allPacks()) {
+    const pack = poolLabel(p);
     for (const [canonical, e] of p.entries) {
       const dot = canonical.lastIndexOf('.');
       if (dot <= 0) continue;
-      out.push({ module: canonical.slice(0, dot), name: canonical.slice(dot + 1), kind: e.kind ?? 'unknown' });
+      out.push({ module: canonical.slice(0, dot), name: canonical.slice(dot + 1), kind: e.kind ?? 'unknown', pack });
     }
   }
   return out.sort((x, y) => `${x.module}.${x.name}`.localeCompare(`${y.module}.${y.name}`));
@@ -253,8 +270,12 @@ async function main(): Promise<void> {
     process.stderr.write(`fuzz:oracle needs ${PYTHON} with the ML libraries\n`);
     process.exit(2);
   }
-  const all = admittedNames();
-  const roots = [...new Set(all.map((n) => n.module.split('.')[0]!))].sort();
+  const admitted = admittedNames();
+  const inPool = (label: string): boolean =>
+    !args.packs || args.packs.some((p) => (p.endsWith('/') ? label.startsWith(p) : label === p));
+  const all = admitted.filter((n) => inPool(n.pack ?? '?'));
+  // The roots of every admitted name (not only the pool's): an import of a library the packs admit is not flagged.
+  const roots = [...new Set(admitted.map((n) => n.module.split('.')[0]!))].sort();
   const rootSet = new Set(roots);
   const flagged = (event: string, args: string): boolean => flaggedEvent(event, args, rootSet);
   const namesFile = join(tmpdir(), `sentinel-oracle-names-${process.pid}.txt`);
@@ -265,10 +286,59 @@ async function main(): Promise<void> {
   const unloadableSet = new Set(ready[0]!.unloadable);
   const names = all.filter((_, i) => !unloadableSet.has(i));
   const rare = all.filter((_, i) => unloadableSet.has(i));
-  const compose = (index: number): Uint8Array => composeProgram(names, args.seed, index, rare);
+  // Programs that import at least one name of each pack (history packs as history/<lib>).
+  const drawing = new Map<string, number>();
+  let drawingHistory = 0;
+  const compose = (index: number, tally = false): Uint8Array => {
+    if (!tally) return composeProgram(names, args.seed, index, rare);
+    const packs = new Set<string>();
+    const bytes = composeProgram(names, args.seed, index, rare, (n) => packs.add(n.pack ?? '?'));
+    for (const p of packs) drawing.set(p, (drawing.get(p) ?? 0) + 1);
+    if ([...packs].some((p) => p.startsWith('history/'))) drawingHistory++;
+    return bytes;
+  };
+  const pool = (programs: number): object => {
+    const labels = [...new Set(all.map((n) => n.pack ?? '?'))];
+    return {
+      source: `allPacks() of src/rules/data/allowlist.ts: ${
+        args.packs ? `the entries of ${args.packs.join(', ')}` : 'every pack entry, history packs included'
+      }`,
+      entries: all.length,
+      distinctNames: new Set(all.map((n) => `${n.module}.${n.name}`)).size,
+      unloadable: rare.length,
+      programs,
+      programsDrawingHistory: drawingHistory,
+      byPack: Object.fromEntries(
+        labels.map((l) => [
+          l,
+          {
+            entries: all.filter((n) => n.pack === l).length,
+            unloadable: rare.filter((n) => n.pack === l).length,
+            programsDrawing: drawing.get(l) ?? 0,
+          },
+        ]),
+      ),
+    };
+  };
   if (args.replay) {
     workers[0]!.close();
     process.stdout.write(Buffer.from(compose(args.replay.index)).toString('hex') + '\n');
+    return;
+  }
+  if (args.poolOnly) {
+    workers[0]!.close();
+    const n = args.programs ?? args.batch;
+    for (let i = args.start; i < args.start + n; i++) compose(i, true);
+    const byName = (l: string): string[] => rare.filter((x) => x.pack === l).map((x) => `${x.module}.${x.name}`);
+    const history = [...new Set(all.map((x) => x.pack ?? '?'))].filter((l) => l.startsWith('history/'));
+    const summary = {
+      seed: args.seed,
+      indexes: [args.start, args.start + n],
+      pool: pool(n),
+      unloadableHistory: Object.fromEntries(history.map((l) => [l, byName(l)])),
+    };
+    process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
+    if (args.summary) writeFileSync(args.summary, JSON.stringify(summary, null, 1) + '\n');
     return;
   }
   await canaries(workers, flagged, args.timeout);
@@ -281,6 +351,9 @@ async function main(): Promise<void> {
   const libraryCode = new Map<string, { count: number; index: number }>();
   const examples = new Map<string, { index: number; args: string }>();
   const failures: Failure[] = [];
+  // Loads that ended the load child by a signal (a crash of the consumer: recorded, it is no audit event).
+  const crashes: { index: number; loader: Loader; end: string }[] = [];
+  let crashCount = 0;
   const vetoes: Record<Loader, number> = { pickle: 0, pandas: 0, joblib: 0, torch: 0, numpy: 0 };
   let vetoNotFlagged = 0;
   let derived = 0;
@@ -308,7 +381,7 @@ async function main(): Promise<void> {
       const count = args.programs !== undefined ? Math.min(args.batch, args.start + args.programs - start) : args.batch;
       next += count;
       const forms: Forms[] = [];
-      for (let i = start; i < start + count; i++) forms.push(formsOf(compose(i)));
+      for (let i = start; i < start + count; i++) forms.push(formsOf(compose(i, true)));
       const results = await w.run(forms, ALL_MASK, args.timeout, false, !args.allLoads);
       for (const r of results) {
         const idx = r.program;
@@ -316,6 +389,10 @@ async function main(): Promise<void> {
         if (r.derived) derived++;
         cpu[r.loader] += r.us;
         ends[`${r.loader} ${r.end}`] = (ends[`${r.loader} ${r.end}`] ?? 0) + 1;
+        if (r.end.startsWith('crash:')) {
+          crashCount++;
+          if (crashes.length < 500) crashes.push({ index: start + idx, loader: r.loader, end: r.end });
+        }
         const hits = r.events.filter(([e, a]) => flagged(e, a));
         if (r.veto) {
           vetoes[r.loader]++;
@@ -403,6 +480,7 @@ async function main(): Promise<void> {
     blockedBySentinel: blocked,
     libraryCode: Object.fromEntries(libraryCode),
     failures,
+    crashes: { count: crashCount, first: crashes },
     ends,
     unflaggedEvents: Object.fromEntries(noise),
     vetoes,
@@ -416,6 +494,7 @@ async function main(): Promise<void> {
     python: ready[0]!.python,
     versions: ready[0]!.versions,
     names: all.length,
+    pool: pool(programs),
     unloadable: {
       count: rare.length,
       byRoot: Object.fromEntries(

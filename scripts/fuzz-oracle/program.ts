@@ -6,6 +6,8 @@ export interface AdmittedName {
   readonly module: string;
   readonly name: string;
   readonly kind: string;
+  /** The pack whose entry this is (a name two packs list is in the pool twice, once per pack). */
+  readonly pack?: string;
 }
 
 /** Strings no library writes: an audit event that carries one was steered by the stream. */
@@ -121,6 +123,7 @@ class Composer {
     private readonly r: () => number,
     private readonly names: readonly AdmittedName[],
     private readonly rare: readonly AdmittedName[],
+    private readonly drawn?: (n: AdmittedName) => void,
   ) {}
 
   private pick<T>(xs: readonly T[]): T {
@@ -185,6 +188,7 @@ class Composer {
 
   private global(): void {
     const n = this.rare.length > 0 && this.r() < RARE_SHARE ? this.pick(this.rare) : this.pick(this.names);
+    this.drawn?.(n);
     if (this.r() < 0.5) {
       this.bytes(OP.GLOBAL, ...new TextEncoder().encode(`${n.module}\n${n.name}\n`));
     } else {
@@ -331,13 +335,15 @@ const RARE_SHARE = 0.02;
 /**
  * Program `index` of `seed` over `names`; `rare` names (those no loader resolves on this machine) are drawn for a
  * small share of imports only, since each ends the load that reaches it (pandas.read_pickle then re-reads the stream
- * with its compat unpickler, so they still count).
+ * with its compat unpickler, so they still count). `drawn` sees every name the program imports (it does not change
+ * the bytes).
  */
 export function composeProgram(
   names: readonly AdmittedName[],
   seed: number,
   index: number,
   rare: readonly AdmittedName[] = [],
+  drawn?: (n: AdmittedName) => void,
 ): Uint8Array {
-  return new Composer(rng(seed, index), names, rare).program();
+  return new Composer(rng(seed, index), names, rare, drawn).program();
 }

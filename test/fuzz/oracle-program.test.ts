@@ -31,6 +31,32 @@ describe('oracle fuzzer programs', () => {
     assert.ok(distinct.size > 45, `${distinct.size}`);
   });
 
+  it('the drawn observer sees each name the program imports and leaves the bytes as they are', () => {
+    const tagged = NAMES.map((n, i) => ({ ...n, pack: `p${i}` }));
+    let seenNone = 0;
+    for (let i = 0; i < 100; i++) {
+      const drawn: AdmittedName[] = [];
+      const b = composeProgram(tagged, 13, i, [], (n) => drawn.push(n));
+      assert.deepEqual(b, composeProgram(tagged, 13, i));
+      const run = runPickle(new MemorySource({ chain: ['p.pkl'] }, b), 0, b.length, {
+        limits: DEFAULT_LIMITS,
+        loader: PLAIN_LOADER,
+      });
+      const imported = new Set(
+        run.imports.filter((x) => x.derivedVia === undefined && /GLOBAL/.test(x.opcode)).map((x) => x.canonical),
+      );
+      // Every import the VM reached was reported (a program the VM stops early reaches fewer than were drawn).
+      for (const c of imported)
+        assert.ok(
+          drawn.some((n) => `${n.module}.${n.name}` === c),
+          `${c} in program ${i}`,
+        );
+      assert.ok(drawn.every((n) => n.pack !== undefined));
+      if (drawn.length === 0) seenNone++;
+    }
+    assert.ok(seenNone < 100, 'no program drew a name');
+  });
+
   it('programs are protocol-4 pickles the VM reads without an analyser failure, importing only the given names', () => {
     const allowed = new Set(NAMES.map((n) => `${n.module}.${n.name}`));
     let stopped = 0;

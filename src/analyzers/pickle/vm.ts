@@ -15,7 +15,7 @@ import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './f
 import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
 import { classStateHookProblems } from './state-hooks.js';
 import { attrsFromItems, effectOf, reviewedClass } from './callable-effects.js';
-import { checkEffects, type EffectHost } from './effect-checks.js';
+import { checkEffects, checkSourceParse, type EffectHost } from './effect-checks.js';
 import { checkCallableSinks, checkClassSinks, checkUnknownClassState, type ClassSinkHost } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
@@ -733,6 +733,7 @@ class PickleVm implements ModelContext {
         checkClassSinks(this.sinkHost, canonical, 'init', input);
         checkCallableSinks(this.sinkHost, canonical, input.args);
       } else if (kind === 'NEWOBJ' || kind === 'NEWOBJ_EX') {
+        checkSourceParse(this.effectHost, canonical, args);
         checkClassSinks(this.sinkHost, canonical, 'new', { args, kwargs });
       }
       if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {

@@ -88,7 +88,11 @@ describe('oracle fuzzer regressions', () => {
     it(`${file} is blocked`, async () => {
       const report = await scan([join(dir, file)]);
       assert.equal(report.summary.gate.passed, false);
-      assert.ok(report.findings.some((f) => f.ruleId === 'PICKLE-STRUCT' && /codec/.test(f.evidence.signal)));
+      assert.ok(
+        report.findings.some(
+          (f) => f.ruleId === 'PICKLE-STRUCT' && /codec|parsed as Python source/.test(f.evidence.signal),
+        ),
+      );
     });
   }
 });

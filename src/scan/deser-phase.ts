@@ -225,11 +225,10 @@ async function runTarget(
   stats.analysedInWalk += fresh.length;
   if (reach) {
     // Files named alone (pre-commit, diff-based CI): each is analysed, and the project modules it imports are
-    // read, so a handler here and a deserializer there meet whichever of the two was named. Files met walking a
-    // folder are not: there the DESER gates and the demand rounds decide, as when the folder above is scanned.
+    // read, so a handler here and a deserializer there meet whichever of the two was named.
     const imported = new Set<string>();
     for (const e of entries) {
-      if (!e.named || e.member.target.isDirectory) continue;
+      if (!e.named) continue;
       if (e.module === undefined) {
         const text = read(e);
         if (text === undefined) continue;

@@ -20,10 +20,12 @@ import type { PostWalkInput } from './post-walk.js';
 import type { JobMember } from './scan-plan.js';
 
 /**
- * Bounds of growing a project: rounds (each one more hop across files) and modules loaded on demand per scan
- * target. Reaching either while modules are still wanted is SCAN-INCOMPLETE. Mutable for tests only.
+ * Bounds of growing a project: rounds (each one more hop across files), modules loaded on demand per scan target,
+ * and the project's work: source bytes the phase reads beyond the walk, each read counted (indexing a file for
+ * callers, then parsing it when a data path needs it). Bytes, not time, so a verdict does not depend on the
+ * machine's load. Reaching any of them while modules are still wanted is SCAN-INCOMPLETE. Mutable for tests only.
  */
-export const DEMAND_LIMITS = { rounds: 6, modules: 2000 };
+export const DEMAND_LIMITS = { rounds: 6, modules: 2000, workBytes: 128 * 1024 * 1024 };
 /** Source files larger than this are not loaded on demand (the walk reports them when it meets them). */
 const MAX_DEMAND_BYTES = 4 * 1024 * 1024;
 
@@ -50,31 +52,37 @@ interface Entry {
 }
 
 /** Figures of the last run (for the bench): files, modules analysed in the walk and on demand, rounds used. */
-export const lastRunStats = { files: 0, analysedInWalk: 0, loadedOnDemand: 0, rounds: 0 };
+export const lastRunStats = { files: 0, analysedInWalk: 0, loadedOnDemand: 0, rounds: 0, workBytes: 0 };
 
 /** After the walk: one project per scan target, grown on demand, then the DESER rules across its modules. */
 export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
-  Object.assign(lastRunStats, { files: 0, analysedInWalk: 0, loadedOnDemand: 0, rounds: 0 });
+  Object.assign(lastRunStats, { files: 0, analysedInWalk: 0, loadedOnDemand: 0, rounds: 0, workBytes: 0 });
   // One project per root: a directory scanned is its own root unless it is a package (then the directory above
   // its top package is); a file named on its own belongs to the root above its top package. Files of one root
-  // form one project however they were named.
-  const groups = new Map<string, { entries: Entry[]; reach: boolean }>();
+  // form one project however they were named. A root that is an installed-packages folder (site-packages,
+  // dist-packages) holds many distributions: there the project is the top packages the scan named, and the
+  // other distributions are libraries it imports, never read as its modules.
+  const groups = new Map<string, { entries: Entry[]; reach: boolean; tops: Set<string> }>();
   for (const { member, outcome } of input.files) {
     const s = outcome.summaries?.[DESER_PHASE_ID] as DeserSummary | undefined;
     if (s === undefined) continue;
     const t = member.target;
     const root = t.isDirectory ? sourceRoot(t.abs) : sourceRoot(dirname(member.path));
     let g = groups.get(root);
-    if (g === undefined) groups.set(root, (g = { entries: [], reach: false }));
+    if (g === undefined) groups.set(root, (g = { entries: [], reach: false, tops: new Set() }));
     // Modules beyond what was walked are read when a package folder was scanned, or a file was named alone inside
     // a package or a project (pyproject.toml, setup.cfg or setup.py at the root); a loose script is a project of
     // the files named with it.
     g.reach ||= t.isDirectory ? root !== t.abs : root !== dirname(member.path) || isProjectRoot(root);
-    g.entries.push({ member, module: s.module, rel: relPosix(root, member.path), named: true });
+    const rel = relPosix(root, member.path);
+    const slash = rel.indexOf('/');
+    if (slash > 0) g.tops.add(rel.slice(0, slash));
+    g.entries.push({ member, module: s.module, rel, named: true });
   }
   const out: Finding[] = [];
   for (const [root, g] of groups) {
-    const cut = g.reach ? addProjectModules(root, g.entries) : undefined;
+    const from = isInstalledPackages(root) ? [...g.tops].sort().map((t) => join(root, t)) : [root];
+    const cut = g.reach ? addProjectModules(root, from, g.entries) : undefined;
     out.push(...(await runTarget(root, g.entries, input.rules, cut, g.reach)));
   }
   return out;
@@ -114,6 +122,20 @@ function sourceRoot(dir: string): string {
   return d;
 }
 
+/**
+ * A folder Python installs distributions into: `site-packages` (pip, virtual environments' lib/pythonX.Y/),
+ * `dist-packages` (Debian), `__pypackages__/X.Y/lib` (PEP 582).
+ */
+export function isInstalledPackages(dir: string): boolean {
+  const parts = dir.split(sep);
+  const base = parts[parts.length - 1];
+  return (
+    base === 'site-packages' ||
+    base === 'dist-packages' ||
+    (base === 'lib' && parts.length >= 3 && parts[parts.length - 3] === '__pypackages__')
+  );
+}
+
 /** A directory holding a Python project's metadata. */
 function isProjectRoot(dir: string): boolean {
   return ['pyproject.toml', 'setup.cfg', 'setup.py'].some((m) => existsSync(join(dir, m)));
@@ -124,13 +146,18 @@ function relPosix(root: string, path: string): string {
 }
 
 /**
- * Adds the project's other Python modules (not named by the scan) as entries read on demand; returns the limit
- * reached when the tree holds more than MAX_PROJECT_FILES of them.
+ * Adds the project's other Python modules (not named by the scan) under the folders `from` (the root, or in an
+ * installed-packages folder the top packages named) as entries read on demand; returns the limit reached when the
+ * tree holds more than MAX_PROJECT_FILES of them.
  */
-function addProjectModules(root: string, entries: Entry[]): { limit: string; files: string[] } | undefined {
+function addProjectModules(
+  root: string,
+  from: readonly string[],
+  entries: Entry[],
+): { limit: string; files: string[] } | undefined {
   const have = new Set(entries.map((e) => e.rel));
   const target: ScanTarget = { arg: root, abs: root, isDirectory: true };
-  const stack = [root];
+  const stack = [...from].reverse();
   let added = 0;
   while (stack.length > 0) {
     const d = stack.pop()!;
@@ -176,6 +203,20 @@ async function runTarget(
   const stats = lastRunStats;
   stats.files += entries.length;
   const byStable = new Map(entries.map((e) => [e.rel, e]));
+  let cut: { limit: string; files: string[] } | undefined = tooLarge;
+  /** A file's text within the project's work budget; past it, the file is named in the SCAN-INCOMPLETE finding. */
+  let work = 0;
+  const read = (e: Entry): string | undefined => {
+    if (work + e.member.size > DEMAND_LIMITS.workBytes) {
+      cut ??= { limit: 'maxDeserProjectWork', files: [] };
+      if (cut.files.length < 5 && !cut.files.includes(e.rel)) cut.files.push(e.rel);
+      return undefined;
+    }
+    const text = readText(e.member.path);
+    work += e.member.size;
+    stats.workBytes += e.member.size;
+    return text;
+  };
   const keys = moduleKeys(
     entries.map((e) => e.rel),
     isPackageDir,
@@ -189,7 +230,7 @@ async function runTarget(
     for (const e of entries) {
       if (!e.named) continue;
       if (e.module === undefined) {
-        const text = readText(e.member.path);
+        const text = read(e);
         if (text === undefined) continue;
         try {
           e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
@@ -203,7 +244,7 @@ async function runTarget(
     for (const st of imported) {
       const e = byStable.get(st);
       if (e === undefined || e.module !== undefined) continue;
-      const text = readText(e.member.path);
+      const text = read(e);
       if (text === undefined) continue;
       try {
         e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
@@ -214,12 +255,11 @@ async function runTarget(
       fresh.push(e);
     }
   }
-  if (fresh.length === 0) return [];
+  if (fresh.length === 0) return cut !== undefined && cut !== tooLarge ? incompleteProject(entries, cut, rules) : [];
   const names = new Map<string, NameAnchor[]>();
   // Identifier → files not analysed yet that contain it: read once, when a round first needs callers.
   let postings: Postings | undefined;
   const loadedBefore = stats.loadedOnDemand;
-  let cut: { limit: string; files: string[] } | undefined = tooLarge;
   /** The files the modules analysed last demand: modules feeding their sinks, and callers of reaching functions. */
   const demanded = (from: readonly Entry[]): Set<string> => {
     const added = reachingNames(
@@ -234,7 +274,7 @@ async function runTarget(
       ),
     );
     if (added.size > 0) {
-      postings ??= identifierPostings(entries);
+      postings ??= identifierPostings(entries, read);
       for (const i of callerFiles(postings, added)) {
         const e = entries[i]!;
         if (e.module === undefined) wanted.add(e.rel);
@@ -255,7 +295,7 @@ async function runTarget(
         if (cut.files.length < 5) cut.files.push(stable);
         continue;
       }
-      const text = readText(e.member.path);
+      const text = read(e);
       if (text === undefined) continue;
       try {
         e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
@@ -313,7 +353,12 @@ function incompleteProject(
   const what =
     cut.limit === 'maxDeserModules'
       ? `more than ${DEMAND_LIMITS.modules} modules were needed`
-      : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
+      : cut.limit === 'maxDeserProjectWork'
+        ? `reading the modules a data path needs would exceed the project's work budget ` +
+          `(${DEMAND_LIMITS.workBytes} source bytes read, each read counted)`
+        : cut.limit === 'maxDeserProjectFiles'
+          ? `the project tree holds more than ${MAX_PROJECT_FILES} Python files`
+          : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
   const fact: IncompleteFact = {
     location: { chain: [e.member.path] },
     kind: 'limit',
@@ -390,7 +435,7 @@ interface Postings {
 /** Import statements, parenthesised name lists included. */
 const IMPORT_RE = /^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]+(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)/gm;
 
-function identifierPostings(entries: readonly Entry[]): Postings {
+function identifierPostings(entries: readonly Entry[], read: (e: Entry) => string | undefined): Postings {
   const ids = new Map<string, number[]>();
   const imported = new Map<string, number[]>();
   const add = (m: Map<string, number[]>, id: string, i: number): void => {
@@ -400,7 +445,7 @@ function identifierPostings(entries: readonly Entry[]): Postings {
   };
   entries.forEach((e, i) => {
     if (e.module !== undefined) return;
-    const text = readText(e.member.path);
+    const text = read(e);
     if (text === undefined) return;
     for (const id of new Set(text.match(/[A-Za-z_]\w*/g) ?? [])) add(ids, id, i);
     const inImports = new Set<string>();

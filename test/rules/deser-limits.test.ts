@@ -1,13 +1,14 @@
 // DESER's cross-module limits end in a finding, never in silence: a chain of calls across more files than the
 // demand rounds allow, and a handler fanning out to more modules than may be loaded on demand, are SCAN-INCOMPLETE
-// (with the limit named); the same shapes within the limits are found (or clean) without it.
+// (with the limit named); the same shapes within the limits are found (or clean) without it. A package installed in
+// a site-packages folder is its own project: its sibling distributions are libraries, never grown into.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scanPaths } from '../../src/scan/engine.js';
-import { DEMAND_LIMITS } from '../../src/scan/deser-phase.js';
+import { DEMAND_LIMITS, lastRunStats } from '../../src/scan/deser-phase.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -89,5 +90,88 @@ describe('DESER cross-module limits', () => {
     const ids = await ruleIds(fanOut(3));
     assert.ok(!ids.some((x) => x.startsWith('SCAN-INCOMPLETE')), ids.join(', '));
     assert.ok(ids.includes('DESER-NETWORK-INPUT'), ids.join(', '));
+  });
+
+  it('modules beyond the project work budget are SCAN-INCOMPLETE (maxDeserProjectWork)', async () => {
+    const saved = DEMAND_LIMITS.workBytes;
+    DEMAND_LIMITS.workBytes = 200;
+    try {
+      const ids = await ruleIds(fanOut(6));
+      assert.ok(ids.includes('SCAN-INCOMPLETE:maxDeserProjectWork'), ids.join(', '));
+    } finally {
+      DEMAND_LIMITS.workBytes = saved;
+    }
+  });
+});
+
+/**
+ * venv/lib/python3.11/site-packages/ with `app` (a handler in server.py passing socket bytes to codec.py's
+ * pickle.loads through a service module) beside a large distribution `bigdist` whose modules import and call
+ * app's codec with socket data of their own.
+ */
+function installed(siblings: number): { app: string; site: string } {
+  const base = mkdtempSync(join(tmpdir(), 'deser-site-'));
+  dirs.push(base);
+  const site = join(base, 'venv', 'lib', 'python3.11', 'site-packages');
+  const app = join(site, 'app');
+  mkdirSync(app, { recursive: true });
+  writeFileSync(join(app, '__init__.py'), '');
+  writeFileSync(join(app, 'codec.py'), 'import pickle\n\n\ndef decode(data):\n    return pickle.loads(data)\n');
+  writeFileSync(
+    join(app, 'service.py'),
+    'from app.codec import decode\n\n\ndef handle(data):\n    return decode(data)\n',
+  );
+  writeFileSync(
+    join(app, 'server.py'),
+    'import socket\n\nfrom app import service\n\n\ndef serve(conn: socket.socket):\n    return service.handle(conn.recv(4096))\n',
+  );
+  const big = join(site, 'bigdist');
+  mkdirSync(big);
+  writeFileSync(join(big, '__init__.py'), '');
+  for (let i = 0; i < siblings; i++)
+    writeFileSync(
+      join(big, `m${i}.py`),
+      `import socket\nfrom app.codec import decode\nfrom app.service import handle\n\n\n` +
+        `def serve${i}(conn):\n    return decode(conn.recv(64)) or handle(conn.recv(64))\n` +
+        `${'# padding line of a large installed distribution\n'.repeat(200)}`,
+    );
+  return { app, site };
+}
+
+describe('DESER in an installed-packages folder', () => {
+  it('a package in site-packages is found across its modules, and its sibling distribution is not read', async () => {
+    const { app } = installed(400);
+    const r = await scanPaths([app], { only: ['DESER'] });
+    const ids = r.findings.filter((f) => f.category === 'DESER' || f.ruleId === 'SCAN-INCOMPLETE');
+    assert.deepEqual(
+      ids.map((f) => f.ruleId),
+      ['DESER-NETWORK-INPUT'],
+      ids.map((f) => `${f.ruleId} ${f.location.chain.join(' ')}`).join('; '),
+    );
+    assert.match(ids[0]!.location.chain[0]!, /app[\\/]codec\.py$/);
+    // Bounded work: the phase knew app's four files and read none of bigdist's 400.
+    assert.equal(lastRunStats.files, 4);
+    assert.ok(lastRunStats.workBytes < 4096, String(lastRunStats.workBytes));
+  });
+
+  it('the sink file named alone still reaches its callers in the package, not in the sibling distribution', async () => {
+    const { app } = installed(50);
+    const r = await scanPaths([join(app, 'codec.py')], { only: ['DESER'] });
+    const ids = r.findings.filter((f) => f.category === 'DESER' || f.ruleId === 'SCAN-INCOMPLETE');
+    assert.deepEqual(
+      ids.map((f) => f.ruleId),
+      ['DESER-NETWORK-INPUT'],
+    );
+    assert.equal(lastRunStats.files, 4);
+  });
+
+  it('the same tree outside an installed-packages folder is one project (bigdist callers are read)', async () => {
+    const { site } = installed(5);
+    const root = join(site, '..', 'not-installed');
+    const { renameSync } = await import('node:fs');
+    renameSync(site, root);
+    const r = await scanPaths([join(root, 'app')], { only: ['DESER'] });
+    assert.ok(lastRunStats.files > 4, String(lastRunStats.files));
+    assert.ok(r.findings.some((f) => f.ruleId === 'DESER-NETWORK-INPUT'));
   });
 });

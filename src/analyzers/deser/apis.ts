@@ -234,7 +234,8 @@ export interface NetworkCall {
   label: string;
   /**
    * Openers of URLs that also open local files (`fsspec.open`, `smart_open.open`): the call is a network read
-   * unless this argument is a string literal naming a local path (no `scheme://`, or `file://`).
+   * when this argument is provably a remote URL (a literal, or a string built at run time whose literal start, with
+   * a `scheme://` other than `file://`); a path passed in is the operator's own file, as with `open()`.
    */
   urlArg?: { position: number; keyword: string };
 }
@@ -382,7 +383,7 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
     kind: 'endpoint',
     label: 'object-store read (Azure Blob)',
   },
-  // URL openers: remote unless the literal path is local.
+  // URL openers: remote when the path is provably a remote URL.
   ...['fsspec.open', 'smart_open.open', 'smart_open.smart_open', 'smart_open.smart_open_lib.open'].map(
     (exact): NetworkCall => ({
       pattern: { exact },

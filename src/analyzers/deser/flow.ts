@@ -1392,14 +1392,19 @@ function networkCall(c: CallSite, targets: readonly string[]): NetworkCall | und
   const n = NETWORK_CALLS.find((x) => targets.some((t) => matchesPattern(t, x.pattern)));
   if (n?.urlArg === undefined) return n;
   const arg = c.positional[n.urlArg.position] ?? c.keywords.find((k) => k.name === n.urlArg!.keyword)?.value;
-  const lit = arg?.constant;
-  return lit?.type === 'str' && isLocalPath(lit.value) ? undefined : n;
+  if (arg === undefined) return undefined;
+  const lit = arg.constant;
+  if (lit?.type === 'str') return isRemoteUrl(lit.value) ? n : undefined;
+  // A path built at run time is remote when its literal start names a scheme (f"s3://{bucket}/{key}",
+  // "https://" + host); a path passed in (a parameter, a setting) is the operator's own file, as with open().
+  const start = /^[fFrRbBuU]{0,2}(?:"|')([^"'{]*)/.exec(arg.text);
+  return start !== null && isRemoteUrl(start[1]!) ? n : undefined;
 }
 
-/** A literal that names a local file for fsspec/smart_open: no `scheme://` (or `file://`). */
-function isLocalPath(p: string): boolean {
+/** A URL fsspec/smart_open fetch from another host: a `scheme://` other than `file://`. */
+function isRemoteUrl(p: string): boolean {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(p);
-  return m === null || m[1]!.toLowerCase() === 'file';
+  return m !== null && m[1]!.toLowerCase() !== 'file';
 }
 
 /** Cheap test before the full sink match: a callee naming a sink API, or a local class (Unpickler subclass). */

@@ -144,9 +144,12 @@ describe('sentinel explain / rules: what the packs admit and why', () => {
     assert.equal(admitted.verdict, 'admitted');
     assert.equal(admitted.pack, 'pandas');
     assert.equal(admitted.kind, 'reconstructor');
+    // A name only old releases define is admitted once those releases' own hooks are reviewed (the history pack):
+    // pandas 0.13 - 0.19 resolve TimeSeries to a class of their own, so read_pickle's compat mapping alone no longer
+    // admits it.
     const old = JSON.parse((await cli(['explain', 'pandas.core.series.TimeSeries', '--format', 'json'])).stdout);
-    assert.equal(old.verdict, 'admitted');
-    assert.match(old.reason, /old name of pandas\.core\.series\.Series/);
+    assert.equal(old.verdict, 'not-admitted');
+    assert.match(old.reason, /resolves in v0\.13\.0 - v0\.19\.2; hooks not reviewed: .*NDFrame\.__setstate__/);
     const py2 = JSON.parse((await cli(['explain', 'copy_reg._reconstructor', '--format', 'json'])).stdout);
     assert.deepEqual([py2.canonical, py2.verdict], ['copyreg._reconstructor', 'admitted']);
     const refused = await cli(['explain', 'numpy.vectorize']);

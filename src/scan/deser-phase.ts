@@ -60,7 +60,7 @@ export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
   // One project per root: a directory scanned is its own root unless it is a package (then the directory above
   // its top package is); a file named on its own belongs to the root above its top package. Files of one root
   // form one project however they were named. A root that is an installed-packages folder (site-packages,
-  // dist-packages) holds many distributions: there the project is the top packages the scan named, and the
+  // dist-packages, the standard library's lib/pythonX.Y) holds many distributions: there the project is the top packages the scan named, and the
   // other distributions are libraries it imports, never read as its modules.
   const groups = new Map<string, { entries: Entry[]; reach: boolean; tops: Set<string> }>();
   for (const { member, outcome } of input.files) {
@@ -123,16 +123,18 @@ function sourceRoot(dir: string): string {
 }
 
 /**
- * A folder Python installs distributions into: `site-packages` (pip, virtual environments' lib/pythonX.Y/),
- * `dist-packages` (Debian), `__pypackages__/X.Y/lib` (PEP 582).
+ * A folder of many independent top-level packages: where Python installs distributions (`site-packages` of pip
+ * and virtual environments, Debian's `dist-packages`, PEP 582's `__pypackages__/X.Y/lib`) and the standard
+ * library's own folder (`lib/pythonX.Y`, recognised by its `os.py`). A package there is its own project.
  */
 export function isInstalledPackages(dir: string): boolean {
   const parts = dir.split(sep);
-  const base = parts[parts.length - 1];
+  const base = parts[parts.length - 1] ?? '';
   return (
     base === 'site-packages' ||
     base === 'dist-packages' ||
-    (base === 'lib' && parts.length >= 3 && parts[parts.length - 3] === '__pypackages__')
+    (base === 'lib' && parts.length >= 3 && parts[parts.length - 3] === '__pypackages__') ||
+    (/^python\d+(?:\.\d+)?t?$/.test(base) && existsSync(join(dir, 'os.py')))
   );
 }
 

@@ -109,12 +109,17 @@ describe('DESER cross-module limits', () => {
  * pickle.loads through a service module) beside a large distribution `bigdist` whose modules import and call
  * app's codec with socket data of their own.
  */
-function installed(siblings: number): { app: string; site: string } {
+function installed(
+  siblings: number,
+  where: 'site-packages' | 'stdlib' = 'site-packages',
+): { app: string; site: string } {
   const base = mkdtempSync(join(tmpdir(), 'deser-site-'));
   dirs.push(base);
-  const site = join(base, 'venv', 'lib', 'python3.11', 'site-packages');
+  const site =
+    where === 'stdlib' ? join(base, 'lib', 'python3.11') : join(base, 'venv', 'lib', 'python3.11', 'site-packages');
   const app = join(site, 'app');
   mkdirSync(app, { recursive: true });
+  if (where === 'stdlib') writeFileSync(join(site, 'os.py'), 'import sys\n');
   writeFileSync(join(app, '__init__.py'), '');
   writeFileSync(join(app, 'codec.py'), 'import pickle\n\n\ndef decode(data):\n    return pickle.loads(data)\n');
   writeFileSync(
@@ -156,6 +161,17 @@ describe('DESER in an installed-packages folder', () => {
 
   it('the sink file named alone still reaches its callers in the package, not in the sibling distribution', async () => {
     const { app } = installed(50);
+    const r = await scanPaths([join(app, 'codec.py')], { only: ['DESER'] });
+    const ids = r.findings.filter((f) => f.category === 'DESER' || f.ruleId === 'SCAN-INCOMPLETE');
+    assert.deepEqual(
+      ids.map((f) => f.ruleId),
+      ['DESER-NETWORK-INPUT'],
+    );
+    assert.equal(lastRunStats.files, 4);
+  });
+
+  it('in the standard library folder (lib/pythonX.Y with os.py) a package is its own project too', async () => {
+    const { app } = installed(50, 'stdlib');
     const r = await scanPaths([join(app, 'codec.py')], { only: ['DESER'] });
     const ids = r.findings.filter((f) => f.category === 'DESER' || f.ruleId === 'SCAN-INCOMPLETE');
     assert.deepEqual(

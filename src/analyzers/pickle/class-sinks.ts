@@ -34,6 +34,7 @@ const SINK_CALLABLE: Readonly<Record<string, readonly [string, string]>> = {
   import: ['builtins', '__import__'],
   loader: ['pickle', 'loads'],
   getattr: ['builtins', 'getattr'],
+  setattr: ['builtins', 'setattr'],
 };
 
 /** Kinds a planted attribute may be called as (a class, function, instance, or a value the analysis lost). */
@@ -45,8 +46,13 @@ const NO_ARGS: PyVal = { k: K.Tuple, items: [UNKNOWN], more: 1 };
 function valueAt(label: string, params: readonly string[], input: HookInput): PyVal | undefined {
   if ('state' in input) {
     if (label === 'state') return input.state;
-    if (!label.startsWith('state.')) return undefined;
     const st = input.state;
+    // `state{}`: the state when the hook's dict branch takes it (a dict, or an object that may be a dict subclass).
+    if (label === 'state{}') {
+      if (typeof st !== 'object') return undefined;
+      return st.k === K.Dict || st.k === K.Obj || st.k === K.Unknown || st.k === K.Pers ? st : undefined;
+    }
+    if (!label.startsWith('state.')) return undefined;
     // __setstate__ gets the state as it is: a key of a literal dict, anything for a state the analysis cannot read.
     if (typeof st !== 'object') return undefined;
     if (st.k === K.Dict) return keyOf(st, label.slice('state.'.length));

@@ -160,7 +160,15 @@ def history_effects(lib, entries, per_name, external, review):
             ref = next((r for r, x in hooks.items() if x == rec_out), f"{name}.{key} ({lib} history)")
             hooks[ref] = rec_out
             classes.setdefault(name, {})[key] = ref
-    out = {"generated_by": f"scripts/data/derive-history.py {lib}", "classes": classes,
+    # Names another pack admits (the installed version's) whose older versions' hook reaches more than the installed
+    # one (MODELLED: name -> {hook key: (sinks by label, where)}): the VM checks these beside the installed model.
+    for name, by_key in sorted(getattr(review, "MODELLED", {}).items()):
+        for key, (sinks, where) in by_key.items():
+            ref = f"{name}.{key} ({lib} history, older versions)"
+            hooks[ref] = {"sinks": {label: {kind: where for kind in kinds} for label, kinds in sorted(sinks.items())},
+                          "params": ["state"]}
+            classes.setdefault(name, {})[key] = ref
+    out = {"generated_by": f"scripts/data/derive-history.py {lib}", "classes": dict(sorted(classes.items())),
            "hooks": dict(sorted(hooks.items()))}
     # Classes older versions pass where a pack callable checks its argument's family (FAMILIES: root -> {name: why}),
     # for the names admitted here only.

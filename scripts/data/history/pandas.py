@@ -212,6 +212,22 @@ REVIEW.update({
         "data", "_ensure_compat_append then self._shallow_copy(np.concatenate(...), infer=True, name=name): "
                 "Index(values, name=..., copy=False), a new index; the instance is not changed"),
 })
+# pandas.core.frame.DataFrame is admitted by the pandas pack (the installed version's hooks); its older versions'
+# __setstate__ reads legacy states the installed one rejects: pandas 0.10 - 0.12's DataFrame.__setstate__ and
+# 0.13 - 0.18.0's NDFrame.__setstate__ hand a state whose item 0 is a dict, or any other sequence state, to
+# _unpickle_frame_compat / _unpickle_matrix_compat, which pass the state's bytes items to
+# pandas.core.common._unpickle_array -> numpy.lib.format.read_array(BytesIO(bytes)): for an object-dtype header that is
+# pickle.load of the stream's bytes with numpy < 1.16.3 (allow_pickle defaulted to True until then). From 0.18.1 the
+# frame compat imports _unpickle_array from pandas.core.common, which no longer defines it (ImportError), and from 0.23
+# it calls com._unpickle_array, which does not exist (AttributeError). pandas never writes such a state for a
+# DataFrame (0.10 - 0.12: the BlockManager; 0.13 on: a dict): modelled as a loader of the state.
+MODELLED = {
+    "pandas.core.frame.DataFrame": {
+        "setstate": ({"state[0]": ["loader"]},
+                     "pandas 0.10 - 0.18.0 DataFrame legacy state: _unpickle_array -> numpy.lib.format.read_array -> "
+                     "pickle.load (numpy < 1.16.3)"),
+    },
+}
 FUNCTIONS = {}
 NOT_ADMITTED = {
     "pandas.core.index.MultiIndex": (

@@ -56,7 +56,8 @@ export interface LabelSinks {
  * What one constructor or state hook does with the values the stream gives it, read from the library's source by
  * scripts/data/class_effects.py. Labels: `arg:<i>` (positional i after self/cls; params[i] names it), `arg:<name>`
  * (a keyword-only parameter), `arg:**` (any other keyword), `state` (the state BUILD passes), `state.<key>`,
- * `state{}` (the state when it is a dict, or an object that may be one).
+ * `state{}` (the state when it is a dict, or an object that may be one), `state[0]` (the state when its item 0 is read:
+ * a sequence, a dict with a key that may be 0, an object not shown to be a pandas block manager).
  */
 export interface HookRecord {
   readonly sinks: Readonly<Record<string, LabelSinks>>;
@@ -217,6 +218,12 @@ export function classHookSinksAll(canonical: string, hook: ClassHook): HookSinks
   const out: HookSinks[] = [];
   const current = classHookSinks(canonical, hook);
   if (current !== undefined) out.push(current);
+  // A name the installed packs admit whose older versions' hook reaches more (a history pack's model of it).
+  for (const h of histories) {
+    const { classes: hc, hooks: hh } = h();
+    const r = Object.hasOwn(hc, canonical) ? hc[canonical]![hook] : undefined;
+    if (r !== undefined && Object.hasOwn(hh, r) && r !== current?.ref) out.push({ ref: r, rec: hh[r]!, shape: false });
+  }
   const { classes, hooks } = historyData();
   const refs = Object.hasOwn(classes, canonical) ? classes[canonical]![hook] : undefined;
   for (const ref of refs ?? []) {

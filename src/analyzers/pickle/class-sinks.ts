@@ -13,6 +13,7 @@ import {
   type ClassHook,
   type LabelSinks,
 } from './callable-effects.js';
+import { instanceClass } from './instance-class.js';
 import { dictGet, K, UNKNOWN, type DictV, type PyVal } from './values.js';
 
 export interface ClassSinkHost {
@@ -37,6 +38,12 @@ const SINK_CALLABLE: Readonly<Record<string, readonly [string, string]>> = {
   setattr: ['builtins', 'setattr'],
 };
 
+/** The classes pandas' own DataFrame state is an instance of when it is not a dict (pandas 0.10 - 0.12 pickled it). */
+const BLOCK_MANAGERS: ReadonlySet<string> = new Set([
+  'pandas.core.internals.BlockManager',
+  'pandas.core.internals.managers.BlockManager',
+]);
+
 /** Kinds a planted attribute may be called as (a class, function, instance, or a value the analysis lost). */
 const CALLABLE_KINDS: ReadonlySet<K> = new Set([K.Global, K.Obj, K.Pers, K.Unknown]);
 
@@ -51,6 +58,16 @@ function valueAt(label: string, params: readonly string[], input: HookInput): Py
     if (label === 'state{}') {
       if (typeof st !== 'object') return undefined;
       return st.k === K.Dict || st.k === K.Obj || st.k === K.Unknown || st.k === K.Pers ? st : undefined;
+    }
+    // `state[0]`: the state when the hook reads its item 0 (pandas <= 0.18's legacy frame branches): a sequence, a dict
+    // with a key that may be 0, or an object whose class the stream does not show to be a pandas block manager.
+    if (label === 'state[0]') {
+      if (typeof st !== 'object') return undefined;
+      if (st.k === K.Tuple || st.k === K.List || st.k === K.Unknown || st.k === K.Pers) return st;
+      if (st.k === K.Dict)
+        return st.opaque || st.n > st.keys.length || st.keys.some((k) => typeof k !== 'string') ? st : undefined;
+      if (st.k === K.Obj) return BLOCK_MANAGERS.has(instanceClass(st)?.canonical ?? '') ? undefined : st;
+      return undefined;
     }
     if (!label.startsWith('state.')) return undefined;
     // __setstate__ gets the state as it is: a key of a literal dict, anything for a state the analysis cannot read.

@@ -98,7 +98,7 @@ def candidates(version, review):
 
 
 # The hooks an admitted class runs on the stream's values, as the VM's class-sink model names them.
-EFFECT_HOOKS = {"__setstate__": "setstate", "__hash__": "hash"}
+EFFECT_HOOKS = {"__setstate__": "setstate", "__hash__": "hash", "__new__": "new"}
 
 
 def history_effects(lib, entries, per_name, external, review):
@@ -114,13 +114,26 @@ def history_effects(lib, entries, per_name, external, review):
         rec = per_name.get(name, {})
         if "hooks" not in rec:
             continue
-        merged = {}
+        merged, params = {}, {}
         for owner, hook, h in sorted(rec["hooks"]):
             key = EFFECT_HOOKS.get(hook)
             if key is None:
                 continue
             ext = external.get(owner)
-            if ext is not None and h in ext.get("hooks", {}).values():
+            if hook == "__new__":
+                # A constructor's sinks are named by its review (what the library code it calls does with its
+                # arguments; its own text is not followed here), with its parameters in order (positional labels
+                # arg:<i> and keyword labels arg:<name> name the same values).
+                # (An external base's __new__, numpy's C ndarray.__new__, builds data: its review names no sink.)
+                verdict = () if ext is not None and h in ext.get("hooks", {}).values() else \
+                    review.REVIEW.get(f"{owner}.{hook}@{h}", ())
+                extra, names = (verdict[3] if len(verdict) > 3 else {}), (verdict[4] if len(verdict) > 4 else ())
+                if extra and params.get(key, tuple(names)) != tuple(names):
+                    raise SystemExit(f"{name}: {owner}.{hook}@{h}: parameters {names} differ from another version's")
+                if extra:
+                    params[key] = tuple(names)
+                found = [[kind, label, f"{owner}.{hook} (review)"] for label, kinds in extra.items() for kind in kinds]
+            elif ext is not None and h in ext.get("hooks", {}).values():
                 found = [[kind, label, f"{owner}.{hook}"] for label, kinds in ext.get("sinks", {}).get(hook, {}).items()
                          for kind in kinds]
             else:
@@ -143,12 +156,27 @@ def history_effects(lib, entries, per_name, external, review):
         for key, sinks in merged.items():
             for v in sinks.values():
                 v.get("methods", []).sort()
-            rec_out = {"sinks": dict(sorted(sinks.items())), "params": ["state"]}
+            rec_out = {"sinks": dict(sorted(sinks.items())), "params": list(params.get(key, ("state",)))}
             ref = next((r for r, x in hooks.items() if x == rec_out), f"{name}.{key} ({lib} history)")
             hooks[ref] = rec_out
             classes.setdefault(name, {})[key] = ref
-    return {"generated_by": f"scripts/data/derive-history.py {lib}", "classes": classes,
-            "hooks": dict(sorted(hooks.items()))}
+    # Names another pack admits (the installed version's) whose older versions' hook reaches more than the installed
+    # one (MODELLED: name -> {hook key: (sinks by label, where)}): the VM checks these beside the installed model.
+    for name, by_key in sorted(getattr(review, "MODELLED", {}).items()):
+        for key, (sinks, where) in by_key.items():
+            ref = f"{name}.{key} ({lib} history, older versions)"
+            hooks[ref] = {"sinks": {label: {kind: where for kind in kinds} for label, kinds in sorted(sinks.items())},
+                          "params": ["state"]}
+            classes.setdefault(name, {})[key] = ref
+    out = {"generated_by": f"scripts/data/derive-history.py {lib}", "classes": dict(sorted(classes.items())),
+           "hooks": dict(sorted(hooks.items()))}
+    # Classes older versions pass where a pack callable checks its argument's family (FAMILIES: root -> {name: why}),
+    # for the names admitted here only.
+    fams = {root: sorted(n for n in names if n in entries) for root, names in getattr(review, "FAMILIES", {}).items()}
+    fams = {root: names for root, names in fams.items() if names}
+    if fams:
+        out["families"] = dict(sorted(fams.items()))
+    return out
 
 
 def derive(lib, pins, base, show_hooks):
@@ -232,9 +260,13 @@ def derive(lib, pins, base, show_hooks):
             refused[name] = f"resolves in {span}; not followed: {rec['refused'][0]}"
             continue
         notes, bad, missing, checked = {}, [], [], {}  # notes: (hook, owner, why) -> hashes
+        reference = getattr(review, "REFERENCE_ONLY", {}).get(name)
         for owner, hook, h in sorted(rec["hooks"]):
             if hook == "__init__":
                 continue  # runs only when the stream calls the class, which a history entry never admits
+            if hook == "__new__" and reference is not None:
+                continue  # admitted only as a reference (calls "none"): a call, NEWOBJ or reconstructor base of it is
+                # refused, so its constructor never runs on the stream's values
             ext = external.get(owner)
             if ext is not None and h in ext.get("hooks", {}).values():
                 notes.setdefault((hook, owner, ext["why"]), []).append(h)
@@ -257,8 +289,10 @@ def derive(lib, pins, base, show_hooks):
             "versions": span,
             "rebuild": "; ".join(f"{hook}: {owner}@{','.join(hs)} ({why})" for (hook, owner, why), hs in notes.items())
             or "object default (__new__ + instance __dict__ update) in every version",
-            "calls": "new",
+            "calls": "new" if reference is None else "none",
         }
+        if reference is not None:
+            entries[name]["rebuild"] = f"{reference}; {entries[name]['rebuild']}"
         if checked:
             entries[name]["checked"] = "; ".join(f"{k}: {v}" for k, v in sorted(checked.items()))
     for name, why in review.NOT_ADMITTED.items():

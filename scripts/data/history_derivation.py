@@ -20,12 +20,19 @@ import subprocess
 # (BUILD), __setattr__ (BUILD's slot state), __getattr__/__getattribute__ (BUILD looks __setstate__ up on the
 # instance), __setitem__/append/extend (SETITEMS/APPENDS on subclasses), __hash__/__eq__ (an instance used as a dict
 # key or set member while loading), __del__ (runs when a partly built object is dropped), __init__ only when the stream
-# calls the class (REDUCE), which the pack then has to admit explicitly.
+# calls the class (REDUCE), which the pack then has to admit explicitly; __array_finalize__ for numpy.ndarray
+# subclasses (numpy's _reconstruct and every view of the array run it: see effective_hooks).
 HOOKS = ("__new__", "__setstate__", "__setattr__", "__getattr__", "__getattribute__", "__setitem__", "append",
-         "extend", "__hash__", "__eq__", "__del__", "__init__")
+         "extend", "__hash__", "__eq__", "__del__", "__init__", "__array_finalize__")
+# Hooks that run only for a class derived from this base (an external base a review module lists): numpy calls
+# __array_finalize__ on every new array of an ndarray subclass (_reconstruct's ndarray.__new__ with None, a view
+# with the array it views), nothing else does.
+ONLY_UNDER = {"__array_finalize__": "numpy.ndarray"}
 
 
-PARSER_VERSION = 4  # part of the cache key: bump when what parse_version records changes
+PARSER_VERSION = 5  # part of the cache key: bump when what parse_version records changes
+# The cache key also carries the hooks recorded, so that parsers that record different hooks never share entries.
+PARSER_KEY = f"{PARSER_VERSION}h{hashlib.sha256('|'.join(HOOKS).encode()).hexdigest()[:8]}"
 
 
 def git(repo, *args):
@@ -217,7 +224,7 @@ def parse_version(repo, commit, package, cache=None, root="", paths=None):
 
     if cache:
         scope = package if not paths else package + "-" + hashlib.sha256("|".join(paths).encode()).hexdigest()[:8]
-        path = os.path.join(cache, f"v{PARSER_VERSION}-{commit}-{scope}.json")
+        path = os.path.join(cache, f"v{PARSER_KEY}-{commit}-{scope}.json")
         if os.path.exists(path):
             with open(path, encoding="utf-8") as fh:
                 return json.load(fh)
@@ -301,6 +308,8 @@ def effective_hooks(version, name, external):
         else:
             defined = external.get(cls, {}).get("hooks", {})
         for hook, h in defined.items():
+            if hook in ONLY_UNDER and ONLY_UNDER[hook] not in order:
+                continue
             if h == "none":  # `__hash__ = None` and the like: the slot is disabled, nothing runs
                 found.add(hook)
                 continue

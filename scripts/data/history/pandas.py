@@ -67,6 +67,17 @@ EXTERNAL_BASES = {
                   "__hash__": "pyx-3958b1"},
         "sinks": {"__setstate__": {"state": ["method:pop", "method:update"]}},
     },
+    # numpy's own C type (numpy/core/src/multiarray): the base of pandas < 0.15's Index classes, FrozenNDArray and
+    # SparseArray of pandas < 0.24.
+    "numpy.ndarray": {
+        "why": "numpy.ndarray (C): __setstate__ takes (version, shape, dtype, is_fortran, data) - dtype must be a "
+               "numpy.dtype, data raw bytes or, for an object dtype, the list of elements, stored as they are; "
+               "__new__ allocates an array of the given shape and dtype (from a buffer object if given) and calls the "
+               "subclass's __array_finalize__ with None; __setitem__ stores a value in an element (converted through "
+               "its type's own __float__/__int__/__index__ for a numeric dtype); __hash__ is None (unhashable, so "
+               "__eq__ never runs while loading). Nothing the state names is called, imported or opened",
+        "hooks": {"__new__": "c-ndarray-new", "__setstate__": "c-ndarray-setstate", "__setitem__": "c-ndarray-setitem"},
+    },
     "pandas._libs.tslibs.offsets._Tick": {
         "why": "pandas 0.24 - 1.0 _Tick (offsets.pyx): a mixin defining only __truediv__/__rtruediv__, no unpickling "
                "hook",
@@ -117,5 +128,112 @@ REVIEW = {
     "pandas.tseries.offsets.Tick.__hash__@e360df026346": ("data", "hash(self._params): the property's sorted tuple of "
                                                                   "the instance's public attributes"),
 }
+# pandas.core.index's Index classes (0.13 - 0.17 define them there; 0.25 - 1.5 re-export pandas.core.indexes'): admitted
+# only as references - the class pandas 0.13 - 0.14 pass to numpy's _reconstruct(cls, (0,), 'b') (they were
+# numpy.ndarray subclasses), or that copyreg._reconstructor(cls, object, None) is given - never called: the stream's
+# call, NEWOBJ or reconstructor base of them is refused (classify.ts roleChecked, vm.ts reconstructorBase), so their
+# constructors (Index.__new__ dispatches **kwargs to DatetimeIndex, whose tz 'dateutil/<path>' opens that path from
+# 0.14.1 on) never run on the stream's values. Their state hooks, hashes and APPENDS/SETITEMS targets are reviewed
+# below per version.
+_REF = ("admitted only as a reference (numpy's _reconstruct subtype or a reconstructor's class; any call of it is "
+        "refused, so its __new__ is not run)")
+REFERENCE_ONLY = {
+    "pandas.core.index.Index": _REF,
+    "pandas.core.index.Int64Index": _REF,
+    "pandas.core.index.Float64Index": _REF,
+}
+# Classes older versions pass where a pack callable checks its argument's class family.
+FAMILIES = {
+    "numpy.ndarray": {n: "pandas 0.13 - 0.14 pickle it as numpy's _reconstruct(cls, (0,), 'b') + BUILD"
+                      for n in ("pandas.core.index.Index", "pandas.core.index.Int64Index",
+                                "pandas.core.index.Float64Index")},
+}
+REVIEW.update({
+    # pandas 0.13 - 0.14 (numpy.ndarray subclasses).
+    "pandas.core.index.Index.__setstate__@d6ec60c2aa48": (
+        "data", "state (nd_state, own_state): numpy's C ndarray.__setstate__(self, nd_state) (shape, a numpy.dtype, "
+                "raw bytes or the object elements, stored as they are), self.name = own_state[0] (a plain "
+                "attribute); any other state: ndarray.__setstate__(self, state). Nothing the state holds is called"),
+    "pandas.core.index.Index.__array_finalize__@ea04cdde555f": (
+        "data", "run by numpy on every new array of the class: self._id = a new identity object; for a view of an "
+                "Index, self.name = the viewed index's name (stored)"),
+    "pandas.core.index.Index.__hash__@17a11a017940": ("data", "raises TypeError (unhashable)"),
+    "pandas.core.index.Index.__eq__@assigned:<expr>": (
+        "data", "_indexOp('__eq__'): never runs while loading - __hash__ raises TypeError first, so an instance is "
+                "never a dict key or set member"),
+    "pandas.core.base.FrozenNDArray.__setitem__@assigned:_disabled": ("data", "_disabled: raises TypeError"),
+    "pandas.core.index.Index.append@36a058434965": (
+        "data", "returns a new Index(np.concatenate(...)) of self's and the operands' values (the name kept when "
+                "every Index operand has it; DatetimeIndex/PeriodIndex operands boxed through their asobject "
+                "property); the instance is not changed and no method of an operand is called"),
+    # pandas 0.15 - 0.17 (Index is a plain object holding _data).
+    "pandas.core.index.Index.__setstate__@5a5392eba01f": (
+        "data", "dict state: self._data = state.pop('data'), then setattr(self, key, value) for every other key - "
+                "modelled as builtins.setattr of the state (a '__class__' key re-types the instance); pandas never "
+                "writes a dict state for these classes (its __reduce__ is _new_Index(cls, d) with no state). Tuple "
+                "state (pandas 0.13 - 0.14's pickles, read through read_pickle's compat unpickler): "
+                "np.empty(shape, dtype) filled by numpy's ndarray.__setstate__, self.name = own_state[0], "
+                "self._data = the array, self._reset_identity() (a new identity object): stores only",
+        None, {"state{}": ["setattr"]}),
+    "pandas.core.index.Index.__setitem__@376ff48a53ec": ("data", "raises TypeError"),
+    "pandas.core.index.Index.__setitem__@b957bb66f056": ("data", "raises TypeError"),
+    "pandas.core.index.Index.append@b44b57e7b741": (
+        "data", "_ensure_compat_append (self and the operands, their values, the common name) then "
+                "Index(np.concatenate(...), name=name): a new index; the instance is not changed"),
+    # pandas 0.25 - 1.5: pandas.core.index re-exports pandas.core.indexes' classes - the same class objects the pandas
+    # pack admits under their current names, so these names reach no hook those names do not already reach.
+    "pandas.core.indexes.base.Index.__setstate__@392d9044c283": (
+        "data", "as 0.15 - 0.17's: a dict state is setattr of every key (modelled as builtins.setattr; pandas writes "
+                "none), a tuple state (0.13 - 0.14 pickles through read_pickle) fills a new ndarray through numpy's "
+                "ndarray.__setstate__ and stores it and the name",
+        None, {"state{}": ["setattr"]}),
+    "pandas.core.indexes.base.Index.__hash__@17a11a017940": ("data", "raises TypeError (unhashable)"),
+    "pandas.core.indexes.base.Index.__hash__@b72e2cc4cbbb": ("data", "raises TypeError (unhashable)"),
+    "pandas.core.indexes.base.Index.__hash__@57a24696bfc5": ("data", "raises TypeError (unhashable)"),
+    "pandas.core.indexes.base.Index.__setitem__@b957bb66f056": ("data", "raises TypeError"),
+    "pandas.core.indexes.base.Index.__setitem__@487b69c0a73f": ("data", "raises TypeError"),
+    "pandas.core.arraylike.OpsMixin.__eq__@ef6147813b06": (
+        "data", "self._cmp_method(other, operator.eq): never runs while loading - Index's __hash__ raises TypeError "
+                "(1.2) or is None (1.3 - 1.5), so an instance is never a dict key or set member"),
+    "pandas.core.indexes.base.Index.append@c68bf9d1758b": (
+        "data", "checks every operand is an Index, takes the common name (a set of the operands' names: their "
+                "hashes), returns self._concat(...), a new Index of the operands' values; the instance is not "
+                "changed (the current pandas.core.indexes.base.Index, which the pandas pack admits, does the same)"),
+    "pandas.core.indexes.base.Index.append@d8804b605261": (
+        "data", "as 0.25 - 1.2's append: a new Index of self's and the Index operands' values"),
+    "pandas.core.indexes.base.Index.setter name@81b15aa8c039": (
+        "data", "raises RuntimeError on a MultiIndex level; maybe_extract_name (hash(value): the value's own __hash__, "
+                "TypeError when unhashable); self._name = value"),
+    "pandas.core.indexes.base.Index.setter name@42e25e5fb70d": (
+        "data", "as 1.0 - 1.2's name setter: hash check of the value, then self._name = value"),
+    "pandas.core.indexes.base.Index.setter name@1dfc6d7947f1": (
+        "data", "as 1.0 - 1.2's name setter: hash check of the value, then self._name = value"),
+    "pandas.core.index.Index.append@56bf91ac0b68": (
+        "data", "_ensure_compat_append then self._shallow_copy(np.concatenate(...), infer=True, name=name): "
+                "Index(values, name=..., copy=False), a new index; the instance is not changed"),
+})
+# pandas.core.frame.DataFrame is admitted by the pandas pack (the installed version's hooks); its older versions'
+# __setstate__ reads legacy states the installed one rejects: pandas 0.10 - 0.12's DataFrame.__setstate__ and
+# 0.13 - 0.18.0's NDFrame.__setstate__ hand a state whose item 0 is a dict, or any other sequence state, to
+# _unpickle_frame_compat / _unpickle_matrix_compat, which pass the state's bytes items to
+# pandas.core.common._unpickle_array -> numpy.lib.format.read_array(BytesIO(bytes)): for an object-dtype header that is
+# pickle.load of the stream's bytes with numpy < 1.16.3 (allow_pickle defaulted to True until then). From 0.18.1 the
+# frame compat imports _unpickle_array from pandas.core.common, which no longer defines it (ImportError), and from 0.23
+# it calls com._unpickle_array, which does not exist (AttributeError). pandas never writes such a state for a
+# DataFrame (0.10 - 0.12: the BlockManager; 0.13 on: a dict): modelled as a loader of the state.
+MODELLED = {
+    "pandas.core.frame.DataFrame": {
+        "setstate": ({"state[0]": ["loader"]},
+                     "pandas 0.10 - 0.18.0 DataFrame legacy state: _unpickle_array -> numpy.lib.format.read_array -> "
+                     "pickle.load (numpy < 1.16.3)"),
+    },
+}
 FUNCTIONS = {}
-NOT_ADMITTED = {}
+NOT_ADMITTED = {
+    "pandas.core.index.MultiIndex": (
+        "MultiIndex.__setstate__ (pandas 0.13 - 0.17) rebuilds each level with Index(x) for the stream's level "
+        "values; from 0.14.1 Index.__new__ and DatetimeIndex.__new__ duck-type their argument (an object whose _typ "
+        "attribute is 'series' is taken as a Series: its dtype, values and the view(...) of its values are read and "
+        "called). The levels are list items, which the effect model does not keep, so a method planted there "
+        "could not be reported: not admitted"),
+}

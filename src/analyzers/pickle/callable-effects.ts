@@ -48,12 +48,16 @@ export interface LabelSinks {
   readonly import?: string;
   readonly loader?: string;
   readonly getattr?: string;
+  /** `setattr(self, key, value)` for the items of the state: a `__class__` key re-types the instance. */
+  readonly setattr?: string;
 }
 
 /**
  * What one constructor or state hook does with the values the stream gives it, read from the library's source by
  * scripts/data/class_effects.py. Labels: `arg:<i>` (positional i after self/cls; params[i] names it), `arg:<name>`
- * (a keyword-only parameter), `arg:**` (any other keyword), `state` (the state BUILD passes), `state.<key>`.
+ * (a keyword-only parameter), `arg:**` (any other keyword), `state` (the state BUILD passes), `state.<key>`,
+ * `state{}` (the state when it is a dict, or an object that may be one), `state[0]` (the state when its item 0 is read:
+ * a sequence, a dict with a key that may be 0, an object not shown to be a pandas block manager).
  */
 export interface HookRecord {
   readonly sinks: Readonly<Record<string, LabelSinks>>;
@@ -99,6 +103,8 @@ const data = lazyJson<EffectsFile>(effects);
 interface HistoryEffectsFile {
   readonly classes: Record<string, ClassEntry>;
   readonly hooks: Record<string, HookRecord>;
+  /** Classes older released versions pass for a family root (pandas < 0.15's Index classes to numpy's _reconstruct). */
+  readonly families?: Record<string, readonly string[]>;
 }
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
@@ -143,9 +149,21 @@ export function attrsFromItems(canonical: string): boolean {
   return Object.hasOwn(classes, canonical) && classes[canonical]!.attrsFromItems === true;
 }
 
-/** Whether `canonical` is one of the classes the library passes for family `root`. */
+/**
+ * Whether `canonical` is one of the classes the library passes for family `root` (in the installed version, or in an
+ * older released version a history pack admits the class from).
+ */
 export function inFamily(root: string, canonical: string): boolean {
-  families ??= new Map(Object.entries(data().families).map(([r, names]) => [r, new Set(names)]));
+  if (families === undefined) {
+    const all = new Map<string, Set<string>>();
+    for (const table of [data().families, ...histories.map((h) => h().families ?? {})])
+      for (const [r, names] of Object.entries(table)) {
+        const set = all.get(r) ?? new Set<string>();
+        for (const n of names) set.add(n);
+        all.set(r, set);
+      }
+    families = all;
+  }
   return families.get(root)?.has(canonical) ?? false;
 }
 
@@ -200,6 +218,12 @@ export function classHookSinksAll(canonical: string, hook: ClassHook): HookSinks
   const out: HookSinks[] = [];
   const current = classHookSinks(canonical, hook);
   if (current !== undefined) out.push(current);
+  // A name the installed packs admit whose older versions' hook reaches more (a history pack's model of it).
+  for (const h of histories) {
+    const { classes: hc, hooks: hh } = h();
+    const r = Object.hasOwn(hc, canonical) ? hc[canonical]![hook] : undefined;
+    if (r !== undefined && Object.hasOwn(hh, r) && r !== current?.ref) out.push({ ref: r, rec: hh[r]!, shape: false });
+  }
   const { classes, hooks } = historyData();
   const refs = Object.hasOwn(classes, canonical) ? classes[canonical]![hook] : undefined;
   for (const ref of refs ?? []) {

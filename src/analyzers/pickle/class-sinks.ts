@@ -13,6 +13,7 @@ import {
   type ClassHook,
   type LabelSinks,
 } from './callable-effects.js';
+import { instanceClass } from './instance-class.js';
 import { dictGet, K, UNKNOWN, type DictV, type PyVal } from './values.js';
 
 export interface ClassSinkHost {
@@ -34,7 +35,14 @@ const SINK_CALLABLE: Readonly<Record<string, readonly [string, string]>> = {
   import: ['builtins', '__import__'],
   loader: ['pickle', 'loads'],
   getattr: ['builtins', 'getattr'],
+  setattr: ['builtins', 'setattr'],
 };
+
+/** The classes pandas' own DataFrame state is an instance of when it is not a dict (pandas 0.10 - 0.12 pickled it). */
+const BLOCK_MANAGERS: ReadonlySet<string> = new Set([
+  'pandas.core.internals.BlockManager',
+  'pandas.core.internals.managers.BlockManager',
+]);
 
 /** Kinds a planted attribute may be called as (a class, function, instance, or a value the analysis lost). */
 const CALLABLE_KINDS: ReadonlySet<K> = new Set([K.Global, K.Obj, K.Pers, K.Unknown]);
@@ -45,8 +53,23 @@ const NO_ARGS: PyVal = { k: K.Tuple, items: [UNKNOWN], more: 1 };
 function valueAt(label: string, params: readonly string[], input: HookInput): PyVal | undefined {
   if ('state' in input) {
     if (label === 'state') return input.state;
-    if (!label.startsWith('state.')) return undefined;
     const st = input.state;
+    // `state{}`: the state when the hook's dict branch takes it (a dict, or an object that may be a dict subclass).
+    if (label === 'state{}') {
+      if (typeof st !== 'object') return undefined;
+      return st.k === K.Dict || st.k === K.Obj || st.k === K.Unknown || st.k === K.Pers ? st : undefined;
+    }
+    // `state[0]`: the state when the hook reads its item 0 (pandas <= 0.18's legacy frame branches): a sequence, a dict
+    // with a key that may be 0, or an object whose class the stream does not show to be a pandas block manager.
+    if (label === 'state[0]') {
+      if (typeof st !== 'object') return undefined;
+      if (st.k === K.Tuple || st.k === K.List || st.k === K.Unknown || st.k === K.Pers) return st;
+      if (st.k === K.Dict)
+        return st.opaque || st.n > st.keys.length || st.keys.some((k) => typeof k !== 'string') ? st : undefined;
+      if (st.k === K.Obj) return BLOCK_MANAGERS.has(instanceClass(st)?.canonical ?? '') ? undefined : st;
+      return undefined;
+    }
+    if (!label.startsWith('state.')) return undefined;
     // __setstate__ gets the state as it is: a key of a literal dict, anything for a state the analysis cannot read.
     if (typeof st !== 'object') return undefined;
     if (st.k === K.Dict) return keyOf(st, label.slice('state.'.length));

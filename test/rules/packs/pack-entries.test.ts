@@ -72,7 +72,10 @@ for (const pack of allPacks()) {
     it('used as its library uses it: passes; with attacker state or arguments: PICKLE-EXEC', async () => {
       for (const [name, e] of pack.entries) {
         if (allowEntry(name)?.source !== pack.id) continue; // admitted through an earlier pack
-        const ok = await scanBytes('p.pkl', libraryUse(name, e.kind, false));
+        // A class admitted only as a stored reference (calls: none) is used by its library as a value, never rebuilt
+        // by the stream itself (pandas 0.13 - 0.14's Index classes: the subtype numpy's _reconstruct is given).
+        const kind = e.kind === 'class' && e.calls === 'none' ? 'reference' : e.kind;
+        const ok = await scanBytes('p.pkl', libraryUse(name, kind, false));
         // joblib's array wrappers need their real fields to locate the array bytes that follow: the joblib files of
         // test/fixtures/real/ are their library use.
         // io.BytesIO's state is a (bytes, position, dict) tuple, not the dict state built here.
@@ -84,7 +87,7 @@ for (const pack of allPacks()) {
           );
         // io.BytesIO's state is a (bytes, position, dict) tuple, not the dict state built here.
         if (pack.id !== 'joblib' && name !== 'io.BytesIO') assert.equal(ok.pickles[0]?.safety, 'LIKELY_SAFE', name);
-        const gadget = await scanBytes('p.pkl', libraryUse(name, e.kind, true));
+        const gadget = await scanBytes('p.pkl', libraryUse(name, kind, true));
         assert.ok(ids(gadget).includes('PICKLE-EXEC'), `${name} with a payload: ${ids(gadget).join(',')}`);
       }
     });

@@ -2,18 +2,20 @@
 // of pandas 0.10 - 1.0 pass in the shape those versions wrote them, each naming the pack and the version range, and
 // the same classes with a state that plants a callable under a name their old hooks call on the instance (after
 // `self.__dict__ = state`) are blocked by the effect model the derivation writes (history-effects-pandas.json).
+// pandas.core.index's Index classes of 0.13 - 0.17 pass as pandas 0.13 - 0.14 wrote them (numpy's _reconstruct), and
+// are blocked when the stream calls them or gives them a dict state (a setattr of every key).
 // Fixtures: scripts/fixtures/history-pandas.py (each block case names the old hook it targets).
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { classHookSinks } from '../../../src/analyzers/pickle/callable-effects.js';
-import { allowEntry } from '../../../src/rules/data/allowlist.js';
+import { allowEntry, refusedBy } from '../../../src/rules/data/allowlist.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 
 const DIR = new URL('../../fixtures/history-pandas/', import.meta.url);
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 const manifest = JSON.parse(readFileSync(new URL('manifest.json', DIR), 'utf8')) as {
-  files: { file: string; expect: 'pass' | 'block'; what: string; hook?: string }[];
+  files: { file: string; expect: 'pass' | 'block'; what: string; hook?: string; signal?: string }[];
 };
 
 describe('pandas history pack: old offsets', () => {
@@ -28,7 +30,19 @@ describe('pandas history pack: old offsets', () => {
         );
         const admitted = r.pickles.flatMap((p) => p.admitted ?? []).filter((a) => a.name.startsWith('pandas.'));
         assert.ok(admitted.length > 0);
-        for (const a of admitted) assert.match(a.versions ?? '', /^pandas v0\.1\d\.0 - v1\.0\.5$/, a.name);
+        for (const a of admitted)
+          assert.match(
+            a.versions ?? '',
+            a.name.startsWith('pandas.core.index.')
+              ? /^pandas v0\.13\.0 - v0\.17\.1, /
+              : /^pandas v0\.1\d\.0 - v1\.0\.5$/,
+            a.name,
+          );
+      } else if (f.signal !== undefined) {
+        assert.ok(
+          blocking.some((x) => x.evidence.signal.includes(f.signal!)),
+          blocking.map((x) => x.evidence.signal).join('; '),
+        );
       } else {
         assert.ok(
           blocking.some((x) => x.ruleId === 'PICKLE-EXEC' && x.evidence.signal.includes('dateutil.tz.tz.tzfile')),
@@ -51,8 +65,17 @@ describe('pandas history pack: old offsets', () => {
       assert.ok(classHookSinks(name, 'hash'), `${name}: no __hash__ model`);
     }
   });
-  it('names whose old hooks are not reviewed stay out', () => {
-    for (const n of ['pandas.core.internals.BlockManager', 'pandas.core.index.Index', 'pandas.core.panel.Panel'])
+  it("pandas.core.index's Index classes are admitted only as references, in every version they resolve in", () => {
+    for (const n of ['Index', 'Int64Index', 'Float64Index']) {
+      const e = allowEntry(`pandas.core.index.${n}`);
+      assert.equal(e?.source, 'pandas', n);
+      assert.equal(e?.calls, 'none', n);
+      assert.equal(e?.versions, 'pandas v0.13.0 - v0.17.1, v0.25.0 - 1.5.0rc0', n);
+    }
+  });
+  it('names whose old hooks are not reviewed, or not data-only, stay out', () => {
+    for (const n of ['pandas.core.internals.BlockManager', 'pandas.core.index.MultiIndex', 'pandas.core.panel.Panel'])
       assert.equal(allowEntry(n), undefined, n);
+    assert.match(refusedBy('pandas.core.index.MultiIndex')?.reason ?? '', /duck-type/);
   });
 });

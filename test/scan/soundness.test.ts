@@ -185,6 +185,7 @@ describe('constructor and state-hook sinks (derived from the libraries)', () => 
       invokeModelled: (callee) =>
         seen.push(typeof callee === 'object' && callee.k === K.Global ? `calls ${callee.imp.canonical}` : 'calls ?'),
       deriveCall: (module, name) => seen.push(`derives ${module}.${name}`),
+      implicitHooks: () => {},
       plantedAttr: (v, name) =>
         typeof v === 'object' && v.k === K.Obj && typeof v.state === 'object' && v.state.k === K.Dict
           ? v.state.vals[v.state.keys.indexOf(name)]

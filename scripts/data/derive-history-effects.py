@@ -22,6 +22,7 @@ hash/eq and the other implicit hooks), the refs of the hook records of every ver
 records themselves (sinks by label, as in callable-effects.json "hooks"), with the pinned commits they were read at.
 
 Run with Debian's interpreter: /usr/bin/python3 scripts/data/derive-history-effects.py [--mirror /work/.mirror]
+[--libs dateutil,gensim] (re-derive only those libraries; the others' records are kept from the current output)
 """
 
 import argparse
@@ -272,16 +273,34 @@ def hook_record(src, hook, globals_, version=None, cls_name=None, module=None, e
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mirror", default="/work/.mirror")
+    ap.add_argument("--libs", default="", help="comma-separated libraries to re-derive; the others' records are kept "
+                                                "from the current output file")
     args = ap.parse_args()
     with open(PINS) as f:
         pins = json.load(f)
+    only = set(filter(None, args.libs.split(",")))
     classes, hooks, read = {}, {}, {}
+    kept = {}
+    if only:
+        with open(OUT) as f:
+            kept = json.load(f)
     for path in sorted(glob.glob(os.path.join(ROOT, "docs", "packs", "history", "*.json"))):
         lib = os.path.basename(path)[:-5]
         if lib not in pins:
             continue  # pandas-compat: the compat unpickler's readings, not a library history
         with open(path) as f:
             names = json.load(f)["names"]
+        if only and lib not in only:
+            # kept as derived before: its names' records and the hooks they reference
+            if lib in kept["read"]:
+                read[lib] = kept["read"][lib]
+            for name in names:
+                if name in kept["classes"]:
+                    classes[name] = kept["classes"][name]
+                    for refs in kept["classes"][name].values():
+                        for ref in refs:
+                            hooks[ref] = kept["hooks"][ref]
+            continue
         review = load_review(lib)
         spec = pins[lib]
         read[lib] = {"repository": spec["repo"], "commits": {}}
@@ -340,7 +359,7 @@ def main():
         "classes": dict(sorted(classes.items())),
         # ref (owner.hook@syntax hash) -> sinks by label (as callable-effects.json "hooks")
         "hooks": {r: {"sinks": hooks[r]["sinks"], "params": hooks[r]["params"], "read_at": hooks[r]["read_at"],
-                      **({"unfollowed": hooks[r]["unfollowed"]} if hooks[r]["unfollowed"] else {})}
+                      **({"unfollowed": hooks[r]["unfollowed"]} if hooks[r].get("unfollowed") else {})}
                   for r in sorted(used)},
         "hooks_read": len(hooks),
     }

@@ -17,8 +17,11 @@ Debian installs, see pack_derivation.hook_source) is parsed and its arguments ar
 - a sink is recorded with the labels that reach it: `call` (a tainted value is called), `method:<m>` (method m of a
   tainted value is called: the VM calls whatever the stream planted under m), and `open`, `loader`, `import`, `exec`,
   `getattr` (a tainted value reaches builtins.open/io.open/os.*/numpy.memmap/numpy.fromfile, pickle/numpy/joblib/torch
-  loads, importlib.import_module/__import__, exec/eval/compile, or getattr with a tainted attribute name). Sink
-  callables are recognised by identity (the object the name resolves to in the function's globals), not by spelling.
+  loads, importlib.import_module/__import__, exec/eval, or getattr with a tainted attribute name), `compile` (compile,
+  ast.parse: str or bytes parsed as source) and `compileStr` (ast.literal_eval: a str parsed as source). Sink callables
+  are recognised by identity (the object the name resolves to in the function's globals), not by spelling;
+- `map(f, …)`/`filter(f, …)` call f with the elements of their other arguments: f's sinks (a sink callable, or a
+  function followed into its source) take those labels.
 A hook whose source cannot be read or parsed (C, or Cython the parser does not follow) is `opaque`: its effect then
 rests on the pack's review verdict, which is recorded beside it.
 """
@@ -52,8 +55,15 @@ def _sinks():
     add('open', builtins.open, io.open, io.FileIO, os.open, os.remove, os.unlink, os.rename, os.replace, os.makedirs,
         os.mkdir, os.rmdir, os.listdir, os.stat, os.chmod, mmap.mmap, shutil.rmtree, shutil.copy, shutil.move,
         getattr(os, 'fdopen', None))
-    add('exec', builtins.exec, builtins.eval, builtins.compile, os.system, os.popen, subprocess.Popen, subprocess.run,
+    add('exec', builtins.exec, builtins.eval, os.system, os.popen, subprocess.Popen, subprocess.run,
         subprocess.call, subprocess.check_output, subprocess.check_call)
+    # Compile sinks: the value is parsed as Python source (CPython's compiler runs on the text the stream chose; no
+    # code runs). compile() and ast.parse() take str or bytes; ast.literal_eval parses a str only (any other value is
+    # walked as a syntax tree or refused).
+    import ast as ast_module
+
+    add('compile', builtins.compile, ast_module.parse)
+    add('compileStr', ast_module.literal_eval)
     add('import', builtins.__import__, il.import_module, il.__import__)
     add('getattr', builtins.getattr)
     add('loader', pickle.load, pickle.loads, pickle.Unpickler)
@@ -81,6 +91,54 @@ def _sinks():
 
 
 SINKS = _sinks()
+# Special methods CPython runs on an object's class for an operation (never looked up on the instance __dict__).
+IMPLICIT_HOOKS = ('__hash__', '__eq__', '__ne__', '__lt__', '__le__', '__gt__', '__ge__', '__len__', '__iter__',
+                  '__index__', '__bool__', '__getitem__', '__contains__')
+# Builtins that call their first argument with the elements of the others.
+HIGHER_ORDER = (builtins.map, builtins.filter)
+
+# Special methods CPython runs on the left and right operands of a comparison (the right one reflected: a < b tries
+# b.__gt__(a) when a's answers NotImplemented or b's class is a subclass of a's); `in` asks the container.
+COMPARE_DUNDERS = {
+    ast.Eq: (('__eq__',), ('__eq__',)),
+    ast.NotEq: (('__ne__',), ('__ne__',)),
+    ast.Lt: (('__lt__',), ('__gt__',)),
+    ast.LtE: (('__le__',), ('__ge__',)),
+    ast.Gt: (('__gt__',), ('__lt__',)),
+    ast.GtE: (('__ge__',), ('__le__',)),
+    ast.In: (('__eq__',), ('__contains__', '__iter__')),
+    ast.NotIn: (('__eq__',), ('__contains__', '__iter__')),
+}
+
+
+def _implicit_calls():
+    """(callables, special methods they run on their arguments' classes), recognised by identity."""
+    import bisect
+    import heapq
+    import operator
+
+    iterate = ('__iter__',)
+    order = ('__iter__', '__lt__', '__gt__')
+    return (
+        ((list, tuple, set, frozenset, enumerate, zip, sum, any, all, iter, dict, reversed), iterate),
+        ((sorted, min, max, heapq.heapify, heapq.heappush, heapq.heappop, heapq.heapreplace, heapq.heappushpop,
+          heapq.nsmallest, heapq.nlargest, heapq.merge, bisect.bisect, bisect.bisect_left, bisect.bisect_right,
+          bisect.insort, bisect.insort_left, bisect.insort_right), order),
+        ((len,), ('__len__',)),
+        ((bool,), ('__bool__',)),
+        ((hash,), ('__hash__',)),
+        ((range, operator.index), ('__index__',)),
+        ((operator.lt,), ('__lt__',)), ((operator.le,), ('__le__',)), ((operator.gt,), ('__gt__',)),
+        ((operator.ge,), ('__ge__',)), ((operator.eq,), ('__eq__',)), ((operator.ne,), ('__ne__',)),
+        ((operator.getitem,), ('__getitem__',)), ((operator.contains,), ('__contains__',)),
+    )
+
+
+IMPLICIT_CALLS = _implicit_calls()
+# Builtins whose result may be one of their arguments (or an element or attribute of one).
+RETURNS_ARGUMENT = (getattr, next, min, max, vars)
+# Methods of a list that compare its elements (sort) or compare them with the argument.
+SEQUENCE_METHODS = {'sort': ('__lt__', '__gt__'), 'index': ('__eq__',), 'count': ('__eq__',), 'remove': ('__eq__',)}
 
 
 def _cython_to_python(src):
@@ -172,6 +230,14 @@ class Analysis:
             base = self.labels(node.value, ctx)
             key = node.slice.value if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) else None
             self.labels(node.slice, ctx)
+            if isinstance(node.ctx, ast.Load):
+                self.dunder(('__getitem__',), base, ctx)
+            # A slice's bounds are converted with __index__; a key is hashed (a mapping) or converted (a sequence).
+            if isinstance(node.slice, ast.Slice):
+                for part in (node.slice.lower, node.slice.upper, node.slice.step):
+                    self.dunder(('__index__',), self.labels(part, ctx), ctx)
+            else:
+                self.dunder(('__index__', '__hash__'), self.labels(node.slice, ctx), ctx)
             if key is not None and base & {'state'}:
                 return (base - {'state'}) | {f'state.{key}'}
             return base | self.labels(node.slice, ctx)
@@ -179,18 +245,76 @@ class Analysis:
             return self.call(node, ctx)
         if isinstance(node, (ast.Lambda,)):
             return set()
+        if isinstance(node, ast.Compare):
+            operands = [node.left] + list(node.comparators)
+            labs = [self.labels(o, ctx) for o in operands]
+            for i, op in enumerate(node.ops):
+                left, right = COMPARE_DUNDERS.get(type(op), ((), ()))
+                self.dunder(left, labs[i], ctx)
+                self.dunder(right, labs[i + 1], ctx)
+            return set().union(*labs)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            self.truth(node.operand, ctx)
+        elif isinstance(node, ast.BoolOp):
+            for v in node.values:
+                self.truth(v, ctx)
+        elif isinstance(node, ast.IfExp):
+            self.truth(node.test, ctx)
+        elif isinstance(node, ast.Starred):
+            self.dunder(('__iter__',), self.labels(node.value, ctx), ctx)
         out = set()
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
                 out |= self.labels(child, ctx)
             elif isinstance(child, ast.comprehension):
                 out |= self.labels(child.iter, ctx)
+                if not self.fresh(child.iter, ctx):
+                    self.dunder(('__iter__',), self.labels(child.iter, ctx), ctx)
                 self.bind(child.target, self.labels(child.iter, ctx), ctx)
                 for cond in child.ifs:
                     self.labels(cond, ctx)
             elif isinstance(child, ast.keyword):
                 out |= self.labels(child.value, ctx)
         return out
+
+    def dunder(self, names, labels, ctx):
+        """Special methods CPython calls on a value's class (never on its instance __dict__) by an operation the code
+        applies to it: recorded as `dunder:<name>` sinks of its labels (the classes the value may be then decide)."""
+        for name in names:
+            if labels:
+                self.sink(f'dunder:{name}', labels, f"{ctx['where']}: {name}")
+
+    def membership_guard(self, test, ctx):
+        """(name, holds in the if-branch) for `name in C` / `name not in C` where C is a set, frozenset, dict, list or
+        tuple the function's module holds (a constant of the library), else None."""
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn))
+                and isinstance(test.left, ast.Name)):
+            return None
+        container = self.resolve_expr(test.comparators[0], ctx)
+        if isinstance(container, tuple) or not isinstance(container, (set, frozenset, dict, list, tuple)):
+            return None
+        if self.labels(test.comparators[0], ctx):
+            return None
+        return test.left.id, isinstance(test.ops[0], ast.In)
+
+    def truth(self, node, ctx):
+        """A value tested for truth (if/while/not/and/or): __bool__, or __len__ without one. A comparison or boolean
+        expression records its own operands."""
+        if isinstance(node, (ast.Compare, ast.BoolOp)) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
+            return
+        if not self.fresh(node, ctx):
+            self.dunder(('__bool__',), self.labels(node, ctx), ctx)
+
+    def fresh(self, node, ctx):
+        """A call of a builtin whose result is a new builtin value (isinstance, len, range, sorted, …), not one of its
+        arguments: testing or iterating it runs no special method of the stream's classes (the call records its own)."""
+        if not isinstance(node, ast.Call):
+            return False
+        target = self.resolve_expr(node.func, ctx)
+        if target is None or isinstance(target, tuple) or any(target is r for r in RETURNS_ARGUMENT):
+            return False
+        return getattr(target, '__module__', None) == 'builtins' or (isinstance(target, type) and
+                                                                     target.__module__ == 'builtins')
 
     def resolve_expr(self, node, ctx):
         """The object a Name/Attribute chain denotes in the function's globals (modules, functions, classes)."""
@@ -217,6 +341,7 @@ class Analysis:
         every = set().union(*argl, *kwl.values()) if (argl or kwl) else set()
         func = node.func
         where = ctx['where']
+        base_result = set()  # what a method of a stream value returns carries that value's labels
         # A tainted value called, or a method of one.
         if isinstance(func, ast.Attribute):
             base = func.value
@@ -231,6 +356,11 @@ class Analysis:
                 bl = set() if own_dict else self.labels(base, ctx)
                 if bl:
                     self.sink(f'method:{func.attr}', bl, f'{where}: .{func.attr}(…)')
+                    key = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
+                    if func.attr in ('get', 'pop', 'setdefault') and 'state' in bl and isinstance(key, str):
+                        base_result = (bl - {'state'}) | {f'state.{key}'}  # state.get('k') is state.k
+                    else:
+                        base_result = bl
                     # x.__dict__.update(state) on self
                 if func.attr == 'update' and isinstance(base, ast.Attribute) and base.attr == '__dict__' \
                         and isinstance(base.value, ast.Name) and base.value.id == ctx['self'] and every & {'state'}:
@@ -239,6 +369,17 @@ class Analysis:
             self.sink('call', ctx['env'][func.id], f'{where}: {func.id}(…)')
         # setattr(self, k, v) over the state
         target = self.resolve_expr(func, ctx)
+        if any(target is h for h in HIGHER_ORDER) and node.args:
+            self.dunder(('__iter__',), set().union(*argl[1:]) if len(argl) > 1 else set(), ctx)
+            return self.higher_order(node, argl, ctx)
+        for callables, names in IMPLICIT_CALLS:
+            if any(target is c for c in callables):
+                self.dunder(names, every, ctx)
+        if isinstance(func, ast.Attribute) and func.attr in SEQUENCE_METHODS:
+            base_labels = self.labels(func.value, ctx)
+            if base_labels:  # the elements of a tainted list are compared with each other or with the argument
+                self.dunder(SEQUENCE_METHODS[func.attr], base_labels, ctx)
+            self.dunder(('__eq__',) if func.attr in ('index', 'count', 'remove') else (), every, ctx)
         if target is builtins.setattr and node.args and isinstance(node.args[0], ast.Name) \
                 and node.args[0].id == ctx['self'] and len(argl) > 1 and any('state' in l for l in argl[1]):
             ctx['whole'][0] = True
@@ -265,7 +406,35 @@ class Analysis:
                         for i in range(len(argl), 8):
                             arg_labels.setdefault(i + offset, l)
                 return self.follow(fn, arg_labels, ctx, bound)
-        return every
+        return every | base_result
+
+    def higher_order(self, node, argl, ctx):
+        """map(f, *iterables) / filter(f, it): f is called with the elements of the iterables, so f's sinks (a sink
+        callable, or a function whose source is followed) take the iterables' labels; a stream value as f is called."""
+        where = ctx['where']
+        name = self.resolve_expr(node.func, ctx).__name__
+        elems = set().union(*argl[1:]) if len(argl) > 1 else set()
+        fnode = node.args[0]
+        if argl[0] and isinstance(fnode, ast.Attribute) and not (isinstance(fnode.value, ast.Name)
+                                                                  and fnode.value.id == ctx['self']):
+            # map(x.m, …): method m of a stream value is called (what the stream planted under m)
+            self.sink(f'method:{fnode.attr}', self.labels(fnode.value, ctx), f'{where}: {name}(.{fnode.attr}, …)')
+        elif argl[0]:
+            self.sink('call', argl[0], f'{where}: {name}(<stream value>, …)')
+        f = self.resolve_expr(fnode, ctx)
+        if not elems or f is None:
+            return elems | argl[0]
+        if not isinstance(f, tuple) and id(f) in SINKS:
+            kind = SINKS[id(f)][0]
+            if kind != 'getattr':  # getattr(element) with one iterable names no attribute
+                self.sink(kind, elems, f'{where}: {name}({getattr(f, "__qualname__", f)}, …)')
+            return elems
+        if ctx['depth'] < MAX_DEPTH:
+            fn, bound = self.callee(f, ctx)
+            if fn is not None:
+                offset = 1 if bound else 0
+                self.follow(fn, {i + offset: elems for i in range(max(1, len(argl) - 1))}, ctx, bound)
+        return elems
 
     def callee(self, target, ctx):
         """(function object, bound-to-self) for a call we can follow."""
@@ -334,14 +503,38 @@ class Analysis:
         if isinstance(stmt, ast.Assign):
             lab = self.labels(stmt.value, ctx)
             for t in stmt.targets:
+                if isinstance(t, (ast.Tuple, ast.List)):
+                    self.dunder(('__iter__',), lab, ctx)  # a, b = value unpacks it
                 self.bind(t, lab, ctx)
             return
+        if isinstance(stmt, (ast.If, ast.While, ast.Assert)):
+            self.truth(stmt.test, ctx)
+        if isinstance(stmt, ast.If):
+            guard = self.membership_guard(stmt.test, ctx)
+            if guard is not None:
+                # `if x in KNOWN:` (a container of the library's own, not the stream's): in the branch where it holds
+                # x is one of the library's values, not the stream's (pytz.timezone opens a zone file only for a name
+                # in all_timezones_set).
+                name, inside = guard
+                self.labels(stmt.test, ctx)
+                env = ctx['env']
+                for branch, checked in ((stmt.body, inside), (stmt.orelse, not inside)):
+                    saved = set(env.get(name, set()))
+                    if checked:
+                        env[name] = set()
+                    for s in branch:
+                        self.visit(s, ctx)
+                    if checked:
+                        env[name] = saved | env.get(name, set())
+                return
         if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
             lab = self.labels(stmt.value, ctx) if stmt.value is not None else set()
             self.bind(stmt.target, lab, ctx)
             return
         if isinstance(stmt, (ast.For, ast.AsyncFor)):
             lab = self.labels(stmt.iter, ctx)
+            if not self.fresh(stmt.iter, ctx):
+                self.dunder(('__iter__',), lab, ctx)
             # for k, v in state.items(): labels every name 'state' (keys unknown)
             self.bind(stmt.target, lab, ctx)
         if isinstance(stmt, ast.Return) and stmt.value is not None:
@@ -379,7 +572,7 @@ def source_hook_effects(hook, src):
     if node is None:
         return None
     a = Analysis(None)
-    if hook in ('__hash__', '__eq__'):
+    if hook in IMPLICIT_HOOKS:
         arg_labels, whole = {}, [True]
     elif hook in ('__setstate__', '__setattr__'):
         arg_labels, whole = ({1: {'state'}} if hook == '__setstate__' else {2: {'state'}}), [False]
@@ -400,9 +593,10 @@ def hook_effects(cls, hook, owner_kind, src, fn_obj):
         mod = importlib.import_module(cls.__module__)
         globals_ = vars(mod)
     whole = [False]
-    if hook in ('__hash__', '__eq__'):
-        # Run on a dict key or set member (its hash; its __eq__ on a hash collision): its attributes are the state a
-        # BUILD set, read as state.<attr>; the other operand is not followed.
+    if hook in IMPLICIT_HOOKS:
+        # Run on a dict key or set member (its hash; its __eq__ on a hash collision), or on a value a hook compares,
+        # sizes, iterates, indexes or tests: its attributes are the state a BUILD set, read as state.<attr>; the other
+        # operand is not followed.
         arg_labels = {}
         whole = [True]
     elif hook == '__setstate__':

@@ -288,8 +288,40 @@ def attrs_from_items(cls):
         return False
 
 
-STRONG = ('call', 'open', 'exec', 'import', 'loader', 'getattr')
-HOOK_KEYS = {'__new__': 'new', '__init__': 'init', '__setstate__': 'setstate', '__hash__': 'hash', '__eq__': 'eq'}
+STRONG = ('call', 'open', 'exec', 'compile', 'compileStr', 'import', 'loader', 'getattr')
+# Special methods a load runs on an object's class without naming them: __hash__/__eq__ for a dict key or set member
+# (CPython's dict/set insertion), and those a hook or an admitted callable runs on a value it is given by comparing
+# (== != < <= > >=), sizing (len), iterating (for, *args, list(), sorted()), indexing (x[k], slices, range) or
+# testing it (if, not, and/or: __bool__, or __len__ without one). class_effects.py records them as `dunders` of
+# a label; the VM then checks these hooks of every class the value there may be.
+IMPLICIT = {'__hash__': 'hash', '__eq__': 'eq', '__ne__': 'ne', '__lt__': 'lt', '__le__': 'le', '__gt__': 'gt',
+            '__ge__': 'ge', '__len__': 'len', '__iter__': 'iter', '__index__': 'index', '__bool__': 'bool',
+            '__getitem__': 'getitem', '__contains__': 'contains'}
+HOOK_KEYS = {'__new__': 'new', '__init__': 'init', '__setstate__': 'setstate', **IMPLICIT}
+
+
+def label_sinks(found, implicit):
+    """{label: {sink: where, 'methods': [...], 'dunders': [...]}} from class_effects' [kind, label, where] list. For an
+    implicit hook only the instance's own attributes (state.<attr>) count: the other operand is another key, element
+    or value of the same operation, checked on its own; an explicit call of a special method of a value is dropped
+    (a planted dunder is flagged on its own)."""
+    sinks = {}
+    for sink_kind, label, where in found:
+        if implicit and (not label.startswith('state.') or sink_kind.startswith('method:__')):
+            continue
+        rec = sinks.setdefault(label, {})
+        if sink_kind in STRONG:
+            rec[sink_kind] = where
+        elif sink_kind.startswith('dunder:'):
+            if sink_kind[7:] not in rec.setdefault('dunders', []):
+                rec['dunders'].append(sink_kind[7:])
+        elif sink_kind[7:] not in rec.setdefault('methods', []):
+            rec['methods'].append(sink_kind[7:])
+    for v in sinks.values():
+        for k in ('methods', 'dunders'):
+            if k in v:
+                v[k].sort()
+    return dict(sorted(sinks.items()))
 
 
 def class_hook_effects(name, entry, cls):
@@ -308,8 +340,9 @@ def class_hook_effects(name, entry, cls):
     # A dict key or set member runs its class's __hash__; a hash collision with another key runs __eq__ of one of
     # them (CPython's dict/set compare with PyObject_RichCompare, the reflected operand's __eq__ when the first answers
     # NotImplemented). Instances whose __hash__ reads their state collide at will (equal states, or a BUILD after the
-    # insertion changes what the next comparison reads), so both are modelled.
-    for extra in ('__hash__', '__eq__'):
+    # insertion changes what the next comparison reads), so both are modelled; so are the other special methods a
+    # hook or callable runs on a value it compares, sizes, iterates, indexes or tests (IMPLICIT).
+    for extra in IMPLICIT:
         owner_cls = next((k for k in cls.__mro__ if extra in k.__dict__), None)
         fn = owner_cls.__dict__[extra] if owner_cls is not None else None
         if owner_cls is not None and owner_cls.__module__ != 'builtins' and inspect.isfunction(fn):
@@ -323,23 +356,10 @@ def class_hook_effects(name, entry, cls):
         owner, kind, src = hooks[hook]
         fn = next(k.__dict__[hook] for k in cls.__mro__ if hook in k.__dict__)
         eff = class_effects.hook_effects(cls, hook, kind, src, getattr(fn, '__func__', fn))
-        sinks = {}
-        for sink_kind, label, where in eff['sinks']:
-            if hook in ('__hash__', '__eq__') and (not label.startswith('state.') or sink_kind.startswith('method:__')):
-                continue  # the other operand, or a special method (a planted dunder is flagged on its own)
-            sinks.setdefault(label, {})
-            if sink_kind in STRONG:
-                sinks[label][sink_kind] = where
-            else:
-                sinks[label].setdefault('methods', [])
-                if sink_kind[7:] not in sinks[label]['methods']:
-                    sinks[label]['methods'].append(sink_kind[7:])
-        for v in sinks.values():
-            if 'methods' in v:
-                v['methods'].sort()
+        sinks = label_sinks(eff['sinks'], hook in IMPLICIT)
         rec = {}
         if sinks:
-            rec['sinks'] = dict(sorted(sinks.items()))
+            rec['sinks'] = sinks
             rec['params'] = eff.get('params', [])
         if not rec:
             continue
@@ -390,18 +410,8 @@ def callable_sinks(cur):
         eff = class_effects.function_effects(fn, 'cython', src) if src else None
     if eff is None or not eff['sinks']:
         return None
-    sinks = {}
-    for sink_kind, label, where in eff['sinks']:
-        sinks.setdefault(label, {})
-        if sink_kind in STRONG:
-            sinks[label][sink_kind] = where
-        elif sink_kind[7:] not in sinks[label].setdefault('methods', []):
-            sinks[label]['methods'].append(sink_kind[7:])
-    for v in sinks.values():
-        if 'methods' in v:
-            v['methods'].sort()
     ref = f'{cur} (call)'
-    HOOK_RECORDS[ref] = {'sinks': dict(sorted(sinks.items())), 'params': eff['params']}
+    HOOK_RECORDS[ref] = {'sinks': label_sinks(eff['sinks'], False), 'params': eff['params']}
     return ref
 
 

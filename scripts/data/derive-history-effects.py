@@ -9,15 +9,20 @@ cache derive-history.py writes, or from the git mirrors) and follows the stream'
 with the analysis of scripts/data/class_effects.py, on the syntax tree only (nothing fetched is imported or run): the
 hook's module imports are resolved to the installed modules only where a sink lives (builtins, os, io, pickle,
 numpy, subprocess, importlib, shutil, mmap, joblib, pandas), so that open/exec/import/loader sinks are recognised by
-identity; a method of the value, or the value, called is recorded whatever it resolves to. Calls into the library's
-own functions are not followed (their source is not parsed here): such calls with a stream value are listed as
-`unfollowed` beside the record, and the pack's review verdict covers them.
+identity; a method of the value, or the value, called is recorded whatever it resolves to. Calls into the same
+version of the library are followed FOLLOW_LEVELS (2) levels deep: `self.<method>(…)` along the admitted class's
+method order in that version, and the module-level functions and classes (their __init__) a module defines or imports
+from the package (parsed from the same tree, never imported); a call with a stream value that cannot be followed
+(another package, deeper than the bound, unreadable source) is listed as `unfollowed` beside the record, and the
+pack's review verdict covers it. The special methods an operation runs on a value (==, <, len, iteration, indexing,
+truth: class_effects.IMPLICIT_HOOKS) are read along the method order like the hooks.
 
 Output: src/analyzers/pickle/data/history-effects.json: for each admitted class name, per hook (new/init/setstate/
-hash/eq), the refs of the hook records of every version (a hook unchanged across versions is one record), and the
+hash/eq and the other implicit hooks), the refs of the hook records of every version (a hook unchanged across versions is one record), and the
 records themselves (sinks by label, as in callable-effects.json "hooks"), with the pinned commits they were read at.
 
 Run with Debian's interpreter: /usr/bin/python3 scripts/data/derive-history-effects.py [--mirror /work/.mirror]
+[--libs dateutil,gensim] (re-derive only those libraries; the others' records are kept from the current output)
 """
 
 import argparse
@@ -34,15 +39,18 @@ ROOT = os.path.join(HERE, "..", "..")
 sys.path.insert(0, HERE)
 sys.path.append(os.path.join(HERE, "history"))
 import class_effects  # noqa: E402
-from history_derivation import effective_hooks, parse_version, resolve_alias  # noqa: E402
+from history_derivation import effective_hooks, effective_method, parse_version, resolve_alias  # noqa: E402
 
 PINS = os.path.join(HERE, "history", "pins.json")
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "sentinel-history")
 OUT = os.path.join(ROOT, "src", "analyzers", "pickle", "data", "history-effects.json")
-HOOK_KEYS = {"__new__": "new", "__init__": "init", "__setstate__": "setstate", "__hash__": "hash", "__eq__": "eq"}
-SINK_MODULES = ("builtins", "os", "io", "pickle", "numpy", "subprocess", "importlib", "shutil", "mmap", "joblib",
+HOOK_KEYS = {"__new__": "new", "__init__": "init", "__setstate__": "setstate", "__hash__": "hash", "__eq__": "eq",
+             "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge", "__len__": "len",
+             "__iter__": "iter", "__index__": "index", "__bool__": "bool", "__getitem__": "getitem",
+             "__contains__": "contains"}
+SINK_MODULES = ("builtins", "os", "io", "pickle", "numpy", "subprocess", "importlib", "shutil", "mmap", "joblib", "ast",
                 "pandas", "_pickle", "posix")
-STRONG = ("call", "open", "exec", "import", "loader", "getattr")
+STRONG = ("call", "open", "exec", "compile", "compileStr", "import", "loader", "getattr")
 
 
 def load_review(lib):
@@ -85,36 +93,147 @@ def module_globals(version, module):
     return out
 
 
-class HistoryAnalysis(class_effects.Analysis):
-    """The class_effects analysis on a syntax tree alone: calls into the library are recorded, not followed."""
+# The library's own functions a hook calls are followed this many levels into the same version's source.
+FOLLOW_LEVELS = 2
 
-    def __init__(self):
+
+class LibRef(str):
+    """A dotted name of a function or class the library version defines (a call target the analysis can follow)."""
+
+
+class HistFn:
+    """A function of the version to follow: its source, its module (for its imports) and where it is defined."""
+
+    __slots__ = ("src", "module", "where", "h")
+
+    def __init__(self, src, module, where, h):
+        self.src, self.module, self.where, self.h = src, module, where, h
+
+    def __hash__(self):
+        return hash(self.h)
+
+    def __eq__(self, other):
+        return isinstance(other, HistFn) and other.h == self.h
+
+
+_GLOBALS = {}
+
+
+def version_globals(version, module):
+    key = (id(version), module)
+    if key not in _GLOBALS:
+        _GLOBALS[key] = module_globals(version, module)
+    return _GLOBALS[key]
+
+
+class HistoryAnalysis(class_effects.Analysis):
+    """The class_effects analysis on a syntax tree alone. Calls into the same library version are followed
+    FOLLOW_LEVELS levels: `self.<method>(…)` along the admitted class's method order in that version, module-level
+    functions and classes (their __init__) the hook's module names or imports from the package; what cannot be
+    followed with a stream value (another package, deeper than the bound, source that does not parse) is listed as
+    `unfollowed` beside the record, and the pack's review verdict covers it."""
+
+    def __init__(self, version=None, cls_name=None, module=None, external=None):
         super().__init__(None)
         self.unfollowed = set()
+        self.version, self.cls_name, self.external = version, cls_name, external or {}
+        self.modules = [module]
+
+    def resolve_expr(self, node, ctx):
+        out = super().resolve_expr(node, ctx)
+        if out is not None or self.version is None:
+            return out
+        dotted = _dotted_name(node)
+        if dotted is None or dotted.split(".")[0] == ctx["self"]:
+            return None
+        head, _, rest = dotted.partition(".")
+        module = self.modules[-1]
+        aliases = self.version["aliases"]
+        local = f"{module}.{head}"
+        if local in self.version["functions"] or local in self.version["classes"]:
+            base = local
+        elif local in aliases:
+            base = aliases[local]
+        else:
+            return None
+        name = resolve_alias(self.version, base + (f".{rest}" if rest else ""))
+        if name in self.version["functions"] or name in self.version["classes"]:
+            return LibRef(name)
+        return None
 
     def callee(self, target, ctx):
+        if self.version is None:
+            return None, False
+        if isinstance(target, tuple) and target[0] == "self" and self.cls_name:
+            found = effective_method(self.version, self.cls_name, target[1], self.external)
+            if found is None:
+                return None, False
+            owner, h = found
+            return HistFn(self.version["sources"].get(h), owner.rsplit(".", 1)[0], f"{owner}.{target[1]}", h), True
+        if isinstance(target, LibRef):
+            if target in self.version["functions"]:
+                h = self.version["functions"][target]
+                return HistFn(self.version["sources"].get(h), target.rsplit(".", 1)[0], str(target), h), False
+            found = effective_method(self.version, str(target), "__init__", self.external)
+            if found is not None:
+                owner, h = found
+                return HistFn(self.version["sources"].get(h), owner.rsplit(".", 1)[0], f"{owner}.__init__", h), True
         return None, False
+
+    def follow(self, fn, arg_labels, ctx, bound):
+        if not isinstance(fn, HistFn):
+            return set()
+        key = (fn, tuple(sorted((str(k), tuple(sorted(v))) for k, v in arg_labels.items())), bound)
+        if key in self.seen:
+            return set()
+        self.seen.add(key)
+        node = class_effects.parse_hook(fn.src, "python") if fn.src else None
+        if node is None:
+            self.unfollowed.add(f"{fn.where} (source not read)")
+            return set().union(*arg_labels.values()) if arg_labels else set()
+        self.modules.append(fn.module)
+        try:
+            return self.function(node, arg_labels, ctx["self_labels"] if bound else {},
+                                 ctx["whole"] if bound else [False], ctx["depth"] + 1, fn.where,
+                                 version_globals(self.version, fn.module) if self.version else {}, bound)
+        finally:
+            self.modules.pop()
 
     def call(self, node, ctx):
         out = super().call(node, ctx)
         argl = [self.labels(a.value if isinstance(a, ast.Starred) else a, ctx) for a in node.args]
         argl += [self.labels(k.value, ctx) for k in node.keywords]
         target = self.resolve_expr(node.func, ctx)
-        if any(argl) and target is None and not isinstance(node.func, ast.Attribute):
+        fn, bound = self.callee(target, ctx)
+        if (fn is not None and ctx["depth"] < class_effects.MAX_DEPTH) or not any(argl):
+            return out
+        if target is None and not isinstance(node.func, ast.Attribute):
             self.unfollowed.add(ast.unparse(node.func)[:60])
-        elif any(argl) and isinstance(target, tuple):
+        elif isinstance(target, tuple):
             self.unfollowed.add(f"self.{target[1]}")
+        elif isinstance(target, LibRef):
+            self.unfollowed.add(f"{target} (deeper than {FOLLOW_LEVELS} levels)")
         return out
 
 
-def hook_record(src, hook, globals_):
+def _dotted_name(node):
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted_name(node.value)
+        return f"{inner}.{node.attr}" if inner else None
+    return None
+
+
+def hook_record(src, hook, globals_, version=None, cls_name=None, module=None, external=None):
     node = class_effects.parse_hook(src, "python")
     if node is None:
         return None
-    a = HistoryAnalysis()
+    a = HistoryAnalysis(version, cls_name, module, external)
     whole = [False]
     names = [p.arg for p in node.args.posonlyargs + node.args.args]
-    if hook in ("__hash__", "__eq__"):
+    implicit = hook in class_effects.IMPLICIT_HOOKS
+    if implicit:
         arg_labels, whole = {}, [True]
     elif hook == "__setstate__":
         arg_labels = {1: {"state"}}
@@ -130,35 +249,58 @@ def hook_record(src, hook, globals_):
                 arg_labels[i + 1] = {f"arg:{i}"}
         if node.args.kwarg:
             arg_labels[node.args.kwarg.arg] = {"arg:**"}
-    a.function(node, arg_labels, {}, whole, 0, hook, globals_)
+    # The hook itself sits FOLLOW_LEVELS levels above the analysis's depth bound: calls are followed that deep.
+    a.function(node, arg_labels, {}, whole, class_effects.MAX_DEPTH - FOLLOW_LEVELS, hook, globals_)
     sinks = {}
     for (kind, label), where in sorted(a.sinks.items()):
-        if hook in ("__hash__", "__eq__") and (not label.startswith("state.") or kind.startswith("method:__")):
+        if implicit and (not label.startswith("state.") or kind.startswith("method:__")):
             continue  # the other operand, or a special method (a planted dunder is flagged on its own)
         rec = sinks.setdefault(label, {})
         if kind in STRONG:
             rec[kind] = where
+        elif kind.startswith("dunder:"):
+            if kind[7:] not in rec.setdefault("dunders", []):
+                rec["dunders"].append(kind[7:])
         elif kind[7:] not in rec.setdefault("methods", []):
             rec["methods"].append(kind[7:])
     for v in sinks.values():
-        if "methods" in v:
-            v["methods"].sort()
+        for k in ("methods", "dunders"):
+            if k in v:
+                v[k].sort()
     return {"sinks": dict(sorted(sinks.items())), "params": names[1:], "unfollowed": sorted(a.unfollowed)}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mirror", default="/work/.mirror")
+    ap.add_argument("--libs", default="", help="comma-separated libraries to re-derive; the others' records are kept "
+                                                "from the current output file")
     args = ap.parse_args()
     with open(PINS) as f:
         pins = json.load(f)
+    only = set(filter(None, args.libs.split(",")))
     classes, hooks, read = {}, {}, {}
+    kept = {}
+    if only:
+        with open(OUT) as f:
+            kept = json.load(f)
     for path in sorted(glob.glob(os.path.join(ROOT, "docs", "packs", "history", "*.json"))):
         lib = os.path.basename(path)[:-5]
         if lib not in pins:
             continue  # pandas-compat: the compat unpickler's readings, not a library history
         with open(path) as f:
             names = json.load(f)["names"]
+        if only and lib not in only:
+            # kept as derived before: its names' records and the hooks they reference
+            if lib in kept["read"]:
+                read[lib] = kept["read"][lib]
+            for name in names:
+                if name in kept["classes"]:
+                    classes[name] = kept["classes"][name]
+                    for refs in kept["classes"][name].values():
+                        for ref in refs:
+                            hooks[ref] = kept["hooks"][ref]
+            continue
         review = load_review(lib)
         spec = pins[lib]
         read[lib] = {"repository": spec["repo"], "commits": {}}
@@ -175,16 +317,32 @@ def main():
                 if target not in version["classes"]:
                     continue
                 found, _err = effective_hooks(version, target, review.EXTERNAL_BASES)
-                for owner, hook, h in found or []:
+                found = list(found or [])
+                # The special methods an operation runs (implicit hooks) that history_derivation.HOOKS does not list.
+                have = {hook for _o, hook, _h in found}
+                for hook in HOOK_KEYS:
+                    if hook not in have and hook in class_effects.IMPLICIT_HOOKS:
+                        m = effective_method(version, target, hook, review.EXTERNAL_BASES)
+                        if m is not None:
+                            found.append((m[0], hook, m[1]))
+                for owner, hook, h in found:
                     key = HOOK_KEYS.get(hook)
                     src = version["sources"].get(h)
                     if key is None or not src:
                         continue
-                    ref = f"{owner}.{hook}@{h}"
+                    module = owner.rsplit(".", 1)[0]
+                    rec = hook_record(src, hook, version_globals(version, module), version, target, module,
+                                      review.EXTERNAL_BASES)
+                    if rec is None:
+                        rec = {"sinks": {}, "params": [], "unfollowed": ["<source does not parse>"]}
+                    # One record per hook body; the calls it follows (self.<method>, the library's functions) may
+                    # differ by class and version: a record that differs gets a reference of its own.
+                    ref = base = f"{owner}.{hook}@{h}"
+                    n = 1
+                    while ref in hooks and {k: v for k, v in hooks[ref].items() if k != "read_at"} != rec:
+                        n += 1
+                        ref = f"{base}#{n}"
                     if ref not in hooks:
-                        rec = hook_record(src, hook, module_globals(version, owner.rsplit(".", 1)[0]))
-                        if rec is None:
-                            rec = {"sinks": {}, "params": [], "unfollowed": ["<source does not parse>"]}
                         rec["read_at"] = f"{spec['repo']}@{commit} ({lib} {tag})"
                         hooks[ref] = rec
                     if hooks[ref]["sinks"]:
@@ -201,7 +359,7 @@ def main():
         "classes": dict(sorted(classes.items())),
         # ref (owner.hook@syntax hash) -> sinks by label (as callable-effects.json "hooks")
         "hooks": {r: {"sinks": hooks[r]["sinks"], "params": hooks[r]["params"], "read_at": hooks[r]["read_at"],
-                      **({"unfollowed": hooks[r]["unfollowed"]} if hooks[r]["unfollowed"] else {})}
+                      **({"unfollowed": hooks[r]["unfollowed"]} if hooks[r].get("unfollowed") else {})}
                   for r in sorted(used)},
         "hooks_read": len(hooks),
     }

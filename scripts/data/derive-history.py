@@ -151,11 +151,15 @@ def history_effects(lib, entries, per_name, external, review):
                 if kind.startswith("method:"):
                     if kind[7:] not in sinks.setdefault("methods", []):
                         sinks["methods"].append(kind[7:])
+                elif kind.startswith("dunder:"):
+                    if kind[7:] not in sinks.setdefault("dunders", []):
+                        sinks["dunders"].append(kind[7:])
                 else:
                     sinks.setdefault(kind, f"{where}@{h}")
         for key, sinks in merged.items():
             for v in sinks.values():
                 v.get("methods", []).sort()
+                v.get("dunders", []).sort()
             rec_out = {"sinks": dict(sorted(sinks.items())), "params": list(params.get(key, ("state",)))}
             ref = next((r for r, x in hooks.items() if x == rec_out), f"{name}.{key} ({lib} history)")
             hooks[ref] = rec_out

@@ -30,7 +30,7 @@ HOOKS = ("__new__", "__setstate__", "__setattr__", "__getattr__", "__getattribut
 ONLY_UNDER = {"__array_finalize__": "numpy.ndarray"}
 
 
-PARSER_VERSION = 5  # part of the cache key: bump when what parse_version records changes
+PARSER_VERSION = 6  # part of the cache key: bump when what parse_version records changes
 # The cache key also carries the hooks recorded, so that parsers that record different hooks never share entries.
 PARSER_KEY = f"{PARSER_VERSION}h{hashlib.sha256('|'.join(HOOKS).encode()).hexdigest()[:8]}"
 
@@ -177,9 +177,14 @@ def parse_module(module, text, is_package):
                     bases.append(imports[head] + (f".{rest}" if rest else ""))
                 else:
                     bases.append(f"builtins.{d}" if not rest else d)
-            hooks = {}
+            hooks, methods = {}, {}
             for item in node.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    # Every method, for the effect derivation to follow a hook's calls of self.<method>(…) and to
+                    # read the special methods an operation runs (derive-history-effects.py); not hooks themselves.
+                    mh = tree_hash(item)
+                    methods[item.name] = mh
+                    sources[mh] = ast.get_source_segment(text, item) or ""
                     if item.name in HOOKS:
                         h = tree_hash(item)
                         hooks[item.name] = h
@@ -197,7 +202,7 @@ def parse_module(module, text, is_package):
             if "__eq__" in hooks and "__hash__" not in hooks:
                 hooks["__hash__"] = "none"  # CPython sets __hash__ = None in a class that defines only __eq__
             meta = [_dotted(k.value) for k in node.keywords if k.arg == "metaclass"]
-            classes[f"{module}.{node.name}"] = {"bases": bases, "hooks": hooks,
+            classes[f"{module}.{node.name}"] = {"bases": bases, "hooks": hooks, "methods": methods,
                                                 "metaclass": meta[0] if meta else None}
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             h = tree_hash(node)
@@ -317,6 +322,20 @@ def effective_hooks(version, name, external):
                 found.add(hook)
                 out.append((cls, hook, h))
     return out, None
+
+
+def effective_method(version, name, method, external):
+    """(owner, hash) of the first definition of `method` along `name`'s method resolution order in this version (a
+    class of the package; external bases are not read), or None."""
+    try:
+        order = _c3(version, name, external)
+    except ValueError:
+        return None
+    for cls in order:
+        h = version["classes"].get(cls, {}).get("methods", {}).get(method)
+        if h is not None:
+            return cls, h
+    return None
 
 
 def unhashable(version, name, external):

@@ -13,6 +13,7 @@ import {
   classHookSinks,
   classHookSinksAll,
   inFamily,
+  operationHooks,
 } from '../../src/analyzers/pickle/callable-effects.js';
 import { checkClassSinks, type ClassSinkHost, type HookInput } from '../../src/analyzers/pickle/class-sinks.js';
 import { instanceClasses } from '../../src/analyzers/pickle/instance-class.js';
@@ -185,6 +186,7 @@ describe('constructor and state-hook sinks (derived from the libraries)', () => 
       invokeModelled: (callee) =>
         seen.push(typeof callee === 'object' && callee.k === K.Global ? `calls ${callee.imp.canonical}` : 'calls ?'),
       deriveCall: (module, name) => seen.push(`derives ${module}.${name}`),
+      implicitHooks: () => {},
       plantedAttr: (v, name) =>
         typeof v === 'object' && v.k === K.Obj && typeof v.state === 'object' && v.state.k === K.Dict
           ? v.state.vals[v.state.keys.indexOf(name)]
@@ -238,6 +240,43 @@ describe('constructor and state-hook sinks (derived from the libraries)', () => 
   for (const [name, cls, hook, input, expected] of cases) {
     it(name, () => assert.deepEqual(run(cls, hook, input), expected));
   }
+});
+
+describe('special methods an operation runs (derived from the libraries)', () => {
+  it('a hook that indexes, tests membership or compares records the special method on the value it reads', () => {
+    assert.deepEqual(classHookSinks('uuid.UUID', 'setstate')!.rec.sinks['state']?.dunders, [
+      '__contains__',
+      '__getitem__',
+      '__iter__',
+    ]);
+    const hardtanh = classHookSinks('torch.nn.modules.activation.Hardtanh', 'init')!.rec.sinks;
+    assert.ok(hardtanh['arg:1']?.dunders?.includes('__gt__'), JSON.stringify(hardtanh));
+  });
+  it("a class's special method that calls a method of its own object is a call sink of that attribute", () => {
+    const getitem = classHookSinks('torch.nn.modules.container.ParameterDict', 'getitem')!;
+    assert.match(getitem.rec.sinks['state._key_to_attr']?.call ?? '', /_key_to_attr/);
+    const gt = classHookSinks('pandas.core.arrays.boolean.BooleanArray', 'gt')!;
+    assert.match(gt.rec.sinks['state._cmp_method']?.call ?? '', /OpsMixin.__gt__/);
+  });
+  it("CPython's fallbacks: != runs __eq__, a truth test __len__, iteration __getitem__, `in` iterates", () => {
+    assert.deepEqual(operationHooks(['__ne__']).sort(), ['eq', 'ne']);
+    assert.deepEqual(operationHooks(['__bool__']).sort(), ['bool', 'len']);
+    assert.deepEqual(operationHooks(['__iter__']).sort(), ['getitem', 'iter']);
+    assert.deepEqual(operationHooks(['__contains__']).sort(), ['contains', 'eq', 'getitem', 'iter']);
+    assert.deepEqual(operationHooks(['__gt__']).sort(), ['ge', 'gt', 'le', 'lt']);
+    assert.deepEqual(operationHooks(['__unknown__']), []);
+  });
+  it('a hook whose value has such a method asks the host to run it on that value', () => {
+    const seen: string[] = [];
+    const host: ClassSinkHost = {
+      invokeModelled: () => {},
+      deriveCall: () => {},
+      plantedAttr: () => undefined,
+      implicitHooks: (_v, hooks) => seen.push(...hooks),
+    };
+    checkClassSinks(host, 'uuid.UUID', 'setstate', { state: call('torch.nn.modules.container.ParameterDict') });
+    assert.ok(seen.includes('getitem') && seen.includes('contains'), seen.join(' '));
+  });
 });
 
 // Streams written here opcode by opcode (the fixture script writes the proved files; these vary one thing at a time).

@@ -35,16 +35,57 @@ export interface CallableEffect {
 
 /**
  * The hooks a stream runs on a class it names: __new__ (call, NEWOBJ), __init__ (call), __setstate__ (BUILD),
- * __hash__ (an instance used as a dict key or set member), __eq__ (such a key whose hash collides with another's).
+ * __hash__ (an instance used as a dict key or set member), __eq__ (such a key whose hash collides with another's), and
+ * the special methods a hook or an admitted callable runs on a value it compares, sizes, iterates, indexes or tests
+ * (ImplicitHook).
  */
-export type ClassHook = 'new' | 'init' | 'setstate' | 'hash' | 'eq';
+export type ClassHook = 'new' | 'init' | 'setstate' | ImplicitHook;
+
+/** Special methods CPython runs on an object's class (never its instance __dict__) for an operation on the object. */
+export type ImplicitHook =
+  'hash' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'len' | 'iter' | 'index' | 'bool' | 'getitem' | 'contains';
+
+/**
+ * The hooks an operation may run, by the special method the derivation recorded (class_effects.py `dunders`), with
+ * CPython's fallbacks: object.__ne__ calls __eq__; a truth test without __bool__ calls __len__; iteration without
+ * __iter__ calls __getitem__; `in` without __contains__ iterates and compares with __eq__; an ordering comparison may
+ * run the reflected method of the other operand, and functools.total_ordering derives the others from one.
+ */
+const OPERATION_HOOKS: Readonly<Record<string, readonly ImplicitHook[]>> = {
+  __hash__: ['hash'],
+  __eq__: ['eq', 'ne'],
+  __ne__: ['ne', 'eq'],
+  __lt__: ['lt', 'le', 'gt', 'ge'],
+  __le__: ['lt', 'le', 'gt', 'ge'],
+  __gt__: ['lt', 'le', 'gt', 'ge'],
+  __ge__: ['lt', 'le', 'gt', 'ge'],
+  __len__: ['len'],
+  __bool__: ['bool', 'len'],
+  __iter__: ['iter', 'getitem'],
+  __getitem__: ['getitem'],
+  __index__: ['index'],
+  __contains__: ['contains', 'iter', 'getitem', 'eq'],
+};
+
+/** The implicit hooks a list of recorded special methods may run (unknown names: none). */
+export function operationHooks(dunders: readonly string[]): ImplicitHook[] {
+  const out = new Set<ImplicitHook>();
+  for (const d of dunders) for (const h of Object.hasOwn(OPERATION_HOOKS, d) ? OPERATION_HOOKS[d]! : []) out.add(h);
+  return [...out];
+}
 
 /** Sinks a stream value reaches in a hook: the callables it reaches (with where), methods of it the hook calls. */
 export interface LabelSinks {
   readonly methods?: readonly string[];
+  /** Special methods an operation on the value runs on its class (==, <, len, iteration, indexing, truth). */
+  readonly dunders?: readonly string[];
   readonly call?: string;
   readonly open?: string;
   readonly exec?: string;
+  /** Parsed as Python source by compile/ast.parse (a str or bytes); CPython's compiler runs on the stream's text. */
+  readonly compile?: string;
+  /** Parsed as Python source by ast.literal_eval (a str only: other values are walked as a syntax tree or refused). */
+  readonly compileStr?: string;
   readonly import?: string;
   readonly loader?: string;
   readonly getattr?: string;
@@ -64,19 +105,8 @@ export interface HookRecord {
   readonly params: readonly string[];
 }
 
-interface ClassEntry {
-  readonly attrsFromItems?: boolean;
-  readonly new?: string;
-  readonly init?: string;
-  readonly setstate?: string;
-  readonly hash?: string;
-  readonly eq?: string;
-  readonly newShape?: boolean;
-  readonly initShape?: boolean;
-  readonly setstateShape?: boolean;
-  readonly hashShape?: boolean;
-  readonly eqShape?: boolean;
-}
+type ClassEntry = { readonly attrsFromItems?: boolean } & Partial<Readonly<Record<ClassHook, string>>> &
+  Partial<Readonly<Record<`${ClassHook}Shape`, boolean>>>;
 
 interface EffectsFile {
   readonly callables: Record<string, CallableEffect>;

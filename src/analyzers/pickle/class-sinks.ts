@@ -3,14 +3,17 @@
 // scripts/data/class_effects.py): a method of an argument or of the state it calls runs whatever the stream planted
 // under that name on the object (an instance __dict__ entry an earlier BUILD set, an item a dict subclass answers
 // attribute lookups from), so that planted object is reported as called; a class or function the stream passes where
-// the hook calls the value is called; a value that reaches open/exec/import/a loader/getattr is reported as that call
+// the hook calls the value is called; a value that reaches open/exec/import/a loader/getattr (or compile, when it may
+// be source text) is reported as that call
 // unless the pack admits the hook only in the shape its library writes and checks that shape itself (call-hooks.ts,
 // state-hooks.ts).
 import {
   anyStateMethods,
   callableSinks,
   classHookSinksAll,
+  operationHooks,
   type ClassHook,
+  type ImplicitHook,
   type LabelSinks,
 } from './callable-effects.js';
 import { instanceClass } from './instance-class.js';
@@ -23,6 +26,11 @@ export interface ClassSinkHost {
   deriveCall(module: string, name: string, via: string, detail: string): void;
   /** What the stream planted under attribute `name` of `v`, or undefined when nothing (UNKNOWN when not kept). */
   plantedAttr(v: PyVal, name: string): PyVal | undefined;
+  /**
+   * The hook compares, sizes, iterates, indexes or tests `v`: CPython runs `hooks` of v's class (of the objects a
+   * tuple or dict holds), checked against their derived sinks with the state each object has (depth-bounded).
+   */
+  implicitHooks(v: PyVal, hooks: readonly ImplicitHook[], why: string): void;
 }
 
 /** The values the hook receives: positional arguments and keywords (a constructor), or the state (BUILD). */
@@ -32,6 +40,8 @@ export type HookInput = { readonly args: PyVal | undefined; readonly kwargs?: Py
 const SINK_CALLABLE: Readonly<Record<string, readonly [string, string]>> = {
   open: ['builtins', 'open'],
   exec: ['builtins', 'exec'],
+  compile: ['builtins', 'compile'],
+  compileStr: ['builtins', 'compile'],
   import: ['builtins', '__import__'],
   loader: ['pickle', 'loads'],
   getattr: ['builtins', 'getattr'],
@@ -98,6 +108,28 @@ function keyOf(d: DictV, key: string): PyVal | undefined {
 
 const isNone = (v: PyVal): boolean => typeof v === 'object' && v.k === K.None;
 
+/**
+ * Whether a value reaching a compile sink may be source text: a str (bytes too for compile/ast.parse), a value the
+ * analysis lost, or an object (of a class that may subclass str, numpy.str_). A number, None or a literal container
+ * is refused before anything is compiled.
+ */
+function mayBeText(v: PyVal, bytes: boolean): boolean {
+  if (typeof v === 'string') return true;
+  if (typeof v !== 'object') return false;
+  switch (v.k) {
+    case K.Str:
+    case K.Unknown:
+    case K.Obj:
+    case K.Pers:
+      return true;
+    case K.Bytes:
+    case K.ByteArray:
+      return bytes;
+    default:
+      return false;
+  }
+}
+
 /** Checks one run of `hook` of pack class `canonical` on `input` against its derived sinks. */
 export function checkClassSinks(host: ClassSinkHost, canonical: string, hook: ClassHook, input: HookInput): void {
   // The installed version's hook and every historical version's the history packs admit the name from.
@@ -152,10 +184,15 @@ function checkValue(host: ClassSinkHost, where: string, label: string, v: PyVal,
   if (s.call !== undefined && typeof v === 'object' && v.k === K.Global) {
     host.invokeModelled(v, NO_ARGS, `${where} calls its ${label}: ${s.call}`);
   }
+  // Special methods the hook's operations run on the value's class: that class's own code then runs on its state.
+  if (s.dunders !== undefined && s.dunders.length > 0 && typeof v === 'object') {
+    host.implicitHooks(v, operationHooks(s.dunders), `${where} (${s.dunders.join(' ')} of its ${label})`);
+  }
   if (shape || isNone(v)) return;
   for (const [sink, callable] of Object.entries(SINK_CALLABLE)) {
     const at = s[sink as keyof LabelSinks];
     if (typeof at !== 'string') continue;
+    if ((sink === 'compile' || sink === 'compileStr') && !mayBeText(v, sink === 'compile')) continue;
     host.deriveCall(
       callable[0],
       callable[1],

@@ -89,38 +89,9 @@ function normalizeCodec(name: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
-/**
- * Classes whose constructor parses a str argument as Python source: numpy.matrix's __new__ hands a str `data` to
- * numpy.matrixlib.defmatrix._convert_from_string, which runs ast.literal_eval on each field (CPython compiles the
- * stream's text). numpy writes a matrix through ndarray's reduce (_reconstruct and a state), never as a call with a
- * str. Argument index as __new__ receives it after the class (REDUCE, INST, OBJ, NEWOBJ and NEWOBJ_EX alike).
- */
-const PARSES_STR_ARGUMENT: ReadonlyMap<string, number> = new Map([
-  ['numpy.matrix', 0],
-  ['numpy.matrixlib.defmatrix.matrix', 0],
-]);
-
-/** A str (or a value the analysis lost) where a constructor parses a str as source is a call its library never writes. */
-export function checkSourceParse(host: EffectHost, canonical: string, args: PyVal | undefined): void {
-  const k = PARSES_STR_ARGUMENT.get(canonical);
-  if (k === undefined) return;
-  const items = typeof args === 'object' && args.k === K.Tuple ? args : undefined;
-  const a = items?.items[k];
-  const str = typeof a === 'string' || (typeof a === 'object' && a.k === K.Str);
-  const lost = a === undefined ? items === undefined || items.more > 0 : typeof a === 'object' && a.k === K.Unknown;
-  if (!str && !lost) return;
-  host.offShape(
-    `${canonical}: argument ${k} is ${str ? 'a str' : 'not known'}; a str there is parsed as Python source ` +
-      '(numpy.matrixlib.defmatrix._convert_from_string: ast.literal_eval, CPython compiles the text the stream chose); ' +
-      'numpy writes a matrix as an ndarray reduce, never as a call with a str',
-    false,
-  );
-}
-
 /** Checks a REDUCE/INST/OBJ of `canonical` with `args` against its effect model; no-op for names without one. */
 export function checkEffects(host: EffectHost, canonical: string, args: PyVal): void {
   if (CODEC_LOOKUP.has(canonical)) checkCodec(host, canonical, args);
-  checkSourceParse(host, canonical, args);
   const e = effectOf(canonical);
   if (e === undefined) return;
   const literal = typeof args === 'object' && args.k === K.Tuple && args.more === 0;

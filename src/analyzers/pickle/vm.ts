@@ -14,8 +14,8 @@ import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
 import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
 import { classStateHookProblems } from './state-hooks.js';
-import { attrsFromItems, effectOf, reviewedClass } from './callable-effects.js';
-import { checkEffects, checkSourceParse, type EffectHost } from './effect-checks.js';
+import { attrsFromItems, effectOf, reviewedClass, type ImplicitHook } from './callable-effects.js';
+import { checkEffects, type EffectHost } from './effect-checks.js';
 import { checkCallableSinks, checkClassSinks, checkUnknownClassState, type ClassSinkHost } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
@@ -260,6 +260,8 @@ const MAX_BUILDS_KEPT = 16;
 const KEY_HOOK_DEPTH = 3;
 /** Objects checked per key (bounded work per SETITEM/ADDITEMS). */
 const KEY_HOOK_OBJECTS = 32;
+/** Nesting of implicit hooks (a special method whose own operations run another object's special methods). */
+const IMPLICIT_HOOK_DEPTH = 3;
 
 /** The entry a BUILD state sets under attribute `name` (a literal key, or a computed one that may be it). */
 function attrInState(state: PyVal | undefined, name: string): PyVal | undefined {
@@ -313,6 +315,8 @@ class PickleVm implements ModelContext {
   private readonly hashBudget = new HashBudget();
   /** Nesting of modelled calls that invoke other calls (torchRebuild). */
   private modelDepth = 0;
+  /** Nesting of implicit-hook checks under way (implicitHooks). */
+  private implicitDepth = 0;
   /** The import recorded last, and its opcode (see importFact). */
   private lastImport: ImportFact | undefined;
   private lastImportOp = -1;
@@ -548,6 +552,41 @@ class PickleVm implements ModelContext {
     }
   }
 
+  /**
+   * A hook or an admitted callable compares, sizes, iterates, indexes or tests `root` (class-sinks.ts `dunders`):
+   * CPython runs `hooks` of its class, and of the classes of the objects a tuple or dict it is holds (their elements
+   * are compared, iterated or looked up too), on the state each object has now. Each run is checked against that
+   * hook's derived sinks; a sink that runs further special methods nests, a few levels deep (bounded objects).
+   */
+  private implicitHooks(root: PyVal, hooks: readonly ImplicitHook[]): void {
+    if (hooks.length === 0 || this.implicitDepth >= IMPLICIT_HOOK_DEPTH) return;
+    this.implicitDepth++;
+    try {
+      const seen = new Set<PyVal>();
+      const todo: [PyVal, number][] = [[root, 0]];
+      while (todo.length > 0 && seen.size < KEY_HOOK_OBJECTS) {
+        const [v, depth] = todo.pop()!;
+        if (typeof v !== 'object' || seen.has(v)) continue;
+        seen.add(v);
+        if (v.k === K.Tuple) {
+          if (depth < KEY_HOOK_DEPTH) for (const it of v.items) todo.push([it, depth + 1]);
+          continue;
+        }
+        if (v.k === K.Dict) {
+          if (depth < KEY_HOOK_DEPTH) for (const it of [...v.keys, ...v.vals]) todo.push([it, depth + 1]);
+          continue;
+        }
+        if (v.k !== K.Obj) continue;
+        const names = instanceClasses(v).names;
+        const states = statesOf(v);
+        for (const state of states.length > 0 ? states : [NONE])
+          for (const name of names) for (const hook of hooks) checkClassSinks(this.sinkHost, name, hook, { state });
+      }
+    } finally {
+      this.implicitDepth--;
+    }
+  }
+
   // ---------------------------------------------------------------- imports
 
   private importFact(module: string, name: string, extra: ImportExtra = NO_EXTRA): ImportFact {
@@ -733,7 +772,6 @@ class PickleVm implements ModelContext {
         checkClassSinks(this.sinkHost, canonical, 'init', input);
         checkCallableSinks(this.sinkHost, canonical, input.args);
       } else if (kind === 'NEWOBJ' || kind === 'NEWOBJ_EX') {
-        checkSourceParse(this.effectHost, canonical, args);
         checkClassSinks(this.sinkHost, canonical, 'new', { args, kwargs });
       }
       if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {
@@ -761,6 +799,7 @@ class PickleVm implements ModelContext {
   private readonly sinkHost: ClassSinkHost = {
     invokeModelled: (callee, args, why) => this.invokeModelled(callee, args, why),
     deriveCall: (module, name, via, detail) => this.recordCall('REDUCE', this.derive(module, name, via), detail),
+    implicitHooks: (v, hooks) => this.implicitHooks(v, hooks),
     plantedAttr: (v, name) => {
       // A callable that returns one of its arguments itself (numpy's object scalar) hands that object on.
       for (const o of sameObjects(v)) {

@@ -90,7 +90,10 @@ describe('oracle fuzzer regressions', () => {
       assert.equal(report.summary.gate.passed, false);
       assert.ok(
         report.findings.some(
-          (f) => f.ruleId === 'PICKLE-STRUCT' && /codec|parsed as Python source/.test(f.evidence.signal),
+          (f) =>
+            (f.ruleId === 'PICKLE-STRUCT' && /codec/.test(f.evidence.signal)) ||
+            // numpy.matrix(str): the derived sink of matrix.__new__ (ast.literal_eval) is reported as the compile
+            /builtins\.compile/.test(f.evidence.signal),
         ),
       );
     });

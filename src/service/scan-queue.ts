@@ -1,4 +1,4 @@
-// Scan jobs on BullMQ over Redis: `submit` adds the targets as jobs — small files in batches of up to 32 targets per
+// Scan jobs on BullMQ over Redis: `submit` adds the targets as jobs — small files in batches of up to 128 targets per
 // job, everything else (folders, large files, URLs) one per job — `worker` scans them, and every target gets its
 // own result in a Redis stream. Delivery is at least once (a job whose worker dies is taken up again once its lock
 // expires); results are written exactly once per target by one Lua script per job (result key SET NX + XADD for each
@@ -73,8 +73,12 @@ const DEFAULT_QUEUE = 'sentinel-scan';
 const RESULT_TTL_S = 7 * 24 * 3600;
 /** The results stream keeps about this many entries. */
 const STREAM_MAXLEN = 1_000_000;
-/** Targets per job by default (small files only). */
-export const DEFAULT_BATCH = 32;
+/**
+ * Targets per job by default (small files only). Measured (10,000 ~1 KB pickles, one worker, load 20-28, two runs
+ * each): 128 against 32 cut CPU per file by 20-26 us in the worker, 26-27 in redis-server and 24-44 in the submitter
+ * (BullMQ's per-job work: fetch, lock, completion, events).
+ */
+export const DEFAULT_BATCH = 128;
 /** Local files up to this size share jobs; larger ones, folders and URLs get a job each. */
 const BATCH_FILE_BYTES = 1024 * 1024;
 

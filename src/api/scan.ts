@@ -17,15 +17,25 @@ import { DEFAULT_POLICY, withCliOverrides, type Policy } from '../policy/policy.
 import { isPresetName, PRESET_NAMES, type PresetName } from '../policy/presets.js';
 import { assembleReport, type SentinelReport } from '../report/report-model.js';
 import { CATEGORIES, RULES } from '../rules/index.js';
-import { scanBytes, scanPaths, WHOLE_FILE_BYTES, type EngineOptions, type ScanResult } from '../scan/engine.js';
+import {
+  FileScanner,
+  scanBytes,
+  scanPaths,
+  scanReadFile,
+  scanSetupOf,
+  WHOLE_FILE_BYTES,
+  type EngineOptions,
+  type ScanResult,
+} from '../scan/engine.js';
 import { readBounded } from '../sources/stream-source.js';
+import type { WholeFile } from '../sources/byte-source.js';
 import { SentinelError } from './errors.js';
 import { isoUtc } from '../core/iso-time.js';
 import { homedir } from 'node:os';
 import { DEFAULT_REMOTE_OPTIONS, type RemoteCost, type RemoteOptions } from '../sources/remote/remote-file.js';
 import { isRemoteArg, RemoteTargetError, type ResolveContext } from '../sources/remote/resolve-target.js';
 import { resolveSignatureSetup, type SignatureScanOptions } from './signature-options.js';
-import { peekShardPlan, runSignaturePhase } from '../scan/signature-phase.js';
+import { peekShardPlan, runSignaturePhase, signatureWanted } from '../scan/signature-phase.js';
 import { DigestBoard } from '../scan/digest-board.js';
 import type { ContentDigest } from '../scan/file-outcome.js';
 import { selectRules } from '../scan/engine.js';
@@ -408,16 +418,69 @@ export async function scanFacts(
  * that scans many inputs one by one with the same options. Each call gives what `scanFacts(input, options)` would,
  * with its own signal and clock.
  */
-export async function factsScanner(
-  options: ScanOptions = {},
-): Promise<(input: ScanInput, o?: { signal?: AbortSignal }) => Promise<ScanFacts>> {
+/** Scans one input at a time with options checked and resolved once (`factsScanner`). */
+export interface FactsScanner {
+  (input: ScanInput, o?: { signal?: AbortSignal }): Promise<ScanFacts>;
+  /**
+   * The facts a scan of `read.path` gives, for a local regular file the caller has already read whole
+   * (`readWholeFile`, at most `WHOLE_FILE_BYTES`): scanned from those bytes, without opening the file again or
+   * walking it. `sha256` is their digest when the caller has taken it. A file whose signature would be checked (a
+   * signature file beside it, or a requirement) is scanned as a path.
+   */
+  file(read: WholeFile, o?: { signal?: AbortSignal; sha256?: string }): Promise<ScanFacts>;
+}
+
+export async function factsScanner(options: ScanOptions = {}): Promise<FactsScanner> {
   const p = prepare('-', options);
   const setup: GatherSetup = { sigSetup: await resolveSignatureSetup(options.signatures, p.policy, p.cwd) };
-  return (input, o = {}) => {
+  const scan = (input: ScanInput, o: { signal?: AbortSignal } = {}): Promise<ScanFacts> => {
     const opts: ScanOptions = o.signal ? { ...options, signal: o.signal } : options;
     opts.signal?.throwIfAborted();
     return gather({ ...p, list: [input], now: options.now ?? new Date() }, opts, setup);
   };
+  // The engine options gather gives a path scan; the remote, walk, digest-board and shard options do not apply to
+  // one local file read whole.
+  const { policy, only, limits, cwd } = p;
+  const scanner = new FileScanner(
+    scanSetupOf({
+      only,
+      limits,
+      ...(policy.alsoAllow.size ? { extraAllow: policy.alsoAllow } : {}),
+      ...(policy.disabledPacks.size ? { disabledPacks: policy.disabledPacks } : {}),
+      ...(policy.torchSafeGlobals.size ? { torchSafeGlobals: policy.torchSafeGlobals } : {}),
+      ...(options.sha256 === false ? { sha256: false } : {}),
+    }),
+  );
+  const file = async (read: WholeFile, o: { signal?: AbortSignal; sha256?: string } = {}): Promise<ScanFacts> => {
+    if (read.bytes.length > WHOLE_FILE_BYTES || signatureWanted(read.path, { ...setup.sigSetup, cwd })) {
+      return scan(read.path, o.signal ? { signal: o.signal } : {});
+    }
+    const signal = o.signal ?? options.signal;
+    signal?.throwIfAborted();
+    const now = options.now ?? new Date();
+    const r = await scanReadFile(scanner, read, {
+      ...(o.sha256 !== undefined ? { sha256: o.sha256 } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    options.onFile?.(1, read.path);
+    // What gather returns for one local path without a signature check (scanInputs' fields, no verdicts).
+    return {
+      result: {
+        findings: r.findings,
+        pickles: r.pickles,
+        files: r.files,
+        errors: r.errors,
+        skipped: r.skipped ?? [],
+        rules: r.rules,
+        durationMs: r.durationMs,
+        ...(r.readsBeside ? { readsBeside: r.readsBeside } : {}),
+      },
+      targets: [read.path],
+      startedAt: isoUtc(now),
+      signatures: [],
+    };
+  };
+  return Object.assign(scan, { file });
 }
 
 /** Merges the facts of several scans, in order, as if their targets had been scanned together. */

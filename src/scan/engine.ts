@@ -3,7 +3,7 @@
 // limit becomes a SCAN-INCOMPLETE fact: an unscannable file is never a pass.
 import type { Stats } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, sep } from 'node:path';
+import { basename, resolve, sep } from 'node:path';
 import type { Ignore } from 'ignore';
 import { extensionMismatch } from '../formats/extension.js';
 import { looksLikeText } from '../formats/text.js';
@@ -30,7 +30,7 @@ import {
   type Rule,
 } from '../rules/rule.js';
 import type { AllowEntry } from '../rules/data/allowlist.js';
-import { FileSource, MemorySource, readAll, type ByteSource } from '../sources/byte-source.js';
+import { FileSource, MemorySource, readAll, type ByteSource, type WholeFile } from '../sources/byte-source.js';
 import {
   digestBytes,
   digestFile,
@@ -190,14 +190,7 @@ export function selectRules(only: readonly string[] | undefined): Rule[] {
  */
 export async function scanPaths(paths: readonly string[], opts: EngineOptions = {}): Promise<ScanResult> {
   const t0 = Date.now();
-  let setup: ScanSetup = {
-    ...(opts.limits ? { limits: opts.limits } : {}),
-    ...(opts.only ? { only: opts.only } : {}),
-    ...(opts.extraAllow ? { extraAllow: opts.extraAllow } : {}),
-    ...(opts.disabledPacks?.size ? { disabledPacks: opts.disabledPacks } : {}),
-    ...(opts.torchSafeGlobals ? { torchSafeGlobals: opts.torchSafeGlobals } : {}),
-    ...(opts.sha256 === false ? { sha256: false } : {}),
-  };
+  let setup = scanSetupOf(opts);
   opts.signal?.throwIfAborted();
   const walkOpts: WalkOptions = {
     ...opts.walk,
@@ -288,6 +281,61 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
     scannedFiles: plan.jobs.length,
     scannedOnWorkers,
     ...(readsBeside.length ? { readsBeside } : {}),
+  };
+}
+
+/** The part of the options a FileScanner needs (plain data: it also goes to worker threads). */
+export function scanSetupOf(opts: EngineOptions): ScanSetup {
+  return {
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.only ? { only: opts.only } : {}),
+    ...(opts.extraAllow ? { extraAllow: opts.extraAllow } : {}),
+    ...(opts.disabledPacks?.size ? { disabledPacks: opts.disabledPacks } : {}),
+    ...(opts.torchSafeGlobals ? { torchSafeGlobals: opts.torchSafeGlobals } : {}),
+    ...(opts.sha256 === false ? { sha256: false } : {}),
+  };
+}
+
+/**
+ * What `scanPaths([read.path], opts)` gives for a local regular file that the caller has already read whole
+ * (`readWholeFile`, at most WHOLE_FILE_BYTES) and that the options do not walk differently (no remote listing, no
+ * shard digests, no digest board), scanned by `scanner` (`new FileScanner(scanSetupOf(opts))`, built once for many
+ * such files): the same result from one open and one read of the file, which serve the caller too (a queue worker
+ * hashes the bytes for its result cache before the scan). `sha256` is their digest when the caller has taken it.
+ */
+export async function scanReadFile(
+  scanner: FileScanner,
+  read: WholeFile,
+  o: { readonly sha256?: string; readonly signal?: AbortSignal } = {},
+): Promise<ScanResult> {
+  const t0 = Date.now();
+  o.signal?.throwIfAborted();
+  // The walk's item for a path that names a regular file (sources/walker.ts), from the status the read opened.
+  const abs = resolve(read.path);
+  const member: JobMember = {
+    index: 0,
+    path: read.path,
+    stable: basename(abs),
+    target: { arg: read.path, abs, isDirectory: false },
+    size: read.opened.size,
+  };
+  const outcome = await scanner.scanRead(member, read, o.sha256, o.signal);
+  const findings = [...outcome.findings];
+  for (const phase of POST_WALK_PHASES) {
+    if (!phase.wanted(scanner.rules)) continue;
+    findings.push(...(await phase.run({ files: [{ member, outcome }], rules: scanner.rules, limits: scanner.limits })));
+  }
+  return {
+    findings,
+    pickles: [...outcome.pickles],
+    files: outcome.file ? [outcome.file] : [],
+    errors: [...outcome.errors],
+    skipped: [],
+    rules: scanner.rules.map((r) => r.meta.id),
+    durationMs: Date.now() - t0,
+    scannedFiles: 1,
+    scannedOnWorkers: 0,
+    ...(outcome.readsBeside ? { readsBeside: [outcome.path] } : {}),
   };
 }
 
@@ -422,34 +470,49 @@ export class FileScanner {
     return job.members.map((m, k) => (k === 0 ? outcome : retarget(outcome, keys, m)));
   }
 
-  private async scanFile(m: JobMember): Promise<{ outcome: FileOutcome; keys: readonly string[] }> {
+  /**
+   * What `scan` gives for a job of the one path `m` whose file the caller has already read whole
+   * (`readWholeFile`, at most WHOLE_FILE_BYTES): the same outcome from the same bytes, without opening the file
+   * again. `sha256` is the bytes' digest when the caller has taken it; `signal` replaces the scanner's.
+   */
+  async scanRead(m: JobMember, read: WholeFile, sha256?: string, signal?: AbortSignal): Promise<FileOutcome> {
+    return (await this.scanFile(m, { read, ...(sha256 !== undefined ? { sha256 } : {}) }, signal ?? this.signal))
+      .outcome;
+  }
+
+  private async scanFile(
+    m: JobMember,
+    pre?: { readonly read: WholeFile; readonly sha256?: string },
+    signal = this.signal,
+  ): Promise<{ outcome: FileOutcome; keys: readonly string[] }> {
     const ctx = new RuleContext(m.target, m.stable);
     const loc: Location = { chain: [m.path] };
-    const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe, this.signal, true);
+    const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe, signal, true);
     const errors: ScanError[] = [];
     let src: OpenedSource | undefined;
     let digest: string | undefined;
     let shards: ShardDigests | undefined;
     let content: ContentDigest | undefined;
     try {
-      const remote = this.remote?.files.get(m.path);
-      const local = remote ? undefined : new FileSource(loc, m.bytesPath ?? m.path);
-      src = local ?? this.remote!.open(loc, remote!);
-      const whole = src.size <= WHOLE_FILE_BYTES ? src.readWhole() : undefined;
+      const remote = pre ? undefined : this.remote?.files.get(m.path);
+      const local = remote || pre ? undefined : new FileSource(loc, m.bytesPath ?? m.path);
+      src = pre ? undefined : (local ?? this.remote!.open(loc, remote!));
+      const whole = pre ? pre.read.bytes : src!.size <= WHOLE_FILE_BYTES ? src!.readWhole() : undefined;
       const placeholder = whole ? placeholderReason(m.path, whole.length, whole) : undefined;
       if (placeholder) dispatchIncomplete(this.rules, ctx, { location: loc, kind: 'placeholder', reason: placeholder });
-      await fs.unit(whole ? new MemorySource(loc, whole) : src, 0);
+      await fs.unit(whole ? new MemorySource(loc, whole) : src!, 0);
       // A remote file is hashed only when it was read whole: hashing a large one would download it.
       if (this.sha256 && (whole || local)) {
-        const plan = local && this.shardPlan && src.size <= this.shardPlan.maxFileBytes ? this.shardPlan : undefined;
+        const plan = local && this.shardPlan && src!.size <= this.shardPlan.maxFileBytes ? this.shardPlan : undefined;
         if (whole) {
-          digest = digestBytes(whole);
+          digest = pre?.sha256 ?? digestBytes(whole);
           if (plan) shards = shardDigestsOf(whole, plan);
-        } else if (plan) ({ sha256: digest, shards } = await digestFile(local!, this.signal, plan));
-        else digest = await digestFile(local!, this.signal);
+        } else if (plan) ({ sha256: digest, shards } = await digestFile(local!, signal, plan));
+        else digest = await digestFile(local!, signal);
       }
-      // Bytes appended or rewritten during the scan were not scanned: the verdict is about another file.
-      const changed = src.changed();
+      // Bytes appended or rewritten during the scan were not scanned: the verdict is about another file. A file
+      // read before the scan was checked right after its read (the bytes scanned are the bytes read).
+      const changed = pre ? pre.read.changed : src!.changed();
       if (changed !== undefined) {
         dispatchIncomplete(this.rules, ctx, {
           location: loc,
@@ -458,7 +521,7 @@ export class FileScanner {
         });
       } else if (local && digest !== undefined) content = contentDigest(local, digest, shards);
     } catch (e) {
-      if (this.signal?.aborted) throw this.signal.reason;
+      if (signal?.aborted) throw signal.reason;
       errors.push({ where: m.path, message: errorMessage(e) });
       dispatchIncomplete(this.rules, ctx, { location: loc, kind: 'io', reason: errorMessage(e) });
     } finally {

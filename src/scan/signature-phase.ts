@@ -77,6 +77,22 @@ function signatureOf(
 }
 
 /**
+ * Whether `runSignaturePhase` would check the regular file `p` (a verdict or SIGN findings): a signature file where
+ * it looks for one (beside the file, or named by the options), or a requirement. False for a file that is itself
+ * the signature file.
+ */
+export function signatureWanted(
+  p: string,
+  o: Pick<SignaturePhaseOptions, 'cwd' | 'name' | 'signatureFile' | 'required'>,
+): boolean {
+  const abs = resolve(o.cwd, p);
+  const name = o.name ?? DEFAULT_SIGNATURE_FILE;
+  if (o.signatureFile === undefined && basename(abs) === name) return false;
+  if (o.required(p.split(sep).join('/'))) return true;
+  return statOf(o.signatureFile ?? join(dirname(abs), name))?.isFile() === true;
+}
+
+/**
  * The shard size and algorithm of the `shards` signature the scanned paths will be checked against (the same for
  * all of them), read from the bundle before the scan starts, so that the scan can take the shard digests in the
  * same read as its whole-file digests. Unverified: it only chooses which digests to take (the verified manifest is

@@ -204,3 +204,30 @@ export function notRegular(st: Stats): string {
   if (st.isDirectory()) return 'a directory';
   return 'not a regular file';
 }
+
+/**
+ * A local regular file read whole through one open (`readWholeFile`): the bytes, the file's status at open, and why
+ * the bytes may not be its content any more (`FileSource.changed()` right after the read; undefined: unchanged).
+ */
+export interface WholeFile {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  readonly opened: Stats;
+  readonly changed?: string;
+}
+
+/**
+ * Reads a regular file of at most `maxBytes` whole, the way a scan opens one (FileSource: never blocks, regular files
+ * only). Undefined when the path is larger; throws what opening or reading throws (not a regular file, missing).
+ */
+export function readWholeFile(path: string, maxBytes: number): WholeFile | undefined {
+  const src = new FileSource({ chain: [path] }, path);
+  try {
+    if (src.size > maxBytes) return undefined;
+    const bytes = src.readWhole();
+    const changed = src.changed();
+    return { path, bytes, opened: src.openedStat(), ...(changed !== undefined ? { changed } : {}) };
+  } finally {
+    src.close();
+  }
+}

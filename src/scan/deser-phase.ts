@@ -11,7 +11,7 @@ import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
 import { analyzeForDeser } from '../analyzers/deser/gate.js';
 import { detectProjectSignals } from '../analyzers/deser/code.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
-import { demandedModules, reachingNames, type NameAnchor } from '../analyzers/deser/demand.js';
+import { absoluteName, demandedModules, reachingNames, type NameAnchor } from '../analyzers/deser/demand.js';
 import { isTestPath } from '../analyzers/python/test-code.js';
 import { decodePythonSource } from '../analyzers/python/source-encoding.js';
 import type { Finding } from '../core/finding.js';
@@ -262,12 +262,21 @@ async function runTarget(
   // Identifier → files not analysed yet that contain it: read once, when a round first needs callers.
   let postings: Postings | undefined;
   const loadedBefore = stats.loadedOnDemand;
-  /** The files the modules analysed last demand: modules feeding their sinks, and callers of reaching functions. */
+  /**
+   * The files the modules analysed last demand: modules feeding their sinks, and callers of reaching functions.
+   * Reaching names are found over every module read so far, to a fixpoint (a module read in an earlier round may
+   * call a name found now); callers are the files not read yet that import a defining module (postings).
+   */
   const demanded = (from: readonly Entry[]): Set<string> => {
-    const added = reachingNames(
-      from.map((e) => ({ stable: e.rel, mod: e.module!, keys: keys.get(e.rel)!.keys })),
-      names,
-    );
+    const loaded = entries
+      .filter((e) => e.module !== undefined)
+      .map((e) => ({ stable: e.rel, mod: e.module!, keys: keys.get(e.rel)!.keys, pkg: keys.get(e.rel)!.pkg }));
+    const added = new Map<string, NameAnchor[]>();
+    for (let pass = 0; pass < 8; pass++) {
+      const now = reachingNames(loaded, names);
+      if (now.size === 0) break;
+      for (const [n, a] of now) added.set(n, a);
+    }
     const wanted = new Set<string>(
       demandedModules(
         from.map((e) => ({ stable: e.rel, mod: e.module! })),
@@ -276,7 +285,7 @@ async function runTarget(
       ),
     );
     if (added.size > 0) {
-      postings ??= identifierPostings(entries, read);
+      postings ??= identifierPostings(entries, read, keys);
       for (const i of callerFiles(postings, added)) {
         const e = entries[i]!;
         if (e.module === undefined) wanted.add(e.rel);
@@ -430,37 +439,72 @@ function readText(path: string): string | undefined {
 interface Postings {
   /** Identifier → indexes (into `entries`) of the files not analysed in the walk that contain it. */
   ids: Map<string, number[]>;
-  /** The same for identifiers written in import statements (`from pkg.codec import Codec`, `import codec`). */
+  /**
+   * Absolute dotted name → the files whose import statements name it or a module below it (`from pkg.codec import
+   * Codec` posts `pkg`, `pkg.codec` and `pkg.codec.Codec`; relative imports resolved from the file's package).
+   */
   imported: Map<string, number[]>;
+  /** The same for plain `import pkg` statements only (the rest of a dotted use, `pkg.codec.f()`, is in the text). */
+  plain: Map<string, number[]>;
 }
 
 /** Import statements, parenthesised name lists included. */
-const IMPORT_RE = /^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]+(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)/gm;
+const IMPORT_RE = /^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)|import[ \t]+([^\n]*))/gm;
 
-function identifierPostings(entries: readonly Entry[], read: (e: Entry) => string | undefined): Postings {
+function identifierPostings(
+  entries: readonly Entry[],
+  read: (e: Entry) => string | undefined,
+  keys: ReadonlyMap<string, { pkg: string }>,
+): Postings {
   const ids = new Map<string, number[]>();
   const imported = new Map<string, number[]>();
+  const plain = new Map<string, number[]>();
   const add = (m: Map<string, number[]>, id: string, i: number): void => {
     const list = m.get(id);
     if (list === undefined) m.set(id, [i]);
-    else list.push(i);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  const prefixes = (q: string): string[] => {
+    const parts = q.split('.').filter((x) => x !== '');
+    return parts.map((_, n) => parts.slice(0, n + 1).join('.'));
   };
   entries.forEach((e, i) => {
     if (e.module !== undefined) return;
     const text = read(e);
     if (text === undefined) return;
     for (const id of new Set(text.match(/[A-Za-z_]\w*/g) ?? [])) add(ids, id, i);
-    const inImports = new Set<string>();
-    for (const stmt of text.match(IMPORT_RE) ?? [])
-      for (const id of stmt.match(/[A-Za-z_]\w*/g) ?? []) inImports.add(id);
-    for (const id of inImports) add(imported, id, i);
+    const pkg = keys.get(e.rel)?.pkg ?? '';
+    const names = new Set<string>();
+    const plainNames = new Set<string>();
+    for (const m of text.matchAll(IMPORT_RE)) {
+      if (m[1] !== undefined) {
+        const base = absoluteName(m[1], 0, pkg);
+        names.add(base);
+        for (const n of (m[2] ?? '').replace(/#[^\n]*/g, '').match(/[A-Za-z_]\w*/g) ?? [])
+          if (n !== 'as') names.add(base === '' ? n : `${base}.${n}`);
+      } else {
+        for (const part of (m[3] ?? '').replace(/#.*/, '').split(',')) {
+          const q = part.trim().split(/\s+/)[0] ?? '';
+          if (!/^[\w.]+$/.test(q)) continue;
+          names.add(q);
+          for (const p of prefixes(q)) plainNames.add(p);
+        }
+      }
+    }
+    const all = new Set<string>();
+    for (const q of names) for (const p of prefixes(q)) all.add(p);
+    for (const q of all) add(imported, q, i);
+    for (const q of plainNames) add(plain, q, i);
   });
-  return { ids, imported };
+  return { ids, imported, plain };
 }
 
 /**
- * Files naming one of the functions and importing one of its anchors (its module, or its class): a caller has to
- * import what it calls, or receive an instance of a class it imports.
+ * Files naming one of the functions and importing one of its modules, as Python resolves an import (absolute, or
+ * relative to the file's package): `from pkg.codec import decode`, `from pkg import codec`, `from . import codec`,
+ * `import pkg.codec`, or `import pkg` with `codec` in the text (`pkg.codec.decode(...)`). A caller has to import
+ * what it calls, or an instance's class from that module; a file that only names an identifier of the same
+ * spelling from elsewhere (`json.loads`, another package's `utils`) is not one.
  */
 function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]>): Set<number> {
   const out = new Set<number>();
@@ -468,10 +512,18 @@ function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]
     const files = postings.ids.get(name);
     if (files === undefined) continue;
     const anchored = new Set<number>();
-    for (const a of anchors) {
-      for (const i of postings.imported.get(a.module) ?? []) anchored.add(i);
-      if (a.cls !== undefined) for (const i of postings.imported.get(a.cls) ?? []) anchored.add(i);
-    }
+    for (const a of anchors)
+      for (const k of a.keys) {
+        for (const i of postings.imported.get(k) ?? []) anchored.add(i);
+        const parts = k.split('.');
+        for (let n = 1; n < parts.length; n++) {
+          const via = postings.plain.get(parts.slice(0, n).join('.'));
+          const next = postings.ids.get(parts[n]!);
+          if (via === undefined || next === undefined) continue;
+          const has = new Set(next);
+          for (const i of via) if (has.has(i)) anchored.add(i);
+        }
+      }
     for (const i of files) if (anchored.has(i)) out.add(i);
   }
   return out;

@@ -191,3 +191,72 @@ describe('DESER in an installed-packages folder', () => {
     assert.ok(r.findings.some((f) => f.ruleId === 'DESER-NETWORK-INPUT'));
   });
 });
+
+/**
+ * A project (pyproject.toml at its root) holding `app` and a library `lib` whose modules all share the file name
+ * `cache.py`: `lib/c0/cache.py` parses JSON (`json.loads`, `from functools import cache`), and each `lib/c<i>`
+ * calls the previous one's `f<i-1>`. None of lib imports `app.cache`, whose `loads` unpickles. Optionally a real
+ * chain `svc/h<n>.py` (a socket handler) → ... → `svc/h1.py` → `app.cache.loads`, through absolute, relative and
+ * plain-package imports.
+ */
+function bigProject(opts: { lib: number; chain?: number }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deser-big-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "big"\n');
+  const pkg = (rel: string): void => {
+    mkdirSync(join(dir, rel), { recursive: true });
+    writeFileSync(join(dir, rel, '__init__.py'), '');
+  };
+  pkg('app');
+  writeFileSync(join(dir, 'app', 'cache.py'), 'import pickle\n\n\ndef loads(blob):\n    return pickle.loads(blob)\n');
+  pkg('lib');
+  for (let i = 0; i < opts.lib; i++) {
+    pkg(`lib/c${i}`);
+    writeFileSync(
+      join(dir, 'lib', `c${i}`, 'cache.py'),
+      i === 0
+        ? 'import json\nfrom functools import cache\n\n\n@cache\ndef f0(s):\n    return json.loads(s)\n'
+        : `from lib.c${i - 1}.cache import f${i - 1}\n\n\ndef f${i}(s):\n    return f${i - 1}(s)\n`,
+    );
+  }
+  const n = opts.chain ?? 0;
+  if (n > 0) {
+    pkg('svc');
+    writeFileSync(join(dir, 'svc', 'h1.py'), 'import app.cache\n\n\ndef h1(data):\n    return app.cache.loads(data)\n');
+    for (let i = 2; i < n; i++)
+      writeFileSync(
+        join(dir, 'svc', `h${i}.py`),
+        i % 2 === 0
+          ? `from . import h${i - 1}\n\n\ndef h${i}(data):\n    return h${i - 1}.h${i - 1}(data)\n`
+          : `from svc.h${i - 1} import h${i - 1}\n\n\ndef h${i}(data):\n    return h${i - 1}(data)\n`,
+      );
+    writeFileSync(
+      join(dir, 'svc', `h${n}.py`),
+      `import socket\n\nfrom svc.h${n - 1} import h${n - 1}\n\n\ndef serve(conn: socket.socket):\n` +
+        `    return h${n - 1}(conn.recv(4096))\n`,
+    );
+  }
+  return dir;
+}
+
+describe('DESER: one file of a large project named alone', () => {
+  it('callers are files importing the defining module, not files naming the same identifiers', async () => {
+    // Before: lib/c0 (`json.loads`, `from functools import cache`) counted as a caller of app.cache.loads, then
+    // every lib/c<i> one round further: SCAN-INCOMPLETE maxDeserModuleDepth on a project with no network input.
+    const dir = bigProject({ lib: DEMAND_LIMITS.rounds + 4 });
+    const ids = await ruleIds(join(dir, 'app', 'cache.py'));
+    assert.deepEqual(ids, []);
+    assert.equal(lastRunStats.loadedOnDemand, 0);
+  });
+
+  it('a real chain in the same project is found from its sink file (absolute, relative and package imports)', async () => {
+    const dir = bigProject({ lib: DEMAND_LIMITS.rounds + 4, chain: 4 });
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'cache.py')), ['DESER-NETWORK-INPUT']);
+  });
+
+  it('a real chain longer than the rounds is still SCAN-INCOMPLETE (maxDeserModuleDepth) from its sink file', async () => {
+    const dir = bigProject({ lib: DEMAND_LIMITS.rounds + 4, chain: DEMAND_LIMITS.rounds + 4 });
+    const ids = await ruleIds(join(dir, 'app', 'cache.py'));
+    assert.ok(ids.includes('SCAN-INCOMPLETE:maxDeserModuleDepth'), ids.join(', '));
+  });
+});

@@ -5,10 +5,18 @@ import type { CallSite, ExpressionFact, FunctionFact, ImportFact, PythonModule }
 import { SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 
-/** Where a wanted name is defined: the module's last name component and, for methods, the class. */
+/** Where a wanted name is defined: the dotted names of its module and, for methods, the class. */
 export interface NameAnchor {
-  module: string;
+  keys: readonly string[];
   cls?: string;
+}
+
+/** A module of the project as the demand sees it: its dotted names and the package its relative imports start from. */
+export interface DemandUnit {
+  stable: string;
+  mod: PythonModule;
+  keys: string[];
+  pkg: string;
 }
 
 /** Transport calls that unpickle without a visible deserializer. */
@@ -16,17 +24,30 @@ const TRANSPORT_METHODS: ReadonlySet<string> = new Set(['recv_pyobj', 'recv_seri
 
 /**
  * Adds to `names` the functions of these modules that may reach a sink — directly, through a function of the same
- * module, or through a name already in `names` — and returns only the names added now.
+ * module, or through a call that may resolve to a name already in `names` — and returns only the names added now.
+ * Run it again over every module when names were added (a module read earlier may call one of them).
+ *
+ * A call resolves to a wanted name the way Python would bind it: a qualified callee (`codec.decode`,
+ * `pkg.codec.Codec.decode`, a re-export `pkg.decode`) when its module part is one of the name's modules; a method
+ * called on a receiver this module cannot name (`self.codec.decode(...)`, `c.decode(...)`) when the module imports
+ * the defining module or is it. A bare-name match alone (`json.loads` for a project's own `loads`, `x.get(...)`
+ * for some class's `get`) is not a call of it, and would spread the demand through unrelated modules.
  */
 export function reachingNames(
-  units: readonly { stable: string; mod: PythonModule; keys: string[] }[],
+  units: readonly DemandUnit[],
   names: Map<string, NameAnchor[]>,
 ): Map<string, NameAnchor[]> {
   const added = new Map<string, NameAnchor[]>();
   const known = new Set(names.keys());
   for (const u of units) {
     const mod = u.mod;
-    const anchor = lastComponent(u.keys[0] ?? u.stable);
+    const anchor: NameAnchor = { keys: u.keys };
+    const refs = moduleRefs(mod, u.pkg);
+    const mayCall = (c: CallSite): boolean => {
+      const n = lastName(c);
+      const anchors = known.has(n) ? names.get(n) : undefined;
+      return anchors !== undefined && callMayResolve(c, n, anchors, u, refs);
+    };
     const reaching = new Set<number>();
     const byScope = new Map<number, CallSite[]>();
     const unpicklers = unpicklerClasses(mod);
@@ -36,7 +57,7 @@ export function reachingNames(
       let list = byScope.get(fn);
       if (list === undefined) byScope.set(fn, (list = []));
       list.push(c);
-      if (isSinkCall(c, unpicklers) || known.has(lastName(c))) reaching.add(fn);
+      if (isSinkCall(c, unpicklers) || mayCall(c)) reaching.add(fn);
     }
     // Within the module: functions calling reaching functions (directly or as `self.m(...)`), to a fixpoint.
     for (let changed = true, guard = 0; changed && guard < 8; guard++) {
@@ -57,9 +78,9 @@ export function reachingNames(
       }
     }
     const note = (name: string, a: NameAnchor): void => {
-      if (name.startsWith('<')) return;
+      if (name.startsWith('<') || a.keys.length === 0) return;
       const list = names.get(name) ?? [];
-      if (list.some((x) => x.module === a.module && x.cls === a.cls)) return;
+      if (list.some((x) => x.keys[0] === a.keys[0] && x.cls === a.cls)) return;
       list.push(a);
       names.set(name, list);
       added.set(name, list);
@@ -71,7 +92,7 @@ export function reachingNames(
       for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
         for (const n of a.names) {
           const i = importedConstant(mod, n);
-          if (i !== undefined) note(n, { module: lastComponent(i.module) });
+          if (i !== undefined) note(n, { keys: [absoluteName(i.module, i.relativeLevel, u.pkg)] });
         }
     }
     for (const id of reaching) {
@@ -79,24 +100,83 @@ export function reachingNames(
       if (f.kind !== 'function') continue;
       const cls = classOf(f, mod);
       if (cls !== undefined) {
-        note(f.name === '__init__' || f.name === '__call__' ? cls.name : f.name, { module: anchor, cls: cls.name });
-        note(cls.name, { module: anchor });
-      } else if (f.parameters.length > 0 || f.returns.length > 0) note(f.name, { module: anchor });
+        note(f.name === '__init__' || f.name === '__call__' ? cls.name : f.name, { ...anchor, cls: cls.name });
+        note(cls.name, anchor);
+      } else if (f.parameters.length > 0 || f.returns.length > 0) note(f.name, anchor);
     }
     // Module-level imports that re-export a sink or a reaching name (`from pickle import loads` in codec/impl.py,
     // `from .impl import loads` in codec/__init__.py): importers of this module may call it under any alias.
     for (const i of mod.imports) {
       if (i.scopeId !== 0 || i.kind !== 'from' || i.boundName === null || i.name === undefined) continue;
-      if (SINK_BY_NAME.has(i.qualifiedName) || known.has(i.name)) note(i.boundName, { module: anchor });
+      if (SINK_BY_NAME.has(i.qualifiedName)) note(i.boundName, anchor);
+      else if (known.has(i.name)) {
+        const from = absoluteName(i.module, i.relativeLevel, u.pkg);
+        if (names.get(i.name)!.some((a) => a.keys.some((k) => from === k || from.startsWith(`${k}.`))))
+          note(i.boundName, anchor);
+      }
     }
     // Module-level aliases of sinks (`loads = pickle.loads`).
     for (const a of mod.assignments) {
       if (a.scopeId !== 0 || a.value === null) continue;
       if (!a.value.values.some((v) => v.kind === 'qualified' && SINK_BY_NAME.has(v.name))) continue;
-      for (const t of a.targets) if (t.kind === 'name') note(t.name, { module: anchor });
+      for (const t of a.targets) if (t.kind === 'name') note(t.name, anchor);
     }
   }
   return added;
+}
+
+/**
+ * Whether call `c` (last name `n`) of unit `u` may be a call of `n` defined at one of `anchors`: by its qualified
+ * callee when it has one, else (a method on a receiver the module cannot name) when the module is, or imports, one
+ * of the defining modules.
+ */
+function callMayResolve(
+  c: CallSite,
+  n: string,
+  anchors: readonly NameAnchor[],
+  u: DemandUnit,
+  refs: ReadonlySet<string>,
+): boolean {
+  const qualified = c.callee.values.filter((v) => v.kind === 'qualified');
+  if (qualified.length > 0)
+    return qualified.some((v) => {
+      const q = absoluteName(v.name, 0, u.pkg);
+      return q.endsWith(`.${n}`) && anchors.some((a) => a.keys.some((k) => q.startsWith(`${k}.`)));
+    });
+  return anchors.some((a) => a.keys.some((k) => refs.has(k) || u.keys.includes(k)));
+}
+
+/**
+ * The dotted names a module imports or calls through (absolute; with every prefix: `pkg`, `pkg.codec`,
+ * `pkg.codec.Codec` for `from pkg.codec import Codec`), in any scope.
+ */
+export function moduleRefs(mod: PythonModule, pkg: string): Set<string> {
+  const out = new Set<string>();
+  const add = (q: string): void => {
+    const parts = q.split('.').filter((x) => x !== '');
+    for (let n = 1; n <= parts.length; n++) out.add(parts.slice(0, n).join('.'));
+  };
+  for (const i of mod.imports) {
+    const base = absoluteName(i.module, i.relativeLevel, pkg);
+    add(i.kind === 'from' && i.name !== undefined ? `${base}.${i.name}` : base);
+  }
+  for (const c of mod.calls)
+    for (const v of c.callee.values) if (v.kind === 'qualified') add(absoluteName(v.name, 0, pkg));
+  return out;
+}
+
+/**
+ * An absolute dotted name: `module` as written in an import (leading dots, or `relativeLevel`) or a qualified name
+ * starting with dots, resolved against the package `pkg` relative imports start from.
+ */
+export function absoluteName(module: string, relativeLevel: number, pkg: string): string {
+  let level = relativeLevel;
+  let name = module;
+  if (level === 0) while (name[level] === '.') level++;
+  if (level === 0) return name;
+  name = name.replace(/^\.+/, '');
+  const base = pkg.split('.').filter((x) => x !== '');
+  return [...base.slice(0, Math.max(0, base.length - (level - 1))), name].filter((x) => x !== '').join('.');
 }
 
 /**
@@ -232,11 +312,6 @@ function lastName(c: CallSite): string {
 function classOf(f: FunctionFact, mod: PythonModule): FunctionFact | undefined {
   const p = f.parentId !== null ? mod.functions[f.parentId] : undefined;
   return p?.kind === 'class' ? p : undefined;
-}
-
-function lastComponent(key: string): string {
-  const k = key.replace(/\.py$/, '');
-  return k.slice(Math.max(k.lastIndexOf('.'), k.lastIndexOf('/')) + 1);
 }
 
 function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {

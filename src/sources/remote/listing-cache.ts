@@ -2,9 +2,9 @@
 // change (the commit names its tree, which names every file's content), so a later run that finds the revision at the
 // same commit takes the listing from here and asks the Hub only which commit the revision names now. Keyed by
 // endpoint, repository, commit and path; an entry that does not read back as a listing is ignored (listed again).
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256Hex } from '../../core/sha256.js';
 
 /** Entries larger than this are not read (a listing is bounded by the listing reader's own limit, 64 MiB). */
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
@@ -17,7 +17,7 @@ export class ListingCache {
   }
 
   private file(key: string): string {
-    const h = createHash('sha256').update(key).digest('hex');
+    const h = sha256Hex(key);
     return join(this.dir, h.slice(0, 2), h.slice(2) + '.json');
   }
 

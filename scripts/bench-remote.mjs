@@ -300,7 +300,7 @@ function makeRepo(dir) {
  * split_state_dict_into_shards_factory: tensors in state-dict order, a new shard when the next tensor would pass
  * max_shard_size, default MAX_SHARD_SIZE = "5GB" = 5e9 bytes): 3 shards. Beside them the files such a repository
  * ships: config, generation config, weight index, a sentencepiece tokenizer.model (Llama-2's is 499,723 bytes) and
- * its tokenizers-format tokenizer.json (a 32,000-token BPE vocabulary and its merges, ~1.8 MB like Llama-2's),
+ * its tokenizers-format tokenizer.json (a 32,000-token BPE vocabulary and its merges, 1.7 MB; Llama-2's is 1.8 MB),
  * tokenizer config, special tokens, chat_template.jinja, and the Hub repository's README, licence, use policy and
  * .gitattributes: 15 files.
  */

@@ -19,6 +19,7 @@ import { assembleReport, type SentinelReport } from '../report/report-model.js';
 import { CATEGORIES, RULES } from '../rules/index.js';
 import {
   FileScanner,
+  HEAD_BYTES,
   scanBytes,
   scanPaths,
   scanReadFile,
@@ -31,9 +32,15 @@ import { readBounded } from '../sources/stream-source.js';
 import type { WholeFile } from '../sources/byte-source.js';
 import { SentinelError } from './errors.js';
 import { isoUtc } from '../core/iso-time.js';
+import { innermostName } from '../core/location.js';
 import { homedir } from 'node:os';
 import { DEFAULT_REMOTE_OPTIONS, type RemoteCost, type RemoteOptions } from '../sources/remote/remote-file.js';
-import { isRemoteArg, RemoteTargetError, type ResolveContext } from '../sources/remote/resolve-target.js';
+import {
+  isRemoteArg,
+  RemoteTargetError,
+  type RemotePlan,
+  type ResolveContext,
+} from '../sources/remote/resolve-target.js';
 import { resolveSignatureSetup, type SignatureScanOptions } from './signature-options.js';
 import { peekShardPlan, runSignaturePhase, signatureWanted } from '../scan/signature-phase.js';
 import { DigestBoard } from '../scan/digest-board.js';
@@ -563,9 +570,31 @@ export async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Pro
   ] as const) {
     if (!Number.isSafeInteger(v) || v < 0) throw new SentinelError('usage', `remote.${k} must be a whole number >= 0`);
   }
-  const { sharedBridge } = await import('../sources/remote/sync-bridge.js');
-  const { sniffReads } = await import('../formats/sniff-reads.js');
-  // Fetched while listing, for all files at once: what the scan will read of every file whatever its content.
-  const plan = { whole: WHOLE_FILE_BYTES, reads: sniffReads };
-  return { bridge: sharedBridge(), opts, cost, env: o.env ?? process.env, homedir: homedir(), plan };
+  const [{ sharedBridge }, { sniffReads, followReads }, { readsHeadOnly }, listings] = await Promise.all([
+    import('../sources/remote/sync-bridge.js'),
+    import('../formats/sniff-reads.js'),
+    import('../formats/json/tokenizers-file.js'),
+    o.cacheDir !== undefined
+      ? import('../sources/remote/listing-cache.js').then((m) => new m.ListingCache(o.cacheDir!))
+      : undefined,
+  ]);
+  // Fetched while listing, for all files at once: what the scan will read of every file whatever its content (the
+  // head the sniffers read, the engine's whole read of a small file, the sniffers' fixed reads), and what the head
+  // makes certain (a safetensors header longer than the head).
+  const plan: RemotePlan = {
+    whole: WHOLE_FILE_BYTES,
+    head: HEAD_BYTES,
+    reads: sniffReads,
+    follow: followReads,
+    headOnly: (path, size) => readsHeadOnly(innermostName({ chain: [path] }), size),
+  };
+  return {
+    bridge: sharedBridge(),
+    opts,
+    cost,
+    env: o.env ?? process.env,
+    homedir: homedir(),
+    plan,
+    ...(listings ? { listings } : {}),
+  };
 }

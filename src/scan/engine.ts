@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { basename, resolve, sep } from 'node:path';
 import type { Ignore } from 'ignore';
 import { extensionMismatch } from '../formats/extension.js';
+import { readsHeadOnly } from '../formats/json/tokenizers-file.js';
 import { looksLikeText } from '../formats/text.js';
 import { analyzeStream } from '../analyzers/pickle/analyze.js';
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
@@ -61,7 +62,7 @@ import type {
 } from '../core/finding.js';
 import { MODEL_FOLDER_PHASE, type ModelFolderSummary } from './model-folder-summary.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
-import { at, child, formatLocation, nestedSegment, type Location } from '../core/location.js';
+import { at, child, formatLocation, innermostName, nestedSegment, type Location } from '../core/location.js';
 import { maxSafety, safetyRank, type SafetyLevel } from '../core/severity.js';
 
 export interface EngineOptions {
@@ -155,7 +156,8 @@ function loadIgnore(): () => Ignore {
   return createRequire(import.meta.url)('ignore') as () => Ignore;
 }
 
-const HEAD_BYTES = 4096;
+/** The first bytes of every file, given to each expander's content check. */
+export const HEAD_BYTES = 4096;
 /** Model inventory lines kept per top-level file (an archive of many models lists the first ones). */
 const MAX_MODEL_SUMMARIES = 1000;
 /**
@@ -497,7 +499,13 @@ export class FileScanner {
       const remote = pre ? undefined : this.remote?.files.get(m.path);
       const local = remote || pre ? undefined : new FileSource(loc, m.bytesPath ?? m.path);
       src = pre ? undefined : (local ?? this.remote!.open(loc, remote!));
-      const whole = pre ? pre.read.bytes : src!.size <= WHOLE_FILE_BYTES ? src!.readWhole() : undefined;
+      // A remote file the scan judges by its head (a tokenizers file) is not read whole: the rest would be fetched
+      // for nothing. A local one is read whole all the same (one read, and its SHA-256 for the inventory).
+      const whole = pre
+        ? pre.read.bytes
+        : src!.size <= WHOLE_FILE_BYTES && !(remote && readsHeadOnly(innermostName(loc), src!.size))
+          ? src!.readWhole()
+          : undefined;
       const placeholder = whole ? placeholderReason(m.path, whole.length, whole) : undefined;
       if (placeholder) dispatchIncomplete(this.rules, ctx, { location: loc, kind: 'placeholder', reason: placeholder });
       await fs.unit(whole ? new MemorySource(loc, whole) : src!, 0);

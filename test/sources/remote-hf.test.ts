@@ -4,7 +4,7 @@
 // the report equals a local scan of the same folder (findings and fingerprints).
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -133,11 +133,86 @@ describe('hf:// against a stand-in Hub', () => {
       // The stand-in answers several ranges with the whole file: they were asked again one by one, not read ahead.
       assert.ok(log.some((q) => q.range?.includes(',')));
       assert.ok(log.some((q) => q.range === `bytes=${size - 65557}-${size - 1}`));
-      // Head (16 KiB), probes and tail (64 KiB): the pickle probe reads no more than the head holds.
+      // Head (4 KiB), probes and tail (64 KiB): the pickle probe reads no more than the head holds.
       assert.ok(r.summary.remote!.bytesRead < 100_000, `read ${r.summary.remote!.bytesRead} bytes`);
     } finally {
       await big.stop();
       rmSync(bigDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a safetensors header longer than the head: the rest of it is fetched while listing, exactly, no read-ahead', async () => {
+    // 300 tensors: a header of ~22 KB, past the 4 KiB head; 75 MiB of data left as a hole.
+    const bigDir = mkdtempSync(join(tmpdir(), 'sentinel-hf-header-'));
+    const tensors = Array.from({ length: 300 }, (_, i) => ({ name: `layers.${i}.w`, dtype: 'F32', shape: [256, 256] }));
+    const head = Buffer.from(safetensors(tensors, { dataBytes: 0 }));
+    const hlen = Number(head.readBigUInt64LE(0));
+    const size = 8 + hlen + 300 * 256 * 256 * 4;
+    const path = join(bigDir, 'model.safetensors');
+    writeFileSync(path, head);
+    truncateSync(path, size);
+    const big = await startHub(bigDir, 'acme/header');
+    try {
+      assert.ok(hlen > 16 * 1024, `header of ${hlen} bytes`);
+      const r = await scan(`hf://acme/header@${SHA}/model.safetensors`, {
+        remote: { env: { HF_ENDPOINT: big.base }, retries: 1 },
+      });
+      const log = (await fetch(`${big.base}/__requests`).then((x) => x.json())) as { path: string; range: string }[];
+      const local = await scan(path);
+      assert.deepEqual(
+        r.findings.map((f) => f.fingerprint),
+        local.findings.map((f) => f.fingerprint),
+      );
+      const models = (x: typeof r) => x.files[0]!.models?.map((m) => ({ ...m, where: '' }));
+      assert.deepEqual(models(r), models(local));
+      // The head (4 KiB, and the probe beside it), then exactly the rest of the header in one request of its own.
+      const rest = log.filter((q) => new RegExp(`^bytes=(409[6-9]|410[0-4])-${8 + hlen - 1}$`).test(q.range ?? ''));
+      assert.equal(rest.length, 1, JSON.stringify(log));
+      // Header, sniffer probes (8 bytes at powers of two), the zip end-record tail and the listing's JSON (< 1 KB):
+      // nothing read ahead (the 16 KiB read-ahead of an on-demand read would pass this).
+      const probes = Math.ceil(Math.log2(size / 512)) * 8;
+      const bound = 8 + hlen + 65557 + probes + 1000;
+      assert.ok(r.summary.remote!.bytesRead <= bound, `read ${r.summary.remote!.bytesRead} bytes`);
+    } finally {
+      await big.stop();
+      rmSync(bigDir, { recursive: true, force: true });
+    }
+  });
+
+  it('tokenizer.json: judged by its head alone, remotely as locally (same findings), not fetched whole', async () => {
+    const tokDir = mkdtempSync(join(tmpdir(), 'sentinel-hf-tok-'));
+    const gadget = "{{ cycler.__init__.__globals__.os.popen('id').read() }}";
+    const vocab = Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`tok${i}`, i]));
+    const tokenizer = JSON.stringify({
+      version: '1.0',
+      model: { type: 'BPE', vocab, merges: [] },
+      chat_template: gadget,
+    });
+    writeFileSync(join(tokDir, 'tokenizer.json'), tokenizer);
+    // The same template where transformers reads it: reported, locally and remotely.
+    writeFileSync(join(tokDir, 'tokenizer_config.json'), JSON.stringify({ chat_template: gadget }));
+    const hubTok = await startHub(tokDir, 'acme/tok');
+    try {
+      const r = await scan('hf://acme/tok', { remote: { env: { HF_ENDPOINT: hubTok.base }, retries: 1 } });
+      const local = await scan(tokDir);
+      assert.deepEqual(
+        r.findings.map((f) => [f.ruleId, f.fingerprint]),
+        local.findings.map((f) => [f.ruleId, f.fingerprint]),
+      );
+      assert.deepEqual(
+        r.findings
+          .filter((f) => f.ruleId === 'MODEL-TEMPLATE-INJECTION')
+          .map((f) => f.location.chain[0]!.split('/').pop()),
+        ['tokenizer_config.json'],
+      );
+      const facts = (x: typeof r) => x.files.map((f) => [f.formats, f.models?.map((m) => ({ ...m, where: '' }))]);
+      assert.deepEqual(facts(r), facts(local));
+      // Its head, sniffer probes and the zip end-record tail, not its 300 KB.
+      assert.ok(tokenizer.length > 300_000);
+      assert.ok(r.summary.remote!.bytesRead < 4096 + 65557 + 200 + 1000, `read ${r.summary.remote!.bytesRead} bytes`);
+    } finally {
+      await hubTok.stop();
+      rmSync(tokDir, { recursive: true, force: true });
     }
   });
 
@@ -193,12 +268,23 @@ describe('hf:// against a stand-in Hub', () => {
         first.findings.map((f) => [f.ruleId, f.fingerprint, f.location]),
       );
       assert.deepEqual(again.files, first.files);
-      // model.safetensors (LFS sha256) is cached; the small files have only git blob ids, cached as well.
-      assert.equal(again.summary.remote!.requests, 3, JSON.stringify(again.summary.remote));
+      // model.safetensors (LFS sha256) is cached; the small files have only git blob ids, cached as well. The
+      // listing of the commit is kept too: the revision request is the only one.
+      assert.equal(again.summary.remote!.requests, 1, JSON.stringify(again.summary.remote));
       assert.ok(first.summary.remote!.requests > 3);
-      // Another rule selection is another setup: read again.
+      // Another rule selection is another setup: read again (the kept listing still serves).
       const other = await scan('hf://acme/demo', { remote: { env: env(), cacheDir }, rules: ['PICKLE'] });
-      assert.ok(other.summary.remote!.requests > 3);
+      assert.ok(other.summary.remote!.requests > 1);
+      // A kept listing that does not read back as one is ignored: the tree is listed again (revision + 2 pages).
+      const listings = join(cacheDir, 'listings-v1');
+      for (const d of readdirSync(listings))
+        for (const f of readdirSync(join(listings, d))) writeFileSync(join(listings, d, f), '{"key": 1}');
+      const relisted = await scan('hf://acme/demo', { remote: { env: env(), cacheDir } });
+      assert.equal(relisted.summary.remote!.requests, 3, JSON.stringify(relisted.summary.remote));
+      assert.deepEqual(
+        relisted.findings.map((f) => [f.ruleId, f.fingerprint]),
+        first.findings.map((f) => [f.ruleId, f.fingerprint]),
+      );
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }

@@ -2,8 +2,11 @@
 // custom_pipelines naming Python modules (MODEL-REMOTE-CODE, judged with the folder after the walk when the file is
 // on disk), chat templates (tokenizer_config.json, processor and chat_template.json files), weight-index shard names
 // that leave the folder (MODEL-EXTERNAL-DATA) — and Keras configs (.keras config.json, model.to_json() files).
-import { formatLocation } from '../../core/location.js';
+// A file named exactly tokenizer.json is the tokenizers format (formats/json/tokenizers-file.ts): only its head is
+// read, as no loader renders or imports anything from it.
+import { formatLocation, innermostName } from '../../core/location.js';
 import { countJsonKeys, parsePythonJson } from '../../formats/json/python-json.js';
+import { isTokenizersFile, TOKENIZERS_HEAD_BYTES } from '../../formats/json/tokenizers-file.js';
 import { readAll, type ByteSource } from '../../sources/byte-source.js';
 import type { Expander } from './context.js';
 import { reportTemplate } from './model-signals.js';
@@ -38,6 +41,18 @@ export const jsonExpander: Expander = {
   id: 'json',
   detect: (head, src) => startsLikeObject(head, src),
   async expand(src, ctx) {
+    if (isTokenizersFile(innermostName(src.location))) {
+      // The structure check is detect's (a JSON object starts in the head); the vocabulary and merges after it are
+      // data to every loader, and not read.
+      const checked = Math.min(src.size, TOKENIZERS_HEAD_BYTES);
+      ctx.format('json');
+      ctx.inventory({
+        where: formatLocation(src.location),
+        format: 'tokenizers',
+        details: { bytesChecked: checked, parsed: false },
+      });
+      return true;
+    }
     if (src.size > MAX_JSON_BYTES) {
       ctx.format('json');
       ctx.incomplete({

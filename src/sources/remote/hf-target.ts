@@ -2,7 +2,8 @@
 // through the Hub's documented HTTP API: the revision is resolved to its commit first (GET /api/{kind}/{repo}/
 // revision/{rev} → sha), the files are listed at that commit (GET /api/{kind}/{repo}/tree/{sha}?recursive=true, pages
 // followed by their Link header; sizes, LFS sha256), and read from {endpoint}/[{kind}/]{repo}/resolve/{sha}/{path}
-// with range requests (the Hub redirects LFS files to its storage). Credentials: HF_TOKEN, else the token file
+// with range requests (the Hub redirects LFS files to its storage). With a result cache, the listing of a commit is
+// kept (listing-cache.ts): a repeat run asks only for the revision. Credentials: HF_TOKEN, else the token file
 // (HF_TOKEN_PATH, $HF_HOME/token, ~/.cache/huggingface/token). Endpoint: HF_ENDPOINT (default huggingface.co).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -137,19 +138,15 @@ function endpointOf(ctx: ResolveContext): URL {
 
 const enc = (p: string): string => p.split('/').map(encodeURIComponent).join('/');
 
-export async function listHf(arg: string, ctx: ResolveContext): Promise<RemoteListing> {
-  const ref = parseHfRef(arg);
-  const endpoint = endpointOf(ctx).href.replace(/\/$/, '');
-  const token = hfToken(ctx.env, ctx.homedir);
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  const api = `${endpoint}/api/${ref.kind}/${ref.repo}`;
-  const rev = await getJson(`${api}/revision/${encodeURIComponent(ref.revision)}`, headers, ctx);
-  const sha = (rev.body as { sha?: unknown }).sha;
-  if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha)) {
-    throw new RemoteTargetError(`${arg}: the Hub did not resolve revision ${ref.revision} to a commit`);
-  }
-  const kindPrefix = ref.kind === 'models' ? '' : `${ref.kind}/`;
-  const pinned = `hf://${kindPrefix}${ref.repo}@${sha}`;
+/** The files at commit `sha` under the reference's path (every page), sorted by path; `single` when it names a file. */
+async function listTree(
+  arg: string,
+  ref: HfRef,
+  api: string,
+  sha: string,
+  headers: Record<string, string>,
+  ctx: ResolveContext,
+): Promise<{ files: TreeEntry[]; single: boolean }> {
   const files: TreeEntry[] = [];
   let single = false;
   try {
@@ -182,6 +179,68 @@ export async function listHf(arg: string, ctx: ResolveContext): Promise<RemoteLi
     single = true;
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: files.map(treeEntry), single };
+}
+
+/** The fields of a tree entry the scan uses (what a kept listing stores). */
+function treeEntry(e: TreeEntry): TreeEntry {
+  return {
+    type: 'file',
+    path: e.path,
+    ...(typeof e.size === 'number' ? { size: e.size } : {}),
+    ...(typeof e.oid === 'string' ? { oid: e.oid } : {}),
+    ...(e.lfs && typeof e.lfs === 'object'
+      ? {
+          lfs: {
+            ...(typeof e.lfs.oid === 'string' ? { oid: e.lfs.oid } : {}),
+            ...(typeof e.lfs.size === 'number' ? { size: e.lfs.size } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** A kept listing as `listTree` returned it, or undefined when the stored value is not one. */
+function keptListing(v: unknown): { files: TreeEntry[]; single: boolean } | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const { files, single } = v as { files?: unknown; single?: unknown };
+  if (!Array.isArray(files) || typeof single !== 'boolean') return undefined;
+  const ok = files.every((e: unknown) => {
+    if (typeof e !== 'object' || e === null) return false;
+    const t = e as TreeEntry;
+    return (
+      t.type === 'file' &&
+      typeof t.path === 'string' &&
+      (t.size === undefined || Number.isSafeInteger(t.size)) &&
+      (t.oid === undefined || typeof t.oid === 'string') &&
+      (t.lfs === undefined ||
+        (typeof t.lfs === 'object' &&
+          t.lfs !== null &&
+          (t.lfs.oid === undefined || typeof t.lfs.oid === 'string') &&
+          (t.lfs.size === undefined || Number.isSafeInteger(t.lfs.size))))
+    );
+  });
+  return ok ? { files: (files as TreeEntry[]).map(treeEntry), single } : undefined;
+}
+
+export async function listHf(arg: string, ctx: ResolveContext): Promise<RemoteListing> {
+  const ref = parseHfRef(arg);
+  const endpoint = endpointOf(ctx).href.replace(/\/$/, '');
+  const token = hfToken(ctx.env, ctx.homedir);
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const api = `${endpoint}/api/${ref.kind}/${ref.repo}`;
+  const rev = await getJson(`${api}/revision/${encodeURIComponent(ref.revision)}`, headers, ctx);
+  const sha = (rev.body as { sha?: unknown }).sha;
+  if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha)) {
+    throw new RemoteTargetError(`${arg}: the Hub did not resolve revision ${ref.revision} to a commit`);
+  }
+  const kindPrefix = ref.kind === 'models' ? '' : `${ref.kind}/`;
+  const pinned = `hf://${kindPrefix}${ref.repo}@${sha}`;
+  // The files of a commit never change: a listing kept from an earlier run is reused (the revision was asked above).
+  const cacheKey = JSON.stringify(['hf-tree', endpoint, ref.kind, ref.repo, sha, ref.path]);
+  const kept = ctx.listings ? keptListing(ctx.listings.get(cacheKey)) : undefined;
+  const { files, single } = kept ?? (await listTree(arg, ref, api, sha, headers, ctx));
+  if (!kept) ctx.listings?.put(cacheKey, { files, single });
   const targetArg = `${pinned}${ref.path ? '/' + ref.path : ''}`;
   const base = ref.path && !single ? ref.path + '/' : '';
   const entries: RemoteEntry[] = new Array(files.length);
@@ -222,6 +281,7 @@ export async function listHf(arg: string, ctx: ResolveContext): Promise<RemoteLi
           ...(typeof size === 'number' ? { size } : {}),
           ...(digest ? { digest } : {}),
           ...(ctx.plan ? { plan: ctx.plan } : {}),
+          path,
         },
       );
       entries[i] =

@@ -43,23 +43,72 @@ export function unprobedFile(
   return { url, ...(headers ? { headers } : {}), size, ...(digest ? { digest } : {}), allowHttp };
 }
 
-/** The ranges [start, end) to fetch while listing a file of `size` bytes: its head, or all of it, and the plan's reads. */
-export function plannedRanges(size: number, minFetch: number, plan: RemotePlan | undefined): [number, number][] {
-  if (plan && size <= plan.whole) return [[0, size]];
-  const wanted: [number, number][] = [[0, Math.min(size, minFetch)]];
-  for (const r of plan?.reads(size) ?? []) {
-    const s = Math.max(0, Math.min(r.offset, size));
-    const e = Math.min(size, s + Math.max(0, r.length));
-    if (e > s) wanted.push([s, e]);
-  }
-  wanted.sort((a, b) => a[0] - b[0]);
+/**
+ * The ranges [start, end) to fetch while listing a file of `size` bytes reported as `path`: all of it (a small file
+ * the scan reads whole), or its head and the plan's reads.
+ */
+export function plannedRanges(
+  size: number,
+  minFetch: number,
+  plan: RemotePlan | undefined,
+  path: string,
+): [number, number][] {
+  if (plan && size <= plan.whole && !plan.headOnly(path, size)) return [[0, size]];
+  const wanted: [number, number][] = [[0, Math.min(size, plan?.head ?? minFetch)]];
+  for (const r of plan?.reads(size) ?? []) wanted.push(...clampRange(r, size));
+  return merged(wanted);
+}
+
+function clampRange(r: { readonly offset: number; readonly length: number }, size: number): [number, number][] {
+  const s = Math.max(0, Math.min(r.offset, size));
+  const e = Math.min(size, s + Math.max(0, r.length));
+  return e > s ? [[s, e]] : [];
+}
+
+/** Sorted, overlapping and touching ranges joined. */
+function merged(ranges: [number, number][]): [number, number][] {
+  ranges.sort((a, b) => a[0] - b[0]);
   const out: [number, number][] = [];
-  for (const [s, e] of wanted) {
+  for (const [s, e] of ranges) {
     const last = out[out.length - 1];
     if (last && s <= last[1]) last[1] = Math.max(last[1], e);
     else out.push([s, e]);
   }
   return out;
+}
+
+/** Ranges closer than this are fetched as one. */
+const SMALL_GAP = 1024;
+
+/** Sorted ranges with gaps of at most `gap` bytes joined. */
+function joined(ranges: [number, number][], gap: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [s, e] of ranges) {
+    const last = out[out.length - 1];
+    if (last && s - last[1] <= gap) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+/** Parts of [s, e) that none of `have` covers. */
+function uncovered(s: number, e: number, have: readonly { start: number; bytes: Uint8Array }[]): [number, number][] {
+  let parts: [number, number][] = [[s, e]];
+  for (const h of have) {
+    const hs = h.start;
+    const he = h.start + h.bytes.length;
+    parts = parts.flatMap(([a, b]): [number, number][] =>
+      he <= a || hs >= b
+        ? [[a, b]]
+        : (
+            [
+              [a, Math.min(b, hs)],
+              [Math.max(a, he), b],
+            ] as [number, number][]
+          ).filter(([x, y]) => y > x),
+    );
+  }
+  return parts;
 }
 
 /**
@@ -73,8 +122,9 @@ export async function probeFile(
   opts: RemoteOptions,
   cost: RemoteCost,
   allowHttp: boolean,
-  extra: { readonly size?: number; readonly digest?: string; readonly plan?: RemotePlan } = {},
+  extra: { readonly size?: number; readonly digest?: string; readonly plan?: RemotePlan; readonly path?: string } = {},
 ): Promise<RemoteFile | string> {
+  const path = extra.path ?? url;
   if (extra.size === 0) {
     return { url, ...(headers ? { headers } : {}), size: 0, validator: { etag: null, lastModified: null }, allowHttp };
   }
@@ -110,26 +160,35 @@ export async function probeFile(
   };
   const parts = (r: RangeReply & { ok: true }, ranges: readonly [number, number][]) =>
     ranges.length === 1 ? [r.bytes] : (r.parts ?? []);
-  let ranges: [number, number][] =
-    extra.size !== undefined ? plannedRanges(extra.size, opts.minFetch, extra.plan) : [[0, opts.minFetch]];
-  const r = await fetchRanges(ranges, extra.size);
+  const first: [number, number][] =
+    extra.size !== undefined
+      ? plannedRanges(extra.size, opts.minFetch, extra.plan, path)
+      : [[0, extra.plan?.head ?? opts.minFetch]];
+  const r = await fetchRanges(first, extra.size);
   if (!r.ok) return `remote read failed: ${r.message}`;
   if (r.etag === null && r.lastModified === null) {
     return 'the server gives neither ETag nor Last-Modified: a change of the content between range requests could not be detected';
   }
   const size = extra.size ?? r.size;
   const validator = { etag: r.etag, lastModified: r.lastModified };
-  const got = parts(r, ranges).map((bytes, k) => ({ start: ranges[k]![0], bytes }));
-  if (extra.size === undefined && extra.plan && size > got[0]!.bytes.length) {
-    // The size is known now: the rest of the plan in a second request (still while listing, all files at once).
-    const done = got[0]!.bytes.length;
-    ranges = plannedRanges(size, opts.minFetch, extra.plan)
-      .map(([s, e]): [number, number] => [Math.max(s, done), e])
-      .filter(([s, e]) => e > s);
+  const got = parts(r, first).map((bytes, k) => ({ start: first[k]![0], bytes }));
+  if (extra.plan && size > got[0]!.bytes.length) {
+    // What is still missing of the plan (the size was not known for the first request) and what the head says the
+    // scan will read (a long safetensors header): one more request, still while listing, all files at once.
+    const plan = extra.plan;
+    const wanted: [number, number][] = [];
+    if (extra.size === undefined) wanted.push(...plannedRanges(size, opts.minFetch, plan, path));
+    for (const f of plan.follow(got[0]!.bytes, size)) wanted.push(...clampRange(f, size));
+    // Gaps of a few bytes already fetched (sniffer probes inside a header) are fetched again rather than split.
+    const ranges = joined(
+      merged(wanted).flatMap(([s, e]) => uncovered(s, e, got)),
+      SMALL_GAP,
+    );
     if (ranges.length) {
       const more = await fetchRanges(ranges, size, validator, r.finalUrl);
       if (!more.ok) return `remote read failed: ${more.message}`;
       got.push(...parts(more, ranges).map((bytes, k) => ({ start: ranges[k]![0], bytes })));
+      got.sort((a, b) => a.start - b.start);
     }
   }
   const head = got[0]!.start === 0 ? got.shift()!.bytes : new Uint8Array(0);
@@ -154,7 +213,10 @@ export async function listHttp(
   cost: RemoteCost,
   plan?: RemotePlan,
 ): Promise<RemoteListing> {
-  const probed = await probeFile(url.href, undefined, bridge, opts, cost, opts.allowHttp, plan ? { plan } : {});
+  const probed = await probeFile(url.href, undefined, bridge, opts, cost, opts.allowHttp, {
+    ...(plan ? { plan } : {}),
+    path: arg,
+  });
   const stable = urlBaseName(url);
   const target = { arg, abs: url.href, isDirectory: false };
   if (typeof probed === 'string') return { target, entries: [{ path: arg, stable, size: 0, reason: probed }] };

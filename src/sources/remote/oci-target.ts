@@ -267,6 +267,7 @@ export async function listOci(arg: string, ctx: ResolveContext): Promise<RemoteL
         size: d.size!,
         digest: d.digest!,
         ...(ctx.plan ? { plan: ctx.plan } : {}),
+        path,
       });
       entries[i] =
         typeof probed === 'string'

@@ -4,13 +4,22 @@ import { listHttp, parseHttpUrl } from './http-target.js';
 import type { RemoteListing } from './remote-listing.js';
 import type { RemoteCost, RemoteOptions } from './remote-file.js';
 import type { SyncBridge } from './sync-bridge.js';
+import type { ListingCache } from './listing-cache.js';
 import { RemoteTargetError } from './remote-target-error.js';
 
 export { RemoteTargetError };
 
 export interface RemotePlan {
+  /** Files up to this size are read whole (unless `headOnly` says otherwise). */
   readonly whole: number;
+  /** Bytes of a larger file's head fetched while listing. */
+  readonly head: number;
+  /** Ranges the scan reads in any file of this size (format sniffing). */
   reads(size: number): readonly { readonly offset: number; readonly length: number }[];
+  /** Ranges past the head the scan will read, as the head shows (a long safetensors header). */
+  follow(head: Uint8Array, size: number): readonly { readonly offset: number; readonly length: number }[];
+  /** Whether the scan reads only the head of the file reported as `path` (a tokenizers file): never read whole. */
+  headOnly(path: string, size: number): boolean;
 }
 
 const REMOTE = /^(https?|hf|oci):\/\//i;
@@ -32,10 +41,12 @@ export interface ResolveContext {
    */
   readonly known?: (digest: string, name: string) => boolean;
   /**
-   * What the scan will read of every file of a size, fetched while listing (all files at once): `whole` files up to
-   * this size are read whole; `reads(size)` are the ranges read in any larger file (format sniffing).
+   * What the scan will read of every file, fetched while listing (all files at once): `whole` files up to this size
+   * are read whole; in a larger one its head, `reads(size)` (format sniffing) and what `follow` finds in the head.
    */
   readonly plan?: RemotePlan;
+  /** Listings of immutable revisions kept from earlier runs (the result cache's folder), when caching. */
+  readonly listings?: ListingCache;
   /** List only (dry run): no file content is read where the listing gives sizes. */
   readonly listOnly?: boolean;
 }

@@ -2,8 +2,16 @@
 // worker thread (fetch-worker-source.ts) and the scanning thread blocks on a shared flag until the answer it needs
 // is posted (Atomics.wait + receiveMessageOnPort). Requests may also be posted without waiting (prefetch); their
 // answers are collected the next time the scanning thread waits.
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { MessagePort } from 'node:worker_threads';
 import { FETCH_WORKER_SOURCE } from './fetch-worker-source.js';
+
+let threads: typeof import('node:worker_threads') | undefined;
+
+/** node:worker_threads, loaded with the worker (a scan whose remote files all come from the result cache has none). */
+function workerThreads(): typeof import('node:worker_threads') {
+  return (threads ??= createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads'));
+}
 
 export interface RangeRequest {
   readonly url: string;
@@ -56,7 +64,7 @@ export type RangeReply =
 export class SyncBridge {
   private port: MessagePort | undefined;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
-  private worker: Worker | undefined;
+  private worker: import('node:worker_threads').Worker | undefined;
   private nextId = 1;
   /** Answers received but not yet claimed (prefetches, or answers collected while waiting for another). */
   private readonly done = new Map<number, RangeReply>();
@@ -65,6 +73,7 @@ export class SyncBridge {
 
   private start(): MessagePort {
     if (this.port) return this.port;
+    const { MessageChannel, Worker } = workerThreads();
     const { port1, port2 } = new MessageChannel();
     this.worker = new Worker(FETCH_WORKER_SOURCE, {
       eval: true,
@@ -160,7 +169,7 @@ export class SyncBridge {
   private drain(): void {
     if (!this.port) return;
     for (;;) {
-      const m = receiveMessageOnPort(this.port);
+      const m = workerThreads().receiveMessageOnPort(this.port);
       if (!m) return;
       const r = m.message as RangeReply;
       if (!this.pending.delete(r.id)) continue; // an answer that came after its timeout

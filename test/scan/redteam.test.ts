@@ -1,13 +1,16 @@
 // An outside red team's pickles against the allowlist packs (stop 37): admitted names composed so that a hook's
 // attribute lookup is answered by a class's own __getattr__/__getattribute__ from what the stream put in the object
-// (statsmodels' ResultsWrapper forwards to its _results, torch's Module answers from its _buffers). Each "block" file
-// opened the path it chose under the real pickle.load (scripts/fixtures/redteam.py, audit hook) and is blocked; each
-// benign twin (the library's own pickle) passes. Lookup data: scripts/data/derive-lookup-hooks.py.
+// (statsmodels' ResultsWrapper forwards to its _results, torch's Module answers from its _buffers), and numpy.dtype
+// given a comma string (numpy parses its repeat counts with ast.literal_eval). Each "block" file opened the path it
+// chose, or had CPython compile its text, under the real pickle.load (scripts/fixtures/redteam.py, audit hook) and is
+// blocked; each benign twin (the library's own pickle) passes. Lookup data: scripts/data/derive-lookup-hooks.py.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { lookupAnsweredBy } from '../../src/analyzers/pickle/callable-effects.js';
+import { checkSourceParse, type EffectHost } from '../../src/analyzers/pickle/effect-checks.js';
+import { K, type PyVal } from '../../src/analyzers/pickle/values.js';
 import { scanPaths } from '../../src/scan/engine.js';
 
 const DIR = new URL('../fixtures/redteam/', import.meta.url).pathname;
@@ -66,5 +69,33 @@ describe('lookup hooks of admitted classes (derived)', () => {
   ];
   for (const [cls, name, hook] of cases) {
     it(`${cls}.${name}: ${hook ?? 'not answered by a hook'}`, () => assert.equal(lookupAnsweredBy(cls, name), hook));
+  }
+});
+
+describe('numpy.dtype type strings', () => {
+  const offShape = (arg: PyVal): string[] => {
+    const seen: string[] = [];
+    const host = { offShape: (m: string) => seen.push(m) } as unknown as EffectHost;
+    checkSourceParse(host, 'numpy.dtype', { k: K.Tuple, items: [arg, { k: K.False }, { k: K.True }], more: 0 });
+    return seen;
+  };
+  // numpy's _check_for_commastring: a digit first (after an optional byte order), '()' first, a comma outside [].
+  const cases: [PyVal, boolean][] = [
+    ['f8', false],
+    ['U7', false],
+    ['V16', false],
+    ['O8', false],
+    ['M8[ns]', false],
+    ['m8[1,2]', false],
+    ['(2,3)i4', true],
+    ['3f8', true],
+    ['<3f8', true],
+    ['()f8', true],
+    ['i4,f8', true],
+    [{ k: K.Str, off: 0, len: 5000, utf8: true }, true],
+  ];
+  for (const [arg, flagged] of cases) {
+    it(`${typeof arg === 'string' ? JSON.stringify(arg) : 'a str whose text was not kept'}: ${flagged ? 'off shape' : 'as numpy writes'}`, () =>
+      assert.equal(offShape(arg).length, flagged ? 1 : 0));
   }
 });

@@ -100,8 +100,45 @@ const PARSES_STR_ARGUMENT: ReadonlyMap<string, number> = new Map([
   ['numpy.matrixlib.defmatrix.matrix', 0],
 ]);
 
+/**
+ * numpy.dtype(str) reads a "comma string" ('i4,f8', '(2,3)i4', '3f8': numpy's _check_for_commastring: a digit first,
+ * after an optional byte order; '()' first; or a comma outside square brackets) with numpy.core._internal._commastring,
+ * which runs ast.literal_eval on each item's repeat count: CPython compiles text the stream chose. numpy writes a dtype
+ * as dtype(<type code>, False, True) and a state ('f8', 'U7', 'V16', 'O8', 'M8'), never a comma string.
+ */
+function isCommaString(s: string): boolean {
+  const byteOrder = (c: string | undefined): boolean => c === '<' || c === '>' || c === '|' || c === '=';
+  const digit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+  if (digit(s[0]) || (s.length > 1 && byteOrder(s[0]) && digit(s[1]))) return true;
+  if ((s.length > 1 && s.startsWith('()')) || (s.length > 3 && byteOrder(s[0]) && s.slice(1, 3) === '()')) return true;
+  let brackets = 0;
+  for (const c of s) {
+    if (c === ',' && brackets === 0) return true;
+    if (c === '[') brackets++;
+    else if (c === ']') brackets--;
+  }
+  return false;
+}
+
+const DTYPE = 'numpy.dtype';
+
+/** numpy.dtype with a comma string (or a str whose text the analysis did not keep) as its type: see isCommaString. */
+function checkDtypeString(host: EffectHost, args: PyVal | undefined): void {
+  const a = typeof args === 'object' && args.k === K.Tuple ? args.items[0] : undefined;
+  const kept = typeof a === 'string';
+  const str = kept || (typeof a === 'object' && a.k === K.Str);
+  if (!str || (kept && !isCommaString(a))) return;
+  host.offShape(
+    `${DTYPE}: its type is ${kept ? `the comma string ${JSON.stringify(a.slice(0, 64))}` : 'a str whose text was not kept'}; ` +
+      "numpy parses a comma string's repeat counts with ast.literal_eval (numpy.core._internal._commastring: CPython " +
+      'compiles the text the stream chose); numpy writes a dtype as a type code and a state, never a comma string',
+    false,
+  );
+}
+
 /** A str (or a value the analysis lost) where a constructor parses a str as source is a call its library never writes. */
 export function checkSourceParse(host: EffectHost, canonical: string, args: PyVal | undefined): void {
+  if (canonical === DTYPE) checkDtypeString(host, args);
   const k = PARSES_STR_ARGUMENT.get(canonical);
   if (k === undefined) return;
   const items = typeof args === 'object' && args.k === K.Tuple ? args : undefined;

@@ -93,9 +93,14 @@ describe('numpy.dtype type strings', () => {
     ['()f8', true],
     ['i4,f8', true],
     [{ k: K.Str, off: 0, len: 5000, utf8: true }, true],
+    [{ k: K.Dict, keys: ['names', 'formats'], vals: [{ k: K.List }, { k: K.List }], n: 2 }, true],
+    [{ k: K.List }, true],
+    [{ k: K.Unknown }, false],
+    // numpy writes np.dtype(<scalar type>) for some dtypes (real numpy pickles with an np.matrix among other values).
+    [{ k: K.Global, imp: { canonical: 'numpy.float64' } } as unknown as PyVal, false],
   ];
   for (const [arg, flagged] of cases) {
-    it(`${typeof arg === 'string' ? JSON.stringify(arg) : 'a str whose text was not kept'}: ${flagged ? 'off shape' : 'as numpy writes'}`, () =>
+    it(`${typeof arg === 'string' ? JSON.stringify(arg) : JSON.stringify(arg).slice(0, 60)}: ${flagged ? 'off shape' : 'as numpy writes'}`, () =>
       assert.equal(offShape(arg).length, flagged ? 1 : 0));
   }
 });

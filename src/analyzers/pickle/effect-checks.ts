@@ -122,16 +122,28 @@ function isCommaString(s: string): boolean {
 
 const DTYPE = 'numpy.dtype';
 
-/** numpy.dtype with a comma string (or a str whose text the analysis did not keep) as its type: see isCommaString. */
+/**
+ * numpy.dtype with a comma string (or a str whose text the analysis did not keep) as its type, or with a dict, list or
+ * tuple spec, each of whose formats numpy parses the same way (their items are not all kept here).
+ */
 function checkDtypeString(host: EffectHost, args: PyVal | undefined): void {
   const a = typeof args === 'object' && args.k === K.Tuple ? args.items[0] : undefined;
+  if (a === undefined || typeof a === 'number' || typeof a === 'bigint' || (typeof a === 'object' && a.k === K.Unknown))
+    return;
   const kept = typeof a === 'string';
-  const str = kept || (typeof a === 'object' && a.k === K.Str);
-  if (!str || (kept && !isCommaString(a))) return;
+  const str = kept || a.k === K.Str;
+  if (kept && !isCommaString(a)) return;
+  // A type or an object (numpy writes np.dtype(<scalar type>) for some dtypes) is not parsed as text.
+  if (!str && a.k !== K.Dict && a.k !== K.List && a.k !== K.Tuple) return;
+  const what = kept
+    ? `the comma string ${JSON.stringify(a.slice(0, 64))}`
+    : str
+      ? 'a str whose text was not kept'
+      : `a ${kindName(a)} spec, whose formats numpy parses the same way`;
   host.offShape(
-    `${DTYPE}: its type is ${kept ? `the comma string ${JSON.stringify(a.slice(0, 64))}` : 'a str whose text was not kept'}; ` +
-      "numpy parses a comma string's repeat counts with ast.literal_eval (numpy.core._internal._commastring: CPython " +
-      'compiles the text the stream chose); numpy writes a dtype as a type code and a state, never a comma string',
+    `${DTYPE}: its type is ${what}; numpy parses a comma string's repeat counts with ast.literal_eval ` +
+      '(numpy.core._internal._commastring: CPython compiles the text the stream chose); numpy writes a dtype as a ' +
+      'type code (a str, or a scalar type) and a state, never a comma string or a spec',
     false,
   );
 }

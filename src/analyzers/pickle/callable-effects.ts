@@ -5,6 +5,7 @@ import { lazyJson } from '../../core/lazy-json.js';
 import effects from './data/callable-effects.json' with { type: 'json' };
 import history from './data/history-effects.json' with { type: 'json' };
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
+import lookupHooks from './data/lookup-hooks.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -284,4 +285,32 @@ export function anyStateMethods(): readonly string[] {
     stateMethods = [...all].sort();
   }
   return stateMethods;
+}
+
+/**
+ * Admitted classes whose attribute lookup runs a __getattr__/__getattribute__ of their library for a name the class
+ * lacks (scripts/data/derive-lookup-hooks.py): statsmodels' ResultsWrapper forwards it to its _results, torch's Module
+ * answers from the dicts of its state, pandas' NDFrame from its labels. `profiles`: the hook and which of `methods`
+ * (every method a derived hook calls, and the unpickler's own lookups) the class has; it answers the others.
+ */
+interface LookupFile {
+  readonly methods: readonly string[];
+  readonly profiles: readonly { readonly hook: string; readonly has: readonly string[] }[];
+  readonly classes: Readonly<Record<string, number>>;
+}
+const lookupData = lazyJson<LookupFile>(lookupHooks);
+let lookupSets: { methods: ReadonlySet<string>; has: ReadonlySet<string>[] } | undefined;
+
+/**
+ * The lookup hook of class `canonical` that answers attribute `name` (a name the class itself lacks) from something
+ * other than the instance __dict__, or undefined when the class has the name or runs no such hook. A name outside the
+ * derived method list counts as lacking (the derivation did not look for it).
+ */
+export function lookupAnsweredBy(canonical: string, name: string): string | undefined {
+  const d = lookupData();
+  if (!Object.hasOwn(d.classes, canonical)) return undefined;
+  lookupSets ??= { methods: new Set(d.methods), has: d.profiles.map((p) => new Set(p.has)) };
+  const i = d.classes[canonical]!;
+  if (lookupSets.methods.has(name) && lookupSets.has[i]!.has(name)) return undefined;
+  return d.profiles[i]!.hook;
 }

@@ -89,8 +89,58 @@ function normalizeCodec(name: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
+/**
+ * numpy.dtype(str) reads a "comma string" ('i4,f8', '(2,3)i4', '3f8': numpy's _check_for_commastring: a digit first,
+ * after an optional byte order; '()' first; or a comma outside square brackets) with numpy.core._internal._commastring,
+ * which runs ast.literal_eval on each item's repeat count: CPython compiles text the stream chose. numpy writes a dtype
+ * as dtype(<type code>, False, True) and a state ('f8', 'U7', 'V16', 'O8', 'M8'), never a comma string.
+ */
+function isCommaString(s: string): boolean {
+  const byteOrder = (c: string | undefined): boolean => c === '<' || c === '>' || c === '|' || c === '=';
+  const digit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+  if (digit(s[0]) || (s.length > 1 && byteOrder(s[0]) && digit(s[1]))) return true;
+  if ((s.length > 1 && s.startsWith('()')) || (s.length > 3 && byteOrder(s[0]) && s.slice(1, 3) === '()')) return true;
+  let brackets = 0;
+  for (const c of s) {
+    if (c === ',' && brackets === 0) return true;
+    if (c === '[') brackets++;
+    else if (c === ']') brackets--;
+  }
+  return false;
+}
+
+const DTYPE = 'numpy.dtype';
+
+/**
+ * numpy.dtype with a comma string (or a str whose text the analysis did not keep) as its type, or with a dict, list or
+ * tuple spec, each of whose formats numpy parses the same way (their items are not all kept here).
+ */
+export function checkDtypeSource(host: EffectHost, canonical: string, args: PyVal | undefined): void {
+  if (canonical !== DTYPE) return;
+  const a = typeof args === 'object' && args.k === K.Tuple ? args.items[0] : undefined;
+  if (a === undefined || typeof a === 'number' || typeof a === 'bigint' || (typeof a === 'object' && a.k === K.Unknown))
+    return;
+  const kept = typeof a === 'string';
+  const str = kept || a.k === K.Str;
+  if (kept && !isCommaString(a)) return;
+  // A type or an object (numpy writes np.dtype(<scalar type>) for some dtypes) is not parsed as text.
+  if (!str && a.k !== K.Dict && a.k !== K.List && a.k !== K.Tuple) return;
+  const what = kept
+    ? `the comma string ${JSON.stringify(a.slice(0, 64))}`
+    : str
+      ? 'a str whose text was not kept'
+      : `a ${kindName(a)} spec, whose formats numpy parses the same way`;
+  host.offShape(
+    `${DTYPE}: its type is ${what}; numpy parses a comma string's repeat counts with ast.literal_eval ` +
+      '(numpy.core._internal._commastring: CPython compiles the text the stream chose); numpy writes a dtype as a ' +
+      'type code (a str, or a scalar type) and a state, never a comma string or a spec',
+    false,
+  );
+}
+
 /** Checks a REDUCE/INST/OBJ of `canonical` with `args` against its effect model; no-op for names without one. */
 export function checkEffects(host: EffectHost, canonical: string, args: PyVal): void {
+  checkDtypeSource(host, canonical, args);
   if (CODEC_LOOKUP.has(canonical)) checkCodec(host, canonical, args);
   const e = effectOf(canonical);
   if (e === undefined) return;

@@ -14,8 +14,8 @@ import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
 import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
 import { classStateHookProblems } from './state-hooks.js';
-import { attrsFromItems, effectOf, reviewedClass, type ImplicitHook } from './callable-effects.js';
-import { checkEffects, type EffectHost } from './effect-checks.js';
+import { attrsFromItems, effectOf, lookupAnsweredBy, reviewedClass, type ImplicitHook } from './callable-effects.js';
+import { checkDtypeSource, checkEffects, type EffectHost } from './effect-checks.js';
 import { checkCallableSinks, checkClassSinks, checkUnknownClassState, type ClassSinkHost } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
@@ -177,6 +177,21 @@ function mayAnswerLookups(classes: ClassSet): boolean {
 /** A class the stream does not name, or one outside what the packs reviewed (its __getattr__ is not known). */
 function behaviourUnknown(classes: ClassSet): boolean {
   return classes.unknown || classes.names.some((n) => !reviewedClass(n));
+}
+
+/**
+ * The class among those `o` may be of whose own lookup hook answers `name` (a name the class lacks) from something
+ * the stream put in the object other than its instance __dict__ (a forwarded object, a dict of its state, its data),
+ * with that hook (callable-effects.ts lookupAnsweredBy). Dict subclasses that answer from their items are modelled
+ * exactly (their SETITEMS items) and are not counted here.
+ */
+function lookupElsewhere(o: ObjV, name: string): { cls: string; hook: string } | undefined {
+  for (const cls of instanceClasses(o).names) {
+    if (attrsFromItems(cls)) continue;
+    const hook = lookupAnsweredBy(cls, name);
+    if (hook !== undefined) return { cls, hook };
+  }
+  return undefined;
 }
 
 /** Attribute names the unpickler itself looks up and calls on a non-list/non-set object (APPENDS, ADDITEMS). */
@@ -772,6 +787,7 @@ class PickleVm implements ModelContext {
         checkClassSinks(this.sinkHost, canonical, 'init', input);
         checkCallableSinks(this.sinkHost, canonical, input.args);
       } else if (kind === 'NEWOBJ' || kind === 'NEWOBJ_EX') {
+        checkDtypeSource(this.effectHost, canonical, args);
         checkClassSinks(this.sinkHost, canonical, 'new', { args, kwargs });
       }
       if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {
@@ -810,10 +826,28 @@ class PickleVm implements ModelContext {
           const item = plantedIn(o.planted, [name]);
           if (item !== undefined) return item;
         }
+        if (this.answeredElsewhere(o, name)) return UNKNOWN;
       }
       return undefined;
     },
   };
+
+  /**
+   * Whether `name` looked up on `o` is answered by its class's own lookup hook from what the stream put in the object
+   * (lookupElsewhere): the analysis does not follow that answer, so the lookup is reported and what it finds counts as
+   * an object the analysis cannot name.
+   */
+  private answeredElsewhere(o: ObjV, name: string): boolean {
+    const found = lookupElsewhere(o, name);
+    if (found === undefined) return false;
+    this.anomaly(
+      'OFF_SHAPE_CALL',
+      `'${name}' is looked up on an object of ${found.cls}, which lacks it: ${found.hook} answers it from what the ` +
+        'stream put in the object (a forwarded object, a dict of its state, its data), and that answer is called',
+      false,
+    );
+    return true;
+  }
 
   /** A call a modelled callable makes itself (a stream-chosen callable it is given), depth-bounded. */
   private invokeModelled(callee: PyVal, args: PyVal, why: string): PyVal {
@@ -998,6 +1032,14 @@ class PickleVm implements ModelContext {
     const classes = found === undefined && inst.planted !== undefined ? instanceClasses(inst) : undefined;
     const fromItems = classes !== undefined && mayAnswerLookups(classes) ? plantedIn(inst.planted, names) : undefined;
     const callee = found ?? fromItems;
+    if (callee === undefined && names.some((n) => this.answeredElsewhere(inst, n))) {
+      this.invokeModelled(
+        UNKNOWN,
+        { k: K.Tuple, items: [item ?? UNKNOWN], more: 0 },
+        `${op} calls ${names.join('/')}() of the object, which its class's lookup hook answers`,
+      );
+      return;
+    }
     if (callee === undefined) {
       // CPython's pickler writes list/set items before the state; after a BUILD, an object of a class the stream does
       // not name may answer the lookup from that state (torch's Module.__getattr__ reads its _buffers/_modules).
@@ -1038,6 +1080,12 @@ class PickleVm implements ModelContext {
       if (inst.plantedSetstate !== undefined) {
         this.recordCall('BUILD', inst.plantedSetstate, 'calls a __setstate__ planted by an earlier BUILD');
         this.checkCallable(inst.plantedSetstate, 'BUILD');
+      } else if (fromItems === undefined && this.answeredElsewhere(inst, '__setstate__')) {
+        this.invokeModelled(
+          UNKNOWN,
+          { k: K.Tuple, items: [state], more: 0 },
+          "BUILD calls __setstate__, which the instance's class lacks and its lookup hook answers",
+        );
       } else if (fromItems !== undefined) {
         // BUILD looks __setstate__ up with getattr: the class's __getattr__ answers with a planted item.
         this.invokeModelled(

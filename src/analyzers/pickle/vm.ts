@@ -13,7 +13,7 @@ import { getattrModel, modelCall, type ModelContext } from './callable-models.js
 import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
 import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
-import { nativeStateProblem, unknownClassNativeStateProblem } from './native-states.js';
+import { nativeStateProblem } from './native-states.js';
 import { classStateHookProblems } from './state-hooks.js';
 import { attrsFromItems, effectOf, reviewedClass } from './callable-effects.js';
 import { checkEffects, checkSourceParse, type EffectHost } from './effect-checks.js';
@@ -1083,10 +1083,6 @@ class PickleVm implements ModelContext {
     for (const name of classes.names) {
       const p = nativeStateProblem(name, state);
       if (p !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${p}`, false);
-    }
-    if (classes.unknown) {
-      const p = unknownClassNativeStateProblem(state);
-      if (p !== undefined) this.anomaly('NATIVE_STATE', `${via}: ${p}`, false);
     }
   }
 

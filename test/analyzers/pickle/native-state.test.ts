@@ -9,11 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assertPasses, realFixtures, scanFixture } from '../../scan/helpers/real-fixtures.js';
-import {
-  nativeStateHook,
-  nativeStateProblem,
-  unknownClassNativeStateProblem,
-} from '../../../src/analyzers/pickle/native-states.js';
+import { nativeStateHook, nativeStateProblem } from '../../../src/analyzers/pickle/native-states.js';
 import { K, type PyVal } from '../../../src/analyzers/pickle/values.js';
 
 const DIR = new URL('../../fixtures/native-state/', import.meta.url).pathname;
@@ -77,15 +73,5 @@ describe('native __setstate__ given a state its library never writes', () => {
     // A class whose hook checks its input (or is Python code) has no fact.
     assert.equal(nativeStateHook('collections.OrderedDict'), undefined);
     assert.equal(nativeStateProblem('collections.OrderedDict', tuple(0)), undefined);
-  });
-
-  it('an object of a class the analysis cannot name: a list, or a tuple no trusting hook is written with', () => {
-    assert.ok(unknownClassNativeStateProblem(tuple(0)));
-    assert.ok(unknownClassNativeStateProblem({ k: K.List }));
-    assert.equal(unknownClassNativeStateProblem(tuple(3)), undefined);
-    assert.equal(
-      unknownClassNativeStateProblem({ k: K.Dict, keys: [], vals: [], n: 0 } as unknown as PyVal),
-      undefined,
-    );
   });
 });

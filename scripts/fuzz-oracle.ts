@@ -1,4 +1,5 @@
-// The oracle fuzzer (npm run fuzz:oracle [minutes] [--seed N] [--batch N] [--workers N] [--replay SEED:INDEX]):
+// The oracle fuzzer (npm run fuzz:oracle [minutes] [--seed N] [--batch N] [--workers N] [--replay SEED:INDEX]
+// [--attribute RUN.json --window N --repeat N] [--pool-from DIR]):
 // composes random pickle programs over the names the allowlist packs admit (random argument types, memo reuse,
 // BUILD/SETITEMS/APPENDS on call results, nesting in every container), runs each under the real loaders
 // (pickle.load, pandas.read_pickle, joblib.load, torch.load on a zip wrapping it, np.load(allow_pickle=True) on an
@@ -6,7 +7,9 @@
 // every program whose load raised a flagged event with Sentinel's library API, in process. A program that a loader
 // lets reach a flagged event while Sentinel passes is a failure: written to test/fixtures/oracle-regressions/ with
 // its seed, so this generator rewrites it (--replay). Offline, not in CI: it runs hostile programs (in children).
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+// --attribute re-runs the crashes a run recorded with one load per fresh child and names the program each crash comes
+// from (attributeCrashes); --pool-from draws from the packs of an older tree, so that indexes mean the run's programs.
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +47,17 @@ interface Args {
   poolOnly: boolean;
   /** Draw only from these packs (labels as the summary's pool names them; "history/" takes every history pack). */
   packs?: string[];
+  /**
+   * A tree holding src/rules/data as a run drew from it (`git archive REV src/rules/data | tar -x -C DIR`): the name
+   * pool is that tree's allPacks(), so that program i is the program i of a run made before the packs changed.
+   */
+  poolFrom?: string;
+  /** Run records (summaries) whose recorded crashes are attributed to the programs that cause them. */
+  attribute?: string[];
+  /** Programs before a crash re-run one load per fresh child when the crashing program does not crash alone. */
+  window: number;
+  /** Times each single load is repeated in its own fresh child (a heap corruption may not fault every time). */
+  repeat: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -56,6 +70,8 @@ function parseArgs(argv: string[]): Args {
     allLoads: false,
     start: 0,
     poolOnly: false,
+    window: 32,
+    repeat: 3,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
@@ -69,6 +85,10 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--start') a.start = Number(argv[++i]);
     else if (v === '--pool-only') a.poolOnly = true;
     else if (v === '--packs') a.packs = argv[++i]!.split(',');
+    else if (v === '--pool-from') a.poolFrom = argv[++i];
+    else if (v === '--attribute') a.attribute = argv[++i]!.split(',');
+    else if (v === '--window') a.window = Number(argv[++i]);
+    else if (v === '--repeat') a.repeat = Number(argv[++i]);
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -87,9 +107,9 @@ function poolLabel(p: { id: string; generatedBy: string }): string {
  * Every admitted name of the built-in packs, the history packs included (module and attribute split at the last dot;
  * a name two packs list is in the pool once per pack).
  */
-function admittedNames(): AdmittedName[] {
+function admittedNames(packs: typeof allPacks): AdmittedName[] {
   const out: AdmittedName[] = [];
-  for (const p of allPacks()) {
+  for (const p of packs()) {
     const pack = poolLabel(p);
     for (const [canonical, e] of p.entries) {
       const dot = canonical.lastIndexOf('.');
@@ -142,6 +162,8 @@ interface LoadResult {
   derived: boolean;
   /** CPU time of the load in the worker, microseconds. */
   us: number;
+  /** The load child's pid when the load ended it (a crash or a timeout): the kernel's log names it. */
+  pid?: number | null;
 }
 
 interface Ready {
@@ -264,13 +286,218 @@ async function canaries(
   if (existsSync(`/tmp/${ORACLE_MARKER}/canary`)) throw new Error('a canary wrote its file: the veto did not hold');
 }
 
+/** The kernel's log lines about a fault of process `pid` (dmesg: `python3[pid]: segfault at ...`), best effort. */
+function kernelLines(pid: number | null | undefined): string[] {
+  if (!pid) return [];
+  const r = spawnSync('dmesg', [], { encoding: 'utf8' });
+  if (r.status !== 0) return [];
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.includes(`[${pid}]`))
+    .map((l) => l.replace(/^\[\s*[\d.]+\]\s*/, '').trim())
+    .slice(0, 4);
+}
+
+/** A crash a run record lists (its summary's `crashes.first`). */
+interface CrashRecord {
+  index: number;
+  loader: Loader;
+  end: string;
+}
+
+/** What one program's loads do alone: per loader, the ends of `repeat` loads, each in a fresh child. */
+interface AloneResult {
+  index: number;
+  crashes: number;
+  loads: number;
+  byLoader: Partial<Record<Loader, string[]>>;
+  kernel: string[];
+}
+
+interface Attribution {
+  /** The program the run recorded as crashing. */
+  crashIndex: number;
+  run: string;
+  recordedLoaders: string[];
+  /** How the crash was attributed: the program crashes alone; an earlier program of the window crashes alone; the
+   * crash needs earlier programs loaded in the same child (bisected); or it did not reproduce. */
+  how: 'alone' | 'window' | 'sequence' | 'not-reproduced';
+  culprits: number[];
+  alone: AloneResult[];
+  /** For 'sequence': the programs [from, crashIndex] loaded in one child reproduce it; from + 1 does not. */
+  sequenceFrom?: number;
+}
+
+interface Culprit {
+  index: number;
+  sha256: string;
+  bytes: number;
+  /** Sentinel's verdict on the program as each loader reads it (exit 0 = passes). */
+  sentinel: Record<Loader, { passes: boolean; rules: string[] }>;
+  crashesAlone: AloneResult;
+}
+
+/**
+ * --attribute RUNFILE[,RUNFILE]: re-runs the crashes a run recorded, one load per fresh child, so that each crash is
+ * attributed to the program that causes it. The recorded program is loaded alone under each loader (`repeat` times,
+ * each in a child forked for that load alone); if none of those loads crashes, each of the `window` programs before
+ * it is loaded alone the same way; if none crashes either, the window is loaded in one child as the run loaded it
+ * and bisected to the earliest program the crash needs. Each program a crash is attributed to is then scanned by
+ * Sentinel under each loader's reading. Refuses to run when the name pool differs from the run's (program i would
+ * not be the program the run loaded).
+ */
+async function attributeCrashes(
+  args: Args,
+  w: Worker,
+  compose: (i: number) => Uint8Array,
+  pool: { entries: number; unloadable: string[] },
+): Promise<object> {
+  const attributions: Attribution[] = [];
+  const culprits = new Map<number, Culprit>();
+  const aloneCache = new Map<number, AloneResult>();
+  const alone = async (index: number): Promise<AloneResult> => {
+    const seen = aloneCache.get(index);
+    if (seen) return seen;
+    const f = formsOf(compose(index));
+    const res: AloneResult = { index, crashes: 0, loads: 0, byLoader: {}, kernel: [] };
+    for (const loader of LOADERS) {
+      const ends: string[] = [];
+      for (let k = 0; k < args.repeat; k++) {
+        const [r] = await w.run([f], 1 << LOADERS.indexOf(loader), args.timeout, true);
+        res.loads++;
+        ends.push(r!.end);
+        if (r!.end.startsWith('crash:')) {
+          res.crashes++;
+          if (res.kernel.length < 4) res.kernel.push(...kernelLines(r!.pid).map((l) => `${loader}: ${l}`));
+        }
+      }
+      res.byLoader[loader] = ends;
+    }
+    aloneCache.set(index, res);
+    return res;
+  };
+  // Loads programs [from, to] in one fresh child, every loader, as a run does: does program `to` crash?
+  const sequenceCrashes = async (from: number, to: number): Promise<boolean> => {
+    const forms: Forms[] = [];
+    for (let i = from; i <= to; i++) forms.push(formsOf(compose(i)));
+    const results = await w.run(forms, ALL_MASK, args.timeout, true, true);
+    return results.some((r) => r.program === to - from && r.end.startsWith('crash:'));
+  };
+  const runs: object[] = [];
+  for (const file of args.attribute!) {
+    const rec = JSON.parse(readFileSync(file, 'utf8')) as {
+      seed: number;
+      indexes: [number, number];
+      crashes?: { count: number; first: CrashRecord[] };
+      pool?: { entries: number };
+      unloadable?: { names: string[] };
+    };
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    if (rec.seed !== args.seed) throw new Error(`${name}: seed ${rec.seed}, not --seed ${args.seed}`);
+    const runUnloadable = rec.unloadable?.names ?? [];
+    if (
+      rec.pool?.entries !== pool.entries ||
+      runUnloadable.length !== pool.unloadable.length ||
+      runUnloadable.some((n, i) => n !== pool.unloadable[i])
+    ) {
+      throw new Error(
+        `${name}: the run drew from ${rec.pool?.entries} entries (${runUnloadable.length} unloadable), this pool has ` +
+          `${pool.entries} (${pool.unloadable.length} unloadable): its program indexes are other programs here`,
+      );
+    }
+    const recorded = rec.crashes?.first ?? [];
+    if ((rec.crashes?.count ?? 0) > recorded.length) {
+      process.stderr.write(`${name}: ${rec.crashes!.count} crashes, ${recorded.length} listed; attributing those\n`);
+    }
+    const byIndex = new Map<number, string[]>();
+    for (const c of recorded) byIndex.set(c.index, [...(byIndex.get(c.index) ?? []), `${c.loader} ${c.end}`]);
+    runs.push({ run: name, crashLoads: rec.crashes?.count ?? 0, listed: recorded.length, programs: byIndex.size });
+    for (const [index, loads] of [...byIndex].sort((a, b) => a[0] - b[0])) {
+      const a: Attribution = {
+        crashIndex: index,
+        run: name,
+        recordedLoaders: loads,
+        how: 'not-reproduced',
+        culprits: [],
+        alone: [],
+      };
+      const own = await alone(index);
+      a.alone.push(own);
+      if (own.crashes > 0) {
+        a.how = 'alone';
+        a.culprits.push(index);
+      } else {
+        const lo = Math.max(rec.indexes[0], index - args.window);
+        for (let j = index - 1; j >= lo; j--) {
+          const r = await alone(j);
+          if (r.crashes > 0) {
+            a.alone.push(r);
+            a.culprits.push(j);
+          }
+        }
+        if (a.culprits.length > 0) a.how = 'window';
+        else if (await sequenceCrashes(lo, index)) {
+          // Bisect the start: the latest `from` whose sequence [from, index] still crashes at `index`.
+          let good = lo; // crashes
+          let bad = index; // [index, index] alone does not crash
+          while (bad - good > 1) {
+            const mid = (good + bad) >> 1;
+            if (await sequenceCrashes(mid, index)) good = mid;
+            else bad = mid;
+          }
+          a.how = 'sequence';
+          a.sequenceFrom = good;
+          a.culprits.push(good);
+        }
+      }
+      attributions.push(a);
+      process.stderr.write(`crash ${index} (${name}): ${a.how} ${a.culprits.join(',')}\n`);
+      for (const c of a.culprits) {
+        if (culprits.has(c)) continue;
+        const f = formsOf(compose(c));
+        const sentinel = {} as Culprit['sentinel'];
+        for (const loader of LOADERS) sentinel[loader] = await sentinelPasses(loader, f);
+        culprits.set(c, {
+          index: c,
+          sha256: createHash('sha256').update(f.pkl).digest('hex'),
+          bytes: f.pkl.length,
+          sentinel,
+          crashesAlone: await alone(c),
+        });
+      }
+    }
+  }
+  const list = [...culprits.values()].sort((a, b) => a.index - b.index);
+  const passed = list.filter((c) => LOADERS.some((l) => c.sentinel[l].passes));
+  return {
+    seed: args.seed,
+    window: args.window,
+    repeat: args.repeat,
+    runs,
+    crashPrograms: attributions.length,
+    byHow: Object.fromEntries(
+      (['alone', 'window', 'sequence', 'not-reproduced'] as const).map((h) => [
+        h,
+        attributions.filter((a) => a.how === h).length,
+      ]),
+    ),
+    culprits: list.length,
+    culpritsSentinelPasses: passed.map((c) => c.index),
+    attributions,
+    programs: list,
+  };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (!existsSync(PYTHON)) {
     process.stderr.write(`fuzz:oracle needs ${PYTHON} with the ML libraries\n`);
     process.exit(2);
   }
-  const admitted = admittedNames();
+  const packs = args.poolFrom
+    ? ((await import(join(args.poolFrom, 'src/rules/data/allowlist.ts'))) as { allPacks: typeof allPacks }).allPacks
+    : allPacks;
+  const admitted = admittedNames(packs);
   const inPool = (label: string): boolean =>
     !args.packs || args.packs.some((p) => (p.endsWith('/') ? label.startsWith(p) : label === p));
   const all = admitted.filter((n) => inPool(n.pack ?? '?'));
@@ -280,7 +507,10 @@ async function main(): Promise<void> {
   const flagged = (event: string, args: string): boolean => flaggedEvent(event, args, rootSet);
   const namesFile = join(tmpdir(), `sentinel-oracle-names-${process.pid}.txt`);
   writeFileSync(namesFile, all.map((n) => `${n.module} ${n.name}`).join('\n'));
-  const workers = Array.from({ length: args.replay ? 1 : args.workers }, () => new Worker(namesFile, roots));
+  const workers = Array.from(
+    { length: args.replay || args.attribute ? 1 : args.workers },
+    () => new Worker(namesFile, roots),
+  );
   const ready = await Promise.all(workers.map((w) => w.ready));
   // Names no loader resolves here (their library, or that version of it, is not installed) are drawn rarely.
   const unloadableSet = new Set(ready[0]!.unloadable);
@@ -342,6 +572,16 @@ async function main(): Promise<void> {
     return;
   }
   await canaries(workers, flagged, args.timeout);
+  if (args.attribute) {
+    const summary = await attributeCrashes(args, workers[0]!, (i) => compose(i), {
+      entries: all.length,
+      unloadable: rare.map((n) => `${n.module}.${n.name}`),
+    });
+    workers[0]!.close();
+    process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
+    if (args.summary) writeFileSync(args.summary, JSON.stringify(summary, null, 1) + '\n');
+    return;
+  }
   const t0 = Date.now();
   const until = t0 + args.minutes * 60_000;
   const ran: Record<Loader, number> = { pickle: 0, pandas: 0, joblib: 0, torch: 0, numpy: 0 };

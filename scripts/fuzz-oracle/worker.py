@@ -16,7 +16,8 @@ Protocol with the driver (binary requests on stdin, JSON lines on stdout):
   first line : {"ready": true, "python": ..., "versions": {...}, "unloadable": [indexes of names no loader resolves]}
   request    : u32 n_programs, u8 loader_mask, f64 timeout_s, u8 fresh, then per program three u32-length-prefixed
                byte strings: the pickle, the same pickle as a torch zip (archive/data.pkl) and as an object .npy
-  response   : {"results": [{"loader": L, "program": i, "end": ..., "events": [[event, repr], ...], "veto": bool}...],
+  response   : {"results": [{"loader": L, "program": i, "end": ..., "events": [[event, repr], ...], "veto": bool,
+                "pid": the child's pid when the load ended it (crash, timeout), else null}...],
                 "children": forks so far, "killed": children killed by the watchdog}
 Loaders (mask bits): 1 pickle.loads, 2 pandas.read_pickle, 4 joblib.load, 8 torch.load (bytes are a zip),
 16 numpy.load(allow_pickle=True) (bytes are an .npy). Every program is loaded by every loader of the mask.
@@ -342,10 +343,13 @@ class Server:
             while True:
                 rec = self.line()
                 if rec is None:  # hung past the watchdog, or died: the current load ends there
+                    pid = self.pid
                     status = self.reap(kill=True)
                     self.killed += 1
                     end = 'crash:' + signal.Signals(-status).name if status < 0 else 'timeout'
-                    got[order[pos]] = {'p': order[pos][0], 'l': order[pos][1], 'e': end, 'ev': [], 'v': False}
+                    # The child's pid names it in the kernel's log line of a fault (dmesg: python3[pid]: segfault).
+                    got[order[pos]] = {'p': order[pos][0], 'l': order[pos][1], 'e': end, 'ev': [], 'v': False,
+                                       'pid': pid}
                     pos += 1
                     break
                 if rec.get('retire') and not rec.get('done'):  # dirty: the rest in a fresh child
@@ -360,7 +364,7 @@ class Server:
                 pos = order.index((rec['p'], rec['l'])) + 1
         names = dict(LOADERS)
         return [{'loader': names[k[1]], 'program': k[0], 'end': r['e'], 'events': r['ev'], 'veto': r['v'],
-                 'derived': r.get('d', False), 'us': r.get('t', 0)}
+                 'derived': r.get('d', False), 'us': r.get('t', 0), 'pid': r.get('pid')}
                 for k in order for r in [got[k]]]
 
 

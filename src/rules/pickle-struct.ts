@@ -54,6 +54,8 @@ export const pickleStruct: Rule = {
               ...(a.limit ? { limit: a.limit } : {}),
               // Work the load itself does: uncontrolled resource consumption (denial of service) against the consumer.
               ...(code === 'LOAD_COST' ? { cwe: 'CWE-400' } : {}),
+              // Out-of-bounds read of the state's items, whose pointers the hook increfs and keeps.
+              ...(code === 'NATIVE_STATE' ? { cwe: 'CWE-125' } : {}),
             },
           },
         });

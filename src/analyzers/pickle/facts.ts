@@ -37,6 +37,11 @@ export type AnomalyCode =
   | 'LOADER_DISAGREEMENT'
   /** A pack callable called with an argument its library never passes there (callable-effects.ts). */
   | 'OFF_SHAPE_CALL'
+  /**
+   * A native __setstate__ that reads its state's items without a length check is given a state its library never
+   * writes (native-states.ts): an out-of-bounds read in the loader, memory corruption.
+   */
+  | 'NATIVE_STATE'
   /** The load's own work explodes (hashing shared nested tuples): a denial of service against the consumer. */
   | 'LOAD_COST'
   | 'LIMIT'

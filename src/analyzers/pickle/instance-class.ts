@@ -7,11 +7,17 @@ import { effectOf, isPackClass } from './callable-effects.js';
 import type { ImportFact } from './facts.js';
 import { K, kindName, type ObjV, type PyVal } from './values.js';
 
-/** Callables whose result is an instance of their first argument. */
+/**
+ * Callables whose result is an instance of their first argument. scikit-learn's Cython modules each define
+ * `newObj(obj)`, `return obj.__new__(obj)`, the reconstructor their classes' __reduce__ writes.
+ */
 const RECONSTRUCTORS: ReadonlySet<string> = new Set([
   'copyreg._reconstructor',
   'copyreg.__newobj__',
   'copyreg.__newobj_ex__',
+  'sklearn.metrics._dist_metrics.newObj',
+  'sklearn.neighbors._ball_tree.newObj',
+  'sklearn.neighbors._kd_tree.newObj',
 ]);
 
 /** torch._tensor._rebuild_from_type_v2(func, new_type, args, state): func(*args) becomes a `new_type`. */

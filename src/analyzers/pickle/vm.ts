@@ -13,6 +13,7 @@ import { getattrModel, modelCall, type ModelContext } from './callable-models.js
 import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
 import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
+import { nativeStateProblem } from './native-states.js';
 import { classStateHookProblems } from './state-hooks.js';
 import { attrsFromItems, effectOf, lookupAnsweredBy, reviewedClass, type ImplicitHook } from './callable-effects.js';
 import { checkDtypeSource, checkEffects, type EffectHost } from './effect-checks.js';
@@ -1165,6 +1166,11 @@ class PickleVm implements ModelContext {
     // __setstate__ of every class the instance may be runs on the state (its derived sinks: class-sinks.ts).
     for (const name of classes.names) checkClassSinks(this.sinkHost, name, 'setstate', { state });
     if (classes.unknown) checkUnknownClassState(this.sinkHost, state);
+    // Native hooks that read the state's items without a length check (native-states.ts): memory corruption.
+    for (const name of classes.names) {
+      const p = nativeStateProblem(name, state);
+      if (p !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${p}`, false);
+    }
   }
 
   /**

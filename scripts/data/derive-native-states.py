@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+"""Native __setstate__ hooks that trust the length of their state (src/analyzers/pickle/data/native-states.json).
+
+A Cython class compiled with boundscheck=False reads `state[i]` of an exact tuple or list without checking i against
+its length (PyTuple_GET_ITEM / PyList_GET_ITEM): a shorter state makes the hook read pointers past the end of the
+items, incref and store them (scikit-learn's DistanceMetric.__setstate__ under pickle.load faults writing address 0;
+a groomed heap turns that read into a forged object). This script finds those hooks among the classes the allowlist
+packs admit, from the library itself, offline (never at scan time):
+
+1. every admitted class (packs/*.json, packs/history/*.json, the sklearn and torch lists) that resolves here and whose
+   __setstate__ is native (not a Python function), with the class that defines it;
+2. the state the library writes for it: each class's instances built by the library's own constructors (SAMPLES),
+   reduced with __reduce_ex__(4), the state's type and tuple length recorded;
+3. a probe of the hook, each in a forked child of this process: cls.__new__(cls), then __setstate__ with the state the
+   library wrote less its last item (as a tuple and as a list), and with an empty tuple. A hook that checks its
+   input raises; one that trusts it returns (it read items that are not there) or the child dies of a signal.
+
+A class is written to the facts when it has a sample (so the written lengths are the library's) and a probe ended by
+a signal or returned: the VM then admits a BUILD of such a class only with a tuple of a length the library writes.
+Usage: /usr/bin/python3 scripts/data/derive-native-states.py > src/analyzers/pickle/data/native-states.json
+"""
+import glob
+import importlib
+import inspect
+import json
+import os
+import signal
+import sys
+import types
+import warnings
+
+warnings.simplefilter('ignore')
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
+
+
+def admitted():
+    names = set()
+    for f in glob.glob(os.path.join(ROOT, 'src/rules/data/packs/*.json')) + glob.glob(
+            os.path.join(ROOT, 'src/rules/data/packs/history/*.json')):
+        names.update(json.load(open(f))['entries'])
+    for f in ('sklearn-allowlist.json', 'torch-allowlist.json'):
+        names.update(json.load(open(os.path.join(ROOT, 'src/rules/data', f)))['entries'])
+    return sorted(names)
+
+
+def native_hook(cls):
+    """The class defining cls.__setstate__ when that hook is native code (an extension type's method), else None."""
+    hook = inspect.getattr_static(cls, '__setstate__', None)
+    if hook is None or isinstance(hook, (types.FunctionType, staticmethod, classmethod, property)):
+        return None
+    owner = next((c for c in cls.__mro__ if '__setstate__' in c.__dict__), None)
+    if owner is None or owner is object:
+        return None
+    return owner
+
+
+def samples():
+    """Instances the libraries build themselves, by class: what their pickles carry."""
+    out = []
+    import numpy as np
+    try:
+        from sklearn.metrics import _dist_metrics as dm
+        from sklearn.neighbors import BallTree, KDTree
+        for name in sorted(dm.METRIC_MAPPING):
+            kw = {}
+            if name in ('minkowski', 'p'):
+                kw = {'p': 3}
+            elif name in ('wminkowski',):
+                kw = {'p': 3, 'w': np.ones(2)}
+            elif name == 'seuclidean':
+                kw = {'V': np.ones(2)}
+            elif name == 'mahalanobis':
+                kw = {'VI': np.eye(2)}
+            elif name == 'pyfunc':
+                kw = {'func': min}
+            for base in (dm.DistanceMetric, dm.DistanceMetric32):
+                try:
+                    out.append(base.get_metric(name, **kw))
+                except Exception:
+                    pass
+        data = np.random.RandomState(0).rand(6, 2)
+        out += [BallTree(data), KDTree(data), BallTree(data, metric='manhattan')]
+    except ImportError:
+        pass
+    return out
+
+
+def shape(state):
+    if isinstance(state, tuple):
+        return {'type': 'tuple', 'length': len(state)}
+    return {'type': type(state).__name__}
+
+
+def probe(cls, state):
+    """Runs cls.__new__(cls).__setstate__(state) in a forked child: 'signal:NAME', 'returned' or 'raised:Type'."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            obj = cls.__new__(cls)
+            try:
+                obj.__setstate__(state)
+                msg = 'returned'
+            except Exception as e:
+                msg = 'raised:' + type(e).__name__
+        except Exception as e:
+            msg = 'new-raised:' + type(e).__name__
+        os.write(w, msg.encode())
+        os._exit(0)
+    os.close(w)
+    msg = os.read(r, 200).decode()
+    os.close(r)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        return 'signal:' + signal.Signals(os.WTERMSIG(status)).name
+    return msg or 'no-result'
+
+
+def main():
+    classes = {}
+    for name in admitted():
+        mod, _, attr = name.rpartition('.')
+        try:
+            obj = getattr(importlib.import_module(mod), attr)
+        except Exception:
+            continue
+        if isinstance(obj, type) and native_hook(obj) is not None:
+            classes[name] = obj
+    written = {}
+    real = {}
+    for inst in samples():
+        cls = type(inst)
+        red = inst.__reduce_ex__(4)
+        if len(red) > 2 and red[2] is not None:
+            key = f'{cls.__module__}.{cls.__qualname__}'
+            written.setdefault(key, []).append(shape(red[2]))
+            real.setdefault(key, red[2])
+    facts = {}
+    for name, cls in sorted(classes.items()):
+        shapes = written.get(f'{cls.__module__}.{cls.__qualname__}')
+        if not shapes or any(s['type'] != 'tuple' for s in shapes):
+            continue
+        lengths = sorted({s['length'] for s in shapes})
+        short = lengths[0] - 1
+        # The library's own state without its last item: every item the hook reads before that one is valid.
+        fill = tuple(real[f'{cls.__module__}.{cls.__qualname__}'])[:short]
+        probes = {'tuple %d' % short: probe(cls, fill), 'list %d' % short: probe(cls, list(fill)),
+                  'tuple 0': probe(cls, ())}
+        if not any(p == 'returned' or p.startswith('signal:') for p in probes.values()):
+            continue
+        owner = native_hook(cls)
+        facts[name] = {'hook': f'{owner.__module__}.{owner.__qualname__}.__setstate__', 'lengths': lengths,
+                       'probes': probes}
+    import sklearn
+    import numpy
+    versions = {'python': sys.version.split()[0], 'numpy': numpy.__version__, 'sklearn': sklearn.__version__}
+    for lib in ('scipy', 'pandas', 'statsmodels', 'torch', 'gensim', 'xgboost', 'networkx'):
+        try:
+            versions[lib] = importlib.import_module(lib).__version__
+        except Exception:
+            versions[lib] = None
+    json.dump({'generated_by': 'scripts/data/derive-native-states.py', 'versions': versions,
+               'native_hooks_examined': len(classes),
+               'note': 'classes whose native __setstate__ reads tuple/list items without a length check; a BUILD '
+                       'state must be a tuple of one of `lengths` (what the library writes)',
+               'classes': facts}, sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write('\n')
+
+
+if __name__ == '__main__':
+    main()

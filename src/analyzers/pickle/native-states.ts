@@ -1,0 +1,53 @@
+// Native __setstate__ hooks that trust the length of their state. A Cython class compiled with boundscheck=False
+// reads `state[i]` of an exact tuple or list without checking i against its length: a shorter state makes the hook
+// read pointers past the end of the items, incref and keep them (scikit-learn's DistanceMetric and BinaryTree under
+// pickle.load fault writing address 0 or on a wild pointer; a groomed heap makes the read a forged object, a
+// code-execution primitive in the loading process). scripts/data/derive-native-states.py finds these hooks among the
+// admitted classes from the library itself (the state its own reduce writes, and a probe of the hook with that state
+// less its last item, which faults) and writes data/native-states.json. A BUILD of such a class is admitted only with
+// a tuple of a length the library writes; any other state (a shorter or longer tuple, a list, a value the analysis
+// cannot read) is never written by the library. Not covered: an object whose class the analysis cannot name (numpy's
+// own object arrays BUILD such objects with 5-item tuples, so a length rule there cries wolf on real files).
+import facts from './data/native-states.json' with { type: 'json' };
+import { K, kindName, type PyVal } from './values.js';
+
+interface NativeStateFact {
+  readonly hook: string;
+  readonly lengths: readonly number[];
+}
+
+const CLASSES = facts.classes as Readonly<Record<string, NativeStateFact>>;
+
+/** The hook of `classCanonical` that reads its state's items without a length check, if it has one. */
+export function nativeStateHook(classCanonical: string): NativeStateFact | undefined {
+  return Object.hasOwn(CLASSES, classCanonical) ? CLASSES[classCanonical] : undefined;
+}
+
+function tupleLength(state: PyVal): number | undefined {
+  return typeof state === 'object' && state.k === K.Tuple ? state.items.length + state.more : undefined;
+}
+
+function describe(state: PyVal): string {
+  const n = tupleLength(state);
+  if (n !== undefined) return `a ${n}-item tuple`;
+  if (typeof state === 'object' && state.k === K.List) return 'a list';
+  return typeof state === 'object' && (state.k === K.Obj || state.k === K.Unknown || state.k === K.Pers)
+    ? 'a value the analysis cannot read (it may be a tuple or list of any length)'
+    : `a ${kindName(state)}`;
+}
+
+/**
+ * Why `state` given to the native `__setstate__` of `classCanonical` is not a state its library writes (the hook then
+ * reads past the items, or is handed a shape it was never written with), or undefined when it is, or the class's hook
+ * checks its input.
+ */
+export function nativeStateProblem(classCanonical: string, state: PyVal): string | undefined {
+  const fact = nativeStateHook(classCanonical);
+  if (fact === undefined) return undefined;
+  const n = tupleLength(state);
+  if (n !== undefined && fact.lengths.includes(n)) return undefined;
+  return (
+    `${fact.hook} reads the items of a tuple or list state without a length check; the library writes a ` +
+    `${fact.lengths.join(' or ')}-item tuple, this state is ${describe(state)}`
+  );
+}

@@ -25,7 +25,7 @@ HOOKS = ("__new__", "__setstate__", "__setattr__", "__getattr__", "__getattribut
          "extend", "__hash__", "__eq__", "__del__", "__init__")
 
 
-PARSER_VERSION = 4  # part of the cache key: bump when what parse_version records changes
+PARSER_VERSION = 5  # part of the cache key: bump when what parse_version records changes
 
 
 def git(repo, *args):
@@ -158,7 +158,11 @@ def parse_module(module, text, is_package):
     for node in body:
         if isinstance(node, ast.ClassDef):
             bases = []
-            for b in node.bases:
+            exprs = []
+            for b in node.bases:  # six's with_metaclass(Meta, A, B): the class derives from A and B
+                name = _dotted(b.func) if isinstance(b, ast.Call) else None
+                exprs.extend(b.args[1:] if name and name.endswith("with_metaclass") and len(b.args) > 2 else [b])
+            for b in exprs:
                 d = _dotted(b)
                 if d is None:
                     bases.append("<computed>")

@@ -75,7 +75,7 @@ const lazyChildProcess = {
  * here), and a run parses only the packs its names fall under.
  */
 const LAZY_DATA =
-  /[\\/]src[\\/]((?:rules[\\/]data[\\/].*|analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z]+)?|lookup-hooks))\.json)$/;
+  /[\\/]src[\\/]((?:rules[\\/]data[\\/].*|analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?|lookup-hooks))\.json)$/;
 const rootOf = (name) => (name.includes('.') ? name.slice(0, name.indexOf('.')) : name);
 /** `reader`: the imports a data loader needs and `read(rel)`, the expression that reads a data file written beside it. */
 const jsonAsParse = (outdir, reader) => ({

@@ -6,6 +6,7 @@ log) and docs/packs/history/<lib>.json (per version: which candidate names resol
 
 Usage: /usr/bin/python3 scripts/data/derive-history.py LIB... [--hooks] [--mirror DIR]
        /usr/bin/python3 scripts/data/derive-history.py --pin LIB --repo OWNER/NAME   (rewrite LIB's pinned tags)
+       /usr/bin/python3 scripts/data/derive-history.py --pin LIB --forks A/B,C/D --version-file F   (from forks)
 The repositories are read from git mirrors (default /work/.mirror/<owner>+<name>/repo, brought with the search
 tool's `fetch`); every version is read at its pinned commit (scripts/data/history/pins.json), with Python's ast.
 The review verdicts (one per hook source hash, and the external bases) live in scripts/data/history/<lib>.py: "data"
@@ -19,6 +20,7 @@ import importlib.util
 import json
 import os
 import re
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -59,6 +61,53 @@ def pin(lib, repo, base, since, pattern):
     pins[lib] = {**pins.get(lib, {}), "repo": repo, "since": since, "tag_pattern": pattern, "versions": versions}
     write_json(PINS, dict(sorted(pins.items())))
     print(f"{lib}: {len(versions)} versions pinned", file=sys.stderr)
+
+
+def pin_forks(lib, repos, base, since, pattern, version_file):
+    """Pin LIB's releases from forks when the upstream repository is over fetch's size limit. A release is the
+    upstream tag's commit where a fork carries the tag; otherwise the first commit (by commit date) of any fork's
+    branches whose `version_file` sets __version__ to exactly that release (the release-preparation commit of the
+    maintenance branch: final version strings are set only there, main carries X.Y.devN). Each row names the
+    repository holding the commit (4th item) and how it was found (5th: 'tag' or 'version-set')."""
+    fmt = "%(refname:short)\t%(objectname)\t%(*objectname)\t%(creatordate:short)"
+    found = {}  # version -> (commit, date, repo, how)
+    for repo in repos:
+        path = mirror_of(repo, base)
+        for line in git(path, "for-each-ref", f"--format={fmt}", "refs/tags").decode().split("\n"):
+            if not line:
+                continue
+            tag, obj, peeled, date = line.split("\t")
+            if date >= since and re.fullmatch(pattern, tag) and tag not in found:
+                found[tag] = (peeled or obj, date, repo, "tag")
+    assign = re.compile(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+    for repo in repos:
+        path = mirror_of(repo, base)
+        log = git(path, "log", "--all", "--format=%H %cs %ct", f"--since={since}", "--", version_file).decode()
+        rows = sorted((int(ct), c, cs) for c, cs, ct in (x.split() for x in log.split("\n") if x))
+        proc = subprocess.Popen(["git", "-C", path, "cat-file", "--batch"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE)
+        for _ct, commit, date in rows:
+            proc.stdin.write(f"{commit}:{version_file}\n".encode())
+            proc.stdin.flush()
+            header = proc.stdout.readline().split()
+            if len(header) < 3:
+                continue
+            text = proc.stdout.read(int(header[2])).decode("utf-8", "replace")
+            proc.stdout.read(1)
+            m = assign.search(text)
+            if m and re.fullmatch(pattern, m.group(1)) and m.group(1) not in found:
+                found[m.group(1)] = (commit, date, repo, "version-set")
+        proc.stdin.close()
+        proc.wait()
+    key = lambda v: [int(x) for x in re.findall(r"\d+", v)]  # noqa: E731
+    # 'X.Y' set before the 'X.Y.0' release (a release candidate's branch): the release itself is X.Y.0
+    found = {v: x for v, x in found.items() if not (re.fullmatch(r"\d+\.\d+", v) and f"{v}.0" in found)}
+    versions = [[v, c, d, r, how] for v, (c, d, r, how) in sorted(found.items(), key=lambda kv: key(kv[0]))]
+    pins = json.load(open(PINS)) if os.path.exists(PINS) else {}
+    pins[lib] = {**pins.get(lib, {}), "repo": repos[0], "since": since, "tag_pattern": pattern,
+                 "version_file": version_file, "forks": list(repos), "versions": versions}
+    write_json(PINS, dict(sorted(pins.items())))
+    print(f"{lib}: {len(versions)} versions pinned ({sum(v[4] == 'tag' for v in versions)} by tag)", file=sys.stderr)
 
 
 ORDER = {}  # tag -> position in the pinned list of the library being derived
@@ -338,7 +387,12 @@ def main():
     ap.add_argument("--repo")
     ap.add_argument("--since", default="2015-01-01")
     ap.add_argument("--tag-pattern", default=r"v?\d+\.\d+(\.\d+)*")
+    ap.add_argument("--forks", help="comma-separated OWNER/NAME forks that carry the upstream commits (with --pin)")
+    ap.add_argument("--version-file", help="the file that sets __version__ (with --forks)")
     args = ap.parse_args()
+    if args.pin and args.forks:
+        pin_forks(args.pin, args.forks.split(","), args.mirror, args.since, args.tag_pattern, args.version_file)
+        return
     if args.pin:
         pin(args.pin, args.repo, args.mirror, args.since, args.tag_pattern)
         return

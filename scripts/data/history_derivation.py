@@ -30,7 +30,7 @@ HOOKS = ("__new__", "__setstate__", "__setattr__", "__getattr__", "__getattribut
 ONLY_UNDER = {"__array_finalize__": "numpy.ndarray"}
 
 
-PARSER_VERSION = 6  # part of the cache key: bump when what parse_version records changes
+PARSER_VERSION = 7  # part of the cache key: bump when what parse_version records changes
 # The cache key also carries the hooks recorded, so that parsers that record different hooks never share entries.
 PARSER_KEY = f"{PARSER_VERSION}h{hashlib.sha256('|'.join(HOOKS).encode()).hexdigest()[:8]}"
 
@@ -165,7 +165,11 @@ def parse_module(module, text, is_package):
     for node in body:
         if isinstance(node, ast.ClassDef):
             bases = []
-            for b in node.bases:
+            exprs = []
+            for b in node.bases:  # six's with_metaclass(Meta, A, B): the class derives from A and B
+                name = _dotted(b.func) if isinstance(b, ast.Call) else None
+                exprs.extend(b.args[1:] if name and name.endswith("with_metaclass") and len(b.args) > 2 else [b])
+            for b in exprs:
                 d = _dotted(b)
                 if d is None:
                     bases.append("<computed>")

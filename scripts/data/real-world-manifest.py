@@ -20,16 +20,28 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "..", "test", "fixtures", "real-world", "manifest.json")
+# Files of projects built on scikit-learn (not the library's own test data): a manifest of their own, measured with
+# `node --import tsx scripts/real-world-report.ts --manifest test/fixtures/real-world/sklearn-manifest.json`.
+SKLEARN_OUT = os.path.join(HERE, "..", "..", "test", "fixtures", "real-world", "sklearn-manifest.json")
 REPOS = ["piskvorky/gensim", "numpy/numpy", "scipy/scipy", "statsmodels/statsmodels", "joblib/joblib",
          "networkx/networkx", "microsoft/LightGBM", "dmlc/xgboost", "stub42/pytz", "dateutil/dateutil",
          # pandas-dev/pandas is over fetch's size limit: forks that carry its commits and release tags unchanged
          # (sarvex/pandas: tags to v1.4.1; mb6ockatf/pandas: main to 2025-03).
-         "sarvex/pandas", "mb6ockatf/pandas"]
+         "sarvex/pandas", "mb6ockatf/pandas",
+         # scikit-learn ships no pickles: projects built on it ship fitted estimators as test data and examples
+         # (jpmml-sklearn's converter tests, regenerated with each scikit-learn release; model servers' examples).
+         "jpmml/jpmml-sklearn", "kserve/kserve", "SeldonIO/MLServer", "SeldonIO/seldon-core"]
 # The library whose test data a repository holds (a fork stands for its upstream).
 LIBRARY = {"sarvex/pandas": "pandas", "mb6ockatf/pandas": "pandas", "piskvorky/gensim": "gensim",
            "numpy/numpy": "numpy", "scipy/scipy": "scipy", "statsmodels/statsmodels": "statsmodels",
            "joblib/joblib": "joblib", "networkx/networkx": "networkx", "microsoft/LightGBM": "lightgbm",
-           "dmlc/xgboost": "xgboost", "stub42/pytz": "pytz", "dateutil/dateutil": "dateutil"}
+           "dmlc/xgboost": "xgboost", "stub42/pytz": "pytz", "dateutil/dateutil": "dateutil",
+           "jpmml/jpmml-sklearn": "scikit-learn", "kserve/kserve": "scikit-learn", "SeldonIO/MLServer": "scikit-learn",
+           "SeldonIO/seldon-core": "scikit-learn"}
+# The scikit-learn version a pickled estimator records (BaseEstimator.__getstate__ adds _sklearn_version from 0.18):
+# the key, then a short string opcode (SHORT_BINUNICODE, BINUNICODE, UNICODE of protocol 0) with the version.
+SKLEARN_VERSION = re.compile(rb"_sklearn_version\n?(?:q.|r....|\x94|p\d+\n)?(?:\x8c.|X....|V|U.|T....|S')"
+                             rb"(\d+\.\d+(?:\.\d+)?(?:\.post\d+|rc\d+)?)", re.S)
 # The version that wrote a file, where its path says it: a folder or a name part like 0.20.3, py27_0.19.2, 0.9.
 WRITER = re.compile(r"(?:^|[/_-])v?(\d+\.\d+(?:\.\d+)?)(?=[/_.-])")
 DEBIAN = ["joblib", "numpy", "scipy", "pandas", "statsmodels", "sklearn", "gensim", "networkx", "xgboost"]
@@ -78,6 +90,22 @@ def kind_of(head, path, data=b""):
     return None
 
 
+def _content(data):
+    """The pickle bytes of a file: a compressed stream's content (bounded), else the file."""
+    import bz2
+    import lzma
+    import zlib
+
+    for make in (lambda: zlib.decompressobj(47), bz2.BZ2Decompressor, lzma.LZMADecompressor):
+        try:
+            out = make().decompress(data, MAX_BYTES)
+            if out:
+                return out
+        except Exception:  # noqa: BLE001 - not this codec
+            continue
+    return data
+
+
 def git(repo, *args):
     return subprocess.run(["git", "-C", repo, *args], capture_output=True, check=True).stdout
 
@@ -114,8 +142,12 @@ def from_repo(repo_name, mirror):
         kind = kind_of(data[:8], path, data)
         if kind:
             m = WRITER.search(path)
+            writer = m.group(1) if m else None
+            if LIBRARY.get(repo_name) == "scikit-learn":
+                v = SKLEARN_VERSION.search(_content(data))
+                writer = v.group(1).decode() if v else None
             out.append({"source": "git", "repository": repo_name, "library": LIBRARY.get(repo_name, repo_name),
-                        "tag": tag, "commit": commit, "path": path, "writer": m.group(1) if m else None,
+                        "tag": tag, "commit": commit, "path": path, "writer": writer,
                         "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "kind": kind})
     proc.stdin.close()
     proc.wait()
@@ -147,25 +179,40 @@ def from_debian():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mirror", default="/work/.mirror")
+    ap.add_argument("--only", nargs="*", help="re-read only these repositories; keep the listed files of the others")
     args = ap.parse_args()
     files, shas = [], set()
-    for repo in REPOS:
+    if args.only:
+        kept = []
+        for out in (OUT, SKLEARN_OUT):
+            if os.path.exists(out):
+                with open(out, encoding="utf-8") as fh:
+                    kept += [f for f in json.load(fh)["files"] if f.get("repository") not in args.only]
+        files, shas = kept, {f["sha256"] for f in kept}
+    for repo in args.only or REPOS:
         if not os.path.isdir(os.path.join(args.mirror, repo.replace("/", "+"), "repo")):
             print(f"skipped {repo}: no mirror (fetch github:{repo})", file=sys.stderr)
             continue
         found = from_repo(repo, args.mirror)
+        if LIBRARY.get(repo) == "scikit-learn":  # regenerated with every release: one file per path and writer
+            firsts = {}
+            for f in found:
+                firsts.setdefault((f["path"], f["writer"]), f)
+            found = list(firsts.values())
         print(f"{repo}: {len(found)} files", file=sys.stderr)
         for f in found:
             if f["sha256"] not in shas:
                 shas.add(f["sha256"])
                 files.append(f)
-    deb = [f for f in from_debian() if f["sha256"] not in shas]
+    deb = [] if args.only else [f for f in from_debian() if f["sha256"] not in shas]
     print(f"debian: {len(deb)} files not already listed", file=sys.stderr)
     files += deb
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w", encoding="utf-8") as fh:
-        json.dump({"generated_by": "scripts/data/real-world-manifest.py", "files": files}, fh, indent=1)
-        fh.write("\n")
+    for out, part in ((OUT, [f for f in files if f.get("library") != "scikit-learn"]),
+                      (SKLEARN_OUT, [f for f in files if f.get("library") == "scikit-learn"])):
+        with open(out, "w", encoding="utf-8") as fh:
+            json.dump({"generated_by": "scripts/data/real-world-manifest.py", "files": part}, fh, indent=1)
+            fh.write("\n")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import effects from './data/callable-effects.json' with { type: 'json' };
 import history from './data/history-effects.json' with { type: 'json' };
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
 import lookupHooks from './data/lookup-hooks.json' with { type: 'json' };
+import sklearnHistory from './data/history-effects-scikit-learn.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -141,7 +142,7 @@ interface HistoryEffectsFile {
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
  */
-const histories = [lazyJson<HistoryEffectsFile>(pandasHistory)];
+const histories = [lazyJson<HistoryEffectsFile>(pandasHistory), lazyJson<HistoryEffectsFile>(sklearnHistory)];
 const historyData = lazyJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;
 let fixed: Set<string> | undefined;
@@ -259,6 +260,14 @@ export function classHookSinksAll(canonical: string, hook: ClassHook): HookSinks
   const refs = Object.hasOwn(classes, canonical) ? classes[canonical]![hook] : undefined;
   for (const ref of refs ?? []) {
     if (Object.hasOwn(hooks, ref)) out.push({ ref: `${ref} (history)`, rec: hooks[ref]!, shape: false });
+  }
+  // A name the installed pack admits that older versions defined too (scikit-learn's estimators): the per-library
+  // history models (classHookSinks gives them only to names the installed packs do not list) join its own.
+  for (const h of histories) {
+    const { classes: hc, hooks: hh } = h();
+    const r = Object.hasOwn(hc, canonical) ? hc[canonical]![hook] : undefined;
+    if (r !== undefined && Object.hasOwn(hh, r) && !out.some((x) => x.rec === hh[r]))
+      out.push({ ref: r, rec: hh[r]!, shape: false });
   }
   return out;
 }

@@ -49,7 +49,36 @@ export const STATE_HOOKS: readonly StateHook[] = [
     triggers: ['_Booster'],
     problem: xgboostModelStateProblem,
   },
+  {
+    hook: 'property setters',
+    what:
+      "sets BUILD's slot state through the class's property setters (scikit-learn kernels' theta setter calls " +
+      'get_params/set_params, TfidfVectorizer 0.20 - 1.x its _validate_vocabulary, looked up on the instance)',
+    runs: { module: 'builtins', name: 'setattr' },
+    applies: hasSklearnSetters,
+    triggers: [],
+    problem: slotStateProblem,
+  },
 ];
+
+/**
+ * scikit-learn classes whose property setters call methods looked up on the instance (the history pack admits them
+ * with a dict state only: scikit-learn writes no slot state, none of them has __slots__).
+ */
+function hasSklearnSetters(canonical: string): boolean {
+  return (
+    canonical.startsWith('sklearn.gaussian_process.kernels.') ||
+    canonical === 'sklearn.feature_extraction.text.TfidfVectorizer'
+  );
+}
+
+/** BUILD's (dict, slots) state with slots that may be set: setattr per slot key runs the class's setters. */
+function slotStateProblem(state: PyVal): string | undefined {
+  if (typeof state !== 'object' || state.k !== K.Tuple) return undefined;
+  const slots = state.items[1];
+  if (slots === undefined ? state.more === 0 : typeof slots === 'object' && slots.k === K.None) return undefined;
+  return 'a slot state (the second item of a (dict, slots) state) runs the property setters; scikit-learn writes a dict';
+}
 
 /** The hook of `classCanonical` that `state` would turn into foreign code, with why. */
 export function stateHookProblem(

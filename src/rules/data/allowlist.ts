@@ -16,6 +16,7 @@ import numpyHistory from './packs/history/numpy.json' with { type: 'json' };
 import pandasHistory from './packs/history/pandas.json' with { type: 'json' };
 import pytzHistory from './packs/history/pytz.json' with { type: 'json' };
 import scipyHistory from './packs/history/scipy.json' with { type: 'json' };
+import sklearnHistory from './packs/history/scikit-learn.json' with { type: 'json' };
 import statsmodelsHistory from './packs/history/statsmodels.json' with { type: 'json' };
 import xgboostHistory from './packs/history/xgboost.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
@@ -218,6 +219,7 @@ function packSources(): readonly PackSource[] {
       numpyHistory,
       scipyHistory,
       pandasHistory,
+      sklearnHistory,
       statsmodelsHistory,
       gensimHistory,
       lightgbmHistory,

@@ -1,0 +1,162 @@
+"""scikit-learn history pack: the estimators (and the Python objects they hold) that scikit-learn's released versions
+pickle, at the module locations each version defined them (sklearn.linear_model.logistic.LogisticRegression in
+0.15 - 0.21, sklearn.linear_model._logistic from 0.22, ...), read by scripts/data/derive-history.py at the commits
+pinned in pins.json. scikit-learn/scikit-learn is over fetch's size limit: the commits are read from forks that carry
+them unchanged (the release tags where a fork has them, otherwise the maintenance branch's commit that sets
+__version__ to the release). REVIEW keys are owner.hook@hash of the hook's syntax tree (docstring dropped);
+docs/packs/history/scikit-learn.json lists the versions each hook is found in. The current names stay reviewed in the
+installed version (scripts/data/derive-sklearn-allowlist.py); Cython classes (.pyx: trees, neighbors' KD/Ball trees,
+distance metrics, SGD losses) are not read here."""
+
+LIB = "scikit-learn"
+PACK = "scikit-learn"
+TITLE = "scikit-learn estimators as released versions pickle them"
+PACKAGE = "sklearn"
+# Write the effect model of every admitted class (src/analyzers/pickle/data/history-effects-scikit-learn.json).
+EFFECTS = True
+# What a fitted estimator is and holds: estimators (BaseEstimator), and the Python objects that estimators keep as
+# fitted attributes: gradient-boosting losses (loss_) of every generation, Gaussian-process kernels (kernel_), the
+# MLP's optimizer (_optimizer), scorers (GridSearchCV.scorer_), cross-validation splitters (cv).
+SAVED_BASES = (
+    "sklearn.base.BaseEstimator",
+    "sklearn.ensemble.gradient_boosting.LossFunction",
+    "sklearn.ensemble._gb_losses.LossFunction",
+    "sklearn.ensemble._hist_gradient_boosting.loss.BaseLoss",
+    "sklearn._loss.loss.BaseLoss",
+    "sklearn._loss.link.BaseLink",
+    "sklearn._loss.link.Interval",
+    "sklearn.gaussian_process.kernels.Kernel",
+    "sklearn.neural_network._stochastic_optimizers.BaseOptimizer",
+    "sklearn.metrics.scorer._BaseScorer",
+    "sklearn.metrics._scorer._BaseScorer",
+    "sklearn.model_selection._split.BaseCrossValidator",
+    "sklearn.model_selection._split.BaseShuffleSplit",
+    "sklearn.model_selection._split._RepeatedSplits",
+)
+SAVED_WHAT = "what fitted scikit-learn estimators are and hold"
+# Plain classes (object subclasses) that fitted estimators hold, at each location a version defined them.
+_INIT = "the initial estimator a GradientBoosting model of scikit-learn <= 0.20 holds (init_)"
+HELD = {
+    "sklearn.ensemble.gradient_boosting.LogOddsEstimator": _INIT,
+    "sklearn.ensemble.gradient_boosting.PriorProbabilityEstimator": _INIT,
+    "sklearn.ensemble.gradient_boosting.MeanEstimator": _INIT,
+    "sklearn.ensemble.gradient_boosting.QuantileEstimator": _INIT,
+    "sklearn.ensemble.gradient_boosting.ScaledLogOddsEstimator": _INIT,
+    "sklearn.ensemble.gradient_boosting.ZeroEstimator": _INIT,
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor": "a tree of a HistGradientBoosting model",
+    "sklearn.cluster.birch._CFNode": "a node of Birch's clustering feature tree",
+    "sklearn.cluster.birch._CFSubcluster": "a subcluster of Birch's clustering feature tree",
+    "sklearn.cluster._birch._CFNode": "a node of Birch's clustering feature tree",
+    "sklearn.cluster._birch._CFSubcluster": "a subcluster of Birch's clustering feature tree",
+    "sklearn.calibration._CalibratedClassifier": "a calibrated classifier CalibratedClassifierCV holds",
+    "sklearn.utils.Bunch": "the dict of named values datasets and some fitted attributes are",
+    "sklearn.utils._bunch.Bunch": "the dict of named values datasets and some fitted attributes are",
+    "sklearn.datasets.base.Bunch": "the dict of named values datasets are (scikit-learn <= 0.21's location)",
+}
+EXTRA_NAMES = {}
+EXTERNAL_BASES = {
+    "abc.ABC": {"why": "abstract base (ABCMeta metaclass): no rebuild hook", "hooks": {}},
+    # six.with_metaclass(ABCMeta) with no base class (0.18 - 0.21's splitters, losses): object with ABCMeta as its
+    # metaclass; the parser reads the call's last argument as the base
+    "abc.ABCMeta": {"why": "six.with_metaclass(ABCMeta) with no base: object under the ABCMeta metaclass, no rebuild "
+                           "hook", "hooks": {}},
+    "builtins.dict": {"why": "C dict: SETITEMS stores keys and values", "hooks": {}},
+}
+_POP = ("pops '_sklearn_version' from the state (state.pop), compares it with the running version and may warn "
+        "(formatting the value), then stores the state in the instance __dict__ (__dict__.update, after "
+        "super().__setstate__, which object lacks)")
+# Property setters run only for BUILD's slot state (the second item of a (dict, slots) state), and only for a class
+# without __setstate__: from 0.18 every estimator has BaseEstimator.__setstate__, which BUILD calls with any state
+# (a tuple state raises in state.pop), so an estimator's setter of 0.18+ never runs while loading.
+_DEAD = "a setter of an estimator of 0.18+ (BaseEstimator.__setstate__ takes every BUILD): never runs while loading; "
+_ISO = ("then rebuilds the interpolation function with self._build_f(X, y), looked up on the instance (a state key "
+        "_build_f would be called: modelled), which builds scipy's interp1d over the pickled thresholds")
+# Gaussian-process kernels are not estimators and have no __setstate__: BUILD's slot state runs the theta setters,
+# which call get_params/set_params looked up on the instance (the state can plant both). scikit-learn never writes a
+# slot state (no kernel has __slots__): admitted with a dict state only, which the VM checks.
+_SLOTS = ("BUILD with a slot state (a (dict, slots) pair) on a scikit-learn kernel or TfidfVectorizer is reported as the "
+          "setattr calls it makes (src/analyzers/pickle/state-hooks.ts)")
+REVIEW = {
+    "sklearn.base.BaseEstimator.__setstate__@a0156911f2ef": ("data", _POP.replace(" (__dict__.update, after "
+                                                                                  "super().__setstate__, which "
+                                                                                  "object lacks)", "")),
+    "sklearn.base.BaseEstimator.__setstate__@578a00c9569d": ("data", _POP),
+    "sklearn.base.BaseEstimator.__setstate__@d4b86b350c84": ("data", _POP),
+    "sklearn.base.BaseEstimator.__setstate__@ec5075a8379d": ("data", _POP),
+    "sklearn.base.BaseEstimator.__setstate__@a7b73596a610": ("data", _POP),
+    "sklearn.base.BaseEstimator.__setstate__@3ea63849eaaa": ("data", _POP + " (the warning object stores the values)"),
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor.__setstate__@2fa1b55616dc": (
+        "data", "stores the state in the instance __dict__, then casts self.nodes to the record dtype with "
+                "self.nodes.astype when its dtype differs (a method of a state value: modelled)"),
+    "sklearn.isotonic.IsotonicRegression.__setstate__@3a75dca24f68": (
+        "data", "stores the state in the instance __dict__, " + _ISO, None, {"state._build_f": ["call"]}),
+    "sklearn.isotonic.IsotonicRegression.__setstate__@8f9f92a72020": (
+        "data", "BaseEstimator.__setstate__, " + _ISO, None, {"state._build_f": ["call"], "state": ["method:pop"]}),
+    "sklearn.isotonic.IsotonicRegression.__setstate__@4ecc8adb3afb": (
+        "data", "BaseEstimator.__setstate__, " + _ISO, None, {"state._build_f": ["call"], "state": ["method:pop"]}),
+    "sklearn.isotonic.IsotonicRegression.__setstate__@f4111b0d47a6": (
+        "data", "BaseEstimator.__setstate__, " + _ISO, None, {"state._build_f": ["call"], "state": ["method:pop"]}),
+    "sklearn.frozen._frozen.FrozenEstimator.__getattr__@316ae789d98f": (
+        "data", "answers a failed attribute lookup from the wrapped estimator (getattr(self.estimator, name)); BUILD "
+                "finds __setstate__ on the class (BaseEstimator's), so loading never reaches it"),
+    "sklearn.compose._column_transformer.ColumnTransformer.setter _transformers@ff13f0934abf": (
+        "data", _DEAD + "rebuilds the transformers list from the value and self.transformers"),
+    "sklearn.compose._column_transformer.ColumnTransformer.setter _transformers@b37b488b6c2f": (
+        "data", _DEAD + "rebuilds the transformers list from the value and self.transformers, else stores it"),
+    "sklearn.feature_extraction.text.TfidfTransformer.setter idf_@1ef735dba87d": (
+        "data", _DEAD + "np.asarray of the value and a scipy diagonal matrix"),
+    "sklearn.feature_extraction.text.TfidfVectorizer.setter idf_@08084144f789": (
+        "checked", _DEAD + "calls self._validate_vocabulary() (looked up on the instance) and stores the value on "
+                           "self._tfidf", _SLOTS),
+    "sklearn.feature_extraction.text.TfidfVectorizer.setter idf_@00f13acffc6c": (
+        "checked", _DEAD + "may build a TfidfTransformer, calls self._validate_vocabulary() (looked up on the "
+                           "instance) and stores the value on self._tfidf", _SLOTS),
+    # 0.15 - 0.17 (no BaseEstimator.__setstate__): these run for a slot state and set an attribute of self._tfidf.
+    "sklearn.feature_extraction.text.TfidfVectorizer.setter norm@eb6ec42ec3f5": (
+        "checked", "sets self._tfidf.norm", _SLOTS),
+    "sklearn.feature_extraction.text.TfidfVectorizer.setter smooth_idf@65036e09acf1": (
+        "checked", "sets self._tfidf.smooth_idf", _SLOTS),
+    "sklearn.feature_extraction.text.TfidfVectorizer.setter sublinear_tf@8f7404482e05": (
+        "checked", "sets self._tfidf.sublinear_tf", _SLOTS),
+    "sklearn.feature_extraction.text.TfidfVectorizer.setter use_idf@e90b78d222ef": (
+        "checked", "sets self._tfidf.use_idf", _SLOTS),
+    "sklearn.gaussian_process.kernels.Kernel.setter theta@279237cf3463": (
+        "checked", "calls self.get_params() and self.set_params(**params) (looked up on the instance) with "
+                   "np.exp of the value's items", _SLOTS),
+    "sklearn.gaussian_process.kernels.KernelOperator.setter theta@75b8a519f659": (
+        "checked", "sets theta on self.k1 and self.k2 (their setters)", _SLOTS),
+    "sklearn.gaussian_process.kernels.Exponentiation.setter theta@8de9373ea047": (
+        "checked", "sets theta on self.kernel (its setter)", _SLOTS),
+    "sklearn.gaussian_process.kernels.CompoundKernel.setter theta@7efaddbda36a": (
+        "checked", "sets theta on each of self.kernels (their setters)", _SLOTS),
+    "sklearn.isotonic.IsotonicRegression.setter X_@95655912a398": ("data", _DEAD + "stores it"),
+    "sklearn.isotonic.IsotonicRegression.setter y_@6a5533e793fa": ("data", _DEAD + "stores it"),
+    "sklearn.linear_model._glm.glm.GammaRegressor.setter family@44cf1bc70cc9": ("data", _DEAD + "compares, raises"),
+    "sklearn.linear_model._glm.glm.PoissonRegressor.setter family@e0def27c45b8": ("data", _DEAD + "compares, raises"),
+    "sklearn.linear_model._glm.glm.TweedieRegressor.setter family@45cc0ef77e37": (
+        "data", _DEAD + "isinstance check, stores value.power"),
+    "sklearn.utils._estimator_html_repr._HTMLDocumentationLinkMixin.setter _doc_link_template@8d00a7b614e4": (
+        "data", _DEAD + "stores it"),
+    "sklearn.utils._repr_html.base._HTMLDocumentationLinkMixin.setter _doc_link_template@8d00a7b614e4": (
+        "data", _DEAD + "stores it"),
+    # Bunch: a dict whose attributes are its items. Every version that defines it at sklearn.utils (0.19 on) has the
+    # no-op __setstate__, so BUILD never asks __getattr__ for it; sklearn.datasets.base.Bunch of 0.17 does not (below).
+    "sklearn.utils.Bunch.__setstate__@bcd0c5bb3ba2": ("data", "does nothing (the pickled __dict__ is ignored)"),
+    "sklearn.utils._bunch.Bunch.__setstate__@bcd0c5bb3ba2": ("data", "does nothing (the pickled __dict__ is ignored)"),
+    "sklearn.datasets.base.Bunch.__setstate__@bcd0c5bb3ba2": ("data", "does nothing (the pickled __dict__ is ignored)"),
+    "sklearn.utils.Bunch.__setattr__@5fd60a51ec45": ("data", "stores the value as an item (self[key] = value)"),
+    "sklearn.utils._bunch.Bunch.__setattr__@5fd60a51ec45": ("data", "stores the value as an item (self[key] = value)"),
+    "sklearn.datasets.base.Bunch.__setattr__@5fd60a51ec45": ("data", "stores the value as an item (self[key] = value)"),
+    "sklearn.utils.Bunch.__getattr__@8dda81b85826": (
+        "data", "answers a failed attribute lookup with the item of that key; BUILD finds __setstate__ on the class"),
+    "sklearn.utils._bunch.Bunch.__getattr__@8dda81b85826": (
+        "data", "answers a failed attribute lookup with the item of that key; BUILD finds __setstate__ on the class"),
+    "sklearn.datasets.base.Bunch.__getattr__@8dda81b85826": (
+        "data", "answers a failed attribute lookup with the item of that key; BUILD finds __setstate__ on the class"),
+}
+FUNCTIONS = {}
+NOT_ADMITTED = {
+    "sklearn.datasets.base.Bunch": "resolves in 0.15.0 - 0.21.3; in 0.17 Bunch has __getattr__ (answering from its items) "
+                                   "and no __setstate__: BUILD's lookup of __setstate__ is answered by a pickled item, "
+                                   "which BUILD then calls",
+}

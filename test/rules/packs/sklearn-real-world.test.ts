@@ -1,0 +1,69 @@
+// Real pickles of projects built on scikit-learn (test/fixtures/real-world/sklearn-manifest.json, listed with
+// repository, commit, path, sha256 and the _sklearn_version the estimator recorded by scripts/data/real-world-manifest.py;
+// never committed). A sample (the first file of each recorded writer version, and every model-server file) is
+// scanned here: no file is blocked for a scikit-learn global the packs admit (a block naming one would mean the
+// history pack's versions or effect model reject what scikit-learn itself wrote). The whole measure:
+// `node --import tsx scripts/real-world-report.ts --manifest test/fixtures/real-world/sklearn-manifest.json`.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { allowEntry } from '../../../src/rules/data/allowlist.js';
+import { scanBytes } from '../../../src/scan/engine.js';
+
+interface Entry {
+  repository: string;
+  commit: string;
+  path: string;
+  writer: string | null;
+  sha256: string;
+}
+
+const MIRRORS = process.env.SENTINEL_MIRRORS ?? '/work/.mirror';
+const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+const manifest = JSON.parse(
+  readFileSync(new URL('../../fixtures/real-world/sklearn-manifest.json', import.meta.url), 'utf8'),
+) as { files: Entry[] };
+
+const seen = new Set<string>();
+const sample = manifest.files.filter((e) => {
+  if (e.repository !== 'jpmml/jpmml-sklearn') return true;
+  const key = e.writer ?? '?';
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
+});
+
+function bytesOf(e: Entry): Buffer | undefined {
+  const repo = join(MIRRORS, e.repository.replace('/', '+'), 'repo');
+  if (!existsSync(repo)) return undefined;
+  try {
+    return execFileSync('git', ['-C', repo, 'cat-file', 'blob', `${e.commit}:${e.path}`], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+const present = sample.map((e) => ({ e, bytes: bytesOf(e) })).filter((x) => x.bytes !== undefined);
+const repos = [...new Set(manifest.files.map((e) => e.repository))];
+const skip =
+  present.length === 0
+    ? `no file present: fetch ${repos.map((r) => `github:${r}`).join(', ')} with the search tool (or set SENTINEL_MIRRORS)`
+    : false;
+
+describe('real pickles of projects built on scikit-learn', { skip }, () => {
+  it('no sampled file is blocked for a scikit-learn global the packs admit', async () => {
+    const wrong: string[] = [];
+    for (const { e, bytes } of present) {
+      const r = await scanBytes(basename(e.path), bytes!);
+      for (const f of r.findings.filter((x) => BLOCKING.has(x.severity))) {
+        for (const [, name] of f.evidence.signal.matchAll(/imports (sklearn\.[\w.]+)/g))
+          if (allowEntry(name!) !== undefined) wrong.push(`${e.repository}:${e.path}: ${f.evidence.signal}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+});

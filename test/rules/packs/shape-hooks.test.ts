@@ -36,6 +36,11 @@ describe('shape-checked pack entries are recognised by their hook', () => {
       } else if (e.checked!.includes('maybe_get_tz')) {
         const args: PyVal = { k: K.Tuple, items: [1, NONE, 'dateutil//etc/passwd'], more: 0 };
         assert.ok(callHookProblem(name, args), `${name} must run the Timestamp tz check`);
+      } else if (e.checked!.includes('BUILD with a slot state')) {
+        // A (dict, slots) state runs the property setters; the dict state scikit-learn writes does not.
+        const slots: PyVal = { k: K.Tuple, items: [dict([], []), dict(['theta'], [1])], more: 0 };
+        assert.ok(stateHookProblem(name, slots), `${name} must run the slot-state check`);
+        assert.equal(stateHookProblem(name, dict(['theta'], [1])), undefined, `${name}: a dict state passes`);
       } else assert.fail(`${name}: no hook test for ${e.checked}`);
     });
   }

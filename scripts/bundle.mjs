@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
+import { splitByRoot } from './lib/split-by-root.mjs';
 
 const BUNDLED = new Set(['commander']);
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -76,6 +77,28 @@ const lazyChildProcess = {
  */
 const LAZY_DATA =
   /[\\/]src[\\/]((?:rules[\\/]data[\\/].*|analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?|lookup-hooks))\.json)$/;
+/**
+ * The pickle VM's effect models, also split per top-level module (scripts/lib/split-by-root.mjs): a scan looks up the
+ * hooks and classes of the names its pickles name, so it parses those modules' parts (a torch checkpoint: torch's)
+ * instead of the whole 1.4 MB. The whole file stays beside them for the few questions asked of every entry.
+ */
+const SPLIT_DATA = /[\\/]analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?)\.json$/;
+const SPLIT_TABLES = ['classes', 'allowlistClasses', 'hooks'];
+/** Writes `rel`'s head and parts beside it (`<name>.parts/`) and returns the loader's parts field. */
+const splitParts = (outdir, rel, data, reader) => {
+  const { head, parts, split } = splitByRoot(data, SPLIT_TABLES);
+  const dir = rel.replace(/\.json$/, '.parts');
+  rmSync(join(outdir, dir), { recursive: true, force: true });
+  mkdirSync(join(outdir, dir), { recursive: true });
+  writeFileSync(join(outdir, dir, '@head.json'), JSON.stringify(head));
+  const loaders = [];
+  for (const root of Object.keys(parts).sort()) {
+    writeFileSync(join(outdir, dir, `${root}.json`), JSON.stringify(parts[root]));
+    loaders.push(`${JSON.stringify(root)}: () => JSON.parse(${reader.read(`${dir}/${root}.json`)})`);
+  }
+  const headLoader = `() => JSON.parse(${reader.read(`${dir}/@head.json`)})`;
+  return `[Symbol.for('sentinel-ml.lazyParts')]: { split: ${JSON.stringify(split)}, head: ${headLoader}, parts: { ${loaders.join(', ')} } }, `;
+};
 const rootOf = (name) => (name.includes('.') ? name.slice(0, name.indexOf('.')) : name);
 /** `reader`: the imports a data loader needs and `read(rel)`, the expression that reads a data file written beside it. */
 const jsonAsParse = (outdir, reader) => ({
@@ -94,8 +117,9 @@ const jsonAsParse = (outdir, reader) => ({
         for (const k of Object.keys(table ?? {})) roots.add(rootOf(k));
       const head = { roots: [...roots].sort(), ...(typeof data.pack === 'string' ? { pack: data.pack } : {}) };
       const fields = JSON.stringify(head).slice(1, -1);
+      const parts = SPLIT_DATA.test(args.path) ? splitParts(outdir, rel, data, reader) : '';
       return {
-        contents: `${reader.imports}export default { [Symbol.for('sentinel-ml.lazyJson')]: () => JSON.parse(${reader.read(rel)}), ${fields} };`,
+        contents: `${reader.imports}export default { [Symbol.for('sentinel-ml.lazyJson')]: () => JSON.parse(${reader.read(rel)}), ${parts}${fields} };`,
         loader: 'js',
       };
     });

@@ -1,11 +1,25 @@
 // JSON data parsed on first use. The CLI bundle emits large data files as loaders (scripts/bundle.mjs: the file is
 // written beside the bundle and read and parsed on the first call); run from source, the import is the parsed JSON.
+// Files whose tables are keyed by qualified Python names may also be split per top-level module
+// (scripts/lib/split-by-root.mjs): a lookup then parses only the part of the name's module.
 
 /** The global symbol under which a bundled data file's loader sits (scripts/bundle.mjs). */
 export const LAZY_JSON = Symbol.for('sentinel-ml.lazyJson');
+/** The global symbol under which a split data file's parts sit (scripts/bundle.mjs). */
+export const LAZY_PARTS = Symbol.for('sentinel-ml.lazyParts');
 
 interface Loader {
   readonly [LAZY_JSON]: () => unknown;
+}
+
+interface PartsLoader extends Loader {
+  readonly [LAZY_PARTS]: {
+    /** The tables split per root; every other field is in the head. */
+    readonly split: readonly string[];
+    readonly head: () => unknown;
+    /** One loader per root that has entries (a root absent here has none in any split table). */
+    readonly parts: Readonly<Record<string, () => unknown>>;
+  };
 }
 
 /** Whether an imported JSON module is the bundle's loader rather than the data itself. */
@@ -17,4 +31,56 @@ export function isLazyJson(imported: unknown): imported is Loader {
 export function lazyJson<T>(imported: unknown): () => T {
   let data: T | undefined = isLazyJson(imported) ? undefined : (imported as T);
   return () => (data ??= (imported as Loader)[LAZY_JSON]() as T);
+}
+
+type Entry<V> = V extends Readonly<Record<string, infer E>> ? E : never;
+
+/** A data file read by key: a split file's lookups parse the part of the key's module only. */
+export interface KeyedJson<T> {
+  /** `data[table][key]` (own keys only), or undefined. */
+  get<K extends keyof T & string>(table: K, key: string): Entry<T[K]> | undefined;
+  /** A whole field (a split table whole parses the whole file). */
+  field<K extends keyof T & string>(name: K): T[K];
+}
+
+/** The top-level module of a qualified name, the part it lives in (as scripts/lib/split-by-root.mjs splits). */
+function rootOf(key: string): string {
+  const dot = key.indexOf('.');
+  return dot < 0 ? key : key.slice(0, dot);
+}
+
+function own<E>(table: unknown, key: string): E | undefined {
+  return table !== null && typeof table === 'object' && Object.hasOwn(table, key)
+    ? ((table as Record<string, E>)[key] as E)
+    : undefined;
+}
+
+/** Keyed access to an imported JSON module: the parsed data, a bundle loader, or a bundle loader split per root. */
+export function keyedJson<T extends object>(imported: unknown): KeyedJson<T> {
+  const whole = lazyJson<T>(imported);
+  const split = isLazyJson(imported) ? (imported as Partial<PartsLoader>)[LAZY_PARTS] : undefined;
+  if (split === undefined) {
+    return {
+      get: (table, key) => own(whole()[table], key),
+      field: (name) => whole()[name],
+    };
+  }
+  let head: Record<string, unknown> | undefined;
+  const parts = new Map<string, Record<string, unknown>>();
+  const part = (root: string): Record<string, unknown> | undefined => {
+    let p = parts.get(root);
+    if (p === undefined && Object.hasOwn(split.parts, root)) {
+      p = split.parts[root]!() as Record<string, unknown>;
+      parts.set(root, p);
+    }
+    return p;
+  };
+  return {
+    get: (table, key) =>
+      split.split.includes(table)
+        ? own(part(rootOf(key))?.[table], key)
+        : own((head ??= split.head() as Record<string, unknown>)[table], key),
+    field: (name) =>
+      split.split.includes(name) ? whole()[name] : ((head ??= split.head() as Record<string, unknown>)[name] as never),
+  };
 }

@@ -57,6 +57,28 @@ describe('built CLI start-up', () => {
     assert.deepEqual(dataFiles, [], 'a data file was read for a pickle that names no global');
   });
 
+  it("a torch checkpoint reads the effect model's parts of the modules it names, never the whole files", () => {
+    const pt = join(REPO, 'test', 'fixtures', 'convert', 'state-dict.pt');
+    const r = inBundle(`
+      const io = { stdout: () => {}, stderr: () => {}, isTTY: false, env: {} };
+      const fs = require('node:fs');
+      const opened = [];
+      const readFileSync = fs.readFileSync;
+      fs.readFileSync = (p, ...a) => (opened.push(String(p)), readFileSync(p, ...a));
+      const code = await bundle.exports.main(['artifact', ${JSON.stringify(pt)}, '--quiet'], io);
+      return { code, opened };`);
+    assert.equal(r['code'], 0);
+    const effects = (r['opened'] as string[])
+      .filter((f) => f.includes(join('dist', 'bin', 'data', 'analyzers', 'pickle', 'data')))
+      .map((f) => f.split(/[\\/]/).slice(-2).join('/'));
+    assert.ok(
+      effects.includes('callable-effects.parts/torch.json'),
+      `torch's part was not read: ${effects.join(', ')}`,
+    );
+    for (const f of effects)
+      assert.match(f, /\.parts\/|^data\/lookup-hooks\.json$/, `a whole effect file was parsed: ${f}`);
+  });
+
   it('a malicious 1 KB pickle: its findings are fingerprinted without loading node:crypto', () => {
     const r = inBundle(`
       const io = { stdout: () => {}, stderr: () => {}, isTTY: false, env: {} };

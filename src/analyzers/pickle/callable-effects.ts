@@ -1,7 +1,7 @@
 // The effect model of the callables the allowlist packs admit (data/callable-effects.json, derived and probed against
 // the libraries by scripts/data/derive-callable-effects.py): what a call returns, what it calls, and which argument
 // classes the library itself passes. The VM follows classes through calls with it and reports calls outside it.
-import { lazyJson } from '../../core/lazy-json.js';
+import { keyedJson, lazyJson } from '../../core/lazy-json.js';
 import effects from './data/callable-effects.json' with { type: 'json' };
 import history from './data/history-effects.json' with { type: 'json' };
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
@@ -129,8 +129,11 @@ interface HistoryFile {
   readonly hooks: Record<string, HookRecord>;
 }
 
-/** The effect data, parsed on first use (a scan whose pickles name no pack callable never parses it). */
-const data = lazyJson<EffectsFile>(effects);
+/**
+ * The effect data, parsed on first use (a scan whose pickles name no pack callable never parses it); in the bundle a
+ * lookup parses the part of the name's top-level module only (src/core/lazy-json.ts).
+ */
+const data = keyedJson<EffectsFile>(effects);
 
 interface HistoryEffectsFile {
   readonly classes: Record<string, ClassEntry>;
@@ -142,27 +145,28 @@ interface HistoryEffectsFile {
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
  */
-const histories = [lazyJson<HistoryEffectsFile>(pandasHistory), lazyJson<HistoryEffectsFile>(sklearnHistory)];
-const historyData = lazyJson<HistoryFile>(history);
+const histories = [keyedJson<HistoryEffectsFile>(pandasHistory), keyedJson<HistoryEffectsFile>(sklearnHistory)];
+const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;
 let fixed: Set<string> | undefined;
 
 /** The effect model of a pack callable, or undefined when the name is not one. */
 export function effectOf(canonical: string): CallableEffect | undefined {
-  const { callables } = data();
+  const callables = data.field('callables');
   return Object.hasOwn(callables, canonical) ? callables[canonical] : undefined;
 }
 
 /** Whether the packs admit `canonical` as a class (calling or NEWOBJ'ing it makes an instance of it). */
 export function isPackClass(canonical: string): boolean {
-  return Object.hasOwn(data().classes, canonical);
+  return data.get('classes', canonical) !== undefined;
 }
 
 /** Classes the effect model says a pack callable returns (library classes whose behaviour the packs reviewed). */
 function fixedClasses(): ReadonlySet<string> {
   if (!fixed) {
     fixed = new Set<string>();
-    for (const e of Object.values(data().callables)) for (const r of e.returns) if ('fixed' in r) fixed.add(r.fixed);
+    for (const e of Object.values(data.field('callables')))
+      for (const r of e.returns) if ('fixed' in r) fixed.add(r.fixed);
   }
   return fixed;
 }
@@ -172,13 +176,12 @@ function fixedClasses(): ReadonlySet<string> {
  * callable returns). For any other class (a name outside the packs) the VM cannot tell and assumes the worst.
  */
 export function reviewedClass(canonical: string): boolean {
-  return Object.hasOwn(data().classes, canonical) || fixedClasses().has(canonical);
+  return data.get('classes', canonical) !== undefined || fixedClasses().has(canonical);
 }
 
 /** A dict subclass whose __getattr__ answers from its items and that has no __setstate__ (BUILD asks its items). */
 export function attrsFromItems(canonical: string): boolean {
-  const { classes } = data();
-  return Object.hasOwn(classes, canonical) && classes[canonical]!.attrsFromItems === true;
+  return data.get('classes', canonical)?.attrsFromItems === true;
 }
 
 /**
@@ -188,7 +191,7 @@ export function attrsFromItems(canonical: string): boolean {
 export function inFamily(root: string, canonical: string): boolean {
   if (families === undefined) {
     const all = new Map<string, Set<string>>();
-    for (const table of [data().families, ...histories.map((h) => h().families ?? {})])
+    for (const table of [data.field('families'), ...histories.map((h) => h.field('families') ?? {})])
       for (const [r, names] of Object.entries(table)) {
         const set = all.get(r) ?? new Set<string>();
         for (const n of names) set.add(n);
@@ -201,7 +204,7 @@ export function inFamily(root: string, canonical: string): boolean {
 
 /** The library source an effect was read from. */
 export function effectSource(e: CallableEffect): string {
-  return e.source === 'ufunc' ? data().ufunc_source : e.source;
+  return e.source === 'ufunc' ? data.field('ufunc_source') : e.source;
 }
 
 /**
@@ -213,25 +216,21 @@ export function classHookSinks(
   canonical: string,
   hook: ClassHook,
 ): { readonly ref: string; readonly rec: HookRecord; readonly shape: boolean } | undefined {
-  const { classes, allowlistClasses, hooks } = data();
-  const entry = Object.hasOwn(classes, canonical)
-    ? classes[canonical]!
-    : Object.hasOwn(allowlistClasses, canonical)
-      ? allowlistClasses[canonical]!
-      : undefined;
+  const entry = data.get('classes', canonical) ?? data.get('allowlistClasses', canonical);
   if (entry === undefined) {
     for (const h of histories) {
-      const { classes: hc, hooks: hh } = h();
-      if (!Object.hasOwn(hc, canonical)) continue;
-      const r = hc[canonical]![hook];
-      if (r === undefined || !Object.hasOwn(hh, r)) return undefined;
-      return { ref: r, rec: hh[r]!, shape: false };
+      const he = h.get('classes', canonical);
+      if (he === undefined) continue;
+      const r = he[hook];
+      const rec = r === undefined ? undefined : h.get('hooks', r);
+      return rec === undefined ? undefined : { ref: r!, rec, shape: false };
     }
     return undefined;
   }
   const ref = entry[hook];
-  if (ref === undefined || !Object.hasOwn(hooks, ref)) return undefined;
-  return { ref, rec: hooks[ref]!, shape: entry[`${hook}Shape`] === true };
+  const rec = ref === undefined ? undefined : data.get('hooks', ref);
+  if (rec === undefined) return undefined;
+  return { ref: ref!, rec, shape: entry[`${hook}Shape`] === true };
 }
 
 /** A hook's derived sinks: the record, where it was read, and whether its pack admits it only in its library's shape. */
@@ -252,22 +251,20 @@ export function classHookSinksAll(canonical: string, hook: ClassHook): HookSinks
   if (current !== undefined) out.push(current);
   // A name the installed packs admit whose older versions' hook reaches more (a history pack's model of it).
   for (const h of histories) {
-    const { classes: hc, hooks: hh } = h();
-    const r = Object.hasOwn(hc, canonical) ? hc[canonical]![hook] : undefined;
-    if (r !== undefined && Object.hasOwn(hh, r) && r !== current?.ref) out.push({ ref: r, rec: hh[r]!, shape: false });
+    const r = h.get('classes', canonical)?.[hook];
+    const rec = r === undefined ? undefined : h.get('hooks', r);
+    if (rec !== undefined && r !== current?.ref) out.push({ ref: r!, rec, shape: false });
   }
-  const { classes, hooks } = historyData();
-  const refs = Object.hasOwn(classes, canonical) ? classes[canonical]![hook] : undefined;
-  for (const ref of refs ?? []) {
-    if (Object.hasOwn(hooks, ref)) out.push({ ref: `${ref} (history)`, rec: hooks[ref]!, shape: false });
+  for (const ref of historyData.get('classes', canonical)?.[hook] ?? []) {
+    const rec = historyData.get('hooks', ref);
+    if (rec !== undefined) out.push({ ref: `${ref} (history)`, rec, shape: false });
   }
   // A name the installed pack admits that older versions defined too (scikit-learn's estimators): the per-library
   // history models (classHookSinks gives them only to names the installed packs do not list) join its own.
   for (const h of histories) {
-    const { classes: hc, hooks: hh } = h();
-    const r = Object.hasOwn(hc, canonical) ? hc[canonical]![hook] : undefined;
-    if (r !== undefined && Object.hasOwn(hh, r) && !out.some((x) => x.rec === hh[r]))
-      out.push({ ref: r, rec: hh[r]!, shape: false });
+    const r = h.get('classes', canonical)?.[hook];
+    const rec = r === undefined ? undefined : h.get('hooks', r);
+    if (rec !== undefined && !out.some((x) => x.rec === rec)) out.push({ ref: r!, rec, shape: false });
   }
   return out;
 }
@@ -276,8 +273,8 @@ export function classHookSinksAll(canonical: string, hook: ClassHook): HookSinks
 export function callableSinks(canonical: string): { readonly ref: string; readonly rec: HookRecord } | undefined {
   const e = effectOf(canonical);
   if (e?.sinks === undefined) return undefined;
-  const { hooks } = data();
-  return Object.hasOwn(hooks, e.sinks) ? { ref: e.sinks, rec: hooks[e.sinks]! } : undefined;
+  const rec = data.get('hooks', e.sinks);
+  return rec === undefined ? undefined : { ref: e.sinks, rec };
 }
 
 let stateMethods: readonly string[] | undefined;
@@ -289,7 +286,7 @@ let stateMethods: readonly string[] | undefined;
 export function anyStateMethods(): readonly string[] {
   if (stateMethods === undefined) {
     const all = new Set<string>();
-    for (const recs of [data().hooks, historyData().hooks, ...histories.map((h) => h().hooks)])
+    for (const recs of [data.field('hooks'), historyData.field('hooks'), ...histories.map((h) => h.field('hooks'))])
       for (const rec of Object.values(recs)) for (const m of rec.sinks['state']?.methods ?? []) all.add(m);
     stateMethods = [...all].sort();
   }

@@ -149,6 +149,14 @@ export function today(o: { now?: string }, io: Io): string {
   return isoUtc(io.now?.() ?? new Date()).slice(0, 10);
 }
 
+/** Whether a run writes its report anywhere (a quiet text run without --output or --write writes none). */
+export function reportIsWritten(
+  o: { readonly quiet?: boolean; readonly format: string; readonly output?: string },
+  writes: number,
+): boolean {
+  return !(o.quiet ?? false) || o.format !== 'text' || o.output !== undefined || writes > 0;
+}
+
 function progress(io: Io, quiet: boolean): { tick?: (done: number) => void; end: () => void } {
   if (quiet || !io.stderrIsTTY) return { end: () => {} };
   let last = 0;
@@ -202,6 +210,10 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  // A quiet text run writes no report (only its exit code and --list-globals): each file's SHA-256 would be taken for
+  // an inventory nobody reads, and for a multi-gigabyte checkpoint that is seconds of a scan that otherwise reads its
+  // central directory and data.pkl. Signature checks hash what they verify themselves.
+  const reportUnread = !reportIsWritten(o, writes.length);
   const started = io.now?.() ?? new Date();
   const bar = progress(io, o.quiet ?? false);
   delayTierUpForOneFile(paths, (p) => resolve(cwd, p));
@@ -223,7 +235,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
       respectGitignore: o.respectGitignore ?? false,
       defaultSkips: o.defaultSkips,
       remote: remoteScanOptions(o, io.env, homedir()),
-      ...(o.sha256 === false ? { sha256: false } : {}),
+      ...(o.sha256 === false || reportUnread ? { sha256: false } : {}),
       ...(bar.tick ? { onFile: bar.tick } : {}),
       ...(signatures ? { signatures } : {}),
     });

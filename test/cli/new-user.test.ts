@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cli } from '../helpers/cli.js';
+import { reportIsWritten } from '../../src/cli/main.js';
 
 const REAL = join(import.meta.dirname, '..', 'fixtures', 'real');
 const CHECKPOINT = join(REAL, 'torch', 'adam-optimizer.pt');
@@ -284,6 +285,19 @@ describe('reports a person reads', () => {
     const off = await json(['artifact', evil, '--no-sha256']);
     assert.equal(off.report.files[0]!.sha256, undefined);
     assert.equal(off.report.files[0]!.bytes, readFileSync(evil).length);
+  });
+
+  it('a quiet text run, which writes no report, takes no inventory digest; any written report does', () => {
+    const cases: [{ quiet?: boolean; format: string; output?: string }, number, boolean][] = [
+      [{ quiet: true, format: 'text' }, 0, false],
+      [{ format: 'text' }, 0, true],
+      [{ quiet: false, format: 'text' }, 0, true],
+      [{ quiet: true, format: 'json' }, 0, true],
+      [{ quiet: true, format: 'text', output: 'r.txt' }, 0, true],
+      [{ quiet: true, format: 'text' }, 1, true],
+    ];
+    for (const [o, writes, written] of cases)
+      assert.equal(reportIsWritten(o, writes), written, JSON.stringify([o, writes]));
   });
 
   it('--list-globals prints what each pickle imports and how each name is judged', async () => {

@@ -170,19 +170,25 @@ async function multi(req, stats) {
   const origin = new URL(req.url).origin;
   for (;;) {
     if (noMultipart.has(origin)) return oneByOne(req, stats);
-    if (multipartOk.has(origin)) return multiOnce(req, stats);
+    if (multipartOk.has(origin)) break;
     const pending = multipartProbes.get(origin);
     if (!pending) break;
     await pending;
   }
   let settle;
-  multipartProbes.set(origin, new Promise((r) => (settle = r)));
+  if (!multipartOk.has(origin)) multipartProbes.set(origin, new Promise((r) => (settle = r)));
+  let r;
   try {
-    return await multiOnce(req, stats);
+    r = await multiOnce(req, stats);
   } finally {
-    multipartProbes.delete(origin);
-    settle();
+    // Settled as soon as the server's answer shows whether it sends several ranges in one answer, not after the
+    // ranges were then asked one by one.
+    if (settle) {
+      multipartProbes.delete(origin);
+      settle();
+    }
   }
+  return r.oneByOne ? oneByOne(r.oneByOne, stats) : r;
 }
 
 async function multiOnce(req, stats) {
@@ -214,7 +220,7 @@ async function multiOnce(req, stats) {
     await res.body?.cancel().catch(() => {});
     noMultipart.add(new URL(req.url).origin);
     if (res.url) noMultipart.add(new URL(res.url).origin);
-    return oneByOne(res.url && res.url !== req.url ? Object.assign({}, req, { direct: res.url }) : req, stats);
+    return { oneByOne: res.url && res.url !== req.url ? Object.assign({}, req, { direct: res.url }) : req };
   }
   if (res.status !== 206) {
     await res.body?.cancel().catch(() => {});

@@ -16,6 +16,8 @@
 // handshake). The "loopback" rows reach the servers directly in the same namespace. Needs root (ip netns); without
 // it the bench stops with a message, or runs the loopback rows only in the current namespace with --no-netns.
 // Usage: node scripts/bench-remote.mjs [--no-build] [--runs N] [--dir DIR (keep and reuse the inputs)] [--no-netns]
+//   [--baseline CHECKOUT (another built checkout: each row's runs alternate between the two CLIs, same servers and
+//   load; a second line per row gives the baseline and the ratio of medians)] [--only TEXT (rows whose name has it)]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -43,6 +45,10 @@ const KEEP = arg('--dir', undefined);
 const PY = '/usr/bin/python3';
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
 const cli = join(root, 'bin', 'sentinel.js');
+const BASELINE = arg('--baseline', undefined);
+const baseCli = BASELINE ? join(BASELINE, 'bin', 'sentinel.js') : undefined;
+if (baseCli && !existsSync(baseCli)) throw new Error(`--baseline: no ${baseCli}`);
+const ONLY = arg('--only', undefined);
 const MB = 1e6;
 if (!process.argv.includes('--no-build'))
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
@@ -580,13 +586,13 @@ async function startNode(script, args, env = {}) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function run(args, env) {
+function run(args, env, bin = cli) {
   const [cmd, ...rest] = inNs([
     '/usr/bin/time',
     '-f',
     '%e %M %U %S',
     process.execPath,
-    cli,
+    bin,
     'artifact',
     ...args,
     '--format',
@@ -706,14 +712,27 @@ try {
     'row                                                         wall s (median [range])  CPU s  RSS MB  read bytes  requests  files  exit  goal',
   );
   for (const row of rows) {
+    if (ONLY && !row.name.includes(ONLY)) continue;
     if (row.warm) run(row.args, row.env);
-    const runs = Array.from({ length: RUNS }, () => run(row.args, row.env));
+    const builds = baseCli ? [cli, baseCli] : [cli];
+    // A baseline's cached row reads its own cache (the cache key holds the scanner version and build).
+    const argsOf = (bin) =>
+      bin === cli || !row.warm ? row.args : [...row.args.slice(0, -1), row.args.at(-1) + '-baseline'];
+    if (baseCli && row.warm) run(argsOf(baseCli), row.env, baseCli);
+    const all = builds.map(() => []);
+    for (let i = 0; i < RUNS; i++) builds.forEach((bin, b) => all[b].push(run(argsOf(bin), row.env, bin)));
+    all.forEach((runs, b) => printRow(row, runs, b === 0 ? '' : 'baseline', b === 0 ? undefined : all[0]));
+  }
+  function printRow(row, runs, tag, ours) {
     const secs = runs.map((r) => r.secs).sort((a, b) => a - b);
     const med = secs[Math.floor(secs.length / 2)];
     const last = runs[runs.length - 1];
     const ok = row.goal(med, last);
+    const ratio = ours
+      ? ` this build / baseline: wall ${(median(ours.map((r) => r.secs)) / med).toFixed(2)}, CPU ${(median(ours.map((r) => r.cpu)) / median(runs.map((r) => r.cpu))).toFixed(2)}`
+      : '';
     console.log(
-      `${row.name.padEnd(60)}${med.toFixed(2).padStart(6)} [${secs[0].toFixed(2)}-${secs[secs.length - 1].toFixed(2)}]` +
+      `${(tag ? '  ' + tag : row.name).padEnd(60)}${med.toFixed(2).padStart(6)} [${secs[0].toFixed(2)}-${secs[secs.length - 1].toFixed(2)}]` +
         `${median(runs.map((r) => r.cpu))
           .toFixed(2)
           .padStart(7)}` +
@@ -721,7 +740,7 @@ try {
           .toFixed(0)
           .padStart(14)}${String(last.remote.bytesRead).padStart(12)}` +
         `${String(last.remote.requests).padStart(10)}${String(last.files).padStart(7)}  ${[...new Set(runs.map((r) => r.code))].join('/')}` +
-        `     ${ok ? 'met' : 'MISSED'} (${row.goalText}) ${last.rules.length ? 'rules: ' + last.rules.join(',') : ''}`,
+        `     ${ok ? 'met' : 'MISSED'} (${row.goalText}) ${last.rules.length ? 'rules: ' + last.rules.join(',') : ''}${ratio}`,
     );
   }
 } finally {

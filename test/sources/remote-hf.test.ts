@@ -141,6 +141,47 @@ describe('hf:// against a stand-in Hub', () => {
     }
   });
 
+  it('several shards at once: one trip through the redirect per shard, several ranges tried once per server', async () => {
+    // Six 32 MiB shards (holes behind a header), probed at once while listing; the stand-in answers several ranges
+    // with the whole file, as object stores do.
+    const shardDir = mkdtempSync(join(tmpdir(), 'sentinel-hf-shards-'));
+    const shards = 6;
+    for (let s = 0; s < shards; s++) {
+      const header = Buffer.from(safetensors([{ name: `w${s}`, dtype: 'F32', shape: [2048, 4096] }], { dataBytes: 0 }));
+      const path = join(shardDir, `model-0000${s + 1}-of-0000${shards}.safetensors`);
+      writeFileSync(path, header);
+      truncateSync(path, header.length + 2048 * 4096 * 4);
+    }
+    const hubShards = await startHub(shardDir, 'acme/shards');
+    try {
+      const r = await scan(`hf://acme/shards@${SHA}`, {
+        remote: { env: { HF_ENDPOINT: hubShards.base }, retries: 1 },
+      });
+      const log = (await fetch(`${hubShards.base}/__requests`).then((x) => x.json())) as {
+        path: string;
+        range: string | null;
+      }[];
+      const local = await scan(shardDir);
+      assert.deepEqual(
+        r.findings.map((f) => f.fingerprint),
+        local.findings.map((f) => f.fingerprint),
+      );
+      assert.equal(r.files.length, shards);
+      // Every shard's head, probes and tail are read, and each shard goes through /resolve once: its other ranges go
+      // to the storage the redirect named (before, each range of a shard that did not ask first went through it).
+      for (let s = 0; s < shards; s++) {
+        const name = `model-0000${s + 1}-of-0000${shards}.safetensors`;
+        assert.equal(log.filter((q) => q.path.endsWith('/' + name)).length, 1, JSON.stringify(log));
+      }
+      // One several-range request (through the redirect: two log lines), not one per shard: the others waited for
+      // its answer and asked range by range.
+      assert.equal(log.filter((q) => q.range?.includes(',')).length, 2, JSON.stringify(log));
+    } finally {
+      await hubShards.stop();
+      rmSync(shardDir, { recursive: true, force: true });
+    }
+  });
+
   it('a safetensors header longer than the head: the rest of it is fetched while listing, exactly, no read-ahead', async () => {
     // 300 tensors: a header of ~22 KB, past the 4 KiB head; 75 MiB of data left as a hole.
     const bigDir = mkdtempSync(join(tmpdir(), 'sentinel-hf-header-'));

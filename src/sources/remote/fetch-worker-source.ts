@@ -71,12 +71,13 @@ async function once(req, stats) {
   stats.requests++;
   let res;
   try {
-    res = await lightFetch(req.url, { headers, timeoutMs: req.timeoutMs });
+    res = await lightFetch(req.url, { headers, timeoutMs: req.timeoutMs, onLocation: req.onLocation });
   } catch (e) {
     const cause = e && e.cause ? ' (' + (e.cause.code || e.cause.message || e.cause) + ')' : '';
     throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)) + cause, true);
   }
   const final = new URL(res.url || req.url);
+  if (final.href === req.url) inPlace.add(req.url);
   if (final.protocol === 'http:' && !req.allowHttp && !LOOPBACK.test(final.hostname)) {
     await res.body?.cancel().catch(() => {});
     throw new Fail('insecure', 'redirected to plain http on a non-loopback host (' + final.host + ')');
@@ -133,10 +134,32 @@ async function once(req, stats) {
 // lets a server do so (object stores such as S3 never answer multipart/byteranges). Their later several-range
 // requests go range by range at once, without asking for multipart again.
 const noMultipart = new Set();
+// Origins that answered a several-range request with multipart/byteranges.
+const multipartOk = new Set();
+// Origins whose first several-range request is under way: the others to the same origin wait for its answer rather
+// than each asking (and each dropping a connection on a whole-content answer) at once.
+const multipartProbes = new Map();
+// URLs that answered where they are (no redirect).
+const inPlace = new Set();
 
+// Several ranges asked one by one, all at once. A URL that may redirect (the Hub sends a stored file to its storage)
+// and whose target is not known yet is asked for the first range alone until the redirect (or the answer) arrives;
+// the other ranges then go where it leads, at once: one trip through the redirect per file rather than one per
+// range, at no extra round trip when it redirects.
 async function oneByOne(req, stats) {
   const ranges = req.ranges;
-  const parts = await Promise.all(ranges.map(([s, e]) => viaDirect(once, Object.assign({}, req, { ranges: undefined, start: s, end: e }), stats)));
+  const single = (r, [s, e]) => viaDirect(once, Object.assign({}, r, { ranges: undefined, start: s, end: e }), stats);
+  let first;
+  let rest = req;
+  if (ranges.length > 1 && !req.direct && !inPlace.has(req.url)) {
+    let located;
+    const where = new Promise((r) => (located = r));
+    first = single(Object.assign({}, req, { onLocation: (href) => located(href) }), ranges[0]);
+    first.then(() => located(undefined), () => located(undefined));
+    const href = await where;
+    if (href && href !== req.url) rest = Object.assign({}, req, { direct: href });
+  }
+  const parts = await Promise.all(ranges.map((r, k) => (k === 0 && first ? first : single(rest, r))));
   for (const p of parts) {
     if (p.etag !== parts[0].etag || p.lastModified !== parts[0].lastModified) throw new Fail('changed', 'the content changed between requests');
   }
@@ -144,7 +167,31 @@ async function oneByOne(req, stats) {
 }
 
 async function multi(req, stats) {
-  if (noMultipart.has(new URL(req.url).origin)) return oneByOne(req, stats);
+  const origin = new URL(req.url).origin;
+  for (;;) {
+    if (noMultipart.has(origin)) return oneByOne(req, stats);
+    if (multipartOk.has(origin)) break;
+    const pending = multipartProbes.get(origin);
+    if (!pending) break;
+    await pending;
+  }
+  let settle;
+  if (!multipartOk.has(origin)) multipartProbes.set(origin, new Promise((r) => (settle = r)));
+  let r;
+  try {
+    r = await multiOnce(req, stats);
+  } finally {
+    // Settled as soon as the server's answer shows whether it sends several ranges in one answer, not after the
+    // ranges were then asked one by one.
+    if (settle) {
+      multipartProbes.delete(origin);
+      settle();
+    }
+  }
+  return r.oneByOne ? oneByOne(r.oneByOne, stats) : r;
+}
+
+async function multiOnce(req, stats) {
   const headers = Object.assign({}, req.headers || {});
   headers['range'] = 'bytes=' + req.ranges.map(([s, e]) => s + '-' + (e - 1)).join(',');
   headers['accept-encoding'] = 'identity';
@@ -156,6 +203,7 @@ async function multi(req, stats) {
     throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)), true);
   }
   const final = new URL(res.url || req.url);
+  if (final.href === req.url) inPlace.add(req.url);
   if (final.protocol === 'http:' && !req.allowHttp && !LOOPBACK.test(final.hostname)) {
     await res.body?.cancel().catch(() => {});
     throw new Fail('insecure', 'redirected to plain http on a non-loopback host (' + final.host + ')');
@@ -172,12 +220,14 @@ async function multi(req, stats) {
     await res.body?.cancel().catch(() => {});
     noMultipart.add(new URL(req.url).origin);
     if (res.url) noMultipart.add(new URL(res.url).origin);
-    return oneByOne(res.url && res.url !== req.url ? Object.assign({}, req, { direct: res.url }) : req, stats);
+    return { oneByOne: res.url && res.url !== req.url ? Object.assign({}, req, { direct: res.url }) : req };
   }
   if (res.status !== 206) {
     await res.body?.cancel().catch(() => {});
     throw new Fail('status', 'HTTP ' + res.status + (res.status === 401 || res.status === 403 ? ' (credentials missing or refused)' : ''));
   }
+  multipartOk.add(new URL(req.url).origin);
+  multipartOk.add(final.origin);
   const etag = res.headers.get('etag');
   const lastModified = res.headers.get('last-modified');
   const v = req.validator;

@@ -77,7 +77,11 @@ interface TreeEntry {
 
 const MAX_PAGES = 1000;
 const MAX_LISTING_BYTES = 64 * 1024 * 1024;
-const PROBES_AT_ONCE = 16;
+/**
+ * Files probed at once. The fetch worker bounds the requests in flight (and connections per server) itself; a smaller
+ * bound here made the last files of a repository wait for the first ones' round trips.
+ */
+const PROBES_AT_ONCE = 64;
 
 async function getJson(
   url: string,

@@ -21,6 +21,7 @@ import { TOOL_VERSION } from '../report/scan-report.js';
 import { digestBytes, useNodeCryptoForSmallDigests } from '../sources/file-digest.js';
 import { factsKey, retargetFacts, reusableAt, storable } from './facts-cache.js';
 import { guardTarget, TargetRefused } from './target-guard.js';
+import type { SignatureLookups } from '../scan/signature-phase.js';
 
 /** Where the queue lives. */
 export interface QueueConfig {
@@ -141,11 +142,10 @@ async function withRules(
       known.set(id, JSON.parse(v) as string[]);
     });
   }
-  results.forEach((r, i) => {
-    if (r.ruleList && r.facts) {
-      results[i] = { ...r, facts: { ...r.facts, result: { ...r.facts.result, rules: known.get(r.ruleList)! } } };
-    }
-  });
+  // The results are parsed from Redis by the caller and not shared: the list is set on them, not on copies.
+  for (const r of results) {
+    if (r.ruleList && r.facts) (r.facts.result as { rules: readonly string[] }).rules = known.get(r.ruleList)!;
+  }
 }
 
 /** Parses a `redis://` URL into ioredis options (BullMQ needs `maxRetriesPerRequest: null` on worker connections). */
@@ -398,8 +398,12 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       // Another list in the same job (not expected) stays inline.
       if (list && list.id !== l.id) return JSON.stringify(r);
       list = l;
-      const { rules: _, ...result } = r.facts!.result;
-      return JSON.stringify({ ...r, ruleList: l.id, facts: { ...r.facts!, result } });
+      // `rules: undefined` leaves the list out of the JSON (cheaper than a copy without the key).
+      return JSON.stringify({
+        ...r,
+        ruleList: l.id,
+        facts: { ...r.facts!, result: { ...r.facts!.result, rules: undefined } },
+      });
     });
     const keys = [
       n.stream,
@@ -479,6 +483,9 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     }
     // The cache answers single files when the policy verifies no signatures (a verdict depends on the folder).
     const cacheable = policy?.signatures === undefined;
+    // Folders' real paths and their signature files, looked up once for the job's targets (most share a folder).
+    const realFolders = new Map<string, string>();
+    const signatureLookups: SignatureLookups = new Map();
     // Targets checked against the roots, read (small files: one read for the hash and the scan) and hashed, then
     // looked up in the cache in one round trip.
     const planned: { k: number; path: string; read?: WholeFile; sha?: string; key?: string }[] = [];
@@ -486,7 +493,11 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       const b = base(job, k);
       let target: string;
       try {
-        target = await guardTarget(b.target, { roots: o.roots, allowPrivate: o.allowPrivateTargets ?? false });
+        target = await guardTarget(b.target, {
+          roots: o.roots,
+          allowPrivate: o.allowPrivateTargets ?? false,
+          realFolders,
+        });
       } catch (e) {
         if (!(e instanceof TargetRefused)) throw e;
         // A refused target fails the same way every time: the result says so at once, no retries.
@@ -512,7 +523,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
         ...(sha ? { sha, key: factsKey(TOOL_VERSION, settings, sha, path) } : {}),
       });
     }
-    const hit = cacheable ? await cacheHits(planned) : new Map<number, ScanFacts>();
+    const hit = cacheable ? await cacheHits(planned, signatureLookups) : new Map<number, ScanFacts>();
     // The time budget of the target being scanned: one controller and one timer for the job, the timer re-armed
     // for what is left of the current target's budget when it fires early (a timer and a signal per target cost
     // more than the scan of a small file's share of them).
@@ -545,7 +556,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
           if (setupError || !scan) throw setupError;
           const signal = budget.signal;
           const facts = p.read
-            ? await scan.file(p.read, { signal, ...(p.sha ? { sha256: p.sha } : {}) })
+            ? await scan.file(p.read, { signal, signatureLookups, ...(p.sha ? { sha256: p.sha } : {}) })
             : await scan(p.path, { signal });
           const keep = cacheable && p.key !== undefined && storable(facts, p.path, p.sha!);
           outs.push({
@@ -577,14 +588,17 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
    * of the same content under the same name and settings, whose facts are reused unless a signature file lies
    * beside the new path.
    */
-  const cacheHits = async (planned: readonly { k: number; path: string; sha?: string; key?: string }[]) => {
+  const cacheHits = async (
+    planned: readonly { k: number; path: string; sha?: string; key?: string }[],
+    seen: SignatureLookups,
+  ) => {
     const out = new Map<number, ScanFacts>();
     const lookups = planned.filter((p) => p.key);
     if (!lookups.length) return out;
     const pointers = await store.mget(...lookups.map((p) => n.facts(p.key!)));
     const found = lookups.flatMap((p, i) => {
       const rk = pointers[i];
-      return rk && rk.startsWith(n.result('')) && reusableAt(p.path) ? [{ p, rk }] : [];
+      return rk && rk.startsWith(n.result('')) && reusableAt(p.path, seen) ? [{ p, rk }] : [];
     });
     if (!found.length) return out;
     const values = await store.mget(...found.map((f) => f.rk));

@@ -5,7 +5,8 @@
 // Beside wall-clock throughput it reports CPU time per file of both (the queue's: both workers after they are
 // ready, redis-server and the submitting process; artifact's: the whole process, start-up included), which holds
 // on a loaded machine where the wall-clock ratio swings with the other load; the queue's CPU is also given per
-// process (each worker, redis-server, the submitter).
+// process (each worker, redis-server, the submitter). Each worker's CPU up to ready (loading and its warm-up scans,
+// `sentinel worker --warm-up`) is printed beside them and is not in them.
 // Usage: node scripts/bench-queue.mjs [--no-build] [--runs N] [--jobs N] [--batch N] [--concurrency N] [--warm N]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -137,6 +138,8 @@ for (let run = 1; run <= runs; run++) {
 
   const redis = await startRedis();
   const workers = [await startWorker(redis.url), await startWorker(redis.url)];
+  // Each worker's CPU from its start to `worker ready` (loading, and its warm-up scans): not in the figures below.
+  const startCpu = workers.map((w) => cpuOf(w.pid));
   if (warm) {
     const w = await submitJobs({ redisUrl: redis.url }, warmTargets, batch ? { batch } : {});
     await waitForResults({ redisUrl: redis.url }, w.jobIds, { timeoutMs: 600_000 });
@@ -168,7 +171,8 @@ for (let run = 1; run <= runs; run++) {
       `${failed} failed, ${((queueCpu * 1e6) / N).toFixed(0)} us CPU/file: ${split}); artifact --jobs 2: ${(N / direct.wall).toFixed(0)} files/s ` +
       `(${direct.wall.toFixed(2)} s, ${((direct.cpu * 1e6) / N).toFixed(0)} us CPU/file); queue/direct ${(share * 100).toFixed(0)} % wall, ` +
       `${(cpuShare * 100).toFixed(0)} % CPU (goal >= 80 %: ${share >= 0.8 ? 'ok' : 'MISSED'}); ` +
-      `job latency median ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms`,
+      `job latency median ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms; ` +
+      `worker start-up to ready (not counted) ${startCpu.map((c) => c.toFixed(2)).join(' + ')} s CPU`,
   );
 }
 const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -42,7 +42,7 @@ import {
   type ResolveContext,
 } from '../sources/remote/resolve-target.js';
 import { resolveSignatureSetup, type SignatureScanOptions } from './signature-options.js';
-import { peekShardPlan, runSignaturePhase, signatureWanted } from '../scan/signature-phase.js';
+import { peekShardPlan, runSignaturePhase, signatureWanted, type SignatureLookups } from '../scan/signature-phase.js';
 import { DigestBoard } from '../scan/digest-board.js';
 import type { ContentDigest } from '../scan/file-outcome.js';
 import { selectRules } from '../scan/engine.js';
@@ -432,9 +432,13 @@ export interface FactsScanner {
    * The facts a scan of `read.path` gives, for a local regular file the caller has already read whole
    * (`readWholeFile`, at most `WHOLE_FILE_BYTES`): scanned from those bytes, without opening the file again or
    * walking it. `sha256` is their digest when the caller has taken it. A file whose signature would be checked (a
-   * signature file beside it, or a requirement) is scanned as a path.
+   * signature file beside it, or a requirement) is scanned as a path. `signatureLookups`: what earlier calls of a
+   * batch found at signature-file paths (each folder's signature file is looked up once for the batch).
    */
-  file(read: WholeFile, o?: { signal?: AbortSignal; sha256?: string }): Promise<ScanFacts>;
+  file(
+    read: WholeFile,
+    o?: { signal?: AbortSignal; sha256?: string; signatureLookups?: SignatureLookups },
+  ): Promise<ScanFacts>;
 }
 
 export async function factsScanner(options: ScanOptions = {}): Promise<FactsScanner> {
@@ -458,8 +462,12 @@ export async function factsScanner(options: ScanOptions = {}): Promise<FactsScan
       ...(options.sha256 === false ? { sha256: false } : {}),
     }),
   );
-  const file = async (read: WholeFile, o: { signal?: AbortSignal; sha256?: string } = {}): Promise<ScanFacts> => {
-    if (read.bytes.length > WHOLE_FILE_BYTES || signatureWanted(read.path, { ...setup.sigSetup, cwd })) {
+  const sigWhere = { ...setup.sigSetup, cwd };
+  const file = async (
+    read: WholeFile,
+    o: { signal?: AbortSignal; sha256?: string; signatureLookups?: SignatureLookups } = {},
+  ): Promise<ScanFacts> => {
+    if (read.bytes.length > WHOLE_FILE_BYTES || signatureWanted(read.path, sigWhere, o.signatureLookups)) {
       return scan(read.path, o.signal ? { signal: o.signal } : {});
     }
     const signal = o.signal ?? options.signal;

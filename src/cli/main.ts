@@ -412,6 +412,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--grace-seconds <n>', 'on SIGTERM, how long jobs in flight may finish (default 30)')
     .option('--webhook <url>', 'also POST each result summary to this URL')
     .option('--allow-private-targets', 'remote targets may name loopback and private addresses')
+    .option('--warm-up <n>', 'scans of made-up small pickles before the first job (default 2000; 0: none)')
     .action(async (o: import('./queue-commands.js').WorkerCliOptions) => {
       result = await (await import('./queue-commands.js')).runWorker(o, io);
     });

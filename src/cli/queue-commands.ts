@@ -20,6 +20,7 @@ export interface WorkerCliOptions {
   graceSeconds?: string;
   webhook?: string;
   allowPrivateTargets?: boolean;
+  warmUp?: string;
 }
 
 export interface SubmitCliOptions {
@@ -63,6 +64,7 @@ export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
   const jobSeconds = whole('--job-seconds', o.jobSeconds, 1, 86_400);
   const lockSeconds = whole('--lock-seconds', o.lockSeconds, 1, 3600);
   const grace = whole('--grace-seconds', o.graceSeconds, 0, 3600) ?? 30;
+  const warmUpScans = whole('--warm-up', o.warmUp, 0, 1_000_000);
   const w = await startWorker(
     { redisUrl: o.redis, ...(o.queue ? { queue: o.queue } : {}) },
     {
@@ -72,6 +74,7 @@ export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
       ...(lockSeconds !== undefined ? { lockMs: lockSeconds * 1000 } : {}),
       ...(o.webhook ? { webhook: o.webhook } : {}),
       allowPrivateTargets: o.allowPrivateTargets ?? false,
+      ...(warmUpScans !== undefined ? { warmUpScans } : {}),
     },
   );
   io.stderr(`sentinel: worker ready on queue ${o.queue ?? 'sentinel-scan'}\n`);

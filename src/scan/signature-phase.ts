@@ -77,19 +77,34 @@ function signatureOf(
 }
 
 /**
+ * What was found at signature-file paths (null: nothing there), shared by the checks of a batch of files taken
+ * together (a queue job's targets): the signature file of a folder is looked up once for all its files.
+ */
+export type SignatureLookups = Map<string, Stats | null>;
+
+/** `statOf(path)`, answered from `seen` when the batch has looked there already. */
+export function statSeen(path: string, seen: SignatureLookups | undefined): Stats | undefined {
+  if (!seen) return statOf(path);
+  let st = seen.get(path);
+  if (st === undefined) seen.set(path, (st = statOf(path) ?? null));
+  return st ?? undefined;
+}
+
+/**
  * Whether `runSignaturePhase` would check the regular file `p` (a verdict or SIGN findings): a signature file where
  * it looks for one (beside the file, or named by the options), or a requirement. False for a file that is itself
- * the signature file.
+ * the signature file. `seen`: lookups of the same batch (one per signature-file path).
  */
 export function signatureWanted(
   p: string,
   o: Pick<SignaturePhaseOptions, 'cwd' | 'name' | 'signatureFile' | 'required'>,
+  seen?: SignatureLookups,
 ): boolean {
   const abs = resolve(o.cwd, p);
   const name = o.name ?? DEFAULT_SIGNATURE_FILE;
   if (o.signatureFile === undefined && basename(abs) === name) return false;
   if (o.required(p.split(sep).join('/'))) return true;
-  return statOf(o.signatureFile ?? join(dirname(abs), name))?.isFile() === true;
+  return statSeen(o.signatureFile ?? join(dirname(abs), name), seen)?.isFile() === true;
 }
 
 /**

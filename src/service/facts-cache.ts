@@ -10,11 +10,11 @@
 //   stored, a policy with a `signatures:` block bypasses the cache, and a hit is not used when the signature file
 //   (`model.sig`) lies beside the new path.
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ScanFacts } from '../api/scan.js';
 import { rebase, rebaseLocation } from '../scan/retarget.js';
 import { retestCommand } from '../rules/rule.js';
+import { statSeen, type SignatureLookups } from '../scan/signature-phase.js';
 
 /** The signature file a scan looks up beside a single file when the policy names none. */
 const SIGNATURE_FILE = 'model.sig';
@@ -41,9 +41,12 @@ export function storable(facts: ScanFacts, path: string, sha256: string): boolea
   );
 }
 
-/** Whether stored facts may answer a scan of `path` (no signature file beside it that the scan would verify). */
-export function reusableAt(path: string): boolean {
-  return statSync(join(dirname(path), SIGNATURE_FILE), { throwIfNoEntry: false }) === undefined;
+/**
+ * Whether stored facts may answer a scan of `path` (no signature file beside it that the scan would verify).
+ * `seen`: the lookups of the same batch (a job's targets: one per folder).
+ */
+export function reusableAt(path: string, seen?: SignatureLookups): boolean {
+  return statSeen(join(dirname(path), SIGNATURE_FILE), seen) === undefined;
 }
 
 /**

@@ -2,9 +2,9 @@
 // resolving symlinks), and remote targets only to public addresses unless private ones are allowed (SSRF). The
 // address ranges follow RFC 6890 (special-purpose IPv4/IPv6 registries) for what is not publicly routable.
 import { lookup } from 'node:dns/promises';
-import { realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 /** A target the service refuses, with the reason it gives the client (HTTP 400/403). */
 export class TargetRefused extends Error {
@@ -24,6 +24,27 @@ export interface GuardOptions {
   readonly allowPrivate: boolean;
   /** Host lookup (tests); default: the system resolver, every address. */
   readonly lookupAll?: (host: string) => Promise<readonly string[]>;
+  /**
+   * Real paths of folders, shared by the checks of a batch of targets taken together (a queue job's targets): the
+   * folder of a target that is not itself a symbolic link is resolved once for the batch, the target by one lstat.
+   */
+  readonly realFolders?: Map<string, string>;
+}
+
+/**
+ * The real path of `abs` (absolute): its folder's real path from `folders` (resolved once) joined with its name
+ * when the name is not a symbolic link; the whole path resolved otherwise. Throws as realpath does.
+ */
+function realPathVia(abs: string, folders: Map<string, string>): string {
+  const name = basename(abs);
+  // A path that is not in normal form ('..', '.', '//', a trailing separator) or names a root is resolved whole.
+  if (!name || name === '.' || name === '..' || abs !== resolve(abs)) return realpathSync.native(abs);
+  const st = lstatSync(abs); // throws ENOENT like realpath
+  if (st.isSymbolicLink()) return realpathSync.native(abs);
+  const folder = dirname(abs);
+  let real = folders.get(folder);
+  if (real === undefined) folders.set(folder, (real = realpathSync.native(folder)));
+  return real.endsWith(sep) ? real + name : real + sep + name;
 }
 
 const REMOTE = /^(hf|oci|https?):\/\//i;
@@ -117,7 +138,7 @@ export async function guardTarget(target: unknown, o: GuardOptions): Promise<str
   let real: string;
   try {
     // Synchronous: a local realpath takes microseconds, a thread-pool round trip costs more than that.
-    real = realpathSync.native(abs);
+    real = o.realFolders ? realPathVia(abs, o.realFolders) : realpathSync.native(abs);
   } catch {
     throw new TargetRefused(`target ${target}: no such file or directory under the service's roots`, 400);
   }

@@ -91,8 +91,12 @@ describe('facts cache', () => {
     const c = join(dir, 'signed');
     mkdirSync(c);
     writeFileSync(join(c, 'm.pkl'), opcodePickle('benign'));
-    assert.equal(reusableAt(join(c, 'm.pkl')), true);
+    const seen = new Map();
+    assert.equal(reusableAt(join(c, 'm.pkl'), seen), true);
     writeFileSync(join(c, 'model.sig'), '{}');
     assert.equal(reusableAt(join(c, 'm.pkl')), false);
+    // A batch (a queue job) looks at a folder once: its later targets get the answer of its first look.
+    assert.equal(reusableAt(join(c, 'other.pkl'), seen), true);
+    assert.equal(reusableAt(join(c, 'other.pkl'), new Map()), false);
   });
 });

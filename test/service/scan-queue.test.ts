@@ -168,6 +168,28 @@ describe('scan queue on Redis', { skip }, () => {
     }
   });
 
+  it('a worker that warmed up (scans of made-up pickles before its first job) reports what a cold one does', async () => {
+    const p = join(dir, 'warm-up-check.pkl');
+    writeFileSync(p, opcodePickle('os.system'));
+    const findings = async (queue: string, warmUpScans: number) => {
+      const cfg = { redisUrl: redis.url, queue };
+      const w = await startWorker(cfg, { roots: [dir], warmUpScans });
+      try {
+        const [r] = await waitForResults(cfg, (await submitJobs(cfg, [p])).jobIds, { timeoutMs: 30_000 });
+        assert.equal(r!.status, 'done');
+        return r!.facts!.result.findings.map((f) => [f.ruleId, f.severity, f.where, f.fingerprint]);
+      } finally {
+        await w.close(1000);
+      }
+    };
+    const warm = await findings('warm', 60);
+    assert.ok(
+      warm.some(([, severity]) => severity === 'CRITICAL'),
+      'os.system is found after the warm-up',
+    );
+    assert.deepEqual(warm, await findings('cold', 0));
+  });
+
   it('answers a repeated file from the content-hash cache (in any folder), and refuses targets outside the roots without retries', async () => {
     const cfg = { redisUrl: redis.url, queue: 'cache' };
     const p = join(dir, 'cached.pkl');

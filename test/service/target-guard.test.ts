@@ -58,36 +58,58 @@ describe('guardTarget', () => {
   writeFileSync(join(outside, 'secret'), 'x');
   symlinkSync(join(outside, 'secret'), join(root, 'link-out'));
   symlinkSync(join(root, 'models', 'a.pkl'), join(root, 'link-in'));
-  const o = { roots: [root], allowPrivate: false, lookupAll: async () => ['10.0.0.5'] };
-
-  const accepted: [string, string][] = [
-    ['models/a.pkl', join(root, 'models', 'a.pkl')],
-    [join(root, 'models'), join(root, 'models')],
-    ['link-in', join(root, 'models', 'a.pkl')],
-    ['.', root],
-    ['hf://org/model@main', 'hf://org/model@main'],
-  ];
-  for (const [t, want] of accepted) {
-    it(`accepts ${t}`, async () => assert.equal(await guardTarget(t, o), want));
+  // Folders that are links: one to a folder outside the roots, one to a folder inside.
+  symlinkSync(outside, join(root, 'dir-out'));
+  symlinkSync(join(root, 'models'), join(root, 'dir-in'));
+  const plain = { roots: [root], allowPrivate: false, lookupAll: async () => ['10.0.0.5'] };
+  // Each case both alone and as part of one batch sharing its folders' real paths (a queue job's targets), in which
+  // the folders met first are resolved once: a batch answers as the targets checked alone do.
+  const batch = { ...plain, realFolders: new Map<string, string>() };
+  for (const [mode, o] of [
+    ['alone', plain],
+    ['in a batch', batch],
+  ] as const) {
+    const accepted: [string, string][] = [
+      ['models/a.pkl', join(root, 'models', 'a.pkl')],
+      [join(root, 'models'), join(root, 'models')],
+      ['link-in', join(root, 'models', 'a.pkl')],
+      ['dir-in/a.pkl', join(root, 'models', 'a.pkl')],
+      [join(root, 'dir-in', 'a.pkl'), join(root, 'models', 'a.pkl')],
+      [join(root, 'dir-in', '..', 'models', 'a.pkl'), join(root, 'models', 'a.pkl')],
+      ['.', root],
+      ['hf://org/model@main', 'hf://org/model@main'],
+    ];
+    for (const [t, want] of accepted) {
+      it(`accepts ${t} (${mode})`, async () => assert.equal(await guardTarget(t, o), want));
+    }
+    const refused: [unknown, number][] = [
+      [join(outside, 'secret'), 403],
+      ['link-out', 403],
+      ['dir-out/secret', 403],
+      [join(root, 'dir-out', 'secret'), 403],
+      [join(root, 'models', 'a.pkl') + '/', 400],
+      ['../' + outside.split('/').pop() + '/secret', 403],
+      ['models/missing.pkl', 400],
+      ['', 400],
+      [42, 400],
+      ['a\0b', 400],
+      ['https://internal.corp/model.pt', 403],
+      ['http://169.254.169.254/latest/meta-data', 403],
+      ['file:///etc/passwd', 400],
+    ];
+    for (const [t, status] of refused) {
+      it(`refuses ${JSON.stringify(t)} with ${status} (${mode})`, async () => {
+        await assert.rejects(guardTarget(t, o), (e) => e instanceof TargetRefused && e.status === status);
+      });
+    }
   }
-  const refused: [unknown, number][] = [
-    [join(outside, 'secret'), 403],
-    ['link-out', 403],
-    ['../' + outside.split('/').pop() + '/secret', 403],
-    ['models/missing.pkl', 400],
-    ['', 400],
-    [42, 400],
-    ['a\0b', 400],
-    ['https://internal.corp/model.pt', 403],
-    ['http://169.254.169.254/latest/meta-data', 403],
-    ['file:///etc/passwd', 400],
-  ];
-  for (const [t, status] of refused) {
-    it(`refuses ${JSON.stringify(t)} with ${status}`, async () => {
-      await assert.rejects(guardTarget(t, o), (e) => e instanceof TargetRefused && e.status === status);
-    });
-  }
+  it('in a batch, the real path of each folder of a target that is not a link is kept', () => {
+    assert.equal(batch.realFolders.get(join(root, 'models')), join(root, 'models'));
+    assert.equal(batch.realFolders.get(join(root, 'dir-in')), join(root, 'models'));
+    assert.equal(batch.realFolders.get(join(root, 'dir-out')), outside);
+  });
   it('with allowPrivate, a private URL passes; with no roots, no local path does', async () => {
+    const o = plain;
     assert.equal(await guardTarget('http://127.0.0.1:9/x', { ...o, allowPrivate: true }), 'http://127.0.0.1:9/x');
     await assert.rejects(guardTarget('models/a.pkl', { ...o, roots: [] }), (e) => (e as TargetRefused).status === 403);
   });

@@ -115,8 +115,16 @@ const DTYPE = 'numpy.dtype';
  * numpy.dtype with a comma string (or a str whose text the analysis did not keep) as its type, or with a dict, list or
  * tuple spec, each of whose formats numpy parses the same way (their items are not all kept here).
  */
-export function checkDtypeSource(host: EffectHost, canonical: string, args: PyVal | undefined): void {
+export function checkDtypeSource(host: EffectHost, canonical: string, args: PyVal | undefined, kwargs?: PyVal): void {
   if (canonical !== DTYPE) return;
+  // NEWOBJ_EX keywords: dtype.__new__(dtype, dtype=<spec>) parses the spec the same way (numpy never writes keywords).
+  if (typeof kwargs === 'object' && !(kwargs.k === K.Dict && kwargs.n === 0)) {
+    host.offShape(
+      `${DTYPE}: called with keyword arguments (NEWOBJ_EX), which numpy never writes; its type is not followed`,
+      false,
+    );
+    return;
+  }
   const a = typeof args === 'object' && args.k === K.Tuple ? args.items[0] : undefined;
   if (a === undefined || typeof a === 'number' || typeof a === 'bigint' || (typeof a === 'object' && a.k === K.Unknown))
     return;

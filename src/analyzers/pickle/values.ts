@@ -66,6 +66,10 @@ export interface TupleV {
 export interface ListV {
   readonly k: K.List;
   readonly items?: PyVal[];
+  /** Hash cost of the nested tuples appended (load-cost.ts): set(list), OrderedDict(pairs) hash them again. */
+  cost?: number;
+  /** Deepest nesting of the tuples appended (load-cost.ts): hashing them again recurses that deep. */
+  depth?: number;
 }
 export interface DictV {
   readonly k: K.Dict;
@@ -73,6 +77,8 @@ export interface DictV {
   readonly vals: PyVal[];
   n: number;
   readonly opaque?: true;
+  /** Hash cost of its nested-tuple keys (load-cost.ts): a call given the dict (OrderedDict(d)) hashes them again. */
+  keyCost?: number;
 }
 /** Sets and frozensets: contents are not kept either (only hashability of members is checked). */
 export interface SetV {

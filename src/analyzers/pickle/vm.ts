@@ -21,12 +21,23 @@ import { checkCallableSinks, checkClassSinks, checkUnknownClassState, type Class
 import { bytesioSetstate } from './bytesio-state.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem } from './call-hooks.js';
-import { deepHash, HashBudget, HASH_STEP_LIMIT, noteDropped } from './load-cost.js';
+import {
+  deepHash,
+  exposure,
+  HashBudget,
+  HASH_DEPTH_LIMIT,
+  HASH_STEP_LIMIT,
+  hashCost,
+  hashDepth,
+  holdsHashCost,
+  noteDropped,
+} from './load-cost.js';
 import { dtypeString } from '../../formats/npy/descr.js';
 import {
   BUFFER,
   FROZENSET,
-  LIST,
+  OPAQUE_DICT,
+  OPAQUE_TUPLE,
   SET,
   dictGet,
   FALSE,
@@ -44,6 +55,7 @@ import {
   type DictV,
   type FileLikeV,
   type GlobalV,
+  type ListV,
   type ObjV,
   type PyVal,
   type TupleV,
@@ -329,6 +341,10 @@ class PickleVm implements ModelContext {
   private unframedReported = false;
   private errored = false;
   private readonly hashBudget = new HashBudget();
+  /** A hash nested deeper than HASH_DEPTH_LIMIT was reported. */
+  private deepReported = false;
+  /** Memo entries kept whole (later ones are compacted: memo.ts). */
+  private readonly memoDetail: number;
   /** Nesting of modelled calls that invoke other calls (torchRebuild). */
   private modelDepth = 0;
   /** Nesting of implicit-hook checks under way (implicitHooks). */
@@ -375,7 +391,8 @@ class PickleVm implements ModelContext {
     this.maxMemo = opts.limits.maxMemoEntries;
     this.maxOps = opts.limits.maxOpcodes;
     this.maxNestedBytes = opts.maxNestedBytes ?? 256 * 1024 * 1024;
-    this.memo = new Memo(this.keep ? Infinity : (opts.memoDetailEntries ?? MEMO_DETAIL_ENTRIES), MEMO_KEPT_CHARS);
+    this.memoDetail = this.keep ? Infinity : (opts.memoDetailEntries ?? MEMO_DETAIL_ENTRIES);
+    this.memo = new Memo(this.memoDetail, MEMO_KEPT_CHARS);
     this.facts =
       opts.facts ??
       new FactLog({
@@ -527,11 +544,58 @@ class PickleVm implements ModelContext {
       else for (const it of v.items) if (typeof it === 'object' && it.k === K.Obj) it.keyed = true;
       this.keyHooks(v);
     }
+    if (deepHash(v)) this.tooDeep(v);
     if (!this.hashBudget.add(v)) return;
     this.anomaly(
       'LOAD_COST',
       `hashing dict keys and set members takes more than ${HASH_STEP_LIMIT} item hashes (nested tuples that share ` +
         `their items are hashed again at every use): the load does exponential work`,
+      false,
+    );
+  }
+
+  /** A list element: the hash cost it holds stays with the list (set(list), OrderedDict(pairs) hash it again). */
+  private listed(list: ListV, item: PyVal): void {
+    const c = exposure(item);
+    if (c === 0) return;
+    list.cost = Math.min((list.cost ?? 0) + c, 2 ** 52);
+    list.depth = Math.max(list.depth ?? 0, hashDepth(item));
+  }
+
+  /** One hash of `v` recurses deeper than the C stack of a loading process holds (reported once). */
+  private tooDeep(v: PyVal): void {
+    if (this.deepReported) return;
+    const d = hashDepth(v);
+    if (d <= HASH_DEPTH_LIMIT) return;
+    this.deepReported = true;
+    this.anomaly(
+      'LOAD_COST',
+      `a dict key, set member or call argument nests tuples ${d} levels deep: CPython's tuple hash recurses once ` +
+        `per level on the C stack without a recursion guard (more than ${HASH_DEPTH_LIMIT} levels reported; the ` +
+        'loading process crashes with SIGSEGV at about 150,000 on an 8 MiB stack)',
+      false,
+    );
+  }
+
+  /**
+   * A call is given `args`: the callable may hash what each argument holds (set(list), frozenset(tuple),
+   * OrderedDict(pairs), OrderedDict(d)), every time it is called, with the same list or dict from the memo.
+   */
+  private rehashed(args: PyVal): void {
+    let steps = 0;
+    if (typeof args === 'object' && args.k === K.Tuple)
+      for (const a of args.items) {
+        const e = exposure(a);
+        if (e > 0) this.tooDeep(a);
+        steps += e;
+      }
+    else if (typeof args === 'object' && args.k === K.Dict) for (const a of args.vals) steps += exposure(a);
+    if (steps === 0 || !this.hashBudget.addSteps(steps)) return;
+    this.anomaly(
+      'LOAD_COST',
+      `the calls of this stream may hash more than ${HASH_STEP_LIMIT} items: lists, dicts and tuples holding nested ` +
+        'tuples that share their items are passed to calls (set(list), frozenset(tuple), OrderedDict(pairs)) that ' +
+        'hash every item again: the load does exponential work',
       false,
     );
   }
@@ -752,6 +816,8 @@ class PickleVm implements ModelContext {
 
   private invoke(kind: CallKind, callee: PyVal, args: PyVal, kwargs?: PyVal): PyVal {
     this.checkCallable(callee, opcodeName(this.dec.op));
+    this.rehashed(args);
+    if (kwargs !== undefined) this.rehashed(kwargs);
     let effective = callee;
     if (typeof callee === 'object' && callee.k === K.Obj) {
       const special = this.callableObject(callee, args);
@@ -788,7 +854,7 @@ class PickleVm implements ModelContext {
         checkClassSinks(this.sinkHost, canonical, 'init', input);
         checkCallableSinks(this.sinkHost, canonical, input.args);
       } else if (kind === 'NEWOBJ' || kind === 'NEWOBJ_EX') {
-        checkDtypeSource(this.effectHost, canonical, args);
+        checkDtypeSource(this.effectHost, canonical, args, kwargs);
         checkClassSinks(this.sinkHost, canonical, 'new', { args, kwargs });
       }
       if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {
@@ -981,7 +1047,10 @@ class PickleVm implements ModelContext {
         for (let i = 0; i + 1 < kv.length; i += 2) {
           const key = kv[i]!;
           if (isUnhashable(key)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(key)}'`, true);
-          else this.hashed(key);
+          else {
+            this.hashed(key);
+            if (deepHash(key)) target.keyCost = (target.keyCost ?? 0) + hashCost(key);
+          }
           if (this.keep) dictPutAll(target, key, kv[i + 1]!);
           else dictPut(target, key, kv[i + 1]!);
         }
@@ -989,6 +1058,8 @@ class PickleVm implements ModelContext {
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('SETITEM', target, '__setitem__ on a non-dict object');
+        // A dict subclass (OrderedDict, Counter, defaultdict) hashes each key it is given.
+        for (let i = 0; i + 1 < kv.length; i += 2) if (!isUnhashable(kv[i]!)) this.hashed(kv[i]!);
         if (target.k === K.Obj) {
           const planted = (target.planted ??= { k: K.Dict, keys: [], vals: [], n: 0 });
           for (let i = 0; i + 1 < kv.length; i += 2) dictPut(planted, kv[i]!, kv[i + 1]!);
@@ -1015,6 +1086,8 @@ class PickleVm implements ModelContext {
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('ADDITEMS', target, 'add() on a non-set object');
+        // A set subclass hashes each member it is given.
+        for (const it of items) if (!isUnhashable(it)) this.hashed(it);
         if (target.k === K.Obj) this.plantedMethod(target, ['add'], items[0], 'ADDITEMS');
         return;
       }
@@ -1516,6 +1589,7 @@ class PickleVm implements ModelContext {
           if (typeof args !== 'object' || !(args.k === K.Tuple || args.k === K.Unknown || args.k === K.Obj)) {
             this.anomaly('TYPE_ERROR', `REDUCE argument list is a '${kindName(args)}', not a tuple`, true);
           }
+          this.objectArgs('REDUCE argument list', args);
           this.push(this.invoke('REDUCE', callable, args));
           break;
         }
@@ -1550,6 +1624,7 @@ class PickleVm implements ModelContext {
           }
           const t = this.stack[len - 1]!;
           if (this.keep && typeof t === 'object' && t.k === K.List) t.items?.push(v);
+          if (typeof t === 'object' && t.k === K.List) this.listed(t, v);
           this.appendTo(t, v);
           break;
         }
@@ -1562,8 +1637,9 @@ class PickleVm implements ModelContext {
           }
           const target = this.stack[x - 1]!;
           if (typeof target === 'object' && target.k === K.List) {
-            // Fast path: list contents are not kept (except in value-keeping mode), so the items are simply dropped.
+            // List contents are not kept (except in value-keeping mode): only the hash cost they hold is.
             if (this.keep && target.items) for (let i = x; i < this.sp; i++) target.items.push(this.stack[i]!);
+            for (let i = x; i < this.sp; i++) this.listed(target, this.stack[i]!);
             this.sp = x;
             break;
           }
@@ -1573,7 +1649,7 @@ class PickleVm implements ModelContext {
           break;
         }
         case Op.EMPTY_LIST:
-          this.push(this.keep ? { k: K.List, items: [] } : LIST);
+          this.push(this.keep ? { k: K.List, items: [] } : { k: K.List });
           break;
         case Op.TUPLE:
           this.push(this.tuple(this.popFrom(this.marker())));
@@ -1780,7 +1856,7 @@ class PickleVm implements ModelContext {
                 : op === Op.NEWFALSE
                   ? FALSE
                   : op === Op.EMPTY_LIST
-                    ? LIST
+                    ? { k: K.List }
                     : op === Op.EMPTY_DICT
                       ? { k: K.Dict, keys: [], vals: [], n: 0 }
                       : { k: K.Tuple, items: [], more: 0 };
@@ -1885,7 +1961,7 @@ class PickleVm implements ModelContext {
         case Op.APPEND: {
           if (sp - 1 <= fence) break loop;
           const t = st[sp - 2]!;
-          if (typeof t !== 'object' || t.k !== K.List) break loop;
+          if (typeof t !== 'object' || t.k !== K.List || holdsHashCost(st[sp - 1]!)) break loop;
           sp--;
           p += 1;
           break;
@@ -1898,6 +1974,7 @@ class PickleVm implements ModelContext {
           if (x <= below) break loop;
           const t = st[x - 1]!;
           if (typeof t !== 'object' || t.k !== K.List) break loop;
+          for (let i = x; i < sp; i++) if (holdsHashCost(st[i]!)) break loop;
           marks.pop();
           fence = below;
           sp = x;
@@ -2000,8 +2077,10 @@ class PickleVm implements ModelContext {
         const x = this.marker();
         if (this.keep) this.push({ k: K.List, items: this.popFrom(x) });
         else {
+          const list: ListV = { k: K.List };
+          for (let i = x; i < this.sp; i++) this.listed(list, this.stack[i]!);
           this.sp = x;
-          this.push(LIST);
+          this.push(list);
         }
         break;
       }
@@ -2066,6 +2145,7 @@ class PickleVm implements ModelContext {
         if (typeof kwargs !== 'object' || !(kwargs.k === K.Dict || kwargs.k === K.Unknown || kwargs.k === K.Obj)) {
           this.anomaly('TYPE_ERROR', `NEWOBJ_EX kwargs argument must be a dict, not ${kindName(kwargs)}`, true);
         }
+        this.objectArgs('NEWOBJ_EX keyword arguments', kwargs);
         this.push(this.invoke('NEWOBJ_EX', cls, args, kwargs));
         break;
       }
@@ -2132,6 +2212,35 @@ class PickleVm implements ModelContext {
     if (typeof args !== 'object' || !(args.k === K.Tuple || args.k === K.Unknown || args.k === K.Obj)) {
       this.anomaly('TYPE_ERROR', `NEWOBJ args argument must be a tuple, not ${kindName(args)}`, true);
     }
+    this.objectArgs(`${opcodeName(this.dec.op)} argument list`, args);
+  }
+
+  /**
+   * CPython takes any tuple as a call's argument list (PyTuple_Check) and any dict as NEWOBJ_EX's keywords
+   * (PyDict_Check): an instance of a tuple or dict subclass (a namedtuple, tuple.__new__(tuple, list),
+   * OrderedDict(pairs)) carries arguments the stream chose where the analysis reads none, so every check of the
+   * callee's arguments would pass unseen. No pickler writes one there (it writes the TUPLE or dict it saves).
+   */
+  private objectArgs(what: string, v: PyVal): void {
+    if (v === OPAQUE_TUPLE || v === OPAQUE_DICT) {
+      // A value the memo stored after its detail budget keeps its kind, not its items.
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${what} is a memo value stored after the analysis's first ${this.memoDetail} entries, whose items were not ` +
+          'kept: the arguments of the call are not followed',
+        false,
+      );
+      return;
+    }
+    if (typeof v !== 'object' || v.k !== K.Obj) return;
+    const cls = instanceClasses(v);
+    const named = cls.unknown || cls.names.length === 0 ? 'a class the analysis cannot name' : cls.names.join(' | ');
+    this.anomaly(
+      'OFF_SHAPE_CALL',
+      `${what} is an object of ${named}, not one the stream wrote as a tuple or dict: CPython accepts a tuple or dict ` +
+        'subclass there, and the arguments it carries are not followed',
+      false,
+    );
   }
 
   private globalFromLines(): GlobalV {

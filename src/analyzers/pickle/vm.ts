@@ -1115,6 +1115,8 @@ class PickleVm implements ModelContext {
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('ADDITEMS', target, 'add() on a non-set object');
         if (target.k === K.Obj) this.plantedMethod(target, ['add'], items[0], 'ADDITEMS');
+        // A set subclass's add() hashes each item (and compares it with == on a collision): their hooks run.
+        for (const it of items) if (!isUnhashable(it)) this.hashed(it);
         return;
       }
       if (target.k === K.Unknown) return;

@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { labelLookupBy } from '../../src/analyzers/pickle/callable-effects.js';
 import { scanPaths } from '../../src/scan/engine.js';
 
 const DIR = new URL('../fixtures/soundness-open/', import.meta.url).pathname;
@@ -52,5 +53,21 @@ describe('issue 25: mechanisms left open at stop 37', () => {
         `${f.file}: no blocking finding names ${named}:\n${why}`,
       );
     });
+  }
+});
+
+describe('label lookups (derived from pandas)', () => {
+  const cases: [string, string, string | undefined][] = [
+    ['pandas.core.series.Series', 'upper', 'pandas.core.generic.NDFrame.__getattr__'],
+    ['pandas.core.series.Series', 'extend', 'pandas.core.generic.NDFrame.__getattr__'],
+    ['pandas.core.frame.DataFrame', 'encode', 'pandas.core.generic.NDFrame.__getattr__'],
+    // Names the classes define are found on the class before the hook runs.
+    ['pandas.core.series.Series', 'pop', undefined],
+    ['pandas.core.series.Series', '__setstate__', undefined],
+    // Not a labelled class.
+    ['argparse.Namespace', 'upper', undefined],
+  ];
+  for (const [cls, name, hook] of cases) {
+    it(`${cls}.${name}: ${hook ?? 'not answered from labels'}`, () => assert.equal(labelLookupBy(cls, name), hook));
   }
 });

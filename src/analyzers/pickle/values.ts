@@ -178,8 +178,11 @@ export const KEEP_ITEMS = 64;
 /** List and set items kept per container (objs). */
 export const KEEP_OBJS = 16;
 
-/** Whether a list or set item may run code of its own (its class's special methods) or hold values that do. */
-export function holdsCode(v: PyVal): boolean {
+/**
+ * Whether a list or set item may run code of its own (its class's special methods) or hold values that do: tuples and
+ * dicts are looked into two levels deep (deeper, or with items not kept, they count as holding some).
+ */
+export function holdsCode(v: PyVal, depth = 0): boolean {
   if (typeof v !== 'object') return false;
   switch (v.k) {
     case K.Obj:
@@ -189,9 +192,14 @@ export function holdsCode(v: PyVal): boolean {
     case K.FileLike:
       return true;
     case K.Tuple:
-      return v.items.length > 0 || v.more > 0;
+      if (v.more > 0 || (depth >= 2 && v.items.length > 0)) return true;
+      for (const it of v.items) if (holdsCode(it, depth + 1)) return true;
+      return false;
     case K.Dict:
-      return v.n > 0 || v.opaque === true;
+      if (v.opaque === true || v.n > v.keys.length || (depth >= 2 && v.n > 0)) return true;
+      for (const it of v.keys) if (holdsCode(it, depth + 1)) return true;
+      for (const it of v.vals) if (holdsCode(it, depth + 1)) return true;
+      return false;
     case K.List:
     case K.Set:
     case K.FrozenSet:

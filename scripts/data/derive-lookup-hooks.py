@@ -6,8 +6,9 @@ A hook that calls a method of a stream value (state.pop('n'), getattr(obj, 'add'
 APPENDS, the __setstate__ BUILD looks up) finds, on an instance of such a class, whatever that Python hook answers for
 a name the class itself lacks: statsmodels' ResultsWrapper.__getattribute__ forwards it to its _results (any object the
 BUILD state put there), torch's Module.__getattr__ answers from the _parameters/_buffers/_modules dicts of its state,
-pandas' NDFrame.__getattr__ from its index labels or columns (data). The VM cannot follow those answers, so for each
-such class this records the names it would answer that way: the methods some hook calls (`methods`: the union of
+pandas' NDFrame.__getattr__ from its index labels or columns (data, `labelClasses`: the VM looks for the answer among
+the elements of the object arrays the object holds). The VM cannot follow the other answers, so for each such class
+this records the names it would answer that way: the methods some hook calls (`methods`: the union of
 the derived hook tables, plus extend/append/add/__setstate__, which the unpickler itself looks up) that the class does
 not define (inspect.getattr_static). Classes share profiles (`profiles`: the lookup hook and the methods of `methods`
 the class has; it answers the others); `classes` maps each admitted class to its profile. A lookup of one of them on an instance that may be of that class is a call of an object the
@@ -41,14 +42,17 @@ REVIEWED = {
     'scipy.sparse._base.spmatrix.__getattr__':
         "answers only 'A', 'T', 'H', 'real', 'imag' and 'size' (from the matrix's own methods) and raises "
         'AttributeError for every other name',
-    # Not a soundness argument: a precision trade-off, recorded as open.
+}
+
+# Lookup hooks that answer a name the class lacks from the labels of the object's data (reviewed): the answer is an
+# element the stream put in the data, which the VM finds among the items of the object arrays the object holds
+# (`labelClasses`, profiles as for `classes`).
+LABELS = {
     'pandas.core.generic.NDFrame.__getattr__':
-        'answers from the data, not from an object the stream names: a DataFrame answers a column label with that '
-        'column (a Series, which is not callable), a Series answers a label of an object-dtype index with the element '
-        'under it. Failing closed here blocks real statsmodels pickles (ModelData.__setstate__ is modelled as calling '
-        "orig_endog.join, a name Series lacks, although it runs only when the state has no 'frame', which "
-        'statsmodels-data.ts reports); a Series element planted under the label of a method a hook calls is not '
-        'followed (open: the VM keeps no list items in scans, so it cannot tell which labels and elements a Series holds)',
+        "answers a name its class lacks with self[name] when the name is a label of its info axis "
+        '(_can_hold_identifiers_and_holds_name: an object, string or categorical index): a Series answers with the '
+        'element under that label, a DataFrame with the column (a Series). The VM follows it: a lookup on such an '
+        'object may find any element of the object arrays the stream put in it (list items of their states)',
 }
 
 # Names the unpickler itself looks up on a stream object (APPENDS, ADDITEMS, BUILD).
@@ -105,7 +109,7 @@ def lookup_hook(cls):
 
 def main():
     methods = hook_methods()
-    classes, hooks, profiles, unresolved = {}, {}, [], 0
+    classes, label_classes, hooks, profiles, unresolved = {}, {}, {}, [], 0
     for name in admitted_names():
         cls = resolve(name)
         if cls is None:
@@ -115,6 +119,14 @@ def main():
             continue
         hook = lookup_hook(cls)
         if hook is None:
+            continue
+        if hook in LABELS:
+            hooks.setdefault(hook, {'answers': 'labels of its data', 'why': LABELS[hook]})
+            missing = object()
+            profile = {'hook': hook, 'has': [m for m in methods if inspect.getattr_static(cls, m, missing) is not missing]}
+            if profile not in profiles:
+                profiles.append(profile)
+            label_classes[name] = profiles.index(profile)
             continue
         if hook in REVIEWED:
             hooks.setdefault(hook, {'answers': 'own names only', 'why': REVIEWED[hook]})
@@ -141,6 +153,7 @@ def main():
         'hooks': dict(sorted(hooks.items())),
         'profiles': profiles,
         'classes': classes,
+        'labelClasses': label_classes,
     }, sys.stdout, indent=1, sort_keys=False)
     sys.stdout.write('\n')
 

@@ -303,6 +303,8 @@ interface LookupFile {
   readonly methods: readonly string[];
   readonly profiles: readonly { readonly hook: string; readonly has: readonly string[] }[];
   readonly classes: Readonly<Record<string, number>>;
+  /** Classes whose hook answers from the labels of their data (pandas' NDFrame): the answer is an element of it. */
+  readonly labelClasses?: Readonly<Record<string, number>>;
 }
 const lookupData = lazyJson<LookupFile>(lookupHooks);
 let lookupSets: { methods: ReadonlySet<string>; has: ReadonlySet<string>[] } | undefined;
@@ -318,5 +320,22 @@ export function lookupAnsweredBy(canonical: string, name: string): string | unde
   lookupSets ??= { methods: new Set(d.methods), has: d.profiles.map((p) => new Set(p.has)) };
   const i = d.classes[canonical]!;
   if (lookupSets.methods.has(name) && lookupSets.has[i]!.has(name)) return undefined;
+  return d.profiles[i]!.hook;
+}
+
+let labelSets: { methods: ReadonlySet<string>; has: ReadonlySet<string>[] } | undefined;
+
+/**
+ * The lookup hook of class `canonical` that answers attribute `name` (a name the class lacks) with an element of the
+ * object's own data under a label of that name (pandas' NDFrame.__getattr__: `self[name]`), or undefined when the class
+ * has the name or runs no such hook. The answer is whatever the stream put in the object's object arrays.
+ */
+export function labelLookupBy(canonical: string, name: string): string | undefined {
+  const d = lookupData();
+  const classes = d.labelClasses;
+  if (classes === undefined || !Object.hasOwn(classes, canonical)) return undefined;
+  labelSets ??= { methods: new Set(d.methods), has: d.profiles.map((p) => new Set(p.has)) };
+  const i = classes[canonical]!;
+  if (labelSets.methods.has(name) && labelSets.has[i]!.has(name)) return undefined;
   return d.profiles[i]!.hook;
 }

@@ -6,8 +6,11 @@
 // admitted classes from the library itself (the state its own reduce writes, and a probe of the hook with that state
 // less its last item, which faults) and writes data/native-states.json. A BUILD of such a class is admitted only with
 // a tuple of a length the library writes; any other state (a shorter or longer tuple, a list, a value the analysis
-// cannot read) is never written by the library. Not covered: an object whose class the analysis cannot name (numpy's
-// own object arrays BUILD such objects with 5-item tuples, so a length rule there cries wolf on real files).
+// cannot read) is never written by the library. An object whose class the analysis cannot name may be an instance of
+// such a class only when the stream names one (an object class is made from a class the stream imports): its BUILD is
+// checked against every such class the stream names, for the reads past the items alone (a tuple or list shorter than
+// the class's state; a dict, a longer tuple or an unreadable value is left to the named-class rule, as real files hand
+// objects of unnamed classes dicts and numpy's 5-item array states).
 import facts from './data/native-states.json' with { type: 'json' };
 import { K, kindName, type PyVal } from './values.js';
 
@@ -47,6 +50,25 @@ export function nativeStateProblem(classCanonical: string, state: PyVal): string
   const n = tupleLength(state);
   if (n !== undefined && fact.lengths.includes(n)) return undefined;
   return (
+    `${fact.hook} reads the items of a tuple or list state without a length check; the library writes a ` +
+    `${fact.lengths.join(' or ')}-item tuple, this state is ${describe(state)}`
+  );
+}
+
+/**
+ * Why `state` given to an object of a class the analysis cannot name, which may be `classCanonical` (a trusting native
+ * class the stream names), makes that hook read past the items: a tuple or list shorter than every state the library
+ * writes for it. Undefined for any other state (see the note at the top).
+ */
+export function unnamedNativeStateProblem(classCanonical: string, state: PyVal): string | undefined {
+  const fact = nativeStateHook(classCanonical);
+  if (fact === undefined || typeof state !== 'object') return undefined;
+  const n = tupleLength(state);
+  if (n === undefined && state.k !== K.List) return undefined;
+  // A list's length is not kept in scans: any list may be shorter.
+  if (n !== undefined && n >= Math.min(...fact.lengths)) return undefined;
+  return (
+    `the object's class is not one the analysis can name, and the stream names ${classCanonical}, whose ` +
     `${fact.hook} reads the items of a tuple or list state without a length check; the library writes a ` +
     `${fact.lengths.join(' or ')}-item tuple, this state is ${describe(state)}`
   );

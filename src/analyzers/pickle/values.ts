@@ -60,8 +60,9 @@ export interface TupleV {
   readonly more: number;
 }
 /**
- * Lists: their contents never matter to any rule (calls take tuples, states take dicts), so scans keep none; the
- * value-keeping mode keeps them all in `items`.
+ * Lists: scans keep only the items whose own code or contents may run (objects, classes, non-empty containers: a
+ * comparison runs their special methods, a pandas object answers lookups with the elements of its object arrays), a
+ * bounded prefix in `objs`; the value-keeping mode keeps them all in `items`.
  */
 export interface ListV {
   readonly k: K.List;
@@ -70,6 +71,10 @@ export interface ListV {
   cost?: number;
   /** Deepest nesting of the tuples appended (load-cost.ts): hashing them again recurses that deep. */
   depth?: number;
+  /** Items that may run code or hold values that do (see keepObj), a bounded prefix. */
+  objs?: PyVal[];
+  /** More such items than `objs` kept. */
+  objsMore?: true;
 }
 export interface DictV {
   readonly k: K.Dict;
@@ -80,9 +85,11 @@ export interface DictV {
   /** Hash cost of its nested-tuple keys (load-cost.ts): a call given the dict (OrderedDict(d)) hashes them again. */
   keyCost?: number;
 }
-/** Sets and frozensets: contents are not kept either (only hashability of members is checked). */
+/** Sets and frozensets: members are kept as list items are (`objs`); hashability of all members is checked. */
 export interface SetV {
   readonly k: K.Set | K.FrozenSet;
+  objs?: PyVal[];
+  objsMore?: true;
 }
 /** An imported object (class, function, module attribute). */
 export interface GlobalV {
@@ -174,6 +181,47 @@ export const OPAQUE_BYTEARRAY: BytesV = Object.freeze({
 
 /** Items kept per container; beyond this only the count is tracked. */
 export const KEEP_ITEMS = 64;
+/** List and set items kept per container (objs). */
+export const KEEP_OBJS = 16;
+
+/**
+ * Whether a list or set item may run code of its own (its class's special methods) or hold values that do: tuples and
+ * dicts are looked into two levels deep (deeper, or with items not kept, they count as holding some).
+ */
+export function holdsCode(v: PyVal, depth = 0): boolean {
+  if (typeof v !== 'object') return false;
+  switch (v.k) {
+    case K.Obj:
+    case K.Global:
+    case K.Pers:
+    case K.Unknown:
+    case K.FileLike:
+      return true;
+    case K.Tuple:
+      if (v.more > 0 || (depth >= 2 && v.items.length > 0)) return true;
+      for (const it of v.items) if (holdsCode(it, depth + 1)) return true;
+      return false;
+    case K.Dict:
+      if (v.opaque === true || v.n > v.keys.length || (depth >= 2 && v.n > 0)) return true;
+      for (const it of v.keys) if (holdsCode(it, depth + 1)) return true;
+      for (const it of v.vals) if (holdsCode(it, depth + 1)) return true;
+      return false;
+    case K.List:
+    case K.Set:
+    case K.FrozenSet:
+      return v.objs !== undefined;
+    default:
+      return false;
+  }
+}
+
+/** Keeps `v` among the items of list or set `c` when it may run code (the shared frozen stand-ins keep nothing). */
+export function keepObj(c: ListV | SetV, v: PyVal): void {
+  if (!holdsCode(v) || c === LIST || c === SET || c === FROZENSET) return;
+  const objs = (c.objs ??= []);
+  if (objs.length < KEEP_OBJS) objs.push(v);
+  else c.objsMore = true;
+}
 
 export function kindOf(v: PyVal): K | 'int' | 'str' {
   if (typeof v === 'number' || typeof v === 'bigint') return 'int';

@@ -13,9 +13,16 @@ import { getattrModel, modelCall, type ModelContext } from './callable-models.js
 import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
 import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
-import { nativeStateProblem } from './native-states.js';
+import { nativeStateHook, nativeStateProblem, unnamedNativeStateProblem } from './native-states.js';
 import { classStateHookProblems } from './state-hooks.js';
-import { attrsFromItems, effectOf, lookupAnsweredBy, reviewedClass, type ImplicitHook } from './callable-effects.js';
+import {
+  attrsFromItems,
+  effectOf,
+  labelLookupBy,
+  lookupAnsweredBy,
+  reviewedClass,
+  type ImplicitHook,
+} from './callable-effects.js';
 import { checkDtypeSource, checkEffects, type EffectHost } from './effect-checks.js';
 import { checkCallableSinks, checkClassSinks, checkUnknownClassState, type ClassSinkHost } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
@@ -35,16 +42,15 @@ import {
 import { dtypeString } from '../../formats/npy/descr.js';
 import {
   BUFFER,
-  FROZENSET,
   OPAQUE_DICT,
   OPAQUE_TUPLE,
-  SET,
   dictGet,
   FALSE,
   FLOAT,
   isUnhashable,
   K,
   KEEP_ITEMS,
+  keepObj,
   kindName,
   NONE,
   rootImport,
@@ -57,6 +63,7 @@ import {
   type GlobalV,
   type ListV,
   type ObjV,
+  type SetV,
   type PyVal,
   type TupleV,
 } from './values.js';
@@ -203,9 +210,70 @@ function lookupElsewhere(o: ObjV, name: string): { cls: string; hook: string } |
     if (attrsFromItems(cls)) continue;
     const hook = lookupAnsweredBy(cls, name);
     if (hook !== undefined) return { cls, hook };
+    const labels = labelLookupBy(cls, name);
+    if (labels === undefined) continue;
+    const found = dataElements(o);
+    if (found.length > 0)
+      return { cls, hook: `${labels} (from the labels of its data: its object arrays hold ${found.join(', ')})` };
   }
   return undefined;
 }
+
+/** Values and objects walked per lookup answered from the labels of an object's data. */
+const DATA_WALK_NODES = 256;
+const DATA_WALK_DEPTH = 12;
+
+/**
+ * The elements of the object arrays (list items of the states and arguments) an object holds that a call may run: a
+ * class or function, an object returned by persistent_load or not kept, an instance of a class whose behaviour the
+ * packs did not review. pandas' NDFrame.__getattr__ answers a label with such an element (a Series over an object
+ * array). Summaries of the first few; empty when the data holds none (numbers, str, reviewed objects).
+ */
+function dataElements(o: ObjV): string[] {
+  const out: string[] = [];
+  const seen = new Set<PyVal>();
+  const todo: [PyVal, number, boolean][] = [[o, 0, false]];
+  while (todo.length > 0 && seen.size < DATA_WALK_NODES && out.length < 4) {
+    const [v, depth, element] = todo.pop()!;
+    if (typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (element && callableElement(v)) {
+      out.push(String(summarize(v)));
+      continue;
+    }
+    if (depth >= DATA_WALK_DEPTH) continue;
+    const next = (x: PyVal, el = false): void => void todo.push([x, depth + 1, el]);
+    switch (v.k) {
+      case K.Tuple:
+        for (const it of v.items) next(it);
+        break;
+      case K.Dict:
+        for (const it of v.vals) next(it);
+        break;
+      case K.List:
+      case K.Set:
+      case K.FrozenSet:
+        for (const it of v.objs ?? []) next(it, true);
+        if (v.objsMore === true) out.push('items not kept');
+        break;
+      case K.Obj:
+        next(v.args);
+        for (const st of statesOf(v)) next(st);
+        if (v.planted !== undefined) next(v.planted);
+        break;
+    }
+  }
+  return out;
+}
+
+function callableElement(v: PyVal): boolean {
+  if (typeof v !== 'object') return false;
+  if (v.k === K.Global || v.k === K.Pers || v.k === K.Unknown) return true;
+  return v.k === K.Obj && behaviourUnknown(instanceClasses(v));
+}
+
+/** Kinds a looked-up attribute may be called as (a class, function, instance, or a value the analysis lost). */
+const CALLABLE_KINDS: ReadonlySet<K> = new Set([K.Global, K.Obj, K.Pers, K.Unknown]);
 
 /** Attribute names the unpickler itself looks up and calls on a non-list/non-set object (APPENDS, ADDITEMS). */
 const CALLED_ATTRS: ReadonlySet<string> = new Set(['extend', 'append', 'add']);
@@ -280,6 +348,21 @@ function runsHooks(v: PyVal): boolean {
   if (typeof v !== 'object') return false;
   if (v.k === K.Obj) return true;
   return v.k === K.Tuple && v.items.some((it) => typeof it === 'object' && it.k === K.Obj);
+}
+
+const COMPARISONS: ReadonlySet<ImplicitHook> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'contains']);
+
+/**
+ * The hooks an operation on a container runs on its items: a comparison or `in` compares items with == (and the
+ * ordering of the first pair that differs); other operations run the same hooks (fail closed: hashing a tuple hashes
+ * its items; sizing or iterating a list runs nothing on them, kept for simplicity).
+ */
+function itemHooks(hooks: readonly ImplicitHook[]): readonly ImplicitHook[] {
+  if (!hooks.some((h) => COMPARISONS.has(h))) return hooks;
+  const out = new Set<ImplicitHook>(hooks);
+  out.add('eq');
+  out.add('ne');
+  return [...out];
 }
 
 /** BUILDs of one object the VM keeps the state of (a pickler writes one; more are flagged and the rest folded). */
@@ -360,6 +443,8 @@ class PickleVm implements ModelContext {
    * not one per opcode. Bounded by the distinct-import cap of the fact log.
    */
   private readonly globals = new Map<ImportFact, GlobalV>();
+  /** Trusting native classes (native-states.ts) the stream names: an object of a class it does not name may be one. */
+  private nativeNamed: Set<string> | undefined;
   /** A PUT key line was too long to read: a later GET of a missing key may be that value. */
   private memoKeyUnread = false;
   private readonly r: PickleRun;
@@ -618,6 +703,11 @@ class PickleVm implements ModelContext {
         if (depth < KEY_HOOK_DEPTH) for (const it of v.items) todo.push([it, depth + 1]);
         continue;
       }
+      // A list or set a key's state holds is compared item by item when the keys' __eq__ compares it.
+      if (v.k === K.List || v.k === K.Set || v.k === K.FrozenSet) {
+        if (depth < KEY_HOOK_DEPTH) for (const it of v.objs ?? []) todo.push([it, depth + 1]);
+        continue;
+      }
       if (v.k !== K.Obj || seen.has(v)) continue;
       seen.add(v);
       const names = instanceClasses(v).names;
@@ -656,11 +746,18 @@ class PickleVm implements ModelContext {
           if (depth < KEY_HOOK_DEPTH) for (const it of [...v.keys, ...v.vals]) todo.push([it, depth + 1]);
           continue;
         }
+        // A list's or set's items (those kept: objects and containers) are compared, hashed or looked up in turn.
+        if (v.k === K.List || v.k === K.Set || v.k === K.FrozenSet) {
+          if (depth < KEY_HOOK_DEPTH) for (const it of v.objs ?? []) todo.push([it, depth + 1]);
+          continue;
+        }
         if (v.k !== K.Obj) continue;
         const names = instanceClasses(v).names;
         const states = statesOf(v);
+        // A container compared (==, <, in) compares its items with == first (CPython's list/tuple richcompare).
+        const run = depth > 0 ? itemHooks(hooks) : hooks;
         for (const state of states.length > 0 ? states : [NONE])
-          for (const name of names) for (const hook of hooks) checkClassSinks(this.sinkHost, name, hook, { state });
+          for (const name of names) for (const hook of run) checkClassSinks(this.sinkHost, name, hook, { state });
       }
     } finally {
       this.implicitDepth--;
@@ -714,6 +811,7 @@ class PickleVm implements ModelContext {
     let v = this.globals.get(fact);
     if (v === undefined) {
       v = { k: K.Global, imp: fact };
+      if (nativeStateHook(fact.canonical) !== undefined) (this.nativeNamed ??= new Set()).add(fact.canonical);
       // Facts past the fact log's cap are not folded (each is new): those values are not kept here either.
       if (this.globals.size < MAX_SHARED_GLOBALS) this.globals.set(fact, v);
     }
@@ -1081,6 +1179,7 @@ class PickleVm implements ModelContext {
         for (const it of items) {
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
           else this.hashed(it);
+          keepObj(target, it);
         }
         return;
       }
@@ -1089,6 +1188,8 @@ class PickleVm implements ModelContext {
         // A set subclass hashes each member it is given.
         for (const it of items) if (!isUnhashable(it)) this.hashed(it);
         if (target.k === K.Obj) this.plantedMethod(target, ['add'], items[0], 'ADDITEMS');
+        // A set subclass's add() hashes each item (and compares it with == on a collision): their hooks run.
+        for (const it of items) if (!isUnhashable(it)) this.hashed(it);
         return;
       }
       if (target.k === K.Unknown) return;
@@ -1185,6 +1286,7 @@ class PickleVm implements ModelContext {
       }
       inst.state = state;
       this.applyState(inst, state, 'BUILD');
+      if (call !== undefined) this.pythonBuild(state);
       // An object already used as a key: the next collision compares it with the state this BUILD gave it.
       if (inst.keyed === true) this.keyHooks(inst);
       if (this.opts.loader.joblibArrays && mayBeJoblibWrapper(classes, state)) this.joblibArray(inst, state);
@@ -1195,6 +1297,7 @@ class PickleVm implements ModelContext {
       // An instance of a class the stream does not name: every hook whose trigger the state carries is checked.
       this.stateHooks(instanceClasses(inst), state, 'BUILD on an object of unknown class');
       checkUnknownClassState(this.sinkHost, state);
+      this.unnamedNativeState(instanceClasses(inst), state, 'BUILD on an object of unknown class');
       return;
     }
     if (inst.k === K.FileLike) {
@@ -1202,6 +1305,30 @@ class PickleVm implements ModelContext {
       return;
     }
     this.anomaly('TYPE_ERROR', `BUILD on a '${kindName(inst)}' (no __setstate__ or __dict__)`, true);
+  }
+
+  /**
+   * pickle._Unpickler.load_build, the pure-Python reading joblib.load (NumpyUnpickler) and pandas.read_pickle's compat
+   * reader use: for an instance without __setstate__ it runs `if state:` and `state.items()` (and the same on the slot
+   * state of a 2-tuple) on whatever the state is, where CPython's C BUILD refuses a state that is not a dict. An object
+   * state runs its class's __bool__/__len__, and its `items` lookup finds what the stream planted on it.
+   */
+  private pythonBuild(state: PyVal): void {
+    if (typeof state !== 'object') return;
+    const parts = state.k === K.Tuple && state.items.length === 2 && state.more === 0 ? state.items : [state];
+    for (const part of parts) {
+      if (typeof part !== 'object' || part.k !== K.Obj) continue;
+      this.implicitHooks(part, ['bool', 'len']);
+      const items = this.sinkHost.plantedAttr(part, 'items');
+      if (items !== undefined && typeof items === 'object' && CALLABLE_KINDS.has(items.k)) {
+        this.invokeModelled(
+          items,
+          { k: K.Tuple, items: [], more: 0 },
+          "BUILD with an object state: the pure-Python unpickler's load_build (joblib.load, pandas.read_pickle's " +
+            'compat reader) calls state.items(), which the stream planted on that object',
+        );
+      }
+    }
   }
 
   /** BUILD on an io.BytesIO: its C __setstate__ replaces the contents, the position and the instance dict. */
@@ -1243,6 +1370,18 @@ class PickleVm implements ModelContext {
     for (const name of classes.names) {
       const p = nativeStateProblem(name, state);
       if (p !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${p}`, false);
+    }
+    if (classes.unknown) this.unnamedNativeState(classes, state, via);
+  }
+
+  /** BUILD on an object of a class the analysis cannot name, which may be a trusting native class the stream names. */
+  private unnamedNativeState(classes: ClassSet, state: PyVal, via: string): void {
+    for (const name of this.nativeNamed ?? []) {
+      if (classes.names.includes(name)) continue;
+      const p = unnamedNativeStateProblem(name, state);
+      if (p === undefined) continue;
+      this.anomaly('NATIVE_STATE', `${via}: ${p}`, false);
+      return;
     }
   }
 
@@ -1623,8 +1762,11 @@ class PickleVm implements ModelContext {
             break;
           }
           const t = this.stack[len - 1]!;
-          if (this.keep && typeof t === 'object' && t.k === K.List) t.items?.push(v);
-          if (typeof t === 'object' && t.k === K.List) this.listed(t, v);
+          if (typeof t === 'object' && t.k === K.List) {
+            if (this.keep) t.items?.push(v);
+            this.listed(t, v);
+            keepObj(t, v);
+          }
           this.appendTo(t, v);
           break;
         }
@@ -1639,7 +1781,10 @@ class PickleVm implements ModelContext {
           if (typeof target === 'object' && target.k === K.List) {
             // List contents are not kept (except in value-keeping mode): only the hash cost they hold is.
             if (this.keep && target.items) for (let i = x; i < this.sp; i++) target.items.push(this.stack[i]!);
-            for (let i = x; i < this.sp; i++) this.listed(target, this.stack[i]!);
+            for (let i = x; i < this.sp; i++) {
+              this.listed(target, this.stack[i]!);
+              keepObj(target, this.stack[i]!);
+            }
             this.sp = x;
             break;
           }
@@ -1962,6 +2107,7 @@ class PickleVm implements ModelContext {
           if (sp - 1 <= fence) break loop;
           const t = st[sp - 2]!;
           if (typeof t !== 'object' || t.k !== K.List || holdsHashCost(st[sp - 1]!)) break loop;
+          keepObj(t, st[sp - 1]!);
           sp--;
           p += 1;
           break;
@@ -1975,6 +2121,7 @@ class PickleVm implements ModelContext {
           const t = st[x - 1]!;
           if (typeof t !== 'object' || t.k !== K.List) break loop;
           for (let i = x; i < sp; i++) if (holdsHashCost(st[i]!)) break loop;
+          for (let i = x; i < sp; i++) keepObj(t, st[i]!);
           marks.pop();
           fence = below;
           sp = x;
@@ -2075,13 +2222,13 @@ class PickleVm implements ModelContext {
       }
       case Op.LIST: {
         const x = this.marker();
-        if (this.keep) this.push({ k: K.List, items: this.popFrom(x) });
-        else {
-          const list: ListV = { k: K.List };
-          for (let i = x; i < this.sp; i++) this.listed(list, this.stack[i]!);
-          this.sp = x;
-          this.push(list);
+        const items = this.popFrom(x);
+        const list: ListV = this.keep ? { k: K.List, items } : { k: K.List };
+        for (const it of items) {
+          this.listed(list, it);
+          keepObj(list, it);
         }
+        this.push(list);
         break;
       }
       case Op.DICT: {
@@ -2093,7 +2240,7 @@ class PickleVm implements ModelContext {
         break;
       }
       case Op.EMPTY_SET:
-        this.push(SET);
+        this.push({ k: K.Set });
         break;
       case Op.ADDITEMS: {
         const x = this.marker();
@@ -2111,7 +2258,9 @@ class PickleVm implements ModelContext {
         for (const it of items)
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
           else this.hashed(it);
-        this.push(FROZENSET);
+        const set: SetV = { k: K.FrozenSet };
+        for (const it of items) keepObj(set, it);
+        this.push(set);
         break;
       }
       case Op.GLOBAL:

@@ -29,7 +29,7 @@ sys.path.insert(0, HERE)
 sys.path.append(os.path.join(HERE, "history"))  # the review modules share sklearn_bases.py (last: history/joblib.py
 # and the like are review modules, never the installed libraries of the same name)
 from allowlist_derivation import write_json  # noqa: E402
-from history_derivation import effective_hooks, git, parse_version, resolve_alias, unhashable  # noqa: E402
+from history_derivation import effective_hooks, git, parse_version, pyx_classes, resolve_alias, unhashable  # noqa: E402,E501
 
 PINS = os.path.join(HERE, "history", "pins.json")
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "sentinel-history")  # parsed versions, per commit
@@ -161,7 +161,7 @@ def history_effects(lib, entries, per_name, external, review):
     classes, hooks = {}, {}
     for name in sorted(entries):
         rec = per_name.get(name, {})
-        if "hooks" not in rec:
+        if "hooks" not in rec or rec.get("cython"):  # a Cython class is admitted only without a BUILD hook
             continue
         merged, params = {}, {}
         for owner, hook, h in sorted(rec["hooks"]):
@@ -275,6 +275,42 @@ def derive(lib, pins, base, show_hooks):
                     continue  # reviewed with the external base
                 if key not in review.REVIEW and not (hook == "__init__"):
                     unreviewed.setdefault(key, version["sources"].get(h, ""))
+        for name in getattr(review, "CYTHON", {}):
+            # A Cython class (.pyx, which the ast parse does not read): resolves where the version's .pyx of its module
+            # defines it; its building methods and those of its bases in the same file are hashed (pyx_classes).
+            module, cls = name.rsplit(".", 1)
+            root = getattr(review, "SOURCE_ROOT", "")
+            try:
+                text = git(mirror_of(where[0], base) if where else repo, "show",
+                           f"{commit}:{(root + '/') if root else ''}{module.replace('.', '/')}.pyx").decode("utf-8",
+                                                                                                    "replace")
+            except subprocess.CalledProcessError:
+                continue
+            found = pyx_classes(text)
+            if cls not in found:
+                continue
+            rec = per_name.setdefault(name, {"why": review.CYTHON[name][0], "tags": [], "hooks": set(), "refused": [],
+                                             "cython": True})
+            rec["tags"].append(tag)
+            chain, cur = [], cls
+            while cur is not None and len(chain) < 16:
+                if cur not in found:
+                    rec["refused"].append(f"{tag}: base {cur} is not a class of {module}.pyx")
+                    break
+                chain.append(cur)
+                bases = found[cur]["bases"]
+                cur = bases[0] if len(bases) == 1 else None
+                if len(bases) > 1:
+                    rec["refused"].append(f"{tag}: {cur} has several bases")
+            seen = set()
+            for owner in chain:
+                for hook, h in found[owner]["hooks"].items():
+                    if hook in seen:
+                        continue
+                    seen.add(hook)
+                    rec["hooks"].add((f"{module}.{owner}", hook, h))
+                    if f"{module}.{owner}.{hook}@{h}" not in review.REVIEW:
+                        unreviewed.setdefault(f"{module}.{owner}.{hook}@{h}", found[owner]["sources"][h])
         for name in getattr(review, "FUNCTIONS", {}):
             target = resolve_alias(version, name)
             if target in version["functions"]:
@@ -311,6 +347,28 @@ def derive(lib, pins, base, show_hooks):
             continue
         if rec["refused"]:
             refused[name] = f"resolves in {span}; not followed: {rec['refused'][0]}"
+            continue
+        if rec.get("cython"):
+            why, calls = review.CYTHON[name]
+            verdicts = {f"{o}.{k}@{h}": review.REVIEW.get(f"{o}.{k}@{h}") for o, k, h in sorted(rec["hooks"])}
+            missing = [k for k, v in verdicts.items() if v is None]
+            # BUILD's hook of a Cython class has no effect model here (class_effects reads Python): not admitted
+            missing += [k for k in verdicts if k.split("@")[0].rsplit(".", 1)[1] in ("__setstate__",
+                                                                                    "__setstate_cython__")]
+            bad = [f"{k}: {v[1]}" for k, v in verdicts.items() if v is not None and v[0] != "data"]
+            if bad or missing:
+                refused[name] = f"resolves in {span}; " + ("; ".join(bad) if bad else "hooks not reviewed: " +
+                                                            ", ".join(missing))
+                continue
+            entries[name] = {
+                "kind": "class",
+                "reason": f"{why}; {review.LIB} {span} (history pack, {len(rec['tags'])} versions read, Cython source)",
+                "versions": span,
+                "rebuild": "; ".join(f"{k} ({v[1]})" for k, v in verdicts.items())
+                or "no building method of its own (the Cython type's allocation)",
+            }
+            if calls is not None:
+                entries[name]["calls"] = calls
             continue
         notes, bad, missing, checked = {}, [], [], {}  # notes: (hook, owner, why) -> hashes
         reference = getattr(review, "REFERENCE_ONLY", {}).get(name)

@@ -354,3 +354,64 @@ def unhashable(version, name, external):
         if "__hash__" in hooks:
             return hooks["__hash__"] == "none"
     return False
+
+
+# Cython extension classes (.pyx): Python's ast cannot read them, so a review module names the classes it wants
+# (CYTHON) and each version's .pyx text is read for the methods that build an instance while loading: __cinit__ and
+# __init__ (a stream that calls the class, as their __reduce__ writes), __reduce__/__reduce_cython__ (what the library
+# writes), __setstate__/__setstate_cython__ (BUILD) and __getstate__. Each method's text is hashed with comments,
+# docstrings and blank lines dropped and indentation normalised, so that unchanged code has one hash in every version.
+PYX_HOOKS = ("__cinit__", "__init__", "__reduce__", "__reduce_cython__", "__setstate__", "__setstate_cython__",
+             "__getstate__", "__dealloc__")
+
+
+def _pyx_normalise(text):
+    import re
+
+    text = re.sub(r'"""[\s\S]*?"""', "", text)
+    lines = [ln.split("#", 1)[0].rstrip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln.strip()]
+    if not lines:
+        return ""
+    indent = min(len(ln) - len(ln.lstrip()) for ln in lines)
+    return "\n".join(ln[indent:] for ln in lines)
+
+
+def pyx_classes(text):
+    """{class: {"bases": [...], "hooks": {method: hash}, "sources": {hash: text}}} of a .pyx file's `cdef class`es
+    (top level only; methods found by their `def`/`cpdef` line at the class body's first indentation)."""
+    import re
+
+    out = {}
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        m = re.match(r"cdef class (\w+)\s*(?:\(([^)]*)\))?\s*:", lines[i])
+        if not m:
+            i += 1
+            continue
+        name, bases = m.group(1), [b.strip() for b in (m.group(2) or "").split(",") if b.strip()]
+        body = []
+        i += 1
+        while i < len(lines) and (not lines[i].strip() or lines[i][0].isspace() or lines[i].startswith("#")):
+            body.append(lines[i])
+            i += 1
+        hooks, sources = {}, {}
+        k = 0
+        while k < len(body):
+            d = re.match(r"(\s+)(?:c?p?def|def)\s+(?:[\w\[\], ]+\s+)?(\w+)\s*\(", body[k])
+            if d and d.group(2) in PYX_HOOKS:
+                ind = len(d.group(1))
+                block = [body[k]]
+                k += 1
+                while k < len(body) and (not body[k].strip() or len(body[k]) - len(body[k].lstrip()) > ind):
+                    block.append(body[k])
+                    k += 1
+                src = _pyx_normalise("\n".join(block))
+                h = "pyx-" + hashlib.sha256(src.encode()).hexdigest()[:12]
+                hooks[d.group(2)] = h
+                sources[h] = src
+                continue
+            k += 1
+        out[name] = {"bases": bases, "hooks": hooks, "sources": sources}
+    return out

@@ -52,6 +52,11 @@ HELD = {
     "sklearn.utils.Bunch": "the dict of named values datasets and some fitted attributes are",
     "sklearn.utils._bunch.Bunch": "the dict of named values datasets and some fitted attributes are",
     "sklearn.datasets.base.Bunch": "the dict of named values datasets are (scikit-learn <= 0.21's location)",
+    # Metadata routing (1.3 on): what set_{method}_request leaves on an estimator (_metadata_request), and the scorer
+    # a search holds when it scores with the estimator's own score method (scorer_ with scoring=None, a class from 1.4).
+    "sklearn.utils._metadata_requests.MetadataRequest": "the metadata requests an estimator keeps (_metadata_request)",
+    "sklearn.utils._metadata_requests.MethodMetadataRequest": "one method's metadata requests (held by MetadataRequest)",
+    "sklearn.metrics._scorer._PassthroughScorer": "the scorer a search holds with scoring=None (scorer_)",
 }
 EXTRA_NAMES = {}
 EXTERNAL_BASES = {
@@ -151,10 +156,64 @@ REVIEW = {
         "data", "answers a failed attribute lookup with the item of that key; BUILD finds __setstate__ on the class"),
     "sklearn.utils._bunch.Bunch.__getattr__@8dda81b85826": (
         "data", "answers a failed attribute lookup with the item of that key; BUILD finds __setstate__ on the class"),
+    "sklearn.utils._metadata_requests.MetadataRequest.__getattr__@6559ed9d9d44": (
+        "data", "answers a failed attribute lookup only for the names of the module's constant COMPOSITE_METHODS table "
+                "(fit_transform, fit_predict: a MethodMetadataRequest composed from the instance's fit/transform/"
+                "predict requests); any other name, such as the __setstate__ BUILD asks for, raises AttributeError"),
     "sklearn.datasets.base.Bunch.__getattr__@8dda81b85826": (
         "data", "answers a failed attribute lookup with the item of that key; BUILD finds __setstate__ on the class"),
 }
-FUNCTIONS = {}
+# Score functions a feature selector stores (SelectKBest(score_func=...), GenericUnivariateSelect, SelectPercentile,
+# SelectFpr/Fdr/Fwe: score_func), at their module locations of 0.15 - 0.21 (the installed pack reviews the current
+# ones). The selector calls score_func(X, y) in fit only; loading never calls it. Admitted as stored references
+# (calls "none"): a stream that calls one, or uses it as a reconstructor, is refused. Every hash below was read:
+# each computes statistics of its array arguments (numpy/scipy, check_X_y/check_array validation, a LabelBinarizer
+# fit for chi2, the k-nearest-neighbour estimate for mutual information), with no I/O, no import, no callable taken.
+_SCORE = "a feature selector's score function, stored as score_func and called by fit only (never while loading)"
+# Cython classes at the module locations of 0.15 - 0.21 (read from each version's .pyx by derive-history.py, not by
+# the ast parse): the SGD losses an SGDClassifier/SGDRegressor of those versions holds (loss_function_, the class
+# called as their __reduce__ writes: Hinge(threshold), Log()). The installed pack reviews the same classes at
+# sklearn.linear_model._sgd_fast. Their bases (LossFunction, Classification, Regression) have no fields and no
+# building method in the source; Cython >= 0.26 adds the generated __reduce_cython__/__setstate_cython__ to such a
+# field-less base, which checks the state's length before it reads an item and sets no field.
+_SGD = "an SGD loss function object an SGDClassifier/SGDRegressor of scikit-learn <= 0.21 holds (loss_function_)"
+CYTHON = {f"sklearn.linear_model.sgd_fast.{n}": (_SGD, None) for n in (
+    "Hinge", "Log", "ModifiedHuber", "SquaredHinge", "SquaredLoss", "Huber", "EpsilonInsensitive",
+    "SquaredEpsilonInsensitive")}
+_DOUBLE = "stores its one argument in a C double field (Cython converts it with float(), else raises TypeError)"
+REVIEW.update({
+    f"sklearn.linear_model.sgd_fast.{key}": ("data", why) for key, why in (
+        ("Hinge.__init__@pyx-20aceb282f80", _DOUBLE),
+        ("SquaredHinge.__init__@pyx-20aceb282f80", _DOUBLE),
+        ("Huber.__init__@pyx-1468d75c06cb", _DOUBLE),
+        ("EpsilonInsensitive.__init__@pyx-98c3757b564c", _DOUBLE),
+        ("SquaredEpsilonInsensitive.__init__@pyx-98c3757b564c", _DOUBLE),
+        ("Hinge.__reduce__@pyx-899cfbba6e93", "writes Hinge(threshold)"),
+        ("SquaredHinge.__reduce__@pyx-5c2b06f036b0", "writes SquaredHinge(threshold)"),
+        ("Huber.__reduce__@pyx-78ccf682c835", "writes Huber(c)"),
+        ("EpsilonInsensitive.__reduce__@pyx-6044c4f916e0", "writes EpsilonInsensitive(epsilon)"),
+        ("SquaredEpsilonInsensitive.__reduce__@pyx-2d5d09490d71", "writes SquaredEpsilonInsensitive(epsilon)"),
+        ("Log.__reduce__@pyx-c2f3287028d3", "writes Log()"),
+        ("ModifiedHuber.__reduce__@pyx-30c0fcbe82cc", "writes ModifiedHuber()"),
+        ("SquaredLoss.__reduce__@pyx-8fb408520da4", "writes SquaredLoss()"),
+    )
+})
+FUNCTIONS = {
+    "sklearn.feature_selection.univariate_selection.chi2": (
+        "reference", _SCORE + ": chi-squared statistics of non-negative features", (
+            "4609091c94b9", "5691dfaa278a", "731e2d00a1ff")),
+    "sklearn.feature_selection.univariate_selection.f_classif": (
+        "reference", _SCORE + ": ANOVA F-values per class through f_oneway", ("33a9f8dff78e", "f21d3ad96c75")),
+    "sklearn.feature_selection.univariate_selection.f_oneway": (
+        "reference", _SCORE + ": one-way ANOVA of the per-class arrays", ("cd26dcc80cba", "f1dd7aaf194d")),
+    "sklearn.feature_selection.univariate_selection.f_regression": (
+        "reference", _SCORE + ": univariate linear-regression F-values", (
+            "50e643a643bf", "564a9ce8220d", "b091368e47cd", "b4f8ace9b0de")),
+    "sklearn.feature_selection.mutual_info_.mutual_info_classif": (
+        "reference", _SCORE + ": mutual information with a discrete target (_estimate_mi)", ("a3bc04db2d8e",)),
+    "sklearn.feature_selection.mutual_info_.mutual_info_regression": (
+        "reference", _SCORE + ": mutual information with a continuous target (_estimate_mi)", ("d14442fa3c65",)),
+}
 NOT_ADMITTED = {
     "sklearn.datasets.base.Bunch": "resolves in 0.15.0 - 0.21.3; in 0.17 Bunch has __getattr__ (answering from its items) "
                                    "and no __setstate__: BUILD's lookup of __setstate__ is answered by a pickled item, "

@@ -123,6 +123,89 @@ describe('scikit-learn history pack', () => {
     );
   });
 
+  it('score functions at their 0.15 - 0.21 locations pass as values a selector holds, never as calls', async () => {
+    const fns = ['chi2', 'f_classif', 'f_oneway', 'f_regression'].map(
+      (f) => `sklearn.feature_selection.univariate_selection.${f}`,
+    );
+    fns.push(
+      'sklearn.feature_selection.mutual_info_.mutual_info_classif',
+      'sklearn.feature_selection.mutual_info_.mutual_info_regression',
+    );
+    for (const name of fns) {
+      const e = allowEntry(name);
+      assert.equal(e?.source, 'scikit-learn', name);
+      assert.equal(e?.calls, 'none', name);
+      assert.match(e?.versions ?? '', /^scikit-learn 0\.1[58]\S* - 0\.21\.3$/, name);
+    }
+    // SelectKBest as 0.20 pickles it: NEWOBJ, then BUILD with score_func named by GLOBAL.
+    const state = Buffer.concat([
+      Buffer.from('}('),
+      str('score_func'),
+      glob('sklearn.feature_selection.univariate_selection', 'f_classif'),
+      str('k'),
+      Buffer.from([0x4b, 2]),
+      str('_sklearn_version'),
+      str('0.20.3'),
+      Buffer.from('u'),
+    ]);
+    const selector = estimator('sklearn.feature_selection.univariate_selection', 'SelectKBest', state);
+    const { r, blocking: ok } = await blocking('select-k-best.pkl', selector);
+    assert.deepEqual(
+      ok.map((f) => f.evidence.signal),
+      [],
+    );
+    assert.ok(
+      r.pickles
+        .flatMap((p) => p.admitted ?? [])
+        .some((a) => a.name === fns[1] && a.versions === 'scikit-learn 0.15.0 - 0.21.3'),
+      JSON.stringify(r.pickles.map((p) => p.admitted)),
+    );
+    // The same function called by the stream (REDUCE with the stream's arguments) is refused.
+    const call = Buffer.concat([
+      Buffer.from([0x80, 2]),
+      glob('sklearn.feature_selection.univariate_selection', 'f_classif'),
+      str('a'),
+      str('b'),
+      Buffer.from([0x86]), // TUPLE2
+      Buffer.from('R.'),
+    ]);
+    const bad = await blocking('f-classif-call.pkl', call);
+    assert.ok(
+      bad.blocking.some((f) => f.evidence.signal.includes('univariate_selection.f_classif')),
+      bad.r.findings.map((f) => f.evidence.signal).join('\n'),
+    );
+  });
+
+  it('metadata-routing requests (1.3 on) pass rebuilt through __new__; called with arguments they are refused', async () => {
+    for (const n of ['MetadataRequest', 'MethodMetadataRequest']) {
+      const e = allowEntry(`sklearn.utils._metadata_requests.${n}`);
+      assert.equal(e?.source, 'scikit-learn', n);
+      assert.equal(e?.calls, 'new', n);
+    }
+    const request = estimator(
+      'sklearn.utils._metadata_requests',
+      'MetadataRequest',
+      dict([['owner', 'LogisticRegression']]),
+    );
+    const ok = await blocking('metadata-request.pkl', request);
+    assert.deepEqual(
+      ok.blocking.map((f) => f.evidence.signal),
+      [],
+    );
+    const call = Buffer.concat([
+      Buffer.from([0x80, 2]),
+      glob('sklearn.utils._metadata_requests', 'MetadataRequest'),
+      str('owner'),
+      Buffer.from([0x85]), // TUPLE1
+      Buffer.from('R.'),
+    ]);
+    const bad = await blocking('metadata-request-call.pkl', call);
+    assert.ok(
+      bad.blocking.some((f) => f.evidence.signal.includes('MetadataRequest')),
+      bad.r.findings.map((f) => f.evidence.signal).join('\n'),
+    );
+  });
+
   it("refuses 0.17's Bunch (no __setstate__: BUILD asks its items)", () => {
     assert.equal(allowEntry('sklearn.datasets.base.Bunch'), undefined);
     assert.match(refusedBy('sklearn.datasets.base.Bunch')?.reason ?? '', /0\.17/);

@@ -6,6 +6,7 @@
 // `node --import tsx scripts/real-world-report.ts --manifest test/fixtures/real-world/sklearn-manifest.json`.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
+import { inflateSync } from 'node:zlib';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -65,5 +66,43 @@ describe('real pickles of projects built on scikit-learn', { skip }, () => {
       }
     }
     assert.deepEqual(wrong, []);
+  });
+
+  it('files naming old-location score functions or SGD losses pass them, naming the pack and versions', async () => {
+    // Chosen by what they hold (the GLOBAL opcode's text in the stream, inflated when joblib compressed it with zlib),
+    // the first three of each kind in the manifest's order.
+    const kinds = [/sklearn\.feature_selection\.univariate_selection\n\w+\n/, /sklearn\.linear_model\.sgd_fast\n\w+\n/];
+    const picked: { e: Entry; bytes: Buffer }[] = [];
+    const left = kinds.map(() => 3);
+    for (const e of manifest.files) {
+      if (left.every((n) => n === 0)) break;
+      const bytes = bytesOf(e);
+      if (bytes === undefined) continue;
+      let text: string;
+      try {
+        text = (bytes[0] === 0x78 ? inflateSync(bytes) : bytes).toString('latin1');
+      } catch {
+        continue;
+      }
+      const k = kinds.findIndex((re, i) => left[i]! > 0 && re.test(text));
+      if (k < 0) continue;
+      left[k]!--;
+      picked.push({ e, bytes });
+    }
+    assert.ok(picked.length > 0, 'no manifest file holds these names');
+    for (const { e, bytes } of picked) {
+      const r = await scanBytes(basename(e.path), bytes);
+      const named = r.findings
+        .filter((f) => BLOCKING.has(f.severity))
+        .filter((f) => /univariate_selection|sgd_fast/.test(f.evidence.signal));
+      assert.deepEqual(
+        named.map((f) => f.evidence.signal),
+        [],
+        `${e.repository}:${e.path}`,
+      );
+      const admitted = r.pickles.flatMap((p) => p.admitted ?? []).filter((a) => /univariate|sgd_fast/.test(a.name));
+      assert.ok(admitted.length > 0, `${e.repository}:${e.path}: nothing admitted`);
+      for (const a of admitted) assert.match(a.versions ?? '', /^scikit-learn 0\.15\.0 - 0\.21\.3$/, a.name);
+    }
   });
 });

@@ -228,30 +228,21 @@ MODELLED = {
                      "pickle.load (numpy < 1.16.3)"),
     },
 }
-# pandas.core.index._new_Index: pandas 0.15 - 0.17 define it (Index.__reduce__ writes _new_Index(cls, d) with
-# d = {'data': the values ndarray, 'name': name}); 0.25 - 1.5 re-export pandas.core.indexes.base's (which the pandas
-# pack reviews under its own name); 2.0 no longer has the module, and no pandas.read_pickle class-location table maps
-# it (docs/packs/history/pandas-compat.json), so it loads only through pickle.load with a pandas that defines it.
-# It runs cls.__new__(cls, **d): Index.__new__ hands every keyword it does not know to DatetimeIndex (0.15 - 0.17:
-# tz='dateutil/<path>' opens that path), parses dtype, and fastpath stores data unchecked - so the VM admits a call
-# only in the shape pandas wrote (src/analyzers/pickle/call-hooks.ts): cls one of pandas.core.index's Index,
-# Int64Index, Float64Index; d a literal dict of 'data' (a numpy.ndarray instance: no instance __dict__, nothing
-# planted) and 'name' (None, a str or a number). In that shape every version's Index.__new__ builds an index of the
-# array's values: by the array's dtype (datetime64/timedelta64: DatetimeIndex/TimedeltaIndex with no tz; integer:
-# Int64Index; floating: Float64Index), else an object array whose elements' types are inferred
-# (lib.infer_dtype) into a DatetimeIndex (tz from the elements' own tzinfo objects), TimedeltaIndex, PeriodIndex or
-# an object Index - the path the pandas pack already admits for pandas.core.indexes.base._new_Index, whose object
-# elements are list items the VM does not keep either. The result is an instance of a class the VM does not name
-# here: a BUILD on it is checked as one of an unknown class (fail closed).
-FUNCTIONS = {
-    "pandas.core.index._new_Index": (
-        "reconstructor",
-        "_new_Index(cls, d) = cls.__new__(cls, **d); admitted only as pandas 0.15 - 0.17 wrote it: cls "
-        "pandas.core.index Index/Int64Index/Float64Index, d = {'data': numpy.ndarray, 'name': scalar} (the VM "
-        "checks that shape): an index of the array's values",
-        ("1d37a539b60c",),
-    ),
-}
+# pandas.core.index._new_Index - reviewed, not admitted (stop 38). pandas 0.15.0 - 0.17.1 define it
+# (1d37a539b60c: `return cls.__new__(cls, **d)`); 0.25 - 1.5 re-export pandas.core.indexes.base's (dba9ab16e1a7
+# 0.25; 1c09adbdcbf7 1.0 - 1.3; 5c433974f432 1.4; 5f4599cc8d8b 1.5 - 3.0: PeriodIndex classes go to
+# _new_PeriodIndex, 1.4+ set d['dtype'] = d['data'].dtype); no read_pickle class-location table maps the name.
+# Index.__new__ (0.15 - 0.17) hands every keyword it does not know to DatetimeIndex (tz='dateutil/<path>' opens the
+# path: pandas 1.5.3's pickle.load of _new_Index(Index, {'data': ndarray, 'tz': 'dateutil//etc/passwd'}) reads
+# /etc/passwd as a zone file), parses dtype, and fastpath stores data unchecked, so it can be admitted only in the
+# shape pandas wrote, checked by the VM. What pandas 0.15 - 0.17 wrote (read from the legacy pickles of the real-world
+# manifest): (Index | Int64Index | Float64Index, {'data': ndarray, 'name': scalar}), (pandas.tseries.period.PeriodIndex,
+# {'data': int64 ndarray, 'name', 'freq'}) with freq a str (0.15 - 0.16) or an offset object (0.17: PeriodIndex.__new__
+# then reads the offset's rule code and freqstr, hooks of the offset classes not reviewed for this use), and
+# (MultiIndex, {levels, labels, sortorder, names}) (refused above). A shape check limited to the Index classes blocks
+# nothing more than the name does today but would report the PeriodIndex calls of 6 real 0.16 - 0.17 pickles as an open
+# they do not make: not written until the offset freq is reviewed.
+FUNCTIONS = {}
 NOT_ADMITTED = {
     "pandas.core.index.MultiIndex": (
         "MultiIndex.__setstate__ (pandas 0.13 - 0.17) rebuilds each level with Index(x) for the stream's level "

@@ -2,7 +2,6 @@
 // verdicts). The VM checks each call of such a class (REDUCE/INST/OBJ, which run __init__) against that shape; any
 // other argument is reported as the call the constructor would make with it (dateutil's tzfile(path) opens a file,
 // pandas' CustomBusinessDay(calendar=obj) calls obj.holidays()).
-import { instanceClasses } from './instance-class.js';
 import { K, type PyVal } from './values.js';
 
 export interface CallHook {
@@ -31,19 +30,6 @@ const isNoneOrObject = (v: PyVal | undefined): boolean => isNone(v) || (typeof v
 
 /** Timestamp under the names pandas < 1.0 wrote (tslib) and the class pandas.read_pickle maps them to. */
 const OLD_TIMESTAMP = /^pandas\.(?:tslib|_libs\.tslib|_libs\.tslibs\.timestamps)\.Timestamp$/;
-
-/** None, a str or a number (an index name as pandas writes it). */
-function isScalar(v: PyVal): boolean {
-  if (typeof v !== 'object') return true; // a kept str, an int
-  return v.k === K.None || v.k === K.Str || v.k === K.Float || v.k === K.True || v.k === K.False;
-}
-
-/** The classes pandas 0.15 - 0.17's Index.__reduce__ passes to pandas.core.index._new_Index with (data, name) only. */
-const OLD_INDEX: ReadonlySet<string> = new Set([
-  'pandas.core.index.Index',
-  'pandas.core.index.Int64Index',
-  'pandas.core.index.Float64Index',
-]);
 
 const CUSTOM_OFFSET =
   /^pandas\.(?:_libs\.tslibs\.offsets|tseries\.offsets)\.(?:CustomBusiness(?:Day|Hour|MonthBegin|MonthEnd)|CDay|CBMonthBegin|CBMonthEnd)$/;
@@ -96,38 +82,6 @@ export const CALL_HOOKS: readonly CallHook[] = [
       if (items.length > 1 && !isNoneOrObject(items[1])) return 'the freq argument is not None or an offset object';
       if (items.length > 2 && !isNone(items[2])) return 'the tz argument is not None: a str tz is resolved by name';
       return undefined;
-    },
-  },
-  {
-    // pandas.core.index._new_Index(cls, d) = cls.__new__(cls, **d): pandas 0.15 - 0.17 define it there, 0.25 - 1.5
-    // re-export pandas.core.indexes.base's. Index.__new__ hands every keyword it does not know to DatetimeIndex
-    // (tz='dateutil/<path>' opens that path), parses a dtype, and a fastpath keyword stores data unchecked. Index's
-    // reduce (0.15 - 0.17) writes (Index/Int64Index/Float64Index, {'data': the values ndarray, 'name': name}): only
-    // that is admitted (the history pack's review: scripts/data/history/pandas.py).
-    what: 'passes every keyword of its dict to Index.__new__, which hands unknown ones to DatetimeIndex (pandas _new_Index)',
-    runs: { module: 'builtins', name: 'open' },
-    applies: (c) => c === 'pandas.core.index._new_Index',
-    problem: (args) => {
-      const items = argItems(args);
-      if (typeof items === 'string') return items;
-      if (items.length !== 2) return `${items.length} arguments (pandas writes (cls, d))`;
-      const [cls, d] = items;
-      if (!(typeof cls === 'object' && cls.k === K.Global && OLD_INDEX.has(cls.imp.canonical)))
-        return 'the class is not pandas.core.index Index, Int64Index or Float64Index';
-      if (typeof d !== 'object' || d.k !== K.Dict || d.opaque || d.n > d.keys.length)
-        return 'the keywords are not a literal dict the analysis kept';
-      for (const [i, k] of d.keys.entries()) {
-        const v = d.vals[i]!;
-        if (k === 'data') {
-          const c = instanceClasses(v);
-          if (c.unknown || c.names.length !== 1 || c.names[0] !== 'numpy.ndarray')
-            return 'data is not a numpy.ndarray (pandas writes the index values array)';
-        } else if (k === 'name') {
-          if (!isScalar(v)) return 'name is not None, a str or a number';
-        } else
-          return `keyword ${typeof k === 'string' ? JSON.stringify(k.slice(0, 64)) : 'not a str'} (pandas writes data and name)`;
-      }
-      return d.keys.includes('data') ? undefined : 'no data keyword (pandas writes data and name)';
     },
   },
 ];

@@ -267,7 +267,7 @@ async function runTarget(
    * Reaching names are found over every module read so far, to a fixpoint (a module read in an earlier round may
    * call a name found now); callers are the files not read yet that import a defining module (postings).
    */
-  const demanded = (from: readonly Entry[]): Set<string> => {
+  const demanded = (from: readonly Entry[]): { callees: Set<string>; callers: Set<string> } => {
     const loaded = entries
       .filter((e) => e.module !== undefined)
       .map((e) => ({ stable: e.rel, mod: e.module!, keys: keys.get(e.rel)!.keys, pkg: keys.get(e.rel)!.pkg }));
@@ -277,26 +277,28 @@ async function runTarget(
       if (now.size === 0) break;
       for (const [n, a] of now) added.set(n, a);
     }
-    const wanted = new Set<string>(
+    const callees = new Set<string>(
       demandedModules(
         from.map((e) => ({ stable: e.rel, mod: e.module! })),
         keys,
         names,
       ),
     );
+    const callers = new Set<string>();
     if (added.size > 0) {
       postings ??= identifierPostings(entries, read, keys);
       for (const i of callerFiles(postings, added)) {
         const e = entries[i]!;
-        if (e.module === undefined) wanted.add(e.rel);
+        if (e.module === undefined) callers.add(e.rel);
       }
     }
-    return wanted;
+    return { callees, callers };
   };
   let round = 0;
   for (; round < DEMAND_LIMITS.rounds && fresh.length > 0; round++) {
     stats.rounds = Math.max(stats.rounds, round + 1);
-    const wanted = demanded(fresh);
+    const { callees, callers } = demanded(fresh);
+    const wanted = new Set([...callees, ...callers]);
     fresh = [];
     for (const stable of wanted) {
       const e = byStable.get(stable);
@@ -318,9 +320,15 @@ async function runTarget(
     }
   }
   // Rounds used up while modules loaded in the last one may still demand others: the chain across files was cut.
+  // Modules whose results feed a sink are needed as they are; callers past the bound are needed only when the
+  // analysis asks for the callers of a function they call (checked once the analysis has run).
+  let pendingCallees: string[] = [];
+  let pendingCallers = false;
   if (cut === undefined && round === DEMAND_LIMITS.rounds && fresh.length > 0) {
-    const pending = [...demanded(fresh)].filter((st) => byStable.get(st)?.module === undefined);
-    if (pending.length > 0) cut = { limit: 'maxDeserModuleDepth', files: pending.slice(0, 5) };
+    const unread = (st: string): boolean => byStable.get(st)?.module === undefined;
+    const p = demanded(fresh);
+    pendingCallees = [...p.callees].filter(unread);
+    pendingCallers = [...p.callers].some(unread);
   }
   const inputs: ProjectInput[] = entries
     .filter((e) => e.module !== undefined)
@@ -330,14 +338,36 @@ async function runTarget(
     entries.map((e) => e.rel),
     isPackageDir,
   );
+  const found = detectProjectSignals(project);
+  if (pendingCallees.length > 0 || pendingCallers) {
+    const past = [
+      ...pendingCallees.filter((st) => {
+        const ks = keys.get(st)!.keys;
+        if (ks.some((k) => project.askedInto(k))) return true;
+        // A base class there of a class whose methods may reach a sink (it may make the class a handler).
+        const inside = (q: string): boolean => ks.some((k) => q === k || q.startsWith(`${k}.`));
+        return project
+          .outsideBases()
+          .some(
+            (b) =>
+              inside(b.base) &&
+              [...names.values()].some((as) =>
+                as.some((a) => a.cls === b.cls && a.keys.some((k) => b.keys.includes(k))),
+              ),
+          );
+      }),
+      ...(pendingCallers ? unreadCallersOfAsked(project, names, postings, entries) : []),
+    ];
+    if (past.length > 0) cut = { limit: 'maxDeserModuleDepth', files: past.slice(0, 5) };
+  }
   const findings: Finding[] = [];
   if (cut !== undefined) findings.push(...incompleteProject(entries, cut, rules));
-  for (const [stable, found] of detectProjectSignals(project)) {
+  for (const [stable, list] of found) {
     const e = byStable.get(stable)!;
     // A module the scan did not name is reported when the data path runs through a named one.
     const signals = e.named
-      ? found
-      : found.filter((s) => (s.flow ?? []).some((f) => byStable.get(f.file)?.named === true));
+      ? list
+      : list.filter((s) => (s.flow ?? []).some((f) => byStable.get(f.file)?.named === true));
     if (signals.length === 0) continue;
     const fact: CodeFact = {
       location: { chain: [e.member.path] },
@@ -349,6 +379,31 @@ async function runTarget(
     findings.push(...ctx.findings);
   }
   return findings;
+}
+
+/**
+ * Files not read that call a function whose callers the analysis asked for, when that function may reach a sink
+ * (a wanted name of the demand, at the same module): the callers past the rounds' bound that a verdict needed.
+ */
+function unreadCallersOfAsked(
+  project: DeserProject,
+  names: ReadonlyMap<string, NameAnchor[]>,
+  postings: Postings | undefined,
+  entries: readonly Entry[],
+): string[] {
+  if (postings === undefined) return [];
+  const asked = new Map<string, NameAnchor[]>();
+  for (const a of project.askedCallers()) {
+    const wanted = names.get(a.name);
+    if (wanted === undefined || !wanted.some((w) => w.keys.some((k) => a.keys.includes(k)))) continue;
+    const list = asked.get(a.name) ?? [];
+    list.push({ keys: a.keys, ...(a.cls !== undefined ? { cls: a.cls } : {}) });
+    asked.set(a.name, list);
+  }
+  return [...callerFiles(postings, asked)]
+    .map((i) => entries[i]!)
+    .filter((e) => e.module === undefined)
+    .map((e) => e.rel);
 }
 
 /**

@@ -267,6 +267,20 @@ async function runTarget(
    * Reaching names are found over every module read so far, to a fixpoint (a module read in an earlier round may
    * call a name found now); callers are the files not read yet that import a defining module (postings).
    */
+  // Findings are reported on data paths through a named file, so callers are wanted only of functions defined in
+  // a named module or in one read as a caller (upstream of a named one): the callers of a module read because a
+  // named one imports or calls it (downstream) cannot put a named file on the path, and would grow the project
+  // through the whole package (a named pandas/io/api.py read every caller of read_pickle).
+  const up = new Set<string>(entries.filter((e) => e.named).map((e) => e.rel));
+  const towardNamed = (ns: ReadonlyMap<string, NameAnchor[]>): Map<string, NameAnchor[]> => {
+    const upKeys = new Set([...up].flatMap((r) => keys.get(r)?.keys ?? []));
+    const out = new Map<string, NameAnchor[]>();
+    for (const [n, anchors] of ns) {
+      const kept = anchors.filter((a) => a.keys.some((k) => upKeys.has(k)));
+      if (kept.length > 0) out.set(n, kept);
+    }
+    return out;
+  };
   const demanded = (from: readonly Entry[]): { callees: Set<string>; callers: Set<string> } => {
     const loaded = entries
       .filter((e) => e.module !== undefined)
@@ -285,9 +299,10 @@ async function runTarget(
       ),
     );
     const callers = new Set<string>();
-    if (added.size > 0) {
+    const upward = towardNamed(added);
+    if (upward.size > 0) {
       postings ??= identifierPostings(entries, read, keys);
-      for (const i of callerFiles(postings, added)) {
+      for (const i of callerFiles(postings, upward)) {
         const e = entries[i]!;
         if (e.module === undefined) callers.add(e.rel);
       }
@@ -299,6 +314,7 @@ async function runTarget(
     stats.rounds = Math.max(stats.rounds, round + 1);
     const { callees, callers } = demanded(fresh);
     const wanted = new Set([...callees, ...callers]);
+    for (const st of callers) up.add(st);
     fresh = [];
     for (const stable of wanted) {
       const e = byStable.get(stable);
@@ -356,7 +372,7 @@ async function runTarget(
               ),
           );
       }),
-      ...(pendingCallers ? unreadCallersOfAsked(project, names, postings, entries) : []),
+      ...(pendingCallers ? unreadCallersOfAsked(project, towardNamed(names), postings, entries) : []),
     ];
     if (past.length > 0) cut = { limit: 'maxDeserModuleDepth', files: past.slice(0, 5) };
   }

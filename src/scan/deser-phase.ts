@@ -8,7 +8,7 @@ import type { ScanTarget } from '../core/scan-target.js';
 import type { PythonModule } from '../analyzers/python/module-model.js';
 import type { CodeSignal } from '../analyzers/python/code-signal.js';
 import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
-import { analyzeForDeser } from '../analyzers/deser/gate.js';
+import { analyzeForDeser, mayHaveDeserSignals } from '../analyzers/deser/gate.js';
 import { detectProjectSignals } from '../analyzers/deser/code.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
 import { absoluteName, demandedModules, reachingNames, type NameAnchor } from '../analyzers/deser/demand.js';
@@ -243,18 +243,29 @@ async function runTarget(
       }
       for (const st of importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys)) imported.add(st);
     }
-    for (const st of imported) {
-      const e = byStable.get(st);
-      if (e === undefined || e.module !== undefined) continue;
-      const text = read(e);
-      if (text === undefined) continue;
-      try {
-        e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
-      } catch {
-        continue;
+    // Two hops: the project modules those imports import, when their text names a deserializer, transport or
+    // serialized media type (the DESER text gate) — a handler here, a service there, the decoder one further.
+    const second = new Set<string>();
+    for (const [hop, list] of [
+      [1, imported],
+      [2, second],
+    ] as const) {
+      for (const st of list) {
+        const e = byStable.get(st);
+        if (e === undefined || e.module !== undefined) continue;
+        const text = read(e);
+        if (text === undefined || (hop === 2 && !mayHaveDeserSignals(text))) continue;
+        try {
+          e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
+        } catch {
+          continue;
+        }
+        stats.loadedOnDemand++;
+        fresh.push(e);
+        if (hop === 1)
+          for (const s2 of importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys))
+            if (!imported.has(s2)) second.add(s2);
       }
-      stats.loadedOnDemand++;
-      fresh.push(e);
     }
   }
   if (fresh.length === 0) return cut !== undefined && cut !== tooLarge ? incompleteProject(entries, cut, rules) : [];

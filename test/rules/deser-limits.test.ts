@@ -285,3 +285,40 @@ describe('DESER: one file of a large project named alone', () => {
     assert.ok(ids.includes('SCAN-INCOMPLETE:maxDeserModuleDepth'), ids.join(', '));
   });
 });
+
+/**
+ * A project (pyproject.toml) whose Flask handler `app/views.py` passes the request body to `app/service.py`, which
+ * hands it to `app/codec.py`'s decoder: pickle.loads, or in the benign twin the service passes its own constant.
+ */
+function twoHops(benign: boolean): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deser-two-hops-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "svc"\n');
+  mkdirSync(join(dir, 'app'));
+  writeFileSync(join(dir, 'app', '__init__.py'), '');
+  writeFileSync(
+    join(dir, 'app', 'views.py'),
+    'from flask import Flask, request\n\nfrom app import service\n\napp = Flask(__name__)\n\n\n' +
+      '@app.post("/predict")\ndef predict():\n    return service.process(request.get_data())\n',
+  );
+  writeFileSync(
+    join(dir, 'app', 'service.py'),
+    'from app.codec import decode\n\nDEFAULT = b"\\x80\\x04N."\n\n\ndef process(body):\n' +
+      `    return decode(${benign ? 'DEFAULT' : 'body'})\n`,
+  );
+  writeFileSync(join(dir, 'app', 'codec.py'), 'import pickle\n\n\ndef decode(blob):\n    return pickle.loads(blob)\n');
+  for (let i = 0; i < 20; i++) writeFileSync(join(dir, 'app', `other${i}.py`), `def f${i}(x):\n    return x\n`);
+  return dir;
+}
+
+describe('DESER: a handler file named alone', () => {
+  it('reaches a sink two modules away (handler -> service -> codec)', async () => {
+    const dir = twoHops(false);
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), ['DESER-NETWORK-INPUT']);
+  });
+
+  it('the benign twin (the service passes its own constant) is clean', async () => {
+    const dir = twoHops(true);
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), []);
+  });
+});

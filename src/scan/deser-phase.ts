@@ -243,8 +243,14 @@ async function runTarget(
       }
       for (const st of importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys)) imported.add(st);
     }
-    // Two hops: the project modules those imports import, when their text names a deserializer, transport or
-    // serialized media type (the DESER text gate) — a handler here, a service there, the decoder one further.
+    // Two hops: a module a named file calls into may hand the data on to a module it calls into (a handler here,
+    // a service there, the decoder one further): those are read when their text names a deserializer, transport
+    // or serialized media type (the DESER text gate). Only modules called, not every import, so a file named
+    // alone does not read the package around it.
+    const calledByNamed = new Set<string>();
+    for (const e of entries)
+      if (e.named && e.module !== undefined)
+        for (const st of calledModules(e.module, keys.get(e.rel)?.pkg ?? '', keys)) calledByNamed.add(st);
     const second = new Set<string>();
     for (const [hop, list] of [
       [1, imported],
@@ -262,8 +268,8 @@ async function runTarget(
         }
         stats.loadedOnDemand++;
         fresh.push(e);
-        if (hop === 1)
-          for (const s2 of importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys))
+        if (hop === 1 && calledByNamed.has(st))
+          for (const s2 of calledModules(e.module, keys.get(e.rel)?.pkg ?? '', keys))
             if (!imported.has(s2)) second.add(s2);
       }
     }
@@ -492,6 +498,30 @@ function importedModules(
       }
     }
   }
+  return out;
+}
+
+/** The project modules (their rel paths) whose functions or classes a module calls by qualified name. */
+function calledModules(
+  mod: PythonModule,
+  pkg: string,
+  keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
+): Set<string> {
+  const byKey = new Map<string, string>();
+  for (const [rel, k] of keys) for (const key of k.keys) if (!byKey.has(key)) byKey.set(key, rel);
+  const out = new Set<string>();
+  for (const c of mod.calls)
+    for (const v of c.callee.values) {
+      if (v.kind !== 'qualified') continue;
+      const parts = absoluteName(v.name, 0, pkg).split('.');
+      for (let n = parts.length - 1; n >= 1; n--) {
+        const rel = byKey.get(parts.slice(0, n).join('.'));
+        if (rel !== undefined) {
+          out.add(rel);
+          break;
+        }
+      }
+    }
   return out;
 }
 

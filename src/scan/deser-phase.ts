@@ -241,7 +241,11 @@ async function runTarget(
         }
         fresh.push(e);
       }
-      for (const st of importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys)) imported.add(st);
+      // The modules it calls into (a re-export it never calls, `from .pickle import read_pickle` in an api
+      // module, puts no data path through it: reading every import read half of pandas for pandas/io/api.py).
+      const called = calledModules(e.module, keys.get(e.rel)?.pkg ?? '', keys);
+      for (const st of importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys))
+        if (called.has(st)) imported.add(st);
     }
     // Two hops: a module a named file calls into may hand the data on to a module it calls into (a handler here,
     // a service there, the decoder one further): those are read when their text names a deserializer, transport

@@ -293,11 +293,13 @@ async function runTarget(
   // named one imports or calls it (downstream) cannot put a named file on the path, and would grow the project
   // through the whole package (a named pandas/io/api.py read every caller of read_pickle).
   const up = new Set<string>(entries.filter((e) => e.named).map((e) => e.rel));
+  const unnamedOnly = entries.some((e) => !e.named);
   const towardNamed = (ns: ReadonlyMap<string, NameAnchor[]>): Map<string, NameAnchor[]> => {
     const upKeys = new Set([...up].flatMap((r) => keys.get(r)?.keys ?? []));
     const out = new Map<string, NameAnchor[]>();
     for (const [n, anchors] of ns) {
-      const kept = anchors.filter((a) => a.keys.some((k) => upKeys.has(k)));
+      // A sink a named module only re-exports: its callers' findings would not run through the named file.
+      const kept = anchors.filter((a) => a.keys.some((k) => upKeys.has(k)) && !(a.reexport === true && unnamedOnly));
       if (kept.length > 0) out.set(n, kept);
     }
     return out;

@@ -11,6 +11,8 @@
 // Usage: node scripts/deser-single-files.mjs [--no-build] [--only=a,b] [--root=/usr/lib/python3/dist-packages]
 //   [--per-target=60] [--random=200] [--seed=37] [--timeout=120] [--baseline] [--out=results.jsonl]
 //   [--files=list.txt] (scan exactly these files, one path a line; e.g. the sample of an earlier run)
+//   [--against=/path/to/other/checkout] (also scans each file with that checkout's built CLI, right after this one's,
+//   in the same run, so the per-file CPU ratio this/other does not depend on the machine's load)
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -36,6 +38,7 @@ const timeoutS = Number(opt('timeout', 120));
 const out = opt('out', undefined);
 const listFile = opt('files', undefined);
 const baseline = args.includes('--baseline');
+const against = opt('against', undefined);
 const only = opt('only', '')
   .split(',')
   .filter((s) => s !== '');
@@ -115,9 +118,8 @@ if (sample.length === 0) {
   process.exit(2);
 }
 
-const bundleDir = join(root, 'bin') + '/';
 /** One scan in a fresh process, under nice; CPU time and peak RSS from the process itself. */
-function scan(file) {
+function scan(file, bundleDir = join(root, 'bin') + '/') {
   const argv = ['artifact', file, '--rule', 'DESER', '--format', 'json', '--quiet'];
   const wrapper = `
     const { createRequire } = await import('node:module');
@@ -160,11 +162,15 @@ for (const [i, [name, file, why]] of sample.entries()) {
       rmSync(d, { recursive: true, force: true });
     }
   }
+  const other = against !== undefined && r.error === undefined ? scan(file, join(against, 'bin') + '/') : undefined;
   const row = {
     name,
     file,
     why,
     ...r,
+    ...(other !== undefined
+      ? { otherCpuMs: other.cpuMs, otherRssMb: other.rssMb, otherIncomplete: other.incomplete, otherDeser: other.deser }
+      : {}),
     ...(alone !== undefined ? { aloneCpuMs: alone.cpuMs, aloneRssMb: alone.rssMb } : {}),
   };
   rows.push(row);
@@ -229,6 +235,29 @@ const summary = {
           ).toFixed(2),
         },
       }
+    : {}),
+  ...(against !== undefined
+    ? (() => {
+        const both = done.filter((r) => r.otherCpuMs > 0);
+        const ratios = both.map((r) => r.cpuMs / r.otherCpuMs);
+        return {
+          against,
+          otherCpuMs: { total: Math.round(both.reduce((a, r) => a + r.otherCpuMs, 0)) },
+          cpuRatioToOther: {
+            median: q(ratios, 0.5).toFixed(2),
+            p90: q(ratios, 0.9).toFixed(2),
+            max: Math.max(...ratios).toFixed(2),
+            worst: [...both]
+              .sort((a, b) => b.cpuMs / b.otherCpuMs - a.cpuMs / a.otherCpuMs)
+              .slice(0, 5)
+              .map((r) => `${relative(site, r.file)} ${Math.round(r.cpuMs)} / ${Math.round(r.otherCpuMs)} ms`),
+          },
+          otherFilesWithScanIncomplete: both.filter((r) => r.otherIncomplete.length > 0).length,
+          findingsDiffer: both
+            .filter((r) => [...r.deser].sort().join() !== [...r.otherDeser].sort().join())
+            .map((r) => relative(site, r.file)),
+        };
+      })()
     : {}),
   wallSeconds: Math.round((Date.now() - t0) / 1000),
 };

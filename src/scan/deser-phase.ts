@@ -8,7 +8,7 @@ import type { ScanTarget } from '../core/scan-target.js';
 import type { PythonModule } from '../analyzers/python/module-model.js';
 import type { CodeSignal } from '../analyzers/python/code-signal.js';
 import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
-import { analyzeForDeser } from '../analyzers/deser/gate.js';
+import { analyzeForDeser, mayHaveDeserSignals } from '../analyzers/deser/gate.js';
 import { detectProjectSignals } from '../analyzers/deser/code.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
 import { absoluteName, demandedModules, reachingNames, type NameAnchor } from '../analyzers/deser/demand.js';
@@ -241,20 +241,41 @@ async function runTarget(
         }
         fresh.push(e);
       }
-      for (const st of importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys)) imported.add(st);
+      // The modules it calls into (a re-export it never calls, `from .pickle import read_pickle` in an api
+      // module, puts no data path through it: reading every import read half of pandas for pandas/io/api.py).
+      const called = calledModules(e.module, keys.get(e.rel)?.pkg ?? '', keys);
+      for (const st of importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys))
+        if (called.has(st)) imported.add(st);
     }
-    for (const st of imported) {
-      const e = byStable.get(st);
-      if (e === undefined || e.module !== undefined) continue;
-      const text = read(e);
-      if (text === undefined) continue;
-      try {
-        e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
-      } catch {
-        continue;
+    // Two hops: a module a named file calls into may hand the data on to a module it calls into (a handler here,
+    // a service there, the decoder one further): those are read when their text names a deserializer, transport
+    // or serialized media type (the DESER text gate). Only modules called, not every import, so a file named
+    // alone does not read the package around it.
+    const calledByNamed = new Set<string>();
+    for (const e of entries)
+      if (e.named && e.module !== undefined)
+        for (const st of calledModules(e.module, keys.get(e.rel)?.pkg ?? '', keys)) calledByNamed.add(st);
+    const second = new Set<string>();
+    for (const [hop, list] of [
+      [1, imported],
+      [2, second],
+    ] as const) {
+      for (const st of list) {
+        const e = byStable.get(st);
+        if (e === undefined || e.module !== undefined) continue;
+        const text = read(e);
+        if (text === undefined || (hop === 2 && !mayHaveDeserSignals(text))) continue;
+        try {
+          e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
+        } catch {
+          continue;
+        }
+        stats.loadedOnDemand++;
+        fresh.push(e);
+        if (hop === 1 && calledByNamed.has(st))
+          for (const s2 of calledModules(e.module, keys.get(e.rel)?.pkg ?? '', keys))
+            if (!imported.has(s2)) second.add(s2);
       }
-      stats.loadedOnDemand++;
-      fresh.push(e);
     }
   }
   if (fresh.length === 0) return cut !== undefined && cut !== tooLarge ? incompleteProject(entries, cut, rules) : [];
@@ -267,7 +288,23 @@ async function runTarget(
    * Reaching names are found over every module read so far, to a fixpoint (a module read in an earlier round may
    * call a name found now); callers are the files not read yet that import a defining module (postings).
    */
-  const demanded = (from: readonly Entry[]): Set<string> => {
+  // Findings are reported on data paths through a named file, so callers are wanted only of functions defined in
+  // a named module or in one read as a caller (upstream of a named one): the callers of a module read because a
+  // named one imports or calls it (downstream) cannot put a named file on the path, and would grow the project
+  // through the whole package (a named pandas/io/api.py read every caller of read_pickle).
+  const up = new Set<string>(entries.filter((e) => e.named).map((e) => e.rel));
+  const unnamedOnly = entries.some((e) => !e.named);
+  const towardNamed = (ns: ReadonlyMap<string, NameAnchor[]>): Map<string, NameAnchor[]> => {
+    const upKeys = new Set([...up].flatMap((r) => keys.get(r)?.keys ?? []));
+    const out = new Map<string, NameAnchor[]>();
+    for (const [n, anchors] of ns) {
+      // A sink a named module only re-exports: its callers' findings would not run through the named file.
+      const kept = anchors.filter((a) => a.keys.some((k) => upKeys.has(k)) && !(a.reexport === true && unnamedOnly));
+      if (kept.length > 0) out.set(n, kept);
+    }
+    return out;
+  };
+  const demanded = (from: readonly Entry[]): { callees: Set<string>; callers: Set<string> } => {
     const loaded = entries
       .filter((e) => e.module !== undefined)
       .map((e) => ({ stable: e.rel, mod: e.module!, keys: keys.get(e.rel)!.keys, pkg: keys.get(e.rel)!.pkg }));
@@ -277,26 +314,30 @@ async function runTarget(
       if (now.size === 0) break;
       for (const [n, a] of now) added.set(n, a);
     }
-    const wanted = new Set<string>(
+    const callees = new Set<string>(
       demandedModules(
         from.map((e) => ({ stable: e.rel, mod: e.module! })),
         keys,
         names,
       ),
     );
-    if (added.size > 0) {
+    const callers = new Set<string>();
+    const upward = towardNamed(added);
+    if (upward.size > 0) {
       postings ??= identifierPostings(entries, read, keys);
-      for (const i of callerFiles(postings, added)) {
+      for (const i of callerFiles(postings, upward)) {
         const e = entries[i]!;
-        if (e.module === undefined) wanted.add(e.rel);
+        if (e.module === undefined) callers.add(e.rel);
       }
     }
-    return wanted;
+    return { callees, callers };
   };
   let round = 0;
   for (; round < DEMAND_LIMITS.rounds && fresh.length > 0; round++) {
     stats.rounds = Math.max(stats.rounds, round + 1);
-    const wanted = demanded(fresh);
+    const { callees, callers } = demanded(fresh);
+    const wanted = new Set([...callees, ...callers]);
+    for (const st of callers) up.add(st);
     fresh = [];
     for (const stable of wanted) {
       const e = byStable.get(stable);
@@ -318,9 +359,15 @@ async function runTarget(
     }
   }
   // Rounds used up while modules loaded in the last one may still demand others: the chain across files was cut.
+  // Modules whose results feed a sink are needed as they are; callers past the bound are needed only when the
+  // analysis asks for the callers of a function they call (checked once the analysis has run).
+  let pendingCallees: string[] = [];
+  let pendingCallers = false;
   if (cut === undefined && round === DEMAND_LIMITS.rounds && fresh.length > 0) {
-    const pending = [...demanded(fresh)].filter((st) => byStable.get(st)?.module === undefined);
-    if (pending.length > 0) cut = { limit: 'maxDeserModuleDepth', files: pending.slice(0, 5) };
+    const unread = (st: string): boolean => byStable.get(st)?.module === undefined;
+    const p = demanded(fresh);
+    pendingCallees = [...p.callees].filter(unread);
+    pendingCallers = [...p.callers].some(unread);
   }
   const inputs: ProjectInput[] = entries
     .filter((e) => e.module !== undefined)
@@ -330,14 +377,36 @@ async function runTarget(
     entries.map((e) => e.rel),
     isPackageDir,
   );
+  const found = detectProjectSignals(project);
+  if (pendingCallees.length > 0 || pendingCallers) {
+    const past = [
+      ...pendingCallees.filter((st) => {
+        const ks = keys.get(st)!.keys;
+        if (ks.some((k) => project.askedInto(k))) return true;
+        // A base class there of a class whose methods may reach a sink (it may make the class a handler).
+        const inside = (q: string): boolean => ks.some((k) => q === k || q.startsWith(`${k}.`));
+        return project
+          .outsideBases()
+          .some(
+            (b) =>
+              inside(b.base) &&
+              [...names.values()].some((as) =>
+                as.some((a) => a.cls === b.cls && a.keys.some((k) => b.keys.includes(k))),
+              ),
+          );
+      }),
+      ...(pendingCallers ? unreadCallersOfAsked(project, towardNamed(names), postings, entries) : []),
+    ];
+    if (past.length > 0) cut = { limit: 'maxDeserModuleDepth', files: past.slice(0, 5) };
+  }
   const findings: Finding[] = [];
   if (cut !== undefined) findings.push(...incompleteProject(entries, cut, rules));
-  for (const [stable, found] of detectProjectSignals(project)) {
+  for (const [stable, list] of found) {
     const e = byStable.get(stable)!;
     // A module the scan did not name is reported when the data path runs through a named one.
     const signals = e.named
-      ? found
-      : found.filter((s) => (s.flow ?? []).some((f) => byStable.get(f.file)?.named === true));
+      ? list
+      : list.filter((s) => (s.flow ?? []).some((f) => byStable.get(f.file)?.named === true));
     if (signals.length === 0) continue;
     const fact: CodeFact = {
       location: { chain: [e.member.path] },
@@ -349,6 +418,31 @@ async function runTarget(
     findings.push(...ctx.findings);
   }
   return findings;
+}
+
+/**
+ * Files not read that call a function whose callers the analysis asked for, when that function may reach a sink
+ * (a wanted name of the demand, at the same module): the callers past the rounds' bound that a verdict needed.
+ */
+function unreadCallersOfAsked(
+  project: DeserProject,
+  names: ReadonlyMap<string, NameAnchor[]>,
+  postings: Postings | undefined,
+  entries: readonly Entry[],
+): string[] {
+  if (postings === undefined) return [];
+  const asked = new Map<string, NameAnchor[]>();
+  for (const a of project.askedCallers()) {
+    const wanted = names.get(a.name);
+    if (wanted === undefined || !wanted.some((w) => w.keys.some((k) => a.keys.includes(k)))) continue;
+    const list = asked.get(a.name) ?? [];
+    list.push({ keys: a.keys, ...(a.cls !== undefined ? { cls: a.cls } : {}) });
+    asked.set(a.name, list);
+  }
+  return [...callerFiles(postings, asked)]
+    .map((i) => entries[i]!)
+    .filter((e) => e.module === undefined)
+    .map((e) => e.rel);
 }
 
 /**
@@ -410,6 +504,30 @@ function importedModules(
       }
     }
   }
+  return out;
+}
+
+/** The project modules (their rel paths) whose functions or classes a module calls by qualified name. */
+function calledModules(
+  mod: PythonModule,
+  pkg: string,
+  keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
+): Set<string> {
+  const byKey = new Map<string, string>();
+  for (const [rel, k] of keys) for (const key of k.keys) if (!byKey.has(key)) byKey.set(key, rel);
+  const out = new Set<string>();
+  for (const c of mod.calls)
+    for (const v of c.callee.values) {
+      if (v.kind !== 'qualified') continue;
+      const parts = absoluteName(v.name, 0, pkg).split('.');
+      for (let n = parts.length - 1; n >= 1; n--) {
+        const rel = byKey.get(parts.slice(0, n).join('.'));
+        if (rel !== undefined) {
+          out.add(rel);
+          break;
+        }
+      }
+    }
   return out;
 }
 

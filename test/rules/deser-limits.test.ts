@@ -254,9 +254,71 @@ describe('DESER: one file of a large project named alone', () => {
     assert.deepEqual(await ruleIds(join(dir, 'app', 'cache.py')), ['DESER-NETWORK-INPUT']);
   });
 
+  it('a caller chain longer than the rounds whose callers the analysis never needs is not SCAN-INCOMPLETE', async () => {
+    // The sink reads the project's own state file (no parameter): its callers, many modules up (each also calling
+    // a native module's `recv`), cannot change what it reads. The demand still follows them and runs out of rounds;
+    // the bound is reported only when the final analysis asks for callers past it.
+    const dir = bigProject({ lib: 2 });
+    writeFileSync(
+      join(dir, 'app', 'cache.py'),
+      'import pickle\n\nSTATE = "/var/lib/app/state.pkl"\n\n\ndef restore():\n' +
+        '    with open(STATE, "rb") as f:\n        return pickle.load(f)\n',
+    );
+    mkdirSync(join(dir, 'svc'));
+    writeFileSync(join(dir, 'svc', '__init__.py'), '');
+    const n = DEMAND_LIMITS.rounds + 4;
+    writeFileSync(join(dir, 'svc', 'h1.py'), 'import app.cache\n\n\ndef h1():\n    return app.cache.restore()\n');
+    for (let i = 2; i <= n; i++)
+      writeFileSync(
+        join(dir, 'svc', `h${i}.py`),
+        `from svc import _native\nfrom svc.h${i - 1} import h${i - 1}\n\n\ndef h${i}(fd):\n` +
+          `    _native.recv(fd, 4096)\n    return h${i - 1}()\n`,
+      );
+    writeFileSync(join(dir, 'svc', '_native.py'), 'def recv(fd, n):\n    return bytes(n)\n');
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'cache.py')), []);
+    assert.equal(lastRunStats.rounds, DEMAND_LIMITS.rounds);
+  });
+
   it('a real chain longer than the rounds is still SCAN-INCOMPLETE (maxDeserModuleDepth) from its sink file', async () => {
     const dir = bigProject({ lib: DEMAND_LIMITS.rounds + 4, chain: DEMAND_LIMITS.rounds + 4 });
     const ids = await ruleIds(join(dir, 'app', 'cache.py'));
     assert.ok(ids.includes('SCAN-INCOMPLETE:maxDeserModuleDepth'), ids.join(', '));
+  });
+});
+
+/**
+ * A project (pyproject.toml) whose Flask handler `app/views.py` passes the request body to `app/service.py`, which
+ * hands it to `app/codec.py`'s decoder: pickle.loads, or in the benign twin the service passes its own constant.
+ */
+function twoHops(benign: boolean): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deser-two-hops-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "svc"\n');
+  mkdirSync(join(dir, 'app'));
+  writeFileSync(join(dir, 'app', '__init__.py'), '');
+  writeFileSync(
+    join(dir, 'app', 'views.py'),
+    'from flask import Flask, request\n\nfrom app import service\n\napp = Flask(__name__)\n\n\n' +
+      '@app.post("/predict")\ndef predict():\n    return service.process(request.get_data())\n',
+  );
+  writeFileSync(
+    join(dir, 'app', 'service.py'),
+    'from app.codec import decode\n\nDEFAULT = b"\\x80\\x04N."\n\n\ndef process(body):\n' +
+      `    return decode(${benign ? 'DEFAULT' : 'body'})\n`,
+  );
+  writeFileSync(join(dir, 'app', 'codec.py'), 'import pickle\n\n\ndef decode(blob):\n    return pickle.loads(blob)\n');
+  for (let i = 0; i < 20; i++) writeFileSync(join(dir, 'app', `other${i}.py`), `def f${i}(x):\n    return x\n`);
+  return dir;
+}
+
+describe('DESER: a handler file named alone', () => {
+  it('reaches a sink two modules away (handler -> service -> codec)', async () => {
+    const dir = twoHops(false);
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), ['DESER-NETWORK-INPUT']);
+  });
+
+  it('the benign twin (the service passes its own constant) is clean', async () => {
+    const dir = twoHops(true);
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), []);
   });
 });

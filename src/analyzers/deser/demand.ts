@@ -9,6 +9,8 @@ import { moduleNamesSinkValues } from './dynamic-sinks.js';
 export interface NameAnchor {
   keys: readonly string[];
   cls?: string;
+  /** A library deserializer re-exported under this name (`from pickle import loads`): no code of the module runs. */
+  reexport?: boolean;
 }
 
 /** A module of the project as the demand sees it: its dotted names and the package its relative imports start from. */
@@ -108,7 +110,7 @@ export function reachingNames(
     // `from .impl import loads` in codec/__init__.py): importers of this module may call it under any alias.
     for (const i of mod.imports) {
       if (i.scopeId !== 0 || i.kind !== 'from' || i.boundName === null || i.name === undefined) continue;
-      if (SINK_BY_NAME.has(i.qualifiedName)) note(i.boundName, anchor);
+      if (SINK_BY_NAME.has(i.qualifiedName)) note(i.boundName, { ...anchor, reexport: true });
       else if (known.has(i.name)) {
         const from = absoluteName(i.module, i.relativeLevel, u.pkg);
         if (names.get(i.name)!.some((a) => a.keys.some((k) => from === k || from.startsWith(`${k}.`))))

@@ -340,6 +340,8 @@ export class DeserFlow {
         continue;
       const info = this.info(c);
       if (info.sink === undefined && info.method !== 'recv' && !wantsRecon) continue;
+      // `.recv()` on an imported name (a module's function, `_native.recv(fd, n)`) is no connection of this code's.
+      if (info.sink === undefined && info.method === 'recv' && !wantsRecon && receiverIsImport(c)) continue;
       const f = this.idx.fn(c.scopeId);
       const r = f !== undefined ? this.top(f) : undefined;
       if (r === undefined) continue;
@@ -349,8 +351,13 @@ export class DeserFlow {
           sink: info.sink,
           value: data !== undefined ? this.evalExpr(data, r) : untrustedValue('arguments passed with *args'),
         });
-      } else if (info.method === 'recv') this.evalCall(c, r);
-      else {
+      } else if (info.method === 'recv') {
+        // Only a multiprocessing connection's `.recv()` unpickles: the receiver decides, not what the call returns
+        // (`_native.recv(fd, buf)` of a module, a socket's `recv`), so the call is evaluated only for such a receiver.
+        const a = c.callee.access;
+        const recv = a !== undefined ? this.evalAccess(a, r, c.span, c.text, a.steps.length - 1) : INTERNAL;
+        if (recv.taint?.kind === 'mpconn') this.evalCall(c, r);
+      } else {
         const recon = this.reconstruction(c, info, r);
         if (recon !== undefined) reconstructions.push(recon);
       }
@@ -1059,7 +1066,7 @@ export class DeserFlow {
 
   private projectCallee(c: CallSite): ProjectCallee | undefined {
     const u = this.project!.unitOf(this.idx);
-    return u !== undefined ? this.project!.callee(u, c) : undefined;
+    return u !== undefined ? this.project!.callee(u, c, true) : undefined;
   }
 
   private localCallee(c: CallSite): { fn: FunctionFact; skip: number; kind: 'function' | 'class' } | undefined {
@@ -1146,11 +1153,13 @@ export class DeserFlow {
         const m = info.method;
         const a = c.callee.access;
         if ((m === 'write' || m === 'writelines' || m === 'write_bytes' || m === 'write_text') && a !== undefined) {
+          // The file first: data written to something not opened by path (a socket, a transport) is not asked for.
+          const keys = this.handleKeys(a, a.steps.length - 1, r);
+          if (keys.length === 0) continue;
           const data = this.args(c, r);
           if (data.taint === null) continue;
           const written = viaHop(reshape(data, 'file'), this.writeHop(c));
-          for (const k of this.handleKeys(a, a.steps.length - 1, r))
-            out.set(k, joinValues(out.get(k) ?? INTERNAL, written));
+          for (const k of keys) out.set(k, joinValues(out.get(k) ?? INTERNAL, written));
         } else if (m === 'save' && a !== undefined) {
           const recv = this.evalAccess(a, r, c.span, c.text, a.steps.length - 1);
           const dst = c.positional[0] ?? c.keywords.find((k) => k.name === 'dst')?.value;
@@ -1174,10 +1183,11 @@ export class DeserFlow {
         } else if (info.targets.includes('shutil.copyfileobj')) {
           const [src, dst] = c.positional;
           if (src === undefined || dst?.access === undefined) continue;
+          const keys = this.handleKeys(dst.access, dst.access.steps.length, r);
+          if (keys.length === 0) continue;
           const v = this.evalExpr(src, r);
           if (v.taint === null) continue;
-          for (const k of this.handleKeys(dst.access, dst.access.steps.length, r))
-            out.set(k, viaHop(reshape(v, 'file'), this.writeHop(c)));
+          for (const k of keys) out.set(k, viaHop(reshape(v, 'file'), this.writeHop(c)));
         }
       }
     } finally {
@@ -1217,7 +1227,9 @@ export class DeserFlow {
     this.writesHere = out; // a cycle (a write whose data reads a written file) sees what is known so far
     for (const f of this.idx.mod.functions) {
       if (f.kind !== 'function' && f.kind !== 'module') continue;
-      if (!(this.idx.callsByScope.get(f.id) ?? []).some((c) => mayWrite(c))) continue;
+      // Only functions with a write into a file opened by path here (or a save/download/copy) can give a key; the
+      // others' parameters are not asked for (a transport's `write` would pull in every caller's data).
+      if (!(this.idx.callsByScope.get(f.id) ?? []).some((c) => mayWrite(c) && this.mayWriteFile(c, f.id))) continue;
       const r = this.top(f);
       if (r === undefined) continue;
       for (const [k, v] of this.writtenFiles(r)) {
@@ -1285,6 +1297,35 @@ export class DeserFlow {
       return out;
     }
     return [];
+  }
+
+  /**
+   * Whether a write call may write a file opened by path (what writtenFiles can key): `.write*()` on an opener
+   * call or on a name the function binds to one (`with open(p, "wb") as f`); save, downloads and copies always.
+   */
+  private mayWriteFile(c: CallSite, fnId: number): boolean {
+    const m = methodName(c);
+    const a = c.callee.access;
+    const opened = (h: AccessPath | undefined, upTo: number): boolean => {
+      if (h === undefined || upTo !== 0) return false;
+      if (h.root.kind === 'call') {
+        const inner = this.idx.mod.calls[h.root.callId];
+        return inner !== undefined && this.openedPath(inner) !== undefined;
+      }
+      if (h.root.kind !== 'name') return false;
+      return (this.idx.assignedNames.get(fnId)?.get(h.root.name) ?? []).some((as) => {
+        const v = as.value?.access;
+        const inner = v?.root.kind === 'call' && v.steps.length === 0 ? this.idx.mod.calls[v.root.callId] : undefined;
+        return inner !== undefined && this.openedPath(inner) !== undefined;
+      });
+    };
+    if (m === 'write' || m === 'writelines' || m === 'write_bytes' || m === 'write_text')
+      return a !== undefined && opened(a, a.steps.length - 1);
+    if (this.info(c).targets.includes('shutil.copyfileobj')) {
+      const dst = c.positional[1]?.access;
+      return dst !== undefined && opened(dst, dst.steps.length);
+    }
+    return true;
   }
 
   /** The path argument of open()/Path()/aiofiles.open()/gzip.open(). */
@@ -1355,6 +1396,12 @@ export class DeserFlow {
 const EMPTY: Map<string, Value> = new Map();
 
 /** Calls that may write a file (by method name or a download callee): the cheap filter before evaluating writes. */
+/** A method call whose receiver is a name bound by an import (`mod.f()`, `from pkg import native; native.recv()`). */
+function receiverIsImport(c: CallSite): boolean {
+  const a = c.callee.access;
+  return a !== undefined && a.root.kind === 'name' && a.steps.length === 1 && c.callee.resolution === 'import';
+}
+
 export function mayWrite(c: CallSite): boolean {
   const a = c.callee.access;
   const last = a?.steps[a.steps.length - 1];

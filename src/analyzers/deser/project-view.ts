@@ -44,8 +44,11 @@ export interface ProjectView {
   callersOf(fn: FunctionFact): readonly { unit: UnitView; edge: CallEdge }[];
   /** True when another module uses `fn` as a value: anyone may call it. */
   escapes(fn: FunctionFact): boolean;
-  /** The project callee of a call the module's own index does not resolve. */
-  callee(unit: UnitView, c: CallSite): ProjectCallee | undefined;
+  /**
+   * The project callee of a call the module's own index does not resolve; `asked` when the analysis needs the
+   * call's value (a callee in a module not read is then remembered as asked for).
+   */
+  callee(unit: UnitView, c: CallSite, asked?: boolean): ProjectCallee | undefined;
   /** Whether any module may write files (call names only). */
   mayWrite(): boolean;
   /** Remote data any module writes to the literal path of `key` (`s:<path>`). */

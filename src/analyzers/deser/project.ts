@@ -8,6 +8,7 @@ import { joinValues, type Value } from './value.js';
 import { recognizeEntries, type Entries, type EntryInfo } from './handlers.js';
 import { ModuleIndex, type CallEdge } from './module-index.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
+import { absoluteName } from './demand.js';
 import type { ProjectCallee as ViewCallee, ProjectView } from './project-view.js';
 
 /** One module of the project. */
@@ -52,6 +53,10 @@ export class DeserProject implements ProjectView {
   private readonly foreignCallers = new Map<FunctionFact, { unit: Unit; edge: CallEdge }[]>();
   private readonly referencedFns = new Set<FunctionFact>();
   private readonly budget: FlowBudget;
+  /** Functions whose callers in other modules the analysis asked for (their parameters decide a value it needed). */
+  private readonly asked = new Set<FunctionFact>();
+  /** Callees outside the modules read whose value the analysis asked for (absolute dotted names). */
+  private readonly askedOutside = new Set<string>();
 
   constructor(
     inputs: readonly ProjectInput[],
@@ -143,7 +148,52 @@ export class DeserProject implements ProjectView {
 
   /** Calls of `fn` made in other modules (or reaching it in ways its module's index does not see). */
   callersOf(fn: FunctionFact): readonly { unit: Unit; edge: CallEdge }[] {
+    if (fn.parameters.length > 0) this.asked.add(fn);
     return this.foreignCallers.get(fn) ?? NONE;
+  }
+
+  /**
+   * Classes (by name, with their module's keys) whose bases include a name outside the modules read
+   * (absolute dotted names): a handler may be recognised, or a method found, only through such a base.
+   */
+  outsideBases(): { cls: string; keys: readonly string[]; base: string }[] {
+    const out: { cls: string; keys: readonly string[]; base: string }[] = [];
+    for (const u of this.units)
+      for (const f of u.mod.functions) {
+        if (f.kind !== 'class') continue;
+        for (const b of f.bases)
+          for (const v of b.values) {
+            if (v.kind !== 'qualified') continue;
+            const r = this.resolve(v.name, u);
+            if (r === undefined || r.kind === 'external')
+              out.push({ cls: f.name, keys: u.keys, base: absoluteName(v.name, 0, u.pkg) });
+          }
+      }
+    return out;
+  }
+
+  /** Whether the analysis asked for the value of a call into module `key` (or below it) while it was not read. */
+  askedInto(key: string): boolean {
+    for (const q of this.askedOutside) if (q.startsWith(`${key}.`)) return true;
+    return false;
+  }
+
+  /**
+   * The functions whose callers in other modules the analysis has asked for so far, by the name a caller calls
+   * them with (a method's name, a class's for `__init__`/`__call__`) and where they are defined: callers not read
+   * matter to the verdict only for these.
+   */
+  askedCallers(): { name: string; keys: readonly string[]; cls?: string }[] {
+    const out: { name: string; keys: readonly string[]; cls?: string }[] = [];
+    for (const u of this.units)
+      for (const f of u.mod.functions) {
+        if (!this.asked.has(f)) continue;
+        const parent = f.parentId !== null ? u.mod.functions[f.parentId] : undefined;
+        const cls = parent?.kind === 'class' ? parent.name : undefined;
+        const name = cls !== undefined && (f.name === '__init__' || f.name === '__call__') ? cls : f.name;
+        out.push({ name, keys: u.keys, ...(cls !== undefined ? { cls } : {}) });
+      }
+    return out;
   }
 
   /** True when another module uses `fn` as a value (registers, stores or passes it): anyone may call it. */
@@ -219,7 +269,13 @@ export class DeserProject implements ProjectView {
   }
 
   /** Method `name` of a class or of its bases, in this module or others (depth-limited). */
-  methodOf(unit: Unit, cls: FunctionFact, name: string, depth = 0): { unit: Unit; fn: FunctionFact } | undefined {
+  methodOf(
+    unit: Unit,
+    cls: FunctionFact,
+    name: string,
+    depth = 0,
+    asked = false,
+  ): { unit: Unit; fn: FunctionFact } | undefined {
     const m = unit.idx.methods.get(cls.id)?.get(name);
     if (m !== undefined) return { unit, fn: m };
     if (depth > 5) return undefined;
@@ -228,15 +284,16 @@ export class DeserProject implements ProjectView {
         if (v.kind === 'definition') {
           const base = unit.mod.functions[v.functionId];
           if (base?.kind === 'class' && base.id !== cls.id) {
-            const r = this.methodOf(unit, base, name, depth + 1);
+            const r = this.methodOf(unit, base, name, depth + 1, asked);
             if (r !== undefined) return r;
           }
         } else if (v.kind === 'qualified') {
           const r = this.resolve(v.name, unit);
           if (r?.kind === 'class') {
-            const found = this.methodOf(r.unit, r.fn, name, depth + 1);
+            const found = this.methodOf(r.unit, r.fn, name, depth + 1, asked);
             if (found !== undefined) return found;
-          }
+          } else if (asked && (r === undefined || r.kind === 'external'))
+            this.askedOutside.add(`${absoluteName(v.name, 0, unit.pkg)}.${name}`);
         }
       }
     }
@@ -258,14 +315,15 @@ export class DeserProject implements ProjectView {
    * module (through imports and aliases), or a method found through the receiver's class (`self.codec.loads(x)`
    * with `self.codec = Codec()`, an inherited method of a base class in another file).
    */
-  callee(unit: Unit, c: CallSite): ProjectCallee | undefined {
+  callee(unit: Unit, c: CallSite, asked = false): ProjectCallee | undefined {
     if (c.callee.definitionId !== undefined) return undefined;
     for (const v of c.callee.values) {
       if (v.kind !== 'qualified' || v.partial !== undefined) continue;
       const r = this.resolve(v.name, unit);
+      if (asked && (r === undefined || r.kind === 'external')) this.askedOutside.add(absoluteName(v.name, 0, unit.pkg));
       if (r === undefined || r.kind === 'module' || r.kind === 'external') continue;
       if (r.kind === 'function') return { unit: r.unit, fn: r.fn, skip: staticSkip(r.fn, r.unit), kind: 'function' };
-      const init = this.methodOf(r.unit, r.fn, '__init__');
+      const init = this.methodOf(r.unit, r.fn, '__init__', 0, asked);
       return init !== undefined
         ? { unit: init.unit, fn: init.fn, skip: 1, kind: 'class', cls: r.fn }
         : { unit: r.unit, fn: r.fn, skip: 0, kind: 'class', cls: r.fn };
@@ -275,7 +333,7 @@ export class DeserProject implements ProjectView {
     if (a === undefined || last?.kind !== 'attr') return undefined;
     const recv: AccessPath = { root: a.root, steps: a.steps.slice(0, -1) };
     for (const k of this.receiverClasses(unit, recv, c.scopeId)) {
-      const m = this.methodOf(k.unit, k.cls, last.name);
+      const m = this.methodOf(k.unit, k.cls, last.name, 0, asked);
       if (m === undefined) continue;
       // A method of the same module reached through `self` is the module index's business.
       if (m.unit === unit && unit.idx.boundMethod(a, c.scopeId) !== undefined) return undefined;

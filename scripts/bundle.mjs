@@ -90,13 +90,13 @@ const splitParts = (outdir, rel, data, reader) => {
   const dir = rel.replace(/\.json$/, '.parts');
   rmSync(join(outdir, dir), { recursive: true, force: true });
   mkdirSync(join(outdir, dir), { recursive: true });
-  writeFileSync(join(outdir, dir, '@head.json'), JSON.stringify(head));
+  writeFileSync(join(outdir, dir, '-head.json'), JSON.stringify(head));
   const loaders = [];
   for (const root of Object.keys(parts).sort()) {
     writeFileSync(join(outdir, dir, `${root}.json`), JSON.stringify(parts[root]));
     loaders.push(`${JSON.stringify(root)}: () => JSON.parse(${reader.read(`${dir}/${root}.json`)})`);
   }
-  const headLoader = `() => JSON.parse(${reader.read(`${dir}/@head.json`)})`;
+  const headLoader = `() => JSON.parse(${reader.read(`${dir}/-head.json`)})`;
   return `[Symbol.for('sentinel-ml.lazyParts')]: { split: ${JSON.stringify(split)}, head: ${headLoader}, parts: { ${loaders.join(', ')} } }, `;
 };
 const rootOf = (name) => (name.includes('.') ? name.slice(0, name.indexOf('.')) : name);

@@ -1,5 +1,6 @@
-// The built CLI delays V8's tier-up of large functions for a run that scans one large file (src/cli/v8-tiering.ts),
-// and only then; V8's defaults are back before it writes a code cache, so the next start still accepts the cache.
+// The built CLI delays V8's tier-up of large functions for a run that scans one large file, and the wasm tier-up of
+// the Python grammar for a run that scans one file of any size that it parses (src/cli/v8-tiering.ts), and only then;
+// V8's defaults are back before it writes a code cache, so the next start still accepts the cache.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,8 @@ const REPO = new URL('../../', import.meta.url).pathname;
 const MEASURED_V8 = process.versions.v8.startsWith('11.3.');
 const DELAY = '--bytecode-size-allowance-per-tick=20';
 const RESTORE = '--bytecode-size-allowance-per-tick=150';
+const WASM_DELAY = '--wasm-tiering-budget=18000000';
+const WASM_RESTORE = '--wasm-tiering-budget=1800000';
 let dir: string;
 
 /** A plain pickle of about `bytes` bytes (one BINBYTES value). */
@@ -26,6 +29,9 @@ before(() => {
   writeFileSync(join(dir, 'small.pkl'), pickleOf(1000));
   mkdirSync(join(dir, 'folder'));
   writeFileSync(join(dir, 'folder', 'big.pkl'), pickleOf(2 * 1024 * 1024));
+  writeFileSync(join(dir, 'serve.py'), 'import pickle\n\ndef load(path):\n    return open(path).read()\n');
+  mkdirSync(join(dir, 'code'));
+  writeFileSync(join(dir, 'code', 'serve.py'), 'import pickle\n\ndef load(path):\n    return open(path).read()\n');
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,20 +56,27 @@ bundle.exports.main(${JSON.stringify(args)}, io).then((code) => {
 }
 
 describe('V8 tier-up in the built CLI', () => {
-  const cases: { name: string; args: () => string[]; delayed: boolean }[] = [
-    { name: 'one regular file of 2 MiB', args: () => [join(dir, 'big.pkl')], delayed: true },
-    { name: 'one file under 1 MiB', args: () => [join(dir, 'small.pkl')], delayed: false },
-    { name: 'a directory', args: () => [join(dir, 'folder')], delayed: false },
-    { name: 'two large files', args: () => [join(dir, 'big.pkl'), join(dir, 'big2.pkl')], delayed: false },
-    { name: 'a path that does not exist', args: () => [join(dir, 'missing.pkl')], delayed: false },
-    { name: 'a path through a regular file', args: () => [join(dir, 'big.pkl', 'x')], delayed: false },
+  // `delayed`: the flags set during the run, in order (restored in the reverse kind order: wasm first).
+  const cases: { name: string; args: () => string[]; delayed: string[] }[] = [
+    { name: 'one regular file of 2 MiB', args: () => [join(dir, 'big.pkl')], delayed: [DELAY] },
+    { name: 'one file under 1 MiB', args: () => [join(dir, 'small.pkl')], delayed: [] },
+    { name: 'one small Python file', args: () => [join(dir, 'serve.py')], delayed: [WASM_DELAY] },
+    { name: 'a directory', args: () => [join(dir, 'folder')], delayed: [] },
+    { name: 'a directory of Python code', args: () => [join(dir, 'code')], delayed: [] },
+    { name: 'two large files', args: () => [join(dir, 'big.pkl'), join(dir, 'big2.pkl')], delayed: [] },
+    { name: 'a path that does not exist', args: () => [join(dir, 'missing.pkl')], delayed: [] },
+    { name: 'a path through a regular file', args: () => [join(dir, 'big.pkl', 'x')], delayed: [] },
   ];
+  const restoreOf = (f: string): string => (f === DELAY ? RESTORE : WASM_RESTORE);
   for (const c of cases) {
-    it(`${c.name}: ${c.delayed ? 'delayed, then restored' : 'left to V8'}`, () => {
+    it(`${c.name}: ${c.delayed.length > 0 ? 'delayed, then restored' : 'left to V8'}`, () => {
       const r = flagsSetBy(['artifact', ...c.args(), '--quiet']);
-      const delayed = c.delayed && MEASURED_V8;
-      assert.deepEqual(r.during, delayed ? [DELAY] : []);
-      assert.deepEqual(r.restored, delayed ? [RESTORE] : []);
+      const delayed = MEASURED_V8 ? c.delayed : [];
+      assert.deepEqual(r.during, delayed);
+      assert.deepEqual(
+        r.restored,
+        [...delayed].sort((a, b) => Number(b === WASM_DELAY) - Number(a === WASM_DELAY)).map(restoreOf),
+      );
       // A path that names no file is the operator's mistake (exit 2, before any scan).
       assert.equal(r.code, c.name.startsWith('a path') ? 2 : 0);
     });

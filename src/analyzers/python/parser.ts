@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
 import { LimitError, UnsupportedError, errorMessage } from '../../core/errors.js';
+import { runPythonParserLoadHook } from './parser-load-hook.js';
 
 /** Budgets for one parse. */
 export interface ParseBudget {
@@ -37,6 +38,7 @@ export function pythonParserInitMs(): number | undefined {
 
 async function loadParser(): Promise<Parser> {
   const t0 = performance.now();
+  runPythonParserLoadHook();
   await Parser.init();
   const require = createRequire(import.meta.url);
   const wasmPath = require.resolve('tree-sitter-python/tree-sitter-python.wasm');

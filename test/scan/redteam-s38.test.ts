@@ -6,15 +6,13 @@
 // dict, and a namedtuple hashes as the tuple its __new__ was given, so towers of shared tuples hang the load (CWE-400).
 // Each "block" file is blocked with the anomaly of its mechanism; each benign twin passes.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { exposure, hashCost } from '../../src/analyzers/pickle/load-cost.js';
 import { K, type ListV, type ObjV, type PyVal, type TupleV } from '../../src/analyzers/pickle/values.js';
-import { scanPaths } from '../../src/scan/engine.js';
+import { anomalyOf, assertPasses, fixtureDir, manifestFiles, scanFixture } from '../helpers/proof-fixtures.js';
 
-const DIR = new URL('../fixtures/redteam-s38/', import.meta.url).pathname;
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+const DIR = fixtureDir('redteam-s38');
 
 interface Fixture {
   readonly file: string;
@@ -23,7 +21,7 @@ interface Fixture {
   readonly proof: string;
 }
 
-const fixtures = (JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { files: Fixture[] }).files;
+const fixtures = manifestFiles<Fixture>(DIR);
 const MECHANISM: Record<string, string> = {
   a1: 'OFF_SHAPE_CALL',
   a2: 'OFF_SHAPE_CALL',
@@ -43,17 +41,15 @@ describe('red team s38: object argument lists and hashing by calls', () => {
   });
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
-      const r = await scanPaths([join(DIR, f.file)]);
-      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
-      const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 240)}`).join('\n');
+      const scan = await scanFixture(join(DIR, f.file), 240);
+      const { blocking, why } = scan;
       if (f.expect === 'pass') {
-        assert.deepEqual(blocking, [], why);
-        for (const p of r.pickles) assert.equal(p.safety, 'LIKELY_SAFE', why);
+        assertPasses(scan);
         return;
       }
       const want = MECHANISM[f.file.slice(0, 2)]!;
       assert.ok(
-        blocking.some((x) => (x.evidence.details as { anomaly?: string } | undefined)?.anomaly === want),
+        blocking.some((x) => anomalyOf(x) === want),
         `${f.file} is not blocked by ${want}:\n${why}`,
       );
     });

@@ -5,14 +5,12 @@
 // audit hook saw the open or the native symbol load, or the child faulted), and is blocked; each benign twin (the
 // libraries' own pickles) passes.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { labelLookupBy } from '../../src/analyzers/pickle/callable-effects.js';
-import { scanPaths } from '../../src/scan/engine.js';
+import { assertPasses, fixtureDir, manifestFiles, scanFixture } from '../helpers/proof-fixtures.js';
 
-const DIR = new URL('../fixtures/soundness-open/', import.meta.url).pathname;
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+const DIR = fixtureDir('soundness-open');
 
 interface Fixture {
   readonly file: string;
@@ -23,7 +21,7 @@ interface Fixture {
   readonly proof: string;
 }
 
-const fixtures = (JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { files: Fixture[] }).files;
+const fixtures = manifestFiles<Fixture>(DIR);
 
 /** What each mechanism's fix reports (a finding's evidence names it), so that another check cannot stand in for it. */
 const NAMED: Readonly<Record<number, string>> = {
@@ -38,12 +36,10 @@ const NAMED: Readonly<Record<number, string>> = {
 describe('issue 25: mechanisms left open at stop 37', () => {
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
-      const r = await scanPaths([join(DIR, f.file)]);
-      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
-      const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 300)}`).join('\n');
+      const scan = await scanFixture(join(DIR, f.file));
+      const { blocking, why } = scan;
       if (f.expect === 'pass') {
-        assert.deepEqual(blocking, [], why);
-        for (const p of r.pickles) assert.equal(p.safety, 'LIKELY_SAFE', why);
+        assertPasses(scan);
         return;
       }
       assert.ok(blocking.length > 0, `${f.file} passes:\n${why}`);

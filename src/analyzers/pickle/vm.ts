@@ -278,15 +278,29 @@ const CALLABLE_KINDS: ReadonlySet<K> = new Set([K.Global, K.Obj, K.Pers, K.Unkno
 /** Attribute names the unpickler itself looks up and calls on a non-list/non-set object (APPENDS, ADDITEMS). */
 const CALLED_ATTRS: ReadonlySet<string> = new Set(['extend', 'append', 'add']);
 
+/**
+ * The dicts whose entries a state sets as attributes: a dict state, and every dict item of a tuple state. CPython's
+ * BUILD takes a (state, slotstate) pair, and native hooks read other tuples the same way: pandas' NDArrayBacked
+ * __setstate__ runs setattr for each entry of state[2] of a 3-tuple and of the dict in a 1-tuple, and a Cython
+ * __pyx_unpickle_* function updates the instance __dict__ from the dict after its C fields.
+ */
+function stateDicts(state: PyVal | undefined): DictV[] {
+  if (typeof state !== 'object') return [];
+  if (state.k === K.Dict) return [state];
+  if (state.k !== K.Tuple) return [];
+  const dicts: DictV[] = [];
+  for (const it of state.items) if (typeof it === 'object' && it.k === K.Dict) dicts.push(it);
+  return dicts;
+}
+
+/** A Cython-generated unpickle function (__pyx_unpickle_<Class>(type, checksum, state)), by Cython's naming. */
+function isCythonUnpickle(canonical: string): boolean {
+  return canonical.slice(canonical.lastIndexOf('.') + 1).startsWith('__pyx_unpickle_');
+}
+
 /** Remembers the state entries BUILD sets that the unpickler may later call (a bounded record per object). */
 function plantAttrs(inst: ObjV, state: PyVal, all = false): void {
-  if (typeof state !== 'object') return;
-  const dicts: DictV[] = [];
-  if (state.k === K.Dict) dicts.push(state);
-  else if (state.k === K.Tuple && state.items.length === 2) {
-    for (const it of state.items) if (typeof it === 'object' && it.k === K.Dict) dicts.push(it);
-  }
-  for (const d of dicts) {
+  for (const d of stateDicts(state)) {
     for (let i = 0; i < d.keys.length; i++) {
       const key = d.keys[i]!;
       if ((typeof key === 'string' && (all || CALLED_ATTRS.has(key))) || isComputed(key)) {
@@ -376,13 +390,7 @@ const IMPLICIT_HOOK_DEPTH = 3;
 
 /** The entry a BUILD state sets under attribute `name` (a literal key, or a computed one that may be it). */
 function attrInState(state: PyVal | undefined, name: string): PyVal | undefined {
-  if (typeof state !== 'object') return undefined;
-  const dicts: DictV[] = [];
-  if (state.k === K.Dict) dicts.push(state);
-  else if (state.k === K.Tuple && state.items.length === 2) {
-    for (const it of state.items) if (typeof it === 'object' && it.k === K.Dict) dicts.push(it);
-  }
-  for (const d of dicts) {
+  for (const d of stateDicts(state)) {
     const found = plantedIn(d, [name]);
     if (found !== undefined) return found;
   }
@@ -945,6 +953,7 @@ class PickleVm implements ModelContext {
       if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
+        if (effective === callee && isCythonUnpickle(canonical)) this.cythonState(result, args);
         if (effective === callee) checkEffects(this.effectHost, canonical, args);
         // Calling a class runs its __new__ and __init__ on the arguments (a partial adds arguments not in view).
         const input = { args: effective === callee ? args : undefined };
@@ -1238,6 +1247,7 @@ class PickleVm implements ModelContext {
   // ---------------------------------------------------------------- BUILD
 
   private build(inst: PyVal, state: PyVal): void {
+    this.chargeState(state);
     if (typeof inst !== 'object') {
       this.anomaly('TYPE_ERROR', `BUILD on a '${kindName(inst)}' (no __dict__)`, true);
       return;
@@ -1308,6 +1318,32 @@ class PickleVm implements ModelContext {
   }
 
   /**
+   * A BUILD hashes again what its state holds: CPython's C BUILD stores each entry of a dict state (and of a slot
+   * state's dict) in the instance (PyObject_SetItem hashes the key, and a tuple's hash is not cached), and a
+   * __setstate__ may pass the state's values to calls that hash their items (set(list)). A state the memo hands to many
+   * BUILDs is hashed at each of them, so every BUILD is charged the hash cost its state holds.
+   */
+  private chargeState(state: PyVal): void {
+    if (typeof state !== 'object' || (state.k !== K.Dict && state.k !== K.Tuple)) return;
+    let steps = 0;
+    const add = (v: PyVal): void => {
+      steps = Math.min(steps + exposure(v), 2 ** 52);
+      if (typeof v === 'object' && v.k === K.Dict)
+        for (const x of v.vals) steps = Math.min(steps + exposure(x), 2 ** 52);
+    };
+    if (state.k === K.Dict) add(state);
+    else for (const it of state.items) add(it);
+    if (steps === 0 || !this.hashBudget.addSteps(steps)) return;
+    this.anomaly(
+      'LOAD_COST',
+      `the BUILDs of this stream may hash more than ${HASH_STEP_LIMIT} items: a state holding nested tuples that share ` +
+        'their items (a dict keyed by one, or one as a value a __setstate__ may hash) is applied again at every BUILD ' +
+        'it is given (the memo hands one state to many objects): the load does exponential work',
+      false,
+    );
+  }
+
+  /**
    * pickle._Unpickler.load_build, the pure-Python reading joblib.load (NumpyUnpickler) and pandas.read_pickle's compat
    * reader use: for an instance without __setstate__ it runs `if state:` and `state.items()` (and the same on the slot
    * state of a 2-tuple) on whatever the state is, where CPython's C BUILD refuses a state that is not a dict. An object
@@ -1327,6 +1363,42 @@ class PickleVm implements ModelContext {
           "BUILD with an object state: the pure-Python unpickler's load_build (joblib.load, pandas.read_pickle's " +
             'compat reader) calls state.items(), which the stream planted on that object',
         );
+      }
+    }
+  }
+
+  /**
+   * A Cython __pyx_unpickle_<Class>(type, checksum, state) sets the C fields from the state tuple and then, when the
+   * type has an instance __dict__ (any Python subclass the stream names), runs `__dict__.update(state[n])` on the
+   * item after the fields: the entries become attributes with no BUILD, so they are checked as a BUILD state's are
+   * (special attributes, a planted __setstate__ a later BUILD calls, a planted __new__). The libraries write state
+   * None there and the fields in a BUILD; a state that is an object (not a tuple) is read by its own __getitem__.
+   */
+  private cythonState(result: ObjV, args: PyVal): void {
+    const state = typeof args === 'object' && args.k === K.Tuple ? args.items[2] : undefined;
+    if (typeof state !== 'object') return;
+    if (state.k !== K.Tuple) {
+      if (state.k === K.Obj || state.k === K.Unknown || state.k === K.Pers) {
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `Cython unpickle state is ${kindName(state)}, not a tuple: its items are read by that object's own hooks`,
+          false,
+        );
+      }
+      return;
+    }
+    const planted = this.checkDunderState(state, 'Cython unpickle state');
+    if (planted !== undefined) result.plantedSetstate = planted;
+    plantAttrs(result, state, true);
+    for (const it of state.items) {
+      if (typeof it === 'object' && (it.k === K.Obj || it.k === K.Unknown || it.k === K.Pers)) {
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `Cython unpickle state item is ${kindName(it)}: __dict__.update() of an object runs its keys() and ` +
+            '__getitem__, and the libraries write their object fields in a BUILD, not here',
+          false,
+        );
+        return;
       }
     }
   }
@@ -1429,14 +1501,9 @@ class PickleVm implements ModelContext {
   }
 
   /** Flags dunder keys in BUILD state; returns a planted `__setstate__` value if any. */
-  private checkDunderState(state: PyVal): PyVal | undefined {
-    const dicts: DictV[] = [];
-    if (typeof state === 'object' && state.k === K.Dict) dicts.push(state);
-    if (typeof state === 'object' && state.k === K.Tuple && state.items.length === 2) {
-      for (const it of state.items) if (typeof it === 'object' && it.k === K.Dict) dicts.push(it);
-    }
+  private checkDunderState(state: PyVal, via = 'BUILD state'): PyVal | undefined {
     let planted: PyVal | undefined;
-    for (const d of dicts) {
+    for (const d of stateDicts(state)) {
       for (let i = 0; i < d.keys.length; i++) {
         const key = d.keys[i];
         if (
@@ -1446,15 +1513,11 @@ class PickleVm implements ModelContext {
           key.endsWith('__') &&
           !METADATA_DUNDERS.has(key)
         ) {
-          this.anomaly('BUILD_DUNDER_STATE', `BUILD state assigns the special attribute '${key}'`, false);
+          this.anomaly('BUILD_DUNDER_STATE', `${via} assigns the special attribute '${key}'`, false);
           if (key === '__setstate__') planted = d.vals[i];
         } else if (isComputed(key)) {
           // A key made by a call (builtins.str('__setstate__')) can be any name, a special attribute included.
-          this.anomaly(
-            'BUILD_COMPUTED_KEY',
-            `BUILD state key is computed (${summarize(key!)}), not a literal name`,
-            false,
-          );
+          this.anomaly('BUILD_COMPUTED_KEY', `${via} key is computed (${summarize(key!)}), not a literal name`, false);
           planted ??= d.vals[i];
         }
       }
@@ -1859,6 +1922,7 @@ class PickleVm implements ModelContext {
           const args = this.pop();
           const cls = this.pop();
           this.checkNewobj(cls, args);
+          this.plantedNew(cls, args);
           this.push(this.invoke('NEWOBJ', cls, args));
           break;
         }
@@ -2295,6 +2359,7 @@ class PickleVm implements ModelContext {
           this.anomaly('TYPE_ERROR', `NEWOBJ_EX kwargs argument must be a dict, not ${kindName(kwargs)}`, true);
         }
         this.objectArgs('NEWOBJ_EX keyword arguments', kwargs);
+        this.plantedNew(cls, args);
         this.push(this.invoke('NEWOBJ_EX', cls, args, kwargs));
         break;
       }
@@ -2362,6 +2427,25 @@ class PickleVm implements ModelContext {
       this.anomaly('TYPE_ERROR', `NEWOBJ args argument must be a tuple, not ${kindName(args)}`, true);
     }
     this.objectArgs(`${opcodeName(this.dec.op)} argument list`, args);
+  }
+
+  /**
+   * pickle._Unpickler (joblib.load's NumpyUnpickler; pandas.read_pickle's compat reader, for an object with a
+   * __bases__ tuple) runs NEWOBJ as `cls.__new__(cls, *args)` without the C unpickler's check that cls is a class: on
+   * an instance, `__new__` is found in its __dict__ before its class's, so an entry the stream planted there (a BUILD
+   * or Cython unpickle state) is called with the object and the arguments.
+   */
+  private plantedNew(cls: PyVal, args: PyVal): void {
+    if (typeof cls !== 'object' || cls.k !== K.Obj) return;
+    const found = this.sinkHost.plantedAttr(cls, '__new__');
+    if (found === undefined || typeof found !== 'object' || !CALLABLE_KINDS.has(found.k)) return;
+    const rest = typeof args === 'object' && args.k === K.Tuple ? args : { k: K.Tuple, items: [UNKNOWN], more: 0 };
+    this.invokeModelled(
+      found,
+      { k: K.Tuple, items: [cls, ...rest.items], more: rest.more },
+      `${opcodeName(this.dec.op)} on an object, not a class: the pure-Python unpickler (joblib.load, pandas.read_pickle's ` +
+        'compat reader) calls its __new__, which the stream planted in its __dict__',
+    );
   }
 
   /**

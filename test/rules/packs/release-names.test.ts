@@ -1,7 +1,7 @@
 // Names of torch releases other than the installed one (scripts/data/derive-torch-allowlist.py, RELEASES: read from
 // pytorch/pytorch's source at pinned commits): a torch <= 1.0 full-module pickle names the THNN backend getter, and
 // newer releases pickle dtypes the installed torch lacks. Each passes, with the pinned source as its versions; the
-// names beside them that were not reviewed still block.
+// names beside them that were not reviewed still block. Also XGBoost 1.0 - 1.5's label encoder (history pack).
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../src/scan/engine.js';
@@ -59,6 +59,33 @@ describe('torch names of other releases', () => {
     const signals = await blocking(twin);
     assert.ok(
       signals.some((s) => s.includes('torch.from_file')),
+      signals.join('; '),
+    );
+  });
+});
+
+// XGBoost 1.0 - 1.5's XGBClassifier holds its fitted label encoder (_le), compat.XGBoostLabelEncoder: a scikit-learn
+// LabelEncoder subclass without hooks of its own (scripts/data/history/xgboost.py). It is admitted to be rebuilt,
+// never called.
+describe('XGBoost label encoder of 1.0 - 1.5', () => {
+  const encoder = (build: (p: P) => P): Uint8Array =>
+    build(new P().proto(2).global('xgboost.compat', 'XGBoostLabelEncoder')).stop().bytes();
+
+  it('rebuilt as XGBoost pickles it (NEWOBJ, BUILD with its fitted state), it passes, naming the versions', async () => {
+    const bytes = encoder((p) =>
+      p.emptyTuple().newobj().emptyDict().bu('_sklearn_version').bu('0.23.2').setitem().build(),
+    );
+    assert.deepEqual(await blocking(bytes), []);
+    const r = await scanBytes('model.pkl', bytes);
+    const got = r.pickles.flatMap((p) => p.admitted ?? []).find((a) => a.name.endsWith('XGBoostLabelEncoder'));
+    assert.equal(got?.pack, 'xgboost');
+    assert.match(got?.versions ?? '', /v1\.0\.0/);
+  });
+
+  it('hostile twin: called with an argument (REDUCE), it blocks', async () => {
+    const signals = await blocking(encoder((p) => p.bu('/tmp/x').tuple1().reduce()));
+    assert.ok(
+      signals.some((s) => s.includes('xgboost.compat.XGBoostLabelEncoder')),
       signals.join('; '),
     );
   });

@@ -162,6 +162,8 @@ def from_repo(repo_name, mirror):
         if kind:
             m = WRITER.search(path)
             writer = m.group(1) if m else None
+            if LIBRARY.get(repo_name) == "torch":  # a version in these paths is the project's (skorch's), not torch's
+                writer = None
             if LIBRARY.get(repo_name) == "scikit-learn":
                 v = SKLEARN_VERSION.search(_content(data))
                 writer = v.group(1).decode() if v else None

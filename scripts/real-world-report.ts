@@ -1,7 +1,9 @@
 // The real-world measure as a table: every file of test/fixtures/real-world/manifest.json that is present (git
 // mirrors under SENTINEL_MIRRORS or /work/.mirror, the Debian installation), scanned as test/rules/packs/real-world.test.ts
 // scans it, counted per library and per the version that wrote it (the version its path names, else the first
-// release tag it appears in). Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--json FILE] [--manifest FILE]
+// release tag it appears in; for a library with no version in the file or path, the newest release of that library at
+// the commit date, marked "by date": an upper bound). A second table counts files per library whose names the file's
+// pickles import (a scikit-learn manifest file naming xgboost.* counts for XGBoost too). Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--json FILE] [--manifest FILE]
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -45,13 +47,137 @@ function bytesOf(e: Entry): Uint8Array | undefined {
   }
 }
 
+// First release of each major.minor line (the library's release history) for the "by date" writer bound.
+const RELEASES: Record<string, [string, string][]> = {
+  torch: [
+    ['0.1', '2017-01-18'],
+    ['0.2', '2017-08-28'],
+    ['0.3', '2017-12-05'],
+    ['0.4', '2018-04-24'],
+    ['1.0', '2018-12-07'],
+    ['1.1', '2019-05-01'],
+    ['1.2', '2019-08-08'],
+    ['1.3', '2019-10-10'],
+    ['1.4', '2020-01-15'],
+    ['1.5', '2020-04-21'],
+    ['1.6', '2020-07-28'],
+    ['1.7', '2020-10-27'],
+    ['1.8', '2021-03-04'],
+    ['1.9', '2021-06-15'],
+    ['1.10', '2021-10-21'],
+    ['1.11', '2022-03-10'],
+    ['1.12', '2022-06-28'],
+    ['1.13', '2022-10-28'],
+    ['2.0', '2023-03-15'],
+    ['2.1', '2023-10-04'],
+    ['2.2', '2024-01-30'],
+    ['2.3', '2024-04-24'],
+    ['2.4', '2024-07-24'],
+    ['2.5', '2024-10-17'],
+    ['2.6', '2025-01-29'],
+    ['2.7', '2025-04-23'],
+  ],
+  xgboost: [
+    ['0.6', '2016-07-29'],
+    ['0.7', '2017-12-30'],
+    ['0.80', '2018-08-13'],
+    ['0.81', '2018-11-04'],
+    ['0.82', '2019-03-03'],
+    ['0.90', '2019-05-20'],
+    ['1.0', '2020-02-20'],
+    ['1.1', '2020-05-17'],
+    ['1.2', '2020-08-22'],
+    ['1.3', '2020-12-08'],
+    ['1.4', '2021-04-11'],
+    ['1.5', '2021-10-16'],
+    ['1.6', '2022-04-15'],
+    ['1.7', '2022-10-31'],
+    ['2.0', '2023-09-12'],
+    ['2.1', '2024-06-20'],
+    ['3.0', '2025-03-15'],
+  ],
+  lightgbm: [
+    ['2.0', '2017-04-30'],
+    ['2.1', '2018-01-28'],
+    ['2.2', '2018-09-02'],
+    ['2.3', '2019-09-29'],
+    ['3.0', '2020-08-31'],
+    ['3.1', '2020-11-15'],
+    ['3.2', '2021-03-22'],
+    ['3.3', '2021-10-08'],
+    ['4.0', '2023-07-14'],
+    ['4.1', '2023-09-12'],
+    ['4.2', '2023-12-21'],
+    ['4.3', '2024-01-26'],
+    ['4.4', '2024-06-26'],
+    ['4.5', '2024-07-26'],
+    ['4.6', '2025-02-15'],
+  ],
+  catboost: [
+    ['0.1', '2017-07-18'],
+    ['0.10', '2018-09-10'],
+    ['0.20', '2019-11-13'],
+    ['0.26', '2021-06-11'],
+    ['1.0', '2021-09-07'],
+    ['1.1', '2022-09-20'],
+    ['1.2', '2023-05-10'],
+  ],
+};
+const dates = new Map<string, string>();
+function commitDate(e: Entry): string | undefined {
+  if (!e.commit || !e.repository) return undefined;
+  let d = dates.get(e.commit);
+  if (d === undefined) {
+    const repo = join(MIRRORS, e.repository.replace('/', '+'), 'repo');
+    try {
+      d = execFileSync('git', ['-C', repo, 'log', '-1', '--format=%cs', e.commit], { encoding: 'utf8' }).trim();
+    } catch {
+      d = '';
+    }
+    dates.set(e.commit, d);
+  }
+  return d || undefined;
+}
+/** The newest release of `lib` at the commit date of the entry: the file cannot be newer (an upper bound). */
+function byDate(lib: string, e: Entry): string | undefined {
+  const d = commitDate(e);
+  const rel = RELEASES[lib];
+  if (!d || !rel) return undefined;
+  const before = rel.filter(([, r]) => r <= d);
+  return before.length ? `<= ${before[before.length - 1]![0]} by date` : `< ${rel[0]![0]} by date`;
+}
+// The library a top-level module name belongs to (the libraries issue 26 measures).
+const LIBRARY_OF: Record<string, string> = {
+  torch: 'torch',
+  xgboost: 'xgboost',
+  lightgbm: 'lightgbm',
+  catboost: 'catboost',
+  pytz: 'pytz',
+  dateutil: 'dateutil',
+  networkx: 'networkx',
+  sklearn: 'scikit-learn',
+  pandas: 'pandas',
+  numpy: 'numpy',
+  scipy: 'scipy',
+  gensim: 'gensim',
+  statsmodels: 'statsmodels',
+  joblib: 'joblib',
+};
+
 const library = (e: Entry): string =>
   e.library ?? (e.package ?? '').replace(/^python3-/, '').replace(/^sklearn$/, 'scikit-learn') ?? '?';
 const major = (v: string): string => v.replace(/^v/, '').split('.').slice(0, 2).join('.');
 const writer = (e: Entry): string =>
-  e.writer ? major(e.writer) : e.tag ? `<= ${major(e.tag)}` : e.version ? `deb ${major(e.version)}` : '?';
+  e.writer
+    ? major(e.writer)
+    : (byDate(library(e), e) ?? (e.tag ? `<= ${major(e.tag)}` : e.version ? `deb ${major(e.version)}` : '?'));
+/** The writer of a file for a library it names but is not the test data of: that library's release at the date. */
+const writerFor = (lib: string, e: Entry): string =>
+  lib === library(e) ? writer(e) : (byDate(lib, e) ?? (e.version ? `deb ${major(e.version)}` : '?'));
 
-const rows = new Map<string, { files: number; blocked: number; companion: number; names: string[] }>();
+type Row = { files: number; blocked: number; companion: number; own: number; names: string[] };
+const rows = new Map<string, Row>();
+const named = new Map<string, Row>();
 const blockedList: string[] = [];
 let absent = 0;
 for (const e of manifest.files) {
@@ -63,11 +189,26 @@ for (const e of manifest.files) {
   const r = await scanBytes(basename(e.path), bytes);
   const blocking = r.findings.filter((f) => BLOCKING.has(f.severity));
   const key = `${library(e)}\t${writer(e)}`;
-  const row = rows.get(key) ?? { files: 0, blocked: 0, companion: 0, names: [] };
-  row.files++;
-  if (blocking.length && blocking.every((f) => f.evidence.signal.includes(COMPANION_ABSENT))) row.companion++;
+  const row = rows.get(key) ?? { files: 0, blocked: 0, companion: 0, own: 0, names: [] };
+  const libs = new Set<string>();
+  for (const p of r.pickles) for (const g of p.globals ?? []) libs.add(LIBRARY_OF[g.name.split('.')[0]!] ?? '');
+  libs.delete('');
+  const namedRows = [...libs].map((lib) => {
+    const k = `${lib}\t${writerFor(lib, e)}`;
+    const nr = named.get(k) ?? { files: 0, blocked: 0, companion: 0, own: 0, names: [] };
+    named.set(k, nr);
+    return nr;
+  });
+  for (const x of [row, ...namedRows]) x.files++;
+  if (blocking.length && blocking.every((f) => f.evidence.signal.includes(COMPANION_ABSENT)))
+    for (const x of [row, ...namedRows]) x.companion++;
   else if (blocking.length) {
-    row.blocked++;
+    for (const x of [row, ...namedRows]) x.blocked++;
+    // Blocked for a name of the library itself (not only for another library's name in the same file).
+    [...libs].forEach((lib, i) => {
+      const mods = Object.keys(LIBRARY_OF).filter((m) => LIBRARY_OF[m] === lib);
+      if (blocking.some((f) => mods.some((m) => f.evidence.signal.includes(`imports ${m}.`)))) namedRows[i]!.own++;
+    });
     const where = e.repository ? `${e.repository}:${e.path}` : e.path;
     blockedList.push(`${where}\t${blocking.map((f) => f.evidence.signal.slice(0, 160)).join(' | ')}`);
   }
@@ -79,7 +220,13 @@ for (const [k, v] of sorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.co
 const total = sorted.reduce((a, [, v]) => a + v.files, 0);
 const blocked = sorted.reduce((a, [, v]) => a + v.blocked, 0);
 console.log(`total\t\t${total}\t${blocked}\t(absent: ${absent})`);
+console.log('\nlibrary named\twriter version\tfiles\tblocked\tcompanion-only\tblocked for its names');
+const namedSorted = [...named].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
+for (const [k, v] of namedSorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.own}`);
 if (process.argv.includes('--blocked')) for (const b of blockedList) console.log(b);
 const j = process.argv.indexOf('--json');
 if (j > 0)
-  writeFileSync(process.argv[j + 1]!, JSON.stringify({ rows: Object.fromEntries(sorted), blockedList }, null, 1));
+  writeFileSync(
+    process.argv[j + 1]!,
+    JSON.stringify({ rows: Object.fromEntries(sorted), named: Object.fromEntries(namedSorted), blockedList }, null, 1),
+  );

@@ -3,10 +3,21 @@
 
 Writes src/rules/data/torch-allowlist.json: exact `module.name` pairs that torch checkpoints reference
 and that only rebuild data (tensors, storages, dtypes, layouts, parameters, nn layer classes), each with a
-reason. Run: /usr/bin/python3 scripts/data/derive-torch-allowlist.py > src/rules/data/torch-allowlist.json
+reason. Run: /usr/bin/python3 scripts/data/derive-torch-allowlist.py [--pytorch DIR] > src/rules/data/torch-allowlist.json
+
+Names of other torch releases (RELEASES below: what older releases pickle and later ones dropped or changed, and
+what newer releases define that the installed one does not) are read from torch's own source at pinned commits of
+pytorch/pytorch, each with the pattern that defines it there and the review of its effect in every pinned version.
+pytorch/pytorch is over the `fetch` size limit; a reviewer re-checks the pins from a blobless clone:
+  git clone --filter=blob:none --no-checkout https://github.com/pytorch/pytorch DIR
+then runs this script with --pytorch DIR (each pinned file is read with `git -C DIR show COMMIT:PATH`, fetched on
+demand, and must match its pattern, else the script fails). Without --pytorch the pins are not re-read.
 """
+import argparse
 import inspect
 import json
+import re
+import subprocess
 import sys
 
 import torch
@@ -102,10 +113,61 @@ for name in dir(F):
     if mod.startswith("torch"):
         add(f"torch.nn.functional.{name}", "torch.nn.functional op stored as a layer attribute (pure tensor computation)")
 
+# Names of torch releases other than the installed one. Each: the reason (the review of its effect in every pinned
+# version), and the pinned sources (commit, path, pattern that defines the name there, what that version does).
+_THNN = ("torch.nn.backends.thnn._get_thnn_function_backend", (
+    "torch <= 1.0 full-module pickles: every nn.Module held _backend, a THNNFunctionBackend whose __reduce__ is "
+    "(_get_thnn_function_backend, ()); the function takes no argument (any argument raises TypeError) and returns "
+    "the module's backend singleton (torch 0.x) or None (kept for old pickles only, torch >= 1.x): no state, no "
+    "callable of the stream is reached"), [
+    ("00f97a87246a6a7a144b1c3ffb3ebbdcfbe9dd5c", "torch/nn/backends/thnn.py",
+     r"\ndef _get_thnn_function_backend\(\):\n    return backend\n", "returns the backend singleton (torch 0.x)"),
+    ("e7c1e6a8e39df0d206efe247f5eb0481eb8b8b6c", "torch/nn/backends/thnn.py",
+     r"\ndef _get_thnn_function_backend\(\):\n    return backend\n", "returns the backend singleton (torch 0.x)"),
+])
+_DTYPES = "09895d398c968b1265a0874dde7eb162933a5588", "torch/csrc/utils/tensor_dtypes.cpp"
+RELEASES = [_THNN] + [
+    (f"torch.{name}", "torch dtype singleton (pickled by name), of torch releases newer than the installed one", [
+        (*_DTYPES, r'return std::make_pair\("' + name + r'", ""\);', "a torch.dtype registered on the torch module"),
+    ]) for name in ("bits1x8", "bits2x4", "bits4x2", "bits8", "bits16", "float8_e5m2", "float8_e4m3fn")
+]
+release_versions = {}
+
+
+def check_pins(pytorch):
+    for name, reason, pins in RELEASES:
+        for commit, path, pattern, _ in pins:
+            text = subprocess.run(["git", "-C", pytorch, "show", f"{commit}:{path}"], capture_output=True,
+                                  check=True, text=True).stdout
+            if not re.search(pattern, text):
+                raise SystemExit(f"{name}: not defined as pinned in {commit}:{path}")
+
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--pytorch", help="a clone of pytorch/pytorch holding the pinned commits (may be blobless)")
+args = ap.parse_args()
+if args.pytorch:
+    check_pins(args.pytorch)
+for name, reason, pins in RELEASES:
+    if name in entries:
+        continue  # the installed torch defines it: its own derivation above stands
+    add(name, reason)
+    release_versions[name] = "; ".join(f"pytorch/pytorch@{c[:12]}:{p}: {what}" for c, p, _, what in pins)
+try:  # the installed torch keeps the function for old pickles only
+    import torch.nn.backends.thnn as thnn  # noqa: E402
+
+    body = inspect.getsource(thnn._get_thnn_function_backend)
+    if _THNN[0] in release_versions and re.search(r"\):\n    pass\n", body):
+        release_versions[_THNN[0]] += f"; installed torch {torch.__version__}: takes no argument, returns None"
+except ImportError:
+    pass
+
 out = {
     "generated_by": "scripts/data/derive-torch-allowlist.py",
     "torch": torch.__version__,
     "entries": dict(sorted(entries.items())),
+    # Entries admitted from other releases' source (RELEASES), with where each was read: evidence names these.
+    "release_sources": dict(sorted(release_versions.items())),
 }
 json.dump(out, sys.stdout, indent=1)
 sys.stdout.write("\n")

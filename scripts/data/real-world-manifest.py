@@ -30,14 +30,19 @@ REPOS = ["piskvorky/gensim", "numpy/numpy", "scipy/scipy", "statsmodels/statsmod
          "sarvex/pandas", "mb6ockatf/pandas",
          # scikit-learn ships no pickles: projects built on it ship fitted estimators as test data and examples
          # (jpmml-sklearn's converter tests, regenerated with each scikit-learn release; model servers' examples).
-         "jpmml/jpmml-sklearn", "kserve/kserve", "SeldonIO/MLServer", "SeldonIO/seldon-core"]
+         "jpmml/jpmml-sklearn", "kserve/kserve", "SeldonIO/MLServer", "SeldonIO/seldon-core",
+         # torch ships no checkpoints of its own that fetch can bring (pytorch/pytorch and pytorch/vision are over its
+         # size limit): projects built on it keep torch.save output as test data, rewritten across torch 0.3 - 2.x
+         # (AllenNLP's trained-model fixtures, skorch's pickled net, torchtext's expected
+         # outputs, Captum's tutorial models).
+         "allenai/allennlp", "skorch-dev/skorch", "pytorch/text", "pytorch/captum"]
 # The library whose test data a repository holds (a fork stands for its upstream).
 LIBRARY = {"sarvex/pandas": "pandas", "mb6ockatf/pandas": "pandas", "piskvorky/gensim": "gensim",
            "numpy/numpy": "numpy", "scipy/scipy": "scipy", "statsmodels/statsmodels": "statsmodels",
            "joblib/joblib": "joblib", "networkx/networkx": "networkx", "microsoft/LightGBM": "lightgbm",
            "dmlc/xgboost": "xgboost", "stub42/pytz": "pytz", "dateutil/dateutil": "dateutil",
            "jpmml/jpmml-sklearn": "scikit-learn", "kserve/kserve": "scikit-learn", "SeldonIO/MLServer": "scikit-learn",
-           "SeldonIO/seldon-core": "scikit-learn"}
+           "SeldonIO/seldon-core": "scikit-learn", "allenai/allennlp": "torch", "skorch-dev/skorch": "torch", "pytorch/text": "torch", "pytorch/captum": "torch"}
 # The scikit-learn version a pickled estimator records (BaseEstimator.__getstate__ adds _sklearn_version from 0.18):
 # the key, then a short string opcode (SHORT_BINUNICODE, BINUNICODE, UNICODE of protocol 0) with the version.
 SKLEARN_VERSION = re.compile(rb"_sklearn_version\n?(?:q.|r....|\x94|p\d+\n)?(?:\x8c.|X....|V|U.|T....|S')"
@@ -49,7 +54,7 @@ TEXT = re.compile(r"\.(py|pyx|pxd|pyi|txt|csv|rst|md|json|c|h|cpp|hpp|cc|cu|html
                   r"|r|f|f90|xml|svg|png|jpg|gif|ipynb|tex|m|mat|dta|sas7bdat|xpt|sav|xls|xlsx|ods|feather|parquet"
                   r"|orc|h5|hdf|hdf5|mtx|arff|wav|tsv|dat|ogg|mp3|jsonl|java|scala|go|rs|ts|cmake|bat|ps1|def|inc"
                   r"|template|tpl|pxi|src|patch|diff|lock|log)$", re.I)
-WHERE = re.compile(r"(test|data|fixture|example)", re.I)
+WHERE = re.compile(r"(test|data|fixture|example|tutorial)", re.I)
 MAX_BYTES = 30_000_000
 SINCE = "2010-01-01"  # every release tag: old test data that later releases dropped is still real files users hold
 
@@ -70,6 +75,16 @@ def _peek(data):
     return None
 
 
+def _tar(data):
+    """Whether a gzip stream holds a tar archive (the ustar magic of its first header)."""
+    import zlib
+
+    try:
+        return zlib.decompressobj(47).decompress(data[:65536], 512)[257:262] == b"ustar"
+    except Exception:  # noqa: BLE001 - not gzip
+        return False
+
+
 def kind_of(head, path, data=b""):
     """The pickle-family format of a file from its first bytes (and, for ambiguous magic, its name), or None."""
     low = path.lower()
@@ -77,8 +92,10 @@ def kind_of(head, path, data=b""):
         return "pickle"
     if head[:6] == b"\x93NUMPY":
         return "npy"
-    if head[:4] == b"PK\x03\x04" and re.search(r"\.(npz|pt|pth|zip|pkl|joblib)$", low):
+    if head[:4] == b"PK\x03\x04" and re.search(r"\.(npz|pt|pth|th|ckpt|zip|pkl|joblib)$", low):
         return "zip"
+    if head[:2] == b"\x1f\x8b" and re.search(r"\.(tar\.gz|tgz)$", low) and _tar(data):
+        return "tar"
     if head[:2] == b"ZF":
         return "compressed"
     if head[:2] == b"\x1f\x8b" or head[:3] == b"BZh" or head[:6] == b"\xfd7zXZ\x00" or head[:1] == b"\x78":
@@ -137,12 +154,16 @@ def from_repo(repo_name, mirror):
         proc.stdin.write(f"{blob}\n".encode())
         proc.stdin.flush()
         header = proc.stdout.readline().split()
+        if header[1:2] == [b"missing"]:  # a snapshot lacks its largest files
+            continue
         data = proc.stdout.read(int(header[2]))
         proc.stdout.read(1)
         kind = kind_of(data[:8], path, data)
         if kind:
             m = WRITER.search(path)
             writer = m.group(1) if m else None
+            if LIBRARY.get(repo_name) == "torch":  # a version in these paths is the project's (skorch's), not torch's
+                writer = None
             if LIBRARY.get(repo_name) == "scikit-learn":
                 v = SKLEARN_VERSION.search(_content(data))
                 writer = v.group(1).decode() if v else None

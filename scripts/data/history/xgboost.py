@@ -11,9 +11,21 @@ SOURCE_ROOT = "python-package"
 SAVED_BASES = ("xgboost.sklearn.XGBModel",)
 HELD = {
     "xgboost.core.Booster": "the trained model an XGBModel holds (_Booster), or pickled on its own",
+    # XGBoost 1.0 - 1.5: XGBClassifier keeps its fitted label encoder (_le), a scikit-learn LabelEncoder subclass
+    # defined in compat.py when scikit-learn imports (jpmml-sklearn's XGBoost test pickles of that time hold it).
+    "xgboost.compat.XGBoostLabelEncoder": "the label encoder an XGBClassifier holds (_le), XGBoost 1.0 - 1.5",
 }
 EXTRA_NAMES = {}
-EXTERNAL_BASES = {**SKLEARN_BASES}
+EXTERNAL_BASES = {
+    **SKLEARN_BASES,
+    # XGBoostLabelEncoder's base, as compat.py imports it: a BaseEstimator subclass with no hook of its own in any
+    # scikit-learn version the scikit-learn history pack reads (0.15 - 1.9: sklearn.preprocessing.label /
+    # _label.LabelEncoder, rebuilt by BaseEstimator.__setstate__, which that pack reviews).
+    "sklearn.preprocessing.LabelEncoder": {
+        "why": "scikit-learn LabelEncoder; its only hooks are BaseEstimator's, which the scikit-learn pack reviews",
+        "hooks": {},
+    },
+}
 _FREE = ("frees the native booster (XGBoosterFree) when the object holds one: only ever a handle its __setstate__ "
          "created (BUILD always goes through __setstate__, which replaces a pickled handle or raises before storing "
          "the state); XGBoosterFree(NULL) deletes nothing")

@@ -139,6 +139,8 @@ interface LegacyFile {
   entries: Record<string, string>;
   generated_by: string;
   excluded?: Record<string, string>;
+  /** torch: entries admitted from other releases' pinned source, with where each was read (their versions). */
+  release_sources?: Record<string, string>;
 }
 
 /** torch and scikit-learn, derived by their own scripts (entries are reason strings; sklearn's `excluded` is its review log). */
@@ -154,7 +156,8 @@ function legacySource(id: string, title: string, file: unknown, versionKey: stri
     entry: (name) => ({
       reason: load().entries[name]!,
       source: id,
-      versions: `${id} ${String((load() as unknown as Record<string, unknown>)[versionKey])}`,
+      versions:
+        load().release_sources?.[name] ?? `${id} ${String((load() as unknown as Record<string, unknown>)[versionKey])}`,
     }),
     about: () => {
       const d = load();

@@ -190,11 +190,12 @@ class Analysis:
         for lab in labels:
             self.sinks.setdefault((kind, lab), where)
 
-    def function(self, fn, arg_labels, self_labels, whole_state, depth, where, globals_, bound=True):
+    def function(self, fn, arg_labels, self_labels, whole_state, depth, where, globals_, bound=True, closure=None,
+                 outer_self=None):
         """Analyse `fn` (an ast FunctionDef) with parameter labels; returns the labels of what it returns."""
         params = fn.args
         names = [a.arg for a in params.posonlyargs + params.args]
-        env = {}
+        env = {k: set(v) for k, v in (closure or {}).items()}
         for i, n in enumerate(names):
             env[n] = set(arg_labels.get(i, set())) | set(arg_labels.get(n, set()))
         if params.vararg:
@@ -203,9 +204,13 @@ class Analysis:
             env[params.kwarg.arg] = set().union(*arg_labels.values()) if arg_labels else set()
         for a in params.kwonlyargs:
             env[a.arg] = set(arg_labels.get(a.arg, set()))
-        selfname = names[0] if names and bound else None
+        selfname = names[0] if names and bound else outer_self
+        # Functions the body defines (a closure the hook calls, pandas' unpickle_block): a call of one is followed into
+        # its own body with the labels of the arguments passed, and the names it reads from the hook take their labels.
+        local_defs = {n.name: n for n in ast.walk(fn) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                      and n is not fn}
         ctx = {'env': env, 'self': selfname, 'self_labels': self_labels, 'whole': whole_state, 'depth': depth,
-               'where': where, 'globals': globals_, 'ret': set()}
+               'where': where, 'globals': globals_, 'ret': set(), 'local_defs': local_defs}
         # Two passes: labels assigned late (a loop) reach reads written earlier in the text.
         for _ in range(2):
             for stmt in fn.body:
@@ -367,6 +372,8 @@ class Analysis:
                     ctx['whole'][0] = True
         elif isinstance(func, ast.Name) and ctx['env'].get(func.id):
             self.sink('call', ctx['env'][func.id], f'{where}: {func.id}(…)')
+        elif isinstance(func, ast.Name) and func.id in ctx.get('local_defs', {}) and func.id not in ctx['env']:
+            return self.follow_local(ctx['local_defs'][func.id], argl, kwl, ctx)
         # setattr(self, k, v) over the state
         target = self.resolve_expr(func, ctx)
         if any(target is h for h in HIGHER_ORDER) and node.args:
@@ -458,6 +465,28 @@ class Analysis:
                     break
             return (init, True) if inspect.isfunction(init) else (None, False)
         return None, False
+
+    def follow_local(self, node, argl, kwl, ctx):
+        """A function the hook's body defines, called by name: its body with the arguments' labels; the names it reads
+        from the enclosing function (its closure) keep their labels there."""
+        arg_labels = {i: l for i, l in enumerate(argl)}
+        for k, l in kwl.items():
+            if k is not None:
+                arg_labels[k] = l
+            else:
+                for i in range(len(argl), 8):
+                    arg_labels.setdefault(i, l)
+        every = set().union(*arg_labels.values()) if arg_labels else set()
+        key = (id(node), tuple(sorted((str(k), tuple(sorted(v))) for k, v in arg_labels.items())))
+        if key in self.seen or ctx['depth'] >= MAX_DEPTH + 1:
+            return every
+        self.seen.add(key)
+        params = {a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
+        closure = {k: v for k, v in ctx['env'].items() if k not in params}
+        inner = self.function(node, arg_labels, ctx['self_labels'], ctx['whole'], ctx['depth'] + 1,
+                              f"{ctx['where']}.<locals>.{node.name}", ctx['globals'], bound=False, closure=closure,
+                              outer_self=ctx['self'])
+        return inner
 
     def follow(self, fn, arg_labels, ctx, bound):
         key = (fn, tuple(sorted((str(k), tuple(sorted(v))) for k, v in arg_labels.items())))

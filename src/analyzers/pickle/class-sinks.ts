@@ -17,7 +17,7 @@ import {
   type LabelSinks,
 } from './callable-effects.js';
 import { instanceClass } from './instance-class.js';
-import { dictGet, K, UNKNOWN, type DictV, type PyVal } from './values.js';
+import { dictGet, K, UNKNOWN, type DictV, type PyObj, type PyVal } from './values.js';
 
 export interface ClassSinkHost {
   /** Models `callee(*args)` made by the hook (depth-bounded by the host), recording a call fact with `why`. */
@@ -59,8 +59,13 @@ const CALLABLE_KINDS: ReadonlySet<K> = new Set([K.Global, K.Obj, K.Pers, K.Unkno
 
 const NO_ARGS: PyVal = { k: K.Tuple, items: [UNKNOWN], more: 1 };
 
-/** The value a label names in the hook's input, or undefined when the stream gives none there. */
-function valueAt(label: string, params: readonly string[], input: HookInput): PyVal | undefined {
+/** The values a label names in the hook's input (none when the stream gives none there). */
+function valuesAt(label: string, params: readonly string[], input: HookInput): PyVal[] {
+  const v = valueAt(label, params, input);
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+function valueAt(label: string, params: readonly string[], input: HookInput): PyVal | PyVal[] | undefined {
   if ('state' in input) {
     if (label === 'state') return input.state;
     const st = input.state;
@@ -80,10 +85,14 @@ function valueAt(label: string, params: readonly string[], input: HookInput): Py
       return undefined;
     }
     if (!label.startsWith('state.')) return undefined;
-    // __setstate__ gets the state as it is: a key of a literal dict, anything for a state the analysis cannot read.
     if (typeof st !== 'object') return undefined;
-    if (st.k === K.Dict) return keyOf(st, label.slice('state.'.length));
-    return st.k === K.Obj || st.k === K.Unknown || st.k === K.Pers ? UNKNOWN : undefined;
+    if (st.k === K.Obj || st.k === K.Unknown || st.k === K.Pers) {
+      // An object of a class the analysis cannot read as a mapping: anything for a state the analysis cannot read.
+      return st.k === K.Obj && st.planted !== undefined
+        ? [UNKNOWN, ...keyInReachable(st, label.slice('state.'.length))]
+        : UNKNOWN;
+    }
+    return keyInReachable(st, label.slice('state.'.length));
   }
   if (!label.startsWith('arg:')) return undefined;
   const name = label.slice(4);
@@ -98,6 +107,88 @@ function valueAt(label: string, params: readonly string[], input: HookInput): Py
   } else if (i >= 0 && args === undefined) return UNKNOWN;
   const pname = i >= 0 ? params[i] : name;
   return kw !== undefined && pname !== undefined ? keyOf(kw, pname) : undefined;
+}
+
+/** Bounds of the walk through the containers of a hook's state or of a value the hook takes apart. */
+const WALK_DEPTH = 8;
+const WALK_NODES = 512;
+
+/**
+ * What a hook may reach in `v` by subscripting, iterating and unpacking it: `v` itself, the items of its tuples,
+ * lists and sets, the keys and values of its dicts, and the items SETITEM(S) stored on its objects (a dict subclass
+ * answers `x[k]` from them). The derived labels follow all of these (class_effects.py: `x = state[3]['k']` and
+ * `a, b = state` keep the label, `for blk in state['blocks']` gives each item the label), so a sink of a label applies
+ * to every value reachable from the value the label names. `lost`: some are not kept (items past the kept prefix, more
+ * code-bearing list items than kept) or the walk's bound was reached.
+ */
+function reachable(v: PyVal): { readonly vals: PyVal[]; lost: boolean } {
+  const out = { vals: [] as PyVal[], lost: false };
+  const seen = new Set<PyVal>();
+  const todo: [PyVal, number][] = [[v, 0]];
+  while (todo.length > 0) {
+    const [x, depth] = todo.pop()!;
+    if (typeof x !== 'object' || seen.has(x)) continue;
+    if (seen.size >= WALK_NODES) {
+      out.lost = true;
+      break;
+    }
+    seen.add(x);
+    out.vals.push(x);
+    const inner: readonly PyVal[] = childrenOf(x, out);
+    if (inner.length === 0) continue;
+    if (depth >= WALK_DEPTH) {
+      out.lost = true;
+      continue;
+    }
+    for (const it of inner) todo.push([it, depth + 1]);
+  }
+  return out;
+}
+
+function childrenOf(x: PyObj, out: { lost: boolean }): readonly PyVal[] {
+  switch (x.k) {
+    case K.Tuple:
+      if (x.more > 0) out.lost = true;
+      return x.items;
+    case K.List:
+      if (x.items !== undefined) return x.items;
+      if (x.objsMore === true) out.lost = true;
+      return x.objs ?? [];
+    case K.Set:
+    case K.FrozenSet:
+      if (x.objsMore === true) out.lost = true;
+      return x.objs ?? [];
+    case K.Dict:
+      if (x.opaque === true || x.n > x.keys.length) out.lost = true;
+      return [...x.keys, ...x.vals];
+    case K.Obj:
+      if (x.planted === undefined) return [];
+      if (x.planted.opaque === true || x.planted.n > x.planted.keys.length) out.lost = true;
+      return [...x.planted.keys, ...x.planted.vals];
+    default:
+      return [];
+  }
+}
+
+/**
+ * The value of `state.<key>`: the state's own item `key` and, because a hook that rebinds or unpacks its state
+ * (`state = state[3]['0.14.1']`, `a, b = state`) labels what it then reads by the last key alone, the item `key` of
+ * every dict reachable in the state (and of every object whose SETITEM(S) items a dict subclass answers from), with
+ * UNKNOWN among them (fail closed) when part of the state is not kept; none when the state holds no such key.
+ */
+function keyInReachable(st: PyObj, key: string): PyVal[] {
+  const top = st.k === K.Dict ? keyOf(st, key) : undefined;
+  const walk = reachable(st);
+  const found: PyVal[] = top !== undefined && top !== UNKNOWN ? [top] : [];
+  for (const x of walk.vals) {
+    if (typeof x !== 'object') continue;
+    const d = x.k === K.Dict ? x : x.k === K.Obj ? x.planted : undefined;
+    if (d === undefined || d === st) continue;
+    const v = dictGet(d, key);
+    if (v !== undefined && !found.includes(v)) found.push(v);
+  }
+  if (walk.lost || top === UNKNOWN) found.push(UNKNOWN);
+  return found;
 }
 
 function keyOf(d: DictV, key: string): PyVal | undefined {
@@ -135,9 +226,8 @@ export function checkClassSinks(host: ClassSinkHost, canonical: string, hook: Cl
   // The installed version's hook and every historical version's the history packs admit the name from.
   for (const { rec, shape, ref } of classHookSinksAll(canonical, hook)) {
     for (const [label, sinks] of Object.entries(rec.sinks)) {
-      const v = valueAt(label, rec.params, input);
-      if (v === undefined) continue;
-      checkValue(host, `${ref} (${canonical})`, label, v, sinks, shape);
+      for (const v of valuesAt(label, rec.params, input))
+        checkValue(host, `${ref} (${canonical})`, label, v, sinks, shape);
     }
   }
 }
@@ -147,10 +237,8 @@ export function checkCallableSinks(host: ClassSinkHost, canonical: string, args:
   const found = callableSinks(canonical);
   if (found === undefined) return;
   for (const [label, sinks] of Object.entries(found.rec.sinks)) {
-    const v = valueAt(label, found.rec.params, { args });
-    if (v === undefined) continue;
     // The library's reviewed claims (callable-effects.json "calls") already model the arguments it calls.
-    checkValue(host, found.ref, label, v, sinks, false);
+    for (const v of valuesAt(label, found.rec.params, { args })) checkValue(host, found.ref, label, v, sinks, false);
   }
 }
 
@@ -170,19 +258,35 @@ export function checkUnknownClassState(host: ClassSinkHost, state: PyVal): void 
 }
 
 function checkValue(host: ClassSinkHost, where: string, label: string, v: PyVal, s: LabelSinks, shape: boolean): void {
-  for (const m of s.methods ?? []) {
-    const planted = host.plantedAttr(v, m);
-    // A planted str or number is not callable: the hook raises TypeError there and calls nothing.
-    if (planted !== undefined && typeof planted === 'object' && CALLABLE_KINDS.has(planted.k)) {
+  const methods = s.methods ?? [];
+  if (methods.length > 0 || s.call !== undefined) {
+    // The hook subscripts, iterates and unpacks what the label names before it calls a method of it or calls it (the
+    // labels follow those steps): every value reachable from v is such a target.
+    const walk = reachable(v);
+    for (const x of walk.vals) {
+      for (const m of methods) {
+        const planted = host.plantedAttr(x, m);
+        // A planted str or number is not callable: the hook raises TypeError there and calls nothing.
+        if (planted !== undefined && typeof planted === 'object' && CALLABLE_KINDS.has(planted.k)) {
+          host.invokeModelled(
+            planted,
+            NO_ARGS,
+            `${where} calls ${m}() of its ${label}, which the stream planted on that object (an instance attribute or an item its class answers lookups from)`,
+          );
+        }
+      }
+      if (s.call !== undefined && typeof x === 'object' && x.k === K.Global) {
+        host.invokeModelled(x, NO_ARGS, `${where} calls its ${label}: ${s.call}`);
+      }
+    }
+    if (walk.lost) {
+      // Items the analysis did not keep may carry a planted method or be a class: the call is not one it can name.
       host.invokeModelled(
-        planted,
+        UNKNOWN,
         NO_ARGS,
-        `${where} calls ${m}() of its ${label}, which the stream planted on that object (an instance attribute or an item its class answers lookups from)`,
+        `${where} calls ${[...methods, ...(s.call !== undefined ? ['itself'] : [])].join(', ')} of values in its ${label}, part of which the analysis did not keep`,
       );
     }
-  }
-  if (s.call !== undefined && typeof v === 'object' && v.k === K.Global) {
-    host.invokeModelled(v, NO_ARGS, `${where} calls its ${label}: ${s.call}`);
   }
   // Special methods the hook's operations run on the value's class: that class's own code then runs on its state.
   if (s.dunders !== undefined && s.dunders.length > 0 && typeof v === 'object') {

@@ -19,12 +19,13 @@
 // CLI writes a new cache (restoreTierUp).
 //
 // The same holds for WebAssembly: the Python grammar (tree-sitter, wasm) tiers its hot functions up to TurboFan after
-// `--wasm-tiering-budget` bytes executed, and for one small Python file or TorchScript archive those compiles are
-// most of the run's CPU: measured on Node 20 (V8 11.3) with a 158-byte Python file, 640 M instructions (callgrind,
-// all threads) against 340 M with a budget 10x the default, and user CPU 0.63 s against 0.30 s (15 runs each, same
-// load). A 400 KB Python file (12,000 lines) kept its CPU within the runs' noise (8.8-9.8 s against 9.0-9.6 s): its
-// hot parser functions still tier up. So a one-file run, of any size, raises the budget just before the grammar is
-// compiled (onPythonParserLoad: node:v8 is loaded only when a Python parse happens), and restores it with the other.
+// `--wasm-tiering-budget` bytes executed, and for one Python file or TorchScript archive those compiles are most of
+// the run's CPU. Measured on Node 20 (V8 11.3), callgrind, all threads: a 158-byte Python file 640 M instructions,
+// 378 M with the budget 10x the default; a 5 KB TorchScript archive 798 M, 803 M at 10x and 448 M at 100x (its
+// parse is longer). Parsing a 12,000-line file (pandas' frame.py) once costs no more at 100x (CPU 381-421 ms against
+// 415-556 ms, 3 runs each) and five times costs less (763 ms against 901 ms): the compiles cost more than they save at
+// those sizes. So a one-file run, of any size, raises the budget 100x just before the grammar is compiled
+// (onPythonParserLoad: node:v8 is loaded only when a Python parse happens), and restores it with the other flag.
 import { statSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { onPythonParserLoad } from '../analyzers/python/parser-load-hook.js';
@@ -39,7 +40,7 @@ const MIN_BYTES = 1024 * 1024;
 const WASM_FLAG = '--wasm-tiering-budget';
 /** V8 11.3's default (node --v8-options). */
 const WASM_DEFAULT = 1_800_000;
-const WASM_ONE_FILE = 10 * WASM_DEFAULT;
+const WASM_ONE_FILE = 100 * WASM_DEFAULT;
 
 let changed = false;
 let wasmChanged = false;

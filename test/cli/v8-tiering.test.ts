@@ -13,7 +13,7 @@ const REPO = new URL('../../', import.meta.url).pathname;
 const MEASURED_V8 = process.versions.v8.startsWith('11.3.');
 const DELAY = '--bytecode-size-allowance-per-tick=20';
 const RESTORE = '--bytecode-size-allowance-per-tick=150';
-const WASM_DELAY = '--wasm-tiering-budget=18000000';
+const WASM_DELAY = '--wasm-tiering-budget=180000000';
 const WASM_RESTORE = '--wasm-tiering-budget=1800000';
 let dir: string;
 

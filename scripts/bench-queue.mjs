@@ -10,7 +10,7 @@
 // --cpu-prof DIR: each worker writes a V8 CPU profile to DIR (read with scripts/cpu-profile-threads.mjs).
 // --warm-up N: passed to `sentinel worker --warm-up` (default: the worker's own).
 // Usage: node scripts/bench-queue.mjs [--no-build] [--runs N] [--jobs N] [--batch N] [--concurrency N] [--warm N]
-//        [--warm-up N] [--cpu-prof DIR]
+//        [--warm-up N] [--cpu-prof DIR] [--root DIR]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -19,12 +19,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+// --root DIR: measure another checkout's build (its bin/ and dist/; never built here) with this script, e.g. main
+// against a branch in the same session.
+const rootAt = process.argv.indexOf('--root');
+const root = rootAt > 0 ? process.argv[rootAt + 1] : fileURLToPath(new URL('..', import.meta.url));
 const arg = (name, d) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : d;
 };
-if (!process.argv.includes('--no-build')) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+if (!process.argv.includes('--no-build') && rootAt < 0)
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
 if (spawnSync('redis-server', ['--version']).status !== 0) {
   console.log('queue bench: skipped (redis-server is not installed: apt-get install redis-server)');
   process.exit(0);

@@ -345,13 +345,13 @@ export interface WorkerOptions {
  * Scans run at start by default. Measured (10,000 ~1 KB pickles through 2 workers, load ~30): workers that had
  * scanned 5,000 other files first spent 215-230 us CPU per file between them, fresh ones 410-490 — V8 optimises the
  * scan code in each worker anew, and a fresh worker pays it, and the deoptimisations of code tuned on too few files,
- * within its first jobs. Sweep of the size (a worker's per-file path on 5,000 ~1 KB pickles after the warm-up, two
- * interleaved rounds, load 30-40): 0 / 200 / 500 / 2,000 scans cost 0 / 0.26-0.29 / 0.43-0.57 / 1.23-1.57 s CPU to
- * ready, then 611-768 / 616-682 / 463-565 / 329-330 us per file over the first 1,000 files and 211-223 / 251-297 /
- * 189-237 / 177-182 over the next 4,000 (scripts/bench-warm-up.mjs). Only 2,000 reaches the steady state before
- * ready; its CPU beyond no warm-up is repaid after some 20,000-45,000 files per worker. A worker that lives for fewer
- * files costs least with `--warm-up 0` (291-333 us per file over its first 5,000, start-up included, against 457-521
- * with 2,000).
+ * within its first jobs. Sweep of the size (scripts/bench-warm-up.mjs: a worker's per-file path on 5,000 ~1 KB
+ * pickles after the warm-up, three interleaved rounds, load 30-40): 0 / 200 / 500 / 2,000 scans cost 0 / 0.23-0.29 /
+ * 0.43-0.57 / 1.13-1.57 s CPU to ready, then 595-768 / 524-682 / 381-565 / 278-330 us per file over the first 1,000
+ * files and 211-268 / 236-297 / 172-237 / 149-182 over the next 4,000. 2,000 is the cheapest per file after ready,
+ * over the first files and after them; its CPU beyond no warm-up was repaid after some 7,000-38,000 files per worker
+ * (per round). A worker that lives for fewer files costs least with `--warm-up 0` (291-334 us per file over its
+ * first 5,000, start-up included, against 401-521 with 2,000).
  */
 export const DEFAULT_WARM_UP_SCANS = 2000;
 

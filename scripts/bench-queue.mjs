@@ -7,7 +7,10 @@
 // on a loaded machine where the wall-clock ratio swings with the other load; the queue's CPU is also given per
 // process (each worker, redis-server, the submitter). Each worker's CPU up to ready (loading and its warm-up scans,
 // `sentinel worker --warm-up`) is printed beside them and is not in them.
+// --cpu-prof DIR: each worker writes a V8 CPU profile to DIR (read with scripts/cpu-profile-threads.mjs).
+// --warm-up N: passed to `sentinel worker --warm-up` (default: the worker's own).
 // Usage: node scripts/bench-queue.mjs [--no-build] [--runs N] [--jobs N] [--batch N] [--concurrency N] [--warm N]
+//        [--warm-up N] [--cpu-prof DIR] [--root DIR]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,12 +19,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+// --root DIR: measure another checkout's build (its bin/ and dist/; never built here) with this script, e.g. main
+// against a branch in the same session.
+const rootAt = process.argv.indexOf('--root');
+const root = rootAt > 0 ? process.argv[rootAt + 1] : fileURLToPath(new URL('..', import.meta.url));
 const arg = (name, d) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : d;
 };
-if (!process.argv.includes('--no-build')) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+if (!process.argv.includes('--no-build') && rootAt < 0)
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
 if (spawnSync('redis-server', ['--version']).status !== 0) {
   console.log('queue bench: skipped (redis-server is not installed: apt-get install redis-server)');
   process.exit(0);
@@ -33,6 +40,8 @@ const concurrency = arg('--concurrency', 4);
 // --warm N: before the measured jobs, N other files (other content: no facts-cache hits) go through the workers, so
 // that the figure is of workers past their JIT warm-up, as long-running workers are (default 0: fresh workers).
 const warm = arg('--warm', 0);
+const warmUp = arg('--warm-up', undefined);
+const profDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 /** CPU seconds (user + system) a live process has used so far. */
 function cpuOf(pid) {
@@ -88,13 +97,15 @@ async function startRedis() {
     stdio: 'ignore',
   });
   await sleep(300);
-  return { child, url: `redis://127.0.0.1:${port}` };
+  return { child, port, url: `redis://127.0.0.1:${port}` };
 }
 
 function startWorker(url) {
+  const t0 = process.hrtime.bigint();
   const child = spawn(
     process.execPath,
     [
+      ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
       `${root}/bin/sentinel.js`,
       'worker',
       '--redis',
@@ -105,6 +116,7 @@ function startWorker(url) {
       warmFiles,
       '--concurrency',
       String(concurrency),
+      ...(warmUp !== undefined ? ['--warm-up', String(warmUp)] : []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -112,7 +124,10 @@ function startWorker(url) {
     let err = '';
     child.stderr.on('data', (d) => {
       err += d;
-      if (err.includes('worker ready')) ok(child);
+      if (err.includes('worker ready')) {
+        child.readyS = Number(process.hrtime.bigint() - t0) / 1e9;
+        ok(child);
+      }
     });
     child.once('exit', (c) => fail(new Error(`worker exited ${c}: ${err}`)));
   });
@@ -145,6 +160,8 @@ for (let run = 1; run <= runs; run++) {
     await waitForResults({ redisUrl: redis.url }, w.jobIds, { timeoutMs: 600_000 });
   }
   const pids = [...workers.map((w) => w.pid), redis.child.pid];
+  const cli = (...a) => execFileSync('redis-cli', ['-p', String(redis.port), ...a], { encoding: 'utf8' });
+  cli('CONFIG', 'RESETSTAT');
   const cpu0 = pids.map(cpuOf);
   const self0 = process.cpuUsage();
   const t1 = process.hrtime.bigint();
@@ -158,6 +175,17 @@ for (let run = 1; run <= runs; run++) {
   // Where the queue's CPU goes, per file: the two workers, redis-server, the submitting and waiting process.
   const us = (c) => ((c * 1e6) / N).toFixed(0);
   const split = `workers ${us(parts[0])} + ${us(parts[1])}, redis ${us(parts[2])}, submitter ${us(selfCpu)} us/file`;
+  // Redis commands per file (calls from Lua scripts included; evalsha/eval: one per script run) and the bytes of one
+  // stored result, for the round trips and the payload the queue adds per file.
+  const stats = [...cli('INFO', 'commandstats').matchAll(/cmdstat_(\w+(?:\|\w+)?):calls=(\d+),usec=(\d+)/g)]
+    .map(([, name, calls, usec]) => ({ name, calls: Number(calls), usec: Number(usec) }))
+    .sort((a, b) => b.usec - a.usec);
+  const perFile = stats
+    .filter((s) => s.calls / N >= 0.005)
+    .map((s) => `${s.name} ${(s.calls / N).toFixed(2)} (${(s.usec / N).toFixed(1)} us)`)
+    .join(', ');
+  const resultBytes = Number(cli('STRLEN', `sentinel-scan:result:${jobIds[0]}`).trim());
+  console.log(`queue run ${run}: redis commands per file: ${perFile}; one stored result ${resultBytes} B`);
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
   redis.child.kill('SIGTERM');
@@ -172,7 +200,9 @@ for (let run = 1; run <= runs; run++) {
       `(${direct.wall.toFixed(2)} s, ${((direct.cpu * 1e6) / N).toFixed(0)} us CPU/file); queue/direct ${(share * 100).toFixed(0)} % wall, ` +
       `${(cpuShare * 100).toFixed(0)} % CPU (goal >= 80 %: ${share >= 0.8 ? 'ok' : 'MISSED'}); ` +
       `job latency median ${pct(lat, 50)} ms, p99 ${pct(lat, 99)} ms; ` +
-      `worker start-up to ready (not counted) ${startCpu.map((c) => c.toFixed(2)).join(' + ')} s CPU`,
+      `with the workers' start-up ${(((queueCpu + startCpu.reduce((a, c) => a + c, 0)) * 1e6) / N).toFixed(0)} us CPU/file; ` +
+      `worker start-up to ready (not counted) ${startCpu.map((c) => c.toFixed(2)).join(' + ')} s CPU, ` +
+      `${workers.map((w) => w.readyS.toFixed(2)).join(' + ')} s wall${warmUp !== undefined ? ` (--warm-up ${warmUp})` : ''}`,
   );
 }
 const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -252,6 +252,15 @@ export async function submitJobs(
   }
 }
 
+/** The value of the field `name` of a stream entry read as buffers (`[name, value, name, value, …]`). */
+function field(fields: readonly Buffer[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i]!.length === name.length && fields[i]!.toString('latin1') === name)
+      return fields[i + 1]!.toString('utf8');
+  }
+  return undefined;
+}
+
 /**
  * Waits until every job has a result (reading the results stream from the start of the wait, after checking the
  * result keys of jobs that already ended). Rejects when `signal` aborts or `timeoutMs` passes.
@@ -284,15 +293,26 @@ export async function waitForResults(
       o.signal?.throwIfAborted();
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${want.size - got.size} of ${want.size} jobs`);
-      const rows = (await redis.xread('COUNT', 1000, 'BLOCK', Math.min(left, 1000), 'STREAMS', n.stream, from)) as
-        [string, [string, string[]][]][] | null;
+      // Read as buffers: ioredis turns every field of a string reply into a string, and only the job id of each
+      // entry (and the result of a wanted one) is needed here. Measured (10,000 entries of ~0.9 KB): 4-15 us per
+      // entry against 21-27 read as strings.
+      const rows = (await redis.xreadBuffer(
+        'COUNT',
+        1000,
+        'BLOCK',
+        Math.min(left, 1000),
+        'STREAMS',
+        n.stream,
+        from,
+      )) as [Buffer, [Buffer, Buffer[]][]][] | null;
       for (const [, entries] of rows ?? []) {
-        for (const [id, fields] of entries) {
-          from = id;
-          const job = fields[fields.indexOf('job') + 1] ?? '';
-          if (!want.has(job) || got.has(job)) continue;
-          got.set(job, JSON.parse(fields[fields.indexOf('result') + 1] ?? '{}') as ScanJobResult);
+        for (const [, fields] of entries) {
+          const job = field(fields, 'job');
+          if (job === undefined || !want.has(job) || got.has(job)) continue;
+          got.set(job, JSON.parse(field(fields, 'result') ?? '{}') as ScanJobResult);
         }
+        const tail = entries[entries.length - 1];
+        if (tail) from = tail[0].toString('latin1'); // stream ids are ASCII
       }
     }
     const results = jobIds.map((id) => got.get(id)!);
@@ -325,7 +345,13 @@ export interface WorkerOptions {
  * Scans run at start by default. Measured (10,000 ~1 KB pickles through 2 workers, load ~30): workers that had
  * scanned 5,000 other files first spent 215-230 us CPU per file between them, fresh ones 410-490 — V8 optimises the
  * scan code in each worker anew, and a fresh worker pays it, and the deoptimisations of code tuned on too few files,
- * within its first jobs.
+ * within its first jobs. Sweep of the size (scripts/bench-warm-up.mjs: a worker's per-file path on 5,000 ~1 KB
+ * pickles after the warm-up, three interleaved rounds, load 30-40): 0 / 200 / 500 / 2,000 scans cost 0 / 0.23-0.29 /
+ * 0.43-0.57 / 1.13-1.57 s CPU to ready, then 595-768 / 524-682 / 381-565 / 278-330 us per file over the first 1,000
+ * files and 211-268 / 236-297 / 172-237 / 149-182 over the next 4,000. 2,000 is the cheapest per file after ready,
+ * over the first files and after them; its CPU beyond no warm-up was repaid after some 7,000-38,000 files per worker
+ * (per round). A worker that lives for fewer files costs least with `--warm-up 0` (291-334 us per file over its
+ * first 5,000, start-up included, against 401-521 with 2,000).
  */
 export const DEFAULT_WARM_UP_SCANS = 2000;
 
@@ -371,9 +397,10 @@ function warmUpPickles(): Buffer[] {
 /**
  * Scans made-up small pickles the way a job's targets are scanned (written to a temporary folder, read whole,
  * hashed, scanned, their facts serialised), so that a worker's first jobs run code V8 has optimised. Results are
- * dropped; a worker that cannot warm up (no writable temporary folder) starts without it.
+ * dropped; a worker that cannot warm up (no writable temporary folder) starts without it. Exported for
+ * scripts/bench-warm-up.mjs.
  */
-async function warmUp(scans: number): Promise<void> {
+export async function warmUp(scans: number): Promise<void> {
   if (scans <= 0) return;
   let dir: string | undefined;
   try {
@@ -481,12 +508,15 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       // Another list in the same job (not expected) stays inline.
       if (list && list.id !== l.id) return JSON.stringify(r);
       list = l;
-      // `rules: undefined` leaves the list out of the JSON (cheaper than a copy without the key).
-      return JSON.stringify({
-        ...r,
-        ruleList: l.id,
-        facts: { ...r.facts!, result: { ...r.facts!.result, rules: undefined } },
-      });
+      // The list is left out of the JSON by setting it undefined for the (synchronous) call and back right after,
+      // before any other code runs: cheaper than copying the result, its facts and their result without it.
+      const result = r.facts!.result as { rules: readonly string[] | undefined };
+      result.rules = undefined;
+      try {
+        return JSON.stringify({ ...r, ruleList: l.id });
+      } finally {
+        result.rules = rules;
+      }
     });
     const keys = [
       n.stream,

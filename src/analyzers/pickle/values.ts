@@ -28,6 +28,8 @@ export type PyVal = number | bigint | string | PyObj;
 
 export interface SimpleV {
   readonly k: K.None | K.True | K.False | K.Float | K.Buffer | K.Unknown;
+  /** K.Unknown only: a Python int too long for the VM to keep (LONG4), with its length in bits. */
+  readonly bits?: number;
 }
 /** A float whose value was kept (the VM's value-keeping mode); scans push the valueless FLOAT. */
 export interface FloatV {
@@ -123,6 +125,8 @@ export interface ObjV {
   items?: DictV;
   /** Value-keeping mode, joblib NumpyArrayWrapper: absolute offset and length of the array bytes in the stream. */
   array?: { readonly off: number; readonly len: number };
+  /** Items or bytes the object holds that the stream did not write (argument-work.ts: a range, bytes(n), set(range)). */
+  holds?: number;
 }
 export interface PersV {
   readonly k: K.Pers;

@@ -26,6 +26,7 @@ import {
 import { checkDtypeSource, checkEffects, type EffectHost } from './effect-checks.js';
 import { checkCallableSinks, checkClassSinks, checkUnknownClassState, type ClassSinkHost } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
+import { argumentWork, MATERIAL_LIMIT, type ArgumentWork } from './argument-work.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem } from './call-hooks.js';
 import {
@@ -434,6 +435,10 @@ class PickleVm implements ModelContext {
   private readonly hashBudget = new HashBudget();
   /** A hash nested deeper than HASH_DEPTH_LIMIT was reported. */
   private deepReported = false;
+  /** Items and bytes the calls made that the stream does not hold (argument-work.ts). */
+  private material = 0;
+  private materialReported = false;
+  private overReported = false;
   /** Memo entries kept whole (later ones are compacted: memo.ts). */
   private readonly memoDetail: number;
   /** Nesting of modelled calls that invoke other calls (torchRebuild). */
@@ -643,6 +648,28 @@ class PickleVm implements ModelContext {
       'LOAD_COST',
       `hashing dict keys and set members takes more than ${HASH_STEP_LIMIT} item hashes (nested tuples that share ` +
         `their items are hashed again at every use): the load does exponential work`,
+      false,
+    );
+  }
+
+  /**
+   * A call makes what its arguments choose (argument-work.ts): items or bytes past the load's budget, or one
+   * computation past its own limit, are reported once each.
+   */
+  private materialised(work: ArgumentWork): void {
+    if (work.over !== undefined && !this.overReported) {
+      this.overReported = true;
+      this.anomaly('LOAD_COST', `${work.over}: the load does work its stream's size does not bound`, false);
+    }
+    if (work.items === 0 || this.materialReported) return;
+    this.material = Math.min(this.material + work.items, 2 ** 52);
+    if (this.material <= MATERIAL_LIMIT) return;
+    this.materialReported = true;
+    this.anomaly(
+      'LOAD_COST',
+      `the calls of this stream make more than ${MATERIAL_LIMIT} items or bytes the stream does not hold ` +
+        '(bytes(n) and bytearray(n) allocate n bytes; a range is iterated by the calls it is passed to, and what they ' +
+        'build from it is copied again by every call it is passed to): the load does work its size does not bound',
       false,
     );
   }
@@ -924,6 +951,12 @@ class PickleVm implements ModelContext {
     this.checkCallable(callee, opcodeName(this.dec.op));
     this.rehashed(args);
     if (kwargs !== undefined) this.rehashed(kwargs);
+    const work = argumentWork(
+      typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : undefined,
+      args,
+      kwargs,
+    );
+    this.materialised(work);
     let effective = callee;
     if (typeof callee === 'object' && callee.k === K.Obj) {
       const special = this.callableObject(callee, args);
@@ -938,6 +971,7 @@ class PickleVm implements ModelContext {
     }
     const call = this.recordCall(kind, effective);
     const result: ObjV = { k: K.Obj, callee: effective, args, call };
+    if (work.holds > 0) result.holds = work.holds;
     if (this.keep && effective !== callee) result.through = callee;
     this.uses?.made(kind, call, result);
     if (typeof effective === 'object' && effective.k === K.Global && call.callee !== undefined) {
@@ -2255,7 +2289,10 @@ class PickleVm implements ModelContext {
       case Op.LONG:
       case Op.LONG1:
       case Op.LONG4:
-        this.push(d.argErr !== undefined || Number.isNaN(d.num) ? UNKNOWN : (d.big ?? d.num));
+        if (d.argErr === undefined && Number.isNaN(d.num))
+          // An integer too long to keep: its length stays (argument-work.ts: Decimal(int) is quadratic in it).
+          this.push({ k: K.Unknown, bits: 8 * d.payLen });
+        else this.push(d.argErr !== undefined ? UNKNOWN : (d.big ?? d.num));
         break;
       case Op.PERSID:
         this.push(this.persistent(d.str ?? UNKNOWN));

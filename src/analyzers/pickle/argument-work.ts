@@ -1,0 +1,152 @@
+// Work a load does that a call's argument values choose, not the stream's size (CWE-400). A few admitted callables
+// turn a small number or a short text into work or memory out of all proportion to the bytes that wrote them:
+// - `bytearray(n)` allocates and zeroes n bytes (`bytearray___init__` → `PyByteArray_Resize` + memset); `bytes(n)`
+//   asks for n zeroed bytes of address space (`_PyBytes_FromSize(n, 1)`, calloc), so a memory-limited loader fails
+//   with MemoryError; REDUCE and NEWOBJ alike;
+// - `range(...)` is lazy, but every call given it may iterate it: `set`, `frozenset`, `collections.deque`,
+//   `collections.Counter`, `bytearray`, `bytes`, `tuple.__new__`, `copyreg._reconstructor`'s `base.__init__(obj, state)`
+//   all do, and what they build holds every item: passing that result to further calls (memo reuse) copies it again;
+// - `fractions.Fraction(text)` computes `10 ** exponent` for an exponent in the text (`Fraction.__new__`: numerator or
+//   denominator `*= 10 ** exp`), and `Fraction(Decimal(text))` does the same through `Decimal.as_integer_ratio`;
+// - `decimal.Decimal(int)` converts the integer to decimal digits in time quadratic in its length (libmpdec's
+//   base conversion), from an integer the stream writes in linear space (LONG4).
+// Library pickles write none of these shapes: bytes and bytearray are written as their contents, a Fraction as its
+// "n/d" text, a Decimal as its digits text, and a range is stored, not handed to a call.
+import { K, type ObjV, type PyVal } from './values.js';
+
+/** Items or bytes a load may materialise beyond what the stream holds before it is reported (64 Mi). */
+export const MATERIAL_LIMIT = 2 ** 26;
+/** Decimal digits of a power of ten a constructor may compute from a short exponent (10 ** 100,000: milliseconds). */
+export const POWER_DIGITS_LIMIT = 100_000;
+/** Bits of an integer `Decimal(int)` may convert (quadratic: 2^18 bits ≈ 0.1 s of CPython; 2^22 bits ≈ 30 s). */
+export const DECIMAL_INT_BITS_LIMIT = 2 ** 18;
+
+/** What one call's arguments make the loader do: items or bytes made, and a reason when a one-off limit is passed. */
+export interface ArgumentWork {
+  /** Items or bytes the call materialises (charged against MATERIAL_LIMIT over the whole load). */
+  readonly items: number;
+  /** Items or bytes the result holds (a later call given it may copy them again). */
+  readonly holds: number;
+  /** A single computation past its own limit, with the reason. */
+  readonly over?: string;
+}
+
+const NONE: ArgumentWork = { items: 0, holds: 0 };
+
+/** The integer a value is, as a bigint (Python int), or undefined. */
+function intOf(v: PyVal | undefined): bigint | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : undefined;
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'object' && (v.k === K.True || v.k === K.False)) return v.k === K.True ? 1n : 0n;
+  return undefined;
+}
+
+const toNumber = (n: bigint): number => (n > BigInt(2 ** 52) ? 2 ** 52 : n < 0n ? 0 : Number(n));
+
+/** len(range(*args)) as CPython computes it; Infinity when an argument is not a known integer. */
+export function rangeLength(args: PyVal): number {
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.more > 0) return Infinity;
+  const ints = args.items.map(intOf);
+  if (ints.some((i) => i === undefined) || ints.length < 1 || ints.length > 3) return Infinity;
+  const [start, stop, step] =
+    ints.length === 1 ? [0n, ints[0]!, 1n] : [ints[0]!, ints[1]!, ints.length === 3 ? ints[2]! : 1n];
+  if (step === 0n) return 0;
+  const span = step > 0n ? stop - start : start - stop;
+  const mag = step > 0n ? step : -step;
+  if (span <= 0n) return 0;
+  return toNumber((span + mag - 1n) / mag);
+}
+
+/** Items or bytes a value holds that the stream did not write (a range, or what a call built from one). */
+export function heldItems(v: PyVal | undefined): number {
+  if (typeof v !== 'object' || v.k !== K.Obj) return 0;
+  return (v as ObjV).holds ?? 0;
+}
+
+/** The positional and keyword argument values of a call (the kept ones). */
+function argValues(args: PyVal, kwargs?: PyVal): PyVal[] {
+  const out: PyVal[] = [];
+  if (typeof args === 'object' && args.k === K.Tuple) out.push(...args.items);
+  if (typeof kwargs === 'object' && kwargs.k === K.Dict) out.push(...kwargs.vals);
+  return out;
+}
+
+/** The exponent of a number's text as Python's Fraction and Decimal parsers read it ("1e9", "-2.5E+7"), or 0. */
+export function textExponent(text: string): bigint {
+  const m = /^\s*[+-]?(?:\d[\d_]*)?(?:\.[\d_]*)?[eE]([+-]?\d[\d_]*)\s*$/.exec(text);
+  if (!m) return 0n;
+  try {
+    return BigInt(m[1]!.replace(/_/g, ''));
+  } catch {
+    return 0n;
+  }
+}
+
+/** The text a value carries when the analysis kept it: a str, or the text argument a Decimal was built from. */
+function numberText(v: PyVal | undefined, decimal: boolean): string | undefined {
+  if (typeof v === 'string') return v;
+  if (!decimal || typeof v !== 'object' || v.k !== K.Obj) return undefined;
+  const callee = v.callee;
+  if (typeof callee !== 'object' || callee.k !== K.Global || callee.imp.canonical !== 'decimal.Decimal')
+    return undefined;
+  const a = v.args;
+  return typeof a === 'object' && a.k === K.Tuple && typeof a.items[0] === 'string' ? a.items[0] : undefined;
+}
+
+/**
+ * The work a call of `canonical` (undefined: a callable the analysis cannot name) given `args`/`kwargs` makes. Every
+ * callable may iterate and keep what a range or a range-built object holds, so such arguments are charged to any call.
+ */
+export function argumentWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal): ArgumentWork {
+  const values = argValues(args, kwargs);
+  let passed = 0;
+  for (const v of values) passed = Math.min(passed + heldItems(v), 2 ** 52);
+  const first = typeof args === 'object' && args.k === K.Tuple ? args.items[0] : undefined;
+  switch (canonical) {
+    case 'builtins.range':
+      // Lazy: holds its length, made by whoever iterates it.
+      return { items: 0, holds: rangeLength(args) };
+    case 'builtins.bytes':
+    case 'builtins.bytearray': {
+      const n = intOf(first);
+      if (n !== undefined) return { items: toNumber(n), holds: toNumber(n) };
+      return { items: passed, holds: passed };
+    }
+    case 'fractions.Fraction': {
+      for (const v of values.slice(0, 2)) {
+        const text = numberText(v, true);
+        if (text === undefined) continue;
+        let e = textExponent(text);
+        if (e < 0n) e = -e;
+        if (e > BigInt(POWER_DIGITS_LIMIT))
+          return {
+            items: passed,
+            holds: passed,
+            over:
+              `fractions.Fraction is given the number text '${text.slice(0, 40)}': it computes 10 ** ${e} ` +
+              `(more than ${POWER_DIGITS_LIMIT} digits), work that grows faster than the exponent's length`,
+          };
+      }
+      break;
+    }
+    case 'decimal.Decimal': {
+      const n = intOf(first);
+      const long = typeof first === 'object' && first.k === K.Unknown ? first.bits : undefined;
+      if (n !== undefined || long !== undefined) {
+        const bits = long ?? (n! < 0n ? -n! : n!).toString(16).length * 4;
+        if (bits > DECIMAL_INT_BITS_LIMIT)
+          return {
+            items: passed,
+            holds: passed,
+            over:
+              `decimal.Decimal is given a ${bits}-bit integer: converting it to decimal digits takes time quadratic ` +
+              `in its length (more than ${DECIMAL_INT_BITS_LIMIT} bits reported)`,
+          };
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return passed === 0 ? NONE : { items: passed, holds: passed };
+}

@@ -373,3 +373,25 @@ describe('DESER: the second hop of a file named alone', () => {
     assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), ['DESER-NETWORK-INPUT']);
   });
 });
+
+describe('DESER: the first hop of a file named alone with no source of its own', () => {
+  it('reads a called module that names a deserializer: the service between handler and codec is on the path', async () => {
+    const dir = twoHops(false);
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'service.py')), ['DESER-NETWORK-INPUT']);
+  });
+
+  it('the benign twin (the service passes its own constant) is clean', async () => {
+    const dir = twoHops(true);
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'service.py')), []);
+  });
+
+  it('does not parse a called module whose text names no deserializer, transport or media type', async () => {
+    const dir = libraryTwoHops(false);
+    writeFileSync(
+      join(dir, 'lib', 'model.py'),
+      'from lib import user0\n\n\nclass Model:\n    def restore(self, fname):\n        return user0.restore0(fname)\n',
+    );
+    assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), []);
+    assert.equal(lastRunStats.loadedOnDemand, 0);
+  });
+});

@@ -248,12 +248,15 @@ async function runTarget(
       // The modules it calls into (a re-export it never calls, `from .pickle import read_pickle` in an api
       // module, puts no data path through it: reading every import read half of pandas for pandas/io/api.py).
       const called = calledModules(e.module, keys.get(e.rel)?.pkg ?? '', keys);
-      const receives = mayReceiveData(e.module);
-      for (const st of importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys))
-        if (called.has(st)) {
-          imported.add(st);
-          if (receives) calledByNamed.add(st);
-        }
+      // Named modules are analysed anyway: only the others are hops (a package scanned names all of its files).
+      const hops = [...importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys)].filter(
+        (st) => called.has(st) && byStable.get(st)?.named === false,
+      );
+      const receives = hops.length > 0 && mayReceiveData(e.module);
+      for (const st of hops) {
+        imported.add(st);
+        if (receives) calledByNamed.add(st);
+      }
     }
     // From any other named file the data comes from its callers (the demand rounds read them toward it), so a
     // module it calls can put it on a path only by holding the deserializer: those are read when their text names

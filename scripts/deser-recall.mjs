@@ -2,8 +2,10 @@
 // DESER recall on published advisories (issue 28): materializes, for every entry of
 // test/fixtures/deser-advisories/manifest.json, the listed files at the commit before the fix (vulnerable) and at the
 // fix (its benign twin) from git mirrors of the repositories, then scans each version as one project with
-// `sentinel artifact <dir> --rule DESER --format json`. An advisory is found when a DESER finding sits in the sink
-// file on a line containing one of the sink texts; the twin is judged on the same lines of the fixed version.
+// `sentinel artifact <dir> --rule DESER --format json`. An entry whose `fixed` is null (no fix published at the
+// snapshot) has no twin: only its vulnerable version is scanned. An advisory is found when a DESER finding sits in
+// the sink file on a line containing one of the sink texts; the twin is judged on the same lines of the fixed
+// version.
 // The repositories' files are never committed: bring the mirrors (e.g. the search tool's `fetch github:<owner>/<name>`,
 // which leaves a bare git directory at <mirrors>/<owner>+<name>/repo, or `git clone --mirror`), then run:
 //   node scripts/deser-recall.mjs [--no-build] [--mirrors=/work/.mirror] [--out=DIR] [--only=id,id]
@@ -47,6 +49,7 @@ function materialize(a) {
     ['vulnerable', a.vulnerable],
     ['fixed', a.fixed],
   ]) {
+    if (commit === null) continue; // no fix published at the snapshot: no benign twin
     let wrote = 0;
     for (const p of a.paths) {
       const bytes = show(dir, commit, p);
@@ -100,7 +103,7 @@ for (const a of manifest.advisories) {
   }
   if (args.includes('--materialize-only')) continue;
   const vuln = scan(join(out, a.id, 'vulnerable'));
-  const fixed = scan(join(out, a.id, 'fixed'));
+  const fixed = a.fixed === null ? [] : scan(join(out, a.id, 'fixed'));
   const hit = atSink(a, 'vulnerable', vuln);
   const twinHit = atSink(a, 'fixed', fixed);
   const row = {
@@ -113,7 +116,7 @@ for (const a of manifest.advisories) {
     otherFindings: vuln.length - hit.length,
     twinAtSink: twinHit.length,
     twinExpected: a.twin,
-    twinOk: a.twin === 'clean' ? twinHit.length === 0 : true,
+    twinOk: a.twin === 'clean' ? twinHit.length === 0 : true, // `still-reported` and `none` (no fix) are not judged
   };
   rows.push(row);
   console.log(

@@ -15,7 +15,8 @@ interface Advisory {
   id: string;
   advisory: string;
   sink: { file: string; text: string[] };
-  twin: 'clean' | 'still-reported';
+  /** `none`: no fix published at the snapshot (only the vulnerable version is materialized). */
+  twin: 'clean' | 'still-reported' | 'none';
   expect: { found: boolean; miss?: string };
 }
 

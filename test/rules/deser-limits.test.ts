@@ -322,3 +322,76 @@ describe('DESER: a handler file named alone', () => {
     assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), []);
   });
 });
+
+/**
+ * A library-shaped project: `lib/model.py` (no source of its own: no handler, server, client read or receive) calls
+ * `lib/wrapper.py`, whose `load` calls `lib/smpickle.py`'s `load_pickle` (pickle.load of a path passed in), and
+ * `width` other modules call `wrapper.load` too. With `client`, model.py instead fetches bytes with requests and
+ * hands them down the same two modules (`smpickle.loads_pickle`).
+ */
+function libraryTwoHops(client: boolean, width = 12): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deser-lib-hops-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "lib"\n');
+  mkdirSync(join(dir, 'lib'));
+  writeFileSync(join(dir, 'lib', '__init__.py'), '');
+  writeFileSync(
+    join(dir, 'lib', 'model.py'),
+    client
+      ? 'import requests\n\nfrom lib import wrapper\n\n\ndef fetch(url):\n' +
+          '    return wrapper.load_bytes(requests.get(url).content)\n'
+      : 'from lib import wrapper\n\n\nclass Model:\n    def restore(self, fname):\n        return wrapper.load(fname)\n',
+  );
+  writeFileSync(
+    join(dir, 'lib', 'wrapper.py'),
+    'from lib.smpickle import load_pickle, loads_pickle\n\n\ndef load(fname):\n    return load_pickle(fname)\n\n\n' +
+      'def load_bytes(blob):\n    return loads_pickle(blob)\n',
+  );
+  writeFileSync(
+    join(dir, 'lib', 'smpickle.py'),
+    'import pickle\n\n\ndef load_pickle(fname):\n    with open(fname, "rb") as f:\n        return pickle.load(f)\n\n\n' +
+      'def loads_pickle(blob):\n    return pickle.loads(blob)\n',
+  );
+  for (let i = 0; i < width; i++)
+    writeFileSync(
+      join(dir, 'lib', `user${i}.py`),
+      `from lib import wrapper\n\n\ndef restore${i}(fname):\n    return wrapper.load(fname)\n`,
+    );
+  return dir;
+}
+
+describe('DESER: the second hop of a file named alone', () => {
+  it('is not taken from a file with no source of its own (a library model calling its save/load helpers)', async () => {
+    const dir = libraryTwoHops(false);
+    assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), []);
+    // The first hop only (wrapper.py): smpickle.py and the callers of wrapper.load across the package are not read.
+    assert.equal(lastRunStats.loadedOnDemand, 1);
+  });
+
+  it('is taken from a file reading a client response (requests -> wrapper -> smpickle.loads)', async () => {
+    const dir = libraryTwoHops(true);
+    assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), ['DESER-NETWORK-INPUT']);
+  });
+});
+
+describe('DESER: the first hop of a file named alone with no source of its own', () => {
+  it('reads a called module that names a deserializer: the service between handler and codec is on the path', async () => {
+    const dir = twoHops(false);
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'service.py')), ['DESER-NETWORK-INPUT']);
+  });
+
+  it('the benign twin (the service passes its own constant) is clean', async () => {
+    const dir = twoHops(true);
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'service.py')), []);
+  });
+
+  it('does not parse a called module whose text names no deserializer, transport or media type', async () => {
+    const dir = libraryTwoHops(false);
+    writeFileSync(
+      join(dir, 'lib', 'model.py'),
+      'from lib import user0\n\n\nclass Model:\n    def restore(self, fname):\n        return user0.restore0(fname)\n',
+    );
+    assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), []);
+    assert.equal(lastRunStats.loadedOnDemand, 0);
+  });
+});

@@ -275,7 +275,7 @@ export interface ScanFacts {
   readonly targets: readonly string[];
   readonly startedAt: string;
   readonly signatures?: ScanReportSignatures;
-  readonly remote?: { readonly bytesRead: number; readonly requests: number };
+  readonly remote?: { readonly bytesRead: number; readonly requests: number; readonly redirects: number };
 }
 
 type ScanReportSignatures = NonNullable<Parameters<typeof assembleReport>[0]['signatures']>;
@@ -311,7 +311,7 @@ interface GatherSetup {
 
 async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): Promise<ScanFacts> {
   const { list, policy, only, limits, now, cwd } = p;
-  const cost: RemoteCost = { bytesRead: 0, requests: 0 };
+  const cost: RemoteCost = { bytesRead: 0, requests: 0, redirects: 0 };
   const remote = list.some((i) => typeof i === 'string' && isRemoteArg(i))
     ? await remoteContext(options.remote ?? {}, cost)
     : undefined;
@@ -372,7 +372,7 @@ async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): P
     targets: list.map((i) => (typeof i === 'string' ? i : i.name)),
     startedAt: isoUtc(now),
     ...(signatures.verdicts ? { signatures: signatures.verdicts } : {}),
-    ...(remote ? { remote: { bytesRead: cost.bytesRead, requests: cost.requests } } : {}),
+    ...(remote ? { remote: { bytesRead: cost.bytesRead, requests: cost.requests, redirects: cost.redirects } } : {}),
   };
 }
 
@@ -524,6 +524,7 @@ export function mergeFacts(parts: readonly ScanFacts[]): ScanFacts {
           remote: {
             bytesRead: remote.reduce((n, p) => n + p.remote!.bytesRead, 0),
             requests: remote.reduce((n, p) => n + p.remote!.requests, 0),
+            redirects: remote.reduce((n, p) => n + p.remote!.redirects, 0),
           },
         }
       : {}),

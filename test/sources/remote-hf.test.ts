@@ -135,6 +135,10 @@ describe('hf:// against a stand-in Hub', () => {
       assert.ok(log.some((q) => q.range === `bytes=${size - 65557}-${size - 1}`));
       // Head (4 KiB), probes and tail (64 KiB): the pickle probe reads no more than the head holds.
       assert.ok(r.summary.remote!.bytesRead < 100_000, `read ${r.summary.remote!.bytesRead} bytes`);
+      // Every request the stand-in served is counted, the hop through the storage redirect included, and the
+      // redirect is also counted apart.
+      assert.equal(r.summary.remote!.requests, log.length, JSON.stringify(log));
+      assert.equal(r.summary.remote!.redirects, 1);
     } finally {
       await big.stop();
       rmSync(bigDir, { recursive: true, force: true });
@@ -176,6 +180,9 @@ describe('hf:// against a stand-in Hub', () => {
       // One several-range request (through the redirect: two log lines), not one per shard: the others waited for
       // its answer and asked range by range.
       assert.equal(log.filter((q) => q.range?.includes(',')).length, 2, JSON.stringify(log));
+      // Requests sent = requests served, each shard's redirect hop included; redirects = answers at /resolve (302).
+      assert.equal(r.summary.remote!.requests, log.length, JSON.stringify(log));
+      assert.equal(r.summary.remote!.redirects, shards);
     } finally {
       await hubShards.stop();
       rmSync(shardDir, { recursive: true, force: true });

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeFile, unprobedFile } from './http-target.js';
-import { lightFetch, type LightResponse } from './light-fetch.js';
+import { countRedirects, lightFetch, type LightResponse } from './light-fetch.js';
 import { isLoopbackHost } from './remote-file.js';
 import type { RemoteEntry, RemoteListing } from './remote-listing.js';
 import type { ResolveContext } from './resolve-target.js';
@@ -96,6 +96,7 @@ async function getJson(
     try {
       ctx.cost.requests++;
       res = await lightFetch(url, { headers, timeoutMs: ctx.opts.requestTimeoutMs });
+      countRedirects(ctx.cost, res.redirects);
       if (res.status === 429 || res.status >= 500) {
         await res.body.cancel();
         lastError = `HTTP ${res.status}`;
@@ -109,6 +110,7 @@ async function getJson(
       body = await res.bytes(MAX_LISTING_BYTES);
     } catch (e) {
       if (e instanceof RemoteTargetError) throw e;
+      countRedirects(ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
       lastError = `request failed: ${(e as Error).message}`;
       continue;
     }

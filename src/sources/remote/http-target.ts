@@ -155,6 +155,7 @@ export async function probeFile(
       opts.requestTimeoutMs,
     );
     cost.requests += r.requests;
+    cost.redirects += r.redirects;
     cost.bytesRead += r.received;
     return r;
   };

@@ -35,6 +35,7 @@ function lightFetch(input, init) {
   return new Promise((resolve, reject) => {
     let current;
     let settled = false;
+    let hops = 0;
     let timer;
     const release = () => {
       if (timer !== undefined) clearTimeout(timer);
@@ -44,6 +45,11 @@ function lightFetch(input, init) {
     const fail = (e) => {
       if (settled) return;
       settled = true;
+      if (e && typeof e === 'object') {
+        try {
+          e.redirects = hops;
+        } catch {}
+      }
       if (signal) signal.removeEventListener('abort', onAbort);
       reject(e);
     };
@@ -68,7 +74,6 @@ function lightFetch(input, init) {
       }, timeoutMs);
       if (timer.unref) timer.unref();
     }
-    let hops = 0;
     const go = (href) => {
       let url;
       try {
@@ -84,13 +89,14 @@ function lightFetch(input, init) {
           const loc = res.headers.location;
           if (LIGHT_FETCH_REDIRECTS.has(status) && typeof loc === 'string') {
             res.resume();
-            if (++hops > 20) return fail(new TypeError('redirect count exceeded'));
+            if (hops >= 20) return fail(new TypeError('redirect count exceeded'));
             let next;
             try {
               next = new URL(loc, url);
             } catch {
               return fail(new TypeError('invalid redirect location ' + loc));
             }
+            hops++;
             if (onLocation) onLocation(next.href);
             if (next.origin !== url.origin) {
               const kept = {};
@@ -105,7 +111,7 @@ function lightFetch(input, init) {
           settled = true;
           res.once('end', release);
           res.once('close', release);
-          resolve(lightFetchResponse(res, url.href));
+          resolve(lightFetchResponse(res, url.href, hops));
         });
       } catch (e) {
         return fail(e);
@@ -117,7 +123,7 @@ function lightFetch(input, init) {
     go(String(input));
   });
 }
-function lightFetchResponse(res, url) {
+function lightFetchResponse(res, url, redirects) {
   // The body is taken from 'data' events into a queue (a stream's async iterator costs several times more per
   // response, and a range scan makes hundreds of small ones). Errors reach the reader; an unread body destroyed by an
   // abort must not throw.
@@ -173,6 +179,7 @@ function lightFetchResponse(res, url) {
   return {
     status: res.statusCode || 0,
     url,
+    redirects,
     headers: { get },
     headerObject() {
       const out = {};

@@ -579,7 +579,7 @@ export async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Pro
   ] as const) {
     if (!Number.isSafeInteger(v) || v < 0) throw new SentinelError('usage', `remote.${k} must be a whole number >= 0`);
   }
-  const [{ sharedBridge }, { sniffReads, followReads }, { readsHeadOnly }, listings] = await Promise.all([
+  const [{ sharedBridge }, { sniffReads, followReads, TAIL_BYTES }, { readsHeadOnly }, listings] = await Promise.all([
     import('../sources/remote/sync-bridge.js'),
     import('../formats/sniff-reads.js'),
     import('../formats/json/tokenizers-file.js'),
@@ -593,6 +593,7 @@ export async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Pro
   const plan: RemotePlan = {
     whole: WHOLE_FILE_BYTES,
     head: HEAD_BYTES,
+    tail: TAIL_BYTES,
     reads: sniffReads,
     follow: followReads,
     headOnly: (path, size) => readsHeadOnly(innermostName({ chain: [path] }), size),

@@ -5,7 +5,7 @@
 // page in a Link header), and
 // GET /[{kind}/]{repo}/resolve/{sha}/{path} (302 to /storage/{sha256} for LFS files, as the Hub redirects to its
 // storage; Range, ETag; a request for several ranges gets the whole content, HTTP 200, as object stores answer it).
-// GET /__requests answers (and clears) the requests served so far; GET /__push/{sha} makes main name commit {sha}
+// GET /__requests answers (and clears) the requests served so far, GET /__connections the connections accepted; GET /__push/{sha} makes main name commit {sha}
 // and reads the folder again (a push: the old commit is gone). Run as its own process:
 // node hub-server.mjs <folder> <repo> [token]; prints its port.
 // Files are read from disk per request. The LFS sha256 of a file over 64 MiB is not computed (the bench serves
@@ -98,6 +98,12 @@ const server = createServer((req, res) => {
     res.writeHead(200).end();
     return;
   }
+  if (p === '/__connections') {
+    // Connections accepted so far (this request's own included), then cleared.
+    res.writeHead(200, { 'content-type': 'application/json' }).end(String(connections));
+    connections = 0;
+    return;
+  }
   if (p === '/__requests') {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(served));
     served = [];
@@ -152,5 +158,7 @@ const server = createServer((req, res) => {
   }
   res.writeHead(404).end();
 });
+let connections = 0;
+server.on('connection', () => connections++);
 server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

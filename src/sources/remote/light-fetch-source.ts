@@ -24,7 +24,27 @@ function lightFetchModule(protocol) {
   return lightFetchModules[name] || (lightFetchModules[name] = require(name));
 }
 function lightFetchAgent(protocol) {
-  return lightFetchAgents[protocol] || (lightFetchAgents[protocol] = new (lightFetchModule(protocol).Agent)({ keepAlive: true, maxSockets: 32 }));
+  if (lightFetchAgents[protocol]) return lightFetchAgents[protocol];
+  const agent = new (lightFetchModule(protocol).Agent)({ keepAlive: true, maxSockets: 32 });
+  // Connections the CLI opened while it loaded (bin/preconnect.js), by protocol, host and port: the first request to
+  // that origin takes its socket instead of opening one. Absent in the fetch worker and in API hosts.
+  const preconnected = globalThis[Symbol.for('sentinel-ml.preconnected')];
+  if (preconnected instanceof Map) {
+    const create = agent.createConnection;
+    agent.createConnection = function (options, callback) {
+      const key = protocol + '//' + options.host + ':' + options.port;
+      const socket = preconnected.get(key);
+      if (socket) {
+        preconnected.delete(key);
+        if (!socket.destroyed && socket.readyState !== 'closed' && !socket.readableEnded) {
+          socket.ref();
+          return socket;
+        }
+      }
+      return create.call(this, options, callback);
+    };
+  }
+  return (lightFetchAgents[protocol] = agent);
 }
 const LIGHT_FETCH_REDIRECTS = new Set([301, 302, 303, 307, 308]);
 function lightFetch(input, init) {

@@ -75,7 +75,7 @@ function memoryBridge(data: Uint8Array, opts: { etagOfSuffix?: string } = {}) {
 function checkpointLike(): Uint8Array {
   return buildZip([
     { name: 'archive/data.pkl', data: Buffer.concat([Buffer.from(evilPickle()), randomBytes(20_000)]) },
-    ...Array.from({ length: 120 }, (_, i) => ({ name: `archive/data/${i}`, data: randomBytes(16_384) })),
+    ...Array.from({ length: 200 }, (_, i) => ({ name: `archive/data/${i}`, data: randomBytes(16_384) })),
     { name: 'archive/version', data: Buffer.from('3\n') },
   ]);
 }
@@ -98,18 +98,18 @@ describe('remote listing plan', () => {
         [-TAIL_BYTES, 0, 1],
       ],
     );
-    // Round 2: every request made before any of them was answered (one round), 64 ranges each at most.
+    // Round 2: every request made before any of them was answered (one round), 160 ranges each at most.
     const round2 = calls.slice(2);
     assert.ok(round2.length >= 2, `${round2.length} requests in round 2`);
     assert.deepEqual(
       round2.map((c) => c.inFlight),
       round2.map((_, i) => i),
     );
-    assert.ok(round2.every((c) => (c.req.ranges?.length ?? 1) <= 64));
+    assert.ok(round2.every((c) => (c.req.ranges?.length ?? 1) <= 160));
     // The scan's reading of the zip (every local header, then data.pkl's bytes) is served from what was fetched.
     const src = new RemoteSource({ chain: ['ckpt.pt'] }, file as RemoteFile, bridge, DEFAULT_REMOTE_OPTIONS, cost);
     const z = readZip(src, { maxEntries: 1000 });
-    assert.equal(z.entries.length, 122);
+    assert.equal(z.entries.length, 202);
     const pkl = z.entries.find((e) => e.name === 'archive/data.pkl')!;
     assert.deepEqual(
       src.read(pkl.dataOffset, pkl.compressedSize),
@@ -136,6 +136,6 @@ describe('remote listing plan', () => {
     const cut = zip.length - 200;
     assert.deepEqual(followReads(head, zip.length, { start: cut, bytes: zip.subarray(cut) }), []);
     const full = followReads(head, zip.length, { start: zip.length - TAIL_BYTES, bytes: zip.subarray(-TAIL_BYTES) });
-    assert.equal(full.length, 122 + 1);
+    assert.equal(full.length, 202 + 1);
   });
 });

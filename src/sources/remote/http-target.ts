@@ -79,8 +79,13 @@ function merged(ranges: [number, number][]): [number, number][] {
 
 /** Ranges closer than this are fetched as one. */
 const SMALL_GAP = 1024;
-/** Ranges asked for in one request while listing (as the remote source asks a zip's local headers). */
-const RANGES_PER_REQUEST = 64;
+/**
+ * Ranges asked for in one request while listing: a Range header of at most ~3.5 KiB (10-digit offsets), under the
+ * 8 KiB request-line and header limits of nginx and Apache and under Apache's default MaxRanges (200). Few requests
+ * matter here: the first several-range request to a server is answered before the others are sent (whether it
+ * answers several ranges at once is asked once), and the others then reuse the connections already open.
+ */
+const RANGES_PER_REQUEST = 160;
 
 /** Sorted ranges with gaps of at most `gap` bytes joined. */
 function joined(ranges: [number, number][], gap: number): [number, number][] {

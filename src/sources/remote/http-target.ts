@@ -147,11 +147,13 @@ export async function probeFile(
     size: number | undefined,
     validator?: { etag: string | null; lastModified: string | null },
     direct?: string,
+    retries = opts.retries,
   ): Promise<RangeReply> => {
     const one = ranges.length === 1;
     const r = await bridge.requestAsync(
       {
         ...base,
+        retries,
         ...(direct && direct !== url ? { direct } : {}),
         start: one ? ranges[0]![0] : 0,
         end: one ? ranges[0]![1] : 0,
@@ -176,7 +178,8 @@ export async function probeFile(
   const suffix = extra.size === undefined && extra.plan && extra.plan.tail > 0 ? extra.plan.tail : 0;
   const [r, t] = await Promise.all([
     fetchRanges(first, extra.size),
-    suffix ? fetchRanges([[-suffix, 0]], undefined) : undefined,
+    // Not retried: when it fails, the tail is asked again in the next round (with retries and validators).
+    suffix ? fetchRanges([[-suffix, 0]], undefined, undefined, undefined, 0) : undefined,
   ]);
   if (!r.ok) return `remote read failed: ${r.message}`;
   if (r.etag === null && r.lastModified === null) {

@@ -130,6 +130,23 @@ describe('remote listing plan', () => {
     assert.match(r as string, /changed/);
   });
 
+  it('what the head and tail show is fetched within the per-file byte budget only', async () => {
+    const zip = checkpointLike();
+    const { bridge, calls } = memoryBridge(zip);
+    const cost: RemoteCost = { bytesRead: 0, requests: 0, redirects: 0 };
+    const opts = { ...DEFAULT_REMOTE_OPTIONS, maxBytesPerFile: 100_000 };
+    const file = await probeFile('http://127.0.0.1:1/ckpt.pt', undefined, bridge, opts, cost, false, { plan });
+    assert.equal(typeof file, 'object');
+    const followed = calls
+      .slice(2)
+      .flatMap((c) => c.req.ranges ?? [[c.req.start, c.req.end] as const])
+      .reduce((n, [a, b]) => n + (b - a), 0);
+    // Head and tail (69,653 bytes) leave 30,347 of the budget: the 20 KB pickle and some local header windows fit,
+    // not all 202 of them.
+    assert.ok(followed <= 100_000 - 4096 - TAIL_BYTES, `${followed} bytes fetched past head and tail`);
+    assert.ok(followed > 0);
+  });
+
   it('a zip whose central directory is not inside the tail gets no zip plan (read on demand, as before)', () => {
     const zip = checkpointLike();
     const head = zip.subarray(0, 4096);

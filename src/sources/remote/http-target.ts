@@ -206,7 +206,16 @@ export async function probeFile(
     if (extra.size === undefined) wanted.push(...plannedRanges(size, opts.minFetch, plan, path));
     const last = got[got.length - 1]!;
     const tail = got.length > 1 && last.start + last.bytes.length === size ? last : undefined;
-    for (const f of plan.follow(got[0]!.bytes, size, tail)) wanted.push(...clampRange(f, size));
+    // What the head and tail show is fetched within the file's byte budget; past it, the scan reads on demand and
+    // meets the budget there (a limit finding), as it would without this round.
+    let room = opts.maxBytesPerFile - got.reduce((n, g) => n + g.bytes.length, 0);
+    for (const f of plan.follow(got[0]!.bytes, size, tail)) {
+      for (const [a, b] of clampRange(f, size)) {
+        if (b - a > room) continue;
+        room -= b - a;
+        wanted.push([a, b]);
+      }
+    }
     // Gaps of a few bytes already fetched (sniffer probes inside a header) are fetched again rather than split.
     const ranges = joined(
       merged(wanted).flatMap(([s, e]) => uncovered(s, e, got)),

@@ -595,7 +595,13 @@ export async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Pro
     head: HEAD_BYTES,
     tail: TAIL_BYTES,
     reads: sniffReads,
-    follow: followReads,
+    // With the tail in hand, a zip's local headers and pickles too (the zip reader loaded only then).
+    follow: async (head, size, tail) => {
+      const header = followReads(head, size);
+      if (header.length || !tail) return header;
+      const { zipFollowReads } = await import('../formats/zip-follow.js');
+      return zipFollowReads(head, size, tail);
+    },
     headOnly: (path, size) => readsHeadOnly(innermostName({ chain: [path] }), size),
   };
   return {

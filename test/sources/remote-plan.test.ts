@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { followReads, sniffReads, TAIL_BYTES } from '../../src/formats/sniff-reads.js';
+import { zipFollowReads } from '../../src/formats/zip-follow.js';
 import { readZip } from '../../src/formats/zip/read-zip.js';
 import { probeFile } from '../../src/sources/remote/http-target.js';
 import { DEFAULT_REMOTE_OPTIONS, type RemoteCost, type RemoteFile } from '../../src/sources/remote/remote-file.js';
@@ -21,7 +22,10 @@ const plan: RemotePlan = {
   head: 4096,
   tail: TAIL_BYTES,
   reads: sniffReads,
-  follow: followReads,
+  follow: (head, size, tail) => {
+    const header = followReads(head, size);
+    return header.length || !tail ? header : zipFollowReads(head, size, tail);
+  },
   headOnly: () => false,
 };
 
@@ -151,8 +155,8 @@ describe('remote listing plan', () => {
     const zip = checkpointLike();
     const head = zip.subarray(0, 4096);
     const cut = zip.length - 200;
-    assert.deepEqual(followReads(head, zip.length, { start: cut, bytes: zip.subarray(cut) }), []);
-    const full = followReads(head, zip.length, { start: zip.length - TAIL_BYTES, bytes: zip.subarray(-TAIL_BYTES) });
+    assert.deepEqual(zipFollowReads(head, zip.length, { start: cut, bytes: zip.subarray(cut) }), []);
+    const full = zipFollowReads(head, zip.length, { start: zip.length - TAIL_BYTES, bytes: zip.subarray(-TAIL_BYTES) });
     assert.equal(full.length, 202 + 1);
   });
 });

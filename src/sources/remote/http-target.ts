@@ -209,7 +209,7 @@ export async function probeFile(
     // What the head and tail show is fetched within the file's byte budget; past it, the scan reads on demand and
     // meets the budget there (a limit finding), as it would without this round.
     let room = opts.maxBytesPerFile - got.reduce((n, g) => n + g.bytes.length, 0);
-    for (const f of plan.follow(got[0]!.bytes, size, tail)) {
+    for (const f of await plan.follow(got[0]!.bytes, size, tail)) {
       for (const [a, b] of clampRange(f, size)) {
         if (b - a > room) continue;
         room -= b - a;

@@ -26,7 +26,9 @@ export interface RemotePlan {
     head: Uint8Array,
     size: number,
     tail?: { readonly start: number; readonly bytes: Uint8Array },
-  ): readonly { readonly offset: number; readonly length: number }[];
+  ):
+    | readonly { readonly offset: number; readonly length: number }[]
+    | Promise<readonly { readonly offset: number; readonly length: number }[]>;
   /** Whether the scan reads only the head of the file reported as `path` (a tokenizers file): never read whole. */
   headOnly(path: string, size: number): boolean;
 }

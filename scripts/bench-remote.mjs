@@ -4,7 +4,8 @@
 // pickled by /usr/bin/python3's pickle in torch's layout, the storages are holes) served by nginx, and two sharded
 // safetensors repositories served by the Hub stand-in of the tests (test/helpers/hub-server.mjs): hf://bench/repo10g
 // shaped as the issue states its goal (10 GB in 3 shards of transformers' default 5 GB, configs and tokenizer: 15
-// files) and hf://bench/repo (16.7 GB in 18 shards + config, index and tokenizer files: 24 files). Each row runs the
+// files) and hf://bench/repo (16.7 GB in 18 shards + config, index and tokenizer files: 24 files); each repository is
+// scanned again from the result cache by branch, and the 10 GB one also pinned to its commit. Each row runs the
 // built CLI in fresh processes (--format json) and prints wall time (median [range]), CPU (user + system), peak RSS,
 // bytes read and requests (summary.remote), and the goal.
 //
@@ -664,44 +665,46 @@ try {
   ];
   const paths = [['loopback', ng.port, hub.port, hub10.port]];
   if (ngDelay && hubDelay && hub10Delay) paths.push(['+20 ms RTT', ngDelay.port, hubDelay.port, hub10Delay.port]);
+  // The stand-in's one commit: a revision pinned to it is immutable (its kept listing is reused without a request).
+  const COMMIT = 'a'.repeat(8) + '0123456789abcdef0123456789abcdef';
+  const cached = { warm: true, goal: (m) => m <= 0.2, goalText: 'no file content read, <= 0.2 s' };
+  /** A repository's rows: scanned without the cache, then again from it (by branch, and pinned when asked). */
+  const repoRows = (label, repoName, title, hubPort, pinned) => {
+    const env = { HF_ENDPOINT: `http://127.0.0.1:${hubPort}` };
+    const arg = `hf://bench/${repoName}`;
+    return [
+      {
+        name: `${title} (${label})`,
+        args: [arg, '--no-cache'],
+        env,
+        goal: (m, r) => r.remote.bytesRead <= 1 * MB && m <= 1,
+        goalText: '<= 1 MB, <= 1 s',
+      },
+      { name: `same repo again, from the result cache (${label})`, args: [arg, '--cache', cacheDir], env, ...cached },
+      ...(pinned
+        ? [
+            {
+              name: `same, pinned to its commit (${label})`,
+              args: [`${arg}@${COMMIT}`, '--cache', cacheDir],
+              env,
+              ...cached,
+            },
+          ]
+        : []),
+    ];
+  };
   for (const [label, port, hubPort, hub10Port] of paths) {
-    rows.push({
-      name: `5 GB torch checkpoint, http (${label})`,
-      args: [`http://127.0.0.1:${port}/ckpt_5gb.pt`, '--no-cache'],
-      env: {},
-      goal: (m, r) => r.remote.bytesRead <= 2 * MB + 200_000 && m <= 0.5,
-      goalText: '<= 2 MB + central directory, <= 0.5 s',
-    });
-    rows.push({
-      name: `10 GB repo as the issue states it, 15 files (${label})`,
-      args: ['hf://bench/repo10g', '--no-cache'],
-      env: { HF_ENDPOINT: `http://127.0.0.1:${hub10Port}` },
-      goal: (m, r) => r.remote.bytesRead <= 1 * MB && m <= 1,
-      goalText: '<= 1 MB, <= 1 s',
-    });
-    rows.push({
-      name: `same repo again, from the result cache (${label})`,
-      args: ['hf://bench/repo10g', '--cache', cacheDir],
-      env: { HF_ENDPOINT: `http://127.0.0.1:${hub10Port}` },
-      warm: true,
-      goal: (m) => m <= 0.2,
-      goalText: 'no file content read, <= 0.2 s',
-    });
-    rows.push({
-      name: `16.7 GB repo in 18 shards, 24 files (${label})`,
-      args: ['hf://bench/repo', '--no-cache'],
-      env: { HF_ENDPOINT: `http://127.0.0.1:${hubPort}` },
-      goal: (m, r) => r.remote.bytesRead <= 1 * MB && m <= 1,
-      goalText: '<= 1 MB, <= 1 s',
-    });
-    rows.push({
-      name: `same repo again, from the result cache (${label})`,
-      args: ['hf://bench/repo', '--cache', cacheDir],
-      env: { HF_ENDPOINT: `http://127.0.0.1:${hubPort}` },
-      warm: true,
-      goal: (m) => m <= 0.2,
-      goalText: 'no file content read, <= 0.2 s',
-    });
+    rows.push(
+      {
+        name: `5 GB torch checkpoint, http (${label})`,
+        args: [`http://127.0.0.1:${port}/ckpt_5gb.pt`, '--no-cache'],
+        env: {},
+        goal: (m, r) => r.remote.bytesRead <= 2 * MB + 200_000 && m <= 0.5,
+        goalText: '<= 2 MB + central directory, <= 0.5 s',
+      },
+      ...repoRows(label, 'repo10g', '10 GB repo as the issue states it, 15 files', hub10Port, true),
+      ...repoRows(label, 'repo', '16.7 GB repo in 18 shards, 24 files', hubPort, false),
+    );
   }
   console.log(
     `load average ${loadavg()

@@ -23,7 +23,7 @@ export interface PlannedFile {
 export interface TargetList {
   readonly files: readonly PlannedFile[];
   /** Bytes and HTTP requests the listing cost. */
-  readonly remote: { readonly bytesRead: number; readonly requests: number };
+  readonly remote: { readonly bytesRead: number; readonly requests: number; readonly redirects: number };
 }
 
 /**
@@ -38,7 +38,7 @@ export async function listTargets(
   paths: readonly string[],
   options: { readonly remote?: RemoteScanOptions; readonly cacheRoots?: readonly string[] } = {},
 ): Promise<TargetList> {
-  const cost: RemoteCost = { bytesRead: 0, requests: 0 };
+  const cost: RemoteCost = { bytesRead: 0, requests: 0, redirects: 0 };
   const files: PlannedFile[] = [];
   const ctx = paths.some(isRemoteArg)
     ? { ...(await remoteContext(options.remote ?? {}, cost)), listOnly: true }

@@ -275,7 +275,7 @@ export interface ScanFacts {
   readonly targets: readonly string[];
   readonly startedAt: string;
   readonly signatures?: ScanReportSignatures;
-  readonly remote?: { readonly bytesRead: number; readonly requests: number };
+  readonly remote?: { readonly bytesRead: number; readonly requests: number; readonly redirects: number };
 }
 
 type ScanReportSignatures = NonNullable<Parameters<typeof assembleReport>[0]['signatures']>;
@@ -311,7 +311,7 @@ interface GatherSetup {
 
 async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): Promise<ScanFacts> {
   const { list, policy, only, limits, now, cwd } = p;
-  const cost: RemoteCost = { bytesRead: 0, requests: 0 };
+  const cost: RemoteCost = { bytesRead: 0, requests: 0, redirects: 0 };
   const remote = list.some((i) => typeof i === 'string' && isRemoteArg(i))
     ? await remoteContext(options.remote ?? {}, cost)
     : undefined;
@@ -372,7 +372,7 @@ async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): P
     targets: list.map((i) => (typeof i === 'string' ? i : i.name)),
     startedAt: isoUtc(now),
     ...(signatures.verdicts ? { signatures: signatures.verdicts } : {}),
-    ...(remote ? { remote: { bytesRead: cost.bytesRead, requests: cost.requests } } : {}),
+    ...(remote ? { remote: { bytesRead: cost.bytesRead, requests: cost.requests, redirects: cost.redirects } } : {}),
   };
 }
 
@@ -524,6 +524,7 @@ export function mergeFacts(parts: readonly ScanFacts[]): ScanFacts {
           remote: {
             bytesRead: remote.reduce((n, p) => n + p.remote!.bytesRead, 0),
             requests: remote.reduce((n, p) => n + p.remote!.requests, 0),
+            redirects: remote.reduce((n, p) => n + p.remote!.redirects, 0),
           },
         }
       : {}),
@@ -578,7 +579,7 @@ export async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Pro
   ] as const) {
     if (!Number.isSafeInteger(v) || v < 0) throw new SentinelError('usage', `remote.${k} must be a whole number >= 0`);
   }
-  const [{ sharedBridge }, { sniffReads, followReads }, { readsHeadOnly }, listings] = await Promise.all([
+  const [{ sharedBridge }, { sniffReads, followReads, TAIL_BYTES }, { readsHeadOnly }, listings] = await Promise.all([
     import('../sources/remote/sync-bridge.js'),
     import('../formats/sniff-reads.js'),
     import('../formats/json/tokenizers-file.js'),
@@ -592,8 +593,15 @@ export async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Pro
   const plan: RemotePlan = {
     whole: WHOLE_FILE_BYTES,
     head: HEAD_BYTES,
+    tail: TAIL_BYTES,
     reads: sniffReads,
-    follow: followReads,
+    // With the tail in hand, a zip's local headers and pickles too (the zip reader loaded only then).
+    follow: async (head, size, tail) => {
+      const header = followReads(head, size);
+      if (header.length || !tail) return header;
+      const { zipFollowReads } = await import('../formats/zip-follow.js');
+      return zipFollowReads(head, size, tail);
+    },
     headOnly: (path, size) => readsHeadOnly(innermostName({ chain: [path] }), size),
   };
   return {

@@ -93,7 +93,7 @@ export async function runDryRun(
   out(
     [
       ...lines,
-      `${list.files.length} files, ${total} bytes; listing cost ${list.remote.requests} requests, ${list.remote.bytesRead} bytes`,
+      `${list.files.length} files, ${total} bytes; listing cost ${list.remote.requests} requests (${list.remote.redirects} redirects among them), ${list.remote.bytesRead} bytes`,
       '',
     ].join('\n'),
   );

@@ -62,7 +62,7 @@ export interface ReportInput {
   readonly outcome: GateOutcome;
   readonly policy: Policy;
   /** Cost of remote reads (present when a remote target was scanned). */
-  readonly remote?: { readonly bytesRead: number; readonly requests: number };
+  readonly remote?: { readonly bytesRead: number; readonly requests: number; readonly redirects: number };
   readonly signatures?: readonly SignatureVerdict[];
 }
 
@@ -102,7 +102,9 @@ export function assembleReport(r: ReportInput): SentinelReport {
       ...(r.pickles.length ? { worstSafety: worstSafety(r.pickles) } : {}),
       gate: r.outcome.gate,
       exitCode: exitCode(r.outcome.gate, r.errors.length),
-      ...(r.remote ? { remote: { bytesRead: r.remote.bytesRead, requests: r.remote.requests } } : {}),
+      ...(r.remote
+        ? { remote: { bytesRead: r.remote.bytesRead, requests: r.remote.requests, redirects: r.remote.redirects } }
+        : {}),
     },
     findings,
     pickles: r.pickles,

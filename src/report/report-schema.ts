@@ -147,9 +147,11 @@ export const ReportSchema = z
       gate: Gate,
       exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
       remote: z
-        .strictObject({ bytesRead: count, requests: count })
+        .strictObject({ bytesRead: count, requests: count, redirects: count })
         .optional()
-        .describe('Cost of remote reads (https://, http://, hf:// targets): bytes received and HTTP requests made'),
+        .describe(
+          'Cost of remote reads (https://, http://, hf://, oci:// targets): bytes received, HTTP requests sent (redirect hops included) and, of those, redirects followed',
+        ),
     }),
     findings: z.array(Finding),
     pickles: z.array(

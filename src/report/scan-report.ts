@@ -27,7 +27,7 @@ export interface ScanReport {
     readonly gate: GateResult;
     readonly exitCode: number;
     /** Cost of remote reads: bytes received and HTTP requests made (present when a remote target was scanned). */
-    readonly remote?: { readonly bytesRead: number; readonly requests: number };
+    readonly remote?: { readonly bytesRead: number; readonly requests: number; readonly redirects: number };
   };
   readonly findings: readonly Finding[];
   readonly pickles: readonly PickleVerdict[];

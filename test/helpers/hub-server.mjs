@@ -5,7 +5,8 @@
 // page in a Link header), and
 // GET /[{kind}/]{repo}/resolve/{sha}/{path} (302 to /storage/{sha256} for LFS files, as the Hub redirects to its
 // storage; Range, ETag; a request for several ranges gets the whole content, HTTP 200, as object stores answer it).
-// GET /__requests answers (and clears) the requests served so far. Run as its own process:
+// GET /__requests answers (and clears) the requests served so far, GET /__connections the connections accepted; GET /__push/{sha} makes main name commit {sha}
+// and reads the folder again (a push: the old commit is gone). Run as its own process:
 // node hub-server.mjs <folder> <repo> [token]; prints its port.
 // Files are read from disk per request. The LFS sha256 of a file over 64 MiB is not computed (the bench serves
 // sparse multi-GB files): the stand-in publishes sha256(path, size, mtime) as its id instead.
@@ -15,7 +16,7 @@ import { createServer } from 'node:http';
 import { join, relative } from 'node:path';
 
 const [root, repo, token] = process.argv.slice(2);
-const SHA = 'a'.repeat(8) + '0123456789abcdef0123456789abcdef';
+let SHA = 'a'.repeat(8) + '0123456789abcdef0123456789abcdef';
 // Small pages make the tests follow Link headers; the bench sets a page size that holds its whole repository (a page
 // of the real Hub's tree listing holds far more than 3 entries).
 const PAGE = Number(process.env.HUB_STANDIN_PAGE) > 0 ? Number(process.env.HUB_STANDIN_PAGE) : 3;
@@ -28,19 +29,21 @@ function* walk(dir) {
   }
 }
 const HASHED = 64 * 1024 * 1024;
-const files = [...walk(root)].map((p) => {
-  const st = statSync(p);
-  const path = relative(root, p).split('\\').join('/');
-  const bytes = st.size <= HASHED ? readFileSync(p) : undefined;
-  const sha256 = bytes
-    ? createHash('sha256').update(bytes).digest('hex')
-    : createHash('sha256').update(`${path}\0${st.size}\0${st.mtimeMs}`).digest('hex');
-  const oid = createHash('sha1')
-    .update(bytes ? Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]) : sha256)
-    .digest('hex');
-  return { path, file: p, size: st.size, sha256, oid, lfs: st.size > 1024 };
-});
-const bySha = new Map(files.map((f) => [f.sha256, f]));
+const readFiles = () =>
+  [...walk(root)].map((p) => {
+    const st = statSync(p);
+    const path = relative(root, p).split('\\').join('/');
+    const bytes = st.size <= HASHED ? readFileSync(p) : undefined;
+    const sha256 = bytes
+      ? createHash('sha256').update(bytes).digest('hex')
+      : createHash('sha256').update(`${path}\0${st.size}\0${st.mtimeMs}`).digest('hex');
+    const oid = createHash('sha1')
+      .update(bytes ? Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]) : sha256)
+      .digest('hex');
+    return { path, file: p, size: st.size, sha256, oid, lfs: st.size > 1024 };
+  });
+let files = readFiles();
+let bySha = new Map(files.map((f) => [f.sha256, f]));
 
 function serveBytes(req, res, f) {
   const etag = `"${f.sha256}"`;
@@ -87,6 +90,20 @@ let served = [];
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   const p = decodeURIComponent(url.pathname);
+  if (p.startsWith('/__push/')) {
+    // A new commit on main: the folder is read again and main names the commit given (40 hex digits).
+    SHA = p.slice('/__push/'.length);
+    files = readFiles();
+    bySha = new Map(files.map((f) => [f.sha256, f]));
+    res.writeHead(200).end();
+    return;
+  }
+  if (p === '/__connections') {
+    // Connections accepted so far (this request's own included), then cleared.
+    res.writeHead(200, { 'content-type': 'application/json' }).end(String(connections));
+    connections = 0;
+    return;
+  }
   if (p === '/__requests') {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(served));
     served = [];
@@ -141,5 +158,7 @@ const server = createServer((req, res) => {
   }
   res.writeHead(404).end();
 });
+let connections = 0;
+server.on('connection', () => connections++);
 server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -135,6 +135,10 @@ describe('hf:// against a stand-in Hub', () => {
       assert.ok(log.some((q) => q.range === `bytes=${size - 65557}-${size - 1}`));
       // Head (4 KiB), probes and tail (64 KiB): the pickle probe reads no more than the head holds.
       assert.ok(r.summary.remote!.bytesRead < 100_000, `read ${r.summary.remote!.bytesRead} bytes`);
+      // Every request the stand-in served is counted, the hop through the storage redirect included, and the
+      // redirect is also counted apart.
+      assert.equal(r.summary.remote!.requests, log.length, JSON.stringify(log));
+      assert.equal(r.summary.remote!.redirects, 1);
     } finally {
       await big.stop();
       rmSync(bigDir, { recursive: true, force: true });
@@ -176,6 +180,9 @@ describe('hf:// against a stand-in Hub', () => {
       // One several-range request (through the redirect: two log lines), not one per shard: the others waited for
       // its answer and asked range by range.
       assert.equal(log.filter((q) => q.range?.includes(',')).length, 2, JSON.stringify(log));
+      // Requests sent = requests served, each shard's redirect hop included; redirects = answers at /resolve (302).
+      assert.equal(r.summary.remote!.requests, log.length, JSON.stringify(log));
+      assert.equal(r.summary.remote!.redirects, shards);
     } finally {
       await hubShards.stop();
       rmSync(shardDir, { recursive: true, force: true });
@@ -329,6 +336,88 @@ describe('hf:// against a stand-in Hub', () => {
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('hf:// repeat scans: which revisions are asked again', () => {
+  let dir: string;
+  let hub: { base: string; stop: () => Promise<void> };
+  let cacheDir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sentinel-hf-moves-'));
+    cacheDir = mkdtempSync(join(tmpdir(), 'sentinel-cache-'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert' }));
+    writeFileSync(join(dir, 'model.safetensors'), safetensors([{ name: 'w', dtype: 'F32', shape: [64, 64] }]));
+    hub = await startHub(dir, 'acme/moves');
+  });
+  after(async () => {
+    await hub?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+  const opts = () => ({ remote: { env: { HF_ENDPOINT: hub.base }, cacheDir, retries: 0 } });
+  const served = async () =>
+    (await fetch(`${hub.base}/__requests`).then((x) => x.json())) as { path: string; range: string | null }[];
+
+  it('a kept listing serves only the endpoint, repository and folder it was listed for', async () => {
+    await scan(`hf://acme/moves@${SHA}`, opts());
+    await served();
+    // Same commit id, another repository: asked (the stand-in serves one repository: 404).
+    await assert.rejects(scan(`hf://acme/other@${SHA}`, opts()), /HTTP 404/);
+    // Same repository and commit through another endpoint (the same server by another name): asked.
+    const viaName = await scan(`hf://acme/moves@${SHA}`, {
+      remote: { env: { HF_ENDPOINT: hub.base.replace('127.0.0.1', 'localhost') }, cacheDir, retries: 0 },
+    });
+    assert.ok(viaName.summary.remote!.requests >= 2, JSON.stringify(viaName.summary.remote));
+    // Same repository and commit, a file inside it: its own listing, asked.
+    await served();
+    const sub = await scan(`hf://acme/moves@${SHA}/config.json`, opts());
+    assert.ok(sub.summary.remote!.requests >= 2, JSON.stringify(sub.summary.remote));
+    assert.equal((await served())[0]!.path, `/api/models/acme/moves/revision/${SHA}`);
+  });
+
+  it('a full commit id whose listing is kept: no request at all; a branch: the revision only; a moved branch: noticed and read', async () => {
+    const MOVED = 'b'.repeat(40);
+    // A commit id never listed from this (emptied) cache: the Hub is asked (revision, then the tree), as for a branch.
+    rmSync(cacheDir, { recursive: true, force: true });
+    mkdirSync(cacheDir);
+    const first = await scan(`hf://acme/moves@${SHA}`, opts());
+    assert.ok(first.summary.remote!.requests >= 2);
+    assert.deepEqual(
+      (await served()).slice(0, 2).map((q) => q.path),
+      [`/api/models/acme/moves/revision/${SHA}`, `/api/models/acme/moves/tree/${SHA}`],
+    );
+    // The same commit again: its listing is kept and both results are cached: nothing is sent.
+    const pinned = await scan(`hf://acme/moves@${SHA}`, opts());
+    assert.equal(pinned.summary.remote!.requests, 0, JSON.stringify(pinned.summary.remote));
+    assert.deepEqual(await served(), []);
+    assert.deepEqual(pinned.files, first.files);
+    assert.deepEqual(pinned.findings, first.findings);
+    assert.ok(pinned.targets.every((t) => t.includes(`@${SHA}`)));
+    // The branch: one request (which commit main names now), then the kept listing and cached results.
+    const branch = await scan('hf://acme/moves', opts());
+    assert.equal(branch.summary.remote!.requests, 1);
+    assert.deepEqual(
+      (await served()).map((q) => q.path),
+      ['/api/models/acme/moves/revision/main'],
+    );
+    // main moves to a commit that adds a pickle: the repeat names the new commit, lists it and reads the new file.
+    writeFileSync(join(dir, 'evil.pkl'), Buffer.from(evilPickle()));
+    await fetch(`${hub.base}/__push/${MOVED}`).then((x) => x.arrayBuffer());
+    const moved = await scan('hf://acme/moves', opts());
+    assert.ok(moved.files.some((f) => f.path === `hf://acme/moves@${MOVED}/evil.pkl`));
+    assert.ok(moved.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+    const log = (await served()).map((q) => q.path);
+    assert.ok(log.includes(`/api/models/acme/moves/tree/${MOVED}`), JSON.stringify(log));
+    assert.ok(log.includes(`/acme/moves/resolve/${MOVED}/evil.pkl`), JSON.stringify(log));
+    // The files that did not change are served from the result cache: only the new one is read.
+    assert.ok(!log.some((q) => q.endsWith('/config.json') || q.endsWith('.safetensors')), JSON.stringify(log));
+    // A full commit id that the Hub no longer has (the stand-in keeps only the last push) but whose listing is kept:
+    // still nothing sent; a commit id with no kept listing is asked, and the Hub's refusal is an error.
+    const old = await scan(`hf://acme/moves@${SHA}`, opts());
+    assert.equal(old.summary.remote!.requests, 0);
+    assert.ok(!old.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+    await assert.rejects(scan(`hf://acme/moves@${'c'.repeat(40)}`, opts()), /HTTP 404/);
   });
 });
 

@@ -187,7 +187,9 @@ describe('remote http targets (nginx)', { skip }, () => {
       const r = await run('drop-always', 2);
       incomplete(r, /request failed|attempts/);
       const count = Number(await control('/__count'));
-      assert.ok(count >= 1 && count <= 3, `${count} requests for retries=2`);
+      // The head request and its 2 retries, and the end-record tail asked beside the head (not retried: it is asked
+      // again in the next round, which a failed head never reaches).
+      assert.ok(count >= 1 && count <= 3 + 1, `${count} requests for retries=2`);
       assert.ok(Date.now() - t0 < 10_000);
     });
 

@@ -18,6 +18,51 @@ export interface ReadZipOptions {
   maxEntries: number;
 }
 
+/** Bytes read at each local header (its fixed part, name and extra field, usually whole). */
+export const LOCAL_WINDOW = 1024;
+
+/**
+ * Where the central directory is: zipfile rebases every offset by `concat` = where the directory ends - its size -
+ * its stored offset (data prepended without fixing offsets); miniz uses stored offsets as they are. zipfile's reading
+ * is tried first; `storedOnly` when only miniz's finds it. Throws CorruptError when neither does.
+ */
+function locateCentral(
+  src: ByteSource,
+  end: ReturnType<typeof readEndRecords>,
+): { shift: number; cdStart: number; storedOnly: boolean } {
+  const pyShift = end.cdEnd - end.cdSize - end.cdOffset;
+  const isCentral = (o: number): boolean => {
+    const b = readCopy(src, o, 4);
+    return b.length === 4 && u32(b, 0) === SIG_CENTRAL;
+  };
+  if (end.cdSize === 0 && end.entriesTotal === 0)
+    return { shift: Math.max(0, pyShift), cdStart: end.cdEnd, storedOnly: false };
+  if (end.cdOffset + pyShift >= 0 && isCentral(end.cdOffset + pyShift)) {
+    return { shift: pyShift, cdStart: end.cdOffset + pyShift, storedOnly: false };
+  }
+  if (pyShift !== 0 && isCentral(end.cdOffset)) return { shift: 0, cdStart: end.cdOffset, storedOnly: true };
+  throw new CorruptError(`zip: no central directory at ${end.cdOffset + pyShift} or ${end.cdOffset}`, end.cdOffset);
+}
+
+/**
+ * What `readZip` will read of a zip besides its end records and central directory, computed from those alone: the
+ * window at every local header, and the records (name, sizes, local offset + `shift`). A remote scan fetches the
+ * windows while listing, with the end-record tail in hand. Throws as `readZip` does when there is no zip to read.
+ */
+export function zipReadPlan(
+  src: ByteSource,
+  maxEntries: number,
+): { windows: { offset: number; length: number }[]; records: readonly CentralRecord[]; shift: number } {
+  const end = readEndRecords(src);
+  const { shift, cdStart } = locateCentral(src, end);
+  const cd = readCentralDirectory(src, cdStart, end.cdSize, end.entriesTotal, maxEntries);
+  return {
+    windows: cd.records.map((r) => ({ offset: r.storedLocalOffset + shift, length: LOCAL_WINDOW })),
+    records: cd.records,
+    shift,
+  };
+}
+
 /**
  * Lists a zip the way zipfile and miniz would, reporting every disagreement as an anomaly.
  * Throws CorruptError when neither loader could open it, LimitError('maxEntries') past the entry budget.
@@ -26,31 +71,13 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
   const end = readEndRecords(src);
   const anomalies: ZipAnomaly[] = [...end.anomalies];
 
-  // zipfile rebases every offset by `concat` = where the directory ends - its size - its stored offset (data
-  // prepended without fixing offsets); miniz uses stored offsets as they are. Try zipfile's reading first.
-  const pyShift = end.cdEnd - end.cdSize - end.cdOffset;
-  const isCentral = (o: number): boolean => {
-    const b = readCopy(src, o, 4);
-    return b.length === 4 && u32(b, 0) === SIG_CENTRAL;
-  };
-  let shift: number;
-  let cdStart: number;
-  if (end.cdSize === 0 && end.entriesTotal === 0) {
-    shift = Math.max(0, pyShift);
-    cdStart = end.cdEnd;
-  } else if (end.cdOffset + pyShift >= 0 && isCentral(end.cdOffset + pyShift)) {
-    shift = pyShift;
-    cdStart = end.cdOffset + pyShift;
-  } else if (pyShift !== 0 && isCentral(end.cdOffset)) {
-    shift = 0;
-    cdStart = end.cdOffset;
+  const { shift, cdStart, storedOnly } = locateCentral(src, end);
+  if (storedOnly) {
     anomalies.push({
       code: 'UNREFERENCED_BYTES',
-      message: `central directory is at its stored offset ${end.cdOffset} but does not end where the end records start; zipfile looks for it at ${end.cdOffset + pyShift} and fails, miniz reads it`,
+      message: `central directory is at its stored offset ${end.cdOffset} but does not end where the end records start; zipfile looks for it at ${end.cdOffset + (end.cdEnd - end.cdSize - end.cdOffset)} and fails, miniz reads it`,
       offset: end.cdOffset + end.cdSize,
     });
-  } else {
-    throw new CorruptError(`zip: no central directory at ${end.cdOffset + pyShift} or ${end.cdOffset}`, end.cdOffset);
   }
   if (end.entriesThisDisk !== end.entriesTotal) {
     anomalies.push({
@@ -63,9 +90,9 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
   const cd = readCentralDirectory(src, cdStart, end.cdSize, end.entriesTotal, opts.maxEntries);
   anomalies.push(...cd.anomalies);
   // Local headers and data descriptors are read through a 1 KiB window (see WindowedSource); data is never read here.
-  const headers = src.bytes ? src : new WindowedSource(src, 1024);
+  const headers = src.bytes ? src : new WindowedSource(src, LOCAL_WINDOW);
   // A remote source fetches every local header window at once instead of one round trip per entry.
-  src.prefetch?.(cd.records.map((r) => ({ offset: r.storedLocalOffset + shift, length: 1024 })));
+  src.prefetch?.(cd.records.map((r) => ({ offset: r.storedLocalOffset + shift, length: LOCAL_WINDOW })));
   const entries: ZipEntry[] = cd.records.map((rec, index) => centralEntry(headers, rec, index, shift, anomalies));
 
   // Byte ranges that belong to a known structure; everything else is scanned for hidden local entries.

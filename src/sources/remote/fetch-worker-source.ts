@@ -5,8 +5,8 @@
 // Request (posted on the port): { id, url, direct?, headers, start, end | ranges, size, validator, timeoutMs, retries,
 // allowHttp }.
 // `end` is exclusive; `start` < 0 asks for a suffix of -start bytes (used before the size is known). Reply, posted
-// then signalled by incrementing flag[0]: { id, ok, bytes?, size?, etag?, lastModified?, finalUrl?, requests,
-// received, kind?, message? }. Every response is checked: 206 with a Content-Range that names exactly the range
+// then signalled by incrementing flag[0]: { id, ok, bytes?, size?, etag?, lastModified?, finalUrl?, requests
+// (redirect hops included), redirects, received, kind?, message? }. Every response is checked: 206 with a Content-Range that names exactly the range
 // asked for and the expected total size, a body of exactly that length, and the same ETag / Last-Modified as the
 // first response. 429, 5xx and connection failures (also while a body is read) are retried with backoff (bounded);
 // nothing else is. HTTP goes through lightFetch (light-fetch-source.ts), not Node's fetch.
@@ -43,6 +43,13 @@ function parseContentRange(v) {
   return { first: Number(m[1]), last: Number(m[2]), total: m[3] === '*' ? undefined : Number(m[3]) };
 }
 
+// Redirect hops are requests sent: counted in requests, and apart as redirects.
+function countHops(stats, hops) {
+  const n = typeof hops === 'number' && hops > 0 ? hops : 0;
+  stats.requests += n;
+  stats.redirects += n;
+}
+
 async function readBody(res, want, stats) {
   const out = new Uint8Array(want);
   let got = 0;
@@ -73,9 +80,11 @@ async function once(req, stats) {
   try {
     res = await lightFetch(req.url, { headers, timeoutMs: req.timeoutMs, onLocation: req.onLocation });
   } catch (e) {
+    countHops(stats, e && e.redirects);
     const cause = e && e.cause ? ' (' + (e.cause.code || e.cause.message || e.cause) + ')' : '';
     throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)) + cause, true);
   }
+  countHops(stats, res.redirects);
   const final = new URL(res.url || req.url);
   if (final.href === req.url) inPlace.add(req.url);
   if (final.protocol === 'http:' && !req.allowHttp && !LOOPBACK.test(final.hostname)) {
@@ -200,8 +209,10 @@ async function multiOnce(req, stats) {
   try {
     res = await lightFetch(req.url, { headers, timeoutMs: req.timeoutMs });
   } catch (e) {
+    countHops(stats, e && e.redirects);
     throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)), true);
   }
+  countHops(stats, res.redirects);
   const final = new URL(res.url || req.url);
   if (final.href === req.url) inPlace.add(req.url);
   if (final.protocol === 'http:' && !req.allowHttp && !LOOPBACK.test(final.hostname)) {
@@ -291,13 +302,13 @@ async function viaDirect(fn, req, stats) {
 }
 
 async function handle(req) {
-  const stats = { requests: 0, received: 0 };
+  const stats = { requests: 0, redirects: 0, received: 0 };
   if (req.ranges) {
     let attempt = 0;
     for (;;) {
       try {
         const r = await viaDirect(multi, req, stats);
-        reply({ id: req.id, ok: true, parts: r.parts, etag: r.etag, lastModified: r.lastModified, finalUrl: r.finalUrl, requests: stats.requests, received: stats.received });
+        reply({ id: req.id, ok: true, parts: r.parts, etag: r.etag, lastModified: r.lastModified, finalUrl: r.finalUrl, requests: stats.requests, redirects: stats.redirects, received: stats.received });
         return;
       } catch (e) {
         const f = e instanceof Fail ? e : new Fail('internal', String(e && e.message ? e.message : e));
@@ -306,7 +317,7 @@ async function handle(req) {
           await sleep(Math.min(2000, 100 * 2 ** (attempt - 1)));
           continue;
         }
-        reply({ id: req.id, ok: false, kind: f.kind, message: f.message, requests: stats.requests, received: stats.received });
+        reply({ id: req.id, ok: false, kind: f.kind, message: f.message, requests: stats.requests, redirects: stats.redirects, received: stats.received });
         return;
       }
     }
@@ -315,7 +326,7 @@ async function handle(req) {
   for (;;) {
     try {
       const r = await viaDirect(once, req, stats);
-      reply({ id: req.id, ok: true, bytes: r.bytes, size: r.size, etag: r.etag, lastModified: r.lastModified, finalUrl: r.finalUrl, requests: stats.requests, received: stats.received }, [r.bytes.buffer]);
+      reply({ id: req.id, ok: true, bytes: r.bytes, size: r.size, etag: r.etag, lastModified: r.lastModified, finalUrl: r.finalUrl, requests: stats.requests, redirects: stats.redirects, received: stats.received }, [r.bytes.buffer]);
       return;
     } catch (e) {
       const f = e instanceof Fail ? e : new Fail('internal', String(e && e.message ? e.message : e));
@@ -327,7 +338,7 @@ async function handle(req) {
         continue;
       }
       const tries = attempt > 0 ? ' (after ' + (attempt + 1) + ' attempts)' : '';
-      reply({ id: req.id, ok: false, kind: f.kind, message: f.message + tries, requests: stats.requests, received: stats.received });
+      reply({ id: req.id, ok: false, kind: f.kind, message: f.message + tries, requests: stats.requests, redirects: stats.redirects, received: stats.received });
       return;
     }
   }

@@ -3,12 +3,12 @@
 // revision/{rev} → sha), the files are listed at that commit (GET /api/{kind}/{repo}/tree/{sha}?recursive=true, pages
 // followed by their Link header; sizes, LFS sha256), and read from {endpoint}/[{kind}/]{repo}/resolve/{sha}/{path}
 // with range requests (the Hub redirects LFS files to its storage). With a result cache, the listing of a commit is
-// kept (listing-cache.ts): a repeat run asks only for the revision. Credentials: HF_TOKEN, else the token file
+// kept (listing-cache.ts): a repeat run asks only for the revision, and nothing when the revision is that commit. Credentials: HF_TOKEN, else the token file
 // (HF_TOKEN_PATH, $HF_HOME/token, ~/.cache/huggingface/token). Endpoint: HF_ENDPOINT (default huggingface.co).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeFile, unprobedFile } from './http-target.js';
-import { lightFetch, type LightResponse } from './light-fetch.js';
+import { countRedirects, lightFetch, type LightResponse } from './light-fetch.js';
 import { isLoopbackHost } from './remote-file.js';
 import type { RemoteEntry, RemoteListing } from './remote-listing.js';
 import type { ResolveContext } from './resolve-target.js';
@@ -23,6 +23,8 @@ export interface HfRef {
 }
 
 const NAME = /^[A-Za-z0-9][\w.-]{0,95}$/;
+/** A full commit id as the Hub writes it. */
+const COMMIT = /^[0-9a-f]{40}$/;
 
 /** Parses an hf:// argument; a revision containing `/` is written URL-encoded (`refs%2Fpr%2F1`). */
 export function parseHfRef(arg: string): HfRef {
@@ -96,6 +98,7 @@ async function getJson(
     try {
       ctx.cost.requests++;
       res = await lightFetch(url, { headers, timeoutMs: ctx.opts.requestTimeoutMs });
+      countRedirects(ctx.cost, res.redirects);
       if (res.status === 429 || res.status >= 500) {
         await res.body.cancel();
         lastError = `HTTP ${res.status}`;
@@ -109,6 +112,7 @@ async function getJson(
       body = await res.bytes(MAX_LISTING_BYTES);
     } catch (e) {
       if (e instanceof RemoteTargetError) throw e;
+      countRedirects(ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
       lastError = `request failed: ${(e as Error).message}`;
       continue;
     }
@@ -233,16 +237,27 @@ export async function listHf(arg: string, ctx: ResolveContext): Promise<RemoteLi
   const token = hfToken(ctx.env, ctx.homedir);
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const api = `${endpoint}/api/${ref.kind}/${ref.repo}`;
-  const rev = await getJson(`${api}/revision/${encodeURIComponent(ref.revision)}`, headers, ctx);
-  const sha = (rev.body as { sha?: unknown }).sha;
-  if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha)) {
-    throw new RemoteTargetError(`${arg}: the Hub did not resolve revision ${ref.revision} to a commit`);
+  const keyOf = (commit: string): string => JSON.stringify(['hf-tree', endpoint, ref.kind, ref.repo, commit, ref.path]);
+  // A revision written as a full commit id names that commit for good (huggingface_hub's own cache takes a 40-digit
+  // hex revision as a commit too). A listing kept for it was stored after the Hub resolved a revision to exactly this
+  // commit: it is reused without asking anything. A branch or tag can move: it is asked every run.
+  const keptAtCommit =
+    COMMIT.test(ref.revision) && ctx.listings ? keptListing(ctx.listings.get(keyOf(ref.revision))) : undefined;
+  let sha = ref.revision;
+  if (!keptAtCommit) {
+    const rev = await getJson(`${api}/revision/${encodeURIComponent(ref.revision)}`, headers, ctx);
+    const answered = (rev.body as { sha?: unknown }).sha;
+    if (typeof answered !== 'string' || !COMMIT.test(answered)) {
+      throw new RemoteTargetError(`${arg}: the Hub did not resolve revision ${ref.revision} to a commit`);
+    }
+    sha = answered;
   }
   const kindPrefix = ref.kind === 'models' ? '' : `${ref.kind}/`;
   const pinned = `hf://${kindPrefix}${ref.repo}@${sha}`;
-  // The files of a commit never change: a listing kept from an earlier run is reused (the revision was asked above).
-  const cacheKey = JSON.stringify(['hf-tree', endpoint, ref.kind, ref.repo, sha, ref.path]);
-  const kept = ctx.listings ? keptListing(ctx.listings.get(cacheKey)) : undefined;
+  // The files of a commit never change: a listing kept from an earlier run is reused (the revision was asked above,
+  // unless it is that commit).
+  const cacheKey = keyOf(sha);
+  const kept = keptAtCommit ?? (ctx.listings ? keptListing(ctx.listings.get(cacheKey)) : undefined);
   const { files, single } = kept ?? (await listTree(arg, ref, api, sha, headers, ctx));
   if (!kept) ctx.listings?.put(cacheKey, { files, single });
   const targetArg = `${pinned}${ref.path ? '/' + ref.path : ''}`;

@@ -79,6 +79,13 @@ function merged(ranges: [number, number][]): [number, number][] {
 
 /** Ranges closer than this are fetched as one. */
 const SMALL_GAP = 1024;
+/**
+ * Ranges asked for in one request while listing: a Range header of at most ~3.5 KiB (10-digit offsets), under the
+ * 8 KiB request-line and header limits of nginx and Apache and under Apache's default MaxRanges (200). Few requests
+ * matter here: the first several-range request to a server is answered before the others are sent (whether it
+ * answers several ranges at once is asked once), and the others then reuse the connections already open.
+ */
+const RANGES_PER_REQUEST = 160;
 
 /** Sorted ranges with gaps of at most `gap` bytes joined. */
 function joined(ranges: [number, number][], gap: number): [number, number][] {
@@ -140,11 +147,13 @@ export async function probeFile(
     size: number | undefined,
     validator?: { etag: string | null; lastModified: string | null },
     direct?: string,
+    retries = opts.retries,
   ): Promise<RangeReply> => {
     const one = ranges.length === 1;
     const r = await bridge.requestAsync(
       {
         ...base,
+        retries,
         ...(direct && direct !== url ? { direct } : {}),
         start: one ? ranges[0]![0] : 0,
         end: one ? ranges[0]![1] : 0,
@@ -155,6 +164,7 @@ export async function probeFile(
       opts.requestTimeoutMs,
     );
     cost.requests += r.requests;
+    cost.redirects += r.redirects;
     cost.bytesRead += r.received;
     return r;
   };
@@ -164,7 +174,13 @@ export async function probeFile(
     extra.size !== undefined
       ? plannedRanges(extra.size, opts.minFetch, extra.plan, path)
       : [[0, extra.plan?.head ?? opts.minFetch]];
-  const r = await fetchRanges(first, extra.size);
+  // The size not known yet: the head and the end-record tail (a suffix range) are asked at once, on two requests.
+  const suffix = extra.size === undefined && extra.plan && extra.plan.tail > 0 ? extra.plan.tail : 0;
+  const [r, t] = await Promise.all([
+    fetchRanges(first, extra.size),
+    // Not retried: when it fails, the tail is asked again in the next round (with retries and validators).
+    suffix ? fetchRanges([[-suffix, 0]], undefined, undefined, undefined, 0) : undefined,
+  ]);
   if (!r.ok) return `remote read failed: ${r.message}`;
   if (r.etag === null && r.lastModified === null) {
     return 'the server gives neither ETag nor Last-Modified: a change of the content between range requests could not be detected';
@@ -172,24 +188,51 @@ export async function probeFile(
   const size = extra.size ?? r.size;
   const validator = { etag: r.etag, lastModified: r.lastModified };
   const got = parts(r, first).map((bytes, k) => ({ start: first[k]![0], bytes }));
+  if (t?.ok) {
+    // A failed tail request is not an error here: the tail is asked again below, with the validators to check.
+    if (t.size !== r.size || t.etag !== r.etag || t.lastModified !== r.lastModified) {
+      return 'the content changed between requests (the head and the tail disagree on size or validators)';
+    }
+    const start = size - t.bytes.length;
+    const from = Math.max(start, got[0]!.bytes.length);
+    if (from < size) got.push({ start: from, bytes: t.bytes.subarray(from - start) });
+  }
   if (extra.plan && size > got[0]!.bytes.length) {
-    // What is still missing of the plan (the size was not known for the first request) and what the head says the
-    // scan will read (a long safetensors header): one more request, still while listing, all files at once.
+    // What is still missing of the plan (the size was not known for the first request) and what the head and the
+    // tail say the scan will read (a long safetensors header; a zip's local headers and pickles): one more round,
+    // still while listing, all files at once.
     const plan = extra.plan;
     const wanted: [number, number][] = [];
     if (extra.size === undefined) wanted.push(...plannedRanges(size, opts.minFetch, plan, path));
-    for (const f of plan.follow(got[0]!.bytes, size)) wanted.push(...clampRange(f, size));
+    const last = got[got.length - 1]!;
+    const tail = got.length > 1 && last.start + last.bytes.length === size ? last : undefined;
+    // What the head and tail show is fetched within the file's byte budget; past it, the scan reads on demand and
+    // meets the budget there (a limit finding), as it would without this round.
+    let room = opts.maxBytesPerFile - got.reduce((n, g) => n + g.bytes.length, 0);
+    for (const f of await plan.follow(got[0]!.bytes, size, tail)) {
+      for (const [a, b] of clampRange(f, size)) {
+        if (b - a > room) continue;
+        room -= b - a;
+        wanted.push([a, b]);
+      }
+    }
     // Gaps of a few bytes already fetched (sniffer probes inside a header) are fetched again rather than split.
     const ranges = joined(
       merged(wanted).flatMap(([s, e]) => uncovered(s, e, got)),
       SMALL_GAP,
     );
-    if (ranges.length) {
-      const more = await fetchRanges(ranges, size, validator, r.finalUrl);
-      if (!more.ok) return `remote read failed: ${more.message}`;
-      got.push(...parts(more, ranges).map((bytes, k) => ({ start: ranges[k]![0], bytes })));
-      got.sort((a, b) => a.start - b.start);
+    // At most RANGES_PER_REQUEST ranges per request (a Range header of a few KiB), the requests at once.
+    const batches = await Promise.all(
+      Array.from({ length: Math.ceil(ranges.length / RANGES_PER_REQUEST) }, async (_, i) => {
+        const batch = ranges.slice(i * RANGES_PER_REQUEST, (i + 1) * RANGES_PER_REQUEST);
+        return { batch, reply: await fetchRanges(batch, size, validator, r.finalUrl) };
+      }),
+    );
+    for (const { batch, reply } of batches) {
+      if (!reply.ok) return `remote read failed: ${reply.message}`;
+      got.push(...parts(reply, batch).map((bytes, k) => ({ start: batch[k]![0], bytes })));
     }
+    got.sort((a, b) => a.start - b.start);
   }
   const head = got[0]!.start === 0 ? got.shift()!.bytes : new Uint8Array(0);
   return {

@@ -24,7 +24,27 @@ function lightFetchModule(protocol) {
   return lightFetchModules[name] || (lightFetchModules[name] = require(name));
 }
 function lightFetchAgent(protocol) {
-  return lightFetchAgents[protocol] || (lightFetchAgents[protocol] = new (lightFetchModule(protocol).Agent)({ keepAlive: true, maxSockets: 32 }));
+  if (lightFetchAgents[protocol]) return lightFetchAgents[protocol];
+  const agent = new (lightFetchModule(protocol).Agent)({ keepAlive: true, maxSockets: 32 });
+  // Connections the CLI opened while it loaded (bin/preconnect.js), by protocol, host and port: the first request to
+  // that origin takes its socket instead of opening one. Absent in the fetch worker and in API hosts.
+  const preconnected = globalThis[Symbol.for('sentinel-ml.preconnected')];
+  if (preconnected instanceof Map) {
+    const create = agent.createConnection;
+    agent.createConnection = function (options, callback) {
+      const key = protocol + '//' + options.host + ':' + options.port;
+      const socket = preconnected.get(key);
+      if (socket) {
+        preconnected.delete(key);
+        if (!socket.destroyed && socket.readyState !== 'closed' && !socket.readableEnded) {
+          socket.ref();
+          return socket;
+        }
+      }
+      return create.call(this, options, callback);
+    };
+  }
+  return (lightFetchAgents[protocol] = agent);
 }
 const LIGHT_FETCH_REDIRECTS = new Set([301, 302, 303, 307, 308]);
 function lightFetch(input, init) {
@@ -35,6 +55,7 @@ function lightFetch(input, init) {
   return new Promise((resolve, reject) => {
     let current;
     let settled = false;
+    let hops = 0;
     let timer;
     const release = () => {
       if (timer !== undefined) clearTimeout(timer);
@@ -44,6 +65,11 @@ function lightFetch(input, init) {
     const fail = (e) => {
       if (settled) return;
       settled = true;
+      if (e && typeof e === 'object') {
+        try {
+          e.redirects = hops;
+        } catch {}
+      }
       if (signal) signal.removeEventListener('abort', onAbort);
       reject(e);
     };
@@ -68,7 +94,6 @@ function lightFetch(input, init) {
       }, timeoutMs);
       if (timer.unref) timer.unref();
     }
-    let hops = 0;
     const go = (href) => {
       let url;
       try {
@@ -84,13 +109,14 @@ function lightFetch(input, init) {
           const loc = res.headers.location;
           if (LIGHT_FETCH_REDIRECTS.has(status) && typeof loc === 'string') {
             res.resume();
-            if (++hops > 20) return fail(new TypeError('redirect count exceeded'));
+            if (hops >= 20) return fail(new TypeError('redirect count exceeded'));
             let next;
             try {
               next = new URL(loc, url);
             } catch {
               return fail(new TypeError('invalid redirect location ' + loc));
             }
+            hops++;
             if (onLocation) onLocation(next.href);
             if (next.origin !== url.origin) {
               const kept = {};
@@ -105,7 +131,7 @@ function lightFetch(input, init) {
           settled = true;
           res.once('end', release);
           res.once('close', release);
-          resolve(lightFetchResponse(res, url.href));
+          resolve(lightFetchResponse(res, url.href, hops));
         });
       } catch (e) {
         return fail(e);
@@ -117,7 +143,7 @@ function lightFetch(input, init) {
     go(String(input));
   });
 }
-function lightFetchResponse(res, url) {
+function lightFetchResponse(res, url, redirects) {
   // The body is taken from 'data' events into a queue (a stream's async iterator costs several times more per
   // response, and a range scan makes hundreds of small ones). Errors reach the reader; an unread body destroyed by an
   // abort must not throw.
@@ -173,6 +199,7 @@ function lightFetchResponse(res, url) {
   return {
     status: res.statusCode || 0,
     url,
+    redirects,
     headers: { get },
     headerObject() {
       const out = {};

@@ -4,11 +4,14 @@
 import { createRequire } from 'node:module';
 import { compileFunction } from 'node:vm';
 import { LIGHT_FETCH_SOURCE } from './light-fetch-source.js';
+import type { RemoteCost } from './remote-file.js';
 
 export interface LightResponse {
   readonly status: number;
   /** The URL answered, after redirects. */
   readonly url: string;
+  /** Redirect hops followed to reach this answer (each one a request sent). */
+  readonly redirects: number;
   readonly headers: { get(name: string): string | null };
   readonly body: { cancel(): Promise<void> };
   /** The whole body, or undefined (the connection closed) when it is longer than `max` bytes. */
@@ -19,6 +22,13 @@ export type LightFetch = (
   url: string | URL,
   init: { headers?: Readonly<Record<string, string>>; signal?: AbortSignal; timeoutMs?: number },
 ) => Promise<LightResponse>;
+
+/** Counts an answer's redirect hops as requests sent (and as redirects). */
+export function countRedirects(cost: RemoteCost, hops: unknown): void {
+  const n = typeof hops === 'number' && Number.isSafeInteger(hops) && hops > 0 ? hops : 0;
+  cost.requests += n;
+  cost.redirects += n;
+}
 
 let compiled: LightFetch | undefined;
 

@@ -1,6 +1,7 @@
 // Listings of immutable revisions kept in the result cache's folder (`--cache DIR`): the files of a Hub commit never
 // change (the commit names its tree, which names every file's content), so a later run that finds the revision at the
-// same commit takes the listing from here and asks the Hub only which commit the revision names now. Keyed by
+// same commit takes the listing from here and asks the Hub only which commit the revision names now (nothing, when
+// the revision given is a full commit id whose listing is kept: entries are stored only for commits the Hub named). Keyed by
 // endpoint, repository, commit and path; an entry that does not read back as a listing is ignored (listed again).
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

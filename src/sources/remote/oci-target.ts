@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeFile, unprobedFile } from './http-target.js';
-import { lightFetch, type LightResponse } from './light-fetch.js';
+import { countRedirects, lightFetch, type LightResponse } from './light-fetch.js';
 import { isLoopbackHost } from './remote-file.js';
 import type { RemoteEntry, RemoteListing } from './remote-listing.js';
 import { RemoteTargetError } from './remote-target-error.js';
@@ -118,8 +118,10 @@ class Session {
           timeoutMs: this.ctx.opts.requestTimeoutMs,
         });
       } catch (e) {
+        countRedirects(this.ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
         throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`);
       }
+      countRedirects(this.ctx.cost, res.redirects);
       if (res.status === 401 && round === 0) {
         await res.body.cancel();
         const challenge = res.headers.get('www-authenticate') ?? '';
@@ -167,6 +169,7 @@ class Session {
         headers: this.basic ? { authorization: `Basic ${this.basic}` } : {},
         timeoutMs: this.ctx.opts.requestTimeoutMs,
       });
+      countRedirects(this.ctx.cost, res.redirects);
       if (res.status !== 200) {
         await res.body.cancel();
         throw new RemoteTargetError(`${this.base}: token request refused (HTTP ${res.status})`);
@@ -174,6 +177,7 @@ class Session {
       body = await res.bytes(MAX_MANIFEST_BYTES);
     } catch (e) {
       if (e instanceof RemoteTargetError) throw e;
+      countRedirects(this.ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
       throw new RemoteTargetError(`${this.base}: token request failed: ${(e as Error).message}`);
     }
     if (!body) throw new RemoteTargetError(`${this.base}: token response too large`);

@@ -4,7 +4,10 @@
 /** Bytes and requests spent on remote reads (a scan's cost, reported as summary.remote). */
 export interface RemoteCost {
   bytesRead: number;
+  /** HTTP requests sent, redirect hops included (a redirect's answer is a round trip like any other). */
   requests: number;
+  /** Of `requests`, those answered with a redirect that was followed. */
+  redirects: number;
 }
 
 export interface RemoteFile {

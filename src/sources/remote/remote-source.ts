@@ -200,6 +200,7 @@ export class RemoteSource implements ByteSource {
     this.inflight.delete(id);
     if (!reply) return;
     this.cost.requests += reply.requests;
+    this.cost.redirects += reply.redirects;
     this.cost.bytesRead += reply.received;
     if (!reply.ok) {
       if (must) this.fail(reply.kind, `remote read of ${this.file.url} failed: ${reply.message}`);

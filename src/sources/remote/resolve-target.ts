@@ -16,8 +16,19 @@ export interface RemotePlan {
   readonly head: number;
   /** Ranges the scan reads in any file of this size (format sniffing). */
   reads(size: number): readonly { readonly offset: number; readonly length: number }[];
-  /** Ranges past the head the scan will read, as the head shows (a long safetensors header). */
-  follow(head: Uint8Array, size: number): readonly { readonly offset: number; readonly length: number }[];
+  /** The suffix of every file the scan reads (fetched with the head when the size is not known yet). */
+  readonly tail: number;
+  /**
+   * Ranges past the head the scan will read, as the head shows (a long safetensors header) and, when given, the
+   * file's last bytes (a zip's local headers and pickles, from its central directory).
+   */
+  follow(
+    head: Uint8Array,
+    size: number,
+    tail?: { readonly start: number; readonly bytes: Uint8Array },
+  ):
+    | readonly { readonly offset: number; readonly length: number }[]
+    | Promise<readonly { readonly offset: number; readonly length: number }[]>;
   /** Whether the scan reads only the head of the file reported as `path` (a tokenizers file): never read whole. */
   headOnly(path: string, size: number): boolean;
 }

@@ -44,7 +44,10 @@ export type RangeReply =
       readonly etag: string | null;
       readonly lastModified: string | null;
       readonly finalUrl: string;
+      /** HTTP requests sent, redirect hops included. */
       readonly requests: number;
+      /** Of `requests`, redirects followed. */
+      readonly redirects: number;
       readonly received: number;
     }
   | {
@@ -53,7 +56,10 @@ export type RangeReply =
       /** network | status | range | length | changed | insecure | internal | timeout */
       readonly kind: string;
       readonly message: string;
+      /** HTTP requests sent, redirect hops included. */
       readonly requests: number;
+      /** Of `requests`, redirects followed. */
+      readonly redirects: number;
       readonly received: number;
     };
 
@@ -119,6 +125,7 @@ export class SyncBridge {
           kind: 'timeout',
           message: `no answer within ${timeoutMs} ms`,
           requests: 0,
+          redirects: 0,
           received: 0,
         };
       }
@@ -156,6 +163,7 @@ export class SyncBridge {
           kind: 'timeout',
           message: `no answer within ${timeoutMs} ms`,
           requests: 0,
+          redirects: 0,
           received: 0,
         };
       }

@@ -1,0 +1,75 @@
+// Opens the connection a remote scan will make first while the CLI is still loading (bin/sentinel.js requires this
+// only when an argument looks like hf://): the TCP handshake (and TLS, once the event loop turns) runs beside the
+// bundle's load instead of after it. The sockets are left under a global symbol; the listing thread's HTTP client
+// (src/sources/remote/light-fetch-source.ts) takes one for its first request to that origin. A socket nobody takes
+// is unreferenced (it never keeps the process alive) and dies with the process. Only the Hub endpoint of
+// `sentinel artifact hf://…` arguments is opened (HF_ENDPOINT, else huggingface.co; plain http only to loopback
+// hosts unless --allow-http, as the scan decides), at most MAX origins: the Hub's revision request is made on the
+// listing thread. https:// and oci:// targets are not: their first requests come from the fetch worker or after a
+// token exchange, which cannot take a socket opened here. A revision given as a full commit id is skipped: its
+// listing may be kept, and then the scan sends nothing. Errors are swallowed: the scan opens its own connection.
+'use strict';
+
+const KEY = Symbol.for('sentinel-ml.preconnected');
+const MAX = 4;
+const LOOPBACK = /^(127(?:\.\d{1,3}){3}|\[::1\]|localhost)$/i;
+
+/** The origins (URL objects) the arguments of `sentinel artifact ARGS` will contact first. */
+function originsOf(args, env) {
+  if (args[0] !== 'artifact') return [];
+  const allowHttp = args.includes('--allow-http');
+  const out = new Map();
+  for (const a of args.slice(1)) {
+    // hf://[kind/]ORG/NAME[@REV][/PATH]: a full 40-digit commit id may need no request at all.
+    if (!/^hf:\/\//i.test(a) || /@[0-9a-f]{40}(?:\/|$)/.test(a)) continue;
+    const url = env.HF_ENDPOINT || 'https://huggingface.co';
+    let u;
+    try {
+      u = new URL(url);
+    } catch {
+      continue;
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') continue;
+    if (u.protocol === 'http:' && !allowHttp && !LOOPBACK.test(u.hostname)) continue;
+    if (u.username || u.password) continue;
+    // Keyed as Node's HTTP agent names the connection it asks for: protocol, host (no brackets) and port.
+    const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+    const key = `${u.protocol}//${host}:${port}`;
+    if (!out.has(key) && out.size < MAX) out.set(key, { protocol: u.protocol, host, port });
+  }
+  return [...out.entries()];
+}
+
+/** Starts the connections; returns how many were started. */
+function preconnect(args, env) {
+  const origins = originsOf(args, env);
+  if (!origins.length) return 0;
+  const net = require('node:net');
+  const open = new Map();
+  for (const [key, o] of origins) {
+    try {
+      const host = o.host;
+      const socket =
+        o.protocol === 'https:'
+          ? require('node:tls').connect({ host, port: o.port, ...(net.isIP(host) ? {} : { servername: host }) })
+          : net.connect({ host, port: o.port });
+      socket.setNoDelay(true);
+      socket.unref();
+      // An unused socket that fails or is closed by the server is dropped; the scan connects on its own.
+      const drop = () => {
+        if (open.get(key) === socket) open.delete(key);
+      };
+      socket.on('error', drop);
+      socket.once('close', drop);
+      socket.once('end', drop);
+      open.set(key, socket);
+    } catch {
+      // the scan connects on its own
+    }
+  }
+  globalThis[KEY] = open;
+  return open.size;
+}
+
+module.exports = { preconnect, originsOf };

@@ -29,7 +29,9 @@ sys.path.insert(0, HERE)
 sys.path.append(os.path.join(HERE, "history"))  # the review modules share sklearn_bases.py (last: history/joblib.py
 # and the like are review modules, never the installed libraries of the same name)
 from allowlist_derivation import write_json  # noqa: E402
-from history_derivation import effective_hooks, git, parse_version, pyx_classes, resolve_alias, unhashable  # noqa: E402,E501
+from history_derivation import (  # noqa: E402
+    deprecated_modules, effective_hooks, git, parse_version, pyx_aliases, pyx_classes, pyx_functions, pyx_state_reads,
+    pyx_state_written, pyx_text, resolve_alias, unhashable)
 
 PINS = os.path.join(HERE, "history", "pins.json")
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "sentinel-history")  # parsed versions, per commit
@@ -232,6 +234,25 @@ def history_effects(lib, entries, per_name, external, review):
     return out
 
 
+def pyx_module(where, base, repo, commit, review, module, shims, cache, functions=False):
+    """A Cython module's classes ({class: ...}, pyx_classes) and aliases at `commit`, read from its .pyx with its
+    includes; where the version has no such .pyx but a deprecation shim names the module, the new module's. With
+    `functions`: its top-level functions ({name: hash}, {hash: text}) instead of its classes. Returns (found, aliases,
+    the module read) or (None, {}, module)."""
+    root = getattr(review, "SOURCE_ROOT", "")
+    where_repo = mirror_of(where[0], base) if where else repo
+    for mod in (module, shims.get(module)):
+        if mod is None:
+            continue
+        key = (commit, mod)
+        if key not in cache:
+            cache[key] = pyx_text(where_repo, commit, f"{(root + '/') if root else ''}{mod.replace('.', '/')}.pyx")
+        text = cache[key]
+        if text is not None:
+            return (pyx_functions(text) if functions else pyx_classes(text)), pyx_aliases(text), mod
+    return None, {}, module
+
+
 def derive(lib, pins, base, show_hooks):
     review = load_review(lib)
     spec = pins[lib]
@@ -275,27 +296,28 @@ def derive(lib, pins, base, show_hooks):
                     continue  # reviewed with the external base
                 if key not in review.REVIEW and not (hook == "__init__"):
                     unreviewed.setdefault(key, version["sources"].get(h, ""))
+        shims = None
+        pyx_cache = {}
         for name in getattr(review, "CYTHON", {}):
             # A Cython class (.pyx, which the ast parse does not read): resolves where the version's .pyx of its module
-            # defines it; its building methods and those of its bases in the same file are hashed (pyx_classes).
+            # defines it (with its `include`d .pxi files, and a `Name = Class` alias), or where a generated
+            # deprecation shim of the version answers the old module's names from the new module's (scikit-learn
+            # 0.22 - 0.23); its building methods and those of its bases in the same file are hashed (pyx_classes).
             module, cls = name.rsplit(".", 1)
-            root = getattr(review, "SOURCE_ROOT", "")
-            try:
-                text = git(mirror_of(where[0], base) if where else repo, "show",
-                           f"{commit}:{(root + '/') if root else ''}{module.replace('.', '/')}.pyx").decode("utf-8",
-                                                                                                    "replace")
-            except subprocess.CalledProcessError:
-                continue
-            found = pyx_classes(text)
-            if cls not in found:
+            if shims is None:
+                shims = deprecated_modules(mirror_of(where[0], base) if where else repo, commit,
+                                           getattr(review, "SOURCE_ROOT", ""))
+            found, aliases, target_module = pyx_module(where, base, repo, commit, review, module, shims, pyx_cache)
+            cls = aliases.get(cls, cls) if found is not None else cls
+            if found is None or cls not in found:
                 continue
             rec = per_name.setdefault(name, {"why": review.CYTHON[name][0], "tags": [], "hooks": set(), "refused": [],
-                                             "cython": True})
+                                             "cython": True, "native": {}})
             rec["tags"].append(tag)
             chain, cur = [], cls
             while cur is not None and len(chain) < 16:
                 if cur not in found:
-                    rec["refused"].append(f"{tag}: base {cur} is not a class of {module}.pyx")
+                    rec["refused"].append(f"{tag}: base {cur} is not a class of {target_module}.pyx")
                     break
                 chain.append(cur)
                 bases = found[cur]["bases"]
@@ -308,9 +330,29 @@ def derive(lib, pins, base, show_hooks):
                     if hook in seen:
                         continue
                     seen.add(hook)
-                    rec["hooks"].add((f"{module}.{owner}", hook, h))
-                    if f"{module}.{owner}.{hook}@{h}" not in review.REVIEW:
-                        unreviewed.setdefault(f"{module}.{owner}.{hook}@{h}", found[owner]["sources"][h])
+                    rec["hooks"].add((f"{target_module}.{owner}", hook, h))
+                    if f"{target_module}.{owner}.{hook}@{h}" not in review.REVIEW:
+                        unreviewed.setdefault(f"{target_module}.{owner}.{hook}@{h}", found[owner]["sources"][h])
+                    if hook == "__setstate__":
+                        rec["native"].setdefault("reads", {})[tag] = pyx_state_reads(found[owner]["sources"][h])[0]
+                    if hook == "__getstate__":
+                        rec["native"].setdefault("writes", {})[tag] = pyx_state_written(found[owner]["sources"][h])
+        for name in getattr(review, "CYTHON_FUNCTIONS", {}):
+            # A module-level function of a .pyx (newObj, the reconstructor the Cython classes' __reduce__ writes).
+            module, fn = name.rsplit(".", 1)
+            if shims is None:
+                shims = deprecated_modules(mirror_of(where[0], base) if where else repo, commit,
+                                           getattr(review, "SOURCE_ROOT", ""))
+            found, _aliases, target_module = pyx_module(where, base, repo, commit, review, module, shims, pyx_cache,
+                                                        functions=True)
+            if found is None or fn not in found[0]:
+                continue
+            rec = per_name.setdefault(name, {"why": None, "tags": [], "hooks": set(), "refused": [], "function": set()})
+            rec["tags"].append(tag)
+            h = found[0][fn]
+            rec["function"].add(h)
+            if h not in review.CYTHON_FUNCTIONS[name][2]:
+                unreviewed.setdefault(f"{target_module}.{fn}@{h}", found[1][h])
         for name in getattr(review, "FUNCTIONS", {}):
             target = resolve_alias(version, name)
             if target in version["functions"]:
@@ -328,13 +370,13 @@ def derive(lib, pins, base, show_hooks):
                     rec["function"].add(f"{callee}@{h}")
                     if h not in hashes:
                         unreviewed.setdefault(f"{callee}@{h}", version["sources"].get(h, ""))
-    entries, refused = {}, {}
+    entries, refused, native_states = {}, {}, {}
     for name, rec in sorted(per_name.items()):
         span = vrange(rec["tags"])
         if review.LIB != review.PACK:  # a pack of several libraries (pytz-dateutil): the range names its library
             span = f"{review.LIB} {span}"
         if rec.get("function") is not None:
-            role, why, hashes = review.FUNCTIONS[name]
+            role, why, hashes = {**review.FUNCTIONS, **getattr(review, "CYTHON_FUNCTIONS", {})}[name]
             deps = {f"{c}@{h}" for c, hs in getattr(review, "DEPENDS", {}).get(name, {}).items() for h in hs}
             new = sorted(rec["function"] - set(hashes) - deps)
             if new:
@@ -352,14 +394,34 @@ def derive(lib, pins, base, show_hooks):
             why, calls = review.CYTHON[name]
             verdicts = {f"{o}.{k}@{h}": review.REVIEW.get(f"{o}.{k}@{h}") for o, k, h in sorted(rec["hooks"])}
             missing = [k for k, v in verdicts.items() if v is None]
-            # BUILD's hook of a Cython class has no effect model here (class_effects reads Python): not admitted
-            missing += [k for k in verdicts if k.split("@")[0].rsplit(".", 1)[1] in ("__setstate__",
-                                                                                    "__setstate_cython__")]
-            bad = [f"{k}: {v[1]}" for k, v in verdicts.items() if v is not None and v[0] != "data"]
+            # BUILD's hook of a Cython class has no effect model here (class_effects reads Python): admitted only when
+            # its review reads it as "native" (it stores the items of a tuple state at constant indices into typed C
+            # fields), and then only with a tuple state that every version in which the name resolves reads within
+            # its items (the VM checks the length, and that the items the library writes as int()/float() are numbers)
+            setstate = [k for k in verdicts if k.split("@")[0].rsplit(".", 1)[1] in ("__setstate__",
+                                                                                     "__setstate_cython__")]
+            missing += [k for k in setstate if verdicts[k] is None or verdicts[k][0] != "native"]
+            bad = [f"{k}: {v[1]}" for k, v in verdicts.items() if v is not None and v[0] not in ("data", "native")]
+            native = None
+            if setstate and not bad and not missing:
+                reads, writes = rec["native"].get("reads", {}), rec["native"].get("writes", {})
+                need = max(reads.values())
+                written = {n: nums for tag in writes for n, nums in writes[tag]}
+                lengths = sorted(n for n in written if n >= need)
+                if not lengths:
+                    short = sorted({n for n in written if n < need})
+                    longest = [t for t, n in reads.items() if n == need]
+                    bad.append(f"the {'/'.join(map(str, short))}-item state other versions write is read past its "
+                               f"end by the __setstate__ of {vrange(longest)} (reads {need} items, no length check)")
+                else:
+                    native = {"hook": setstate[0].split("@")[0], "lengths": lengths,
+                              "numbers": sorted({i for n in lengths for i in written[n]}), "versions": span}
             if bad or missing:
                 refused[name] = f"resolves in {span}; " + ("; ".join(bad) if bad else "hooks not reviewed: " +
                                                             ", ".join(missing))
                 continue
+            if native is not None:
+                native_states[name] = native
             entries[name] = {
                 "kind": "class",
                 "reason": f"{why}; {review.LIB} {span} (history pack, {len(rec['tags'])} versions read, Cython source)",
@@ -369,6 +431,10 @@ def derive(lib, pins, base, show_hooks):
             }
             if calls is not None:
                 entries[name]["calls"] = calls
+            if native is not None:
+                entries[name]["checked"] = (f"__setstate__: a tuple state of {' or '.join(map(str, native['lengths']))} "
+                                            f"items, items {', '.join(map(str, native['numbers']))} numbers "
+                                            "(src/analyzers/pickle/native-states.ts)")
             continue
         notes, bad, missing, checked = {}, [], [], {}  # notes: (hook, owner, why) -> hashes
         reference = getattr(review, "REFERENCE_ONLY", {}).get(name)
@@ -427,6 +493,18 @@ def derive(lib, pins, base, show_hooks):
     if getattr(review, "EFFECTS", False):
         write_json(os.path.join(ROOT, "src", "analyzers", "pickle", "data", f"history-effects-{lib}.json"),
                    history_effects(lib, entries, per_name, external, review))
+    if getattr(review, "CYTHON", None) is not None and any(v.get("native") is not None for v in per_name.values()):
+        # Native BUILD hooks of the admitted Cython classes (src/analyzers/pickle/native-states.ts reads them beside
+        # the installed version's data/native-states.json).
+        write_json(os.path.join(ROOT, "src", "analyzers", "pickle", "data", f"history-native-states-{lib}.json"), {
+            "generated_by": f"scripts/data/derive-history.py {lib}",
+            "note": "Cython classes admitted by the history pack whose __setstate__ reads the items of a tuple state "
+                    "at constant indices without a length check: a BUILD state must be a tuple of one of `lengths` "
+                    "(read within its items by every version in which the name resolves) whose `numbers` items are "
+                    "numbers (the hook converts them to C numbers, running a planted object's __int__/__index__/"
+                    "__float__)",
+            "classes": dict(sorted(native_states.items())),
+        })
     write_json(os.path.join(ROOT, "src", "rules", "data", "packs", "history", lib + ".json"), out)
     write_json(os.path.join(ROOT, "docs", "packs", "history", lib + ".json"), hist)
     if show_hooks:

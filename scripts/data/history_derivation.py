@@ -415,3 +415,122 @@ def pyx_classes(text):
             k += 1
         out[name] = {"bases": bases, "hooks": hooks, "sources": sources}
     return out
+
+
+def pyx_functions(text):
+    """{function: hash} of a .pyx file's top-level `def`s (newObj, the reconstructor scikit-learn's Cython classes'
+    __reduce__ writes), hashed like the class methods; and {hash: text}."""
+    import re
+
+    out, sources = {}, {}
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        m = re.match(r"def (\w+)\s*\(", line)
+        if not m:
+            continue
+        block = [line]
+        for nxt in lines[i + 1:]:
+            if nxt.strip() and not nxt[0].isspace() and not nxt.startswith("#"):
+                break
+            block.append(nxt)
+        src = _pyx_normalise("\n".join(block))
+        h = "pyx-" + hashlib.sha256(src.encode()).hexdigest()[:12]
+        out[m.group(1)] = h
+        sources[h] = src
+    return out, sources
+
+
+def pyx_text(repo, commit, path, depth=0):
+    """A .pyx file's text at `commit` with its `include "x.pxi"` lines replaced by the included file (same folder),
+    as Cython compiles it (scikit-learn's kd_tree.pyx and ball_tree.pyx include binary_tree.pxi, which defines
+    BinaryTree and newObj in each module). None when the file is absent."""
+    import posixpath
+    import re
+
+    try:
+        text = git(repo, "show", f"{commit}:{path}").decode("utf-8", "replace")
+    except subprocess.CalledProcessError:
+        return None
+    if depth >= 4:
+        return text
+
+    def expand(m):
+        inner = pyx_text(repo, commit, posixpath.join(posixpath.dirname(path), m.group(1)), depth + 1)
+        return inner if inner is not None else m.group(0)
+
+    return re.sub(r'^include\s+"([\w.]+\.pxi)"\s*$', expand, text, flags=re.M)
+
+
+def deprecated_modules(repo, commit, root=""):
+    """{old dotted module: new dotted module} of scikit-learn 0.22 - 0.23's generated deprecation shims
+    (sklearn/_build_utils/deprecated_modules.py, _DEPRECATED_MODULES: the build writes each old module as a file whose
+    module __getattr__ answers every name from the new module, so an old name resolves to the new module's)."""
+    import ast
+
+    path = f"{root + '/' if root else ''}sklearn/_build_utils/deprecated_modules.py"
+    try:
+        tree = ast.parse(git(repo, "show", f"{commit}:{path}").decode("utf-8", "replace"))
+    except (subprocess.CalledProcessError, SyntaxError):
+        return {}
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "_DEPRECATED_MODULES" for t in node.targets):
+            for new, old, *_ in ast.literal_eval(node.value):
+                out[old] = f"{old.rsplit('.', 1)[0]}.{new}"
+    return out
+
+
+def pyx_state_reads(src):
+    """The highest item index + 1 a Cython __setstate__ reads from its state by a constant index (`state[i]`) outside any
+    condition, and the indices read under a condition (an `if` inside the hook: PyFuncDistance's func and kwargs, which
+    its review names), from its text."""
+    import re
+
+    reads, conditional, guard = 0, set(), None
+    for line in src.split("\n")[1:]:
+        ind = len(line) - len(line.lstrip())
+        if guard is not None and ind <= guard:
+            guard = None
+        if re.match(r"\s*if\b", line):
+            guard = ind
+        for i in re.findall(r"\bstate\[(\d+)\]", line):
+            if guard is not None:
+                conditional.add(int(i))
+            else:
+                reads = max(reads, int(i) + 1)
+    return reads, sorted(conditional)
+
+
+def pyx_state_written(src):
+    """The lengths of the tuples a Cython __getstate__ returns unconditionally (`return (a, b, ...)` at the body's
+    indentation), from its text, with the item positions it converts with int()/float() (the numbers the library
+    writes there)."""
+    import re
+
+    out = []
+    lines = [ln for ln in src.split("\n")[1:] if ln.strip()]
+    body = min((len(ln) - len(ln.lstrip()) for ln in lines), default=0)
+    for m in re.finditer(r"^( *)return \(([\s\S]*?)\)\s*(?=\n\S|\n\s*(?:if|return|else)|$)", src, flags=re.M):
+        if len(m.group(1)) != body:
+            continue  # a return under a condition (PyFuncDistance's 5 items): not what every class writes
+        items, depth, cur = [], 0, ""
+        for ch in m.group(2):
+            if ch == "," and depth == 0:
+                items.append(cur.strip())
+                cur = ""
+                continue
+            depth += ch in "([{"
+            depth -= ch in ")]}"
+            cur += ch
+        if cur.strip():
+            items.append(cur.strip())
+        numbers = [i for i, x in enumerate(items) if re.fullmatch(r"(?:int|float)\(self\.\w+\)", x)]
+        out.append((len(items), numbers))
+    return out
+
+
+def pyx_aliases(text):
+    """{name: class} of a .pyx file's top-level `Name = Other` assignments (scikit-learn <= 0.19: KDTree = BinaryTree)."""
+    import re
+
+    return dict(re.findall(r"^(\w+) = (\w+)\s*$", text, flags=re.M))

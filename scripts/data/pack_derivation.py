@@ -25,6 +25,7 @@ import hashlib
 import importlib
 import inspect
 import io
+import json
 import os
 import pickle
 import re
@@ -220,6 +221,37 @@ def _who(labels):
     return ", ".join(held[:3]) + (f" and {len(held) - 3} more" if len(held) > 3 else "")
 
 
+PACKS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "rules", "data", "packs")
+
+
+def other_pack_entries(own, packs_dir=PACKS_DIR):
+    """{pack: its admitted entries} of every installed-version pack except `own`, as committed under
+    src/rules/data/packs/ (derive-pack.py --all writes numpy before the packs whose old names point into it)."""
+    out = {}
+    for f in sorted(os.listdir(packs_dir)):
+        if f.endswith(".json") and f[:-5] != own:
+            with open(os.path.join(packs_dir, f)) as fh:
+                out[f[:-5]] = json.load(fh).get("entries", {})
+    return out
+
+
+def resolve_old_names(old_names, entries, others):
+    """Entries for old names (old -> (target, why)): the target's own entry, looked up in this pack's `entries` first,
+    then in the other packs' (`others`: {pack: entries}; pandas' FrozenNDArray names numpy.ndarray, which the numpy
+    pack reviews). Returns (entries, review) for the old names; an old name whose target no pack admits is refused."""
+    out, review = {}, {}
+    for old, (target, why) in old_names.items():
+        found = (None, entries[target]) if target in entries else \
+            next(((p, e[target]) for p, e in sorted(others.items()) if target in e), (None, None))
+        if found[1] is None:
+            review[old] = f"old name of {target}, which is not admitted"
+            continue
+        where = f"; {target} is admitted by the {found[0]} pack" if found[0] else ""
+        out[old] = dict(found[1], reason=f"old name of {target} ({why}){where}")
+        out[old].pop("rebuild", None)
+    return out, review
+
+
 def derive(pack):
     """Build the pack document from a pack module (see scripts/data/packs/*.py). Returns (doc, unreviewed)."""
     usage, holders, stats = collect(pack.objects(), pack.streams())
@@ -311,12 +343,9 @@ def derive(pack):
 
     for name, why in getattr(pack, "NOT_ADMITTED", {}).items():
         review.setdefault(name, why)
-    for old, (target, why) in old_names.items():
-        if target in entries:
-            entries[old] = dict(entries[target], reason=f"old name of {target} ({why})")
-            entries[old].pop("rebuild", None)
-        else:
-            review[old] = f"old name of {target}, which is not admitted"
+    old_entries, old_review = resolve_old_names(old_names, entries, other_pack_entries(pack.PACK))
+    entries.update(old_entries)
+    review.update(old_review)
     stats.update(entries=len(entries), not_admitted=len(review))
     doc = {
         "pack": pack.PACK,

@@ -219,3 +219,84 @@ NOT_ADMITTED = {
                                    "and no __setstate__: BUILD's lookup of __setstate__ is answered by a pickled item, "
                                    "which BUILD then calls",
 }
+# Neighbour search trees and their distance metrics at their module locations of 0.15 - 0.21 (and 0.22 - 0.23, whose
+# generated deprecation shims answer every name of sklearn.neighbors.kd_tree from sklearn.neighbors._kd_tree): what a
+# KDTree/BallTree (a NearestNeighbors estimator's _tree) and its dist_metric are. kd_tree.pyx and ball_tree.pyx each
+# include binary_tree.pxi, which defines BinaryTree and newObj in the module; 0.15 - 0.19 alias KDTree = BinaryTree and
+# write newObj(BinaryTree) with a 12-item state, 0.20 on subclass it and write newObj(type(self)) with 13 items.
+# BinaryTree.__setstate__ and DistanceMetric.__setstate__ store the items of a tuple state at constant indices
+# (compiled with boundscheck=False: no length check) into typed C fields: numpy arrays (a typed buffer, dtype and ndim
+# checked, else ValueError), C numbers (converted with the item's __int__/__index__/__float__), a DistanceMetric (a C
+# type check, else TypeError); BinaryTree then reads dist_metric.__class__.__name__ of that checked C object. The
+# history pack admits them with the state lengths every version in which the name resolves reads within its items,
+# and numbers where the library writes int()/float() (data/history-native-states-scikit-learn.json).
+_TREE = "a neighbour search tree a NearestNeighbors/KNeighbors*/KernelDensity estimator of scikit-learn <= 0.23 holds (_tree)"
+_METRIC = "a distance metric a scikit-learn <= 0.23 BallTree/KDTree holds (dist_metric)"
+_METRICS = ("EuclideanDistance", "SEuclideanDistance", "ManhattanDistance", "ChebyshevDistance", "MinkowskiDistance",
+            "WMinkowskiDistance", "MahalanobisDistance", "HammingDistance", "CanberraDistance", "BrayCurtisDistance",
+            "MatchingDistance", "JaccardDistance", "DiceDistance", "KulsinskiDistance", "RogersTanimotoDistance",
+            "RussellRaoDistance", "SokalMichenerDistance", "SokalSneathDistance", "HaversineDistance")
+CYTHON.update({f"sklearn.neighbors.{m}.{c}": (_TREE, "new") for m, cs in (("kd_tree", ("KDTree", "BinaryTree")),
+                                                                          ("ball_tree", ("BallTree", "BinaryTree")))
+               for c in cs})
+CYTHON.update({f"sklearn.neighbors.dist_metrics.{c}": (_METRIC, "new") for c in _METRICS})
+_NEWOBJ = ("newObj(obj) = obj.__new__(obj): the reconstructor the module's Cython classes' __reduce__ writes "
+           "(an instance of the class passed, like NEWOBJ)")
+CYTHON_FUNCTIONS = {f"sklearn.neighbors.{m}.newObj": ("reconstructor", _NEWOBJ, ("pyx-a310e1aea6da",))
+                    for m in ("kd_tree", "ball_tree", "dist_metrics")}
+NOT_ADMITTED["sklearn.neighbors.dist_metrics.PyFuncDistance"] = (
+    "holds a Python callable (func) that every distance computation calls, and its __setstate__ reads 5 items where "
+    "the other metrics read 3")
+# 0.22 - 0.23's shims answer sklearn.linear_model.sgd_fast's names from sklearn.linear_model._sgd_fast: the same hooks
+# (same hashes) under the new module.
+REVIEW.update({k.replace(".sgd_fast.", "._sgd_fast."): v for k, v in list(REVIEW.items()) if ".sgd_fast." in k})
+_NATIVE_TREE = ("stores the items of a tuple state at constant indices into typed C fields (boundscheck=False: no "
+                "length check): arrays into np.ndarray fields and typed buffers (dtype and ndim checked), C integers "
+                "(the item's __int__/__index__), the DistanceMetric (C type check); then dist_metric.__class__.__name__ "
+                "of that checked C object")
+_NATIVE_METRIC = ("stores items 0 - 2 of a tuple state into typed C fields (boundscheck=False: no length check): p as a "
+                  "C double (the item's __float__), vec and mat as typed buffers (dtype and ndim checked); items 3 and "
+                  "4 only for PyFuncDistance (not admitted)")
+_TREE_HOOKS = {
+    "__setstate__": {"24ff5b4b6e67": ("native", _NATIVE_TREE + " (12 items: 0.15 - 0.19)"),
+                     "2eb6b35ab892": ("native", _NATIVE_TREE + " (13 items: the sample weights, 0.20)"),
+                     "cab3bdfa41b1": ("native", _NATIVE_TREE + " (13 items; the sample weights and memory views are "
+                                                               "rebuilt by the class's own cdef methods, 0.20.4 on)")},
+    "__cinit__": {h: ("data", "allocates empty typed arrays and zeroes the C fields") for h in ("0cf20e521b80",
+                                                                                                "8088c9fb1bb5")},
+    "__init__": {h: ("data", "runs only when the stream calls the class, which the entry refuses (calls new)")
+                 for h in ("d237b8a5635a", "e3cf06084c06", "f672b829c633")},
+    "__getstate__": {h: ("data", "runs when pickling") for h in ("0ec52e200f4e", "abf3a5d533cb", "db2daea6dc98")},
+    "__reduce__": {h: ("data", "runs when pickling: writes newObj(BinaryTree or type(self)) and the state")
+                   for h in ("2b384d9c6dbc", "3815d36fde67")},
+}
+_METRIC_HOOKS = {
+    "DistanceMetric.__setstate__": {h: ("native", _NATIVE_METRIC) for h in ("7acf44d255a5", "8fd8b3d54e42",
+                                                                           "cb1e06709b7f", "40a1eff820c1")},
+    "DistanceMetric.__cinit__": {h: ("data", "allocates zeroed typed arrays and sets p = 2") for h in (
+        "f8283aa64cdf", "d7867868f9a0")},
+    "DistanceMetric.__getstate__": {h: ("data", "runs when pickling") for h in ("923b1e5b2f70", "ffacf245cbdb",
+                                                                                 "9f12e8e912c0")},
+    "DistanceMetric.__reduce__": {"456aeda44f58": ("data", "runs when pickling: writes newObj(self.__class__) and the "
+                                                           "state")},
+}
+for _c, _h in (("DistanceMetric", "31e06885dc22"), ("ChebyshevDistance", "5436fd2cedb8"),
+               ("EuclideanDistance", "7ba23d470b24"), ("MahalanobisDistance", "620f3b51e0b7"),
+               ("MahalanobisDistance", "6f3cdb5ca748"), ("ManhattanDistance", "6bd98f5b3953"),
+               ("MinkowskiDistance", "c4cb24b62568"), ("SEuclideanDistance", "0899185f4d71"),
+               ("WMinkowskiDistance", "1349676a4023"), ("MahalanobisDistance", "7adeb130f966"),
+               ("SEuclideanDistance", "4f5a3bcb61dd"), ("WMinkowskiDistance", "406f4c028410")):
+    _METRIC_HOOKS.setdefault(f"{_c}.__init__", {})[_h] = (
+        "data", "runs only when the stream calls the class, which the entry refuses (calls new)")
+for _mod in ("kd_tree", "_kd_tree", "ball_tree", "_ball_tree"):
+    for _hook, _by in _TREE_HOOKS.items():
+        REVIEW.update({f"sklearn.neighbors.{_mod}.BinaryTree.{_hook}@pyx-{h}": v for h, v in _by.items()})
+for _mod in ("dist_metrics", "_dist_metrics"):
+    for _key, _by in _METRIC_HOOKS.items():
+        REVIEW.update({f"sklearn.neighbors.{_mod}.{_key}@pyx-{h}": v for h, v in _by.items()})
+# 0.22 - 1.0.1 kept the metrics at sklearn.neighbors._dist_metrics (1.0.2 moved them to sklearn.metrics._dist_metrics,
+# which the installed pack reviews).
+CYTHON.update({f"sklearn.neighbors._dist_metrics.{c}": (_METRIC, "new") for c in _METRICS})
+CYTHON_FUNCTIONS["sklearn.neighbors._dist_metrics.newObj"] = ("reconstructor", _NEWOBJ, ("pyx-a310e1aea6da",))
+NOT_ADMITTED["sklearn.neighbors._dist_metrics.PyFuncDistance"] = NOT_ADMITTED[
+    "sklearn.neighbors.dist_metrics.PyFuncDistance"]

@@ -9,7 +9,8 @@ import { K, kindName, type ObjV, type PyVal } from './values.js';
 
 /**
  * Callables whose result is an instance of their first argument. scikit-learn's Cython modules each define
- * `newObj(obj)`, `return obj.__new__(obj)`, the reconstructor their classes' __reduce__ writes.
+ * `newObj(obj)`, `return obj.__new__(obj)`, the reconstructor their classes' __reduce__ writes (at the old module
+ * locations of 0.15 - 0.23 too, which the scikit-learn history pack admits with the same source in every version).
  */
 const RECONSTRUCTORS: ReadonlySet<string> = new Set([
   'copyreg._reconstructor',
@@ -18,6 +19,10 @@ const RECONSTRUCTORS: ReadonlySet<string> = new Set([
   'sklearn.metrics._dist_metrics.newObj',
   'sklearn.neighbors._ball_tree.newObj',
   'sklearn.neighbors._kd_tree.newObj',
+  'sklearn.neighbors._dist_metrics.newObj',
+  'sklearn.neighbors.ball_tree.newObj',
+  'sklearn.neighbors.dist_metrics.newObj',
+  'sklearn.neighbors.kd_tree.newObj',
 ]);
 
 /** torch._tensor._rebuild_from_type_v2(func, new_type, args, state): func(*args) becomes a `new_type`. */

@@ -11,15 +11,26 @@
 // checked against every such class the stream names, for the reads past the items alone (a tuple or list shorter than
 // the class's state; a dict, a longer tuple or an unreadable value is left to the named-class rule, as real files hand
 // objects of unnamed classes dicts and numpy's 5-item array states).
+// The history packs' Cython classes (data/history-native-states-<lib>.json, scripts/data/derive-history.py) add their
+// old names: the lengths every released version in which the name resolves reads within the items, and the items each
+// version converts to a C number (a planted object there runs its __int__/__index__/__float__ in the hook).
+import sklearnHistory from './data/history-native-states-scikit-learn.json' with { type: 'json' };
 import facts from './data/native-states.json' with { type: 'json' };
 import { K, kindName, type PyVal } from './values.js';
 
 interface NativeStateFact {
   readonly hook: string;
   readonly lengths: readonly number[];
+  /** Items the hook converts to C numbers: the library writes Python numbers there (history packs only). */
+  readonly numbers?: readonly number[];
+  /** The released versions the fact was read from (history packs only). */
+  readonly versions?: string;
 }
 
-const CLASSES = facts.classes as Readonly<Record<string, NativeStateFact>>;
+const CLASSES: Readonly<Record<string, NativeStateFact>> = {
+  ...(facts.classes as Readonly<Record<string, NativeStateFact>>),
+  ...(sklearnHistory.classes as Readonly<Record<string, NativeStateFact>>),
+};
 
 /** The hook of `classCanonical` that reads its state's items without a length check, if it has one. */
 export function nativeStateHook(classCanonical: string): NativeStateFact | undefined {
@@ -28,6 +39,12 @@ export function nativeStateHook(classCanonical: string): NativeStateFact | undef
 
 function tupleLength(state: PyVal): number | undefined {
   return typeof state === 'object' && state.k === K.Tuple ? state.items.length + state.more : undefined;
+}
+
+/** A Python int, float or bool: converting it to a C number runs no code of the stream's. */
+function isNumber(v: PyVal): boolean {
+  if (typeof v === 'number' || typeof v === 'bigint') return true;
+  return typeof v === 'object' && (v.k === K.Float || v.k === K.True || v.k === K.False);
 }
 
 function describe(state: PyVal): string {
@@ -48,10 +65,21 @@ export function nativeStateProblem(classCanonical: string, state: PyVal): string
   const fact = nativeStateHook(classCanonical);
   if (fact === undefined) return undefined;
   const n = tupleLength(state);
-  if (n !== undefined && fact.lengths.includes(n)) return undefined;
+  if (n !== undefined && fact.lengths.includes(n)) {
+    const items = (state as { items: readonly PyVal[] }).items;
+    const bad = (fact.numbers ?? []).filter((i) => i >= items.length || !isNumber(items[i]!));
+    if (bad.length === 0) return undefined;
+    const i = bad[0]!;
+    return (
+      `${fact.hook} converts item ${i} of its state to a C number, which runs the item's own __int__/__index__/` +
+      `__float__; the library writes a number there${fact.versions ? ` (${fact.versions})` : ''}, this item is ` +
+      (i < items.length ? describe(items[i]!) : 'a value the analysis did not keep')
+    );
+  }
   return (
     `${fact.hook} reads the items of a tuple or list state without a length check; the library writes a ` +
-    `${fact.lengths.join(' or ')}-item tuple, this state is ${describe(state)}`
+    `${fact.lengths.join(' or ')}-item tuple${fact.versions ? ` in every version in which the name resolves (${fact.versions})` : ''}, ` +
+    `this state is ${describe(state)}`
   );
 }
 

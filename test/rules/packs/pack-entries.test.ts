@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { effectOf } from '../../../src/analyzers/pickle/callable-effects.js';
+import { nativeStateHook } from '../../../src/analyzers/pickle/native-states.js';
 import { resolveImportName } from '../../../src/analyzers/pickle/names.js';
 import { classifyImport } from '../../../src/rules/classify.js';
 import { allPacks, allowEntry, refusedBy, type AllowEntry } from '../../../src/rules/data/allowlist.js';
@@ -20,7 +21,22 @@ function libraryUse(name: string, kind: string | undefined, withPayload: boolean
   const [m, n] = split(name);
   const p = new P().proto(4);
   const payload = () => (withPayload ? p.stackGlobal('posix', 'system') : p.none());
-  if (kind === 'class') {
+  const native = kind === 'class' ? nativeStateHook(name) : undefined;
+  if (native !== undefined) {
+    // A native __setstate__ that reads a tuple state: the tuple its library writes (numbers where it writes numbers),
+    // with the payload (or None) in the first item that is not a number.
+    const numbers = new Set(native.numbers ?? []);
+    p.stackGlobal(m, n).emptyTuple().newobj().mark();
+    let planted = false;
+    for (let i = 0; i < native.lengths[0]!; i++) {
+      if (numbers.has(i)) p.int(1);
+      else if (!planted) {
+        payload();
+        planted = true;
+      } else p.none();
+    }
+    p.tuple().build();
+  } else if (kind === 'class') {
     p.stackGlobal(m, n).emptyTuple().newobj().emptyDict().sbu('state');
     payload();
     p.setitem().build();

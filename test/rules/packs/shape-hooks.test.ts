@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { callHookProblem } from '../../../src/analyzers/pickle/call-hooks.js';
+import { nativeStateHook, nativeStateProblem } from '../../../src/analyzers/pickle/native-states.js';
 import { distributionStateProblem } from '../../../src/analyzers/pickle/scipy-distributions.js';
 import { stateHookProblem } from '../../../src/analyzers/pickle/state-hooks.js';
 import { formulaProblem, frameProblem, modelDataStateProblem } from '../../../src/analyzers/pickle/statsmodels-data.js';
@@ -41,6 +42,23 @@ describe('shape-checked pack entries are recognised by their hook', () => {
         const slots: PyVal = { k: K.Tuple, items: [dict([], []), dict(['theta'], [1])], more: 0 };
         assert.ok(stateHookProblem(name, slots), `${name} must run the slot-state check`);
         assert.equal(stateHookProblem(name, dict(['theta'], [1])), undefined, `${name}: a dict state passes`);
+      } else if (e.checked!.includes('native-states.ts')) {
+        // A native __setstate__ that reads a tuple state's items unchecked: the lengths its library writes pass (with
+        // numbers where it writes numbers); a shorter tuple, a dict, or an object where a number goes do not.
+        const fact = nativeStateHook(name);
+        assert.ok(fact, `${name}: no native state fact`);
+        const n = fact.lengths[0]!;
+        const numbers = new Set(fact.numbers ?? []);
+        const tuple = (items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 }) as PyVal;
+        const written = Array.from({ length: n }, (_, i): PyVal => (numbers.has(i) ? 1 : NONE));
+        assert.equal(nativeStateProblem(name, tuple(written)), undefined, `${name}: the written state passes`);
+        assert.ok(nativeStateProblem(name, tuple(written.slice(0, n - 1))), `${name}: a shorter tuple`);
+        assert.ok(nativeStateProblem(name, dict(['a'], [1])), `${name}: a dict state`);
+        const firstNumber = [...numbers][0];
+        if (firstNumber !== undefined) {
+          const planted = written.map((v, i) => (i === firstNumber ? COMPUTED : v));
+          assert.ok(nativeStateProblem(name, tuple(planted)), `${name}: an object where a number goes`);
+        }
       } else assert.fail(`${name}: no hook test for ${e.checked}`);
     });
   }

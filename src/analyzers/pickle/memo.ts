@@ -3,7 +3,9 @@
 // ones are compacted to stand-ins that keep what analysis needs — identifier strings (STACK_GLOBAL operands),
 // imports, small integer tuples (joblib array shapes, interned), numpy dtypes (joblib array item sizes), the
 // originating import of call results — and drop the rest. Using a dropped value where contents matter is
-// reported by the VM, never silently resolved.
+// reported by the VM, never silently resolved. Lists stored after the budget share one summary list per memo (the
+// union of what they hold and later gain: hash cost, items that may run code), so a memo read over-approximates
+// any of them and a pickle of millions of memoized lists does not keep an object per list.
 import type { ImportFact } from './facts.js';
 import { isDottedIdentifier } from '../../formats/pickle/text-args.js';
 import {
@@ -13,7 +15,10 @@ import {
   OPAQUE_BYTES,
   OPAQUE_DICT,
   OPAQUE_TUPLE,
+  LIST,
+  keepObj,
   rootImport,
+  type ListV,
   type ObjV,
   type PyVal,
   type TupleV,
@@ -45,6 +50,8 @@ export class Memo {
   compacted = 0;
   private readonly sharedObjs = new Map<ImportFact, ObjV>();
   private readonly tuples = new Map<number | string, TupleV>();
+  /** Stands for every list stored after the detail budget (created on first use). */
+  private lostList: ListV | undefined;
 
   constructor(
     private readonly detailEntries: number,
@@ -106,10 +113,11 @@ export class Memo {
       case K.Buffer:
       case K.Unknown:
       case K.Global:
-      case K.List:
       case K.Set:
       case K.FrozenSet:
         return v;
+      case K.List:
+        return this.compactList(v);
       case K.Tuple:
         return this.compactTuple(v);
       case K.Obj:
@@ -130,6 +138,29 @@ export class Memo {
         this.compacted++;
         return v;
     }
+  }
+
+  /**
+   * A list joins the memo's summary list: what it holds now is added to the summary, and what it gains later is added
+   * by the VM through `lostInto`. The summary is not frozen: items appended to it after a memo read stay in it.
+   */
+  private compactList(l: ListV): ListV {
+    if (l === LIST || l.items !== undefined) return l;
+    const summary = (this.lostList ??= { k: K.List });
+    if (l === summary) return l;
+    if (l.cost !== undefined) summary.cost = Math.min((summary.cost ?? 0) + l.cost, 2 ** 52);
+    if (l.depth !== undefined) summary.depth = Math.max(summary.depth ?? 0, l.depth);
+    if (l.objs !== undefined || l.objsMore === true) {
+      this.compacted++;
+      for (const it of l.objs ?? []) if (!(summary.objs ?? []).includes(it)) keepObj(summary, it);
+      // Items the list did not keep are remembered as dropped from the list, not from the summary: lost here.
+      if (l.objsMore === true) {
+        summary.objsMore = true;
+        summary.objsLost = true;
+      }
+    }
+    l.lostInto = summary;
+    return summary;
   }
 
   /** Tuples of up to 8 ints are interned (shapes repeat), anything else loses its items. */

@@ -77,6 +77,13 @@ export interface ListV {
   objs?: PyVal[];
   /** More such items than `objs` kept. */
   objsMore?: true;
+  /** An item not kept may answer a method a derived sink calls, or hold values (keepObj's `answers`). */
+  objsLost?: true;
+  /**
+   * The memo's summary of lists it stored after its detail budget (memo.ts), when this list is one of them: what this
+   * list gains later (appended items, their hash cost) is added to the summary too, which every memo read returns.
+   */
+  lostInto?: ListV;
 }
 export interface DictV {
   readonly k: K.Dict;
@@ -86,12 +93,16 @@ export interface DictV {
   readonly opaque?: true;
   /** Hash cost of its nested-tuple keys (load-cost.ts): a call given the dict (OrderedDict(d)) hashes them again. */
   keyCost?: number;
+  /** The state of an object a list or set did not keep (ObjV.droppedIn): a later SETITEMS here changes it. */
+  stateOfDropped?: ObjV;
 }
 /** Sets and frozensets: members are kept as list items are (`objs`); hashability of all members is checked. */
 export interface SetV {
   readonly k: K.Set | K.FrozenSet;
   objs?: PyVal[];
   objsMore?: true;
+  /** As ListV.objsLost. */
+  objsLost?: true;
 }
 /** An imported object (class, function, module attribute). */
 export interface GlobalV {
@@ -119,6 +130,11 @@ export interface ObjV {
   through?: PyVal;
   /** Entries an earlier BUILD set that the unpickler may call (extend, append, add, computed keys; bounded). */
   plantedAttrs?: DictV;
+  /**
+   * The list or set that did not keep this object among its items because it held enough (keepObj): a later change
+   * to what the object answers makes that container's unkept items lost.
+   */
+  droppedIn?: ListV | SetV;
   /** Items SETITEM(S) stored on the object (a bounded prefix; a dict subclass may answer lookups from them). */
   planted?: DictV;
   /** Value-keeping mode: items stored by SETITEM(S) on the object (OrderedDict's reduce). */
@@ -220,11 +236,22 @@ export function holdsCode(v: PyVal, depth = 0): boolean {
 }
 
 /** Keeps `v` among the items of list or set `c` when it may run code (the shared frozen stand-ins keep nothing). */
-export function keepObj(c: ListV | SetV, v: PyVal): void {
+export function keepObj(c: ListV | SetV, v: PyVal, answers?: (o: ObjV) => boolean): void {
   if (!holdsCode(v) || c === LIST || c === SET || c === FROZENSET) return;
   const objs = (c.objs ??= []);
   if (objs.length < KEEP_OBJS) objs.push(v);
-  else c.objsMore = true;
+  else {
+    c.objsMore = true;
+    // An item not kept is lost to the checks that walk the container, unless it is an instance that answers no
+    // method a derived sink calls and holds no items (the caller's `answers`); such an instance is remembered as
+    // dropped here, and a later BUILD or SETITEMS on it (or on its state) makes the container's items lost.
+    if (c.objsLost !== true) {
+      if (answers === undefined || typeof v !== 'object' || v.k !== K.Obj || v.droppedIn !== undefined || answers(v))
+        c.objsLost = true;
+      else v.droppedIn = c;
+    }
+  }
+  if (c.k === K.List && c.lostInto !== undefined && c.lostInto !== c) keepObj(c.lostInto, v, answers);
 }
 
 export function kindOf(v: PyVal): K | 'int' | 'str' {

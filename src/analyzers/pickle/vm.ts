@@ -16,6 +16,7 @@ import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance
 import { nativeStateHook, nativeStateProblem, unnamedNativeStateProblem } from './native-states.js';
 import { classStateHookProblems } from './state-hooks.js';
 import {
+  anySinkMethods,
   attrsFromItems,
   effectOf,
   labelLookupBy,
@@ -297,6 +298,16 @@ function stateDicts(state: PyVal | undefined): DictV[] {
 /** A Cython-generated unpickle function (__pyx_unpickle_<Class>(type, checksum, state)), by Cython's naming. */
 function isCythonUnpickle(canonical: string): boolean {
   return canonical.slice(canonical.lastIndexOf('.') + 1).startsWith('__pyx_unpickle_');
+}
+
+/**
+ * An instance that a list or set did not keep (keepObj), or a state dict of one, changes after it was judged: the
+ * container's unkept items are lost to the checks that walk it from now on.
+ */
+function noteChanged(v: PyVal): void {
+  if (typeof v !== 'object') return;
+  const o = v.k === K.Obj ? v : v.k === K.Dict ? v.stateOfDropped : undefined;
+  if (o?.droppedIn !== undefined) o.droppedIn.objsLost = true;
 }
 
 /** Remembers the state entries BUILD sets that the unpickler may later call (a bounded record per object). */
@@ -678,8 +689,14 @@ class PickleVm implements ModelContext {
   private listed(list: ListV, item: PyVal): void {
     const c = exposure(item);
     if (c === 0) return;
+    const d = hashDepth(item);
     list.cost = Math.min((list.cost ?? 0) + c, 2 ** 52);
-    list.depth = Math.max(list.depth ?? 0, hashDepth(item));
+    list.depth = Math.max(list.depth ?? 0, d);
+    const summary = list.lostInto;
+    if (summary !== undefined && summary !== list) {
+      summary.cost = Math.min((summary.cost ?? 0) + c, 2 ** 52);
+      summary.depth = Math.max(summary.depth ?? 0, d);
+    }
   }
 
   /** One hash of `v` recurses deeper than the C stack of a loading process holds (reported once). */
@@ -1019,6 +1036,19 @@ class PickleVm implements ModelContext {
       checkClassSinks(this.sinkHost, cls, 'new', { args: { k: K.Tuple, items: [], more: 0 }, kwargs }),
   };
 
+  /**
+   * Whether an instance a list or set does not keep among its items may matter to the checks that walk it
+   * (class-sinks.ts): it holds items (SETITEMS) or answers a method some derived sink calls. When it does not, its
+   * state dicts are marked, so a later SETITEMS on them, or a BUILD or SETITEMS on the instance, makes the container's
+   * unkept items lost (noteChanged).
+   */
+  private readonly answers = (o: ObjV): boolean => {
+    if (o.planted !== undefined || o.plantedSetstate !== undefined) return true;
+    for (const m of anySinkMethods()) if (this.sinkHost.plantedAttr(o, m) !== undefined) return true;
+    for (const st of statesOf(o)) for (const d of stateDicts(st)) d.stateOfDropped = o;
+    return false;
+  };
+
   /** What the derived constructor and state-hook sinks (class-sinks.ts) may do to this run. */
   private readonly sinkHost: ClassSinkHost = {
     invokeModelled: (callee, args, why) => this.invokeModelled(callee, args, why),
@@ -1183,6 +1213,7 @@ class PickleVm implements ModelContext {
 
   private setItems(target: PyVal, kv: PyVal[]): void {
     if (kv.length % 2 !== 0) this.anomaly('TYPE_ERROR', 'odd number of items for SETITEMS', true);
+    noteChanged(target);
     if (typeof target === 'object') {
       if (target.k === K.Dict) {
         for (let i = 0; i + 1 < kv.length; i += 2) {
@@ -1217,12 +1248,13 @@ class PickleVm implements ModelContext {
   }
 
   private addItems(target: PyVal, items: PyVal[]): void {
+    noteChanged(target);
     if (typeof target === 'object') {
       if (target.k === K.Set) {
         for (const it of items) {
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
           else this.hashed(it);
-          keepObj(target, it);
+          keepObj(target, it, this.answers);
         }
         return;
       }
@@ -1282,6 +1314,7 @@ class PickleVm implements ModelContext {
 
   private build(inst: PyVal, state: PyVal): void {
     this.chargeState(state);
+    noteChanged(inst);
     if (typeof inst !== 'object') {
       this.anomaly('TYPE_ERROR', `BUILD on a '${kindName(inst)}' (no __dict__)`, true);
       return;
@@ -1862,7 +1895,7 @@ class PickleVm implements ModelContext {
           if (typeof t === 'object' && t.k === K.List) {
             if (this.keep) t.items?.push(v);
             this.listed(t, v);
-            keepObj(t, v);
+            keepObj(t, v, this.answers);
           }
           this.appendTo(t, v);
           break;
@@ -1880,7 +1913,7 @@ class PickleVm implements ModelContext {
             if (this.keep && target.items) for (let i = x; i < this.sp; i++) target.items.push(this.stack[i]!);
             for (let i = x; i < this.sp; i++) {
               this.listed(target, this.stack[i]!);
-              keepObj(target, this.stack[i]!);
+              keepObj(target, this.stack[i]!, this.answers);
             }
             this.sp = x;
             break;
@@ -2205,7 +2238,7 @@ class PickleVm implements ModelContext {
           if (sp - 1 <= fence) break loop;
           const t = st[sp - 2]!;
           if (typeof t !== 'object' || t.k !== K.List || holdsHashCost(st[sp - 1]!)) break loop;
-          keepObj(t, st[sp - 1]!);
+          keepObj(t, st[sp - 1]!, this.answers);
           sp--;
           p += 1;
           break;
@@ -2219,7 +2252,7 @@ class PickleVm implements ModelContext {
           const t = st[x - 1]!;
           if (typeof t !== 'object' || t.k !== K.List) break loop;
           for (let i = x; i < sp; i++) if (holdsHashCost(st[i]!)) break loop;
-          for (let i = x; i < sp; i++) keepObj(t, st[i]!);
+          for (let i = x; i < sp; i++) keepObj(t, st[i]!, this.answers);
           marks.pop();
           fence = below;
           sp = x;
@@ -2230,7 +2263,14 @@ class PickleVm implements ModelContext {
           if (sp - 3 < fence) break loop;
           const t = st[sp - 3]!;
           const key = st[sp - 2]!;
-          if (typeof t !== 'object' || t.k !== K.Dict || isUnhashable(key) || deepHash(key) || runsHooks(key))
+          if (
+            typeof t !== 'object' ||
+            t.k !== K.Dict ||
+            t.stateOfDropped !== undefined ||
+            isUnhashable(key) ||
+            deepHash(key) ||
+            runsHooks(key)
+          )
             break loop;
           dictPut(t, key, st[sp - 1]!);
           sp -= 2;
@@ -2245,7 +2285,7 @@ class PickleVm implements ModelContext {
           if (x <= below || ((sp - x) & 1) !== 0) break loop;
           const t = st[x - 1]!;
           if (sp > x) {
-            if (typeof t !== 'object' || t.k !== K.Dict) break loop;
+            if (typeof t !== 'object' || t.k !== K.Dict || t.stateOfDropped !== undefined) break loop;
             for (let i = x; i < sp; i += 2)
               if (isUnhashable(st[i]!) || deepHash(st[i]!) || runsHooks(st[i]!)) break loop;
             for (let i = x; i < sp; i += 2) dictPut(t, st[i]!, st[i + 1]!);
@@ -2327,7 +2367,7 @@ class PickleVm implements ModelContext {
         const list: ListV = this.keep ? { k: K.List, items } : { k: K.List };
         for (const it of items) {
           this.listed(list, it);
-          keepObj(list, it);
+          keepObj(list, it, this.answers);
         }
         this.push(list);
         break;
@@ -2360,7 +2400,7 @@ class PickleVm implements ModelContext {
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
           else this.hashed(it);
         const set: SetV = { k: K.FrozenSet };
-        for (const it of items) keepObj(set, it);
+        for (const it of items) keepObj(set, it, this.answers);
         this.push(set);
         break;
       }

@@ -277,6 +277,23 @@ export function callableSinks(canonical: string): { readonly ref: string; readon
   return rec === undefined ? undefined : { ref: e.sinks, rec };
 }
 
+let sinkMethods: ReadonlySet<string> | undefined;
+
+/**
+ * Every method name any derived hook or callable sink calls on a value it reaches (the union over all labels of the
+ * hooks tables): an object that answers none of them cannot be the target of such a call.
+ */
+export function anySinkMethods(): ReadonlySet<string> {
+  if (sinkMethods === undefined) {
+    const all = new Set<string>();
+    for (const recs of [data.field('hooks'), historyData.field('hooks'), ...histories.map((h) => h.field('hooks'))])
+      for (const rec of Object.values(recs))
+        for (const label of Object.values(rec.sinks)) for (const m of label.methods ?? []) all.add(m);
+    sinkMethods = all;
+  }
+  return sinkMethods;
+}
+
 let stateMethods: readonly string[] | undefined;
 
 /**

@@ -152,11 +152,11 @@ function childrenOf(x: PyObj, out: { lost: boolean }): readonly PyVal[] {
       return x.items;
     case K.List:
       if (x.items !== undefined) return x.items;
-      if (x.objsMore === true) out.lost = true;
+      if (x.objsLost === true) out.lost = true;
       return x.objs ?? [];
     case K.Set:
     case K.FrozenSet:
-      if (x.objsMore === true) out.lost = true;
+      if (x.objsLost === true) out.lost = true;
       return x.objs ?? [];
     case K.Dict:
       if (x.opaque === true || x.n > x.keys.length) out.lost = true;

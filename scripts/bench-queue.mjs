@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { benchPickle } from './lib/bench-pickles.mjs';
 
 // --root DIR: measure another checkout's build (its bin/ and dist/; never built here) with this script, e.g. main
 // against a branch in the same session.
@@ -51,16 +52,6 @@ function cpuOf(pid) {
 }
 const { submitJobs, waitForResults } = await import(`${root}/dist/service/scan-queue.js`);
 
-function pickle(i) {
-  const parts = [Buffer.from([0x80, 0x04, 0x7d, 0x94, 0x28])];
-  for (let k = 0; parts.reduce((n, p) => n + p.length, 0) < 1000; k++) {
-    const key = Buffer.from(`key_${i}_${k}`);
-    parts.push(Buffer.from([0x8c, key.length]), key, Buffer.from([0x94, 0x4a]), Buffer.alloc(4, k));
-  }
-  parts.push(Buffer.from([0x75, 0x2e]));
-  return Buffer.concat(parts);
-}
-
 const freePort = () =>
   new Promise((ok) => {
     const s = createServer();
@@ -79,13 +70,13 @@ execFileSync('mkdir', ['-p', warmFiles]);
 const warmTargets = [];
 for (let i = 0; i < warm; i++) {
   const p = join(warmFiles, `w${i}.pkl`);
-  writeFileSync(p, pickle(N + i));
+  writeFileSync(p, benchPickle(N + i));
   warmTargets.push(p);
 }
 const targets = [];
 for (let i = 0; i < N; i++) {
   const p = join(files, `p${i}.pkl`);
-  writeFileSync(p, pickle(i));
+  writeFileSync(p, benchPickle(i));
   targets.push(p);
 }
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];

@@ -8,22 +8,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchPickle } from './lib/bench-pickles.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const opt = (name, d) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : d;
 };
-
-function pickle(i) {
-  const parts = [Buffer.from([0x80, 0x04, 0x7d, 0x94, 0x28])];
-  for (let k = 0; parts.reduce((n, p) => n + p.length, 0) < 1000; k++) {
-    const key = Buffer.from(`key_${i}_${k}`);
-    parts.push(Buffer.from([0x8c, key.length]), key, Buffer.from([0x94, 0x4a]), Buffer.alloc(4, k));
-  }
-  parts.push(Buffer.from([0x75, 0x2e]));
-  return Buffer.concat(parts);
-}
 
 if (process.argv[2] === '--child') {
   // One size in this process: node scripts/bench-warm-up.mjs --child SIZE FOLDER FILES
@@ -66,7 +57,7 @@ const rounds = Number(opt('--rounds', 3));
 const files = Math.max(2000, Number(opt('--files', 5000)));
 const sizes = opt('--sizes', '0,200,500,2000').split(',').map(Number);
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-bench-warm-up-'));
-for (let i = 0; i < files; i++) writeFileSync(join(dir, `p${i}.pkl`), pickle(i));
+for (let i = 0; i < files; i++) writeFileSync(join(dir, `p${i}.pkl`), benchPickle(i));
 for (let r = 1; r <= rounds; r++) {
   for (const size of sizes) {
     const out = execFileSync(

@@ -24,13 +24,14 @@ import importlib
 import inspect
 import json
 import os
-import signal
 import sys
 import types
 import warnings
 
 warnings.simplefilter('ignore')
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
+sys.path.insert(0, os.path.join(ROOT, 'scripts', 'fixtures'))
+from proof import in_fork  # noqa: E402
 
 
 def admitted():
@@ -91,30 +92,19 @@ def shape(state):
     return {'type': type(state).__name__}
 
 
+def _probe(case):
+    cls, state = case
+    try:
+        obj = cls.__new__(cls)
+    except Exception as e:
+        return 'new-raised:' + type(e).__name__
+    obj.__setstate__(state)
+    return 'returned'
+
+
 def probe(cls, state):
     """Runs cls.__new__(cls).__setstate__(state) in a forked child: 'signal:NAME', 'returned' or 'raised:Type'."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        try:
-            obj = cls.__new__(cls)
-            try:
-                obj.__setstate__(state)
-                msg = 'returned'
-            except Exception as e:
-                msg = 'raised:' + type(e).__name__
-        except Exception as e:
-            msg = 'new-raised:' + type(e).__name__
-        os.write(w, msg.encode())
-        os._exit(0)
-    os.close(w)
-    msg = os.read(r, 200).decode()
-    os.close(r)
-    _, status = os.waitpid(pid, 0)
-    if os.WIFSIGNALED(status):
-        return 'signal:' + signal.Signals(os.WTERMSIG(status)).name
-    return msg or 'no-result'
+    return in_fork(_probe, (cls, state)) or 'no-result'
 
 
 def main():

@@ -3,8 +3,10 @@
 // certificate whose chain goes in the bundle. Keys and a small CA are generated per test (node:crypto, openssl).
 import { createHash, createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { after } from 'node:test';
 
 export interface StatementOptions {
   readonly method?: 'files' | 'shards';
@@ -232,4 +234,17 @@ export function makeCa(dir: string, name: string): { rootPem: string; chainPem: 
     chainPem: [readFileSync(join(dir, `${name}-leaf.pem`), 'utf8'), readFileSync(join(dir, `${name}-int.pem`), 'utf8')],
     leafKey: createPrivateKey(readFileSync(join(dir, `${name}-leaf.key`))),
   };
+}
+
+/**
+ * A test file's signing kit: a temporary folder (`tmp`, removed after the file's tests) and a P-256 key pair
+ * (`signer`) whose public key is written there as release.pub.pem (`keyPem`).
+ */
+export function signingKit(prefix: string): { tmp: string; keyPem: string; signer: Signer } {
+  const tmp = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const pair = ecKeyPair('P-256');
+  const keyPem = join(tmp, 'release.pub.pem');
+  writeFileSync(keyPem, pair.publicKey.export({ type: 'spki', format: 'pem' }));
+  return { tmp, keyPem, signer: { kind: 'key', ...pair } };
 }

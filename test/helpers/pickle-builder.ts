@@ -154,3 +154,34 @@ export function u64(n: number): number[] {
 export function evilPickle(module = 'posix', name = 'system', arg = 'id'): Uint8Array {
   return new P().proto(4).call(module, name, arg).stop().bytes();
 }
+
+/**
+ * A torch.save-style data.pkl: `_rebuild_tensor_v2` of a 2-element FloatStorage whose single persistent id names
+ * storage record `key` (offset 0, size (2,), stride (1,)); `tail` adds opcodes before STOP.
+ */
+export function torchDataPkl(key: string, tail: (p: P) => P = (p) => p): Uint8Array {
+  const p = new P()
+    .proto(2)
+    .global('torch._utils', '_rebuild_tensor_v2')
+    .mark()
+    .mark()
+    .bu('storage')
+    .global('torch', 'FloatStorage')
+    .bu(key)
+    .bu('cpu')
+    .int(2)
+    .tuple()
+    .op(Op.BINPERSID)
+    .int(0)
+    .int(2)
+    .tuple1()
+    .int(1)
+    .tuple1()
+    .op(Op.NEWFALSE)
+    .global('collections', 'OrderedDict')
+    .emptyTuple()
+    .reduce()
+    .tuple()
+    .reduce();
+  return tail(p).stop().bytes();
+}

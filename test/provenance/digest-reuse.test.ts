@@ -4,31 +4,17 @@
 // not whole files are hashed by the signature check itself. The board refuses a digest of another file (same path,
 // another inode; the same inode rewritten).
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { scan } from '../../src/api/scan.js';
 import { DigestBoard, type ReuseCount } from '../../src/scan/digest-board.js';
 import type { HashJob } from '../../src/provenance/hash-ranges.js';
 import type { SentinelReport } from '../../src/report/report-model.js';
 import { safetensors } from '../helpers/model-builders.js';
-import { ecKeyPair, signModel, type Signer } from '../helpers/oms-sign.js';
+import { signingKit, signModel } from '../helpers/oms-sign.js';
 
-let tmp = '';
-let keyPem = '';
-let signer: Signer;
-
-before(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'sentinel-digest-reuse-'));
-  const pair = ecKeyPair('P-256');
-  signer = { kind: 'key', ...pair };
-  keyPem = join(tmp, 'release.pub.pem');
-  writeFileSync(keyPem, pair.publicKey.export({ type: 'spki', format: 'pem' }));
-});
-after(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, keyPem, signer } = signingKit('sentinel-digest-reuse-');
 
 /** Two safetensors files over 1 MiB (read in windows by the scan) and one small config. */
 function folder(name: string): string {

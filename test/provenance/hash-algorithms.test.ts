@@ -5,33 +5,22 @@
 // Known answers: FIPS 180-4 / RFC 7693 "abc" examples; BLAKE3 from the official test_vectors.json
 // (BLAKE3-team/BLAKE3 at 2f6f56f3477321c9e4742f1c863e45f2cfcbfb5e: input bytes i % 251, first 32 bytes of output).
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { createBLAKE3 } from 'hash-wasm';
 import { scan } from '../../src/api/scan.js';
 import { hashJobsOnWorkers } from '../../src/provenance/hash-pool.js';
 import { hashJobsInThread, SUPPORTED_HASHES } from '../../src/provenance/hash-ranges.js';
 import { safetensors } from '../helpers/model-builders.js';
-import { ecKeyPair, signModel, type Signer } from '../helpers/oms-sign.js';
+import { signingKit, signModel } from '../helpers/oms-sign.js';
 
-let tmp = '';
-let keyPem = '';
-let signer: Signer;
+const { tmp, keyPem, signer } = signingKit('sentinel-hash-algs-');
 let blake3Hex: (b: Uint8Array) => string;
 
 before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'sentinel-hash-algs-'));
-  const pair = ecKeyPair('P-256');
-  signer = { kind: 'key', ...pair };
-  keyPem = join(tmp, 'release.pub.pem');
-  writeFileSync(keyPem, pair.publicKey.export({ type: 'spki', format: 'pem' }));
   const h = await createBLAKE3();
   blake3Hex = (b) => h.init().update(b).digest('hex');
-});
-after(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 const pattern = (n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => i % 251));

@@ -8,38 +8,23 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { scan } from '../../src/api/scan.js';
 import { publicGoodTrustedRoot } from '../../src/provenance/verify-sigstore.js';
 import type { SentinelReport } from '../../src/report/report-model.js';
 import { cli } from '../helpers/cli.js';
 import { safetensors } from '../helpers/model-builders.js';
-import { ecKeyPair, hasOpenssl, makeCa, signModel, type Signer } from '../helpers/oms-sign.js';
+import { signingKit, ecKeyPair, hasOpenssl, makeCa, signModel, type Signer } from '../helpers/oms-sign.js';
 import { sharedPath } from '../helpers/shared.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'real');
-let tmp = '';
-let keyPem = '';
-let signer: Signer;
-
-before(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'sentinel-signed-'));
-  const pair = ecKeyPair('P-256');
-  signer = { kind: 'key', ...pair };
-  keyPem = join(tmp, 'release.pub.pem');
-  writeFileSync(keyPem, pair.publicKey.export({ type: 'spki', format: 'pem' }));
-});
-after(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, keyPem, signer } = signingKit('sentinel-signed-');
 
 function torchFolder(name: string): string {
   const dir = join(tmp, name);

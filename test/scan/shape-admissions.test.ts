@@ -3,26 +3,14 @@
 // scripts/fixtures/shape-admissions.py (CPython's pickler; each fixture's effect proven once with the real loader).
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { assertPasses, realFixtures, scanFixture } from './helpers/real-fixtures.js';
+import { itEachRealFixture } from './helpers/real-fixtures.js';
 import { callHookProblem } from '../../src/analyzers/pickle/call-hooks.js';
 import { K, NONE, type PyVal } from '../../src/analyzers/pickle/values.js';
 
 const DIR = new URL('../fixtures/shape/', import.meta.url).pathname;
 
 describe('shape-limited admissions on real pickles', () => {
-  for (const f of realFixtures(DIR)) {
-    it(`${f.expect}: ${f.file} (${f.what}; real loader ${f.loader})`, async () => {
-      const r = await scanFixture(DIR, f);
-      const { blocking, why } = r;
-      if (f.expect === 'pass') assertPasses(r);
-      else {
-        assert.ok(
-          blocking.some((x) => x.ruleId === 'PICKLE-EXEC' && x.evidence.signal.includes(f.caught)),
-          why,
-        );
-      }
-    });
-  }
+  itEachRealFixture(DIR, (x, f) => x.ruleId === 'PICKLE-EXEC' && x.evidence.signal.includes(f.caught));
 });
 
 describe('tzfile argument shape', () => {

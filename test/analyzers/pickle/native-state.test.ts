@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { assertPasses, realFixtures, scanFixture } from '../../scan/helpers/real-fixtures.js';
+import { itEachRealFixture, realFixtures, structAnomaly } from '../../scan/helpers/real-fixtures.js';
 import { nativeStateHook, nativeStateProblem } from '../../../src/analyzers/pickle/native-states.js';
 import { K, type PyVal } from '../../../src/analyzers/pickle/values.js';
 
@@ -17,20 +17,7 @@ const PYTHON = '/usr/bin/python3';
 const tuple = (n: number, more = 0): PyVal => ({ k: K.Tuple, items: Array.from({ length: n }, () => 0), more });
 
 describe('native __setstate__ given a state its library never writes', () => {
-  for (const f of realFixtures(DIR)) {
-    it(`${f.expect}: ${f.file} (${f.what}; real loader: ${f.loader})`, async () => {
-      const r = await scanFixture(DIR, f);
-      if (f.expect === 'pass') assertPasses(r);
-      else
-        assert.ok(
-          r.blocking.some(
-            (x) =>
-              x.ruleId === 'PICKLE-STRUCT' && (x.evidence.details as { anomaly?: string }).anomaly === 'NATIVE_STATE',
-          ),
-          r.why,
-        );
-    });
-  }
+  itEachRealFixture(DIR, structAnomaly('NATIVE_STATE'));
 
   it('the real loader faults on every blocked file and loads every twin (where /usr/bin/python3 has scikit-learn)', (t) => {
     const probe = spawnSync(PYTHON, ['-c', 'import sklearn.metrics._dist_metrics'], { encoding: 'utf8' });

@@ -10,25 +10,12 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { allowEntry } from '../../../src/rules/data/allowlist.js';
 import { nativeStateHook } from '../../../src/analyzers/pickle/native-states.js';
-import { assertPasses, realFixtures, scanFixture } from '../../scan/helpers/real-fixtures.js';
+import { itEachRealFixture, structAnomaly } from '../../scan/helpers/real-fixtures.js';
 
 const DIR = new URL('../../fixtures/history-trees/', import.meta.url).pathname;
 
 describe('scikit-learn <= 0.23 trees and metrics at their old locations (history pack, Cython source)', () => {
-  for (const f of realFixtures(DIR)) {
-    it(`${f.expect}: ${f.file} (${f.what}; ${f.loader})`, async () => {
-      const r = await scanFixture(DIR, f);
-      if (f.expect === 'pass') assertPasses(r);
-      else
-        assert.ok(
-          r.blocking.some(
-            (x) =>
-              x.ruleId === 'PICKLE-STRUCT' && (x.evidence.details as { anomaly?: string }).anomaly === 'NATIVE_STATE',
-          ),
-          r.why,
-        );
-    });
-  }
+  itEachRealFixture(DIR, structAnomaly('NATIVE_STATE'));
 
   it('admits the names with the version range they resolve in, and the state the VM checks', () => {
     for (const name of ['sklearn.neighbors.kd_tree.KDTree', 'sklearn.neighbors.ball_tree.BinaryTree']) {

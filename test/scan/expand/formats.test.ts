@@ -9,42 +9,13 @@ import { describe, it } from 'node:test';
 import { scanBytes } from '../../../src/scan/engine.js';
 import type { Finding } from '../../../src/core/finding.js';
 import { buildZip } from '../../formats/zip/zip-builder.js';
-import { evilPickle, P, utf8 } from '../../helpers/pickle-builder.js';
-import { Op } from '../../../src/formats/pickle/opcodes.js';
+import { torchDataPkl as dataPkl, evilPickle, P, utf8 } from '../../helpers/pickle-builder.js';
 
 const REAL = new URL('../../fixtures/real/', import.meta.url).pathname;
 const real = (p: string) => new Uint8Array(readFileSync(join(REAL, p)));
 const ids = (fs: Finding[]) => fs.map((f) => f.ruleId);
 const codes = (fs: Finding[], rule: string) =>
   fs.filter((f) => f.ruleId === rule).map((f) => String(f.evidence.details?.['anomaly'] ?? ''));
-
-/** A torch.save-style data.pkl whose single persistent id names storage record `key`. */
-function dataPkl(key: string, tail: (p: P) => P = (p) => p): Uint8Array {
-  const p = new P()
-    .proto(2)
-    .global('torch._utils', '_rebuild_tensor_v2')
-    .mark()
-    .mark()
-    .bu('storage')
-    .global('torch', 'FloatStorage')
-    .bu(key)
-    .bu('cpu')
-    .int(2)
-    .tuple()
-    .op(Op.BINPERSID)
-    .int(0)
-    .int(2)
-    .tuple1()
-    .int(1)
-    .tuple1()
-    .op(Op.NEWFALSE)
-    .global('collections', 'OrderedDict')
-    .emptyTuple()
-    .reduce()
-    .tuple()
-    .reduce();
-  return tail(p).stop().bytes();
-}
 
 function torchZip(entries: Record<string, Uint8Array>): Uint8Array {
   return buildZip(Object.entries(entries).map(([name, data]) => ({ name: `model/${name}`, data })));

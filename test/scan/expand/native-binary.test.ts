@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { nativeBinary } from '../../../src/formats/native-binary.js';
-import { Op } from '../../../src/formats/pickle/opcodes.js';
 import { MemorySource } from '../../../src/sources/byte-source.js';
 import { buildZip } from '../../formats/zip/zip-builder.js';
-import { P, utf8 } from '../../helpers/pickle-builder.js';
+import { torchDataPkl, utf8 } from '../../helpers/pickle-builder.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/containers/native');
 const so = new Uint8Array(readFileSync(join(DIR, 'libcustom_ops.so')));
@@ -78,31 +77,7 @@ describe('native libraries in model archives', () => {
   });
 
   it('storage records referenced by the checkpoint are tensor bytes and are not judged', async () => {
-    const pkl = new P()
-      .proto(2)
-      .global('torch._utils', '_rebuild_tensor_v2')
-      .mark()
-      .mark()
-      .bu('storage')
-      .global('torch', 'FloatStorage')
-      .bu('0')
-      .bu('cpu')
-      .int(2)
-      .tuple()
-      .op(Op.BINPERSID)
-      .int(0)
-      .int(2)
-      .tuple1()
-      .int(1)
-      .tuple1()
-      .op(Op.NEWFALSE)
-      .global('collections', 'OrderedDict')
-      .emptyTuple()
-      .reduce()
-      .tuple()
-      .reduce()
-      .stop()
-      .bytes();
+    const pkl = torchDataPkl('0');
     const zip = buildZip([
       { name: 'model/data.pkl', data: pkl },
       { name: 'model/data/0', data: so },

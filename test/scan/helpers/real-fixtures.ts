@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { it } from 'node:test';
 import type { Finding } from '../../../src/core/finding.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 
@@ -39,3 +40,27 @@ export function assertPasses(r: { blocking: Finding[]; safety: string[]; why: st
   assert.deepEqual(r.blocking, [], r.why);
   for (const s of r.safety) assert.equal(s, 'LIKELY_SAFE', r.why);
 }
+
+/**
+ * One test per file of `dir`'s manifest: a "pass" file passes (assertPasses), a "block" file has a blocking finding
+ * that `blocks` accepts (the rule and what it names that the fixture set is about).
+ */
+export function itEachRealFixture(dir: string, blocks: (x: Finding, f: RealFixture) => boolean): void {
+  for (const f of realFixtures(dir)) {
+    it(`${f.expect}: ${f.file} (${f.what}; real loader: ${f.loader})`, async () => {
+      const r = await scanFixture(dir, f);
+      if (f.expect === 'pass') assertPasses(r);
+      else
+        assert.ok(
+          r.blocking.some((x) => blocks(x, f)),
+          r.why,
+        );
+    });
+  }
+}
+
+/** A PICKLE-STRUCT finding whose evidence names `anomaly`. */
+export const structAnomaly =
+  (anomaly: string) =>
+  (x: Finding): boolean =>
+    x.ruleId === 'PICKLE-STRUCT' && (x.evidence.details as { anomaly?: string } | undefined)?.anomaly === anomaly;

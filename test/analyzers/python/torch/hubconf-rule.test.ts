@@ -1,7 +1,7 @@
 // hubconf.py review (fileKind 'hubconf'): what torch.hub runs at import time or inside an entrypoint.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { signalsFor, type RuleCase } from './signal-helpers.js';
+import { signalsFor, assertRuleCase, type RuleCase } from './signal-helpers.js';
 
 const valid: RuleCase[] = [
   {
@@ -97,20 +97,7 @@ const invalid: RuleCase[] = [
   },
 ];
 
-async function run(c: RuleCase): Promise<void> {
-  const signals = (await signalsFor(c.src.join('\n') + '\n', 'hubconf')).filter(
-    (s) => s.ruleId === 'TORCH-HUB-DYNAMIC-IMPORT',
-  );
-  assert.deepEqual(
-    signals.map((s) => [s.line, s.confidence]),
-    c.expect,
-    signals.map((s) => s.message).join('\n'),
-  );
-  const first = signals[0];
-  if (c.details !== undefined)
-    for (const [k, v] of Object.entries(c.details)) assert.deepEqual(first?.details[k], v, k);
-  if (c.message !== undefined) assert.ok(first?.message.includes(c.message), first?.message);
-}
+const run = (c: RuleCase): Promise<void> => assertRuleCase('TORCH-HUB-DYNAMIC-IMPORT', c, 'hubconf');
 
 describe('hubconf.py review valid', () => {
   for (const c of valid) it(c.name, () => run(c));

@@ -1,4 +1,5 @@
 // Test helper: analyse a Python snippet and run the TORCH code detectors over it.
+import { strict as assert } from 'node:assert';
 import { analyzePythonModule } from '../../../../src/analyzers/python/analyze-module.js';
 import {
   TORCHSCRIPT_IMPLICIT_GLOBALS,
@@ -35,4 +36,21 @@ export interface RuleCase {
   /** Optional checks on the details / message of the first signal. */
   details?: Record<string, unknown>;
   message?: string;
+}
+
+/**
+ * One table case of `rule`: its signals' `[line, confidence]` are `expect`, the first one's details and message as
+ * the case gives. The source is read as `fileKind` when given, else as the case's kind.
+ */
+export async function assertRuleCase(rule: TorchCodeRuleId, c: RuleCase, fileKind?: TorchFileKind): Promise<void> {
+  const signals = (await signalsFor(c.src.join('\n') + '\n', fileKind ?? c.fileKind)).filter((s) => s.ruleId === rule);
+  assert.deepEqual(
+    signals.map((s) => [s.line, s.confidence]),
+    c.expect,
+    signals.map((s) => s.message).join('\n'),
+  );
+  const first = signals[0];
+  if (c.details !== undefined)
+    for (const [k, v] of Object.entries(c.details)) assert.deepEqual(first?.details[k], v, k);
+  if (c.message !== undefined) assert.ok(first?.message.includes(c.message), first?.message);
 }

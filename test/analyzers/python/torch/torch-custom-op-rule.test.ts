@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { namesSharedLibrary } from '../../../../src/analyzers/python/torch/torch-custom-op-rule.js';
-import { signalsFor, type RuleCase } from './signal-helpers.js';
+import { signalsFor, assertRuleCase, type RuleCase } from './signal-helpers.js';
 
 const valid: RuleCase[] = [
   {
@@ -169,19 +169,7 @@ const invalid: RuleCase[] = [
   },
 ];
 
-async function run(c: RuleCase): Promise<void> {
-  const signals = (await signalsFor(c.src.join('\n') + '\n', c.fileKind)).filter(
-    (s) => s.ruleId === 'TORCH-SCRIPT-CUSTOM-OP',
-  );
-  assert.deepEqual(
-    signals.map((s) => [s.line, s.confidence]),
-    c.expect,
-    signals.map((s) => s.message).join('\n'),
-  );
-  const first = signals[0];
-  if (c.details !== undefined)
-    for (const [k, v] of Object.entries(c.details)) assert.deepEqual(first?.details[k], v, k);
-}
+const run = (c: RuleCase): Promise<void> => assertRuleCase('TORCH-SCRIPT-CUSTOM-OP', c);
 
 describe('TORCH-SCRIPT-CUSTOM-OP valid', () => {
   for (const c of valid) it(c.name, () => run(c));

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isFullSha, parseRepoRef } from '../../../../src/analyzers/python/torch/torch-hub-rule.js';
-import { signalsFor, type RuleCase } from './signal-helpers.js';
+import { assertRuleCase, type RuleCase } from './signal-helpers.js';
 
 const SHA = '3f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39';
 
@@ -153,20 +153,7 @@ const invalid: RuleCase[] = [
   },
 ];
 
-async function run(c: RuleCase): Promise<void> {
-  const signals = (await signalsFor(c.src.join('\n') + '\n', c.fileKind)).filter(
-    (s) => s.ruleId === 'TORCH-HUB-DYNAMIC-IMPORT',
-  );
-  assert.deepEqual(
-    signals.map((s) => [s.line, s.confidence]),
-    c.expect,
-    signals.map((s) => s.message).join('\n'),
-  );
-  const first = signals[0];
-  if (c.details !== undefined)
-    for (const [k, v] of Object.entries(c.details)) assert.deepEqual(first?.details[k], v, k);
-  if (c.message !== undefined) assert.ok(first?.message.includes(c.message), first?.message);
-}
+const run = (c: RuleCase): Promise<void> => assertRuleCase('TORCH-HUB-DYNAMIC-IMPORT', c);
 
 describe('TORCH-HUB-DYNAMIC-IMPORT valid', () => {
   for (const c of valid) it(c.name, () => run(c));

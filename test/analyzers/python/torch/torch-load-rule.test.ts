@@ -1,7 +1,7 @@
 // TORCH-LOAD-UNTRUSTED case table: valid code (no signal) and invalid code (signal at the expected line).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { signalsFor, type RuleCase } from './signal-helpers.js';
+import { signalsFor, assertRuleCase, type RuleCase } from './signal-helpers.js';
 
 const valid: RuleCase[] = [
   {
@@ -286,20 +286,7 @@ const invalid: RuleCase[] = [
   },
 ];
 
-async function run(c: RuleCase): Promise<void> {
-  const signals = (await signalsFor(c.src.join('\n') + '\n', c.fileKind)).filter(
-    (s) => s.ruleId === 'TORCH-LOAD-UNTRUSTED',
-  );
-  assert.deepEqual(
-    signals.map((s) => [s.line, s.confidence]),
-    c.expect,
-    signals.map((s) => s.message).join('\n'),
-  );
-  const first = signals[0];
-  if (c.details !== undefined)
-    for (const [k, v] of Object.entries(c.details)) assert.deepEqual(first?.details[k], v, k);
-  if (c.message !== undefined) assert.ok(first?.message.includes(c.message), first?.message);
-}
+const run = (c: RuleCase): Promise<void> => assertRuleCase('TORCH-LOAD-UNTRUSTED', c);
 
 describe('TORCH-LOAD-UNTRUSTED valid', () => {
   for (const c of valid) it(c.name, () => run(c));

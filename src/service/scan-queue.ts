@@ -399,7 +399,11 @@ export interface WorkerOptions {
  * files and 211-268 / 236-297 / 172-237 / 149-182 over the next 4,000. 2,000 is the cheapest per file after ready,
  * over the first files and after them; its CPU beyond no warm-up was repaid after some 7,000-38,000 files per worker
  * (per round). A worker that lives for fewer files costs least with `--warm-up 0` (291-334 us per file over its
- * first 5,000, start-up included, against 401-521 with 2,000).
+ * first 5,000, start-up included, against 401-521 with 2,000). Re-measured over 10,000 files (three rounds, load
+ * 29-34): 1,000 / 2,000 / 3,000 scans cost 0.91-1.32 / 1.31-1.47 / 1.60-1.65 s CPU to ready, then 347-499 /
+ * 251-309 / 172-275 us per file over the first 1,000 files and 134-215 / 124-138 / 122-164 over the next 9,000:
+ * 1,000 does not reach 2,000's steady state, and 3,000 adds CPU to ready that 10,000 files do not repay (249-375 /
+ * 267-295 / 290-341 us per file with the warm-up counted), so 2,000 stays.
  */
 export const DEFAULT_WARM_UP_SCANS = 2000;
 

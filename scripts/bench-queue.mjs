@@ -153,6 +153,8 @@ for (let run = 1; run <= runs; run++) {
   const pids = [...workers.map((w) => w.pid), redis.child.pid];
   const cli = (...a) => execFileSync('redis-cli', ['-p', String(redis.port), ...a], { encoding: 'utf8' });
   cli('CONFIG', 'RESETSTAT');
+  const memory = () => Number(/used_memory:(\d+)/.exec(cli('INFO', 'memory'))[1]);
+  const mem0 = memory();
   const cpu0 = pids.map(cpuOf);
   const self0 = process.cpuUsage();
   const t1 = process.hrtime.bigint();
@@ -166,8 +168,8 @@ for (let run = 1; run <= runs; run++) {
   // Where the queue's CPU goes, per file: the two workers, redis-server, the submitting and waiting process.
   const us = (c) => ((c * 1e6) / N).toFixed(0);
   const split = `workers ${us(parts[0])} + ${us(parts[1])}, redis ${us(parts[2])}, submitter ${us(selfCpu)} us/file`;
-  // Redis commands per file (calls from Lua scripts included; evalsha/eval: one per script run) and the bytes of one
-  // stored result, for the round trips and the payload the queue adds per file.
+  // Redis commands per file (calls from Lua scripts included; evalsha/eval: one per script run), for the round trips
+  // the queue adds per file.
   const stats = [...cli('INFO', 'commandstats').matchAll(/cmdstat_(\w+(?:\|\w+)?):calls=(\d+),usec=(\d+)/g)]
     .map(([, name, calls, usec]) => ({ name, calls: Number(calls), usec: Number(usec) }))
     .sort((a, b) => b.usec - a.usec);
@@ -175,8 +177,12 @@ for (let run = 1; run <= runs; run++) {
     .filter((s) => s.calls / N >= 0.005)
     .map((s) => `${s.name} ${(s.calls / N).toFixed(2)} (${(s.usec / N).toFixed(1)} us)`)
     .join(', ');
-  const resultBytes = Number(cli('STRLEN', `sentinel-scan:result:${jobIds[0]}`).trim());
-  console.log(`queue run ${run}: redis commands per file: ${perFile}; one stored result ${resultBytes} B`);
+  // What the results keep in Redis once every job has ended (BullMQ removes completed jobs): result keys, stream
+  // entries, cache keys, per file.
+  const kept = (memory() - mem0) / N;
+  console.log(
+    `queue run ${run}: redis commands per file: ${perFile}; Redis memory kept per result ${kept.toFixed(0)} B`,
+  );
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
   redis.child.kill('SIGTERM');

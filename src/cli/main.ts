@@ -425,7 +425,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--wait', 'wait for every job and gate the results')
     .option('--timeout <seconds>', 'with --wait: give up after this long (exit 2)')
     .option('--attempts <n>', 'attempts per job before it goes to the dead-letter queue (default 3)')
-    .option('--batch <n>', 'small files (up to 1 MiB) per queue job; other targets get a job each (default 128)')
+    .option(
+      '--batch <n>',
+      'local paths per queue job (default 128); URLs, and folders and files over 1 MiB (moved by the worker), get a job each',
+    )
     .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)

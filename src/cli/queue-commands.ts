@@ -131,7 +131,8 @@ export async function runSubmit(targets: string[], o: SubmitCliOptions, io: Io):
   }
   const results = await waitForResults(cfg, jobIds, timeout !== undefined ? { timeoutMs: timeout * 1000 } : {});
   const failed = results.filter((r) => r.status !== 'done' || !r.facts);
-  for (const r of failed) io.stderr(`sentinel: ${r.target}: the scan job failed: ${r.error ?? 'no facts'}\n`);
+  for (const r of failed)
+    io.stderr(`sentinel: ${r.target || r.jobId}: the scan job failed: ${r.error ?? 'no facts'}\n`);
   const done = results.filter((r) => r.status === 'done' && r.facts).map((r) => r.facts!);
   if (!done.length) return 2;
   const report = await gateFacts(mergeFacts(done), {

@@ -1,15 +1,18 @@
-// Scan jobs on BullMQ over Redis: `submit` adds the targets as jobs — small files in batches of up to 128 targets per
-// job, everything else (folders, large files, URLs) one per job — `worker` scans them, and every target gets its
-// own result in a Redis stream. Delivery is at least once (a job whose worker dies is taken up again once its lock
-// expires); results are written exactly once per target by one Lua script per job (result key SET NX + XADD for each
-// target), so a job run twice adds nothing the second time, and a rerun scans only the targets without a result.
-// A single-file result is also found by its content hash, base name, scanner version and scan settings
-// (facts-cache.ts: a cache key pointing at the result key), and reused by any later job for the same content under
-// the same name, in any folder. A stored result names its list of rules run by a digest (`ruleList`, the list kept
-// once under `<queue>:rules:<digest>`) instead of carrying it; waitForResults puts the list back. A target that fails
+// Scan jobs on BullMQ over Redis: `submit` adds the targets as jobs — local paths in batches of up to 128 targets
+// per job, URLs one per job — `worker` scans them, and every target gets its own result in a Redis stream. A batched
+// target that is not a small regular file (a folder, a file over 1 MiB) is moved by the worker to a job of its own,
+// so that large scans spread over the workers; the submitter looks at no file. Delivery is at least once (a job
+// whose worker dies is taken up again once its lock expires); results are written exactly once per target by one
+// Lua script per job, so a job run twice adds nothing the second time, and a rerun scans only the targets without a
+// result. Each result is kept once, in its stream entry: the target's result key holds that entry's id (written
+// with it, only if the key is new), and the stream is trimmed by age to the keys' lifetime, so an entry outlives its
+// key. A single-file result is also found by its content hash, base name, scanner version and scan settings
+// (facts-cache.ts: a cache key holding the entry's id), and reused by any later job for the same content under the
+// same name, in any folder. A stored result names its list of rules run by a digest (`ruleList`, the list kept once
+// under `<queue>:rules:<digest>`) instead of carrying it; waitForResults puts the list back. A target that fails
 // every attempt goes to a dead-letter queue and leaves a failed result, so a waiting submitter always ends.
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { Job, Queue, QueueEvents, Worker, type Job as BullJob, type Worker as BullWorker } from 'bullmq';
@@ -42,9 +45,11 @@ export interface ScanJobData {
   readonly targets: readonly string[];
   readonly rules?: readonly string[];
   readonly policy?: PolicyText;
+  /** When the target was first queued, for a target a worker moved out of a batch to a job of its own. */
+  readonly queuedAt?: number;
 }
 
-/** What a target ended with (the value of its result key and of its stream entry's `result` field). */
+/** What a target ended with (its stream entry's `result` field; the target's result key holds the entry's id). */
 export interface ScanJobResult {
   /** The target's result id, `<submission>.<index>` (what `submitJobs` returned for it). */
   readonly jobId: string;
@@ -71,17 +76,15 @@ export interface ScanJobResult {
 }
 
 const DEFAULT_QUEUE = 'sentinel-scan';
-/** Results and cached facts are kept this long (seconds). */
+/** Results (stream entries) and the keys naming them are kept this long (seconds). */
 const RESULT_TTL_S = 7 * 24 * 3600;
-/** The results stream keeps about this many entries. */
-const STREAM_MAXLEN = 1_000_000;
 /**
  * Targets per job by default (small files only). Measured (10,000 ~1 KB pickles, one worker, load 20-28, two runs
  * each): 128 against 32 cut CPU per file by 20-26 us in the worker, 26-27 in redis-server and 24-44 in the submitter
  * (BullMQ's per-job work: fetch, lock, completion, events).
  */
 export const DEFAULT_BATCH = 128;
-/** Local files up to this size share jobs; larger ones, folders and URLs get a job each. */
+/** Local files up to this size share jobs; a worker moves larger ones and folders out of a batch to a job each. */
 const BATCH_FILE_BYTES = 1024 * 1024;
 
 const names = (c: QueueConfig) => {
@@ -97,27 +100,59 @@ const names = (c: QueueConfig) => {
 };
 
 // KEYS[1] stream, KEYS[2] the rule-list key, then per result its result key and its cache key; ARGV[1] ttl, ARGV[2]
-// maxlen, ARGV[3] the rule list's JSON ('': none in these results), then per result: id, submission, result JSON, '1'
-// to point the cache key at the result key ('': not). Writes each result and its stream entry together, once;
-// returns 1/0 per result (written now / was already there). The rule list's key is written again with each call,
-// so it outlives every result naming it. The cache key holds the result key's name, not a third copy of the result,
-// and only of a result written now (a result already there may be another run's, of other bytes).
+// the rule list's JSON ('': none in these results), then per result: id, submission, result JSON, '1' to point the
+// cache key at the result ('': not). Adds each result's stream entry and sets its result key to the entry's id, only
+// if the key is new; returns 1/0 per result (written now / was already there). The result is stored once, in the
+// entry; entries older than the keys' lifetime are trimmed (MINID, by the server's clock), so no key outlives its
+// entry. The rule list's key is written again with each call, so it outlives every result naming it. The cache key
+// holds the entry's id, and only of a result written now (a result already there may be another run's, of other
+// bytes).
 const PUT_RESULTS = `
 local out = {}
-if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[1]) end
+local ttl = tonumber(ARGV[1])
+if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2], 'EX', ttl) end
+local minid = tostring(tonumber(redis.call('TIME')[1]) - ttl) .. '000'
 local n = (#KEYS - 2) / 2
 for i = 1, n do
   local rk, ck = KEYS[2 * i + 1], KEYS[2 * i + 2]
-  local a = 3 + (i - 1) * 4
-  if redis.call('SET', rk, ARGV[a + 3], 'NX', 'EX', ARGV[1]) then
-    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'job', ARGV[a + 1], 'submission', ARGV[a + 2], 'result', ARGV[a + 3])
+  local a = 2 + (i - 1) * 4
+  if redis.call('EXISTS', rk) == 0 then
+    local id = redis.call('XADD', KEYS[1], 'MINID', '~', minid, '*', 'job', ARGV[a + 1], 'submission', ARGV[a + 2], 'result', ARGV[a + 3])
+    redis.call('SET', rk, id, 'EX', ttl)
+    if ARGV[a + 4] == '1' then redis.call('SET', ck, id, 'EX', ttl) end
     out[i] = 1
   else
     out[i] = 0
   end
-  if ARGV[a + 4] == '1' and out[i] == 1 then redis.call('SET', ck, rk, 'EX', ARGV[1]) end
 end
 return out`;
+
+/** A stream entry id (`<ms>-<seq>`), as result and cache keys hold. */
+const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
+
+/**
+ * The results that result or cache keys' values name (stream entry ids), read in one round trip; undefined where a
+ * value is no entry id or its entry is gone. A value that is a result's JSON (written by a build that kept the
+ * result in the key) is that result.
+ */
+async function resultsAt(
+  redis: RedisClient,
+  stream: string,
+  values: readonly (string | null | undefined)[],
+): Promise<(string | undefined)[]> {
+  const out: (string | undefined)[] = values.map((v) => (v?.startsWith('{') ? v : undefined));
+  const at = values.flatMap((v, i) => (v && ENTRY_ID.test(v) ? [i] : []));
+  if (!at.length) return out;
+  const pipe = redis.pipeline();
+  for (const i of at) pipe.xrangeBuffer(stream, values[i]!, values[i]!, 'COUNT', 1);
+  const replies = (await pipe.exec()) ?? [];
+  at.forEach((i, k) => {
+    const [err, rows] = replies[k] ?? [null, null];
+    const fields = !err ? (rows as [Buffer, Buffer[]][] | null)?.[0]?.[1] : undefined;
+    out[i] = fields ? field(fields, 'result') : undefined;
+  });
+  return out;
+}
 
 /** A rule list's id: the first 16 hex digits of the SHA-256 of its JSON. */
 function ruleListId(json: string): string {
@@ -183,20 +218,12 @@ async function newRedis(url: string, forWorker: boolean): Promise<RedisClient> {
   return r;
 }
 
-/** Whether a target may share a job with others: a local regular file of at most BATCH_FILE_BYTES. */
-function small(target: string): boolean {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return false;
-  try {
-    const st = statSync(target, { throwIfNoEntry: false });
-    return st !== undefined && st.isFile() && st.size <= BATCH_FILE_BYTES;
-  } catch {
-    return false;
-  }
-}
+/** A URL target (`hf://`, `oci://`, `https://` …): a job of its own. */
+const URL_TARGET = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
- * Adds the targets as jobs (small local files up to `batch` per job, other targets one per job); returns the
- * submission id and each target's result id, in target order.
+ * Adds the targets as jobs (local paths up to `batch` per job, URLs one per job: what a path is, the worker finds
+ * out); returns the submission id and each target's result id, in target order.
  */
 export async function submitJobs(
   cfg: QueueConfig,
@@ -210,11 +237,11 @@ export async function submitJobs(
     const submission = randomUUID();
     const jobIds = targets.map((_, i) => `${submission}.${i}`);
     const batch = Math.max(1, o.batch ?? DEFAULT_BATCH);
-    // Consecutive small files share a job; anything else ends the run and gets a job of its own.
+    // Consecutive local paths share a job; a URL ends the run and gets a job of its own.
     const groups: { first: number; targets: string[] }[] = [];
     let open: { first: number; targets: string[] } | undefined;
     targets.forEach((t, i) => {
-      if (batch > 1 && small(t)) {
+      if (batch > 1 && !URL_TARGET.test(t)) {
         if (!open || open.targets.length >= batch) groups.push((open = { first: i, targets: [] }));
         open.targets.push(t);
       } else {
@@ -252,6 +279,21 @@ export async function submitJobs(
   }
 }
 
+/** A failed result for a target whose stored result cannot be read. */
+function lostResult(jobId: string, why: string): ScanJobResult {
+  const dot = jobId.lastIndexOf('.');
+  return {
+    jobId,
+    submission: jobId.slice(0, dot),
+    index: Number(jobId.slice(dot + 1)),
+    target: '',
+    status: 'failed',
+    scanner: TOOL_VERSION,
+    error: why,
+    attempts: 0,
+  };
+}
+
 /** The value of the field `name` of a stream entry read as buffers (`[name, value, name, value, …]`). */
 function field(fields: readonly Buffer[], name: string): string | undefined {
   for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -281,11 +323,17 @@ export async function waitForResults(
     for (let i = 0; i < jobIds.length; i += 500) {
       const ids = jobIds.slice(i, i + 500);
       const values = await redis.mget(...ids.map(n.result));
-      values.forEach((v) => {
-        if (v) {
-          const r = JSON.parse(v) as ScanJobResult;
-          got.set(r.jobId, r);
-        }
+      const stored = await resultsAt(redis, n.stream, values);
+      values.forEach((v, k) => {
+        if (!v) return;
+        const json = stored[k];
+        // A result key whose entry is gone (trimmed by hand, or a stream deleted) cannot be waited for: a failed
+        // result says so.
+        const r: ScanJobResult =
+          json !== undefined
+            ? (JSON.parse(json) as ScanJobResult)
+            : lostResult(ids[k]!, 'its result key names no entry of the results stream');
+        got.set(ids[k]!, r);
       });
     }
     let from = last;
@@ -351,7 +399,11 @@ export interface WorkerOptions {
  * files and 211-268 / 236-297 / 172-237 / 149-182 over the next 4,000. 2,000 is the cheapest per file after ready,
  * over the first files and after them; its CPU beyond no warm-up was repaid after some 7,000-38,000 files per worker
  * (per round). A worker that lives for fewer files costs least with `--warm-up 0` (291-334 us per file over its
- * first 5,000, start-up included, against 401-521 with 2,000).
+ * first 5,000, start-up included, against 401-521 with 2,000). Re-measured over 10,000 files (three rounds, load
+ * 29-34): 1,000 / 2,000 / 3,000 scans cost 0.91-1.32 / 1.31-1.47 / 1.60-1.65 s CPU to ready, then 347-499 /
+ * 251-309 / 172-275 us per file over the first 1,000 files and 134-215 / 124-138 / 122-164 over the next 9,000:
+ * 1,000 does not reach 2,000's steady state, and 3,000 adds CPU to ready that 10,000 files do not repay (249-375 /
+ * 267-295 / 290-341 us per file with the warm-up counted), so 2,000 stays.
  */
 export const DEFAULT_WARM_UP_SCANS = 2000;
 
@@ -462,6 +514,11 @@ function readSmall(path: string): WholeFile | undefined {
   }
 }
 
+/** The job id of a batched target moved to a job of its own (`<result id>.own`). */
+function ownJobId(resultId: string): string {
+  return `${resultId}.own`;
+}
+
 /** A running worker; `close` finishes jobs in flight (up to `graceMs`, then returns them to the queue). */
 export interface ScanWorker {
   readonly worker: BullWorker<ScanJobData>;
@@ -484,6 +541,8 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
   const store = await newRedis(cfg.redisUrl, true);
   store.defineCommand('sentinelPutResults', { lua: PUT_RESULTS });
   const dead = new Queue(n.dead, { connection: store });
+  /** The scan queue itself, for batched targets moved to jobs of their own. */
+  const own = new Queue<ScanJobData>(n.queue, { connection: store });
   /** Rule lists met, by id (stored results name them), and the ids of lists by their joined ids. */
   const ruleLists = new Map<string, readonly string[]>();
   const listIds = new Map<string, { id: string; json: string }>();
@@ -526,7 +585,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     const args = outs.flatMap((x, i) => [rs[i]!.jobId, rs[i]!.submission, stored[i]!, x.cache ? '1' : '']);
     const written = await (
       store as unknown as { sentinelPutResults: (nkeys: number, ...a: (string | number)[]) => Promise<number[]> }
-    ).sentinelPutResults(keys.length, ...keys, RESULT_TTL_S, STREAM_MAXLEN, list?.json ?? '', ...args);
+    ).sentinelPutResults(keys.length, ...keys, RESULT_TTL_S, list?.json ?? '', ...args);
     return rs.filter((_, i) => written[i] === 1);
   };
   const webhook = async (r: ScanJobResult): Promise<void> => {
@@ -566,7 +625,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       scanner: TOOL_VERSION,
       // Started attempts count a run lost with its worker (stalled), which attemptsMade does not.
       attempts: Math.max(job.attemptsStarted, job.attemptsMade + 1),
-      queuedAt: job.timestamp,
+      queuedAt: d.queuedAt ?? job.timestamp,
     };
   };
 
@@ -602,6 +661,8 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     // Targets checked against the roots, read (small files: one read for the hash and the scan) and hashed, then
     // looked up in the cache in one round trip.
     const planned: { k: number; path: string; read?: WholeFile; sha?: string; key?: string }[] = [];
+    /** Batched targets that are no small regular file: each goes to a job of its own. */
+    const moved: number[] = [];
     for (const k of todo) {
       const b = base(job, k);
       let target: string;
@@ -622,6 +683,10 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       let sha: string | undefined;
       if (!/^[a-z]+:\/\//i.test(target)) {
         read = readSmall(path);
+        if (!read && d.targets.length > 1) {
+          moved.push(k);
+          continue;
+        }
         try {
           // Bytes that changed while they were read are scanned (and reported so), not looked up.
           sha = read ? (read.changed === undefined ? digestBytes(read.bytes) : undefined) : sha256File(target);
@@ -636,6 +701,9 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
         ...(sha ? { sha, key: factsKey(TOOL_VERSION, settings, sha, path) } : {}),
       });
     }
+    // Added before this job's scans, so that other workers take them up meanwhile; this job ends only once they
+    // are queued (a failed add fails the attempt, and the rerun moves them again).
+    if (moved.length) await moveOut(job, moved);
     const hit = cacheable ? await cacheHits(planned, signatureLookups) : new Map<number, ScanFacts>();
     // The time budget of the target being scanned: one controller and one timer for the job, the timer re-armed
     // for what is left of the current target's budget when it fires early (a timer and a signal per target cost
@@ -697,9 +765,9 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
   };
 
   /**
-   * Facts the cache holds for the planned targets, by target: a cache key names the result key of an earlier scan
-   * of the same content under the same name and settings, whose facts are reused unless a signature file lies
-   * beside the new path.
+   * Facts the cache holds for the planned targets, by target: a cache key holds the stream entry id of the result
+   * of an earlier scan of the same content under the same name and settings, whose facts are reused unless a
+   * signature file lies beside the new path.
    */
   const cacheHits = async (
     planned: readonly { k: number; path: string; sha?: string; key?: string }[],
@@ -710,11 +778,15 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     if (!lookups.length) return out;
     const pointers = await store.mget(...lookups.map((p) => n.facts(p.key!)));
     const found = lookups.flatMap((p, i) => {
-      const rk = pointers[i];
-      return rk && rk.startsWith(n.result('')) && reusableAt(p.path, seen) ? [{ p, rk }] : [];
+      const id = pointers[i];
+      return id && ENTRY_ID.test(id) && reusableAt(p.path, seen) ? [{ p, id }] : [];
     });
     if (!found.length) return out;
-    const values = await store.mget(...found.map((f) => f.rk));
+    const values = await resultsAt(
+      store,
+      n.stream,
+      found.map((f) => f.id),
+    );
     const hits: { k: number; r: ScanJobResult }[] = [];
     values.forEach((v, i) => {
       const r = v ? cachedResult(v) : undefined;
@@ -728,6 +800,37 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     }
     hits.forEach((h, i) => out.set(h.k, results[i]!.facts!));
     return out;
+  };
+
+  /**
+   * Adds targets `k` of a batch job as jobs of their own, with the batch's attempts, backoff and settings, named
+   * `<result id>.own` (a batch job is named by its first target's result id). Adding a job that is still there is
+   * a no-op, so a rerun of the batch does not queue a target twice; one whose job ended has a result and is not
+   * moved again.
+   */
+  const moveOut = async (job: BullJob<ScanJobData>, ks: readonly number[]): Promise<void> => {
+    const d = job.data;
+    const { attempts, backoff, removeOnComplete, removeOnFail } = job.opts;
+    await own.addBulk(
+      ks.map((k) => ({
+        name: 'scan',
+        data: {
+          submission: d.submission,
+          first: d.first + k,
+          targets: [d.targets[k]!],
+          ...(d.rules ? { rules: d.rules } : {}),
+          ...(d.policy ? { policy: d.policy } : {}),
+          queuedAt: d.queuedAt ?? job.timestamp,
+        },
+        opts: {
+          jobId: ownJobId(`${d.submission}.${d.first + k}`),
+          ...(attempts !== undefined ? { attempts } : {}),
+          ...(backoff !== undefined ? { backoff } : {}),
+          ...(removeOnComplete !== undefined ? { removeOnComplete } : {}),
+          ...(removeOnFail !== undefined ? { removeOnFail } : {}),
+        },
+      })),
+    );
   };
 
   /** Dead letters and failed results for targets `k` of the job (reasons beside them). */
@@ -766,7 +869,12 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       if (!job || !job.finishedOn) return;
       const d = job.data;
       const have = await store.mget(...d.targets.map((_, k) => n.result(`${d.submission}.${d.first + k}`)));
-      const open = d.targets.map((_, k) => k).filter((k) => have[k] === null);
+      let open = d.targets.map((_, k) => k).filter((k) => have[k] === null);
+      // A target moved to a job of its own gets its result or dead letter from that job.
+      if (d.targets.length > 1 && open.length) {
+        const mine = await Promise.all(open.map((k) => own.getJob(ownJobId(`${d.submission}.${d.first + k}`))));
+        open = open.filter((_, i) => !mine[i]);
+      }
       if (open.length)
         await deadLetter(
           job,
@@ -790,6 +898,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       await events.close();
       step('dead');
       await dead.close();
+      await own.close();
       step('disconnect');
       connection.disconnect();
       store.disconnect();

@@ -1,5 +1,6 @@
 // A real Redis server for tests (Debian's redis-server): started on 127.0.0.1 with a free port, an append-only
 // file fsynced on every write in a temporary folder (so a restart keeps every acknowledged write), stopped after.
+// Every wait is bounded: a server that does not answer in time is killed, and so is one that ignores SIGTERM.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
@@ -44,6 +45,26 @@ export function redisCommand(port: number, command: string): Promise<string> {
   });
 }
 
+/** Whether a child process has ended. */
+export function ended(c: ChildProcess): boolean {
+  return c.exitCode !== null || c.signalCode !== null;
+}
+
+/**
+ * Stops a child process: SIGTERM, then SIGKILL if it has not ended after `graceMs`; resolves once it has ended
+ * (or, should even SIGKILL not end it in 5 s, rejects rather than waiting for ever).
+ */
+export async function stopProcess(c: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (ended(c)) return;
+  const gone = new Promise<void>((r) => c.once('exit', () => r()));
+  const within = (ms: number) =>
+    Promise.race([gone.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+  c.kill('SIGTERM');
+  if (await within(graceMs)) return;
+  c.kill('SIGKILL');
+  if (!(await within(5000))) throw new Error(`process ${c.pid} did not end after SIGKILL`);
+}
+
 export class RedisServer {
   private child?: ChildProcess;
   readonly dir = mkdtempSync(join(tmpdir(), 'sentinel-redis-'));
@@ -81,7 +102,7 @@ export class RedisServer {
       ],
       { stdio: 'ignore' },
     );
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 200 && this.child.exitCode === null && this.child.signalCode === null; i++) {
       try {
         if ((await redisCommand(this.port, 'PING')) === '+PONG') return;
       } catch {
@@ -89,6 +110,7 @@ export class RedisServer {
       }
       await new Promise((r) => setTimeout(r, 25));
     }
+    await this.down();
     throw new Error(`redis-server did not start on port ${this.port}`);
   }
 
@@ -100,14 +122,14 @@ export class RedisServer {
 
   private async down(): Promise<void> {
     const c = this.child;
-    if (!c || c.exitCode !== null) return;
-    const gone = new Promise((r) => c.once('exit', r));
-    c.kill('SIGTERM');
-    await gone;
+    if (c) await stopProcess(c);
   }
 
   async stop(): Promise<void> {
-    await this.down();
-    rmSync(this.dir, { recursive: true, force: true });
+    try {
+      await this.down();
+    } finally {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
   }
 }

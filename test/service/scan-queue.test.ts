@@ -12,40 +12,58 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { redisOptions, startWorker, submitJobs, waitForResults } from '../../src/service/scan-queue.js';
-import { RedisServer, redisCommand, redisMissing } from '../helpers/redis-server.js';
+import { RedisServer, ended, redisCommand, redisMissing, stopProcess } from '../helpers/redis-server.js';
 import { opcodePickle } from './fixtures.js';
 
 const BIN = fileURLToPath(new URL('../../bin/sentinel.js', import.meta.url));
 const skip = redisMissing();
 
-function startWorkerProcess(url: string, queue: string, root: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    // A short warm-up: these tests check delivery, not speed (the warm-up's effect on findings is checked in-process
-    // below); the default 2,000 scans took over 60 s of wall time to ready under load 30-45.
-    [
-      BIN,
-      'worker',
-      '--redis',
-      url,
-      '--queue',
-      queue,
-      '--root',
-      root,
-      '--lock-seconds',
-      '2',
-      '--concurrency',
-      '8',
-      '--warm-up',
-      '200',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+/** Every process the tests spawn; the `after` hook stops those still running, whatever path a test took. */
+const spawned = new Set<ChildProcess>();
+
+function track(c: ChildProcess): ChildProcess {
+  spawned.add(c);
+  c.once('exit', () => spawned.delete(c));
+  return c;
+}
+
+/** A worker process, resolved once it says `worker ready`; one not ready within `readyMs` is stopped (rejects). */
+function startWorkerProcess(url: string, queue: string, root: string, readyMs = 180_000): Promise<ChildProcess> {
+  const child = track(
+    spawn(
+      process.execPath,
+      // A short warm-up: these tests check delivery, not speed (the warm-up's effect on findings is checked
+      // in-process below); the default 2,000 scans took over 60 s of wall time to ready under load 30-45.
+      [
+        BIN,
+        'worker',
+        '--redis',
+        url,
+        '--queue',
+        queue,
+        '--root',
+        root,
+        '--lock-seconds',
+        '2',
+        '--concurrency',
+        '8',
+        '--warm-up',
+        '200',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    ),
   );
   return new Promise((ok, fail) => {
     let err = '';
-    // A guard against a worker that never starts, not a speed check: start-up alone (no warm-up) took 68-87 s of wall time under
-    // load 30-45 (scripts/bench-queue.mjs).
-    const timer = setTimeout(() => fail(new Error(`worker not ready after 180 s: ${err}`)), 180_000);
+    let late = false;
+    // A guard against a worker that never starts, not a speed check: start-up alone (no warm-up) took 68-87 s of
+    // wall time under load 30-45 (scripts/bench-queue.mjs). The worker is stopped before the promise rejects.
+    const timer = setTimeout(() => {
+      late = true;
+      void stopProcess(child, 2000)
+        .catch(() => undefined)
+        .then(() => fail(Object.assign(new Error(`worker not ready after ${readyMs} ms: ${err}`), { child })));
+    }, readyMs);
     child.stderr!.on('data', (d) => {
       err += d;
       if (process.env['SENTINEL_TEST_QUEUE_DEBUG']) process.stderr.write(`# worker ${child.pid}: ${String(d)}`);
@@ -56,9 +74,38 @@ function startWorkerProcess(url: string, queue: string, root: string): Promise<C
     });
     child.once('exit', (c) => {
       clearTimeout(timer);
-      fail(new Error(`worker exited ${c}: ${err}`));
+      if (!late) fail(new Error(`worker exited ${c}: ${err}`));
     });
   });
+}
+
+/** Runs the CLI to its end (stopped after `ms`), its exit code and standard output. */
+function runCli(args: string[], ms = 300_000): Promise<{ code: number; out: string }> {
+  return new Promise((done, fail) => {
+    const c = track(spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'] }));
+    let out = '';
+    const timer = setTimeout(() => {
+      void stopProcess(c, 2000)
+        .catch(() => undefined)
+        .then(() => fail(new Error(`sentinel ${args[0]} did not end within ${ms} ms`)));
+    }, ms);
+    c.stdout!.on('data', (d) => (out += d));
+    c.once('exit', (code) => {
+      clearTimeout(timer);
+      done({ code: code ?? -1, out });
+    });
+  });
+}
+
+/** A promise that rejects after `ms` instead of waiting for ever. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<T>((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 async function streamEntries(
@@ -103,8 +150,12 @@ describe('scan queue on Redis', { skip }, () => {
   });
 
   after(async () => {
-    client.disconnect();
-    await redis.stop();
+    try {
+      await Promise.allSettled([...spawned].map((c) => stopProcess(c)));
+    } finally {
+      client?.disconnect();
+      await redis?.stop();
+    }
   });
 
   it('ends each of 10,000 jobs exactly once through SIGKILL, a dropped connection, a Redis restart and a graceful stop', async () => {
@@ -143,12 +194,17 @@ describe('scan queue on Redis', { skip }, () => {
     const exited = new Promise<number | null>((r) => stopping.once('exit', (c) => r(c)));
     stopping.kill('SIGTERM');
     workers.push(await startWorkerProcess(redis.url, queue, dir));
-    assert.equal(await exited, 0, 'a worker stopped with SIGTERM exits 0 after finishing its jobs');
+    // Its grace is 30 s (the default --grace-seconds); a worker that has not ended well after it fails the test.
+    assert.equal(
+      await within(exited, 120_000, 'the worker stopped with SIGTERM to exit'),
+      0,
+      'a worker stopped with SIGTERM exits 0 after finishing its jobs',
+    );
     faults.push(`SIGTERM worker 2 at ${at(7)}`);
 
     const results = await waitForResults({ redisUrl: redis.url, queue }, jobIds, { timeoutMs: 180_000 });
     const seconds = (Date.now() - t0) / 1000;
-    for (const w of workers) w.kill('SIGTERM');
+    await Promise.all(workers.map((w) => stopProcess(w)));
     const entries = await streamEntries(client, stream);
     const distinct = new Set(entries.map((e) => e.job));
     assert.equal(results.length, N);
@@ -242,6 +298,95 @@ describe('scan queue on Redis', { skip }, () => {
     }
   });
 
+  it('keeps each result once: in its stream entry, which the result key and the cache key name by id', async () => {
+    const cfg = { redisUrl: redis.url, queue: 'once' };
+    const p = join(dir, 'once.pkl');
+    writeFileSync(p, opcodePickle('os.system'));
+    const OLD_ENTRIES = 120;
+    for (let i = 0; i < OLD_ENTRIES; i++)
+      await client.xadd('once:results', `${1000 + i}-0`, 'job', `a.${i}`, 'result', '{}');
+    const w = await startWorker(cfg, { roots: [dir], warmUpScans: 0 });
+    try {
+      const { jobIds } = await submitJobs(cfg, [p]);
+      const [r] = await waitForResults(cfg, jobIds, { timeoutMs: 30_000 });
+      assert.equal(r!.status, 'done');
+      const id = await client.get(`once:result:${jobIds[0]}`);
+      assert.match(id ?? '', /^\d+-\d+$/, 'the result key holds a stream entry id');
+      const [entry] = await client.xrange('once:results', id!, id!);
+      const fields = entry![1];
+      assert.equal(fields[fields.indexOf('job') + 1], jobIds[0]);
+      const stored = JSON.parse(fields[fields.indexOf('result') + 1]!) as { jobId: string; sha256: string };
+      assert.equal(stored.jobId, jobIds[0]);
+      const cacheKeys = await client.keys('once:facts:*');
+      assert.equal(cacheKeys.length, 1);
+      assert.equal(await client.get(cacheKeys[0]!), id, 'the cache key holds the same entry id');
+      assert.ok(cacheKeys[0]!.includes(stored.sha256));
+      // Every key the queue keeps besides BullMQ's: the stream, the result key, the cache key and the rule list.
+      const ours = (await client.keys('once:*')).sort();
+      assert.deepEqual(
+        ours.map((k) => k.split(':')[1]),
+        ['facts', 'result', 'results', 'rules'],
+      );
+      // Waiting again after the end reads the results through their keys: the same results.
+      assert.deepEqual(await waitForResults(cfg, jobIds, { timeoutMs: 30_000 }), [r]);
+      // A key holding the result itself (a build that stored it there) is read as that result; a key naming an
+      // entry that is gone ends as a failed result instead of a wait that never ends.
+      await client.set('once:result:old.0', JSON.stringify({ ...r, jobId: 'old.0', ruleList: undefined }));
+      await client.set('once:result:gone.0', '1-0');
+      const [old, gone] = await waitForResults(cfg, ['old.0', 'gone.0'], { timeoutMs: 30_000 });
+      assert.equal(old!.status, 'done');
+      assert.deepEqual(old!.facts!.result.findings, r!.facts!.result.findings);
+      assert.equal(gone!.status, 'failed');
+      assert.match(gone!.error!, /names no entry of the results stream/);
+      // Entries older than the keys' lifetime (written in 1970 here) were trimmed when the result was written
+      // (whole nodes of the stream: 100 entries each by default); the entry written now was not.
+      assert.equal(await client.xlen('once:results'), 1 + (OLD_ENTRIES - 100));
+      assert.equal((await client.xrange('once:results', '-', '+', 'COUNT', 1))[0]![0], `${100 + 1000}-0`);
+    } finally {
+      await w.close(1000);
+    }
+  });
+
+  it('moves batched folders and large files to jobs of their own (the submitter looks at no file)', async () => {
+    const cfg = { redisUrl: redis.url, queue: 'moved' };
+    const folder = join(dir, 'moved-folder');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'inside.pkl'), opcodePickle('os.system'));
+    const small = join(dir, 'moved-small.pkl');
+    writeFileSync(small, opcodePickle('benign'));
+    // Over 1 MiB: a pickle of one long byte string.
+    const large = join(dir, 'moved-large.pkl');
+    const body = Buffer.alloc(1_100_000, 0x61);
+    const head = Buffer.from([0x80, 0x04, 0x8e, 0, 0, 0, 0, 0, 0, 0, 0]);
+    head.writeUInt32LE(body.length, 3);
+    writeFileSync(large, Buffer.concat([head, body, Buffer.from([0x2e])]));
+    const w = await startWorker(cfg, { roots: [dir], warmUpScans: 0 });
+    const ran: string[] = [];
+    w.worker.on('completed', (job) => ran.push(job.id!));
+    try {
+      // The folder first: the batch job is named by its first target's result id, its own job is not.
+      const { jobIds } = await submitJobs(cfg, [folder, small, large, small]);
+      const results = await waitForResults(cfg, jobIds, { timeoutMs: 60_000 });
+      // A job's results are written before it completes.
+      await until(async () => ran.length >= 3, 30_000, 'three jobs to complete');
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['done', 'done', 'done', 'done'],
+      );
+      assert.deepEqual(results[0]!.facts!.targets, [folder]);
+      assert.ok(results[0]!.facts!.result.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+      assert.equal(results[2]!.facts!.result.files[0]!.bytes, head.length + body.length + 1);
+      assert.deepEqual(
+        ran.sort(),
+        [jobIds[0]!, `${jobIds[0]}.own`, `${jobIds[2]}.own`].sort(),
+        'one batch job and a job of its own for the folder and for the large file',
+      );
+      assert.equal(results[0]!.queuedAt, results[1]!.queuedAt, 'a moved target keeps the time it was queued');
+    } finally {
+      await w.close(1000);
+    }
+  });
+
   it('submit --wait prints the report and exit code that artifact gives for the same targets', async () => {
     const q = 'cli';
     const worker = await startWorkerProcess(redis.url, q, dir);
@@ -250,13 +395,7 @@ describe('scan queue on Redis', { skip }, () => {
       const bad = join(dir, 'cli-bad.pkl');
       writeFileSync(ok, opcodePickle('benign'));
       writeFileSync(bad, opcodePickle('os.system'));
-      const run = (args: string[]) =>
-        new Promise<{ code: number; out: string }>((done) => {
-          const c = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-          let out = '';
-          c.stdout!.on('data', (d) => (out += d));
-          c.once('exit', (code) => done({ code: code ?? -1, out }));
-        });
+      const run = (args: string[]) => runCli(args);
       const strip = (s: string) => s.replace(/"(startedAt|durationMs)": [^,\n]+,?/g, '');
       for (const targets of [[ok], [ok, bad]]) {
         const viaQueue = await run([
@@ -275,7 +414,18 @@ describe('scan queue on Redis', { skip }, () => {
         assert.equal(strip(viaQueue.out), strip(direct.out));
       }
     } finally {
-      worker.kill('SIGTERM');
+      await stopProcess(worker);
     }
+  });
+
+  it('stops a worker process that is not ready in time (the readiness check leaks no process)', async () => {
+    const err = await startWorkerProcess(redis.url, 'never-ready', dir, 1).then(
+      () => assert.fail('a worker cannot be ready within 1 ms'),
+      (e: Error & { child?: ChildProcess }) => e,
+    );
+    assert.match(err.message, /worker not ready after 1 ms/);
+    assert.ok(err.child, 'the error names the stopped process');
+    assert.ok(ended(err.child), 'the worker process has ended when the readiness check rejects');
+    assert.ok(!spawned.has(err.child));
   });
 });

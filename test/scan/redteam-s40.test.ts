@@ -2,7 +2,10 @@
 // GGUFWriter and proved with its GGUFReader and jinja2: a GGUF chat template stored as an array of strings. The reader
 // returns the elements (transformers 4.x took a one-element array as the template), and the gadget element renders the
 // `os` module under a plain jinja2 Environment; Sentinel skipped the array. Each "block" file is blocked by
-// MODEL-TEMPLATE-INJECTION naming the element; each benign twin (the same writer, a ChatML template) passes.
+// MODEL-TEMPLATE-INJECTION naming the element; each benign twin (the same writer, a ChatML template) passes. And HDF5
+// datasets stored in other files (External Data Files, a virtual dataset's source): h5py read the kernel of a Keras 2
+// .h5 from a marker file at a chosen path; Sentinel looked at external links only. Each is MODEL-EXTERNAL-DATA naming
+// the dataset; the twins (weights in the file, a virtual dataset over the file itself) pass.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -19,15 +22,25 @@ interface Fixture {
 
 const fixtures = manifestFiles<Fixture>(DIR);
 
-describe('red team s40: GGUF chat templates stored as arrays of strings', () => {
+describe('red team s40: GGUF templates stored as arrays, HDF5 datasets stored in other files', () => {
   it('has block files and benign twins', () => {
-    assert.ok(fixtures.filter((f) => f.expect === 'block').length >= 2);
-    assert.ok(fixtures.filter((f) => f.expect === 'pass').length >= 2);
+    assert.ok(fixtures.filter((f) => f.expect === 'block').length >= 4);
+    assert.ok(fixtures.filter((f) => f.expect === 'pass').length >= 4);
   });
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
       const s = await scanFixture(join(DIR, f.file));
       if (f.expect === 'pass') return assertPasses(s);
+      if (f.file.endsWith('.h5')) {
+        assert.ok(
+          s.blocking.some(
+            (x) =>
+              x.ruleId === 'MODEL-EXTERNAL-DATA' && x.evidence.signal.includes('/model_weights/dense/dense/kernel:0'),
+          ),
+          `${f.file} is not blocked by MODEL-EXTERNAL-DATA on its kernel:\n${s.why}`,
+        );
+        return;
+      }
       // The finding names the array element the proof saw reach the os module.
       const element = /(tokenizer\.chat_template[.\w]*\[\d+\]) \(array\) renders the os module/.exec(f.proof)?.[1];
       assert.ok(element, f.proof);

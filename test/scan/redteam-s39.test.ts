@@ -9,24 +9,22 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { argumentWork, rangeLength, textExponent } from '../../src/analyzers/pickle/argument-work.js';
 import { K, type PyVal } from '../../src/analyzers/pickle/values.js';
-import { anomalyOf, assertPasses, fixtureDir, manifestFiles, scanFixture } from '../helpers/proof-fixtures.js';
+import {
+  anomalyOf,
+  assertCounts,
+  assertPasses,
+  fixtureDir,
+  manifestFiles,
+  scanFixture,
+  type ProvedFixture,
+} from '../helpers/proof-fixtures.js';
 
 const DIR = fixtureDir('redteam-s39');
 
-interface Fixture {
-  readonly file: string;
-  readonly expect: 'pass' | 'block';
-  readonly what: string;
-  readonly proof: string;
-}
-
-const fixtures = manifestFiles<Fixture>(DIR);
+const fixtures = manifestFiles<ProvedFixture>(DIR);
 
 describe('red team s39: work chosen by argument values', () => {
-  it('has block files and benign twins', () => {
-    assert.ok(fixtures.filter((f) => f.expect === 'block').length >= 10);
-    assert.ok(fixtures.filter((f) => f.expect === 'pass').length >= 3);
-  });
+  it('has block files and benign twins', () => assertCounts(fixtures, 10, 3));
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
       const s = await scanFixture(join(DIR, f.file), 240);

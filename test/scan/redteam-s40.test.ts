@@ -9,24 +9,21 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { assertPasses, fixtureDir, manifestFiles, scanFixture } from '../helpers/proof-fixtures.js';
+import {
+  assertCounts,
+  assertPasses,
+  fixtureDir,
+  manifestFiles,
+  scanFixture,
+  type ProvedFixture,
+} from '../helpers/proof-fixtures.js';
 
 const DIR = fixtureDir('redteam-s40');
 
-interface Fixture {
-  readonly file: string;
-  readonly expect: 'pass' | 'block';
-  readonly what: string;
-  readonly proof: string;
-}
-
-const fixtures = manifestFiles<Fixture>(DIR);
+const fixtures = manifestFiles<ProvedFixture>(DIR);
 
 describe('red team s40: GGUF templates stored as arrays, HDF5 datasets stored in other files', () => {
-  it('has block files and benign twins', () => {
-    assert.ok(fixtures.filter((f) => f.expect === 'block').length >= 4);
-    assert.ok(fixtures.filter((f) => f.expect === 'pass').length >= 4);
-  });
+  it('has block files and benign twins', () => assertCounts(fixtures, 4, 4));
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
       const s = await scanFixture(join(DIR, f.file));

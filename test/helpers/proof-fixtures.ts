@@ -48,3 +48,17 @@ export function assertPasses(s: FixtureScan): void {
 export function anomalyOf(f: Finding): string | undefined {
   return (f.evidence.details as { anomaly?: string } | undefined)?.anomaly;
 }
+
+/** The manifest entry the red-team generators write (redteam-s38, -s39, -s40): a file, its verdict and its proof. */
+export interface ProvedFixture {
+  readonly file: string;
+  readonly expect: 'pass' | 'block';
+  readonly what: string;
+  readonly proof: string;
+}
+
+/** A manifest of proved fixtures holds at least `blocks` block files and `twins` benign twins. */
+export function assertCounts(fixtures: readonly ProvedFixture[], blocks: number, twins: number): void {
+  assert.ok(fixtures.filter((f) => f.expect === 'block').length >= blocks, `fewer than ${blocks} block files`);
+  assert.ok(fixtures.filter((f) => f.expect === 'pass').length >= twins, `fewer than ${twins} benign twins`);
+}

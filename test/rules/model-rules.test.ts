@@ -54,6 +54,34 @@ const INVALID: Case[] = [
     path: 'tokenizer.chat_template.tool_use',
   },
   {
+    // gguf-py returns an array's strings, and transformers 4.x took a one-element array as the template itself; every
+    // element is judged (the array was skipped, so the gadget passed).
+    name: 'GGUF template stored as an array of strings',
+    file: 'model.gguf',
+    bytes: () =>
+      gguf(
+        [
+          ['general.architecture', { type: 'str', value: 'llama' }],
+          ['tokenizer.chat_template', { type: 'arr', elem: 'str', value: ['{{ cycler.__init__.__globals__.os }}'] }],
+        ],
+        [],
+      ),
+    rule: 'MODEL-TEMPLATE-INJECTION',
+    path: 'tokenizer.chat_template[0]',
+    says: 'cycler',
+  },
+  {
+    name: 'named GGUF template array, gadget in its second element',
+    file: 'model.gguf',
+    bytes: () =>
+      gguf(
+        [['tokenizer.chat_template.rag', { type: 'arr', elem: 'str', value: [CHATML, '{{ lipsum.__globals__ }}'] }]],
+        [],
+      ),
+    rule: 'MODEL-TEMPLATE-INJECTION',
+    path: 'tokenizer.chat_template.rag[1]',
+  },
+  {
     name: 'tokenizer_config.json template with attr() of an assembled name',
     file: 'tokenizer_config.json',
     bytes: () => json({ chat_template: "{{ messages|attr('__cla' ~ 'ss__') }}" }),
@@ -298,6 +326,11 @@ const INVALID: Case[] = [
 
 const VALID: Case[] = [
   { name: 'real ChatML template in GGUF', file: 'model.gguf', bytes: () => tmplGguf(CHATML) },
+  {
+    name: 'ChatML template in GGUF as a one-element array of strings',
+    file: 'model.gguf',
+    bytes: () => gguf([['tokenizer.chat_template', { type: 'arr', elem: 'str', value: [CHATML] }]], []),
+  },
   {
     name: 'tokenizer_config.json map of named benign templates',
     file: 'tokenizer_config.json',

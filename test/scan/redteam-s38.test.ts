@@ -10,18 +10,18 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { exposure, hashCost } from '../../src/analyzers/pickle/load-cost.js';
 import { K, type ListV, type ObjV, type PyVal, type TupleV } from '../../src/analyzers/pickle/values.js';
-import { anomalyOf, assertPasses, fixtureDir, manifestFiles, scanFixture } from '../helpers/proof-fixtures.js';
+import {
+  anomalyOf,
+  assertPasses,
+  fixtureDir,
+  manifestFiles,
+  scanFixture,
+  type ProvedFixture,
+} from '../helpers/proof-fixtures.js';
 
 const DIR = fixtureDir('redteam-s38');
 
-interface Fixture {
-  readonly file: string;
-  readonly expect: 'pass' | 'block';
-  readonly what: string;
-  readonly proof: string;
-}
-
-const fixtures = manifestFiles<Fixture>(DIR);
+const fixtures = manifestFiles<ProvedFixture>(DIR);
 const MECHANISM: Record<string, string> = {
   a1: 'OFF_SHAPE_CALL',
   a2: 'OFF_SHAPE_CALL',

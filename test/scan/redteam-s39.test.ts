@@ -5,42 +5,36 @@
 // Fraction(text) and Fraction(Decimal(text)) compute 10 ** exponent; Decimal(int) is quadratic in the integer's length.
 // Each "block" file is blocked with LOAD_COST; each benign twin (what CPython's pickler writes) passes.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { argumentWork, rangeLength, textExponent } from '../../src/analyzers/pickle/argument-work.js';
 import { K, type PyVal } from '../../src/analyzers/pickle/values.js';
-import { scanPaths } from '../../src/scan/engine.js';
+import {
+  anomalyOf,
+  assertCounts,
+  assertPasses,
+  fixtureDir,
+  manifestFiles,
+  scanFixture,
+  type ProvedFixture,
+} from '../helpers/proof-fixtures.js';
 
-const DIR = new URL('../fixtures/redteam-s39/', import.meta.url).pathname;
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+const DIR = fixtureDir('redteam-s39');
 
-interface Fixture {
-  readonly file: string;
-  readonly expect: 'pass' | 'block';
-  readonly what: string;
-  readonly proof: string;
-}
-
-const fixtures = (JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { files: Fixture[] }).files;
+const fixtures = manifestFiles<ProvedFixture>(DIR);
 
 describe('red team s39: work chosen by argument values', () => {
-  it('has block files and benign twins', () => {
-    assert.ok(fixtures.filter((f) => f.expect === 'block').length >= 10);
-    assert.ok(fixtures.filter((f) => f.expect === 'pass').length >= 3);
-  });
+  it('has block files and benign twins', () => assertCounts(fixtures, 10, 3));
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
-      const r = await scanPaths([join(DIR, f.file)]);
-      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
-      const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 240)}`).join('\n');
+      const s = await scanFixture(join(DIR, f.file), 240);
+      const { blocking, why } = s;
       if (f.expect === 'pass') {
-        assert.deepEqual(blocking, [], why);
-        for (const p of r.pickles) assert.equal(p.safety, 'LIKELY_SAFE', why);
+        assertPasses(s);
         return;
       }
       assert.ok(
-        blocking.some((x) => (x.evidence.details as { anomaly?: string } | undefined)?.anomaly === 'LOAD_COST'),
+        blocking.some((x) => anomalyOf(x) === 'LOAD_COST'),
         `${f.file} is not blocked by LOAD_COST:\n${why}`,
       );
     });

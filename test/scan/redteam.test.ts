@@ -5,16 +5,15 @@
 // chose, or had CPython compile its text, under the real pickle.load (scripts/fixtures/redteam.py, audit hook) and is
 // blocked; each benign twin (the library's own pickle) passes. Lookup data: scripts/data/derive-lookup-hooks.py.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { lookupAnsweredBy } from '../../src/analyzers/pickle/callable-effects.js';
 import { checkDtypeSource, type EffectHost } from '../../src/analyzers/pickle/effect-checks.js';
 import { K, type PyVal } from '../../src/analyzers/pickle/values.js';
 import { scanPaths } from '../../src/scan/engine.js';
+import { assertPasses, fixtureDir, manifestFiles, scanFixture } from '../helpers/proof-fixtures.js';
 
-const DIR = new URL('../fixtures/redteam/', import.meta.url).pathname;
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+const DIR = fixtureDir('redteam');
 
 interface Fixture {
   readonly file: string;
@@ -24,17 +23,15 @@ interface Fixture {
   readonly proof: string;
 }
 
-const fixtures = (JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { files: Fixture[] }).files;
+const fixtures = manifestFiles<Fixture>(DIR);
 
 describe('red team: lookups a class answers from what the stream put in the object', () => {
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
-      const r = await scanPaths([join(DIR, f.file)]);
-      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
-      const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 240)}`).join('\n');
+      const s = await scanFixture(join(DIR, f.file), 240);
+      const { blocking, why } = s;
       if (f.expect === 'pass') {
-        assert.deepEqual(blocking, [], why);
-        for (const p of r.pickles) assert.equal(p.safety, 'LIKELY_SAFE', why);
+        assertPasses(s);
       } else assert.ok(blocking.length > 0, `${f.file} passes:\n${why}`);
     });
   }

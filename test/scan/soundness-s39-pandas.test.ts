@@ -7,16 +7,15 @@
 // proof is run again here when /usr/bin/python3 has pandas and xgboost); each benign twin pandas writes passes.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { classHookSinksAll } from '../../src/analyzers/pickle/callable-effects.js';
-import { scanPaths } from '../../src/scan/engine.js';
+import { assertPasses, fixtureDir, manifestFiles, scanFixture } from '../helpers/proof-fixtures.js';
 
-const DIR = new URL('../fixtures/soundness-s39-pandas/', import.meta.url).pathname;
+const DIR = fixtureDir('soundness-s39-pandas');
 const GENERATOR = new URL('../../scripts/fixtures/soundness-s39-pandas.py', import.meta.url).pathname;
 const PYTHON = '/usr/bin/python3';
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 
 interface Fixture {
   readonly file: string;
@@ -27,7 +26,7 @@ interface Fixture {
   readonly seen: string;
 }
 
-const fixtures = (JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { files: Fixture[] }).files;
+const fixtures = manifestFiles<Fixture>(DIR);
 
 /** Why the real-loader proof cannot run here, or undefined when it can. */
 function proofSkip(): string | undefined {
@@ -52,12 +51,10 @@ const OLD_NAME = /imports pandas\.core\.internals\.(Single)?BlockManager: not ad
 describe('issue 25: pandas block-manager tuple state', () => {
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.seen})`, async () => {
-      const r = await scanPaths([join(DIR, f.file)]);
-      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
-      const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 300)}`).join('\n');
+      const s = await scanFixture(join(DIR, f.file));
+      const { blocking, why } = s;
       if (f.expect === 'pass') {
-        assert.deepEqual(blocking, [], why);
-        for (const p of r.pickles) assert.equal(p.safety, 'LIKELY_SAFE', why);
+        assertPasses(s);
         return;
       }
       assert.ok(blocking.length > 0, `${f.file} passes:\n${why}`);

@@ -4,7 +4,6 @@
 // Fixtures: scripts/fixtures/soundness.py (CPython's pickler; every file proven once with the real loader named in
 // the manifest, in a throwaway process with an audit hook). Effect model: scripts/data/derive-callable-effects.py.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -21,9 +20,9 @@ import { classStateHookProblems } from '../../src/analyzers/pickle/state-hooks.j
 import type { ImportFact } from '../../src/analyzers/pickle/facts.js';
 import { K, NONE, type ObjV, type PyVal } from '../../src/analyzers/pickle/values.js';
 import { scanBytes, scanPaths } from '../../src/scan/engine.js';
+import { BLOCKING, assertPasses, fixtureDir, manifestFiles, scanFixture } from '../helpers/proof-fixtures.js';
 
-const DIR = new URL('../fixtures/soundness/', import.meta.url).pathname;
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+const DIR = fixtureDir('soundness');
 
 interface Fixture {
   readonly file: string;
@@ -35,17 +34,15 @@ interface Fixture {
   readonly proof: string;
 }
 
-const fixtures = (JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { files: Fixture[] }).files;
+const fixtures = manifestFiles<Fixture>(DIR);
 
 describe('soundness of admitted names on real pickles', () => {
   for (const f of fixtures) {
     it(`${f.expect}: ${f.scan} (mechanism ${f.mechanism}: ${f.what}; ${f.proof})`, async () => {
-      const r = await scanPaths([join(DIR, f.scan)]);
-      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
-      const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 240)}`).join('\n');
+      const s = await scanFixture(join(DIR, f.scan), 240);
+      const { blocking, why } = s;
       if (f.expect === 'pass') {
-        assert.deepEqual(blocking, [], why);
-        for (const p of r.pickles) assert.equal(p.safety, 'LIKELY_SAFE', why);
+        assertPasses(s);
       } else assert.ok(blocking.length > 0, `${f.scan} passes:\n${why}`);
     });
   }

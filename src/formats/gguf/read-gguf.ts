@@ -20,6 +20,8 @@ const MAX_STRING = 1024 * 1024 * 1024;
 const MAX_ARRAY = 1024 * 1024 * 1024;
 /** Strings kept in memory (chat templates, names); longer ones are skipped and said to be too large. */
 const MAX_KEPT_STRING = 16 * 1024 * 1024;
+/** Elements kept of a kept array of strings (transformers takes a one-element array as its string). */
+const MAX_KEPT_ITEMS = 64;
 const MAX_PROBLEMS = 32;
 /** Arrays of arrays read (gguf-py recurses without a bound; real files have none). */
 const MAX_ARRAY_NESTING = 16;
@@ -47,9 +49,11 @@ export interface GgufMetadata {
   readonly type: string;
   /** Scalars; strings only when kept (see keepString). */
   readonly value?: string | number | boolean;
+  /** The elements of a kept array of strings (the first MAX_KEPT_ITEMS, each at most 16 MiB; see skippedBytes). */
+  readonly values?: readonly string[];
   /** Array element count. */
   readonly count?: number;
-  /** A string too long to keep (its length). */
+  /** A string too long to keep (its length); for a kept array of strings, the bytes of the elements not kept. */
   readonly skippedBytes?: number;
   /** File offset of the key. */
   readonly offset: number;
@@ -354,6 +358,10 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
         const minBytes = elem === 'str' ? (wide ? 8 : 4) : FIXED_SIZE[elem!]!;
         if (n! * minBytes > c.remaining) stop('COUNT', `metadata ${k}: ${n} elements cannot fit in the file`, tAt, k);
         type = `arr[${elem}]`;
+        // A kept key's strings are kept when they are an array too: gguf-py reads the elements, and transformers
+        // takes a one-element array as its string (a chat template stored as an array is still a chat template).
+        const values: string[] | undefined = elem === 'str' && keep(k) ? [] : undefined;
+        let skipped = 0;
         if (elem === 'str') {
           // The per-element path of readString without building a label per element (vocabularies hold 10^5
           // strings; a hostile file 10^7+).
@@ -361,12 +369,24 @@ export function readGguf(src: ByteSource, opts: GgufReadOptions = {}): GgufFile 
             tick();
             const lenAt = c.pos;
             const len = count();
-            if (len === undefined || len > MAX_STRING || len > c.remaining)
-              readString(`metadata ${k}[${j}]`, (c.pos = lenAt), k);
-            else c.skip(len);
+            if (len === undefined || len > MAX_STRING || len > c.remaining || (values && j < MAX_KEPT_ITEMS)) {
+              const s = readString(`metadata ${k}[${j}]`, (c.pos = lenAt), k, values !== undefined);
+              if (values && typeof s === 'string') values.push(s);
+              else if (values) skipped += s as number;
+            } else {
+              c.skip(len);
+              if (values) skipped += len;
+            }
           }
         } else c.skip(n! * minBytes);
-        metadata.push({ key: k, type, count: n!, offset: at });
+        metadata.push({
+          key: k,
+          type,
+          count: n!,
+          offset: at,
+          ...(values ? { values } : {}),
+          ...(values && skipped > 0 ? { skippedBytes: skipped } : {}),
+        });
       } else if (type === 'str') {
         const s = readString(`metadata ${k}`, c.pos, k, keep(k));
         metadata.push(

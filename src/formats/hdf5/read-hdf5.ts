@@ -7,6 +7,8 @@
 // object address, and the walk stops at a nesting depth. The virtual file system holds nothing else.
 import { importEsm } from '../../core/import-esm.js';
 import type { ByteSource } from '../../sources/byte-source.js';
+import { externalFiles, hdf5Geometry } from './external-files.js';
+import { hdf5SuperblockOffset } from './sniff.js';
 
 /** Attribute strings kept (Keras configs of very large models stay well below). */
 const MAX_ATTRIBUTE_CHARS = 64 * 1024 * 1024;
@@ -20,12 +22,26 @@ export interface Hdf5Link {
   readonly target: string;
 }
 
+/** A dataset whose raw data libhdf5 reads from another file when the dataset is read. */
+export interface Hdf5ExternalStorage {
+  readonly path: string;
+  /** `virtual` (a virtual dataset's source file), `raw` (External Data Files: raw bytes of any file). */
+  readonly kind: 'virtual' | 'raw';
+  readonly file: string;
+  /** Virtual sources: the dataset read in that file. */
+  readonly target?: string;
+}
+
 export interface Hdf5Summary {
   /** Root attributes: strings (decoded), numbers and booleans; other types by their type name. */
   readonly rootAttributes: Readonly<Record<string, string | number | boolean>>;
   readonly groups: number;
   readonly datasets: number;
   readonly links: readonly Hdf5Link[];
+  /** Datasets stored in other files (virtual sources, External Data Files). */
+  readonly externalStorage: readonly Hdf5ExternalStorage[];
+  /** Datasets whose object header could not be read for External Data Files (path and why). */
+  readonly uncheckedStorage: readonly string[];
   /** The walk stopped at maxObjects. */
   readonly truncated: boolean;
   /** Groups nested deeper than MAX_GROUP_DEPTH that were not walked (their links were not checked). */
@@ -134,6 +150,10 @@ export async function readHdf5(src: ByteSource, opts: { maxObjects: number }): P
     let truncated = false;
     let tooDeep = 0;
     const links: Hdf5Link[] = [];
+    const externalStorage: Hdf5ExternalStorage[] = [];
+    const uncheckedStorage: string[] = [];
+    const sb = hdf5SuperblockOffset(src.read(0, Math.min(src.size, 4096)), src);
+    const geometry = sb === undefined ? undefined : hdf5Geometry(src, sb);
     // Groups by object address: a hard link back to a group already queued is not walked again.
     const fileId = (file as unknown as { file_id: bigint }).file_id;
     const seen = new Set<string>([objectKey(module, fileId, '/')]);
@@ -156,8 +176,16 @@ export async function readHdf5(src: ByteSource, opts: { maxObjects: number }): P
           seen.add(key);
           if (depth + 1 > MAX_GROUP_DEPTH) tooDeep++;
           else queue.push({ path: full, depth: depth + 1 });
-        } else if (o instanceof h5.Dataset) datasets++;
-        else if (o instanceof h5.ExternalLink)
+        } else if (o instanceof h5.Dataset) {
+          datasets++;
+          const meta = o.metadata as { virtual_sources?: { file_name: string; dset_name: string }[] };
+          for (const v of meta.virtual_sources ?? [])
+            externalStorage.push({ path: full, kind: 'virtual', file: v.file_name, target: v.dset_name });
+          const address = Buffer.from(module.create_object_reference(fileId, full)).readBigUInt64LE(0);
+          const e = geometry ? externalFiles(src, geometry, Number(address)) : { files: [], unreadable: 'superblock' };
+          for (const f of e.files) externalStorage.push({ path: full, kind: 'raw', file: f });
+          if (e.unreadable !== undefined) uncheckedStorage.push(`${full}: ${e.unreadable}`);
+        } else if (o instanceof h5.ExternalLink)
           links.push({ path: full, kind: 'external', file: o.filename, target: o.obj_path });
         else if (o instanceof h5.BrokenSoftLink) links.push({ path: full, kind: 'soft', target: String(o.target) });
       }
@@ -170,6 +198,8 @@ export async function readHdf5(src: ByteSource, opts: { maxObjects: number }): P
         groups,
         datasets,
         links,
+        externalStorage,
+        uncheckedStorage,
         truncated,
         tooDeep,
         oversizedAttributes,

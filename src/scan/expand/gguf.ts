@@ -1,6 +1,7 @@
 // GGUF (llama.cpp): the header, metadata and tensor infos are read and checked the way ggml's reader checks them;
-// tensor data is never read. Chat templates in the metadata (tokenizer.chat_template and its named variants) are
-// analysed as Jinja. A file named .gguf without the magic is a MODEL-STRUCT finding and is offered to other readers.
+// tensor data is never read. Chat templates in the metadata (tokenizer.chat_template and its named variants, a string
+// or an array of strings) are analysed as Jinja. A file named .gguf without the magic is a MODEL-STRUCT finding and is
+// offered to other readers.
 import { formatLocation } from '../../core/location.js';
 import { looksLikeGguf } from '../../formats/gguf/sniff.js';
 import type { Expander } from './context.js';
@@ -30,20 +31,27 @@ export const ggufExpander: Expander = {
       });
     }
     for (const m of g.metadata) {
-      if (!m.key.startsWith('tokenizer.chat_template') || m.type !== 'str') continue;
+      if (!m.key.startsWith('tokenizer.chat_template')) continue;
+      // A chat template stored as an array of strings is read too: gguf-py returns the elements and transformers
+      // takes a one-element array as the template; every element is judged.
+      if (m.type !== 'str' && m.values === undefined) continue;
+      const texts = m.type === 'str' ? (typeof m.value === 'string' ? [m.value] : []) : m.values!;
+      const location = { chain: src.location.chain, offset: m.offset };
       if (m.skippedBytes !== undefined) {
         ctx.incomplete({
-          location: { chain: src.location.chain, offset: m.offset },
+          location,
           kind: 'unsupported',
-          reason: `chat template ${m.key} of ${m.skippedBytes} bytes is larger than the 16 MiB this reader analyses`,
+          reason:
+            m.type === 'str'
+              ? `chat template ${m.key} of ${m.skippedBytes} bytes is larger than the 16 MiB this reader analyses`
+              : `chat template array ${m.key}: ${m.skippedBytes} bytes of its ${m.count} elements were not analysed ` +
+                '(more than 64 elements, or one larger than 16 MiB)',
         });
-      } else if (typeof m.value === 'string') {
-        await reportTemplate(ctx, m.value, {
-          location: { chain: src.location.chain, offset: m.offset },
-          path: m.key,
-          format: 'gguf',
-          name: m.key === 'tokenizer.chat_template' ? 'default' : m.key.slice('tokenizer.chat_template.'.length),
-        });
+      }
+      const name = m.key === 'tokenizer.chat_template' ? 'default' : m.key.slice('tokenizer.chat_template.'.length);
+      for (const [i, template] of texts.entries()) {
+        const at = m.type === 'str' ? '' : `[${i}]`;
+        await reportTemplate(ctx, template, { location, path: m.key + at, format: 'gguf', name: name + at });
       }
     }
     const dtypes: Record<string, number> = {};

@@ -62,6 +62,38 @@ export const hdf5Expander: Expander = {
         details: { link: l.path, file: l.file, object: l.target, problem: problem.code },
       });
     }
+    for (const e of s.externalStorage) {
+      // A virtual source resolves like an external link ("." is this file); External Data Files resolve against the
+      // loading process's working directory, never the model folder: every one reads bytes of another file.
+      if (e.kind === 'virtual' && e.file === '.') continue;
+      const problem = e.kind === 'virtual' ? sideFileProblem(e.file) : undefined;
+      if (e.kind === 'virtual' && !problem) continue;
+      const why =
+        e.kind === 'virtual'
+          ? `virtual dataset ${e.path} makes libhdf5 open ${JSON.stringify(e.file)} (dataset ${e.target ?? ''}) ` +
+            `when it is read: ${problem!.reason}`
+          : `dataset ${e.path} stores its raw data in the external file ${JSON.stringify(e.file)}: libhdf5 (h5py, ` +
+            "Keras) reads that file's bytes, resolved against the loading process's working directory, when the " +
+            'dataset is read';
+      ctx.model({
+        rule: 'MODEL-EXTERNAL-DATA',
+        location: src.location,
+        format: 'hdf5',
+        signal: why,
+        key: `external-storage:${e.kind}:${e.path}:${e.file}`,
+        path: e.path,
+        confidence: 'high',
+        details: { dataset: e.path, file: e.file, storage: e.kind, ...(problem ? { problem: problem.code } : {}) },
+      });
+    }
+    if (s.uncheckedStorage.length)
+      ctx.incomplete({
+        location: src.location,
+        kind: 'corrupt',
+        reason:
+          `${s.uncheckedStorage.length} dataset object header(s) could not be read for External Data Files ` +
+          `(${s.uncheckedStorage.slice(0, 3).join('; ')}): where their raw data lives was not checked`,
+      });
     for (const attr of s.unreadableAttributes.filter((a) => KERAS_ATTRIBUTES.includes(a)))
       ctx.incomplete({
         location: src.location,

@@ -18,6 +18,7 @@ import { scan } from '../src/api/scan.js';
 import { allPacks } from '../src/rules/data/allowlist.js';
 import { buildZip } from '../test/formats/zip/zip-builder.js';
 import { flaggedEvent } from './fuzz-oracle/events.js';
+import { reviewedHooks } from './fuzz-oracle/reviewed.js';
 import { composeProgram, ORACLE_MARKER, type AdmittedName } from './fuzz-oracle/program.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -94,6 +95,8 @@ function parseArgs(argv: string[]): Args {
       a.replay = { seed: Number(s), index: Number(x) };
     } else if (/^\d+(\.\d+)?$/.test(v)) a.minutes = Number(v);
   }
+  // --replay SEED:INDEX composes program INDEX of SEED (the run's --seed), not of the default seed.
+  if (a.replay) a.seed = a.replay.seed;
   return a;
 }
 
@@ -155,7 +158,8 @@ interface LoadResult {
   loader: Loader;
   program: number;
   end: string;
-  events: [string, string][];
+  /** [event, repr of its arguments, the reviewed hook whose own native parse raised it (not flagged; worker.py)]. */
+  events: AuditEvent[];
   /** The worker's audit hook refused a flagged event (the operation did not happen). */
   veto: boolean;
   /** pandas.read_pickle whose outcome is pickle.loads' (its first step; it re-reads only after pandas' retry errors). */
@@ -171,7 +175,11 @@ interface Ready {
   versions: Record<string, string | null>;
   /** Indexes (into the names file) of names neither pickle's find_class nor pandas' compat map resolves here. */
   unloadable: number[];
+  /** The reviewed hooks (pack `rebuild` fields) installed here whose own native parse the oracle allows. */
+  reviewedHooks: string[];
 }
+
+type AuditEvent = [string, string] | [string, string, string];
 
 /** One load server (scripts/fuzz-oracle/worker.py): libraries imported once, programs loaded in forked children. */
 class Worker {
@@ -182,8 +190,8 @@ class Worker {
   children = 0;
   killed = 0;
 
-  constructor(namesFile: string, roots: readonly string[]) {
-    this.proc = spawn(PYTHON, [WORKER, namesFile, roots.join(',')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(namesFile: string, roots: readonly string[], reviewedFile: string) {
+    this.proc = spawn(PYTHON, [WORKER, namesFile, roots.join(','), reviewedFile], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr.on('data', (d: Buffer) => {
       if (process.env.ORACLE_DEBUG) process.stderr.write(d);
     });
@@ -252,7 +260,7 @@ interface Failure {
   loader: Loader;
   seed: number;
   index: number;
-  events: [string, string][];
+  events: AuditEvent[];
   end: string;
 }
 
@@ -505,11 +513,15 @@ async function main(): Promise<void> {
   const roots = [...new Set(admitted.map((n) => n.module.split('.')[0]!))].sort();
   const rootSet = new Set(roots);
   const flagged = (event: string, args: string): boolean => flaggedEvent(event, args, rootSet);
+  // An event a reviewed hook's own native parse raised (the worker's allowance tagged it) is not counted.
+  const counted = (ev: AuditEvent): boolean => ev[2] === undefined && flagged(ev[0], ev[1]);
   const namesFile = join(tmpdir(), `sentinel-oracle-names-${process.pid}.txt`);
   writeFileSync(namesFile, all.map((n) => `${n.module} ${n.name}`).join('\n'));
+  const reviewedFile = join(tmpdir(), `sentinel-oracle-reviewed-${process.pid}.txt`);
+  writeFileSync(reviewedFile, reviewedHooks(packs).join('\n'));
   const workers = Array.from(
     { length: args.replay || args.attribute ? 1 : args.workers },
-    () => new Worker(namesFile, roots),
+    () => new Worker(namesFile, roots, reviewedFile),
   );
   const ready = await Promise.all(workers.map((w) => w.ready));
   // Names no loader resolves here (their library, or that version of it, is not installed) are drawn rarely.
@@ -588,6 +600,8 @@ async function main(): Promise<void> {
   const ends: Record<string, number> = {};
   const noise = new Map<string, number>();
   const flaggedKinds = new Map<string, number>();
+  // Events allowed as a reviewed hook's own native parse, by loader, event and hook.
+  const reviewedParses = new Map<string, number>();
   const libraryCode = new Map<string, { count: number; index: number }>();
   const examples = new Map<string, { index: number; args: string }>();
   const failures: Failure[] = [];
@@ -612,7 +626,7 @@ async function main(): Promise<void> {
   async function confirm(w: Worker, f: Forms, loader: Loader): Promise<LoadResult | undefined> {
     const mask = 1 << LOADERS.indexOf(loader);
     const [r] = await w.run([f], mask, args.timeout, true);
-    return r && r.events.some(([e, a]) => flagged(e, a)) ? r : undefined;
+    return r && r.events.some((ev) => counted(ev)) ? r : undefined;
   }
 
   async function loop(w: Worker): Promise<void> {
@@ -633,7 +647,14 @@ async function main(): Promise<void> {
           crashCount++;
           if (crashes.length < 500) crashes.push({ index: start + idx, loader: r.loader, end: r.end });
         }
-        const hits = r.events.filter(([e, a]) => flagged(e, a));
+        for (const ev of r.events) {
+          if (ev[2] !== undefined)
+            reviewedParses.set(
+              `${r.loader} ${ev[0]} ${ev[2]}`,
+              (reviewedParses.get(`${r.loader} ${ev[0]} ${ev[2]}`) ?? 0) + 1,
+            );
+        }
+        const hits = r.events.filter((ev) => counted(ev));
         if (r.veto) {
           vetoes[r.loader]++;
           if (hits.length === 0) vetoNotFlagged++;
@@ -645,7 +666,7 @@ async function main(): Promise<void> {
           if (seen) seen.count++;
           else libraryCode.set(key, { count: 1, index: start + idx });
         }
-        for (const [e] of r.events.filter(([e, a]) => !flagged(e, a))) noise.set(e, (noise.get(e) ?? 0) + 1);
+        for (const [e] of r.events.filter((ev) => !counted(ev))) noise.set(e, (noise.get(e) ?? 0) + 1);
         if (hits.length === 0) continue;
         flaggedLoads++;
         for (const [e, a] of hits) {
@@ -679,7 +700,7 @@ async function main(): Promise<void> {
           loader: r.loader,
           seed: args.seed,
           index: start + idx,
-          events: alone.events.filter(([e, a]) => flagged(e, a)),
+          events: alone.events.filter((ev) => counted(ev)),
           end: alone.end,
         });
         process.stderr.write(`FAILURE ${file}: ${JSON.stringify(alone.events.slice(0, 3))}\n`);
@@ -718,6 +739,8 @@ async function main(): Promise<void> {
     flaggedEvents: Object.fromEntries([...flaggedKinds].sort((a, b) => b[1] - a[1]).slice(0, 40)),
     flaggedExamples: Object.fromEntries(examples),
     blockedBySentinel: blocked,
+    reviewedHooks: ready[0]!.reviewedHooks.length,
+    reviewedParses: Object.fromEntries(reviewedParses),
     libraryCode: Object.fromEntries(libraryCode),
     failures,
     crashes: { count: crashCount, first: crashes },

@@ -3,11 +3,15 @@
 // events it counts against Sentinel are the ones a load of data must never raise.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { flaggedEvent } from '../../scripts/fuzz-oracle/events.js';
 import { composeProgram, ORACLE_MARKER, type AdmittedName } from '../../scripts/fuzz-oracle/program.js';
+import { reviewedHooks } from '../../scripts/fuzz-oracle/reviewed.js';
+import { allPacks } from '../../src/rules/data/allowlist.js';
+import { scanFixture } from '../helpers/proof-fixtures.js';
 import { runPickle, PLAIN_LOADER } from '../../src/analyzers/pickle/vm.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { MemorySource } from '../../src/sources/byte-source.js';
@@ -122,4 +126,85 @@ describe('oracle fuzzer: audit events counted against Sentinel', () => {
       cases.map(([, , expect]) => expect),
     );
   });
+});
+
+// Reviewed native parses (scripts/fuzz-oracle/worker.py Allowance): a flagged native event is allowed only when the
+// reviewed hook the packs name (`rebuild`) is, on the stack at the event, the unpickler's entry into library code with
+// nothing but its own module and ctypes in between. The same native function reached any other way stays flagged.
+describe('oracle fuzzer: allowance for reviewed native parses', () => {
+  const hasXgboost =
+    existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import xgboost'], { encoding: 'utf8' }).status === 0;
+  const skip = hasXgboost ? false : `needs ${PYTHON} with xgboost (apt-get install python3-xgboost)`;
+  const reviewedFile = join(tmpdir(), `sentinel-oracle-reviewed-test-${process.pid}.txt`);
+
+  it('the reviewed hooks are read from the packs (XGBoost Booster.__setstate__ among them; no __del__)', () => {
+    const hooks = reviewedHooks(allPacks);
+    assert.ok(hooks.includes('xgboost.core Booster xgboost.core Booster __setstate__'));
+    assert.ok(!hooks.some((h) => h.endsWith(' __del__')));
+    assert.ok(
+      hooks.every((h) => / __setstate__$/.test(h) && h.split(' ').length === 5),
+      hooks[0],
+    );
+  });
+
+  // [fixture, loader bit (worker.py LOADERS), reviewed parse allowed?]
+  const cases: [string, number, boolean][] = [
+    ['oracle-s40/booster-reviewed-parse.pkl', 1, true],
+    ['oracle-s40/booster-reviewed-parse.pkl', 2, true],
+    ['oracle-s40/booster-reviewed-parse.pkl', 4, true],
+    ['oracle-s40/booster-planted-call.pkl', 1, false],
+    ['oracle-s40/booster-planted-call.pkl', 4, false],
+    ['soundness-s39-pandas/h1-frame-tuple-state-p4-pickle.pkl', 1, false],
+    ['soundness-s39-pandas/h1-frame-tuple-state-p4-pickle.pkl', 2, false],
+  ];
+  for (const [file, bit, allowed] of cases) {
+    it(
+      `${file} under loader ${bit}: ${allowed ? 'the reviewed parse is allowed' : 'still flagged'}`,
+      { skip },
+      async () => {
+        writeFileSync(reviewedFile, reviewedHooks(allPacks).join('\n'));
+        const code = [
+          'import json, sys',
+          `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'scripts/fuzz-oracle'))})`,
+          'import worker',
+          `data = open(${JSON.stringify(join(ROOT, 'test/fixtures', file))}, 'rb').read()`,
+          `reviewed = worker.read_reviewed(${JSON.stringify(reviewedFile)})`,
+          `end, events, veto = worker.probe(data, ${bit}, {'xgboost', 'pandas', 'numpy'}, reviewed)`,
+          'print(json.dumps({"end": end, "events": events, "veto": veto}))',
+        ].join('\n');
+        const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8', maxBuffer: 1 << 24 });
+        assert.equal(r.status, 0, r.stderr);
+        const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+          end: string;
+          events: [string, string, string?][];
+          veto: boolean;
+        };
+        const native = out.events.filter(([e]) => e.startsWith('ctypes.'));
+        assert.ok(native.length > 0, `no native event: ${JSON.stringify(out)}`);
+        const flagged = out.events.filter(
+          ([e, a, hook]) => hook === undefined && flaggedEvent(e, a, new Set(['xgboost'])),
+        );
+        // Sentinel's verdict agrees: the reviewed parse passes, every other route is blocked.
+        const scan = await scanFixture(join(ROOT, 'test/fixtures', file));
+        if (allowed) {
+          assert.equal(out.veto, false, JSON.stringify(out));
+          assert.equal(out.end, 'ok');
+          assert.deepEqual(flagged, []);
+          assert.ok(native.every(([, , hook]) => hook === 'xgboost.core.Booster.__setstate__'));
+          assert.ok(
+            native.some(([e]) => e === 'ctypes.cdata/buffer'),
+            'the parse read the model bytes',
+          );
+          assert.equal(scan.blocking.length, 0, scan.why);
+        } else {
+          assert.equal(out.veto, true, JSON.stringify(out));
+          assert.ok(
+            flagged.some(([e, a]) => e === 'ctypes.dlsym' && a.includes('XGBoosterCreate')),
+            JSON.stringify(flagged),
+          );
+          assert.ok(scan.blocking.length > 0, 'Sentinel passes a planted native call');
+        }
+      },
+    );
+  }
 });

@@ -12,7 +12,7 @@
 //   base conversion), from an integer the stream writes in linear space (LONG4).
 // Library pickles write none of these shapes: bytes and bytearray are written as their contents, a Fraction as its
 // "n/d" text, a Decimal as its digits text, and a range is stored, not handed to a call.
-import { K, type ObjV, type PyVal } from './values.js';
+import { K, type LongStrV, type ObjV, type PyVal } from './values.js';
 
 /** Items or bytes a load may materialise beyond what the stream holds before it is reported (64 Mi). */
 export const MATERIAL_LIMIT = 2 ** 26;
@@ -82,22 +82,40 @@ export function textExponent(text: string): bigint {
   }
 }
 
-/** The text a value carries when the analysis kept it: a str, or the text argument a Decimal was built from. */
-function numberText(v: PyVal | undefined, decimal: boolean): string | undefined {
+/**
+ * Reads the text of a str the analysis did not keep (its bytes in the stream), or undefined when it is longer than
+ * the caller reads (TEXT_READ_LIMIT) or was lost.
+ */
+export type LongText = (v: LongStrV) => string | undefined;
+
+/** Bytes of a str not kept that are read to find a number text's exponent; a longer text is judged unread. */
+export const TEXT_READ_LIMIT = 1 << 20;
+
+/**
+ * The text a value carries: a str, or the text argument a Decimal was built from; a str too long to keep is read
+ * with `long`. `null`: a str whose text cannot be read (lost, or longer than TEXT_READ_LIMIT).
+ */
+function numberText(v: PyVal | undefined, decimal: boolean, long?: LongText): string | null | undefined {
   if (typeof v === 'string') return v;
+  if (typeof v === 'object' && v.k === K.Str) return long?.(v) ?? null;
   if (!decimal || typeof v !== 'object' || v.k !== K.Obj) return undefined;
   const callee = v.callee;
   if (typeof callee !== 'object' || callee.k !== K.Global || callee.imp.canonical !== 'decimal.Decimal')
     return undefined;
   const a = v.args;
-  return typeof a === 'object' && a.k === K.Tuple && typeof a.items[0] === 'string' ? a.items[0] : undefined;
+  return typeof a === 'object' && a.k === K.Tuple ? numberText(a.items[0], false, long) : undefined;
 }
 
 /**
  * The work a call of `canonical` (undefined: a callable the analysis cannot name) given `args`/`kwargs` makes. Every
  * callable may iterate and keep what a range or a range-built object holds, so such arguments are charged to any call.
  */
-export function argumentWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal): ArgumentWork {
+export function argumentWork(
+  canonical: string | undefined,
+  args: PyVal,
+  kwargs?: PyVal,
+  long?: LongText,
+): ArgumentWork {
   const values = argValues(args, kwargs);
   let passed = 0;
   for (const v of values) passed = Math.min(passed + heldItems(v), 2 ** 52);
@@ -114,8 +132,16 @@ export function argumentWork(canonical: string | undefined, args: PyVal, kwargs?
     }
     case 'fractions.Fraction': {
       for (const v of values.slice(0, 2)) {
-        const text = numberText(v, true);
+        const text = numberText(v, true, long);
         if (text === undefined) continue;
+        if (text === null)
+          return {
+            items: passed,
+            holds: passed,
+            over:
+              `fractions.Fraction is given a number text the analysis cannot read (longer than ${TEXT_READ_LIMIT} ` +
+              `bytes, or not kept): its exponent may make it compute 10 ** exponent`,
+          };
         let e = textExponent(text);
         if (e < 0n) e = -e;
         if (e > BigInt(POWER_DIGITS_LIMIT))

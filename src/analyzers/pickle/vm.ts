@@ -27,7 +27,7 @@ import {
 import { checkDtypeSource, checkEffects, type EffectHost } from './effect-checks.js';
 import { checkCallableSinks, checkClassSinks, checkUnknownClassState, type ClassSinkHost } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
-import { argumentWork, MATERIAL_LIMIT, type ArgumentWork } from './argument-work.js';
+import { argumentWork, MATERIAL_LIMIT, TEXT_READ_LIMIT, type ArgumentWork } from './argument-work.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem } from './call-hooks.js';
 import {
@@ -62,6 +62,7 @@ import {
   type BytesV,
   type DictV,
   type FileLikeV,
+  type LongStrV,
   type GlobalV,
   type ListV,
   type ObjV,
@@ -964,6 +965,16 @@ class PickleVm implements ModelContext {
     }
   }
 
+  /** The text of a str too long to keep, read from the stream (argument-work.ts: a number text's exponent). */
+  private longText(v: LongStrV): string | undefined {
+    if (v.lost === true || v.off < 0 || v.len > TEXT_READ_LIMIT) return undefined;
+    const bytes = this.src.read(v.off, v.len);
+    if (v.utf8) return new TextDecoder().decode(bytes);
+    let out = '';
+    for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+    return out;
+  }
+
   private invoke(kind: CallKind, callee: PyVal, args: PyVal, kwargs?: PyVal): PyVal {
     this.checkCallable(callee, opcodeName(this.dec.op));
     this.rehashed(args);
@@ -972,6 +983,7 @@ class PickleVm implements ModelContext {
       typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : undefined,
       args,
       kwargs,
+      (v) => this.longText(v),
     );
     this.materialised(work);
     let effective = callee;

@@ -129,15 +129,7 @@ export class SyncBridge {
       const left = deadline - Date.now();
       if (left <= 0) {
         this.pending.delete(id);
-        return {
-          id,
-          ok: false,
-          kind: 'timeout',
-          message: `no answer within ${timeoutMs} ms`,
-          requests: 0,
-          redirects: 0,
-          received: 0,
-        };
+        return timeoutReply(id, timeoutMs);
       }
       Atomics.wait(this.flag, 0, seen, left);
     }
@@ -156,19 +148,7 @@ export class SyncBridge {
     const id = this.nextId++;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<RangeReply>((resolve) => {
-      timer = setTimeout(
-        () =>
-          resolve({
-            id,
-            ok: false,
-            kind: 'timeout',
-            message: `no answer within ${timeoutMs} ms`,
-            requests: 0,
-            redirects: 0,
-            received: 0,
-          }),
-        timeoutMs,
-      );
+      timer = setTimeout(() => resolve(timeoutReply(id, timeoutMs)), timeoutMs);
     });
     try {
       return await Promise.race([rangeFetch(id, req), late]);
@@ -191,6 +171,19 @@ export class SyncBridge {
   close(): Promise<number> {
     return this.worker ? this.worker.terminate() : Promise.resolve(0);
   }
+}
+
+/** The reply of a request not answered within `timeoutMs` (its late answer is dropped). */
+function timeoutReply(id: number, timeoutMs: number): RangeReply {
+  return {
+    id,
+    ok: false,
+    kind: 'timeout',
+    message: `no answer within ${timeoutMs} ms`,
+    requests: 0,
+    redirects: 0,
+    received: 0,
+  };
 }
 
 let shared: SyncBridge | undefined;

@@ -12,9 +12,9 @@ if (!(nodeMajor >= 20)) {
       ' is too old: sentinel needs Node.js 20 or newer (see https://nodejs.org or your package manager)\n',
   );
   process.exitCode = 2;
-} else if (process.argv.some((a) => /^hf:\/\//i.test(a))) {
-  // A remote target: its first connection opens while the bundle loads (bin/preconnect.js); the load waits one tick
-  // so the connection is started first.
+} else if (process.argv.some((a) => /^(?:hf|https?):\/\//i.test(a))) {
+  // A remote target: its first connections open while the bundle loads (bin/preconnect.js); the load waits one tick
+  // so the connections are started first.
   try {
     require('./preconnect.js').preconnect(process.argv.slice(2), process.env);
   } catch {

@@ -34,6 +34,8 @@ const FLAG = '--bytecode-size-allowance-per-tick';
 /** V8 11.3's default (node --v8-options), the value restored. */
 const V8_DEFAULT = 150;
 const ONE_FILE = 20;
+/** A target that is one remote file (https://, http://). */
+const ONE_URL = /^https?:\/\//i;
 /** Below this a file cannot make the analysis loops hot; loading node:v8 (~1.5 ms, it brings node:stream) would be waste. */
 const MIN_BYTES = 1024 * 1024;
 
@@ -57,6 +59,12 @@ function setFlag(flag: string, value: number): void {
 export function delayTierUpForOneFile(paths: readonly string[], resolvePath: (p: string) => string): void {
   if (changed || paths.length !== 1 || paths[0] === '-') return;
   if (!process.versions.v8.startsWith('11.3.')) return;
+  if (ONE_URL.test(paths[0]!)) {
+    // An http(s):// target is one file, its size known only once asked: a checkpoint read over HTTP makes the pickle
+    // VM's loops hot as a local one does, and the run would wait at its end for their compiles.
+    delayTierUp();
+    return;
+  }
   let st: Stats | undefined;
   try {
     st = statSync(resolvePath(paths[0]!), { throwIfNoEntry: false });
@@ -64,11 +72,17 @@ export function delayTierUpForOneFile(paths: readonly string[], resolvePath: (p:
     return; // unreadable or not a path (ENOTDIR, EACCES, ...): the scan reports it, V8 keeps its defaults
   }
   if (st === undefined || !st.isFile()) return;
-  onPythonParserLoad(() => {
-    setFlag(WASM_FLAG, WASM_ONE_FILE);
-    wasmChanged = true;
-  });
-  if (st.size < MIN_BYTES) return;
+  if (st.size < MIN_BYTES) onPythonParserLoad(delayWasmTierUp);
+  else delayTierUp();
+}
+
+function delayWasmTierUp(): void {
+  setFlag(WASM_FLAG, WASM_ONE_FILE);
+  wasmChanged = true;
+}
+
+function delayTierUp(): void {
+  onPythonParserLoad(delayWasmTierUp);
   setFlag(FLAG, ONE_FILE);
   changed = true;
 }

@@ -5,12 +5,12 @@ import { strict as assert } from 'node:assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { get as httpGet } from 'node:http';
 import { createRequire } from 'node:module';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { safetensors } from '../helpers/model-builders.js';
+import { smallRepo, type SmallRepo } from '../helpers/small-repo.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const BIN = join(REPO, 'bin', 'sentinel.js');
@@ -30,11 +30,24 @@ describe('preconnect: which origins', () => {
     );
     assert.deepEqual(keys(['artifact', 'hf://org/name'], { HF_ENDPOINT: 'http://[::1]:8080/' }), ['http://::1:8080']);
   });
+  it('the origin of https:// and http:// arguments, two connections each (head and tail are asked at once)', () => {
+    const open = (args: string[], env: Record<string, string | undefined> = {}) =>
+      originsOf(args, env).map(([k, o]) => [k, (o as { count: number }).count]);
+    assert.deepEqual(open(['artifact', 'https://example.com/m.pt', 'https://example.com:443/n.pt']), [
+      ['https://example.com:443', 2],
+    ]);
+    assert.deepEqual(
+      open(['artifact', 'http://127.0.0.1:8080/m.pt', 'hf://o/n'], { HF_ENDPOINT: 'http://127.0.0.1:8080' }),
+      [['http://127.0.0.1:8080', 2]],
+    );
+    assert.deepEqual(open(['artifact', 'hf://o/n']), [['https://huggingface.co:443', 1]]);
+  });
   it('nothing for a full commit id (a kept listing needs no request), other schemes, other commands', () => {
     assert.deepEqual(keys(['artifact', `hf://org/name@${SHA}`]), []);
     assert.deepEqual(keys(['artifact', `hf://org/name@${SHA}/sub/model.pt`]), []);
-    assert.deepEqual(keys(['artifact', 'https://example.com/m.pt', 'oci://r.example/x:1', './local']), []);
+    assert.deepEqual(keys(['artifact', 'oci://r.example/x:1', './local', 'ftp://example.com/m.pt']), []);
     assert.deepEqual(keys(['verify', 'hf://org/name']), []);
+    assert.deepEqual(keys(['verify', 'https://example.com/m.pt']), []);
   });
   it('plain http beyond loopback only with --allow-http, as the scan decides; never credentials in the endpoint', () => {
     assert.deepEqual(keys(['artifact', 'hf://o/n'], { HF_ENDPOINT: 'http://hub.example:8080' }), []);
@@ -43,6 +56,9 @@ describe('preconnect: which origins', () => {
     ]);
     assert.deepEqual(keys(['artifact', 'hf://o/n'], { HF_ENDPOINT: 'https://u:p@hub.example' }), []);
     assert.deepEqual(keys(['artifact', 'hf://o/n'], { HF_ENDPOINT: 'not a url' }), []);
+    assert.deepEqual(keys(['artifact', 'http://files.example/m.pt']), []);
+    assert.deepEqual(keys(['artifact', 'http://files.example/m.pt', '--allow-http']), ['http://files.example:80']);
+    assert.deepEqual(keys(['artifact', 'https://u:p@files.example/m.pt']), []);
   });
 });
 
@@ -50,24 +66,21 @@ describe(
   'preconnect: the built CLI against the Hub stand-in',
   { skip: built ? false : 'needs `npm run build`' },
   () => {
-    let dir: string;
+    let repo: SmallRepo | undefined;
     let cacheDir: string;
     let child: ChildProcess;
     let base: string;
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'sentinel-preconnect-'));
-      cacheDir = mkdtempSync(join(tmpdir(), 'sentinel-cache-'));
-      writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert' }));
-      writeFileSync(join(dir, 'model.safetensors'), safetensors([{ name: 'w', dtype: 'F32', shape: [64, 64] }]));
-      child = spawn(process.execPath, [join(REPO, 'test', 'helpers', 'hub-server.mjs'), dir, 'acme/pre'], {
+      repo = smallRepo('sentinel-preconnect-');
+      cacheDir = repo.cacheDir;
+      child = spawn(process.execPath, [join(REPO, 'test', 'helpers', 'hub-server.mjs'), repo.dir, 'acme/pre'], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       base = `http://127.0.0.1:${await new Promise<string>((r) => child.stdout!.once('data', (d: Buffer) => r(d.toString().trim())))}`;
     });
     after(() => {
       child?.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(cacheDir, { recursive: true, force: true });
+      repo?.remove();
     });
     const run = (arg: string) => {
       const r = spawnSync(process.execPath, [BIN, 'artifact', arg, '--cache', cacheDir, '--format', 'json'], {
@@ -95,7 +108,7 @@ describe(
       return { requests, connections };
     };
 
-    it('the connection is opened before the bundle loads (a copy of bin/ without dist/ still connects)', async () => {
+    it('the connections are opened before the bundle loads (a copy of bin/ without dist/ still connects)', async () => {
       const root = mkdtempSync(join(tmpdir(), 'sentinel-unbuilt-'));
       const server = createServer((s) => s.destroy());
       let accepted = 0;
@@ -104,14 +117,22 @@ describe(
       try {
         cpSync(join(REPO, 'bin'), join(root, 'bin'), { recursive: true });
         const port = (server.address() as AddressInfo).port;
-        const r = spawnSync(process.execPath, [join(root, 'bin', 'sentinel.js'), 'artifact', 'hf://acme/pre'], {
-          env: { ...process.env, HF_ENDPOINT: `http://127.0.0.1:${port}` },
-          encoding: 'utf8',
-        });
-        assert.equal(r.status, 2);
-        assert.match(r.stderr, /not built/);
-        for (let i = 0; i < 100 && accepted === 0; i++) await new Promise((res) => setTimeout(res, 20));
-        assert.equal(accepted, 1);
+        // One for the Hub's revision request, two for a URL (its head and its tail are asked at once).
+        for (const [arg, want] of [
+          ['hf://acme/pre', 1],
+          [`http://127.0.0.1:${port}/model.pt`, 2],
+        ] as const) {
+          accepted = 0;
+          const r = spawnSync(process.execPath, [join(root, 'bin', 'sentinel.js'), 'artifact', arg], {
+            env: { ...process.env, HF_ENDPOINT: `http://127.0.0.1:${port}` },
+            encoding: 'utf8',
+          });
+          assert.equal(r.status, 2);
+          assert.match(r.stderr, /not built/);
+          for (let i = 0; i < 100 && accepted < want; i++) await new Promise((res) => setTimeout(res, 20));
+          await new Promise((res) => setTimeout(res, 100));
+          assert.equal(accepted, want, arg);
+        }
       } finally {
         server.close();
         rmSync(root, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { parseHfRef } from '../../src/sources/remote/hf-target.js';
 import { evilPickle } from '../helpers/pickle-builder.js';
 import { safetensors } from '../helpers/model-builders.js';
 import { cli } from '../helpers/cli.js';
+import { smallRepo, type SmallRepo } from '../helpers/small-repo.js';
 
 const SHA = 'a'.repeat(8) + '0123456789abcdef0123456789abcdef';
 
@@ -340,20 +341,18 @@ describe('hf:// against a stand-in Hub', () => {
 });
 
 describe('hf:// repeat scans: which revisions are asked again', () => {
+  let repo: SmallRepo | undefined;
   let dir: string;
   let hub: { base: string; stop: () => Promise<void> };
   let cacheDir: string;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sentinel-hf-moves-'));
-    cacheDir = mkdtempSync(join(tmpdir(), 'sentinel-cache-'));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert' }));
-    writeFileSync(join(dir, 'model.safetensors'), safetensors([{ name: 'w', dtype: 'F32', shape: [64, 64] }]));
+    repo = smallRepo('sentinel-hf-moves-');
+    ({ dir, cacheDir } = repo);
     hub = await startHub(dir, 'acme/moves');
   });
   after(async () => {
     await hub?.stop();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(cacheDir, { recursive: true, force: true });
+    repo?.remove();
   });
   const opts = () => ({ remote: { env: { HF_ENDPOINT: hub.base }, cacheDir, retries: 0 } });
   const served = async () =>

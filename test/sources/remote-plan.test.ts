@@ -160,3 +160,107 @@ describe('remote listing plan', () => {
     assert.equal(full.length, 202 + 1);
   });
 });
+
+describe('remote source: reads served from the cached extents', () => {
+  /** Serves `data` synchronously (the scan's on-demand reads); counts the requests. */
+  function syncBridge(data: Uint8Array) {
+    const asked: [number, number][] = [];
+    const bridge = {
+      request(req: RangeRequest): RangeReply {
+        asked.push([req.start, req.end]);
+        const bytes = data.slice(req.start, req.end);
+        return {
+          id: asked.length,
+          ok: true,
+          bytes,
+          size: data.length,
+          etag: '"v1"',
+          lastModified: null,
+          finalUrl: req.url,
+          requests: 1,
+          redirects: 0,
+          received: bytes.length,
+        };
+      },
+      take: () => undefined,
+    };
+    return { bridge: bridge as unknown as SyncBridge, asked };
+  }
+  const data = new Uint8Array(randomBytes(20_000));
+  const fileWith = (extents: [number, number][]): RemoteFile => ({
+    url: 'http://127.0.0.1:1/f.bin',
+    size: data.length,
+    validator: { etag: '"v1"', lastModified: null },
+    head: data.slice(0, 100),
+    prefetched: extents.map(([s, e]) => ({ start: s, bytes: data.slice(s, e) })),
+    allowHttp: false,
+  });
+  const open = (extents: [number, number][], cacheBytes = DEFAULT_REMOTE_OPTIONS.cacheBytes) => {
+    const { bridge, asked } = syncBridge(data);
+    const cost: RemoteCost = { bytesRead: 0, requests: 0, redirects: 0 };
+    const opts = { ...DEFAULT_REMOTE_OPTIONS, cacheBytes, minFetch: 64 };
+    return { src: new RemoteSource({ chain: ['f.bin'] }, fileWith(extents), bridge, opts, cost), asked };
+  };
+
+  it('overlapping, adjacent and nested extents serve a read without a request; a gap is asked for', () => {
+    // [200,300) and [250,400) overlap, [400,500) touches the second, [1500,1600) lies inside [1000,5000).
+    const { src, asked } = open([
+      [200, 300],
+      [250, 400],
+      [400, 500],
+      [1000, 5000],
+      [1500, 1600],
+    ]);
+    const cases: [number, number, boolean][] = [
+      [260, 100, false], // inside the overlapping one
+      [350, 100, false], // across two touching extents
+      [1550, 200, false], // the nearest start does not reach its end; the long extent before it does
+      [4990, 10, false], // the long extent's last bytes
+      [150, 100, true], // [150,200) is missing
+      [4995, 10, true], // one past the long extent
+    ];
+    for (const [offset, length, fetches] of cases) {
+      const before = asked.length;
+      assert.deepEqual(src.read(offset, length), data.subarray(offset, offset + length), `${offset}+${length}`);
+      assert.equal(asked.length > before, fetches, `${offset}+${length}: ${JSON.stringify(asked.slice(before))}`);
+    }
+    assert.equal(src.failure(), undefined);
+  });
+
+  it('random extents and reads: the bytes of the file, asked for only when some byte is not cached', () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 20; round++) {
+      const extents: [number, number][] = Array.from({ length: 40 }, () => {
+        const s = rand(data.length - 1);
+        return [s, Math.min(data.length, s + 1 + rand(round % 2 ? 3000 : 200))];
+      });
+      const { src, asked } = open(extents);
+      const have = new Uint8Array(data.length);
+      for (const [s, e] of [[0, 100] as [number, number], ...extents]) have.fill(1, s, e);
+      for (let k = 0; k < 60; k++) {
+        const offset = rand(data.length);
+        const length = 1 + rand(400);
+        const end = Math.min(data.length, offset + length);
+        const cached = have.subarray(offset, end).every((b) => b === 1);
+        const before = asked.length;
+        assert.deepEqual(src.read(offset, length), data.subarray(offset, end));
+        assert.equal(asked.length === before, cached, `round ${round}, read ${offset}+${length}`);
+        for (const [s, e] of asked.slice(before)) have.fill(1, s, e);
+      }
+    }
+  });
+
+  it('past the cache size, extents are dropped and read again, still the same bytes', () => {
+    const { src, asked } = open(
+      Array.from({ length: 50 }, (_, i) => [i * 400, i * 400 + 300] as [number, number]),
+      2000,
+    );
+    for (let i = 49; i >= 0; i--)
+      assert.deepEqual(src.read(i * 400 + 10, 200), data.subarray(i * 400 + 10, i * 400 + 210));
+    assert.ok(asked.length > 0, 'a dropped extent is asked for again');
+  });
+});

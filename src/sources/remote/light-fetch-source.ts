@@ -26,16 +26,16 @@ function lightFetchModule(protocol) {
 function lightFetchAgent(protocol) {
   if (lightFetchAgents[protocol]) return lightFetchAgents[protocol];
   const agent = new (lightFetchModule(protocol).Agent)({ keepAlive: true, maxSockets: 32 });
-  // Connections the CLI opened while it loaded (bin/preconnect.js), by protocol, host and port: the first request to
-  // that origin takes its socket instead of opening one. Absent in the fetch worker and in API hosts.
+  // Connections the CLI opened while it loaded (bin/preconnect.js), lists by protocol, host and port: the first
+  // requests to that origin take those sockets instead of opening their own. Absent in the fetch worker and in API
+  // hosts.
   const preconnected = globalThis[Symbol.for('sentinel-ml.preconnected')];
   if (preconnected instanceof Map) {
     const create = agent.createConnection;
     agent.createConnection = function (options, callback) {
-      const key = protocol + '//' + options.host + ':' + options.port;
-      const socket = preconnected.get(key);
-      if (socket) {
-        preconnected.delete(key);
+      const sockets = preconnected.get(protocol + '//' + options.host + ':' + options.port);
+      while (Array.isArray(sockets) && sockets.length) {
+        const socket = sockets.shift();
         if (!socket.destroyed && socket.readyState !== 'closed' && !socket.readableEnded) {
           socket.ref();
           return socket;

@@ -1,10 +1,14 @@
-// lightFetch on the listing thread: the HTTP client of light-fetch-source.ts (the fetch worker runs the same text),
-// compiled once on first use. Listings (the Hub's tree pages, OCI manifests and tokens) use it instead of Node's
-// fetch, whose first request costs a process 0.25-0.4 s of CPU.
+// The listing thread's HTTP: lightFetch (light-fetch-source.ts) and the checked range requests of
+// range-fetch-source.ts (the fetch worker runs the same text), compiled once on first use, one connection pool for
+// both. Listings (the Hub's tree pages, OCI manifests and tokens) use lightFetch instead of Node's fetch, whose first
+// request costs a process 0.25-0.4 s of CPU; the listing's range requests run here rather than in the fetch worker,
+// whose start costs more CPU than the rest of a checkpoint's listing (a scan that then reads nothing more never
+// starts it).
 import { createRequire } from 'node:module';
 import { compileFunction } from 'node:vm';
-import { LIGHT_FETCH_SOURCE } from './light-fetch-source.js';
+import { RANGE_FETCH_SOURCE } from './range-fetch-source.js';
 import type { RemoteCost } from './remote-file.js';
+import type { RangeReply, RangeRequest } from './sync-bridge.js';
 
 export interface LightResponse {
   readonly status: number;
@@ -30,12 +34,52 @@ export function countRedirects(cost: RemoteCost, hops: unknown): void {
   cost.redirects += n;
 }
 
-let compiled: LightFetch | undefined;
+/** What the origins showed (range-fetch-source.ts): handed to the fetch worker. */
+export interface LearnedOrigins {
+  readonly version: number;
+  readonly noMultipart: readonly string[];
+  readonly multipartOk: readonly string[];
+  readonly inPlace: readonly string[];
+}
+
+interface Compiled {
+  readonly lightFetch: LightFetch;
+  readonly rangeQueue: (reply: (msg: RangeReply) => void) => (req: RangeRequest & { id: number }) => void;
+  readonly rangeLearned: (since: number) => LearnedOrigins | undefined;
+}
+
+let compiled: Compiled | undefined;
+
+function here(): Compiled {
+  return (compiled ??= compileFunction(
+    `'use strict';\n${RANGE_FETCH_SOURCE}\nreturn { lightFetch, rangeQueue, rangeLearned };`,
+    ['require'],
+    { filename: 'sentinel-light-fetch.js' },
+  )(createRequire(import.meta.url)) as Compiled);
+}
 
 /** GET `url` (redirects followed, credentials dropped across origins); rejects on network failure or abort. */
 export function lightFetch(...args: Parameters<LightFetch>): Promise<LightResponse> {
-  compiled ??= compileFunction(`${LIGHT_FETCH_SOURCE}\nreturn lightFetch;`, ['require'], {
-    filename: 'sentinel-light-fetch.js',
-  })(createRequire(import.meta.url)) as LightFetch;
-  return compiled(...args);
+  return here().lightFetch(...args);
+}
+
+let enqueue: ((req: RangeRequest & { id: number }) => void) | undefined;
+const waiting = new Map<number, (r: RangeReply) => void>();
+
+/** One checked range request (range-fetch-source.ts) made on this thread; at most 32 at once, the rest queued. */
+export function rangeFetch(id: number, req: RangeRequest): Promise<RangeReply> {
+  enqueue ??= here().rangeQueue((msg) => {
+    const done = waiting.get(msg.id);
+    waiting.delete(msg.id);
+    // A several-range answer has its parts and no bytes (as the worker's reaches the bridge).
+    done?.(msg.ok && !msg.bytes ? { ...msg, bytes: new Uint8Array(0) } : msg);
+  });
+  const answer = new Promise<RangeReply>((resolve) => waiting.set(id, resolve));
+  enqueue({ ...req, id });
+  return answer;
+}
+
+/** What this thread's range requests learned of the origins after version `since`, or undefined (nothing new). */
+export function learnedOrigins(since: number): LearnedOrigins | undefined {
+  return compiled?.rangeLearned(since);
 }

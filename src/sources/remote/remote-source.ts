@@ -35,7 +35,10 @@ const RANGES_PER_REQUEST = 64;
 
 export class RemoteSource implements ByteSource {
   readonly size: number;
+  /** Cached extents, sorted by start (they may overlap). */
   private extents: Extent[] = [];
+  /** At least the length of the longest extent: no extent starting before `s - longest` reaches `s`. */
+  private longest = 0;
   private cached = 0;
   private tick = 0;
   private fetched = 0;
@@ -139,6 +142,7 @@ export class RemoteSource implements ByteSource {
   /** Drops cached bytes (the source is done). */
   close(): void {
     this.extents = [];
+    this.longest = 0;
     this.cached = 0;
     for (const id of this.inflight.keys()) this.collect(id, this.bridge.take(id), false);
   }
@@ -230,9 +234,24 @@ export class RemoteSource implements ByteSource {
     }
   }
 
+  /** Index of the first extent starting at or after `pos` (binary search: a checkpoint caches hundreds). */
+  private firstFrom(pos: number): number {
+    let lo = 0;
+    let hi = this.extents.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.extents[mid]!.start < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   private covering(s: number, e: number): Extent | undefined {
-    for (const x of this.extents) {
-      if (x.start <= s && x.start + x.bytes.length >= e) {
+    // Extents starting at or before s, nearest first, down to those too far back to reach e.
+    for (let i = this.firstFrom(s + 1) - 1; i >= 0; i--) {
+      const x = this.extents[i]!;
+      if (x.start + this.longest < e) break;
+      if (x.start + x.bytes.length >= e) {
         x.used = ++this.tick;
         return x;
       }
@@ -244,7 +263,8 @@ export class RemoteSource implements ByteSource {
   private missing(s: number, e: number): [number, number][] {
     const out: [number, number][] = [];
     let pos = s;
-    for (const x of this.extents) {
+    for (let i = this.firstFrom(s - this.longest); i < this.extents.length; i++) {
+      const x = this.extents[i]!;
       const xe = x.start + x.bytes.length;
       if (xe <= pos) continue;
       if (x.start >= e) break;
@@ -261,7 +281,9 @@ export class RemoteSource implements ByteSource {
     if (one) return one.bytes.subarray(o - one.start, o - one.start + n);
     const out = new Uint8Array(n);
     let filled = 0;
-    for (const x of this.extents) {
+    for (let i = this.firstFrom(o - this.longest); i < this.extents.length; i++) {
+      const x = this.extents[i]!;
+      if (x.start >= o + n) break;
       const xs = Math.max(o, x.start);
       const xe = Math.min(o + n, x.start + x.bytes.length);
       if (xe <= xs) continue;
@@ -274,8 +296,9 @@ export class RemoteSource implements ByteSource {
 
   private insert(start: number, bytes: Uint8Array): void {
     if (!bytes.length) return;
-    this.extents.push({ start, bytes, used: ++this.tick });
-    this.extents.sort((a, b) => a.start - b.start);
+    // After the extents that start at or before it (the order a stable sort gave).
+    this.extents.splice(this.firstFrom(start + 1), 0, { start, bytes, used: ++this.tick });
+    this.longest = Math.max(this.longest, bytes.length);
     this.cached += bytes.length;
     while (this.cached > this.opts.cacheBytes && this.extents.length > 1) {
       let lru = 0;

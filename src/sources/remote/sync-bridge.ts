@@ -1,10 +1,13 @@
 // Synchronous range reads over HTTP for the scan engine's synchronous ByteSource interface: the requests run on one
 // worker thread (fetch-worker-source.ts) and the scanning thread blocks on a shared flag until the answer it needs
 // is posted (Atomics.wait + receiveMessageOnPort). Requests may also be posted without waiting (prefetch); their
-// answers are collected the next time the scanning thread waits.
+// answers are collected the next time the scanning thread waits. The listing's requests (requestAsync) run on the
+// calling thread with the same code (light-fetch.ts): the worker starts only when the scan reads what the listing
+// did not fetch, and takes over what the listing learned of the origins.
 import { createRequire } from 'node:module';
 import type { MessagePort } from 'node:worker_threads';
 import { FETCH_WORKER_SOURCE } from './fetch-worker-source.js';
+import { learnedOrigins, rangeFetch } from './light-fetch.js';
 
 let threads: typeof import('node:worker_threads') | undefined;
 
@@ -76,14 +79,18 @@ export class SyncBridge {
   private readonly done = new Map<number, RangeReply>();
   /** Every request posted and not yet answered, by id. */
   private readonly pending = new Set<number>();
+  /** The version of the listing thread's knowledge of the origins the worker has. */
+  private learned = 0;
 
   private start(): MessagePort {
     if (this.port) return this.port;
     const { MessageChannel, Worker } = workerThreads();
     const { port1, port2 } = new MessageChannel();
+    const learned = learnedOrigins(0);
+    this.learned = learned?.version ?? 0;
     this.worker = new Worker(FETCH_WORKER_SOURCE, {
       eval: true,
-      workerData: { port: port2, flag: this.flag.buffer },
+      workerData: { port: port2, flag: this.flag.buffer, ...(learned ? { learned } : {}) },
       transferList: [port2],
     });
     this.worker.unref();
@@ -96,7 +103,10 @@ export class SyncBridge {
   post(req: RangeRequest): number {
     const id = this.nextId++;
     this.pending.add(id);
-    this.start().postMessage({ id, ...req });
+    const port = this.start();
+    const learned = learnedOrigins(this.learned);
+    if (learned) this.learned = learned.version;
+    port.postMessage({ id, ...req, ...(learned ? { learned } : {}) });
     return id;
   }
 
@@ -119,15 +129,7 @@ export class SyncBridge {
       const left = deadline - Date.now();
       if (left <= 0) {
         this.pending.delete(id);
-        return {
-          id,
-          ok: false,
-          kind: 'timeout',
-          message: `no answer within ${timeoutMs} ms`,
-          requests: 0,
-          redirects: 0,
-          received: 0,
-        };
+        return timeoutReply(id, timeoutMs);
       }
       Atomics.wait(this.flag, 0, seen, left);
     }
@@ -138,39 +140,20 @@ export class SyncBridge {
     return this.wait(this.post(req), timeoutMs);
   }
 
-  /** Asynchronous variant for the listing phase (the event loop keeps running). */
+  /**
+   * Asynchronous variant for the listing phase: the request runs on this thread (the event loop keeps running), and
+   * an answer later than `timeoutMs` is dropped for a timeout reply.
+   */
   async requestAsync(req: RangeRequest, timeoutMs: number): Promise<RangeReply> {
-    // Atomics.waitAsync does not keep the event loop alive (the worker and port are unref'd): without this timer a
-    // CLI run whose only pending work is this wait would end before the answer, with nothing written.
-    const alive = setTimeout(() => {}, timeoutMs + 1000);
+    const id = this.nextId++;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<RangeReply>((resolve) => {
+      timer = setTimeout(() => resolve(timeoutReply(id, timeoutMs)), timeoutMs);
+    });
     try {
-      return await this.awaitReply(this.post(req), timeoutMs);
+      return await Promise.race([rangeFetch(id, req), late]);
     } finally {
-      clearTimeout(alive);
-    }
-  }
-
-  private async awaitReply(id: number, timeoutMs: number): Promise<RangeReply> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const r = this.take(id);
-      if (r) return r;
-      if (Date.now() > deadline) {
-        this.pending.delete(id);
-        return {
-          id,
-          ok: false,
-          kind: 'timeout',
-          message: `no answer within ${timeoutMs} ms`,
-          requests: 0,
-          redirects: 0,
-          received: 0,
-        };
-      }
-      const seen = Atomics.load(this.flag, 0);
-      // Atomics.waitAsync is in Node 20; it resolves when the worker signals an answer.
-      const w = waitAsync(this.flag, 0, seen, Math.max(1, deadline - Date.now()));
-      if (w.async) await w.value;
+      clearTimeout(timer);
     }
   }
 
@@ -190,12 +173,18 @@ export class SyncBridge {
   }
 }
 
-/** Atomics.waitAsync (Node 16+; not in the TypeScript library this project targets). */
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string };
-  }
-).waitAsync.bind(Atomics);
+/** The reply of a request not answered within `timeoutMs` (its late answer is dropped). */
+function timeoutReply(id: number, timeoutMs: number): RangeReply {
+  return {
+    id,
+    ok: false,
+    kind: 'timeout',
+    message: `no answer within ${timeoutMs} ms`,
+    requests: 0,
+    redirects: 0,
+    received: 0,
+  };
+}
 
 let shared: SyncBridge | undefined;
 

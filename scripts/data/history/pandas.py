@@ -228,21 +228,42 @@ MODELLED = {
                      "pickle.load (numpy < 1.16.3)"),
     },
 }
-# pandas.core.index._new_Index - reviewed, not admitted (stop 38). pandas 0.15.0 - 0.17.1 define it
-# (1d37a539b60c: `return cls.__new__(cls, **d)`); 0.25 - 1.5 re-export pandas.core.indexes.base's (dba9ab16e1a7
-# 0.25; 1c09adbdcbf7 1.0 - 1.3; 5c433974f432 1.4; 5f4599cc8d8b 1.5 - 3.0: PeriodIndex classes go to
-# _new_PeriodIndex, 1.4+ set d['dtype'] = d['data'].dtype); no read_pickle class-location table maps the name.
-# Index.__new__ (0.15 - 0.17) hands every keyword it does not know to DatetimeIndex (tz='dateutil/<path>' opens the
-# path: pandas 1.5.3's pickle.load of _new_Index(Index, {'data': ndarray, 'tz': 'dateutil//etc/passwd'}) reads
-# /etc/passwd as a zone file), parses dtype, and fastpath stores data unchecked, so it can be admitted only in the
-# shape pandas wrote, checked by the VM. What pandas 0.15 - 0.17 wrote (read from the legacy pickles of the real-world
-# manifest): (Index | Int64Index | Float64Index, {'data': ndarray, 'name': scalar}), (pandas.tseries.period.PeriodIndex,
-# {'data': int64 ndarray, 'name', 'freq'}) with freq a str (0.15 - 0.16) or an offset object (0.17: PeriodIndex.__new__
-# then reads the offset's rule code and freqstr, hooks of the offset classes not reviewed for this use), and
-# (MultiIndex, {levels, labels, sortorder, names}) (refused above). A shape check limited to the Index classes blocks
-# nothing more than the name does today but would report the PeriodIndex calls of 6 real 0.16 - 0.17 pickles as an open
-# they do not make: not written until the offset freq is reviewed.
-FUNCTIONS = {}
+# pandas.core.index._new_Index: pandas 0.15 - 0.17 define it (1d37a539b60c: `return cls.__new__(cls, **d)`); 0.25 - 1.5
+# re-export pandas.core.indexes.base's (dba9ab16e1a7 0.25; 1c09adbdcbf7 1.0 - 1.3; 5c433974f432 1.4; 5f4599cc8d8b 1.5:
+# PeriodIndex classes go to _new_PeriodIndex(cls, **d), MultiIndex gets verify_integrity=False, from 1.4 any other
+# class gets d['dtype'] = d['data'].dtype, then cls.__new__(cls, **d)); 2.0 no longer has the module, and no
+# pandas.read_pickle class-location table maps the name, so it loads only through pickle.load with a pandas that
+# defines it (the classes in d do go through read_pickle's table). Index.__new__ hands every keyword it does not know
+# to DatetimeIndex (0.15 - 0.17: tz='dateutil/<path>' opens that path; pandas 1.5.3's pickle.load of
+# _new_Index(Index, {'data': ndarray, 'tz': 'dateutil//etc/passwd'}) reads /etc/passwd as a zone file), parses
+# dtype, and fastpath stores data unchecked - so the VM admits a call only in the shapes pandas wrote, read from the
+# legacy pickles of the real-world manifest (src/analyzers/pickle/call-hooks.ts checks them):
+# - pandas.core.index Index / Int64Index / Float64Index with {'data': numpy.ndarray, 'name': None, a str or a number}:
+#   every version's Index.__new__ builds an index of the array's values by its dtype (an object array's element types
+#   are inferred, the path the pandas pack admits for pandas.core.indexes.base._new_Index);
+# - pandas.tseries.period.PeriodIndex with {'data', 'name', 'freq'}: freq a str (0.15 - 0.16 wrote the freqstr: parsed
+#   by frequencies.get_standard_freq / to_offset, a regex and fixed tables) or the index's offset object (0.17):
+#   0.16 stores it (result.freq = freq); 0.17's Period._maybe_convert_freq passes an offset through to_offset
+#   unchanged and compares its n with 0; 1.5's _new_PeriodIndex builds PeriodArray(values, freq=offset) (to_offset
+#   returns the offset; PeriodDtype reads its freqstr, a property of the class the instance dict cannot shadow);
+# - pandas.tseries.tdi.TimedeltaIndex with {'data', 'name', 'freq'}, freq None or an offset (0.16 - 0.17): to_offset
+#   passes it through; with verify_integrity the inferred freq is compared with freq.freqstr (a class property).
+# An offset object is an instance of the pandas.tseries.offsets classes this pack admits (their state hooks reviewed
+# above). data is a numpy.ndarray instance (no instance __dict__: nothing planted). MultiIndex (pandas writes
+# {levels, labels, names, sortorder}) is refused: see NOT_ADMITTED. The stop-38 check was withdrawn because it named
+# only the three Index classes and so reported the PeriodIndex calls of six real 0.16 - 0.17 pickles (freq an offset
+# object) as an open they do not make; with the PeriodIndex and TimedeltaIndex shapes above, every _new_Index call of
+# the real-world manifest passes the check except those naming MultiIndex.
+FUNCTIONS = {
+    "pandas.core.index._new_Index": (
+        "reconstructor",
+        "_new_Index(cls, d) = cls.__new__(cls, **d); admitted only as pandas 0.15 - 0.17 wrote it (the VM checks that "
+        "shape): cls pandas.core.index Index/Int64Index/Float64Index with d = {'data': numpy.ndarray, 'name': "
+        "scalar}, or pandas.tseries.period.PeriodIndex / pandas.tseries.tdi.TimedeltaIndex with a freq that is None, "
+        "a str or a pandas.tseries.offsets object: an index of the array's values",
+        ("1d37a539b60c", "dba9ab16e1a7", "1c09adbdcbf7", "5c433974f432", "5f4599cc8d8b"),
+    ),
+}
 NOT_ADMITTED = {
     "pandas.core.index.MultiIndex": (
         "MultiIndex.__setstate__ (pandas 0.13 - 0.17) rebuilds each level with Index(x) for the stream's level "

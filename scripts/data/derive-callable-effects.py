@@ -84,6 +84,11 @@ REVIEWED = {
     'pandas._libs.interval.__pyx_unpickle_IntervalMixin': {
         'returns': [{'new': 0}], 'written': 'call',
         'source': 'Cython __pyx_unpickle_IntervalMixin: IntervalMixin.__new__(type) (subtype checked)'},
+    'pandas._libs.tslibs.period.__pyx_unpickle_PeriodMixin': {
+        'returns': [{'new': 0}], 'written': 'call', 'args': {'0': 'pandas.core.arrays.period.PeriodArray'},
+        'source': 'Cython __pyx_unpickle_PeriodMixin (pandas 1.1 - 1.2 PeriodArray pickles): PeriodMixin.__new__(type) '
+                  '(subtype checked; 1.5 refuses PeriodArray as not safe, and read_pickle answers that TypeError with '
+                  'NDArrayBacked.__new__(PeriodArray, ...)), no C fields'},
     'pandas._libs.internals._unpickle_block': {
         'returns': [{'fixed': 'pandas.core.internals.blocks.Block'}], 'written': 'call',
         'source': 'pandas/_libs/internals.pyx _unpickle_block: new_block(values, placement, ndim=ndim)'},
@@ -256,6 +261,16 @@ def probes():
     calls_seen.clear()
     np.mean(Element())
     check(calls_seen == [('mean',)], 'numpy.mean calls the .mean of a non-array argument')
+    # __pyx_unpickle_PeriodMixin(type, checksum, state): only PeriodMixin subtypes, only the empty layout's checksums.
+    from pandas._libs.tslibs import period as libperiod
+    for bad in ((Probe, 0xd41d8cd, None), (libperiod.PeriodMixin, 1, None)):
+        try:
+            libperiod.__pyx_unpickle_PeriodMixin(*bad)
+            check(False, f'__pyx_unpickle_PeriodMixin{bad} is refused')
+        except (TypeError, pickle.PickleError):
+            pass
+    check(type(libperiod.__pyx_unpickle_PeriodMixin(libperiod.PeriodMixin, 0xd41d8cd, None)) is libperiod.PeriodMixin,
+          '__pyx_unpickle_PeriodMixin builds an instance of the type it is given')
     # pandas.read_pickle's compat unpickler: _reconstruct of a class that is no ndarray subtype builds it anyway.
     from pandas.compat import pickle_compat
     stream = pickle.dumps(Probe)[:-1].replace(b'\x80\x04', b'\x80\x02', 1)

@@ -194,6 +194,13 @@ FUNCTIONS = {
         "Cython-generated __pyx_unpickle_NDArrayBacked(type, checksum, state): refuses an unknown layout checksum and "
         "any type that is not an NDArrayBacked subtype, then sets the C fields from the state",
     ),
+    "pandas._libs.tslibs.period.__pyx_unpickle_PeriodMixin": (
+        "reconstructor",
+        "Cython-generated __pyx_unpickle_PeriodMixin(type, checksum, state), which pandas 1.1 - 1.2 wrote for a "
+        "PeriodArray: checksum and subtype checked (1.5 refuses PeriodArray as not safe; read_pickle's compat unpickler "
+        "then builds it with NDArrayBacked.__new__), no C fields; the BUILD that follows runs PeriodArray's own "
+        "__setstate__",
+    ),
     "pandas._libs.interval.__pyx_unpickle_IntervalMixin": (
         "reconstructor",
         "Cython-generated __pyx_unpickle_IntervalMixin(type, checksum, state): checksum and subtype checked, then the "
@@ -381,6 +388,8 @@ def _old_names():
 OLD_NAMES = _old_names()
 # Targets of the old names that this pandas' own pickles do not name: derived like any other class.
 EXTRA_NAMES = {t: "" for t, _ in OLD_NAMES.values() if t.startswith("pandas.")}
+# Names older pandas pickled that this version still defines but no longer writes (reviewed in FUNCTIONS).
+EXTRA_NAMES["pandas._libs.tslibs.period.__pyx_unpickle_PeriodMixin"] = "pandas 1.1 - 1.2 PeriodArray pickles"
 
 # Classes that pickles of older pandas call (their reduce named the class itself): reviewed with their constructor,
 # and admitted only in the argument shape those versions wrote where the constructor can do more (a "shape" verdict).

@@ -2,7 +2,8 @@
 // verdicts). The VM checks each call of such a class (REDUCE/INST/OBJ, which run __init__) against that shape; any
 // other argument is reported as the call the constructor would make with it (dateutil's tzfile(path) opens a file,
 // pandas' CustomBusinessDay(calendar=obj) calls obj.holidays()).
-import { K, type PyVal } from './values.js';
+import { instanceClasses } from './instance-class.js';
+import { K, kindName, type PyVal } from './values.js';
 
 export interface CallHook {
   /** What the constructor does with an argument outside the shape. */
@@ -11,8 +12,19 @@ export interface CallHook {
   readonly runs: { readonly module: string; readonly name: string };
   readonly applies: (canonical: string) => boolean;
   /** Why these arguments leave the reviewed shape, or undefined when they do not. `args` undefined: not known. */
-  readonly problem: (args: PyVal | undefined) => string | undefined;
+  readonly problem: (args: PyVal | undefined, ctx: CallHookContext) => string | undefined;
 }
+
+/** What the VM knows of the stream so far beyond the call's own arguments. */
+export interface CallHookContext {
+  /**
+   * A BUILD (or a SETITEM) has targeted an object a pytz reconstructor returned. pytz._p and pytz._UTC return
+   * pytz's shared tzinfo singletons, so state given to one such object is on every other reference to the same zone.
+   */
+  readonly pytzPlanted: boolean;
+}
+/** A caller that does not know the stream: assume the worst (a pytz zone may carry planted state). */
+const UNKNOWN_CONTEXT: CallHookContext = Object.freeze({ pytzPlanted: true });
 
 /** The argument tuple's items, or why they cannot be read. */
 function argItems(args: PyVal | undefined): PyVal[] | string {
@@ -28,8 +40,55 @@ const isStr = (v: PyVal | undefined): boolean => typeof v === 'string' || (typeo
 /** None, or an object a constructor or class rebuilt (its own pack entry reviewed what it runs). */
 const isNoneOrObject = (v: PyVal | undefined): boolean => isNone(v) || (typeof v === 'object' && v.k === K.Obj);
 
+/** The reconstructors pytz's tzinfo classes pickle through; each returns pytz's own cached tzinfo singleton. */
+export const PYTZ_RECONSTRUCTORS: ReadonlySet<string> = new Set(['pytz._p', 'pytz._UTC']);
+
+/**
+ * A pytz time zone as pytz's reduce wrote it: the result of pytz._p(zone, ...) / pytz._UTC() (their pack entries check
+ * the zone name against pytz's fixed list), with no state given to it or to any other pytz object of the stream.
+ */
+function isPytzZone(v: PyVal | undefined, ctx: CallHookContext): boolean {
+  if (typeof v !== 'object' || v.k !== K.Obj || ctx.pytzPlanted) return false;
+  const c = v.callee;
+  if (typeof c !== 'object' || c.k !== K.Global || !PYTZ_RECONSTRUCTORS.has(c.imp.canonical)) return false;
+  return (
+    v.state === undefined &&
+    v.states === undefined &&
+    v.plantedAttrs === undefined &&
+    v.planted === undefined &&
+    v.plantedSetstate === undefined &&
+    v.through === undefined
+  );
+}
+
 /** Timestamp under the names pandas < 1.0 wrote (tslib) and the class pandas.read_pickle maps them to. */
 const OLD_TIMESTAMP = /^pandas\.(?:tslib|_libs\.tslib|_libs\.tslibs\.timestamps)\.Timestamp$/;
+
+/** None, a str or a number (an index name as pandas writes it). */
+function isScalar(v: PyVal): boolean {
+  if (typeof v !== 'object') return true; // a kept str, an int
+  return v.k === K.None || v.k === K.Str || v.k === K.Float || v.k === K.True || v.k === K.False;
+}
+
+/** The classes pandas 0.15 - 0.17's index reduces pass to pandas.core.index._new_Index, and whether with a freq. */
+const OLD_INDEX_KEYS: ReadonlyMap<string, { readonly freq: boolean }> = new Map([
+  ['pandas.core.index.Index', { freq: false }],
+  ['pandas.core.index.Int64Index', { freq: false }],
+  ['pandas.core.index.Float64Index', { freq: false }],
+  ['pandas.tseries.period.PeriodIndex', { freq: true }],
+  ['pandas.tseries.tdi.TimedeltaIndex', { freq: true }],
+]);
+
+/**
+ * An offset object of pandas.tseries.offsets (admitted by the pandas history pack, its state hooks reviewed there):
+ * PeriodIndex/TimedeltaIndex store it, or read its n and freqstr (a property of the class, which the instance dict
+ * cannot shadow).
+ */
+function isOldOffset(v: PyVal): boolean {
+  if (typeof v !== 'object' || v.k !== K.Obj) return false;
+  const c = instanceClasses(v);
+  return !c.unknown && c.names.length > 0 && c.names.every((n) => n.startsWith('pandas.tseries.offsets.'));
+}
 
 const CUSTOM_OFFSET =
   /^pandas\.(?:_libs\.tslibs\.offsets|tseries\.offsets)\.(?:CustomBusiness(?:Day|Hour|MonthBegin|MonthEnd)|CDay|CBMonthBegin|CBMonthEnd)$/;
@@ -69,19 +128,65 @@ export const CALL_HOOKS: readonly CallHook[] = [
     // maps pandas.tslib.Timestamp to the current class). The constructor resolves a str tz through the time-zone
     // helpers, and 'dateutil/<path>' makes dateutil's gettz open that path (any file; seen with pandas 1.5.3's
     // Timestamp(1, None, 'dateutil//etc/hostname')). The reduce writes an int value, None or an offset for freq and
-    // None for a naive Timestamp: only that is admitted (a tz object is not: its methods run on the stream's state).
-    what: 'resolves a str tz by name and opens a dateutil/<path> zone file (pandas Timestamp.__new__ maybe_get_tz)',
+    // the Timestamp's tzinfo: None for a naive Timestamp, else the zone object (pandas' legacy pickles hold pytz zones,
+    // pytz._p(...) / pytz._UTC()). A tz object is not resolved by name: maybe_get_tz returns it as it is, and the
+    // localisation reads its transition tables (pandas 0.15 - 0.19 tslib.pyx _get_dst_info; 1.x tzconversion) and calls
+    // its methods - pytz's own code while nothing was planted on it. So a pytz zone is admitted only when no BUILD or
+    // SETITEM of the stream reached any pytz object (they are shared singletons); any other tz is refused.
+    what: 'resolves a str tz by name and opens a dateutil/<path> zone file, or runs what a tz object carries (pandas Timestamp.__new__)',
     runs: { module: 'builtins', name: 'open' },
     applies: (c) => OLD_TIMESTAMP.test(c),
-    problem: (args) => {
+    problem: (args, ctx) => {
       const items = argItems(args);
       if (typeof items === 'string') return items;
       if (items.length < 1 || items.length > 3) return `${items.length} arguments (pandas wrote (value, freq, tz))`;
       const v = items[0];
       if (typeof v !== 'bigint' && typeof v !== 'number') return 'the value is not an int (pandas wrote int64 ns)';
       if (items.length > 1 && !isNoneOrObject(items[1])) return 'the freq argument is not None or an offset object';
-      if (items.length > 2 && !isNone(items[2])) return 'the tz argument is not None: a str tz is resolved by name';
+      if (items.length > 2 && !isNone(items[2]) && !isPytzZone(items[2], ctx))
+        return ctx.pytzPlanted && typeof items[2] === 'object' && items[2].k === K.Obj
+          ? 'the tz argument is a pytz zone, and the stream gave state to a pytz object (a shared singleton)'
+          : 'the tz argument is not None or an unmodified pytz zone: a str tz is resolved by name';
       return undefined;
+    },
+  },
+  {
+    // pandas.core.index._new_Index(cls, d) = cls.__new__(cls, **d): pandas 0.15 - 0.17 define it there, 0.25 - 1.5
+    // re-export pandas.core.indexes.base's. Index.__new__ hands every keyword it does not know to DatetimeIndex
+    // (tz='dateutil/<path>' opens that path), parses a dtype, and a fastpath keyword stores data unchecked. What
+    // pandas 0.15 - 0.17's reduces wrote (read from pandas' legacy pickles): Index/Int64Index/Float64Index with
+    // {'data': the values ndarray, 'name': name}; PeriodIndex with {'data', 'name', 'freq'}, freq a str (0.15 - 0.16)
+    // or the index's offset object (0.17); TimedeltaIndex with the same three keys, freq None or an offset. Only that
+    // is admitted (the history pack's review: scripts/data/history/pandas.py).
+    what: 'passes every keyword of its dict to Index.__new__, which hands unknown ones to DatetimeIndex (pandas _new_Index)',
+    runs: { module: 'builtins', name: 'open' },
+    applies: (c) => c === 'pandas.core.index._new_Index',
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
+      if (items.length !== 2) return `${items.length} arguments (pandas writes (cls, d))`;
+      const [cls, d] = items;
+      const keys = typeof cls === 'object' && cls.k === K.Global ? OLD_INDEX_KEYS.get(cls.imp.canonical) : undefined;
+      if (keys === undefined) {
+        const named = typeof cls === 'object' && cls.k === K.Global ? cls.imp.canonical : `(a ${kindName(cls!)})`;
+        return `the class ${named} is not one of the indexes pandas 0.15 - 0.17 passed with data, name and freq`;
+      }
+      if (typeof d !== 'object' || d.k !== K.Dict || d.opaque || d.n > d.keys.length)
+        return 'the keywords are not a literal dict the analysis kept';
+      for (const [i, k] of d.keys.entries()) {
+        const v = d.vals[i]!;
+        if (k === 'data') {
+          const c = instanceClasses(v);
+          if (c.unknown || c.names.length !== 1 || c.names[0] !== 'numpy.ndarray')
+            return 'data is not a numpy.ndarray (pandas writes the index values array)';
+        } else if (k === 'name') {
+          if (!isScalar(v)) return 'name is not None, a str or a number';
+        } else if (k === 'freq' && keys.freq) {
+          if (!(isNone(v) || isStr(v) || isOldOffset(v))) return 'freq is not None, a str or a pandas offset object';
+        } else
+          return `keyword ${typeof k === 'string' ? JSON.stringify(k.slice(0, 64)) : 'not a str'} (pandas writes data, name${keys.freq ? ' and freq' : ''})`;
+      }
+      return d.keys.includes('data') ? undefined : 'no data keyword (pandas writes data and name)';
     },
   },
 ];
@@ -114,10 +219,11 @@ function matchOf(canonical: string): HookMatch {
 export function callHookProblem(
   canonical: string,
   args: PyVal | undefined,
+  ctx: CallHookContext = UNKNOWN_CONTEXT,
 ): (Pick<CallHook, 'what' | 'runs'> & { readonly problem: string }) | undefined {
   const m = matchOf(canonical);
   for (const h of m.hooks) {
-    const problem = m.viaInit ? '__init__ is called directly on a stream-chosen object' : h.problem(args);
+    const problem = m.viaInit ? '__init__ is called directly on a stream-chosen object' : h.problem(args, ctx);
     if (problem !== undefined) return { what: h.what, runs: h.runs, problem };
   }
   return undefined;

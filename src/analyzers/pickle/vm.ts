@@ -29,7 +29,7 @@ import { checkCallableSinks, checkClassSinks, checkUnknownClassState, type Class
 import { bytesioSetstate } from './bytesio-state.js';
 import { argumentWork, MATERIAL_LIMIT, TEXT_READ_LIMIT, type ArgumentWork } from './argument-work.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
-import { callHookProblem } from './call-hooks.js';
+import { callHookProblem, PYTZ_RECONSTRUCTORS } from './call-hooks.js';
 import {
   deepHash,
   exposure,
@@ -296,6 +296,11 @@ function stateDicts(state: PyVal | undefined): DictV[] {
   return dicts;
 }
 
+/** An object a pytz reconstructor returned: pytz's shared tzinfo singleton for its zone. */
+function isPytzObject(v: ObjV): boolean {
+  return typeof v.callee === 'object' && v.callee.k === K.Global && PYTZ_RECONSTRUCTORS.has(v.callee.imp.canonical);
+}
+
 /** A Cython-generated unpickle function (__pyx_unpickle_<Class>(type, checksum, state)), by Cython's naming. */
 function isCythonUnpickle(canonical: string): boolean {
   return canonical.slice(canonical.lastIndexOf('.') + 1).startsWith('__pyx_unpickle_');
@@ -455,6 +460,8 @@ class PickleVm implements ModelContext {
   private readonly memoDetail: number;
   /** Nesting of modelled calls that invoke other calls (torchRebuild). */
   private modelDepth = 0;
+  /** A BUILD or SETITEM(S) targeted an object a pytz reconstructor returned (a shared tzinfo singleton). */
+  private pytzPlanted = false;
   /** Nesting of implicit-hook checks under way (implicitHooks). */
   private implicitDepth = 0;
   /** The import recorded last, and its opcode (see importFact). */
@@ -1148,7 +1155,7 @@ class PickleVm implements ModelContext {
 
   /** A constructor called outside the argument shape its pack admits it in: reported as the call it makes. */
   private checkCallHook(canonical: string, args: PyVal | undefined): void {
-    const hook = callHookProblem(canonical, args);
+    const hook = callHookProblem(canonical, args, { pytzPlanted: this.pytzPlanted });
     if (hook === undefined) return;
     const runs = this.derive(hook.runs.module, hook.runs.name, `${canonical}.__init__: ${hook.problem}`);
     this.recordCall('REDUCE', runs, `${canonical} ${hook.what}`);
@@ -1245,6 +1252,7 @@ class PickleVm implements ModelContext {
         // A dict subclass (OrderedDict, Counter, defaultdict) hashes each key it is given.
         for (let i = 0; i + 1 < kv.length; i += 2) if (!isUnhashable(kv[i]!)) this.hashed(kv[i]!);
         if (target.k === K.Obj) {
+          if (isPytzObject(target)) this.pytzPlanted = true;
           const planted = (target.planted ??= { k: K.Dict, keys: [], vals: [], n: 0 });
           for (let i = 0; i + 1 < kv.length; i += 2) dictPut(planted, kv[i]!, kv[i + 1]!);
         }
@@ -1509,6 +1517,7 @@ class PickleVm implements ModelContext {
    * the instance (a direct call, a reconstructor, an identity helper).
    */
   private applyState(inst: ObjV, state: PyVal, via: string): void {
+    if (isPytzObject(inst)) this.pytzPlanted = true;
     const planted = this.checkDunderState(state);
     if (planted !== undefined) inst.plantedSetstate = planted;
     plantAttrs(inst, state);

@@ -3,10 +3,19 @@
 // scans it, counted per library and per the version that wrote it (the version its path names, else the first
 // release tag it appears in; for a library with no version in the file or path, the newest release of that library at
 // the commit date, marked "by date": an upper bound). A second table counts files per library whose names the file's
-// pickles import (a scikit-learn manifest file naming xgboost.* counts for XGBoost too). Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--json FILE] [--manifest FILE]
+// pickles import (a scikit-learn manifest file naming xgboost.* counts for XGBoost too).
+// Scope of the measure (issue 26's libraries): a file is in scope when every module its pickles name belongs to one of
+// the listed libraries (LIBRARY_OF) or to Python's standard library (the running CPython's sys.stdlib_module_names,
+// plus the Python 2 names pickle's fix_imports maps); a file that names any other module (sklearn2pmml, skorch,
+// morfessor, dill, __main__, ...) holds classes of a library no pack reviews and is reported out of scope, with the
+// modules that put it there, never counted as a false block of the measure. A third table counts the in-scope files
+// per library named and major version (0.y counts as its own major, as semantic versioning reads 0.y releases).
+// Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--out-of-scope] [--json FILE] [--manifest FILE]
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import compat from '../src/analyzers/pickle/data/compat-pickle.json' with { type: 'json' };
+import { MODULE_ALIASES } from '../src/analyzers/pickle/names.js';
 import { scanBytes } from '../src/scan/engine.js';
 
 interface Entry {
@@ -164,13 +173,44 @@ const LIBRARY_OF: Record<string, string> = {
   joblib: 'joblib',
 };
 
+/** Python's standard library, top-level names: the running CPython's list, Python 2's names and the VM's aliases. */
+function stdlibModules(): Set<string> {
+  const code = 'import sys, json; print(json.dumps(sorted(sys.stdlib_module_names)))';
+  let names: string[] = [];
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    try {
+      names = JSON.parse(execFileSync(py, ['-c', code], { encoding: 'utf8' })) as string[];
+      break;
+    } catch {
+      continue;
+    }
+  }
+  if (names.length === 0) throw new Error('real-world-report: needs python3 >= 3.10 for sys.stdlib_module_names');
+  const py2 = Object.keys(compat.import_mapping).map((m) => m.split('.')[0]!);
+  return new Set([...names, ...py2, ...Object.keys(MODULE_ALIASES), 'builtins']);
+}
+const STDLIB = stdlibModules();
+/** The modules of a file's pickles outside the listed libraries and the standard library (out of scope). */
+const outOfScope = (modules: Iterable<string>): string[] =>
+  [...new Set(modules)].filter((m) => !Object.hasOwn(LIBRARY_OF, m) && !STDLIB.has(m)).sort();
+/** A writer's major version: x of x.y for x >= 1, 0.y for 0.y (a 0.y release may break what 0.(y-1) wrote). */
+function majorOf(w: string): string {
+  const v = /(\d+)\.(\d+)/.exec(w);
+  if (!v) return w;
+  const bound = w.startsWith('<') ? '<= ' : '';
+  return `${bound}${v[1] === '0' ? `0.${v[2]}` : v[1]}${w.includes('by date') ? ' by date' : ''}`;
+}
+
 const library = (e: Entry): string =>
   e.library ?? (e.package ?? '').replace(/^python3-/, '').replace(/^sklearn$/, 'scikit-learn') ?? '?';
 const major = (v: string): string => v.replace(/^v/, '').split('.').slice(0, 2).join('.');
+/** Whether the entry's repository is the library's own (or a fork of it): only then is its release tag the library's. */
+const ownRepository = (e: Entry): boolean => e.repository?.split('/')[1]?.toLowerCase() === library(e).toLowerCase();
 const writer = (e: Entry): string =>
   e.writer
     ? major(e.writer)
-    : (byDate(library(e), e) ?? (e.tag ? `<= ${major(e.tag)}` : e.version ? `deb ${major(e.version)}` : '?'));
+    : (byDate(library(e), e) ??
+      (e.tag && ownRepository(e) ? `<= ${major(e.tag)}` : e.version ? `deb ${major(e.version)}` : '?'));
 /** The writer of a file for a library it names but is not the test data of: that library's release at the date. */
 const writerFor = (lib: string, e: Entry): string =>
   lib === library(e) ? writer(e) : (byDate(lib, e) ?? (e.version ? `deb ${major(e.version)}` : '?'));
@@ -179,6 +219,11 @@ type Row = { files: number; blocked: number; companion: number; own: number; nam
 const rows = new Map<string, Row>();
 const named = new Map<string, Row>();
 const blockedList: string[] = [];
+/** In-scope files per library named and major version. */
+const majors = new Map<string, Row>();
+const scope = { in: 0, inBlocked: 0, out: 0, outBlocked: 0, outOwn: 0 };
+const outModules = new Map<string, { files: number; blocked: number }>();
+const outList: string[] = [];
 let absent = 0;
 for (const e of manifest.files) {
   const bytes = bytesOf(e);
@@ -191,26 +236,61 @@ for (const e of manifest.files) {
   const key = `${library(e)}\t${writer(e)}`;
   const row = rows.get(key) ?? { files: 0, blocked: 0, companion: 0, own: 0, names: [] };
   const libs = new Set<string>();
-  for (const p of r.pickles) for (const g of p.globals ?? []) libs.add(LIBRARY_OF[g.name.split('.')[0]!] ?? '');
+  const modules = new Set<string>();
+  for (const p of r.pickles)
+    for (const g of p.globals ?? []) {
+      modules.add(g.name.split('.')[0]!);
+      libs.add(LIBRARY_OF[g.name.split('.')[0]!] ?? '');
+    }
   libs.delete('');
+  const outside = outOfScope(modules);
   const namedRows = [...libs].map((lib) => {
     const k = `${lib}\t${writerFor(lib, e)}`;
     const nr = named.get(k) ?? { files: 0, blocked: 0, companion: 0, own: 0, names: [] };
     named.set(k, nr);
     return nr;
   });
-  for (const x of [row, ...namedRows]) x.files++;
-  if (blocking.length && blocking.every((f) => f.evidence.signal.includes(COMPANION_ABSENT)))
-    for (const x of [row, ...namedRows]) x.companion++;
-  else if (blocking.length) {
-    for (const x of [row, ...namedRows]) x.blocked++;
+  // The libraries an in-scope file counts for: its own (the test data's library) and every listed library it names.
+  const majorRows = outside.length
+    ? []
+    : [...new Set([library(e), ...libs])].map((lib) => {
+        const k = `${lib}\t${majorOf(writerFor(lib, e))}`;
+        const mr = majors.get(k) ?? { files: 0, blocked: 0, companion: 0, own: 0, names: [] };
+        majors.set(k, mr);
+        return mr;
+      });
+  for (const x of [row, ...namedRows, ...majorRows]) x.files++;
+  const where = e.repository ? `${e.repository}:${e.path}` : e.path;
+  const companionOnly = blocking.length > 0 && blocking.every((f) => f.evidence.signal.includes(COMPANION_ABSENT));
+  const isBlocked = blocking.length > 0 && !companionOnly;
+  if (outside.length) {
+    scope.out++;
+    for (const m of outside) {
+      const o = outModules.get(m) ?? { files: 0, blocked: 0 };
+      o.files++;
+      if (isBlocked) o.blocked++;
+      outModules.set(m, o);
+    }
+    outList.push(`${where}\t${outside.join(', ')}`);
+  } else scope.in++;
+  if (companionOnly) for (const x of [row, ...namedRows, ...majorRows]) x.companion++;
+  else if (isBlocked) {
+    for (const x of [row, ...namedRows, ...majorRows]) x.blocked++;
     // Blocked for a name of the library itself (not only for another library's name in the same file).
+    let own = false;
     [...libs].forEach((lib, i) => {
       const mods = Object.keys(LIBRARY_OF).filter((m) => LIBRARY_OF[m] === lib);
-      if (blocking.some((f) => mods.some((m) => f.evidence.signal.includes(`imports ${m}.`)))) namedRows[i]!.own++;
+      if (blocking.some((f) => mods.some((m) => f.evidence.signal.includes(`imports ${m}.`)))) {
+        namedRows[i]!.own++;
+        own = true;
+      }
     });
-    const where = e.repository ? `${e.repository}:${e.path}` : e.path;
-    blockedList.push(`${where}\t${blocking.map((f) => f.evidence.signal.slice(0, 160)).join(' | ')}`);
+    if (outside.length) {
+      scope.outBlocked++;
+      if (own) scope.outOwn++;
+    } else scope.inBlocked++;
+    const tag = outside.length ? `out of scope (${outside.join(', ')})` : 'in scope';
+    blockedList.push(`${where}\t${tag}\t${blocking.map((f) => f.evidence.signal.slice(0, 160)).join(' | ')}`);
   }
   rows.set(key, row);
 }
@@ -223,10 +303,34 @@ console.log(`total\t\t${total}\t${blocked}\t(absent: ${absent})`);
 console.log('\nlibrary named\twriter version\tfiles\tblocked\tcompanion-only\tblocked for its names');
 const namedSorted = [...named].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
 for (const [k, v] of namedSorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.own}`);
+console.log(
+  `\nscope: ${scope.in} files name only the listed libraries and the standard library (the measure): ` +
+    `${scope.inBlocked} blocked; ${scope.out} name another library (out of scope): ${scope.outBlocked} blocked, ` +
+    `${scope.outOwn} of them also for a listed library's name`,
+);
+console.log('\nlibrary named (in scope)\tmajor version\tfiles\tblocked\tcompanion-only');
+const majorSorted = [...majors].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
+for (const [k, v] of majorSorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}`);
+console.log('\nmodule outside the listed libraries\tfiles\tblocked');
+for (const [m, v] of [...outModules].sort((a, b) => b[1].files - a[1].files || a[0].localeCompare(b[0])))
+  console.log(`${m}\t${v.files}\t${v.blocked}`);
 if (process.argv.includes('--blocked')) for (const b of blockedList) console.log(b);
+if (process.argv.includes('--out-of-scope')) for (const o of outList) console.log(o);
 const j = process.argv.indexOf('--json');
 if (j > 0)
   writeFileSync(
     process.argv[j + 1]!,
-    JSON.stringify({ rows: Object.fromEntries(sorted), named: Object.fromEntries(namedSorted), blockedList }, null, 1),
+    JSON.stringify(
+      {
+        rows: Object.fromEntries(sorted),
+        named: Object.fromEntries(namedSorted),
+        scope,
+        majors: Object.fromEntries(majorSorted),
+        outOfScope: Object.fromEntries(outModules),
+        blockedList,
+        outList,
+      },
+      null,
+      1,
+    ),
   );

@@ -17,6 +17,11 @@ packs admit, from the library itself, offline (never at scan time):
 
 A class is written to the facts when it has a sample (so the written lengths are the library's) and a probe ended by
 a signal or returned: the VM then admits a BUILD of such a class only with a tuple of a length the library writes.
+
+4. which items the hook converts to C numbers: for each item the library writes as a Python int, float or bool (in
+   every sample of the class), a probe with the library's own state in which that item is an object whose
+   __index__/__int__/__float__ report that they ran. Those items are `numbers`: the VM admits the state only with a
+   number there (a planted object would have its conversion method run inside the hook).
 Usage: /usr/bin/python3 scripts/data/derive-native-states.py > src/analyzers/pickle/data/native-states.json
 """
 import glob
@@ -107,6 +112,51 @@ def probe(cls, state):
     return in_fork(_probe, (cls, state)) or 'no-result'
 
 
+class _Planted:
+    """An item whose conversion to a C number is observable: each conversion method records that it ran."""
+
+    ran = []
+
+    def __index__(self):
+        _Planted.ran.append('__index__')
+        return 1
+
+    def __int__(self):
+        _Planted.ran.append('__int__')
+        return 1
+
+    def __float__(self):
+        _Planted.ran.append('__float__')
+        return 1.0
+
+
+def converted(cls, state, i):
+    """Whether cls's hook, given the library's `state` with item i replaced by a _Planted, converts that item."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            planted = list(state)
+            planted[i] = _Planted()
+            cls.__new__(cls).__setstate__(tuple(planted))
+        except Exception:  # noqa: BLE001 - a hook that refuses the object after converting it still converted it
+            pass
+        os.write(w, b'1' if _Planted.ran else b'0')
+        os._exit(0)
+    os.close(w)
+    msg = os.read(r, 10)
+    os.close(r)
+    os.waitpid(pid, 0)
+    return msg == b'1'
+
+
+def number_items(states):
+    """Indices every written state holds a Python int, float or bool at (numpy scalars are objects in a pickle)."""
+    n = min(len(s) for s in states)
+    return [i for i in range(n) if all(type(s[i]) in (int, float, bool) for s in states)]
+
+
 def main():
     classes = {}
     for name in admitted():
@@ -119,6 +169,7 @@ def main():
             classes[name] = obj
     written = {}
     real = {}
+    states = {}
     for inst in samples():
         cls = type(inst)
         red = inst.__reduce_ex__(4)
@@ -126,6 +177,8 @@ def main():
             key = f'{cls.__module__}.{cls.__qualname__}'
             written.setdefault(key, []).append(shape(red[2]))
             real.setdefault(key, red[2])
+            if isinstance(red[2], tuple):
+                states.setdefault(key, []).append(red[2])
     facts = {}
     for name, cls in sorted(classes.items()):
         shapes = written.get(f'{cls.__module__}.{cls.__qualname__}')
@@ -140,8 +193,10 @@ def main():
         if not any(p == 'returned' or p.startswith('signal:') for p in probes.values()):
             continue
         owner = native_hook(cls)
+        key = f'{cls.__module__}.{cls.__qualname__}'
+        numbers = [i for i in number_items(states[key]) if converted(cls, real[key], i)]
         facts[name] = {'hook': f'{owner.__module__}.{owner.__qualname__}.__setstate__', 'lengths': lengths,
-                       'probes': probes}
+                       'probes': probes, **({'numbers': numbers} if numbers else {})}
     import sklearn
     import numpy
     versions = {'python': sys.version.split()[0], 'numpy': numpy.__version__, 'sklearn': sklearn.__version__}
@@ -153,7 +208,9 @@ def main():
     json.dump({'generated_by': 'scripts/data/derive-native-states.py', 'versions': versions,
                'native_hooks_examined': len(classes),
                'note': 'classes whose native __setstate__ reads tuple/list items without a length check; a BUILD '
-                       'state must be a tuple of one of `lengths` (what the library writes)',
+                       'state must be a tuple of one of `lengths` (what the library writes) whose `numbers` items '
+                       'are numbers (the hook converts them to C numbers, running a planted object\'s '
+                       '__index__/__int__/__float__)',
                'classes': facts}, sys.stdout, indent=1, sort_keys=True)
     sys.stdout.write('\n')
 

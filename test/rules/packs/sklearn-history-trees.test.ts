@@ -6,6 +6,8 @@
 // converts to C numbers are numbers. Fixtures: scripts/fixtures/history-trees.py (the installed scikit-learn's trees,
 // spelled at the old locations; each file's current-location twin loaded by the real loader, whose outcome the
 // manifest records: a read past the items faults, a planted fractions.Fraction has its __int__/__float__ run).
+// Two files keep the current locations (the installed names, whose number items scripts/data/derive-native-states.py
+// finds by probing the hook): the same planted Fraction is blocked there too.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { allowEntry } from '../../../src/rules/data/allowlist.js';

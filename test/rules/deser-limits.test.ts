@@ -3,7 +3,7 @@
 // (with the limit named); the same shapes within the limits are found (or clean) without it. A package installed in
 // a site-packages folder is its own project: its sibling distributions are libraries, never grown into.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -311,10 +311,36 @@ function twoHops(benign: boolean): string {
   return dir;
 }
 
+const readViews = (dir: string): string => readFileSync(join(dir, 'app', 'views.py'), 'utf8');
+
 describe('DESER: a handler file named alone', () => {
   it('reaches a sink two modules away (handler -> service -> codec)', async () => {
     const dir = twoHops(false);
     assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), ['DESER-NETWORK-INPUT']);
+    assert.equal(lastRunStats.namedParsed, 1);
+  });
+
+  it('is not parsed when no module within two imports names a deserializer (no path can run through it)', async () => {
+    // The same handler and service, but the codec decodes JSON: neither import layer passes the DESER text gate.
+    const dir = twoHops(false);
+    writeFileSync(join(dir, 'app', 'codec.py'), 'import json\n\n\ndef decode(blob):\n    return json.loads(blob)\n');
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), []);
+    assert.equal(lastRunStats.namedParsed, 0);
+    assert.equal(lastRunStats.loadedOnDemand, 0);
+  });
+
+  it('is parsed when the deserializer is two imports away through a continued from-import line', async () => {
+    const dir = twoHops(false);
+    writeFileSync(
+      join(dir, 'app', 'service.py'),
+      'from app import other0, \\\n    codec\n\n\ndef process(body):\n    return codec.decode(other0.f0(body))\n',
+    );
+    writeFileSync(
+      join(dir, 'app', 'views.py'),
+      readViews(dir).replace('from app import service', 'from app import (\n    service,\n)'),
+    );
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), ['DESER-NETWORK-INPUT']);
+    assert.equal(lastRunStats.namedParsed, 1);
   });
 
   it('the benign twin (the service passes its own constant) is clean', async () => {

@@ -528,16 +528,24 @@ function textImportedModules(text: string, pkg: string, byKey: ReadonlyMap<strin
   const out = new Set<string>();
   const { names } = importStatementNames(text, pkg);
   for (const name of names) {
-    const parts = name.split('.').filter((x) => x !== '');
-    for (let n = parts.length; n >= 1; n--) {
-      const rel = byKey.get(parts.slice(0, n).join('.'));
-      if (rel !== undefined) {
-        out.add(rel);
-        break;
-      }
-    }
+    const rel = longestModule(name.split('.'), byKey);
+    if (rel !== undefined) out.add(rel);
   }
   return out;
+}
+
+/** The module (rel path) a dotted name's longest prefix names, from `longest` parts down to one. */
+function longestModule(
+  parts: readonly string[],
+  byKey: ReadonlyMap<string, string>,
+  longest = parts.length,
+): string | undefined {
+  const ps = parts.filter((x) => x !== '');
+  for (let n = Math.min(longest, ps.length); n >= 1; n--) {
+    const rel = byKey.get(ps.slice(0, n).join('.'));
+    if (rel !== undefined) return rel;
+  }
+  return undefined;
 }
 
 /**
@@ -591,14 +599,8 @@ function importedModules(
         .filter((x) => x !== '')
         .join('.');
     }
-    const parts = name.split('.').filter((x) => x !== '');
-    for (let n = parts.length; n >= 1; n--) {
-      const rel = byKey.get(parts.slice(0, n).join('.'));
-      if (rel !== undefined) {
-        out.push(rel);
-        break;
-      }
-    }
+    const rel = longestModule(name.split('.'), byKey);
+    if (rel !== undefined) out.push(rel);
   }
   return out;
 }
@@ -614,14 +616,12 @@ function calledModules(
   for (const c of mod.calls)
     for (const v of c.callee.values) {
       if (v.kind !== 'qualified') continue;
-      const parts = absoluteName(v.name, 0, pkg).split('.');
-      for (let n = parts.length - 1; n >= 1; n--) {
-        const rel = byKey.get(parts.slice(0, n).join('.'));
-        if (rel !== undefined) {
-          out.add(rel);
-          break;
-        }
-      }
+      // The callee's module: a prefix of its name without the last part (the function or class called).
+      const parts = absoluteName(v.name, 0, pkg)
+        .split('.')
+        .filter((x) => x !== '');
+      const rel = longestModule(parts, byKey, parts.length - 1);
+      if (rel !== undefined) out.add(rel);
     }
   return out;
 }

@@ -259,7 +259,14 @@ async function runTarget(
         // module that holds the deserializer (the first hop), or receives data and calls a module that calls one
         // (the second). Neither can hold when no project module its import statements name, nor any module those
         // name, passes the DESER text gate: then the file is not parsed (its imports read as text, never run).
-        if (!deserWithinTwoImports(text, e.rel, (st) => byStable.get(st), textOf, byKey, keys)) continue;
+        // Only for a file named on its own: in a package folder scanned every file is parsed up front, so that
+        // the demand rounds need not rebuild long caller chains across it (they ran out of rounds in django and
+        // twisted when those files were left to the rounds).
+        if (
+          !e.member.target.isDirectory &&
+          !deserWithinTwoImports(text, e.rel, (st) => byStable.get(st), textOf, byKey, keys)
+        )
+          continue;
         try {
           e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
         } catch {

@@ -338,6 +338,9 @@ describe('DESER: a handler file named alone', () => {
     assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), []);
     assert.equal(lastRunStats.namedParsed, 0);
     assert.equal(lastRunStats.loadedOnDemand, 0);
+    // The package folder scanned: every file the walk did not analyse is parsed up front, as before.
+    assert.deepEqual(await ruleIds(join(dir, 'app')), []);
+    assert.ok(lastRunStats.namedParsed > 20, String(lastRunStats.namedParsed));
   });
 
   it('is parsed when the deserializer is two imports away through a continued from-import line', async () => {

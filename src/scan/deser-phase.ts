@@ -52,12 +52,22 @@ interface Entry {
   named: boolean;
 }
 
-/** Figures of the last run (for the bench): files, modules analysed in the walk and on demand, rounds used. */
-export const lastRunStats = { files: 0, analysedInWalk: 0, loadedOnDemand: 0, rounds: 0, workBytes: 0 };
+/**
+ * Figures of the last run (for the bench and tests): files, modules analysed in the walk, named files the walk did
+ * not analyse that the phase parsed, modules loaded on demand, rounds used, source bytes read.
+ */
+export const lastRunStats = { files: 0, analysedInWalk: 0, namedParsed: 0, loadedOnDemand: 0, rounds: 0, workBytes: 0 };
 
 /** After the walk: one project per scan target, grown on demand, then the DESER rules across its modules. */
 export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
-  Object.assign(lastRunStats, { files: 0, analysedInWalk: 0, loadedOnDemand: 0, rounds: 0, workBytes: 0 });
+  Object.assign(lastRunStats, {
+    files: 0,
+    analysedInWalk: 0,
+    namedParsed: 0,
+    loadedOnDemand: 0,
+    rounds: 0,
+    workBytes: 0,
+  });
   // One project per root: a directory scanned is its own root unless it is a package (then the directory above
   // its top package is); a file named on its own belongs to the root above its top package. Files of one root
   // form one project however they were named. A root that is an installed-packages folder (site-packages,
@@ -233,16 +243,36 @@ async function runTarget(
     // Modules called by a named file the data can enter on its own (a handler, a server, a client read, a
     // download, a receive: `mayReceiveData`): read whatever their text, and their callees are the second hop.
     const calledByNamed = new Set<string>();
+    // Texts read for the pre-check below, so a module it read is not read again as a hop.
+    const texts = new Map<string, string | undefined>();
+    const textOf = (e: Entry): string | undefined => {
+      if (!texts.has(e.rel)) texts.set(e.rel, read(e));
+      return texts.get(e.rel);
+    };
+    const byKey = keyIndex(keys);
     for (const e of entries) {
       if (!e.named) continue;
       if (e.module === undefined) {
         const text = read(e);
         if (text === undefined) continue;
+        // A named file whose text names no deserializer is on a data path only as the middle of one: it calls a
+        // module that holds the deserializer (the first hop), or receives data and calls a module that calls one
+        // (the second). Neither can hold when no project module its import statements name, nor any module those
+        // name, passes the DESER text gate: then the file is not parsed (its imports read as text, never run).
+        // Only for a file named on its own: in a package folder scanned every file is parsed up front, so that
+        // the demand rounds need not rebuild long caller chains across it (they ran out of rounds in django and
+        // twisted when those files were left to the rounds).
+        if (
+          !e.member.target.isDirectory &&
+          !deserWithinTwoImports(text, e.rel, (st) => byStable.get(st), textOf, byKey, keys)
+        )
+          continue;
         try {
           e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
         } catch {
           continue;
         }
+        stats.namedParsed++;
         fresh.push(e);
       }
       // The modules it calls into (a re-export it never calls, `from .pickle import read_pickle` in an api
@@ -275,7 +305,7 @@ async function runTarget(
       for (const st of list) {
         const e = byStable.get(st);
         if (e === undefined || e.module !== undefined) continue;
-        const text = read(e);
+        const text = texts.has(st) ? texts.get(st) : read(e);
         if (text === undefined || ((hop === 2 || !calledByNamed.has(st)) && !mayHaveDeserSignals(text))) continue;
         try {
           e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
@@ -489,14 +519,83 @@ function incompleteProject(
   return ctx.findings;
 }
 
+/** Module key (dotted name) → the rel path of the module it names (the first one, as moduleKeys lists them). */
+function keyIndex(keys: ReadonlyMap<string, { keys: string[] }>): Map<string, string> {
+  const byKey = new Map<string, string>();
+  for (const [rel, k] of keys) for (const key of k.keys) if (!byKey.has(key)) byKey.set(key, rel);
+  return byKey;
+}
+
+/**
+ * The project modules (rel paths) the import statements of a module's text name, each resolved to its longest
+ * prefix that is a module: a superset of what its parse lists as imports (any indentation; a statement in a string
+ * or a comment counts too).
+ */
+function textImportedModules(text: string, pkg: string, byKey: ReadonlyMap<string, string>): Set<string> {
+  const out = new Set<string>();
+  const { names } = importStatementNames(text, pkg);
+  for (const name of names) {
+    const rel = longestModule(name.split('.'), byKey);
+    if (rel !== undefined) out.add(rel);
+  }
+  return out;
+}
+
+/** The module (rel path) a dotted name's longest prefix names, from `longest` parts down to one. */
+function longestModule(
+  parts: readonly string[],
+  byKey: ReadonlyMap<string, string>,
+  longest = parts.length,
+): string | undefined {
+  const ps = parts.filter((x) => x !== '');
+  for (let n = Math.min(longest, ps.length); n >= 1; n--) {
+    const rel = byKey.get(ps.slice(0, n).join('.'));
+    if (rel !== undefined) return rel;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a project module the named file's import statements name (its first hop), or one that module's import
+ * statements name (the second), has text passing the DESER text gate; otherwise no data path can run through the
+ * named file (see runTarget). Texts only, never parsed; it stops at the first module that passes.
+ */
+function deserWithinTwoImports(
+  text: string,
+  rel: string,
+  entryOf: (rel: string) => Entry | undefined,
+  textOf: (e: Entry) => string | undefined,
+  byKey: ReadonlyMap<string, string>,
+  keys: ReadonlyMap<string, { pkg: string }>,
+): boolean {
+  const seen = new Set<string>([rel]);
+  let layer = [...textImportedModules(text, keys.get(rel)?.pkg ?? '', byKey)];
+  for (let hop = 1; hop <= 2 && layer.length > 0; hop++) {
+    const next: string[] = [];
+    for (const st of layer) {
+      if (seen.has(st)) continue;
+      seen.add(st);
+      const e = entryOf(st);
+      if (e === undefined) continue;
+      // A named module analysed in the walk passed the gate there.
+      if (e.module !== undefined) return true;
+      const t = textOf(e);
+      if (t === undefined) continue;
+      if (mayHaveDeserSignals(t)) return true;
+      if (hop === 1) next.push(...textImportedModules(t, keys.get(st)?.pkg ?? '', byKey));
+    }
+    layer = next;
+  }
+  return false;
+}
+
 /** The project modules (their rel paths) a module imports, absolute or relative. */
 function importedModules(
   mod: PythonModule,
   pkg: string,
   keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
 ): string[] {
-  const byKey = new Map<string, string>();
-  for (const [rel, k] of keys) for (const key of k.keys) if (!byKey.has(key)) byKey.set(key, rel);
+  const byKey = keyIndex(keys);
   const out: string[] = [];
   for (const i of mod.imports) {
     if (i.kind === 'star') continue;
@@ -507,14 +606,8 @@ function importedModules(
         .filter((x) => x !== '')
         .join('.');
     }
-    const parts = name.split('.').filter((x) => x !== '');
-    for (let n = parts.length; n >= 1; n--) {
-      const rel = byKey.get(parts.slice(0, n).join('.'));
-      if (rel !== undefined) {
-        out.push(rel);
-        break;
-      }
-    }
+    const rel = longestModule(name.split('.'), byKey);
+    if (rel !== undefined) out.push(rel);
   }
   return out;
 }
@@ -525,20 +618,17 @@ function calledModules(
   pkg: string,
   keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
 ): Set<string> {
-  const byKey = new Map<string, string>();
-  for (const [rel, k] of keys) for (const key of k.keys) if (!byKey.has(key)) byKey.set(key, rel);
+  const byKey = keyIndex(keys);
   const out = new Set<string>();
   for (const c of mod.calls)
     for (const v of c.callee.values) {
       if (v.kind !== 'qualified') continue;
-      const parts = absoluteName(v.name, 0, pkg).split('.');
-      for (let n = parts.length - 1; n >= 1; n--) {
-        const rel = byKey.get(parts.slice(0, n).join('.'));
-        if (rel !== undefined) {
-          out.add(rel);
-          break;
-        }
-      }
+      // The callee's module: a prefix of its name without the last part (the function or class called).
+      const parts = absoluteName(v.name, 0, pkg)
+        .split('.')
+        .filter((x) => x !== '');
+      const rel = longestModule(parts, byKey, parts.length - 1);
+      if (rel !== undefined) out.add(rel);
     }
   return out;
 }
@@ -581,6 +671,37 @@ interface Postings {
 /** Import statements, parenthesised name lists included. */
 const IMPORT_RE = /^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)|import[ \t]+([^\n]*))/gm;
 
+/**
+ * The dotted names a module's import statements name (absolute; relative ones resolved from its package `pkg`):
+ * `from pkg.codec import Codec, decode` names `pkg.codec`, `pkg.codec.Codec` and `pkg.codec.decode`; `import a.b`
+ * names `a.b` (also listed in `plain`: the rest of a dotted use is in the text). Backslash continuations are joined.
+ */
+function importStatementNames(text: string, pkg: string): { names: Set<string>; plain: Set<string> } {
+  const names = new Set<string>();
+  const plain = new Set<string>();
+  const src = text.includes('\\') ? text.replace(/\\\r?\n/g, ' ') : text;
+  for (const m of src.matchAll(IMPORT_RE)) {
+    if (m[1] !== undefined) {
+      const base = absoluteName(m[1], 0, pkg);
+      names.add(base);
+      for (const n of (m[2] ?? '').replace(/#[^\n]*/g, '').match(/[A-Za-z_]\w*/g) ?? [])
+        if (n !== 'as') names.add(base === '' ? n : `${base}.${n}`);
+    } else {
+      for (const part of (m[3] ?? '').replace(/#.*/, '').split(/[,;]/)) {
+        const q =
+          part
+            .trim()
+            .replace(/^import\s+/, '')
+            .split(/\s+/)[0] ?? '';
+        if (!/^[\w.]+$/.test(q)) continue;
+        names.add(q);
+        plain.add(q);
+      }
+    }
+  }
+  return { names, plain };
+}
+
 function identifierPostings(
   entries: readonly Entry[],
   read: (e: Entry) => string | undefined,
@@ -604,23 +725,9 @@ function identifierPostings(
     if (text === undefined) return;
     for (const id of new Set(text.match(/[A-Za-z_]\w*/g) ?? [])) add(ids, id, i);
     const pkg = keys.get(e.rel)?.pkg ?? '';
-    const names = new Set<string>();
+    const { names, plain: plainImports } = importStatementNames(text, pkg);
     const plainNames = new Set<string>();
-    for (const m of text.matchAll(IMPORT_RE)) {
-      if (m[1] !== undefined) {
-        const base = absoluteName(m[1], 0, pkg);
-        names.add(base);
-        for (const n of (m[2] ?? '').replace(/#[^\n]*/g, '').match(/[A-Za-z_]\w*/g) ?? [])
-          if (n !== 'as') names.add(base === '' ? n : `${base}.${n}`);
-      } else {
-        for (const part of (m[3] ?? '').replace(/#.*/, '').split(',')) {
-          const q = part.trim().split(/\s+/)[0] ?? '';
-          if (!/^[\w.]+$/.test(q)) continue;
-          names.add(q);
-          for (const p of prefixes(q)) plainNames.add(p);
-        }
-      }
-    }
+    for (const q of plainImports) for (const p of prefixes(q)) plainNames.add(p);
     const all = new Set<string>();
     for (const q of names) for (const p of prefixes(q)) all.add(p);
     for (const q of all) add(imported, q, i);

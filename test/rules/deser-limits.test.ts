@@ -3,9 +3,9 @@
 // (with the limit named); the same shapes within the limits are found (or clean) without it. A package installed in
 // a site-packages folder is its own project: its sibling distributions are libraries, never grown into.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scanPaths } from '../../src/scan/engine.js';
 import { DEMAND_LIMITS, lastRunStats } from '../../src/scan/deser-phase.js';
@@ -65,6 +65,17 @@ async function ruleIds(dir: string): Promise<string[]> {
     .sort();
 }
 
+/** ruleIds with some DEMAND_LIMITS lowered for the scan (restored after it). */
+async function ruleIdsWithin(limits: Partial<typeof DEMAND_LIMITS>, dir: string): Promise<string[]> {
+  const saved = { ...DEMAND_LIMITS };
+  Object.assign(DEMAND_LIMITS, limits);
+  try {
+    return await ruleIds(dir);
+  } finally {
+    Object.assign(DEMAND_LIMITS, saved);
+  }
+}
+
 describe('DESER cross-module limits', () => {
   it('a chain within the rounds is found, without SCAN-INCOMPLETE', async () => {
     assert.deepEqual(await ruleIds(chain(4)), ['DESER-NETWORK-INPUT']);
@@ -76,14 +87,8 @@ describe('DESER cross-module limits', () => {
   });
 
   it('a fan-out beyond the module budget is SCAN-INCOMPLETE (maxDeserModules)', async () => {
-    const saved = DEMAND_LIMITS.modules;
-    DEMAND_LIMITS.modules = 5;
-    try {
-      const ids = await ruleIds(fanOut(12));
-      assert.ok(ids.includes('SCAN-INCOMPLETE:maxDeserModules'), ids.join(', '));
-    } finally {
-      DEMAND_LIMITS.modules = saved;
-    }
+    const ids = await ruleIdsWithin({ modules: 5 }, fanOut(12));
+    assert.ok(ids.includes('SCAN-INCOMPLETE:maxDeserModules'), ids.join(', '));
   });
 
   it('the same fan-out within the budget is found without SCAN-INCOMPLETE', async () => {
@@ -93,14 +98,8 @@ describe('DESER cross-module limits', () => {
   });
 
   it('modules beyond the project work budget are SCAN-INCOMPLETE (maxDeserProjectWork)', async () => {
-    const saved = DEMAND_LIMITS.workBytes;
-    DEMAND_LIMITS.workBytes = 200;
-    try {
-      const ids = await ruleIds(fanOut(6));
-      assert.ok(ids.includes('SCAN-INCOMPLETE:maxDeserProjectWork'), ids.join(', '));
-    } finally {
-      DEMAND_LIMITS.workBytes = saved;
-    }
+    const ids = await ruleIdsWithin({ workBytes: 200 }, fanOut(6));
+    assert.ok(ids.includes('SCAN-INCOMPLETE:maxDeserProjectWork'), ids.join(', '));
   });
 });
 
@@ -159,27 +158,18 @@ describe('DESER in an installed-packages folder', () => {
     assert.ok(lastRunStats.workBytes < 4096, String(lastRunStats.workBytes));
   });
 
-  it('the sink file named alone still reaches its callers in the package, not in the sibling distribution', async () => {
-    const { app } = installed(50);
-    const r = await scanPaths([join(app, 'codec.py')], { only: ['DESER'] });
-    const ids = r.findings.filter((f) => f.category === 'DESER' || f.ruleId === 'SCAN-INCOMPLETE');
-    assert.deepEqual(
-      ids.map((f) => f.ruleId),
-      ['DESER-NETWORK-INPUT'],
-    );
-    assert.equal(lastRunStats.files, 4);
-  });
-
-  it('in the standard library folder (lib/pythonX.Y with os.py) a package is its own project too', async () => {
-    const { app } = installed(50, 'stdlib');
-    const r = await scanPaths([join(app, 'codec.py')], { only: ['DESER'] });
-    const ids = r.findings.filter((f) => f.category === 'DESER' || f.ruleId === 'SCAN-INCOMPLETE');
-    assert.deepEqual(
-      ids.map((f) => f.ruleId),
-      ['DESER-NETWORK-INPUT'],
-    );
-    assert.equal(lastRunStats.files, 4);
-  });
+  for (const [where, what] of [
+    [
+      'site-packages',
+      'the sink file named alone still reaches its callers in the package, not in the sibling distribution',
+    ],
+    ['stdlib', 'in the standard library folder (lib/pythonX.Y with os.py) a package is its own project too'],
+  ] as const)
+    it(what, async () => {
+      const { app } = installed(50, where);
+      assert.deepEqual(await ruleIds(join(app, 'codec.py')), ['DESER-NETWORK-INPUT']);
+      assert.equal(lastRunStats.files, 4);
+    });
 
   it('the same tree outside an installed-packages folder is one project (bigdist callers are read)', async () => {
     const { site } = installed(5);
@@ -291,35 +281,80 @@ describe('DESER: one file of a large project named alone', () => {
  * hands it to `app/codec.py`'s decoder: pickle.loads, or in the benign twin the service passes its own constant.
  */
 function twoHops(benign: boolean): string {
-  const dir = mkdtempSync(join(tmpdir(), 'deser-two-hops-'));
-  dirs.push(dir);
-  writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "svc"\n');
-  mkdirSync(join(dir, 'app'));
-  writeFileSync(join(dir, 'app', '__init__.py'), '');
-  writeFileSync(
-    join(dir, 'app', 'views.py'),
-    'from flask import Flask, request\n\nfrom app import service\n\napp = Flask(__name__)\n\n\n' +
+  const files: Record<string, string> = {
+    'pyproject.toml': '[project]\nname = "svc"\n',
+    'app/__init__.py': '',
+    'app/views.py':
+      'from flask import Flask, request\n\nfrom app import service\n\napp = Flask(__name__)\n\n\n' +
       '@app.post("/predict")\ndef predict():\n    return service.process(request.get_data())\n',
-  );
-  writeFileSync(
-    join(dir, 'app', 'service.py'),
-    'from app.codec import decode\n\nDEFAULT = b"\\x80\\x04N."\n\n\ndef process(body):\n' +
+    'app/service.py':
+      'from app.codec import decode\n\nDEFAULT = b"\\x80\\x04N."\n\n\ndef process(body):\n' +
       `    return decode(${benign ? 'DEFAULT' : 'body'})\n`,
-  );
-  writeFileSync(join(dir, 'app', 'codec.py'), 'import pickle\n\n\ndef decode(blob):\n    return pickle.loads(blob)\n');
-  for (let i = 0; i < 20; i++) writeFileSync(join(dir, 'app', `other${i}.py`), `def f${i}(x):\n    return x\n`);
+    'app/codec.py': 'import pickle\n\n\ndef decode(blob):\n    return pickle.loads(blob)\n',
+  };
+  for (let i = 0; i < 20; i++) files[`app/other${i}.py`] = `def f${i}(x):\n    return x\n`;
+  return tree('deser-two-hops-', files);
+}
+
+/** A temporary folder holding these files (paths `/`-separated, folders made as needed), removed after the tests. */
+function tree(prefix: string, files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  for (const [rel, text] of Object.entries(files)) {
+    const p = join(dir, ...rel.split('/'));
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  }
   return dir;
 }
 
+const readViews = (dir: string): string => readFileSync(join(dir, 'app', 'views.py'), 'utf8');
+
+/** handler -> service -> codec, one of the first two named alone; each with its benign twin (a constant decoded). */
+const TWO_HOP_CASES = [
+  { file: 'views.py', what: 'the handler reaches a sink two modules away' },
+  {
+    file: 'service.py',
+    what: 'the service between handler and codec (no source of its own) reads a called module naming a deserializer',
+  },
+];
+
+describe('DESER: handler -> service -> codec, one file named alone', () => {
+  for (const c of TWO_HOP_CASES)
+    for (const benign of [false, true])
+      it(`${c.file}: ${c.what}${benign ? ' (benign twin: the service passes its own constant, clean)' : ''}`, async () => {
+        const dir = twoHops(benign);
+        assert.deepEqual(await ruleIds(join(dir, 'app', c.file)), benign ? [] : ['DESER-NETWORK-INPUT']);
+        // The named file names no deserializer: parsed because its first or second import does.
+        assert.equal(lastRunStats.namedParsed, 1);
+      });
+});
+
 describe('DESER: a handler file named alone', () => {
-  it('reaches a sink two modules away (handler -> service -> codec)', async () => {
+  it('is not parsed when no module within two imports names a deserializer (no path can run through it)', async () => {
+    // The same handler and service, but the codec decodes JSON: neither import layer passes the DESER text gate.
     const dir = twoHops(false);
-    assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), ['DESER-NETWORK-INPUT']);
+    writeFileSync(join(dir, 'app', 'codec.py'), 'import json\n\n\ndef decode(blob):\n    return json.loads(blob)\n');
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), []);
+    assert.equal(lastRunStats.namedParsed, 0);
+    assert.equal(lastRunStats.loadedOnDemand, 0);
+    // The package folder scanned: every file the walk did not analyse is parsed up front, as before.
+    assert.deepEqual(await ruleIds(join(dir, 'app')), []);
+    assert.ok(lastRunStats.namedParsed > 20, String(lastRunStats.namedParsed));
   });
 
-  it('the benign twin (the service passes its own constant) is clean', async () => {
-    const dir = twoHops(true);
-    assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), []);
+  it('is parsed when the deserializer is two imports away through a continued from-import line', async () => {
+    const dir = twoHops(false);
+    writeFileSync(
+      join(dir, 'app', 'service.py'),
+      'from app import other0, \\\n    codec\n\n\ndef process(body):\n    return codec.decode(other0.f0(body))\n',
+    );
+    writeFileSync(
+      join(dir, 'app', 'views.py'),
+      readViews(dir).replace('from app import service', 'from app import (\n    service,\n)'),
+    );
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), ['DESER-NETWORK-INPUT']);
+    assert.equal(lastRunStats.namedParsed, 1);
   });
 });
 
@@ -330,34 +365,23 @@ describe('DESER: a handler file named alone', () => {
  * hands them down the same two modules (`smpickle.loads_pickle`).
  */
 function libraryTwoHops(client: boolean, width = 12): string {
-  const dir = mkdtempSync(join(tmpdir(), 'deser-lib-hops-'));
-  dirs.push(dir);
-  writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "lib"\n');
-  mkdirSync(join(dir, 'lib'));
-  writeFileSync(join(dir, 'lib', '__init__.py'), '');
-  writeFileSync(
-    join(dir, 'lib', 'model.py'),
-    client
+  const files: Record<string, string> = {
+    'pyproject.toml': '[project]\nname = "lib"\n',
+    'lib/__init__.py': '',
+    'lib/model.py': client
       ? 'import requests\n\nfrom lib import wrapper\n\n\ndef fetch(url):\n' +
-          '    return wrapper.load_bytes(requests.get(url).content)\n'
+        '    return wrapper.load_bytes(requests.get(url).content)\n'
       : 'from lib import wrapper\n\n\nclass Model:\n    def restore(self, fname):\n        return wrapper.load(fname)\n',
-  );
-  writeFileSync(
-    join(dir, 'lib', 'wrapper.py'),
-    'from lib.smpickle import load_pickle, loads_pickle\n\n\ndef load(fname):\n    return load_pickle(fname)\n\n\n' +
+    'lib/wrapper.py':
+      'from lib.smpickle import load_pickle, loads_pickle\n\n\ndef load(fname):\n    return load_pickle(fname)\n\n\n' +
       'def load_bytes(blob):\n    return loads_pickle(blob)\n',
-  );
-  writeFileSync(
-    join(dir, 'lib', 'smpickle.py'),
-    'import pickle\n\n\ndef load_pickle(fname):\n    with open(fname, "rb") as f:\n        return pickle.load(f)\n\n\n' +
+    'lib/smpickle.py':
+      'import pickle\n\n\ndef load_pickle(fname):\n    with open(fname, "rb") as f:\n        return pickle.load(f)\n\n\n' +
       'def loads_pickle(blob):\n    return pickle.loads(blob)\n',
-  );
+  };
   for (let i = 0; i < width; i++)
-    writeFileSync(
-      join(dir, 'lib', `user${i}.py`),
-      `from lib import wrapper\n\n\ndef restore${i}(fname):\n    return wrapper.load(fname)\n`,
-    );
-  return dir;
+    files[`lib/user${i}.py`] = `from lib import wrapper\n\n\ndef restore${i}(fname):\n    return wrapper.load(fname)\n`;
+  return tree('deser-lib-hops-', files);
 }
 
 describe('DESER: the second hop of a file named alone', () => {
@@ -375,16 +399,6 @@ describe('DESER: the second hop of a file named alone', () => {
 });
 
 describe('DESER: the first hop of a file named alone with no source of its own', () => {
-  it('reads a called module that names a deserializer: the service between handler and codec is on the path', async () => {
-    const dir = twoHops(false);
-    assert.deepEqual(await ruleIds(join(dir, 'app', 'service.py')), ['DESER-NETWORK-INPUT']);
-  });
-
-  it('the benign twin (the service passes its own constant) is clean', async () => {
-    const dir = twoHops(true);
-    assert.deepEqual(await ruleIds(join(dir, 'app', 'service.py')), []);
-  });
-
   it('does not parse a called module whose text names no deserializer, transport or media type', async () => {
     const dir = libraryTwoHops(false);
     writeFileSync(

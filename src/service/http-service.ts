@@ -245,6 +245,14 @@ export function createScanService(o: ServiceOptions): ScanService {
       } else req.destroy();
     };
     req.setTimeout(idleMs, () => refuse(new HttpError(408, `upload sent nothing for ${idleMs} ms`)));
+    // Node emits a socket timeout on the request only while its body is incomplete, and destroys the socket when no
+    // listener takes the timeout: once the body has arrived (possibly before the scan has read it), the idle limit
+    // no longer applies, so the response takes the timeout and disarms it; it is disarmed for good when the answer
+    // is sent (a keep-alive socket serves later requests).
+    res.on('timeout', () => {
+      if (req.complete) req.socket?.setTimeout(0);
+    });
+    res.once('finish', () => req.socket?.setTimeout(0));
     const counted = Readable.from(
       (async function* () {
         for await (const c of req as AsyncIterable<Buffer>) {
@@ -256,6 +264,8 @@ export function createScanService(o: ServiceOptions): ScanService {
           }
           yield new Uint8Array(c.buffer, c.byteOffset, c.length);
         }
+        // The body is in: the idle limit is for the upload, not for the scan's answer.
+        req.socket?.setTimeout(0);
       })(),
     );
     const s = startScan({ name, stream: counted });

@@ -40,8 +40,9 @@ function countHops(stats, hops) {
   stats.redirects += n;
 }
 
-async function readBody(res, want, stats) {
-  const out = new Uint8Array(want);
+// Reads a response body of at most \`cap\` bytes, handing each chunk to \`take\` with its offset; a longer body is
+// cancelled and refused (\`over\` says how), a failed connection is a retryable network failure. Returns the length.
+async function readCapped(res, cap, stats, over, take) {
   let got = 0;
   const reader = res.body.getReader();
   for (;;) {
@@ -50,13 +51,21 @@ async function readBody(res, want, stats) {
     });
     if (done) break;
     stats.received += value.length;
-    if (got + value.length > want) {
+    if (got + value.length > cap) {
       await reader.cancel().catch(() => {});
-      throw new Fail('length', 'the server sent more bytes than the range it announced');
+      throw new Fail('length', over);
     }
-    out.set(value, got);
+    take(value, got);
     got += value.length;
   }
+  return got;
+}
+
+async function readBody(res, want, stats) {
+  const out = new Uint8Array(want);
+  const got = await readCapped(res, want, stats, 'the server sent more bytes than the range it announced', (v, at) =>
+    out.set(v, at),
+  );
   if (got !== want) throw new Fail('length', 'the server sent ' + got + ' bytes for a range of ' + want, true);
   return out;
 }
@@ -239,21 +248,7 @@ async function multiOnce(req, stats) {
   const want = req.ranges.reduce((n, [s, e]) => n + (e - s), 0);
   const limit = want + req.ranges.length * 512 + 4096;
   const chunks = [];
-  let got = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read().catch((e) => {
-      throw new Fail('network', 'the connection failed while reading: ' + (e && e.message ? e.message : String(e)), true);
-    });
-    if (done) break;
-    stats.received += value.length;
-    got += value.length;
-    if (got > limit) {
-      await reader.cancel().catch(() => {});
-      throw new Fail('length', 'a multipart answer longer than the ranges asked for');
-    }
-    chunks.push(value);
-  }
+  await readCapped(res, limit, stats, 'a multipart answer longer than the ranges asked for', (v) => chunks.push(v));
   const body = Buffer.concat(chunks);
   const delim = Buffer.from('--' + m[1]);
   const parts = [];

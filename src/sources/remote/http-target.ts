@@ -1,7 +1,7 @@
 // `https://…` and `http://…` targets: one file per URL, probed with a first range request that yields its size,
 // its validators (ETag, Last-Modified) and its first bytes. Plain http only to loopback hosts unless allowed.
 import type { RemoteListing } from './remote-listing.js';
-import { isLoopbackHost, type RemoteCost, type RemoteFile, type RemoteOptions } from './remote-file.js';
+import { coalesceRanges, isLoopbackHost, type RemoteCost, type RemoteFile, type RemoteOptions } from './remote-file.js';
 import type { RemotePlan } from './resolve-target.js';
 import type { RangeReply, SyncBridge } from './sync-bridge.js';
 
@@ -86,17 +86,6 @@ const SMALL_GAP = 1024;
  * answers several ranges at once is asked once), and the others then reuse the connections already open.
  */
 const RANGES_PER_REQUEST = 160;
-
-/** Sorted ranges with gaps of at most `gap` bytes joined. */
-function joined(ranges: [number, number][], gap: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (const [s, e] of ranges) {
-    const last = out[out.length - 1];
-    if (last && s - last[1] <= gap) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
-  }
-  return out;
-}
 
 /** Parts of [s, e) that none of `have` covers. */
 function uncovered(s: number, e: number, have: readonly { start: number; bytes: Uint8Array }[]): [number, number][] {
@@ -217,7 +206,7 @@ export async function probeFile(
       }
     }
     // Gaps of a few bytes already fetched (sniffer probes inside a header) are fetched again rather than split.
-    const ranges = joined(
+    const ranges = coalesceRanges(
       merged(wanted).flatMap(([s, e]) => uncovered(s, e, got)),
       SMALL_GAP,
     );

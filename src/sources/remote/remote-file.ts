@@ -61,3 +61,14 @@ export const DEFAULT_REMOTE_OPTIONS: RemoteOptions = Object.freeze({
 export function isLoopbackHost(hostname: string): boolean {
   return /^(127(?:\.\d{1,3}){3}|\[::1\]|::1|localhost)$/i.test(hostname);
 }
+
+/** Sorted ranges with gaps of at most `gap` bytes between neighbours joined into one. */
+export function coalesceRanges(ranges: readonly [number, number][], gap: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [s, e] of ranges) {
+    const last = out[out.length - 1];
+    if (last && s - last[1] <= gap) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}

@@ -5,7 +5,7 @@
 import { LimitError } from '../../core/errors.js';
 import type { Location } from '../../core/location.js';
 import type { ByteSource } from '../byte-source.js';
-import type { RemoteCost, RemoteFile, RemoteOptions } from './remote-file.js';
+import { coalesceRanges, type RemoteCost, type RemoteFile, type RemoteOptions } from './remote-file.js';
 import type { RangeReply, SyncBridge } from './sync-bridge.js';
 
 /** A remote read failed (network, server misbehaviour, content changed); the scan of the file is incomplete. */
@@ -108,7 +108,7 @@ export class RemoteSource implements ByteSource {
     wanted.sort((a, b) => a[0] - b[0]);
     let budget = this.opts.maxBytesPerFile - this.fetched;
     const todo: [number, number][] = [];
-    for (const [s, e] of coalesce(wanted, 0)) {
+    for (const [s, e] of coalesceRanges(wanted, 0)) {
       for (const [ms, me] of this.missing(s, e)) {
         if (me - ms > budget) break;
         budget -= me - ms;
@@ -273,7 +273,7 @@ export class RemoteSource implements ByteSource {
       if (pos >= e) break;
     }
     if (pos < e) out.push([pos, e]);
-    return coalesce(out, COALESCE_GAP);
+    return coalesceRanges(out, COALESCE_GAP);
   }
 
   private assemble(o: number, n: number): Uint8Array {
@@ -307,14 +307,4 @@ export class RemoteSource implements ByteSource {
       this.extents.splice(lru, 1);
     }
   }
-}
-
-function coalesce(ranges: readonly [number, number][], gap: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (const [s, e] of ranges) {
-    const last = out[out.length - 1];
-    if (last && s - last[1] <= gap) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
-  }
-  return out;
 }

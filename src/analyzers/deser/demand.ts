@@ -61,6 +61,9 @@ export function reachingNames(
       list.push(c);
       if (isSinkCall(c, unpicklers) || mayCall(c)) reaching.add(fn);
     }
+    // Functions returning a deserializer module (`return pickle`, `return importlib.import_module(name)`): their
+    // callers bind it at run time (`ser = get_serializer(); ser.loads(frame)`).
+    for (const f of mod.functions) if (f.kind === 'function' && returnsModule(f, mod)) reaching.add(f.id);
     // Within the module: functions calling reaching functions (directly or as `self.m(...)`), to a fixpoint.
     for (let changed = true, guard = 0; changed && guard < 8; guard++) {
       changed = false;
@@ -202,6 +205,12 @@ export function demandedModules(
     const mod = u.mod;
     const assignedIn = new Map<string, CallSite[]>();
     for (const c of mod.calls) for (const n of c.assignedTo) pushTo(assignedIn, `${c.scopeId}:${n}`, c);
+    // Calls given a bare name as an argument (`download(url, path)`): they may write the file the name holds.
+    const passedIn = new Map<string, CallSite[]>();
+    for (const c of mod.calls)
+      for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
+        if (a.access?.root.kind === 'name' && a.access.steps.length === 0)
+          pushTo(passedIn, `${c.scopeId}:${a.access.root.name}`, c);
     const unpicklers = unpicklerClasses(mod);
     // Calls whose argument decides what a sink reads: sinks, functions known to reach one, and — in a module that
     // names a deserializer as a value — callees chosen at run time (a parameter, `self.<attr>` or a table entry
@@ -217,11 +226,14 @@ export function demandedModules(
     for (const c of mod.calls) {
       if (!feeds(c) && !OPENERS.has(lastName(c))) continue;
       const args = [...c.positional, ...c.keywords.map((k) => k.value)];
-      // The module defining a constant the call reads (a shared path).
+      // The module defining a constant the call reads (a shared path), and project functions the same scope
+      // hands the name to (a helper that downloads into the path before the read).
       for (const a of args)
         for (const n of a.names) {
           const i = importedConstant(mod, n);
           if (i !== undefined) want(i.qualifiedName);
+          for (const w of passedIn.get(`${c.scopeId}:${n}`) ?? [])
+            if (w !== c) for (const v of w.callee.values) if (v.kind === 'qualified') want(v.name);
         }
       if (!feeds(c)) continue;
       const seen = new Set<number>();
@@ -249,6 +261,22 @@ export function demandedModules(
     }
   }
   return [...out];
+}
+
+/** Whether a function returns a module a deserializer may come from: a dynamic import or a loader module. */
+function returnsModule(f: FunctionFact, mod: PythonModule): boolean {
+  return f.returns.some((r) => {
+    if (
+      r.values.some(
+        (v) => v.kind === 'qualified' && (SINK_BY_NAME.has(`${v.name}.loads`) || SINK_BY_NAME.has(`${v.name}.load`)),
+      )
+    )
+      return true;
+    const c =
+      r.access?.root.kind === 'call' && r.access.steps.length === 0 ? mod.calls[r.access.root.callId] : undefined;
+    const q = c?.callee.qualifiedName;
+    return q === 'importlib.import_module' || q === 'builtins.__import__';
+  });
 }
 
 /** Calls that open a file by path (its content may be what a later sink reads). */

@@ -812,6 +812,8 @@ function registrations(
     if (e === undefined) return undefined;
     const lf = idx.localFunction(e, call.scopeId);
     if (lf !== undefined) return lf.skip === 0 ? lf.fn : undefined;
+    const made = factoryProduct(e, call.scopeId, idx);
+    if (made !== undefined) return made;
     const far = resolveForeign?.(e, call.scopeId);
     if (far === undefined || far.fn.kind === 'class') return undefined;
     owners.set(far.fn, far.idx);
@@ -947,6 +949,28 @@ function registrations(
   }
   for (const r of out) r.idx = owners.get(r.kind === 'function' ? r.fn : r.cls) ?? idx;
   return out;
+}
+
+/**
+ * The handler a factory call makes (`Route(path, self._mk_request_handler(m))`): a function of this module, or a
+ * method through `self`, whose every return is a function defined inside it (the nested handler).
+ */
+function factoryProduct(e: ExpressionFact, scopeId: number, idx: ModuleIndex): FunctionFact | undefined {
+  if (e.access?.root.kind !== 'call' || e.access.steps.length !== 0) return undefined;
+  const inner = idx.mod.calls[e.access.root.callId];
+  if (inner === undefined) return undefined;
+  const defId = inner.callee.definitionId;
+  const factory = defId !== undefined ? idx.fn(defId) : idx.boundMethod(inner.callee.access, scopeId)?.fn;
+  if (factory?.kind !== 'function' || factory.returns.length === 0) return undefined;
+  let made: FunctionFact | undefined;
+  for (const r of factory.returns) {
+    const def = r.values.length === 1 ? r.values[0] : undefined;
+    const f = def?.kind === 'definition' ? idx.fn(def.functionId) : undefined;
+    if (f === undefined || f.kind !== 'function' || f.parentId !== factory.id || (made !== undefined && made !== f))
+      return undefined;
+    made = f;
+  }
+  return made;
 }
 
 /** Top-level modules of the SERVER_CALLS patterns (a cheap filter before matching them). */

@@ -5,14 +5,20 @@
 import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
-import type { PythonModule } from '../analyzers/python/module-model.js';
+import type { CallSite, PythonModule } from '../analyzers/python/module-model.js';
 import type { CodeSignal } from '../analyzers/python/code-signal.js';
 import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
 import { analyzeForDeser, mayHaveDeserSignals } from '../analyzers/deser/gate.js';
 import { detectProjectSignals } from '../analyzers/deser/code.js';
 import { mayReceiveData } from '../analyzers/deser/sources.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
-import { absoluteName, demandedModules, reachingNames, type NameAnchor } from '../analyzers/deser/demand.js';
+import {
+  absoluteName,
+  demandedModules,
+  handsCallerData,
+  reachingNames,
+  type NameAnchor,
+} from '../analyzers/deser/demand.js';
 import { isTestPath } from '../analyzers/python/test-code.js';
 import { decodePythonSource } from '../analyzers/python/source-encoding.js';
 import type { Finding } from '../core/finding.js';
@@ -277,12 +283,22 @@ async function runTarget(
       }
       // The modules it calls into (a re-export it never calls, `from .pickle import read_pickle` in an api
       // module, puts no data path through it: reading every import read half of pandas for pandas/io/api.py).
-      const called = calledModules(e.module, keys.get(e.rel)?.pkg ?? '', keys);
+      // A file the data can enter on its own hands it to any module it calls; any other file can put a module it
+      // calls on a path only by handing on what its own callers pass it (the data comes from them), so only
+      // modules it calls with such an argument are hops (a middle file's own constants, configuration or locals
+      // hand a callee nothing of its callers': reading those modules was most of the cost of a file named alone).
+      const mod = e.module;
+      const receives = mayReceiveData(mod);
+      const called = calledModules(
+        mod,
+        keys.get(e.rel)?.pkg ?? '',
+        keys,
+        receives ? undefined : (c) => handsCallerData(mod, c),
+      );
       // Named modules are analysed anyway: only the others are hops (a package scanned names all of its files).
-      const hops = [...importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys)].filter(
+      const hops = [...importedModules(mod, keys.get(e.rel)?.pkg ?? '', keys)].filter(
         (st) => called.has(st) && byStable.get(st)?.named === false,
       );
-      const receives = hops.length > 0 && mayReceiveData(e.module);
       for (const st of hops) {
         imported.add(st);
         if (receives) calledByNamed.add(st);
@@ -336,6 +352,7 @@ async function runTarget(
   // through the whole package (a named pandas/io/api.py read every caller of read_pickle).
   const up = new Set<string>(entries.filter((e) => e.named).map((e) => e.rel));
   const unnamedOnly = entries.some((e) => !e.named);
+  const testOutsideNamed = unnamedOnly && !entries.some((e) => e.named && isTestPath(e.member.stable));
   const towardNamed = (ns: ReadonlyMap<string, NameAnchor[]>): Map<string, NameAnchor[]> => {
     const upKeys = new Set([...up].flatMap((r) => keys.get(r)?.keys ?? []));
     const out = new Map<string, NameAnchor[]>();
@@ -351,8 +368,16 @@ async function runTarget(
       .filter((e) => e.module !== undefined)
       .map((e) => ({ stable: e.rel, mod: e.module!, keys: keys.get(e.rel)!.keys, pkg: keys.get(e.rel)!.pkg }));
     const added = new Map<string, NameAnchor[]>();
+    // When files are named alone, a module read only as their caller counts only on the way to them.
+    const upKeys = new Set([...up].flatMap((r) => keys.get(r)?.keys ?? []));
+    const path = unnamedOnly
+      ? {
+          callerOnly: (st: string) => up.has(st) && byStable.get(st)?.named !== true,
+          toward: (a: NameAnchor) => a.keys.some((k) => upKeys.has(k)),
+        }
+      : undefined;
     for (let pass = 0; pass < 8; pass++) {
-      const now = reachingNames(loaded, names);
+      const now = reachingNames(loaded, names, path);
       if (now.size === 0) break;
       for (const [n, a] of now) added.set(n, a);
     }
@@ -369,7 +394,8 @@ async function runTarget(
       postings ??= identifierPostings(entries, read, keys);
       for (const i of callerFiles(postings, upward)) {
         const e = entries[i]!;
-        if (e.module === undefined) callers.add(e.rel);
+        // Test code calling a named file that is not test code puts no deployed path through it.
+        if (e.module === undefined && !(testOutsideNamed && isTestPath(e.member.stable))) callers.add(e.rel);
       }
     }
     return { callees, callers };
@@ -437,7 +463,7 @@ async function runTarget(
               ),
           );
       }),
-      ...(pendingCallers ? unreadCallersOfAsked(project, towardNamed(names), postings, entries) : []),
+      ...(pendingCallers ? unreadCallersOfAsked(project, towardNamed(names), postings, entries, testOutsideNamed) : []),
     ];
     if (past.length > 0) cut = { limit: 'maxDeserModuleDepth', files: past.slice(0, 5) };
   }
@@ -471,6 +497,7 @@ function unreadCallersOfAsked(
   names: ReadonlyMap<string, NameAnchor[]>,
   postings: Postings | undefined,
   entries: readonly Entry[],
+  skipTests: boolean,
 ): string[] {
   if (postings === undefined) return [];
   const asked = new Map<string, NameAnchor[]>();
@@ -483,7 +510,7 @@ function unreadCallersOfAsked(
   }
   return [...callerFiles(postings, asked)]
     .map((i) => entries[i]!)
-    .filter((e) => e.module === undefined)
+    .filter((e) => e.module === undefined && !(skipTests && isTestPath(e.member.stable)))
     .map((e) => e.rel);
 }
 
@@ -617,11 +644,13 @@ function calledModules(
   mod: PythonModule,
   pkg: string,
   keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
+  only?: (c: CallSite) => boolean,
 ): Set<string> {
   const byKey = keyIndex(keys);
   const out = new Set<string>();
   for (const c of mod.calls)
     for (const v of c.callee.values) {
+      if (only !== undefined && !only(c)) break;
       if (v.kind !== 'qualified') continue;
       // The callee's module: a prefix of its name without the last part (the function or class called).
       const parts = absoluteName(v.name, 0, pkg)

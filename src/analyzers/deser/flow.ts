@@ -968,6 +968,8 @@ export class DeserFlow {
     for (const a of c.positional) v = joinValues(v, this.evalExpr(a, r));
     for (const k of c.keywords) v = joinValues(v, this.evalExpr(k.value, r));
     for (const a of c.starArgs) v = joinValues(v, this.evalExpr(a, r));
+    // `LogEntry(**req.json)`: the mapping's values are the object's fields.
+    for (const a of c.starStarKwargs) v = joinValues(v, this.evalExpr(a, r));
     return v;
   }
 

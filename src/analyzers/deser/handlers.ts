@@ -811,7 +811,11 @@ function registrations(
   const fnOf = (e: ExpressionFact | undefined): FunctionFact | undefined => {
     if (e === undefined) return undefined;
     const lf = idx.localFunction(e, call.scopeId);
-    if (lf !== undefined) return lf.skip === 0 ? lf.fn : undefined;
+    // A function, or a method bound through `self` (`app.add_route(self.log_handler, "/")`): the entry skips `self`.
+    if (lf !== undefined)
+      return lf.skip === 0 || (lf.skip === 1 && idx.selfName(lf.fn) !== undefined && isSelfAccess(e, call.scopeId, idx))
+        ? lf.fn
+        : undefined;
     const made = factoryProduct(e, call.scopeId, idx);
     if (made !== undefined) return made;
     const far = resolveForeign?.(e, call.scopeId);
@@ -949,6 +953,14 @@ function registrations(
   }
   for (const r of out) r.idx = owners.get(r.kind === 'function' ? r.fn : r.cls) ?? idx;
   return out;
+}
+
+/** `self.<m>` in a method of the class (the bound method), not `Cls.<m>`. */
+function isSelfAccess(e: ExpressionFact, scopeId: number, idx: ModuleIndex): boolean {
+  const a = e.access;
+  if (a?.root.kind !== 'name' || a.steps.length !== 1) return false;
+  const m = idx.enclosingMethod(scopeId);
+  return m !== undefined && idx.selfName(m) === a.root.name;
 }
 
 /**

@@ -238,7 +238,19 @@ export class ModuleIndex {
     const cls = m !== undefined ? this.classOf(m) : undefined;
     if (m === undefined || cls === undefined || this.selfName(m) !== a.root.name) return [];
     const out = new Set<string>();
-    for (const other of this.methods.get(cls.id)?.values() ?? []) {
+    // The class and its local bases: an attribute a base's `__init__` stores (`self._redis = Redis(...)`).
+    const classes: FunctionFact[] = [];
+    const visit = (k: FunctionFact, depth: number): void => {
+      if (classes.includes(k) || depth > 4) return;
+      classes.push(k);
+      for (const b of k.bases) {
+        const def = b.values.find((v) => v.kind === 'definition');
+        const base = def?.kind === 'definition' ? this.mod.functions[def.functionId] : undefined;
+        if (base?.kind === 'class') visit(base, depth + 1);
+      }
+    };
+    visit(cls, 0);
+    for (const other of classes.flatMap((k) => [...(this.methods.get(k.id)?.values() ?? [])])) {
       const self = this.selfName(other);
       if (self === undefined) continue;
       const want = `${self}.${attr.name}`;

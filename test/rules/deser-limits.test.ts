@@ -409,4 +409,37 @@ describe('DESER: the first hop of a file named alone with no source of its own',
     assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), []);
     assert.equal(lastRunStats.loadedOnDemand, 0);
   });
+
+  it('does not read a called module it hands only its own data (a constant), even one naming a deserializer', async () => {
+    const dir = libraryTwoHops(false);
+    writeFileSync(
+      join(dir, 'lib', 'model.py'),
+      'from lib import wrapper\n\nDEFAULTS = "/usr/share/lib/defaults.pkl"\n\n\nclass Model:\n' +
+        '    def restore(self, fname):\n        self.defaults = wrapper.load(DEFAULTS)\n        return fname\n',
+    );
+    assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), []);
+    assert.equal(lastRunStats.loadedOnDemand, 0);
+  });
+
+  it("reads a called module it hands its callers' data, and a caller handing it network data is found", async () => {
+    const dir = libraryTwoHops(false);
+    writeFileSync(
+      join(dir, 'lib', 'svc.py'),
+      'import socket\n\nfrom lib.model import Model\n\n\ndef serve(port):\n' +
+        '    conn, _ = socket.create_server(("0.0.0.0", port)).accept()\n    model = Model()\n' +
+        '    return model.restore_bytes(conn.recv(4096))\n',
+    );
+    writeFileSync(
+      join(dir, 'lib', 'model.py'),
+      'from lib import smpickle\n\n\nclass Model:\n    def restore_bytes(self, blob):\n        return smpickle.loads_pickle(blob)\n',
+    );
+    // A test module calling the same method is not read as a caller of a named file that is not test code.
+    mkdirSync(join(dir, 'tests'));
+    writeFileSync(
+      join(dir, 'tests', 'test_model.py'),
+      'from lib.model import Model\n\n\ndef test_restore(blob):\n    assert Model().restore_bytes(blob)\n',
+    );
+    assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), ['DESER-NETWORK-INPUT']);
+    assert.equal(lastRunStats.loadedOnDemand, 2); // smpickle.py, svc.py
+  });
 });

@@ -2,7 +2,7 @@
 // one module of a project. Files whose text names a deserializer, transport or serialized media type are analysed
 // in the per-file scan; after the walk the project grows on demand (callers of functions that reach a sink, modules
 // whose results feed one; bounded rounds) and the DESER rules run across the modules (analyzers/deser/).
-import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
 import type { CallSite, PythonModule } from '../analyzers/python/module-model.js';
@@ -169,6 +169,9 @@ function relPosix(root: string, path: string): string {
  * installed-packages folder the top packages named) as entries read on demand; returns the limit reached when the
  * tree holds more than MAX_PROJECT_FILES of them.
  */
+/** A project file's size before it is first read. */
+const UNKNOWN_SIZE = -1;
+
 function addProjectModules(
   root: string,
   from: readonly string[],
@@ -180,31 +183,28 @@ function addProjectModules(
   let added = 0;
   while (stack.length > 0) {
     const d = stack.pop()!;
-    let names: string[];
+    let names: Dirent[];
     try {
-      names = readdirSync(d);
+      names = readdirSync(d, { withFileTypes: true });
     } catch {
       continue;
     }
-    for (const n of names) {
+    for (const dirent of names) {
+      const n = dirent.name;
       const p = join(d, n);
-      let st;
-      try {
-        st = lstatSync(p);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) {
+      // The entry's own type (as lstat gives it: a symbolic link is neither a directory nor a file here).
+      if (dirent.isDirectory()) {
         if (!SKIP_DIRS.has(n) && !n.startsWith('.')) stack.push(p);
         continue;
       }
-      if (!st.isFile() || !/\.pyw?$/.test(n)) continue;
+      if (!dirent.isFile() || !/\.pyw?$/.test(n)) continue;
       const rel = relPosix(root, p);
       if (have.has(rel)) continue;
       if (added >= MAX_PROJECT_FILES) return { limit: 'maxDeserProjectFiles', files: [rel] };
       added++;
       have.add(rel);
-      const member: JobMember = { index: -1, path: p, stable: rel, target, size: st.size };
+      // Its size is looked up when the file is first read (most project files never are).
+      const member: JobMember = { index: -1, path: p, stable: rel, target, size: UNKNOWN_SIZE };
       entries.push({ member, module: undefined, rel, named: false });
     }
   }
@@ -226,6 +226,15 @@ async function runTarget(
   /** A file's text within the project's work budget; past it, the file is named in the SCAN-INCOMPLETE finding. */
   let work = 0;
   const read = (e: Entry): string | undefined => {
+    if (e.member.size === UNKNOWN_SIZE) {
+      let size: number;
+      try {
+        size = lstatSync(e.member.path).size;
+      } catch {
+        return undefined;
+      }
+      e.member = { ...e.member, size };
+    }
     if (work + e.member.size > DEMAND_LIMITS.workBytes) {
       cut ??= { limit: 'maxDeserProjectWork', files: [] };
       if (cut.files.length < 5 && !cut.files.includes(e.rel)) cut.files.push(e.rel);

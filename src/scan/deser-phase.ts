@@ -395,6 +395,7 @@ async function runTarget(
         from.map((e) => ({ stable: e.rel, mod: e.module! })),
         keys,
         names,
+        (st) => !unnamedOnly || byStable.get(st)?.named === true,
       ),
     );
     const callers = new Set<string>();

@@ -442,4 +442,20 @@ describe('DESER: the first hop of a file named alone with no source of its own',
     assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), ['DESER-NETWORK-INPUT']);
     assert.equal(lastRunStats.loadedOnDemand, 2); // smpickle.py, svc.py
   });
+
+  for (const sinkInClass of [false, true])
+    it(`reads the base classes of a module read on demand only for its classes that call a sink (${sinkInClass ? 'one does' : 'none does'})`, async () => {
+      const dir = tree('deser-lib-bases-', {
+        'pyproject.toml': '[project]\nname = "lib"\n',
+        'lib/__init__.py': '',
+        'lib/base.py': 'class Base:\n    def size(self, x):\n        return len(x)\n',
+        'lib/hop.py':
+          'import pickle\n\nfrom lib.base import Base\n\n\nclass Plain(Base):\n    def load(self, blob):\n' +
+          (sinkInClass ? '        return pickle.loads(blob)\n' : '        return self.size(blob)\n') +
+          '\n\ndef decode(blob):\n    return pickle.loads(blob)\n',
+        'lib/model.py': 'from lib import hop\n\n\ndef restore(blob):\n    return hop.decode(blob)\n',
+      });
+      assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), []);
+      assert.equal(lastRunStats.loadedOnDemand, sinkInClass ? 2 : 1); // hop.py (and base.py)
+    });
 });

@@ -250,6 +250,7 @@ export function demandedModules(
   units: readonly { stable: string; mod: PythonModule }[],
   keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
   names: ReadonlyMap<string, unknown> = new Map(),
+  allBases: (stable: string) => boolean = () => true,
 ): string[] {
   const byKey = new Map<string, string>();
   for (const [stable, k] of keys) for (const key of k.keys) if (!byKey.has(key)) byKey.set(key, stable);
@@ -326,8 +327,20 @@ export function demandedModules(
       };
       for (const a of args) visit(a, 0);
     }
+    // Base classes defined elsewhere: of every class of a named module (a base may make it a handler, or hold
+    // the method its data reaches); of a module read only on demand, of the classes with a method that calls a
+    // sink or a function known to reach one (what such a class inherits can matter to a path through it; the
+    // bases of its other classes cannot put a named file on a path, and were most of a file named alone's reads).
+    const every = allBases(u.stable);
+    const byClass = new Map<number, boolean>();
+    if (!every)
+      for (const c of mod.calls) {
+        const fn = c.enclosingFunction !== null ? mod.functions[c.enclosingFunction.id] : undefined;
+        const cls = fn?.parentId !== null && fn !== undefined ? mod.functions[fn.parentId] : undefined;
+        if (cls?.kind === 'class' && (isSink(c, unpicklers) || names.has(lastName(c)))) byClass.set(cls.id, true);
+      }
     for (const f of mod.functions) {
-      if (f.kind !== 'class') continue;
+      if (f.kind !== 'class' || (!every && byClass.get(f.id) !== true)) continue;
       for (const b of f.bases) for (const v of b.values) if (v.kind === 'qualified') want(v.name);
     }
   }

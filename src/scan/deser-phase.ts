@@ -297,17 +297,14 @@ async function runTarget(
       // modules it calls with such an argument are hops (a middle file's own constants, configuration or locals
       // hand a callee nothing of its callers': reading those modules was most of the cost of a file named alone).
       const mod = e.module;
-      const receives = mayReceiveData(mod);
-      const called = calledModules(
-        mod,
-        keys.get(e.rel)?.pkg ?? '',
-        keys,
-        receives ? undefined : (c) => handsCallerData(mod, c),
-      );
+      const pkg = keys.get(e.rel)?.pkg ?? '';
       // Named modules are analysed anyway: only the others are hops (a package scanned names all of its files).
-      const hops = [...importedModules(mod, keys.get(e.rel)?.pkg ?? '', keys)].filter(
-        (st) => called.has(st) && byStable.get(st)?.named === false,
-      );
+      const imports = [...importedModules(mod, pkg, keys)].filter((st) => byStable.get(st)?.named === false);
+      const anyCalled = imports.length > 0 ? calledModules(mod, pkg, keys) : new Set<string>();
+      // Whether data enters on its own is asked only of a file with a module to hop into (it indexes the module).
+      const receives = imports.some((st) => anyCalled.has(st)) && mayReceiveData(mod);
+      const called = imports.length === 0 || receives ? anyCalled : calledModules(mod, pkg, keys, handsCallerData(mod));
+      const hops = imports.filter((st) => called.has(st));
       for (const st of hops) {
         imported.add(st);
         if (receives) calledByNamed.add(st);

@@ -348,13 +348,19 @@ export function demandedModules(
 }
 
 /**
- * Whether call `c` hands on what the callers of its function passed in (a parameter, `self`'s state, or a local
- * computed from them) as an argument. Module-level calls have no callers.
+ * For the calls of a module: whether call `c` hands on what the callers of its function passed in (a parameter,
+ * `self`'s state, or a local computed from them) as an argument. Module-level calls have no callers. The flows are
+ * computed once per function.
  */
-export function handsCallerData(mod: PythonModule, c: CallSite): boolean {
-  const fn = c.enclosingFunction?.id;
-  if (fn === undefined) return false;
-  return paramFlow(mod, fn, false).reaches(c, false) || paramFlow(mod, fn, true).reaches(c, false);
+export function handsCallerData(mod: PythonModule): (c: CallSite) => boolean {
+  const flows = new Map<number, [ParamFlow, ParamFlow]>();
+  return (c) => {
+    const fn = c.enclosingFunction?.id;
+    if (fn === undefined) return false;
+    let f = flows.get(fn);
+    if (f === undefined) flows.set(fn, (f = [paramFlow(mod, fn, false), paramFlow(mod, fn, true)]));
+    return f[0].reaches(c, false) || f[1].reaches(c, false);
+  };
 }
 
 /** Which calls of a function may receive what its callers hand it (see {@link paramFlow}). */

@@ -2,17 +2,23 @@
 // one module of a project. Files whose text names a deserializer, transport or serialized media type are analysed
 // in the per-file scan; after the walk the project grows on demand (callers of functions that reach a sink, modules
 // whose results feed one; bounded rounds) and the DESER rules run across the modules (analyzers/deser/).
-import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
-import type { PythonModule } from '../analyzers/python/module-model.js';
+import type { CallSite, PythonModule } from '../analyzers/python/module-model.js';
 import type { CodeSignal } from '../analyzers/python/code-signal.js';
 import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
 import { analyzeForDeser, mayHaveDeserSignals } from '../analyzers/deser/gate.js';
 import { detectProjectSignals } from '../analyzers/deser/code.js';
 import { mayReceiveData } from '../analyzers/deser/sources.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
-import { absoluteName, demandedModules, reachingNames, type NameAnchor } from '../analyzers/deser/demand.js';
+import {
+  absoluteName,
+  demandedModules,
+  handsCallerData,
+  reachingNames,
+  type NameAnchor,
+} from '../analyzers/deser/demand.js';
 import { isTestPath } from '../analyzers/python/test-code.js';
 import { decodePythonSource } from '../analyzers/python/source-encoding.js';
 import type { Finding } from '../core/finding.js';
@@ -163,6 +169,9 @@ function relPosix(root: string, path: string): string {
  * installed-packages folder the top packages named) as entries read on demand; returns the limit reached when the
  * tree holds more than MAX_PROJECT_FILES of them.
  */
+/** A project file's size before it is first read. */
+const UNKNOWN_SIZE = -1;
+
 function addProjectModules(
   root: string,
   from: readonly string[],
@@ -174,31 +183,28 @@ function addProjectModules(
   let added = 0;
   while (stack.length > 0) {
     const d = stack.pop()!;
-    let names: string[];
+    let names: Dirent[];
     try {
-      names = readdirSync(d);
+      names = readdirSync(d, { withFileTypes: true });
     } catch {
       continue;
     }
-    for (const n of names) {
+    for (const dirent of names) {
+      const n = dirent.name;
       const p = join(d, n);
-      let st;
-      try {
-        st = lstatSync(p);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) {
+      // The entry's own type (as lstat gives it: a symbolic link is neither a directory nor a file here).
+      if (dirent.isDirectory()) {
         if (!SKIP_DIRS.has(n) && !n.startsWith('.')) stack.push(p);
         continue;
       }
-      if (!st.isFile() || !/\.pyw?$/.test(n)) continue;
+      if (!dirent.isFile() || !/\.pyw?$/.test(n)) continue;
       const rel = relPosix(root, p);
       if (have.has(rel)) continue;
       if (added >= MAX_PROJECT_FILES) return { limit: 'maxDeserProjectFiles', files: [rel] };
       added++;
       have.add(rel);
-      const member: JobMember = { index: -1, path: p, stable: rel, target, size: st.size };
+      // Its size is looked up when the file is first read (most project files never are).
+      const member: JobMember = { index: -1, path: p, stable: rel, target, size: UNKNOWN_SIZE };
       entries.push({ member, module: undefined, rel, named: false });
     }
   }
@@ -220,6 +226,15 @@ async function runTarget(
   /** A file's text within the project's work budget; past it, the file is named in the SCAN-INCOMPLETE finding. */
   let work = 0;
   const read = (e: Entry): string | undefined => {
+    if (e.member.size === UNKNOWN_SIZE) {
+      let size: number;
+      try {
+        size = lstatSync(e.member.path).size;
+      } catch {
+        return undefined;
+      }
+      e.member = { ...e.member, size };
+    }
     if (work + e.member.size > DEMAND_LIMITS.workBytes) {
       cut ??= { limit: 'maxDeserProjectWork', files: [] };
       if (cut.files.length < 5 && !cut.files.includes(e.rel)) cut.files.push(e.rel);
@@ -277,12 +292,19 @@ async function runTarget(
       }
       // The modules it calls into (a re-export it never calls, `from .pickle import read_pickle` in an api
       // module, puts no data path through it: reading every import read half of pandas for pandas/io/api.py).
-      const called = calledModules(e.module, keys.get(e.rel)?.pkg ?? '', keys);
+      // A file the data can enter on its own hands it to any module it calls; any other file can put a module it
+      // calls on a path only by handing on what its own callers pass it (the data comes from them), so only
+      // modules it calls with such an argument are hops (a middle file's own constants, configuration or locals
+      // hand a callee nothing of its callers': reading those modules was most of the cost of a file named alone).
+      const mod = e.module;
+      const pkg = keys.get(e.rel)?.pkg ?? '';
       // Named modules are analysed anyway: only the others are hops (a package scanned names all of its files).
-      const hops = [...importedModules(e.module, keys.get(e.rel)?.pkg ?? '', keys)].filter(
-        (st) => called.has(st) && byStable.get(st)?.named === false,
-      );
-      const receives = hops.length > 0 && mayReceiveData(e.module);
+      const imports = [...importedModules(mod, pkg, keys)].filter((st) => byStable.get(st)?.named === false);
+      const anyCalled = imports.length > 0 ? calledModules(mod, pkg, keys) : new Set<string>();
+      // Whether data enters on its own is asked only of a file with a module to hop into (it indexes the module).
+      const receives = imports.some((st) => anyCalled.has(st)) && mayReceiveData(mod);
+      const called = imports.length === 0 || receives ? anyCalled : calledModules(mod, pkg, keys, handsCallerData(mod));
+      const hops = imports.filter((st) => called.has(st));
       for (const st of hops) {
         imported.add(st);
         if (receives) calledByNamed.add(st);
@@ -336,6 +358,7 @@ async function runTarget(
   // through the whole package (a named pandas/io/api.py read every caller of read_pickle).
   const up = new Set<string>(entries.filter((e) => e.named).map((e) => e.rel));
   const unnamedOnly = entries.some((e) => !e.named);
+  const testOutsideNamed = unnamedOnly && !entries.some((e) => e.named && isTestPath(e.member.stable));
   const towardNamed = (ns: ReadonlyMap<string, NameAnchor[]>): Map<string, NameAnchor[]> => {
     const upKeys = new Set([...up].flatMap((r) => keys.get(r)?.keys ?? []));
     const out = new Map<string, NameAnchor[]>();
@@ -351,8 +374,16 @@ async function runTarget(
       .filter((e) => e.module !== undefined)
       .map((e) => ({ stable: e.rel, mod: e.module!, keys: keys.get(e.rel)!.keys, pkg: keys.get(e.rel)!.pkg }));
     const added = new Map<string, NameAnchor[]>();
+    // When files are named alone, a module read only as their caller counts only on the way to them.
+    const upKeys = new Set([...up].flatMap((r) => keys.get(r)?.keys ?? []));
+    const path = unnamedOnly
+      ? {
+          callerOnly: (st: string) => up.has(st) && byStable.get(st)?.named !== true,
+          toward: (a: NameAnchor) => a.keys.some((k) => upKeys.has(k)),
+        }
+      : undefined;
     for (let pass = 0; pass < 8; pass++) {
-      const now = reachingNames(loaded, names);
+      const now = reachingNames(loaded, names, path);
       if (now.size === 0) break;
       for (const [n, a] of now) added.set(n, a);
     }
@@ -361,6 +392,7 @@ async function runTarget(
         from.map((e) => ({ stable: e.rel, mod: e.module! })),
         keys,
         names,
+        (st) => !unnamedOnly || byStable.get(st)?.named === true,
       ),
     );
     const callers = new Set<string>();
@@ -369,7 +401,8 @@ async function runTarget(
       postings ??= identifierPostings(entries, read, keys);
       for (const i of callerFiles(postings, upward)) {
         const e = entries[i]!;
-        if (e.module === undefined) callers.add(e.rel);
+        // Test code calling a named file that is not test code puts no deployed path through it.
+        if (e.module === undefined && !(testOutsideNamed && isTestPath(e.member.stable))) callers.add(e.rel);
       }
     }
     return { callees, callers };
@@ -437,7 +470,7 @@ async function runTarget(
               ),
           );
       }),
-      ...(pendingCallers ? unreadCallersOfAsked(project, towardNamed(names), postings, entries) : []),
+      ...(pendingCallers ? unreadCallersOfAsked(project, towardNamed(names), postings, entries, testOutsideNamed) : []),
     ];
     if (past.length > 0) cut = { limit: 'maxDeserModuleDepth', files: past.slice(0, 5) };
   }
@@ -471,6 +504,7 @@ function unreadCallersOfAsked(
   names: ReadonlyMap<string, NameAnchor[]>,
   postings: Postings | undefined,
   entries: readonly Entry[],
+  skipTests: boolean,
 ): string[] {
   if (postings === undefined) return [];
   const asked = new Map<string, NameAnchor[]>();
@@ -483,7 +517,7 @@ function unreadCallersOfAsked(
   }
   return [...callerFiles(postings, asked)]
     .map((i) => entries[i]!)
-    .filter((e) => e.module === undefined)
+    .filter((e) => e.module === undefined && !(skipTests && isTestPath(e.member.stable)))
     .map((e) => e.rel);
 }
 
@@ -617,11 +651,13 @@ function calledModules(
   mod: PythonModule,
   pkg: string,
   keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
+  only?: (c: CallSite) => boolean,
 ): Set<string> {
   const byKey = keyIndex(keys);
   const out = new Set<string>();
   for (const c of mod.calls)
     for (const v of c.callee.values) {
+      if (only !== undefined && !only(c)) break;
       if (v.kind !== 'qualified') continue;
       // The callee's module: a prefix of its name without the last part (the function or class called).
       const parts = absoluteName(v.name, 0, pkg)

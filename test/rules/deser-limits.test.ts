@@ -244,10 +244,11 @@ describe('DESER: one file of a large project named alone', () => {
     assert.deepEqual(await ruleIds(join(dir, 'app', 'cache.py')), ['DESER-NETWORK-INPUT']);
   });
 
-  it('a caller chain longer than the rounds whose callers the analysis never needs is not SCAN-INCOMPLETE', async () => {
+  it('a caller chain longer than the rounds whose callers cannot change the sink is neither read nor SCAN-INCOMPLETE', async () => {
     // The sink reads the project's own state file (no parameter): its callers, many modules up (each also calling
-    // a native module's `recv`), cannot change what it reads. The demand still follows them and runs out of rounds;
-    // the bound is reported only when the final analysis asks for callers past it.
+    // a native module's `recv`), cannot change what it reads. Callers are wanted only of functions that hand what
+    // their callers pass them to a sink, so none is read (before: the demand followed them and ran out of rounds,
+    // and the bound was held back only because the final analysis never asked past it).
     const dir = bigProject({ lib: 2 });
     writeFileSync(
       join(dir, 'app', 'cache.py'),
@@ -266,7 +267,7 @@ describe('DESER: one file of a large project named alone', () => {
       );
     writeFileSync(join(dir, 'svc', '_native.py'), 'def recv(fd, n):\n    return bytes(n)\n');
     assert.deepEqual(await ruleIds(join(dir, 'app', 'cache.py')), []);
-    assert.equal(lastRunStats.rounds, DEMAND_LIMITS.rounds);
+    assert.equal(lastRunStats.loadedOnDemand, 0);
   });
 
   it('a real chain longer than the rounds is still SCAN-INCOMPLETE (maxDeserModuleDepth) from its sink file', async () => {
@@ -408,4 +409,53 @@ describe('DESER: the first hop of a file named alone with no source of its own',
     assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), []);
     assert.equal(lastRunStats.loadedOnDemand, 0);
   });
+
+  it('does not read a called module it hands only its own data (a constant), even one naming a deserializer', async () => {
+    const dir = libraryTwoHops(false);
+    writeFileSync(
+      join(dir, 'lib', 'model.py'),
+      'from lib import wrapper\n\nDEFAULTS = "/usr/share/lib/defaults.pkl"\n\n\nclass Model:\n' +
+        '    def restore(self, fname):\n        self.defaults = wrapper.load(DEFAULTS)\n        return fname\n',
+    );
+    assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), []);
+    assert.equal(lastRunStats.loadedOnDemand, 0);
+  });
+
+  it("reads a called module it hands its callers' data, and a caller handing it network data is found", async () => {
+    const dir = libraryTwoHops(false);
+    writeFileSync(
+      join(dir, 'lib', 'svc.py'),
+      'import socket\n\nfrom lib.model import Model\n\n\ndef serve(port):\n' +
+        '    conn, _ = socket.create_server(("0.0.0.0", port)).accept()\n    model = Model()\n' +
+        '    return model.restore_bytes(conn.recv(4096))\n',
+    );
+    writeFileSync(
+      join(dir, 'lib', 'model.py'),
+      'from lib import smpickle\n\n\nclass Model:\n    def restore_bytes(self, blob):\n        return smpickle.loads_pickle(blob)\n',
+    );
+    // A test module calling the same method is not read as a caller of a named file that is not test code.
+    mkdirSync(join(dir, 'tests'));
+    writeFileSync(
+      join(dir, 'tests', 'test_model.py'),
+      'from lib.model import Model\n\n\ndef test_restore(blob):\n    assert Model().restore_bytes(blob)\n',
+    );
+    assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), ['DESER-NETWORK-INPUT']);
+    assert.equal(lastRunStats.loadedOnDemand, 2); // smpickle.py, svc.py
+  });
+
+  for (const sinkInClass of [false, true])
+    it(`reads the base classes of a module read on demand only for its classes that call a sink (${sinkInClass ? 'one does' : 'none does'})`, async () => {
+      const dir = tree('deser-lib-bases-', {
+        'pyproject.toml': '[project]\nname = "lib"\n',
+        'lib/__init__.py': '',
+        'lib/base.py': 'class Base:\n    def size(self, x):\n        return len(x)\n',
+        'lib/hop.py':
+          'import pickle\n\nfrom lib.base import Base\n\n\nclass Plain(Base):\n    def load(self, blob):\n' +
+          (sinkInClass ? '        return pickle.loads(blob)\n' : '        return self.size(blob)\n') +
+          '\n\ndef decode(blob):\n    return pickle.loads(blob)\n',
+        'lib/model.py': 'from lib import hop\n\n\ndef restore(blob):\n    return hop.decode(blob)\n',
+      });
+      assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), []);
+      assert.equal(lastRunStats.loadedOnDemand, sinkInClass ? 2 : 1); // hop.py (and base.py)
+    });
 });

@@ -5,6 +5,12 @@ import type { CallSite, ExpressionFact, FunctionFact, ImportFact, PythonModule }
 import { SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 
+/** Modules read only as callers of the named files (a file named alone), and anchors toward the named files. */
+export interface PathOnly {
+  callerOnly(stable: string): boolean;
+  toward(a: NameAnchor): boolean;
+}
+
 /** Where a wanted name is defined: the dotted names of its module and, for methods, the class. */
 export interface NameAnchor {
   keys: readonly string[];
@@ -38,6 +44,7 @@ const TRANSPORT_METHODS: ReadonlySet<string> = new Set(['recv_pyobj', 'recv_seri
 export function reachingNames(
   units: readonly DemandUnit[],
   names: Map<string, NameAnchor[]>,
+  path?: PathOnly,
 ): Map<string, NameAnchor[]> {
   const added = new Map<string, NameAnchor[]>();
   const known = new Set(names.keys());
@@ -45,11 +52,22 @@ export function reachingNames(
     const mod = u.mod;
     const anchor: NameAnchor = { keys: u.keys };
     const refs = moduleRefs(mod, u.pkg);
+    // A module read only as a caller on the way to a named one: what reaches its own sinks, or sinks elsewhere
+    // off that way, cannot put a named file on a path, so its functions count only when they reach a name toward
+    // the named files.
+    const callerOnly = path?.callerOnly(u.stable) === true;
     const mayCall = (c: CallSite): boolean => {
       const n = lastName(c);
-      const anchors = known.has(n) ? names.get(n) : undefined;
-      return anchors !== undefined && callMayResolve(c, n, anchors, u, refs);
+      let anchors = known.has(n) ? names.get(n) : undefined;
+      if (callerOnly && anchors !== undefined) anchors = anchors.filter((a) => path!.toward(a));
+      return anchors !== undefined && anchors.length > 0 && callMayResolve(c, n, anchors, u, refs);
     };
+    const isSinkCall = (c: CallSite, unpicklers: ReadonlySet<number>): boolean => !callerOnly && isSink(c, unpicklers);
+    const returnsModule = (f: FunctionFact, m: PythonModule): boolean => !callerOnly && returnsLoaderModule(f, m);
+    // Functions that may hand what their callers pass them (a parameter, or `self` for state a constructor or
+    // another method stored) to a sink, directly or through a function of this or another module that does: only
+    // their callers can put data on a path through them, so only their names are wanted (a function that reaches a
+    // sink with data of its own, or that calls one with no data of its callers, needs no caller read).
     const reaching = new Set<number>();
     const byScope = new Map<number, CallSite[]>();
     const unpicklers = unpicklerClasses(mod);
@@ -59,22 +77,60 @@ export function reachingNames(
       let list = byScope.get(fn);
       if (list === undefined) byScope.set(fn, (list = []));
       list.push(c);
-      if (isSinkCall(c, unpicklers) || mayCall(c)) reaching.add(fn);
     }
-    // Within the module: functions calling reaching functions (directly or as `self.m(...)`), to a fixpoint.
+    const flows = new Map<number, { params: ParamFlow; self: ParamFlow }>();
+    const flowOf = (id: number): { params: ParamFlow; self: ParamFlow } => {
+      let pf = flows.get(id);
+      if (pf === undefined) flows.set(id, (pf = { params: paramFlow(mod, id, false), self: paramFlow(mod, id, true) }));
+      return pf;
+    };
+    /** Reaching methods whose data may be `self`'s state: constructions of their class are callers too. */
+    const viaSelf = new Set<number>();
+    const reachedBy = (fn: number, c: CallSite): boolean => {
+      const pf = flowOf(fn);
+      const sink = isSinkCall(c, unpicklers);
+      const bySelf = pf.self.reaches(c, sink);
+      if (bySelf) viaSelf.add(fn);
+      return pf.params.reaches(c, sink) || bySelf;
+    };
+    for (const [fn, calls] of byScope)
+      for (const c of calls) if ((isSinkCall(c, unpicklers) || mayCall(c)) && reachedBy(fn, c)) reaching.add(fn);
+    // Functions returning a deserializer module (`return pickle`, `return importlib.import_module(name)`): their
+    // callers bind it at run time (`ser = get_serializer(); ser.loads(frame)`).
+    for (const f of mod.functions) if (f.kind === 'function' && returnsModule(f, mod)) reaching.add(f.id);
+    // Within the module: functions handing their data to reaching functions (directly, `self.m(...)`/`cls.m(...)`
+    // or a bare name; a method of some other receiver is resolved across modules by its own name), and the
+    // functions around a reaching closure, to a fixpoint.
     for (let changed = true, guard = 0; changed && guard < 8; guard++) {
       changed = false;
       const reachingNamesHere = new Set([...reaching].map((id) => mod.functions[id]!.name));
       for (const [fn, calls] of byScope) {
-        if (reaching.has(fn)) continue;
+        for (const c of calls) {
+          const a = c.callee.access;
+          const local =
+            (c.callee.definitionId !== undefined && reaching.has(c.callee.definitionId)) ||
+            (a !== undefined &&
+              a.root.kind === 'name' &&
+              (a.steps.length === 0 || (a.steps.length === 1 && (a.root.name === 'self' || a.root.name === 'cls'))) &&
+              reachingNamesHere.has(lastName(c)));
+          if (!local) continue;
+          const before = viaSelf.has(fn);
+          if (!reachedBy(fn, c)) continue;
+          if (!reaching.has(fn) || viaSelf.has(fn) !== before) {
+            reaching.add(fn);
+            changed = true;
+          }
+        }
+      }
+      for (const id of [...reaching]) {
+        const f = mod.functions[id]!;
+        const parent = f.parentId !== null ? mod.functions[f.parentId] : undefined;
         if (
-          calls.some(
-            (c) =>
-              (c.callee.definitionId !== undefined && reaching.has(c.callee.definitionId)) ||
-              reachingNamesHere.has(lastName(c)),
-          )
+          parent !== undefined &&
+          (parent.kind === 'function' || parent.kind === 'lambda') &&
+          !reaching.has(parent.id)
         ) {
-          reaching.add(fn);
+          reaching.add(parent.id);
           changed = true;
         }
       }
@@ -103,23 +159,28 @@ export function reachingNames(
       const cls = classOf(f, mod);
       if (cls !== undefined) {
         note(f.name === '__init__' || f.name === '__call__' ? cls.name : f.name, { ...anchor, cls: cls.name });
-        note(cls.name, anchor);
+        if (viaSelf.has(id) || f.name === '__init__' || f.name === '__call__') note(cls.name, anchor);
       } else if (f.parameters.length > 0 || f.returns.length > 0) note(f.name, anchor);
     }
     // Module-level imports that re-export a sink or a reaching name (`from pickle import loads` in codec/impl.py,
     // `from .impl import loads` in codec/__init__.py): importers of this module may call it under any alias.
     for (const i of mod.imports) {
       if (i.scopeId !== 0 || i.kind !== 'from' || i.boundName === null || i.name === undefined) continue;
-      if (SINK_BY_NAME.has(i.qualifiedName)) note(i.boundName, { ...anchor, reexport: true });
-      else if (known.has(i.name)) {
+      if (SINK_BY_NAME.has(i.qualifiedName)) {
+        if (!callerOnly) note(i.boundName, { ...anchor, reexport: true });
+      } else if (known.has(i.name)) {
         const from = absoluteName(i.module, i.relativeLevel, u.pkg);
-        if (names.get(i.name)!.some((a) => a.keys.some((k) => from === k || from.startsWith(`${k}.`))))
+        if (
+          names
+            .get(i.name)!
+            .some((a) => (!callerOnly || path!.toward(a)) && a.keys.some((k) => from === k || from.startsWith(`${k}.`)))
+        )
           note(i.boundName, anchor);
       }
     }
     // Module-level aliases of sinks (`loads = pickle.loads`).
     for (const a of mod.assignments) {
-      if (a.scopeId !== 0 || a.value === null) continue;
+      if (callerOnly || a.scopeId !== 0 || a.value === null) continue;
       if (!a.value.values.some((v) => v.kind === 'qualified' && SINK_BY_NAME.has(v.name))) continue;
       for (const t of a.targets) if (t.kind === 'name') note(t.name, anchor);
     }
@@ -189,6 +250,7 @@ export function demandedModules(
   units: readonly { stable: string; mod: PythonModule }[],
   keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
   names: ReadonlyMap<string, unknown> = new Map(),
+  allBases: (stable: string) => boolean = () => true,
 ): string[] {
   const byKey = new Map<string, string>();
   for (const [stable, k] of keys) for (const key of k.keys) if (!byKey.has(key)) byKey.set(key, stable);
@@ -202,13 +264,30 @@ export function demandedModules(
     const mod = u.mod;
     const assignedIn = new Map<string, CallSite[]>();
     for (const c of mod.calls) for (const n of c.assignedTo) pushTo(assignedIn, `${c.scopeId}:${n}`, c);
+    // Calls given a bare name as an argument (`download(url, path)`): they may write the file the name holds.
+    const passedIn = new Map<string, CallSite[]>();
+    for (const c of mod.calls)
+      for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
+        if (a.access?.root.kind === 'name' && a.access.steps.length === 0)
+          pushTo(passedIn, `${c.scopeId}:${a.access.root.name}`, c);
     const unpicklers = unpicklerClasses(mod);
+    // `self.<attr>.m()`: the module of the class stored into `self.<attr>` anywhere in this module
+    // (`self._server = RedisServer(broker)`) decides what the method returns.
+    const wantReceiverClass = (c: CallSite): void => {
+      const a = c.callee.access;
+      const attr = a?.steps[0];
+      if (a?.root.kind !== 'name' || a.steps.length !== 2 || attr?.kind !== 'attr') return;
+      const text = `${a.root.name}.${attr.name}`;
+      for (const x of mod.assignments)
+        if (x.value !== null && x.targets.some((t) => t.kind === 'attribute' && t.text === text))
+          for (const v of x.value.values) if (v.kind === 'qualified') want(v.name.replace(/\(\)$/, ''));
+    };
     // Calls whose argument decides what a sink reads: sinks, functions known to reach one, and — in a module that
     // names a deserializer as a value — callees chosen at run time (a parameter, `self.<attr>` or a table entry
     // called: `decode(body)`, `self.deserialize(msg)`).
     const dynamic = moduleNamesSinkValues(mod);
     const feeds = (c: CallSite): boolean =>
-      isSinkCall(c, unpicklers) ||
+      isSink(c, unpicklers) ||
       names.has(lastName(c)) ||
       (dynamic &&
         c.callee.qualifiedName === null &&
@@ -217,11 +296,14 @@ export function demandedModules(
     for (const c of mod.calls) {
       if (!feeds(c) && !OPENERS.has(lastName(c))) continue;
       const args = [...c.positional, ...c.keywords.map((k) => k.value)];
-      // The module defining a constant the call reads (a shared path).
+      // The module defining a constant the call reads (a shared path), and project functions the same scope
+      // hands the name to (a helper that downloads into the path before the read).
       for (const a of args)
         for (const n of a.names) {
           const i = importedConstant(mod, n);
           if (i !== undefined) want(i.qualifiedName);
+          for (const w of passedIn.get(`${c.scopeId}:${n}`) ?? [])
+            if (w !== c) for (const v of w.callee.values) if (v.kind === 'qualified') want(v.name);
         }
       if (!feeds(c)) continue;
       const seen = new Set<number>();
@@ -231,6 +313,7 @@ export function demandedModules(
           if (inner === undefined || seen.has(id) || depth > 3) continue;
           seen.add(id);
           for (const v of inner.callee.values) if (v.kind === 'qualified') want(v.name);
+          wantReceiverClass(inner);
           for (const a of [...inner.positional, ...inner.keywords.map((k) => k.value)]) visit(a, depth + 1);
         }
         for (const n of e.names) {
@@ -238,17 +321,144 @@ export function demandedModules(
             if (seen.has(src.id)) continue;
             seen.add(src.id);
             for (const v of src.callee.values) if (v.kind === 'qualified') want(v.name);
+            wantReceiverClass(src);
           }
         }
       };
       for (const a of args) visit(a, 0);
     }
+    // Base classes defined elsewhere: of every class of a named module (a base may make it a handler, or hold
+    // the method its data reaches); of a module read only on demand, of the classes with a method that calls a
+    // sink or a function known to reach one (what such a class inherits can matter to a path through it; the
+    // bases of its other classes cannot put a named file on a path, and were most of a file named alone's reads).
+    const every = allBases(u.stable);
+    const byClass = new Map<number, boolean>();
+    if (!every)
+      for (const c of mod.calls) {
+        const fn = c.enclosingFunction !== null ? mod.functions[c.enclosingFunction.id] : undefined;
+        const cls = fn?.parentId !== null && fn !== undefined ? mod.functions[fn.parentId] : undefined;
+        if (cls?.kind === 'class' && (isSink(c, unpicklers) || names.has(lastName(c)))) byClass.set(cls.id, true);
+      }
     for (const f of mod.functions) {
-      if (f.kind !== 'class') continue;
+      if (f.kind !== 'class' || (!every && byClass.get(f.id) !== true)) continue;
       for (const b of f.bases) for (const v of b.values) if (v.kind === 'qualified') want(v.name);
     }
   }
   return [...out];
+}
+
+/**
+ * For the calls of a module: whether call `c` hands on what the callers of its function passed in (a parameter,
+ * `self`'s state, or a local computed from them) as an argument. Module-level calls have no callers. The flows are
+ * computed once per function.
+ */
+export function handsCallerData(mod: PythonModule): (c: CallSite) => boolean {
+  const flows = new Map<number, [ParamFlow, ParamFlow]>();
+  return (c) => {
+    const fn = c.enclosingFunction?.id;
+    if (fn === undefined) return false;
+    let f = flows.get(fn);
+    if (f === undefined) flows.set(fn, (f = [paramFlow(mod, fn, false), paramFlow(mod, fn, true)]));
+    return f[0].reaches(c, false) || f[1].reaches(c, false);
+  };
+}
+
+/** Which calls of a function may receive what its callers hand it (see {@link paramFlow}). */
+interface ParamFlow {
+  /** Whether call `c` gets such data: in an argument, or (for a sink: `conn.recv_pyobj()`) as its receiver. */
+  reaches(c: CallSite, sink: boolean): boolean;
+}
+
+/**
+ * What a function's callers hand it: its parameters (those of enclosing functions too, for closures), `self`/`cls`,
+ * and every local assigned from an expression that mentions one (to a fixpoint). A call receives such data when an
+ * argument, or the receiver of a method, mentions one of them.
+ */
+function paramFlow(mod: PythonModule, id: number, self: boolean): ParamFlow {
+  const names = new Set<string>();
+  const fn = mod.functions[id];
+  // A method's first parameter is its instance (or class): the self flow follows it, the other flow the rest.
+  const first =
+    fn !== undefined && fn.parentId !== null && mod.functions[fn.parentId]?.kind === 'class'
+      ? fn.parameters[0]?.name
+      : undefined;
+  if (self) {
+    if (first !== undefined) names.add(first);
+  } else
+    for (let f = fn, guard = 0; f !== undefined && guard < 16; guard++) {
+      if (f.kind === 'class' || f.kind === 'module') break;
+      for (const p of f.parameters) if (!(f === fn && p.name === first)) names.add(p.name);
+      f = f.parentId !== null ? mod.functions[f.parentId] : undefined;
+    }
+  if (names.size === 0) return { reaches: () => false };
+  const mentions = (e: ExpressionFact, depth: number): boolean => {
+    if (depth > 4) return true;
+    if (e.names.some((n) => names.has(n))) return true;
+    const a = e.access;
+    if (a?.root.kind === 'name' && names.has(a.root.name)) return true;
+    for (const x of [...(e.elements ?? []), ...(e.operands ?? [])]) if (mentions(x, depth + 1)) return true;
+    for (const cid of e.callIds) {
+      const c = mod.calls[cid];
+      if (c !== undefined && callMentions(c, depth + 1)) return true;
+    }
+    return false;
+  };
+  const callMentions = (c: CallSite, depth: number, receiver = true): boolean => {
+    for (const x of [...c.positional, ...c.keywords.map((k) => k.value), ...c.starArgs, ...c.starStarKwargs])
+      if (mentions(x, depth)) return true;
+    const a = c.callee.access;
+    return receiver && a !== undefined && a.steps.length > 0 && a.root.kind === 'name' && names.has(a.root.name);
+  };
+  const own = mod.assignments.filter((x) => x.scopeId === id && x.value !== null);
+  for (let changed = true, guard = 0; changed && guard < 8; guard++) {
+    changed = false;
+    for (const x of own)
+      for (const t of x.targets)
+        if (t.kind === 'name' && !names.has(t.name) && mentions(x.value!, 0)) {
+          names.add(t.name);
+          changed = true;
+        }
+  }
+  return {
+    // An argument, or the receiver of a sink method. The receiver of another call is the object whose method runs,
+    // not data it is handed: `self.process.start()` passes the callers nothing.
+    reaches: (c, sink) => callMentions(c, 0, sink),
+  };
+}
+
+/**
+ * Whether a function returns a module a deserializer comes from: a loader module (`return pickle`), or a dynamic
+ * import of a literal naming one (written in the call, a module constant, or the default of the parameter passed:
+ * `def get_serializer(name=BACKEND): return importlib.import_module(name)`). A dynamic import of a name only its
+ * callers give is not followed up (`import_object(name)` in a framework): a caller naming a loader module in its own
+ * text passes the DESER text gate by itself.
+ */
+function returnsLoaderModule(f: FunctionFact, mod: PythonModule): boolean {
+  const loader = (m: string): boolean => SINK_BY_NAME.has(`${m}.loads`) || SINK_BY_NAME.has(`${m}.load`);
+  const literals = (e: ExpressionFact | undefined, depth = 0): string[] => {
+    if (e === undefined || depth > 2) return [];
+    if (e.constant?.type === 'str') return [e.constant.value];
+    const parts = e.nodeType === 'conditional_expression' ? (e.operands ?? []) : [];
+    const a = e.access;
+    if (a?.root.kind === 'name' && a.steps.length === 0) {
+      const p = f.parameters.find((x) => x.name === (a.root as { name: string }).name);
+      if (p !== undefined) return literals(p.default, depth + 1);
+      const as = mod.assignments.filter(
+        (x) =>
+          x.scopeId === 0 && x.targets.some((t) => t.kind === 'name' && t.name === (a.root as { name: string }).name),
+      );
+      if (as.length === 1) return literals(as[0]!.value ?? undefined, depth + 1);
+    }
+    return parts.flatMap((o) => literals(o, depth + 1));
+  };
+  return f.returns.some((r) => {
+    if (r.values.some((v) => v.kind === 'qualified' && loader(v.name))) return true;
+    const c =
+      r.access?.root.kind === 'call' && r.access.steps.length === 0 ? mod.calls[r.access.root.callId] : undefined;
+    const q = c?.callee.qualifiedName;
+    if (q !== 'importlib.import_module' && q !== 'builtins.__import__') return false;
+    return literals(c!.positional[0]).some(loader);
+  });
 }
 
 /** Calls that open a file by path (its content may be what a later sink reads). */
@@ -295,7 +505,7 @@ function unpicklerClasses(mod: PythonModule): Set<number> {
   return out;
 }
 
-function isSinkCall(c: CallSite, unpicklers: ReadonlySet<number> = new Set()): boolean {
+function isSink(c: CallSite, unpicklers: ReadonlySet<number> = new Set()): boolean {
   if (c.callee.definitionId !== undefined && unpicklers.has(c.callee.definitionId)) return true;
   for (const v of c.callee.values) {
     if (v.kind === 'qualified' && SINK_BY_NAME.has(v.partial?.qualifiedName ?? v.name)) return true;

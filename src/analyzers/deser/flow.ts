@@ -123,6 +123,37 @@ const OPEN_LIKE: ReadonlySet<string> = new Set([
   'aiofiles.open',
 ]);
 
+/** Temporary-file constructors: the handle is a file by itself, and `<handle>.name` is its path. */
+const TEMP_HANDLES: ReadonlySet<string> = new Set([
+  'tempfile.NamedTemporaryFile',
+  'tempfile.TemporaryFile',
+  'tempfile.SpooledTemporaryFile',
+]);
+
+/** Functions that move or copy a file (`src`, `dst` as their first two arguments): the content goes with it. */
+const FILE_MOVES: ReadonlySet<string> = new Set([
+  'shutil.move',
+  'shutil.copy',
+  'shutil.copy2',
+  'shutil.copyfile',
+  'os.rename',
+  'os.replace',
+  'os.renames',
+]);
+
+/** Calls returning the same file's path in another spelling: `os.path.expanduser(p)` names the file `p` names. */
+const SAME_PATH: ReadonlySet<string> = new Set([
+  'os.path.expanduser',
+  'os.path.expandvars',
+  'os.path.abspath',
+  'os.path.realpath',
+  'os.path.normpath',
+  'os.fspath',
+  'pathlib.Path',
+  'pathlib.PurePath',
+  'builtins.str',
+]);
+
 /** A store into an application object: the path relative to the app, and every expression whose value it stores. */
 interface AppStore {
   rel: string;
@@ -898,11 +929,47 @@ export class DeserFlow {
     return v;
   }
 
+  /** The parameter values a call gives a helper (local or in another module), and the hop the call is. */
+  private calleeParams(
+    c: CallSite,
+    callee: { fn: FunctionFact; skip: number; kind: 'function' | 'class'; unit?: unknown },
+    r: Run,
+  ): { params: Map<string, Value>; hop: Hop } {
+    const params = new Map<string, Value>();
+    const edge: CallEdge = {
+      call: c,
+      positional: c.positional,
+      keywords: new Map(c.keywords.map((k) => [k.name, k.value])),
+      skip: callee.skip,
+      opaque: c.hasStarArgs || c.hasStarStarKwargs,
+    };
+    const hop = this.hop(c, `${shortText(c.callee.raw, 40)}()`);
+    const a = c.callee.access;
+    callee.fn.parameters.forEach((p, i) => {
+      if (i < callee.skip) {
+        if (callee.unit === undefined) {
+          params.set(p.name, r.selfName !== undefined ? this.lookup(r.selfName, r) : INTERNAL);
+          return;
+        }
+        const recv =
+          callee.kind === 'function' && a !== undefined && a.steps.length > 0
+            ? this.evalAccess(a, r, c.span, c.text, a.steps.length - 1)
+            : INTERNAL;
+        params.set(p.name, recv);
+        return;
+      }
+      params.set(p.name, this.argumentInRun(edge, callee.fn, i, r, hop));
+    });
+    return { params, hop };
+  }
+
   private args(c: CallSite, r: Run): Value {
     let v = INTERNAL;
     for (const a of c.positional) v = joinValues(v, this.evalExpr(a, r));
     for (const k of c.keywords) v = joinValues(v, this.evalExpr(k.value, r));
     for (const a of c.starArgs) v = joinValues(v, this.evalExpr(a, r));
+    // `LogEntry(**req.json)`: the mapping's values are the object's fields.
+    for (const a of c.starStarKwargs) v = joinValues(v, this.evalExpr(a, r));
     return v;
   }
 
@@ -919,49 +986,14 @@ export class DeserFlow {
     if (local !== undefined) {
       if (local.kind === 'class') return this.args(c, r);
       if (r.depth + 1 > MAX_HELPER_DEPTH) return this.args(c, r);
-      const params = new Map<string, Value>();
-      const edge: CallEdge = {
-        call: c,
-        positional: c.positional,
-        keywords: new Map(c.keywords.map((k) => [k.name, k.value])),
-        skip: local.skip,
-        opaque: c.hasStarArgs || c.hasStarStarKwargs,
-      };
-      const hop = this.hop(c, `${shortText(c.callee.raw, 40)}()`);
-      local.fn.parameters.forEach((p, i) => {
-        if (i < local.skip) {
-          params.set(p.name, r.selfName !== undefined ? this.lookup(r.selfName, r) : INTERNAL);
-          return;
-        }
-        params.set(p.name, this.argumentInRun(edge, local.fn, i, r, hop));
-      });
+      const { params, hop } = this.calleeParams(c, local, r);
       return viaHop(this.returnValue(this.helper(local.fn, params, r.depth + 1)), hop);
     }
     const far = this.project !== undefined ? this.projectCallee(c) : undefined;
     if (far !== undefined) {
       if (far.kind === 'class' && far.fn === far.cls) return this.args(c, r);
       if (r.depth + 1 > MAX_HELPER_DEPTH) return this.args(c, r);
-      const params = new Map<string, Value>();
-      const edge: CallEdge = {
-        call: c,
-        positional: c.positional,
-        keywords: new Map(c.keywords.map((k) => [k.name, k.value])),
-        skip: far.skip,
-        opaque: c.hasStarArgs || c.hasStarStarKwargs,
-      };
-      const hop = this.hop(c, `${shortText(c.callee.raw, 40)}()`);
-      const a = c.callee.access;
-      far.fn.parameters.forEach((p, i) => {
-        if (i < far.skip) {
-          const recv =
-            far.kind === 'function' && a !== undefined && a.steps.length > 0
-              ? this.evalAccess(a, r, c.span, c.text, a.steps.length - 1)
-              : INTERNAL;
-          params.set(p.name, recv);
-          return;
-        }
-        params.set(p.name, this.argumentInRun(edge, far.fn, i, r, hop));
-      });
+      const { params, hop } = this.calleeParams(c, far, r);
       if (far.kind === 'class') {
         // A construction runs __init__ for its sinks (merged through the callers index); the object wraps its arguments.
         return this.args(c, r);
@@ -1188,12 +1220,101 @@ export class DeserFlow {
           const v = this.evalExpr(src, r);
           if (v.taint === null) continue;
           for (const k of keys) out.set(k, viaHop(reshape(v, 'file'), this.writeHop(c)));
+        } else {
+          // A helper that writes remote data into the file a parameter names (`download(url, dst)`).
+          for (const [i, v] of this.helperWrites(c, r)) {
+            const arg = this.argumentFor(c, i);
+            const k = arg !== undefined ? this.pathKey(arg, r, 0) : undefined;
+            if (k !== undefined) out.set(k, joinValues(out.get(k) ?? INTERNAL, v));
+          }
+        }
+      }
+      // Moves and copies carry what was written (`shutil.move(tmp.name, dst)`, `os.replace(part, path)`), in
+      // source order, so a chain of them is followed.
+      if (out.size > 0) {
+        for (const c of this.idx.callsByScope.get(r.fn.id) ?? []) {
+          if (!mayWrite(c) || !MOVE_NAMES.has(this.info(c).method ?? calleeLastName(c)) || !isFileMove(c)) continue;
+          const a = c.callee.access;
+          let src: ExpressionFact | undefined;
+          let dst: ExpressionFact | undefined;
+          if (a?.root.kind === 'call') {
+            const inner = this.idx.mod.calls[a.root.callId];
+            src = inner?.positional[0];
+            dst = c.positional[0] ?? c.keywords.find((k) => k.name === 'target')?.value;
+          } else {
+            src = c.positional[0] ?? c.keywords.find((k) => k.name === 'src')?.value;
+            dst = c.positional[1] ?? c.keywords.find((k) => k.name === 'dst')?.value;
+          }
+          const sk = src !== undefined ? this.pathKey(src, r, 0) : undefined;
+          const dk = dst !== undefined ? this.pathKey(dst, r, 0) : undefined;
+          const v = sk !== undefined ? out.get(sk) : undefined;
+          if (v === undefined || dk === undefined || dk === sk) continue;
+          const moved = viaHop(v, this.hop(c, `the file moved by \`${shortText(c.text, 50)}\``));
+          out.set(dk, joinValues(out.get(dk) ?? INTERNAL, moved));
         }
       }
     } finally {
       r.writtenBusy = false;
     }
     r.written = out;
+    return out;
+  }
+
+  /** The argument expression a call passes as parameter `i` of its callee (positional or by keyword), if plain. */
+  private argumentFor(c: CallSite, i: number): ExpressionFact | undefined {
+    const callee = this.localCallee(c) ?? (this.project !== undefined ? this.writerCallee(c) : undefined);
+    if (callee === undefined || i < callee.skip) return undefined;
+    const p = callee.fn.parameters[i];
+    return c.keywords.find((k) => k.name === p?.name)?.value ?? c.positional[i - callee.skip];
+  }
+
+  /**
+   * A project function (not a method on a typed receiver) a call may reach, for write summaries: only plain and
+   * module-qualified calls, so finding writes costs no receiver typing.
+   */
+  private writerCallee(c: CallSite): ProjectCallee | undefined {
+    const a = c.callee.access;
+    if (a === undefined || a.root.kind !== 'name' || a.steps.length > 1) return undefined;
+    const u = this.project!.unitOf(this.idx);
+    const far = u !== undefined ? this.project!.callee(u, c) : undefined;
+    return far?.kind === 'function' ? far : undefined;
+  }
+
+  /**
+   * Remote data a called helper writes into files its parameters name, by parameter index (evaluated with the
+   * call's arguments), each through the call as a hop. Only helpers whose body writes, moves or downloads.
+   */
+  private helperWrites(c: CallSite, r: Run): Map<number, Value> {
+    if (c.positional.length + c.keywords.length === 0 || r.depth + 1 > MAX_HELPER_DEPTH) return EMPTY_WRITES;
+    const local = this.localCallee(c);
+    if (local !== undefined) {
+      if (local.kind !== 'function' || !this.writesInBody(this.idx, local.fn)) return EMPTY_WRITES;
+      const { params, hop } = this.calleeParams(c, local, r);
+      return hopped(this.paramWrites(this.helper(local.fn, params, r.depth + 1)), hop);
+    }
+    const far = this.project !== undefined ? this.writerCallee(c) : undefined;
+    if (far === undefined || !this.writesInBody(far.unit.idx, far.fn)) return EMPTY_WRITES;
+    const { params, hop } = this.calleeParams(c, far, r);
+    return hopped(far.unit.flow.foreignParamWrites(far.fn, params, r.depth + 1), hop);
+  }
+
+  /** Whether a function's own body has a write, move, save or download call (names only). */
+  private writesInBody(idx: ModuleIndex, f: FunctionFact): boolean {
+    return f.parameters.length > 0 && (idx.callsByScope.get(f.id) ?? []).some((c) => mayWrite(c));
+  }
+
+  /** Remote data a function of this module writes into the files its parameters name, for these parameter values. */
+  foreignParamWrites(f: FunctionFact, params: Map<string, Value>, depth: number): Map<number, Value> {
+    return this.paramWrites(this.helper(f, params, depth));
+  }
+
+  private paramWrites(r: Run): Map<number, Value> {
+    const out = new Map<number, Value>();
+    for (const [k, v] of this.writtenFiles(r)) {
+      if (!k.startsWith('n:')) continue;
+      const i = r.fn.parameters.findIndex((p) => p.name === k.slice(2));
+      if (i >= 0) out.set(i, v);
+    }
     return out;
   }
 
@@ -1290,6 +1411,11 @@ export class DeserFlow {
             ? as.value.access.root.callId
             : undefined;
         const c = id !== undefined ? this.idx.mod.calls[id] : undefined;
+        if (c !== undefined && this.isTempHandle(c)) {
+          // A temporary file is its own key; `<handle>.name` is its path (pathKey).
+          out.push('h:' + a.root.name);
+          continue;
+        }
         const p = c !== undefined ? this.openedPath(c) : undefined;
         const k = p !== undefined ? this.pathKey(p, r, 0) : undefined;
         if (k !== undefined) out.push(k);
@@ -1316,16 +1442,44 @@ export class DeserFlow {
       return (this.idx.assignedNames.get(fnId)?.get(h.root.name) ?? []).some((as) => {
         const v = as.value?.access;
         const inner = v?.root.kind === 'call' && v.steps.length === 0 ? this.idx.mod.calls[v.root.callId] : undefined;
-        return inner !== undefined && this.openedPath(inner) !== undefined;
+        return inner !== undefined && (this.openedPath(inner) !== undefined || this.isTempHandle(inner));
       });
     };
     if (m === 'write' || m === 'writelines' || m === 'write_bytes' || m === 'write_text')
       return a !== undefined && opened(a, a.steps.length - 1);
+    if (m !== undefined && MOVE_NAMES.has(m)) return isFileMove(c);
     if (this.info(c).targets.includes('shutil.copyfileobj')) {
       const dst = c.positional[1]?.access;
       return dst !== undefined && opened(dst, dst.steps.length);
     }
     return true;
+  }
+
+  /** Whether a call makes a temporary file (`tempfile.NamedTemporaryFile(...)`). */
+  private isTempHandle(c: CallSite): boolean {
+    return this.info(c).targets.some((t) => TEMP_HANDLES.has(t));
+  }
+
+  /** The key of a name bound (only) to a temporary file the function made, for `<name>.name`. */
+  private tempHandleName(name: string, r: Run): string | undefined {
+    const as = this.idx.assignedNames.get(r.fn.id)?.get(name) ?? [];
+    const all =
+      as.length > 0 &&
+      as.every((x) => {
+        const v = x.value?.access;
+        const c = v?.root.kind === 'call' && v.steps.length === 0 ? this.idx.mod.calls[v.root.callId] : undefined;
+        return c !== undefined && this.isTempHandle(c);
+      });
+    return all ? 'h:' + name : undefined;
+  }
+
+  /** The argument of a call that names the same file as it (`os.path.abspath(p)` → `p`). */
+  private samePathArg(e: ExpressionFact): ExpressionFact | undefined {
+    const a = e.access;
+    if (a?.root.kind !== 'call' || a.steps.length !== 0) return undefined;
+    const c = this.idx.mod.calls[a.root.callId];
+    if (c === undefined || c.positional.length !== 1 || c.keywords.length > 0 || c.hasStarArgs) return undefined;
+    return this.info(c).targets.some((t) => SAME_PATH.has(t)) ? c.positional[0] : undefined;
   }
 
   /** The path argument of open()/Path()/aiofiles.open()/gzip.open(). */
@@ -1347,8 +1501,29 @@ export class DeserFlow {
     const c = e.constant;
     if (c !== undefined) return c.type === 'str' || c.type === 'bytes' ? 's:' + c.value : undefined;
     const a = e.access;
+    // `tmp.name` of a temporary file the function made: the handle's key.
+    const last = a?.steps[a.steps.length - 1];
+    if (a?.root.kind === 'name' && a.steps.length === 1 && last?.kind === 'attr' && last.name === 'name') {
+      const handle = this.tempHandleName(a.root.name, r);
+      if (handle !== undefined) return handle;
+    }
+    // `os.path.expanduser(p)`, `Path(p)`, `str(p)`: the file `p` names.
+    const same = depth < 3 ? this.samePathArg(e) : undefined;
+    if (same !== undefined) return this.pathKey(same, r, depth + 1);
     if (a?.root.kind === 'name' && a.steps.length === 0) {
-      const as = this.idx.assignedNames.get(r.fn.id)?.get(a.root.name) ?? [];
+      const name = a.root.name;
+      const as = this.idx.assignedNames.get(r.fn.id)?.get(name) ?? [];
+      // `dst = os.path.expanduser(dst)` on a parameter: still the file the caller named.
+      if (
+        as.length > 0 &&
+        r.fn.parameters.some((p) => p.name === name) &&
+        as.every((x) => {
+          const inner = x.value !== null && x.kind === 'assign' ? this.samePathArg(x.value) : undefined;
+          const ia = inner?.access;
+          return ia?.root.kind === 'name' && ia.steps.length === 0 && ia.root.name === name;
+        })
+      )
+        return 'n:' + name;
       const single = as.length === 1 ? as[0] : undefined;
       if (
         single?.value !== undefined &&
@@ -1394,6 +1569,14 @@ export class DeserFlow {
 }
 
 const EMPTY: Map<string, Value> = new Map();
+const EMPTY_WRITES: Map<number, Value> = new Map();
+
+function hopped(m: Map<number, Value>, hop: Hop): Map<number, Value> {
+  if (m.size === 0) return m;
+  const out = new Map<number, Value>();
+  for (const [i, v] of m) out.set(i, viaHop(v, hop));
+  return out;
+}
 
 /** Calls that may write a file (by method name or a download callee): the cheap filter before evaluating writes. */
 /** A method call whose receiver is a name bound by an import (`mod.f()`, `from pkg import native; native.recv()`). */
@@ -1406,7 +1589,25 @@ export function mayWrite(c: CallSite): boolean {
   const a = c.callee.access;
   const last = a?.steps[a.steps.length - 1];
   const name = last?.kind === 'attr' ? last.name : a?.root.kind === 'name' ? a.root.name : '';
-  return WRITE_NAMES.has(name);
+  if (!WRITE_NAMES.has(name)) return false;
+  // `copy`, `replace`, `rename`... are common method names: a move only as `shutil.move` & co. or `Path(p).rename`.
+  return !MOVE_NAMES.has(name) || isFileMove(c);
+}
+
+const MOVE_NAMES: ReadonlySet<string> = new Set(['move', 'copy', 'copy2', 'copyfile', 'rename', 'replace', 'renames']);
+
+/** `shutil.move(src, dst)` and the other FILE_MOVES, or `Path(src).rename(dst)` / `.replace(dst)`. */
+function isFileMove(c: CallSite): boolean {
+  if (c.callee.values.some((v) => v.kind === 'qualified' && FILE_MOVES.has(v.name))) return true;
+  const a = c.callee.access;
+  const last = a?.steps[a.steps.length - 1];
+  return (
+    a !== undefined &&
+    a.root.kind === 'call' &&
+    a.steps.length === 1 &&
+    last?.kind === 'attr' &&
+    (last.name === 'rename' || last.name === 'replace')
+  );
 }
 
 const WRITE_NAMES: ReadonlySet<string> = new Set([
@@ -1421,6 +1622,14 @@ const WRITE_NAMES: ReadonlySet<string> = new Set([
   'download_file',
   'download_fileobj',
   'download_to_filename',
+  // moves and copies of a file (FILE_MOVES, `Path(p).rename(dst)`)
+  'move',
+  'copy',
+  'copy2',
+  'copyfile',
+  'rename',
+  'replace',
+  'renames',
 ]);
 
 /** Class decorators that generate an `__init__` storing each annotated field. */

@@ -811,7 +811,13 @@ function registrations(
   const fnOf = (e: ExpressionFact | undefined): FunctionFact | undefined => {
     if (e === undefined) return undefined;
     const lf = idx.localFunction(e, call.scopeId);
-    if (lf !== undefined) return lf.skip === 0 ? lf.fn : undefined;
+    // A function, or a method bound through `self` (`app.add_route(self.log_handler, "/")`): the entry skips `self`.
+    if (lf !== undefined)
+      return lf.skip === 0 || (lf.skip === 1 && idx.selfName(lf.fn) !== undefined && isSelfAccess(e, call.scopeId, idx))
+        ? lf.fn
+        : undefined;
+    const made = factoryProduct(e, call.scopeId, idx);
+    if (made !== undefined) return made;
     const far = resolveForeign?.(e, call.scopeId);
     if (far === undefined || far.fn.kind === 'class') return undefined;
     owners.set(far.fn, far.idx);
@@ -947,6 +953,36 @@ function registrations(
   }
   for (const r of out) r.idx = owners.get(r.kind === 'function' ? r.fn : r.cls) ?? idx;
   return out;
+}
+
+/** `self.<m>` in a method of the class (the bound method), not `Cls.<m>`. */
+function isSelfAccess(e: ExpressionFact, scopeId: number, idx: ModuleIndex): boolean {
+  const a = e.access;
+  if (a?.root.kind !== 'name' || a.steps.length !== 1) return false;
+  const m = idx.enclosingMethod(scopeId);
+  return m !== undefined && idx.selfName(m) === a.root.name;
+}
+
+/**
+ * The handler a factory call makes (`Route(path, self._mk_request_handler(m))`): a function of this module, or a
+ * method through `self`, whose every return is a function defined inside it (the nested handler).
+ */
+function factoryProduct(e: ExpressionFact, scopeId: number, idx: ModuleIndex): FunctionFact | undefined {
+  if (e.access?.root.kind !== 'call' || e.access.steps.length !== 0) return undefined;
+  const inner = idx.mod.calls[e.access.root.callId];
+  if (inner === undefined) return undefined;
+  const defId = inner.callee.definitionId;
+  const factory = defId !== undefined ? idx.fn(defId) : idx.boundMethod(inner.callee.access, scopeId)?.fn;
+  if (factory?.kind !== 'function' || factory.returns.length === 0) return undefined;
+  let made: FunctionFact | undefined;
+  for (const r of factory.returns) {
+    const def = r.values.length === 1 ? r.values[0] : undefined;
+    const f = def?.kind === 'definition' ? idx.fn(def.functionId) : undefined;
+    if (f === undefined || f.kind !== 'function' || f.parentId !== factory.id || (made !== undefined && made !== f))
+      return undefined;
+    made = f;
+  }
+  return made;
 }
 
 /** Top-level modules of the SERVER_CALLS patterns (a cheap filter before matching them). */

@@ -26,11 +26,16 @@ export interface CallEdge {
 }
 
 /** What the index may ask of the project it belongs to (set when modules are analysed together). */
+/** Calls that import a module named at run time. */
+const IMPORTERS: ReadonlySet<string> = new Set(['importlib.import_module', 'builtins.__import__']);
+
 export interface IndexLink {
   /** A class of another module named by a qualified name (for bases across files). */
   resolveClass(q: string): { idx: ModuleIndex; fn: FunctionFact } | undefined;
   /** The library name a project alias stands for (`serde.loads` → `pickle.loads`), if it is one. */
   expand(q: string): string | undefined;
+  /** A function of another module named by a qualified name (`serde.get_serializer`). */
+  resolveFunction?(q: string): { idx: ModuleIndex; fn: FunctionFact } | undefined;
 }
 
 export class ModuleIndex {
@@ -105,7 +110,8 @@ export class ModuleIndex {
   /** callTargets(), plus what project aliases stand for (`serde.loads` defined as `pickle.loads` elsewhere). */
   callTargets(call: CallSite): CallTarget[] {
     const out = callTargets(call, 'python');
-    if (out.length === 0)
+    // Unknown, or a method of a call's result (`serde.get_serializer().loads` for `ser = get_serializer()`).
+    if (out.every((t) => t.qualifiedName.includes('()')))
       for (const q of this.runtimeModuleTargets(call))
         out.push({ qualifiedName: q, confidenceCap: 'high', via: 'assignment' });
     if (this.link === undefined) return out;
@@ -138,13 +144,44 @@ export class ModuleIndex {
             ? as.value.access.root.callId
             : undefined;
         const c = id !== undefined ? this.mod.calls[id] : undefined;
-        const fnId = c?.callee.definitionId;
-        const f = fnId !== undefined ? this.fn(fnId) : undefined;
-        if (c === undefined || f === undefined || f.kind !== 'function') continue;
-        for (const m of this.returnedModules(f, c)) out.add(`${m}.${rest}`);
+        if (c === undefined) continue;
+        // `ser = importlib.import_module("pickle")` (a literal, a constant, or `a if c else b` of them).
+        if (IMPORTERS.has(c.callee.qualifiedName ?? '')) {
+          const arg = c.positional[0];
+          for (const m of arg !== undefined ? this.literalStrings(arg) : []) out.add(`${m}.${rest}`);
+          continue;
+        }
+        const fnId = c.callee.definitionId;
+        const local = fnId !== undefined ? this.fn(fnId) : undefined;
+        // A function of another module (`from serde import get_serializer`).
+        const far =
+          local === undefined && c.callee.qualifiedName !== null && c.callee.resolution === 'import'
+            ? this.link?.resolveFunction?.(c.callee.qualifiedName)
+            : undefined;
+        const [idx, f] = local !== undefined ? [this as ModuleIndex, local] : [far?.idx, far?.fn];
+        if (idx === undefined || f === undefined || f.kind !== 'function') continue;
+        for (const m of idx.returnedModules(f, c, this)) out.add(`${m}.${rest}`);
       }
     }
     return [...out];
+  }
+
+  /**
+   * The string literals an expression may be: a literal, a module-level name bound once to one, or either branch
+   * of `a if c else b` of those.
+   */
+  literalStrings(e: ExpressionFact): string[] {
+    if (e.constant?.type === 'str') return [e.constant.value];
+    if (e.nodeType === 'conditional_expression' && e.operands !== undefined && e.operands.length >= 2) {
+      const parts = e.operands.map((o) => this.literalStrings(o));
+      return parts.every((p) => p.length > 0) ? parts.flat() : [];
+    }
+    const a = e.access;
+    if (a?.root.kind === 'name' && a.steps.length === 0) {
+      const as = this.assignedNames.get(0)?.get(a.root.name) ?? [];
+      if (as.length === 1 && as[0]!.value?.constant?.type === 'str') return [as[0]!.value.constant.value];
+    }
+    return [];
   }
 
   /** The scope a nested scope (comprehension, lambda) runs in: its nearest enclosing def or the module. */
@@ -155,8 +192,11 @@ export class ModuleIndex {
     return f?.id ?? 0;
   }
 
-  /** Modules a function returns: imported module names, or import_module of a literal default/argument. */
-  private returnedModules(f: FunctionFact, call: CallSite): string[] {
+  /**
+   * Modules a function of this module returns: imported module names, or import_module of a literal (default,
+   * argument of `call` made in module `caller`, or written in the call).
+   */
+  returnedModules(f: FunctionFact, call: CallSite, caller: ModuleIndex = this): string[] {
     const out: string[] = [];
     for (const r of f.returns) {
       for (const v of r.values)
@@ -167,16 +207,19 @@ export class ModuleIndex {
           ? this.mod.calls[r.access.root.callId]
           : undefined;
       const q = inner?.callee.qualifiedName;
-      if (inner === undefined || (q !== 'importlib.import_module' && q !== 'builtins.__import__')) continue;
+      if (inner === undefined || !IMPORTERS.has(q ?? '')) continue;
       const arg = inner.positional[0];
-      const name =
-        arg?.access?.root.kind === 'name' && arg.access.steps.length === 0 ? arg.access.root.name : undefined;
+      if (arg === undefined) continue;
+      const name = arg.access?.root.kind === 'name' && arg.access.steps.length === 0 ? arg.access.root.name : undefined;
       const i = name !== undefined ? f.parameters.findIndex((p) => p.name === name) : -1;
-      if (i < 0) continue;
+      if (i < 0) {
+        out.push(...this.literalStrings(arg));
+        continue;
+      }
       const p = f.parameters[i]!;
       const passed = call.keywords.find((k) => k.name === p.name)?.value ?? call.positional[i];
-      const lit = (passed ?? p.default)?.constant;
-      if (lit?.type === 'str') out.push(lit.value);
+      if (passed !== undefined) out.push(...caller.literalStrings(passed));
+      else if (p.default !== undefined) out.push(...this.literalStrings(p.default));
     }
     return out;
   }
@@ -195,7 +238,19 @@ export class ModuleIndex {
     const cls = m !== undefined ? this.classOf(m) : undefined;
     if (m === undefined || cls === undefined || this.selfName(m) !== a.root.name) return [];
     const out = new Set<string>();
-    for (const other of this.methods.get(cls.id)?.values() ?? []) {
+    // The class and its local bases: an attribute a base's `__init__` stores (`self._redis = Redis(...)`).
+    const classes: FunctionFact[] = [];
+    const visit = (k: FunctionFact, depth: number): void => {
+      if (classes.includes(k) || depth > 4) return;
+      classes.push(k);
+      for (const b of k.bases) {
+        const def = b.values.find((v) => v.kind === 'definition');
+        const base = def?.kind === 'definition' ? this.mod.functions[def.functionId] : undefined;
+        if (base?.kind === 'class') visit(base, depth + 1);
+      }
+    };
+    visit(cls, 0);
+    for (const other of classes.flatMap((k) => [...(this.methods.get(k.id)?.values() ?? [])])) {
       const self = this.selfName(other);
       if (self === undefined) continue;
       const want = `${self}.${attr.name}`;

@@ -11,6 +11,8 @@ export interface ForeignFlow {
   passedArgument(e: CallEdge, f: FunctionFact, i: number): Value | undefined;
   /** The return value of `f` (a function of that module) for the given parameter values. */
   foreignReturn(f: FunctionFact, params: Map<string, Value>, depth: number): Value;
+  /** Remote data `f` (a function of that module) writes into the files its parameters name, by parameter index. */
+  foreignParamWrites(f: FunctionFact, params: Map<string, Value>, depth: number): Map<number, Value>;
   /** Files that module writes remote data into, by literal path key (`s:<path>`). */
   literalWrites(): Map<string, Value>;
   /** The literal string a module-level name of that module is bound to, if it is bound once to one. */

@@ -90,6 +90,10 @@ export class DeserProject implements ProjectView {
           const r = this.resolve(q, u);
           return r?.kind === 'external' && r.name !== q ? r.name : undefined;
         },
+        resolveFunction: (q) => {
+          const r = this.resolve(q, u);
+          return r?.kind === 'function' ? { idx: r.unit.idx, fn: r.fn } : undefined;
+        },
       };
     }
     for (const u of this.units) {

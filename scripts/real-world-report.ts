@@ -26,6 +26,8 @@ interface Entry {
   version?: string;
   tag?: string;
   writer?: string | null;
+  writer_source?: string | null;
+  origin?: 'public';
   commit?: string;
   path: string;
   sha256: string;
@@ -35,13 +37,16 @@ interface Entry {
 const MIRRORS = process.env.SENTINEL_MIRRORS ?? '/work/.mirror';
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 const COMPANION_ABSENT = 'the file beside it is not in this scan';
-const m = process.argv.indexOf('--manifest');
-const manifest = JSON.parse(
-  readFileSync(
-    m > 0 ? process.argv[m + 1]! : new URL('../test/fixtures/real-world/manifest.json', import.meta.url),
-    'utf8',
-  ),
-) as { files: Entry[] };
+// --manifest FILE (repeatable) reads those manifests; --all reads the three (the libraries' test data, the projects
+// built on scikit-learn, the other public repositories); neither reads the libraries' test data alone.
+const FIXTURES = new URL('../test/fixtures/real-world/', import.meta.url);
+const manifestPaths: (string | URL)[] = process.argv.includes('--all')
+  ? ['manifest.json', 'sklearn-manifest.json', 'public-manifest.json'].map((f) => new URL(f, FIXTURES))
+  : process.argv.flatMap((a, i) => (process.argv[i - 1] === '--manifest' ? [a] : []));
+if (manifestPaths.length === 0) manifestPaths.push(new URL('manifest.json', FIXTURES));
+const manifest = {
+  files: manifestPaths.flatMap((p) => (JSON.parse(readFileSync(p, 'utf8')) as { files: Entry[] }).files),
+};
 
 function bytesOf(e: Entry): Uint8Array | undefined {
   if (e.source === 'debian') return existsSync(e.path) ? readFileSync(e.path) : undefined;
@@ -121,6 +126,132 @@ const RELEASES: Record<string, [string, string][]> = {
     ['4.4', '2024-06-26'],
     ['4.5', '2024-07-26'],
     ['4.6', '2025-02-15'],
+  ],
+  // From the libraries' release tags (their mirrors), the first release of each line since 2016.
+  'scikit-learn': [
+    ['0.17', '2015-11-05'],
+    ['0.18', '2016-09-28'],
+    ['0.19', '2017-08-11'],
+    ['0.20', '2018-09-25'],
+    ['0.21', '2019-05-09'],
+    ['0.22', '2019-12-03'],
+    ['0.23', '2020-05-12'],
+    ['0.24', '2020-12-22'],
+    ['1.0', '2021-09-24'],
+    ['1.1', '2022-05-12'],
+    ['1.2', '2022-12-08'],
+    ['1.3', '2023-06-30'],
+    ['1.4', '2024-01-18'],
+    ['1.5', '2024-05-21'],
+    ['1.6', '2024-12-09'],
+    ['1.7', '2025-06-05'],
+  ],
+  networkx: [
+    ['1.11', '2016-01-30'],
+    ['2.0', '2017-09-20'],
+    ['2.1', '2018-01-21'],
+    ['2.2', '2018-09-19'],
+    ['2.3', '2019-04-11'],
+    ['2.4', '2019-10-16'],
+    ['2.5', '2020-08-22'],
+    ['2.6', '2021-07-08'],
+    ['2.7', '2022-02-28'],
+    ['2.8', '2022-04-09'],
+    ['3.0', '2023-01-07'],
+    ['3.1', '2023-04-04'],
+    ['3.2', '2023-10-18'],
+    ['3.3', '2024-04-06'],
+    ['3.4', '2024-10-10'],
+    ['3.5', '2025-05-29'],
+  ],
+  statsmodels: [
+    ['0.6', '2014-11-05'],
+    ['0.8', '2017-02-08'],
+    ['0.9', '2018-05-14'],
+    ['0.10', '2019-06-24'],
+    ['0.11', '2020-01-22'],
+    ['0.12', '2020-08-27'],
+    ['0.13', '2021-10-01'],
+    ['0.14', '2023-05-05'],
+  ],
+  gensim: [
+    ['0.12', '2015-07-06'],
+    ['0.13', '2016-06-21'],
+    ['1.0', '2017-02-24'],
+    ['2.0', '2017-04-10'],
+    ['3.0', '2017-09-27'],
+    ['4.0', '2021-03-25'],
+    ['4.1', '2021-08-15'],
+    ['4.2', '2022-05-01'],
+    ['4.3', '2022-12-18'],
+  ],
+  numpy: [
+    ['1.11', '2016-03-27'],
+    ['1.12', '2017-01-15'],
+    ['1.13', '2017-06-07'],
+    ['1.14', '2018-01-06'],
+    ['1.15', '2018-07-23'],
+    ['1.16', '2019-01-13'],
+    ['1.17', '2019-07-26'],
+    ['1.18', '2019-12-22'],
+    ['1.19', '2020-06-20'],
+    ['1.20', '2021-01-30'],
+    ['1.21', '2021-06-19'],
+    ['1.22', '2021-12-30'],
+    ['1.23', '2022-06-22'],
+    ['1.24', '2022-12-17'],
+    ['1.25', '2023-06-16'],
+    ['1.26', '2023-09-16'],
+    ['2.0', '2024-06-15'],
+    ['2.1', '2024-08-18'],
+    ['2.2', '2024-12-07'],
+    ['2.3', '2025-06-07'],
+  ],
+  scipy: [
+    ['0.17', '2016-01-22'],
+    ['0.18', '2016-07-25'],
+    ['0.19', '2017-03-09'],
+    ['1.0', '2017-10-25'],
+    ['1.5', '2020-06-20'],
+    ['1.10', '2023-01-03'],
+    ['1.15', '2025-01-02'],
+  ],
+  joblib: [
+    ['0.9', '2015-10-14'],
+    ['0.10', '2016-07-13'],
+    ['0.11', '2017-03-02'],
+    ['0.12', '2018-06-22'],
+    ['0.13', '2018-11-14'],
+    ['0.14', '2019-10-01'],
+    ['0.15', '2020-05-15'],
+    ['0.16', '2020-07-01'],
+    ['0.17', '2020-10-02'],
+    ['1.0', '2020-12-14'],
+    ['1.1', '2021-10-07'],
+    ['1.2', '2022-09-16'],
+    ['1.3', '2023-06-28'],
+    ['1.4', '2024-04-08'],
+    ['1.5', '2025-05-03'],
+  ],
+  pandas: [
+    ['0.18', '2016-03-13'],
+    ['0.19', '2016-10-02'],
+    ['0.20', '2017-05-05'],
+    ['0.21', '2017-10-27'],
+    ['0.22', '2017-12-29'],
+    ['0.23', '2018-05-15'],
+    ['0.24', '2019-01-25'],
+    ['0.25', '2019-07-18'],
+    ['1.0', '2020-01-29'],
+    ['1.1', '2020-07-28'],
+    ['1.2', '2020-12-26'],
+    ['1.3', '2021-07-02'],
+    ['1.4', '2022-01-22'],
+    ['1.5', '2022-09-19'],
+    ['2.0', '2023-04-03'],
+    ['2.1', '2023-08-30'],
+    ['2.2', '2024-01-19'],
+    ['2.3', '2025-06-04'],
   ],
   catboost: [
     ['0.1', '2017-07-18'],
@@ -206,11 +337,14 @@ const library = (e: Entry): string =>
 const major = (v: string): string => v.replace(/^v/, '').split('.').slice(0, 2).join('.');
 /** Whether the entry's repository is the library's own (or a fork of it): only then is its release tag the library's. */
 const ownRepository = (e: Entry): boolean => e.repository?.split('/')[1]?.toLowerCase() === library(e).toLowerCase();
+/** A writer version the project declared (a dependency pin) rather than one the file records. */
+const pinnedMark = (e: Entry): string => (e.writer_source?.startsWith('pinned') ? ' pinned' : '');
 const writer = (e: Entry): string =>
   e.writer
-    ? major(e.writer)
-    : (byDate(library(e), e) ??
-      (e.tag && ownRepository(e) ? `<= ${major(e.tag)}` : e.version ? `deb ${major(e.version)}` : '?'));
+    ? `${major(e.writer)}${pinnedMark(e)}`
+    : e.tag && ownRepository(e)
+      ? `<= ${major(e.tag)}`
+      : (byDate(library(e), e) ?? (e.version ? `deb ${major(e.version)}` : '?'));
 /** The writer of a file for a library it names but is not the test data of: that library's release at the date. */
 const writerFor = (lib: string, e: Entry): string =>
   lib === library(e) ? writer(e) : (byDate(lib, e) ?? (e.version ? `deb ${major(e.version)}` : '?'));

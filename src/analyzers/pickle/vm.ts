@@ -46,6 +46,7 @@ import {
   BUFFER,
   OPAQUE_DICT,
   OPAQUE_TUPLE,
+  dataOnly,
   dictGet,
   FALSE,
   FLOAT,
@@ -1149,7 +1150,8 @@ class PickleVm implements ModelContext {
     // from its items then answers with them (an unreadable state counts as items not kept).
     const st = items![2];
     if (canonical === 'builtins.dict' && st !== undefined && !(typeof st === 'object' && st.k === K.None)) {
-      result.planted = typeof st === 'object' && st.k === K.Dict ? st : { k: K.Dict, keys: [], vals: [], n: 1 };
+      result.planted =
+        typeof st === 'object' && st.k === K.Dict ? st : { k: K.Dict, keys: [], vals: [], n: 1, dropsCode: true };
     }
   }
 
@@ -2689,7 +2691,7 @@ function dictPut(d: DictV, key: PyVal, value: PyVal): void {
   if (d.keys.length < KEEP_ITEMS) {
     d.keys.push(key);
     d.vals.push(value);
-  }
+  } else if (!dataOnly(key) || !dataOnly(value)) d.dropsCode = true;
   d.n++;
 }
 

@@ -70,6 +70,8 @@ PUBLIC_NAME = re.compile(r"\.(pkl|pickle|pck|pcl|p|joblib|jbl|sav|pt|pth|th|ckpt
 # A virtual environment or installed package committed by mistake holds the libraries' own files, not the project's.
 VENDORED = re.compile(r"(^|/)(site-packages|dist-packages|node_modules|\.?venv[^/]*|env|\.git)/", re.I)
 PUBLIC_COMMITS = 400  # commits read per repository (the newest first; a model re-trained in older commits is listed)
+PUBLIC_PER_REPO = 25  # files listed per project at most (evenly over its sorted paths): one project that commits a
+# thousand generated graphs would otherwise be most of the measure
 PUBLIC_VERSIONS = 2  # contents listed per path of a project (its first and its newest): a file rewritten at every
 # commit (dbt's graph.gpickle) would otherwise outweigh the projects that wrote theirs once
 # The order a file's library is chosen in when its pickles name several listed libraries: the most specific model
@@ -445,7 +447,11 @@ def write_public(mirror):
         if not os.path.isdir(os.path.join(mirror, repo.replace("/", "+"), "repo")):
             missing.append(repo)
             continue
-        found = from_public_repo(repo, mirror)
+        found = [f for f in from_public_repo(repo, mirror) if f["sha256"] not in shas]
+        if len(found) > PUBLIC_PER_REPO:
+            found.sort(key=lambda f: (f["path"], f["commit"]))
+            step = len(found) / PUBLIC_PER_REPO
+            found = [found[int(i * step)] for i in range(PUBLIC_PER_REPO)]
         print(f"{repo}: {len(found)} files", file=sys.stderr)
         for f in found:
             if f["sha256"] not in shas:

@@ -463,6 +463,8 @@ class PickleVm implements ModelContext {
   private modelDepth = 0;
   /** A BUILD or SETITEM(S) targeted an object a pytz reconstructor returned (a shared tzinfo singleton). */
   private pytzPlanted = false;
+  /** Special attributes BUILD set to a dict that was empty then (checkDunderState; settled when the run ends). */
+  private readonly emptyDunders: { key: string; dict: DictV; via: string }[] = [];
   /** Nesting of implicit-hook checks under way (implicitHooks). */
   private implicitDepth = 0;
   /** The import recorded last, and its opcode (see importFact). */
@@ -1590,7 +1592,27 @@ class PickleVm implements ModelContext {
     return items.n > items.keys.length ? UNKNOWN : undefined;
   }
 
-  /** Flags dunder keys in BUILD state; returns a planted `__setstate__` value if any. */
+  /**
+   * The special attributes set to an empty dict (checkDunderState), flagged now if the dict gained items after the
+   * BUILD, or if the memo compacted any value (a memo read then returns a stand-in whose later items are not
+   * counted on the dict itself).
+   */
+  private settleEmptyDunders(): void {
+    for (const { key, dict, via } of this.emptyDunders) {
+      if (!emptyKept(dict) || this.memo.compacted > 0)
+        this.anomaly('BUILD_DUNDER_STATE', `${via} assigns the special attribute '${key}'`, false);
+    }
+    this.emptyDunders.length = 0;
+  }
+
+  /**
+   * Flags dunder keys in BUILD state; returns a planted `__setstate__` value if any. A special attribute other than
+   * `__setstate__` set to None, or to a dict that is still empty when the stream ends, is not flagged: nothing can be
+   * called on or read out of either (a library that reads the attribute from the instance, as numpy reads
+   * `__array_interface__` and networkx >= 3.3 its `__networkx_cache__`, finds None or no entry). networkx >= 3.3
+   * writes `__networkx_cache__ = {}` into every graph it pickles (Graph.__init__). The dict is checked again at the
+   * end of the stream (settleEmptyDunders): a later SETITEM(S) through the memo may have filled it.
+   */
   private checkDunderState(state: PyVal, via = 'BUILD state'): PyVal | undefined {
     let planted: PyVal | undefined;
     for (const d of stateDicts(state)) {
@@ -1603,6 +1625,12 @@ class PickleVm implements ModelContext {
           key.endsWith('__') &&
           !METADATA_DUNDERS.has(key)
         ) {
+          const value = d.vals[i]!;
+          if (key !== '__setstate__' && typeof value === 'object' && value.k === K.None) continue;
+          if (key !== '__setstate__' && typeof value === 'object' && value.k === K.Dict && emptyKept(value)) {
+            this.emptyDunders.push({ key, dict: value, via });
+            continue;
+          }
           this.anomaly('BUILD_DUNDER_STATE', `${via} assigns the special attribute '${key}'`, false);
           if (key === '__setstate__') planted = d.vals[i];
         } else if (isComputed(key)) {
@@ -1779,6 +1807,7 @@ class PickleVm implements ModelContext {
       const f = this.dec.failure;
       this.r.end = Math.max(this.r.start, f ? f.offset : this.dec.argEnd);
     }
+    this.settleEmptyDunders();
     // Memo stand-ins (past the detail budget) forget which object they were: a use could no longer be told apart.
     const vetted = this.memo.compacted > 0 ? undefined : this.uses?.finish(this.r.imports, this.r.calls);
     if (vetted !== undefined) this.r.vetted = vetted;
@@ -2683,6 +2712,11 @@ function stackItems(st: PyVal[], from: number, to: number): PyVal[] {
   const out = new Array<PyVal>(to - from);
   for (let i = from; i < to; i++) out[i - from] = st[i]!;
   return out;
+}
+
+/** A dict the analysis holds whole and that has no items (none kept, none counted, not opaque). */
+function emptyKept(d: DictV): boolean {
+  return d.opaque !== true && d.n === 0 && d.keys.length === 0;
 }
 
 /** Stores one item into a dict value: the first KEEP_ITEMS items are kept, all are counted (opaque dicts: none). */

@@ -211,6 +211,28 @@ def _holds_arrays(data):
         return False
 
 
+# The top-level modules of issue 26's libraries (scripts/real-world-report.ts LIBRARY_OF): a file whose pickles name a
+# module outside them and the standard library is out of the measure's scope (recorded in `outside`).
+LISTED = {"torch", "xgboost", "lightgbm", "catboost", "pytz", "dateutil", "networkx", "sklearn", "pandas", "numpy",
+          "scipy", "gensim", "statsmodels", "joblib"}
+
+
+def _stdlib():
+    """Python's standard library top-level names: this CPython's, Python 2's (pickle's fix_imports) and builtins."""
+    with open(os.path.join(HERE, "..", "..", "src", "analyzers", "pickle", "data", "compat-pickle.json"),
+              encoding="utf-8") as fh:
+        py2 = {m.split(".")[0] for m in json.load(fh)["import_mapping"]}
+    return set(sys.stdlib_module_names) | py2 | {"builtins", "__builtin__"}
+
+
+STDLIB = _stdlib()
+
+
+def outside(mods):
+    """The top-level modules a file's pickles name that are neither a listed library nor the standard library."""
+    return sorted({m.split(".")[0] for m in mods} - LISTED - STDLIB)
+
+
 def library_of(mods, kind):
     """The listed library a file belongs to, from the modules its pickles name (PRECEDENCE), else numpy for arrays,
     "python" for a pickle of the standard library alone, or the first other top-level module (out of scope)."""
@@ -303,7 +325,7 @@ def from_public_repo(repo_name, mirror):
             if pin:
                 writer, source = pin[0], f"pinned in {pin[1]}"
         out.append({"source": "git", "repository": repo_name, "library": lib, "origin": "public", "commit": commit,
-                    "path": path, "writer": writer, "writer_source": source,
+                    "path": path, "writer": writer, "writer_source": source, "outside": outside(mods),
                     "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "kind": kind})
     proc.stdin.close()
     proc.wait()

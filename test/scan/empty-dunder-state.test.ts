@@ -7,15 +7,26 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../src/scan/engine.js';
-import { P } from '../helpers/pickle-builder.js';
+import { P, u32 } from '../helpers/pickle-builder.js';
 
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 
-type Value = 'empty-dict' | 'none' | 'dict-with-items' | 'filled-later' | 'list' | 'import';
+type Value =
+  | 'empty-dict'
+  | 'none'
+  | 'dict-with-items'
+  | 'filled-later'
+  | 'filled-via-stand-in'
+  | 'stand-in-untouched'
+  | 'list'
+  | 'import';
 
 /** A networkx Graph as networkx 3.3 pickles it (NEWOBJ, BUILD of its __dict__), `key` set to `value`. */
 function graph(key: string, value: Value): Uint8Array {
   const p = new P().proto(4);
+  // More memo entries than the VM keeps whole (MEMO_DETAIL_ENTRIES): the dict memoized next is kept as a stand-in.
+  const padding = value === 'filled-via-stand-in' || value === 'stand-in-untouched' ? 10_001 : 0;
+  for (let i = 0; i < padding; i++) p.int(i).memoize().pop();
   p.global('networkx.classes.graph', 'Graph').emptyTuple().newobj();
   p.emptyDict().sbu('graph').emptyDict().setitem();
   p.sbu('_node').emptyDict().sbu('a').emptyDict().setitem().setitem();
@@ -25,11 +36,18 @@ function graph(key: string, value: Value): Uint8Array {
   else if (value === 'none') p.none();
   else if (value === 'dict-with-items') p.emptyDict().sbu('backends').emptyDict().setitem();
   else if (value === 'filled-later') p.emptyDict().binput(7);
+  else if (value === 'filled-via-stand-in' || value === 'stand-in-untouched') p.emptyDict().memoize();
   else if (value === 'list') p.emptyList();
   else p.global('builtins', 'print');
   p.setitem().build();
   // After the BUILD: the memo's dict (the graph's attribute) gains an item.
   if (value === 'filled-later') p.binget(7).sbu('backends').global('builtins', 'print').setitem().pop();
+  if (value === 'filled-via-stand-in')
+    p.op(0x6a, ...u32(padding))
+      .sbu('backends')
+      .int(1)
+      .setitem()
+      .pop(); // LONG_BINGET
   return p.stop().bytes();
 }
 
@@ -49,6 +67,18 @@ describe('special attributes set to None or an empty dict', () => {
     ['__array_interface__ = {}', '__array_interface__', 'empty-dict', false],
     ['__networkx_cache__ with an item', '__networkx_cache__', 'dict-with-items', true],
     ['__networkx_cache__ = {} filled through the memo after the BUILD', '__networkx_cache__', 'filled-later', true],
+    [
+      '__networkx_cache__ = {} that the memo keeps as a stand-in, never written',
+      '__networkx_cache__',
+      'stand-in-untouched',
+      false,
+    ],
+    [
+      '__networkx_cache__ = {} that the memo keeps as a stand-in, given an item through it after the BUILD',
+      '__networkx_cache__',
+      'filled-via-stand-in',
+      true,
+    ],
     ['__networkx_cache__ = []', '__networkx_cache__', 'list', true],
     ['__networkx_cache__ = an import', '__networkx_cache__', 'import', true],
     ['__setstate__ = {}', '__setstate__', 'empty-dict', true],

@@ -156,7 +156,8 @@ const dictDropsLost = (d: DictV, lookups: boolean): boolean =>
 function childrenOf(x: PyObj, out: { lost: boolean; lookups: boolean }): readonly PyVal[] {
   switch (x.k) {
     case K.Tuple:
-      if (x.more > 0) out.lost = true;
+      // A walk that looks methods up loses only unkept items that may matter to it (TupleV.dropsLost).
+      if (x.more > 0 && (!out.lookups || x.dropsLost === true)) out.lost = true;
       return x.items;
     case K.List:
       if (x.items !== undefined) return x.items;

@@ -60,6 +60,12 @@ export interface TupleV {
   readonly items: PyVal[];
   /** Items beyond the kept prefix. */
   readonly more: number;
+  /**
+   * An item beyond the kept prefix may matter to the checks that walk the tuple for methods to call (class-sinks.ts):
+   * it holds code and is not an instance that answers no sink method and holds no items, or such an instance changed
+   * after the tuple was built (ObjV.droppedIn). Unset: every unkept item is plain data or such an unchanged instance.
+   */
+  dropsLost?: true;
 }
 /**
  * Lists: scans keep only the items whose own code or contents may run (objects, classes, non-empty containers: a
@@ -139,7 +145,7 @@ export interface ObjV {
    * The list or set that did not keep this object among its items because it held enough (keepObj): a later change
    * to what the object answers makes that container's unkept items lost.
    */
-  droppedIn?: ListV | SetV;
+  droppedIn?: ListV | SetV | TupleV;
   /** Items SETITEM(S) stored on the object (a bounded prefix; a dict subclass may answer lookups from them). */
   planted?: DictV;
   /** Value-keeping mode: items stored by SETITEM(S) on the object (OrderedDict's reduce). */

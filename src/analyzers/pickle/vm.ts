@@ -47,6 +47,7 @@ import {
   OPAQUE_DICT,
   OPAQUE_TUPLE,
   dataOnly,
+  holdsCode,
   dictGet,
   FALSE,
   FLOAT,
@@ -314,7 +315,9 @@ function isCythonUnpickle(canonical: string): boolean {
 function noteChanged(v: PyVal): void {
   if (typeof v !== 'object') return;
   const o = v.k === K.Obj ? v : v.k === K.Dict ? v.stateOfDropped : undefined;
-  if (o?.droppedIn !== undefined) o.droppedIn.objsLost = true;
+  if (o?.droppedIn === undefined) return;
+  if (o.droppedIn.k === K.Tuple) o.droppedIn.dropsLost = true;
+  else o.droppedIn.objsLost = true;
 }
 
 /** Remembers the state entries BUILD sets that the unpickler may later call (a bounded record per object). */
@@ -464,7 +467,7 @@ class PickleVm implements ModelContext {
   /** A BUILD or SETITEM(S) targeted an object a pytz reconstructor returned (a shared tzinfo singleton). */
   private pytzPlanted = false;
   /** Special attributes BUILD set to a dict that was empty then (checkDunderState; settled when the run ends). */
-  private readonly emptyDunders: { key: string; dict: DictV; via: string }[] = [];
+  private readonly emptyDunders: { key: string; dict: DictV; via: string; writes: number }[] = [];
   /** Nesting of implicit-hook checks under way (implicitHooks). */
   private implicitDepth = 0;
   /** The import recorded last, and its opcode (see importFact). */
@@ -654,6 +657,15 @@ class PickleVm implements ModelContext {
     if (items.length <= KEEP_ITEMS || this.keep) return { k: K.Tuple, items, more: 0 };
     const t: TupleV = { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
     noteDropped(t, items);
+    // As a list's unkept items (keepObj): an unkept instance that answers no sink method and holds no items is
+    // remembered as dropped here (a later change to it makes the tuple's unkept items lost); anything else that may
+    // run code makes them lost now. scikit-learn's IsolationForest keeps tuples of one array per tree.
+    for (let i = KEEP_ITEMS; i < items.length && t.dropsLost !== true; i++) {
+      const v = items[i]!;
+      if (!holdsCode(v)) continue;
+      if (typeof v === 'object' && v.k === K.Obj && v.droppedIn === undefined && !this.answers(v)) v.droppedIn = t;
+      else t.dropsLost = true;
+    }
     return t;
   }
 
@@ -1594,12 +1606,12 @@ class PickleVm implements ModelContext {
 
   /**
    * The special attributes set to an empty dict (checkDunderState), flagged now if the dict gained items after the
-   * BUILD, or if the memo compacted any value (a memo read then returns a stand-in whose later items are not
-   * counted on the dict itself).
+   * BUILD, or if the stream stored items into an opaque dict after it (a memo read of a dict the memo compacted
+   * returns a stand-in: the items reach a dict the analysis cannot name, which may be this one).
    */
   private settleEmptyDunders(): void {
-    for (const { key, dict, via } of this.emptyDunders) {
-      if (!emptyKept(dict) || this.memo.compacted > 0)
+    for (const { key, dict, via, writes } of this.emptyDunders) {
+      if (!emptyKept(dict) || opaqueDictWrites > writes)
         this.anomaly('BUILD_DUNDER_STATE', `${via} assigns the special attribute '${key}'`, false);
     }
     this.emptyDunders.length = 0;
@@ -1628,7 +1640,7 @@ class PickleVm implements ModelContext {
           const value = d.vals[i]!;
           if (key !== '__setstate__' && typeof value === 'object' && value.k === K.None) continue;
           if (key !== '__setstate__' && typeof value === 'object' && value.k === K.Dict && emptyKept(value)) {
-            this.emptyDunders.push({ key, dict: value, via });
+            this.emptyDunders.push({ key, dict: value, via, writes: opaqueDictWrites });
             continue;
           }
           this.anomaly('BUILD_DUNDER_STATE', `${via} assigns the special attribute '${key}'`, false);
@@ -2714,6 +2726,12 @@ function stackItems(st: PyVal[], from: number, to: number): PyVal[] {
   return out;
 }
 
+/**
+ * Items stored into an opaque dict (a memo stand-in for a dict the memo compacted, OPAQUE_DICT): the dict they reach is
+ * not one the analysis can name. Only ever grows; a run compares it before and after (settleEmptyDunders).
+ */
+let opaqueDictWrites = 0;
+
 /** A dict the analysis holds whole and that has no items (none kept, none counted, not opaque). */
 function emptyKept(d: DictV): boolean {
   return d.opaque !== true && d.n === 0 && d.keys.length === 0;
@@ -2721,7 +2739,10 @@ function emptyKept(d: DictV): boolean {
 
 /** Stores one item into a dict value: the first KEEP_ITEMS items are kept, all are counted (opaque dicts: none). */
 function dictPut(d: DictV, key: PyVal, value: PyVal): void {
-  if (d.opaque) return;
+  if (d.opaque) {
+    opaqueDictWrites++;
+    return;
+  }
   if (d.keys.length < KEEP_ITEMS) {
     d.keys.push(key);
     d.vals.push(value);

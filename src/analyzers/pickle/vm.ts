@@ -42,6 +42,7 @@ import {
   noteDropped,
 } from './load-cost.js';
 import { dtypeString } from '../../formats/npy/descr.js';
+import { itemHookAfterBuild } from './item-hooks.js';
 import {
   BUFFER,
   OPAQUE_DICT,
@@ -1265,6 +1266,12 @@ class PickleVm implements ModelContext {
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('SETITEM', target, '__setitem__ on a non-dict object');
+        if (target.k === K.Obj && target.state !== undefined) {
+          // A __setitem__ that reads what BUILD set (item-hooks.ts): the library's own files store items first.
+          const hook = itemHookAfterBuild(instanceClasses(target).names);
+          if (hook !== undefined)
+            this.anomaly('OFF_SHAPE_CALL', `SETITEM after the object's BUILD: ${hook.what}`, false);
+        }
         // A dict subclass (OrderedDict, Counter, defaultdict) hashes each key it is given.
         for (let i = 0; i + 1 < kv.length; i += 2) if (!isUnhashable(kv[i]!)) this.hashed(kv[i]!);
         if (target.k === K.Obj) {

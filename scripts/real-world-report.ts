@@ -10,7 +10,10 @@
 // morfessor, dill, __main__, ...) holds classes of a library no pack reviews and is reported out of scope, with the
 // modules that put it there, never counted as a false block of the measure. A third table counts the in-scope files
 // per library named and major version (0.y counts as its own major, as semantic versioning reads 0.y releases).
-// Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--out-of-scope] [--json FILE] [--manifest FILE]
+// A file blocked only by TORCH-LOAD-UNTRUSTED (a torch checkpoint torch.load(weights_only=True) refuses, every name in
+// it admitted) is counted as "policy", apart from the blocked files: benign content the default policy blocks by design.
+// Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--out-of-scope] [--json FILE]
+//          [--manifest FILE]... [--all]
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -349,7 +352,9 @@ const writer = (e: Entry): string =>
 const writerFor = (lib: string, e: Entry): string =>
   lib === library(e) ? writer(e) : (byDate(lib, e) ?? (e.version ? `deb ${major(e.version)}` : '?'));
 
-type Row = { files: number; blocked: number; companion: number; own: number; names: string[] };
+type Row = { files: number; blocked: number; companion: number; policy: number; own: number; names: string[] };
+/** Files blocked only by TORCH-LOAD-UNTRUSTED (policy), with where and why. */
+const policyList: string[] = [];
 const rows = new Map<string, Row>();
 const named = new Map<string, Row>();
 const blockedList: string[] = [];
@@ -368,7 +373,7 @@ for (const e of manifest.files) {
   const r = await scanBytes(basename(e.path), bytes);
   const blocking = r.findings.filter((f) => BLOCKING.has(f.severity));
   const key = `${library(e)}\t${writer(e)}`;
-  const row = rows.get(key) ?? { files: 0, blocked: 0, companion: 0, own: 0, names: [] };
+  const row = rows.get(key) ?? { files: 0, blocked: 0, companion: 0, policy: 0, own: 0, names: [] };
   const libs = new Set<string>();
   const modules = new Set<string>();
   for (const p of r.pickles)
@@ -380,7 +385,7 @@ for (const e of manifest.files) {
   const outside = outOfScope(modules);
   const namedRows = [...libs].map((lib) => {
     const k = `${lib}\t${writerFor(lib, e)}`;
-    const nr = named.get(k) ?? { files: 0, blocked: 0, companion: 0, own: 0, names: [] };
+    const nr = named.get(k) ?? { files: 0, blocked: 0, companion: 0, policy: 0, own: 0, names: [] };
     named.set(k, nr);
     return nr;
   });
@@ -389,14 +394,19 @@ for (const e of manifest.files) {
     ? []
     : [...new Set([library(e), ...libs])].map((lib) => {
         const k = `${lib}\t${majorOf(writerFor(lib, e))}`;
-        const mr = majors.get(k) ?? { files: 0, blocked: 0, companion: 0, own: 0, names: [] };
+        const mr = majors.get(k) ?? { files: 0, blocked: 0, companion: 0, policy: 0, own: 0, names: [] };
         majors.set(k, mr);
         return mr;
       });
   for (const x of [row, ...namedRows, ...majorRows]) x.files++;
   const where = e.repository ? `${e.repository}:${e.path}` : e.path;
   const companionOnly = blocking.length > 0 && blocking.every((f) => f.evidence.signal.includes(COMPANION_ABSENT));
-  const isBlocked = blocking.length > 0 && !companionOnly;
+  // A torch checkpoint whose every pickle name is admitted but which cannot load with torch.load(weights_only=True):
+  // TORCH-LOAD-UNTRUSTED by the catalogue's definition (every consumer is forced onto the unsafe loader), the class of
+  // benign content the default policy must block (the shared corpus's "policy" files), counted apart from blocks.
+  const policyOnly =
+    blocking.length > 0 && !companionOnly && blocking.every((f) => f.ruleId === 'TORCH-LOAD-UNTRUSTED');
+  const isBlocked = blocking.length > 0 && !companionOnly && !policyOnly;
   if (outside.length) {
     scope.out++;
     for (const m of outside) {
@@ -407,6 +417,10 @@ for (const e of manifest.files) {
     }
     outList.push(`${where}\t${outside.join(', ')}`);
   } else scope.in++;
+  if (policyOnly) {
+    for (const x of [row, ...namedRows, ...majorRows]) x.policy++;
+    policyList.push(`${where}\t${blocking.map((f) => f.evidence.signal.slice(0, 160)).join(' | ')}`);
+  }
   if (companionOnly) for (const x of [row, ...namedRows, ...majorRows]) x.companion++;
   else if (isBlocked) {
     for (const x of [row, ...namedRows, ...majorRows]) x.blocked++;
@@ -429,8 +443,8 @@ for (const e of manifest.files) {
   rows.set(key, row);
 }
 const sorted = [...rows].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-console.log('library\twriter version\tfiles\tblocked\tcompanion-only');
-for (const [k, v] of sorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}`);
+console.log('library\twriter version\tfiles\tblocked\tcompanion-only\tpolicy');
+for (const [k, v] of sorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.policy}`);
 const total = sorted.reduce((a, [, v]) => a + v.files, 0);
 const blocked = sorted.reduce((a, [, v]) => a + v.blocked, 0);
 console.log(`total\t\t${total}\t${blocked}\t(absent: ${absent})`);
@@ -439,16 +453,17 @@ const namedSorted = [...named].sort(([a], [b]) => a.localeCompare(b, 'en', { num
 for (const [k, v] of namedSorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.own}`);
 console.log(
   `\nscope: ${scope.in} files name only the listed libraries and the standard library (the measure): ` +
-    `${scope.inBlocked} blocked; ${scope.out} name another library (out of scope): ${scope.outBlocked} blocked, ` +
+    `${scope.inBlocked} blocked (${policyList.length} more blocked by policy only); ${scope.out} name another library (out of scope): ${scope.outBlocked} blocked, ` +
     `${scope.outOwn} of them also for a listed library's name`,
 );
-console.log('\nlibrary named (in scope)\tmajor version\tfiles\tblocked\tcompanion-only');
+console.log('\nlibrary named (in scope)\tmajor version\tfiles\tblocked\tcompanion-only\tpolicy');
 const majorSorted = [...majors].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-for (const [k, v] of majorSorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}`);
+for (const [k, v] of majorSorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.policy}`);
 console.log('\nmodule outside the listed libraries\tfiles\tblocked');
 for (const [m, v] of [...outModules].sort((a, b) => b[1].files - a[1].files || a[0].localeCompare(b[0])))
   console.log(`${m}\t${v.files}\t${v.blocked}`);
-if (process.argv.includes('--blocked')) for (const b of blockedList) console.log(b);
+if (process.argv.includes('--blocked'))
+  for (const b of [...blockedList, ...policyList.map((x) => `policy\t${x}`)]) console.log(b);
 if (process.argv.includes('--out-of-scope')) for (const o of outList) console.log(o);
 const j = process.argv.indexOf('--json');
 if (j > 0)
@@ -462,6 +477,7 @@ if (j > 0)
         majors: Object.fromEntries(majorSorted),
         outOfScope: Object.fromEntries(outModules),
         blockedList,
+        policyList,
         outList,
       },
       null,

@@ -146,22 +146,35 @@ def _content(data):
 
 
 def _globals(data):
-    """The module names a pickle stream imports, read with pickletools (never loaded); None if it is not one."""
+    """The module names a pickle stream imports, read with pickletools (never loaded): GLOBAL/INST operands, and
+    STACK_GLOBAL's two operands (the last two values pushed, strings or memo reads of strings)."""
     import pickletools
 
-    mods, strings = set(), []
+    quiet = {"MEMOIZE", "PUT", "BINPUT", "LONG_BINPUT", "FRAME", "PROTO", "MARK", "STOP", "POP", "POP_MARK"}
+    strs = {"SHORT_BINUNICODE", "BINUNICODE", "UNICODE", "BINUNICODE8", "SHORT_BINSTRING", "BINSTRING", "STRING"}
+    mods, pushed, memo = set(), [None, None], {}
     try:
         for op, arg, _ in pickletools.genops(data):
-            if op.name in ("GLOBAL", "INST"):
+            name = op.name
+            if name in ("GLOBAL", "INST"):
                 mods.add(arg.split(" ")[0])
-            elif op.name in ("SHORT_BINUNICODE", "BINUNICODE", "UNICODE", "BINUNICODE8", "SHORT_BINSTRING",
-                             "BINSTRING", "STRING"):
-                strings.append(arg if isinstance(arg, str) else str(arg))
-                strings[:] = strings[-2:]
-            elif op.name == "STACK_GLOBAL" and len(strings) == 2:
-                mods.add(strings[0])
-            if op.name == "STOP":
+            if name == "STOP":
                 break
+            if name == "MEMOIZE":
+                memo[len(memo)] = pushed[-1]
+            elif name in ("PUT", "BINPUT", "LONG_BINPUT"):
+                memo[arg] = pushed[-1]
+            elif name == "STACK_GLOBAL":
+                if isinstance(pushed[-2], str):
+                    mods.add(pushed[-2])
+                pushed.append(None)
+            elif name in ("GET", "BINGET", "LONG_BINGET"):
+                pushed.append(memo.get(arg))
+            elif name in strs:
+                pushed.append(arg if isinstance(arg, str) else str(arg))
+            elif name not in quiet:
+                pushed.append(None)
+            del pushed[:-2]
     except Exception:  # noqa: BLE001 - a truncated or non-pickle stream: what was read so far
         pass
     return mods
@@ -482,7 +495,10 @@ def write_public(mirror):
     if missing:
         print(f"skipped {len(missing)} without a mirror: {' '.join(missing)}", file=sys.stderr)
     with open(PUBLIC_OUT, "w", encoding="utf-8") as fh:
-        json.dump({"generated_by": "scripts/data/real-world-manifest.py --public", "files": files}, fh, indent=1)
+        # The standard library's top-level names this manifest's scope was read with: the test applies them to the
+        # names Sentinel itself reads (a joblib file's names past its first array are not read by pickletools here).
+        json.dump({"generated_by": "scripts/data/real-world-manifest.py --public", "listed": sorted(LISTED),
+                   "stdlib": sorted(STDLIB), "files": files}, fh, indent=1)
         fh.write("\n")
 
 

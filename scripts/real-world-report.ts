@@ -10,7 +10,10 @@
 // morfessor, dill, __main__, ...) holds classes of a library no pack reviews and is reported out of scope, with the
 // modules that put it there, never counted as a false block of the measure. A third table counts the in-scope files
 // per library named and major version (0.y counts as its own major, as semantic versioning reads 0.y releases).
-// Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--out-of-scope] [--json FILE] [--manifest FILE]
+// A file blocked only by TORCH-LOAD-UNTRUSTED (a torch checkpoint torch.load(weights_only=True) refuses, every name in
+// it admitted) is counted as "policy", apart from the blocked files: benign content the default policy blocks by design.
+// Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--out-of-scope] [--json FILE]
+//          [--manifest FILE]... [--all]
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -26,6 +29,8 @@ interface Entry {
   version?: string;
   tag?: string;
   writer?: string | null;
+  writer_source?: string | null;
+  origin?: 'public';
   commit?: string;
   path: string;
   sha256: string;
@@ -35,13 +40,16 @@ interface Entry {
 const MIRRORS = process.env.SENTINEL_MIRRORS ?? '/work/.mirror';
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 const COMPANION_ABSENT = 'the file beside it is not in this scan';
-const m = process.argv.indexOf('--manifest');
-const manifest = JSON.parse(
-  readFileSync(
-    m > 0 ? process.argv[m + 1]! : new URL('../test/fixtures/real-world/manifest.json', import.meta.url),
-    'utf8',
-  ),
-) as { files: Entry[] };
+// --manifest FILE (repeatable) reads those manifests; --all reads the three (the libraries' test data, the projects
+// built on scikit-learn, the other public repositories); neither reads the libraries' test data alone.
+const FIXTURES = new URL('../test/fixtures/real-world/', import.meta.url);
+const manifestPaths: (string | URL)[] = process.argv.includes('--all')
+  ? ['manifest.json', 'sklearn-manifest.json', 'public-manifest.json'].map((f) => new URL(f, FIXTURES))
+  : process.argv.flatMap((a, i) => (process.argv[i - 1] === '--manifest' ? [a] : []));
+if (manifestPaths.length === 0) manifestPaths.push(new URL('manifest.json', FIXTURES));
+const manifest = {
+  files: manifestPaths.flatMap((p) => (JSON.parse(readFileSync(p, 'utf8')) as { files: Entry[] }).files),
+};
 
 function bytesOf(e: Entry): Uint8Array | undefined {
   if (e.source === 'debian') return existsSync(e.path) ? readFileSync(e.path) : undefined;
@@ -121,6 +129,132 @@ const RELEASES: Record<string, [string, string][]> = {
     ['4.4', '2024-06-26'],
     ['4.5', '2024-07-26'],
     ['4.6', '2025-02-15'],
+  ],
+  // From the libraries' release tags (their mirrors), the first release of each line since 2016.
+  'scikit-learn': [
+    ['0.17', '2015-11-05'],
+    ['0.18', '2016-09-28'],
+    ['0.19', '2017-08-11'],
+    ['0.20', '2018-09-25'],
+    ['0.21', '2019-05-09'],
+    ['0.22', '2019-12-03'],
+    ['0.23', '2020-05-12'],
+    ['0.24', '2020-12-22'],
+    ['1.0', '2021-09-24'],
+    ['1.1', '2022-05-12'],
+    ['1.2', '2022-12-08'],
+    ['1.3', '2023-06-30'],
+    ['1.4', '2024-01-18'],
+    ['1.5', '2024-05-21'],
+    ['1.6', '2024-12-09'],
+    ['1.7', '2025-06-05'],
+  ],
+  networkx: [
+    ['1.11', '2016-01-30'],
+    ['2.0', '2017-09-20'],
+    ['2.1', '2018-01-21'],
+    ['2.2', '2018-09-19'],
+    ['2.3', '2019-04-11'],
+    ['2.4', '2019-10-16'],
+    ['2.5', '2020-08-22'],
+    ['2.6', '2021-07-08'],
+    ['2.7', '2022-02-28'],
+    ['2.8', '2022-04-09'],
+    ['3.0', '2023-01-07'],
+    ['3.1', '2023-04-04'],
+    ['3.2', '2023-10-18'],
+    ['3.3', '2024-04-06'],
+    ['3.4', '2024-10-10'],
+    ['3.5', '2025-05-29'],
+  ],
+  statsmodels: [
+    ['0.6', '2014-11-05'],
+    ['0.8', '2017-02-08'],
+    ['0.9', '2018-05-14'],
+    ['0.10', '2019-06-24'],
+    ['0.11', '2020-01-22'],
+    ['0.12', '2020-08-27'],
+    ['0.13', '2021-10-01'],
+    ['0.14', '2023-05-05'],
+  ],
+  gensim: [
+    ['0.12', '2015-07-06'],
+    ['0.13', '2016-06-21'],
+    ['1.0', '2017-02-24'],
+    ['2.0', '2017-04-10'],
+    ['3.0', '2017-09-27'],
+    ['4.0', '2021-03-25'],
+    ['4.1', '2021-08-15'],
+    ['4.2', '2022-05-01'],
+    ['4.3', '2022-12-18'],
+  ],
+  numpy: [
+    ['1.11', '2016-03-27'],
+    ['1.12', '2017-01-15'],
+    ['1.13', '2017-06-07'],
+    ['1.14', '2018-01-06'],
+    ['1.15', '2018-07-23'],
+    ['1.16', '2019-01-13'],
+    ['1.17', '2019-07-26'],
+    ['1.18', '2019-12-22'],
+    ['1.19', '2020-06-20'],
+    ['1.20', '2021-01-30'],
+    ['1.21', '2021-06-19'],
+    ['1.22', '2021-12-30'],
+    ['1.23', '2022-06-22'],
+    ['1.24', '2022-12-17'],
+    ['1.25', '2023-06-16'],
+    ['1.26', '2023-09-16'],
+    ['2.0', '2024-06-15'],
+    ['2.1', '2024-08-18'],
+    ['2.2', '2024-12-07'],
+    ['2.3', '2025-06-07'],
+  ],
+  scipy: [
+    ['0.17', '2016-01-22'],
+    ['0.18', '2016-07-25'],
+    ['0.19', '2017-03-09'],
+    ['1.0', '2017-10-25'],
+    ['1.5', '2020-06-20'],
+    ['1.10', '2023-01-03'],
+    ['1.15', '2025-01-02'],
+  ],
+  joblib: [
+    ['0.9', '2015-10-14'],
+    ['0.10', '2016-07-13'],
+    ['0.11', '2017-03-02'],
+    ['0.12', '2018-06-22'],
+    ['0.13', '2018-11-14'],
+    ['0.14', '2019-10-01'],
+    ['0.15', '2020-05-15'],
+    ['0.16', '2020-07-01'],
+    ['0.17', '2020-10-02'],
+    ['1.0', '2020-12-14'],
+    ['1.1', '2021-10-07'],
+    ['1.2', '2022-09-16'],
+    ['1.3', '2023-06-28'],
+    ['1.4', '2024-04-08'],
+    ['1.5', '2025-05-03'],
+  ],
+  pandas: [
+    ['0.18', '2016-03-13'],
+    ['0.19', '2016-10-02'],
+    ['0.20', '2017-05-05'],
+    ['0.21', '2017-10-27'],
+    ['0.22', '2017-12-29'],
+    ['0.23', '2018-05-15'],
+    ['0.24', '2019-01-25'],
+    ['0.25', '2019-07-18'],
+    ['1.0', '2020-01-29'],
+    ['1.1', '2020-07-28'],
+    ['1.2', '2020-12-26'],
+    ['1.3', '2021-07-02'],
+    ['1.4', '2022-01-22'],
+    ['1.5', '2022-09-19'],
+    ['2.0', '2023-04-03'],
+    ['2.1', '2023-08-30'],
+    ['2.2', '2024-01-19'],
+    ['2.3', '2025-06-04'],
   ],
   catboost: [
     ['0.1', '2017-07-18'],
@@ -206,16 +340,21 @@ const library = (e: Entry): string =>
 const major = (v: string): string => v.replace(/^v/, '').split('.').slice(0, 2).join('.');
 /** Whether the entry's repository is the library's own (or a fork of it): only then is its release tag the library's. */
 const ownRepository = (e: Entry): boolean => e.repository?.split('/')[1]?.toLowerCase() === library(e).toLowerCase();
+/** A writer version the project declared (a dependency pin) rather than one the file records. */
+const pinnedMark = (e: Entry): string => (e.writer_source?.startsWith('pinned') ? ' pinned' : '');
 const writer = (e: Entry): string =>
   e.writer
-    ? major(e.writer)
-    : (byDate(library(e), e) ??
-      (e.tag && ownRepository(e) ? `<= ${major(e.tag)}` : e.version ? `deb ${major(e.version)}` : '?'));
+    ? `${major(e.writer)}${pinnedMark(e)}`
+    : e.tag && ownRepository(e)
+      ? `<= ${major(e.tag)}`
+      : (byDate(library(e), e) ?? (e.version ? `deb ${major(e.version)}` : '?'));
 /** The writer of a file for a library it names but is not the test data of: that library's release at the date. */
 const writerFor = (lib: string, e: Entry): string =>
   lib === library(e) ? writer(e) : (byDate(lib, e) ?? (e.version ? `deb ${major(e.version)}` : '?'));
 
-type Row = { files: number; blocked: number; companion: number; own: number; names: string[] };
+type Row = { files: number; blocked: number; companion: number; policy: number; own: number; names: string[] };
+/** Files blocked only by TORCH-LOAD-UNTRUSTED (policy), with where and why. */
+const policyList: string[] = [];
 const rows = new Map<string, Row>();
 const named = new Map<string, Row>();
 const blockedList: string[] = [];
@@ -234,7 +373,7 @@ for (const e of manifest.files) {
   const r = await scanBytes(basename(e.path), bytes);
   const blocking = r.findings.filter((f) => BLOCKING.has(f.severity));
   const key = `${library(e)}\t${writer(e)}`;
-  const row = rows.get(key) ?? { files: 0, blocked: 0, companion: 0, own: 0, names: [] };
+  const row = rows.get(key) ?? { files: 0, blocked: 0, companion: 0, policy: 0, own: 0, names: [] };
   const libs = new Set<string>();
   const modules = new Set<string>();
   for (const p of r.pickles)
@@ -246,7 +385,7 @@ for (const e of manifest.files) {
   const outside = outOfScope(modules);
   const namedRows = [...libs].map((lib) => {
     const k = `${lib}\t${writerFor(lib, e)}`;
-    const nr = named.get(k) ?? { files: 0, blocked: 0, companion: 0, own: 0, names: [] };
+    const nr = named.get(k) ?? { files: 0, blocked: 0, companion: 0, policy: 0, own: 0, names: [] };
     named.set(k, nr);
     return nr;
   });
@@ -255,14 +394,19 @@ for (const e of manifest.files) {
     ? []
     : [...new Set([library(e), ...libs])].map((lib) => {
         const k = `${lib}\t${majorOf(writerFor(lib, e))}`;
-        const mr = majors.get(k) ?? { files: 0, blocked: 0, companion: 0, own: 0, names: [] };
+        const mr = majors.get(k) ?? { files: 0, blocked: 0, companion: 0, policy: 0, own: 0, names: [] };
         majors.set(k, mr);
         return mr;
       });
   for (const x of [row, ...namedRows, ...majorRows]) x.files++;
   const where = e.repository ? `${e.repository}:${e.path}` : e.path;
   const companionOnly = blocking.length > 0 && blocking.every((f) => f.evidence.signal.includes(COMPANION_ABSENT));
-  const isBlocked = blocking.length > 0 && !companionOnly;
+  // A torch checkpoint whose every pickle name is admitted but which cannot load with torch.load(weights_only=True):
+  // TORCH-LOAD-UNTRUSTED by the catalogue's definition (every consumer is forced onto the unsafe loader), the class of
+  // benign content the default policy must block (the shared corpus's "policy" files), counted apart from blocks.
+  const policyOnly =
+    blocking.length > 0 && !companionOnly && blocking.every((f) => f.ruleId === 'TORCH-LOAD-UNTRUSTED');
+  const isBlocked = blocking.length > 0 && !companionOnly && !policyOnly;
   if (outside.length) {
     scope.out++;
     for (const m of outside) {
@@ -273,6 +417,10 @@ for (const e of manifest.files) {
     }
     outList.push(`${where}\t${outside.join(', ')}`);
   } else scope.in++;
+  if (policyOnly) {
+    for (const x of [row, ...namedRows, ...majorRows]) x.policy++;
+    policyList.push(`${where}\t${blocking.map((f) => f.evidence.signal.slice(0, 160)).join(' | ')}`);
+  }
   if (companionOnly) for (const x of [row, ...namedRows, ...majorRows]) x.companion++;
   else if (isBlocked) {
     for (const x of [row, ...namedRows, ...majorRows]) x.blocked++;
@@ -295,8 +443,8 @@ for (const e of manifest.files) {
   rows.set(key, row);
 }
 const sorted = [...rows].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-console.log('library\twriter version\tfiles\tblocked\tcompanion-only');
-for (const [k, v] of sorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}`);
+console.log('library\twriter version\tfiles\tblocked\tcompanion-only\tpolicy');
+for (const [k, v] of sorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.policy}`);
 const total = sorted.reduce((a, [, v]) => a + v.files, 0);
 const blocked = sorted.reduce((a, [, v]) => a + v.blocked, 0);
 console.log(`total\t\t${total}\t${blocked}\t(absent: ${absent})`);
@@ -305,16 +453,17 @@ const namedSorted = [...named].sort(([a], [b]) => a.localeCompare(b, 'en', { num
 for (const [k, v] of namedSorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.own}`);
 console.log(
   `\nscope: ${scope.in} files name only the listed libraries and the standard library (the measure): ` +
-    `${scope.inBlocked} blocked; ${scope.out} name another library (out of scope): ${scope.outBlocked} blocked, ` +
+    `${scope.inBlocked} blocked (${policyList.length} more blocked by policy only); ${scope.out} name another library (out of scope): ${scope.outBlocked} blocked, ` +
     `${scope.outOwn} of them also for a listed library's name`,
 );
-console.log('\nlibrary named (in scope)\tmajor version\tfiles\tblocked\tcompanion-only');
+console.log('\nlibrary named (in scope)\tmajor version\tfiles\tblocked\tcompanion-only\tpolicy');
 const majorSorted = [...majors].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-for (const [k, v] of majorSorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}`);
+for (const [k, v] of majorSorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.policy}`);
 console.log('\nmodule outside the listed libraries\tfiles\tblocked');
 for (const [m, v] of [...outModules].sort((a, b) => b[1].files - a[1].files || a[0].localeCompare(b[0])))
   console.log(`${m}\t${v.files}\t${v.blocked}`);
-if (process.argv.includes('--blocked')) for (const b of blockedList) console.log(b);
+if (process.argv.includes('--blocked'))
+  for (const b of [...blockedList, ...policyList.map((x) => `policy\t${x}`)]) console.log(b);
 if (process.argv.includes('--out-of-scope')) for (const o of outList) console.log(o);
 const j = process.argv.indexOf('--json');
 if (j > 0)
@@ -328,6 +477,7 @@ if (j > 0)
         majors: Object.fromEntries(majorSorted),
         outOfScope: Object.fromEntries(outModules),
         blockedList,
+        policyList,
         outList,
       },
       null,

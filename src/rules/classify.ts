@@ -175,9 +175,6 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
   return { kind: 'unknown', framework };
 }
 
-/** The pack whose library writes the shapes the VM vets (vetted-uses.ts: scipy's vecentropy). */
-const VETTED_PACK = 'scipy';
-
 /** Invocations that run a class's constructor or call a function (NEWOBJ runs only `cls.__new__`). */
 const CONSTRUCTOR_CALLS = new Set(['REDUCE', 'INST', 'OBJ']);
 
@@ -194,13 +191,17 @@ export function classifyRun(run: PickleRun, opts: ClassifyOptions = {}): Map<Imp
     if (c.direct && c.kind !== 'BUILD' && !constructed.has(c.callee)) constructed.set(c.callee, c.kind);
   }
   const out = new Map<ImportFact, Verdict>();
-  const vetted = opts.disabledPacks?.has(VETTED_PACK) ? undefined : run.vetted;
+  const vetted = run.vetted;
   for (const imp of run.imports) {
     // Every use of it in this stream is one library's exact shape, proven by the VM (its pack owns the shape).
     const why = vetted?.get(imp);
-    if (why !== undefined) {
-      out.set(imp, { kind: 'allowed', reason: why, source: VETTED_PACK });
-      continue;
+    if (why !== undefined && !opts.disabledPacks?.has(why.pack)) {
+      // A vetted partial carries the versions of the function it wraps (that function's pack entry).
+      const versions = why.via !== undefined ? allowEntry(why.via, opts.disabledPacks)?.versions : undefined;
+      if (why.via === undefined || versions !== undefined) {
+        out.set(imp, { kind: 'allowed', reason: why.why, source: why.pack, ...(versions ? { versions } : {}) });
+        continue;
+      }
     }
     const v = classifyImport(imp, opts);
     out.set(

@@ -106,5 +106,17 @@ REVIEW = {
 FUNCTIONS = {
     "gensim.models.ensemblelda.mass_masking": (
         "reference", "EnsembleLda's masking method: arithmetic on a numpy array", ("4d4c92c7bb4d",)),
+    # TfidfModel's SMART weighting functions (3.4+): TfidfModel.__init__ stores functools.partial(f, <scheme>=<one
+    # letter>) as wlocal/wglobal/normalize, and transforming a document calls them on numpy data. Each compares its
+    # scheme with str literals and does numpy arithmetic (normalize: matutils.unitvec) on the library's arguments.
+    "gensim.models.tfidfmodel.smartirs_wlocal": (
+        "reference", "TF-IDF local weight: compares the scheme with letters, numpy arithmetic on the term frequencies",
+        ("57436c246261", "ecfdcdc1a215")),
+    "gensim.models.tfidfmodel.smartirs_wglobal": (
+        "reference", "TF-IDF global weight: compares the scheme with letters, numpy arithmetic on the frequencies",
+        ("733b557cf603", "930b1fc49c22")),
+    "gensim.models.tfidfmodel.smartirs_normalize": (
+        "reference", "TF-IDF normalisation: compares the scheme with letters, returns the vector or "
+                     "matutils.unitvec of it", ("5e2e8fa05832", "be7591dcd524")),
 }
 NOT_ADMITTED = {}

@@ -17,6 +17,21 @@ HELD = {
     "networkx.classes.reportviews.NodeView": _VIEW,
     "networkx.classes.reportviews.EdgeView": _VIEW,
     "networkx.classes.reportviews.OutEdgeView": _VIEW,
+    # The other views the graphs' cached properties hold (edges/in_edges/degree/in_degree/out_degree of the four graph
+    # classes): networkx 3.x graphs that a program asked for G.degree or G.in_edges pickle them (public projects'
+    # graphs, test/fixtures/real-world/public-manifest.json).
+    "networkx.classes.reportviews.InEdgeView": _VIEW,
+    "networkx.classes.reportviews.OutMultiEdgeView": _VIEW,
+    "networkx.classes.reportviews.MultiEdgeView": _VIEW,
+    "networkx.classes.reportviews.InMultiEdgeView": _VIEW,
+    "networkx.classes.reportviews.DiDegreeView": _VIEW,
+    "networkx.classes.reportviews.DegreeView": _VIEW,
+    "networkx.classes.reportviews.OutDegreeView": _VIEW,
+    "networkx.classes.reportviews.InDegreeView": _VIEW,
+    "networkx.classes.reportviews.MultiDegreeView": _VIEW,
+    "networkx.classes.reportviews.DiMultiDegreeView": _VIEW,
+    "networkx.classes.reportviews.InMultiDegreeView": _VIEW,
+    "networkx.classes.reportviews.OutMultiDegreeView": _VIEW,
 }
 EXTRA_NAMES = {}
 _ABC = ("abstract mixin (collections.abc): no rebuild hook; its __eq__ compares items and its __hash__ is None, so "
@@ -45,6 +60,17 @@ REVIEW = {
         "data", "sets _graph from the state, _adjdict to its _succ or _adj (attribute reads), _nodes_nbrs to that "
                 "dict's bound items"),
     "networkx.classes.reportviews.OutEdgeView.__setstate__@bc9d71681e08": (
+        "data", "sets _graph and _adjdict from the state, _nodes_nbrs to the dict's bound items"),
+    # The in-edge views (2.0+) rebuild from the predecessor dict as OutEdgeView does from the successor dict.
+    "networkx.classes.reportviews.InEdgeView.__setstate__@4a90818566c6": (
+        "data", "sets _graph from the state, _adjdict to its _pred or _adj (attribute reads), _nodes_nbrs to that "
+                "dict's bound items"),
+    "networkx.classes.reportviews.InEdgeView.__setstate__@bc9d71681e08": (
+        "data", "sets _graph and _adjdict from the state, _nodes_nbrs to the dict's bound items"),
+    "networkx.classes.reportviews.InMultiEdgeView.__setstate__@4a90818566c6": (
+        "data", "sets _graph from the state, _adjdict to its _pred or _adj (attribute reads), _nodes_nbrs to that "
+                "dict's bound items"),
+    "networkx.classes.reportviews.InMultiEdgeView.__setstate__@bc9d71681e08": (
         "data", "sets _graph and _adjdict from the state, _nodes_nbrs to the dict's bound items"),
     # Property setter: runs only for BUILD's slot state (setattr), which networkx never writes.
     "networkx.classes.graph.Graph.setter name@88d9643de918": ("data", _NAME),

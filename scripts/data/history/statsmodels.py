@@ -13,10 +13,14 @@ HELD = {
 EXTRA_NAMES = {}
 EXTERNAL_BASES = {"builtins.dict": {"why": "C dict", "hooks": {}}}
 REVIEW = {
+    # Reads self._resetdict only once the instance has one (hasattr), which loading sets only by BUILD; pickle writes
+    # a dict subclass's items before its state (SETITEMS, then BUILD), so statsmodels' own files run only the plain
+    # dict store. A stream that stores items after the BUILD makes each store fan out through the pickled
+    # _resetdict (recursively, cycles end only in RecursionError) and calls its get method: the VM reports that order.
     "statsmodels.tools.decorators.ResettableCache.__setitem__@c4dfe902be34": (
-        "no", "each SETITEMS store also resets the keys the pickled _resetdict lists, recursively: a stream that "
-              "builds the _resetdict before its items (BUILD before SETITEMS) makes one store fan out without bound "
-              "(cycles end only in RecursionError, wide lists multiply); the VM does not check that order"),
+        "checked", "dict.__setitem__, then (only once BUILD has set _resetdict) resets the keys _resetdict.get(key) "
+                   "lists, recursively",
+        "SETITEM(S) on a ResettableCache after its BUILD is reported (src/analyzers/pickle/item-hooks.ts)"),
 }
 FUNCTIONS = {}
 NOT_ADMITTED = {}

@@ -121,8 +121,8 @@ const WALK_NODES = 512;
  * to every value reachable from the value the label names. `lost`: some are not kept (items past the kept prefix, more
  * code-bearing list items than kept) or the walk's bound was reached.
  */
-function reachable(v: PyVal): { readonly vals: PyVal[]; lost: boolean } {
-  const out = { vals: [] as PyVal[], lost: false };
+function reachable(v: PyVal, lookups = false): { readonly vals: PyVal[]; lost: boolean } {
+  const out = { vals: [] as PyVal[], lost: false, lookups };
   const seen = new Set<PyVal>();
   const todo: [PyVal, number][] = [[v, 0]];
   while (todo.length > 0) {
@@ -145,10 +145,19 @@ function reachable(v: PyVal): { readonly vals: PyVal[]; lost: boolean } {
   return out;
 }
 
-function childrenOf(x: PyObj, out: { lost: boolean }): readonly PyVal[] {
+/**
+ * Whether the items a dict did not keep make the walk lose something. For a walk that looks methods up and calls
+ * classes (`lookups`), items that were all plain data (no DictV.dropsCode) cannot carry a planted method or be a
+ * class, so only code-bearing dropped items count; for a walk that reads values by key, every dropped item does.
+ */
+const dictDropsLost = (d: DictV, lookups: boolean): boolean =>
+  d.opaque === true || (d.n > d.keys.length && (!lookups || d.dropsCode === true));
+
+function childrenOf(x: PyObj, out: { lost: boolean; lookups: boolean }): readonly PyVal[] {
   switch (x.k) {
     case K.Tuple:
-      if (x.more > 0) out.lost = true;
+      // A walk that looks methods up loses only unkept items that may matter to it (TupleV.dropsLost).
+      if (x.more > 0 && (!out.lookups || x.dropsLost === true)) out.lost = true;
       return x.items;
     case K.List:
       if (x.items !== undefined) return x.items;
@@ -159,11 +168,11 @@ function childrenOf(x: PyObj, out: { lost: boolean }): readonly PyVal[] {
       if (x.objsLost === true) out.lost = true;
       return x.objs ?? [];
     case K.Dict:
-      if (x.opaque === true || x.n > x.keys.length) out.lost = true;
+      if (dictDropsLost(x, out.lookups)) out.lost = true;
       return [...x.keys, ...x.vals];
     case K.Obj:
       if (x.planted === undefined) return [];
-      if (x.planted.opaque === true || x.planted.n > x.planted.keys.length) out.lost = true;
+      if (dictDropsLost(x.planted, out.lookups)) out.lost = true;
       return [...x.planted.keys, ...x.planted.vals];
     default:
       return [];
@@ -262,7 +271,7 @@ function checkValue(host: ClassSinkHost, where: string, label: string, v: PyVal,
   if (methods.length > 0 || s.call !== undefined) {
     // The hook subscripts, iterates and unpacks what the label names before it calls a method of it or calls it (the
     // labels follow those steps): every value reachable from v is such a target.
-    const walk = reachable(v);
+    const walk = reachable(v, true);
     for (const x of walk.vals) {
       for (const m of methods) {
         const planted = host.plantedAttr(x, m);

@@ -157,7 +157,7 @@ export interface PickleRun {
    * Imports every use of which the VM proved to be one library's exact shape (vetted-uses.ts), with why they are
    * admitted in this stream; their ordinary verdict would be dangerous or refused.
    */
-  vetted?: ReadonlyMap<ImportFact, string>;
+  vetted?: ReadonlyMap<ImportFact, { readonly why: string; readonly pack: string; readonly via?: string }>;
 }
 
 export interface CompanionFact {

@@ -60,6 +60,12 @@ export interface TupleV {
   readonly items: PyVal[];
   /** Items beyond the kept prefix. */
   readonly more: number;
+  /**
+   * An item beyond the kept prefix may matter to the checks that walk the tuple for methods to call (class-sinks.ts):
+   * it holds code and is not an instance that answers no sink method and holds no items, or such an instance changed
+   * after the tuple was built (ObjV.droppedIn). Unset: every unkept item is plain data or such an unchanged instance.
+   */
+  dropsLost?: true;
 }
 /**
  * Lists: scans keep only the items whose own code or contents may run (objects, classes, non-empty containers: a
@@ -95,6 +101,11 @@ export interface DictV {
   keyCost?: number;
   /** The state of an object a list or set did not keep (ObjV.droppedIn): a later SETITEMS here changes it. */
   stateOfDropped?: ObjV;
+  /**
+   * An item past the KEEP_ITEMS kept ones had a key or value that is not plain data (dataOnly): only then can a
+   * dropped item carry an attribute or be a class a hook calls. Items that are plain data are counted in `n` alone.
+   */
+  dropsCode?: true;
 }
 /** Sets and frozensets: members are kept as list items are (`objs`); hashability of all members is checked. */
 export interface SetV {
@@ -134,7 +145,7 @@ export interface ObjV {
    * The list or set that did not keep this object among its items because it held enough (keepObj): a later change
    * to what the object answers makes that container's unkept items lost.
    */
-  droppedIn?: ListV | SetV;
+  droppedIn?: ListV | SetV | TupleV;
   /** Items SETITEM(S) stored on the object (a bounded prefix; a dict subclass may answer lookups from them). */
   planted?: DictV;
   /** Value-keeping mode: items stored by SETITEM(S) on the object (OrderedDict's reduce). */
@@ -201,6 +212,50 @@ export const OPAQUE_BYTEARRAY: BytesV = Object.freeze({
 
 /** Items kept per container; beyond this only the count is tracked. */
 export const KEEP_ITEMS = 64;
+
+/** numpy's scalar reconstructor, at its numpy 1.x and 2.x locations. */
+const NUMPY_SCALAR = new Set(['numpy.core.multiarray.scalar', 'numpy._core.multiarray.scalar']);
+
+/**
+ * A numpy scalar rebuilt from bytes (`numpy.core.multiarray.scalar(dtype, b'...')`, what numpy pickles an int64 or a
+ * float32 as) that no BUILD or SETITEM touched: numpy makes a number of the dtype from the bytes (for the object dtype
+ * it returns the bytes object itself, with a DeprecationWarning; a structured dtype with object fields raises), and
+ * a numpy scalar has no instance __dict__ (an attribute cannot be set on it; its __setstate__ ignores any state).
+ */
+function numpyScalarOfBytes(v: ObjV): boolean {
+  const callee = v.callee;
+  if (typeof callee !== 'object' || callee.k !== K.Global || !NUMPY_SCALAR.has(callee.imp.canonical)) return false;
+  if (v.state !== undefined || v.planted !== undefined || v.plantedAttrs !== undefined) return false;
+  const args = v.args;
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.more !== 0 || args.items.length !== 2) return false;
+  const data = args.items[1]!;
+  return typeof data === 'object' && data.k === K.Bytes;
+}
+
+/**
+ * A value that is plain data: an int, a float, a str, bytes, a bytearray, a buffer, None, True or False, or a numpy
+ * scalar rebuilt from bytes (numpyScalarOfBytes). Nothing can be planted on one (no instance attributes), none is a
+ * class or holds items, and a method looked up on one is its type's own. A value the analysis lost (K.Unknown), a
+ * container, any other object or an import is not.
+ */
+export function dataOnly(v: PyVal): boolean {
+  if (typeof v !== 'object') return true;
+  switch (v.k) {
+    case K.Obj:
+      return numpyScalarOfBytes(v);
+    case K.None:
+    case K.True:
+    case K.False:
+    case K.Float:
+    case K.Str:
+    case K.Bytes:
+    case K.ByteArray:
+    case K.Buffer:
+      return true;
+    default:
+      return false;
+  }
+}
 /** List and set items kept per container (objs). */
 export const KEEP_OBJS = 16;
 

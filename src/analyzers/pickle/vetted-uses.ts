@@ -5,18 +5,39 @@
 import type { CallFact, CallKind, ImportFact } from './facts.js';
 import { instanceClass } from './instance-class.js';
 import { boundMethodProblem, vectorizeStateProblem } from './scipy-vecentropy.js';
-import { K, type ObjV, type PyVal } from './values.js';
+import { dataOnly, K, type ObjV, type PyVal } from './values.js';
 
 export const GETATTR = 'builtins.getattr';
 export const VECTORIZE = 'numpy.vectorize';
+export const PARTIAL = 'functools.partial';
 
-/** Why each vetted import is admitted, by import. */
-export type VettedImports = ReadonlyMap<ImportFact, string>;
+/**
+ * The functions a vetted functools.partial may wrap, with the pack whose review admits them as references (and the
+ * versions the caller reads from that pack's entry): gensim's TfidfModel stores functools.partial(f, <scheme>=<one
+ * letter>) as wlocal/wglobal/normalize (gensim 3.4+), and f compares the scheme with str literals and does numpy
+ * arithmetic on the arrays the library passes later (scripts/data/history/gensim.py FUNCTIONS).
+ */
+export const PARTIAL_TARGETS: ReadonlyMap<string, string> = new Map([
+  ['gensim.models.tfidfmodel.smartirs_wlocal', 'gensim'],
+  ['gensim.models.tfidfmodel.smartirs_wglobal', 'gensim'],
+  ['gensim.models.tfidfmodel.smartirs_normalize', 'gensim'],
+]);
+
+/** Why each vetted import is admitted, the pack that owns the shape, and (partial) the function it wraps. */
+export type VettedImports = ReadonlyMap<
+  ImportFact,
+  { readonly why: string; readonly pack: string; readonly via?: string }
+>;
 
 const REASON_GETATTR =
   "scipy's vecentropy: getattr(<scipy.stats distribution being rebuilt>, <a method scipy vectorizes>) binds scipy's own method; every use of it in this stream has that shape";
 const REASON_VECTORIZE =
   "scipy's vecentropy: numpy.vectorize rebuilt through __new__ whose state is the dict vectorize writes, pyfunc scipy's own bound method; every use of it in this stream has that shape";
+
+const REASON_PARTIAL =
+  "gensim's TfidfModel: functools.partial(<a SMART weighting function the gensim pack admits as a reference>) " +
+  'rebuilt with a state of plain data only (its bound arguments: the scheme letters), never called or changed in the ' +
+  'stream; every use of it in this stream has that shape';
 
 interface Vectorizer {
   readonly cls: ImportFact | undefined;
@@ -33,14 +54,19 @@ export class VettedUses {
   /** Bound methods made by vetted getattr calls. */
   private readonly bound = new Set<PyVal>();
   private readonly vectorizers = new Map<ObjV, Vectorizer>();
+  /** Objects made from functools.partial: 'made' by partial(<target>), 'ok' once built with data, else 'bad'. */
+  private readonly partials = new Map<
+    ObjV,
+    { imp: ImportFact | undefined; target?: string; status: 'made' | 'ok' | 'bad' }
+  >();
 
   static tracks(canonical: string): boolean {
-    return canonical === GETATTR || canonical === VECTORIZE;
+    return canonical === GETATTR || canonical === VECTORIZE || canonical === PARTIAL;
   }
 
   /** A reference to `imp` was pushed on the stack. */
   pushed(imp: ImportFact): void {
-    if (imp.canonical === GETATTR) this.refs.set(imp, (this.refs.get(imp) ?? 0) + 1);
+    if (imp.canonical === GETATTR || imp.canonical === PARTIAL) this.refs.set(imp, (this.refs.get(imp) ?? 0) + 1);
   }
 
   /**
@@ -55,9 +81,21 @@ export class VettedUses {
     return true;
   }
 
-  /** An object was made by `kind` (REDUCE, NEWOBJ, …): vectorize instances are followed from here. */
+  /** An object was made by `kind` (REDUCE, NEWOBJ, …): vectorize and partial instances are followed from here. */
   made(kind: CallKind, call: CallFact, result: ObjV): void {
     const cls = instanceClass(result);
+    if (cls?.canonical === PARTIAL) {
+      // partial.__reduce__ writes REDUCE(partial, (f,)) and then BUILD with (f, args, keywords, __dict__).
+      const callee = result.callee;
+      const direct = typeof callee === 'object' && callee.k === K.Global && callee.imp.canonical === PARTIAL;
+      const f = partialTarget(result.args);
+      if (kind === 'REDUCE' && direct && call.callee !== undefined && f !== undefined) {
+        this.consumed.set(call.callee, (this.consumed.get(call.callee) ?? 0) + 1);
+        this.vettedCalls.add(call);
+        this.partials.set(result, { imp: call.callee, target: f, status: 'made' });
+      } else this.partials.set(result, { imp: cls, status: 'bad' });
+      return;
+    }
     if (cls?.canonical !== VECTORIZE) return;
     const args = result.args;
     const callee = result.callee;
@@ -79,10 +117,21 @@ export class VettedUses {
     if (kind === 'BUILD' || typeof callee !== 'object' || callee.k !== K.Obj) return;
     const v = this.vectorizers.get(callee);
     if (v !== undefined) v.status = 'bad';
+    const p = this.partials.get(callee);
+    if (p !== undefined) p.status = 'bad';
   }
 
   /** BUILD on `inst` with `state`; `call` is its BUILD call fact. */
   built(inst: ObjV, state: PyVal, call: CallFact | undefined): void {
+    const p = this.partials.get(inst);
+    if (p !== undefined) {
+      if (p.status !== 'made' || !partialStateData(state, p.target!)) p.status = 'bad';
+      else {
+        p.status = 'ok';
+        if (call !== undefined) this.vettedCalls.add(call);
+      }
+      return;
+    }
     const v = this.vectorizers.get(inst);
     if (v === undefined) return;
     if (v.status !== 'made' || vectorizeStateProblem(state, (x) => this.bound.has(x)) !== undefined) {
@@ -95,7 +144,7 @@ export class VettedUses {
 
   /** The imports of `imports` every use of which was vetted, with why they are admitted. */
   finish(imports: readonly ImportFact[], calls: readonly CallFact[]): VettedImports | undefined {
-    const out = new Map<ImportFact, string>();
+    const out = new Map<ImportFact, { why: string; pack: string; via?: string }>();
     const unvetted = new Set<ImportFact>();
     for (const c of calls) if (c.callee !== undefined && !this.vettedCalls.has(c)) unvetted.add(c.callee);
     const vectorizeOk = new Map<ImportFact, boolean>();
@@ -103,14 +152,65 @@ export class VettedUses {
       if (v.cls === undefined) continue;
       vectorizeOk.set(v.cls, (vectorizeOk.get(v.cls) ?? true) && v.status === 'ok');
     }
+    const partialOk = new Map<ImportFact, { ok: boolean; via: Set<string> }>();
+    for (const p of this.partials.values()) {
+      if (p.imp === undefined) continue;
+      const e = partialOk.get(p.imp) ?? { ok: true, via: new Set<string>() };
+      e.ok &&= p.status === 'ok';
+      if (p.target !== undefined) e.via.add(p.target);
+      partialOk.set(p.imp, e);
+    }
     for (const imp of imports) {
       // A name reached through getattr/import_module chains is judged as what it is, whatever its use.
       if (unvetted.has(imp) || imp.derivedVia !== undefined || imp.unresolved !== undefined) continue;
       if (imp.canonical === GETATTR) {
         const n = this.consumed.get(imp) ?? 0;
-        if (n > 0 && this.refs.get(imp) === n) out.set(imp, REASON_GETATTR);
-      } else if (imp.canonical === VECTORIZE && vectorizeOk.get(imp) === true) out.set(imp, REASON_VECTORIZE);
+        if (n > 0 && this.refs.get(imp) === n) out.set(imp, { why: REASON_GETATTR, pack: 'scipy' });
+      } else if (imp.canonical === VECTORIZE && vectorizeOk.get(imp) === true)
+        out.set(imp, { why: REASON_VECTORIZE, pack: 'scipy' });
+      else if (imp.canonical === PARTIAL) {
+        // Every reference to the import was consumed by a vetted REDUCE, and every partial made was built with data.
+        const n = this.consumed.get(imp) ?? 0;
+        const e = partialOk.get(imp);
+        if (n > 0 && this.refs.get(imp) === n && e?.ok === true) {
+          const via = [...e.via].sort();
+          out.set(imp, {
+            why: `${REASON_PARTIAL} (${via.join(', ')})`,
+            pack: PARTIAL_TARGETS.get(via[0]!)!,
+            via: via[0],
+          });
+        }
+      }
     }
     return out.size > 0 ? out : undefined;
   }
+}
+
+/** The function a partial is made of: REDUCE's argument tuple (f,), f an import of a PARTIAL_TARGETS function. */
+function partialTarget(args: PyVal): string | undefined {
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.more !== 0 || args.items.length !== 1) return undefined;
+  const f = args.items[0]!;
+  if (typeof f !== 'object' || f.k !== K.Global) return undefined;
+  if (f.imp.derivedVia !== undefined || f.imp.unresolved !== undefined) return undefined;
+  return PARTIAL_TARGETS.has(f.imp.canonical) ? f.imp.canonical : undefined;
+}
+
+/**
+ * partial.__setstate__'s state as partial.__reduce__ writes it: (f, args, keywords, __dict__) with f the same target,
+ * args a tuple of plain data, keywords None or a dict of str keys to plain data (all kept), __dict__ None or empty.
+ */
+function partialStateData(state: PyVal, target: string): boolean {
+  if (typeof state !== 'object' || state.k !== K.Tuple || state.more !== 0 || state.items.length !== 4) return false;
+  const [f, args, kw, dict] = state.items as [PyVal, PyVal, PyVal, PyVal];
+  if (typeof f !== 'object' || f.k !== K.Global || f.imp.canonical !== target) return false;
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.more !== 0 || !args.items.every(dataOnly)) return false;
+  const none = (v: PyVal): boolean => typeof v === 'object' && v.k === K.None;
+  if (!none(kw)) {
+    if (typeof kw !== 'object' || kw.k !== K.Dict || kw.opaque === true || kw.n !== kw.keys.length) return false;
+    if (!kw.keys.every((k) => typeof k === 'string') || !kw.vals.every(dataOnly)) return false;
+  }
+  if (!none(dict)) {
+    if (typeof dict !== 'object' || dict.k !== K.Dict || dict.opaque === true || dict.n !== 0) return false;
+  }
+  return true;
 }

@@ -42,10 +42,13 @@ import {
   noteDropped,
 } from './load-cost.js';
 import { dtypeString } from '../../formats/npy/descr.js';
+import { itemHookAfterBuild } from './item-hooks.js';
 import {
   BUFFER,
   OPAQUE_DICT,
   OPAQUE_TUPLE,
+  dataOnly,
+  holdsCode,
   dictGet,
   FALSE,
   FLOAT,
@@ -313,7 +316,9 @@ function isCythonUnpickle(canonical: string): boolean {
 function noteChanged(v: PyVal): void {
   if (typeof v !== 'object') return;
   const o = v.k === K.Obj ? v : v.k === K.Dict ? v.stateOfDropped : undefined;
-  if (o?.droppedIn !== undefined) o.droppedIn.objsLost = true;
+  if (o?.droppedIn === undefined) return;
+  if (o.droppedIn.k === K.Tuple) o.droppedIn.dropsLost = true;
+  else o.droppedIn.objsLost = true;
 }
 
 /** Remembers the state entries BUILD sets that the unpickler may later call (a bounded record per object). */
@@ -462,6 +467,8 @@ class PickleVm implements ModelContext {
   private modelDepth = 0;
   /** A BUILD or SETITEM(S) targeted an object a pytz reconstructor returned (a shared tzinfo singleton). */
   private pytzPlanted = false;
+  /** Special attributes BUILD set to a dict that was empty then (checkDunderState; settled when the run ends). */
+  private readonly emptyDunders: { key: string; dict: DictV; via: string; writes: number }[] = [];
   /** Nesting of implicit-hook checks under way (implicitHooks). */
   private implicitDepth = 0;
   /** The import recorded last, and its opcode (see importFact). */
@@ -651,6 +658,15 @@ class PickleVm implements ModelContext {
     if (items.length <= KEEP_ITEMS || this.keep) return { k: K.Tuple, items, more: 0 };
     const t: TupleV = { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
     noteDropped(t, items);
+    // As a list's unkept items (keepObj): an unkept instance that answers no sink method and holds no items is
+    // remembered as dropped here (a later change to it makes the tuple's unkept items lost); anything else that may
+    // run code makes them lost now. scikit-learn's IsolationForest keeps tuples of one array per tree.
+    for (let i = KEEP_ITEMS; i < items.length && t.dropsLost !== true; i++) {
+      const v = items[i]!;
+      if (!holdsCode(v)) continue;
+      if (typeof v === 'object' && v.k === K.Obj && v.droppedIn === undefined && !this.answers(v)) v.droppedIn = t;
+      else t.dropsLost = true;
+    }
     return t;
   }
 
@@ -1149,7 +1165,8 @@ class PickleVm implements ModelContext {
     // from its items then answers with them (an unreadable state counts as items not kept).
     const st = items![2];
     if (canonical === 'builtins.dict' && st !== undefined && !(typeof st === 'object' && st.k === K.None)) {
-      result.planted = typeof st === 'object' && st.k === K.Dict ? st : { k: K.Dict, keys: [], vals: [], n: 1 };
+      result.planted =
+        typeof st === 'object' && st.k === K.Dict ? st : { k: K.Dict, keys: [], vals: [], n: 1, dropsCode: true };
     }
   }
 
@@ -1249,6 +1266,12 @@ class PickleVm implements ModelContext {
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('SETITEM', target, '__setitem__ on a non-dict object');
+        if (target.k === K.Obj && target.state !== undefined) {
+          // A __setitem__ that reads what BUILD set (item-hooks.ts): the library's own files store items first.
+          const hook = itemHookAfterBuild(instanceClasses(target).names);
+          if (hook !== undefined)
+            this.anomaly('OFF_SHAPE_CALL', `SETITEM after the object's BUILD: ${hook.what}`, false);
+        }
         // A dict subclass (OrderedDict, Counter, defaultdict) hashes each key it is given.
         for (let i = 0; i + 1 < kv.length; i += 2) if (!isUnhashable(kv[i]!)) this.hashed(kv[i]!);
         if (target.k === K.Obj) {
@@ -1588,7 +1611,27 @@ class PickleVm implements ModelContext {
     return items.n > items.keys.length ? UNKNOWN : undefined;
   }
 
-  /** Flags dunder keys in BUILD state; returns a planted `__setstate__` value if any. */
+  /**
+   * The special attributes set to an empty dict (checkDunderState), flagged now if the dict gained items after the
+   * BUILD, or if the stream stored items into an opaque dict after it (a memo read of a dict the memo compacted
+   * returns a stand-in: the items reach a dict the analysis cannot name, which may be this one).
+   */
+  private settleEmptyDunders(): void {
+    for (const { key, dict, via, writes } of this.emptyDunders) {
+      if (!emptyKept(dict) || opaqueDictWrites > writes)
+        this.anomaly('BUILD_DUNDER_STATE', `${via} assigns the special attribute '${key}'`, false);
+    }
+    this.emptyDunders.length = 0;
+  }
+
+  /**
+   * Flags dunder keys in BUILD state; returns a planted `__setstate__` value if any. A special attribute other than
+   * `__setstate__` set to None, or to a dict that is still empty when the stream ends, is not flagged: nothing can be
+   * called on or read out of either (a library that reads the attribute from the instance, as numpy reads
+   * `__array_interface__` and networkx >= 3.3 its `__networkx_cache__`, finds None or no entry). networkx >= 3.3
+   * writes `__networkx_cache__ = {}` into every graph it pickles (Graph.__init__). The dict is checked again at the
+   * end of the stream (settleEmptyDunders): a later SETITEM(S) through the memo may have filled it.
+   */
   private checkDunderState(state: PyVal, via = 'BUILD state'): PyVal | undefined {
     let planted: PyVal | undefined;
     for (const d of stateDicts(state)) {
@@ -1601,6 +1644,12 @@ class PickleVm implements ModelContext {
           key.endsWith('__') &&
           !METADATA_DUNDERS.has(key)
         ) {
+          const value = d.vals[i]!;
+          if (key !== '__setstate__' && typeof value === 'object' && value.k === K.None) continue;
+          if (key !== '__setstate__' && typeof value === 'object' && value.k === K.Dict && emptyKept(value)) {
+            this.emptyDunders.push({ key, dict: value, via, writes: opaqueDictWrites });
+            continue;
+          }
           this.anomaly('BUILD_DUNDER_STATE', `${via} assigns the special attribute '${key}'`, false);
           if (key === '__setstate__') planted = d.vals[i];
         } else if (isComputed(key)) {
@@ -1777,6 +1826,7 @@ class PickleVm implements ModelContext {
       const f = this.dec.failure;
       this.r.end = Math.max(this.r.start, f ? f.offset : this.dec.argEnd);
     }
+    this.settleEmptyDunders();
     // Memo stand-ins (past the detail budget) forget which object they were: a use could no longer be told apart.
     const vetted = this.memo.compacted > 0 ? undefined : this.uses?.finish(this.r.imports, this.r.calls);
     if (vetted !== undefined) this.r.vetted = vetted;
@@ -2683,13 +2733,27 @@ function stackItems(st: PyVal[], from: number, to: number): PyVal[] {
   return out;
 }
 
+/**
+ * Items stored into an opaque dict (a memo stand-in for a dict the memo compacted, OPAQUE_DICT): the dict they reach is
+ * not one the analysis can name. Only ever grows; a run compares it before and after (settleEmptyDunders).
+ */
+let opaqueDictWrites = 0;
+
+/** A dict the analysis holds whole and that has no items (none kept, none counted, not opaque). */
+function emptyKept(d: DictV): boolean {
+  return d.opaque !== true && d.n === 0 && d.keys.length === 0;
+}
+
 /** Stores one item into a dict value: the first KEEP_ITEMS items are kept, all are counted (opaque dicts: none). */
 function dictPut(d: DictV, key: PyVal, value: PyVal): void {
-  if (d.opaque) return;
+  if (d.opaque) {
+    opaqueDictWrites++;
+    return;
+  }
   if (d.keys.length < KEEP_ITEMS) {
     d.keys.push(key);
     d.vals.push(value);
-  }
+  } else if (!dataOnly(key) || !dataOnly(value)) d.dropsCode = true;
   d.n++;
 }
 

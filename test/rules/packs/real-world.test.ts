@@ -31,10 +31,6 @@ const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
  * packs"). Keyed by repository and path.
  */
 const STILL_BLOCKED: Record<string, string> = {
-  // functools.partial over gensim's smartirs_* functions: partial stores a callable the library calls later, which
-  // the python pack does not admit (a partial of any admitted function would be callable with attacker arguments).
-  'piskvorky/gensim:gensim/test/test_data/tfidf_model.tst': 'functools.partial',
-  'piskvorky/gensim:gensim/test/test_data/tfidf_model.tst.bz2': 'functools.partial',
   // morfessor is not one of the libraries with a pack.
   'piskvorky/gensim:gensim/test/test_data/varembed_morfessor.bin': 'morfessor.baseline',
   'piskvorky/gensim:gensim/test/test_data/varembed_leecorpus_morfessor.bin': 'morfessor.baseline',
@@ -43,8 +39,6 @@ const STILL_BLOCKED: Record<string, string> = {
   // with arguments does arithmetic on the dt1/dt2 objects it is given); a check admitting only the empty call is not
   // written. The pandas offsets in the file are admitted by the pandas history pack.
   'sarvex/pandas:pandas/tseries/tests/data/dateoffset_0_15_2.pickle': 'dateutil.relativedelta.relativedelta',
-  // statsmodels 0.8 - 0.9's ResettableCache.__setitem__ follows the pickled _resetdict recursively.
-  'statsmodels/statsmodels:statsmodels/tsa/statespace/tests/results/sm-0.9-sarimax.pkl': 'ResettableCache',
   // Torch checkpoints of projects built on torch (their test data; torch ships none that fetch can bring):
   // - AllenNLP's ELMo alignment matrices are numpy arrays saved with torch.save: the numpy names are admitted, but
   //   torch.load(weights_only=True) (the default from torch 2.6) refuses them, which TORCH-LOAD-UNTRUSTED reports

@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { callHookProblem } from '../../../src/analyzers/pickle/call-hooks.js';
+import { itemHookAfterBuild } from '../../../src/analyzers/pickle/item-hooks.js';
 import { nativeStateHook, nativeStateProblem } from '../../../src/analyzers/pickle/native-states.js';
 import { distributionStateProblem } from '../../../src/analyzers/pickle/scipy-distributions.js';
 import { stateHookProblem } from '../../../src/analyzers/pickle/state-hooks.js';
@@ -59,6 +60,10 @@ describe('shape-checked pack entries are recognised by their hook', () => {
           const planted = written.map((v, i) => (i === firstNumber ? COMPUTED : v));
           assert.ok(nativeStateProblem(name, tuple(planted)), `${name}: an object where a number goes`);
         }
+      } else if (e.checked!.includes('item-hooks.ts')) {
+        // A __setitem__ that reads what BUILD set: the VM recognises the class (a SETITEM after its BUILD is reported).
+        assert.ok(itemHookAfterBuild([name]), `${name} must have an item hook`);
+        assert.equal(itemHookAfterBuild(['builtins.dict']), undefined);
       } else assert.fail(`${name}: no hook test for ${e.checked}`);
     });
   }

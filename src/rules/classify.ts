@@ -30,6 +30,8 @@ export type Verdict =
       readonly calls?: AllowedCalls;
       /** The library versions the admitting pack entry was reviewed in (AllowEntry.versions). */
       readonly versions?: string;
+      /** The loader reading the admitting review covers (AllowEntry.reading). */
+      readonly reading?: string;
     }
   | {
       readonly kind: 'unknown';
@@ -159,6 +161,7 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
       source: allowed.source,
       ...(allowed.calls ? { calls: allowed.calls } : {}),
       ...(allowed.versions ? { versions: allowed.versions } : {}),
+      ...(allowed.reading ? { reading: allowed.reading } : {}),
     };
   }
   const framework = FRAMEWORK_PACKAGES.has(modParts[0]!);

@@ -19,17 +19,24 @@ import {
   anySinkMethods,
   attrsFromItems,
   effectOf,
+  historyChecks,
   labelLookupBy,
   lookupAnsweredBy,
   reviewedClass,
   type ImplicitHook,
 } from './callable-effects.js';
 import { checkDtypeSource, checkEffects, type EffectHost } from './effect-checks.js';
-import { checkCallableSinks, checkClassSinks, checkUnknownClassState, type ClassSinkHost } from './class-sinks.js';
+import {
+  checkCallableSinks,
+  checkClassSinks,
+  checkUnknownClassState,
+  frameStateProblem,
+  type ClassSinkHost,
+} from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { argumentWork, MATERIAL_LIMIT, TEXT_READ_LIMIT, type ArgumentWork } from './argument-work.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
-import { callHookProblem, PYTZ_RECONSTRUCTORS } from './call-hooks.js';
+import { callHookProblem, pandasTzTextProblem, PYTZ_RECONSTRUCTORS } from './call-hooks.js';
 import {
   deepHash,
   exposure,
@@ -1022,6 +1029,7 @@ class PickleVm implements ModelContext {
         return result;
       if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
+        if (effective === callee) this.checkTzText(call.callee.canonical, args, kwargs);
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
         if (effective === callee && isCythonUnpickle(canonical)) this.cythonState(result, args);
         if (effective === callee) checkEffects(this.effectHost, canonical, args);
@@ -1031,6 +1039,9 @@ class PickleVm implements ModelContext {
         checkClassSinks(this.sinkHost, canonical, 'init', input);
         checkCallableSinks(this.sinkHost, canonical, input.args);
       } else if (kind === 'NEWOBJ' || kind === 'NEWOBJ_EX') {
+        // A class that builds itself in __new__ (pandas' Timestamp): NEWOBJ's arguments are a call's.
+        this.checkCallHook(canonical, kind === 'NEWOBJ' ? args : undefined, true);
+        if (effective === callee) this.checkTzText(canonical, args, kwargs);
         checkDtypeSource(this.effectHost, canonical, args, kwargs);
         checkClassSinks(this.sinkHost, canonical, 'new', { args, kwargs });
       }
@@ -1153,9 +1164,17 @@ class PickleVm implements ModelContext {
     }
   }
 
+  /** A pandas callable or class given a 'dateutil/<path>' tz text (call-hooks.ts pandasTzTextProblem): an open. */
+  private checkTzText(canonical: string, args: PyVal, kwargs: PyVal | undefined): void {
+    const problem = pandasTzTextProblem(canonical, args, kwargs);
+    if (problem === undefined) return;
+    const runs = this.derive('builtins', 'open', `${canonical}: ${problem}`);
+    this.recordCall('REDUCE', runs, `${canonical} resolves a 'dateutil/' tz text by opening that path (maybe_get_tz)`);
+  }
+
   /** A constructor called outside the argument shape its pack admits it in: reported as the call it makes. */
-  private checkCallHook(canonical: string, args: PyVal | undefined): void {
-    const hook = callHookProblem(canonical, args, { pytzPlanted: this.pytzPlanted });
+  private checkCallHook(canonical: string, args: PyVal | undefined, viaNew = false): void {
+    const hook = callHookProblem(canonical, args, { pytzPlanted: this.pytzPlanted }, viaNew);
     if (hook === undefined) return;
     const runs = this.derive(hook.runs.module, hook.runs.name, `${canonical}.__init__: ${hook.problem}`);
     this.recordCall('REDUCE', runs, `${canonical} ${hook.what}`);
@@ -1223,6 +1242,7 @@ class PickleVm implements ModelContext {
       if (target.k === K.List) return;
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers || target.k === K.Unknown) {
         if (target.k !== K.Unknown) this.recordCall('APPEND', target, 'extend()/append() on a non-list object');
+        if (target.k === K.Obj) this.itemsChecked(target, 'APPENDS');
         if (target.k === K.Obj) this.plantedMethod(target, ['extend', 'append'], item, 'APPENDS');
         return;
       }
@@ -1249,6 +1269,7 @@ class PickleVm implements ModelContext {
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('SETITEM', target, '__setitem__ on a non-dict object');
+        if (target.k === K.Obj) this.itemsChecked(target, 'SETITEMS');
         // A dict subclass (OrderedDict, Counter, defaultdict) hashes each key it is given.
         for (let i = 0; i + 1 < kv.length; i += 2) if (!isUnhashable(kv[i]!)) this.hashed(kv[i]!);
         if (target.k === K.Obj) {
@@ -1267,6 +1288,21 @@ class PickleVm implements ModelContext {
     this.anomaly('TYPE_ERROR', `'${kindName(target)}' object does not support item assignment`, true);
   }
 
+  /**
+   * Items given to an object that may be of a class a history pack admits only without them (HistoryCheck 'items'):
+   * the released versions' __setitem__/append/extend/add of that class run their library code on the stream's values.
+   */
+  private itemsChecked(target: ObjV, op: string): void {
+    const named = instanceClasses(target).names.find((n) => historyChecks(n).includes('items'));
+    if (named === undefined) return;
+    this.anomaly(
+      'OFF_SHAPE_CALL',
+      `${op} on an object of ${named}: the library never gives it items, and the __setitem__/append/extend/add of ` +
+        'its released versions run their library code on the values (admitted without items: its history pack review)',
+      false,
+    );
+  }
+
   private addItems(target: PyVal, items: PyVal[]): void {
     noteChanged(target);
     if (typeof target === 'object') {
@@ -1280,6 +1316,7 @@ class PickleVm implements ModelContext {
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('ADDITEMS', target, 'add() on a non-set object');
+        if (target.k === K.Obj) this.itemsChecked(target, 'ADDITEMS');
         // A set subclass hashes each member it is given.
         for (const it of items) if (!isUnhashable(it)) this.hashed(it);
         if (target.k === K.Obj) this.plantedMethod(target, ['add'], items[0], 'ADDITEMS');
@@ -1525,6 +1562,18 @@ class PickleVm implements ModelContext {
     this.stateHooks(classes, state, via);
     // __setstate__ of every class the instance may be runs on the state (its derived sinks: class-sinks.ts).
     for (const name of classes.names) checkClassSinks(this.sinkHost, name, 'setstate', { state });
+    // Classes a history pack admits only with the state shape their library wrote (HistoryCheck 'frame-state').
+    for (const name of classes.names) {
+      if (!historyChecks(name).includes('frame-state')) continue;
+      const p = frameStateProblem(state);
+      if (p !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${via} on ${name}: ${p}; its released versions' __setstate__ take only a block manager or a dict with a ` +
+            "str '_typ' as data (any other state goes to legacy readers that np.load its items: a pickle loader)",
+          false,
+        );
+    }
     if (classes.unknown) checkUnknownClassState(this.sinkHost, state);
     // Native hooks that read the state's items without a length check (native-states.ts): memory corruption.
     for (const name of classes.names) {

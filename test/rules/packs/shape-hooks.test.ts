@@ -2,7 +2,9 @@
 // hook does not recognise would run its unpickling hook unchecked), and the hooks' own shape decisions.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { historyChecks, type HistoryCheck } from '../../../src/analyzers/pickle/callable-effects.js';
 import { callHookProblem } from '../../../src/analyzers/pickle/call-hooks.js';
+import { frameStateProblem } from '../../../src/analyzers/pickle/class-sinks.js';
 import { nativeStateHook, nativeStateProblem } from '../../../src/analyzers/pickle/native-states.js';
 import { distributionStateProblem } from '../../../src/analyzers/pickle/scipy-distributions.js';
 import { stateHookProblem } from '../../../src/analyzers/pickle/state-hooks.js';
@@ -59,7 +61,41 @@ describe('shape-checked pack entries are recognised by their hook', () => {
           const planted = written.map((v, i) => (i === firstNumber ? COMPUTED : v));
           assert.ok(nativeStateProblem(name, tuple(planted)), `${name}: an object where a number goes`);
         }
+      } else if (/: (?:items|frame-state)(?:;|$)/.test(e.checked!)) {
+        // A history entry admitted in the shape pandas wrote, which the VM checks on every value that may be of it.
+        const named = [...e.checked!.matchAll(/: (items|frame-state)(?=;|$)/g)].map((m) => m[1]);
+        for (const c of named) assert.ok(historyChecks(name).includes(c as HistoryCheck), `${name}: no ${c} check`);
+        if (named.includes('frame-state')) {
+          const tuple: PyVal = { k: K.Tuple, items: ['a', 'b', 'c', 'd'], more: 0 };
+          assert.ok(frameStateProblem(tuple), `${name}: a legacy tuple state`);
+          assert.equal(frameStateProblem(dict(['_typ'], ['panel'])), undefined, `${name}: the dict pandas wrote`);
+        }
       } else assert.fail(`${name}: no hook test for ${e.checked}`);
+    });
+  }
+});
+
+describe('history checks: items given to an object admitted without them', () => {
+  const names = allPacks().flatMap((p) =>
+    [...p.entries.keys()].filter((n) => historyChecks(n).includes('items') && p.id === 'pandas'),
+  );
+  it('there are such names', () => assert.ok(names.length >= 5));
+  for (const name of names) {
+    const dot = name.lastIndexOf('.');
+    const built = () =>
+      new P()
+        .proto(4)
+        .stackGlobal(name.slice(0, dot), name.slice(dot + 1))
+        .emptyTuple()
+        .newobj();
+    it(`${name}: SETITEM on an instance is reported, the instance alone is not`, async () => {
+      const alone = await scanBytes('p.pkl', built().stop().bytes());
+      assert.ok(!alone.findings.some((f) => f.evidence.signal.includes('on an object of')), name);
+      const items = await scanBytes('p.pkl', built().sbu('k').none().setitem().stop().bytes());
+      assert.ok(
+        items.findings.some((f) => f.evidence.signal.includes(`SETITEMS on an object of ${name}`)),
+        `${name}: ${items.findings.map((f) => f.evidence.signal).join('; ')}`,
+      );
     });
   }
 });

@@ -555,3 +555,16 @@ REVIEW["pandas.core.daterange.DateRange.__setstate__@aea31029661a"] = (
     "data", "state (index_state, offset[, tzinfo]): offset and tzinfo stored as attributes (not resolved), then "
             "Index.__setstate__(self, index_state) (0.10 - 0.13: numpy's ndarray.__setstate__ of the array state and "
             "the name stored; reviewed above)")
+
+# The other NDFrame classes the installed pack admits under names older pandas resolved too (pandas.core.series.Series
+# in every version; the sparse series at pandas.sparse.series (0.10 - 0.19) and pandas.core.sparse.series (0.20 - 0.25),
+# which read_pickle maps to _LoadSparseSeries): NDFrame.__setstate__ of 0.13 - 0.24 hands a non-dict state whose item 0
+# is a dict, or whose length is not 2, to _unpickle_frame/sparse_frame/panel/matrix_compat, which np.load its items
+# (a pickle loader with numpy < 1.16.3; pandas 0.13 - 0.18.0 import _unpickle_array successfully). A 2-item state goes
+# to _unpickle_series_compat (numpy's ndarray.__setstate__ and a SingleBlockManager: no load). pandas wrote a dict (0.13
+# on) or, for 0.10 - 0.12's ndarray-based Series, a 2-item state. Modelled as a loader of the `state[legacy]` label
+# (class-sinks.ts: such a state), beside the installed version's model.
+_LEGACY = ("pandas 0.13 - 0.24 NDFrame.__setstate__: a non-dict state with item 0 a dict or a length other than 2 goes to "
+           "the legacy frame/panel/matrix readers: _unpickle_array -> numpy's read_array -> pickle.load (numpy < 1.16.3)")
+for _n in ("pandas.core.series.Series", "pandas.sparse.series.SparseSeries", "pandas.core.sparse.series.SparseSeries"):
+    MODELLED[_n] = {"setstate": ({"state[legacy]": ["loader"]}, _LEGACY)}

@@ -120,6 +120,22 @@ function valueAt(label: string, params: readonly string[], input: HookInput): Py
       if (st.k === K.Obj) return BLOCK_MANAGERS.has(instanceClass(st)?.canonical ?? '') ? undefined : st;
       return undefined;
     }
+    // `state[legacy]`: the state when pandas 0.13 - 0.24's NDFrame.__setstate__ hands it to a legacy reader that
+    // np.loads its items: a sequence whose item 0 may be a dict or whose length may not be 2 (a 2-item state is the
+    // series reader's, which loads nothing), or an object the stream does not show to be a block manager.
+    if (label === 'state[legacy]') {
+      if (typeof st !== 'object') return undefined;
+      if (st.k === K.Unknown || st.k === K.Pers) return st;
+      if (st.k === K.Obj) return FRAME_MANAGERS.has(instanceClass(st)?.canonical ?? '') ? undefined : st;
+      if (st.k === K.List) return st;
+      if (st.k !== K.Tuple) return undefined;
+      if (st.more > 0 || st.items.length !== 2) return st;
+      const first = st.items[0];
+      return typeof first === 'object' &&
+        (first.k === K.Dict || first.k === K.Obj || first.k === K.Unknown || first.k === K.Pers)
+        ? st
+        : undefined;
+    }
     if (!label.startsWith('state.')) return undefined;
     if (typeof st !== 'object') return undefined;
     if (st.k === K.Obj || st.k === K.Unknown || st.k === K.Pers) {

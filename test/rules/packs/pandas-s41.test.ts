@@ -33,6 +33,7 @@ const WHY: Record<string, string | RegExp> = {
   h5: 'SETITEMS on an object of pandas.core.panel.Panel',
   h6: 'on pandas.core.panel.Panel: the state is a tuple',
   h8: 'pandas.core.daterange.DateRange: the pandas pack admits it only as a stored reference',
+  h9: 'its state[legacy] reaches pandas 0.13 - 0.24 NDFrame.__setstate__',
 };
 
 describe('issue 26: pandas legacy names (stop 41)', () => {

@@ -246,10 +246,14 @@ def history_effects(lib, entries, per_name, external, review, checks=None):
     # Names another pack admits (the installed version's) whose older versions' hook reaches more than the installed
     # one (MODELLED: name -> {hook key: (sinks by label, where)}): the VM checks these beside the installed model.
     for name, by_key in sorted(getattr(review, "MODELLED", {}).items()):
-        for key, (sinks, where) in by_key.items():
+        for key, spec in by_key.items():
             ref = f"{name}.{key} ({lib} history, older versions)"
-            hooks[ref] = {"sinks": {label: {kind: where for kind in kinds} for label, kinds in sorted(sinks.items())},
-                          "params": ["state"]}
+            rec = {}
+            for sinks, where in (spec if isinstance(spec, list) else [spec]):  # (sinks by label, where) pairs
+                for label, kinds in sorted(sinks.items()):
+                    for kind in kinds:
+                        rec.setdefault(label, {}).setdefault(kind, where)
+            hooks[ref] = {"sinks": dict(sorted(rec.items())), "params": ["state"]}
             classes.setdefault(name, {})[key] = ref
     out = {"generated_by": f"scripts/data/derive-history.py {lib}", "classes": dict(sorted(classes.items())),
            "hooks": dict(sorted(hooks.items()))}

@@ -568,3 +568,17 @@ _LEGACY = ("pandas 0.13 - 0.24 NDFrame.__setstate__: a non-dict state with item 
            "the legacy frame/panel/matrix readers: _unpickle_array -> numpy's read_array -> pickle.load (numpy < 1.16.3)")
 for _n in ("pandas.core.series.Series", "pandas.sparse.series.SparseSeries", "pandas.core.sparse.series.SparseSeries"):
     MODELLED[_n] = {"setstate": ({"state[legacy]": ["loader"]}, _LEGACY)}
+# Every version's NDFrame.__setstate__ (0.13 - 1.5) stores a dict state key by key with object.__setattr__, which runs
+# the class's property setters for keys that name one: attrs (1.0 on: dict(value) calls value.keys() and its items),
+# index/columns/items (AxisProperty: ensure_index(value), which duck-types it - numpy's conversion calls an object's
+# __array__), name (hashes it). pandas 1.5.3's pickle.load of a DataFrame whose state has 'attrs' (or 'index') set to
+# an object with a planted keys (__array__) calls it. Modelled with the `any` sink over the state, for the frame and
+# series classes the installed pack admits (and the old names read_pickle maps to them).
+_SETTERS_ANY = ("NDFrame.__setstate__ (0.13 - 1.5): object.__setattr__ of each key of a dict state runs the class's "
+                "property setters (attrs: dict(value); index/columns: ensure_index(value); name: hash(value)) on what "
+                "the state holds")
+for _n in ("pandas.core.frame.DataFrame", "pandas.core.series.Series", "pandas.sparse.series.SparseSeries",
+           "pandas.core.sparse.series.SparseSeries", "pandas.compat.pickle_compat._LoadSparseSeries",
+           "pandas.compat.pickle_compat._LoadSparseFrame"):
+    _had = MODELLED.get(_n, {}).get("setstate")
+    MODELLED[_n] = {"setstate": ([_had] if _had else []) + [({"state": ["any"]}, _SETTERS_ANY)]}

@@ -154,7 +154,7 @@ EFFECT_HOOKS = {"__setstate__": "setstate", "__hash__": "hash", "__new__": "new"
 
 # Verdicts "checked" whose third item names a shape the pickle VM checks on every value that may be of the class
 # (src/analyzers/pickle/callable-effects.ts HistoryCheck): the hook acts on other shapes, which the VM refuses.
-VM_CHECKS = ("items", "frame-state")
+VM_CHECKS = ("items", "frame-state", "new-empty")
 # A reviewed __getattr__/__getattribute__ answers a name the class lacks from the instance's data (pandas' NDFrame:
 # its labels): the VM counts every such lookup as answered by the stream (callable-effects.ts lookupAnsweredBy).
 LOOKUP_HOOKS = ("__getattr__", "__getattribute__")
@@ -197,6 +197,8 @@ def history_effects(lib, entries, per_name, external, review, checks=None):
                          for kind in kinds]
             else:
                 found = class_effects.source_hook_effects(hook, rec.get("sources", {}).get((owner, hook, h)))
+                if found is None and h.startswith("assigned:") and f"{owner}.{hook}@{h}" in review.REVIEW:
+                    found = []  # `__hash__ = other.__hash__`: the reviewed target's effects are the review's sinks
                 if found is None:
                     raise SystemExit(f"{name}: {owner}.{hook}@{h} has no readable source for its effect model")
                 verdict = review.REVIEW.get(f"{owner}.{hook}@{h}", ())
@@ -257,6 +259,10 @@ def history_effects(lib, entries, per_name, external, review, checks=None):
             classes.setdefault(name, {})[key] = ref
     out = {"generated_by": f"scripts/data/derive-history.py {lib}", "classes": dict(sorted(classes.items())),
            "hooks": dict(sorted(hooks.items()))}
+    # Checks the review puts on names another pack admits (EXTRA_CHECKS: name -> (checks, why)).
+    checks = {n: set(c) for n, c in (checks or {}).items()}
+    for n, (extra, _why) in getattr(review, "EXTRA_CHECKS", {}).items():
+        checks[n] = checks.get(n, set()) | set(extra)
     if checks:
         out["checks"] = {n: sorted(c) for n, c in sorted(checks.items()) if c}
     # The effect model of the admitted functions (what a call returns, which argument's class it builds: the VM follows

@@ -34,6 +34,8 @@ HELD = {
     "pandas.sparse.series.SparseTimeSeries": "named by pandas test pickles",
     "pandas.tseries.index.DatetimeIndex": "named by pandas test pickles",
     "pandas.tseries.period.PeriodIndex": "named by pandas test pickles",
+    "pandas.core.series.Series": "pandas 0.10 - 0.12 pickled it as numpy's _reconstruct(cls, (0,), 'b') + BUILD",
+    "pandas.sparse.series.SparseSeries": "named by pandas test pickles",
     "pandas.core.sparse.frame.SparseDataFrame": "pandas.read_pickle of 0.20 - 0.25 maps pandas.sparse.frame."
                                                 "SparseDataFrame to it",
     "pandas.tseries.offsets.BusinessDay": "named by pandas test pickles",
@@ -582,3 +584,75 @@ for _n in ("pandas.core.frame.DataFrame", "pandas.core.series.Series", "pandas.s
            "pandas.compat.pickle_compat._LoadSparseFrame"):
     _had = MODELLED.get(_n, {}).get("setstate")
     MODELLED[_n] = {"setstate": ([_had] if _had else []) + [({"state": ["any"]}, _SETTERS_ANY)]}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Series (the current name, which every version resolves; pandas 0.10 - 0.12 pickled it - and TimeSeries, SparseSeries,
+# SparseTimeSeries - as a numpy.ndarray subclass: _reconstruct + BUILD of (nd_state, own_state)); pandas 0.13 on wrote
+# NEWOBJ with no arguments + a dict state. The installed pack reviews pandas 1.5's Series; the hooks of every other
+# version are reviewed here.
+for _n in ("pandas.core.series.Series", "pandas.core.series.TimeSeries", "pandas.sparse.series.SparseSeries",
+           "pandas.sparse.series.SparseTimeSeries"):
+    FAMILIES["numpy.ndarray"][_n] = "pandas 0.10 - 0.12 pickle it as numpy's _reconstruct(cls, (0,), 'b') + BUILD"
+_NDFRAME_1X = ("pandas 0.25 - 3.0: a block manager state is stored; a dict whose '_typ' is set is stored key by key with "
+               "object.__setattr__ (after _attrs and, 1.2 on, Flags(self, **state['_flags'])), property setters of "
+               "the class running for keys that name one (the `any` sink over the state); a dict without _typ and, "
+               "up to 0.25, a 2-item state go to _unpickle_series_compat (no load), other states raise or are ignored: "
+               "the VM admits the states pandas wrote (frame-state)")
+for _h in ("401cd6522c37", "6769451599e9", "7b420aee00b6", "9a91597e0d22", "c837f751ec9f", "cac4f0677343"):
+    REVIEW[f"pandas.core.generic.NDFrame.__setstate__@{_h}"] = ("checked", _NDFRAME_1X, "frame-state", _ANY)
+for _h in ("5fc793d64af1", "81f5e9f6409b", "8b805a5048de"):
+    REVIEW[f"pandas.core.generic.NDFrame.__getattr__@{_h}"] = REVIEW["pandas.core.generic.NDFrame.__getattr__@32878c41ebf9"]
+for _h in ("178a425ee89c", "56b4906fa529", "574aa593207b", "b2d158b1e06c"):
+    REVIEW[f"pandas.core.generic.NDFrame.__setattr__@{_h}"] = ("data", _SETATTR)
+for _k in ("pandas.core.generic.NDFrame.__hash__@b5d93e702d47", "pandas.core.series.Series.__hash__@874a3ab733af",
+           "pandas.core.series.Series.__hash__@assigned:generic.NDFrame.__hash__"):
+    REVIEW[_k] = ("data", "raises TypeError (mutable)")
+for _h in ("54a646a6b454", "788e2ffcea8c"):
+    REVIEW[f"pandas.core.generic.NDFrame.setter attrs@{_h}"] = (
+        "data", "self._attrs = dict(value): dict() calls the value's keys() and __getitem__ (a dict state's attrs key "
+                "reaches it through object.__setattr__: the `any` sink of NDFrame.__setstate__ covers the value)")
+REVIEW["pandas.core.series.Series.__array_finalize__@e1e2c45733e3"] = ("data", _FINAL)
+REVIEW["pandas.sparse.series.SparseSeries.__array_finalize__@9de8f21b0fcf"] = ("data", _FINAL)
+REVIEW["pandas.core.series.Series.__eq__@assigned:<expr>"] = ("data", _UNHASHABLE_EQ)
+REVIEW["pandas.core.series.Series.__setstate__@7a7d383b708b"] = (
+    "checked", "pandas 0.10 - 0.12: (nd_state, own_state): numpy's ndarray.__setstate__, then the index "
+               "(_handle_legacy_indexes, the index setter) and name set from own_state - library code on the stream's "
+               "values (the `any` sink); any other state raises (the VM admits the series tuple: frame-state)",
+    "frame-state", _ANY)
+REVIEW["pandas.sparse.series.SparseSeries.__setstate__@1c33bd2c515d"] = (
+    "checked", "pandas 0.10 - 0.12: (nd_state, (index, fill_value, sp_index[, name])): numpy's ndarray.__setstate__, "
+               "then sp_index, fill_value, index and name set (the `any` sink); any other state raises (frame-state)",
+    "frame-state", _ANY)
+_NEW_EMPTY = ("pandas 0.10 - 0.12's __new__ builds the series from its arguments (data, index, dtype, name...): it runs "
+              "only on NEWOBJ's arguments (numpy's _reconstruct does not call it), and pandas 0.13 on write NEWOBJ with "
+              "none: the VM refuses arguments (new-empty)")
+for _o, _hs in (("pandas.core.series.Series", ("7e8d488b5cd3", "c63c8e5e58a8", "ff557aaaab73")),
+                ("pandas.sparse.series.SparseSeries", ("70e5021897f5", "aac54eb0e9d1"))):
+    for _h in _hs:
+        REVIEW[f"{_o}.__new__@{_h}"] = ("checked", _NEW_EMPTY, "new-empty")
+for _h in ("273eab4737f8", "31ebab4671b8", "4e345415d614", "6e4809841e9a", "e9c9b7c900e8", "f3f2c001fd0c"):
+    REVIEW[f"pandas.core.series.Series.setter name@{_h}"] = (
+        "data", "checks the value is hashable (hash(value): its class's own __hash__) and stores it as _name")
+for _k in ("pandas.core.series.Series.setter imag@48c3a4ac327b", "pandas.core.series.Series.setter real@b2fba8119c6c"):
+    REVIEW[_k] = ("data", "self.values.real/imag = v: numpy stores v into the array's real or imaginary part (converted "
+                          "through its type's number slots)")
+REVIEW["pandas.sparse.series.SparseSeries.setter fill_value@9e55ba742db6"] = (
+    "data", "self.block.fill_value = v: stores the fill value on the series' sparse block (the `any` sink of the "
+            "__setstate__ whose dict state reaches it covers the value)")
+for _h in ("199553d1632f", "2194fcb26a43", "2240fdac5522", "28cc593ab116", "28f900472fd5", "2b4a5cc4b979", "2fb5d5ef60a4",
+           "3702b6af04d8", "4568dc1e2ad4", "69185c24ac7e", "6bc0ee06383c", "84c5ba1fd7a8", "92c8bbb5bb75", "a9a7afecacc0",
+           "b583fff5cd31", "b90968939fea", "bea1c78e4f51", "c31663b3537f", "c799aa02175e", "cfe4800ce873", "d0ce8e23ccb1",
+           "d7400a6aac24", "da93b171305e", "f250ba1660b9", "fad03f8fdd18", "fd0bec72627d"):
+    REVIEW[f"pandas.core.series.Series.__setitem__@{_h}"] = ("checked", _ITEMS, "items")
+for _h in ("15ae4c773090", "377082fc8a68", "5fd6d4be1ac2", "9fa45a8ec587", "a3728e1708f4", "b0a6a9b0b21e", "ef875fbcda24",
+           "fecb4fe1af22"):
+    REVIEW[f"pandas.core.series.Series.append@{_h}"] = ("checked", _ITEMS, "items")
+# Checks on names the installed pack admits, for hooks of every version the stream can reach only through shapes pandas
+# never writes (name -> (checks, why)).
+EXTRA_CHECKS = {
+    "pandas.core.frame.DataFrame": (
+        ("items",),
+        "DataFrame.__setitem__ runs com.apply_if_callable(key, self) (pandas 1.5.3: SETITEMS on a DataFrame whose key is "
+        "xgboost's Booster calls it) and library code on the value in every version; pandas never gives a frame items "
+        "while pickling"),
+}

@@ -167,9 +167,11 @@ interface HistoryEffectsFile {
  *   __setitem__/append/extend/add run their library code on the stream's values);
  * - `frame-state`: a BUILD state is a block manager object or a literal dict whose `_typ` is a str and whose keys are
  *   Python identifiers (what pandas wrote; pandas 0.13 - 0.24's NDFrame.__setstate__ stores that with
- *   object.__setattr__ and hands any other state to its legacy readers, which np.load the state's items).
+ *   object.__setattr__ and hands any other state to its legacy readers, which np.load the state's items);
+ * - `new-empty`: NEWOBJ gives its __new__ no arguments (pandas 0.13 on write `copyreg.__newobj__(cls)`; the __new__ of
+ *   0.10 - 0.12, which builds the object from its arguments, then runs on none).
  */
-export type HistoryCheck = 'items' | 'frame-state';
+export type HistoryCheck = 'items' | 'frame-state' | 'new-empty';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
@@ -377,6 +379,8 @@ export function lookupAnsweredBy(canonical: string, name: string): string | unde
   const d = lookupData();
   if (!Object.hasOwn(d.classes, canonical)) {
     // A class only released versions define (a history pack's name): its hook is not read per name (fail closed).
+    // A class whose installed version's hook answers from its data labels is modelled by labelLookupBy instead.
+    if (d.labelClasses !== undefined && Object.hasOwn(d.labelClasses, canonical)) return undefined;
     for (const h of histories) {
       const l = h.get('lookups', canonical);
       if (l !== undefined && !l.has.includes(name)) return `${l.hook} (released versions)`;

@@ -17,7 +17,7 @@ import {
   type LabelSinks,
 } from './callable-effects.js';
 import { instanceClass, instanceClasses } from './instance-class.js';
-import { dictGet, K, kindName, UNKNOWN, type DictV, type PyObj, type PyVal } from './values.js';
+import { dictGet, K, kindName, UNKNOWN, type DictV, type PyObj, type PyVal, type TupleV } from './values.js';
 
 export interface ClassSinkHost {
   /** Models `callee(*args)` made by the hook (depth-bounded by the host), recording a call fact with `why`. */
@@ -65,10 +65,11 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Why a BUILD state is not one the `frame-state` check admits (callable-effects.ts HistoryCheck), or undefined: a block
- * manager object (pandas 0.10 - 0.12 pickled a frame or panel as its manager), or a literal dict whose keys are Python
- * identifiers and whose `_typ` is a str (0.13 on). pandas 0.13 - 0.24's NDFrame.__setstate__ stores such a dict's
+ * manager object (pandas 0.10 - 0.12 pickled a frame or panel as its manager), a literal dict whose keys are Python
+ * identifiers (and whose `_typ`, if any, is a str: 0.13 on), or the series and sparse-frame tuples of 0.10 - 0.12
+ * (legacyTupleProblem). pandas 0.13 - 0.24's NDFrame.__setstate__ stores such a dict's
  * entries with object.__setattr__; a dict without `_typ` goes to _unpickle_series_compat (setters and methods of its
- * values), any other state to the legacy readers (_unpickle_frame/panel/sparse_frame/matrix_compat), which hand the
+ * values: the `any` sink), any other state to the legacy readers (_unpickle_frame/panel/sparse_frame/matrix_compat), which hand the
  * state's items to np.load (a pickle loader with numpy < 1.16.3). pandas 0.10 - 0.12's Panel and SparseDataFrame
  * __setstate__ unpack a 4- or 5-entry dict and np.load its keys: an identifier can be no .npy, .npz or pickle stream
  * (a pickle needs its STOP '.', and a callable needs GLOBAL's newline or a binary opcode), so it only raises there.
@@ -81,13 +82,46 @@ export function frameStateProblem(state: PyVal): string | undefined {
       ? undefined
       : 'the state is an object that may be of a class other than a pandas block manager';
   }
-  if (state.k !== K.Dict) return `the state is a ${state.k === K.Tuple ? 'tuple' : 'value'} (a legacy reader's shape)`;
+  if (state.k === K.Tuple) return legacyTupleProblem(state);
+  if (state.k !== K.Dict) return `the state is a ${kindName(state)} (a legacy reader's shape)`;
   if (state.opaque || state.n > state.keys.length) return 'the state dict has entries the analysis did not keep';
   if (!state.keys.every((k) => typeof k === 'string' && IDENTIFIER.test(k)))
     return 'a key of the state dict is not a Python identifier';
+  // With no '_typ' (pandas 0.13 - 0.20's Series wrote {'_data', 'name'}), NDFrame.__setstate__ hands the dict to
+  // _unpickle_series_compat, which sets _data, name and index through their setters: library code on the values
+  // (the `any` sink of the hook's model), no load. A '_typ' that is not a str is no state pandas wrote.
   const typ = dictGet(state, '_typ');
+  if (typ === undefined) return undefined;
   const isStr = typeof typ === 'string' || (typeof typ === 'object' && typ.k === K.Str);
-  return isStr ? undefined : "the state dict has no str '_typ' (pandas' legacy series reader takes it)";
+  return isStr ? undefined : "the state dict's '_typ' is not a str";
+}
+
+/** An instance of a pandas index class (any version's name), as far as the stream shows. */
+function isIndexObject(v: PyVal | undefined): boolean {
+  if (typeof v !== 'object' || v.k !== K.Obj) return false;
+  const c = instanceClasses(v);
+  return !c.unknown && c.names.length > 0 && c.names.every((n) => /^pandas\.[\w.]+\.\w*Index$/.test(n));
+}
+
+/**
+ * The two tuple states pandas' NDFrame.__setstate__ (0.13 - 0.24) reads without np.load, which pandas 0.10 - 0.12
+ * wrote: a series (nd_state, own_state) - item 0 the ndarray's state tuple, read by _unpickle_series_compat (numpy's
+ * ndarray.__setstate__ and a SingleBlockManager); and a sparse frame (series, columns, index, fill_value, kind) whose
+ * columns and index are pandas index objects (_unpickle_sparse_frame_compat np.loads them only when they are not). Any
+ * other tuple goes to a reader that np.loads its items.
+ */
+function legacyTupleProblem(state: TupleV): string | undefined {
+  if (state.more > 0) return 'the state is a tuple whose items were not all kept';
+  const [first, second, third] = state.items;
+  if (state.items.length === 2) {
+    const ok = typeof first === 'object' && first.k === K.Tuple && typeof second === 'object' && second.k === K.Tuple;
+    return ok ? undefined : "the state is a 2-item tuple other than a series' (nd_state, own_state)";
+  }
+  if (state.items.length === 5) {
+    const ok = typeof first === 'object' && first.k === K.Dict && isIndexObject(second) && isIndexObject(third);
+    return ok ? undefined : 'the state is a 5-item tuple whose columns and index are not both pandas index objects';
+  }
+  return `the state is a ${state.items.length}-item tuple (a legacy reader's shape)`;
 }
 
 /** Kinds a planted attribute may be called as (a class, function, instance, or a value the analysis lost). */

@@ -1041,6 +1041,7 @@ class PickleVm implements ModelContext {
       } else if (kind === 'NEWOBJ' || kind === 'NEWOBJ_EX') {
         // A class that builds itself in __new__ (pandas' Timestamp): NEWOBJ's arguments are a call's.
         this.checkCallHook(canonical, kind === 'NEWOBJ' ? args : undefined, true);
+        this.newEmptyChecked(canonical, args, kwargs);
         if (effective === callee) this.checkTzText(canonical, args, kwargs);
         checkDtypeSource(this.effectHost, canonical, args, kwargs);
         checkClassSinks(this.sinkHost, canonical, 'new', { args, kwargs });
@@ -1162,6 +1163,20 @@ class PickleVm implements ModelContext {
     if (canonical === 'builtins.dict' && st !== undefined && !(typeof st === 'object' && st.k === K.None)) {
       result.planted = typeof st === 'object' && st.k === K.Dict ? st : { k: K.Dict, keys: [], vals: [], n: 1 };
     }
+  }
+
+  /** NEWOBJ with arguments of a class a history pack admits only rebuilt with none (HistoryCheck 'new-empty'). */
+  private newEmptyChecked(canonical: string, args: PyVal, kwargs: PyVal | undefined): void {
+    if (!historyChecks(canonical).includes('new-empty')) return;
+    const empty = typeof args === 'object' && args.k === K.Tuple && args.items.length === 0 && args.more === 0;
+    const noKw = kwargs === undefined || (typeof kwargs === 'object' && kwargs.k === K.Dict && kwargs.n === 0);
+    if (empty && noKw) return;
+    this.anomaly(
+      'OFF_SHAPE_CALL',
+      `NEWOBJ of ${canonical} with arguments: pandas rebuilds it with none, and the __new__ of its released versions ` +
+        'builds the object from its arguments (admitted rebuilt with none: its history pack review)',
+      false,
+    );
   }
 
   /** A pandas callable or class given a 'dateutil/<path>' tz text (call-hooks.ts pandasTzTextProblem): an open. */
@@ -1569,8 +1584,9 @@ class PickleVm implements ModelContext {
       if (p !== undefined)
         this.anomaly(
           'OFF_SHAPE_CALL',
-          `${via} on ${name}: ${p}; its released versions' __setstate__ take only a block manager or a dict with a ` +
-            "str '_typ' as data (any other state goes to legacy readers that np.load its items: a pickle loader)",
+          `${via} on ${name}: ${p}; its released versions' __setstate__ take a block manager, a dict or the series ` +
+            'and sparse-frame tuples pandas wrote as data (any other state goes to legacy readers that np.load its ' +
+            'items: a pickle loader)',
           false,
         );
     }

@@ -39,8 +39,11 @@ describe('frame-state: the BUILD states pandas wrote for a frame or panel', () =
     ],
     ['an object of another class', inst('argparse.Namespace'), /other than a pandas block manager/],
     ['a legacy 4-tuple', tuple('a', 'b', 'c', 'd'), /tuple/],
-    ['a dict without _typ', dict([['_data', NONE]]), /no str '_typ'/],
-    ['a dict whose _typ is not a str', dict([['_typ', NONE]]), /no str '_typ'/],
+    ['a dict without _typ (0.13 - 0.20 Series)', dict([['_data', NONE]]), undefined],
+    ['a dict whose _typ is not a str', dict([['_typ', NONE]]), /'_typ' is not a str/],
+    ['a series tuple of 0.10 - 0.12', tuple(tuple(1, 'b'), tuple(NONE, 'name')), undefined],
+    ['a 2-tuple whose item 0 is a dict', tuple(dict([['a', 1]]), tuple()), /2-item tuple/],
+    ['a sparse-frame 5-tuple with a non-index columns', tuple(dict([]), 'cols', 'idx', 1, 'block'), /5-item tuple/],
     [
       'a key that is no identifier',
       dict([

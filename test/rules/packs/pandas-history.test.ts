@@ -91,10 +91,10 @@ describe('pandas history pack: old offsets', () => {
       assert.equal(e?.versions, `pandas v0.1${n === 'Float64Index' ? 3 : 0}.0 - 1.5.0rc0`, n);
     }
   });
-  it('names whose old hooks are not reviewed, or not data-only, stay out', () => {
+  it("the review refuses no name its legacy pickles hold (stop 41), and Series carries every version's checks", () => {
     for (const n of ['pandas.core.series.TimeSeries', 'pandas.sparse.series.SparseTimeSeries'])
-      assert.equal(allowEntry(n), undefined, n);
-    assert.match(refusedBy('pandas.core.series.TimeSeries')?.reason ?? '', /hooks not reviewed/);
+      assert.equal(refusedBy(n), undefined, n);
+    assert.equal(allowEntry('pandas.core.series.Series')?.versions, 'pandas 1.5.3; pandas v0.10.0 - 3.0.dev');
   });
   it('the stop-41 names are admitted with the version range they resolve in (pandas-s41.test.ts holds their twins)', () => {
     const want: Record<string, string> = {

@@ -33,9 +33,12 @@ const WHY: Record<string, string | RegExp> = {
   h7: /names a dateutil zone file|the tz argument is not None or an unmodified pytz zone/,
   h4: 'a level is not a pandas index',
   h5: 'SETITEMS on an object of pandas.core.panel.Panel',
-  h6: 'on pandas.core.panel.Panel: the state is a tuple',
+  h6: 'on pandas.core.panel.Panel: the state is a 4-item tuple',
   h8: 'pandas.core.daterange.DateRange: the pandas pack admits it only as a stored reference',
   h9: 'its state[legacy] reaches pandas 0.13 - 0.24 NDFrame.__setstate__',
+  h11: /SETITEMS on an object of pandas\.core\.(series\.Series|frame\.DataFrame)/,
+  h12: 'NEWOBJ of pandas.core.series.Series with arguments',
+  h13: 'xgboost.core.Booster: the xgboost pack admits it only rebuilt through __new__',
 };
 
 describe('issue 26: pandas legacy names (stop 41)', () => {

@@ -61,9 +61,9 @@ describe('shape-checked pack entries are recognised by their hook', () => {
           const planted = written.map((v, i) => (i === firstNumber ? COMPUTED : v));
           assert.ok(nativeStateProblem(name, tuple(planted)), `${name}: an object where a number goes`);
         }
-      } else if (/: (?:items|frame-state)(?:;|$)/.test(e.checked!)) {
+      } else if (/: (?:items|frame-state|new-empty)(?:;|$)/.test(e.checked!)) {
         // A history entry admitted in the shape pandas wrote, which the VM checks on every value that may be of it.
-        const named = [...e.checked!.matchAll(/: (items|frame-state)(?=;|$)/g)].map((m) => m[1]);
+        const named = [...e.checked!.matchAll(/: (items|frame-state|new-empty)(?=;|$)/g)].map((m) => m[1]);
         for (const c of named) assert.ok(historyChecks(name).includes(c as HistoryCheck), `${name}: no ${c} check`);
         if (named.includes('frame-state')) {
           const tuple: PyVal = { k: K.Tuple, items: ['a', 'b', 'c', 'd'], more: 0 };
@@ -95,6 +95,24 @@ describe('history checks: items given to an object admitted without them', () =>
       assert.ok(
         items.findings.some((f) => f.evidence.signal.includes(`SETITEMS on an object of ${name}`)),
         `${name}: ${items.findings.map((f) => f.evidence.signal).join('; ')}`,
+      );
+    });
+  }
+});
+
+describe('history checks: NEWOBJ arguments of a class admitted rebuilt with none', () => {
+  const names = allPacks().flatMap((p) => [...p.entries.keys()].filter((n) => historyChecks(n).includes('new-empty')));
+  it('there are such names', () => assert.ok(names.length >= 2));
+  for (const name of names) {
+    const dot = name.lastIndexOf('.');
+    const cls = () => new P().proto(4).stackGlobal(name.slice(0, dot), name.slice(dot + 1));
+    it(`${name}: NEWOBJ with arguments is reported, with none it is not`, async () => {
+      const none = await scanBytes('p.pkl', cls().emptyTuple().newobj().stop().bytes());
+      assert.ok(!none.findings.some((f) => f.evidence.signal.includes('with arguments')), name);
+      const some = await scanBytes('p.pkl', cls().mark().int(1).tuple().newobj().stop().bytes());
+      assert.ok(
+        some.findings.some((f) => f.evidence.signal.includes(`NEWOBJ of ${name} with arguments`)),
+        `${name}: ${some.findings.map((f) => f.evidence.signal).join('; ')}`,
       );
     });
   }

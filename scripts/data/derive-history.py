@@ -271,7 +271,7 @@ def history_effects(lib, entries, per_name, external, review, checks=None):
     if calls:
         out["callables"] = calls
     lookups = {}
-    for name in sorted(entries):
+    for name in sorted(entries if getattr(review, "HISTORY_LOOKUPS", False) else ()):
         rec = per_name.get(name, {})
         found = sorted({f"{o}.{k}" for o, k, _h in rec.get("hooks", ()) if k in LOOKUP_HOOKS})
         if found:
@@ -326,7 +326,8 @@ def derive(lib, pins, base, show_hooks):
     for tag, commit, _date, *where in spec["versions"]:
         # A 4th item: the repository holding the commit (pandas' commits are read from forks that carry them).
         version = parse_version(mirror_of(where[0], base) if where else repo, commit, review.PACKAGE, CACHE,
-                                getattr(review, "SOURCE_ROOT", ""), getattr(review, "PATHS", None))
+                                getattr(review, "SOURCE_ROOT", ""), getattr(review, "PATHS", None),
+                                getattr(review, "TWO_TO_THREE", False))
         if getattr(review, "STAR_IMPORTS", False):  # names re-exported by `from M import *` resolve too
             star_aliases(mirror_of(where[0], base) if where else repo, commit, review.PACKAGE, version,
                          getattr(review, "SOURCE_ROOT", ""))

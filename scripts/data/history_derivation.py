@@ -265,14 +265,15 @@ def parse_module(module, text, is_package, fixers=None):
     return out
 
 
-def parse_version(repo, commit, package, cache=None, root="", paths=None):
+def parse_version(repo, commit, package, cache=None, root="", paths=None, two_to_three=False):
     """{'classes': {name: {...}}, 'functions': {name: hash}, 'aliases': {name: target}, 'sources': {hash: text}}.
-    `cache`: a directory where the result is kept per commit and package (a commit's tree never changes). A release
-    whose setup.py builds with use_2to3 has its Python 2 modules read as 2to3 rewrote them (setup_2to3)."""
+    `cache`: a directory where the result is kept per commit and package (a commit's tree never changes). With
+    `two_to_three` (a review module's TWO_TO_THREE), a release whose setup.py builds with use_2to3 has its Python 2
+    modules read as 2to3 rewrote them (setup_2to3)."""
     import json
     import os
 
-    fixers = setup_2to3(repo, commit, root if isinstance(root, str) else "")
+    fixers = setup_2to3(repo, commit, root if isinstance(root, str) else "") if two_to_three else None
     if cache:
         scope = package if not paths else package + "-" + hashlib.sha256("|".join(paths).encode()).hexdigest()[:8]
         if fixers is not None:
@@ -281,7 +282,7 @@ def parse_version(repo, commit, package, cache=None, root="", paths=None):
         if os.path.exists(path):
             with open(path, encoding="utf-8") as fh:
                 return json.load(fh)
-        out = parse_version(repo, commit, package, root=root, paths=paths)
+        out = parse_version(repo, commit, package, root=root, paths=paths, two_to_three=two_to_three)
         os.makedirs(cache, exist_ok=True)
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(out, fh)

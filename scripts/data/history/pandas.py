@@ -14,6 +14,12 @@ EFFECTS = True
 # pandas 0.18 - 0.24 keep pandas.core.index as `from pandas.indexes.api import *` (then pandas.core.indexes.api): the
 # names it re-exports that way resolve there (history_derivation.star_aliases).
 STAR_IMPORTS = True
+# pandas 0.10 - 0.12 install under Python 3 through 2to3 (their setup.py: use_2to3): their Python 2 modules are read as
+# 2to3 rewrote them (history_derivation.setup_2to3), so the names those modules define resolve in those versions too.
+TWO_TO_THREE = True
+# Admitted classes whose released versions' __getattr__ answers names they lack (NDFrame's labels) get a lookups record
+# (derive-history.py history_effects): the VM counts every such lookup as answered by the stream.
+HISTORY_LOOKUPS = True
 HELD = {
     "pandas._libs.tslib.Timestamp": "named by pandas test pickles",
     "pandas.core.base.FrozenNDArray": "named by pandas test pickles",

@@ -30,7 +30,7 @@ sys.path.append(os.path.join(HERE, "history"))  # the review modules share sklea
 # and the like are review modules, never the installed libraries of the same name)
 from allowlist_derivation import write_json  # noqa: E402
 from history_derivation import (  # noqa: E402
-    deprecated_modules, effective_hooks, git, parse_version, pyx_aliases, pyx_classes, pyx_functions, pyx_state_reads,
+    _c3, deprecated_modules, star_aliases, effective_hooks, git, parse_version, pyx_aliases, pyx_classes, pyx_functions, pyx_state_reads,
     pyx_state_written, pyx_text, resolve_alias, unhashable)
 
 PINS = os.path.join(HERE, "history", "pins.json")
@@ -152,7 +152,15 @@ def candidates(version, review):
 EFFECT_HOOKS = {"__setstate__": "setstate", "__hash__": "hash", "__new__": "new"}
 
 
-def history_effects(lib, entries, per_name, external, review):
+# Verdicts "checked" whose third item names a shape the pickle VM checks on every value that may be of the class
+# (src/analyzers/pickle/callable-effects.ts HistoryCheck): the hook acts on other shapes, which the VM refuses.
+VM_CHECKS = ("items", "frame-state", "new-empty")
+# A reviewed __getattr__/__getattribute__ answers a name the class lacks from the instance's data (pandas' NDFrame:
+# its labels): the VM counts every such lookup as answered by the stream (callable-effects.ts lookupAnsweredBy).
+LOOKUP_HOOKS = ("__getattr__", "__getattribute__")
+
+
+def history_effects(lib, entries, per_name, external, review, checks=None):
     """The effect model of each admitted class (src/analyzers/pickle/class-sinks.ts reads it like the installed
     packs' callable-effects.json): for its __setstate__ and __hash__, the union over every released version in which
     the name resolves of what each version's hook does with the state (a method of a state value called, a state value
@@ -189,6 +197,8 @@ def history_effects(lib, entries, per_name, external, review):
                          for kind in kinds]
             else:
                 found = class_effects.source_hook_effects(hook, rec.get("sources", {}).get((owner, hook, h)))
+                if found is None and h.startswith("assigned:") and f"{owner}.{hook}@{h}" in review.REVIEW:
+                    found = []  # `__hash__ = other.__hash__`: the reviewed target's effects are the review's sinks
                 if found is None:
                     raise SystemExit(f"{name}: {owner}.{hook}@{h} has no readable source for its effect model")
                 verdict = review.REVIEW.get(f"{owner}.{hook}@{h}", ())
@@ -215,16 +225,66 @@ def history_effects(lib, entries, per_name, external, review):
             ref = next((r for r, x in hooks.items() if x == rec_out), f"{name}.{key} ({lib} history)")
             hooks[ref] = rec_out
             classes.setdefault(name, {})[key] = ref
+    # An old name read as another reviewed name by a loader's table (MAPPED): its model is the union of both.
+    for name, targets in sorted(getattr(review, "MAPPED", {}).items()):
+        if name not in entries:
+            continue
+        for key in sorted({k for t in [name, *targets] for k in classes.get(t, {})}):
+            recs = [hooks[classes[t][key]] for t in [name, *targets] if key in classes.get(t, {})]
+            sinks = {}
+            for r in recs:
+                for label, kinds in r["sinks"].items():
+                    into = sinks.setdefault(label, {})
+                    for kind, v in kinds.items():
+                        if isinstance(v, list):
+                            into[kind] = sorted(set(into.get(kind, [])) | set(v))
+                        else:
+                            into.setdefault(kind, v)
+            params = recs[0]["params"]
+            rec_out = {"sinks": dict(sorted(sinks.items())), "params": params}
+            ref = next((r for r, x in hooks.items() if x == rec_out), f"{name}.{key} ({lib} history, as mapped)")
+            hooks[ref] = rec_out
+            classes.setdefault(name, {})[key] = ref
     # Names another pack admits (the installed version's) whose older versions' hook reaches more than the installed
     # one (MODELLED: name -> {hook key: (sinks by label, where)}): the VM checks these beside the installed model.
     for name, by_key in sorted(getattr(review, "MODELLED", {}).items()):
-        for key, (sinks, where) in by_key.items():
+        for key, spec in by_key.items():
             ref = f"{name}.{key} ({lib} history, older versions)"
-            hooks[ref] = {"sinks": {label: {kind: where for kind in kinds} for label, kinds in sorted(sinks.items())},
-                          "params": ["state"]}
+            rec = {}
+            for sinks, where in (spec if isinstance(spec, list) else [spec]):  # (sinks by label, where) pairs
+                for label, kinds in sorted(sinks.items()):
+                    for kind in kinds:
+                        rec.setdefault(label, {}).setdefault(kind, where)
+            hooks[ref] = {"sinks": dict(sorted(rec.items())), "params": ["state"]}
             classes.setdefault(name, {})[key] = ref
     out = {"generated_by": f"scripts/data/derive-history.py {lib}", "classes": dict(sorted(classes.items())),
            "hooks": dict(sorted(hooks.items()))}
+    # Checks the review puts on names another pack admits (EXTRA_CHECKS: name -> (checks, why)).
+    checks = {n: set(c) for n, c in (checks or {}).items()}
+    for n, (extra, _why) in getattr(review, "EXTRA_CHECKS", {}).items():
+        checks[n] = checks.get(n, set()) | set(extra)
+    if checks:
+        out["checks"] = {n: sorted(c) for n, c in sorted(checks.items()) if c}
+    # The effect model of the admitted functions (what a call returns, which argument's class it builds: the VM follows
+    # the class of the result), from the review (CALLABLES: name -> record in callable-effects.json's form).
+    calls = {n: e for n, e in sorted(getattr(review, "CALLABLES", {}).items()) if n in entries}
+    if calls:
+        out["callables"] = calls
+    lookups = {}
+    for name in sorted(entries if getattr(review, "HISTORY_LOOKUPS", False) else ()):
+        rec = per_name.get(name, {})
+        found = sorted({f"{o}.{k}" for o, k, _h in rec.get("hooks", ()) if k in LOOKUP_HOOKS})
+        if found:
+            # Names every released version's class has itself (never answered by the hook), the hook otherwise.
+            lookups[name] = {"hook": found[0], "has": sorted(n for n in rec.get("has", ()) if not n.startswith("setter "))}
+    for name, targets in sorted(getattr(review, "MAPPED", {}).items()):
+        if name in entries and name not in lookups:
+            found = [lookups[t] for t in targets if t in lookups]
+            if found:
+                lookups[name] = {"hook": found[0]["hook"],
+                                 "has": sorted(set.intersection(*(set(f["has"]) for f in found)))}
+    if lookups:
+        out["lookups"] = lookups
     # Classes older versions pass where a pack callable checks its argument's family (FAMILIES: root -> {name: why}),
     # for the names admitted here only.
     fams = {root: sorted(n for n in names if n in entries) for root, names in getattr(review, "FAMILIES", {}).items()}
@@ -266,7 +326,11 @@ def derive(lib, pins, base, show_hooks):
     for tag, commit, _date, *where in spec["versions"]:
         # A 4th item: the repository holding the commit (pandas' commits are read from forks that carry them).
         version = parse_version(mirror_of(where[0], base) if where else repo, commit, review.PACKAGE, CACHE,
-                                getattr(review, "SOURCE_ROOT", ""), getattr(review, "PATHS", None))
+                                getattr(review, "SOURCE_ROOT", ""), getattr(review, "PATHS", None),
+                                getattr(review, "TWO_TO_THREE", False))
+        if getattr(review, "STAR_IMPORTS", False):  # names re-exported by `from M import *` resolve too
+            star_aliases(mirror_of(where[0], base) if where else repo, commit, review.PACKAGE, version,
+                         getattr(review, "SOURCE_ROOT", ""))
         names = candidates(version, review)
         record_versions[tag] = {"commit": commit, "modules": len({c.rsplit(".", 1)[0] for c in version["classes"]}),
                                 "candidates": len(names)}
@@ -285,6 +349,11 @@ def derive(lib, pins, base, show_hooks):
             if hooks is None:
                 rec["refused"].append(f"{tag}: {err}")
                 continue
+            # The names the class has in this version (methods and hooks along its order, package classes only): a
+            # lookup of any other name reaches its __getattr__ (kept for the classes that have one: LOOKUP_HOOKS).
+            order = [c for c in _c3(version, target, external) if c in version["classes"]]
+            has = {m for c in order for m in (*version["classes"][c].get("methods", {}), *version["classes"][c]["hooks"])}
+            rec["has"] = has if "has" not in rec else rec["has"] & has
             if "__hash__" not in {k for _, k, _ in hooks}:
                 hooks = [x for x in hooks if x[1] != "__eq__" or not unhashable(version, target, external)]
             for owner, hook, h in hooks:
@@ -371,6 +440,7 @@ def derive(lib, pins, base, show_hooks):
                     if h not in hashes:
                         unreviewed.setdefault(f"{callee}@{h}", version["sources"].get(h, ""))
     entries, refused, native_states = {}, {}, {}
+    name_checks = {}  # name -> the VM checks its "checked" verdicts name
     for name, rec in sorted(per_name.items()):
         span = vrange(rec["tags"])
         if review.LIB != review.PACK:  # a pack of several libraries (pytz-dateutil): the range names its library
@@ -437,6 +507,7 @@ def derive(lib, pins, base, show_hooks):
                                             "(src/analyzers/pickle/native-states.ts)")
             continue
         notes, bad, missing, checked = {}, [], [], {}  # notes: (hook, owner, why) -> hashes
+        vm_checks = set()
         reference = getattr(review, "REFERENCE_ONLY", {}).get(name)
         for owner, hook, h in sorted(rec["hooks"]):
             if hook == "__init__":
@@ -455,6 +526,8 @@ def derive(lib, pins, base, show_hooks):
                 notes.setdefault((hook, owner, verdict[1]), []).append(h)
                 if verdict[0] == "checked":  # admitted in the state shape the library writes, which the VM checks
                     checked.setdefault(f"{hook}: {owner}@{h}", verdict[2])
+                    if verdict[2] in VM_CHECKS:
+                        vm_checks.add(verdict[2])
             else:
                 bad.append(f"{owner}.{hook}@{h}: {verdict[1]}")
         if bad or missing:
@@ -472,6 +545,23 @@ def derive(lib, pins, base, show_hooks):
             entries[name]["rebuild"] = f"{reference}; {entries[name]['rebuild']}"
         if checked:
             entries[name]["checked"] = "; ".join(f"{k}: {v}" for k, v in sorted(checked.items()))
+        if vm_checks:
+            name_checks[name] = vm_checks
+    # An old name a loader's class-location table maps to another name this pack reviews (MAPPED: pandas.read_pickle)
+    # is read as that name in those versions: admitted only with it, and with its checks.
+    for name, targets in sorted(getattr(review, "MAPPED", {}).items()):
+        if name not in entries:
+            continue
+        missing = [t for t in targets if t not in entries]
+        if missing:
+            entries.pop(name)
+            refused[name] = (f"resolves in {per_name[name]['tags'][0]} - {per_name[name]['tags'][-1]}; the loader's "
+                             f"class-location table maps it to {', '.join(missing)}, which is not admitted")
+            continue
+        for t in targets:
+            if name_checks.get(t):
+                name_checks[name] = name_checks.get(name, set()) | name_checks[t]
+        entries[name]["reason"] += f"; pandas.read_pickle maps it to {', '.join(targets)} (reviewed here too)"
     for name, why in review.NOT_ADMITTED.items():
         entries.pop(name, None)
         refused[name] = why
@@ -492,7 +582,8 @@ def derive(lib, pins, base, show_hooks):
     }
     if getattr(review, "EFFECTS", False):
         write_json(os.path.join(ROOT, "src", "analyzers", "pickle", "data", f"history-effects-{lib}.json"),
-                   history_effects(lib, entries, per_name, external, review))
+                   history_effects(lib, entries, per_name, external, review,
+                                   {n: c for n, c in name_checks.items() if n in entries}))
     if getattr(review, "CYTHON", None) is not None and any(v.get("native") is not None for v in per_name.values()):
         # Native BUILD hooks of the admitted Cython classes (src/analyzers/pickle/native-states.ts reads them beside
         # the installed version's data/native-states.json).

@@ -146,8 +146,41 @@ def _imports(tree, module, is_package):
 _MODULE_CACHE = {}  # (module, blob id) -> what parse_module found: a file unchanged across versions is read once
 
 
-def parse_module(module, text, is_package):
-    """What one module defines: classes (bases, hook hashes), functions, aliases, and the sources of the hashes."""
+def two_to_three(text, exclude=()):
+    """The module as a `use_2to3` build installed it under Python 3: lib2to3's fixers (all of them but `exclude`, the
+    release's use_2to3_exclude_fixers) applied to the source; None when that does not parse either."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from lib2to3 import refactor
+
+        fixers = [f for f in refactor.get_fixers_from_package("lib2to3.fixes") if f not in exclude]
+        try:
+            return str(refactor.RefactoringTool(fixers).refactor_string(text + "\n", "<module>"))
+        except Exception:  # noqa: BLE001 - lib2to3 cannot read it either
+            return None
+
+
+def setup_2to3(repo, commit, root=""):
+    """The fixers a release's setup.py excludes when it builds with use_2to3 (pandas 0.10 - 0.12 installed under Python
+    3 through 2to3), or None when the release does not use 2to3."""
+    import re
+
+    try:
+        text = git(repo, "show", f"{commit}:{(root + '/') if root else ''}setup.py").decode("utf-8", "replace")
+    except subprocess.CalledProcessError:
+        return None
+    if not re.search(r"['\"]use_2to3['\"]\s*:\s*True", text):
+        return None
+    m = re.search(r"['\"]use_2to3_exclude_fixers['\"]\s*:\s*\[([^\]]*)\]", text)
+    return tuple(re.findall(r"['\"]([\w.]+)['\"]", m.group(1))) if m else ()
+
+
+def parse_module(module, text, is_package, fixers=None):
+    """What one module defines: classes (bases, hook hashes), functions, aliases, and the sources of the hashes.
+    `fixers`: the release builds with use_2to3 (the fixers it excludes): a module in Python 2 syntax is read as 2to3
+    rewrote it at install time under Python 3."""
     out = {"classes": {}, "functions": {}, "aliases": {}, "sources": {}}
     classes, functions, aliases, sources = out["classes"], out["functions"], out["aliases"], out["sources"]
     if text is None:
@@ -155,7 +188,14 @@ def parse_module(module, text, is_package):
     try:
         tree = ast.parse(text)
     except SyntaxError:
-        return out  # Python 2 only syntax: such a module does not import under any Python 3
+        converted = two_to_three(text, fixers) if fixers is not None else None
+        if converted is None:
+            return out  # Python 2 only syntax: such a module does not import under any Python 3
+        text = converted
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            return out
     imports = _imports(tree, module, is_package)
     local = {}
     body = list(top_level(tree.body))
@@ -225,37 +265,100 @@ def parse_module(module, text, is_package):
     return out
 
 
-def parse_version(repo, commit, package, cache=None, root="", paths=None):
+def parse_version(repo, commit, package, cache=None, root="", paths=None, two_to_three=False):
     """{'classes': {name: {...}}, 'functions': {name: hash}, 'aliases': {name: target}, 'sources': {hash: text}}.
-    `cache`: a directory where the result is kept per commit and package (a commit's tree never changes)."""
+    `cache`: a directory where the result is kept per commit and package (a commit's tree never changes). With
+    `two_to_three` (a review module's TWO_TO_THREE), a release whose setup.py builds with use_2to3 has its Python 2
+    modules read as 2to3 rewrote them (setup_2to3)."""
     import json
     import os
 
+    fixers = setup_2to3(repo, commit, root if isinstance(root, str) else "") if two_to_three else None
     if cache:
         scope = package if not paths else package + "-" + hashlib.sha256("|".join(paths).encode()).hexdigest()[:8]
+        if fixers is not None:
+            scope += "-2to3"
         path = os.path.join(cache, f"v{PARSER_KEY}-{commit}-{scope}.json")
         if os.path.exists(path):
             with open(path, encoding="utf-8") as fh:
                 return json.load(fh)
-        out = parse_version(repo, commit, package, root=root, paths=paths)
+        out = parse_version(repo, commit, package, root=root, paths=paths, two_to_three=two_to_three)
         os.makedirs(cache, exist_ok=True)
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(out, fh)
         return out
     modules = list_modules(repo, commit, package, root, paths)
-    missing = sorted({blob for module, (_, blob) in modules.items() if (module, blob) not in _MODULE_CACHE})
+    missing = sorted({blob for module, (_, blob) in modules.items() if (module, blob, fixers) not in _MODULE_CACHE})
     texts = read_blobs(repo, missing)
     classes, functions, aliases, sources = {}, {}, {}, {}
     for module, (path, blob) in modules.items():
-        key = (module, blob)
+        key = (module, blob, fixers)
         if key not in _MODULE_CACHE:
-            _MODULE_CACHE[key] = parse_module(module, texts.get(blob), path.endswith("__init__.py"))
+            _MODULE_CACHE[key] = parse_module(module, texts.get(blob), path.endswith("__init__.py"), fixers)
         part = _MODULE_CACHE[key]
         classes.update(part["classes"])
         functions.update(part["functions"])
         aliases.update(part["aliases"])
         sources.update(part["sources"])
     return {"classes": classes, "functions": functions, "aliases": aliases, "sources": sources}
+
+
+def star_aliases(repo, commit, package, version, root=""):
+    """Adds to `version["aliases"]` the names each module re-exports with `from M import *` (parse_module records
+    explicit imports only): every name M defines or re-exports that Python's star import binds - those listed in M's
+    literal __all__, else its names that do not start with an underscore. Read from each module's text at `commit`
+    (only modules with a star import are parsed); repeated until nothing is added (chains of star imports)."""
+    import re
+
+    modules = list_modules(repo, commit, package, root)
+    blobs = {m: b for m, (_p, b) in modules.items()}
+    texts = read_blobs(repo, sorted(set(blobs.values())))
+    stars, alls = {}, {}
+    for m, b in blobs.items():
+        text = texts.get(b) or ""
+        if "import *" not in text:
+            continue
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        pkg = m if modules[m][0].endswith("__init__.py") else m.rsplit(".", 1)[0]
+        for node in top_level(tree.body):
+            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+                base = node.module or ""
+                if node.level:
+                    parts = pkg.split(".")
+                    parts = parts[: len(parts) - (node.level - 1)]
+                    base = ".".join(parts + ([node.module] if node.module else []))
+                stars.setdefault(m, []).append(base)
+
+    def all_of(m):
+        if m not in alls:
+            alls[m] = None
+            text = texts.get(blobs.get(m, ""), "")
+            try:
+                for node in ast.parse(text).body if text else []:
+                    if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in node.targets):
+                        alls[m] = set(ast.literal_eval(node.value))
+            except (SyntaxError, ValueError):
+                alls[m] = None
+        return alls[m]
+
+    names = lambda m: {n.rsplit(".", 1)[1] for table in ("classes", "functions", "aliases")  # noqa: E731
+                       for n in version[table] if n.rsplit(".", 1)[0] == m}
+    for _ in range(8):
+        added = 0
+        for m, targets in stars.items():
+            for t in targets:
+                listed = all_of(t)
+                for n in (listed if listed is not None else {x for x in names(t) if not x.startswith("_")}):
+                    if f"{m}.{n}" not in version["aliases"] and f"{m}.{n}" not in version["classes"] and \
+                            f"{m}.{n}" not in version["functions"]:
+                        version["aliases"][f"{m}.{n}"] = f"{t}.{n}"
+                        added += 1
+        if not added:
+            break
+    return version
 
 
 def resolve_alias(version, name, limit=8):

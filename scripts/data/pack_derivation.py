@@ -238,9 +238,14 @@ def other_pack_entries(own, packs_dir=PACKS_DIR):
 def resolve_old_names(old_names, entries, others):
     """Entries for old names (old -> (target, why)): the target's own entry, looked up in this pack's `entries` first,
     then in the other packs' (`others`: {pack: entries}; pandas' FrozenNDArray names numpy.ndarray, which the numpy
-    pack reviews). Returns (entries, review) for the old names; an old name whose target no pack admits is refused."""
+    pack reviews). Returns (entries, review) for the old names; an old name whose target no pack admits is refused.
+    A target the installed library does not define (old -> (target, why, "missing")): the loader's own table maps the
+    name to a location that does not import, so that reading raises (harmless) - neither admitted nor refused here;
+    the versions in which the old name itself resolves are the history pack's to review."""
     out, review = {}, {}
-    for old, (target, why) in old_names.items():
+    for old, (target, why, *flags) in old_names.items():
+        if "missing" in flags:
+            continue
         found = (None, entries[target]) if target in entries else \
             next(((p, e[target]) for p, e in sorted(others.items()) if target in e), (None, None))
         if found[1] is None:

@@ -120,6 +120,12 @@ export interface AdmittedName {
   readonly pack: string;
   /** The library versions the admitting entry was reviewed in (absent for policy and usage admissions). */
   readonly versions?: string;
+  /**
+   * Which loader reading the admitting review covers: `pickle.load` (the installed library), `pickle.load with <lib>
+   * <versions>` (a history pack's released versions), `pandas.read_pickle (its class-location table maps the old
+   * name)`; several joined with '; '.
+   */
+  readonly reading?: string;
 }
 
 /** How one imported global is judged (see PickleVerdict.globals). */

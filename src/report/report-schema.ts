@@ -172,7 +172,14 @@ export const ReportSchema = z
           .describe('Distinct globals the pickle imports and how each is judged (at most 256)'),
         context: z.string(),
         admitted: z
-          .array(z.strictObject({ name: z.string(), pack: z.string(), versions: z.string().optional() }))
+          .array(
+            z.strictObject({
+              name: z.string(),
+              pack: z.string(),
+              versions: z.string().optional(),
+              reading: z.string().optional(),
+            }),
+          )
           .optional(),
       }),
     ),

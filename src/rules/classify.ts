@@ -30,6 +30,8 @@ export type Verdict =
       readonly calls?: AllowedCalls;
       /** The library versions the admitting pack entry was reviewed in (AllowEntry.versions). */
       readonly versions?: string;
+      /** The loader reading the admitting review covers (AllowEntry.reading). */
+      readonly reading?: string;
     }
   | {
       readonly kind: 'unknown';
@@ -159,6 +161,7 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
       source: allowed.source,
       ...(allowed.calls ? { calls: allowed.calls } : {}),
       ...(allowed.versions ? { versions: allowed.versions } : {}),
+      ...(allowed.reading ? { reading: allowed.reading } : {}),
     };
   }
   const framework = FRAMEWORK_PACKAGES.has(modParts[0]!);
@@ -197,9 +200,18 @@ export function classifyRun(run: PickleRun, opts: ClassifyOptions = {}): Map<Imp
     const why = vetted?.get(imp);
     if (why !== undefined && !opts.disabledPacks?.has(why.pack)) {
       // A vetted partial carries the versions of the function it wraps (that function's pack entry).
-      const versions = why.via !== undefined ? allowEntry(why.via, opts.disabledPacks)?.versions : undefined;
+      // and the loader reading that entry's review covers; a shape with no wrapped function is read by pickle.load.
+      const via = why.via !== undefined ? allowEntry(why.via, opts.disabledPacks) : undefined;
+      const versions = via?.versions;
       if (why.via === undefined || versions !== undefined) {
-        out.set(imp, { kind: 'allowed', reason: why.why, source: why.pack, ...(versions ? { versions } : {}) });
+        const reading = via?.reading ?? 'pickle.load';
+        out.set(imp, {
+          kind: 'allowed',
+          reason: why.why,
+          source: why.pack,
+          ...(versions ? { versions } : {}),
+          reading,
+        });
         continue;
       }
     }

@@ -1129,7 +1129,12 @@ function admittedOf(verdicts: ReadonlyMap<ImportFact, Verdict>): { admitted?: Ad
   for (const [imp, v] of verdicts) {
     if (v.kind !== 'allowed' || out.has(imp.canonical)) continue;
     if (out.size >= MAX_ADMITTED_LISTED) break;
-    out.set(imp.canonical, { name: imp.canonical, pack: v.source, ...(v.versions ? { versions: v.versions } : {}) });
+    out.set(imp.canonical, {
+      name: imp.canonical,
+      pack: v.source,
+      ...(v.versions ? { versions: v.versions } : {}),
+      ...(v.reading ? { reading: v.reading } : {}),
+    });
   }
   return out.size ? { admitted: [...out.values()] } : {};
 }

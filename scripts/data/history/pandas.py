@@ -11,6 +11,15 @@ PACKAGE = "pandas"
 SAVED_BASES = ()
 # Write the effect model of every admitted class (src/analyzers/pickle/data/history-effects-pandas.json).
 EFFECTS = True
+# pandas 0.18 - 0.24 keep pandas.core.index as `from pandas.indexes.api import *` (then pandas.core.indexes.api): the
+# names it re-exports that way resolve there (history_derivation.star_aliases).
+STAR_IMPORTS = True
+# pandas 0.10 - 0.12 install under Python 3 through 2to3 (their setup.py: use_2to3): their Python 2 modules are read as
+# 2to3 rewrote them (history_derivation.setup_2to3), so the names those modules define resolve in those versions too.
+TWO_TO_THREE = True
+# Admitted classes whose released versions' __getattr__ answers names they lack (NDFrame's labels) get a lookups record
+# (derive-history.py history_effects): the VM counts every such lookup as answered by the stream.
+HISTORY_LOOKUPS = True
 HELD = {
     "pandas._libs.tslib.Timestamp": "named by pandas test pickles",
     "pandas.core.base.FrozenNDArray": "named by pandas test pickles",
@@ -30,6 +39,11 @@ HELD = {
     "pandas.sparse.frame.SparseDataFrame": "named by pandas test pickles",
     "pandas.sparse.series.SparseTimeSeries": "named by pandas test pickles",
     "pandas.tseries.index.DatetimeIndex": "named by pandas test pickles",
+    "pandas.tseries.period.PeriodIndex": "named by pandas test pickles",
+    "pandas.core.series.Series": "pandas 0.10 - 0.12 pickled it as numpy's _reconstruct(cls, (0,), 'b') + BUILD",
+    "pandas.sparse.series.SparseSeries": "named by pandas test pickles",
+    "pandas.core.sparse.frame.SparseDataFrame": "pandas.read_pickle of 0.20 - 0.25 maps pandas.sparse.frame."
+                                                "SparseDataFrame to it",
     "pandas.tseries.offsets.BusinessDay": "named by pandas test pickles",
     "pandas.tseries.offsets.BusinessHour": "named by pandas test pickles",
     "pandas.tseries.offsets.CustomBusinessDay": "named by pandas test pickles",
@@ -77,6 +91,22 @@ EXTERNAL_BASES = {
                "its type's own __float__/__int__/__index__ for a numeric dtype); __hash__ is None (unhashable, so "
                "__eq__ never runs while loading). Nothing the state names is called, imported or opened",
         "hooks": {"__new__": "c-ndarray-new", "__setstate__": "c-ndarray-setstate", "__setitem__": "c-ndarray-setitem"},
+    },
+    # pandas 1.3 - 3.0's Cython base of pandas.core.internals.managers.BlockManager (pandas/_libs/internals.pyx, read at
+    # v1.3.5, 1.5.0rc0 and the 3.0 development tip): __cinit__ stores blocks and axes; __setstate__ takes a tuple state
+    # whose item 3 holds '0.14.1' (else NotImplementedError), ensure_index() of each axis, extract_array() and
+    # ensure_block_shape() of each block's values (1.5 on: maybe_coerce_values, and BlockPlacement(mgr_locs) stored
+    # back with blk['mgr_locs'] = ..., a __setitem__ of each block dict), new_block() per block, then _post_setstate().
+    # The library code it hands the axes and values to duck-types them (Index(x), extract_array's _typ/to_numpy,
+    # numpy's conversions): modelled as the `any` sink over the whole state (every class, function or lost value the
+    # state holds counts as called), which covers what the installed pack's derived sinks name (state.blocks'
+    # to_numpy, reshape, _with_freq; state.axes' copy) and more.
+    "pandas._libs.internals.BlockManager": {
+        "why": "pandas 1.3 - 3.0 Cython BlockManager (internals.pyx): __cinit__ stores blocks and axes; __setstate__ "
+               "rebuilds axes through ensure_index and blocks through extract_array/new_block from state[3]['0.14.1'] "
+               "(any other state raises): library code that duck-types the state's values (modelled: any)",
+        "hooks": {"__new__": "pyx-cinit-blockmanager", "__setstate__": "pyx-setstate-blockmanager"},
+        "sinks": {"__setstate__": {"state": ["any"]}},
     },
     "pandas._libs.tslibs.offsets._Tick": {
         "why": "pandas 0.24 - 1.0 _Tick (offsets.pyx): a mixin defining only __truediv__/__rtruediv__, no unpickling "
@@ -286,11 +316,349 @@ FUNCTIONS = {
 # method:astype and the dtype comparison of each block's values. Real files: 54 of the 64 blocked pandas test pickles
 # name BlockManager and 45 SingleBlockManager, none of them alone (they also need Panel, sparse.*, DatetimeIndex,
 # MultiIndex, FrozenNDArray, _new_Index; see the stop-40 report).
-NOT_ADMITTED = {
-    "pandas.core.index.MultiIndex": (
-        "MultiIndex.__setstate__ (pandas 0.13 - 0.17) rebuilds each level with Index(x) for the stream's level "
-        "values; from 0.14.1 Index.__new__ and DatetimeIndex.__new__ duck-type their argument (an object whose _typ "
-        "attribute is 'series' is taken as a Series: its dtype, values and the view(...) of its values are read and "
-        "called). The levels are list items, which the effect model does not keep, so a method planted there "
-        "could not be reported: not admitted"),
+# Stop 38 refused pandas.core.index.MultiIndex because its levels were list items the effect model did not keep; lists
+# now keep their code-bearing items (stop 38), and the `any` sink below walks every one of them.
+NOT_ADMITTED = {}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Stop 41 (issue 26): the old-location block managers, Panel, the pandas.sparse classes, the old DatetimeIndex,
+# MultiIndex and FrozenNDArray - what pandas 0.10 - 0.20 legacy pickles name. Every hook each version runs is read here.
+# Three pieces of the effect model are hand-reviewed rather than derived from the hook's text (class_effects reads a
+# hook's own text only, not the library code it calls):
+# - `any` (src/analyzers/pickle/class-sinks.ts): the old managers' __setstate__ (and MultiIndex's, and NDFrame's in its
+#   dict branch) hand the state's axes, block values and levels to library code (_ensure_index/Index(x), make_block,
+#   extract_array, numpy's conversions, and - through the attributes a dict state sets - NDFrame.__setattr__/
+#   __setitem__), which may look up and call any attribute of what they are given. Modelled as: every class, function
+#   or lost value reachable in the state (containers, and every object's own BUILD states and items) counts as called.
+# - the VM checks `items` and `frame-state` (callable-effects.ts HistoryCheck), for hooks that act on shapes pandas
+#   never wrote: __setitem__/append/extend (the stream would have to give items to the object) and NDFrame's legacy
+#   state readers (np.load of the state's items: a pickle loader with numpy < 1.16.3).
+# - lookups: a class with a __getattr__ (NDFrame's answers a label with self[name]) counts every name it lacks in every
+#   version as answered by the stream (callable-effects.ts lookupAnsweredBy; the derivation records what it has).
+_ANY = {"state": ["any"]}
+_MGR = ("the manager's state: {what}; the axes go through _ensure_index (an Index is kept, anything else is Index(x), "
+        "which duck-types it), each block's values through make_block (dtype/ndim/len read, numpy conversions) - "
+        "library code that may call any attribute of what the state holds: modelled as the `any` sink")
+_MGR_SETSTATE = {
+    "6720b6b2d17c": "pandas 0.10: (axes, values, items) unpacked from state[:3], _handle_legacy_indexes(axes), "
+                    "make_block(values, items, axes[0]) per block",
+    "bc58b74729a6": "pandas 0.13: as 0.10, plus values.astype('M8[ns]') where values.dtype == 'M8[us]', then "
+                    "_post_setstate()",
+    "42c35c12f7e0": "pandas 0.14.0: as 0.13, placement = axes[0].get_indexer(items) (a method of the first axis)",
+    "cf6a2b7ed681": "pandas 0.14.1: state[3]['0.14.1'] when state is a tuple of 4+ whose item 3 holds it (its "
+                    "__contains__), axes and blocks ({'values', 'mgr_locs'}) read from it; else the 0.14.0 reading",
+    "77784f000825": "pandas 0.15 - 0.23: as 0.14.1, the old reading uses axes[0].equals(bitems[0]) and "
+                    "get_indexer of each block's items",
+}
+REVIEW.update({f"pandas.core.internals.BlockManager.__setstate__@{h}": ("data", _MGR.format(what=w), None, _ANY)
+               for h, w in _MGR_SETSTATE.items()})
+# Hooks that run only when the stream gives the object items (SETITEMS/APPENDS/ADDITEMS): pandas never does; the VM
+# reports any (`items`).
+_ITEMS = ("runs only when the stream gives the object items (SETITEMS/APPENDS), which pandas never writes for it: "
+          "the VM refuses them on every value that may be of this class (items)")
+# NDFrame.__setstate__ of pandas 0.13 - 0.24 (Panel, SparseDataFrame, TimeSeries...) and Panel's own of 0.10 - 0.12.
+_FRAME = ("a block manager state is stored (self._data = state); a dict whose '_typ' is set is stored key by key with "
+          "object.__setattr__ (property setters of the class run for keys that name one: reviewed below), then "
+          "self._item_cache = {} (NDFrame.__setattr__: with attributes the dict set, it may route through getattr, "
+          "the info axis and __setitem__ - library code on what the state holds: the `any` sink); any other state "
+          "goes to _unpickle_series/frame/sparse_frame/panel/matrix_compat, which np.load the state's items (a pickle "
+          "loader with numpy < 1.16.3): refused by the VM (frame-state)")
+REVIEW.update({
+    "pandas.core.generic.NDFrame.__setstate__@69c496d7a452": ("checked", _FRAME, "frame-state", _ANY),
+    "pandas.core.generic.NDFrame.__setstate__@8dcc8533890d": ("checked", _FRAME, "frame-state", _ANY),
+    "pandas.core.panel.Panel.__setstate__@8cb03ff85287": (
+        "checked", "pandas 0.10 - 0.12: a block manager state is stored; a 4-item state goes to _unpickle_panel_compat "
+                   "(np.load of each item: refused by the VM, frame-state; a dict of identifier keys there only "
+                   "raises); then self._item_cache = {}", "frame-state", _ANY),
+    "pandas.core.generic.NDFrame.__hash__@53c18c71688b": ("data", "raises TypeError (mutable)"),
+    "pandas.core.generic.NDFrame.__getattr__@32878c41ebf9": (
+        "data", "internal/metadata/accessor names through object.__getattribute__; a label of the info axis is "
+                "self[name] (an item of the object's data), else AttributeError: the VM counts every name the class "
+                "lacks as answered by the stream (lookups)"),
+    "pandas.core.panel.Panel.__getattr__@feb916452255": (
+        "data", "a label of the info axis is self[name], else AttributeError (lookups, as NDFrame's)"),
+})
+_SETATTR = ("runs for the attributes the hooks assign themselves (self._data, self._item_cache): internal names are "
+            "stored with object.__setattr__; with attributes a dict state set it may take the getattr/info-axis/"
+            "__setitem__ route - covered by the `any` sink of the __setstate__ that makes the assignment")
+for _h in ("2b41d10f247f", "866d86243a5d", "9bdab76c0c44", "196516db0b89"):
+    REVIEW[f"pandas.core.generic.NDFrame.__setattr__@{_h}"] = ("data", _SETATTR)
+for _h in ("063a8dd97c97", "0bdc168c7478", "11386d86ab56", "36e160a6a068", "4e60228bbca0", "79cb8d29e821",
+           "8647de8fbe6d", "8cb98c3ea5e4", "8eb38c66e4e4", "9753ba453a81", "e1f7979b5c01"):
+    REVIEW[f"pandas.core.panel.Panel.__setitem__@{_h}"] = ("checked", _ITEMS, "items")
+# The ndarray subclasses of pandas <= 0.14 (indexes) and <= 0.23 (SparseArray), and FrozenNDArray: pickled as numpy's
+# _reconstruct(cls, (0,), 'b') + a BUILD of (nd_state, own_state); their __new__ never runs (reference only).
+FAMILIES["numpy.ndarray"].update({
+    n: "pandas <= 0.14 (indexes) / <= 0.23 (SparseArray) pickle it as numpy's _reconstruct(cls, (0,), 'b') + BUILD"
+    for n in ("pandas.tseries.index.DatetimeIndex", "pandas.core.index.MultiIndex", "pandas.sparse.array.SparseArray",
+              "pandas.core.sparse.array.SparseArray", "pandas.core.base.FrozenNDArray",
+              "pandas.core.indexes.frozen.FrozenNDArray")})
+REFERENCE_ONLY.update({n: _REF for n in ("pandas.sparse.array.SparseArray", "pandas.core.sparse.array.SparseArray",
+                                         "pandas.core.base.FrozenNDArray", "pandas.core.indexes.frozen.FrozenNDArray",
+                                         "pandas.tseries.index.DatetimeIndex", "pandas.core.index.MultiIndex")})
+# The effect record of pandas.core.index._new_Index (callable-effects.json's form): it returns a new instance of its
+# argument 0 (cls.__new__(cls, **d) in 0.15 - 0.17; 0.25 - 1.5's re-export of pandas.core.indexes.base's does the same),
+# so the VM names the class of what it builds; its call shape is checked by call-hooks.ts.
+CALLABLES = {
+    "pandas.core.index._new_Index": {
+        "returns": [{"new": 0}], "written": "call", "newKwargs": 1,
+        "source": "pandas/core/index.py _new_Index (0.15 - 0.17): cls.__new__(cls, **d); 0.25 - 1.5 re-export "
+                  "pandas.core.indexes.base._new_Index",
+    },
+}
+# MultiIndex (pandas.core.index 0.10 - 0.17; re-exported there by 0.18 - 1.5): __setstate__ rebuilds every level with
+# Index(x) (duck typing: numpy's conversion calls an object's __array__, pandas reads _typ, dtype, values...), sets the
+# labels/codes (FrozenNDArray views, their len() and max() in _verify_integrity) and the names: the `any` sink.
+_MI = ("state (nd_state, (levels, labels, sortorder, names)) or, 0.15 on, a dict of those keys: numpy's "
+       "ndarray.__setstate__ of nd_state (0.10 - 0.14), then each level through Index(x), the labels, names and "
+       "sortorder set and checked - library code that duck-types the levels and labels: the `any` sink")
+for _h in ("05c8fc8990c3", "9c59981ad4a6", "6ec36769da58", "b01f29b8d837"):
+    REVIEW[f"pandas.core.index.MultiIndex.__setstate__@{_h}"] = ("data", _MI, None, _ANY)
+    REVIEW[f"pandas.core.indexes.multi.MultiIndex.__setstate__@{_h}"] = ("data", _MI, None, _ANY)
+    REVIEW[f"pandas.indexes.multi.MultiIndex.__setstate__@{_h}"] = ("data", _MI, None, _ANY)
+_FINAL = ("run by numpy on every new array of the class (numpy's _reconstruct passes None): attributes copied from the "
+          "array it views with getattr(obj, name, default) and stored (ndim 0: self.item(), C)")
+for _o, _hs in (("pandas.core.index.MultiIndex", ("9af481893f8e", "c7640df10b27")),
+                ("pandas.tseries.index.DatetimeIndex", ("483c249beeff", "58135fc79c44")),
+                ("pandas.sparse.array.SparseArray", ("c420209e373e", "22498c4592f3")),
+                ("pandas.core.sparse.array.SparseArray", ("22498c4592f3",))):
+    for _h in _hs:
+        REVIEW[f"{_o}.__array_finalize__@{_h}"] = ("data", _FINAL)
+_DTI = ("tuple state (nd_state, (name, offset, tz)): stores name, offset and tz as attributes (no tz is resolved), "
+        "numpy's ndarray.__setstate__ of nd_state (0.15 on: into a new np.empty(shape, dtype) array stored as _data), "
+        "compares nd_state[2] with 'M8[us]' and converts the new array's own copy; 0.15 on, a dict state goes to "
+        "Index.__setstate__ (setattr of every key: the setattr sink, as Index's)")
+for _h in ("07fa96451957", "7c420a3d0986"):
+    REVIEW[f"pandas.tseries.index.DatetimeIndex.__setstate__@{_h}"] = ("data", _DTI)
+REVIEW["pandas.tseries.index.DatetimeIndex.__setstate__@e80cfd40ed3b"] = ("data", _DTI, None, {"state{}": ["setattr"]})
+_SA = ("tuple state (nd_state, (fill_value, sp_index, ...)): numpy's ndarray.__setstate__ of nd_state, then sp_index "
+       "and the fill value stored as attributes (plain attributes: the fill_value property of 0.19 on is not assigned "
+       "here, _fill_value is)")
+for _o in ("pandas.sparse.array.SparseArray", "pandas.core.sparse.array.SparseArray"):
+    for _h in ("24d5c52d2290", "ef40bca1baef"):
+        REVIEW[f"{_o}.__setstate__@{_h}"] = ("data", _SA)
+    for _h in ("3b3ca69e1837", "6937cac72b43", "c8b8b11d826d"):
+        REVIEW[f"{_o}.__setitem__@{_h}"] = ("data", "raises (SparseArray is immutable)")
+    for _h in ("9a65d7fce05b", "e4d7dca58c36", "046b87bd613f"):
+        REVIEW[f"{_o}.setter fill_value@{_h}"] = (
+            "data", "runs only when code assigns fill_value: no hook of these versions does while loading (their "
+                    "__setstate__ and __array_finalize__ assign _fill_value; the class has __setstate__, so BUILD sets "
+                    "no attribute itself); it checks the value is a scalar and stores it")
+REVIEW["pandas.core.indexes.frozen.FrozenNDArray.__setitem__@assigned:_disabled"] = ("data", "_disabled: raises TypeError")
+for _h in ("4d1d771f88e5", "6a41ec5ad986", "9a800a0d86ab", "a917f81676c8"):
+    REVIEW[f"pandas.core.generic.NDFrame.__getattr__@{_h}"] = REVIEW["pandas.core.generic.NDFrame.__getattr__@32878c41ebf9"]
+REVIEW["pandas.core.generic.NDFrame.setter is_copy@7afb4ba3b2fb"] = (
+    "data", "warns (deprecated attribute) and stores the value as _is_copy (a dict state's is_copy key reaches it "
+            "through object.__setattr__)")
+_UNHASHABLE_EQ = ("never runs while loading: instances are unhashable (NDFrame/Index __hash__ raises), so an instance "
+                  "is never a dict key or set member")
+for _o in ("pandas.core.panel.Panel", "pandas.core.frame.DataFrame", "pandas.tseries.index.DatetimeIndex"):
+    REVIEW[f"{_o}.__eq__@assigned:<expr>"] = ("data", _UNHASHABLE_EQ)
+REVIEW["pandas.core.index.Index.__hash__@1d1ea07992ac"] = ("data", "hash(self.view(np.ndarray)): raises TypeError "
+                                                                  "(ndarray is unhashable)")
+REVIEW["pandas.core.index.Index.__setitem__@47d7bb2bd69b"] = ("data", "raises (immutable)")
+REVIEW["pandas.core.frame.DataFrame.__getattr__@b98e34fa4c4c"] = (
+    "data", "pandas 0.10 - 0.12: a column label is self[name], else AttributeError (lookups, as NDFrame's)")
+REVIEW["pandas.core.frame.DataFrame.__setattr__@00686b35a663"] = ("data", _SETATTR)
+REVIEW["pandas.sparse.frame.SparseDataFrame.__setstate__@7a516bd60166"] = (
+    "checked", "pandas 0.10 - 0.12: a 5-item state (series, columns, index, fill_value, kind): columns/index that are "
+               "not an Index go to _unpickle_array (np.load: refused by the VM, frame-state; a dict of identifier "
+               "keys there only raises), SparseSeries(...) per column", "frame-state", _ANY)
+# Items given to the object: pandas never writes them (the VM refuses them: items).
+for _o, _hs in (("pandas.core.frame.DataFrame.__setitem__", ("067de4974021", "19fbba0ca743", "1ba770841a5f",
+                                                             "9e82cb2f57c3", "e93ccc0dfe66")),
+                ("pandas.core.frame.DataFrame.append", ("2de03a74db47", "7b755aec401a", "90adbf82096d",
+                                                        "a8ce770104e1", "af1236671fac", "c0116964fe80",
+                                                        "d783c9a39830")),
+                ("pandas.core.index.MultiIndex.append", ("06d4d13db556", "c00b5e1aa747", "d85cc0f6bdd9")),
+                ("pandas.core.indexes.multi.MultiIndex.append", ("73bace2d3456",)),
+                ("pandas.tseries.index.DatetimeIndex.append", ("e165cc38693d",))):
+    for _h in _hs:
+        REVIEW[f"{_o}@{_h}"] = ("checked", _ITEMS, "items")
+# The same manager hooks under pandas.core.internals.managers (0.24 on; pandas.core.internals re-exports the classes).
+_MGR_SETSTATE_24 = {
+    "d072ff7fab8e": "pandas 0.24 - 0.25.0: as 0.15 - 0.23's, ensure_index for the axes",
+    "83494f43a21e": "pandas 0.25.1 - 1.0: state[3]['0.14.1'] only (any other state raises NotImplementedError), "
+                    "ensure_index per axis, make_block per block",
+    "108efac7a2d4": "pandas 1.1 - 1.2: as 0.25.1's, with ndim = len(axes) passed to make_block",
+}
+REVIEW.update({f"pandas.core.internals.managers.BlockManager.__setstate__@{h}": ("data", _MGR.format(what=w), None, _ANY)
+               for h, w in _MGR_SETSTATE_24.items()})
+_SBM_SETSTATE = ("pandas 2.0 - 3.0 SingleBlockManager: state[3]['0.14.1'] only (else NotImplementedError), ensure_index per "
+                 "axis, extract_array/maybe_coerce_values/BlockPlacement/new_block per block (extract_array reads the "
+                 "value's _typ and calls its to_numpy)")
+for _h in ("d0400cb5bb39", "4b3e9e756d6e", "4d6a7befa7dc"):
+    REVIEW[f"pandas.core.internals.managers.SingleBlockManager.__setstate__@{_h}"] = (
+        "data", _MGR.format(what=_SBM_SETSTATE), None, _ANY)
+REVIEW["pandas.core.indexes.multi.MultiIndex.__setstate__@8ed80e6e2f4c"] = ("data", _MI, None, _ANY)
+REVIEW["pandas.indexes.multi.MultiIndex.__setstate__@8ed80e6e2f4c"] = ("data", _MI, None, _ANY)
+REVIEW["pandas.tseries.index.DatetimeIndex.__array_finalize__@186147e51928"] = ("data", _FINAL)
+REVIEW["pandas.core.index.Index.__array_finalize__@083ca1e16d78"] = (
+    "data", "pandas 0.10 - 0.12: for a view of an Index, self.name = the viewed index's name (stored); numpy's "
+            "_reconstruct passes None: nothing")
+# The Index hooks pandas.core.index re-exports from pandas.indexes.base (0.18 - 0.19) and pandas.core.indexes.base
+# (0.20 - 0.24, star imports): the same code as the hashes reviewed above under pandas.core.index.Index.
+for _o in ("pandas.indexes.base.Index", "pandas.core.indexes.base.Index"):
+    for _k in ("__setstate__@5a5392eba01f", "__hash__@17a11a017940", "__setitem__@b957bb66f056"):
+        REVIEW[f"{_o}.{_k}"] = REVIEW[f"pandas.core.index.Index.{_k}"]
+# Index.append of 0.18 - 0.24 (and MultiIndex's, DataFrame's): reached only by APPENDS on the instance, which the VM
+# refuses for these names (items).
+for _o, _hs in (("pandas.indexes.base.Index.append", ("34ccd6dace1d", "7b4c7e5920a7", "8368f760af8d")),
+                ("pandas.core.indexes.base.Index.append", ("1605ce2a8e37", "c41627c4b7f8")),
+                ("pandas.core.indexes.multi.MultiIndex.append", ("17a4ecf1c65d", "b34925b60164", "cbc45938bb58")),
+                ("pandas.indexes.multi.MultiIndex.append", ("c00b5e1aa747",)),
+                ("pandas.core.frame.DataFrame.__setitem__", ("6c86cb9b51a4",))):
+    for _h in _hs:
+        REVIEW[f"{_o}@{_h}"] = ("checked", _ITEMS, "items")
+for _h in ("294b17083edf", "bf3001a6c28d"):
+    REVIEW[f"pandas.core.frame.DataFrame.setter _verbose_info@{_h}"] = (
+        "data", "pandas 0.10 - 0.12: warns and sets the display option max_info_rows to None or 1000000 (no value of "
+                "the stream is called); reached only by assigning _verbose_info, which SparseDataFrame's 0.10 - 0.12 "
+                "__setstate__ (a 5-item state) never does")
+# PeriodIndex at pandas.tseries.period (0.10 - 0.19; pandas.read_pickle maps it to the current class): an ndarray
+# subclass up to 0.14 (pickled as numpy's _reconstruct + BUILD), then rebuilt through _new_Index (its call shape
+# checked): its __new__ never runs on the stream's values otherwise (reference only).
+FAMILIES["numpy.ndarray"]["pandas.tseries.period.PeriodIndex"] = FAMILIES["numpy.ndarray"]["pandas.core.index.MultiIndex"]
+REFERENCE_ONLY["pandas.tseries.period.PeriodIndex"] = _REF
+_PI = ("tuple state (nd_state, (name, freq)): numpy's ndarray.__setstate__ of nd_state (0.15 on: into a new "
+       "np.empty(shape, dtype) stored as _data), name and freq stored (0.17: freq through Period._maybe_convert_freq: "
+       "to_offset of a str, an offset's n compared with 0); 0.15 on, a dict state goes to Index.__setstate__ (setattr "
+       "of every key: the setattr sink)")
+REVIEW["pandas.tseries.period.PeriodIndex.__setstate__@22032f1107ac"] = ("data", _PI)
+for _h in ("08b61b1b9f64", "702ac7becf96"):
+    REVIEW[f"pandas.tseries.period.PeriodIndex.__setstate__@{_h}"] = ("data", _PI, None, {"state{}": ["setattr"]})
+for _h in ("8e218ac8cc92", "f793234c596c", "d21a6278fabc"):
+    REVIEW[f"pandas.tseries.period.PeriodIndex.__array_finalize__@{_h}"] = ("data", _FINAL)
+for _h in ("01def968bc88", "453d7caed037"):
+    REVIEW[f"pandas.tseries.period.PeriodIndex.append@{_h}"] = ("checked", _ITEMS, "items")
+REVIEW["pandas.tseries.period.PeriodIndex.__eq__@assigned:<expr>"] = ("data", _UNHASHABLE_EQ)
+
+
+def _mapped_targets():
+    """{old name: the names pandas.read_pickle's class-location table maps it to in some version, which this pack
+    reviews} from docs/packs/history/pandas-compat.json (scripts/data/derive-pandas-compat.py): the old name is read as
+    that target in those versions, so its admission carries the target's review (effect model, checks) too."""
+    import json
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "docs", "packs", "history",
+                        "pandas-compat.json")
+    with open(path) as fh:
+        names = json.load(fh)["names"]
+    return {old: sorted(t for t in rec.get("mapped", {}) if t in HELD and t != old)
+            for old, rec in names.items() if any(t in HELD and t != old for t in rec.get("mapped", {}))}
+
+
+MAPPED = _mapped_targets()
+# DataFrame.__setitem__/append of 0.20 - 0.25 (pandas.core.sparse.frame.SparseDataFrame's base): items only (refused).
+for _o, _hs in (("pandas.core.frame.DataFrame.__setitem__", ("0ce203d57a37", "66bd8e0fd8ea")),
+                ("pandas.core.frame.DataFrame.append", ("4f87a7f6c3bd", "61d358c943ef", "dfda8bf187c3"))):
+    for _h in _hs:
+        REVIEW[f"{_o}@{_h}"] = ("checked", _ITEMS, "items")
+# DateRange (pandas.core.daterange, 0.10 - 0.13): an Index subclass pickled as numpy's _reconstruct + BUILD of
+# (index_state, offset, tzinfo); its __new__ never runs on the stream's values (reference only).
+FAMILIES["numpy.ndarray"]["pandas.core.daterange.DateRange"] = FAMILIES["numpy.ndarray"]["pandas.core.index.MultiIndex"]
+REFERENCE_ONLY["pandas.core.daterange.DateRange"] = _REF
+REVIEW["pandas.core.daterange.DateRange.__setstate__@aea31029661a"] = (
+    "data", "state (index_state, offset[, tzinfo]): offset and tzinfo stored as attributes (not resolved), then "
+            "Index.__setstate__(self, index_state) (0.10 - 0.13: numpy's ndarray.__setstate__ of the array state and "
+            "the name stored; reviewed above)")
+
+# The other NDFrame classes the installed pack admits under names older pandas resolved too (pandas.core.series.Series
+# in every version; the sparse series at pandas.sparse.series (0.10 - 0.19) and pandas.core.sparse.series (0.20 - 0.25),
+# which read_pickle maps to _LoadSparseSeries): NDFrame.__setstate__ of 0.13 - 0.24 hands a non-dict state whose item 0
+# is a dict, or whose length is not 2, to _unpickle_frame/sparse_frame/panel/matrix_compat, which np.load its items
+# (a pickle loader with numpy < 1.16.3; pandas 0.13 - 0.18.0 import _unpickle_array successfully). A 2-item state goes
+# to _unpickle_series_compat (numpy's ndarray.__setstate__ and a SingleBlockManager: no load). pandas wrote a dict (0.13
+# on) or, for 0.10 - 0.12's ndarray-based Series, a 2-item state. Modelled as a loader of the `state[legacy]` label
+# (class-sinks.ts: such a state), beside the installed version's model.
+_LEGACY = ("pandas 0.13 - 0.24 NDFrame.__setstate__: a non-dict state with item 0 a dict or a length other than 2 goes to "
+           "the legacy frame/panel/matrix readers: _unpickle_array -> numpy's read_array -> pickle.load (numpy < 1.16.3)")
+for _n in ("pandas.core.series.Series", "pandas.sparse.series.SparseSeries", "pandas.core.sparse.series.SparseSeries"):
+    MODELLED[_n] = {"setstate": ({"state[legacy]": ["loader"]}, _LEGACY)}
+# Every version's NDFrame.__setstate__ (0.13 - 1.5) stores a dict state key by key with object.__setattr__, which runs
+# the class's property setters for keys that name one: attrs (1.0 on: dict(value) calls value.keys() and its items),
+# index/columns/items (AxisProperty: ensure_index(value), which duck-types it - numpy's conversion calls an object's
+# __array__), name (hashes it). pandas 1.5.3's pickle.load of a DataFrame whose state has 'attrs' (or 'index') set to
+# an object with a planted keys (__array__) calls it. Modelled with the `any` sink over the state, for the frame and
+# series classes the installed pack admits (and the old names read_pickle maps to them).
+_SETTERS_ANY = ("NDFrame.__setstate__ (0.13 - 1.5): object.__setattr__ of each key of a dict state runs the class's "
+                "property setters (attrs: dict(value); index/columns: ensure_index(value); name: hash(value)) on what "
+                "the state holds")
+for _n in ("pandas.core.frame.DataFrame", "pandas.core.series.Series", "pandas.sparse.series.SparseSeries",
+           "pandas.core.sparse.series.SparseSeries", "pandas.compat.pickle_compat._LoadSparseSeries",
+           "pandas.compat.pickle_compat._LoadSparseFrame"):
+    _had = MODELLED.get(_n, {}).get("setstate")
+    MODELLED[_n] = {"setstate": ([_had] if _had else []) + [({"state": ["any"]}, _SETTERS_ANY)]}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Series (the current name, which every version resolves; pandas 0.10 - 0.12 pickled it - and TimeSeries, SparseSeries,
+# SparseTimeSeries - as a numpy.ndarray subclass: _reconstruct + BUILD of (nd_state, own_state)); pandas 0.13 on wrote
+# NEWOBJ with no arguments + a dict state. The installed pack reviews pandas 1.5's Series; the hooks of every other
+# version are reviewed here.
+for _n in ("pandas.core.series.Series", "pandas.core.series.TimeSeries", "pandas.sparse.series.SparseSeries",
+           "pandas.sparse.series.SparseTimeSeries"):
+    FAMILIES["numpy.ndarray"][_n] = "pandas 0.10 - 0.12 pickle it as numpy's _reconstruct(cls, (0,), 'b') + BUILD"
+_NDFRAME_1X = ("pandas 0.25 - 3.0: a block manager state is stored; a dict whose '_typ' is set is stored key by key with "
+               "object.__setattr__ (after _attrs and, 1.2 on, Flags(self, **state['_flags'])), property setters of "
+               "the class running for keys that name one (the `any` sink over the state); a dict without _typ and, "
+               "up to 0.25, a 2-item state go to _unpickle_series_compat (no load), other states raise or are ignored: "
+               "the VM admits the states pandas wrote (frame-state)")
+for _h in ("401cd6522c37", "6769451599e9", "7b420aee00b6", "9a91597e0d22", "c837f751ec9f", "cac4f0677343"):
+    REVIEW[f"pandas.core.generic.NDFrame.__setstate__@{_h}"] = ("checked", _NDFRAME_1X, "frame-state", _ANY)
+for _h in ("5fc793d64af1", "81f5e9f6409b", "8b805a5048de"):
+    REVIEW[f"pandas.core.generic.NDFrame.__getattr__@{_h}"] = REVIEW["pandas.core.generic.NDFrame.__getattr__@32878c41ebf9"]
+for _h in ("178a425ee89c", "56b4906fa529", "574aa593207b", "b2d158b1e06c"):
+    REVIEW[f"pandas.core.generic.NDFrame.__setattr__@{_h}"] = ("data", _SETATTR)
+for _k in ("pandas.core.generic.NDFrame.__hash__@b5d93e702d47", "pandas.core.series.Series.__hash__@874a3ab733af",
+           "pandas.core.series.Series.__hash__@assigned:generic.NDFrame.__hash__"):
+    REVIEW[_k] = ("data", "raises TypeError (mutable)")
+for _h in ("54a646a6b454", "788e2ffcea8c"):
+    REVIEW[f"pandas.core.generic.NDFrame.setter attrs@{_h}"] = (
+        "data", "self._attrs = dict(value): dict() calls the value's keys() and __getitem__ (a dict state's attrs key "
+                "reaches it through object.__setattr__: the `any` sink of NDFrame.__setstate__ covers the value)")
+REVIEW["pandas.core.series.Series.__array_finalize__@e1e2c45733e3"] = ("data", _FINAL)
+REVIEW["pandas.sparse.series.SparseSeries.__array_finalize__@9de8f21b0fcf"] = ("data", _FINAL)
+REVIEW["pandas.core.series.Series.__eq__@assigned:<expr>"] = ("data", _UNHASHABLE_EQ)
+REVIEW["pandas.core.series.Series.__setstate__@7a7d383b708b"] = (
+    "checked", "pandas 0.10 - 0.12: (nd_state, own_state): numpy's ndarray.__setstate__, then the index "
+               "(_handle_legacy_indexes, the index setter) and name set from own_state - library code on the stream's "
+               "values (the `any` sink); any other state raises (the VM admits the series tuple: frame-state)",
+    "frame-state", _ANY)
+REVIEW["pandas.sparse.series.SparseSeries.__setstate__@1c33bd2c515d"] = (
+    "checked", "pandas 0.10 - 0.12: (nd_state, (index, fill_value, sp_index[, name])): numpy's ndarray.__setstate__, "
+               "then sp_index, fill_value, index and name set (the `any` sink); any other state raises (frame-state)",
+    "frame-state", _ANY)
+_NEW_EMPTY = ("pandas 0.10 - 0.12's __new__ builds the series from its arguments (data, index, dtype, name...): it runs "
+              "only on NEWOBJ's arguments (numpy's _reconstruct does not call it), and pandas 0.13 on write NEWOBJ with "
+              "none: the VM refuses arguments (new-empty)")
+for _o, _hs in (("pandas.core.series.Series", ("7e8d488b5cd3", "c63c8e5e58a8", "ff557aaaab73")),
+                ("pandas.sparse.series.SparseSeries", ("70e5021897f5", "aac54eb0e9d1"))):
+    for _h in _hs:
+        REVIEW[f"{_o}.__new__@{_h}"] = ("checked", _NEW_EMPTY, "new-empty")
+for _h in ("273eab4737f8", "31ebab4671b8", "4e345415d614", "6e4809841e9a", "e9c9b7c900e8", "f3f2c001fd0c"):
+    REVIEW[f"pandas.core.series.Series.setter name@{_h}"] = (
+        "data", "checks the value is hashable (hash(value): its class's own __hash__) and stores it as _name")
+for _k in ("pandas.core.series.Series.setter imag@48c3a4ac327b", "pandas.core.series.Series.setter real@b2fba8119c6c"):
+    REVIEW[_k] = ("data", "self.values.real/imag = v: numpy stores v into the array's real or imaginary part (converted "
+                          "through its type's number slots)")
+REVIEW["pandas.sparse.series.SparseSeries.setter fill_value@9e55ba742db6"] = (
+    "data", "self.block.fill_value = v: stores the fill value on the series' sparse block (the `any` sink of the "
+            "__setstate__ whose dict state reaches it covers the value)")
+for _h in ("199553d1632f", "2194fcb26a43", "2240fdac5522", "28cc593ab116", "28f900472fd5", "2b4a5cc4b979", "2fb5d5ef60a4",
+           "3702b6af04d8", "4568dc1e2ad4", "69185c24ac7e", "6bc0ee06383c", "84c5ba1fd7a8", "92c8bbb5bb75", "a9a7afecacc0",
+           "b583fff5cd31", "b90968939fea", "bea1c78e4f51", "c31663b3537f", "c799aa02175e", "cfe4800ce873", "d0ce8e23ccb1",
+           "d7400a6aac24", "da93b171305e", "f250ba1660b9", "fad03f8fdd18", "fd0bec72627d"):
+    REVIEW[f"pandas.core.series.Series.__setitem__@{_h}"] = ("checked", _ITEMS, "items")
+for _h in ("15ae4c773090", "377082fc8a68", "5fd6d4be1ac2", "9fa45a8ec587", "a3728e1708f4", "b0a6a9b0b21e", "ef875fbcda24",
+           "fecb4fe1af22"):
+    REVIEW[f"pandas.core.series.Series.append@{_h}"] = ("checked", _ITEMS, "items")
+# Checks on names the installed pack admits, for hooks of every version the stream can reach only through shapes pandas
+# never writes (name -> (checks, why)).
+EXTRA_CHECKS = {
+    "pandas.core.frame.DataFrame": (
+        ("items",),
+        "DataFrame.__setitem__ runs com.apply_if_callable(key, self) (pandas 1.5.3: SETITEMS on a DataFrame whose key is "
+        "xgboost's Booster calls it) and library code on the value in every version; pandas never gives a frame items "
+        "while pickling"),
 }

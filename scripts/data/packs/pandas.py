@@ -376,18 +376,41 @@ def _old_names():
 
     out = {}
     for (mod, name), (new_mod, new_name) in pickle_compat._class_locations_map.items():
+        why = f"written by older pandas; pandas.read_pickle maps {mod}.{name} to it"
         try:
             obj = getattr(importlib.import_module(new_mod), new_name)
-            target = f"{obj.__module__}.{obj.__qualname__}"
-        except Exception:  # noqa: BLE001 - a target this pandas no longer has
-            target = f"{new_mod}.{new_name}"
-        out[f"{mod}.{name}"] = (target, f"written by older pandas; pandas.read_pickle maps {mod}.{name} to it")
+            out[f"{mod}.{name}"] = (f"{obj.__module__}.{obj.__qualname__}", why)
+        except Exception:  # noqa: BLE001 - a target this pandas no longer has: read_pickle raises ImportError there
+            out[f"{mod}.{name}"] = (f"{new_mod}.{new_name}", why, "missing")
     return out
 
 
-OLD_NAMES = _old_names()
+# Old locations the installed pandas still resolves by re-exporting the class there (plain pickle.load finds them; its
+# read_pickle table has no entry for them), which older pandas pickled: the class's own entry applies. Read at the
+# pinned commits: pandas 0.20 - 0.22 define Timestamp in pandas/_libs/tslib.pyx (its reduce is (Timestamp, (value,
+# freq, tzinfo)), its __setstate__ assigns value/freq/tzinfo, read-only C fields of _Timestamp: AttributeError), 0.23 -
+# 1.5 import the current class there (pandas 1.5.3: pandas._libs.tslib.Timestamp is
+# pandas._libs.tslibs.timestamps.Timestamp); the constructor's argument shape is checked (call-hooks.ts).
+REEXPORTED = {
+    "pandas._libs.tslib.Timestamp": "written by pandas 0.20 - 0.22 (its reduce called the class there); the "
+                                    "installed pandas re-exports the current class at that location",
+}
+
+
+def _reexported():
+    import importlib
+
+    out = {}
+    for name, why in REEXPORTED.items():
+        mod, attr = name.rsplit(".", 1)
+        obj = getattr(importlib.import_module(mod), attr)
+        out[name] = (f"{obj.__module__}.{obj.__qualname__}", why)
+    return out
+
+
+OLD_NAMES = {**_old_names(), **_reexported()}
 # Targets of the old names that this pandas' own pickles do not name: derived like any other class.
-EXTRA_NAMES = {t: "" for t, _ in OLD_NAMES.values() if t.startswith("pandas.")}
+EXTRA_NAMES = {t: "" for t, *_ in OLD_NAMES.values() if t.startswith("pandas.")}
 # Names older pandas pickled that this version still defines but no longer writes (reviewed in FUNCTIONS).
 EXTRA_NAMES["pandas._libs.tslibs.period.__pyx_unpickle_PeriodMixin"] = "pandas 1.1 - 1.2 PeriodArray pickles"
 

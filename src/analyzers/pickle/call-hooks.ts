@@ -2,8 +2,9 @@
 // verdicts). The VM checks each call of such a class (REDUCE/INST/OBJ, which run __init__) against that shape; any
 // other argument is reported as the call the constructor would make with it (dateutil's tzfile(path) opens a file,
 // pandas' CustomBusinessDay(calendar=obj) calls obj.holidays()).
+import { strayCallable } from './class-sinks.js';
 import { instanceClasses } from './instance-class.js';
-import { K, kindName, type PyVal } from './values.js';
+import { K, kindName, type DictV, type PyVal } from './values.js';
 
 export interface CallHook {
   /** What the constructor does with an argument outside the shape. */
@@ -13,6 +14,11 @@ export interface CallHook {
   readonly applies: (canonical: string) => boolean;
   /** Why these arguments leave the reviewed shape, or undefined when they do not. `args` undefined: not known. */
   readonly problem: (args: PyVal | undefined, ctx: CallHookContext) => string | undefined;
+  /**
+   * The class does its work in __new__ (a Cython class's __cinit__/__new__), which NEWOBJ runs on the stream's
+   * arguments too: the hook applies to NEWOBJ as to a call.
+   */
+  readonly inNew?: true;
 }
 
 /** What the VM knows of the stream so far beyond the call's own arguments. */
@@ -90,6 +96,62 @@ function isOldOffset(v: PyVal): boolean {
   return !c.unknown && c.names.length > 0 && c.names.every((n) => n.startsWith('pandas.tseries.offsets.'));
 }
 
+/** An offset object of pandas' offsets classes, old (pandas.tseries.offsets) or current (pandas._libs.tslibs.offsets). */
+function isOffset(v: PyVal): boolean {
+  if (typeof v !== 'object' || v.k !== K.Obj) return false;
+  const c = instanceClasses(v);
+  return (
+    !c.unknown &&
+    c.names.length > 0 &&
+    c.names.every((n) => n.startsWith('pandas.tseries.offsets.') || n.startsWith('pandas._libs.tslibs.offsets.'))
+  );
+}
+
+/** The index classes an old MultiIndex's levels are (pandas 0.15 - 0.17 wrote them through _new_Index). */
+const OLD_LEVEL = /^pandas\.(?:core\.index|tseries\.(?:index|period|tdi))\.\w*Index$/;
+
+/**
+ * Why the keywords of `_new_Index(pandas.core.index.MultiIndex, d)` are not what pandas 0.15 - 0.17's
+ * MultiIndex.__reduce__ wrote ({'levels': [indexes], 'labels': [FrozenNDArray/ndarray], 'sortorder': None or an int,
+ * 'names': [None, str or number]}), or undefined. MultiIndex.__new__ rebuilds each level with _ensure_index (Index(x)
+ * duck-types x) and checks the labels (their len() and max()); nothing in d may be a class, function or lost value.
+ */
+function multiIndexProblem(d: DictV): string | undefined {
+  for (const [i, k] of d.keys.entries()) {
+    const v = d.vals[i]!;
+    // A list keeps its items that may run code (values.ts keepObj): the levels and labels, none for the names.
+    const objs = typeof v === 'object' && v.k === K.List ? (v.items ?? v.objs ?? []) : [];
+    const lost = typeof v === 'object' && v.k === K.List && v.items === undefined && (v.objsMore || v.objsLost);
+    if (k === 'levels' || k === 'labels') {
+      if (typeof v !== 'object' || v.k !== K.List) return `${k} is not a list`;
+      if (lost) return `${k} holds more objects than the analysis kept`;
+      for (const it of objs) {
+        const c = instanceClasses(it);
+        const ok =
+          k === 'levels'
+            ? c.names.length > 0 && c.names.every((n) => OLD_LEVEL.test(n))
+            : c.names.length > 0 &&
+              c.names.every((n) => n === 'numpy.ndarray' || n === 'pandas.core.base.FrozenNDArray');
+        if (c.unknown || !ok)
+          return k === 'levels'
+            ? `a level is not a pandas index (pandas writes the level indexes): ${c.unknown ? 'a class the analysis cannot name, ' : ''}${c.names.join(', ')}`
+            : 'a label array is not a FrozenNDArray or numpy.ndarray';
+      }
+    } else if (k === 'names') {
+      if (typeof v !== 'object' || v.k !== K.List || lost || !objs.every(isScalar))
+        return 'names is not a list of None, str or numbers';
+    } else if (k === 'sortorder') {
+      if (!(isNone(v) || typeof v === 'number' || typeof v === 'bigint')) return 'sortorder is not None or an int';
+    } else
+      return `keyword ${typeof k === 'string' ? JSON.stringify(k.slice(0, 64)) : 'not a str'} (pandas writes levels, labels, sortorder and names)`;
+  }
+  const stray = strayCallable(d);
+  return stray === undefined ? undefined : `MultiIndex.__new__ duck-types its levels and labels, and ${stray}`;
+}
+
+/** DatetimeIndex under the name pandas 0.10 - 0.19 kept it and the current one (read_pickle maps the old to it). */
+const DATETIME_INDEX = /^pandas\.(?:tseries\.index|core\.indexes\.datetimes)\.DatetimeIndex$/;
+
 const CUSTOM_OFFSET =
   /^pandas\.(?:_libs\.tslibs\.offsets|tseries\.offsets)\.(?:CustomBusiness(?:Day|Hour|MonthBegin|MonthEnd)|CDay|CBMonthBegin|CBMonthEnd)$/;
 
@@ -136,6 +198,7 @@ export const CALL_HOOKS: readonly CallHook[] = [
     what: 'resolves a str tz by name and opens a dateutil/<path> zone file, or runs what a tz object carries (pandas Timestamp.__new__)',
     runs: { module: 'builtins', name: 'open' },
     applies: (c) => OLD_TIMESTAMP.test(c),
+    inNew: true,
     problem: (args, ctx) => {
       const items = argItems(args);
       if (typeof items === 'string') return items;
@@ -164,8 +227,16 @@ export const CALL_HOOKS: readonly CallHook[] = [
     problem: (args) => {
       const items = argItems(args);
       if (typeof items === 'string') return items;
-      if (items.length !== 2) return `${items.length} arguments (pandas writes (cls, d))`;
+      // Any other number of arguments is a TypeError of the call itself: the body never runs.
+      if (items.length !== 2) return undefined;
       const [cls, d] = items;
+      // `cls.__new__(cls, **None)` (or `'data' in None`) is a TypeError before anything runs.
+      if (isNone(d)) return undefined;
+      if (typeof cls === 'object' && cls.k === K.Global && cls.imp.canonical === 'pandas.core.index.MultiIndex') {
+        if (typeof d !== 'object' || d.k !== K.Dict || d.opaque || d.n > d.keys.length)
+          return 'the keywords are not a literal dict the analysis kept';
+        return multiIndexProblem(d);
+      }
       const keys = typeof cls === 'object' && cls.k === K.Global ? OLD_INDEX_KEYS.get(cls.imp.canonical) : undefined;
       if (keys === undefined) {
         const named = typeof cls === 'object' && cls.k === K.Global ? cls.imp.canonical : `(a ${kindName(cls!)})`;
@@ -189,7 +260,86 @@ export const CALL_HOOKS: readonly CallHook[] = [
       return d.keys.includes('data') ? undefined : 'no data keyword (pandas writes data and name)';
     },
   },
+  {
+    // pandas.tseries.index._new_DatetimeIndex (0.15 - 0.19; pandas.read_pickle maps it to the current one) and
+    // pandas.core.indexes.datetimes._new_DatetimeIndex(cls, d): cls.__new__(cls, **d) (0.15 - 1.x with no DatetimeArray
+    // in d) or DatetimeArray._simple_new(data, dtype=tz_to_dtype(d['tz']), freq=d['freq']). A str tz (also inside a
+    // dtype str) is resolved by name: 'dateutil/<path>' opens that path (pandas 1.5.3's pickle.load of
+    // _new_DatetimeIndex(DatetimeIndex, {'data': array, 'tz': 'dateutil//etc/hostname'}) opens /etc/hostname), and a
+    // tz object's transition tables are read (pytz). pandas wrote d = {'data': the values (an ndarray; a DatetimeArray
+    // from 1.0), 'name', 'freq': None or an offset, 'tz': None or the index's tzinfo (pytz zones in its legacy
+    // pickles)}; only that is admitted, a pytz zone only while no BUILD or SETITEM of the stream reached a pytz object.
+    what: 'resolves a str tz by name and opens a dateutil/<path> zone file, or reads a tz object (pandas _new_DatetimeIndex)',
+    runs: { module: 'builtins', name: 'open' },
+    applies: (c) => /^pandas\.(?:tseries\.index|core\.indexes\.datetimes)\._new_DatetimeIndex$/.test(c),
+    problem: (args, ctx) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
+      // Any other number of arguments is a TypeError of the call itself: the body never runs.
+      if (items.length !== 2) return undefined;
+      const [cls, d] = items;
+      if (isNone(d)) return undefined; // `'data' in None` / `**None`: a TypeError before anything runs
+      if (typeof cls !== 'object' || cls.k !== K.Global || !DATETIME_INDEX.test(cls.imp.canonical))
+        return 'the class is not DatetimeIndex';
+      if (typeof d !== 'object' || d.k !== K.Dict || d.opaque || d.n > d.keys.length)
+        return 'the keywords are not a literal dict the analysis kept';
+      for (const [i, k] of d.keys.entries()) {
+        const v = d.vals[i]!;
+        if (k === 'data') {
+          const c = instanceClasses(v);
+          // pandas 0.19 - 0.20 wrote the values as a DatetimeIndex (itself through _new_DatetimeIndex: checked here).
+          const ok = (n: string): boolean =>
+            n === 'numpy.ndarray' || n === 'pandas.core.arrays.datetimes.DatetimeArray' || DATETIME_INDEX.test(n);
+          if (c.unknown || c.names.length === 0 || !c.names.every(ok))
+            return 'data is not a numpy.ndarray, DatetimeArray or DatetimeIndex (pandas writes the index values)';
+        } else if (k === 'name') {
+          if (!isScalar(v)) return 'name is not None, a str or a number';
+        } else if (k === 'freq') {
+          if (!(isNone(v) || isOffset(v))) return 'freq is not None or a pandas offset object';
+        } else if (k === 'tz') {
+          if (!(isNone(v) || isPytzZone(v, ctx)))
+            return ctx.pytzPlanted && typeof v === 'object' && v.k === K.Obj
+              ? 'the tz is a pytz zone, and the stream gave state to a pytz object (a shared singleton)'
+              : 'the tz is not None or an unmodified pytz zone: a str tz is resolved by name';
+        } else
+          return `keyword ${typeof k === 'string' ? JSON.stringify(k.slice(0, 64)) : 'not a str'} (pandas writes data, name, freq and tz)`;
+      }
+      return d.keys.includes('data') ? undefined : 'no data keyword (pandas writes the index values)';
+    },
+  },
 ];
+
+/**
+ * A text pandas resolves as a dateutil zone file: maybe_get_tz (pandas/_libs/tslibs/timezones.pyx) hands a str tz that
+ * starts with 'dateutil/' to dateutil's gettz, which opens the rest as a path (an absolute one, or ../ out of the zone
+ * folders), and DatetimeTZDtype parses 'datetime64[ns, <tz>]' the same way. pandas' constructors take a tz or a dtype
+ * text in many places (Timestamp, DatetimeIndex, Index(dtype=...), the reconstructors' dicts) and pandas never writes
+ * one (its reduces pickle tz objects): such a text in the arguments of any pandas callable or class is reported as the
+ * open it makes (pandas 1.5.3: NEWOBJ Timestamp(1, None, 'dateutil//etc/hostname') and NEWOBJ Index([],
+ * 'datetime64[ns, dateutil//etc/hostname]') both open /etc/hostname).
+ */
+export function pandasTzTextProblem(canonical: string, args: PyVal | undefined, kwargs?: PyVal): string | undefined {
+  if (!canonical.startsWith('pandas.')) return undefined;
+  const todo: [PyVal | undefined, number][] = [
+    [args, 0],
+    [kwargs, 0],
+  ];
+  let seen = 0;
+  while (todo.length > 0 && seen < 256) {
+    const [v, depth] = todo.pop()!;
+    seen++;
+    if (v === undefined) continue;
+    if (typeof v === 'string') {
+      if (v.includes('dateutil/'))
+        return `the argument text ${JSON.stringify(v.slice(0, 80))} names a dateutil zone file`;
+      continue;
+    }
+    if (typeof v !== 'object' || depth >= 4) continue;
+    if (v.k === K.Tuple) for (const it of v.items) todo.push([it, depth + 1]);
+    else if (v.k === K.Dict) for (const it of [...v.keys, ...v.vals]) todo.push([it, depth + 1]);
+  }
+  return undefined;
+}
 
 interface HookMatch {
   readonly hooks: readonly CallHook[];
@@ -220,9 +370,14 @@ export function callHookProblem(
   canonical: string,
   args: PyVal | undefined,
   ctx: CallHookContext = UNKNOWN_CONTEXT,
+  viaNew = false,
 ): (Pick<CallHook, 'what' | 'runs'> & { readonly problem: string }) | undefined {
   const m = matchOf(canonical);
   for (const h of m.hooks) {
+    if (viaNew && (h.inNew !== true || m.viaInit)) continue;
+    // NEWOBJ with no arguments: __new__ gets no value of the stream.
+    if (viaNew && typeof args === 'object' && args.k === K.Tuple && args.items.length === 0 && args.more === 0)
+      continue;
     const problem = m.viaInit ? '__init__ is called directly on a stream-chosen object' : h.problem(args, ctx);
     if (problem !== undefined) return { what: h.what, runs: h.runs, problem };
   }

@@ -93,6 +93,13 @@ export interface LabelSinks {
   readonly getattr?: string;
   /** `setattr(self, key, value)` for the items of the state: a `__class__` key re-types the instance. */
   readonly setattr?: string;
+  /**
+   * A hand-reviewed over-approximation (scripts/data/history/<lib>.py): the hook hands the value to library code the
+   * derivation does not follow (pandas' old managers duck-type their axes and block values through Index(x),
+   * make_block and numpy), which may look up and call any attribute of any object in it: every class, function or
+   * lost value reachable in it, through containers and the objects' own BUILD states and items, counts as called.
+   */
+  readonly any?: string;
 }
 
 /**
@@ -140,7 +147,31 @@ interface HistoryEffectsFile {
   readonly hooks: Record<string, HookRecord>;
   /** Classes older released versions pass for a family root (pandas < 0.15's Index classes to numpy's _reconstruct). */
   readonly families?: Record<string, readonly string[]>;
+  /**
+   * Shape checks the VM makes on every value that may be an instance of the class (HistoryCheck), because hooks of
+   * some released versions act on other shapes (their review verdict is "checked" with that check's name).
+   */
+  readonly checks?: Record<string, readonly HistoryCheck[]>;
+  /**
+   * Classes whose released versions' __getattr__/__getattribute__ answer a name they lack from the instance's data
+   * (pandas' NDFrame: a label of its axes), with that hook: every such lookup counts as answered by the stream.
+   */
+  readonly lookups?: Record<string, { readonly hook: string; readonly has: readonly string[] }>;
+  /** The effect records of the functions the history pack admits (what a call returns: the VM follows its class). */
+  readonly callables?: Record<string, CallableEffect>;
 }
+
+/**
+ * A shape a history pack admits a class in, checked by the VM on every value that may be of the class:
+ * - `items`: no SETITEM(S), APPEND(S) or ADDITEMS targets an instance (the library writes none; the released versions'
+ *   __setitem__/append/extend/add run their library code on the stream's values);
+ * - `frame-state`: a BUILD state is a block manager object or a literal dict whose `_typ` is a str and whose keys are
+ *   Python identifiers (what pandas wrote; pandas 0.13 - 0.24's NDFrame.__setstate__ stores that with
+ *   object.__setattr__ and hands any other state to its legacy readers, which np.load the state's items);
+ * - `new-empty`: NEWOBJ gives its __new__ no arguments (pandas 0.13 on write `copyreg.__newobj__(cls)`; the __new__ of
+ *   0.10 - 0.12, which builds the object from its arguments, then runs on none).
+ */
+export type HistoryCheck = 'items' | 'frame-state' | 'new-empty';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
@@ -150,10 +181,23 @@ const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;
 let fixed: Set<string> | undefined;
 
+/** The shape checks history packs admit `canonical` under (HistoryCheck), none for a class they do not check. */
+export function historyChecks(canonical: string): readonly HistoryCheck[] {
+  const out: HistoryCheck[] = [];
+  for (const h of histories) for (const c of h.get('checks', canonical) ?? []) if (!out.includes(c)) out.push(c);
+  return out;
+}
+
 /** The effect model of a pack callable, or undefined when the name is not one. */
 export function effectOf(canonical: string): CallableEffect | undefined {
   const callables = data.field('callables');
-  return Object.hasOwn(callables, canonical) ? callables[canonical] : undefined;
+  if (Object.hasOwn(callables, canonical)) return callables[canonical];
+  // A function only released versions define (a history pack's name), with its review's effect record.
+  for (const h of histories) {
+    const e = h.get('callables', canonical);
+    if (e !== undefined) return e;
+  }
+  return undefined;
 }
 
 /** Whether the packs admit `canonical` as a class (calling or NEWOBJ'ing it makes an instance of it). */
@@ -333,7 +377,16 @@ let lookupSets: { methods: ReadonlySet<string>; has: ReadonlySet<string>[] } | u
  */
 export function lookupAnsweredBy(canonical: string, name: string): string | undefined {
   const d = lookupData();
-  if (!Object.hasOwn(d.classes, canonical)) return undefined;
+  if (!Object.hasOwn(d.classes, canonical)) {
+    // A class only released versions define (a history pack's name): its hook is not read per name (fail closed).
+    // A class whose installed version's hook answers from its data labels is modelled by labelLookupBy instead.
+    if (d.labelClasses !== undefined && Object.hasOwn(d.labelClasses, canonical)) return undefined;
+    for (const h of histories) {
+      const l = h.get('lookups', canonical);
+      if (l !== undefined && !l.has.includes(name)) return `${l.hook} (released versions)`;
+    }
+    return undefined;
+  }
   lookupSets ??= { methods: new Set(d.methods), has: d.profiles.map((p) => new Set(p.has)) };
   const i = d.classes[canonical]!;
   if (lookupSets.methods.has(name) && lookupSets.has[i]!.has(name)) return undefined;

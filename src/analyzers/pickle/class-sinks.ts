@@ -16,8 +16,8 @@ import {
   type ImplicitHook,
   type LabelSinks,
 } from './callable-effects.js';
-import { instanceClass } from './instance-class.js';
-import { dictGet, K, UNKNOWN, type DictV, type PyObj, type PyVal } from './values.js';
+import { instanceClass, instanceClasses } from './instance-class.js';
+import { dictGet, K, kindName, UNKNOWN, type DictV, type PyObj, type PyVal, type TupleV } from './values.js';
 
 export interface ClassSinkHost {
   /** Models `callee(*args)` made by the hook (depth-bounded by the host), recording a call fact with `why`. */
@@ -54,6 +54,76 @@ const BLOCK_MANAGERS: ReadonlySet<string> = new Set([
   'pandas.core.internals.managers.BlockManager',
 ]);
 
+/** The block managers a pandas frame or panel state may be (current and old names), for the `frame-state` check. */
+const FRAME_MANAGERS: ReadonlySet<string> = new Set([
+  ...BLOCK_MANAGERS,
+  'pandas.core.internals.SingleBlockManager',
+  'pandas.core.internals.managers.SingleBlockManager',
+]);
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Why a BUILD state is not one the `frame-state` check admits (callable-effects.ts HistoryCheck), or undefined: a block
+ * manager object (pandas 0.10 - 0.12 pickled a frame or panel as its manager), a literal dict whose keys are Python
+ * identifiers (and whose `_typ`, if any, is a str: 0.13 on), or the series and sparse-frame tuples of 0.10 - 0.12
+ * (legacyTupleProblem). pandas 0.13 - 0.24's NDFrame.__setstate__ stores such a dict's
+ * entries with object.__setattr__; a dict without `_typ` goes to _unpickle_series_compat (setters and methods of its
+ * values: the `any` sink), any other state to the legacy readers (_unpickle_frame/panel/sparse_frame/matrix_compat), which hand the
+ * state's items to np.load (a pickle loader with numpy < 1.16.3). pandas 0.10 - 0.12's Panel and SparseDataFrame
+ * __setstate__ unpack a 4- or 5-entry dict and np.load its keys: an identifier can be no .npy, .npz or pickle stream
+ * (a pickle needs its STOP '.', and a callable needs GLOBAL's newline or a binary opcode), so it only raises there.
+ */
+export function frameStateProblem(state: PyVal): string | undefined {
+  if (typeof state !== 'object') return `the state is a ${typeof state === 'string' ? 'str' : 'number'}`;
+  if (state.k === K.Obj) {
+    const c = instanceClasses(state);
+    return !c.unknown && c.names.length > 0 && c.names.every((n) => FRAME_MANAGERS.has(n))
+      ? undefined
+      : 'the state is an object that may be of a class other than a pandas block manager';
+  }
+  if (state.k === K.Tuple) return legacyTupleProblem(state);
+  if (state.k !== K.Dict) return `the state is a ${kindName(state)} (a legacy reader's shape)`;
+  if (state.opaque || state.n > state.keys.length) return 'the state dict has entries the analysis did not keep';
+  if (!state.keys.every((k) => typeof k === 'string' && IDENTIFIER.test(k)))
+    return 'a key of the state dict is not a Python identifier';
+  // With no '_typ' (pandas 0.13 - 0.20's Series wrote {'_data', 'name'}), NDFrame.__setstate__ hands the dict to
+  // _unpickle_series_compat, which sets _data, name and index through their setters: library code on the values
+  // (the `any` sink of the hook's model), no load. A '_typ' that is not a str is no state pandas wrote.
+  const typ = dictGet(state, '_typ');
+  if (typ === undefined) return undefined;
+  const isStr = typeof typ === 'string' || (typeof typ === 'object' && typ.k === K.Str);
+  return isStr ? undefined : "the state dict's '_typ' is not a str";
+}
+
+/** An instance of a pandas index class (any version's name), as far as the stream shows. */
+function isIndexObject(v: PyVal | undefined): boolean {
+  if (typeof v !== 'object' || v.k !== K.Obj) return false;
+  const c = instanceClasses(v);
+  return !c.unknown && c.names.length > 0 && c.names.every((n) => /^pandas\.[\w.]+\.\w*Index$/.test(n));
+}
+
+/**
+ * The two tuple states pandas' NDFrame.__setstate__ (0.13 - 0.24) reads without np.load, which pandas 0.10 - 0.12
+ * wrote: a series (nd_state, own_state) - item 0 the ndarray's state tuple, read by _unpickle_series_compat (numpy's
+ * ndarray.__setstate__ and a SingleBlockManager); and a sparse frame (series, columns, index, fill_value, kind) whose
+ * columns and index are pandas index objects (_unpickle_sparse_frame_compat np.loads them only when they are not). Any
+ * other tuple goes to a reader that np.loads its items.
+ */
+function legacyTupleProblem(state: TupleV): string | undefined {
+  if (state.more > 0) return 'the state is a tuple whose items were not all kept';
+  const [first, second, third] = state.items;
+  if (state.items.length === 2) {
+    const ok = typeof first === 'object' && first.k === K.Tuple && typeof second === 'object' && second.k === K.Tuple;
+    return ok ? undefined : "the state is a 2-item tuple other than a series' (nd_state, own_state)";
+  }
+  if (state.items.length === 5) {
+    const ok = typeof first === 'object' && first.k === K.Dict && isIndexObject(second) && isIndexObject(third);
+    return ok ? undefined : 'the state is a 5-item tuple whose columns and index are not both pandas index objects';
+  }
+  return `the state is a ${state.items.length}-item tuple (a legacy reader's shape)`;
+}
+
 /** Kinds a planted attribute may be called as (a class, function, instance, or a value the analysis lost). */
 const CALLABLE_KINDS: ReadonlySet<K> = new Set([K.Global, K.Obj, K.Pers, K.Unknown]);
 
@@ -83,6 +153,22 @@ function valueAt(label: string, params: readonly string[], input: HookInput): Py
         return st.opaque || st.n > st.keys.length || st.keys.some((k) => typeof k !== 'string') ? st : undefined;
       if (st.k === K.Obj) return BLOCK_MANAGERS.has(instanceClass(st)?.canonical ?? '') ? undefined : st;
       return undefined;
+    }
+    // `state[legacy]`: the state when pandas 0.13 - 0.24's NDFrame.__setstate__ hands it to a legacy reader that
+    // np.loads its items: a sequence whose item 0 may be a dict or whose length may not be 2 (a 2-item state is the
+    // series reader's, which loads nothing), or an object the stream does not show to be a block manager.
+    if (label === 'state[legacy]') {
+      if (typeof st !== 'object') return undefined;
+      if (st.k === K.Unknown || st.k === K.Pers) return st;
+      if (st.k === K.Obj) return FRAME_MANAGERS.has(instanceClass(st)?.canonical ?? '') ? undefined : st;
+      if (st.k === K.List) return st;
+      if (st.k !== K.Tuple) return undefined;
+      if (st.more > 0 || st.items.length !== 2) return st;
+      const first = st.items[0];
+      return typeof first === 'object' &&
+        (first.k === K.Dict || first.k === K.Obj || first.k === K.Unknown || first.k === K.Pers)
+        ? st
+        : undefined;
     }
     if (!label.startsWith('state.')) return undefined;
     if (typeof st !== 'object') return undefined;
@@ -266,7 +352,75 @@ export function checkUnknownClassState(host: ClassSinkHost, state: PyVal): void 
   );
 }
 
+/**
+ * What library code that may look up and call any attribute of `v`'s objects can reach (the `any` sink): `v`, the items
+ * of its containers, and of every object the state each BUILD gave it (the attributes the instance holds), the items
+ * SETITEM(S) stored on it and the entries kept as planted attributes, recursively. `lost`: part of it was not kept or
+ * the walk's bound was reached.
+ */
+function deepReachable(v: PyVal): { readonly vals: PyVal[]; lost: boolean } {
+  // Strict about what containers did not keep (lookups: false): any attribute may be called, so an unkept item of any
+  // kind, data or not, may be what is called.
+  const out = { vals: [] as PyVal[], lost: false, lookups: false };
+  const seen = new Set<PyVal>();
+  const todo: [PyVal, number][] = [[v, 0]];
+  while (todo.length > 0) {
+    const [x, depth] = todo.pop()!;
+    if (typeof x !== 'object' || seen.has(x)) continue;
+    if (seen.size >= WALK_NODES) {
+      out.lost = true;
+      break;
+    }
+    seen.add(x);
+    out.vals.push(x);
+    const inner: PyVal[] = [...childrenOf(x, out)];
+    if (x.k === K.Obj) {
+      if (x.states !== undefined) inner.push(...x.states);
+      else if (x.state !== undefined) inner.push(x.state);
+      if (x.plantedAttrs !== undefined) inner.push(...x.plantedAttrs.vals);
+      if (x.through !== undefined) inner.push(x.through);
+    }
+    if (inner.length === 0) continue;
+    if (depth >= WALK_DEPTH * 2) {
+      out.lost = true;
+      continue;
+    }
+    for (const it of inner) todo.push([it, depth + 1]);
+  }
+  return out;
+}
+
+/**
+ * What in `v` library code that may call any attribute of its objects could call (the `any` sink's reading): a class,
+ * function, persistent_load result or lost value reachable in it, or its walk not kept; undefined when none.
+ */
+export function strayCallable(v: PyVal): string | undefined {
+  const walk = deepReachable(v);
+  for (const x of walk.vals) {
+    if (typeof x !== 'object' || !ANY_CALLED.has(x.k) || (x.k === K.Unknown && x.bits !== undefined)) continue;
+    return x.k === K.Global ? `it holds ${x.imp.canonical}` : `it holds ${kindName(x)}`;
+  }
+  return walk.lost ? 'part of it was not kept' : undefined;
+}
+
+/** Kinds the `any` sink counts as called when reachable: a class or function, what persistent_load returns, a lost value. */
+const ANY_CALLED: ReadonlySet<K> = new Set([K.Global, K.Pers, K.Unknown]);
+
 function checkValue(host: ClassSinkHost, where: string, label: string, v: PyVal, s: LabelSinks, shape: boolean): void {
+  if (s.any !== undefined) {
+    const walk = deepReachable(v);
+    for (const x of walk.vals) {
+      // A Python int too long to keep is a number, not something called.
+      if (typeof x === 'object' && ANY_CALLED.has(x.k) && !(x.k === K.Unknown && x.bits !== undefined))
+        host.invokeModelled(x, NO_ARGS, `${where} may call what its ${label} holds (${s.any})`);
+    }
+    if (walk.lost)
+      host.invokeModelled(
+        UNKNOWN,
+        NO_ARGS,
+        `${where} may call what its ${label} holds (${s.any}), part of which the analysis did not keep`,
+      );
+  }
   const methods = s.methods ?? [];
   if (methods.length > 0 || s.call !== undefined) {
     // The hook subscripts, iterates and unpacks what the label names before it calls a method of it or calls it (the

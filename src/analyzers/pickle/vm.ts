@@ -19,17 +19,24 @@ import {
   anySinkMethods,
   attrsFromItems,
   effectOf,
+  historyChecks,
   labelLookupBy,
   lookupAnsweredBy,
   reviewedClass,
   type ImplicitHook,
 } from './callable-effects.js';
 import { checkDtypeSource, checkEffects, type EffectHost } from './effect-checks.js';
-import { checkCallableSinks, checkClassSinks, checkUnknownClassState, type ClassSinkHost } from './class-sinks.js';
+import {
+  checkCallableSinks,
+  checkClassSinks,
+  checkUnknownClassState,
+  frameStateProblem,
+  type ClassSinkHost,
+} from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { argumentWork, MATERIAL_LIMIT, TEXT_READ_LIMIT, type ArgumentWork } from './argument-work.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
-import { callHookProblem, PYTZ_RECONSTRUCTORS } from './call-hooks.js';
+import { callHookProblem, pandasTzTextProblem, PYTZ_RECONSTRUCTORS } from './call-hooks.js';
 import {
   deepHash,
   exposure,
@@ -1038,6 +1045,7 @@ class PickleVm implements ModelContext {
         return result;
       if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
+        if (effective === callee) this.checkTzText(call.callee.canonical, args, kwargs);
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
         if (effective === callee && isCythonUnpickle(canonical)) this.cythonState(result, args);
         if (effective === callee) checkEffects(this.effectHost, canonical, args);
@@ -1047,6 +1055,10 @@ class PickleVm implements ModelContext {
         checkClassSinks(this.sinkHost, canonical, 'init', input);
         checkCallableSinks(this.sinkHost, canonical, input.args);
       } else if (kind === 'NEWOBJ' || kind === 'NEWOBJ_EX') {
+        // A class that builds itself in __new__ (pandas' Timestamp): NEWOBJ's arguments are a call's.
+        this.checkCallHook(canonical, kind === 'NEWOBJ' ? args : undefined, true);
+        this.newEmptyChecked(canonical, args, kwargs);
+        if (effective === callee) this.checkTzText(canonical, args, kwargs);
         checkDtypeSource(this.effectHost, canonical, args, kwargs);
         checkClassSinks(this.sinkHost, canonical, 'new', { args, kwargs });
       }
@@ -1170,9 +1182,31 @@ class PickleVm implements ModelContext {
     }
   }
 
+  /** NEWOBJ with arguments of a class a history pack admits only rebuilt with none (HistoryCheck 'new-empty'). */
+  private newEmptyChecked(canonical: string, args: PyVal, kwargs: PyVal | undefined): void {
+    if (!historyChecks(canonical).includes('new-empty')) return;
+    const empty = typeof args === 'object' && args.k === K.Tuple && args.items.length === 0 && args.more === 0;
+    const noKw = kwargs === undefined || (typeof kwargs === 'object' && kwargs.k === K.Dict && kwargs.n === 0);
+    if (empty && noKw) return;
+    this.anomaly(
+      'OFF_SHAPE_CALL',
+      `NEWOBJ of ${canonical} with arguments: pandas rebuilds it with none, and the __new__ of its released versions ` +
+        'builds the object from its arguments (admitted rebuilt with none: its history pack review)',
+      false,
+    );
+  }
+
+  /** A pandas callable or class given a 'dateutil/<path>' tz text (call-hooks.ts pandasTzTextProblem): an open. */
+  private checkTzText(canonical: string, args: PyVal, kwargs: PyVal | undefined): void {
+    const problem = pandasTzTextProblem(canonical, args, kwargs);
+    if (problem === undefined) return;
+    const runs = this.derive('builtins', 'open', `${canonical}: ${problem}`);
+    this.recordCall('REDUCE', runs, `${canonical} resolves a 'dateutil/' tz text by opening that path (maybe_get_tz)`);
+  }
+
   /** A constructor called outside the argument shape its pack admits it in: reported as the call it makes. */
-  private checkCallHook(canonical: string, args: PyVal | undefined): void {
-    const hook = callHookProblem(canonical, args, { pytzPlanted: this.pytzPlanted });
+  private checkCallHook(canonical: string, args: PyVal | undefined, viaNew = false): void {
+    const hook = callHookProblem(canonical, args, { pytzPlanted: this.pytzPlanted }, viaNew);
     if (hook === undefined) return;
     const runs = this.derive(hook.runs.module, hook.runs.name, `${canonical}.__init__: ${hook.problem}`);
     this.recordCall('REDUCE', runs, `${canonical} ${hook.what}`);
@@ -1240,6 +1274,7 @@ class PickleVm implements ModelContext {
       if (target.k === K.List) return;
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers || target.k === K.Unknown) {
         if (target.k !== K.Unknown) this.recordCall('APPEND', target, 'extend()/append() on a non-list object');
+        if (target.k === K.Obj) this.itemsChecked(target, 'APPENDS');
         if (target.k === K.Obj) this.plantedMethod(target, ['extend', 'append'], item, 'APPENDS');
         return;
       }
@@ -1272,6 +1307,7 @@ class PickleVm implements ModelContext {
           if (hook !== undefined)
             this.anomaly('OFF_SHAPE_CALL', `SETITEM after the object's BUILD: ${hook.what}`, false);
         }
+        if (target.k === K.Obj) this.itemsChecked(target, 'SETITEMS');
         // A dict subclass (OrderedDict, Counter, defaultdict) hashes each key it is given.
         for (let i = 0; i + 1 < kv.length; i += 2) if (!isUnhashable(kv[i]!)) this.hashed(kv[i]!);
         if (target.k === K.Obj) {
@@ -1290,6 +1326,21 @@ class PickleVm implements ModelContext {
     this.anomaly('TYPE_ERROR', `'${kindName(target)}' object does not support item assignment`, true);
   }
 
+  /**
+   * Items given to an object that may be of a class a history pack admits only without them (HistoryCheck 'items'):
+   * the released versions' __setitem__/append/extend/add of that class run their library code on the stream's values.
+   */
+  private itemsChecked(target: ObjV, op: string): void {
+    const named = instanceClasses(target).names.find((n) => historyChecks(n).includes('items'));
+    if (named === undefined) return;
+    this.anomaly(
+      'OFF_SHAPE_CALL',
+      `${op} on an object of ${named}: the library never gives it items, and the __setitem__/append/extend/add of ` +
+        'its released versions run their library code on the values (admitted without items: its history pack review)',
+      false,
+    );
+  }
+
   private addItems(target: PyVal, items: PyVal[]): void {
     noteChanged(target);
     if (typeof target === 'object') {
@@ -1303,6 +1354,7 @@ class PickleVm implements ModelContext {
       }
       if (target.k === K.Obj || target.k === K.Global || target.k === K.Pers) {
         this.recordCall('ADDITEMS', target, 'add() on a non-set object');
+        if (target.k === K.Obj) this.itemsChecked(target, 'ADDITEMS');
         // A set subclass hashes each member it is given.
         for (const it of items) if (!isUnhashable(it)) this.hashed(it);
         if (target.k === K.Obj) this.plantedMethod(target, ['add'], items[0], 'ADDITEMS');
@@ -1355,7 +1407,11 @@ class PickleVm implements ModelContext {
 
   // ---------------------------------------------------------------- BUILD
 
-  private build(inst: PyVal, state: PyVal): void {
+  /**
+   * Applies BUILD. Returns what the loader leaves on the stack instead of `inst`, when it replaces it (joblib's
+   * NumpyUnpickler: the array a NumpyArrayWrapper reads; the memo keeps the wrapper).
+   */
+  private build(inst: PyVal, state: PyVal): PyVal | undefined {
     this.chargeState(state);
     noteChanged(inst);
     if (typeof inst !== 'object') {
@@ -1409,9 +1465,15 @@ class PickleVm implements ModelContext {
       if (call !== undefined) this.pythonBuild(state);
       // An object already used as a key: the next collision compares it with the state this BUILD gave it.
       if (inst.keyed === true) this.keyHooks(inst);
-      if (this.opts.loader.joblibArrays && mayBeJoblibWrapper(classes, state)) this.joblibArray(inst, state);
+      let replaced: PyVal | undefined;
+      if (this.opts.loader.joblibArrays && mayBeJoblibWrapper(classes, state)) {
+        const array = this.joblibArray(inst, state);
+        // Only an object that is a wrapper whatever made it is surely replaced (joblib's isinstance check); a class
+        // the stream does not name keeps the wrapper, whose state still names everything the array could hold.
+        if (!classes.unknown && classes.names.every((n) => JOBLIB_WRAPPERS.has(n))) replaced = array;
+      }
       if (this.opts.loader.joblibArrays) this.companion(classes, state);
-      return;
+      return replaced;
     }
     if (inst.k === K.Unknown || inst.k === K.Pers) {
       // An instance of a class the stream does not name: every hook whose trigger the state carries is checked.
@@ -1548,6 +1610,19 @@ class PickleVm implements ModelContext {
     this.stateHooks(classes, state, via);
     // __setstate__ of every class the instance may be runs on the state (its derived sinks: class-sinks.ts).
     for (const name of classes.names) checkClassSinks(this.sinkHost, name, 'setstate', { state });
+    // Classes a history pack admits only with the state shape their library wrote (HistoryCheck 'frame-state').
+    for (const name of classes.names) {
+      if (!historyChecks(name).includes('frame-state')) continue;
+      const p = frameStateProblem(state);
+      if (p !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${via} on ${name}: ${p}; its released versions' __setstate__ take a block manager, a dict or the series ` +
+            'and sparse-frame tuples pandas wrote as data (any other state goes to legacy readers that np.load its ' +
+            'items: a pickle loader)',
+          false,
+        );
+    }
     if (classes.unknown) checkUnknownClassState(this.sinkHost, state);
     // Native hooks that read the state's items without a length check (native-states.ts): memory corruption.
     for (const name of classes.names) {
@@ -1669,10 +1744,10 @@ class PickleVm implements ModelContext {
    * file (after an optional alignment padding byte + padding). The file position is the end of the
    * current frame when the BUILD sits inside one (pure-Python unframer), else the next byte.
    */
-  private joblibArray(wrapper: ObjV, state: PyVal): void {
+  private joblibArray(wrapper: ObjV, state: PyVal): PyVal | undefined {
     if (typeof state !== 'object' || state.k !== K.Dict) {
       this.anomaly('JOBLIB_ARRAY', 'NumpyArrayWrapper state is not a dict', true);
-      return;
+      return undefined;
     }
     const dtype = dictGet(state, 'dtype');
     const shape = dictGet(state, 'shape');
@@ -1697,6 +1772,13 @@ class PickleVm implements ModelContext {
     }
     let pos = filePos;
     this.r.joblibArrayAt ??= filePos;
+    // What joblib leaves on the stack: the object array's pickle returns it; numeric data makes an array of the
+    // wrapper's subclass (numpy.ndarray as joblib writes it; another ndarray subclass is rebuilt around the data).
+    const subclass = dictGet(state, 'subclass');
+    let array: PyVal =
+      typeof subclass === 'object' && subclass.k === K.Global
+        ? { k: K.Obj, callee: subclass, args: { k: K.Tuple, items: [], more: 0 }, call: undefined }
+        : UNKNOWN;
     const align = dictGet(state, 'numpy_array_alignment_bytes');
     // joblib writes (and reads) the alignment padding only for arrays whose bytes it copies raw.
     if (!dt.hasObject && align !== undefined && !(typeof align === 'object' && align.k === K.None)) {
@@ -1730,6 +1812,7 @@ class PickleVm implements ModelContext {
         throw new StopRun('joblib object array');
       }
       pos = inner.end;
+      array = inner.value ?? UNKNOWN;
     } else {
       const bytes = count * dt.itemsize;
       if (!(pos + bytes <= this.dec.end)) {
@@ -1741,6 +1824,7 @@ class PickleVm implements ModelContext {
     }
     if (filePos === d.argEnd) d.seek(pos);
     else this.addSkip(filePos, pos);
+    return array;
   }
 
   private addSkip(start: number, end: number): void {
@@ -2053,7 +2137,8 @@ class PickleVm implements ModelContext {
             break;
           }
           const state = this.stack[--this.sp]!;
-          this.build(this.stack[this.sp - 1]!, state);
+          const replaced = this.build(this.stack[this.sp - 1]!, state);
+          if (replaced !== undefined) this.stack[this.sp - 1] = replaced;
           break;
         }
         case Op.NEWOBJ: {
@@ -2709,7 +2794,8 @@ class PickleVm implements ModelContext {
     r.stopped = true;
     r.end = this.dec.argEnd;
     r.result = resultSummary(value);
-    if (this.keep) r.value = value;
+    // A joblib object array's pickle: the value is the array its wrapper is replaced with.
+    if (this.keep || this.opts.joblibDepth !== undefined) r.value = value;
   }
 
   private decodeFailure(): void {

@@ -55,6 +55,22 @@ export interface AllowEntry {
    * name resolves, for any other pack the installed version it was derived from.
    */
   readonly versions?: string;
+  /**
+   * The loader reading the entry's review covers: `pickle.load` with the installed library, `pickle.load with <lib>
+   * <versions>` for a history pack's released versions, or the loader whose class-location table maps an old name to
+   * the reviewed class (`pandas.read_pickle`).
+   */
+  readonly reading?: string;
+}
+
+/** The reading an entry's review covers (AllowEntry.reading), from its pack, versions and reason. */
+function readingOf(id: string, versions: string | undefined, reason: string): string {
+  const mapped = /(\S+) maps \S+ to it/.exec(reason)?.[1] ?? /(\S+) maps it to /.exec(reason)?.[1];
+  const table = mapped !== undefined ? `${mapped} (its class-location table maps the old name)` : undefined;
+  if (versions !== undefined)
+    return table ? `pickle.load with ${id} ${versions}; ${table}` : `pickle.load with ${id} ${versions}`;
+  if (table !== undefined && !/re-exports/.test(reason)) return table;
+  return 'pickle.load';
 }
 
 interface PackFile {
@@ -153,12 +169,15 @@ function legacySource(id: string, title: string, file: unknown, versionKey: stri
       const d = load();
       return { entries: d.entries, review: d.excluded ?? NO_REVIEW };
     },
-    entry: (name) => ({
-      reason: load().entries[name]!,
-      source: id,
-      versions:
-        load().release_sources?.[name] ?? `${id} ${String((load() as unknown as Record<string, unknown>)[versionKey])}`,
-    }),
+    entry: (name) => {
+      const other = load().release_sources?.[name];
+      return {
+        reason: load().entries[name]!,
+        source: id,
+        versions: other ?? `${id} ${String((load() as unknown as Record<string, unknown>)[versionKey])}`,
+        reading: other !== undefined ? `pickle.load with ${other}` : 'pickle.load',
+      };
+    },
     about: () => {
       const d = load();
       return {
@@ -195,6 +214,7 @@ function fileSource(file: unknown): PackSource {
         ...(e.rebuild ? { rebuild: e.rebuild } : {}),
         ...(e.checked ? { checked: e.checked } : {}),
         versions: `${e.versions ? `${id} ${e.versions}` : installedVersion(id, load().versions)}`,
+        reading: readingOf(id, e.versions, e.reason),
       };
     },
     about: () => {
@@ -291,10 +311,17 @@ function verdictOf(canonical: string): Verdict {
         allow = p.entry(canonical);
         continue;
       }
-      // The same library's history pack also reviewed the name: its released versions join the installed one.
-      const more = p.id === allow.source ? p.entry(canonical).versions : undefined;
-      if (more !== undefined && !allow.versions?.includes(more))
-        allow = { ...allow, versions: `${allow.versions}; ${more}` };
+      // The same library's history pack also reviewed the name: its released versions join the installed one. Where
+      // the history review admits the name only as a stored reference (it did not read the older versions' __new__:
+      // pandas' old DatetimeIndex, FrozenNDArray), that role is in force; its default 'new' adds no restriction (the
+      // installed entry's own calls, e.g. dateutil's shape-checked tzfile call, stay in force).
+      if (p.id !== allow.source) continue;
+      const older = p.entry(canonical);
+      if (older.versions !== undefined && !allow.versions?.includes(older.versions))
+        allow = { ...allow, versions: `${allow.versions}; ${older.versions}` };
+      if (older.reading !== undefined && !allow.reading?.includes(older.reading))
+        allow = { ...allow, reading: allow.reading ? `${allow.reading}; ${older.reading}` : older.reading };
+      if (older.calls === 'none' && allow.calls !== 'none') allow = { ...allow, calls: 'none' };
     }
   }
   const v = { allow, refused };

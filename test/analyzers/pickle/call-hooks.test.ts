@@ -2,7 +2,7 @@
 // arguments: a name seen before with benign arguments still gets its problem when the next call's are not.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { callHookProblem } from '../../../src/analyzers/pickle/call-hooks.js';
+import { callHookProblem, pandasTzTextProblem } from '../../../src/analyzers/pickle/call-hooks.js';
 import { FALSE, K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
 
 const args = (...items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 });
@@ -34,6 +34,43 @@ describe('callHookProblem', () => {
       const r = callHookProblem(c.canonical, c.args);
       if (c.problem === undefined) assert.equal(r, undefined);
       else assert.match(r?.problem ?? '', c.problem);
+    });
+  }
+});
+
+describe('pandasTzTextProblem: a dateutil zone text given to pandas', () => {
+  const dict = (k: string, v: PyVal): PyVal => ({ k: K.Dict, keys: [k], vals: [v], n: 1 });
+  const cases: [string, string, PyVal | undefined, PyVal | undefined, RegExp | undefined][] = [
+    [
+      'Timestamp tz text',
+      'pandas._libs.tslibs.timestamps.Timestamp',
+      args(1, NONE, 'dateutil//etc/hostname'),
+      undefined,
+      /dateutil zone file/,
+    ],
+    [
+      'a dtype text with a dateutil tz',
+      'pandas.core.indexes.base.Index',
+      args(NONE, 'datetime64[ns, dateutil/../x]'),
+      undefined,
+      /dateutil/,
+    ],
+    ['a keyword tz', 'pandas.core.indexes.datetimes.DatetimeIndex', args(), dict('tz', 'dateutil//x'), /dateutil/],
+    [
+      'inside a reconstructor dict',
+      'pandas.core.indexes.datetimes._new_DatetimeIndex',
+      args(NONE, dict('tz', 'dateutil//x')),
+      undefined,
+      /dateutil/,
+    ],
+    ['a pytz zone name', 'pandas._libs.tslibs.timestamps.Timestamp', args(1, NONE, 'US/Eastern'), undefined, undefined],
+    ['not a pandas callee', 'dateutil.tz.tz.gettz', args('dateutil//x'), undefined, undefined],
+  ];
+  for (const [name, callee, a, kw, problem] of cases) {
+    it(name, () => {
+      const p = pandasTzTextProblem(callee, a, kw);
+      if (problem === undefined) assert.equal(p, undefined);
+      else assert.match(p ?? '', problem);
     });
   }
 });

@@ -3,7 +3,7 @@
 // the dangerous table. Built over the pack data itself, so a new entry is covered the day it is derived.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { effectOf } from '../../../src/analyzers/pickle/callable-effects.js';
+import { effectOf, historyChecks } from '../../../src/analyzers/pickle/callable-effects.js';
 import { nativeStateHook } from '../../../src/analyzers/pickle/native-states.js';
 import { resolveImportName } from '../../../src/analyzers/pickle/names.js';
 import { classifyImport } from '../../../src/rules/classify.js';
@@ -39,7 +39,10 @@ function libraryUse(name: string, kind: string | undefined, withPayload: boolean
   } else if (kind === 'class') {
     p.stackGlobal(m, n).emptyTuple().newobj().emptyDict().sbu('state');
     payload();
-    p.setitem().build();
+    p.setitem();
+    // A frame or panel of older pandas: the dict state pandas wrote carries its str _typ (HistoryCheck frame-state).
+    if (historyChecks(name).includes('frame-state')) p.sbu('_typ').sbu('panel').setitem();
+    p.build();
   } else if ((kind === 'reconstructor' || kind === 'function') && effectOf(name)?.written !== 'reference') {
     // The arguments its library passes (callable-effects.ts): a class of the family an argument takes, a str where
     // it takes data; then the payload (or None).
@@ -90,7 +93,8 @@ for (const pack of allPacks()) {
         if (allowEntry(name)?.source !== pack.id) continue; // admitted through an earlier pack
         // A class admitted only as a stored reference (calls: none) is used by its library as a value, never rebuilt
         // by the stream itself (pandas 0.13 - 0.14's Index classes: the subtype numpy's _reconstruct is given).
-        const kind = e.kind === 'class' && e.calls === 'none' ? 'reference' : e.kind;
+        // The role in force is the stricter of the installed and history entries (allowlist.ts): use that one.
+        const kind = e.kind === 'class' && allowEntry(name)?.calls === 'none' ? 'reference' : e.kind;
         const ok = await scanBytes('p.pkl', libraryUse(name, kind, false));
         // joblib's array wrappers need their real fields to locate the array bytes that follow: the joblib files of
         // test/fixtures/real/ are their library use.
@@ -149,8 +153,16 @@ describe('per-name lookup', () => {
         if (refused.has(k)) continue;
         const first = allow.get(k);
         if (first === undefined) allow.set(k, e);
-        else if (first.source === p.id && e.versions && !first.versions?.includes(e.versions))
-          allow.set(k, { ...first, versions: `${first.versions}; ${e.versions}` });
+        else if (first.source === p.id) {
+          let merged = first;
+          if (e.versions && !first.versions?.includes(e.versions))
+            merged = { ...merged, versions: `${first.versions}; ${e.versions}` };
+          if (e.reading && !merged.reading?.includes(e.reading))
+            merged = { ...merged, reading: merged.reading ? `${merged.reading}; ${e.reading}` : e.reading };
+          // A history entry admitting the name only as a stored reference puts that role in force.
+          if (e.calls === 'none') merged = { ...merged, calls: 'none' };
+          allow.set(k, merged);
+        }
       }
     const names = new Set([...refused.keys(), ...allPacks().flatMap((p) => [...p.entries.keys()])]);
     assert.ok(names.size > 1000);

@@ -2,8 +2,10 @@
 // hook does not recognise would run its unpickling hook unchecked), and the hooks' own shape decisions.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { historyChecks, type HistoryCheck } from '../../../src/analyzers/pickle/callable-effects.js';
 import { callHookProblem } from '../../../src/analyzers/pickle/call-hooks.js';
 import { itemHookAfterBuild } from '../../../src/analyzers/pickle/item-hooks.js';
+import { frameStateProblem } from '../../../src/analyzers/pickle/class-sinks.js';
 import { nativeStateHook, nativeStateProblem } from '../../../src/analyzers/pickle/native-states.js';
 import { distributionStateProblem } from '../../../src/analyzers/pickle/scipy-distributions.js';
 import { stateHookProblem } from '../../../src/analyzers/pickle/state-hooks.js';
@@ -64,7 +66,59 @@ describe('shape-checked pack entries are recognised by their hook', () => {
         // A __setitem__ that reads what BUILD set: the VM recognises the class (a SETITEM after its BUILD is reported).
         assert.ok(itemHookAfterBuild([name]), `${name} must have an item hook`);
         assert.equal(itemHookAfterBuild(['builtins.dict']), undefined);
+      } else if (/: (?:items|frame-state|new-empty)(?:;|$)/.test(e.checked!)) {
+        // A history entry admitted in the shape pandas wrote, which the VM checks on every value that may be of it.
+        const named = [...e.checked!.matchAll(/: (items|frame-state|new-empty)(?=;|$)/g)].map((m) => m[1]);
+        for (const c of named) assert.ok(historyChecks(name).includes(c as HistoryCheck), `${name}: no ${c} check`);
+        if (named.includes('frame-state')) {
+          const tuple: PyVal = { k: K.Tuple, items: ['a', 'b', 'c', 'd'], more: 0 };
+          assert.ok(frameStateProblem(tuple), `${name}: a legacy tuple state`);
+          assert.equal(frameStateProblem(dict(['_typ'], ['panel'])), undefined, `${name}: the dict pandas wrote`);
+        }
       } else assert.fail(`${name}: no hook test for ${e.checked}`);
+    });
+  }
+});
+
+describe('history checks: items given to an object admitted without them', () => {
+  const names = allPacks().flatMap((p) =>
+    [...p.entries.keys()].filter((n) => historyChecks(n).includes('items') && p.id === 'pandas'),
+  );
+  it('there are such names', () => assert.ok(names.length >= 5));
+  for (const name of names) {
+    const dot = name.lastIndexOf('.');
+    const built = () =>
+      new P()
+        .proto(4)
+        .stackGlobal(name.slice(0, dot), name.slice(dot + 1))
+        .emptyTuple()
+        .newobj();
+    it(`${name}: SETITEM on an instance is reported, the instance alone is not`, async () => {
+      const alone = await scanBytes('p.pkl', built().stop().bytes());
+      assert.ok(!alone.findings.some((f) => f.evidence.signal.includes('on an object of')), name);
+      const items = await scanBytes('p.pkl', built().sbu('k').none().setitem().stop().bytes());
+      assert.ok(
+        items.findings.some((f) => f.evidence.signal.includes(`SETITEMS on an object of ${name}`)),
+        `${name}: ${items.findings.map((f) => f.evidence.signal).join('; ')}`,
+      );
+    });
+  }
+});
+
+describe('history checks: NEWOBJ arguments of a class admitted rebuilt with none', () => {
+  const names = allPacks().flatMap((p) => [...p.entries.keys()].filter((n) => historyChecks(n).includes('new-empty')));
+  it('there are such names', () => assert.ok(names.length >= 2));
+  for (const name of names) {
+    const dot = name.lastIndexOf('.');
+    const cls = () => new P().proto(4).stackGlobal(name.slice(0, dot), name.slice(dot + 1));
+    it(`${name}: NEWOBJ with arguments is reported, with none it is not`, async () => {
+      const none = await scanBytes('p.pkl', cls().emptyTuple().newobj().stop().bytes());
+      assert.ok(!none.findings.some((f) => f.evidence.signal.includes('with arguments')), name);
+      const some = await scanBytes('p.pkl', cls().mark().int(1).tuple().newobj().stop().bytes());
+      assert.ok(
+        some.findings.some((f) => f.evidence.signal.includes(`NEWOBJ of ${name} with arguments`)),
+        `${name}: ${some.findings.map((f) => f.evidence.signal).join('; ')}`,
+      );
     });
   }
 });

@@ -79,6 +79,7 @@ describe('scikit-learn history pack', () => {
         name: 'sklearn.linear_model.logistic.LogisticRegression',
         pack: 'scikit-learn',
         versions: 'scikit-learn 0.15.0 - 0.21.3',
+        reading: 'pickle.load with scikit-learn 0.15.0 - 0.21.3',
       },
     ]);
   });

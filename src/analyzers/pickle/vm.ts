@@ -18,6 +18,7 @@ import { classStateHookProblems } from './state-hooks.js';
 import {
   anySinkMethods,
   attrsFromItems,
+  dictClass,
   effectOf,
   labelLookupBy,
   lookupAnsweredBy,
@@ -44,6 +45,8 @@ import {
 import { dtypeString } from '../../formats/npy/descr.js';
 import {
   BUFFER,
+  FROZENSET,
+  LIST,
   OPAQUE_DICT,
   OPAQUE_TUPLE,
   dictGet,
@@ -56,6 +59,7 @@ import {
   kindName,
   NONE,
   rootImport,
+  SET,
   summarize,
   TRUE,
   UNKNOWN,
@@ -290,10 +294,96 @@ const CALLED_ATTRS: ReadonlySet<string> = new Set(['extend', 'append', 'add']);
 function stateDicts(state: PyVal | undefined): DictV[] {
   if (typeof state !== 'object') return [];
   if (state.k === K.Dict) return [state];
+  if (state.k === K.Obj) return objectItems(state).dicts;
   if (state.k !== K.Tuple) return [];
   const dicts: DictV[] = [];
-  for (const it of state.items) if (typeof it === 'object' && it.k === K.Dict) dicts.push(it);
+  for (const it of state.items) {
+    if (typeof it !== 'object') continue;
+    if (it.k === K.Dict) dicts.push(it);
+    else if (it.k === K.Obj) dicts.push(...objectItems(it).dicts);
+  }
   return dicts;
+}
+
+/**
+ * The items an object holds as a dict subclass would, when it is a state (or an item of one): CPython's default BUILD
+ * takes any dict subclass as the state (PyDict_Check) and sets each entry of its storage as an attribute (a 2-tuple's
+ * slot state likewise, by setattr), and the pure-Python load_build and torch's _set_obj_state iterate its items().
+ * `dicts`: the entries the analysis read (SETITEM(S) on the object; for an object that may be a dict subclass, a dict
+ * its constructor was given, as OrderedDict(d), Counter(d), defaultdict(f, d) or copyreg._reconstructor's
+ * base.__init__(obj, state) fill it); `unread`: it may hold entries the analysis did not read that can plant code (its
+ * constructor took an iterable that may hold (name, callable) pairs, or SETITEMS stored more than was kept). NEWOBJ
+ * runs only __new__, which fills none.
+ */
+function objectItems(o: ObjV): { dicts: DictV[]; unread: boolean } {
+  const dicts: DictV[] = [];
+  let unread = false;
+  const take = (d: DictV): void => {
+    if (!dicts.includes(d)) dicts.push(d);
+    if (d.opaque || d.n > d.keys.length) unread = true;
+  };
+  if (o.planted !== undefined) take(o.planted);
+  if (o.call?.kind === 'NEWOBJ' || o.call?.kind === 'NEWOBJ_EX' || !mayBeDict(o)) return { dicts, unread };
+  const args = o.args;
+  if (typeof args !== 'object' || args.k !== K.Tuple) return { dicts, unread: true };
+  if (args.more > 0) unread = true;
+  const callee = typeof o.callee === 'object' && o.callee.k === K.Global ? o.callee.imp.canonical : undefined;
+  // copyreg._reconstructor(cls, base, state): base.__init__(obj, state) for a base other than object.
+  const base = args.items[1];
+  const items =
+    callee !== 'copyreg._reconstructor'
+      ? args.items
+      : typeof base === 'object' && base.k === K.Global && base.imp.canonical === 'builtins.object'
+        ? []
+        : args.items.slice(2, 3);
+  for (const a of items) {
+    if (typeof a === 'object' && a.k === K.Dict) take(a);
+    else if (mayHoldPairs(a)) unread = true;
+  }
+  return { dicts, unread };
+}
+
+/**
+ * Whether `v`, given to a dict subclass's constructor, may yield entries that plant code: an iterable that may hold
+ * (name, value) pairs whose value can run code. A str, number or None yields none (a 2-character str is a pair of
+ * 1-character names); a class or function object is not iterated as pairs (judged by its own import); a list, set or
+ * tuple whose kept items hold no code yields none that can.
+ */
+function mayHoldPairs(v: PyVal): boolean {
+  if (typeof v !== 'object') return false;
+  switch (v.k) {
+    case K.Tuple:
+      return v.more > 0 || v.items.some((it) => typeof it === 'object' && PAIR_ITEMS.has(it.k));
+    case K.List:
+    case K.Set:
+    case K.FrozenSet:
+      return (
+        v.objs !== undefined || v.objsMore === true || v.objsLost === true || v === LIST || v === SET || v === FROZENSET
+      );
+    case K.Obj:
+    case K.Unknown:
+    case K.Pers:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Items of a tuple argument that may be a (name, value) pair holding code, or an iterable of such pairs. */
+const PAIR_ITEMS: ReadonlySet<K> = new Set([K.Tuple, K.List, K.Set, K.FrozenSet, K.Dict, K.Obj, K.Unknown, K.Pers]);
+
+/**
+ * Whether `o` may be an instance of a dict subclass: a class the effect model derives as one (callable-effects.json
+ * `dict`, the packs' and the allowlists' classes), a class a reconstructor was given that the derived facts do not
+ * cover, or, when its class cannot be named, an object the stream called (not a named callable: one outside the packs
+ * and allowlists is reported by its import, and the allowlists' names are reviewed).
+ */
+function mayBeDict(o: ObjV): boolean {
+  const classes = instanceClasses(o);
+  if (classes.names.some((n) => n === 'builtins.dict' || dictClass(n))) return true;
+  const callee = typeof o.callee === 'object' && o.callee.k === K.Global ? o.callee.imp.canonical : undefined;
+  if (classes.names.some((n) => n !== callee && !reviewedClass(n))) return true;
+  return classes.unknown && callee === undefined;
 }
 
 /** An object a pytz reconstructor returned: pytz's shared tzinfo singleton for its zone. */
@@ -364,6 +454,7 @@ function statesOf(o: ObjV): readonly PyVal[] {
 function stateValues(state: PyVal): PyVal[] {
   if (typeof state !== 'object') return [];
   if (state.k === K.Dict) return state.vals;
+  if (state.k === K.Obj) return objectItems(state).dicts.flatMap((d) => d.vals);
   if (state.k === K.Tuple) {
     const out: PyVal[] = [];
     for (const it of state.items) {
@@ -1518,6 +1609,7 @@ class PickleVm implements ModelContext {
    */
   private applyState(inst: ObjV, state: PyVal, via: string): void {
     if (isPytzObject(inst)) this.pytzPlanted = true;
+    this.unreadStateItems(state, via);
     const planted = this.checkDunderState(state);
     if (planted !== undefined) inst.plantedSetstate = planted;
     plantAttrs(inst, state);
@@ -1532,6 +1624,29 @@ class PickleVm implements ModelContext {
       if (p !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${p}`, false);
     }
     if (classes.unknown) this.unnamedNativeState(classes, state, via);
+  }
+
+  /**
+   * A state (or either part of a (state, slotstate) pair) that is an object which may be a dict subclass, filled by its
+   * constructor from arguments the analysis does not read as entries: CPython's default BUILD sets every entry as an
+   * attribute, so a planted __setstate__ or __new__ would go unseen. Picklers write a dict subclass's entries with
+   * SETITEMS (or a dict argument), which the analysis reads.
+   */
+  private unreadStateItems(state: PyVal, via: string): void {
+    if (typeof state !== 'object') return;
+    const parts = state.k === K.Tuple && state.items.length === 2 && state.more === 0 ? state.items : [state];
+    for (const part of parts) {
+      if (typeof part !== 'object' || part.k !== K.Obj || !objectItems(part).unread) continue;
+      const classes = instanceClasses(part);
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${via} state is ${classes.unknown ? 'an object of a class the stream does not name' : `a ${classes.names.join(' or ')} object`} ` +
+          "whose entries its constructor took from arguments the analysis does not read as entries: CPython's default " +
+          'BUILD sets every entry of a dict-subclass state as an attribute (a planted __setstate__ or __new__ then runs)',
+        false,
+      );
+      return;
+    }
   }
 
   /** BUILD on an object of a class the analysis cannot name, which may be a trusting native class the stream names. */

@@ -59,6 +59,11 @@ interface Args {
   window: number;
   /** Times each single load is repeated in its own fresh child (a heap corruption may not fault every time). */
   repeat: number;
+  /**
+   * Load only the programs that draw a name matching this pattern (module.name); the others are composed (so indexes
+   * keep their meaning) and skipped. Replays the programs of a run that touched one library.
+   */
+  only?: RegExp;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -90,6 +95,7 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--attribute') a.attribute = argv[++i]!.split(',');
     else if (v === '--window') a.window = Number(argv[++i]);
     else if (v === '--repeat') a.repeat = Number(argv[++i]);
+    else if (v === '--only') a.only = new RegExp(argv[++i]!);
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -531,8 +537,23 @@ async function main(): Promise<void> {
   // Programs that import at least one name of each pack (history packs as history/<lib>).
   const drawing = new Map<string, number>();
   let drawingHistory = 0;
+  // --only: whether the last program composed with tally drew a matching name.
+  let matched = true;
   const compose = (index: number, tally = false): Uint8Array => {
     if (!tally) return composeProgram(names, args.seed, index, rare);
+    if (args.only) {
+      const only = args.only;
+      const packs = new Set<string>();
+      matched = false;
+      const bytes = composeProgram(names, args.seed, index, rare, (n) => {
+        packs.add(n.pack ?? '?');
+        if (only.test(`${n.module}.${n.name}`)) matched = true;
+      });
+      if (!matched) return bytes;
+      for (const p of packs) drawing.set(p, (drawing.get(p) ?? 0) + 1);
+      if ([...packs].some((p) => p.startsWith('history/'))) drawingHistory++;
+      return bytes;
+    }
     const packs = new Set<string>();
     const bytes = composeProgram(names, args.seed, index, rare, (n) => packs.add(n.pack ?? '?'));
     for (const p of packs) drawing.set(p, (drawing.get(p) ?? 0) + 1);
@@ -613,6 +634,16 @@ async function main(): Promise<void> {
   let derived = 0;
   const cpu: Record<Loader, number> = { pickle: 0, pandas: 0, joblib: 0, torch: 0, numpy: 0 };
   let flaggedLoads = 0;
+  // Every flagged load (up to 5,000): program, loader, the flagged events, Sentinel's verdict.
+  const flaggedList: {
+    index: number;
+    loader: Loader;
+    end: string;
+    events: [string, string][];
+    blocked: boolean;
+    rules: string[];
+  }[] = [];
+  let skipped = 0;
   let blocked = 0;
   let notConfirmed = 0;
   let next = args.start;
@@ -635,17 +666,28 @@ async function main(): Promise<void> {
       const count = args.programs !== undefined ? Math.min(args.batch, args.start + args.programs - start) : args.batch;
       next += count;
       const forms: Forms[] = [];
-      for (let i = start; i < start + count; i++) forms.push(formsOf(compose(i, true)));
-      const results = await w.run(forms, ALL_MASK, args.timeout, false, !args.allLoads);
+      // Program index of each form (every program of the batch, or with --only those that draw a matching name).
+      const indexOf: number[] = [];
+      for (let i = start; i < start + count; i++) {
+        const f = formsOf(compose(i, true));
+        if (!matched) {
+          skipped++;
+          continue;
+        }
+        forms.push(f);
+        indexOf.push(i);
+      }
+      const results = forms.length > 0 ? await w.run(forms, ALL_MASK, args.timeout, false, !args.allLoads) : [];
       for (const r of results) {
         const idx = r.program;
+        const at = indexOf[idx]!;
         ran[r.loader]++;
         if (r.derived) derived++;
         cpu[r.loader] += r.us;
         ends[`${r.loader} ${r.end}`] = (ends[`${r.loader} ${r.end}`] ?? 0) + 1;
         if (r.end.startsWith('crash:')) {
           crashCount++;
-          if (crashes.length < 500) crashes.push({ index: start + idx, loader: r.loader, end: r.end });
+          if (crashes.length < 500) crashes.push({ index: at, loader: r.loader, end: r.end });
         }
         for (const ev of r.events) {
           if (ev[2] !== undefined)
@@ -664,7 +706,7 @@ async function main(): Promise<void> {
           const key = `${r.loader} ${code[0]![1].slice(0, 80)}`;
           const seen = libraryCode.get(key);
           if (seen) seen.count++;
-          else libraryCode.set(key, { count: 1, index: start + idx });
+          else libraryCode.set(key, { count: 1, index: at });
         }
         for (const [e] of r.events.filter((ev) => !counted(ev))) noise.set(e, (noise.get(e) ?? 0) + 1);
         if (hits.length === 0) continue;
@@ -672,9 +714,19 @@ async function main(): Promise<void> {
         for (const [e, a] of hits) {
           const key = `${r.loader} ${e} ${e === 'import' || e === 'open' ? a.slice(0, 60) : ''}`.trim();
           flaggedKinds.set(key, (flaggedKinds.get(key) ?? 0) + 1);
-          if (!examples.has(key)) examples.set(key, { index: start + idx, args: a.slice(0, 160) });
+          if (!examples.has(key)) examples.set(key, { index: at, args: a.slice(0, 160) });
         }
         const verdict = await sentinelPasses(r.loader, forms[idx]!);
+        if (flaggedList.length < 5000) {
+          flaggedList.push({
+            index: at,
+            loader: r.loader,
+            end: r.end,
+            events: hits.slice(0, 4).map(([e, a]) => [e, a.length > 120 ? `${a.slice(0, 60)}…${a.slice(-50)}` : a]),
+            blocked: !verdict.passes,
+            rules: verdict.rules,
+          });
+        }
         if (!verdict.passes) {
           blocked++;
           continue;
@@ -683,9 +735,7 @@ async function main(): Promise<void> {
         const alone = await confirm(w, forms[idx]!, r.loader);
         if (!alone) {
           notConfirmed++;
-          process.stderr.write(
-            `not confirmed alone: ${r.loader} ${args.seed}:${start + idx} ${JSON.stringify(hits[0])}\n`,
-          );
+          process.stderr.write(`not confirmed alone: ${r.loader} ${args.seed}:${at} ${JSON.stringify(hits[0])}\n`);
           continue;
         }
         const f = forms[idx]!;
@@ -699,7 +749,7 @@ async function main(): Promise<void> {
           steered: alone.events.some(([, a]) => a.includes(ORACLE_MARKER)),
           loader: r.loader,
           seed: args.seed,
-          index: start + idx,
+          index: at,
           events: alone.events.filter((ev) => counted(ev)),
           end: alone.end,
         });
@@ -726,6 +776,7 @@ async function main(): Promise<void> {
     indexes: [args.start, next],
     seconds: Math.round(seconds),
     programs,
+    ...(args.only ? { only: args.only.source, skippedNotMatching: skipped } : {}),
     programsPerSecond: Number((programs / seconds).toFixed(1)),
     loads: ran,
     pandasDecidedByPickleLoad: derived,
@@ -739,6 +790,7 @@ async function main(): Promise<void> {
     flaggedEvents: Object.fromEntries([...flaggedKinds].sort((a, b) => b[1] - a[1]).slice(0, 40)),
     flaggedExamples: Object.fromEntries(examples),
     blockedBySentinel: blocked,
+    flagged: flaggedList,
     reviewedHooks: ready[0]!.reviewedHooks.length,
     reviewedParses: Object.fromEntries(reviewedParses),
     libraryCode: Object.fromEntries(libraryCode),

@@ -1,5 +1,5 @@
 // The oracle fuzzer (npm run fuzz:oracle [minutes] [--seed N] [--batch N] [--workers N] [--replay SEED:INDEX]
-// [--attribute RUN.json --window N --repeat N] [--pool-from DIR]):
+// [--attribute RUN.json --window N --repeat N] [--pool-from DIR] [--only REGEX] [--composer 1|2]):
 // composes random pickle programs over the names the allowlist packs admit (random argument types, memo reuse,
 // BUILD/SETITEMS/APPENDS on call results, nesting in every container), runs each under the real loaders
 // (pickle.load, pandas.read_pickle, joblib.load, torch.load on a zip wrapping it, np.load(allow_pickle=True) on an
@@ -19,7 +19,7 @@ import { allPacks } from '../src/rules/data/allowlist.js';
 import { buildZip } from '../test/formats/zip/zip-builder.js';
 import { flaggedEvent } from './fuzz-oracle/events.js';
 import { reviewedHooks } from './fuzz-oracle/reviewed.js';
-import { composeProgram, ORACLE_MARKER, type AdmittedName } from './fuzz-oracle/program.js';
+import { composeProgram, ORACLE_MARKER, type AdmittedName, type ComposerVersion } from './fuzz-oracle/program.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const PYTHON = '/usr/bin/python3';
@@ -64,6 +64,8 @@ interface Args {
    * keep their meaning) and skipped. Replays the programs of a run that touched one library.
    */
   only?: RegExp;
+  /** The program composer (scripts/fuzz-oracle/program.ts ComposerVersion): 2 from stop 41, 1 for earlier runs. */
+  composer: ComposerVersion;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -78,6 +80,7 @@ function parseArgs(argv: string[]): Args {
     poolOnly: false,
     window: 32,
     repeat: 3,
+    composer: 2,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
@@ -96,6 +99,7 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--window') a.window = Number(argv[++i]);
     else if (v === '--repeat') a.repeat = Number(argv[++i]);
     else if (v === '--only') a.only = new RegExp(argv[++i]!);
+    else if (v === '--composer') a.composer = Number(argv[++i]) === 1 ? 1 : 2;
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -401,6 +405,7 @@ async function attributeCrashes(
   for (const file of args.attribute!) {
     const rec = JSON.parse(readFileSync(file, 'utf8')) as {
       seed: number;
+      composer?: ComposerVersion;
       indexes: [number, number];
       crashes?: { count: number; first: CrashRecord[] };
       pool?: { entries: number };
@@ -408,6 +413,9 @@ async function attributeCrashes(
     };
     const name = file.slice(file.lastIndexOf('/') + 1);
     if (rec.seed !== args.seed) throw new Error(`${name}: seed ${rec.seed}, not --seed ${args.seed}`);
+    // Runs before stop 41 recorded no composer: they were written by version 1.
+    if ((rec.composer ?? 1) !== args.composer)
+      throw new Error(`${name}: composer ${rec.composer ?? 1}, not --composer ${args.composer}`);
     const runUnloadable = rec.unloadable?.names ?? [];
     if (
       rec.pool?.entries !== pool.entries ||
@@ -540,22 +548,29 @@ async function main(): Promise<void> {
   // --only: whether the last program composed with tally drew a matching name.
   let matched = true;
   const compose = (index: number, tally = false): Uint8Array => {
-    if (!tally) return composeProgram(names, args.seed, index, rare);
+    if (!tally) return composeProgram(names, args.seed, index, rare, undefined, args.composer);
     if (args.only) {
       const only = args.only;
       const packs = new Set<string>();
       matched = false;
-      const bytes = composeProgram(names, args.seed, index, rare, (n) => {
-        packs.add(n.pack ?? '?');
-        if (only.test(`${n.module}.${n.name}`)) matched = true;
-      });
+      const bytes = composeProgram(
+        names,
+        args.seed,
+        index,
+        rare,
+        (n) => {
+          packs.add(n.pack ?? '?');
+          if (only.test(`${n.module}.${n.name}`)) matched = true;
+        },
+        args.composer,
+      );
       if (!matched) return bytes;
       for (const p of packs) drawing.set(p, (drawing.get(p) ?? 0) + 1);
       if ([...packs].some((p) => p.startsWith('history/'))) drawingHistory++;
       return bytes;
     }
     const packs = new Set<string>();
-    const bytes = composeProgram(names, args.seed, index, rare, (n) => packs.add(n.pack ?? '?'));
+    const bytes = composeProgram(names, args.seed, index, rare, (n) => packs.add(n.pack ?? '?'), args.composer);
     for (const p of packs) drawing.set(p, (drawing.get(p) ?? 0) + 1);
     if ([...packs].some((p) => p.startsWith('history/'))) drawingHistory++;
     return bytes;
@@ -596,6 +611,7 @@ async function main(): Promise<void> {
     const history = [...new Set(all.map((x) => x.pack ?? '?'))].filter((l) => l.startsWith('history/'));
     const summary = {
       seed: args.seed,
+      composer: args.composer,
       indexes: [args.start, args.start + n],
       pool: pool(n),
       unloadableHistory: Object.fromEntries(history.map((l) => [l, byName(l)])),
@@ -773,6 +789,7 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - t0) / 1000;
   const summary = {
     seed: args.seed,
+    composer: args.composer,
     indexes: [args.start, next],
     seconds: Math.round(seconds),
     programs,

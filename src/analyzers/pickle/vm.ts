@@ -1272,7 +1272,12 @@ class PickleVm implements ModelContext {
       }
     }
     const state = items[3];
-    if (state !== undefined) this.applyState(result, state, `${canonical} (__setstate__ or setattr per key)`);
+    if (state !== undefined) {
+      this.applyState(result, state, `${canonical} (__setstate__ or setattr per key)`);
+      // Without a __setstate__ of its own, torch iterates the state (and the slot state of a pair) with .items()
+      // (torch._utils._set_obj_state; 1.13 inline), of whatever object the stream gave.
+      this.pythonBuild(state, `${canonical} (torch's setattr per key of state.items())`);
+    }
   }
 
   /**
@@ -1527,7 +1532,10 @@ class PickleVm implements ModelContext {
    * state of a 2-tuple) on whatever the state is, where CPython's C BUILD refuses a state that is not a dict. An object
    * state runs its class's __bool__/__len__, and its `items` lookup finds what the stream planted on it.
    */
-  private pythonBuild(state: PyVal): void {
+  private pythonBuild(
+    state: PyVal,
+    who = "the pure-Python unpickler's load_build (joblib.load, pandas.read_pickle's compat reader)",
+  ): void {
     if (typeof state !== 'object') return;
     const parts = state.k === K.Tuple && state.items.length === 2 && state.more === 0 ? state.items : [state];
     for (const part of parts) {
@@ -1538,8 +1546,7 @@ class PickleVm implements ModelContext {
         this.invokeModelled(
           items,
           { k: K.Tuple, items: [], more: 0 },
-          "BUILD with an object state: the pure-Python unpickler's load_build (joblib.load, pandas.read_pickle's " +
-            'compat reader) calls state.items(), which the stream planted on that object',
+          `an object state: ${who} calls state.items(), which the stream planted on that object`,
         );
       }
     }

@@ -13,11 +13,13 @@ import {
   LOST_STR,
   OPAQUE_BYTEARRAY,
   OPAQUE_BYTES,
-  OPAQUE_DICT,
   OPAQUE_TUPLE,
   LIST,
   keepObj,
+  keepSpecial,
   rootImport,
+  specialKey,
+  type DictV,
   type ListV,
   type ObjV,
   type PyVal,
@@ -52,6 +54,8 @@ export class Memo {
   private readonly tuples = new Map<number | string, TupleV>();
   /** Stands for every list stored after the detail budget (created on first use). */
   private lostList: ListV | undefined;
+  /** Stands for every dict stored after the detail budget (created on first use). */
+  private lostDict: DictV | undefined;
 
   constructor(
     private readonly detailEntries: number,
@@ -126,8 +130,7 @@ export class Memo {
         this.compacted++;
         return LOST_STR;
       case K.Dict:
-        this.compacted++;
-        return OPAQUE_DICT;
+        return this.compactDict(v);
       case K.Bytes:
         this.compacted++;
         return OPAQUE_BYTES;
@@ -160,6 +163,21 @@ export class Memo {
       }
     }
     l.lostInto = summary;
+    return summary;
+  }
+
+  /**
+   * A dict joins the memo's summary dict: opaque (its entries unknown, and a lookup in it answers "unknown"), but
+   * holding the special keys (specialKey) of every dict stored after the budget, now and later (through `lostInto`):
+   * a memo read of a state dict keeps a planted __setstate__ or a computed key in view.
+   */
+  private compactDict(d: DictV): DictV {
+    const summary = (this.lostDict ??= { k: K.Dict, keys: [], vals: [], n: 0, opaque: true });
+    if (d === summary || d.opaque === true) return d.opaque === true ? d : summary;
+    this.compacted++;
+    for (let i = 0; i < d.keys.length; i++) if (specialKey(d.keys[i]!)) keepSpecial(summary, d.keys[i]!, d.vals[i]!);
+    if (d.specialLost === true) summary.specialLost = true;
+    d.lostInto = summary;
     return summary;
   }
 

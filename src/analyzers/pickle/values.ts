@@ -95,6 +95,14 @@ export interface DictV {
   keyCost?: number;
   /** The state of an object a list or set did not keep (ObjV.droppedIn): a later SETITEMS here changes it. */
   stateOfDropped?: ObjV;
+  /**
+   * The memo's summary of dicts it stored after its detail budget (memo.ts), when this dict is one of them: the keys
+   * it gains later that the special-attribute check needs (specialKey) are added to the summary too, which every memo
+   * read returns.
+   */
+  lostInto?: DictV;
+  /** More special keys (specialKey) came than the dict keeps past its prefix: some went unrecorded. */
+  specialLost?: true;
 }
 /** Sets and frozensets: members are kept as list items are (`objs`); hashability of all members is checked. */
 export interface SetV {
@@ -252,6 +260,33 @@ export function keepObj(c: ListV | SetV, v: PyVal, answers?: (o: ObjV) => boolea
     }
   }
   if (c.k === K.List && c.lostInto !== undefined && c.lostInto !== c) keepObj(c.lostInto, v, answers);
+}
+
+/**
+ * A dict key the special-attribute check needs even past the kept prefix of a dict (or in a memo summary): a special
+ * name (`__x__`), or a key that is not literal text (a call result, an import, a persistent object, a value the
+ * analysis lost, a string the memo did not keep) and so may be any name. Other keys are plain data.
+ */
+export function specialKey(key: PyVal): boolean {
+  if (typeof key === 'string')
+    return key.length > 4 && key.charCodeAt(0) === 95 && key.charCodeAt(1) === 95 && key.endsWith('__');
+  if (typeof key !== 'object') return false;
+  return (
+    key.k === K.Obj ||
+    key.k === K.Global ||
+    key.k === K.Pers ||
+    key.k === K.Unknown ||
+    (key.k === K.Str && key.lost === true)
+  );
+}
+
+/** Keeps a special key past the kept prefix of `d` (up to a second prefix), else marks `d` as having lost one. */
+export function keepSpecial(d: DictV, key: PyVal, value: PyVal): void {
+  if (Object.isFrozen(d.keys)) return;
+  if (d.keys.length < 2 * KEEP_ITEMS) {
+    d.keys.push(key);
+    d.vals.push(value);
+  } else d.specialLost = true;
 }
 
 export function kindOf(v: PyVal): K | 'int' | 'str' {

@@ -47,7 +47,6 @@ import {
   BUFFER,
   FROZENSET,
   LIST,
-  OPAQUE_DICT,
   OPAQUE_TUPLE,
   dictGet,
   FALSE,
@@ -56,10 +55,12 @@ import {
   K,
   KEEP_ITEMS,
   keepObj,
+  keepSpecial,
   kindName,
   NONE,
   rootImport,
   SET,
+  specialKey,
   summarize,
   TRUE,
   UNKNOWN,
@@ -425,7 +426,7 @@ function plantedIn(d: DictV | undefined, names: readonly string[]): PyVal | unde
     const key = d.keys[i]!;
     if ((typeof key === 'string' && names.includes(key)) || isComputed(key)) return d.vals[i];
   }
-  return d.n > d.keys.length ? UNKNOWN : undefined;
+  return d.n > d.keys.length || d.opaque === true ? UNKNOWN : undefined;
 }
 
 /** `v` and the objects it may be the same object as (arguments a pack callable returns itself), bounded. */
@@ -1641,6 +1642,16 @@ class PickleVm implements ModelContext {
    */
   private unreadStateItems(state: PyVal, via: string): void {
     if (typeof state !== 'object') return;
+    if (state === OPAQUE_TUPLE) {
+      // A (state, slotstate) pair, or a native hook's tuple, the memo stored after its detail budget.
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${via} state is a tuple the memo stored after the analysis's first ${this.memoDetail} entries, whose items ` +
+          'were not kept: the dicts it sets as attributes are not followed',
+        false,
+      );
+      return;
+    }
     const parts = state.k === K.Tuple && state.items.length === 2 && state.more === 0 ? state.items : [state];
     for (const part of parts) {
       if (typeof part !== 'object' || part.k !== K.Obj || !objectItems(part).unread) continue;
@@ -1714,6 +1725,15 @@ class PickleVm implements ModelContext {
   private checkDunderState(state: PyVal, via = 'BUILD state'): PyVal | undefined {
     let planted: PyVal | undefined;
     for (const d of stateDicts(state)) {
+      if (d.specialLost === true) {
+        // Special or computed keys past what the dict keeps: the ones not recorded may be any name.
+        this.anomaly(
+          'BUILD_COMPUTED_KEY',
+          `${via} holds more special or computed keys than the analysis keeps (${2 * KEEP_ITEMS})`,
+          false,
+        );
+        planted ??= UNKNOWN;
+      }
       for (let i = 0; i < d.keys.length; i++) {
         const key = d.keys[i];
         if (
@@ -1725,8 +1745,9 @@ class PickleVm implements ModelContext {
         ) {
           this.anomaly('BUILD_DUNDER_STATE', `${via} assigns the special attribute '${key}'`, false);
           if (key === '__setstate__') planted = d.vals[i];
-        } else if (isComputed(key)) {
-          // A key made by a call (builtins.str('__setstate__')) can be any name, a special attribute included.
+        } else if (isComputed(key) || isLost(key!) || (typeof key === 'object' && key.k === K.Unknown)) {
+          // A key made by a call (builtins.str('__setstate__')), or a string the memo did not keep, can be any name,
+          // a special attribute included.
           this.anomaly('BUILD_COMPUTED_KEY', `${via} key is computed (${summarize(key!)}), not a literal name`, false);
           planted ??= d.vals[i];
         }
@@ -2675,7 +2696,7 @@ class PickleVm implements ModelContext {
    * callee's arguments would pass unseen. No pickler writes one there (it writes the TUPLE or dict it saves).
    */
   private objectArgs(what: string, v: PyVal): void {
-    if (v === OPAQUE_TUPLE || v === OPAQUE_DICT) {
+    if (v === OPAQUE_TUPLE || (typeof v === 'object' && v.k === K.Dict && v.opaque === true)) {
       // A value the memo stored after its detail budget keeps its kind, not its items.
       this.anomaly(
         'OFF_SHAPE_CALL',
@@ -2807,12 +2828,17 @@ function stackItems(st: PyVal[], from: number, to: number): PyVal[] {
 
 /** Stores one item into a dict value: the first KEEP_ITEMS items are kept, all are counted (opaque dicts: none). */
 function dictPut(d: DictV, key: PyVal, value: PyVal): void {
-  if (d.opaque) return;
+  if (d.opaque) {
+    // A memo summary (memo.ts): it keeps the keys the special-attribute check needs.
+    if (specialKey(key)) keepSpecial(d, key, value);
+    return;
+  }
   if (d.keys.length < KEEP_ITEMS) {
     d.keys.push(key);
     d.vals.push(value);
-  }
+  } else if (specialKey(key)) keepSpecial(d, key, value);
   d.n++;
+  if (d.lostInto !== undefined && specialKey(key)) keepSpecial(d.lostInto, key, value);
 }
 
 /** Value-keeping mode: every item is kept. */

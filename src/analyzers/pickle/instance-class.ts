@@ -56,7 +56,7 @@ export interface ClassSet {
   readonly unknown: boolean;
 }
 
-const UNKNOWN_CLASS: ClassSet = Object.freeze({ names: Object.freeze([]) as readonly string[], unknown: true });
+export const UNKNOWN_CLASS: ClassSet = Object.freeze({ names: Object.freeze([]) as readonly string[], unknown: true });
 const MAX_CLASS_DEPTH = 32;
 
 export function instanceClasses(v: PyVal, depth = 0): ClassSet {

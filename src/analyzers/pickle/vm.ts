@@ -12,7 +12,7 @@ import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
 import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
-import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
+import { instanceClasses, REBUILD_FROM_TYPE_V2, UNKNOWN_CLASS, type ClassSet } from './instance-class.js';
 import { nativeStateHook, nativeStateProblem, unnamedNativeStateProblem } from './native-states.js';
 import { classStateHookProblems } from './state-hooks.js';
 import {
@@ -1562,6 +1562,15 @@ class PickleVm implements ModelContext {
    */
   private cythonState(result: ObjV, args: PyVal): void {
     const state = typeof args === 'object' && args.k === K.Tuple ? args.items[2] : undefined;
+    // The unpickle function sets the C fields with the same __set_state function __setstate__ uses: a native class
+    // that reads its state's items unchecked reads past a shorter one here too (native-states.ts).
+    const cls = typeof args === 'object' && args.k === K.Tuple ? args.items[0] : undefined;
+    if (state !== undefined && !(typeof state === 'object' && state.k === K.None)) {
+      if (typeof cls === 'object' && cls.k === K.Global) {
+        const p = nativeStateProblem(cls.imp.canonical, state);
+        if (p !== undefined) this.anomaly('NATIVE_STATE', `Cython unpickle of ${cls.imp.canonical}: ${p}`, false);
+      } else this.unnamedNativeState(UNKNOWN_CLASS, state, 'Cython unpickle of a class the stream does not name');
+    }
     if (typeof state !== 'object') return;
     if (state.k !== K.Tuple) {
       if (state.k === K.Obj || state.k === K.Unknown || state.k === K.Pers) {

@@ -11,8 +11,8 @@ export interface CallHook {
   /** The callable the constructor ends up calling with stream-chosen arguments. */
   readonly runs: { readonly module: string; readonly name: string };
   readonly applies: (canonical: string) => boolean;
-  /** Why these arguments (the call's argument tuple, read: argItems) leave the reviewed shape, or undefined. */
-  readonly problem: (items: readonly PyVal[], ctx: CallHookContext) => string | undefined;
+  /** Why these arguments leave the reviewed shape, or undefined when they do not. `args` undefined: not known. */
+  readonly problem: (args: PyVal | undefined, ctx: CallHookContext) => string | undefined;
 }
 
 /** What the VM knows of the stream so far beyond the call's own arguments. */
@@ -100,7 +100,9 @@ export const CALL_HOOKS: readonly CallHook[] = [
     what: 'opens or reads its first argument (dateutil tzfile.__init__)',
     runs: { module: 'builtins', name: 'open' },
     applies: (c) => c === 'dateutil.tz.tz.tzfile',
-    problem: (items) => {
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
       if (items.length === 0 || items.length > 2) return `${items.length} arguments (dateutil writes (None, filename))`;
       if (!isNone(items[0])) return 'the first argument (fileobj) is not None: tzfile opens or reads it';
       if (items.length === 2 && !isNone(items[1]) && !isStr(items[1])) return 'the filename is not a str or None';
@@ -113,7 +115,9 @@ export const CALL_HOOKS: readonly CallHook[] = [
     what: 'calls holidays() on its calendar argument (pandas _get_calendar)',
     runs: { module: 'builtins', name: 'getattr' },
     applies: (c) => CUSTOM_OFFSET.test(c),
-    problem: (items) => {
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
       if (items.length > 8) return `${items.length} arguments (pandas writes at most 8)`;
       if (items.length > 4 && !isNone(items[4])) return 'the calendar argument is not None: its holidays() is called';
       return undefined;
@@ -132,7 +136,9 @@ export const CALL_HOOKS: readonly CallHook[] = [
     what: 'resolves a str tz by name and opens a dateutil/<path> zone file, or runs what a tz object carries (pandas Timestamp.__new__)',
     runs: { module: 'builtins', name: 'open' },
     applies: (c) => OLD_TIMESTAMP.test(c),
-    problem: (items, ctx) => {
+    problem: (args, ctx) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
       if (items.length < 1 || items.length > 3) return `${items.length} arguments (pandas wrote (value, freq, tz))`;
       const v = items[0];
       if (typeof v !== 'bigint' && typeof v !== 'number') return 'the value is not an int (pandas wrote int64 ns)';
@@ -155,7 +161,9 @@ export const CALL_HOOKS: readonly CallHook[] = [
     what: 'passes every keyword of its dict to Index.__new__, which hands unknown ones to DatetimeIndex (pandas _new_Index)',
     runs: { module: 'builtins', name: 'open' },
     applies: (c) => c === 'pandas.core.index._new_Index',
-    problem: (items) => {
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
       if (items.length !== 2) return `${items.length} arguments (pandas writes (cls, d))`;
       const [cls, d] = items;
       const keys = typeof cls === 'object' && cls.k === K.Global ? OLD_INDEX_KEYS.get(cls.imp.canonical) : undefined;
@@ -190,10 +198,12 @@ export const CALL_HOOKS: readonly CallHook[] = [
     what: 'sets an attribute for each entry of its positional argument (types.SimpleNamespace, Python 3.13 and later)',
     runs: { module: 'builtins', name: 'setattr' },
     applies: (c) => c === 'types.SimpleNamespace',
-    problem: (items) =>
-      items.length === 0
-        ? undefined
-        : `${items.length} positional argument${items.length === 1 ? '' : 's'} (Python writes none; from 3.13 the entries of one become attributes)`,
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
+      if (items.length === 0) return undefined;
+      return `${items.length} positional argument${items.length === 1 ? '' : 's'} (Python writes none; from 3.13 the entries of one become attributes)`;
+    },
   },
 ];
 
@@ -228,14 +238,8 @@ export function callHookProblem(
   ctx: CallHookContext = UNKNOWN_CONTEXT,
 ): (Pick<CallHook, 'what' | 'runs'> & { readonly problem: string }) | undefined {
   const m = matchOf(canonical);
-  if (m.hooks.length === 0) return undefined;
-  const items = argItems(args);
   for (const h of m.hooks) {
-    const problem = m.viaInit
-      ? '__init__ is called directly on a stream-chosen object'
-      : typeof items === 'string'
-        ? items
-        : h.problem(items, ctx);
+    const problem = m.viaInit ? '__init__ is called directly on a stream-chosen object' : h.problem(args, ctx);
     if (problem !== undefined) return { what: h.what, runs: h.runs, problem };
   }
   return undefined;

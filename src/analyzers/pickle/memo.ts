@@ -7,6 +7,7 @@
 // union of what they hold and later gain: hash cost, items that may run code), so a memo read over-approximates
 // any of them and a pickle of millions of memoized lists does not keep an object per list.
 import type { ImportFact } from './facts.js';
+import { mayBeDict } from './instance-class.js';
 import { isDottedIdentifier } from '../../formats/pickle/text-args.js';
 import {
   K,
@@ -41,6 +42,8 @@ const CHUNK_MASK = CHUNK_SIZE - 1;
 const MAX_INTERNED_TUPLES = 100_000;
 /** numpy.dtype objects kept whole after the detail budget. */
 const MAX_KEPT_DTYPES = 100_000;
+/** Objects that may be dict subclasses kept whole after the detail budget. */
+const MAX_KEPT_DICT_OBJS = 100_000;
 
 export class Memo {
   private readonly chunks: (PyVal | undefined)[][] = [];
@@ -48,6 +51,7 @@ export class Memo {
   private filled = 0;
   private keptChars = 0;
   private keptDtypes = 0;
+  private keptDictObjs = 0;
   /** Values stored compacted (the detail budget was exhausted). */
   compacted = 0;
   private readonly sharedObjs = new Map<ImportFact, ObjV>();
@@ -203,11 +207,23 @@ export class Memo {
       this.keptDtypes++;
       return v;
     }
+    // An object that may be a dict subclass is kept whole (a bounded number): its entries may be a later BUILD's
+    // state (statsmodels' Bunch is its own state), which the stand-in could not show.
+    if (this.keptDictObjs < MAX_KEPT_DICT_OBJS && mayBeDict(v)) {
+      this.keptDictObjs++;
+      return v;
+    }
     this.compacted++;
     if (!root) return v.callee;
     let shared = this.sharedObjs.get(root.imp);
     if (!shared) {
-      shared = { k: K.Obj, callee: { k: K.Global, imp: root.imp }, args: OPAQUE_TUPLE, call: undefined };
+      shared = {
+        k: K.Obj,
+        callee: { k: K.Global, imp: root.imp },
+        args: OPAQUE_TUPLE,
+        call: undefined,
+        memoLost: true,
+      };
       this.sharedObjs.set(root.imp, shared);
     }
     return shared;

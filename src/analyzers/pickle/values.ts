@@ -151,6 +151,11 @@ export interface ObjV {
   array?: { readonly off: number; readonly len: number };
   /** Items or bytes the object holds that the stream did not write (argument-work.ts: a range, bytes(n), set(range)). */
   holds?: number;
+  /**
+   * The memo's stand-in for objects it stored after its detail budget (memo.ts): what BUILD, SETITEMS or APPENDS set
+   * on the object it stands for was not kept.
+   */
+  readonly memoLost?: true;
 }
 export interface PersV {
   readonly k: K.Pers;

@@ -12,13 +12,12 @@ import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
 import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
-import { instanceClasses, REBUILD_FROM_TYPE_V2, UNKNOWN_CLASS, type ClassSet } from './instance-class.js';
+import { instanceClasses, mayBeDict, REBUILD_FROM_TYPE_V2, UNKNOWN_CLASS, type ClassSet } from './instance-class.js';
 import { nativeStateHook, nativeStateProblem, unnamedNativeStateProblem } from './native-states.js';
 import { classStateHookProblems } from './state-hooks.js';
 import {
   anySinkMethods,
   attrsFromItems,
-  dictClass,
   effectOf,
   labelLookupBy,
   lookupAnsweredBy,
@@ -324,6 +323,7 @@ function objectItems(o: ObjV): { dicts: DictV[]; unread: boolean } {
     if (d.opaque || d.n > d.keys.length) unread = true;
   };
   if (o.planted !== undefined) take(o.planted);
+  if (o.memoLost === true) return { dicts, unread: mayBeDict(o) };
   if (o.call?.kind === 'NEWOBJ' || o.call?.kind === 'NEWOBJ_EX' || !mayBeDict(o)) return { dicts, unread };
   const args = o.args;
   if (typeof args !== 'object' || args.k !== K.Tuple) return { dicts, unread: true };
@@ -372,20 +372,6 @@ function mayHoldPairs(v: PyVal): boolean {
 
 /** Items of a tuple argument that may be a (name, value) pair holding code, or an iterable of such pairs. */
 const PAIR_ITEMS: ReadonlySet<K> = new Set([K.Tuple, K.List, K.Set, K.FrozenSet, K.Dict, K.Obj, K.Unknown, K.Pers]);
-
-/**
- * Whether `o` may be an instance of a dict subclass: a class the effect model derives as one (callable-effects.json
- * `dict`, the packs' and the allowlists' classes), a class a reconstructor was given that the derived facts do not
- * cover, or, when its class cannot be named, an object the stream called (not a named callable: one outside the packs
- * and allowlists is reported by its import, and the allowlists' names are reviewed).
- */
-function mayBeDict(o: ObjV): boolean {
-  const classes = instanceClasses(o);
-  if (classes.names.some((n) => n === 'builtins.dict' || dictClass(n))) return true;
-  const callee = typeof o.callee === 'object' && o.callee.k === K.Global ? o.callee.imp.canonical : undefined;
-  if (classes.names.some((n) => n !== callee && !reviewedClass(n))) return true;
-  return classes.unknown && callee === undefined;
-}
 
 /** An object a pytz reconstructor returned: pytz's shared tzinfo singleton for its zone. */
 function isPytzObject(v: ObjV): boolean {
@@ -1168,6 +1154,7 @@ class PickleVm implements ModelContext {
     plantedAttr: (v, name) => {
       // A callable that returns one of its arguments itself (numpy's object scalar) hands that object on.
       for (const o of sameObjects(v)) {
+        if (o.memoLost === true) return UNKNOWN;
         let found = plantedIn(o.plantedAttrs, [name]);
         for (const st of statesOf(o)) found ??= attrInState(st, name);
         if (found !== undefined) return found;
@@ -1390,11 +1377,26 @@ class PickleVm implements ModelContext {
   }
 
   /**
+   * An opcode that uses what earlier opcodes set on an object (BUILD's __setstate__ lookup, APPENDS's append) applied
+   * to the memo's stand-in for an object it stored after its detail budget: that was not kept. Picklers apply items
+   * and state to an object where they make it, never to a memo read of it.
+   */
+  private memoLostTarget(op: string): void {
+    this.anomaly(
+      'OFF_SHAPE_CALL',
+      `${op} on an object read from the memo after the analysis's first ${this.memoDetail} entries: what earlier ` +
+        'opcodes set on it (a planted __setstate__, append or add) was not kept',
+      false,
+    );
+  }
+
+  /**
    * APPENDS/ADDITEMS on an object that is no list/set call getattr(obj, 'extend'/'append'/'add'): an attribute an
    * earlier BUILD planted in the instance __dict__, or an item the object answers attribute lookups from (a dict
    * subclass with such a __getattr__, or a class the stream does not name), is what gets called, with the items.
    */
   private plantedMethod(inst: ObjV, names: readonly string[], item: PyVal | undefined, op: string): void {
+    if (inst.memoLost === true) this.memoLostTarget(op);
     const found = plantedIn(inst.plantedAttrs, names);
     const classes = found === undefined && inst.planted !== undefined ? instanceClasses(inst) : undefined;
     const fromItems = classes !== undefined && mayAnswerLookups(classes) ? plantedIn(inst.planted, names) : undefined;
@@ -1443,6 +1445,7 @@ class PickleVm implements ModelContext {
       return;
     }
     if (inst.k === K.Obj) {
+      if (inst.memoLost === true) this.memoLostTarget('BUILD');
       let call: CallFact | undefined;
       const classes = instanceClasses(inst);
       const fromItems = this.itemSetstate(inst, classes);

@@ -1,5 +1,5 @@
 // The oracle fuzzer (npm run fuzz:oracle [minutes] [--seed N] [--batch N] [--workers N] [--replay SEED:INDEX]
-// [--attribute RUN.json --window N --repeat N] [--pool-from DIR]):
+// [--attribute RUN.json --window N --repeat N] [--pool-from DIR] [--only REGEX] [--composer 1|2]):
 // composes random pickle programs over the names the allowlist packs admit (random argument types, memo reuse,
 // BUILD/SETITEMS/APPENDS on call results, nesting in every container), runs each under the real loaders
 // (pickle.load, pandas.read_pickle, joblib.load, torch.load on a zip wrapping it, np.load(allow_pickle=True) on an
@@ -19,7 +19,7 @@ import { allPacks } from '../src/rules/data/allowlist.js';
 import { buildZip } from '../test/formats/zip/zip-builder.js';
 import { flaggedEvent } from './fuzz-oracle/events.js';
 import { reviewedHooks } from './fuzz-oracle/reviewed.js';
-import { composeProgram, ORACLE_MARKER, type AdmittedName } from './fuzz-oracle/program.js';
+import { composeProgram, ORACLE_MARKER, type AdmittedName, type ComposerVersion } from './fuzz-oracle/program.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const PYTHON = '/usr/bin/python3';
@@ -59,6 +59,13 @@ interface Args {
   window: number;
   /** Times each single load is repeated in its own fresh child (a heap corruption may not fault every time). */
   repeat: number;
+  /**
+   * Load only the programs that draw a name matching this pattern (module.name); the others are composed (so indexes
+   * keep their meaning) and skipped. Replays the programs of a run that touched one library.
+   */
+  only?: RegExp;
+  /** The program composer (scripts/fuzz-oracle/program.ts ComposerVersion): 2 from stop 41, 1 for earlier runs. */
+  composer: ComposerVersion;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -73,6 +80,7 @@ function parseArgs(argv: string[]): Args {
     poolOnly: false,
     window: 32,
     repeat: 3,
+    composer: 2,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
@@ -90,6 +98,8 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--attribute') a.attribute = argv[++i]!.split(',');
     else if (v === '--window') a.window = Number(argv[++i]);
     else if (v === '--repeat') a.repeat = Number(argv[++i]);
+    else if (v === '--only') a.only = new RegExp(argv[++i]!);
+    else if (v === '--composer') a.composer = Number(argv[++i]) === 1 ? 1 : 2;
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -395,6 +405,7 @@ async function attributeCrashes(
   for (const file of args.attribute!) {
     const rec = JSON.parse(readFileSync(file, 'utf8')) as {
       seed: number;
+      composer?: ComposerVersion;
       indexes: [number, number];
       crashes?: { count: number; first: CrashRecord[] };
       pool?: { entries: number };
@@ -402,6 +413,9 @@ async function attributeCrashes(
     };
     const name = file.slice(file.lastIndexOf('/') + 1);
     if (rec.seed !== args.seed) throw new Error(`${name}: seed ${rec.seed}, not --seed ${args.seed}`);
+    // Runs before stop 41 recorded no composer: they were written by version 1.
+    if ((rec.composer ?? 1) !== args.composer)
+      throw new Error(`${name}: composer ${rec.composer ?? 1}, not --composer ${args.composer}`);
     const runUnloadable = rec.unloadable?.names ?? [];
     if (
       rec.pool?.entries !== pool.entries ||
@@ -531,10 +545,32 @@ async function main(): Promise<void> {
   // Programs that import at least one name of each pack (history packs as history/<lib>).
   const drawing = new Map<string, number>();
   let drawingHistory = 0;
+  // --only: whether the last program composed with tally drew a matching name.
+  let matched = true;
   const compose = (index: number, tally = false): Uint8Array => {
-    if (!tally) return composeProgram(names, args.seed, index, rare);
+    if (!tally) return composeProgram(names, args.seed, index, rare, undefined, args.composer);
+    if (args.only) {
+      const only = args.only;
+      const packs = new Set<string>();
+      matched = false;
+      const bytes = composeProgram(
+        names,
+        args.seed,
+        index,
+        rare,
+        (n) => {
+          packs.add(n.pack ?? '?');
+          if (only.test(`${n.module}.${n.name}`)) matched = true;
+        },
+        args.composer,
+      );
+      if (!matched) return bytes;
+      for (const p of packs) drawing.set(p, (drawing.get(p) ?? 0) + 1);
+      if ([...packs].some((p) => p.startsWith('history/'))) drawingHistory++;
+      return bytes;
+    }
     const packs = new Set<string>();
-    const bytes = composeProgram(names, args.seed, index, rare, (n) => packs.add(n.pack ?? '?'));
+    const bytes = composeProgram(names, args.seed, index, rare, (n) => packs.add(n.pack ?? '?'), args.composer);
     for (const p of packs) drawing.set(p, (drawing.get(p) ?? 0) + 1);
     if ([...packs].some((p) => p.startsWith('history/'))) drawingHistory++;
     return bytes;
@@ -575,6 +611,7 @@ async function main(): Promise<void> {
     const history = [...new Set(all.map((x) => x.pack ?? '?'))].filter((l) => l.startsWith('history/'));
     const summary = {
       seed: args.seed,
+      composer: args.composer,
       indexes: [args.start, args.start + n],
       pool: pool(n),
       unloadableHistory: Object.fromEntries(history.map((l) => [l, byName(l)])),
@@ -613,6 +650,16 @@ async function main(): Promise<void> {
   let derived = 0;
   const cpu: Record<Loader, number> = { pickle: 0, pandas: 0, joblib: 0, torch: 0, numpy: 0 };
   let flaggedLoads = 0;
+  // Every flagged load (up to 5,000): program, loader, the flagged events, Sentinel's verdict.
+  const flaggedList: {
+    index: number;
+    loader: Loader;
+    end: string;
+    events: [string, string][];
+    blocked: boolean;
+    rules: string[];
+  }[] = [];
+  let skipped = 0;
   let blocked = 0;
   let notConfirmed = 0;
   let next = args.start;
@@ -635,17 +682,28 @@ async function main(): Promise<void> {
       const count = args.programs !== undefined ? Math.min(args.batch, args.start + args.programs - start) : args.batch;
       next += count;
       const forms: Forms[] = [];
-      for (let i = start; i < start + count; i++) forms.push(formsOf(compose(i, true)));
-      const results = await w.run(forms, ALL_MASK, args.timeout, false, !args.allLoads);
+      // Program index of each form (every program of the batch, or with --only those that draw a matching name).
+      const indexOf: number[] = [];
+      for (let i = start; i < start + count; i++) {
+        const f = formsOf(compose(i, true));
+        if (!matched) {
+          skipped++;
+          continue;
+        }
+        forms.push(f);
+        indexOf.push(i);
+      }
+      const results = forms.length > 0 ? await w.run(forms, ALL_MASK, args.timeout, false, !args.allLoads) : [];
       for (const r of results) {
         const idx = r.program;
+        const at = indexOf[idx]!;
         ran[r.loader]++;
         if (r.derived) derived++;
         cpu[r.loader] += r.us;
         ends[`${r.loader} ${r.end}`] = (ends[`${r.loader} ${r.end}`] ?? 0) + 1;
         if (r.end.startsWith('crash:')) {
           crashCount++;
-          if (crashes.length < 500) crashes.push({ index: start + idx, loader: r.loader, end: r.end });
+          if (crashes.length < 500) crashes.push({ index: at, loader: r.loader, end: r.end });
         }
         for (const ev of r.events) {
           if (ev[2] !== undefined)
@@ -664,7 +722,7 @@ async function main(): Promise<void> {
           const key = `${r.loader} ${code[0]![1].slice(0, 80)}`;
           const seen = libraryCode.get(key);
           if (seen) seen.count++;
-          else libraryCode.set(key, { count: 1, index: start + idx });
+          else libraryCode.set(key, { count: 1, index: at });
         }
         for (const [e] of r.events.filter((ev) => !counted(ev))) noise.set(e, (noise.get(e) ?? 0) + 1);
         if (hits.length === 0) continue;
@@ -672,9 +730,19 @@ async function main(): Promise<void> {
         for (const [e, a] of hits) {
           const key = `${r.loader} ${e} ${e === 'import' || e === 'open' ? a.slice(0, 60) : ''}`.trim();
           flaggedKinds.set(key, (flaggedKinds.get(key) ?? 0) + 1);
-          if (!examples.has(key)) examples.set(key, { index: start + idx, args: a.slice(0, 160) });
+          if (!examples.has(key)) examples.set(key, { index: at, args: a.slice(0, 160) });
         }
         const verdict = await sentinelPasses(r.loader, forms[idx]!);
+        if (flaggedList.length < 5000) {
+          flaggedList.push({
+            index: at,
+            loader: r.loader,
+            end: r.end,
+            events: hits.slice(0, 4).map(([e, a]) => [e, a.length > 120 ? `${a.slice(0, 60)}…${a.slice(-50)}` : a]),
+            blocked: !verdict.passes,
+            rules: verdict.rules,
+          });
+        }
         if (!verdict.passes) {
           blocked++;
           continue;
@@ -683,9 +751,7 @@ async function main(): Promise<void> {
         const alone = await confirm(w, forms[idx]!, r.loader);
         if (!alone) {
           notConfirmed++;
-          process.stderr.write(
-            `not confirmed alone: ${r.loader} ${args.seed}:${start + idx} ${JSON.stringify(hits[0])}\n`,
-          );
+          process.stderr.write(`not confirmed alone: ${r.loader} ${args.seed}:${at} ${JSON.stringify(hits[0])}\n`);
           continue;
         }
         const f = forms[idx]!;
@@ -699,7 +765,7 @@ async function main(): Promise<void> {
           steered: alone.events.some(([, a]) => a.includes(ORACLE_MARKER)),
           loader: r.loader,
           seed: args.seed,
-          index: start + idx,
+          index: at,
           events: alone.events.filter((ev) => counted(ev)),
           end: alone.end,
         });
@@ -723,9 +789,11 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - t0) / 1000;
   const summary = {
     seed: args.seed,
+    composer: args.composer,
     indexes: [args.start, next],
     seconds: Math.round(seconds),
     programs,
+    ...(args.only ? { only: args.only.source, skippedNotMatching: skipped } : {}),
     programsPerSecond: Number((programs / seconds).toFixed(1)),
     loads: ran,
     pandasDecidedByPickleLoad: derived,
@@ -739,6 +807,7 @@ async function main(): Promise<void> {
     flaggedEvents: Object.fromEntries([...flaggedKinds].sort((a, b) => b[1] - a[1]).slice(0, 40)),
     flaggedExamples: Object.fromEntries(examples),
     blockedBySentinel: blocked,
+    flagged: flaggedList,
     reviewedHooks: ready[0]!.reviewedHooks.length,
     reviewedParses: Object.fromEntries(reviewedParses),
     libraryCode: Object.fromEntries(libraryCode),

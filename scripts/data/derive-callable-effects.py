@@ -6,9 +6,10 @@ instance of the class passed as argument k, argument k itself, a fixed class, so
 argument, a method of an argument or of an object array's elements) and which argument classes the library itself
 passes it. Each claim is written next to the library code it comes from (REVIEWED, reviewed like the pack names) and
 then checked here against the installed library with probe arguments (a probe class, a probe callable, a probe
-element): a claim the library does not bear out stops the script. For pack classes it records the flag the VM needs:
+element): a claim the library does not bear out stops the script. For pack classes it records the flags the VM needs:
 dict subclasses whose __getattr__ answers from their items and that have no __setstate__ (BUILD's lookup of
-__setstate__ then returns a planted item). Nothing here reads a pickle.
+__setstate__ then returns a planted item), and every dict subclass (`dict`: an instance of it given as a BUILD state has
+its entries set as attributes). Nothing here reads a pickle.
 
 Run with Debian's interpreter (numpy 1.24, pandas 1.5, scipy 1.10):
 /usr/bin/python3 scripts/data/derive-callable-effects.py > src/analyzers/pickle/data/callable-effects.json
@@ -471,6 +472,10 @@ def main():
         if entry['kind'] == 'class':
             cls = resolve(current_name(name, entry))
             classes[name] = {'attrsFromItems': True} if attrs_from_items(cls) else {}
+            # A dict subclass: CPython's default BUILD takes an instance of it as a state and sets each entry as an
+            # attribute (the VM reads the entries a state object holds: vm.ts objectItems).
+            if isinstance(cls, type) and issubclass(cls, dict):
+                classes[name]['dict'] = True
             classes[name].update(class_hook_effects(name, entry, cls))
     # The classes the scikit-learn and torch allowlists admit (derived by their own scripts): their hooks get the same
     # sinks; they are kept apart from the pack classes, whose entries also say how their instances answer lookups.
@@ -485,6 +490,8 @@ def main():
             if not isinstance(cls, type):
                 continue
             hooks = class_hook_effects(name, {}, cls)
+            if issubclass(cls, dict):
+                hooks['dict'] = True
             if hooks:
                 allowlisted[name] = hooks
     out = {

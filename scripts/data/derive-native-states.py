@@ -10,7 +10,8 @@ packs admit, from the library itself, offline (never at scan time):
 1. every admitted class (packs/*.json, packs/history/*.json, the sklearn and torch lists) that resolves here and whose
    __setstate__ is native (not a Python function), with the class that defines it;
 2. the state the library writes for it: each class's instances built by the library's own constructors (SAMPLES),
-   reduced with __reduce_ex__(4), the state's type and tuple length recorded;
+   or, for a class those do not build, the instance its own __new__ makes (a Cython type's fields zeroed), reduced
+   with __reduce_ex__(4), the state's type and tuple length recorded;
 3. a probe of the hook, each in a forked child of this process: cls.__new__(cls), then __setstate__ with the state the
    library wrote less its last item (as a tuple and as a list), and with an empty tuple. A hook that checks its
    input raises; one that trusts it returns (it read items that are not there) or the child dies of a signal.
@@ -89,6 +90,12 @@ def samples():
     except ImportError:
         pass
     return out
+
+
+def _new_reduces(cls):
+    """Whether cls.__new__(cls) and its __reduce_ex__(4) return (run in a forked child: a native type may fault)."""
+    cls.__new__(cls).__reduce_ex__(4)
+    return 'ok'
 
 
 def shape(state):
@@ -170,21 +177,42 @@ def main():
     written = {}
     real = {}
     states = {}
-    for inst in samples():
+    # A native class the sample constructors above do not build: the instance its own __new__ makes (a Cython type's
+    # fields zeroed), reduced by the class's own __reduce_ex__, is the library's layout for its state (Cython's
+    # __reduce_cython__ writes every cdef field). Classes whose __new__ needs arguments stay without a sample.
+    sampled = {type(x) for x in samples()}
+    extra = []
+    for cls in classes.values():
+        if cls in sampled:
+            continue
+        made = in_fork(_new_reduces, cls)
+        if made == 'ok':
+            try:
+                extra.append(cls.__new__(cls))
+            except Exception:  # noqa: BLE001
+                pass
+    for inst in samples() + extra:
         cls = type(inst)
         red = inst.__reduce_ex__(4)
-        if len(red) > 2 and red[2] is not None:
+        state = red[2] if len(red) > 2 else None
+        # Cython's own reduce writes __pyx_unpickle_<Class>(type, checksum, state) and no BUILD state: that state is
+        # what its __setstate__ (__setstate_cython__) reads too, through the same __set_state function.
+        if state is None and getattr(red[0], '__name__', '').startswith('__pyx_unpickle_') and len(red[1]) == 3:
+            state = red[1][2]
+        if state is not None:
             key = f'{cls.__module__}.{cls.__qualname__}'
-            written.setdefault(key, []).append(shape(red[2]))
-            real.setdefault(key, red[2])
-            if isinstance(red[2], tuple):
-                states.setdefault(key, []).append(red[2])
+            written.setdefault(key, []).append(shape(state))
+            real.setdefault(key, state)
+            if isinstance(state, tuple):
+                states.setdefault(key, []).append(state)
     facts = {}
     for name, cls in sorted(classes.items()):
         shapes = written.get(f'{cls.__module__}.{cls.__qualname__}')
         if not shapes or any(s['type'] != 'tuple' for s in shapes):
             continue
         lengths = sorted({s['length'] for s in shapes})
+        if lengths[0] == 0:  # a hook given no items reads none: nothing to read past
+            continue
         short = lengths[0] - 1
         # The library's own state without its last item: every item the hook reads before that one is valid.
         fill = tuple(real[f'{cls.__module__}.{cls.__qualname__}'])[:short]

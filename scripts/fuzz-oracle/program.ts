@@ -10,6 +10,14 @@ export interface AdmittedName {
   readonly pack?: string;
 }
 
+/**
+ * Which composer writes the programs: 1, the programs of every run before stop 41 (a replay of such a run must use it);
+ * 2 adds a second BUILD on an earlier call's result (often with a memoized object as the state) and NEWOBJ with an
+ * earlier call's result as the class (it draws differently only where version 1 makes a call, so the two share a
+ * program's first opcodes up to there).
+ */
+export type ComposerVersion = 1 | 2;
+
 /** Strings no library writes: an audit event that carries one was steered by the stream. */
 export const ORACLE_MARKER = 'sentinel_oracle';
 
@@ -124,7 +132,33 @@ class Composer {
     private readonly names: readonly AdmittedName[],
     private readonly rare: readonly AdmittedName[],
     private readonly drawn?: (n: AdmittedName) => void,
+    private readonly version: ComposerVersion = 1,
   ) {}
+
+  /** Memo indexes of call results so far (objects a later opcode may target again). */
+  private calls(): { idx: number }[] {
+    return this.made.filter((m) => m.what === 'call');
+  }
+
+  /**
+   * (Version 2.) A second BUILD on an object an earlier call made: the state a first BUILD set stays in its __dict__,
+   * so an attribute it planted (__setstate__) is what this BUILD calls. The state is often a memoized object (a call
+   * result that SETITEMS filled: a dict subclass whose entries CPython's default BUILD sets as attributes).
+   */
+  private rebuild(depth: number): void {
+    this.get(this.pick(this.calls()).idx);
+    if (this.made.length > 0 && this.r() < 0.4) this.get(this.pick(this.made).idx);
+    else this.value(depth + 1);
+    this.bytes(OP.BUILD);
+  }
+
+  /** (Version 2.) NEWOBJ with an earlier call's result as the class: the pure-Python unpickler calls its __new__. */
+  private newobjOnObject(depth: number): void {
+    this.get(this.pick(this.calls()).idx);
+    this.args(depth);
+    this.bytes(OP.NEWOBJ);
+    this.put('call');
+  }
 
   private pick<T>(xs: readonly T[]): T {
     return xs[Math.floor(this.r() * xs.length)]!;
@@ -261,7 +295,9 @@ class Composer {
       this.value(depth + 1);
       this.bytes(OP.FROZENSET);
       this.put('container');
-    } else this.call(depth);
+    } else if (this.version >= 2 && k < 0.965 && this.calls().length > 0) this.rebuild(depth);
+    else if (this.version >= 2 && k < 0.98 && this.calls().length > 0) this.newobjOnObject(depth);
+    else this.call(depth);
   }
 
   /** A call of an admitted name (or of a call result), then possibly BUILD/SETITEMS/APPENDS/ADDITEMS on it. */
@@ -344,6 +380,7 @@ export function composeProgram(
   index: number,
   rare: readonly AdmittedName[] = [],
   drawn?: (n: AdmittedName) => void,
+  version: ComposerVersion = 1,
 ): Uint8Array {
-  return new Composer(rng(seed, index), names, rare, drawn).program();
+  return new Composer(rng(seed, index), names, rare, drawn, version).program();
 }

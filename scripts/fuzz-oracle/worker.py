@@ -32,9 +32,8 @@ hook as the entry into library code: the hook's frame runs on an instance of a c
 frame outside it is the loaders' own machinery (the C unpickler's caller, or the pure-Python unpickler's load_build),
 and every frame between it and the event is the hook's own module or ctypes (nothing the stream chose in between).
 Any other route to the same event (the same native function reached from a planted call, from another library's hook,
-from a rebuild helper that calls __setstate__) is still flagged. ctypes.dlopen is never a parse. The review's
-__del__ hooks (freeing the handle the parse created) are allowed the same way when they run under the loaders' frames
-only. A CDLL caches each symbol it resolves, so a later lookup would raise no event: the server makes every CDLL the
+from a rebuild helper that calls __setstate__) is still flagged. ctypes.dlopen is never a parse. A __del__
+hook is never allowed (reviewed.ts reads __setstate__ hooks only). A CDLL caches each symbol it resolves, so a later lookup would raise no event: the server makes every CDLL the
 libraries hold at start-up resolve symbols it had not resolved then anew at each use (uncached_cdlls), so a planted
 call after an allowed parse raises its own ctypes.dlsym.
 """

@@ -3,6 +3,7 @@
 // events it counts against Sentinel are the ones a load of data must never raise.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,38 @@ describe('oracle fuzzer programs', () => {
       Array.from({ length: 50 }, (_, i) => Buffer.from(composeProgram(NAMES, 7, i)).toString('hex')),
     );
     assert.ok(distinct.size > 45, `${distinct.size}`);
+  });
+
+  it('composer version 1 writes the programs of the runs before stop 41, byte for byte (their replays hold)', () => {
+    const h = createHash('sha256');
+    for (let i = 0; i < 500; i++) h.update(composeProgram(NAMES, 7, i, [], undefined, 1));
+    // Pinned from the composer of stop 40 (no version parameter then).
+    assert.equal(h.digest('hex'), '0c85af7459c2ccef01e7827f571771f4e192176c5976feedf23d087c0e43962e');
+  });
+
+  it('composer version 2 also BUILDs an earlier call result again and NEWOBJs with one as the class', () => {
+    // BINGET of a memoized call result followed by a one-opcode state and BUILD, or by () and NEWOBJ (a coarse scan
+    // of the bytes, the same for both versions: version 2 must show more of them).
+    const count = (version: 1 | 2, re: RegExp): number =>
+      Array.from({ length: 300 }, (_, i) =>
+        re.test(Buffer.from(composeProgram(NAMES, 11, i, [], undefined, version)).toString('latin1')),
+      ).filter(Boolean).length;
+    const rebuild = /\x68[\s\S](?:\x68[\s\S]|\x4e|\x88|\x89)\x62/;
+    const newobj = /\x68[\s\S]\x29\x81/;
+    const rebuilds = count(2, rebuild) - count(1, rebuild);
+    const newobjs = count(2, newobj) - count(1, newobj);
+    let differ = 0;
+    for (let i = 0; i < 300; i++) {
+      const b = composeProgram(NAMES, 11, i, [], undefined, 2);
+      if (Buffer.compare(Buffer.from(b), Buffer.from(composeProgram(NAMES, 11, i, [], undefined, 1))) !== 0) differ++;
+      const run = runPickle(new MemorySource({ chain: ['p.pkl'] }, b), 0, b.length, {
+        limits: DEFAULT_LIMITS,
+        loader: PLAIN_LOADER,
+      });
+      assert.ok(!run.anomalies.some((x) => x.code === 'INTERNAL_ERROR'), `program ${i}`);
+    }
+    assert.ok(differ > 10 && differ < 300, `${differ} of 300 differ from version 1`);
+    assert.ok(rebuilds > 0 && newobjs > 0, `${rebuilds} second BUILDs, ${newobjs} NEWOBJs on an object`);
   });
 
   it('the drawn observer sees each name the program imports and leaves the bytes as they are', () => {

@@ -307,6 +307,22 @@ export const CALL_HOOKS: readonly CallHook[] = [
       return d.keys.includes('data') ? undefined : 'no data keyword (pandas writes the index values)';
     },
   },
+  {
+    // types.SimpleNamespace(mapping_or_iterable=(), /, **kwargs): from Python 3.13 it sets an attribute for each entry
+    // of a positional mapping or iterable of (name, value) pairs (3.11 and 3.12 refuse one); its __reduce__ writes ()
+    // in every version, with the attributes as the BUILD state. An entry named __setstate__ is then what the next
+    // BUILD calls, one named __new__ what the pure-Python unpickler's NEWOBJ on the object calls (proved with
+    // CPython 3.13's pickle.loads: scripts/fixtures/soundness-s41.py).
+    what: 'sets an attribute for each entry of its positional argument (types.SimpleNamespace, Python 3.13 and later)',
+    runs: { module: 'builtins', name: 'setattr' },
+    applies: (c) => c === 'types.SimpleNamespace',
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
+      if (items.length === 0) return undefined;
+      return `${items.length} positional argument${items.length === 1 ? '' : 's'} (Python writes none; from 3.13 the entries of one become attributes)`;
+    },
+  },
 ];
 
 /**

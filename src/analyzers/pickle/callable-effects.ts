@@ -114,7 +114,9 @@ export interface HookRecord {
   readonly params: readonly string[];
 }
 
-type ClassEntry = { readonly attrsFromItems?: boolean } & Partial<Readonly<Record<ClassHook, string>>> &
+type ClassEntry = { readonly attrsFromItems?: boolean; readonly dict?: boolean } & Partial<
+  Readonly<Record<ClassHook, string>>
+> &
   Partial<Readonly<Record<`${ClassHook}Shape`, boolean>>>;
 
 interface EffectsFile {
@@ -226,6 +228,11 @@ export function reviewedClass(canonical: string): boolean {
 /** A dict subclass whose __getattr__ answers from its items and that has no __setstate__ (BUILD asks its items). */
 export function attrsFromItems(canonical: string): boolean {
   return data.get('classes', canonical)?.attrsFromItems === true;
+}
+
+/** A pack class that subclasses dict (derived from the installed library): a BUILD state of it sets its entries. */
+export function dictClass(canonical: string): boolean {
+  return (data.get('classes', canonical) ?? data.get('allowlistClasses', canonical))?.dict === true;
 }
 
 /**

@@ -3,7 +3,7 @@
 // rebuild objects), the new_type of torch._tensor._rebuild_from_type_v2. Hooks that run on unpickling (__setstate__,
 // joblib's array reading) are decided by this class on every path that reaches them, not only when BUILD targets an
 // object made by calling the class itself.
-import { effectOf, isPackClass } from './callable-effects.js';
+import { dictClass, effectOf, isPackClass, reviewedClass } from './callable-effects.js';
 import type { ImportFact } from './facts.js';
 import { K, kindName, type ObjV, type PyVal } from './values.js';
 
@@ -56,7 +56,7 @@ export interface ClassSet {
   readonly unknown: boolean;
 }
 
-const UNKNOWN_CLASS: ClassSet = Object.freeze({ names: Object.freeze([]) as readonly string[], unknown: true });
+export const UNKNOWN_CLASS: ClassSet = Object.freeze({ names: Object.freeze([]) as readonly string[], unknown: true });
 const MAX_CLASS_DEPTH = 32;
 
 export function instanceClasses(v: PyVal, depth = 0): ClassSet {
@@ -108,4 +108,18 @@ function objectClasses(v: ObjV, depth: number): ClassSet {
 function classArgSet(args: PyVal, i: number): ClassSet {
   const cls = classArg(args, i);
   return cls !== undefined ? { names: [cls.canonical], unknown: false } : UNKNOWN_CLASS;
+}
+
+/**
+ * Whether `o` may be an instance of a dict subclass: a class the effect model derives as one (callable-effects.json
+ * `dict`, the packs' and the allowlists' classes), a class a reconstructor was given that the derived facts do not
+ * cover, or, when its class cannot be named, an object the stream called (not a named callable: one outside the packs
+ * and allowlists is reported by its import, and the allowlists' names are reviewed).
+ */
+export function mayBeDict(o: ObjV): boolean {
+  const classes = instanceClasses(o);
+  if (classes.names.some((n) => n === 'builtins.dict' || dictClass(n))) return true;
+  const callee = typeof o.callee === 'object' && o.callee.k === K.Global ? o.callee.imp.canonical : undefined;
+  if (classes.names.some((n) => n !== callee && !reviewedClass(n))) return true;
+  return classes.unknown && callee === undefined;
 }

@@ -7,17 +7,20 @@
 // union of what they hold and later gain: hash cost, items that may run code), so a memo read over-approximates
 // any of them and a pickle of millions of memoized lists does not keep an object per list.
 import type { ImportFact } from './facts.js';
+import { mayBeDict } from './instance-class.js';
 import { isDottedIdentifier } from '../../formats/pickle/text-args.js';
 import {
   K,
   LOST_STR,
   OPAQUE_BYTEARRAY,
   OPAQUE_BYTES,
-  OPAQUE_DICT,
   OPAQUE_TUPLE,
   LIST,
   keepObj,
+  keepSpecial,
   rootImport,
+  specialKey,
+  type DictV,
   type ListV,
   type ObjV,
   type PyVal,
@@ -39,6 +42,8 @@ const CHUNK_MASK = CHUNK_SIZE - 1;
 const MAX_INTERNED_TUPLES = 100_000;
 /** numpy.dtype objects kept whole after the detail budget. */
 const MAX_KEPT_DTYPES = 100_000;
+/** Objects that may be dict subclasses kept whole after the detail budget. */
+const MAX_KEPT_DICT_OBJS = 100_000;
 
 export class Memo {
   private readonly chunks: (PyVal | undefined)[][] = [];
@@ -46,12 +51,15 @@ export class Memo {
   private filled = 0;
   private keptChars = 0;
   private keptDtypes = 0;
+  private keptDictObjs = 0;
   /** Values stored compacted (the detail budget was exhausted). */
   compacted = 0;
   private readonly sharedObjs = new Map<ImportFact, ObjV>();
   private readonly tuples = new Map<number | string, TupleV>();
   /** Stands for every list stored after the detail budget (created on first use). */
   private lostList: ListV | undefined;
+  /** Stands for every dict stored after the detail budget (created on first use). */
+  private lostDict: DictV | undefined;
 
   constructor(
     private readonly detailEntries: number,
@@ -126,8 +134,7 @@ export class Memo {
         this.compacted++;
         return LOST_STR;
       case K.Dict:
-        this.compacted++;
-        return OPAQUE_DICT;
+        return this.compactDict(v);
       case K.Bytes:
         this.compacted++;
         return OPAQUE_BYTES;
@@ -163,6 +170,21 @@ export class Memo {
     return summary;
   }
 
+  /**
+   * A dict joins the memo's summary dict: opaque (its entries unknown, and a lookup in it answers "unknown"), but
+   * holding the special keys (specialKey) of every dict stored after the budget, now and later (through `lostInto`):
+   * a memo read of a state dict keeps a planted __setstate__ or a computed key in view.
+   */
+  private compactDict(d: DictV): DictV {
+    const summary = (this.lostDict ??= { k: K.Dict, keys: [], vals: [], n: 0, opaque: true });
+    if (d === summary || d.opaque === true) return d.opaque === true ? d : summary;
+    this.compacted++;
+    for (let i = 0; i < d.keys.length; i++) if (specialKey(d.keys[i]!)) keepSpecial(summary, d.keys[i]!, d.vals[i]!);
+    if (d.specialLost === true) summary.specialLost = true;
+    d.lostInto = summary;
+    return summary;
+  }
+
   /** Tuples of up to 8 ints are interned (shapes repeat), anything else loses its items. */
   private compactTuple(t: TupleV): TupleV {
     if (t.more === 0 && t.items.length <= 8 && t.items.every((x) => typeof x === 'number')) {
@@ -185,11 +207,23 @@ export class Memo {
       this.keptDtypes++;
       return v;
     }
+    // An object that may be a dict subclass is kept whole (a bounded number): its entries may be a later BUILD's
+    // state (statsmodels' Bunch is its own state), which the stand-in could not show.
+    if (this.keptDictObjs < MAX_KEPT_DICT_OBJS && mayBeDict(v)) {
+      this.keptDictObjs++;
+      return v;
+    }
     this.compacted++;
     if (!root) return v.callee;
     let shared = this.sharedObjs.get(root.imp);
     if (!shared) {
-      shared = { k: K.Obj, callee: { k: K.Global, imp: root.imp }, args: OPAQUE_TUPLE, call: undefined };
+      shared = {
+        k: K.Obj,
+        callee: { k: K.Global, imp: root.imp },
+        args: OPAQUE_TUPLE,
+        call: undefined,
+        memoLost: true,
+      };
       this.sharedObjs.set(root.imp, shared);
     }
     return shared;

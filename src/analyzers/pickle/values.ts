@@ -106,6 +106,14 @@ export interface DictV {
    * dropped item carry an attribute or be a class a hook calls. Items that are plain data are counted in `n` alone.
    */
   dropsCode?: true;
+  /**
+   * The memo's summary of dicts it stored after its detail budget (memo.ts), when this dict is one of them: the keys
+   * it gains later that the special-attribute check needs (specialKey) are added to the summary too, which every memo
+   * read returns.
+   */
+  lostInto?: DictV;
+  /** More special keys (specialKey) came than the dict keeps past its prefix: some went unrecorded. */
+  specialLost?: true;
 }
 /** Sets and frozensets: members are kept as list items are (`objs`); hashability of all members is checked. */
 export interface SetV {
@@ -154,6 +162,11 @@ export interface ObjV {
   array?: { readonly off: number; readonly len: number };
   /** Items or bytes the object holds that the stream did not write (argument-work.ts: a range, bytes(n), set(range)). */
   holds?: number;
+  /**
+   * The memo's stand-in for objects it stored after its detail budget (memo.ts): what BUILD, SETITEMS or APPENDS set
+   * on the object it stands for was not kept.
+   */
+  readonly memoLost?: true;
 }
 export interface PersV {
   readonly k: K.Pers;
@@ -307,6 +320,33 @@ export function keepObj(c: ListV | SetV, v: PyVal, answers?: (o: ObjV) => boolea
     }
   }
   if (c.k === K.List && c.lostInto !== undefined && c.lostInto !== c) keepObj(c.lostInto, v, answers);
+}
+
+/**
+ * A dict key the special-attribute check needs even past the kept prefix of a dict (or in a memo summary): a special
+ * name (`__x__`), or a key that is not literal text (a call result, an import, a persistent object, a value the
+ * analysis lost, a string the memo did not keep) and so may be any name. Other keys are plain data.
+ */
+export function specialKey(key: PyVal): boolean {
+  if (typeof key === 'string')
+    return key.length > 4 && key.charCodeAt(0) === 95 && key.charCodeAt(1) === 95 && key.endsWith('__');
+  if (typeof key !== 'object') return false;
+  return (
+    key.k === K.Obj ||
+    key.k === K.Global ||
+    key.k === K.Pers ||
+    key.k === K.Unknown ||
+    (key.k === K.Str && key.lost === true)
+  );
+}
+
+/** Keeps a special key past the kept prefix of `d` (up to a second prefix), else marks `d` as having lost one. */
+export function keepSpecial(d: DictV, key: PyVal, value: PyVal): void {
+  if (Object.isFrozen(d.keys)) return;
+  if (d.keys.length < 2 * KEEP_ITEMS) {
+    d.keys.push(key);
+    d.vals.push(value);
+  } else d.specialLost = true;
 }
 
 export function kindOf(v: PyVal): K | 'int' | 'str' {

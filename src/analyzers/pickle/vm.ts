@@ -12,7 +12,7 @@ import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
 import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
-import { instanceClasses, REBUILD_FROM_TYPE_V2, type ClassSet } from './instance-class.js';
+import { instanceClasses, mayBeDict, REBUILD_FROM_TYPE_V2, UNKNOWN_CLASS, type ClassSet } from './instance-class.js';
 import { nativeStateHook, nativeStateProblem, unnamedNativeStateProblem } from './native-states.js';
 import { classStateHookProblems } from './state-hooks.js';
 import {
@@ -52,7 +52,8 @@ import { dtypeString } from '../../formats/npy/descr.js';
 import { itemHookAfterBuild } from './item-hooks.js';
 import {
   BUFFER,
-  OPAQUE_DICT,
+  FROZENSET,
+  LIST,
   OPAQUE_TUPLE,
   dataOnly,
   holdsCode,
@@ -63,9 +64,12 @@ import {
   K,
   KEEP_ITEMS,
   keepObj,
+  keepSpecial,
   kindName,
   NONE,
   rootImport,
+  SET,
+  specialKey,
   summarize,
   TRUE,
   UNKNOWN,
@@ -300,11 +304,84 @@ const CALLED_ATTRS: ReadonlySet<string> = new Set(['extend', 'append', 'add']);
 function stateDicts(state: PyVal | undefined): DictV[] {
   if (typeof state !== 'object') return [];
   if (state.k === K.Dict) return [state];
+  if (state.k === K.Obj) return objectItems(state).dicts;
   if (state.k !== K.Tuple) return [];
   const dicts: DictV[] = [];
-  for (const it of state.items) if (typeof it === 'object' && it.k === K.Dict) dicts.push(it);
+  for (const it of state.items) {
+    if (typeof it !== 'object') continue;
+    if (it.k === K.Dict) dicts.push(it);
+    else if (it.k === K.Obj) dicts.push(...objectItems(it).dicts);
+  }
   return dicts;
 }
+
+/**
+ * The items an object holds as a dict subclass would, when it is a state (or an item of one): CPython's default BUILD
+ * takes any dict subclass as the state (PyDict_Check) and sets each entry of its storage as an attribute (a 2-tuple's
+ * slot state likewise, by setattr), and the pure-Python load_build and torch's _set_obj_state iterate its items().
+ * `dicts`: the entries the analysis read (SETITEM(S) on the object; for an object that may be a dict subclass, a dict
+ * its constructor was given, as OrderedDict(d), Counter(d), defaultdict(f, d) or copyreg._reconstructor's
+ * base.__init__(obj, state) fill it); `unread`: it may hold entries the analysis did not read that can plant code (its
+ * constructor took an iterable that may hold (name, callable) pairs, or SETITEMS stored more than was kept). NEWOBJ
+ * runs only __new__, which fills none.
+ */
+function objectItems(o: ObjV): { dicts: DictV[]; unread: boolean } {
+  const dicts: DictV[] = [];
+  let unread = false;
+  const take = (d: DictV): void => {
+    if (!dicts.includes(d)) dicts.push(d);
+    if (d.opaque || d.n > d.keys.length) unread = true;
+  };
+  if (o.planted !== undefined) take(o.planted);
+  if (o.memoLost === true) return { dicts, unread: mayBeDict(o) };
+  if (o.call?.kind === 'NEWOBJ' || o.call?.kind === 'NEWOBJ_EX' || !mayBeDict(o)) return { dicts, unread };
+  const args = o.args;
+  if (typeof args !== 'object' || args.k !== K.Tuple) return { dicts, unread: true };
+  if (args.more > 0) unread = true;
+  const callee = typeof o.callee === 'object' && o.callee.k === K.Global ? o.callee.imp.canonical : undefined;
+  // copyreg._reconstructor(cls, base, state): base.__init__(obj, state) for a base other than object.
+  const base = args.items[1];
+  const items =
+    callee !== 'copyreg._reconstructor'
+      ? args.items
+      : typeof base === 'object' && base.k === K.Global && base.imp.canonical === 'builtins.object'
+        ? []
+        : args.items.slice(2, 3);
+  for (const a of items) {
+    if (typeof a === 'object' && a.k === K.Dict) take(a);
+    else if (mayHoldPairs(a)) unread = true;
+  }
+  return { dicts, unread };
+}
+
+/**
+ * Whether `v`, given to a dict subclass's constructor, may yield entries that plant code: an iterable that may hold
+ * (name, value) pairs whose value can run code. A str, number or None yields none (a 2-character str is a pair of
+ * 1-character names); a class or function object is not iterated as pairs (judged by its own import); a list, set or
+ * tuple whose kept items hold no code yields none that can.
+ */
+function mayHoldPairs(v: PyVal): boolean {
+  if (typeof v !== 'object') return false;
+  switch (v.k) {
+    case K.Tuple:
+      return v.more > 0 || v.items.some((it) => typeof it === 'object' && PAIR_ITEMS.has(it.k));
+    case K.List:
+    case K.Set:
+    case K.FrozenSet:
+      return (
+        v.objs !== undefined || v.objsMore === true || v.objsLost === true || v === LIST || v === SET || v === FROZENSET
+      );
+    case K.Obj:
+    case K.Unknown:
+    case K.Pers:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Items of a tuple argument that may be a (name, value) pair holding code, or an iterable of such pairs. */
+const PAIR_ITEMS: ReadonlySet<K> = new Set([K.Tuple, K.List, K.Set, K.FrozenSet, K.Dict, K.Obj, K.Unknown, K.Pers]);
 
 /** An object a pytz reconstructor returned: pytz's shared tzinfo singleton for its zone. */
 function isPytzObject(v: ObjV): boolean {
@@ -347,7 +424,7 @@ function plantedIn(d: DictV | undefined, names: readonly string[]): PyVal | unde
     const key = d.keys[i]!;
     if ((typeof key === 'string' && names.includes(key)) || isComputed(key)) return d.vals[i];
   }
-  return d.n > d.keys.length ? UNKNOWN : undefined;
+  return d.n > d.keys.length || d.opaque === true ? UNKNOWN : undefined;
 }
 
 /** `v` and the objects it may be the same object as (arguments a pack callable returns itself), bounded. */
@@ -376,6 +453,7 @@ function statesOf(o: ObjV): readonly PyVal[] {
 function stateValues(state: PyVal): PyVal[] {
   if (typeof state !== 'object') return [];
   if (state.k === K.Dict) return state.vals;
+  if (state.k === K.Obj) return objectItems(state).dicts.flatMap((d) => d.vals);
   if (state.k === K.Tuple) {
     const out: PyVal[] = [];
     for (const it of state.items) {
@@ -1104,6 +1182,7 @@ class PickleVm implements ModelContext {
     plantedAttr: (v, name) => {
       // A callable that returns one of its arguments itself (numpy's object scalar) hands that object on.
       for (const o of sameObjects(v)) {
+        if (o.memoLost === true) return UNKNOWN;
         let found = plantedIn(o.plantedAttrs, [name]);
         for (const st of statesOf(o)) found ??= attrInState(st, name);
         if (found !== undefined) return found;
@@ -1232,7 +1311,12 @@ class PickleVm implements ModelContext {
       }
     }
     const state = items[3];
-    if (state !== undefined) this.applyState(result, state, `${canonical} (__setstate__ or setattr per key)`);
+    if (state !== undefined) {
+      this.applyState(result, state, `${canonical} (__setstate__ or setattr per key)`);
+      // Without a __setstate__ of its own, torch iterates the state (and the slot state of a pair) with .items()
+      // (torch._utils._set_obj_state; 1.13 inline), of whatever object the stream gave.
+      this.pythonBuild(state, `${canonical} (torch's setattr per key of state.items())`);
+    }
   }
 
   /**
@@ -1368,11 +1452,26 @@ class PickleVm implements ModelContext {
   }
 
   /**
+   * An opcode that uses what earlier opcodes set on an object (BUILD's __setstate__ lookup, APPENDS's append) applied
+   * to the memo's stand-in for an object it stored after its detail budget: that was not kept. Picklers apply items
+   * and state to an object where they make it, never to a memo read of it.
+   */
+  private memoLostTarget(op: string): void {
+    this.anomaly(
+      'OFF_SHAPE_CALL',
+      `${op} on an object read from the memo after the analysis's first ${this.memoDetail} entries: what earlier ` +
+        'opcodes set on it (a planted __setstate__, append or add) was not kept',
+      false,
+    );
+  }
+
+  /**
    * APPENDS/ADDITEMS on an object that is no list/set call getattr(obj, 'extend'/'append'/'add'): an attribute an
    * earlier BUILD planted in the instance __dict__, or an item the object answers attribute lookups from (a dict
    * subclass with such a __getattr__, or a class the stream does not name), is what gets called, with the items.
    */
   private plantedMethod(inst: ObjV, names: readonly string[], item: PyVal | undefined, op: string): void {
+    if (inst.memoLost === true) this.memoLostTarget(op);
     const found = plantedIn(inst.plantedAttrs, names);
     const classes = found === undefined && inst.planted !== undefined ? instanceClasses(inst) : undefined;
     const fromItems = classes !== undefined && mayAnswerLookups(classes) ? plantedIn(inst.planted, names) : undefined;
@@ -1425,6 +1524,7 @@ class PickleVm implements ModelContext {
       return;
     }
     if (inst.k === K.Obj) {
+      if (inst.memoLost === true) this.memoLostTarget('BUILD');
       let call: CallFact | undefined;
       const classes = instanceClasses(inst);
       const fromItems = this.itemSetstate(inst, classes);
@@ -1521,7 +1621,10 @@ class PickleVm implements ModelContext {
    * state of a 2-tuple) on whatever the state is, where CPython's C BUILD refuses a state that is not a dict. An object
    * state runs its class's __bool__/__len__, and its `items` lookup finds what the stream planted on it.
    */
-  private pythonBuild(state: PyVal): void {
+  private pythonBuild(
+    state: PyVal,
+    who = "the pure-Python unpickler's load_build (joblib.load, pandas.read_pickle's compat reader)",
+  ): void {
     if (typeof state !== 'object') return;
     const parts = state.k === K.Tuple && state.items.length === 2 && state.more === 0 ? state.items : [state];
     for (const part of parts) {
@@ -1532,8 +1635,7 @@ class PickleVm implements ModelContext {
         this.invokeModelled(
           items,
           { k: K.Tuple, items: [], more: 0 },
-          "BUILD with an object state: the pure-Python unpickler's load_build (joblib.load, pandas.read_pickle's " +
-            'compat reader) calls state.items(), which the stream planted on that object',
+          `an object state: ${who} calls state.items(), which the stream planted on that object`,
         );
       }
     }
@@ -1548,6 +1650,15 @@ class PickleVm implements ModelContext {
    */
   private cythonState(result: ObjV, args: PyVal): void {
     const state = typeof args === 'object' && args.k === K.Tuple ? args.items[2] : undefined;
+    // The unpickle function sets the C fields with the same __set_state function __setstate__ uses: a native class
+    // that reads its state's items unchecked reads past a shorter one here too (native-states.ts).
+    const cls = typeof args === 'object' && args.k === K.Tuple ? args.items[0] : undefined;
+    if (state !== undefined && !(typeof state === 'object' && state.k === K.None)) {
+      if (typeof cls === 'object' && cls.k === K.Global) {
+        const p = nativeStateProblem(cls.imp.canonical, state);
+        if (p !== undefined) this.anomaly('NATIVE_STATE', `Cython unpickle of ${cls.imp.canonical}: ${p}`, false);
+      } else this.unnamedNativeState(UNKNOWN_CLASS, state, 'Cython unpickle of a class the stream does not name');
+    }
     if (typeof state !== 'object') return;
     if (state.k !== K.Tuple) {
       if (state.k === K.Obj || state.k === K.Unknown || state.k === K.Pers) {
@@ -1603,6 +1714,7 @@ class PickleVm implements ModelContext {
    */
   private applyState(inst: ObjV, state: PyVal, via: string): void {
     if (isPytzObject(inst)) this.pytzPlanted = true;
+    this.unreadStateItems(state, via);
     const planted = this.checkDunderState(state);
     if (planted !== undefined) inst.plantedSetstate = planted;
     plantAttrs(inst, state);
@@ -1630,6 +1742,39 @@ class PickleVm implements ModelContext {
       if (p !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${p}`, false);
     }
     if (classes.unknown) this.unnamedNativeState(classes, state, via);
+  }
+
+  /**
+   * A state (or either part of a (state, slotstate) pair) that is an object which may be a dict subclass, filled by its
+   * constructor from arguments the analysis does not read as entries: CPython's default BUILD sets every entry as an
+   * attribute, so a planted __setstate__ or __new__ would go unseen. Picklers write a dict subclass's entries with
+   * SETITEMS (or a dict argument), which the analysis reads.
+   */
+  private unreadStateItems(state: PyVal, via: string): void {
+    if (typeof state !== 'object') return;
+    if (state === OPAQUE_TUPLE) {
+      // A (state, slotstate) pair, or a native hook's tuple, the memo stored after its detail budget.
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${via} state is a tuple the memo stored after the analysis's first ${this.memoDetail} entries, whose items ` +
+          'were not kept: the dicts it sets as attributes are not followed',
+        false,
+      );
+      return;
+    }
+    const parts = state.k === K.Tuple && state.items.length === 2 && state.more === 0 ? state.items : [state];
+    for (const part of parts) {
+      if (typeof part !== 'object' || part.k !== K.Obj || !objectItems(part).unread) continue;
+      const classes = instanceClasses(part);
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${via} state is ${classes.unknown ? 'an object of a class the stream does not name' : `a ${classes.names.join(' or ')} object`} ` +
+          "whose entries its constructor took from arguments the analysis does not read as entries: CPython's default " +
+          'BUILD sets every entry of a dict-subclass state as an attribute (a planted __setstate__ or __new__ then runs)',
+        false,
+      );
+      return;
+    }
   }
 
   /** BUILD on an object of a class the analysis cannot name, which may be a trusting native class the stream names. */
@@ -1710,6 +1855,15 @@ class PickleVm implements ModelContext {
   private checkDunderState(state: PyVal, via = 'BUILD state'): PyVal | undefined {
     let planted: PyVal | undefined;
     for (const d of stateDicts(state)) {
+      if (d.specialLost === true) {
+        // Special or computed keys past what the dict keeps: the ones not recorded may be any name.
+        this.anomaly(
+          'BUILD_COMPUTED_KEY',
+          `${via} holds more special or computed keys than the analysis keeps (${2 * KEEP_ITEMS})`,
+          false,
+        );
+        planted ??= UNKNOWN;
+      }
       for (let i = 0; i < d.keys.length; i++) {
         const key = d.keys[i];
         if (
@@ -1727,8 +1881,9 @@ class PickleVm implements ModelContext {
           }
           this.anomaly('BUILD_DUNDER_STATE', `${via} assigns the special attribute '${key}'`, false);
           if (key === '__setstate__') planted = d.vals[i];
-        } else if (isComputed(key)) {
-          // A key made by a call (builtins.str('__setstate__')) can be any name, a special attribute included.
+        } else if (isComputed(key) || isLost(key!) || (typeof key === 'object' && key.k === K.Unknown)) {
+          // A key made by a call (builtins.str('__setstate__')), or a string the memo did not keep, can be any name,
+          // a special attribute included.
           this.anomaly('BUILD_COMPUTED_KEY', `${via} key is computed (${summarize(key!)}), not a literal name`, false);
           planted ??= d.vals[i];
         }
@@ -2688,7 +2843,7 @@ class PickleVm implements ModelContext {
    * callee's arguments would pass unseen. No pickler writes one there (it writes the TUPLE or dict it saves).
    */
   private objectArgs(what: string, v: PyVal): void {
-    if (v === OPAQUE_TUPLE || v === OPAQUE_DICT) {
+    if (v === OPAQUE_TUPLE || (typeof v === 'object' && v.k === K.Dict && v.opaque === true)) {
       // A value the memo stored after its detail budget keeps its kind, not its items.
       this.anomaly(
         'OFF_SHAPE_CALL',
@@ -2834,13 +2989,19 @@ function emptyKept(d: DictV): boolean {
 function dictPut(d: DictV, key: PyVal, value: PyVal): void {
   if (d.opaque) {
     opaqueDictWrites++;
+    // A memo summary (memo.ts): it keeps the keys the special-attribute check needs.
+    if (specialKey(key)) keepSpecial(d, key, value);
     return;
   }
   if (d.keys.length < KEEP_ITEMS) {
     d.keys.push(key);
     d.vals.push(value);
-  } else if (!dataOnly(key) || !dataOnly(value)) d.dropsCode = true;
+  } else {
+    if (!dataOnly(key) || !dataOnly(value)) d.dropsCode = true;
+    if (specialKey(key)) keepSpecial(d, key, value);
+  }
   d.n++;
+  if (d.lostInto !== undefined && specialKey(key)) keepSpecial(d.lostInto, key, value);
 }
 
 /** Value-keeping mode: every item is kept. */

@@ -7,6 +7,7 @@ import { FALSE, K, NONE, type PyVal } from '../../../src/analyzers/pickle/values
 
 const args = (...items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 });
 const TZFILE = 'dateutil.tz.tz.tzfile';
+const SNS = 'types.SimpleNamespace';
 
 describe('callHookProblem', () => {
   const cases: { name: string; canonical: string; args: PyVal | undefined; problem: RegExp | undefined }[] = [
@@ -28,6 +29,15 @@ describe('callHookProblem', () => {
       problem: /calendar argument is not None/,
     },
     { name: 'a name no hook answers to', canonical: 'collections.OrderedDict', args: args('/x'), problem: undefined },
+    { name: 'SimpleNamespace as Python writes it', canonical: SNS, args: args(), problem: undefined },
+    {
+      name: 'SimpleNamespace given a mapping (its entries become attributes from 3.13)',
+      canonical: SNS,
+      args: args({ k: K.Dict, keys: ['__setstate__'], vals: [NONE], n: 1 }),
+      problem: /1 positional argument \(Python writes none/,
+    },
+    { name: 'SimpleNamespace given pairs', canonical: SNS, args: args({ k: K.List }), problem: /positional argument/ },
+    { name: 'SimpleNamespace with its arguments unknown', canonical: SNS, args: undefined, problem: /not all in/ },
   ];
   for (const c of cases) {
     it(c.name, () => {

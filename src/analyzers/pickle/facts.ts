@@ -42,6 +42,12 @@ export type AnomalyCode =
    * writes (native-states.ts): an out-of-bounds read in the loader, memory corruption.
    */
   | 'NATIVE_STATE'
+  /**
+   * A numpy.dtype BUILD state numpy applies unchecked and then treats unsafely (numpy-dtype.ts): object flags cleared
+   * on an object type, fields past the item, a dtype changed after the stream handed it out. Type confusion and
+   * out-of-bounds access in the loader.
+   */
+  | 'DTYPE_STATE'
   /** The load's own work explodes (hashing shared nested tuples): a denial of service against the consumer. */
   | 'LOAD_COST'
   | 'LIMIT'

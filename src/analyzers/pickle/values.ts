@@ -95,6 +95,8 @@ export interface DictV {
   keyCost?: number;
   /** The state of an object a list or set did not keep (ObjV.droppedIn): a later SETITEMS here changes it. */
   stateOfDropped?: ObjV;
+  /** The fields of a numpy.dtype, checked against its item size at its BUILD: numpy keeps this very dict. */
+  dtypeFields?: true;
 }
 /** Sets and frozensets: members are kept as list items are (`objs`); hashability of all members is checked. */
 export interface SetV {
@@ -143,6 +145,8 @@ export interface ObjV {
   array?: { readonly off: number; readonly len: number };
   /** Items or bytes the object holds that the stream did not write (argument-work.ts: a range, bytes(n), set(range)). */
   holds?: number;
+  /** Read back from the memo or duplicated (DUP): another part of the stream may hold this very object. */
+  shared?: true;
 }
 export interface PersV {
   readonly k: K.Pers;

@@ -19,6 +19,7 @@ import {
   anySinkMethods,
   attrsFromItems,
   effectOf,
+  inFamily,
   labelLookupBy,
   lookupAnsweredBy,
   reviewedClass,
@@ -41,7 +42,7 @@ import {
   holdsHashCost,
   noteDropped,
 } from './load-cost.js';
-import { dtypeString } from '../../formats/npy/descr.js';
+import { arrayStateHolds, dtypeBuildProblem, dtypeModel, dtypeShapedState } from './numpy-dtype.js';
 import {
   BUFFER,
   OPAQUE_DICT,
@@ -354,6 +355,11 @@ function sameObjects(v: PyVal): ObjV[] {
   return out;
 }
 
+/** `v`, when an object, may now be held by another part of the stream too (a memo read, DUP). */
+function markShared(v: PyVal): void {
+  if (typeof v === 'object' && v.k === K.Obj) v.shared = true;
+}
+
 /** The states BUILD gave `o`, latest first (the last one alone when earlier ones were not recorded). */
 function statesOf(o: ObjV): readonly PyVal[] {
   if (o.states !== undefined && o.states.length > 0) return [...o.states].reverse();
@@ -477,6 +483,8 @@ class PickleVm implements ModelContext {
   private readonly globals = new Map<ImportFact, GlobalV>();
   /** Trusting native classes (native-states.ts) the stream names: an object of a class it does not name may be one. */
   private nativeNamed: Set<string> | undefined;
+  /** The stream names numpy.dtype: an object of a class it does not name may be a dtype (numpy-dtype.ts). */
+  private namesDtype = false;
   /** A PUT key line was too long to read: a later GET of a missing key may be that value. */
   private memoKeyUnread = false;
   private readonly r: PickleRun;
@@ -872,6 +880,7 @@ class PickleVm implements ModelContext {
     if (v === undefined) {
       v = { k: K.Global, imp: fact };
       if (nativeStateHook(fact.canonical) !== undefined) (this.nativeNamed ??= new Set()).add(fact.canonical);
+      if (fact.canonical === 'numpy.dtype') this.namesDtype = true;
       // Facts past the fact log's cap are not folded (each is new): those values are not kept here either.
       if (this.globals.size < MAX_SHARED_GLOBALS) this.globals.set(fact, v);
     }
@@ -1235,6 +1244,13 @@ class PickleVm implements ModelContext {
     noteChanged(target);
     if (typeof target === 'object') {
       if (target.k === K.Dict) {
+        if (target.dtypeFields === true)
+          this.anomaly(
+            'DTYPE_STATE',
+            'SETITEM(S) on the fields dict of a numpy.dtype after its BUILD: numpy keeps that dict, so the fields change ' +
+              'after their offsets were checked against the item size',
+            false,
+          );
         for (let i = 0; i + 1 < kv.length; i += 2) {
           const key = kv[i]!;
           if (isUnhashable(key)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(key)}'`, true);
@@ -1532,6 +1548,33 @@ class PickleVm implements ModelContext {
       if (p !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${p}`, false);
     }
     if (classes.unknown) this.unnamedNativeState(classes, state, via);
+    if (classes.names.includes('numpy.dtype') || (classes.unknown && this.namesDtype && dtypeShapedState(state)))
+      this.dtypeState(inst, state, via);
+    // An array of zero-size items may claim any number of them (numpy-dtype.ts arrayStateHolds).
+    if (classes.names.some((n) => inFamily('numpy.ndarray', n))) {
+      const held = arrayStateHolds(state);
+      if (held > 0) inst.holds = Math.max(inst.holds ?? 0, held);
+    }
+  }
+
+  /** numpy's arraydescr_setstate takes the state as it finds it (numpy-dtype.ts): a state it then misuses is reported. */
+  private dtypeState(inst: ObjV, state: PyVal, via: string): void {
+    const same = sameObjects(inst);
+    let built = 0;
+    let shared = false;
+    for (const o of same) {
+      built += statesOf(o).length;
+      if (o.shared === true) shared = true;
+    }
+    const p = dtypeBuildProblem(inst, state, built, shared);
+    if (p !== undefined) {
+      this.anomaly('DTYPE_STATE', `${via}: ${p}`, false);
+      return;
+    }
+    // numpy keeps the fields dict itself: a later SETITEM(S) on it changes a dtype already checked.
+    const fields =
+      typeof state === 'object' && state.k === K.Tuple && state.items.length >= 7 ? state.items[4] : undefined;
+    if (typeof fields === 'object' && fields.k === K.Dict) fields.dtypeFields = true;
   }
 
   /** BUILD on an object of a class the analysis cannot name, which may be a trusting native class the stream names. */
@@ -1625,9 +1668,21 @@ class PickleVm implements ModelContext {
       this.anomaly('JOBLIB_ARRAY', 'NumpyArrayWrapper state is not a dict', true);
       return;
     }
+    // read() takes the wrapper's attributes, which every BUILD on it (or on an object it may be) adds to; joblib writes
+    // one BUILD per wrapper, and the sizes below are those of this state alone.
+    if (sameObjects(wrapper).reduce((n, o) => n + statesOf(o).length, 0) > 1) {
+      this.anomaly(
+        'JOBLIB_ARRAY',
+        'a second BUILD on one NumpyArrayWrapper: joblib reads the array with the attributes of every BUILD on it, ' +
+          'so the rest of the stream cannot be located',
+        true,
+      );
+      throw new StopRun('joblib wrapper built twice');
+    }
     const dtype = dictGet(state, 'dtype');
     const shape = dictGet(state, 'shape');
-    const dt = dtypeInfo(dtype);
+    // The item size and hasobject numpy computes for the pickled dtype (numpy-dtype.ts), not the state's numbers.
+    const dt = dtypeModel(dtype);
     const count = shapeCount(shape);
     if (dt === undefined || count === undefined) {
       this.anomaly(
@@ -2043,7 +2098,10 @@ class PickleVm implements ModelContext {
             if (this.memoKeyUnread) this.anomaly('MEMO_MISSING', `Memo value not found at index ${d.num}`, false);
             else this.anomaly('MEMO_MISSING', `Memo value not found at index ${d.num}`, true);
             this.push(UNKNOWN);
-          } else this.push(v);
+          } else {
+            markShared(v);
+            this.push(v);
+          }
           break;
         }
         case Op.PUT:
@@ -2221,6 +2279,7 @@ class PickleVm implements ModelContext {
           const key = long ? (b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16)) + b[p + 4]! * 16777216 : b[p + 1]!;
           const v = memo.get(key);
           if (v === undefined) break loop;
+          markShared(v);
           st[sp++] = v;
           if (this.uses !== undefined && typeof v === 'object' && v.k === K.Global) this.uses.pushed(v.imp);
           p += long ? 5 : 2;
@@ -2288,6 +2347,7 @@ class PickleVm implements ModelContext {
             typeof t !== 'object' ||
             t.k !== K.Dict ||
             t.stateOfDropped !== undefined ||
+            t.dtypeFields === true ||
             isUnhashable(key) ||
             deepHash(key) ||
             runsHooks(key)
@@ -2306,7 +2366,8 @@ class PickleVm implements ModelContext {
           if (x <= below || ((sp - x) & 1) !== 0) break loop;
           const t = st[x - 1]!;
           if (sp > x) {
-            if (typeof t !== 'object' || t.k !== K.Dict || t.stateOfDropped !== undefined) break loop;
+            if (typeof t !== 'object' || t.k !== K.Dict || t.stateOfDropped !== undefined || t.dtypeFields === true)
+              break loop;
             for (let i = x; i < sp; i += 2)
               if (isUnhashable(st[i]!) || deepHash(st[i]!) || runsHooks(st[i]!)) break loop;
             for (let i = x; i < sp; i += 2) dictPut(t, st[i]!, st[i + 1]!);
@@ -2340,6 +2401,7 @@ class PickleVm implements ModelContext {
         break;
       }
       case Op.DUP:
+        markShared(this.top());
         this.push(this.top());
         break;
       case Op.INT:
@@ -2721,47 +2783,6 @@ function resultSummary(v: PyVal): PickleRun['result'] {
       : { kind: 'object' };
   }
   return { kind: kindName(v) };
-}
-
-// ---------------------------------------------------------------- numpy dtype arithmetic (joblib arrays)
-
-interface DtypeInfo {
-  itemsize: number;
-  hasObject: boolean;
-}
-
-/**
- * Item size of a pickled numpy.dtype: `numpy.dtype(typestr, 0, 1)` + BUILD state
- * (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata]).
- */
-function dtypeInfo(v: PyVal | undefined): DtypeInfo | undefined {
-  if (v === undefined || typeof v !== 'object' || v.k !== K.Obj) return undefined;
-  const root = rootImport(v);
-  if (!root || root.imp.canonical !== 'numpy.dtype') return undefined;
-  const typestr = typeof v.args === 'object' && v.args.k === K.Tuple ? v.args.items[0] : undefined;
-  if (typeof typestr !== 'string') return undefined;
-  let elsize = -1;
-  let flags = 0;
-  let subarray = false;
-  const state = v.state;
-  if (state !== undefined && typeof state === 'object' && state.k === K.Tuple) {
-    const e = state.items[5];
-    if (typeof e === 'number') elsize = e;
-    const f = state.items[7];
-    if (typeof f === 'number') flags = f;
-    const sub = state.items[2];
-    subarray = typeof sub === 'object' && sub.k === K.Tuple;
-  }
-  // NPY_ITEM_HASOBJECT is flag bit 0x01 (also set on structured dtypes with object fields).
-  const spelled = dtypeString(typestr);
-  if (spelled === 'object' || spelled === 'unknown' || (flags & 0x01) !== 0) return { itemsize: 8, hasObject: true };
-  if (elsize >= 0) return { itemsize: elsize, hasObject: false };
-  if (subarray) return undefined;
-  const m = /^[<>|=]?([a-zA-Z?])(\d*)$/.exec(typestr);
-  if (!m) return undefined;
-  const n = m[2] ? Number(m[2]) : m[1] === '?' ? 1 : NaN;
-  if (!Number.isFinite(n)) return undefined;
-  return { itemsize: m[1] === 'U' ? n * 4 : n, hasObject: false };
 }
 
 function shapeCount(v: PyVal | undefined): number | undefined {

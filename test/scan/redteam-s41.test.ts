@@ -1,0 +1,55 @@
+// An outside red team's files (stop 41), made by scripts/fixtures/redteam-s41.py and proved with the real loader
+// (test/differential/redteam-s41-proof.test.ts re-proves them). B: joblib array wrappers whose array size the VM
+// computed differently from numpy and joblib (a dtype state's elsize on an f8, the 5-item dtype state, a second BUILD
+// on one wrapper, an object dtype whose flags were cleared): joblib ran opcodes the VM had taken for array bytes. C:
+// numpy.dtype states numpy applies unchecked and then misuses (object pointers read from stream bytes, a field written
+// past its item): the load faults. D: arrays of zero-size items claiming 2**62 of them for no byte of the stream, which
+// deque/set/frozenset then iterate (CWE-400). Each "block" file is blocked for the reason its row names; each benign twin (what
+// numpy and joblib write) passes.
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  anomalyOf,
+  assertCounts,
+  assertPasses,
+  fixtureDir,
+  manifestFiles,
+  scanFixture,
+  type ProvedFixture,
+} from '../helpers/proof-fixtures.js';
+
+const DIR = fixtureDir('redteam-s41');
+const fixtures = manifestFiles<ProvedFixture>(DIR);
+
+/** What blocks each file now: the payload the VM now reads where joblib does, or the anomaly at the mechanism. */
+const BLOCKED_BY: Readonly<Record<string, string>> = {
+  'b1-f8-state-elsize.joblib': 'PICKLE-EXEC',
+  'b2-v8-five-item-state.joblib': 'PICKLE-EXEC',
+  'b3-wrapper-built-twice.joblib': 'JOBLIB_ARRAY',
+  'b4-object-dtype-flags-cleared.joblib': 'DTYPE_STATE',
+  'c1-object-array-flags-cleared.pkl': 'DTYPE_STATE',
+  'c2-struct-field-past-item.pkl': 'DTYPE_STATE',
+  'd1-deque-zero-size-items.pkl': 'LOAD_COST',
+  'd2-set-zero-size-items.pkl': 'LOAD_COST',
+  'd3-frozenset-zero-size-items.pkl': 'LOAD_COST',
+};
+
+describe('red team s41: numpy dtype states and joblib array wrappers', () => {
+  it('has block files and benign twins', () => assertCounts(fixtures, 9, 5));
+  for (const f of fixtures) {
+    it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
+      const s = await scanFixture(join(DIR, f.file), 240);
+      if (f.expect === 'pass') {
+        assertPasses(s);
+        return;
+      }
+      const want = BLOCKED_BY[f.file];
+      assert.ok(want !== undefined, `${f.file} has no expected reason`);
+      assert.ok(
+        s.blocking.some((x) => x.ruleId === want || anomalyOf(x) === want),
+        `${f.file} is not blocked by ${want}:\n${s.why}`,
+      );
+    });
+  }
+});

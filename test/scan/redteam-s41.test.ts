@@ -4,7 +4,7 @@
 // on one wrapper, an object dtype whose flags were cleared): joblib ran opcodes the VM had taken for array bytes. C:
 // numpy.dtype states numpy applies unchecked and then misuses (object pointers read from stream bytes, a field written
 // past its item): the load faults. D: arrays of zero-size items claiming 2**62 of them for no byte of the stream, which
-// deque/set/frozenset then iterate (CWE-400). Each "block" file is blocked for the reason its row names; each benign twin (what
+// deque/set/frozenset then iterate, and arrays a shape argument sizes (ndarray.__new__, _reconstruct) (CWE-400). Each "block" file is blocked for the reason its row names; each benign twin (what
 // numpy and joblib write) passes.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
@@ -33,10 +33,12 @@ const BLOCKED_BY: Readonly<Record<string, string>> = {
   'd1-deque-zero-size-items.pkl': 'LOAD_COST',
   'd2-set-zero-size-items.pkl': 'LOAD_COST',
   'd3-frozenset-zero-size-items.pkl': 'LOAD_COST',
+  'd4-newobj-zero-size-items.pkl': 'LOAD_COST',
+  'd5-reconstruct-shape.pkl': 'LOAD_COST',
 };
 
 describe('red team s41: numpy dtype states and joblib array wrappers', () => {
-  it('has block files and benign twins', () => assertCounts(fixtures, 9, 5));
+  it('has block files and benign twins', () => assertCounts(fixtures, 11, 5));
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
       const s = await scanFixture(join(DIR, f.file), 240);

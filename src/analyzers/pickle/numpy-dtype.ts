@@ -349,3 +349,48 @@ export function arrayStateHolds(state: PyVal): number {
 }
 
 const UNBOUNDED = 2 ** 52;
+
+/** The callables that allocate an array of a shape their arguments give, with where shape and dtype sit. */
+const ALLOCATORS: Readonly<Record<string, { shape: number; dtype: number; itemsize: number }>> = {
+  // _reconstruct(subtype, shape, dtype) = ndarray.__new__(subtype, shape, dtype); numpy writes shape (0,).
+  'numpy.core.multiarray._reconstruct': { shape: 1, dtype: 2, itemsize: 1 },
+  'numpy._core.multiarray._reconstruct': { shape: 1, dtype: 2, itemsize: 1 },
+  // NEWOBJ: ndarray.__new__(cls, shape, dtype=float), recarray.__new__(cls, shape, dtype=None, ...).
+  'numpy.ndarray': { shape: 0, dtype: 1, itemsize: 8 },
+  'numpy.recarray': { shape: 0, dtype: 1, itemsize: 1 },
+  'numpy.core.records.recarray': { shape: 0, dtype: 1, itemsize: 1 },
+};
+
+/**
+ * The items and bytes an array allocation its arguments size makes (argument-work.ts): numpy's own pickles only ever
+ * ask `_reconstruct` for shape (0,) and fill the array from the BUILD state's bytes, but `ndarray.__new__` allocates
+ * count * itemsize bytes for any shape (uninitialised: a memory-limited loader fails, an iteration touches them), and
+ * an item size of 0 lets the count be anything. undefined for other callables.
+ */
+export function allocationWork(canonical: string, args: PyVal): { count: number; bytes: number } | undefined {
+  const a = Object.hasOwn(ALLOCATORS, canonical) ? ALLOCATORS[canonical]! : undefined;
+  if (a === undefined || typeof args !== 'object' || args.k !== K.Tuple) return undefined;
+  const shape = args.items[a.shape];
+  if (shape === undefined) return args.more > 0 ? { count: UNBOUNDED, bytes: UNBOUNDED } : undefined;
+  const count = shapeCount(shape);
+  const dtype = args.items[a.dtype];
+  let itemsize = a.itemsize;
+  if (dtype !== undefined && !(typeof dtype === 'object' && dtype.k === K.None))
+    itemsize = typeof dtype === 'string' ? (baseOf(dtype)?.size ?? 1) : (dtypeModel(dtype)?.itemsize ?? 1);
+  return { count, bytes: Math.min(count * itemsize, UNBOUNDED) };
+}
+
+function shapeCount(shape: PyVal): number {
+  if (isInt(shape)) return Math.max(shape, 0);
+  // numpy 1.x reads a None shape as () (one item), with a DeprecationWarning.
+  if (typeof shape === 'object' && shape.k === K.None) return 1;
+  if (typeof shape === 'bigint') return UNBOUNDED;
+  if (typeof shape !== 'object' || shape.k !== K.Tuple || shape.more > 0) return UNBOUNDED;
+  let count = 1;
+  for (const x of shape.items) {
+    const n = typeof x === 'bigint' ? Number(x) : isInt(x) ? x : NaN;
+    if (!(n >= 0)) return UNBOUNDED;
+    count = Math.min(count * n, UNBOUNDED);
+  }
+  return count;
+}

@@ -5,7 +5,7 @@
 // state's numbers.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { arrayStateHolds, dtypeModel } from '../../../src/analyzers/pickle/numpy-dtype.js';
+import { allocationWork, arrayStateHolds, dtypeModel } from '../../../src/analyzers/pickle/numpy-dtype.js';
 import type { ImportFact } from '../../../src/analyzers/pickle/facts.js';
 import { K, type PyVal } from '../../../src/analyzers/pickle/values.js';
 import { scanBytes } from '../../../src/scan/engine.js';
@@ -204,5 +204,18 @@ describe('numpy.dtype item sizes (what joblib reads)', () => {
     assert.equal(arrayStateHolds(tuple(1, tuple(4), NONE, FALSE, bytes(32))), 0);
     assert.equal(arrayStateHolds(tuple(1, tuple(2 ** 40), NONE, FALSE, bytes(32))), 2 ** 40);
     assert.equal(arrayStateHolds(tuple(1, { k: K.Unknown }, v0, FALSE, bytes(0))), 2 ** 52);
+  });
+  it('sizes the arrays a shape argument allocates', () => {
+    const R = 'numpy.core.multiarray._reconstruct';
+    const cls: PyVal = { k: K.Global, imp: { canonical: 'numpy.ndarray' } as unknown as ImportFact };
+    // What numpy writes: _reconstruct(ndarray, (0,), b'b').
+    assert.deepEqual(allocationWork(R, tuple(cls, tuple(0), { k: K.Bytes, off: 0, len: 1, via: 'x' })), {
+      count: 0,
+      bytes: 0,
+    });
+    assert.deepEqual(allocationWork(R, tuple(cls, tuple(2 ** 34), 'u1')), { count: 2 ** 34, bytes: 2 ** 34 });
+    assert.deepEqual(allocationWork('numpy.ndarray', tuple(tuple(1000, 1000))), { count: 1e6, bytes: 8e6 });
+    assert.deepEqual(allocationWork('numpy.ndarray', tuple(tuple(2 ** 40), dt('V0'))), { count: 2 ** 40, bytes: 0 });
+    assert.equal(allocationWork('numpy.dtype', tuple('f8')), undefined);
   });
 });

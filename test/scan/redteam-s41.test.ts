@@ -4,9 +4,13 @@
 // on one wrapper, an object dtype whose flags were cleared): joblib ran opcodes the VM had taken for array bytes. C:
 // numpy.dtype states numpy applies unchecked and then misuses (object pointers read from stream bytes, a field written
 // past its item): the load faults. D: arrays of zero-size items claiming 2**62 of them for no byte of the stream, which
-// deque/set/frozenset then iterate, and arrays a shape argument sizes (ndarray.__new__, _reconstruct) (CWE-400). Each "block" file is blocked for the reason its row names; each benign twin (what
+// deque/set/frozenset then iterate, and arrays a shape argument sizes (ndarray.__new__, _reconstruct) (CWE-400). E:
+// gensim models whose __scipys (directly or through __recursive_saveloads) names a file beside the model that gensim's
+// SaveLoad.load unpickles: scanned as gensim reads it, or reported when it is not in the scan. Each "block" file is blocked for the reason its row names; each benign twin (what
 // numpy and joblib write) passes.
 import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -35,10 +39,13 @@ const BLOCKED_BY: Readonly<Record<string, string>> = {
   'd3-frozenset-zero-size-items.pkl': 'LOAD_COST',
   'd4-newobj-zero-size-items.pkl': 'LOAD_COST',
   'd5-reconstruct-shape.pkl': 'LOAD_COST',
+  // The payload in the file gensim unpickles beside the model, scanned as gensim reads it.
+  'e1-gensim-scipys.model': 'PICKLE-EXEC',
+  'e2-gensim-recursive-scipys.model': 'PICKLE-EXEC',
 };
 
 describe('red team s41: numpy dtype states and joblib array wrappers', () => {
-  it('has block files and benign twins', () => assertCounts(fixtures, 11, 5));
+  it('has block files and benign twins', () => assertCounts(fixtures, 13, 6));
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
       const s = await scanFixture(join(DIR, f.file), 240);
@@ -52,6 +59,24 @@ describe('red team s41: numpy dtype states and joblib array wrappers', () => {
         s.blocking.some((x) => x.ruleId === want || anomalyOf(x) === want),
         `${f.file} is not blocked by ${want}:\n${s.why}`,
       );
+    });
+  }
+});
+
+describe('red team s41: a gensim companion that is not in the scan', () => {
+  for (const f of ['e1-gensim-scipys.model', 'e2-gensim-recursive-scipys.model', 'twin-gensim-separate.model']) {
+    it(`${f} scanned without the files beside it is NESTED_PAYLOAD_UNKNOWN`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sentinel-s41-'));
+      try {
+        copyFileSync(join(DIR, f), join(dir, f));
+        const s = await scanFixture(join(dir, f), 240);
+        assert.ok(
+          s.blocking.some((x) => anomalyOf(x) === 'NESTED_PAYLOAD_UNKNOWN' && /gensim/.test(x.evidence.signal)),
+          s.why,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   }
 });

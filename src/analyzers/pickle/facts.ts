@@ -171,8 +171,12 @@ export interface CompanionFact {
   readonly name: string | undefined;
   /** The wrapper class (or why the object may be one). */
   readonly wrapper: string;
-  /** 'np.load': np.load(allow_pickle=True) reads it (npy, npz or a pickle); 'zfile': joblib reads raw zlib data. */
-  readonly reads: 'np.load' | 'zfile';
+  /**
+   * 'np.load': np.load(allow_pickle=True) reads it (npy, npz or a pickle); 'zfile': joblib reads raw zlib data;
+   * 'gensim': gensim's SaveLoad.load unpickles `<the scanned file's name><name>.npy` (`.npz` when that name ends in
+   * .gz or .bz2): `name` is then the suffix (`.attr` or `.outer.attr`).
+   */
+  readonly reads: 'np.load' | 'zfile' | 'gensim';
 }
 
 export interface ResultSummary {

@@ -75,6 +75,13 @@ export interface ListV {
   depth?: number;
   /** Items that may run code or hold values that do (see keepObj), a bounded prefix. */
   objs?: PyVal[];
+  /**
+   * A list of names a loader reads (one built right under the key `__scipys` or `__recursive_saveloads`: gensim): its
+   * first KEEP_STRS items while all are str (keepObj).
+   */
+  strs?: string[];
+  /** A names list (strs) was given an item other than a kept str. */
+  others?: true;
   /** More such items than `objs` kept. */
   objsMore?: true;
   /** An item not kept may answer a method a derived sink calls, or hold values (keepObj's `answers`). */
@@ -205,6 +212,8 @@ export const OPAQUE_BYTEARRAY: BytesV = Object.freeze({
 
 /** Items kept per container; beyond this only the count is tracked. */
 export const KEEP_ITEMS = 64;
+/** Leading str items kept per list (strs). */
+export const KEEP_STRS = 16;
 /** List and set items kept per container (objs). */
 export const KEEP_OBJS = 16;
 
@@ -241,7 +250,13 @@ export function holdsCode(v: PyVal, depth = 0): boolean {
 
 /** Keeps `v` among the items of list or set `c` when it may run code (the shared frozen stand-ins keep nothing). */
 export function keepObj(c: ListV | SetV, v: PyVal, answers?: (o: ObjV) => boolean): void {
-  if (!holdsCode(v) || c === LIST || c === SET || c === FROZENSET) return;
+  if (c === LIST || c === SET || c === FROZENSET) return;
+  if (c.k === K.List && c.strs !== undefined) {
+    // A list of names a loader reads (gensim's): its first str items, or that it holds something else.
+    if (typeof v === 'string' && c.strs.length < KEEP_STRS) c.strs.push(v);
+    else c.others = true;
+  }
+  if (!holdsCode(v)) return;
   const objs = (c.objs ??= []);
   if (objs.length < KEEP_OBJS) objs.push(v);
   else {

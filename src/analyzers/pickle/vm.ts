@@ -355,6 +355,15 @@ function sameObjects(v: PyVal): ObjV[] {
   return out;
 }
 
+/** Dict keys whose list value gensim's SaveLoad.load reads as file and attribute names (gensimCompanions). */
+const NAMES_KEYS: ReadonlySet<string> = new Set(['__scipys', '__recursive_saveloads']);
+
+/** A list made right on top of one of NAMES_KEYS (the key it is stored under) keeps its first str items (keepObj). */
+function namesList(list: ListV, below: PyVal | undefined): ListV {
+  if (typeof below === 'string' && NAMES_KEYS.has(below)) list.strs = [];
+  return list;
+}
+
 /** `v`, when an object, may now be held by another part of the stream too (a memo read, DUP). */
 function markShared(v: PyVal): void {
   if (typeof v === 'object' && v.k === K.Obj) v.shared = true;
@@ -485,6 +494,8 @@ class PickleVm implements ModelContext {
   private nativeNamed: Set<string> | undefined;
   /** The stream names numpy.dtype: an object of a class it does not name may be a dtype (numpy-dtype.ts). */
   private namesDtype = false;
+  /** A BUILD state carries gensim's `__scipys` or `__recursive_saveloads` (gensimCompanions). */
+  private gensimKeys = false;
   /** A PUT key line was too long to read: a later GET of a missing key may be that value. */
   private memoKeyUnread = false;
   private readonly r: PickleRun;
@@ -1548,6 +1559,9 @@ class PickleVm implements ModelContext {
       if (p !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${p}`, false);
     }
     if (classes.unknown) this.unnamedNativeState(classes, state, via);
+    if (!this.gensimKeys)
+      for (const d of stateDicts(state))
+        if (d.keys.includes('__scipys') || d.keys.includes('__recursive_saveloads')) this.gensimKeys = true;
     if (classes.names.includes('numpy.dtype') || (classes.unknown && this.namesDtype && dtypeShapedState(state)))
       this.dtypeState(inst, state, via);
     // An array of zero-size items may claim any number of them (numpy-dtype.ts arrayStateHolds).
@@ -1605,6 +1619,62 @@ class PickleVm implements ModelContext {
       wrapper: named ?? 'an object of unknown class with a wrapper state',
       reads: named !== undefined && ZNDARRAY_WRAPPERS.has(named) ? 'zfile' : 'np.load',
     });
+  }
+
+  /**
+   * gensim's SaveLoad.load (how gensim models are loaded: Word2Vec.load, KeyedVectors.load, Dictionary.load, ...)
+   * unpickles the file, then calls `_load_specials` on the result: for each name in its `__scipys` it unpickles
+   * `<file>.<name>.npy` beside it (gensim.utils.unpickle, pickle.load), and for each name in its
+   * `__recursive_saveloads` it does the same for that attribute's object with `<file>.<name>` as the file. Those files
+   * are recorded for the scan to read as gensim reads them (companion-files.ts), from the object STOP returns; a name
+   * list or an attribute the analysis cannot read is a companion it cannot name.
+   */
+  private gensimCompanions(top: PyVal): void {
+    const push = (name: string | undefined, why: string): void =>
+      void (this.r.companions ??= []).push({ offset: this.dec.offset, name, wrapper: why, reads: 'gensim' });
+    const seen = new Set<ObjV>();
+    const walk = (v: PyVal, prefix: string, depth: number): void => {
+      if (typeof v !== 'object' || v.k !== K.Obj) {
+        if (typeof v === 'object' && (v.k === K.Unknown || v.k === K.Pers))
+          push(undefined, `an object${prefix} the analysis cannot read, whose __scipys gensim would read`);
+        return;
+      }
+      if (seen.has(v) || depth > 16) return;
+      seen.add(v);
+      const dicts = statesOf(v).flatMap(stateDicts);
+      const lost = dicts.some((d) => d.opaque === true || d.n > d.keys.length);
+      const attr = (key: string): PyVal | undefined => {
+        for (const d of dicts) {
+          const x = dictGet(d, key);
+          if (x !== undefined) return x;
+        }
+        return lost ? UNKNOWN : undefined;
+      };
+      const names = (key: string): (string | undefined)[] => {
+        const x = attr(key);
+        if (x === undefined) return [];
+        if (typeof x === 'object' && x.k === K.Tuple && x.more === 0)
+          return x.items.map((it) => (typeof it === 'string' ? it : undefined));
+        // A names list made under its key whose items were all kept strs (anything else: names not known).
+        if (
+          typeof x === 'object' &&
+          x.k === K.List &&
+          x.strs !== undefined &&
+          x.lostInto === undefined &&
+          (x.objs?.length ?? 0) === 0 &&
+          x.others !== true
+        )
+          return x.strs;
+        return [undefined];
+      };
+      for (const n of names('__scipys'))
+        push(n === undefined ? undefined : `${prefix}.${n}`, `gensim SaveLoad.load (__scipys of ${summarize(v)})`);
+      for (const n of names('__recursive_saveloads')) {
+        if (n === undefined) push(undefined, `gensim SaveLoad.load (__recursive_saveloads of ${summarize(v)})`);
+        else walk(attr(n) ?? NONE, `${prefix}.${n}`, depth + 1);
+      }
+    };
+    walk(top, '', 0);
   }
 
   /** The state hooks of every class the instance may be of (state-hooks.ts), each reported as the call it makes. */
@@ -2000,7 +2070,12 @@ class PickleVm implements ModelContext {
           break;
         }
         case Op.EMPTY_LIST:
-          this.push(this.keep ? { k: K.List, items: [] } : { k: K.List });
+          this.push(
+            namesList(
+              this.keep ? { k: K.List, items: [] } : { k: K.List },
+              this.sp > this.fence ? this.stack[this.sp - 1] : undefined,
+            ),
+          );
           break;
         case Op.TUPLE:
           this.push(this.tuple(this.popFrom(this.marker())));
@@ -2203,6 +2278,9 @@ class PickleVm implements ModelContext {
         case Op.EMPTY_DICT:
         case Op.EMPTY_TUPLE:
           if (sp >= maxStack) break loop;
+          // A list made on top of a names key keeps its str items: the slow path marks it.
+          if (op === Op.EMPTY_LIST && sp > 0 && typeof st[sp - 1] === 'string' && NAMES_KEYS.has(st[sp - 1] as string))
+            break loop;
           st[sp++] =
             op === Op.NONE
               ? NONE
@@ -2447,7 +2525,10 @@ class PickleVm implements ModelContext {
       case Op.LIST: {
         const x = this.marker();
         const items = this.popFrom(x);
-        const list: ListV = this.keep ? { k: K.List, items } : { k: K.List };
+        const list: ListV = namesList(
+          this.keep ? { k: K.List, items } : { k: K.List },
+          this.sp > this.fence ? this.stack[this.sp - 1] : undefined,
+        );
         for (const it of items) {
           this.listed(list, it);
           keepObj(list, it, this.answers);
@@ -2720,6 +2801,7 @@ class PickleVm implements ModelContext {
     if (this.marks.length > 0) this.anomaly('MARK_LEFT_OPEN', `${this.marks.length} MARK(s) still open at STOP`, false);
     r.stopped = true;
     r.end = this.dec.argEnd;
+    if (this.gensimKeys) this.gensimCompanions(value);
     r.result = resultSummary(value);
     if (this.keep) r.value = value;
   }

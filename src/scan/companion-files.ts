@@ -1,6 +1,7 @@
 // Files a loader reads beside the one scanned (joblib < 0.10's NDArrayWrapper: joblib.load calls
 // np.load(<folder>/<filename from the stream>, allow_pickle=True); gensim's SaveLoad.load unpickles
 // <file>.<attribute>.npy for each name in the loaded object's __scipys), scanned as that loader reads them.
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { sideFileProblem } from '../analyzers/model/side-file-path.js';
 import type { CompanionFact, PickleRun } from '../analyzers/pickle/facts.js';
@@ -31,13 +32,21 @@ export async function scanCompanion(
   // gensim's name is the loaded file's own name, a suffix and .npy (.npz when the file is gzip/bz2 compressed).
   const top = src.location.chain[0] ?? '';
   const own = basename(top);
+  const compressed = /\.(gz|bz2)$/.exec(own);
   const name =
-    c.reads !== 'gensim' || c.name === undefined
-      ? c.name
-      : `${own}${c.name}.${/\.(gz|bz2)$/.test(own) ? 'npz' : 'npy'}`;
+    c.name === undefined
+      ? undefined
+      : c.reads === 'gensim'
+        ? `${own}${c.name}.${compressed ? 'npz' : 'npy'}`
+        : c.reads === 'gensim-sibling'
+          ? // gensim's smart_extension keeps a .gz/.bz2 suffix last.
+            compressed
+            ? `${own.slice(0, compressed.index)}${c.name}${compressed[0]}`
+            : `${own}${c.name}`
+          : c.name;
   const file = `<folder>/${name === undefined ? '<computed>' : JSON.stringify(name)}`;
   const what =
-    c.reads === 'gensim'
+    c.reads === 'gensim' || c.reads === 'gensim-sibling'
       ? `gensim's SaveLoad.load unpickles ${file} for ${c.wrapper}`
       : c.reads === 'zfile'
         ? `joblib.load opens ${file} for ${c.wrapper} (joblib < 0.10 layout)`
@@ -57,9 +66,12 @@ export async function scanCompanion(
   // ZNDArrayWrapper's file is raw zlib data set as an array's bytes: only where it is read from matters.
   if (c.reads === 'zfile') return;
   // Only a top-level file of a path scan has a folder on disk; an archive member's companion is not in this scan.
+  // gensim reads its fixed siblings only when they exist (a member of the same archive is scanned as a member).
+  const optional = c.reads === 'gensim-sibling';
   if (depth > 0 || src.location.chain.length !== 1 || !scan.onDisk)
-    return fail('the file beside it is not in this scan');
+    return optional ? undefined : fail('the file beside it is not in this scan');
   const path = join(dirname(src.location.chain[0]!), name);
+  if (optional && !existsSync(path)) return;
   let opened: FileSource | undefined;
   let bytes: Uint8Array;
   try {

@@ -6,7 +6,8 @@
 // past its item): the load faults. D: arrays of zero-size items claiming 2**62 of them for no byte of the stream, which
 // deque/set/frozenset then iterate, and arrays a shape argument sizes (ndarray.__new__, _reconstruct) (CWE-400). E:
 // gensim models whose __scipys (directly or through __recursive_saveloads) names a file beside the model that gensim's
-// SaveLoad.load unpickles: scanned as gensim reads it, or reported when it is not in the scan. Each "block" file is blocked for the reason its row names; each benign twin (what
+// SaveLoad.load unpickles: scanned as gensim reads it, or reported when it is not in the scan; and the files an
+// LdaModel's own load unpickles beside it (<file>.state), scanned when they are there. Each "block" file is blocked for the reason its row names; each benign twin (what
 // numpy and joblib write) passes.
 import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -42,10 +43,11 @@ const BLOCKED_BY: Readonly<Record<string, string>> = {
   // The payload in the file gensim unpickles beside the model, scanned as gensim reads it.
   'e1-gensim-scipys.model': 'PICKLE-EXEC',
   'e2-gensim-recursive-scipys.model': 'PICKLE-EXEC',
+  'e3-gensim-lda-state.model': 'PICKLE-EXEC',
 };
 
 describe('red team s41: numpy dtype states and joblib array wrappers', () => {
-  it('has block files and benign twins', () => assertCounts(fixtures, 13, 6));
+  it('has block files and benign twins', () => assertCounts(fixtures, 14, 7));
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
       const s = await scanFixture(join(DIR, f.file), 240);
@@ -79,4 +81,23 @@ describe('red team s41: a gensim companion that is not in the scan', () => {
       }
     });
   }
+});
+
+describe("red team s41: the files gensim's LdaModel.load reads are optional", () => {
+  it('twin-gensim-lda.model scanned without the files beside it passes (LdaModel.load skips them)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sentinel-s41-'));
+    try {
+      copyFileSync(join(DIR, 'twin-gensim-lda.model'), join(dir, 'twin-gensim-lda.model'));
+      assertPasses(await scanFixture(join(dir, 'twin-gensim-lda.model'), 240));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('e3-gensim-lda-state.model reads its .state beside it', async () => {
+    const s = await scanFixture(join(DIR, 'e3-gensim-lda-state.model'), 240);
+    assert.ok(
+      s.result.pickles.some((p) => /companion:e3-gensim-lda-state\.model\.state/.test(JSON.stringify(p))),
+      s.why,
+    );
+  });
 });

@@ -174,9 +174,10 @@ export interface CompanionFact {
   /**
    * 'np.load': np.load(allow_pickle=True) reads it (npy, npz or a pickle); 'zfile': joblib reads raw zlib data;
    * 'gensim': gensim's SaveLoad.load unpickles `<the scanned file's name><name>.npy` (`.npz` when that name ends in
-   * .gz or .bz2): `name` is then the suffix (`.attr` or `.outer.attr`).
+   * .gz or .bz2): `name` is then the suffix (`.attr` or `.outer.attr`); 'gensim-sibling': a gensim class's own load
+   * unpickles `smart_extension(<the scanned file's name>, name)` when that file exists.
    */
-  readonly reads: 'np.load' | 'zfile' | 'gensim';
+  readonly reads: 'np.load' | 'zfile' | 'gensim' | 'gensim-sibling';
 }
 
 export interface ResultSummary {

@@ -43,6 +43,7 @@ import {
   noteDropped,
 } from './load-cost.js';
 import { arrayStateHolds, dtypeBuildProblem, dtypeModel, dtypeShapedState } from './numpy-dtype.js';
+import gensimLoads from './data/gensim-load-companions.json' with { type: 'json' };
 import {
   BUFFER,
   OPAQUE_DICT,
@@ -355,6 +356,9 @@ function sameObjects(v: PyVal): ObjV[] {
   return out;
 }
 
+/** gensim classes whose own `load` reads files named `<file><ext>` beside the model (derived from gensim's source). */
+const GENSIM_LOADS: Readonly<Record<string, readonly string[]>> = gensimLoads.classes;
+
 /** Dict keys whose list value gensim's SaveLoad.load reads as file and attribute names (gensimCompanions). */
 const NAMES_KEYS: ReadonlySet<string> = new Set(['__scipys', '__recursive_saveloads']);
 
@@ -496,6 +500,8 @@ class PickleVm implements ModelContext {
   private namesDtype = false;
   /** A BUILD state carries gensim's `__scipys` or `__recursive_saveloads` (gensimCompanions). */
   private gensimKeys = false;
+  /** The stream names a gensim class whose own `load` reads files beside the model (gensimCompanions). */
+  private gensimLoads = false;
   /** A PUT key line was too long to read: a later GET of a missing key may be that value. */
   private memoKeyUnread = false;
   private readonly r: PickleRun;
@@ -892,6 +898,7 @@ class PickleVm implements ModelContext {
       v = { k: K.Global, imp: fact };
       if (nativeStateHook(fact.canonical) !== undefined) (this.nativeNamed ??= new Set()).add(fact.canonical);
       if (fact.canonical === 'numpy.dtype') this.namesDtype = true;
+      if (Object.hasOwn(GENSIM_LOADS, fact.canonical)) this.gensimLoads = true;
       // Facts past the fact log's cap are not folded (each is new): those values are not kept here either.
       if (this.globals.size < MAX_SHARED_GLOBALS) this.globals.set(fact, v);
     }
@@ -1675,6 +1682,26 @@ class PickleVm implements ModelContext {
       }
     };
     walk(top, '', 0);
+  }
+
+  /**
+   * The files gensim's own `load` of the result's class reads beside the model whatever the stream says (LdaModel.load:
+   * `<file>.state`, `<file>.id2word`; data/gensim-load-companions.json, derived from gensim's source): recorded for the
+   * scan to read when they are there (gensim skips one that is absent). An object of a class the analysis cannot name
+   * may be any such class the stream names.
+   */
+  private gensimSiblings(top: PyVal): void {
+    const classes = instanceClasses(top);
+    const exts = new Set<string>();
+    for (const name of classes.names) for (const e of GENSIM_LOADS[name] ?? []) exts.add(e);
+    if (classes.unknown) for (const e of Object.values(GENSIM_LOADS).flat()) exts.add(e);
+    for (const ext of exts)
+      (this.r.companions ??= []).push({
+        offset: this.dec.offset,
+        name: ext,
+        wrapper: `gensim's load of ${summarize(top)}`,
+        reads: 'gensim-sibling',
+      });
   }
 
   /** The state hooks of every class the instance may be of (state-hooks.ts), each reported as the call it makes. */
@@ -2802,6 +2829,7 @@ class PickleVm implements ModelContext {
     r.stopped = true;
     r.end = this.dec.argEnd;
     if (this.gensimKeys) this.gensimCompanions(value);
+    if (this.gensimLoads) this.gensimSiblings(value);
     r.result = resultSummary(value);
     if (this.keep) r.value = value;
   }

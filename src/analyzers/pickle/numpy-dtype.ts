@@ -153,7 +153,9 @@ function applyState(base: Base, state: PyVal, depth: number): Verdict {
   if (typeof endian !== 'string' || endian.length !== 1) return { problem: 'its byte order is not one character' };
   if (!isInt(elsize) || !isInt(it[n === 5 ? 4 : 6]) || !isInt(flags))
     return { problem: 'its item size, alignment or flags is not an int' };
-  if (flags < -128 || flags > 127) return { problem: 'its flags do not fit the char numpy keeps them in' };
+  // numpy 1.x keeps the flags in a char (-101: an aligned struct with objects); numpy 2 writes them unsigned (155) and
+  // no writer sets a bit above 0x80.
+  if (flags < -128 || flags > 255) return { problem: 'its flags are outside the byte numpy writes them in' };
   const none = (v: PyVal | undefined): boolean => typeof v === 'object' && v.k === K.None;
   // Versions 0 and 1 read the field names from fields[-1], a layout no numpy since 1.0 writes.
   if (version <= 1 && !none(fields)) return { problem: 'its fields are in the version 0/1 layout' };

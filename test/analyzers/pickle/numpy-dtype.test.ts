@@ -85,6 +85,10 @@ const WRITTEN: [string, D][] = [
     'aligned struct',
     { dtype: 'V16', state: [3, '|', null, ['a', 'b'], fields(['a', f8, 0], ['b', i4, 8]), 16, 8, -112] },
   ],
+  [
+    'aligned struct with an object field, numpy 2 (flags written unsigned)',
+    { dtype: 'V16', state: [3, '|', null, ['a', 'b'], fields(['a', O, 0], ['b', f8, 8]), 16, 8, 155] },
+  ],
   ['object sub-array', { dtype: 'V16', state: [3, '|', [O, [2]], null, null, 16, 8, 63] }],
   ['f8 sub-array (2, 3)', { dtype: 'V48', state: [3, '|', [f8, [2, 3]], null, null, 48, 8, 0] }],
   ['struct with an offset field', { dtype: 'V24', state: [3, '|', null, ['a'], fields(['a', f8, 8]), 24, 1, 16] }],
@@ -118,6 +122,7 @@ const UNSAFE: [string, D][] = [
   ],
   ['U item size not a multiple of 4', { dtype: 'U1', state: [3, '<', null, null, null, 5, 4, 8] }],
   ['S item size negative', { dtype: 'S5', state: [3, '|', null, null, null, -1, 1, 0] }],
+  ['flags past a byte', { dtype: 'f8', state: [3, '<', null, null, null, -1, -1, 0x100] }],
   ['10-item state', { dtype: 'f8', state: [3, '<', null, null, null, -1, -1, 0, null, null] }],
   ['6-item state', { dtype: 'V8', state: [3, '|', null, null, 8, 1] }],
   ['copy False (numpy shares the dtype)', { dtype: 'O8', state: [3, '|', null, null, null, -1, -1, 63], copy: false }],

@@ -332,8 +332,6 @@ export function arrayStateHolds(state: PyVal): number {
   const at = it.length === 5 ? 1 : it.length === 4 || it.length === 6 ? 0 : -1;
   if (at < 0) return 0;
   const [shape, dtype, raw] = [it[at], it[at + 1], it[at + 3]];
-  const itemsize = dtypeModel(dtype)?.itemsize;
-  if (itemsize !== undefined && itemsize > 0) return 0;
   let count = 1;
   if (isInt(shape)) count = shape;
   else if (typeof shape === 'object' && shape.k === K.Tuple && shape.more === 0) {
@@ -343,11 +341,11 @@ export function arrayStateHolds(state: PyVal): number {
       count = Math.min(count * n, UNBOUNDED);
     }
   } else return UNBOUNDED;
-  // An item size the analysis cannot read: the bytes written bound the count unless the size is 0.
-  if (itemsize === undefined && typeof raw === 'object' && raw?.k === K.Bytes && raw.len >= 0 && count <= raw.len)
-    return 0;
-  if (itemsize === undefined && typeof raw === 'object' && raw?.k === K.List) return 0;
-  return count;
+  // The bytes (or the list of objects) written bound the count: numpy takes exactly count * itemsize of them.
+  if (count === 0 || (typeof raw === 'object' && raw?.k === K.Bytes && raw.len >= 0 && count <= raw.len)) return 0;
+  if (typeof raw === 'object' && raw?.k === K.List) return 0;
+  const itemsize = dtypeModel(dtype)?.itemsize;
+  return itemsize !== undefined && itemsize > 0 ? 0 : count;
 }
 
 const UNBOUNDED = 2 ** 52;

@@ -42,7 +42,7 @@ import {
   holdsHashCost,
   noteDropped,
 } from './load-cost.js';
-import { arrayStateHolds, dtypeBuildProblem, dtypeModel, dtypeShapedState } from './numpy-dtype.js';
+import { arrayStateHolds, dtypeBuildProblem, dtypeModel, dtypeShapedState, isDtypeCall } from './numpy-dtype.js';
 import gensimLoads from './data/gensim-load-companions.json' with { type: 'json' };
 import {
   BUFFER,
@@ -368,9 +368,12 @@ function namesList(list: ListV, below: PyVal | undefined): ListV {
   return list;
 }
 
-/** `v`, when an object, may now be held by another part of the stream too (a memo read, DUP). */
+/**
+ * `v`, when a numpy.dtype call result, may now be held by another part of the stream too (a memo read, DUP): a later
+ * BUILD on it changes what an earlier user holds (numpy-dtype.ts). Only dtypes are marked (the one reader).
+ */
 function markShared(v: PyVal): void {
-  if (typeof v === 'object' && v.k === K.Obj) v.shared = true;
+  if (typeof v === 'object' && v.k === K.Obj && v.shared !== true && isDtypeCall(v)) v.shared = true;
 }
 
 /** The states BUILD gave `o`, latest first (the last one alone when earlier ones were not recorded). */
@@ -1580,12 +1583,15 @@ class PickleVm implements ModelContext {
 
   /** numpy's arraydescr_setstate takes the state as it finds it (numpy-dtype.ts): a state it then misuses is reported. */
   private dtypeState(inst: ObjV, state: PyVal, via: string): void {
-    const same = sameObjects(inst);
-    let built = 0;
-    let shared = false;
-    for (const o of same) {
-      built += statesOf(o).length;
-      if (o.shared === true) shared = true;
+    // A numpy.dtype call result is that object alone; anything else may be an argument a pack callable returned.
+    let built = inst.states?.length ?? 1;
+    let shared = inst.shared === true;
+    if (!isDtypeCall(inst)) {
+      built = 0;
+      for (const o of sameObjects(inst)) {
+        built += statesOf(o).length;
+        if (o.shared === true) shared = true;
+      }
     }
     const p = dtypeBuildProblem(inst, state, built, shared);
     if (p !== undefined) {

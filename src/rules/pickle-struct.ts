@@ -56,6 +56,9 @@ export const pickleStruct: Rule = {
               ...(code === 'LOAD_COST' ? { cwe: 'CWE-400' } : {}),
               // Out-of-bounds read of the state's items, whose pointers the hook increfs and keeps.
               ...(code === 'NATIVE_STATE' ? { cwe: 'CWE-125' } : {}),
+              // numpy treats the dtype's items as what its state claims: object pointers read from bytes, fields
+              // read and written past the item.
+              ...(code === 'DTYPE_STATE' ? { cwe: 'CWE-843' } : {}),
             },
           },
         });

@@ -1,6 +1,8 @@
 // Files a loader reads beside the one scanned (joblib < 0.10's NDArrayWrapper: joblib.load calls
-// np.load(<folder>/<filename from the stream>, allow_pickle=True)), scanned as that loader reads them.
-import { dirname, join } from 'node:path';
+// np.load(<folder>/<filename from the stream>, allow_pickle=True); gensim's SaveLoad.load unpickles
+// <file>.<attribute>.npy for each name in the loaded object's __scipys), scanned as that loader reads them.
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { sideFileProblem } from '../analyzers/model/side-file-path.js';
 import type { CompanionFact, PickleRun } from '../analyzers/pickle/facts.js';
 import { errorMessage } from '../core/errors.js';
@@ -27,11 +29,28 @@ export async function scanCompanion(
   c: CompanionFact,
   depth: number,
 ): Promise<void> {
-  const file = `<folder>/${c.name === undefined ? '<computed>' : JSON.stringify(c.name)}`;
+  // gensim's name is the loaded file's own name, a suffix and .npy (.npz when the file is gzip/bz2 compressed).
+  const top = src.location.chain[0] ?? '';
+  const own = basename(top);
+  const compressed = /\.(gz|bz2)$/.exec(own);
+  const name =
+    c.name === undefined
+      ? undefined
+      : c.reads === 'gensim'
+        ? `${own}${c.name}.${compressed ? 'npz' : 'npy'}`
+        : c.reads === 'gensim-sibling'
+          ? // gensim's smart_extension keeps a .gz/.bz2 suffix last.
+            compressed
+            ? `${own.slice(0, compressed.index)}${c.name}${compressed[0]}`
+            : `${own}${c.name}`
+          : c.name;
+  const file = `<folder>/${name === undefined ? '<computed>' : JSON.stringify(name)}`;
   const what =
-    c.reads === 'zfile'
-      ? `joblib.load opens ${file} for ${c.wrapper} (joblib < 0.10 layout)`
-      : `joblib.load calls np.load(${file}, allow_pickle=True) for ${c.wrapper} (joblib < 0.10 layout)`;
+    c.reads === 'gensim' || c.reads === 'gensim-sibling'
+      ? `gensim's SaveLoad.load unpickles ${file} for ${c.wrapper}`
+      : c.reads === 'zfile'
+        ? `joblib.load opens ${file} for ${c.wrapper} (joblib < 0.10 layout)`
+        : `joblib.load calls np.load(${file}, allow_pickle=True) for ${c.wrapper} (joblib < 0.10 layout)`;
   const fail = (why: string): void => {
     run.anomalies.push({
       code: 'NESTED_PAYLOAD_UNKNOWN',
@@ -41,25 +60,28 @@ export async function scanCompanion(
       fatal: false,
     });
   };
-  if (c.name === undefined) return fail('the stream computes the file name');
-  const escape = sideFileProblem(c.name);
+  if (name === undefined) return fail('the stream computes the file name');
+  const escape = sideFileProblem(name);
   if (escape !== undefined) return fail(`the name leaves the folder (${escape.reason})`);
   // ZNDArrayWrapper's file is raw zlib data set as an array's bytes: only where it is read from matters.
   if (c.reads === 'zfile') return;
   // Only a top-level file of a path scan has a folder on disk; an archive member's companion is not in this scan.
+  // gensim reads its fixed siblings only when they exist (a member of the same archive is scanned as a member).
+  const optional = c.reads === 'gensim-sibling';
   if (depth > 0 || src.location.chain.length !== 1 || !scan.onDisk)
-    return fail('the file beside it is not in this scan');
-  const path = join(dirname(src.location.chain[0]!), c.name);
+    return optional ? undefined : fail('the file beside it is not in this scan');
+  const path = join(dirname(src.location.chain[0]!), name);
+  if (optional && !existsSync(path)) return;
   let opened: FileSource | undefined;
   let bytes: Uint8Array;
   try {
-    opened = new FileSource(child(src.location, `companion:${c.name}`), path);
+    opened = new FileSource(child(src.location, `companion:${name}`), path);
     if (opened.size > scan.limits.maxEntryBytes) return fail(`the file is larger than maxEntryBytes`);
     bytes = opened.readWhole();
   } catch (e) {
-    return fail(`the file could not be read (${errorMessage(e)}); when it is present, numpy unpickles it`);
+    return fail(`the file could not be read (${errorMessage(e)}); when it is present, the loader unpickles it`);
   } finally {
     opened?.close();
   }
-  await scan.unit(new MemorySource(child(src.location, `companion:${c.name}`), bytes), depth + 1);
+  await scan.unit(new MemorySource(child(src.location, `companion:${name}`), bytes), depth + 1);
 }

@@ -8,10 +8,13 @@
 //   all do, and what they build holds every item: passing that result to further calls (memo reuse) copies it again;
 // - `fractions.Fraction(text)` computes `10 ** exponent` for an exponent in the text (`Fraction.__new__`: numerator or
 //   denominator `*= 10 ** exp`), and `Fraction(Decimal(text))` does the same through `Decimal.as_integer_ratio`;
+// - `numpy.ndarray.__new__(shape, dtype)` and `_reconstruct(subtype, shape, dtype)` allocate count * itemsize bytes
+//   for any shape their arguments give (numpy writes shape (0,)), and an item size of 0 makes count free;
 // - `decimal.Decimal(int)` converts the integer to decimal digits in time quadratic in its length (libmpdec's
 //   base conversion), from an integer the stream writes in linear space (LONG4).
 // Library pickles write none of these shapes: bytes and bytearray are written as their contents, a Fraction as its
 // "n/d" text, a Decimal as its digits text, and a range is stored, not handed to a call.
+import { allocationWork } from './numpy-dtype.js';
 import { K, type LongStrV, type ObjV, type PyVal } from './values.js';
 
 /** Items or bytes a load may materialise beyond what the stream holds before it is reported (64 Mi). */
@@ -171,8 +174,15 @@ export function argumentWork(
       }
       break;
     }
-    default:
+    default: {
+      // An array its arguments size (numpy-dtype.ts): count * itemsize bytes allocated, count items to iterate.
+      const alloc = canonical === undefined ? undefined : allocationWork(canonical, args);
+      if (alloc !== undefined && alloc.count > 0) {
+        const made = Math.min(Math.max(alloc.count, alloc.bytes) + passed, 2 ** 52);
+        return { items: made, holds: Math.min(alloc.count + passed, 2 ** 52) };
+      }
       break;
+    }
   }
   return passed === 0 ? NONE : { items: passed, holds: passed };
 }

@@ -42,6 +42,12 @@ export type AnomalyCode =
    * writes (native-states.ts): an out-of-bounds read in the loader, memory corruption.
    */
   | 'NATIVE_STATE'
+  /**
+   * A numpy.dtype BUILD state numpy applies unchecked and then treats unsafely (numpy-dtype.ts): object flags cleared
+   * on an object type, fields past the item, a dtype changed after the stream handed it out. Type confusion and
+   * out-of-bounds access in the loader.
+   */
+  | 'DTYPE_STATE'
   /** The load's own work explodes (hashing shared nested tuples): a denial of service against the consumer. */
   | 'LOAD_COST'
   | 'LIMIT'
@@ -165,8 +171,13 @@ export interface CompanionFact {
   readonly name: string | undefined;
   /** The wrapper class (or why the object may be one). */
   readonly wrapper: string;
-  /** 'np.load': np.load(allow_pickle=True) reads it (npy, npz or a pickle); 'zfile': joblib reads raw zlib data. */
-  readonly reads: 'np.load' | 'zfile';
+  /**
+   * 'np.load': np.load(allow_pickle=True) reads it (npy, npz or a pickle); 'zfile': joblib reads raw zlib data;
+   * 'gensim': gensim's SaveLoad.load unpickles `<the scanned file's name><name>.npy` (`.npz` when that name ends in
+   * .gz or .bz2): `name` is then the suffix (`.attr` or `.outer.attr`); 'gensim-sibling': a gensim class's own load
+   * unpickles `smart_extension(<the scanned file's name>, name)` when that file exists.
+   */
+  readonly reads: 'np.load' | 'zfile' | 'gensim' | 'gensim-sibling';
 }
 
 export interface ResultSummary {

@@ -75,9 +75,17 @@ export class Memo {
     if (key < CHUNKED_MAX) {
       const c = this.chunks[key >>> CHUNK_BITS];
       const v = c === undefined ? undefined : c[key & CHUNK_MASK];
-      if (v !== undefined || this.sparse.size === 0) return v;
+      if (v !== undefined || this.sparse.size === 0)
+        return v !== undefined && v === this.lostList ? this.readSummary(v) : v;
     }
-    return this.sparse.get(key);
+    const v = this.sparse.get(key);
+    return v !== undefined && v === this.lostList ? this.readSummary(v) : v;
+  }
+
+  /** A memo read returns the summary list: any list it stands for may gain items through it from now on. */
+  private readSummary(v: ListV): ListV {
+    v.readBack = true;
+    return v;
   }
 
   put(key: number, value: PyVal): void {
@@ -106,7 +114,13 @@ export class Memo {
   private compact(v: PyVal): PyVal {
     if (typeof v === 'number' || typeof v === 'bigint') return v;
     if (typeof v === 'string') {
-      if (v.length <= 128 && this.keptChars + v.length <= this.stringChars && isIdentifierLike(v)) {
+      // Identifier strings (names) and very short ones (a dtype's byte order '<', '|': numpy's pickler memoizes them
+      // once and reads them back for every later dtype state) are kept, within the character budget.
+      if (
+        v.length <= 128 &&
+        this.keptChars + v.length <= this.stringChars &&
+        (v.length <= SHORT_KEPT_CHARS || isIdentifierLike(v))
+      ) {
         this.keptChars += v.length;
         return v;
       }
@@ -246,6 +260,9 @@ function tupleKey(items: number[]): number | string {
   }
   return items.join(',');
 }
+
+/** Strings this short are kept after the detail budget whatever they hold (within the character budget). */
+const SHORT_KEPT_CHARS = 4;
 
 /** ASCII characters of dotted identifiers: 1 = may start one (letters, `_`), 2 = may only continue one (digits, `.`). */
 const IDENT_ASCII = new Uint8Array(128);

@@ -81,6 +81,13 @@ export interface ListV {
   depth?: number;
   /** Items that may run code or hold values that do (see keepObj), a bounded prefix. */
   objs?: PyVal[];
+  /**
+   * A list of names a loader reads (one built right under the key `__scipys` or `__recursive_saveloads`: gensim): its
+   * first KEEP_STRS items while all are str (keepObj).
+   */
+  strs?: string[];
+  /** A names list (strs) was given an item other than a kept str. */
+  others?: true;
   /** More such items than `objs` kept. */
   objsMore?: true;
   /** An item not kept may answer a method a derived sink calls, or hold values (keepObj's `answers`). */
@@ -90,6 +97,11 @@ export interface ListV {
    * list gains later (appended items, their hash cost) is added to the summary too, which every memo read returns.
    */
   lostInto?: ListV;
+  /**
+   * On the memo's summary list: a memo read returned it, so what was appended through that read may belong to any list
+   * it stands for (a list with `lostInto` set is then not known to hold only the items it was given directly).
+   */
+  readBack?: true;
 }
 export interface DictV {
   readonly k: K.Dict;
@@ -114,6 +126,8 @@ export interface DictV {
   lostInto?: DictV;
   /** More special keys (specialKey) came than the dict keeps past its prefix: some went unrecorded. */
   specialLost?: true;
+  /** The fields of a numpy.dtype, checked against its item size at its BUILD: numpy keeps this very dict. */
+  dtypeFields?: true;
 }
 /** Sets and frozensets: members are kept as list items are (`objs`); hashability of all members is checked. */
 export interface SetV {
@@ -167,6 +181,8 @@ export interface ObjV {
    * on the object it stands for was not kept.
    */
   readonly memoLost?: true;
+  /** Read back from the memo or duplicated (DUP): another part of the stream may hold this very object. */
+  shared?: true;
 }
 export interface PersV {
   readonly k: K.Pers;
@@ -269,6 +285,8 @@ export function dataOnly(v: PyVal): boolean {
       return false;
   }
 }
+/** Leading str items kept per list (strs). */
+export const KEEP_STRS = 16;
 /** List and set items kept per container (objs). */
 export const KEEP_OBJS = 16;
 
@@ -305,7 +323,13 @@ export function holdsCode(v: PyVal, depth = 0): boolean {
 
 /** Keeps `v` among the items of list or set `c` when it may run code (the shared frozen stand-ins keep nothing). */
 export function keepObj(c: ListV | SetV, v: PyVal, answers?: (o: ObjV) => boolean): void {
-  if (!holdsCode(v) || c === LIST || c === SET || c === FROZENSET) return;
+  if (c === LIST || c === SET || c === FROZENSET) return;
+  if (c.k === K.List && c.strs !== undefined) {
+    // A list of names a loader reads (gensim's): its first str items, or that it holds something else.
+    if (typeof v === 'string' && c.strs.length < KEEP_STRS) c.strs.push(v);
+    else c.others = true;
+  }
+  if (!holdsCode(v)) return;
   const objs = (c.objs ??= []);
   if (objs.length < KEEP_OBJS) objs.push(v);
   else {

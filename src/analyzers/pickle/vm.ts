@@ -20,6 +20,7 @@ import {
   attrsFromItems,
   effectOf,
   historyChecks,
+  inFamily,
   labelLookupBy,
   lookupAnsweredBy,
   reviewedClass,
@@ -48,8 +49,9 @@ import {
   holdsHashCost,
   noteDropped,
 } from './load-cost.js';
-import { dtypeString } from '../../formats/npy/descr.js';
 import { itemHookAfterBuild } from './item-hooks.js';
+import { arrayStateHolds, dtypeBuildProblem, dtypeModel, dtypeShapedState, isDtypeCall } from './numpy-dtype.js';
+import gensimLoads from './data/gensim-load-companions.json' with { type: 'json' };
 import {
   BUFFER,
   FROZENSET,
@@ -443,6 +445,26 @@ function sameObjects(v: PyVal): ObjV[] {
   return out;
 }
 
+/** gensim classes whose own `load` reads files named `<file><ext>` beside the model (derived from gensim's source). */
+const GENSIM_LOADS: Readonly<Record<string, readonly string[]>> = gensimLoads.classes;
+
+/** Dict keys whose list value gensim's SaveLoad.load reads as file and attribute names (gensimCompanions). */
+const NAMES_KEYS: ReadonlySet<string> = new Set(['__scipys', '__recursive_saveloads']);
+
+/** A list made right on top of one of NAMES_KEYS (the key it is stored under) keeps its first str items (keepObj). */
+function namesList(list: ListV, below: PyVal | undefined): ListV {
+  if (typeof below === 'string' && NAMES_KEYS.has(below)) list.strs = [];
+  return list;
+}
+
+/**
+ * `v`, when a numpy.dtype call result, may now be held by another part of the stream too (a memo read, DUP): a later
+ * BUILD on it changes what an earlier user holds (numpy-dtype.ts). Only dtypes are marked (the one reader).
+ */
+function markShared(v: PyVal): void {
+  if (typeof v === 'object' && v.k === K.Obj && v.shared !== true && isDtypeCall(v)) v.shared = true;
+}
+
 /** The states BUILD gave `o`, latest first (the last one alone when earlier ones were not recorded). */
 function statesOf(o: ObjV): readonly PyVal[] {
   if (o.states !== undefined && o.states.length > 0) return [...o.states].reverse();
@@ -569,6 +591,12 @@ class PickleVm implements ModelContext {
   private readonly globals = new Map<ImportFact, GlobalV>();
   /** Trusting native classes (native-states.ts) the stream names: an object of a class it does not name may be one. */
   private nativeNamed: Set<string> | undefined;
+  /** The stream names numpy.dtype: an object of a class it does not name may be a dtype (numpy-dtype.ts). */
+  private namesDtype = false;
+  /** A BUILD state carries gensim's `__scipys` or `__recursive_saveloads` (gensimCompanions). */
+  private gensimKeys = false;
+  /** The stream names a gensim class whose own `load` reads files beside the model (gensimCompanions). */
+  private gensimLoads = false;
   /** A PUT key line was too long to read: a later GET of a missing key may be that value. */
   private memoKeyUnread = false;
   private readonly r: PickleRun;
@@ -973,6 +1001,8 @@ class PickleVm implements ModelContext {
     if (v === undefined) {
       v = { k: K.Global, imp: fact };
       if (nativeStateHook(fact.canonical) !== undefined) (this.nativeNamed ??= new Set()).add(fact.canonical);
+      if (fact.canonical === 'numpy.dtype') this.namesDtype = true;
+      if (Object.hasOwn(GENSIM_LOADS, fact.canonical)) this.gensimLoads = true;
       // Facts past the fact log's cap are not folded (each is new): those values are not kept here either.
       if (this.globals.size < MAX_SHARED_GLOBALS) this.globals.set(fact, v);
     }
@@ -1371,6 +1401,13 @@ class PickleVm implements ModelContext {
     noteChanged(target);
     if (typeof target === 'object') {
       if (target.k === K.Dict) {
+        if (target.dtypeFields === true)
+          this.anomaly(
+            'DTYPE_STATE',
+            'SETITEM(S) on the fields dict of a numpy.dtype after its BUILD: numpy keeps that dict, so the fields change ' +
+              'after their offsets were checked against the item size',
+            false,
+          );
         for (let i = 0; i + 1 < kv.length; i += 2) {
           const key = kv[i]!;
           if (isUnhashable(key)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(key)}'`, true);
@@ -1742,6 +1779,39 @@ class PickleVm implements ModelContext {
       if (p !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${p}`, false);
     }
     if (classes.unknown) this.unnamedNativeState(classes, state, via);
+    if (!this.gensimKeys)
+      for (const d of stateDicts(state))
+        if (d.keys.includes('__scipys') || d.keys.includes('__recursive_saveloads')) this.gensimKeys = true;
+    if (classes.names.includes('numpy.dtype') || (classes.unknown && this.namesDtype && dtypeShapedState(state)))
+      this.dtypeState(inst, state, via);
+    // An array of zero-size items may claim any number of them (numpy-dtype.ts arrayStateHolds).
+    if (classes.names.some((n) => inFamily('numpy.ndarray', n))) {
+      const held = arrayStateHolds(state);
+      if (held > 0) inst.holds = Math.max(inst.holds ?? 0, held);
+    }
+  }
+
+  /** numpy's arraydescr_setstate takes the state as it finds it (numpy-dtype.ts): a state it then misuses is reported. */
+  private dtypeState(inst: ObjV, state: PyVal, via: string): void {
+    // A numpy.dtype call result is that object alone; anything else may be an argument a pack callable returned.
+    let built = inst.states?.length ?? 1;
+    let shared = inst.shared === true;
+    if (!isDtypeCall(inst)) {
+      built = 0;
+      for (const o of sameObjects(inst)) {
+        built += statesOf(o).length;
+        if (o.shared === true) shared = true;
+      }
+    }
+    const p = dtypeBuildProblem(inst, state, built, shared);
+    if (p !== undefined) {
+      this.anomaly('DTYPE_STATE', `${via}: ${p}`, false);
+      return;
+    }
+    // numpy keeps the fields dict itself: a later SETITEM(S) on it changes a dtype already checked.
+    const fields =
+      typeof state === 'object' && state.k === K.Tuple && state.items.length >= 7 ? state.items[4] : undefined;
+    if (typeof fields === 'object' && fields.k === K.Dict) fields.dtypeFields = true;
   }
 
   /**
@@ -1805,6 +1875,84 @@ class PickleVm implements ModelContext {
       wrapper: named ?? 'an object of unknown class with a wrapper state',
       reads: named !== undefined && ZNDARRAY_WRAPPERS.has(named) ? 'zfile' : 'np.load',
     });
+  }
+
+  /**
+   * gensim's SaveLoad.load (how gensim models are loaded: Word2Vec.load, KeyedVectors.load, Dictionary.load, ...)
+   * unpickles the file, then calls `_load_specials` on the result: for each name in its `__scipys` it unpickles
+   * `<file>.<name>.npy` beside it (gensim.utils.unpickle, pickle.load), and for each name in its
+   * `__recursive_saveloads` it does the same for that attribute's object with `<file>.<name>` as the file. Those files
+   * are recorded for the scan to read as gensim reads them (companion-files.ts), from the object STOP returns; a name
+   * list or an attribute the analysis cannot read is a companion it cannot name.
+   */
+  private gensimCompanions(top: PyVal): void {
+    const push = (name: string | undefined, why: string): void =>
+      void (this.r.companions ??= []).push({ offset: this.dec.offset, name, wrapper: why, reads: 'gensim' });
+    const seen = new Set<ObjV>();
+    const walk = (v: PyVal, prefix: string, depth: number): void => {
+      if (typeof v !== 'object' || v.k !== K.Obj) {
+        if (typeof v === 'object' && (v.k === K.Unknown || v.k === K.Pers))
+          push(undefined, `an object${prefix} the analysis cannot read, whose __scipys gensim would read`);
+        return;
+      }
+      if (seen.has(v) || depth > 16) return;
+      seen.add(v);
+      const dicts = statesOf(v).flatMap(stateDicts);
+      const lost = dicts.some((d) => d.opaque === true || d.n > d.keys.length);
+      const attr = (key: string): PyVal | undefined => {
+        for (const d of dicts) {
+          const x = dictGet(d, key);
+          if (x !== undefined) return x;
+        }
+        return lost ? UNKNOWN : undefined;
+      };
+      const names = (key: string): (string | undefined)[] => {
+        const x = attr(key);
+        if (x === undefined) return [];
+        if (typeof x === 'object' && x.k === K.Tuple && x.more === 0)
+          return x.items.map((it) => (typeof it === 'string' ? it : undefined));
+        // A names list made under its key whose items were all kept strs (anything else: names not known). One the
+        // memo stored after its detail budget is known as long as no memo read returned the summary standing for it
+        // (nothing can then have been appended to it but through the list itself).
+        if (
+          typeof x === 'object' &&
+          x.k === K.List &&
+          x.strs !== undefined &&
+          (x.lostInto === undefined || x.lostInto.readBack !== true) &&
+          (x.objs?.length ?? 0) === 0 &&
+          x.others !== true
+        )
+          return x.strs;
+        return [undefined];
+      };
+      for (const n of names('__scipys'))
+        push(n === undefined ? undefined : `${prefix}.${n}`, `gensim SaveLoad.load (__scipys of ${summarize(v)})`);
+      for (const n of names('__recursive_saveloads')) {
+        if (n === undefined) push(undefined, `gensim SaveLoad.load (__recursive_saveloads of ${summarize(v)})`);
+        else walk(attr(n) ?? NONE, `${prefix}.${n}`, depth + 1);
+      }
+    };
+    walk(top, '', 0);
+  }
+
+  /**
+   * The files gensim's own `load` of the result's class reads beside the model whatever the stream says (LdaModel.load:
+   * `<file>.state`, `<file>.id2word`; data/gensim-load-companions.json, derived from gensim's source): recorded for the
+   * scan to read when they are there (gensim skips one that is absent). An object of a class the analysis cannot name
+   * may be any such class the stream names.
+   */
+  private gensimSiblings(top: PyVal): void {
+    const classes = instanceClasses(top);
+    const exts = new Set<string>();
+    for (const name of classes.names) for (const e of GENSIM_LOADS[name] ?? []) exts.add(e);
+    if (classes.unknown) for (const e of Object.values(GENSIM_LOADS).flat()) exts.add(e);
+    for (const ext of exts)
+      (this.r.companions ??= []).push({
+        offset: this.dec.offset,
+        name: ext,
+        wrapper: `gensim's load of ${summarize(top)}`,
+        reads: 'gensim-sibling',
+      });
   }
 
   /** The state hooks of every class the instance may be of (state-hooks.ts), each reported as the call it makes. */
@@ -1904,9 +2052,21 @@ class PickleVm implements ModelContext {
       this.anomaly('JOBLIB_ARRAY', 'NumpyArrayWrapper state is not a dict', true);
       return undefined;
     }
+    // read() takes the wrapper's attributes, which every BUILD on it (or on an object it may be) adds to; joblib writes
+    // one BUILD per wrapper, and the sizes below are those of this state alone.
+    if (sameObjects(wrapper).reduce((n, o) => n + statesOf(o).length, 0) > 1) {
+      this.anomaly(
+        'JOBLIB_ARRAY',
+        'a second BUILD on one NumpyArrayWrapper: joblib reads the array with the attributes of every BUILD on it, ' +
+          'so the rest of the stream cannot be located',
+        true,
+      );
+      throw new StopRun('joblib wrapper built twice');
+    }
     const dtype = dictGet(state, 'dtype');
     const shape = dictGet(state, 'shape');
-    const dt = dtypeInfo(dtype);
+    // The item size and hasobject numpy computes for the pickled dtype (numpy-dtype.ts), not the state's numbers.
+    const dt = dtypeModel(dtype);
     const count = shapeCount(shape);
     if (dt === undefined || count === undefined) {
       this.anomaly(
@@ -2234,7 +2394,12 @@ class PickleVm implements ModelContext {
           break;
         }
         case Op.EMPTY_LIST:
-          this.push(this.keep ? { k: K.List, items: [] } : { k: K.List });
+          this.push(
+            namesList(
+              this.keep ? { k: K.List, items: [] } : { k: K.List },
+              this.sp > this.fence ? this.stack[this.sp - 1] : undefined,
+            ),
+          );
           break;
         case Op.TUPLE:
           this.push(this.tuple(this.popFrom(this.marker())));
@@ -2333,7 +2498,10 @@ class PickleVm implements ModelContext {
             if (this.memoKeyUnread) this.anomaly('MEMO_MISSING', `Memo value not found at index ${d.num}`, false);
             else this.anomaly('MEMO_MISSING', `Memo value not found at index ${d.num}`, true);
             this.push(UNKNOWN);
-          } else this.push(v);
+          } else {
+            markShared(v);
+            this.push(v);
+          }
           break;
         }
         case Op.PUT:
@@ -2435,6 +2603,9 @@ class PickleVm implements ModelContext {
         case Op.EMPTY_DICT:
         case Op.EMPTY_TUPLE:
           if (sp >= maxStack) break loop;
+          // A list made on top of a names key keeps its str items: the slow path marks it.
+          if (op === Op.EMPTY_LIST && sp > 0 && typeof st[sp - 1] === 'string' && NAMES_KEYS.has(st[sp - 1] as string))
+            break loop;
           st[sp++] =
             op === Op.NONE
               ? NONE
@@ -2511,6 +2682,7 @@ class PickleVm implements ModelContext {
           const key = long ? (b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16)) + b[p + 4]! * 16777216 : b[p + 1]!;
           const v = memo.get(key);
           if (v === undefined) break loop;
+          markShared(v);
           st[sp++] = v;
           if (this.uses !== undefined && typeof v === 'object' && v.k === K.Global) this.uses.pushed(v.imp);
           p += long ? 5 : 2;
@@ -2578,6 +2750,7 @@ class PickleVm implements ModelContext {
             typeof t !== 'object' ||
             t.k !== K.Dict ||
             t.stateOfDropped !== undefined ||
+            t.dtypeFields === true ||
             isUnhashable(key) ||
             deepHash(key) ||
             runsHooks(key)
@@ -2596,7 +2769,8 @@ class PickleVm implements ModelContext {
           if (x <= below || ((sp - x) & 1) !== 0) break loop;
           const t = st[x - 1]!;
           if (sp > x) {
-            if (typeof t !== 'object' || t.k !== K.Dict || t.stateOfDropped !== undefined) break loop;
+            if (typeof t !== 'object' || t.k !== K.Dict || t.stateOfDropped !== undefined || t.dtypeFields === true)
+              break loop;
             for (let i = x; i < sp; i += 2)
               if (isUnhashable(st[i]!) || deepHash(st[i]!) || runsHooks(st[i]!)) break loop;
             for (let i = x; i < sp; i += 2) dictPut(t, st[i]!, st[i + 1]!);
@@ -2630,6 +2804,7 @@ class PickleVm implements ModelContext {
         break;
       }
       case Op.DUP:
+        markShared(this.top());
         this.push(this.top());
         break;
       case Op.INT:
@@ -2675,7 +2850,10 @@ class PickleVm implements ModelContext {
       case Op.LIST: {
         const x = this.marker();
         const items = this.popFrom(x);
-        const list: ListV = this.keep ? { k: K.List, items } : { k: K.List };
+        const list: ListV = namesList(
+          this.keep ? { k: K.List, items } : { k: K.List },
+          this.sp > this.fence ? this.stack[this.sp - 1] : undefined,
+        );
         for (const it of items) {
           this.listed(list, it);
           keepObj(list, it, this.answers);
@@ -2948,6 +3126,8 @@ class PickleVm implements ModelContext {
     if (this.marks.length > 0) this.anomaly('MARK_LEFT_OPEN', `${this.marks.length} MARK(s) still open at STOP`, false);
     r.stopped = true;
     r.end = this.dec.argEnd;
+    if (this.gensimKeys) this.gensimCompanions(value);
+    if (this.gensimLoads) this.gensimSiblings(value);
     r.result = resultSummary(value);
     // A joblib object array's pickle: the value is the array its wrapper is replaced with.
     if (this.keep || this.opts.joblibDepth !== undefined) r.value = value;
@@ -3032,47 +3212,6 @@ function resultSummary(v: PyVal): PickleRun['result'] {
       : { kind: 'object' };
   }
   return { kind: kindName(v) };
-}
-
-// ---------------------------------------------------------------- numpy dtype arithmetic (joblib arrays)
-
-interface DtypeInfo {
-  itemsize: number;
-  hasObject: boolean;
-}
-
-/**
- * Item size of a pickled numpy.dtype: `numpy.dtype(typestr, 0, 1)` + BUILD state
- * (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata]).
- */
-function dtypeInfo(v: PyVal | undefined): DtypeInfo | undefined {
-  if (v === undefined || typeof v !== 'object' || v.k !== K.Obj) return undefined;
-  const root = rootImport(v);
-  if (!root || root.imp.canonical !== 'numpy.dtype') return undefined;
-  const typestr = typeof v.args === 'object' && v.args.k === K.Tuple ? v.args.items[0] : undefined;
-  if (typeof typestr !== 'string') return undefined;
-  let elsize = -1;
-  let flags = 0;
-  let subarray = false;
-  const state = v.state;
-  if (state !== undefined && typeof state === 'object' && state.k === K.Tuple) {
-    const e = state.items[5];
-    if (typeof e === 'number') elsize = e;
-    const f = state.items[7];
-    if (typeof f === 'number') flags = f;
-    const sub = state.items[2];
-    subarray = typeof sub === 'object' && sub.k === K.Tuple;
-  }
-  // NPY_ITEM_HASOBJECT is flag bit 0x01 (also set on structured dtypes with object fields).
-  const spelled = dtypeString(typestr);
-  if (spelled === 'object' || spelled === 'unknown' || (flags & 0x01) !== 0) return { itemsize: 8, hasObject: true };
-  if (elsize >= 0) return { itemsize: elsize, hasObject: false };
-  if (subarray) return undefined;
-  const m = /^[<>|=]?([a-zA-Z?])(\d*)$/.exec(typestr);
-  if (!m) return undefined;
-  const n = m[2] ? Number(m[2]) : m[1] === '?' ? 1 : NaN;
-  if (!Number.isFinite(n)) return undefined;
-  return { itemsize: m[1] === 'U' ? n * 4 : n, hasObject: false };
 }
 
 function shapeCount(v: PyVal | undefined): number | undefined {

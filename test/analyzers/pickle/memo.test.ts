@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Memo } from '../../../src/analyzers/pickle/memo.js';
-import type { PyVal } from '../../../src/analyzers/pickle/values.js';
+import { K, type ListV, type PyVal } from '../../../src/analyzers/pickle/values.js';
 
 const CHUNK = 1 << 16;
 
@@ -47,5 +47,29 @@ describe('Memo storage', () => {
     m.put(CHUNK + 5, 43); // overwrite after migration into the chunk
     assert.equal(m.get(CHUNK + 5), 43);
     assert.equal(m.size, CHUNK + 10);
+  });
+});
+
+describe('Memo stand-ins after the detail budget', () => {
+  it("keeps very short strings (a dtype's byte order) and names, not other text", () => {
+    const m = new Memo(0, 1 << 20);
+    m.put(0, '<');
+    m.put(1, '__scipys');
+    m.put(2, 'two words');
+    assert.equal(m.get(0), '<');
+    assert.equal(m.get(1), '__scipys');
+    assert.notEqual(m.get(2), 'two words');
+  });
+
+  it('marks the summary list read back only when a memo read returns it', () => {
+    const m = new Memo(0, 1 << 20);
+    const a: ListV = { k: K.List, strs: [] };
+    const b: ListV = { k: K.List, strs: [] };
+    m.put(0, a);
+    m.put(1, b);
+    assert.ok(a.lostInto !== undefined && a.lostInto === b.lostInto);
+    assert.equal(a.lostInto.readBack, undefined, 'storing lists does not read the summary');
+    assert.equal(m.get(1), a.lostInto);
+    assert.equal(a.lostInto.readBack, true, 'what is appended through the read may belong to either list');
   });
 });

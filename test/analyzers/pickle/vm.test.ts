@@ -364,7 +364,8 @@ describe('memo beyond the detail budget', () => {
     assert.ok(imports(r).includes('os.system'));
   });
   it('a dropped non-identifier string used by STACK_GLOBAL is a LIMIT anomaly, never a silent pass', () => {
-    const bytes = new P().proto(4).sbu('a-b').memoize().pop().binget(0).sbu('x').op(Op.STACK_GLOBAL).stop().bytes();
+    // Longer than the very short strings the memo keeps whatever they hold (a dtype's byte order).
+    const bytes = new P().proto(4).sbu('a-b-c').memoize().pop().binget(0).sbu('x').op(Op.STACK_GLOBAL).stop().bytes();
     const r = run(bytes, { memoDetailEntries: 0 });
     assert.deepEqual(codes(r), ['LIMIT']);
     assert.equal(r.anomalies[0]!.limit, 'maxMemoDetail');

@@ -4,8 +4,8 @@
 // on one wrapper, an object dtype whose flags were cleared): joblib ran opcodes the VM had taken for array bytes. C:
 // numpy.dtype states numpy applies unchecked and then misuses (object pointers read from stream bytes, a field written
 // past its item): the load faults. D: arrays of zero-size items claiming 2**62 of them for no byte of the stream, which
-// deque/set/frozenset then iterate, and arrays a shape argument sizes (ndarray.__new__, _reconstruct, _mareconstruct)
-// (CWE-400). E: gensim models whose __scipys (directly or through __recursive_saveloads) names a file beside the model
+// deque/set/frozenset then iterate, arrays a shape argument sizes (ndarray.__new__, _reconstruct, _mareconstruct), and
+// pandas RangeIndexes of 2**62 items that deque and set walk (CWE-400). E: gensim models whose __scipys (directly or through __recursive_saveloads) names a file beside the model
 // that gensim's SaveLoad.load unpickles: scanned as gensim reads it, or reported when it is not in the scan; and the
 // files an LdaModel's own load unpickles beside it (<file>.state), scanned when they are there. Each "block" file is
 // blocked for the reason its row names; each benign twin (what numpy and joblib write) passes.
@@ -42,6 +42,8 @@ const BLOCKED_BY: Readonly<Record<string, string>> = {
   'd4-newobj-zero-size-items.pkl': 'LOAD_COST',
   'd5-reconstruct-shape.pkl': 'LOAD_COST',
   'd6-mareconstruct-shape.pkl': 'LOAD_COST',
+  'd7-deque-range-index.pkl': 'LOAD_COST',
+  'd8-set-range-index.pkl': 'LOAD_COST',
   // The payload in the file gensim unpickles beside the model, scanned as gensim reads it.
   'e1-gensim-scipys.model': 'PICKLE-EXEC',
   'e2-gensim-recursive-scipys.model': 'PICKLE-EXEC',
@@ -49,7 +51,7 @@ const BLOCKED_BY: Readonly<Record<string, string>> = {
 };
 
 describe('red team s41: numpy dtype states and joblib array wrappers', () => {
-  it('has block files and benign twins', () => assertCounts(fixtures, 16, 7));
+  it('has block files and benign twins', () => assertCounts(fixtures, 18, 8));
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
       const s = await scanFixture(join(DIR, f.file), 240);

@@ -32,6 +32,58 @@ export interface ArgumentWork {
   readonly holds: number;
   /** A single computation past its own limit, with the reason. */
   readonly over?: string;
+  /** Items the result yields when iterated without holding them (pandas' RangeIndex): see LAZY_ITERATORS. */
+  readonly lazy?: number;
+}
+
+/**
+ * The admitted callables that iterate their arguments (and keep what they yield): a lazy sequence passed to one of
+ * them is walked item by item. pandas' RangeIndex is such a sequence: `_new_Index(RangeIndex, {'start', 'stop',
+ * 'step'})` (what pandas writes for every default index) and `RangeIndex.__new__` keep only the three numbers, and
+ * pandas passes the index to its managers, which read its length, never iterate it; deque(index, 0) or set(index)
+ * walks len(range(start, stop, step)) items (10**18 of them for a 30-byte stop).
+ */
+const LAZY_ITERATORS: ReadonlySet<string> = new Set([
+  'builtins.set',
+  'builtins.frozenset',
+  'builtins.list',
+  'builtins.tuple',
+  'builtins.bytes',
+  'builtins.bytearray',
+  'builtins.dict',
+  'collections.deque',
+  'collections.Counter',
+  'collections.OrderedDict',
+  'collections.defaultdict',
+  'copyreg._reconstructor',
+]);
+
+/** pandas' RangeIndex at its locations (pandas.indexes.range before 0.20). */
+const isRangeIndex = (canonical: string): boolean =>
+  canonical === 'pandas.core.indexes.range.RangeIndex' || canonical === 'pandas.indexes.range.RangeIndex';
+
+/** len(range(start, stop, step)) of a RangeIndex's arguments (a dict of them, or the positional three). */
+function rangeIndexLength(values: PyVal | undefined, positional: PyVal[]): number {
+  // Keywords the analysis did not keep (a dict the memo summarised) may be any range.
+  if (typeof values === 'object' && values.k === K.Dict && (values.opaque === true || values.n > values.keys.length))
+    return Infinity;
+  const pick = (key: string, i: number): PyVal =>
+    (typeof values === 'object' && values.k === K.Dict ? values.vals[values.keys.indexOf(key)] : positional[i]) ?? {
+      k: K.None,
+    };
+  const none = (v: PyVal): boolean => typeof v === 'object' && v.k === K.None;
+  const [first, stop, step] = [pick('start', 0), pick('stop', 1), pick('step', 2)];
+  const start = none(first) ? 0 : first;
+  // RangeIndex(n) is range(0, n); a None step is 1.
+  const args: PyVal[] = none(stop) ? [0, start] : [start, stop];
+  args.push(none(step) ? 1 : step);
+  return rangeLength({ k: K.Tuple, items: args, more: 0 });
+}
+
+/** Items a value yields lazily (heldLazy): a RangeIndex. */
+export function lazyItems(v: PyVal | undefined): number {
+  if (typeof v !== 'object' || v.k !== K.Obj) return 0;
+  return (v as ObjV).lazy ?? 0;
 }
 
 const NONE: ArgumentWork = { items: 0, holds: 0 };
@@ -122,6 +174,16 @@ export function argumentWork(
   const values = argValues(args, kwargs);
   let passed = 0;
   for (const v of values) passed = Math.min(passed + heldItems(v), 2 ** 52);
+  // A lazy sequence given to a callable that iterates it: every item it yields is made (and kept).
+  if (canonical !== undefined && LAZY_ITERATORS.has(canonical))
+    for (const v of values) passed = Math.min(passed + lazyItems(v), 2 ** 52);
+  if (canonical !== undefined && isRangeIndex(canonical))
+    return { items: passed, holds: passed, lazy: rangeIndexLength(undefined, values) };
+  if (canonical !== undefined && canonical.startsWith('pandas.') && canonical.endsWith('._new_Index')) {
+    const [cls, d] = values;
+    if (typeof cls === 'object' && cls.k === K.Global && isRangeIndex(cls.imp.canonical))
+      return { items: passed, holds: passed, lazy: rangeIndexLength(d ?? { k: K.None }, []) };
+  }
   const first = typeof args === 'object' && args.k === K.Tuple ? args.items[0] : undefined;
   switch (canonical) {
     case 'builtins.range':

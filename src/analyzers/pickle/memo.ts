@@ -240,6 +240,9 @@ export class Memo {
       };
       this.sharedObjs.set(root.imp, shared);
     }
+    // The stand-in answers for every object of that import: it holds (and yields) as many items as the largest.
+    if (v.holds !== undefined && v.holds > (shared.holds ?? 0)) shared.holds = v.holds;
+    if (v.lazy !== undefined && v.lazy > (shared.lazy ?? 0)) shared.lazy = v.lazy;
     return shared;
   }
 }

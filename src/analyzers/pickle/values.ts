@@ -181,6 +181,8 @@ export interface ObjV {
    * on the object it stands for was not kept.
    */
   readonly memoLost?: true;
+  /** Items the object yields when iterated that it does not hold (a pandas RangeIndex: argument-work.ts). */
+  lazy?: number;
   /** Read back from the memo or duplicated (DUP): another part of the stream may hold this very object. */
   shared?: true;
 }

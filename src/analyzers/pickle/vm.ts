@@ -1139,6 +1139,7 @@ class PickleVm implements ModelContext {
     const call = this.recordCall(kind, effective);
     const result: ObjV = { k: K.Obj, callee: effective, args, call };
     if (work.holds > 0) result.holds = work.holds;
+    if (work.lazy !== undefined && work.lazy > 0) result.lazy = work.lazy;
     if (this.keep && effective !== callee) result.through = callee;
     this.uses?.made(kind, call, result);
     if (typeof effective === 'object' && effective.k === K.Global && call.callee !== undefined) {
@@ -1606,8 +1607,9 @@ class PickleVm implements ModelContext {
       if (this.opts.loader.joblibArrays && mayBeJoblibWrapper(classes, state)) {
         const array = this.joblibArray(inst, state);
         // Only an object that is a wrapper whatever made it is surely replaced (joblib's isinstance check); a class
-        // the stream does not name keeps the wrapper, whose state still names everything the array could hold.
-        if (!classes.unknown && classes.names.every((n) => JOBLIB_WRAPPERS.has(n))) replaced = array;
+        // the stream does not name keeps the wrapper, whose state still names everything the array could hold. The
+        // value-keeping mode (tensor extraction, after the scan) keeps the wrapper: it reads the array from there.
+        if (!this.keep && !classes.unknown && classes.names.every((n) => JOBLIB_WRAPPERS.has(n))) replaced = array;
       }
       if (this.opts.loader.joblibArrays) this.companion(classes, state);
       return replaced;

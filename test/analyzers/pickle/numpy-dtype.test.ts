@@ -5,6 +5,7 @@
 // state's numbers.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { argumentWork } from '../../../src/analyzers/pickle/argument-work.js';
 import { allocationWork, arrayStateHolds, dtypeModel } from '../../../src/analyzers/pickle/numpy-dtype.js';
 import type { ImportFact } from '../../../src/analyzers/pickle/facts.js';
 import { K, type PyVal } from '../../../src/analyzers/pickle/values.js';
@@ -225,5 +226,19 @@ describe('numpy.dtype item sizes (what joblib reads)', () => {
     assert.deepEqual(allocationWork('numpy.ndarray', tuple(tuple(1000, 1000))), { count: 1e6, bytes: 8e6 });
     assert.deepEqual(allocationWork('numpy.ndarray', tuple(tuple(2 ** 40), dt('V0'))), { count: 2 ** 40, bytes: 0 });
     assert.equal(allocationWork('numpy.dtype', tuple('f8')), undefined);
+  });
+  it("charges a pandas RangeIndex's items to the callables that iterate it, not to pandas' managers", () => {
+    const ri: PyVal = {
+      k: K.Global,
+      imp: { canonical: 'pandas.core.indexes.range.RangeIndex' } as unknown as ImportFact,
+    };
+    const d: PyVal = { k: K.Dict, keys: ['start', 'stop', 'step', 'name'], vals: [0, 10 ** 12, 1, NONE], n: 4 };
+    const made = argumentWork('pandas.core.indexes.base._new_Index', tuple(ri, d));
+    assert.equal(made.lazy, 10 ** 12);
+    const index: PyVal = { k: K.Obj, callee: ri, args: tuple(), call: undefined, lazy: 10 ** 12 };
+    assert.equal(argumentWork('collections.deque', tuple(index, 0)).items, 10 ** 12);
+    assert.equal(argumentWork('builtins.set', tuple(index)).items, 10 ** 12);
+    assert.equal(argumentWork('pandas.core.internals.managers.SingleBlockManager', tuple(NONE, index)).items, 0);
+    assert.equal(argumentWork('pandas.core.indexes.range.RangeIndex', tuple(3, 10, 2)).lazy, 4);
   });
 });

@@ -96,6 +96,11 @@ function isOldOffset(v: PyVal): boolean {
   return !c.unknown && c.names.length > 0 && c.names.every((n) => n.startsWith('pandas.tseries.offsets.'));
 }
 
+/** A literal dict whose every item the analysis kept (the keywords a pandas reconstructor is given). */
+function keptDict(d: PyVal | undefined): d is DictV {
+  return typeof d === 'object' && d.k === K.Dict && d.opaque !== true && d.n <= d.keys.length;
+}
+
 /** An offset object of pandas' offsets classes, old (pandas.tseries.offsets) or current (pandas._libs.tslibs.offsets). */
 function isOffset(v: PyVal): boolean {
   if (typeof v !== 'object' || v.k !== K.Obj) return false;
@@ -233,8 +238,7 @@ export const CALL_HOOKS: readonly CallHook[] = [
       // `cls.__new__(cls, **None)` (or `'data' in None`) is a TypeError before anything runs.
       if (isNone(d)) return undefined;
       if (typeof cls === 'object' && cls.k === K.Global && cls.imp.canonical === 'pandas.core.index.MultiIndex') {
-        if (typeof d !== 'object' || d.k !== K.Dict || d.opaque || d.n > d.keys.length)
-          return 'the keywords are not a literal dict the analysis kept';
+        if (!keptDict(d)) return 'the keywords are not a literal dict the analysis kept';
         return multiIndexProblem(d);
       }
       const keys = typeof cls === 'object' && cls.k === K.Global ? OLD_INDEX_KEYS.get(cls.imp.canonical) : undefined;
@@ -242,8 +246,7 @@ export const CALL_HOOKS: readonly CallHook[] = [
         const named = typeof cls === 'object' && cls.k === K.Global ? cls.imp.canonical : `(a ${kindName(cls!)})`;
         return `the class ${named} is not one of the indexes pandas 0.15 - 0.17 passed with data, name and freq`;
       }
-      if (typeof d !== 'object' || d.k !== K.Dict || d.opaque || d.n > d.keys.length)
-        return 'the keywords are not a literal dict the analysis kept';
+      if (!keptDict(d)) return 'the keywords are not a literal dict the analysis kept';
       for (const [i, k] of d.keys.entries()) {
         const v = d.vals[i]!;
         if (k === 'data') {
@@ -281,8 +284,7 @@ export const CALL_HOOKS: readonly CallHook[] = [
       if (isNone(d)) return undefined; // `'data' in None` / `**None`: a TypeError before anything runs
       if (typeof cls !== 'object' || cls.k !== K.Global || !DATETIME_INDEX.test(cls.imp.canonical))
         return 'the class is not DatetimeIndex';
-      if (typeof d !== 'object' || d.k !== K.Dict || d.opaque || d.n > d.keys.length)
-        return 'the keywords are not a literal dict the analysis kept';
+      if (!keptDict(d)) return 'the keywords are not a literal dict the analysis kept';
       for (const [i, k] of d.keys.entries()) {
         const v = d.vals[i]!;
         if (k === 'data') {

@@ -208,7 +208,16 @@ const WALK_NODES = 512;
  * code-bearing list items than kept) or the walk's bound was reached.
  */
 function reachable(v: PyVal, lookups = false): { readonly vals: PyVal[]; lost: boolean } {
+  return walkValues(v, lookups, false);
+}
+
+/**
+ * The bounded walk behind reachable (`deep` false: containers' items) and deepReachable (`deep` true: also each
+ * object's BUILD states, planted attributes and what it forwards to, twice as deep).
+ */
+function walkValues(v: PyVal, lookups: boolean, deep: boolean): { readonly vals: PyVal[]; lost: boolean } {
   const out = { vals: [] as PyVal[], lost: false, lookups };
+  const maxDepth = deep ? WALK_DEPTH * 2 : WALK_DEPTH;
   const seen = new Set<PyVal>();
   const todo: [PyVal, number][] = [[v, 0]];
   while (todo.length > 0) {
@@ -220,9 +229,17 @@ function reachable(v: PyVal, lookups = false): { readonly vals: PyVal[]; lost: b
     }
     seen.add(x);
     out.vals.push(x);
-    const inner: readonly PyVal[] = childrenOf(x, out);
+    let inner: readonly PyVal[] = childrenOf(x, out);
+    if (deep && x.k === K.Obj) {
+      const more: PyVal[] = [...inner];
+      if (x.states !== undefined) more.push(...x.states);
+      else if (x.state !== undefined) more.push(x.state);
+      if (x.plantedAttrs !== undefined) more.push(...x.plantedAttrs.vals);
+      if (x.through !== undefined) more.push(x.through);
+      inner = more;
+    }
     if (inner.length === 0) continue;
-    if (depth >= WALK_DEPTH) {
+    if (depth >= maxDepth) {
       out.lost = true;
       continue;
     }
@@ -359,35 +376,9 @@ export function checkUnknownClassState(host: ClassSinkHost, state: PyVal): void 
  * the walk's bound was reached.
  */
 function deepReachable(v: PyVal): { readonly vals: PyVal[]; lost: boolean } {
-  // Strict about what containers did not keep (lookups: false): any attribute may be called, so an unkept item of any
+  // Strict about what containers did not keep (lookups false): any attribute may be called, so an unkept item of any
   // kind, data or not, may be what is called.
-  const out = { vals: [] as PyVal[], lost: false, lookups: false };
-  const seen = new Set<PyVal>();
-  const todo: [PyVal, number][] = [[v, 0]];
-  while (todo.length > 0) {
-    const [x, depth] = todo.pop()!;
-    if (typeof x !== 'object' || seen.has(x)) continue;
-    if (seen.size >= WALK_NODES) {
-      out.lost = true;
-      break;
-    }
-    seen.add(x);
-    out.vals.push(x);
-    const inner: PyVal[] = [...childrenOf(x, out)];
-    if (x.k === K.Obj) {
-      if (x.states !== undefined) inner.push(...x.states);
-      else if (x.state !== undefined) inner.push(x.state);
-      if (x.plantedAttrs !== undefined) inner.push(...x.plantedAttrs.vals);
-      if (x.through !== undefined) inner.push(x.through);
-    }
-    if (inner.length === 0) continue;
-    if (depth >= WALK_DEPTH * 2) {
-      out.lost = true;
-      continue;
-    }
-    for (const it of inner) todo.push([it, depth + 1]);
-  }
-  return out;
+  return walkValues(v, false, true);
 }
 
 /**

@@ -12,7 +12,8 @@ function startsWith(head: Uint8Array, magic: readonly number[]): boolean {
  * The codec whose signature `head` starts with: gzip 1F 8B, bzip2 'BZh1'..'BZh9', xz FD '7zXZ' 00,
  * lz4 frame 04 22 4D 18, zstd 28 B5 2F FD, zlib (CM 8, window ≤ 32 KiB, valid FCHECK, no preset
  * dictionary), .lzma (properties ≤ 224 with lc + lp ≤ 4, a 2^n or 2^n + 2^(n−1) dictionary and a size
- * that is unknown or below 2^38, i.e. a header liblzma's auto decoder accepts; needs 13 bytes).
+ * that is unknown or below 2^38, i.e. a header liblzma's auto decoder accepts; needs 13 bytes), followed by the
+ * zero byte liblzma's range decoder starts with (when the head holds it).
  */
 export function sniffCodec(head: Uint8Array): Codec | undefined {
   if (startsWith(head, [0x1f, 0x8b])) return 'gzip';
@@ -27,6 +28,8 @@ export function sniffCodec(head: Uint8Array): Codec | undefined {
   if (cmf !== undefined && flg !== undefined && (cmf & 0x0f) === 8 && cmf >> 4 <= 7) {
     if (((cmf << 8) | flg) % 31 === 0 && (flg & 0x20) === 0) return 'zlib';
   }
-  if (head.length >= 13 && aloneHeaderProblem(head, 0) === undefined) return 'lzma';
+  // liblzma (Python's lzma, joblib) refuses a range coder whose first byte is not 0 before it yields any byte: data
+  // whose first 13 bytes merely look like a header (an H2O MOJO tree file) is not an .lzma stream any loader reads.
+  if (head.length >= 13 && aloneHeaderProblem(head, 0) === undefined && (head[13] ?? 0) === 0) return 'lzma';
   return undefined;
 }

@@ -41,6 +41,9 @@ describe('sniffCodec', () => {
     ['.lzma with a 3·2^20 dictionary', hex('5d0000300000100000000000000000'), 'lzma'],
     ['.lzma-like but dictionary 12345', hex('5d39300000ffffffffffffffff'), undefined],
     ['.lzma-like but too short', hex('5d00004000'), undefined],
+    // A valid header whose range coder starts with a non-zero byte: liblzma refuses it at once (an H2O MOJO tree).
+    ['.lzma header, range coder byte 05', hex('010000040000b04040050000000500'), undefined],
+    ['.lzma header, range coder byte 00', hex('010000040000b04040050000000000'), 'lzma'],
     ['xz', hex('fd377a585a0000'), 'xz'],
     ['xz magic cut short', hex('fd377a585a'), undefined],
     ['lz4 frame', hex('04224d18'), 'lz4'],

@@ -273,6 +273,18 @@ export function demandedModules(
     const unpicklers = unpicklerClasses(mod);
     // `self.<attr>.m()`: the module of the class stored into `self.<attr>` anywhere in this module
     // (`self._server = RedisServer(broker)`) decides what the method returns.
+    // A property or local function returning the receiver (`self.stub` → `get_stub(addr, Stub)` of another
+    // module): the modules of the calls it returns, through local functions (depth-limited).
+    const wantReturned = (f: FunctionFact, depth: number): void => {
+      for (const r of f.returns)
+        for (const id of r.callIds) {
+          const inner = mod.calls[id];
+          if (inner === undefined) continue;
+          for (const v of inner.callee.values) if (v.kind === 'qualified') want(v.name);
+          const local = inner.callee.definitionId !== undefined ? mod.functions[inner.callee.definitionId] : undefined;
+          if (local?.kind === 'function' && depth < 3) wantReturned(local, depth + 1);
+        }
+    };
     const wantReceiverClass = (c: CallSite): void => {
       const a = c.callee.access;
       const attr = a?.steps[0];
@@ -281,6 +293,16 @@ export function demandedModules(
       for (const x of mod.assignments)
         if (x.value !== null && x.targets.some((t) => t.kind === 'attribute' && t.text === text))
           for (const v of x.value.values) if (v.kind === 'qualified') want(v.name.replace(/\(\)$/, ''));
+      const fn = c.enclosingFunction !== null ? mod.functions[c.enclosingFunction.id] : undefined;
+      const cls = fn !== undefined && fn.parentId !== null ? mod.functions[fn.parentId] : undefined;
+      if (cls?.kind !== 'class') return;
+      for (const m of mod.functions)
+        if (
+          m.parentId === cls.id &&
+          m.name === attr.name &&
+          m.decorators.some((d) => /(^|\.)(cached_)?property$/.test(d.text))
+        )
+          wantReturned(m, 0);
     };
     // Calls whose argument decides what a sink reads: sinks, functions known to reach one, and — in a module that
     // names a deserializer as a value — callees chosen at run time (a parameter, `self.<attr>` or a table entry

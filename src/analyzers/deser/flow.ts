@@ -342,6 +342,7 @@ export class DeserFlow {
         network:
           networkCall(c, targets) ??
           (targets.length === 0 ? networkCall(c, this.idx.selfAttrTargets(c)) : undefined) ??
+          (mayBeFactoryMade(c, targets) ? networkCall(c, this.idx.factoryTargets(c)) : undefined) ??
           dynamicNetworkCall(c, this.idx, this.foreignArgs),
         method: methodName(c),
       };
@@ -1640,6 +1641,15 @@ const DATACLASS_DECORATOR =
 function downloadTo(targets: readonly string[]): (typeof DOWNLOAD_TO_FILE)[number] | undefined {
   if (targets.length === 0) return undefined;
   return DOWNLOAD_TO_FILE.find((d) => targets.some((t) => matchesPattern(t, d.pattern)));
+}
+
+/** A method call on a receiver the resolver did not type (`self.stub.info(...)`, `get_stub(...).info(...)`). */
+function mayBeFactoryMade(c: CallSite, targets: readonly string[]): boolean {
+  const a = c.callee.access;
+  if (a === undefined || a.steps.length < 1 || a.steps.length > 2 || a.steps[a.steps.length - 1]!.kind !== 'attr')
+    return false;
+  // Untyped, or typed only as a call's result (`make_stub(addr, Stub).Status` → `rpc.make_stub().Status`).
+  return targets.every((t) => t.includes('()'));
 }
 
 /** The network call a call's resolved callee names (a URL opener given a literal local path is not one). */

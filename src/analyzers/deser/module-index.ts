@@ -3,6 +3,7 @@
 import type {
   AccessPath,
   AssignmentFact,
+  AssignmentTarget,
   BindingFact,
   CallSite,
   ExpressionFact,
@@ -263,6 +264,111 @@ export class ModuleIndex {
     return [...out];
   }
 
+  /**
+   * Qualified names of `<receiver>.<method>(...)` when the receiver comes from a factory handed the class it builds
+   * (`get_stub(endpoint, svc_pb2_grpc.ServiceStub)` whose body returns `stub_type(channel)`, directly or through the
+   * container it stores it in): `svc_pb2_grpc.ServiceStub().<method>`, as precise as a construction written in place.
+   * The receiver is such a call, a name or `self.<attr>` bound to one, or a property (or local function) returning
+   * one; factories are local functions and methods, or functions of other modules when the project is linked.
+   */
+  factoryTargets(call: CallSite): string[] {
+    const a = call.callee.access;
+    const method = a?.steps[a.steps.length - 1];
+    if (a === undefined || method?.kind !== 'attr' || a.steps.length > 2) return [];
+    const made: ExpressionFact[] = [];
+    if (a.root.kind === 'call' && a.steps.length === 1) {
+      const c = this.mod.calls[a.root.callId];
+      if (c !== undefined) return this.madeBy(this, c, 0).map((q) => `${q}.${method.name}`);
+      return [];
+    }
+    if (a.root.kind !== 'name') return [];
+    const attr = a.steps.length === 2 ? a.steps[0] : undefined;
+    if (attr === undefined) {
+      for (const sid of new Set([call.scopeId, this.enclosingScope(call.scopeId)]))
+        for (const as of this.assignedNames.get(sid)?.get(a.root.name) ?? [])
+          if (as.value !== null) made.push(as.value);
+    } else {
+      if (attr.kind !== 'attr') return [];
+      const m = this.enclosingMethod(call.scopeId);
+      const cls = m !== undefined ? this.classOf(m) : undefined;
+      if (m === undefined || cls === undefined || this.selfName(m) !== a.root.name) return [];
+      const prop = this.method(cls, attr.name);
+      if (prop?.decorators.some((d) => /(^|\.)(cached_)?property$/.test(d.text)) === true) made.push(...prop.returns);
+      for (const other of this.methods.get(cls.id)?.values() ?? []) {
+        const self = this.selfName(other);
+        if (self === undefined) continue;
+        const want = `${self}.${attr.name}`;
+        for (const as of this.assignmentsByScope.get(other.id) ?? [])
+          if (as.value !== null && as.targets.some((t) => t.kind === 'attribute' && t.text === want))
+            made.push(as.value);
+      }
+    }
+    const out = new Set<string>();
+    for (const e of made.slice(0, 16)) {
+      const c =
+        e.access?.root.kind === 'call' && e.access.steps.length === 0
+          ? this.mod.calls[e.access.root.callId]
+          : undefined;
+      if (c !== undefined) for (const q of this.madeBy(this, c, 0)) out.add(`${q}.${method.name}`);
+    }
+    return [...out];
+  }
+
+  /**
+   * The classes (qualified names with `()`) a call of a factory builds from a class passed in: the factory returns
+   * `p(...)` for its parameter `p`, or what it stored from such a call (`cache[p] = p(ch)` … `return cache[p]`), or
+   * the value of another factory call (depth-limited).
+   */
+  private madeBy(idx: ModuleIndex, c: CallSite, depth: number): string[] {
+    if (depth > 3) return [];
+    let target: { idx: ModuleIndex; fn: FunctionFact; skip: number } | undefined;
+    const local = c.callee.definitionId !== undefined ? idx.fn(c.callee.definitionId) : undefined;
+    if (local?.kind === 'function') target = { idx, fn: local, skip: 0 };
+    else if (local === undefined) {
+      const bm = idx.boundMethod(c.callee.access, c.scopeId);
+      if (bm !== undefined) target = { idx, fn: bm.fn, skip: bm.skip };
+      else if (c.callee.qualifiedName !== null && c.callee.resolution === 'import') {
+        const far = idx.link?.resolveFunction?.(c.callee.qualifiedName);
+        if (far !== undefined) {
+          const st = far.fn.decorators.some((d) => d.text === 'staticmethod');
+          target = { ...far, skip: far.idx.classOf(far.fn) !== undefined && !st ? 1 : 0 };
+        }
+      }
+    }
+    if (target === undefined) return [];
+    const { fn, skip } = target;
+    const out = new Set<string>();
+    const classArg = (inner: CallSite): void => {
+      const r = inner.callee.access?.root;
+      if (r?.kind !== 'name' || inner.callee.access!.steps.length !== 0) return;
+      const i = fn.parameters.findIndex((p) => p.name === r.name);
+      if (i < skip) return;
+      const p = fn.parameters[i]!;
+      const passed = c.keywords.find((k) => k.name === p.name)?.value ?? c.positional[i - skip];
+      for (const v of passed?.values ?? []) if (v.kind === 'qualified' && !v.name.includes('(')) out.add(`${v.name}()`);
+    };
+    for (const r of fn.returns) {
+      const inner =
+        r.access?.root.kind === 'call' && r.access.steps.length === 0
+          ? target.idx.mod.calls[r.access.root.callId]
+          : undefined;
+      if (inner !== undefined) {
+        classArg(inner);
+        for (const q of this.madeBy(target.idx, inner, depth + 1)) out.add(q);
+        continue;
+      }
+      // `cache[p] = p(ch)` … `return cache[p]`: what the function stored under the returned expression.
+      for (const as of target.idx.assignmentsByScope.get(fn.id) ?? []) {
+        if (as.value === null || !as.targets.some((t) => holds(t, r))) continue;
+        const v = as.value.access;
+        const stored =
+          v?.root.kind === 'call' && v.steps.length === 0 ? target.idx.mod.calls[v.root.callId] : undefined;
+        if (stored !== undefined) classArg(stored);
+      }
+    }
+    return [...out];
+  }
+
   /** The class a method belongs to. */
   classOf(f: FunctionFact): FunctionFact | undefined {
     if (f.parentId === null) return undefined;
@@ -445,6 +551,14 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list === undefined) m.set(k, [v]);
   else list.push(v);
+}
+
+/** Whether reading `e` reads what an assignment stored through target `t` (`cache[k]` for `cache[key] = v`). */
+function holds(t: AssignmentTarget, e: ExpressionFact): boolean {
+  if (t.kind === 'name') return e.text === t.name;
+  if (t.kind !== 'subscript') return e.text === t.text;
+  const a = e.access;
+  return a !== undefined && a.steps[a.steps.length - 1]?.kind === 'index' && e.text.startsWith(`${t.objectText}[`);
 }
 
 /** The last attribute name of a callee (`recv` for `self.sock.recv`), if the callee is an attribute. */

@@ -535,9 +535,35 @@ export class DeserFlow {
         const passed = x.unit.flow.passedArgument(x.edge, f, i);
         v = joinValues(v, passed ?? this.defaultValue(f, p));
       }
+      const fetched = entry?.isHandler === true ? undefined : this.fetchedReference(f, p.name);
+      if (fetched !== undefined) v = joinValues(v, fetched);
       params.set(p.name, v);
     });
     return params;
+  }
+
+  /**
+   * A parameter the function itself fetches as a URL (`requests.get(src)`, `urlopen(src)`) names content a remote
+   * party chooses; the inline forms the same parameter may take instead (`data:...;base64,...`) carry content of the
+   * same origin, so the parameter's own text is network text wherever the function decodes it rather than fetches
+   * it. Only HTTP client calls given the bare parameter as their URL count.
+   */
+  private fetchedReference(f: FunctionFact, name: string): Value | undefined {
+    for (const c of this.idx.callsByScope.get(f.id) ?? []) {
+      const url = c.positional[0] ?? c.keywords.find((k) => k.name === 'url')?.value;
+      const a = url?.access;
+      if (a?.root.kind !== 'name' || a.root.name !== name || a.steps.length !== 0) continue;
+      const n = this.info(c).network;
+      if (n?.kind !== 'response') continue;
+      const origin = this.origin(
+        c.span,
+        c.text,
+        `\`${name}\`, a URL the function fetches (${n.label}), or content given inline in its place`,
+        f.id,
+      );
+      return taintedValue('text', origin);
+    }
+    return undefined;
   }
 
   private seedValue(seed: ParamSeed, f: FunctionFact, i: number): Value {

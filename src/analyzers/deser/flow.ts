@@ -811,6 +811,10 @@ export class DeserFlow {
       }
     }
     for (const c of this.idx.callsByScope.get(f.id) ?? []) {
+      if (c.callee.resolution === 'unbound') {
+        v = joinValues(v, this.nativeReceiveInto(c, name, r));
+        continue;
+      }
       const m = this.info(c).method;
       if (m === undefined) continue;
       const ca = c.callee.access;
@@ -832,6 +836,23 @@ export class DeserFlow {
       }
     }
     return v;
+  }
+
+  /**
+   * A receive done by native code into an object the Python code made (`_CAPI_RPCRecvMessage(timeout, msg)`): a
+   * callee bound by no statement of the module (an FFI loader sets such names at run time, so no definition or
+   * import exists) whose name says it receives, given the bare name as an argument, fills it with what the peer
+   * sent: a message whose fields are data.
+   */
+  private nativeReceiveInto(c: CallSite, name: string, r: Run): Value {
+    const a = c.callee.access;
+    if (a?.root.kind !== 'name' || a.steps.length !== 0 || !NATIVE_RECEIVE.test(a.root.name)) return INTERNAL;
+    const passed = c.positional.some(
+      (x) => x.access?.root.kind === 'name' && x.access.root.name === name && x.access.steps.length === 0,
+    );
+    if (!passed) return INTERNAL;
+    const label = `\`${name}\` filled by \`${a.root.name}\` (a receive done by native code bound at run time)`;
+    return taintedValue('message', this.origin(c.span, c.text, label, r.fn.id), 'medium');
   }
 
   /** A name not bound in this function: the enclosing function's (closure) or the module's binding. */
@@ -1668,6 +1689,10 @@ function downloadTo(targets: readonly string[]): (typeof DOWNLOAD_TO_FILE)[numbe
   if (targets.length === 0) return undefined;
   return DOWNLOAD_TO_FILE.find((d) => targets.some((t) => matchesPattern(t, d.pattern)));
 }
+
+/** A callee name with a receive word: `recv`/`receive` between `_` or at a camel-case boundary (`RPCRecvMessage`). */
+const NATIVE_RECEIVE =
+  /(?:^|_)(?:recv|receive)(?:_|$)|(?:^|_|[a-z0-9]|[A-Z](?=[A-Z][a-z]))(?:Recv|Receive)(?=[A-Z_0-9]|$)/;
 
 /** A method call on a receiver the resolver did not type (`self.stub.info(...)`, `get_stub(...).info(...)`). */
 function mayBeFactoryMade(c: CallSite, targets: readonly string[]): boolean {

@@ -607,6 +607,13 @@ export const MUTATING_METHODS: ReadonlySet<string> = new Set([
   'update',
 ]);
 
+/**
+ * Names of receives done by native code bound at run time (an FFI loader sets them in the module's globals, so no
+ * statement binds them): `recv`/`receive` between `_` or at a camel-case boundary (`_CAPI_RPCRecvMessage`).
+ */
+export const NATIVE_RECEIVE =
+  /(?:^|_)(?:recv|receive)(?:_|$)|(?:^|_|[a-z0-9]|[A-Z](?=[A-Z][a-z]))(?:Recv|Receive)(?=[A-Z_0-9]|$)/;
+
 /** Methods that read into their first argument (`sock.recv_into(buf)`). */
 export const READ_INTO_METHODS: ReadonlySet<string> = new Set([
   'recv_into',

@@ -35,6 +35,7 @@ import {
   SINK_BY_NAME,
   TEXT_METHODS,
   matchesPattern,
+  NATIVE_RECEIVE,
   type NetworkCall,
 } from './apis.js';
 import type { EntryInfo, ParamSeed } from './handlers.js';
@@ -1689,10 +1690,6 @@ function downloadTo(targets: readonly string[]): (typeof DOWNLOAD_TO_FILE)[numbe
   if (targets.length === 0) return undefined;
   return DOWNLOAD_TO_FILE.find((d) => targets.some((t) => matchesPattern(t, d.pattern)));
 }
-
-/** A callee name with a receive word: `recv`/`receive` between `_` or at a camel-case boundary (`RPCRecvMessage`). */
-const NATIVE_RECEIVE =
-  /(?:^|_)(?:recv|receive)(?:_|$)|(?:^|_|[a-z0-9]|[A-Z](?=[A-Z][a-z]))(?:Recv|Receive)(?=[A-Z_0-9]|$)/;
 
 /** A method call on a receiver the resolver did not type (`self.stub.info(...)`, `get_stub(...).info(...)`). */
 function mayBeFactoryMade(c: CallSite, targets: readonly string[]): boolean {

@@ -275,7 +275,10 @@ export function demandedModules(
     // (`self._server = RedisServer(broker)`) decides what the method returns.
     // A property or local function returning the receiver (`self.stub` → `get_stub(addr, Stub)` of another
     // module): the modules of the calls it returns, through local functions (depth-limited).
+    const returnedSeen = new Set<FunctionFact>();
     const wantReturned = (f: FunctionFact, depth: number): void => {
+      if (returnedSeen.has(f)) return;
+      returnedSeen.add(f);
       for (const r of f.returns)
         for (const id of r.callIds) {
           const inner = mod.calls[id];

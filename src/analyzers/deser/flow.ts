@@ -196,6 +196,8 @@ class Run {
 export class DeserFlow {
   private readonly infos: (CallInfo | undefined)[];
   private readonly tops = new Map<number, Run>();
+  /** function id → bare names its calls take as their URL (first argument or `url=`) → those calls. */
+  private readonly urlCalls = new Map<number, Map<string, CallSite[]>>();
   private readonly topBusy = new Set<number>();
   private readonly helpers = new Map<string, Run>();
   private readonly classAttrs = new Map<string, Value | null>();
@@ -550,10 +552,20 @@ export class DeserFlow {
    * it. Only HTTP client calls given the bare parameter as their URL count.
    */
   private fetchedReference(f: FunctionFact, name: string): Value | undefined {
-    for (const c of this.idx.callsByScope.get(f.id) ?? []) {
-      const url = c.positional[0] ?? c.keywords.find((k) => k.name === 'url')?.value;
-      const a = url?.access;
-      if (a?.root.kind !== 'name' || a.root.name !== name || a.steps.length !== 0) continue;
+    let byName = this.urlCalls.get(f.id);
+    if (byName === undefined) {
+      // One pass over the function's calls: those given a bare name as their URL, by that name.
+      byName = new Map();
+      for (const c of this.idx.callsByScope.get(f.id) ?? []) {
+        const a = (c.positional[0] ?? c.keywords.find((k) => k.name === 'url')?.value)?.access;
+        if (a?.root.kind !== 'name' || a.steps.length !== 0) continue;
+        const list = byName.get(a.root.name);
+        if (list === undefined) byName.set(a.root.name, [c]);
+        else list.push(c);
+      }
+      this.urlCalls.set(f.id, byName);
+    }
+    for (const c of byName.get(name) ?? []) {
       const n = this.info(c).network;
       if (n?.kind !== 'response') continue;
       const origin = this.origin(

@@ -278,7 +278,7 @@ export class ModuleIndex {
     const made: ExpressionFact[] = [];
     if (a.root.kind === 'call' && a.steps.length === 1) {
       const c = this.mod.calls[a.root.callId];
-      if (c !== undefined) return this.madeBy(this, c, 0).map((q) => `${q}.${method.name}`);
+      if (c !== undefined) return this.madeBy(this, c, 0, new Set()).map((q) => `${q}.${method.name}`);
       return [];
     }
     if (a.root.kind !== 'name') return [];
@@ -304,12 +304,13 @@ export class ModuleIndex {
       }
     }
     const out = new Set<string>();
+    const seen = new Set<CallSite>();
     for (const e of made.slice(0, 16)) {
       const c =
         e.access?.root.kind === 'call' && e.access.steps.length === 0
           ? this.mod.calls[e.access.root.callId]
           : undefined;
-      if (c !== undefined) for (const q of this.madeBy(this, c, 0)) out.add(`${q}.${method.name}`);
+      if (c !== undefined) for (const q of this.madeBy(this, c, 0, seen)) out.add(`${q}.${method.name}`);
     }
     return [...out];
   }
@@ -319,8 +320,16 @@ export class ModuleIndex {
    * `p(...)` for its parameter `p`, or what it stored from such a call (`cache[p] = p(ch)` … `return cache[p]`), or
    * the value of another factory call (depth-limited).
    */
-  private madeBy(idx: ModuleIndex, c: CallSite, depth: number): string[] {
-    if (depth > 3) return [];
+  private madeBy(
+    idx: ModuleIndex,
+    c: CallSite,
+    depth: number,
+    seen: Set<CallSite>,
+    outer?: (name: string) => ExpressionFact | undefined,
+  ): string[] {
+    // Each call site is followed once per question (a factory returning itself many times stays linear).
+    if (depth > 3 || seen.has(c) || seen.size > 64) return [];
+    seen.add(c);
     let target: { idx: ModuleIndex; fn: FunctionFact; skip: number } | undefined;
     const local = c.callee.definitionId !== undefined ? idx.fn(c.callee.definitionId) : undefined;
     if (local?.kind === 'function') target = { idx, fn: local, skip: 0 };
@@ -338,14 +347,21 @@ export class ModuleIndex {
     if (target === undefined) return [];
     const { fn, skip } = target;
     const out = new Set<string>();
+    // The argument `c` passes for a parameter of the factory; a bare name of the caller's own parameters stands
+    // for what the call one level up passed (`pick(addr, kind)` → `make(addr, kind)` → `kind(addr)`).
+    const argument = (name: string): ExpressionFact | undefined => {
+      const i = fn.parameters.findIndex((p) => p.name === name);
+      if (i < skip) return undefined;
+      const passed = c.keywords.find((k) => k.name === name)?.value ?? c.positional[i - skip];
+      const a = passed?.access;
+      if (outer !== undefined && a?.root.kind === 'name' && a.steps.length === 0) return outer(a.root.name) ?? passed;
+      return passed;
+    };
     const classArg = (inner: CallSite): void => {
       const r = inner.callee.access?.root;
       if (r?.kind !== 'name' || inner.callee.access!.steps.length !== 0) return;
-      const i = fn.parameters.findIndex((p) => p.name === r.name);
-      if (i < skip) return;
-      const p = fn.parameters[i]!;
-      const passed = c.keywords.find((k) => k.name === p.name)?.value ?? c.positional[i - skip];
-      for (const v of passed?.values ?? []) if (v.kind === 'qualified' && !v.name.includes('(')) out.add(`${v.name}()`);
+      for (const v of argument(r.name)?.values ?? [])
+        if (v.kind === 'qualified' && !v.name.includes('(')) out.add(`${v.name}()`);
     };
     for (const r of fn.returns) {
       const inner =
@@ -354,7 +370,7 @@ export class ModuleIndex {
           : undefined;
       if (inner !== undefined) {
         classArg(inner);
-        for (const q of this.madeBy(target.idx, inner, depth + 1)) out.add(q);
+        for (const q of this.madeBy(target.idx, inner, depth + 1, seen, argument)) out.add(q);
         continue;
       }
       // `cache[p] = p(ch)` … `return cache[p]`: what the function stored under the returned expression.

@@ -8,7 +8,7 @@ import type { ScanTarget } from '../core/scan-target.js';
 import type { CallSite, PythonModule } from '../analyzers/python/module-model.js';
 import type { CodeSignal } from '../analyzers/python/code-signal.js';
 import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
-import { analyzeForDeser, mayHaveDeserSignals } from '../analyzers/deser/gate.js';
+import { analyzeForDeser, mayHaveDeserSignals, mayHoldDeserializer } from '../analyzers/deser/gate.js';
 import { detectProjectSignals } from '../analyzers/deser/code.js';
 import { mayReceiveData } from '../analyzers/deser/sources.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
@@ -328,7 +328,16 @@ async function runTarget(
         const e = byStable.get(st);
         if (e === undefined || e.module !== undefined) continue;
         const text = texts.has(st) ? texts.get(st) : read(e);
-        if (text === undefined || ((hop === 2 || !calledByNamed.has(st)) && !mayHaveDeserSignals(text))) continue;
+        // A module only handed its callers' data by a named file (not called by one the data enters on its own)
+        // matters only when it holds a deserializer: what it names for what it serves (media types, transport
+        // settings) cannot put the named file on a path (`mayHoldDeserializer`; such hops were most of the reads
+        // of a median file named alone, e.g. flask/helpers.py for flask/sessions.py, through `__import__`).
+        if (
+          text === undefined ||
+          (hop === 2 && !mayHaveDeserSignals(text)) ||
+          (hop === 1 && !calledByNamed.has(st) && !mayHoldDeserializer(text))
+        )
+          continue;
         try {
           e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
         } catch {

@@ -8,7 +8,7 @@ import type { ScanTarget } from '../core/scan-target.js';
 import type { CallSite, PythonModule } from '../analyzers/python/module-model.js';
 import type { CodeSignal } from '../analyzers/python/code-signal.js';
 import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
-import { analyzeForDeser, mayHaveDeserSignals } from '../analyzers/deser/gate.js';
+import { analyzeForDeser, mayHaveDeserSignals, mayHoldDeserializer } from '../analyzers/deser/gate.js';
 import { detectProjectSignals } from '../analyzers/deser/code.js';
 import { mayReceiveData } from '../analyzers/deser/sources.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
@@ -328,7 +328,16 @@ async function runTarget(
         const e = byStable.get(st);
         if (e === undefined || e.module !== undefined) continue;
         const text = texts.has(st) ? texts.get(st) : read(e);
-        if (text === undefined || ((hop === 2 || !calledByNamed.has(st)) && !mayHaveDeserSignals(text))) continue;
+        // A module only handed its callers' data by a named file (not called by one the data enters on its own)
+        // matters only when it holds a deserializer: what it names for what it serves (media types, transport
+        // settings) cannot put the named file on a path (`mayHoldDeserializer`; such hops were most of the reads
+        // of a median file named alone, e.g. flask/helpers.py for flask/sessions.py, through `__import__`).
+        if (
+          text === undefined ||
+          (hop === 2 && !mayHaveDeserSignals(text)) ||
+          (hop === 1 && !calledByNamed.has(st) && !mayHoldDeserializer(text))
+        )
+          continue;
         try {
           e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
         } catch {
@@ -693,8 +702,6 @@ function readText(path: string): string | undefined {
 }
 
 interface Postings {
-  /** Identifier → indexes (into `entries`) of the files not analysed in the walk that contain it. */
-  ids: Map<string, number[]>;
   /**
    * Absolute dotted name → the files whose import statements name it or a module below it (`from pkg.codec import
    * Codec` posts `pkg`, `pkg.codec` and `pkg.codec.Codec`; relative imports resolved from the file's package).
@@ -702,10 +709,48 @@ interface Postings {
   imported: Map<string, number[]>;
   /** The same for plain `import pkg` statements only (the rest of a dotted use, `pkg.codec.f()`, is in the text). */
   plain: Map<string, number[]>;
+  /**
+   * Whether identifier `id` is in file `i`'s text (as the identifiers of `[A-Za-z_]\w*` split it). Only files that
+   * import a wanted name's module are ever asked, so the index keeps the import statements alone, and a file asked
+   * is read again (not counted twice) and its text kept: indexing every identifier of every file was most of a
+   * file named alone's cost in a large package (torch: 15 MB of text for the callers of one function), and keeping
+   * every text added 40 MB to the peak of the 1 M-line bench.
+   */
+  hasId(i: number, id: string): boolean;
 }
 
 /** Import statements, parenthesised name lists included. */
 const IMPORT_RE = /^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)|import[ \t]+([^\n]*))/gm;
+
+/** The same statements at a line's start, sticky: tried only at the lines that hold `import`. */
+const IMPORT_AT = new RegExp(IMPORT_RE.source, 'my');
+
+/**
+ * What `src.matchAll(IMPORT_RE)` yields, without trying the pattern at every character: a statement starts at a
+ * line's start (after any of JavaScript's line terminators, as `^` reads them) and holds `import` on that line, so
+ * only the start of each line where `import` occurs is tried, past the end of the statement matched before.
+ */
+function* importStatements(src: string): Generator<RegExpExecArray> {
+  let end = 0;
+  for (let at = src.indexOf('import'); at >= 0;) {
+    let start = at;
+    while (start > 0 && !LINE_TERMINATORS.has(src[start - 1]!)) start--;
+    let next = at + 1;
+    if (start >= end) {
+      IMPORT_AT.lastIndex = start;
+      const m = IMPORT_AT.exec(src);
+      if (m !== null) {
+        end = start + m[0].length;
+        next = Math.max(next, end);
+        yield m;
+      }
+    }
+    // The rest of this line cannot start a statement.
+    while (next < src.length && !LINE_TERMINATORS.has(src[next - 1]!)) next++;
+    at = src.indexOf('import', next);
+  }
+}
+const LINE_TERMINATORS: ReadonlySet<string> = new Set(['\n', '\r', '\u2028', '\u2029']);
 
 /**
  * The dotted names a module's import statements name (absolute; relative ones resolved from its package `pkg`):
@@ -716,7 +761,7 @@ function importStatementNames(text: string, pkg: string): { names: Set<string>; 
   const names = new Set<string>();
   const plain = new Set<string>();
   const src = text.includes('\\') ? text.replace(/\\\r?\n/g, ' ') : text;
-  for (const m of src.matchAll(IMPORT_RE)) {
+  for (const m of importStatements(src)) {
     if (m[1] !== undefined) {
       const base = absoluteName(m[1], 0, pkg);
       names.add(base);
@@ -738,28 +783,58 @@ function importStatementNames(text: string, pkg: string): { names: Set<string>; 
   return { names, plain };
 }
 
+const IDENTIFIER = /^[A-Za-z_]\w*$/;
+
+/**
+ * Whether `id` (an identifier) is one of the identifiers `text.match(/[A-Za-z_]\w*\/g)` lists: a run of word
+ * characters that is `id` after leading digits (`1foo` lists `foo`, `a1foo` only `a1foo`).
+ */
+function hasIdentifier(text: string, id: string): boolean {
+  let at = text.indexOf(id);
+  while (at >= 0) {
+    const end = at + id.length;
+    if (end >= text.length || !WORD.test(text[end]!)) {
+      let k = at - 1;
+      while (k >= 0 && DIGIT.test(text[k]!)) k--;
+      if (k < 0 || !WORD.test(text[k]!)) return true;
+    }
+    at = text.indexOf(id, at + 1);
+  }
+  return false;
+}
+const WORD = /\w/;
+const DIGIT = /\d/;
+
 function identifierPostings(
   entries: readonly Entry[],
   read: (e: Entry) => string | undefined,
   keys: ReadonlyMap<string, { pkg: string }>,
 ): Postings {
-  const ids = new Map<string, number[]>();
   const imported = new Map<string, number[]>();
   const plain = new Map<string, number[]>();
+  /** Files read for the index; a file's text is read again and kept only once a wanted name's import is there. */
+  const indexed = new Set<number>();
+  const texts = new Map<number, string | undefined>();
   const add = (m: Map<string, number[]>, id: string, i: number): void => {
     const list = m.get(id);
     if (list === undefined) m.set(id, [i]);
     else if (list[list.length - 1] !== i) list.push(i);
   };
   const prefixes = (q: string): string[] => {
-    const parts = q.split('.').filter((x) => x !== '');
-    return parts.map((_, n) => parts.slice(0, n + 1).join('.'));
+    if (q === '' || q.startsWith('.') || q.endsWith('.') || q.includes('..')) {
+      const parts = q.split('.').filter((x) => x !== '');
+      return parts.map((_, n) => parts.slice(0, n + 1).join('.'));
+    }
+    const out: string[] = [];
+    for (let at = q.indexOf('.'); at >= 0; at = q.indexOf('.', at + 1)) out.push(q.slice(0, at));
+    out.push(q);
+    return out;
   };
   entries.forEach((e, i) => {
     if (e.module !== undefined) return;
     const text = read(e);
     if (text === undefined) return;
-    for (const id of new Set(text.match(/[A-Za-z_]\w*/g) ?? [])) add(ids, id, i);
+    indexed.add(i);
     const pkg = keys.get(e.rel)?.pkg ?? '';
     const { names, plain: plainImports } = importStatementNames(text, pkg);
     const plainNames = new Set<string>();
@@ -769,7 +844,13 @@ function identifierPostings(
     for (const q of all) add(imported, q, i);
     for (const q of plainNames) add(plain, q, i);
   });
-  return { ids, imported, plain };
+  const hasId = (i: number, id: string): boolean => {
+    if (!indexed.has(i) || !IDENTIFIER.test(id)) return false;
+    if (!texts.has(i)) texts.set(i, readText(entries[i]!.member.path));
+    const text = texts.get(i);
+    return text !== undefined && hasIdentifier(text, id);
+  };
+  return { imported, plain, hasId };
 }
 
 /**
@@ -782,8 +863,6 @@ function identifierPostings(
 function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]>): Set<number> {
   const out = new Set<number>();
   for (const [name, anchors] of names) {
-    const files = postings.ids.get(name);
-    if (files === undefined) continue;
     const anchored = new Set<number>();
     for (const a of anchors)
       for (const k of a.keys) {
@@ -791,13 +870,11 @@ function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]
         const parts = k.split('.');
         for (let n = 1; n < parts.length; n++) {
           const via = postings.plain.get(parts.slice(0, n).join('.'));
-          const next = postings.ids.get(parts[n]!);
-          if (via === undefined || next === undefined) continue;
-          const has = new Set(next);
-          for (const i of via) if (has.has(i)) anchored.add(i);
+          if (via === undefined) continue;
+          for (const i of via) if (postings.hasId(i, parts[n]!)) anchored.add(i);
         }
       }
-    for (const i of files) if (anchored.has(i)) out.add(i);
+    for (const i of [...anchored].sort((x, y) => x - y)) if (postings.hasId(i, name)) out.add(i);
   }
   return out;
 }

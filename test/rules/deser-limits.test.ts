@@ -421,6 +421,32 @@ describe('DESER: the first hop of a file named alone with no source of its own',
     assert.equal(lastRunStats.loadedOnDemand, 0);
   });
 
+  for (const holds of [false, true])
+    it(`reads a called module it hands its callers' data only when it holds a deserializer (${holds ? 'it does' : 'only a media type and a dynamic import'})`, async () => {
+      const dir = libraryTwoHops(false);
+      writeFileSync(
+        join(dir, 'lib', 'codec.py'),
+        'import importlib\n' +
+          (holds ? 'import pickle\n' : '') +
+          '\nCONTENT_TYPE = "application/octet-stream"\n\n\ndef decode(blob, name):\n' +
+          '    mod = importlib.import_module(name)\n' +
+          (holds ? '    return pickle.loads(blob)\n' : '    return mod.parse(blob)\n'),
+      );
+      writeFileSync(
+        join(dir, 'lib', 'model.py'),
+        'from lib import codec\n\n\nclass Model:\n    def restore_bytes(self, blob):\n' +
+          '        return codec.decode(blob, "lib.formats")\n',
+      );
+      writeFileSync(
+        join(dir, 'lib', 'svc.py'),
+        'import socket\n\nfrom lib.model import Model\n\n\ndef serve(port):\n' +
+          '    conn, _ = socket.create_server(("0.0.0.0", port)).accept()\n' +
+          '    model = Model()\n    return model.restore_bytes(conn.recv(4096))\n',
+      );
+      assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), holds ? ['DESER-NETWORK-INPUT'] : []);
+      assert.equal(lastRunStats.loadedOnDemand, holds ? 2 : 0); // codec.py, svc.py
+    });
+
   it("reads a called module it hands its callers' data, and a caller handing it network data is found", async () => {
     const dir = libraryTwoHops(false);
     writeFileSync(

@@ -51,7 +51,7 @@ export function reachingNames(
   for (const u of units) {
     const mod = u.mod;
     const anchor: NameAnchor = { keys: u.keys };
-    const refs = moduleRefs(mod, u.pkg);
+    const refs = cachedRefs(mod, u.pkg);
     // A module read only as a caller on the way to a named one: what reaches its own sinks, or sinks elsewhere
     // off that way, cannot put a named file on a path, so its functions count only when they reach a name toward
     // the named files.
@@ -69,21 +69,7 @@ export function reachingNames(
     // their callers can put data on a path through them, so only their names are wanted (a function that reaches a
     // sink with data of its own, or that calls one with no data of its callers, needs no caller read).
     const reaching = new Set<number>();
-    const byScope = new Map<number, CallSite[]>();
-    const unpicklers = unpicklerClasses(mod);
-    for (const c of mod.calls) {
-      const fn = c.enclosingFunction?.id;
-      if (fn === undefined) continue;
-      let list = byScope.get(fn);
-      if (list === undefined) byScope.set(fn, (list = []));
-      list.push(c);
-    }
-    const flows = new Map<number, { params: ParamFlow; self: ParamFlow }>();
-    const flowOf = (id: number): { params: ParamFlow; self: ParamFlow } => {
-      let pf = flows.get(id);
-      if (pf === undefined) flows.set(id, (pf = { params: paramFlow(mod, id, false), self: paramFlow(mod, id, true) }));
-      return pf;
-    };
+    const { byScope, unpicklers, flowOf } = moduleFacts(mod);
     /** Reaching methods whose data may be `self`'s state: constructions of their class are callers too. */
     const viaSelf = new Set<number>();
     const reachedBy = (fn: number, c: CallSite): boolean => {
@@ -270,7 +256,7 @@ export function demandedModules(
       for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
         if (a.access?.root.kind === 'name' && a.access.steps.length === 0)
           pushTo(passedIn, `${c.scopeId}:${a.access.root.name}`, c);
-    const unpicklers = unpicklerClasses(mod);
+    const { unpicklers } = moduleFacts(mod);
     // `self.<attr>.m()`: the module of the class stored into `self.<attr>` anywhere in this module
     // (`self._server = RedisServer(broker)`) decides what the method returns.
     // A property or local function returning the receiver (`self.stub` → `get_stub(addr, Stub)` of another
@@ -378,14 +364,58 @@ export function demandedModules(
  * computed once per function.
  */
 export function handsCallerData(mod: PythonModule): (c: CallSite) => boolean {
-  const flows = new Map<number, [ParamFlow, ParamFlow]>();
+  const { flowOf } = moduleFacts(mod);
   return (c) => {
     const fn = c.enclosingFunction?.id;
     if (fn === undefined) return false;
-    let f = flows.get(fn);
-    if (f === undefined) flows.set(fn, (f = [paramFlow(mod, fn, false), paramFlow(mod, fn, true)]));
-    return f[0].reaches(c, false) || f[1].reaches(c, false);
+    const f = flowOf(fn);
+    return f.params.reaches(c, false) || f.self.reaches(c, false);
   };
+}
+
+/** What the demand computes of one module alone, kept while the module is (the rounds ask again on every pass). */
+interface ModuleFacts {
+  /** Calls by enclosing function. */
+  byScope: Map<number, CallSite[]>;
+  unpicklers: Set<number>;
+  /** A function's parameter and `self` flows, computed on first use. */
+  flowOf(id: number): { params: ParamFlow; self: ParamFlow };
+  /** moduleRefs per package relative imports start from. */
+  refs: Map<string, Set<string>>;
+}
+const FACTS = new WeakMap<PythonModule, ModuleFacts>();
+
+function moduleFacts(mod: PythonModule): ModuleFacts {
+  let facts = FACTS.get(mod);
+  if (facts !== undefined) return facts;
+  const byScope = new Map<number, CallSite[]>();
+  for (const c of mod.calls) {
+    const fn = c.enclosingFunction?.id;
+    if (fn === undefined) continue;
+    let list = byScope.get(fn);
+    if (list === undefined) byScope.set(fn, (list = []));
+    list.push(c);
+  }
+  const flows = new Map<number, { params: ParamFlow; self: ParamFlow }>();
+  facts = {
+    byScope,
+    unpicklers: unpicklerClasses(mod),
+    flowOf: (id) => {
+      let pf = flows.get(id);
+      if (pf === undefined) flows.set(id, (pf = { params: paramFlow(mod, id, false), self: paramFlow(mod, id, true) }));
+      return pf;
+    },
+    refs: new Map(),
+  };
+  FACTS.set(mod, facts);
+  return facts;
+}
+
+function cachedRefs(mod: PythonModule, pkg: string): ReadonlySet<string> {
+  const { refs } = moduleFacts(mod);
+  let r = refs.get(pkg);
+  if (r === undefined) refs.set(pkg, (r = moduleRefs(mod, pkg)));
+  return r;
 }
 
 /** Which calls of a function may receive what its callers hand it (see {@link paramFlow}). */

@@ -146,21 +146,15 @@ function callablesOfAttribute<T>(
   found: Found<T>[],
   pick: Pick<T>,
 ): void {
-  for (const m of idx.methods.get(cls.id)?.values() ?? []) {
-    const self = idx.selfName(m);
-    if (self === undefined) continue;
-    const want = `${self}.${attr}`;
-    for (const as of idx.assignmentsByScope.get(m.id) ?? []) {
-      if (as.value === null || !as.targets.some((t) => t.kind === 'attribute' && t.text === want)) continue;
-      const s = pick(as.value);
-      if (s !== undefined) {
-        found.push({ api: s, why: `\`${want}\` (line ${as.span.line})`, media: [] });
-        continue;
-      }
-      const va = as.value.access;
-      if (va?.root.kind === 'name' && va.steps.length === 0)
-        callablesOfName(va.root.name, m.id, idx, foreign, found, 1, pick);
+  for (const { method: m, self, as } of idx.selfAttributeStores(cls, attr)) {
+    const s = pick(as.value!);
+    if (s !== undefined) {
+      found.push({ api: s, why: `\`${self}.${attr}\` (line ${as.span.line})`, media: [] });
+      continue;
     }
+    const va = as.value!.access;
+    if (va?.root.kind === 'name' && va.steps.length === 0)
+      callablesOfName(va.root.name, m.id, idx, foreign, found, 1, pick);
   }
   for (const as of idx.assignedNames.get(cls.id)?.get(attr) ?? []) {
     const s = as.value !== null ? pick(as.value) : undefined;

@@ -4,6 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import { analyzePythonModuleUnless, type AnalyzeOptions } from '../python/analyze-module.js';
 import type { PythonModule } from '../python/module-model.js';
+import { SINK_BY_NAME } from './apis.js';
 
 /** Tokens that make a file worth analysing on their own (transports, media types, unpicklers, dynamic imports). */
 const ALWAYS_TOKENS: readonly string[] = [
@@ -84,6 +85,65 @@ function loadWords(text: string, stopAfterFirst: boolean): [number, number][] {
 function hasAlwaysToken(text: string): boolean {
   for (const t of ALWAYS_TOKENS) if (text.includes(t)) return true;
   return false;
+}
+
+/**
+ * Tokens of ALWAYS_TOKENS that make a file worth analysing for what it serves, not for a deserializer that data
+ * handed to its functions can reach: serialized media types (a handler's content-type check, SCHEMALESS-ENDPOINT)
+ * and Celery's serializer settings (a transport's configuration).
+ */
+const CONTEXT_TOKENS: ReadonlySet<string> = new Set([
+  'accept_content',
+  'task_serializer',
+  'result_serializer',
+  'CELERY_',
+  'octet-stream',
+  'python-pickle',
+  'x-pickle',
+  'application/pickle',
+  'python-serialize',
+  'vnd.python.pickle',
+  'x-dill',
+  'x-joblib',
+  'x-cloudpickle',
+  '+pickle',
+]);
+
+/** Tokens that hold a deserializer only together with another word (see mayHoldDeserializer). */
+const DYNAMIC_IMPORT_TOKENS: ReadonlySet<string> = new Set(['import_module', '__import__']);
+
+/**
+ * Modules a deserializer is a function of (`pickle` for pickle.loads, `distributed.protocol` for its loads): what a
+ * dynamic import must name to return one.
+ */
+const DESERIALIZER_MODULES: readonly string[] = [
+  ...new Set(
+    [...SINK_BY_NAME.keys()]
+      .filter((q) => /\.loads?$/.test(q))
+      .map((q) => q.slice(0, q.lastIndexOf('.')))
+      .filter((m) => SINK_BY_NAME.has(`${m}.loads`) || SINK_BY_NAME.has(`${m}.load`)),
+  ),
+];
+
+/**
+ * False when no function of the module can hand data its callers pass in to a deserializer, decided on the raw
+ * text: mayHaveDeserSignals without what a module names for what it serves (media types, Celery's settings),
+ * `multiprocessing` only with a load word or a receive (`multiprocessing.reduction.loads`, `conn.recv()`; its
+ * managers and listeners are transports the module sets up), and a dynamic import only when the text names a
+ * deserializer's module (a function returns one only from a literal or constant it names). For a module that a
+ * file named alone hands its callers' data to: only a deserializer there can put the file on a path.
+ */
+export function mayHoldDeserializer(text: string): boolean {
+  for (const t of ALWAYS_TOKENS) {
+    if (CONTEXT_TOKENS.has(t) || !text.includes(t)) continue;
+    if (t === 'multiprocessing') {
+      if (text.includes('recv') || loadWords(text, true).length > 0) return true;
+    } else if (DYNAMIC_IMPORT_TOKENS.has(t)) {
+      if (DESERIALIZER_MODULES.some((m) => text.includes(m))) return true;
+    } else return true;
+  }
+  if (!LOADER_MODULES.some((m) => text.includes(m))) return false;
+  return loadWords(text, true).length > 0;
 }
 
 /**

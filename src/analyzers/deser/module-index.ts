@@ -251,16 +251,10 @@ export class ModuleIndex {
       }
     };
     visit(cls, 0);
-    for (const other of classes.flatMap((k) => [...(this.methods.get(k.id)?.values() ?? [])])) {
-      const self = this.selfName(other);
-      if (self === undefined) continue;
-      const want = `${self}.${attr.name}`;
-      for (const as of this.assignmentsByScope.get(other.id) ?? []) {
-        if (as.value === null || !as.targets.some((t) => t.kind === 'attribute' && t.text === want)) continue;
-        for (const v of as.value.values)
+    for (const k of classes)
+      for (const { as } of this.selfAttributeStores(k, attr.name))
+        for (const v of as.value!.values)
           if (v.kind === 'qualified' && v.name.endsWith(')')) out.add(`${v.name}.${method.name}`);
-      }
-    }
     return [...out];
   }
 
@@ -390,6 +384,39 @@ export class ModuleIndex {
     if (f.parentId === null) return undefined;
     const p = this.mod.functions[f.parentId];
     return p?.kind === 'class' ? p : undefined;
+  }
+
+  /** class id → attribute → the stores into `self.<attribute>` in its methods (built per class on first use). */
+  private readonly selfStores = new Map<number, Map<string, SelfStore[]>>();
+
+  /**
+   * The assignments of a value to `<self>.<attr>` in the methods of `cls` (not its bases), in method order, each
+   * once, with the method and its `self` name. Indexed per class on first use: the flow and the project ask it for
+   * every `self.<attr>` they type, and scanning every method's assignments each time was a large share of a
+   * project's analysis (distributed/nanny.py named alone).
+   */
+  selfAttributeStores(cls: FunctionFact, attr: string): readonly SelfStore[] {
+    let byAttr = this.selfStores.get(cls.id);
+    if (byAttr === undefined) {
+      this.selfStores.set(cls.id, (byAttr = new Map()));
+      for (const m of this.methods.get(cls.id)?.values() ?? []) {
+        const self = this.selfName(m);
+        if (self === undefined) continue;
+        const prefix = `${self}.`;
+        for (const as of this.assignmentsByScope.get(m.id) ?? []) {
+          if (as.value === null) continue;
+          const seen = new Set<string>();
+          for (const t of as.targets) {
+            if (t.kind !== 'attribute' || !t.text.startsWith(prefix)) continue;
+            const a = t.text.slice(prefix.length);
+            if (seen.has(a)) continue;
+            seen.add(a);
+            push(byAttr, a, { method: m, self, as });
+          }
+        }
+      }
+    }
+    return byAttr.get(attr) ?? NO_STORES;
   }
 
   /** The name of a method's first parameter (`self`), unless it is a static method. */
@@ -593,3 +620,11 @@ export function calleeLastName(call: CallSite): string {
   const q = call.callee.qualifiedName;
   return q !== null ? (q.split('.').pop() ?? q) : call.callee.raw;
 }
+
+/** An assignment to `<self>.<attr>` in a method (see ModuleIndex.selfAttributeStores). */
+export interface SelfStore {
+  method: FunctionFact;
+  self: string;
+  as: AssignmentFact;
+}
+const NO_STORES: readonly SelfStore[] = [];

@@ -390,20 +390,14 @@ export class DeserProject implements ProjectView {
     depth: number,
   ): void {
     const idx = unit.idx;
-    for (const m of idx.methods.get(cls.id)?.values() ?? []) {
-      const self = idx.selfName(m);
-      if (self === undefined) continue;
-      const want = self + '.' + attr;
-      for (const as of idx.assignmentsByScope.get(m.id) ?? []) {
-        if (as.value === null || !as.targets.some((t) => t.kind === 'attribute' && t.text === want)) continue;
-        this.classesOfExpr(unit, as.value, out);
-        // `self.codec = codec` with `codec: Codec` as a parameter.
-        const v = as.value.access;
-        const root = v?.root;
-        if (root?.kind === 'name' && v!.steps.length === 0) {
-          const p = m.parameters.find((x) => x.name === root.name);
-          if (p?.annotation !== undefined) this.classesOfAnnotation(unit, p.annotation, out);
-        }
+    for (const { method: m, as } of idx.selfAttributeStores(cls, attr)) {
+      this.classesOfExpr(unit, as.value!, out);
+      // `self.codec = codec` with `codec: Codec` as a parameter.
+      const v = as.value!.access;
+      const root = v?.root;
+      if (root?.kind === 'name' && v!.steps.length === 0) {
+        const p = m.parameters.find((x) => x.name === root.name);
+        if (p?.annotation !== undefined) this.classesOfAnnotation(unit, p.annotation, out);
       }
     }
     for (const as of idx.assignedNames.get(cls.id)?.get(attr) ?? [])

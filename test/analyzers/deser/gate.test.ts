@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzePythonModule } from '../../../src/analyzers/python/analyze-module.js';
 import { detectDeserSignals } from '../../../src/analyzers/deser/code.js';
-import { analyzeForDeser, mayHaveDeserSignals, noDeserSinks } from '../../../src/analyzers/deser/gate.js';
+import {
+  analyzeForDeser,
+  mayHaveDeserSignals,
+  mayHoldDeserializer,
+  noDeserSinks,
+} from '../../../src/analyzers/deser/gate.js';
 import { withPythonTree } from '../../../src/analyzers/python/parser.js';
 
 describe('mayHaveDeserSignals (text gate)', () => {
@@ -28,6 +33,33 @@ describe('mayHaveDeserSignals (text gate)', () => {
     ['Unpickler subclass', 'class U(pickle.Unpickler): pass\n', true],
   ];
   for (const [name, src, want] of cases) it(name, () => assert.equal(mayHaveDeserSignals(src), want));
+});
+
+describe("mayHoldDeserializer (text gate for a module handed its callers' data)", () => {
+  const cases: [string, string, boolean][] = [
+    ['pickle.loads', 'import pickle\ndef f(b):\n    return pickle.loads(b)\n', true],
+    ['media type only', 'CT = "application/octet-stream"\ndef f(b):\n    return b\n', false],
+    ['pickle media type only', 'CT = "application/x-python-pickle"\n', false],
+    ['Celery settings only', 'accept_content = ["json"]\ntask_serializer = "json"\n', false],
+    ['a media type beside a loader', 'import pickle\nCT = "application/octet-stream"\nx = pickle.loads(b)\n', true],
+    ['multiprocessing manager only', 'from multiprocessing.managers import BaseManager\nm = BaseManager()\n', false],
+    [
+      'multiprocessing receive',
+      'from multiprocessing.connection import Client\ndef f(c):\n    return c.recv()\n',
+      true,
+    ],
+    ['multiprocessing.reduction.loads', 'from multiprocessing.reduction import loads\nx = loads(b)\n', true],
+    ['dynamic import of a name only', 'def f(name):\n    return importlib.import_module(name)\n', false],
+    ['__import__ of a module name', 'mod = __import__(name)\n', false],
+    ['dynamic import naming a loader module', 'def f(n="pickle"):\n    return importlib.import_module(n)\n', true],
+    ['recv_pyobj', 'x = sock.recv_pyobj()\n', true],
+    ['Unpickler subclass', 'class U(pickle.Unpickler): pass\n', true],
+    ['no loader at all', 'import json\nx = json.loads(s)\n', false],
+  ];
+  for (const [name, src, want] of cases) it(name, () => assert.equal(mayHoldDeserializer(src), want));
+  it('passes only texts the DESER text gate passes', () => {
+    for (const [, src] of cases) if (mayHoldDeserializer(src)) assert.ok(mayHaveDeserSignals(src));
+  });
 });
 
 describe('noDeserSinks (parse-tree gate)', () => {
@@ -97,5 +129,17 @@ describe('gates never skip a file with DESER signals', () => {
       }
     }
     assert.ok(flagged >= 20, `expected the vulnerable fixtures to be flagged, got ${flagged}`);
+  });
+  it('mayHoldDeserializer passes every fixture where data reaches a deserializer', async () => {
+    let reached = 0;
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      if (!mayHaveDeserSignals(text)) continue;
+      const signals = detectDeserSignals(await analyzePythonModule(text));
+      if (!signals.some((s) => s.ruleId === 'DESER-NETWORK-INPUT' || s.ruleId === 'DESER-UNSAFE-LOADER')) continue;
+      reached++;
+      assert.ok(mayHoldDeserializer(text), `${f}: a deserializer is reached, but the text gate says none is held`);
+    }
+    assert.ok(reached >= 20, `expected fixtures where data reaches a deserializer, got ${reached}`);
   });
 });

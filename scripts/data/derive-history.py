@@ -7,6 +7,7 @@ log) and docs/packs/history/<lib>.json (per version: which candidate names resol
 Usage: /usr/bin/python3 scripts/data/derive-history.py LIB... [--hooks] [--mirror DIR]
        /usr/bin/python3 scripts/data/derive-history.py --pin LIB --repo OWNER/NAME   (rewrite LIB's pinned tags)
        /usr/bin/python3 scripts/data/derive-history.py --pin LIB --forks A/B,C/D --version-file F   (from forks)
+           [--version-name NAME]   (the name the version file assigns, default __version__; CatBoost's VERSION)
 The repositories are read from git mirrors (default /work/.mirror/<owner>+<name>/repo, brought with the search
 tool's `fetch`); every version is read at its pinned commit (scripts/data/history/pins.json), with Python's ast.
 The review verdicts (one per hook source hash, and the external bases) live in scripts/data/history/<lib>.py: "data"
@@ -35,6 +36,11 @@ from history_derivation import (  # noqa: E402
 
 PINS = os.path.join(HERE, "history", "pins.json")
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "sentinel-history")  # parsed versions, per commit
+# Versions read with the search tool's read_file (a pin row whose 5th item is 'index': the repository is over fetch's
+# size limit and no fork carries the commit): the files are saved outside the repository as
+# INDEX_STORE/<owner>+<name>/<commit>/<path> (history_derivation.is_store); the review module's INDEX_READS says what
+# was read and kept.
+INDEX_STORE = os.path.join(CACHE, "index")
 
 
 def load_review(lib):
@@ -46,6 +52,13 @@ def load_review(lib):
 
 def mirror_of(repo, base):
     return os.path.join(base, repo.replace("/", "+"), "repo")
+
+
+def source_of(where, base, default):
+    """The git mirror (or, for an 'index' row, the file store) a pinned version is read from."""
+    if len(where) > 1 and where[1] == "index":
+        return os.path.join(INDEX_STORE, where[0].replace("/", "+"))
+    return mirror_of(where[0], base) if where else default
 
 
 def pin(lib, repo, base, since, pattern):
@@ -65,13 +78,16 @@ def pin(lib, repo, base, since, pattern):
     print(f"{lib}: {len(versions)} versions pinned", file=sys.stderr)
 
 
-def pin_forks(lib, repos, base, since, pattern, version_file):
+def pin_forks(lib, repos, base, since, pattern, version_file, version_name="__version__"):
     """Pin LIB's releases from forks when the upstream repository is over fetch's size limit. A release is the
     upstream tag's commit where a fork carries the tag; otherwise the first commit (by commit date) of any fork's
     branches whose `version_file` sets __version__ to exactly that release (the release-preparation commit of the
     maintenance branch: final version strings are set only there, main carries X.Y.devN). Each row names the
-    repository holding the commit (4th item) and how it was found (5th: 'tag' or 'version-set')."""
-    fmt = "%(refname:short)\t%(objectname)\t%(*objectname)\t%(creatordate:short)"
+    repository holding the commit (4th item) and how it was found (5th: 'tag' or 'version-set'). A tag's leading 'v'
+    is dropped from the version's name (CatBoost tags v0.16, its version file says 0.16). Rows a pin of the library
+    keeps from elsewhere (5th item 'index': read from the search tool's stored index, see INDEX_STORE) are kept."""
+    # refname:lstrip=2, not :short, which spells a tag that shares a branch's name 'tags/NAME'
+    fmt = "%(refname:lstrip=2)\t%(objectname)\t%(*objectname)\t%(creatordate:short)"
     found = {}  # version -> (commit, date, repo, how)
     for repo in repos:
         path = mirror_of(repo, base)
@@ -79,9 +95,10 @@ def pin_forks(lib, repos, base, since, pattern, version_file):
             if not line:
                 continue
             tag, obj, peeled, date = line.split("\t")
-            if date >= since and re.fullmatch(pattern, tag) and tag not in found:
-                found[tag] = (peeled or obj, date, repo, "tag")
-    assign = re.compile(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+            name = tag[1:] if re.fullmatch(r"v\d.*", tag) else tag
+            if date >= since and re.fullmatch(pattern, tag) and name not in found:
+                found[name] = (peeled or obj, date, repo, "tag")
+    assign = re.compile(rf"^{re.escape(version_name)}\s*=\s*['\"]([^'\"]+)['\"]", re.M)
     for repo in repos:
         path = mirror_of(repo, base)
         log = git(path, "log", "--all", "--format=%H %cs %ct", f"--since={since}", "--", version_file).decode()
@@ -97,7 +114,7 @@ def pin_forks(lib, repos, base, since, pattern, version_file):
             text = proc.stdout.read(int(header[2])).decode("utf-8", "replace")
             proc.stdout.read(1)
             m = assign.search(text)
-            if m and re.fullmatch(pattern, m.group(1)) and m.group(1) not in found:
+            if m and re.fullmatch(pattern, m.group(1)) and m.group(1).lstrip("v") not in found:
                 found[m.group(1)] = (commit, date, repo, "version-set")
         proc.stdin.close()
         proc.wait()
@@ -106,8 +123,10 @@ def pin_forks(lib, repos, base, since, pattern, version_file):
     found = {v: x for v, x in found.items() if not (re.fullmatch(r"\d+\.\d+", v) and f"{v}.0" in found)}
     versions = [[v, c, d, r, how] for v, (c, d, r, how) in sorted(found.items(), key=lambda kv: key(kv[0]))]
     pins = json.load(open(PINS)) if os.path.exists(PINS) else {}
+    versions += [v for v in pins.get(lib, {}).get("versions", []) if len(v) > 4 and v[4] == "index"]
     pins[lib] = {**pins.get(lib, {}), "repo": repos[0], "since": since, "tag_pattern": pattern,
-                 "version_file": version_file, "forks": list(repos), "versions": versions}
+                 "version_file": version_file, "forks": list(repos), "versions": versions,
+                 **({"version_name": version_name} if version_name != "__version__" else {})}
     write_json(PINS, dict(sorted(pins.items())))
     print(f"{lib}: {len(versions)} versions pinned ({sum(v[4] == 'tag' for v in versions)} by tag)", file=sys.stderr)
 
@@ -154,7 +173,7 @@ EFFECT_HOOKS = {"__setstate__": "setstate", "__hash__": "hash", "__new__": "new"
 
 # Verdicts "checked" whose third item names a shape the pickle VM checks on every value that may be of the class
 # (src/analyzers/pickle/callable-effects.ts HistoryCheck): the hook acts on other shapes, which the VM refuses.
-VM_CHECKS = ("items", "frame-state", "new-empty")
+VM_CHECKS = ("items", "frame-state", "new-empty", "catboost-state")
 # A reviewed __getattr__/__getattribute__ answers a name the class lacks from the instance's data (pandas' NDFrame:
 # its labels): the VM counts every such lookup as answered by the stream (callable-effects.ts lookupAnsweredBy).
 LOOKUP_HOOKS = ("__getattr__", "__getattribute__")
@@ -319,13 +338,16 @@ def derive(lib, pins, base, show_hooks):
     repo = mirror_of(spec["repo"], base)
     external = review.EXTERNAL_BASES
     ORDER.clear()
-    ORDER.update({v[0]: i for i, v in enumerate(spec["versions"])})
+    # A version read from the index follows unread releases: a gap before it keeps vrange from joining it to the run
+    # of releases before it.
+    ORDER.update({v[0]: i + sum(len(w) > 4 and w[4] == "index" for w in spec["versions"][:i + 1])
+                  for i, v in enumerate(spec["versions"])})
     per_name = {}  # name -> {"why", "tags": [...], "hooks": {(owner, hook, hash)}, "refused": [...]}
     record_versions = {}
     unreviewed = {}
     for tag, commit, _date, *where in spec["versions"]:
         # A 4th item: the repository holding the commit (pandas' commits are read from forks that carry them).
-        version = parse_version(mirror_of(where[0], base) if where else repo, commit, review.PACKAGE, CACHE,
+        version = parse_version(source_of(where, base, repo), commit, review.PACKAGE, CACHE,
                                 getattr(review, "SOURCE_ROOT", ""), getattr(review, "PATHS", None),
                                 getattr(review, "TWO_TO_THREE", False))
         if getattr(review, "STAR_IMPORTS", False):  # names re-exported by `from M import *` resolve too
@@ -543,6 +565,8 @@ def derive(lib, pins, base, show_hooks):
         }
         if reference is not None:
             entries[name]["rebuild"] = f"{reference}; {entries[name]['rebuild']}"
+        if getattr(review, "ENTRY_NOTE", None):
+            entries[name]["reason"] += f"; {review.ENTRY_NOTE}"
         if checked:
             entries[name]["checked"] = "; ".join(f"{k}: {v}" for k, v in sorted(checked.items()))
         if vm_checks:
@@ -616,9 +640,11 @@ def main():
     ap.add_argument("--tag-pattern", default=r"v?\d+\.\d+(\.\d+)*")
     ap.add_argument("--forks", help="comma-separated OWNER/NAME forks that carry the upstream commits (with --pin)")
     ap.add_argument("--version-file", help="the file that sets __version__ (with --forks)")
+    ap.add_argument("--version-name", default="__version__", help="the name the version file assigns (with --forks)")
     args = ap.parse_args()
     if args.pin and args.forks:
-        pin_forks(args.pin, args.forks.split(","), args.mirror, args.since, args.tag_pattern, args.version_file)
+        pin_forks(args.pin, args.forks.split(","), args.mirror, args.since, args.tag_pattern, args.version_file,
+                  args.version_name)
         return
     if args.pin:
         pin(args.pin, args.repo, args.mirror, args.since, args.tag_pattern)
@@ -627,9 +653,16 @@ def main():
     # pins.json also pins pandas, whose facts scripts/data/derive-pandas-compat.py derives (no review module here).
     reviewed = [lib for lib in sorted(pins) if os.path.exists(os.path.join(HERE, "history", lib + ".py"))]
     for lib in args.libs or reviewed:
-        for repo in sorted({pins[lib]["repo"]} | {v[3] for v in pins[lib]["versions"] if len(v) > 3}):
+        index = [v for v in pins[lib]["versions"] if len(v) > 4 and v[4] == "index"]
+        for repo in sorted({pins[lib]["repo"]} | {v[3] for v in pins[lib]["versions"] if len(v) > 3} -
+                           {v[3] for v in index}):
             if not os.path.isdir(mirror_of(repo, args.mirror)):
                 print(f"{lib}: no mirror of {repo} (fetch github:{repo})", file=sys.stderr)
+                sys.exit(1)
+        for tag, commit, _date, repo, *_ in index:
+            if not os.path.isdir(os.path.join(source_of([repo, "index"], args.mirror, None), commit)):
+                print(f"{lib} {tag}: {repo} at {commit} is not in {INDEX_STORE} (save the files its review module's "
+                      "INDEX_READS names there, read with the search tool's read_file)", file=sys.stderr)
                 sys.exit(1)
         derive(lib, pins, args.mirror, args.hooks)
 

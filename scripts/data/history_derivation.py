@@ -39,6 +39,33 @@ def git(repo, *args):
     return subprocess.run(["git", "-C", repo, *args], capture_output=True, check=True).stdout
 
 
+def is_store(repo, commit):
+    """Whether `repo` is a file store (not a git directory): files saved from the search tool's read_file, kept outside
+    the repository as STORE/<commit>/<path> (a library whose repository is over fetch's size limit: CatBoost)."""
+    import os
+
+    return not os.path.exists(os.path.join(repo, "HEAD")) and os.path.isdir(os.path.join(repo, commit))
+
+
+def store_files(repo, commit, specs):
+    """[(path, blob id)] of the .py files a store holds under `specs` (paths or folders) at `commit`; the blob id is
+    'file:' and the file's path, which read_blobs reads."""
+    import os
+
+    base = os.path.join(repo, commit)
+    out = []
+    for spec in specs:
+        top = os.path.join(base, spec)
+        if os.path.isfile(top):
+            out.append((spec, "file:" + top))
+            continue
+        for d, _dirs, files in sorted(os.walk(top)):
+            for f in sorted(files):
+                full = os.path.join(d, f)
+                out.append((os.path.relpath(full, base), "file:" + full))
+    return out
+
+
 def list_modules(repo, commit, package, root="", paths=None):
     """{dotted module: (path, blob id)} of every .py file under the package directory at `commit` (`root`: the
     folder the package sits in, e.g. LightGBM's python-package/; a list: the first that holds the package)."""
@@ -52,10 +79,13 @@ def list_modules(repo, commit, package, root="", paths=None):
             root = root[0]
     prefix = f"{root}/" if root else ""
     specs = [prefix + p for p in paths] if paths else [prefix + package]
-    for line in git(repo, "ls-tree", "-r", commit, "--", *specs).decode().split("\n"):
-        if not line or "\t" not in line:
-            continue
-        meta, path = line.split("\t", 1)
+    if is_store(repo, commit):
+        listing = [(path, f"100644 blob {blob}") for path, blob in store_files(repo, commit, specs)]
+    else:
+        listing = [(line.split("\t", 1)[1], line.split("\t", 1)[0])
+                   for line in git(repo, "ls-tree", "-r", commit, "--", *specs).decode().split("\n")
+                   if line and "\t" in line]
+    for path, meta in listing:
         if not path.endswith(".py") or meta.split()[1] != "blob":
             continue
         parts = path[len(prefix):-3].split("/")
@@ -68,10 +98,17 @@ def list_modules(repo, commit, package, root="", paths=None):
 
 
 def read_blobs(repo, blobs):
-    """{blob id: text} through one `git cat-file --batch`."""
+    """{blob id: text} through one `git cat-file --batch` (a store's 'file:' ids are read from the file)."""
+    out = {}
+    for b in blobs:
+        if b.startswith("file:"):
+            with open(b[5:], encoding="utf-8") as fh:
+                out[b] = fh.read()
+    blobs = [b for b in blobs if not b.startswith("file:")]
+    if not blobs:
+        return out
     proc = subprocess.Popen(["git", "-C", repo, "cat-file", "--batch"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE)
-    out = {}
     for b in blobs:
         proc.stdin.write(f"{b}\n".encode())
         proc.stdin.flush()
@@ -274,7 +311,7 @@ def parse_version(repo, commit, package, cache=None, root="", paths=None, two_to
     import os
 
     fixers = setup_2to3(repo, commit, root if isinstance(root, str) else "") if two_to_three else None
-    if cache:
+    if cache and not is_store(repo, commit):  # a store's files may be re-read: never cached
         scope = package if not paths else package + "-" + hashlib.sha256("|".join(paths).encode()).hexdigest()[:8]
         if fixers is not None:
             scope += "-2to3"

@@ -4,6 +4,7 @@
 import { keyedJson, lazyJson } from '../../core/lazy-json.js';
 import effects from './data/callable-effects.json' with { type: 'json' };
 import history from './data/history-effects.json' with { type: 'json' };
+import catboostHistory from './data/history-effects-catboost.json' with { type: 'json' };
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
 import lookupHooks from './data/lookup-hooks.json' with { type: 'json' };
 import sklearnHistory from './data/history-effects-scikit-learn.json' with { type: 'json' };
@@ -171,14 +172,20 @@ interface HistoryEffectsFile {
  *   Python identifiers (what pandas wrote; pandas 0.13 - 0.24's NDFrame.__setstate__ stores that with
  *   object.__setattr__ and hands any other state to its legacy readers, which np.load the state's items);
  * - `new-empty`: NEWOBJ gives its __new__ no arguments (pandas 0.13 on write `copyreg.__newobj__(cls)`; the __new__ of
- *   0.10 - 0.12, which builds the object from its arguments, then runs on none).
+ *   0.10 - 0.12, which builds the object from its arguments, then runs on none);
+ * - `catboost-state`: one BUILD of the dict CatBoost writes (catboost-model.ts: bytes '__model', metric rows of plain
+ *   data, literal keys), which every released _CatBoostBase.__setstate__ hands to native code as data.
  */
-export type HistoryCheck = 'items' | 'frame-state' | 'new-empty';
+export type HistoryCheck = 'items' | 'frame-state' | 'new-empty' | 'catboost-state';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
  */
-const histories = [keyedJson<HistoryEffectsFile>(pandasHistory), keyedJson<HistoryEffectsFile>(sklearnHistory)];
+const histories = [
+  keyedJson<HistoryEffectsFile>(pandasHistory),
+  keyedJson<HistoryEffectsFile>(sklearnHistory),
+  keyedJson<HistoryEffectsFile>(catboostHistory),
+];
 const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;
 let fixed: Set<string> | undefined;

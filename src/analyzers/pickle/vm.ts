@@ -35,6 +35,7 @@ import {
   type ClassSinkHost,
 } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
+import { catboostStateProblem } from './catboost-model.js';
 import { argumentWork, MATERIAL_LIMIT, TEXT_READ_LIMIT, type ArgumentWork } from './argument-work.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem, pandasTzTextProblem, PYTZ_RECONSTRUCTORS } from './call-hooks.js';
@@ -1771,6 +1772,18 @@ class PickleVm implements ModelContext {
           `${via} on ${name}: ${p}; its released versions' __setstate__ take a block manager, a dict or the series ` +
             'and sparse-frame tuples pandas wrote as data (any other state goes to legacy readers that np.load its ' +
             'items: a pickle loader)',
+          false,
+        );
+    }
+    // CatBoost models: one BUILD of the dict CatBoost writes (HistoryCheck 'catboost-state', catboost-model.ts).
+    for (const name of classes.names) {
+      if (!historyChecks(name).includes('catboost-state')) continue;
+      const p = catboostStateProblem(state, inst.states?.length ?? 1);
+      if (p !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${via} on ${name}: ${p}; its released versions' __setstate__ hand the state's '__model' to CatBoost's ` +
+            "native model reader and the metric values of '_test_evals' to float(), and store the rest",
           false,
         );
     }

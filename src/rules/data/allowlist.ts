@@ -7,6 +7,7 @@
 // scripts/data/derive-history.py) add what released versions of a library define and pickle, each entry with the
 // version range it was reviewed in; they share their library's pack id (a policy turns both off together).
 import gensim from './packs/gensim.json' with { type: 'json' };
+import catboostHistory from './packs/history/catboost.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -251,6 +252,7 @@ function packSources(): readonly PackSource[] {
       networkxHistory,
       pytzHistory,
       dateutilHistory,
+      catboostHistory,
     ].map(fileSource),
   ];
   return sources;

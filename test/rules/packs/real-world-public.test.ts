@@ -36,9 +36,8 @@ const COMPANION_ABSENT = 'the file beside it is not in this scan';
  * every listed file is present. README "Real-world measure" says more of each.
  */
 const GAPS: [string, RegExp, number][] = [
-  // No CatBoost pack: CatBoost's repository (1.25 GB) is over fetch's limit, the forks found stop at 0.13
-  // (2019-03) while these files were written by CatBoost 1.x, and no CatBoost is installed to prove a hostile twin.
-  ['CatBoost models (no CatBoost pack)', /imports catboost\./, 19],
+  // (CatBoost models: 19 were blocked before the CatBoost history pack; 0 now, test/rules/packs/catboost-history.test.ts.)
+  ['CatBoost models', /imports catboost\.|on catboost\.core\./, 0],
   // scikit-learn >= 1.5's ColumnTransformer remainder list and 1.3+'s float64 distance-metric templates: names the
   // scikit-learn history pack does not hold yet (its derivation reads 9 forks that are not mirrored here).
   ['scikit-learn >= 1.3 names the history pack does not hold', /_RemainderColsList|_dist_metrics\.\w+64\b/, 16],

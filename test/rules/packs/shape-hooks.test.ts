@@ -11,6 +11,7 @@ import { distributionStateProblem } from '../../../src/analyzers/pickle/scipy-di
 import { stateHookProblem } from '../../../src/analyzers/pickle/state-hooks.js';
 import { formulaProblem, frameProblem, modelDataStateProblem } from '../../../src/analyzers/pickle/statsmodels-data.js';
 import { xgboostModelStateProblem } from '../../../src/analyzers/pickle/xgboost-model.js';
+import { catboostStateProblem } from '../../../src/analyzers/pickle/catboost-model.js';
 import { K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
 import { allPacks } from '../../../src/rules/data/allowlist.js';
 import { scanBytes } from '../../../src/scan/engine.js';
@@ -75,6 +76,12 @@ describe('shape-checked pack entries are recognised by their hook', () => {
           assert.ok(frameStateProblem(tuple), `${name}: a legacy tuple state`);
           assert.equal(frameStateProblem(dict(['_typ'], ['panel'])), undefined, `${name}: the dict pandas wrote`);
         }
+      } else if (/: catboost-state(?:;|$)/.test(e.checked!)) {
+        // A CatBoost model: the VM checks one BUILD of the dict CatBoost writes (catboost-model.ts).
+        assert.ok(historyChecks(name).includes('catboost-state'), `${name}: no catboost-state check`);
+        const model: PyVal = { k: K.Bytes, off: 0, len: 4, via: 'test' } as PyVal;
+        assert.equal(catboostStateProblem(dict(['depth', '__model'], [6, model]), 1), undefined, `${name}: written`);
+        assert.ok(catboostStateProblem(dict(['__model'], ['/tmp/model.cbm']), 1), `${name}: a str model`);
       } else assert.fail(`${name}: no hook test for ${e.checked}`);
     });
   }

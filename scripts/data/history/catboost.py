@@ -1,0 +1,81 @@
+"""CatBoost history pack (no Debian package; the catboost/catboost repository is over fetch's size limit): the models
+CatBoost's released versions pickle, read by scripts/data/derive-history.py. REVIEW keys are owner.hook@hash of the
+hook's syntax tree; docs/packs/history/catboost.json lists the versions each is found in.
+
+Sources (scripts/data/history/pins.json): every release 0.1.1 - 0.24.4 (2017-07 - 2020-12) from the fork
+dmsivkov/catboost, which carries the upstream tags and release commits; and the newest catboost/catboost core.py the
+search tool's index stores (commit 001a0b5b, 2025: it names scikit-learn 1.6's tags), read with read_file into
+~/.cache/sentinel-history/index/ (INDEX_READS). CatBoost 0.25 - 1.2.x releases between them are not read (no fork
+of that time is within fetch's limit, and the index cannot list a file's stored commits): the entries' ranges name
+what was read, not those releases.
+
+What pickle.dump of a model writes (_CatBoostBase.__getstate__, every version): NEWOBJ (or copyreg._reconstructor)
+of the class and one BUILD of a dict: the init parameters (str keys), '__model' (the model serialized by the native
+library, bytes), '_test_evals' (a list per eval set of lists of metric values: floats; 0.1 - 0.8 '_test_eval', the
+rows of one set), and a few plain attributes ('_prediction_values_change', '_loss_value_change', '_classes',
+'_feature_importance').
+"""
+
+LIB = "catboost"
+PACK = "catboost"
+TITLE = "CatBoost models (CatBoost, CatBoostClassifier, CatBoostRegressor, CatBoostRanker), as released versions pickle them"
+PACKAGE = "catboost"
+SOURCE_ROOT = "catboost/python-package"
+PATHS = ("catboost/core.py",)
+SAVED_BASES = ("catboost.core._CatBoostBase",)
+SAVED_WHAT = "what pickle.dump of a CatBoost model writes: its class, then one BUILD of the dict __getstate__ returns"
+HELD = {}
+EXTRA_NAMES = {}
+EXTERNAL_BASES = {}
+EFFECTS = True
+INDEX_READS = {
+    "001a0b5b81cccb27a67ef246ce08e544cc7ae784": (
+        "catboost/python-package/catboost/core.py: 352,966 characters read in 16,000-character pages from offset "
+        "72,000 to 328,000 (_CatBoostBase and its four subclasses); kept in the store: each class statement and its "
+        "methods named by history_derivation.HOOKS, verbatim (the subclasses' own __init__ omitted)"),
+}
+# 0.1.1 - 0.8.1.1 define _CatBoostBase in _catboost.pyx (a Python class inside the Cython module; core.py imports it),
+# which the ast reader does not parse: those releases are not counted in the entries' ranges. Read by hand for the
+# review (git show <commit>:catboost/python-package/catboost/_catboost.pyx at the pinned commits): two __setstate__
+# variants act on the same dict: '__model' to the native DeserializeModel (a TString: bytes), '_test_eval' (rows of
+# floats) to set_test_eval/_set_test_eval (float() of each value), then 0.1.1 - 0.1.1.5 self.__dict__.update(state),
+# 0.1.1.6 - 0.8.1.1 setattr of '_classes'/'_feature_importance' and self._init_params.update(state). The check below
+# admits the shape they read too, and one BUILD only (a second one on a 0.1.1 model would call what the first planted
+# in the instance __dict__).
+ENTRY_NOTE = ("0.1.1 - 0.8.1.1 keep the same __setstate__ in _catboost.pyx, reviewed by hand (scripts/data/history/"
+              "catboost.py)")
+
+_STATE = (
+    "takes the dict CatBoost writes: '__model' goes to the native model reader ({}: CatBoost's own binary format, "
+    "parsed into trees and parameters, not a pickle, no callable; a non-bytes value raises), '_test_eval'/'_test_evals' "
+    "to _CatBoost._set_test_evals (len(), iteration and float() of every metric value), {} set as attributes, the "
+    "rest stored with self._init_params.update(state)")
+_CHECK = "catboost-state"
+REVIEW = {
+    # 0.9 - 0.10.x: '_classes' and '_feature_importance' attributes
+    "catboost.core._CatBoostBase.__setstate__@c7a5951ee4da": (
+        "checked", _STATE.format("_deserialize_model: DeserializeModel of a TString", "'_classes'/'_feature_importance'"),
+        _CHECK),
+    "catboost.core._CatBoostBase.__setstate__@e0a6c737605c": (
+        "checked", _STATE.format("_deserialize_model: DeserializeModel of a TString", "'_classes'/'_feature_importance'"),
+        _CHECK),
+    "catboost.core._CatBoostBase.__setstate__@c370e43cc74d": (
+        "checked", _STATE.format("_deserialize_model: DeserializeModel of a TString",
+                                 "'_classes'/'_prediction_values_change'/'_loss_value_change'"), _CHECK),
+    "catboost.core._CatBoostBase.__setstate__@395754e2976c": (
+        "checked", _STATE.format("_deserialize_model: DeserializeModel of a TString",
+                                 "'_prediction_values_change'/'_loss_value_change'"), _CHECK),
+    # 0.24 - 0.24.4: _load_from_string asserts bytes, then DeserializeModel (0.24.2 on ReadZeroCopyModel of the bytes)
+    "catboost.core._CatBoostBase.__setstate__@c48966754965": (
+        "checked", _STATE.format("_load_from_string: bytes asserted, then the native reader",
+                                 "'_prediction_values_change'/'_loss_value_change'"), _CHECK),
+    # 2025 master: _load_from_blob asserts bytes or memoryview, then ReadZeroCopyModel
+    "catboost.core._CatBoostBase.__setstate__@68dc9eecf21a": (
+        "checked", _STATE.format("_load_from_blob: bytes or memoryview asserted, then ReadZeroCopyModel",
+                                 "'_prediction_values_change'/'_loss_value_change'"), _CHECK),
+    "catboost.core._CatBoostBase.__getattr__@4914a5db5134": (
+        "data", "answers n_features_in_/feature_names_in_ of a fitted model from the native model (is_fitted() reads "
+                "_random_seed through getattr), raises AttributeError for any other name"),
+}
+FUNCTIONS = {}
+NOT_ADMITTED = {}

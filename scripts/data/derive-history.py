@@ -418,14 +418,21 @@ def derive(lib, pins, base, show_hooks):
             seen = set()
             for owner in chain:
                 for hook, h in found[owner]["hooks"].items():
-                    if hook in seen:
+                    # A __setstate__ that starts with super().__setstate__(state) (scikit-learn >= 1.3's
+                    # MahalanobisDistance64) runs the next one along the chain too: that one is read and reviewed as
+                    # well, and the state's items both read count.
+                    chained = hook == "__setstate__" and "__setstate__" in seen and rec["native"].get("super") == tag
+                    if hook in seen and not chained:
                         continue
                     seen.add(hook)
                     rec["hooks"].add((f"{target_module}.{owner}", hook, h))
                     if f"{target_module}.{owner}.{hook}@{h}" not in review.REVIEW:
                         unreviewed.setdefault(f"{target_module}.{owner}.{hook}@{h}", found[owner]["sources"][h])
                     if hook == "__setstate__":
-                        rec["native"].setdefault("reads", {})[tag] = pyx_state_reads(found[owner]["sources"][h])[0]
+                        src = found[owner]["sources"][h]
+                        reads = rec["native"].setdefault("reads", {})
+                        reads[tag] = max(reads.get(tag, 0) if chained else 0, pyx_state_reads(src)[0])
+                        rec["native"]["super"] = tag if "super().__setstate__(state)" in src else None
                     if hook == "__getstate__":
                         rec["native"].setdefault("writes", {})[tag] = pyx_state_written(found[owner]["sources"][h])
         for name in getattr(review, "CYTHON_FUNCTIONS", {}):
@@ -540,6 +547,13 @@ def derive(lib, pins, base, show_hooks):
             ext = external.get(owner)
             if ext is not None and h in ext.get("hooks", {}).values():
                 notes.setdefault((hook, owner, ext["why"]), []).append(h)
+                # An external base's hook that acts only on the shape the library writes, which the VM checks
+                # (EXTERNAL_BASES[...]["checked"]: hook -> check): collections.UserList's item methods.
+                check = ext.get("checked", {}).get(hook)
+                if check is not None:
+                    checked.setdefault(f"{hook}: {owner}", check)
+                    if check in VM_CHECKS:
+                        vm_checks.add(check)
                 continue
             verdict = review.REVIEW.get(f"{owner}.{hook}@{h}")
             if verdict is None:

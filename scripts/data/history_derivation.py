@@ -490,7 +490,7 @@ def unhashable(version, name, external):
     except ValueError:
         return False
     for cls in order:
-        hooks = version["classes"].get(cls, {}).get("hooks", {})
+        hooks = version["classes"].get(cls, external.get(cls, {})).get("hooks", {})
         if "__hash__" in hooks:
             return hooks["__hash__"] == "none"
     return False
@@ -580,17 +580,70 @@ def pyx_functions(text):
     return out, sources
 
 
+def expand_template(text):
+    """The text a Tempita template (.pyx.tp / .pxi.tp, which scikit-learn >= 1.2's build renders into the .pyx the
+    compiler reads) renders to, for the one form scikit-learn's templates use: a `{{py: NAME = [tuples of strings]}}`
+    block of literal assignments (read with ast.literal_eval: the template's code is never run), then
+    `{{for a, b, ... in NAME}} ... {{endfor}}` blocks (not nested) whose `{{a}}` placeholders are the tuple's items.
+    None for any other construct (an {{if}}, an expression, an unknown name): such a template is not read."""
+    import ast
+    import re
+
+    values = {}
+    m = re.match(r"\s*\{\{py:(.*?)\}\}", text, flags=re.S)
+    if m:
+        try:
+            tree = ast.parse(m.group(1))
+        except SyntaxError:
+            return None
+        for node in tree.body:
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+                return None
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                return None
+            if not (isinstance(value, list) and all(isinstance(t, tuple) and all(isinstance(x, str) for x in t)
+                                                    for t in value)):
+                return None
+            values[node.targets[0].id] = value
+        text = text[m.end():]
+    out, pos = [], 0
+    loop = re.compile(r"\{\{for ([\w, ]+) in (\w+)\}\}\n?(.*?)\{\{endfor\}\}\n?", flags=re.S)
+    for m in loop.finditer(text):
+        out.append(text[pos:m.start()])
+        names = [n.strip() for n in m.group(1).split(",")]
+        rows = values.get(m.group(2))
+        if rows is None or any(len(r) != len(names) for r in rows) or "{{for" in m.group(3):
+            return None
+        for row in rows:
+            bound = dict(zip(names, row))
+            body = re.sub(r"\{\{(\w+)\}\}", lambda x: bound.get(x.group(1), x.group(0)), m.group(3))
+            out.append(body)
+        pos = m.end()
+    out.append(text[pos:])
+    text = "".join(out)
+    return None if "{{" in text else text
+
+
 def pyx_text(repo, commit, path, depth=0):
     """A .pyx file's text at `commit` with its `include "x.pxi"` lines replaced by the included file (same folder),
     as Cython compiles it (scikit-learn's kd_tree.pyx and ball_tree.pyx include binary_tree.pxi, which defines
-    BinaryTree and newObj in each module). None when the file is absent."""
+    BinaryTree and newObj in each module). Where the version has no such file but its Tempita template (path + ".tp",
+    scikit-learn >= 1.2's _dist_metrics.pyx.tp, >= 1.4's _kd_tree.pyx.tp and _binary_tree.pxi.tp), the template's
+    rendering (expand_template). None when neither is there, or the template is not read."""
     import posixpath
     import re
 
     try:
         text = git(repo, "show", f"{commit}:{path}").decode("utf-8", "replace")
     except subprocess.CalledProcessError:
-        return None
+        try:
+            text = expand_template(git(repo, "show", f"{commit}:{path}.tp").decode("utf-8", "replace"))
+        except subprocess.CalledProcessError:
+            return None
+        if text is None:
+            return None
     if depth >= 4:
         return text
 

@@ -57,6 +57,9 @@ HELD = {
     "sklearn.utils._metadata_requests.MetadataRequest": "the metadata requests an estimator keeps (_metadata_request)",
     "sklearn.utils._metadata_requests.MethodMetadataRequest": "one method's metadata requests (held by MetadataRequest)",
     "sklearn.metrics._scorer._PassthroughScorer": "the scorer a search holds with scoring=None (scorer_)",
+    # 1.5 - 1.6 (force_int_remainder_cols=True, the default): the remainder's column indices in transformers_.
+    "sklearn.compose._column_transformer._RemainderColsList": (
+        "the list of remainder column indices a fitted ColumnTransformer of 1.5 - 1.6 holds (transformers_[-1][-1])"),
 }
 EXTRA_NAMES = {}
 EXTERNAL_BASES = {
@@ -66,6 +69,18 @@ EXTERNAL_BASES = {
     "abc.ABCMeta": {"why": "six.with_metaclass(ABCMeta) with no base: object under the ABCMeta metaclass, no rebuild "
                            "hook", "hooks": {}},
     "builtins.dict": {"why": "C dict: SETITEMS stores keys and values", "hooks": {}},
+    # CPython's collections.UserList (read in Lib/collections/__init__.py of 3.11): no __new__, __setstate__,
+    # __setattr__, __getattr__, __del__ or __reduce__ of its own, so a pickled instance is copyreg's NEWOBJ of the class
+    # and a BUILD of its __dict__ (the list in `data`; no list items, as it is no list subclass). __eq__ without
+    # __hash__ sets __hash__ to None: never a dict key or set member while loading. __setitem__/append/extend call
+    # self.data's __setitem__/append/extend (a state value's method): the library never writes items for it, and the
+    # VM refuses items given to it (HistoryCheck "items").
+    "collections.UserList": {
+        "why": "CPython's UserList: NEWOBJ + its pickled __dict__ (data: the list); unhashable",
+        "hooks": {"__init__": "ext-userlist-init", "__setitem__": "ext-userlist-setitem", "append": "ext-userlist-append",
+                  "extend": "ext-userlist-extend", "__eq__": "ext-userlist-eq", "__hash__": "none"},
+        "checked": {"__setitem__": "items", "append": "items", "extend": "items"},
+    },
 }
 _POP = ("pops '_sklearn_version' from the state (state.pop), compares it with the running version and may warn "
         "(formatting the value), then stores the state in the instance __dict__ (__dict__.update, after "
@@ -300,3 +315,29 @@ CYTHON.update({f"sklearn.neighbors._dist_metrics.{c}": (_METRIC, "new") for c in
 CYTHON_FUNCTIONS["sklearn.neighbors._dist_metrics.newObj"] = ("reconstructor", _NEWOBJ, ("pyx-a310e1aea6da",))
 NOT_ADMITTED["sklearn.neighbors._dist_metrics.PyFuncDistance"] = NOT_ADMITTED[
     "sklearn.neighbors.dist_metrics.PyFuncDistance"]
+# 1.3 on: the metrics' 64-bit classes are generated from _dist_metrics.pyx.tp with the name suffix "64"
+# (EuclideanDistance64, ... on DistanceMetric64, itself on the Python-facing DistanceMetric factory base; 1.2 wrote
+# them without a suffix, which the installed pack reviews), read from the template's rendering (history_derivation's
+# expand_template). What a KDTree/BallTree (dist_metric) and the estimators that keep a metric (HDBSCAN, ...) hold.
+_METRIC64 = "a distance metric a scikit-learn >= 1.3 BallTree/KDTree or estimator holds (dist_metric)"
+CYTHON.update({f"sklearn.metrics._dist_metrics.{c}64": (_METRIC64, "new") for c in _METRICS})
+NOT_ADMITTED["sklearn.metrics._dist_metrics.PyFuncDistance64"] = NOT_ADMITTED[
+    "sklearn.neighbors.dist_metrics.PyFuncDistance"]
+_NATIVE_METRIC64 = _NATIVE_METRIC.replace("items 3 and 4 only for PyFuncDistance", "items 3 and 4 only for "
+                                          "PyFuncDistance64") + "; then self.vec.shape[0] of that typed buffer"
+REVIEW.update({f"sklearn.metrics._dist_metrics.{key}": v for key, v in (
+    ("DistanceMetric64.__setstate__@pyx-6e9c545d023f", ("native", _NATIVE_METRIC64)),
+    ("MahalanobisDistance64.__setstate__@pyx-9744124d92ab", (
+        "native", "runs DistanceMetric64.__setstate__ on the state (super(), read with it: 3 items), then sets size "
+                  "from self.mat.shape[0] (the typed buffer it stored) and allocates a zeroed float64 buffer")),
+    ("DistanceMetric64.__cinit__@pyx-2f83ba0482c5", ("data", "allocates zeroed typed arrays and sets p = 2")),
+    ("DistanceMetric64.__getstate__@pyx-9f4be60a5b51", ("data", "runs when pickling")),
+    ("DistanceMetric64.__reduce__@pyx-456aeda44f58", ("data", "runs when pickling: writes newObj(self.__class__) and "
+                                                              "the state")),
+    *((f"{c}.__init__@pyx-{h}", ("data", "runs only when the stream calls the class, which the entry refuses "
+                                         "(calls new)"))
+      for c, h in (("DistanceMetric64", "af6aa6e619fd"), ("ChebyshevDistance64", "7951bfe8739f"),
+                   ("EuclideanDistance64", "7ba23d470b24"), ("MahalanobisDistance64", "fff1b726811e"),
+                   ("ManhattanDistance64", "6bd98f5b3953"), ("MinkowskiDistance64", "a3be77aad4cc"),
+                   ("MinkowskiDistance64", "dac6b7fbc5d8"), ("SEuclideanDistance64", "2655b9f06d23"))),
+)})

@@ -710,13 +710,13 @@ interface Postings {
   /** The same for plain `import pkg` statements only (the rest of a dotted use, `pkg.codec.f()`, is in the text). */
   plain: Map<string, number[]>;
   /**
-   * Whether identifier `id` is in file `i`'s text (as the identifiers of `[A-Za-z_]\w*` split it). Only files that
-   * import a wanted name's module are ever asked, so the index keeps the import statements alone, and a file asked
-   * is read again (not counted twice) and its text kept: indexing every identifier of every file was most of a
-   * file named alone's cost in a large package (torch: 15 MB of text for the callers of one function), and keeping
-   * every text added 40 MB to the peak of the 1 M-line bench.
+   * Which of `ids` are identifiers of file `i`'s text (as `[A-Za-z_]\w*` splits it). Only files that import a
+   * wanted name's module are ever asked, so the index keeps the import statements alone and a file asked is read
+   * again (not counted twice), once per search for callers, its text not kept: indexing every identifier of every
+   * file was most of a file named alone's cost in a large package (torch: 15 MB of text for the callers of one
+   * function), and keeping the texts added 30-40 MB to the peak of the 1 M-line bench.
    */
-  hasId(i: number, id: string): boolean;
+  idsIn(i: number, ids: ReadonlySet<string>): Set<string>;
 }
 
 /** Import statements, parenthesised name lists included. */
@@ -812,9 +812,8 @@ function identifierPostings(
 ): Postings {
   const imported = new Map<string, number[]>();
   const plain = new Map<string, number[]>();
-  /** Files read for the index; a file's text is read again and kept only once a wanted name's import is there. */
+  /** Files read for the index. */
   const indexed = new Set<number>();
-  const texts = new Map<number, string | undefined>();
   const add = (m: Map<string, number[]>, id: string, i: number): void => {
     const list = m.get(id);
     if (list === undefined) m.set(id, [i]);
@@ -844,13 +843,13 @@ function identifierPostings(
     for (const q of all) add(imported, q, i);
     for (const q of plainNames) add(plain, q, i);
   });
-  const hasId = (i: number, id: string): boolean => {
-    if (!indexed.has(i) || !IDENTIFIER.test(id)) return false;
-    if (!texts.has(i)) texts.set(i, readText(entries[i]!.member.path));
-    const text = texts.get(i);
-    return text !== undefined && hasIdentifier(text, id);
+  const idsIn = (i: number, ids: ReadonlySet<string>): Set<string> => {
+    const found = new Set<string>();
+    const text = indexed.has(i) ? readText(entries[i]!.member.path) : undefined;
+    if (text !== undefined) for (const id of ids) if (IDENTIFIER.test(id) && hasIdentifier(text, id)) found.add(id);
+    return found;
   };
-  return { imported, plain, hasId };
+  return { imported, plain, idsIn };
 }
 
 /**
@@ -861,6 +860,27 @@ function identifierPostings(
  * spelling from elsewhere (`json.loads`, another package's `utils`) is not one.
  */
 function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]>): Set<number> {
+  // What each file will be asked (a module part after a plain import, the wanted name), then each file read once.
+  const asks = new Map<number, Set<string>>();
+  const ask = (i: number, id: string): void => {
+    let ids = asks.get(i);
+    if (ids === undefined) asks.set(i, (ids = new Set()));
+    ids.add(id);
+  };
+  for (const [name, anchors] of names)
+    for (const a of anchors)
+      for (const k of a.keys) {
+        for (const i of postings.imported.get(k) ?? []) ask(i, name);
+        const parts = k.split('.');
+        for (let n = 1; n < parts.length; n++)
+          for (const i of postings.plain.get(parts.slice(0, n).join('.')) ?? []) {
+            ask(i, parts[n]!);
+            ask(i, name);
+          }
+      }
+  const present = new Map<number, Set<string>>();
+  for (const [i, ids] of asks) present.set(i, postings.idsIn(i, ids));
+  const hasId = (i: number, id: string): boolean => present.get(i)?.has(id) === true;
   const out = new Set<number>();
   for (const [name, anchors] of names) {
     const anchored = new Set<number>();
@@ -871,10 +891,10 @@ function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]
         for (let n = 1; n < parts.length; n++) {
           const via = postings.plain.get(parts.slice(0, n).join('.'));
           if (via === undefined) continue;
-          for (const i of via) if (postings.hasId(i, parts[n]!)) anchored.add(i);
+          for (const i of via) if (hasId(i, parts[n]!)) anchored.add(i);
         }
       }
-    for (const i of [...anchored].sort((x, y) => x - y)) if (postings.hasId(i, name)) out.add(i);
+    for (const i of [...anchored].sort((x, y) => x - y)) if (hasId(i, name)) out.add(i);
   }
   return out;
 }

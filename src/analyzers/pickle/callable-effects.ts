@@ -7,6 +7,7 @@ import history from './data/history-effects.json' with { type: 'json' };
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
 import lookupHooks from './data/lookup-hooks.json' with { type: 'json' };
 import sklearnHistory from './data/history-effects-scikit-learn.json' with { type: 'json' };
+import statsmodelsHistory from './data/history-effects-statsmodels.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -178,7 +179,11 @@ export type HistoryCheck = 'items' | 'frame-state' | 'new-empty';
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
  */
-const histories = [keyedJson<HistoryEffectsFile>(pandasHistory), keyedJson<HistoryEffectsFile>(sklearnHistory)];
+const histories = [
+  keyedJson<HistoryEffectsFile>(pandasHistory),
+  keyedJson<HistoryEffectsFile>(sklearnHistory),
+  keyedJson<HistoryEffectsFile>(statsmodelsHistory),
+];
 const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;
 let fixed: Set<string> | undefined;

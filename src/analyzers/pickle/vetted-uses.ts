@@ -62,6 +62,23 @@ export const CALLED_PARTIALS: ReadonlyMap<string, CalledPartial> = new Map([
   ],
 ]);
 
+/**
+ * Classes a pack admits rebuilt through __new__ whose constructor called with no arguments builds data in every
+ * version the pack admits them from: dateutil's relativedelta() (2.4 - 2.9: every field its default int or None, then
+ * _fix() on them), which pandas 0.15's offsets pickled at protocol 0 as INST with an empty argument list.
+ */
+export const EMPTY_CALLS: ReadonlyMap<string, { readonly pack: string; readonly why: string }> = new Map([
+  [
+    'dateutil.relativedelta.relativedelta',
+    {
+      pack: 'pytz-dateutil',
+      why:
+        'relativedelta() called with no arguments (pandas 0.15 offsets, protocol 0 INST): every field its default, ' +
+        'then _fix() on those; every call of it in this stream has no arguments',
+    },
+  ],
+]);
+
 /** Why each vetted import is admitted, the pack that owns the shape, and (partial) the function it wraps. */
 export type VettedImports = ReadonlyMap<
   ImportFact,
@@ -98,11 +115,17 @@ export class VettedUses {
     ObjV,
     { imp: ImportFact | undefined; target?: string; status: 'made' | 'ok' | 'bad'; state?: PyVal; calls?: number }
   >();
-  /** Imports of a CALLED_PARTIALS function: each reference must be a partial's argument or its state's function. */
-  private readonly targets = new Map<ImportFact, { bad: boolean }>();
+  /** Imports of EMPTY_CALLS classes called with an argument (any such call leaves the import to its pack's verdict). */
+  private readonly argCalled = new Set<ImportFact>();
 
   static tracks(canonical: string): boolean {
-    return canonical === GETATTR || canonical === VECTORIZE || canonical === PARTIAL || CALLED_PARTIALS.has(canonical);
+    return (
+      canonical === GETATTR ||
+      canonical === VECTORIZE ||
+      canonical === PARTIAL ||
+      CALLED_PARTIALS.has(canonical) ||
+      EMPTY_CALLS.has(canonical)
+    );
   }
 
   /** A reference to `imp` was pushed on the stack. */
@@ -193,6 +216,14 @@ export class VettedUses {
     } else p.status = 'bad';
   }
 
+  /** The import `imp` itself called by `kind` with `args`: an EMPTY_CALLS class called with none is vetted. */
+  constructorCall(kind: CallKind, imp: ImportFact, args: PyVal, call: CallFact): void {
+    if (!EMPTY_CALLS.has(imp.canonical)) return;
+    const empty = typeof args === 'object' && args.k === K.Tuple && args.items.length === 0 && args.more === 0;
+    if (empty && (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ')) this.vettedCalls.add(call);
+    else this.argCalled.add(imp);
+  }
+
   /** BUILD on `inst` with `state`; `call` is its BUILD call fact. */
   built(inst: ObjV, state: PyVal, call: CallFact | undefined): void {
     const p = this.partials.get(inst);
@@ -225,7 +256,14 @@ export class VettedUses {
   finish(imports: readonly ImportFact[], calls: readonly CallFact[]): VettedImports | undefined {
     const out = new Map<ImportFact, { why: string; pack: string; via?: string; versions?: string }>();
     const unvetted = new Set<ImportFact>();
-    for (const c of calls) if (c.callee !== undefined && !this.vettedCalls.has(c)) unvetted.add(c.callee);
+    // A call of an EMPTY_CALLS class that is not a constructor call (NEWOBJ, BUILD, an item stored on an instance)
+    // is judged by its pack's own verdict, as without the vetting: only its constructor calls must be vetted.
+    const constructorKinds = new Set<CallKind>(['REDUCE', 'INST', 'OBJ']);
+    for (const c of calls) {
+      if (c.callee === undefined || this.vettedCalls.has(c)) continue;
+      if (EMPTY_CALLS.has(c.callee.canonical) && !(c.direct && constructorKinds.has(c.kind))) continue;
+      unvetted.add(c.callee);
+    }
     const vectorizeOk = new Map<ImportFact, boolean>();
     for (const v of this.vectorizers.values()) {
       if (v.cls === undefined) continue;
@@ -266,6 +304,11 @@ export class VettedUses {
               via: via[0],
             });
         }
+      } else if (EMPTY_CALLS.has(imp.canonical)) {
+        // Called at least once, each constructor call with no arguments (`unvetted` holds any other constructor call).
+        const spec = EMPTY_CALLS.get(imp.canonical)!;
+        const called = calls.some((c) => c.callee === imp && this.vettedCalls.has(c));
+        if (called && !this.argCalled.has(imp)) out.set(imp, { why: spec.why, pack: spec.pack, via: imp.canonical });
       } else if (CALLED_PARTIALS.has(imp.canonical)) {
         // The function itself: every reference is a vetted partial's argument or state, every call through such a
         // partial (vetted above: `unvetted` holds any other call of it), and every partial of it in the shape.

@@ -34,11 +34,6 @@ const STILL_BLOCKED: Record<string, string> = {
   // morfessor is not one of the libraries with a pack.
   'piskvorky/gensim:gensim/test/test_data/varembed_morfessor.bin': 'morfessor.baseline',
   'piskvorky/gensim:gensim/test/test_data/varembed_leecorpus_morfessor.bin': 'morfessor.baseline',
-  // pandas 0.15's Week/DateOffset pickles (protocol 0, Python 2) hold a dateutil relativedelta made by INST, a call
-  // of the class with no arguments: the pytz-dateutil pack admits relativedelta only through __new__ (its constructor
-  // with arguments does arithmetic on the dt1/dt2 objects it is given); a check admitting only the empty call is not
-  // written. The pandas offsets in the file are admitted by the pandas history pack.
-  'sarvex/pandas:pandas/tseries/tests/data/dateoffset_0_15_2.pickle': 'dateutil.relativedelta.relativedelta',
   // Torch checkpoints of projects built on torch (their test data; torch ships none that fetch can bring):
   // - AllenNLP's ELMo alignment matrices are numpy arrays saved with torch.save: the numpy names are admitted, but
   //   torch.load(weights_only=True) (the default from torch 2.6) refuses them, which TORCH-LOAD-UNTRUSTED reports

@@ -79,6 +79,38 @@ export const EMPTY_CALLS: ReadonlyMap<string, { readonly pack: string; readonly 
   ],
 ]);
 
+/**
+ * torch's storage pickle: a tensor pickled with pickle.dump (not torch.save) reduces its storage to
+ * torch.storage._load_from_bytes(b), b = torch.save(storage, _use_new_zipfile_serialization=False) (the legacy layout:
+ * the magic number pickled at protocol 2, then protocol version, sys_info, the object and the storage keys, five
+ * pickles, then the raw data). Loading runs torch.load(io.BytesIO(b)) (weights_only=False: torch 1.13's default,
+ * passed explicitly by torch 2.x), an unrestricted load of b, so what it does is what b holds: admitted only when b is
+ * a bytes literal of the stream (or protocol 0 - 2's _codecs.encode(<str>, 'latin1') of one; scanned as a nested artifact with the legacy reader, its findings the file's) that
+ * starts with that magic pickle, so torch.load takes the legacy reader (no zip, no tar) as the scan does.
+ */
+export const LOAD_FROM_BYTES = 'torch.storage._load_from_bytes';
+const LEGACY_MAGIC_PICKLE = Uint8Array.of(
+  0x80,
+  0x02,
+  0x8a,
+  0x0a,
+  0x6c,
+  0xfc,
+  0x9c,
+  0x46,
+  0xf9,
+  0x20,
+  0x6a,
+  0xa8,
+  0x50,
+  0x19,
+  0x2e,
+);
+const REASON_LOAD_FROM_BYTES =
+  "torch's storage pickle: torch.storage._load_from_bytes(<a bytes literal holding a legacy torch.save, scanned as a " +
+  'nested artifact>), as Storage.__reduce__ writes it (a tensor pickled with pickle.dump); what the nested ' +
+  'torch.load runs is what those bytes hold, judged by their own scan; every use of it in this stream has that shape';
+
 /** Why each vetted import is admitted, the pack that owns the shape, and (partial) the function it wraps. */
 export type VettedImports = ReadonlyMap<
   ImportFact,
@@ -120,6 +152,7 @@ export class VettedUses {
 
   static tracks(canonical: string): boolean {
     return (
+      canonical === LOAD_FROM_BYTES ||
       canonical === GETATTR ||
       canonical === VECTORIZE ||
       canonical === PARTIAL ||
@@ -130,7 +163,12 @@ export class VettedUses {
 
   /** A reference to `imp` was pushed on the stack. */
   pushed(imp: ImportFact): void {
-    if (imp.canonical === GETATTR || imp.canonical === PARTIAL || CALLED_PARTIALS.has(imp.canonical))
+    if (
+      imp.canonical === GETATTR ||
+      imp.canonical === PARTIAL ||
+      imp.canonical === LOAD_FROM_BYTES ||
+      CALLED_PARTIALS.has(imp.canonical)
+    )
       this.refs.set(imp, (this.refs.get(imp) ?? 0) + 1);
   }
 
@@ -216,8 +254,31 @@ export class VettedUses {
     } else p.status = 'bad';
   }
 
-  /** The import `imp` itself called by `kind` with `args`: an EMPTY_CALLS class called with none is vetted. */
-  constructorCall(kind: CallKind, imp: ImportFact, args: PyVal, call: CallFact): void {
+  /**
+   * The import `imp` itself called by `kind` with `args`: an EMPTY_CALLS class called with none is vetted, and
+   * _load_from_bytes called with a stream literal holding a legacy torch.save (`bytesOf` reads a bytes value).
+   */
+  constructorCall(
+    kind: CallKind,
+    imp: ImportFact,
+    args: PyVal,
+    call: CallFact,
+    bytesOf: (v: PyVal) => Uint8Array | undefined,
+  ): void {
+    if (imp.canonical === LOAD_FROM_BYTES) {
+      const b = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : [];
+      const a0 = b.length === 1 ? b[0]! : undefined;
+      // A literal of the stream: BINBYTES (protocol 3+), or protocol 0 - 2's spelling of bytes, which CPython's
+      // pickler writes as _codecs.encode(<str literal>, 'latin1') (the VM's model yields those bytes).
+      const literal =
+        typeof a0 === 'object' && a0.k === K.Bytes && (a0.off >= 0 || a0.via === "_codecs.encode(str, 'latin1')");
+      const data = literal ? bytesOf(a0) : undefined;
+      if (kind === 'REDUCE' && data !== undefined && startsWith(data, LEGACY_MAGIC_PICKLE)) {
+        this.consume(imp);
+        this.vettedCalls.add(call);
+      }
+      return;
+    }
     if (!EMPTY_CALLS.has(imp.canonical)) return;
     const empty = typeof args === 'object' && args.k === K.Tuple && args.items.length === 0 && args.more === 0;
     if (empty && (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ')) this.vettedCalls.add(call);
@@ -304,6 +365,11 @@ export class VettedUses {
               via: via[0],
             });
         }
+      } else if (imp.canonical === LOAD_FROM_BYTES) {
+        // Every reference consumed by a vetted call (the import is never stored, passed or called another way).
+        const n = this.consumed.get(imp) ?? 0;
+        if (n > 0 && this.refs.get(imp) === n)
+          out.set(imp, { why: REASON_LOAD_FROM_BYTES, pack: 'torch', via: 'torch._utils._rebuild_tensor_v2' });
       } else if (EMPTY_CALLS.has(imp.canonical)) {
         // Called at least once, each constructor call with no arguments (`unvetted` holds any other constructor call).
         const spec = EMPTY_CALLS.get(imp.canonical)!;
@@ -335,6 +401,10 @@ function partialTarget(args: PyVal): { readonly imp: ImportFact } | undefined {
   if (typeof f !== 'object' || f.k !== K.Global) return undefined;
   if (f.imp.derivedVia !== undefined || f.imp.unresolved !== undefined) return undefined;
   return PARTIAL_TARGETS.has(f.imp.canonical) || CALLED_PARTIALS.has(f.imp.canonical) ? f : undefined;
+}
+
+function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
+  return data.length >= prefix.length && prefix.every((b, i) => data[i] === b);
 }
 
 /** A called partial's state: no positional arguments and exactly the keyword dict its library writes. */

@@ -1141,7 +1141,7 @@ class PickleVm implements ModelContext {
     if (effective !== callee && typeof callee === 'object' && callee.k === K.Obj)
       this.uses?.partialCalled(kind, callee, args, call);
     else if (effective === callee && typeof callee === 'object' && callee.k === K.Global && call.callee !== undefined)
-      this.uses?.constructorCall(kind, call.callee, args, call);
+      this.uses?.constructorCall(kind, call.callee, args, call, (v) => this.materialize(v));
     const result: ObjV = { k: K.Obj, callee: effective, args, call };
     if (work.holds > 0) result.holds = work.holds;
     if (work.lazy !== undefined && work.lazy > 0) result.lazy = work.lazy;

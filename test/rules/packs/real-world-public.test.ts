@@ -42,9 +42,6 @@ const GAPS: [string, RegExp, number][] = [
   // scikit-learn >= 1.5's ColumnTransformer remainder list and 1.3+'s float64 distance-metric templates: names the
   // scikit-learn history pack does not hold yet (its derivation reads 9 forks that are not mirrored here).
   ['scikit-learn >= 1.3 names the history pack does not hold', /_RemainderColsList|_dist_metrics\.\w+64\b/, 16],
-  // A tensor pickled with pickle.dump (not torch.save): torch.storage._load_from_bytes runs an unrestricted
-  // torch.load of the embedded bytes.
-  ['torch storages pickled with pickle.dump (nested torch.load)', /torch\.storage\._load_from_bytes/, 2],
   // A truncated file: pickle.load raises before STOP (the project committed a partial write).
   ['truncated pickles', /Ran out of input before STOP/, 1],
 ];

@@ -12,6 +12,10 @@
 // per library named and major version (0.y counts as its own major, as semantic versioning reads 0.y releases).
 // A file blocked only by TORCH-LOAD-UNTRUSTED (a torch checkpoint torch.load(weights_only=True) refuses, every name in
 // it admitted) is counted as "policy", apart from the blocked files: benign content the default policy blocks by design.
+// A blocked file that its library's own loading refuses too (test/fixtures/real-world/loader-refusals.json, proven
+// without running the file by scripts/data/real-world-refusals.py: a pickle that ends before STOP, an archive tarfile's
+// data filter refuses) stays counted as blocked, and is counted again in the "loader refuses" column: not a benign
+// loadable file, so not a false block of the measure.
 // Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--out-of-scope] [--json FILE]
 //          [--manifest FILE]... [--all]
 import { execFileSync } from 'node:child_process';
@@ -63,6 +67,16 @@ function bytesOf(e: Entry): Uint8Array | undefined {
     return undefined;
   }
 }
+
+/** Files their own loader refuses too, by sha256, with the proof. */
+const REFUSALS_FILE = new URL('loader-refusals.json', FIXTURES);
+const refusals = new Map<string, string>(
+  existsSync(REFUSALS_FILE)
+    ? (JSON.parse(readFileSync(REFUSALS_FILE, 'utf8')) as { files: { sha256: string; refuses: string }[] }).files.map(
+        (f) => [f.sha256, f.refuses],
+      )
+    : [],
+);
 
 // First release of each major.minor line (the library's release history) for the "by date" writer bound.
 const RELEASES: Record<string, [string, string][]> = {
@@ -352,7 +366,15 @@ const writer = (e: Entry): string =>
 const writerFor = (lib: string, e: Entry): string =>
   lib === library(e) ? writer(e) : (byDate(lib, e) ?? (e.version ? `deb ${major(e.version)}` : '?'));
 
-type Row = { files: number; blocked: number; companion: number; policy: number; own: number; names: string[] };
+type Row = {
+  files: number;
+  blocked: number;
+  companion: number;
+  policy: number;
+  own: number;
+  names: string[];
+  refused?: number;
+};
 /** Files blocked only by TORCH-LOAD-UNTRUSTED (policy), with where and why. */
 const policyList: string[] = [];
 const rows = new Map<string, Row>();
@@ -360,7 +382,7 @@ const named = new Map<string, Row>();
 const blockedList: string[] = [];
 /** In-scope files per library named and major version. */
 const majors = new Map<string, Row>();
-const scope = { in: 0, inBlocked: 0, out: 0, outBlocked: 0, outOwn: 0 };
+const scope = { in: 0, inBlocked: 0, inRefused: 0, out: 0, outBlocked: 0, outOwn: 0 };
 const outModules = new Map<string, { files: number; blocked: number }>();
 const outList: string[] = [];
 let absent = 0;
@@ -433,18 +455,26 @@ for (const e of manifest.files) {
         own = true;
       }
     });
+    const refused = refusals.get(e.sha256);
+    if (refused !== undefined) for (const x of [row, ...namedRows, ...majorRows]) x.refused = (x.refused ?? 0) + 1;
     if (outside.length) {
       scope.outBlocked++;
       if (own) scope.outOwn++;
-    } else scope.inBlocked++;
-    const tag = outside.length ? `out of scope (${outside.join(', ')})` : 'in scope';
+    } else {
+      scope.inBlocked++;
+      if (refused !== undefined) scope.inRefused++;
+    }
+    const tag =
+      (outside.length ? `out of scope (${outside.join(', ')})` : 'in scope') +
+      (refused !== undefined ? `; its own loader refuses it too: ${refused}` : '');
     blockedList.push(`${where}\t${tag}\t${blocking.map((f) => f.evidence.signal.slice(0, 160)).join(' | ')}`);
   }
   rows.set(key, row);
 }
 const sorted = [...rows].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-console.log('library\twriter version\tfiles\tblocked\tcompanion-only\tpolicy');
-for (const [k, v] of sorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.policy}`);
+console.log('library\twriter version\tfiles\tblocked\tcompanion-only\tpolicy\tloader refuses too');
+for (const [k, v] of sorted)
+  console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.policy}\t${v.refused ?? 0}`);
 const total = sorted.reduce((a, [, v]) => a + v.files, 0);
 const blocked = sorted.reduce((a, [, v]) => a + v.blocked, 0);
 console.log(`total\t\t${total}\t${blocked}\t(absent: ${absent})`);
@@ -453,12 +483,15 @@ const namedSorted = [...named].sort(([a], [b]) => a.localeCompare(b, 'en', { num
 for (const [k, v] of namedSorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.own}`);
 console.log(
   `\nscope: ${scope.in} files name only the listed libraries and the standard library (the measure): ` +
-    `${scope.inBlocked} blocked (${policyList.length} more blocked by policy only); ${scope.out} name another library (out of scope): ${scope.outBlocked} blocked, ` +
+    `${scope.inBlocked} blocked, ${scope.inRefused} of them refused by their own loader too (not benign loadable files: ` +
+    `${scope.inBlocked - scope.inRefused} false blocks) (${policyList.length} more blocked by policy only); ` +
+    `${scope.out} name another library (out of scope): ${scope.outBlocked} blocked, ` +
     `${scope.outOwn} of them also for a listed library's name`,
 );
-console.log('\nlibrary named (in scope)\tmajor version\tfiles\tblocked\tcompanion-only\tpolicy');
+console.log('\nlibrary named (in scope)\tmajor version\tfiles\tblocked\tcompanion-only\tpolicy\tloader refuses too');
 const majorSorted = [...majors].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-for (const [k, v] of majorSorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.policy}`);
+for (const [k, v] of majorSorted)
+  console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.policy}\t${v.refused ?? 0}`);
 console.log('\nmodule outside the listed libraries\tfiles\tblocked');
 for (const [m, v] of [...outModules].sort((a, b) => b[1].files - a[1].files || a[0].localeCompare(b[0])))
   console.log(`${m}\t${v.files}\t${v.blocked}`);

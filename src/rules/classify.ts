@@ -202,7 +202,8 @@ export function classifyRun(run: PickleRun, opts: ClassifyOptions = {}): Map<Imp
       // A vetted partial carries the versions of the function it wraps (that function's pack entry).
       // and the loader reading that entry's review covers; a shape with no wrapped function is read by pickle.load.
       const via = why.via !== undefined ? allowEntry(why.via, opts.disabledPacks) : undefined;
-      const versions = via?.versions;
+      // A shape that names its own versions (a partial its library calls while loading: the function's releases).
+      const versions = via?.versions ?? why.versions;
       if (why.via === undefined || versions !== undefined) {
         const reading = via?.reading ?? 'pickle.load';
         out.set(imp, {

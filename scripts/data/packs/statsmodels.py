@@ -1,5 +1,8 @@
 """statsmodels pack: fitted models and results wrappers as results.save() writes them (OLS, GLM, discrete models,
-ARIMA/SARIMAX state-space results, Holt-Winters)."""
+ARIMA/SARIMAX state-space results, Holt-Winters, AutoReg with and without a DeterministicProcess, VAR), and the VAR
+model itself pickled unfitted (as projects pickle it beside their data)."""
+
+import pickle
 
 import numpy as np
 import pandas as pd
@@ -17,7 +20,9 @@ def versions():
 def _fits():
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
+    from statsmodels.tsa.ar_model import AutoReg
     from statsmodels.tsa.arima.model import ARIMA
+    from statsmodels.tsa.deterministic import DeterministicProcess
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
@@ -39,7 +44,20 @@ def _fits():
         "ARIMA": lambda: ARIMA(s, order=(1, 0, 0)).fit(),
         "SARIMAX": lambda: SARIMAX(s, order=(1, 0, 0)).fit(disp=0),
         "Holt-Winters": lambda: ExponentialSmoothing(s, trend="add").fit(),
+        "AutoReg": lambda: AutoReg(s, lags=2, trend="ct").fit(),
+        "AutoReg deterministic": lambda: AutoReg(
+            s, lags=1, trend="n", deterministic=DeterministicProcess(s.index, constant=True, order=1, fourier=1,
+                                                                     period=12)).fit(),
+        "VAR": lambda: _var().fit(1),
     }
+
+
+def _var():
+    from statsmodels.tsa.api import VAR
+
+    rng = np.random.RandomState(1)
+    return VAR(pd.DataFrame(rng.normal(size=(40, 2)).cumsum(axis=0), columns=["a", "b"],
+                            index=pd.date_range("2020-01", periods=40, freq="M")))
 
 
 def objects():
@@ -57,6 +75,8 @@ def streams():
         if hasattr(res, "remove_data"):
             res.remove_data()
             out += [(f"{label}.save after remove_data", data) for _f, data in saved_bytes(res.save)]
+    model = _var()
+    out += [(f"VAR model pickled p{p}", pickle.dumps(model, protocol=p)) for p in (2, 4, 5)]
     return out
 
 

@@ -8,6 +8,7 @@ import catboostHistory from './data/history-effects-catboost.json' with { type: 
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
 import lookupHooks from './data/lookup-hooks.json' with { type: 'json' };
 import sklearnHistory from './data/history-effects-scikit-learn.json' with { type: 'json' };
+import statsmodelsHistory from './data/history-effects-statsmodels.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -185,6 +186,7 @@ const histories = [
   keyedJson<HistoryEffectsFile>(pandasHistory),
   keyedJson<HistoryEffectsFile>(sklearnHistory),
   keyedJson<HistoryEffectsFile>(catboostHistory),
+  keyedJson<HistoryEffectsFile>(statsmodelsHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;

@@ -17,6 +17,7 @@ import {
   type LabelSinks,
 } from './callable-effects.js';
 import { instanceClass, instanceClasses } from './instance-class.js';
+import { isStatsmodelsDataClass, modelDataStateInert } from './statsmodels-data.js';
 import { dictGet, K, kindName, UNKNOWN, type DictV, type PyObj, type PyVal, type TupleV } from './values.js';
 
 export interface ClassSinkHost {
@@ -335,6 +336,10 @@ function mayBeText(v: PyVal, bytes: boolean): boolean {
 
 /** Checks one run of `hook` of pack class `canonical` on `input` against its derived sinks. */
 export function checkClassSinks(host: ClassSinkHost, canonical: string, hook: ClassHook, input: HookInput): void {
+  // statsmodels' ModelData.__setstate__ acts only on a state holding 'restore_design_info' (statsmodels-data.ts checks
+  // that shape); on any other plain dict it is __dict__.update, so its model's method sinks are never reached.
+  if (hook === 'setstate' && 'state' in input && isStatsmodelsDataClass(canonical) && modelDataStateInert(input.state))
+    return;
   // The installed version's hook and every historical version's the history packs admit the name from.
   for (const { rec, shape, ref } of classHookSinksAll(canonical, hook)) {
     for (const [label, sinks] of Object.entries(rec.sinks)) {

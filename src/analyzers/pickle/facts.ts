@@ -163,7 +163,10 @@ export interface PickleRun {
    * Imports every use of which the VM proved to be one library's exact shape (vetted-uses.ts), with why they are
    * admitted in this stream; their ordinary verdict would be dangerous or refused.
    */
-  vetted?: ReadonlyMap<ImportFact, { readonly why: string; readonly pack: string; readonly via?: string }>;
+  vetted?: ReadonlyMap<
+    ImportFact,
+    { readonly why: string; readonly pack: string; readonly via?: string; readonly versions?: string }
+  >;
 }
 
 export interface CompanionFact {

@@ -142,6 +142,18 @@ function frameStateProblem(st: PyVal | undefined): string | undefined {
 }
 
 /**
+ * Whether ModelData.__setstate__ with `state` only updates the instance __dict__ (every released version, 0.8 - 0.14:
+ * its other code runs under `if "restore_design_info" in d`): a plain dict kept whole whose keys are all literal names,
+ * none of them 'restore_design_info'. Then the methods its derived model reaches (orig_endog.join, patsy's lookups in
+ * the frame) are never called, whatever the values are.
+ */
+export function modelDataStateInert(state: PyVal): boolean {
+  if (typeof state !== 'object' || state.k !== K.Dict || state.opaque || state.n !== state.keys.length) return false;
+  // A key whose text was not kept inline (a long or lost str, a computed object) might be that name: not inert.
+  return state.keys.every((key) => (typeof key === 'string' ? key !== 'restore_design_info' : typeof key !== 'object'));
+}
+
+/**
  * Why ModelData.__setstate__ with `state` may evaluate a formula or call a pickled object's method, or undefined
  * when it cannot. Unknown, computed or truncated state counts.
  */

@@ -5,7 +5,7 @@
 import type { CallFact, CallKind, ImportFact } from './facts.js';
 import { instanceClass } from './instance-class.js';
 import { boundMethodProblem, vectorizeStateProblem } from './scipy-vecentropy.js';
-import { dataOnly, K, type ObjV, type PyVal } from './values.js';
+import { dataOnly, K, type DictV, type ObjV, type PyVal } from './values.js';
 
 export const GETATTR = 'builtins.getattr';
 export const VECTORIZE = 'numpy.vectorize';
@@ -23,10 +23,98 @@ export const PARTIAL_TARGETS: ReadonlyMap<string, string> = new Map([
   ['gensim.models.tfidfmodel.smartirs_normalize', 'gensim'],
 ]);
 
+/**
+ * Partials the library itself calls while loading, with the only keywords and call it writes: pandas 1.3's Block
+ * (pandas/_libs/internals.pyx SharedBlock.__reduce__) pickles as functools.partial(new_block, ndim=<its ndim>) called
+ * with (values, mgr_locs.indexer); the BUILD state is (new_block, (), {'ndim': n}, None). new_block(values, placement,
+ * *, ndim) - pandas 1.3.0 - 3.0; 1.3 also takes klass=, which a keyword dict of exactly {'ndim'} never sets - is what
+ * pandas >= 1.4's _unpickle_block(values, placement, ndim) calls (the pandas pack admits that reconstructor): it builds
+ * a BlockPlacement from the placement, reads the values' dtype/ndim and wraps them in the block class of that dtype.
+ * The stream may do nothing else with the partial, its keyword dict, or the function.
+ */
+interface CalledPartial {
+  readonly pack: string;
+  readonly versions: string;
+  readonly why: string;
+  /** The keyword dict the library writes (checked again at each call: partial keeps the dict it was given). */
+  readonly keywords: (kw: DictV) => boolean;
+  /** The number of positional arguments the library passes when it calls the partial. */
+  readonly arity: number;
+}
+export const CALLED_PARTIALS: ReadonlyMap<string, CalledPartial> = new Map([
+  [
+    'pandas.core.internals.blocks.new_block',
+    {
+      pack: 'pandas',
+      versions: 'pandas 1.3.0 - 3.0 (new_block; Block.__reduce__ of 1.3.x writes the partial)',
+      why:
+        "pandas 1.3's block pickle: functools.partial(pandas.core.internals.blocks.new_block, ndim=1 or 2) rebuilt " +
+        'with no positional arguments and that one keyword, then called once per block with (values, placement) as ' +
+        "pandas' BlockManager state writes it - new_block(values, placement, ndim=n), what the admitted " +
+        '_unpickle_block calls; every use of the partial, its keywords and the function in this stream has that shape',
+      keywords: (kw) => {
+        if (kw.opaque === true || kw.n !== 1 || kw.keys.length !== 1 || kw.keys[0] !== 'ndim') return false;
+        const n = kw.vals[0];
+        return n === 1 || n === 2;
+      },
+      arity: 2,
+    },
+  ],
+]);
+
+/**
+ * Classes a pack admits rebuilt through __new__ whose constructor called with no arguments builds data in every
+ * version the pack admits them from: dateutil's relativedelta() (2.4 - 2.9: every field its default int or None, then
+ * _fix() on them), which pandas 0.15's offsets pickled at protocol 0 as INST with an empty argument list.
+ */
+export const EMPTY_CALLS: ReadonlyMap<string, { readonly pack: string; readonly why: string }> = new Map([
+  [
+    'dateutil.relativedelta.relativedelta',
+    {
+      pack: 'pytz-dateutil',
+      why:
+        'relativedelta() called with no arguments (pandas 0.15 offsets, protocol 0 INST): every field its default, ' +
+        'then _fix() on those; every call of it in this stream has no arguments',
+    },
+  ],
+]);
+
+/**
+ * torch's storage pickle: a tensor pickled with pickle.dump (not torch.save) reduces its storage to
+ * torch.storage._load_from_bytes(b), b = torch.save(storage, _use_new_zipfile_serialization=False) (the legacy layout:
+ * the magic number pickled at protocol 2, then protocol version, sys_info, the object and the storage keys, five
+ * pickles, then the raw data). Loading runs torch.load(io.BytesIO(b)) (weights_only=False: torch 1.13's default,
+ * passed explicitly by torch 2.x), an unrestricted load of b, so what it does is what b holds: admitted only when b is
+ * a bytes literal of the stream (or protocol 0 - 2's _codecs.encode(<str>, 'latin1') of one; scanned as a nested artifact with the legacy reader, its findings the file's) that
+ * starts with that magic pickle, so torch.load takes the legacy reader (no zip, no tar) as the scan does.
+ */
+export const LOAD_FROM_BYTES = 'torch.storage._load_from_bytes';
+const LEGACY_MAGIC_PICKLE = Uint8Array.of(
+  0x80,
+  0x02,
+  0x8a,
+  0x0a,
+  0x6c,
+  0xfc,
+  0x9c,
+  0x46,
+  0xf9,
+  0x20,
+  0x6a,
+  0xa8,
+  0x50,
+  0x19,
+  0x2e,
+);
+const REASON_LOAD_FROM_BYTES =
+  "torch's storage pickle: torch.storage._load_from_bytes(<a bytes literal holding a legacy torch.save, scanned as a " +
+  'nested artifact>), as Storage.__reduce__ writes it (a tensor pickled with pickle.dump); what the nested ' +
+  'torch.load runs is what those bytes hold, judged by their own scan; every use of it in this stream has that shape';
+
 /** Why each vetted import is admitted, the pack that owns the shape, and (partial) the function it wraps. */
 export type VettedImports = ReadonlyMap<
   ImportFact,
-  { readonly why: string; readonly pack: string; readonly via?: string }
+  { readonly why: string; readonly pack: string; readonly via?: string; readonly versions?: string }
 >;
 
 const REASON_GETATTR =
@@ -57,16 +145,35 @@ export class VettedUses {
   /** Objects made from functools.partial: 'made' by partial(<target>), 'ok' once built with data, else 'bad'. */
   private readonly partials = new Map<
     ObjV,
-    { imp: ImportFact | undefined; target?: string; status: 'made' | 'ok' | 'bad' }
+    { imp: ImportFact | undefined; target?: string; status: 'made' | 'ok' | 'bad'; state?: PyVal; calls?: number }
   >();
+  /** Imports of EMPTY_CALLS classes called with an argument (any such call leaves the import to its pack's verdict). */
+  private readonly argCalled = new Set<ImportFact>();
 
   static tracks(canonical: string): boolean {
-    return canonical === GETATTR || canonical === VECTORIZE || canonical === PARTIAL;
+    return (
+      canonical === LOAD_FROM_BYTES ||
+      canonical === GETATTR ||
+      canonical === VECTORIZE ||
+      canonical === PARTIAL ||
+      CALLED_PARTIALS.has(canonical) ||
+      EMPTY_CALLS.has(canonical)
+    );
   }
 
   /** A reference to `imp` was pushed on the stack. */
   pushed(imp: ImportFact): void {
-    if (imp.canonical === GETATTR || imp.canonical === PARTIAL) this.refs.set(imp, (this.refs.get(imp) ?? 0) + 1);
+    if (
+      imp.canonical === GETATTR ||
+      imp.canonical === PARTIAL ||
+      imp.canonical === LOAD_FROM_BYTES ||
+      CALLED_PARTIALS.has(imp.canonical)
+    )
+      this.refs.set(imp, (this.refs.get(imp) ?? 0) + 1);
+  }
+
+  private consume(imp: ImportFact): void {
+    this.consumed.set(imp, (this.consumed.get(imp) ?? 0) + 1);
   }
 
   /**
@@ -90,9 +197,10 @@ export class VettedUses {
       const direct = typeof callee === 'object' && callee.k === K.Global && callee.imp.canonical === PARTIAL;
       const f = partialTarget(result.args);
       if (kind === 'REDUCE' && direct && call.callee !== undefined && f !== undefined) {
-        this.consumed.set(call.callee, (this.consumed.get(call.callee) ?? 0) + 1);
+        this.consume(call.callee);
         this.vettedCalls.add(call);
-        this.partials.set(result, { imp: call.callee, target: f, status: 'made' });
+        if (CALLED_PARTIALS.has(f.imp.canonical)) this.consume(f.imp);
+        this.partials.set(result, { imp: call.callee, target: f.imp.canonical, status: 'made' });
       } else this.partials.set(result, { imp: cls, status: 'bad' });
       return;
     }
@@ -121,6 +229,62 @@ export class VettedUses {
     if (p !== undefined) p.status = 'bad';
   }
 
+  /**
+   * `kind` called the partial object `obj` with `args` (its function is the call's callee): vetted when the partial
+   * wraps a CALLED_PARTIALS function, was rebuilt with the keywords its library writes (still so now: partial keeps
+   * the dict object it was given) and is called by REDUCE with the library's number of positional arguments.
+   */
+  partialCalled(kind: CallKind, obj: ObjV, args: PyVal, call: CallFact): void {
+    const p = this.partials.get(obj);
+    if (p === undefined) return;
+    const spec = p.target !== undefined ? CALLED_PARTIALS.get(p.target) : undefined;
+    const ok =
+      spec !== undefined &&
+      p.status === 'ok' &&
+      kind === 'REDUCE' &&
+      p.state !== undefined &&
+      calledStateShape(p.state, spec) &&
+      typeof args === 'object' &&
+      args.k === K.Tuple &&
+      args.more === 0 &&
+      args.items.length === spec.arity;
+    if (ok) {
+      this.vettedCalls.add(call);
+      p.calls = (p.calls ?? 0) + 1;
+    } else p.status = 'bad';
+  }
+
+  /**
+   * The import `imp` itself called by `kind` with `args`: an EMPTY_CALLS class called with none is vetted, and
+   * _load_from_bytes called with a stream literal holding a legacy torch.save (`bytesOf` reads a bytes value).
+   */
+  constructorCall(
+    kind: CallKind,
+    imp: ImportFact,
+    args: PyVal,
+    call: CallFact,
+    bytesOf: (v: PyVal) => Uint8Array | undefined,
+  ): void {
+    if (imp.canonical === LOAD_FROM_BYTES) {
+      const b = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : [];
+      const a0 = b.length === 1 ? b[0]! : undefined;
+      // A literal of the stream: BINBYTES (protocol 3+), or protocol 0 - 2's spelling of bytes, which CPython's
+      // pickler writes as _codecs.encode(<str literal>, 'latin1') (the VM's model yields those bytes).
+      const literal =
+        typeof a0 === 'object' && a0.k === K.Bytes && (a0.off >= 0 || a0.via === "_codecs.encode(str, 'latin1')");
+      const data = literal ? bytesOf(a0) : undefined;
+      if (kind === 'REDUCE' && data !== undefined && startsWith(data, LEGACY_MAGIC_PICKLE)) {
+        this.consume(imp);
+        this.vettedCalls.add(call);
+      }
+      return;
+    }
+    if (!EMPTY_CALLS.has(imp.canonical)) return;
+    const empty = typeof args === 'object' && args.k === K.Tuple && args.items.length === 0 && args.more === 0;
+    if (empty && (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ')) this.vettedCalls.add(call);
+    else this.argCalled.add(imp);
+  }
+
   /** BUILD on `inst` with `state`; `call` is its BUILD call fact. */
   built(inst: ObjV, state: PyVal, call: CallFact | undefined): void {
     const p = this.partials.get(inst);
@@ -128,7 +292,14 @@ export class VettedUses {
       if (p.status !== 'made' || !partialStateData(state, p.target!)) p.status = 'bad';
       else {
         p.status = 'ok';
+        p.state = state;
         if (call !== undefined) this.vettedCalls.add(call);
+        const called = CALLED_PARTIALS.get(p.target!);
+        if (called !== undefined) {
+          const f = (state as { items: PyVal[] }).items[0] as { imp: ImportFact };
+          this.consume(f.imp);
+          if (!calledStateShape(state, called)) p.status = 'bad';
+        }
       }
       return;
     }
@@ -144,9 +315,16 @@ export class VettedUses {
 
   /** The imports of `imports` every use of which was vetted, with why they are admitted. */
   finish(imports: readonly ImportFact[], calls: readonly CallFact[]): VettedImports | undefined {
-    const out = new Map<ImportFact, { why: string; pack: string; via?: string }>();
+    const out = new Map<ImportFact, { why: string; pack: string; via?: string; versions?: string }>();
     const unvetted = new Set<ImportFact>();
-    for (const c of calls) if (c.callee !== undefined && !this.vettedCalls.has(c)) unvetted.add(c.callee);
+    // A call of an EMPTY_CALLS class that is not a constructor call (NEWOBJ, BUILD, an item stored on an instance)
+    // is judged by its pack's own verdict, as without the vetting: only its constructor calls must be vetted.
+    const constructorKinds = new Set<CallKind>(['REDUCE', 'INST', 'OBJ']);
+    for (const c of calls) {
+      if (c.callee === undefined || this.vettedCalls.has(c)) continue;
+      if (EMPTY_CALLS.has(c.callee.canonical) && !(c.direct && constructorKinds.has(c.kind))) continue;
+      unvetted.add(c.callee);
+    }
     const vectorizeOk = new Map<ImportFact, boolean>();
     for (const v of this.vectorizers.values()) {
       if (v.cls === undefined) continue;
@@ -156,7 +334,8 @@ export class VettedUses {
     for (const p of this.partials.values()) {
       if (p.imp === undefined) continue;
       const e = partialOk.get(p.imp) ?? { ok: true, via: new Set<string>() };
-      e.ok &&= p.status === 'ok';
+      // A partial its library calls while loading is in its shape only once called so (pandas calls each one).
+      e.ok &&= p.status === 'ok' && (p.target === undefined || !CALLED_PARTIALS.has(p.target) || (p.calls ?? 0) > 0);
       if (p.target !== undefined) e.via.add(p.target);
       partialOk.set(p.imp, e);
     }
@@ -174,25 +353,66 @@ export class VettedUses {
         const e = partialOk.get(imp);
         if (n > 0 && this.refs.get(imp) === n && e?.ok === true) {
           const via = [...e.via].sort();
-          out.set(imp, {
-            why: `${REASON_PARTIAL} (${via.join(', ')})`,
-            pack: PARTIAL_TARGETS.get(via[0]!)!,
-            via: via[0],
-          });
+          const called = via.map((v) => CALLED_PARTIALS.get(v));
+          if (called.every((c) => c !== undefined)) {
+            // Every partial of this import wraps a function its library calls while loading (one library's shape).
+            const c = called[0]!;
+            if (called.every((x) => x === c)) out.set(imp, { why: c.why, pack: c.pack, versions: c.versions });
+          } else if (called.every((c) => c === undefined))
+            out.set(imp, {
+              why: `${REASON_PARTIAL} (${via.join(', ')})`,
+              pack: PARTIAL_TARGETS.get(via[0]!)!,
+              via: via[0],
+            });
         }
+      } else if (imp.canonical === LOAD_FROM_BYTES) {
+        // Every reference consumed by a vetted call (the import is never stored, passed or called another way).
+        const n = this.consumed.get(imp) ?? 0;
+        if (n > 0 && this.refs.get(imp) === n)
+          out.set(imp, { why: REASON_LOAD_FROM_BYTES, pack: 'torch', via: 'torch._utils._rebuild_tensor_v2' });
+      } else if (EMPTY_CALLS.has(imp.canonical)) {
+        // Called at least once, each constructor call with no arguments (`unvetted` holds any other constructor call).
+        const spec = EMPTY_CALLS.get(imp.canonical)!;
+        const called = calls.some((c) => c.callee === imp && this.vettedCalls.has(c));
+        if (called && !this.argCalled.has(imp)) out.set(imp, { why: spec.why, pack: spec.pack, via: imp.canonical });
+      } else if (CALLED_PARTIALS.has(imp.canonical)) {
+        // The function itself: every reference is a vetted partial's argument or state, every call through such a
+        // partial (vetted above: `unvetted` holds any other call of it), and every partial of it in the shape.
+        const n = this.consumed.get(imp) ?? 0;
+        const spec = CALLED_PARTIALS.get(imp.canonical)!;
+        const partialsOk = [...this.partials.values()].every(
+          (p) => p.target !== imp.canonical || (p.status === 'ok' && (p.calls ?? 0) > 0),
+        );
+        if (n > 0 && this.refs.get(imp) === n && partialsOk)
+          out.set(imp, { why: spec.why, pack: spec.pack, versions: spec.versions });
       }
     }
     return out.size > 0 ? out : undefined;
   }
 }
 
-/** The function a partial is made of: REDUCE's argument tuple (f,), f an import of a PARTIAL_TARGETS function. */
-function partialTarget(args: PyVal): string | undefined {
+/**
+ * The function a partial is made of: REDUCE's argument tuple (f,), f an import of a PARTIAL_TARGETS or CALLED_PARTIALS
+ * function.
+ */
+function partialTarget(args: PyVal): { readonly imp: ImportFact } | undefined {
   if (typeof args !== 'object' || args.k !== K.Tuple || args.more !== 0 || args.items.length !== 1) return undefined;
   const f = args.items[0]!;
   if (typeof f !== 'object' || f.k !== K.Global) return undefined;
   if (f.imp.derivedVia !== undefined || f.imp.unresolved !== undefined) return undefined;
-  return PARTIAL_TARGETS.has(f.imp.canonical) ? f.imp.canonical : undefined;
+  return PARTIAL_TARGETS.has(f.imp.canonical) || CALLED_PARTIALS.has(f.imp.canonical) ? f : undefined;
+}
+
+function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
+  return data.length >= prefix.length && prefix.every((b, i) => data[i] === b);
+}
+
+/** A called partial's state: no positional arguments and exactly the keyword dict its library writes. */
+function calledStateShape(state: PyVal, spec: CalledPartial): boolean {
+  if (typeof state !== 'object' || state.k !== K.Tuple || state.items.length !== 4) return false;
+  const [, args, kw] = state.items as [PyVal, PyVal, PyVal];
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.items.length !== 0 || args.more !== 0) return false;
+  return typeof kw === 'object' && kw.k === K.Dict && spec.keywords(kw);
 }
 
 /**

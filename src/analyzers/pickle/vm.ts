@@ -1138,6 +1138,11 @@ class PickleVm implements ModelContext {
       this.recordCall(kind, callee, 'calls an object returned by persistent_load');
     }
     const call = this.recordCall(kind, effective);
+    // A partial called with arguments: vetted only in the shape its library writes (vetted-uses.ts CALLED_PARTIALS).
+    if (effective !== callee && typeof callee === 'object' && callee.k === K.Obj)
+      this.uses?.partialCalled(kind, callee, args, call);
+    else if (effective === callee && typeof callee === 'object' && callee.k === K.Global && call.callee !== undefined)
+      this.uses?.constructorCall(kind, call.callee, args, call, (v) => this.materialize(v));
     const result: ObjV = { k: K.Obj, callee: effective, args, call };
     if (work.holds > 0) result.holds = work.holds;
     if (work.lazy !== undefined && work.lazy > 0) result.lazy = work.lazy;

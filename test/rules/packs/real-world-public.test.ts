@@ -41,15 +41,12 @@ const GAPS: [string, RegExp, number][] = [
   // (scikit-learn >= 1.5's ColumnTransformer remainder list and 1.3+'s float64 distance metrics: 16 were blocked
   // before the scikit-learn history pack read them; 0 now, test/rules/packs/sklearn-history-13.test.ts.)
   ['scikit-learn >= 1.3 names the history pack does not hold', /_RemainderColsList|_dist_metrics\.\w+64\b/, 0],
-  // statsmodels time-series results the statsmodels packs do not review: arima_model (0.8 - 0.12, removed in 0.13),
-  // ar_model's AutoReg results and vector_ar's VAR.
-  ['statsmodels time-series results not reviewed', /statsmodels\.tsa\.(arima_model|ar_model|vector_ar)\./, 6],
-  // pandas names (the pandas history pack, another helper's work), functools.partial over pandas >= 2's new_block
-  // among them.
-  ['pandas names', /imports pandas\.|argument 0 is pandas\.|pandas\.core\.generic\.NDFrame\.__getattr__/, 3],
-  // A tensor pickled with pickle.dump (not torch.save): torch.storage._load_from_bytes runs an unrestricted
-  // torch.load of the embedded bytes.
-  ['torch storages pickled with pickle.dump (nested torch.load)', /torch\.storage\._load_from_bytes/, 2],
+  // (statsmodels time-series results, 6 before the statsmodels packs reviewed arima_model, AutoReg and VAR; pandas 1.3's
+  // partial(new_block) blocks and a ModelData state without restore_design_info, 3; tensors pickled with pickle.dump
+  // through torch.storage._load_from_bytes over a literal legacy torch.save, 2: 0 now.)
+  ['statsmodels time-series results not reviewed', /statsmodels\.tsa\.(arima_model|ar_model|vector_ar)\./, 0],
+  ['pandas names', /imports pandas\.|argument 0 is pandas\.|pandas\.core\.generic\.NDFrame\.__getattr__/, 0],
+  ['torch storages pickled with pickle.dump (nested torch.load)', /torch\.storage\._load_from_bytes/, 0],
   // A truncated file: pickle.load raises before STOP (the project committed a partial write).
   ['truncated pickles', /Ran out of input before STOP/, 1],
 ];

@@ -34,11 +34,6 @@ const STILL_BLOCKED: Record<string, string> = {
   // morfessor is not one of the libraries with a pack.
   'piskvorky/gensim:gensim/test/test_data/varembed_morfessor.bin': 'morfessor.baseline',
   'piskvorky/gensim:gensim/test/test_data/varembed_leecorpus_morfessor.bin': 'morfessor.baseline',
-  // pandas 0.15's Week/DateOffset pickles (protocol 0, Python 2) hold a dateutil relativedelta made by INST, a call
-  // of the class with no arguments: the pytz-dateutil pack admits relativedelta only through __new__ (its constructor
-  // with arguments does arithmetic on the dt1/dt2 objects it is given); a check admitting only the empty call is not
-  // written. The pandas offsets in the file are admitted by the pandas history pack.
-  'sarvex/pandas:pandas/tseries/tests/data/dateoffset_0_15_2.pickle': 'dateutil.relativedelta.relativedelta',
   // Torch checkpoints of projects built on torch (their test data; torch ships none that fetch can bring):
   // - AllenNLP's ELMo alignment matrices are numpy arrays saved with torch.save: the numpy names are admitted, but
   //   torch.load(weights_only=True) (the default from torch 2.6) refuses them, which TORCH-LOAD-UNTRUSTED reports
@@ -58,12 +53,12 @@ const STILL_BLOCKED: Record<string, string> = {
 
 /**
  * The measured gap, not a decision: pandas files (its legacy pickles, written by pandas 0.7 - 1.3) blocked at least for
- * names of pandas. Stop 41 admitted every older pandas name its legacy pickles hold (scripts/data/history/pandas.py):
- * what is left is the 1.3.5 legacy pickle, whose blocks pickle through functools.partial(new_block) (the python pack
- * refuses functools.partial; pandas.core.internals.blocks.new_block is not admitted). Counted exactly, so a file that
- * starts or stops passing changes the number here, and any other block still fails the test.
+ * names of pandas. Stop 41 admitted every older pandas name its legacy pickles hold (scripts/data/history/pandas.py),
+ * and the 1.3.5 legacy pickle's blocks, functools.partial(new_block, ndim=n)(values, placement), are admitted in that
+ * exact shape (src/analyzers/pickle/vetted-uses.ts CALLED_PARTIALS). Counted exactly, so a file that starts or stops
+ * passing changes the number here, and any other block still fails the test.
  */
-const PANDAS_GAP = 1;
+const PANDAS_GAP = 0;
 const PANDAS_NAME =
   /(?:GLOBAL|INST) imports (?:pandas\.|functools\.partial)|argument 0 is pandas\.|via pandas\.core\.index\._new_Index\./;
 

@@ -9,7 +9,12 @@ import { frameStateProblem } from '../../../src/analyzers/pickle/class-sinks.js'
 import { nativeStateHook, nativeStateProblem } from '../../../src/analyzers/pickle/native-states.js';
 import { distributionStateProblem } from '../../../src/analyzers/pickle/scipy-distributions.js';
 import { stateHookProblem } from '../../../src/analyzers/pickle/state-hooks.js';
-import { formulaProblem, frameProblem, modelDataStateProblem } from '../../../src/analyzers/pickle/statsmodels-data.js';
+import {
+  formulaProblem,
+  frameProblem,
+  modelDataStateInert,
+  modelDataStateProblem,
+} from '../../../src/analyzers/pickle/statsmodels-data.js';
 import { xgboostModelStateProblem } from '../../../src/analyzers/pickle/xgboost-model.js';
 import { catboostStateProblem } from '../../../src/analyzers/pickle/catboost-model.js';
 import { K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
@@ -200,6 +205,22 @@ describe('ModelData state', () => {
   for (const [name, state, ok] of cases) {
     it(name, () => assert.equal(modelDataStateProblem(state) === undefined, ok));
   }
+  // Inert: __setstate__ is only __dict__.update (its method sinks, orig_endog.join among them, are never reached).
+  const inert: [string, PyVal, boolean][] = [
+    [
+      'the keys a results object writes',
+      dict(['orig_endog', 'endog', '_cache', 'freq'], [COMPUTED, NONE, 1, NONE]),
+      true,
+    ],
+    ['an int key', dict([3, 'endog'], [1, NONE]), true],
+    ['restore_design_info (admitted shape, still not inert)', dict(['restore_design_info', 'frame'], [1, NONE]), false],
+    ['a computed key (may be restore_design_info)', dict([COMPUTED, 'endog'], [1, NONE]), false],
+    ['a long str key not read inline', dict([{ k: K.Str, off: 0, len: 19, utf8: true } as PyVal], [1]), false],
+    ['entries beyond the kept ones', dict(['endog'], [NONE], 5), false],
+    ['an opaque dict', { k: K.Dict, keys: [], vals: [], n: 0, opaque: true } as PyVal, false],
+    ['an object with planted items', COMPUTED, false],
+  ];
+  for (const [name, state, ok] of inert) it(`inert: ${name}`, () => assert.equal(modelDataStateInert(state), ok));
 });
 
 describe('the data patsy looks names up in first', () => {

@@ -50,6 +50,7 @@ import {
   noteDropped,
 } from './load-cost.js';
 import { itemHookAfterBuild } from './item-hooks.js';
+import { arrayPrepareProblem, ROUTE, ROUTE_CALLABLE, routeSkips } from './joblib-subclass.js';
 import { arrayStateHolds, dtypeBuildProblem, dtypeModel, dtypeShapedState, isDtypeCall } from './numpy-dtype.js';
 import gensimLoads from './data/gensim-load-companions.json' with { type: 'json' };
 import {
@@ -597,6 +598,8 @@ class PickleVm implements ModelContext {
   private gensimKeys = false;
   /** The stream names a gensim class whose own `load` reads files beside the model (gensimCompanions). */
   private gensimLoads = false;
+  /** A call the loader itself makes is being modelled (joblib's subclass route): pandas' compat reading is not. */
+  private loaderCall = false;
   /** A PUT key line was too long to read: a later GET of a missing key may be that value. */
   private memoKeyUnread = false;
   private readonly r: PickleRun;
@@ -1190,6 +1193,7 @@ class PickleVm implements ModelContext {
       typeof v === 'object' && v.k === K.Obj && v.planted !== undefined && mayAnswerLookups(instanceClasses(v)),
     classNew: (cls, kwargs) =>
       checkClassSinks(this.sinkHost, cls, 'new', { args: { k: K.Tuple, items: [], more: 0 }, kwargs }),
+    compatReading: () => !this.loaderCall,
   };
 
   /**
@@ -2089,8 +2093,8 @@ class PickleVm implements ModelContext {
     }
     let pos = filePos;
     this.r.joblibArrayAt ??= filePos;
-    // What joblib leaves on the stack: the object array's pickle returns it; numeric data makes an array of the
-    // wrapper's subclass (numpy.ndarray as joblib writes it; another ndarray subclass is rebuilt around the data).
+    // What read_array returns: the object array's pickle returns it; numeric data makes an array (the wrapper's
+    // subclass route below rebuilds it as any subclass other than numpy.ndarray and numpy.memmap).
     const subclass = dictGet(state, 'subclass');
     let array: PyVal =
       typeof subclass === 'object' && subclass.k === K.Global
@@ -2141,7 +2145,35 @@ class PickleVm implements ModelContext {
     }
     if (filePos === d.argEnd) d.seek(pos);
     else this.addSkip(filePos, pos);
-    return array;
+    return this.joblibSubclass(subclass, array);
+  }
+
+  /**
+   * joblib's NumpyArrayWrapper.read with numpy 1.x (arrays have __array_prepare__): `subclass not in (ndarray,
+   * memmap)` compares the subclass with == (the class of an object runs its __eq__), and any other subclass makes
+   * `_reconstruct(subclass, (0,), 'b').__array_prepare__(array)` (joblib-subclass.ts). Modelled as that call, checked
+   * as an explicit one is (numpy's ndarray family), plus the __array_prepare__ the class runs. joblib writes wrappers
+   * for numpy.ndarray, numpy.matrix and numpy.memmap only.
+   */
+  private joblibSubclass(subclass: PyVal | undefined, array: PyVal): PyVal {
+    // No subclass attribute: joblib raises AttributeError reading it (a state not all kept is not judged here).
+    if (subclass === undefined) return array;
+    if (typeof subclass === 'object' && subclass.k === K.Global && routeSkips(subclass.imp.canonical)) return array;
+    this.implicitHooks(subclass, ['eq', 'ne']);
+    const reconstruct = this.derive(ROUTE_CALLABLE.module, ROUTE_CALLABLE.name, ROUTE);
+    const args: PyVal = { k: K.Tuple, items: [subclass, { k: K.Tuple, items: [0], more: 0 }, 'b'], more: 0 };
+    this.loaderCall = true;
+    let made: PyVal;
+    try {
+      made = this.invokeModelled(reconstruct, args, ROUTE);
+    } finally {
+      this.loaderCall = false;
+    }
+    if (typeof subclass === 'object' && subclass.k === K.Global) {
+      const problem = arrayPrepareProblem(subclass.imp.canonical);
+      if (problem !== undefined) this.anomaly('OFF_SHAPE_CALL', `${ROUTE}: ${problem}`, false);
+    }
+    return made;
   }
 
   private addSkip(start: number, end: number): void {

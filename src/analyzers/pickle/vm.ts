@@ -12,7 +12,14 @@ import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
 import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
-import { instanceClasses, mayBeDict, REBUILD_FROM_TYPE_V2, UNKNOWN_CLASS, type ClassSet } from './instance-class.js';
+import {
+  instanceClasses,
+  mayBeDict,
+  REBUILD_FROM_TYPE_V2,
+  RECONSTRUCTORS,
+  UNKNOWN_CLASS,
+  type ClassSet,
+} from './instance-class.js';
 import { nativeStateHook, nativeStateProblem, unnamedNativeStateProblem } from './native-states.js';
 import { classStateHookProblems } from './state-hooks.js';
 import {
@@ -51,6 +58,7 @@ import {
 } from './load-cost.js';
 import { itemHookAfterBuild } from './item-hooks.js';
 import { arrayPrepareProblem, ROUTE, ROUTE_CALLABLE, routeSkips } from './joblib-subclass.js';
+import { nativeNewProblem } from './native-new.js';
 import { arrayStateHolds, dtypeBuildProblem, dtypeModel, dtypeShapedState, isDtypeCall } from './numpy-dtype.js';
 import gensimLoads from './data/gensim-load-companions.json' with { type: 'json' };
 import {
@@ -1166,7 +1174,9 @@ class PickleVm implements ModelContext {
         checkClassSinks(this.sinkHost, canonical, 'new', input);
         checkClassSinks(this.sinkHost, canonical, 'init', input);
         checkCallableSinks(this.sinkHost, canonical, input.args);
+        this.nativeNewCall(canonical, args);
       } else if (kind === 'NEWOBJ' || kind === 'NEWOBJ_EX') {
+        this.nativeNew(canonical, kind);
         // A class that builds itself in __new__ (pandas' Timestamp): NEWOBJ's arguments are a call's.
         this.checkCallHook(canonical, kind === 'NEWOBJ' ? args : undefined, true);
         this.newEmptyChecked(canonical, args, kwargs);
@@ -1182,6 +1192,23 @@ class PickleVm implements ModelContext {
       if (modelled !== undefined) return modelled;
     }
     return result;
+  }
+
+  /** NEWOBJ-style creation of a native class its library only writes by calling it (native-new.ts). */
+  private nativeNew(canonical: string, how: string, via?: string): void {
+    const problem = nativeNewProblem(canonical, how, via);
+    if (problem !== undefined) this.anomaly('NATIVE_NEW', problem, false);
+  }
+
+  /**
+   * A call of `cls.__new__`, or of a reconstructor that runs `cls.__new__(cls)` (copyreg.__newobj__/__newobj_ex__,
+   * scikit-learn's newObj): the class made without its __init__.
+   */
+  private nativeNewCall(canonical: string, args: PyVal): void {
+    if (canonical.endsWith('.__new__')) this.nativeNew(canonical.slice(0, -'.__new__'.length), `${canonical}()`);
+    if (canonical === 'copyreg._reconstructor' || !RECONSTRUCTORS.has(canonical)) return;
+    const cls = typeof args === 'object' && args.k === K.Tuple ? args.items[0] : undefined;
+    if (typeof cls === 'object' && cls.k === K.Global) this.nativeNew(cls.imp.canonical, `${canonical}()`, canonical);
   }
 
   /** What the effect checks (effect-checks.ts) may do to this run. */

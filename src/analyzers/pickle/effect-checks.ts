@@ -215,7 +215,12 @@ function checkArgs(host: EffectHost, canonical: string, e: CallableEffect, items
     if (typeof a === 'object' && a.k === K.Global && inFamily(root, a.imp.canonical)) continue;
     const msg = `${canonical}: argument ${k} is ${describe(a)}, not one of the ${root} classes its library passes`;
     // numpy refuses a non-ndarray subtype with TypeError; pandas' compat reading then builds the instance anyway.
-    if (e.compat === true && host.compatReading?.() !== false && k === '0' && !(typeof a === 'object' && a.k === K.Global && a.imp.canonical === root))
+    if (
+      e.compat === true &&
+      host.compatReading?.() !== false &&
+      k === '0' &&
+      !(typeof a === 'object' && a.k === K.Global && a.imp.canonical === root)
+    )
       host.offShape(`${msg}: ${COMPAT_READING}`, true);
     else host.offShape(msg, false);
   }

@@ -29,7 +29,9 @@ export function nativeNewProblem(canonical: string, how: string, via?: string): 
   const last = (s: string): string => s.slice(s.lastIndexOf('.') + 1);
   if (via !== undefined && f.routes.some((r) => r.startsWith('function:') && last(r) === last(via))) return undefined;
   const routes = f.routes
-    .map((r) => (r === 'call' ? 'a call of the class' : r === 'none' ? 'no reduce at all' : r.replace(/^function:/, '')))
+    .map((r) =>
+      r === 'call' ? 'a call of the class' : r === 'none' ? 'no reduce at all' : r.replace(/^function:/, ''),
+    )
     .join(', ');
   return (
     `${how} makes a ${f.class} without running its constructor: a native class whose C fields its constructor ` +

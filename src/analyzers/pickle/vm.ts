@@ -2161,6 +2161,17 @@ class PickleVm implements ModelContext {
       }
       pos = inner.end;
       array = inner.value ?? UNKNOWN;
+      // read() then runs _ensure_native_byte_order(array): it reads array.dtype.byteorder (and the dtype's fields) and,
+      // for a byte order other than the machine's, returns array.byteswap().newbyteorder('='). A byteswap the stream
+      // planted on the object its pickle returned is called (numpy's arrays have the method; their pickles plant none).
+      const swap = this.sinkHost.plantedAttr(array, 'byteswap');
+      if (swap !== undefined)
+        this.invokeModelled(
+          swap,
+          { k: K.Tuple, items: [], more: 0 },
+          "joblib's NumpyArrayWrapper.read calls byteswap() of the object its object-array pickle returned " +
+            '(_ensure_native_byte_order, when that object claims a non-native byte order)',
+        );
     } else {
       const bytes = count * dt.itemsize;
       if (!(pos + bytes <= this.dec.end)) {

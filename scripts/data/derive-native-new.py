@@ -84,20 +84,14 @@ def samples():
             pd.arrays.SparseArray([0, 1, 0]).sp_index, pd.arrays.SparseArray([0, 1, 0], kind='block').sp_index,
             np.random.default_rng(0), np.random.RandomState(0), np.random.SeedSequence(1), np.random.PCG64(1)]
     import statsmodels.api as sm
-    res = sm.tsa.SARIMAX(np.random.default_rng(0).normal(size=30), order=(1, 0, 0)).fit(disp=False)
-    ssm = res.model.ssm
-    for prefix in ('d', 'z', 's', 'c'):
-        try:
-            ssm._initialize_representation(prefix=prefix)
-            ssm._initialize_filter(prefix=prefix)
-            ssm._initialize_smoother(prefix=prefix)
-        except Exception:  # noqa: BLE001 (a prefix this model cannot make)
-            continue
-        for table in ('_statespaces', '_kalman_filters', '_kalman_smoothers'):
-            out += list(getattr(ssm, table, {}).values())
-        init = getattr(ssm, '_initialization', None)
-        if init is not None:
-            out += [v for v in vars(init).values() if type(v).__module__.endswith('_initialization')]
+    mod = sm.tsa.SARIMAX(np.random.default_rng(0).normal(size=30), order=(1, 0, 0))
+    res = mod.fit(disp=False)
+    mod.smooth(res.params)
+    sim = mod.simulation_smoother()
+    sim.simulate()
+    for owner in (mod.ssm, sim):
+        for table in ('_statespaces', '_kalman_filters', '_kalman_smoothers', '_simulation_smoothers'):
+            out += list(getattr(owner, table, {}).values())
     try:
         from sklearn.tree import DecisionTreeRegressor
         out.append(DecisionTreeRegressor().fit(np.eye(3), [0, 1, 2]).tree_)

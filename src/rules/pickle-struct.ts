@@ -56,6 +56,8 @@ export const pickleStruct: Rule = {
               ...(code === 'LOAD_COST' ? { cwe: 'CWE-400' } : {}),
               // Out-of-bounds read of the state's items, whose pointers the hook increfs and keeps.
               ...(code === 'NATIVE_STATE' ? { cwe: 'CWE-125' } : {}),
+              // A native object whose C fields its constructor never filled: read as pointers by the next code.
+              ...(code === 'NATIVE_NEW' ? { cwe: 'CWE-908' } : {}),
               // numpy treats the dtype's items as what its state claims: object pointers read from bytes, fields
               // read and written past the item.
               ...(code === 'DTYPE_STATE' ? { cwe: 'CWE-843' } : {}),

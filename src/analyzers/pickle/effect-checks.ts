@@ -16,6 +16,11 @@ export interface EffectHost {
   answersFromItems(v: PyVal): boolean;
   /** Checks `cls.__new__(cls, **kwargs)` against the derived sinks of that class's __new__ (class-sinks.ts). */
   classNew(cls: string, kwargs: PyVal): void;
+  /**
+   * Whether pandas.read_pickle's compat reading may follow a TypeError of the call checked now (false for a call a
+   * loader makes itself, such as joblib's NumpyArrayWrapper.read: pandas never reads that file that way).
+   */
+  compatReading?(): boolean;
 }
 
 const COMPAT_READING =
@@ -210,7 +215,12 @@ function checkArgs(host: EffectHost, canonical: string, e: CallableEffect, items
     if (typeof a === 'object' && a.k === K.Global && inFamily(root, a.imp.canonical)) continue;
     const msg = `${canonical}: argument ${k} is ${describe(a)}, not one of the ${root} classes its library passes`;
     // numpy refuses a non-ndarray subtype with TypeError; pandas' compat reading then builds the instance anyway.
-    if (e.compat === true && k === '0' && !(typeof a === 'object' && a.k === K.Global && a.imp.canonical === root))
+    if (
+      e.compat === true &&
+      host.compatReading?.() !== false &&
+      k === '0' &&
+      !(typeof a === 'object' && a.k === K.Global && a.imp.canonical === root)
+    )
       host.offShape(`${msg}: ${COMPAT_READING}`, true);
     else host.offShape(msg, false);
   }

@@ -43,6 +43,11 @@ export type AnomalyCode =
    */
   | 'NATIVE_STATE'
   /**
+   * A native class its library only ever writes by calling it is made by NEWOBJ or `cls.__new__` (native-new.ts): its
+   * C fields stay unset and the next code that reads it dereferences them (use of an uninitialised resource).
+   */
+  | 'NATIVE_NEW'
+  /**
    * A numpy.dtype BUILD state numpy applies unchecked and then treats unsafely (numpy-dtype.ts): object flags cleared
    * on an object type, fields past the item, a dtype changed after the stream handed it out. Type confusion and
    * out-of-bounds access in the loader.

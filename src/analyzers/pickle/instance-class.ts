@@ -12,7 +12,7 @@ import { K, kindName, type ObjV, type PyVal } from './values.js';
  * `newObj(obj)`, `return obj.__new__(obj)`, the reconstructor their classes' __reduce__ writes (at the old module
  * locations of 0.15 - 0.23 too, which the scikit-learn history pack admits with the same source in every version).
  */
-const RECONSTRUCTORS: ReadonlySet<string> = new Set([
+export const RECONSTRUCTORS: ReadonlySet<string> = new Set([
   'copyreg._reconstructor',
   'copyreg.__newobj__',
   'copyreg.__newobj_ex__',

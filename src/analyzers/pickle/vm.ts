@@ -12,7 +12,14 @@ import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
 import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
-import { instanceClasses, mayBeDict, REBUILD_FROM_TYPE_V2, UNKNOWN_CLASS, type ClassSet } from './instance-class.js';
+import {
+  instanceClasses,
+  mayBeDict,
+  REBUILD_FROM_TYPE_V2,
+  RECONSTRUCTORS,
+  UNKNOWN_CLASS,
+  type ClassSet,
+} from './instance-class.js';
 import { nativeStateHook, nativeStateProblem, unnamedNativeStateProblem } from './native-states.js';
 import { classStateHookProblems } from './state-hooks.js';
 import {
@@ -51,6 +58,8 @@ import {
   noteDropped,
 } from './load-cost.js';
 import { itemHookAfterBuild } from './item-hooks.js';
+import { arrayPrepareProblem, ROUTE, ROUTE_CALLABLE, routeSkips } from './joblib-subclass.js';
+import { nativeNewProblem } from './native-new.js';
 import { arrayStateHolds, dtypeBuildProblem, dtypeModel, dtypeShapedState, isDtypeCall } from './numpy-dtype.js';
 import gensimLoads from './data/gensim-load-companions.json' with { type: 'json' };
 import {
@@ -598,6 +607,8 @@ class PickleVm implements ModelContext {
   private gensimKeys = false;
   /** The stream names a gensim class whose own `load` reads files beside the model (gensimCompanions). */
   private gensimLoads = false;
+  /** A call the loader itself makes is being modelled (joblib's subclass route): pandas' compat reading is not. */
+  private loaderCall = false;
   /** A PUT key line was too long to read: a later GET of a missing key may be that value. */
   private memoKeyUnread = false;
   private readonly r: PickleRun;
@@ -1169,7 +1180,9 @@ class PickleVm implements ModelContext {
         checkClassSinks(this.sinkHost, canonical, 'new', input);
         checkClassSinks(this.sinkHost, canonical, 'init', input);
         checkCallableSinks(this.sinkHost, canonical, input.args);
+        this.nativeNewCall(canonical, args);
       } else if (kind === 'NEWOBJ' || kind === 'NEWOBJ_EX') {
+        this.nativeNew(canonical, kind);
         // A class that builds itself in __new__ (pandas' Timestamp): NEWOBJ's arguments are a call's.
         this.checkCallHook(canonical, kind === 'NEWOBJ' ? args : undefined, true);
         this.newEmptyChecked(canonical, args, kwargs);
@@ -1187,6 +1200,23 @@ class PickleVm implements ModelContext {
     return result;
   }
 
+  /** NEWOBJ-style creation of a native class its library only writes by calling it (native-new.ts). */
+  private nativeNew(canonical: string, how: string, via?: string): void {
+    const problem = nativeNewProblem(canonical, how, via);
+    if (problem !== undefined) this.anomaly('NATIVE_NEW', problem, false);
+  }
+
+  /**
+   * A call of `cls.__new__`, or of a reconstructor that runs `cls.__new__(cls)` (copyreg.__newobj__/__newobj_ex__,
+   * scikit-learn's newObj): the class made without its __init__.
+   */
+  private nativeNewCall(canonical: string, args: PyVal): void {
+    if (canonical.endsWith('.__new__')) this.nativeNew(canonical.slice(0, -'.__new__'.length), `${canonical}()`);
+    if (canonical === 'copyreg._reconstructor' || !RECONSTRUCTORS.has(canonical)) return;
+    const cls = typeof args === 'object' && args.k === K.Tuple ? args.items[0] : undefined;
+    if (typeof cls === 'object' && cls.k === K.Global) this.nativeNew(cls.imp.canonical, `${canonical}()`, canonical);
+  }
+
   /** What the effect checks (effect-checks.ts) may do to this run. */
   private readonly effectHost: EffectHost = {
     invokeModelled: (callee, args, why) => this.invokeModelled(callee, args, why),
@@ -1196,6 +1226,7 @@ class PickleVm implements ModelContext {
       typeof v === 'object' && v.k === K.Obj && v.planted !== undefined && mayAnswerLookups(instanceClasses(v)),
     classNew: (cls, kwargs) =>
       checkClassSinks(this.sinkHost, cls, 'new', { args: { k: K.Tuple, items: [], more: 0 }, kwargs }),
+    compatReading: () => !this.loaderCall,
   };
 
   /**
@@ -2107,8 +2138,8 @@ class PickleVm implements ModelContext {
     }
     let pos = filePos;
     this.r.joblibArrayAt ??= filePos;
-    // What joblib leaves on the stack: the object array's pickle returns it; numeric data makes an array of the
-    // wrapper's subclass (numpy.ndarray as joblib writes it; another ndarray subclass is rebuilt around the data).
+    // What read_array returns: the object array's pickle returns it; numeric data makes an array (the wrapper's
+    // subclass route below rebuilds it as any subclass other than numpy.ndarray and numpy.memmap).
     const subclass = dictGet(state, 'subclass');
     let array: PyVal =
       typeof subclass === 'object' && subclass.k === K.Global
@@ -2148,6 +2179,17 @@ class PickleVm implements ModelContext {
       }
       pos = inner.end;
       array = inner.value ?? UNKNOWN;
+      // read() then runs _ensure_native_byte_order(array): it reads array.dtype.byteorder (and the dtype's fields) and,
+      // for a byte order other than the machine's, returns array.byteswap().newbyteorder('='). A byteswap the stream
+      // planted on the object its pickle returned is called (numpy's arrays have the method; their pickles plant none).
+      const swap = this.sinkHost.plantedAttr(array, 'byteswap');
+      if (swap !== undefined)
+        this.invokeModelled(
+          swap,
+          { k: K.Tuple, items: [], more: 0 },
+          "joblib's NumpyArrayWrapper.read calls byteswap() of the object its object-array pickle returned " +
+            '(_ensure_native_byte_order, when that object claims a non-native byte order)',
+        );
     } else {
       const bytes = count * dt.itemsize;
       if (!(pos + bytes <= this.dec.end)) {
@@ -2159,7 +2201,35 @@ class PickleVm implements ModelContext {
     }
     if (filePos === d.argEnd) d.seek(pos);
     else this.addSkip(filePos, pos);
-    return array;
+    return this.joblibSubclass(subclass, array);
+  }
+
+  /**
+   * joblib's NumpyArrayWrapper.read with numpy 1.x (arrays have __array_prepare__): `subclass not in (ndarray,
+   * memmap)` compares the subclass with == (the class of an object runs its __eq__), and any other subclass makes
+   * `_reconstruct(subclass, (0,), 'b').__array_prepare__(array)` (joblib-subclass.ts). Modelled as that call, checked
+   * as an explicit one is (numpy's ndarray family), plus the __array_prepare__ the class runs. joblib writes wrappers
+   * for numpy.ndarray, numpy.matrix and numpy.memmap only.
+   */
+  private joblibSubclass(subclass: PyVal | undefined, array: PyVal): PyVal {
+    // No subclass attribute: joblib raises AttributeError reading it (a state not all kept is not judged here).
+    if (subclass === undefined) return array;
+    if (typeof subclass === 'object' && subclass.k === K.Global && routeSkips(subclass.imp.canonical)) return array;
+    this.implicitHooks(subclass, ['eq', 'ne']);
+    const reconstruct = this.derive(ROUTE_CALLABLE.module, ROUTE_CALLABLE.name, ROUTE);
+    const args: PyVal = { k: K.Tuple, items: [subclass, { k: K.Tuple, items: [0], more: 0 }, 'b'], more: 0 };
+    this.loaderCall = true;
+    let made: PyVal;
+    try {
+      made = this.invokeModelled(reconstruct, args, ROUTE);
+    } finally {
+      this.loaderCall = false;
+    }
+    if (typeof subclass === 'object' && subclass.k === K.Global) {
+      const problem = arrayPrepareProblem(subclass.imp.canonical);
+      if (problem !== undefined) this.anomaly('OFF_SHAPE_CALL', `${ROUTE}: ${problem}`, false);
+    }
+    return made;
   }
 
   private addSkip(start: number, end: number): void {

@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { effectOf, historyChecks } from '../../../src/analyzers/pickle/callable-effects.js';
 import { nativeStateHook } from '../../../src/analyzers/pickle/native-states.js';
+import { nativeWrittenBy } from '../../../src/analyzers/pickle/native-new.js';
 import { resolveImportName } from '../../../src/analyzers/pickle/names.js';
 import { classifyImport } from '../../../src/rules/classify.js';
 import { allPacks, allowEntry, refusedBy, type AllowEntry } from '../../../src/rules/data/allowlist.js';
@@ -26,7 +27,10 @@ function libraryUse(name: string, kind: string | undefined, withPayload: boolean
     // A native __setstate__ that reads a tuple state: the tuple its library writes (numbers where it writes numbers),
     // with the payload (or None) in the first item that is not a number.
     const numbers = new Set(native.numbers ?? []);
-    p.stackGlobal(m, n).emptyTuple().newobj().mark();
+    p.stackGlobal(m, n).emptyTuple();
+    if (nativeWrittenBy(name)?.includes('call')) p.reduce();
+    else p.newobj();
+    p.mark();
     let planted = false;
     for (let i = 0; i < native.lengths[0]!; i++) {
       if (numbers.has(i)) p.int(1);
@@ -36,8 +40,17 @@ function libraryUse(name: string, kind: string | undefined, withPayload: boolean
       } else p.none();
     }
     p.tuple().build();
+  } else if (kind === 'class' && !(nativeWrittenBy(name) ?? ['call']).includes('call')) {
+    // A native class its library writes only through a function (numpy's __generator_ctor, a __pyx_unpickle_*) or
+    // not at all: its pickles name it (that function's argument, a reference), never make it by NEWOBJ.
+    p.emptyDict().sbu('attr').stackGlobal(m, n).setitem();
+    if (withPayload) p.sbu('payload').stackGlobal('posix', 'system').setitem();
   } else if (kind === 'class') {
-    p.stackGlobal(m, n).emptyTuple().newobj().emptyDict().sbu('state');
+    // A native class its library only writes by calling it (native-new.ts) is called; any other is NEWOBJ'd.
+    p.stackGlobal(m, n).emptyTuple();
+    if (nativeWrittenBy(name)?.includes('call')) p.reduce();
+    else p.newobj();
+    p.emptyDict().sbu('state');
     payload();
     p.setitem();
     // A frame or panel of older pandas: the dict state pandas wrote carries its str _typ (HistoryCheck frame-state).

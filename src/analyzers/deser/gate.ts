@@ -6,19 +6,12 @@ import { analyzePythonModuleUnless, type AnalyzeOptions } from '../python/analyz
 import type { PythonModule } from '../python/module-model.js';
 import { SINK_BY_NAME } from './apis.js';
 
-/** Tokens that make a file worth analysing on their own (transports, media types, unpicklers, dynamic imports). */
-const ALWAYS_TOKENS: readonly string[] = [
-  'recv_pyobj',
-  'recv_serialized',
-  'multiprocessing',
-  'Unpickler',
-  'jsonpickle',
-  'read_pickle',
-  'shelve',
-  'allow_pickle',
-  'import_module',
-  '__import__',
-  '_deserializer',
+/**
+ * Tokens of ALWAYS_TOKENS that make a file worth analysing for what it serves, not for a deserializer that data
+ * handed to its functions can reach: serialized media types (a handler's content-type check, SCHEMALESS-ENDPOINT)
+ * and Celery's serializer settings (a transport's configuration).
+ */
+const CONTEXT_TOKEN_LIST: readonly string[] = [
   'accept_content',
   'task_serializer',
   'result_serializer',
@@ -33,6 +26,22 @@ const ALWAYS_TOKENS: readonly string[] = [
   'x-joblib',
   'x-cloudpickle',
   '+pickle',
+];
+
+/** Tokens that make a file worth analysing on their own (transports, media types, unpicklers, dynamic imports). */
+const ALWAYS_TOKENS: readonly string[] = [
+  'recv_pyobj',
+  'recv_serialized',
+  'multiprocessing',
+  'Unpickler',
+  'jsonpickle',
+  'read_pickle',
+  'shelve',
+  'allow_pickle',
+  'import_module',
+  '__import__',
+  '_deserializer',
+  ...CONTEXT_TOKEN_LIST,
   '_object_list',
   'gather_object',
   'init_rpc',
@@ -87,27 +96,7 @@ function hasAlwaysToken(text: string): boolean {
   return false;
 }
 
-/**
- * Tokens of ALWAYS_TOKENS that make a file worth analysing for what it serves, not for a deserializer that data
- * handed to its functions can reach: serialized media types (a handler's content-type check, SCHEMALESS-ENDPOINT)
- * and Celery's serializer settings (a transport's configuration).
- */
-const CONTEXT_TOKENS: ReadonlySet<string> = new Set([
-  'accept_content',
-  'task_serializer',
-  'result_serializer',
-  'CELERY_',
-  'octet-stream',
-  'python-pickle',
-  'x-pickle',
-  'application/pickle',
-  'python-serialize',
-  'vnd.python.pickle',
-  'x-dill',
-  'x-joblib',
-  'x-cloudpickle',
-  '+pickle',
-]);
+const CONTEXT_TOKENS: ReadonlySet<string> = new Set(CONTEXT_TOKEN_LIST);
 
 /** Tokens that hold a deserializer only together with another word (see mayHoldDeserializer). */
 const DYNAMIC_IMPORT_TOKENS: ReadonlySet<string> = new Set(['import_module', '__import__']);

@@ -20,7 +20,6 @@ Python class that its pickles wrote with NEWOBJ: pandas' offsets before 1.1, sci
 The VM reports NEWOBJ/NEWOBJ_EX and `cls.__new__` calls of those classes (PICKLE-STRUCT NATIVE_NEW).
 Usage: /usr/bin/python3 scripts/data/derive-native-new.py > src/analyzers/pickle/data/native-new.json
 """
-import glob
 import importlib
 import json
 import os
@@ -31,19 +30,10 @@ warnings.simplefilter('ignore')
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
 sys.path.insert(0, os.path.join(ROOT, 'scripts', 'fixtures'))
 from proof import in_fork  # noqa: E402
+from admitted_names import admitted  # noqa: E402
 
 HEAPTYPE = 1 << 9
 NEWOBJ = ('copyreg.__newobj__', 'copyreg.__newobj_ex__')
-
-
-def admitted():
-    names = set()
-    for f in glob.glob(os.path.join(ROOT, 'src/rules/data/packs/*.json')) + glob.glob(
-            os.path.join(ROOT, 'src/rules/data/packs/history/*.json')):
-        names.update(json.load(open(f))['entries'])
-    for f in ('sklearn-allowlist.json', 'torch-allowlist.json'):
-        names.update(json.load(open(os.path.join(ROOT, 'src/rules/data', f)))['entries'])
-    return sorted(names)
 
 
 def resolve(name):

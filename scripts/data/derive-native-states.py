@@ -25,7 +25,6 @@ a signal or returned: the VM then admits a BUILD of such a class only with a tup
    number there (a planted object would have its conversion method run inside the hook).
 Usage: /usr/bin/python3 scripts/data/derive-native-states.py > src/analyzers/pickle/data/native-states.json
 """
-import glob
 import importlib
 import inspect
 import json
@@ -38,16 +37,7 @@ warnings.simplefilter('ignore')
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
 sys.path.insert(0, os.path.join(ROOT, 'scripts', 'fixtures'))
 from proof import in_fork  # noqa: E402
-
-
-def admitted():
-    names = set()
-    for f in glob.glob(os.path.join(ROOT, 'src/rules/data/packs/*.json')) + glob.glob(
-            os.path.join(ROOT, 'src/rules/data/packs/history/*.json')):
-        names.update(json.load(open(f))['entries'])
-    for f in ('sklearn-allowlist.json', 'torch-allowlist.json'):
-        names.update(json.load(open(os.path.join(ROOT, 'src/rules/data', f)))['entries'])
-    return sorted(names)
+from admitted_names import admitted  # noqa: E402
 
 
 def native_hook(cls):

@@ -15,6 +15,12 @@ a release): anttilankinen/catboost, whose version.py says '1.2.10+tweediewithunc
 core.py commit 1b307779 (read_file, offsets 72,000 - 112,000: the whole _CatBoostBase class) the 1.0.4 __getstate__
 and __setstate__ (the same dict, '__model' to _load_from_string, which asserts bytes) with one added statement,
 self._canonized_params = None, and no __getattr__; its subclasses were not read.
+The real CatBoost pickles of test/fixtures/real-world/public-manifest.json name their writer in the model's
+catboost_version_info (Branch/Commit/Summary): 1.2.3, 1.2.5, 1.2.7 (commit f903943a), 1.2.8 (0bcf2525), 1.2.10
+(b1bd2a6d) and two master builds: all in the unread span, all admitted in the shape the checked hooks read. The index
+stores version.py at the 1.2.7 and 1.2.8 release commits ('1.2.7', '1.2.8') but core.py at none of those commits (a
+file is stored at the commits that change it): reading 1.1 - 1.2.x needs the commit of core.py's last change before
+each release, which no source here gives.
 
 What pickle.dump of a model writes (_CatBoostBase.__getstate__, every version): NEWOBJ (or copyreg._reconstructor)
 of the class and one BUILD of a dict: the init parameters (str keys), '__model' (the model serialized by the native

@@ -2,12 +2,25 @@
 CatBoost's released versions pickle, read by scripts/data/derive-history.py. REVIEW keys are owner.hook@hash of the
 hook's syntax tree; docs/packs/history/catboost.json lists the versions each is found in.
 
-Sources (scripts/data/history/pins.json): every release 0.1.1 - 0.24.4 (2017-07 - 2020-12) from the fork
-dmsivkov/catboost, which carries the upstream tags and release commits; and the newest catboost/catboost core.py the
-search tool's index stores (commit 001a0b5b, 2025: it names scikit-learn 1.6's tags), read with read_file into
-~/.cache/sentinel-history/index/ (INDEX_READS). CatBoost 0.25 - 1.2.x releases between them are not read (no fork
-of that time is within fetch's limit, and the index cannot list a file's stored commits): the entries' ranges name
-what was read, not those releases.
+Sources (scripts/data/history/pins.json): every release 0.1.1 - 1.0.4 (2017-07 - 2022-01): 0.1.1 - 0.23.2 from the
+fork dmsivkov/catboost, 0.24 - 1.0.4 from the fork jochenater/catboost (both carry the upstream tags, pinned at the
+tags' commits, or at the release commits where a tag is missing); and the newest catboost/catboost core.py the search
+tool's index stores (commit 001a0b5b, 2026: it names scikit-learn 1.6's tags and catboost issue #3106), read with
+read_file into ~/.cache/sentinel-history/index/ (INDEX_READS). Not read: the releases 1.1 - 1.2.x (2022-09 - 2025).
+No fork within fetch's size limit reaches them (the forks listed by find_files for core.py and fetched end by
+2022-02; andrey-khropov/catboost and itlab-vision/catboost are over 1 GB), and the index, which stores many versions
+of upstream's core.py, gives a version only at a commit one already knows (read_file without a commit answers
+001a0b5b). The entries' ranges name what was read, not those releases. Seen but not counted (a fork's snapshot, not
+a release): anttilankinen/catboost, whose version.py says '1.2.10+tweediewithuncertainty' (commit 5d9e6ec6), keeps at
+core.py commit 1b307779 (read_file, offsets 72,000 - 112,000: the whole _CatBoostBase class) the 1.0.4 __getstate__
+and __setstate__ (the same dict, '__model' to _load_from_string, which asserts bytes) with one added statement,
+self._canonized_params = None, and no __getattr__; its subclasses were not read.
+The real CatBoost pickles of test/fixtures/real-world/public-manifest.json name their writer in the model's
+catboost_version_info (Branch/Commit/Summary): 1.2.3, 1.2.5, 1.2.7 (commit f903943a), 1.2.8 (0bcf2525), 1.2.10
+(b1bd2a6d) and two master builds: all in the unread span, all admitted in the shape the checked hooks read. The index
+stores version.py at the 1.2.7 and 1.2.8 release commits ('1.2.7', '1.2.8') but core.py at none of those commits (a
+file is stored at the commits that change it): reading 1.1 - 1.2.x needs the commit of core.py's last change before
+each release, which no source here gives.
 
 What pickle.dump of a model writes (_CatBoostBase.__getstate__, every version): NEWOBJ (or copyreg._reconstructor)
 of the class and one BUILD of a dict: the init parameters (str keys), '__model' (the model serialized by the native
@@ -65,11 +78,12 @@ REVIEW = {
     "catboost.core._CatBoostBase.__setstate__@395754e2976c": (
         "checked", _STATE.format("_deserialize_model: DeserializeModel of a TString",
                                  "'_prediction_values_change'/'_loss_value_change'"), _CHECK),
-    # 0.24 - 0.24.4: _load_from_string asserts bytes, then DeserializeModel (0.24.2 on ReadZeroCopyModel of the bytes)
+    # 0.24 - 1.0.4: _load_from_string asserts bytes, then DeserializeModel (0.24.2 on ReadZeroCopyModel of the bytes; the
+    # native _deserialize_model and _set_test_evals of 0.25 - 1.0.4 are those of 0.24.4, read in _catboost.pyx at the tags)
     "catboost.core._CatBoostBase.__setstate__@c48966754965": (
         "checked", _STATE.format("_load_from_string: bytes asserted, then the native reader",
                                  "'_prediction_values_change'/'_loss_value_change'"), _CHECK),
-    # 2025 master: _load_from_blob asserts bytes or memoryview, then ReadZeroCopyModel
+    # 2026 master: _load_from_blob asserts bytes or memoryview, then ReadZeroCopyModel
     "catboost.core._CatBoostBase.__setstate__@68dc9eecf21a": (
         "checked", _STATE.format("_load_from_blob: bytes or memoryview asserted, then ReadZeroCopyModel",
                                  "'_prediction_values_change'/'_loss_value_change'"), _CHECK),

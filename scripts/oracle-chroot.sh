@@ -12,9 +12,12 @@ SUITE=${1:?usage: oracle-chroot.sh <suite> <dir> [mirror]}
 DIR=${2:?usage: oracle-chroot.sh <suite> <dir> [mirror]}
 MIRROR=${3:-http://deb.debian.org/debian}
 
-# The libraries whose names the allowlist packs admit and whose loaders the oracle runs.
+# The libraries whose names the allowlist packs admit and whose loaders the oracle runs; dask and distributed because
+# xgboost.dask (admitted names) imports them: without them a load that names it raises an import of 'dask' outside the
+# admitted libraries (an event of the environment, not of the program; the host has them).
 PACKAGES="python3 python3-numpy python3-scipy python3-pandas python3-sklearn python3-joblib python3-statsmodels
-python3-torch python3-xgboost python3-networkx python3-gensim python3-dateutil python3-tz python3-h5py"
+python3-torch python3-xgboost python3-networkx python3-gensim python3-dateutil python3-tz python3-h5py
+python3-dask python3-distributed"
 
 if [ ! -x "$DIR/usr/bin/apt-get" ]; then
   mkdir -p "$DIR"

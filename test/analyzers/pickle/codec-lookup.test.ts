@@ -79,15 +79,20 @@ describe('codec names the stream chooses', () => {
 
 describe('oracle fuzzer regressions', () => {
   const dir = join(import.meta.dirname, '../../fixtures/oracle-regressions');
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { failures: { file: string }[] };
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+    failures: { file: string; events: [string, string][] }[];
+  };
   it('the manifest lists every file in the folder', () => {
     const files = readdirSync(dir).filter((f) => f !== 'manifest.json');
     assert.deepEqual([...new Set(manifest.failures.map((f) => f.file))].sort(), files.sort());
   });
-  for (const { file } of manifest.failures) {
+  for (const { file, events } of manifest.failures) {
     it(`${file} is blocked`, async () => {
       const report = await scan([join(dir, file)]);
       assert.equal(report.summary.gate.passed, false);
+      // The codec lookups and compiles are this file's; the folder's other failures (a scikit-learn function called
+      // by the stream) are checked where their fix is tested (test/rules/sklearn-stored-functions.test.ts).
+      if (!events.some(([e, a]) => e === 'compile' || (e === 'import' && a.startsWith("('encodings.")))) return;
       assert.ok(
         report.findings.some(
           (f) =>

@@ -9,9 +9,14 @@
 // its seed, so this generator rewrites it (--replay). Offline, not in CI: it runs hostile programs (in children).
 // --attribute re-runs the crashes a run recorded with one load per fresh child and names the program each crash comes
 // from (attributeCrashes); --pool-from draws from the packs of an older tree, so that indexes mean the run's programs.
+// --chroot DIR runs the loaders under DIR's /usr/bin/python3 (a Debian chroot made by scripts/oracle-chroot.sh, e.g.
+// sid's newest pickle, pandas, joblib, torch and numpy; the worker and its input files are copied into DIR/tmp), and
+// --python PATH under another interpreter of this host; the default is this host's /usr/bin/python3. torch.load runs
+// with weights_only=False where torch has that argument (the hostile-user case: torch >= 2.6 defaults to True, which
+// is not the pickle loader route); the summary records the interpreter and the torch.load mode.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scan } from '../src/api/scan.js';
@@ -24,6 +29,44 @@ import { composeProgram, ORACLE_MARKER, type AdmittedName, type ComposerVersion 
 const ROOT = new URL('..', import.meta.url).pathname;
 const PYTHON = '/usr/bin/python3';
 const WORKER = join(ROOT, 'scripts/fuzz-oracle/worker.py');
+
+/** Where the loaders run: an interpreter of this host, or /usr/bin/python3 inside a chroot (--chroot). */
+interface Interpreter {
+  /** The command that starts the interpreter (then the worker's path and arguments). */
+  command: string[];
+  /** The chroot's directory, or '' for this host's file system. */
+  root: string;
+  /** The worker script as the interpreter sees it. */
+  worker: string;
+  /** A directory for the worker's input files: as this process writes it (host) and as the interpreter reads it. */
+  dir: { host: string; inside: string };
+}
+
+function interpreterOf(a: { python?: string; chroot?: string }): Interpreter {
+  if (a.chroot) {
+    const root = a.chroot.replace(/\/+$/, '');
+    const inside = `/tmp/sentinel-oracle-${process.pid}`;
+    return {
+      command: ['chroot', root, PYTHON],
+      root,
+      worker: `${inside}/worker.py`,
+      dir: { host: root + inside, inside },
+    };
+  }
+  return { command: [a.python ?? PYTHON], root: '', worker: WORKER, dir: { host: tmpdir(), inside: tmpdir() } };
+}
+
+/** Why the interpreter cannot run the worker, or undefined. */
+function interpreterProblem(it: Interpreter): string | undefined {
+  if (!it.root)
+    return existsSync(it.command[0]!) ? undefined : `fuzz:oracle needs ${it.command[0]} with the ML libraries`;
+  if (!existsSync(join(it.root, PYTHON)))
+    return `${it.root} has no ${PYTHON} (scripts/oracle-chroot.sh SUITE ${it.root})`;
+  // The worker reads /proc/self/status (its address-space cap), and torch and numpy read /proc at import.
+  if (!existsSync(join(it.root, 'proc/self/status')))
+    return `mount proc in the chroot: mount -t proc proc ${it.root}/proc`;
+  return undefined;
+}
 const OUT = join(ROOT, 'test/fixtures/oracle-regressions');
 const LOADERS = ['pickle', 'pandas', 'joblib', 'torch', 'numpy'] as const;
 type Loader = (typeof LOADERS)[number];
@@ -66,6 +109,10 @@ interface Args {
   only?: RegExp;
   /** The program composer (scripts/fuzz-oracle/program.ts ComposerVersion): 2 from stop 41, 1 for earlier runs. */
   composer: ComposerVersion;
+  /** Run the loaders under this interpreter of this host instead of /usr/bin/python3. */
+  python?: string;
+  /** Run the loaders under /usr/bin/python3 of this chroot (scripts/oracle-chroot.sh; /proc mounted in it). */
+  chroot?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -100,6 +147,8 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--repeat') a.repeat = Number(argv[++i]);
     else if (v === '--only') a.only = new RegExp(argv[++i]!);
     else if (v === '--composer') a.composer = Number(argv[++i]) === 1 ? 1 : 2;
+    else if (v === '--python') a.python = argv[++i];
+    else if (v === '--chroot') a.chroot = argv[++i];
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -187,6 +236,8 @@ interface Ready {
   unloadable: number[];
   /** The reviewed hooks (pack `rebuild` fields) installed here whose own native parse the oracle allows. */
   reviewedHooks: string[];
+  /** How the worker calls torch.load (weights_only=False where torch has the argument). */
+  torchLoad?: string;
 }
 
 type AuditEvent = [string, string] | [string, string, string];
@@ -200,8 +251,11 @@ class Worker {
   children = 0;
   killed = 0;
 
-  constructor(namesFile: string, roots: readonly string[], reviewedFile: string) {
-    this.proc = spawn(PYTHON, [WORKER, namesFile, roots.join(','), reviewedFile], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(it: Interpreter, namesFile: string, roots: readonly string[], reviewedFile: string) {
+    const [cmd, ...pre] = it.command;
+    this.proc = spawn(cmd!, [...pre, it.worker, namesFile, roots.join(','), reviewedFile], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.proc.stderr.on('data', (d: Buffer) => {
       if (process.env.ORACLE_DEBUG) process.stderr.write(d);
     });
@@ -286,6 +340,7 @@ async function canaries(
   workers: readonly Worker[],
   flagged: (e: string, a: string) => boolean,
   timeout: number,
+  root: string,
 ): Promise<void> {
   const forms = CANARIES.map((c) => formsOf(new TextEncoder().encode(c)));
   for (const w of workers) {
@@ -301,7 +356,8 @@ async function canaries(
       if ((await sentinelPasses(loader, f)).passes) throw new Error(`canary ${i} passes Sentinel under ${loader}`);
     }
   }
-  if (existsSync(`/tmp/${ORACLE_MARKER}/canary`)) throw new Error('a canary wrote its file: the veto did not hold');
+  if (existsSync(`${root}/tmp/${ORACLE_MARKER}/canary`))
+    throw new Error('a canary wrote its file: the veto did not hold');
 }
 
 /** The kernel's log lines about a fault of process `pid` (dmesg: `python3[pid]: segfault at ...`), best effort. */
@@ -512,8 +568,10 @@ async function attributeCrashes(
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  if (!existsSync(PYTHON)) {
-    process.stderr.write(`fuzz:oracle needs ${PYTHON} with the ML libraries\n`);
+  const it = interpreterOf(args);
+  const problem = interpreterProblem(it);
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
     process.exit(2);
   }
   const packs = args.poolFrom
@@ -529,13 +587,18 @@ async function main(): Promise<void> {
   const flagged = (event: string, args: string): boolean => flaggedEvent(event, args, rootSet);
   // An event a reviewed hook's own native parse raised (the worker's allowance tagged it) is not counted.
   const counted = (ev: AuditEvent): boolean => ev[2] === undefined && flagged(ev[0], ev[1]);
-  const namesFile = join(tmpdir(), `sentinel-oracle-names-${process.pid}.txt`);
-  writeFileSync(namesFile, all.map((n) => `${n.module} ${n.name}`).join('\n'));
-  const reviewedFile = join(tmpdir(), `sentinel-oracle-reviewed-${process.pid}.txt`);
-  writeFileSync(reviewedFile, reviewedHooks(packs).join('\n'));
+  mkdirSync(it.dir.host, { recursive: true });
+  if (it.root) {
+    copyFileSync(WORKER, join(it.dir.host, 'worker.py'));
+    process.on('exit', () => rmSync(it.dir.host, { recursive: true, force: true }));
+  }
+  const namesName = `sentinel-oracle-names-${process.pid}.txt`;
+  writeFileSync(join(it.dir.host, namesName), all.map((n) => `${n.module} ${n.name}`).join('\n'));
+  const reviewedName = `sentinel-oracle-reviewed-${process.pid}.txt`;
+  writeFileSync(join(it.dir.host, reviewedName), reviewedHooks(packs).join('\n'));
   const workers = Array.from(
     { length: args.replay || args.attribute ? 1 : args.workers },
-    () => new Worker(namesFile, roots, reviewedFile),
+    () => new Worker(it, join(it.dir.inside, namesName), roots, join(it.dir.inside, reviewedName)),
   );
   const ready = await Promise.all(workers.map((w) => w.ready));
   // Names no loader resolves here (their library, or that version of it, is not installed) are drawn rarely.
@@ -615,12 +678,16 @@ async function main(): Promise<void> {
       indexes: [args.start, args.start + n],
       pool: pool(n),
       unloadableHistory: Object.fromEntries(history.map((l) => [l, byName(l)])),
+      python: ready[0]!.python,
+      interpreter: it.root ? `chroot ${it.root} ${PYTHON}` : it.command[0],
+      versions: ready[0]!.versions,
+      unloadable: rare.map((n) => `${n.module}.${n.name}`),
     };
     process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
     if (args.summary) writeFileSync(args.summary, JSON.stringify(summary, null, 1) + '\n');
     return;
   }
-  await canaries(workers, flagged, args.timeout);
+  await canaries(workers, flagged, args.timeout, it.root);
   if (args.attribute) {
     const summary = await attributeCrashes(args, workers[0]!, (i) => compose(i), {
       entries: all.length,
@@ -824,6 +891,8 @@ async function main(): Promise<void> {
     batch: args.batch,
     timeoutSeconds: args.timeout,
     python: ready[0]!.python,
+    interpreter: it.root ? `chroot ${it.root} ${PYTHON}` : it.command[0],
+    torchLoad: ready[0]!.torchLoad ?? null,
     versions: ready[0]!.versions,
     names: all.length,
     pool: pool(programs),

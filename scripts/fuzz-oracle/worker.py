@@ -19,7 +19,9 @@ Protocol with the driver (binary requests on stdin, JSON lines on stdout):
   response   : {"results": [{"loader": L, "program": i, "end": ..., "events": [[event, repr], ...], "veto": bool,
                 "pid": the child's pid when the load ended it (crash, timeout), else null}...],
                 "children": forks so far, "killed": children killed by the watchdog}
-Loaders (mask bits): 1 pickle.loads, 2 pandas.read_pickle, 4 joblib.load, 8 torch.load (bytes are a zip),
+Loaders (mask bits): 1 pickle.loads, 2 pandas.read_pickle, 4 joblib.load, 8 torch.load (bytes are a zip; with
+weights_only=False wherever torch has that argument: torch >= 2.6 defaults to True, a restricted unpickler, and the
+oracle's case is the user who loads a checkpoint with the pickle loader; the ready line's "torchLoad" says which),
 16 numpy.load(allow_pickle=True) (bytes are an .npy). Every program is loaded by every loader of the mask.
 argv: names file (one "module name" a line), admitted roots (comma-separated), and optionally the reviewed hooks
 file (one "entry_module entry_name hook_module hook_class" a line: an admitted class and the class whose __setstate__
@@ -96,7 +98,7 @@ def flagged(event, text, roots):
 # unpickler), and the files of their pure-Python unpicklers, whose frame calling a hook must be BUILD (load_build).
 LOADER_MODULES = ('pickle', 'pandas.io.pickle', 'pandas.compat.pickle_compat', 'joblib.numpy_pickle',
                   'joblib.numpy_pickle_compat', 'joblib.numpy_pickle_utils', 'torch.serialization', 'numpy.lib.format',
-                  'numpy.lib.npyio')
+                  'numpy.lib.npyio', 'numpy.lib._npyio_impl', 'numpy.lib._format_impl')  # the last two: numpy >= 2
 PURE_UNPICKLERS = ('pickle', 'pandas.compat.pickle_compat', 'joblib.numpy_pickle', 'joblib.numpy_pickle_compat')
 
 
@@ -263,6 +265,25 @@ def compat_targets(module, name):
         return []
 
 
+def torch_load_kwargs():
+    """weights_only=False where torch.load has the argument (torch >= 1.13; the default from 2.6 is True)."""
+    import inspect
+    import torch
+    try:
+        params = inspect.signature(torch.load).parameters
+    except (TypeError, ValueError):
+        return {}
+    return {'weights_only': False} if 'weights_only' in params else {}
+
+
+def torch_load_mode():
+    try:
+        kwargs = torch_load_kwargs()
+    except BaseException:
+        return None  # torch not installed
+    return 'torch.load(f' + ''.join(f', {k}={v!r}' for k, v in kwargs.items()) + ')'
+
+
 def loader_fn(bit):
     if bit == 1:
         import pickle
@@ -275,7 +296,8 @@ def loader_fn(bit):
         return lambda b: joblib.load(io.BytesIO(b))
     if bit == 8:
         import torch
-        return lambda b: torch.load(io.BytesIO(b))
+        kwargs = torch_load_kwargs()
+        return lambda b: torch.load(io.BytesIO(b), **kwargs)
     import numpy
     return lambda b: numpy.load(io.BytesIO(b), allow_pickle=True)
 
@@ -556,7 +578,8 @@ def main():
     gc.freeze()
     sys.stdout.write(json.dumps({'ready': True, 'python': sys.version.split()[0], 'versions': versions,
                                  'unloadable': unloadable,
-                                 'reviewedHooks': sorted({v[0] for v in allowance.hooks.values()})}) + '\n')
+                                 'reviewedHooks': sorted({v[0] for v in allowance.hooks.values()}),
+                                 'torchLoad': torch_load_mode()}) + '\n')
     sys.stdout.flush()
     server = Server(roots, allowance)
     stdin = sys.stdin.buffer.fileno()

@@ -16,6 +16,7 @@ import { scanFixture } from '../helpers/proof-fixtures.js';
 import { runPickle, PLAIN_LOADER } from '../../src/analyzers/pickle/vm.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { MemorySource } from '../../src/sources/byte-source.js';
+import { buildZip } from '../formats/zip/zip-builder.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const PYTHON = '/usr/bin/python3';
@@ -240,4 +241,47 @@ describe('oracle fuzzer: allowance for reviewed native parses', () => {
       },
     );
   }
+});
+
+// torch.load's default became weights_only=True in torch 2.6 (a restricted unpickler): the oracle's torch loader is
+// the pickle loader route (the user who loads a checkpoint with weights_only=False), so it says so explicitly, and a
+// call planted in a checkpoint's data.pkl reaches the audit hook under it (seen and vetoed).
+describe('oracle fuzzer: the torch.load it runs', () => {
+  const hasTorch = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+  it(
+    'torch.load(f, weights_only=False); a planted os.system in archive/data.pkl is seen and vetoed',
+    { skip: hasTorch ? false : `needs ${PYTHON} with torch` },
+    () => {
+      const pkl = new TextEncoder().encode(`cos\nsystem\n(Vecho ${ORACLE_MARKER}\ntR.`);
+      const zip = buildZip([
+        { name: 'archive/data.pkl', data: pkl },
+        { name: 'archive/version', data: new TextEncoder().encode('3\n') },
+      ]);
+      const file = join(tmpdir(), `sentinel-oracle-torch-test-${process.pid}.pt`);
+      writeFileSync(file, zip);
+      const code = [
+        'import json, sys',
+        `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'scripts/fuzz-oracle'))})`,
+        'import worker',
+        `data = open(${JSON.stringify(file)}, 'rb').read()`,
+        "end, events, veto = worker.probe(data, 8, {'torch'}, [])",
+        'print(json.dumps({"mode": worker.torch_load_mode(), "end": end, "events": events, "veto": veto}))',
+      ].join('\n');
+      const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+        mode: string;
+        end: string;
+        events: [string, string][];
+        veto: boolean;
+      };
+      assert.equal(out.mode, 'torch.load(f, weights_only=False)');
+      assert.equal(out.veto, true, JSON.stringify(out));
+      assert.equal(out.end, 'vetoed');
+      assert.ok(
+        out.events.some(([e, a]) => e === 'os.system' && a.includes(ORACLE_MARKER)),
+        JSON.stringify(out.events),
+      );
+    },
+  );
 });

@@ -226,6 +226,34 @@ function checkArgs(host: EffectHost, canonical: string, e: CallableEffect, items
   }
 }
 
+/**
+ * The classes of CODEC_LOOKUP whose `__new__` takes (object, encoding, errors): NEWOBJ and NEWOBJ_EX (`cls.__new__(cls,
+ * *args, **kwargs)`) reach the same codec lookup as a call (an oracle program under numpy 2.4: NEWOBJ of numpy.bytes_
+ * with ('builtins', 'exec') imported encodings.exec). bytearray's __new__ takes no argument (its __init__ encodes).
+ */
+const CODEC_NEW = new Set([
+  'builtins.str',
+  'builtins.bytes',
+  'numpy.bytes_',
+  'numpy.str_',
+  'numpy.string_',
+  'numpy.unicode_',
+]);
+
+/** NEWOBJ/NEWOBJ_EX of a str or bytes class with an encoding the stream chose (checkCodec), or with keywords. */
+export function checkNewCodec(host: EffectHost, canonical: string, args: PyVal, kwargs?: PyVal): void {
+  if (!CODEC_NEW.has(canonical)) return;
+  if (typeof kwargs === 'object' && !(kwargs.k === K.Dict && kwargs.n === 0)) {
+    host.offShape(
+      `${canonical}: made by NEWOBJ_EX with keyword arguments (encoding= is looked up by name: CPython imports ` +
+        'encodings.<name> for a codec it has not loaded); pickles write a str or bytes object with its value only',
+      false,
+    );
+    return;
+  }
+  checkCodec(host, canonical, args);
+}
+
 /** A codec named by the stream that no pickle writer uses is a lookup that may import `encodings.<name>`. */
 function checkCodec(host: EffectHost, canonical: string, args: PyVal): void {
   if (typeof args !== 'object' || args.k !== K.Tuple) return;

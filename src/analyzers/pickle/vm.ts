@@ -33,7 +33,7 @@ import {
   reviewedClass,
   type ImplicitHook,
 } from './callable-effects.js';
-import { checkDtypeSource, checkEffects, type EffectHost } from './effect-checks.js';
+import { checkDtypeSource, checkEffects, checkNewCodec, type EffectHost } from './effect-checks.js';
 import {
   checkCallableSinks,
   checkClassSinks,
@@ -1188,6 +1188,7 @@ class PickleVm implements ModelContext {
         this.newEmptyChecked(canonical, args, kwargs);
         if (effective === callee) this.checkTzText(canonical, args, kwargs);
         checkDtypeSource(this.effectHost, canonical, args, kwargs);
+        checkNewCodec(this.effectHost, canonical, args, kwargs);
         checkClassSinks(this.sinkHost, canonical, 'new', { args, kwargs });
       }
       if (canonical === REBUILD_FROM_TYPE_V2 || canonical === REBUILD_PARAMETER_WITH_STATE) {

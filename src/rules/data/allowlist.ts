@@ -158,6 +158,8 @@ interface LegacyFile {
   excluded?: Record<string, string>;
   /** torch: entries admitted from other releases' pinned source, with where each was read (their versions). */
   release_sources?: Record<string, string>;
+  /** scikit-learn: what each entry is (class, function...) and how the library's own pickles use it. */
+  evidence?: Record<string, { kind?: string; usage?: string[] }>;
 }
 
 /** torch and scikit-learn, derived by their own scripts (entries are reason strings; sklearn's `excluded` is its review log). */
@@ -172,9 +174,16 @@ function legacySource(id: string, title: string, file: unknown, versionKey: stri
     },
     entry: (name) => {
       const other = load().release_sources?.[name];
+      // scikit-learn's functions (score functions, BisectingKMeans' k-means step) are values an estimator holds and
+      // calls in fit: a stored reference, as the history pack admits the same functions at their older locations.
+      // The stream's own call of one is no library shape, and the review of its body held for one version only
+      // (scikit-learn 1.9's _kmeans_single_lloyd reads /proc/self/maps and calls into libgomp through threadpoolctl
+      // before it looks at an argument; mutual_info_* run joblib workers from 1.5).
+      const stored = load().evidence?.[name]?.kind === 'function';
       return {
         reason: load().entries[name]!,
         source: id,
+        ...(stored ? { kind: 'reference', calls: 'none' as const } : {}),
         versions: other ?? `${id} ${String((load() as unknown as Record<string, unknown>)[versionKey])}`,
         reading: other !== undefined ? `pickle.load with ${other}` : 'pickle.load',
       };

@@ -219,6 +219,22 @@ export const CALL_HOOKS: readonly CallHook[] = [
     },
   },
   {
+    // pandas < 2.0 wrote a Timedelta as Timedelta(value) (the old reduce calls the class with its int64 nanoseconds;
+    // seen in pandas 1.1.5's pickles of offsets). The constructor converts other values by type: a str is parsed, a
+    // float or an int with a unit scaled, an object's own conversions run. Only the written shape is admitted.
+    what: "converts its argument by type (pandas Timedelta.__new__: parses a str, runs an object's conversions)",
+    runs: { module: 'builtins', name: 'getattr' },
+    applies: (c) => c === 'pandas._libs.tslibs.timedeltas.Timedelta',
+    inNew: true,
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
+      if (items.length !== 1) return `${items.length} arguments (pandas wrote (value,))`;
+      const v = items[0];
+      return typeof v === 'bigint' || typeof v === 'number' ? undefined : 'the value is not an int (pandas wrote int64 ns)';
+    },
+  },
+  {
     // pandas.core.index._new_Index(cls, d) = cls.__new__(cls, **d): pandas 0.15 - 0.17 define it there, 0.25 - 1.5
     // re-export pandas.core.indexes.base's. Index.__new__ hands every keyword it does not know to DatetimeIndex
     // (tz='dateutil/<path>' opens that path), parses a dtype, and a fastpath keyword stores data unchecked. What

@@ -79,6 +79,13 @@ REVIEW = {
     "scipy.*": ("data", "C type slot: allocates and fills C fields"),
 }
 
+# Classes older SciPy wrote that this one keeps: scipy 1.0 - 1.8 pickled a frozen distribution as rv_frozen (1.9 split
+# it into rv_continuous_frozen / rv_discrete_frozen, which subclass it and add no hook). Every release 1.0 - 1.18
+# defines rv_frozen with __init__ as its only hook (read with `git show vX.Y.0:scipy/stats/_distn_infrastructure.py`
+# at the release tags of the scipy/scipy repository, v1.0.0 72971fdb910c ... v1.18.0 7adb8c972443), which NEWOBJ and
+# BUILD do not run: derived from this SciPy like any other class.
+EXTRA_NAMES = {"scipy.stats._distn_infrastructure.rv_frozen": "scipy 1.0 - 1.8 pickles of frozen distributions"}
+
 OLD_NAMES = {
     f"scipy.sparse.{fmt}.{fmt}_matrix": (f"scipy.sparse._{fmt}.{fmt}_matrix", "scipy < 1.8 module path")
     for fmt in ("csr", "csc", "coo", "lil", "dok", "dia", "bsr")

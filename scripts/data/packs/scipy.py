@@ -66,7 +66,10 @@ REVIEW = {
         "when the state is a literal dict whose keys are all literal names, without _attach_methods or "
         "_attach_argparser_methods (methods the hook calls), and whose _parse_arg_template, if present, is exactly "
         "the text scipy generates (its fixed parse_arg_template filled with identifier shape names and the loc/scale "
-        "form); a str state (scipy < 1.6) re-runs __init__() on the class's own methods",
+        "form); a str state re-runs __init__() on the class's own methods; the (ctor_param, random_state) tuple "
+        "scipy 1.0 - 1.5 wrote (their __setstate__ ran __init__(**ctor_param)) only with a literal dict of other than "
+        "two plain-data constructor keywords (identifier shape names) and a random state object or None "
+        "(scipy-distributions.ts)",
     ),
     "scipy.sparse._base._spbase.__setitem__": ("data", "element assignment (SETITEMS would store values)"),
     "scipy.sparse._dok._dok_base.__setitem__": ("data", "element assignment into the dict of keys"),

@@ -45,6 +45,8 @@ ALLOWLISTS = [os.path.join(ROOT, 'src', 'rules', 'data', f) for f in ('sklearn-a
 #   listed under families); {k: "data"} only str/bytes (never an object).
 # newKwargs: k — the call runs cls.__new__(cls, **args[k]) for the class passed as argument 0 (its __new__ sinks then
 #   take their keywords from that dict).
+# shapeChecked: the VM checks the arguments against the shape the library writes (call-hooks.ts): the sinks read from
+#   the callable's source (what any other arguments would reach) are not attached.
 # compat: pandas.read_pickle's compat unpickler answers the TypeError this call raises for argument 0 with
 #   object.__new__(args[0]) (pandas/compat/pickle_compat.py load_reduce).
 REVIEWED = {
@@ -57,6 +59,11 @@ REVIEWED = {
         'returns': [{'fixed': 'numpy.generic'}, {'arg': 1}], 'written': 'call', 'args': {'1': 'data'},
         'source': 'numpy/core/src/multiarray/multiarraymodule.c array_scalar: for an object dtype returns its second '
                   'argument itself (numpy never writes that: "Object scalars should never be created")'},
+    'numpy.core._ufunc_reconstruct': {
+        'returns': [{'unknown': True}], 'written': 'call', 'args': {'0': 'data', '1': 'data'}, 'shapeChecked': True,
+        'source': 'numpy/core/__init__.py _ufunc_reconstruct: getattr(__import__(module, fromlist=[name]), name) - '
+                  'numpy < 1.20 wrote ufuncs so; the scanner resolves two literal strs as the import they name '
+                  '(callable-models.ts) and refuses any other argument (call-hooks.ts)'},
     'numpy.core.numeric._frombuffer': {
         'returns': [{'fixed': 'numpy.ndarray'}], 'written': 'call',
         'source': 'numpy/core/numeric.py _frombuffer: frombuffer(buf, dtype=dtype).reshape(shape, order=order)'},
@@ -462,7 +469,10 @@ def main():
                 families[root] = classes_under(root)
         if cur != name:
             eff['as'] = cur
-        ref = callable_sinks(cur) if eff['written'] == 'call' else None
+        # A callable the VM admits only in the shape its library writes, checking that shape itself (call-hooks.ts),
+        # carries no sinks derived from its source: they are what the shape check rules out.
+        shape_checked = eff.pop('shapeChecked', False)
+        ref = callable_sinks(cur) if eff['written'] == 'call' and not shape_checked else None
         if ref is not None:
             eff['sinks'] = ref
         callables[name] = eff

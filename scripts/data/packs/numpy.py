@@ -79,6 +79,13 @@ FUNCTIONS = {
         "__bit_generator_ctor(bit_generator_name='MT19937'): fixed BitGenerators table lookup",
     ),
     "numpy.mean": ("function", "pure reduction (FeatureAgglomeration.pooling_func stores it); computes on arrays"),
+    # numpy < 1.20's ufunc reduce wrote (_ufunc_reconstruct, (module, name)); every numpy since keeps the function.
+    "numpy.core._ufunc_reconstruct": (
+        "reconstructor",
+        "_ufunc_reconstruct(module, name) = getattr(__import__(module, fromlist=[name]), name): an import by name, "
+        "admitted only with two literal str arguments (call-hooks.ts), the name they form judged as the stream's own "
+        "import (callable-models.ts)",
+    ),
 }
 for _u in UFUNCS:
     FUNCTIONS[f"numpy.core._multiarray_umath.{_u.__name__}"] = (
@@ -124,6 +131,7 @@ FUNCTIONS["numpy.random.bit_generator.__pyx_unpickle_SeedSequence"] = (
 # Classes newer numpy names in its pickles (numpy >= 1.25 passes the bit generator class to __bit_generator_ctor):
 # derived from this numpy like any other class.
 EXTRA_NAMES = {
+    "numpy.core._ufunc_reconstruct": "numpy < 1.20 pickles of ufuncs",
     "numpy.random.mtrand.RandomState": "",
     "numpy.random._generator.Generator": "",
     "numpy.random._mt19937.MT19937": "",

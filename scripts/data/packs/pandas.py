@@ -337,6 +337,14 @@ REVIEW = {
         "value, None or an offset object, None) (call-hooks.ts: maybe_get_tz)",
     ),
     "pandas._libs.tslibs.timestamps._Timestamp.__setstate__": ("data", "sets value, freq, tzinfo and resolution"),
+    "pandas._libs.tslibs.timedeltas.Timedelta.__setstate__": (
+        "data", "len(state), then value (and reso) from its items into the int64 C fields (a non-integer raises)"),
+    "pandas._libs.tslibs.timedeltas.Timedelta.__new__": (
+        "shape",
+        "converts value (a Timedelta, timedelta, timedelta64, str - parsed -, int or float with unit, or keywords of "
+        "components) into a Timedelta; anything else raises: admitted only called as pandas < 2.0's reduce wrote it, "
+        "Timedelta(int value) (call-hooks.ts)",
+    ),
     "pandas.compat.pickle_compat._LoadSparseFrame.__new__": ("data", "returns an empty DataFrame (old SparseDataFrame)"),
     "pandas.compat.pickle_compat._LoadSparseSeries.__new__": ("data", "returns an empty Series (old SparseSeries)"),
     "pandas.core.indexes.frozen.FrozenList.__setitem__": ("data", "raises TypeError (immutable)"),
@@ -413,10 +421,13 @@ OLD_NAMES = {**_old_names(), **_reexported()}
 EXTRA_NAMES = {t: "" for t, *_ in OLD_NAMES.values() if t.startswith("pandas.")}
 # Names older pandas pickled that this version still defines but no longer writes (reviewed in FUNCTIONS).
 EXTRA_NAMES["pandas._libs.tslibs.period.__pyx_unpickle_PeriodMixin"] = "pandas 1.1 - 1.2 PeriodArray pickles"
+EXTRA_NAMES["pandas._libs.tslibs.timedeltas.Timedelta"] = "pandas < 2.0 Timedelta pickles (the class called)"
 
 # Classes that pickles of older pandas call (their reduce named the class itself): reviewed with their constructor,
 # and admitted only in the argument shape those versions wrote where the constructor can do more (a "shape" verdict).
 CALLED_BY_OLDER = {
     "pandas._libs.tslibs.timestamps.Timestamp": "pandas < 1.0: Timestamp.__reduce__ returned (Timestamp, (value, "
                                                 "freq, tz)); pandas.read_pickle maps pandas.tslib.Timestamp here",
+    "pandas._libs.tslibs.timedeltas.Timedelta": "pandas < 2.0: Timedelta.__reduce__ returned (Timedelta, (value,)), "
+                                                "value the int64 nanoseconds (seen in pandas 1.1.5's pickles of offsets)",
 }

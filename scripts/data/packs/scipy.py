@@ -66,7 +66,10 @@ REVIEW = {
         "when the state is a literal dict whose keys are all literal names, without _attach_methods or "
         "_attach_argparser_methods (methods the hook calls), and whose _parse_arg_template, if present, is exactly "
         "the text scipy generates (its fixed parse_arg_template filled with identifier shape names and the loc/scale "
-        "form); a str state (scipy < 1.6) re-runs __init__() on the class's own methods",
+        "form); a str state re-runs __init__() on the class's own methods; the (ctor_param, random_state) tuple "
+        "scipy 1.0 - 1.5 wrote (their __setstate__ ran __init__(**ctor_param)) only with a literal dict of other than "
+        "two plain-data constructor keywords (identifier shape names) and a random state object or None "
+        "(scipy-distributions.ts)",
     ),
     "scipy.sparse._base._spbase.__setitem__": ("data", "element assignment (SETITEMS would store values)"),
     "scipy.sparse._dok._dok_base.__setitem__": ("data", "element assignment into the dict of keys"),
@@ -78,6 +81,13 @@ REVIEW = {
     "scipy.sparse._lil.lil_matrix.__setitem__": ("data", "element assignment into the row lists"),
     "scipy.*": ("data", "C type slot: allocates and fills C fields"),
 }
+
+# Classes older SciPy wrote that this one keeps: scipy 1.0 - 1.8 pickled a frozen distribution as rv_frozen (1.9 split
+# it into rv_continuous_frozen / rv_discrete_frozen, which subclass it and add no hook). Every release 1.0 - 1.18
+# defines rv_frozen with __init__ as its only hook (read with `git show vX.Y.0:scipy/stats/_distn_infrastructure.py`
+# at the release tags of the scipy/scipy repository, v1.0.0 72971fdb910c ... v1.18.0 7adb8c972443), which NEWOBJ and
+# BUILD do not run: derived from this SciPy like any other class.
+EXTRA_NAMES = {"scipy.stats._distn_infrastructure.rv_frozen": "scipy 1.0 - 1.8 pickles of frozen distributions"}
 
 OLD_NAMES = {
     f"scipy.sparse.{fmt}.{fmt}_matrix": (f"scipy.sparse._{fmt}.{fmt}_matrix", "scipy < 1.8 module path")

@@ -219,6 +219,38 @@ export const CALL_HOOKS: readonly CallHook[] = [
     },
   },
   {
+    // numpy < 1.20 wrote a ufunc as _ufunc_reconstruct(module, name), which imports the module (and, through
+    // fromlist, a submodule of that name) and returns the attribute: two literal strs, the object they name judged as
+    // an import of the stream (callable-models.ts). Anything else imports what the stream computes.
+    what: 'imports a module the stream names and returns one of its attributes (numpy _ufunc_reconstruct)',
+    runs: { module: 'builtins', name: '__import__' },
+    applies: (c) => c === 'numpy.core._ufunc_reconstruct' || c === 'numpy._core._ufunc_reconstruct',
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
+      if (items.length !== 2) return `${items.length} arguments (numpy wrote (module, name))`;
+      const [module, name] = items;
+      if (typeof module !== 'string' || typeof name !== 'string') return 'the module and name are not literal strs';
+      return name.includes('.') ? 'a dotted name (getattr raises on it)' : undefined;
+    },
+  },
+  {
+    // pandas < 2.0 wrote a Timedelta as Timedelta(value) (the old reduce calls the class with its int64 nanoseconds;
+    // seen in pandas 1.1.5's pickles of offsets). The constructor converts other values by type: a str is parsed, a
+    // float or an int with a unit scaled, an object's own conversions run. Only the written shape is admitted.
+    what: "converts its argument by type (pandas Timedelta.__new__: parses a str, runs an object's conversions)",
+    runs: { module: 'builtins', name: 'getattr' },
+    applies: (c) => c === 'pandas._libs.tslibs.timedeltas.Timedelta',
+    inNew: true,
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
+      if (items.length !== 1) return `${items.length} arguments (pandas wrote (value,))`;
+      const v = items[0];
+      return typeof v === 'bigint' || typeof v === 'number' ? undefined : 'the value is not an int (pandas wrote int64 ns)';
+    },
+  },
+  {
     // pandas.core.index._new_Index(cls, d) = cls.__new__(cls, **d): pandas 0.15 - 0.17 define it there, 0.25 - 1.5
     // re-export pandas.core.indexes.base's. Index.__new__ hands every keyword it does not know to DatetimeIndex
     // (tz='dateutil/<path>' opens that path), parses a dtype, and a fastpath keyword stores data unchecked. What

@@ -155,6 +155,16 @@ export function modelCall(ctx: ModelContext, canonical: string, callee: ImportFa
       if (typeof name === 'string') return ctx.derive(name, '<module>', canonical);
       return undefined;
     }
+    case 'numpy.core._ufunc_reconstruct':
+    case 'numpy._core._ufunc_reconstruct': {
+      // getattr(__import__(module, fromlist=[name]), name): the object a GLOBAL of the two names gives (a dotted name
+      // raises AttributeError there; call-hooks.ts refuses any other shape).
+      const module = arg(args, 0);
+      const name = arg(args, 1);
+      if (typeof module === 'string' && typeof name === 'string' && !name.includes('.'))
+        return ctx.derive(module, name, canonical);
+      return undefined;
+    }
     case 'pkgutil.resolve_name':
     case 'pydoc.locate':
     case 'pydoc.pipepager': {

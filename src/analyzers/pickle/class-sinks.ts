@@ -217,7 +217,7 @@ function reachable(v: PyVal, lookups = false): { readonly vals: PyVal[]; lost: b
  * object's BUILD states, planted attributes and what it forwards to, twice as deep).
  */
 function walkValues(v: PyVal, lookups: boolean, deep: boolean): { readonly vals: PyVal[]; lost: boolean } {
-  const out = { vals: [] as PyVal[], lost: false, lookups };
+  const out = { vals: [] as PyVal[], lost: false, lookups, deep };
   const maxDepth = deep ? WALK_DEPTH * 2 : WALK_DEPTH;
   const seen = new Set<PyVal>();
   const todo: [PyVal, number][] = [[v, 0]];
@@ -251,18 +251,20 @@ function walkValues(v: PyVal, lookups: boolean, deep: boolean): { readonly vals:
 
 /**
  * Whether the items a dict did not keep make the walk lose something. For a walk that looks methods up and calls
- * classes (`lookups`), items that were all plain data (no DictV.dropsCode) cannot carry a planted method or be a
- * class, so only code-bearing dropped items count; for a walk that reads values by key, every dropped item does.
+ * classes (`lookups`) or looks for things to call (`deep`: `dataSafe`), items that were all plain data (no
+ * DictV.dropsCode) cannot carry a planted method or be a class, so only code-bearing dropped items count; for a walk
+ * that reads values by key, every dropped item does.
  */
-const dictDropsLost = (d: DictV, lookups: boolean): boolean =>
-  d.opaque === true || (d.n > d.keys.length && (!lookups || d.dropsCode === true));
+const dictDropsLost = (d: DictV, dataSafe: boolean): boolean =>
+  d.opaque === true || (d.n > d.keys.length && (!dataSafe || d.dropsCode === true));
 
-function childrenOf(x: PyObj, out: { lost: boolean; lookups: boolean }): readonly PyVal[] {
+function childrenOf(x: PyObj, out: { lost: boolean; lookups: boolean; deep: boolean }): readonly PyVal[] {
   switch (x.k) {
     case K.Tuple:
-      // A walk that looks methods up loses only unkept items that may matter to it (TupleV.dropsLost).
-      if (x.more > 0 && (!out.lookups || x.dropsLost === true)) out.lost = true;
-      return x.items;
+      // A walk that looks methods up loses only unkept items that may matter to it (TupleV.dropsLost); a walk for
+      // things to call (`deep`) only unkept items that are not plain data (TupleV.dropsData).
+      if (x.more > 0 && (out.lookups ? x.dropsLost === true : !(out.deep && x.dropsData === true))) out.lost = true;
+      return out.deep && x.unkept !== undefined ? [...x.items, ...x.unkept] : x.items;
     case K.List:
       if (x.items !== undefined) return x.items;
       if (x.objsLost === true) out.lost = true;
@@ -272,11 +274,11 @@ function childrenOf(x: PyObj, out: { lost: boolean; lookups: boolean }): readonl
       if (x.objsLost === true) out.lost = true;
       return x.objs ?? [];
     case K.Dict:
-      if (dictDropsLost(x, out.lookups)) out.lost = true;
+      if (dictDropsLost(x, out.lookups || out.deep)) out.lost = true;
       return [...x.keys, ...x.vals];
     case K.Obj:
       if (x.planted === undefined) return [];
-      if (dictDropsLost(x.planted, out.lookups)) out.lost = true;
+      if (dictDropsLost(x.planted, out.lookups || out.deep)) out.lost = true;
       return [...x.planted.keys, ...x.planted.vals];
     default:
       return [];
@@ -381,8 +383,9 @@ export function checkUnknownClassState(host: ClassSinkHost, state: PyVal): void 
  * the walk's bound was reached.
  */
 function deepReachable(v: PyVal): { readonly vals: PyVal[]; lost: boolean } {
-  // Strict about what containers did not keep (lookups false): any attribute may be called, so an unkept item of any
-  // kind, data or not, may be what is called.
+  // Strict about what containers did not keep (lookups false): any attribute may be called, so an unkept item that is
+  // not plain data (an instance, even one with nothing planted, a class, a container of them) may be what is called;
+  // unkept numbers, text and bytes (TupleV.dropsData, DictV without dropsCode) hold nothing to call.
   return walkValues(v, false, true);
 }
 

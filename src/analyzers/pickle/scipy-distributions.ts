@@ -56,6 +56,7 @@ export function templateProblem(template: string): string | undefined {
 export function distributionStateProblem(state: PyVal): string | undefined {
   // A str or number makes __dict__.update raise before anything runs (scipy's fallback then re-runs __init__).
   if (typeof state !== 'object') return undefined;
+  if (state.k === K.Tuple && state.items.length === 2 && state.more === 0) return oldStateProblem(state.items);
   // Lists and tuples of pairs, mappings and unknown values can all set the template through __dict__.update.
   if (state.k !== K.Dict) return 'the state is not a plain dict and may set the template through __dict__.update';
   if (state.opaque || state.n > state.keys.length) return 'the state has more entries than were kept for analysis';
@@ -74,4 +75,44 @@ export function distributionStateProblem(state: PyVal): string | undefined {
   if (template === undefined) return undefined;
   if (typeof template !== 'string') return 'the _parse_arg_template value cannot be read statically';
   return templateProblem(template);
+}
+
+/** The keywords of rv_continuous.__init__ and rv_discrete.__init__ (scipy 1.0 - 1.5 wrote them as _ctor_param). */
+const CTOR_PARAMS: ReadonlySet<string> = new Set(
+  'momtype a b xtol badvalue name longname shapes extradoc seed moment_tol values inc'.split(' '),
+);
+
+/** A number, str, bool or None. */
+const isScalar = (v: PyVal): boolean =>
+  typeof v !== 'object' || v.k === K.None || v.k === K.Float || v.k === K.True || v.k === K.False || v.k === K.Str;
+
+/**
+ * The state scipy 1.0 - 1.5 wrote, (_ctor_param, random_state): those releases run `self.__init__(**ctor_param)`
+ * (shape names validated as identifiers before the template built from them is exec'd), 1.6 on first try
+ * `__dict__.update(state)`, which raises ValueError on a dict of other than two entries before setting anything, and
+ * then run `__init__()` with no arguments. Admitted when item 0 is a literal dict of other than two entries whose keys
+ * are keywords those constructors take and whose values are plain data (`values`, the rv_sample arrays, only None),
+ * and item 1 is None or an object (the RandomState: stored, never called).
+ */
+function oldStateProblem([params, random]: PyVal[]): string | undefined {
+  if (typeof params !== 'object' || params.k !== K.Dict || params.opaque || params.n > params.keys.length)
+    return "the state's item 0 is not a literal dict of constructor parameters";
+  // Two entries make __dict__.update take the dict's two keys as a name and a value (the template, say).
+  if (params.n === 2) return "the state's item 0 has two entries: __dict__.update would set one from the other";
+  for (let i = 0; i < params.keys.length; i++) {
+    const key = params.keys[i]!;
+    if (typeof key !== 'string' || !CTOR_PARAMS.has(key)) return 'a constructor parameter is not one scipy writes';
+    const v = params.vals[i]!;
+    if (!isScalar(v) || (key === 'values' && !(typeof v === 'object' && v.k === K.None)))
+      return `the constructor parameter ${key} is not plain data`;
+    if (key === 'shapes' && typeof v === 'string') {
+      for (const f of v.replace(/,/g, ' ').split(/\s+/).filter((x) => x !== ''))
+        if (!IDENT.test(f) || PY_KEYWORDS.has(f)) return `shape name ${JSON.stringify(f)}`;
+    } else if (key === 'shapes' && !(typeof v === 'object' && v.k === K.None))
+      return 'the shapes parameter cannot be read statically';
+  }
+  const r = random!;
+  return typeof r === 'object' && (r.k === K.None || r.k === K.Obj)
+    ? undefined
+    : "the state's item 1 is not the random state object scipy writes";
 }

@@ -66,6 +66,16 @@ export interface TupleV {
    * after the tuple was built (ObjV.droppedIn). Unset: every unkept item is plain data or such an unchanged instance.
    */
   dropsLost?: true;
+  /**
+   * Every item beyond the kept prefix is plain data (values.ts holdsCode false: numbers, text, bytes, None and flat
+   * containers of them), the same object as a kept item, or one of the few others kept aside in `unkept`, set where
+   * the tuple is built from its items: nothing in them can be called or looked up that those do not show, so a
+   * walk for things to call (class-sinks.ts, the `any` sink) loses nothing there. Unset (a memo summary, a tuple made
+   * elsewhere): the unkept items are unknown.
+   */
+  dropsData?: true;
+  /** With dropsData: the distinct unkept items that are not plain data (objects, classes, containers of them). */
+  unkept?: PyVal[];
 }
 /**
  * Lists: scans keep only the items whose own code or contents may run (objects, classes, non-empty containers: a

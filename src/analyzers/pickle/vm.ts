@@ -783,12 +783,27 @@ class PickleVm implements ModelContext {
     if (items.length <= KEEP_ITEMS || this.keep) return { k: K.Tuple, items, more: 0 };
     const t: TupleV = { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
     noteDropped(t, items);
+    // An unkept item that is the very object of a kept one (a memo reference: dateutil's tzfile keeps a tuple of a
+    // few _ttinfo objects per transition) is walked there, with every later change to it: nothing of it is lost.
+    const kept = new Set<PyVal>(t.items);
+    const matters = (v: PyVal): boolean => holdsCode(v) && !kept.has(v);
+    // The distinct unkept items that are not plain data, up to KEEP_ITEMS of them, kept aside for the walks that look
+    // for things to call (TupleV.unkept): with all of them there, the walk loses nothing (dropsData).
+    const aside = new Set<PyVal>();
+    for (let i = KEEP_ITEMS; i < items.length && aside.size <= KEEP_ITEMS; i++) {
+      const v = items[i]!;
+      if (matters(v)) aside.add(v);
+    }
+    if (aside.size <= KEEP_ITEMS) {
+      t.dropsData = true;
+      if (aside.size > 0) t.unkept = [...aside];
+    }
     // As a list's unkept items (keepObj): an unkept instance that answers no sink method and holds no items is
     // remembered as dropped here (a later change to it makes the tuple's unkept items lost); anything else that may
     // run code makes them lost now. scikit-learn's IsolationForest keeps tuples of one array per tree.
     for (let i = KEEP_ITEMS; i < items.length && t.dropsLost !== true; i++) {
       const v = items[i]!;
-      if (!holdsCode(v)) continue;
+      if (!matters(v)) continue;
       if (typeof v === 'object' && v.k === K.Obj && v.droppedIn === undefined && !this.answers(v)) v.droppedIn = t;
       else t.dropsLost = true;
     }

@@ -8,6 +8,7 @@ import { FALSE, K, NONE, type PyVal } from '../../../src/analyzers/pickle/values
 const args = (...items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 });
 const TZFILE = 'dateutil.tz.tz.tzfile';
 const SNS = 'types.SimpleNamespace';
+const TD = 'pandas._libs.tslibs.timedeltas.Timedelta';
 
 describe('callHookProblem', () => {
   const cases: { name: string; canonical: string; args: PyVal | undefined; problem: RegExp | undefined }[] = [
@@ -29,6 +30,11 @@ describe('callHookProblem', () => {
       problem: /calendar argument is not None/,
     },
     { name: 'a name no hook answers to', canonical: 'collections.OrderedDict', args: args('/x'), problem: undefined },
+    { name: 'Timedelta as pandas < 2.0 wrote it', canonical: TD, args: args(86_400_000_000_000n), problem: undefined },
+    { name: 'Timedelta given a str (parsed)', canonical: TD, args: args('1 day'), problem: /not an int/ },
+    { name: 'Timedelta given an object', canonical: TD, args: args({ k: K.Obj } as PyVal), problem: /not an int/ },
+    { name: 'Timedelta given a unit too', canonical: TD, args: args(1, 'D'), problem: /2 arguments/ },
+    { name: 'Timedelta with its arguments unknown', canonical: TD, args: undefined, problem: /not all in/ },
     { name: 'SimpleNamespace as Python writes it', canonical: SNS, args: args(), problem: undefined },
     {
       name: 'SimpleNamespace given a mapping (its entries become attributes from 3.13)',

@@ -52,6 +52,30 @@ describe('scipy _parse_arg_template', () => {
     assert.equal(distributionStateProblem('ab'), undefined);
   });
 
+  it('the (ctor_param, random_state) state of scipy 1.0 - 1.5', () => {
+    const dict = (keys: unknown[], vals: unknown[], n = keys.length) => ({ k: K.Dict, keys, vals, n }) as never;
+    const old = (params: never, r: unknown = { k: K.Obj }) => ({ k: K.Tuple, items: [params, r], more: 0 }) as never;
+    const NONE = { k: K.None };
+    const norm = dict(
+      ['momtype', 'a', 'b', 'xtol', 'badvalue', 'name', 'longname', 'shapes', 'extradoc', 'seed'],
+      [1, { k: K.Float }, { k: K.Float }, { k: K.Float }, { k: K.Float }, 'norm', NONE, NONE, NONE, NONE],
+    );
+    const cases: [string, never, boolean][] = [
+      ['norm as scipy 1.3 wrote it', old(norm), true],
+      ['identifier shapes', old(dict(['a', 'b', 'shapes'], [0, 5, 'low, high'])), true],
+      ['a keyword as a shape name', old(dict(['a', 'b', 'shapes'], [0, 5, 'low, lambda'])), false],
+      ['code as a shape name', old(dict(['a', 'b', 'shapes'], [0, 5, 'x=__import__("os")'])), false],
+      ['two entries (__dict__.update takes them as a name and a value)', old(dict(['name', 'shapes'], ['a', 'b'])), false],
+      ['a parameter no constructor takes', old(dict(['a', 'b', '_parse_arg_template'], [0, 1, UNIFORM])), false],
+      ['an object as a parameter', old(dict(['a', 'b', 'seed'], [0, 1, { k: K.Global }])), false],
+      ['rv_sample values', old(dict(['a', 'b', 'values'], [0, 1, { k: K.Tuple, items: [], more: 0 }])), false],
+      ['entries beyond the kept ones', old(dict(['a', 'b', 'name'], [0, 1, 'x'], 70)), false],
+      ['item 1 a str', old(norm, 'x'), false],
+    ];
+    for (const [name, state, ok] of cases)
+      assert.equal(distributionStateProblem(state) === undefined, ok, `${name}: ${distributionStateProblem(state)}`);
+  });
+
   it('distribution classes', () => {
     for (const c of [
       'scipy.stats._continuous_distns.uniform_gen',

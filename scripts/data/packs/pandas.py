@@ -416,7 +416,17 @@ def _reexported():
     return out
 
 
-OLD_NAMES = {**_old_names(), **_reexported()}
+# Newer pandas keeps the same class at another path (read at the pinned commits of scripts/data/history/pins.json,
+# mb6ockatf/pandas 2.0.0rc0 1a2e3001, 2.2.x dc37a6d0, 3.0.dev 1abe4157): pandas 2.1 on define SparseDtype in
+# pandas/core/dtypes/dtypes.py with the hooks 1.5's has at pandas/core/arrays/sparse/dtype.py (__init__, __hash__,
+# __eq__, __repr__; __hash__ and __eq__ read the same _metadata; only __init__'s fill-value check, which NEWOBJ and
+# BUILD do not run, changed). pandas 2.3's pickles of sparse frames name it there.
+NEWER_NAMES = {
+    "pandas.core.dtypes.dtypes.SparseDtype": ("pandas.core.arrays.sparse.dtype.SparseDtype",
+                                              "pandas >= 2.1 defines the same class in pandas.core.dtypes.dtypes"),
+}
+
+OLD_NAMES = {**_old_names(), **_reexported(), **NEWER_NAMES}
 # Targets of the old names that this pandas' own pickles do not name: derived like any other class.
 EXTRA_NAMES = {t: "" for t, *_ in OLD_NAMES.values() if t.startswith("pandas.")}
 # Names older pandas pickled that this version still defines but no longer writes (reviewed in FUNCTIONS).

@@ -337,6 +337,12 @@ REVIEW = {
         "value, None or an offset object, None) (call-hooks.ts: maybe_get_tz)",
     ),
     "pandas._libs.tslibs.timestamps._Timestamp.__setstate__": ("data", "sets value, freq, tzinfo and resolution"),
+    "pandas.core.arrays.string_.StringDtype.__init__": (
+        "shape",
+        "storage from the argument or pandas' option, checked to be 'python' or 'pyarrow' (else ValueError); pandas 2.3 "
+        "on also take na_value, checked to be pd.NA or NaN: admitted only called as pandas' reduce writes it, "
+        "StringDtype(storage str or None[, pd.NA or a float]) (call-hooks.ts)",
+    ),
     "pandas._libs.tslibs.timedeltas.Timedelta.__setstate__": (
         "data", "len(state), then value (and reso) from its items into the int64 C fields (a non-integer raises)"),
     "pandas._libs.tslibs.timedeltas.Timedelta.__new__": (
@@ -438,6 +444,8 @@ EXTRA_NAMES["pandas._libs.tslibs.timedeltas.Timedelta"] = "pandas < 2.0 Timedelt
 CALLED_BY_OLDER = {
     "pandas._libs.tslibs.timestamps.Timestamp": "pandas < 1.0: Timestamp.__reduce__ returned (Timestamp, (value, "
                                                 "freq, tz)); pandas.read_pickle maps pandas.tslib.Timestamp here",
+    "pandas.core.arrays.string_.StringDtype": "pandas >= 2.3: StringDtype.__reduce__ returns (StringDtype, (storage, "
+                                              "na_value)) (read at the pinned 3.0.dev commit 1abe4157)",
     "pandas._libs.tslibs.timedeltas.Timedelta": "pandas < 2.0: Timedelta.__reduce__ returned (Timedelta, (value,)), "
                                                 "value the int64 nanoseconds (seen in pandas 1.1.5's pickles of offsets)",
 }

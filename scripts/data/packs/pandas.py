@@ -337,6 +337,12 @@ REVIEW = {
         "value, None or an offset object, None) (call-hooks.ts: maybe_get_tz)",
     ),
     "pandas._libs.tslibs.timestamps._Timestamp.__setstate__": ("data", "sets value, freq, tzinfo and resolution"),
+    "pandas.core.arrays.string_.StringDtype.__init__": (
+        "shape",
+        "storage from the argument or pandas' option, checked to be 'python' or 'pyarrow' (else ValueError); pandas 2.3 "
+        "on also take na_value, checked to be pd.NA or NaN: admitted only called as pandas' reduce writes it, "
+        "StringDtype(storage str or None[, pd.NA or a float]) (call-hooks.ts)",
+    ),
     "pandas._libs.tslibs.timedeltas.Timedelta.__setstate__": (
         "data", "len(state), then value (and reso) from its items into the int64 C fields (a non-integer raises)"),
     "pandas._libs.tslibs.timedeltas.Timedelta.__new__": (
@@ -416,7 +422,17 @@ def _reexported():
     return out
 
 
-OLD_NAMES = {**_old_names(), **_reexported()}
+# Newer pandas keeps the same class at another path (read at the pinned commits of scripts/data/history/pins.json,
+# mb6ockatf/pandas 2.0.0rc0 1a2e3001, 2.2.x dc37a6d0, 3.0.dev 1abe4157): pandas 2.1 on define SparseDtype in
+# pandas/core/dtypes/dtypes.py with the hooks 1.5's has at pandas/core/arrays/sparse/dtype.py (__init__, __hash__,
+# __eq__, __repr__; __hash__ and __eq__ read the same _metadata; only __init__'s fill-value check, which NEWOBJ and
+# BUILD do not run, changed). pandas 2.3's pickles of sparse frames name it there.
+NEWER_NAMES = {
+    "pandas.core.dtypes.dtypes.SparseDtype": ("pandas.core.arrays.sparse.dtype.SparseDtype",
+                                              "pandas >= 2.1 defines the same class in pandas.core.dtypes.dtypes"),
+}
+
+OLD_NAMES = {**_old_names(), **_reexported(), **NEWER_NAMES}
 # Targets of the old names that this pandas' own pickles do not name: derived like any other class.
 EXTRA_NAMES = {t: "" for t, *_ in OLD_NAMES.values() if t.startswith("pandas.")}
 # Names older pandas pickled that this version still defines but no longer writes (reviewed in FUNCTIONS).
@@ -428,6 +444,8 @@ EXTRA_NAMES["pandas._libs.tslibs.timedeltas.Timedelta"] = "pandas < 2.0 Timedelt
 CALLED_BY_OLDER = {
     "pandas._libs.tslibs.timestamps.Timestamp": "pandas < 1.0: Timestamp.__reduce__ returned (Timestamp, (value, "
                                                 "freq, tz)); pandas.read_pickle maps pandas.tslib.Timestamp here",
+    "pandas.core.arrays.string_.StringDtype": "pandas >= 2.3: StringDtype.__reduce__ returns (StringDtype, (storage, "
+                                              "na_value)) (read at the pinned 3.0.dev commit 1abe4157)",
     "pandas._libs.tslibs.timedeltas.Timedelta": "pandas < 2.0: Timedelta.__reduce__ returned (Timedelta, (value,)), "
                                                 "value the int64 nanoseconds (seen in pandas 1.1.5's pickles of offsets)",
 }

@@ -67,6 +67,9 @@ function isPytzZone(v: PyVal | undefined, ctx: CallHookContext): boolean {
   );
 }
 
+/** The storage names pandas' StringDtype takes. */
+const STRING_STORAGE: ReadonlySet<string> = new Set(['python', 'pyarrow', 'pyarrow_numpy']);
+
 /** Timestamp under the names pandas < 1.0 wrote (tslib) and the class pandas.read_pickle maps them to. */
 const OLD_TIMESTAMP = /^pandas\.(?:tslib|_libs\.tslib|_libs\.tslibs\.timestamps)\.Timestamp$/;
 
@@ -235,6 +238,26 @@ export const CALL_HOOKS: readonly CallHook[] = [
     },
   },
   {
+    // pandas >= 2.3 writes a string dtype as StringDtype(storage, na_value); the constructor checks storage ('python'
+    // or 'pyarrow'; 2.1 - 2.x also 'pyarrow_numpy') and na_value (pd.NA or NaN) and stores them; older pandas take
+    // storage alone (more arguments: TypeError). Only those values are admitted.
+    what: 'stores its storage and na_value arguments on the dtype (pandas StringDtype.__init__)',
+    runs: { module: 'builtins', name: 'getattr' },
+    applies: (c) => c === 'pandas.core.arrays.string_.StringDtype',
+    problem: (args) => {
+      const items = argItems(args);
+      if (typeof items === 'string') return items;
+      if (items.length > 2) return `${items.length} arguments (pandas writes (storage, na_value))`;
+      const [storage, na] = items;
+      if (storage !== undefined && !isNone(storage) && !STRING_STORAGE.has(storage as string))
+        return "the storage is not 'python', 'pyarrow' or None";
+      if (na === undefined || (typeof na === 'object' && na.k === K.Float)) return undefined;
+      return typeof na === 'object' && na.k === K.Global && na.imp.canonical === 'pandas._libs.missing.NA'
+        ? undefined
+        : 'the na_value is not pd.NA or a float';
+    },
+  },
+  {
     // pandas < 2.0 wrote a Timedelta as Timedelta(value) (the old reduce calls the class with its int64 nanoseconds;
     // seen in pandas 1.1.5's pickles of offsets). The constructor converts other values by type: a str is parsed, a
     // float or an int with a unit scaled, an object's own conversions run. Only the written shape is admitted.
@@ -247,7 +270,9 @@ export const CALL_HOOKS: readonly CallHook[] = [
       if (typeof items === 'string') return items;
       if (items.length !== 1) return `${items.length} arguments (pandas wrote (value,))`;
       const v = items[0];
-      return typeof v === 'bigint' || typeof v === 'number' ? undefined : 'the value is not an int (pandas wrote int64 ns)';
+      return typeof v === 'bigint' || typeof v === 'number'
+        ? undefined
+        : 'the value is not an int (pandas wrote int64 ns)';
     },
   },
   {

@@ -106,7 +106,10 @@ function oldStateProblem([params, random]: PyVal[]): string | undefined {
     if (!isScalar(v) || (key === 'values' && !(typeof v === 'object' && v.k === K.None)))
       return `the constructor parameter ${key} is not plain data`;
     if (key === 'shapes' && typeof v === 'string') {
-      for (const f of v.replace(/,/g, ' ').split(/\s+/).filter((x) => x !== ''))
+      for (const f of v
+        .replace(/,/g, ' ')
+        .split(/\s+/)
+        .filter((x) => x !== ''))
         if (!IDENT.test(f) || PY_KEYWORDS.has(f)) return `shape name ${JSON.stringify(f)}`;
     } else if (key === 'shapes' && !(typeof v === 'object' && v.k === K.None))
       return 'the shapes parameter cannot be read statically';

@@ -9,6 +9,10 @@ const args = (...items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 });
 const TZFILE = 'dateutil.tz.tz.tzfile';
 const SNS = 'types.SimpleNamespace';
 const TD = 'pandas._libs.tslibs.timedeltas.Timedelta';
+const SD = 'pandas.core.arrays.string_.StringDtype';
+const glob = (canonical: string): PyVal => ({ k: K.Global, imp: { canonical } }) as never;
+const PD_NA = glob('pandas._libs.missing.NA');
+const OTHER = glob('xgboost.core.Booster');
 
 describe('callHookProblem', () => {
   const cases: { name: string; canonical: string; args: PyVal | undefined; problem: RegExp | undefined }[] = [
@@ -31,6 +35,12 @@ describe('callHookProblem', () => {
     },
     { name: 'a name no hook answers to', canonical: 'collections.OrderedDict', args: args('/x'), problem: undefined },
     { name: 'Timedelta as pandas < 2.0 wrote it', canonical: TD, args: args(86_400_000_000_000n), problem: undefined },
+    { name: 'StringDtype as pandas 2.3 writes it', canonical: SD, args: args('python', PD_NA), problem: undefined },
+    { name: 'StringDtype with NaN', canonical: SD, args: args('pyarrow', { k: K.Float }), problem: undefined },
+    { name: 'StringDtype with storage only', canonical: SD, args: args('python'), problem: undefined },
+    { name: 'StringDtype with another storage', canonical: SD, args: args('/etc/passwd', PD_NA), problem: /storage/ },
+    { name: 'StringDtype with a class as na_value', canonical: SD, args: args('python', OTHER), problem: /na_value/ },
+    { name: 'StringDtype with three arguments', canonical: SD, args: args('python', PD_NA, 1), problem: /3 arguments/ },
     { name: 'Timedelta given a str (parsed)', canonical: TD, args: args('1 day'), problem: /not an int/ },
     { name: 'Timedelta given an object', canonical: TD, args: args({ k: K.Obj } as PyVal), problem: /not an int/ },
     { name: 'Timedelta given a unit too', canonical: TD, args: args(1, 'D'), problem: /2 arguments/ },

@@ -65,7 +65,11 @@ describe('scipy _parse_arg_template', () => {
       ['identifier shapes', old(dict(['a', 'b', 'shapes'], [0, 5, 'low, high'])), true],
       ['a keyword as a shape name', old(dict(['a', 'b', 'shapes'], [0, 5, 'low, lambda'])), false],
       ['code as a shape name', old(dict(['a', 'b', 'shapes'], [0, 5, 'x=__import__("os")'])), false],
-      ['two entries (__dict__.update takes them as a name and a value)', old(dict(['name', 'shapes'], ['a', 'b'])), false],
+      [
+        'two entries (__dict__.update takes them as a name and a value)',
+        old(dict(['name', 'shapes'], ['a', 'b'])),
+        false,
+      ],
       ['a parameter no constructor takes', old(dict(['a', 'b', '_parse_arg_template'], [0, 1, UNIFORM])), false],
       ['an object as a parameter', old(dict(['a', 'b', 'seed'], [0, 1, { k: K.Global }])), false],
       ['rv_sample values', old(dict(['a', 'b', 'values'], [0, 1, { k: K.Tuple, items: [], more: 0 }])), false],

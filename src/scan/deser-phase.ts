@@ -299,11 +299,12 @@ async function runTarget(
       const mod = e.module;
       const pkg = keys.get(e.rel)?.pkg ?? '';
       // Named modules are analysed anyway: only the others are hops (a package scanned names all of its files).
-      const imports = [...importedModules(mod, pkg, keys)].filter((st) => byStable.get(st)?.named === false);
-      const anyCalled = imports.length > 0 ? calledModules(mod, pkg, keys) : new Set<string>();
+      const imports = [...importedModules(mod, pkg, byKey)].filter((st) => byStable.get(st)?.named === false);
+      const anyCalled = imports.length > 0 ? calledModules(mod, pkg, byKey) : new Set<string>();
       // Whether data enters on its own is asked only of a file with a module to hop into (it indexes the module).
       const receives = imports.some((st) => anyCalled.has(st)) && mayReceiveData(mod);
-      const called = imports.length === 0 || receives ? anyCalled : calledModules(mod, pkg, keys, handsCallerData(mod));
+      const called =
+        imports.length === 0 || receives ? anyCalled : calledModules(mod, pkg, byKey, handsCallerData(mod));
       const hops = imports.filter((st) => called.has(st));
       for (const st of hops) {
         imported.add(st);
@@ -346,7 +347,7 @@ async function runTarget(
         stats.loadedOnDemand++;
         fresh.push(e);
         if (hop === 1 && calledByNamed.has(st))
-          for (const s2 of calledModules(e.module, keys.get(e.rel)?.pkg ?? '', keys))
+          for (const s2 of calledModules(e.module, keys.get(e.rel)?.pkg ?? '', byKey))
             if (!imported.has(s2)) second.add(s2);
       }
     }
@@ -456,10 +457,12 @@ async function runTarget(
   const inputs: ProjectInput[] = entries
     .filter((e) => e.module !== undefined)
     .map((e) => ({ file: e.rel, relPath: e.rel, mod: e.module! }));
+  // The module names computed above (the same paths and packages): not computed again for the whole tree.
   const project = new DeserProject(
     inputs,
     entries.map((e) => e.rel),
     isPackageDir,
+    keys,
   );
   const found = detectProjectSignals(project);
   if (pendingCallees.length > 0 || pendingCallers) {
@@ -633,12 +636,7 @@ function deserWithinTwoImports(
 }
 
 /** The project modules (their rel paths) a module imports, absolute or relative. */
-function importedModules(
-  mod: PythonModule,
-  pkg: string,
-  keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
-): string[] {
-  const byKey = keyIndex(keys);
+function importedModules(mod: PythonModule, pkg: string, byKey: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
   for (const i of mod.imports) {
     if (i.kind === 'star') continue;
@@ -659,10 +657,9 @@ function importedModules(
 function calledModules(
   mod: PythonModule,
   pkg: string,
-  keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
+  byKey: ReadonlyMap<string, string>,
   only?: (c: CallSite) => boolean,
 ): Set<string> {
-  const byKey = keyIndex(keys);
   const out = new Set<string>();
   for (const c of mod.calls)
     for (const v of c.callee.values) {

@@ -62,8 +62,10 @@ export class DeserProject implements ProjectView {
     inputs: readonly ProjectInput[],
     allPaths: readonly string[] = inputs.map((i) => i.relPath),
     isPackageDir?: (relDir: string) => boolean,
+    /** `moduleKeys(allPaths, isPackageDir)` when the caller has it already. */
+    knownKeys?: ReadonlyMap<string, ModuleKey>,
   ) {
-    const keys = moduleKeys(allPaths, isPackageDir);
+    const keys = knownKeys ?? moduleKeys(allPaths, isPackageDir);
     this.budget = { steps: 0, maxSteps: MAX_STEPS * Math.max(1, inputs.length), depth: 0, truncated: false };
     const pending: Omit<Unit, 'entries' | 'flow'>[] = [];
     for (const i of inputs) {
@@ -525,7 +527,7 @@ function closest(units: readonly Unit[], from: Unit): Unit {
   return best;
 }
 
-interface ModuleKey {
+export interface ModuleKey {
   keys: string[];
   pkg: string;
   isPackage: boolean;

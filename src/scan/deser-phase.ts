@@ -852,7 +852,8 @@ function identifierPostings(
 /**
  * Files naming one of the functions and importing one of its modules, as Python resolves an import (absolute, or
  * relative to the file's package): `from pkg.codec import decode`, `from pkg import codec`, `from . import codec`,
- * `import pkg.codec`, or `import pkg` with `codec` in the text (`pkg.codec.decode(...)`). A caller has to import
+ * `import pkg.codec`, or `import pkg` with `codec` in the text (`pkg.codec.decode(...)`; for `pkg.sub.codec`, both
+ * `sub` and `codec`: a dotted use below a plain import spells every part of it). A caller has to import
  * what it calls, or an instance's class from that module; a file that only names an identifier of the same
  * spelling from elsewhere (`json.loads`, another package's `utils`) is not one.
  */
@@ -871,7 +872,7 @@ function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]
         const parts = k.split('.');
         for (let n = 1; n < parts.length; n++)
           for (const i of postings.plain.get(parts.slice(0, n).join('.')) ?? []) {
-            ask(i, parts[n]!);
+            for (const p of parts.slice(n)) ask(i, p);
             ask(i, name);
           }
       }
@@ -888,7 +889,9 @@ function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]
         for (let n = 1; n < parts.length; n++) {
           const via = postings.plain.get(parts.slice(0, n).join('.'));
           if (via === undefined) continue;
-          for (const i of via) if (hasId(i, parts[n]!)) anchored.add(i);
+          // After `import a`, a use of `a.b.c.f` spells every part below the import (`b` and `c`).
+          const rest = parts.slice(n);
+          for (const i of via) if (rest.every((p) => hasId(i, p))) anchored.add(i);
         }
       }
     for (const i of [...anchored].sort((x, y) => x - y)) if (hasId(i, name)) out.add(i);

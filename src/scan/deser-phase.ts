@@ -707,13 +707,17 @@ interface Postings {
   /** The same for plain `import pkg` statements only (the rest of a dotted use, `pkg.codec.f()`, is in the text). */
   plain: Map<string, number[]>;
   /**
-   * Which of `ids` are identifiers of file `i`'s text (as `[A-Za-z_]\w*` splits it). Only files that import a
-   * wanted name's module are ever asked, so the index keeps the import statements alone and a file asked is read
-   * again (not counted twice), once per search for callers, its text not kept: indexing every identifier of every
-   * file was most of a file named alone's cost in a large package (torch: 15 MB of text for the callers of one
-   * function), and keeping the texts added 30-40 MB to the peak of the 1 M-line bench.
+   * The names of `asked` file `i` may call: a name counts when it is an identifier of the file's text (as
+   * `[A-Za-z_]\w*` splits it) and so is every word of one of its alternatives (the parts below a plain import; none
+   * for a module an import statement names). Each word is looked up once per file, the most specific first (a
+   * module's last part, then the parts above it, then the name): a part such as `io` or `tests` occurs in most
+   * files, and looking for every asked word in every file asked was most of a search (pandas: 0.2 s). Only files
+   * that import a wanted name's module are ever asked, so the index keeps the import statements alone and a file
+   * asked is read again (not counted twice), once per search for callers, its text not kept: indexing every
+   * identifier of every file was most of a file named alone's cost in a large package (torch: 15 MB of text for the
+   * callers of one function), and keeping the texts added 30-40 MB to the peak of the 1 M-line bench.
    */
-  idsIn(i: number, ids: ReadonlySet<string>): Set<string>;
+  namesIn(i: number, asked: ReadonlyMap<string, readonly (readonly string[])[]>): Set<string>;
 }
 
 /** Import statements, parenthesised name lists included. */
@@ -840,13 +844,25 @@ function identifierPostings(
     for (const q of all) add(imported, q, i);
     for (const q of plainNames) add(plain, q, i);
   });
-  const idsIn = (i: number, ids: ReadonlySet<string>): Set<string> => {
+  const namesIn = (i: number, asked: ReadonlyMap<string, readonly (readonly string[])[]>): Set<string> => {
     const found = new Set<string>();
     const text = indexed.has(i) ? readText(entries[i]!.member.path) : undefined;
-    if (text !== undefined) for (const id of ids) if (IDENTIFIER.test(id) && hasIdentifier(text, id)) found.add(id);
+    if (text === undefined) return found;
+    const known = new Map<string, boolean>();
+    const has = (id: string): boolean => {
+      let b = known.get(id);
+      if (b === undefined) known.set(id, (b = IDENTIFIER.test(id) && hasIdentifier(text, id)));
+      return b;
+    };
+    // The last part of a module path first (`test_pickle` of pandas.tests.io.test_pickle): the rarest word.
+    const holds = (words: readonly string[]): boolean => {
+      for (let w = words.length - 1; w >= 0; w--) if (!has(words[w]!)) return false;
+      return true;
+    };
+    for (const [name, alternatives] of asked) if (alternatives.some(holds) && has(name)) found.add(name);
     return found;
   };
-  return { imported, plain, idsIn };
+  return { imported, plain, namesIn };
 }
 
 /**
@@ -858,43 +874,29 @@ function identifierPostings(
  * spelling from elsewhere (`json.loads`, another package's `utils`) is not one.
  */
 function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]>): Set<number> {
-  // What each file will be asked (a module part after a plain import, the wanted name), then each file read once.
-  const asks = new Map<number, Set<string>>();
-  const ask = (i: number, id: string): void => {
-    let ids = asks.get(i);
-    if (ids === undefined) asks.set(i, (ids = new Set()));
-    ids.add(id);
+  // What each file will be asked: per name, the words that must be present with it (none when an import statement
+  // names one of its modules; the module's parts below a plain import of a prefix); then each file read once.
+  const asks = new Map<number, Map<string, string[][]>>();
+  const ask = (i: number, name: string, words: string[]): void => {
+    let byName = asks.get(i);
+    if (byName === undefined) asks.set(i, (byName = new Map()));
+    const alternatives = byName.get(name);
+    if (alternatives === undefined) byName.set(name, [words]);
+    else alternatives.push(words);
   };
   for (const [name, anchors] of names)
     for (const a of anchors)
       for (const k of a.keys) {
-        for (const i of postings.imported.get(k) ?? []) ask(i, name);
+        for (const i of postings.imported.get(k) ?? []) ask(i, name, []);
         const parts = k.split('.');
+        // After `import a`, a use of `a.b.c.f` spells every part below the import (`b` and `c`).
         for (let n = 1; n < parts.length; n++)
-          for (const i of postings.plain.get(parts.slice(0, n).join('.')) ?? []) {
-            for (const p of parts.slice(n)) ask(i, p);
-            ask(i, name);
-          }
+          for (const i of postings.plain.get(parts.slice(0, n).join('.')) ?? []) ask(i, name, parts.slice(n));
       }
-  const present = new Map<number, Set<string>>();
-  for (const [i, ids] of asks) present.set(i, postings.idsIn(i, ids));
-  const hasId = (i: number, id: string): boolean => present.get(i)?.has(id) === true;
+  const calls = new Map<number, Set<string>>();
+  for (const [i, byName] of asks) calls.set(i, postings.namesIn(i, byName));
+  const files = [...asks.keys()].sort((x, y) => x - y);
   const out = new Set<number>();
-  for (const [name, anchors] of names) {
-    const anchored = new Set<number>();
-    for (const a of anchors)
-      for (const k of a.keys) {
-        for (const i of postings.imported.get(k) ?? []) anchored.add(i);
-        const parts = k.split('.');
-        for (let n = 1; n < parts.length; n++) {
-          const via = postings.plain.get(parts.slice(0, n).join('.'));
-          if (via === undefined) continue;
-          // After `import a`, a use of `a.b.c.f` spells every part below the import (`b` and `c`).
-          const rest = parts.slice(n);
-          for (const i of via) if (rest.every((p) => hasId(i, p))) anchored.add(i);
-        }
-      }
-    for (const i of [...anchored].sort((x, y) => x - y)) if (hasId(i, name)) out.add(i);
-  }
+  for (const name of names.keys()) for (const i of files) if (calls.get(i)!.has(name)) out.add(i);
   return out;
 }

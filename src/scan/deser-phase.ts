@@ -179,26 +179,30 @@ function addProjectModules(
 ): { limit: string; files: string[] } | undefined {
   const have = new Set(entries.map((e) => e.rel));
   const target: ScanTarget = { arg: root, abs: root, isDirectory: true };
-  const stack = [...from].reverse();
+  // Each folder with its path relative to the root (`/`-separated): a child's paths are its parent's and its name
+  // (a directory entry's name holds no separator), without normalising every path again (join, relative).
+  const stack: [string, string][] = [...from].reverse().map((d) => [d, relPosix(root, d)]);
   let added = 0;
   while (stack.length > 0) {
-    const d = stack.pop()!;
+    const [d, relD] = stack.pop()!;
     let names: Dirent[];
     try {
       names = readdirSync(d, { withFileTypes: true });
     } catch {
       continue;
     }
+    const prefix = d.endsWith(sep) ? d : d + sep;
+    const relPrefix = relD === '' ? '' : `${relD}/`;
     for (const dirent of names) {
       const n = dirent.name;
-      const p = join(d, n);
+      const p = prefix + n;
       // The entry's own type (as lstat gives it: a symbolic link is neither a directory nor a file here).
       if (dirent.isDirectory()) {
-        if (!SKIP_DIRS.has(n) && !n.startsWith('.')) stack.push(p);
+        if (!SKIP_DIRS.has(n) && !n.startsWith('.')) stack.push([p, relPrefix + n]);
         continue;
       }
       if (!dirent.isFile() || !/\.pyw?$/.test(n)) continue;
-      const rel = relPosix(root, p);
+      const rel = relPrefix + n;
       if (have.has(rel)) continue;
       if (added >= MAX_PROJECT_FILES) return { limit: 'maxDeserProjectFiles', files: [rel] };
       added++;

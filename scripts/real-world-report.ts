@@ -14,8 +14,11 @@
 // it admitted) is counted as "policy", apart from the blocked files: benign content the default policy blocks by design.
 // A blocked file that its library's own loading refuses too (test/fixtures/real-world/loader-refusals.json, proven
 // without running the file by scripts/data/real-world-refusals.py: a pickle that ends before STOP, an archive tarfile's
-// data filter refuses) stays counted as blocked, and is counted again in the "loader refuses" column: not a benign
-// loadable file, so not a false block of the measure.
+// data filter refuses) stays counted as blocked, and is counted again in the "loader refuses/unsafe" column: not a
+// benign loadable file, so not a false block of the measure. So is a blocked file that a released build of its own
+// library, one that resolves the file's names, loads memory-unsafely (test/fixtures/real-world/loader-oracle.json,
+// written by scripts/data/real-world-loader-oracle.py from the distributions' real loaders in chroots: the load died of
+// a signal in the library's hook, valgrind names the invalid read); the same column counts it.
 // Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--out-of-scope] [--json FILE]
 //          [--manifest FILE]... [--all]
 import { execFileSync } from 'node:child_process';
@@ -77,6 +80,14 @@ const refusals = new Map<string, string>(
       )
     : [],
 );
+/** Files a released build of their own library that resolves their names loads memory-unsafely, with the proof. */
+const ORACLE_FILE = new URL('loader-oracle.json', FIXTURES);
+if (existsSync(ORACLE_FILE))
+  for (const f of (
+    JSON.parse(readFileSync(ORACLE_FILE, 'utf8')) as { files: { sha256: string; verdict: string; summary: string }[] }
+  ).files)
+    if (f.verdict.startsWith('unsafe') && !refusals.has(f.sha256))
+      refusals.set(f.sha256, `a released build of its own library that resolves its names: ${f.summary}`);
 
 // First release of each major.minor line (the library's release history) for the "by date" writer bound.
 const RELEASES: Record<string, [string, string][]> = {
@@ -380,6 +391,15 @@ const policyList: string[] = [];
 const rows = new Map<string, Row>();
 const named = new Map<string, Row>();
 const blockedList: string[] = [];
+/** The blocked files, with source and full evidence (--json; scripts/data/real-world-loader-oracle.py reads it). */
+const blockedFiles: {
+  repository?: string;
+  commit?: string;
+  path: string;
+  sha256: string;
+  inScope: boolean;
+  signals: string[];
+}[] = [];
 /** In-scope files per library named and major version. */
 const majors = new Map<string, Row>();
 const scope = { in: 0, inBlocked: 0, inRefused: 0, out: 0, outBlocked: 0, outOwn: 0 };
@@ -466,13 +486,21 @@ for (const e of manifest.files) {
     }
     const tag =
       (outside.length ? `out of scope (${outside.join(', ')})` : 'in scope') +
-      (refused !== undefined ? `; its own loader refuses it too: ${refused}` : '');
+      (refused !== undefined ? `; its own loader refuses it or is unsafe too: ${refused}` : '');
     blockedList.push(`${where}\t${tag}\t${blocking.map((f) => f.evidence.signal.slice(0, 160)).join(' | ')}`);
+    blockedFiles.push({
+      repository: e.repository,
+      commit: e.commit,
+      path: e.path,
+      sha256: e.sha256,
+      inScope: outside.length === 0,
+      signals: blocking.map((f) => f.evidence.signal),
+    });
   }
   rows.set(key, row);
 }
 const sorted = [...rows].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-console.log('library\twriter version\tfiles\tblocked\tcompanion-only\tpolicy\tloader refuses too');
+console.log('library\twriter version\tfiles\tblocked\tcompanion-only\tpolicy\tloader refuses/unsafe too');
 for (const [k, v] of sorted)
   console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.policy}\t${v.refused ?? 0}`);
 const total = sorted.reduce((a, [, v]) => a + v.files, 0);
@@ -483,12 +511,15 @@ const namedSorted = [...named].sort(([a], [b]) => a.localeCompare(b, 'en', { num
 for (const [k, v] of namedSorted) console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.own}`);
 console.log(
   `\nscope: ${scope.in} files name only the listed libraries and the standard library (the measure): ` +
-    `${scope.inBlocked} blocked, ${scope.inRefused} of them refused by their own loader too (not benign loadable files: ` +
+    `${scope.inBlocked} blocked, ${scope.inRefused} of them refused by their own loader, or loaded ` +
+    `memory-unsafely by a released build of it that resolves their names, too (not benign loadable files: ` +
     `${scope.inBlocked - scope.inRefused} false blocks) (${policyList.length} more blocked by policy only); ` +
     `${scope.out} name another library (out of scope): ${scope.outBlocked} blocked, ` +
     `${scope.outOwn} of them also for a listed library's name`,
 );
-console.log('\nlibrary named (in scope)\tmajor version\tfiles\tblocked\tcompanion-only\tpolicy\tloader refuses too');
+console.log(
+  '\nlibrary named (in scope)\tmajor version\tfiles\tblocked\tcompanion-only\tpolicy\tloader refuses/unsafe too',
+);
 const majorSorted = [...majors].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
 for (const [k, v] of majorSorted)
   console.log(`${k}\t${v.files}\t${v.blocked}\t${v.companion}\t${v.policy}\t${v.refused ?? 0}`);
@@ -510,6 +541,7 @@ if (j > 0)
         majors: Object.fromEntries(majorSorted),
         outOfScope: Object.fromEntries(outModules),
         blockedList,
+        blockedFiles,
         policyList,
         outList,
       },

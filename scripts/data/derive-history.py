@@ -515,6 +515,15 @@ def derive(lib, pins, base, show_hooks):
                 else:
                     native = {"hook": setstate[0].split("@")[0], "lengths": lengths,
                               "numbers": sorted({i for n in lengths for i in written[n]}), "versions": span}
+                    # The shorter states some versions write and others read past (scikit-learn 0.15 - 0.19 write a
+                    # 12-item tree state, 0.20 - 0.23 read 13 items): the VM names both ranges when it refuses one.
+                    short = [{"length": n,
+                              "written": vrange([t for t in writes if any(m == n for m, _ in writes[t])]),
+                              "readPast": vrange([t for t, r in reads.items() if r > n]),
+                              "reads": max(r for r in reads.values() if r > n)}
+                             for n in sorted({n for n in written if n < need})]
+                    if short:
+                        native["short"] = short
             if bad or missing:
                 refused[name] = f"resolves in {span}; " + ("; ".join(bad) if bad else "hooks not reviewed: " +
                                                             ", ".join(missing))

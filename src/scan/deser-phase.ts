@@ -179,26 +179,30 @@ function addProjectModules(
 ): { limit: string; files: string[] } | undefined {
   const have = new Set(entries.map((e) => e.rel));
   const target: ScanTarget = { arg: root, abs: root, isDirectory: true };
-  const stack = [...from].reverse();
+  // Each folder with its path relative to the root (`/`-separated): a child's paths are its parent's and its name
+  // (a directory entry's name holds no separator), without normalising every path again (join, relative).
+  const stack: [string, string][] = [...from].reverse().map((d) => [d, relPosix(root, d)]);
   let added = 0;
   while (stack.length > 0) {
-    const d = stack.pop()!;
+    const [d, relD] = stack.pop()!;
     let names: Dirent[];
     try {
       names = readdirSync(d, { withFileTypes: true });
     } catch {
       continue;
     }
+    const prefix = d.endsWith(sep) ? d : d + sep;
+    const relPrefix = relD === '' ? '' : `${relD}/`;
     for (const dirent of names) {
       const n = dirent.name;
-      const p = join(d, n);
+      const p = prefix + n;
       // The entry's own type (as lstat gives it: a symbolic link is neither a directory nor a file here).
       if (dirent.isDirectory()) {
-        if (!SKIP_DIRS.has(n) && !n.startsWith('.')) stack.push(p);
+        if (!SKIP_DIRS.has(n) && !n.startsWith('.')) stack.push([p, relPrefix + n]);
         continue;
       }
       if (!dirent.isFile() || !/\.pyw?$/.test(n)) continue;
-      const rel = relPosix(root, p);
+      const rel = relPrefix + n;
       if (have.has(rel)) continue;
       if (added >= MAX_PROJECT_FILES) return { limit: 'maxDeserProjectFiles', files: [rel] };
       added++;
@@ -299,11 +303,12 @@ async function runTarget(
       const mod = e.module;
       const pkg = keys.get(e.rel)?.pkg ?? '';
       // Named modules are analysed anyway: only the others are hops (a package scanned names all of its files).
-      const imports = [...importedModules(mod, pkg, keys)].filter((st) => byStable.get(st)?.named === false);
-      const anyCalled = imports.length > 0 ? calledModules(mod, pkg, keys) : new Set<string>();
+      const imports = [...importedModules(mod, pkg, byKey)].filter((st) => byStable.get(st)?.named === false);
+      const anyCalled = imports.length > 0 ? calledModules(mod, pkg, byKey) : new Set<string>();
       // Whether data enters on its own is asked only of a file with a module to hop into (it indexes the module).
       const receives = imports.some((st) => anyCalled.has(st)) && mayReceiveData(mod);
-      const called = imports.length === 0 || receives ? anyCalled : calledModules(mod, pkg, keys, handsCallerData(mod));
+      const called =
+        imports.length === 0 || receives ? anyCalled : calledModules(mod, pkg, byKey, handsCallerData(mod));
       const hops = imports.filter((st) => called.has(st));
       for (const st of hops) {
         imported.add(st);
@@ -346,7 +351,7 @@ async function runTarget(
         stats.loadedOnDemand++;
         fresh.push(e);
         if (hop === 1 && calledByNamed.has(st))
-          for (const s2 of calledModules(e.module, keys.get(e.rel)?.pkg ?? '', keys))
+          for (const s2 of calledModules(e.module, keys.get(e.rel)?.pkg ?? '', byKey))
             if (!imported.has(s2)) second.add(s2);
       }
     }
@@ -456,10 +461,12 @@ async function runTarget(
   const inputs: ProjectInput[] = entries
     .filter((e) => e.module !== undefined)
     .map((e) => ({ file: e.rel, relPath: e.rel, mod: e.module! }));
+  // The module names computed above (the same paths and packages): not computed again for the whole tree.
   const project = new DeserProject(
     inputs,
     entries.map((e) => e.rel),
     isPackageDir,
+    keys,
   );
   const found = detectProjectSignals(project);
   if (pendingCallees.length > 0 || pendingCallers) {
@@ -633,12 +640,7 @@ function deserWithinTwoImports(
 }
 
 /** The project modules (their rel paths) a module imports, absolute or relative. */
-function importedModules(
-  mod: PythonModule,
-  pkg: string,
-  keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
-): string[] {
-  const byKey = keyIndex(keys);
+function importedModules(mod: PythonModule, pkg: string, byKey: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
   for (const i of mod.imports) {
     if (i.kind === 'star') continue;
@@ -659,10 +661,9 @@ function importedModules(
 function calledModules(
   mod: PythonModule,
   pkg: string,
-  keys: ReadonlyMap<string, { keys: string[]; pkg: string }>,
+  byKey: ReadonlyMap<string, string>,
   only?: (c: CallSite) => boolean,
 ): Set<string> {
-  const byKey = keyIndex(keys);
   const out = new Set<string>();
   for (const c of mod.calls)
     for (const v of c.callee.values) {
@@ -710,13 +711,17 @@ interface Postings {
   /** The same for plain `import pkg` statements only (the rest of a dotted use, `pkg.codec.f()`, is in the text). */
   plain: Map<string, number[]>;
   /**
-   * Which of `ids` are identifiers of file `i`'s text (as `[A-Za-z_]\w*` splits it). Only files that import a
-   * wanted name's module are ever asked, so the index keeps the import statements alone and a file asked is read
-   * again (not counted twice), once per search for callers, its text not kept: indexing every identifier of every
-   * file was most of a file named alone's cost in a large package (torch: 15 MB of text for the callers of one
-   * function), and keeping the texts added 30-40 MB to the peak of the 1 M-line bench.
+   * The names of `asked` file `i` may call: a name counts when it is an identifier of the file's text (as
+   * `[A-Za-z_]\w*` splits it) and so is every word of one of its alternatives (the parts below a plain import; none
+   * for a module an import statement names). Each word is looked up once per file, the most specific first (a
+   * module's last part, then the parts above it, then the name): a part such as `io` or `tests` occurs in most
+   * files, and looking for every asked word in every file asked was most of a search (pandas: 0.2 s). Only files
+   * that import a wanted name's module are ever asked, so the index keeps the import statements alone and a file
+   * asked is read again (not counted twice), once per search for callers, its text not kept: indexing every
+   * identifier of every file was most of a file named alone's cost in a large package (torch: 15 MB of text for the
+   * callers of one function), and keeping the texts added 30-40 MB to the peak of the 1 M-line bench.
    */
-  idsIn(i: number, ids: ReadonlySet<string>): Set<string>;
+  namesIn(i: number, asked: ReadonlyMap<string, readonly (readonly string[])[]>): Set<string>;
 }
 
 /** Import statements, parenthesised name lists included. */
@@ -843,58 +848,59 @@ function identifierPostings(
     for (const q of all) add(imported, q, i);
     for (const q of plainNames) add(plain, q, i);
   });
-  const idsIn = (i: number, ids: ReadonlySet<string>): Set<string> => {
+  const namesIn = (i: number, asked: ReadonlyMap<string, readonly (readonly string[])[]>): Set<string> => {
     const found = new Set<string>();
     const text = indexed.has(i) ? readText(entries[i]!.member.path) : undefined;
-    if (text !== undefined) for (const id of ids) if (IDENTIFIER.test(id) && hasIdentifier(text, id)) found.add(id);
+    if (text === undefined) return found;
+    const known = new Map<string, boolean>();
+    const has = (id: string): boolean => {
+      let b = known.get(id);
+      if (b === undefined) known.set(id, (b = IDENTIFIER.test(id) && hasIdentifier(text, id)));
+      return b;
+    };
+    // The last part of a module path first (`test_pickle` of pandas.tests.io.test_pickle): the rarest word.
+    const holds = (words: readonly string[]): boolean => {
+      for (let w = words.length - 1; w >= 0; w--) if (!has(words[w]!)) return false;
+      return true;
+    };
+    for (const [name, alternatives] of asked) if (alternatives.some(holds) && has(name)) found.add(name);
     return found;
   };
-  return { imported, plain, idsIn };
+  return { imported, plain, namesIn };
 }
 
 /**
  * Files naming one of the functions and importing one of its modules, as Python resolves an import (absolute, or
  * relative to the file's package): `from pkg.codec import decode`, `from pkg import codec`, `from . import codec`,
- * `import pkg.codec`, or `import pkg` with `codec` in the text (`pkg.codec.decode(...)`). A caller has to import
+ * `import pkg.codec`, or `import pkg` with `codec` in the text (`pkg.codec.decode(...)`; for `pkg.sub.codec`, both
+ * `sub` and `codec`: a dotted use below a plain import spells every part of it). A caller has to import
  * what it calls, or an instance's class from that module; a file that only names an identifier of the same
  * spelling from elsewhere (`json.loads`, another package's `utils`) is not one.
  */
 function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]>): Set<number> {
-  // What each file will be asked (a module part after a plain import, the wanted name), then each file read once.
-  const asks = new Map<number, Set<string>>();
-  const ask = (i: number, id: string): void => {
-    let ids = asks.get(i);
-    if (ids === undefined) asks.set(i, (ids = new Set()));
-    ids.add(id);
+  // What each file will be asked: per name, the words that must be present with it (none when an import statement
+  // names one of its modules; the module's parts below a plain import of a prefix); then each file read once.
+  const asks = new Map<number, Map<string, string[][]>>();
+  const ask = (i: number, name: string, words: string[]): void => {
+    let byName = asks.get(i);
+    if (byName === undefined) asks.set(i, (byName = new Map()));
+    const alternatives = byName.get(name);
+    if (alternatives === undefined) byName.set(name, [words]);
+    else alternatives.push(words);
   };
   for (const [name, anchors] of names)
     for (const a of anchors)
       for (const k of a.keys) {
-        for (const i of postings.imported.get(k) ?? []) ask(i, name);
+        for (const i of postings.imported.get(k) ?? []) ask(i, name, []);
         const parts = k.split('.');
+        // After `import a`, a use of `a.b.c.f` spells every part below the import (`b` and `c`).
         for (let n = 1; n < parts.length; n++)
-          for (const i of postings.plain.get(parts.slice(0, n).join('.')) ?? []) {
-            ask(i, parts[n]!);
-            ask(i, name);
-          }
+          for (const i of postings.plain.get(parts.slice(0, n).join('.')) ?? []) ask(i, name, parts.slice(n));
       }
-  const present = new Map<number, Set<string>>();
-  for (const [i, ids] of asks) present.set(i, postings.idsIn(i, ids));
-  const hasId = (i: number, id: string): boolean => present.get(i)?.has(id) === true;
+  const calls = new Map<number, Set<string>>();
+  for (const [i, byName] of asks) calls.set(i, postings.namesIn(i, byName));
+  const files = [...asks.keys()].sort((x, y) => x - y);
   const out = new Set<number>();
-  for (const [name, anchors] of names) {
-    const anchored = new Set<number>();
-    for (const a of anchors)
-      for (const k of a.keys) {
-        for (const i of postings.imported.get(k) ?? []) anchored.add(i);
-        const parts = k.split('.');
-        for (let n = 1; n < parts.length; n++) {
-          const via = postings.plain.get(parts.slice(0, n).join('.'));
-          if (via === undefined) continue;
-          for (const i of via) if (hasId(i, parts[n]!)) anchored.add(i);
-        }
-      }
-    for (const i of [...anchored].sort((x, y) => x - y)) if (hasId(i, name)) out.add(i);
-  }
+  for (const name of names.keys()) for (const i of files) if (calls.get(i)!.has(name)) out.add(i);
   return out;
 }

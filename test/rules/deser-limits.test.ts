@@ -484,4 +484,25 @@ describe('DESER: the first hop of a file named alone with no source of its own',
       assert.deepEqual(await ruleIds(join(dir, 'lib', 'model.py')), []);
       assert.equal(lastRunStats.loadedOnDemand, sinkInClass ? 2 : 1); // hop.py (and base.py)
     });
+
+  it('reads a file importing the package plainly as a caller only when it spells the whole module path', async () => {
+    const handler = (call: string): string =>
+      'import app\nfrom flask import Flask, request\n\nweb = Flask(__name__)\n\n\n' +
+      `@web.post("/x")\ndef x():\n    return ${call}(request.get_data())\n`;
+    const files = (noise: boolean): Record<string, string> => ({
+      'pyproject.toml': '[project]\nname = "app"\n',
+      'app/__init__.py': '',
+      'app/sub/__init__.py': '',
+      'app/sub/codec.py': 'import pickle\n\n\ndef decode(blob):\n    return pickle.loads(blob)\n',
+      'app/views.py': handler('app.sub.codec.decode'),
+      // `import app` with `sub` and `decode` in the text, but no `codec`: it cannot call app.sub.codec.decode.
+      ...(noise ? { 'app/other_views.py': handler('app.sub.other.decode') } : {}),
+    });
+    const named = (dir: string): string => join(dir, 'app', 'sub', 'codec.py');
+    assert.deepEqual(await ruleIds(named(tree('deser-plain-import-', files(false)))), ['DESER-NETWORK-INPUT']);
+    const without = lastRunStats.loadedOnDemand;
+    assert.ok(without >= 1, String(without)); // views.py, the caller
+    assert.deepEqual(await ruleIds(named(tree('deser-plain-import-', files(true)))), ['DESER-NETWORK-INPUT']);
+    assert.equal(lastRunStats.loadedOnDemand, without);
+  });
 });

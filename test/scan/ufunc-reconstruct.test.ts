@@ -37,7 +37,7 @@ describe('numpy _ufunc_reconstruct', () => {
     ['os.system by name', 'numpy.core', strs('os', 'system'), true],
     ['a numpy function no pack admits (numpy.load)', 'numpy.core', strs('numpy', 'load'), true],
     ['a dotted name', 'numpy.core', strs('numpy.core._multiarray_umath', 'log1p.__class__'), true],
-    ['three arguments', 'numpy.core', strs('numpy.core._multiarray_umath', 'log1p', 'x'), true],
+    ['three arguments (a TypeError before any import)', 'numpy.core', strs('numpy', 'load', 'x'), false],
     [
       'a module name the stream computes',
       'numpy.core',

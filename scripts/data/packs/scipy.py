@@ -52,7 +52,14 @@ def streams():
     return []
 
 
-FUNCTIONS = {}
+FUNCTIONS = {
+    # Not in this SciPy (1.10): newer releases vendor array_api_compat, and their BSpline keeps the namespace's asarray
+    # as its _asarray attribute (scikit-learn's SplineTransformer pickles such splines; seen with SciPy 1.17): the
+    # stored function, a wrapper of numpy.array with the array-API keywords. Admitted as a reference only: loading
+    # stores it, a stream that calls it is refused.
+    "scipy._lib.array_api_compat.numpy._aliases.asarray": (
+        "reference", "array-API asarray wrapper of numpy.array that newer SciPy's BSpline keeps as _asarray"),
+}
 NOT_ADMITTED = {}
 
 REVIEW = {
@@ -87,7 +94,8 @@ REVIEW = {
 # defines rv_frozen with __init__ as its only hook (read with `git show vX.Y.0:scipy/stats/_distn_infrastructure.py`
 # at the release tags of the scipy/scipy repository, v1.0.0 72971fdb910c ... v1.18.0 7adb8c972443), which NEWOBJ and
 # BUILD do not run: derived from this SciPy like any other class.
-EXTRA_NAMES = {"scipy.stats._distn_infrastructure.rv_frozen": "scipy 1.0 - 1.8 pickles of frozen distributions"}
+EXTRA_NAMES = {"scipy.stats._distn_infrastructure.rv_frozen": "scipy 1.0 - 1.8 pickles of frozen distributions",
+               "scipy._lib.array_api_compat.numpy._aliases.asarray": "newer SciPy's BSpline (_asarray)"}
 
 OLD_NAMES = {
     f"scipy.sparse.{fmt}.{fmt}_matrix": (f"scipy.sparse._{fmt}.{fmt}_matrix", "scipy < 1.8 module path")

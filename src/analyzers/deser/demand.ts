@@ -48,6 +48,8 @@ export function reachingNames(
 ): Map<string, NameAnchor[]> {
   const added = new Map<string, NameAnchor[]>();
   const known = new Set(names.keys());
+  let seen = EVALUATED.get(names);
+  if (seen === undefined) EVALUATED.set(names, (seen = new WeakMap()));
   for (const u of units) {
     const mod = u.mod;
     const anchor: NameAnchor = { keys: u.keys };
@@ -56,6 +58,10 @@ export function reachingNames(
     // off that way, cannot put a named file on a path, so its functions count only when they reach a name toward
     // the named files.
     const callerOnly = path?.callerOnly(u.stable) === true;
+    // A module evaluated before with the same inputs adds nothing now (every name it would note is noted).
+    const inputs = demandInputs(mod, names, known, callerOnly, path);
+    if (seen.get(mod) === inputs) continue;
+    seen.set(mod, inputs);
     const mayCall = (c: CallSite): boolean => {
       const n = lastName(c);
       let anchors = known.has(n) ? names.get(n) : undefined;
@@ -172,6 +178,42 @@ export function reachingNames(
     }
   }
   return added;
+}
+
+/** Per wanted-names map (one demand), per module: the inputs it was last evaluated with (`demandInputs`). */
+const EVALUATED = new WeakMap<Map<string, NameAnchor[]>, WeakMap<PythonModule, string>>();
+
+/** Per module: the names its evaluation in `reachingNames` reads from the wanted names (calls, re-exports). */
+const ASKED_NAMES = new WeakMap<PythonModule, string[]>();
+
+/**
+ * What `reachingNames` reads of the demand's state for one module: whether it is read only as a caller, and for
+ * each name it may call or re-export that was known when the pass began, how many anchors the name has and (for a
+ * caller-only module) how many of them lie toward the named files. Anchor lists only grow and the modules toward
+ * the named files only grow, so equal inputs mean an equal evaluation.
+ */
+function demandInputs(
+  mod: PythonModule,
+  names: ReadonlyMap<string, NameAnchor[]>,
+  known: ReadonlySet<string>,
+  callerOnly: boolean,
+  path: PathOnly | undefined,
+): string {
+  let asked = ASKED_NAMES.get(mod);
+  if (asked === undefined) {
+    const set = new Set<string>();
+    for (const c of mod.calls) set.add(lastName(c));
+    for (const i of mod.imports) if (i.scopeId === 0 && i.kind === 'from' && i.name !== undefined) set.add(i.name);
+    ASKED_NAMES.set(mod, (asked = [...set]));
+  }
+  let out = callerOnly ? 'c' : 'a';
+  for (const n of asked) {
+    if (!known.has(n)) continue;
+    const anchors = names.get(n)!;
+    out += `|${n}:${anchors.length}`;
+    if (callerOnly) out += `:${anchors.filter((a) => path!.toward(a)).length}`;
+  }
+  return out;
 }
 
 /**

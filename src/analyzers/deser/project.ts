@@ -62,8 +62,10 @@ export class DeserProject implements ProjectView {
     inputs: readonly ProjectInput[],
     allPaths: readonly string[] = inputs.map((i) => i.relPath),
     isPackageDir?: (relDir: string) => boolean,
+    /** `moduleKeys(allPaths, isPackageDir)` when the caller has it already. */
+    knownKeys?: ReadonlyMap<string, ModuleKey>,
   ) {
-    const keys = moduleKeys(allPaths, isPackageDir);
+    const keys = knownKeys ?? moduleKeys(allPaths, isPackageDir);
     this.budget = { steps: 0, maxSteps: MAX_STEPS * Math.max(1, inputs.length), depth: 0, truncated: false };
     const pending: Omit<Unit, 'entries' | 'flow'>[] = [];
     for (const i of inputs) {
@@ -525,7 +527,7 @@ function closest(units: readonly Unit[], from: Unit): Unit {
   return best;
 }
 
-interface ModuleKey {
+export interface ModuleKey {
   keys: string[];
   pkg: string;
   isPackage: boolean;
@@ -549,25 +551,58 @@ export function moduleKeys(
     if (parts[parts.length - 1] === '__init__.py') inits.add(parts.slice(0, -1).join('/'));
   }
   if (isPackageDir !== undefined) {
+    // Every folder holding a path, and the folders above it (each added once: a folder seen has its parents).
     const dirs = new Set<string>();
     for (const p of relPaths) {
-      const parts = p.split('/').slice(0, -1);
-      for (let n = parts.length; n >= 1; n--) dirs.add(parts.slice(0, n).join('/'));
+      let at = p.lastIndexOf('/');
+      while (at >= 0) {
+        const d = p.slice(0, at);
+        if (dirs.has(d)) break;
+        dirs.add(d);
+        at = d.lastIndexOf('/');
+      }
     }
     for (const d of dirs) if (!inits.has(d) && isPackageDir(d)) inits.add(d);
   }
   const out = new Map<string, ModuleKey>();
-  for (const p of relPaths) out.set(p, keyOf(p, inits));
+  const folders = new Map<string, Folder>();
+  for (const p of relPaths) out.set(p, keyOf(p, inits, folders));
   return out;
 }
 
-function keyOf(relPath: string, inits: ReadonlySet<string>): ModuleKey {
-  const parts = relPath.split('/').filter((s) => s !== '' && s !== '.');
-  const file = parts.pop() ?? '';
-  const stem = file.replace(/\.pyw?$/, '');
-  const isPackage = stem === '__init__';
+/** A folder's parts (no empty or `.` part) and how many of them lie above its package chain. */
+interface Folder {
+  parts: string[];
+  top: number;
+}
+
+function keyOf(relPath: string, inits: ReadonlySet<string>, folders?: Map<string, Folder>): ModuleKey {
+  const slash = relPath.lastIndexOf('/');
+  const last = relPath.slice(slash + 1);
+  // Folders are shared by the files they hold: parts and package chain found once per folder.
+  if (folders !== undefined && last !== '' && last !== '.') {
+    const dir = slash >= 0 ? relPath.slice(0, slash) : '';
+    let folder = folders.get(dir);
+    if (folder === undefined) folders.set(dir, (folder = chainOf(dir.split('/'), inits)));
+    return keyIn(folder, last);
+  }
+  const parts = relPath.split('/');
+  const kept = parts.filter((x) => x !== '' && x !== '.');
+  const file = kept.pop() ?? '';
+  return keyIn(chainOf(kept, inits), file);
+}
+
+/** A folder (its path split at `/`) and the top of its package chain. */
+function chainOf(raw: readonly string[], inits: ReadonlySet<string>): Folder {
+  const parts = raw.filter((x) => x !== '' && x !== '.');
   let top = parts.length;
   while (top > 0 && inits.has(parts.slice(0, top).join('/'))) top--;
+  return { parts, top };
+}
+
+function keyIn({ parts, top }: Folder, file: string): ModuleKey {
+  const stem = file.replace(/\.pyw?$/, '');
+  const isPackage = stem === '__init__';
   const pkgDirs = parts.slice(top);
   const dotted = (dirs: string[]): string => (isPackage ? dirs : [...dirs, stem]).filter((s) => s !== '').join('.');
   const keys = [dotted(pkgDirs)];

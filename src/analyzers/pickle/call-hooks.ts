@@ -231,7 +231,8 @@ export const CALL_HOOKS: readonly CallHook[] = [
     problem: (args) => {
       const items = argItems(args);
       if (typeof items === 'string') return items;
-      if (items.length !== 2) return `${items.length} arguments (numpy wrote (module, name))`;
+      // Any other number of arguments is a TypeError of the call itself: the body never runs.
+      if (items.length !== 2) return undefined;
       const [module, name] = items;
       if (typeof module !== 'string' || typeof name !== 'string') return 'the module and name are not literal strs';
       return name.includes('.') ? 'a dotted name (getattr raises on it)' : undefined;

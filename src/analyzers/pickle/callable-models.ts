@@ -159,8 +159,9 @@ export function modelCall(ctx: ModelContext, canonical: string, callee: ImportFa
     case 'numpy._core._ufunc_reconstruct': {
       // getattr(__import__(module, fromlist=[name]), name): the object a GLOBAL of the two names gives (a dotted name
       // raises AttributeError there; call-hooks.ts refuses any other shape).
-      const module = arg(args, 0);
-      const name = arg(args, 1);
+      // Called with other than two arguments it raises TypeError before importing anything.
+      if (typeof args !== 'object' || args.k !== K.Tuple || args.more > 0 || args.items.length !== 2) return undefined;
+      const [module, name] = args.items;
       if (typeof module === 'string' && typeof name === 'string' && !name.includes('.'))
         return ctx.derive(module, name, canonical);
       return undefined;

@@ -13,7 +13,8 @@
 // objects of unnamed classes dicts and numpy's 5-item array states).
 // The history packs' Cython classes (data/history-native-states-<lib>.json, scripts/data/derive-history.py) add their
 // old names: the lengths every released version in which the name resolves reads within the items, and the items each
-// version converts to a C number (a planted object there runs its __int__/__index__/__float__ in the hook).
+// version converts to a C number (a planted object there runs its __int__/__index__/__float__ in the hook), and the
+// shorter states some versions write that later versions read past, which the evidence names with both ranges.
 import sklearnHistory from './data/history-native-states-scikit-learn.json' with { type: 'json' };
 import facts from './data/native-states.json' with { type: 'json' };
 import { K, kindName, type PyVal } from './values.js';
@@ -25,6 +26,11 @@ interface NativeStateFact {
   readonly numbers?: readonly number[];
   /** The released versions the fact was read from (history packs only). */
   readonly versions?: string;
+  /**
+   * Shorter states some versions write and later versions read past (history packs only): scikit-learn 0.15 - 0.19
+   * write a 12-item tree state, whose missing 13th item the __setstate__ of 0.20 - 0.23 reads.
+   */
+  readonly short?: readonly { length: number; written: string; readPast: string; reads: number }[];
 }
 
 const CLASSES: Readonly<Record<string, NativeStateFact>> = {
@@ -76,6 +82,14 @@ export function nativeStateProblem(classCanonical: string, state: PyVal): string
       (i < items.length ? describe(items[i]!) : 'a value the analysis did not keep')
     );
   }
+  const short = fact.short?.find((s) => s.length === n);
+  if (short !== undefined)
+    return (
+      `${fact.hook} reads the items of a tuple or list state without a length check; this state is a ` +
+      `${n}-item tuple, the state the library writes in ${short.written}, which the __setstate__ of ` +
+      `${short.readPast} reads past (it reads ${short.reads} items: an out-of-bounds read); the name resolves in ${fact.versions}, and ` +
+      `only a ${fact.lengths.join(' or ')}-item tuple is read within its items by every one of them`
+    );
   return (
     `${fact.hook} reads the items of a tuple or list state without a length check; the library writes a ` +
     `${fact.lengths.join(' or ')}-item tuple${fact.versions ? ` in every version in which the name resolves (${fact.versions})` : ''}, ` +

@@ -46,6 +46,12 @@ describe('shape-checked pack entries are recognised by their hook', () => {
       } else if (e.checked!.includes('maybe_get_tz')) {
         const args: PyVal = { k: K.Tuple, items: [1, NONE, 'dateutil//etc/passwd'], more: 0 };
         assert.ok(callHookProblem(name, args), `${name} must run the Timestamp tz check`);
+      } else if (e.checked!.includes('Timedelta(int value)')) {
+        assert.ok(callHookProblem(name, { k: K.Tuple, items: ['1 day'], more: 0 }), `${name}: a str is parsed`);
+        assert.equal(callHookProblem(name, { k: K.Tuple, items: [1], more: 0 }), undefined, `${name}: an int`);
+      } else if (e.checked!.includes('StringDtype(storage')) {
+        assert.ok(callHookProblem(name, { k: K.Tuple, items: ['/x', NONE], more: 0 }), `${name}: another storage`);
+        assert.equal(callHookProblem(name, { k: K.Tuple, items: ['python'], more: 0 }), undefined, `${name}: python`);
       } else if (e.checked!.includes('BUILD with a slot state')) {
         // A (dict, slots) state runs the property setters; the dict state scikit-learn writes does not.
         const slots: PyVal = { k: K.Tuple, items: [dict([], []), dict(['theta'], [1])], more: 0 };

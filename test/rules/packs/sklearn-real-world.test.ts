@@ -107,4 +107,32 @@ describe('real pickles of projects built on scikit-learn', { skip }, () => {
         assert.equal(a.versions, `scikit-learn 0.15.0 - ${a.name.includes('sgd_fast') ? '0.23.1' : '0.21.3'}`, a.name);
     }
   });
+
+  it('the files a released loader reads past (loader-oracle.json) stay blocked, naming both version ranges', async () => {
+    // scripts/data/real-world-loader-oracle.py: focal's 0.22.2 and bullseye's 0.23.2 die of SIGSEGV loading them
+    // (valgrind: a read 0 bytes past the 12-item state tuple). The block must stand, its evidence naming the versions
+    // that write a 12-item tree state and those whose __setstate__ reads 13 items.
+    const oracle = JSON.parse(
+      readFileSync(new URL('../../fixtures/real-world/loader-oracle.json', import.meta.url), 'utf8'),
+    ) as { files: { sha256: string; verdict: string }[] };
+    const unsafe = new Set(oracle.files.filter((f) => f.verdict.startsWith('unsafe')).map((f) => f.sha256));
+    assert.ok(unsafe.size > 0);
+    let scanned = 0;
+    for (const e of manifest.files.filter((x) => unsafe.has(x.sha256))) {
+      const bytes = bytesOf(e);
+      if (bytes === undefined) continue;
+      scanned++;
+      const r = await scanBytes(basename(e.path), bytes);
+      const signals = r.findings.filter((f) => BLOCKING.has(f.severity)).map((f) => f.evidence.signal);
+      assert.ok(
+        signals.some((s) =>
+          /a 12-item tuple, the state the library writes in 0\.15\.0 - 0\.19\.2, which the __setstate__ of 0\.20\.0 - 0\.23\.1 reads past/.test(
+            s,
+          ),
+        ),
+        `${e.repository}@${e.commit}:${e.path}: ${signals.join(' | ')}`,
+      );
+    }
+    assert.ok(scanned > 0, 'no oracle file present');
+  });
 });

@@ -39,8 +39,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURES = os.path.join(HERE, "..", "..", "test", "fixtures", "real-world")
-MANIFESTS = ("manifest.json", "sklearn-manifest.json", "public-manifest.json")
+sys.path.insert(0, HERE)
+from real_world_files import FIXTURES, MANIFESTS, blob  # noqa: E402
 CHROOT_ROOT = "/srv/chroots"
 # The finding the oracle checks: the only blocking evidence of a file it loads.
 NATIVE_STATE = "__setstate__ reads the items of a tuple"  # (the report keeps 160 characters of each)
@@ -150,15 +150,6 @@ def setup():
         subprocess.run(["chroot", root, "apt-get", "install", "-y", "-q", "--no-install-recommends", *PACKAGES],
                        check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
     shutil.rmtree(work, ignore_errors=True)
-
-
-def blob(mirror, e):
-    repo = os.path.join(mirror, e["repository"].replace("/", "+"), "repo")
-    try:
-        return subprocess.run(["git", "-C", repo, "cat-file", "blob", f"{e['commit']}:{e['path']}"],
-                              capture_output=True, check=True).stdout
-    except (subprocess.CalledProcessError, FileNotFoundError):
-        return None
 
 
 def upstream_versions(mirror):

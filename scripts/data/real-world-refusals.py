@@ -21,22 +21,12 @@ import io
 import json
 import os
 import pickletools
-import subprocess
 import sys
 import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURES = os.path.join(HERE, "..", "..", "test", "fixtures", "real-world")
-MANIFESTS = ("manifest.json", "sklearn-manifest.json", "public-manifest.json")
-
-
-def blob(mirror, e):
-    repo = os.path.join(mirror, e["repository"].replace("/", "+"), "repo")
-    try:
-        return subprocess.run(["git", "-C", repo, "cat-file", "blob", f"{e['commit']}:{e['path']}"],
-                              capture_output=True, check=True).stdout
-    except (subprocess.CalledProcessError, FileNotFoundError):
-        return None
+sys.path.insert(0, HERE)
+from real_world_files import FIXTURES, MANIFESTS, blob  # noqa: E402
 
 
 def truncated(data):

@@ -62,7 +62,16 @@ interface Entry {
  * Figures of the last run (for the bench and tests): files, modules analysed in the walk, named files the walk did
  * not analyse that the phase parsed, modules loaded on demand, rounds used, source bytes read.
  */
-export const lastRunStats = { files: 0, analysedInWalk: 0, namedParsed: 0, loadedOnDemand: 0, rounds: 0, workBytes: 0 };
+export const lastRunStats = {
+  files: 0,
+  analysedInWalk: 0,
+  namedParsed: 0,
+  loadedOnDemand: 0,
+  rounds: 0,
+  workBytes: 0,
+  /** The modules loaded on demand, in order, with why: `hop1`, `hop2`, `callee` or `caller` (round's demand). */
+  loaded: [] as { rel: string; why: string }[],
+};
 
 /** After the walk: one project per scan target, grown on demand, then the DESER rules across its modules. */
 export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
@@ -73,6 +82,7 @@ export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
     loadedOnDemand: 0,
     rounds: 0,
     workBytes: 0,
+    loaded: [],
   });
   // One project per root: a directory scanned is its own root unless it is a package (then the directory above
   // its top package is); a file named on its own belongs to the root above its top package. Files of one root
@@ -308,7 +318,7 @@ async function runTarget(
       // Whether data enters on its own is asked only of a file with a module to hop into (it indexes the module).
       const receives = imports.some((st) => anyCalled.has(st)) && mayReceiveData(mod);
       const called =
-        imports.length === 0 || receives ? anyCalled : calledModules(mod, pkg, byKey, handsCallerData(mod));
+        imports.length === 0 || receives ? anyCalled : calledModules(mod, pkg, byKey, handsCallerData(mod, e.rel));
       const hops = imports.filter((st) => called.has(st));
       for (const st of hops) {
         imported.add(st);
@@ -349,6 +359,7 @@ async function runTarget(
           continue;
         }
         stats.loadedOnDemand++;
+        stats.loaded.push({ rel: e.rel, why: `hop${hop}` });
         fresh.push(e);
         if (hop === 1 && calledByNamed.has(st))
           for (const s2 of calledModules(e.module, keys.get(e.rel)?.pkg ?? '', byKey))
@@ -444,6 +455,7 @@ async function runTarget(
         continue; // too large or too slow to parse: the per-file scan already decided what it reports on this file
       }
       stats.loadedOnDemand++;
+      stats.loaded.push({ rel: e.rel, why: callees.has(stable) ? 'callee' : 'caller' });
       fresh.push(e);
     }
   }

@@ -506,3 +506,50 @@ describe('DESER: the first hop of a file named alone with no source of its own',
     assert.equal(lastRunStats.loadedOnDemand, without);
   });
 });
+
+describe('DESER: a test file named alone', () => {
+  // lib/codec.py holds the deserializer; lib/client.py calls the test module's helper (the only code caller).
+  const project = (test: string): string =>
+    tree('deser-test-named-', {
+      'pyproject.toml': '[project]\nname = "lib"\n',
+      'lib/__init__.py': '',
+      'lib/codec.py': 'import pickle\n\n\ndef decode(blob):\n    return pickle.loads(blob)\n',
+      'tests/__init__.py': '',
+      'tests/test_codec.py': `import pytest\n\nfrom lib import codec\n\n\n${test}`,
+      'tests/test_other.py':
+        'import socket\n\nfrom tests.test_codec import check, TestCodec, test_decode\n\n\n' +
+        'def serve(port):\n    conn, _ = socket.create_server(("127.0.0.1", port)).accept()\n' +
+        '    check(conn.recv(64))\n    TestCodec().test_decode(conn.recv(64))\n    test_decode(conn.recv(64))\n',
+    });
+  const named = (dir: string): string => join(dir, 'tests', 'test_codec.py');
+  // Runner entry points: their parameters are fixtures, their class is built by the runner.
+  const RUNNER = [
+    ['a test function', 'def test_decode(blob):\n    assert codec.decode(blob)\n'],
+    ['a test method', 'class TestCodec:\n    def test_decode(self, blob):\n        assert codec.decode(blob)\n'],
+    [
+      'a unittest set-up hook',
+      'import unittest\n\n\nclass TestCodec(unittest.TestCase):\n    def setUp(self, blob=b""):\n        self.x = codec.decode(blob)\n',
+    ],
+    ['a pytest fixture', '@pytest.fixture\ndef payload(blob):\n    return codec.decode(blob)\n'],
+    ['a called pytest fixture', '@pytest.fixture(scope="module")\ndef payload(blob):\n    return codec.decode(blob)\n'],
+  ] as const;
+  for (const [what, test] of RUNNER)
+    it(`${what} hands the module it calls no callers' data: neither it nor the callers are read`, async () => {
+      assert.deepEqual(await ruleIds(named(project(test))), []);
+      assert.equal(lastRunStats.loadedOnDemand, 0);
+    });
+
+  // Its benign-looking twin: a helper of the test module keeps its callers (a caller handing it network data).
+  it("a helper function of a test module is still a hop: the module it hands its callers' data to and its callers are read", async () => {
+    const ids = await ruleIds(named(project('def check(blob):\n    assert codec.decode(blob)\n')));
+    assert.deepEqual(ids, ['DESER-NETWORK-INPUT']);
+    assert.equal(lastRunStats.loadedOnDemand, 2); // codec.py, test_other.py
+  });
+
+  it('a test that receives data itself is still found (no read needed for its own source)', async () => {
+    const test =
+      'import socket\n\n\ndef test_server():\n    conn, _ = socket.create_server(("127.0.0.1", 0)).accept()\n' +
+      '    assert codec.decode(conn.recv(64))\n';
+    assert.deepEqual(await ruleIds(named(project(test))), ['DESER-NETWORK-INPUT']);
+  });
+});

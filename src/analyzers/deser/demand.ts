@@ -4,6 +4,7 @@
 import type { CallSite, ExpressionFact, FunctionFact, ImportFact, PythonModule } from '../python/module-model.js';
 import { SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
+import { isTestPath } from '../python/test-code.js';
 
 /** Modules read only as callers of the named files (a file named alone), and anchors toward the named files. */
 export interface PathOnly {
@@ -78,7 +79,10 @@ export function reachingNames(
     const { byScope, unpicklers, flowOf } = moduleFacts(mod);
     /** Reaching methods whose data may be `self`'s state: constructions of their class are callers too. */
     const viaSelf = new Set<number>();
+    // In test code, what the test runner calls has no callers in code to hand it data (see runnerEntries).
+    const entries = isTestPath(u.stable) ? runnerEntries(mod) : NO_ENTRIES;
     const reachedBy = (fn: number, c: CallSite): boolean => {
+      if (entries.has(fn)) return false;
       const pf = flowOf(fn);
       const sink = isSinkCall(c, unpicklers);
       const bySelf = pf.self.reaches(c, sink);
@@ -89,7 +93,8 @@ export function reachingNames(
       for (const c of calls) if ((isSinkCall(c, unpicklers) || mayCall(c)) && reachedBy(fn, c)) reaching.add(fn);
     // Functions returning a deserializer module (`return pickle`, `return importlib.import_module(name)`): their
     // callers bind it at run time (`ser = get_serializer(); ser.loads(frame)`).
-    for (const f of mod.functions) if (f.kind === 'function' && returnsModule(f, mod)) reaching.add(f.id);
+    for (const f of mod.functions)
+      if (f.kind === 'function' && !entries.has(f.id) && returnsModule(f, mod)) reaching.add(f.id);
     // Within the module: functions handing their data to reaching functions (directly, `self.m(...)`/`cls.m(...)`
     // or a bare name; a method of some other receiver is resolved across modules by its own name), and the
     // functions around a reaching closure, to a fixpoint.
@@ -120,7 +125,8 @@ export function reachingNames(
         if (
           parent !== undefined &&
           (parent.kind === 'function' || parent.kind === 'lambda') &&
-          !reaching.has(parent.id)
+          !reaching.has(parent.id) &&
+          !entries.has(parent.id)
         ) {
           reaching.add(parent.id);
           changed = true;
@@ -405,15 +411,66 @@ export function demandedModules(
  * `self`'s state, or a local computed from them) as an argument. Module-level calls have no callers. The flows are
  * computed once per function.
  */
-export function handsCallerData(mod: PythonModule): (c: CallSite) => boolean {
+export function handsCallerData(mod: PythonModule, stable: string): (c: CallSite) => boolean {
   const { flowOf } = moduleFacts(mod);
+  const entries = isTestPath(stable) ? runnerEntries(mod) : NO_ENTRIES;
   return (c) => {
     const fn = c.enclosingFunction?.id;
-    if (fn === undefined) return false;
+    if (fn === undefined || entries.has(fn)) return false;
     const f = flowOf(fn);
     return f.params.reaches(c, false) || f.self.reaches(c, false);
   };
 }
+
+const NO_ENTRIES: ReadonlySet<number> = new Set();
+
+/** pytest's and unittest's fixed set-up and tear-down names (called by the runner, with fixtures or nothing). */
+const RUNNER_HOOKS: ReadonlySet<string> = new Set([
+  'setUp',
+  'tearDown',
+  'setUpClass',
+  'tearDownClass',
+  'asyncSetUp',
+  'asyncTearDown',
+  'setUpModule',
+  'tearDownModule',
+  'setup',
+  'teardown',
+  'setup_method',
+  'teardown_method',
+  'setup_class',
+  'teardown_class',
+  'setup_function',
+  'teardown_function',
+  'setup_module',
+  'teardown_module',
+]);
+
+/**
+ * The functions of a test module that the test runner calls (ids): `test*` functions at module level and `test*`
+ * methods (pytest's and unittest's default collection prefix), pytest fixtures (`@pytest.fixture`, `@fixture`,
+ * called or not) and the set-up/tear-down hooks. The runner hands them fixtures or nothing, and their class is
+ * built by the runner: no caller in code hands them data, so they are never a reason to read the callers of a test
+ * file or the modules they call with their parameters (the data path would have to start in the test's own code,
+ * which the analysis sees without those reads). A test file's other functions (helpers) keep their callers.
+ */
+function runnerEntries(mod: PythonModule): ReadonlySet<number> {
+  const known = ENTRIES.get(mod);
+  if (known !== undefined) return known;
+  const out = new Set<number>();
+  for (const f of mod.functions) {
+    if (f.kind !== 'function') continue;
+    const parent = f.parentId !== null ? mod.functions[f.parentId] : undefined;
+    if (parent === undefined || (parent.kind !== 'module' && parent.kind !== 'class')) continue;
+    const fixture = f.decorators.some(
+      (d) => d.qualifiedName === 'pytest.fixture' || /^(?:pytest\.)?fixture\b/.test(d.text),
+    );
+    if (f.name.startsWith('test') || RUNNER_HOOKS.has(f.name) || fixture) out.add(f.id);
+  }
+  ENTRIES.set(mod, out);
+  return out;
+}
+const ENTRIES = new WeakMap<PythonModule, ReadonlySet<number>>();
 
 /** What the demand computes of one module alone, kept while the module is (the rounds ask again on every pass). */
 interface ModuleFacts {

@@ -1,6 +1,8 @@
 // The plain-JS copy of a tree-sitter tree: same named nodes, ranges and field names as tree-sitter itself,
 // comments dropped, and lines/columns computed exactly as tree-sitter computes them.
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import { withPythonTree } from '../../../src/analyzers/python/parser.js';
@@ -77,6 +79,57 @@ describe('toSyntaxTree', () => {
         ['call', 'identifier'],
       );
     });
+  });
+});
+
+/** Every .py file under a folder, at most `max`. */
+function pyFiles(dir: string, max: number, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (out.length >= max) break;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) pyFiles(p, max, out);
+    else if (e.name.endsWith('.py')) out.push(p);
+  }
+  return out;
+}
+
+describe('toSyntaxTree (the cursor walk) against the Node API', () => {
+  // Syntax errors, MISSING nodes, comments between tokens and inside brackets, decorators, nested strings.
+  const SHAPES = [
+    'def f(:\n    return (1,\n',
+    'x = [1, # c\n  2, # d\n]\n@dec  # c\nclass A(B, metaclass=M):  # c\n    pass\n',
+    'f"{a!r:>{w}}" f\'{b}\'\nprint(*a, **k)\nlambda *a, b=1: (yield)\n',
+    'if x:\n  pass\n else:\n',
+    'match p:\n    case [1, *r] if r: pass\n    case {"k": v, **kw}: pass\n',
+    '',
+    '# only a comment\n',
+  ];
+  const fixtures = pyFiles(join(import.meta.dirname, '..', '..', 'fixtures'), 400);
+  it(`copies ${SHAPES.length} odd shapes and ${fixtures.length} fixture files exactly as namedChildren and fieldNameForNamedChild read them`, async () => {
+    assert.ok(fixtures.length >= 100, String(fixtures.length));
+    for (const text of [...SHAPES, ...fixtures.map((f) => readFileSync(f, 'utf8'))]) {
+      await withPythonTree(text, (root) => {
+        const expected: [string, number, number, number, number, number, number, string | null][] = [];
+        for (const [i, c] of root.namedChildren.entries()) flatten(c, expected, root.fieldNameForNamedChild(i));
+        const tree = toSyntaxTree(root, text);
+        const got: typeof expected = [];
+        for (const c of tree.root.namedChildren) flattenJs(c, got);
+        assert.deepEqual(got, expected);
+        assert.equal(tree.nodes, got.length + 1);
+        const calls: string[] = [];
+        (function walk(n: Node): void {
+          if (n.type === 'call') calls.push(`${n.startIndex}:${n.endIndex}`);
+          for (const c of n.namedChildren) if (c.type !== 'comment') walk(c);
+        })(root);
+        assert.deepEqual(
+          tree.calls.map((c) => `${c.startIndex}:${c.endIndex}`),
+          calls.sort(
+            (a, b) =>
+              Number(a.split(':')[0]) - Number(b.split(':')[0]) || Number(b.split(':')[1]) - Number(a.split(':')[1]),
+          ),
+        );
+      });
+    }
   });
 });
 

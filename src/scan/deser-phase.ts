@@ -272,6 +272,8 @@ async function runTarget(
     // Modules called by a named file the data can enter on its own (a handler, a server, a client read, a
     // download, a receive: `mayReceiveData`): read whatever their text, and their callees are the second hop.
     const calledByNamed = new Set<string>();
+    // The names the named files' calls look up in each first-hop module.
+    const lookedUp = new Map<string, Set<string>>();
     // Texts read for the pre-check below, so a module it read is not read again as a hop.
     const texts = new Map<string, string | undefined>();
     const textOf = (e: Entry): string | undefined => {
@@ -314,15 +316,18 @@ async function runTarget(
       const pkg = keys.get(e.rel)?.pkg ?? '';
       // Named modules are analysed anyway: only the others are hops (a package scanned names all of its files).
       const imports = [...importedModules(mod, pkg, byKey)].filter((st) => byStable.get(st)?.named === false);
-      const anyCalled = imports.length > 0 ? calledModules(mod, pkg, byKey) : new Set<string>();
+      const anyCalled = imports.length > 0 ? calledThrough(mod, pkg, byKey) : new Map<string, Set<string>>();
       // Whether data enters on its own is asked only of a file with a module to hop into (it indexes the module).
       const receives = imports.some((st) => anyCalled.has(st)) && mayReceiveData(mod);
       const called =
-        imports.length === 0 || receives ? anyCalled : calledModules(mod, pkg, byKey, handsCallerData(mod, e.rel));
+        imports.length === 0 || receives ? anyCalled : calledThrough(mod, pkg, byKey, handsCallerData(mod, e.rel));
       const hops = imports.filter((st) => called.has(st));
       for (const st of hops) {
         imported.add(st);
         if (receives) calledByNamed.add(st);
+        let names = lookedUp.get(st);
+        if (names === undefined) lookedUp.set(st, (names = new Set()));
+        for (const n of called.get(st)!) names.add(n);
       }
     }
     // From any other named file the data comes from its callers (the demand rounds read them toward it), so a
@@ -335,6 +340,23 @@ async function runTarget(
     // modules down (statsmodels' smpickle for tsa/ardl/model.py) pulled in its callers across the package (229
     // modules read: 18.8 s CPU, against 3.9 s for the first hop only).
     const second = new Set<string>();
+    // A name looked up in a first-hop module that only imports it from another project module (a package's
+    // `from .codec import decode`) runs that module's code: the hop is into the module defining it, through the
+    // ones re-exporting it (read too: the project resolves the call through them). Followed at most
+    // REEXPORT_STEPS modules down, on their texts (never parsed for this).
+    const reexports = followReexports(
+      imported,
+      lookedUp,
+      calledByNamed,
+      (st) => {
+        const e = byStable.get(st);
+        if (e === undefined) return undefined;
+        return texts.has(st) ? texts.get(st) : (texts.set(st, read(e)), texts.get(st));
+      },
+      keys,
+      byKey,
+    );
+    for (const st of reexports.through) imported.add(st);
     for (const [hop, list] of [
       [1, imported],
       [2, second],
@@ -342,6 +364,9 @@ async function runTarget(
       for (const st of list) {
         const e = byStable.get(st);
         if (e === undefined || e.module !== undefined) continue;
+        // A module every looked-up name of which is defined elsewhere (re-exported) is read only on the way to a
+        // defining module read (otherwise its own text decides as below: it may define a name it also imports).
+        if (hop === 1 && reexports.onlyReexports.has(st) && !reexports.needed.has(st)) continue;
         const text = texts.has(st) ? texts.get(st) : read(e);
         // A module only handed its callers' data by a named file (not called by one the data enters on its own)
         // matters only when it holds a deserializer: what it names for what it serves (media types, transport
@@ -350,7 +375,7 @@ async function runTarget(
         if (
           text === undefined ||
           (hop === 2 && !mayHaveDeserSignals(text)) ||
-          (hop === 1 && !calledByNamed.has(st) && !mayHoldDeserializer(text))
+          (hop === 1 && !calledByNamed.has(st) && !reexports.needed.has(st) && !mayHoldDeserializer(text))
         )
           continue;
         try {
@@ -676,7 +701,20 @@ function calledModules(
   byKey: ReadonlyMap<string, string>,
   only?: (c: CallSite) => boolean,
 ): Set<string> {
-  const out = new Set<string>();
+  return new Set(calledThrough(mod, pkg, byKey, only).keys());
+}
+
+/**
+ * calledModules with, per module, the names the calls look up in it (`app.pkg.decode(...)` looks up `decode` in
+ * app/pkg/__init__.py; `app.pkg.codec.decode(...)` looks up `decode` in app/pkg/codec.py when that is a module).
+ */
+function calledThrough(
+  mod: PythonModule,
+  pkg: string,
+  byKey: ReadonlyMap<string, string>,
+  only?: (c: CallSite) => boolean,
+): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
   for (const c of mod.calls)
     for (const v of c.callee.values) {
       if (only !== undefined && !only(c)) break;
@@ -685,10 +723,149 @@ function calledModules(
       const parts = absoluteName(v.name, 0, pkg)
         .split('.')
         .filter((x) => x !== '');
-      const rel = longestModule(parts, byKey, parts.length - 1);
-      if (rel !== undefined) out.add(rel);
+      const found = longestModuleAt(parts, byKey, parts.length - 1);
+      if (found === undefined) continue;
+      let names = out.get(found.rel);
+      if (names === undefined) out.set(found.rel, (names = new Set()));
+      names.add(parts[found.n]!);
     }
   return out;
+}
+
+/**
+ * Whether a module's text may bind `name` other than by importing it: a `def`/`class` of that name or an assignment
+ * to it, at any indentation (a conditional definition replaces the import too).
+ */
+function definesName(text: string, name: string): boolean {
+  const n = name.replace(/[^\w]/g, '');
+  return new RegExp(
+    `^[ \\t]*(?:(?:async[ \\t]+)?def|class)[ \\t]+${n}\\b|^[ \\t]*${n}[ \\t]*(?::[^=\\n]*)?=(?!=)|\\bglobal\\b[^\\n]*\\b${n}\\b`,
+    'm',
+  ).test(text);
+}
+
+/** Re-export steps followed from a first-hop module toward the module defining a name. */
+const REEXPORT_STEPS = 4;
+
+/**
+ * For the first-hop modules of files named alone: the names looked up in them that they only import from another
+ * project module, followed to the module defining each (at most REEXPORT_STEPS modules down). Returns the modules
+ * on those ways (`through`: to read as first hops, each inheriting whether a receiving file calls the module it
+ * came from), the modules each looked-up name of which is imported from elsewhere (`onlyReexports`: nothing of
+ * theirs runs for these calls), and the modules to read whatever their text (`needed`: the first-hop module and
+ * the ones between it and a defining module that will be read, so the project resolves the call through them).
+ */
+function followReexports(
+  firstHops: ReadonlySet<string>,
+  lookedUp: ReadonlyMap<string, ReadonlySet<string>>,
+  calledByNamed: Set<string>,
+  textOf: (rel: string) => string | undefined,
+  keys: ReadonlyMap<string, { pkg: string }>,
+  byKey: ReadonlyMap<string, string>,
+): { through: Set<string>; onlyReexports: Set<string>; needed: Set<string> } {
+  const through = new Set<string>();
+  const onlyReexports = new Set<string>();
+  const needed = new Set<string>();
+  const bindings = new Map<string, ReturnType<typeof importBindings> | undefined>();
+  const bindingsOf = (rel: string): ReturnType<typeof importBindings> | undefined => {
+    if (!bindings.has(rel)) {
+      const t = textOf(rel);
+      bindings.set(rel, t === undefined ? undefined : importBindings(t, keys.get(rel)?.pkg ?? ''));
+    }
+    return bindings.get(rel);
+  };
+  /** Where `name` looked up in `rel` comes from: another project module and its name there, or undefined (here). */
+  const source = (rel: string, name: string): { rel: string; name: string } | 'outside' | undefined => {
+    const b = bindingsOf(rel);
+    const q = b?.bound.get(name);
+    if (b === undefined || b.open || q === undefined || definesName(textOf(rel)!, name)) return undefined;
+    const parts = q.split('.').filter((x) => x !== '');
+    const at = longestModuleAt(parts, byKey, parts.length - 1);
+    if (at === undefined) return 'outside';
+    if (at.rel === rel) return undefined;
+    return { rel: at.rel, name: parts[at.n]! };
+  };
+  for (const m of firstHops) {
+    const names = lookedUp.get(m);
+    if (names === undefined || names.size === 0) continue;
+    let own = false;
+    for (const name of names) {
+      let at = source(m, name);
+      // Defined here, or imported from outside the project (a library deserializer re-exported, `from pickle
+      // import loads as decode`, is a sink looked up here): the module's own text decides, as for any hop.
+      if (at === undefined || at === 'outside') {
+        own = true;
+        continue;
+      }
+      const way: string[] = [];
+      for (let step = 0; typeof at === 'object' && step < REEXPORT_STEPS; step++) {
+        if (way.includes(at.rel) || at.rel === m) break;
+        way.push(at.rel);
+        at = source(at.rel, at.name);
+      }
+      const defining = way[way.length - 1]!;
+      const receiving = calledByNamed.has(m);
+      const t = textOf(defining);
+      const willRead = receiving || (t !== undefined && mayHoldDeserializer(t));
+      for (const r of way) {
+        through.add(r);
+        if (receiving) calledByNamed.add(r);
+      }
+      if (willRead) {
+        needed.add(m);
+        for (const r of way.slice(0, -1)) needed.add(r);
+      }
+    }
+    if (!own) onlyReexports.add(m);
+  }
+  return { through, onlyReexports, needed };
+}
+
+/** longestModule with the number of parts the module's name has. */
+function longestModuleAt(
+  parts: readonly string[],
+  byKey: ReadonlyMap<string, string>,
+  longest: number,
+): { rel: string; n: number } | undefined {
+  for (let n = Math.min(longest, parts.length); n >= 1; n--) {
+    const rel = byKey.get(parts.slice(0, n).join('.'));
+    if (rel !== undefined) return { rel, n };
+  }
+  return undefined;
+}
+
+/**
+ * What a module's text binds by import statements: bound name → the absolute dotted name it stands for
+ * (`from .codec import decode as d` binds `d` → `pkg.codec.decode`; `import a.b as c` binds `c` → `a.b`; `import
+ * a.b` binds `a` → `a`), and whether it has a star import or a module `__getattr__` (then any name may come from
+ * elsewhere, unseen here). Text only (statements in strings count too): used to follow a name a file named alone
+ * calls through a package's re-export to the module defining it.
+ */
+function importBindings(text: string, pkg: string): { bound: Map<string, string>; open: boolean } {
+  const bound = new Map<string, string>();
+  let open = /^def[ \t]+__getattr__\b/m.test(text);
+  const src = text.includes('\\') ? text.replace(/\\\r?\n/g, ' ') : text;
+  for (const m of importStatements(src)) {
+    if (m[1] !== undefined) {
+      const base = absoluteName(m[1], 0, pkg);
+      const list = (m[2] ?? '').replace(/#[^\n]*/g, '').replace(/[()]/g, ' ');
+      for (const item of list.split(/[,;]/)) {
+        const w = item.trim().split(/\s+/);
+        if (w[0] === '*') open = true;
+        if (w[0] === undefined || !IDENTIFIER.test(w[0])) continue;
+        const name = w[1] === 'as' && w[2] !== undefined && IDENTIFIER.test(w[2]) ? w[2] : w[0];
+        bound.set(name, base === '' ? w[0] : `${base}.${w[0]}`);
+      }
+    } else {
+      for (const part of (m[3] ?? '').replace(/#.*/, '').split(/[,;]/)) {
+        const w = part.trim().split(/\s+/);
+        if (w[0] === undefined || !/^[\w.]+$/.test(w[0])) continue;
+        if (w[1] === 'as' && w[2] !== undefined && IDENTIFIER.test(w[2])) bound.set(w[2], w[0]);
+        else bound.set(w[0].split('.')[0]!, w[0].split('.')[0]!);
+      }
+    }
+  }
+  return { bound, open };
 }
 
 /** Flow steps name files by scanned path; test files say so in the evidence. */

@@ -553,3 +553,90 @@ describe('DESER: a test file named alone', () => {
     assert.deepEqual(await ruleIds(named(project(test))), ['DESER-NETWORK-INPUT']);
   });
 });
+
+describe('DESER: a name called through a package re-export, one file named alone', () => {
+  // app/pkg/__init__.py re-exports `decode`; where it is defined decides the finding.
+  const files = (init: string, codec: string, named: string): Record<string, string> => ({
+    'pyproject.toml': '[project]\nname = "app"\n',
+    'app/__init__.py': '',
+    'app/pkg/__init__.py': init,
+    'app/pkg/codec.py': codec,
+    'app/pkg/impl/__init__.py': '',
+    'app/pkg/impl/codec2.py': 'import pickle\n\n\ndef loads_from(blob):\n    return pickle.loads(blob)\n',
+    'app/views.py': named,
+    'app/svc.py':
+      'import socket\n\nfrom app.model import restore\n\n\ndef serve(port):\n' +
+      '    conn, _ = socket.create_server(("127.0.0.1", port)).accept()\n    return restore(conn.recv(64))\n',
+    'app/model.py': 'from app import pkg\n\n\ndef restore(blob):\n    return pkg.decode(blob)\n',
+  });
+  const PICKLE = 'import pickle\n\n\ndef decode(blob):\n    return pickle.loads(blob)\n';
+  const JSON_CODEC = 'import json\n\n\ndef decode(blob):\n    return json.loads(blob)\n';
+  const HANDLER =
+    'from flask import Flask, request\n\nfrom app import pkg\n\nweb = Flask(__name__)\n\n\n' +
+    '@web.post("/x")\ndef x():\n    return pkg.decode(request.get_data())\n';
+  const CASES = [
+    // [what, __init__, codec, named file, expected, modules loaded on demand]
+    [
+      'a handler: the defining module is read through the re-export',
+      'from .codec import decode\n',
+      PICKLE,
+      'views',
+      ['DESER-NETWORK-INPUT'],
+    ],
+    [
+      'a handler, aliased from a subpackage',
+      'from .impl.codec2 import loads_from as decode\n',
+      JSON_CODEC,
+      'views',
+      ['DESER-NETWORK-INPUT'],
+    ],
+    [
+      'a handler, benign twin (the defining module decodes JSON)',
+      'from .codec import decode\n',
+      JSON_CODEC,
+      'views',
+      [],
+    ],
+    [
+      "a middle file handing its callers' data: found from it",
+      'from .codec import decode\n',
+      PICKLE,
+      'model',
+      ['DESER-NETWORK-INPUT'],
+    ],
+    [
+      'a middle file, benign twin (JSON): neither module is read',
+      'from .codec import decode\n',
+      JSON_CODEC,
+      'model',
+      [],
+    ],
+    [
+      'a library deserializer re-exported is the sink itself',
+      'from pickle import loads as decode\n',
+      JSON_CODEC,
+      'views',
+      ['DESER-NETWORK-INPUT'],
+    ],
+  ] as const;
+  it('a middle file, benign twin: a package naming a deserializer elsewhere is not read for a name it only re-exports', async () => {
+    const init = 'from .codec import decode\nfrom .store import read_pickle\n';
+    const dir = tree('deser-reexport-', files(init, JSON_CODEC, HANDLER));
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'model.py')), []);
+    assert.equal(lastRunStats.loadedOnDemand, 0, JSON.stringify(lastRunStats.loaded));
+    // The same package defining the name itself is read (its own text decides).
+    writeFileSync(
+      join(dir, 'app', 'pkg', '__init__.py'),
+      `${init}\n\ndef decode(blob):\n    return read_pickle(blob)\n`,
+    );
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'model.py')), []);
+    assert.equal(lastRunStats.loadedOnDemand, 1, JSON.stringify(lastRunStats.loaded));
+  });
+
+  for (const [what, init, codec, named, expected] of CASES)
+    it(what, async () => {
+      const dir = tree('deser-reexport-', files(init, codec, HANDLER));
+      assert.deepEqual(await ruleIds(join(dir, 'app', `${named}.py`)), expected);
+      if (what.includes('neither')) assert.equal(lastRunStats.loadedOnDemand, 0, JSON.stringify(lastRunStats.loaded));
+    });
+});

@@ -31,10 +31,10 @@ function toolError(message) {
 }
 
 function run() {
-  const { loadBundle } = require('./load-bundle.js');
+  const { loadBundle, pythonCacheFor } = require('./load-bundle.js');
   let bundle;
   try {
-    bundle = loadBundle();
+    bundle = loadBundle({ python: pythonCacheFor(process.argv.slice(2)) });
   } catch (e) {
     toolError(
       e && e.code === 'ENOENT'

@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { P, evilPickle } from '../helpers/pickle-builder.js';
@@ -26,8 +27,8 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `body` (CommonJS, with `bundle` loaded as bin/sentinel.js loads it) in a fresh node; returns its JSON. */
-function inBundle(body: string): Record<string, unknown> {
-  const script = `const bundle = require(${JSON.stringify(join(REPO, 'bin', 'load-bundle.js'))}).loadBundle();
+function inBundle(body: string, python = false): Record<string, unknown> {
+  const script = `const bundle = require(${JSON.stringify(join(REPO, 'bin', 'load-bundle.js'))}).loadBundle({ python: ${python} });
 (async () => { ${body} })().then((r) => process.stdout.write(JSON.stringify(r)));`;
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as Record<string, unknown>;
 }
@@ -130,6 +131,46 @@ describe('built CLI start-up', () => {
     assert.equal(r['onWorkers'], 260);
     assert.ok((r['findings'] as number) >= 29);
     assert.equal(r['same'], true);
+  });
+});
+
+describe('the Python code cache', () => {
+  it('is chosen for runs naming a Python file or a folder, or asking for DESER, and for no other', () => {
+    const req = createRequire(import.meta.url);
+    const { pythonCacheFor } = req(join(REPO, 'bin', 'load-bundle.js')) as {
+      pythonCacheFor: (args: string[]) => boolean;
+    };
+    const CASES: [string[], boolean][] = [
+      [['artifact', 'serve.py'], true],
+      [['artifact', 'tool.PYW', '--quiet'], true],
+      [['artifact', dir], true],
+      [['artifact', 'm.pkl', '--rule', 'DESER'], true],
+      [['artifact', 'm.pkl', '--rule=PICKLE,deser'], true],
+      [['artifact', 'm.pkl', '--rule', 'PICKLE-EXEC,DESER-NETWORK-INPUT'], true],
+      [['artifact', 'm.pkl'], false],
+      [['artifact', join(dir, 'small.pkl'), '--rule', 'PICKLE'], false],
+      [['artifact', 'hf://org/model'], false],
+      [['rules'], false],
+    ];
+    for (const [args, python] of CASES) assert.equal(pythonCacheFor(args), python, args.join(' '));
+  });
+
+  it('is written by the build and accepted for a Python file named alone with --rule DESER', () => {
+    mkdirSync(join(dir, 'app'), { recursive: true });
+    writeFileSync(join(dir, 'app', '__init__.py'), '');
+    writeFileSync(
+      join(dir, 'app', 'serve.py'),
+      'import pickle, socket\n\n\ndef serve(port):\n    conn, _ = socket.create_server(("127.0.0.1", port)).accept()\n' +
+        '    return pickle.loads(conn.recv(64))\n',
+    );
+    const r = inBundle(
+      `const io = { stdout: () => {}, stderr: () => {}, isTTY: false, env: {} };
+      const code = await bundle.exports.main(['artifact', ${JSON.stringify(join(dir, 'app', 'serve.py'))}, '--rule', 'DESER', '--quiet'], io);
+      return { code, cacheUsed: bundle.cacheUsed };`,
+      true,
+    );
+    assert.equal(r['cacheUsed'], true, 'the Python code cache written by the build was rejected');
+    assert.equal(r['code'], 1);
   });
 });
 

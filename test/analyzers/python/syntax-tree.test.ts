@@ -105,9 +105,51 @@ describe('toSyntaxTree (the cursor walk) against the Node API', () => {
     '# only a comment\n',
   ];
   const fixtures = pyFiles(join(import.meta.dirname, '..', '..', 'fixtures'), 400);
-  it(`copies ${SHAPES.length} odd shapes and ${fixtures.length} fixture files exactly as namedChildren and fieldNameForNamedChild read them`, async () => {
+  /** Seeded cuts and insertions into the fixtures: error recovery makes the trees the grammar alone does not. */
+  function mutated(count: number): string[] {
+    let seed = 7;
+    const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const TOKENS = [
+      'is not',
+      'not in',
+      '(',
+      ')',
+      ':',
+      '\n',
+      '    ',
+      'lambda',
+      '"',
+      "'''",
+      'f"{',
+      '}',
+      ',',
+      '**',
+      '=',
+      'def ',
+      '@',
+      '#',
+      '\\',
+      'match ',
+      '`',
+      ';',
+    ];
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) {
+      let text = readFileSync(fixtures[Math.floor(rnd() * fixtures.length)]!, 'utf8').slice(0, 8000);
+      for (let j = 1 + Math.floor(rnd() * 12); j > 0; j--) {
+        const at = Math.floor(rnd() * text.length);
+        const r = rnd();
+        if (r < 0.45) text = text.slice(0, at) + TOKENS[Math.floor(rnd() * TOKENS.length)]! + text.slice(at);
+        else if (r < 0.8) text = text.slice(0, at) + text.slice(at + Math.floor(rnd() * 40));
+        else text = text.slice(0, at);
+      }
+      out.push(text);
+    }
+    return out;
+  }
+  it(`copies ${SHAPES.length} odd shapes, ${fixtures.length} fixture files and 400 mutations of them exactly as namedChildren and fieldNameForNamedChild read them`, async () => {
     assert.ok(fixtures.length >= 100, String(fixtures.length));
-    for (const text of [...SHAPES, ...fixtures.map((f) => readFileSync(f, 'utf8'))]) {
+    for (const text of [...SHAPES, ...fixtures.map((f) => readFileSync(f, 'utf8')), ...mutated(400)]) {
       await withPythonTree(text, (root) => {
         const expected: [string, number, number, number, number, number, number, string | null][] = [];
         for (const [i, c] of root.namedChildren.entries()) flatten(c, expected, root.fieldNameForNamedChild(i));

@@ -5,7 +5,7 @@ import type { BindingFact, ParseErrorFact, PythonModule } from './module-model.j
 import { collectBindings } from './binding-collector.js';
 import { collectFacts } from './fact-collector.js';
 import { NameResolver, agreedConstant } from './name-resolver.js';
-import { withPythonTree, type ParseBudget } from './parser.js';
+import { monotonicMs, withPythonTree, type ParseBudget } from './parser.js';
 import { excerpt, spanOf } from './source-span.js';
 import { toSyntaxTree } from './syntax-tree.js';
 import { pruneDeadVersionBranches } from './version-branches.js';
@@ -39,16 +39,16 @@ export async function analyzePythonModuleUnless(
   opts: AnalyzeOptions,
   skip: (root: Node, source: string) => boolean,
 ): Promise<PythonModule | undefined> {
-  const t0 = performance.now();
+  const t0 = monotonicMs();
   const source = normaliseLoneCarriageReturns(text);
   return withPythonTree(
     source,
     (root) => {
       if (skip(root, source)) return undefined;
-      const t1 = performance.now();
+      const t1 = monotonicMs();
       const mod = analyzeTree(root, source, opts);
       mod.stats.parseMs = t1 - t0;
-      mod.stats.analyseMs = performance.now() - t1;
+      mod.stats.analyseMs = monotonicMs() - t1;
       return mod;
     },
     opts,

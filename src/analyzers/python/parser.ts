@@ -1,5 +1,6 @@
 // Lazy, once-per-process loading of the tree-sitter Python grammar (web-tree-sitter 0.27 + tree-sitter-python
 // 0.25 wasm), and parsing with a size cap and a deadline. Trees must be freed: use withPythonTree.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
 import { LimitError, UnsupportedError, errorMessage } from '../../core/errors.js';
@@ -11,6 +12,14 @@ export interface ParseBudget {
   maxSourceChars?: number;
   /** Give up parsing after this many milliseconds (default 30 000). */
   timeoutMs?: number;
+}
+
+/**
+ * Milliseconds from a monotonic clock. Not `performance.now()`: the `performance` global loads Node's perf_hooks
+ * modules on first use, which a short CLI run would compile for a few clock reads.
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
 
 export const DEFAULT_MAX_SOURCE_CHARS = 16 * 1024 * 1024;
@@ -37,15 +46,17 @@ export function pythonParserInitMs(): number | undefined {
 }
 
 async function loadParser(): Promise<Parser> {
-  const t0 = performance.now();
+  const t0 = monotonicMs();
   runPythonParserLoadHook();
   await Parser.init();
   const require = createRequire(import.meta.url);
   const wasmPath = require.resolve('tree-sitter-python/tree-sitter-python.wasm');
-  const language = await Language.load(wasmPath);
+  // Bytes, not a path: given a path, web-tree-sitter reads it through `import('fs/promises')`, which on Node 20
+  // loads the ES module loader, fs/promises and readline (~60 internal modules compiled at every Python run).
+  const language = await Language.load(readFileSync(wasmPath));
   const parser = new Parser();
   parser.setLanguage(language);
-  initMs = performance.now() - t0;
+  initMs = monotonicMs() - t0;
   return parser;
 }
 
@@ -84,9 +95,9 @@ function parseWithBudget(parser: Parser, text: string, budget: ParseBudget | und
       `Python source chains ${shape.chain} attribute accesses in one expression (more than ${MAX_ATTRIBUTE_CHAIN})`,
     );
   const timeoutMs = budget?.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
-  const deadline = performance.now() + timeoutMs;
+  const deadline = monotonicMs() + timeoutMs;
   // Returning true from the progress callback cancels the parse (parse() then returns null).
-  const progressCallback = (): boolean => performance.now() > deadline;
+  const progressCallback = (): boolean => monotonicMs() > deadline;
   let tree: Tree | null;
   try {
     tree = parser.parse(text, null, { progressCallback });

@@ -59,31 +59,28 @@ interface Entry {
 }
 
 /**
- * Figures of the last run (for the bench and tests): files, modules analysed in the walk, named files the walk did
- * not analyse that the phase parsed, modules loaded on demand, rounds used, source bytes read.
+ * Figures of a run (for the bench and tests): files, modules analysed in the walk, named files the walk did not
+ * analyse that the phase parsed, modules loaded on demand, rounds used, source bytes read, and the modules loaded
+ * on demand in order with why (`hop1`, `hop2`, `callee` or `caller`: a round's demand).
  */
-export const lastRunStats = {
-  files: 0,
-  analysedInWalk: 0,
-  namedParsed: 0,
-  loadedOnDemand: 0,
-  rounds: 0,
-  workBytes: 0,
-  /** The modules loaded on demand, in order, with why: `hop1`, `hop2`, `callee` or `caller` (round's demand). */
-  loaded: [] as { rel: string; why: string }[],
-};
+function noStats(): {
+  files: number;
+  analysedInWalk: number;
+  namedParsed: number;
+  loadedOnDemand: number;
+  rounds: number;
+  workBytes: number;
+  loaded: { rel: string; why: string }[];
+} {
+  return { files: 0, analysedInWalk: 0, namedParsed: 0, loadedOnDemand: 0, rounds: 0, workBytes: 0, loaded: [] };
+}
+
+/** The figures of the last run. */
+export const lastRunStats = noStats();
 
 /** After the walk: one project per scan target, grown on demand, then the DESER rules across its modules. */
 export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
-  Object.assign(lastRunStats, {
-    files: 0,
-    analysedInWalk: 0,
-    namedParsed: 0,
-    loadedOnDemand: 0,
-    rounds: 0,
-    workBytes: 0,
-    loaded: [],
-  });
+  Object.assign(lastRunStats, noStats());
   // One project per root: a directory scanned is its own root unless it is a package (then the directory above
   // its top package is); a file named on its own belongs to the root above its top package. Files of one root
   // form one project however they were named. A root that is an installed-packages folder (site-packages,

@@ -631,12 +631,11 @@ function longestModule(
   byKey: ReadonlyMap<string, string>,
   longest = parts.length,
 ): string | undefined {
-  const ps = parts.filter((x) => x !== '');
-  for (let n = Math.min(longest, ps.length); n >= 1; n--) {
-    const rel = byKey.get(ps.slice(0, n).join('.'));
-    if (rel !== undefined) return rel;
-  }
-  return undefined;
+  return longestModuleAt(
+    parts.filter((x) => x !== ''),
+    byKey,
+    longest,
+  )?.rel;
 }
 
 /**
@@ -772,15 +771,17 @@ function followReexports(
     return bindings.get(rel);
   };
   /** Where `name` looked up in `rel` comes from: another project module and its name there, or undefined (here). */
-  const source = (rel: string, name: string): { rel: string; name: string } | 'outside' | undefined => {
+  // A name bound to a module itself (`from .impl import codec as c`): that module is where the way ends (the
+  // name looked up in it next is not known here), `name` undefined.
+  const source = (rel: string, name: string): { rel: string; name?: string } | 'outside' | undefined => {
     const b = bindingsOf(rel);
     const q = b?.bound.get(name);
     if (b === undefined || b.open || q === undefined || definesName(textOf(rel)!, name)) return undefined;
     const parts = q.split('.').filter((x) => x !== '');
-    const at = longestModuleAt(parts, byKey, parts.length - 1);
+    const at = longestModuleAt(parts, byKey, parts.length);
     if (at === undefined) return 'outside';
     if (at.rel === rel) return undefined;
-    return { rel: at.rel, name: parts[at.n]! };
+    return at.n === parts.length ? { rel: at.rel } : { rel: at.rel, name: parts[at.n]! };
   };
   for (const m of firstHops) {
     const names = lookedUp.get(m);
@@ -798,6 +799,7 @@ function followReexports(
       for (let step = 0; typeof at === 'object' && step < REEXPORT_STEPS; step++) {
         if (way.includes(at.rel) || at.rel === m) break;
         way.push(at.rel);
+        if (at.name === undefined) break;
         at = source(at.rel, at.name);
       }
       const defining = way[way.length - 1]!;

@@ -342,6 +342,7 @@ describe('installable as documented', () => {
       [
         '-e',
         `require.cache[require.resolve(${JSON.stringify(loader)})] = { id: 'x', loaded: true, exports: {
+           pythonCacheFor: () => false,
            loadBundle: () => ({ cacheUsed: true, exports: { main: () => new Promise(() => {}) } }) } };
          process.argv = [process.argv[0], ${JSON.stringify(BIN)}, 'artifact', '.'];
          require(${JSON.stringify(BIN)});`,

@@ -655,7 +655,10 @@ function deserWithinTwoImports(
   let layer = [...textImportedModules(text, keys.get(rel)?.pkg ?? '', byKey)];
   for (let hop = 1; hop <= 2 && layer.length > 0; hop++) {
     const next: string[] = [];
-    for (const st of layer) {
+    // A package's `__init__.py` is no hop of its own: what it imports is reached at the same hop (a name called
+    // through the package runs the module it re-exports from, `followReexports`).
+    for (let i = 0; i < layer.length; i++) {
+      const st = layer[i]!;
       if (seen.has(st)) continue;
       seen.add(st);
       const e = entryOf(st);
@@ -665,7 +668,9 @@ function deserWithinTwoImports(
       const t = textOf(e);
       if (t === undefined) continue;
       if (mayHaveDeserSignals(t)) return true;
-      if (hop === 1) next.push(...textImportedModules(t, keys.get(st)?.pkg ?? '', byKey));
+      if (st === '__init__.py' || st.endsWith('/__init__.py'))
+        layer.push(...textImportedModules(t, keys.get(st)?.pkg ?? '', byKey));
+      else if (hop === 1) next.push(...textImportedModules(t, keys.get(st)?.pkg ?? '', byKey));
     }
     layer = next;
   }

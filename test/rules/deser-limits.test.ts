@@ -633,6 +633,12 @@ describe('DESER: a name called through a package re-export, one file named alone
     assert.equal(lastRunStats.loadedOnDemand, 1, JSON.stringify(lastRunStats.loaded));
   });
 
+  it('a handler, two re-exports down (the package and the module it re-exports from name no deserializer)', async () => {
+    const codec = 'from app.pkg.impl.codec2 import loads_from as dec\n';
+    const dir = tree('deser-reexport-', files('from .codec import dec as decode\n', codec, HANDLER));
+    assert.deepEqual(await ruleIds(join(dir, 'app', 'views.py')), ['DESER-NETWORK-INPUT']);
+  });
+
   it('a handler calling through a module a package binds under another name (`from .impl import codec2 as c`)', async () => {
     const handler = HANDLER.replace('pkg.decode(', 'pkg.c.loads_from(');
     const dir = tree('deser-reexport-', files('from .impl import codec2 as c\n', JSON_CODEC, handler));

@@ -118,12 +118,15 @@ if (sample.length === 0) {
   process.exit(2);
 }
 
-/** One scan in a fresh process, under nice; CPU time and peak RSS from the process itself. */
+/** One scan in a fresh process, under nice, with the code cache bin/sentinel.js loads for it; CPU time and peak RSS from the process itself. */
 function scan(file, bundleDir = join(root, 'bin') + '/') {
   const argv = ['artifact', file, '--rule', 'DESER', '--format', 'json', '--quiet'];
   const wrapper = `
     const { createRequire } = await import('node:module');
-    const { main } = createRequire(${JSON.stringify(bundleDir)})('./load-bundle.js').loadBundle().exports;
+    const lb = createRequire(${JSON.stringify(bundleDir)})('./load-bundle.js');
+    // The code cache bin/sentinel.js would load for these arguments (a checkout without the Python cache has one).
+    const python = typeof lb.pythonCacheFor === 'function' && lb.pythonCacheFor(${JSON.stringify(argv)});
+    const { main } = lb.loadBundle({ python }).exports;
     let out = '';
     const t0 = performance.now();
     const code = await main(${JSON.stringify(argv)},

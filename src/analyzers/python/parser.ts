@@ -2,7 +2,7 @@
 // 0.25 wasm), and parsing with a size cap and a deadline. Trees must be freed: use withPythonTree.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { LimitError, UnsupportedError, errorMessage } from '../../core/errors.js';
 import { runPythonParserLoadHook } from './parser-load-hook.js';
 
@@ -29,6 +29,96 @@ let pending: Promise<Parser> | undefined;
 let initMs: number | undefined;
 
 /**
+ * The options object handed to `Parser.init`: web-tree-sitter passes it to its Emscripten module factory, which
+ * fills it in as the module itself (the wasm exports, `setValue`/`getValue`). Kept for treeCursorCalls.
+ */
+const wasmModule: Record<string, unknown> = {};
+let cursorCalls: TreeCursorCalls | null | undefined;
+
+/**
+ * A tree cursor's moves and reads, called on the grammar module's wasm exports directly. web-tree-sitter's
+ * TreeCursor copies its four-word state into the module's transfer buffer before every call and back after every
+ * move (eight `setValue`/`getValue` calls, each switching on a type name); the wasm side reads the state from that
+ * buffer and writes it back after a move, so a walk that makes no other tree-sitter call in between can leave the
+ * state there: `load` puts a cursor's state in the buffer, `store` copies it back to the cursor (before anything else
+ * uses the cursor: a move can reallocate the cursor's stack, changing its first word). About a fifth of the tree
+ * conversion's time on a 24 KB file, cold. Undefined when the module lacks any of these exports (another
+ * web-tree-sitter build): callers then use the TreeCursor API.
+ */
+export interface TreeCursorCalls {
+  /** Puts the cursor's state in the transfer buffer; returns the tree's address the calls below take. */
+  load(cursor: TreeCursor): number;
+  /** Copies the state back to the cursor. */
+  store(cursor: TreeCursor): void;
+  typeId(tree: number): number;
+  fieldId(tree: number): number;
+  startIndex(tree: number): number;
+  endIndex(tree: number): number;
+  /** Moves: 1 when the cursor moved, 0 when there was nowhere to go. */
+  firstChild(tree: number): number;
+  nextSibling(tree: number): number;
+  parent(tree: number): number;
+}
+
+/** The calls, once the grammar is loaded (undefined before, or when this web-tree-sitter build lacks them). */
+export function treeCursorCalls(): TreeCursorCalls | undefined {
+  if (cursorCalls !== undefined) return cursorCalls ?? undefined;
+  if (pending === undefined) return undefined;
+  const m = wasmModule;
+  const fn = (name: string): ((...a: number[]) => number) | undefined =>
+    typeof m[name] === 'function' ? (m[name] as (...a: number[]) => number) : undefined;
+  const init = fn('_ts_init');
+  const setValue = m['setValue'] as ((ptr: number, v: number, t: string) => void) | undefined;
+  const getValue = m['getValue'] as ((ptr: number, t: string) => number) | undefined;
+  const typeId = fn('_ts_tree_cursor_current_node_type_id_wasm');
+  const fieldId = fn('_ts_tree_cursor_current_field_id_wasm');
+  const startIndex = fn('_ts_tree_cursor_start_index_wasm');
+  const endIndex = fn('_ts_tree_cursor_end_index_wasm');
+  const firstChild = fn('_ts_tree_cursor_goto_first_child_wasm');
+  const nextSibling = fn('_ts_tree_cursor_goto_next_sibling_wasm');
+  const parent = fn('_ts_tree_cursor_goto_parent_wasm');
+  if (
+    init === undefined ||
+    typeof setValue !== 'function' ||
+    typeof getValue !== 'function' ||
+    typeId === undefined ||
+    fieldId === undefined ||
+    startIndex === undefined ||
+    endIndex === undefined ||
+    firstChild === undefined ||
+    nextSibling === undefined ||
+    parent === undefined
+  ) {
+    cursorCalls = null;
+    return undefined;
+  }
+  // The transfer buffer's address (ts_init returns the same static buffer web-tree-sitter uses; it rewrites only
+  // the two version words web-tree-sitter read once at its own init).
+  const buffer = init();
+  const words = (c: TreeCursor): Record<number, number> & { tree: Record<number, number> } =>
+    c as unknown as Record<number, number> & { tree: Record<number, number> };
+  cursorCalls = {
+    load(c) {
+      const w = words(c);
+      for (let i = 0; i < 4; i++) setValue(buffer + 4 * i, w[i]!, 'i32');
+      return w.tree[0]!;
+    },
+    store(c) {
+      const w = words(c);
+      for (let i = 0; i < 4; i++) w[i] = getValue(buffer + 4 * i, 'i32');
+    },
+    typeId,
+    fieldId,
+    startIndex,
+    endIndex,
+    firstChild,
+    nextSibling,
+    parent,
+  };
+  return cursorCalls;
+}
+
+/**
  * The shared Python parser. The first call loads both wasm modules (about 20–50 ms); later calls reuse it.
  * Parsing is synchronous, so one parser serves every caller in the process.
  */
@@ -48,7 +138,7 @@ export function pythonParserInitMs(): number | undefined {
 async function loadParser(): Promise<Parser> {
   const t0 = monotonicMs();
   runPythonParserLoadHook();
-  await Parser.init();
+  await Parser.init(wasmModule);
   const require = createRequire(import.meta.url);
   const wasmPath = require.resolve('tree-sitter-python/tree-sitter-python.wasm');
   // Bytes, not a path: given a path, web-tree-sitter reads it through `import('fs/promises')`, which on Node 20

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Node } from 'web-tree-sitter';
-import { withPythonTree } from '../../../src/analyzers/python/parser.js';
+import { treeCursorCalls, withPythonTree } from '../../../src/analyzers/python/parser.js';
 import { LineIndex, toSyntaxTree, type SyntaxNode } from '../../../src/analyzers/python/syntax-tree.js';
 
 const SOURCE = [
@@ -147,9 +147,11 @@ describe('toSyntaxTree (the cursor walk) against the Node API', () => {
     }
     return out;
   }
-  it(`copies ${SHAPES.length} odd shapes, ${fixtures.length} fixture files and 400 mutations of them exactly as namedChildren and fieldNameForNamedChild read them`, async () => {
+  // A chain deep enough to grow the cursor's stack (its first state word, the stack's address, moves).
+  const DEEP = `x = 1${' + 1'.repeat(400)}\ny = ${'('.repeat(120)}g(z)${')'.repeat(120)}\n`;
+  it(`copies ${SHAPES.length + 1} odd shapes, ${fixtures.length} fixture files and 400 mutations of them exactly as namedChildren and fieldNameForNamedChild read them, on the module's exports and through the TreeCursor API alike`, async () => {
     assert.ok(fixtures.length >= 100, String(fixtures.length));
-    for (const text of [...SHAPES, ...fixtures.map((f) => readFileSync(f, 'utf8')), ...mutated(400)]) {
+    for (const text of [...SHAPES, DEEP, ...fixtures.map((f) => readFileSync(f, 'utf8')), ...mutated(400)]) {
       await withPythonTree(text, (root) => {
         const expected: [string, number, number, number, number, number, number, string | null][] = [];
         for (const [i, c] of root.namedChildren.entries()) flatten(c, expected, root.fieldNameForNamedChild(i));
@@ -157,6 +159,9 @@ describe('toSyntaxTree (the cursor walk) against the Node API', () => {
         const got: typeof expected = [];
         for (const c of tree.root.namedChildren) flattenJs(c, got);
         assert.deepEqual(got, expected);
+        const viaApi: typeof expected = [];
+        for (const c of toSyntaxTree(root, text, true).root.namedChildren) flattenJs(c, viaApi);
+        assert.deepEqual(viaApi, expected);
         assert.equal(tree.nodes, got.length + 1);
         const calls: string[] = [];
         (function walk(n: Node): void {
@@ -172,6 +177,52 @@ describe('toSyntaxTree (the cursor walk) against the Node API', () => {
         );
       });
     }
+  });
+});
+
+describe("the walk on the grammar module's exports", () => {
+  it('is the one toSyntaxTree takes once the grammar is loaded, and leaves the cursor and the tree usable', async () => {
+    const text = `a = ${'{'.repeat(100)}${'}'.repeat(100)}\nb = f(1)\n`;
+    await withPythonTree(text, (root) => {
+      assert.ok(treeCursorCalls() !== undefined, 'this web-tree-sitter build has the cursor exports');
+      const first = toSyntaxTree(root, text);
+      // The transfer buffer is web-tree-sitter's again: the Node API and a second walk read the same tree.
+      const again = toSyntaxTree(root, text);
+      assert.equal(again.nodes, first.nodes);
+      assert.equal(root.namedChildren[1]!.type, 'expression_statement');
+      const cursor = root.walk();
+      assert.ok(cursor.gotoFirstChild());
+      assert.ok(cursor.gotoNextSibling());
+      assert.equal(cursor.nodeType, 'expression_statement');
+      cursor.delete();
+      assert.deepEqual(
+        first.calls.map((c) => text.slice(c.startIndex, c.endIndex)),
+        ['f(1)'],
+      );
+    });
+  });
+
+  it('hands the state back to the cursor after moves that moved its stack', async () => {
+    // A left-nested chain: each first child is the next `+`, 401 levels down, so the cursor's stack grows.
+    const text = `1${' + 1'.repeat(400)}\n`;
+    await withPythonTree(text, (root) => {
+      const raw = treeCursorCalls()!;
+      const cursor = root.walk();
+      const words = cursor as unknown as Record<number, number>;
+      const stackBefore = words[0];
+      const t = raw.load(cursor);
+      let depth = 0;
+      while (raw.firstChild(t) === 1) depth++;
+      const start = raw.startIndex(t);
+      raw.parent(t);
+      raw.store(cursor);
+      assert.notEqual(words[0], stackBefore, 'the stack moved (else this case proves nothing)');
+      assert.equal(cursor.currentDepth, depth - 1);
+      assert.equal(cursor.nodeType, 'binary_operator');
+      assert.ok(cursor.gotoFirstChild());
+      assert.equal(cursor.startIndex, start);
+      cursor.delete();
+    });
   });
 });
 

@@ -227,6 +227,63 @@ export function matchesPattern(name: string, p: NamePattern): boolean {
   return (p.prefix === undefined || name.startsWith(p.prefix)) && (p.suffix === undefined || name.endsWith(p.suffix));
 }
 
+/**
+ * A table of patterns looked up by name, answering as the table's first matching item (in table order), without
+ * trying every pattern on every name: exact names in a map, prefixes that end in a dot under each dotted prefix of
+ * the name, the other patterns (a regular expression, a prefix ending elsewhere, a suffix alone) tried in order. The
+ * network table holds nearly 300 patterns and was tried linearly against every target of every call of a module.
+ */
+export class PatternTable<T> {
+  private readonly exact = new Map<string, number[]>();
+  private readonly dotted = new Map<string, number[]>();
+  private readonly rest: number[] = [];
+  private readonly patterns: NamePattern[];
+
+  constructor(
+    readonly items: readonly T[],
+    patternOf: (item: T) => NamePattern,
+  ) {
+    this.patterns = items.map(patternOf);
+    this.patterns.forEach((p, i) => {
+      if (p.exact !== undefined) pushIndex(this.exact, p.exact, i);
+      else if (p.re === undefined && p.prefix !== undefined && p.prefix.endsWith('.'))
+        pushIndex(this.dotted, p.prefix, i);
+      else this.rest.push(i);
+    });
+  }
+
+  /** The first item (table order) whose pattern matches one of `names` and that `keep` accepts. */
+  find(names: readonly string[], keep?: (item: T) => boolean): T | undefined {
+    let best = -1;
+    const consider = (i: number, name: string): void => {
+      if (
+        (best < 0 || i < best) &&
+        matchesPattern(name, this.patterns[i]!) &&
+        (keep === undefined || keep(this.items[i]!))
+      )
+        best = i;
+    };
+    for (const name of names) {
+      for (const i of this.exact.get(name) ?? []) consider(i, name);
+      for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1))
+        for (const i of this.dotted.get(name.slice(0, dot + 1)) ?? []) consider(i, name);
+      for (const i of this.rest) consider(i, name);
+    }
+    return best < 0 ? undefined : this.items[best];
+  }
+
+  /** Whether any pattern matches one of `names`. */
+  has(names: readonly string[]): boolean {
+    return this.find(names) !== undefined;
+  }
+}
+
+function pushIndex(m: Map<string, number[]>, k: string, i: number): void {
+  const list = m.get(k);
+  if (list === undefined) m.set(k, [i]);
+  else list.push(i);
+}
+
 /** Calls that create network objects or return network data, with the shape and a label. */
 export interface NetworkCall {
   pattern: NamePattern;
@@ -435,6 +492,9 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
   })),
 ];
 
+/** NETWORK_CALLS, looked up by name. */
+export const NETWORK_TABLE = new PatternTable(NETWORK_CALLS, (n) => n.pattern);
+
 /**
  * Calls that download a URL into a file the code names (the file's content is then remote data): the position or
  * keyword of the destination argument.
@@ -478,6 +538,9 @@ export const DOWNLOAD_TO_FILE: readonly { pattern: NamePattern; position: number
   },
   { pattern: { exact: 'wget.download' }, position: 1, keyword: 'out', label: 'wget.download' },
 ];
+
+/** DOWNLOAD_TO_FILE, looked up by name. */
+export const DOWNLOAD_TABLE = new PatternTable(DOWNLOAD_TO_FILE, (d) => d.pattern);
 
 /**
  * Method names that read network data from an object whose type could not be resolved (`self.sock.recv(n)`),
@@ -830,6 +893,9 @@ export const REMOTE_CALLS: readonly NamePattern[] = [
   { prefix: 'wget.' },
 ];
 
+/** REMOTE_CALLS, looked up by name. */
+export const REMOTE_TABLE = new PatternTable(REMOTE_CALLS, (p) => p);
+
 /** Media types that announce serialized Python objects or opaque bytes in a request body. */
 export const SERIALIZED_MEDIA_TYPES: ReadonlySet<string> = new Set([
   'application/octet-stream',
@@ -952,6 +1018,9 @@ export const SERVER_CALLS: readonly NamePattern[] = [
   { prefix: 'ray.serve.' },
   { exact: 'multiprocessing.connection.Listener' },
 ];
+
+/** SERVER_CALLS, looked up by name. */
+export const SERVER_TABLE = new PatternTable(SERVER_CALLS, (p) => p);
 
 /** Celery settings and keywords that name accepted or produced serializers (pickle among them unpickles). */
 export const CELERY_SETTINGS: ReadonlySet<string> = new Set([

@@ -9,14 +9,7 @@ import type {
   KeywordArgumentFact,
   PythonModule,
 } from '../python/module-model.js';
-import {
-  NETWORK_CALLS,
-  SINK_BY_NAME,
-  isSerializedMediaType,
-  matchesPattern,
-  type NetworkCall,
-  type SinkApi,
-} from './apis.js';
+import { NETWORK_TABLE, SINK_BY_NAME, isSerializedMediaType, type NetworkCall, type SinkApi } from './apis.js';
 import type { ModuleIndex } from './module-index.js';
 import type { SinkMatch } from './sinks.js';
 
@@ -249,7 +242,7 @@ function networkOf(e: ExpressionFact): NetworkCall | undefined {
   for (const v of e.values) {
     if (v.kind !== 'qualified') continue;
     const name = v.partial?.qualifiedName ?? v.name;
-    const n = NETWORK_CALLS.find((x) => x.kind !== 'file' && matchesPattern(name, x.pattern));
+    const n = NETWORK_TABLE.find([name], (x) => x.kind !== 'file');
     if (n !== undefined) return n;
   }
   return undefined;

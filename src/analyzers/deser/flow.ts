@@ -16,25 +16,25 @@ import {
   APP_CONSTRUCTORS,
   APP_MUTATORS,
   APP_PROXIES,
+  DOWNLOAD_TABLE,
   DOWNLOAD_TO_FILE,
   ENDPOINT_METHODS,
   FALLBACK_RECV_METHODS,
   GLOBAL_REQUESTS,
   INTERNAL_MODULES,
   MUTATING_METHODS,
-  NETWORK_CALLS,
+  NETWORK_TABLE,
   NETWORK_MODULES,
   PROPAGATORS,
   READ_INTO_METHODS,
   READ_METHODS,
   RECONSTRUCTION_NAMES,
-  REMOTE_CALLS,
+  REMOTE_TABLE,
   REPORTABLE,
   SAFE_PARSER_PREFIXES,
   SERIALIZER_CALLS,
   SINK_BY_NAME,
   TEXT_METHODS,
-  matchesPattern,
   NATIVE_RECEIVE,
   type NetworkCall,
 } from './apis.js';
@@ -1079,7 +1079,7 @@ export class DeserFlow {
       m !== undefined && a !== undefined ? this.evalAccess(a, r, c.span, c.text, a.steps.length - 1) : undefined;
     if (m !== undefined && recv !== undefined && recv.taint !== null) return this.method(recv, m, c, r);
     if (targets.some((t) => APP_CONSTRUCTORS.has(t))) return untaint(this.args(c, r));
-    if (targets.some((t) => REMOTE_CALLS.some((p) => matchesPattern(t, p))))
+    if (REMOTE_TABLE.has(targets))
       return untrustedValue(`result of \`${shortText(c.callee.raw, 40)}(...)\` (remote store or download)`, true);
     if (m !== undefined && recv !== undefined) {
       const fallback = FALLBACK_RECV_METHODS.get(m);
@@ -1700,7 +1700,7 @@ const DATACLASS_DECORATOR =
 /** The download-to-file call a callee names (first match: the table orders receivers by argument position). */
 function downloadTo(targets: readonly string[]): (typeof DOWNLOAD_TO_FILE)[number] | undefined {
   if (targets.length === 0) return undefined;
-  return DOWNLOAD_TO_FILE.find((d) => targets.some((t) => matchesPattern(t, d.pattern)));
+  return DOWNLOAD_TABLE.find(targets);
 }
 
 /** A method call on a receiver the resolver did not type (`self.stub.info(...)`, `get_stub(...).info(...)`). */
@@ -1715,7 +1715,7 @@ function mayBeFactoryMade(c: CallSite, targets: readonly string[]): boolean {
 /** The network call a call's resolved callee names (a URL opener given a literal local path is not one). */
 function networkCall(c: CallSite, targets: readonly string[]): NetworkCall | undefined {
   if (targets.length === 0) return undefined;
-  const n = NETWORK_CALLS.find((x) => targets.some((t) => matchesPattern(t, x.pattern)));
+  const n = NETWORK_TABLE.find(targets);
   if (n?.urlArg === undefined) return n;
   const arg = c.positional[n.urlArg.position] ?? c.keywords.find((k) => k.name === n.urlArg!.keyword)?.value;
   if (arg === undefined) return undefined;

@@ -3,7 +3,7 @@
 // class (BaseHTTPRequestHandler, socketserver handlers, gRPC servicers, asyncio protocols...), and callbacks
 // handed to transports (Kafka deserializers, pika consumers, websockets.serve). Never by function name.
 import type { CallSite, ExpressionFact, FunctionFact, ParameterFact, SourceSpan } from '../python/module-model.js';
-import { SINK_BY_NAME, SERVER_CALLS, matchesPattern, type SinkApi } from './apis.js';
+import { SINK_BY_NAME, SERVER_CALLS, SERVER_TABLE, matchesPattern, type SinkApi } from './apis.js';
 import type { TaintKind } from './value.js';
 import type { ModuleIndex } from './module-index.js';
 
@@ -692,7 +692,7 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
   function serverCall(call: CallSite): void {
     if (!call.callee.values.some((v) => v.kind === 'qualified' && SERVER_ROOTS.has(rootOf(v.name)))) return;
     const targets = idx.targets(call);
-    if (SERVER_CALLS.some((p) => targets.some((t) => matchesPattern(t, p))))
+    if (SERVER_TABLE.has(targets))
       serving.push({ line: call.span.line, what: `server started by \`${shortText(call.text)}\`` });
   }
 

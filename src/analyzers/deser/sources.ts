@@ -3,14 +3,7 @@
 // a socket or connection. Used to decide how far a file named alone reaches into the modules it calls (the second
 // hop is useful only from such a file: the data must start there to run two modules down).
 import type { PythonModule } from '../python/module-model.js';
-import {
-  DOWNLOAD_TO_FILE,
-  FALLBACK_RECV_METHODS,
-  NATIVE_RECEIVE,
-  NETWORK_CALLS,
-  SERVER_CALLS,
-  matchesPattern,
-} from './apis.js';
+import { DOWNLOAD_TABLE, FALLBACK_RECV_METHODS, NATIVE_RECEIVE, NETWORK_TABLE, SERVER_TABLE } from './apis.js';
 import { recognizeEntries } from './handlers.js';
 import { ModuleIndex, methodName } from './module-index.js';
 
@@ -32,13 +25,8 @@ export function mayReceiveData(mod: PythonModule): boolean {
     const m = methodName(c);
     if (m !== undefined && RECEIVE_METHODS.has(m)) return true;
     if (c.callee.resolution === 'unbound' && NATIVE_RECEIVE.test(c.callee.raw)) return true;
-    for (const t of idx.targets(c))
-      if (
-        NETWORK_CALLS.some((n) => matchesPattern(t, n.pattern)) ||
-        SERVER_CALLS.some((p) => matchesPattern(t, p)) ||
-        DOWNLOAD_TO_FILE.some((d) => matchesPattern(t, d.pattern))
-      )
-        return true;
+    const targets = idx.targets(c);
+    if (NETWORK_TABLE.has(targets) || SERVER_TABLE.has(targets) || DOWNLOAD_TABLE.has(targets)) return true;
   }
   return false;
 }

@@ -39,9 +39,41 @@ export interface IndexLink {
   resolveFunction?(q: string): { idx: ModuleIndex; fn: FunctionFact } | undefined;
 }
 
+/** Indexes built for a module before its project was (sources.ts mayReceiveData), handed to the project once. */
+const spareIndexes = new WeakMap<PythonModule, ModuleIndex>();
+
 export class ModuleIndex {
-  /** Set by the project when this module is analysed together with others. */
-  link: IndexLink | undefined;
+  private linked: IndexLink | undefined;
+
+  /** Set by the project when this module is analysed together with others (call targets found before are dropped). */
+  get link(): IndexLink | undefined {
+    return this.linked;
+  }
+
+  set link(l: IndexLink | undefined) {
+    this.linked = l;
+    this.targetCache.fill(undefined);
+  }
+
+  /**
+   * An index of `mod` for a check made before the module's project exists; the project's own index of the module
+   * is then this one (forProject), its tables built once. Nothing the index keeps depends on the project except
+   * the call targets, which setting `link` drops.
+   */
+  static beforeProject(mod: PythonModule): ModuleIndex {
+    let idx = spareIndexes.get(mod);
+    if (idx === undefined) spareIndexes.set(mod, (idx = new ModuleIndex(mod)));
+    return idx;
+  }
+
+  /** The index a project takes for `mod`: one built by beforeProject (once), else a new one. */
+  static forProject(mod: PythonModule): ModuleIndex {
+    const idx = spareIndexes.get(mod);
+    if (idx === undefined || idx.linked !== undefined) return new ModuleIndex(mod);
+    spareIndexes.delete(mod);
+    return idx;
+  }
+
   readonly callsByScope = new Map<number, CallSite[]>();
   readonly assignmentsByScope = new Map<number, AssignmentFact[]>();
   /** scopeId → name → assignments binding it (name targets only). */

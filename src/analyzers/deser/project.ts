@@ -70,7 +70,7 @@ export class DeserProject implements ProjectView {
     const pending: Omit<Unit, 'entries' | 'flow'>[] = [];
     for (const i of inputs) {
       const k = keys.get(i.relPath) ?? keyOf(i.relPath, new Set());
-      const idx = new ModuleIndex(i.mod);
+      const idx = ModuleIndex.forProject(i.mod);
       const u = { file: i.file, keys: k.keys, pkg: k.pkg, isPackage: k.isPackage, mod: i.mod, idx, cache: new Map() };
       pending.push(u);
     }

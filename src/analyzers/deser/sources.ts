@@ -18,7 +18,7 @@ const RECEIVE_METHODS: ReadonlySet<string> = new Set([
 
 /** True when the module has a source of its own: an entry point, a server, a network or download call, a receive. */
 export function mayReceiveData(mod: PythonModule): boolean {
-  const idx = new ModuleIndex(mod);
+  const idx = ModuleIndex.beforeProject(mod);
   const e = recognizeEntries(idx);
   if (e.entries.size > 0 || e.serving.length > 0 || e.implicitSinks.length > 0) return true;
   for (const c of mod.calls) {

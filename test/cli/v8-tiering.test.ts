@@ -1,5 +1,6 @@
 // The built CLI delays V8's tier-up of large functions for a run that scans one large file, and the wasm tier-up of
-// the Python grammar for a run that scans one file of any size that it parses (src/cli/v8-tiering.ts), and only then;
+// the Python grammar with it for a run that scans one file of any size that it parses (src/cli/v8-tiering.ts), and
+// only then;
 // V8's defaults are back before it writes a code cache, so the next start still accepts the cache.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -60,7 +61,7 @@ describe('V8 tier-up in the built CLI', () => {
   const cases: { name: string; args: () => string[]; delayed: string[] }[] = [
     { name: 'one regular file of 2 MiB', args: () => [join(dir, 'big.pkl')], delayed: [DELAY] },
     { name: 'one file under 1 MiB', args: () => [join(dir, 'small.pkl')], delayed: [] },
-    { name: 'one small Python file', args: () => [join(dir, 'serve.py')], delayed: [WASM_DELAY] },
+    { name: 'one small Python file', args: () => [join(dir, 'serve.py')], delayed: [WASM_DELAY, DELAY] },
     { name: 'a directory', args: () => [join(dir, 'folder')], delayed: [] },
     { name: 'a directory of Python code', args: () => [join(dir, 'code')], delayed: [] },
     { name: 'two large files', args: () => [join(dir, 'big.pkl'), join(dir, 'big2.pkl')], delayed: [] },

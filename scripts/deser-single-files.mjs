@@ -13,6 +13,8 @@
 //   [--files=list.txt] (scan exactly these files, one path a line; e.g. the sample of an earlier run)
 //   [--against=/path/to/other/checkout] (also scans each file with that checkout's built CLI, right after this one's,
 //   in the same run, so the per-file CPU ratio this/other does not depend on the machine's load)
+//   [--repeat=N] (each file N times, both builds alternating; a row's CPU and wall times are the sums over the N
+//   scans, so the per-file ratio is the ratio of sums: one scan's ratio moves by up to ±0.3 at load 1-2)
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -39,6 +41,7 @@ const out = opt('out', undefined);
 const listFile = opt('files', undefined);
 const baseline = args.includes('--baseline');
 const against = opt('against', undefined);
+const repeat = Math.max(1, Number(opt('repeat', 1)));
 const only = opt('only', '')
   .split(',')
   .filter((s) => s !== '');
@@ -135,6 +138,7 @@ function scan(file, bundleDir = join(root, 'bin') + '/') {
     process.stdout.write(out);
     const u = process.resourceUsage();
     process.stderr.write(JSON.stringify({ ms, code, rss: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 }) + '\\n');`;
+  const w0 = process.hrtime.bigint();
   const p = spawnSync('nice', ['-n', '10', process.execPath, '--input-type=module', '-e', wrapper], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
@@ -142,19 +146,34 @@ function scan(file, bundleDir = join(root, 'bin') + '/') {
   });
   if (p.error !== undefined || p.signal !== null || p.stdout === '')
     return { error: p.error?.message ?? p.signal ?? (p.stderr.trim().split('\n').pop() || 'no report') };
+  const wallMs = Number(process.hrtime.bigint() - w0) / 1e6;
   const usage = JSON.parse(p.stderr.trim().split('\n').pop());
   const report = JSON.parse(p.stdout);
   const incomplete = report.findings
     .filter((f) => f.ruleId === 'SCAN-INCOMPLETE' && /^maxDeser/.test(String(f.evidence.details?.limit ?? '')))
     .map((f) => String(f.evidence.details.limit));
   const deser = report.findings.filter((f) => f.ruleId.startsWith('DESER-')).map((f) => f.ruleId);
-  return { cpuMs: usage.cpuMs, rssMb: usage.rss / 1024, code: usage.code, incomplete, deser };
+  return { cpuMs: usage.cpuMs, wallMs, rssMb: usage.rss / 1024, code: usage.code, incomplete, deser };
+}
+
+/** `scan` `repeat` times: CPU and wall summed, peak RSS the largest, findings of the last scan (an error ends it). */
+function scanRepeated(file, bundleDir) {
+  let sum;
+  for (let k = 0; k < repeat; k++) {
+    const r = scan(file, bundleDir);
+    if (r.error !== undefined) return r;
+    sum =
+      sum === undefined
+        ? r
+        : { ...r, cpuMs: sum.cpuMs + r.cpuMs, wallMs: sum.wallMs + r.wallMs, rssMb: Math.max(sum.rssMb, r.rssMb) };
+  }
+  return sum;
 }
 
 const rows = [];
 const t0 = Date.now();
 for (const [i, [name, file, why]] of sample.entries()) {
-  const r = scan(file);
+  const r = scanRepeated(file);
   let alone;
   if (baseline && r.error === undefined) {
     const d = mkdtempSync(join(tmpdir(), 'deser-alone-'));
@@ -165,14 +184,21 @@ for (const [i, [name, file, why]] of sample.entries()) {
       rmSync(d, { recursive: true, force: true });
     }
   }
-  const other = against !== undefined && r.error === undefined ? scan(file, join(against, 'bin') + '/') : undefined;
+  const other =
+    against !== undefined && r.error === undefined ? scanRepeated(file, join(against, 'bin') + '/') : undefined;
   const row = {
     name,
     file,
     why,
     ...r,
     ...(other !== undefined
-      ? { otherCpuMs: other.cpuMs, otherRssMb: other.rssMb, otherIncomplete: other.incomplete, otherDeser: other.deser }
+      ? {
+          otherCpuMs: other.cpuMs,
+          otherWallMs: other.wallMs,
+          otherRssMb: other.rssMb,
+          otherIncomplete: other.incomplete,
+          otherDeser: other.deser,
+        }
       : {}),
     ...(alone !== undefined ? { aloneCpuMs: alone.cpuMs, aloneRssMb: alone.rssMb } : {}),
   };
@@ -243,11 +269,19 @@ const summary = {
     ? (() => {
         const both = done.filter((r) => r.otherCpuMs > 0);
         const ratios = both.map((r) => r.cpuMs / r.otherCpuMs);
+        const wallRatios = both.map((r) => r.wallMs / r.otherWallMs);
         return {
           against,
+          repeat,
           otherCpuMs: { total: Math.round(both.reduce((a, r) => a + r.otherCpuMs, 0)) },
+          wallRatioToOther: {
+            median: q(wallRatios, 0.5).toFixed(2),
+            p90: q(wallRatios, 0.9).toFixed(2),
+            total: (both.reduce((a, r) => a + r.wallMs, 0) / both.reduce((a, r) => a + r.otherWallMs, 0)).toFixed(2),
+          },
           cpuRatioToOther: {
             median: q(ratios, 0.5).toFixed(2),
+            total: (both.reduce((a, r) => a + r.cpuMs, 0) / both.reduce((a, r) => a + r.otherCpuMs, 0)).toFixed(2),
             p90: q(ratios, 0.9).toFixed(2),
             max: Math.max(...ratios).toFixed(2),
             worst: [...both]

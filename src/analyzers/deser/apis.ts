@@ -2,6 +2,7 @@
 // objects and how data is read from them (sources), transforms data survives, and what keeps a value internal.
 // Names are fully qualified as the Python analyser resolves them; `X()` is the result of calling X.
 import type { TaintKind } from './value.js';
+import { pushTo } from '../../core/multimap.js';
 
 /**
  * How a sink reads its input:
@@ -245,9 +246,8 @@ export class PatternTable<T> {
   ) {
     this.patterns = items.map(patternOf);
     this.patterns.forEach((p, i) => {
-      if (p.exact !== undefined) pushIndex(this.exact, p.exact, i);
-      else if (p.re === undefined && p.prefix !== undefined && p.prefix.endsWith('.'))
-        pushIndex(this.dotted, p.prefix, i);
+      if (p.exact !== undefined) pushTo(this.exact, p.exact, i);
+      else if (p.re === undefined && p.prefix !== undefined && p.prefix.endsWith('.')) pushTo(this.dotted, p.prefix, i);
       else this.rest.push(i);
     });
   }
@@ -276,12 +276,6 @@ export class PatternTable<T> {
   has(names: readonly string[]): boolean {
     return this.find(names) !== undefined;
   }
-}
-
-function pushIndex(m: Map<string, number[]>, k: string, i: number): void {
-  const list = m.get(k);
-  if (list === undefined) m.set(k, [i]);
-  else list.push(i);
 }
 
 /** Calls that create network objects or return network data, with the shape and a label. */

@@ -5,6 +5,7 @@ import type { CallSite, ExpressionFact, FunctionFact, ImportFact, PythonModule }
 import { SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { isTestPath } from '../python/test-code.js';
+import { pushTo } from '../../core/multimap.js';
 
 /** Modules read only as callers of the named files (a file named alone), and anchors toward the named files. */
 export interface PathOnly {
@@ -678,10 +679,4 @@ function lastName(c: CallSite): string {
 function classOf(f: FunctionFact, mod: PythonModule): FunctionFact | undefined {
   const p = f.parentId !== null ? mod.functions[f.parentId] : undefined;
   return p?.kind === 'class' ? p : undefined;
-}
-
-function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list === undefined) m.set(k, [v]);
-  else list.push(v);
 }

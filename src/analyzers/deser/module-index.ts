@@ -12,6 +12,7 @@ import type {
 } from '../python/module-model.js';
 import { DEFERRED_CALLS, matchesPattern } from './apis.js';
 import { callTargets, type CallTarget } from '../python/torch/torch-call-targets.js';
+import { pushTo } from '../../core/multimap.js';
 
 /** One way a local function is called: the call, and how its arguments map onto the parameters. */
 export interface CallEdge {
@@ -99,17 +100,17 @@ export class ModuleIndex {
 
   constructor(readonly mod: PythonModule) {
     this.targetCache = new Array<string[] | undefined>(mod.calls.length);
-    for (const c of mod.calls) push(this.callsByScope, c.scopeId, c);
+    for (const c of mod.calls) pushTo(this.callsByScope, c.scopeId, c);
     for (const a of mod.assignments) {
-      push(this.assignmentsByScope, a.scopeId, a);
+      pushTo(this.assignmentsByScope, a.scopeId, a);
       let byName = this.assignedNames.get(a.scopeId);
       if (byName === undefined) this.assignedNames.set(a.scopeId, (byName = new Map()));
-      for (const t of a.targets) if (t.kind === 'name') push(byName, t.name, a);
+      for (const t of a.targets) if (t.kind === 'name') pushTo(byName, t.name, a);
     }
     for (const b of mod.bindings) {
       let m = this.boundNames.get(b.scopeId);
       if (m === undefined) this.boundNames.set(b.scopeId, (m = new Map()));
-      push(m, b.name, b);
+      pushTo(m, b.name, b);
     }
     for (const f of mod.functions) {
       if (f.parentId === null) continue;
@@ -443,7 +444,7 @@ export class ModuleIndex {
             const a = t.text.slice(prefix.length);
             if (seen.has(a)) continue;
             seen.add(a);
-            push(byAttr, a, { method: m, self, as });
+            pushTo(byAttr, a, { method: m, self, as });
           }
         }
       }
@@ -562,7 +563,7 @@ export class ModuleIndex {
   }
 
   private indexCallers(): void {
-    const addEdge = (id: number, e: CallEdge): void => push(this.callers, id, e);
+    const addEdge = (id: number, e: CallEdge): void => pushTo(this.callers, id, e);
     for (const call of this.mod.calls) {
       // Direct calls of local functions, methods through self, and constructions (→ __init__).
       if (call.callee.definitionId !== undefined) {
@@ -620,12 +621,6 @@ function directEdge(call: CallSite, skip: number): CallEdge {
     skip,
     opaque: call.hasStarArgs || call.hasStarStarKwargs,
   };
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list === undefined) m.set(k, [v]);
-  else list.push(v);
 }
 
 /** Whether reading `e` reads what an assignment stored through target `t` (`cache[k]` for `cache[key] = v`). */

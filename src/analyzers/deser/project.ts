@@ -10,6 +10,7 @@ import { ModuleIndex, type CallEdge } from './module-index.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { absoluteName } from './demand.js';
 import type { ProjectCallee as ViewCallee, ProjectView } from './project-view.js';
+import { pushTo } from '../../core/multimap.js';
 
 /** One module of the project. */
 export interface Unit {
@@ -80,7 +81,7 @@ export class DeserProject implements ProjectView {
       const u = p as Unit;
       this.units.push(u);
       this.byIdx.set(u.idx, u);
-      for (const k of u.keys) push(this.byKey, k, u);
+      for (const k of u.keys) pushTo(this.byKey, k, u);
     }
     for (const u of this.units) {
       u.idx.link = {
@@ -472,7 +473,7 @@ export class DeserProject implements ProjectView {
       for (const c of unit.mod.calls) {
         const t = this.callee(unit, c);
         if (t !== undefined && (t.kind === 'function' || t.fn !== t.cls)) {
-          push(this.foreignCallers, t.fn, {
+          pushTo(this.foreignCallers, t.fn, {
             unit,
             edge: {
               call: c,
@@ -610,10 +611,4 @@ function keyIn({ parts, top }: Folder, file: string): ModuleKey {
   if (rootRel !== keys[0] && rootRel !== '') keys.push(rootRel);
   const pkg = isPackage ? dotted(pkgDirs) : pkgDirs.join('.');
   return { keys: keys.filter((k) => k !== '' && /^[\w.]+$/.test(k)), pkg, isPackage };
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list === undefined) m.set(k, [v]);
-  else list.push(v);
 }

@@ -121,7 +121,10 @@ if (sample.length === 0) {
   process.exit(2);
 }
 
-/** One scan in a fresh process, under nice, with the code cache bin/sentinel.js loads for it; CPU time and peak RSS from the process itself. */
+/**
+ * One scan in a fresh process, under nice, with the code cache bin/sentinel.js loads for it; CPU time and peak RSS
+ * from the process itself, wall time from here.
+ */
 function scan(file, bundleDir = join(root, 'bin') + '/') {
   const argv = ['artifact', file, '--rule', 'DESER', '--format', 'json', '--quiet'];
   const wrapper = `

@@ -41,9 +41,10 @@ let cursorCalls: TreeCursorCalls | null | undefined;
  * move (eight `setValue`/`getValue` calls, each switching on a type name); the wasm side reads the state from that
  * buffer and writes it back after a move, so a walk that makes no other tree-sitter call in between can leave the
  * state there: `load` puts a cursor's state in the buffer, `store` copies it back to the cursor (before anything else
- * uses the cursor: a move can reallocate the cursor's stack, changing its first word). About a fifth of the tree
- * conversion's time on a 24 KB file, cold. Undefined when the module lacks any of these exports (another
- * web-tree-sitter build): callers then use the TreeCursor API.
+ * uses the cursor: a move can reallocate the cursor's stack, changing its first word). The calls made between
+ * `load` and `store` must be these, or ones that leave the buffer alone (`Language.nodeTypeIsNamed` passes its
+ * arguments directly). Undefined when the module lacks any of these exports (another web-tree-sitter build): callers
+ * then use the TreeCursor API.
  */
 export interface TreeCursorCalls {
   /** Puts the cursor's state in the transfer buffer; returns the tree's address the calls below take. */

@@ -1,7 +1,8 @@
-// What the CycloneDX bill of materials needs beyond the report: each scanned file's SHA-256 (streamed from disk)
-// and the model-card fields beside each model file — Hugging Face config.json (model_type, architectures, license,
-// base model) and the YAML front matter of README.md (license, base_model, datasets, pipeline_tag, library_name).
-// Both are read as data (JSON, YAML 1.2 core schema); nothing is executed. Files that cannot be read are skipped.
+// What the CycloneDX bill of materials needs beyond the report: each scanned file's SHA-256 (the report's own, or
+// streamed from disk when the report has none) and the model-card fields beside each model file — Hugging Face
+// config.json (model_type, architectures, license, base model) and the YAML front matter of README.md (license,
+// base_model, datasets, pipeline_tag, library_name). Both are read as data (JSON, YAML 1.2 core schema); nothing is
+// executed. Files that cannot be read are skipped.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -104,7 +105,8 @@ export async function bomContext(report: SentinelReport, cwd: string): Promise<B
   for (const f of report.files) {
     if (f.path.startsWith('<')) continue; // standard input and virtual inputs: nothing on disk
     const abs = resolve(cwd, f.path);
-    const h = await sha256File(abs);
+    // The scan's digest is of the bytes it judged; the file is read again only for a report that has none.
+    const h = f.sha256 ?? (await sha256File(abs));
     if (h) sha256.set(f.path, h);
     if (!isModelFile(f)) continue;
     const dir = dirname(abs);

@@ -100,6 +100,11 @@ describe('the inventory digest is taken for the reports that show it', () => {
     };
     const c = bom.components.find((x) => x.name.endsWith('big.safetensors'))!;
     assert.deepEqual(c.hashes, [{ alg: 'SHA-256', content: SHA }]);
+    // --no-sha256: no file is hashed, the BOM names the file without a hash.
+    const none = JSON.parse(
+      (await cli(['artifact', BIG, '--format', 'cyclonedx', '--no-sha256'])).stdout,
+    ) as typeof bom;
+    assert.equal(none.components.find((x) => x.name.endsWith('big.safetensors'))!.hashes, undefined);
     const verbose = await cli(['artifact', BIG, '--verbose']);
     assert.match(verbose.stdout, new RegExp(`^ {2}${SHA} +${SIZE} .*big\\.safetensors$`, 'm'));
     // A --write report beside the default terminal report.

@@ -37,7 +37,7 @@ function dataPkl(n: number, numel: number): Buffer {
     b.writeInt32LE(v, 1);
     return b;
   };
-  const parts = [
+  const parts: Buffer[] = [
     Buffer.from([0x80, 0x02]),
     Buffer.from('ccollections\nOrderedDict\n'),
     Buffer.from([0x29, 0x52, 0x28]),

@@ -1,13 +1,19 @@
-// The CLI rows of `npm run bench`: what users wait for, process start to exit, each run interleaved with a bare
-// `node -e 0` so that start-up is measured against the floor in the same conditions. Workloads are the shared ones
-// written by ../shared/bench/gen.py when they exist ($SENTINEL_BENCH_DIR, default <tmp>/sentinel-bench); otherwise
-// equivalents are generated here. Prints medians with ranges, peak RSS (all threads) and the machine's load.
+// The CLI rows of `npm run bench`: what users wait for, process start to exit, with the command they type
+// (`sentinel artifact PATH`, default output) and, labelled as such, the same with `--quiet`. Each run is interleaved
+// with a bare `node -e 0` so that start-up is measured against the floor in the same conditions. Workloads are the
+// shared ones written by ../shared/bench/gen.py when they exist ($SENTINEL_BENCH_DIR, default <tmp>/sentinel-bench);
+// otherwise equivalents are generated here (the 1 GB and 100 MB pickles only by gen.py: their rows are left out
+// without them). Prints medians with ranges, CPU time and peak RSS (all threads) and the machine's load, then the
+// table as Markdown. With --peers DIR (or $SENTINEL_BENCH_PEERS), the picklescan, modelscan and modelaudit
+// executables found in DIR or DIR/bin are timed on the same files in the same rounds (wall time; 300 s at most).
+//   node scripts/bench-cli.mjs [--peers DIR] [--rounds N]   (after `npm run build`)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { writeSparseTorchZip } from './bench-torch-zip.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -24,58 +30,92 @@ const load = () =>
     .map((x) => x.toFixed(1))
     .join(' ');
 
-function wall(args, env) {
+function wall(args, env, cmd = process.execPath, timeout = undefined) {
   const t0 = performance.now();
-  const p = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env } });
+  const p = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 256 * MB,
+    ...(timeout ? { timeout } : {}),
+  });
   const ms = performance.now() - t0;
-  if (p.status !== 0 && p.status !== 1) throw new Error(`${args.join(' ')} failed (${p.status}): ${p.stderr}`);
+  if (p.error?.code === 'ETIMEDOUT') return { ms: Infinity, stderr: '' };
+  if (cmd === process.execPath && p.status !== 0 && p.status !== 1)
+    throw new Error(`${args.join(' ')} failed (${p.status}): ${p.stderr}`);
   return { ms, stderr: p.stderr };
 }
 
+const secs = (ms) =>
+  ms === Infinity ? '> 300 s' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+
+/** The peer scanners found in `dir` (or dir/bin), each with the command line it is given a path with. */
+function findPeers(dir) {
+  if (!dir) return [];
+  const exe = (name) => [join(dir, name), join(dir, 'bin', name)].find((p) => existsSync(p));
+  return [
+    ['picklescan', (f) => ['--path', f]],
+    ['modelscan', (f) => ['-p', f]],
+    ['modelaudit', (f) => ['scan', f]],
+  ]
+    .map(([name, args]) => ({ name, path: exe(name), args }))
+    .filter((p) => p.path);
+}
+
+/** Rows of the Markdown table printed at the end. */
+const table = [];
+
 /**
- * `rounds` interleaved runs of bare node, the CLI as users type it (bin/sentinel.js: the wall time) and the CLI
- * through the reporting runner (CPU time and peak RSS of all threads; the runner's own exit report costs ~2 ms of
- * wall time that users do not wait for, so its wall time is not the row's); one printed row.
+ * `rounds` interleaved runs of bare node, the CLI as users type it (bin/sentinel.js: the wall time), the CLI through
+ * the reporting runner (CPU time and peak RSS of all threads; the runner's own exit report costs ~2 ms of wall time
+ * that users do not wait for, so its wall time is not the row's) and each peer; one printed row.
  */
-function row(label, cliArgs, rounds, extra = () => '') {
+function row(label, cliArgs, rounds, { extra = () => '', peers = [], path } = {}) {
   const node = [];
   const nodeCpu = [];
   const ms = [];
   const runs = [];
+  const peerMs = peers.map(() => []);
   const report = (stderr) => JSON.parse(stderr.trim().split('\n').pop());
   for (let r = 0; r < rounds; r++) {
     node.push(wall(['-e', '0']).ms);
     nodeCpu.push(report(wall([runner], { BENCH_BARE: '1' }).stderr).cpuMs);
     ms.push(wall([cli, ...cliArgs]).ms);
     runs.push(report(wall([runner, ...cliArgs]).stderr));
+    peers.forEach((p, k) => {
+      // A peer past 30 s is run once (ModelAudit takes minutes on the large workloads).
+      if (r > 0 && peerMs[k][0] > 30_000) return;
+      peerMs[k].push(wall(p.args(path), {}, p.path, 300_000).ms);
+    });
   }
   const m = median(ms);
   const cpu = median(runs.map((r) => r.cpuMs));
+  const cpuNode = median(nodeCpu);
+  const rss = Math.round(Math.max(...runs.map((r) => r.maxRssKb)) / 1024);
   console.log(
     `${label.padEnd(44)} ${Math.round(m).toString().padStart(6)} ms (${range(ms)})  ` +
       `over node ${Math.round(m - median(node))} ms (node ${Math.round(median(node))}, ${range(node)})  ` +
-      `cpu ${Math.round(cpu)} ms (over node ${Math.round(cpu - median(nodeCpu))})  ` +
-      `peak RSS ${Math.round(Math.max(...runs.map((r) => r.maxRssKb)) / 1024)} MB` +
+      `cpu ${Math.round(cpu)} ms (over node ${Math.round(cpu - cpuNode)})  ` +
+      `peak RSS ${rss} MB` +
+      peers.map((p, k) => `  ${p.name} ${secs(median(peerMs[k]))}`).join('') +
       extra(m),
   );
+  table.push({
+    label,
+    cells: [
+      `${secs(m)} (${range(ms)})`,
+      `${Math.round(cpu)} ms`,
+      `${Math.round(cpu - cpuNode)} ms`,
+      `${rss} MB`,
+      ...peerMs.map((xs) => secs(median(xs))),
+    ],
+  });
   return { median: m, node: median(node) };
 }
 
-/** Start-up exactly as users type it: bin/sentinel.js against `node -e 0`, interleaved. */
-function startupRow(file, rounds) {
-  const node = [];
-  const cliMs = [];
-  for (let r = 0; r < rounds; r++) {
-    node.push(wall(['-e', '0']).ms);
-    cliMs.push(wall([cli, 'artifact', file, '--quiet']).ms);
-  }
-  const over = median(cliMs) - median(node);
-  console.log(
-    `${'start-up: 1 KB pickle, bin/sentinel.js'.padEnd(44)} ${Math.round(median(cliMs)).toString().padStart(6)} ms ` +
-      `(${range(cliMs)})  over node ${Math.round(over)} ms (node ${Math.round(median(node))}, ${range(node)})  ` +
-      `[goal <= 25 ms over node]`,
-  );
-  row('start-up: 1 KB pickle, CPU and RSS', ['artifact', file, '--quiet'], rounds);
+/** The same workload with the default command and, labelled, with --quiet. */
+function rows(label, file, extraArgs, rounds, opts = {}) {
+  row(label, ['artifact', file, ...extraArgs], rounds, { ...opts, path: file });
+  row(`${label} (--quiet)`, ['artifact', file, '--quiet', ...extraArgs], rounds, { extra: opts.extra });
 }
 
 function smallPickle(i) {
@@ -148,10 +188,13 @@ function hfCache(dir, models, revisions) {
   return { hub, paths: paths + models, blobs: blobs.size + models };
 }
 
-/** The CLI rows. `dir` is a scratch folder for generated workloads. */
-export function cliBench(dir) {
+/** The CLI rows. `dir` is a scratch folder for generated workloads; `peers` a folder of peer scanners. */
+export function cliBench(dir, { peers: peersDir = process.env.SENTINEL_BENCH_PEERS, rounds = 5 } = {}) {
   const jobs = availableParallelism();
-  console.log(`\nCLI, process start to exit (load average ${load()}; ${jobs} CPUs; workloads: ${SHARED})`);
+  const peers = findPeers(peersDir);
+  const started = load();
+  console.log(`\nCLI, process start to exit (load average ${started}; ${jobs} CPUs; workloads: ${SHARED})`);
+  if (peers.length) console.log(`peers: ${peers.map((p) => p.path).join(', ')}`);
   const shared = (name) => (existsSync(join(SHARED, name)) ? join(SHARED, name) : undefined);
 
   let small = shared('small.pkl');
@@ -159,23 +202,34 @@ export function cliBench(dir) {
     small = join(dir, 'small.pkl');
     writeFileSync(small, smallPickle(1).subarray(0, 1024));
   }
-  startupRow(small, 15);
+  rows('1 KB pickle', small, [], rounds * 3, { peers });
+  let evil = shared('evil_small.pkl');
+  if (!evil) {
+    // posix.system('id') (protocol 0), padded to 1 KB by a string pushed and popped after the call.
+    evil = join(dir, 'evil_small.pkl');
+    writeFileSync(
+      evil,
+      Buffer.concat([Buffer.from("cposix\nsystem\n(S'id'\ntR0S'"), Buffer.alloc(995, 0x61), Buffer.from("'\n0.")]),
+    );
+  }
+  rows('1 KB malicious pickle', evil, [], rounds * 3, { peers });
 
   for (const [name, sparse, label] of [
-    ['ckpt_50mb.pt', [20, 2.5 * MB], 'torch zip 50 MB (GPT-2 shape)'],
-    ['ckpt_5gb.pt', [20, 256 * MB], 'torch zip 5 GB (GPT-2-XL shape)'],
+    ['ckpt_50mb.pt', [20, 2.5 * MB], '50 MB torch checkpoint'],
+    ['big_tensor.pkl', undefined, '1 GB tensor-heavy pickle'],
+    ['dense.pkl', undefined, '100 MB opcode-dense pickle'],
+    ['ckpt_5gb.pt', [20, 256 * MB], '5 GB torch checkpoint'],
   ]) {
     let file = shared(name);
+    if (!file && !sparse) {
+      console.log(`${label}: not generated (run ../shared/bench/gen.py)`);
+      continue;
+    }
     if (!file) {
       file = join(dir, name);
       writeSparseTorchZip(file, ...sparse);
     }
-    row(
-      label + (shared(name) ? '' : ', sparse'),
-      ['artifact', file, '--quiet'],
-      7,
-      () => '  [goal <= 40 ms over node]',
-    );
+    rows(label + (shared(name) ? '' : ' (sparse)'), file, [], rounds, { peers });
   }
 
   let many = shared('many');
@@ -184,16 +238,43 @@ export function cliBench(dir) {
     mkdirSync(many);
     for (let i = 0; i < 10000; i++) writeFileSync(join(many, `p${i}.pkl`), smallPickle(i));
   }
-  const perSecond = (m) => `  ${Math.round(10000 / (m / 1000))} files/s [goal >= 5000 files/s, < 200 MB]`;
-  for (const j of [1, jobs])
-    row(`10,000 small pickles, --jobs ${j}`, ['artifact', many, '--quiet', '--jobs', String(j)], 3, perSecond);
+  const perSecond = (m) => `  ${Math.round(10000 / (m / 1000))} files/s`;
+  rows('10,000 small pickles (folder)', many, [], 3, { extra: perSecond, peers });
+  rows('10,000 small pickles, --jobs 1', many, ['--jobs', '1'], 3, { extra: perSecond });
 
   const hf = hfCache(join(dir, 'hf'), 8, 3);
   const { scanPaths } = createRequire(import.meta.url)('../bin/load-bundle.js').loadBundle().exports;
   return scanPaths([hf.hub]).then((r) => {
-    row(`HF cache: 8 models x 3 revisions`, ['artifact', hf.hub, '--quiet'], 5, () => {
-      return `  ${r.files.length} paths reported, ${r.scannedFiles} blobs read (${hf.paths} paths, ${hf.blobs} blobs on disk)`;
+    row(`HF cache: 8 models x 3 revisions`, ['artifact', hf.hub], rounds, {
+      extra: () =>
+        `  ${r.files.length} paths reported, ${r.scannedFiles} blobs read (${hf.paths} paths, ${hf.blobs} blobs on disk)`,
     });
-    console.log(`load average at the end: ${load()}`);
+    const ended = load();
+    console.log(`load average at the end: ${ended}`);
+    console.log(
+      `\n| workload | Sentinel wall, median (range) | CPU | CPU over bare node | peak RSS |` +
+        peers.map((p) => ` ${p.name} |`).join('') +
+        `\n|---|---|---|---|---|` +
+        peers.map(() => '---|').join(''),
+    );
+    for (const t of table) {
+      const cells = [...t.cells];
+      while (cells.length < 4 + peers.length) cells.push('');
+      console.log(`| ${t.label} | ${cells.join(' | ')} |`);
+    }
+    console.log(`\nload average (1, 5, 15 min): ${started} at the start, ${ended} at the end`);
   });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const arg = (name) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'sentinel-bench-cli-'));
+  const peers = arg('--peers');
+  const rounds = arg('--rounds');
+  cliBench(dir, { ...(peers ? { peers } : {}), ...(rounds ? { rounds: Number(rounds) } : {}) }).finally(() =>
+    rmSync(dir, { recursive: true, force: true }),
+  );
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: generates large artifacts OUTSIDE the repo (os.tmpdir), scans each in a fresh process and prints
-// MB/s and peak RSS. Not a test: figures depend on the machine. Targets: tensor-heavy pickle >= 1 GB/s,
-// opcode-dense pickle >= 100 MB/s, peak RSS < 200 MB. Each row is the median of 3 runs in fresh processes. Then the
-// CLI rows (bench-cli.mjs): start-up, torch zips, 10,000 small files on 1 and N workers and a Hugging Face cache,
-// process start to exit against bare node, on the shared workloads when they exist.
+// MB/s and peak RSS of the engine alone (no CLI). Not a test: figures depend on the machine. Targets: tensor-heavy
+// pickle >= 1 GB/s, opcode-dense pickle >= 100 MB/s, peak RSS < 200 MB. Each row is the median of 3 runs in fresh
+// processes. Then the CLI rows (bench-cli.mjs), what users run: the default command and, labelled, --quiet, on the
+// shared workloads when they exist, process start to exit against bare node, with the peer scanners beside them when
+// a folder of them is given (--peers DIR or $SENTINEL_BENCH_PEERS).
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -203,7 +204,8 @@ try {
   // The shared opcode-dense workload (dicts, tuples, lists, strings, bytes, LONG1 ints), when it was generated.
   const sharedDense = join(process.env.SENTINEL_BENCH_DIR ?? join(tmpdir(), 'sentinel-bench'), 'dense.pkl');
   if (existsSync(sharedDense)) measure('opcode-dense pickle, shared (100 MB)', sharedDense);
-  await cliBench(dir);
+  const peers = process.argv.indexOf('--peers');
+  await cliBench(dir, peers >= 0 ? { peers: process.argv[peers + 1] } : {});
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,9 +1,8 @@
-// What the CycloneDX bill of materials needs beyond the report: each scanned file's SHA-256 (streamed from disk)
-// and the model-card fields beside each model file — Hugging Face config.json (model_type, architectures, license,
-// base model) and the YAML front matter of README.md (license, base_model, datasets, pipeline_tag, library_name).
-// Both are read as data (JSON, YAML 1.2 core schema); nothing is executed. Files that cannot be read are skipped.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+// What the CycloneDX bill of materials needs beyond the report: each scanned file's SHA-256 (the report's own: the
+// digest of the bytes the scan judged, none when the scan took none) and the model-card fields beside each model
+// file — Hugging Face config.json (model_type, architectures, license, base model) and the YAML front matter of
+// README.md (license, base_model, datasets, pipeline_tag, library_name). Both are read as data (JSON, YAML 1.2 core
+// schema); nothing is executed. Files that cannot be read are skipped.
 import { open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -12,16 +11,6 @@ import { isModelFile } from '../report/cyclonedx.js';
 import type { SentinelReport } from '../report/report-model.js';
 
 const MAX_CARD_BYTES = 1 << 20;
-
-async function sha256File(path: string): Promise<string | undefined> {
-  try {
-    const h = createHash('sha256');
-    for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) h.update(chunk as Buffer);
-    return h.digest('hex');
-  } catch {
-    return undefined;
-  }
-}
 
 async function readSmall(path: string): Promise<string | undefined> {
   try {
@@ -96,7 +85,7 @@ export async function readModelCard(dir: string): Promise<ModelCardFields | unde
   };
 }
 
-/** Digests and model cards for the report's files (paths resolved against `cwd`). */
+/** Digests (the report's) and model cards for the report's files (paths resolved against `cwd`). */
 export async function bomContext(report: SentinelReport, cwd: string): Promise<BomContext> {
   const sha256 = new Map<string, string>();
   const cards = new Map<string, ModelCardFields>();
@@ -104,8 +93,8 @@ export async function bomContext(report: SentinelReport, cwd: string): Promise<B
   for (const f of report.files) {
     if (f.path.startsWith('<')) continue; // standard input and virtual inputs: nothing on disk
     const abs = resolve(cwd, f.path);
-    const h = await sha256File(abs);
-    if (h) sha256.set(f.path, h);
+    // The scan's digest, of the bytes it judged: a report without one (--no-sha256) gives a BOM without hashes.
+    if (f.sha256) sha256.set(f.path, f.sha256);
     if (!isModelFile(f)) continue;
     const dir = dirname(abs);
     if (!folderCards.has(dir)) folderCards.set(dir, readModelCard(dir));

@@ -8,8 +8,8 @@ export const REPORT_FORMATS = ['text', 'json', 'sarif', 'html', 'markdown', 'jun
 
 /**
  * A report format: `json` is the versioned report itself (schemas/report.schema.json); the others derive from it
- * (`gitlab`: GitLab's SAST security report; `cyclonedx`: a CycloneDX 1.6 ML bill of materials, which reads each
- * scanned file again for its SHA-256 and the model-card files beside models).
+ * (`gitlab`: GitLab's SAST security report; `cyclonedx`: a CycloneDX 1.6 ML bill of materials, with each file's
+ * SHA-256 as the report records it, and the model-card files beside models read).
  */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 

@@ -157,6 +157,38 @@ export function reportIsWritten(
   return !(o.quiet ?? false) || o.format !== 'text' || o.output !== undefined || writes > 0;
 }
 
+/**
+ * Report formats that show each file's SHA-256: the JSON report (`files[].sha256`), SARIF (`artifacts[].hashes`),
+ * the CycloneDX BOM (`components[].hashes`) and, with --verbose, the text report's file inventory. The others (the
+ * compact or full text record, HTML, Markdown, JUnit, GitLab) name files without digests.
+ */
+export function showsDigests(format: string, verbose: boolean): boolean {
+  return format === 'json' || format === 'sarif' || format === 'cyclonedx' || (format === 'text' && verbose);
+}
+
+/**
+ * Whether the scan takes each file's SHA-256: only when a report the run writes shows it (the main report, when it
+ * is written, or a --write report) and --no-sha256 is not given. The digest reads every byte of every file, where a
+ * verdict reads a checkpoint's directory and pickles only: the default terminal run of a 5 GB checkpoint would
+ * otherwise hash 5 GB for a report that never prints the result. Signature verification hashes what it verifies
+ * itself.
+ */
+export function digestsWanted(
+  o: {
+    readonly quiet?: boolean;
+    readonly format: string;
+    readonly output?: string;
+    readonly verbose?: boolean;
+    readonly sha256?: boolean;
+  },
+  writes: readonly { readonly format: string }[],
+): boolean {
+  if (o.sha256 === false) return false;
+  const verbose = o.verbose ?? false;
+  if (writes.some((w) => showsDigests(w.format, verbose))) return true;
+  return showsDigests(o.format, verbose) && reportIsWritten(o, 0);
+}
+
 function progress(io: Io, quiet: boolean): { tick?: (done: number) => void; end: () => void } {
   if (quiet || !io.stderrIsTTY) return { end: () => {} };
   let last = 0;
@@ -210,10 +242,8 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  // A quiet text run writes no report (only its exit code and --list-globals): each file's SHA-256 would be taken for
-  // an inventory nobody reads, and for a multi-gigabyte checkpoint that is seconds of a scan that otherwise reads its
-  // central directory and data.pkl. Signature checks hash what they verify themselves.
-  const reportUnread = !reportIsWritten(o, writes.length);
+  // Each file's SHA-256 is taken only for a report that shows it (digestsWanted).
+  const digests = digestsWanted(o, writes);
   const started = io.now?.() ?? new Date();
   const bar = progress(io, o.quiet ?? false);
   delayTierUpForOneFile(paths, (p) => resolve(cwd, p));
@@ -235,7 +265,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
       respectGitignore: o.respectGitignore ?? false,
       defaultSkips: o.defaultSkips,
       remote: remoteScanOptions(o, io.env, homedir()),
-      ...(o.sha256 === false || reportUnread ? { sha256: false } : {}),
+      ...(digests ? {} : { sha256: false }),
       ...(bar.tick ? { onFile: bar.tick } : {}),
       ...(signatures ? { signatures } : {}),
     });
@@ -341,7 +371,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--respect-gitignore', "leave out what the git checkout's .gitignore files ignore")
     .option('--no-default-skips', 'also walk .git/.hg/.svn, virtualenvs and tool caches (skipped by default)')
     .option('--list-globals', 'print the globals each pickle imports and how each is judged')
-    .option('--no-sha256', "do not record each file's SHA-256 (saves a second read of large files)")
+    .option(
+      '--no-sha256',
+      "never take each file's SHA-256, not even for reports that show it (JSON, SARIF, CycloneDX, --verbose text)",
+    )
     .option('--jobs <n>', 'files scanned at once on worker threads (default: available parallelism)')
     .option('--docs-url <url>', 'base URL of docs/rules/ for SARIF helpUri (e.g. https://host/repo/docs/rules/)')
     .addOption(new Option('--now <YYYY-MM-DD>', 'date used for acceptance expiry (testing)').hideHelp())

@@ -1,5 +1,5 @@
-// What a remote scan fetches of a zip while listing, once the file's end-record tail is in hand: readZip's window at
-// every local header and the data of its pickle entries (`*.pkl`, read whole by the pickle analyzers; the local extra
+// What a remote scan fetches of a zip while listing, once the file's end-record tail is in hand: readZip's windows at
+// every local header and data descriptor, and the data of its pickle entries (`*.pkl`, read whole by the pickle analyzers; the local extra
 // field is not known yet, so one local window more is asked). Loaded only when a file is probed with its tail (a
 // scan served from the result cache never loads the zip reader for it).
 import type { ByteSource } from '../sources/byte-source.js';

@@ -2,8 +2,9 @@
 // range answers, so the proxy cannot share its event loop): node fault-proxy.mjs <upstream-port>. It prints its
 // port, then forwards to 127.0.0.1:<upstream-port> with the fault selected by GET /__mode/<mode> (which also resets
 // the request count; GET /__count reads it). Modes: pass, drop-first, drop-always, 503-first, throttle,
-// ignore-range, wrong-range, short-body, change-after-first (after the first request, big.pkl is served from
-// big2.pkl), delay-<ms> (every request is held <ms> before it is forwarded: added latency for the bench).
+// ignore-range, first-range (a request for several ranges is answered with its first range alone, as object stores
+// and their CDNs answer), wrong-range, short-body, change-after-first (after the first request, big.pkl is served
+// from big2.pkl), delay-<ms> (every request is held <ms> before it is forwarded: added latency for the bench).
 import { createServer, request } from 'node:http';
 import { setTimeout } from 'node:timers';
 
@@ -35,6 +36,7 @@ const server = createServer((req, res) => {
 function forward(req, res, url, n) {
   const headers = { ...req.headers, host: `127.0.0.1:${upstream}` };
   if (mode === 'ignore-range') delete headers.range;
+  if (mode === 'first-range' && headers.range) headers.range = headers.range.split(',')[0];
   if (mode === 'drop-always' || (mode === 'drop-first' && n <= 2)) {
     req.socket.destroy();
     return;

@@ -84,6 +84,30 @@ function checkpointLike(): Uint8Array {
   ]);
 }
 
+/**
+ * As torch.save writes one: every record's sizes in a data descriptor after its data, and a local extra field that
+ * pads the data to a 64-byte boundary.
+ */
+function torchWritten(): Uint8Array {
+  const entries = [
+    { name: 'archive/data.pkl', data: Buffer.from(evilPickle()) },
+    ...Array.from({ length: 200 }, (_, i) => ({ name: `archive/data/${i}`, data: randomBytes(16_384) })),
+    { name: 'archive/version', data: Buffer.from('3\n') },
+  ];
+  let offset = 0;
+  return buildZip(
+    entries.map((e) => {
+      const at = offset + 30 + e.name.length + 4;
+      const pad = (64 - (at % 64)) % 64;
+      const extra = Buffer.alloc(4 + pad);
+      extra.writeUInt16LE(0x4246, 0); // 'FB', torch's padding field
+      extra.writeUInt16LE(pad, 2);
+      offset = at + pad + e.data.length + 16;
+      return { ...e, descriptor: true, localExtra: extra };
+    }),
+  );
+}
+
 describe('remote listing plan', () => {
   it('size unknown: head and tail at once, then the local headers and the pickle in one round; the scan asks nothing more', async () => {
     const zip = checkpointLike();
@@ -121,6 +145,25 @@ describe('remote listing plan', () => {
     );
     assert.equal(src.failure(), undefined);
     // No storage data was fetched: far less than the archive.
+    assert.ok(cost.bytesRead < zip.length / 4, `${cost.bytesRead} of ${zip.length} bytes`);
+  });
+
+  it('records with data descriptors (as torch writes them): each descriptor is fetched with the local headers', async () => {
+    const zip = torchWritten();
+    const { bridge, calls } = memoryBridge(zip);
+    const cost: RemoteCost = { bytesRead: 0, requests: 0, redirects: 0 };
+    const file = await probeFile('http://127.0.0.1:1/ckpt.pt', undefined, bridge, DEFAULT_REMOTE_OPTIONS, cost, false, {
+      plan,
+    });
+    assert.equal(typeof file, 'object', String(file));
+    assert.ok(calls.length <= 4, `${calls.length} requests while listing`);
+    // readZip checks each descriptor against the central record: served from what the listing fetched.
+    const src = new RemoteSource({ chain: ['ckpt.pt'] }, file as RemoteFile, bridge, DEFAULT_REMOTE_OPTIONS, cost);
+    const z = readZip(src, { maxEntries: 1000 });
+    assert.equal(z.entries.length, 202);
+    assert.ok(z.entries.every((e) => e.hasDataDescriptor));
+    assert.deepEqual(z.anomalies, []);
+    assert.equal(src.failure(), undefined);
     assert.ok(cost.bytesRead < zip.length / 4, `${cost.bytesRead} of ${zip.length} bytes`);
   });
 

@@ -22,6 +22,29 @@ export interface ReadZipOptions {
 export const LOCAL_WINDOW = 1024;
 
 /**
+ * Local extra-field bytes the window at a data descriptor allows for: the descriptor follows the entry's data, whose
+ * start the local extra field moves (torch pads it to align the data on 64 bytes); a longer extra field is read
+ * when the descriptor is.
+ */
+const DESCRIPTOR_SLACK = 256;
+
+/**
+ * The windows `readZip` reads besides its end records and central directory: one at every local header, and one at
+ * the data descriptor of every entry whose central flags announce one (torch writes one after every record), from
+ * where the descriptor sits with an empty local extra field.
+ */
+function structureWindows(records: readonly CentralRecord[], shift: number): { offset: number; length: number }[] {
+  const out: { offset: number; length: number }[] = [];
+  for (const r of records) {
+    const local = r.storedLocalOffset + shift;
+    out.push({ offset: local, length: LOCAL_WINDOW });
+    if (r.flags & FLAG_DATA_DESCRIPTOR)
+      out.push({ offset: local + 30 + r.rawName.length + r.compressedSize, length: LOCAL_WINDOW + DESCRIPTOR_SLACK });
+  }
+  return out;
+}
+
+/**
  * Where the central directory is: zipfile rebases every offset by `concat` = where the directory ends - its size -
  * its stored offset (data prepended without fixing offsets); miniz uses stored offsets as they are. zipfile's reading
  * is tried first; `storedOnly` when only miniz's finds it. Throws CorruptError when neither does.
@@ -46,7 +69,7 @@ function locateCentral(
 
 /**
  * What `readZip` will read of a zip besides its end records and central directory, computed from those alone: the
- * window at every local header, and the records (name, sizes, local offset + `shift`). A remote scan fetches the
+ * windows at every local header and data descriptor (structureWindows), and the records (name, sizes, local offset + `shift`). A remote scan fetches the
  * windows while listing, with the end-record tail in hand. Throws as `readZip` does when there is no zip to read.
  */
 export function zipReadPlan(
@@ -57,7 +80,7 @@ export function zipReadPlan(
   const { shift, cdStart } = locateCentral(src, end);
   const cd = readCentralDirectory(src, cdStart, end.cdSize, end.entriesTotal, maxEntries);
   return {
-    windows: cd.records.map((r) => ({ offset: r.storedLocalOffset + shift, length: LOCAL_WINDOW })),
+    windows: structureWindows(cd.records, shift),
     records: cd.records,
     shift,
   };
@@ -91,8 +114,8 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
   anomalies.push(...cd.anomalies);
   // Local headers and data descriptors are read through a 1 KiB window (see WindowedSource); data is never read here.
   const headers = src.bytes ? src : new WindowedSource(src, LOCAL_WINDOW);
-  // A remote source fetches every local header window at once instead of one round trip per entry.
-  src.prefetch?.(cd.records.map((r) => ({ offset: r.storedLocalOffset + shift, length: LOCAL_WINDOW })));
+  // A remote source fetches every local header and data descriptor window at once instead of one round trip each.
+  src.prefetch?.(structureWindows(cd.records, shift));
   const entries: ZipEntry[] = cd.records.map((rec, index) => centralEntry(headers, rec, index, shift, anomalies));
 
   // Byte ranges that belong to a known structure; everything else is scanned for hidden local entries.

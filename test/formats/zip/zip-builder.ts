@@ -8,6 +8,13 @@ export interface BuildEntry {
   data: Uint8Array;
   method?: 0 | 8;
   flags?: number;
+  /**
+   * Sizes and crc in a data descriptor after the data (flag bit 3, with its signature), zero in the local header, as
+   * torch's writer does.
+   */
+  descriptor?: boolean;
+  /** The local header's extra field (torch pads it so that the data starts on a 64-byte boundary). */
+  localExtra?: Uint8Array;
 }
 
 /** Bytes of a zip holding `entries`; zip64 end records are written when `zip64` or when there are > 65535. */
@@ -20,17 +27,29 @@ export function buildZip(entries: BuildEntry[], opts: { zip64?: boolean } = {}):
     const method = e.method ?? 0;
     const payload = method === 8 ? deflateRawSync(e.data) : Buffer.from(e.data);
     const crc = crc32(e.data);
-    const flags = e.flags ?? 0;
+    const flags = (e.flags ?? 0) | (e.descriptor ? 8 : 0);
+    const extra = Buffer.from(e.localExtra ?? new Uint8Array(0));
     const lh = Buffer.alloc(30);
     lh.writeUInt32LE(0x04034b50, 0);
     lh.writeUInt16LE(20, 4);
     lh.writeUInt16LE(flags, 6);
     lh.writeUInt16LE(method, 8);
-    lh.writeUInt32LE(crc, 14);
-    lh.writeUInt32LE(payload.length, 18);
-    lh.writeUInt32LE(e.data.length, 22);
+    if (!e.descriptor) {
+      lh.writeUInt32LE(crc, 14);
+      lh.writeUInt32LE(payload.length, 18);
+      lh.writeUInt32LE(e.data.length, 22);
+    }
     lh.writeUInt16LE(name.length, 26);
-    locals.push(lh, name, payload);
+    lh.writeUInt16LE(extra.length, 28);
+    locals.push(lh, name, extra, payload);
+    const dd = Buffer.alloc(e.descriptor ? 16 : 0);
+    if (e.descriptor) {
+      dd.writeUInt32LE(0x08074b50, 0);
+      dd.writeUInt32LE(crc, 4);
+      dd.writeUInt32LE(payload.length, 8);
+      dd.writeUInt32LE(e.data.length, 12);
+      locals.push(dd);
+    }
     const ch = Buffer.alloc(46);
     ch.writeUInt32LE(0x02014b50, 0);
     ch.writeUInt16LE(20, 4);
@@ -43,7 +62,7 @@ export function buildZip(entries: BuildEntry[], opts: { zip64?: boolean } = {}):
     ch.writeUInt16LE(name.length, 28);
     ch.writeUInt32LE(offset, 42);
     centrals.push(ch, name);
-    offset += 30 + name.length + payload.length;
+    offset += 30 + name.length + extra.length + payload.length + dd.length;
   }
   const cd = Buffer.concat(centrals);
   const parts: Buffer[] = [...locals, cd];

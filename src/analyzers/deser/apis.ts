@@ -424,6 +424,22 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
     kind: 'message',
     label: 'object-store read (S3 Object.get)',
   },
+  // Managed model endpoints: the endpoint's reply (boto3's reply holds it under `["Body"]`, a stream of events for
+  // the streaming form).
+  ...['boto3.client()', 'boto3.session.Session().client()', 'boto3.Session().client()'].flatMap((c): NetworkCall[] => [
+    { pattern: { exact: `${c}.invoke_endpoint` }, kind: 'message', label: 'model endpoint reply (SageMaker)' },
+    {
+      pattern: { exact: `${c}.invoke_endpoint_with_response_stream` },
+      kind: 'message',
+      label: 'model endpoint reply (SageMaker)',
+    },
+  ]),
+  {
+    pattern: { prefix: 'sagemaker.', suffix: '.predict' },
+    kind: 'data',
+    label: 'model endpoint reply (SageMaker Predictor)',
+  },
+
   ...['download_as_bytes', 'download_as_string', 'download_as_text'].map((m): NetworkCall => ({
     pattern: { prefix: 'google.cloud.storage.', suffix: '.' + m },
     kind: 'data',
@@ -471,6 +487,19 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
     'gdown.download',
     'pooch.retrieve',
     'torchvision.datasets.utils.download_url',
+    'huggingface_hub.HfApi().hf_hub_download',
+    'huggingface_hub.HfApi().snapshot_download',
+    'huggingface_hub.hf_api.HfApi().hf_hub_download',
+    'huggingface_hub.hf_api.HfApi().snapshot_download',
+    // ModelScope's hub client: the local path of a model or dataset file fetched from the hub.
+    'modelscope.snapshot_download',
+    'modelscope.hub.snapshot_download.snapshot_download',
+    'modelscope.model_file_download',
+    'modelscope.hub.file_download.model_file_download',
+    'modelscope.dataset_snapshot_download',
+    'modelscope.hub.snapshot_download.dataset_snapshot_download',
+    'modelscope.hub.file_download.dataset_file_download',
+    'timm.models.hub.download_cached_file',
     // ML artifact stores: the local copy of an object another run or user uploaded to the tracking server.
     'clearml.StorageManager.get_local_copy',
     'clearml.storage.StorageManager.get_local_copy',

@@ -6,6 +6,7 @@ import type { CallSite, ExpressionFact, FunctionFact, ParameterFact, SourceSpan 
 import { SINK_BY_NAME, SERVER_CALLS, SERVER_TABLE, matchesPattern, type SinkApi } from './apis.js';
 import type { TaintKind } from './value.js';
 import type { ModuleIndex } from './module-index.js';
+import { UI_TRIGGERS, uiCallbacks, uiParameterSeed, type UiCallback } from './ui-apps.js';
 
 /** What a handler parameter holds when the framework calls it; `internal` = supplied by the framework itself. */
 export interface ParamSeed {
@@ -652,7 +653,9 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
     if (call.positional.length === 0 && call.keywords.length === 0 && call.starStarKwargs.length === 0) continue;
     const targets = idx.targets(call);
     const last = triggerName(call, targets);
-    if (!TRIGGERS.has(last) && !last.endsWith('_to_server') && !last.endsWith('Server')) continue;
+    if (!TRIGGERS.has(last) && !UI_TRIGGERS.has(last) && !last.endsWith('_to_server') && !last.endsWith('Server'))
+      continue;
+    for (const ui of uiCallbacks(call, targets, idx)) uiEntry(ui, call);
     const raw = call.callee.qualifiedName ?? call.callee.raw;
     for (const reg of registrations(call, raw, targets, idx, resolveForeign)) {
       const owner = reg.idx ?? idx;
@@ -694,6 +697,34 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
     const targets = idx.targets(call);
     if (SERVER_TABLE.has(targets))
       serving.push({ line: call.span.line, what: `server started by \`${shortText(call.text)}\`` });
+  }
+
+  /** A function a UI framework calls with what the browser sends (ui-apps.ts). */
+  function uiEntry(ui: UiCallback, call: CallSite): void {
+    const local = idx.localFunction(ui.fn, call.scopeId);
+    const far = local === undefined ? resolveForeign?.(ui.fn, call.scopeId) : undefined;
+    const lf = local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: 0 } : undefined);
+    if (lf === undefined) return;
+    const owner = local === undefined && far !== undefined ? far.idx : idx;
+    const seeds = new Map<number, ParamSeed>();
+    lf.fn.parameters.forEach((p, i) => {
+      if (i < lf.skip || p.kind === 'kwarg') return;
+      const seed =
+        uiParameterSeed(lf.fn, i, owner) ?? (p.kind === 'vararg' ? ui.rest : (ui.seeds[i - lf.skip] ?? ui.rest));
+      if (seed.kind !== 'internal') seeds.set(i, { kind: seed.kind, label: seed.label });
+    });
+    add(
+      {
+        functionId: lf.fn.id,
+        framework: ui.framework,
+        how: ui.how,
+        line: call.span.line,
+        seeds,
+        isHandler: true,
+        decoratorSpans: [],
+      },
+      owner,
+    );
   }
 
   function callbackEntry(

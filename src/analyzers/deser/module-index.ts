@@ -495,9 +495,21 @@ export class ModuleIndex {
 
   /** `self.name` (access path) inside a method → the method `name` of the same class (self bound). */
   boundMethod(a: AccessPath | undefined, scopeId: number): { fn: FunctionFact; skip: number } | undefined {
-    if (a === undefined || a.root.kind !== 'name' || a.steps.length !== 1) return undefined;
+    if (a === undefined || a.steps.length !== 1) return undefined;
     const step = a.steps[0]!;
     if (step.kind !== 'attr') return undefined;
+    if (a.root.kind === 'call') {
+      // `Cls(...).method(...)` on a class of this module: the method, bound to the new instance.
+      const ctor = this.mod.calls[a.root.callId];
+      const r = ctor?.callee.access?.root;
+      if (ctor === undefined || r?.kind !== 'name' || r.resolution !== 'definition' || ctor.callee.access!.steps.length)
+        return undefined;
+      const cls = this.mod.functions.find((f) => f.kind === 'class' && f.parentId === 0 && f.name === r.name);
+      const m = cls !== undefined ? this.method(cls, step.name) : undefined;
+      if (m === undefined) return undefined;
+      return { fn: m, skip: m.decorators.some((d) => d.text === 'staticmethod') ? 0 : 1 };
+    }
+    if (a.root.kind !== 'name') return undefined;
     const root = a.root;
     if (root.resolution === 'definition') {
       // `Cls.method(...)` on a class of this module: a classmethod binds `cls`, a staticmethod nothing.

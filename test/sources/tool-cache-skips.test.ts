@@ -30,7 +30,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 describe('Sphinx doctree caches', () => {
   it('are left out of a folder walk and listed as skipped with the reason', async () => {
     const r = await scanPaths([dir]);
-    const skipped = r.skipped.filter((s) => s.reason.startsWith('Sphinx documentation build cache'));
+    const skipped = (r.skipped ?? []).filter((s) => s.reason.startsWith('Sphinx documentation build cache'));
     assert.deepEqual(skipped.map((s) => s.path.split('\\').join('/').replace(`${dir}/`, '')).sort(), [
       'docs/_build/doctrees/',
       'docs/_build/html/.doctrees/',

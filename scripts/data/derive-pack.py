@@ -6,7 +6,7 @@ walked, every unpickling hook read, with a hash of its source).
 Usage: /usr/bin/python3 scripts/data/derive-pack.py PACK [--hooks] [--out FILE]
        /usr/bin/python3 scripts/data/derive-pack.py --all
 PACK is a module in scripts/data/packs/ (numpy, scipy, pandas, pytz-dateutil, joblib, statsmodels, xgboost, gensim,
-networkx, python). The method is in scripts/data/pack_derivation.py; the review verdicts live in each pack module.
+networkx, keras-preprocessing, python). The method is in scripts/data/pack_derivation.py; the review verdicts live in each pack module.
 --hooks prints the source of every hook that has no verdict yet (the run fails while any is missing).
 """
 
@@ -23,7 +23,7 @@ from allowlist_derivation import write_json  # noqa: E402
 from pack_derivation import derive  # noqa: E402
 
 PACKS = ["python", "numpy", "scipy", "pandas", "pytz-dateutil", "joblib", "statsmodels", "xgboost", "gensim",
-         "networkx"]
+         "networkx", "keras-preprocessing"]
 
 
 def load(name):

@@ -150,6 +150,8 @@ export interface FileSummary {
   readonly extensionMismatch?: string;
   /** Model files read in this file (itself, or entries inside it): what they hold, listed for the inventory. */
   readonly models?: readonly ModelSummary[];
+  /** What the loaders of this file ignore and a reviewer may still want to know (never a finding). */
+  readonly notes?: readonly string[];
 }
 
 /** One model file that was read (safetensors, GGUF, ONNX, Keras, HDF5): its inventory line in the report. */

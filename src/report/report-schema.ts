@@ -208,6 +208,10 @@ export const ReportSchema = z
           )
           .optional()
           .describe('Model files read in this file (safetensors, GGUF, ONNX, Keras, HDF5): the inventory'),
+        notes: z
+          .array(z.string())
+          .optional()
+          .describe("What this file's loaders ignore and a reviewer may want to know; never a finding"),
       }),
     ),
     errors: z.array(z.strictObject({ where: z.string(), message: z.string() })),

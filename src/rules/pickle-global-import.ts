@@ -4,6 +4,7 @@ import { at } from '../core/location.js';
 import type { Rule } from './rule.js';
 import { DECISION, OWASP_LLM03, OWNER, streamWhere } from './rule.js';
 import { describeImport, groupImports, reportedGroups } from './pickle-evidence.js';
+import { unknownNameAdvice } from './unknown-name-advice.js';
 
 export const pickleGlobalImport: Rule = {
   meta: {
@@ -41,6 +42,10 @@ export const pickleGlobalImport: Rule = {
       }
       for (const g of shown) {
         const unresolved = g.verdict.kind === 'unresolved';
+        const advice =
+          g.verdict.kind === 'unknown' && !g.verdict.note
+            ? unknownNameAdvice(g.first.canonical, g.invoked.length > 0)
+            : undefined;
         ctx.report(pickleGlobalImport.meta, {
           stream: streamWhere(fact),
           location: at(fact.location, g.first.offset),
@@ -48,7 +53,7 @@ export const pickleGlobalImport: Rule = {
           evidence: {
             signal: unresolved
               ? describeImport(g.first)
-              : `${describeImport(g.first)}: ${g.verdict.kind === 'unknown' && g.verdict.note ? g.verdict.note : 'not in the trusted ML allowlist'}${g.invoked.length ? `; invoked by ${g.invoked.join(', ')}` : ''}`,
+              : `${describeImport(g.first)}: ${g.verdict.kind === 'unknown' && g.verdict.note ? g.verdict.note : 'not in the trusted ML allowlist'}${g.invoked.length ? `; invoked by ${g.invoked.join(', ')}` : ''}${advice ? `; ${advice.text}` : ''}`,
             opcode: g.first.opcode,
             offset: g.first.offset,
             ...(unresolved ? {} : { module: g.first.importedModule, name: g.first.importedName }),
@@ -58,6 +63,13 @@ export const pickleGlobalImport: Rule = {
               loader: fact.context,
               ...(unresolved ? { unresolved: g.first.unresolved ?? '' } : { canonical: g.first.canonical }),
               ...(g.verdict.kind === 'unknown' && g.verdict.framework ? { framework: true } : {}),
+              ...(advice
+                ? {
+                    library: advice.library,
+                    ...(advice.packs.length ? { packs: advice.packs } : {}),
+                    alsoAllow: advice.alsoAllow,
+                  }
+                : {}),
               ...(g.first.afterError ? { afterError: 'seen after the point where CPython raises' } : {}),
             },
           },

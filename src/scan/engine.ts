@@ -755,6 +755,7 @@ function fileSummary(
     ...(safety ? { safety } : {}),
     ...(mismatch ? { extensionMismatch: mismatch } : {}),
     ...(fs.models.length ? { models: fs.models } : {}),
+    ...(fs.notes.length ? { notes: fs.notes } : {}),
   };
 }
 
@@ -769,6 +770,9 @@ interface ReadingSpans {
   readonly members: (readonly [number, number])[];
 }
 
+/** Notes kept per top-level file. */
+const MAX_FILE_NOTES = 20;
+
 /** Member ranges kept per source for the polyglot check (a reading starting at a later member is still judged). */
 const MAX_MEMBER_RANGES = 100_000;
 
@@ -777,6 +781,8 @@ class FileScan {
   readonly verdicts: PickleVerdict[] = [];
   readonly errors: ScanError[] = [];
   readonly formats = new Set<string>();
+  /** Notes on what the file's readers ignore (trailing bytes after a ZIP end record, …). */
+  readonly notes: string[] = [];
   /** What the cross-file phases (post-walk.ts) need of this file, by phase id. */
   summaries: Record<string, unknown> | undefined;
   readonly models: ModelSummary[] = [];
@@ -929,6 +935,9 @@ class FileScan {
       },
       code: (src, kind) => this.code(src, kind, depth),
       format: (name) => this.formats.add(name),
+      note: (message) => {
+        if (this.notes.length < MAX_FILE_NOTES && !this.notes.includes(message)) this.notes.push(message);
+      },
       remainingBytes: () => Math.max(0, this.limits.maxTotalBytes - this.charged),
       charge: (bytes) => {
         this.charged += bytes;

@@ -26,7 +26,8 @@ const TOOL_DIRS: ReadonlyMap<string, string> = new Map([
 export interface WalkFilterOptions {
   /**
    * Leave out version-control stores (.git, .hg, .svn, .bzr), virtual environments (a folder holding pyvenv.cfg or
-   * conda-meta/) and tool caches (__pycache__, .tox, .mypy_cache, .pytest_cache, node_modules, ...). Default true.
+   * conda-meta/), tool caches (__pycache__, .tox, .mypy_cache, .pytest_cache, node_modules, ...) and Sphinx doctree
+   * caches (a doctrees/ folder holding environment.pickle). Default true.
    */
   readonly defaultSkips?: boolean;
   /**
@@ -77,6 +78,7 @@ export class WalkFilter {
       // `.git` is also a file in a worktree or submodule (a pointer to the real store).
       if (tool && (isDir || name === '.git')) return `${tool} (skipped by default)`;
       if (isDir && isVirtualEnv(full)) return 'virtual environment (skipped by default)';
+      if (isDir && isSphinxDoctrees(name, full)) return 'Sphinx documentation build cache (skipped by default)';
     }
     const posix = sep === '/' ? rel : rel.split(sep).join('/');
     for (const g of this.globs) {
@@ -144,4 +146,13 @@ export function gitRootOf(dir: string): string | undefined {
     d = up;
   }
   return undefined;
+}
+
+/**
+ * A Sphinx doctree cache: the `doctrees` (or `.doctrees`) folder sphinx-build writes beside its output, holding the
+ * pickled build environment (`environment.pickle`) and one pickled doctree per page. sphinx-build reads it back on
+ * the next build of the same folder; no model loader does. Named explicitly, its files are scanned like any other.
+ */
+function isSphinxDoctrees(name: string, full: string): boolean {
+  return (name === 'doctrees' || name === '.doctrees') && existsSync(join(full, 'environment.pickle'));
 }

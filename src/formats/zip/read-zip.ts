@@ -302,7 +302,10 @@ function compareLocal(src: ByteSource, e: ZipEntry, lh: LocalHeader, anomalies: 
           '(compressed/uncompressed): zipfile and miniz use the central sizes',
       );
     }
-    if (lh.crc32 !== e.crc32) {
+    // A local CRC of 0 is a streamed writer's placeholder (the real value follows in the data descriptor and the
+    // central directory); zipfile and miniz never read the local CRC, and the data is still checked against the
+    // central one (CRC_MISMATCH). Any other local value must agree.
+    if (lh.crc32 !== e.crc32 && lh.crc32 !== 0) {
       push('LOCAL_CENTRAL_CRC_MISMATCH', `central crc 0x${hex8(e.crc32)}, local crc 0x${hex8(lh.crc32)}`);
     }
   }

@@ -13,6 +13,7 @@ import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
 import lightgbmHistory from './packs/history/lightgbm.json' with { type: 'json' };
 import networkxHistory from './packs/history/networkx.json' with { type: 'json' };
+import kerasHistory from './packs/history/keras.json' with { type: 'json' };
 import numpyHistory from './packs/history/numpy.json' with { type: 'json' };
 import pandasHistory from './packs/history/pandas.json' with { type: 'json' };
 import pytzHistory from './packs/history/pytz.json' with { type: 'json' };
@@ -22,6 +23,7 @@ import statsmodelsHistory from './packs/history/statsmodels.json' with { type: '
 import xgboostHistory from './packs/history/xgboost.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
+import kerasPreprocessing from './packs/keras-preprocessing.json' with { type: 'json' };
 import numpy from './packs/numpy.json' with { type: 'json' };
 import pandas from './packs/pandas.json' with { type: 'json' };
 import python from './packs/python.json' with { type: 'json' };
@@ -246,7 +248,7 @@ function packSources(): readonly PackSource[] {
     ...[python, numpy, scipy, pandas, pytzDateutil, joblib].map(fileSource),
     legacySource('scikit-learn', 'scikit-learn estimators and the objects they hold', sklearnList, 'sklearn'),
     legacySource('torch', 'PyTorch tensors, storages, dtypes and torch.nn layers', torchList, 'torch'),
-    ...[statsmodels, xgboost, gensim, networkx].map(fileSource),
+    ...[statsmodels, xgboost, gensim, networkx, kerasPreprocessing].map(fileSource),
     // After every pack of the installed versions: a current entry keeps its own review and reason.
     ...[
       numpyHistory,
@@ -262,6 +264,7 @@ function packSources(): readonly PackSource[] {
       pytzHistory,
       dateutilHistory,
       catboostHistory,
+      kerasHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -62,7 +62,15 @@ export const zipExpander: Expander = {
     if (lazyMethod) await import('../../formats/zip/extra-methods.js');
     // Methods other than stored/deflate matter where torch reads the archive; elsewhere zipfile reads bzip2/LZMA
     // and anything neither reads is reported as not scanned (SCAN-INCOMPLETE), not as tampering.
-    const anomalies: ContainerAnomaly[] = zip.anomalies.filter((a) => layout || a.code !== 'UNSUPPORTED_METHOD');
+    // Bytes after the end record that hold no ZIP record are skipped by zipfile and miniz alike (their end-record
+    // search starts from the end of the file): the file notes them, no reader sees other content.
+    const anomalies: ContainerAnomaly[] = zip.anomalies.filter((a) => {
+      if (a.code === 'UNSUPPORTED_METHOD') return !!layout;
+      if (a.code !== 'TRAILING_DATA' || holdsZipRecord(src, src.size - zip.trailingBytes, zip.trailingBytes))
+        return true;
+      ctx.note(`zip: ${a.message}`);
+      return false;
+    });
     // torch.load only treats a file as a zip when it starts with a local header; otherwise it unpickles from byte 0
     // (legacy path). A prefix that reads as a pickle is scanned by the pickle reader, which reads every file
     // (engine.ts: every reading).
@@ -373,4 +381,16 @@ function checkTorchRecords(
       entry: name,
     });
   }
+}
+
+/** True when [start, start + length) of `src` holds a ZIP record signature (`PK` then 1 2, 3 4, 5 6, 6 6, 6 7 or 7 8). */
+function holdsZipRecord(src: ByteSource, start: number, length: number): boolean {
+  const b = src.read(start, length);
+  for (let i = b.indexOf(0x50); i >= 0 && i + 3 < b.length; i = b.indexOf(0x50, i + 1)) {
+    if (b[i + 1] !== 0x4b) continue;
+    const x = b[i + 2]!;
+    const y = b[i + 3]!;
+    if ((y === x + 1 && (x === 1 || x === 3 || x === 5 || x === 6 || x === 7)) || (x === 6 && y === 6)) return true;
+  }
+  return false;
 }

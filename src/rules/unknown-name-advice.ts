@@ -1,0 +1,66 @@
+// What a reviewer needs when a pickle imports a name no pack admits: the library it belongs to, whether a reviewed
+// pack covers that library (for other versions or other names), and the policy lines that would admit the name,
+// with what admitting it risks.
+import { allPacks } from './data/allowlist.js';
+
+export interface UnknownNameAdvice {
+  /** The top-level package the name lives in. */
+  readonly library: string;
+  /** Packs admitting other names of the same package, with the versions they were reviewed in. */
+  readonly packs: readonly string[];
+  /** The sentinel-policy.yml lines that admit the name for a scan. */
+  readonly alsoAllow: string;
+  /** One sentence: what the signal adds after "not in the trusted ML allowlist". */
+  readonly text: string;
+}
+
+let byLibrary: Map<string, string[]> | undefined;
+
+/** Pack descriptions per top-level package they admit names of (built once, on the first unknown name). */
+function packsByLibrary(): Map<string, string[]> {
+  if (byLibrary) return byLibrary;
+  byLibrary = new Map();
+  for (const p of allPacks()) {
+    const versions = Object.entries(p.versions)
+      .filter(([lib]) => lib !== 'python' && lib !== 'repository')
+      .map(([lib, v]) => `${lib} ${v}`)
+      .join(', ');
+    const label = versions || p.id;
+    const seen = new Set<string>();
+    for (const name of p.entries.keys()) {
+      const top = name.slice(0, name.indexOf('.') >>> 0);
+      if (seen.has(top)) continue;
+      seen.add(top);
+      const list = byLibrary.get(top);
+      if (list) {
+        if (!list.includes(label)) list.push(label);
+      } else byLibrary.set(top, [label]);
+    }
+  }
+  return byLibrary;
+}
+
+/**
+ * Advice for a name outside every pack. `called` is true when the stream calls the name (REDUCE, NEWOBJ, …): the
+ * risk of admitting it is then its code running on arguments the file chooses.
+ */
+export function unknownNameAdvice(canonical: string, called: boolean): UnknownNameAdvice {
+  const dot = canonical.indexOf('.');
+  const library = dot > 0 ? canonical.slice(0, dot) : canonical;
+  const packs = packsByLibrary().get(library) ?? [];
+  const alsoAllow =
+    `also_allow:\n  - name: ${canonical}\n` +
+    `    justification: "<which library release writes it, and why rebuilding it from this file runs no code>"`;
+  const coverage = packs.length
+    ? `${library}'s reviewed pack${packs.length > 1 ? 's' : ''} (${packs.join('; ')}) ${packs.length > 1 ? 'do' : 'does'} not list it: a name of another release, or an object no reviewed pickle holds`
+    : `${library} has no reviewed pack`;
+  const risk = called
+    ? 'any file of that scan may then call it with arguments the file chooses'
+    : 'any file of that scan may then rebuild it through its pickle hooks with state the file chooses';
+  return {
+    library,
+    packs,
+    alsoAllow,
+    text: `${coverage}; to admit it after review, add \`- name: ${canonical}\` with a justification under also_allow in sentinel-policy.yml (${risk})`,
+  };
+}

@@ -2,6 +2,7 @@
 // the libraries by scripts/data/derive-callable-effects.py): what a call returns, what it calls, and which argument
 // classes the library itself passes. The VM follows classes through calls with it and reports calls outside it.
 import { keyedJson, lazyJson } from '../../core/lazy-json.js';
+import admittedWork from './data/admitted-work.json' with { type: 'json' };
 import effects from './data/callable-effects.json' with { type: 'json' };
 import history from './data/history-effects.json' with { type: 'json' };
 import catboostHistory from './data/history-effects-catboost.json' with { type: 'json' };
@@ -424,4 +425,43 @@ export function labelLookupBy(canonical: string, name: string): string | undefin
   const i = classes[canonical]!;
   if (labelSets.methods.has(name) && labelSets.has[i]!.has(name)) return undefined;
   return d.profiles[i]!.hook;
+}
+
+/**
+ * A call an admitted function makes of one of its own arguments (scripts/data/derive-admitted-work.py, read from its
+ * source): argument `arg` called with arguments `with` (positions of the function's own), with the items of argument
+ * `spread` (`func(*args)`: torch's _rebuild_from_type), or with arguments it computes ('any').
+ */
+export interface CallThrough {
+  readonly arg: number;
+  readonly with?: readonly number[] | 'any';
+  readonly spread?: number;
+}
+
+/**
+ * A loop of a class's __setstate__ whose bound is a number read from the state under `key` (`range(state['key'])`,
+ * or `range(self.key)` once the state was stored): `hook` is the method that loops (derive-admitted-work.py).
+ */
+export interface StateLoop {
+  readonly key: string;
+  readonly hook: string;
+}
+
+interface WorkFile {
+  readonly callThrough: Readonly<Record<string, readonly CallThrough[]>>;
+  readonly loops: Readonly<Record<string, readonly StateLoop[]>>;
+}
+
+const workData = lazyJson<WorkFile>(admittedWork);
+
+/** The calls admitted function `canonical` makes of its own arguments (none: it calls none of them). */
+export function callThroughOf(canonical: string): readonly CallThrough[] | undefined {
+  const t = workData().callThrough;
+  return Object.hasOwn(t, canonical) ? t[canonical] : undefined;
+}
+
+/** The loops over a number read from the state that the __setstate__ of class `canonical` (or its bases') runs. */
+export function stateLoopsOf(canonical: string): readonly StateLoop[] | undefined {
+  const t = workData().loops;
+  return Object.hasOwn(t, canonical) ? t[canonical] : undefined;
 }

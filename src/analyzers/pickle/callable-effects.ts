@@ -200,16 +200,38 @@ export function historyChecks(canonical: string): readonly HistoryCheck[] {
   return out;
 }
 
+/**
+ * Names a history pack admits whose review found the effect of an installed name (the same call under an older
+ * location): numpy < 1.0's _internal._reconstruct(subtype, shape, dtype) is ndarray.__new__(subtype, shape, dtype),
+ * as multiarray._reconstruct is.
+ */
+const SAME_EFFECT: Readonly<Record<string, string>> = {
+  'numpy.core._internal._reconstruct': 'numpy.core.multiarray._reconstruct',
+};
+
 /** The effect model of a pack callable, or undefined when the name is not one. */
 export function effectOf(canonical: string): CallableEffect | undefined {
   const callables = data.field('callables');
   if (Object.hasOwn(callables, canonical)) return callables[canonical];
+  if (Object.hasOwn(SAME_EFFECT, canonical))
+    return { ...callables[SAME_EFFECT[canonical]!]!, as: SAME_EFFECT[canonical] };
   // A function only released versions define (a history pack's name), with its review's effect record.
   for (const h of histories) {
     const e = h.get('callables', canonical);
     if (e !== undefined) return e;
   }
   return undefined;
+}
+
+/**
+ * Whether a derivation recorded class `canonical`'s hooks: a pack class, a scikit-learn or torch class whose hooks
+ * reach a sink, or a class of a history pack's effect tables.
+ */
+export function hasClassRecord(canonical: string): boolean {
+  if (data.get('classes', canonical) !== undefined || data.get('allowlistClasses', canonical) !== undefined)
+    return true;
+  if (histories.some((h) => h.get('classes', canonical) !== undefined)) return true;
+  return historyData.get('classes', canonical) !== undefined;
 }
 
 /** Whether the packs admit `canonical` as a class (calling or NEWOBJ'ing it makes an instance of it). */

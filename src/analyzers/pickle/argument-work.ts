@@ -10,8 +10,6 @@
 //   denominator `*= 10 ** exp`), and `Fraction(Decimal(text))` does the same through `Decimal.as_integer_ratio`;
 // - `numpy.ndarray.__new__(shape, dtype)` and `_reconstruct(subtype, shape, dtype)` allocate count * itemsize bytes
 //   for any shape their arguments give (numpy writes shape (0,)), and an item size of 0 makes count free;
-// - torch's `_rebuild_qtensor(storage, offset, size, ...)` allocates an empty quantized tensor of `size` (one byte per
-//   item) before it points the tensor at the storage;
 // - `decimal.Decimal(int)` converts the integer to decimal digits in time quadratic in its length (libmpdec's
 //   base conversion), from an integer the stream writes in linear space (LONG4).
 // Library pickles write none of these shapes: bytes and bytearray are written as their contents, a Fraction as its
@@ -99,19 +97,6 @@ function intOf(v: PyVal | undefined): bigint | undefined {
 }
 
 const toNumber = (n: bigint): number => (n > BigInt(2 ** 52) ? 2 ** 52 : n < 0n ? 0 : Number(n));
-
-/** The product of a literal tuple of integers (a tensor size), 0 when it is not one. */
-function sizeProduct(v: PyVal | undefined): number {
-  if (typeof v !== 'object' || v.k !== K.Tuple || v.more > 0) return 0;
-  let n = 1n;
-  for (const it of v.items) {
-    const i = intOf(it);
-    if (i === undefined || i < 0n) return 0;
-    n *= i;
-    if (n > BigInt(2 ** 52)) return 2 ** 52;
-  }
-  return toNumber(n);
-}
 
 /** len(range(*args)) as CPython computes it; Infinity when an argument is not a known integer. */
 export function rangeLength(args: PyVal): number {
@@ -249,14 +234,6 @@ export function argumentWork(
               `in its length (more than ${DECIMAL_INT_BITS_LIMIT} bits reported)`,
           };
       }
-      break;
-    }
-    case 'torch._utils._rebuild_qtensor': {
-      // torch._empty_affine_quantized(size) (or the per-channel one) allocates the whole tensor before set_ points it
-      // at the storage: one byte per item of `size` (argument 2), which torch writes as the storage's own view.
-      const size = typeof args === 'object' && args.k === K.Tuple ? args.items[2] : undefined;
-      const n = sizeProduct(size);
-      if (n > 0) return { items: Math.min(n + passed, 2 ** 52), holds: passed };
       break;
     }
     default: {

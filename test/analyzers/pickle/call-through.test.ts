@@ -1,7 +1,7 @@
 // The VM's models of what admitted names do with the stream's values beyond their own call: a function that calls one
 // of its arguments (torch's _rebuild_from_type: func(*args)) makes that call, judged as a call of the callee; a
-// __setstate__ loop over a number the state sets (torch's RNNBase: range(num_layers)) and an allocation sized by the
-// arguments (torch's _rebuild_qtensor) are charged as work the stream's size does not bound.
+// __setstate__ loop over a number the state sets (torch's RNNBase: range(num_layers)) is charged as work the stream's
+// size does not bound.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { PickleRun } from '../../../src/analyzers/pickle/facts.js';
@@ -104,33 +104,5 @@ describe("a __setstate__ loop bound read from the state is charged (torch's RNNB
       got.some((m) => m.includes('__index__')),
       String(got),
     );
-  });
-});
-
-describe("an allocation its arguments size is charged (torch's _rebuild_qtensor)", () => {
-  const qtensor = (size: number) =>
-    run(
-      new P()
-        .proto(4)
-        .stackGlobal('torch._utils', '_rebuild_qtensor')
-        .mark()
-        .none()
-        .int(0)
-        .int(size)
-        .int(size)
-        .tuple2()
-        .int(1)
-        .tuple1()
-        .none()
-        .op(Op.NEWFALSE)
-        .none()
-        .tuple()
-        .reduce(),
-    );
-  it('a 2^14 x 2^14 tensor (2^28 bytes) is reported', () => {
-    assert.ok(anomalies(qtensor(2 ** 14), 'LOAD_COST').length > 0);
-  });
-  it('a 4 x 4 tensor is not', () => {
-    assert.deepEqual(anomalies(qtensor(4), 'LOAD_COST'), []);
   });
 });

@@ -2,6 +2,7 @@
 // the libraries by scripts/data/derive-callable-effects.py): what a call returns, what it calls, and which argument
 // classes the library itself passes. The VM follows classes through calls with it and reports calls outside it.
 import { keyedJson, lazyJson } from '../../core/lazy-json.js';
+import admittedWork from './data/admitted-work.json' with { type: 'json' };
 import effects from './data/callable-effects.json' with { type: 'json' };
 import history from './data/history-effects.json' with { type: 'json' };
 import catboostHistory from './data/history-effects-catboost.json' with { type: 'json' };
@@ -199,16 +200,38 @@ export function historyChecks(canonical: string): readonly HistoryCheck[] {
   return out;
 }
 
+/**
+ * Names a history pack admits whose review found the effect of an installed name (the same call under an older
+ * location): numpy < 1.0's _internal._reconstruct(subtype, shape, dtype) is ndarray.__new__(subtype, shape, dtype),
+ * as multiarray._reconstruct is.
+ */
+const SAME_EFFECT: Readonly<Record<string, string>> = {
+  'numpy.core._internal._reconstruct': 'numpy.core.multiarray._reconstruct',
+};
+
 /** The effect model of a pack callable, or undefined when the name is not one. */
 export function effectOf(canonical: string): CallableEffect | undefined {
   const callables = data.field('callables');
   if (Object.hasOwn(callables, canonical)) return callables[canonical];
+  if (Object.hasOwn(SAME_EFFECT, canonical))
+    return { ...callables[SAME_EFFECT[canonical]!]!, as: SAME_EFFECT[canonical] };
   // A function only released versions define (a history pack's name), with its review's effect record.
   for (const h of histories) {
     const e = h.get('callables', canonical);
     if (e !== undefined) return e;
   }
   return undefined;
+}
+
+/**
+ * Whether a derivation recorded class `canonical`'s hooks: a pack class, a scikit-learn or torch class whose hooks
+ * reach a sink, or a class of a history pack's effect tables.
+ */
+export function hasClassRecord(canonical: string): boolean {
+  if (data.get('classes', canonical) !== undefined || data.get('allowlistClasses', canonical) !== undefined)
+    return true;
+  if (histories.some((h) => h.get('classes', canonical) !== undefined)) return true;
+  return historyData.get('classes', canonical) !== undefined;
 }
 
 /** Whether the packs admit `canonical` as a class (calling or NEWOBJ'ing it makes an instance of it). */
@@ -424,4 +447,43 @@ export function labelLookupBy(canonical: string, name: string): string | undefin
   const i = classes[canonical]!;
   if (labelSets.methods.has(name) && labelSets.has[i]!.has(name)) return undefined;
   return d.profiles[i]!.hook;
+}
+
+/**
+ * A call an admitted function makes of one of its own arguments (scripts/data/derive-admitted-work.py, read from its
+ * source): argument `arg` called with arguments `with` (positions of the function's own), with the items of argument
+ * `spread` (`func(*args)`: torch's _rebuild_from_type), or with arguments it computes ('any').
+ */
+export interface CallThrough {
+  readonly arg: number;
+  readonly with?: readonly number[] | 'any';
+  readonly spread?: number;
+}
+
+/**
+ * A loop of a class's __setstate__ whose bound is a number read from the state under `key` (`range(state['key'])`,
+ * or `range(self.key)` once the state was stored): `hook` is the method that loops (derive-admitted-work.py).
+ */
+export interface StateLoop {
+  readonly key: string;
+  readonly hook: string;
+}
+
+interface WorkFile {
+  readonly callThrough: Readonly<Record<string, readonly CallThrough[]>>;
+  readonly loops: Readonly<Record<string, readonly StateLoop[]>>;
+}
+
+const workData = lazyJson<WorkFile>(admittedWork);
+
+/** The calls admitted function `canonical` makes of its own arguments (none: it calls none of them). */
+export function callThroughOf(canonical: string): readonly CallThrough[] | undefined {
+  const t = workData().callThrough;
+  return Object.hasOwn(t, canonical) ? t[canonical] : undefined;
+}
+
+/** The loops over a number read from the state that the __setstate__ of class `canonical` (or its bases') runs. */
+export function stateLoopsOf(canonical: string): readonly StateLoop[] | undefined {
+  const t = workData().loops;
+  return Object.hasOwn(t, canonical) ? t[canonical] : undefined;
 }

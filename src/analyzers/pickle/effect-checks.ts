@@ -2,8 +2,8 @@
 // the library never passes there is reported, and what the callable calls with the stream's arguments (an argument,
 // a method of an argument or of an object array's elements) becomes a call fact of its own, so a name admitted only
 // "when not called" (numpy.memmap, dateutil's tzfile) is judged as called when an admitted callable calls it.
-import { effectOf, effectSource, inFamily, type CallableEffect } from './callable-effects.js';
-import { K, kindName, type PyVal } from './values.js';
+import { callThroughOf, effectOf, effectSource, inFamily, type CallableEffect } from './callable-effects.js';
+import { K, kindName, UNKNOWN, type PyVal } from './values.js';
 
 export interface EffectHost {
   /** Models `callee(*args)` made by the callable itself (a nested invocation, depth-bounded by the host). */
@@ -195,6 +195,47 @@ export function checkEffects(host: EffectHost, canonical: string, args: PyVal): 
         `${canonical} calls the method ${c.method} of ${whose} (${effectSource(e)})`,
       );
     }
+  }
+}
+
+/**
+ * An admitted function that calls one of its arguments (callable-effects.ts callThroughOf): the callee is called as
+ * the function calls it, with the function's arguments or the items of the one it spreads, so the callee's own
+ * checks, hooks and role restrictions apply to that call. Arguments the analysis does not hold are reported and the
+ * callee is called with unknown arguments.
+ */
+export function checkCallThrough(host: EffectHost, canonical: string, args: PyVal): void {
+  const specs = callThroughOf(canonical);
+  if (specs === undefined) return;
+  const e = effectOf(canonical);
+  const items = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : undefined;
+  for (const c of specs) {
+    // The effect record calls it already (checkEffects).
+    if (e?.calls?.some((x) => 'arg' in x && x.arg === c.arg)) continue;
+    if (items === undefined) {
+      host.offShape(`${canonical} calls its argument ${c.arg}; the arguments are not a literal tuple`, false);
+      continue;
+    }
+    const target = items[c.arg];
+    if (target === undefined) continue;
+    let withArgs: PyVal = UNKNOWN;
+    let how: string;
+    if (c.spread !== undefined) {
+      const spread = items[c.spread];
+      how = `with the items of its argument ${c.spread}`;
+      if (typeof spread === 'object' && spread.k === K.Tuple) withArgs = spread;
+      else if (spread !== undefined)
+        host.offShape(
+          `${canonical} calls its argument ${c.arg} with the items of its argument ${c.spread}, which is ` +
+            `${describe(spread)} (its library writes a tuple): what is called with them is not known`,
+          false,
+        );
+    } else if (Array.isArray(c.with)) {
+      const positions = c.with as readonly number[];
+      how = positions.length ? `with its arguments ${positions.join(', ')}` : 'with no arguments';
+      withArgs = { k: K.Tuple, items: positions.map((i) => items[i] ?? { k: K.None }), more: 0 };
+    } else how = 'with arguments it computes';
+    host.invokeModelled(target, withArgs, `${canonical} calls its argument ${c.arg} ${how}`);
   }
 }
 

@@ -357,6 +357,8 @@ const ALLOCATORS: Readonly<Record<string, { shape: number; dtype: number; itemsi
   // _reconstruct(subtype, shape, dtype) = ndarray.__new__(subtype, shape, dtype); numpy writes shape (0,).
   'numpy.core.multiarray._reconstruct': { shape: 1, dtype: 2, itemsize: 1 },
   'numpy._core.multiarray._reconstruct': { shape: 1, dtype: 2, itemsize: 1 },
+  // numpy < 1.0 wrote numpy.core._internal._reconstruct, the same ndarray.__new__(subtype, shape, dtype).
+  'numpy.core._internal._reconstruct': { shape: 1, dtype: 2, itemsize: 1 },
   // _mareconstruct(subtype, baseclass, baseshape, basetype): ndarray.__new__(baseclass, baseshape, basetype) and a
   // mask of the same shape; numpy.ma writes baseshape (0,).
   'numpy.ma.core._mareconstruct': { shape: 2, dtype: 3, itemsize: 1 },

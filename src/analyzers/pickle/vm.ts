@@ -26,6 +26,7 @@ import {
   anySinkMethods,
   attrsFromItems,
   effectOf,
+  stateLoopsOf,
   historyChecks,
   inFamily,
   labelLookupBy,
@@ -33,7 +34,7 @@ import {
   reviewedClass,
   type ImplicitHook,
 } from './callable-effects.js';
-import { checkDtypeSource, checkEffects, checkNewCodec, type EffectHost } from './effect-checks.js';
+import { checkCallThrough, checkDtypeSource, checkEffects, checkNewCodec, type EffectHost } from './effect-checks.js';
 import {
   checkCallableSinks,
   checkClassSinks,
@@ -159,6 +160,12 @@ export const PLAIN_LOADER: LoaderModel = Object.freeze({ persistentLoad: false, 
 const MAX_RECORDED_ANOMALIES = 200;
 /** Modelled calls nested in modelled calls (a chain of _rebuild_from_type_v2 arguments). */
 const MAX_MODEL_DEPTH = 64;
+/**
+ * Iterations of a __setstate__ loop whose bound the state sets (stateLoops) past which a load is reported: each runs
+ * Python code (torch's RNNBase builds five weight names and two lists per layer and direction), so 2^20 of them take
+ * seconds; library layers have a few.
+ */
+const STATE_LOOP_LIMIT = 2 ** 20;
 const REBUILD_PARAMETER_WITH_STATE = 'torch._utils._rebuild_parameter_with_state';
 /** copyreg._reconstructor bases whose constructors only build a value from the state (CPython built-in types). */
 const BUILTIN_VALUE_BASES: ReadonlySet<string> = new Set(
@@ -1190,6 +1197,8 @@ class PickleVm implements ModelContext {
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
         if (effective === callee && isCythonUnpickle(canonical)) this.cythonState(result, args);
         if (effective === callee) checkEffects(this.effectHost, canonical, args);
+        // What it calls of its own arguments is called (a partial's arguments are not all in view).
+        checkCallThrough(this.effectHost, canonical, effective === callee ? args : UNKNOWN);
         // Calling a class runs its __new__ and __init__ on the arguments (a partial adds arguments not in view).
         const input = { args: effective === callee ? args : undefined };
         checkClassSinks(this.sinkHost, canonical, 'new', input);
@@ -1376,24 +1385,13 @@ class PickleVm implements ModelContext {
   }
 
   /**
-   * torch's rebuild helpers run code of the stream's choosing themselves: _rebuild_from_type_v2(func, new_type,
-   * args, state) calls func(*args), then new_type's __setstate__(state) or setattr for every state key;
-   * _rebuild_parameter_with_state(data, requires_grad, hooks, state) setattrs every state key on the Parameter.
+   * torch's rebuild helpers apply a state of the stream's choosing themselves: _rebuild_from_type_v2(func, new_type,
+   * args, state) runs new_type's __setstate__(state) or setattr for every state key (its call of func(*args) is the
+   * call-through model's: effect-checks.ts checkCallThrough); _rebuild_parameter_with_state(data, requires_grad,
+   * hooks, state) setattrs every state key on the Parameter.
    */
   private torchRebuild(canonical: string, result: ObjV, args: PyVal): void {
     const items = typeof args === 'object' && args.k === K.Tuple ? args.items : [];
-    if (canonical === REBUILD_FROM_TYPE_V2 && items[0] !== undefined) {
-      if (this.modelDepth >= MAX_MODEL_DEPTH) {
-        this.recordLimit('maxModelDepth', `${REBUILD_FROM_TYPE_V2} nested deeper than ${MAX_MODEL_DEPTH} levels`);
-      } else {
-        this.modelDepth++;
-        try {
-          this.invoke('REDUCE', items[0], items[2] ?? UNKNOWN);
-        } finally {
-          this.modelDepth--;
-        }
-      }
-    }
     const state = items[3];
     if (state !== undefined) {
       this.applyState(result, state, `${canonical} (__setstate__ or setattr per key)`);
@@ -1814,6 +1812,7 @@ class PickleVm implements ModelContext {
     this.stateHooks(classes, state, via);
     // __setstate__ of every class the instance may be runs on the state (its derived sinks: class-sinks.ts).
     for (const name of classes.names) checkClassSinks(this.sinkHost, name, 'setstate', { state });
+    for (const name of classes.names) this.stateLoops(inst, name, state, via);
     // Classes a history pack admits only with the state shape their library wrote (HistoryCheck 'frame-state').
     for (const name of classes.names) {
       if (!historyChecks(name).includes('frame-state')) continue;
@@ -1855,6 +1854,39 @@ class PickleVm implements ModelContext {
     if (classes.names.some((n) => inFamily('numpy.ndarray', n))) {
       const held = arrayStateHolds(state);
       if (held > 0) inst.holds = Math.max(inst.holds ?? 0, held);
+    }
+  }
+
+  /**
+   * The loops a __setstate__ of `name` runs over a number the state sets (callable-effects.ts stateLoopsOf: torch's
+   * RNNBase loops range(num_layers)): the count is work the stream's size does not bound, charged with the load's
+   * other materialised work and reported past STATE_LOOP_LIMIT, or when it is an object whose __index__ answers it or
+   * a value the analysis does not hold (the library writes an int).
+   */
+  private stateLoops(inst: ObjV, name: string, state: PyVal, via: string): void {
+    const loops = stateLoopsOf(name);
+    if (loops === undefined) return;
+    for (const loop of loops) {
+      let bound = attrInState(state, loop.key);
+      for (const st of statesOf(inst)) bound ??= attrInState(st, loop.key);
+      if (bound === undefined) continue;
+      const where = `${via} on ${name}: ${loop.hook} loops range(${loop.key})`;
+      if (typeof bound === 'number' || typeof bound === 'bigint') {
+        const n = Number(bound);
+        this.materialised({
+          items: n > 0 ? n : 0,
+          holds: 0,
+          ...(n > STATE_LOOP_LIMIT ? { over: `${where} with ${loop.key} = ${String(bound)}` } : {}),
+        });
+      } else if (typeof bound === 'object' && (bound.k === K.Obj || bound.k === K.Unknown || bound.k === K.Pers)) {
+        if (bound.k === K.Obj) this.implicitHooks(bound, ['index']);
+        this.anomaly(
+          'LOAD_COST',
+          `${where}, and ${loop.key} is ${bound.k === K.Obj ? 'an object whose __index__ gives the count' : 'a value the analysis does not hold'} ` +
+            '(its library writes an int): the load does work the stream chooses',
+          false,
+        );
+      }
     }
   }
 

@@ -162,6 +162,17 @@ interface LegacyFile {
   release_sources?: Record<string, string>;
   /** scikit-learn: what each entry is (class, function...) and how the library's own pickles use it. */
   evidence?: Record<string, { kind?: string; usage?: string[] }>;
+  /** torch: entries admitted as stored references only (a layer holds them; the load never calls them). */
+  stored_references?: string[];
+}
+
+const storedSets = new Map<string, ReadonlySet<string>>();
+
+/** A legacy table's stored-reference-only entries, as a set built once. */
+function storedRefs(id: string, load: () => LegacyFile): ReadonlySet<string> {
+  let set = storedSets.get(id);
+  if (set === undefined) storedSets.set(id, (set = new Set(load().stored_references ?? [])));
+  return set;
 }
 
 /** torch and scikit-learn, derived by their own scripts (entries are reason strings; sklearn's `excluded` is its review log). */
@@ -181,7 +192,9 @@ function legacySource(id: string, title: string, file: unknown, versionKey: stri
       // The stream's own call of one is no library shape, and the review of its body held for one version only
       // (scikit-learn 1.9's _kmeans_single_lloyd reads /proc/self/maps and calls into libgomp through threadpoolctl
       // before it looks at an argument; mutual_info_* run joblib workers from 1.5).
-      const stored = load().evidence?.[name]?.kind === 'function';
+      // torch's functional ops likewise: a layer holds one and calls it in forward; torch writes no call of one, and
+      // the stream's call reaches native kernels with arguments it chose (a zero divisor: SIGFPE).
+      const stored = load().evidence?.[name]?.kind === 'function' || storedRefs(id, load).has(name);
       return {
         reason: load().entries[name]!,
         source: id,

@@ -275,7 +275,9 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   const text = await renderReport(report, o.format, {
     ...renderOptions,
     color,
-    ...(compact ? { compact: true, width: io.columns ?? 80 } : {}),
+    ...(compact ? { compact: true } : {}),
+    // A terminal's width; a file or a pipe (a CI log) gets the renderer's 100 columns.
+    ...(!o.output && io.isTTY ? { width: io.columns ?? 80 } : {}),
   });
   if (o.output) {
     try {

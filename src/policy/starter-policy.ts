@@ -8,7 +8,7 @@ export { POLICY_FILE_NAME } from './policy.js';
 export function starterPolicy(): string {
   const firstRule = RULES[0]?.meta;
   const lines = [
-    '# sentinel-policy.yml: release-gate policy for `sentinel artifact` (written by `sentinel init`).',
+    '# sentinel-policy.yml: release-gate policy for `sentinel scan` (written by `sentinel init`).',
     '# Editors: schemas/policy.schema.json in the sentinel-ml package completes and checks this file, e.g.',
     '# yaml-language-server: $schema=node_modules/sentinel-ml/schemas/policy.schema.json',
     '',
@@ -24,9 +24,9 @@ export function starterPolicy(): string {
     'fail_on: [CRITICAL, HIGH]',
     'ticket_on: [MEDIUM]',
     '# owner: "release-owner@example.com"     # default owner for every finding (rules keep theirs otherwise)',
-    "# Each finding's retest command rescans the file it was found in (sentinel artifact <file> --rule <category>);",
+    "# Each finding's retest command rescans the file it was found in (sentinel scan <file> --rule <category>);",
     '# set retest only to replace it with a command that covers at least as much, e.g.:',
-    '# retest: "sentinel artifact ."',
+    '# retest: "sentinel scan ."',
     '',
     '# Per-category blocks. A rule entry beats its category; a category beats the default.',
     'categories:',
@@ -34,7 +34,7 @@ export function starterPolicy(): string {
       `  - category: ${c}`,
       '    fail_on: [CRITICAL, HIGH]',
       '    ticket_on: [MEDIUM]',
-      `    # retest: "sentinel artifact . --rule ${c}"`,
+      `    # retest: "sentinel scan . --rule ${c}"`,
     ]),
     '',
     '# Per-rule overrides: owner, fail_on, ticket_on, retest.',
@@ -44,7 +44,7 @@ export function starterPolicy(): string {
           `  ${firstRule.id}:`,
           `    owner: "${firstRule.owner}"`,
           '    fail_on: [CRITICAL, HIGH]',
-          `    # retest: "sentinel artifact . --rule ${firstRule.category}"`,
+          `    # retest: "sentinel scan . --rule ${firstRule.category}"`,
         ]
       : ['rules: {}']),
     '',

@@ -38,7 +38,7 @@ function sentenceCase(s: string): string {
 
 /** The retest command for a rule (target placeholder as in the seed). */
 export function retestCommand(meta: RuleMeta, target = './models/'): string {
-  return `sentinel artifact ${target} --rule ${meta.category}`;
+  return `sentinel scan ${target} --rule ${meta.category}`;
 }
 
 export function guidanceFor(meta: RuleMeta, all: readonly RuleMeta[]): RuleGuidance {

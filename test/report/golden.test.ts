@@ -48,7 +48,31 @@ describe('golden outputs', () => {
     for (const f of report.findings) {
       assert.ok(!text.includes(f.releaseDecision), 'the rule default decision text is for `explain` only');
     }
-    assert.equal((text.match(/ · (block|gate|ticket|pass)/g) ?? []).length, report.findings.length);
+    assert.equal(
+      (text.match(/ · (blocks the release|fails the gate|ticket \(does not fail the gate\)|passes)/gm) ?? []).length,
+      report.findings.length,
+    );
+    // The fix and the retest command stay in the compact form, one of each per finding.
+    assert.equal((text.match(/^ {2}fix: /gm) ?? []).length, report.findings.length);
+    assert.equal((text.match(/^ {2}retest: sentinel scan /gm) ?? []).length, report.findings.length);
+  });
+
+  it('the full record fits 100 columns by default and a given width, breaking lines only between words', () => {
+    for (const width of [100, 72]) {
+      const text = renderText(report, width === 100 ? {} : { width });
+      for (const line of text.split('\n')) assert.ok(line.length <= width, `over ${width} columns: ${line}`);
+      // Joined back, the wrapped record holds each finding's fix hint whole (no word was cut).
+      const joined = text.replace(/\n +/g, ' ');
+      for (const f of report.findings) assert.ok(joined.includes(f.fix), `${f.ruleId}: fix cut or lost`);
+    }
+  });
+
+  it('the verdict speaks words, not policy keys or (s) plurals, and names each file once per finding', () => {
+    for (const text of [renderText(report), renderText(report, { compact: true })]) {
+      assert.doesNotMatch(text, /fail_on|ticket_on|max_acceptable_severity|\(s\)/);
+      assert.match(text, /^Gate: FAILED: \d+ (new )?findings? fails? the release/m);
+      assert.doesNotMatch(text, /\.pkl@\d/, 'no stream offset glued to a path');
+    }
   });
 
   it('renderers are pure: rendering twice gives the same bytes and leaves the report untouched', () => {

@@ -1,4 +1,4 @@
-// The commented starter policy `sentinel init` writes: the seed CI policy per category (from the rule index at
+// The commented starter policy `sentinel init` writes: the default CI policy per category (from the rule index at
 // run time), the strict preset, and commented examples of every other key. It must load cleanly (tested).
 import { CATEGORIES, RULES } from '../rules/index.js';
 import { PRESETS } from './presets.js';
@@ -88,7 +88,7 @@ export function starterPolicy(): string {
     '#    reason: "legacy checkpoint, being replaced by safetensors"',
     '#    expires: 2030-12-31',
     '',
-    '# Scan budgets (see README, Limits). Raise them deliberately; hitting one is a finding, never a pass.',
+    '# Scan budgets (see docs/formats.md, Limits). Raise them deliberately; hitting one is a finding, never a pass.',
     '# limits:',
     '#   maxEntryBytes: 1073741824',
     '',

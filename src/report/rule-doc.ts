@@ -1,5 +1,5 @@
 // Markdown record of one rule (docs/rules/<ID>.md and SARIF rule help), generated from rule metadata via
-// rule-guidance.ts, in the seed 000 layout: table, description, when it fires, evidence, FP notes, triage, fix.
+// rule-guidance.ts, in the rule-record layout: table, description, when it fires, evidence, FP notes, triage, fix.
 import type { RuleMeta } from '../core/finding.js';
 import { guidanceFor } from './rule-guidance.js';
 

@@ -33,7 +33,7 @@ const COMPANION_ABSENT = 'the file beside it is not in this scan';
 
 /**
  * The blocked in-scope files, by why (the first pattern a file's blocking evidence matches), counted exactly when
- * every listed file is present. README "Real-world measure" says more of each.
+ * every listed file is present. docs/formats.md "Real-world measure" says more of each.
  */
 const GAPS: [string, RegExp, number][] = [
   // (CatBoost models: 19 were blocked before the CatBoost history pack; 0 now, test/rules/packs/catboost-history.test.ts.)

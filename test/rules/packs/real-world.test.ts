@@ -27,7 +27,7 @@ const MIRRORS = process.env.SENTINEL_MIRRORS ?? '/work/.mirror';
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 
 /**
- * The files that still fail the gate, and why (each is a decision, not a gap in the packs: see README "History
+ * The files that still fail the gate, and why (each is a decision, not a gap in the packs: see docs/formats.md "History
  * packs"). Keyed by repository and path.
  */
 const STILL_BLOCKED: Record<string, string> = {

@@ -5,6 +5,13 @@
 import type { GatedFinding, GateResult } from '../policy/gate.js';
 import type { Decision } from '../core/finding.js';
 
+/** Why a baseline finding counts as closed, in words. */
+export const CLOSURE_WORDS: Record<'signal-gone' | 'rescan-incomplete' | 'file-not-scanned', string> = {
+  'signal-gone': 'the signal is gone',
+  'rescan-incomplete': 'the file was not fully rescanned: not proven closed',
+  'file-not-scanned': 'the file was not part of this scan',
+};
+
 /** `1 file`, `2 files`; `1 entry`, `3 entries` when the plural is given. */
 export function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -122,9 +129,9 @@ export function onLoad(f: GatedFinding): string | undefined {
   }
 }
 
-/** The gate's verdict as one sentence: `PASSED`, or `FAILED: 1 finding fails the release; the pickle in …`. */
-export function gateWords(g: GateResult): string {
-  if (g.passed) return 'PASSED';
+/** Why the gate failed, one clause each (none when it passed): the text, Markdown and HTML reports say the same. */
+export function gateReasons(g: GateResult): string[] {
+  if (g.passed) return [];
   const parts: string[] = [];
   if (g.blocking) {
     const fresh = g.baseline ? 'new ' : '';
@@ -137,5 +144,26 @@ export function gateWords(g: GateResult): string {
     parts.push(`the pickle in ${streamWhere(v.where)} is ${v.safety}, above the accepted ${g.maxAcceptableSeverity}`);
   if (g.overThreshold.length > 5)
     parts.push(`${count(g.overThreshold.length - 5, 'more pickle')} above the accepted ${g.maxAcceptableSeverity}`);
-  return `FAILED: ${parts.join('; ')}`;
+  return parts;
+}
+
+/** The gate's verdict as one sentence: `PASSED`, or `FAILED: 1 finding fails the release; the pickle in …`. */
+export function gateWords(g: GateResult): string {
+  return g.passed ? 'PASSED' : `FAILED: ${gateReasons(g).join('; ')}`;
+}
+
+/** How the findings were decided, in the words every human-readable report uses (counts that are 0 left out). */
+export function decisionCounts(g: GateResult): string[] {
+  return [
+    g.blocking ? `${g.blocking} ${g.blocking === 1 ? 'fails' : 'fail'} the release` : '',
+    g.tickets ? `${g.tickets} to ticket` : '',
+    g.accepted ? `${g.accepted} accepted` : '',
+    g.expiredAcceptances ? `${g.expiredAcceptances} with an expired acceptance` : '',
+    g.thresholdAccepted ? `${g.thresholdAccepted} accepted by the pickle safety level` : '',
+  ].filter(Boolean);
+}
+
+/** `the policy accepts pickles up to LIKELY_SAFE (preset strict)`. */
+export function thresholdWords(g: GateResult): string {
+  return `the policy accepts pickles up to ${g.maxAcceptableSeverity} (preset ${g.preset})`;
 }

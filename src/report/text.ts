@@ -10,7 +10,17 @@ import type { SentinelReport } from './report-model.js';
 import { terminalSafe } from './terminal-safe.js';
 import type { ModelSummary } from '../core/finding.js';
 import { wrapText } from './wrap-text.js';
-import { count, decisionWords, gateWords, onLoad, plainReason, plainWhere, streamWhere } from './plain-words.js';
+import {
+  CLOSURE_WORDS,
+  count,
+  decisionCounts,
+  decisionWords,
+  gateWords,
+  onLoad,
+  plainReason,
+  plainWhere,
+  streamWhere,
+} from './plain-words.js';
 
 export interface TextOptions {
   readonly color?: boolean;
@@ -30,12 +40,6 @@ function paint(on: boolean, code: string, s: string): string {
 
 /** Terminal-safe: controls, newlines and bidirectional overrides from evidence shown escaped. */
 const clean = terminalSafe;
-
-const CLOSURE_WORDS: Record<'signal-gone' | 'rescan-incomplete' | 'file-not-scanned', string> = {
-  'signal-gone': 'the signal is gone',
-  'rescan-incomplete': 'the file was not fully rescanned: not proven closed',
-  'file-not-scanned': 'the file was not part of this scan',
-};
 
 /** `model.bin@2` → `model.bin, byte 2` (the full record keeps the offset, said once). */
 function recordWhere(where: string): string {
@@ -237,12 +241,8 @@ export function renderText(report: SentinelReport, opts: TextOptions = {}): stri
   const sev = SEVERITIES.filter((k) => s.bySeverity[k] > 0)
     .map((k) => `${s.bySeverity[k]} ${k}`)
     .join(', ');
-  const extra = [
-    g.tickets ? `${g.tickets} to ticket` : '',
-    g.accepted ? `${g.accepted} accepted` : '',
-    g.expiredAcceptances ? `${g.expiredAcceptances} with an expired acceptance` : '',
-    g.thresholdAccepted ? `${g.thresholdAccepted} accepted by the pickle safety level` : '',
-  ].filter(Boolean);
+  // The findings that fail the release are counted by the gate line below.
+  const extra = decisionCounts(g).filter((c) => !c.endsWith(' the release'));
   let bytes = 0;
   for (const f of report.files) bytes += f.bytes;
   const scanned =

@@ -11,6 +11,7 @@ import { renderMarkdown } from '../../src/report/markdown.js';
 import type { SentinelReport } from '../../src/report/report-model.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
+import { decisionCounts, gateReasons } from '../../src/report/plain-words.js';
 import { sampleReport } from '../helpers/sample-report.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'golden');
@@ -73,6 +74,27 @@ describe('golden outputs', () => {
       assert.match(text, /^Gate: FAILED: \d+ (new )?findings? fails? the release/m);
       assert.doesNotMatch(text, /\.pkl@\d/, 'no stream offset glued to a path');
     }
+  });
+
+  it('text, Markdown and HTML give the gate reasons and decision counts in the same words', () => {
+    const text = renderText(report, { width: 10_000 });
+    const markdown = renderMarkdown(report);
+    const html = renderHtml(report);
+    const unescape = (s: string): string => s.replace(/\\(.)/g, '$1');
+    for (const reason of gateReasons(report.summary.gate)) {
+      assert.ok(text.includes(reason), `text: ${reason}`);
+      assert.ok(unescape(markdown).includes(reason), `markdown: ${reason}`);
+      assert.ok(html.includes(reason), `html: ${reason}`);
+    }
+    const counts = decisionCounts(report.summary.gate);
+    assert.ok(counts.length >= 4, counts.join());
+    for (const c of counts) {
+      // The text report counts the findings that fail the release in its gate line (a gate reason, checked above).
+      if (!c.endsWith(' the release')) assert.ok(text.includes(c), `text: ${c}`);
+      assert.ok(markdown.includes(c), `markdown: ${c}`);
+      assert.ok(html.includes(c), `html: ${c}`);
+    }
+    for (const out of [markdown, html]) assert.doesNotMatch(out, /\((s|ies)\)|max_acceptable_severity|fail_on \(/);
   });
 
   it('renderers are pure: rendering twice gives the same bytes and leaves the report untouched', () => {

@@ -574,7 +574,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         o.format === 'json'
           ? renderExplainJson(meta, metas())
           : o.format === 'markdown'
-            ? renderRuleDoc(meta, metas())
+            ? renderRuleDoc(meta, metas(), false)
             : renderExplainText(meta, metas()) +
               (meta.id === 'PICKLE-GLOBAL-IMPORT'
                 ? [

@@ -1,6 +1,7 @@
 // The commented starter policy `sentinel init` writes: the default CI policy per category (from the rule index at
 // run time), the strict preset, and commented examples of every other key. It must load cleanly (tested).
 import { CATEGORIES, RULES } from '../rules/index.js';
+import { packIds } from '../rules/data/allowlist.js';
 import { PRESETS } from './presets.js';
 
 export { POLICY_FILE_NAME } from './policy.js';
@@ -48,9 +49,10 @@ export function starterPolicy(): string {
         ]
       : ['rules: {}']),
     '',
-    '# Reviewed allowlist packs (python, numpy, scipy, pandas, pytz-dateutil, joblib, scikit-learn, torch, statsmodels,',
-    '# xgboost, gensim, networkx) are all on; `sentinel explain PICKLE-GLOBAL-IMPORT` lists what each admits and why.',
-    '# Turn one off for the strictest sites:',
+    ...wrapComment(
+      `Reviewed allowlist packs (${packIds().join(', ')}) are all on; \`sentinel explain PACK\` lists what one ` +
+        'admits and why. Turn one off for the strictest sites:',
+    ),
     'allow_packs: {}',
     '#  gensim: false',
     '',
@@ -105,4 +107,19 @@ export function starterPolicy(): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** `# `-prefixed comment lines of at most 118 columns, broken between words. */
+function wrapComment(text: string): string[] {
+  const lines: string[] = [];
+  let line = '#';
+  for (const word of text.split(' ')) {
+    if (line.length + 1 + word.length > 118 && line !== '#') {
+      lines.push(line);
+      line = '#';
+    }
+    line += ` ${word}`;
+  }
+  lines.push(line);
+  return lines;
 }

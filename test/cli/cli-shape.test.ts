@@ -126,3 +126,19 @@ describe('help', () => {
     assert.match(h, /sentinel scan ~\/\.cache\/huggingface\/hub/);
   });
 });
+
+describe('init and policy agree', () => {
+  it('the starter policy names every allowlist pack `sentinel policy` shows', async () => {
+    const f = join(dir, 'starter.yml');
+    assert.equal((await cli(['init', f])).code, 0);
+    const shown = /allow_packs: (.*)/.exec((await cli(['policy', f])).stdout)?.[1]?.split(', ') ?? [];
+    assert.ok(shown.length >= 14, shown.join());
+    const comment = readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('#'))
+      .join(' ')
+      .replace(/\s*#\s*/g, ' ');
+    const listed = /Reviewed allowlist packs \(([^)]*)\)/.exec(comment)?.[1]?.split(', ') ?? [];
+    assert.deepEqual(listed, shown);
+  });
+});

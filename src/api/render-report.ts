@@ -21,7 +21,7 @@ export interface RenderOptions {
   readonly verbose?: boolean;
   /** text: a few lines per finding, wrapped to `width` (what a terminal shows). Default false: the full record. */
   readonly compact?: boolean;
-  /** text with `compact`: columns to fit. Default 80. */
+  /** text: columns to fit, words kept whole. Default 80 for the compact form, 100 for the full record. */
   readonly width?: number;
   /** sarif, gitlab: base URL of the rule docs (`docs/rules/`); each rule links to `<docsUrl><RULE-ID>.md`. */
   readonly docsUrl?: string;
@@ -77,7 +77,7 @@ export async function renderReport(
         color: options.color ?? false,
         verbose: options.verbose ?? false,
         compact: options.compact ?? false,
-        width: options.width ?? 80,
+        ...(options.width !== undefined ? { width: options.width } : {}),
       });
   }
   throw new SentinelError('usage', `unknown report format "${String(format)}" (expected ${REPORT_FORMATS.join(', ')})`);

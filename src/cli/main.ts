@@ -1,6 +1,7 @@
 // Command-line entry: parses argv, loads the policy, runs the engine, applies the gate, renders the report, writes
 // it, and returns the exit code (0 gate passed, 1 gate failed, 2 usage, policy or tool error). The only module
-// that prints or writes files. Commands: artifact, convert (cli/convert.ts), rules, explain, init, policy.
+// that prints or writes files. Commands: scan (alias artifact; also `sentinel PATH`), convert (cli/convert.ts),
+// serve, worker, submit, rules, explain, init, policy.
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { resolve } from 'node:path';
@@ -106,6 +107,8 @@ interface ArtifactOptions extends RemoteCliOptions, SignatureFlags {
   quiet?: boolean;
   policy?: string;
   preset?: string;
+  pickleThreshold?: string;
+  /** The former name of --pickle-threshold (kept, hidden). */
   maxAcceptableSeverity?: string;
   baseline?: string;
   now?: string;
@@ -221,9 +224,12 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   const rules = checkRules(o.rule);
   const preset = o.preset;
   if (preset !== undefined && !isPresetName(preset)) throw new UsageError(`unknown preset "${preset}"`);
-  const max = o.maxAcceptableSeverity?.toUpperCase();
+  const level = o.pickleThreshold ?? o.maxAcceptableSeverity;
+  const max = level?.toUpperCase();
   if (max !== undefined && !isSafetyLevel(max)) {
-    throw new UsageError(`unknown safety level "${o.maxAcceptableSeverity}" (expected ${SAFETY_LEVELS.join(', ')})`);
+    throw new UsageError(
+      `unknown pickle safety level "${level}"${didYouMean(max, SAFETY_LEVELS)} (expected ${SAFETY_LEVELS.join(', ')})`,
+    );
   }
   const day = today(o, io);
   const jobs = parseJobs(o.jobs);
@@ -299,7 +305,9 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   const text = await renderReport(report, o.format, {
     ...renderOptions,
     color,
-    ...(compact ? { compact: true, width: io.columns ?? 80 } : {}),
+    ...(compact ? { compact: true } : {}),
+    // A terminal's width; a file or a pipe (a CI log) gets the renderer's 100 columns.
+    ...(!o.output && io.isTTY ? { width: io.columns ?? 80 } : {}),
   });
   if (o.output) {
     try {
@@ -312,14 +320,73 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   return report.summary.exitCode;
 }
 
-function ruleOrThrow(id: string) {
+/** The scan command's examples, shown after its options in `sentinel scan --help`. */
+const SCAN_EXAMPLES = `
+Examples:
+  sentinel scan models/                       scan a folder (same as: sentinel models/)
+  sentinel scan ~/.cache/huggingface/hub      every snapshot of every cached Hugging Face model
+  sentinel scan hf://openai-community/gpt2    a Hub repository, read with range requests
+  sentinel scan . --respect-gitignore         a git checkout, leaving out what git ignores
+  sentinel scan models/ -f sarif -o sentinel.sarif
+  sentinel scan models/ --baseline previous.json   fail only on findings new since that report
+  curl -sL URL | sentinel scan -              standard input
+
+Exit codes: 0 the gate passed, 1 the gate failed, 2 usage or tool error.
+`;
+
+/** Edit distance of two strings (insertions, deletions, substitutions and swaps of neighbours), bounded by inputs. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** ` (did you mean X?)` for the nearest candidates within a third of the word's length, or ''. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const w = word.toUpperCase();
+  let best = Infinity;
+  let near: string[] = [];
+  for (const c of candidates) {
+    const d = editDistance(w, c.toUpperCase());
+    if (d < best) [best, near] = [d, [c]];
+    else if (d === best) near.push(c);
+  }
+  const prefixed = candidates.filter((c) => w.length >= 3 && c.toUpperCase().startsWith(w));
+  if (prefixed.length && prefixed.length <= 3 && best > 0) near = prefixed;
+  else if (best === 0 || best > Math.max(1, Math.floor(w.length / 3))) return '';
+  return ` (did you mean ${near.slice(0, 3).join(' or ')}?)`;
+}
+
+function ruleOrThrow(id: string, packs: readonly string[]) {
   const r = ruleById(id.toUpperCase());
   if (!r) {
+    const ids = RULES.map((x) => x.meta.id);
     throw new UsageError(
-      `unknown rule, pack or name "${id}" (rules: ${RULES.map((x) => x.meta.id).join(', ')}; packs: see sentinel rules)`,
+      `unknown rule, pack or name "${id}"${didYouMean(id, [...ids, ...packs])}; \`sentinel rules\` lists the rules and packs`,
     );
   }
   return r;
+}
+
+/**
+ * `sentinel PATH…` is `sentinel scan PATH…`: when the first word is no command, no option and names an existing
+ * path, standard input or a remote target, `scan` is put in front. Any other unknown word stays an unknown command
+ * (commander suggests the nearest command).
+ */
+function withScanCommand(argv: readonly string[], program: Command): string[] {
+  const first = argv[0];
+  if (first === undefined || (first.startsWith('-') && first !== '-') || first === 'help') return [...argv];
+  if (program.commands.some((c) => c.name() === first || c.aliases().includes(first))) return [...argv];
+  const target = first === '-' || /^(https?|hf|oci):\/\//.test(first) || existsSync(resolve(first));
+  return target ? ['scan', ...argv] : [...argv];
 }
 
 /** Runs the CLI; returns the process exit code. */
@@ -333,35 +400,36 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .version(TOOL_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  const artifact = addSignatureOptions(program.command('artifact'))
-    .description('scan files and directories (pickles, checkpoints, archives, code) and gate the release')
+  const scanCmd = program
+    .command('scan')
+    .helpGroup('Scan and fix:')
+    .alias('artifact')
+    .summary('scan files, folders, model caches and remote models, and gate the release')
+    .description(
+      'Scan files, folders, model caches and remote models (pickles, checkpoints, archives, ML code) and gate the ' +
+        'release: exit 0 when the gate passes, 1 when it fails, 2 on a usage or tool error. Nothing scanned is ' +
+        'ever executed.',
+    )
     .argument(
       '<paths...>',
-      'files or directories to scan (directories are walked; every file is considered); - reads standard input; ' +
+      'files or folders to scan (folders are walked; every file is read by its content); - reads standard input; ' +
         'https:// (loopback http://) URLs, hf://ORG/NAME[@REV][/PATH] and oci://REGISTRY/REPO[:TAG|@DIGEST] are read ' +
         'with range requests',
     )
-    .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
-    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
-    .option('--output <file>', 'write the report to a file instead of stdout')
+    .optionsGroup('Output:')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option(
       '--write <format=file>',
       'also write the report of the same scan in another format to a file (repeatable)',
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
-    .addOption(new Option('--preset <preset>', 'pickle threshold preset (overrides the policy)').choices(PRESET_NAMES))
-    .addOption(
-      new Option(
-        '--max-acceptable-severity <level>',
-        `highest pickle safety level accepted (overrides preset and policy): ${SAFETY_LEVELS.join(', ')}`,
-      ),
-    )
-    .option('--fail-on <severities>', 'severities that fail the gate at every policy level (default CRITICAL,HIGH)')
-    .option('--baseline <report.json>', 'previous JSON report: fail only on new findings, list closed ones')
-    .option('--quiet', 'no text report and no progress (machine formats are still written)')
-    .option('--verbose', 'the full record of each finding, every pickle and the file inventory (SHA-256, size)')
+    .option('-q, --quiet', 'no text report and no progress (machine formats are still written)')
+    .option('-v, --verbose', 'the full record of each finding, every pickle and the file inventory (SHA-256, size)')
+    .option('--list-globals', 'print the globals each pickle imports and how each is judged')
+    .optionsGroup('What to scan:')
+    .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
     .option(
       '--exclude <glob>',
       'leave out matching paths inside scanned folders (repeatable; a glob without / matches a name at any depth)',
@@ -370,20 +438,35 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     )
     .option('--respect-gitignore', "leave out what the git checkout's .gitignore files ignore")
     .option('--no-default-skips', 'also walk .git/.hg/.svn, virtualenvs and tool caches (skipped by default)')
-    .option('--list-globals', 'print the globals each pickle imports and how each is judged')
     .option(
       '--no-sha256',
       "never take each file's SHA-256, not even for reports that show it (JSON, SARIF, CycloneDX, --verbose text)",
     )
     .option('--jobs <n>', 'files scanned at once on worker threads (default: available parallelism)')
+    .optionsGroup('Gate and policy:')
+    .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
+    .option('--fail-on <severities>', 'severities that fail the gate at every policy level (default CRITICAL,HIGH)')
+    .option('--baseline <report.json>', 'previous JSON report: fail only on new findings, list closed ones')
+    .addOption(new Option('--preset <preset>', 'pickle threshold preset (overrides the policy)').choices(PRESET_NAMES))
+    .addOption(
+      new Option(
+        '--pickle-threshold <safety-level>',
+        `highest pickle safety level that passes (overrides preset and policy): ${SAFETY_LEVELS.join(', ')}`,
+      ),
+    )
+    .addOption(new Option('--max-acceptable-severity <safety-level>').hideHelp())
     .option('--docs-url <url>', 'base URL of docs/rules/ for SARIF helpUri (e.g. https://host/repo/docs/rules/)')
     .addOption(new Option('--now <YYYY-MM-DD>', 'date used for acceptance expiry (testing)').hideHelp())
+    .optionsGroup('Model signatures (OpenSSF Model Signing):');
+  addSignatureOptions(scanCmd).optionsGroup('Remote targets:');
+  addRemoteOptions(scanCmd)
+    .addHelpText('after', SCAN_EXAMPLES)
     .action(async (paths: string[], o: ArtifactOptions) => {
       result = await runArtifact(paths, o, io);
     });
-  addRemoteOptions(artifact);
   program
     .command('convert')
+    .helpGroup('Scan and fix:')
     .description(
       'write the tensors of a pickled checkpoint as safetensors without running it (scanned and gated first)',
     )
@@ -410,6 +493,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     });
   program
     .command('serve')
+    .helpGroup('Service and queue:')
     .description('run the HTTP scanning service (POST /v1/scan, GET /v1/scans/{id}, /healthz, /metrics)')
     .option('--host <host>', 'address to listen on (without a token: loopback only)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '8080')
@@ -435,6 +519,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   const repeat = (v: string, p: string[]): string[] => [...p, v];
   program
     .command('worker')
+    .helpGroup('Service and queue:')
     .description('scan jobs from a Redis queue (BullMQ) until SIGTERM; results go to a Redis stream')
     .requiredOption('--redis <url>', 'Redis URL (redis://host:port)')
     .option('--queue <name>', 'queue name (default sentinel-scan)')
@@ -451,7 +536,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     });
   program
     .command('submit')
-    .description('add scan jobs to a Redis queue; with --wait, print the report and exit as `artifact` would')
+    .helpGroup('Service and queue:')
+    .description('add scan jobs to a Redis queue; with --wait, print the report and exit as `scan` would')
     .argument('<targets...>', 'files, folders or URLs the workers can reach')
     .requiredOption('--redis <url>', 'Redis URL (redis://host:port)')
     .option('--queue <name>', 'queue name (default sentinel-scan)')
@@ -462,8 +548,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       '--batch <n>',
       'local paths per queue job (default 128); URLs, and folders and files over 1 MiB (moved by the worker), get a job each',
     )
-    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
-    .option('--output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
     .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
     .option('--fail-on <severities>', 'severities that fail the gate at every policy level')
@@ -472,6 +558,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     });
   program
     .command('rules')
+    .helpGroup('Rules and policy:')
     .description('list every rule (the rule index)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (o: { format: 'text' | 'json' }) => {
@@ -490,6 +577,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     });
   program
     .command('explain')
+    .helpGroup('Rules and policy:')
     .description('show one rule in full, what an allowlist pack admits and why, or how one pickle global is judged')
     .argument(
       '<what>',
@@ -497,8 +585,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .action(async (id: string, o: { format: 'text' | 'json' | 'markdown' }) => {
+      let packNames: string[] = [];
       if (!ruleById(id.toUpperCase())) {
         const packs = await import('../report/pack-explain.js');
+        packNames = (await import('../rules/data/allowlist.js')).packIds();
         const pack = packs.findPack(id);
         if (pack) {
           io.stdout(o.format === 'json' ? packs.renderPackJson(pack) : packs.renderPackText(pack));
@@ -510,14 +600,14 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
           return;
         }
       }
-      const meta = ruleOrThrow(id).meta;
+      const meta = ruleOrThrow(id, packNames).meta;
       const { renderExplainJson, renderExplainText } = await import('../report/rule-explain.js');
       const { renderRuleDoc } = await import('../report/rule-doc.js');
       io.stdout(
         o.format === 'json'
           ? renderExplainJson(meta, metas())
           : o.format === 'markdown'
-            ? renderRuleDoc(meta, metas())
+            ? renderRuleDoc(meta, metas(), false)
             : renderExplainText(meta, metas()) +
               (meta.id === 'PICKLE-GLOBAL-IMPORT'
                 ? [
@@ -532,6 +622,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     });
   program
     .command('init')
+    .helpGroup('Rules and policy:')
     .description(`write a commented starter policy (${POLICY_FILE_NAME})`)
     .argument('[file]', 'where to write it', POLICY_FILE_NAME)
     .option('--force', 'overwrite an existing file')
@@ -544,6 +635,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     });
   program
     .command('policy')
+    .helpGroup('Rules and policy:')
     .description('validate a policy file and print what it resolves to')
     .argument('[file]', 'policy file', POLICY_FILE_NAME)
     .action(async (file: string) => {
@@ -581,8 +673,20 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         ].join('\n'),
       );
     });
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  sentinel scan models/                 scan a folder and gate the release (sentinel models/ works too)
+  sentinel scan models/ -f sarif -o sentinel.sarif
+  sentinel explain PICKLE-EXEC          what a rule means, how to fix and retest
+  sentinel init                         write a commented starter ${POLICY_FILE_NAME}
+
+\`sentinel scan --help\` lists the scan options.
+`,
+  );
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(withScanCommand(argv, program), { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? 0 : 2;

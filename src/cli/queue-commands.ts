@@ -1,6 +1,6 @@
 // `sentinel worker` and `sentinel submit`: scan jobs on BullMQ over Redis (src/service/scan-queue.ts). A worker runs
 // until SIGINT/SIGTERM and then finishes its jobs in flight; `submit --wait` gates the results with the local policy
-// and prints the report (and exit code) `sentinel artifact` would give for the same targets.
+// and prints the report (and exit code) `sentinel scan` would give for the same targets.
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadPolicy, type PolicyText } from '../api/load-policy.js';

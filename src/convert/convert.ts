@@ -1,5 +1,5 @@
 // `sentinel convert`, up to the bytes: scans the input with the active policy first (the same engine and gate as
-// `sentinel artifact`), refuses when the gate fails unless findings are explicitly allowed, then reads the input's
+// `sentinel scan`), refuses when the gate fails unless findings are explicitly allowed, then reads the input's
 // data tree without executing anything and plans the safetensors file. Writing the file is the command's job
 // (write-tensors.ts streams it into whatever sink the command opens).
 import { statSync } from 'node:fs';

@@ -18,9 +18,9 @@ export interface RuleMeta {
   readonly fpRisk: 'LOW' | 'MEDIUM' | 'HIGH';
   readonly owner: string;
   readonly decision: string;
-  /** Short fix hint (the seed's "Fix Hint" column). */
+  /** Short fix hint (the rule catalogue's "Fix Hint" column). */
   readonly fixHint: string;
-  /** Full fix text (the seed's "How to fix"). */
+  /** Full fix text (the rule catalogue's "How to fix"). */
   readonly fix: string;
   readonly description: string;
   /** What the rule fires on (evidence format). */

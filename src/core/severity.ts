@@ -1,4 +1,4 @@
-// Finding severities (seed CI policy scale) and the six-level pickle safety scale of seed 002
+// Finding severities (the CI policy scale) and the six-level pickle safety scale
 // (fickling's Severity enum, restated as data).
 
 /** Finding severities, highest first. */

@@ -1,4 +1,4 @@
-// Risk acceptances (issue 5): a policy entry accepts findings by fingerprint, or by rule + a glob on the scanned
+// Risk acceptances: a policy entry accepts findings by fingerprint, or by rule + a glob on the scanned
 // file path, until an expiry date. An expired acceptance no longer suppresses anything and is reported as expired.
 import { isAbsolute, relative } from 'node:path';
 import type { Finding } from '../core/finding.js';

@@ -1,14 +1,14 @@
-// Allowlist-extension discipline (seed 004, RULES.md): policy `also_allow` / `torch_safe_globals` entries are
-// fully-qualified `module.name`; whole modules, the seed's forbidden modules and their aliases, and any name the
+// Allowlist-extension discipline: policy `also_allow` / `torch_safe_globals` entries are
+// fully-qualified `module.name`; whole modules, the forbidden modules and their aliases, and any name the
 // dangerous-call table marks dangerous are refused with the reason. Accepted entries apply to one scan only.
 import { canonicalModule, resolveImportName } from '../analyzers/pickle/names.js';
 import type { ImportFact } from '../analyzers/pickle/facts.js';
 import { classifyImport } from '../rules/classify.js';
 
-/** Default justification for a bare-string entry (seed 004, fickling's wording of the same fact). */
+/** Default justification for a bare-string entry (the same fact fickling states). */
 export const DEFAULT_JUSTIFICATION = 'Import explicitly allowed by user';
 
-/** Modules no extension may ever name (seed 004), with why. */
+/** Modules no extension may ever name, with why. */
 export const FORBIDDEN_MODULES: Readonly<Record<string, string>> = {
   os: 'runs shell commands and programs (os.system, popen, exec*, spawn*) and touches files and the environment',
   subprocess: 'starts processes (Popen, run, call, check_output)',

@@ -1,5 +1,5 @@
-// Release decisions (issue 5): maps each finding to block / gate / ticket / pass under the active policy (rule
-// beats category beats default), applies the seed 002 pickle threshold, the baseline and risk acceptances, and
+// Release decisions: maps each finding to block / gate / ticket / pass under the active policy (rule
+// beats category beats default), applies the pickle safety threshold, the baseline and risk acceptances, and
 // derives the gate verdict and exit code (0 pass, 1 gate failed, 2 usage/tool error).
 import type { Decision, FileSummary, Finding, PickleVerdict } from '../core/finding.js';
 import { safetyRank, type SafetyLevel, type Severity } from '../core/severity.js';
@@ -175,7 +175,7 @@ export function applyPolicy(input: GateInput): GateOutcome {
       } else
         reason = `verdict for ${policy.templateRuntime === 'sandboxed' ? "jinja2's sandbox (template_runtime: sandboxed): the sandbox may not block every signal" : 'a plain jinja2.Environment (template_runtime: unsandboxed)'}; ${reason}`;
     }
-    // Seed 002: a pickle finding on a stream within the accepted safety level is a ticket, not a gate.
+    // The pickle threshold: a pickle finding on a stream within the accepted safety level is a ticket, not a gate.
     const safety = f.stream !== undefined ? safetyOf.get(f.stream) : undefined;
     if (
       thresholdApplied &&

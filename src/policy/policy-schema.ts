@@ -1,4 +1,4 @@
-// The shape of sentinel-policy.yml (issue 5; seeds 000, 002, 004), as a zod schema. The same schema validates
+// The shape of sentinel-policy.yml, as a zod schema. The same schema validates
 // policy files and is published as schemas/policy.schema.json (scripts/gen-schemas.ts) so editors complete it.
 import { z } from 'zod';
 import { LIMIT_DOCS, type Limits } from '../core/limits.js';
@@ -160,7 +160,7 @@ export const PolicyFileSchema = z
         'Paths left out of directory walks (globs relative to the scanned folder; a glob without / matches a name at any depth); listed as skipped in the report',
       ),
     acceptances: z.array(AcceptanceSchema).optional().describe('Risk acceptances with owner, reason and expiry'),
-    limits: z.strictObject(limitShape).optional().describe('Scan budgets (see README: Limits)'),
+    limits: z.strictObject(limitShape).optional().describe('Scan budgets (see docs/formats.md: Limits)'),
     signatures: SignaturePolicySchema.optional(),
   })
   .meta({

@@ -1,4 +1,4 @@
-// Threshold presets on the seed 002 six-level pickle safety scale: strict (default) accepts only LIKELY_SAFE,
+// Threshold presets on the six-level pickle safety scale: strict (default) accepts only LIKELY_SAFE,
 // moderate up to POSSIBLY_UNSAFE, permissive up to SUSPICIOUS (fickling's recommendations, restated as data).
 import type { SafetyLevel } from '../core/severity.js';
 

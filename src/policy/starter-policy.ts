@@ -1,6 +1,7 @@
-// The commented starter policy `sentinel init` writes: the seed CI policy per category (from the rule index at
+// The commented starter policy `sentinel init` writes: the default CI policy per category (from the rule index at
 // run time), the strict preset, and commented examples of every other key. It must load cleanly (tested).
 import { CATEGORIES, RULES } from '../rules/index.js';
+import { packIds } from '../rules/data/allowlist.js';
 import { PRESETS } from './presets.js';
 
 export { POLICY_FILE_NAME } from './policy.js';
@@ -8,7 +9,7 @@ export { POLICY_FILE_NAME } from './policy.js';
 export function starterPolicy(): string {
   const firstRule = RULES[0]?.meta;
   const lines = [
-    '# sentinel-policy.yml: release-gate policy for `sentinel artifact` (written by `sentinel init`).',
+    '# sentinel-policy.yml: release-gate policy for `sentinel scan` (written by `sentinel init`).',
     '# Editors: schemas/policy.schema.json in the sentinel-ml package completes and checks this file, e.g.',
     '# yaml-language-server: $schema=node_modules/sentinel-ml/schemas/policy.schema.json',
     '',
@@ -24,9 +25,9 @@ export function starterPolicy(): string {
     'fail_on: [CRITICAL, HIGH]',
     'ticket_on: [MEDIUM]',
     '# owner: "release-owner@example.com"     # default owner for every finding (rules keep theirs otherwise)',
-    "# Each finding's retest command rescans the file it was found in (sentinel artifact <file> --rule <category>);",
+    "# Each finding's retest command rescans the file it was found in (sentinel scan <file> --rule <category>);",
     '# set retest only to replace it with a command that covers at least as much, e.g.:',
-    '# retest: "sentinel artifact ."',
+    '# retest: "sentinel scan ."',
     '',
     '# Per-category blocks. A rule entry beats its category; a category beats the default.',
     'categories:',
@@ -34,7 +35,7 @@ export function starterPolicy(): string {
       `  - category: ${c}`,
       '    fail_on: [CRITICAL, HIGH]',
       '    ticket_on: [MEDIUM]',
-      `    # retest: "sentinel artifact . --rule ${c}"`,
+      `    # retest: "sentinel scan . --rule ${c}"`,
     ]),
     '',
     '# Per-rule overrides: owner, fail_on, ticket_on, retest.',
@@ -44,13 +45,14 @@ export function starterPolicy(): string {
           `  ${firstRule.id}:`,
           `    owner: "${firstRule.owner}"`,
           '    fail_on: [CRITICAL, HIGH]',
-          `    # retest: "sentinel artifact . --rule ${firstRule.category}"`,
+          `    # retest: "sentinel scan . --rule ${firstRule.category}"`,
         ]
       : ['rules: {}']),
     '',
-    '# Reviewed allowlist packs (python, numpy, scipy, pandas, pytz-dateutil, joblib, scikit-learn, torch, statsmodels,',
-    '# xgboost, gensim, networkx) are all on; `sentinel explain PICKLE-GLOBAL-IMPORT` lists what each admits and why.',
-    '# Turn one off for the strictest sites:',
+    ...wrapComment(
+      `Reviewed allowlist packs (${packIds().join(', ')}) are all on; \`sentinel explain PACK\` lists what one ` +
+        'admits and why. Turn one off for the strictest sites:',
+    ),
     'allow_packs: {}',
     '#  gensim: false',
     '',
@@ -88,7 +90,7 @@ export function starterPolicy(): string {
     '#    reason: "legacy checkpoint, being replaced by safetensors"',
     '#    expires: 2030-12-31',
     '',
-    '# Scan budgets (see README, Limits). Raise them deliberately; hitting one is a finding, never a pass.',
+    '# Scan budgets (see docs/formats.md, Limits). Raise them deliberately; hitting one is a finding, never a pass.',
     '# limits:',
     '#   maxEntryBytes: 1073741824',
     '',
@@ -105,4 +107,19 @@ export function starterPolicy(): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** `# `-prefixed comment lines of at most 118 columns, broken between words. */
+function wrapComment(text: string): string[] {
+  const lines: string[] = [];
+  let line = '#';
+  for (const word of text.split(' ')) {
+    if (line.length + 1 + word.length > 118 && line !== '#') {
+      lines.push(line);
+      line = '#';
+    }
+    line += ` ${word}`;
+  }
+  lines.push(line);
+  return lines;
 }

@@ -1,4 +1,4 @@
-// The report of `sentinel convert` (schemaVersion 1.0.0): the input scan (the gated report `sentinel artifact`
+// The report of `sentinel convert` (schemaVersion 1.0.0): the input scan (the gated report `sentinel scan`
 // writes, embedded whole), the status (converted / refused by the gate / error) with its exit code, and for a
 // conversion every tensor (name, key path, dtype, shape, bytes, SHA-256 of the written bytes, notes), the storages
 // several tensors share, the metadata kept, the values dropped, the tensors left out by the selection and the
@@ -52,7 +52,7 @@ export interface ConvertReport {
     readonly shape: readonly number[];
   }[];
   readonly error?: { readonly message: string; readonly details: readonly string[] };
-  /** The input's scan under the active policy, as `sentinel artifact --format json` reports it. */
+  /** The input's scan under the active policy, as `sentinel scan --format json` reports it. */
   readonly scan: SentinelReport;
 }
 

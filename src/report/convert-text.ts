@@ -1,6 +1,6 @@
 // Text report of `sentinel convert`: what was converted and how (tensor table with SHA-256, shared storages,
 // materialised views, metadata kept, values dropped, tensors not selected), or why it was refused or failed; then
-// the input's findings and gate verdict as `sentinel artifact` prints them.
+// the input's findings and gate verdict as `sentinel scan` prints them.
 import type { ConvertReport } from './convert-report.js';
 import { renderText } from './text.js';
 import { terminalSafe } from './terminal-safe.js';

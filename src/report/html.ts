@@ -7,6 +7,15 @@ import { SAFETY_LEVELS, SEVERITIES, safetyRank, type Severity } from '../core/se
 import type { GatedFinding } from '../policy/gate.js';
 import { ruleById } from '../rules/index.js';
 import { escapeMarkup as e } from './escape-markup.js';
+import {
+  CLOSURE_WORDS,
+  decisionCounts,
+  gateReasons,
+  onLoad,
+  plainReason,
+  plainWhere,
+  streamWhere,
+} from './plain-words.js';
 import type { SentinelReport } from './report-model.js';
 
 export interface HtmlOptions {
@@ -182,7 +191,7 @@ function evidenceDetails(f: GatedFinding): string {
   add('confidence', ev.confidence);
   for (const [k, v] of Object.entries(ev.details ?? {})) add(label(k), Array.isArray(v) ? v.join(', ') : String(v));
   add('owner', f.owner);
-  add('decision', `${f.decision}: ${f.decisionReason}`);
+  add('decision', `${f.decision}: ${plainReason(f.decisionReason)}`);
   add('baseline', f.baseline);
   if (f.accepted) {
     add(
@@ -209,9 +218,9 @@ function findingRow(f: GatedFinding, i: number): string {
     ` data-sort-severity="${SEV_RANK[f.severity]}" data-sort-decision="${decRank}" data-sort-rule="${e(f.ruleId)}"` +
     ` data-sort-where="${e(f.where)}">` +
     `<td class="sev sev-${e(f.severity)}">${e(f.severity)}</td>` +
-    `<td><b>${e(f.ruleId)}</b><br>${e(f.title)}</td>` +
+    `<td><b>${e(f.ruleId)}</b><br>${e(f.title)}${onLoad(f) ? `<br><span class="muted">${e(onLoad(f)!)}</span>` : ''}</td>` +
     `<td><span class="dec dec-${e(f.decision)}">${e(f.decision)}</span>${f.accepted ? `<br><span class="muted">${f.accepted.expired ? 'acceptance expired' : 'accepted'}</span>` : ''}${f.baseline ? `<br><span class="muted">${e(f.baseline)}</span>` : ''}</td>` +
-    `<td class="where">${pathHtml(f.where)}</td>` +
+    `<td class="where">${pathHtml(plainWhere(f.where))}</td>` +
     `<td>${evidenceDetails(f)}</td>` +
     `<td>${e(f.fixHint)}</td></tr>`
   );
@@ -248,16 +257,20 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
     `<section class="verdict ${g.passed ? 'passed' : 'failed'}" id="verdict">`,
     `<h1>Release gate: <span class="state">${state}</span></h1>`,
     `<div class="muted">exit code ${s.exitCode} · ${e(report.command)} ${report.targets.map(e).join(' ')}</div>`,
-    g.reasons.length ? `<ul>${g.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>` : '',
+    g.passed
+      ? ''
+      : `<ul>${gateReasons(g)
+          .map((r) => `<li>${e(r)}</li>`)
+          .join('')}</ul>`,
     `</section>`,
     `<div class="tiles">`,
     `<div class="tile"><b id="n-files">${s.files}</b>files</div>`,
     `<div class="tile"><b id="n-pickles">${s.pickles}</b>pickle streams</div>`,
     `<div class="tile"><b id="n-findings">${s.findings}</b>findings</div>`,
     `<div class="tile"><b>${e(s.worstSafety ?? 'n/a')}</b>worst pickle safety</div>`,
-    `<div class="tile"><b>${e(g.maxAcceptableSeverity)}</b>max acceptable (preset ${e(g.preset)})</div>`,
+    `<div class="tile"><b>${e(g.maxAcceptableSeverity)}</b>highest pickle safety accepted (preset ${e(g.preset)})</div>`,
     `</div>`,
-    `<p class="muted">Decisions: ${decisions}${g.accepted ? ` · ${g.accepted} accepted` : ''}${g.expiredAcceptances ? ` · ${g.expiredAcceptances} expired acceptance(s)` : ''}${g.thresholdAccepted ? ` · ${g.thresholdAccepted} accepted by threshold` : ''}</p>`,
+    `<p class="muted">Decisions: ${e(decisionCounts(g).join(' · ') || 'none')} (${decisions})</p>`,
     `<div class="charts">`,
     barChart(
       'Findings by severity',
@@ -305,8 +318,8 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
             .sort((a, b) => safetyRank(b.safety) - safetyRank(a.safety))
             .map(
               (p) =>
-                `<tr><td${over.has(p.where) ? ' class="over"' : ''}>${e(p.safety)}${over.has(p.where) ? ' (above threshold)' : ''}</td>` +
-                `<td class="where">${pathHtml(p.where)}</td><td>${e(p.context)}</td><td>${p.protocol ?? '0/1'}</td><td>${p.opcodes}</td><td>${p.imports}</td></tr>`,
+                `<tr><td${over.has(p.where) ? ' class="over"' : ''}>${e(p.safety)}${over.has(p.where) ? ' (above what the policy accepts)' : ''}</td>` +
+                `<td class="where">${pathHtml(streamWhere(p.where))}</td><td>${e(p.context)}</td><td>${p.protocol ?? '0/1'}</td><td>${p.opcodes}</td><td>${p.imports}</td></tr>`,
             )
             .join('\n'),
           `</tbody></table>`,
@@ -321,7 +334,7 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
               report.closed
                 .map(
                   (c) =>
-                    `<tr><td>${e(c.ruleId)}</td><td class="where">${pathHtml(c.where ?? '')}</td><td>${e(c.closure)}</td><td><code>${e(c.fingerprint)}</code></td></tr>`,
+                    `<tr><td>${e(c.ruleId)}</td><td class="where">${pathHtml(c.where ?? '')}</td><td>${e(CLOSURE_WORDS[c.closure])}</td><td><code>${e(c.fingerprint)}</code></td></tr>`,
                 )
                 .join('\n') +
               `</tbody></table>`

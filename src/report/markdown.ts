@@ -4,6 +4,17 @@
 import { SEVERITIES } from '../core/severity.js';
 import type { GatedFinding } from '../policy/gate.js';
 import { escapeMarkdown as md } from './escape-markup.js';
+import {
+  CLOSURE_WORDS,
+  count,
+  decisionCounts,
+  gateReasons,
+  onLoad,
+  plainReason,
+  plainWhere,
+  streamWhere,
+  thresholdWords,
+} from './plain-words.js';
 import type { SentinelReport } from './report-model.js';
 
 export interface MarkdownOptions {
@@ -26,7 +37,7 @@ function row(f: GatedFinding): string {
     .join(', ');
   return (
     `| ${f.severity} | ${md(f.ruleId)} | ${ICON[f.decision] ?? ''} ${f.decision}${marks ? ` (${md(marks)})` : ''} ` +
-    `| ${md(cut(f.where, 120))} | ${md(cut(f.evidence.signal, 160))} |`
+    `| ${md(cut(plainWhere(f.where), 120))} | ${md(cut(f.evidence.signal, 160))} |`
   );
 }
 
@@ -34,10 +45,11 @@ function details(f: GatedFinding): string {
   const lines = [
     `#### ${md(f.ruleId)} ${f.severity} — ${md(f.title)}`,
     '',
-    `- **Where:** ${md(cut(f.where, 400))}`,
+    ...(onLoad(f) ? [`- **On load:** ${md(cut(onLoad(f)!, 400))}`] : []),
+    `- **Where:** ${md(cut(plainWhere(f.where), 400))}`,
     `- **Evidence:** ${md(cut(f.evidence.signal, 600))}`,
     ...(f.evidence.snippet ? [`- **Code:** ${md(cut(f.evidence.snippet, 400))}`] : []),
-    `- **Decision:** ${f.decision} — ${md(f.decisionReason)}`,
+    `- **Decision:** ${f.decision} — ${md(plainReason(f.decisionReason))}`,
     ...(f.accepted
       ? [
           `- **Accepted:** ${f.accepted.expired ? '**EXPIRED** ' : ''}by ${md(f.accepted.owner)} until ${f.accepted.expires}: ${md(f.accepted.reason)}`,
@@ -60,22 +72,22 @@ export function renderMarkdown(report: SentinelReport, opts: MarkdownOptions = {
     `## ${g.passed ? '✅' : '❌'} Sentinel release gate: **${g.passed ? 'PASSED' : 'FAILED'}**`,
     '',
   ];
-  if (g.reasons.length) {
-    for (const r of g.reasons) out.push(`> ${md(r)}`);
+  const reasons = gateReasons(g);
+  if (reasons.length) {
+    for (const r of reasons) out.push(`> ${md(r)}`);
     out.push('');
   }
+  const bold = (n: number, one: string): string => count(n, one).replace(/^(\d+)/, '**$1**');
   out.push(
-    `Scanned **${s.files}** file(s), **${s.pickles}** pickle stream(s)` +
-      `${s.worstSafety ? ` (worst safety \`${s.worstSafety}\`)` : ''}: **${s.findings}** finding(s). ` +
-      `Threshold \`${g.maxAcceptableSeverity}\` (preset ${g.preset}).`,
+    `Scanned ${bold(s.files, 'file')}, ${bold(s.pickles, 'pickle stream')}` +
+      `${s.worstSafety ? ` (worst pickle safety \`${s.worstSafety}\`)` : ''}: ${bold(s.findings, 'finding')}; ` +
+      `${md(thresholdWords(g))}.`,
     '',
     '| Severity | Count |',
     '|---|---:|',
     ...SEVERITIES.map((k) => `| ${k} | ${s.bySeverity[k]} |`),
     '',
-    `Decisions: ${g.blocking} blocking · ${g.tickets} ticket(s) · ${g.accepted} accepted` +
-      (g.expiredAcceptances ? ` · ${g.expiredAcceptances} expired acceptance(s)` : '') +
-      (g.thresholdAccepted ? ` · ${g.thresholdAccepted} accepted by threshold` : '') +
+    `Decisions: ${decisionCounts(g).join(' · ') || 'none'}` +
       (g.baseline
         ? ` · baseline: ${g.baseline.new} new, ${g.baseline.existing} existing, ${g.baseline.closed} closed`
         : ''),
@@ -85,7 +97,10 @@ export function renderMarkdown(report: SentinelReport, opts: MarkdownOptions = {
   if (shown.length) {
     out.push('| Severity | Rule | Decision | Where | Evidence |', '|---|---|---|---|---|', ...shown.map(row));
     if (report.findings.length > max) {
-      out.push('', `… and ${report.findings.length - max} more finding(s); see the full report (JSON, SARIF or HTML).`);
+      out.push(
+        '',
+        `… and ${count(report.findings.length - max, 'more finding')}; see the full report (JSON, SARIF or HTML).`,
+      );
     }
     // GitHub refuses comments over 65,536 characters: details stop at a budget, with a note.
     const parts = shown.map(details);
@@ -96,23 +111,27 @@ export function renderMarkdown(report: SentinelReport, opts: MarkdownOptions = {
       fitted.push(p);
       budget -= p.length + 1;
     }
-    out.push('', `<details><summary>Details of ${fitted.length} finding(s)</summary>`, '', ...fitted);
+    out.push('', `<details><summary>Details of ${count(fitted.length, 'finding')}</summary>`, '', ...fitted);
     if (fitted.length < parts.length)
-      out.push(`Details of ${parts.length - fitted.length} more finding(s) omitted for size.`, '');
+      out.push(`Details of ${count(parts.length - fitted.length, 'more finding')} omitted for size.`, '');
     out.push('</details>', '');
   } else out.push('No findings.', '');
   if (g.overThreshold.length) {
-    out.push(`<details><summary>${g.overThreshold.length} pickle(s) above the threshold</summary>`, '');
-    for (const v of g.overThreshold) out.push(`- ${v.safety} — ${md(v.where)} (${md(v.context)})`);
+    out.push(
+      `<details><summary>${count(g.overThreshold.length, 'pickle')} above what the policy accepts</summary>`,
+      '',
+    );
+    for (const v of g.overThreshold) out.push(`- ${v.safety} — ${md(streamWhere(v.where))} (${md(v.context)})`);
     out.push('', '</details>', '');
   }
   if (report.closed.length) {
-    out.push(`<details><summary>${report.closed.length} finding(s) closed since the baseline</summary>`, '');
-    for (const c of report.closed) out.push(`- ${md(c.ruleId)} ${md(c.where ?? c.fingerprint)} — ${c.closure}`);
+    out.push(`<details><summary>${count(report.closed.length, 'finding')} closed since the baseline</summary>`, '');
+    for (const c of report.closed)
+      out.push(`- ${md(c.ruleId)} ${md(c.where ? plainWhere(c.where) : c.fingerprint)} — ${CLOSURE_WORDS[c.closure]}`);
     out.push('', '</details>', '');
   }
   if (report.errors.length) {
-    out.push(`<details><summary>${report.errors.length} error(s)</summary>`, '');
+    out.push(`<details><summary>${count(report.errors.length, 'error')}</summary>`, '');
     for (const x of report.errors) out.push(`- ${md(x.where)}: ${md(x.message)}`);
     out.push('', '</details>', '');
   }

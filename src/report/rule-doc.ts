@@ -1,5 +1,5 @@
 // Markdown record of one rule (docs/rules/<ID>.md and SARIF rule help), generated from rule metadata via
-// rule-guidance.ts, in the seed 000 layout: table, description, when it fires, evidence, FP notes, triage, fix.
+// rule-guidance.ts, in the rule-record layout: table, description, when it fires, evidence, FP notes, triage, fix.
 import type { RuleMeta } from '../core/finding.js';
 import { guidanceFor } from './rule-guidance.js';
 
@@ -10,11 +10,16 @@ function cell(s: string): string {
   return s.replace(/\|/g, '\\|');
 }
 
-/** The generated part of a rule's doc (ends with GENERATED_END). */
-export function renderRuleDoc(meta: RuleMeta, all: readonly RuleMeta[]): string {
+/**
+ * One rule's Markdown page. `generatedHeader` (default true) opens it with the comment that marks docs/rules/ files
+ * as generated; `sentinel explain --format markdown` leaves it out.
+ */
+export function renderRuleDoc(meta: RuleMeta, all: readonly RuleMeta[], generatedHeader = true): string {
   const g = guidanceFor(meta, all);
   const lines = [
-    '<!-- Generated from rule metadata by scripts/gen-rule-docs.ts; do not edit above the end marker. -->',
+    ...(generatedHeader
+      ? ['<!-- Generated from rule metadata by scripts/gen-rule-docs.ts; do not edit above the end marker. -->']
+      : []),
     `# ${meta.id} — ${meta.title}`,
     '',
     '| Field | Value |',

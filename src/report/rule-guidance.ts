@@ -1,4 +1,4 @@
-// Guidance derived from rule metadata (seed 000's per-rule record): when the rule fires, its evidence format,
+// Guidance derived from rule metadata (the per-rule record): when the rule fires, its evidence format,
 // false-positive notes, triage steps, fix, retest command, policy example and related rules. One source for
 // `sentinel explain`, docs/rules/<ID>.md and SARIF rule help, so they cannot drift apart.
 import type { RuleMeta } from '../core/finding.js';
@@ -36,9 +36,9 @@ function sentenceCase(s: string): string {
   return /^[A-Z][a-z]*$/.test(word) ? s[0]!.toLowerCase() + s.slice(1) : s;
 }
 
-/** The retest command for a rule (target placeholder as in the seed). */
+/** The retest command for a rule (the target placeholder is the rule docs' ./models/). */
 export function retestCommand(meta: RuleMeta, target = './models/'): string {
-  return `sentinel artifact ${target} --rule ${meta.category}`;
+  return `sentinel scan ${target} --rule ${meta.category}`;
 }
 
 export function guidanceFor(meta: RuleMeta, all: readonly RuleMeta[]): RuleGuidance {

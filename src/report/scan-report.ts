@@ -22,7 +22,7 @@ export interface ScanReport {
     readonly findings: number;
     readonly bySeverity: Readonly<Record<Severity, number>>;
     readonly byRule: Readonly<Record<string, number>>;
-    /** Worst pickle safety level (seed 002 scale), absent when no pickle was found. */
+    /** Worst pickle safety level (six-level scale), absent when no pickle was found. */
     readonly worstSafety?: SafetyLevel;
     readonly gate: GateResult;
     readonly exitCode: number;

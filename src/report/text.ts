@@ -1,22 +1,34 @@
-// Text reporter. The full record (files, pipes, --verbose): per finding `RULE-ID SEVERITY`, the title, then
-// evidence, owner, the policy's decision with its reason, acceptance, fix, retest; then per-pickle safety levels,
-// the file inventory (SHA-256, size), skipped entries, closed findings and the gate verdict. The compact form (a
-// terminal): four lines per finding wrapped to the terminal's width. Colour only when asked; control characters
-// from evidence are made visible. The rule's default decision text is `sentinel explain`'s, never repeated here.
+// Text reporter. The full record (files, pipes, --verbose): per finding `RULE-ID SEVERITY`, the title with what
+// loading the file would do, then evidence, owner, the policy's decision with its reason in words, acceptance, fix,
+// retest; then per-pickle safety levels, the file inventory (SHA-256, size), skipped entries, closed findings and
+// the gate verdict in one sentence. The compact form (a terminal): a few lines per finding, fix and retest included.
+// Both forms wrap to `width` columns (the terminal's, or 100) between words. Colour only when asked; control
+// characters from evidence are made visible. The rule's default decision text is `sentinel explain`'s.
 import { SEVERITIES, type Severity } from '../core/severity.js';
 import type { GatedFinding } from '../policy/gate.js';
 import type { SentinelReport } from './report-model.js';
 import { terminalSafe } from './terminal-safe.js';
 import type { ModelSummary } from '../core/finding.js';
 import { wrapText } from './wrap-text.js';
+import {
+  CLOSURE_WORDS,
+  count,
+  decisionCounts,
+  decisionWords,
+  gateWords,
+  onLoad,
+  plainReason,
+  plainWhere,
+  streamWhere,
+} from './plain-words.js';
 
 export interface TextOptions {
   readonly color?: boolean;
   /** Also list pickles judged LIKELY_SAFE and every scanned file with its SHA-256 (default: only the others). */
   readonly verbose?: boolean;
-  /** Four lines per finding, wrapped to `width` columns (a terminal). Default false. */
+  /** A few lines per finding (a terminal). Default false. */
   readonly compact?: boolean;
-  /** Columns the compact form fits. Default 80. */
+  /** Columns the report fits, words kept whole. Default 80 for the compact form, 100 for the full record. */
   readonly width?: number;
 }
 
@@ -29,45 +41,71 @@ function paint(on: boolean, code: string, s: string): string {
 /** Terminal-safe: controls, newlines and bidirectional overrides from evidence shown escaped. */
 const clean = terminalSafe;
 
-function renderFinding(f: GatedFinding, color: boolean): string {
+/** `model.bin@2` → `model.bin, byte 2` (the full record keeps the offset, said once). */
+function recordWhere(where: string): string {
+  const m = /^(.*)@(\d+)$/.exec(where);
+  return m ? `${m[1]!}, byte ${m[2]!}` : where;
+}
+
+/** The title with what loading would do: `Dangerous Pickle Execution: loading this file runs \`os.system\``. */
+function headline(f: GatedFinding): string {
+  const what = onLoad(f);
+  return what ? `${f.title}: ${what}` : f.title;
+}
+
+function renderFinding(f: GatedFinding, color: boolean, width: number): string {
+  const field = (key: string, value: string): string[] => wrapText(value, width, `  ${key.padEnd(12)} `);
   const lines = [
-    `${paint(color, SEV_COLOR[f.severity], `${f.ruleId} ${f.severity}`)}`,
-    f.title,
-    f.fixHint,
-    `  where:       ${clean(f.where)}`,
-    `  evidence:    ${clean(f.evidence.signal)}`,
+    `${paint(color, SEV_COLOR[f.severity], `${f.ruleId} ${f.severity}`)} · ${decisionWords(f.decision)}`,
+    ...wrapText(clean(headline(f)), width, ''),
+    ...wrapText(f.fixHint, width, ''),
+    ...field('where:', clean(recordWhere(f.where))),
+    ...field('evidence:', clean(f.evidence.signal)),
   ];
-  if (f.evidence.path) lines.push(`  path:        ${clean(f.evidence.path)}`);
-  if (f.evidence.snippet) lines.push(`  code:        ${clean(f.evidence.snippet)}`);
+  if (f.evidence.path) lines.push(...field('path:', clean(f.evidence.path)));
+  if (f.evidence.snippet) lines.push(...field('code:', clean(f.evidence.snippet)));
   // The data path of a code finding: source, each hop (file:line, function), sink.
   for (const [i, s] of (f.evidence.flow ?? []).entries())
     lines.push(
-      `  ${i === 0 ? 'path:       ' : '            '} ${s.role === 'source' ? '' : '→ '}${clean(`${s.file}:${s.line} ${s.fn}: ${s.text}`)}`,
+      ...wrapText(
+        `${s.role === 'source' ? '' : '→ '}${clean(`${s.file}:${s.line} ${s.fn}: ${s.text}`)}`,
+        width,
+        i === 0 ? '  path:        ' : '              ',
+        '                ',
+      ),
     );
   lines.push(
-    `  cwe:         ${f.cwe.join(', ')} · OWASP ${f.owasp}${f.frameworks?.length ? ` · ${f.frameworks.join(' · ')}` : ''}`,
-    `  owner:       ${clean(f.owner)}`,
-    `  decision:    ${f.decision} — ${clean(f.decisionReason)}`,
+    ...field(
+      'cwe:',
+      `${f.cwe.join(', ')} · OWASP ${f.owasp}${f.frameworks?.length ? ` · ${f.frameworks.join(' · ')}` : ''}`,
+    ),
+    ...field('owner:', clean(f.owner)),
+    ...field('decision:', `${f.decision} — ${clean(plainReason(f.decisionReason))}`),
   );
-  if (f.baseline) lines.push(`  baseline:    ${f.baseline}`);
+  if (f.baseline) lines.push(...field('baseline:', f.baseline));
   if (f.accepted) {
     lines.push(
-      `  accepted:    ${f.accepted.expired ? 'EXPIRED ' : ''}by ${clean(f.accepted.owner)} until ${f.accepted.expires}: ${clean(f.accepted.reason)}`,
+      ...field(
+        'accepted:',
+        `${f.accepted.expired ? 'EXPIRED ' : ''}by ${clean(f.accepted.owner)} until ${f.accepted.expires}: ${clean(f.accepted.reason)}`,
+      ),
     );
   }
-  lines.push(`  fix:         ${f.fix}`, `  retest:      ${clean(f.retest)}`, `  fingerprint: ${f.fingerprint}`);
+  lines.push(...field('fix:', f.fix), ...field('retest:', clean(f.retest)), ...field('fingerprint:', f.fingerprint));
   return lines.join('\n');
 }
 
-/** A finding in four lines: severity, rule and decision; title; where; what was seen (each wrapped to width). */
+/** A finding in a few lines: severity, rule and decision; what loading would do; where; what was seen; why; fix; retest. */
 function renderCompact(f: GatedFinding, color: boolean, width: number): string {
-  const head = `${f.severity} ${f.ruleId} · ${f.decision}${f.accepted ? ` (${f.accepted.expired ? 'acceptance expired' : 'accepted until'} ${f.accepted.expires})` : ''}${f.baseline ? ` (${f.baseline})` : ''}`;
+  const head = `${f.severity} ${f.ruleId} · ${decisionWords(f.decision)}${f.accepted ? ` (${f.accepted.expired ? 'acceptance expired' : 'accepted until'} ${f.accepted.expires})` : ''}${f.baseline ? ` (${f.baseline})` : ''}`;
   const lines = [
     paint(color, SEV_COLOR[f.severity], head),
-    ...wrapText(f.title, width, '  '),
-    ...wrapText(clean(f.where), width, '  at ', '     '),
+    ...wrapText(clean(headline(f)), width, '  '),
+    ...wrapText(clean(plainWhere(f.where)), width, '  at ', '     '),
     ...wrapText(clean(f.evidence.signal), width, '  ', '  '),
-    ...wrapText(`why: ${clean(f.decisionReason)}`, width, '  ', '       '),
+    ...wrapText(`why: ${clean(plainReason(f.decisionReason))}`, width, '  ', '       '),
+    ...wrapText(`fix: ${f.fixHint}`, width, '  ', '       '),
+    ...wrapText(`retest: ${clean(f.retest)}`, width, '  ', '          '),
   ];
   return lines.join('\n');
 }
@@ -102,9 +140,11 @@ function formatBytes(n: number): string {
 export function renderText(report: SentinelReport, opts: TextOptions = {}): string {
   const color = opts.color ?? false;
   const compact = opts.compact ?? false;
-  const width = Math.max(40, opts.width ?? 80);
+  const width = Math.max(40, opts.width ?? (compact ? 80 : 100));
+  const wrap = (line: string, first = '', rest = '  '): string[] => wrapText(line, width, first, rest);
   const out: string[] = [];
-  for (const f of report.findings) out.push(compact ? renderCompact(f, color, width) : renderFinding(f, color), '');
+  for (const f of report.findings)
+    out.push(compact ? renderCompact(f, color, width) : renderFinding(f, color, width), '');
   const s = report.summary;
   const g = s.gate;
   const over = new Set(g.overThreshold.map((v) => v.where));
@@ -115,18 +155,22 @@ export function renderText(report: SentinelReport, opts: TextOptions = {}): stri
         ? `threshold ${report.policy.thresholdDerivation ?? 'derived from fail_on'}`
         : `preset ${g.preset}`;
     if (compact) {
-      out.push(...wrapText(`Pickle safety (max acceptable ${g.maxAcceptableSeverity}):`, width, ''));
+      out.push(...wrap(`Pickle safety (the policy accepts up to ${g.maxAcceptableSeverity}):`));
       for (const p of shown) {
-        const mark = over.has(p.where) ? ' (above threshold)' : '';
-        out.push(...wrapText(`${p.safety}${mark} ${clean(p.where)}`, width, '  ', '    '));
+        const mark = over.has(p.where) ? ' (above what the policy accepts)' : '';
+        out.push(...wrap(`${p.safety}${mark} ${clean(streamWhere(p.where))}`, '  ', '    '));
       }
     } else {
-      out.push(`Pickle safety (safety scale; max acceptable ${g.maxAcceptableSeverity}, ${from}):`);
+      out.push(...wrap(`Pickle safety (the policy accepts up to ${g.maxAcceptableSeverity}, ${from}):`));
       for (const p of shown) {
-        const mark = over.has(p.where) ? paint(color, '1;31', ' ABOVE THRESHOLD') : '';
-        out.push(
-          `  ${p.safety.padEnd(24)} ${clean(p.where)}  [${p.context}, protocol ${p.protocol ?? '0/1'}, ${p.opcodes} opcodes, ${p.imports} imports]${mark}`,
+        const mark = over.has(p.where) ? ' ABOVE WHAT THE POLICY ACCEPTS' : '';
+        const line = wrap(
+          `${p.safety.padEnd(24)} ${clean(streamWhere(p.where))}  [${p.context}, protocol ${p.protocol ?? '0/1'}, ${count(p.opcodes, 'opcode')}, ${count(p.imports, 'import')}]${mark}`,
+          '  ',
+          ' '.repeat(27),
         );
+        if (mark && color) line[line.length - 1] = line.at(-1)!.replace(mark.trim(), paint(true, '1;31', mark.trim()));
+        out.push(...line);
       }
     }
     out.push('');
@@ -134,23 +178,29 @@ export function renderText(report: SentinelReport, opts: TextOptions = {}): stri
   if (opts.verbose && report.files.length) {
     out.push(`Files (${report.files.length}; SHA-256, bytes, path):`);
     for (const f of report.files)
-      out.push(`  ${f.sha256 ?? '(not read)'.padEnd(64)} ${String(f.bytes).padStart(12)} ${clean(f.path)}`);
+      out.push(
+        ...wrap(
+          `${f.sha256 ?? '(not read)'.padEnd(64)} ${String(f.bytes).padStart(12)} ${clean(f.path)}`,
+          '  ',
+          '    ',
+        ),
+      );
     out.push('');
   }
   const skipped = report.skipped ?? [];
   if (skipped.length) {
     const dirs = skipped.filter((x) => x.path.endsWith('/'));
     const listed = opts.verbose || compact ? (opts.verbose ? skipped : dirs.slice(0, 10)) : skipped;
-    out.push(`Skipped ${skipped.length} entr${skipped.length === 1 ? 'y' : 'ies'} (not scanned):`);
-    for (const x of listed)
-      out.push(...wrapText(`${clean(x.path)} — ${clean(x.reason)}`, compact ? width : 10_000, '  ', '    '));
+    out.push(`Skipped ${count(skipped.length, 'entry', 'entries')} (not scanned):`);
+    for (const x of listed) out.push(...wrap(`${clean(x.path)} — ${clean(x.reason)}`, '  ', '    '));
     if (listed.length < skipped.length) out.push(`  … ${skipped.length - listed.length} more (--verbose lists them)`);
     out.push('');
   }
   const models = report.files.flatMap((f) => f.models ?? []);
   if (models.length && !compact) {
     out.push(`Model files (${models.length}):`);
-    for (const m of models) out.push(`  ${m.format.padEnd(16)} ${clean(m.where)}  ${clean(modelLine(m))}`);
+    for (const m of models)
+      out.push(...wrap(`${m.format.padEnd(16)} ${clean(m.where)}  ${clean(modelLine(m))}`, '  ', ' '.repeat(19)));
     out.push('');
   }
   if (report.signatures?.length) {
@@ -159,62 +209,57 @@ export function renderText(report: SentinelReport, opts: TextOptions = {}): stri
       const who = v.identity ? ` by ${v.identity}${v.issuer ? ` (${v.issuer})` : ''}` : '';
       const notRun = v.checks.filter((c) => !c.ran).map((c) => c.id);
       out.push(
-        `  ${v.standing.padEnd(9)} ${clean(v.target)}  [${clean(v.signatureFile)}${v.method ? `, ${v.method}` : ''}${who ? clean(who) : ''}` +
-          `${v.digest ? `, ${v.digest}` : ''}, manifest ${v.manifest}${notRun.length ? `, not run: ${notRun.join(', ')}` : ''}]`,
+        ...wrap(
+          `${v.standing.padEnd(9)} ${clean(v.target)}  [${clean(v.signatureFile)}${v.method ? `, ${v.method}` : ''}${who ? clean(who) : ''}` +
+            `${v.digest ? `, ${v.digest}` : ''}, manifest ${v.manifest}${notRun.length ? `, not run: ${notRun.join(', ')}` : ''}]`,
+          '  ',
+          '    ',
+        ),
       );
     }
     out.push('');
   }
   if (g.baseline) {
     out.push(
-      `Baseline ${clean(g.baseline.source)}: ${g.baseline.new} new, ${g.baseline.existing} existing, ${g.baseline.closed} closed.`,
+      ...wrap(
+        `Baseline ${clean(g.baseline.source)}: ${g.baseline.new} new, ${g.baseline.existing} existing, ${g.baseline.closed} closed.`,
+      ),
     );
-    for (const c of report.closed) {
-      const line = `closed: ${c.ruleId} ${clean(c.where ?? c.fingerprint)} (${c.closure}) ${c.fingerprint}`;
-      out.push(...(compact ? wrapText(line, width, '  ', '    ') : [`  ${line}`]));
-    }
+    for (const c of report.closed)
+      out.push(
+        ...wrap(
+          `closed: ${c.ruleId} ${clean(c.where ? plainWhere(c.where) : c.fingerprint)} (${CLOSURE_WORDS[c.closure]}) ${c.fingerprint}`,
+          '  ',
+          '    ',
+        ),
+      );
     out.push('');
   }
-  for (const a of report.policy.unusedAcceptances) {
-    const line = `note: acceptance #${a.index} (${clean(a.owner)}, expires ${a.expires}) matched no finding`;
-    out.push(...(compact ? wrapText(line, width, '', '  ') : [line]));
-  }
-  for (const e of report.errors) {
-    const line = `error: ${clean(e.where)}: ${clean(e.message)}`;
-    out.push(...(compact ? wrapText(line, width, '', '  ') : [line]));
-  }
+  for (const a of report.policy.unusedAcceptances)
+    out.push(...wrap(`note: acceptance #${a.index} (${clean(a.owner)}, expires ${a.expires}) matched no finding`));
+  for (const e of report.errors) out.push(...wrap(`error: ${clean(e.where)}: ${clean(e.message)}`));
   const sev = SEVERITIES.filter((k) => s.bySeverity[k] > 0)
     .map((k) => `${s.bySeverity[k]} ${k}`)
     .join(', ');
-  const extra = [
-    g.tickets ? `${g.tickets} to ticket` : '',
-    g.accepted ? `${g.accepted} accepted` : '',
-    g.expiredAcceptances ? `${g.expiredAcceptances} with expired acceptance` : '',
-    g.thresholdAccepted ? `${g.thresholdAccepted} accepted by threshold` : '',
-  ].filter(Boolean);
-  const verdict = g.passed
-    ? paint(color, '32', 'PASSED')
-    : paint(color, '1;31', `FAILED (${g.reasons.map(clean).join('; ')})`);
+  // The findings that fail the release are counted by the gate line below.
+  const extra = decisionCounts(g).filter((c) => !c.endsWith(' the release'));
   let bytes = 0;
   for (const f of report.files) bytes += f.bytes;
   const scanned =
-    `Scanned ${s.files} file(s) (${formatBytes(bytes)}), ${s.pickles} pickle stream(s)${models.length ? `, ${models.length} model file(s)` : ''}` +
-    `${s.worstSafety ? `, worst safety ${s.worstSafety}` : ''}: ` +
-    `${s.findings} finding(s)${sev ? ` (${sev})` : ''}${extra.length ? `, ${extra.join(', ')}` : ''}.`;
-  if (compact) {
-    out.push(...wrapText(scanned, width, ''));
-    out.push(
-      ...wrapText(`Gate: ${g.passed ? 'PASSED' : `FAILED (${g.reasons.map(clean).join('; ')})`}`, width, '', '  ').map(
-        (l, i) =>
-          i === 0 && color
-            ? l.replace(
-                /^Gate: (PASSED|FAILED)/,
-                (_m, w: string) => `Gate: ${paint(true, w === 'PASSED' ? '32' : '1;31', w)}`,
-              )
-            : l,
-      ),
-    );
-    if (s.findings) out.push('Full record: --verbose (or --format json/html).');
-  } else out.push(scanned, `Gate: ${verdict}`);
+    `Scanned ${count(s.files, 'file')} (${formatBytes(bytes)}), ${count(s.pickles, 'pickle stream')}${models.length ? `, ${count(models.length, 'model file')}` : ''}` +
+    `${s.worstSafety ? `, worst pickle safety ${s.worstSafety}` : ''}: ` +
+    `${count(s.findings, 'finding')}${sev ? ` (${sev})` : ''}${extra.length ? `, ${extra.join(', ')}` : ''}.`;
+  out.push(...wrap(scanned, '', ''));
+  out.push(
+    ...wrap(`Gate: ${clean(gateWords(g))}`, '', '  ').map((l, i) =>
+      i === 0 && color
+        ? l.replace(
+            /^Gate: (PASSED|FAILED)/,
+            (_m, w: string) => `Gate: ${paint(true, w === 'PASSED' ? '32' : '1;31', w)}`,
+          )
+        : l,
+    ),
+  );
+  if (compact && s.findings) out.push('Full record: --verbose (or --format json/html).');
   return out.join('\n') + '\n';
 }

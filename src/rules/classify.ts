@@ -1,6 +1,6 @@
 // Import classification, dangerous-first: a dangerous module/name on ANY dotted component of the module
 // path or the attribute path wins; then the exact-pair allowlist; everything else is unexpected.
-// Also the per-pickle safety level on the six-level scale of seed 002.
+// Also the per-pickle safety level on the six-level scale.
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import { maxSafety, type SafetyLevel } from '../core/severity.js';
 import { allowEntry, refusedBy, type AllowedCalls, type AllowEntry } from './data/allowlist.js';
@@ -259,7 +259,7 @@ export function importMatters(imp: ImportFact): boolean {
   return v.kind !== 'unknown' || v.framework;
 }
 
-/** Safety level of one pickle run (seed 002 scale), from its imports, invocations and anomalies. */
+/** Safety level of one pickle run (six-level scale), from its imports, invocations and anomalies. */
 export function pickleSafety(
   run: PickleRun,
   verdicts: ReadonlyMap<ImportFact, Verdict>,

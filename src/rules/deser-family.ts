@@ -1,5 +1,5 @@
-// Shared record fields of the DESER rules (seed 003, shared/spec/RULES.md): CWE-502, no OWASP LLM entry (the
-// field reads `n/a`), the seed's framework mappings, and the family fix text naming the safe patterns.
+// Shared record fields of the DESER rules: CWE-502, no OWASP LLM entry (the
+// field reads `n/a`), the framework mappings of the rule catalogue, and the family fix text naming the safe patterns.
 import { DECISION, OWNER } from './rule.js';
 
 /** RULES.md: no OWASP LLM Top 10 entry fits network-input deserialization. */

@@ -1,4 +1,4 @@
-// DESER-NETWORK-INPUT (seed 003): network data (HTTP bodies and uploads, socket reads, queue and RPC payloads,
+// DESER-NETWORK-INPUT: network data (HTTP bodies and uploads, socket reads, queue and RPC payloads,
 // websocket messages) reaching an executable deserializer, traced by the Python analyzer's DESER data flow.
 // Evidence: source line → sink line; the finding's line is the sink.
 import { DECISION, DESER_COMMON, DESER_FIX } from './deser-family.js';

@@ -1,4 +1,4 @@
-// DESER-PICKLE-TRANSPORT (seed 003): transports that unpickle what they receive with no deserializer call in
+// DESER-PICKLE-TRANSPORT: transports that unpickle what they receive with no deserializer call in
 // sight — pyzmq recv_pyobj, multiprocessing.connection .recv(), multiprocessing managers on a non-loopback
 // address, Celery/Kombu accepting pickle.
 import { DECISION, DESER_COMMON, DESER_FIX } from './deser-family.js';

@@ -1,4 +1,4 @@
-// DESER-SCHEMALESS-ENDPOINT (seed 003): a handler that declares application/octet-stream or python-pickle bodies
+// DESER-SCHEMALESS-ENDPOINT: a handler that declares application/octet-stream or python-pickle bodies
 // and hands the body to object reconstruction through code the scan cannot see, instead of a schema.
 import { DECISION, DESER_COMMON, DESER_FIX } from './deser-family.js';
 import { reportCodeSignals } from './code-evidence.js';

@@ -1,4 +1,4 @@
-// DESER-UNSAFE-LOADER (seed 003): an executable deserializer in a module that serves requests (a handler, a
+// DESER-UNSAFE-LOADER: an executable deserializer in a module that serves requests (a handler, a
 // server loop, a network consumer) whose input cannot be proven internal — no proven network flow, but nothing
 // shows the bytes come from a literal path, configuration or the process's own files either.
 import { DECISION, DESER_COMMON, DESER_FIX } from './deser-family.js';

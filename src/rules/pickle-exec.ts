@@ -1,4 +1,4 @@
-// PICKLE-EXEC (seed 000): an import opcode (GLOBAL, STACK_GLOBAL, INST, OBJ target, EXT, or a name resolved
+// PICKLE-EXEC: an import opcode (GLOBAL, STACK_GLOBAL, INST, OBJ target, EXT, or a name resolved
 // through getattr/import_module chains) that resolves to a high-risk callable or module, and BUILD applied to an
 // imported class/module (attribute overwrite).
 import { at } from '../core/location.js';

@@ -1,4 +1,4 @@
-// PICKLE-GLOBAL-IMPORT (seed 000): any import outside the trusted ML allowlist that is not itself dangerous,
+// PICKLE-GLOBAL-IMPORT: any import outside the trusted ML allowlist that is not itself dangerous,
 // including imports whose name cannot be resolved statically (dynamic STACK_GLOBAL operands, unregistered EXT).
 import { at } from '../core/location.js';
 import type { Rule } from './rule.js';

@@ -1,4 +1,4 @@
-// PICKLE-STRUCT (seed 000): structural anomalies that hide execution paths from shallow scanners or break
+// PICKLE-STRUCT: structural anomalies that hide execution paths from shallow scanners or break
 // loading: stack underflow, mark mismatch, missing memo keys, invalid/truncated opcodes, bytes after STOP,
 // duplicate/misplaced PROTO, FRAME straddles, unresolvable STACK_GLOBAL operands, EXT opcodes, persistent ids
 // the loader does not expect, and resource-limit exhaustion.

@@ -179,7 +179,7 @@ export class RuleContext {
 
 /** The command that re-checks one rule category on a scan target (a finding's `retest`). */
 export function retestCommand(arg: string, category: string): string {
-  return `sentinel artifact ${quoteArg(arg)} --rule ${category}`;
+  return `sentinel scan ${quoteArg(arg)} --rule ${category}`;
 }
 
 function quoteArg(s: string): string {

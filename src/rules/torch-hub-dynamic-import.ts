@@ -1,4 +1,4 @@
-// TORCH-HUB-DYNAMIC-IMPORT (seed 001): torch.hub.load/list/help from GitHub without a full commit SHA, with
+// TORCH-HUB-DYNAMIC-IMPORT: torch.hub.load/list/help from GitHub without a full commit SHA, with
 // trust_repo/skip_validation bypasses, and hubconf.py files that run shell/exec/downloads at import or in an
 // entrypoint.
 import { DECISION, OWASP_LLM03, OWNER, type Rule } from './rule.js';

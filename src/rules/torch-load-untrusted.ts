@@ -1,4 +1,4 @@
-// TORCH-LOAD-UNTRUSTED (seed 001), two sources of evidence:
+// TORCH-LOAD-UNTRUSTED, two sources of evidence:
 // - code: torch.load / torch.serialization.load (aliases, partials, hub helpers) without weights_only=True, from
 //   the Python analyzer's signals;
 // - artifacts: a torch checkpoint (zip or legacy) whose pickles cannot load under PyTorch's weights-only

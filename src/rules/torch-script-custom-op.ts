@@ -1,4 +1,4 @@
-// TORCH-SCRIPT-CUSTOM-OP (seed 001): TorchScript code (and Python source) calling operators or classes outside
+// TORCH-SCRIPT-CUSTOM-OP: TorchScript code (and Python source) calling operators or classes outside
 // PyTorch's built-in namespaces (`torch.ops.<ns>.<op>`, `torch.classes.<ns>.<Class>`), and native-library load
 // hints (torch.ops.load_library, torch.classes.load_library, ctypes, .so/.dll names), and native libraries shipped
 // inside a TorchScript or checkpoint archive.

@@ -56,15 +56,15 @@ describe('exit codes', () => {
 });
 
 describe('text output (seed format)', () => {
-  it('prints rule+severity, title and fix hint lines, then evidence', async () => {
+  it('prints rule, severity and decision, the title with what loading would do, the fix hint, then evidence', async () => {
     const r = await cli(['artifact', join(dir, 'models/sub/evil.bin')]);
     const lines = r.stdout.split('\n');
-    const i = lines.indexOf('PICKLE-EXEC CRITICAL');
-    assert.ok(i >= 0);
-    assert.equal(lines[i + 1], 'Dangerous Pickle Execution');
+    const i = lines.indexOf('PICKLE-EXEC CRITICAL · blocks the release');
+    assert.ok(i >= 0, r.stdout);
+    assert.equal(lines[i + 1], 'Dangerous Pickle Execution: loading this file runs `os.system`');
     assert.equal(lines[i + 2], 'Do not load untrusted pickle files. Convert the artifact to a non-executable format.');
     assert.match(r.stdout, /evidence: {4}STACK_GLOBAL imports posix\.system \(= os\.system\)/);
-    assert.match(r.stdout, /retest: {6}sentinel artifact .*evil\.bin --rule PICKLE/);
+    assert.match(r.stdout, /retest: {6}sentinel scan .*evil\.bin --rule PICKLE/);
   });
   it('uses no colour when not on a TTY', async () => {
     const r = await cli(['artifact', join(dir, 'models/sub/evil.bin')]);

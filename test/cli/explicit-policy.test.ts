@@ -83,7 +83,7 @@ describe('threshold derived from explicit PICKLE severities', () => {
     assert.equal(j.policy.thresholdFrom, 'fail_on');
     assert.match(j.policy.thresholdDerivation, /PICKLE-GLOBAL-IMPORT \(HIGH\), PICKLE-STRUCT \(HIGH\) not in fail_on/);
     const text = await cli(['artifact', 'unknown.pkl', '--policy', 'ticket.yml']);
-    assert.match(text.stdout, /max acceptable LIKELY_UNSAFE, threshold derived from fail_on/);
+    assert.match(text.stdout, /the policy accepts up to LIKELY_UNSAFE, threshold derived from fail_on/);
   });
 
   it('sentinel policy warns when an explicit threshold disagrees with fail_on/ticket_on', async () => {

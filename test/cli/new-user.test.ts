@@ -259,16 +259,23 @@ describe('reports a person reads', () => {
     // eslint-disable-next-line no-control-regex -- strips the colour codes a terminal gets
     const text = r.stdout.replace(/\x1b\[[0-9;]*m/g, '');
     for (const line of text.split('\n')) assert.ok(line.length <= 80, `over 80 columns: ${line}`);
-    assert.match(text, /^CRITICAL PICKLE-EXEC · block$/m);
+    assert.match(text, /^CRITICAL PICKLE-EXEC · blocks the release$/m);
+    assert.match(text, /: loading this file runs `os\.system`$/m);
+    assert.match(text, /^ {2}retest: sentinel scan /m);
     assert.ok(!/Block release; do not promote/.test(text), "the rule's default decision text is explain's");
-    assert.ok(text.split('\n').length < 20);
+    assert.ok(text.split('\n').length < 24, 'a few lines per finding, the fix and the retest command included');
   });
 
   it('--verbose gives the full record, with the inventory (SHA-256, size)', async () => {
     const r = await cli(['artifact', evil, '--verbose'], {}, { isTTY: true, columns: 80 });
-    assert.match(r.stdout, /decision: {4}block — CRITICAL is in fail_on/);
+    assert.match(r.stdout, /decision: {4}block — the policy fails the release on CRITICAL findings/);
     const sha = createHash('sha256').update(readFileSync(evil)).digest('hex');
-    assert.match(r.stdout, new RegExp(`${sha} +\\d+ .*evil\\.pkl`));
+    // At 80 columns a long path continues on indented lines, never at column 0, and no line is wider.
+    assert.match(r.stdout, new RegExp(`^ {2}${sha} +\\d+\\s[\\s\\S]*?evil\\.pkl`, 'm'));
+    // eslint-disable-next-line no-control-regex -- strips the colour codes a terminal gets
+    const lines = r.stdout.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+    for (const line of lines) assert.ok(line.length <= 80, `over 80 columns: ${line}`);
+    assert.ok(!lines.some((l) => /^sentinel-new-user/.test(l)), 'a wrapped path starts at column 0');
   });
 
   it("every report carries each file's SHA-256 and size (JSON, SARIF); --no-sha256 leaves the digest out", async () => {

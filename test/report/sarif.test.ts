@@ -96,7 +96,7 @@ describe('code-scanning conventions', () => {
     assert.equal(exec.shortDescription.text, 'Dangerous Pickle Execution');
     assert.equal(exec.helpUri, 'https://example.com/docs/rules/PICKLE-EXEC.md');
     assert.match(exec.help.markdown, /^# PICKLE-EXEC — Dangerous Pickle Execution/);
-    assert.match(exec.help.text, /Retest: sentinel artifact/);
+    assert.match(exec.help.text, /Retest: sentinel scan/);
     assert.deepEqual(exec.properties.tags, ['security', 'pickle', 'external/cwe/cwe-502']);
     assert.equal(exec.properties['security-severity'], '9.5');
     assert.equal(exec.properties.precision, 'high');

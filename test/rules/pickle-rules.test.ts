@@ -252,7 +252,7 @@ describe('finding records', () => {
     assert.equal(f.owasp, 'LLM03 — Supply Chain');
     assert.equal(f.owner, 'AI/ML platform or model release owner');
     assert.match(f.releaseDecision, /^Block release/);
-    assert.equal(f.retest, 'sentinel artifact m.pkl --rule PICKLE');
+    assert.equal(f.retest, 'sentinel scan m.pkl --rule PICKLE');
     assert.match(f.fingerprint, /^[0-9a-f]{32}$/);
     assert.equal(f.fingerprint, b.findings[0]!.fingerprint);
     const other = await scanBytes('m.pkl', new P().proto(4).call('posix', 'popen').stop().bytes());

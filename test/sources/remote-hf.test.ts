@@ -87,7 +87,7 @@ describe('hf:// against a stand-in Hub', () => {
       local.findings.map((f) => [f.ruleId, f.fingerprint]),
     );
     assert.ok(r.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
-    assert.ok(r.findings.every((f) => f.retest.startsWith(`sentinel artifact hf://acme/demo@${SHA} `)));
+    assert.ok(r.findings.every((f) => f.retest.startsWith(`sentinel scan hf://acme/demo@${SHA} `)));
     assert.deepEqual(
       r.files.map((f) => [f.formats, f.bytes]),
       local.files.map((f) => [f.formats, f.bytes]),

@@ -244,7 +244,7 @@ describe('oci:// against docker-registry', { skip }, () => {
     const pinned = `oci://${reg.host}/acme/model@${modelDigest}`;
     assert.deepEqual(r.files.map((f) => f.path).slice(1), [`${pinned}/model.safetensors`, `${pinned}/extra.pkl`]);
     assert.ok(r.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
-    assert.ok(r.findings.every((f) => f.retest.startsWith(`sentinel artifact ${pinned} `)));
+    assert.ok(r.findings.every((f) => f.retest.startsWith(`sentinel scan ${pinned} `)));
     const local = await scan([join(dir, 'model.safetensors'), join(dir, 'extra.pkl')]);
     // The config blob (JSON, no findings) is listed first; the layers' findings equal the local scan's.
     assert.deepEqual(

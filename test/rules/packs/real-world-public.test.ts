@@ -14,6 +14,7 @@ import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MODULE_ALIASES } from '../../../src/analyzers/pickle/names.js';
 import { scanBytes } from '../../../src/scan/engine.js';
+import { MIRRORS, mirrorSkipReason } from '../../helpers/mirrors.js';
 
 interface Entry {
   repository: string;
@@ -26,14 +27,13 @@ interface Entry {
 }
 
 const MANIFEST = new URL('../../fixtures/real-world/public-manifest.json', import.meta.url);
-const MIRRORS = process.env.SENTINEL_MIRRORS ?? '/work/.mirror';
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 /** What a pickle whose companion files were not read is blocked for (src/scan/companion-files.ts). */
 const COMPANION_ABSENT = 'the file beside it is not in this scan';
 
 /**
  * The blocked in-scope files, by why (the first pattern a file's blocking evidence matches), counted exactly when
- * every listed file is present. README "Real-world measure" says more of each.
+ * every listed file is present. docs/formats.md "Real-world measure" says more of each.
  */
 const GAPS: [string, RegExp, number][] = [
   // (CatBoost models: 19 were blocked before the CatBoost history pack; 0 now, test/rules/packs/catboost-history.test.ts.)
@@ -71,8 +71,11 @@ const IN_SCOPE = new Set([...manifest.listed, ...manifest.stdlib, ...Object.keys
 const present = manifest.files.map((e) => ({ e, bytes: bytesOf(e) })).filter((x) => x.bytes !== undefined);
 const skip =
   present.length === 0
-    ? 'no public real-world file present: fetch the repositories of scripts/data/public-repositories.txt with the ' +
-      'search tool (github:OWNER/NAME), or set SENTINEL_MIRRORS to a folder of <owner>+<name>/repo mirrors'
+    ? mirrorSkipReason(
+        'public real-world file',
+        manifest.files.map((e) => e.repository),
+        'test/fixtures/real-world/public-manifest.json',
+      )
     : false;
 
 describe('real files of other public projects', { skip }, () => {

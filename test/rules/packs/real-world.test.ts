@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../src/scan/engine.js';
+import { MIRRORS, mirrorSkipReason } from '../../helpers/mirrors.js';
 
 interface Entry {
   source: 'git' | 'debian';
@@ -23,11 +24,10 @@ interface Entry {
 }
 
 const MANIFEST = new URL('../../fixtures/real-world/manifest.json', import.meta.url);
-const MIRRORS = process.env.SENTINEL_MIRRORS ?? '/work/.mirror';
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 
 /**
- * The files that still fail the gate, and why (each is a decision, not a gap in the packs: see README "History
+ * The files that still fail the gate, and why (each is a decision, not a gap in the packs: see docs/formats.md "History
  * packs"). Keyed by repository and path.
  */
 const STILL_BLOCKED: Record<string, string> = {
@@ -82,10 +82,7 @@ const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { files: Entry[] 
 const present = manifest.files.map((e) => ({ e, bytes: bytesOf(e) })).filter((x) => x.bytes !== undefined);
 const repos = [...new Set(manifest.files.filter((e) => e.repository).map((e) => e.repository!))];
 const skip =
-  present.length === 0
-    ? `no real-world file present: fetch ${repos.map((r) => `github:${r}`).join(', ')} with the search tool ` +
-      `(or set SENTINEL_MIRRORS to a folder of <owner>+<name>/repo mirrors)`
-    : false;
+  present.length === 0 ? mirrorSkipReason('real-world file', repos, 'test/fixtures/real-world/manifest.json') : false;
 
 describe('real files the libraries ship', { skip }, () => {
   it('the manifest lists each file once, with its source', () => {

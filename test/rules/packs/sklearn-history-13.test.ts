@@ -19,6 +19,7 @@ import { nativeStateHook } from '../../../src/analyzers/pickle/native-states.js'
 import { allowEntry } from '../../../src/rules/data/allowlist.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { itEachRealFixture, structAnomaly } from '../../scan/helpers/real-fixtures.js';
+import { MIRRORS, mirrorSkipReason } from '../../helpers/mirrors.js';
 
 const DIR = new URL('../../fixtures/history-sklearn13/', import.meta.url).pathname;
 
@@ -56,14 +57,16 @@ interface Entry {
   commit?: string;
   path: string;
 }
-const MIRRORS = process.env.SENTINEL_MIRRORS ?? '/work/.mirror';
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 const KINDS = [/_RemainderColsList/, /[A-Za-z]+Distance64/];
-const publicFiles = (
+const ALL = (
   JSON.parse(readFileSync(new URL('../../fixtures/real-world/public-manifest.json', import.meta.url), 'utf8')) as {
     files: Entry[];
   }
-).files.filter((e) => e.source === 'git' && existsSync(join(MIRRORS, e.repository!.replace('/', '+'), 'repo')));
+).files;
+const publicFiles = ALL.filter(
+  (e) => e.source === 'git' && existsSync(join(MIRRORS, e.repository!.replace('/', '+'), 'repo')),
+);
 
 function bytesOf(e: Entry): Buffer | undefined {
   try {
@@ -84,7 +87,11 @@ describe(
   {
     skip:
       publicFiles.length === 0
-        ? "no mirror of public-manifest.json's repositories: fetch them with the search tool (or set SENTINEL_MIRRORS)"
+        ? mirrorSkipReason(
+            'file holding scikit-learn >= 1.3 names',
+            ALL.filter((e) => e.source === 'git').map((e) => e.repository!),
+            'test/fixtures/real-world/public-manifest.json',
+          )
         : false,
   },
   () => {

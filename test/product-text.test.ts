@@ -1,0 +1,52 @@
+// Product text speaks of the product as it is: README.md, docs/ and the source carry no work history ("issue 28",
+// "stop 45"), no citations of design documents ("seed 000") and no names of the tools the work was done with. The
+// check is the same as `grep -rInE '\b(issue|stop) [0-9]{2,}\b|\bseed 00[0-9]\b' README.md docs src`, case-blind.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+
+const ROOT = join(import.meta.dirname, '..');
+const HISTORY = /\b(issue|stop) [0-9]{2,}\b|\bseed 00[0-9]\b|\bthe search tool\b|\bsubagents?\b/i;
+const TEXT = /\.(md|ts|mts|mjs|js|json|ya?ml|txt|py|sh)$/;
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return files(p);
+    return TEXT.test(e.name) ? [p] : [];
+  });
+}
+
+/** `path:line: text` of every line that carries work-history words. */
+function historyLines(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    const lines = readFileSync(p, 'utf8').split('\n');
+    for (const [i, line] of lines.entries())
+      if (HISTORY.test(line)) out.push(`${relative(ROOT, p)}:${i + 1}: ${line.trim().slice(0, 160)}`);
+  }
+  return out;
+}
+
+describe('product text', () => {
+  it('README.md, docs/ and src/ carry no work history, design-document citations or development-tool names', () => {
+    const paths = [join(ROOT, 'README.md'), ...files(join(ROOT, 'docs')), ...files(join(ROOT, 'src'))];
+    assert.ok(paths.length > 100, 'the walk found the source');
+    assert.deepEqual(historyLines(paths), []);
+  });
+
+  it('the check finds each kind of phrase (and leaves ordinary words alone)', () => {
+    const cases: [string, boolean][] = [
+      ['fixed in issue 28', true],
+      ['## Result (Stop 42)', true],
+      ['the seed 002 threshold', true],
+      ['fetched with the search tool', true],
+      ['a stop 2 of 3 signal', false],
+      ['GitHub issue #3076', false],
+      ['--seed=37 (a fuzz seed)', false],
+      ['the stop opcode at 0x2e', false],
+    ];
+    for (const [text, bad] of cases) assert.equal(HISTORY.test(text), bad, text);
+  });
+});

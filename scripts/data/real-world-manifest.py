@@ -477,10 +477,21 @@ def write_public(mirror):
         if os.path.exists(out):
             with open(out, encoding="utf-8") as fh:
                 shas |= {f["sha256"] for f in json.load(fh)["files"]}
+    # A project without a mirror here keeps the rows already listed for it (its pinned commits do not move), so the
+    # manifest can grow by fetching only the projects added to PUBLIC_LIST.
+    listed = {}
+    if os.path.exists(PUBLIC_OUT):
+        with open(PUBLIC_OUT, encoding="utf-8") as fh:
+            for f in json.load(fh)["files"]:
+                listed.setdefault(f["repository"], []).append(f)
     files, missing = [], []
     for repo in public_repositories():
         if not os.path.isdir(os.path.join(mirror, repo.replace("/", "+"), "repo")):
             missing.append(repo)
+            for f in listed.get(repo, []):
+                if f["sha256"] not in shas:
+                    shas.add(f["sha256"])
+                    files.append(f)
             continue
         found = [f for f in from_public_repo(repo, mirror) if f["sha256"] not in shas]
         if len(found) > PUBLIC_PER_REPO:
@@ -493,7 +504,7 @@ def write_public(mirror):
                 shas.add(f["sha256"])
                 files.append(f)
     if missing:
-        print(f"skipped {len(missing)} without a mirror: {' '.join(missing)}", file=sys.stderr)
+        print(f"{len(missing)} without a mirror, their listed rows kept: {' '.join(missing)}", file=sys.stderr)
     with open(PUBLIC_OUT, "w", encoding="utf-8") as fh:
         # The standard library's top-level names this manifest's scope was read with: the test applies them to the
         # names Sentinel itself reads (a joblib file's names past its first array are not read by pickletools here).

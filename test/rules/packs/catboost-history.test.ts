@@ -17,6 +17,7 @@ import { catboostStateProblem } from '../../../src/analyzers/pickle/catboost-mod
 import { K, type PyVal } from '../../../src/analyzers/pickle/values.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
+import { mirrorsAbsent } from '../../helpers/mirrors.js';
 
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 const MODEL = new TextEncoder().encode('CBM1\x88\x98\x10\x00\x10\x00\x00\x00');
@@ -281,8 +282,11 @@ describe(
   {
     skip:
       real.length === 0
-        ? 'no mirror of the CatBoost projects in public-manifest.json: fetch them with the search tool ' +
-          '(github:OWNER/NAME), or set SENTINEL_MIRRORS'
+        ? mirrorsAbsent(
+            'no CatBoost project of public-manifest.json present',
+            manifest.files.filter((e) => e.library === 'catboost').map((e) => e.repository),
+            'public-manifest.json',
+          )
         : false,
   },
   () => {

@@ -14,6 +14,7 @@ import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MODULE_ALIASES } from '../../../src/analyzers/pickle/names.js';
 import { scanBytes } from '../../../src/scan/engine.js';
+import { mirrorsAbsent } from '../../helpers/mirrors.js';
 
 interface Entry {
   repository: string;
@@ -71,8 +72,11 @@ const IN_SCOPE = new Set([...manifest.listed, ...manifest.stdlib, ...Object.keys
 const present = manifest.files.map((e) => ({ e, bytes: bytesOf(e) })).filter((x) => x.bytes !== undefined);
 const skip =
   present.length === 0
-    ? 'no public real-world file present: fetch the repositories of scripts/data/public-repositories.txt with the ' +
-      'search tool (github:OWNER/NAME), or set SENTINEL_MIRRORS to a folder of <owner>+<name>/repo mirrors'
+    ? mirrorsAbsent(
+        'no public real-world file present',
+        manifest.files.map((e) => e.repository),
+        'public-manifest.json',
+      )
     : false;
 
 describe('real files of other public projects', { skip }, () => {

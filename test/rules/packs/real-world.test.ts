@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../src/scan/engine.js';
+import { mirrorsAbsent } from '../../helpers/mirrors.js';
 
 interface Entry {
   source: 'git' | 'debian';
@@ -81,11 +82,7 @@ function bytesOf(e: Entry): Uint8Array | undefined {
 const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { files: Entry[] };
 const present = manifest.files.map((e) => ({ e, bytes: bytesOf(e) })).filter((x) => x.bytes !== undefined);
 const repos = [...new Set(manifest.files.filter((e) => e.repository).map((e) => e.repository!))];
-const skip =
-  present.length === 0
-    ? `no real-world file present: fetch ${repos.map((r) => `github:${r}`).join(', ')} with the search tool ` +
-      `(or set SENTINEL_MIRRORS to a folder of <owner>+<name>/repo mirrors)`
-    : false;
+const skip = present.length === 0 ? mirrorsAbsent('no real-world file present', repos, 'manifest.json') : false;
 
 describe('real files the libraries ship', { skip }, () => {
   it('the manifest lists each file once, with its source', () => {

@@ -19,6 +19,7 @@ import { nativeStateHook } from '../../../src/analyzers/pickle/native-states.js'
 import { allowEntry } from '../../../src/rules/data/allowlist.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { itEachRealFixture, structAnomaly } from '../../scan/helpers/real-fixtures.js';
+import { mirrorsAbsent } from '../../helpers/mirrors.js';
 
 const DIR = new URL('../../fixtures/history-sklearn13/', import.meta.url).pathname;
 
@@ -59,11 +60,12 @@ interface Entry {
 const MIRRORS = process.env.SENTINEL_MIRRORS ?? '/work/.mirror';
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 const KINDS = [/_RemainderColsList/, /[A-Za-z]+Distance64/];
-const publicFiles = (
-  JSON.parse(readFileSync(new URL('../../fixtures/real-world/public-manifest.json', import.meta.url), 'utf8')) as {
-    files: Entry[];
-  }
-).files.filter((e) => e.source === 'git' && existsSync(join(MIRRORS, e.repository!.replace('/', '+'), 'repo')));
+const publicManifest = JSON.parse(
+  readFileSync(new URL('../../fixtures/real-world/public-manifest.json', import.meta.url), 'utf8'),
+) as { files: Entry[] };
+const publicFiles = publicManifest.files.filter(
+  (e) => e.source === 'git' && existsSync(join(MIRRORS, e.repository!.replace('/', '+'), 'repo')),
+);
 
 function bytesOf(e: Entry): Buffer | undefined {
   try {
@@ -84,7 +86,11 @@ describe(
   {
     skip:
       publicFiles.length === 0
-        ? "no mirror of public-manifest.json's repositories: fetch them with the search tool (or set SENTINEL_MIRRORS)"
+        ? mirrorsAbsent(
+            'no file of public-manifest.json present',
+            publicManifest.files.flatMap((e) => (e.repository ? [e.repository] : [])),
+            'public-manifest.json',
+          )
         : false,
   },
   () => {

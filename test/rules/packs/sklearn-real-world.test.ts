@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { allowEntry } from '../../../src/rules/data/allowlist.js';
 import { scanBytes } from '../../../src/scan/engine.js';
+import { mirrorsAbsent } from '../../helpers/mirrors.js';
 
 interface Entry {
   repository: string;
@@ -52,7 +53,7 @@ const present = sample.map((e) => ({ e, bytes: bytesOf(e) })).filter((x) => x.by
 const repos = [...new Set(manifest.files.map((e) => e.repository))];
 const skip =
   present.length === 0
-    ? `no file present: fetch ${repos.map((r) => `github:${r}`).join(', ')} with the search tool (or set SENTINEL_MIRRORS)`
+    ? mirrorsAbsent('no file of sklearn-manifest.json present', repos as string[], 'sklearn-manifest.json')
     : false;
 
 describe('real pickles of projects built on scikit-learn', { skip }, () => {

@@ -11,7 +11,7 @@ export function mirrorsAbsent(what: string, repos: Iterable<string>, manifest: s
   const shown = all.slice(0, SHOWN).join(', ');
   const more = all.length > SHOWN ? ` and ${all.length - SHOWN} more (the repository fields of ${manifest})` : '';
   return (
-    `${what}: none of the mirrors of ${shown}${more} is present. Bring each with ` +
+    `${what}. The files are in the repositories ${shown}${more}. Bring each with ` +
     `git clone --bare https://github.com/OWNER/NAME "$SENTINEL_MIRRORS/OWNER+NAME/repo" ` +
     `(SENTINEL_MIRRORS defaults to ${MIRRORS})`
   );

@@ -54,6 +54,7 @@ describe('scikit-learn >= 1.3 names (history pack)', () => {
 interface Entry {
   source: string;
   repository?: string;
+  library?: string;
   commit?: string;
   path: string;
 }
@@ -94,7 +95,7 @@ describe(
         : false,
   },
   () => {
-    it('passes them, naming the history pack and the versions', async () => {
+    it('passes them, naming the history pack and the versions', async (t) => {
       const left = KINDS.map(() => 3);
       let seen = 0;
       for (const e of publicFiles) {
@@ -124,7 +125,15 @@ describe(
         assert.ok(admitted.length > 0, `${e.repository}:${e.path}: nothing admitted`);
         for (const a of admitted) assert.match(a.versions ?? '', /^scikit-learn 1\.[35]\.0 - /, a.name);
       }
-      assert.ok(seen > 0, 'no present manifest file holds these names');
+      // Only some mirrors may be present: when none of theirs holds these names there is nothing to measure here.
+      if (seen === 0)
+        t.skip(
+          mirrorsAbsent(
+            'no present file of public-manifest.json holds these names',
+            publicManifest.files.flatMap((e) => (e.library === 'scikit-learn' && e.repository ? [e.repository] : [])),
+            'public-manifest.json',
+          ),
+        );
     });
   },
 );

@@ -180,6 +180,32 @@ def _globals(data):
     return mods
 
 
+# torch.save's legacy (non-zip) format: four pickles in a row (the magic number, the protocol version, the system
+# info, the object), then the storages' raw bytes. The first pickle names nothing; the fourth holds the names.
+LEGACY_TORCH = b"\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"
+
+
+def _legacy_torch_globals(data):
+    """The module names of a legacy torch.save file's four pickles (read with pickletools, never loaded)."""
+    import pickletools
+
+    mods, pos = set(), 0
+    for _ in range(4):
+        mods |= _globals(data[pos:])
+        end = None
+        try:
+            for op, _, at in pickletools.genops(data[pos:]):
+                if op.name == "STOP":
+                    end = at
+                    break
+        except Exception:  # noqa: BLE001 - a truncated stream: what was read so far
+            break
+        if end is None:
+            break
+        pos += end + 1
+    return mods
+
+
 def _modules(data, kind):
     """The modules a file's pickles name (zip members ending in .pkl, a .npy object array's pickle, a compressed
     stream's content), read without loading anything."""
@@ -208,7 +234,7 @@ def _modules(data, kind):
     if kind == "compressed":
         return _globals(_content(data))
     if kind == "pickle":
-        return _globals(data)
+        return _legacy_torch_globals(data) if data.startswith(LEGACY_TORCH) else _globals(data)
     return set()
 
 

@@ -19,14 +19,17 @@
 // library, one that resolves the file's names, loads memory-unsafely (test/fixtures/real-world/loader-oracle.json,
 // written by scripts/data/real-world-loader-oracle.py from the distributions' real loaders in chroots: the load died of
 // a signal in the library's hook, valgrind names the invalid read); the same column counts it.
+// --half dev|held-out|all measures one half of the rows, split by repository (scripts/real-world-half.ts): false
+// blocks are fixed only from the development half; the held-out half checks the fixes (docs/real-world-measure.md).
 // Usage: node --import tsx scripts/real-world-report.ts [--blocked] [--out-of-scope] [--json FILE]
-//          [--manifest FILE]... [--all]
+//          [--manifest FILE]... [--all] [--half dev|held-out|all]
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import compat from '../src/analyzers/pickle/data/compat-pickle.json' with { type: 'json' };
 import { MODULE_ALIASES } from '../src/analyzers/pickle/names.js';
 import { scanBytes } from '../src/scan/engine.js';
+import { HALVES, halfOf } from './real-world-half.js';
 
 interface Entry {
   source: 'git' | 'debian';
@@ -54,9 +57,20 @@ const manifestPaths: (string | URL)[] = process.argv.includes('--all')
   ? ['manifest.json', 'sklearn-manifest.json', 'public-manifest.json'].map((f) => new URL(f, FIXTURES))
   : process.argv.flatMap((a, i) => (process.argv[i - 1] === '--manifest' ? [a] : []));
 if (manifestPaths.length === 0) manifestPaths.push(new URL('manifest.json', FIXTURES));
+const halfArg = process.argv.includes('--half') ? process.argv[process.argv.indexOf('--half') + 1] : 'all';
+if (!HALVES.includes(halfArg as never)) {
+  console.error(`real-world-report: --half takes ${HALVES.join(', ')}`);
+  process.exit(2);
+}
 const manifest = {
-  files: manifestPaths.flatMap((p) => (JSON.parse(readFileSync(p, 'utf8')) as { files: Entry[] }).files),
+  files: manifestPaths
+    .flatMap((p) => (JSON.parse(readFileSync(p, 'utf8')) as { files: Entry[] }).files)
+    .filter((e) => halfArg === 'all' || halfOf(e) === halfArg),
 };
+console.log(
+  `half: ${halfArg} (${manifest.files.length} rows of ` +
+    `${new Set(manifest.files.map((e) => e.repository ?? e.package)).size} repositories or packages)`,
+);
 
 function bytesOf(e: Entry): Uint8Array | undefined {
   if (e.source === 'debian') return existsSync(e.path) ? readFileSync(e.path) : undefined;

@@ -180,6 +180,32 @@ def _globals(data):
     return mods
 
 
+# torch.save's legacy (non-zip) format: four pickles in a row (the magic number, the protocol version, the system
+# info, the object), then the storages' raw bytes. The first pickle names nothing; the fourth holds the names.
+LEGACY_TORCH = b"\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"
+
+
+def _legacy_torch_globals(data):
+    """The module names of a legacy torch.save file's four pickles (read with pickletools, never loaded)."""
+    import pickletools
+
+    mods, pos = set(), 0
+    for _ in range(4):
+        mods |= _globals(data[pos:])
+        end = None
+        try:
+            for op, _, at in pickletools.genops(data[pos:]):
+                if op.name == "STOP":
+                    end = at
+                    break
+        except Exception:  # noqa: BLE001 - a truncated stream: what was read so far
+            break
+        if end is None:
+            break
+        pos += end + 1
+    return mods
+
+
 def _modules(data, kind):
     """The modules a file's pickles name (zip members ending in .pkl, a .npy object array's pickle, a compressed
     stream's content), read without loading anything."""
@@ -208,7 +234,7 @@ def _modules(data, kind):
     if kind == "compressed":
         return _globals(_content(data))
     if kind == "pickle":
-        return _globals(data)
+        return _legacy_torch_globals(data) if data.startswith(LEGACY_TORCH) else _globals(data)
     return set()
 
 
@@ -477,10 +503,21 @@ def write_public(mirror):
         if os.path.exists(out):
             with open(out, encoding="utf-8") as fh:
                 shas |= {f["sha256"] for f in json.load(fh)["files"]}
+    # A project without a mirror here keeps the rows already listed for it (its pinned commits do not move), so the
+    # manifest can grow by fetching only the projects added to PUBLIC_LIST.
+    listed = {}
+    if os.path.exists(PUBLIC_OUT):
+        with open(PUBLIC_OUT, encoding="utf-8") as fh:
+            for f in json.load(fh)["files"]:
+                listed.setdefault(f["repository"], []).append(f)
     files, missing = [], []
     for repo in public_repositories():
         if not os.path.isdir(os.path.join(mirror, repo.replace("/", "+"), "repo")):
             missing.append(repo)
+            for f in listed.get(repo, []):
+                if f["sha256"] not in shas:
+                    shas.add(f["sha256"])
+                    files.append(f)
             continue
         found = [f for f in from_public_repo(repo, mirror) if f["sha256"] not in shas]
         if len(found) > PUBLIC_PER_REPO:
@@ -493,7 +530,7 @@ def write_public(mirror):
                 shas.add(f["sha256"])
                 files.append(f)
     if missing:
-        print(f"skipped {len(missing)} without a mirror: {' '.join(missing)}", file=sys.stderr)
+        print(f"{len(missing)} without a mirror, their listed rows kept: {' '.join(missing)}", file=sys.stderr)
     with open(PUBLIC_OUT, "w", encoding="utf-8") as fh:
         # The standard library's top-level names this manifest's scope was read with: the test applies them to the
         # names Sentinel itself reads (a joblib file's names past its first array are not read by pickletools here).

@@ -1,16 +1,18 @@
-// Where the tests that read third-party files find git mirrors of the repositories those files come from, and the
-// skip reason they give when none is there: the repositories by name and a plain `git clone --mirror` to get them.
+// Tests that read third-party files through a manifest (repository, commit, path, sha256) find them in git mirrors
+// that are never committed: <SENTINEL_MIRRORS>/<owner>+<name>/repo. When none is present the test skips with this
+// message, which names the repositories and the plain git commands that bring them.
+export const MIRRORS = process.env.SENTINEL_MIRRORS ?? '/work/.mirror';
 
-/** The folder of `<owner>+<name>/repo` git mirrors. */
-export const MIRRORS = process.env['SENTINEL_MIRRORS'] ?? '/work/.mirror';
+/** Shown names at most; the rest are counted and found in the manifest's `repository` fields. */
+const SHOWN = 12;
 
-/** `no … present: clone … (a, b, c and N more, listed in MANIFEST) …` for a skip. */
-export function mirrorSkipReason(what: string, repositories: readonly string[], manifest: string): string {
-  const repos = [...new Set(repositories)].sort();
-  const named = repos.slice(0, 4).join(', ') + (repos.length > 4 ? ` and ${repos.length - 4} more` : '');
+export function mirrorsAbsent(what: string, repos: Iterable<string>, manifest: string): string {
+  const all = [...new Set(repos)].sort();
+  const shown = all.slice(0, SHOWN).join(', ');
+  const more = all.length > SHOWN ? ` and ${all.length - SHOWN} more (the repository fields of ${manifest})` : '';
   return (
-    `no ${what} present: needs git mirrors of ${named} (listed in ${manifest}); get each with ` +
-    `git clone --mirror https://github.com/OWNER/NAME "$SENTINEL_MIRRORS/OWNER+NAME/repo" (SENTINEL_MIRRORS ` +
-    `defaults to ${MIRRORS})`
+    `${what}. The files are in the repositories ${shown}${more}. Bring each with ` +
+    `git clone --bare https://github.com/OWNER/NAME "$SENTINEL_MIRRORS/OWNER+NAME/repo" ` +
+    `(SENTINEL_MIRRORS defaults to ${MIRRORS})`
   );
 }

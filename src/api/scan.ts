@@ -111,6 +111,12 @@ export interface ScanOptions {
    */
   readonly cacheRoots?: readonly string[];
   /**
+   * Folders every local file the scan opens must lie in (a service's `--root`s): each open is checked on the opened
+   * descriptor, so a folder replaced by a link after a path was checked cannot lead the scan out. A file outside is
+   * reported (SCAN-INCOMPLETE), never read. Default: none beyond each walked folder.
+   */
+  readonly roots?: readonly string[];
+  /**
    * Globs of paths a directory walk leaves out (relative to the walked folder; a glob without `/` matches a name at
    * any depth), added to the policy's `exclude:`. Left-out entries are listed in `report.skipped`.
    */
@@ -345,6 +351,7 @@ async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): P
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
       ...(options.cacheRoots ? { cacheRoots: options.cacheRoots } : {}),
+      ...(options.roots ? { roots: options.roots } : {}),
       ...(options.sha256 === false ? { sha256: false } : {}),
       ...(board ? { onDigest: (c: ContentDigest) => board.add(c) } : {}),
       ...(shardDigests ? { shardDigests } : {}),

@@ -1,7 +1,7 @@
 // Files a loader reads beside the one scanned (joblib < 0.10's NDArrayWrapper: joblib.load calls
 // np.load(<folder>/<filename from the stream>, allow_pickle=True); gensim's SaveLoad.load unpickles
 // <file>.<attribute>.npy for each name in the loaded object's __scipys), scanned as that loader reads them.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { sideFileProblem } from '../analyzers/model/side-file-path.js';
 import type { CompanionFact, PickleRun } from '../analyzers/pickle/facts.js';
@@ -9,11 +9,14 @@ import { errorMessage } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
 import { child } from '../core/location.js';
 import { FileSource, MemorySource, type ByteSource } from '../sources/byte-source.js';
+import { ConfinementError, type Confinement } from '../sources/confine.js';
 
 /** What the per-file scan offers: its limits, whether the file is on disk, and scanning a nested unit. */
 export interface CompanionHost {
   readonly limits: Limits;
   readonly onDisk: boolean;
+  /** Where the scanned file had to lie (its walked folder, a service's roots); undefined: a file named alone. */
+  readonly confine?: Confinement | undefined;
   unit(src: ByteSource, depth: number): Promise<void>;
 }
 
@@ -70,15 +73,20 @@ export async function scanCompanion(
   const optional = c.reads === 'gensim-sibling';
   if (depth > 0 || src.location.chain.length !== 1 || !scan.onDisk)
     return optional ? undefined : fail('the file beside it is not in this scan');
-  const path = join(dirname(src.location.chain[0]!), name);
+  const folder = dirname(src.location.chain[0]!);
+  const path = join(folder, name);
   if (optional && !existsSync(path)) return;
   let opened: FileSource | undefined;
   let bytes: Uint8Array;
   try {
-    opened = new FileSource(child(src.location, `companion:${name}`), path);
+    // Held to the folders the scanned file was held to; a file named alone, to its own folder: a link beside it
+    // leading elsewhere is reported, not read (the walk of that folder would not follow it either).
+    const within: Confinement = scan.confine?.length ? scan.confine : [[realpathSync.native(folder)]];
+    opened = new FileSource(child(src.location, `companion:${name}`), path, { within });
     if (opened.size > scan.limits.maxEntryBytes) return fail(`the file is larger than maxEntryBytes`);
     bytes = opened.readWhole();
   } catch (e) {
+    if (e instanceof ConfinementError) return fail(`the file beside it is not read: ${e.message}`);
     return fail(`the file could not be read (${errorMessage(e)}); when it is present, the loader unpickles it`);
   } finally {
     opened?.close();

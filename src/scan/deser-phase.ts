@@ -2,7 +2,7 @@
 // one module of a project. Files whose text names a deserializer, transport or serialized media type are analysed
 // in the per-file scan; after the walk the project grows on demand (callers of functions that reach a sink, modules
 // whose results feed one; bounded rounds) and the DESER rules run across the modules (analyzers/deser/).
-import { existsSync, lstatSync, readFileSync, readdirSync, type Dirent } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
 import type { CallSite, PythonModule } from '../analyzers/python/module-model.js';
@@ -25,6 +25,8 @@ import type { Finding } from '../core/finding.js';
 import { RuleContext, type CodeFact, type IncompleteFact } from '../rules/rule.js';
 import type { PostWalkInput } from './post-walk.js';
 import type { JobMember } from './scan-plan.js';
+import { FileSource } from '../sources/byte-source.js';
+import type { Confinement } from '../sources/confine.js';
 
 /**
  * Bounds of growing a project: rounds (each one more hop across files), modules loaded on demand per scan target,
@@ -106,7 +108,7 @@ export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
   const out: Finding[] = [];
   for (const [root, g] of groups) {
     const from = isInstalledPackages(root) ? [...g.tops].sort().map((t) => join(root, t)) : [root];
-    const cut = g.reach ? addProjectModules(root, from, g.entries) : undefined;
+    const cut = g.reach ? addProjectModules(root, from, g.entries, input.confine) : undefined;
     out.push(...(await runTarget(root, g.entries, input.rules, cut, g.reach)));
   }
   return out;
@@ -183,6 +185,7 @@ function addProjectModules(
   root: string,
   from: readonly string[],
   entries: Entry[],
+  confine: Confinement | undefined,
 ): { limit: string; files: string[] } | undefined {
   const have = new Set(entries.map((e) => e.rel));
   const target: ScanTarget = { arg: root, abs: root, isDirectory: true };
@@ -215,7 +218,15 @@ function addProjectModules(
       added++;
       have.add(rel);
       // Its size is looked up when the file is first read (most project files never are).
-      const member: JobMember = { index: -1, path: p, stable: rel, target, size: UNKNOWN_SIZE };
+      // Held to the scan's roots, and opened without following a link (the listing saw a plain file).
+      const member: JobMember = {
+        index: -1,
+        path: p,
+        stable: rel,
+        target,
+        size: UNKNOWN_SIZE,
+        ...(confine ? { confine, noFollow: true } : {}),
+      };
       entries.push({ member, module: undefined, rel, named: false });
     }
   }
@@ -251,7 +262,7 @@ async function runTarget(
       if (cut.files.length < 5 && !cut.files.includes(e.rel)) cut.files.push(e.rel);
       return undefined;
     }
-    const text = readText(e.member.path);
+    const text = readText(e.member);
     work += e.member.size;
     stats.workBytes += e.member.size;
     return text;
@@ -884,14 +895,26 @@ function localise(s: CodeSignal, byStable: ReadonlyMap<string, Entry>, test: boo
   };
 }
 
-function readText(path: string): string | undefined {
+/**
+ * A module's text, read through the confined open (sources/confine.ts): a walked file held to its walk's folders, a
+ * module the project adds held to the scan's roots and opened without following a link (the listing saw a file).
+ */
+function readText(m: JobMember): string | undefined {
+  let src: FileSource | undefined;
   try {
-    const b = readFileSync(path);
-    if (b.length > MAX_DEMAND_BYTES) return undefined;
+    src = new FileSource(
+      { chain: [m.path] },
+      m.bytesPath ?? m.path,
+      m.confine ? { within: m.confine, ...(m.noFollow ? { noFollow: true } : {}) } : undefined,
+    );
+    if (src.size > MAX_DEMAND_BYTES) return undefined;
+    const b = src.readWhole();
     const d = decodePythonSource(b);
     return d.ok ? d.text : undefined;
   } catch {
     return undefined;
+  } finally {
+    src?.close();
   }
 }
 
@@ -1043,7 +1066,7 @@ function identifierPostings(
   });
   const namesIn = (i: number, asked: ReadonlyMap<string, readonly (readonly string[])[]>): Set<string> => {
     const found = new Set<string>();
-    const text = indexed.has(i) ? readText(entries[i]!.member.path) : undefined;
+    const text = indexed.has(i) ? readText(entries[i]!.member) : undefined;
     if (text === undefined) return found;
     const known = new Map<string, boolean>();
     const has = (id: string): boolean => {

@@ -32,6 +32,7 @@ import {
 } from '../rules/rule.js';
 import type { AllowEntry } from '../rules/data/allowlist.js';
 import { FileSource, MemorySource, readAll, type ByteSource, type WholeFile } from '../sources/byte-source.js';
+import { realRoots, type Confinement } from '../sources/confine.js';
 import {
   digestBytes,
   digestFile,
@@ -87,6 +88,11 @@ export interface EngineOptions {
   readonly jobs?: number;
   /** Model-cache roots (HF_HOME, HF_HUB_CACHE): symlinks under a scan path inside one are followed within it. */
   readonly cacheRoots?: readonly string[];
+  /**
+   * Folders every file the scan opens must lie in (a service's roots), checked on each opened descriptor
+   * (sources/confine.ts) — the walked files, the files read beside them. Default: none beyond the walked folders.
+   */
+  readonly roots?: readonly string[];
   /**
    * Remote targets already resolved (listed and probed), by the scan argument that names them; they are scanned on
    * the calling thread through range requests (remote-scan.ts).
@@ -194,10 +200,12 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   const t0 = Date.now();
   let setup = scanSetupOf(opts);
   opts.signal?.throwIfAborted();
+  const confineTo = opts.roots ? realRoots(opts.roots) : undefined;
   const walkOpts: WalkOptions = {
     ...opts.walk,
     ...(opts.walk?.respectGitignore ? { gitignore: loadIgnore() } : {}),
     ...(opts.cacheRoots ? { cacheRoots: opts.cacheRoots } : {}),
+    ...(confineTo ? { confineTo } : {}),
   };
   const remote = opts.remote;
   const items = remote
@@ -272,7 +280,8 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   }
   for (const phase of POST_WALK_PHASES) {
     if (!phase.wanted(scanner.rules)) continue;
-    out.findings.push(...(await phase.run({ files, rules: scanner.rules, limits: scanner.limits })));
+    const input = { files, rules: scanner.rules, limits: scanner.limits };
+    out.findings.push(...(await phase.run(confineTo ? { ...input, confine: [confineTo] } : input)));
   }
   return {
     ...out,
@@ -284,6 +293,12 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
     scannedOnWorkers,
     ...(readsBeside.length ? { readsBeside } : {}),
   };
+}
+
+/** How a walked file is opened: inside the walk's confinement, without following a link where the walk saw none. */
+function openedAs(m: JobMember): { within?: Confinement; noFollow?: boolean } | undefined {
+  if (!m.confine) return undefined;
+  return m.noFollow ? { within: m.confine, noFollow: true } : { within: m.confine };
 }
 
 /** The part of the options a FileScanner needs (plain data: it also goes to worker threads). */
@@ -320,12 +335,14 @@ export async function scanReadFile(
     stable: basename(abs),
     target: { arg: read.path, abs, isDirectory: false },
     size: read.opened.size,
+    ...(read.confine ? { confine: read.confine } : {}),
   };
   const outcome = await scanner.scanRead(member, read, o.sha256, o.signal);
   const findings = [...outcome.findings];
   for (const phase of POST_WALK_PHASES) {
     if (!phase.wanted(scanner.rules)) continue;
-    findings.push(...(await phase.run({ files: [{ member, outcome }], rules: scanner.rules, limits: scanner.limits })));
+    const input = { files: [{ member, outcome }], rules: scanner.rules, limits: scanner.limits };
+    findings.push(...(await phase.run(read.confine ? { ...input, confine: read.confine } : input)));
   }
   return {
     findings,
@@ -489,7 +506,7 @@ export class FileScanner {
   ): Promise<{ outcome: FileOutcome; keys: readonly string[] }> {
     const ctx = new RuleContext(m.target, m.stable);
     const loc: Location = { chain: [m.path] };
-    const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe, signal, true);
+    const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe, signal, true, m.confine);
     const errors: ScanError[] = [];
     let src: OpenedSource | undefined;
     let digest: string | undefined;
@@ -497,7 +514,7 @@ export class FileScanner {
     let content: ContentDigest | undefined;
     try {
       const remote = pre ? undefined : this.remote?.files.get(m.path);
-      const local = remote || pre ? undefined : new FileSource(loc, m.bytesPath ?? m.path);
+      const local = remote || pre ? undefined : new FileSource(loc, m.bytesPath ?? m.path, openedAs(m));
       src = pre ? undefined : (local ?? this.remote!.open(loc, remote!));
       // A remote file the scan judges by its head (a tokenizers file) is not read whole: the rest would be fetched
       // for nothing. A local one is read whole all the same (one read, and its SHA-256 for the inventory).
@@ -553,7 +570,7 @@ export class FileScanner {
     const deadline = Date.now() + this.limits.maxFileSeconds * 1000;
     let opened: Stats;
     try {
-      const src = new FileSource({ chain: [m.path] }, m.bytesPath ?? m.path);
+      const src = new FileSource({ chain: [m.path] }, m.bytesPath ?? m.path, openedAs(m));
       opened = src.openedStat();
       src.close();
     } catch {
@@ -802,6 +819,8 @@ class FileScan {
     private readonly signal?: AbortSignal,
     /** True when post-walk phases run after this scan (scanPaths; not scanBytes). */
     private readonly postWalk = false,
+    /** Where the scanned file had to lie when opened: files read beside it are held to the same folders. */
+    readonly confine?: Confinement,
   ) {
     this.deadline = Date.now() + limits.maxFileSeconds * 1000;
   }

@@ -5,6 +5,7 @@
 import type { Limits } from '../core/limits.js';
 import type { Finding } from '../core/finding.js';
 import type { Rule } from '../rules/rule.js';
+import type { Confinement } from '../sources/confine.js';
 import type { FileOutcome } from './file-outcome.js';
 import type { JobMember } from './scan-plan.js';
 import { MODEL_FOLDER_PHASE } from './model-folder-summary.js';
@@ -20,6 +21,8 @@ export interface PostWalkInput {
   /** The rules selected for this scan. */
   readonly rules: readonly Rule[];
   readonly limits: Limits;
+  /** Folders a phase's own reads must lie in (a service's roots; sources/confine.ts). Default: none. */
+  readonly confine?: Confinement;
 }
 
 export interface PostWalkPhase {

@@ -4,6 +4,7 @@
 // the same base name share a scan. A hub blob that a snapshot link names is reported under the snapshot path only.
 import { basename, resolve, sep } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
+import type { Confinement } from '../sources/confine.js';
 import { isCacheBlob } from '../sources/model-cache.js';
 import type { WalkItem } from '../sources/walker.js';
 
@@ -17,6 +18,10 @@ export interface JobMember {
   readonly size: number;
   /** The path's bytes when a name in it is not UTF-8 (read by these; `path` shows them escaped). */
   readonly bytesPath?: Uint8Array;
+  /** Where the file must lie when opened (the walk's confinement, sources/confine.ts). */
+  readonly confine?: Confinement;
+  /** The walk found a plain file (not a symbolic link) at the path: it is opened without following a link there. */
+  readonly noFollow?: boolean;
 }
 
 /** One file's content to scan; `members[0]` is scanned, the others get its outcome re-targeted. Plain data. */
@@ -53,6 +58,8 @@ export function planScan(items: readonly WalkItem[]): ScanPlan {
       target: it.target,
       size: it.size,
       ...(it.bytesPath ? { bytesPath: it.bytesPath } : {}),
+      ...(it.confine ? { confine: it.confine } : {}),
+      ...(it.confine && !it.linked && it.target.isDirectory ? { noFollow: true } : {}),
     };
     if (it.id === undefined) {
       jobs.push({ members: [member] });

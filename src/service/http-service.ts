@@ -112,6 +112,8 @@ export function createScanService(o: ServiceOptions): ScanService {
     ...(o.policy ? { policy: o.policy } : {}),
     ...(o.limits ? { limits: o.limits } : {}),
     ...(rules?.length ? { rules } : {}),
+    // Every file a scan opens is checked against the roots on its opened descriptor (sources/confine.ts).
+    roots: o.roots,
     jobs: o.jobs ?? 1,
     signal,
   });
@@ -119,6 +121,7 @@ export function createScanService(o: ServiceOptions): ScanService {
   // Scans run on worker threads, one per running scan, so that a large one never holds this event loop; where
   // threads cannot start, here.
   const threads = new ScanThreads(o.maxRunning ?? 2, {
+    roots: o.roots,
     ...(o.policy ? { policy: o.policy } : {}),
     ...(o.limits ? { limits: o.limits } : {}),
     ...(o.jobs !== undefined ? { jobs: o.jobs } : {}),

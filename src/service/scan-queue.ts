@@ -12,7 +12,7 @@
 // under `<queue>:rules:<digest>`) instead of carrying it; waitForResults puts the list back. A target that fails
 // every attempt goes to a dead-letter queue and leaves a failed result, so a waiting submitter always ends.
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { Job, Queue, QueueEvents, Worker, type Job as BullJob, type Worker as BullWorker } from 'bullmq';
@@ -20,6 +20,7 @@ import { Redis, type Redis as RedisClient } from 'ioredis';
 import { loadPolicy, type PolicyText } from '../api/load-policy.js';
 import { factsScanner, type ScanFacts } from '../api/scan.js';
 import { readWholeFile, type WholeFile } from '../sources/byte-source.js';
+import { openConfined, realRoots, type Confinement } from '../sources/confine.js';
 import { isoUtc } from '../core/iso-time.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
 import { digestBytes, useNodeCryptoForSmallDigests } from '../sources/file-digest.js';
@@ -480,8 +481,8 @@ export async function warmUp(scans: number): Promise<void> {
 }
 
 /** Hashes a regular file with synchronous reads (cheaper than thread-pool round trips for the small files of a job). */
-function sha256File(path: string): string | undefined {
-  const fd = openSync(path, 'r');
+function sha256File(path: string, within?: Confinement): string | undefined {
+  const fd = openConfined(path, within);
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return undefined;
@@ -506,9 +507,9 @@ function cachedResult(stored: string): ScanJobResult | undefined {
 }
 
 /** A local target read whole for its hash and its scan (one open and one read), or undefined: scanned as a path. */
-function readSmall(path: string): WholeFile | undefined {
+function readSmall(path: string, within?: Confinement): WholeFile | undefined {
   try {
-    return readWholeFile(path, BATCH_FILE_BYTES);
+    return readWholeFile(path, BATCH_FILE_BYTES, within);
   } catch {
     return undefined; // not a regular file, or unreadable: the scan of the path reports what it is
   }
@@ -638,6 +639,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       todo = todo.filter((_, i) => have[i] === null);
     }
     const outs: Outcome[] = [];
+    const within: Confinement = [realRoots(o.roots)];
     const failed: { k: number; error: Error }[] = [];
     const settings = createHash('sha256')
       .update(JSON.stringify([d.rules ?? [], d.policy?.text ?? '']))
@@ -649,7 +651,11 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     try {
       policy = d.policy ? await loadPolicy(d.policy) : undefined;
       // Options checked and resolved once for the job's targets.
-      scan = await factsScanner({ ...(policy ? { policy } : {}), ...(d.rules?.length ? { rules: d.rules } : {}) });
+      scan = await factsScanner({
+        roots: o.roots,
+        ...(policy ? { policy } : {}),
+        ...(d.rules?.length ? { rules: d.rules } : {}),
+      });
     } catch (e) {
       setupError = e as Error;
     }
@@ -682,14 +688,16 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       let read: WholeFile | undefined;
       let sha: string | undefined;
       if (!/^[a-z]+:\/\//i.test(target)) {
-        read = readSmall(path);
+        // Opened inside the roots, checked on the opened descriptor (sources/confine.ts): a folder replaced by a link
+        // since the guard looked is refused here, and again by the scan of the path.
+        read = readSmall(path, within);
         if (!read && d.targets.length > 1) {
           moved.push(k);
           continue;
         }
         try {
           // Bytes that changed while they were read are scanned (and reported so), not looked up.
-          sha = read ? (read.changed === undefined ? digestBytes(read.bytes) : undefined) : sha256File(target);
+          sha = read ? (read.changed === undefined ? digestBytes(read.bytes) : undefined) : sha256File(target, within);
         } catch {
           sha = undefined;
         }

@@ -55,6 +55,7 @@ export function serveScanThread(): void {
       current = { id: m.id, abort, ...(feed ? { feed } : {}) };
       const inputs: ScanInput[] = m.inputs.map((i) => (typeof i === 'string' ? i : { name: i.upload, stream: feed! }));
       void scan(inputs, {
+        ...(setup.roots ? { roots: setup.roots } : {}),
         ...(setup.policy ? { policy: setup.policy } : {}),
         ...(setup.limits ? { limits: setup.limits } : {}),
         ...(m.rules?.length ? { rules: m.rules } : {}),

@@ -15,6 +15,8 @@ import { workerEntry } from '../scan/worker-pool.js';
 
 /** What every scan of the service shares (sent once to each thread). */
 export interface ThreadSetup {
+  /** The service's roots: every file a scan opens must lie in one (sources/confine.ts). */
+  readonly roots?: readonly string[];
   readonly policy?: Policy;
   readonly limits?: Partial<Limits>;
   /** Files scanned at once on worker threads within one scan. */

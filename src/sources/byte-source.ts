@@ -1,17 +1,9 @@
 // One byte-source interface for files on disk and for entries inside containers (stored slices or
 // decompressed buffers). Reads are synchronous and random-access; nothing is copied unless needed.
-import {
-  closeSync,
-  constants as fsConstants,
-  fstatSync,
-  openSync,
-  read,
-  readSync,
-  statSync,
-  type Stats,
-} from 'node:fs';
+import { closeSync, fstatSync, read, readSync, statSync, type Stats } from 'node:fs';
 import { UnsupportedError } from '../core/errors.js';
 import type { Location } from '../core/location.js';
+import { openConfined, type Confinement } from './confine.js';
 
 export interface ByteSource {
   readonly location: Location;
@@ -79,7 +71,8 @@ export class SliceSource implements ByteSource {
 /**
  * A file on disk, read with positioned reads; never mapped or loaded whole. Only regular files open: the open never
  * blocks (a FIFO swapped in after the walk looked at the path is refused, not waited on), and `changed()` tells
- * whether the file on disk is no longer the one whose size was taken at open.
+ * whether the file on disk is no longer the one whose size was taken at open. With a confinement, the opened file is
+ * checked to lie inside its folders before anything is read (sources/confine.ts).
  */
 export class FileSource implements ByteSource {
   readonly size: number;
@@ -90,8 +83,10 @@ export class FileSource implements ByteSource {
     readonly location: Location,
     /** A string, or the path's bytes when a name in it is not UTF-8. */
     private readonly path: string | Uint8Array,
+    /** Folders the opened file must lie in, and whether the last name may be a symbolic link. */
+    confine?: { readonly within?: Confinement; readonly noFollow?: boolean },
   ) {
-    this.fd = openSync(path as string | Buffer, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    this.fd = openConfined(path, confine?.within, confine?.noFollow ? { noFollow: true } : {});
     try {
       this.opened = fstatSync(this.fd);
       if (!this.opened.isFile()) throw new UnsupportedError(`${notRegular(this.opened)}: not read`, 'not-a-file');
@@ -211,6 +206,8 @@ export function notRegular(st: Stats): string {
  */
 export interface WholeFile {
   readonly path: string;
+  /** The folders the file was confined to when it was opened (its companions are held to them too). */
+  readonly confine?: Confinement;
   readonly bytes: Uint8Array;
   readonly opened: Stats;
   readonly changed?: string;
@@ -218,15 +215,21 @@ export interface WholeFile {
 
 /**
  * Reads a regular file of at most `maxBytes` whole, the way a scan opens one (FileSource: never blocks, regular files
- * only). Undefined when the path is larger; throws what opening or reading throws (not a regular file, missing).
+ * only, inside `confine` when given). Undefined when the path is larger; throws what opening or reading throws (not a regular file, missing).
  */
-export function readWholeFile(path: string, maxBytes: number): WholeFile | undefined {
-  const src = new FileSource({ chain: [path] }, path);
+export function readWholeFile(path: string, maxBytes: number, confine?: Confinement): WholeFile | undefined {
+  const src = new FileSource({ chain: [path] }, path, confine?.length ? { within: confine } : undefined);
   try {
     if (src.size > maxBytes) return undefined;
     const bytes = src.readWhole();
     const changed = src.changed();
-    return { path, bytes, opened: src.openedStat(), ...(changed !== undefined ? { changed } : {}) };
+    return {
+      path,
+      bytes,
+      opened: src.openedStat(),
+      ...(changed !== undefined ? { changed } : {}),
+      ...(confine?.length ? { confine } : {}),
+    };
   } finally {
     src.close();
   }

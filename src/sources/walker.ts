@@ -7,6 +7,7 @@ import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
 import { notRegular } from './byte-source.js';
+import type { Confinement } from './confine.js';
 import { isInside, snapshotBlobsDir } from './model-cache.js';
 import { WalkFilter, type WalkFilterOptions } from './walk-filter.js';
 
@@ -23,6 +24,11 @@ export type WalkItem =
       readonly linked: boolean;
       /** The path's bytes when a name in it is not UTF-8 (`path` then shows those bytes escaped as \\xNN). */
       readonly bytesPath?: Uint8Array;
+      /**
+       * Where the file must lie when it is opened (the walked folder's real path, or the one place a followed cache
+       * link was checked to lead; a service's roots): checked on the opened descriptor (sources/confine.ts).
+       */
+      readonly confine?: Confinement;
     }
   | {
       readonly kind: 'skipped';
@@ -55,6 +61,11 @@ export interface WalkOptions extends WalkFilterOptions {
    * are followed. Hub snapshot links into their own repository's blobs/ are followed without it.
    */
   readonly cacheRoots?: readonly string[];
+  /**
+   * Real paths of the folders every file of the scan must lie in (a service's roots): each file item carries them,
+   * and the open checks them on the opened descriptor. Default: none (the walked folder still confines its files).
+   */
+  readonly confineTo?: readonly string[];
 }
 
 function identity(st: Stats): string | undefined {
@@ -145,6 +156,7 @@ function cacheFollows(link: string, real: string, roots: readonly string[]): boo
 /** Yields every file under the given targets. Errors become items, never exceptions. */
 export function* walk(args: readonly string[], opts: WalkOptions = {}): Generator<WalkItem> {
   const cacheRoots = (opts.cacheRoots ?? []).map((r) => realOrUndefined(resolve(r))).filter((r) => r !== undefined);
+  const outer: Confinement = opts.confineTo ? [opts.confineTo] : [];
   for (const arg of args) {
     const abs = resolve(arg);
     let st;
@@ -178,6 +190,7 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
         size: st.size,
         ...(id ? { id } : {}),
         linked: false,
+        ...(outer.length ? { confine: outer } : {}),
       };
       continue;
     }
@@ -185,6 +198,8 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
     const roots = cacheRoots.filter((r) => isInside(r, rootReal));
     const filter = new WalkFilter(abs, opts);
     const seenDirs = new Set<string>([rootReal]);
+    // Files of the walked folder are opened only inside it (and inside the outer roots); one array for all of them.
+    const inRoot: Confinement = [[rootReal], ...outer];
     // Each directory to list: its shown relative path, and the path to read it by (bytes once a name on the way is
     // not UTF-8: such names are read by their bytes and shown escaped).
     const stack: { rel: string; fs: string | Buffer }[] = [{ rel: '', fs: abs }];
@@ -241,6 +256,7 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
         let size = ls.size;
         let id = identity(ls);
         const linked = ls.isSymbolicLink();
+        let confine = inRoot;
         if (linked) {
           let real: string;
           try {
@@ -249,15 +265,19 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
             yield { kind: 'skipped', path: shown, stable: rel, target, reason: 'dangling symlink' };
             continue;
           }
-          if (!isInside(rootReal, real) && !cacheFollows(full, real, roots)) {
-            yield {
-              kind: 'skipped',
-              path: shown,
-              stable: rel,
-              target,
-              reason: `symlink points outside the scan root (${real})`,
-            };
-            continue;
+          if (!isInside(rootReal, real)) {
+            if (!cacheFollows(full, real, roots)) {
+              yield {
+                kind: 'skipped',
+                path: shown,
+                stable: rel,
+                target,
+                reason: `symlink points outside the scan root (${real})`,
+              };
+              continue;
+            }
+            // A cache link followed out of the walked folder: to the one file it was checked to lead to.
+            confine = [[rootReal, real], ...outer];
           }
           let st2: Stats;
           try {
@@ -286,6 +306,7 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
             ...(id ? { id } : {}),
             linked,
             ...(bytesPath ? { bytesPath } : {}),
+            confine,
           };
         else
           yield {

@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import { CorruptError, UnsupportedError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
-import { decompress, sniffCodec, sniffJoblibCompression, type Codec } from '../../formats/compression/index.js';
+import { decompress, sniffCodecIn, sniffJoblibCompression, type Codec } from '../../formats/compression/index.js';
 import { looksLikeNpy } from '../../formats/npy/header.js';
 import { looksLikeTar } from '../../formats/tar/index.js';
 import { looksLikeZip, readZip } from '../../formats/zip/index.js';
@@ -46,7 +46,8 @@ async function read(src: ByteSource, limits: Limits): Promise<TensorInput> {
     throw new UnsupportedError('a zip archive that is neither a torch checkpoint nor an .npz', 'zip');
   }
   if (looksLikeNpy(head)) return readNpy(src);
-  const codec = sniffCodec(head) ?? (head[0] === 0x5a && head[1] === 0x46 ? sniffJoblibCompression(head) : undefined);
+  const codec =
+    sniffCodecIn(head, src) ?? (head[0] === 0x5a && head[1] === 0x46 ? sniffJoblibCompression(head) : undefined);
   if (codec) {
     if (src.size > limits.maxEntryBytes)
       throw new UnsupportedError(`a ${codec} stream larger than maxEntryBytes (${limits.maxEntryBytes})`, codec);

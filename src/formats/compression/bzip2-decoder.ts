@@ -129,7 +129,7 @@ export class Bzip2Decoder {
     const j = i - this.winBase;
     if (j >= 0 && j < this.win.length) return this.win[j]!;
     if (i < 0 || i >= this.length) return 0;
-    this.win = this.input.view(i, this.input.step);
+    this.win = this.input.chunk(i);
     this.winBase = i;
     return this.win[0]!;
   }

@@ -20,6 +20,13 @@ export interface CompressedInput {
    * (windows are never written over). Callers bound `n` (a block, a header); larger than a window costs a copy.
    */
   view(pos: number, n: number): Uint8Array;
+  /**
+   * Bytes from `pos` on, as many as are at hand without reading (the rest of the current window), at most `max`; a
+   * fresh window at `pos` when `pos` lies outside it. Empty only at or past the end. Forward scans read through
+   * this: each input byte is then read once, however many streams, members or frames the scan crosses (a view of a
+   * whole window's length at an arbitrary position would read a new window every time).
+   */
+  chunk(pos: number, max?: number): Uint8Array;
   /** The first position ≥ `from` holding `value`, or -1. */
   indexOf(value: number, from: number): number;
 }
@@ -52,6 +59,9 @@ class MemoryInput implements CompressedInput {
   view(pos: number, n: number): Uint8Array {
     const from = Math.max(0, Math.min(pos, this.length));
     return this.whole.subarray(from, Math.min(this.length, from + Math.max(0, n)));
+  }
+  chunk(pos: number, max = Infinity): Uint8Array {
+    return this.view(pos, Math.min(max, this.length));
   }
   indexOf(value: number, from: number): number {
     return from >= this.length ? -1 : this.whole.indexOf(value, Math.max(0, from));
@@ -93,9 +103,17 @@ class WindowedInput implements CompressedInput {
     return this.win.subarray(0, to - from);
   }
 
+  chunk(pos: number, max = Infinity): Uint8Array {
+    if (pos < 0 || pos >= this.length || !(max > 0)) return new Uint8Array(0);
+    const i = pos - this.winStart;
+    if (i < 0 || i >= this.win.length) this.fill(pos, this.windowBytes);
+    const at = pos - this.winStart;
+    return this.win.subarray(at, Math.min(this.win.length, at + max));
+  }
+
   indexOf(value: number, from: number): number {
     for (let p = Math.max(0, from); p < this.length;) {
-      const chunk = this.view(p, this.windowBytes);
+      const chunk = this.chunk(p);
       const i = chunk.indexOf(value);
       if (i >= 0) return p + i;
       p += chunk.length;

@@ -66,6 +66,41 @@ export class MemorySink implements DeflateSink {
   }
 }
 
+/** Input and output sizes up to which a DEFLATE stream is inflated in one synchronous call (`smallStream`). */
+const SMALL_INPUT = 64 * 1024;
+const SMALL_OUTPUT = 256 * 1024;
+
+/**
+ * A stream that ends within SMALL_INPUT bytes (within the window at hand, or a window started where it starts) and inflates to at most
+ * SMALL_OUTPUT bytes, inflated in one synchronous call: its output and the input it used. Undefined for any other
+ * (larger, cut short by the window, corrupt): the caller streams it, which reports what it is. A file of many small
+ * members (gzip) is then read in time proportional to its size, not one stream set-up and thread-pool round trip
+ * per member.
+ */
+function smallStream(input: CompressedInput, at: number): { consumed: number; output: Uint8Array } | undefined {
+  const want = Math.min(SMALL_INPUT, input.step, input.length - at);
+  const first = inflateSmall(input.chunk(at, want));
+  if (first !== undefined) return first;
+  // Cut by the end of the window at hand: once more from a window started where the stream starts (read once on).
+  const rest = input.chunk(at, want);
+  return rest.length < want ? inflateSmall(input.view(at, want)) : undefined;
+}
+
+function inflateSmall(slice: Uint8Array): { consumed: number; output: Uint8Array } | undefined {
+  if (slice.length === 0) return undefined;
+  try {
+    // An output buffer about the size of a small stream's output, not node:zlib's 16 KiB default per call.
+    const chunkSize = Math.max(64, Math.min(SMALL_OUTPUT, slice.length * 8));
+    const r = zlib().inflateRawSync(slice, { info: true, maxOutputLength: SMALL_OUTPUT, chunkSize }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
+    return { consumed: r.engine.bytesWritten, output: r.buffer };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Output counted and dropped (the counting pass); `check(total)` throws when the total passes a limit. With `keepUpTo`,
  * the output chunks are kept while the total stays within it (`kept`; undefined once it passed).
@@ -90,7 +125,7 @@ export class CountingSink implements DeflateSink {
   async inflate(input: CompressedInput, at: number): Promise<InflateEnd> {
     const start = this.length;
     this.crc = 0;
-    const end = await streamInflateRaw(input, at, (chunk) => {
+    const onChunk = (chunk: Uint8Array): void => {
       this.check(this.length + chunk.length, this.length);
       this.length += chunk.length;
       this.crc = zlib().crc32(chunk, this.crc);
@@ -98,7 +133,10 @@ export class CountingSink implements DeflateSink {
       this.ends.keep(chunk, true);
       if (this.kept && this.length <= this.keepUpTo) this.kept.push(chunk);
       else this.kept = undefined;
-    });
+    };
+    const small = smallStream(input, at);
+    if (small && small.output.length) onChunk(small.output);
+    const end = small ? { kind: 'end' as const, consumed: small.consumed } : await streamInflateRaw(input, at, onChunk);
     if (this.length > start) this.segments.push({ at, length: this.length - start });
     return end;
   }

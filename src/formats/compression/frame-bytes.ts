@@ -30,7 +30,7 @@ export function skippableFrameEndIn(input: CompressedInput, pos: number): number
 export function crc32In(input: CompressedInput, from: number, to: number): number {
   let crc = 0;
   for (let p = from; p < to;) {
-    const part = input.view(p, Math.min(to - p, input.step));
+    const part = input.chunk(p, to - p);
     if (part.length === 0) break;
     crc = zlib().crc32(part, crc);
     p += part.length;

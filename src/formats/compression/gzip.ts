@@ -62,7 +62,7 @@ export async function decompressGzip(input: Uint8Array, opts: DecompressOptions)
 function skipZeros(input: CompressedInput, from: number): number {
   let p = from;
   while (p < input.length) {
-    const part = input.view(p, input.step);
+    const part = input.chunk(p);
     let i = 0;
     while (i < part.length && part[i] === 0) i++;
     p += i;

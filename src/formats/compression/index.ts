@@ -6,7 +6,7 @@ import type { Codec, DecompressOptions, DecompressResult } from './result.js';
 import { decompressZlib } from './zlib.js';
 
 export type { Codec, DecompressOptions, DecompressResult } from './result.js';
-export { sniffCodec } from './sniff.js';
+export { sniffCodec, sniffCodecIn } from './sniff.js';
 export { JOBLIB_PREFIXES, sniffJoblibCompression, type JoblibPrefix } from './joblib.js';
 
 /**

@@ -290,7 +290,6 @@ export function* lz4Chunks(raw: DecoderInput, notes: string[]): Chunks<number> {
       break;
     }
   }
-  if (skipped > 0) notes.push(`${skipped} skippable frame(s) skipped`);
   return frames;
 }
 

@@ -180,7 +180,7 @@ export class LzmaDecoder {
   private refill(): void {
     if (this.inPos >= this.inEnd) throw new CorruptError('input ends inside LZMA data', this.inEnd);
     const input = this.input!;
-    const view = input.view(this.inPos, Math.min(this.inEnd - this.inPos, input.step));
+    const view = input.chunk(this.inPos, this.inEnd - this.inPos);
     if (view.length === 0) throw new CorruptError('input ends inside LZMA data', this.inPos);
     this.buf = view;
     this.bufStart = this.inPos;

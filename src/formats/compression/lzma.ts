@@ -99,7 +99,7 @@ function* lzmaFamilyChunks(
 /** The first position at or after `pos` that does not hold a zero byte (the length when there is none). */
 function endOfZeros(input: CompressedInput, pos: number): number {
   for (let p = pos; p < input.length;) {
-    const part = input.view(p, input.step);
+    const part = input.chunk(p);
     let i = 0;
     while (i < part.length && part[i] === 0) i++;
     if (i < part.length || part.length === 0) return p + i;

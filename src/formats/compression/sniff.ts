@@ -1,5 +1,6 @@
 // Codec detection by magic bytes only (no decoding). Strong magics first; zlib and .lzma, whose
 // "magic" is a header that happens to be checkable, last and strictly.
+import { u32le } from './frame-bytes.js';
 import { aloneHeaderProblem } from './lzma-alone.js';
 import type { Codec } from './result.js';
 import { XZ_MAGIC } from './xz.js';
@@ -32,4 +33,35 @@ export function sniffCodec(head: Uint8Array): Codec | undefined {
   // whose first 13 bytes merely look like a header (an H2O MOJO tree file) is not an .lzma stream any loader reads.
   if (head.length >= 13 && aloneHeaderProblem(head, 0) === undefined && (head[13] ?? 0) === 0) return 'lzma';
   return undefined;
+}
+
+const LZ4_MAGIC = [0x04, 0x22, 0x4d, 0x18];
+/** Skippable frames looked through before the first other frame decides; past them the stream is read as zstd. */
+const MAX_SKIPPABLE_SNIFFED = 1 << 16;
+
+function isSkippable(b: Uint8Array): boolean {
+  return b.length >= 4 && (u32le(b, 0) & 0xfffffff0) >>> 0 === 0x184d2a50;
+}
+
+/**
+ * `sniffCodec`, and for a stream that starts with skippable frames (u32le 0x184D2A50..0x184D2A5F, u32le size, that
+ * many bytes: zstd(1), lz4(1), python-zstandard and python-lz4 skip them) the codec of the first frame after them:
+ * lz4 for an LZ4 frame, zstd otherwise (the zstd reader reports what follows when it is no zstd frame). Reads one
+ * 8-byte header per skippable frame, at most MAX_SKIPPABLE_SNIFFED of them.
+ */
+export function sniffCodecIn(
+  head: Uint8Array,
+  src: { read(offset: number, length: number): Uint8Array; readonly size: number },
+): Codec | undefined {
+  const c = sniffCodec(head);
+  if (c !== undefined || !isSkippable(head)) return c;
+  let pos = 0;
+  for (let n = 0; n < MAX_SKIPPABLE_SNIFFED; n++) {
+    const h = pos + 8 <= head.length ? head.subarray(pos, pos + 8) : src.read(pos, 8);
+    if (h.length < 8 || !isSkippable(h)) break;
+    pos += 8 + u32le(h, 4);
+    if (pos >= src.size) return 'zstd';
+  }
+  const next = pos + 4 <= head.length ? head.subarray(pos, pos + 4) : src.read(pos, 4);
+  return startsWith(next, LZ4_MAGIC) ? 'lz4' : 'zstd';
 }

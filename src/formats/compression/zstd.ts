@@ -222,7 +222,6 @@ export function* zstdChunks(raw: DecoderInput, notes: string[], limit: number): 
     }
     frames++;
   }
-  if (skipped > 0) notes.push(`${skipped} skippable frame(s) skipped`);
   return frames;
 }
 

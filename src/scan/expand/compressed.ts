@@ -7,13 +7,15 @@ import { CorruptError, LimitError } from '../../core/errors.js';
 import { child, layerSegment } from '../../core/location.js';
 import { InputReadError } from '../../formats/compression/compressed-input.js';
 import { decompressToSource } from '../../formats/compression/decompress-source.js';
-import { sniffCodec, sniffJoblibCompression, type Codec } from '../../formats/compression/index.js';
+import { sniffCodecIn, sniffJoblibCompression, type Codec } from '../../formats/compression/index.js';
+import type { ByteSource } from '../../sources/byte-source.js';
 import type { Expander } from './context.js';
 
 const WEAK: ReadonlySet<Codec> = new Set(['zlib', 'lzma']);
 
-function codecOf(head: Uint8Array): Codec | undefined {
-  const c = sniffCodec(head);
+function codecOf(head: Uint8Array, src: ByteSource): Codec | undefined {
+  // Skippable frames before a zstd or LZ4 frame are looked through, as the decoders skip them.
+  const c = sniffCodecIn(head, src);
   if (c) return c;
   // joblib < 0.10 wrote 'ZF' + hex length + zlib data.
   return head[0] === 0x5a && head[1] === 0x46 ? sniffJoblibCompression(head) : undefined;
@@ -21,9 +23,9 @@ function codecOf(head: Uint8Array): Codec | undefined {
 
 export const compressedExpander: Expander = {
   id: 'compressed',
-  detect: (head) => codecOf(head) !== undefined,
+  detect: (head, src) => codecOf(head, src) !== undefined,
   async expand(src, ctx) {
-    const codec = codecOf(src.read(0, 64))!;
+    const codec = codecOf(src.read(0, 64), src)!;
     if (src.size > ctx.limits.maxEntryBytes) {
       ctx.incomplete({
         location: src.location,

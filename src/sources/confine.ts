@@ -1,0 +1,134 @@
+// Root confinement: the one place a scan opens a file on disk. A path checked earlier (a service's target guard, the
+// folder walk, a companion file's name) may name another file by the time it is opened: a folder on the way replaced
+// by a symbolic link leads elsewhere. So the check that decides is made on the opened descriptor, after the open:
+// where the opened file lies (Linux: the kernel's own name for the descriptor, /proc/self/fd/N; elsewhere: the real
+// path of the path opened, accepted only when it names the same device and inode as the descriptor) must be inside
+// the allowed folders. Nothing is read before that check. See docs/root-confinement.md.
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
+
+/**
+ * Where a scan may read: groups of real folder paths; an opened file must lie inside (or be) one path of every group
+ * (a walked folder, and a service's roots). Plain data: it crosses to worker threads. Empty: no confinement.
+ */
+export type Confinement = readonly (readonly string[])[];
+
+/** A file refused because the file opened is not inside the folders the scan may read. */
+export class ConfinementError extends Error {
+  readonly code = 'outside-root';
+}
+
+/**
+ * Test seam: called with the path right before each confined open (a test replaces a folder with a link there, to
+ * make the swap between a check and the open deterministic). Unset in production.
+ */
+export const confineHooks: { beforeOpen?: (path: string | Uint8Array) => void } = {};
+
+const SLASH = 0x2f;
+
+/** `p` is `root` or lies under it (both absolute byte paths, no trailing separator except the root `/`). */
+function insideBytes(root: Buffer, p: Buffer): boolean {
+  if (root.length === 1 && root[0] === SLASH) return p.length > 0 && p[0] === SLASH;
+  if (p.length < root.length || !p.subarray(0, root.length).equals(root)) return false;
+  return p.length === root.length || p[root.length] === SLASH;
+}
+
+function trimmed(root: string): Buffer {
+  const b = Buffer.from(root);
+  let n = b.length;
+  while (n > 1 && b[n - 1] === SLASH) n--;
+  return b.subarray(0, n);
+}
+
+/** Where the open file `fd` (opened by `path`) lies, as a real path; undefined when that cannot be told. */
+function openedAt(fd: number, path: string | Uint8Array, procFd: boolean): Buffer | undefined {
+  if (procFd) {
+    try {
+      const p = readlinkSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' });
+      // A file removed since the open is named "<old path> (deleted)": its place cannot be told.
+      if (p.length && p[0] === SLASH && !p.toString('latin1').endsWith(' (deleted)')) return p;
+      return undefined;
+    } catch {
+      // No procfs mounted: the portable check below.
+    }
+  }
+  try {
+    const real = realpathSync.native(path as string | Buffer, { encoding: 'buffer' });
+    const a = statSync(real);
+    const b = fstatSync(fd);
+    // The real path names the opened file only when it is the same file (a swap back after the open is caught here).
+    return a.dev === b.dev && a.ino === b.ino ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const PROC_FD = process.platform === 'linux';
+
+/**
+ * Why the opened file `fd` is not inside `confine`, or undefined when it is. `procFd`: use the kernel's name for the
+ * descriptor (Linux); false takes the portable check (tests run both).
+ */
+export function confinementProblem(
+  fd: number,
+  path: string | Uint8Array,
+  confine: Confinement,
+  procFd = PROC_FD,
+): string | undefined {
+  if (!confine.length) return undefined;
+  const at = openedAt(fd, path, procFd);
+  if (at === undefined) return 'where the opened file lies could not be told: not read';
+  for (const group of confine) {
+    if (!group.some((root) => insideBytes(trimmed(root), at))) {
+      return 'the file opened lies outside the folders this scan may read (a link, or a folder replaced by a link, leads out): not read';
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Opens `path` for reading the way a scan opens a file (never blocks: a FIFO is not waited on) and checks the opened
+ * descriptor against `confine` before returning it. `noFollow`: the last name must not be a symbolic link (the walk
+ * saw a plain file there). Throws what the open throws, or a ConfinementError (the descriptor is closed then).
+ */
+export function openConfined(
+  path: string | Uint8Array,
+  confine: Confinement | undefined,
+  o: { readonly noFollow?: boolean } = {},
+): number {
+  const flags = fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | (o.noFollow ? fsConstants.O_NOFOLLOW : 0);
+  confineHooks.beforeOpen?.(path);
+  let fd: number;
+  try {
+    fd = openSync(path as string | Buffer, flags);
+  } catch (e) {
+    if (o.noFollow && (e as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new ConfinementError('the path became a symbolic link after it was listed: not followed');
+    }
+    throw e;
+  }
+  const why = confine?.length ? confinementProblem(fd, path, confine) : undefined;
+  if (why !== undefined) {
+    closeSync(fd);
+    throw new ConfinementError(why);
+  }
+  return fd;
+}
+
+/** The real paths of `roots` (each resolved once); a root that cannot be resolved confines to nothing. */
+export function realRoots(roots: readonly string[]): string[] {
+  return roots.map((r) => {
+    try {
+      return realpathSync.native(r);
+    } catch {
+      return '\0unresolved';
+    }
+  });
+}

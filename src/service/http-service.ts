@@ -11,6 +11,7 @@ import { scan, type ScanInput, type ScanOptions } from '../api/scan.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { Policy } from '../policy/policy.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
+import { ANY_ADDRESS, PUBLIC_ONLY } from '../sources/remote/egress.js';
 import { ServiceMetrics } from './metrics.js';
 import { ScanRegistry, type ScanRecord } from './scan-registry.js';
 import { ScanThreads } from './scan-threads.js';
@@ -100,6 +101,9 @@ export function createScanService(o: ServiceOptions): ScanService {
   const maxUpload = o.maxUploadBytes ?? limits.maxEntryBytes;
   const idleMs = o.uploadIdleMs ?? 30_000;
   const want = o.token !== undefined ? tokenDigest(o.token) : undefined;
+  // Every outbound connection of the service's scans: public addresses only unless private targets are allowed (the
+  // same rule as the target guard's, applied to every hop and connection).
+  const egress = o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY;
   const metrics = new ServiceMetrics();
   const registry = new ScanRegistry(o.maxRunning ?? 2, o.keepFinished ?? 10_000, {
     onEnd: (r, seconds) => metrics.ended(r, seconds),
@@ -113,6 +117,7 @@ export function createScanService(o: ServiceOptions): ScanService {
     ...(o.limits ? { limits: o.limits } : {}),
     ...(rules?.length ? { rules } : {}),
     jobs: o.jobs ?? 1,
+    remote: { egress },
     signal,
   });
 
@@ -122,6 +127,7 @@ export function createScanService(o: ServiceOptions): ScanService {
     ...(o.policy ? { policy: o.policy } : {}),
     ...(o.limits ? { limits: o.limits } : {}),
     ...(o.jobs !== undefined ? { jobs: o.jobs } : {}),
+    egress,
   });
   /** Runs a scan of paths/URLs, or of one upload (its bytes forwarded to the scan's thread as they arrive). */
   const runScan = (

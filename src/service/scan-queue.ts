@@ -24,6 +24,7 @@ import { isoUtc } from '../core/iso-time.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
 import { digestBytes, useNodeCryptoForSmallDigests } from '../sources/file-digest.js';
 import { factsKey, retargetFacts, reusableAt, storable } from './facts-cache.js';
+import { ANY_ADDRESS, PUBLIC_ONLY } from '../sources/remote/egress.js';
 import { guardTarget, TargetRefused } from './target-guard.js';
 import type { SignatureLookups } from '../scan/signature-phase.js';
 
@@ -649,7 +650,11 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     try {
       policy = d.policy ? await loadPolicy(d.policy) : undefined;
       // Options checked and resolved once for the job's targets.
-      scan = await factsScanner({ ...(policy ? { policy } : {}), ...(d.rules?.length ? { rules: d.rules } : {}) });
+      scan = await factsScanner({
+        ...(policy ? { policy } : {}),
+        ...(d.rules?.length ? { rules: d.rules } : {}),
+        remote: { egress: o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY },
+      });
     } catch (e) {
       setupError = e as Error;
     }

@@ -5,6 +5,7 @@ import { lookup } from 'node:dns/promises';
 import { lstatSync, realpathSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { addressClass } from '../sources/remote/egress.js';
 
 /** A target the service refuses, with the reason it gives the client (HTTP 400/403). */
 export class TargetRefused extends Error {
@@ -49,44 +50,12 @@ function realPathVia(abs: string, folders: Map<string, string>): string {
 
 const REMOTE = /^(hf|oci|https?):\/\//i;
 
-function ipv4Parts(a: string): number[] {
-  return a.split('.').map(Number);
-}
-
-/** The address is not publicly routable (loopback, private, link-local, CGNAT, multicast, reserved, …). */
+/**
+ * The address is not publicly routable (loopback, private, link-local, CGNAT, multicast, reserved, …): the egress
+ * policy's classification (sources/remote/egress.ts), the one every outbound connection of a scan is checked by.
+ */
 export function isNonPublicAddress(address: string): boolean {
-  const v = isIP(address);
-  if (v === 4) {
-    const [a = 0, b = 0] = ipv4Parts(address);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 192 && b === 0) ||
-      (a === 198 && (b === 18 || b === 19)) ||
-      a >= 224
-    );
-  }
-  if (v === 6) {
-    const x = address.toLowerCase();
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(x);
-    if (mapped) return isNonPublicAddress(mapped[1]!);
-    if (x === '::' || x === '::1') return true;
-    const head = parseInt(x.split(':')[0] || '0', 16);
-    return (
-      (head & 0xfe00) === 0xfc00 || // unique local
-      (head & 0xffc0) === 0xfe80 || // link-local
-      (head & 0xff00) === 0xff00 || // multicast
-      x.startsWith('64:ff9b:') || // NAT64 can reach private IPv4
-      x.startsWith('2001:db8:') ||
-      x.startsWith('::ffff:')
-    );
-  }
-  return true;
+  return addressClass(address) !== 'public';
 }
 
 /** Host (without brackets) of a remote target: `https://h:p/…`, `oci://h:p/repo…`; undefined for `hf://`. */

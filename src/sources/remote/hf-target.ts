@@ -97,7 +97,7 @@ async function getJson(
     let body: Uint8Array | undefined;
     try {
       ctx.cost.requests++;
-      res = await lightFetch(url, { headers, timeoutMs: ctx.opts.requestTimeoutMs });
+      res = await lightFetch(url, { headers, timeoutMs: ctx.opts.requestTimeoutMs, egress: ctx.opts.egress });
       countRedirects(ctx.cost, res.redirects);
       if (res.status === 429 || res.status >= 500) {
         await res.body.cancel();
@@ -113,6 +113,10 @@ async function getJson(
     } catch (e) {
       if (e instanceof RemoteTargetError) throw e;
       countRedirects(ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
+      // A connection the egress policy refused is not retried.
+      if ((e as { code?: unknown } | null)?.code === 'EGRESS_REFUSED') {
+        throw new RemoteTargetError(`${url}: ${(e as Error).message}`);
+      }
       lastError = `request failed: ${(e as Error).message}`;
       continue;
     }
@@ -285,7 +289,7 @@ export async function listHf(arg: string, ctx: ResolveContext): Promise<RemoteLi
           path,
           stable,
           size,
-          file: unprobedFile(url, token ? headers : undefined, size, digest, ctx.opts.allowHttp),
+          file: unprobedFile(url, token ? headers : undefined, size, digest, ctx.opts.allowHttp, ctx.opts.egress),
         };
         continue;
       }

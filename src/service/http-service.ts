@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { renderReport } from '../api/render-report.js';
-import { scan, type ScanInput, type ScanOptions } from '../api/scan.js';
+import { checkRules, scan, type ScanInput, type ScanOptions } from '../api/scan.js';
+import { errorMessage } from '../core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { Policy } from '../policy/policy.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
@@ -41,6 +42,8 @@ export interface ServiceOptions {
 }
 
 const MAX_JSON_BODY = 1024 * 1024;
+/** The Host headers a token-less service answers: its loopback names, with any port. */
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/i;
 const MAX_TARGETS = 1000;
 
 class HttpError extends Error {
@@ -218,6 +221,13 @@ export function createScanService(o: ServiceOptions): ScanService {
     if (b.rules !== undefined && !(Array.isArray(b.rules) && b.rules.every((x) => typeof x === 'string'))) {
       throw new HttpError(400, '"rules" must be a list of rule IDs or categories');
     }
+    if (b.rules !== undefined) {
+      try {
+        checkRules(b.rules as string[]);
+      } catch (e) {
+        throw new HttpError(400, errorMessage(e));
+      }
+    }
     const targets: string[] = [];
     for (const t of b.targets) {
       targets.push(
@@ -287,6 +297,11 @@ export function createScanService(o: ServiceOptions): ScanService {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Without a token the service listens on loopback only, and a web page the operator's browser opens could still
+    // reach it under a name of its own that resolves to loopback (DNS rebinding): only the loopback names are served.
+    if (!want && !LOOPBACK_HOST.test(req.headers.host ?? '')) {
+      throw new HttpError(403, 'this service answers only requests addressed to 127.0.0.1, localhost or [::1]');
+    }
     const url = new URL(req.url ?? '/', 'http://service.invalid');
     const path = url.pathname;
     if (path === '/healthz' && req.method === 'GET') {

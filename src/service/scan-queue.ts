@@ -18,7 +18,7 @@ import { isAbsolute, join } from 'node:path';
 import { Job, Queue, QueueEvents, Worker, type Job as BullJob, type Worker as BullWorker } from 'bullmq';
 import { Redis, type Redis as RedisClient } from 'ioredis';
 import { loadPolicy, type PolicyText } from '../api/load-policy.js';
-import { factsScanner, type ScanFacts } from '../api/scan.js';
+import { checkRules, factsScanner, type ScanFacts } from '../api/scan.js';
 import { readWholeFile, type WholeFile } from '../sources/byte-source.js';
 import { isoUtc } from '../core/iso-time.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
@@ -231,6 +231,8 @@ export async function submitJobs(
   targets: readonly string[],
   o: { rules?: readonly string[]; policy?: PolicyText; attempts?: number; backoffMs?: number; batch?: number } = {},
 ): Promise<{ submission: string; jobIds: string[] }> {
+  // An unknown rule is refused before anything is queued (a usage error), not found by every job.
+  if (o.rules?.length) checkRules(o.rules);
   const n = names(cfg);
   const connection = await newRedis(cfg.redisUrl, false);
   const queue = new Queue<ScanJobData>(n.queue, { connection });

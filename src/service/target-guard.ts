@@ -11,7 +11,10 @@ import { addressClass } from '../sources/remote/egress.js';
 export class TargetRefused extends Error {
   constructor(
     message: string,
-    /** 403 for a target outside what the service may reach, 400 for one it cannot read as a target. */
+    /**
+     * 403 for a remote target to an address the service may not reach (or a local path when it has no roots), 400 for
+     * one it cannot read as a target, and for a local path that is missing or outside the roots alike.
+     */
     readonly status: 400 | 403,
   ) {
     super(message);
@@ -104,17 +107,21 @@ export async function guardTarget(target: unknown, o: GuardOptions): Promise<str
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) throw new TargetRefused(`target ${target}: unsupported scheme`, 400);
   if (!o.roots.length) throw new TargetRefused('this service scans no local paths (no --root given)', 403);
   const abs = isAbsolute(target) ? target : resolve(o.roots[0]!, target);
+  // A path that does not exist and one outside the roots get the same answer: the service tells a client nothing
+  // about what exists outside its roots (as the command line, a missing path is a usage error: 400).
+  const unseen = (): TargetRefused =>
+    new TargetRefused(`target ${target}: no such file or directory under the service's roots`, 400);
   let real: string;
   try {
     // Synchronous: a local realpath takes microseconds, a thread-pool round trip costs more than that.
     real = o.realFolders ? realPathVia(abs, o.realFolders) : realpathSync.native(abs);
   } catch {
-    throw new TargetRefused(`target ${target}: no such file or directory under the service's roots`, 400);
+    throw unseen();
   }
   const inside = o.roots.some((root) => {
     const rel = relative(root, real);
     return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
   });
-  if (!inside) throw new TargetRefused(`target ${target}: outside the service's roots`, 403);
+  if (!inside) throw unseen();
   return real;
 }

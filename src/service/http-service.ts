@@ -12,7 +12,7 @@ import { errorMessage } from '../core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { Policy } from '../policy/policy.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
-import { ANY_ADDRESS, PUBLIC_ONLY } from '../sources/remote/egress.js';
+import { ANY_ADDRESS, PUBLIC_ONLY, withEndpoints } from '../sources/remote/egress.js';
 import { ServiceMetrics } from './metrics.js';
 import { ScanRegistry, type ScanRecord } from './scan-registry.js';
 import { ScanThreads } from './scan-threads.js';
@@ -33,6 +33,11 @@ export interface ServiceOptions {
   readonly uploadIdleMs?: number;
   /** Remote targets may name loopback and private addresses (default false: SSRF guard). */
   readonly allowPrivateTargets?: boolean;
+  /**
+   * Endpoints (`address:port`) the scans' connections may reach though they are not public (an internal mirror),
+   * on that port only; every other non-public address stays refused.
+   */
+  readonly egressEndpoints?: readonly string[];
   /** Finished scans kept for GET (default 10,000). */
   readonly keepFinished?: number;
   /** Files scanned at once on worker threads within one scan (default 1). */
@@ -106,7 +111,7 @@ export function createScanService(o: ServiceOptions): ScanService {
   const want = o.token !== undefined ? tokenDigest(o.token) : undefined;
   // Every outbound connection of the service's scans: public addresses only unless private targets are allowed (the
   // same rule as the target guard's, applied to every hop and connection).
-  const egress = o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY;
+  const egress = withEndpoints(o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY, o.egressEndpoints);
   const metrics = new ServiceMetrics();
   const registry = new ScanRegistry(o.maxRunning ?? 2, o.keepFinished ?? 10_000, {
     onEnd: (r, seconds) => metrics.ended(r, seconds),

@@ -24,7 +24,7 @@ import { isoUtc } from '../core/iso-time.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
 import { digestBytes, useNodeCryptoForSmallDigests } from '../sources/file-digest.js';
 import { factsKey, retargetFacts, reusableAt, storable } from './facts-cache.js';
-import { ANY_ADDRESS, PUBLIC_ONLY } from '../sources/remote/egress.js';
+import { ANY_ADDRESS, PUBLIC_ONLY, withEndpoints } from '../sources/remote/egress.js';
 import { guardTarget, TargetRefused } from './target-guard.js';
 import type { SignatureLookups } from '../scan/signature-phase.js';
 
@@ -378,6 +378,8 @@ export interface WorkerOptions {
   /** Real paths local targets must lie in (none: remote targets only). */
   readonly roots: readonly string[];
   readonly allowPrivateTargets?: boolean;
+  /** Endpoints (`address:port`) the scans' connections may reach though they are not public (egress.ts). */
+  readonly egressEndpoints?: readonly string[];
   /** Jobs run at once by this worker (default 4). */
   readonly concurrency?: number;
   /** A target scanning longer is aborted and fails this attempt (default 600 s). */
@@ -655,7 +657,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       scan = await factsScanner({
         ...(policy ? { policy } : {}),
         ...(d.rules?.length ? { rules: d.rules } : {}),
-        remote: { egress: o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY },
+        remote: { egress: withEndpoints(o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY, o.egressEndpoints) },
       });
     } catch (e) {
       setupError = e as Error;

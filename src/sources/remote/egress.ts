@@ -23,6 +23,11 @@ export const ANY_ADDRESS: EgressPolicy = Object.freeze({
   allow: Object.freeze(['loopback', 'private', 'link-local', 'reserved'] as const),
 });
 
+/** `policy` with these endpoints allowed besides (none: the policy itself). */
+export function withEndpoints(policy: EgressPolicy, endpoints: readonly string[] | undefined): EgressPolicy {
+  return endpoints?.length ? { ...policy, endpoints: [...(policy.endpoints ?? []), ...endpoints] } : policy;
+}
+
 interface Compiled {
   egressAddressClass(address: string): AddressClass;
   egressAllowed(address: string, policy: EgressPolicy | undefined, port?: number | string): boolean;

@@ -5,7 +5,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { renderReport } from '../api/render-report.js';
 import { checkRules, scan, type ScanInput, type ScanOptions } from '../api/scan.js';
 import { errorMessage } from '../core/errors.js';
@@ -31,6 +30,13 @@ export interface ServiceOptions {
   readonly maxUploadBytes?: number;
   /** An upload that sends nothing for this long is dropped (408). Default 30 s. */
   readonly uploadIdleMs?: number;
+  /**
+   * A request body (JSON targets or an upload) not complete this long after the request arrived is dropped (408),
+   * however steadily it drips. Default 10 minutes.
+   */
+  readonly bodyTotalMs?: number;
+  /** Uploads received at once (each is received whole before its scan takes a slot); more: 503. Default 4. */
+  readonly maxReceivingUploads?: number;
   /** Remote targets may name loopback and private addresses (default false: SSRF guard). */
   readonly allowPrivateTargets?: boolean;
   /**
@@ -74,13 +80,36 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   send(res, status, JSON.stringify({ error: message }) + '\n');
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+/**
+ * Reads a JSON body of at most MAX_JSON_BODY bytes; a body not complete within `totalMs`, or silent for `idleMs`, is
+ * refused with 408 (the caller's error path answers and drops the connection).
+ */
+async function readJsonBody(req: IncomingMessage, totalMs: number, idleMs: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let n = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    n += c.length;
-    if (n > MAX_JSON_BODY) throw new HttpError(413, `JSON body larger than ${MAX_JSON_BODY} bytes`);
-    chunks.push(c);
+  let total: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    total = setTimeout(
+      () => reject(new HttpError(408, `the request body was not complete within ${totalMs} ms`)),
+      totalMs,
+    );
+    req.setTimeout(idleMs, () => reject(new HttpError(408, `the request body sent nothing for ${idleMs} ms`)));
+  });
+  const read = (async () => {
+    for await (const c of req as AsyncIterable<Buffer>) {
+      n += c.length;
+      if (n > MAX_JSON_BODY) throw new HttpError(413, `JSON body larger than ${MAX_JSON_BODY} bytes`);
+      chunks.push(c);
+    }
+  })();
+  // Whichever loses the race is settled later (the connection dropped): its outcome is not wanted.
+  read.catch(() => {});
+  late.catch(() => {});
+  try {
+    await Promise.race([read, late]);
+  } finally {
+    clearTimeout(total);
+    req.setTimeout(0);
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -108,6 +137,9 @@ export function createScanService(o: ServiceOptions): ScanService {
   const limits: Limits = { ...DEFAULT_LIMITS, ...o.policy?.limits, ...o.limits };
   const maxUpload = o.maxUploadBytes ?? limits.maxEntryBytes;
   const idleMs = o.uploadIdleMs ?? 30_000;
+  const bodyTotalMs = o.bodyTotalMs ?? 600_000;
+  const maxReceiving = o.maxReceivingUploads ?? 4;
+  let receiving = 0;
   const want = o.token !== undefined ? tokenDigest(o.token) : undefined;
   // Every outbound connection of the service's scans: public addresses only unless private targets are allowed (the
   // same rule as the target guard's, applied to every hop and connection).
@@ -216,7 +248,7 @@ export function createScanService(o: ServiceOptions): ScanService {
   };
 
   const postJson = async (req: IncomingMessage, res: ServerResponse, wait: boolean): Promise<void> => {
-    const body = await readJsonBody(req);
+    const body = await readJsonBody(req, bodyTotalMs, idleMs);
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw new HttpError(400, 'expected an object');
     const b = body as { targets?: unknown; rules?: unknown };
@@ -274,22 +306,45 @@ export function createScanService(o: ServiceOptions): ScanService {
       if (req.complete) req.socket?.setTimeout(0);
     });
     res.once('finish', () => req.socket?.setTimeout(0));
-    const counted = Readable.from(
-      (async function* () {
-        for await (const c of req as AsyncIterable<Buffer>) {
-          seen += c.length;
-          metrics.uploadBytes(c.length);
-          if (seen > maxUpload) {
-            refuse(new HttpError(413, `upload larger than ${maxUpload} bytes`));
-            return;
-          }
-          yield new Uint8Array(c.buffer, c.byteOffset, c.length);
-        }
-        // The body is in: the idle limit is for the upload, not for the scan's answer.
-        req.socket?.setTimeout(0);
-      })(),
+    // The upload is received whole before its scan takes a slot (a slow upload never holds one while it arrives),
+    // within a total deadline however steadily it drips, and only so many are received at once.
+    if (receiving >= maxReceiving) {
+      throw new HttpError(503, `${maxReceiving} uploads are being received; retry later`);
+    }
+    receiving++;
+    const total = setTimeout(
+      () => refuse(new HttpError(408, `upload not complete within ${bodyTotalMs} ms`)),
+      bodyTotalMs,
     );
-    const s = startScan({ name, stream: counted });
+    const chunks: Uint8Array[] = [];
+    let whole = false;
+    try {
+      for await (const c of req as AsyncIterable<Buffer>) {
+        if (refused) break;
+        seen += c.length;
+        metrics.uploadBytes(c.length);
+        if (seen > maxUpload) {
+          refuse(new HttpError(413, `upload larger than ${maxUpload} bytes`));
+          break;
+        }
+        chunks.push(new Uint8Array(c.buffer, c.byteOffset, c.length));
+      }
+      whole = !refused;
+    } catch {
+      // the client went away, or the connection was dropped after a refusal
+    } finally {
+      receiving--;
+      clearTimeout(total);
+    }
+    // The body is in: the idle limit is for the upload, not for the scan's answer.
+    req.socket?.setTimeout(0);
+    if (!whole) return;
+    const s = startScan({
+      name,
+      stream: (async function* () {
+        yield* chunks.splice(0);
+      })(),
+    });
     scanId = s.record.id;
     const gone = (): void => {
       if (!res.writableFinished) registry.cancel(s.record.id, 'the client disconnected');
@@ -343,21 +398,24 @@ export function createScanService(o: ServiceOptions): ScanService {
     throw new HttpError(404, 'not found');
   };
 
-  const server = createServer({ requestTimeout: 0, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    const t0 = process.hrtime.bigint();
-    const h = handle(req, res).then(
-      () => metrics.request(req, res, t0),
-      (e: unknown) => {
-        const status = e instanceof HttpError ? e.status : e instanceof TargetRefused ? e.status : 500;
-        const message = e instanceof Error ? e.message : String(e);
-        sendError(res, status, status === 500 ? `internal error: ${message}` : message);
-        if (status === 413 || status === 408) req.destroy();
-        metrics.request(req, res, t0);
-      },
-    );
-    handlers.add(h);
-    void h.finally(() => handlers.delete(h));
-  });
+  const server = createServer(
+    { requestTimeout: bodyTotalMs + 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+    (req, res) => {
+      const t0 = process.hrtime.bigint();
+      const h = handle(req, res).then(
+        () => metrics.request(req, res, t0),
+        (e: unknown) => {
+          const status = e instanceof HttpError ? e.status : e instanceof TargetRefused ? e.status : 500;
+          const message = e instanceof Error ? e.message : String(e);
+          sendError(res, status, status === 500 ? `internal error: ${message}` : message);
+          if (status === 413 || status === 408) req.destroy();
+          metrics.request(req, res, t0);
+        },
+      );
+      handlers.add(h);
+      void h.finally(() => handlers.delete(h));
+    },
+  );
 
   return {
     server,

@@ -144,7 +144,7 @@ describe('sentinel serve API', () => {
     assert.ok(got.report.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
   });
 
-  it('scans an upload as it streams in and answers with the report; the benign twin passes', async () => {
+  it('scans an upload and answers with the report; the benign twin passes', async () => {
     const bad = await call(svc, '/v1/scan', 'POST', '/v1/scan?name=model.pkl', {
       type: 'application/octet-stream',
       token: TOKEN,
@@ -296,7 +296,7 @@ describe('sentinel serve API', () => {
     assert.equal(status, 408);
   });
 
-  it('cancels a waiting scan whose client disconnects', async () => {
+  it('starts no scan for an upload cut off before it is complete', async () => {
     const before = svc.registry.pending().length;
     const req = request(`${svc.url()}/v1/scan?name=cut.pkl`, {
       method: 'POST',
@@ -304,17 +304,17 @@ describe('sentinel serve API', () => {
     });
     req.on('error', () => undefined);
     req.write(benign.subarray(0, 2));
-    let id: string | undefined;
-    for (let i = 0; i < 200 && !id; i++) {
-      await new Promise((r) => setTimeout(r, 5));
-      id = svc.registry.pending()[before];
-    }
-    assert.ok(id, 'the upload did not start a scan');
+    await new Promise((r) => setTimeout(r, 50));
     req.destroy();
-    for (let i = 0; i < 200 && svc.registry.get(id)?.status !== 'cancelled'; i++) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    assert.equal(svc.registry.get(id)?.status, 'cancelled');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(svc.registry.pending().length, before);
+    // What it held is released: the next upload is received and scanned.
+    const ok = await call(svc, '/v1/scan', 'POST', '/v1/scan?name=model.pkl', {
+      type: 'application/octet-stream',
+      token: TOKEN,
+      body: benign,
+    });
+    assert.equal(ok.status, 200);
   });
 
   it('runs scans off its event loop: a small upload is answered while a large scan is still running', async () => {

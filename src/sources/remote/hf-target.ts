@@ -91,13 +91,25 @@ async function getJson(
   ctx: ResolveContext,
 ): Promise<{ body: unknown; next?: string }> {
   let lastError = '';
+  // One deadline for the request: every attempt and every wait between them.
+  const deadline = Date.now() + ctx.opts.requestTimeoutMs;
+  let tried = 0;
   for (let attempt = 0; attempt <= ctx.opts.retries; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** (attempt - 1))));
+    if (attempt > 0) {
+      const wait = Math.min(2000, 100 * 2 ** (attempt - 1));
+      if (deadline - Date.now() <= wait) break;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    tried++;
     let res: LightResponse;
     let body: Uint8Array | undefined;
     try {
       ctx.cost.requests++;
-      res = await lightFetch(url, { headers, timeoutMs: ctx.opts.requestTimeoutMs, egress: ctx.opts.egress });
+      res = await lightFetch(url, {
+        headers,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+        egress: ctx.opts.egress,
+      });
       countRedirects(ctx.cost, res.redirects);
       if (res.status === 429 || res.status >= 500) {
         await res.body.cancel();
@@ -131,7 +143,9 @@ async function getJson(
       throw new RemoteTargetError(`${url}: not JSON`);
     }
   }
-  throw new RemoteTargetError(`${url}: ${lastError} (after ${ctx.opts.retries + 1} attempts)`);
+  throw new RemoteTargetError(
+    `${url}: ${lastError} (after ${tried} attempt${tried === 1 ? '' : 's'} within ${ctx.opts.requestTimeoutMs} ms)`,
+  );
 }
 
 function endpointOf(ctx: ResolveContext): URL {

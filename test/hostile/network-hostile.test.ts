@@ -6,8 +6,8 @@
 // stands for an internal service: every test counts the requests it received, and none may reach it.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,7 @@ function registry(listed: string, served: Buffer, blob?: Handler): Handler {
   };
 }
 
+const TOKEN = 'test-token-0123456789abcdef';
 const benign = opcodePickle('benign');
 const payload = opcodePickle('os.system');
 
@@ -115,7 +116,7 @@ async function scanVia(svc: ScanService, targets: string[]): Promise<{ status: n
   return { status: res.status, body: await res.text() };
 }
 
-async function listening(s: ScanService): Promise<ScanService> {
+async function listen(s: ScanService): Promise<ScanService> {
   await new Promise<void>((ok) => s.server.listen(0, '127.0.0.1', () => ok()));
   return s;
 }
@@ -150,7 +151,7 @@ describe('the service against hostile servers (every hop and connection checked)
     });
     // The service reaches public addresses and, as an internal mirror would be allowed, the origin's endpoint only.
     // Its guard's resolver says every host is public: what the connection reaches is checked all the same.
-    svc = await listening(
+    svc = await listen(
       createScanService({
         roots: [],
         lookupAll: async () => ['93.184.216.34'],
@@ -209,6 +210,81 @@ describe('the service against hostile servers (every hop and connection checked)
     const r = await scanVia(svc, [`http://localhost:${canary.port}/model.pkl`]);
     assert.equal(canaryHits, before, 'the rebound name reached the internal canary');
     assert.match(r.body, /refused to connect/);
+  });
+});
+
+describe('the service against dripping clients', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sentinel-drip-'));
+    writeFileSync(join(dir, 'ok.pkl'), benign);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const post = async (s: ScanService, path: string, type: string, body: string | Uint8Array) => {
+    const res = await fetch(`${s.url()}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': type, authorization: `Bearer ${TOKEN}` },
+      body,
+    });
+    return { status: res.status, body: await res.text() };
+  };
+
+  it('dripping bodies hold no scan slot, are bounded in total, and only so many are received at once', async () => {
+    const s = await listen(
+      createScanService({
+        roots: [dir],
+        token: TOKEN,
+        maxRunning: 1,
+        maxReceivingUploads: 2,
+        uploadIdleMs: 1000,
+        bodyTotalMs: 6000,
+      }),
+    );
+    const events: string[] = [];
+    /** Sends `body` a byte at a time every 250 ms (at most 40 bytes: the loop is bounded), or until answered. */
+    const drip = (path: string, type: string, body: Uint8Array, label: string) =>
+      new Promise<number>((done) => {
+        let answered = false;
+        const req = request(
+          `${s.url()}${path}`,
+          { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${TOKEN}` } },
+          (res) => {
+            answered = true;
+            res.resume();
+            events.push(`${label} answered ${res.statusCode}`);
+            done(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', () => {
+          if (!answered) done(0);
+        });
+        void (async () => {
+          for (let i = 0; i < Math.min(40, body.length) && !answered; i++) {
+            req.write(body.subarray(i, i + 1));
+            await new Promise((r) => setTimeout(r, 250));
+          }
+          if (!answered) req.end();
+        })();
+      });
+    try {
+      const long = new Uint8Array(40).fill(0x4e);
+      const a = drip('/v1/scan?name=a.pkl', 'application/octet-stream', long, 'a');
+      const b = drip('/v1/scan?name=b.pkl', 'application/octet-stream', long, 'b');
+      const j = drip('/v1/scan', 'application/json', Buffer.from(`{"targets":["ok.pkl"]${' '.repeat(40)}}`), 'json');
+      await new Promise((r) => setTimeout(r, 200));
+      // A third upload while two are arriving: refused at once.
+      const third = await post(s, '/v1/scan?name=c.pkl', 'application/octet-stream', benign);
+      assert.equal(third.status, 503);
+      // The two dripping uploads held no slot: a scan of JSON targets ran meanwhile (its own body dripped past the
+      // total deadline too, so it is refused the same way).
+      const quick = await post(s, '/v1/scan?wait=true', 'application/json', '{"targets":["ok.pkl"]}');
+      events.push('quick scan answered');
+      assert.equal(quick.status, 200, quick.body);
+      assert.deepEqual(await Promise.all([a, b, j]), [408, 408, 408]);
+      assert.equal(events[0], 'quick scan answered', events.join(', '));
+    } finally {
+      await s.close(1000);
+    }
   });
 });
 

@@ -380,6 +380,8 @@ export interface WorkerOptions {
   readonly allowPrivateTargets?: boolean;
   /** Endpoints (`address:port`) the scans' connections may reach though they are not public (egress.ts). */
   readonly egressEndpoints?: readonly string[];
+  /** Stops the start (the worker not ready yet, e.g. Redis unreachable): startWorker rejects, connections dropped. */
+  readonly signal?: AbortSignal;
   /** Jobs run at once by this worker (default 4). */
   readonly concurrency?: number;
   /** A target scanning longer is aborted and fails this attempt (default 600 s). */
@@ -892,26 +894,61 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     })().catch(() => undefined);
   });
   worker.on('error', () => undefined);
-  await worker.waitUntilReady();
+  const disconnect = (): void => {
+    connection.disconnect();
+    store.disconnect();
+    eventsConnection.disconnect();
+    // The worker's and the events' own connections (BullMQ duplicates them for blocking reads).
+    void worker.disconnect().catch(() => undefined);
+    void events.disconnect().catch(() => undefined);
+  };
+  // Stopped before it is ready (Redis unreachable: ready never comes): the connections are dropped at once.
+  if (o.signal) {
+    const signal = o.signal;
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('the worker was stopped'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      await Promise.race([worker.waitUntilReady(), aborted]);
+    } catch (e) {
+      disconnect();
+      void worker.close(true).catch(() => undefined);
+      void events.close().catch(() => undefined);
+      throw e;
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
+    }
+  } else await worker.waitUntilReady();
   return {
     worker,
     async close(graceMs = 30_000) {
       const step = (what: string): void => {
         if (process.env['SENTINEL_DEBUG_CLOSE']) process.stderr.write(`close: ${what}\n`);
       };
-      const timer = setTimeout(() => void worker.close(true), graceMs);
-      step('worker');
-      await worker.close();
-      clearTimeout(timer);
-      step('events');
-      await events.close();
-      step('dead');
-      await dead.close();
-      await own.close();
+      // The whole close is bounded by the grace (and a second more for the forced close): with Redis unreachable,
+      // the closes below wait on commands that never complete; the connections are then dropped.
+      let hard: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((r) => (hard = setTimeout(r, graceMs + 1000)));
+      const closing = (async () => {
+        const timer = setTimeout(() => void worker.close(true).catch(() => undefined), graceMs);
+        step('worker');
+        await worker.close();
+        clearTimeout(timer);
+        step('events');
+        await events.close();
+        step('dead');
+        await dead.close();
+        await own.close();
+      })();
+      closing.catch(() => undefined);
+      await Promise.race([closing, bound]);
+      clearTimeout(hard);
       step('disconnect');
-      connection.disconnect();
-      store.disconnect();
-      eventsConnection.disconnect();
+      disconnect();
     },
   };
 }

@@ -34,6 +34,7 @@ import { SentinelError } from './errors.js';
 import { isoUtc } from '../core/iso-time.js';
 import { innermostName } from '../core/location.js';
 import { homedir } from 'node:os';
+import type { EgressPolicy } from '../sources/remote/egress.js';
 import { DEFAULT_REMOTE_OPTIONS, type RemoteCost, type RemoteOptions } from '../sources/remote/remote-file.js';
 import {
   isRemoteArg,
@@ -146,6 +147,12 @@ export interface ScanOptions {
 export interface RemoteScanOptions {
   /** Plain `http://` beyond loopback hosts (default false). */
   readonly allowHttp?: boolean;
+  /**
+   * What outbound connections may reach: every redirect hop, token realm, retry and the address each connection
+   * actually reaches is checked. Default: public addresses and the address classes of each target's own host (a
+   * target on loopback may be redirected to loopback, a public one only to public addresses).
+   */
+  readonly egress?: EgressPolicy;
   /** Bytes fetched per file at most (default 256 MiB); more is SCAN-INCOMPLETE. */
   readonly maxBytesPerFile?: number;
   /** Retries of one request after 429, 5xx or a dropped connection (default 4). */
@@ -575,6 +582,7 @@ export async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Pro
   const opts: RemoteOptions = {
     ...DEFAULT_REMOTE_OPTIONS,
     ...(o.allowHttp !== undefined ? { allowHttp: o.allowHttp } : {}),
+    ...(o.egress !== undefined ? { egress: o.egress } : {}),
     ...(o.retries !== undefined ? { retries: o.retries } : {}),
     ...(o.maxBytesPerFile !== undefined ? { maxBytesPerFile: o.maxBytesPerFile } : {}),
     ...(o.requestTimeoutMs !== undefined ? { requestTimeoutMs: o.requestTimeoutMs } : {}),

@@ -65,23 +65,38 @@ export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
   const lockSeconds = whole('--lock-seconds', o.lockSeconds, 1, 3600);
   const grace = whole('--grace-seconds', o.graceSeconds, 0, 3600) ?? 30;
   const warmUpScans = whole('--warm-up', o.warmUp, 0, 1_000_000);
-  const w = await startWorker(
-    { redisUrl: o.redis, ...(o.queue ? { queue: o.queue } : {}) },
-    {
-      roots,
-      ...(concurrency !== undefined ? { concurrency } : {}),
-      ...(jobSeconds !== undefined ? { jobSeconds } : {}),
-      ...(lockSeconds !== undefined ? { lockMs: lockSeconds * 1000 } : {}),
-      ...(o.webhook ? { webhook: o.webhook } : {}),
-      allowPrivateTargets: o.allowPrivateTargets ?? false,
-      ...(warmUpScans !== undefined ? { warmUpScans } : {}),
-    },
-  );
-  io.stderr(`sentinel: worker ready on queue ${o.queue ?? 'sentinel-scan'}\n`);
-  await new Promise<void>((stop) => {
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+  // Listened for from the start: a worker stopped before it is ready (Redis unreachable) ends at once.
+  const stopping = new AbortController();
+  const stopped = new Promise<void>((stop) => {
+    const onSignal = (): void => {
+      stopping.abort(new Error('stopped before the worker was ready'));
+      stop();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
   });
+  let w: Awaited<ReturnType<typeof startWorker>>;
+  try {
+    w = await startWorker(
+      { redisUrl: o.redis, ...(o.queue ? { queue: o.queue } : {}) },
+      {
+        roots,
+        ...(concurrency !== undefined ? { concurrency } : {}),
+        ...(jobSeconds !== undefined ? { jobSeconds } : {}),
+        ...(lockSeconds !== undefined ? { lockMs: lockSeconds * 1000 } : {}),
+        ...(o.webhook ? { webhook: o.webhook } : {}),
+        allowPrivateTargets: o.allowPrivateTargets ?? false,
+        ...(warmUpScans !== undefined ? { warmUpScans } : {}),
+        signal: stopping.signal,
+      },
+    );
+  } catch (e) {
+    if (!stopping.signal.aborted) throw e;
+    io.stderr('sentinel: worker stopped before it was ready (is Redis reachable?)\n');
+    return 0;
+  }
+  io.stderr(`sentinel: worker ready on queue ${o.queue ?? 'sentinel-scan'}\n`);
+  await stopped;
   io.stderr('sentinel: worker stopping: finishing jobs in flight\n');
   await w.close(grace * 1000);
   return 0;

@@ -41,7 +41,7 @@ import {
   type ShardDigests,
 } from '../sources/file-digest.js';
 import { RemoteReadError } from '../sources/remote/remote-source.js';
-import { remoteWalkItems, type OpenedSource, type RemoteScan } from './remote-scan.js';
+import { listedDigestMatches, remoteWalkItems, type OpenedSource, type RemoteScan } from './remote-scan.js';
 import { EXPANDERS, NAME_CHOSEN, polyglotReadings } from './expand/index.js';
 import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.js';
 import { walk, type WalkItem, type WalkOptions } from '../sources/walker.js';
@@ -477,15 +477,16 @@ export class FileScanner {
   async scan(job: FileJob): Promise<FileOutcome[]> {
     const first = job.members[0]!;
     // A remote file whose listing published its content hash: a complete earlier result for that content (same
-    // scanner version and setup) is re-targeted instead of reading the file.
+    // scanner version and setup) is re-targeted instead of reading the file. Results are stored only under a digest
+    // the scan verified on the bytes it read whole (a listed digest alone is a claim, never a key).
     const digest = this.remote?.files.get(first.path)?.digest;
     const cache = digest !== undefined ? this.remote?.cache : undefined;
     const name = first.stable.slice(first.stable.lastIndexOf('/') + 1);
     const hit = cache?.get(digest!, name);
-    const { outcome, keys } = hit
-      ? { outcome: retarget(hit.outcome, hit.keys, first), keys: hit.keys }
+    const { outcome, keys, verified } = hit
+      ? { outcome: retarget(hit.outcome, hit.keys, first), keys: hit.keys, verified: false }
       : await this.scanFile(first);
-    if (cache && !hit) cache.put(digest!, name, { outcome, keys });
+    if (cache && !hit && verified) cache.put(digest!, name, { outcome, keys });
     return job.members.map((m, k) => (k === 0 ? outcome : retarget(outcome, keys, m)));
   }
 
@@ -503,8 +504,9 @@ export class FileScanner {
     m: JobMember,
     pre?: { readonly read: WholeFile; readonly sha256?: string },
     signal = this.signal,
-  ): Promise<{ outcome: FileOutcome; keys: readonly string[] }> {
+  ): Promise<{ outcome: FileOutcome; keys: readonly string[]; verified?: boolean }> {
     const ctx = new RuleContext(m.target, m.stable);
+    let verified = false;
     const loc: Location = { chain: [m.path] };
     const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe, signal, true, m.confine);
     const errors: ScanError[] = [];
@@ -523,6 +525,19 @@ export class FileScanner {
         : src!.size <= WHOLE_FILE_BYTES && !(remote && readsHeadOnly(innermostName(loc), src!.size))
           ? src!.readWhole()
           : undefined;
+      // A remote file read whole is checked against the digest its listing published: bytes that are not what the
+      // listing names fail the scan (a registry serving other content than it lists), and only verified bytes may
+      // key a cached result.
+      if (remote?.digest !== undefined && whole && whole.length === remote.size) {
+        verified = listedDigestMatches(remote.digest, whole);
+        if (!verified) {
+          dispatchIncomplete(this.rules, ctx, {
+            location: loc,
+            kind: 'io',
+            reason: `the content read is not what the listing names (${remote.digest}): the server sent other bytes`,
+          });
+        }
+      }
       const placeholder = whole ? placeholderReason(m.path, whole.length, whole) : undefined;
       if (placeholder) dispatchIncomplete(this.rules, ctx, { location: loc, kind: 'placeholder', reason: placeholder });
       await fs.unit(whole ? new MemorySource(loc, whole) : src!, 0);
@@ -553,7 +568,7 @@ export class FileScanner {
       src?.close();
     }
     const outcome = outcomeOf(m.path, m.size, fs, ctx, errors, digest);
-    return { outcome: content ? { ...outcome, content } : outcome, keys: ctx.keys };
+    return { outcome: content ? { ...outcome, content } : outcome, keys: ctx.keys, verified };
   }
 
   /**

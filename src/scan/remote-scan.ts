@@ -1,7 +1,9 @@
 // Remote targets inside a scan: their listings become walk items (files, or errors for entries that could not be
 // probed), and their files open as range-reading sources. Locations name the remote path (a URL, hf://…@commit/…);
 // fingerprints use the path relative to the target, as a local scan of the same tree does.
+import { createRequire } from 'node:module';
 import type { ByteSource } from '../sources/byte-source.js';
+import { digestBytes } from '../sources/file-digest.js';
 import type { Location } from '../core/location.js';
 import type { RemoteFile } from '../sources/remote/remote-file.js';
 import type { RemoteListing } from '../sources/remote/remote-listing.js';
@@ -26,6 +28,22 @@ export interface RemoteScan {
   open(location: Location, file: RemoteFile): OpenedSource;
   /** Results of earlier scans by content hash (files whose listing gave one). */
   readonly cache?: ResultCache;
+}
+
+/**
+ * Whether `bytes` (a remote file's whole content) are what its listing's digest names: `sha256:<hex>` (an OCI
+ * digest, the Hub's LFS object id) or `git-blob:<sha1>` (the Hub's id of a file kept in git: the SHA-1 of
+ * `blob <size>\0` and the content). `sha256` is the bytes' SHA-256 when already taken. A listed digest is a claim
+ * until this says yes: only then may it key a cached result.
+ */
+export function listedDigestMatches(listed: string, bytes: Uint8Array, sha256?: string): boolean {
+  if (listed.startsWith('sha256:')) return (sha256 ?? digestBytes(bytes)) === listed.slice(7).toLowerCase();
+  if (listed.startsWith('git-blob:')) {
+    const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+    const sha1 = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+    return sha1 === listed.slice(9).toLowerCase();
+  }
+  return false;
 }
 
 /** The walk items of a resolved remote target, in listing order. */

@@ -1,5 +1,6 @@
 // A content-addressed cache of per-file scan results (pre-policy outcomes: findings, pickle verdicts, file facts),
-// keyed by the content hash a listing published (the Hub's LFS sha256, an OCI digest), the file's name (formats and
+// keyed by the content hash a listing published (the Hub's LFS sha256, an OCI digest) once the scan has verified it
+// on the bytes it read whole (the engine stores nothing else), the file's name (formats and
 // rules depend on it), the scanner version and the scan setup (rules, limits, allowlist). The policy is applied to
 // the outcome afresh on every run. Results are only stored when the scan was complete (no SCAN-INCOMPLETE, no error);
 // an entry written by another scanner version or setup lives under another key and is never read. An entry's path
@@ -29,7 +30,8 @@ export class ResultCache {
     const setupHash = Buffer.from(sha256(serialize(setup)))
       .toString('hex')
       .slice(0, 16);
-    this.dir = join(root, 'results-v2', version.replace(/[^\w.+-]/g, '_'), setupHash);
+    // v3: entries are stored only under digests verified on the bytes read (v2 stored them under listed digests).
+    this.dir = join(root, 'results-v3', version.replace(/[^\w.+-]/g, '_'), setupHash);
   }
 
   private file(digest: string, name: string): string {

@@ -5,12 +5,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { renderReport } from '../api/render-report.js';
-import { scan, type ScanInput, type ScanOptions } from '../api/scan.js';
+import { checkRules, scan, type ScanInput, type ScanOptions } from '../api/scan.js';
+import { errorMessage } from '../core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { Policy } from '../policy/policy.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
+import { ANY_ADDRESS, PUBLIC_ONLY, withEndpoints } from '../sources/remote/egress.js';
 import { ServiceMetrics } from './metrics.js';
 import { ScanRegistry, type ScanRecord } from './scan-registry.js';
 import { ScanThreads } from './scan-threads.js';
@@ -29,8 +30,20 @@ export interface ServiceOptions {
   readonly maxUploadBytes?: number;
   /** An upload that sends nothing for this long is dropped (408). Default 30 s. */
   readonly uploadIdleMs?: number;
+  /**
+   * A request body (JSON targets or an upload) not complete this long after the request arrived is dropped (408),
+   * however steadily it drips. Default 10 minutes.
+   */
+  readonly bodyTotalMs?: number;
+  /** Uploads received at once (each is received whole before its scan takes a slot); more: 503. Default 4. */
+  readonly maxReceivingUploads?: number;
   /** Remote targets may name loopback and private addresses (default false: SSRF guard). */
   readonly allowPrivateTargets?: boolean;
+  /**
+   * Endpoints (`address:port`) the scans' connections may reach though they are not public (an internal mirror),
+   * on that port only; every other non-public address stays refused.
+   */
+  readonly egressEndpoints?: readonly string[];
   /** Finished scans kept for GET (default 10,000). */
   readonly keepFinished?: number;
   /** Files scanned at once on worker threads within one scan (default 1). */
@@ -40,6 +53,8 @@ export interface ServiceOptions {
 }
 
 const MAX_JSON_BODY = 1024 * 1024;
+/** The Host headers a token-less service answers: its loopback names, with any port. */
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/i;
 const MAX_TARGETS = 1000;
 
 class HttpError extends Error {
@@ -65,13 +80,36 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   send(res, status, JSON.stringify({ error: message }) + '\n');
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+/**
+ * Reads a JSON body of at most MAX_JSON_BODY bytes; a body not complete within `totalMs`, or silent for `idleMs`, is
+ * refused with 408 (the caller's error path answers and drops the connection).
+ */
+async function readJsonBody(req: IncomingMessage, totalMs: number, idleMs: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let n = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    n += c.length;
-    if (n > MAX_JSON_BODY) throw new HttpError(413, `JSON body larger than ${MAX_JSON_BODY} bytes`);
-    chunks.push(c);
+  let total: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    total = setTimeout(
+      () => reject(new HttpError(408, `the request body was not complete within ${totalMs} ms`)),
+      totalMs,
+    );
+    req.setTimeout(idleMs, () => reject(new HttpError(408, `the request body sent nothing for ${idleMs} ms`)));
+  });
+  const read = (async () => {
+    for await (const c of req as AsyncIterable<Buffer>) {
+      n += c.length;
+      if (n > MAX_JSON_BODY) throw new HttpError(413, `JSON body larger than ${MAX_JSON_BODY} bytes`);
+      chunks.push(c);
+    }
+  })();
+  // Whichever loses the race is settled later (the connection dropped): its outcome is not wanted.
+  read.catch(() => {});
+  late.catch(() => {});
+  try {
+    await Promise.race([read, late]);
+  } finally {
+    clearTimeout(total);
+    req.setTimeout(0);
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -99,7 +137,13 @@ export function createScanService(o: ServiceOptions): ScanService {
   const limits: Limits = { ...DEFAULT_LIMITS, ...o.policy?.limits, ...o.limits };
   const maxUpload = o.maxUploadBytes ?? limits.maxEntryBytes;
   const idleMs = o.uploadIdleMs ?? 30_000;
+  const bodyTotalMs = o.bodyTotalMs ?? 600_000;
+  const maxReceiving = o.maxReceivingUploads ?? 4;
+  let receiving = 0;
   const want = o.token !== undefined ? tokenDigest(o.token) : undefined;
+  // Every outbound connection of the service's scans: public addresses only unless private targets are allowed (the
+  // same rule as the target guard's, applied to every hop and connection).
+  const egress = withEndpoints(o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY, o.egressEndpoints);
   const metrics = new ServiceMetrics();
   const registry = new ScanRegistry(o.maxRunning ?? 2, o.keepFinished ?? 10_000, {
     onEnd: (r, seconds) => metrics.ended(r, seconds),
@@ -115,6 +159,7 @@ export function createScanService(o: ServiceOptions): ScanService {
     // Every file a scan opens is checked against the roots on its opened descriptor (sources/confine.ts).
     roots: o.roots,
     jobs: o.jobs ?? 1,
+    remote: { egress },
     signal,
   });
 
@@ -125,6 +170,7 @@ export function createScanService(o: ServiceOptions): ScanService {
     ...(o.policy ? { policy: o.policy } : {}),
     ...(o.limits ? { limits: o.limits } : {}),
     ...(o.jobs !== undefined ? { jobs: o.jobs } : {}),
+    egress,
   });
   /** Runs a scan of paths/URLs, or of one upload (its bytes forwarded to the scan's thread as they arrive). */
   const runScan = (
@@ -205,7 +251,7 @@ export function createScanService(o: ServiceOptions): ScanService {
   };
 
   const postJson = async (req: IncomingMessage, res: ServerResponse, wait: boolean): Promise<void> => {
-    const body = await readJsonBody(req);
+    const body = await readJsonBody(req, bodyTotalMs, idleMs);
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw new HttpError(400, 'expected an object');
     const b = body as { targets?: unknown; rules?: unknown };
@@ -214,6 +260,13 @@ export function createScanService(o: ServiceOptions): ScanService {
     }
     if (b.rules !== undefined && !(Array.isArray(b.rules) && b.rules.every((x) => typeof x === 'string'))) {
       throw new HttpError(400, '"rules" must be a list of rule IDs or categories');
+    }
+    if (b.rules !== undefined) {
+      try {
+        checkRules(b.rules as string[]);
+      } catch (e) {
+        throw new HttpError(400, errorMessage(e));
+      }
     }
     const targets: string[] = [];
     for (const t of b.targets) {
@@ -256,22 +309,45 @@ export function createScanService(o: ServiceOptions): ScanService {
       if (req.complete) req.socket?.setTimeout(0);
     });
     res.once('finish', () => req.socket?.setTimeout(0));
-    const counted = Readable.from(
-      (async function* () {
-        for await (const c of req as AsyncIterable<Buffer>) {
-          seen += c.length;
-          metrics.uploadBytes(c.length);
-          if (seen > maxUpload) {
-            refuse(new HttpError(413, `upload larger than ${maxUpload} bytes`));
-            return;
-          }
-          yield new Uint8Array(c.buffer, c.byteOffset, c.length);
-        }
-        // The body is in: the idle limit is for the upload, not for the scan's answer.
-        req.socket?.setTimeout(0);
-      })(),
+    // The upload is received whole before its scan takes a slot (a slow upload never holds one while it arrives),
+    // within a total deadline however steadily it drips, and only so many are received at once.
+    if (receiving >= maxReceiving) {
+      throw new HttpError(503, `${maxReceiving} uploads are being received; retry later`);
+    }
+    receiving++;
+    const total = setTimeout(
+      () => refuse(new HttpError(408, `upload not complete within ${bodyTotalMs} ms`)),
+      bodyTotalMs,
     );
-    const s = startScan({ name, stream: counted });
+    const chunks: Uint8Array[] = [];
+    let whole = false;
+    try {
+      for await (const c of req as AsyncIterable<Buffer>) {
+        if (refused) break;
+        seen += c.length;
+        metrics.uploadBytes(c.length);
+        if (seen > maxUpload) {
+          refuse(new HttpError(413, `upload larger than ${maxUpload} bytes`));
+          break;
+        }
+        chunks.push(new Uint8Array(c.buffer, c.byteOffset, c.length));
+      }
+      whole = !refused;
+    } catch {
+      // the client went away, or the connection was dropped after a refusal
+    } finally {
+      receiving--;
+      clearTimeout(total);
+    }
+    // The body is in: the idle limit is for the upload, not for the scan's answer.
+    req.socket?.setTimeout(0);
+    if (!whole) return;
+    const s = startScan({
+      name,
+      stream: (async function* () {
+        yield* chunks.splice(0);
+      })(),
+    });
     scanId = s.record.id;
     const gone = (): void => {
       if (!res.writableFinished) registry.cancel(s.record.id, 'the client disconnected');
@@ -284,6 +360,11 @@ export function createScanService(o: ServiceOptions): ScanService {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Without a token the service listens on loopback only, and a web page the operator's browser opens could still
+    // reach it under a name of its own that resolves to loopback (DNS rebinding): only the loopback names are served.
+    if (!want && !LOOPBACK_HOST.test(req.headers.host ?? '')) {
+      throw new HttpError(403, 'this service answers only requests addressed to 127.0.0.1, localhost or [::1]');
+    }
     const url = new URL(req.url ?? '/', 'http://service.invalid');
     const path = url.pathname;
     if (path === '/healthz' && req.method === 'GET') {
@@ -320,21 +401,24 @@ export function createScanService(o: ServiceOptions): ScanService {
     throw new HttpError(404, 'not found');
   };
 
-  const server = createServer({ requestTimeout: 0, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    const t0 = process.hrtime.bigint();
-    const h = handle(req, res).then(
-      () => metrics.request(req, res, t0),
-      (e: unknown) => {
-        const status = e instanceof HttpError ? e.status : e instanceof TargetRefused ? e.status : 500;
-        const message = e instanceof Error ? e.message : String(e);
-        sendError(res, status, status === 500 ? `internal error: ${message}` : message);
-        if (status === 413 || status === 408) req.destroy();
-        metrics.request(req, res, t0);
-      },
-    );
-    handlers.add(h);
-    void h.finally(() => handlers.delete(h));
-  });
+  const server = createServer(
+    { requestTimeout: bodyTotalMs + 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+    (req, res) => {
+      const t0 = process.hrtime.bigint();
+      const h = handle(req, res).then(
+        () => metrics.request(req, res, t0),
+        (e: unknown) => {
+          const status = e instanceof HttpError ? e.status : e instanceof TargetRefused ? e.status : 500;
+          const message = e instanceof Error ? e.message : String(e);
+          sendError(res, status, status === 500 ? `internal error: ${message}` : message);
+          if (status === 413 || status === 408) req.destroy();
+          metrics.request(req, res, t0);
+        },
+      );
+      handlers.add(h);
+      void h.finally(() => handlers.delete(h));
+    },
+  );
 
   return {
     server,

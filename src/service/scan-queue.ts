@@ -18,13 +18,14 @@ import { isAbsolute, join } from 'node:path';
 import { Job, Queue, QueueEvents, Worker, type Job as BullJob, type Worker as BullWorker } from 'bullmq';
 import { Redis, type Redis as RedisClient } from 'ioredis';
 import { loadPolicy, type PolicyText } from '../api/load-policy.js';
-import { factsScanner, type ScanFacts } from '../api/scan.js';
+import { checkRules, factsScanner, type ScanFacts } from '../api/scan.js';
 import { readWholeFile, type WholeFile } from '../sources/byte-source.js';
 import { openConfined, realRoots, type Confinement } from '../sources/confine.js';
 import { isoUtc } from '../core/iso-time.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
 import { digestBytes, useNodeCryptoForSmallDigests } from '../sources/file-digest.js';
 import { factsKey, retargetFacts, reusableAt, storable } from './facts-cache.js';
+import { ANY_ADDRESS, PUBLIC_ONLY, withEndpoints } from '../sources/remote/egress.js';
 import { guardTarget, TargetRefused } from './target-guard.js';
 import type { SignatureLookups } from '../scan/signature-phase.js';
 
@@ -231,6 +232,8 @@ export async function submitJobs(
   targets: readonly string[],
   o: { rules?: readonly string[]; policy?: PolicyText; attempts?: number; backoffMs?: number; batch?: number } = {},
 ): Promise<{ submission: string; jobIds: string[] }> {
+  // An unknown rule is refused before anything is queued (a usage error), not found by every job.
+  if (o.rules?.length) checkRules(o.rules);
   const n = names(cfg);
   const connection = await newRedis(cfg.redisUrl, false);
   const queue = new Queue<ScanJobData>(n.queue, { connection });
@@ -376,6 +379,10 @@ export interface WorkerOptions {
   /** Real paths local targets must lie in (none: remote targets only). */
   readonly roots: readonly string[];
   readonly allowPrivateTargets?: boolean;
+  /** Endpoints (`address:port`) the scans' connections may reach though they are not public (egress.ts). */
+  readonly egressEndpoints?: readonly string[];
+  /** Stops the start (the worker not ready yet, e.g. Redis unreachable): startWorker rejects, connections dropped. */
+  readonly signal?: AbortSignal;
   /** Jobs run at once by this worker (default 4). */
   readonly concurrency?: number;
   /** A target scanning longer is aborted and fails this attempt (default 600 s). */
@@ -655,6 +662,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
         roots: o.roots,
         ...(policy ? { policy } : {}),
         ...(d.rules?.length ? { rules: d.rules } : {}),
+        remote: { egress: withEndpoints(o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY, o.egressEndpoints) },
       });
     } catch (e) {
       setupError = e as Error;
@@ -891,26 +899,61 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     })().catch(() => undefined);
   });
   worker.on('error', () => undefined);
-  await worker.waitUntilReady();
+  const disconnect = (): void => {
+    connection.disconnect();
+    store.disconnect();
+    eventsConnection.disconnect();
+    // The worker's and the events' own connections (BullMQ duplicates them for blocking reads).
+    void worker.disconnect().catch(() => undefined);
+    void events.disconnect().catch(() => undefined);
+  };
+  // Stopped before it is ready (Redis unreachable: ready never comes): the connections are dropped at once.
+  if (o.signal) {
+    const signal = o.signal;
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('the worker was stopped'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      await Promise.race([worker.waitUntilReady(), aborted]);
+    } catch (e) {
+      disconnect();
+      void worker.close(true).catch(() => undefined);
+      void events.close().catch(() => undefined);
+      throw e;
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
+    }
+  } else await worker.waitUntilReady();
   return {
     worker,
     async close(graceMs = 30_000) {
       const step = (what: string): void => {
         if (process.env['SENTINEL_DEBUG_CLOSE']) process.stderr.write(`close: ${what}\n`);
       };
-      const timer = setTimeout(() => void worker.close(true), graceMs);
-      step('worker');
-      await worker.close();
-      clearTimeout(timer);
-      step('events');
-      await events.close();
-      step('dead');
-      await dead.close();
-      await own.close();
+      // The whole close is bounded by the grace (and a second more for the forced close): with Redis unreachable,
+      // the closes below wait on commands that never complete; the connections are then dropped.
+      let hard: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((r) => (hard = setTimeout(r, graceMs + 1000)));
+      const closing = (async () => {
+        const timer = setTimeout(() => void worker.close(true).catch(() => undefined), graceMs);
+        step('worker');
+        await worker.close();
+        clearTimeout(timer);
+        step('events');
+        await events.close();
+        step('dead');
+        await dead.close();
+        await own.close();
+      })();
+      closing.catch(() => undefined);
+      await Promise.race([closing, bound]);
+      clearTimeout(hard);
       step('disconnect');
-      connection.disconnect();
-      store.disconnect();
-      eventsConnection.disconnect();
+      disconnect();
     },
   };
 }

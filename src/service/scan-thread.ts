@@ -60,6 +60,7 @@ export function serveScanThread(): void {
         ...(setup.limits ? { limits: setup.limits } : {}),
         ...(m.rules?.length ? { rules: m.rules } : {}),
         jobs: setup.jobs ?? 1,
+        ...(setup.egress ? { remote: { egress: setup.egress } } : {}),
         signal: abort.signal,
       }).then(
         (report) => {

@@ -10,6 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Limits } from '../core/limits.js';
 import type { Policy } from '../policy/policy.js';
+import type { EgressPolicy } from '../sources/remote/egress.js';
 import type { SentinelReport } from '../report/report-model.js';
 import { workerEntry } from '../scan/worker-pool.js';
 
@@ -21,6 +22,8 @@ export interface ThreadSetup {
   readonly limits?: Partial<Limits>;
   /** Files scanned at once on worker threads within one scan. */
   readonly jobs?: number;
+  /** What the scans' outbound connections may reach. */
+  readonly egress?: EgressPolicy;
 }
 
 /** One input of a scan: a path or URL, or the upload (its bytes follow with `push`). */

@@ -5,12 +5,16 @@ import { lookup } from 'node:dns/promises';
 import { lstatSync, realpathSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { addressClass } from '../sources/remote/egress.js';
 
 /** A target the service refuses, with the reason it gives the client (HTTP 400/403). */
 export class TargetRefused extends Error {
   constructor(
     message: string,
-    /** 403 for a target outside what the service may reach, 400 for one it cannot read as a target. */
+    /**
+     * 403 for a remote target to an address the service may not reach (or a local path when it has no roots), 400 for
+     * one it cannot read as a target, and for a local path that is missing or outside the roots alike.
+     */
     readonly status: 400 | 403,
   ) {
     super(message);
@@ -49,44 +53,12 @@ function realPathVia(abs: string, folders: Map<string, string>): string {
 
 const REMOTE = /^(hf|oci|https?):\/\//i;
 
-function ipv4Parts(a: string): number[] {
-  return a.split('.').map(Number);
-}
-
-/** The address is not publicly routable (loopback, private, link-local, CGNAT, multicast, reserved, …). */
+/**
+ * The address is not publicly routable (loopback, private, link-local, CGNAT, multicast, reserved, …): the egress
+ * policy's classification (sources/remote/egress.ts), the one every outbound connection of a scan is checked by.
+ */
 export function isNonPublicAddress(address: string): boolean {
-  const v = isIP(address);
-  if (v === 4) {
-    const [a = 0, b = 0] = ipv4Parts(address);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 192 && b === 0) ||
-      (a === 198 && (b === 18 || b === 19)) ||
-      a >= 224
-    );
-  }
-  if (v === 6) {
-    const x = address.toLowerCase();
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(x);
-    if (mapped) return isNonPublicAddress(mapped[1]!);
-    if (x === '::' || x === '::1') return true;
-    const head = parseInt(x.split(':')[0] || '0', 16);
-    return (
-      (head & 0xfe00) === 0xfc00 || // unique local
-      (head & 0xffc0) === 0xfe80 || // link-local
-      (head & 0xff00) === 0xff00 || // multicast
-      x.startsWith('64:ff9b:') || // NAT64 can reach private IPv4
-      x.startsWith('2001:db8:') ||
-      x.startsWith('::ffff:')
-    );
-  }
-  return true;
+  return addressClass(address) !== 'public';
 }
 
 /** Host (without brackets) of a remote target: `https://h:p/…`, `oci://h:p/repo…`; undefined for `hf://`. */
@@ -135,17 +107,21 @@ export async function guardTarget(target: unknown, o: GuardOptions): Promise<str
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) throw new TargetRefused(`target ${target}: unsupported scheme`, 400);
   if (!o.roots.length) throw new TargetRefused('this service scans no local paths (no --root given)', 403);
   const abs = isAbsolute(target) ? target : resolve(o.roots[0]!, target);
+  // A path that does not exist and one outside the roots get the same answer: the service tells a client nothing
+  // about what exists outside its roots (as the command line, a missing path is a usage error: 400).
+  const unseen = (): TargetRefused =>
+    new TargetRefused(`target ${target}: no such file or directory under the service's roots`, 400);
   let real: string;
   try {
     // Synchronous: a local realpath takes microseconds, a thread-pool round trip costs more than that.
     real = o.realFolders ? realPathVia(abs, o.realFolders) : realpathSync.native(abs);
   } catch {
-    throw new TargetRefused(`target ${target}: no such file or directory under the service's roots`, 400);
+    throw unseen();
   }
   const inside = o.roots.some((root) => {
     const rel = relative(root, real);
     return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
   });
-  if (!inside) throw new TargetRefused(`target ${target}: outside the service's roots`, 403);
+  if (!inside) throw unseen();
   return real;
 }

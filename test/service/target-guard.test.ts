@@ -83,12 +83,14 @@ describe('guardTarget', () => {
       it(`accepts ${t} (${mode})`, async () => assert.equal(await guardTarget(t, o), want));
     }
     const refused: [unknown, number][] = [
-      [join(outside, 'secret'), 403],
-      ['link-out', 403],
-      ['dir-out/secret', 403],
-      [join(root, 'dir-out', 'secret'), 403],
+      // Outside the roots and missing: one answer (no existence oracle).
+      [join(outside, 'secret'), 400],
+      ['link-out', 400],
+      ['dir-out/secret', 400],
+      [join(root, 'dir-out', 'secret'), 400],
       [join(root, 'models', 'a.pkl') + '/', 400],
-      ['../' + outside.split('/').pop() + '/secret', 403],
+      ['../' + outside.split('/').pop() + '/secret', 400],
+      [join(outside, 'no-such-file'), 400],
       ['models/missing.pkl', 400],
       ['', 400],
       [42, 400],
@@ -107,6 +109,21 @@ describe('guardTarget', () => {
     assert.equal(batch.realFolders.get(join(root, 'models')), join(root, 'models'));
     assert.equal(batch.realFolders.get(join(root, 'dir-in')), join(root, 'models'));
     assert.equal(batch.realFolders.get(join(root, 'dir-out')), outside);
+  });
+  it('answers a path outside the roots word for word as a missing one', async () => {
+    const why = async (t: string): Promise<string> => {
+      try {
+        await guardTarget(t, plain);
+      } catch (e) {
+        return (e as Error).message.replace(t, 'T');
+      }
+      return 'accepted';
+    };
+    const missing = await why(join(root, 'models', 'nothing-here'));
+    assert.match(missing, /no such file/);
+    for (const t of [join(outside, 'secret'), 'link-out', 'dir-out/secret', join(outside, 'nothing-here')]) {
+      assert.equal(await why(t), missing, t);
+    }
   });
   it('with allowPrivate, a private URL passes; with no roots, no local path does', async () => {
     const o = plain;

@@ -5,7 +5,12 @@ import { strict as assert } from 'node:assert';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { lightFetch } from '../../src/sources/remote/light-fetch.js';
+import type { EgressPolicy } from '../../src/sources/remote/egress.js';
+import { lightFetch as rawFetch, type LightFetch } from '../../src/sources/remote/light-fetch.js';
+
+/** The servers here are on loopback: the requests may reach it. */
+const LOOPBACK: EgressPolicy = { allow: ['loopback'] };
+const lightFetch: LightFetch = (url, init) => rawFetch(url, { egress: LOOPBACK, ...init });
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -91,13 +91,25 @@ async function getJson(
   ctx: ResolveContext,
 ): Promise<{ body: unknown; next?: string }> {
   let lastError = '';
+  // One deadline for the request: every attempt and every wait between them.
+  const deadline = Date.now() + ctx.opts.requestTimeoutMs;
+  let tried = 0;
   for (let attempt = 0; attempt <= ctx.opts.retries; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** (attempt - 1))));
+    if (attempt > 0) {
+      const wait = Math.min(2000, 100 * 2 ** (attempt - 1));
+      if (deadline - Date.now() <= wait) break;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    tried++;
     let res: LightResponse;
     let body: Uint8Array | undefined;
     try {
       ctx.cost.requests++;
-      res = await lightFetch(url, { headers, timeoutMs: ctx.opts.requestTimeoutMs });
+      res = await lightFetch(url, {
+        headers,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+        egress: ctx.opts.egress,
+      });
       countRedirects(ctx.cost, res.redirects);
       if (res.status === 429 || res.status >= 500) {
         await res.body.cancel();
@@ -113,6 +125,10 @@ async function getJson(
     } catch (e) {
       if (e instanceof RemoteTargetError) throw e;
       countRedirects(ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
+      // A connection the egress policy refused is not retried.
+      if ((e as { code?: unknown } | null)?.code === 'EGRESS_REFUSED') {
+        throw new RemoteTargetError(`${url}: ${(e as Error).message}`);
+      }
       lastError = `request failed: ${(e as Error).message}`;
       continue;
     }
@@ -127,7 +143,9 @@ async function getJson(
       throw new RemoteTargetError(`${url}: not JSON`);
     }
   }
-  throw new RemoteTargetError(`${url}: ${lastError} (after ${ctx.opts.retries + 1} attempts)`);
+  throw new RemoteTargetError(
+    `${url}: ${lastError} (after ${tried} attempt${tried === 1 ? '' : 's'} within ${ctx.opts.requestTimeoutMs} ms)`,
+  );
 }
 
 function endpointOf(ctx: ResolveContext): URL {
@@ -285,7 +303,7 @@ export async function listHf(arg: string, ctx: ResolveContext): Promise<RemoteLi
           path,
           stable,
           size,
-          file: unprobedFile(url, token ? headers : undefined, size, digest, ctx.opts.allowHttp),
+          file: unprobedFile(url, token ? headers : undefined, size, digest, ctx.opts.allowHttp, ctx.opts.egress),
         };
         continue;
       }

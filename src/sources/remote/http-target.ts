@@ -1,5 +1,6 @@
 // `https://…` and `http://…` targets: one file per URL, probed with a first range request that yields its size,
 // its validators (ETag, Last-Modified) and its first bytes. Plain http only to loopback hosts unless allowed.
+import type { EgressPolicy } from './egress.js';
 import type { RemoteListing } from './remote-listing.js';
 import { coalesceRanges, isLoopbackHost, type RemoteCost, type RemoteFile, type RemoteOptions } from './remote-file.js';
 import type { RemotePlan } from './resolve-target.js';
@@ -39,8 +40,16 @@ export function unprobedFile(
   size: number,
   digest: string | undefined,
   allowHttp: boolean,
+  egress?: EgressPolicy,
 ): RemoteFile {
-  return { url, ...(headers ? { headers } : {}), size, ...(digest ? { digest } : {}), allowHttp };
+  return {
+    url,
+    ...(headers ? { headers } : {}),
+    size,
+    ...(digest ? { digest } : {}),
+    allowHttp,
+    ...(egress ? { egress } : {}),
+  };
 }
 
 /**
@@ -122,7 +131,14 @@ export async function probeFile(
 ): Promise<RemoteFile | string> {
   const path = extra.path ?? url;
   if (extra.size === 0) {
-    return { url, ...(headers ? { headers } : {}), size: 0, validator: { etag: null, lastModified: null }, allowHttp };
+    return {
+      url,
+      ...(headers ? { headers } : {}),
+      size: 0,
+      validator: { etag: null, lastModified: null },
+      allowHttp,
+      ...(opts.egress ? { egress: opts.egress } : {}),
+    };
   }
   const base = {
     url,
@@ -130,6 +146,7 @@ export async function probeFile(
     timeoutMs: opts.requestTimeoutMs,
     retries: opts.retries,
     allowHttp,
+    ...(opts.egress ? { egress: opts.egress } : {}),
   };
   const fetchRanges = async (
     ranges: readonly [number, number][],
@@ -234,6 +251,7 @@ export async function probeFile(
     ...(r.finalUrl && r.finalUrl !== url ? { finalUrl: r.finalUrl } : {}),
     ...(extra.digest ? { digest: extra.digest } : {}),
     allowHttp,
+    ...(opts.egress ? { egress: opts.egress } : {}),
   };
 }
 

@@ -15,42 +15,50 @@
 // on a redirect to another origin. The timeout (or signal) covers the body too: it destroys the connection.
 // `init.onLocation(href)`, when given, is called with each redirect's target as soon as the redirect arrives, and with
 // the URL that answered when its answer arrives (before the body): a caller that has more requests for the same URL
-// can send them where it leads without waiting for this one to end.
+// can send them where it leads without waiting for this one to end. `init.egress` is the egress policy
+// (egress-source.ts) every hop and every connection of the request is checked against; without one, public
+// addresses only.
+import { EGRESS_SOURCE } from './egress-source.js';
+
 export const LIGHT_FETCH_SOURCE = String.raw`
+${EGRESS_SOURCE}
 const lightFetchModules = {};
 const lightFetchAgents = {};
 function lightFetchModule(protocol) {
   const name = protocol === 'https:' ? 'node:https' : 'node:http';
   return lightFetchModules[name] || (lightFetchModules[name] = require(name));
 }
-function lightFetchAgent(protocol) {
-  if (lightFetchAgents[protocol]) return lightFetchAgents[protocol];
+// One pool per protocol and egress policy (egress-source.ts): a connection opened under one policy is never reused
+// under another. Every connection is checked: its host resolved by the policy's lookup, its peer checked on connect
+// before anything is written, a pre-opened one checked before it is taken.
+function lightFetchAgent(protocol, policy) {
+  const key = protocol + egressKey(policy);
+  if (lightFetchAgents[key]) return lightFetchAgents[key];
   const agent = new (lightFetchModule(protocol).Agent)({ keepAlive: true, maxSockets: 32 });
+  const create = agent.createConnection;
   // Connections the CLI opened while it loaded (bin/preconnect.js), lists by protocol, host and port: the first
   // requests to that origin take those sockets instead of opening their own. Absent in the fetch worker and in API
   // hosts.
   const preconnected = globalThis[Symbol.for('sentinel-ml.preconnected')];
-  if (preconnected instanceof Map) {
-    const create = agent.createConnection;
-    agent.createConnection = function (options, callback) {
-      const sockets = preconnected.get(protocol + '//' + options.host + ':' + options.port);
-      while (Array.isArray(sockets) && sockets.length) {
-        const socket = sockets.shift();
-        if (!socket.destroyed && socket.readyState !== 'closed' && !socket.readableEnded) {
-          socket.ref();
-          return socket;
-        }
+  agent.createConnection = function (options, callback) {
+    const sockets = preconnected instanceof Map ? preconnected.get(protocol + '//' + options.host + ':' + options.port) : undefined;
+    while (Array.isArray(sockets) && sockets.length) {
+      const socket = sockets.shift();
+      if (!socket.destroyed && socket.readyState !== 'closed' && !socket.readableEnded) {
+        socket.ref();
+        return egressCheckSocket(socket, policy);
       }
-      return create.call(this, options, callback);
-    };
-  }
-  return (lightFetchAgents[protocol] = agent);
+    }
+    return egressCheckSocket(create.call(this, Object.assign({}, options, { lookup: egressLookup(policy) }), callback), policy);
+  };
+  return (lightFetchAgents[key] = agent);
 }
 const LIGHT_FETCH_REDIRECTS = new Set([301, 302, 303, 307, 308]);
 function lightFetch(input, init) {
   const signal = init && init.signal;
   const timeoutMs = init && init.timeoutMs;
   const onLocation = init && init.onLocation;
+  const policy = init && init.egress;
   let headers = Object.assign({}, (init && init.headers) || {});
   return new Promise((resolve, reject) => {
     let current;
@@ -94,7 +102,7 @@ function lightFetch(input, init) {
       }, timeoutMs);
       if (timer.unref) timer.unref();
     }
-    const go = (href) => {
+    const go = (href, from) => {
       let url;
       try {
         url = new URL(href);
@@ -102,9 +110,11 @@ function lightFetch(input, init) {
         return fail(new TypeError('invalid URL ' + href));
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(new TypeError('unsupported protocol ' + url.protocol));
+      const refused = egressCheckUrl(url, from, policy);
+      if (refused) return fail(refused);
       let req;
       try {
-        req = lightFetchModule(url.protocol).request(url, { method: 'GET', headers, agent: lightFetchAgent(url.protocol) }, (res) => {
+        req = lightFetchModule(url.protocol).request(url, { method: 'GET', headers, agent: lightFetchAgent(url.protocol, policy) }, (res) => {
           const status = res.statusCode || 0;
           const loc = res.headers.location;
           if (LIGHT_FETCH_REDIRECTS.has(status) && typeof loc === 'string') {
@@ -123,7 +133,7 @@ function lightFetch(input, init) {
               for (const k of Object.keys(headers)) if (!/^(authorization|cookie|proxy-authorization)$/i.test(k)) kept[k] = headers[k];
               headers = kept;
             }
-            return go(next.href);
+            return go(next.href, url);
           }
           if (onLocation) onLocation(url.href);
           current = res;

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { compileFunction } from 'node:vm';
 import { RANGE_FETCH_SOURCE } from './range-fetch-source.js';
+import type { EgressPolicy } from './egress.js';
 import type { RemoteCost } from './remote-file.js';
 import type { RangeReply, RangeRequest } from './sync-bridge.js';
 
@@ -24,7 +25,13 @@ export interface LightResponse {
 
 export type LightFetch = (
   url: string | URL,
-  init: { headers?: Readonly<Record<string, string>>; signal?: AbortSignal; timeoutMs?: number },
+  init: {
+    headers?: Readonly<Record<string, string>>;
+    signal?: AbortSignal;
+    timeoutMs?: number;
+    /** What every hop and connection may reach (egress.ts); undefined: public addresses only. */
+    egress?: EgressPolicy | undefined;
+  },
 ) => Promise<LightResponse>;
 
 /** Counts an answer's redirect hops as requests sent (and as redirects). */

@@ -116,6 +116,7 @@ class Session {
         res = await lightFetch(this.base + path, {
           headers: this.headers(accept),
           timeoutMs: this.ctx.opts.requestTimeoutMs,
+          egress: this.ctx.opts.egress,
         });
       } catch (e) {
         countRedirects(this.ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
@@ -157,7 +158,11 @@ class Session {
     );
     if (!params['realm']) throw new RemoteTargetError(`${this.base}: a bearer challenge without realm`);
     const u = new URL(params['realm']);
-    if (u.protocol !== 'https:' && !isLoopbackHost(u.hostname) && !this.ctx.opts.allowHttp) {
+    // Never from an https registry to a plain http realm; plain http otherwise as for the registry itself.
+    if (
+      u.protocol !== 'https:' &&
+      (this.base.startsWith('https:') || (!isLoopbackHost(u.hostname) && !this.ctx.opts.allowHttp))
+    ) {
       throw new RemoteTargetError(`${this.base}: token realm ${u.href} is plain http`);
     }
     if (params['service']) u.searchParams.set('service', params['service']);
@@ -168,6 +173,7 @@ class Session {
       const res = await lightFetch(u, {
         headers: this.basic ? { authorization: `Basic ${this.basic}` } : {},
         timeoutMs: this.ctx.opts.requestTimeoutMs,
+        egress: this.ctx.opts.egress,
       });
       countRedirects(this.ctx.cost, res.redirects);
       if (res.status !== 200) {
@@ -263,7 +269,7 @@ export async function listOci(arg: string, ctx: ResolveContext): Promise<RemoteL
           path,
           stable,
           size: d.size!,
-          file: unprobedFile(url, session.headers(), d.size!, d.digest!, plain),
+          file: unprobedFile(url, session.headers(), d.size!, d.digest!, plain, ctx.opts.egress),
         };
         continue;
       }

@@ -3,12 +3,14 @@
 // synchronously, and the listing thread compiles it too (light-fetch.ts), so the listing's requests (a first range
 // request per file, and what the head and tail show the scan will read) are made without starting a worker.
 //
-// Request: { id, url, direct?, headers, start, end | ranges, size, validator, timeoutMs, retries, allowHttp }.
+// Request: { id, url, direct?, headers, start, end | ranges, size, validator, timeoutMs, retries, allowHttp, egress }.
 // \`end\` is exclusive; \`start\` < 0 asks for a suffix of -start bytes (used before the size is known). Reply: { id, ok,
 // bytes? | parts?, size?, etag?, lastModified?, finalUrl?, requests (redirect hops included), redirects, received,
 // kind?, message? }. Every response is checked: 206 with a Content-Range that names exactly the range asked for and
 // the expected total size, a body of exactly that length, and the same ETag / Last-Modified as the first response.
 // 429, 5xx and connection failures (also while a body is read) are retried with backoff (bounded); nothing else is.
+// timeoutMs bounds the whole request: every attempt, and the waits between them. Every hop and connection is checked
+// by the request's egress policy (egress-source.ts); a refusal is never retried.
 // HTTP goes through lightFetch (light-fetch-source.ts), not Node's fetch.
 import { LIGHT_FETCH_SOURCE } from './light-fetch-source.js';
 
@@ -70,6 +72,11 @@ async function readBody(res, want, stats) {
   return out;
 }
 
+// What is left of the request's total time (timeoutMs covers every attempt and every wait between them).
+function attemptMs(req) {
+  return req.deadline !== undefined ? Math.max(1, req.deadline - Date.now()) : req.timeoutMs;
+}
+
 async function once(req, stats) {
   const headers = Object.assign({}, req.headers || {});
   headers['range'] = req.start < 0 ? 'bytes=' + req.start : 'bytes=' + req.start + '-' + (req.end - 1);
@@ -77,9 +84,10 @@ async function once(req, stats) {
   stats.requests++;
   let res;
   try {
-    res = await lightFetch(req.url, { headers, timeoutMs: req.timeoutMs, onLocation: req.onLocation });
+    res = await lightFetch(req.url, { headers, timeoutMs: attemptMs(req), onLocation: req.onLocation, egress: req.egress });
   } catch (e) {
     countHops(stats, e && e.redirects);
+    if (e && e.code === 'EGRESS_REFUSED') throw new Fail('egress', e.message);
     const cause = e && e.cause ? ' (' + (e.cause.code || e.cause.message || e.cause) + ')' : '';
     throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)) + cause, true);
   }
@@ -206,9 +214,10 @@ async function multiOnce(req, stats) {
   stats.requests++;
   let res;
   try {
-    res = await lightFetch(req.url, { headers, timeoutMs: req.timeoutMs });
+    res = await lightFetch(req.url, { headers, timeoutMs: attemptMs(req), egress: req.egress });
   } catch (e) {
     countHops(stats, e && e.redirects);
+    if (e && e.code === 'EGRESS_REFUSED') throw new Fail('egress', e.message);
     throw new Fail('network', 'request failed: ' + (e && e.message ? e.message : String(e)), true);
   }
   countHops(stats, res.redirects);
@@ -306,8 +315,11 @@ function rangeLearn(state) {
   for (const k of state.inPlace || []) inPlace.add(k);
 }
 
-async function rangeHandle(req, reply) {
+async function rangeHandle(req0, reply) {
   const stats = { requests: 0, redirects: 0, received: 0 };
+  // One deadline for the request, retries and backoff included.
+  const req = Object.assign({}, req0, { deadline: Date.now() + req0.timeoutMs });
+  const timeLeft = (wait) => req.deadline - Date.now() > wait;
   if (req.ranges) {
     let attempt = 0;
     for (;;) {
@@ -317,7 +329,7 @@ async function rangeHandle(req, reply) {
         return;
       } catch (e) {
         const f = e instanceof Fail ? e : new Fail('internal', String(e && e.message ? e.message : e));
-        if (f.retry && attempt < req.retries) {
+        if (f.retry && attempt < req.retries && timeLeft(Math.min(2000, 100 * 2 ** attempt))) {
           attempt++;
           await sleep(Math.min(2000, 100 * 2 ** (attempt - 1)));
           continue;
@@ -335,10 +347,10 @@ async function rangeHandle(req, reply) {
       return;
     } catch (e) {
       const f = e instanceof Fail ? e : new Fail('internal', String(e && e.message ? e.message : e));
-      if (f.retry && attempt < req.retries) {
+      const asked = f.retryAfter !== undefined ? Math.min(2000, f.retryAfter * 1000) : 0;
+      const backoff = Math.max(asked, Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
+      if (f.retry && attempt < req.retries && timeLeft(backoff)) {
         attempt++;
-        const asked = f.retryAfter !== undefined ? Math.min(2000, f.retryAfter * 1000) : 0;
-        const backoff = Math.max(asked, Math.min(2000, 100 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2));
         await sleep(backoff);
         continue;
       }

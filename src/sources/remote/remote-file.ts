@@ -1,5 +1,6 @@
 // What Sentinel knows of one remote file before scanning it: where to read it, its size and validators (from the
 // first answer or a listing), the content hashes a listing gave, and the bytes already fetched while listing.
+import type { EgressPolicy } from './egress.js';
 
 /** Bytes and requests spent on remote reads (a scan's cost, reported as summary.remote). */
 export interface RemoteCost {
@@ -30,6 +31,8 @@ export interface RemoteFile {
   /** Content hash from the listing (`sha256:<hex>`, an OCI digest), when the server published one. */
   readonly digest?: string;
   readonly allowHttp: boolean;
+  /** What the file's requests may reach (egress.ts); undefined: public addresses only. */
+  readonly egress?: EgressPolicy;
 }
 
 /** How remote reads behave; every bound is finite. */
@@ -42,6 +45,11 @@ export interface RemoteOptions {
   readonly requestTimeoutMs: number;
   /** Plain http:// beyond loopback hosts. */
   readonly allowHttp: boolean;
+  /**
+   * What every outbound connection may reach (egress.ts). Undefined: derived from each target (public addresses and
+   * the classes of the target's own host).
+   */
+  readonly egress?: EgressPolicy;
   /** Bytes fetched per request at least (read-ahead), when the file is larger. */
   readonly minFetch: number;
   /** Cached bytes per open file at most. */

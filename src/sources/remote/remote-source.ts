@@ -159,6 +159,7 @@ export class RemoteSource implements ByteSource {
       timeoutMs: this.opts.requestTimeoutMs,
       retries: this.opts.retries,
       allowHttp: this.file.allowHttp,
+      ...(this.file.egress ? { egress: this.file.egress } : {}),
     };
   }
 

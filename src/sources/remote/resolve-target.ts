@@ -1,5 +1,6 @@
 // Remote scan targets by scheme: https:// and http:// (one file), hf:// (a Hugging Face repository or a path in it,
 // hf-target.ts). Resolution lists the files and probes them in parallel before the scan reads anything else.
+import { egressOfTarget, PUBLIC_ONLY } from './egress.js';
 import { listHttp, parseHttpUrl } from './http-target.js';
 import type { RemoteListing } from './remote-listing.js';
 import type { RemoteCost, RemoteOptions } from './remote-file.js';
@@ -62,8 +63,30 @@ export interface ResolveContext {
   readonly listOnly?: boolean;
 }
 
-export async function resolveRemote(arg: string, ctx: ResolveContext): Promise<RemoteListing> {
+/**
+ * The host a target's first request goes to: the URL's or the registry's, the Hub endpoint's for hf://; undefined
+ * when it cannot be read (the target is then refused by its own reader).
+ */
+function firstHost(arg: string, scheme: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  try {
+    if (scheme === 'hf') return new URL(env['HF_ENDPOINT'] ?? 'https://huggingface.co').hostname;
+    if (scheme === 'oci') return new URL(`http://${arg.slice('oci://'.length).split('/', 1)[0]}`).hostname;
+    return new URL(arg).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function resolveRemote(arg: string, ctx0: ResolveContext): Promise<RemoteListing> {
   const scheme = arg.slice(0, arg.indexOf(':')).toLowerCase();
+  // Without a policy given (a service or worker gives its own), the target decides: its requests may reach public
+  // addresses and the classes of addresses its own host has (egress.ts), never another.
+  let ctx = ctx0;
+  if (!ctx.opts.egress) {
+    const host = firstHost(arg, scheme, ctx.env);
+    const egress = host === undefined ? PUBLIC_ONLY : await egressOfTarget(host);
+    ctx = { ...ctx, opts: { ...ctx.opts, egress } };
+  }
   if (scheme === 'hf') {
     const { listHf } = await import('./hf-target.js');
     return listHf(arg, ctx);

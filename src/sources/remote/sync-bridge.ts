@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import type { MessagePort } from 'node:worker_threads';
 import { FETCH_WORKER_SOURCE } from './fetch-worker-source.js';
+import type { EgressPolicy } from './egress.js';
 import { learnedOrigins, rangeFetch } from './light-fetch.js';
 
 let threads: typeof import('node:worker_threads') | undefined;
@@ -31,9 +32,12 @@ export interface RangeRequest {
   readonly size?: number;
   /** The first answer's validators: every later answer must carry the same. */
   readonly validator?: { readonly etag: string | null; readonly lastModified: string | null };
+  /** Bound of the whole request: every attempt and the waits between them. */
   readonly timeoutMs: number;
   readonly retries: number;
   readonly allowHttp: boolean;
+  /** What every hop and connection may reach (egress.ts); undefined: public addresses only. */
+  readonly egress?: EgressPolicy;
 }
 
 export type RangeReply =
@@ -56,7 +60,7 @@ export type RangeReply =
   | {
       readonly id: number;
       readonly ok: false;
-      /** network | status | range | length | changed | insecure | internal | timeout */
+      /** network | status | range | length | changed | insecure | egress | internal | timeout */
       readonly kind: string;
       readonly message: string;
       /** HTTP requests sent, redirect hops included. */

@@ -84,7 +84,9 @@ export function looksLikeKerasConfig(v: unknown): boolean {
  * else the text encoded `raw_unicode_escape` (how Keras 1 under Python 2 stored marshal output directly).
  */
 function funcLoadBytes(s: string): Uint8Array {
-  const decoded = /^[\x00-\x7f]*$/.test(s) ? b64(s) : undefined;
+  let ascii = true;
+  for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 0x80;
+  const decoded = ascii ? b64(s) : undefined;
   if (decoded !== undefined) return decoded;
   const out: number[] = [];
   for (const ch of s) {

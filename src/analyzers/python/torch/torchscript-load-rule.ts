@@ -85,12 +85,13 @@ type Verdict =
   | { kind: 'unlisted'; what: string }
   | { kind: 'unfollowed'; what: string };
 
-/** The operator a printed callee names: `torch.add` → aten::add, `ops.prim.X` / `torch.ops.ns.X` → ns::X. */
+/** The operator a printed callee names: `torch.add` → aten::add, `ops.prim.X` / `torch.ops.ns.X[.overload]` → ns::X. */
 function operatorName(q: string): { ns: string; name: string } | undefined {
   const parts = q.split('.');
   if (parts[0] !== 'torch') return undefined;
   if (parts.length === 2) return { ns: 'aten', name: parts[1]! };
-  if (parts[1] === 'ops' && parts.length === 4) return { ns: parts[2]!, name: parts[3]! };
+  // `torch.ops.ns.op` and an overload of it (`torch.ops.aten.from_file.default`).
+  if (parts[1] === 'ops' && (parts.length === 4 || parts.length === 5)) return { ns: parts[2]!, name: parts[3]! };
   return undefined;
 }
 

@@ -100,6 +100,16 @@ const hostile: RuleCase[] = [
     message: 'which M.__setstate__ calls while the archive loads',
   },
   {
+    name: 'an operator overload spelling in forward',
+    src: [
+      'class M(Module):',
+      '  def forward(self: __torch__.M, x: Tensor) -> Tensor:',
+      '    return ops.aten.from_file.default(self.path, True, 8)',
+    ],
+    expect: [[3, 'high']],
+    details: { operator: 'aten::from_file', runsAtLoad: false },
+  },
+  {
     name: 'a storage-from-file constructor',
     src: cls(['s = torch.UntypedStorage.from_file((state)[0], True, 8)']),
     expect: [[7, 'high']],

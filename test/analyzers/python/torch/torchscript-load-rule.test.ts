@@ -203,6 +203,7 @@ describe('real torch.jit.save archives', () => {
     ['benign_scripted.pt', []],
     ['benign_traced.pt', []],
     ['benign_quantized_dynamic.pt', []],
+    ['benign_quantized_static_setstate.pt', []],
   ];
   for (const [name, expected] of cases) it(name, async () => assert.deepEqual(await ids(name), expected));
 });

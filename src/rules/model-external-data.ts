@@ -19,7 +19,8 @@ export const modelExternalData: Rule = {
       'loading (or re-saving) read or write any file the process can reach.',
     firesOn:
       'ONNX initializers (and any tensor) with an external_data location that is absolute, contains .., or names a ' +
-      'drive, UNC share, device or special path; the same for safetensors index shard names and HDF5 external links.',
+      'drive, UNC share, device or special path, or whose offset + length reaches past the end of the side file (when ' +
+      'the file is part of the scan); the same for safetensors index shard names and HDF5 external links.',
   }),
   visit: {
     model(fact, ctx) {

@@ -20,7 +20,8 @@ export const modelLambdaCode: Rule = {
       'names: loading the model runs code the artifact chose.',
     firesOn:
       'Keras models (.keras zip config.json; legacy HDF5 .h5 model_config/training_config) whose config holds a Lambda ' +
-      'layer with serialized Python bytecode, a function or class referenced from a module outside the Keras ' +
+      'layer in any spelling (bytecode as a list or a bare string, base64 or raw_unicode_escape, source text, ' +
+      'output_shape code, a function named for lookup), a function or class referenced from a module outside the Keras ' +
       'namespaces (custom objects that import code), a known Keras gadget function (get_file), or a ' +
       'TorchModuleWrapper carrying a pickled torch module.',
   }),

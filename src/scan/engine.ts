@@ -798,6 +798,8 @@ function dispatchIncomplete(rules: readonly Rule[], ctx: RuleContext, fact: Inco
 /** Where each reading of one source starts, and the member ranges its containers hand on unchanged. */
 interface ReadingSpans {
   current: string;
+  /** Expanders that read the source so far, in order. */
+  readonly readings: string[];
   readonly starts: Map<string, number>;
   readonly members: (readonly [number, number])[];
 }
@@ -871,7 +873,7 @@ class FileScan {
     // Every reading: each format whose loader would take these bytes reads them, not only the first one that
     // claims them (a file that is both a torch zip and safetensors, or a pickle and HDF5 behind a user block, runs
     // whichever loader its consumer picks). Two or more readings of one file are a polyglot (ARCHIVE-TAMPER).
-    const readings: string[] = [];
+    const readings = ctx.readings;
     let failed = false;
     for (const ex of EXPANDERS) {
       if (!ex.detect(head, src)) continue;
@@ -931,7 +933,7 @@ class FileScan {
   }
 
   private unitContext(depth: number): UnitContext & ReadingSpans {
-    const spans: ReadingSpans = { current: '', starts: new Map(), members: [] };
+    const spans: ReadingSpans = { current: '', readings: [], starts: new Map(), members: [] };
     return {
       get current() {
         return spans.current;
@@ -945,6 +947,8 @@ class FileScan {
         for (const r of ranges) if (spans.members.length < MAX_MEMBER_RANGES) spans.members.push(r);
       },
       readingStart: (offset) => spans.starts.set(spans.current, offset),
+      readings: spans.readings,
+      otherReadings: () => spans.readings.filter((r) => !NAME_CHOSEN.has(r)),
       limits: this.limits,
       depth,
       deadline: this.deadline,

@@ -125,6 +125,7 @@ export function modelFolderFindings(files: readonly PlacedOutcome[], rules: read
     pythonByDir.get(dir)!.set(m, e);
   }
   const out: Finding[] = [];
+  out.push(...onnxExternalFindings(files, entries, visitors));
   const reported = new Set<string>();
   for (const e of entries) {
     const refs = e.summary.remoteCode?.refs;
@@ -159,6 +160,50 @@ export function modelFolderFindings(files: readonly PlacedOutcome[], rules: read
         dispatch(f, pyCtx);
       out.push(...pyCtx.findings);
     }
+  }
+  return out;
+}
+
+/**
+ * ONNX external data read past the end of its file: onnx's loader seeks to `offset` and reads `length` bytes of the
+ * file named by `location` beside the model (a short read leaves the tensor with fewer bytes than it declares; ONNX
+ * Runtime refuses the range). Checked for side files that are part of this scan, against their scanned size.
+ */
+function onnxExternalFindings(
+  files: readonly PlacedOutcome[],
+  entries: readonly FolderEntry[],
+  visitors: readonly Rule[],
+): Finding[] {
+  const sizes = new Map<string, number>();
+  for (const f of files) sizes.set(f.member.path, f.member.size);
+  const out: Finding[] = [];
+  for (const e of entries) {
+    const tensors = e.summary.onnxExternal?.tensors;
+    if (!tensors?.length) continue;
+    const ctx = new RuleContext(e.target, e.stable);
+    for (const t of tensors) {
+      const file = join(dirname(e.path), t.location);
+      const size = sizes.get(file);
+      if (size === undefined) continue;
+      const offset = BigInt(t.offset);
+      const end = t.length === undefined ? offset : offset + BigInt(t.length);
+      if (end <= BigInt(size)) continue;
+      const fact: ModelFact = {
+        rule: 'MODEL-EXTERNAL-DATA',
+        location: { chain: [e.path] },
+        format: 'onnx',
+        signal:
+          `tensor ${JSON.stringify(t.tensor)} reads bytes ${offset}..${end} of ${JSON.stringify(t.location)}, a file ` +
+          `of ${size} bytes: the range does not lie inside the side file, so the loaded tensor is not what the ` +
+          'model declares (onnx reads short; ONNX Runtime refuses it)',
+        key: `external-range:${t.tensor}:${t.location}:${t.offset}:${t.length ?? ''}`,
+        path: `${t.path}.external_data`,
+        confidence: 'high',
+        details: { tensor: t.tensor, location: t.location, offset: t.offset, length: t.length ?? '', fileBytes: size },
+      };
+      for (const r of visitors) r.visit.model!(fact, ctx);
+    }
+    out.push(...ctx.findings);
   }
   return out;
 }

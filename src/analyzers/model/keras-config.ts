@@ -14,8 +14,17 @@ export type KerasSignal =
       readonly codeBytes: number;
       /** Names and string constants read from the marshal data (co_names, co_consts). */
       readonly strings: readonly string[];
+      /** The bytes start like a marshalled code object (TYPE_CODE); false for source text and other encodings. */
+      readonly codeObject: boolean;
     }
-  | { readonly kind: 'lambda-function'; readonly path: string; readonly layer: string; readonly function: string }
+  | {
+      readonly kind: 'lambda-function';
+      readonly path: string;
+      readonly layer: string;
+      readonly function: string;
+      /** The name resolves inside Keras (a Keras module, or a registered name looked up without an import). */
+      readonly inKeras: boolean;
+    }
   | {
       readonly kind: 'custom-object';
       readonly path: string;
@@ -70,6 +79,34 @@ export function looksLikeKerasConfig(v: unknown): boolean {
   return Array.isArray(c['layers']) || typeof o['module'] === 'string' || 'keras_version' in o || 'build_config' in o;
 }
 
+/**
+ * The bytes Keras's `func_load` hands to `marshal.loads` for a string: base64 when the text is ASCII and decodes,
+ * else the text encoded `raw_unicode_escape` (how Keras 1 under Python 2 stored marshal output directly).
+ */
+function funcLoadBytes(s: string): Uint8Array {
+  let ascii = true;
+  for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 0x80;
+  const decoded = ascii ? b64(s) : undefined;
+  if (decoded !== undefined) return decoded;
+  const out: number[] = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x100) out.push(c);
+    else
+      for (const b of Buffer.from(
+        c < 0x10000 ? `\\u${c.toString(16).padStart(4, '0')}` : `\\U${c.toString(16).padStart(8, '0')}`,
+        'latin1',
+      ))
+        out.push(b);
+    if (out.length > 1 << 20) break;
+  }
+  return Uint8Array.from(out);
+}
+
+function codeFacts(code: Uint8Array): { codeBytes: number; strings: string[]; codeObject: boolean } {
+  return { codeBytes: code.length, strings: marshalStrings(code), codeObject: ((code[0] ?? 0) & 0x7f) === 0x63 };
+}
+
 function b64(s: string): Uint8Array | undefined {
   const clean = s.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean)) return undefined;
@@ -119,40 +156,62 @@ function step(path: string, key: string | number): string {
       : `${path}[${JSON.stringify(key)}]`;
 }
 
-/** The layer's function fields (`function`, and `output_shape` which Keras also deserialises as code). */
+/**
+ * The layer's function fields (`function`, and `output_shape` which Keras also deserialises as code), in every
+ * spelling a Keras loader accepts: Keras 2 `function_type: "lambda"` with `[code, defaults, closure]` or the code
+ * string alone (`func_load` takes both: base64, or raw_unicode_escape text), Keras 3 `{"class_name": "__lambda__",
+ * "config": {"code": ...}}`, and a function named for lookup (`function_type: "function"` with an optional
+ * `module`, a Keras 3 name string, or a `{"class_name": "function", ...}` reference). `raw` values are data.
+ */
 function lambdaFields(layerPath: string, layer: string, cfg: Record<string, unknown>, out: KerasSignal[]): void {
   for (const field of ['function', 'output_shape']) {
     const v = cfg[field];
     const typeKey = field === 'function' ? 'function_type' : 'output_shape_type';
+    const moduleKey = field === 'function' ? 'module' : 'output_shape_module';
+    const type = cfg[typeKey];
     const path = step(step(layerPath, 'config'), field);
-    if (Array.isArray(v) && typeof v[0] === 'string' && cfg[typeKey] === 'lambda') {
-      const code = b64(v[0]);
-      out.push({
-        kind: 'lambda-bytecode',
-        path,
-        layer,
-        codeBytes: code?.length ?? v[0].length,
-        strings: code ? marshalStrings(code) : [],
-      });
+    const codeText = Array.isArray(v) && typeof v[0] === 'string' ? v[0] : typeof v === 'string' ? v : undefined;
+    if (codeText !== undefined && type === 'lambda') {
+      const code = funcLoadBytes(codeText);
+      out.push({ kind: 'lambda-bytecode', path, layer, ...codeFacts(code) });
     } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
       const inner = o['config'] as Record<string, unknown> | undefined;
       if (o['class_name'] === '__lambda__' && inner && typeof inner['code'] === 'string') {
-        const code = b64(inner['code']);
+        const code = funcLoadBytes(inner['code']);
         out.push({
           kind: 'lambda-bytecode',
           path: step(path, 'config') + '.code',
           layer,
-          codeBytes: code?.length ?? inner['code'].length,
-          strings: code ? marshalStrings(code) : [],
+          ...codeFacts(code),
+        });
+      } else if (o['class_name'] === 'function' && typeof o['config'] === 'string') {
+        // A function reference: one outside Keras is also a custom object (the walk reports its import).
+        const module = typeof o['module'] === 'string' ? o['module'] : '';
+        out.push({
+          kind: 'lambda-function',
+          path,
+          layer,
+          function: module ? `${module}.${o['config']}` : o['config'],
+          inKeras: module === '' || isKerasModule(module),
         });
       }
-    } else if (field === 'function' && typeof v === 'string' && cfg[typeKey] === 'function') {
-      const module = typeof cfg['module'] === 'string' ? cfg['module'] : '';
-      if (!isKerasModule(module))
-        out.push({ kind: 'lambda-function', path, layer, function: module ? `${module}.${v}` : v });
+    } else if (field === 'function' && typeof v === 'string' && (type === 'function' || type === undefined)) {
+      const module = typeof cfg[moduleKey] === 'string' ? (cfg[moduleKey] as string) : '';
+      out.push({
+        kind: 'lambda-function',
+        path,
+        layer,
+        function: module ? `${module}.${v}` : v,
+        inKeras: module === '' || isKerasModule(module),
+      });
     }
   }
+}
+
+/** `Lambda`, and the qualified spellings a registered name can take (`keras.layers.Lambda`, `Custom>Lambda`). */
+function isLambdaClass(className: string | undefined): boolean {
+  return className !== undefined && /(?:^|[.>])Lambda$/.test(className);
 }
 
 /** Walks a parsed Keras config (any JSON value) and lists what would run code at load time. */
@@ -176,7 +235,7 @@ export function analyzeKerasConfig(root: unknown, rootPath = '$'): KerasAnalysis
     const module = typeof o['module'] === 'string' ? o['module'] : undefined;
     const registered = typeof o['registered_name'] === 'string' ? o['registered_name'] : undefined;
     if (className !== undefined && /\.layers\[\d+\]$/.test(path)) layers++;
-    if (className === 'Lambda' && cfg) {
+    if (isLambdaClass(className) && cfg) {
       lambdaFields(path, String(cfg['name'] ?? 'lambda'), cfg, out);
     } else if (className === 'TorchModuleWrapper' && cfg && typeof cfg['module'] === 'string') {
       const payload = b64(cfg['module']);

@@ -34,20 +34,23 @@ export type PickleEvidence = 'protocol-header' | 'valid-pickle' | 'import-before
 /**
  * Is the region starting at `start` a pickle? A PROTO header, a stream CPython loads to STOP without error,
  * or a stream that reaches an import before its first error (the import runs before the error) all count.
- * Returns the strict run when it can be reused as the analysis of a clean pickle.
+ * Returns the strict run when it can be reused as the analysis of a clean pickle. A PROTO-headed stream CPython
+ * refuses before STOP with nothing done first (no import, none of our limits reached) carries `refusedBeforeEffect`:
+ * it has no pickle reading, and only stands as one when no other format reads the bytes.
  */
 export function probePickle(
   src: ByteSource,
   start: number,
   end: number,
   opts: StreamOptions,
-): { evidence: PickleEvidence; cleanRun?: PickleRun } | undefined {
+): { evidence: PickleEvidence; cleanRun?: PickleRun; refusedBeforeEffect?: true } | undefined {
   if (end - start < 2) return undefined;
   const head = src.read(start, 2);
   const vmOpts: VmOptions = { ...vmOptions(opts), strict: true };
   if (head[0] === Op.PROTO && head[1]! <= HIGHEST_PROTOCOL) {
     const run = runPickle(src, start, end, vmOpts);
-    return { evidence: 'protocol-header', ...(run.stopped && !run.errored ? { cleanRun: run } : {}) };
+    if (run.stopped && !run.errored) return { evidence: 'protocol-header', cleanRun: run };
+    return { evidence: 'protocol-header', ...(effectBeforeError(src, run, end) ? {} : { refusedBeforeEffect: true }) };
   }
   if (head[0] === Op.PROTO) {
     // A protocol above the highest known: today's CPython refuses it, a later one may not. Read on leniently; a
@@ -59,23 +62,39 @@ export function probePickle(
   if (run.stopped && !run.errored && run.opcodes >= 2) return { evidence: 'valid-pickle', cleanRun: run };
   // A limit of ours (stack, marks, fact lists, time) reached before any error CPython raises: the bytes are read as
   // a pickle this far, and an input built to exhaust the analyser must not pass for "not a pickle".
-  const firstFatal = run.anomalies.find((a) => a.fatal);
-  if (firstFatal?.code === 'LIMIT' || firstFatal?.code === 'INTERNAL_ERROR') return { evidence: 'limit-before-error' };
-  const realImport = run.imports.some(
-    (i) => !i.afterError && i.unresolved === undefined && isDottedIdentifier(i.module) && isDottedIdentifier(i.name),
-  );
-  const importOpcodeFailed = run.anomalies.some(
-    (a) =>
-      a.fatal &&
-      (a.opcode === 'GLOBAL' || a.opcode === 'INST') &&
-      a.code === 'BAD_ARGUMENT' &&
-      looksLikeImportAttempt(src, a, end),
-  );
-  if (!(realImport || importOpcodeFailed)) return undefined;
+  if (limitBeforeError(run)) return { evidence: 'limit-before-error' };
+  if (!importBeforeError(src, run, end)) return undefined;
   if (opts.importMatters && isText(src, start, end) && !run.calls.length && !run.imports.some(opts.importMatters)) {
     return undefined;
   }
   return { evidence: 'import-before-error' };
+}
+
+function limitBeforeError(run: PickleRun): boolean {
+  const firstFatal = run.anomalies.find((a) => a.fatal);
+  return firstFatal?.code === 'LIMIT' || firstFatal?.code === 'INTERNAL_ERROR';
+}
+
+/** An import CPython performs (or attempts) before the stream's first error. */
+function importBeforeError(src: ByteSource, run: PickleRun, end: number): boolean {
+  const realImport = run.imports.some(
+    (i) => !i.afterError && i.unresolved === undefined && isDottedIdentifier(i.module) && isDottedIdentifier(i.name),
+  );
+  return (
+    realImport ||
+    run.anomalies.some(
+      (a) =>
+        a.fatal &&
+        (a.opcode === 'GLOBAL' || a.opcode === 'INST') &&
+        a.code === 'BAD_ARGUMENT' &&
+        looksLikeImportAttempt(src, a, end),
+    )
+  );
+}
+
+/** Something a load does before it raises (an import, or work past one of our limits): the stream is a reading. */
+function effectBeforeError(src: ByteSource, run: PickleRun, end: number): boolean {
+  return limitBeforeError(run) || importBeforeError(src, run, end);
 }
 
 /** Printable UTF-8 text (tabs and line breaks allowed) in the first 64 KiB of the region. */

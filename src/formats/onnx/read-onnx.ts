@@ -37,6 +37,9 @@ export interface OnnxExternalTensor {
   readonly entries: Readonly<Record<string, string>>;
   /** Every entry in order (the first MAX_LISTED_ENTRIES), duplicates included. */
   readonly list: readonly { readonly key: string; readonly value: string }[];
+  /** TensorProto.data_type and dims (the bytes the tensor's data must hold follow from them); dims undefined past 64. */
+  readonly dataType: number;
+  readonly dims?: readonly bigint[];
 }
 
 const MAX_LISTED_ENTRIES = 64;
@@ -125,6 +128,8 @@ export function summarize(m: ModelProto, skippedPayloads: number, skippedPayload
       external,
       entries,
       list: t.externalData.slice(0, MAX_LISTED_ENTRIES).map((e) => ({ key: e.key, value: e.value })),
+      dataType: t.dataType,
+      ...(t.dims.length <= MAX_LISTED_ENTRIES ? { dims: [...t.dims] } : {}),
     });
   };
   const sparse = (s: SparseTensorProto | undefined, path: string): void => {

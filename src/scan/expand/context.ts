@@ -73,6 +73,8 @@ export interface UnitContext {
   memberRanges(ranges: readonly (readonly [number, number])[]): void;
   /** Where this reading starts in the source when not at byte 0 (an HDF5 superblock behind a user block). */
   readingStart(offset: number): void;
+  /** The formats that have read this source so far (name-chosen expanders excluded). */
+  otherReadings(): readonly string[];
 }
 
 export interface Expander {

@@ -26,22 +26,31 @@ export async function reportKerasConfig(ctx: UnitContext, config: unknown, origi
         ctx.model({
           ...base,
           signal:
-            `Lambda layer ${JSON.stringify(s.layer)} carries ${s.codeBytes} bytes of marshalled Python bytecode that ` +
-            `Keras unmarshals and runs on load${s.strings.length ? ` (names and constants: ${s.strings.slice(0, 12).join(', ')})` : ''}`,
+            (s.codeObject
+              ? `Lambda layer ${JSON.stringify(s.layer)} carries ${s.codeBytes} bytes of marshalled Python bytecode that ` +
+                'Keras unmarshals and runs on load'
+              : `Lambda layer ${JSON.stringify(s.layer)} holds ${s.codeBytes} bytes of code text (not a marshalled code ` +
+                'object as written: source text or another encoding) that Keras hands to marshal.loads as the ' +
+                "layer's function on load") +
+            (s.strings.length ? ` (names and constants: ${s.strings.slice(0, 12).join(', ')})` : ''),
           key: `lambda:${s.layer}:${s.path}`,
           path: at(s.path),
           confidence: 'high',
-          details: { layer: s.layer, codeBytes: s.codeBytes, bytecodeStrings: s.strings },
+          details: { layer: s.layer, codeBytes: s.codeBytes, bytecodeStrings: s.strings, codeObject: s.codeObject },
         });
         break;
       case 'lambda-function':
         ctx.model({
           ...base,
-          signal: `Lambda layer ${JSON.stringify(s.layer)} calls the function ${s.function}, resolved by name on load`,
+          signal:
+            `Lambda layer ${JSON.stringify(s.layer)} calls the function ${s.function}, resolved by name on load` +
+            (s.inKeras
+              ? ' (a Keras name or a registered custom object: whatever the loading process registered under it runs)'
+              : ''),
           key: `lambda-function:${s.layer}:${s.function}`,
           path: at(s.path),
-          confidence: 'medium',
-          details: { layer: s.layer, function: s.function },
+          confidence: s.inKeras ? 'low' : 'medium',
+          details: { layer: s.layer, function: s.function, inKeras: s.inKeras },
         });
         break;
       case 'custom-object':

@@ -9,6 +9,7 @@ import { formatLocation } from '../../core/location.js';
 import type { OnnxExternalTensor, OnnxModel } from '../../formats/onnx/read-onnx.js';
 import { looksLikeOnnx } from '../../formats/onnx/sniff.js';
 import type { Expander, UnitContext } from './context.js';
+import type { OnnxExternalRange } from '../model-folder-summary.js';
 import type { ByteSource } from '../../sources/byte-source.js';
 import { extensionOf, reportStruct } from './model-signals.js';
 
@@ -92,6 +93,7 @@ export const onnxExpander: Expander = {
     ctx.format('onnx');
     customOps(src, ctx, m);
     externalData(src, ctx, m, sideFileProblem);
+    externalRanges(ctx, m, sideFileProblem);
     if (m.truncatedNodes > 0)
       ctx.incomplete({
         location: src.location,
@@ -185,6 +187,28 @@ function externalData(
   }
 }
 
+/** Ranges read from files beside the model, checked against those files' sizes after the walk (model-folder.ts). */
+function externalRanges(
+  ctx: UnitContext,
+  m: OnnxModel,
+  sideFileProblem: (ref: string) => { code: string; reason: string } | undefined,
+): void {
+  const tensors: OnnxExternalRange[] = [];
+  for (const t of m.externalTensors) {
+    const location = t.location;
+    if (!t.external || location === undefined || sideFileProblem(location) !== undefined) continue;
+    const offset = t.entries['offset'] ?? '0';
+    const length = t.entries['length'];
+    if (!isInt64(offset) || (length !== undefined && !isInt64(length))) continue; // MODEL-STRUCT already
+    tensors.push({ tensor: t.tensor, location, offset, ...(length !== undefined ? { length } : {}), path: t.path });
+    if (tensors.length >= MAX_FOLDER_RANGES) break;
+  }
+  if (tensors.length) ctx.folder({ onnxExternal: { tensors } });
+}
+
+/** External ranges handed to the folder check per model (each a few dozen bytes). */
+const MAX_FOLDER_RANGES = 100_000;
+
 function reportLocation(
   src: ByteSource,
   ctx: UnitContext,
@@ -252,7 +276,80 @@ function externalEntries(src: ByteSource, ctx: UnitContext, t: OnnxExternalTenso
       });
     seen.add(e.key);
   }
+  problems.push(...externalRange(t, path));
   if (problems.length) reportStruct(ctx, src, 'onnx', problems);
+}
+
+/**
+ * Bytes per element of TensorProto.DataType values with a fixed size (onnx.proto); 4-bit types pack two elements
+ * per byte (a half byte here). STRING (8) and UNDEFINED (0) have none: their external data cannot be sized.
+ */
+const ELEMENT_HALF_BYTES: Readonly<Record<number, number>> = {
+  1: 8,
+  2: 2,
+  3: 2,
+  4: 4,
+  5: 4,
+  6: 8,
+  7: 16,
+  9: 2,
+  10: 4,
+  11: 16,
+  12: 8,
+  13: 16,
+  14: 16,
+  15: 32,
+  16: 4,
+  17: 2,
+  18: 2,
+  19: 2,
+  20: 2,
+  21: 1,
+  22: 1,
+  23: 1,
+};
+
+/** The bytes a tensor's data holds (dims x element size), when its type has a fixed size and every dim is known. */
+export function tensorBytes(dataType: number, dims: readonly bigint[] | undefined): bigint | undefined {
+  const half = ELEMENT_HALF_BYTES[dataType];
+  if (half === undefined || dims === undefined) return undefined;
+  let n = 1n;
+  for (const d of dims) {
+    if (d < 0n) return undefined;
+    n *= d;
+    if (n > MAX_INT64) return undefined;
+  }
+  return (n * BigInt(half) + 1n) / 2n;
+}
+
+/**
+ * offset and length against each other and the tensor: onnx's loader seeks to `offset` and reads `length` bytes
+ * (Python's read(n) sets aside n bytes before it reads), ONNX Runtime adds them as int64. A sum past int64, or a
+ * length other than the bytes the tensor's type and dims hold, is a file no writer makes.
+ */
+function externalRange(t: OnnxExternalTensor, path: string): { code: string; message: string; path: string }[] {
+  const offset = t.entries['offset'];
+  const length = t.entries['length'];
+  const o = offset !== undefined && isInt64(offset) ? BigInt(offset) : undefined;
+  const l = length !== undefined && isInt64(length) ? BigInt(length) : undefined;
+  const name = JSON.stringify(t.tensor);
+  const out: { code: string; message: string; path: string }[] = [];
+  if (o !== undefined && l !== undefined && o + l > MAX_INT64)
+    out.push({
+      code: 'EXTERNAL_DATA_RANGE',
+      message: `tensor ${name} has external_data offset ${o} + length ${l} past the largest 64-bit integer`,
+      path,
+    });
+  const expected = tensorBytes(t.dataType, t.dims);
+  if (l !== undefined && expected !== undefined && l !== expected)
+    out.push({
+      code: 'EXTERNAL_DATA_LENGTH',
+      message:
+        `tensor ${name} has external_data length ${l}, but its type and dims hold ${expected} bytes: onnx's loader ` +
+        `reads (and sets aside memory for) ${l} bytes${l > expected ? '' : ', and the tensor does not fit'}`,
+      path,
+    });
+  return out;
 }
 
 function isInt64(v: string): boolean {

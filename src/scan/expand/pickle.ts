@@ -26,6 +26,9 @@ export const pickleExpander: Expander = {
     const opts: StreamOptions = { limits: ctx.limits, loader: PLAIN_PICKLE, deadline: ctx.deadline, importMatters };
     const probe = probePickle(src, 0, src.size, opts);
     if (!probe) return false;
+    // PROTO then bytes CPython refuses before doing anything (a safetensors header length whose low byte is 0x80):
+    // no pickle reading exists. Read as a broken pickle only when no other format reads the file.
+    if (probe.refusedBeforeEffect && ctx.otherReadings().length > 0) return false;
     if (probe.cleanRun && isLegacyTorch(src, probe.cleanRun, opts)) {
       ctx.format('torch-legacy');
       await legacyTorch(src, ctx);

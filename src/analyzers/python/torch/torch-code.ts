@@ -6,6 +6,7 @@ import { detectHubconf } from './hubconf-rule.js';
 import { detectCustomOps } from './torch-custom-op-rule.js';
 import { detectTorchHub } from './torch-hub-rule.js';
 import { detectTorchLoad } from './torch-load-rule.js';
+import { detectTorchScriptLoadCode } from './torchscript-load-rule.js';
 
 export type { CodeSignal, Confidence, TorchCodeRuleId, TorchFileKind } from '../code-signal.js';
 
@@ -25,6 +26,7 @@ export function detectTorchSignals(mod: PythonModule, ctx: { fileKind: TorchFile
     ...detectTorchLoad(mod, ctx.fileKind),
     ...detectTorchHub(mod, ctx.fileKind),
     ...detectCustomOps(mod, ctx.fileKind),
+    ...detectTorchScriptLoadCode(mod, ctx.fileKind),
     ...(ctx.fileKind === 'hubconf' ? detectHubconf(mod) : []),
   ];
   return signals.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));

@@ -1,0 +1,267 @@
+// TORCH-SCRIPT-CUSTOM-OP over what a TorchScript archive runs while it loads. `torch.jit.load` (and
+// `torch.load(f, weights_only=True)`, which hands a TorchScript archive to it first in torch 1.13) runs the TorchScript
+// `__setstate__` of every object whose class defines one. Those methods, and every method of the same class they
+// call, may only call operators of the derived load table (torchscript-ops.json: tensor arithmetic and
+// constructors, list/str/dict builtins, interpreter primitives) and a short list of printed builtins. Anything else
+// is a signal: an operator that opens a file, maps one (`from_file`) or calls another process; a name outside the
+// table; a call into archive code this file does not define (not followed, so not proven harmless). Operators
+// with a file, remote-call or Python-callback effect are reported wherever they appear, with a message that says
+// whether the load or a later call of the model runs them.
+import { signalAt, type CodeSignal, type Confidence, type TorchFileKind } from '../code-signal.js';
+import type { CallSite, FunctionFact, PythonModule } from '../module-model.js';
+import { isBuiltinOpNamespace } from './torch-namespaces.js';
+import table from './torchscript-ops.json' with { type: 'json' };
+
+interface OpTable {
+  readonly namespaces: readonly string[];
+  readonly denied: Readonly<Record<string, string>>;
+  readonly allowed: readonly string[];
+}
+const TABLE = table as OpTable;
+const LOAD_NAMESPACES: ReadonlySet<string> = new Set(TABLE.namespaces);
+const ALLOWED_OPS: ReadonlySet<string> = new Set(TABLE.allowed);
+const DENIED_OPS: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.denied));
+/** Method names of TorchScript values (`t.tolist()`, `xs.append(v)`): the aten and prim operators' names. */
+const VALUE_METHODS: ReadonlySet<string> = new Set(
+  TABLE.allowed
+    .filter((q) => q.startsWith('aten::') || q.startsWith('prim::'))
+    .map((q) => q.slice(q.indexOf('::') + 2)),
+);
+/** Denied operators by bare name, for the value-method form (`t.save(...)` is not TorchScript, but is not admitted). */
+const DENIED_NAMES: ReadonlyMap<string, string> = new Map(
+  [...DENIED_OPS].map(([q, why]) => [q.slice(q.indexOf('::') + 2), q + ': ' + why] as const),
+);
+
+/**
+ * Names the TorchScript printer writes without a namespace; each compiles to an interpreter primitive or an aten
+ * operator with no effect outside the values it is given (`print` writes to standard output).
+ */
+const PRINTED_BUILTINS: ReadonlySet<string> = new Set([
+  'annotate',
+  'uninitialized',
+  'unchecked_cast',
+  'isinstance',
+  'int',
+  'float',
+  'bool',
+  'str',
+  'complex',
+  'len',
+  'range',
+  'enumerate',
+  'zip',
+  'min',
+  'max',
+  'abs',
+  'round',
+  'divmod',
+  'ord',
+  'chr',
+  'hex',
+  'oct',
+  'bin',
+  'hash',
+  'sorted',
+  'list',
+  'tuple',
+  'dict',
+  'all',
+  'any',
+  'sum',
+  'print',
+  'getattr',
+  'hasattr',
+]);
+
+/** Methods torch.jit.load runs on each object of data.pkl whose class defines them. */
+const LOAD_METHODS: ReadonlySet<string> = new Set(['__setstate__']);
+const MAX_SIGNALS = 50;
+
+type Verdict =
+  | { kind: 'allowed' }
+  | { kind: 'self-method'; name: string }
+  | { kind: 'custom-namespace' }
+  | { kind: 'denied'; op: string; why: string }
+  | { kind: 'unlisted'; what: string }
+  | { kind: 'unfollowed'; what: string };
+
+/** The operator a printed callee names: `torch.add` → aten::add, `ops.prim.X` / `torch.ops.ns.X[.overload]` → ns::X. */
+function operatorName(q: string): { ns: string; name: string } | undefined {
+  const parts = q.split('.');
+  if (parts[0] !== 'torch') return undefined;
+  if (parts.length === 2) return { ns: 'aten', name: parts[1]! };
+  // `torch.ops.ns.op` and an overload of it (`torch.ops.aten.from_file.default`).
+  if (parts[1] === 'ops' && (parts.length === 4 || parts.length === 5)) return { ns: parts[2]!, name: parts[3]! };
+  return undefined;
+}
+
+function classify(call: CallSite, selfName: string | undefined): Verdict {
+  const callee = call.callee;
+  const access = callee.access;
+  // `(self).m(...)`: a method of the class this method belongs to.
+  if (
+    access?.root.kind === 'name' &&
+    selfName !== undefined &&
+    access.root.name === selfName &&
+    access.root.resolution === 'parameter'
+  ) {
+    if (access.steps.length === 1 && access.steps[0]!.kind === 'attr')
+      return { kind: 'self-method', name: access.steps[0]!.name };
+    return { kind: 'unfollowed', what: `${callee.raw} (a method of another object of the archive)` };
+  }
+  const q = callee.qualifiedName;
+  if (q !== null && (callee.resolution === 'implicit' || callee.resolution === 'import')) {
+    const op = operatorName(q);
+    if (op !== undefined) {
+      const full = `${op.ns}::${op.name}`;
+      const why = DENIED_OPS.get(full);
+      if (why !== undefined) return { kind: 'denied', op: full, why };
+      if (!LOAD_NAMESPACES.has(op.ns) && !isBuiltinOpNamespace(op.ns)) return { kind: 'custom-namespace' };
+      if (ALLOWED_OPS.has(full)) return { kind: 'allowed' };
+      return { kind: 'unlisted', what: `operator ${full}` };
+    }
+    const last = q.slice(q.lastIndexOf('.') + 1);
+    const named = DENIED_NAMES.get(last);
+    if (named !== undefined) return { kind: 'denied', op: q, why: named };
+    return { kind: 'unlisted', what: q };
+  }
+  if (access?.root.kind === 'name' && access.steps.length === 0 && PRINTED_BUILTINS.has(access.root.name)) {
+    if (callee.resolution === 'unbound' || callee.resolution === 'builtin') return { kind: 'allowed' };
+  }
+  if (access?.root.kind === 'name' && access.root.name.startsWith('__torch__')) {
+    return { kind: 'unfollowed', what: `${callee.raw} (archive code outside this method's class)` };
+  }
+  // `value.method(...)` on a local value: the method names an aten/prim operator, or it is not admitted.
+  if (access !== undefined && access.steps.length >= 1) {
+    const last = access.steps[access.steps.length - 1]!;
+    if (last.kind === 'attr') {
+      const named = DENIED_NAMES.get(last.name);
+      if (named !== undefined) return { kind: 'denied', op: callee.raw, why: named };
+      if (access.root.kind === 'name' && access.root.resolution !== 'implicit') {
+        if (VALUE_METHODS.has(last.name)) return { kind: 'allowed' };
+        return { kind: 'unfollowed', what: `${callee.raw} (a method of another object of the archive)` };
+      }
+    }
+  }
+  return { kind: 'unlisted', what: callee.raw };
+}
+
+/** The method (a function whose parent is a class) a function belongs to, walking out of nested definitions. */
+function owningMethod(fns: readonly FunctionFact[], id: number): FunctionFact | undefined {
+  let f = fns[id];
+  for (let guard = 0; f !== undefined && guard < fns.length; guard++) {
+    const parent = f.parentId === null ? undefined : fns[f.parentId];
+    if (parent === undefined) return undefined;
+    if (parent.kind === 'class' && f.kind === 'function') return f;
+    f = parent;
+  }
+  return undefined;
+}
+
+/** Signals for operators run at load (and file/remote operators anywhere) in one TorchScript `code/` file. */
+export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFileKind): CodeSignal[] {
+  if (fileKind !== 'torchscript') return [];
+  const fns = mod.functions;
+  const methodsByClass = new Map<number, Map<string, FunctionFact>>();
+  for (const f of fns) {
+    if (f.kind !== 'function' || f.parentId === null || fns[f.parentId]?.kind !== 'class') continue;
+    let m = methodsByClass.get(f.parentId);
+    if (m === undefined) methodsByClass.set(f.parentId, (m = new Map()));
+    m.set(f.name, f);
+  }
+  const callsByMethod = new Map<number, CallSite[]>();
+  for (const c of mod.calls) {
+    if (c.enclosingFunction === null) continue;
+    const m = owningMethod(fns, c.enclosingFunction.id);
+    if (m === undefined) continue;
+    let list = callsByMethod.get(m.id);
+    if (list === undefined) callsByMethod.set(m.id, (list = []));
+    list.push(c);
+  }
+
+  // Methods run at load: the load methods of every class and, transitively, the methods of that class they call.
+  const atLoad = new Map<number, string>(); // method id -> the load method it is reached from
+  for (const [, methods] of methodsByClass) {
+    for (const root of LOAD_METHODS) {
+      const start = methods.get(root);
+      if (start === undefined) continue;
+      const queue: FunctionFact[] = [start];
+      atLoad.set(start.id, start.qualifiedName);
+      for (let i = 0; i < queue.length; i++) {
+        const fn = queue[i]!;
+        const selfName = fn.parameters[0]?.name;
+        for (const c of callsByMethod.get(fn.id) ?? []) {
+          const v = classify(c, selfName);
+          if (v.kind !== 'self-method') continue;
+          const next = methods.get(v.name);
+          if (next === undefined || atLoad.has(next.id)) continue;
+          atLoad.set(next.id, start.qualifiedName);
+          queue.push(next);
+        }
+      }
+    }
+  }
+
+  const out: CodeSignal[] = [];
+  const push = (s: CodeSignal) => {
+    if (out.length < MAX_SIGNALS) out.push(s);
+  };
+  if (mod.hasErrors && atLoad.size > 0) {
+    const e = mod.parseErrors[0]!;
+    push(
+      signalAt(
+        'TORCH-SCRIPT-CUSTOM-OP',
+        e.span,
+        e.text,
+        'TorchScript code with a method run at load does not parse as Python here; what the load runs cannot be ' +
+          'read, so it is not admitted.',
+        'medium',
+        { kind: 'load-code-unparsed' },
+      ),
+    );
+  }
+  for (const [methodId, calls] of callsByMethod) {
+    const method = fns[methodId]!;
+    const root = atLoad.get(methodId);
+    const selfName = method.parameters[0]?.name;
+    const methods = method.parentId === null ? undefined : methodsByClass.get(method.parentId);
+    for (const c of calls) {
+      const v = classify(c, selfName);
+      if (v.kind === 'allowed' || v.kind === 'custom-namespace') continue;
+      if (v.kind === 'self-method' && methods?.has(v.name)) continue;
+      const where =
+        root === undefined
+          ? `in ${method.qualifiedName}, which runs when the model (or that method) is called`
+          : root === method.qualifiedName
+            ? `in ${method.qualifiedName}, which torch.jit.load runs while loading the archive (torch.load with weights_only=True hands a TorchScript archive to torch.jit.load, so it runs there too)`
+            : `in ${method.qualifiedName}, which ${root} calls while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it)`;
+      let message: string;
+      let confidence: Confidence;
+      const details: CodeSignal['details'] = { method: method.qualifiedName, runsAtLoad: root !== undefined };
+      if (v.kind === 'denied') {
+        message = `${c.callee.raw}(...) ${where}: ${v.why}.`;
+        confidence = 'high';
+        Object.assign(details, { kind: 'file-or-process-operation', operator: v.op });
+      } else if (root === undefined) {
+        continue;
+      } else if (v.kind === 'self-method') {
+        message = `${c.callee.raw}(...) ${where}: the class defines no method '${v.name}' in this file, so what it runs is not known.`;
+        confidence = 'medium';
+        Object.assign(details, { kind: 'load-operation-unfollowed', callee: c.callee.raw });
+      } else {
+        const what = v.what;
+        message =
+          `${c.callee.raw}(...) ${where}: ${what} is not an operation a load may perform (tensor arithmetic and ` +
+          'constructors, container and string builtins, interpreter primitives)' +
+          (v.kind === 'unfollowed' ? ', and it is not followed from here.' : '.');
+        confidence = 'medium';
+        Object.assign(details, {
+          kind: v.kind === 'unfollowed' ? 'load-operation-unfollowed' : 'load-operation-unlisted',
+          callee: c.callee.raw,
+        });
+      }
+      push(signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, message, confidence, details));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,209 @@
+// TORCH-SCRIPT-CUSTOM-OP over TorchScript code run at load: case table of `code/` text (the printer's spellings and
+// hand-edited ones), and real archives from torch.jit.save (scripts/fixtures/torchscript-load.py, which proves with
+// real torch that each hostile archive writes a chosen file under torch.jit.load and torch.load(weights_only=True)).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { scanBytes } from '../../../../src/scan/engine.js';
+import table from '../../../../src/analyzers/python/torch/torchscript-ops.json' with { type: 'json' };
+import { assertRuleCase, type RuleCase } from './signal-helpers.js';
+
+const FIXTURES = join(import.meta.dirname, '../../../fixtures/torchscript-load');
+
+/** A scripted class with the given `__setstate__` body lines and extra methods. */
+function cls(setstate: string[], extra: string[] = []): string[] {
+  return [
+    'class M(Module):',
+    '  __parameters__ = []',
+    '  w : Tensor',
+    '  def forward(self: __torch__.M, x: Tensor) -> Tensor:',
+    '    return torch.add(x, self.w)',
+    '  def __setstate__(self: __torch__.M, state: Tuple[str, Tensor]) -> NoneType:',
+    ...setstate.map((l) => '    ' + l),
+    '    return None',
+    ...extra,
+  ];
+}
+
+const benign: RuleCase[] = [
+  {
+    name: 'attribute sets from state',
+    src: cls(['self.w = (state)[1]', 'self.training = True']),
+    expect: [],
+  },
+  {
+    name: 'tensor constructors, arithmetic, builtins and primitives',
+    src: cls([
+      'n = torch.len((state)[0])',
+      'out = torch.zeros([n], dtype=6)',
+      'for i in range(n):',
+      '  _0 = torch.copy_(torch.select(out, 0, i), torch.tensor(1., dtype=ops.prim.dtype(out)))',
+      'if torch.ne(n, 4):',
+      '  ops.prim.RaiseException("bad", "builtins.RuntimeError")',
+      'values = annotate(List[float], out.tolist())',
+      'self.w = torch.clamp(torch.mul(out, float(len(values))), -1., 1.)',
+    ]),
+    expect: [],
+  },
+  {
+    name: 'a helper of the same class doing tensor work',
+    src: cls(
+      ['self.w = (self)._rebuild((state)[1], )'],
+      ['  def _rebuild(self: __torch__.M, t: Tensor) -> Tensor:', '    return torch.contiguous(torch.mul(t, 2.))'],
+    ),
+    expect: [],
+  },
+  {
+    name: 'archive calls outside __setstate__ are not load code',
+    src: [
+      'class M(Module):',
+      '  def forward(self: __torch__.M, x: Tensor) -> Tensor:',
+      '    lin = self.lin',
+      '    return __torch__.torch.nn.functional.relu((lin).forward(x, ), False, )',
+    ],
+    expect: [],
+  },
+  {
+    name: 'a quantized helper through torch.ops.quantized at load',
+    src: cls(['self.p = ops.quantized.linear_prepack((state)[1], None)']),
+    expect: [],
+  },
+];
+
+const hostile: RuleCase[] = [
+  {
+    name: 'torch.from_file in __setstate__ (printer spelling)',
+    src: cls(['t = torch.from_file((state)[0], True, 8, dtype=0)', 'self.w = t']),
+    expect: [[7, 'high']],
+    details: { kind: 'file-or-process-operation', operator: 'aten::from_file', runsAtLoad: true },
+    message: 'torch.jit.load runs while loading',
+  },
+  {
+    name: 'ops.aten.from_file spelling',
+    src: cls(['self.w = ops.aten.from_file((state)[0], True, 8)']),
+    expect: [[7, 'high']],
+    details: { operator: 'aten::from_file' },
+  },
+  {
+    name: 'torch.ops.aten.save in a helper __setstate__ calls',
+    src: cls(
+      ['_0 = (self)._keep((state)[1], (state)[0], )'],
+      [
+        '  def _keep(self: __torch__.M, t: Tensor, p: str) -> NoneType:',
+        '    torch.ops.aten.save(t, p)',
+        '    return None',
+      ],
+    ),
+    expect: [[10, 'high']],
+    details: { operator: 'aten::save', runsAtLoad: true, method: 'M._keep' },
+    message: 'which M.__setstate__ calls while the archive loads',
+  },
+  {
+    name: 'an operator overload spelling in forward',
+    src: [
+      'class M(Module):',
+      '  def forward(self: __torch__.M, x: Tensor) -> Tensor:',
+      '    return ops.aten.from_file.default(self.path, True, 8)',
+    ],
+    expect: [[3, 'high']],
+    details: { operator: 'aten::from_file', runsAtLoad: false },
+  },
+  {
+    name: 'a storage-from-file constructor',
+    src: cls(['s = torch.UntypedStorage.from_file((state)[0], True, 8)']),
+    expect: [[7, 'high']],
+    details: { kind: 'file-or-process-operation' },
+  },
+  {
+    name: 'remote call at load',
+    src: cls(['_0 = ops.prim.rpc_sync("worker1", (state)[0], ())']),
+    expect: [[7, 'high']],
+    details: { operator: 'prim::rpc_sync' },
+  },
+  {
+    name: 'a distributed send at load (builtin namespace outside the load table)',
+    src: cls(['_0 = ops.c10d.send([(state)[1]], 1, 0)']),
+    expect: [[7, 'medium']],
+    details: { kind: 'load-operation-unlisted' },
+  },
+  {
+    name: 'an aten name the table does not list',
+    src: cls(['_0 = torch.not_an_operator((state)[1])']),
+    expect: [[7, 'medium']],
+    details: { kind: 'load-operation-unlisted' },
+  },
+  {
+    name: 'archive code in another file, not followed',
+    src: cls(['_0 = __torch__.helpers.plant((state)[0], )']),
+    expect: [[7, 'medium']],
+    details: { kind: 'load-operation-unfollowed' },
+  },
+  {
+    name: 'a method of a submodule, not followed',
+    src: cls(['sub = self.sub', '_0 = (sub).plant((state)[0], )']),
+    expect: [[8, 'medium']],
+    details: { kind: 'load-operation-unfollowed' },
+  },
+  {
+    name: 'a method the class does not define here',
+    src: cls(['_0 = (self).plant((state)[0], )']),
+    expect: [[7, 'medium']],
+    details: { kind: 'load-operation-unfollowed' },
+  },
+  {
+    name: 'an attribute fetched by name and called',
+    src: cls(['_0 = getattr(torch, "from_" + "file")((state)[0], True, 8)']),
+    expect: [[7, 'medium']],
+  },
+  {
+    name: 'from_file in forward: reported, as run when called',
+    src: [
+      'class M(Module):',
+      '  def forward(self: __torch__.M, x: Tensor) -> Tensor:',
+      '    t = torch.from_file(self.path, True, 8, dtype=0)',
+      '    return torch.add(x, t)',
+    ],
+    expect: [[3, 'high']],
+    details: { runsAtLoad: false },
+    message: 'runs when the model (or that method) is called',
+  },
+];
+
+describe('TorchScript code run at load (TORCH-SCRIPT-CUSTOM-OP)', () => {
+  for (const c of benign) it(`passes: ${c.name}`, () => assertRuleCase('TORCH-SCRIPT-CUSTOM-OP', c, 'torchscript'));
+  for (const c of hostile) it(`reports: ${c.name}`, () => assertRuleCase('TORCH-SCRIPT-CUSTOM-OP', c, 'torchscript'));
+
+  it('the same text as ordinary Python is not TorchScript load code', async () => {
+    await assertRuleCase(
+      'TORCH-SCRIPT-CUSTOM-OP',
+      { name: 'python', src: ['import torch', ...cls(['_0 = torch.not_an_operator(x)'])], expect: [] },
+      'python',
+    );
+  });
+
+  it('the derived table denies the file operators and allows the tensor ones', () => {
+    assert.ok('aten::from_file' in table.denied && 'aten::save' in table.denied);
+    for (const op of ['aten::add', 'aten::zeros', 'aten::copy_', 'prim::RaiseException', 'quantized::linear_prepack'])
+      assert.ok(table.allowed.includes(op), op);
+    for (const op of Object.keys(table.denied)) assert.ok(!table.allowed.includes(op), op);
+  });
+});
+
+describe('real torch.jit.save archives', () => {
+  const ids = async (name: string) => {
+    const r = await scanBytes(name, new Uint8Array(readFileSync(join(FIXTURES, name))));
+    return r.findings.map((f) => [f.ruleId, f.severity, f.evidence.details?.kind, f.evidence.details?.runsAtLoad]);
+  };
+  const cases: [string, unknown[][]][] = [
+    ['hostile_setstate_from_file.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'file-or-process-operation', true]]],
+    ['hostile_setstate_helper_from_file.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'file-or-process-operation', true]]],
+    ['hostile_forward_from_file.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'file-or-process-operation', false]]],
+    ['benign_setstate_buffer.pt', []],
+    ['benign_scripted.pt', []],
+    ['benign_traced.pt', []],
+    ['benign_quantized_dynamic.pt', []],
+    ['benign_quantized_static_setstate.pt', []],
+  ];
+  for (const [name, expected] of cases) it(name, async () => assert.deepEqual(await ids(name), expected));
+});

@@ -18,6 +18,7 @@ import {
   TEMPLATE_FOLD_BUDGET,
   type FoldEnv,
 } from './template-fold.js';
+import { MAX_RENDER_ITERATIONS, MAX_RENDER_OUTPUT, renderCost } from './template-cost.js';
 import { printNode, type JNode } from './template-print.js';
 
 export type TemplateSignalKind =
@@ -441,6 +442,20 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
       }
     }
   }
+  for (const c of renderCost(program, env))
+    emit(
+      {
+        kind: 'render-cost',
+        name: 'render-cost',
+        snippet: printNode(c.where),
+        confidence: 'high',
+        message:
+          `rendering is unbounded or too costly: the template ${c.what} (limits: ${MAX_RENDER_ITERATIONS} loop ` +
+          `iterations, ${MAX_RENDER_OUTPUT} characters per value; loops over the conversation count once) — a ` +
+          'sandboxed renderer hangs or exhausts memory too',
+      },
+      '',
+    );
   return out;
 }
 

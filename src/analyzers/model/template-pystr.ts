@@ -6,7 +6,6 @@
 /** Longest string a fold produces; longer results are unknown. */
 export const MAX_FOLD_LENGTH = 512;
 
-
 /** The characters str.isspace() accepts (str.strip() with no argument removes these). */
 const PY_SPACE = new Set(
   [
@@ -161,8 +160,11 @@ export function pyPercent(fmt: string, args: readonly PyArg[]): string | undefin
     }
     if (conv === undefined || k >= args.length) return undefined;
     const v = args[k++]!;
-    if (conv === 's') out += typeof v === 'number' ? (pyIntStr(v) ?? '\0') : v;
-    else if (conv === 'd' || conv === 'i') {
+    if (conv === 's') {
+      const t = typeof v === 'number' ? pyIntStr(v) : v;
+      if (t === undefined) return undefined;
+      out += t;
+    } else if (conv === 'd' || conv === 'i') {
       if (typeof v !== 'number' || !Number.isSafeInteger(v)) return undefined;
       out += String(v);
     } else if (conv === 'c') {

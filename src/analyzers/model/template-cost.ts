@@ -171,6 +171,27 @@ function reads(n: unknown, out: string[]): void {
   for (const c of children(n)) reads(c, out);
 }
 
+/** A `~`, `+` or `*` inside the expression whose both sides read the target (each pass at least doubles it). */
+function doubles(value: JNode, target: string): boolean {
+  const st: unknown[] = [value];
+  while (st.length) {
+    const v = st.pop();
+    if (Array.isArray(v)) st.push(...v);
+    else if (isNode(v)) {
+      const o = (v['operator'] as { value?: string } | undefined)?.value;
+      if (v.type === 'BinaryExpression' && (o === '~' || o === '+' || o === '*')) {
+        const l: string[] = [];
+        const r: string[] = [];
+        reads(v['left'], l);
+        reads(v['right'], r);
+        if (l.includes(target) && r.includes(target)) return true;
+      }
+      st.push(...children(v));
+    }
+  }
+  return false;
+}
+
 const PADDING_FILTERS = new Set(['center', 'ljust', 'rjust', 'zfill', 'indent', 'wordwrap', 'truncate']);
 
 /** Widths written into %-format and str.format specs (`%99999s`, `{:>99999}`). */
@@ -283,9 +304,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
           ? `.${(t['property'] as JNode)['value'] as string}`
           : '';
     if (!target) continue;
-    const r: string[] = [];
-    reads(n['value'], r);
-    if (r.filter((x) => x === target).length >= 2)
+    if (doubles(n['value'] as JNode, target))
       out.push({ where: n, amount: Infinity, what: 'a value that doubles itself on each pass of a loop' });
   }
   // Recursion: a macro that calls itself (directly or through others) with arguments that are not parts of its

@@ -538,7 +538,7 @@ function member(node: JNode, env: FoldEnv, depth: number): Fold {
   }
   // Subscript: an exact element when the list and the index are known, else any element (or attribute).
   const i = intOf(prop);
-  if (o.list && i !== undefined && !o.safe && !o.unknown && !o.values.length) {
+  if (o.list && i !== undefined && !o.safe && !o.unknown && !o.values.length && !o.list.some((x) => x.unknown)) {
     const e = o.list[i < 0 ? i + o.list.length : i];
     return e ? { ...e, assembled: true } : UNKNOWN();
   }
@@ -691,6 +691,8 @@ function exactString(
     case 'last':
       if (pos.length || kw) return undefined;
       if (operand.list) {
+        // Every element is evaluated first: one that may raise leaves the result unknown.
+        if (operand.list.some((x) => x.unknown)) return UNKNOWN(operand.pieces);
         const e = name === 'first' ? operand.list[0] : operand.list[operand.list.length - 1];
         return e ? { ...e, assembled: true } : UNKNOWN();
       }

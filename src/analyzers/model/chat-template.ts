@@ -442,7 +442,15 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
       }
     }
   }
-  for (const c of renderCost(program, env))
+  let costs: ReturnType<typeof renderCost>;
+  try {
+    costs = renderCost(program, env);
+  } catch (e) {
+    // A tree deeper than the stack allows: its cost is not bounded here, and such a template is no published one.
+    if (!(e instanceof RangeError)) throw e;
+    costs = [{ where: program, amount: Infinity, what: 'is nested too deeply for its render cost to be bounded' }];
+  }
+  for (const c of costs)
     emit(
       {
         kind: 'render-cost',

@@ -11,6 +11,8 @@ import type { JNode } from './template-print.js';
 export const MAX_RENDER_ITERATIONS = 1_000_000;
 /** Characters (or list items) one expression may make above which a template is a finding. */
 export const MAX_RENDER_OUTPUT = 64 * 1024 * 1024;
+/** Loops and macro calls nested deeper than this are not bounded (published templates nest a few levels). */
+export const MAX_NESTING = 64;
 
 export interface CostSignal {
   readonly what: string;
@@ -26,7 +28,8 @@ function isNode(v: unknown): v is JNode {
 type IntValue = number | 'data' | undefined;
 
 /** An integer the template states (literal arithmetic, variables set to one), 'data' from the caller, or unknown. */
-function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set()): IntValue {
+function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 0): IntValue {
+  if (depth > MAX_NESTING) return undefined;
   const lit = intOf(n);
   if (lit !== undefined) return lit;
   switch (n.type) {
@@ -54,7 +57,7 @@ function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set()): IntVal
       let max: IntValue = 0;
       for (const d of defs) {
         if (d.kind !== 'value') return undefined;
-        const v = intValue(d.node, env, seen);
+        const v = intValue(d.node, env, seen, depth + 1);
         if (v === undefined) return undefined;
         if (v === 'data' || max === 'data') max = typeof v === 'number' && v > 16 ? undefined : 'data';
         else max = Math.max(max, v);
@@ -73,8 +76,8 @@ function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set()): IntVal
     }
     case 'BinaryExpression': {
       const op = (n['operator'] as { value?: string })?.value;
-      const a = intValue(n['left'] as JNode, env, seen);
-      const b = intValue(n['right'] as JNode, env, seen);
+      const a = intValue(n['left'] as JNode, env, seen, depth + 1);
+      const b = intValue(n['right'] as JNode, env, seen, depth + 1);
       if (a === undefined || b === undefined) return undefined;
       if (a === 'data' || b === 'data') {
         const other = a === 'data' ? b : a;
@@ -159,16 +162,18 @@ function children(n: JNode): unknown[] {
 }
 
 /** Names an expression reads (identifiers and `x.attr` as ".attr"). */
-function reads(n: unknown, out: string[]): void {
-  if (Array.isArray(n)) {
-    for (const x of n) reads(x, out);
-    return;
+function reads(root: unknown, out: string[]): void {
+  const st: unknown[] = [root];
+  while (st.length) {
+    const n = st.pop();
+    if (Array.isArray(n)) st.push(...n);
+    else if (isNode(n)) {
+      if (n.type === 'Identifier') out.push(n['value'] as string);
+      if (n.type === 'MemberExpression' && !n['computed'] && isNode(n['property']))
+        out.push(`.${(n['property'] as JNode)['value'] as string}`);
+      st.push(...children(n));
+    }
   }
-  if (!isNode(n)) return;
-  if (n.type === 'Identifier') out.push(n['value'] as string);
-  if (n.type === 'MemberExpression' && !n['computed'] && isNode(n['property']))
-    out.push(`.${(n['property'] as JNode)['value'] as string}`);
-  for (const c of children(n)) reads(c, out);
 }
 
 /** A `~`, `+` or `*` inside the expression whose both sides read the target (each pass at least doubles it). */
@@ -283,17 +288,16 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
   }
   // Values that double themselves inside a loop or macro (`set s = s ~ s`, `set ns.l = ns.l + ns.l`).
   const inRepeat = new Set<JNode>();
-  const mark = (n: unknown, on: boolean): void => {
-    if (Array.isArray(n)) {
-      for (const x of n) mark(x, on);
-      return;
+  const st: [unknown, boolean][] = [[program, false]];
+  while (st.length) {
+    const [n, on] = st.pop()!;
+    if (Array.isArray(n)) for (const x of n) st.push([x, on]);
+    else if (isNode(n)) {
+      const here = on || n.type === 'For' || n.type === 'Macro';
+      if (here) inRepeat.add(n);
+      for (const c of children(n)) st.push([c, here]);
     }
-    if (!isNode(n)) return;
-    const here = on || n.type === 'For' || n.type === 'Macro';
-    if (here) inRepeat.add(n);
-    for (const c of children(n)) mark(c, here);
-  };
-  mark(program, false);
+  }
   for (const n of all) {
     if (n.type !== 'Set' || !inRepeat.has(n) || !isNode(n['value'])) continue;
     const t = n['assignee'] as JNode;
@@ -362,44 +366,63 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
   // Loop iterations: nested loops multiply, a macro called inside a loop brings its loops.
   const macroCost = new Map<string, number>();
   const visiting = new Set<string>();
-  const costOf = (n: unknown): number => {
-    if (Array.isArray(n)) return n.reduce((s: number, x) => s + costOf(x), 0);
-    if (!isNode(n)) return 0;
-    if (n.type === 'Macro') return 0;
+  const flagged = new Set<JNode>();
+  let tooDeep = false;
+  /** Iterations under a node: nested loops multiply; the walk between loops is iterative. */
+  const costOf = (root: unknown, depth: number): number => {
+    if (depth > MAX_NESTING) {
+      tooDeep = true;
+      return Infinity;
+    }
     let own = 0;
-    if (n.type === 'CallExpression' && (n['callee'] as JNode).type === 'Identifier') {
-      const c = (n['callee'] as JNode)['value'] as string;
-      const m = macros.get(c);
-      if (m && !visiting.has(c)) {
-        if (!macroCost.has(c)) {
-          visiting.add(c);
-          macroCost.set(c, costOf(m['body']));
-          visiting.delete(c);
+    const st: unknown[] = [root];
+    while (st.length) {
+      const n = st.pop();
+      if (Array.isArray(n)) {
+        st.push(...n);
+        continue;
+      }
+      if (!isNode(n) || n.type === 'Macro') continue;
+      if (n.type === 'CallExpression' && (n['callee'] as JNode).type === 'Identifier') {
+        const c = (n['callee'] as JNode)['value'] as string;
+        const m = macros.get(c);
+        if (m && !visiting.has(c)) {
+          if (!macroCost.has(c)) {
+            visiting.add(c);
+            macroCost.set(c, costOf(m['body'], depth + 1));
+            visiting.delete(c);
+          }
+          own += macroCost.get(c)!;
         }
-        own += macroCost.get(c)!;
       }
-    }
-    if (n.type === 'For') {
-      const times = iterations(n['iterable'] as JNode, env);
-      const body = costOf(n['body']);
-      const total = times * (1 + body) + costOf(n['defaultBlock']) + costOf(n['iterable']);
-      if (times > 1 && total > MAX_RENDER_ITERATIONS && !flagged.has(n)) {
-        flagged.add(n);
-        out.push({
-          where: n,
-          amount: total,
-          what:
-            times === Infinity
-              ? 'loops over range() of a count the template computes and that cannot be bounded'
-              : `runs an estimated ${total >= 1e15 ? total.toExponential(2) : total} loop iterations`,
-        });
+      if (n.type === 'For') {
+        const times = iterations(n['iterable'] as JNode, env);
+        const body = costOf(n['body'], depth + 1);
+        const total = times * (1 + body) + costOf(n['defaultBlock'], depth + 1) + costOf(n['iterable'], depth + 1);
+        if (times > 1 && total > MAX_RENDER_ITERATIONS && !flagged.has(n)) {
+          flagged.add(n);
+          out.push({
+            where: n,
+            amount: total,
+            what:
+              times === Infinity
+                ? 'loops over range() of a count the template computes and that cannot be bounded'
+                : `runs an estimated ${total >= 1e15 ? total.toExponential(2) : total} loop iterations`,
+          });
+        }
+        own += total;
+        continue;
       }
-      return own + total;
+      st.push(...children(n));
     }
-    for (const c of children(n)) own += costOf(c);
     return own;
   };
-  const flagged = new Set<JNode>();
-  costOf(program);
+  costOf(program, 0);
+  if (tooDeep)
+    out.push({
+      where: program,
+      amount: Infinity,
+      what: `nests loops and macro calls more than ${MAX_NESTING} deep, beyond what this analysis bounds`,
+    });
   return out;
 }

@@ -105,3 +105,25 @@ describe('every template field a loader reads is checked', () => {
       );
     });
 });
+
+describe('deep templates end with an answer', () => {
+  const CASES: [string, string, boolean][] = [
+    ['20,000 chained ~', '{{ ' + Array(20000).fill("'a'").join(' ~ ') + ' }}', false],
+    ['1,500 nested loops of two', '{% for i in range(2) %}'.repeat(1500) + 'x' + '{% endfor %}'.repeat(1500), true],
+    [
+      'a chain of 3,000 macros',
+      Array.from({ length: 3000 }, (_, i) => `{% macro m${i}() %}{{ m${i + 1}() }}{% endmacro %}`).join('') +
+        '{{ m0() }}',
+      true,
+    ],
+  ];
+  for (const [name, t, flagged] of CASES)
+    it(`${name}: ${flagged ? 'a render-cost finding' : 'passes'}`, async () => {
+      const a = await analyzeChatTemplate(t);
+      assert.ok(a.parsed);
+      assert.equal(
+        a.signals.some((s) => s.kind === 'render-cost'),
+        flagged,
+      );
+    });
+});

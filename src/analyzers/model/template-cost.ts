@@ -36,12 +36,16 @@ function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth =
     case 'FilterExpression': {
       const f = n['filter'] as JNode;
       const name = f.type === 'Identifier' ? (f['value'] as string) : '';
-      if (name === 'length' || name === 'count' || name === 'int' || name === 'wordcount') {
+      if (name === 'length' || name === 'count') {
+        // A literal's exact size; any other value's size is bounded by the loops and repetitions that made it,
+        // which are charged where they are written.
+        const o = foldString(n['operand'] as JNode, env);
+        if (o.list && !o.unknown && !o.safe && !o.values.length) return o.list.length;
+        return 'data';
+      }
+      if (name === 'int' || name === 'wordcount') {
         const o = foldString(n['operand'] as JNode, env);
         if (o.safe && !o.unknown && !o.items && o.values.length === 0) return 'data';
-        if (name !== 'int' && o.list) return o.list.length;
-        if (name !== 'int' && !o.unknown && !o.safe && !o.items)
-          return Math.max(0, ...o.values.map((v) => [...v].length));
       }
       return undefined;
     }
@@ -197,6 +201,38 @@ function doubles(value: JNode, target: string): boolean {
   return false;
 }
 
+const COUNT_OPS = new Set(['-', '+', '*', '/', '//', '%', '**']);
+
+/** An argument that counts down or cuts its input: the recursion's depth is a number the template picks. */
+function shrinksByCount(a: JNode): boolean {
+  const st: unknown[] = [a];
+  while (st.length) {
+    const v = st.pop();
+    if (Array.isArray(v)) st.push(...v);
+    else if (isNode(v)) {
+      if (v.type === 'SliceExpression') return true;
+      if (v.type === 'BinaryExpression' && COUNT_OPS.has((v['operator'] as { value?: string })?.value ?? ''))
+        return true;
+      st.push(...children(v));
+    }
+  }
+  return false;
+}
+
+/** A loop under the node over more than one value the template writes (a range, a literal). */
+function loopsOverTemplateValues(root: unknown, env: FoldEnv): boolean {
+  const st: unknown[] = [root];
+  while (st.length) {
+    const v = st.pop();
+    if (Array.isArray(v)) st.push(...v);
+    else if (isNode(v)) {
+      if (v.type === 'For' && iterations(v['iterable'] as JNode, env) > 1) return true;
+      st.push(...children(v));
+    }
+  }
+  return false;
+}
+
 const PADDING_FILTERS = new Set(['center', 'ljust', 'rjust', 'zfill', 'indent', 'wordwrap', 'truncate']);
 
 /** Widths written into %-format and str.format specs (`%99999s`, `{:>99999}`). */
@@ -345,22 +381,25 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     }
     return false;
   };
+  const cycleBodies = (name: string): unknown[] =>
+    [...macros].filter(([m]) => m === name || (reaches(name, m) && reaches(m, name))).map(([, m]) => m['body']);
   for (const [name, list] of calls)
     for (const c of list) {
       if (c.callee !== name && !reaches(c.callee, name)) continue;
       const args = (c.node['args'] as JNode[]).map((a) =>
         a.type === 'KeywordArgumentExpression' ? (a['value'] as JNode) : a,
       );
-      const descends = (a: JNode): boolean =>
-        a.type === 'MemberExpression' ||
-        (a.type === 'Identifier' && (env.vars.get(a['value'] as string) ?? []).every((d) => d.kind === 'iter')) ||
-        a.type === 'StringLiteral' ||
-        (a.type === 'Identifier' && /^(true|false|none|True|False|None)$/.test(a['value'] as string));
-      if (!args.every(descends))
+      const counted = args.find(shrinksByCount);
+      const loops = cycleBodies(name).some((body) => loopsOverTemplateValues(body, env));
+      if (counted || loops)
         out.push({
           where: c.node,
           amount: Infinity,
-          what: `macro ${name} calls itself with arguments it computes: the recursion's depth and breadth are the template's choice`,
+          what:
+            `macro ${name} calls itself ` +
+            (counted
+              ? 'with an argument it counts down or cuts (arithmetic or a slice): the template chooses how deep and how wide the recursion runs'
+              : 'inside a loop over values of its own: each level multiplies the work'),
         });
     }
   // Loop iterations: nested loops multiply, a macro called inside a loop brings its loops.

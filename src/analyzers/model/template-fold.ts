@@ -27,7 +27,9 @@ import type { JNode } from './template-print.js';
 export type Def =
   | { readonly kind: 'value'; readonly node: JNode }
   | { readonly kind: 'iter'; readonly node: JNode; readonly unpack: boolean }
-  | { readonly kind: 'unknown' };
+  | { readonly kind: 'unknown' }
+  /** Left undefined (a macro parameter not passed): no string. */
+  | { readonly kind: 'none' };
 
 /** What the template binds: variables (set, for, macro parameters) and attributes set on objects (`ns.x = …`). */
 export interface FoldEnv {
@@ -158,12 +160,6 @@ export function elementsOf(f: Fold): Fold {
   return parts.length ? join(...parts) : BOTTOM;
 }
 
-/** A value that may be a container of `inner` or one of its elements (the result of a filter like first or sort). */
-function elementOrContainer(f: Fold): Fold {
-  const e = elementsOf(f);
-  return join(e, { ...BOTTOM, items: e });
-}
-
 function map(f: Fold, op: (s: string) => string | undefined): Fold {
   if (!pure(f)) return f.unknown || f.values.length || f.items ? UNKNOWN(f.pieces) : f;
   const out: string[] = [];
@@ -262,6 +258,10 @@ function addDef(m: Map<string, Def[]>, name: string, d: Def): void {
 /** The template's bindings, from every node of its tree. */
 export function buildEnv(nodes: readonly JNode[]): FoldEnv {
   const env = emptyEnv();
+  const macroParams = new Map<string, string[]>();
+  const calleeNodes = new Set<JNode>();
+  const macroNames = new Set<JNode>();
+  for (const n of nodes) if (n.type === 'Macro' && isNode(n['name'])) macroNames.add(n['name'] as JNode);
   const bind = (t: unknown, d: Def): void => {
     if (!isNode(t)) return;
     if (t.type === 'Identifier') addDef(env.vars, t['value'] as string, d);
@@ -285,8 +285,15 @@ export function buildEnv(nodes: readonly JNode[]): FoldEnv {
     } else if (n.type === 'Macro') {
       const name = (n['name'] as JNode)['value'] as string;
       env.macros.add(name);
-      for (const a of n['args'] as unknown[])
-        bind(isNode(a) && a.type === 'KeywordArgumentExpression' ? a['key'] : a, { kind: 'unknown' });
+      const params: string[] = [];
+      for (const a of n['args'] as unknown[]) {
+        const kw = isNode(a) && a.type === 'KeywordArgumentExpression';
+        const id = kw ? (a['key'] as JNode) : a;
+        if (isNode(id) && id.type === 'Identifier') params.push(id['value'] as string);
+        // A default value is one of the values; a parameter without one may be left undefined (no string).
+        bind(id, kw ? { kind: 'value', node: a['value'] as JNode } : { kind: 'none' });
+      }
+      macroParams.set(name, params);
     } else if (n.type === 'CallStatement') {
       for (const a of (n['callerArgs'] as unknown[] | null) ?? []) bind(a, { kind: 'unknown' });
     } else if (n.type === 'CallExpression') {
@@ -300,6 +307,29 @@ export function buildEnv(nodes: readonly JNode[]): FoldEnv {
         }
     }
   }
+  // A macro's parameters take the arguments of its calls; a macro used as a value (stored, passed on, called
+  // from where the call cannot be read) may be called with anything.
+  for (const n of nodes) {
+    if (n.type === 'CallExpression') {
+      const callee = n['callee'];
+      if (!isNode(callee) || callee.type !== 'Identifier') continue;
+      const params = macroParams.get(callee['value'] as string);
+      if (!params) continue;
+      calleeNodes.add(callee);
+      let i = 0;
+      for (const a of (n['args'] as JNode[]) ?? []) {
+        if (a.type === 'KeywordArgumentExpression') {
+          const k = (a['key'] as JNode)['value'] as string;
+          if (params.includes(k)) addDef(env.vars, k, { kind: 'value', node: a['value'] as JNode });
+        } else if (a.type === 'SpreadExpression' || i >= params.length) {
+          for (const p of params) addDef(env.vars, p, { kind: 'unknown' });
+        } else addDef(env.vars, params[i++]!, { kind: 'value', node: a });
+      }
+    }
+  }
+  for (const n of nodes)
+    if (n.type === 'Identifier' && macroParams.has(n['value'] as string) && !calleeNodes.has(n) && !macroNames.has(n))
+      for (const p of macroParams.get(n['value'] as string)!) addDef(env.vars, p, { kind: 'unknown' });
   return env;
 }
 
@@ -307,6 +337,7 @@ function resolve(defs: readonly Def[], env: FoldEnv, depth: number): Fold {
   const parts: Fold[] = [];
   for (const d of defs.slice(0, MAX_VALUES * 4)) {
     if (d.kind === 'unknown') parts.push(UNKNOWN());
+    else if (d.kind === 'none') parts.push(SAFE);
     else if (d.kind === 'value') parts.push(fold(d.node, env, depth + 1));
     else {
       const e = elementsOf(fold(d.node, env, depth + 1));
@@ -329,7 +360,7 @@ function variable(name: string, env: FoldEnv, depth: number): Fold {
 
 /** Values assumed for variables being folded (a definition that refers to the variable itself). */
 const assumed = new Map<string, Fold>();
-const MAX_PASSES = 4;
+const MAX_PASSES = 8;
 let cycleCount = 0;
 
 /**
@@ -348,7 +379,7 @@ function fixpoint(key: string, defs: readonly Def[], env: FoldEnv, depth: number
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     assumed.set(key, prev);
     const cycles = cycleCount;
-    const f = resolve(defs, env, depth);
+    const f = collapse(resolve(defs, env, depth));
     if (cycleCount === cycles || same(f, prev)) {
       out = f;
       break;
@@ -358,6 +389,29 @@ function fixpoint(key: string, defs: readonly Def[], env: FoldEnv, depth: number
   assumed.delete(key);
   active.delete(key);
   return out;
+}
+
+/** Everything a value holds at any depth, as one level (no items). */
+function flatten(f: Fold): Fold {
+  const parts: Fold[] = [];
+  const st: Fold[] = [f];
+  while (st.length && parts.length < 256) {
+    const x = st.pop()!;
+    parts.push({ ...x, items: undefined, list: undefined });
+    if (x.items) st.push(x.items);
+  }
+  return join(...parts);
+}
+
+/**
+ * A self-referring value may nest containers one level deeper on each pass (`set x = x|items`): its contents are
+ * kept as one level, so the passes reach a fixed point (the summary holds every string at any depth).
+ */
+function collapse(f: Fold): Fold {
+  if (!f.items) return f;
+  const { list: _list, ...rest } = f;
+  void _list;
+  return { ...rest, items: flatten(f.items) };
 }
 
 function same(a: Fold, b: Fold): boolean {
@@ -529,9 +583,11 @@ function member(node: JNode, env: FoldEnv, depth: number): Fold {
     const name = prop['value'] as string;
     // Attribute of the caller's data: data. Of a template object: what the template stored under that name (a
     // namespace attribute), or a dict's item (jinja2 falls back to the item).
+    // An attribute of a string is one of its methods or undefined: the string form of a method names it and says
+    // "of str object at 0x…", so with no underscore in the name it carries none the template could take apart.
     return join(
-      o.safe ? SAFE : BOTTOM,
-      o.unknown || o.values.length ? UNKNOWN(o.pieces) : BOTTOM,
+      o.safe || (o.values.length && !name.includes('_')) ? SAFE : BOTTOM,
+      o.unknown || (o.values.length && name.includes('_')) ? UNKNOWN(o.pieces) : BOTTOM,
       o.items ? o.items : BOTTOM,
       o.items || o.unknown ? attribute(name, env, depth) : BOTTOM,
     );
@@ -599,6 +655,9 @@ const SELECTING = new Set([
   'current',
 ]);
 
+/** Of SELECTING, those that return one element (the others return a new container). */
+const ELEMENT_OF = new Set(['first', 'last', 'random', 'min', 'max', 'get', 'pop', 'next', 'current']);
+
 /** Filters and methods whose result on caller data is still caller data (no argument flows into it). */
 const DATA_PRESERVING = new Set([
   'string',
@@ -656,8 +715,13 @@ function apply(name: string, operand: Fold, operandNode: JNode, args: JNode[], e
     return UNKNOWN();
   }
   if (SELECTING.has(name) && (operand.items || !operand.values.length)) {
-    const e = elementOrContainer(operand);
-    return name === 'get' || name === 'pop' ? join(e, ...pos.slice(1).map((a) => fold(a, env, depth + 1))) : e;
+    if (ELEMENT_OF.has(name)) {
+      const e = elementsOf(operand);
+      return name === 'get' || name === 'pop' ? join(e, ...pos.slice(1).map((a) => fold(a, env, depth + 1))) : e;
+    }
+    // A new container of the operand's elements (reverse of a string is a string: not worked out here).
+    const c: Fold = { ...BOTTOM, items: elementsOf(operand) };
+    return name === 'reverse' && (operand.values.length || operand.unknown) ? join(c, UNKNOWN(operand.pieces)) : c;
   }
   void operandNode;
   return UNKNOWN(operand.pieces);

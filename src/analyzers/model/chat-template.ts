@@ -11,16 +11,25 @@
 // reference to a string's format method is the way around the sandbox's own format check (CVE-2024-56326).
 import { parse, tokenize } from '@huggingface/jinja';
 import {
+  buildEnv,
   foldBudgetExhausted,
   foldString,
   startFoldBudget,
   TEMPLATE_FOLD_BUDGET,
   type FoldEnv,
 } from './template-fold.js';
+import { MAX_RENDER_ITERATIONS, MAX_RENDER_OUTPUT, renderCost } from './template-cost.js';
 import { printNode, type JNode } from './template-print.js';
 
 export type TemplateSignalKind =
-  'internal-attribute' | 'gadget' | 'computed-attr' | 'assembled-name' | 'format-field' | 'token-check';
+  | 'internal-attribute'
+  | 'gadget'
+  | 'computed-attr'
+  | 'assembled-name'
+  | 'unknown-name'
+  | 'format-field'
+  | 'render-cost'
+  | 'token-check';
 
 export interface TemplateSignal {
   readonly kind: TemplateSignalKind;
@@ -70,19 +79,40 @@ const GADGETS = new Set(['cycler', 'joiner', 'namespace', 'lipsum', 'self', 'req
 /** Gadgets whose mere attribute access is the escape (the others are flagged through the attribute reached). */
 const ALWAYS_GADGET = new Set(['cycler', 'joiner', 'namespace', 'lipsum', 'self', 'request', 'config']);
 
-/** Filters whose arguments name attributes jinja2 reads with getattr. */
-const ATTRIBUTE_FILTERS = new Set([
-  'attr',
-  'map',
-  'selectattr',
-  'rejectattr',
-  'sort',
-  'groupby',
-  'unique',
-  'sum',
-  'min',
-  'max',
-  'dictsort',
+/**
+ * Filters that read an attribute named by an argument (jinja2 resolves it with getattr, a dotted path part by
+ * part): the argument's position and keyword.
+ */
+const ATTRIBUTE_FILTERS: ReadonlyMap<string, { readonly at: number; readonly keyword: string }> = new Map([
+  ['attr', { at: 0, keyword: 'name' }],
+  ['map', { at: -1, keyword: 'attribute' }],
+  ['selectattr', { at: 0, keyword: '' }],
+  ['rejectattr', { at: 0, keyword: '' }],
+  ['sort', { at: 2, keyword: 'attribute' }],
+  ['groupby', { at: 0, keyword: 'attribute' }],
+  ['unique', { at: 1, keyword: 'attribute' }],
+  ['sum', { at: 0, keyword: 'attribute' }],
+  ['min', { at: 1, keyword: 'attribute' }],
+  ['max', { at: 1, keyword: 'attribute' }],
+]);
+
+/** Python builtins no renderer defines as template globals: a template calling one expects a renderer that does. */
+const PYTHON_BUILTINS = new Set([
+  'getattr',
+  'setattr',
+  'delattr',
+  'eval',
+  'exec',
+  'compile',
+  '__import__',
+  'open',
+  'globals',
+  'locals',
+  'vars',
+  'breakpoint',
+  'input',
+  'type',
+  'object',
 ]);
 
 const MAX_NODES = 2_000_000;
@@ -140,32 +170,8 @@ function allNodes(root: JNode): JNode[] {
 
 /** Names the template binds itself (set, for, macro, call-block parameters): those are not gadgets. */
 function boundNames(nodes: readonly JNode[]): { bound: Set<string>; env: FoldEnv } {
-  const bound = new Set<string>();
-  const env: FoldEnv = new Map();
-  const bindTarget = (t: unknown, value?: JNode): void => {
-    if (!isNode(t)) return;
-    if (t.type === 'Identifier') {
-      const name = t['value'] as string;
-      bound.add(name);
-      if (value) {
-        const defs = env.get(name);
-        if (defs) defs.push(value);
-        else env.set(name, [value]);
-      }
-    } else if (t.type === 'TupleLiteral' || t.type === 'ArrayLiteral') {
-      for (const e of t['value'] as unknown[]) bindTarget(e);
-    }
-  };
-  for (const n of nodes) {
-    if (n.type === 'Set') bindTarget(n['assignee'], isNode(n['value']) ? (n['value'] as JNode) : undefined);
-    else if (n.type === 'For') bindTarget(n['loopvar']);
-    else if (n.type === 'Macro') {
-      bindTarget(n['name']);
-      for (const a of n['args'] as unknown[])
-        bindTarget(isNode(a) && a.type === 'KeywordArgumentExpression' ? a['key'] : a);
-    } else if (n.type === 'CallStatement') for (const a of (n['callerArgs'] as unknown[] | null) ?? []) bindTarget(a);
-  }
-  return { bound, env };
+  const env = buildEnv(nodes);
+  return { bound: new Set(env.vars.keys()), env };
 }
 
 function filterName(f: unknown): { name: string; args: JNode[] } | undefined {
@@ -208,34 +214,54 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
     seen.add(key);
     out.push({ ...s, ...lineColumn(text, needle) });
   };
-  /** A computed attribute name: its folded values and whether it was assembled from pieces. */
-  const attributeName = (expr: JNode, where: JNode, how: string): void => {
+  /**
+   * A computed attribute or subscript name: every value it may take must be worked out and be no internal name;
+   * a name the folder cannot prove is a finding (its pieces may come from anywhere: a global's string form holds
+   * underscores). Names from the caller's data and numbers are no choice of the template. `dotted`: jinja2 reads
+   * the name as a path (`a.b`), part by part.
+   */
+  const attributeName = (expr: JNode, where: JNode, how: string, dotted = false): void => {
     const f = foldString(expr, env);
-    for (const v of f.values) {
-      if (isInternalName(v))
-        emit(
-          {
-            kind: f.assembled ? 'assembled-name' : 'internal-attribute',
-            name: v,
-            snippet: printNode(where),
-            confidence: 'high',
-            message: f.assembled
-              ? `${how} reaches ${JSON.stringify(v)}, assembled from string pieces to hide it`
-              : `${how} reaches the Python internal ${JSON.stringify(v)}`,
-          },
-          f.assembled ? (f.pieces[0] ?? v) : v,
-        );
-    }
-    if (f.unknown && f.pieces.some((p) => p.startsWith('__') || p.endsWith('__') || p === '_'))
+    for (const whole of f.values)
+      for (const v of dotted ? whole.split('.') : [whole]) {
+        if (isInternalName(v))
+          emit(
+            {
+              kind: f.assembled ? 'assembled-name' : 'internal-attribute',
+              name: v,
+              snippet: printNode(where),
+              confidence: 'high',
+              message: f.assembled
+                ? `${how} reaches ${JSON.stringify(v)}, assembled from string pieces to hide it`
+                : `${how} reaches the Python internal ${JSON.stringify(v)}`,
+            },
+            f.assembled ? (f.pieces[0] ?? v) : v,
+          );
+        else if (isPrivateName(v))
+          emit(
+            {
+              kind: 'internal-attribute',
+              name: v,
+              snippet: printNode(where),
+              confidence: 'medium',
+              message: `${how} reaches the private name ${JSON.stringify(v)}: the jinja2 sandbox refuses it, an unsandboxed renderer reads it`,
+            },
+            v,
+          );
+      }
+    if (f.unknown)
       emit(
         {
-          kind: 'assembled-name',
-          name: f.pieces.join('…'),
+          kind: 'unknown-name',
+          name: f.pieces.length ? f.pieces.join('…') : printNode(expr),
           snippet: printNode(where),
-          confidence: 'medium',
-          message: `${how} builds a name from underscore pieces (${f.pieces.map((p) => JSON.stringify(p)).join(', ')})`,
+          confidence: 'high',
+          message:
+            `${how} takes a name the template computes and that cannot be worked out statically` +
+            (f.pieces.length ? ` (pieces: ${f.pieces.map((p) => JSON.stringify(p)).join(', ')})` : '') +
+            ': jinja2 falls back from an item to an attribute, so any name is reachable, Python internals included',
         },
-        f.pieces[0],
+        f.pieces[0] ?? '',
       );
   };
   const callees = new Set<unknown>();
@@ -274,6 +300,17 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
   for (const n of nodes) {
     if (n.type === 'CallExpression') {
       const callee = n['callee'];
+      if (isNode(callee) && callee.type === 'Identifier') {
+        const g = callee['value'] as string;
+        if (PYTHON_BUILTINS.has(g) && !bound.has(g))
+          emit({
+            kind: 'gadget',
+            name: g,
+            snippet: printNode(n),
+            confidence: 'high',
+            message: `calls the Python builtin ${g}(), which no chat-template renderer defines: the template expects a renderer that hands it Python's builtins`,
+          });
+      }
       if (isNode(callee) && callee.type === 'MemberExpression' && !callee['computed']) {
         const prop = callee['property'] as JNode;
         const method = prop.type === 'Identifier' ? (prop['value'] as string) : '';
@@ -331,7 +368,9 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
       }
     } else if (n.type === 'FilterExpression' || n.type === 'FilterStatement') {
       const f = filterName(n['filter']);
-      if (!f || !ATTRIBUTE_FILTERS.has(f.name)) continue;
+      if (!f) continue;
+      const spec = ATTRIBUTE_FILTERS.get(f.name);
+      if (!spec) continue;
       const operand = n['operand'];
       if (f.name === 'attr' && isNode(operand) && operand.type === 'Identifier') {
         const g = operand['value'] as string;
@@ -344,8 +383,21 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
             message: `attr() on the template global ${g} (a known escape gadget)`,
           });
       }
-      for (const a of f.args) {
-        const arg = a.type === 'KeywordArgumentExpression' ? (a['value'] as JNode) : a;
+      const positional = f.args.filter((a) => a.type !== 'KeywordArgumentExpression');
+      const named = f.args.find(
+        (a) => a.type === 'KeywordArgumentExpression' && (a['key'] as JNode)['value'] === spec.keyword,
+      );
+      const names: JNode[] = [];
+      if (named) names.push(named['value'] as JNode);
+      else if (spec.at >= 0 && positional[spec.at]) names.push(positional[spec.at]!);
+      if (f.name === 'map' && !named && positional[0]) {
+        // map('attr', name) applies the attr filter; any other filter name is not an attribute read, but a
+        // filter name the template computes may be 'attr'.
+        const fn = foldString(positional[0], env);
+        if (fn.values.includes('attr') && positional[1]) names.push(positional[1]);
+        if (fn.unknown || fn.safe || fn.items) attributeName(positional[0], n, 'map() filter name');
+      }
+      for (const arg of names) {
         const fold = foldString(arg, env);
         if (f.name === 'attr' && fold.values.some((v) => FORMAT_METHODS.has(v)))
           emit({
@@ -357,7 +409,7 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
               "attr() fetches a string's format method: called, it escapes the sandbox check on format calls " +
               '(CVE-2025-27516) and reads any attribute unsandboxed',
           });
-        if (f.name === 'attr' && fold.unknown && fold.values.length === 0 && arg.type !== 'StringLiteral')
+        if (f.name === 'attr' && (fold.unknown || fold.safe || fold.items) && arg.type !== 'StringLiteral')
           emit(
             {
               kind: 'computed-attr',
@@ -368,7 +420,7 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
             },
             'attr',
           );
-        attributeName(arg, n, `${f.name}()`);
+        attributeName(arg, n, `${f.name}()`, f.name !== 'attr');
       }
     } else if (n.type === 'Set') {
       // A variable assembled from pieces into an internal name is the payload even before it is used.
@@ -390,6 +442,28 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
       }
     }
   }
+  let costs: ReturnType<typeof renderCost>;
+  try {
+    costs = renderCost(program, env);
+  } catch (e) {
+    // A tree deeper than the stack allows: its cost is not bounded here, and such a template is no published one.
+    if (!(e instanceof RangeError)) throw e;
+    costs = [{ where: program, amount: Infinity, what: 'is nested too deeply for its render cost to be bounded' }];
+  }
+  for (const c of costs)
+    emit(
+      {
+        kind: 'render-cost',
+        name: 'render-cost',
+        snippet: printNode(c.where),
+        confidence: 'high',
+        message:
+          `rendering is unbounded or too costly: the template ${c.what} (limits: ${MAX_RENDER_ITERATIONS} loop ` +
+          `iterations, ${MAX_RENDER_OUTPUT} characters per value; loops over the conversation count once) — a ` +
+          'sandboxed renderer hangs or exhausts memory too',
+      },
+      '',
+    );
   return out;
 }
 

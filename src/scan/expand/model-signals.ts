@@ -124,10 +124,14 @@ export async function reportTemplate(ctx: UnitContext, text: string, origin: Tem
         check: a.parsed ? 'ast' : 'token-fallback',
         reached: names.slice(0, 32),
         kinds: [...new Set(signals.map((s) => s.kind))],
-        // Every signal the AST check makes is a reach through an underscore name, an internal attribute or a
+        // Every name signal the AST check makes is a reach through an underscore name, an internal attribute or a
         // template global's module globals: jinja2's sandbox refuses each at render time (the gadget case table,
-        // rendered by the real jinja2). A token-level fallback is not known to be blocked.
-        sandbox: a.parsed && signals.every((s) => s.kind !== 'token-check') ? 'blocked' : 'unknown',
+        // rendered by the real jinja2). Render cost is not the sandbox's to stop, and a token-level fallback is
+        // not known to be blocked.
+        sandbox:
+          a.parsed && signals.every((s) => s.kind !== 'token-check' && s.kind !== 'render-cost')
+            ? 'blocked'
+            : 'unknown',
         snippets: signals.slice(0, 8).map((s) => `${s.line ?? '?'}:${s.column ?? '?'} ${s.snippet}`),
         ...(origin.name !== undefined ? { template: origin.name } : {}),
         ...(a.parseError !== undefined ? { parseError: a.parseError } : {}),

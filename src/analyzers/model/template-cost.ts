@@ -1,0 +1,467 @@
+// Render cost of a chat template, bounded statically: the loop iterations a render can run (nested loops multiply,
+// a macro called in a loop brings its own loops), string and list growth (`*` repetition, a value that doubles
+// itself in a loop), recursion through macros, and widths that pad output. Loops over the caller's conversation
+// (messages, tools, documents and what they hold) cost what the conversation costs and count once: the template's
+// author cannot make them large. Every renderer users run is considered: jinja2's sandbox caps one range() at
+// 100,000 items but not nested ones; llama.cpp's minja and @huggingface/jinja cap neither.
+import { foldString, intOf, type FoldEnv } from './template-fold.js';
+import type { JNode } from './template-print.js';
+
+/** Estimated loop iterations over one render above which a template is a finding. */
+export const MAX_RENDER_ITERATIONS = 1_000_000;
+/** Characters (or list items) one expression may make above which a template is a finding. */
+export const MAX_RENDER_OUTPUT = 64 * 1024 * 1024;
+/** Loops and macro calls nested deeper than this are not bounded (published templates nest a few levels). */
+export const MAX_NESTING = 64;
+
+export interface CostSignal {
+  readonly what: string;
+  readonly where: JNode;
+  /** The figure measured against the limit (Infinity when unbounded). */
+  readonly amount: number;
+}
+
+function isNode(v: unknown): v is JNode {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}
+
+type IntValue = number | 'data' | undefined;
+
+/** An integer the template states (literal arithmetic, variables set to one), 'data' from the caller, or unknown. */
+function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 0): IntValue {
+  if (depth > MAX_NESTING) return undefined;
+  const lit = intOf(n);
+  if (lit !== undefined) return lit;
+  switch (n.type) {
+    case 'FilterExpression': {
+      const f = n['filter'] as JNode;
+      const name = f.type === 'Identifier' ? (f['value'] as string) : '';
+      if (name === 'length' || name === 'count') {
+        // A literal's exact size; any other value's size is bounded by the loops and repetitions that made it,
+        // which are charged where they are written.
+        const o = foldString(n['operand'] as JNode, env);
+        if (o.list && !o.unknown && !o.safe && !o.values.length) return o.list.length;
+        return 'data';
+      }
+      if (name === 'int' || name === 'wordcount') {
+        const o = foldString(n['operand'] as JNode, env);
+        if (o.safe && !o.unknown && !o.items && o.values.length === 0) return 'data';
+      }
+      return undefined;
+    }
+    case 'Identifier': {
+      const name = n['value'] as string;
+      const defs = env.vars.get(name);
+      if (!defs) {
+        const o = foldString(n, env);
+        return o.safe && !o.unknown && !o.items && o.values.length === 0 ? 'data' : undefined;
+      }
+      if (seen.has(name)) return undefined;
+      seen.add(name);
+      let max: IntValue = 0;
+      for (const d of defs) {
+        if (d.kind !== 'value') return undefined;
+        const v = intValue(d.node, env, seen, depth + 1);
+        if (v === undefined) return undefined;
+        if (v === 'data' || max === 'data') max = typeof v === 'number' && v > 16 ? undefined : 'data';
+        else max = Math.max(max, v);
+        if (max === undefined) return undefined;
+      }
+      seen.delete(name);
+      return max;
+    }
+    case 'MemberExpression': {
+      const obj = n['object'] as JNode;
+      if (obj.type === 'Identifier' && obj['value'] === 'loop') return 'data';
+      const o = foldString(n, env);
+      return o.safe && !o.unknown && !o.items && o.values.length === 0 && !isTemplateNumber(n, env)
+        ? 'data'
+        : undefined;
+    }
+    case 'BinaryExpression': {
+      const op = (n['operator'] as { value?: string })?.value;
+      const a = intValue(n['left'] as JNode, env, seen, depth + 1);
+      const b = intValue(n['right'] as JNode, env, seen, depth + 1);
+      if (a === undefined || b === undefined) return undefined;
+      if (a === 'data' || b === 'data') {
+        const other = a === 'data' ? b : a;
+        if (other === 'data') return op === '*' || op === '**' ? undefined : 'data';
+        return Math.abs(other) <= 16 && op !== '**' ? 'data' : undefined;
+      }
+      switch (op) {
+        case '+':
+          return a + b;
+        case '-':
+          return a - b;
+        case '*':
+          return a * b;
+        case '//':
+          return b === 0 ? undefined : Math.floor(a / b);
+        case '%':
+          return b === 0 ? undefined : a % b;
+        case '**':
+          return a ** b;
+        default:
+          return undefined;
+      }
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** An attribute set only from template numbers (a namespace counter): not the caller's data. */
+function isTemplateNumber(n: JNode, env: FoldEnv): boolean {
+  const prop = n['property'] as JNode;
+  if (n['computed'] || prop.type !== 'Identifier') return false;
+  const defs = env.attrs.get(prop['value'] as string);
+  return !!defs && defs.length > 0;
+}
+
+/** len(range(a, b, c)) for integers, or undefined. */
+function rangeLength(args: number[]): number | undefined {
+  const [a, b, c] = args.length === 1 ? [0, args[0]!, 1] : [args[0]!, args[1]!, args[2] ?? 1];
+  if (c === 0) return undefined;
+  const n = c > 0 ? Math.ceil((b - a) / c) : Math.ceil((a - b) / -c);
+  return Math.max(0, n);
+}
+
+/** How many times a loop over this iterable runs: a number, 1 for caller data or what cannot be made large. */
+function iterations(iterable: JNode, env: FoldEnv): number {
+  let it = iterable;
+  while (it.type === 'SelectExpression' || it.type === 'FilterExpression') {
+    if (it.type === 'FilterExpression') {
+      const f = it['filter'] as JNode;
+      const name = f.type === 'Identifier' ? (f['value'] as string) : '';
+      if (name !== 'list' && name !== 'reverse' && name !== 'sort' && name !== 'items' && name !== 'dictsort') break;
+      it = it['operand'] as JNode;
+    } else it = it['lhs'] as JNode;
+  }
+  if (it.type === 'CallExpression') {
+    const callee = it['callee'] as JNode;
+    if (callee.type === 'Identifier' && callee['value'] === 'range' && !env.vars.has('range')) {
+      const args = (it['args'] as JNode[]).map((a) => intValue(a, env));
+      if (args.length === 0 || args.length > 3) return 1;
+      if (args.some((a) => a === undefined)) return Infinity;
+      if (args.some((a) => a === 'data')) return 1;
+      return rangeLength(args as number[]) ?? 1;
+    }
+  }
+  if (it.type === 'ArrayLiteral' || it.type === 'TupleLiteral') return (it['value'] as unknown[]).length;
+  if (it.type === 'ObjectLiteral') return (it['value'] as Map<unknown, unknown>).size;
+  if (it.type === 'StringLiteral') return [...(it['value'] as string)].length;
+  const f = foldString(it, env);
+  if (f.list) return f.list.length;
+  return 1;
+}
+
+function children(n: JNode): unknown[] {
+  const out: unknown[] = [];
+  for (const [k, v] of Object.entries(n)) {
+    if (k === 'type' || k === 'operator') continue;
+    if (v instanceof Map) for (const [a, b] of v) out.push(a, b);
+    else out.push(v);
+  }
+  return out;
+}
+
+/** Names an expression reads (identifiers and `x.attr` as ".attr"). */
+function reads(root: unknown, out: string[]): void {
+  const st: unknown[] = [root];
+  while (st.length) {
+    const n = st.pop();
+    if (Array.isArray(n)) st.push(...n);
+    else if (isNode(n)) {
+      if (n.type === 'Identifier') out.push(n['value'] as string);
+      if (n.type === 'MemberExpression' && !n['computed'] && isNode(n['property']))
+        out.push(`.${(n['property'] as JNode)['value'] as string}`);
+      st.push(...children(n));
+    }
+  }
+}
+
+/** A `~`, `+` or `*` inside the expression whose both sides read the target (each pass at least doubles it). */
+function doubles(value: JNode, target: string): boolean {
+  const st: unknown[] = [value];
+  while (st.length) {
+    const v = st.pop();
+    if (Array.isArray(v)) st.push(...v);
+    else if (isNode(v)) {
+      const o = (v['operator'] as { value?: string } | undefined)?.value;
+      if (v.type === 'BinaryExpression' && (o === '~' || o === '+' || o === '*')) {
+        const l: string[] = [];
+        const r: string[] = [];
+        reads(v['left'], l);
+        reads(v['right'], r);
+        if (l.includes(target) && r.includes(target)) return true;
+      }
+      st.push(...children(v));
+    }
+  }
+  return false;
+}
+
+const COUNT_OPS = new Set(['-', '+', '*', '/', '//', '%', '**']);
+
+/** An argument that counts down or cuts its input: the recursion's depth is a number the template picks. */
+function shrinksByCount(a: JNode): boolean {
+  const st: unknown[] = [a];
+  while (st.length) {
+    const v = st.pop();
+    if (Array.isArray(v)) st.push(...v);
+    else if (isNode(v)) {
+      if (v.type === 'SliceExpression') return true;
+      if (v.type === 'BinaryExpression' && COUNT_OPS.has((v['operator'] as { value?: string })?.value ?? ''))
+        return true;
+      st.push(...children(v));
+    }
+  }
+  return false;
+}
+
+/** A loop under the node over more than one value the template writes (a range, a literal). */
+function loopsOverTemplateValues(root: unknown, env: FoldEnv): boolean {
+  const st: unknown[] = [root];
+  while (st.length) {
+    const v = st.pop();
+    if (Array.isArray(v)) st.push(...v);
+    else if (isNode(v)) {
+      if (v.type === 'For' && iterations(v['iterable'] as JNode, env) > 1) return true;
+      st.push(...children(v));
+    }
+  }
+  return false;
+}
+
+const PADDING_FILTERS = new Set(['center', 'ljust', 'rjust', 'zfill', 'indent', 'wordwrap', 'truncate']);
+
+/** Widths written into %-format and str.format specs (`%99999s`, `{:>99999}`). */
+function formatWidths(s: string): number[] {
+  const out: number[] = [];
+  for (const m of s.matchAll(/%[-+ #0]*(\d+)|%[-+ #0]*\d*\.(\d+)|\{[^{}]*:[^{}]*?(\d+)[^{}]*\}/g))
+    out.push(Number(m[1] ?? m[2] ?? m[3]));
+  return out;
+}
+
+/**
+ * Render-cost signals of a template: iterations over MAX_RENDER_ITERATIONS, repetition or padding over
+ * MAX_RENDER_OUTPUT or unbounded, self-doubling values in loops, and recursion the template bounds itself.
+ */
+export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
+  const out: CostSignal[] = [];
+  const macros = new Map<string, JNode>();
+  const all: JNode[] = [];
+  const stack: unknown[] = [program];
+  while (stack.length && all.length < 2_000_000) {
+    const v = stack.pop();
+    if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    else if (isNode(v)) {
+      all.push(v);
+      if (v.type === 'Macro') macros.set((v['name'] as JNode)['value'] as string, v);
+      stack.push(...children(v));
+    }
+  }
+  // Repetition, padding and format widths.
+  for (const n of all) {
+    if (n.type === 'BinaryExpression' && (n['operator'] as { value?: string })?.value === '*') {
+      const l = n['left'] as JNode;
+      const r = n['right'] as JNode;
+      const lf = foldString(l, env);
+      const rf = foldString(r, env);
+      const seq = (f: typeof lf, node: JNode): boolean =>
+        node.type === 'StringLiteral' || node.type === 'ArrayLiteral' || f.values.length > 0 || !!f.list || f.unknown;
+      const ls = seq(lf, l);
+      const rs = seq(rf, r);
+      if (!ls && !rs) continue;
+      const countNode = ls ? r : l;
+      const s = ls ? lf : rf;
+      const count = intValue(countNode, env);
+      if (count === 'data') continue;
+      const unit = Math.max(1, ...s.values.map((v) => v.length), s.list ? s.list.length : 1);
+      const amount = count === undefined ? Infinity : count * unit;
+      if (amount > MAX_RENDER_OUTPUT)
+        out.push({
+          where: n,
+          amount,
+          what:
+            count === undefined
+              ? 'repeats a string or list by a count the template computes and that cannot be bounded'
+              : `repeats a string or list to ${amount} items`,
+        });
+    }
+    if (n.type === 'FilterExpression' || (n.type === 'CallExpression' && isNode(n['callee']))) {
+      let name = '';
+      let args: JNode[] = [];
+      if (n.type === 'FilterExpression') {
+        const f = n['filter'] as JNode;
+        if (f.type === 'Identifier') name = f['value'] as string;
+        else if (f.type === 'CallExpression' && (f['callee'] as JNode).type === 'Identifier') {
+          name = (f['callee'] as JNode)['value'] as string;
+          args = f['args'] as JNode[];
+        }
+      } else {
+        const c = n['callee'] as JNode;
+        if (c.type === 'MemberExpression' && !c['computed']) name = (c['property'] as JNode)['value'] as string;
+        args = n['args'] as JNode[];
+      }
+      const widthArgs: JNode[] = [];
+      if (PADDING_FILTERS.has(name) && args[0]) widthArgs.push(args[0]);
+      for (const a of args)
+        if (
+          a.type === 'KeywordArgumentExpression' &&
+          ['width', 'indent', 'length'].includes((a['key'] as JNode)['value'] as string)
+        )
+          widthArgs.push(a['value'] as JNode);
+      for (const w of widthArgs) {
+        const v = intValue(w, env);
+        if (typeof v === 'number' && v > MAX_RENDER_OUTPUT)
+          out.push({ where: n, amount: v, what: `pads output to a width of ${v}` });
+      }
+    }
+    if (n.type === 'StringLiteral')
+      for (const w of formatWidths(n['value'] as string))
+        if (w > MAX_RENDER_OUTPUT) out.push({ where: n, amount: w, what: `format width ${w}` });
+  }
+  // Values that double themselves inside a loop or macro (`set s = s ~ s`, `set ns.l = ns.l + ns.l`).
+  const inRepeat = new Set<JNode>();
+  const st: [unknown, boolean][] = [[program, false]];
+  while (st.length) {
+    const [n, on] = st.pop()!;
+    if (Array.isArray(n)) for (const x of n) st.push([x, on]);
+    else if (isNode(n)) {
+      const here = on || n.type === 'For' || n.type === 'Macro';
+      if (here) inRepeat.add(n);
+      for (const c of children(n)) st.push([c, here]);
+    }
+  }
+  for (const n of all) {
+    if (n.type !== 'Set' || !inRepeat.has(n) || !isNode(n['value'])) continue;
+    const t = n['assignee'] as JNode;
+    const target =
+      t.type === 'Identifier'
+        ? (t['value'] as string)
+        : t.type === 'MemberExpression' && !t['computed']
+          ? `.${(t['property'] as JNode)['value'] as string}`
+          : '';
+    if (!target) continue;
+    if (doubles(n['value'] as JNode, target))
+      out.push({ where: n, amount: Infinity, what: 'a value that doubles itself on each pass of a loop' });
+  }
+  // Recursion: a macro that calls itself (directly or through others) with arguments that are not parts of its
+  // own arguments (a descent into data ends; a counter the template chooses may not).
+  const calls = new Map<string, { callee: string; node: JNode }[]>();
+  for (const [name, m] of macros) {
+    const list: { callee: string; node: JNode }[] = [];
+    const st: unknown[] = [m['body']];
+    while (st.length) {
+      const v = st.pop();
+      if (Array.isArray(v)) st.push(...v);
+      else if (isNode(v)) {
+        if (v.type === 'CallExpression' && (v['callee'] as JNode).type === 'Identifier') {
+          const c = (v['callee'] as JNode)['value'] as string;
+          if (macros.has(c)) list.push({ callee: c, node: v });
+        }
+        st.push(...children(v));
+      }
+    }
+    calls.set(name, list);
+  }
+  const reaches = (from: string, to: string): boolean => {
+    const seen = new Set<string>();
+    const st = [from];
+    while (st.length) {
+      const x = st.pop()!;
+      for (const c of calls.get(x) ?? []) {
+        if (c.callee === to) return true;
+        if (!seen.has(c.callee)) {
+          seen.add(c.callee);
+          st.push(c.callee);
+        }
+      }
+    }
+    return false;
+  };
+  const cycleBodies = (name: string): unknown[] =>
+    [...macros].filter(([m]) => m === name || (reaches(name, m) && reaches(m, name))).map(([, m]) => m['body']);
+  for (const [name, list] of calls)
+    for (const c of list) {
+      if (c.callee !== name && !reaches(c.callee, name)) continue;
+      const args = (c.node['args'] as JNode[]).map((a) =>
+        a.type === 'KeywordArgumentExpression' ? (a['value'] as JNode) : a,
+      );
+      const counted = args.find(shrinksByCount);
+      const loops = cycleBodies(name).some((body) => loopsOverTemplateValues(body, env));
+      if (counted || loops)
+        out.push({
+          where: c.node,
+          amount: Infinity,
+          what:
+            `macro ${name} calls itself ` +
+            (counted
+              ? 'with an argument it counts down or cuts (arithmetic or a slice): the template chooses how deep and how wide the recursion runs'
+              : 'inside a loop over values of its own: each level multiplies the work'),
+        });
+    }
+  // Loop iterations: nested loops multiply, a macro called inside a loop brings its loops.
+  const macroCost = new Map<string, number>();
+  const visiting = new Set<string>();
+  const flagged = new Set<JNode>();
+  let tooDeep = false;
+  /** Iterations under a node: nested loops multiply; the walk between loops is iterative. */
+  const costOf = (root: unknown, depth: number): number => {
+    if (depth > MAX_NESTING) {
+      tooDeep = true;
+      return Infinity;
+    }
+    let own = 0;
+    const st: unknown[] = [root];
+    while (st.length) {
+      const n = st.pop();
+      if (Array.isArray(n)) {
+        st.push(...n);
+        continue;
+      }
+      if (!isNode(n) || n.type === 'Macro') continue;
+      if (n.type === 'CallExpression' && (n['callee'] as JNode).type === 'Identifier') {
+        const c = (n['callee'] as JNode)['value'] as string;
+        const m = macros.get(c);
+        if (m && !visiting.has(c)) {
+          if (!macroCost.has(c)) {
+            visiting.add(c);
+            macroCost.set(c, costOf(m['body'], depth + 1));
+            visiting.delete(c);
+          }
+          own += macroCost.get(c)!;
+        }
+      }
+      if (n.type === 'For') {
+        const times = iterations(n['iterable'] as JNode, env);
+        const body = costOf(n['body'], depth + 1);
+        const total = times * (1 + body) + costOf(n['defaultBlock'], depth + 1) + costOf(n['iterable'], depth + 1);
+        if (times > 1 && total > MAX_RENDER_ITERATIONS && !flagged.has(n)) {
+          flagged.add(n);
+          out.push({
+            where: n,
+            amount: total,
+            what:
+              times === Infinity
+                ? 'loops over range() of a count the template computes and that cannot be bounded'
+                : `runs an estimated ${total >= 1e15 ? total.toExponential(2) : total} loop iterations`,
+          });
+        }
+        own += total;
+        continue;
+      }
+      st.push(...children(n));
+    }
+    return own;
+  };
+  costOf(program, 0);
+  if (tooDeep)
+    out.push({
+      where: program,
+      amount: Infinity,
+      what: `nests loops and macro calls more than ${MAX_NESTING} deep, beyond what this analysis bounds`,
+    });
+  return out;
+}

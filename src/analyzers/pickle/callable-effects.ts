@@ -194,10 +194,18 @@ let fixed: Set<string> | undefined;
 
 /** The shape checks history packs admit `canonical` under (HistoryCheck), none for a class they do not check. */
 export function historyChecks(canonical: string): readonly HistoryCheck[] {
-  const out: HistoryCheck[] = [];
-  for (const h of histories) for (const c of h.get('checks', canonical) ?? []) if (!out.includes(c)) out.push(c);
+  let out = historyChecksCache.get(canonical);
+  if (out === undefined) {
+    const found: HistoryCheck[] = [];
+    for (const h of histories) for (const c of h.get('checks', canonical) ?? []) if (!found.includes(c)) found.push(c);
+    out = found;
+    historyChecksCache.set(canonical, out);
+  }
   return out;
 }
+
+/** historyChecks' answers by class (asked at every BUILD, per class the instance may be). */
+const historyChecksCache = new Map<string, readonly HistoryCheck[]>();
 
 /** effectOf's answers by name (null: not a pack callable): the VM asks per object and per name, the data never changes. */
 const effectCache = new Map<string, CallableEffect | null>();

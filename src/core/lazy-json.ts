@@ -66,6 +66,7 @@ export function keyedJson<T extends object>(imported: unknown): KeyedJson<T> {
     };
   }
   let head: Record<string, unknown> | undefined;
+  const splitTables: ReadonlySet<string> = new Set(split.split);
   const parts = new Map<string, Record<string, unknown>>();
   const part = (root: string): Record<string, unknown> | undefined => {
     let p = parts.get(root);
@@ -77,10 +78,10 @@ export function keyedJson<T extends object>(imported: unknown): KeyedJson<T> {
   };
   return {
     get: (table, key) =>
-      split.split.includes(table)
+      splitTables.has(table)
         ? own(part(rootOf(key))?.[table], key)
         : own((head ??= split.head() as Record<string, unknown>)[table], key),
     field: (name) =>
-      split.split.includes(name) ? whole()[name] : ((head ??= split.head() as Record<string, unknown>)[name] as never),
+      splitTables.has(name) ? whole()[name] : ((head ??= split.head() as Record<string, unknown>)[name] as never),
   };
 }

@@ -195,8 +195,13 @@ let fixed: Set<string> | undefined;
 
 /** The shape checks history packs admit `canonical` under (HistoryCheck), none for a class they do not check. */
 export function historyChecks(canonical: string): readonly HistoryCheck[] {
-  const out: HistoryCheck[] = [];
-  for (const h of histories) for (const c of h.get('checks', canonical) ?? []) if (!out.includes(c)) out.push(c);
+  let out = historyChecksCache.get(canonical);
+  if (out === undefined) {
+    const found: HistoryCheck[] = [];
+    for (const h of histories) for (const c of h.get('checks', canonical) ?? []) if (!found.includes(c)) found.push(c);
+    out = found;
+    historyChecksCache.set(canonical, out);
+  }
   return out;
 }
 
@@ -209,8 +214,22 @@ const SAME_EFFECT: Readonly<Record<string, string>> = {
   'numpy.core._internal._reconstruct': 'numpy.core.multiarray._reconstruct',
 };
 
+/** historyChecks' answers by class (asked at every BUILD, per class the instance may be). */
+const historyChecksCache = new Map<string, readonly HistoryCheck[]>();
+
+/** effectOf's answers by name (null: not a pack callable): the VM asks per object and per name, the data never changes. */
+const effectCache = new Map<string, CallableEffect | null>();
+
 /** The effect model of a pack callable, or undefined when the name is not one. */
 export function effectOf(canonical: string): CallableEffect | undefined {
+  const known = effectCache.get(canonical);
+  if (known !== undefined) return known ?? undefined;
+  const e = readEffect(canonical);
+  effectCache.set(canonical, e ?? null);
+  return e;
+}
+
+function readEffect(canonical: string): CallableEffect | undefined {
   const callables = data.field('callables');
   if (Object.hasOwn(callables, canonical)) return callables[canonical];
   if (Object.hasOwn(SAME_EFFECT, canonical))
@@ -234,9 +253,21 @@ export function hasClassRecord(canonical: string): boolean {
   return historyData.get('classes', canonical) !== undefined;
 }
 
+/** The packs' class entries by name (null: none), read once per name. */
+const packClasses = new Map<string, ClassEntry | null>();
+
+function packClass(canonical: string): ClassEntry | undefined {
+  let entry = packClasses.get(canonical);
+  if (entry === undefined) {
+    entry = data.get('classes', canonical) ?? null;
+    packClasses.set(canonical, entry);
+  }
+  return entry ?? undefined;
+}
+
 /** Whether the packs admit `canonical` as a class (calling or NEWOBJ'ing it makes an instance of it). */
 export function isPackClass(canonical: string): boolean {
-  return data.get('classes', canonical) !== undefined;
+  return packClass(canonical) !== undefined;
 }
 
 /** Classes the effect model says a pack callable returns (library classes whose behaviour the packs reviewed). */
@@ -254,12 +285,12 @@ function fixedClasses(): ReadonlySet<string> {
  * callable returns). For any other class (a name outside the packs) the VM cannot tell and assumes the worst.
  */
 export function reviewedClass(canonical: string): boolean {
-  return data.get('classes', canonical) !== undefined || fixedClasses().has(canonical);
+  return packClass(canonical) !== undefined || fixedClasses().has(canonical);
 }
 
 /** A dict subclass whose __getattr__ answers from its items and that has no __setstate__ (BUILD asks its items). */
 export function attrsFromItems(canonical: string): boolean {
-  return data.get('classes', canonical)?.attrsFromItems === true;
+  return packClass(canonical)?.attrsFromItems === true;
 }
 
 /** A pack class that subclasses dict (derived from the installed library): a BUILD state of it sets its entries. */
@@ -328,7 +359,20 @@ export interface HookSinks {
  * (classHookSinks) and each historical version's that reaches a sink (a history pack name; never "shape": those
  * checks are written against the installed version).
  */
-export function classHookSinksAll(canonical: string, hook: ClassHook): HookSinks[] {
+export function classHookSinksAll(canonical: string, hook: ClassHook): readonly HookSinks[] {
+  const key = `${hook}\0${canonical}`;
+  let all = hookSinksCache.get(key);
+  if (all === undefined) {
+    all = readHookSinksAll(canonical, hook);
+    hookSinksCache.set(key, all);
+  }
+  return all;
+}
+
+/** classHookSinksAll's answers by hook and class (the VM asks at every call and BUILD; the data never changes). */
+const hookSinksCache = new Map<string, readonly HookSinks[]>();
+
+function readHookSinksAll(canonical: string, hook: ClassHook): HookSinks[] {
   const out: HookSinks[] = [];
   const current = classHookSinks(canonical, hook);
   if (current !== undefined) out.push(current);
@@ -430,6 +474,27 @@ export function lookupAnsweredBy(canonical: string, name: string): string | unde
   const i = d.classes[canonical]!;
   if (lookupSets.methods.has(name) && lookupSets.has[i]!.has(name)) return undefined;
   return d.profiles[i]!.hook;
+}
+
+/** hasLookupHook's answers by class name. */
+const lookupHookClasses = new Map<string, boolean>();
+
+/**
+ * Whether lookupAnsweredBy or labelLookupBy may answer any name at all for class `canonical` (it has a lookup hook the
+ * derivation or a history pack recorded): a class without one answers no lookup, whatever the name, so a caller that
+ * would ask for many names can ask this once.
+ */
+export function hasLookupHook(canonical: string): boolean {
+  let has = lookupHookClasses.get(canonical);
+  if (has === undefined) {
+    const d = lookupData();
+    has =
+      Object.hasOwn(d.classes, canonical) ||
+      (d.labelClasses !== undefined && Object.hasOwn(d.labelClasses, canonical)) ||
+      histories.some((h) => h.get('lookups', canonical) !== undefined);
+    lookupHookClasses.set(canonical, has);
+  }
+  return has;
 }
 
 let labelSets: { methods: ReadonlySet<string>; has: ReadonlySet<string>[] } | undefined;

@@ -27,6 +27,7 @@ import {
   attrsFromItems,
   effectOf,
   stateLoopsOf,
+  hasLookupHook,
   historyChecks,
   inFamily,
   labelLookupBy,
@@ -460,6 +461,20 @@ function sameObjects(v: PyVal): ObjV[] {
     for (const r of e?.returns ?? []) if ('arg' in r && items[r.arg] !== undefined) todo.push(items[r.arg]!);
   }
   return out;
+}
+
+/**
+ * Whether sinkHost.plantedAttr finds nothing on `o` for every name, decided once for the object instead of once per
+ * name: none of the objects it may be has a lost memo, attributes BUILD planted, a state with a dict of attributes,
+ * items it may answer from, or a class whose lookup hook answers names it lacks (hasLookupHook). False when unsure.
+ */
+function answersNoName(o: ObjV): boolean {
+  for (const so of sameObjects(o)) {
+    if (so.memoLost === true || so.plantedAttrs !== undefined || so.planted !== undefined) return false;
+    for (const st of statesOf(so)) if (stateDicts(st).length > 0) return false;
+    for (const cls of instanceClasses(so).names) if (!attrsFromItems(cls) && hasLookupHook(cls)) return false;
+  }
+  return true;
 }
 
 /** gensim classes whose own `load` reads files named `<file><ext>` beside the model (derived from gensim's source). */
@@ -1262,7 +1277,8 @@ class PickleVm implements ModelContext {
    */
   private readonly answers = (o: ObjV): boolean => {
     if (o.planted !== undefined || o.plantedSetstate !== undefined) return true;
-    for (const m of anySinkMethods()) if (this.sinkHost.plantedAttr(o, m) !== undefined) return true;
+    if (!answersNoName(o))
+      for (const m of anySinkMethods()) if (this.sinkHost.plantedAttr(o, m) !== undefined) return true;
     for (const st of statesOf(o)) for (const d of stateDicts(st)) d.stateOfDropped = o;
     return false;
   };

@@ -6,7 +6,7 @@
 // snapshot) has no twin: only its vulnerable version is scanned. An advisory is found when a DESER finding sits in
 // the sink file on a line containing one of the sink texts; the twin is judged on the same lines of the fixed
 // version.
-// The repositories' files are never committed: bring the mirrors (e.g. the search tool's `fetch github:<owner>/<name>`,
+// The repositories' files are never committed: bring the mirrors (e.g. `git clone --bare https://github.com/<owner>/<name>`,
 // which leaves a bare git directory at <mirrors>/<owner>+<name>/repo, or `git clone --mirror`), then run:
 //   node scripts/deser-recall.mjs [--no-build] [--mirrors=/work/.mirror] [--out=DIR] [--only=id,id]
 //                                 [--materialize-only] [--json=FILE]

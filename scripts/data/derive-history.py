@@ -8,8 +8,8 @@ Usage: /usr/bin/python3 scripts/data/derive-history.py LIB... [--hooks] [--mirro
        /usr/bin/python3 scripts/data/derive-history.py --pin LIB --repo OWNER/NAME   (rewrite LIB's pinned tags)
        /usr/bin/python3 scripts/data/derive-history.py --pin LIB --forks A/B,C/D --version-file F   (from forks)
            [--version-name NAME]   (the name the version file assigns, default __version__; CatBoost's VERSION)
-The repositories are read from git mirrors (default /work/.mirror/<owner>+<name>/repo, brought with the search
-tool's `fetch`); every version is read at its pinned commit (scripts/data/history/pins.json), with Python's ast.
+The repositories are read from git mirrors (default /work/.mirror/<owner>+<name>/repo, e.g. made with
+`git clone --bare`); every version is read at its pinned commit (scripts/data/history/pins.json), with Python's ast.
 The review verdicts (one per hook source hash, and the external bases) live in scripts/data/history/<lib>.py: "data"
 (the hook builds data from any state), "checked" (it does only in the state shape the library writes, which the
 pickle VM checks: the third item names that check) or anything else (not admitted, with why).
@@ -36,8 +36,8 @@ from history_derivation import (  # noqa: E402
 
 PINS = os.path.join(HERE, "history", "pins.json")
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "sentinel-history")  # parsed versions, per commit
-# Versions read with the search tool's read_file (a pin row whose 5th item is 'index': the repository is over fetch's
-# size limit and no fork carries the commit): the files are saved outside the repository as
+# Versions read with a public code index's file reader (a pin row whose 5th item is 'index': the repository is too large to mirror
+# here and no fork carries the commit): the files are saved outside the repository as
 # INDEX_STORE/<owner>+<name>/<commit>/<path> (history_derivation.is_store); the review module's INDEX_READS says what
 # was read and kept.
 INDEX_STORE = os.path.join(CACHE, "index")
@@ -79,13 +79,13 @@ def pin(lib, repo, base, since, pattern):
 
 
 def pin_forks(lib, repos, base, since, pattern, version_file, version_name="__version__"):
-    """Pin LIB's releases from forks when the upstream repository is over fetch's size limit. A release is the
+    """Pin LIB's releases from forks when the upstream repository is too large to mirror here. A release is the
     upstream tag's commit where a fork carries the tag; otherwise the first commit (by commit date) of any fork's
     branches whose `version_file` sets __version__ to exactly that release (the release-preparation commit of the
     maintenance branch: final version strings are set only there, main carries X.Y.devN). Each row names the
     repository holding the commit (4th item) and how it was found (5th: 'tag' or 'version-set'). A tag's leading 'v'
     is dropped from the version's name (CatBoost tags v0.16, its version file says 0.16). Rows a pin of the library
-    keeps from elsewhere (5th item 'index': read from the search tool's stored index, see INDEX_STORE) are kept."""
+    keeps from elsewhere (5th item 'index': read from a public code index, see INDEX_STORE) are kept."""
     # refname:lstrip=2, not :short, which spells a tag that shares a branch's name 'tags/NAME'
     fmt = "%(refname:lstrip=2)\t%(objectname)\t%(*objectname)\t%(creatordate:short)"
     found = {}  # version -> (commit, date, repo, how)
@@ -680,12 +680,12 @@ def main():
         for repo in sorted({pins[lib]["repo"]} | {v[3] for v in pins[lib]["versions"] if len(v) > 3} -
                            {v[3] for v in index}):
             if not os.path.isdir(mirror_of(repo, args.mirror)):
-                print(f"{lib}: no mirror of {repo} (fetch github:{repo})", file=sys.stderr)
+                print(f"{lib}: no mirror of {repo} (git clone --bare https://github.com/{repo})", file=sys.stderr)
                 sys.exit(1)
         for tag, commit, _date, repo, *_ in index:
             if not os.path.isdir(os.path.join(source_of([repo, "index"], args.mirror, None), commit)):
                 print(f"{lib} {tag}: {repo} at {commit} is not in {INDEX_STORE} (save the files its review module's "
-                      "INDEX_READS names there, read with the search tool's read_file)", file=sys.stderr)
+                      "INDEX_READS names there, read with a public code index's file reader)", file=sys.stderr)
                 sys.exit(1)
         derive(lib, pins, args.mirror, args.hooks)
 

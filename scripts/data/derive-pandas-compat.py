@@ -5,9 +5,9 @@ names each version still defines at the old location (so that plain pickle.load 
 Python's ast at the commits pinned in scripts/data/history/pins.json ("pandas"; fetched code is parsed, never
 imported). Writes docs/packs/history/pandas-compat.json.
 
-pandas-dev/pandas itself is over the snapshot size limit of the search tool's `fetch`; the pinned commits are
+pandas-dev/pandas itself is over the snapshot size limit of the mirror service; the pinned commits are
 pandas-dev's own, read from forks that carry them unchanged (pins.json names the fork per version). To fill the
-mirrors: `fetch github:sarvex/pandas` and `fetch github:mb6ockatf/pandas` (or any mirror holding those commits,
+mirrors: `git clone --bare` of sarvex/pandas and mb6ockatf/pandas (or any mirror holding those commits,
 under --mirror DIR as <owner>+<name>/repo).
 
 Usage: /usr/bin/python3 scripts/data/derive-pandas-compat.py [--mirror /work/.mirror] [--last-of-minor]
@@ -199,7 +199,7 @@ def main():
         repo_name = entry[3] if len(entry) > 3 else spec["repo"]
         repo = os.path.join(args.mirror, repo_name.replace("/", "+"), "repo")
         if not os.path.isdir(repo):
-            sys.exit(f"no mirror of {repo_name} (fetch github:{repo_name})")
+            sys.exit(f"no mirror of {repo_name} (git clone --bare https://github.com/{repo_name})")
         ver = Version(repo, commit)
         table = class_map(ver.text("pandas/compat/pickle_compat.py"))
         versions[tag] = {"commit": commit, "repository": repo_name, "class_locations": dict(sorted(table.items()))}

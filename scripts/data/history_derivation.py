@@ -40,8 +40,8 @@ def git(repo, *args):
 
 
 def is_store(repo, commit):
-    """Whether `repo` is a file store (not a git directory): files saved from the search tool's read_file, kept outside
-    the repository as STORE/<commit>/<path> (a library whose repository is over fetch's size limit: CatBoost)."""
+    """Whether `repo` is a file store (not a git directory): files saved from a public code index's file reader, kept outside
+    the repository as STORE/<commit>/<path> (a library whose repository is too large to mirror here: CatBoost)."""
     import os
 
     return not os.path.exists(os.path.join(repo, "HEAD")) and os.path.isdir(os.path.join(repo, commit))

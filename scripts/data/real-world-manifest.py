@@ -4,7 +4,7 @@ test/fixtures/real-world/manifest.json: repository, commit, path and sha256 of e
 .npy/.npz, compressed pickles, recognised by content) found in the test/data folders of the pinned repositories at
 every release tag (the first tag a file appears in is recorded; a file is listed once per content), plus the
 same kind of files the Debian packages install. The files themselves are never copied or committed:
-test/rules/packs/real-world.test.ts reads them from the git mirrors (`fetch github:OWNER/NAME`) and from the Debian
+test/rules/packs/real-world.test.ts reads them from the git mirrors (`git clone --bare https://github.com/OWNER/NAME`) and from the Debian
 installation when present.
 
 Usage: /usr/bin/python3 scripts/data/real-world-manifest.py [--mirror /work/.mirror]
@@ -25,13 +25,13 @@ OUT = os.path.join(HERE, "..", "..", "test", "fixtures", "real-world", "manifest
 SKLEARN_OUT = os.path.join(HERE, "..", "..", "test", "fixtures", "real-world", "sklearn-manifest.json")
 REPOS = ["piskvorky/gensim", "numpy/numpy", "scipy/scipy", "statsmodels/statsmodels", "joblib/joblib",
          "networkx/networkx", "microsoft/LightGBM", "dmlc/xgboost", "stub42/pytz", "dateutil/dateutil",
-         # pandas-dev/pandas is over fetch's size limit: forks that carry its commits and release tags unchanged
+         # pandas-dev/pandas is too large to mirror here: forks that carry its commits and release tags unchanged
          # (sarvex/pandas: tags to v1.4.1; mb6ockatf/pandas: main to 2025-03).
          "sarvex/pandas", "mb6ockatf/pandas",
          # scikit-learn ships no pickles: projects built on it ship fitted estimators as test data and examples
          # (jpmml-sklearn's converter tests, regenerated with each scikit-learn release; model servers' examples).
          "jpmml/jpmml-sklearn", "kserve/kserve", "SeldonIO/MLServer", "SeldonIO/seldon-core",
-         # torch ships no checkpoints of its own that fetch can bring (pytorch/pytorch and pytorch/vision are over its
+         # torch ships no checkpoints of its own that can be mirrored here (pytorch/pytorch and pytorch/vision are over its
          # size limit): projects built on it keep torch.save output as test data, rewritten across torch 0.3 - 2.x
          # (AllenNLP's trained-model fixtures, skorch's pickled net, torchtext's expected
          # outputs, Captum's tutorial models).
@@ -472,7 +472,7 @@ def main():
         files, shas = kept, {f["sha256"] for f in kept}
     for repo in args.only or REPOS:
         if not os.path.isdir(os.path.join(args.mirror, repo.replace("/", "+"), "repo")):
-            print(f"skipped {repo}: no mirror (fetch github:{repo})", file=sys.stderr)
+            print(f"skipped {repo}: no mirror (git clone --bare https://github.com/{repo})", file=sys.stderr)
             continue
         found = from_repo(repo, args.mirror)
         if LIBRARY.get(repo) == "scikit-learn":  # regenerated with every release: one file per path and writer

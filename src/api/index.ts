@@ -15,6 +15,7 @@ export type { SentinelReport, PolicyInfo } from '../report/report-model.js';
 export type { ScanReport } from '../report/scan-report.js';
 export type { ClosedFinding, GatedFinding, GateResult, ThresholdViolation } from '../policy/gate.js';
 export type { Acceptance, GateLevel, Policy } from '../policy/policy.js';
+export type { AddressClass, EgressPolicy } from '../sources/remote/egress.js';
 export { PRESET_NAMES, type PresetName } from '../policy/presets.js';
 export type { AllowEntry, AllowedCalls } from '../rules/data/allowlist.js';
 export type {

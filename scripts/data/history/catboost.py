@@ -1,4 +1,4 @@
-"""CatBoost history pack (no Debian package; the catboost/catboost repository is over fetch's size limit): the models
+"""CatBoost history pack (no Debian package; the catboost/catboost repository is too large to mirror here): the models
 CatBoost's released versions pickle, read by scripts/data/derive-history.py. REVIEW keys are owner.hook@hash of the
 hook's syntax tree; docs/packs/history/catboost.json lists the versions each is found in.
 
@@ -6,13 +6,13 @@ Sources (scripts/data/history/pins.json): every release 0.1.1 - 1.0.4 (2017-07 -
 fork dmsivkov/catboost, 0.24 - 1.0.4 from the fork jochenater/catboost (both carry the upstream tags, pinned at the
 tags' commits, or at the release commits where a tag is missing); and the newest catboost/catboost core.py the search
 tool's index stores (commit 001a0b5b, 2026: it names scikit-learn 1.6's tags and catboost issue #3106), read with
-read_file into ~/.cache/sentinel-history/index/ (INDEX_READS). Not read: the releases 1.1 - 1.2.x (2022-09 - 2025).
-No fork within fetch's size limit reaches them (the forks listed by find_files for core.py and fetched end by
+a public code index's file reader into ~/.cache/sentinel-history/index/ (INDEX_READS). Not read: the releases 1.1 - 1.2.x (2022-09 - 2025).
+No fork small enough to mirror here reaches them (the forks that hold core.py and were mirrored end by
 2022-02; andrey-khropov/catboost and itlab-vision/catboost are over 1 GB), and the index, which stores many versions
-of upstream's core.py, gives a version only at a commit one already knows (read_file without a commit answers
+of upstream's core.py, gives a version only at a commit one already knows (that reader without a commit answers
 001a0b5b). The entries' ranges name what was read, not those releases. Seen but not counted (a fork's snapshot, not
 a release): anttilankinen/catboost, whose version.py says '1.2.10+tweediewithuncertainty' (commit 5d9e6ec6), keeps at
-core.py commit 1b307779 (read_file, offsets 72,000 - 112,000: the whole _CatBoostBase class) the 1.0.4 __getstate__
+core.py commit 1b307779 (offsets 72,000 - 112,000: the whole _CatBoostBase class) the 1.0.4 __getstate__
 and __setstate__ (the same dict, '__model' to _load_from_string, which asserts bytes) with one added statement,
 self._canonized_params = None, and no __getattr__; its subclasses were not read.
 The real CatBoost pickles of test/fixtures/real-world/public-manifest.json name their writer in the model's

@@ -1,7 +1,7 @@
 """scikit-learn history pack: the estimators (and the Python objects they hold) that scikit-learn's released versions
 pickle, at the module locations each version defined them (sklearn.linear_model.logistic.LogisticRegression in
 0.15 - 0.21, sklearn.linear_model._logistic from 0.22, ...), read by scripts/data/derive-history.py at the commits
-pinned in pins.json. scikit-learn/scikit-learn is over fetch's size limit: the commits are read from forks that carry
+pinned in pins.json. scikit-learn/scikit-learn is too large to mirror here: the commits are read from forks that carry
 them unchanged (the release tags where a fork has them, otherwise the maintenance branch's commit that sets
 __version__ to the release). REVIEW keys are owner.hook@hash of the hook's syntax tree (docstring dropped);
 docs/packs/history/scikit-learn.json lists the versions each hook is found in. The current names stay reviewed in the

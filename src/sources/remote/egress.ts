@@ -1,12 +1,11 @@
 // The egress policy (egress-source.ts) on this thread: the same text the HTTP client runs, compiled once, for the
 // checks made before a scan starts (the service's target guard, the policy a command-line scan derives from its
 // target).
-import { lookup } from 'node:dns/promises';
 import { createRequire } from 'node:module';
-import { isIP } from 'node:net';
 import { compileFunction } from 'node:vm';
 import { EGRESS_SOURCE } from './egress-source.js';
 
+/** The class of an IP address an outbound connection may reach (public, loopback, private, link-local, reserved). */
 export type AddressClass = 'public' | 'loopback' | 'private' | 'link-local' | 'reserved';
 
 /** Which addresses outbound connections may reach: public ones always, the classes listed besides. Plain data. */
@@ -59,7 +58,11 @@ export function egressCheckUrl(url: URL, from: URL | undefined, policy: EgressPo
   return here().egressCheckUrl(url, from, policy);
 }
 
+/** node:dns and node:net load node:stream: required when a remote target is resolved, not at every start. */
+const builtin = <T>(name: string): T => createRequire(import.meta.url)(name) as T;
+
 async function systemLookupAll(host: string): Promise<readonly string[]> {
+  const { lookup } = builtin<typeof import('node:dns/promises')>('node:dns/promises');
   return (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 }
 
@@ -75,7 +78,7 @@ export async function egressOfTarget(
 ): Promise<EgressPolicy> {
   const bare = host.replace(/^\[(.*)\]$/, '$1');
   let addresses: readonly string[];
-  if (isIP(bare)) addresses = [bare];
+  if (builtin<typeof import('node:net')>('node:net').isIP(bare)) addresses = [bare];
   else {
     try {
       addresses = await lookupAll(bare);

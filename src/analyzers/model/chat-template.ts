@@ -19,7 +19,7 @@ import {
   type FoldEnv,
 } from './template-fold.js';
 import { MAX_RENDER_ITERATIONS, MAX_RENDER_OUTPUT, renderCost } from './template-cost.js';
-import { printNode, type JNode } from './template-print.js';
+import { children, isNode, printNode, type JNode } from './template-print.js';
 
 export type TemplateSignalKind =
   | 'internal-attribute'
@@ -135,20 +135,6 @@ function lineColumn(text: string, needle: string): { line?: number; column?: num
   const before = text.slice(0, at);
   const line = before.split('\n').length;
   return { line, column: at - before.lastIndexOf('\n') };
-}
-
-function isNode(v: unknown): v is JNode {
-  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
-}
-
-function children(n: JNode): unknown[] {
-  const out: unknown[] = [];
-  for (const [k, v] of Object.entries(n)) {
-    if (k === 'type' || k === 'operator') continue;
-    if (v instanceof Map) for (const [a, b] of v) out.push(a, b);
-    else out.push(v);
-  }
-  return out;
 }
 
 /** Every node of the tree, iteratively (deep templates must not overflow the stack). */

@@ -5,7 +5,7 @@
 // author cannot make them large. Every renderer users run is considered: jinja2's sandbox caps one range() at
 // 100,000 items but not nested ones; llama.cpp's minja and @huggingface/jinja cap neither.
 import { foldString, intOf, type FoldEnv } from './template-fold.js';
-import type { JNode } from './template-print.js';
+import { children, isNode, type JNode } from './template-print.js';
 
 /** Estimated loop iterations over one render above which a template is a finding. */
 export const MAX_RENDER_ITERATIONS = 1_000_000;
@@ -19,10 +19,6 @@ export interface CostSignal {
   readonly where: JNode;
   /** The figure measured against the limit (Infinity when unbounded). */
   readonly amount: number;
-}
-
-function isNode(v: unknown): v is JNode {
-  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
 }
 
 type IntValue = number | 'data' | undefined;
@@ -153,16 +149,6 @@ function iterations(iterable: JNode, env: FoldEnv): number {
   const f = foldString(it, env);
   if (f.list) return f.list.length;
   return 1;
-}
-
-function children(n: JNode): unknown[] {
-  const out: unknown[] = [];
-  for (const [k, v] of Object.entries(n)) {
-    if (k === 'type' || k === 'operator') continue;
-    if (v instanceof Map) for (const [a, b] of v) out.push(a, b);
-    else out.push(v);
-  }
-  return out;
 }
 
 /** Names an expression reads (identifiers and `x.attr` as ".attr"). */

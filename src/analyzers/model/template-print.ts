@@ -65,3 +65,19 @@ export function printNode(n: JNode): string {
   const s = str(n, 0);
   return s.length > MAX_SNIPPET ? s.slice(0, MAX_SNIPPET - 3) + '...' : s;
 }
+
+/** Whether `v` is a node of the parsed template. */
+export function isNode(v: unknown): v is JNode {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}
+
+/** A node's operands and sub-nodes in source order (map entries as key then value), without its type and operator. */
+export function children(n: JNode): unknown[] {
+  const out: unknown[] = [];
+  for (const [k, v] of Object.entries(n)) {
+    if (k === 'type' || k === 'operator') continue;
+    if (v instanceof Map) for (const [a, b] of v) out.push(a, b);
+    else out.push(v);
+  }
+  return out;
+}

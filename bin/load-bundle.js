@@ -3,6 +3,10 @@
 // wrote beside it, taken after a warm-up scan so that it holds the functions a scan runs: the CLI and every scan
 // worker skip parsing and compiling. A cache V8 rejects (another Node version) costs only the compile; it is then
 // rewritten when the folder is writable.
+// V8 rejects a cache taken under other V8 flags (`--max-old-space-size` in NODE_OPTIONS, `--trace-gc`, ...). A run
+// started with options whose cache was rejected writes its own cache beside the build's, named by a hash of those
+// options, and loads it on later runs with the same options: the build's cache, taken with the defaults and warmed
+// on the scans users run most, is never replaced by one a differently-started run wrote.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -43,19 +47,47 @@ function pythonCacheFor(args) {
   return false;
 }
 
+/** At most this many option-keyed caches are written beside the bundle (a bound on what runs leave behind). */
+const MAX_KEYED_CACHES = 8;
+
+/** The options this process started with that can change V8's flags: its command line and NODE_OPTIONS. */
+function startOptions() {
+  return [...process.execArgv, String(process.env.NODE_OPTIONS ?? '')].join(' ').trim();
+}
+
+/** `file` (…/sentinel.js[.python].cache) for a process started with `options`: FNV-1a of them in the name. */
+function keyedCacheFile(file, options) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < options.length; i++) h = Math.imul(h ^ options.charCodeAt(i), 0x01000193) >>> 0;
+  return file.replace(/\.cache$/, `.${h.toString(16).padStart(8, '0')}.cache`);
+}
+
+function readOrUndefined(file) {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Loads the bundle; `exports` are its exports, `saveCache()` writes V8's cached data for what ran so far (to the
- * cache it was loaded with). `{ python: true }` loads it with the Python-warmed cache.
+ * cache it was loaded with, or for a process started with options whose cache V8 rejected, to that options' own
+ * cache). `{ python: true }` loads it with the Python-warmed cache; `{ fresh: true }` compiles without a cache (the
+ * build's warm-up).
  */
 function loadBundle(options) {
-  const cacheFile = options && options.python ? PY_CACHE : CACHE;
+  const baseFile = options && options.python ? PY_CACHE : CACHE;
+  const started = startOptions();
+  const keyedFile = started ? keyedCacheFile(baseFile, started) : undefined;
   // The build writes the bundle in ASCII: Latin-1 decoding is the cheap way to read it.
   const source = fs.readFileSync(BUNDLE, 'latin1');
+  let cacheFile = baseFile;
   let cachedData;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
+  if (!(options && options.fresh)) {
+    cachedData = keyedFile ? readOrUndefined(keyedFile) : undefined;
+    if (cachedData) cacheFile = keyedFile;
+    else cachedData = readOrUndefined(baseFile);
   }
   // The file is already the function wrapper (`(function (exports, require, module, __filename, __dirname) {…})`).
   const script = new vm.Script(source, {
@@ -72,14 +104,25 @@ function loadBundle(options) {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE));
   const cacheUsed = cachedData !== undefined && !script.cachedDataRejected;
+  // Not used: the defaults rewrite the build's cache (another Node release), other options write their own.
+  const saveTo = cacheUsed ? cacheFile : (keyedFile ?? baseFile);
   return {
     exports: module.exports,
     cacheUsed,
+    cacheFile,
     saveCache() {
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      if (saveTo === keyedFile && !fs.existsSync(keyedFile)) {
+        try {
+          const keyed = fs.readdirSync(path.dirname(BUNDLE)).filter((f) => /\.[0-9a-f]{8}\.cache$/.test(f));
+          if (keyed.length >= MAX_KEYED_CACHES) return;
+        } catch {
+          return;
+        }
+      }
+      const tmp = `${saveTo}.${process.pid}.tmp`;
       try {
         fs.writeFileSync(tmp, script.createCachedData());
-        fs.renameSync(tmp, cacheFile);
+        fs.renameSync(tmp, saveTo);
       } catch {
         try {
           fs.rmSync(tmp, { force: true });
@@ -91,4 +134,4 @@ function loadBundle(options) {
   };
 }
 
-module.exports = { loadBundle, pythonCacheFor, BUNDLE, CACHE, PY_CACHE };
+module.exports = { loadBundle, pythonCacheFor, keyedCacheFile, BUNDLE, CACHE, PY_CACHE };

@@ -26,6 +26,7 @@ import type { SentinelReport } from '../report/report-model.js';
 import { hfCacheRoots } from '../sources/model-cache.js';
 import { RULES, ruleById } from '../rules/index.js';
 import { delayTierUpForOneFile } from './v8-tiering.js';
+import { isTerminal, writeFd } from './stdio.js';
 import { checkPathsExist, checkWritable, nothingScanned, OperatorError } from './preflight.js';
 import { isoUtc } from '../core/iso-time.js';
 import {
@@ -56,15 +57,15 @@ export interface Io {
   readonly stdin?: AsyncIterable<Uint8Array>;
 }
 
-// Getters: process.stdout and process.stderr are set up on first access, which a quiet run never needs.
+// The descriptors are written directly and process.stdout is set up only for a terminal's width (cli/stdio.ts).
 const defaultIo: Io = {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
+  stdout: (s) => writeFd(1, s),
+  stderr: (s) => writeFd(2, s),
   get isTTY() {
-    return Boolean(process.stdout.isTTY);
+    return isTerminal(1);
   },
   get stderrIsTTY() {
-    return Boolean(process.stderr.isTTY);
+    return isTerminal(2);
   },
   get columns() {
     return process.stdout.columns;

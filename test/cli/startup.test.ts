@@ -4,7 +4,17 @@
 // report what the main thread reports. Speed itself is measured by `npm run bench`, not here.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -131,6 +141,91 @@ describe('built CLI start-up', () => {
     assert.equal(r['onWorkers'], 260);
     assert.ok((r['findings'] as number) >= 29);
     assert.equal(r['same'], true);
+  });
+});
+
+describe('the default command as users run it', () => {
+  it('writes its report to a file descriptor without building node:stream (the same report as a pipe gets)', () => {
+    const probe = join(dir, 'probe-stdio.cjs');
+    writeFileSync(
+      probe,
+      `const before = new Set(process.moduleLoadList);
+process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT,
+  JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m)))));
+process.argv = [process.argv[0], ${JSON.stringify(join(REPO, 'bin', 'sentinel.js'))}, 'artifact', process.env.PROBE_PKL];
+require(process.argv[1]);`,
+    );
+    for (const [pkl, code] of [
+      [join(dir, 'small.pkl'), 0],
+      [join(dir, 'many', 'm0.pkl'), 1],
+    ] as const) {
+      const report = join(dir, 'report.txt');
+      const loaded = join(dir, 'loaded.json');
+      const out = openSync(report, 'w');
+      let r;
+      try {
+        r = spawnSync(process.execPath, [probe], {
+          stdio: ['ignore', out, 'ignore'],
+          env: { ...process.env, PROBE_OUT: loaded, PROBE_PKL: pkl },
+        });
+      } finally {
+        closeSync(out);
+      }
+      assert.equal(r.status, code);
+      const piped = spawnSync(process.execPath, [join(REPO, 'bin', 'sentinel.js'), 'artifact', pkl], {
+        encoding: 'utf8',
+      });
+      assert.equal(piped.status, code);
+      assert.equal(readFileSync(report, 'utf8'), piped.stdout);
+      assert.match(piped.stdout, /^Gate: (PASSED|FAILED)/m);
+      const modules = JSON.parse(readFileSync(loaded, 'utf8')) as string[];
+      for (const m of ['stream', 'net', 'tty', 'internal/fs/sync_write_stream'])
+        assert.ok(!modules.includes(`NativeModule ${m}`), `node:${m} was loaded to write the report`);
+    }
+  });
+
+  it("a run started with other V8 flags keeps the build's code cache and writes its own beside it", () => {
+    // A copy of the built CLI: the run writes beside its bundle.
+    const root = mkdtempSync(join(tmpdir(), 'sentinel-flags-'));
+    try {
+      cpSync(join(REPO, 'bin'), join(root, 'bin'), { recursive: true });
+      cpSync(join(REPO, 'dist', 'bin'), join(root, 'dist', 'bin'), {
+        recursive: true,
+        filter: (f) => !/\.[0-9a-f]{8}\.cache$/.test(f),
+      });
+      const cache = join(root, 'dist', 'bin', 'sentinel.js.cache');
+      const built = readFileSync(cache);
+      const flags = ['--stack-size=900'];
+      const run = () =>
+        spawnSync(process.execPath, [...flags, join(root, 'bin', 'sentinel.js'), 'artifact', join(dir, 'small.pkl')], {
+          encoding: 'utf8',
+          env: { ...process.env, NODE_OPTIONS: '' },
+        });
+      assert.equal(run().status, 0);
+      assert.ok(built.equals(readFileSync(cache)), "the build's code cache was rewritten by a run with other flags");
+      const keyed = readdirSync(join(root, 'dist', 'bin')).filter((f) => /^sentinel\.js\.[0-9a-f]{8}\.cache$/.test(f));
+      assert.equal(keyed.length, 1, readdirSync(join(root, 'dist', 'bin')).join(', '));
+      // The same flags load that cache; the defaults still load the build's.
+      const probe = join(root, 'probe-cache.cjs');
+      writeFileSync(
+        probe,
+        `const b = require(${JSON.stringify(join(root, 'bin', 'load-bundle.js'))}).loadBundle();
+process.stdout.write(JSON.stringify({ used: b.cacheUsed, file: require('node:path').basename(b.cacheFile) }));`,
+      );
+      const env = { ...process.env, NODE_OPTIONS: '' };
+      const withFlags = JSON.parse(execFileSync(process.execPath, [...flags, probe], { encoding: 'utf8', env })) as {
+        used: boolean;
+        file: string;
+      };
+      assert.deepEqual(withFlags, { used: true, file: keyed[0] });
+      const plain = JSON.parse(execFileSync(process.execPath, [probe], { encoding: 'utf8', env })) as {
+        used: boolean;
+        file: string;
+      };
+      assert.deepEqual(plain, { used: true, file: 'sentinel.js.cache' });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

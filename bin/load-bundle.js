@@ -111,7 +111,8 @@ function loadBundle(options) {
     cacheUsed,
     cacheFile,
     saveCache() {
-      if (saveTo === keyedFile && !fs.existsSync(keyedFile)) {
+      // The build's warm-up (`fresh`) always writes; a CLI run adds a new option-keyed cache only below the bound.
+      if (!(options && options.fresh) && saveTo === keyedFile && !fs.existsSync(keyedFile)) {
         try {
           const keyed = fs.readdirSync(path.dirname(BUNDLE)).filter((f) => /\.[0-9a-f]{8}\.cache$/.test(f));
           if (keyed.length >= MAX_KEYED_CACHES) return;

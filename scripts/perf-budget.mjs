@@ -30,7 +30,7 @@ const BUDGETS = join(here, 'perf-budget.json');
 const CLI = join(root, 'bin', 'sentinel.js');
 const TOLERANCE = 0.1;
 /** V8 flags of every measured run (and of the code-cache warm-up before them). */
-const NODE_FLAGS = ['--predictable', '--random-seed=1', '--predictable-gc-schedule'];
+const NODE_FLAGS = ['--predictable', '--random-seed=1', '--predictable-gc-schedule', '--no-incremental-marking'];
 
 /**
  * The workloads: the command a user types on each input. The checkpoints run with --no-sha256: the budget is the

@@ -149,19 +149,20 @@ export function checkZipPersistentId(pid: PersistentIdFact, layout: TorchZipLayo
  * of a whole nn.Module writes one per container class, and NEWOBJ then builds that class). Before returning it, the
  * loader compares `file`/`source` with the installed class's source (inspect reads the class's own module file; a
  * class whose `dump_patches` is true gets a `.patch` file written, torch's Module sets it false). Named only when
- * `cls` is a global and `file` and `source` are text, as torch writes them: any other value is looked up (`__name__`)
+ * `cls` is a global and `file` and `source` are text or None, as torch writes them: any other value is looked up (`__name__`)
  * and truth-tested by that comparison, so the result stays an object the analysis cannot name.
  */
 export function legacyPersistentValue(pid: PyVal): PyVal | undefined {
   if (typeof pid !== 'object' || pid.k !== K.Tuple || pid.more !== 0 || pid.items.length !== 4) return undefined;
   const [tag, cls, file, source] = pid.items;
-  if (tag !== 'module' || !isText(file) || !isText(source)) return undefined;
+  if (tag !== 'module' || !textOrNone(file) || !textOrNone(source)) return undefined;
   return typeof cls === 'object' && cls.k === K.Global ? cls : undefined;
 }
 
-/** A str, kept or too long to keep (its position in the stream only). */
-function isText(v: PyVal | undefined): boolean {
-  return typeof v === 'string' || (typeof v === 'object' && v.k === K.Str);
+/** A str (kept or too long to keep: its position in the stream only), or None (torch writes None for both when it
+ * cannot read the class's source, a class of `__main__` run from a notebook; the comparison is then skipped). */
+function textOrNone(v: PyVal | undefined): boolean {
+  return typeof v === 'string' || (typeof v === 'object' && (v.k === K.Str || v.k === K.None));
 }
 
 /** Legacy (non-zip) torch.save: ('storage', type, root_key, location, numel, view_metadata) or ('module', cls, file, source). */

@@ -117,7 +117,7 @@ def read_blobs(repo, blobs):
             continue
         data = proc.stdout.read(int(header[2]))
         proc.stdout.read(1)
-        out[b] = data.decode("utf-8", "replace")
+        out[b] = data.decode("utf-8-sig", "replace")  # Python honours a UTF-8 BOM (imblearn 0.10 base.py)
     proc.stdin.close()
     proc.wait()
     return out

@@ -6,7 +6,10 @@ import admittedWork from './data/admitted-work.json' with { type: 'json' };
 import effects from './data/callable-effects.json' with { type: 'json' };
 import history from './data/history-effects.json' with { type: 'json' };
 import catboostHistory from './data/history-effects-catboost.json' with { type: 'json' };
+import neatHistory from './data/history-effects-neat-python.json' with { type: 'json' };
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
+import pmdarimaHistory from './data/history-effects-pmdarima.json' with { type: 'json' };
+import pyramidHistory from './data/history-effects-pyramid.json' with { type: 'json' };
 import lookupHooks from './data/lookup-hooks.json' with { type: 'json' };
 import sklearnHistory from './data/history-effects-scikit-learn.json' with { type: 'json' };
 import statsmodelsHistory from './data/history-effects-statsmodels.json' with { type: 'json' };
@@ -188,6 +191,9 @@ const histories = [
   keyedJson<HistoryEffectsFile>(sklearnHistory),
   keyedJson<HistoryEffectsFile>(catboostHistory),
   keyedJson<HistoryEffectsFile>(statsmodelsHistory),
+  keyedJson<HistoryEffectsFile>(pmdarimaHistory),
+  keyedJson<HistoryEffectsFile>(pyramidHistory),
+  keyedJson<HistoryEffectsFile>(neatHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;

@@ -118,6 +118,12 @@ export interface LoaderModel {
    * record keys). Returns why the loader would reject it, or undefined.
    */
   readonly checkPersistentId?: (pid: PersistentIdFact) => string | undefined;
+  /**
+   * What the loader's persistent_load returns for `pid` when that is a value the stream itself wrote (torch's legacy
+   * loader returns the class of a `('module', cls, file, source)` id); undefined when it is an object the analysis
+   * cannot name.
+   */
+  readonly persistentValue?: (pid: PyVal) => PyVal | undefined;
 }
 
 export interface VmOptions {
@@ -2364,7 +2370,7 @@ class PickleVm implements ModelContext {
         true,
       );
     }
-    return { k: K.Pers, pid };
+    return this.opts.loader.persistentValue?.(pid) ?? { k: K.Pers, pid };
   }
 
   // ---------------------------------------------------------------- main loop

@@ -3,6 +3,7 @@
 // `<root>/<name>`; data.pkl (+ constants.pkl for TorchScript, bytecode.pkl for mobile) are unpickled, tensor
 // bytes live in `<root>/data/<key>` (TorchScript constants may live in `<root>/constants/<key>`).
 import type { PersistentIdFact } from '../pickle/facts.js';
+import { K, type PyVal } from '../pickle/values.js';
 
 export type TorchArchiveKind = 'checkpoint' | 'torchscript' | 'mobile';
 
@@ -141,6 +142,27 @@ export function checkZipPersistentId(pid: PersistentIdFact, layout: TorchZipLayo
   if (torchRecord(layout, 'data/' + pid.key) !== undefined) return undefined;
   if (layout.kind !== 'checkpoint' && torchRecord(layout, 'constants/' + pid.key) !== undefined) return undefined;
   return `persistent id names storage record data/${pid.key}, which the archive does not contain`;
+}
+
+/**
+ * What the legacy loader's persistent_load returns for a `('module', cls, file, source)` id: `cls` itself (torch.save
+ * of a whole nn.Module writes one per container class, and NEWOBJ then builds that class). Before returning it, the
+ * loader compares `file`/`source` with the installed class's source (inspect reads the class's own module file; a
+ * class whose `dump_patches` is true gets a `.patch` file written, torch's Module sets it false). Named only when
+ * `cls` is a global and `file` and `source` are text or None, as torch writes them: any other value is looked up (`__name__`)
+ * and truth-tested by that comparison, so the result stays an object the analysis cannot name.
+ */
+export function legacyPersistentValue(pid: PyVal): PyVal | undefined {
+  if (typeof pid !== 'object' || pid.k !== K.Tuple || pid.more !== 0 || pid.items.length !== 4) return undefined;
+  const [tag, cls, file, source] = pid.items;
+  if (tag !== 'module' || !textOrNone(file) || !textOrNone(source)) return undefined;
+  return typeof cls === 'object' && cls.k === K.Global ? cls : undefined;
+}
+
+/** A str (kept or too long to keep: its position in the stream only), or None (torch writes None for both when it
+ * cannot read the class's source, a class of `__main__` run from a notebook; the comparison is then skipped). */
+function textOrNone(v: PyVal | undefined): boolean {
+  return typeof v === 'string' || (typeof v === 'object' && (v.k === K.Str || v.k === K.None));
 }
 
 /** Legacy (non-zip) torch.save: ('storage', type, root_key, location, numel, view_metadata) or ('module', cls, file, source). */

@@ -9,13 +9,18 @@ import { LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION, readKeyList, walkStorages } from
 import type { ByteSource } from '../../sources/byte-source.js';
 import { K, type PyVal } from '../pickle/values.js';
 import { runPickle } from '../pickle/vm.js';
-import { checkLegacyPersistentId } from '../pytorch/zip-layout.js';
+import { checkLegacyPersistentId, legacyPersistentValue } from '../pytorch/zip-layout.js';
 import type { TensorInput } from './input.js';
 import { pickleValue } from './pickle-value.js';
 import { buildTree, type ResolvedStorage } from './rebuild.js';
 
 const PLAIN = { persistentLoad: false, joblibArrays: false } as const;
-const LEGACY = { persistentLoad: true, joblibArrays: false, checkPersistentId: checkLegacyPersistentId } as const;
+const LEGACY = {
+  persistentLoad: true,
+  joblibArrays: false,
+  checkPersistentId: checkLegacyPersistentId,
+  persistentValue: legacyPersistentValue,
+} as const;
 
 /** Is the first pickle of `src` torch's legacy magic number? (A scan-mode run: nothing is kept.) */
 export function isLegacyTorch(src: ByteSource, limits: Limits): boolean {

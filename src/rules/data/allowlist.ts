@@ -8,6 +8,11 @@
 // version range it was reviewed in; they share their library's pack id (a policy turns both off together).
 import gensim from './packs/gensim.json' with { type: 'json' };
 import catboostHistory from './packs/history/catboost.json' with { type: 'json' };
+import categoryEncodersHistory from './packs/history/category_encoders.json' with { type: 'json' };
+import imbalancedLearnHistory from './packs/history/imbalanced-learn.json' with { type: 'json' };
+import neatHistory from './packs/history/neat-python.json' with { type: 'json' };
+import pmdarimaHistory from './packs/history/pmdarima.json' with { type: 'json' };
+import pyramidHistory from './packs/history/pyramid.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -278,6 +283,11 @@ function packSources(): readonly PackSource[] {
       dateutilHistory,
       catboostHistory,
       kerasHistory,
+      categoryEncodersHistory,
+      imbalancedLearnHistory,
+      pmdarimaHistory,
+      pyramidHistory,
+      neatHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -5,7 +5,7 @@
 import { probePickle, type StreamOptions } from '../../analyzers/pickle/analyze.js';
 import type { PickleRun } from '../../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../../analyzers/pickle/vm.js';
-import { checkLegacyPersistentId } from '../../analyzers/pytorch/zip-layout.js';
+import { checkLegacyPersistentId, legacyPersistentValue } from '../../analyzers/pytorch/zip-layout.js';
 import { LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION, readKeyList, walkStorages } from '../../formats/pytorch/legacy.js';
 import { importMatters } from '../../rules/classify.js';
 import type { ByteSource } from '../../sources/byte-source.js';
@@ -17,6 +17,7 @@ const LEGACY_TORCH: LoaderModel = {
   persistentLoad: true,
   joblibArrays: false,
   checkPersistentId: checkLegacyPersistentId,
+  persistentValue: legacyPersistentValue,
 };
 
 export const pickleExpander: Expander = {

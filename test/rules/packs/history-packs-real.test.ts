@@ -1,0 +1,73 @@
+// Released versions of category_encoders, imbalanced-learn and neat-python, each run from its source tree at a pinned
+// release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their history packs admit every
+// name those files hold, so each passes; a payload twin per library and version (the same object carrying a call to
+// os.system in its state) is blocked.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { scanBytes, scanPaths } from '../../../src/scan/engine.js';
+import { P } from '../../helpers/pickle-builder.js';
+
+const ROOT = new URL('../../fixtures/real-history-packs/', import.meta.url).pathname;
+interface Row {
+  readonly file: string;
+  readonly library: string;
+  readonly version: string;
+  readonly expect: 'benign' | 'malicious';
+  readonly what: string;
+}
+const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as { files: Row[] };
+const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+
+describe('history packs: real output of released versions', () => {
+  it('holds two versions of each library, each with benign files and a payload twin', () => {
+    const versions = new Map<string, Set<string>>();
+    for (const f of manifest.files) {
+      if (!versions.has(f.library)) versions.set(f.library, new Set());
+      versions.get(f.library)!.add(f.version);
+    }
+    assert.deepEqual([...versions.keys()].sort(), ['category_encoders', 'imbalanced-learn', 'neat-python']);
+    for (const [lib, tags] of versions) {
+      assert.ok(tags.size >= 2, `${lib}: ${[...tags].join(', ')}`);
+      for (const tag of tags) {
+        const rows = manifest.files.filter((f) => f.library === lib && f.version === tag);
+        assert.ok(rows.some((f) => f.expect === 'benign') && rows.some((f) => f.expect === 'malicious'), tag);
+      }
+    }
+  });
+  for (const f of manifest.files) {
+    it(`${f.expect}: ${f.file} (${f.library} ${f.version}, ${f.what})`, async () => {
+      const r = await scanPaths([join(ROOT, f.file)]);
+      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity)).map((x) => x.ruleId);
+      if (f.expect === 'benign') assert.deepEqual(blocking, [], JSON.stringify(r.findings.map((x) => x.evidence)));
+      else assert.ok(blocking.includes('PICKLE-EXEC'), blocking.join(', '));
+    });
+  }
+});
+
+// pmdarima cannot be run here (its ARIMA needs the package's compiled extensions): its ARIMA is checked on the state
+// shape its releases write. Before 1.1 (and pyramid-arima) the state names a file of saved results ('tmp_pkl_') that
+// __setstate__ unpickles: that path is the stream's, so such a state is reported; 1.1+ states without it pass.
+describe('pmdarima ARIMA state', () => {
+  const arima = (module: string, tmp: boolean): Uint8Array => {
+    const p = new P().proto(4).global(module, 'ARIMA').emptyTuple().newobj().emptyDict();
+    p.sbu('order').mark().int(1).int(0).int(0).tuple().setitem();
+    p.sbu('pkg_version_').sbu('1.8.0').setitem();
+    if (tmp) p.sbu('tmp_pkl_').sbu('/tmp/arima-results.pkl').setitem();
+    return p.build().stop().bytes();
+  };
+  const cases: [string, boolean, boolean][] = [
+    ['pmdarima.arima.arima', false, false],
+    ['pmdarima.arima.arima', true, true],
+    ['pyramid.arima.arima', false, false],
+    ['pyramid.arima.arima', true, true],
+  ];
+  for (const [module, tmp, blocked] of cases) {
+    it(`${module}.ARIMA ${tmp ? "with a 'tmp_pkl_' path is reported" : 'without a results path passes'}`, async () => {
+      const r = await scanBytes('arima.pkl', arima(module, tmp));
+      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      assert.equal(blocking.length > 0, blocked, JSON.stringify(r.findings.map((x) => x.evidence.signal)));
+    });
+  }
+});

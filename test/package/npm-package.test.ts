@@ -45,7 +45,7 @@ describe('the packed tarball', () => {
 
   it('holds only the package manifest, README, the bin, the bundles, their data files, the bundled types and the schemas', () => {
     const allowed =
-      /^(package\.json|README\.md|LICENSE|bin\/(sentinel|load-bundle|preconnect)\.js|bin\/package\.json|dist\/bin\/(sentinel\.js|sentinel\.js\.cache|sentinel\.js\.python\.cache|scan-worker\.js|scan-thread-worker\.js|package\.json)|dist\/lib\/[\w-]+\.js|dist\/(?:bin|lib)\/data\/[\w/.-]+\.json|dist\/types\/sentinel-ml\.d\.ts|schemas\/[\w.-]+\.json)$/;
+      /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/(sentinel|load-bundle|preconnect)\.js|bin\/package\.json|dist\/bin\/(sentinel\.js|sentinel\.js\.cache|sentinel\.js\.python\.cache|scan-worker\.js|scan-thread-worker\.js|package\.json)|dist\/lib\/[\w-]+\.js|dist\/(?:bin|lib)\/data\/[\w/.-]+\.json|dist\/types\/sentinel-ml\.d\.ts|schemas\/[\w.-]+\.json)$/;
     assert.deepEqual(
       files.filter((f) => !allowed.test(f)),
       [],

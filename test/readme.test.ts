@@ -181,6 +181,16 @@ describe('README', () => {
 });
 
 describe('docs', () => {
+  it("docs/development.md's table of first-contact tests names only test files that exist, ten concerns", () => {
+    const text = doc('development.md');
+    const table = text.slice(text.indexOf('## What keeps the first contact true'));
+    const rows = table.split('\n').filter((l) => /^\| (?!Concern |---)/.test(l));
+    assert.equal(rows.length, 10, rows.join('\n'));
+    const named = [...table.matchAll(/`(test\/[\w/.-]+\.test\.ts)`/g)].map((m) => m[1]!);
+    assert.ok(named.length >= 15);
+    for (const f of named) assert.ok(existsSync(join(ROOT, f)), `${f} does not exist`);
+  });
+
   it("docs/detection.md lists every rule in its Rules table with the rule's severity, and no other", () => {
     const rows = [...doc('detection.md').matchAll(/^\| ([A-Z]+(?:-[A-Z]+)+) \| ([A-Z]+) \|/gm)].map(
       (m) => `${m[1]} ${m[2]}`,

@@ -16,7 +16,9 @@ import { splitByRoot } from './lib/split-by-root.mjs';
 
 const BUNDLED = new Set(['commander']);
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-const external = Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies }).filter((d) => !BUNDLED.has(d));
+const external = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies }).filter(
+  (d) => !BUNDLED.has(d),
+);
 const require = createRequire(import.meta.url);
 
 /**

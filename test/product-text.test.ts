@@ -1,6 +1,7 @@
-// Product text speaks of the product as it is: README.md, docs/ and the source carry no work history ("issue 28",
+// Product text speaks of the product as it is: README.md, CHANGELOG.md, docs/, the source and the workflows carry no work history ("issue 28",
 // "stop 45"), no citations of design documents ("seed 000") and no names of the tools the work was done with. The
-// check is the same as `grep -rInE '\b(issue|stop) [0-9]{2,}\b|\bseed 00[0-9]\b' README.md docs src`, case-blind.
+// check is the same as `grep -rInE '\bissue [0-9]+\b|\bstop [0-9]{2,}\b|\bseed [0-9]{3}\b' README.md CHANGELOG.md docs src
+// .github`, case-blind.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,7 +9,7 @@ import { describe, it } from 'node:test';
 
 const ROOT = join(import.meta.dirname, '..');
 // The development tool's name is written with a class (`searc[h]`) so this file does not name it itself.
-const HISTORY = /\b(issue|stop) [0-9]{2,}\b|\bseed 00[0-9]\b|\bthe searc[h] tool\b|\bsubagents?\b/i;
+const HISTORY = /\bissue [0-9]+\b|\bstop [0-9]{2,}\b|\bseed [0-9]{3}\b|\bthe searc[h] tool\b|\bsubagents?\b/i;
 const TEXT = /\.(md|ts|mts|mjs|js|json|ya?ml|txt|py|sh)$/;
 
 function files(dir: string): string[] {
@@ -31,8 +32,14 @@ function historyLines(paths: readonly string[]): string[] {
 }
 
 describe('product text', () => {
-  it('README.md, docs/ and src/ carry no work history, design-document citations or development-tool names', () => {
-    const paths = [join(ROOT, 'README.md'), ...files(join(ROOT, 'docs')), ...files(join(ROOT, 'src'))];
+  it('README.md, CHANGELOG.md, docs/, src/ and .github/ carry no work history, design-document citations or development-tool names', () => {
+    const paths = [
+      join(ROOT, 'README.md'),
+      join(ROOT, 'CHANGELOG.md'),
+      ...files(join(ROOT, 'docs')),
+      ...files(join(ROOT, 'src')),
+      ...files(join(ROOT, '.github')),
+    ];
     assert.ok(paths.length > 100, 'the walk found the source');
     assert.deepEqual(historyLines(paths), []);
   });
@@ -42,6 +49,9 @@ describe('product text', () => {
       ['fixed in issue 28', true],
       ['## Result (Stop 42)', true],
       ['the seed 002 threshold', true],
+      ['as seed 110 says', true],
+      ['closes issue 7', true],
+      ['see docs/releasing.md, issue tracker', false],
       [`fetched with the ${'search'} tool`, true],
       ['a stop 2 of 3 signal', false],
       ['GitHub issue #3076', false],

@@ -52,7 +52,9 @@ describe('README', () => {
   });
 
   it('keeps its two set-up commands', () => {
-    assert.ok(README.includes('```sh\nnpm ci && node bin/sentinel.js scan examples/\nnpm ci && npm test\n```'));
+    assert.ok(
+      README.includes('```sh\nnpm ci && npm run build && node bin/sentinel.js scan examples/\nnpm ci && npm test\n```'),
+    );
     assert.ok(
       samples.some((s) => s.args.join(' ') === 'scan examples/'),
       'a sample of the first command',
@@ -94,6 +96,39 @@ describe('README', () => {
       for (const o of words.filter((w) => /^--?[a-z]/.test(w)).map((w) => w.replace(/=.*$/, '')))
         assert.ok(new RegExp(`(^|[ ,])${o}(?![a-z-])`, 'm').test(helps.get(cmd)!), `${c}: ${o} is no option of ${cmd}`);
     }
+  });
+
+  it("pins the Action, pre-commit and GitLab to the release tag of package.json's version (never a branch)", () => {
+    const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const texts = [
+      ['README.md', README],
+      ...readdirSync(join(ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => [`docs/${f}`, doc(f)]),
+      ...readdirSync(EXAMPLES).map((f) => [`examples/ci/${f}`, readFileSync(join(EXAMPLES, f), 'utf8')]),
+    ] as const;
+    const pins: Record<string, string[]> = { uses: [], rev: [], gitlab: [], tarball: [] };
+    for (const [name, text] of texts) {
+      for (const m of text.matchAll(/^\s*uses: [\w.-]+\/sentinel@(\S+)/gm)) pins['uses']!.push(`${name} ${m[1]}`);
+      for (const m of text.matchAll(/repo: \S+\/sentinel\n\s+rev: ([\w.-]+)/g)) pins['rev']!.push(`${name} ${m[1]}`);
+      for (const m of text.matchAll(/SENTINEL_REV: ([\w.-]+)/g)) pins['gitlab']!.push(`${name} ${m[1]}`);
+      for (const m of text.matchAll(/sentinel-ml-(\d[\w.-]*?)\.tgz/g)) pins['tarball']!.push(`${name} v${m[1]}`);
+    }
+    for (const [kind, found] of Object.entries(pins)) {
+      assert.ok(found.length > 0, `no ${kind} pin found`);
+      // docs/releasing.md writes the version as X.Y.Z when it describes the steps.
+      for (const f of found.filter((x) => !x.endsWith(' vX.Y.Z')))
+        assert.ok(f.endsWith(` v${version}`), `${kind}: ${f} is not v${version}`);
+    }
+    assert.ok(
+      pins['uses']!.some((f) => f.startsWith('README.md ')) && pins['rev']!.some((f) => f.startsWith('README.md ')),
+    );
+  });
+
+  it("CHANGELOG.md has a section for package.json's version, first", () => {
+    const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const changelog = readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8');
+    assert.equal(/^## (\S+)/m.exec(changelog)?.[1], version);
   });
 
   it('its CI snippets equal the tested files in examples/ci/', () => {
@@ -146,6 +181,16 @@ describe('README', () => {
 });
 
 describe('docs', () => {
+  it("docs/development.md's table of first-contact tests names only test files that exist, ten concerns", () => {
+    const text = doc('development.md');
+    const table = text.slice(text.indexOf('## What keeps the first contact true'));
+    const rows = table.split('\n').filter((l) => /^\| (?!Concern |---)/.test(l));
+    assert.equal(rows.length, 10, rows.join('\n'));
+    const named = [...table.matchAll(/`(test\/[\w/.-]+\.test\.ts)`/g)].map((m) => m[1]!);
+    assert.ok(named.length >= 15);
+    for (const f of named) assert.ok(existsSync(join(ROOT, f)), `${f} does not exist`);
+  });
+
   it("docs/detection.md lists every rule in its Rules table with the rule's severity, and no other", () => {
     const rows = [...doc('detection.md').matchAll(/^\| ([A-Z]+(?:-[A-Z]+)+) \| ([A-Z]+) \|/gm)].map(
       (m) => `${m[1]} ${m[2]}`,

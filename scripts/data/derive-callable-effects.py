@@ -170,10 +170,11 @@ def resolve(name):
 
 
 def current_name(name, entry):
-    """The name a pack entry stands for today: 'old name of X' entries and numpy's _core move map to X."""
+    """The name a pack entry stands for today: 'old/newer/other name of X' entries and numpy's _core move map to X."""
     reason = entry.get('reason', '')
-    if reason.startswith('old name of '):
-        return reason[len('old name of '):].split(' ')[0]
+    for prefix in ('old name of ', 'newer name of ', 'other name of '):
+        if reason.startswith(prefix):
+            return reason[len(prefix):].split(' ')[0]
     return name
 
 

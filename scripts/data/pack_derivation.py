@@ -239,6 +239,8 @@ def resolve_old_names(old_names, entries, others):
     """Entries for old names (old -> (target, why)): the target's own entry, looked up in this pack's `entries` first,
     then in the other packs' (`others`: {pack: entries}; pandas' FrozenNDArray names numpy.ndarray, which the numpy
     pack reviews). Returns (entries, review) for the old names; an old name whose target no pack admits is refused.
+    A name a later release introduced is marked "newer" (old -> (target, why, "newer")) and one the same release defines
+    beside the target "alias": their reasons say "newer name of" and "other name of" instead of "old name of".
     A target the installed library does not define (old -> (target, why, "missing")): the loader's own table maps the
     name to a location that does not import, so that reading raises (harmless) - neither admitted nor refused here;
     the versions in which the old name itself resolves are the history pack's to review."""
@@ -246,13 +248,14 @@ def resolve_old_names(old_names, entries, others):
     for old, (target, why, *flags) in old_names.items():
         if "missing" in flags:
             continue
+        called = "newer name of" if "newer" in flags else "other name of" if "alias" in flags else "old name of"
         found = (None, entries[target]) if target in entries else \
             next(((p, e[target]) for p, e in sorted(others.items()) if target in e), (None, None))
         if found[1] is None:
-            review[old] = f"old name of {target}, which is not admitted"
+            review[old] = f"{called} {target}, which is not admitted"
             continue
         where = f"; {target} is admitted by the {found[0]} pack" if found[0] else ""
-        out[old] = dict(found[1], reason=f"old name of {target} ({why}){where}")
+        out[old] = dict(found[1], reason=f"{called} {target} ({why}){where}")
         out[old].pop("rebuild", None)
     return out, review
 

@@ -33,7 +33,9 @@ import type { WholeFile } from '../sources/byte-source.js';
 import { SentinelError } from './errors.js';
 import { isoUtc } from '../core/iso-time.js';
 import { innermostName } from '../core/location.js';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { resolve, sep } from 'node:path';
 import type { EgressPolicy } from '../sources/remote/egress.js';
 import { DEFAULT_REMOTE_OPTIONS, type RemoteCost, type RemoteOptions } from '../sources/remote/remote-file.js';
 import {
@@ -390,6 +392,25 @@ async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): P
   };
 }
 
+/**
+ * The baseline's files this run did not scan that no longer exist inside a local folder or file it scanned: deleted
+ * or renamed. A file outside every scanned path is only out of scope (its existence says nothing about this run).
+ */
+function removedBaselineFiles(baseline: Baseline, facts: ScanFacts, cwd: string): ReadonlySet<string> {
+  const scanned = new Set(facts.result.files.map((f) => f.path));
+  const roots = facts.targets
+    .filter((t) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(t) && t !== '-')
+    .map((t) => resolve(cwd, t));
+  const out = new Set<string>();
+  for (const b of baseline.findings) {
+    if (b.file === undefined || scanned.has(b.file) || out.has(b.file)) continue;
+    const abs = resolve(cwd, b.file);
+    if (!roots.some((r) => abs === r || abs.startsWith(r.endsWith(sep) ? r : r + sep))) continue;
+    if (!existsSync(abs)) out.add(b.file);
+  }
+  return out;
+}
+
 async function gate(p: Prepared, facts: ScanFacts, options: ScanOptions): Promise<SentinelReport> {
   const { policy, now, cwd } = p;
   const { result } = facts;
@@ -401,7 +422,7 @@ async function gate(p: Prepared, facts: ScanFacts, options: ScanOptions): Promis
     rules: result.rules,
     policy,
     today: isoUtc(now).slice(0, 10),
-    ...(baseline ? { baseline } : {}),
+    ...(baseline ? { baseline, removedFiles: removedBaselineFiles(baseline, facts, cwd) } : {}),
     cwd,
   });
   return assembleReport({

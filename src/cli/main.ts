@@ -28,6 +28,7 @@ import { RULES, ruleById } from '../rules/index.js';
 import { delayTierUpForOneFile } from './v8-tiering.js';
 import { isTerminal, writeFd } from './stdio.js';
 import { checkPathsExist, checkWritable, nothingScanned, OperatorError } from './preflight.js';
+import { missingOptionalPackage, missingPackageMessage } from '../core/optional-packages.js';
 import { isoUtc } from '../core/iso-time.js';
 import {
   addRemoteOptions,
@@ -699,6 +700,11 @@ Examples:
       e instanceof RemoteOptionError
     ) {
       io.stderr(`sentinel: ${e.message}\n`);
+      return 2;
+    }
+    const missing = missingOptionalPackage(e);
+    if (missing) {
+      io.stderr(`sentinel: ${missingPackageMessage(missing)}\n`);
       return 2;
     }
     io.stderr(`sentinel: internal error: ${(e as Error).stack ?? String(e)}\n`);

@@ -25,6 +25,9 @@ export interface ThresholdViolation {
   readonly context: string;
 }
 
+/** Why a baseline finding absent from this run counts as closed. */
+export type ClosureKind = 'signal-gone' | 'rescan-incomplete' | 'file-removed' | 'file-not-scanned';
+
 /** A baseline finding absent from this run. */
 export interface ClosedFinding {
   readonly fingerprint: string;
@@ -35,9 +38,10 @@ export interface ClosedFinding {
   /**
    * signal-gone: the file was scanned fully and the signal is gone (closure evidence);
    * rescan-incomplete: the file was scanned but not fully (SCAN-INCOMPLETE), so closure is not proven;
-   * file-not-scanned: the file was not part of this run (removed, renamed or out of scope).
+   * file-removed: the file no longer exists where this run scanned (deleted or renamed);
+   * file-not-scanned: the file was not part of this run (out of scope).
    */
-  readonly closure: 'signal-gone' | 'rescan-incomplete' | 'file-not-scanned';
+  readonly closure: ClosureKind;
 }
 
 /** The gate verdict with its counts, threshold, baseline state and reasons (`summary.gate`). */
@@ -82,6 +86,8 @@ export interface GateInput {
   readonly baseline?: Baseline;
   /** Directory relative paths in acceptance globs are resolved against. */
   readonly cwd?: string;
+  /** Baseline file paths (as the baseline names them) that no longer exist under a folder this run scanned. */
+  readonly removedFiles?: ReadonlySet<string>;
 }
 
 export interface GateOutcome {
@@ -301,8 +307,14 @@ function closedFindings(input: GateInput): ClosedFinding[] {
     if (now.has(b.fingerprint) || !ran.has(b.ruleId) || seen.has(b.fingerprint)) continue;
     seen.add(b.fingerprint);
     const file = b.file !== undefined ? sameFile(b.file, scanned) : undefined;
-    const closure =
-      file === undefined ? 'file-not-scanned' : incomplete.has(file) ? 'rescan-incomplete' : 'signal-gone';
+    const closure: ClosureKind =
+      file !== undefined
+        ? incomplete.has(file)
+          ? 'rescan-incomplete'
+          : 'signal-gone'
+        : b.file !== undefined && input.removedFiles?.has(b.file)
+          ? 'file-removed'
+          : 'file-not-scanned';
     out.push({
       fingerprint: b.fingerprint,
       ruleId: b.ruleId,

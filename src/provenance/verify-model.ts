@@ -12,6 +12,7 @@ import { parseBundle, parseStatement, preAuthEncoding, type OmsBundle, type Sign
 import type { SignatureCheck, SignatureVerdict, SigningMethod } from './signature-verdict.js';
 import { hasAnchors, type TrustAnchors } from './trust.js';
 import { verifyChain } from './verify-certificate.js';
+import { missingOptionalPackage, missingPackageMessage } from '../core/optional-packages.js';
 
 export interface VerifyModelOptions {
   /** The scanned path as given. */
@@ -243,9 +244,17 @@ export async function verifyModel(o: VerifyModelOptions): Promise<SignatureVerdi
   if (method === 'key') signer = verifyKeyMethod(b, verifies, o.anchors.keys);
   else if (method === 'certificate') signer = verifyCertificateMethod(b, verifies, o.anchors, o.now);
   else {
-    const { verifySigstore } = await import('./verify-sigstore.js');
-    const r = await verifySigstore(b.json, b.certificates[0]!, pae, b.signatures[0]!, o.anchors);
-    signer = { ...r, checks: [...r.checks] };
+    try {
+      const { verifySigstore } = await import('./verify-sigstore.js');
+      const r = await verifySigstore(b.json, b.certificates[0]!, pae, b.signatures[0]!, o.anchors);
+      signer = { ...r, checks: [...r.checks] };
+    } catch (e) {
+      // The Sigstore libraries are optional packages: without them the signer is not established (never valid).
+      const missing = missingOptionalPackage(e);
+      if (!missing) throw e;
+      const reason = `not verified: ${missingPackageMessage(missing)}`;
+      signer = { standing: 'untrusted', reason, checks: [{ id: 'sigstore', ran: false, detail: reason }] };
+    }
   }
   checks.push(...signer.checks);
   if (usedLegacy) {

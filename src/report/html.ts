@@ -56,7 +56,8 @@ th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending]
 pre{white-space:pre-wrap;margin:4px 0}details summary{cursor:pointer}dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 12px;margin:6px 0}
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:break-word}.over{color:var(--fail);font-weight:700}footer{margin-top:32px;color:var(--muted)}
 @media (max-width:640px){main{padding:12px}table,tbody,tr,td{display:block;width:100%}thead{display:none}
-tr{border-bottom:1px solid var(--line);padding:6px 0}tr[hidden]{display:none}td{border:0;padding:2px 4px;overflow-wrap:break-word}dl{grid-template-columns:minmax(0,1fr)}}
+tr{border-bottom:1px solid var(--line);padding:6px 0}tr[hidden]{display:none}td{border:0;padding:2px 4px;overflow-wrap:break-word}dl{grid-template-columns:minmax(0,1fr)}
+td[data-label]::before{content:attr(data-label);display:block;color:var(--muted);font-size:11px;font-weight:400}}
 `;
 
 // Static: reads the table from the DOM (never from strings), keeps filter state in the URL hash.
@@ -217,12 +218,12 @@ function findingRow(f: GatedFinding, i: number): string {
     `<tr data-index="${i}" data-severity="${e(f.severity)}" data-decision="${e(f.decision)}" data-category="${e(f.category)}"` +
     ` data-sort-severity="${SEV_RANK[f.severity]}" data-sort-decision="${decRank}" data-sort-rule="${e(f.ruleId)}"` +
     ` data-sort-where="${e(f.where)}">` +
-    `<td class="sev sev-${e(f.severity)}">${e(f.severity)}</td>` +
-    `<td><b>${e(f.ruleId)}</b><br>${e(f.title)}${onLoad(f) ? `<br><span class="muted">${e(onLoad(f)!)}</span>` : ''}</td>` +
-    `<td><span class="dec dec-${e(f.decision)}">${e(f.decision)}</span>${f.accepted ? `<br><span class="muted">${f.accepted.expired ? 'acceptance expired' : 'accepted'}</span>` : ''}${f.baseline ? `<br><span class="muted">${e(f.baseline)}</span>` : ''}</td>` +
-    `<td class="where">${pathHtml(plainWhere(f.where))}</td>` +
-    `<td>${evidenceDetails(f)}</td>` +
-    `<td>${e(f.fixHint)}</td></tr>`
+    `<td class="sev sev-${e(f.severity)}" data-label="Severity">${e(f.severity)}</td>` +
+    `<td data-label="Rule"><b>${e(f.ruleId)}</b><br>${e(f.title)}${onLoad(f) ? `<br><span class="muted">${e(onLoad(f)!)}</span>` : ''}</td>` +
+    `<td data-label="Decision"><span class="dec dec-${e(f.decision)}">${e(f.decision)}</span>${f.accepted ? `<br><span class="muted">${f.accepted.expired ? 'acceptance expired' : 'accepted'}</span>` : ''}${f.baseline ? `<br><span class="muted">${e(f.baseline)}</span>` : ''}</td>` +
+    `<td class="where" data-label="Where">${pathHtml(plainWhere(f.where))}</td>` +
+    `<td data-label="Evidence">${evidenceDetails(f)}</td>` +
+    `<td data-label="Fix hint">${e(f.fixHint)}</td></tr>`
   );
 }
 
@@ -318,8 +319,9 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
             .sort((a, b) => safetyRank(b.safety) - safetyRank(a.safety))
             .map(
               (p) =>
-                `<tr><td${over.has(p.where) ? ' class="over"' : ''}>${e(p.safety)}${over.has(p.where) ? ' (above what the policy accepts)' : ''}</td>` +
-                `<td class="where">${pathHtml(streamWhere(p.where))}</td><td>${e(p.context)}</td><td>${p.protocol ?? '0/1'}</td><td>${p.opcodes}</td><td>${p.imports}</td></tr>`,
+                `<tr><td${over.has(p.where) ? ' class="over"' : ''} data-label="Safety">${e(p.safety)}${over.has(p.where) ? ' (above what the policy accepts)' : ''}</td>` +
+                `<td class="where" data-label="Where">${pathHtml(streamWhere(p.where))}</td><td data-label="Loader">${e(p.context)}</td>` +
+                `<td data-label="Protocol">${p.protocol ?? '0/1'}</td><td data-label="Opcodes">${p.opcodes}</td><td data-label="Imports">${p.imports}</td></tr>`,
             )
             .join('\n'),
           `</tbody></table>`,
@@ -334,7 +336,8 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
               report.closed
                 .map(
                   (c) =>
-                    `<tr><td>${e(c.ruleId)}</td><td class="where">${pathHtml(c.where ?? '')}</td><td>${e(CLOSURE_WORDS[c.closure])}</td><td><code>${e(c.fingerprint)}</code></td></tr>`,
+                    `<tr><td data-label="Rule">${e(c.ruleId)}</td><td class="where" data-label="Where">${pathHtml(c.where ?? '')}</td>` +
+                    `<td data-label="Closure">${e(CLOSURE_WORDS[c.closure])}</td><td data-label="Fingerprint"><code>${e(c.fingerprint)}</code></td></tr>`,
                 )
                 .join('\n') +
               `</tbody></table>`

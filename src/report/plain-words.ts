@@ -2,13 +2,14 @@
 // per finding), the release decision as a phrase, the policy's reason without its configuration keys, locations
 // without the stream offset a second mention would repeat, counts with correct plurals, and the gate's verdict as
 // one sentence built from its counts. Machine formats (JSON, SARIF) keep the policy's own wording.
-import type { GatedFinding, GateResult } from '../policy/gate.js';
+import type { ClosureKind, GatedFinding, GateResult } from '../policy/gate.js';
 import type { Decision } from '../core/finding.js';
 
 /** Why a baseline finding counts as closed, in words. */
-export const CLOSURE_WORDS: Record<'signal-gone' | 'rescan-incomplete' | 'file-not-scanned', string> = {
+export const CLOSURE_WORDS: Record<ClosureKind, string> = {
   'signal-gone': 'the signal is gone',
   'rescan-incomplete': 'the file was not fully rescanned: not proven closed',
+  'file-removed': 'the file was removed',
   'file-not-scanned': 'the file was not part of this scan',
 };
 

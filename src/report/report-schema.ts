@@ -227,7 +227,7 @@ export const ReportSchema = z
         severity: z.string().optional(),
         title: z.string().optional(),
         where: z.string().optional(),
-        closure: z.enum(['signal-gone', 'rescan-incomplete', 'file-not-scanned']),
+        closure: z.enum(['signal-gone', 'rescan-incomplete', 'file-removed', 'file-not-scanned']),
       }),
     ),
     policy: z.strictObject({

@@ -12,7 +12,8 @@ function cell(s: string): string {
 
 /**
  * One rule's Markdown page. `generatedHeader` (default true) opens it with the comment that marks docs/rules/ files
- * as generated; `sentinel explain --format markdown` leaves it out.
+ * as generated and closes the generated section with its end marker; `sentinel explain --format markdown` leaves
+ * both out.
  */
 export function renderRuleDoc(meta: RuleMeta, all: readonly RuleMeta[], generatedHeader = true): string {
   const g = guidanceFor(meta, all);
@@ -83,8 +84,7 @@ export function renderRuleDoc(meta: RuleMeta, all: readonly RuleMeta[], generate
     '',
     ...(g.related.length ? g.related.map((r) => `- [${r.id}](${r.id}.md): ${r.title}`) : ['None in this category.']),
     '',
-    GENERATED_END,
-    '',
+    ...(generatedHeader ? [GENERATED_END, ''] : []),
   ];
   return lines.join('\n');
 }

@@ -41,6 +41,12 @@ describe('Dockerfile', () => {
       runs.some((r) => /npm install --global .*--ignore-scripts.*sentinel-ml\.tgz/.test(r)),
       runs.join('\n'),
     );
+    // Every feature in the image: the optional packages (queue, service metrics, Sigstore) beside the package.
+    assert.ok(
+      runs.some((r) => r.includes('$(cat /tmp/optional-packages.txt)')),
+      runs.join('\n'),
+    );
+    assert.match(TEXT, /p\.peerDependencies/);
     // The build stage installs dependencies before the sources arrive (npm ci must not run the build without them).
     const build = instructions.filter((i) => i.getRange().start.line < froms[1]!.getRange().start.line);
     const order = build.map((i) => `${i.getKeyword()} ${i.getArgumentsContent()}`);

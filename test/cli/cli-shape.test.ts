@@ -142,3 +142,21 @@ describe('init and policy agree', () => {
     assert.deepEqual(listed, shown);
   });
 });
+
+describe('explain', () => {
+  it('numpy >= 2 names (numpy._core.…) are called the newer names of what the pack derived, never the old ones', async () => {
+    const r = await cli(['explain', 'numpy._core.multiarray._reconstruct']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /newer name of numpy\.core\.multiarray\._reconstruct/);
+    assert.doesNotMatch(r.stdout, /old name/);
+    // The older spelling numpy.core.… itself is explained as the object (benign twin: no rename wording).
+    assert.doesNotMatch((await cli(['explain', 'numpy.core.multiarray._reconstruct'])).stdout, /name of/);
+  });
+
+  it('--format markdown opens with the rule heading, not a generator comment', async () => {
+    const r = await cli(['explain', 'PICKLE-EXEC', '--format', 'markdown']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^# PICKLE-EXEC — /);
+    assert.doesNotMatch(r.stdout, /<!--/);
+  });
+});

@@ -4,7 +4,7 @@
 // shipped .d.ts checked by tsc. The tarball holds exactly what runs: the entry points and the chunks they import.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compile2020, errorsText } from '../helpers/json-schema.js';
@@ -45,7 +45,7 @@ describe('the packed tarball', () => {
 
   it('holds only the package manifest, README, the bin, the bundles, their data files, the bundled types and the schemas', () => {
     const allowed =
-      /^(package\.json|README\.md|LICENSE|bin\/(sentinel|load-bundle|preconnect)\.js|bin\/package\.json|dist\/bin\/(sentinel\.js|sentinel\.js\.cache|sentinel\.js\.python\.cache|scan-worker\.js|scan-thread-worker\.js|package\.json)|dist\/lib\/[\w-]+\.js|dist\/(?:bin|lib)\/data\/[\w/.-]+\.json|dist\/types\/sentinel-ml\.d\.ts|schemas\/[\w.-]+\.json)$/;
+      /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/(sentinel|load-bundle|preconnect)\.js|bin\/package\.json|dist\/bin\/(sentinel\.js|sentinel\.js\.cache|sentinel\.js\.python\.cache|scan-worker\.js|scan-thread-worker\.js|package\.json)|dist\/lib\/[\w-]+\.js|dist\/(?:bin|lib)\/data\/[\w/.-]+\.json|dist\/types\/sentinel-ml\.d\.ts|schemas\/[\w.-]+\.json)$/;
     assert.deepEqual(
       files.filter((f) => !allowed.test(f)),
       [],
@@ -63,6 +63,18 @@ describe('the packed tarball', () => {
     ]) {
       assert.ok(files.includes(f), `${f} missing`);
     }
+  });
+
+  it('ships no install script, and installs without the optional packages (queue, service metrics, Sigstore)', () => {
+    const packed = JSON.parse(
+      execFileSync('tar', ['xzfO', pkg.tarball, 'package/package.json'], { encoding: 'utf8' }),
+    ) as { scripts?: Record<string, string>; peerDependencies: Record<string, string> };
+    for (const s of ['preinstall', 'install', 'postinstall', 'prepare'])
+      assert.equal(packed.scripts?.[s], undefined, `${s} in the packed package.json`);
+    const installed = (name: string): boolean => existsSync(join(pkg.dir, 'node_modules', name, 'package.json'));
+    assert.ok(installed('sentinel-ml') && installed('yaml'), 'the install is where it is looked for');
+    for (const name of [...Object.keys(packed.peerDependencies), 'msgpackr'])
+      assert.equal(installed(name), false, `${name} was installed with the package`);
   });
 
   it('carries the MIT licence text package.json names', () => {

@@ -369,6 +369,14 @@ describe('baseline: only new findings fail; closed findings are listed', () => {
     assert.equal(incomplete.closed.find((c) => c.fingerprint[0] === '3')?.closure, 'rescan-incomplete');
   });
 
+  it('a file that no longer exists closes its findings as file-removed, not as file-not-scanned', () => {
+    const out = run({ findings: [a], baseline, removedFiles: new Set(['models/gone.pkl']) });
+    assert.equal(out.closed.find((c) => c.fingerprint[0] === '4')?.closure, 'file-removed');
+    // A removed-file set that does not name the file (it exists, out of scope) leaves it not scanned.
+    const other = run({ findings: [a], baseline, removedFiles: new Set(['models/other.pkl']) });
+    assert.equal(other.closed.find((c) => c.fingerprint[0] === '4')?.closure, 'file-not-scanned');
+  });
+
   it('an expired acceptance on an existing finding still fails', () => {
     const p = policy(
       `acceptances:\n  - fingerprint: ${a.fingerprint}\n    owner: o\n    reason: r\n    expires: 2025-01-01\n`,

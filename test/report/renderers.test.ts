@@ -77,6 +77,25 @@ describe('HTML', () => {
     assert.doesNotMatch(html, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
   });
 
+  it('at phone width each table cell keeps its column label (data-label shown by the narrow-screen CSS)', () => {
+    const html = renderHtml(report);
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
+    const narrow = style.slice(style.indexOf('@media (max-width:640px)'));
+    assert.match(narrow, /thead\{display:none\}/, 'the header row is hidden at phone width');
+    assert.match(narrow, /td\[data-label\]::before\{content:attr\(data-label\)/, 'so each cell shows its label');
+    for (const id of ['findings', 'pickles', 'closed']) {
+      const table = new RegExp(`<table id="${id}">([\\s\\S]*?)</table>`).exec(html)?.[1];
+      assert.ok(table, `the sample report has a ${id} table`);
+      const heads = [...table.matchAll(/<th[^>]*>(?:<button[^>]*>)?([^<]+)/g)].map((m) => m[1]!);
+      const rows = [...table.matchAll(/<tr[ >][\s\S]*?<\/tr>/g)].map((m) => m[0]).filter((r) => r.includes('<td'));
+      assert.ok(rows.length > 0, id);
+      for (const row of rows) {
+        const labels = [...row.matchAll(/<td\b[^>]*>/g)].map((m) => / data-label="([^"]*)"/.exec(m[0])?.[1]);
+        assert.deepEqual(labels, heads, `${id}: ${row.slice(0, 120)}`);
+      }
+    }
+  });
+
   it('a clean report has a PASSED verdict and no findings table', async () => {
     const clean: SentinelReport = {
       ...report,

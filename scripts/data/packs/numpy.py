@@ -98,7 +98,7 @@ for _t in SCALARS:
     if _cls.__name__ == _t:
         FUNCTIONS[f"numpy.{_t}"] = ("value", f"numpy scalar type {_t} (dtype argument or dtype selector)")
     else:  # intc, half, longdouble, ...: another name numpy defines for the same type
-        _ALIAS_OF[f"numpy.{_t}"] = (f"numpy.{_cls.__name__}", f"numpy's alias {_t} of the same scalar type")
+        _ALIAS_OF[f"numpy.{_t}"] = (f"numpy.{_cls.__name__}", f"numpy's alias {_t} of the same scalar type", "alias")
 
 REVIEW = {
     "numpy.ndarray.__new__": ("data", "allocates an array of a shape and dtype"),
@@ -154,16 +154,18 @@ OLD_NAMES = {
     "numpy.matrixlib.defmatrix.matrix": ("numpy.matrix", "older numpy named matrix by its module path"),
 }
 for _name in [k for k in FUNCTIONS if k.startswith("numpy.core.")]:
-    OLD_NAMES["numpy._core." + _name[len("numpy.core."):]] = (_name, "numpy >= 2 moved numpy.core to numpy._core")
+    OLD_NAMES["numpy._core." + _name[len("numpy.core."):]] = (_name, "numpy >= 2 moved numpy.core to numpy._core",
+                                                              "newer")
 # Newer numpy names some objects by their public module (numpy/_utils set_module, numpy/_core/multiarray.py
 # _override___module__; read in numpy 2.4's source): MaskedArray as numpy.ma.MaskedArray (a GridSearchCV's
 # cv_results_ holds masked arrays) and the ufuncs as numpy.<name> (FunctionTransformer(np.log1p)). The same objects:
 # numpy 1.24 resolves each of these names to the object the pack derived.
-OLD_NAMES["numpy.ma.MaskedArray"] = ("numpy.ma.core.MaskedArray", "newer numpy names MaskedArray by numpy.ma")
+OLD_NAMES["numpy.ma.MaskedArray"] = ("numpy.ma.core.MaskedArray", "newer numpy names MaskedArray by numpy.ma", "newer")
 for _u in UFUNCS:
     if getattr(np, _u.__name__, None) is _u and f"numpy.{_u.__name__}" not in FUNCTIONS:
         OLD_NAMES[f"numpy.{_u.__name__}"] = (f"numpy.core._multiarray_umath.{_u.__name__}",
-                                              "newer numpy names its ufuncs by their public name numpy.<name>")
+                                              "newer numpy names its ufuncs by their public name numpy.<name>",
+                                              "newer")
 
 NOT_ADMITTED = {
     "numpy.vectorize": "vectorize(pyfunc) wraps a callable taken from the pickle and calls it on every element (a stream "

@@ -1,4 +1,4 @@
-// Tables for the DESER rules (issue 6, shared/spec/RULES.md): executable deserializers (sinks), network
+// Tables for the DESER rules: executable deserializers (sinks), network
 // objects and how data is read from them (sources), transforms data survives, and what keeps a value internal.
 // Names are fully qualified as the Python analyser resolves them; `X()` is the result of calling X.
 import type { TaintKind } from './value.js';

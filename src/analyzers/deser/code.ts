@@ -1,4 +1,4 @@
-// DESER code rules over analysed Python facts (issue 6, RULES.md DESER family): one signal per sink call, the
+// DESER code rules over analysed Python facts (the DESER family of the rules): one signal per sink call, the
 // most specific rule winning — NETWORK-INPUT (proven flow from a network source) > SCHEMALESS-ENDPOINT (an
 // endpoint declaring serialized bodies hands them to unseen object reconstruction) > UNSAFE-LOADER (an
 // executable deserializer in serving code whose input is not provably internal); PICKLE-TRANSPORT for transports

@@ -1,4 +1,4 @@
-// The DESER data-flow pass (issue 6): flow-insensitive, demand-driven evaluation of what each expression may
+// The DESER data-flow pass: flow-insensitive, demand-driven evaluation of what each expression may
 // hold — network data (with the expression that obtained it) or a value not provably internal — within a
 // function, across assignments, tuple unpacking, loops, `with`, container mutation (append/write), self
 // attributes of a class, decoders (base64/zlib/gzip/BytesIO), write-then-read file round trips, and local helper

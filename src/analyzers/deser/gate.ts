@@ -1,4 +1,4 @@
-// Cheap gates in front of the full Python analysis for scans that run only the DESER rules (issue 6 speed goal):
+// Cheap gates in front of the full Python analysis for scans that run only the DESER rules:
 // a text test (no loader, transport or media type named at all → nothing to parse), and a look at the parsed tree
 // around each loader-like word (weights-only torch.load, json/numpy loads → nothing to analyse).
 import type { Node } from 'web-tree-sitter';

@@ -1,4 +1,4 @@
-// Entry points of serving code for the DESER rules (issue 6): request handlers recognised by their decorators,
+// Entry points of serving code for the DESER rules: request handlers recognised by their decorators,
 // their registration (add_url_rule, add_api_route, router.add_*, urlpatterns path(), add_route) or their base
 // class (BaseHTTPRequestHandler, socketserver handlers, gRPC servicers, asyncio protocols...), and callbacks
 // handed to transports (Kafka deserializers, pika consumers, websockets.serve). Never by function name.

@@ -1,4 +1,4 @@
-// DESER-PICKLE-TRANSPORT (issue 6, RULES.md): transports that unpickle what they receive without a visible
+// DESER-PICKLE-TRANSPORT: transports that unpickle what they receive without a visible
 // deserializer call — pyzmq recv_pyobj, multiprocessing.connection Listener/Client .recv(), multiprocessing
 // managers bound beyond loopback, Celery/Kombu configured to accept pickle, PyTorch RPC, Pyro configured with a
 // pickle-family serializer and rpyc servers that allow pickling or serve the classic (slave) service.

@@ -1,4 +1,4 @@
-// The abstract values of the DESER data-flow pass (issue 6): what an expression may hold at run time, as
+// The abstract values of the DESER data-flow pass: what an expression may hold at run time, as
 // "network data of some shape, obtained here" (taint) and "not provably internal" (untrusted). Plain data.
 import type { Confidence } from '../python/code-signal.js';
 

@@ -11,7 +11,8 @@ const PYTHON = '/usr/bin/python3';
 const SCRIPTS = new URL('../../../scripts/data/', import.meta.url).pathname;
 
 interface Case {
-  old: Record<string, [string, string]>;
+  /** old name -> [target, why, flags…] (`newer`: a later release's name; `alias`: another name in the same release) */
+  old: Record<string, string[]>;
   entries: Record<string, object>;
   /** null: the committed packs under src/rules/data/packs/, all but `own`'s */
   others: Record<string, Record<string, object>> | null;
@@ -63,6 +64,12 @@ const CASES: Record<string, Case> = {
     others: null,
     own: 'pandas',
   },
+  newerAndAlias: {
+    old: { 'p._core.f': ['p.core.f', 'moved', 'newer'], 'p.double': ['p.float64', 'same type', 'alias'] },
+    entries: { 'p.core.f': cls('f'), 'p.float64': cls('scalar') },
+    others: {},
+    own: 'p',
+  },
   committedOwnExcluded: { old: { 'numpy.Old': ['numpy.ndarray', 'x'] }, entries: {}, others: null, own: 'numpy' },
 };
 
@@ -92,6 +99,12 @@ describe('old-name targets across packs (pack_derivation.resolve_old_names)', { 
     const [entries, review] = results.nowhere!;
     assert.deepEqual(entries, {});
     assert.equal(review['p.Old'], 'old name of numpy.nothing, which is not admitted');
+  });
+
+  it("calls a later release's name the newer name and a same-release alias another name, never the old one", () => {
+    const [entries] = results.newerAndAlias!;
+    assert.equal(entries['p._core.f']?.reason, 'newer name of p.core.f (moved)');
+    assert.equal(entries['p.double']?.reason, 'other name of p.float64 (same type)');
   });
 
   it('reads the committed packs: numpy.ndarray is found in numpy.json, and a pack never reads its own file', () => {

@@ -75,6 +75,7 @@ export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
+  io.stderr(`sentinel: worker starting on queue ${o.queue ?? 'sentinel-scan'}: connecting to Redis\n`);
   let w: Awaited<ReturnType<typeof startWorker>>;
   try {
     w = await startWorker(

@@ -874,6 +874,35 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     maxStalledCount: 2,
     autorun: true,
   });
+  worker.on('error', () => undefined);
+  const disconnect = (): void => {
+    connection.disconnect();
+    store.disconnect();
+    // The worker's own connection (BullMQ duplicates it for blocking reads).
+    void worker.disconnect().catch(() => undefined);
+  };
+  // Stopped before it is ready (Redis unreachable: ready never comes): the connections are dropped at once.
+  if (o.signal) {
+    const signal = o.signal;
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('the worker was stopped'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      await Promise.race([worker.waitUntilReady(), aborted]);
+    } catch (e) {
+      disconnect();
+      void worker.close(true).catch(() => undefined);
+      throw e;
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
+    }
+  } else await worker.waitUntilReady();
+  // Listened for once the worker is ready: BullMQ's event reader duplicates its connection and, until that
+  // connection is ready, cannot close it (a worker stopped while Redis is unreachable would keep reconnecting).
   // Jobs that fail outside the processor (stalled more often than allowed: a worker that keeps dying on them)
   // get their dead letters here, for the targets without a result; whichever worker sees the event first writes
   // them, the others add nothing.
@@ -898,36 +927,11 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
         );
     })().catch(() => undefined);
   });
-  worker.on('error', () => undefined);
-  const disconnect = (): void => {
-    connection.disconnect();
-    store.disconnect();
+  const disconnectAll = (): void => {
+    disconnect();
     eventsConnection.disconnect();
-    // The worker's and the events' own connections (BullMQ duplicates them for blocking reads).
-    void worker.disconnect().catch(() => undefined);
     void events.disconnect().catch(() => undefined);
   };
-  // Stopped before it is ready (Redis unreachable: ready never comes): the connections are dropped at once.
-  if (o.signal) {
-    const signal = o.signal;
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('the worker was stopped'));
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    });
-    aborted.catch(() => undefined);
-    try {
-      await Promise.race([worker.waitUntilReady(), aborted]);
-    } catch (e) {
-      disconnect();
-      void worker.close(true).catch(() => undefined);
-      void events.close().catch(() => undefined);
-      throw e;
-    } finally {
-      signal.removeEventListener('abort', onAbort!);
-    }
-  } else await worker.waitUntilReady();
   return {
     worker,
     async close(graceMs = 30_000) {
@@ -953,7 +957,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       await Promise.race([closing, bound]);
       clearTimeout(hard);
       step('disconnect');
-      disconnect();
+      disconnectAll();
     },
   };
 }

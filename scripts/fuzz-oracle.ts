@@ -24,7 +24,16 @@ import { allPacks } from '../src/rules/data/allowlist.js';
 import { buildZip } from '../test/formats/zip/zip-builder.js';
 import { flaggedEvent } from './fuzz-oracle/events.js';
 import { reviewedHooks } from './fuzz-oracle/reviewed.js';
-import { composeProgram, ORACLE_MARKER, type AdmittedName, type ComposerVersion } from './fuzz-oracle/program.js';
+import { coverageMarkdown, outcomeOf, type CoverSummary, type Outcome } from './fuzz-oracle/coverage.js';
+import {
+  ARG_KINDS,
+  composeProgram,
+  composeTargeted,
+  ORACLE_MARKER,
+  SHAPES,
+  type AdmittedName,
+  type ComposerVersion,
+} from './fuzz-oracle/program.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const PYTHON = '/usr/bin/python3';
@@ -71,6 +80,10 @@ const OUT = join(ROOT, 'test/fixtures/oracle-regressions');
 const LOADERS = ['pickle', 'pandas', 'joblib', 'torch', 'numpy'] as const;
 type Loader = (typeof LOADERS)[number];
 const ALL_MASK = 31;
+/** The loaders of the coverage mode: the five, and torch.load(f, weights_only=True) on the same zip (bit 32). */
+const COVER_LOADERS = [...LOADERS, 'torch-wo'] as const;
+type AnyLoader = (typeof COVER_LOADERS)[number];
+const COVER_MASK = 63;
 
 interface Args {
   minutes: number;
@@ -113,6 +126,13 @@ interface Args {
   python?: string;
   /** Run the loaders under /usr/bin/python3 of this chroot (scripts/oracle-chroot.sh; /proc mounted in it). */
   chroot?: string;
+  /** Coverage mode: every admitted name, each argument kind, `variants` programs each (coverOracle). */
+  cover: boolean;
+  variants: number;
+  /** With --cover: only the names no loader resolves here, one program each (the loaders' refusal is checked). */
+  unresolved: boolean;
+  /** Print the markdown report of a coverage summary (a file --cover wrote) and exit. */
+  coverReport?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -128,6 +148,9 @@ function parseArgs(argv: string[]): Args {
     window: 32,
     repeat: 3,
     composer: 2,
+    cover: false,
+    variants: SHAPES,
+    unresolved: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
@@ -149,6 +172,10 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--composer') a.composer = Number(argv[++i]) === 1 ? 1 : 2;
     else if (v === '--python') a.python = argv[++i];
     else if (v === '--chroot') a.chroot = argv[++i];
+    else if (v === '--cover') a.cover = true;
+    else if (v === '--variants') a.variants = Number(argv[++i]);
+    else if (v === '--unresolved') a.unresolved = true;
+    else if (v === '--cover-report') a.coverReport = argv[++i];
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -214,7 +241,7 @@ function formsOf(pkl: Uint8Array): Forms {
 }
 
 interface LoadResult {
-  loader: Loader;
+  loader: AnyLoader;
   program: number;
   end: string;
   /** [event, repr of its arguments, the reviewed hook whose own native parse raised it (not flagged; worker.py)]. */
@@ -238,6 +265,8 @@ interface Ready {
   reviewedHooks: string[];
   /** How the worker calls torch.load (weights_only=False where torch has the argument). */
   torchLoad?: string;
+  /** Whether torch.load has weights_only (loader bit 32 loads with weights_only=True). */
+  torchWeightsOnly?: boolean;
 }
 
 type AuditEvent = [string, string] | [string, string, string];
@@ -303,16 +332,22 @@ class Worker {
   }
 }
 
-const NAMES: Record<Loader, string> = {
+const NAMES: Record<AnyLoader, string> = {
   pickle: 'program.pkl',
   pandas: 'program.pkl',
   joblib: 'program.pkl',
   torch: 'program.pt',
   numpy: 'program.npy',
+  'torch-wo': 'program.pt',
 };
 
-async function sentinelPasses(loader: Loader, f: Forms): Promise<{ passes: boolean; rules: string[] }> {
-  const bytes = loader === 'torch' ? f.zip : loader === 'numpy' ? f.npy : f.pkl;
+/** The bytes loader `loader` reads. */
+function formFor(loader: AnyLoader, f: Forms): Uint8Array {
+  return loader === 'torch' || loader === 'torch-wo' ? f.zip : loader === 'numpy' ? f.npy : f.pkl;
+}
+
+async function sentinelPasses(loader: AnyLoader, f: Forms): Promise<{ passes: boolean; rules: string[] }> {
+  const bytes = formFor(loader, f);
   const r = await scan({ name: NAMES[loader], bytes }, { failOn: ['CRITICAL', 'HIGH', 'MEDIUM'] });
   return { passes: r.summary.exitCode === 0, rules: [...new Set(r.findings.map((x) => x.ruleId))] };
 }
@@ -321,7 +356,7 @@ interface Failure {
   file: string;
   /** An event carries a string only the program holds (the stream chose the code, path or module). */
   steered: boolean;
-  loader: Loader;
+  loader: AnyLoader;
   seed: number;
   index: number;
   events: AuditEvent[];
@@ -566,8 +601,239 @@ async function attributeCrashes(
   };
 }
 
+/**
+ * --cover: the oracle's coverage of the admitted names. Every distinct admitted name is called by programs with
+ * arguments of every kind (ARG_KINDS) in `variants` call shapes (REDUCE; NEWOBJ/NEWOBJ_EX; REDUCE then BUILD with a
+ * planted state, SETITEMS or APPENDS; handed as the callee of another admitted name), each program loaded by the five
+ * loaders and by torch.load(weights_only=True). What each load did is classed (code ran, file written, file opened,
+ * import, native call, crash, hang, clean); every load that did something is scanned by Sentinel, and one Sentinel
+ * passes is re-run alone in a fresh child: still doing it, it is a pass-with-payload (written to
+ * test/fixtures/oracle-regressions/ as the random mode writes its failures). A name is exercised when it resolves
+ * under this interpreter and every one of its programs was loaded by every loader.
+ */
+async function coverOracle(
+  args: Args,
+  workers: readonly Worker[],
+  all: readonly AdmittedName[],
+  unloadable: ReadonlySet<number>,
+  ready: Ready,
+  counted: (ev: AuditEvent) => boolean,
+  it: Interpreter,
+): Promise<CoverSummary> {
+  const t0 = Date.now();
+  const resolvable = all.filter((_, i) => !unloadable.has(i));
+  // Distinct names (a name two packs list is one target); resolvable when any of its entries resolves.
+  const targets = new Map<string, { name: AdmittedName; packs: Set<string>; resolves: boolean }>();
+  all.forEach((n, i) => {
+    const key = `${n.module}.${n.name}`;
+    const t = targets.get(key) ?? { name: n, packs: new Set<string>(), resolves: false };
+    t.packs.add(n.pack ?? '?');
+    if (!unloadable.has(i)) t.resolves = true;
+    targets.set(key, t);
+  });
+  const chosen = [...targets.entries()].filter(([k]) => !args.only || args.only.test(k));
+  const mask = ready.torchWeightsOnly ? COVER_MASK : ALL_MASK;
+  const loaders = COVER_LOADERS.filter((l) => l !== 'torch-wo' || ready.torchWeightsOnly);
+  interface Job {
+    key: string;
+    kind: string;
+    variant: number;
+    forms: Forms;
+  }
+  const jobs: Job[] = [];
+  for (const [key, t] of chosen) {
+    if (args.unresolved) {
+      // A name no loader here resolves: every loader must refuse it at find_class (one program shows it).
+      if (!t.resolves)
+        jobs.push({
+          key,
+          kind: 'random',
+          variant: 0,
+          forms: formsOf(composeTargeted(t.name, 'random', 0, resolvable, args.seed)),
+        });
+      continue;
+    }
+    if (!t.resolves) continue;
+    for (const kind of ARG_KINDS) {
+      for (let v = 0; v < args.variants; v++) {
+        jobs.push({ key, kind, variant: v, forms: formsOf(composeTargeted(t.name, kind, v, resolvable, args.seed)) });
+      }
+    }
+  }
+  const perName = new Map<string, { programs: number; loads: number; outcomes: Partial<Record<Outcome, number>> }>();
+  const outcomes: Record<string, Partial<Record<Outcome, number>>> = {};
+  const byKind: Record<string, Partial<Record<Outcome, number>>> = {};
+  const loads: Partial<Record<AnyLoader, number>> = {};
+  const failures: (Failure & { target: string; kind: string; variant: number; outcome: Outcome })[] = [];
+  const notConfirmed: { target: string; kind: string; variant: number; loader: AnyLoader; outcome: Outcome }[] = [];
+  let judged = 0;
+  let blocked = 0;
+  let derived = 0;
+  let next = 0;
+  let done = 0;
+  const blockedRules = new Map<string, number>();
+  const ends: Record<string, number> = {};
+  const examples: Record<string, { target: string; kind: string; loader: string; detail: string }> = {};
+  async function loop(w: Worker): Promise<void> {
+    while (next < jobs.length) {
+      const batch = jobs.slice(next, next + args.batch);
+      next += batch.length;
+      const results = await w.run(
+        batch.map((j) => j.forms),
+        mask,
+        args.timeout,
+        false,
+        !args.allLoads,
+      );
+      for (const r of results) {
+        const job = batch[r.program]!;
+        const stat = perName.get(job.key) ?? { programs: 0, loads: 0, outcomes: {} };
+        perName.set(job.key, stat);
+        stat.loads++;
+        if (r.derived) derived++;
+        loads[r.loader] = (loads[r.loader] ?? 0) + 1;
+        const endKey = `${r.loader} ${r.end}`;
+        ends[endKey] = (ends[endKey] ?? 0) + 1;
+        const hits = r.events.filter((ev) => counted(ev));
+        const o = outcomeOf(r.end, hits);
+        stat.outcomes[o] = (stat.outcomes[o] ?? 0) + 1;
+        const byL = (outcomes[r.loader] ??= {});
+        byL[o] = (byL[o] ?? 0) + 1;
+        const byK = (byKind[job.kind] ??= {});
+        byK[o] = (byK[o] ?? 0) + 1;
+        if (o === 'clean') continue;
+        examples[`${r.loader} ${o}`] ??= {
+          target: job.key,
+          kind: job.kind,
+          loader: r.loader,
+          detail: hits.length > 0 ? `${hits[0]![0]} ${hits[0]![1].slice(0, 120)}` : r.end,
+        };
+        judged++;
+        const verdict = await sentinelPasses(r.loader, job.forms);
+        if (!verdict.passes) {
+          blocked++;
+          for (const rule of verdict.rules) blockedRules.set(rule, (blockedRules.get(rule) ?? 0) + 1);
+          continue;
+        }
+        // Alone in a fresh child: does this load still do it?
+        const [again] = await w.run(
+          [job.forms],
+          r.loader === 'torch-wo' ? 32 : 1 << LOADERS.indexOf(r.loader),
+          args.timeout,
+          true,
+        );
+        const o2 = again
+          ? outcomeOf(
+              again.end,
+              again.events.filter((ev) => counted(ev)),
+            )
+          : 'clean';
+        if (o2 === 'clean') {
+          notConfirmed.push({ target: job.key, kind: job.kind, variant: job.variant, loader: r.loader, outcome: o });
+          continue;
+        }
+        const bytes = formFor(r.loader, job.forms);
+        const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+        const file = `${r.loader}-${hash}${NAMES[r.loader].slice(NAMES[r.loader].lastIndexOf('.'))}`;
+        mkdirSync(OUT, { recursive: true });
+        writeFileSync(join(OUT, file), bytes);
+        failures.push({
+          file,
+          steered: again!.events.some(([, a]) => a.includes(ORACLE_MARKER)),
+          loader: r.loader,
+          seed: args.seed,
+          index: -1,
+          events: again!.events.filter((ev) => counted(ev)),
+          end: again!.end,
+          target: job.key,
+          kind: job.kind,
+          variant: job.variant,
+          outcome: o2,
+        });
+        process.stderr.write(`PASS-WITH-PAYLOAD ${file} ${job.key} ${job.kind}/${job.variant} ${r.loader} ${o2}\n`);
+      }
+      for (const j of batch) perName.get(j.key)!.programs++;
+      done += batch.length;
+    }
+  }
+  const progress = setInterval(() => {
+    const sec = (Date.now() - t0) / 1000;
+    process.stderr.write(
+      `${new Date().toISOString()} ${done}/${jobs.length} programs in ${sec.toFixed(0)} s, ${judged} loads judged, ` +
+        `${blocked} blocked, ${failures.length} pass-with-payload\n`,
+    );
+  }, 30_000);
+  await Promise.all(workers.map((w) => loop(w)));
+  clearInterval(progress);
+  const perLoaderPrograms = args.unresolved ? 1 : args.variants * ARG_KINDS.length;
+  const exercised = chosen.filter(([k, t]) => {
+    const s = perName.get(k);
+    return (
+      t.resolves !== args.unresolved &&
+      s !== undefined &&
+      s.programs === perLoaderPrograms &&
+      s.loads === s.programs * loaders.length
+    );
+  });
+  const packStats: Record<string, { names: number; exercised: number; unresolved: string[] }> = {};
+  const exercisedSet = new Set(exercised.map(([k]) => k));
+  for (const [k, t] of chosen) {
+    for (const p of t.packs) {
+      const ps = (packStats[p] ??= { names: 0, exercised: 0, unresolved: [] });
+      ps.names++;
+      if (exercisedSet.has(k)) ps.exercised++;
+      else ps.unresolved.push(k);
+    }
+  }
+  const resolvingNames = chosen.filter(([, t]) => t.resolves).length;
+  const failedNames = new Set(failures.map((f) => f.target));
+  return {
+    mode: args.unresolved ? 'cover-unresolved' : 'cover',
+    seed: args.seed,
+    variants: args.variants,
+    argumentKinds: [...ARG_KINDS],
+    loaders: [...loaders],
+    torchLoad: ready.torchLoad ?? null,
+    python: ready.python,
+    interpreter: it.root ? `chroot ${it.root} ${PYTHON}` : it.command[0]!,
+    versions: ready.versions,
+    ...(args.only ? { only: args.only.source } : {}),
+    seconds: Math.round((Date.now() - t0) / 1000),
+    admittedEntries: all.length,
+    admittedNames: chosen.length,
+    resolvingNames,
+    exercisedNames: exercised.length,
+    coverage: Number((exercised.length / Math.max(1, chosen.length)).toFixed(4)),
+    coverageOfResolving: Number((exercised.length / Math.max(1, resolvingNames)).toFixed(4)),
+    programs: done,
+    loads,
+    pandasDecidedByPickleLoad: derived,
+    ends,
+    outcomes,
+    outcomesByKind: byKind,
+    examples,
+    loadsJudged: judged,
+    blockedBySentinel: blocked,
+    blockedRules: Object.fromEntries([...blockedRules].sort((a, b) => b[1] - a[1])),
+    passWithPayload: failures,
+    passWithPayloadNames: [...failedNames].sort(),
+    notConfirmedAlone: notConfirmed,
+    byPack: Object.fromEntries(
+      Object.entries(packStats).map(([p, v]) => [
+        p,
+        { names: v.names, exercised: v.exercised, notExercised: v.unresolved },
+      ]),
+    ),
+    notExercised: chosen.filter(([k]) => !exercisedSet.has(k)).map(([k]) => k),
+  };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.coverReport) {
+    process.stdout.write(coverageMarkdown(JSON.parse(readFileSync(args.coverReport, 'utf8')) as CoverSummary));
+    return;
+  }
   const it = interpreterOf(args);
   const problem = interpreterProblem(it);
   if (problem) {
@@ -688,6 +954,15 @@ async function main(): Promise<void> {
     return;
   }
   await canaries(workers, flagged, args.timeout, it.root);
+  if (args.cover) {
+    const summary = await coverOracle(args, workers, all, unloadableSet, ready[0]!, counted, it);
+    for (const w of workers) w.close();
+    // Coverage programs are not (seed, index) programs: index -1, and the target, kind and variant that make them.
+    recordFailures(summary.passWithPayload as unknown as Failure[]);
+    process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
+    if (args.summary) writeFileSync(args.summary, JSON.stringify(summary, null, 1) + '\n');
+    return;
+  }
   if (args.attribute) {
     const summary = await attributeCrashes(args, workers[0]!, (i) => compose(i), {
       entries: all.length,
@@ -761,7 +1036,8 @@ async function main(): Promise<void> {
         indexOf.push(i);
       }
       const results = forms.length > 0 ? await w.run(forms, ALL_MASK, args.timeout, false, !args.allLoads) : [];
-      for (const r of results) {
+      for (const r0 of results) {
+        const r = r0 as LoadResult & { loader: Loader };
         const idx = r.program;
         const at = indexOf[idx]!;
         ran[r.loader]++;
@@ -909,17 +1185,21 @@ async function main(): Promise<void> {
   };
   process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
   if (args.summary) writeFileSync(args.summary, JSON.stringify(summary, null, 1) + '\n');
-  if (failures.length > 0) {
-    const path = join(OUT, 'manifest.json');
-    const old = existsSync(path)
-      ? (JSON.parse(readFileSync(path, 'utf8')) as { failures: Failure[] })
-      : { failures: [] as Failure[] };
-    const merged = [...old.failures, ...failures.filter((f) => !old.failures.some((o) => o.file === f.file))];
-    writeFileSync(
-      path,
-      JSON.stringify({ generator: 'scripts/fuzz-oracle.ts (--replay SEED:INDEX)', failures: merged }, null, 1) + '\n',
-    );
-  }
+  recordFailures(failures);
+}
+
+/** Adds the failures' files to test/fixtures/oracle-regressions/manifest.json (files already listed are kept). */
+function recordFailures(failures: readonly Failure[]): void {
+  if (failures.length === 0) return;
+  const path = join(OUT, 'manifest.json');
+  const old = existsSync(path)
+    ? (JSON.parse(readFileSync(path, 'utf8')) as { failures: Failure[] })
+    : { failures: [] as Failure[] };
+  const merged = [...old.failures, ...failures.filter((f) => !old.failures.some((o) => o.file === f.file))];
+  writeFileSync(
+    path,
+    JSON.stringify({ generator: 'scripts/fuzz-oracle.ts (--replay SEED:INDEX)', failures: merged }, null, 1) + '\n',
+  );
 }
 
 await main();

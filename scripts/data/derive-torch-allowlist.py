@@ -85,8 +85,12 @@ add("torch.nn.parameter.UninitializedParameter", "lazy parameter placeholder")
 add("torch.nn.parameter.UninitializedBuffer", "lazy buffer placeholder")
 
 # Every nn.Module subclass that torch.nn ships: whole-module pickles name them; unpickling runs
-# Module.__setstate__ (a dict update), not user code.
+# Module.__setstate__ (a dict update), not user code. torch writes a module by object.__reduce_ex__: NEWOBJ
+# (copyreg.__newobj__) or copyreg._reconstructor, then BUILD; its __init__ never runs at load. A stream that calls
+# the class runs __init__ on arguments it chose, whose work nothing bounds (TransformerEncoder deep-copies its layer
+# num_layers times): admitted through __new__ only.
 seen = set()
+new_only = set()
 for modname, mod in list(sys.modules.items()):
     if not (modname.startswith("torch.nn.modules") or modname.startswith("torch.nn.quantized")
             or modname.startswith("torch.ao.nn") or modname.startswith("torch.nn.intrinsic")
@@ -98,6 +102,7 @@ for modname, mod in list(sys.modules.items()):
             if path not in seen:
                 seen.add(path)
                 add(path, "torch.nn layer class (Module.__setstate__ only restores attributes)")
+                new_only.add(path)
 
 # Public functional ops: layers store them as attributes (TransformerEncoderLayer.activation = F.relu), so whole
 # module pickles reference them; they are admitted as stored references only (never called by the stream): torch
@@ -175,6 +180,8 @@ out = {
     "release_sources": dict(sorted(release_versions.items())),
     # Entries admitted as stored references only: a layer holds them and calls them in forward, the load never does.
     "stored_references": sorted(stored_references),
+    # Entries admitted through __new__ only (NEWOBJ, copyreg's reconstructors): never called by the stream.
+    "new_only": sorted(new_only),
 }
 json.dump(out, sys.stdout, indent=1)
 sys.stdout.write("\n")

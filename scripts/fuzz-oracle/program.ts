@@ -346,6 +346,200 @@ class Composer {
     }
   }
 
+  /** Emits the import of one given name (memoized). */
+  globalOf(n: AdmittedName): void {
+    this.drawn?.(n);
+    if (this.r() < 0.5) this.bytes(OP.GLOBAL, ...new TextEncoder().encode(`${n.module}\n${n.name}\n`));
+    else {
+      this.str(n.module);
+      this.str(n.name);
+      this.bytes(OP.STACK_GLOBAL);
+    }
+    this.put('global');
+  }
+
+  /** An integer of any size (BININT1, BININT or LONG1, little-endian two's complement). */
+  private int(n: bigint): void {
+    if (n >= 0n && n < 256n) return this.bytes(OP.BININT1, Number(n));
+    if (n >= -(2n ** 31n) && n < 2n ** 31n) {
+      this.bytes(OP.BININT);
+      return this.u32(Number(BigInt.asUintN(32, n)));
+    }
+    const out: number[] = [];
+    let v = n;
+    for (;;) {
+      out.push(Number(BigInt.asUintN(8, v)));
+      v >>= 8n;
+      const sign = (out[out.length - 1]! & 0x80) !== 0;
+      if ((v === 0n && !sign) || (v === -1n && sign)) break;
+    }
+    this.bytes(OP.LONG1, out.length, ...out);
+  }
+
+  /** A name of `pool` whose kind is `kind` (any name when none is). */
+  private nameOfKind(kind: string | undefined): AdmittedName {
+    const of = kind === undefined ? this.names : this.names.filter((n) => n.kind === kind);
+    return this.pick(of.length > 0 ? of : this.names);
+  }
+
+  /** A callable the stream reaches without any admitted name: os.system, builtins.eval and the like. */
+  private streamCallable(): void {
+    const [m, n] = this.pick(STREAM_CALLABLES);
+    this.bytes(OP.GLOBAL, ...new TextEncoder().encode(`${m}\n${n}\n`));
+  }
+
+  /** One value of argument kind `kind`. */
+  private argOf(kind: ArgKind, depth: number): void {
+    switch (kind) {
+      case 'empty':
+        return this.bytes(OP.NONE);
+      case 'zero':
+        return this.r() < 0.7 ? this.int(0n) : this.bytes(OP.BINFLOAT, 0, 0, 0, 0, 0, 0, 0, 0);
+      case 'huge':
+        return this.int(this.pick(HUGE));
+      case 'path':
+        return this.r() < 0.8
+          ? this.str(this.pick([MARKER_PATH, `${MARKER_PATH}.npy`, `/tmp/${ORACLE_MARKER}`, 'w', 'wb', 'r+', 'w+']))
+          : this.bytes(OP.SHORT_BINBYTES, ...[MARKER_PATH.length, ...new TextEncoder().encode(MARKER_PATH)]);
+      case 'code':
+        return this.str(
+          this.pick([
+            `print('${ORACLE_MARKER}')`,
+            `__import__('os').system('echo ${ORACLE_MARKER}')`,
+            `${ORACLE_MARKER}_module`,
+            `os.system`,
+            'exec',
+            'eval',
+          ]),
+        );
+      case 'stream-callable':
+        return this.streamCallable();
+      case 'admitted-callable':
+        return this.globalOf(this.nameOfKind(this.r() < 0.5 ? 'function' : undefined));
+      case 'class':
+        return this.globalOf(this.nameOfKind('class'));
+      case 'planted':
+        return this.planted(depth);
+      case 'container':
+        return this.container(depth);
+      case 'random':
+        return this.value(depth + 1);
+      case 'callee':
+        return this.argOf(this.pick(['code', 'path', 'zero', 'stream-callable'] as const), depth);
+    }
+  }
+
+  /** An object of an admitted class whose BUILD planted methods and attributes (stream callables, admitted names). */
+  private planted(depth: number): void {
+    this.globalOf(this.nameOfKind('class'));
+    this.bytes(OP.EMPTY_TUPLE, this.r() < 0.5 ? OP.REDUCE : OP.NEWOBJ);
+    this.put('call');
+    this.bytes(OP.EMPTY_DICT, OP.MARK);
+    const n = 1 + Math.floor(this.r() * 3);
+    for (let i = 0; i < n; i++) {
+      this.str(this.pick(PLANTED_ATTRS));
+      const k = this.r();
+      if (k < 0.4) this.streamCallable();
+      else if (k < 0.7) this.globalOf(this.names[Math.floor(this.r() * this.names.length)]!);
+      else this.argOf(this.pick(['code', 'path', 'huge', 'zero'] as const), depth + 1);
+    }
+    this.bytes(OP.SETITEMS, OP.BUILD);
+  }
+
+  /** A list, tuple, dict or set holding values of the other kinds (marker strings, inner payloads, callables). */
+  private container(depth: number): void {
+    const inner = (): void => {
+      const k = this.r();
+      if (depth > 2 || k < 0.3) this.argOf(this.pick(['code', 'path', 'zero', 'huge'] as const), depth + 1);
+      else if (k < 0.45) {
+        const b = innerPayload();
+        this.bytes(OP.SHORT_BINBYTES, b.length, ...b);
+      } else if (k < 0.6) this.streamCallable();
+      else if (k < 0.75) this.globalOf(this.names[Math.floor(this.r() * this.names.length)]!);
+      else this.container(depth + 1);
+    };
+    const n = 1 + Math.floor(this.r() * 3);
+    const c = this.r();
+    if (c < 0.3) {
+      this.bytes(OP.EMPTY_LIST, OP.MARK);
+      for (let i = 0; i < n; i++) inner();
+      this.bytes(OP.APPENDS);
+    } else if (c < 0.6) {
+      this.bytes(OP.MARK);
+      for (let i = 0; i < n; i++) inner();
+      this.bytes(OP.TUPLE);
+    } else if (c < 0.9) {
+      this.bytes(OP.EMPTY_DICT, OP.MARK);
+      for (let i = 0; i < n; i++) {
+        this.str(this.pick(STRINGS));
+        inner();
+      }
+      this.bytes(OP.SETITEMS);
+    } else {
+      this.bytes(OP.EMPTY_SET, OP.MARK);
+      this.argOf(this.pick(['code', 'path', 'zero'] as const), depth + 1);
+      this.bytes(OP.ADDITEMS);
+    }
+    this.put('container');
+  }
+
+  /** The argument tuple of a targeted call: 0-3 values of `kind` (a stream callable is followed by its code). */
+  private targetArgs(kind: ArgKind): void {
+    if (kind === 'empty') return this.bytes(OP.EMPTY_TUPLE);
+    this.bytes(OP.MARK);
+    const n = 1 + Math.floor(this.r() * 3);
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && this.r() < 0.35) this.argOf(this.pick(['code', 'path', 'zero', 'huge'] as const), 1);
+      else this.argOf(kind, 1);
+    }
+    this.bytes(OP.TUPLE);
+  }
+
+  /**
+   * One program that calls `target` with arguments of `kind` in call shape `shape` (0: REDUCE; 1: NEWOBJ or
+   * NEWOBJ_EX; 2: REDUCE then BUILD with a planted state, SETITEMS or APPENDS on the result; 3: `target` as the
+   * callee another admitted name is given, then called with arguments of `kind`).
+   */
+  targeted(target: AdmittedName, kind: ArgKind, shape: number): Uint8Array {
+    this.bytes(OP.PROTO, 4);
+    if (shape === 3) {
+      this.globalOf(this.nameOfKind(this.r() < 0.5 ? 'function' : undefined));
+      this.bytes(OP.MARK);
+      this.globalOf(target);
+      this.argOf(kind === 'empty' ? 'code' : kind, 1);
+      this.bytes(OP.TUPLE, OP.REDUCE);
+      this.put('call');
+    } else {
+      this.globalOf(target);
+      this.targetArgs(kind);
+      if (shape === 1 && this.r() < 0.5) {
+        this.bytes(OP.EMPTY_DICT);
+        if (this.r() < 0.6) this.dictItems(1);
+        this.bytes(OP.NEWOBJ_EX);
+      } else this.bytes(shape === 1 ? OP.NEWOBJ : OP.REDUCE);
+      this.put('call');
+      if (shape === 2) {
+        const k = this.r();
+        if (k < 0.6) {
+          this.bytes(OP.EMPTY_DICT, OP.MARK);
+          const n = 1 + Math.floor(this.r() * 3);
+          for (let i = 0; i < n; i++) {
+            this.str(this.pick(PLANTED_ATTRS));
+            this.argOf(kind === 'empty' ? 'stream-callable' : kind, 1);
+          }
+          this.bytes(OP.SETITEMS, OP.BUILD);
+        } else if (k < 0.8) this.dictItems(1);
+        else {
+          this.bytes(OP.MARK);
+          this.argOf(kind, 1);
+          this.bytes(OP.APPENDS);
+        }
+      }
+    }
+    this.bytes(OP.STOP);
+    return Uint8Array.from(this.out);
+  }
+
   program(): Uint8Array {
     this.bytes(OP.PROTO, 4);
     const top = 1 + Math.floor(this.r() * 3);
@@ -363,6 +557,90 @@ let inner: Uint8Array | undefined;
 function innerPayload(): Uint8Array {
   inner ??= new TextEncoder().encode(`cbuiltins\nprint\n(V${ORACLE_MARKER}\ntR.`);
   return inner;
+}
+
+/**
+ * The kinds of argument the coverage mode gives each admitted name: nothing, zero, huge integers, paths, code strings,
+ * callables the stream reaches (os.system, builtins.eval: not admitted, so Sentinel blocks their import; they show
+ * what the loader does with them), other admitted callables, admitted classes, objects with planted methods,
+ * containers of all of these, random values, and the name handed as a callee to another admitted name.
+ */
+export const ARG_KINDS = [
+  'empty',
+  'zero',
+  'huge',
+  'path',
+  'code',
+  'stream-callable',
+  'admitted-callable',
+  'class',
+  'planted',
+  'container',
+  'random',
+  'callee',
+] as const;
+export type ArgKind = (typeof ARG_KINDS)[number];
+
+/** Call shapes of a targeted program (Composer.targeted). */
+export const SHAPES = 4;
+
+const STREAM_CALLABLES: readonly (readonly [string, string])[] = [
+  ['os', 'system'],
+  ['posix', 'system'],
+  ['builtins', 'eval'],
+  ['builtins', 'exec'],
+  ['builtins', '__import__'],
+  ['builtins', 'getattr'],
+  ['builtins', 'open'],
+  ['subprocess', 'getoutput'],
+];
+
+const HUGE: readonly bigint[] = [2n ** 62n, 2n ** 63n - 1n, 10n ** 40n, -1n, -(2n ** 63n), 2n ** 31n - 1n, 65536n];
+
+/** Attribute names a planted state sets (methods the loaders or libraries call on what they are given). */
+const PLANTED_ATTRS = [
+  '__setstate__',
+  '__reduce__',
+  '__getattr__',
+  '__len__',
+  '__iter__',
+  'items',
+  'keys',
+  'get',
+  'read',
+  'readinto',
+  'readline',
+  'seek',
+  'byteswap',
+  'dtype',
+  'shape',
+  'append',
+  'extend',
+  'update',
+  'add',
+  '__array__',
+  'fileno',
+  'encode',
+  'decode',
+];
+
+/**
+ * Program `variant` of `target` with arguments of `kind` under `seed`: a seeded generator per (target, kind,
+ * variant), so the same inputs are always the same bytes; the call shape is `variant % SHAPES`. `names` is the pool
+ * the other admitted names of the program are drawn from.
+ */
+export function composeTargeted(
+  target: AdmittedName,
+  kind: ArgKind,
+  variant: number,
+  names: readonly AdmittedName[],
+  seed: number,
+  drawn?: (n: AdmittedName) => void,
+): Uint8Array {
+  let h = 0x811c9dc5;
+  for (const ch of `${target.module}.${target.name}|${kind}|${variant}`)
+    h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  return new Composer(rng(seed, h >>> 0), names, [], drawn, 2).targeted(target, kind, variant % SHAPES);
 }
 
 /** Share of imports drawn from the rare list (names no loader resolves here: they end a load, or divert it). */

@@ -22,7 +22,9 @@ Protocol with the driver (binary requests on stdin, JSON lines on stdout):
 Loaders (mask bits): 1 pickle.loads, 2 pandas.read_pickle, 4 joblib.load, 8 torch.load (bytes are a zip; with
 weights_only=False wherever torch has that argument: torch >= 2.6 defaults to True, a restricted unpickler, and the
 oracle's case is the user who loads a checkpoint with the pickle loader; the ready line's "torchLoad" says which),
-16 numpy.load(allow_pickle=True) (bytes are an .npy). Every program is loaded by every loader of the mask.
+16 numpy.load(allow_pickle=True) (bytes are an .npy), 32 torch.load(f, weights_only=True) (the zip; where torch has
+the argument, else the bit loads nothing: the ready line's "torchWeightsOnly" says which). Every program is loaded by
+every loader of the mask.
 argv: names file (one "module name" a line), admitted roots (comma-separated), and optionally the reviewed hooks
 file (one "entry_module entry_name hook_module hook_class" a line: an admitted class and the class whose __setstate__
 the pack's review names for it, `rebuild`).
@@ -54,7 +56,7 @@ import time
 import warnings
 
 warnings.simplefilter('ignore')
-LOADERS = [(1, 'pickle'), (16, 'numpy'), (2, 'pandas'), (4, 'joblib'), (8, 'torch')]
+LOADERS = [(1, 'pickle'), (16, 'numpy'), (2, 'pandas'), (4, 'joblib'), (8, 'torch'), (32, 'torch-wo')]
 WATCHED = ('exec', 'compile', 'open', 'import')
 WATCHED_PREFIXES = ('os.', 'subprocess.', 'socket.', 'ctypes.', 'shutil.', 'webbrowser.', 'urllib.')
 MARKER = 'sentinel_oracle'
@@ -276,6 +278,16 @@ def torch_load_kwargs():
     return {'weights_only': False} if 'weights_only' in params else {}
 
 
+def torch_weights_only():
+    """Whether this torch.load has weights_only (torch >= 1.13)."""
+    import inspect
+    try:
+        import torch
+        return 'weights_only' in inspect.signature(torch.load).parameters
+    except BaseException:
+        return False
+
+
 def torch_load_mode():
     try:
         kwargs = torch_load_kwargs()
@@ -298,6 +310,11 @@ def loader_fn(bit):
         import torch
         kwargs = torch_load_kwargs()
         return lambda b: torch.load(io.BytesIO(b), **kwargs)
+    if bit == 32:
+        if not torch_weights_only():
+            return lambda b: None
+        import torch
+        return lambda b: torch.load(io.BytesIO(b), weights_only=True)
     import numpy
     return lambda b: numpy.load(io.BytesIO(b), allow_pickle=True)
 
@@ -408,7 +425,7 @@ def child_main(req_r, res_w, roots, allowance):
         for i, bit in order[order.index((start, lstart)):]:
             if bit == 1:
                 pickle_end = None
-            which = 1 if bit == 8 else 2 if bit == 16 else 0
+            which = 1 if bit in (8, 32) else 2 if bit == 16 else 0
             state['events'] = []
             state['veto'] = False
             end = 'ok'
@@ -579,7 +596,8 @@ def main():
     sys.stdout.write(json.dumps({'ready': True, 'python': sys.version.split()[0], 'versions': versions,
                                  'unloadable': unloadable,
                                  'reviewedHooks': sorted({v[0] for v in allowance.hooks.values()}),
-                                 'torchLoad': torch_load_mode()}) + '\n')
+                                 'torchLoad': torch_load_mode(),
+                                 'torchWeightsOnly': torch_weights_only()}) + '\n')
     sys.stdout.flush()
     server = Server(roots, allowance)
     stdin = sys.stdin.buffer.fileno()

@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { flaggedEvent } from '../../scripts/fuzz-oracle/events.js';
-import { composeProgram, ORACLE_MARKER, type AdmittedName } from '../../scripts/fuzz-oracle/program.js';
+import { outcomeOf } from '../../scripts/fuzz-oracle/coverage.js';
+import {
+  ARG_KINDS,
+  composeProgram,
+  composeTargeted,
+  ORACLE_MARKER,
+  SHAPES,
+  type AdmittedName,
+} from '../../scripts/fuzz-oracle/program.js';
 import { reviewedHooks } from '../../scripts/fuzz-oracle/reviewed.js';
 import { allPacks } from '../../src/rules/data/allowlist.js';
 import { scanFixture } from '../helpers/proof-fixtures.js';
@@ -116,6 +124,54 @@ describe('oracle fuzzer programs', () => {
     // Random argument types often make a call the library rejects (the effect model stops there as CPython would);
     // still, a good share of programs must run to STOP, or the fuzzer would only exercise error paths.
     assert.ok(stopped > 100, `${stopped} of 300 read to STOP`);
+  });
+});
+
+describe('oracle fuzzer coverage programs (one admitted name, every argument kind)', () => {
+  const target = NAMES[1]!;
+  it('each (name, kind, variant) is always the same bytes and calls the name; kinds and shapes differ', () => {
+    const seen = new Set<string>();
+    for (const kind of ARG_KINDS)
+      for (let v = 0; v < SHAPES; v++) {
+        const b = composeTargeted(target, kind, v, NAMES, 5);
+        assert.deepEqual(composeTargeted(target, kind, v, NAMES, 5), b);
+        assert.deepEqual([b[0], b[1], b[b.length - 1]], [0x80, 4, 0x2e]);
+        const run = runPickle(new MemorySource({ chain: ['p.pkl'] }, b), 0, b.length, {
+          limits: DEFAULT_LIMITS,
+          loader: PLAIN_LOADER,
+        });
+        assert.ok(!run.anomalies.some((x) => x.code === 'INTERNAL_ERROR'), `${kind}/${v}`);
+        assert.ok(
+          run.imports.some((x) => x.canonical === `${target.module}.${target.name}`),
+          `${kind}/${v} imports the target`,
+        );
+        seen.add(Buffer.from(b).toString('hex'));
+      }
+    assert.ok(seen.size > ARG_KINDS.length * SHAPES * 0.9, `${seen.size} distinct programs`);
+  });
+
+  it('the stream-callable kind reaches os.system or builtins.eval without admitting them (Sentinel blocks)', () => {
+    const text = Array.from({ length: SHAPES }, (_, v) =>
+      Buffer.from(composeTargeted(target, 'stream-callable', v, NAMES, 5)).toString('latin1'),
+    ).join('');
+    assert.match(text, /(os|posix|builtins|subprocess)\n(system|eval|exec|__import__|getattr|open|getoutput)\n/);
+  });
+
+  it('a load is classed by its most harmful flagged event, a crash or a hang', () => {
+    assert.equal(outcomeOf('crash:SIGSEGV', []), 'crash');
+    assert.equal(outcomeOf('timeout', []), 'hang');
+    assert.equal(outcomeOf('ok', []), 'clean');
+    assert.equal(outcomeOf('vetoed', [['open', "('/tmp/x', 'r', 524288)"]]), 'file-open');
+    assert.equal(outcomeOf('vetoed', [['open', "('/tmp/x', 'wb', 524288)"]]), 'file-write');
+    assert.equal(
+      outcomeOf('vetoed', [
+        ['import', "('x',)"],
+        ['os.system', "(b'echo',)"],
+      ]),
+      'code',
+    );
+    assert.equal(outcomeOf('vetoed', [['ctypes.dlsym', '(1, 2)']]), 'native');
+    assert.equal(outcomeOf('vetoed', [['import', "('sentinel_oracle_module',)"]]), 'import');
   });
 });
 

@@ -714,7 +714,10 @@ function apply(name: string, operand: Fold, operandNode: JNode, args: JNode[], e
     }
     return UNKNOWN();
   }
-  if (SELECTING.has(name) && (operand.items || !operand.values.length)) {
+  // A selecting filter or method picks among the operand's elements: a container's items, and for a string that
+  // may be the operand, its characters (the renderers that accept a string iterate it; jinja2's mapping-only ones,
+  // items/keys/values/dictsort, raise on it: no element at all, which the characters over-approximate).
+  if (SELECTING.has(name)) {
     if (ELEMENT_OF.has(name)) {
       const e = elementsOf(operand);
       return name === 'get' || name === 'pop' ? join(e, ...pos.slice(1).map((a) => fold(a, env, depth + 1))) : e;

@@ -169,9 +169,22 @@ interface LegacyFile {
   evidence?: Record<string, { kind?: string; usage?: string[] }>;
   /** torch: entries admitted as stored references only (a layer holds them; the load never calls them). */
   stored_references?: string[];
+  /**
+   * torch: entries admitted through __new__ only (nn layer classes: torch writes them by NEWOBJ or copyreg's
+   * reconstructor and BUILD; a call runs __init__ on the stream's arguments, whose work nothing bounds).
+   */
+  new_only?: string[];
 }
 
 const storedSets = new Map<string, ReadonlySet<string>>();
+const newOnlySets = new Map<string, ReadonlySet<string>>();
+
+/** A legacy table's entries admitted through __new__ only, as a set built once. */
+function newOnly(id: string, load: () => LegacyFile): ReadonlySet<string> {
+  let set = newOnlySets.get(id);
+  if (set === undefined) newOnlySets.set(id, (set = new Set(load().new_only ?? [])));
+  return set;
+}
 
 /** A legacy table's stored-reference-only entries, as a set built once. */
 function storedRefs(id: string, load: () => LegacyFile): ReadonlySet<string> {
@@ -204,6 +217,7 @@ function legacySource(id: string, title: string, file: unknown, versionKey: stri
         reason: load().entries[name]!,
         source: id,
         ...(stored ? { kind: 'reference', calls: 'none' as const } : {}),
+        ...(!stored && newOnly(id, load).has(name) ? { calls: 'new' as const } : {}),
         versions: other ?? `${id} ${String((load() as unknown as Record<string, unknown>)[versionKey])}`,
         reading: other !== undefined ? `pickle.load with ${other}` : 'pickle.load',
       };

@@ -36,6 +36,15 @@ describe('computed names and render cost against the real jinja2', () => {
     });
 });
 
+const SCHEMA_WALK =
+  "{% macro ty(j) %}{% set m = {'string': 'str', 'null': 'None'} %}" +
+  "{% if m[j.type] is defined %}{{ m[j.type] }}{% elif j.type == 'object' %}" +
+  "{{ ty(j.additionalProperties if j.additionalProperties else 'Any') }}" +
+  "{% elif j.type is iterable and j.type is not string %}{% for t in j.type %}{{ ty({'type': t}) }}{% endfor %}" +
+  '{% endif %}{% endmacro %}' +
+  '{% macro fields(j) %}{% for n, f in j.properties|items %}{{ n }}: {{ ty(f) }} {% endfor %}{% endmacro %}' +
+  '{% for tool in tools %}{{ fields(tool.function.parameters) }}{% endfor %}';
+
 describe('names the template cannot choose pass; names it computes are findings', () => {
   const CASES: [string, string, boolean][] = [
     ['literal key of a message', "{% for m in messages %}{{ m['role'] }}{% endfor %}", false],
@@ -67,6 +76,31 @@ describe('names the template cannot choose pass; names it computes are findings'
     [
       'recursion counting down',
       '{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(30) }}',
+      true,
+    ],
+    // A recursive JSON-schema walk whose argument may be a string literal or a dict built from its own loop
+    // variable: `|items` of a value that may be a string selects among its characters, so the walk settles on
+    // known names. jinja2 renders the benign one; the twin reaches dict.__init__ through the item-to-attribute
+    // fallback (checked with jinja2 3.1), and a name that grows on each recursion never settles.
+    ['recursive schema walk with a string default', SCHEMA_WALK, false],
+    [
+      'recursive schema walk passed a dunder',
+      SCHEMA_WALK.replace("{{ ty({'type': t}) }}", "{{ ty({'type': t}) }}{{ ty({'type': '__init__'}) }}"),
+      true,
+    ],
+    [
+      'recursive schema walk whose name grows',
+      SCHEMA_WALK.replace("{{ ty({'type': t}) }}", "{{ ty({'type': j.type ~ '_'}) }}"),
+      true,
+    ],
+    [
+      'characters of a string as keys',
+      "{% set s = 'ro' ~ 'le' %}{% for c in s|list %}{{ messages[c] }}{% endfor %}",
+      false,
+    ],
+    [
+      'characters of a string joined again (not worked out)',
+      "{% set s = 'ro' ~ 'le' %}{{ messages[s|list|join] }}",
       true,
     ],
     ['block-set variable as a key', '{% set k %}role{% endset %}{{ messages[0][k] }}', true],

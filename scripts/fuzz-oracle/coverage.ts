@@ -1,0 +1,117 @@
+// The oracle's coverage mode (scripts/fuzz-oracle.ts --cover): what a load did, classed from the flagged audit events
+// the load server recorded and how the load ended, and the report of a run (--cover-report FILE prints it as markdown).
+
+/** What one load did: code ran, a file was written or opened, a module imported, native code called, another
+ * flagged operation, the process crashed, the load hung (its CPU limit), or nothing flagged (clean). */
+export type Outcome = 'code' | 'file-write' | 'native' | 'import' | 'file-open' | 'other' | 'crash' | 'hang' | 'clean';
+
+export const OUTCOMES: readonly Outcome[] = [
+  'code',
+  'file-write',
+  'native',
+  'import',
+  'file-open',
+  'other',
+  'crash',
+  'hang',
+  'clean',
+];
+
+const CODE = /^(exec|compile|os\.(system|exec|spawn|posix_spawn|fork|forkpty|startfile)|subprocess\.)/;
+const WRITE = /^os\.(remove|unlink|rename|rmdir|mkdir|chmod|chown|truncate|link|symlink|utime)|^shutil\./;
+
+/** The outcome of a load that ended with `end` (worker.py: ok, error:X, vetoed, timeout, crash:SIG) after the
+ * flagged events `hits` (the most harmful one decides). */
+export function outcomeOf(end: string, hits: readonly (readonly string[])[]): Outcome {
+  if (end.startsWith('crash:')) return 'crash';
+  if (end === 'timeout') return 'hang';
+  if (hits.length === 0) return 'clean';
+  const has = (f: (e: string, a: string) => boolean): boolean => hits.some((h) => f(h[0]!, h[1] ?? ''));
+  if (has((e) => CODE.test(e))) return 'code';
+  if (has((e, a) => WRITE.test(e) || (e === 'open' && /[wxa+]/.test(/, '([rwxab+tU]+)'/.exec(a)?.[1] ?? 'r'))))
+    return 'file-write';
+  if (has((e) => e.startsWith('ctypes.'))) return 'native';
+  if (has((e) => e === 'import')) return 'import';
+  if (has((e) => e === 'open')) return 'file-open';
+  return 'other';
+}
+
+/** The summary --cover writes. */
+export interface CoverSummary {
+  /** 'cover-unresolved': the names no loader resolves here, one program each (exercised: loaded by every loader). */
+  mode: 'cover' | 'cover-unresolved';
+  seed: number;
+  variants: number;
+  argumentKinds: string[];
+  loaders: string[];
+  torchLoad: string | null;
+  python: string;
+  interpreter: string;
+  versions: Record<string, string | null>;
+  only?: string;
+  seconds: number;
+  admittedEntries: number;
+  admittedNames: number;
+  resolvingNames: number;
+  exercisedNames: number;
+  coverage: number;
+  coverageOfResolving: number;
+  programs: number;
+  loads: Partial<Record<string, number>>;
+  pandasDecidedByPickleLoad: number;
+  /** Loads by loader and how they ended (ok, error:X, vetoed, timeout, crash:SIG). */
+  ends: Record<string, number>;
+  outcomes: Record<string, Partial<Record<Outcome, number>>>;
+  outcomesByKind: Record<string, Partial<Record<Outcome, number>>>;
+  examples: Record<string, { target: string; kind: string; loader: string; detail: string }>;
+  loadsJudged: number;
+  blockedBySentinel: number;
+  blockedRules: Record<string, number>;
+  passWithPayload: { file: string; target: string; kind: string; variant: number; loader: string; outcome: Outcome }[];
+  passWithPayloadNames: string[];
+  notConfirmedAlone: { target: string; kind: string; variant: number; loader: string; outcome: Outcome }[];
+  byPack: Record<string, { names: number; exercised: number; notExercised: string[] }>;
+  notExercised: string[];
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
+/** The markdown report of a coverage run. */
+export function coverageMarkdown(s: CoverSummary): string {
+  const lines: string[] = [];
+  const total = Object.values(s.loads).reduce<number>((a, b) => a + (b ?? 0), 0);
+  lines.push(
+    `Coverage run (seed ${s.seed}, ${s.interpreter}, Python ${s.python}; ${s.loaders.join(', ')}; ${s.torchLoad ?? 'no torch'}):`,
+    '',
+    `- admitted names: ${s.admittedNames} (${s.admittedEntries} pack entries); resolving under this interpreter: ${s.resolvingNames}`,
+    s.mode === 'cover'
+      ? `- exercised: **${s.exercisedNames} = ${pct(s.coverage)} of admitted, ${pct(s.coverageOfResolving)} of resolving**`
+      : `- names no loader resolves here, each loaded by every loader once: ${s.exercisedNames} of ` +
+          `${s.admittedNames - s.resolvingNames}`,
+    `- programs: ${s.programs} (${s.argumentKinds.length} argument kinds x ${s.variants} call shapes per name), loads: ${total}` +
+      ` (pandas decided by pickle.loads: ${s.pandasDecidedByPickleLoad}), ${s.seconds} s`,
+    `- loads that did something: ${s.loadsJudged}, blocked by Sentinel: ${s.blockedBySentinel}, ` +
+      `**pass-with-payload: ${s.passWithPayload.length}** (${s.passWithPayloadNames.length} names), ` +
+      `not reproduced alone: ${s.notConfirmedAlone.length}`,
+    '',
+    `| loader | ${OUTCOMES.join(' | ')} |`,
+    `|---|${OUTCOMES.map(() => '---').join('|')}|`,
+  );
+  for (const l of s.loaders) {
+    const o = s.outcomes[l] ?? {};
+    lines.push(`| ${l} | ${OUTCOMES.map((k) => String(o[k] ?? 0)).join(' | ')} |`);
+  }
+  lines.push('', `| argument kind | ${OUTCOMES.join(' | ')} |`, `|---|${OUTCOMES.map(() => '---').join('|')}|`);
+  for (const k of s.argumentKinds) {
+    const o = s.outcomesByKind[k] ?? {};
+    lines.push(`| ${k} | ${OUTCOMES.map((x) => String(o[x] ?? 0)).join(' | ')} |`);
+  }
+  lines.push('', '| pack | names | exercised |', '|---|---|---|');
+  for (const [p, v] of Object.entries(s.byPack).sort()) lines.push(`| ${p} | ${v.names} | ${v.exercised} |`);
+  if (s.passWithPayload.length > 0) {
+    lines.push('', 'Pass-with-payload:', '');
+    for (const f of s.passWithPayload)
+      lines.push(`- \`${f.target}\` (${f.kind}, shape ${f.variant}) under ${f.loader}: ${f.outcome}, ${f.file}`);
+  }
+  return lines.join('\n') + '\n';
+}

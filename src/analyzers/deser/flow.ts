@@ -20,6 +20,7 @@ import {
   DOWNLOAD_TO_FILE,
   ENDPOINT_METHODS,
   FALLBACK_RECV_METHODS,
+  GLOBAL_INPUTS,
   GLOBAL_REQUESTS,
   INTERNAL_MODULES,
   MUTATING_METHODS,
@@ -729,8 +730,12 @@ export class DeserFlow {
     const root = a.root;
     if (root.kind === 'name') {
       const global = root.resolution === 'import' ? root.qualifiedNames.find((q) => GLOBAL_REQUESTS.has(q)) : undefined;
+      const input = root.resolution === 'import' ? globalInput(root.qualifiedNames, a, upTo) : undefined;
       if (global !== undefined) {
         v = taintedValue('request', this.origin(span, text, GLOBAL_REQUESTS.get(global)!, r.fn.id));
+      } else if (input !== undefined) {
+        v = taintedValue('text', this.origin(span, text, input.label, r.fn.id));
+        start = input.steps;
       } else if (r.selfName === root.name && r.cls !== undefined && a.steps[0]?.kind === 'attr' && upTo > 0) {
         const attr = this.classAttr(r.cls, a.steps[0].name);
         if (attr !== null) {
@@ -1741,6 +1746,24 @@ function mayBeSink(c: CallSite): boolean {
   return c.callee.starImportModules !== undefined;
 }
 
+/** A UI framework's module attribute holding client input (`st.query_params`, or the name imported from it). */
+function globalInput(
+  names: readonly string[],
+  a: AccessPath,
+  upTo: number,
+): { label: string; steps: number } | undefined {
+  const step = a.steps[0];
+  for (const q of names) {
+    const here = GLOBAL_INPUTS.get(q);
+    if (here !== undefined) return { label: here, steps: 0 };
+    if (step?.kind === 'attr' && upTo > 0) {
+      const below = GLOBAL_INPUTS.get(`${q}.${step.name}`);
+      if (below !== undefined) return { label: below, steps: 1 };
+    }
+  }
+  return undefined;
+}
+
 /** Modules whose request object is a global (flask.request...). */
 const REQUEST_MODULES: ReadonlySet<string> = new Set([...GLOBAL_REQUESTS.keys()].map((k) => k.split('.')[0]!));
 
@@ -1766,6 +1789,9 @@ function attrKind(k: TaintKind, name: string): TaintKind | null {
     case 'upload':
       if (name === 'file' || name === 'stream') return 'endpoint';
       if (name === 'body' || name === 'data' || name === 'content') return 'data';
+      // The server-side copy of the upload (Chainlit elements and AskFileMessage answers), and a message's files.
+      if (name === 'path') return 'file';
+      if (name === 'elements' || name === 'files') return 'upload';
       return 'text';
     case 'message':
       return 'data';

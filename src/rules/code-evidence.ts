@@ -12,6 +12,8 @@ export function reportCodeSignals(meta: RuleMeta, fact: CodeFact, ctx: RuleConte
       location: { chain: fact.location.chain, line: s.line, column: s.column },
       // Line numbers shift with unrelated edits: the fingerprint keys on what the code does, not where.
       key: `${fact.kind}:${s.snippet.replace(/\s+/g, ' ')}:${s.message}`,
+      ...(s.severity !== undefined ? { severity: s.severity } : {}),
+      ...(s.fixHint !== undefined ? { fixHint: s.fixHint } : {}),
       evidence: {
         signal: s.message,
         line: s.line,

@@ -42,6 +42,10 @@ export interface CodeSignalLike {
   readonly details: Readonly<Record<string, string | number | boolean | readonly string[]>>;
   /** Source → hops → sink (file '' = the fact's own file). */
   readonly flow?: readonly FlowStepEvidence[];
+  /** A lower severity than the rule's for this signal. */
+  readonly severity?: 'MEDIUM';
+  /** The fix for this signal when it differs from the rule's. */
+  readonly fixHint?: string;
 }
 
 /** Structural disagreements inside a container (zip/tar/7z/torch layout). */
@@ -129,8 +133,13 @@ export interface ReportInput {
   readonly key: string;
   /** The pickle stream the signal belongs to (its `where`), linking the finding to the stream's safety level. */
   readonly stream?: string;
-  /** A lower severity than the rule's for this signal (evidence only, e.g. bytes no loader reads), with its decision. */
-  readonly severity?: 'LOW' | 'INFO';
+  /**
+   * A lower severity than the rule's for this signal (evidence only, e.g. bytes no loader reads; a library API rather
+   * than an exposed interface), with its decision.
+   */
+  readonly severity?: 'MEDIUM' | 'LOW' | 'INFO';
+  /** The fix for this signal when it differs from the rule's. */
+  readonly fixHint?: string;
 }
 
 /** A finding's fingerprint: rule, the stable location chain (paths relative to the scan target) and the signal key. */
@@ -165,7 +174,7 @@ export class RuleContext {
       owner: meta.owner,
       releaseDecision: input.severity ? DECISION[input.severity] : meta.decision,
       retest: retestCommand(this.target.arg, meta.category),
-      fixHint: meta.fixHint,
+      fixHint: input.fixHint ?? meta.fixHint,
       fix: meta.fix,
       location: loc,
       where,

@@ -11,6 +11,7 @@ import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
 import { analyzeForDeser, mayHaveDeserSignals, mayHoldDeserializer } from '../analyzers/deser/gate.js';
 import { detectProjectSignals } from '../analyzers/deser/code.js';
 import { mayReceiveData } from '../analyzers/deser/sources.js';
+import { isLibrarySignal, mayServe, moduleServes } from '../analyzers/deser/library-api.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
 import {
   absoluteName,
@@ -514,6 +515,14 @@ async function runTarget(
     keys,
   );
   const found = detectProjectSignals(project);
+  // Library-API findings hold only for a project that serves nothing: a module the text gate skipped may serve.
+  if ([...found.values()].some((l) => l.some(isLibrarySignal)) && (await servesUnread(entries))) {
+    for (const [k, list] of found)
+      found.set(
+        k,
+        list.filter((s) => !isLibrarySignal(s)),
+      );
+  }
   if (pendingCallees.length > 0 || pendingCallers) {
     const past = [
       ...pendingCallees.filter((st) => {
@@ -554,6 +563,38 @@ async function runTarget(
     findings.push(...ctx.findings);
   }
   return findings;
+}
+
+/** Most unread modules parsed to find serving code; past it the project counts as serving (no library finding). */
+const MAX_SERVING_PARSES = 64;
+/** Modules larger than this are not read for serving code; such a module counts as serving. */
+const MAX_SERVING_BYTES = 2_000_000;
+
+/** Whether a module of the project the analysis did not read (its text names no deserializer) serves. */
+async function servesUnread(entries: readonly Entry[]): Promise<boolean> {
+  let parsed = 0;
+  for (const e of entries) {
+    if (e.module !== undefined) continue;
+    let size = e.member.size;
+    if (size === UNKNOWN_SIZE) {
+      try {
+        size = lstatSync(e.member.path).size;
+      } catch {
+        continue;
+      }
+    }
+    if (size > MAX_SERVING_BYTES) return true;
+    const text = readText(e.member);
+    if (text === undefined) return true;
+    if (!mayServe(text)) continue;
+    if (++parsed > MAX_SERVING_PARSES) return true;
+    try {
+      if (moduleServes(await analyzePythonModule(text, { timeoutMs: 10_000 }))) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

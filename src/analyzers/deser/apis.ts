@@ -213,6 +213,11 @@ export const GLOBAL_REQUESTS: ReadonlyMap<string, string> = new Map([
   ['bottle.request', 'Bottle request'],
 ]);
 
+/** Module attributes a UI framework fills with what the client sent (read anywhere in a script it serves). */
+export const GLOBAL_INPUTS: ReadonlyMap<string, string> = new Map([
+  ['streamlit.query_params', 'Streamlit query parameters'],
+]);
+
 /** A qualified-name pattern: exact, or prefix + suffix (`zmq.` … `.socket()` covers every context spelling). */
 export interface NamePattern {
   exact?: string;
@@ -449,6 +454,27 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
     pattern: { prefix: 'azure.storage.blob.', suffix: '.download_blob' },
     kind: 'endpoint',
     label: 'object-store read (Azure Blob)',
+  },
+  // UI apps: what a widget returns is what the browser sent (Streamlit's uploaders return UploadedFile objects,
+  // read with `.read()`/`.getvalue()`; Panel's FileInput holds the uploaded bytes in `.value`; Chainlit's
+  // AskFileMessage answers with files whose `.path` names the uploaded copy).
+  ...['file_uploader', 'camera_input', 'audio_input'].map((m): NetworkCall => ({
+    pattern: { exact: `streamlit.${m}` },
+    kind: 'upload',
+    label: `Streamlit ${m} (a file the client uploaded)`,
+  })),
+  ...['text_input', 'text_area', 'chat_input', 'experimental_get_query_params'].map((m): NetworkCall => ({
+    pattern: { exact: `streamlit.${m}` },
+    kind: 'text',
+    label: `Streamlit ${m} (sent by the client)`,
+  })),
+  ...['panel.widgets.FileInput', 'panel.widgets.input.FileInput', 'panel.widgets.FileDropper'].map(
+    (exact): NetworkCall => ({ pattern: { exact }, kind: 'endpoint', label: 'Panel FileInput (uploaded bytes)' }),
+  ),
+  {
+    pattern: { exact: 'chainlit.AskFileMessage().send' },
+    kind: 'upload',
+    label: 'Chainlit AskFileMessage answer (files the client uploaded)',
   },
   // URL openers: remote when the path is provably a remote URL.
   ...['fsspec.open', 'smart_open.open', 'smart_open.smart_open', 'smart_open.smart_open_lib.open'].map(

@@ -12,6 +12,7 @@ import { calleeLastName, ModuleIndex } from './module-index.js';
 import { detectTransports } from './transport.js';
 import { hopText, type Origin, type Value } from './value.js';
 import { DeserProject } from './project.js';
+import { LibraryApis, libraryLoader } from './library-api.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import type { DynamicSink } from './dynamic-sinks.js';
 import { callTargets } from '../python/torch/torch-call-targets.js';
@@ -39,15 +40,16 @@ export function detectDeserSignals(mod: PythonModule): CodeSignal[] {
  */
 export function detectProjectSignals(project: DeserProject): Map<string, CodeSignal[]> {
   const out = new Map<string, CodeSignal[]>();
+  const library = new LibraryApis(project);
   for (const u of project.units) {
     const media = mediaTypeStrings(u.mod);
-    const signals = moduleSignals(u.flow, u.entries, media);
+    const signals = moduleSignals(u.flow, u.entries, media, library);
     if (signals.length > 0) out.set(u.file, signals);
   }
   return out;
 }
 
-function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[]): CodeSignal[] {
+function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[], library?: LibraryApis): CodeSignal[] {
   const idx = flow.idx;
   const mod = idx.mod;
   const file = flow.file;
@@ -98,7 +100,10 @@ function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[]):
   for (const h of byCall.values()) {
     hmacIn ??= h.value.taint !== null ? hmacScopes(mod) : undefined;
     if (decided.has(h.sink.call.id)) continue;
-    const s = networkInput(h, flow, hmacIn ?? EMPTY_SET) ?? unsafeLoader(h, serving, file);
+    const s =
+      networkInput(h, flow, hmacIn ?? EMPTY_SET) ??
+      unsafeLoader(h, serving, file) ??
+      (serving.length === 0 && library !== undefined ? libraryLoad(h, library) : undefined);
     if (s !== undefined) {
       decided.add(h.sink.call.id);
       signals.push(s);
@@ -300,6 +305,45 @@ function networkInput(h: SinkHit, flow: DeserFlow, hmacIn: ReadonlySet<number>):
     },
     flowSteps(o, call, file, flow.idx),
   );
+}
+
+/** What a library's public API offers instead of an executable loader of its caller's file or bytes. */
+export const LIBRARY_API_FIX =
+  'Offer a safe format for what callers pass (safetensors, JSON or another schema-checked format) or a ' +
+  'weights-only mode (torch.load(weights_only=True), numpy allow_pickle=False); keep executable loading behind an ' +
+  'explicit opt-in that documents that it runs code from the file.';
+
+/** A public function of a library (no serving code) whose caller's path or bytes reach an executable loader. */
+function libraryLoad(h: SinkHit, library: LibraryApis): CodeSignal | undefined {
+  const u = h.value.untrusted;
+  if (h.value.taint !== null || u === null || u.strong || u.param === undefined) return undefined;
+  const api = h.sink.api;
+  if (!libraryLoader(api.family, h.sink.confidence)) return undefined;
+  const lib = library.of(u.param);
+  if (lib === undefined) return undefined;
+  const call = h.sink.call;
+  const what = api.mode === 'bytes' ? 'bytes' : 'file';
+  return {
+    ...signalAt(
+      'DESER-UNSAFE-LOADER',
+      call.span,
+      call.text,
+      `${api.display}(...) at line ${call.span.line}: ${h.sink.note}. The library's public API \`${lib.qualifiedName}\` ` +
+        `hands it the ${what} its caller names in \`${lib.parameter}\`: users pass such APIs files they downloaded, ` +
+        'and loading one runs whatever code it carries.',
+      'medium',
+      {
+        sinkLine: call.span.line,
+        sink: api.qualifiedName,
+        family: api.family,
+        libraryApi: lib.qualifiedName,
+        parameter: lib.parameter,
+        inputProvenance: u.reason,
+      },
+    ),
+    severity: 'MEDIUM',
+    fixHint: LIBRARY_API_FIX,
+  };
 }
 
 function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[], file: string): CodeSignal | undefined {

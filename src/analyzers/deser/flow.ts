@@ -20,6 +20,7 @@ import {
   DOWNLOAD_TO_FILE,
   ENDPOINT_METHODS,
   FALLBACK_RECV_METHODS,
+  GLOBAL_INPUTS,
   GLOBAL_REQUESTS,
   INTERNAL_MODULES,
   MUTATING_METHODS,
@@ -58,7 +59,7 @@ import {
   type TaintKind,
   type Value,
 } from './value.js';
-import type { ProjectCallee, ProjectView } from './project-view.js';
+import type { ArgSlot, ProjectCallee, ProjectView } from './project-view.js';
 
 /** A sink call with the value of its data argument in the merged context of its function. */
 export interface SinkHit {
@@ -532,7 +533,11 @@ export class DeserFlow {
       let v: Value =
         entry?.isHandler === true || !escapes
           ? INTERNAL
-          : untrustedValue(`parameter \`${p.name}\` of \`${f.qualifiedName}\`, called from outside this file`);
+          : untrustedValue(`parameter \`${p.name}\` of \`${f.qualifiedName}\`, called from outside this file`, false, {
+              file: this.file,
+              functionId: f.id,
+              name: p.name,
+            });
       for (const e of edges) v = joinValues(v, this.argumentAt(e, f, i));
       for (const x of far) {
         const passed = x.unit.flow.passedArgument(x.edge, f, i);
@@ -729,8 +734,12 @@ export class DeserFlow {
     const root = a.root;
     if (root.kind === 'name') {
       const global = root.resolution === 'import' ? root.qualifiedNames.find((q) => GLOBAL_REQUESTS.has(q)) : undefined;
+      const input = root.resolution === 'import' ? globalInput(root.qualifiedNames, a, upTo) : undefined;
       if (global !== undefined) {
         v = taintedValue('request', this.origin(span, text, GLOBAL_REQUESTS.get(global)!, r.fn.id));
+      } else if (input !== undefined) {
+        v = taintedValue('text', this.origin(span, text, input.label, r.fn.id));
+        start = input.steps;
       } else if (r.selfName === root.name && r.cls !== undefined && a.steps[0]?.kind === 'attr' && upTo > 0) {
         const attr = this.classAttr(r.cls, a.steps[0].name);
         if (attr !== null) {
@@ -769,7 +778,11 @@ export class DeserFlow {
   /** An attribute or subscript of a network value. */
   private step(v: Value, st: AccessStep, span: SourceSpan, text: string, r: Run): Value {
     const t = v.taint;
-    if (t === null) return v;
+    if (t === null) {
+      // A field of a parameter object is not what the caller named (a path or bytes): it keeps only the reason.
+      const u = v.untrusted;
+      return u?.param !== undefined ? untrustedValue(u.reason, u.strong) : v;
+    }
     const next = st.kind === 'attr' ? attrKind(t.kind, st.name) : indexKind(t.kind);
     if (next === null) return INTERNAL;
     // Where the shape changes (request → its files, a form field → its file), the data is obtained here.
@@ -1153,8 +1166,62 @@ export class DeserFlow {
       (p.kind !== 'keyword-only' && pos >= 0 ? e.positional[pos] : undefined) ??
       (p.kind !== 'positional-only' ? e.keywords.get(p.name) : undefined);
     if (arg !== undefined) return viaHop(this.evalExpr(arg, r), hop);
-    if (e.opaque) return untrustedValue(`parameter \`${p.name}\` passed through *args/**kwargs`);
+    if (e.opaque) {
+      const fwd = this.forwarded(e, p, pos, r);
+      if (fwd !== undefined) return viaHop(fwd, hop);
+      return untrustedValue(`parameter \`${p.name}\` passed through *args/**kwargs`);
+    }
     return undefined;
+  }
+
+  /**
+   * A parameter filled by the caller's own `**kwargs`/`*args` handed on (`super().load(**kwargs)`,
+   * `Base.load(self, *args, **kwargs)`): what the caller's callers pass under that keyword or at that position.
+   * Undefined when the splat is not the caller's own parameter or the caller's callers are not all known.
+   */
+  private forwarded(e: CallEdge, p: FunctionFact['parameters'][number], pos: number, r: Run): Value | undefined {
+    const f = r.fn;
+    if (this.entries.has(f.id) || this.idx.referenced.has(f.id) || this.project?.escapes(f) === true) return undefined;
+    const c = e.call;
+    const kwarg = f.parameters.find((x) => x.kind === 'kwarg')?.name;
+    const varIdx = f.parameters.findIndex((x) => x.kind === 'vararg');
+    const slots: ArgSlot[] = [];
+    if (
+      p.kind !== 'positional-only' &&
+      kwarg !== undefined &&
+      c.starStarKwargs.length === 1 &&
+      c.starStarKwargs[0]!.text === kwarg
+    )
+      slots.push({ keyword: p.name });
+    if (
+      p.kind !== 'keyword-only' &&
+      varIdx >= 0 &&
+      pos >= e.positional.length &&
+      c.starArgs.length === 1 &&
+      c.starArgs[0]!.text === f.parameters[varIdx]!.name
+    )
+      slots.push({ position: varIdx - (r.selfName !== undefined ? 1 : 0) + (pos - e.positional.length) });
+    // Every other splat must be one of those two (an unknown mapping or sequence may carry the value too).
+    if (slots.length === 0 || c.starArgs.length + c.starStarKwargs.length > slots.length) return undefined;
+    const edges = this.idx.callers.get(f.id) ?? [];
+    const far = this.project?.callersOf(f) ?? [];
+    if (edges.length === 0 && far.length === 0) return undefined;
+    let v = INTERNAL;
+    for (const s of slots) {
+      for (const x of edges) v = joinValues(v, this.passedSlot(x, s) ?? INTERNAL);
+      for (const x of far) v = joinValues(v, x.unit.flow.passedSlot(x.edge, s) ?? INTERNAL);
+    }
+    return v;
+  }
+
+  /** What call edge `e` of this module passes by keyword or at a position, evaluated in the caller's context. */
+  passedSlot(e: CallEdge, slot: ArgSlot): Value | undefined {
+    const a = 'keyword' in slot ? e.keywords.get(slot.keyword) : e.positional[slot.position];
+    if (a === undefined) return e.opaque ? untrustedValue('arguments passed through *args/**kwargs') : undefined;
+    const caller = this.idx.fn(e.call.scopeId);
+    const r = caller !== undefined ? this.top(caller) : undefined;
+    if (r === undefined) return untrustedValue('argument (recursive call chain)');
+    return viaHop(this.evalExpr(a, r), this.hop(e.call, `${shortText(e.call.callee.raw, 40)}()`));
   }
 
   private projectCallee(c: CallSite): ProjectCallee | undefined {
@@ -1741,6 +1808,24 @@ function mayBeSink(c: CallSite): boolean {
   return c.callee.starImportModules !== undefined;
 }
 
+/** A UI framework's module attribute holding client input (`st.query_params`, or the name imported from it). */
+function globalInput(
+  names: readonly string[],
+  a: AccessPath,
+  upTo: number,
+): { label: string; steps: number } | undefined {
+  const step = a.steps[0];
+  for (const q of names) {
+    const here = GLOBAL_INPUTS.get(q);
+    if (here !== undefined) return { label: here, steps: 0 };
+    if (step?.kind === 'attr' && upTo > 0) {
+      const below = GLOBAL_INPUTS.get(`${q}.${step.name}`);
+      if (below !== undefined) return { label: below, steps: 1 };
+    }
+  }
+  return undefined;
+}
+
 /** Modules whose request object is a global (flask.request...). */
 const REQUEST_MODULES: ReadonlySet<string> = new Set([...GLOBAL_REQUESTS.keys()].map((k) => k.split('.')[0]!));
 
@@ -1766,6 +1851,9 @@ function attrKind(k: TaintKind, name: string): TaintKind | null {
     case 'upload':
       if (name === 'file' || name === 'stream') return 'endpoint';
       if (name === 'body' || name === 'data' || name === 'content') return 'data';
+      // The server-side copy of the upload (Chainlit elements and AskFileMessage answers), and a message's files.
+      if (name === 'path') return 'file';
+      if (name === 'elements' || name === 'files') return 'upload';
       return 'text';
     case 'message':
       return 'data';

@@ -6,7 +6,14 @@ import type { CallSite, ExpressionFact, FunctionFact, ParameterFact, SourceSpan 
 import { SINK_BY_NAME, SERVER_CALLS, SERVER_TABLE, matchesPattern, type SinkApi } from './apis.js';
 import type { TaintKind } from './value.js';
 import type { ModuleIndex } from './module-index.js';
-import { UI_TRIGGERS, uiCallbacks, uiParameterSeed, type UiCallback } from './ui-apps.js';
+import {
+  UI_TRIGGERS,
+  uiCallbacks,
+  uiDecorated,
+  uiParameterSeed,
+  type UiCallback,
+  type UiDecorated,
+} from './ui-apps.js';
 
 /** What a handler parameter holds when the framework calls it; `internal` = supplied by the framework itself. */
 export interface ParamSeed {
@@ -588,6 +595,11 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
         add(functionEntry(f, 'Django', 'request-first', '@' + d.text, d.span.line));
         continue;
       }
+      const ui = uiDecorated(d, idx);
+      if (ui !== undefined) {
+        uiSeeded(ui, { fn: f, skip: idx.selfName(f) !== undefined ? 1 : 0 }, idx, d.span.line);
+        continue;
+      }
       if (!d.isCall || d.callId === undefined) continue;
       const call = mod.calls[d.callId];
       if (call === undefined) continue;
@@ -706,11 +718,17 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
     const lf = local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: 0 } : undefined);
     if (lf === undefined) return;
     const owner = local === undefined && far !== undefined ? far.idx : idx;
+    uiSeeded(ui, lf, owner, call.span.line);
+  }
+
+  function uiSeeded(ui: UiDecorated, lf: { fn: FunctionFact; skip: number }, owner: ModuleIndex, line: number): void {
     const seeds = new Map<number, ParamSeed>();
     lf.fn.parameters.forEach((p, i) => {
       if (i < lf.skip || p.kind === 'kwarg') return;
       const seed =
-        uiParameterSeed(lf.fn, i, owner) ?? (p.kind === 'vararg' ? ui.rest : (ui.seeds[i - lf.skip] ?? ui.rest));
+        uiParameterSeed(lf.fn, i, owner) ??
+        ui.named?.get(p.name) ??
+        (p.kind === 'vararg' ? ui.rest : (ui.seeds[i - lf.skip] ?? ui.rest));
       if (seed.kind !== 'internal') seeds.set(i, { kind: seed.kind, label: seed.label });
     });
     add(
@@ -718,7 +736,7 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
         functionId: lf.fn.id,
         framework: ui.framework,
         how: ui.how,
-        line: call.span.line,
+        line,
         seeds,
         isHandler: true,
         decoratorSpans: [],

@@ -499,6 +499,9 @@ export class ModuleIndex {
     const step = a.steps[0]!;
     if (step.kind !== 'attr') return undefined;
     if (a.root.kind === 'call') {
+      // `super().method(...)` in a method: the method of a local base class, bound to the same instance.
+      const sup = this.superMethod(this.mod.calls[a.root.callId], step.name, scopeId);
+      if (sup !== undefined) return sup;
       // `Cls(...).method(...)` on a class of this module: the method, bound to the new instance.
       const ctor = this.mod.calls[a.root.callId];
       const r = ctor?.callee.access?.root;
@@ -518,12 +521,62 @@ export class ModuleIndex {
       if (m === undefined) return undefined;
       return { fn: m, skip: m.decorators.some((d) => d.text === 'classmethod') ? 1 : 0 };
     }
+    if (root.resolution === 'assignment') {
+      // `h.handle` where every binding of `h` is a construction of one class of this module.
+      const cls = this.constructedClass(root.name, scopeId);
+      const m = cls !== undefined ? this.method(cls, step.name) : undefined;
+      if (m !== undefined) return { fn: m, skip: m.decorators.some((d) => d.text === 'staticmethod') ? 0 : 1 };
+    }
     const enclosing = this.enclosingMethod(scopeId);
     if (enclosing === undefined) return undefined;
     if (this.selfName(enclosing) !== a.root.name) return undefined;
     const cls = this.classOf(enclosing)!;
     const m = this.method(cls, step.name);
     return m !== undefined ? { fn: m, skip: 1 } : undefined;
+  }
+
+  /** The local class every assignment of `name` (in the nearest scope binding it) constructs, if there is one. */
+  private constructedClass(name: string, scopeId: number): FunctionFact | undefined {
+    let scope: FunctionFact | undefined = this.mod.functions[scopeId];
+    for (let guard = 0; scope !== undefined && guard < 32; guard++) {
+      const list = this.assignedNames.get(scope.id)?.get(name);
+      if (list !== undefined && list.length > 0) {
+        let cls: FunctionFact | undefined;
+        for (const a of list) {
+          const c =
+            a.kind === 'assign' && a.value?.callIds.length === 1 ? this.mod.calls[a.value.callIds[0]!] : undefined;
+          const id = c !== undefined && c.text === a.value!.text ? c.callee.definitionId : undefined;
+          const f = id !== undefined ? this.mod.functions[id] : undefined;
+          if (f?.kind !== 'class' || (cls !== undefined && cls !== f)) return undefined;
+          cls = f;
+        }
+        return cls;
+      }
+      if (scope.parentId === null) return undefined;
+      scope = this.mod.functions[scope.parentId];
+    }
+    return undefined;
+  }
+
+  /** `super().name` (or `super(Cls, self).name`) inside a method: the method a local base class defines. */
+  private superMethod(
+    c: CallSite | undefined,
+    name: string,
+    scopeId: number,
+  ): { fn: FunctionFact; skip: number } | undefined {
+    const r = c?.callee.access?.root;
+    if (c === undefined || r?.kind !== 'name' || r.name !== 'super' || c.callee.access!.steps.length !== 0) return;
+    if (r.resolution !== 'builtin' && r.resolution !== 'unbound') return undefined;
+    const enclosing = this.enclosingMethod(scopeId);
+    const cls = enclosing !== undefined ? this.classOf(enclosing) : undefined;
+    if (cls === undefined) return undefined;
+    for (const b of cls.bases) {
+      const def = b.values.find((v) => v.kind === 'definition');
+      const base = def?.kind === 'definition' ? this.mod.functions[def.functionId] : undefined;
+      const m = base?.kind === 'class' ? this.method(base, name) : undefined;
+      if (m !== undefined) return { fn: m, skip: m.decorators.some((d) => d.text === 'staticmethod') ? 0 : 1 };
+    }
+    return undefined;
   }
 
   /** The method whose body (possibly through nested lambdas/comprehensions) contains scope `scopeId`. */

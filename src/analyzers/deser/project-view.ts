@@ -9,6 +9,8 @@ import type { Value } from './value.js';
 export interface ForeignFlow {
   /** The value a caller in that module passes as parameter `i` of `f` (`e` is the call edge there). */
   passedArgument(e: CallEdge, f: FunctionFact, i: number): Value | undefined;
+  /** What a caller in that module passes by keyword or at a position (after bound `self`); undefined when nothing. */
+  passedSlot(e: CallEdge, slot: ArgSlot): Value | undefined;
   /** The return value of `f` (a function of that module) for the given parameter values. */
   foreignReturn(f: FunctionFact, params: Map<string, Value>, depth: number): Value;
   /** Remote data `f` (a function of that module) writes into the files its parameters name, by parameter index. */
@@ -18,6 +20,9 @@ export interface ForeignFlow {
   /** The literal string a module-level name of that module is bound to, if it is bound once to one. */
   constantOf(name: string): string | undefined;
 }
+
+/** An argument of a call by keyword name, or by position among the arguments after a bound `self`. */
+export type ArgSlot = { keyword: string } | { position: number };
 
 /** One module of the project as a flow sees it. */
 export interface UnitView {

@@ -16,6 +16,8 @@ import { pushTo } from '../../core/multimap.js';
 export interface Unit {
   /** The scanned path (as reports show it). */
   file: string;
+  /** The path relative to the project root (`/`-separated). */
+  relPath: string;
   /** Dotted module names the file answers to (`pkg.sub.mod`, and the scan-root-relative name when different). */
   keys: string[];
   /** Package relative imports start from (`pkg.sub` for `pkg/sub/mod.py` and for `pkg/sub/__init__.py`). */
@@ -62,7 +64,8 @@ export class DeserProject implements ProjectView {
   constructor(
     inputs: readonly ProjectInput[],
     allPaths: readonly string[] = inputs.map((i) => i.relPath),
-    isPackageDir?: (relDir: string) => boolean,
+    /** Whether a folder (relative to the project root) holds an `__init__.py` the inputs may not list. */
+    readonly isPackageDir?: (relDir: string) => boolean,
     /** `moduleKeys(allPaths, isPackageDir)` when the caller has it already. */
     knownKeys?: ReadonlyMap<string, ModuleKey>,
   ) {
@@ -72,7 +75,16 @@ export class DeserProject implements ProjectView {
     for (const i of inputs) {
       const k = keys.get(i.relPath) ?? keyOf(i.relPath, new Set());
       const idx = ModuleIndex.forProject(i.mod);
-      const u = { file: i.file, keys: k.keys, pkg: k.pkg, isPackage: k.isPackage, mod: i.mod, idx, cache: new Map() };
+      const u = {
+        file: i.file,
+        relPath: i.relPath,
+        keys: k.keys,
+        pkg: k.pkg,
+        isPackage: k.isPackage,
+        mod: i.mod,
+        idx,
+        cache: new Map(),
+      };
       pending.push(u);
     }
     // Entries first (a handler may be registered in another file), then one flow per module.
@@ -339,12 +351,56 @@ export class DeserProject implements ProjectView {
     const last = a?.steps[a.steps.length - 1];
     if (a === undefined || last?.kind !== 'attr') return undefined;
     const recv: AccessPath = { root: a.root, steps: a.steps.slice(0, -1) };
+    if (recv.root.kind === 'call' && recv.steps.length === 0) {
+      // `super().m(...)` and `Cls(...).m(...)` with the class (or the base) in another module.
+      const made = unit.mod.calls[recv.root.callId];
+      const sup = made !== undefined ? this.superMethod(unit, made, last.name, c.scopeId, asked) : undefined;
+      if (sup !== undefined) return sup.unit === unit ? undefined : sup;
+      const out: { unit: Unit; cls: FunctionFact }[] = [];
+      this.classesOfExpr(unit, { access: recv } as ExpressionFact, out);
+      for (const k of out) {
+        const m = this.methodOf(k.unit, k.cls, last.name, 0, asked);
+        if (m === undefined || (m.unit === unit && unit.idx.boundMethod(a, c.scopeId) !== undefined)) continue;
+        return { unit: m.unit, fn: m.fn, skip: staticSkip(m.fn, m.unit) === 0 ? 0 : 1, kind: 'function' };
+      }
+      return undefined;
+    }
     for (const k of this.receiverClasses(unit, recv, c.scopeId)) {
       const m = this.methodOf(k.unit, k.cls, last.name, 0, asked);
       if (m === undefined) continue;
       // A method of the same module reached through `self` is the module index's business.
       if (m.unit === unit && unit.idx.boundMethod(a, c.scopeId) !== undefined) return undefined;
       return { unit: m.unit, fn: m.fn, skip: staticSkip(m.fn, m.unit) === 0 ? 0 : 1, kind: 'function' };
+    }
+    return undefined;
+  }
+
+  /** `super().name(...)` in a method: the method of the first base (in any module) that defines it. */
+  private superMethod(
+    unit: Unit,
+    made: CallSite,
+    name: string,
+    scopeId: number,
+    asked: boolean,
+  ): ProjectCallee | undefined {
+    const r = made.callee.access?.root;
+    if (r?.kind !== 'name' || r.name !== 'super' || made.callee.access!.steps.length !== 0) return undefined;
+    const method = unit.idx.enclosingMethod(scopeId);
+    const own = method !== undefined ? unit.idx.classOf(method) : undefined;
+    if (own === undefined) return undefined;
+    for (const b of own.bases) {
+      for (const v of b.values) {
+        let m: { unit: Unit; fn: FunctionFact } | undefined;
+        if (v.kind === 'definition') {
+          const base = unit.mod.functions[v.functionId];
+          if (base?.kind === 'class' && base.id !== own.id) m = this.methodOf(unit, base, name, 1, asked);
+        } else if (v.kind === 'qualified') {
+          const k = this.resolve(v.name, unit);
+          if (k?.kind === 'class') m = this.methodOf(k.unit, k.fn, name, 1, asked);
+        }
+        if (m !== undefined)
+          return { unit: m.unit, fn: m.fn, skip: staticSkip(m.fn, m.unit) === 0 ? 0 : 1, kind: 'function' };
+      }
     }
     return undefined;
   }

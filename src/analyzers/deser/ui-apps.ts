@@ -1,7 +1,10 @@
-// UI-serving frameworks as DESER entry points: the functions a Gradio app hands to an interface or an event listener
-// receive what the browser sends (a text, a number, the server-side path of an uploaded file), per Gradio's documented
-// API (gr.Interface, gr.ChatInterface, gr.Blocks event listeners, gr.on).
-import type { CallSite, ExpressionFact, FunctionFact } from '../python/module-model.js';
+// UI-serving frameworks as DESER entry points: the functions a UI app hands to the framework receive what the browser
+// sends (a text, a number, an uploaded file's bytes or server-side path), per each framework's documented API:
+// Gradio (gr.Interface, gr.ChatInterface, gr.Blocks event listeners, gr.on), Panel (pn.bind, pn.depends /
+// param.depends, `.param.watch`), Dash (`@app.callback` / `@dash.callback` with Input/State) and Chainlit
+// (`@cl.on_message`, `@cl.on_audio_chunk`, `@cl.action_callback`, ...). Streamlit scripts have no callbacks: their
+// widgets return the client's values, which are sources (apis.ts NETWORK_CALLS, GLOBAL_INPUTS).
+import type { CallSite, DecoratorFact, ExpressionFact, FunctionFact } from '../python/module-model.js';
 import type { ModuleIndex } from './module-index.js';
 import type { TaintKind } from './value.js';
 
@@ -18,8 +21,13 @@ export interface UiCallback {
   /** Seeds by position among the function's parameters; `rest` for those past the end (or all, when unknown). */
   readonly seeds: readonly UiSeed[];
   readonly rest: UiSeed;
+  /** Seeds by parameter name (arguments a framework binds by keyword); they take precedence over positions. */
+  readonly named?: ReadonlyMap<string, UiSeed>;
   readonly how: string;
 }
+
+/** What a UI framework's decorator makes of the function it decorates (the function is known: no `fn`). */
+export type UiDecorated = Omit<UiCallback, 'fn'>;
 
 /** Components whose value is the server-side path of a file the client uploaded (or a wrapper holding it). */
 const FILE_COMPONENTS: ReadonlySet<string> = new Set([
@@ -84,7 +92,14 @@ const EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 /** Names a call may end with to be a Gradio registration (the pre-filter of the registration pass). */
-export const UI_TRIGGERS: ReadonlySet<string> = new Set([...EVENTS, 'Interface', 'ChatInterface', 'on']);
+export const UI_TRIGGERS: ReadonlySet<string> = new Set([
+  ...EVENTS,
+  'Interface',
+  'ChatInterface',
+  'on',
+  'bind',
+  'watch',
+]);
 
 const GRADIO = 'Gradio';
 
@@ -155,6 +170,10 @@ const arg = (call: CallSite, position: number, keyword: string): ExpressionFact 
 
 /** The Gradio callbacks one call registers (none for any other call). */
 export function uiCallbacks(call: CallSite, targets: readonly string[], idx: ModuleIndex): UiCallback[] {
+  if (idx.importedRoots.has('panel') || idx.importedRoots.has('param')) {
+    const panel = panelCallback(call, targets);
+    if (panel !== undefined) return [panel];
+  }
   if (!idx.importedRoots.has('gradio')) return [];
   const text = call.callee.raw;
   if (isGradio(call, targets, idx, new Set(['Interface']))) {
@@ -208,6 +227,140 @@ export function uiParameterSeed(f: FunctionFact, i: number, idx: ModuleIndex): U
   if (d !== undefined) {
     const comp = componentOf(d, idx);
     if (comp?.name === 'Progress') return { kind: 'internal', label: 'Gradio Progress' };
+  }
+  return undefined;
+}
+
+// ---- Panel ----------------------------------------------------------------------------------------------------
+
+const PANEL = 'Panel';
+const NO_INPUT: UiSeed = { kind: 'internal', label: 'no UI input' };
+
+/** The Panel widget an expression names (`fi`, `fi.param.value`, `pn.widgets.FileInput(...)`), if any. */
+function panelWidget(e: ExpressionFact): string | undefined {
+  for (const v of e.values) {
+    if (v.kind !== 'qualified' || !v.name.startsWith('panel.widgets.')) continue;
+    const m = /^panel\.widgets\.(?:\w+\.)*?(\w+)\(\)(?:\.param(?:\.value)?|\.value)?$/.exec(v.name);
+    if (m !== null) return m[1];
+  }
+  return undefined;
+}
+
+/** What a function bound to widget `e` receives: the uploaded bytes of a FileInput, the text of other widgets. */
+function panelSeed(e: ExpressionFact): UiSeed {
+  const w = panelWidget(e);
+  if (w === undefined) return NO_INPUT;
+  if (w === 'FileInput' || w === 'FileDropper') return { kind: 'data', label: `Panel ${w} value (uploaded bytes)` };
+  return { kind: 'text', label: `Panel ${w} value` };
+}
+
+function panelBound(
+  positional: readonly ExpressionFact[],
+  keywords: readonly { name: string | null; value: ExpressionFact }[],
+): { seeds: UiSeed[]; named: Map<string, UiSeed> } {
+  const named = new Map<string, UiSeed>();
+  for (const k of keywords)
+    if (k.name !== null && k.name !== 'watch' && k.name !== 'on_init') named.set(k.name, panelSeed(k.value));
+  return { seeds: positional.map(panelSeed), named };
+}
+
+/** `pn.bind(fn, *widgets, **widgets)` and `widget.param.watch(fn, ...)`. */
+function panelCallback(call: CallSite, targets: readonly string[]): UiCallback | undefined {
+  if (targets.includes('panel.bind') || targets.includes('param.bind')) {
+    const [fn, ...rest] = call.positional;
+    if (fn === undefined) return undefined;
+    const bound = panelBound(rest, call.keywords);
+    return { framework: PANEL, fn, ...bound, rest: NO_INPUT, how: `${call.callee.raw}(fn, ...)` };
+  }
+  const watch = targets.find((t) => t.startsWith('panel.widgets.') && t.endsWith('.param.watch'));
+  if (watch !== undefined) {
+    const fn = call.positional[0] ?? call.keywords.find((k) => k.name === 'fn')?.value;
+    if (fn === undefined) return undefined;
+    const w = /(\w+)\(\)\.param\.watch$/.exec(watch)?.[1] ?? '';
+    // The callback gets an Event whose `.new` is the widget's new value.
+    const seed: UiSeed =
+      w === 'FileInput' || w === 'FileDropper'
+        ? { kind: 'message', label: `Panel ${w} change event (uploaded bytes in .new)` }
+        : { kind: 'text', label: `Panel ${w} change event` };
+    return { framework: PANEL, fn, seeds: [seed], rest: NO_INPUT, how: `${call.callee.raw}(fn, ...)` };
+  }
+  return undefined;
+}
+
+// ---- Decorators: Panel, Dash, Chainlit ---------------------------------------------------------------------------
+
+/** Dash dependency classes whose values the browser sends with the callback request. */
+const DASH_DEPENDENCIES = /^(?:dash|dash\.dependencies|jupyter_dash)\.(Input|State)\(\)$/;
+
+function dashSeeds(e: ExpressionFact, idx: ModuleIndex, out: UiSeed[]): void {
+  if (e.elements !== undefined) {
+    for (const x of e.elements) dashSeeds(x, idx, out);
+    return;
+  }
+  const dep = e.values.find((v) => v.kind === 'qualified' && DASH_DEPENDENCIES.test(v.name));
+  if (dep === undefined || dep.kind !== 'qualified') return;
+  const call = e.callIds.length === 1 ? idx.mod.calls[e.callIds[0]!] : undefined;
+  const prop = call?.keywords.find((k) => k.name === 'component_property')?.value ?? call?.positional[1];
+  const p = prop?.constant?.type === 'str' ? prop.constant.value : '';
+  out.push(
+    p === 'contents'
+      ? { kind: 'text', label: `Dash ${DASH_DEPENDENCIES.exec(dep.name)![1]} "contents" (an uploaded file, base64)` }
+      : {
+          kind: 'text',
+          label: `Dash ${DASH_DEPENDENCIES.exec(dep.name)![1]}${p ? ` "${p}"` : ''} (sent by the browser)`,
+        },
+  );
+}
+
+const isDashCallback = (q: string): boolean =>
+  q === 'dash.callback' ||
+  q === 'dash.clientside_callback' ||
+  ((q.startsWith('dash.') || q.startsWith('jupyter_dash.')) && q.endsWith('().callback'));
+
+/** Chainlit hooks and the seed of their first parameter (what the client sent). */
+const CHAINLIT_HOOKS: ReadonlyMap<string, UiSeed | undefined> = new Map([
+  ['on_message', { kind: 'upload', label: 'Chainlit message (text and uploaded files)' }],
+  ['on_audio_chunk', { kind: 'message', label: 'Chainlit audio chunk' }],
+  ['on_settings_update', { kind: 'text', label: 'Chainlit chat settings (sent by the client)' }],
+  ['action_callback', { kind: 'text', label: 'Chainlit action (sent by the client)' }],
+  ['on_chat_start', undefined],
+  ['on_audio_start', undefined],
+  ['on_audio_end', undefined],
+  ['on_stop', undefined],
+  ['on_chat_end', undefined],
+]);
+
+/** What a UI framework's decorator on `f` makes of it (undefined for any other decorator). */
+export function uiDecorated(d: DecoratorFact, idx: ModuleIndex): UiDecorated | undefined {
+  const q = d.qualifiedName;
+  if (q === null) return undefined;
+  const call = d.isCall && d.callId !== undefined ? idx.mod.calls[d.callId] : undefined;
+  const how = '@' + d.text.replace(/\s+/g, ' ').slice(0, 60);
+  if (q === 'panel.depends' || q === 'param.depends') {
+    if (call === undefined) return undefined;
+    const bound = panelBound(call.positional, call.keywords);
+    // A method's dependencies named by string (`@param.depends("value")`) are its own parameters: not widgets.
+    if (bound.seeds.every((s) => s === NO_INPUT) && [...bound.named.values()].every((s) => s === NO_INPUT))
+      return undefined;
+    return { framework: PANEL, ...bound, rest: NO_INPUT, how };
+  }
+  if (isDashCallback(q) && q !== 'dash.clientside_callback') {
+    if (call === undefined) return undefined;
+    const seeds: UiSeed[] = [];
+    for (const a of call.positional) dashSeeds(a, idx, seeds);
+    for (const k of call.keywords) if (k.name === 'inputs' || k.name === 'state') dashSeeds(k.value, idx, seeds);
+    return {
+      framework: 'Dash',
+      seeds,
+      rest: { kind: 'text', label: 'Dash callback input (sent by the browser)' },
+      how,
+    };
+  }
+  if (q.startsWith('chainlit.')) {
+    const hook = q.slice('chainlit.'.length);
+    if (!CHAINLIT_HOOKS.has(hook)) return undefined;
+    const seed = CHAINLIT_HOOKS.get(hook);
+    return { framework: 'Chainlit', seeds: seed ? [seed] : [], rest: NO_INPUT, how };
   }
   return undefined;
 }

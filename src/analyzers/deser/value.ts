@@ -70,6 +70,15 @@ export interface Taint {
 export interface Untrusted {
   reason: string;
   strong: boolean;
+  /** The parameter the value is, when it is one of a function no code in the project calls (its callers are outside). */
+  param?: ParamRef;
+}
+
+/** A parameter of a function in a module of the project (`file` as the flow names its module). */
+export interface ParamRef {
+  file: string;
+  functionId: number;
+  name: string;
 }
 
 export interface Value {
@@ -138,8 +147,8 @@ export function joinValues(a: Value, b: Value): Value {
   return { taint, untrusted };
 }
 
-export function untrustedValue(reason: string, strong = false): Value {
-  return { taint: null, untrusted: { reason, strong } };
+export function untrustedValue(reason: string, strong = false, param?: ParamRef): Value {
+  return { taint: null, untrusted: param !== undefined ? { reason, strong, param } : { reason, strong } };
 }
 
 /** A tainted value; network data is never internal. */

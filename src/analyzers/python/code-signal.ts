@@ -38,6 +38,10 @@ export interface CodeSignal {
   details: Record<string, string | number | boolean | string[]>;
   /** Source → hops → sink, when the signal follows data from a source. */
   flow?: FlowStep[];
+  /** A lower severity than the rule's for this signal (a library API rather than an exposed interface). */
+  severity?: 'MEDIUM';
+  /** The fix for this signal when it differs from the rule's. */
+  fixHint?: string;
 }
 
 const ORDER: Record<Confidence, number> = { high: 2, medium: 1, low: 0 };

@@ -1,0 +1,129 @@
+// A library's public API that deserializes what its caller hands it: a public function or method of a package (not an
+// app) whose parameter — a path to open or the bytes themselves — reaches an executable deserializer. Users pass such
+// functions files they downloaded, so the API is where a safe format (or `weights_only`) has to be offered.
+//
+// A project is a library here when none of its modules serves anything (no entry point, handler, server or transport
+// receiver: those make it an app, whose own entry points decide its findings) and the function is part of the
+// package's namespace: its module sits in a package (a folder with `__init__.py`), no part of its dotted name is
+// private (`_impl`) and it is neither test code nor `__main__`; the function is defined at module level, or is a
+// method of a class defined there, and neither it nor its class is underscore-prefixed (`__init__` and `__call__`
+// count as public). Only a parameter of a function no code in the project calls counts (its callers are its users).
+import { isTestPath } from '../python/test-code.js';
+import type { FunctionFact, PythonModule } from '../python/module-model.js';
+import { recognizeEntries } from './handlers.js';
+import { ModuleIndex } from './module-index.js';
+import type { DeserProject, Unit } from './project.js';
+import type { ParamRef } from './value.js';
+
+/** The public function a parameter belongs to, as a user of the library calls it. */
+export interface LibraryApi {
+  /** Dotted name a user imports it by (`pkg.io.load_model`, `pkg.store.Store.load`). */
+  qualifiedName: string;
+  parameter: string;
+}
+
+/** Loader families whose library APIs are reported (TORCH-LOAD-UNTRUSTED owns `torch.load`). */
+const FAMILIES: ReadonlySet<string> = new Set([
+  'pickle',
+  'dill',
+  'cloudpickle',
+  'joblib',
+  'marshal',
+  'pandas',
+  'shelve',
+  'jsonpickle',
+  'numpy',
+  'yaml',
+]);
+
+/** Families reported only when the sink is certain (an explicit `allow_pickle=True`, an unsafe YAML loader). */
+const CERTAIN_ONLY: ReadonlySet<string> = new Set(['numpy', 'yaml']);
+
+const PUBLIC_DUNDERS: ReadonlySet<string> = new Set(['__init__', '__call__', '__new__']);
+
+const isPublic = (name: string): boolean => !name.startsWith('_') || PUBLIC_DUNDERS.has(name);
+
+/** Whether `family` at `confidence` is a loader this rule reports on a library API. */
+export function libraryLoader(family: string, confidence: string): boolean {
+  return FAMILIES.has(family) && (!CERTAIN_ONLY.has(family) || confidence === 'high');
+}
+
+/** Answers, per project, which parameters are those of a library's public API. */
+export class LibraryApis {
+  private readonly byFile = new Map<string, Unit>();
+  private readonly serves: boolean;
+  private readonly inPackage = new Map<string, boolean>();
+
+  constructor(private readonly project: DeserProject) {
+    for (const u of project.units) this.byFile.set(u.file, u);
+    this.serves = project.units.some(
+      (u) => u.entries.entries.size > 0 || u.entries.serving.length > 0 || u.entries.implicitSinks.length > 0,
+    );
+  }
+
+  /** The public API `ref` is a parameter of, or undefined when it is not one (or the project is an app). */
+  of(ref: ParamRef): LibraryApi | undefined {
+    if (this.serves) return undefined;
+    const u = this.byFile.get(ref.file);
+    if (u === undefined || !this.publicModule(u)) return undefined;
+    const f = u.mod.functions[ref.functionId];
+    if (f === undefined || f.kind !== 'function' || !isPublic(f.name)) return undefined;
+    const parent = u.mod.functions[f.parentId ?? -1];
+    if (parent === undefined) return undefined;
+    let owner: FunctionFact | undefined;
+    if (parent.kind === 'class') {
+      if (!isPublic(parent.name) || u.mod.functions[parent.parentId ?? -1]?.kind !== 'module') return undefined;
+      if (u.idx.selfName(f) === ref.name) return undefined;
+      owner = parent;
+    } else if (parent.kind !== 'module') return undefined;
+    const module = u.keys[0]!;
+    // A constructor is called by its class's name.
+    const name = owner !== undefined && (f.name === '__init__' || f.name === '__new__') ? [] : [f.name];
+    return {
+      qualifiedName: [module, ...(owner !== undefined ? [owner.name] : []), ...name].join('.'),
+      parameter: ref.name,
+    };
+  }
+
+  private publicModule(u: Unit): boolean {
+    const module = u.keys[0];
+    if (module === undefined || isTestPath(u.relPath)) return false;
+    const parts = module.split('.');
+    if (parts.some((p) => p.startsWith('_'))) return false;
+    return this.packaged(u);
+  }
+
+  /** The module's folder is a package (holds `__init__.py`), or the module is a package's `__init__`. */
+  private packaged(u: Unit): boolean {
+    if (u.isPackage) return true;
+    const slash = u.relPath.lastIndexOf('/');
+    const dir = slash >= 0 ? u.relPath.slice(0, slash) : '';
+    let known = this.inPackage.get(dir);
+    if (known === undefined) {
+      const init = dir === '' ? '__init__.py' : `${dir}/__init__.py`;
+      known = this.project.units.some((x) => x.relPath === init) || (this.project.isPackageDir?.(dir) ?? false);
+      this.inPackage.set(dir, known);
+    }
+    return known;
+  }
+}
+
+/** Whether a module serves: an entry point, a handler, a started server or a transport callback. */
+export function moduleServes(mod: PythonModule): boolean {
+  const e = recognizeEntries(ModuleIndex.beforeProject(mod));
+  return e.entries.size > 0 || e.serving.length > 0 || e.implicitSinks.length > 0;
+}
+
+/**
+ * Imports without which a module the DESER text gate skipped cannot serve (the frameworks, servers and transports
+ * `handlers.ts` recognises): only a module whose text matches is parsed to ask `moduleServes`.
+ */
+const SERVING_IMPORT =
+  /^\s*(?:from|import)\s+(?:flask|fastapi|starlette|sanic|aiohttp|quart|bottle|falcon|tornado|django|rest_framework|litestar|socketserver|http\.server|BaseHTTPServer|SocketServer|grpc|zmq|pika|aio_pika|kafka|aiokafka|confluent_kafka|nats|redis|aioredis|websockets|twisted|gradio|streamlit|panel|param|dash|jupyter_dash|chainlit|bentoml|ray|celery|rpyc|Pyro4|Pyro5|asyncio|socket|ssl|multiprocessing|torch\.distributed)\b|_pb2_grpc\b|TritonPythonModel|def handle\(data, context\)/m;
+
+/** Whether a module's text may hold serving code (a cheap filter before parsing it). */
+export const mayServe = (text: string): boolean => SERVING_IMPORT.test(text);
+
+/** The signals of a library API (the only DESER signals that an app elsewhere in the project withdraws). */
+export const isLibrarySignal = (s: { details: Readonly<Record<string, unknown>> }): boolean =>
+  s.details['libraryApi'] !== undefined;

@@ -1,0 +1,100 @@
+// DESER-UNSAFE-LOADER on a library's public API: a package function whose caller's path or bytes reach an executable
+// loader is reported at MEDIUM with the safe-format hint; the same package with serving code is an app (its entry
+// points decide), and private, unpackaged, test and torch.load cases are not library findings.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { scanPaths } from '../../../src/scan/engine.js';
+
+const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'deser-projects', 'library-api', 'vulnerable');
+const tmp = mkdtempSync(join(tmpdir(), 'deser-lib-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function deser(dir: string) {
+  const r = await scanPaths([dir], { only: ['DESER'] });
+  return r.findings.filter((f) => f.category === 'DESER');
+}
+
+function project(name: string, files: Record<string, string[]>): string {
+  const dir = join(tmp, name);
+  for (const [p, lines] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), lines.join('\n') + '\n');
+  }
+  return dir;
+}
+
+describe('DESER-UNSAFE-LOADER on library APIs', () => {
+  it('a public package function loading its caller-named file: MEDIUM, safe-format hint, the API named', async () => {
+    const got = await deser(FIXTURE);
+    assert.equal(got.length, 2, got.map((f) => f.where).join('\n'));
+    for (const f of got) {
+      assert.equal(f.ruleId, 'DESER-UNSAFE-LOADER');
+      assert.equal(f.severity, 'MEDIUM');
+      assert.match(f.fixHint, /weights_only=True/);
+      assert.match(f.fixHint, /safetensors/);
+    }
+    const apis = got.map((f) => f.evidence.details?.['libraryApi']).sort();
+    assert.deepEqual(apis, ['mylib.store.ModelStore', 'mylib.store.load_model']);
+  });
+
+  it('the same package with a served module is an app: no library finding', async () => {
+    const dir = join(tmp, 'app');
+    cpSync(FIXTURE, dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'mylib', 'server.py'),
+      [
+        'from flask import Flask',
+        'app = Flask(__name__)',
+        '@app.get("/health")',
+        'def health():',
+        '    return "ok"',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      (await deser(dir)).map((f) => `${f.ruleId} ${f.where}`),
+      [],
+    );
+  });
+
+  it('not library APIs: torch.load (another rule), a loader with an internal caller, bytes in a private method', async () => {
+    const dir = project('others', {
+      'pkg/__init__.py': [''],
+      'pkg/io.py': [
+        'import pickle, torch',
+        'def load_weights(path):',
+        '    return torch.load(path)',
+        'def restore(blob):',
+        '    return pickle.loads(blob)',
+        'STATE = restore(b"\\x80\\x04N.")',
+        'class _Cache:',
+        '    def get(self, blob):',
+        '        return pickle.loads(blob)',
+      ],
+    });
+    assert.deepEqual(
+      (await deser(dir)).map((f) => `${f.ruleId} ${f.where}`),
+      [],
+    );
+  });
+
+  it('bytes handed to a public method of a public class are reported', async () => {
+    const dir = project('bytes', {
+      'pkg/__init__.py': ['from .codec import Codec'],
+      'pkg/codec.py': [
+        'import cloudpickle',
+        'class Codec:',
+        '    def decode(self, payload):',
+        '        return cloudpickle.loads(payload)',
+      ],
+    });
+    const got = await deser(dir);
+    assert.deepEqual(
+      got.map((f) => [f.ruleId, f.severity, f.location.line, f.evidence.details?.['libraryApi']]),
+      [['DESER-UNSAFE-LOADER', 'MEDIUM', 4, 'pkg.codec.Codec.decode']],
+    );
+  });
+});

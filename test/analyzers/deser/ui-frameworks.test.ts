@@ -1,0 +1,246 @@
+// DESER in UI apps other than Gradio: what a Streamlit widget returns, a Panel FileInput's bytes, a Dash callback's
+// Input/State values and what a Chainlit hook receives come from the browser; reaching an executable loader they are
+// network input. Benign twins: the same apps parsing JSON, loading a packaged file, or binding no client value.
+import { describe } from 'node:test';
+import { runCases, type DeserCase } from './helpers.js';
+
+const RULES = ['DESER-NETWORK-INPUT'] as const;
+
+const invalid: DeserCase[] = [
+  {
+    name: 'Streamlit: an uploaded file is unpickled',
+    src: [
+      'import pickle',
+      'import streamlit as st',
+      'up = st.file_uploader("Model", type=["pkl"])',
+      'if up is not None:',
+      '    model = pickle.load(up)',
+      '    st.write(model)',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 5]],
+  },
+  {
+    name: 'Streamlit: the uploaded bytes (getvalue) go to joblib through BytesIO',
+    src: [
+      'import io, joblib',
+      'import streamlit as st',
+      'def load(f):',
+      '    return joblib.load(io.BytesIO(f.getvalue()))',
+      'files = st.file_uploader("Models", accept_multiple_files=True)',
+      'for f in files:',
+      '    st.write(load(f))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 4]],
+  },
+  {
+    name: 'Streamlit: a query parameter is base64-decoded and unpickled',
+    src: [
+      'import base64, pickle',
+      'import streamlit as st',
+      'state = st.query_params.get("state")',
+      'if state:',
+      '    st.write(pickle.loads(base64.b64decode(state)))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 5]],
+  },
+  {
+    name: 'Streamlit: a text_input value is unpickled (from streamlit import text_input)',
+    src: [
+      'import base64, pickle',
+      'from streamlit import text_input, write',
+      'blob = text_input("Session")',
+      'write(pickle.loads(base64.b64decode(blob)))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 4]],
+  },
+  {
+    name: 'Panel: pn.bind hands a FileInput value to a function that unpickles it',
+    src: [
+      'import pickle',
+      'import panel as pn',
+      'fi = pn.widgets.FileInput(accept=".pkl")',
+      'def show(data):',
+      '    return str(pickle.loads(data))',
+      'pn.Column(fi, pn.bind(show, fi)).servable()',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 5]],
+  },
+  {
+    name: 'Panel: @pn.depends(fi.param.value) callback unpickles the upload',
+    src: [
+      'import io, pickle',
+      'import panel as pn',
+      'fi = pn.widgets.FileInput()',
+      '@pn.depends(fi.param.value)',
+      'def show(v):',
+      '    return str(pickle.load(io.BytesIO(v)))',
+      'pn.Row(fi, show).servable()',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 6]],
+  },
+  {
+    name: 'Panel: a FileInput value read directly in a button callback',
+    src: [
+      'import pickle',
+      'import panel as pn',
+      'fi = pn.widgets.FileInput()',
+      'btn = pn.widgets.Button(name="Load")',
+      'def on_click(event):',
+      '    return pickle.loads(fi.value)',
+      'btn.on_click(on_click)',
+      'pn.Row(fi, btn).servable()',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 6]],
+  },
+  {
+    name: 'Panel: .param.watch on a FileInput hands event.new to pickle.loads',
+    src: [
+      'import pickle',
+      'import panel as pn',
+      'fi = pn.widgets.FileInput()',
+      'def changed(event):',
+      '    return pickle.loads(event.new)',
+      'fi.param.watch(changed, "value")',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 5]],
+  },
+  {
+    name: 'Dash: @app.callback with dcc.Upload contents decoded and unpickled',
+    src: [
+      'import base64, pickle',
+      'from dash import Dash, dcc, html, Input, Output, State',
+      'app = Dash(__name__)',
+      'app.layout = html.Div([dcc.Upload(id="up"), html.Div(id="out")])',
+      '@app.callback(Output("out", "children"), Input("up", "contents"), State("up", "filename"))',
+      'def parse(contents, name):',
+      '    _, b64 = contents.split(",", 1)',
+      '    return str(pickle.loads(base64.b64decode(b64)))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 8]],
+  },
+  {
+    name: 'Dash: @callback (dash.callback) with inputs in a list',
+    src: [
+      'import base64, dill',
+      'import dash',
+      '@dash.callback(dash.Output("o", "children"), [dash.Input("t", "value")])',
+      'def restore(value):',
+      '    return str(dill.loads(base64.b64decode(value)))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 5]],
+  },
+  {
+    name: 'Chainlit: an element the user attached to a message is unpickled by its path',
+    src: [
+      'import pickle',
+      'import chainlit as cl',
+      '@cl.on_message',
+      'async def main(message: cl.Message):',
+      '    for el in message.elements:',
+      '        with open(el.path, "rb") as f:',
+      '            obj = pickle.load(f)',
+      '        await cl.Message(content=str(obj)).send()',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 7]],
+  },
+  {
+    name: 'Chainlit: the file an AskFileMessage returns goes to joblib.load',
+    src: [
+      'import joblib',
+      'import chainlit as cl',
+      '@cl.on_chat_start',
+      'async def start():',
+      '    files = await cl.AskFileMessage(content="Upload a model", accept=["*/*"]).send()',
+      '    model = joblib.load(files[0].path)',
+      '    await cl.Message(content=str(model)).send()',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 6]],
+  },
+];
+
+const valid: DeserCase[] = [
+  {
+    name: 'twin: Streamlit upload parsed as JSON',
+    src: [
+      'import json',
+      'import streamlit as st',
+      'up = st.file_uploader("Config")',
+      'if up is not None:',
+      '    st.write(json.load(up))',
+    ],
+    expect: [],
+  },
+  {
+    name: 'twin: Streamlit app loading its packaged model; the input is only text',
+    src: [
+      'import pickle',
+      'import streamlit as st',
+      'MODEL = pickle.load(open("model.pkl", "rb"))',
+      'text = st.text_input("Say")',
+      'st.write(MODEL.predict([text]))',
+    ],
+    expect: [],
+  },
+  {
+    name: "twin: Streamlit session_state is the server's",
+    src: [
+      'import pickle',
+      'import streamlit as st',
+      'if "m" in st.session_state:',
+      '    st.write(pickle.loads(st.session_state["m"]))',
+    ],
+    expect: [],
+  },
+  {
+    name: 'twin: Panel bind of a FileInput whose bytes are parsed as JSON',
+    src: [
+      'import json',
+      'import panel as pn',
+      'fi = pn.widgets.FileInput()',
+      'def show(data):',
+      '    return json.loads(data)',
+      'pn.bind(show, fi).servable()',
+    ],
+    expect: [],
+  },
+  {
+    name: 'twin: Panel bind of a constant (no widget) to an unpickler of a packaged file',
+    src: [
+      'import pickle',
+      'import panel as pn',
+      'def show(path):',
+      '    return pickle.load(open(path, "rb"))',
+      'pn.bind(show, "model.pkl").servable()',
+    ],
+    expect: [],
+  },
+  {
+    name: 'twin: Dash upload contents decoded and parsed as JSON',
+    src: [
+      'import base64, json',
+      'from dash import Dash, Input, Output',
+      'app = Dash(__name__)',
+      '@app.callback(Output("out", "children"), Input("up", "contents"))',
+      'def parse(contents):',
+      '    return json.loads(base64.b64decode(contents.split(",", 1)[1]))',
+    ],
+    expect: [],
+  },
+  {
+    name: 'twin: Chainlit message answered from a model loaded at start from a packaged file',
+    src: [
+      'import pickle',
+      'import chainlit as cl',
+      'MODEL = pickle.load(open("model.pkl", "rb"))',
+      '@cl.on_message',
+      'async def main(message: cl.Message):',
+      '    await cl.Message(content=MODEL.reply(message.content)).send()',
+    ],
+    expect: [],
+  },
+];
+
+describe('DESER in Streamlit, Panel, Dash and Chainlit apps', () => {
+  runCases(invalid, RULES);
+  runCases(valid, RULES);
+});

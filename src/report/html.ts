@@ -363,6 +363,8 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
+    // Marks the page as Sentinel's own output: a later scan of the folder it is written into leaves it out.
+    `<meta name="generator" content="${e(report.tool.name)} ${e(report.tool.version)}">`,
     `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',

@@ -162,11 +162,18 @@ export function reportIsWritten(
 
 /**
  * Report formats that show each file's SHA-256: the JSON report (`files[].sha256`), SARIF (`artifacts[].hashes`),
- * the CycloneDX BOM (`components[].hashes`) and, with --verbose, the text report's file inventory. The others (the
- * compact or full text record, HTML, Markdown, JUnit, GitLab) name files without digests.
+ * the CycloneDX BOM (`components[].hashes`), the HTML report's file list and, with --verbose, the text report's file
+ * inventory. The others (the compact or full text record, Markdown, JUnit, GitLab) take none (Markdown's file list
+ * shows a digest only when another report of the run took it).
  */
 export function showsDigests(format: string, verbose: boolean): boolean {
-  return format === 'json' || format === 'sarif' || format === 'cyclonedx' || (format === 'text' && verbose);
+  return (
+    format === 'json' ||
+    format === 'sarif' ||
+    format === 'cyclonedx' ||
+    format === 'html' ||
+    (format === 'text' && verbose)
+  );
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   streamWhere,
 } from './plain-words.js';
 import type { SentinelReport } from './report-model.js';
+import { fileFormat } from './text.js';
 
 export interface HtmlOptions {
   /** Page title prefix (default "Sentinel report"). */
@@ -339,6 +340,21 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
                 .join('\n') +
               `</tbody></table>`
             : '',
+        ].join('\n')
+      : '',
+    report.files.length
+      ? [
+          `<h2>Files</h2>`,
+          `<table id="files"><thead><tr><th>File</th><th>Format</th><th>Model</th><th>Bytes</th><th>SHA-256</th></tr></thead><tbody>`,
+          report.files
+            .map(
+              (f) =>
+                `<tr><td class="where">${pathHtml(f.path)}</td><td>${e(fileFormat(f))}</td>` +
+                `<td>${e([...new Set((f.models ?? []).map((m) => m.format))].join(', '))}</td><td>${f.bytes}</td>` +
+                `<td>${f.sha256 ? `<code>${e(f.sha256)}</code>` : '<span class="muted">not taken</span>'}</td></tr>`,
+            )
+            .join('\n'),
+          `</tbody></table>`,
         ].join('\n')
       : '',
     report.errors.length

@@ -33,7 +33,7 @@ import type { WholeFile } from '../sources/byte-source.js';
 import { SentinelError } from './errors.js';
 import { isoUtc } from '../core/iso-time.js';
 import { innermostName } from '../core/location.js';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve, sep } from 'node:path';
 import type { EgressPolicy } from '../sources/remote/egress.js';
@@ -319,6 +319,24 @@ function prepare(inputs: ScanInput | readonly ScanInput[], options: ScanOptions)
   return { list, policy, only, limits, now: options.now ?? new Date(), cwd: options.cwd ?? process.cwd() };
 }
 
+/**
+ * Every local path named as an input exists: a missing one is a usage error (SentinelError 'usage'), as on the
+ * command line (exit 2) and in the service (400), never a scan finding. A path that exists but cannot be read is
+ * scanned (SCAN-INCOMPLETE), and so is a file that disappears during the scan.
+ */
+function checkNamedPaths(p: Prepared): void {
+  for (const i of p.list) {
+    if (typeof i !== 'string' || isRemoteArg(i)) continue;
+    try {
+      statSync(resolve(p.cwd, i));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new SentinelError('usage', `${i}: no such file or directory`);
+      if (code === 'ELOOP') throw new SentinelError('usage', `${i}: too many levels of symbolic links`);
+    }
+  }
+}
+
 /** What `gather` derives from the options alone (once per `factsScanner`). */
 interface GatherSetup {
   readonly sigSetup: Awaited<ReturnType<typeof resolveSignatureSetup>>;
@@ -452,7 +470,9 @@ export async function scanFacts(
   inputs: ScanInput | readonly ScanInput[],
   options: ScanOptions = {},
 ): Promise<ScanFacts> {
-  return gather(prepare(inputs, options), options);
+  const p = prepare(inputs, options);
+  checkNamedPaths(p);
+  return gather(p, options);
 }
 
 /**
@@ -587,6 +607,7 @@ export async function scan(
   options: ScanOptions = {},
 ): Promise<SentinelReport> {
   const p = prepare(inputs, options);
+  checkNamedPaths(p);
   await parseBaselineOption(options); // an invalid baseline fails before the scan
   return gate(p, await gather(p, options), options);
 }

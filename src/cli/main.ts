@@ -164,11 +164,18 @@ export function reportIsWritten(
 
 /**
  * Report formats that show each file's SHA-256: the JSON report (`files[].sha256`), SARIF (`artifacts[].hashes`),
- * the CycloneDX BOM (`components[].hashes`) and, with --verbose, the text report's file inventory. The others (the
- * compact or full text record, HTML, Markdown, JUnit, GitLab) name files without digests.
+ * the CycloneDX BOM (`components[].hashes`), the HTML report's file list and, with --verbose, the text report's file
+ * inventory. The others (the compact or full text record, Markdown, JUnit, GitLab) take none (Markdown's file list
+ * shows a digest only when another report of the run took it).
  */
 export function showsDigests(format: string, verbose: boolean): boolean {
-  return format === 'json' || format === 'sarif' || format === 'cyclonedx' || (format === 'text' && verbose);
+  return (
+    format === 'json' ||
+    format === 'sarif' ||
+    format === 'cyclonedx' ||
+    format === 'html' ||
+    (format === 'text' && verbose)
+  );
 }
 
 /**
@@ -557,6 +564,23 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--fail-on <severities>', 'severities that fail the gate at every policy level')
     .action(async (targets: string[], o: import('./queue-commands.js').SubmitCliOptions) => {
       result = await (await import('./queue-commands.js')).runSubmit(targets, o, io);
+    });
+  program
+    .command('results')
+    .helpGroup('Service and queue:')
+    .description('read back the results of a submission (`submit` printed its id) and report them as `submit --wait`')
+    .argument('<submission>', 'the submission id `submit` printed')
+    .requiredOption('--redis <url>', 'Redis URL (redis://host:port)')
+    .option('--queue <name>', 'queue name (default sentinel-scan)')
+    .option('--wait', 'wait for targets still being scanned (default: exit 2 saying how many)')
+    .option('--timeout <seconds>', 'with --wait: give up after this long (exit 2)')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
+    .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
+    .option('--fail-on <severities>', 'severities that fail the gate at every policy level')
+    .action(async (submission: string, o: import('./queue-commands.js').ResultsCliOptions) => {
+      result = await (await import('./queue-commands.js')).runResults(submission, o, io);
     });
   program
     .command('rules')

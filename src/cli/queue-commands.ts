@@ -8,6 +8,7 @@ import { renderReport } from '../api/render-report.js';
 import { checkRules, gateFacts, mergeFacts } from '../api/scan.js';
 import { POLICY_FILE_NAME } from '../policy/policy.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
+import type { ScanJobResult } from '../service/scan-queue.js';
 import { FORMATS, UsageError, type Format, type Io } from './main.js';
 
 export interface WorkerCliOptions {
@@ -54,7 +55,7 @@ export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
       throw new UsageError(`--root ${r}: ${(e as Error).message}`);
     }
   });
-  const { startWorker, redisOptions } = await import('../service/scan-queue.js');
+  const { startWorker, redisOptions, jobLogEntry } = await import('../service/scan-queue.js');
   try {
     redisOptions(o.redis);
   } catch (e) {
@@ -89,6 +90,8 @@ export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
         allowPrivateTargets: o.allowPrivateTargets ?? false,
         ...(warmUpScans !== undefined ? { warmUpScans } : {}),
         signal: stopping.signal,
+        // One JSON line per ended target on stderr.
+        onResult: (r) => io.stderr(JSON.stringify(jobLogEntry(r)) + '\n'),
       },
     );
   } catch (e) {
@@ -103,6 +106,14 @@ export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
   return 0;
 }
 
+function severities(list: string | undefined): Severity[] | undefined {
+  return list?.split(',').map((x) => {
+    const s = x.trim().toUpperCase();
+    if (!isSeverity(s)) throw new UsageError(`unknown severity "${x}" (expected ${SEVERITIES.join(', ')})`);
+    return s;
+  });
+}
+
 function policyText(file: string | undefined): PolicyText | undefined {
   const path = resolve(file ?? POLICY_FILE_NAME);
   if (file === undefined && !existsSync(path)) return undefined;
@@ -115,11 +126,7 @@ function policyText(file: string | undefined): PolicyText | undefined {
 
 export async function runSubmit(targets: string[], o: SubmitCliOptions, io: Io): Promise<number> {
   const rules = checkRules(o.rule);
-  const failOn: Severity[] | undefined = o.failOn?.split(',').map((x) => {
-    const s = x.trim().toUpperCase();
-    if (!isSeverity(s)) throw new UsageError(`unknown severity "${x}" (expected ${SEVERITIES.join(', ')})`);
-    return s;
-  });
+  const failOn = severities(o.failOn);
   if (!(FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`unknown format ${o.format}`);
   const text = policyText(o.policy);
   const policy = text ? await loadPolicy(text) : undefined;
@@ -146,6 +153,32 @@ export async function runSubmit(targets: string[], o: SubmitCliOptions, io: Io):
     return 0;
   }
   const results = await waitForResults(cfg, jobIds, timeout !== undefined ? { timeoutMs: timeout * 1000 } : {});
+  return reportResults(
+    results,
+    {
+      format: o.format,
+      ...(o.output !== undefined ? { output: o.output } : {}),
+      rules,
+      ...(policy ? { policy } : {}),
+      ...(failOn ? { failOn } : {}),
+    },
+    io,
+  );
+}
+
+/** Gates the results with the local policy and prints the report `sentinel scan` gives; its exit code. */
+async function reportResults(
+  results: readonly ScanJobResult[],
+  o: {
+    format: Format;
+    output?: string;
+    rules: readonly string[];
+    policy?: Awaited<ReturnType<typeof loadPolicy>>;
+    failOn?: Severity[];
+  },
+  io: Io,
+): Promise<number> {
+  const { rules, policy, failOn } = o;
   const failed = results.filter((r) => r.status !== 'done' || !r.facts);
   for (const r of failed)
     io.stderr(`sentinel: ${r.target || r.jobId}: the scan job failed: ${r.error ?? 'no facts'}\n`);
@@ -160,4 +193,60 @@ export async function runSubmit(targets: string[], o: SubmitCliOptions, io: Io):
   if (o.output) writeFileSync(resolve(o.output), rendered);
   else io.stdout(rendered);
   return report.summary.exitCode === 1 ? 1 : failed.length ? 2 : report.summary.exitCode;
+}
+
+export interface ResultsCliOptions {
+  redis: string;
+  queue?: string;
+  wait?: boolean;
+  timeout?: string;
+  format: Format;
+  output?: string;
+  policy?: string;
+  rule: string[];
+  failOn?: string;
+}
+
+/**
+ * `sentinel results SUBMISSION`: the results of an earlier `submit`, gated with the local policy and printed as
+ * `submit --wait` prints them. Without --wait, a submission with targets still being scanned is exit 2 (said so).
+ */
+export async function runResults(submission: string, o: ResultsCliOptions, io: Io): Promise<number> {
+  const rules = checkRules(o.rule);
+  const failOn = severities(o.failOn);
+  if (!(FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`unknown format ${o.format}`);
+  const text = policyText(o.policy);
+  const policy = text ? await loadPolicy(text) : undefined;
+  const timeout = whole('--timeout', o.timeout, 1, 7 * 86_400);
+  const { readSubmission, redisOptions, UnknownSubmission } = await import('../service/scan-queue.js');
+  try {
+    redisOptions(o.redis);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const cfg = { redisUrl: o.redis, ...(o.queue ? { queue: o.queue } : {}) };
+  let results: ScanJobResult[];
+  try {
+    results = await readSubmission(cfg, submission, { timeoutMs: o.wait ? (timeout ?? 24 * 3600) * 1000 : 0 });
+  } catch (e) {
+    if (e instanceof UnknownSubmission) throw new UsageError(e.message);
+    if (!o.wait && /^timed out waiting for/.test((e as Error).message)) {
+      io.stderr(
+        `sentinel: submission ${submission}: ${(e as Error).message.replace(/^timed out waiting for (\d+) of (\d+) jobs$/, '$1 of $2 targets have no result yet')} (--wait waits for them)\n`,
+      );
+      return 2;
+    }
+    throw e;
+  }
+  return reportResults(
+    results,
+    {
+      format: o.format,
+      ...(o.output !== undefined ? { output: o.output } : {}),
+      rules,
+      ...(policy ? { policy } : {}),
+      ...(failOn ? { failOn } : {}),
+    },
+    io,
+  );
 }

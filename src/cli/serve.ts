@@ -66,6 +66,8 @@ export async function runServe(o: ServeCliOptions, io: Io): Promise<number> {
     ...(maxUploadBytes !== undefined ? { maxUploadBytes } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
     allowPrivateTargets: o.allowPrivateTargets ?? false,
+    // One JSON line per answered request on stderr (the report goes to the client, never to this process's output).
+    log: (entry) => io.stderr(JSON.stringify(entry) + '\n'),
   });
   await new Promise<void>((ok, fail) => {
     service.server.once('error', fail);

@@ -142,6 +142,8 @@ export interface FileSummary {
   readonly path: string;
   /** Formats detected by content, outermost first. */
   readonly formats: readonly string[];
+  /** What was checked in it besides its formats: `template` (a chat template), `config` (remote-code references). */
+  readonly checked?: readonly string[];
   readonly bytes: number;
   /** SHA-256 of the bytes scanned (hex); absent when the file could not be read. */
   readonly sha256?: string;

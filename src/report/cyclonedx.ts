@@ -126,6 +126,7 @@ export function renderCycloneDx(report: SentinelReport, ctx: BomContext): string
         ...(card?.license ? { licenses: new Models.LicenseRepository([licenseOf(card.license)]) } : {}),
         properties: props([
           ['sentinel:format', f.formats.join(' > ') || undefined],
+          ['sentinel:checked', f.checked?.length ? f.checked.join(', ') : undefined],
           ['sentinel:bytes', f.bytes],
           ['sentinel:model:format', m?.format],
           ['sentinel:model:tensors', m?.tensors],

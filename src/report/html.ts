@@ -17,6 +17,7 @@ import {
   streamWhere,
 } from './plain-words.js';
 import type { SentinelReport } from './report-model.js';
+import { fileFormat } from './text.js';
 
 export interface HtmlOptions {
   /** Page title prefix (default "Sentinel report"). */
@@ -344,6 +345,21 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
             : '',
         ].join('\n')
       : '',
+    report.files.length
+      ? [
+          `<h2>Files</h2>`,
+          `<table id="files"><thead><tr><th>File</th><th>Format</th><th>Model</th><th>Bytes</th><th>SHA-256</th></tr></thead><tbody>`,
+          report.files
+            .map(
+              (f) =>
+                `<tr><td class="where" data-label="File">${pathHtml(f.path)}</td><td data-label="Format">${e(fileFormat(f))}</td>` +
+                `<td data-label="Model">${e([...new Set((f.models ?? []).map((m) => m.format))].join(', '))}</td><td data-label="Bytes">${f.bytes}</td>` +
+                `<td data-label="SHA-256">${f.sha256 ? `<code>${e(f.sha256)}</code>` : '<span class="muted">not taken</span>'}</td></tr>`,
+            )
+            .join('\n'),
+          `</tbody></table>`,
+        ].join('\n')
+      : '',
     report.errors.length
       ? `<h2>Errors</h2><ul id="errors">${report.errors.map((x) => `<li><span class="where">${pathHtml(x.where)}</span>: ${e(x.message)}</li>`).join('')}</ul>`
       : '',
@@ -366,6 +382,8 @@ export function renderHtml(report: SentinelReport, opts: HtmlOptions = {}): stri
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
+    // Marks the page as Sentinel's own output: a later scan of the folder it is written into leaves it out.
+    `<meta name="generator" content="${e(report.tool.name)} ${e(report.tool.version)}">`,
     `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',

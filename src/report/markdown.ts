@@ -16,6 +16,7 @@ import {
   thresholdWords,
 } from './plain-words.js';
 import type { SentinelReport } from './report-model.js';
+import { fileFormat } from './text.js';
 
 export interface MarkdownOptions {
   /** Findings shown in the table and the details (default 50). */
@@ -24,6 +25,8 @@ export interface MarkdownOptions {
 
 /** Characters for the table and details; the rest of the comment stays well under GitHub's 65,536. */
 const BUDGET = 56_000;
+/** The whole comment stays below this (GitHub refuses more than 65,536 characters). */
+const COMMENT_BUDGET = 63_000;
 
 const ICON: Record<string, string> = { block: '⛔', gate: '🚫', ticket: '🎫', pass: '✅' };
 
@@ -128,6 +131,30 @@ export function renderMarkdown(report: SentinelReport, opts: MarkdownOptions = {
     out.push(`<details><summary>${count(report.closed.length, 'finding')} closed since the baseline</summary>`, '');
     for (const c of report.closed)
       out.push(`- ${md(c.ruleId)} ${md(c.where ? plainWhere(c.where) : c.fingerprint)} — ${CLOSURE_WORDS[c.closure]}`);
+    out.push('', '</details>', '');
+  }
+  // The inventory: every scanned file with its format (and digest when the run took digests), as far as the
+  // comment's size allows.
+  if (report.files.length) {
+    const rows = report.files.map(
+      (f) => `| ${md(cut(f.path, 200))} | ${md(fileFormat(f))} | ${f.bytes} | ${f.sha256 ? `\`${f.sha256}\`` : '—'} |`,
+    );
+    let room = COMMENT_BUDGET - out.join('\n').length - 400;
+    const fitted: string[] = [];
+    for (const r of rows) {
+      if (r.length + 1 > room) break;
+      fitted.push(r);
+      room -= r.length + 1;
+    }
+    out.push(
+      `<details><summary>${count(report.files.length, 'file')} scanned</summary>`,
+      '',
+      '| File | Format | Bytes | SHA-256 |',
+      '|---|---|---:|---|',
+      ...fitted,
+    );
+    if (fitted.length < rows.length)
+      out.push('', `… and ${count(rows.length - fitted.length, 'more file')}; see the JSON or HTML report.`);
     out.push('', '</details>', '');
   }
   if (report.errors.length) {

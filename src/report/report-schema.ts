@@ -187,6 +187,10 @@ export const ReportSchema = z
       z.strictObject({
         path: z.string(),
         formats: z.array(z.string()),
+        checked: z
+          .array(z.string())
+          .optional()
+          .describe('What was checked in the file besides its formats: template (a chat template), config'),
         bytes: count,
         sha256: z
           .string()
@@ -207,7 +211,9 @@ export const ReportSchema = z
             }),
           )
           .optional()
-          .describe('Model files read in this file (safetensors, GGUF, ONNX, Keras, HDF5): the inventory'),
+          .describe(
+            'Model files read in this file (PyTorch, joblib, safetensors, GGUF, ONNX, Keras, HDF5): the inventory',
+          ),
         notes: z
           .array(z.string())
           .optional()

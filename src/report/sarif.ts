@@ -258,6 +258,7 @@ export function renderSarif(report: SentinelReport, opts: SarifOptions = {}): st
           location: artifactLocation(file.path, opts.base),
           length: file.bytes,
           ...(file.sha256 ? { hashes: { 'sha-256': file.sha256 } } : {}),
+          properties: { formats: file.formats, ...(file.checked?.length ? { checked: file.checked } : {}) },
         })),
         results: report.findings.map((f) =>
           result(f, index.get(f.ruleId), f.stream !== undefined ? safetyOf.get(f.stream) : undefined, opts.base),

@@ -8,7 +8,7 @@ import { SEVERITIES, type Severity } from '../core/severity.js';
 import type { GatedFinding } from '../policy/gate.js';
 import type { SentinelReport } from './report-model.js';
 import { terminalSafe } from './terminal-safe.js';
-import type { ModelSummary } from '../core/finding.js';
+import type { FileSummary, ModelSummary } from '../core/finding.js';
 import { wrapText } from './wrap-text.js';
 import {
   CLOSURE_WORDS,
@@ -125,6 +125,12 @@ function modelLine(m: ModelSummary): string {
   return parts.join('; ');
 }
 
+/** A file's formats, outermost first, and what was checked in it: `json; checked: template`. */
+export function fileFormat(f: FileSummary): string {
+  const formats = f.formats.join(' > ') || 'unrecognized';
+  return f.checked?.length ? `${formats}; checked: ${f.checked.join(', ')}` : formats;
+}
+
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
@@ -176,11 +182,11 @@ export function renderText(report: SentinelReport, opts: TextOptions = {}): stri
     out.push('');
   }
   if (opts.verbose && report.files.length) {
-    out.push(`Files (${report.files.length}; SHA-256, bytes, path):`);
+    out.push(`Files (${report.files.length}; SHA-256, bytes, path, format):`);
     for (const f of report.files)
       out.push(
         ...wrap(
-          `${f.sha256 ?? '(not read)'.padEnd(64)} ${String(f.bytes).padStart(12)} ${clean(f.path)}`,
+          `${f.sha256 ?? '(not read)'.padEnd(64)} ${String(f.bytes).padStart(12)} ${clean(f.path)}  ${clean(fileFormat(f))}`,
           '  ',
           '    ',
         ),

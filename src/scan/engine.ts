@@ -783,6 +783,7 @@ function fileSummary(
     path,
     formats,
     bytes,
+    ...(fs.checked.size ? { checked: [...fs.checked] } : {}),
     ...(digest ? { sha256: digest } : {}),
     ...(safety ? { safety } : {}),
     ...(mismatch ? { extensionMismatch: mismatch } : {}),
@@ -815,6 +816,8 @@ class FileScan {
   readonly verdicts: PickleVerdict[] = [];
   readonly errors: ScanError[] = [];
   readonly formats = new Set<string>();
+  /** What was checked besides the formats (a chat template, a config's remote-code references). */
+  readonly checked = new Set<string>();
   /** Notes on what the file's readers ignore (trailing bytes after a ZIP end record, …). */
   readonly notes: string[] = [];
   /** What the cross-file phases (post-walk.ts) need of this file, by phase id. */
@@ -973,6 +976,7 @@ class FileScan {
       },
       code: (src, kind) => this.code(src, kind, depth),
       format: (name) => this.formats.add(name),
+      checked: (what) => this.checked.add(what),
       note: (message) => {
         if (this.notes.length < MAX_FILE_NOTES && !this.notes.includes(message)) this.notes.push(message);
       },

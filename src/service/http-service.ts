@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { renderReport } from '../api/render-report.js';
 import { checkRules, scan, type ScanInput, type ScanOptions } from '../api/scan.js';
 import { errorMessage } from '../core/errors.js';
+import { isoUtc } from '../core/iso-time.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { Policy } from '../policy/policy.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
@@ -50,6 +51,27 @@ export interface ServiceOptions {
   readonly jobs?: number;
   /** Host lookup for the SSRF guard (tests). */
   readonly lookupAll?: (host: string) => Promise<readonly string[]>;
+  /** Called once per request when it has been answered (the CLI prints each as one JSON line on stderr). */
+  readonly log?: (entry: RequestLog) => void;
+}
+
+/** One answered request: what `log` receives. */
+export interface RequestLog {
+  /** When the answer was sent (ISO 8601, UTC). */
+  readonly time: string;
+  readonly event: 'request';
+  readonly method: string;
+  /** The request's path, without its query. */
+  readonly path: string;
+  readonly status: number;
+  /** Time from the request's arrival to its answer. */
+  readonly ms: number;
+  /** The scan the request started, waited for, read or cancelled. */
+  readonly scan?: string;
+  /** The scan's exit code, when the answer carries its report. */
+  readonly exitCode?: number;
+  /** Why the request was refused or failed (4xx/5xx). */
+  readonly error?: string;
 }
 
 const MAX_JSON_BODY = 1024 * 1024;
@@ -150,6 +172,8 @@ export function createScanService(o: ServiceOptions): ScanService {
   });
   metrics.watch(registry);
   const running = new Set<Promise<ScanRecord>>();
+  /** The scan each answered request concerned, for its log line. */
+  const scanOf = new WeakMap<ServerResponse, { id: string; exitCode?: number }>();
   const handlers = new Set<Promise<void>>();
 
   const scanOptions = (signal: AbortSignal, rules?: readonly string[]): ScanOptions => ({
@@ -237,6 +261,7 @@ export function createScanService(o: ServiceOptions): ScanService {
     s: { record: ScanRecord; ended: Promise<ScanRecord> },
     wait: boolean,
   ): Promise<void> => {
+    scanOf.set(res, { id: s.record.id });
     if (!wait) {
       send(res, 202, JSON.stringify({ id: s.record.id, status: s.record.status }) + '\n');
       return;
@@ -247,6 +272,7 @@ export function createScanService(o: ServiceOptions): ScanService {
     res.once('close', gone);
     const r = await s.ended;
     res.off('close', gone);
+    scanOf.set(res, { id: r.id, ...(r.report ? { exitCode: r.report.summary.exitCode } : {}) });
     send(res, r.status === 'done' ? 200 : r.status === 'cancelled' ? 499 : 500, await statusBody(r));
   };
 
@@ -349,12 +375,14 @@ export function createScanService(o: ServiceOptions): ScanService {
       })(),
     });
     scanId = s.record.id;
+    scanOf.set(res, { id: scanId });
     const gone = (): void => {
       if (!res.writableFinished) registry.cancel(s.record.id, 'the client disconnected');
     };
     res.once('close', gone);
     const r = await s.ended;
     res.off('close', gone);
+    if (r.report) scanOf.set(res, { id: r.id, exitCode: r.report.summary.exitCode });
     if (refused) return;
     send(res, r.status === 'done' ? 200 : r.status === 'cancelled' ? 499 : 500, await statusBody(r));
   };
@@ -390,6 +418,7 @@ export function createScanService(o: ServiceOptions): ScanService {
     const m = /^\/v1\/scans\/([0-9a-f-]{36})$/.exec(path);
     if (m) {
       const r = registry.get(m[1]!);
+      if (r) scanOf.set(res, { id: r.id, ...(r.report ? { exitCode: r.report.summary.exitCode } : {}) });
       if (!r) throw new HttpError(404, 'no such scan (unknown, or dropped after it finished)');
       if (req.method === 'GET') return send(res, 200, await statusBody(r));
       if (req.method === 'DELETE') {
@@ -405,14 +434,33 @@ export function createScanService(o: ServiceOptions): ScanService {
     { requestTimeout: bodyTotalMs + 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
     (req, res) => {
       const t0 = process.hrtime.bigint();
+      const logged = (error?: string): void => {
+        if (!o.log) return;
+        const seen = scanOf.get(res);
+        o.log({
+          time: isoUtc(new Date()),
+          event: 'request',
+          method: req.method ?? '',
+          path: new URL(req.url ?? '/', 'http://service.invalid').pathname,
+          status: res.statusCode,
+          ms: Number((process.hrtime.bigint() - t0) / 1000n) / 1000,
+          ...(seen?.id !== undefined ? { scan: seen.id } : {}),
+          ...(seen?.exitCode !== undefined ? { exitCode: seen.exitCode } : {}),
+          ...(error !== undefined ? { error } : {}),
+        });
+      };
       const h = handle(req, res).then(
-        () => metrics.request(req, res, t0),
+        () => {
+          metrics.request(req, res, t0);
+          logged();
+        },
         (e: unknown) => {
           const status = e instanceof HttpError ? e.status : e instanceof TargetRefused ? e.status : 500;
           const message = e instanceof Error ? e.message : String(e);
           sendError(res, status, status === 500 ? `internal error: ${message}` : message);
           if (status === 413 || status === 408) req.destroy();
           metrics.request(req, res, t0);
+          logged(message);
         },
       );
       handlers.add(h);

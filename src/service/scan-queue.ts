@@ -98,6 +98,8 @@ const names = (c: QueueConfig) => {
     result: (id: string) => `${q}:result:${id}`,
     facts: (key: string) => `${q}:facts:${key}`,
     rules: (id: string) => `${q}:rules:${id}`,
+    /** A submission's number of targets (`sentinel results` reads its results back by it). */
+    submission: (id: string) => `${q}:submission:${id}`,
   };
 };
 
@@ -240,6 +242,8 @@ export async function submitJobs(
   try {
     const submission = randomUUID();
     const jobIds = targets.map((_, i) => `${submission}.${i}`);
+    // Kept as long as its results: `sentinel results SUBMISSION` reads them back without the list of targets.
+    await connection.set(n.submission(submission), String(targets.length), 'EX', RESULT_TTL_S);
     const batch = Math.max(1, o.batch ?? DEFAULT_BATCH);
     // Consecutive local paths share a job; a URL ends the run and gets a job of its own.
     const groups: { first: number; targets: string[] }[] = [];
@@ -373,6 +377,78 @@ export async function waitForResults(
   } finally {
     redis.disconnect();
   }
+}
+
+/** A submission id as submitJobs makes it. */
+const SUBMISSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A submission that cannot be read back: not an id, unknown, or its results expired (a usage error). */
+export class UnknownSubmission extends Error {}
+
+/**
+ * The results of a submission, in target order (`sentinel results SUBMISSION`): waits up to `timeoutMs` (0: not at
+ * all; a result not written yet then rejects, saying how many are missing) for targets still being scanned.
+ */
+export async function readSubmission(
+  cfg: QueueConfig,
+  submission: string,
+  o: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<ScanJobResult[]> {
+  if (!SUBMISSION_ID.test(submission)) throw new UnknownSubmission(`${submission} is not a submission id`);
+  const redis = await newRedis(cfg.redisUrl, false);
+  let count: string | null;
+  try {
+    count = await redis.get(names(cfg).submission(submission));
+  } finally {
+    redis.disconnect();
+  }
+  const n = Number(count);
+  if (count === null || !Number.isSafeInteger(n) || n < 1) {
+    throw new UnknownSubmission(
+      `no submission ${submission} on this queue (unknown, or its results expired ${RESULT_TTL_S / 86_400} days after it was submitted)`,
+    );
+  }
+  const jobIds = Array.from({ length: n }, (_, i) => `${submission}.${i}`);
+  return waitForResults(cfg, jobIds, { timeoutMs: o.timeoutMs ?? 0, ...(o.signal ? { signal: o.signal } : {}) });
+}
+
+/** One ended target, as `sentinel worker` logs it (one JSON line on stderr). */
+export interface JobLog {
+  /** When its result was written (ISO 8601, UTC). */
+  readonly time: string;
+  readonly event: 'job';
+  /** The target's result id, `<submission>.<index>`. */
+  readonly job: string;
+  readonly submission: string;
+  readonly target: string;
+  readonly status: 'done' | 'failed';
+  /** Findings by severity (done only). */
+  readonly findings?: Readonly<Record<string, number>>;
+  /** The result came from the content-hash cache. */
+  readonly cached?: boolean;
+  readonly attempts: number;
+  /** From queueing to the result (ms). */
+  readonly ms?: number;
+  readonly error?: string;
+}
+
+/** The log line of an ended target. */
+export function jobLogEntry(r: ScanJobResult): JobLog {
+  const bySeverity: Record<string, number> = {};
+  for (const f of r.facts?.result.findings ?? []) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+  return {
+    time: new Date(r.finishedAt ?? Date.now()).toISOString(),
+    event: 'job',
+    job: r.jobId,
+    submission: r.submission,
+    target: r.target,
+    status: r.status,
+    ...(r.facts ? { findings: bySeverity } : {}),
+    ...(r.cached ? { cached: true } : {}),
+    attempts: r.attempts,
+    ...(r.queuedAt !== undefined && r.finishedAt !== undefined ? { ms: r.finishedAt - r.queuedAt } : {}),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+  };
 }
 
 export interface WorkerOptions {

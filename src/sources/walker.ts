@@ -2,13 +2,15 @@
 // considered (no extension filter), and symlinks are never followed out of the scan root (they are reported) unless
 // they stay inside a model cache (a hub snapshot's link into its repository's blobs/, or a configured cache root).
 // Inside a walked directory, tool data (.git, virtualenvs, caches), excluded and git-ignored entries are left out and
-// yielded as `excluded` items (walk-filter.ts); a path named on the command line is always read.
+// yielded as `excluded` items (walk-filter.ts), and so are the reports, baselines and policies Sentinel wrote there
+// (own-output.ts: recognised by content); a path named on the command line is always read.
 import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
 import { notRegular } from './byte-source.js';
 import type { Confinement } from './confine.js';
 import { isInside, snapshotBlobsDir } from './model-cache.js';
+import { ownOutputKind } from './own-output.js';
 import { WalkFilter, type WalkFilterOptions } from './walk-filter.js';
 
 export type WalkItem =
@@ -239,6 +241,20 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
         );
         if (excluded !== undefined) {
           yield { kind: 'excluded', path: shown, stable: rel, target, reason: excluded, directory: ls.isDirectory() };
+          continue;
+        }
+        // A report, baseline or policy Sentinel wrote into the folder, recognised by its content.
+        const own =
+          opts.defaultSkips !== false && ls.isFile() && !bytesPath ? ownOutputKind(full, name, ls.size) : undefined;
+        if (own !== undefined) {
+          yield {
+            kind: 'excluded',
+            path: shown,
+            stable: rel,
+            target,
+            reason: `${own} written by Sentinel (skipped by default)`,
+            directory: false,
+          };
           continue;
         }
         if (bytesPath && ls.isSymbolicLink()) {

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { loadPolicy, renderReport, scan, SentinelError, type SentinelReport } from '../../src/api/index.js';
+import { scanFacts } from '../../src/api/scan.js';
 import { compile2020, errorsText } from '../helpers/json-schema.js';
 import { evilPickle, P } from '../helpers/pickle-builder.js';
 
@@ -188,7 +189,9 @@ describe('scan()', () => {
     const script = [
       `const { scan, renderReport, loadPolicy, REPORT_FORMATS } = await import(${JSON.stringify(api)});`,
       'process.exit = () => { throw new Error("exit called"); };',
-      `const r = await scan([${JSON.stringify(dir)}, ${JSON.stringify(join(dir, 'missing.pkl'))}]);`,
+      `const r = await scan([${JSON.stringify(dir)}]);`,
+      `const miss = await scan([${JSON.stringify(join(dir, 'missing.pkl'))}]).then(() => undefined, (e) => e);`,
+      'if (miss?.code !== "usage") throw new Error("a missing path is a usage error");',
       'for (const f of REPORT_FORMATS) await renderReport(r, f);',
       'await loadPolicy({ text: "preset: moderate\\n", source: "inline" });',
       'if (r.summary.exitCode !== 1) throw new Error("unexpected exit code " + r.summary.exitCode);',
@@ -200,6 +203,20 @@ describe('scan()', () => {
     assert.equal(res.status, 0, res.stderr);
     assert.equal(res.stdout, '');
     assert.equal(res.stderr, '');
+  });
+
+  it('a missing path is a usage error (as the command line and the service answer it), an unreadable one a finding', async () => {
+    for (const missing of [join(dir, 'missing.pkl'), join(dir, 'missing', 'deeper.pkl'), 'relative-missing.pkl']) {
+      await assert.rejects(scan([dir, missing]), (e: unknown) => {
+        assert.ok(e instanceof SentinelError);
+        assert.equal(e.code, 'usage');
+        assert.equal(e.message, `${missing}: no such file or directory`);
+        return true;
+      });
+      await assert.rejects(scanFacts([missing]), SentinelError);
+    }
+    // Benign twin: the folder alone is scanned.
+    assert.ok((await scan([dir])).summary.files > 0);
   });
 
   it('options: rules, thresholds, fail-on and a baseline (text or object)', async () => {

@@ -53,13 +53,14 @@ describe('the inventory digest is taken for the reports that show it', () => {
       [{ format: 'json', quiet: true }, [], true],
       [{ format: 'sarif' }, [], true],
       [{ format: 'cyclonedx' }, [], true],
-      [{ format: 'html' }, [], false],
+      [{ format: 'html' }, [], true],
       [{ format: 'markdown' }, [], false],
       [{ format: 'junit' }, [], false],
       [{ format: 'gitlab' }, [], false],
       [{ format: 'text' }, ['json'], true],
       [{ format: 'text', quiet: true }, ['sarif'], true],
-      [{ format: 'text' }, ['html', 'markdown'], false],
+      [{ format: 'text' }, ['html', 'markdown'], true],
+      [{ format: 'text' }, ['markdown', 'junit'], false],
       [{ format: 'text', verbose: true, quiet: true }, ['text'], true],
       [{ format: 'json', sha256: false }, [], false],
       [{ format: 'text', verbose: true, sha256: false }, ['cyclonedx'], false],
@@ -107,7 +108,10 @@ describe('the inventory digest is taken for the reports that show it', () => {
     assert.equal(none.components.find((x) => x.name.endsWith('big.safetensors'))!.hashes, undefined);
     const verbose = await cli(['artifact', BIG, '--verbose']);
     // The record wraps to 100 columns in a pipe: the digest and size open the file's line, its path may follow.
-    assert.match(verbose.stdout, new RegExp(`^ {2}${SHA} +${SIZE} [^\\n]*\\n?[^\\n]*big\\.safetensors$`, 'm'));
+    assert.match(
+      verbose.stdout,
+      new RegExp(`^ {2}${SHA} +${SIZE} [^\\n]*\\n?[^\\n]*big\\.safetensors\\s+safetensors$`, 'm'),
+    );
     // A --write report beside the default terminal report.
     const out = join(tmp, 'beside.json');
     const beside = await cli(['artifact', BIG, '--write', `json=${out}`]);

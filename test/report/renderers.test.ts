@@ -83,7 +83,7 @@ describe('HTML', () => {
     const narrow = style.slice(style.indexOf('@media (max-width:640px)'));
     assert.match(narrow, /thead\{display:none\}/, 'the header row is hidden at phone width');
     assert.match(narrow, /td\[data-label\]::before\{content:attr\(data-label\)/, 'so each cell shows its label');
-    for (const id of ['findings', 'pickles', 'closed']) {
+    for (const id of ['findings', 'pickles', 'closed', 'files']) {
       const table = new RegExp(`<table id="${id}">([\\s\\S]*?)</table>`).exec(html)?.[1];
       assert.ok(table, `the sample report has a ${id} table`);
       const heads = [...table.matchAll(/<th[^>]*>(?:<button[^>]*>)?([^<]+)/g)].map((m) => m[1]!);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { renderReport } from '../../src/api/render-report.js';
 import { scan } from '../../src/api/scan.js';
-import { createScanService, type ScanService } from '../../src/service/http-service.js';
+import { createScanService, type RequestLog, type ScanService } from '../../src/service/http-service.js';
 import { compile2020, errorsText } from '../helpers/json-schema.js';
 import { opcodePickle } from './fixtures.js';
 
@@ -149,6 +149,7 @@ const malicious = opcodePickle('os.system');
 
 let dir: string;
 let svc: ScanService;
+const logs: RequestLog[] = [];
 
 async function listen(s: ScanService): Promise<ScanService> {
   await new Promise<void>((ok) => s.server.listen(0, '127.0.0.1', () => ok()));
@@ -167,6 +168,7 @@ before(async () => {
       maxUploadBytes: 64 * 1024,
       uploadIdleMs: 300,
       lookupAll: async (host) => (host === 'public.example' ? ['93.184.216.34'] : ['10.1.2.3']),
+      log: (e) => logs.push(e),
     }),
   );
 });
@@ -261,6 +263,43 @@ describe('sentinel serve API', () => {
       body: JSON.stringify({ targets: ['https://public.example/model.pt'] }),
     });
     assert.equal(pub.status, 202, pub.body);
+  });
+
+  it('logs one structured line per answered request: method, path, status, time, scan and exit code, error', async () => {
+    const from = logs.length;
+    await call(svc, '/healthz', 'GET', '/healthz?probe=1');
+    await call(svc, '/metrics', 'GET', '/metrics');
+    const waited = await call(svc, '/v1/scan', 'POST', '/v1/scan?wait=true', {
+      type: 'application/json',
+      token: TOKEN,
+      body: JSON.stringify({ targets: ['bad.pkl'] }),
+    });
+    const id = (waited.json as { id: string }).id;
+    await call(svc, '/v1/scans/{id}', 'GET', `/v1/scans/${id}`, { token: TOKEN });
+    await call(svc, '/v1/scan', 'POST', '/v1/scan', {
+      type: 'application/json',
+      token: TOKEN,
+      body: JSON.stringify({ targets: ['missing.pkl'] }),
+    });
+    await new Promise((r) => setImmediate(r));
+    const got = logs.slice(from).map(({ time, ms, ...rest }) => {
+      assert.match(time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+      assert.ok(typeof ms === 'number' && ms >= 0);
+      return rest;
+    });
+    assert.deepEqual(got, [
+      { event: 'request', method: 'GET', path: '/healthz', status: 200 },
+      { event: 'request', method: 'GET', path: '/metrics', status: 401, error: 'missing or wrong bearer token' },
+      { event: 'request', method: 'POST', path: '/v1/scan', status: 200, scan: id, exitCode: 1 },
+      { event: 'request', method: 'GET', path: `/v1/scans/${id}`, status: 200, scan: id, exitCode: 1 },
+      {
+        event: 'request',
+        method: 'POST',
+        path: '/v1/scan',
+        status: 400,
+        error: "target missing.pkl: no such file or directory under the service's roots",
+      },
+    ]);
   });
 
   it('answers bad requests with the documented errors', async () => {

@@ -27,6 +27,9 @@ function track(c: ChildProcess): ChildProcess {
   return c;
 }
 
+/** What each worker process wrote on stderr so far. */
+const stderrOf = new Map<ChildProcess, { text: string }>();
+
 /** A worker process, resolved once it says `worker ready`; one not ready within `readyMs` is stopped (rejects). */
 function startWorkerProcess(url: string, queue: string, root: string, readyMs = 180_000): Promise<ChildProcess> {
   const child = track(
@@ -64,8 +67,11 @@ function startWorkerProcess(url: string, queue: string, root: string, readyMs = 
         .catch(() => undefined)
         .then(() => fail(Object.assign(new Error(`worker not ready after ${readyMs} ms: ${err}`), { child })));
     }, readyMs);
+    const seen = { text: '' };
+    stderrOf.set(child, seen);
     child.stderr!.on('data', (d) => {
       err += d;
+      seen.text += d;
       if (process.env['SENTINEL_TEST_QUEUE_DEBUG']) process.stderr.write(`# worker ${child.pid}: ${String(d)}`);
       if (err.includes('worker ready')) {
         clearTimeout(timer);
@@ -414,6 +420,50 @@ describe('scan queue on Redis', { skip }, () => {
         assert.equal(viaQueue.code, direct.code);
         assert.equal(strip(viaQueue.out), strip(direct.out));
       }
+    } finally {
+      await stopProcess(worker);
+    }
+  });
+
+  it('sentinel results reads a submission back as submit --wait reports it; the worker logs one JSON line per target', async () => {
+    const q = 'results';
+    const worker = await startWorkerProcess(redis.url, q, dir);
+    try {
+      const ok = join(dir, 'res-ok.pkl');
+      const bad = join(dir, 'res-bad.pkl');
+      writeFileSync(ok, opcodePickle('benign'));
+      writeFileSync(bad, opcodePickle('os.system'));
+      const strip = (s: string) => s.replace(/"(startedAt|durationMs)": [^,\n]+,?/g, '');
+      const sub = await runCli(['submit', '--redis', redis.url, '--queue', q, ok, bad]);
+      assert.equal(sub.code, 0);
+      const { submission } = JSON.parse(sub.out) as { submission: string };
+      const back = await runCli(['results', submission, '--redis', redis.url, '--queue', q, '--wait', '-f', 'json']);
+      const direct = await runCli(['scan', '--format', 'json', ok, bad]);
+      assert.equal(back.code, 1);
+      assert.equal(back.code, direct.code);
+      assert.equal(strip(back.out), strip(direct.out));
+      // Read again, without waiting: the results are there.
+      const again = await runCli(['results', submission, '--redis', redis.url, '--queue', q, '-f', 'json']);
+      assert.equal(strip(again.out), strip(direct.out));
+      // An unknown submission and a word that is no submission id are usage errors.
+      for (const id of ['00000000-0000-4000-8000-000000000000', 'nope'])
+        assert.equal((await runCli(['results', id, '--redis', redis.url, '--queue', q])).code, 2, id);
+      // A missing path: a failed result, exit 2 (as the command line answers a missing path).
+      const missing = await runCli(['submit', '--redis', redis.url, '--queue', q, '--wait', join(dir, 'gone.pkl')]);
+      assert.equal(missing.code, 2);
+      await until(async () => stderrOf.get(worker)!.text.includes('gone.pkl'), 60_000, 'the log line of gone.pkl');
+      const lines = stderrOf
+        .get(worker)!
+        .text.split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { event: string; job: string; target: string; status: string; findings?: object });
+      const mine = lines.filter((l) => l.job.startsWith(submission));
+      assert.deepEqual(mine.map((l) => [l.event, l.job, l.target, l.status]).sort(), [
+        ['job', `${submission}.0`, ok, 'done'],
+        ['job', `${submission}.1`, bad, 'done'],
+      ]);
+      assert.ok(mine.find((l) => l.target === bad)!.findings);
+      assert.ok(lines.some((l) => l.target === join(dir, 'gone.pkl') && l.status === 'failed'));
     } finally {
       await stopProcess(worker);
     }

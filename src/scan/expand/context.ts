@@ -60,6 +60,8 @@ export interface UnitContext {
   folder(summary: ModelFolderSummary): boolean;
   /** Records a detected format for the file summary. */
   format(name: string): void;
+  /** Records what was checked in the file besides its format (`template`, `config`) for the file summary. */
+  checked(what: string): void;
   /** Something the file's readers ignore that a reviewer may still want to know (listed with the file, never a finding). */
   note(message: string): void;
   /** Counts decompressed bytes against maxTotalBytes (throws LimitError). */

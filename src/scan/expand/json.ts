@@ -92,6 +92,7 @@ export const jsonExpander: Expander = {
         import('../../analyzers/model/side-file-path.js'),
       ]);
     const refs = remoteCodeRefs(json);
+    if (refs.length) ctx.checked('config');
     if (refs.length && !ctx.folder({ remoteCode: { refs } })) {
       const { remoteCodeFacts } = await import('../model-folder.js');
       for (const f of remoteCodeFacts(src.location, refs)) ctx.model(f);

@@ -80,6 +80,7 @@ export async function reportTemplate(ctx: UnitContext, text: string, origin: Tem
     });
     return;
   }
+  ctx.checked('template');
   const { analyzeChatTemplate } = await import('../../analyzers/model/chat-template.js');
   const a = await analyzeChatTemplate(text);
   if (a.incomplete)

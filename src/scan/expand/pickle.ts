@@ -3,7 +3,8 @@
 // NumpyArrayWrapper appears, because joblib.load is the loader such a stream is written for. A stream whose
 // first pickles are torch's legacy magic number and protocol version is read the way torch's _legacy_load reads it.
 import { probePickle, type StreamOptions } from '../../analyzers/pickle/analyze.js';
-import type { PickleRun } from '../../analyzers/pickle/facts.js';
+import type { ImportFact, PickleRun } from '../../analyzers/pickle/facts.js';
+import { formatLocation } from '../../core/location.js';
 import type { LoaderModel } from '../../analyzers/pickle/vm.js';
 import { checkLegacyPersistentId, legacyPersistentValue } from '../../analyzers/pytorch/zip-layout.js';
 import { LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION, readKeyList, walkStorages } from '../../formats/pytorch/legacy.js';
@@ -44,7 +45,16 @@ export const pickleExpander: Expander = {
       await legacyTorch(src, ctx);
     }
     ctx.format('pickle');
-    await ctx.analyzePickle(src, 0, src.size, PLAIN_PICKLE, 'pickle', probe.cleanRun);
+    const { runs } = await ctx.analyzePickle(src, 0, src.size, PLAIN_PICKLE, 'pickle', probe.cleanRun);
+    // joblib.dump's files (arrays inline after the pickle, or beside it before joblib 0.10): model files in the
+    // inventory.
+    const companions = runs.reduce((n, r) => n + (r.companions?.length ?? 0), 0);
+    if (companions || runs.some((r) => r.joblibArrayAt !== undefined || r.imports.some(isJoblibWrapper)))
+      ctx.inventory({
+        where: formatLocation(src.location),
+        format: 'joblib',
+        details: { pickles: runs.length, ...(companions ? { companionFiles: companions } : {}) },
+      });
     return true;
   },
 };
@@ -70,8 +80,14 @@ function isLegacyTorch(src: ByteSource, first: PickleRun, opts: StreamOptions): 
   return r?.kind === 'int' && r.value === LEGACY_PROTOCOL_VERSION;
 }
 
+/** joblib's array wrappers (numpy_pickle's NumpyArrayWrapper, NDArrayWrapper, ZNDArrayWrapper; any vendored copy). */
+function isJoblibWrapper(i: ImportFact): boolean {
+  return /(^|\.)numpy_pickle(_compat)?$/.test(i.module) && /^Z?N(umpy|D)ArrayWrapper$/.test(i.name);
+}
+
 async function legacyTorch(src: ByteSource, ctx: UnitContext): Promise<void> {
   const { runs } = await ctx.analyzePickle(src, 0, src.size, LEGACY_TORCH, 'torch-legacy', undefined, 5);
+  ctx.inventory({ where: formatLocation(src.location), format: 'torch-legacy', details: { pickles: runs.length } });
   const anomalies: ContainerAnomaly[] = [];
   const keysRun = runs[4];
   if (runs.length < 5 || !keysRun?.stopped) {

@@ -6,7 +6,7 @@
 import type { PersistentIdFact } from '../../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../../analyzers/pickle/vm.js';
 import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
-import { child, entrySegment } from '../../core/location.js';
+import { child, entrySegment, formatLocation } from '../../core/location.js';
 import {
   checkPackagePersistentId,
   checkZipPersistentId,
@@ -94,6 +94,12 @@ export const zipExpander: Expander = {
         }
       }
       checkTorchRecords(src, listed, layout, anomalies);
+      // The inventory: a PyTorch archive is a model file like a safetensors one (what it holds, not its tensors).
+      ctx.inventory({
+        where: formatLocation(src.location),
+        format: `torch-${layout.kind}`,
+        details: { pickles: layout.pickles.length, storages: referenced.size },
+      });
       for (const p of caseProblems(layout)) anomalies.push({ code: 'TORCH_RECORD_CASE', ...p });
     }
     if (pkg) {

@@ -33,13 +33,38 @@ const DESCRIPTOR_SLACK = 256;
  * the data descriptor of every entry whose central flags announce one (torch writes one after every record), from
  * where the descriptor sits with an empty local extra field.
  */
-function structureWindows(records: readonly CentralRecord[], shift: number): { offset: number; length: number }[] {
+function structureWindows(
+  records: readonly CentralRecord[],
+  shift: number,
+  skip?: ReadonlySet<CentralRecord>,
+): { offset: number; length: number }[] {
   const out: { offset: number; length: number }[] = [];
   for (const r of records) {
+    if (skip?.has(r)) continue;
     const local = r.storedLocalOffset + shift;
     out.push({ offset: local, length: LOCAL_WINDOW });
     if (r.flags & FLAG_DATA_DESCRIPTOR)
       out.push({ offset: local + 30 + r.rawName.length + r.compressedSize, length: LOCAL_WINDOW + DESCRIPTOR_SLACK });
+  }
+  return out;
+}
+
+/**
+ * The storage records of a torch checkpoint (`<root>/data/<n>` beside `<root>/data.pkl`): torch (miniz) reads their
+ * local header only to find where the data starts and never unpickles those bytes.
+ */
+export function storageRecords(records: readonly CentralRecord[]): Set<CentralRecord> {
+  const latin1 = (b: Uint8Array): string => String.fromCharCode(...b.subarray(0, 512));
+  const roots = new Set<string>();
+  for (const r of records) {
+    const m = /^(.*)\/data\.pkl$/.exec(latin1(r.rawName));
+    if (m) roots.add(m[1]!);
+  }
+  const out = new Set<CentralRecord>();
+  if (!roots.size) return out;
+  for (const r of records) {
+    const m = /^(.*)\/data\/\d+$/.exec(latin1(r.rawName));
+    if (m && roots.has(m[1]!)) out.add(r);
   }
   return out;
 }
@@ -69,18 +94,26 @@ function locateCentral(
 
 /**
  * What `readZip` will read of a zip besides its end records and central directory, computed from those alone: the
- * windows at every local header and data descriptor (structureWindows), and the records (name, sizes, local offset + `shift`). A remote scan fetches the
+ * windows at every local header and data descriptor (structureWindows; a torch checkpoint's storage records apart,
+ * in `storageWindows`, which a server answering one range per request is not asked for), and the records (name, sizes, local offset + `shift`). A remote scan fetches the
  * windows while listing, with the end-record tail in hand. Throws as `readZip` does when there is no zip to read.
  */
 export function zipReadPlan(
   src: ByteSource,
   maxEntries: number,
-): { windows: { offset: number; length: number }[]; records: readonly CentralRecord[]; shift: number } {
+): {
+  windows: { offset: number; length: number }[];
+  storageWindows: { offset: number; length: number }[];
+  records: readonly CentralRecord[];
+  shift: number;
+} {
   const end = readEndRecords(src);
   const { shift, cdStart } = locateCentral(src, end);
   const cd = readCentralDirectory(src, cdStart, end.cdSize, end.entriesTotal, maxEntries);
+  const storages = storageRecords(cd.records);
   return {
-    windows: structureWindows(cd.records, shift),
+    windows: structureWindows(cd.records, shift, storages),
+    storageWindows: structureWindows([...storages], shift),
     records: cd.records,
     shift,
   };

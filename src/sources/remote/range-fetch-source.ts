@@ -182,10 +182,17 @@ async function oneByOne(req, stats) {
   return { parts: parts.map((p) => p.bytes), etag: parts[0].etag, lastModified: parts[0].lastModified, finalUrl: parts[0].finalUrl };
 }
 
+// A request marked multipartOnly (ranges worth one request, not one each) fails with kind 'single' rather than
+// going range by range on an origin that answers one range per request.
+function single(req, stats) {
+  if (req.multipartOnly) throw new Fail('single', 'the server answers one range per request');
+  return oneByOne(req, stats);
+}
+
 async function multi(req, stats) {
   const origin = new URL(req.url).origin;
   for (;;) {
-    if (noMultipart.has(origin)) return oneByOne(req, stats);
+    if (noMultipart.has(origin)) return single(req, stats);
     if (multipartOk.has(origin)) break;
     const pending = multipartProbes.get(origin);
     if (!pending) break;
@@ -204,7 +211,7 @@ async function multi(req, stats) {
       settle();
     }
   }
-  return r.oneByOne ? oneByOne(r.oneByOne, stats) : r;
+  return r.oneByOne ? single(r.oneByOne, stats) : r;
 }
 
 async function multiOnce(req, stats) {

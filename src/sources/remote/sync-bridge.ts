@@ -24,6 +24,11 @@ export interface RangeRequest {
   readonly headers?: Readonly<Record<string, string>>;
   /** Several ranges [start, end) in one request (multipart/byteranges); `start`/`end` are then ignored. */
   readonly ranges?: readonly (readonly [number, number])[];
+  /**
+   * With `ranges`: fail (kind 'single') rather than ask range by range when the origin answers one range per
+   * request.
+   */
+  readonly multipartOnly?: boolean;
   /** First byte; negative: the last -start bytes (suffix range, size not known yet). */
   readonly start: number;
   /** One past the last byte (ignored for a suffix range). */
@@ -60,7 +65,7 @@ export type RangeReply =
   | {
       readonly id: number;
       readonly ok: false;
-      /** network | status | range | length | changed | insecure | egress | internal | timeout */
+      /** network | status | range | length | changed | insecure | egress | internal | timeout | single */
       readonly kind: string;
       readonly message: string;
       /** HTTP requests sent, redirect hops included. */

@@ -147,15 +147,35 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
   anomalies.push(...cd.anomalies);
   // Local headers and data descriptors are read through a 1 KiB window (see WindowedSource); data is never read here.
   const headers = src.bytes ? src : new WindowedSource(src, LOCAL_WINDOW);
+  // Where each range costs a request, a torch checkpoint's storage-record headers are not read: torch (miniz) reads
+  // them only to find where the data starts and never unpickles those bytes; an entry hidden inside a record is seen
+  // only by streaming readers, which torch.load never uses. A record opened reads its header then.
+  const unread = src.oneRangePerRequest ? storageRecords(cd.records) : new Set<CentralRecord>();
   // A remote source fetches every local header and data descriptor window at once instead of one round trip each.
-  src.prefetch?.(structureWindows(cd.records, shift));
-  const entries: ZipEntry[] = cd.records.map((rec, index) => centralEntry(headers, rec, index, shift, anomalies));
+  src.prefetch?.(structureWindows(cd.records, shift, unread));
+  const entries: ZipEntry[] = cd.records.map((rec, index) =>
+    unread.has(rec) ? unreadEntry(rec, index, shift) : centralEntry(headers, rec, index, shift, anomalies),
+  );
+  // A record whose header was not read occupies its span up to the next structure (its extra field and descriptor
+  // included), so the gap scan does not read its data.
+  const starts = [...entries.map((e) => e.localHeaderOffset), cdStart].sort((a, b) => a - b);
+  const spanEnd = (e: ZipEntry): number => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! > e.localHeaderOffset) hi = mid;
+      else lo = mid + 1;
+    }
+    return Math.max(e.endOffset, starts[lo] ?? e.endOffset);
+  };
 
   // Byte ranges that belong to a known structure; everything else is scanned for hidden local entries.
   // Entries first, then the directory and end records: usually file order already (see gapsOf).
   const occupied: [number, number][] = [];
   for (const e of entries)
-    if (e.hasLocalHeader) occupied.push([e.localHeaderOffset, Math.max(e.endOffset, e.dataOffset)]);
+    if (e.hasLocalHeader)
+      occupied.push([e.localHeaderOffset, e.localUnread ? spanEnd(e) : Math.max(e.endOffset, e.dataOffset)]);
   occupied.push([cdStart, cd.end]);
   if (end.zip64Offset !== undefined) occupied.push([end.zip64Offset, end.zip64Offset + (end.zip64Length ?? 0)]);
   if (end.locatorOffset !== undefined) occupied.push([end.locatorOffset, end.locatorOffset + ZIP64_LOCATOR_SIZE]);
@@ -220,6 +240,13 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
   return {
     entries,
     anomalies,
+    ...(unread.size
+      ? {
+          notes: [
+            `${unread.size} storage-record local headers not read: the server answers one range per request (torch reads them only to locate the data)`,
+          ],
+        }
+      : {}),
     prefixBytes,
     offsetShift: shift,
     trailingBytes: end.trailingBytes,
@@ -230,6 +257,50 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
     eocdOffset: end.eocdOffset,
     facts: factsOf(entries),
   };
+}
+
+/** A storage record listed from its central record alone (its local header read when opened: readLocalOnOpen). */
+function unreadEntry(rec: CentralRecord, index: number, shift: number): ZipEntry {
+  const local = rec.storedLocalOffset + shift;
+  const name = decodeEntryName(rec.rawName, rec.flags).text;
+  return {
+    name,
+    rawName: rec.rawName,
+    method: rec.method,
+    flags: rec.flags,
+    crc32: rec.crc32,
+    compressedSize: rec.compressedSize,
+    uncompressedSize: rec.uncompressedSize,
+    localHeaderOffset: local,
+    dataOffset: local + 30 + rec.rawName.length,
+    endOffset: local + 30 + rec.rawName.length + rec.compressedSize,
+    hasLocalHeader: true,
+    localUnread: true,
+    hasDataDescriptor: (rec.flags & FLAG_DATA_DESCRIPTOR) !== 0,
+    zip64: rec.zip64,
+    paddingExtra: false,
+    externalAttributes: rec.externalAttributes,
+    versionMadeBy: rec.versionMadeBy,
+    isDirectory: name.endsWith('/'),
+    isSymlink: isSymlinkMode(rec.externalAttributes),
+    index,
+  };
+}
+
+/** Reads the local header of an entry listed without it, when the entry is opened; no header: hasLocalHeader false. */
+export function readLocalOnOpen(src: ByteSource, e: ZipEntry): void {
+  if (!e.localUnread) return;
+  delete e.localUnread;
+  const lh = readLocalHeader(src, e.localHeaderOffset);
+  if (!lh) {
+    e.hasLocalHeader = false;
+    return;
+  }
+  e.localMethod = lh.method;
+  e.localFlags = lh.flags;
+  e.dataOffset = lh.dataOffset;
+  e.paddingExtra = lh.paddingExtra;
+  e.hasDataDescriptor = ((e.flags | lh.flags) & FLAG_DATA_DESCRIPTOR) !== 0;
 }
 
 function centralEntry(

@@ -211,6 +211,13 @@ async function multi(req, stats) {
       settle();
     }
   }
+  if (r.firstPart) {
+    // The first range came in the answer: the others one by one, with the same validators.
+    const f = r.firstPart;
+    const rest = await oneByOne(r.oneByOne, stats);
+    if (rest.etag !== f.etag || rest.lastModified !== f.lastModified) throw new Fail('changed', 'the content changed between requests');
+    return { parts: [f.bytes, ...rest.parts], etag: f.etag, lastModified: f.lastModified, finalUrl: f.finalUrl };
+  }
   return r.oneByOne ? single(r.oneByOne, stats) : r;
 }
 
@@ -242,11 +249,23 @@ async function multiOnce(req, stats) {
   }
   if ((res.status === 200 || res.status === 206) && !m) {
     // One part or the whole content for several ranges: each range on its own request, all at once (a server that
-    // ignores Range altogether fails there, as on any single-range request).
-    await res.body?.cancel().catch(() => {});
+    // ignores Range altogether fails there, as on any single-range request). An answer with exactly the first range
+    // (object stores) is kept: the other ranges are asked for.
     learnOrigin(noMultipart, new URL(req.url).origin);
     if (res.url) learnOrigin(noMultipart, new URL(res.url).origin);
-    return { oneByOne: res.url && res.url !== req.url ? Object.assign({}, req, { direct: res.url }) : req };
+    const again = res.url && res.url !== req.url ? Object.assign({}, req, { direct: res.url }) : req;
+    const cr = res.status === 206 && !req.multipartOnly ? parseContentRange(res.headers.get('content-range')) : undefined;
+    const [s0, e0] = req.ranges[0];
+    const etag = res.headers.get('etag');
+    const lastModified = res.headers.get('last-modified');
+    const v = req.validator;
+    const same = !v || ((v.etag || null) === (etag || null) && (v.lastModified || null) === (lastModified || null));
+    if (!cr || cr.first !== s0 || cr.last !== e0 - 1 || cr.total === undefined || (req.size !== undefined && cr.total !== req.size) || !same) {
+      await res.body?.cancel().catch(() => {});
+      return { oneByOne: again };
+    }
+    const bytes = await readBody(res, e0 - s0, stats);
+    return { firstPart: { bytes, etag, lastModified, finalUrl: final.href }, oneByOne: Object.assign({}, again, { ranges: req.ranges.slice(1) }) };
   }
   if (res.status !== 206) {
     await res.body?.cancel().catch(() => {});

@@ -182,17 +182,24 @@ async function oneByOne(req, stats) {
   return { parts: parts.map((p) => p.bytes), etag: parts[0].etag, lastModified: parts[0].lastModified, finalUrl: parts[0].finalUrl };
 }
 
-// A request marked multipartOnly (ranges worth one request, not one each) fails with kind 'single' rather than
-// going range by range on an origin that answers one range per request.
-function single(req, stats) {
-  if (req.multipartOnly) throw new Fail('single', 'the server answers one range per request');
-  return oneByOne(req, stats);
+// Several ranges on an origin that answers one range per request: each on its own request, except those marked
+// optional (req.optional[k]), which are left out (an empty part) rather than costing a request each.
+async function byOrigin(req, stats) {
+  const opt = req.optional;
+  if (!opt || !opt.some(Boolean)) return oneByOne(req, stats);
+  const keep = [];
+  for (let k = 0; k < req.ranges.length; k++) if (!opt[k]) keep.push(k);
+  const parts = req.ranges.map(() => new Uint8Array(0));
+  if (!keep.length) return { parts, skipped: true, finalUrl: req.direct || req.url };
+  const r = await oneByOne(Object.assign({}, req, { ranges: keep.map((k) => req.ranges[k]), optional: undefined }), stats);
+  keep.forEach((k, i) => (parts[k] = r.parts[i]));
+  return Object.assign({}, r, { parts });
 }
 
 async function multi(req, stats) {
   const origin = new URL(req.url).origin;
   for (;;) {
-    if (noMultipart.has(origin)) return single(req, stats);
+    if (noMultipart.has(origin)) return byOrigin(req, stats);
     if (multipartOk.has(origin)) break;
     const pending = multipartProbes.get(origin);
     if (!pending) break;
@@ -214,11 +221,12 @@ async function multi(req, stats) {
   if (r.firstPart) {
     // The first range came in the answer: the others one by one, with the same validators.
     const f = r.firstPart;
-    const rest = await oneByOne(r.oneByOne, stats);
+    const rest = await byOrigin(r.oneByOne, stats);
+    if (rest.skipped) return { parts: [f.bytes, ...rest.parts], etag: f.etag, lastModified: f.lastModified, finalUrl: f.finalUrl };
     if (rest.etag !== f.etag || rest.lastModified !== f.lastModified) throw new Fail('changed', 'the content changed between requests');
     return { parts: [f.bytes, ...rest.parts], etag: f.etag, lastModified: f.lastModified, finalUrl: f.finalUrl };
   }
-  return r.oneByOne ? single(r.oneByOne, stats) : r;
+  return r.oneByOne ? byOrigin(r.oneByOne, stats) : r;
 }
 
 async function multiOnce(req, stats) {
@@ -254,7 +262,7 @@ async function multiOnce(req, stats) {
     learnOrigin(noMultipart, new URL(req.url).origin);
     if (res.url) learnOrigin(noMultipart, new URL(res.url).origin);
     const again = res.url && res.url !== req.url ? Object.assign({}, req, { direct: res.url }) : req;
-    const cr = res.status === 206 && !req.multipartOnly ? parseContentRange(res.headers.get('content-range')) : undefined;
+    const cr = res.status === 206 ? parseContentRange(res.headers.get('content-range')) : undefined;
     const [s0, e0] = req.ranges[0];
     const etag = res.headers.get('etag');
     const lastModified = res.headers.get('last-modified');
@@ -265,7 +273,7 @@ async function multiOnce(req, stats) {
       return { oneByOne: again };
     }
     const bytes = await readBody(res, e0 - s0, stats);
-    return { firstPart: { bytes, etag, lastModified, finalUrl: final.href }, oneByOne: Object.assign({}, again, { ranges: req.ranges.slice(1) }) };
+    return { firstPart: { bytes, etag, lastModified, finalUrl: final.href }, oneByOne: Object.assign({}, again, { ranges: req.ranges.slice(1), optional: req.optional && req.optional.slice(1) }) };
   }
   if (res.status !== 206) {
     await res.body?.cancel().catch(() => {});

@@ -25,10 +25,10 @@ export interface RangeRequest {
   /** Several ranges [start, end) in one request (multipart/byteranges); `start`/`end` are then ignored. */
   readonly ranges?: readonly (readonly [number, number])[];
   /**
-   * With `ranges`: fail (kind 'single') rather than ask range by range when the origin answers one range per
-   * request.
+   * Per range of `ranges`: whether it is left out (an empty part) on an origin that answers one range per request,
+   * rather than asked for on a request of its own.
    */
-  readonly multipartOnly?: boolean;
+  readonly optional?: readonly boolean[];
   /** First byte; negative: the last -start bytes (suffix range, size not known yet). */
   readonly start: number;
   /** One past the last byte (ignored for a suffix range). */
@@ -65,7 +65,7 @@ export type RangeReply =
   | {
       readonly id: number;
       readonly ok: false;
-      /** network | status | range | length | changed | insecure | egress | internal | timeout | single */
+      /** network | status | range | length | changed | insecure | egress | internal | timeout */
       readonly kind: string;
       readonly message: string;
       /** HTTP requests sent, redirect hops included. */

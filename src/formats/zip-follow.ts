@@ -21,7 +21,7 @@ export function zipFollowReads(
   head: Uint8Array,
   size: number,
   tail: { readonly start: number; readonly bytes: Uint8Array },
-): { offset: number; length: number }[] {
+): { offset: number; length: number; optional?: true }[] {
   if (tail.start + tail.bytes.length !== size || size < EOCD_SIZE) return [];
   let plan: ReturnType<typeof zipReadPlan>;
   try {
@@ -29,7 +29,10 @@ export function zipFollowReads(
   } catch {
     return [];
   }
-  const out = plan.windows.slice();
+  const out: { offset: number; length: number; optional?: true }[] = [
+    ...plan.windows,
+    ...plan.storageWindows.map((w) => ({ ...w, optional: true as const })),
+  ];
   let pickles = 0;
   for (const r of plan.records) {
     if (!/\.pkl$/i.test(decodeLatin1(r.rawName))) continue;

@@ -30,6 +30,11 @@ export interface ByteSource {
    * Optional; reads behave the same without it.
    */
   prefetch?(ranges: readonly { readonly offset: number; readonly length: number }[]): void;
+  /**
+   * Whether every range costs a request of its own (a server that answers several ranges with one): readers then
+   * leave out reads the verdict does not need. Optional; undefined means no.
+   */
+  readonly oneRangePerRequest?: boolean;
   /** The whole content when it already sits in memory (zero-copy fast path), else undefined. */
   readonly bytes?: Uint8Array;
 }

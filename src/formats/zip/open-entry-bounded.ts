@@ -10,6 +10,7 @@ import { HOLD_BYTES, MAX_DEFLATE_RATIO } from '../compression/decompress-source.
 import { SliceSource, type ByteSource } from '../../sources/byte-source.js';
 import { ChunkListSource } from '../../sources/chunk-list-source.js';
 import { FLAG_ENCRYPTED } from './entry-checks.js';
+import { readLocalOnOpen } from './read-zip.js';
 import {
   crcMessage,
   deflateLimit,
@@ -28,6 +29,7 @@ export async function openEntryBounded(
   opts: OpenEntryOptions,
   holdBytes = HOLD_BYTES,
 ): Promise<OpenedEntry> {
+  readLocalOnOpen(src, e);
   const length = Math.max(0, Math.min(e.compressedSize, src.size - e.dataOffset));
   const encrypted = ((e.flags | (e.localFlags ?? 0)) & FLAG_ENCRYPTED) !== 0;
   if (e.method !== 8 || !e.hasLocalHeader || zip.entries[e.index] !== e || length * MAX_DEFLATE_RATIO <= holdBytes)

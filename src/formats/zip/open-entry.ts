@@ -7,6 +7,7 @@ import { MemorySource, SliceSource, readAll, type ByteSource } from '../../sourc
 import { crc32 } from './crc32.js';
 import { FLAG_ENCRYPTED } from './entry-checks.js';
 import { FLAG_DATA_DESCRIPTOR } from './local-header.js';
+import { readLocalOnOpen } from './read-zip.js';
 import type { DecompressOptions } from '../compression/result.js';
 import type { ZipAnomaly, ZipArchive, ZipEntry } from './zip-types.js';
 import { zipMethodName } from './zip-types.js';
@@ -60,6 +61,7 @@ export interface OpenedEntry {
  * LimitError for output caps and CorruptError for undecodable deflate data or a missing local header.
  */
 export function openEntry(src: ByteSource, zip: ZipArchive, e: ZipEntry, opts: OpenEntryOptions): OpenedEntry {
+  readLocalOnOpen(src, e);
   if (!e.hasLocalHeader)
     throw new CorruptError(`zip entry ${JSON.stringify(e.name)} has no local header`, e.localHeaderOffset);
   if (zip.entries[e.index] !== e)

@@ -33,13 +33,38 @@ const DESCRIPTOR_SLACK = 256;
  * the data descriptor of every entry whose central flags announce one (torch writes one after every record), from
  * where the descriptor sits with an empty local extra field.
  */
-function structureWindows(records: readonly CentralRecord[], shift: number): { offset: number; length: number }[] {
+function structureWindows(
+  records: readonly CentralRecord[],
+  shift: number,
+  skip?: ReadonlySet<CentralRecord>,
+): { offset: number; length: number }[] {
   const out: { offset: number; length: number }[] = [];
   for (const r of records) {
+    if (skip?.has(r)) continue;
     const local = r.storedLocalOffset + shift;
     out.push({ offset: local, length: LOCAL_WINDOW });
     if (r.flags & FLAG_DATA_DESCRIPTOR)
       out.push({ offset: local + 30 + r.rawName.length + r.compressedSize, length: LOCAL_WINDOW + DESCRIPTOR_SLACK });
+  }
+  return out;
+}
+
+/**
+ * The storage records of a torch checkpoint (`<root>/data/<n>` beside `<root>/data.pkl`): torch (miniz) reads their
+ * local header only to find where the data starts and never unpickles those bytes.
+ */
+export function storageRecords(records: readonly CentralRecord[]): Set<CentralRecord> {
+  const latin1 = (b: Uint8Array): string => String.fromCharCode(...b.subarray(0, 512));
+  const roots = new Set<string>();
+  for (const r of records) {
+    const m = /^(.*)\/data\.pkl$/.exec(latin1(r.rawName));
+    if (m) roots.add(m[1]!);
+  }
+  const out = new Set<CentralRecord>();
+  if (!roots.size) return out;
+  for (const r of records) {
+    const m = /^(.*)\/data\/\d+$/.exec(latin1(r.rawName));
+    if (m && roots.has(m[1]!)) out.add(r);
   }
   return out;
 }
@@ -69,18 +94,26 @@ function locateCentral(
 
 /**
  * What `readZip` will read of a zip besides its end records and central directory, computed from those alone: the
- * windows at every local header and data descriptor (structureWindows), and the records (name, sizes, local offset + `shift`). A remote scan fetches the
+ * windows at every local header and data descriptor (structureWindows; a torch checkpoint's storage records apart,
+ * in `storageWindows`, which a server answering one range per request is not asked for), and the records (name, sizes, local offset + `shift`). A remote scan fetches the
  * windows while listing, with the end-record tail in hand. Throws as `readZip` does when there is no zip to read.
  */
 export function zipReadPlan(
   src: ByteSource,
   maxEntries: number,
-): { windows: { offset: number; length: number }[]; records: readonly CentralRecord[]; shift: number } {
+): {
+  windows: { offset: number; length: number }[];
+  storageWindows: { offset: number; length: number }[];
+  records: readonly CentralRecord[];
+  shift: number;
+} {
   const end = readEndRecords(src);
   const { shift, cdStart } = locateCentral(src, end);
   const cd = readCentralDirectory(src, cdStart, end.cdSize, end.entriesTotal, maxEntries);
+  const storages = storageRecords(cd.records);
   return {
-    windows: structureWindows(cd.records, shift),
+    windows: structureWindows(cd.records, shift, storages),
+    storageWindows: structureWindows([...storages], shift),
     records: cd.records,
     shift,
   };
@@ -114,15 +147,35 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
   anomalies.push(...cd.anomalies);
   // Local headers and data descriptors are read through a 1 KiB window (see WindowedSource); data is never read here.
   const headers = src.bytes ? src : new WindowedSource(src, LOCAL_WINDOW);
+  // Where each range costs a request, a torch checkpoint's storage-record headers are not read: torch (miniz) reads
+  // them only to find where the data starts and never unpickles those bytes; an entry hidden inside a record is seen
+  // only by streaming readers, which torch.load never uses. A record opened reads its header then.
+  const unread = src.oneRangePerRequest ? storageRecords(cd.records) : new Set<CentralRecord>();
   // A remote source fetches every local header and data descriptor window at once instead of one round trip each.
-  src.prefetch?.(structureWindows(cd.records, shift));
-  const entries: ZipEntry[] = cd.records.map((rec, index) => centralEntry(headers, rec, index, shift, anomalies));
+  src.prefetch?.(structureWindows(cd.records, shift, unread));
+  const entries: ZipEntry[] = cd.records.map((rec, index) =>
+    unread.has(rec) ? unreadEntry(rec, index, shift) : centralEntry(headers, rec, index, shift, anomalies),
+  );
+  // A record whose header was not read occupies its span up to the next structure (its extra field and descriptor
+  // included), so the gap scan does not read its data.
+  const starts = [...entries.map((e) => e.localHeaderOffset), cdStart].sort((a, b) => a - b);
+  const spanEnd = (e: ZipEntry): number => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! > e.localHeaderOffset) hi = mid;
+      else lo = mid + 1;
+    }
+    return Math.max(e.endOffset, starts[lo] ?? e.endOffset);
+  };
 
   // Byte ranges that belong to a known structure; everything else is scanned for hidden local entries.
   // Entries first, then the directory and end records: usually file order already (see gapsOf).
   const occupied: [number, number][] = [];
   for (const e of entries)
-    if (e.hasLocalHeader) occupied.push([e.localHeaderOffset, Math.max(e.endOffset, e.dataOffset)]);
+    if (e.hasLocalHeader)
+      occupied.push([e.localHeaderOffset, e.localUnread ? spanEnd(e) : Math.max(e.endOffset, e.dataOffset)]);
   occupied.push([cdStart, cd.end]);
   if (end.zip64Offset !== undefined) occupied.push([end.zip64Offset, end.zip64Offset + (end.zip64Length ?? 0)]);
   if (end.locatorOffset !== undefined) occupied.push([end.locatorOffset, end.locatorOffset + ZIP64_LOCATOR_SIZE]);
@@ -187,6 +240,13 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
   return {
     entries,
     anomalies,
+    ...(unread.size
+      ? {
+          notes: [
+            `${unread.size} storage-record local headers not read: the server answers one range per request (torch reads them only to locate the data)`,
+          ],
+        }
+      : {}),
     prefixBytes,
     offsetShift: shift,
     trailingBytes: end.trailingBytes,
@@ -197,6 +257,50 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
     eocdOffset: end.eocdOffset,
     facts: factsOf(entries),
   };
+}
+
+/** A storage record listed from its central record alone (its local header read when opened: readLocalOnOpen). */
+function unreadEntry(rec: CentralRecord, index: number, shift: number): ZipEntry {
+  const local = rec.storedLocalOffset + shift;
+  const name = decodeEntryName(rec.rawName, rec.flags).text;
+  return {
+    name,
+    rawName: rec.rawName,
+    method: rec.method,
+    flags: rec.flags,
+    crc32: rec.crc32,
+    compressedSize: rec.compressedSize,
+    uncompressedSize: rec.uncompressedSize,
+    localHeaderOffset: local,
+    dataOffset: local + 30 + rec.rawName.length,
+    endOffset: local + 30 + rec.rawName.length + rec.compressedSize,
+    hasLocalHeader: true,
+    localUnread: true,
+    hasDataDescriptor: (rec.flags & FLAG_DATA_DESCRIPTOR) !== 0,
+    zip64: rec.zip64,
+    paddingExtra: false,
+    externalAttributes: rec.externalAttributes,
+    versionMadeBy: rec.versionMadeBy,
+    isDirectory: name.endsWith('/'),
+    isSymlink: isSymlinkMode(rec.externalAttributes),
+    index,
+  };
+}
+
+/** Reads the local header of an entry listed without it, when the entry is opened; no header: hasLocalHeader false. */
+export function readLocalOnOpen(src: ByteSource, e: ZipEntry): void {
+  if (!e.localUnread) return;
+  delete e.localUnread;
+  const lh = readLocalHeader(src, e.localHeaderOffset);
+  if (!lh) {
+    e.hasLocalHeader = false;
+    return;
+  }
+  e.localMethod = lh.method;
+  e.localFlags = lh.flags;
+  e.dataOffset = lh.dataOffset;
+  e.paddingExtra = lh.paddingExtra;
+  e.hasDataDescriptor = ((e.flags | lh.flags) & FLAG_DATA_DESCRIPTOR) !== 0;
 }
 
 function centralEntry(

@@ -86,6 +86,11 @@ export interface ZipEntry {
   isSymlink: boolean;
   /** A local entry that the central directory does not list (found in a gap); loaders never read it. */
   hidden?: boolean;
+  /**
+   * The local header was not read while listing (a torch storage record on a source that answers one range per
+   * request); `dataOffset` assumes an empty extra field until the entry is opened (readLocalOnOpen).
+   */
+  localUnread?: boolean;
   /** Position in `entries` (central entries first, in directory order, then hidden entries). */
   index: number;
 }
@@ -115,6 +120,8 @@ export interface ZipArchive {
   /** Offset of the end-of-central-directory record. */
   eocdOffset: number;
   facts: ZipInfoFacts;
+  /** Facts about what was read (not findings), for the file's notes. */
+  notes?: string[];
 }
 
 /** Compression method numbers and names (APPNOTE 4.4.5). */

@@ -41,6 +41,7 @@ export const zipExpander: Expander = {
   detect: (head, src) => looksLikeZip(src) && (startsWithZipRecord(head) || !looksLikeTar(src)),
   async expand(src, ctx) {
     const zip = readZip(src, { maxEntries: ctx.limits.maxEntries });
+    for (const n of zip.notes ?? []) ctx.note(n);
     ctx.memberRanges(
       zip.entries
         .filter((e) => e.method === 0 && !e.hidden)

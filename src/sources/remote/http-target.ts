@@ -154,6 +154,7 @@ export async function probeFile(
     validator?: { etag: string | null; lastModified: string | null },
     direct?: string,
     retries = opts.retries,
+    optional?: readonly boolean[],
   ): Promise<RangeReply> => {
     const one = ranges.length === 1;
     const r = await bridge.requestAsync(
@@ -164,6 +165,7 @@ export async function probeFile(
         start: one ? ranges[0]![0] : 0,
         end: one ? ranges[0]![1] : 0,
         ...(one ? {} : { ranges }),
+        ...(optional && !one && optional.some(Boolean) ? { optional } : {}),
         ...(size !== undefined ? { size } : {}),
         ...(validator ? { validator } : {}),
       },
@@ -215,28 +217,47 @@ export async function probeFile(
     // What the head and tail show is fetched within the file's byte budget; past it, the scan reads on demand and
     // meets the budget there (a limit finding), as it would without this round.
     let room = opts.maxBytesPerFile - got.reduce((n, g) => n + g.bytes.length, 0);
+    // Optional ranges (a torch checkpoint's storage-record headers) are left out by a server that answers one range
+    // per request instead of costing a request each; a multipart answer carries them with the others.
+    const needed: [number, number][] = [];
     for (const f of await plan.follow(got[0]!.bytes, size, tail)) {
       for (const [a, b] of clampRange(f, size)) {
         if (b - a > room) continue;
         room -= b - a;
         wanted.push([a, b]);
+        if (!f.optional) needed.push([a, b]);
       }
     }
     // Gaps of a few bytes already fetched (sniffer probes inside a header) are fetched again rather than split.
-    const ranges = coalesceRanges(
-      merged(wanted).flatMap(([s, e]) => uncovered(s, e, got)),
-      SMALL_GAP,
-    );
+    const pending = (w: [number, number][]): [number, number][] =>
+      coalesceRanges(
+        merged(w).flatMap(([s, e]) => uncovered(s, e, got)),
+        SMALL_GAP,
+      );
+    const ranges = pending(wanted);
+    const musts = pending(needed);
+    // A range is optional when it holds no needed byte (both lists sorted: one pass).
+    let j = 0;
+    const optional = ranges.map(([s, e]) => {
+      while (j < musts.length && musts[j]![1] <= s) j++;
+      return !(j < musts.length && musts[j]![0] < e);
+    });
     // At most RANGES_PER_REQUEST ranges per request (a Range header of a few KiB), the requests at once.
     const batches = await Promise.all(
       Array.from({ length: Math.ceil(ranges.length / RANGES_PER_REQUEST) }, async (_, i) => {
-        const batch = ranges.slice(i * RANGES_PER_REQUEST, (i + 1) * RANGES_PER_REQUEST);
-        return { batch, reply: await fetchRanges(batch, size, validator, r.finalUrl) };
+        const from = i * RANGES_PER_REQUEST;
+        const batch = ranges.slice(from, from + RANGES_PER_REQUEST);
+        const opt = optional.slice(from, from + RANGES_PER_REQUEST);
+        return { batch, opt, reply: await fetchRanges(batch, size, validator, r.finalUrl, opts.retries, opt) };
       }),
     );
-    for (const { batch, reply } of batches) {
+    for (const { batch, opt, reply } of batches) {
       if (!reply.ok) return `remote read failed: ${reply.message}`;
-      got.push(...parts(reply, batch).map((bytes, k) => ({ start: batch[k]![0], bytes })));
+      parts(reply, batch).forEach((bytes, k) => {
+        // An optional range left out is read on demand, if the scan reads it at all.
+        if (opt[k] && bytes.length !== batch[k]![1] - batch[k]![0]) return;
+        got.push({ start: batch[k]![0], bytes });
+      });
     }
     got.sort((a, b) => a.start - b.start);
   }

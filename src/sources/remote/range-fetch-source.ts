@@ -182,10 +182,24 @@ async function oneByOne(req, stats) {
   return { parts: parts.map((p) => p.bytes), etag: parts[0].etag, lastModified: parts[0].lastModified, finalUrl: parts[0].finalUrl };
 }
 
+// Several ranges on an origin that answers one range per request: each on its own request, except those marked
+// optional (req.optional[k]), which are left out (an empty part) rather than costing a request each.
+async function byOrigin(req, stats) {
+  const opt = req.optional;
+  if (!opt || !opt.some(Boolean)) return oneByOne(req, stats);
+  const keep = [];
+  for (let k = 0; k < req.ranges.length; k++) if (!opt[k]) keep.push(k);
+  const parts = req.ranges.map(() => new Uint8Array(0));
+  if (!keep.length) return { parts, skipped: true, finalUrl: req.direct || req.url };
+  const r = await oneByOne(Object.assign({}, req, { ranges: keep.map((k) => req.ranges[k]), optional: undefined }), stats);
+  keep.forEach((k, i) => (parts[k] = r.parts[i]));
+  return Object.assign({}, r, { parts });
+}
+
 async function multi(req, stats) {
   const origin = new URL(req.url).origin;
   for (;;) {
-    if (noMultipart.has(origin)) return oneByOne(req, stats);
+    if (noMultipart.has(origin)) return byOrigin(req, stats);
     if (multipartOk.has(origin)) break;
     const pending = multipartProbes.get(origin);
     if (!pending) break;
@@ -204,7 +218,15 @@ async function multi(req, stats) {
       settle();
     }
   }
-  return r.oneByOne ? oneByOne(r.oneByOne, stats) : r;
+  if (r.firstPart) {
+    // The first range came in the answer: the others one by one, with the same validators.
+    const f = r.firstPart;
+    const rest = await byOrigin(r.oneByOne, stats);
+    if (rest.skipped) return { parts: [f.bytes, ...rest.parts], etag: f.etag, lastModified: f.lastModified, finalUrl: f.finalUrl };
+    if (rest.etag !== f.etag || rest.lastModified !== f.lastModified) throw new Fail('changed', 'the content changed between requests');
+    return { parts: [f.bytes, ...rest.parts], etag: f.etag, lastModified: f.lastModified, finalUrl: f.finalUrl };
+  }
+  return r.oneByOne ? byOrigin(r.oneByOne, stats) : r;
 }
 
 async function multiOnce(req, stats) {
@@ -235,11 +257,23 @@ async function multiOnce(req, stats) {
   }
   if ((res.status === 200 || res.status === 206) && !m) {
     // One part or the whole content for several ranges: each range on its own request, all at once (a server that
-    // ignores Range altogether fails there, as on any single-range request).
-    await res.body?.cancel().catch(() => {});
+    // ignores Range altogether fails there, as on any single-range request). An answer with exactly the first range
+    // (object stores) is kept: the other ranges are asked for.
     learnOrigin(noMultipart, new URL(req.url).origin);
     if (res.url) learnOrigin(noMultipart, new URL(res.url).origin);
-    return { oneByOne: res.url && res.url !== req.url ? Object.assign({}, req, { direct: res.url }) : req };
+    const again = res.url && res.url !== req.url ? Object.assign({}, req, { direct: res.url }) : req;
+    const cr = res.status === 206 ? parseContentRange(res.headers.get('content-range')) : undefined;
+    const [s0, e0] = req.ranges[0];
+    const etag = res.headers.get('etag');
+    const lastModified = res.headers.get('last-modified');
+    const v = req.validator;
+    const same = !v || ((v.etag || null) === (etag || null) && (v.lastModified || null) === (lastModified || null));
+    if (!cr || cr.first !== s0 || cr.last !== e0 - 1 || cr.total === undefined || (req.size !== undefined && cr.total !== req.size) || !same) {
+      await res.body?.cancel().catch(() => {});
+      return { oneByOne: again };
+    }
+    const bytes = await readBody(res, e0 - s0, stats);
+    return { firstPart: { bytes, etag, lastModified, finalUrl: final.href }, oneByOne: Object.assign({}, again, { ranges: req.ranges.slice(1), optional: req.optional && req.optional.slice(1) }) };
   }
   if (res.status !== 206) {
     await res.body?.cancel().catch(() => {});

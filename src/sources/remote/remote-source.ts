@@ -2,6 +2,7 @@
 // extents, misses fetched with read-ahead (doubling while reads run forward) and neighbouring misses coalesced into
 // one request; `prefetch` fetches many small ranges in parallel (a zip's local headers). Any failed, inconsistent or
 // over-budget read throws and is remembered: `failure()` then makes the file SCAN-INCOMPLETE, never a pass.
+import { learnedOrigins } from './light-fetch.js';
 import { LimitError } from '../../core/errors.js';
 import type { Location } from '../../core/location.js';
 import type { ByteSource } from '../byte-source.js';
@@ -64,6 +65,19 @@ export class RemoteSource implements ByteSource {
     this.direct = file.finalUrl;
     if (file.head && file.head.length) this.insert(0, file.head);
     for (const x of file.prefetched ?? []) this.insert(x.start, x.bytes);
+  }
+
+  /** Whether the file's server answered a several-range request with one range (as the listing learned). */
+  get oneRangePerRequest(): boolean {
+    const learned = learnedOrigins(0)?.noMultipart ?? [];
+    const origin = (u: string | undefined): string | undefined => {
+      try {
+        return u === undefined ? undefined : new URL(u).origin;
+      } catch {
+        return undefined;
+      }
+    };
+    return [origin(this.file.url), origin(this.direct)].some((o) => o !== undefined && learned.includes(o));
   }
 
   /** Why the scanned bytes may not be the file's content (a failed or inconsistent read), or undefined. */

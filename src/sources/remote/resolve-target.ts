@@ -21,15 +21,16 @@ export interface RemotePlan {
   readonly tail: number;
   /**
    * Ranges past the head the scan will read, as the head shows (a long safetensors header) and, when given, the
-   * file's last bytes (a zip's local headers and pickles, from its central directory).
+   * file's last bytes (a zip's local headers and pickles, from its central directory). `optional` ranges (a torch
+   * checkpoint's storage-record headers) are fetched only from a server that sends several ranges in one answer.
    */
   follow(
     head: Uint8Array,
     size: number,
     tail?: { readonly start: number; readonly bytes: Uint8Array },
   ):
-    | readonly { readonly offset: number; readonly length: number }[]
-    | Promise<readonly { readonly offset: number; readonly length: number }[]>;
+    | readonly { readonly offset: number; readonly length: number; readonly optional?: boolean }[]
+    | Promise<readonly { readonly offset: number; readonly length: number; readonly optional?: boolean }[]>;
   /** Whether the scan reads only the head of the file reported as `path` (a tokenizers file): never read whole. */
   headOnly(path: string, size: number): boolean;
 }

@@ -24,6 +24,11 @@ export interface RangeRequest {
   readonly headers?: Readonly<Record<string, string>>;
   /** Several ranges [start, end) in one request (multipart/byteranges); `start`/`end` are then ignored. */
   readonly ranges?: readonly (readonly [number, number])[];
+  /**
+   * Per range of `ranges`: whether it is left out (an empty part) on an origin that answers one range per request,
+   * rather than asked for on a request of its own.
+   */
+  readonly optional?: readonly boolean[];
   /** First byte; negative: the last -start bytes (suffix range, size not known yet). */
   readonly start: number;
   /** One past the last byte (ignored for a suffix range). */

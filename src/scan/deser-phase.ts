@@ -39,6 +39,30 @@ export const DEMAND_LIMITS = { rounds: 6, modules: 2000, workBytes: 128 * 1024 *
 /** Source files larger than this are not loaded on demand (the walk reports them when it meets them). */
 const MAX_DEMAND_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Name-resolution steps per module for DESER (the front end's default when undefined). A module that runs out of
+ * them has values left unknown, so a data path through it may be missed: SCAN-INCOMPLETE names the module
+ * (deserBudgetIncomplete). Mutable for tests only.
+ */
+export const DESER_MODULE_LIMITS: { maxResolveSteps: number | undefined } = { maxResolveSteps: undefined };
+
+/** SCAN-INCOMPLETE for a module whose DESER analysis ran out of its name-resolution budget, else undefined. */
+export function deserBudgetIncomplete(
+  module: PythonModule | undefined,
+  location: IncompleteFact['location'],
+): IncompleteFact | undefined {
+  if (module?.stats.resolveBudgetExhausted !== true) return undefined;
+  return {
+    location,
+    kind: 'limit',
+    limit: 'maxResolveSteps',
+    reason:
+      `DESER analysis of ${location.chain.join(' > ')} ran out of its name-resolution budget ` +
+      `(${module.stats.resolveSteps} steps): some values were left unresolved, so a deserializer fed from the ` +
+      'network or a file in this module is not proven safe.',
+  };
+}
+
 export const DESER_PHASE_ID = 'deser-project';
 
 /** A file's summary for the phase: its analysis when its text names anything DESER reports on. */
@@ -46,9 +70,14 @@ interface DeserSummary {
   module?: PythonModule;
 }
 
+function withResolveLimit(): { maxResolveSteps?: number } {
+  const m = DESER_MODULE_LIMITS.maxResolveSteps;
+  return m === undefined ? {} : { maxResolveSteps: m };
+}
+
 /** Per file, in the per-file scan (a worker, maybe): parse and analyse only when the DESER gates let the file in. */
 export async function deserSummary(text: string, budget: { timeoutMs: number }): Promise<DeserSummary> {
-  const module = await analyzeForDeser(text, budget);
+  const module = await analyzeForDeser(text, { ...withResolveLimit(), ...budget });
   return module !== undefined ? { module } : {};
 }
 

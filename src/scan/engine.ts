@@ -1034,9 +1034,12 @@ class FileScan {
     }
     const text = decoded.text;
     if (project) {
-      const { deserSummary, DESER_PHASE_ID } = await import('./deser-phase.js');
+      const { deserSummary, deserBudgetIncomplete, DESER_PHASE_ID } = await import('./deser-phase.js');
       const budget = { timeoutMs: Math.max(1000, this.deadline - Date.now()) };
-      this.summaries = { ...this.summaries, [DESER_PHASE_ID]: await deserSummary(text, budget) };
+      const summary = await deserSummary(text, budget);
+      this.summaries = { ...this.summaries, [DESER_PHASE_ID]: summary };
+      const cut = deserBudgetIncomplete(summary.module, src.location);
+      if (cut !== undefined) this.incomplete(cut);
       if (!wantTorch && !wantImportTime) return;
     }
     const [{ analyzePythonModule }, torch, deser, gate, importTime] = await Promise.all([

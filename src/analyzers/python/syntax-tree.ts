@@ -135,7 +135,15 @@ export function toSyntaxTree(root: Node, text: string, cursorApi = false): Synta
           );
           parent.namedChildren.push(child);
           if (type === 'call') calls.push(child);
-          collector = child;
+          // A large display of constants is kept as one opaque node (no children): a data table compiled into the
+          // module carries no call, name or taint, and copying its elements would cost time and memory in
+          // proportion to the table rather than to the code.
+          collector =
+            DISPLAY_TYPES.has(type) &&
+            child.endIndex - child.startIndex >= LARGE_LITERAL_CHARS &&
+            constantSubtree(walk, (t) => (named[t] ??= language.nodeTypeIsNamed(t)), types)
+              ? undefined
+              : child;
         }
       }
       if (collector !== undefined && walk.firstChild()) {
@@ -153,6 +161,57 @@ export function toSyntaxTree(root: Node, text: string, cursorApi = false): Synta
   }
   calls.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   return { root: jsRoot, calls, nodes: nextId, lines };
+}
+
+/** Displays at least this long (UTF-16 units) are kept opaque when they hold only constants. */
+export const LARGE_LITERAL_CHARS = 256 * 1024;
+const DISPLAY_TYPES: ReadonlySet<string> = new Set(['dictionary', 'list', 'set', 'tuple']);
+/** Named node types a display of constants is made of (strings, numbers, signs, nested displays). */
+const CONSTANT_TYPES: ReadonlySet<string> = new Set([
+  'dictionary',
+  'list',
+  'set',
+  'tuple',
+  'pair',
+  'parenthesized_expression',
+  'string',
+  'string_start',
+  'string_content',
+  'string_end',
+  'escape_sequence',
+  'concatenated_string',
+  'integer',
+  'float',
+  'true',
+  'false',
+  'none',
+  'unary_operator',
+  'comment',
+]);
+
+/**
+ * Whether every named node below the cursor's node is a constant (CONSTANT_TYPES). The cursor ends where it
+ * started. One pass over the subtree, stopped at the first non-constant node.
+ */
+function constantSubtree(walk: CursorSteps, isNamed: (typeId: number) => boolean, types: readonly string[]): boolean {
+  if (!walk.firstChild()) return true;
+  let depth = 1;
+  while (depth > 0) {
+    const t = walk.typeId();
+    if (isNamed(t) && !CONSTANT_TYPES.has(types[t] ?? '')) {
+      for (; depth > 0; depth--) walk.parent();
+      return false;
+    }
+    if (walk.firstChild()) {
+      depth++;
+      continue;
+    }
+    while (depth > 0 && !walk.nextSibling()) {
+      walk.parent();
+      depth--;
+    }
+  }
+  return true;
 }
 
 /** A cursor's moves and reads for one walk; `done` deletes the cursor. */

@@ -13,7 +13,7 @@ export { renderReport, REPORT_FORMATS, type RenderOptions, type ReportFormat } f
 export { SentinelError, type SentinelErrorCode } from './errors.js';
 export type { SentinelReport, PolicyInfo } from '../report/report-model.js';
 export type { ScanReport } from '../report/scan-report.js';
-export type { ClosedFinding, GatedFinding, GateResult, ThresholdViolation } from '../policy/gate.js';
+export type { ClosedFinding, ClosureKind, GatedFinding, GateResult, ThresholdViolation } from '../policy/gate.js';
 export type { Acceptance, GateLevel, Policy } from '../policy/policy.js';
 export type { AddressClass, EgressPolicy } from '../sources/remote/egress.js';
 export { PRESET_NAMES, type PresetName } from '../policy/presets.js';

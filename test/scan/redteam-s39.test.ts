@@ -57,6 +57,13 @@ describe('argument work model', () => {
     assert.equal(textExponent(' -2.5E-1_000 '), -1000n);
     assert.equal(textExponent('3/4'), 0n);
     assert.equal(textExponent('12'), 0n);
+    // Python's \\d and int() read every script's decimal digits; its whitespace includes U+001C-U+001F and U+3000.
+    assert.equal(textExponent('1e' + '\u0669'.repeat(9)), 999999999n);
+    assert.equal(textExponent('1e' + '\uff19'.repeat(9)), 999999999n);
+    assert.equal(textExponent('\u30001e\u0665\u0660\x1c'), 50n);
+    assert.equal(textExponent('1e\u{1d7d7}'), 9n);
+    // U+FEFF is JavaScript whitespace, not Python's: Fraction rejects the text.
+    assert.equal(textExponent('1e5\ufeff'), 0n);
   });
   it('charges a range only to the calls it is passed to, and what they build to later calls', () => {
     const range = argumentWork('builtins.range', tuple(1000));

@@ -126,12 +126,48 @@ function argValues(args: PyVal, kwargs?: PyVal): PyVal[] {
   return out;
 }
 
-/** The exponent of a number's text as Python's Fraction and Decimal parsers read it ("1e9", "-2.5E+7"), or 0. */
+/**
+ * Python's whitespace (str.isspace, which `re`'s `\s` and str.strip use for str): JavaScript's `\s` lacks
+ * U+001C-U+001F and U+0085 and adds U+FEFF, so the set is spelled out.
+ */
+const PY_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+/**
+ * A number text as Fraction's pattern and libmpdec's reader accept it, with Python's `\d` (every Unicode decimal
+ * digit, category Nd) and whitespace; a little more lenient than either (underscores anywhere), so a text Python
+ * accepts is never missed.
+ */
+const NUMBER_TEXT = new RegExp(
+  `^${PY_SPACE}*[+-]?(?:\\p{Nd}[\\p{Nd}_]*)?(?:\\.[\\p{Nd}_]*)?[eE]([+-]?\\p{Nd}[\\p{Nd}_]*)${PY_SPACE}*$`,
+  'u',
+);
+const DECIMAL_DIGIT = /\p{Nd}/u;
+
+/**
+ * The value of a decimal digit (category Nd) as Python's int() reads it. Unicode assigns decimal digits only in
+ * contiguous runs of ten, zero to nine, so the value is the code point's distance from the start of its run of Nd
+ * code points, modulo ten.
+ */
+export function digitValue(ch: string): number {
+  const cp = ch.codePointAt(0)!;
+  let start = cp;
+  while (start > 0 && cp - start < 1000 && DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--;
+  return (cp - start) % 10;
+}
+
+/**
+ * The exponent of a number's text as Python's Fraction and Decimal parsers read it ("1e9", "-2.5E+7", digits of any
+ * script, Python's whitespace around it), or 0.
+ */
 export function textExponent(text: string): bigint {
-  const m = /^\s*[+-]?(?:\d[\d_]*)?(?:\.[\d_]*)?[eE]([+-]?\d[\d_]*)\s*$/.exec(text);
+  const m = NUMBER_TEXT.exec(text);
   if (!m) return 0n;
+  let digits = '';
+  for (const ch of m[1]!) {
+    if (ch === '_') continue;
+    digits += ch === '+' || ch === '-' ? ch : String(digitValue(ch));
+  }
   try {
-    return BigInt(m[1]!.replace(/_/g, ''));
+    return BigInt(digits);
   } catch {
     return 0n;
   }

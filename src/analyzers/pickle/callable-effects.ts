@@ -558,3 +558,8 @@ export function stateLoopsOf(canonical: string): readonly StateLoop[] | undefine
   const t = workData().loops;
   return Object.hasOwn(t, canonical) ? t[canonical] : undefined;
 }
+
+/** Where the __setstate__ of pack class `canonical` is defined (its derived hook reference), if the pack records it. */
+export function setstateOf(canonical: string): string | undefined {
+  return (data.get('classes', canonical) ?? data.get('allowlistClasses', canonical))?.setstate;
+}

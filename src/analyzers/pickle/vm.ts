@@ -21,6 +21,7 @@ import {
   type ClassSet,
 } from './instance-class.js';
 import { nativeStateHook, nativeStateProblem, unnamedNativeStateProblem } from './native-states.js';
+import { prepackStateProblem } from './prepack-states.js';
 import { classStateHookProblems } from './state-hooks.js';
 import {
   anySinkMethods,
@@ -1865,6 +1866,8 @@ class PickleVm implements ModelContext {
     for (const name of classes.names) {
       const p = nativeStateProblem(name, state);
       if (p !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${p}`, false);
+      const q = prepackStateProblem(name, state);
+      if (q !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${q}`, false);
     }
     if (classes.unknown) this.unnamedNativeState(classes, state, via);
     if (!this.gensimKeys)

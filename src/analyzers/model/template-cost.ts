@@ -287,6 +287,35 @@ function isLipsumCall(n: JNode, env: FoldEnv): boolean {
   return c.type === 'Identifier' && c['value'] === 'lipsum' && !env.vars.has('lipsum');
 }
 
+/** `loop(...)` calls in a loop body, not inside a nested loop (which has its own `loop`) or a macro. */
+function loopCalls(body: unknown): JNode[] {
+  const out: JNode[] = [];
+  const st: unknown[] = [body];
+  while (st.length) {
+    const v = st.pop();
+    if (Array.isArray(v)) st.push(...v);
+    else if (isNode(v)) {
+      if (v.type === 'Macro') continue;
+      if (v.type === 'For') {
+        st.push(v['iterable']);
+        continue;
+      }
+      const callee = v['callee'];
+      if (v.type === 'CallExpression' && isNode(callee) && callee.type === 'Identifier' && callee['value'] === 'loop')
+        out.push(v);
+      st.push(...children(v));
+    }
+  }
+  return out;
+}
+
+/** The loop variable itself, or an attribute or item of it (`x`, `x.children`, `x['items']`). */
+function isPartOf(n: JNode, targets: readonly string[]): boolean {
+  let cur = n;
+  for (let i = 0; i < MAX_NESTING && cur.type === 'MemberExpression'; i++) cur = cur['object'] as JNode;
+  return cur.type === 'Identifier' && targets.includes(cur['value'] as string);
+}
+
 /**
  * Render-cost signals of a template: iterations over MAX_RENDER_ITERATIONS, repetition or padding over
  * MAX_RENDER_OUTPUT or unbounded, self-doubling values in loops, and recursion the template bounds itself.
@@ -467,6 +496,29 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
               : 'inside a loop over values of its own: each level multiplies the work'),
         });
     }
+  // Recursive loops: `loop(items)` in the body of `{% for ... recursive %}` re-enters the loop over items. Like a
+  // macro's recursion, a descent into the current item's own parts ends with the data; anything else (a value the
+  // template builds, a count it cuts, a loop over its own values beside the call) chooses the depth or the width.
+  for (const f of all) {
+    if (f.type !== 'For') continue;
+    const targets: string[] = [];
+    reads(f['loopvar'], targets);
+    for (const c of loopCalls(f['body'])) {
+      const args = (c['args'] as JNode[]).map((a) =>
+        a.type === 'KeywordArgumentExpression' ? (a['value'] as JNode) : a,
+      );
+      const descent = args.length === 1 && isPartOf(args[0]!, targets) && !shrinksByCount(args[0]!);
+      const loops = loopsOverTemplateValues(f['body'], env);
+      if (!descent || loops)
+        out.push({
+          where: c,
+          amount: Infinity,
+          what: loops
+            ? 'calls loop() of a recursive loop inside a loop over values of its own: each level multiplies the work'
+            : 'calls loop() of a recursive loop over values that are not parts of the current item: the template chooses how deep and how wide the recursion runs',
+        });
+    }
+  }
   // Loop iterations: nested loops multiply, a macro called inside a loop brings its loops.
   const macroCost = new Map<string, number>();
   const visiting = new Set<string>();

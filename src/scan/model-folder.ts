@@ -3,6 +3,7 @@
 // summarises (the references; each top-level .py file's import-time calls and relative imports); after the walk
 // this phase reports MODEL-REMOTE-CODE on the config — which modules are present and analysed — and on each named
 // module (and the modules it imports relatively, which transformers fetches with it) the calls it makes on import.
+import { lstatSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { RemoteCodeRef } from '../analyzers/model/hf-config.js';
 import type { ImportTimeCall } from '../analyzers/python/torch/import-time-rule.js';
@@ -183,7 +184,29 @@ function onnxExternalFindings(
     const ctx = new RuleContext(e.target, e.stable);
     for (const t of tensors) {
       const file = join(dirname(e.path), t.location);
-      const size = sizes.get(file);
+      let size = sizes.get(file);
+      if (size === undefined && !e.target.isDirectory) {
+        // A model named on its own: the walk did not look at its side files, the loader opens them anyway.
+        const side = sideFileOnDisk(dirname(e.path), t.location);
+        if (side.kind === 'file') size = side.size;
+        else if (side.kind !== 'absent') {
+          const fact: ModelFact = {
+            rule: 'MODEL-EXTERNAL-DATA',
+            location: { chain: [e.path] },
+            format: 'onnx',
+            signal:
+              `tensor ${JSON.stringify(t.tensor)} reads its data from ${JSON.stringify(t.location)}, which beside ` +
+              `the model is ${side.what}: onnx's loader follows a link to whatever it names and blocks on a FIFO or ` +
+              'device, so the tensor is not the bytes of a file in the model folder',
+            key: `external-side-file:${t.tensor}:${t.location}`,
+            path: `${t.path}.external_data`,
+            confidence: 'high',
+            details: { tensor: t.tensor, location: t.location, problem: side.kind },
+          };
+          for (const r of visitors) r.visit.model!(fact, ctx);
+          continue;
+        }
+      }
       if (size === undefined) continue;
       const offset = BigInt(t.offset);
       const end = t.length === undefined ? offset : offset + BigInt(t.length);
@@ -206,4 +229,48 @@ function onnxExternalFindings(
     out.push(...ctx.findings);
   }
   return out;
+}
+
+type SideFile =
+  | { kind: 'file'; size: number }
+  | { kind: 'absent' }
+  | { kind: 'SIDE_FILE_LINK' | 'SIDE_FILE_NOT_REGULAR'; what: string };
+
+/**
+ * What a side-file location names beside a model, by lstat of each path component (never opened, so a FIFO cannot
+ * block): a plain file and its size, nothing, or what the folder walk refuses too (a symbolic link on the way, or a
+ * FIFO, device, socket or folder in place of the file). The location is relative and stays in the folder
+ * (side-file-path.ts reports the others).
+ */
+function sideFileOnDisk(dir: string, location: string): SideFile {
+  const parts = location.split('/').filter((p) => p !== '' && p !== '.');
+  let cur = dir;
+  for (let i = 0; i < parts.length; i++) {
+    cur = join(cur, parts[i]!);
+    let st;
+    try {
+      st = lstatSync(cur, { throwIfNoEntry: false });
+    } catch {
+      return { kind: 'absent' };
+    }
+    if (st === undefined) return { kind: 'absent' };
+    if (st.isSymbolicLink()) return { kind: 'SIDE_FILE_LINK', what: `a symbolic link (${JSON.stringify(cur)})` };
+    const last = i === parts.length - 1;
+    if (!last && !st.isDirectory()) return { kind: 'absent' };
+    if (last && !st.isFile())
+      return {
+        kind: 'SIDE_FILE_NOT_REGULAR',
+        what: st.isFIFO()
+          ? 'a FIFO'
+          : st.isCharacterDevice() || st.isBlockDevice()
+            ? 'a device'
+            : st.isSocket()
+              ? 'a socket'
+              : st.isDirectory()
+                ? 'a folder'
+                : 'not a regular file',
+      };
+    if (last) return { kind: 'file', size: st.size };
+  }
+  return { kind: 'absent' };
 }

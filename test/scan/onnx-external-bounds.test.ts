@@ -3,7 +3,9 @@
 // manifest.json records what onnx.load does with each (a huge length: MemoryError; an offset past the file: a
 // tensor with no bytes). The real writer's output passes.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tensorBytes } from '../../src/scan/expand/onnx.js';
@@ -59,4 +61,46 @@ describe('tensorBytes', () => {
     ['product past int64', 1, [2n ** 40n, 2n ** 40n], undefined],
   ];
   for (const [name, type, dims, want] of table) it(name, () => assert.equal(tensorBytes(type, dims), want));
+});
+
+describe('ONNX external data side files when the model is scanned on its own', () => {
+  // The real writer's model.onnx (location weights.bin) copied into a fresh folder, with weights.bin made as each
+  // case needs: the loader opens the location beside the model, following a link and blocking on a FIFO. Its three
+  // initializers all read weights.bin, so each case is one finding per tensor.
+  const three = (s: string): string[] => [s, s, s];
+  const cases: [string, (dir: string) => void, string[]][] = [
+    [
+      'a plain copy of the written side file',
+      (d) => copyFileSync(join(DIR, 'real/weights.bin'), join(d, 'weights.bin')),
+      [],
+    ],
+    ['no side file', () => undefined, []],
+    [
+      'a symbolic link to a file outside the folder',
+      (d) => symlinkSync(join(DIR, 'real/weights.bin'), join(d, 'weights.bin')),
+      three('MODEL-EXTERNAL-DATA SIDE_FILE_LINK'),
+    ],
+    [
+      'a FIFO',
+      (d) => execFileSync('mkfifo', [join(d, 'weights.bin')]),
+      three('MODEL-EXTERNAL-DATA SIDE_FILE_NOT_REGULAR'),
+    ],
+    ['a folder', (d) => mkdirSync(join(d, 'weights.bin')), three('MODEL-EXTERNAL-DATA SIDE_FILE_NOT_REGULAR')],
+    [
+      'a side file shorter than the ranges',
+      (d) => writeFileSync(join(d, 'weights.bin'), new Uint8Array(10)),
+      three('MODEL-EXTERNAL-DATA 10'),
+    ],
+  ];
+  for (const [name, make, want] of cases)
+    it(`${name}: ${want.length ? [...new Set(want)].join(', ') : 'passes'}`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'onnx-side-'));
+      try {
+        copyFileSync(join(DIR, 'real/model.onnx'), join(dir, 'model.onnx'));
+        make(dir);
+        assert.deepEqual((await found(join(dir, 'model.onnx'))).sort(), [...want].sort());
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 });

@@ -168,11 +168,43 @@ function filterName(f: unknown): { name: string; args: JNode[] } | undefined {
   return undefined;
 }
 
+/**
+ * The tokens without the `recursive` mark of `{% for ... recursive %}`, which the parser does not read. Nothing else
+ * changes: the loop's body calling `loop(items)` re-enters the loop over those items, which the render-cost bound
+ * charges (template-cost.ts); `loop(...)` in a loop that is not recursive is an error in jinja2.
+ */
+function withoutRecursiveMarks<T extends { value: string; type: string }>(tokens: T[]): T[] {
+  const drop = new Set<number>();
+  let start = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.type === 'OpenStatement') start = i;
+    else if (t.type === 'CloseStatement') {
+      const prev = tokens[i - 1];
+      const first = tokens[start + 1];
+      if (
+        start >= 0 &&
+        i - start > 4 &&
+        first?.type === 'Identifier' &&
+        first.value === 'for' &&
+        prev?.type === 'Identifier' &&
+        prev.value === 'recursive' &&
+        !(tokens[i - 2]?.type === 'Identifier' && tokens[i - 2]!.value === 'in')
+      )
+        drop.add(i - 1);
+      start = -1;
+    }
+  }
+  return drop.size ? tokens.filter((_, i) => !drop.has(i)) : tokens;
+}
+
 /** Analyses one chat template (this module, and the Jinja parser with it, is imported when a template is met). */
 export async function analyzeChatTemplate(text: string): Promise<TemplateAnalysis> {
   let program: JNode;
   try {
-    program = parse(tokenize(text, { lstrip_blocks: true, trim_blocks: true })) as unknown as JNode;
+    program = parse(
+      withoutRecursiveMarks(tokenize(text, { lstrip_blocks: true, trim_blocks: true })),
+    ) as unknown as JNode;
   } catch (e) {
     const parseError = e instanceof Error ? e.message : String(e);
     return { parsed: false, parseError, signals: tokenCheck(text) };

@@ -11,6 +11,16 @@ import { children, isNode, type JNode } from './template-print.js';
 export const MAX_RENDER_ITERATIONS = 1_000_000;
 /** Characters (or list items) one expression may make above which a template is a finding. */
 export const MAX_RENDER_OUTPUT = 64 * 1024 * 1024;
+/**
+ * Bits of an integer power above which a template is a finding: Python computes `a ** b` in full, and the time grows
+ * faster than the result's size (a power of 2^27 bits with base 9 runs for minutes), so the bound is one MiB of
+ * integer, far below MAX_RENDER_OUTPUT.
+ */
+export const MAX_POWER_BITS = 8 * 1024 * 1024;
+/** Paragraphs lipsum() may generate before a template is a finding (published templates never call it). */
+export const MAX_LIPSUM_PARAGRAPHS = 100;
+/** Words per paragraph lipsum() may draw at most before a template is a finding. */
+export const MAX_LIPSUM_WORDS = 1000;
 /** Loops and macro calls nested deeper than this are not bounded (published templates nest a few levels). */
 export const MAX_NESTING = 64;
 
@@ -119,6 +129,8 @@ function rangeLength(args: number[]): number | undefined {
   const [a, b, c] = args.length === 1 ? [0, args[0]!, 1] : [args[0]!, args[1]!, args[2] ?? 1];
   if (c === 0) return undefined;
   const n = c > 0 ? Math.ceil((b - a) / c) : Math.ceil((a - b) / -c);
+  // Integers beyond what a double holds (a power the template computes) give no exact length: unbounded.
+  if (!Number.isFinite(n)) return Infinity;
   return Math.max(0, n);
 }
 
@@ -230,6 +242,81 @@ function formatWidths(s: string): number[] {
 }
 
 /**
+ * Bits of `base ** exp` when the template can make it large, else undefined. An exponent the template does not state
+ * (the caller's data, or a value it computes and this analysis cannot bound) is unbounded unless the base is -1, 0
+ * or 1; a stated exponent with a base that is not stated is bounded by the exponent alone only when it is small.
+ */
+function powerBits(base: IntValue, exp: IntValue): number | undefined {
+  const trivial = (v: IntValue): boolean => typeof v === 'number' && Math.abs(v) <= 1;
+  if (trivial(base)) return undefined;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return Infinity;
+  if (exp <= 1) return undefined;
+  if (typeof base !== 'number' || !Number.isFinite(base)) return exp <= 64 ? undefined : Infinity;
+  return exp * Math.log2(Math.abs(base));
+}
+
+/** The `n`, `min` and `max` of a lipsum() call, positional or by keyword (jinja2's defaults: 5, 20, 100). */
+function lipsumArgs(call: JNode, env: FoldEnv): { n: IntValue; max: IntValue } {
+  const named = new Map<string, JNode>();
+  const pos: JNode[] = [];
+  for (const a of call['args'] as JNode[])
+    if (a.type === 'KeywordArgumentExpression') named.set((a['key'] as JNode)['value'] as string, a['value'] as JNode);
+    else pos.push(a);
+  const at = (i: number, key: string, dflt: number): IntValue => {
+    const node = pos[i] ?? named.get(key);
+    return node ? intValue(node, env) : dflt;
+  };
+  const n = at(0, 'n', 5);
+  const min = at(2, 'min', 20);
+  const max = at(3, 'max', 100);
+  const top = typeof min === 'number' && typeof max === 'number' ? Math.max(min, max) : undefined;
+  return { n, max: top };
+}
+
+/** Words one lipsum() call draws (paragraphs times the largest paragraph), Infinity when not bounded. */
+function lipsumWords(call: JNode, env: FoldEnv): number {
+  const { n, max } = lipsumArgs(call, env);
+  if (typeof n !== 'number' || typeof max !== 'number' || !Number.isFinite(n * max)) return Infinity;
+  if (n > MAX_LIPSUM_PARAGRAPHS || max > MAX_LIPSUM_WORDS) return Infinity;
+  return Math.max(0, n) * Math.max(0, max);
+}
+
+function isLipsumCall(n: JNode, env: FoldEnv): boolean {
+  if (n.type !== 'CallExpression') return false;
+  const c = n['callee'] as JNode;
+  return c.type === 'Identifier' && c['value'] === 'lipsum' && !env.vars.has('lipsum');
+}
+
+/** `loop(...)` calls in a loop body, not inside a nested loop (which has its own `loop`) or a macro. */
+function loopCalls(body: unknown): JNode[] {
+  const out: JNode[] = [];
+  const st: unknown[] = [body];
+  while (st.length) {
+    const v = st.pop();
+    if (Array.isArray(v)) st.push(...v);
+    else if (isNode(v)) {
+      if (v.type === 'Macro') continue;
+      if (v.type === 'For') {
+        st.push(v['iterable']);
+        continue;
+      }
+      const callee = v['callee'];
+      if (v.type === 'CallExpression' && isNode(callee) && callee.type === 'Identifier' && callee['value'] === 'loop')
+        out.push(v);
+      st.push(...children(v));
+    }
+  }
+  return out;
+}
+
+/** The loop variable itself, or an attribute or item of it (`x`, `x.children`, `x['items']`). */
+function isPartOf(n: JNode, targets: readonly string[]): boolean {
+  let cur = n;
+  for (let i = 0; i < MAX_NESTING && cur.type === 'MemberExpression'; i++) cur = cur['object'] as JNode;
+  return cur.type === 'Identifier' && targets.includes(cur['value'] as string);
+}
+
+/**
  * Render-cost signals of a template: iterations over MAX_RENDER_ITERATIONS, repetition or padding over
  * MAX_RENDER_OUTPUT or unbounded, self-doubling values in loops, and recursion the template bounds itself.
  */
@@ -247,8 +334,29 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       stack.push(...children(v));
     }
   }
-  // Repetition, padding and format widths.
+  // Repetition, padding, format widths, integer powers and generated text.
   for (const n of all) {
+    if (n.type === 'BinaryExpression' && (n['operator'] as { value?: string })?.value === '**') {
+      const bits = powerBits(intValue(n['left'] as JNode, env), intValue(n['right'] as JNode, env));
+      if (bits !== undefined && bits > MAX_POWER_BITS)
+        out.push({
+          where: n,
+          amount: bits,
+          what:
+            bits === Infinity
+              ? 'raises to a power whose exponent the template computes or takes from the caller and that cannot be bounded'
+              : `raises to a power of about ${bits.toExponential(2)} bits`,
+        });
+    }
+    if (isLipsumCall(n, env)) {
+      const words = lipsumWords(n, env);
+      if (words > MAX_RENDER_ITERATIONS || words === Infinity)
+        out.push({
+          where: n,
+          amount: words,
+          what: `calls lipsum() for more than ${MAX_LIPSUM_PARAGRAPHS} paragraphs of up to ${MAX_LIPSUM_WORDS} words, or for a count that cannot be bounded`,
+        });
+    }
     if (n.type === 'BinaryExpression' && (n['operator'] as { value?: string })?.value === '*') {
       const l = n['left'] as JNode;
       const r = n['right'] as JNode;
@@ -388,6 +496,29 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
               : 'inside a loop over values of its own: each level multiplies the work'),
         });
     }
+  // Recursive loops: `loop(items)` in the body of `{% for ... recursive %}` re-enters the loop over items. Like a
+  // macro's recursion, a descent into the current item's own parts ends with the data; anything else (a value the
+  // template builds, a count it cuts, a loop over its own values beside the call) chooses the depth or the width.
+  for (const f of all) {
+    if (f.type !== 'For') continue;
+    const targets: string[] = [];
+    reads(f['loopvar'], targets);
+    for (const c of loopCalls(f['body'])) {
+      const args = (c['args'] as JNode[]).map((a) =>
+        a.type === 'KeywordArgumentExpression' ? (a['value'] as JNode) : a,
+      );
+      const descent = args.length === 1 && isPartOf(args[0]!, targets) && !shrinksByCount(args[0]!);
+      const loops = loopsOverTemplateValues(f['body'], env);
+      if (!descent || loops)
+        out.push({
+          where: c,
+          amount: Infinity,
+          what: loops
+            ? 'calls loop() of a recursive loop inside a loop over values of its own: each level multiplies the work'
+            : 'calls loop() of a recursive loop over values that are not parts of the current item: the template chooses how deep and how wide the recursion runs',
+        });
+    }
+  }
   // Loop iterations: nested loops multiply, a macro called inside a loop brings its loops.
   const macroCost = new Map<string, number>();
   const visiting = new Set<string>();
@@ -408,6 +539,8 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
         continue;
       }
       if (!isNode(n) || n.type === 'Macro') continue;
+      // Each word lipsum() draws is a pass of its generator's loop.
+      if (isLipsumCall(n, env)) own += lipsumWords(n, env);
       if (n.type === 'CallExpression' && (n['callee'] as JNode).type === 'Identifier') {
         const c = (n['callee'] as JNode)['value'] as string;
         const m = macros.get(c);

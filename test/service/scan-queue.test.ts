@@ -328,11 +328,18 @@ describe('scan queue on Redis', { skip }, () => {
       assert.equal(cacheKeys.length, 1);
       assert.equal(await client.get(cacheKeys[0]!), id, 'the cache key holds the same entry id');
       assert.ok(cacheKeys[0]!.includes(stored.sha256));
-      // Every key the queue keeps besides BullMQ's: the stream, the result key, the cache key and the rule list.
+      // Every key the queue keeps besides BullMQ's: the stream, the result key, the cache key, the rule list and the
+      // submission's target count (a count, never a result).
       const ours = (await client.keys('once:*')).sort();
       assert.deepEqual(
         ours.map((k) => k.split(':')[1]),
-        ['facts', 'result', 'results', 'rules'],
+        ['facts', 'result', 'results', 'rules', 'submission'],
+      );
+      const submission = ours.find((k) => k.split(':')[1] === 'submission')!;
+      assert.doesNotMatch(
+        (await client.get(submission)) ?? '',
+        /sha256|findings/,
+        'the submission key holds no result',
       );
       // Waiting again after the end reads the results through their keys: the same results.
       assert.deepEqual(await waitForResults(cfg, jobIds, { timeoutMs: 30_000 }), [r]);

@@ -17,6 +17,12 @@ import type { FileOutcome } from './file-outcome.js';
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 /** Encoded names up to this length are an entry's file name as they are (file systems allow 255 bytes). */
 const MAX_NAME = 200;
+/**
+ * The layout of the stored outcomes. Raised whenever what an outcome holds changes (v3: entries stored only under
+ * digests verified on the bytes read; v4: each file's inventory facts, its format and digest, are part of the
+ * outcome). Entries of another layout live in another folder and carry their layout: they are never read.
+ */
+export const CACHE_LAYOUT = 4;
 
 export interface CachedOutcome {
   readonly outcome: FileOutcome;
@@ -30,8 +36,7 @@ export class ResultCache {
     const setupHash = Buffer.from(sha256(serialize(setup)))
       .toString('hex')
       .slice(0, 16);
-    // v3: entries are stored only under digests verified on the bytes read (v2 stored them under listed digests).
-    this.dir = join(root, 'results-v3', version.replace(/[^\w.+-]/g, '_'), setupHash);
+    this.dir = join(root, `results-v${CACHE_LAYOUT}`, version.replace(/[^\w.+-]/g, '_'), setupHash);
   }
 
   private file(digest: string, name: string): string {
@@ -55,8 +60,20 @@ export class ResultCache {
     try {
       const p = this.file(digest, name);
       if (statSync(p).size > MAX_ENTRY_BYTES) return undefined;
-      const v = deserialize(readFileSync(p)) as { digest?: unknown; name?: unknown; value?: CachedOutcome };
-      if (v.digest !== digest || v.name !== name || !v.value || !Array.isArray(v.value.keys)) return undefined;
+      const v = deserialize(readFileSync(p)) as {
+        layout?: unknown;
+        digest?: unknown;
+        name?: unknown;
+        value?: CachedOutcome;
+      };
+      if (
+        v.layout !== CACHE_LAYOUT ||
+        v.digest !== digest ||
+        v.name !== name ||
+        !v.value ||
+        !Array.isArray(v.value.keys)
+      )
+        return undefined;
       if (!Array.isArray(v.value.outcome?.findings) || typeof v.value.outcome.path !== 'string') return undefined;
       return v.value;
     } catch {
@@ -73,7 +90,7 @@ export class ResultCache {
       const p = this.file(digest, name);
       mkdirSync(join(p, '..'), { recursive: true });
       const tmp = `${p}.${process.pid}.tmp`;
-      writeFileSync(tmp, serialize({ digest, name, value }));
+      writeFileSync(tmp, serialize({ layout: CACHE_LAYOUT, digest, name, value }));
       renameSync(tmp, p);
     } catch {
       // read-only or full cache directory: scan without it

@@ -7,9 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serialize } from 'node:v8';
 import { after, before, describe, it } from 'node:test';
 import { listTargets, scan, SentinelError } from '../../src/api/index.js';
-import { ResultCache } from '../../src/scan/result-cache.js';
+import { CACHE_LAYOUT, ResultCache } from '../../src/scan/result-cache.js';
 import { parseHfRef } from '../../src/sources/remote/hf-target.js';
 import { evilPickle } from '../helpers/pickle-builder.js';
 import { safetensors } from '../helpers/model-builders.js';
@@ -433,6 +434,37 @@ describe('result cache', () => {
       const failed = { ...outcome, errors: [{ where: 'a', message: 'x' }] };
       new ResultCache(dir, '1.0.0', {}).put('sha256:y', 'm.pkl', { outcome: failed, keys: [] });
       assert.equal(new ResultCache(dir, '1.0.0', {}).get('sha256:y', 'm.pkl'), undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never reads an entry an older layout wrote, in its own folder or moved into the current one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sentinel-cache-'));
+    try {
+      const outcome = { path: 'a', findings: [], pickles: [], errors: [] };
+      const cache = () => new ResultCache(dir, '1.0.0', { only: [] });
+      cache().put('sha256:x', 'm.pkl', { outcome, keys: [] });
+      const current = readdirSync(dir, { recursive: true, withFileTypes: true }).find((e) => e.isFile())!;
+      const file = join(current.parentPath, current.name);
+      assert.ok(file.startsWith(join(dir, `results-v${CACHE_LAYOUT}`)), file);
+      assert.ok(cache().get('sha256:x', 'm.pkl'));
+      // An older build's entry: the same key under the previous folder, stored without a layout.
+      const old = file.replace(`results-v${CACHE_LAYOUT}`, `results-v${CACHE_LAYOUT - 1}`);
+      mkdirSync(join(old, '..'), { recursive: true });
+      const oldBytes = serialize({ digest: 'sha256:x', name: 'm.pkl', value: { outcome, keys: [] } });
+      writeFileSync(old, oldBytes);
+      rmSync(file);
+      assert.equal(cache().get('sha256:x', 'm.pkl'), undefined);
+      // The same bytes moved into the current folder are still not read as current.
+      writeFileSync(file, oldBytes);
+      assert.equal(cache().get('sha256:x', 'm.pkl'), undefined);
+      // Their twin with the current layout is.
+      writeFileSync(
+        file,
+        serialize({ layout: CACHE_LAYOUT, digest: 'sha256:x', name: 'm.pkl', value: { outcome, keys: [] } }),
+      );
+      assert.ok(cache().get('sha256:x', 'm.pkl'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

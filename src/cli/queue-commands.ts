@@ -8,6 +8,7 @@ import { renderReport } from '../api/render-report.js';
 import { checkRules, gateFacts, mergeFacts } from '../api/scan.js';
 import { POLICY_FILE_NAME } from '../policy/policy.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
+import { relabelFacts, submitLabel } from '../service/report-paths.js';
 import type { ScanJobResult } from '../service/scan-queue.js';
 import { FORMATS, UsageError, type Format, type Io } from './main.js';
 
@@ -47,6 +48,20 @@ function whole(flag: string, v: string | undefined, min: number, max: number): n
   return n;
 }
 
+/**
+ * The queue module, loaded on use (it pulls BullMQ and ioredis), and the queue named by `--redis` and `--queue`;
+ * a Redis URL that cannot be one is a usage error.
+ */
+async function openQueue(o: { redis: string; queue?: string }) {
+  const q = await import('../service/scan-queue.js');
+  try {
+    q.redisOptions(o.redis);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return { q, cfg: { redisUrl: o.redis, ...(o.queue ? { queue: o.queue } : {}) } };
+}
+
 export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
   const roots = o.root.map((r) => {
     try {
@@ -55,12 +70,8 @@ export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
       throw new UsageError(`--root ${r}: ${(e as Error).message}`);
     }
   });
-  const { startWorker, redisOptions, jobLogEntry } = await import('../service/scan-queue.js');
-  try {
-    redisOptions(o.redis);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { q, cfg } = await openQueue(o);
+  const { startWorker, jobLogEntry } = q;
   const concurrency = whole('--concurrency', o.concurrency, 1, 256);
   const jobSeconds = whole('--job-seconds', o.jobSeconds, 1, 86_400);
   const lockSeconds = whole('--lock-seconds', o.lockSeconds, 1, 3600);
@@ -79,21 +90,18 @@ export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
   io.stderr(`sentinel: worker starting on queue ${o.queue ?? 'sentinel-scan'}: connecting to Redis\n`);
   let w: Awaited<ReturnType<typeof startWorker>>;
   try {
-    w = await startWorker(
-      { redisUrl: o.redis, ...(o.queue ? { queue: o.queue } : {}) },
-      {
-        roots,
-        ...(concurrency !== undefined ? { concurrency } : {}),
-        ...(jobSeconds !== undefined ? { jobSeconds } : {}),
-        ...(lockSeconds !== undefined ? { lockMs: lockSeconds * 1000 } : {}),
-        ...(o.webhook ? { webhook: o.webhook } : {}),
-        allowPrivateTargets: o.allowPrivateTargets ?? false,
-        ...(warmUpScans !== undefined ? { warmUpScans } : {}),
-        signal: stopping.signal,
-        // One JSON line per ended target on stderr.
-        onResult: (r) => io.stderr(JSON.stringify(jobLogEntry(r)) + '\n'),
-      },
-    );
+    w = await startWorker(cfg, {
+      roots,
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(jobSeconds !== undefined ? { jobSeconds } : {}),
+      ...(lockSeconds !== undefined ? { lockMs: lockSeconds * 1000 } : {}),
+      ...(o.webhook ? { webhook: o.webhook } : {}),
+      allowPrivateTargets: o.allowPrivateTargets ?? false,
+      ...(warmUpScans !== undefined ? { warmUpScans } : {}),
+      signal: stopping.signal,
+      // One JSON line per ended target on stderr.
+      onResult: (r) => io.stderr(JSON.stringify(jobLogEntry(r)) + '\n'),
+    });
   } catch (e) {
     if (!stopping.signal.aborted) throw e;
     io.stderr('sentinel: worker stopped before it was ready (is Redis reachable?)\n');
@@ -133,16 +141,13 @@ export async function runSubmit(targets: string[], o: SubmitCliOptions, io: Io):
   const timeout = whole('--timeout', o.timeout, 1, 7 * 86_400);
   const attempts = whole('--attempts', o.attempts, 1, 100);
   const batch = whole('--batch', o.batch, 1, 10_000);
-  const { submitJobs, waitForResults, redisOptions } = await import('../service/scan-queue.js');
-  try {
-    redisOptions(o.redis);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const cfg = { redisUrl: o.redis, ...(o.queue ? { queue: o.queue } : {}) };
-  // Local paths go out absolute: the workers resolve nothing against this process's working directory.
+  const { q, cfg } = await openQueue(o);
+  // Local paths go out absolute: the workers resolve nothing against this process's working directory. Each goes
+  // with the name it was given here, which the reports show (as `sentinel scan` shows the paths it is given).
   const sent = targets.map((t) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? t : resolve(t)));
-  const { submission, jobIds } = await submitJobs(cfg, sent, {
+  const labels = targets.map((t, i) => (submitLabel(t, sent[i]!) ? t : undefined));
+  const { submission, jobIds } = await q.submitJobs(cfg, sent, {
+    labels,
     ...(rules.length ? { rules } : {}),
     ...(text ? { policy: text } : {}),
     ...(attempts !== undefined ? { attempts } : {}),
@@ -152,7 +157,7 @@ export async function runSubmit(targets: string[], o: SubmitCliOptions, io: Io):
     io.stdout(JSON.stringify({ submission, jobs: jobIds }) + '\n');
     return 0;
   }
-  const results = await waitForResults(cfg, jobIds, timeout !== undefined ? { timeoutMs: timeout * 1000 } : {});
+  const results = await q.waitForResults(cfg, jobIds, timeout !== undefined ? { timeoutMs: timeout * 1000 } : {});
   return reportResults(
     results,
     {
@@ -181,8 +186,14 @@ async function reportResults(
   const { rules, policy, failOn } = o;
   const failed = results.filter((r) => r.status !== 'done' || !r.facts);
   for (const r of failed)
-    io.stderr(`sentinel: ${r.target || r.jobId}: the scan job failed: ${r.error ?? 'no facts'}\n`);
-  const done = results.filter((r) => r.status === 'done' && r.facts).map((r) => r.facts!);
+    io.stderr(`sentinel: ${r.label || r.target || r.jobId}: the scan job failed: ${r.error ?? 'no facts'}\n`);
+  // Each target's paths as the submitter named it, not as the workers scanned it.
+  const done = results
+    .filter((r) => r.status === 'done' && r.facts)
+    .map((r) => {
+      const label = r.label !== undefined ? submitLabel(r.label, r.target) : undefined;
+      return label ? relabelFacts(r.facts!, [label]) : r.facts!;
+    });
   if (!done.length) return 2;
   const report = await gateFacts(mergeFacts(done), {
     ...(policy ? { policy } : {}),
@@ -218,13 +229,8 @@ export async function runResults(submission: string, o: ResultsCliOptions, io: I
   const text = policyText(o.policy);
   const policy = text ? await loadPolicy(text) : undefined;
   const timeout = whole('--timeout', o.timeout, 1, 7 * 86_400);
-  const { readSubmission, redisOptions, UnknownSubmission } = await import('../service/scan-queue.js');
-  try {
-    redisOptions(o.redis);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const cfg = { redisUrl: o.redis, ...(o.queue ? { queue: o.queue } : {}) };
+  const { q, cfg } = await openQueue(o);
+  const { readSubmission, UnknownSubmission } = q;
   let results: ScanJobResult[];
   try {
     results = await readSubmission(cfg, submission, { timeoutMs: o.wait ? (timeout ?? 24 * 3600) * 1000 : 0 });

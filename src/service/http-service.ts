@@ -5,8 +5,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isAbsolute } from 'node:path';
 import { renderReport } from '../api/render-report.js';
-import { checkRules, scan, type ScanInput, type ScanOptions } from '../api/scan.js';
+import { checkRules, type ScanInput, type ScanOptions } from '../api/scan.js';
 import { errorMessage } from '../core/errors.js';
 import { isoUtc } from '../core/iso-time.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
@@ -14,6 +15,7 @@ import type { Policy } from '../policy/policy.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
 import { ANY_ADDRESS, PUBLIC_ONLY, withEndpoints } from '../sources/remote/egress.js';
 import { ServiceMetrics } from './metrics.js';
+import { scanAsNamed, serviceLabel, type TargetLabel } from './report-paths.js';
 import { ScanRegistry, type ScanRecord } from './scan-registry.js';
 import { ScanThreads } from './scan-threads.js';
 import { guardTarget, TargetRefused } from './target-guard.js';
@@ -196,18 +198,22 @@ export function createScanService(o: ServiceOptions): ScanService {
     ...(o.jobs !== undefined ? { jobs: o.jobs } : {}),
     egress,
   });
-  /** Runs a scan of paths/URLs, or of one upload (its bytes forwarded to the scan's thread as they arrive). */
+  /**
+   * Runs a scan of paths/URLs, or of one upload (its bytes forwarded to the scan's thread as they arrive). `labels`:
+   * how the report shows each local target.
+   */
   const runScan = (
     what: readonly string[] | { name: string; stream: AsyncIterable<Uint8Array> },
     signal: AbortSignal,
     rules?: readonly string[],
+    labels?: readonly TargetLabel[],
   ) => {
     const upload = 'stream' in what ? what : undefined;
     if (!threads.available) {
       const inputs: ScanInput[] = upload ? [upload] : [...(what as readonly string[])];
-      return scan(inputs, scanOptions(signal, rules));
+      return scanAsNamed(inputs, scanOptions(signal, rules), labels);
     }
-    if (!upload) return threads.scan(what as readonly string[], rules, signal).report;
+    if (!upload) return threads.scan(what as readonly string[], rules, signal, labels).report;
     const t = threads.scan([{ upload: upload.name }], rules, signal);
     void (async () => {
       try {
@@ -223,8 +229,9 @@ export function createScanService(o: ServiceOptions): ScanService {
   const startScan = (
     what: readonly string[] | { name: string; stream: AsyncIterable<Uint8Array> },
     rules?: readonly string[],
+    labels?: readonly TargetLabel[],
   ) => {
-    const s = registry.start((signal) => runScan(what, signal, rules));
+    const s = registry.start((signal) => runScan(what, signal, rules, labels));
     running.add(s.ended);
     void s.ended.then(() => running.delete(s.ended));
     return s;
@@ -295,16 +302,19 @@ export function createScanService(o: ServiceOptions): ScanService {
       }
     }
     const targets: string[] = [];
+    // Reports show each local target relative to the root it was named under, as the command line shows the paths
+    // it is given, not the server's path.
+    const labels: TargetLabel[] = [];
     for (const t of b.targets) {
-      targets.push(
-        await guardTarget(t, {
-          roots: o.roots,
-          allowPrivate: o.allowPrivateTargets ?? false,
-          ...(o.lookupAll ? { lookupAll: o.lookupAll } : {}),
-        }),
-      );
+      const real = await guardTarget(t, {
+        roots: o.roots,
+        allowPrivate: o.allowPrivateTargets ?? false,
+        ...(o.lookupAll ? { lookupAll: o.lookupAll } : {}),
+      });
+      targets.push(real);
+      if (isAbsolute(real)) labels.push(serviceLabel(t as string, real, o.roots));
     }
-    await answer(req, res, startScan(targets, b.rules as string[] | undefined), wait);
+    await answer(req, res, startScan(targets, b.rules as string[] | undefined, labels), wait);
   };
 
   const postUpload = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {

@@ -45,6 +45,11 @@ export interface ScanJobData {
   readonly submission: string;
   readonly first: number;
   readonly targets: readonly string[];
+  /**
+   * How the submitter named each target (`''`: as sent), parallel to `targets`: reports show a local target as
+   * named, not at the absolute path the workers scan (service/report-paths.ts).
+   */
+  readonly labels?: readonly string[];
   readonly rules?: readonly string[];
   readonly policy?: PolicyText;
   /** When the target was first queued, for a target a worker moved out of a batch to a job of its own. */
@@ -58,6 +63,8 @@ export interface ScanJobResult {
   readonly submission: string;
   readonly index: number;
   readonly target: string;
+  /** How the submitter named the target, when not as sent (its report shows this name). */
+  readonly label?: string;
   readonly status: 'done' | 'failed';
   readonly scanner: string;
   readonly facts?: ScanFacts;
@@ -232,7 +239,15 @@ const URL_TARGET = /^[a-z][a-z0-9+.-]*:\/\//i;
 export async function submitJobs(
   cfg: QueueConfig,
   targets: readonly string[],
-  o: { rules?: readonly string[]; policy?: PolicyText; attempts?: number; backoffMs?: number; batch?: number } = {},
+  o: {
+    rules?: readonly string[];
+    policy?: PolicyText;
+    attempts?: number;
+    backoffMs?: number;
+    batch?: number;
+    /** How each target was named, parallel to `targets` (undefined or `''`: as sent); see ScanJobData.labels. */
+    labels?: readonly (string | undefined)[];
+  } = {},
 ): Promise<{ submission: string; jobIds: string[] }> {
   // An unknown rule is refused before anything is queued (a usage error), not found by every job.
   if (o.rules?.length) checkRules(o.rules);
@@ -266,6 +281,7 @@ export async function submitJobs(
             submission,
             first: g.first,
             targets: g.targets,
+            ...labelsOf(o.labels, g.first, g.targets.length),
             ...(o.rules?.length ? { rules: o.rules } : {}),
             ...(o.policy ? { policy: o.policy } : {}),
           },
@@ -285,6 +301,16 @@ export async function submitJobs(
     await queue.close();
     connection.disconnect();
   }
+}
+
+/** The labels of targets `first` … `first + n - 1`, when any is given. */
+function labelsOf(
+  labels: readonly (string | undefined)[] | undefined,
+  first: number,
+  n: number,
+): { labels?: string[] } {
+  const mine = Array.from({ length: n }, (_, k) => labels?.[first + k] ?? '');
+  return mine.some((l) => l !== '') ? { labels: mine } : {};
 }
 
 /** A failed result for a target whose stored result cannot be read. */
@@ -706,6 +732,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       submission: d.submission,
       index: d.first + k,
       target: d.targets[k]!,
+      ...(d.labels?.[k] ? { label: d.labels[k] } : {}),
       scanner: TOOL_VERSION,
       // Started attempts count a run lost with its worker (stalled), which attemptsMade does not.
       attempts: Math.max(job.attemptsStarted, job.attemptsMade + 1),
@@ -910,6 +937,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
           submission: d.submission,
           first: d.first + k,
           targets: [d.targets[k]!],
+          ...(d.labels?.[k] ? { labels: [d.labels[k]] } : {}),
           ...(d.rules ? { rules: d.rules } : {}),
           ...(d.policy ? { policy: d.policy } : {}),
           queuedAt: d.queuedAt ?? job.timestamp,

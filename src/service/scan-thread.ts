@@ -2,9 +2,10 @@
 // An upload's bytes arrive as chunk messages and are read as the stream they were on the main thread (same limits:
 // maxEntryBytes, maxFileSeconds). One scan at a time; a cancel aborts it.
 import { parentPort, workerData } from 'node:worker_threads';
-import { scan, type ScanInput } from '../api/scan.js';
+import type { ScanInput } from '../api/scan.js';
 import { errorMessage } from '../core/errors.js';
 import { useNodeCryptoForSmallDigests } from '../sources/file-digest.js';
+import { scanAsNamed } from './report-paths.js';
 import type { FromThread, ThreadSetup, ToThread } from './scan-threads.js';
 
 /** An async iterable fed by chunk messages, ended by `end` (or `fail`). */
@@ -54,15 +55,19 @@ export function serveScanThread(): void {
       const feed = m.inputs.some((i) => typeof i !== 'string') ? new Feed() : undefined;
       current = { id: m.id, abort, ...(feed ? { feed } : {}) };
       const inputs: ScanInput[] = m.inputs.map((i) => (typeof i === 'string' ? i : { name: i.upload, stream: feed! }));
-      void scan(inputs, {
-        ...(setup.roots ? { roots: setup.roots } : {}),
-        ...(setup.policy ? { policy: setup.policy } : {}),
-        ...(setup.limits ? { limits: setup.limits } : {}),
-        ...(m.rules?.length ? { rules: m.rules } : {}),
-        jobs: setup.jobs ?? 1,
-        ...(setup.egress ? { remote: { egress: setup.egress } } : {}),
-        signal: abort.signal,
-      }).then(
+      void scanAsNamed(
+        inputs,
+        {
+          ...(setup.roots ? { roots: setup.roots } : {}),
+          ...(setup.policy ? { policy: setup.policy } : {}),
+          ...(setup.limits ? { limits: setup.limits } : {}),
+          ...(m.rules?.length ? { rules: m.rules } : {}),
+          jobs: setup.jobs ?? 1,
+          ...(setup.egress ? { remote: { egress: setup.egress } } : {}),
+          signal: abort.signal,
+        },
+        m.labels,
+      ).then(
         (report) => {
           current = undefined;
           reply({ type: 'done', id: m.id, report });

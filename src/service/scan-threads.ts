@@ -13,6 +13,7 @@ import type { Policy } from '../policy/policy.js';
 import type { EgressPolicy } from '../sources/remote/egress.js';
 import type { SentinelReport } from '../report/report-model.js';
 import { workerEntry } from '../scan/worker-pool.js';
+import type { TargetLabel } from './report-paths.js';
 
 /** What every scan of the service shares (sent once to each thread). */
 export interface ThreadSetup {
@@ -36,6 +37,8 @@ export type ToThread =
       readonly id: number;
       readonly inputs: readonly ThreadInput[];
       readonly rules?: readonly string[];
+      /** How the report shows each local target (service/report-paths.ts). */
+      readonly labels?: readonly TargetLabel[];
     }
   | { readonly type: 'chunk'; readonly id: number; readonly bytes: Uint8Array }
   | { readonly type: 'end'; readonly id: number; readonly error?: string }
@@ -93,7 +96,12 @@ export class ScanThreads {
    * Runs a scan on the next free thread. `signal` cancels it: the thread aborts the scan, and the report promise
    * rejects with the signal's reason.
    */
-  scan(inputs: readonly ThreadInput[], rules: readonly string[] | undefined, signal: AbortSignal): ThreadScan {
+  scan(
+    inputs: readonly ThreadInput[],
+    rules: readonly string[] | undefined,
+    signal: AbortSignal,
+    labels?: readonly TargetLabel[],
+  ): ThreadScan {
     const id = this.nextId++;
     // Upload bytes that arrive before a thread is free wait here (bounded by the service's upload limit).
     let early: ToThread[] | undefined = [];
@@ -137,7 +145,13 @@ export class ScanThreads {
               fail(signal.aborted ? signal.reason : e);
             },
           };
-          s.worker.postMessage({ type: 'scan', id, inputs, ...(rules?.length ? { rules } : {}) } satisfies ToThread);
+          s.worker.postMessage({
+            type: 'scan',
+            id,
+            inputs,
+            ...(rules?.length ? { rules } : {}),
+            ...(labels?.length ? { labels } : {}),
+          } satisfies ToThread);
           const queued = early!;
           early = undefined;
           for (const m of queued) {

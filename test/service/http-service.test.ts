@@ -2,7 +2,7 @@
 // answers are checked against schemas/openapi.json, reports equal the API's for the same input, and the limits
 // (roots, SSRF, auth, upload size, stalled uploads, client disconnects) hold.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { renderReport } from '../../src/api/render-report.js';
 import { scan } from '../../src/api/scan.js';
+import type { SentinelReport } from '../../src/report/report-model.js';
 import { createScanService, type RequestLog, type ScanService } from '../../src/service/http-service.js';
 import { compile2020, errorsText } from '../helpers/json-schema.js';
 import { opcodePickle } from './fixtures.js';
@@ -160,6 +161,9 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sentinel-serve-'));
   writeFileSync(join(dir, 'ok.pkl'), benign);
   writeFileSync(join(dir, 'bad.pkl'), malicious);
+  mkdirSync(join(dir, 'org', 'model'), { recursive: true });
+  writeFileSync(join(dir, 'org', 'model', 'm.pkl'), malicious);
+  symlinkSync(join('model', 'm.pkl'), join(dir, 'org', 'alias.pkl'));
   symlinkSync('/etc/hostname', join(dir, 'escape'));
   svc = await listen(
     createScanService({
@@ -215,6 +219,42 @@ describe('sentinel serve API', () => {
       direct.findings.map((f) => [f.ruleId, f.fingerprint]),
     );
     assert.ok(got.report.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+  });
+
+  it('reports local targets relative to the root they were named under, never at the server path', async () => {
+    const real = realpathSync(dir);
+    const cases: { targets: string[]; shown: string[]; files: string[] }[] = [
+      { targets: ['org/model'], shown: ['org/model'], files: ['org/model/m.pkl'] },
+      // A name is shown as given where the command line repeats it (targets, retest), its paths normalised.
+      { targets: ['./org/model/'], shown: ['./org/model/'], files: ['org/model/m.pkl'] },
+      { targets: [join(dir, 'org', 'model')], shown: ['org/model'], files: ['org/model/m.pkl'] },
+      { targets: [join(dir, 'org', 'model', 'm.pkl')], shown: ['org/model/m.pkl'], files: ['org/model/m.pkl'] },
+      // Named through a link inside the root: shown as named, as the command line shows it.
+      { targets: ['org/alias.pkl'], shown: ['org/alias.pkl'], files: ['org/alias.pkl'] },
+      { targets: ['.'], shown: ['.'], files: ['bad.pkl', 'ok.pkl', 'org/alias.pkl', 'org/model/m.pkl'] },
+    ];
+    for (const c of cases) {
+      const a = await call(svc, '/v1/scan', 'POST', '/v1/scan?wait=true', {
+        type: 'application/json',
+        token: TOKEN,
+        body: JSON.stringify({ targets: c.targets }),
+      });
+      assert.equal(a.status, 200, a.body);
+      const report = (a.json as { report: SentinelReport }).report;
+      assert.deepEqual(report.targets, c.shown, c.targets[0]);
+      assert.deepEqual(report.files.map((f) => f.path).sort(), c.files, c.targets[0]);
+      const exec = report.findings.filter((f) => f.ruleId === 'PICKLE-EXEC');
+      assert.ok(exec.length, c.targets[0]);
+      for (const f of exec) {
+        assert.ok(c.files.includes(f.location.chain[0]!), `${c.targets[0]}: ${f.where}`);
+        assert.equal(f.retest, `sentinel scan ${c.shown[0]} --rule PICKLE`);
+      }
+      // No report format rendered from it names the server's folder.
+      for (const format of ['json', 'text', 'markdown', 'html', 'junit'] as const) {
+        const out = await renderReport(report, format, { verbose: true });
+        assert.ok(!out.includes(dir) && !out.includes(real), `${c.targets[0]} (${format}) names ${dir}`);
+      }
+    }
   });
 
   it('scans an upload and answers with the report; the benign twin passes', async () => {

@@ -86,9 +86,11 @@ function startWorkerProcess(url: string, queue: string, root: string, readyMs = 
 }
 
 /** Runs the CLI to its end (stopped after `ms`), its exit code and standard output. */
-function runCli(args: string[], ms = 300_000): Promise<{ code: number; out: string }> {
+function runCli(args: string[], ms = 300_000, cwd?: string): Promise<{ code: number; out: string }> {
   return new Promise((done, fail) => {
-    const c = track(spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'] }));
+    const c = track(
+      spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'], ...(cwd ? { cwd } : {}) }),
+    );
     let out = '';
     const timer = setTimeout(() => {
       void stopProcess(c, 2000)
@@ -471,6 +473,48 @@ describe('scan queue on Redis', { skip }, () => {
       ]);
       assert.ok(mine.find((l) => l.target === bad)!.findings);
       assert.ok(lines.some((l) => l.target === join(dir, 'gone.pkl') && l.status === 'failed'));
+    } finally {
+      await stopProcess(worker);
+    }
+  });
+
+  it('reports paths as the submitter named them, in every format, never at the path the workers scanned', async () => {
+    const q = 'named';
+    const worker = await startWorkerProcess(redis.url, q, dir);
+    try {
+      const here = join(dir, 'named');
+      mkdirSync(join(here, 'models', 'org'), { recursive: true });
+      writeFileSync(join(here, 'models', 'org', 'bad.pkl'), opcodePickle('os.system'));
+      writeFileSync(join(here, 'models', 'ok.pkl'), opcodePickle('benign'));
+      writeFileSync(join(here, 'top.pkl'), opcodePickle('os.system'));
+      const strip = (s: string) =>
+        s
+          .replace(/"(startedAt|durationMs|timestamp|time)": ?[^,\n]+,?/g, '')
+          .replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?/g, 'T')
+          .replace(/time="[^"]*"|\b\d+(\.\d+)? ?(ms|s)\b/g, '')
+          .replace(/urn:uuid:[0-9a-f-]+/g, 'urn:uuid')
+          // Workers take every file's digest; a scan writing only Markdown or HTML takes none.
+          .replace(/<code>[0-9a-f]{64}<\/code>/g, '<span class="muted">not taken</span>')
+          .replace(/\| `[0-9a-f]{64}` \|/g, '| — |');
+      for (const targets of [['models/', 'top.pkl'], ['./models/org'], ['.']]) {
+        const sub = await runCli(['submit', '--redis', redis.url, '--queue', q, ...targets], 300_000, here);
+        assert.equal(sub.code, 0);
+        const { submission } = JSON.parse(sub.out) as { submission: string };
+        for (const format of ['json', 'text', 'markdown', 'html', 'junit', 'sarif', 'gitlab', 'cyclonedx']) {
+          const direct = await runCli(['scan', '-f', format, ...targets], 300_000, here);
+          // Read back from another folder: the paths are the submitter's names, not relative to the reader.
+          const back = await runCli(
+            ['results', submission, '--redis', redis.url, '--queue', q, '--wait', '-f', format],
+            300_000,
+            format === 'json' || format === 'text' ? tmpdir() : here,
+          );
+          assert.equal(back.code, direct.code, `${targets.join(' ')} ${format}`);
+          // SARIF, GitLab and CycloneDX name the source root (the reader's checkout) by design, as `scan` does.
+          if (!['sarif', 'gitlab', 'cyclonedx'].includes(format))
+            assert.ok(!back.out.includes(here), `${targets.join(' ')} ${format} names ${here}`);
+          assert.equal(strip(back.out), strip(direct.out), `${targets.join(' ')} ${format}`);
+        }
+      }
     } finally {
       await stopProcess(worker);
     }

@@ -70,6 +70,30 @@ export function storageRecords(records: readonly CentralRecord[]): Set<CentralRe
 }
 
 /**
+ * The windows at the local headers and data descriptors of `records` (structureWindows). With `leaveOutStorage`, a
+ * torch checkpoint's storage records are left out (`leftOut`), their windows apart (`leftOutWindows`): torch (miniz)
+ * reads their local header only to find where the data starts and never unpickles those bytes, so where each range
+ * costs a request they are read only when a record is opened. The listing and the remote read plan both take their
+ * windows from here.
+ */
+function headerWindows(
+  records: readonly CentralRecord[],
+  shift: number,
+  leaveOutStorage: boolean,
+): {
+  leftOut: ReadonlySet<CentralRecord>;
+  windows: { offset: number; length: number }[];
+  leftOutWindows: { offset: number; length: number }[];
+} {
+  const leftOut = leaveOutStorage ? storageRecords(records) : new Set<CentralRecord>();
+  return {
+    leftOut,
+    windows: structureWindows(records, shift, leftOut),
+    leftOutWindows: leftOut.size ? structureWindows([...leftOut], shift) : [],
+  };
+}
+
+/**
  * Where the central directory is: zipfile rebases every offset by `concat` = where the directory ends - its size -
  * its stored offset (data prepended without fixing offsets); miniz uses stored offsets as they are. zipfile's reading
  * is tried first; `storedOnly` when only miniz's finds it. Throws CorruptError when neither does.
@@ -110,10 +134,10 @@ export function zipReadPlan(
   const end = readEndRecords(src);
   const { shift, cdStart } = locateCentral(src, end);
   const cd = readCentralDirectory(src, cdStart, end.cdSize, end.entriesTotal, maxEntries);
-  const storages = storageRecords(cd.records);
+  const { windows, leftOutWindows } = headerWindows(cd.records, shift, true);
   return {
-    windows: structureWindows(cd.records, shift, storages),
-    storageWindows: structureWindows([...storages], shift),
+    windows,
+    storageWindows: leftOutWindows,
     records: cd.records,
     shift,
   };
@@ -147,12 +171,12 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
   anomalies.push(...cd.anomalies);
   // Local headers and data descriptors are read through a 1 KiB window (see WindowedSource); data is never read here.
   const headers = src.bytes ? src : new WindowedSource(src, LOCAL_WINDOW);
-  // Where each range costs a request, a torch checkpoint's storage-record headers are not read: torch (miniz) reads
-  // them only to find where the data starts and never unpickles those bytes; an entry hidden inside a record is seen
-  // only by streaming readers, which torch.load never uses. A record opened reads its header then.
-  const unread = src.oneRangePerRequest ? storageRecords(cd.records) : new Set<CentralRecord>();
+  // Where each range costs a request, a torch checkpoint's storage-record headers are not read (headerWindows); an
+  // entry hidden inside a record is seen only by streaming readers, which torch.load never uses. A record opened
+  // reads its header then.
+  const { leftOut: unread, windows } = headerWindows(cd.records, shift, src.oneRangePerRequest === true);
   // A remote source fetches every local header and data descriptor window at once instead of one round trip each.
-  src.prefetch?.(structureWindows(cd.records, shift, unread));
+  src.prefetch?.(windows);
   const entries: ZipEntry[] = cd.records.map((rec, index) =>
     unread.has(rec) ? unreadEntry(rec, index, shift) : centralEntry(headers, rec, index, shift, anomalies),
   );

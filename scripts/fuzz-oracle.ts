@@ -346,6 +346,27 @@ function formFor(loader: AnyLoader, f: Forms): Uint8Array {
   return loader === 'torch' || loader === 'torch-wo' ? f.zip : loader === 'numpy' ? f.npy : f.pkl;
 }
 
+/** The loader bit of `loader` in a worker's mask (torch.load with weights_only=True is bit 32). */
+function loaderMask(loader: AnyLoader): number {
+  return loader === 'torch-wo' ? 32 : 1 << LOADERS.indexOf(loader);
+}
+
+/** One load of `f` by `loader` alone, in a fresh child (no earlier program changed the process). */
+async function runAlone(w: Worker, f: Forms, loader: AnyLoader, timeout: number): Promise<LoadResult | undefined> {
+  const [r] = await w.run([f], loaderMask(loader), timeout, true);
+  return r;
+}
+
+/** Writes the bytes `loader` read of `f` to the regression folder; their file name. */
+function writeRegression(loader: AnyLoader, f: Forms): string {
+  const bytes = formFor(loader, f);
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+  const file = `${loader}-${hash}${NAMES[loader].slice(NAMES[loader].lastIndexOf('.'))}`;
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, file), bytes);
+  return file;
+}
+
 async function sentinelPasses(loader: AnyLoader, f: Forms): Promise<{ passes: boolean; rules: string[] }> {
   const bytes = formFor(loader, f);
   const r = await scan({ name: NAMES[loader], bytes }, { failOn: ['CRITICAL', 'HIGH', 'MEDIUM'] });
@@ -716,12 +737,7 @@ async function coverOracle(
           continue;
         }
         // Alone in a fresh child: does this load still do it?
-        const [again] = await w.run(
-          [job.forms],
-          r.loader === 'torch-wo' ? 32 : 1 << LOADERS.indexOf(r.loader),
-          args.timeout,
-          true,
-        );
+        const again = await runAlone(w, job.forms, r.loader, args.timeout);
         const o2 = again
           ? outcomeOf(
               again.end,
@@ -732,11 +748,7 @@ async function coverOracle(
           notConfirmed.push({ target: job.key, kind: job.kind, variant: job.variant, loader: r.loader, outcome: o });
           continue;
         }
-        const bytes = formFor(r.loader, job.forms);
-        const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-        const file = `${r.loader}-${hash}${NAMES[r.loader].slice(NAMES[r.loader].lastIndexOf('.'))}`;
-        mkdirSync(OUT, { recursive: true });
-        writeFileSync(join(OUT, file), bytes);
+        const file = writeRegression(r.loader, job.forms);
         failures.push({
           file,
           steered: again!.events.some(([, a]) => a.includes(ORACLE_MARKER)),
@@ -1013,8 +1025,7 @@ async function main(): Promise<void> {
     stopped || Date.now() >= until || (args.programs !== undefined && next >= args.start + args.programs);
 
   async function confirm(w: Worker, f: Forms, loader: Loader): Promise<LoadResult | undefined> {
-    const mask = 1 << LOADERS.indexOf(loader);
-    const [r] = await w.run([f], mask, args.timeout, true);
+    const r = await runAlone(w, f, loader, args.timeout);
     return r && r.events.some((ev) => counted(ev)) ? r : undefined;
   }
 
@@ -1097,12 +1108,7 @@ async function main(): Promise<void> {
           process.stderr.write(`not confirmed alone: ${r.loader} ${args.seed}:${at} ${JSON.stringify(hits[0])}\n`);
           continue;
         }
-        const f = forms[idx]!;
-        const bytes = r.loader === 'torch' ? f.zip : r.loader === 'numpy' ? f.npy : f.pkl;
-        const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-        const file = `${r.loader}-${hash}${NAMES[r.loader].slice(NAMES[r.loader].lastIndexOf('.'))}`;
-        mkdirSync(OUT, { recursive: true });
-        writeFileSync(join(OUT, file), bytes);
+        const file = writeRegression(r.loader, forms[idx]!);
         failures.push({
           file,
           steered: alone.events.some(([, a]) => a.includes(ORACLE_MARKER)),

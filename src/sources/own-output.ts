@@ -1,5 +1,6 @@
 // Sentinel's own outputs met in a walked folder: its JSON reports (and baselines, which are JSON reports), SARIF,
-// CycloneDX, HTML and Markdown reports and the policy `sentinel init` writes. Each is recognised by its content,
+// CycloneDX, GitLab SAST, JUnit, HTML and Markdown reports and the policy `sentinel init` writes. (The text report
+// carries no marker of its writer and is scanned as any file.) Each is recognised by its content,
 // whole: the file is UTF-8 text, opens with what Sentinel writes first, carries the tool's name where Sentinel puts
 // it, and holds nothing else (a JSON document's top-level keys are the report's own, so no loader that reads the
 // file by another name finds a chat template or an auto_map in it; an HTML or Markdown report ends the way Sentinel
@@ -58,6 +59,7 @@ export const POLICY_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 const SARIF_KEYS: ReadonlySet<string> = new Set(['$schema', 'version', 'runs']);
+const GITLAB_KEYS: ReadonlySet<string> = new Set(['version', 'schema', 'scan', 'vulnerabilities']);
 const BOM_KEYS: ReadonlySet<string> = new Set([
   '$schema',
   'bomFormat',
@@ -71,13 +73,19 @@ const BOM_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** Extensions these outputs are written with: only such files are read for a marker. */
-const CANDIDATE = /\.(json|sarif|cdx|html?|md|markdown|ya?ml)$/i;
+const CANDIDATE = /\.(json|sarif|cdx|html?|md|markdown|ya?ml|xml)$/i;
 /** Larger files are never taken for an output of Sentinel's (scanned as any file). */
 const MAX_OWN_BYTES = 64 * 1024 * 1024;
 const HEAD_BYTES = 256;
 
 const HTML_PRELUDE = '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n';
 const HTML_END = '</html>\n';
+const XML_PRELUDE = '<?xml version="1.0" encoding="UTF-8"?>\n';
+/** The JUnit report's root element as Sentinel writes it, then its suites, and its end. */
+const JUNIT_ROOT = new RegExp(
+  `^<testsuites name="${OWN_TOOL_NAME}" tests="\\d{1,9}" failures="\\d{1,9}" errors="\\d{1,9}" time="[0-9.]{1,20}">\n  <testsuite `,
+);
+const JUNIT_END = '\n</testsuites>\n';
 const MD_HEADS = ['## ✅ Sentinel release gate: **PASSED**\n', '## ❌ Sentinel release gate: **FAILED**\n'];
 const MD_FOOT = new RegExp(`\\n<sub>${OWN_TOOL_NAME} [^\\n<>]{1,40} · report schema [0-9.]{1,20}</sub>\\n$`);
 
@@ -155,7 +163,29 @@ function jsonKind(text: string): string | undefined {
     keysWithin(doc, BOM_KEYS)
   )
     return 'CycloneDX BOM';
+  const scan = doc['scan'];
+  if (
+    typeof doc['version'] === 'string' &&
+    isObject(scan) &&
+    isObject(scan['analyzer']) &&
+    scan['analyzer']['id'] === OWN_TOOL_NAME &&
+    isObject(scan['scanner']) &&
+    scan['scanner']['id'] === OWN_TOOL_NAME &&
+    Array.isArray(doc['vulnerabilities']) &&
+    keysWithin(doc, GITLAB_KEYS)
+  )
+    return 'GitLab SAST report';
   return undefined;
+}
+
+/**
+ * A JUnit report Sentinel wrote: its XML declaration, its root element, suites only, its end; no other declaration,
+ * document type or entity (nothing an XML reader would expand).
+ */
+function isOwnJunit(text: string): boolean {
+  if (!text.startsWith(XML_PRELUDE) || !text.endsWith(JUNIT_END)) return false;
+  const body = text.slice(XML_PRELUDE.length);
+  return JUNIT_ROOT.test(body) && !body.includes('<?') && !body.includes('<!');
 }
 
 /** A policy `sentinel init` wrote: its header line, and only policy keys at the top level. */
@@ -186,7 +216,9 @@ export function ownOutputKind(path: string, name: string, size: number): string 
         ? 'markdown'
         : start.startsWith(OWN_POLICY_HEADER.slice(0, Math.min(OWN_POLICY_HEADER.length, start.length)))
           ? 'policy'
-          : undefined;
+          : start.startsWith(XML_PRELUDE)
+            ? 'junit'
+            : undefined;
   if (!kind) return undefined;
   const bytes = readHead(path, size);
   if (!bytes || bytes.length !== size) return undefined;
@@ -205,6 +237,8 @@ export function ownOutputKind(path: string, name: string, size: number): string 
         : undefined;
     case 'markdown':
       return MD_FOOT.test(text) ? 'Markdown report' : undefined;
+    case 'junit':
+      return isOwnJunit(text) ? 'JUnit report' : undefined;
     default:
       return isOwnPolicy(text) ? 'policy' : undefined;
   }

@@ -21,12 +21,14 @@ before(async () => {
   mkdirSync(join(dir, 'm'));
   writeFileSync(join(dir, 'm', 'model.pkl'), evilPickle());
   const first = await scan([join(dir, 'm')]);
-  const kinds: [string, 'json' | 'sarif' | 'cyclonedx' | 'html' | 'markdown', string][] = [
+  const kinds: [string, 'json' | 'sarif' | 'cyclonedx' | 'html' | 'markdown' | 'junit' | 'gitlab', string][] = [
     ['baseline.json', 'json', 'JSON report'],
     ['report.sarif', 'sarif', 'SARIF report'],
     ['bom.cdx.json', 'cyclonedx', 'CycloneDX BOM'],
     ['report.html', 'html', 'HTML report'],
     ['report.md', 'markdown', 'Markdown report'],
+    ['junit.xml', 'junit', 'JUnit report'],
+    ['gl-sast-report.json', 'gitlab', 'GitLab SAST report'],
   ];
   for (const [name, format, kind] of kinds) {
     writeFileSync(join(dir, 'm', name), await renderReport(first, format));
@@ -51,6 +53,19 @@ before(async () => {
   t('page.html', '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n</head></html>\n');
   t('report.md', readFileSync(join(dir, 'm', 'report.md'), 'utf8').replace(/<sub>.*<\/sub>\n$/, 'a note\n'));
   t('report.sarif', readFileSync(join(dir, 'm', 'report.sarif'), 'utf8').replace('"name": "sentinel"', '"name": "x"'));
+  // Another tool's JUnit report, and Sentinel's with a document type added (an entity an XML reader expands).
+  const junit = readFileSync(join(dir, 'm', 'junit.xml'), 'utf8');
+  t('junit.xml', junit.replace('<testsuites name="sentinel"', '<testsuites name="pytest"'));
+  t('junit-entity.xml', junit.replace('?>\n', '?>\n<!DOCTYPE t [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'));
+  // Another scanner's GitLab SAST report, and Sentinel's with a key of its own added.
+  const gl = JSON.parse(readFileSync(join(dir, 'm', 'gl-sast-report.json'), 'utf8')) as {
+    scan: { analyzer: object; scanner: object };
+  };
+  t(
+    'gl-sast-report.json',
+    JSON.stringify({ ...gl, scan: { ...gl.scan, scanner: { id: 'semgrep', name: 'Semgrep' } } }),
+  );
+  t('gl-extra.json', JSON.stringify({ ...gl, auto_map: { AutoModel: 'evil.Model' } }));
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,6 +88,10 @@ describe("Sentinel's own outputs in a scanned folder", () => {
     assert.deepEqual(r.skipped ?? [], []);
     assert.deepEqual(r.files.map((f) => rel(f.path)).sort(), [
       'twins/baseline.json',
+      'twins/gl-extra.json',
+      'twins/gl-sast-report.json',
+      'twins/junit-entity.xml',
+      'twins/junit.xml',
       'twins/page.html',
       'twins/policy.yml',
       'twins/report.html',

@@ -10,6 +10,7 @@ import { ruleById } from '../rules/index.js';
 import { rootRelative, type PathBase } from './artifact-path.js';
 import type { SentinelReport } from './report-model.js';
 import { isoUtc } from '../core/iso-time.js';
+import { gateReasons } from './plain-words.js';
 
 export const GITLAB_SCHEMA_VERSION = '15.1.4';
 const SCHEMA_URL = `https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v${GITLAB_SCHEMA_VERSION}/dist/sast-report-format.json`;
@@ -121,7 +122,7 @@ export function renderGitlab(report: SentinelReport, o: GitlabOptions = {}): str
           level: 'info',
           value: report.summary.gate.passed
             ? 'release gate passed'
-            : `release gate failed: ${report.summary.gate.reasons.join('; ')}`,
+            : `release gate failed: ${gateReasons(report.summary.gate).join('; ')}`,
         },
       ],
       primary_identifiers: report.rules.map((id) => ruleIdentifier(id, o.docsBaseUri)),

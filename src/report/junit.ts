@@ -3,6 +3,7 @@
 // passing testcase when the rule found nothing. All text is XML-escaped; characters XML cannot carry are made visible.
 import type { GatedFinding } from '../policy/gate.js';
 import { escapeMarkup as x } from './escape-markup.js';
+import { count, gateReasons } from './plain-words.js';
 import type { SentinelReport } from './report-model.js';
 
 function failing(f: GatedFinding): boolean {
@@ -50,7 +51,7 @@ export function renderJunit(report: SentinelReport): string {
       `    <testcase classname="sentinel.gate" name="release gate">` +
       (g.passed
         ? `</testcase>`
-        : `\n      <failure type="gate" message="${x(g.reasons.join('; '))}">${x(g.reasons.join('\n'))}</failure>\n    </testcase>`) +
+        : `\n      <failure type="gate" message="${x(gateReasons(g).join('; '))}">${x(gateReasons(g).join('\n'))}</failure>\n    </testcase>`) +
       `\n  </testsuite>`,
   );
   const ruleIds = [...report.rules];
@@ -60,7 +61,7 @@ export function renderJunit(report: SentinelReport): string {
     const failures = fs.filter(failing).length;
     const cases = fs.length
       ? fs.map(testcase).join('\n')
-      : `    <testcase classname="${x(`sentinel.${id}`)}" name="${x(`no findings in ${report.summary.files} file(s)`)}"/>`;
+      : `    <testcase classname="${x(`sentinel.${id}`)}" name="${x(`no findings in ${count(report.summary.files, 'file')}`)}"/>`;
     suites.push(
       `  <testsuite name="${x(id)}" tests="${Math.max(1, fs.length)}" failures="${failures}" errors="0" skipped="0" time="0">\n${cases}\n  </testsuite>`,
     );

@@ -70,7 +70,7 @@ export interface ReportInput {
 export function thresholdRule(max: SafetyLevel): string {
   return (
     `PICKLE findings on a pickle whose safety level is at most ${max} become tickets (accepted by threshold); ` +
-    `any pickle above ${max} fails the gate even when none of its findings is at fail_on, unless every finding ` +
+    `any pickle above ${max} fails the gate even when none of its findings has a severity that fails the release, unless every finding ` +
     `on it is accepted or in the baseline.`
   );
 }

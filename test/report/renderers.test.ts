@@ -162,7 +162,7 @@ describe('JUnit XML', () => {
     assert.match(xml, new RegExp(`<testsuites name="sentinel" tests="${tests}"`));
     assert.match(
       xml,
-      /<testsuite name="PICKLE-STRUCT" tests="1" failures="0"[^>]*>\n\s*<testcase classname="sentinel.PICKLE-STRUCT" name="no findings in 6 file\(s\)"\/>/,
+      /<testsuite name="PICKLE-STRUCT" tests="1" failures="0"[^>]*>\n\s*<testcase classname="sentinel.PICKLE-STRUCT" name="no findings in 6 files"\/>/,
     );
   });
 });
@@ -206,5 +206,25 @@ describe('text', () => {
     const plain = renderText(report, { width: 1000 });
     assert.match(plain, /^Gate: FAILED: 2 new findings fail the release .*above the accepted POSSIBLY_UNSAFE$/m);
     assert.match(plain, /^Baseline previous\.json: 4 new, 1 existing, 2 closed\.$/m);
+  });
+});
+
+describe('one vocabulary in every report a person reads', () => {
+  it('the gate says why it failed in plain words, with correct plurals, in text, Markdown, HTML, JUnit and GitLab', async () => {
+    const { renderGitlab } = await import('../../src/report/gitlab.js');
+    assert.equal(report.summary.gate.passed, false);
+    const gl = JSON.parse(renderGitlab(report)) as { scan: { messages: { value: string }[] } };
+    const outputs: Record<string, string> = {
+      text: renderText(report, { color: false, verbose: true, compact: false }),
+      markdown: renderMarkdown(report),
+      html: renderHtml(report),
+      junit: renderJunit(report),
+      gitlab: gl.scan.messages.map((m) => m.value).join('\n'),
+    };
+    for (const [format, out] of Object.entries(outputs)) {
+      assert.match(out, /fail the release/, format);
+      for (const jargon of [/at fail_on\b/, /above max_acceptable_severity/, /\w\(s\)/, /\(\d+ block, \d+ gate\)/])
+        assert.doesNotMatch(out, jargon, `${format}: ${jargon}`);
+    }
   });
 });

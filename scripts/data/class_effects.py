@@ -180,6 +180,11 @@ def parse_hook(src, kind):
 class Analysis:
     """Follows taint through one hook (and the functions it calls) and collects sinks."""
 
+    # Record a method called on a hook parameter itself (`state.get(…)`, the parameter never rebound in the hook) as
+    # `own:<m>`, apart from `method:<m>` (a method of the value or of anything the hook took out of it: the labels are
+    # coarse). Read by the consumers that know the `ownMethods` sink (derive-history.py through source_hook_effects).
+    own_receivers = False
+
     def __init__(self, cls):
         self.cls = cls
         self.sinks = {}  # (kind, label) -> where
@@ -191,8 +196,9 @@ class Analysis:
             self.sinks.setdefault((kind, lab), where)
 
     def function(self, fn, arg_labels, self_labels, whole_state, depth, where, globals_, bound=True, closure=None,
-                 outer_self=None):
-        """Analyse `fn` (an ast FunctionDef) with parameter labels; returns the labels of what it returns."""
+                 outer_self=None, exact=False):
+        """Analyse `fn` (an ast FunctionDef) with parameter labels; returns the labels of what it returns. `exact`:
+        each labelled parameter is the labelled value itself (the hook's own parameters, not a callee's)."""
         params = fn.args
         names = [a.arg for a in params.posonlyargs + params.args]
         env = {k: set(v) for k, v in (closure or {}).items()}
@@ -210,7 +216,8 @@ class Analysis:
         local_defs = {n.name: n for n in ast.walk(fn) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
                       and n is not fn}
         ctx = {'env': env, 'self': selfname, 'self_labels': self_labels, 'whole': whole_state, 'depth': depth,
-               'where': where, 'globals': globals_, 'ret': set(), 'local_defs': local_defs}
+               'where': where, 'globals': globals_, 'ret': set(), 'local_defs': local_defs,
+               'exact': _exact_params(fn, names, env, selfname) if exact and self.own_receivers else {}}
         # Two passes: labels assigned late (a loop) reach reads written earlier in the text.
         for _ in range(2):
             for stmt in fn.body:
@@ -359,8 +366,12 @@ class Analysis:
                 own_dict = isinstance(base, ast.Attribute) and base.attr == '__dict__' and \
                     isinstance(base.value, ast.Name) and base.value.id == ctx['self']
                 bl = set() if own_dict else self.labels(base, ctx)
-                if bl:
+                own = ctx['exact'].get(base.id) if isinstance(base, ast.Name) else None
+                if own is not None:
+                    self.sink(f'own:{func.attr}', {own}, f'{where}: {base.id}.{func.attr}(…)')
+                elif bl:
                     self.sink(f'method:{func.attr}', bl, f'{where}: .{func.attr}(…)')
+                if bl:
                     key = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
                     if func.attr in ('get', 'pop', 'setdefault') and 'state' in bl and isinstance(key, str):
                         base_result = (bl - {'state'}) | {f'state.{key}'}  # state.get('k') is state.k
@@ -593,6 +604,30 @@ class Analysis:
                 self.labels(value, ctx)
 
 
+def _exact_params(fn, names, env, selfname):
+    """{parameter: label} of the parameters of `fn` that hold exactly their one label's value wherever the body reads
+    them: never bound again in it (assignment, augmented or walrus assignment, loop or comprehension or with target,
+    del, except ... as, import ... as, match capture, global/nonlocal, a nested def or class of that name)."""
+    bound_again = set()
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            bound_again.add(n.id)
+        elif isinstance(n, (ast.Global, ast.Nonlocal)):
+            bound_again.update(n.names)
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            bound_again.add(n.name)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            bound_again.update((a.asname or a.name).split('.')[0] for a in n.names)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not fn:
+            bound_again.add(n.name)
+        elif isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name:
+            bound_again.add(n.name)
+        elif isinstance(n, ast.MatchMapping) and n.rest:
+            bound_again.add(n.rest)
+    return {n: next(iter(env[n])) for n in names
+            if n != selfname and n not in bound_again and len(env.get(n, ())) == 1}
+
+
 def source_hook_effects(hook, src):
     """The sinks of one hook read from source text alone (a released version's code that is not installed): the same
     labels and sinks as hook_effects, with no globals to resolve and no calls followed into other code (what the hook
@@ -601,13 +636,14 @@ def source_hook_effects(hook, src):
     if node is None:
         return None
     a = Analysis(None)
+    a.own_receivers = True
     if hook in IMPLICIT_HOOKS:
         arg_labels, whole = {}, [True]
     elif hook in ('__setstate__', '__setattr__'):
         arg_labels, whole = ({1: {'state'}} if hook == '__setstate__' else {2: {'state'}}), [False]
     else:
         arg_labels, whole = {i: {'state'} for i in range(1, 8)}, [False]
-    a.function(node, arg_labels, {}, whole, MAX_DEPTH, hook, {})
+    a.function(node, arg_labels, {}, whole, MAX_DEPTH, hook, {}, exact=hook == '__setstate__')
     return sorted([kind, lab, where] for (kind, lab), where in a.sinks.items())
 
 

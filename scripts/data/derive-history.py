@@ -225,12 +225,15 @@ def history_effects(lib, entries, per_name, external, review, checks=None):
                 found = found + [[kind, label, f"{owner}.{hook} (review)"] for label, kinds in extra.items()
                                  for kind in kinds]
             for kind, label, where in found:
-                if hook == "__hash__" and (not label.startswith("state.") or kind.startswith("method:__")):
+                if hook == "__hash__" and (not label.startswith("state.") or kind.startswith(("method:__", "own:__"))):
                     continue  # the other operand, or a special method (a planted dunder is flagged on its own)
                 sinks = merged.setdefault(key, {}).setdefault(label, {})
                 if kind.startswith("method:"):
                     if kind[7:] not in sinks.setdefault("methods", []):
                         sinks["methods"].append(kind[7:])
+                elif kind.startswith("own:"):  # a method of the hook's parameter itself, not of what it holds
+                    if kind[4:] not in sinks.setdefault("ownMethods", []):
+                        sinks["ownMethods"].append(kind[4:])
                 elif kind.startswith("dunder:"):
                     if kind[7:] not in sinks.setdefault("dunders", []):
                         sinks["dunders"].append(kind[7:])
@@ -240,6 +243,7 @@ def history_effects(lib, entries, per_name, external, review, checks=None):
             for v in sinks.values():
                 v.get("methods", []).sort()
                 v.get("dunders", []).sort()
+                v.get("ownMethods", []).sort()
             rec_out = {"sinks": dict(sorted(sinks.items())), "params": list(params.get(key, ("state",)))}
             ref = next((r for r, x in hooks.items() if x == rec_out), f"{name}.{key} ({lib} history)")
             hooks[ref] = rec_out

@@ -84,7 +84,13 @@ export function operationHooks(dunders: readonly string[]): ImplicitHook[] {
 
 /** Sinks a stream value reaches in a hook: the callables it reaches (with where), methods of it the hook calls. */
 export interface LabelSinks {
+  /** Methods called on the value or on anything the hook takes out of it (subscripts, iterates, unpacks). */
   readonly methods?: readonly string[];
+  /**
+   * Methods called on the labelled value itself: the hook's own parameter, read where the hook never binds that name
+   * again (`state.get('k')` on the state BUILD passes), so never on what the value holds.
+   */
+  readonly ownMethods?: readonly string[];
   /** Special methods an operation on the value runs on its class (==, <, len, iteration, indexing, truth). */
   readonly dunders?: readonly string[];
   readonly call?: string;
@@ -421,7 +427,8 @@ export function anySinkMethods(): ReadonlySet<string> {
     const all = new Set<string>();
     for (const recs of [data.field('hooks'), historyData.field('hooks'), ...histories.map((h) => h.field('hooks'))])
       for (const rec of Object.values(recs))
-        for (const label of Object.values(rec.sinks)) for (const m of label.methods ?? []) all.add(m);
+        for (const label of Object.values(rec.sinks))
+          for (const m of [...(label.methods ?? []), ...(label.ownMethods ?? [])]) all.add(m);
     sinkMethods = all;
   }
   return sinkMethods;
@@ -437,7 +444,10 @@ export function anyStateMethods(): readonly string[] {
   if (stateMethods === undefined) {
     const all = new Set<string>();
     for (const recs of [data.field('hooks'), historyData.field('hooks'), ...histories.map((h) => h.field('hooks'))])
-      for (const rec of Object.values(recs)) for (const m of rec.sinks['state']?.methods ?? []) all.add(m);
+      for (const rec of Object.values(recs)) {
+        const st = rec.sinks['state'];
+        for (const m of [...(st?.methods ?? []), ...(st?.ownMethods ?? [])]) all.add(m);
+      }
     stateMethods = [...all].sort();
   }
   return stateMethods;

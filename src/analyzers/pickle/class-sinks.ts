@@ -420,6 +420,26 @@ function checkValue(host: ClassSinkHost, where: string, label: string, v: PyVal,
         `${where} may call what its ${label} holds (${s.any}), part of which the analysis did not keep`,
       );
   }
+  // Methods of the value itself (the hook's own parameter): looked up on it alone, not on what it holds. A value the
+  // analysis cannot name may carry any of them.
+  for (const m of s.ownMethods ?? []) {
+    if (
+      typeof v === 'object' &&
+      (v.k === K.Unknown || v.k === K.Pers) &&
+      !(v.k === K.Unknown && v.bits !== undefined)
+    ) {
+      host.invokeModelled(UNKNOWN, NO_ARGS, `${where} calls ${m}() of its ${label}, a value the analysis cannot name`);
+      continue;
+    }
+    const planted = host.plantedAttr(v, m);
+    // A planted str or number is not callable: the hook raises TypeError there and calls nothing.
+    if (planted !== undefined && typeof planted === 'object' && CALLABLE_KINDS.has(planted.k))
+      host.invokeModelled(
+        planted,
+        NO_ARGS,
+        `${where} calls ${m}() of its ${label}, which the stream planted on that object (an instance attribute or an item its class answers lookups from)`,
+      );
+  }
   const methods = s.methods ?? [];
   if (methods.length > 0 || s.call !== undefined) {
     // The hook subscripts, iterates and unpacks what the label names before it calls a method of it or calls it (the

@@ -70,4 +70,32 @@ describe('pmdarima ARIMA state', () => {
       assert.equal(blocking.length > 0, blocked, JSON.stringify(r.findings.map((x) => x.evidence.signal)));
     });
   }
+  // ARIMA.__setstate__ (and _legacy_set_state) calls get() of the state it is given, never of what the state holds:
+  // a fitted ARIMA's statsmodels results wrapper, whose class answers names it lacks from its results, sits in the
+  // state and passes; the same wrapper given as the state itself is where get() is looked up, and is reported.
+  const wrapper = (p: P): P => {
+    p.global('statsmodels.tsa.statespace.sarimax', 'SARIMAXResultsWrapper').emptyTuple().newobj().emptyDict();
+    p.sbu('_results').global('statsmodels.tsa.statespace.sarimax', 'SARIMAXResults').emptyTuple().newobj();
+    return p.emptyDict().build().setitem().build();
+  };
+  for (const module of ['pmdarima.arima.arima', 'pyramid.arima.arima']) {
+    it(`${module}.ARIMA holding its fitted results wrapper passes`, async () => {
+      const p = new P().proto(4).global(module, 'ARIMA').emptyTuple().newobj().emptyDict();
+      p.sbu('pkg_version_').sbu('1.8.0').setitem().sbu('arima_res_');
+      const r = await scanBytes('arima.pkl', wrapper(p).setitem().build().stop().bytes());
+      assert.deepEqual(
+        r.findings.filter((x) => BLOCKING.has(x.severity)).map((x) => x.evidence.signal),
+        [],
+      );
+    });
+    it(`${module}.ARIMA given a results wrapper as its state is reported (get() is looked up on it)`, async () => {
+      const p = new P().proto(4).global(module, 'ARIMA').emptyTuple().newobj();
+      const r = await scanBytes('arima.pkl', wrapper(p).build().stop().bytes());
+      const signals = r.findings.filter((x) => BLOCKING.has(x.severity)).map((x) => x.evidence.signal);
+      assert.ok(
+        signals.some((s) => s.includes("'get' is looked up on an object of statsmodels")),
+        signals.join('\n'),
+      );
+    });
+  }
 });

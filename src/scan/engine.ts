@@ -47,7 +47,7 @@ import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.j
 import { walk, type WalkItem, type WalkOptions } from '../sources/walker.js';
 import type { WalkFilterOptions } from '../sources/walk-filter.js';
 import type { ContentDigest, FileOutcome } from './file-outcome.js';
-import { POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
+import { keptForPhases, POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
 import { retarget } from './retarget.js';
 import { placeholderReason } from './placeholder.js';
 import { planScan, type FileJob, type JobMember } from './scan-plan.js';
@@ -260,10 +260,12 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   // The jobs name everything left to read: the walk's items are let go before the scan (one per file).
   const walked = items.length;
   items.length = 0;
+  // Python modules kept for the DESER project phase, in syntax nodes (bounded: keptForPhases).
+  const kept = { nodes: 0 };
   const settle = (job: FileJob, outcomes: readonly FileOutcome[], digest?: ContentDigest): void => {
     if (digest && opts.onDigest) opts.onDigest(digest);
     job.members.forEach((member, k) => {
-      placed[member.index] = { member, outcome: outcomes[k]! };
+      placed[member.index] = { member, outcome: keptForPhases(outcomes[k]!, kept) };
       const content = outcomes[k]!.content;
       if (content && opts.onDigest) opts.onDigest(content);
       opts.onFile?.(++done, member.path);

@@ -69,6 +69,8 @@ export interface TemplateOrigin {
  * limit finding.
  */
 export const MAX_TEMPLATE_CHARS = 1024 * 1024;
+/** Templates longer than this are not checked token by token either (the matches alone would grow with it). */
+const MAX_TOKEN_CHECK_CHARS = 16 * 1024 * 1024;
 
 /** Analyses one chat template and reports what it reaches (one finding per template), or that it could not be read. */
 export async function reportTemplate(ctx: UnitContext, text: string, origin: TemplateOrigin): Promise<void> {
@@ -80,7 +82,9 @@ export async function reportTemplate(ctx: UnitContext, text: string, origin: Tem
       limit: 'templateChars',
       reason: (
         `chat template ${origin.path ?? ''} of ${text.length} characters is longer than the ${MAX_TEMPLATE_CHARS} ` +
-        'this reader parses: only a token-level check was made'
+        (text.length > MAX_TOKEN_CHECK_CHARS
+          ? `this reader parses and the ${MAX_TOKEN_CHECK_CHARS} it checks token by token: not analysed`
+          : 'this reader parses: only a token-level check was made')
       ).replace('  ', ' '),
     });
   }
@@ -90,7 +94,7 @@ export async function reportTemplate(ctx: UnitContext, text: string, origin: Tem
     ? {
         parsed: false,
         parseError: `not parsed: longer than ${MAX_TEMPLATE_CHARS} characters`,
-        signals: tokenCheck(text),
+        signals: text.length > MAX_TOKEN_CHECK_CHARS ? [] : tokenCheck(text),
         incomplete: undefined,
       }
     : await analyzeChatTemplate(text);

@@ -24,7 +24,7 @@ import { isTestPath } from '../analyzers/python/test-code.js';
 import { decodePythonSource } from '../analyzers/python/source-encoding.js';
 import type { Finding } from '../core/finding.js';
 import { RuleContext, type CodeFact, type IncompleteFact } from '../rules/rule.js';
-import type { PostWalkInput } from './post-walk.js';
+import { DESER_NODES, type PostWalkInput } from './post-walk.js';
 import type { JobMember } from './scan-plan.js';
 import { FileSource } from '../sources/byte-source.js';
 import type { Confinement } from '../sources/confine.js';
@@ -32,8 +32,11 @@ import type { Confinement } from '../sources/confine.js';
 /**
  * Bounds of growing a project: rounds (each one more hop across files), modules loaded on demand per scan target,
  * and the project's work: source bytes the phase reads beyond the walk, each read counted (indexing a file for
- * callers, then parsing it when a data path needs it). Bytes, not time, so a verdict does not depend on the
- * machine's load. Reaching any of them while modules are still wanted is SCAN-INCOMPLETE. Mutable for tests only.
+ * callers, then parsing it when a data path needs it), and the syntax nodes of the modules the cross-module
+ * analysis takes (DESER_NODES, post-walk.ts: its indexes, names and flows grow with them; the walk's modules first,
+ * in path order, then those loaded on demand). Bytes and nodes, not time, so a verdict does not depend on the machine's load.
+ * Reaching any of them while modules are still wanted is SCAN-INCOMPLETE naming the modules left out. Mutable for
+ * tests only.
  */
 export const DEMAND_LIMITS = { rounds: 6, modules: 2000, workBytes: 128 * 1024 * 1024 };
 /** Source files larger than this are not loaded on demand (the walk reports them when it meets them). */
@@ -68,6 +71,8 @@ export const DESER_PHASE_ID = 'deser-project';
 /** A file's summary for the phase: its analysis when its text names anything DESER reports on. */
 interface DeserSummary {
   module?: PythonModule;
+  /** The module's syntax nodes when the walk did not keep it (the scan's DESER_NODES budget was spent). */
+  leftOut?: number;
 }
 
 function withResolveLimit(): { maxResolveSteps?: number } {
@@ -88,6 +93,8 @@ interface Entry {
   rel: string;
   /** False for a module of the project the scan did not name (read only when a data path needs it). */
   named: boolean;
+  /** Past the project's node budget: not analysed, named in the SCAN-INCOMPLETE finding, never parsed again. */
+  leftOut?: boolean;
 }
 
 /**
@@ -133,7 +140,13 @@ export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
     const rel = relPosix(root, member.path);
     const slash = rel.indexOf('/');
     if (slash > 0) g.tops.add(rel.slice(0, slash));
-    g.entries.push({ member, module: s.module, rel, named: true });
+    g.entries.push({
+      member,
+      module: s.module,
+      rel,
+      named: true,
+      ...(s.leftOut !== undefined ? { leftOut: true } : {}),
+    });
   }
   const out: Finding[] = [];
   for (const [root, g] of groups) {
@@ -216,7 +229,7 @@ function addProjectModules(
   from: readonly string[],
   entries: Entry[],
   confine: Confinement | undefined,
-): { limit: string; files: string[] } | undefined {
+): { limit: string; files: string[]; count?: number } | undefined {
   const have = new Set(entries.map((e) => e.rel));
   const target: ScanTarget = { arg: root, abs: root, isDirectory: true };
   // Each folder with its path relative to the root (`/`-separated): a child's paths are its parent's and its name
@@ -267,14 +280,14 @@ async function runTarget(
   root: string,
   entries: Entry[],
   rules: PostWalkInput['rules'],
-  tooLarge: { limit: string; files: string[] } | undefined,
+  tooLarge: { limit: string; files: string[]; count?: number } | undefined,
   reach = false,
 ): Promise<Finding[]> {
   const isPackageDir = (relDir: string): boolean => existsSync(join(root, relDir, '__init__.py'));
   const stats = lastRunStats;
   stats.files += entries.length;
   const byStable = new Map(entries.map((e) => [e.rel, e]));
-  let cut: { limit: string; files: string[] } | undefined = tooLarge;
+  let cut: { limit: string; files: string[]; count?: number } | undefined = tooLarge;
   /** A file's text within the project's work budget; past it, the file is named in the SCAN-INCOMPLETE finding. */
   let work = 0;
   const read = (e: Entry): string | undefined => {
@@ -301,6 +314,25 @@ async function runTarget(
     entries.map((e) => e.rel),
     isPackageDir,
   );
+  /** Syntax nodes of the modules the project analysis takes; a module past the budget is left out and named. */
+  let nodes = 0;
+  const admit = (e: Entry): boolean => {
+    const n = e.module?.stats.nodes ?? 0;
+    if (!e.leftOut && nodes + n <= DESER_NODES.max) {
+      nodes += n;
+      return true;
+    }
+    e.module = undefined;
+    e.leftOut = true;
+    if (cut === undefined || cut === tooLarge) cut = { limit: 'maxDeserProjectNodes', files: [], count: 0 };
+    if (cut.limit === 'maxDeserProjectNodes') {
+      cut.count = (cut.count ?? 0) + 1;
+      if (cut.files.length < 5) cut.files.push(e.rel);
+    }
+    return false;
+  };
+  for (const e of [...entries].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)))
+    if (e.module !== undefined || e.leftOut) admit(e);
   let fresh = entries.filter((e) => e.module !== undefined);
   stats.analysedInWalk += fresh.length;
   if (reach) {
@@ -320,7 +352,7 @@ async function runTarget(
     };
     const byKey = keyIndex(keys);
     for (const e of entries) {
-      if (!e.named) continue;
+      if (!e.named || e.leftOut) continue;
       if (e.module === undefined) {
         const text = read(e);
         if (text === undefined) continue;
@@ -341,6 +373,7 @@ async function runTarget(
         } catch {
           continue;
         }
+        if (!admit(e)) continue;
         stats.namedParsed++;
         fresh.push(e);
       }
@@ -401,7 +434,7 @@ async function runTarget(
     ] as const) {
       for (const st of list) {
         const e = byStable.get(st);
-        if (e === undefined || e.module !== undefined) continue;
+        if (e === undefined || e.module !== undefined || e.leftOut) continue;
         // A module every looked-up name of which is defined elsewhere (re-exported) is read only on the way to a
         // defining module read (otherwise its own text decides as below: it may define a name it also imports).
         if (hop === 1 && reexports.onlyReexports.has(st) && !reexports.needed.has(st)) continue;
@@ -421,6 +454,7 @@ async function runTarget(
         } catch {
           continue;
         }
+        if (!admit(e)) continue;
         stats.loadedOnDemand++;
         stats.loaded.push({ rel: e.rel, why: `hop${hop}` });
         fresh.push(e);
@@ -504,7 +538,7 @@ async function runTarget(
     fresh = [];
     for (const stable of wanted) {
       const e = byStable.get(stable);
-      if (e === undefined || e.module !== undefined) continue;
+      if (e === undefined || e.module !== undefined || e.leftOut) continue;
       if (stats.loadedOnDemand - loadedBefore >= DEMAND_LIMITS.modules) {
         cut ??= { limit: 'maxDeserModules', files: [] };
         if (cut.files.length < 5) cut.files.push(stable);
@@ -517,6 +551,7 @@ async function runTarget(
       } catch {
         continue; // too large or too slow to parse: the per-file scan already decided what it reports on this file
       }
+      if (!admit(e)) continue;
       stats.loadedOnDemand++;
       stats.loaded.push({ rel: e.rel, why: callees.has(stable) ? 'callee' : 'caller' });
       fresh.push(e);
@@ -658,25 +693,29 @@ function unreadCallersOfAsked(
  */
 function incompleteProject(
   entries: readonly Entry[],
-  cut: { limit: string; files: string[] },
+  cut: { limit: string; files: string[]; count?: number },
   rules: PostWalkInput['rules'],
 ): Finding[] {
   const e = entries.find((x) => x.rel === cut.files[0]) ?? entries[0]!;
   const what =
-    cut.limit === 'maxDeserModules'
-      ? `more than ${DEMAND_LIMITS.modules} modules were needed`
-      : cut.limit === 'maxDeserProjectWork'
-        ? `reading the modules a data path needs would exceed the project's work budget ` +
-          `(${DEMAND_LIMITS.workBytes} source bytes read, each read counted)`
-        : cut.limit === 'maxDeserProjectFiles'
-          ? `the project tree holds more than ${MAX_PROJECT_FILES} Python files`
-          : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
+    cut.limit === 'maxDeserProjectNodes'
+      ? `the modules to analyse together hold more than ${DESER_NODES.max} syntax nodes (the project's ` +
+        `work budget); ${cut.count ?? cut.files.length} module(s) were left out`
+      : cut.limit === 'maxDeserModules'
+        ? `more than ${DEMAND_LIMITS.modules} modules were needed`
+        : cut.limit === 'maxDeserProjectWork'
+          ? `reading the modules a data path needs would exceed the project's work budget ` +
+            `(${DEMAND_LIMITS.workBytes} source bytes read, each read counted)`
+          : cut.limit === 'maxDeserProjectFiles'
+            ? `the project tree holds more than ${MAX_PROJECT_FILES} Python files`
+            : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
   const fact: IncompleteFact = {
     location: { chain: [e.member.path] },
     kind: 'limit',
     limit: cut.limit,
     reason:
-      `DESER cross-module analysis stopped: ${what}; not read: ${cut.files.join(', ')}. A deserializer reached ` +
+      `DESER cross-module analysis stopped: ${what}; not ${cut.limit === 'maxDeserProjectNodes' ? 'analysed' : 'read'}` +
+      `: ${cut.files.join(', ')}${(cut.count ?? 0) > cut.files.length ? ', …' : ''}. A deserializer reached ` +
       'through these modules is not proven safe.',
   };
   const ctx = new RuleContext(e.member.target, e.member.stable);

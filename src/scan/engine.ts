@@ -47,7 +47,7 @@ import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.j
 import { walk, type WalkItem, type WalkOptions } from '../sources/walker.js';
 import type { WalkFilterOptions } from '../sources/walk-filter.js';
 import type { ContentDigest, FileOutcome } from './file-outcome.js';
-import { POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
+import { keptForPhases, POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
 import { retarget } from './retarget.js';
 import { placeholderReason } from './placeholder.js';
 import { planScan, type FileJob, type JobMember } from './scan-plan.js';
@@ -174,6 +174,23 @@ export const WHOLE_FILE_BYTES = 1024 * 1024;
 /** Source files larger than this are reported, not parsed. */
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * A file is sparse for the scan when at least SPARSE_MIN_HOLE bytes of its size are not stored on disk and what is
+ * stored is under 1/SPARSE_RATIO of the size. A compressing file system stores model weights at a fraction of their
+ * size too, but never 1/16 (that would be a file of zeros), so a real file does not meet both.
+ */
+const SPARSE_MIN_HOLE = 1024 * 1024 * 1024;
+const SPARSE_RATIO = 16;
+
+/** The bytes of a file's size not stored on disk when it is sparse (above), else undefined. */
+export function sparseHoles(st: Pick<Stats, 'size' | 'blocks'>): number | undefined {
+  // st_blocks counts 512-byte units; it is missing where the platform does not tell.
+  if (typeof st.blocks !== 'number' || !Number.isFinite(st.blocks)) return undefined;
+  const stored = st.blocks * 512;
+  const holes = st.size - stored;
+  return holes >= SPARSE_MIN_HOLE && stored * SPARSE_RATIO < st.size ? holes : undefined;
+}
+
 export function selectRules(only: readonly string[] | undefined): Rule[] {
   if (!only || only.length === 0) return [...RULES];
   const wanted = new Set(only.map((s) => s.toUpperCase()));
@@ -243,10 +260,12 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   // The jobs name everything left to read: the walk's items are let go before the scan (one per file).
   const walked = items.length;
   items.length = 0;
+  // Python modules kept for the DESER project phase, in syntax nodes (bounded: keptForPhases).
+  const kept = { nodes: 0 };
   const settle = (job: FileJob, outcomes: readonly FileOutcome[], digest?: ContentDigest): void => {
     if (digest && opts.onDigest) opts.onDigest(digest);
     job.members.forEach((member, k) => {
-      placed[member.index] = { member, outcome: outcomes[k]! };
+      placed[member.index] = { member, outcome: keptForPhases(outcomes[k]!, kept) };
       const content = outcomes[k]!.content;
       if (content && opts.onDigest) opts.onDigest(content);
       opts.onFile?.(++done, member.path);
@@ -542,7 +561,19 @@ export class FileScanner {
       if (placeholder) dispatchIncomplete(this.rules, ctx, { location: loc, kind: 'placeholder', reason: placeholder });
       await fs.unit(whole ? new MemorySource(loc, whole) : src!, 0);
       // A remote file is hashed only when it was read whole: hashing a large one would download it.
-      if (this.sha256 && (whole || local)) {
+      // A local file mostly made of holes (sparse: the size claims far more than the disk holds) is not hashed: its
+      // hash would be a walk over zeros the file system makes up, bounded by nothing the file stores.
+      const holes = local && !whole ? sparseHoles(local.openedStat()) : undefined;
+      if (holes !== undefined) {
+        dispatchIncomplete(this.rules, ctx, {
+          location: loc,
+          kind: 'limit',
+          reason:
+            `sparse file: ${holes} of its ${src!.size} bytes are holes, not stored on disk (an unfinished ` +
+            'download or a size made up to exhaust the scan): the data past what its reader needed was not read ' +
+            'and the file was not hashed',
+        });
+      } else if (this.sha256 && (whole || local)) {
         const plan = local && this.shardPlan && src!.size <= this.shardPlan.maxFileBytes ? this.shardPlan : undefined;
         if (whole) {
           digest = pre?.sha256 ?? digestBytes(whole);
@@ -1042,14 +1073,20 @@ class FileScan {
       if (cut !== undefined) this.incomplete(cut);
       if (!wantTorch && !wantImportTime) return;
     }
-    const [{ analyzePythonModule }, torch, deser, gate, importTime] = await Promise.all([
+    const [{ analyzePythonModule }, torch, deser, gate, importTime, phase] = await Promise.all([
       import('../analyzers/python/analyze-module.js'),
       wantTorch ? import('../analyzers/python/torch/torch-code.js') : undefined,
       wantDeser ? import('../analyzers/deser/code.js') : undefined,
       wantDeser && !wantTorch && !wantImportTime ? import('../analyzers/deser/gate.js') : undefined,
       wantImportTime ? import('../analyzers/python/torch/import-time-rule.js') : undefined,
+      wantDeser ? import('./deser-phase.js') : undefined,
     ]);
-    const budget = { timeoutMs: Math.max(1000, this.deadline - Date.now()) };
+    // The DESER rules' name-resolution budget holds here as in the project phase, and running out of it is said.
+    const steps = phase?.DESER_MODULE_LIMITS.maxResolveSteps;
+    const budget = {
+      timeoutMs: Math.max(1000, this.deadline - Date.now()),
+      ...(steps !== undefined ? { maxResolveSteps: steps } : {}),
+    };
     const mod = gate
       ? await gate.analyzeForDeser(text, budget)
       : await analyzePythonModule(text, {
@@ -1057,6 +1094,8 @@ class FileScan {
           ...(kind === 'torchscript' && torch ? { implicitGlobals: { ...torch.TORCHSCRIPT_IMPLICIT_GLOBALS } } : {}),
         });
     if (mod === undefined) return;
+    const cut = phase?.deserBudgetIncomplete(mod, src.location);
+    if (cut !== undefined) this.incomplete(cut);
     if (importTime) {
       this.folder = {
         ...this.folder,

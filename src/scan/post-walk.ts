@@ -34,6 +34,30 @@ export interface PostWalkPhase {
 }
 
 /**
+ * The DESER project phase's work budget in syntax nodes (our own count of the Python modules it takes): the modules
+ * the walk keeps for the phase, summed over the scan, and those the phase analyses together. A module past it is
+ * not kept (its outcome says it was left out) and the phase names it in a SCAN-INCOMPLETE finding. Nodes, not
+ * time, so a verdict does not depend on the machine's load; real code has ~0.12 nodes per source byte, so the
+ * default is ~17 MB of Python that names a deserializer. Mutable for tests only.
+ */
+export const DESER_NODES = { max: 2_000_000 };
+
+/**
+ * The outcome as the scan keeps it for the phases: its DESER module dropped (a `leftOut` mark with its node count
+ * in its place) once the modules kept so far hold DESER_NODES.max nodes.
+ */
+export function keptForPhases(outcome: FileOutcome, kept: { nodes: number }): FileOutcome {
+  const s = outcome.summaries?.['deser-project'] as { module?: { stats: { nodes: number } } } | undefined;
+  const n = s?.module?.stats.nodes;
+  if (n === undefined) return outcome;
+  if (kept.nodes + n <= DESER_NODES.max) {
+    kept.nodes += n;
+    return outcome;
+  }
+  return { ...outcome, summaries: { ...outcome.summaries, ['deser-project']: { leftOut: n } } };
+}
+
+/**
  * DESER's whole-program view (deser-phase.ts, loaded when run): the scan's top-level Python files as one project
  * per scan target, composed across modules.
  */

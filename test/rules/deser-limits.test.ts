@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scanPaths } from '../../src/scan/engine.js';
 import { DEMAND_LIMITS, lastRunStats } from '../../src/scan/deser-phase.js';
+import { DESER_NODES, keptForPhases } from '../../src/scan/post-walk.js';
+import type { FileOutcome } from '../../src/scan/file-outcome.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -95,6 +97,48 @@ describe('DESER cross-module limits', () => {
     const ids = await ruleIds(fanOut(3));
     assert.ok(!ids.some((x) => x.startsWith('SCAN-INCOMPLETE')), ids.join(', '));
     assert.ok(ids.includes('DESER-NETWORK-INPUT'), ids.join(', '));
+  });
+
+  it('modules past the project node budget are left out and named: SCAN-INCOMPLETE (maxDeserProjectNodes)', async () => {
+    const dir = fanOut(6);
+    const saved = DESER_NODES.max;
+    DESER_NODES.max = 1;
+    let r;
+    try {
+      r = await scanPaths([dir], { only: ['DESER'] });
+    } finally {
+      DESER_NODES.max = saved;
+    }
+    const inc = r.findings.filter((f) => f.ruleId === 'SCAN-INCOMPLETE');
+    assert.deepEqual(
+      inc.map((f) => f.evidence.details?.limit),
+      ['maxDeserProjectNodes'],
+    );
+    assert.match(inc[0]!.evidence.signal, /1 module\(s\) were left out; not analysed: codec\.py\./);
+    // Nothing was analysed together, and nothing parsed again on demand.
+    assert.equal(lastRunStats.analysedInWalk, 0);
+    assert.equal(lastRunStats.loadedOnDemand + lastRunStats.namedParsed, 0);
+    // Within the default budget the same project is found, and complete.
+    assert.deepEqual(await ruleIds(dir), ['DESER-NETWORK-INPUT']);
+  });
+
+  it('the walk keeps DESER modules up to the node budget, then only their node counts', () => {
+    const outcome = (nodes: number): FileOutcome =>
+      ({
+        path: 'm.py',
+        findings: [],
+        pickles: [],
+        errors: [],
+        summaries: { 'deser-project': { module: { stats: { nodes } } } },
+      }) as unknown as FileOutcome;
+    const kept = { nodes: 0 };
+    const held = (o: FileOutcome): unknown => (o.summaries?.['deser-project'] as { module?: unknown }).module;
+    assert.ok(held(keptForPhases(outcome(DESER_NODES.max - 10), kept)) !== undefined);
+    assert.ok(held(keptForPhases(outcome(10), kept)) !== undefined);
+    const past = keptForPhases(outcome(1), kept);
+    assert.equal(held(past), undefined);
+    assert.deepEqual(past.summaries?.['deser-project'], { leftOut: 1 });
+    assert.equal(kept.nodes, DESER_NODES.max);
   });
 
   it('modules beyond the project work budget are SCAN-INCOMPLETE (maxDeserProjectWork)', async () => {

@@ -13,6 +13,8 @@ export interface DecodedString {
 /** Decode a `string` or `concatenated_string` node. */
 export function decodeStringNode(node: SyntaxNode, src: string): DecodedString {
   if (node.type === 'concatenated_string') {
+    // Kept without its parts (a large run of literals, syntax-tree.ts): its value is not known here.
+    if (node.namedChildren.length === 0) return { value: null, isBytes: false, isFString: false };
     let value: string | null = '';
     let isBytes = false;
     let isFString = false;

@@ -135,11 +135,12 @@ export function toSyntaxTree(root: Node, text: string, cursorApi = false): Synta
           );
           parent.namedChildren.push(child);
           if (type === 'call') calls.push(child);
-          // A large display of constants is kept as one opaque node (no children): a data table compiled into the
-          // module carries no call, name or taint, and copying its elements would cost time and memory in
-          // proportion to the table rather than to the code.
+          // A large display of constants, or a large run of adjacent string literals, is kept as one opaque node
+          // (no children): a data table compiled into the module carries no call, name or taint, and copying its
+          // elements would cost time and memory in proportion to the table rather than to the code (an opaque
+          // string run decodes to an unknown value, python-literals.ts).
           collector =
-            DISPLAY_TYPES.has(type) &&
+            LARGE_LITERAL_TYPES.has(type) &&
             child.endIndex - child.startIndex >= LARGE_LITERAL_CHARS &&
             constantSubtree(walk, (t) => (named[t] ??= language.nodeTypeIsNamed(t)), types)
               ? undefined
@@ -163,9 +164,9 @@ export function toSyntaxTree(root: Node, text: string, cursorApi = false): Synta
   return { root: jsRoot, calls, nodes: nextId, lines };
 }
 
-/** Displays at least this long (UTF-16 units) are kept opaque when they hold only constants. */
+/** Displays and adjacent string literals at least this long (UTF-16 units) are kept opaque when they hold only constants. */
 export const LARGE_LITERAL_CHARS = 256 * 1024;
-const DISPLAY_TYPES: ReadonlySet<string> = new Set(['dictionary', 'list', 'set', 'tuple']);
+const LARGE_LITERAL_TYPES: ReadonlySet<string> = new Set(['dictionary', 'list', 'set', 'tuple', 'concatenated_string']);
 /** Named node types a display of constants is made of (strings, numbers, signs, nested displays). */
 const CONSTANT_TYPES: ReadonlySet<string> = new Set([
   'dictionary',
@@ -179,6 +180,7 @@ const CONSTANT_TYPES: ReadonlySet<string> = new Set([
   'string_content',
   'string_end',
   'escape_sequence',
+  'escape_interpolation',
   'concatenated_string',
   'integer',
   'float',

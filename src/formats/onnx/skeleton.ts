@@ -250,6 +250,11 @@ export function buildSkeleton(src: ByteSource, opts: SkeletonOptions): Skeleton 
         droppedBytes += len;
         continue;
       }
+      // A packed list is one field on the wire and one decoded value per element (an int64 each a BigInt): its
+      // elements count as fields, before the copy, so a list of millions is a limit, never materialised.
+      const elements = packedElements(input, field, wireType, pos, len);
+      if (elements > 1 && (fields += elements - 1) > maxFields)
+        throw new WireError(`the model's structure has more than ${maxFields} fields`, 'fields');
       copy(fieldStart, pos + len);
       pos += len;
     }
@@ -319,6 +324,36 @@ function wholeValues(input: In, field: DescField, at: number, len: number): bool
       return run === 0;
     }
   }
+}
+
+/** Elements of a packed repeated scalar or enum field (length-delimited); 0 for anything else. */
+function packedElements(input: In, field: DescField, wireType: number, at: number, len: number): number {
+  if (wireType !== 2 || field.fieldKind !== 'list' || field.listKind === 'message') return 0;
+  if (field.listKind === 'scalar') {
+    switch (field.scalar) {
+      case ScalarType.BYTES:
+      case ScalarType.STRING:
+        return 0;
+      case ScalarType.FLOAT:
+      case ScalarType.FIXED32:
+      case ScalarType.SFIXED32:
+        return Math.ceil(len / 4);
+      case ScalarType.DOUBLE:
+      case ScalarType.FIXED64:
+      case ScalarType.SFIXED64:
+        return Math.ceil(len / 8);
+      default:
+        break;
+    }
+  }
+  // Varints (integers, bools, enums): one element ends at each byte without the continuation bit.
+  let n = 0;
+  for (let o = at; o < at + len;) {
+    const b = input.view(o, Math.min(WINDOW, at + len - o));
+    for (const x of b) if ((x & 0x80) === 0) n++;
+    o += b.length;
+  }
+  return n;
 }
 
 /** Skips a group (wire type 3) started before `pos`; returns the offset after its end tag. */

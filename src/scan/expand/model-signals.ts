@@ -62,27 +62,42 @@ export interface TemplateOrigin {
   readonly guessed?: boolean;
 }
 
-/** Analyses one chat template and reports what it reaches (one finding per template), or that it could not be read. */
-/** Templates longer than this are not analysed (reported as not scanned): real chat templates are kilobytes. */
-export const MAX_TEMPLATE_CHARS = 16 * 1024 * 1024;
+/**
+ * Templates longer than this are not parsed: real chat templates are kilobytes, and the Jinja parser's tokens and
+ * tree weigh ~45 times the text (a 16 MiB template peaked at 631-776 MB). A longer one gets the token-level check
+ * (regular expressions over the text, no parse) and, unless it was only taken for a template by its content, a
+ * limit finding.
+ */
+export const MAX_TEMPLATE_CHARS = 1024 * 1024;
+/** Templates longer than this are not checked token by token either (the matches alone would grow with it). */
+const MAX_TOKEN_CHECK_CHARS = 16 * 1024 * 1024;
 
+/** Analyses one chat template and reports what it reaches (one finding per template), or that it could not be read. */
 export async function reportTemplate(ctx: UnitContext, text: string, origin: TemplateOrigin): Promise<void> {
-  if (text.length > MAX_TEMPLATE_CHARS) {
+  const tooLong = text.length > MAX_TEMPLATE_CHARS;
+  if (tooLong && !origin.guessed) {
     ctx.incomplete({
       location: origin.location,
       kind: 'limit',
       limit: 'templateChars',
-      reason:
-        `chat template ${origin.path ?? ''} of ${text.length} characters is longer than the ${MAX_TEMPLATE_CHARS} this reader analyses`.replace(
-          '  ',
-          ' ',
-        ),
+      reason: (
+        `chat template ${origin.path ?? ''} of ${text.length} characters is longer than the ${MAX_TEMPLATE_CHARS} ` +
+        (text.length > MAX_TOKEN_CHECK_CHARS
+          ? `this reader parses and the ${MAX_TOKEN_CHECK_CHARS} it checks token by token: not analysed`
+          : 'this reader parses: only a token-level check was made')
+      ).replace('  ', ' '),
     });
-    return;
   }
-  ctx.checked('template');
-  const { analyzeChatTemplate } = await import('../../analyzers/model/chat-template.js');
-  const a = await analyzeChatTemplate(text);
+  if (!tooLong) ctx.checked('template');
+  const { analyzeChatTemplate, tokenCheck } = await import('../../analyzers/model/chat-template.js');
+  const a = tooLong
+    ? {
+        parsed: false,
+        parseError: `not parsed: longer than ${MAX_TEMPLATE_CHARS} characters`,
+        signals: text.length > MAX_TOKEN_CHECK_CHARS ? [] : tokenCheck(text),
+        incomplete: undefined,
+      }
+    : await analyzeChatTemplate(text);
   if (a.incomplete)
     ctx.incomplete({
       location: origin.location,
@@ -138,7 +153,7 @@ export async function reportTemplate(ctx: UnitContext, text: string, origin: Tem
         ...(a.parseError !== undefined ? { parseError: a.parseError } : {}),
       },
     });
-  } else if (!a.parsed && !origin.guessed) {
+  } else if (!a.parsed && !origin.guessed && !tooLong) {
     ctx.incomplete({
       location: origin.location,
       kind: 'unsupported',

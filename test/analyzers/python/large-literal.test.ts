@@ -60,3 +60,35 @@ describe('large constant displays', () => {
     });
   }
 });
+
+describe('large runs of adjacent string literals', () => {
+  /** `PAYLOAD = <n parts made by part>`, then the handler; the run is the assignment's right side. */
+  const run = (n: number, part: (i: number) => string): string =>
+    [
+      'import os, pickle',
+      'from flask import Flask, request',
+      `PAYLOAD = ${Array.from({ length: n }, (_, i) => part(i)).join(' ')}`,
+      HANDLER,
+    ].join('\n');
+  const M = Math.ceil(LARGE_LITERAL_CHARS / 4) + 1;
+  const cases: { name: string; text: string; opaque: boolean }[] = [
+    { name: 'a run of short literals', text: run(M, () => `"a"`), opaque: true },
+    { name: 'f-strings without interpolations (escaped braces)', text: run(M, () => `f"{{}}"`), opaque: true },
+    // Benign twins: an interpolation, or a short run, keeps the parts (and the value where it is known).
+    { name: 'a run with one interpolation', text: run(M, (i) => (i === 7 ? `f"{os.sep}"` : `"a"`)), opaque: false },
+    { name: 'a short run', text: run(50, () => `"a"`), opaque: false },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: ${c.opaque ? 'one opaque node, nodes not proportional to the parts' : 'parts kept'}`, async () => {
+      const tree = await withPythonTree(c.text, (root) => toSyntaxTree(root, c.text));
+      const t = table(tree.root);
+      assert.equal(t.type, 'concatenated_string');
+      assert.equal(t.namedChildren.length === 0, c.opaque);
+      // Nodes copied out of the parser's tree: a few dozen for the code, none per literal of an opaque run.
+      if (c.opaque) assert.ok(tree.nodes < 200, String(tree.nodes));
+      const mod = await analyzePythonModule(c.text);
+      const sinks = detectDeserSignals(mod).filter((s) => JSON.stringify(s).includes('pickle.loads'));
+      assert.ok(sinks.length > 0, 'pickle.loads(request.data) found');
+    });
+  }
+});

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { scanBytes } from '../../../src/scan/engine.js';
+import { templateParses } from '../../../src/analyzers/model/chat-template.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/model/hdf5-bounds');
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -62,9 +63,26 @@ describe('model-format bounds', () => {
       'SCAN-INCOMPLETE maxEntries',
     ]);
   });
-  it('a chat template longer than 16 Mi characters is a limit finding', async () => {
+  it('a chat template longer than 1 Mi characters is a limit finding, checked token by token, never parsed', async () => {
     const f = await found('t.json', enc(JSON.stringify({ chat_template: 'a'.repeat(17 * 1024 * 1024) })));
     assert.deepEqual(f, ['SCAN-INCOMPLETE templateChars']);
+    // Just over the bound: the parser would take ~45 bytes per character; it is not given the text.
+    const long = '{{ messages[0].content }}'.repeat(Math.ceil((1024 * 1024) / 25) + 1);
+    const before = templateParses.chars;
+    assert.deepEqual(await found('t.json', enc(JSON.stringify({ chat_template: long }))), [
+      'SCAN-INCOMPLETE templateChars',
+    ]);
+    assert.equal(templateParses.chars, before);
+    // The token-level check still finds what reaches Python internals at the end of a long template.
+    const evil = long + "{{ cycler.__init__.__globals__.os.popen('id').read() }}";
+    assert.deepEqual((await found('t.json', enc(JSON.stringify({ chat_template: evil })))).sort(), [
+      'MODEL-TEMPLATE-INJECTION',
+      'SCAN-INCOMPLETE templateChars',
+    ]);
+    // Within the bound: parsed as before.
+    const short = '{{ messages[0].content }}'.repeat(1000);
+    assert.deepEqual(await found('t.json', enc(JSON.stringify({ chat_template: short }))), []);
+    assert.equal(templateParses.chars, before + short.length);
   });
   it('template folding has a budget per template: past it, a limit finding and a token check', async () => {
     let t = '';

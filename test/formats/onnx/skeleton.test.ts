@@ -255,4 +255,37 @@ describe('ONNX read in windows', () => {
     assert.ok(f, JSON.stringify(r.findings.map((x) => x.ruleId)));
     assert.match(f.evidence.signal, /maxEntryBytes/);
   });
+
+  it('a packed list counts one field per element: 10 M dims are a limit before any is decoded', async () => {
+    const varint = (v: number): number[] => {
+      const b: number[] = [];
+      for (; v > 0x7f; v = Math.floor(v / 128)) b.push((v & 0x7f) | 0x80);
+      b.push(v);
+      return b;
+    };
+    const field = (no: number, body: Uint8Array): Uint8Array =>
+      Uint8Array.from([...varint(no * 8 + 2), ...varint(body.length), ...body]);
+    /** ModelProto{ir_version 8, graph{initializer{dims packed: `n` ones, data_type 1}}}. */
+    const model = (n: number): Uint8Array => {
+      const tensor = Uint8Array.from([...field(1, new Uint8Array(n).fill(1)), 0x10, 0x01]);
+      return Uint8Array.from([0x08, 0x08, ...field(7, field(5, tensor))]);
+    };
+    // The element count decides, not the one field on the wire (its bytes are far under maxBytes).
+    const few = model(100);
+    assert.deepEqual(
+      (({ ok, limit }) => [ok, limit])(
+        buildSkeleton(src(few), { maxBytes: 1 << 20, maxFields: 50 }) as { ok: boolean; limit?: string },
+      ),
+      [false, 'fields'],
+    );
+    const within = await decodeOnnxSource(src(few), { maxBytes: 1 << 20, maxFields: 200 });
+    assert.ok(within.ok && within.model.initializers === 1);
+    const decoded = decodeProto(few);
+    assert.ok(!(decoded instanceof Error) && decoded.graph?.initializer[0]?.dims.length === 100);
+    // 10,000,000 dims (10 MB): SCAN-INCOMPLETE naming maxEntries with the default limits, never decoded.
+    const r = await scanBytes('dims.onnx', model(10_000_000));
+    const f = r.findings.find((x) => x.ruleId === 'SCAN-INCOMPLETE');
+    assert.ok(f, JSON.stringify(r.findings.map((x) => x.ruleId)));
+    assert.match(f.evidence.signal, /limit maxEntries reached.*more than maxEntries x 20 \(2000000\)/);
+  });
 });

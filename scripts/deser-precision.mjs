@@ -3,11 +3,12 @@
 // this is not part of `npm test`) with `sentinel artifact <dir> --rule DESER --format json` and compares every
 // non-test finding with the reviewed table in docs/deser-precision.md (TP/FP per rule, new unreviewed, stale).
 // Usage: node scripts/deser-precision.mjs [--no-build] [--only=name,name] [--root=/usr/lib/python3/dist-packages]
-// [--timeout=900] (seconds of wall time per code base; a scan that does not end is reported, and the run fails).
+// [--timeout=900] (seconds of wall time per code base; a scan that does not end is reported, and the run fails)
+// [--save=DIR] (keeps each code base's JSON report as DIR/<name>.json, to read a new finding's evidence).
 // SCAN-INCOMPLETE findings (a limit the DESER phase reached) are counted per code base beside the verdicts.
 // Exit 0 when every finding is reviewed and precision ≥ 95 %; 1 otherwise; 2 when no target is present.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -16,6 +17,7 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
 const site = opt('root', '/usr/lib/python3/dist-packages');
 const timeoutS = Number(opt('timeout', 900));
+const saveDir = opt('save', '');
 const only = opt('only', '')
   .split(',')
   .filter((s) => s !== '');
@@ -141,6 +143,10 @@ for (const [name, [dir, pkg]] of Object.entries(TARGETS)) {
     continue;
   }
   const report = JSON.parse(r.stdout);
+  if (saveDir !== '') {
+    mkdirSync(saveDir, { recursive: true });
+    writeFileSync(join(saveDir, `${name}.json`), r.stdout);
+  }
   const counts = { TP: 0, FP: 0, new: 0, test: 0 };
   const incomplete = report.findings
     .filter((f) => f.ruleId === 'SCAN-INCOMPLETE' && /^maxDeser/.test(String(f.evidence.details?.limit ?? '')))

@@ -825,6 +825,9 @@ export const PROPAGATORS: ReadonlyMap<string, TaintKind | 'same'> = new Map<stri
   ].map((n): [string, 'same'] => [n, 'same']),
 ]);
 
+/** Path joins among the propagators (their parts are judged apart: flow.ts `joinedPath`). */
+export const PATH_JOINS: ReadonlySet<string> = new Set(['os.path.join', 'posixpath.join']);
+
 /**
  * Top-level modules whose functions are pure with respect to provenance: the result is internal when the
  * arguments are (paths, environment, config files, compression, encodings).

@@ -26,6 +26,7 @@ import {
   MUTATING_METHODS,
   NETWORK_TABLE,
   NETWORK_MODULES,
+  PATH_JOINS,
   PROPAGATORS,
   READ_INTO_METHODS,
   READ_METHODS,
@@ -54,6 +55,7 @@ import {
   untrustedValue,
   valueKey,
   viaHop,
+  withoutParam,
   type Hop,
   type Origin,
   type TaintKind,
@@ -524,6 +526,10 @@ export class DeserFlow {
     const far = this.project?.callersOf(f) ?? [];
     const escapes =
       (edges.length === 0 && far.length === 0) || this.idx.referenced.has(f.id) || this.project?.escapes(f) === true;
+    // A method the package may call through an object it holds (an untyped receiver) gets the package's values: its
+    // parameters are not what a user of the library hands it.
+    const ducked =
+      escapes && this.idx.fn(f.parentId ?? -1)?.kind === 'class' && this.project?.calledUntyped?.(f) === true;
     f.parameters.forEach((p, i) => {
       const seed = entry?.seeds.get(i);
       if (seed !== undefined) {
@@ -533,11 +539,11 @@ export class DeserFlow {
       let v: Value =
         entry?.isHandler === true || !escapes
           ? INTERNAL
-          : untrustedValue(`parameter \`${p.name}\` of \`${f.qualifiedName}\`, called from outside this file`, false, {
-              file: this.file,
-              functionId: f.id,
-              name: p.name,
-            });
+          : untrustedValue(
+              `parameter \`${p.name}\` of \`${f.qualifiedName}\`, called from outside this file`,
+              false,
+              ducked ? undefined : { file: this.file, functionId: f.id, name: p.name },
+            );
       for (const e of edges) v = joinValues(v, this.argumentAt(e, f, i));
       for (const x of far) {
         const passed = x.unit.flow.passedArgument(x.edge, f, i);
@@ -1047,6 +1053,20 @@ export class DeserFlow {
     return v;
   }
 
+  /**
+   * A path joined from parts keeps its caller's-parameter mark only when every part that is not internal is a
+   * caller's parameter too: a folder the caller names joined with a name the code computes (a key's digest, a file
+   * name it read from its own index) is an entry of a store the code manages, not a file its caller hands it.
+   */
+  private joinedPath(c: CallSite, r: Run): Value {
+    const parts = [...c.positional, ...c.starArgs].map((a) => this.evalExpr(a, r));
+    let v = INTERNAL;
+    for (const p of parts) v = joinValues(v, p);
+    for (const k of c.keywords) v = joinValues(v, this.evalExpr(k.value, r));
+    if (v.untrusted?.param === undefined) return v;
+    return parts.some((p) => p.untrusted !== null && p.untrusted.param === undefined) ? withoutParam(v) : v;
+  }
+
   private callUncached(c: CallSite, r: Run): Value {
     const info = this.info(c);
     if (info.network !== undefined) {
@@ -1081,7 +1101,7 @@ export class DeserFlow {
       if (OPEN_LIKE.has(t)) return this.opened(c, r);
       const prop = PROPAGATORS.get(t);
       if (prop !== undefined) {
-        const v = this.args(c, r);
+        const v = PATH_JOINS.has(t) ? this.joinedPath(c, r) : this.args(c, r);
         return prop === 'same' ? v : reshape(v, prop);
       }
     }
@@ -1102,6 +1122,8 @@ export class DeserFlow {
           taintedValue(fallback, this.origin(c.span, c.text, `\`.${m}()\` on a socket-like object`, r.fn.id), 'medium'),
         );
       }
+      // A digest of the caller's value names no file the caller chose (a cache entry's name).
+      if (m === 'hexdigest' || m === 'digest') return withoutParam(joinValues(recv, untaint(this.args(c, r))));
       if (m === 'join' || m === 'format') {
         const v = this.args(c, r);
         return joinValues(m === 'format' ? reshape(v, 'text') : v, recv);
@@ -1119,6 +1141,8 @@ export class DeserFlow {
     // Known pure library functions keep provenance; anything else cannot be proven internal.
     const root = targets[0]?.split('.')[0];
     const args = untaint(this.args(c, r));
+    // A digest of the caller's value names no file the caller chose (a cache entry's name).
+    if (root === 'hashlib' || root === 'hmac') return withoutParam(args);
     if (root !== undefined && INTERNAL_MODULES.has(root)) return args;
     return joinValues(args, untrustedValue(`result of \`${shortText(c.callee.raw, 40)}(...)\``));
   }

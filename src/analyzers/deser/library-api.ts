@@ -7,7 +7,9 @@
 // package's namespace: its module sits in a package (a folder with `__init__.py`), no part of its dotted name is
 // private (`_impl`) and it is neither test code nor `__main__`; the function is defined at module level, or is a
 // method of a class defined there, and neither it nor its class is underscore-prefixed (`__init__` and `__call__`
-// count as public). Only a parameter of a function no code in the project calls counts (its callers are its users).
+// count as public). Only a parameter of a function no code in the project calls counts (its callers are its users;
+// a method is called by the project too when one of its modules calls a method of that name, with arguments the
+// method accepts, on a receiver the analysis cannot type: `UntypedCalls`).
 import { isTestPath } from '../python/test-code.js';
 import type { FunctionFact, PythonModule } from '../python/module-model.js';
 import { recognizeEntries } from './handlers.js';

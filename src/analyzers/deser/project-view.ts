@@ -51,6 +51,8 @@ export interface ProjectView {
   callersOf(fn: FunctionFact): readonly { unit: UnitView; edge: CallEdge }[];
   /** True when another module uses `fn` as a value: anyone may call it. */
   escapes(fn: FunctionFact): boolean;
+  /** True when a method named as `fn` is called, with arguments it accepts, on a receiver no module can type. */
+  calledUntyped?(fn: FunctionFact): boolean;
   /**
    * The project callee of a call the module's own index does not resolve; `asked` when the analysis needs the
    * call's value (a callee in a module not read is then remembered as asked for).

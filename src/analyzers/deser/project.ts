@@ -11,6 +11,7 @@ import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { absoluteName } from './demand.js';
 import type { ProjectCallee as ViewCallee, ProjectView } from './project-view.js';
 import { pushTo } from '../../core/multimap.js';
+import { UntypedCalls } from './untyped-calls.js';
 
 /** One module of the project. */
 export interface Unit {
@@ -218,6 +219,13 @@ export class DeserProject implements ProjectView {
   /** True when another module uses `fn` as a value (registers, stores or passes it): anyone may call it. */
   escapes(fn: FunctionFact): boolean {
     return this.referencedFns.has(fn);
+  }
+
+  private readonly untyped = new UntypedCalls();
+
+  /** True when a method named as `fn` is called, with arguments it accepts, on a receiver no module can type. */
+  calledUntyped(fn: FunctionFact): boolean {
+    return this.untyped.mayCall(fn, this.units);
   }
 
   /** What a dotted name (as the analyser qualified it in `from`) refers to in the project. */

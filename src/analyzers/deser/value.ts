@@ -151,6 +151,12 @@ export function untrustedValue(reason: string, strong = false, param?: ParamRef)
   return { taint: null, untrusted: param !== undefined ? { reason, strong, param } : { reason, strong } };
 }
 
+/** The value without its caller's-parameter mark (what it is built from is no longer only what the caller named). */
+export function withoutParam(v: Value): Value {
+  const u = v.untrusted;
+  return u?.param === undefined ? v : { taint: v.taint, untrusted: { reason: u.reason, strong: u.strong } };
+}
+
 /** A tainted value; network data is never internal. */
 export function taintedValue(kind: TaintKind, origin: Origin, confidence: Confidence = 'high'): Value {
   return { taint: { kind, origin, confidence }, untrusted: { reason: origin.label, strong: true } };

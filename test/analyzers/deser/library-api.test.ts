@@ -97,4 +97,74 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
       [['DESER-UNSAFE-LOADER', 'MEDIUM', 4, 'pkg.codec.Codec.decode']],
     );
   });
+
+  it("an entry of a store the object manages (a folder joined with a key digest) is no caller-named file; a folder joined with the caller's name is", async () => {
+    const cases: [string, string, number[]][] = [
+      ['digest', 'os.path.join(self._path, hashlib.md5(key.encode()).hexdigest())', []],
+      ['digest-method', 'os.path.join(self._path, self._hash(key.encode()).hexdigest())', []],
+      ['caller-name', 'os.path.join(self._path, key + ".pkl")', [12]],
+    ];
+    for (const [name, path, lines] of cases) {
+      const dir = project(`store-${name}`, {
+        'pkg/__init__.py': [''],
+        'pkg/cache.py': [
+          'import hashlib',
+          'import os',
+          'import pickle',
+          'class FileCache:',
+          '    def __init__(self, cache_dir, hash_method=hashlib.md5):',
+          '        self._path = cache_dir',
+          '        self._hash = hash_method',
+          '    def _filename(self, key):',
+          `        return ${path}`,
+          '    def get(self, key):',
+          '        with open(self._filename(key), "rb") as f:',
+          '            return pickle.load(f)',
+        ],
+      });
+      assert.deepEqual(
+        (await deser(dir)).map((f) => f.location.line),
+        lines,
+        name,
+      );
+    }
+  });
+
+  it('a method the package calls through an object it holds (untyped receiver, matching arguments) has the package as caller', async () => {
+    const serde = [
+      'import pickle',
+      'class PickleSerde:',
+      '    def deserialize(self, key, value, flags):',
+      '        return pickle.loads(value)',
+    ];
+    const cases: [string, string, number[]][] = [
+      ['held', '        return self.serde.deserialize(key, self._raw(key), 0)', []],
+      ['other-arity', '        return self.serde.deserialize(key)', [4]],
+      ['no-call', '        return None', [4]],
+    ];
+    for (const [name, call, lines] of cases) {
+      const dir = project(`held-${name}`, {
+        'pkg/__init__.py': [''],
+        'pkg/serde.py': serde,
+        'pkg/client.py': [
+          'import pickle',
+          'class Client:',
+          '    def __init__(self, serde):',
+          '        self.serde = serde',
+          '    def _raw(self, key):',
+          '        return b""',
+          '    def defaults(self):',
+          '        with open("/etc/pkg/defaults.pkl", "rb") as f:',
+          '            return pickle.load(f)',
+          '    def get(self, key):',
+          call,
+        ],
+      });
+      assert.deepEqual(
+        (await deser(dir)).map((f) => f.location.line),
+        lines,
+        name,
+      );
+    }
+  });
 });

@@ -14,6 +14,15 @@ Run: /usr/bin/python3 scripts/data/derive-torchscript-ops.py > src/analyzers/pyt
 Fails closed: a string-typed argument whose name is not in KNOWN_STRING_ARGUMENTS (every one of them read and found
 not to name a path, a host or a program) stops the script, so a torch build with a new operator taking a path
 cannot be derived without a decision. Namespaces outside LOAD_NAMESPACES are neither allowed nor denied here.
+
+Also writes `work`: for every allowed operator, the integer arguments that divide or size what the operator does
+(`groups`, `stride`, `dilation`, `step`, `kernel_size` … as `divisor`: zero or a negative value is a division by zero
+or a bad loop step in native code, e.g. `aten::native_channel_shuffle` with groups=0 dies with SIGFPE under torch
+1.13; `size`, `repeats`, `padding`, `output_size` … as `size`: the value is an allocation or a loop count), with the
+positions they take across the operator's overloads. `stateFilledByTorch` lists the operators torch's own scripted
+modules call at load with such arguments taken from their stored state (the quantized convolution modules' TorchScript
+`__setstate__` repacks its weights with the stored stride, padding, dilation and groups): read in
+`scripts/fixtures/torchscript-load.py`'s statically quantized model; each must be an allowed operator.
 """
 import json
 import sys
@@ -42,6 +51,54 @@ DENIED_BY_NAME = {
 }
 
 
+DIVISOR_ARGUMENTS = {
+    "groups", "group", "num_groups", "stride", "strides", "dilation", "step", "steps", "chunks", "split_size",
+    "sections", "kernel_size", "divisor_override", "upscale_factor", "downscale_factor", "blocksize", "hop_length",
+    "win_length", "n_fft", "bins", "nbins",
+}
+SIZE_ARGUMENTS = {
+    "size", "sizes", "repeats", "padding", "output_size", "output_padding", "pad", "shape", "N", "C", "HxW",
+    "window_length", "n", "num_samples", "length", "input_size", "hidden_size", "num_layers", "width", "H", "W",
+    "split_sizes", "last_dim_size", "normalized_shape", "num_weights", "embed_dim", "num_heads", "num_head",
+    "proj_size", "count",
+}
+INT_TYPES = ("int", "SymInt", "int[", "SymInt[", "Optional[int]", "Optional[SymInt]", "Optional[List[int]]",
+             "List[int]", "List[SymInt]", "Optional[List[SymInt]]")
+STATE_FILLED_BY_TORCH = [
+    "quantized::conv1d_prepack", "quantized::conv2d_prepack", "quantized::conv3d_prepack",
+    "quantized::conv_transpose1d_prepack", "quantized::conv_transpose2d_prepack",
+    "quantized::conv_transpose3d_prepack",
+]
+
+
+def work_arguments(schemas) -> dict:
+    """Operator -> {argument name: [kind, sorted positions]} for the divisor and size arguments of its overloads.
+
+    A position is kept only when every overload of the operator that has it takes an integer there: `aten::mul`'s
+    `int n` (list repetition) shares its position with tensors and numbers, so a call cannot be told apart by
+    position; the name still matches a keyword argument.
+    """
+    mixed = set()
+    for s in schemas:
+        for i, a in enumerate(s.arguments):
+            if not str(a.type).startswith(INT_TYPES):
+                mixed.add((s.name, i))
+    out: dict = {}
+    for s in schemas:
+        for i, a in enumerate(s.arguments):
+            t = str(a.type)
+            if not t.startswith(INT_TYPES) or a.name not in DIVISOR_ARGUMENTS | SIZE_ARGUMENTS:
+                continue
+            if (s.name, i) in mixed:
+                out.setdefault(s.name, {}).setdefault(a.name, ["divisor" if a.name in DIVISOR_ARGUMENTS else "size", []])
+                continue
+            kind = "divisor" if a.name in DIVISOR_ARGUMENTS else "size"
+            entry = out.setdefault(s.name, {}).setdefault(a.name, [kind, []])
+            if i not in entry[1]:
+                entry[1].append(i)
+    return {op: {n: [k, sorted(p)] for n, (k, p) in sorted(args.items())} for op, args in sorted(out.items())}
+
+
 def main() -> int:
     allowed, denied, unknown = set(), {}, []
     for s in torch._C._jit_get_all_schemas():
@@ -64,12 +121,20 @@ def main() -> int:
         sys.stderr.write("string arguments not reviewed:\n  " + "\n  ".join(sorted(set(unknown))) + "\n")
         return 1
     allowed -= set(denied)
+    schemas = [s for s in torch._C._jit_get_all_schemas() if s.name in allowed]
+    work = work_arguments(schemas)
+    missing = [op for op in STATE_FILLED_BY_TORCH if op not in allowed or op not in work]
+    if missing:
+        sys.stderr.write("stateFilledByTorch operators not allowed or without work arguments: " + ", ".join(missing) + "\n")
+        return 1
     json.dump(
         {
             "source": f"torch {torch.__version__} torch._C._jit_get_all_schemas() (scripts/data/derive-torchscript-ops.py)",
             "namespaces": LOAD_NAMESPACES,
             "denied": dict(sorted(denied.items())),
             "allowed": sorted(allowed),
+            "work": work,
+            "stateFilledByTorch": STATE_FILLED_BY_TORCH,
         },
         sys.stdout,
         indent=0,

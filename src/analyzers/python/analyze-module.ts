@@ -114,6 +114,7 @@ export function analyzeTree(wasmRoot: Node, text: string, opts: AnalyzeOptions =
     strings: facts.strings,
     assignments: facts.assignments,
     tries: facts.tries,
+    loops: facts.loops,
     stats: {
       parseMs: 0,
       analyseMs: 0,

@@ -9,6 +9,7 @@ import type {
   DecoratorFact,
   EnclosingFunction,
   FunctionFact,
+  LoopFact,
   StringLiteralFact,
   TryFact,
   TryFrame,
@@ -26,6 +27,7 @@ export interface CollectedFacts {
   strings: StringLiteralFact[];
   assignments: AssignmentFact[];
   tries: TryFact[];
+  loops: LoopFact[];
 }
 
 const ASSIGN_TARGET_LISTS: ReadonlySet<string> = new Set([
@@ -51,6 +53,7 @@ export function collectFacts(
   const strings: StringLiteralFact[] = [];
   const assignments: AssignmentFact[] = [];
   const tries: TryFact[] = [];
+  const loops: LoopFact[] = [];
   const tryIds = new Map<number, number>();
   const calleeNodes = new Set<number>();
   const innerAttributes = new Set<number>();
@@ -281,7 +284,24 @@ export function collectFacts(
         case 'for_in_clause': {
           // Comprehension variables are reported in the scope the comprehension belongs to.
           const left = node.childForFieldName('left');
-          if (left !== null) recordAssignment('for', node, left, node.childForFieldName('right'), ctx);
+          const right = node.childForFieldName('right');
+          loops.push({
+            kind: node.type === 'for_statement' ? 'for' : 'comprehension',
+            head: right !== null ? resolver.expression(right, ctx) : null,
+            span: spanOf(node),
+            scopeId: ctx.scope.fact.id,
+          });
+          if (left !== null) recordAssignment('for', node, left, right, ctx);
+          return;
+        }
+        case 'while_statement': {
+          const cond = node.childForFieldName('condition');
+          loops.push({
+            kind: 'while',
+            head: cond !== null ? resolver.expression(cond, ctx) : null,
+            span: spanOf(node),
+            scopeId: ctx.scope.fact.id,
+          });
           return;
         }
         case 'with_item': {
@@ -373,5 +393,5 @@ export function collectFacts(
 
   // Calls the walk did not reach (e.g. inside PEP 695 type parameters) are described at module level.
   for (let i = 0; i < callNodes.length; i++) if (calls[i] === undefined) buildCall(callNodes[i]!, index.moduleContext);
-  return { calls: calls as CallSite[], attributeReferences, strings, assignments, tries };
+  return { calls: calls as CallSite[], attributeReferences, strings, assignments, tries, loops };
 }

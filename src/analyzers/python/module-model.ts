@@ -295,6 +295,18 @@ export interface AssignmentFact {
   scopeId: number;
 }
 
+/**
+ * A loop: `for` (its iterable), `while` (its condition) or a comprehension's `for ... in` clause (its iterable).
+ * Nesting is read from the spans: a loop inside another one of the same scope lies inside its span.
+ */
+export interface LoopFact {
+  kind: 'for' | 'while' | 'comprehension';
+  /** The iterable (`for`, comprehension) or the condition (`while`). */
+  head: ExpressionFact | null;
+  span: SourceSpan;
+  scopeId: number;
+}
+
 export interface TryFact {
   id: number;
   span: SourceSpan;
@@ -326,6 +338,8 @@ export interface PythonModule {
   strings: StringLiteralFact[];
   assignments: AssignmentFact[];
   tries: TryFact[];
+  /** Every loop, in source order. */
+  loops: LoopFact[];
   /**
    * Timings in milliseconds (parse = tree-sitter; analyse = fact extraction), nodes walked, and name-resolution
    * work. When `resolveBudgetExhausted` is true some values are `unknown` only because the budget ran out.

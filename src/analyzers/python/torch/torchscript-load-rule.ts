@@ -8,7 +8,7 @@
 // with a file, remote-call or Python-callback effect are reported wherever they appear, with a message that says
 // whether the load or a later call of the model runs them.
 import { signalAt, type CodeSignal, type Confidence, type TorchFileKind } from '../code-signal.js';
-import type { CallSite, FunctionFact, PythonModule } from '../module-model.js';
+import type { CallSite, ExpressionFact, FunctionFact, LoopFact, PythonModule } from '../module-model.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import table from './torchscript-ops.json' with { type: 'json' };
 
@@ -16,8 +16,19 @@ interface OpTable {
   readonly namespaces: readonly string[];
   readonly denied: Readonly<Record<string, string>>;
   readonly allowed: readonly string[];
+  /** Operator -> argument name -> [divisor | size, positions across its overloads]. */
+  readonly work: Readonly<Record<string, Readonly<Record<string, readonly [string, readonly number[]]>>>>;
+  readonly stateFilledByTorch: readonly string[];
 }
-const TABLE = table as OpTable;
+const TABLE = table as unknown as OpTable;
+const WORK_ARGUMENTS: ReadonlyMap<string, Readonly<Record<string, readonly [string, readonly number[]]>>> = new Map(
+  Object.entries(TABLE.work),
+);
+const STATE_FILLED_BY_TORCH: ReadonlySet<string> = new Set(TABLE.stateFilledByTorch);
+/** A loop at load may run at most this many times when its bound is a constant. */
+const MAX_CONSTANT_TRIPS = 65536;
+/** A constant size argument at load may be at most this (elements along one dimension, a repeat count). */
+const MAX_CONSTANT_SIZE = 1 << 24;
 const LOAD_NAMESPACES: ReadonlySet<string> = new Set(TABLE.namespaces);
 const ALLOWED_OPS: ReadonlySet<string> = new Set(TABLE.allowed);
 const DENIED_OPS: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.denied));
@@ -158,6 +169,125 @@ function owningMethod(fns: readonly FunctionFact[], id: number): FunctionFact | 
   return undefined;
 }
 
+/** The integers a constant argument holds (a literal int or a list/tuple of them); undefined when not constant. */
+function constantInts(e: ExpressionFact): number[] | undefined {
+  if (e.constant !== undefined) return e.constant.type === 'int' ? [e.constant.value] : undefined;
+  if (e.nodeType === 'unary_operator' && /^-\s*\d+$/.test(e.text)) return [-Number(e.text.replace(/[-\s]/g, ''))];
+  if (e.elements === undefined || (e.nodeType !== 'list' && e.nodeType !== 'tuple')) return undefined;
+  const out: number[] = [];
+  for (const el of e.elements) {
+    const v = constantInts(el);
+    if (v === undefined || v.length !== 1) return undefined;
+    out.push(v[0]!);
+  }
+  return out;
+}
+
+/** The call an expression is (`f(...)` with no steps after it). */
+function callOf(mod: PythonModule, e: ExpressionFact): CallSite | undefined {
+  const a = e.access;
+  if (a?.root.kind !== 'call' || a.steps.length > 0) return undefined;
+  return mod.calls[a.root.callId];
+}
+
+/**
+ * `len(x)` / `torch.len(x)`, a name every assignment of its scope binds to one, or a list of those: a count bounded
+ * by a container the archive stores, never more than its size.
+ */
+function isStoredLength(mod: PythonModule, e: ExpressionFact, scopeId: number, depth = 0): boolean {
+  const c = callOf(mod, e);
+  if (c !== undefined) return c.callee.raw === 'len' || c.callee.raw === 'torch.len';
+  if ((e.nodeType === 'list' || e.nodeType === 'tuple') && e.elements !== undefined && depth < 2)
+    return e.elements.length > 0 && e.elements.every((el) => isStoredLength(mod, el, scopeId, depth + 1));
+  if (e.nodeType !== 'identifier' || depth >= 2) return false;
+  const binds = mod.assignments.filter(
+    (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === e.text),
+  );
+  return (
+    binds.length > 0 &&
+    binds.every(
+      (a) =>
+        a.kind === 'assign' &&
+        a.targets.length === 1 &&
+        a.value !== null &&
+        isStoredLength(mod, a.value, scopeId, depth + 1),
+    )
+  );
+}
+
+type LoopBound = { kind: 'constant' } | { kind: 'stored' } | { kind: 'unbounded'; why: string };
+
+function loopBound(mod: PythonModule, loop: LoopFact): LoopBound {
+  if (loop.kind === 'while')
+    return { kind: 'unbounded', why: 'a while loop, whose number of turns the code does not bound' };
+  const head = loop.head;
+  if (head === null) return { kind: 'unbounded', why: 'a loop over an iterable that cannot be read' };
+  const c = callOf(mod, head);
+  if (c === undefined || c.callee.raw !== 'range') return { kind: 'stored' }; // a stored container's elements
+  const args = c.positional;
+  if (c.hasStarArgs || c.keywords.length > 0 || args.length === 0 || args.length > 3)
+    return { kind: 'unbounded', why: `a range whose arguments cannot be read (${c.text})` };
+  const ints = args.map(constantInts);
+  if (ints.every((v) => v !== undefined && v.length === 1)) {
+    const [a, b, step] = args.length === 1 ? [0, ints[0]![0]!, 1] : [ints[0]![0]!, ints[1]![0]!, ints[2]?.[0] ?? 1];
+    if (step !== 0 && Math.ceil(Math.max(0, (b - a) / step)) <= MAX_CONSTANT_TRIPS) return { kind: 'constant' };
+    return { kind: 'unbounded', why: `a constant range of more than ${MAX_CONSTANT_TRIPS} turns (${c.text})` };
+  }
+  if (args.length === 1 && isStoredLength(mod, args[0]!, loop.scopeId)) return { kind: 'stored' };
+  return {
+    kind: 'unbounded',
+    why: `a range whose bound (${c.text}) is a value of the stored state or computed at load, not a constant or the length of a stored container`,
+  };
+}
+
+/** Whether a constant work argument is valid: divisors at least 1, sizes from 0 to MAX_CONSTANT_SIZE. */
+function validConstant(kind: string, values: readonly number[]): boolean {
+  return values.every((v) =>
+    kind === 'divisor' ? v >= 1 && v <= MAX_CONSTANT_SIZE : v >= 0 && v <= MAX_CONSTANT_SIZE,
+  );
+}
+
+/** Work arguments of an operator call that are not valid constants: [argument name, kind, source text]. */
+function unprovenWorkArguments(mod: PythonModule, call: CallSite, op: string, valueForm: boolean): string[][] {
+  const spec = WORK_ARGUMENTS.get(op);
+  if (spec === undefined) return [];
+  const out: string[][] = [];
+  const check = (name: string, kind: string, e: ExpressionFact) => {
+    if (e.constant?.type === 'none') return;
+    const v = constantInts(e);
+    if (v !== undefined && validConstant(kind, v)) return;
+    if (kind === 'size' && isStoredLength(mod, e, call.scopeId)) return;
+    out.push([name, kind, e.text]);
+  };
+  for (const [name, [kind, positions]] of Object.entries(spec)) {
+    for (const p of positions) {
+      const i = valueForm ? p - 1 : p;
+      const e = i >= 0 ? call.positional[i] : undefined;
+      if (e !== undefined) check(name, kind, e);
+    }
+    const kw = call.keywords.find((k) => k.name === name);
+    if (kw !== undefined) check(name, kind, kw.value);
+  }
+  if (call.hasStarArgs || call.hasStarStarKwargs) out.push(['*args', 'unknown', call.text]);
+  return out;
+}
+
+/** The operator a call at load names, and whether it is the value-method form (`t.repeat(...)`). */
+function calledOperator(call: CallSite): { op: string; valueForm: boolean } | undefined {
+  const q = call.callee.qualifiedName;
+  if (q !== null && (call.callee.resolution === 'implicit' || call.callee.resolution === 'import')) {
+    const op = operatorName(q);
+    return op === undefined ? undefined : { op: `${op.ns}::${op.name}`, valueForm: false };
+  }
+  const access = call.callee.access;
+  if (access?.root.kind === 'name' && access.root.resolution !== 'implicit' && access.steps.length >= 1) {
+    const last = access.steps[access.steps.length - 1]!;
+    if (last.kind === 'attr' && WORK_ARGUMENTS.has('aten::' + last.name))
+      return { op: 'aten::' + last.name, valueForm: true };
+  }
+  return undefined;
+}
+
 /** Signals for operators run at load (and file/remote operators anywhere) in one TorchScript `code/` file. */
 export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFileKind): CodeSignal[] {
   if (fileKind !== 'torchscript') return [];
@@ -263,5 +393,88 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
       push(signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, message, confidence, details));
     }
   }
+  pushWorkSignals(mod, atLoad, callsByMethod, push);
   return out;
+}
+
+/**
+ * Work the stored state chooses at load: loops whose bound is not a small constant or the length of a stored
+ * container (or that nest two stored lengths), and operator arguments that divide or size the operator's work
+ * (groups, stride, sizes, repeats …) that are not valid constants.
+ */
+function pushWorkSignals(
+  mod: PythonModule,
+  atLoad: ReadonlyMap<number, string>,
+  callsByMethod: ReadonlyMap<number, CallSite[]>,
+  push: (s: CodeSignal) => void,
+): void {
+  const fns = mod.functions;
+  const loopsByScope = new Map<number, LoopFact[]>();
+  for (const l of mod.loops) {
+    const m = owningMethod(fns, l.scopeId) ?? fns[l.scopeId];
+    if (m === undefined) continue;
+    let list = loopsByScope.get(m.id);
+    if (list === undefined) loopsByScope.set(m.id, (list = []));
+    list.push(l);
+  }
+  for (const [methodId, root] of atLoad) {
+    const method = fns[methodId]!;
+    const where = `in ${method.qualifiedName}, which runs while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it${root === method.qualifiedName ? '' : `; reached from ${root}`})`;
+    const loops = loopsByScope.get(methodId) ?? [];
+    const bounds = loops.map((l) => loopBound(mod, l));
+    loops.forEach((loop, i) => {
+      const b = bounds[i]!;
+      let why: string | undefined;
+      if (b.kind === 'unbounded') why = b.why;
+      else if (b.kind === 'stored') {
+        const outer = loops.findIndex(
+          (o, j) =>
+            j !== i &&
+            bounds[j]!.kind === 'stored' &&
+            o.span.startIndex <= loop.span.startIndex &&
+            o.span.endIndex >= loop.span.endIndex,
+        );
+        if (outer >= 0)
+          why =
+            'a loop over a stored container nested in another one: the turns multiply, so a small archive buys a long load';
+      }
+      if (why === undefined) return;
+      const text = loop.head?.text ?? '';
+      push(
+        signalAt(
+          'TORCH-SCRIPT-CUSTOM-OP',
+          loop.span,
+          `${loop.kind === 'while' ? 'while' : 'for'} ... ${text}`.slice(0, 200),
+          `A loop ${where}: ${why}. The stored state chooses how long the load runs (a count of 10**15 hangs the loader).`,
+          'high',
+          { kind: 'load-work-unbounded', method: method.qualifiedName, runsAtLoad: true },
+        ),
+      );
+    });
+    for (const c of callsByMethod.get(methodId) ?? []) {
+      const called = calledOperator(c);
+      if (called === undefined) continue;
+      const bad = unprovenWorkArguments(mod, c, called.op, called.valueForm);
+      if (bad.length === 0) continue;
+      const byTorch = STATE_FILLED_BY_TORCH.has(called.op);
+      const list = bad.map(([name, kind, text]) => `${name} = ${text} (${kind})`).join(', ');
+      const s = signalAt(
+        'TORCH-SCRIPT-CUSTOM-OP',
+        c.span,
+        c.text,
+        `${c.callee.raw}(...) ${where} takes ${list}: ${
+          bad.some((b) => b[1] === 'divisor')
+            ? 'a division or step argument that is not a valid constant; zero or a negative value chosen by the stored state is a division by zero in native code (the process dies with SIGFPE) or a loop that does not end'
+            : 'a size argument that is not a valid constant or the length of a stored container; the stored state chooses how much the load allocates or computes'
+        }${
+          byTorch
+            ? ". torch's own quantized modules fill this operator's arguments from their stored state at load, so the values in data.pkl decide whether the load is safe; they are not checked here"
+            : ''
+        }.`,
+        byTorch ? 'low' : 'high',
+        { kind: 'load-work-argument', method: method.qualifiedName, operator: called.op, runsAtLoad: true },
+      );
+      push(byTorch ? { ...s, severity: 'MEDIUM' } : s);
+    }
+  }
 }

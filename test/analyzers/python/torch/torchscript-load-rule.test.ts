@@ -28,6 +28,29 @@ function cls(setstate: string[], extra: string[] = []): string[] {
 
 const benign: RuleCase[] = [
   {
+    name: 'a constant range and a loop over a stored list',
+    src: cls([
+      'for i in range(16):',
+      '  _0 = torch.add(i, 1)',
+      'xs = (state)[0]',
+      'for _1 in range(torch.len(xs)):',
+      '  _2 = torch.add(_1, 1)',
+      '  for _3 in range(2):',
+      '    _4 = torch.add(_3, 1)',
+    ]),
+    expect: [],
+  },
+  {
+    name: 'constant valid groups, a size from a stored length, an omitted optional',
+    src: cls([
+      'n = torch.len((state)[0])',
+      'self.w = torch.native_channel_shuffle((state)[1], 2)',
+      'z = torch.zeros([n], dtype=6)',
+      'r = torch.repeat((state)[1], [2, 1])',
+    ]),
+    expect: [],
+  },
+  {
     name: 'attribute sets from state',
     src: cls(['self.w = (state)[1]', 'self.training = True']),
     expect: [],
@@ -72,6 +95,59 @@ const benign: RuleCase[] = [
 ];
 
 const hostile: RuleCase[] = [
+  {
+    name: 'a range bound read from the state',
+    src: cls(['n = (state)[0]', 'for i in range(n):', '  _0 = torch.add(i, 1)']),
+    expect: [[8, 'high']],
+    details: { kind: 'load-work-unbounded', runsAtLoad: true },
+  },
+  {
+    name: 'a while loop at load',
+    src: cls(['i = 0', 'while torch.lt(i, (state)[0]):', '  i = torch.add(i, 1)']),
+    expect: [[8, 'high']],
+    details: { kind: 'load-work-unbounded' },
+  },
+  {
+    name: 'a constant range too long for a load',
+    src: cls(['for i in range(1000000000):', '  _0 = torch.add(i, 1)']),
+    expect: [[7, 'high']],
+    details: { kind: 'load-work-unbounded' },
+  },
+  {
+    name: 'two stored lengths nested',
+    src: cls([
+      'xs = (state)[0]',
+      'for i in range(torch.len(xs)):',
+      '  for j in range(torch.len(xs)):',
+      '    _0 = torch.add(i, j)',
+    ]),
+    expect: [[9, 'high']],
+    details: { kind: 'load-work-unbounded' },
+  },
+  {
+    name: 'groups read from the state',
+    src: cls(['self.w = torch.native_channel_shuffle((state)[1], (state)[0])']),
+    expect: [[7, 'high']],
+    details: { kind: 'load-work-argument', operator: 'aten::native_channel_shuffle' },
+  },
+  {
+    name: 'a constant groups of zero',
+    src: cls(['self.w = torch.native_channel_shuffle((state)[1], 0)']),
+    expect: [[7, 'high']],
+    details: { kind: 'load-work-argument' },
+  },
+  {
+    name: 'a repeat count from the state, value-method form',
+    src: cls(['t = (state)[1]', 'self.w = t.repeat([(state)[0]])']),
+    expect: [[8, 'high']],
+    details: { kind: 'load-work-argument', operator: 'aten::repeat' },
+  },
+  {
+    name: "a quantized prepack with stored stride (torch's own modules do this): below the gate",
+    src: cls(['self.p = ops.quantized.conv2d_prepack((state)[1], None, self.stride, [0, 0], [1, 1], 1)']),
+    expect: [[7, 'low']],
+    details: { kind: 'load-work-argument', operator: 'quantized::conv2d_prepack' },
+  },
   {
     name: 'torch.from_file in __setstate__ (printer spelling)',
     src: cls(['t = torch.from_file((state)[0], True, 8, dtype=0)', 'self.w = t']),
@@ -203,7 +279,21 @@ describe('real torch.jit.save archives', () => {
     ['benign_scripted.pt', []],
     ['benign_traced.pt', []],
     ['benign_quantized_dynamic.pt', []],
-    ['benign_quantized_static_setstate.pt', []],
+    // torch's own quantized Conv2d repacks its weights at load with the stored stride and groups: reported below
+    // the gate (a state-chosen stride of 0 kills the process), since the stored values are not read against the code.
+    [
+      'benign_quantized_static_setstate.pt',
+      [
+        ['TORCH-SCRIPT-CUSTOM-OP', 'MEDIUM', 'load-work-argument', true],
+        ['TORCH-SCRIPT-CUSTOM-OP', 'MEDIUM', 'load-work-argument', true],
+      ],
+    ],
+    // Work chosen by the stored state (scripts/fixtures/torchscript-load-work.py proves the hang and the SIGFPE).
+    ['hostile_setstate_loop_stored_count.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'load-work-unbounded', true]]],
+    ['hostile_setstate_while_stored_count.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'load-work-unbounded', true]]],
+    ['hostile_setstate_groups_from_state.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'load-work-argument', true]]],
+    ['benign_setstate_loop_constant.pt', []],
+    ['benign_setstate_groups_constant.pt', []],
   ];
   for (const [name, expected] of cases) it(name, async () => assert.deepEqual(await ids(name), expected));
 });

@@ -61,7 +61,7 @@ export function keyedJson<T extends object>(imported: unknown): KeyedJson<T> {
   const split = isLazyJson(imported) ? (imported as Partial<PartsLoader>)[LAZY_PARTS] : undefined;
   if (split === undefined) {
     return {
-      get: (table, key) => own(whole()[table], key),
+      get: remembered((table, key) => own((whole() as Record<string, unknown>)[table], key)),
       field: (name) => whole()[name],
     };
   }
@@ -77,11 +77,43 @@ export function keyedJson<T extends object>(imported: unknown): KeyedJson<T> {
     return p;
   };
   return {
-    get: (table, key) =>
+    get: remembered((table, key) =>
       splitTables.has(table)
         ? own(part(rootOf(key))?.[table], key)
         : own((head ??= split.head() as Record<string, unknown>)[table], key),
+    ),
     field: (name) =>
       splitTables.has(name) ? whole()[name] : ((head ??= split.head() as Record<string, unknown>)[name] as never),
+  };
+}
+
+/** Marks a key remembered as absent from its table. */
+const ABSENT = Symbol('absent');
+const MAX_REMEMBERED = 50_000;
+
+/**
+ * `read` with its answers remembered by table, then key (two levels: a lookup builds no key string): the analysis asks
+ * about the same few names object after object. Bounded (keys come from scanned streams): cleared when full.
+ */
+function remembered(read: (table: string, key: string) => unknown): <V>(table: string, key: string) => V {
+  const answers = new Map<string, Map<string, unknown>>();
+  let count = 0;
+  return <V>(table: string, key: string): V => {
+    let byKey = answers.get(table);
+    const seen = byKey?.get(key);
+    if (seen !== undefined) return (seen === ABSENT ? undefined : seen) as V;
+    const v = read(table, key);
+    if (count >= MAX_REMEMBERED) {
+      answers.clear();
+      count = 0;
+      byKey = undefined;
+    }
+    if (byKey === undefined) {
+      byKey = new Map();
+      answers.set(table, byKey);
+    }
+    byKey.set(key, v === undefined ? ABSENT : v);
+    count++;
+    return v as V;
   };
 }

@@ -104,6 +104,35 @@ function dangerous(category: DangerCategory, reason: string, matched: string): E
 
 export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Verdict {
   if (imp.unresolved !== undefined && imp.module === '?') return { kind: 'unresolved', reason: imp.unresolved };
+  // A verdict depends only on the canonical name and its module split, the loader context and the policy's pack
+  // options; without pack options it is remembered (the same names recur object after object, file after file).
+  if (opts.extraAllow?.size || opts.disabledPacks?.size) return classifyFresh(imp, opts);
+  const ctx = opts.context ?? '';
+  let byName = rememberedVerdicts.get(ctx);
+  const seen = byName?.get(imp.canonical);
+  if (seen !== undefined && seen.module === imp.canonicalModule) return seen.verdict;
+  const verdict = classifyFresh(imp, opts);
+  if (seen !== undefined) return verdict; // the same canonical name split elsewhere: not remembered
+  if (rememberedCount >= MAX_REMEMBERED_VERDICTS) {
+    rememberedVerdicts.clear();
+    rememberedCount = 0;
+    byName = undefined;
+  }
+  if (byName === undefined) {
+    byName = new Map();
+    rememberedVerdicts.set(ctx, byName);
+  }
+  byName.set(imp.canonical, { module: imp.canonicalModule, verdict: Object.freeze(verdict) });
+  rememberedCount++;
+  return verdict;
+}
+
+/** classifyImport's verdicts without pack options, by loader context, then canonical name (bounded: names come from streams). */
+const rememberedVerdicts = new Map<string, Map<string, { readonly module: string; readonly verdict: Verdict }>>();
+let rememberedCount = 0;
+const MAX_REMEMBERED_VERDICTS = 50_000;
+
+function classifyFresh(imp: ImportFact, opts: ClassifyOptions): Verdict {
   const { modParts, nameParts } = splitCanonical(imp);
   const full = [...modParts, ...nameParts];
   // 1. Every prefix of module + attribute path against whole-module and exact-name entries.

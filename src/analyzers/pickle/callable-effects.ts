@@ -372,17 +372,33 @@ export interface HookSinks {
  * checks are written against the installed version).
  */
 export function classHookSinksAll(canonical: string, hook: ClassHook): readonly HookSinks[] {
-  const key = `${hook}\0${canonical}`;
-  let all = hookSinksCache.get(key);
+  let byClass = hookSinksCache.get(hook);
+  let all = byClass?.get(canonical);
   if (all === undefined) {
     all = readHookSinksAll(canonical, hook);
-    hookSinksCache.set(key, all);
+    // Names come from scanned streams: the memory of them is bounded.
+    if (hookSinksCount >= MAX_HOOK_SINKS) {
+      hookSinksCache.clear();
+      hookSinksCount = 0;
+      byClass = undefined;
+    }
+    if (byClass === undefined) {
+      byClass = new Map();
+      hookSinksCache.set(hook, byClass);
+    }
+    byClass.set(canonical, all);
+    hookSinksCount++;
   }
   return all;
 }
 
-/** classHookSinksAll's answers by hook and class (the VM asks at every call and BUILD; the data never changes). */
-const hookSinksCache = new Map<string, readonly HookSinks[]>();
+/**
+ * classHookSinksAll's answers by hook, then class (the VM asks at every call and BUILD; the data never changes). Two
+ * levels, so a lookup builds no key string.
+ */
+const hookSinksCache = new Map<ClassHook, Map<string, readonly HookSinks[]>>();
+let hookSinksCount = 0;
+const MAX_HOOK_SINKS = 50_000;
 
 function readHookSinksAll(canonical: string, hook: ClassHook): HookSinks[] {
   const out: HookSinks[] = [];

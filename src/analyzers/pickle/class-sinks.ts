@@ -48,6 +48,19 @@ const SINK_CALLABLE: Readonly<Record<string, readonly [string, string]>> = {
   getattr: ['builtins', 'getattr'],
   setattr: ['builtins', 'setattr'],
 };
+/** SINK_CALLABLE's entries, listed once (checkValue runs for every label of every checked hook). */
+const SINK_CALLABLE_ENTRIES = Object.entries(SINK_CALLABLE);
+
+/** The entries of a hook record's sinks, listed once per record (the records never change). */
+function sinkEntries(sinks: Readonly<Record<string, LabelSinks>>): readonly [string, LabelSinks][] {
+  let e = sinkEntryCache.get(sinks);
+  if (e === undefined) {
+    e = Object.entries(sinks);
+    sinkEntryCache.set(sinks, e);
+  }
+  return e;
+}
+const sinkEntryCache = new WeakMap<object, readonly [string, LabelSinks][]>();
 
 /** The classes pandas' own DataFrame state is an instance of when it is not a dict (pandas 0.10 - 0.12 pickled it). */
 const BLOCK_MANAGERS: ReadonlySet<string> = new Set([
@@ -344,7 +357,7 @@ export function checkClassSinks(host: ClassSinkHost, canonical: string, hook: Cl
     return;
   // The installed version's hook and every historical version's the history packs admit the name from.
   for (const { rec, shape, ref } of classHookSinksAll(canonical, hook)) {
-    for (const [label, sinks] of Object.entries(rec.sinks)) {
+    for (const [label, sinks] of sinkEntries(rec.sinks)) {
       for (const v of valuesAt(label, rec.params, input))
         checkValue(host, `${ref} (${canonical})`, label, v, sinks, shape);
     }
@@ -355,7 +368,7 @@ export function checkClassSinks(host: ClassSinkHost, canonical: string, hook: Cl
 export function checkCallableSinks(host: ClassSinkHost, canonical: string, args: PyVal | undefined): void {
   const found = callableSinks(canonical);
   if (found === undefined) return;
-  for (const [label, sinks] of Object.entries(found.rec.sinks)) {
+  for (const [label, sinks] of sinkEntries(found.rec.sinks)) {
     // The library's reviewed claims (callable-effects.json "calls") already model the arguments it calls.
     for (const v of valuesAt(label, found.rec.params, { args })) checkValue(host, found.ref, label, v, sinks, false);
   }
@@ -475,7 +488,7 @@ function checkValue(host: ClassSinkHost, where: string, label: string, v: PyVal,
     host.implicitHooks(v, operationHooks(s.dunders), `${where} (${s.dunders.join(' ')} of its ${label})`);
   }
   if (shape || isNone(v)) return;
-  for (const [sink, callable] of Object.entries(SINK_CALLABLE)) {
+  for (const [sink, callable] of SINK_CALLABLE_ENTRIES) {
     const at = s[sink as keyof LabelSinks];
     if (typeof at !== 'string') continue;
     if ((sink === 'compile' || sink === 'compileStr') && !mayBeText(v, sink === 'compile')) continue;

@@ -239,13 +239,24 @@ export function checkCallThrough(host: EffectHost, canonical: string, args: PyVa
   }
 }
 
+/** An effect record's argument families as [position text, position, family], listed once per record. */
+function argRoots(args: Readonly<Record<string, string>>): readonly (readonly [string, number, string])[] {
+  let r = argRootCache.get(args);
+  if (r === undefined) {
+    r = Object.entries(args).map(([k, root]) => [k, Number(k), root] as const);
+    argRootCache.set(args, r);
+  }
+  return r;
+}
+const argRootCache = new WeakMap<object, readonly (readonly [string, number, string])[]>();
+
 function checkArgs(host: EffectHost, canonical: string, e: CallableEffect, items: PyVal[] | undefined): void {
   if (items === undefined) {
     host.offShape(`${canonical}: the arguments are not a literal tuple (its library writes one)`, false);
     return;
   }
-  for (const [k, root] of Object.entries(e.args!)) {
-    const a = items[Number(k)];
+  for (const [k, i, root] of argRoots(e.args!)) {
+    const a = items[i];
     if (a === undefined) continue;
     if (root === 'data') {
       if (!isData(a)) {

@@ -60,22 +60,49 @@ export const UNKNOWN_CLASS: ClassSet = Object.freeze({ names: Object.freeze([]) 
 const MAX_CLASS_DEPTH = 32;
 
 export function instanceClasses(v: PyVal, depth = 0): ClassSet {
-  if (typeof v !== 'object')
-    return { names: [typeof v === 'string' ? 'builtins.str' : 'builtins.int'], unknown: false };
+  if (typeof v !== 'object') return typeof v === 'string' ? STR_CLASS : INT_CLASS;
   switch (v.k) {
-    case K.Obj:
-      return depth > MAX_CLASS_DEPTH ? UNKNOWN_CLASS : objectClasses(v, depth);
+    case K.Obj: {
+      if (depth > MAX_CLASS_DEPTH) return UNKNOWN_CLASS;
+      // An object's classes follow from what made it (callee, call, arguments: fixed when it is made), so the answer
+      // for a whole walk (depth 0) is remembered per object; a nested one may be cut by the depth bound, so it is not.
+      if (depth > 0) return objectClasses(v, depth);
+      let s = objectClassCache.get(v);
+      if (s === undefined) {
+        s = objectClasses(v, 0);
+        objectClassCache.set(v, s);
+      }
+      return s;
+    }
     case K.FileLike:
-      return { names: ['io.BytesIO'], unknown: false };
+      return BYTESIO_CLASS;
     case K.Unknown:
     case K.Pers:
     case K.Global:
       // A class, function or module object itself, or what persistent_load returns: not an instance the VM can name.
       return UNKNOWN_CLASS;
-    default:
-      return { names: [`builtins.${kindName(v)}`], unknown: false };
+    default: {
+      let s = kindClasses.get(v.k);
+      if (s === undefined) {
+        s = fixedClass(`builtins.${kindName(v)}`);
+        kindClasses.set(v.k, s);
+      }
+      return s;
+    }
   }
 }
+
+function fixedClass(name: string): ClassSet {
+  return Object.freeze({ names: Object.freeze([name]) as readonly string[], unknown: false });
+}
+
+const STR_CLASS = fixedClass('builtins.str');
+const INT_CLASS = fixedClass('builtins.int');
+const BYTESIO_CLASS = fixedClass('io.BytesIO');
+/** The class of a value of each built-in kind (the kind alone names it). */
+const kindClasses = new Map<K, ClassSet>();
+/** instanceClasses of each object, as first answered (see there). */
+const objectClassCache = new WeakMap<ObjV, ClassSet>();
 
 function objectClasses(v: ObjV, depth: number): ClassSet {
   const callee = v.callee;

@@ -90,7 +90,39 @@ export interface ImportName {
   readonly canonicalModule: string;
 }
 
+/**
+ * Resolved names remembered per (fix_imports applied, module, name): a stream names the same few classes in object
+ * after object and file after file. Bounded (names come from scanned streams): cleared when full.
+ */
+const resolvedNames: [Map<string, Map<string, ImportName>>, Map<string, Map<string, ImportName>>] = [
+  new Map(),
+  new Map(),
+];
+let resolvedCount = 0;
+const MAX_RESOLVED = 50_000;
+
 export function resolveImportName(module: string, name: string, protocol: number): ImportName {
+  const byModule = resolvedNames[protocol < 3 ? 1 : 0];
+  let byName = byModule.get(module);
+  const seen = byName?.get(name);
+  if (seen !== undefined) return seen;
+  const r = resolveFresh(module, name, protocol);
+  if (resolvedCount >= MAX_RESOLVED) {
+    resolvedNames[0].clear();
+    resolvedNames[1].clear();
+    resolvedCount = 0;
+    byName = undefined;
+  }
+  if (byName === undefined) {
+    byName = new Map();
+    byModule.set(module, byName);
+  }
+  byName.set(name, Object.freeze(r));
+  resolvedCount++;
+  return r;
+}
+
+function resolveFresh(module: string, name: string, protocol: number): ImportName {
   const mapped = protocol < 3 ? applyFixImports(module, name) : { module, name };
   // Classification also applies the mapping at protocol >= 3: the mapping only renames, so applying it
   // can never hide a module, and a stream may change protocol mid-way.

@@ -11,7 +11,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const { createRequire } = require('node:module');
+// The CommonJS loader's own createRequire: requiring node:module would compile Node's module, ES-module loader and
+// source-map internals at every start.
+const createRequire = module.constructor.createRequire || require('node:module').createRequire;
 
 const BUNDLE = path.join(__dirname, '..', 'dist', 'bin', 'sentinel.js');
 const CACHE = BUNDLE + '.cache';

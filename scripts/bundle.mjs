@@ -69,6 +69,25 @@ const lazyChildProcess = {
 };
 
 /**
+ * `createRequire` from node:module, in the CLI bundle: every call in the sources is `createRequire(import.meta.url)`,
+ * the bundle's own file, whose require the loader already hands the bundle (bin/load-bundle.js). Loading node:module
+ * itself compiles Node's module, ES-module loader and source-map internals at every start (~5 M instructions, a
+ * fifth of the bundle's own code cache); the build fails if another export of it is imported.
+ */
+const bundleRequireAsCreateRequire = {
+  name: 'bundle-require-as-create-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:module$|^module$/ }, (args) =>
+      args.kind === 'import-statement' ? { path: 'node:module', namespace: 'bundle-require' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'bundle-require' }, () => ({
+      contents: 'export const createRequire = () => require;',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * JSON data as `JSON.parse('…')` of one string instead of esbuild's object literals: V8 builds a large object from JSON
  * text with its JSON parser far more cheaply than it instantiates the same object literal at every start. The
  * allowlist data (src/rules/data, ~510 KB and growing with every history pack) and the pickle VM's effect model are not
@@ -144,6 +163,7 @@ await build({
   plugins: [
     esmOnlyGuard,
     lazyChildProcess,
+    bundleRequireAsCreateRequire,
     jsonAsParse('dist/bin', {
       imports: '',
       read: (rel) =>

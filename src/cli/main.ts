@@ -390,17 +390,38 @@ function ruleOrThrow(id: string, packs: readonly string[]) {
  * path, standard input or a remote target, `scan` is put in front. Any other unknown word stays an unknown command
  * (commander suggests the nearest command).
  */
-function withScanCommand(argv: readonly string[], program: Command): string[] {
+function withScanCommand(argv: readonly string[]): string[] {
   const first = argv[0];
   if (first === undefined || (first.startsWith('-') && first !== '-') || first === 'help') return [...argv];
-  if (program.commands.some((c) => c.name() === first || c.aliases().includes(first))) return [...argv];
+  if (COMMANDS.has(first)) return [...argv];
   const target = first === '-' || /^(https?|hf|oci):\/\//.test(first) || existsSync(resolve(first));
   return target ? ['scan', ...argv] : [...argv];
+}
+
+/** The CLI's commands by name and alias. */
+const COMMANDS: ReadonlyMap<string, string> = new Map([
+  ['scan', 'scan'],
+  ['artifact', 'scan'],
+  ...['convert', 'serve', 'worker', 'submit', 'results', 'rules', 'explain', 'init', 'policy'].map(
+    (c) => [c, c] as [string, string],
+  ),
+]);
+
+/**
+ * The one command `args` (after withScanCommand) run, or undefined when the arguments name none (help, the version,
+ * an unknown word, which commander answers from the full command list). Only that command is set up: each command's
+ * options cost start-up time, and a scan is the CLI's most frequent run.
+ */
+function commandRun(args: readonly string[]): string | undefined {
+  return args[0] === undefined ? undefined : COMMANDS.get(args[0]);
 }
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   const program = new Command();
+  const args = withScanCommand(argv);
+  const only = commandRun(args);
+  const wanted = (name: string): boolean => only === undefined || only === name;
   let result = 0;
   const metas = (): RuleMeta[] => RULES.map((r) => r.meta);
   program
@@ -409,296 +430,327 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .version(TOOL_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  const scanCmd = program
-    .command('scan')
-    .helpGroup('Scan and fix:')
-    .alias('artifact')
-    .summary('scan files, folders, model caches and remote models, and gate the release')
-    .description(
-      'Scan files, folders, model caches and remote models (pickles, checkpoints, archives, ML code) and gate the ' +
-        'release: exit 0 when the gate passes, 1 when it fails, 2 on a usage or tool error. Nothing scanned is ' +
-        'ever executed.',
-    )
-    .argument(
-      '<paths...>',
-      'files or folders to scan (folders are walked; every file is read by its content); - reads standard input; ' +
-        'https:// (loopback http://) URLs, hf://ORG/NAME[@REV][/PATH] and oci://REGISTRY/REPO[:TAG|@DIGEST] are read ' +
-        'with range requests',
-    )
-    .optionsGroup('Output:')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option(
-      '--write <format=file>',
-      'also write the report of the same scan in another format to a file (repeatable)',
-      (v: string, prev: string[]) => [...prev, v],
-      [] as string[],
-    )
-    .option('-q, --quiet', 'no text report and no progress (machine formats are still written)')
-    .option('-v, --verbose', 'the full record of each finding, every pickle and the file inventory (SHA-256, size)')
-    .option('--list-globals', 'print the globals each pickle imports and how each is judged')
-    .optionsGroup('What to scan:')
-    .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
-    .option(
-      '--exclude <glob>',
-      'leave out matching paths inside scanned folders (repeatable; a glob without / matches a name at any depth)',
-      (v: string, prev: string[]) => [...prev, v],
-      [] as string[],
-    )
-    .option('--respect-gitignore', "leave out what the git checkout's .gitignore files ignore")
-    .option('--no-default-skips', 'also walk .git/.hg/.svn, virtualenvs and tool caches (skipped by default)')
-    .option(
-      '--no-sha256',
-      "never take each file's SHA-256, not even for reports that show it (JSON, SARIF, CycloneDX, --verbose text)",
-    )
-    .option('--jobs <n>', 'files scanned at once on worker threads (default: available parallelism)')
-    .optionsGroup('Gate and policy:')
-    .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
-    .option('--fail-on <severities>', 'severities that fail the gate at every policy level (default CRITICAL,HIGH)')
-    .option('--baseline <report.json>', 'previous JSON report: fail only on new findings, list closed ones')
-    .addOption(new Option('--preset <preset>', 'pickle threshold preset (overrides the policy)').choices(PRESET_NAMES))
-    .addOption(
-      new Option(
-        '--pickle-threshold <safety-level>',
-        `highest pickle safety level that passes (overrides preset and policy): ${SAFETY_LEVELS.join(', ')}`,
-      ),
-    )
-    .addOption(new Option('--max-acceptable-severity <safety-level>').hideHelp())
-    .option('--docs-url <url>', 'base URL of docs/rules/ for SARIF helpUri (e.g. https://host/repo/docs/rules/)')
-    .addOption(new Option('--now <YYYY-MM-DD>', 'date used for acceptance expiry (testing)').hideHelp())
-    .optionsGroup('Model signatures (OpenSSF Model Signing):');
-  addSignatureOptions(scanCmd).optionsGroup('Remote targets:');
-  addRemoteOptions(scanCmd)
-    .addHelpText('after', SCAN_EXAMPLES)
-    .action(async (paths: string[], o: ArtifactOptions) => {
-      result = await runArtifact(paths, o, io);
-    });
-  program
-    .command('convert')
-    .helpGroup('Scan and fix:')
-    .description(
-      'write the tensors of a pickled checkpoint as safetensors without running it (scanned and gated first)',
-    )
-    .argument('<input>', 'torch checkpoint (zip or legacy), .npy, .npz, pickle or joblib dump of arrays')
-    .option('-o, --out <file>', 'output file (default: the input name with .safetensors, next to it)')
-    .option('--out-dir <dir>', 'write <input name>.safetensors into this folder')
-    .option('--force', 'overwrite an existing output file')
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
-    .option(
-      '--allow-findings',
-      'convert even when the input fails the gate (only tensor data and plain metadata are copied)',
-    )
-    .option('--select <prefix>', "tensors under this dotted key path, prefix stripped ('' keeps every tensor)")
-    .option(
-      '--metadata <key=value>',
-      'add a __metadata__ entry (repeatable)',
-      (v: string, p: string[]) => [...p, v],
-      [],
-    )
-    .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
-    .addOption(new Option('--now <YYYY-MM-DD>', 'date used for acceptance expiry (testing)').hideHelp())
-    .action(async (input: string, o: Record<string, unknown>) => {
-      result = await (await import('./convert.js')).runConvert(input, o, io);
-    });
-  program
-    .command('serve')
-    .helpGroup('Service and queue:')
-    .description('run the HTTP scanning service (POST /v1/scan, GET /v1/scans/{id}, /healthz, /metrics)')
-    .option('--host <host>', 'address to listen on (without a token: loopback only)', '127.0.0.1')
-    .option('--port <port>', 'port to listen on (0: any free port)', '8080')
-    .option('--token <token>', 'bearer token clients must send (default: SENTINEL_TOKEN)')
-    .option(
-      '--root <dir>',
-      'folder whose files clients may name as targets (repeatable)',
-      (v: string, p: string[]) => [...p, v],
-      [],
-    )
-    .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
-    .option('--max-running <n>', 'scans run at once (default 2)')
-    .option('--max-upload-bytes <n>', 'largest upload accepted (default: maxEntryBytes)')
-    .option('--jobs <n>', 'files of one scan scanned at once on worker threads (default 1)')
-    .option(
-      '--grace-seconds <n>',
-      'on SIGTERM, how long running scans may finish before they are cancelled (default 30)',
-    )
-    .option('--allow-private-targets', 'remote targets may name loopback and private addresses')
-    .action(async (o: import('./serve.js').ServeCliOptions) => {
-      result = await (await import('./serve.js')).runServe(o, io);
-    });
+  if (wanted('scan')) {
+    const scanCmd = program
+      .command('scan')
+      .helpGroup('Scan and fix:')
+      .alias('artifact')
+      .summary('scan files, folders, model caches and remote models, and gate the release')
+      .description(
+        'Scan files, folders, model caches and remote models (pickles, checkpoints, archives, ML code) and gate the ' +
+          'release: exit 0 when the gate passes, 1 when it fails, 2 on a usage or tool error. Nothing scanned is ' +
+          'ever executed.',
+      )
+      .argument(
+        '<paths...>',
+        'files or folders to scan (folders are walked; every file is read by its content); - reads standard input; ' +
+          'https:// (loopback http://) URLs, hf://ORG/NAME[@REV][/PATH] and oci://REGISTRY/REPO[:TAG|@DIGEST] are read ' +
+          'with range requests',
+      )
+      .optionsGroup('Output:')
+      .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
+      .option('-o, --output <file>', 'write the report to a file instead of stdout')
+      .option(
+        '--write <format=file>',
+        'also write the report of the same scan in another format to a file (repeatable)',
+        (v: string, prev: string[]) => [...prev, v],
+        [] as string[],
+      )
+      .option('-q, --quiet', 'no text report and no progress (machine formats are still written)')
+      .option('-v, --verbose', 'the full record of each finding, every pickle and the file inventory (SHA-256, size)')
+      .option('--list-globals', 'print the globals each pickle imports and how each is judged')
+      .optionsGroup('What to scan:')
+      .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
+      .option(
+        '--exclude <glob>',
+        'leave out matching paths inside scanned folders (repeatable; a glob without / matches a name at any depth)',
+        (v: string, prev: string[]) => [...prev, v],
+        [] as string[],
+      )
+      .option('--respect-gitignore', "leave out what the git checkout's .gitignore files ignore")
+      .option('--no-default-skips', 'also walk .git/.hg/.svn, virtualenvs and tool caches (skipped by default)')
+      .option(
+        '--no-sha256',
+        "never take each file's SHA-256, not even for reports that show it (JSON, SARIF, CycloneDX, --verbose text)",
+      )
+      .option('--jobs <n>', 'files scanned at once on worker threads (default: available parallelism)')
+      .optionsGroup('Gate and policy:')
+      .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
+      .option('--fail-on <severities>', 'severities that fail the gate at every policy level (default CRITICAL,HIGH)')
+      .option('--baseline <report.json>', 'previous JSON report: fail only on new findings, list closed ones')
+      .addOption(
+        new Option('--preset <preset>', 'pickle threshold preset (overrides the policy)').choices(PRESET_NAMES),
+      )
+      .addOption(
+        new Option(
+          '--pickle-threshold <safety-level>',
+          `highest pickle safety level that passes (overrides preset and policy): ${SAFETY_LEVELS.join(', ')}`,
+        ),
+      )
+      .addOption(new Option('--max-acceptable-severity <safety-level>').hideHelp())
+      .option('--docs-url <url>', 'base URL of docs/rules/ for SARIF helpUri (e.g. https://host/repo/docs/rules/)')
+      .addOption(new Option('--now <YYYY-MM-DD>', 'date used for acceptance expiry (testing)').hideHelp())
+      .optionsGroup('Model signatures (OpenSSF Model Signing):');
+    addSignatureOptions(scanCmd).optionsGroup('Remote targets:');
+    addRemoteOptions(scanCmd)
+      .addHelpText('after', SCAN_EXAMPLES)
+      .action(async (paths: string[], o: ArtifactOptions) => {
+        result = await runArtifact(paths, o, io);
+      });
+  }
+  if (wanted('convert')) {
+    program
+      .command('convert')
+      .helpGroup('Scan and fix:')
+      .description(
+        'write the tensors of a pickled checkpoint as safetensors without running it (scanned and gated first)',
+      )
+      .argument('<input>', 'torch checkpoint (zip or legacy), .npy, .npz, pickle or joblib dump of arrays')
+      .option('-o, --out <file>', 'output file (default: the input name with .safetensors, next to it)')
+      .option('--out-dir <dir>', 'write <input name>.safetensors into this folder')
+      .option('--force', 'overwrite an existing output file')
+      .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+      .option(
+        '--allow-findings',
+        'convert even when the input fails the gate (only tensor data and plain metadata are copied)',
+      )
+      .option('--select <prefix>', "tensors under this dotted key path, prefix stripped ('' keeps every tensor)")
+      .option(
+        '--metadata <key=value>',
+        'add a __metadata__ entry (repeatable)',
+        (v: string, p: string[]) => [...p, v],
+        [],
+      )
+      .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
+      .addOption(new Option('--now <YYYY-MM-DD>', 'date used for acceptance expiry (testing)').hideHelp())
+      .action(async (input: string, o: Record<string, unknown>) => {
+        result = await (await import('./convert.js')).runConvert(input, o, io);
+      });
+  }
+
+  if (wanted('serve')) {
+    program
+      .command('serve')
+      .helpGroup('Service and queue:')
+      .description('run the HTTP scanning service (POST /v1/scan, GET /v1/scans/{id}, /healthz, /metrics)')
+      .option('--host <host>', 'address to listen on (without a token: loopback only)', '127.0.0.1')
+      .option('--port <port>', 'port to listen on (0: any free port)', '8080')
+      .option('--token <token>', 'bearer token clients must send (default: SENTINEL_TOKEN)')
+      .option(
+        '--root <dir>',
+        'folder whose files clients may name as targets (repeatable)',
+        (v: string, p: string[]) => [...p, v],
+        [],
+      )
+      .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
+      .option('--max-running <n>', 'scans run at once (default 2)')
+      .option('--max-upload-bytes <n>', 'largest upload accepted (default: maxEntryBytes)')
+      .option('--jobs <n>', 'files of one scan scanned at once on worker threads (default 1)')
+      .option(
+        '--grace-seconds <n>',
+        'on SIGTERM, how long running scans may finish before they are cancelled (default 30)',
+      )
+      .option('--allow-private-targets', 'remote targets may name loopback and private addresses')
+      .action(async (o: import('./serve.js').ServeCliOptions) => {
+        result = await (await import('./serve.js')).runServe(o, io);
+      });
+  }
+
   const repeat = (v: string, p: string[]): string[] => [...p, v];
-  program
-    .command('worker')
-    .helpGroup('Service and queue:')
-    .description('scan jobs from a Redis queue (BullMQ) until SIGTERM; results go to a Redis stream')
-    .requiredOption('--redis <url>', 'Redis URL (redis://host:port)')
-    .option('--queue <name>', 'queue name (default sentinel-scan)')
-    .option('--root <dir>', 'folder whose files jobs may name (repeatable)', repeat, [])
-    .option('--concurrency <n>', 'jobs run at once (default 4)')
-    .option('--job-seconds <n>', "time budget of one target's scan (default 600)")
-    .option('--lock-seconds <n>', "a dead worker's jobs go to another worker after this long (default 30)")
-    .option('--grace-seconds <n>', 'on SIGTERM, how long jobs in flight may finish (default 30)')
-    .option('--webhook <url>', 'also POST each result summary to this URL')
-    .option('--allow-private-targets', 'remote targets may name loopback and private addresses')
-    .option('--warm-up <n>', 'scans of made-up small pickles before the first job (default 2000; 0: none)')
-    .action(async (o: import('./queue-commands.js').WorkerCliOptions) => {
-      result = await (await import('./queue-commands.js')).runWorker(o, io);
-    });
-  program
-    .command('submit')
-    .helpGroup('Service and queue:')
-    .description('add scan jobs to a Redis queue; with --wait, print the report and exit as `scan` would')
-    .argument('<targets...>', 'files, folders or URLs the workers can reach')
-    .requiredOption('--redis <url>', 'Redis URL (redis://host:port)')
-    .option('--queue <name>', 'queue name (default sentinel-scan)')
-    .option('--wait', 'wait for every job and gate the results')
-    .option('--timeout <seconds>', 'with --wait: give up after this long (exit 2)')
-    .option('--attempts <n>', 'attempts per job before it goes to the dead-letter queue (default 3)')
-    .option(
-      '--batch <n>',
-      'local paths per queue job (default 128); URLs, and folders and files over 1 MiB (moved by the worker), get a job each',
-    )
-    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
-    .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
-    .option('--fail-on <severities>', 'severities that fail the gate at every policy level')
-    .action(async (targets: string[], o: import('./queue-commands.js').SubmitCliOptions) => {
-      result = await (await import('./queue-commands.js')).runSubmit(targets, o, io);
-    });
-  program
-    .command('results')
-    .helpGroup('Service and queue:')
-    .description('read back the results of a submission (`submit` printed its id) and report them as `submit --wait`')
-    .argument('<submission>', 'the submission id `submit` printed')
-    .requiredOption('--redis <url>', 'Redis URL (redis://host:port)')
-    .option('--queue <name>', 'queue name (default sentinel-scan)')
-    .option('--wait', 'wait for targets still being scanned (default: exit 2 saying how many)')
-    .option('--timeout <seconds>', 'with --wait: give up after this long (exit 2)')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
-    .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
-    .option('--fail-on <severities>', 'severities that fail the gate at every policy level')
-    .action(async (submission: string, o: import('./queue-commands.js').ResultsCliOptions) => {
-      result = await (await import('./queue-commands.js')).runResults(submission, o, io);
-    });
-  program
-    .command('rules')
-    .helpGroup('Rules and policy:')
-    .description('list every rule (the rule index)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (o: { format: 'text' | 'json' }) => {
-      const { renderRuleIndexJson, renderRuleIndexText } = await import('../report/rule-explain.js');
-      const { packSummaryLines } = await import('../report/pack-explain.js');
-      io.stdout(
-        o.format === 'json'
-          ? renderRuleIndexJson(metas())
-          : renderRuleIndexText(metas()) +
-              [
-                'Allowlist packs (`sentinel explain PACK` lists what one admits and why):',
-                ...packSummaryLines(),
-                '',
-              ].join('\n'),
-      );
-    });
-  program
-    .command('explain')
-    .helpGroup('Rules and policy:')
-    .description('show one rule in full, what an allowlist pack admits and why, or how one pickle global is judged')
-    .argument(
-      '<what>',
-      'a rule ID (PICKLE-EXEC), an allowlist pack (pandas), or a global (pandas.core.frame.DataFrame)',
-    )
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .action(async (id: string, o: { format: 'text' | 'json' | 'markdown' }) => {
-      let packNames: string[] = [];
-      if (!ruleById(id.toUpperCase())) {
-        const packs = await import('../report/pack-explain.js');
-        packNames = (await import('../rules/data/allowlist.js')).packIds();
-        const pack = packs.findPack(id);
-        if (pack) {
-          io.stdout(o.format === 'json' ? packs.renderPackJson(pack) : packs.renderPackText(pack));
-          return;
+  if (wanted('worker')) {
+    program
+      .command('worker')
+      .helpGroup('Service and queue:')
+      .description('scan jobs from a Redis queue (BullMQ) until SIGTERM; results go to a Redis stream')
+      .requiredOption('--redis <url>', 'Redis URL (redis://host:port)')
+      .option('--queue <name>', 'queue name (default sentinel-scan)')
+      .option('--root <dir>', 'folder whose files jobs may name (repeatable)', repeat, [])
+      .option('--concurrency <n>', 'jobs run at once (default 4)')
+      .option('--job-seconds <n>', "time budget of one target's scan (default 600)")
+      .option('--lock-seconds <n>', "a dead worker's jobs go to another worker after this long (default 30)")
+      .option('--grace-seconds <n>', 'on SIGTERM, how long jobs in flight may finish (default 30)')
+      .option('--webhook <url>', 'also POST each result summary to this URL')
+      .option('--allow-private-targets', 'remote targets may name loopback and private addresses')
+      .option('--warm-up <n>', 'scans of made-up small pickles before the first job (default 2000; 0: none)')
+      .action(async (o: import('./queue-commands.js').WorkerCliOptions) => {
+        result = await (await import('./queue-commands.js')).runWorker(o, io);
+      });
+  }
+
+  if (wanted('submit')) {
+    program
+      .command('submit')
+      .helpGroup('Service and queue:')
+      .description('add scan jobs to a Redis queue; with --wait, print the report and exit as `scan` would')
+      .argument('<targets...>', 'files, folders or URLs the workers can reach')
+      .requiredOption('--redis <url>', 'Redis URL (redis://host:port)')
+      .option('--queue <name>', 'queue name (default sentinel-scan)')
+      .option('--wait', 'wait for every job and gate the results')
+      .option('--timeout <seconds>', 'with --wait: give up after this long (exit 2)')
+      .option('--attempts <n>', 'attempts per job before it goes to the dead-letter queue (default 3)')
+      .option(
+        '--batch <n>',
+        'local paths per queue job (default 128); URLs, and folders and files over 1 MiB (moved by the worker), get a job each',
+      )
+      .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
+      .option('-o, --output <file>', 'write the report to a file instead of stdout')
+      .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
+      .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
+      .option('--fail-on <severities>', 'severities that fail the gate at every policy level')
+      .action(async (targets: string[], o: import('./queue-commands.js').SubmitCliOptions) => {
+        result = await (await import('./queue-commands.js')).runSubmit(targets, o, io);
+      });
+  }
+
+  if (wanted('results')) {
+    program
+      .command('results')
+      .helpGroup('Service and queue:')
+      .description('read back the results of a submission (`submit` printed its id) and report them as `submit --wait`')
+      .argument('<submission>', 'the submission id `submit` printed')
+      .requiredOption('--redis <url>', 'Redis URL (redis://host:port)')
+      .option('--queue <name>', 'queue name (default sentinel-scan)')
+      .option('--wait', 'wait for targets still being scanned (default: exit 2 saying how many)')
+      .option('--timeout <seconds>', 'with --wait: give up after this long (exit 2)')
+      .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
+      .option('-o, --output <file>', 'write the report to a file instead of stdout')
+      .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
+      .option('--rule <id|category>', 'only these rules or categories (repeatable, comma-separated)', collect, [])
+      .option('--fail-on <severities>', 'severities that fail the gate at every policy level')
+      .action(async (submission: string, o: import('./queue-commands.js').ResultsCliOptions) => {
+        result = await (await import('./queue-commands.js')).runResults(submission, o, io);
+      });
+  }
+
+  if (wanted('rules')) {
+    program
+      .command('rules')
+      .helpGroup('Rules and policy:')
+      .description('list every rule (the rule index)')
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .action(async (o: { format: 'text' | 'json' }) => {
+        const { renderRuleIndexJson, renderRuleIndexText } = await import('../report/rule-explain.js');
+        const { packSummaryLines } = await import('../report/pack-explain.js');
+        io.stdout(
+          o.format === 'json'
+            ? renderRuleIndexJson(metas())
+            : renderRuleIndexText(metas()) +
+                [
+                  'Allowlist packs (`sentinel explain PACK` lists what one admits and why):',
+                  ...packSummaryLines(),
+                  '',
+                ].join('\n'),
+        );
+      });
+  }
+
+  if (wanted('explain')) {
+    program
+      .command('explain')
+      .helpGroup('Rules and policy:')
+      .description('show one rule in full, what an allowlist pack admits and why, or how one pickle global is judged')
+      .argument(
+        '<what>',
+        'a rule ID (PICKLE-EXEC), an allowlist pack (pandas), or a global (pandas.core.frame.DataFrame)',
+      )
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+      .action(async (id: string, o: { format: 'text' | 'json' | 'markdown' }) => {
+        let packNames: string[] = [];
+        if (!ruleById(id.toUpperCase())) {
+          const packs = await import('../report/pack-explain.js');
+          packNames = (await import('../rules/data/allowlist.js')).packIds();
+          const pack = packs.findPack(id);
+          if (pack) {
+            io.stdout(o.format === 'json' ? packs.renderPackJson(pack) : packs.renderPackText(pack));
+            return;
+          }
+          if (/^[A-Za-z_][\w]*(\.[A-Za-z_<][\w>]*)+$/.test(id)) {
+            const v = packs.explainName(id);
+            io.stdout(o.format === 'json' ? JSON.stringify(v, null, 2) + '\n' : packs.renderNameText(v));
+            return;
+          }
         }
-        if (/^[A-Za-z_][\w]*(\.[A-Za-z_<][\w>]*)+$/.test(id)) {
-          const v = packs.explainName(id);
-          io.stdout(o.format === 'json' ? JSON.stringify(v, null, 2) + '\n' : packs.renderNameText(v));
-          return;
-        }
-      }
-      const meta = ruleOrThrow(id, packNames).meta;
-      const { renderExplainJson, renderExplainText } = await import('../report/rule-explain.js');
-      const { renderRuleDoc } = await import('../report/rule-doc.js');
-      io.stdout(
-        o.format === 'json'
-          ? renderExplainJson(meta, metas())
-          : o.format === 'markdown'
-            ? renderRuleDoc(meta, metas(), false)
-            : renderExplainText(meta, metas()) +
-              (meta.id === 'PICKLE-GLOBAL-IMPORT'
-                ? [
-                    '',
-                    'Allowlist packs (on by default; `sentinel explain PACK` lists what one admits and why,',
-                    '`sentinel explain module.name` how one global is judged; allow_packs: {PACK: false} turns one off):',
-                    ...(await import('../report/pack-explain.js')).packSummaryLines(),
-                    '',
-                  ].join('\n')
-                : ''),
-      );
-    });
-  program
-    .command('init')
-    .helpGroup('Rules and policy:')
-    .description(`write a commented starter policy (${POLICY_FILE_NAME})`)
-    .argument('[file]', 'where to write it', POLICY_FILE_NAME)
-    .option('--force', 'overwrite an existing file')
-    .action(async (file: string, o: { force?: boolean }) => {
-      const path = resolve(file);
-      if (existsSync(path) && !o.force) throw new UsageError(`${file} exists; use --force to overwrite it`);
-      const { starterPolicy } = await import('../policy/starter-policy.js');
-      writeFileSync(path, starterPolicy());
-      io.stdout(`wrote ${file}\n`);
-    });
-  program
-    .command('policy')
-    .helpGroup('Rules and policy:')
-    .description('validate a policy file and print what it resolves to')
-    .argument('[file]', 'policy file', POLICY_FILE_NAME)
-    .action(async (file: string) => {
-      const cwd = process.cwd();
-      const { formatPolicyIssues, parsePolicy } = await import('../policy/load-policy.js');
-      const { thresholdConflict } = await import('../policy/derived-threshold.js');
-      const { packIds } = await import('../rules/data/allowlist.js');
-      const r = parsePolicy(readInputText(resolve(cwd, file), 'policy'), file);
-      if (!r.ok) throw new UsageError(`invalid policy:\n${formatPolicyIssues(file, r.issues)}`);
-      const p = r.policy;
-      const conflict = thresholdConflict(p);
-      if (conflict) io.stderr(`sentinel: warning: ${file}: ${conflict}\n`);
-      io.stdout(
-        [
-          `${file}: valid`,
-          `  default:    fail_on ${p.defaults.failOn.join(',') || '-'}  ticket_on ${p.defaults.ticketOn.join(',') || '-'}`,
-          ...[...p.categories].map(
-            ([c, l]) =>
-              `  category ${c}: fail_on ${l.failOn?.join(',') ?? '(default)'}  ticket_on ${l.ticketOn?.join(',') ?? '(default)'}`,
-          ),
-          ...[...p.rules].map(
-            ([id, l]) =>
-              `  rule ${id}: fail_on ${l.failOn?.join(',') ?? '(inherited)'}${l.owner ? `  owner ${l.owner}` : ''}`,
-          ),
-          `  threshold:  ${p.maxAcceptableSeverity} (${p.thresholdFrom === 'fail_on' ? p.thresholdDerivation : `preset ${p.preset}: ${PRESETS[p.preset].max}`})`,
-          `  allow_packs: ${packIds()
-            .map((id) => `${id}${p.disabledPacks.has(id) ? ' (off)' : ''}`)
-            .join(', ')}`,
-          `  also_allow: ${[...p.alsoAllow.keys()].join(', ') || '-'}`,
-          `  test_code:  ${p.testCode} (findings in test files: ${p.testCode === 'gate' ? 'decided by severity' : 'tickets'})`,
-          `  template_runtime: ${p.templateRuntime} (chat templates judged for ${p.templateRuntime === 'sandboxed' ? "jinja2's sandbox" : 'a plain jinja2.Environment'})`,
-          `  torch_safe_globals: ${[...p.torchSafeGlobals.keys()].join(', ') || '-'}`,
-          `  acceptances: ${p.acceptances.length}`,
-          '',
-        ].join('\n'),
-      );
-    });
+        const meta = ruleOrThrow(id, packNames).meta;
+        const { renderExplainJson, renderExplainText } = await import('../report/rule-explain.js');
+        const { renderRuleDoc } = await import('../report/rule-doc.js');
+        io.stdout(
+          o.format === 'json'
+            ? renderExplainJson(meta, metas())
+            : o.format === 'markdown'
+              ? renderRuleDoc(meta, metas(), false)
+              : renderExplainText(meta, metas()) +
+                (meta.id === 'PICKLE-GLOBAL-IMPORT'
+                  ? [
+                      '',
+                      'Allowlist packs (on by default; `sentinel explain PACK` lists what one admits and why,',
+                      '`sentinel explain module.name` how one global is judged; allow_packs: {PACK: false} turns one off):',
+                      ...(await import('../report/pack-explain.js')).packSummaryLines(),
+                      '',
+                    ].join('\n')
+                  : ''),
+        );
+      });
+  }
+
+  if (wanted('init')) {
+    program
+      .command('init')
+      .helpGroup('Rules and policy:')
+      .description(`write a commented starter policy (${POLICY_FILE_NAME})`)
+      .argument('[file]', 'where to write it', POLICY_FILE_NAME)
+      .option('--force', 'overwrite an existing file')
+      .action(async (file: string, o: { force?: boolean }) => {
+        const path = resolve(file);
+        if (existsSync(path) && !o.force) throw new UsageError(`${file} exists; use --force to overwrite it`);
+        const { starterPolicy } = await import('../policy/starter-policy.js');
+        writeFileSync(path, starterPolicy());
+        io.stdout(`wrote ${file}\n`);
+      });
+  }
+
+  if (wanted('policy')) {
+    program
+      .command('policy')
+      .helpGroup('Rules and policy:')
+      .description('validate a policy file and print what it resolves to')
+      .argument('[file]', 'policy file', POLICY_FILE_NAME)
+      .action(async (file: string) => {
+        const cwd = process.cwd();
+        const { formatPolicyIssues, parsePolicy } = await import('../policy/load-policy.js');
+        const { thresholdConflict } = await import('../policy/derived-threshold.js');
+        const { packIds } = await import('../rules/data/allowlist.js');
+        const r = parsePolicy(readInputText(resolve(cwd, file), 'policy'), file);
+        if (!r.ok) throw new UsageError(`invalid policy:\n${formatPolicyIssues(file, r.issues)}`);
+        const p = r.policy;
+        const conflict = thresholdConflict(p);
+        if (conflict) io.stderr(`sentinel: warning: ${file}: ${conflict}\n`);
+        io.stdout(
+          [
+            `${file}: valid`,
+            `  default:    fail_on ${p.defaults.failOn.join(',') || '-'}  ticket_on ${p.defaults.ticketOn.join(',') || '-'}`,
+            ...[...p.categories].map(
+              ([c, l]) =>
+                `  category ${c}: fail_on ${l.failOn?.join(',') ?? '(default)'}  ticket_on ${l.ticketOn?.join(',') ?? '(default)'}`,
+            ),
+            ...[...p.rules].map(
+              ([id, l]) =>
+                `  rule ${id}: fail_on ${l.failOn?.join(',') ?? '(inherited)'}${l.owner ? `  owner ${l.owner}` : ''}`,
+            ),
+            `  threshold:  ${p.maxAcceptableSeverity} (${p.thresholdFrom === 'fail_on' ? p.thresholdDerivation : `preset ${p.preset}: ${PRESETS[p.preset].max}`})`,
+            `  allow_packs: ${packIds()
+              .map((id) => `${id}${p.disabledPacks.has(id) ? ' (off)' : ''}`)
+              .join(', ')}`,
+            `  also_allow: ${[...p.alsoAllow.keys()].join(', ') || '-'}`,
+            `  test_code:  ${p.testCode} (findings in test files: ${p.testCode === 'gate' ? 'decided by severity' : 'tickets'})`,
+            `  template_runtime: ${p.templateRuntime} (chat templates judged for ${p.templateRuntime === 'sandboxed' ? "jinja2's sandbox" : 'a plain jinja2.Environment'})`,
+            `  torch_safe_globals: ${[...p.torchSafeGlobals.keys()].join(', ') || '-'}`,
+            `  acceptances: ${p.acceptances.length}`,
+            '',
+          ].join('\n'),
+        );
+      });
+  }
+
   program.addHelpText(
     'after',
     `
@@ -712,7 +764,7 @@ Examples:
 `,
   );
   try {
-    await program.parseAsync(withScanCommand(argv, program), { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? 0 : 2;

@@ -136,11 +136,15 @@ const PY_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u
  * digit, category Nd) and whitespace; a little more lenient than either (underscores anywhere), so a text Python
  * accepts is never missed.
  */
-const NUMBER_TEXT = new RegExp(
-  `^${PY_SPACE}*[+-]?(?:\\p{Nd}[\\p{Nd}_]*)?(?:\\.[\\p{Nd}_]*)?[eE]([+-]?\\p{Nd}[\\p{Nd}_]*)${PY_SPACE}*$`,
-  'u',
-);
-const DECIMAL_DIGIT = /\p{Nd}/u;
+let numberTextPattern: RegExp | undefined;
+/** Built on first use: a Unicode property pattern builds ICU sets when created, at every start as a module constant. */
+const NUMBER_TEXT = (): RegExp =>
+  (numberTextPattern ??= new RegExp(
+    `^${PY_SPACE}*[+-]?(?:\\p{Nd}[\\p{Nd}_]*)?(?:\\.[\\p{Nd}_]*)?[eE]([+-]?\\p{Nd}[\\p{Nd}_]*)${PY_SPACE}*$`,
+    'u',
+  ));
+let decimalDigit: RegExp | undefined;
+const DECIMAL_DIGIT = (): RegExp => (decimalDigit ??= /\p{Nd}/u);
 
 /**
  * The value of a decimal digit (category Nd) as Python's int() reads it. Unicode assigns decimal digits only in
@@ -150,7 +154,7 @@ const DECIMAL_DIGIT = /\p{Nd}/u;
 export function digitValue(ch: string): number {
   const cp = ch.codePointAt(0)!;
   let start = cp;
-  while (start > 0 && cp - start < 1000 && DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--;
+  while (start > 0 && cp - start < 1000 && DECIMAL_DIGIT().test(String.fromCodePoint(start - 1))) start--;
   return (cp - start) % 10;
 }
 
@@ -159,7 +163,7 @@ export function digitValue(ch: string): number {
  * script, Python's whitespace around it), or 0.
  */
 export function textExponent(text: string): bigint {
-  const m = NUMBER_TEXT.exec(text);
+  const m = NUMBER_TEXT().exec(text);
   if (!m) return 0n;
   let digits = '';
   for (const ch of m[1]!) {

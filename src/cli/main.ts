@@ -69,10 +69,20 @@ const defaultIo: Io = {
     return isTerminal(2);
   },
   get columns() {
-    return process.stdout.columns;
+    return terminalColumns(process.stdout.columns, process.env.COLUMNS);
   },
   env: process.env,
 };
+
+/**
+ * The terminal's width: what it reports, or when it reports no size (0 columns, as a pseudo-terminal without a window
+ * does) the COLUMNS variable; undefined when neither says (the caller then uses 80).
+ */
+export function terminalColumns(reported: number | undefined, columnsVar: string | undefined): number | undefined {
+  if (reported !== undefined && reported > 0) return reported;
+  const fromVar = Number(columnsVar);
+  return Number.isInteger(fromVar) && fromVar > 0 ? fromVar : undefined;
+}
 
 export const FORMATS = REPORT_FORMATS;
 export type Format = ReportFormat;
@@ -211,7 +221,7 @@ function progress(io: Io, quiet: boolean): { tick?: (done: number) => void; end:
       if (t - last < 200) return;
       last = t;
       shown = true;
-      io.stderr(`\r${done} files`);
+      io.stderr(`\r${done} ${done === 1 ? 'file' : 'files'}`);
     },
     end: () => {
       if (shown) io.stderr('\r\x1b[K');

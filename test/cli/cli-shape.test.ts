@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cli } from '../helpers/cli.js';
-import { didYouMean } from '../../src/cli/main.js';
+import { didYouMean, terminalColumns } from '../../src/cli/main.js';
 
 let dir: string;
 let evil: string;
@@ -159,4 +159,20 @@ describe('explain', () => {
     assert.match(r.stdout, /^# PICKLE-EXEC — /);
     assert.doesNotMatch(r.stdout, /<!--/);
   });
+});
+
+describe('terminal width', () => {
+  const cases: [number | undefined, string | undefined, number | undefined][] = [
+    [120, undefined, 120], // a terminal that reports its size
+    [120, '60', 120], // the reported size wins over COLUMNS
+    [0, '80', 80], // a pseudo-terminal with no window size: COLUMNS
+    [0, undefined, undefined], // neither: the caller's 80
+    [undefined, '100', 100], // not a terminal stream: COLUMNS
+    [0, 'wide', undefined], // a COLUMNS that is not a width
+    [0, '-5', undefined],
+  ];
+  for (const [reported, variable, want] of cases)
+    it(`reported ${String(reported)}, COLUMNS ${String(variable)} → ${String(want)}`, () => {
+      assert.equal(terminalColumns(reported, variable), want);
+    });
 });

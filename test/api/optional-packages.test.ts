@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OPTIONAL_FEATURES } from '../../src/core/optional-packages.js';
-import { sharedPath } from '../helpers/shared.js';
+import { sharedPath, sharedSkip } from '../helpers/shared.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const OPTIONAL = OPTIONAL_FEATURES.flatMap((f) => f.packages);
@@ -142,7 +142,7 @@ describe('the features that need them', () => {
   const signed = sharedPath('conformance', 'model-signing', 'v1.1.0-sigstore');
   it(
     'a keyless (Sigstore) signature is not verified and never valid: the reason names the packages',
-    { skip: existsSync(signed) ? false : `conformance data not found at ${signed}` },
+    { skip: existsSync(signed) ? false : sharedSkip(signed) },
     () => {
       const r = isolated({
         script: `

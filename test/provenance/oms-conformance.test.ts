@@ -16,7 +16,7 @@ import { publicKeyFrom, verifyWithKey } from '../../src/provenance/dsse-verify.j
 import { publicGoodTrustedRoot } from '../../src/provenance/verify-sigstore.js';
 import type { SentinelReport } from '../../src/report/report-model.js';
 import { ecKeyPair, hasOpenssl, makeCa } from '../helpers/oms-sign.js';
-import { sharedPath } from '../helpers/shared.js';
+import { sharedPath, sharedSkip } from '../helpers/shared.js';
 
 const CONF = sharedPath('conformance');
 const MS = join(CONF, 'model-signing');
@@ -26,7 +26,7 @@ const KEY_HINT = 'e8450dec4eb99dae995da9af1bc2cc9f76ed669ee2e744f57abba763df3e3f
 const IDENTITY = 'stefanb@us.ibm.com';
 const ISSUER = 'https://sigstore.verify.ibm.com/oauth2';
 const present = existsSync(MS) && existsSync(OMS);
-const skip = present ? false : `conformance data not found at ${CONF}`;
+const skip = present ? false : sharedSkip(present ? CONF : existsSync(MS) ? OMS : MS);
 
 interface Row {
   readonly dir: string;

@@ -21,7 +21,7 @@ import type { SentinelReport } from '../../src/report/report-model.js';
 import { cli } from '../helpers/cli.js';
 import { safetensors } from '../helpers/model-builders.js';
 import { signingKit, ecKeyPair, hasOpenssl, makeCa, signModel, type Signer } from '../helpers/oms-sign.js';
-import { sharedPath } from '../helpers/shared.js';
+import { sharedPath, sharedSkip } from '../helpers/shared.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'real');
 const { tmp, keyPem, signer } = signingKit('sentinel-signed-');
@@ -236,7 +236,7 @@ describe('signed folders: symbolic links and other Sigstore roots', () => {
   const sigstoreFolder = sharedPath('conformance', 'model-signing', 'v1.1.0-sigstore');
   it(
     '--trusted-root with a Sigstore trusted root file verifies a keyless bundle against it',
-    { skip: existsSync(sigstoreFolder) ? false : `conformance data not found at ${sigstoreFolder}` },
+    { skip: existsSync(sigstoreFolder) ? false : sharedSkip(sigstoreFolder) },
     async () => {
       const conf = sigstoreFolder;
       const file = join(tmp, 'trusted_root.json');

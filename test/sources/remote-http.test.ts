@@ -13,7 +13,7 @@ import type { SentinelReport } from '../../src/report/report-model.js';
 import { evilPickle } from '../helpers/pickle-builder.js';
 import { nginxMissing, startNginx, type Nginx } from '../helpers/nginx.js';
 import { cli } from '../helpers/cli.js';
-import { sharedPath } from '../helpers/shared.js';
+import { sharedPath, sharedSkip } from '../helpers/shared.js';
 
 const skip = nginxMissing();
 const CORPUS = sharedPath('corpus', 'files');
@@ -213,51 +213,55 @@ function* files(root: string): Generator<string> {
   }
 }
 
-describe('remote report equals local report (shared corpus through nginx)', { skip: skip || !statSafe(CORPUS) }, () => {
-  it('same findings, fingerprints, pickles and file facts for every corpus file', async () => {
-    const ng = await startNginx(CORPUS);
-    try {
-      const paths = [...files(CORPUS)];
-      const urls = paths.map((p) => `${ng.base}/${relative(CORPUS, p).split('/').map(encodeURIComponent).join('/')}`);
-      const local = await scan(paths);
-      const remote = await scan(urls, { remote: { retries: 2 } });
-      const shown = new Map(paths.map((p, i) => [p, urls[i]!]));
-      // Locations differ only in their first segment (the path as given: a local path or its URL); fingerprints
-      // use the name relative to the target, so they are equal.
-      assert.equal(remote.findings.length, local.findings.length);
-      assert.deepEqual(
-        remote.findings.map((f) => [f.ruleId, f.severity, f.fingerprint]),
-        local.findings.map((f) => [f.ruleId, f.severity, f.fingerprint]),
-      );
-      assert.deepEqual(
-        remote.pickles.map((p) => [p.safety, p.opcodes, p.imports, p.context]),
-        local.pickles.map((p) => [p.safety, p.opcodes, p.imports, p.context]),
-      );
-      // A model's location starts with its file's path as given, like a finding's.
-      const facts = (f: (typeof local.files)[number]) => ({
-        ...f,
-        path: '',
-        ...(f.models
-          ? {
-              models: f.models.map((m) => ({
-                ...m,
-                where: m.where.startsWith(f.path) ? m.where.slice(f.path.length) : m.where,
-              })),
-            }
-          : {}),
-      });
-      assert.deepEqual(remote.files.map(facts), local.files.map(facts));
-      assert.deepEqual(
-        remote.files.map((f) => f.path),
-        local.files.map((f) => shown.get(f.path)),
-      );
-      assert.deepEqual(remote.summary.byRule, local.summary.byRule);
-      assert.ok(remote.summary.remote!.requests >= paths.length);
-    } finally {
-      await ng.stop();
-    }
-  });
-});
+describe(
+  'remote report equals local report (shared corpus through nginx)',
+  { skip: skip || (statSafe(CORPUS) ? false : sharedSkip(CORPUS)) },
+  () => {
+    it('same findings, fingerprints, pickles and file facts for every corpus file', async () => {
+      const ng = await startNginx(CORPUS);
+      try {
+        const paths = [...files(CORPUS)];
+        const urls = paths.map((p) => `${ng.base}/${relative(CORPUS, p).split('/').map(encodeURIComponent).join('/')}`);
+        const local = await scan(paths);
+        const remote = await scan(urls, { remote: { retries: 2 } });
+        const shown = new Map(paths.map((p, i) => [p, urls[i]!]));
+        // Locations differ only in their first segment (the path as given: a local path or its URL); fingerprints
+        // use the name relative to the target, so they are equal.
+        assert.equal(remote.findings.length, local.findings.length);
+        assert.deepEqual(
+          remote.findings.map((f) => [f.ruleId, f.severity, f.fingerprint]),
+          local.findings.map((f) => [f.ruleId, f.severity, f.fingerprint]),
+        );
+        assert.deepEqual(
+          remote.pickles.map((p) => [p.safety, p.opcodes, p.imports, p.context]),
+          local.pickles.map((p) => [p.safety, p.opcodes, p.imports, p.context]),
+        );
+        // A model's location starts with its file's path as given, like a finding's.
+        const facts = (f: (typeof local.files)[number]) => ({
+          ...f,
+          path: '',
+          ...(f.models
+            ? {
+                models: f.models.map((m) => ({
+                  ...m,
+                  where: m.where.startsWith(f.path) ? m.where.slice(f.path.length) : m.where,
+                })),
+              }
+            : {}),
+        });
+        assert.deepEqual(remote.files.map(facts), local.files.map(facts));
+        assert.deepEqual(
+          remote.files.map((f) => f.path),
+          local.files.map((f) => shown.get(f.path)),
+        );
+        assert.deepEqual(remote.summary.byRule, local.summary.byRule);
+        assert.ok(remote.summary.remote!.requests >= paths.length);
+      } finally {
+        await ng.stop();
+      }
+    });
+  },
+);
 
 function statSafe(p: string): boolean {
   try {

@@ -562,8 +562,9 @@ export class FileScanner {
       await fs.unit(whole ? new MemorySource(loc, whole) : src!, 0);
       // A remote file is hashed only when it was read whole: hashing a large one would download it.
       // A local file mostly made of holes (sparse: the size claims far more than the disk holds) is not hashed: its
-      // hash would be a walk over zeros the file system makes up, bounded by nothing the file stores.
-      const holes = local && !whole ? sparseHoles(local.openedStat()) : undefined;
+      // hash would be a walk over zeros the file system makes up, bounded by nothing the file stores. Only a run that
+      // records digests misses one; a run without them reads what its readers need, as for any file.
+      const holes = this.sha256 && local && !whole ? sparseHoles(local.openedStat()) : undefined;
       if (holes !== undefined) {
         dispatchIncomplete(this.rules, ctx, {
           location: loc,

@@ -90,4 +90,15 @@ describe('sparse files', () => {
     assert.equal(r.files[0]?.sha256, undefined);
     assert.deepEqual(r.files[0]?.formats, ['gguf']);
   });
+
+  it('the same file in a run that records no digests is read as any file: no sparse-file finding', async (t) => {
+    if (!sparseOk) return t.skip('the temporary folder does not keep holes in files (no sparse files)');
+    const r = await scan(join(dir, 'huge.gguf'), { sha256: false });
+    assert.equal(
+      r.findings.some((x) => /sparse file/.test(x.evidence.signal)),
+      false,
+      JSON.stringify(r.findings.map((x) => x.evidence.signal)),
+    );
+    assert.deepEqual(r.files[0]?.formats, ['gguf']);
+  });
 });

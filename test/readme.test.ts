@@ -264,7 +264,7 @@ describe('docs', () => {
         parse(gitlabJob) as Record<string, { script: string[]; artifacts: { when: string; reports: { sast: string } } }>
       )['sentinel']!;
       assert.equal(job.artifacts.when, 'always', 'the report must be uploaded when the gate fails');
-      const args = sentinelArgs(job.script.find((l) => /(^|\s)sentinel artifact /.test(l))!);
+      const args = sentinelArgs(job.script.find((l) => /(^|\s)sentinel (scan|artifact) /.test(l))!);
       const out = job.artifacts.reports.sast;
       assert.ok(args.includes(`gitlab=${out}`), args.join(' '));
 

@@ -206,7 +206,7 @@ describe('formats, --output, --quiet, progress, colour', () => {
   });
   it('progress goes to stderr only when stderr is a terminal, and never with --quiet', async () => {
     const tty = await cli(['artifact', 'models', '--format', 'json'], {}, { stderrIsTTY: true });
-    assert.match(tty.stderr, /^\r1 files/);
+    assert.match(tty.stderr, /^\r1 file\b/);
     assert.ok(tty.stderr.endsWith('\r\x1b[K'));
     JSON.parse(tty.stdout);
     const pipe = await cli(['artifact', 'models', '--format', 'json']);

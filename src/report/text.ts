@@ -53,12 +53,27 @@ function headline(f: GatedFinding): string {
   return what ? `${f.title}: ${what}` : f.title;
 }
 
+/** Advice reduced to its words, to compare a hint with a fix. */
+const adviceWords = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+
+/** Whether the finding's fix begins with its whole fix hint (the same advice, given twice if both were shown). */
+function repeatsHint(f: GatedFinding): boolean {
+  const hint = adviceWords(f.fixHint);
+  const fix = adviceWords(f.fix);
+  return hint !== '' && (fix === hint || fix.startsWith(`${hint} `));
+}
+
 function renderFinding(f: GatedFinding, color: boolean, width: number): string {
   const field = (key: string, value: string): string[] => wrapText(value, width, `  ${key.padEnd(12)} `);
   const lines = [
     `${paint(color, SEV_COLOR[f.severity], `${f.ruleId} ${f.severity}`)} · ${decisionWords(f.decision)}`,
     ...wrapText(clean(headline(f)), width, ''),
-    ...wrapText(f.fixHint, width, ''),
+    // The hint is the fix in one line; when the fix field opens with the same words it says it once, there.
+    ...(repeatsHint(f) ? [] : wrapText(f.fixHint, width, '')),
     ...field('where:', clean(recordWhere(f.where))),
     ...field('evidence:', clean(f.evidence.signal)),
   ];

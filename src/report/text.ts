@@ -32,6 +32,9 @@ export interface TextOptions {
   readonly width?: number;
 }
 
+/** The first words of the full text record (its first line adds the tool, its version and the report schema). */
+export const TEXT_REPORT_TITLE = 'Sentinel release gate report';
+
 const SEV_COLOR: Record<Severity, string> = { CRITICAL: '1;31', HIGH: '31', MEDIUM: '33', LOW: '36', INFO: '2' };
 
 function paint(on: boolean, code: string, s: string): string {
@@ -164,6 +167,13 @@ export function renderText(report: SentinelReport, opts: TextOptions = {}): stri
   const width = Math.max(40, opts.width ?? (compact ? 80 : 100));
   const wrap = (line: string, first = '', rest = '  '): string[] => wrapText(line, width, first, rest);
   const out: string[] = [];
+  // The full record (a file, a pipe, --verbose) opens with the line that tells the report and its writer: a later
+  // scan of a folder the report was written into recognises it by this line and leaves it out.
+  if (!compact)
+    out.push(
+      `${TEXT_REPORT_TITLE} · ${report.tool.name} ${report.tool.version} · report schema ${report.schemaVersion}`,
+      '',
+    );
   for (const f of report.findings)
     out.push(compact ? renderCompact(f, color, width) : renderFinding(f, color, width), '');
   const s = report.summary;

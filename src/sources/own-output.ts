@@ -1,6 +1,6 @@
 // Sentinel's own outputs met in a walked folder: its JSON reports (and baselines, which are JSON reports), SARIF,
-// CycloneDX, GitLab SAST, JUnit, HTML and Markdown reports and the policy `sentinel init` writes. (The text report
-// carries no marker of its writer and is scanned as any file.) Each is recognised by its content,
+// CycloneDX, GitLab SAST, JUnit, HTML, Markdown and text reports and the policy `sentinel init` writes. Each is
+// recognised by its content,
 // whole: the file is UTF-8 text, opens with what Sentinel writes first, carries the tool's name where Sentinel puts
 // it, and holds nothing else (a JSON document's top-level keys are the report's own, so no loader that reads the
 // file by another name finds a chat template or an auto_map in it; an HTML or Markdown report ends the way Sentinel
@@ -73,7 +73,7 @@ const BOM_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** Extensions these outputs are written with: only such files are read for a marker. */
-const CANDIDATE = /\.(json|sarif|cdx|html?|md|markdown|ya?ml|xml)$/i;
+const CANDIDATE = /\.(json|sarif|cdx|html?|md|markdown|ya?ml|xml|txt|text|log)$/i;
 /** Larger files are never taken for an output of Sentinel's (scanned as any file). */
 const MAX_OWN_BYTES = 64 * 1024 * 1024;
 const HEAD_BYTES = 256;
@@ -87,6 +87,14 @@ const JUNIT_ROOT = new RegExp(
 );
 const JUNIT_END = '\n</testsuites>\n';
 const MD_HEADS = ['## ✅ Sentinel release gate: **PASSED**\n', '## ❌ Sentinel release gate: **FAILED**\n'];
+/**
+ * The text report's first line (the full record a file or a pipe receives), as src/report/text.ts writes it. A
+ * file that opens with it is neither a pickle (`S` wants a quoted string) nor a requirements list a package
+ * installer accepts; the report also ends with its gate line (and that line's indented continuation).
+ */
+const TEXT_HEAD = 'Sentinel release gate report · ';
+const TEXT_FIRST = new RegExp(`^${TEXT_HEAD}${OWN_TOOL_NAME} [^\\n<>]{1,40} · report schema [0-9.]{1,20}\\n\\n`);
+const TEXT_END = /\nGate: (?:PASSED|FAILED)[^\n]*\n(?: {2}[^\n]+\n){0,20}$/;
 const MD_FOOT = new RegExp(`\\n<sub>${OWN_TOOL_NAME} [^\\n<>]{1,40} · report schema [0-9.]{1,20}</sub>\\n$`);
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -218,7 +226,9 @@ export function ownOutputKind(path: string, name: string, size: number): string 
           ? 'policy'
           : start.startsWith(XML_PRELUDE)
             ? 'junit'
-            : undefined;
+            : start.startsWith(TEXT_HEAD)
+              ? 'text'
+              : undefined;
   if (!kind) return undefined;
   const bytes = readHead(path, size);
   if (!bytes || bytes.length !== size) return undefined;
@@ -239,6 +249,8 @@ export function ownOutputKind(path: string, name: string, size: number): string 
       return MD_FOOT.test(text) ? 'Markdown report' : undefined;
     case 'junit':
       return isOwnJunit(text) ? 'JUnit report' : undefined;
+    case 'text':
+      return TEXT_FIRST.test(text) && TEXT_END.test(text) ? 'text report' : undefined;
     default:
       return isOwnPolicy(text) ? 'policy' : undefined;
   }

@@ -21,15 +21,17 @@ before(async () => {
   mkdirSync(join(dir, 'm'));
   writeFileSync(join(dir, 'm', 'model.pkl'), evilPickle());
   const first = await scan([join(dir, 'm')]);
-  const kinds: [string, 'json' | 'sarif' | 'cyclonedx' | 'html' | 'markdown' | 'junit' | 'gitlab', string][] = [
-    ['baseline.json', 'json', 'JSON report'],
-    ['report.sarif', 'sarif', 'SARIF report'],
-    ['bom.cdx.json', 'cyclonedx', 'CycloneDX BOM'],
-    ['report.html', 'html', 'HTML report'],
-    ['report.md', 'markdown', 'Markdown report'],
-    ['junit.xml', 'junit', 'JUnit report'],
-    ['gl-sast-report.json', 'gitlab', 'GitLab SAST report'],
-  ];
+  const kinds: [string, 'json' | 'sarif' | 'cyclonedx' | 'html' | 'markdown' | 'junit' | 'gitlab' | 'text', string][] =
+    [
+      ['baseline.json', 'json', 'JSON report'],
+      ['report.sarif', 'sarif', 'SARIF report'],
+      ['bom.cdx.json', 'cyclonedx', 'CycloneDX BOM'],
+      ['report.html', 'html', 'HTML report'],
+      ['report.md', 'markdown', 'Markdown report'],
+      ['junit.xml', 'junit', 'JUnit report'],
+      ['gl-sast-report.json', 'gitlab', 'GitLab SAST report'],
+      ['report.txt', 'text', 'text report'],
+    ];
   for (const [name, format, kind] of kinds) {
     writeFileSync(join(dir, 'm', name), await renderReport(first, format));
     OWN[`m/${name}`] = kind;
@@ -66,6 +68,12 @@ before(async () => {
     JSON.stringify({ ...gl, scan: { ...gl.scan, scanner: { id: 'semgrep', name: 'Semgrep' } } }),
   );
   t('gl-extra.json', JSON.stringify({ ...gl, auto_map: { AutoModel: 'evil.Model' } }));
+  // A pickle named like a text report (protocol 0 is printable text), another tool's text report with the same
+  // title, and Sentinel's text report with a pickle appended after its gate line.
+  t('report.txt', "cos\nsystem\n(S'id'\ntR.");
+  const txt = readFileSync(join(dir, 'm', 'report.txt'), 'utf8');
+  t('other.txt', txt.replace(/^(\S.*?) · sentinel /, '$1 · other-gate '));
+  t('appended.txt', `${txt}cos\nsystem\n(S'id'\ntR.\n`);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -87,19 +95,26 @@ describe("Sentinel's own outputs in a scanned folder", () => {
     const r = await scan([join(dir, 'twins')]);
     assert.deepEqual(r.skipped ?? [], []);
     assert.deepEqual(r.files.map((f) => rel(f.path)).sort(), [
+      'twins/appended.txt',
       'twins/baseline.json',
       'twins/gl-extra.json',
       'twins/gl-sast-report.json',
       'twins/junit-entity.xml',
       'twins/junit.xml',
+      'twins/other.txt',
       'twins/page.html',
       'twins/policy.yml',
       'twins/report.html',
       'twins/report.md',
       'twins/report.sarif',
+      'twins/report.txt',
       'twins/sentinel-policy.yml',
       'twins/tokenizer_config.json',
     ]);
+    assert.ok(
+      r.findings.some((f) => f.ruleId === 'PICKLE-EXEC' && f.where.includes('twins/report.txt')),
+      'the pickle named report.txt is read as a pickle',
+    );
     assert.ok(
       r.findings.some((f) => f.ruleId === 'MODEL-TEMPLATE-INJECTION' && f.where.includes('tokenizer_config.json')),
       'the template in a report look-alike is checked',

@@ -171,7 +171,7 @@ describe('--baseline', () => {
 
 describe('formats, --output, --quiet, progress, colour', () => {
   const starts: Record<string, RegExp> = {
-    text: /^PICKLE-EXEC CRITICAL · blocks the release\n/,
+    text: /^Sentinel release gate report · sentinel \S+ · report schema \S+\n\nPICKLE-EXEC CRITICAL · blocks the release\n/,
     json: /^\{\n {2}"schemaVersion": "1\.2\.0"/,
     sarif: /^\{\n {2}"\$schema": "https:\/\/json\.schemastore\.org\/sarif-2\.1\.0\.json"/,
     html: /^<!doctype html>\n/,

@@ -9,7 +9,9 @@ import { describe, it } from 'node:test';
 
 const ROOT = join(import.meta.dirname, '..');
 // The development tool's name is written with a class (`searc[h]`) so this file does not name it itself.
-const HISTORY = /\bissue [0-9]+\b|\bstop [0-9]{2,}\b|\bseed [0-9]{3}\b|\bthe searc[h] tool\b|\bsubagents?\b/i;
+// A build named by its commit (`with the build 2b35f82`, `against af676bd`) is a step of the work, not the product.
+const HISTORY =
+  /\bissue [0-9]+\b|\bstop [0-9]{2,}\b|\bseed [0-9]{3}\b|\bthe searc[h] tool\b|\bsubagents?\b|\b(?:the build|builds?|main at|against|since|with) \(?`?(?=[0-9a-f]{0,11}[0-9])(?=[0-9a-f]{0,11}[a-f])[0-9a-f]{7,12}\b/i;
 const TEXT = /\.(md|ts|mts|mjs|js|json|ya?ml|txt|py|sh)$/;
 
 function files(dir: string): string[] {
@@ -57,6 +59,14 @@ describe('product text', () => {
       ['GitHub issue #3076', false],
       ['--seed=37 (a fuzz seed)', false],
       ['the stop opcode at 0x2e', false],
+      ['Re-run of all 51 code bases with 2989da4', true],
+      ['the build 2b35f82 finds 11 / 18', true],
+      ['(a CPU ratio against af676bd)', true],
+      ['missed since fa0afbb', true],
+      ['models at commits e972937a5464 and 348341a06933 of the repository', false],
+      ['a fingerprint fb6aaba97cadf1c0d2fcb816e8de6645', false],
+      ['with defaced input', false],
+      ['with 12345678 bytes', false],
     ];
     for (const [text, bad] of cases) assert.equal(HISTORY.test(text), bad, text);
   });

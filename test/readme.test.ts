@@ -59,6 +59,7 @@ describe('README', () => {
       samples.some((s) => s.args.join(' ') === 'scan examples/'),
       'a sample of the first command',
     );
+    assert.match(README, /test suite, about \d+ minutes of CPU time/, 'how long the test run takes');
   });
 
   it('shows a failing and a passing sample run', () => {

@@ -665,36 +665,45 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       )
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
       .action(async (id: string, o: { format: 'text' | 'json' | 'markdown' }) => {
+        // A terminal's width; a pipe (a CI log, a pager) gets 100 columns, as the text report does.
+        const width = io.isTTY ? (io.columns ?? 80) : 100;
         let packNames: string[] = [];
         if (!ruleById(id.toUpperCase())) {
           const packs = await import('../report/pack-explain.js');
           packNames = (await import('../rules/data/allowlist.js')).packIds();
           const pack = packs.findPack(id);
           if (pack) {
-            io.stdout(o.format === 'json' ? packs.renderPackJson(pack) : packs.renderPackText(pack));
+            io.stdout(o.format === 'json' ? packs.renderPackJson(pack) : packs.renderPackText(pack, width));
             return;
           }
           if (/^[A-Za-z_][\w]*(\.[A-Za-z_<][\w>]*)+$/.test(id)) {
             const v = packs.explainName(id);
-            io.stdout(o.format === 'json' ? JSON.stringify(v, null, 2) + '\n' : packs.renderNameText(v));
+            io.stdout(o.format === 'json' ? JSON.stringify(v, null, 2) + '\n' : packs.renderNameText(v, width));
             return;
           }
         }
         const meta = ruleOrThrow(id, packNames).meta;
         const { renderExplainJson, renderExplainText } = await import('../report/rule-explain.js');
+        const { wrapText } = await import('../report/wrap-text.js');
         const { renderRuleDoc } = await import('../report/rule-doc.js');
         io.stdout(
           o.format === 'json'
             ? renderExplainJson(meta, metas())
             : o.format === 'markdown'
               ? renderRuleDoc(meta, metas(), false)
-              : renderExplainText(meta, metas()) +
+              : renderExplainText(meta, metas(), width) +
                 (meta.id === 'PICKLE-GLOBAL-IMPORT'
                   ? [
                       '',
-                      'Allowlist packs (on by default; `sentinel explain PACK` lists what one admits and why,',
-                      '`sentinel explain module.name` how one global is judged; allow_packs: {PACK: false} turns one off):',
-                      ...(await import('../report/pack-explain.js')).packSummaryLines(),
+                      ...wrapText(
+                        'Allowlist packs (on by default; `sentinel explain PACK` lists what one admits and why, ' +
+                          '`sentinel explain module.name` how one global is judged; allow_packs: {PACK: false} ' +
+                          'turns one off):',
+                        width,
+                        '',
+                        '',
+                      ),
+                      ...(await import('../report/pack-explain.js')).packSummaryLines(width),
                       '',
                     ].join('\n')
                   : ''),

@@ -1,6 +1,7 @@
 // `sentinel explain PACK` and `sentinel explain module.name`: what an allowlist pack admits and why (each entry's
 // reason, role and how CPython rebuilds it, then the pack's review log), and how one global is judged (dangerous
 // table, the pack that admits it, or the review that refused it). Text and JSON.
+import { wrapText } from './wrap-text.js';
 import { resolveImportName } from '../analyzers/pickle/names.js';
 import { classifyImport } from '../rules/classify.js';
 import { allPacks, allowEntry, refusedBy, type PackInfo } from '../rules/data/allowlist.js';
@@ -11,10 +12,14 @@ const ROLE = {
 } as const;
 
 /** One line per pack, for `sentinel rules` and `sentinel explain PICKLE-GLOBAL-IMPORT`. */
-export function packSummaryLines(): string[] {
-  return allPacks().map(
-    (p) =>
-      `  ${p.id.padEnd(14)} ${String(p.entries.size).padStart(4)} admitted, ${String(p.review.size).padStart(3)} refused  ${p.title}`,
+export function packSummaryLines(width = 100): string[] {
+  return allPacks().flatMap((p) =>
+    wrapText(
+      `${p.id.padEnd(14)} ${String(p.entries.size).padStart(4)} admitted, ${String(p.review.size).padStart(3)} refused  ${p.title}`,
+      Math.max(40, width),
+      '  ',
+      ' '.repeat(17),
+    ),
   );
 }
 
@@ -22,26 +27,30 @@ export function findPack(id: string): PackInfo | undefined {
   return allPacks().find((p) => p.id === id);
 }
 
-export function renderPackText(p: PackInfo): string {
+/** What a pack admits and refuses, and why, wrapped to `width` columns (words kept whole). */
+export function renderPackText(p: PackInfo, width = 100): string {
+  const w = Math.max(40, width);
+  const wrap = (text: string, first: string, rest = ' '.repeat(first.length)): string[] =>
+    wrapText(text, w, first, rest);
   const versions = Object.entries(p.versions)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   const out = [
-    `allowlist pack ${p.id}: ${p.title}`,
-    `  derived from:  ${versions} (${p.generatedBy})`,
-    `  turn it off:   allow_packs: {${p.id}: false} in sentinel-policy.yml`,
+    ...wrap(`allowlist pack ${p.id}: ${p.title}`, '', '  '),
+    ...wrap(`${versions} (${p.generatedBy})`, '  derived from:  '),
+    ...wrap(`allow_packs: {${p.id}: false} in sentinel-policy.yml`, '  turn it off:   '),
     '',
     `Admitted (${p.entries.size}):`,
   ];
   for (const [name, e] of [...p.entries].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push(`  ${name}${e.kind ? ` [${e.kind}]` : ''}`, `      why:     ${e.reason}`);
-    if (e.calls) out.push(`      role:    ${ROLE[e.calls]}`);
-    if (e.rebuild) out.push(`      rebuild: ${e.rebuild}`);
-    if (e.checked) out.push(`      checked: ${e.checked}`);
+    out.push(...wrap(`${name}${e.kind ? ` [${e.kind}]` : ''}`, '  ', '    '), ...wrap(e.reason, '      why:     '));
+    if (e.calls) out.push(...wrap(ROLE[e.calls], '      role:    '));
+    if (e.rebuild) out.push(...wrap(e.rebuild, '      rebuild: '));
+    if (e.checked) out.push(...wrap(e.checked, '      checked: '));
   }
   out.push('', `Found and not admitted (${p.review.size}):`);
   for (const [name, why] of [...p.review].sort(([a], [b]) => a.localeCompare(b)))
-    out.push(`  ${name}`, `      why: ${why}`);
+    out.push(...wrap(name, '  ', '    '), ...wrap(why, '      why: '));
   return out.join('\n') + '\n';
 }
 
@@ -111,15 +120,24 @@ export function explainName(name: string): NameVerdict {
   return { ...base, verdict: 'unknown', reason: 'in no allowlist pack: PICKLE-GLOBAL-IMPORT (add it with also_allow)' };
 }
 
-export function renderNameText(n: NameVerdict): string {
+/** How one global is judged, wrapped to `width` columns (words kept whole). */
+export function renderNameText(n: NameVerdict, width = 100): string {
+  const w = Math.max(40, width);
+  const field = (key: string, value: string | undefined): string[] =>
+    value ? wrapText(value, w, `  ${key.padEnd(8)} `) : [];
   return (
     [
-      `${n.name}${n.canonical !== n.name ? ` (= ${n.canonical})` : ''}: ${n.verdict}${n.pack ? ` (${n.pack} pack)` : ''}`,
-      `  why:     ${n.reason}`,
-      ...(n.kind ? [`  kind:    ${n.kind}`] : []),
-      ...(n.role ? [`  role:    ${n.role}`] : []),
-      ...(n.rebuild ? [`  rebuild: ${n.rebuild}`] : []),
-      ...(n.checked ? [`  checked: ${n.checked}`] : []),
+      ...wrapText(
+        `${n.name}${n.canonical !== n.name ? ` (= ${n.canonical})` : ''}: ${n.verdict}${n.pack ? ` (${n.pack} pack)` : ''}`,
+        w,
+        '',
+        '  ',
+      ),
+      ...field('why:', n.reason),
+      ...field('kind:', n.kind),
+      ...field('role:', n.role),
+      ...field('rebuild:', n.rebuild),
+      ...field('checked:', n.checked),
     ].join('\n') + '\n'
   );
 }

@@ -2,6 +2,7 @@
 // guidance derived from it.
 import type { RuleMeta } from '../core/finding.js';
 import { guidanceFor } from './rule-guidance.js';
+import { wrapText } from './wrap-text.js';
 
 /** The rule index as an aligned text table. */
 export function renderRuleIndexText(all: readonly RuleMeta[]): string {
@@ -26,49 +27,57 @@ export function renderRuleIndexJson(all: readonly RuleMeta[]): string {
   return JSON.stringify(all, null, 2) + '\n';
 }
 
-/** The full record of one rule with its guidance, as text. */
-export function renderExplainText(meta: RuleMeta, all: readonly RuleMeta[]): string {
+/**
+ * The full record of one rule with its guidance, as text wrapped to `width` columns (words kept whole; a terminal's
+ * width, or 100 in a pipe). The policy example is YAML and keeps its lines.
+ */
+export function renderExplainText(meta: RuleMeta, all: readonly RuleMeta[], width = 100): string {
   const g = guidanceFor(meta, all);
+  const w = Math.max(40, width);
+  const para = (text: string, first = '  ', rest?: string): string[] => wrapText(text, w, first, rest);
+  const field = (key: string, value: string): string[] => para(value, `  ${key.padEnd(18)} `);
   const out = [
     `${meta.id} ${meta.severity}`,
-    meta.title,
-    meta.fixHint,
+    ...para(meta.title, ''),
+    ...para(meta.fixHint, ''),
     '',
-    `  category:          ${meta.category}`,
-    `  cwe:               ${meta.cwe.join(', ')}`,
-    `  owasp llm:         ${meta.owasp}`,
-    ...(meta.frameworks?.length ? [`  frameworks:        ${meta.frameworks.join('; ')}`] : []),
-    `  fp risk:           ${meta.fpRisk}`,
-    `  owner:             ${meta.owner}`,
-    `  release decision:  ${meta.decision}`,
+    ...field('category:', meta.category),
+    ...field('cwe:', meta.cwe.join(', ')),
+    ...field('owasp llm:', meta.owasp),
+    ...(meta.frameworks?.length ? field('frameworks:', meta.frameworks.join('; ')) : []),
+    ...field('fp risk:', meta.fpRisk),
+    ...field('owner:', meta.owner),
+    ...field('release decision:', meta.decision),
     '',
     'Description',
-    `  ${meta.description}`,
+    ...para(meta.description),
     '',
     'When it fires',
-    `  ${g.whenItFires}`,
+    ...para(g.whenItFires),
     '',
     'Evidence format',
-    `  ${g.evidenceFormat}`,
-    `  ${g.expectedEvidence}`,
+    ...para(g.evidenceFormat),
+    ...para(g.expectedEvidence),
     '',
     'False-positive notes',
-    `  ${g.falsePositives}`,
+    ...para(g.falsePositives),
     '',
     'Triage',
-    ...g.triage.map((t) => `  - ${t}`),
+    ...g.triage.flatMap((t) => para(t, '  - ', '    ')),
     '',
     'How to fix',
-    `  ${meta.fix}`,
+    ...para(meta.fix),
     '',
     'Retest',
-    `  ${g.retest}`,
+    ...para(g.retest),
     '',
     'Policy example (sentinel-policy.yml)',
     ...g.policyExample.split('\n').map((l) => `  ${l}`),
     '',
     'Related rules',
-    ...(g.related.length ? g.related.map((r) => `  - ${r.id}: ${r.title}`) : ['  (none in this category)']),
+    ...(g.related.length
+      ? g.related.flatMap((r) => para(`${r.id}: ${r.title}`, '  - ', '    '))
+      : ['  (none in this category)']),
     '',
   ];
   return out.join('\n');

@@ -153,6 +153,20 @@ describe('explain', () => {
     assert.doesNotMatch((await cli(['explain', 'numpy.core.multiarray._reconstruct'])).stdout, /name of/);
   });
 
+  for (const what of ['PICKLE-EXEC', 'PICKLE-GLOBAL-IMPORT', 'DESER-NETWORK-INPUT', 'pandas', 'os.system'])
+    it(`explain ${what} wraps to the terminal (80 columns) or to 100 in a pipe, words kept whole`, async () => {
+      const piped = await cli(['explain', what]);
+      const narrow = await cli(['explain', what], {}, { isTTY: true, columns: 80 });
+      assert.equal(piped.code, 0, piped.stderr);
+      const over = (s: string, n: number): string[] => s.split('\n').filter((l) => l.length > n);
+      assert.deepEqual(over(piped.stdout, 100), []);
+      assert.deepEqual(over(narrow.stdout, 80), []);
+      // Only the line breaks and the spaces differ: the same words, in the same order (a line may break after a `/`).
+      const words = (s: string): string[] => s.replace(/\/\s+/g, '/').split(/\s+/).filter(Boolean);
+      assert.deepEqual(words(narrow.stdout), words(piped.stdout));
+      assert.ok(piped.stdout.split('\n').length < narrow.stdout.split('\n').length, 'the narrow terminal wraps more');
+    });
+
   it('--format markdown opens with the rule heading, not a generator comment', async () => {
     const r = await cli(['explain', 'PICKLE-EXEC', '--format', 'markdown']);
     assert.equal(r.code, 0, r.stderr);

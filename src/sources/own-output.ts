@@ -5,7 +5,7 @@
 // it, and holds nothing else (a JSON document's top-level keys are the report's own, so no loader that reads the
 // file by another name finds a chat template or an auto_map in it; an HTML or Markdown report ends the way Sentinel
 // ends it). The name only narrows which files are read for it (the extensions these outputs are written with); a
-// file of the same name with other content is scanned. Renderers keep these markers (test/scan/own-output.test.ts).
+// file of the same name with other content is scanned. Renderers keep these markers (test/api/own-output.test.ts).
 import { closeSync, openSync, readSync } from 'node:fs';
 
 /** The name Sentinel's reports carry (`tool.name`, SARIF `tool.driver.name`, CycloneDX tool component). */

@@ -3,6 +3,8 @@
 // Files whose tables are keyed by qualified Python names may also be split per top-level module
 // (scripts/lib/split-by-root.mjs): a lookup then parses only the part of the name's module.
 
+import { Memo2 } from './memo2.js';
+
 /** The global symbol under which a bundled data file's loader sits (scripts/bundle.mjs). */
 export const LAZY_JSON = Symbol.for('sentinel-ml.lazyJson');
 /** The global symbol under which a split data file's parts sit (scripts/bundle.mjs). */
@@ -87,33 +89,11 @@ export function keyedJson<T extends object>(imported: unknown): KeyedJson<T> {
   };
 }
 
-/** Marks a key remembered as absent from its table. */
-const ABSENT = Symbol('absent');
-const MAX_REMEMBERED = 50_000;
-
 /**
- * `read` with its answers remembered by table, then key (two levels: a lookup builds no key string): the analysis asks
- * about the same few names object after object. Bounded (keys come from scanned streams): cleared when full.
+ * `read` with its answers remembered by table, then key: the analysis asks about the same few names object after
+ * object. Bounded (keys come from scanned streams).
  */
 function remembered(read: (table: string, key: string) => unknown): <V>(table: string, key: string) => V {
-  const answers = new Map<string, Map<string, unknown>>();
-  let count = 0;
-  return <V>(table: string, key: string): V => {
-    let byKey = answers.get(table);
-    const seen = byKey?.get(key);
-    if (seen !== undefined) return (seen === ABSENT ? undefined : seen) as V;
-    const v = read(table, key);
-    if (count >= MAX_REMEMBERED) {
-      answers.clear();
-      count = 0;
-      byKey = undefined;
-    }
-    if (byKey === undefined) {
-      byKey = new Map();
-      answers.set(table, byKey);
-    }
-    byKey.set(key, v === undefined ? ABSENT : v);
-    count++;
-    return v as V;
-  };
+  const answers = new Memo2<string, string, unknown>(50_000);
+  return <V>(table: string, key: string): V => answers.remember(table, key, read) as V;
 }

@@ -3,6 +3,7 @@
 // Also the per-pickle safety level on the six-level scale.
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import { maxSafety, type SafetyLevel } from '../core/severity.js';
+import { Memo2 } from '../core/memo2.js';
 import { allowEntry, refusedBy, type AllowedCalls, type AllowEntry } from './data/allowlist.js';
 import {
   DANGEROUS_METHODS,
@@ -108,29 +109,16 @@ export function classifyImport(imp: ImportFact, opts: ClassifyOptions = {}): Ver
   // options; without pack options it is remembered (the same names recur object after object, file after file).
   if (opts.extraAllow?.size || opts.disabledPacks?.size) return classifyFresh(imp, opts);
   const ctx = opts.context ?? '';
-  let byName = rememberedVerdicts.get(ctx);
-  const seen = byName?.get(imp.canonical);
+  const seen = rememberedVerdicts.get(ctx, imp.canonical);
   if (seen !== undefined && seen.module === imp.canonicalModule) return seen.verdict;
   const verdict = classifyFresh(imp, opts);
   if (seen !== undefined) return verdict; // the same canonical name split elsewhere: not remembered
-  if (rememberedCount >= MAX_REMEMBERED_VERDICTS) {
-    rememberedVerdicts.clear();
-    rememberedCount = 0;
-    byName = undefined;
-  }
-  if (byName === undefined) {
-    byName = new Map();
-    rememberedVerdicts.set(ctx, byName);
-  }
-  byName.set(imp.canonical, { module: imp.canonicalModule, verdict: Object.freeze(verdict) });
-  rememberedCount++;
+  rememberedVerdicts.set(ctx, imp.canonical, { module: imp.canonicalModule, verdict: Object.freeze(verdict) });
   return verdict;
 }
 
 /** classifyImport's verdicts without pack options, by loader context, then canonical name (bounded: names come from streams). */
-const rememberedVerdicts = new Map<string, Map<string, { readonly module: string; readonly verdict: Verdict }>>();
-let rememberedCount = 0;
-const MAX_REMEMBERED_VERDICTS = 50_000;
+const rememberedVerdicts = new Memo2<string, string, { readonly module: string; readonly verdict: Verdict }>(50_000);
 
 function classifyFresh(imp: ImportFact, opts: ClassifyOptions): Verdict {
   const { modParts, nameParts } = splitCanonical(imp);

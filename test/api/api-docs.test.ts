@@ -25,7 +25,12 @@ function exportedNames(): string[] {
 
 describe('API docs (TypeDoc)', () => {
   it('generate without a warning: every exported symbol is documented, every referenced type exported', () => {
-    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'typedoc'), ['--out', out], { cwd: ROOT, encoding: 'utf8' });
+    // The compiler's own diagnostics are `npm run typecheck`'s (which `npm test` runs first): TypeDoc skips them and
+    // checks what only it checks, the documentation.
+    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'typedoc'), ['--out', out, '--skipErrorChecking'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.doesNotMatch(r.stdout + r.stderr, /\[warning\]|\[error\]/);
     const names = exportedNames();

@@ -29,6 +29,13 @@ import { buildZip } from '../formats/zip/zip-builder.js';
 const ROOT = new URL('../..', import.meta.url).pathname;
 const PYTHON = '/usr/bin/python3';
 
+/** Whether PYTHON can import `name`: found on its path, not imported (an import of torch or xgboost takes seconds). */
+function hasPythonModule(name: string): boolean {
+  if (!existsSync(PYTHON)) return false;
+  const code = `import importlib.util, sys; sys.exit(0 if importlib.util.find_spec(${JSON.stringify(name)}) else 1)`;
+  return spawnSync(PYTHON, ['-c', code], { encoding: 'utf8' }).status === 0;
+}
+
 const NAMES: AdmittedName[] = [
   { module: 'collections', name: 'OrderedDict', kind: 'class' },
   { module: 'numpy.core.multiarray', name: '_reconstruct', kind: 'reconstructor' },
@@ -222,8 +229,7 @@ describe('oracle fuzzer: audit events counted against Sentinel', () => {
 // reviewed hook the packs name (`rebuild`) is, on the stack at the event, the unpickler's entry into library code with
 // nothing but its own module and ctypes in between. The same native function reached any other way stays flagged.
 describe('oracle fuzzer: allowance for reviewed native parses', () => {
-  const hasXgboost =
-    existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import xgboost'], { encoding: 'utf8' }).status === 0;
+  const hasXgboost = hasPythonModule('xgboost');
   const skip = hasXgboost ? false : `needs ${PYTHON} with xgboost (apt-get install python3-xgboost)`;
   const reviewedFile = join(tmpdir(), `sentinel-oracle-reviewed-test-${process.pid}.txt`);
 
@@ -303,7 +309,7 @@ describe('oracle fuzzer: allowance for reviewed native parses', () => {
 // the pickle loader route (the user who loads a checkpoint with weights_only=False), so it says so explicitly, and a
 // call planted in a checkpoint's data.pkl reaches the audit hook under it (seen and vetoed).
 describe('oracle fuzzer: the torch.load it runs', () => {
-  const hasTorch = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+  const hasTorch = hasPythonModule('torch');
   it(
     'torch.load(f, weights_only=False); a planted os.system in archive/data.pkl is seen and vetoed',
     { skip: hasTorch ? false : `needs ${PYTHON} with torch` },

@@ -170,7 +170,6 @@ before(async () => {
       roots: [dir],
       token: TOKEN,
       maxUploadBytes: 64 * 1024,
-      uploadIdleMs: 300,
       lookupAll: async (host) => (host === 'public.example' ? ['93.184.216.34'] : ['10.1.2.3']),
       log: (e) => logs.push(e),
     }),
@@ -206,7 +205,7 @@ describe('sentinel serve API', () => {
     for (let i = 0; ; i++) {
       st = await call(svc, '/v1/scans/{id}', 'GET', `/v1/scans/${id}`, { token: TOKEN });
       if ((st.json as { status: string }).status === 'done') break;
-      assert.ok(i < 500, 'scan did not end');
+      assert.ok(i < 6000, 'scan did not end');
       await new Promise((r) => setTimeout(r, 10));
     }
     const got = st.json as { exitCode: number; report: { findings: { ruleId: string; fingerprint: string }[] } };
@@ -428,22 +427,31 @@ describe('sentinel serve API', () => {
       for (let i = 0; i < 20; i++) req.write(new Uint8Array(8 * 1024));
     });
     assert.equal(chunked, 413);
-    const status = await new Promise<number>((done, fail) => {
-      const req = request(
-        `${svc.url()}/v1/scan?name=slow.pkl`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${TOKEN}` },
-        },
-        (res) => {
-          res.resume();
-          done(res.statusCode ?? 0);
-        },
-      );
-      req.on('error', fail);
-      req.write(benign.subarray(0, 3)); // then nothing: the service drops it after uploadIdleMs
-    });
-    assert.equal(status, 408);
+    // A stalled upload, to a service that waits for it only briefly (the shared one waits the default 30 s, so that
+    // no other upload here depends on how soon the machine gets to read it).
+    const stalling = await listen(
+      createScanService({ roots: [dir], token: TOKEN, maxUploadBytes: 64 * 1024, uploadIdleMs: 200 }),
+    );
+    try {
+      const status = await new Promise<number>((done, fail) => {
+        const req = request(
+          `${stalling.url()}/v1/scan?name=slow.pkl`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${TOKEN}` },
+          },
+          (res) => {
+            res.resume();
+            done(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', fail);
+        req.write(benign.subarray(0, 3)); // then nothing: the service drops it after uploadIdleMs
+      });
+      assert.equal(status, 408);
+    } finally {
+      await stalling.close(1000);
+    }
   });
 
   it('starts no scan for an upload cut off before it is complete', async () => {

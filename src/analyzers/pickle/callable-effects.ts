@@ -2,6 +2,7 @@
 // the libraries by scripts/data/derive-callable-effects.py): what a call returns, what it calls, and which argument
 // classes the library itself passes. The VM follows classes through calls with it and reports calls outside it.
 import { keyedJson, lazyJson } from '../../core/lazy-json.js';
+import { Memo2 } from '../../core/memo2.js';
 import admittedWork from './data/admitted-work.json' with { type: 'json' };
 import effects from './data/callable-effects.json' with { type: 'json' };
 import history from './data/history-effects.json' with { type: 'json' };
@@ -372,33 +373,15 @@ export interface HookSinks {
  * checks are written against the installed version).
  */
 export function classHookSinksAll(canonical: string, hook: ClassHook): readonly HookSinks[] {
-  let byClass = hookSinksCache.get(hook);
-  let all = byClass?.get(canonical);
-  if (all === undefined) {
-    all = readHookSinksAll(canonical, hook);
-    // Names come from scanned streams: the memory of them is bounded.
-    if (hookSinksCount >= MAX_HOOK_SINKS) {
-      hookSinksCache.clear();
-      hookSinksCount = 0;
-      byClass = undefined;
-    }
-    if (byClass === undefined) {
-      byClass = new Map();
-      hookSinksCache.set(hook, byClass);
-    }
-    byClass.set(canonical, all);
-    hookSinksCount++;
-  }
-  return all;
+  return hookSinksMemo.remember(hook, canonical, readHookSinksByHook);
 }
 
 /**
- * classHookSinksAll's answers by hook, then class (the VM asks at every call and BUILD; the data never changes). Two
- * levels, so a lookup builds no key string.
+ * classHookSinksAll's answers by hook, then class (the VM asks at every call and BUILD; the data never changes).
+ * Bounded: names come from scanned streams.
  */
-const hookSinksCache = new Map<ClassHook, Map<string, readonly HookSinks[]>>();
-let hookSinksCount = 0;
-const MAX_HOOK_SINKS = 50_000;
+const hookSinksMemo = new Memo2<ClassHook, string, readonly HookSinks[]>(50_000);
+const readHookSinksByHook = (hook: ClassHook, canonical: string): HookSinks[] => readHookSinksAll(canonical, hook);
 
 function readHookSinksAll(canonical: string, hook: ClassHook): HookSinks[] {
   const out: HookSinks[] = [];

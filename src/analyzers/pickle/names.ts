@@ -2,6 +2,7 @@
 // mapping (_compat_pickle, applied inside find_class), module aliases that are the same module at run time
 // (posix/nt → os, __builtin__ → builtins, _pickle → pickle, …), and dotted-name splitting.
 import compat from './data/compat-pickle.json' with { type: 'json' };
+import { Memo2 } from '../../core/memo2.js';
 
 const IMPORT_MAPPING: Record<string, string> = compat.import_mapping;
 const NAME_MAPPING: Record<string, string> = compat.name_mapping;
@@ -92,34 +93,17 @@ export interface ImportName {
 
 /**
  * Resolved names remembered per (fix_imports applied, module, name): a stream names the same few classes in object
- * after object and file after file. Bounded (names come from scanned streams): cleared when full.
+ * after object and file after file. Bounded (names come from scanned streams).
  */
-const resolvedNames: [Map<string, Map<string, ImportName>>, Map<string, Map<string, ImportName>>] = [
-  new Map(),
-  new Map(),
-];
-let resolvedCount = 0;
-const MAX_RESOLVED = 50_000;
+const resolvedNames = new Memo2<string, string, ImportName>(25_000);
+const resolvedFixed = new Memo2<string, string, ImportName>(25_000);
+const resolveProtocol3 = (module: string, name: string): ImportName => Object.freeze(resolveFresh(module, name, 3));
+const resolveProtocol2 = (module: string, name: string): ImportName => Object.freeze(resolveFresh(module, name, 2));
 
 export function resolveImportName(module: string, name: string, protocol: number): ImportName {
-  const byModule = resolvedNames[protocol < 3 ? 1 : 0];
-  let byName = byModule.get(module);
-  const seen = byName?.get(name);
-  if (seen !== undefined) return seen;
-  const r = resolveFresh(module, name, protocol);
-  if (resolvedCount >= MAX_RESOLVED) {
-    resolvedNames[0].clear();
-    resolvedNames[1].clear();
-    resolvedCount = 0;
-    byName = undefined;
-  }
-  if (byName === undefined) {
-    byName = new Map();
-    byModule.set(module, byName);
-  }
-  byName.set(name, Object.freeze(r));
-  resolvedCount++;
-  return r;
+  return protocol < 3
+    ? resolvedFixed.remember(module, name, resolveProtocol2)
+    : resolvedNames.remember(module, name, resolveProtocol3);
 }
 
 function resolveFresh(module: string, name: string, protocol: number): ImportName {

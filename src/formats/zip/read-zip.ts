@@ -285,8 +285,14 @@ export function readZip(src: ByteSource, opts: ReadZipOptions): ZipArchive {
 
 /** A storage record listed from its central record alone (its local header read when opened: readLocalOnOpen). */
 function unreadEntry(rec: CentralRecord, index: number, shift: number): ZipEntry {
-  const local = rec.storedLocalOffset + shift;
-  const name = decodeEntryName(rec.rawName, rec.flags).text;
+  const e = entryOf(rec, decodeEntryName(rec.rawName, rec.flags).text, index, rec.storedLocalOffset + shift, true);
+  // Added last, so readLocalOnOpen's delete leaves the entry's shape as the other entries'.
+  e.localUnread = true;
+  return e;
+}
+
+/** An entry as its central record describes it, its local header (not yet compared) at `local`. */
+function entryOf(rec: CentralRecord, name: string, index: number, local: number, hasLocalHeader: boolean): ZipEntry {
   return {
     name,
     rawName: rec.rawName,
@@ -298,8 +304,7 @@ function unreadEntry(rec: CentralRecord, index: number, shift: number): ZipEntry
     localHeaderOffset: local,
     dataOffset: local + 30 + rec.rawName.length,
     endOffset: local + 30 + rec.rawName.length + rec.compressedSize,
-    hasLocalHeader: true,
-    localUnread: true,
+    hasLocalHeader,
     hasDataDescriptor: (rec.flags & FLAG_DATA_DESCRIPTOR) !== 0,
     zip64: rec.zip64,
     paddingExtra: false,
@@ -353,27 +358,7 @@ function centralEntry(
       localOffset = rec.storedLocalOffset;
     }
   }
-  const entry: ZipEntry = {
-    name,
-    rawName: rec.rawName,
-    method: rec.method,
-    flags: rec.flags,
-    crc32: rec.crc32,
-    compressedSize: rec.compressedSize,
-    uncompressedSize: rec.uncompressedSize,
-    localHeaderOffset: localOffset,
-    dataOffset: localOffset + 30 + rec.rawName.length,
-    endOffset: localOffset + 30 + rec.rawName.length + rec.compressedSize,
-    hasLocalHeader: lh !== undefined,
-    hasDataDescriptor: (rec.flags & FLAG_DATA_DESCRIPTOR) !== 0,
-    zip64: rec.zip64,
-    paddingExtra: false,
-    externalAttributes: rec.externalAttributes,
-    versionMadeBy: rec.versionMadeBy,
-    isDirectory: name.endsWith('/'),
-    isSymlink: isSymlinkMode(rec.externalAttributes),
-    index,
-  };
+  const entry = entryOf(rec, name, index, localOffset, lh !== undefined);
   if (!lh) {
     anomalies.push({
       code: 'LOCAL_HEADER_MISSING',

@@ -80,10 +80,22 @@ function withResolveLimit(): { maxResolveSteps?: number } {
   return m === undefined ? {} : { maxResolveSteps: m };
 }
 
-/** Per file, in the per-file scan (a worker, maybe): parse and analyse only when the DESER gates let the file in. */
-export async function deserSummary(text: string, budget: { timeoutMs: number }): Promise<DeserSummary> {
+/**
+ * Per file, in the per-file scan (a worker, maybe): parse and analyse only when the DESER gates let the file in,
+ * and only while the scan's walk budget (`walk`: syntax nodes parsed so far, the most it may parse) is not spent.
+ * Past it a module the text gate lets in is not parsed: it is marked left out (the phase names it in
+ * SCAN-INCOMPLETE), so the walk's parse time is bounded whatever the project's size.
+ */
+export async function deserSummary(
+  text: string,
+  budget: { timeoutMs: number },
+  walk?: { nodes: number; readonly max: number },
+): Promise<DeserSummary> {
+  if (walk !== undefined && walk.nodes >= walk.max) return mayHaveDeserSignals(text) ? { leftOut: 0 } : {};
   const module = await analyzeForDeser(text, { ...withResolveLimit(), ...budget });
-  return module !== undefined ? { module } : {};
+  if (module === undefined) return {};
+  if (walk !== undefined) walk.nodes += module.stats.nodes;
+  return { module };
 }
 
 interface Entry {
@@ -322,6 +334,16 @@ async function runTarget(
       nodes += n;
       return true;
     }
+    leaveOut(e);
+    return false;
+  };
+  /** Checked before a module is parsed: once the budget is spent, it is left out unparsed (and named). */
+  const spent = (e: Entry): boolean => {
+    if (nodes < DESER_NODES.max) return false;
+    leaveOut(e);
+    return true;
+  };
+  const leaveOut = (e: Entry): void => {
     e.module = undefined;
     e.leftOut = true;
     if (cut === undefined || cut === tooLarge) cut = { limit: 'maxDeserProjectNodes', files: [], count: 0 };
@@ -329,7 +351,6 @@ async function runTarget(
       cut.count = (cut.count ?? 0) + 1;
       if (cut.files.length < 5) cut.files.push(e.rel);
     }
-    return false;
   };
   for (const e of [...entries].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)))
     if (e.module !== undefined || e.leftOut) admit(e);
@@ -368,6 +389,7 @@ async function runTarget(
           !deserWithinTwoImports(text, e.rel, (st) => byStable.get(st), textOf, byKey, keys)
         )
           continue;
+        if (spent(e)) continue;
         try {
           e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
         } catch {
@@ -449,6 +471,7 @@ async function runTarget(
           (hop === 1 && !calledByNamed.has(st) && !reexports.needed.has(st) && !mayHoldDeserializer(text))
         )
           continue;
+        if (spent(e)) continue;
         try {
           e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
         } catch {
@@ -544,6 +567,7 @@ async function runTarget(
         if (cut.files.length < 5) cut.files.push(stable);
         continue;
       }
+      if (spent(e)) continue;
       const text = read(e);
       if (text === undefined) continue;
       try {

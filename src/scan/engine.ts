@@ -47,7 +47,7 @@ import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.j
 import { walk, type WalkItem, type WalkOptions } from '../sources/walker.js';
 import type { WalkFilterOptions } from '../sources/walk-filter.js';
 import type { ContentDigest, FileOutcome } from './file-outcome.js';
-import { keptForPhases, POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
+import { DESER_NODES, keptForPhases, POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
 import { retarget } from './retarget.js';
 import { placeholderReason } from './placeholder.js';
 import { planScan, type FileJob, type JobMember } from './scan-plan.js';
@@ -135,7 +135,20 @@ export type ScanSetup = Pick<
 > & {
   /** Shard digests to take with the whole-file SHA-256 of files up to `maxFileBytes` (EngineOptions.shardDigests). */
   readonly shardPlan?: ShardDigestPlan & { readonly maxFileBytes: number };
+  /**
+   * The syntax nodes this scan's walk may parse for the DESER project phase (DESER_NODES, post-walk.ts), counted
+   * per scanner (each worker thread of a path scan has its own): once spent, a further module that passes the DESER
+   * text gate is not parsed but marked left out, and the phase names it in SCAN-INCOMPLETE. Unset: no bound (a
+   * scanner kept for many one-file scans).
+   */
+  readonly deserWalkNodes?: number;
 };
+
+/** Syntax nodes parsed for the DESER project by one scanner, and the most it may parse. */
+export interface DeserWalkBudget {
+  nodes: number;
+  readonly max: number;
+}
 
 export interface ScanResult {
   readonly findings: Finding[];
@@ -243,6 +256,9 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
     setup = { ...setup, shardPlan: { algorithm, size, maxFileBytes } };
     opts.shardDigests.onPlan?.(maxFileBytes);
   }
+  // The walk parses Python modules for the DESER project within the phase's node budget (not past it: the phase
+  // could not take them), so a project of any size costs bounded parse time and memory.
+  setup = { ...setup, deserWalkNodes: DESER_NODES.max };
   const scanner = new FileScanner(setup, opts.signal, opts.remote);
   const placed: (PlacedOutcome | undefined)[] = new Array(items.length);
   const notScanned: (FileOutcome | undefined)[] = new Array(items.length);
@@ -476,6 +492,8 @@ export class FileScanner {
   private readonly torchSafe: ReadonlySet<string> | undefined;
   private readonly sha256: boolean;
   private readonly shardPlan: (ShardDigestPlan & { readonly maxFileBytes: number }) | undefined;
+  /** Syntax nodes parsed for the DESER project so far and the most this scanner may parse (ScanSetup.deserWalkNodes). */
+  private readonly deserWalk: DeserWalkBudget | undefined;
 
   constructor(
     setup: ScanSetup,
@@ -490,6 +508,7 @@ export class FileScanner {
     this.torchSafe = setup.torchSafeGlobals ? new Set(setup.torchSafeGlobals.keys()) : undefined;
     this.sha256 = setup.sha256 !== false;
     this.shardPlan = setup.shardPlan;
+    this.deserWalk = setup.deserWalkNodes !== undefined ? { nodes: 0, max: setup.deserWalkNodes } : undefined;
   }
 
   /** One outcome per member of the job: the first member is read, the others get its outcome re-targeted. */
@@ -528,6 +547,7 @@ export class FileScanner {
     let verified = false;
     const loc: Location = { chain: [m.path] };
     const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe, signal, true, m.confine);
+    fs.deserWalk = this.deserWalk;
     const errors: ScanError[] = [];
     let src: OpenedSource | undefined;
     let digest: string | undefined;
@@ -861,6 +881,8 @@ class FileScan {
   readsBeside = false;
   private readonly deadline: number;
   private charged = 0;
+  /** The scan's budget of syntax nodes parsed for the DESER project (FileScanner), when it has one. */
+  deserWalk: DeserWalkBudget | undefined;
 
   constructor(
     readonly limits: Limits,
@@ -1068,7 +1090,7 @@ class FileScan {
     if (project) {
       const { deserSummary, deserBudgetIncomplete, DESER_PHASE_ID } = await import('./deser-phase.js');
       const budget = { timeoutMs: Math.max(1000, this.deadline - Date.now()) };
-      const summary = await deserSummary(text, budget);
+      const summary = await deserSummary(text, budget, this.deserWalk);
       this.summaries = { ...this.summaries, [DESER_PHASE_ID]: summary };
       const cut = deserBudgetIncomplete(summary.module, src.location);
       if (cut !== undefined) this.incomplete(cut);

@@ -305,6 +305,22 @@ export function demandedModules(
       for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
         if (a.access?.root.kind === 'name' && a.access.steps.length === 0)
           pushTo(passedIn, `${c.scopeId}:${a.access.root.name}`, c);
+    // The callees of the calls a name is passed to, but `c`'s own, each list expanded at most twice whatever the
+    // number of calls that read the name (`body` handed to 20,000 calls, each of them a sink's feed, made this
+    // quadratic): the first expansion leaves out only its caller's own call, the second adds that one.
+    const passedDone = new Map<string, CallSite | null>();
+    const wantPassed = (key: string, c: CallSite): void => {
+      const done = passedDone.get(key);
+      if (done === null || done === c) return;
+      const list = passedIn.get(key) ?? [];
+      if (done !== undefined) {
+        for (const v of done.callee.values) if (v.kind === 'qualified') want(v.name);
+        passedDone.set(key, null);
+        return;
+      }
+      passedDone.set(key, c);
+      for (const w of list) if (w !== c) for (const v of w.callee.values) if (v.kind === 'qualified') want(v.name);
+    };
     const { unpicklers } = moduleFacts(mod);
     // `self.<attr>.m()`: the module of the class stored into `self.<attr>` anywhere in this module
     // (`self._server = RedisServer(broker)`) decides what the method returns.
@@ -362,8 +378,7 @@ export function demandedModules(
         for (const n of a.names) {
           const i = importedConstant(mod, n);
           if (i !== undefined) want(i.qualifiedName);
-          for (const w of passedIn.get(`${c.scopeId}:${n}`) ?? [])
-            if (w !== c) for (const v of w.callee.values) if (v.kind === 'qualified') want(v.name);
+          wantPassed(`${c.scopeId}:${n}`, c);
         }
       if (!feeds(c)) continue;
       const seen = new Set<number>();

@@ -1,6 +1,8 @@
 // Plain text, for the inventory of files no format reader claimed: bytes that decode as UTF-8 (a multi-byte
 // sequence cut at the end of the sample is allowed) and hold no NUL or other C0 controls besides tab, CR, LF, FF, ESC.
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** True when the sample reads as text. */
 export function looksLikeText(sample: Uint8Array): boolean {
   if (sample.length === 0) return false;
@@ -18,7 +20,7 @@ export function looksLikeText(sample: Uint8Array): boolean {
     break;
   }
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample.subarray(0, end));
+    STRICT_UTF8.decode(sample.subarray(0, end));
     return true;
   } catch {
     return false;

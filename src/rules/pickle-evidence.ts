@@ -23,6 +23,8 @@ export function groupImports(fact: PickleFact, keep: (v: Verdict) => boolean): I
     if (g) g.count += n;
     else groups.set(key, { first: imp, verdict: v, count: n, invoked: new Set() });
   }
+  // No name kept (most pickles): the calls have no group to mark.
+  if (groups.size === 0) return [];
   for (const c of fact.run.calls) {
     if (!c.callee) continue;
     const key =

@@ -945,7 +945,8 @@ class FileScan {
         failed = true;
       }
     }
-    const distinct = polyglotReadings(readings, ctx.starts, ctx.members);
+    // One reading (most files) is no polyglot: the distinct readings are only counted when there are two.
+    const distinct = readings.length >= 2 ? polyglotReadings(readings, ctx.starts, ctx.members) : readings;
     if (distinct.length >= 2) {
       for (const r of this.rules) {
         r.visit.container?.(

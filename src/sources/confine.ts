@@ -36,15 +36,31 @@ const SLASH = 0x2f;
 /** `p` is `root` or lies under it (both absolute byte paths, no trailing separator except the root `/`). */
 function insideBytes(root: Buffer, p: Buffer): boolean {
   if (root.length === 1 && root[0] === SLASH) return p.length > 0 && p[0] === SLASH;
-  if (p.length < root.length || !p.subarray(0, root.length).equals(root)) return false;
+  if (p.length < root.length || p.compare(root, 0, root.length, 0, root.length) !== 0) return false;
   return p.length === root.length || p[root.length] === SLASH;
 }
 
+/** Roots as trimmed bytes, made once per root rather than once per opened file (a walk checks every file). */
+const trimmedRoots = new Map<string, Buffer>();
+const MAX_TRIMMED_ROOTS = 256;
+
 function trimmed(root: string): Buffer {
+  const known = trimmedRoots.get(root);
+  if (known !== undefined) return known;
   const b = Buffer.from(root);
   let n = b.length;
   while (n > 1 && b[n - 1] === SLASH) n--;
-  return b.subarray(0, n);
+  // A private copy: the pooled buffer Buffer.from may return is never shared with a caller.
+  const t = Buffer.from(b.subarray(0, n));
+  if (trimmedRoots.size >= MAX_TRIMMED_ROOTS) trimmedRoots.clear();
+  trimmedRoots.set(root, t);
+  return t;
+}
+
+/** `p` lies inside (or is) one of `group`'s folders. */
+function insideOne(group: readonly string[], p: Buffer): boolean {
+  for (let i = 0; i < group.length; i++) if (insideBytes(trimmed(group[i]!), p)) return true;
+  return false;
 }
 
 /** Where the open file `fd` (opened by `path`) lies, as a real path; undefined when that cannot be told. */
@@ -86,7 +102,7 @@ export function confinementProblem(
   const at = openedAt(fd, path, procFd);
   if (at === undefined) return 'where the opened file lies could not be told: not read';
   for (const group of confine) {
-    if (!group.some((root) => insideBytes(trimmed(root), at))) {
+    if (!insideOne(group, at)) {
       return 'the file opened lies outside the folders this scan may read (a link, or a folder replaced by a link, leads out): not read';
     }
   }

@@ -21,6 +21,8 @@ function isWhitespace(c: number | undefined): boolean {
  */
 export function looksLikeSafetensors(head: Uint8Array, size: number): boolean {
   if (head.length < HEADER_START + 2 || size < HEADER_START + 2) return false;
+  // A length of 2^32 or more is past MAX_HEADER_BYTES: told by its high bytes, before the 64-bit read.
+  if (head[4] !== 0 || head[5] !== 0 || head[6] !== 0 || head[7] !== 0) return false;
   const n = u64le(head);
   if (n < 2 || n > MAX_HEADER_BYTES || HEADER_START + n > size) return false;
   let i = HEADER_START;

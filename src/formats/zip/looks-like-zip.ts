@@ -8,12 +8,13 @@ import { u32 } from './little-endian.js';
 /** True for content that zipfile or miniz would try to open as a zip (including prefixed archives). */
 export function looksLikeZip(src: ByteSource): boolean {
   if (src.size < EOCD_SIZE) return false;
-  const head = readCopy(src, 0, 4);
+  // Views, not copies: the sniff only reads them (every file is sniffed; ByteSource.read's bytes stay valid).
+  const head = src.read(0, 4);
   if (head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) {
     return true;
   }
   const tailStart = Math.max(0, src.size - EOCD_SIZE - 0xffff);
-  const tail = readCopy(src, tailStart, src.size - tailStart);
+  const tail = src.read(tailStart, src.size - tailStart);
   const at = lastEocdIn(tail);
   if (at < 0) return false;
   const eocd = tailStart + at;

@@ -23,10 +23,26 @@ function byName(name: string): boolean {
   return JINJA_NAME.test(name);
 }
 
+const UTF8 = new TextDecoder('utf-8');
+
+/**
+ * Whether the bytes hold `{{` or `{%`: TAG cannot match text decoded from bytes without them (UTF-8 decoding gives
+ * `{` only for the byte 0x7b, replacement characters included), so most files are told apart without decoding.
+ */
+function hasTagOpener(b: Uint8Array): boolean {
+  for (let i = b.indexOf(0x7b); i >= 0 && i + 1 < b.length; i = b.indexOf(0x7b, i + 1)) {
+    const next = b[i + 1];
+    if (next === 0x7b || next === 0x25) return true;
+  }
+  return false;
+}
+
 function byContent(head: Uint8Array, name: string, size: number): boolean {
+  // A short file is a template only when its tags are in it; the byte check first spares the text checks.
+  if (size <= head.length && !hasTagOpener(head)) return false;
   if (size > MAX_TEMPLATE_BYTES || OTHER_LANGUAGE.test(name) || !looksLikeText(head)) return false;
   // Tags in the first bytes, or a longer text file (read whole by expand, which decides on the tags).
-  return size > head.length || TAG.test(new TextDecoder('utf-8').decode(head));
+  return size > head.length || TAG.test(UTF8.decode(head));
 }
 
 export const jinjaExpander: Expander = {

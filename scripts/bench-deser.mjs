@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// DESER speed check (issue 6): generates ~20k lines of model-serving Python across ~100 files OUTSIDE the repo
+// DESER speed check: generates ~20k lines of model-serving Python across ~100 files OUTSIDE the repo
 // (os.tmpdir), builds dist/ and the bundled CLI (unless --no-build), then runs `sentinel artifact <dir> --rule
 // DESER` in fresh processes and prints wall time, lines/s, peak RSS and the in-process time. Figures depend on
 // the machine. Options: --lines=N, --runs=N, --rule=X (compare another selection), --dense (every file needs

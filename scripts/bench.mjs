@@ -191,7 +191,7 @@ try {
   opcodeDense(d, 100 * MB, true);
   measure('opcode-dense pickle, framed (100 MB)', d);
   rmSync(d);
-  // Issue 3: scan time of a torch zip must not depend on its tensor bytes (records are never read).
+  // Scan time of a torch zip must not depend on its tensor bytes (records are never read).
   for (const [label, n, bytes] of [
     ['torch zip checkpoint (50 MB)', 20, 2.5 * MB],
     ['torch zip checkpoint (5 GB, sparse)', 20, 256 * MB],

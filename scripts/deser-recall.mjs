@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// DESER recall on published advisories (issue 28): materializes, for every entry of
+// DESER recall on published advisories: materializes, for every entry of
 // test/fixtures/deser-advisories/manifest.json, the listed files at the commit before the fix (vulnerable) and at the
 // fix (its benign twin) from git mirrors of the repositories, then scans each version as one project with
 // `sentinel artifact <dir> --rule DESER --format json`. An entry whose `fixed` is null (no fix published at the

@@ -120,7 +120,7 @@ interface Args {
    * keep their meaning) and skipped. Replays the programs of a run that touched one library.
    */
   only?: RegExp;
-  /** The program composer (scripts/fuzz-oracle/program.ts ComposerVersion): 2 from stop 41, 1 for earlier runs. */
+  /** The program composer (scripts/fuzz-oracle/program.ts ComposerVersion): 2 by default, 1 for runs that recorded none. */
   composer: ComposerVersion;
   /** Run the loaders under this interpreter of this host instead of /usr/bin/python3. */
   python?: string;
@@ -525,7 +525,7 @@ async function attributeCrashes(
     };
     const name = file.slice(file.lastIndexOf('/') + 1);
     if (rec.seed !== args.seed) throw new Error(`${name}: seed ${rec.seed}, not --seed ${args.seed}`);
-    // Runs before stop 41 recorded no composer: they were written by version 1.
+    // Runs that recorded no composer were written by version 1.
     if ((rec.composer ?? 1) !== args.composer)
       throw new Error(`${name}: composer ${rec.composer ?? 1}, not --composer ${args.composer}`);
     const runUnloadable = rec.unloadable?.names ?? [];

@@ -4,7 +4,7 @@
 // release tag it appears in; for a library with no version in the file or path, the newest release of that library at
 // the commit date, marked "by date": an upper bound). A second table counts files per library whose names the file's
 // pickles import (a scikit-learn manifest file naming xgboost.* counts for XGBoost too).
-// Scope of the measure (issue 26's libraries): a file is in scope when every module its pickles name belongs to one of
+// Scope of the measure (the measured libraries): a file is in scope when every module its pickles name belongs to one of
 // the listed libraries (LIBRARY_OF) or to Python's standard library (the running CPython's sys.stdlib_module_names,
 // plus the Python 2 names pickle's fix_imports maps); a file that names any other module (sklearn2pmml, skorch,
 // morfessor, dill, __main__, ...) holds classes of a library no pack reviews and is reported out of scope, with the
@@ -328,7 +328,7 @@ function byDate(lib: string, e: Entry): string | undefined {
   const before = rel.filter(([, r]) => r <= d);
   return before.length ? `<= ${before[before.length - 1]![0]} by date` : `< ${rel[0]![0]} by date`;
 }
-// The library a top-level module name belongs to (the libraries issue 26 measures).
+// The library a top-level module name belongs to (the libraries the measure covers).
 const LIBRARY_OF: Record<string, string> = {
   torch: 'torch',
   xgboost: 'xgboost',

@@ -57,7 +57,7 @@ TEXT = re.compile(r"\.(py|pyx|pxd|pyi|txt|csv|rst|md|json|c|h|cpp|hpp|cc|cu|html
 WHERE = re.compile(r"(test|data|fixture|example|tutorial)", re.I)
 MAX_BYTES = 30_000_000
 SINCE = "2010-01-01"  # every release tag: old test data that later releases dropped is still real files users hold
-# Other public repositories (issue 26: "from the libraries' test data and other public repositories"): projects that
+# Other public repositories (the measure's scope: "from the libraries' test data and other public repositories"): projects that
 # commit models and data their own code wrote with the libraries (deployment tutorials, course work, dbt projects'
 # networkx graphs, model servers' examples), listed in scripts/data/public-repositories.txt with why each was chosen.
 # Every pickle-family file any of their commits holds is listed (a file is listed once per content), under
@@ -250,7 +250,7 @@ def _holds_arrays(data):
         return False
 
 
-# The top-level modules of issue 26's libraries (scripts/real-world-report.ts LIBRARY_OF): a file whose pickles name a
+# The top-level modules of the measured libraries (scripts/real-world-report.ts LIBRARY_OF): a file whose pickles name a
 # module outside them and the standard library is out of the measure's scope (recorded in `outside`).
 LISTED = {"torch", "xgboost", "lightgbm", "catboost", "pytz", "dateutil", "networkx", "sklearn", "pandas", "numpy",
           "scipy", "gensim", "statsmodels", "joblib"}

@@ -11,7 +11,7 @@ export interface AdmittedName {
 }
 
 /**
- * Which composer writes the programs: 1, the programs of every run before stop 41 (a replay of such a run must use it);
+ * Which composer writes the programs: 1, the programs of every run that recorded no composer (a replay of such a run must use it);
  * 2 adds a second BUILD on an earlier call's result (often with a memoized object as the state) and NEWOBJ with an
  * earlier call's result as the class (it draws differently only where version 1 makes a call, so the two share a
  * program's first opcodes up to there).

@@ -5,7 +5,7 @@ import type { allPacks } from '../../src/rules/data/allowlist.js';
 /**
  * The hooks the packs' reviews name for each admitted class (`rebuild`: `__setstate__: <defining class>` and
  * (`__del__` hooks are not allowed: the 240 loads of runs n2 and o2 that reached XGBoosterFree through Booster.__del__
- * were each replayed in stop 41 (runs/*-xgboost-replay.json): every one followed a flagged XGBoosterCreate of the same
+ * were each replayed (runs/*-xgboost-replay.json): every one followed a flagged XGBoosterCreate of the same
  * load, a planted Booster() whose __init__ set the handle before its vetoed native call, so the free is that object's
  * finalizer, and all 240 were blocked by Sentinel)), as lines "entry_module entry_name hook_module hook_class method" for the load server:
  * a flagged native event raised by such a hook's own parse, entered from the unpickler, is allowed (worker.py

@@ -29,7 +29,7 @@ argv: names file (one "module name" a line), admitted roots (comma-separated), a
 file (one "entry_module entry_name hook_module hook_class" a line: an admitted class and the class whose __setstate__
 the pack's review names for it, `rebuild`).
 
-Reviewed native parses (issue 25). A hook the packs admitted after review may call into its library's native code
+Reviewed native parses. A hook the packs admitted after review may call into its library's native code
 (XGBoost's Booster.__setstate__ hands the pickled model bytes to libxgboost: ctypes.dlsym, ctypes.cdata/buffer). Such
 an event is recorded with the hook that raised it and not flagged only when the stack at the event shows that reviewed
 hook as the entry into library code: the hook's frame runs on an instance of a class the review admits with it, every

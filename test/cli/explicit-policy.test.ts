@@ -148,7 +148,7 @@ describe('sentinel explain / rules: what the packs admit and why', () => {
     assert.equal(admitted.verdict, 'admitted');
     assert.equal(admitted.pack, 'pandas');
     assert.equal(admitted.kind, 'reconstructor');
-    // A name older releases define is admitted once those releases' own hooks are reviewed (the history pack, stop 41:
+    // A name older releases define is admitted once those releases' own hooks are reviewed (the history pack:
     // pandas 0.10 - 0.19 resolve TimeSeries to a class of their own, read_pickle maps it to Series).
     const old = JSON.parse((await cli(['explain', 'pandas.core.series.TimeSeries', '--format', 'json'])).stdout);
     assert.equal(old.verdict, 'admitted');

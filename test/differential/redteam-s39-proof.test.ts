@@ -1,4 +1,4 @@
-// Re-proves the red team s39 fixtures (test/fixtures/redteam-s39/, made by scripts/fixtures/redteam-s39.py) with the
+// Re-proves the outside-pickle fixtures (test/fixtures/redteam-s39/, made by scripts/fixtures/redteam-s39.py) with the
 // real loader under /usr/bin/python3: each memory file fails with MemoryError under a 2 GiB address-space limit, each
 // CPU file is still running when a 3 s CPU-time limit kills it, and each benign twin loads. Skipped, with the reason,
 // where /usr/bin/python3 (or torch, for the checkpoint) is missing. test/scan/redteam-s39.test.ts asserts Sentinel
@@ -45,7 +45,7 @@ except Exception as e:
 
 const has = (mods: string): boolean => existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${mods}`]).status === 0;
 
-describe('red team s39: the real loader still does the work', () => {
+describe('outside pickles: the real loader still does the work', () => {
   for (const f of fixtures) {
     const mode = f.expect === 'pass' ? 'load' : f.proof.includes('MemoryError') ? 'memory' : 'cpu';
     const skip = has(f.loader === 'torch' ? 'torch' : 'pickle') ? false : `needs ${PYTHON} with ${f.loader}`;

@@ -1,4 +1,4 @@
-// Re-proves the red team s40 fixtures (test/fixtures/redteam-s40/, made by scripts/fixtures/redteam-s40.py): gguf-py's
+// Re-proves the outside modern-format fixtures (test/fixtures/redteam-s40/, made by scripts/fixtures/redteam-s40.py): gguf-py's
 // GGUFReader reads each file back and jinja2 renders each chat template it returns; the proof lines must be the ones
 // the manifest recorded (a gadget element reaches the os module, a twin renders text); h5py reads each .h5 kernel
 // (from a marker file, a virtual source, or the file itself). gguf-py is not packaged for
@@ -30,7 +30,7 @@ const skipGguf = has('numpy, gguf, jinja2')
     '/tmp/gguf-venv/bin/pip install gguf==0.19.0, then SENTINEL_GGUF_PYTHON=/tmp/gguf-venv/bin/python';
 const skipH5 = has('numpy, h5py') ? false : `${PYTHON} lacks h5py: apt-get install -y python3-h5py`;
 
-describe('red team s40: gguf-py still reads the array templates, h5py the other files', () => {
+describe('outside modern-format files: gguf-py still reads the array templates, h5py the other files', () => {
   for (const f of fixtures) {
     it(f.file, { skip: f.file.endsWith('.h5') ? skipH5 : skipGguf }, () => {
       const r = spawnSync(PYTHON, [GENERATOR, '--prove', join(DIR, f.file)], { encoding: 'utf8' });

@@ -1,4 +1,4 @@
-// Re-proves the red team s41 fixtures (test/fixtures/redteam-s41/, made by scripts/fixtures/redteam-s41.py): the
+// Re-proves the outside-file fixtures (test/fixtures/redteam-s41/, made by scripts/fixtures/redteam-s41.py): the
 // generator's `--prove FILE` loads each file once with its real loader (joblib.load or pickle.load; the CPU files under a 3 s CPU limit) in a throwaway
 // process whose audit hook vetoes os.system, and the line it prints must be the one the manifest recorded (the hidden
 // posix.system call reached, a fault, or a clean load for a twin). Skipped, with the reason, where /usr/bin/python3
@@ -19,7 +19,7 @@ const skip =
     ? false
     : `${PYTHON} lacks numpy, joblib or gensim: apt-get install -y python3-numpy python3-joblib python3-gensim`;
 
-describe('red team s41: the real loaders still run or fault on the block files and load the twins', () => {
+describe('outside files: the real loaders still run or fault on the block files and load the twins', () => {
   for (const f of fixtures) {
     it(f.file, { skip }, () => {
       const r = spawnSync(PYTHON, [GENERATOR, '--prove', join(DIR, f.file)], { encoding: 'utf8' });

@@ -1,4 +1,4 @@
-// Allowlist-extension discipline (seed 004): refusals of whole modules, the forbidden modules and every alias,
+// Allowlist-extension discipline (the allowlist-extension rules): refusals of whole modules, the forbidden modules and every alias,
 // and names the dangerous-call table lists — each with a reason — and what is accepted; per-scan scoping.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
@@ -15,7 +15,7 @@ function refused(entry: string): string {
 }
 
 describe('refused entries', () => {
-  it('every forbidden module of seed 004 is refused, naming the module', () => {
+  it('every forbidden module of the allowlist-extension rules is refused, naming the module', () => {
     assert.deepEqual(Object.keys(FORBIDDEN_MODULES), [
       'os',
       'subprocess',

@@ -145,7 +145,7 @@ rules:
   });
 });
 
-describe('pickle threshold (seed 002 presets)', () => {
+describe('pickle threshold (the presets)', () => {
   const stream = 'models/a.pkl@0';
   // [preset flag, stream safety, decision of its HIGH finding, gate passes, over-threshold pickles]
   const table: [string, SafetyLevel, string, boolean, number][] = [

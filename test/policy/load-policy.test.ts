@@ -18,7 +18,7 @@ function issues(text: string): readonly PolicyIssue[] {
 }
 
 describe('valid policies', () => {
-  it('the seed block form (seed 000 CI policy) sets that category', () => {
+  it('the block form (the CI policy layout) sets that category', () => {
     const p = ok(
       'category: PICKLE\nfail_on:\n- CRITICAL\n- HIGH\nticket_on:\n- MEDIUM\nretest: "sentinel artifact ./models/ --rule PICKLE"\n',
     );
@@ -79,7 +79,7 @@ rules:
     });
   }
 
-  it('also_allow: a bare string gets the default justification (seed 004); canonical names are stored', () => {
+  it('also_allow: a bare string gets the default justification (the allowlist-extension rules); canonical names are stored', () => {
     const p = ok(`
 also_allow:
   - mylib.layers.Residual

@@ -43,7 +43,7 @@ describe('docs/rules', () => {
     assert.equal(files.get(`${m.id}.md`), renderRuleDoc(m, metas) + prose);
   });
 
-  it('a doc carries every field of the record (seed 000 layout)', () => {
+  it('a doc carries every field of the record (the record layout)', () => {
     for (const m of metas) {
       const doc = renderRuleDoc(m, metas);
       for (const part of [m.id, m.title, m.severity, m.fixHint, m.fix, m.description, m.owner, m.decision, ...m.cwe]) {

@@ -1,4 +1,4 @@
-// DESER recall on published advisories (issue 28): for each entry of test/fixtures/deser-advisories/manifest.json,
+// DESER recall on published advisories: for each entry of test/fixtures/deser-advisories/manifest.json,
 // the vulnerable version (the commit before the fix) must give the recorded verdict at the advisory's sink (found,
 // or the miss the manifest names and explains), and a benign twin recorded as `clean` must give no DESER finding on
 // the sink lines. The repositories' files are not committed; they are materialized from git mirrors by

@@ -1,4 +1,4 @@
-// DESER rules end to end (issue 6): record fields from RULES.md, and a scan of the fixture tree through the
+// DESER rules end to end: record fields from RULES.md, and a scan of the fixture tree through the
 // engine with only DESER selected — every `# expect: RULE` marker in a vulnerable fixture is a finding at that
 // line (and nothing else is), fixed fixtures and the analyzer's own Python fixtures give no DESER finding.
 import assert from 'node:assert/strict';

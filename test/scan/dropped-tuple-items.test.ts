@@ -3,7 +3,7 @@
 // closed: scikit-learn's IsolationForest keeps tuples of one array per tree (_decision_path_lengths,
 // _average_path_length_per_tree: zip(*...) of 100 trees by default), and real forests of public projects
 // (test/fixtures/real-world/public-manifest.json) were blocked for `BaseEstimator.__setstate__ calls pop of values in
-// its state`. Unkept tuple items now follow the rule of unkept list items (stop 40, test/scan/dropped-items.test.ts):
+// its state`. Unkept tuple items now follow the rule of unkept list items (test/scan/dropped-items.test.ts):
 // plain data, or an instance that answers no sink method and holds no items, is not lost; the instance is remembered,
 // and a later BUILD or SETITEMS on it (or on its state dict) makes the tuple's unkept items lost. Anything else that
 // may run code (an import, an instance that answers a sink method) makes them lost at once.

@@ -1,4 +1,4 @@
-// joblib's NumpyArrayWrapper subclass route (issue 25, stop 42; scripts/fixtures/joblib-subclass.py): with numpy 1.x,
+// joblib's NumpyArrayWrapper subclass route (scripts/fixtures/joblib-subclass.py): with numpy 1.x,
 // NumpyArrayWrapper.read compares the wrapper's subclass with ndarray and memmap (==) and rebuilds any other as
 // `_reconstruct(subclass, (0,), 'b').__array_prepare__(array)`. The VM models that call: the subclass passes the
 // effect check of an explicit `_reconstruct(subclass, (0,), 'b')` (numpy's ndarray family), and the class's
@@ -28,7 +28,7 @@ interface Fixture {
 
 const fixtures = manifestFiles<Fixture>(DIR);
 
-describe("issue 25: joblib NumpyArrayWrapper's subclass route (_reconstruct + __array_prepare__)", () => {
+describe("joblib NumpyArrayWrapper's subclass route (_reconstruct + __array_prepare__)", () => {
   it('has block files, route files that pass, and joblib.dump twins', () => {
     assert.ok(fixtures.filter((f) => f.expect === 'block').length >= 4);
     assert.ok(fixtures.filter((f) => f.file.startsWith('twin-')).length >= 4);

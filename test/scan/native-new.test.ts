@@ -1,4 +1,4 @@
-// Native classes made without their constructor (issue 25, stop 42; scripts/fixtures/native-new.py): a Cython class
+// Native classes made without their constructor (scripts/fixtures/native-new.py): a Cython class
 // whose library only writes it by calling it (scripts/data/derive-native-new.py: statsmodels' state-space classes,
 // scikit-learn's Tree and losses, numpy's bit generators, ...) made by NEWOBJ, NEWOBJ_EX, `cls.__new__` or
 // copyreg.__newobj__ keeps NULL C fields; pandas' NumericIndex given such a smoother dereferences them (SIGSEGV under
@@ -22,7 +22,7 @@ interface Fixture {
 
 const fixtures = manifestFiles<Fixture>(DIR);
 
-describe('issue 25: native classes made by NEWOBJ that their library only calls', () => {
+describe('native classes made by NEWOBJ that their library only calls', () => {
   it('has crash proofs under pickle.load and pandas.read_pickle, and twins that loaded', () => {
     const crashes = fixtures.filter((f) => f.crash);
     assert.ok(crashes.length >= 3);

@@ -1,4 +1,4 @@
-// The oracle fuzzer's stop-40 fixtures (scripts/fixtures/oracle-s40.py), read from their manifest: xgboost's own Booster
+// The oracle fuzzer's reviewed-native-parse fixtures (scripts/fixtures/oracle-s40.py), read from their manifest: xgboost's own Booster
 // pickle, whose native model parse (Booster.__setstate__) the oracle allows, passes; Booster() called by the stream
 // reaches the same native function through __init__ and is blocked naming the class; Fraction/Decimal texts too long to
 // keep whose exponent makes the real loader run out of CPU are blocked naming the power; a long Fraction as fractions

@@ -1,4 +1,4 @@
-// An outside red team's pickles (stop 38), made by scripts/fixtures/redteam-s38.py and proved with the real
+// Outside pickles against argument handling, made by scripts/fixtures/redteam-s38.py and proved with the real
 // pickle.load: (a) call argument lists that are objects (a namedtuple, tuple.__new__(tuple, list), NEWOBJ_EX keywords
 // in a dict or an OrderedDict) carry arguments the VM did not read, so numpy.dtype compiled the stream's text and
 // copyreg._reconstructor opened a path; (d) hashing the VM did not count: set(list), frozenset(list),
@@ -30,7 +30,7 @@ const MECHANISM: Record<string, string> = {
   d3: 'LOAD_COST',
 };
 
-describe('red team s38: object argument lists and hashing by calls', () => {
+describe('outside pickles: object argument lists and hashing by calls', () => {
   it('has block files of every mechanism and benign twins', () => {
     for (const prefix of Object.keys(MECHANISM))
       assert.ok(

@@ -1,4 +1,4 @@
-// An outside red team's pickles (stop 39), made by scripts/fixtures/redteam-s39.py and proved with the real loader
+// Outside pickles against the load-cost model, made by scripts/fixtures/redteam-s39.py and proved with the real loader
 // (test/differential/redteam-s39-proof.test.ts re-proves them): work a call's argument values choose, not the stream's
 // size (CWE-400). bytes(n) and bytearray(n) allocate n bytes; a range is iterated by set/frozenset/deque/Counter/
 // tuple.__new__/copyreg._reconstructor, and what they build is copied again at every call the memo passes it to;
@@ -23,7 +23,7 @@ const DIR = fixtureDir('redteam-s39');
 
 const fixtures = manifestFiles<ProvedFixture>(DIR);
 
-describe('red team s39: work chosen by argument values', () => {
+describe('outside pickles: work chosen by argument values', () => {
   it('has block files and benign twins', () => assertCounts(fixtures, 10, 3));
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {

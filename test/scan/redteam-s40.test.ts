@@ -1,4 +1,4 @@
-// An outside red team's modern-format files (stop 40), made by scripts/fixtures/redteam-s40.py with gguf-py's
+// Outside modern-format files, made by scripts/fixtures/redteam-s40.py with gguf-py's
 // GGUFWriter and proved with its GGUFReader and jinja2: a GGUF chat template stored as an array of strings. The reader
 // returns the elements (transformers 4.x took a one-element array as the template), and the gadget element renders the
 // `os` module under a plain jinja2 Environment; Sentinel skipped the array. Each "block" file is blocked by
@@ -22,7 +22,7 @@ const DIR = fixtureDir('redteam-s40');
 
 const fixtures = manifestFiles<ProvedFixture>(DIR);
 
-describe('red team s40: GGUF templates stored as arrays, HDF5 datasets stored in other files', () => {
+describe('outside modern-format files: GGUF templates stored as arrays, HDF5 datasets stored in other files', () => {
   it('has block files and benign twins', () => assertCounts(fixtures, 4, 4));
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {

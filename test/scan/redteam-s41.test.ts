@@ -1,4 +1,4 @@
-// An outside red team's files (stop 41), made by scripts/fixtures/redteam-s41.py and proved with the real loader
+// Outside files against the pickle VM's beliefs, made by scripts/fixtures/redteam-s41.py and proved with the real loader
 // (test/differential/redteam-s41-proof.test.ts re-proves them). B: joblib array wrappers whose array size the VM
 // computed differently from numpy and joblib (a dtype state's elsize on an f8, the 5-item dtype state, a second BUILD
 // on one wrapper, an object dtype whose flags were cleared): joblib ran opcodes the VM had taken for array bytes. C:
@@ -50,7 +50,7 @@ const BLOCKED_BY: Readonly<Record<string, string>> = {
   'e3-gensim-lda-state.model': 'PICKLE-EXEC',
 };
 
-describe('red team s41: numpy dtype states and joblib array wrappers', () => {
+describe('outside files: numpy dtype states and joblib array wrappers', () => {
   it('has block files and benign twins', () => assertCounts(fixtures, 18, 8));
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
@@ -69,7 +69,7 @@ describe('red team s41: numpy dtype states and joblib array wrappers', () => {
   }
 });
 
-describe('red team s41: a gensim companion that is not in the scan', () => {
+describe('outside files: a gensim companion that is not in the scan', () => {
   for (const f of ['e1-gensim-scipys.model', 'e2-gensim-recursive-scipys.model', 'twin-gensim-separate.model']) {
     it(`${f} scanned without the files beside it is NESTED_PAYLOAD_UNKNOWN`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'sentinel-s41-'));
@@ -87,7 +87,7 @@ describe('red team s41: a gensim companion that is not in the scan', () => {
   }
 });
 
-describe("red team s41: the files gensim's LdaModel.load reads are optional", () => {
+describe("outside files: the files gensim's LdaModel.load reads are optional", () => {
   it('twin-gensim-lda.model scanned without the files beside it passes (LdaModel.load skips them)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sentinel-s41-'));
     try {

@@ -1,4 +1,4 @@
-// An outside red team's pickles against the allowlist packs (stop 37): admitted names composed so that a hook's
+// Outside pickles against the allowlist packs: admitted names composed so that a hook's
 // attribute lookup is answered by a class's own __getattr__/__getattribute__ from what the stream put in the object
 // (statsmodels' ResultsWrapper forwards to its _results, torch's Module answers from its _buffers), and numpy.dtype
 // given a comma string (numpy parses its repeat counts with ast.literal_eval). Each "block" file opened the path it

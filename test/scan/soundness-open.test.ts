@@ -1,4 +1,4 @@
-// The issue-25 mechanisms left open at stop 37 (scripts/fixtures/soundness-open.py): NDFrame label lookups, a short
+// Sinks reached through admitted names (scripts/fixtures/soundness-open.py): NDFrame label lookups, a short
 // state reaching a trusting native __setstate__ through an object of a class the analysis cannot name, list items whose
 // special methods a comparison runs, and the pure-Python unpickler's load_build (joblib.load, pandas.read_pickle's
 // compat reader) calling state.items(). Each "block" file ran its payload under the real loader the manifest names (an
@@ -33,7 +33,7 @@ const NAMED: Readonly<Record<number, string>> = {
   4: 'xgboost.core.Booster: the xgboost pack admits it only rebuilt through __new__',
 };
 
-describe('issue 25: mechanisms left open at stop 37', () => {
+describe('sinks reached through admitted names: label lookups, short states, list items, load_build', () => {
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
       const scan = await scanFixture(join(DIR, f.file));

@@ -45,16 +45,16 @@ const NAMED = [
   'xgboost.core.Booster: the xgboost pack admits it only rebuilt through __new__',
   'part of which the analysis did not keep',
 ];
-/** The managers at the location pandas 0.13 - 1.x wrote them, refused before stop 41 (issue 26). */
+/** The managers at the location pandas 0.13 - 1.x wrote them, which the pandas pack alone refuses. */
 const OLD_NAME = /imports pandas\.core\.internals\.(Single)?BlockManager: not admitted by the pandas pack/;
 
-describe('issue 25: pandas block-manager tuple state', () => {
+describe('pandas block-manager tuple state', () => {
   for (const f of fixtures) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.seen})`, async () => {
       const s = await scanFixture(join(DIR, f.file));
       const { blocking, why } = s;
       // 'old-name': a benign file naming the managers at their old location, which the pandas history pack admits
-      // since stop 41 (issue 26): it passes.
+      // as well: it passes.
       if (f.expect === 'pass' || f.expect === 'old-name') {
         assertPasses(s);
         return;

@@ -1,4 +1,4 @@
-// The issue-25 leftovers of stop 38 (scripts/fixtures/soundness-s39.py), each proved or disproved with the real loader:
+// Construction, index, state and hashing routes (scripts/fixtures/soundness-s39.py), each proved or disproved with the real loader:
 // (1) the pure-Python unpickler's NEWOBJ on an object calls the __new__ planted in its __dict__ (joblib.load);
 // (2) pandas' compat load_newobj builds an Index subclass with object.__new__ (pandas.read_pickle): disproved as a
 // bypass, the files were blocked before this change and stay blocked; (3) NDArrayBacked's 1-tuple and 3-tuple states
@@ -36,7 +36,7 @@ const NAMED: Readonly<Record<number, { text?: string; anomaly?: string }>> = {
   4: { anomaly: 'LOAD_COST' },
 };
 
-describe('issue 25: stop-38 leftovers (pure-Python NEWOBJ, compat Index, NDArrayBacked states, BUILD hashing)', () => {
+describe('construction, index, state and hashing routes (pure-Python NEWOBJ, compat Index, NDArrayBacked states, BUILD hashing)', () => {
   it('has block files of every task and a benign twin of each', () => {
     for (const task of [1, 2, 3, 4]) {
       assert.ok(

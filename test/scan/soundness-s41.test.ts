@@ -1,4 +1,4 @@
-// The issue-25 routes of stop 41 (scripts/fixtures/soundness-s41.py), each proved with the real loader: (1) a BUILD
+// Routes that set an instance attribute (scripts/fixtures/soundness-s41.py), each proved with the real loader: (1) a BUILD
 // state that is an object of a dict subclass (statsmodels' Bunch, OrderedDict, Counter, defaultdict, a reconstructed
 // OrderedDict): CPython's default BUILD sets every entry as an attribute, so a planted __setstate__ or __new__ ran
 // unseen (pickle.load and joblib.load opened a chosen path; main passed every one); (2) types.SimpleNamespace given a
@@ -30,7 +30,7 @@ interface Fixture {
 
 const fixtures = manifestFiles<Fixture>(DIR);
 
-describe('issue 25: dict-subclass states, SimpleNamespace entries, partial keywords, torch state.items(), partly kept states', () => {
+describe('dict-subclass states, SimpleNamespace entries, partial keywords, torch state.items(), partly kept states', () => {
   it('has block files of every task and a benign twin of each', () => {
     for (const task of [1, 2, 3, 4, 5, 6]) {
       assert.ok(

@@ -280,8 +280,8 @@ MODELLED = {
 #   passes it through; with verify_integrity the inferred freq is compared with freq.freqstr (a class property).
 # An offset object is an instance of the pandas.tseries.offsets classes this pack admits (their state hooks reviewed
 # above). data is a numpy.ndarray instance (no instance __dict__: nothing planted). MultiIndex (pandas writes
-# {levels, labels, names, sortorder}) is refused: see NOT_ADMITTED. The stop-38 check was withdrawn because it named
-# only the three Index classes and so reported the PeriodIndex calls of six real 0.16 - 0.17 pickles (freq an offset
+# {levels, labels, names, sortorder}) is refused: see NOT_ADMITTED. A check naming
+# only the three Index classes would report the PeriodIndex calls of six real 0.16 - 0.17 pickles (freq an offset
 # object) as an open they do not make; with the PeriodIndex and TimedeltaIndex shapes above, every _new_Index call of
 # the real-world manifest passes the check except those naming MultiIndex.
 FUNCTIONS = {
@@ -294,11 +294,11 @@ FUNCTIONS = {
         ("1d37a539b60c", "dba9ab16e1a7", "1c09adbdcbf7", "5c433974f432", "5f4599cc8d8b"),
     ),
 }
-# The block managers at pandas.core.internals (stop 40: facts for the review, no verdict yet; the names stay refused
+# The block managers at pandas.core.internals (facts for the review; the names stay refused
 # by the derivation while any hook below lacks one). Hook versions read from the per-version parse (hash: versions):
 # BlockManager.__setstate__ 6720b6b2d17c: 0.10.0 - 0.10.1; bc58b74729a6: 0.13.x; 42c35c12f7e0: 0.14.0; cf6a2b7ed681:
 # 0.14.1; 77784f000825: 0.15.0 - 0.23.4; pandas.core.internals.managers.BlockManager.__setstate__ d072ff7fab8e: 0.24 -
-# 0.25.0 (0.25.1 - 1.5 not yet parsed under the current parser; the stop-38 log names 108efac7a2d4 and 83494f43a21e);
+# 0.25.0 (0.25.1 - 1.5 not yet parsed under the current parser; an earlier parse names 108efac7a2d4 and 83494f43a21e);
 # from 1.3 the class derives from the Cython pandas._libs.internals.BlockManager, an external base not yet described
 # in EXTERNAL_BASES; SingleBlockManager has no __setstate__ of its own in the parsed 0.13 - 0.25.0 (d0400cb5bb39
 # 2.0, 4b3e9e756d6e 2.1, 4d6a7befa7dc 2.2 - 3.0). What the Python hooks do with the state (read at the pinned commits):
@@ -308,20 +308,19 @@ FUNCTIONS = {
 #   duck-types x by its _typ attribute: the MultiIndex refusal's reason), make_block(values, ...) per block (reads
 #   values.dtype; 0.13 - 0.22 compare it with 'M8[us]' and call values.astype on a match);
 # - 0.14.1 on: `'0.14.1' in state[3]` (state[3]'s __contains__), then state = state[3]['0.14.1'] and the block values
-#   and mgr_locs of each dict of state['blocks'] (stop 39 resolves these `state.<key>` labels in every reachable dict);
+#   and mgr_locs of each dict of state['blocks'] (the VM resolves these `state.<key>` labels in every reachable dict);
 # - 0.10 - 0.13 also _handle_legacy_indexes(self.axes); 0.13 - 0.23 _post_setstate looks _set_has_sparse /
 #   _rebuild_blknos_and_blklocs up on the instance (no BUILD can plant them: the class's __setstate__ takes the state).
 # The sinks a verdict must add beyond the hooks' own text: method:equals and method:get_indexer of state[0]'s items;
 # the duck-typed Index(x) of every axis that is not an Index (dtype, values, view of an object whose _typ is 'series');
 # method:astype and the dtype comparison of each block's values. Real files: 54 of the 64 blocked pandas test pickles
 # name BlockManager and 45 SingleBlockManager, none of them alone (they also need Panel, sparse.*, DatetimeIndex,
-# MultiIndex, FrozenNDArray, _new_Index; see the stop-40 report).
-# Stop 38 refused pandas.core.index.MultiIndex because its levels were list items the effect model did not keep; lists
-# now keep their code-bearing items (stop 38), and the `any` sink below walks every one of them.
+# MultiIndex, FrozenNDArray, _new_Index).
+# pandas.core.index.MultiIndex's levels are list items; lists keep their code-bearing items, and the `any` sink below walks every one of them.
 NOT_ADMITTED = {}
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Stop 41 (issue 26): the old-location block managers, Panel, the pandas.sparse classes, the old DatetimeIndex,
+# The old-location block managers, Panel, the pandas.sparse classes, the old DatetimeIndex,
 # MultiIndex and FrozenNDArray - what pandas 0.10 - 0.20 legacy pickles name. Every hook each version runs is read here.
 # Three pieces of the effect model are hand-reviewed rather than derived from the hook's text (class_effects reads a
 # hook's own text only, not the library code it calls):

@@ -1,4 +1,4 @@
-// The VM checks the pandas history pack admits its legacy names under (stop 41, issue 26): the `frame-state` shape of a
+// The VM checks the pandas history pack admits its legacy names under: the `frame-state` shape of a
 // frame or panel BUILD state, and what the `any` sink counts as called in a value (class-sinks.ts).
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';

@@ -91,12 +91,12 @@ describe('pandas history pack: old offsets', () => {
       assert.equal(e?.versions, `pandas v0.1${n === 'Float64Index' ? 3 : 0}.0 - 1.5.0rc0`, n);
     }
   });
-  it("the review refuses no name its legacy pickles hold (stop 41), and Series carries every version's checks", () => {
+  it("the review refuses no name its legacy pickles hold, and Series carries every version's checks", () => {
     for (const n of ['pandas.core.series.TimeSeries', 'pandas.sparse.series.SparseTimeSeries'])
       assert.equal(refusedBy(n), undefined, n);
     assert.equal(allowEntry('pandas.core.series.Series')?.versions, 'pandas 1.5.3; pandas v0.10.0 - 3.0.dev');
   });
-  it('the stop-41 names are admitted with the version range they resolve in (pandas-s41.test.ts holds their twins)', () => {
+  it('the legacy names are admitted with the version range they resolve in (pandas-s41.test.ts holds their twins)', () => {
     const want: Record<string, string> = {
       'pandas.core.internals.BlockManager': 'pandas v0.10.0 - 3.0.dev',
       'pandas.core.internals.SingleBlockManager': 'pandas v0.13.0 - 3.0.dev',

@@ -1,4 +1,4 @@
-// Shapes of pandas' legacy pickles admitted in stop 40 (issue 26), from scripts/fixtures/pandas-s40.py: every "block"
+// Shapes of pandas' legacy pickles admitted by the pandas packs, from scripts/fixtures/pandas-s40.py: every "block"
 // file ran its payload under the real loader its manifest entry names (the proof line), every "pass" file loaded
 // with nothing seen.
 // - Timestamp(value, freq, tz) with tz a pytz zone (pytz._p / pytz._UTC), as pandas < 1.0's reduce wrote it: admitted
@@ -25,7 +25,7 @@ const DIR = fixtureDir('pandas-s40');
 const PLANTED = 'the stream gave state to a pytz object (a shared singleton)';
 const BOOSTER_CALLED = 'xgboost.core.Booster: the xgboost pack admits it only rebuilt through __new__';
 
-describe('issue 26: pandas legacy shapes (stop 40)', () => {
+describe('pandas legacy shapes admitted by the pandas packs', () => {
   for (const f of manifestFiles<Fixture>(DIR)) {
     it(`${f.expect}: ${f.file} (${f.what}; ${f.proof})`, async () => {
       const s = await scanFixture(join(DIR, f.file));

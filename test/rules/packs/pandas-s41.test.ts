@@ -1,4 +1,4 @@
-// Names of pandas' legacy pickles admitted in stop 41 (issue 26), from scripts/fixtures/pandas-s41.py: every "block"
+// Names of pandas' legacy pickles admitted from their releases' own hooks, from scripts/fixtures/pandas-s41.py: every "block"
 // file either ran its payload under the real loader its manifest entry names (pandas 1.5.3; the proof line), or - for
 // Panel, which only pandas 0.10 - 0.24 define - is proven by reading those versions' code (the proof line says so);
 // every "pass" file is a shape pandas wrote.
@@ -41,7 +41,7 @@ const WHY: Record<string, string | RegExp> = {
   h13: 'xgboost.core.Booster: the xgboost pack admits it only rebuilt through __new__',
 };
 
-describe('issue 26: pandas legacy names (stop 41)', () => {
+describe("pandas legacy names admitted from their releases' own hooks", () => {
   const files = manifestFiles<Fixture>(DIR);
   it('holds hostile twins and benign shapes', () => {
     assert.ok(files.filter((f) => f.expect === 'block').length >= 8);

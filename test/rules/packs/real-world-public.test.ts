@@ -1,8 +1,8 @@
-// Real benign files of other public projects (issue 26: "from the libraries' test data and other public
+// Real benign files of other public projects (the measure's scope: "from the libraries' test data and other public
 // repositories"): models and data that deployment tutorials, course work and small services committed with their
 // code, listed with repository, commit, path and sha256 in test/fixtures/real-world/public-manifest.json
 // (scripts/data/real-world-manifest.py --public over scripts/data/public-repositories.txt). A file whose pickles name
-// a module outside issue 26's libraries and the standard library is out of the measure's scope (its `outside` field)
+// a module outside the measured libraries and the standard library is out of the measure's scope (its `outside` field)
 // and not judged here. Every in-scope file passes the gate except the measured gaps below, each counted exactly (a
 // file that starts or stops passing changes a number here) and each with why; any other block fails the test. The
 // files are read from git mirrors and never committed: the test skips, naming the command that brings them.
@@ -67,7 +67,7 @@ function bytesOf(e: Entry): Uint8Array | undefined {
 const manifest = existsSync(MANIFEST)
   ? (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { listed: string[]; stdlib: string[]; files: Entry[] })
   : { listed: [] as string[], stdlib: [] as string[], files: [] as Entry[] };
-/** Top-level modules in the measure's scope: issue 26's libraries and the standard library the manifest records. */
+/** Top-level modules in the measure's scope: the measured libraries and the standard library the manifest records. */
 const IN_SCOPE = new Set([...manifest.listed, ...manifest.stdlib, ...Object.keys(MODULE_ALIASES)]);
 const present = manifest.files.map((e) => ({ e, bytes: bytesOf(e) })).filter((x) => x.bytes !== undefined);
 const skip =

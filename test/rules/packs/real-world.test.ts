@@ -54,7 +54,7 @@ const STILL_BLOCKED: Record<string, string> = {
 
 /**
  * The measured gap, not a decision: pandas files (its legacy pickles, written by pandas 0.7 - 1.3) blocked at least for
- * names of pandas. Stop 41 admitted every older pandas name its legacy pickles hold (scripts/data/history/pandas.py),
+ * names of pandas. The history pack admits every older pandas name its legacy pickles hold (scripts/data/history/pandas.py),
  * and the 1.3.5 legacy pickle's blocks, functools.partial(new_block, ndim=n)(values, placement), are admitted in that
  * exact shape (src/analyzers/pickle/vetted-uses.ts CALLED_PARTIALS). Counted exactly, so a file that starts or stops
  * passing changes the number here, and any other block still fails the test.

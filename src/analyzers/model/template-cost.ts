@@ -1,8 +1,9 @@
 // Render cost of a chat template, bounded statically: the loop iterations a render can run (nested loops multiply,
-// a macro called in a loop brings its own loops), string and list growth (`*` repetition, a value that doubles
-// itself in a loop), recursion through macros, and widths that pad output. Loops over the caller's conversation
-// (messages, tools, documents and what they hold) cost what the conversation costs and count once: the template's
-// author cannot make them large. Every renderer users run is considered: jinja2's sandbox caps one range() at
+// a macro called in a loop brings its own loops), string and list growth (`*` repetition, replace/join sizes, a
+// value that grows from itself in a loop), recursion through macros, and widths that pad output. The caller's request
+// is bounded as a chat UI passes it (DATA_ENTRIES, DATA_CHARS, DATA_REQUEST): a loop over one of its lists runs
+// DATA_ENTRIES times wherever it stands, a loop over a part of the item an enclosing loop visits is charged to that
+// loop. Every renderer users run is considered: jinja2's sandbox caps one range() at
 // 100,000 items but not nested ones; llama.cpp's minja and @huggingface/jinja cap neither.
 import { foldString, intOf, type FoldEnv } from './template-fold.js';
 import { children, isNode, type JNode } from './template-print.js';

@@ -18,7 +18,7 @@ import {
   TEMPLATE_FOLD_BUDGET,
   type FoldEnv,
 } from './template-fold.js';
-import { MAX_RENDER_ITERATIONS, MAX_RENDER_OUTPUT, renderCost } from './template-cost.js';
+import { DATA_CHARS, DATA_ENTRIES, MAX_RENDER_ITERATIONS, MAX_RENDER_OUTPUT, renderCost } from './template-cost.js';
 import { children, isNode, printNode, type JNode } from './template-print.js';
 
 export type TemplateSignalKind =
@@ -482,7 +482,8 @@ function astCheck(program: JNode, text: string): TemplateSignal[] {
         confidence: 'high',
         message:
           `rendering is unbounded or too costly: the template ${c.what} (limits: ${MAX_RENDER_ITERATIONS} loop ` +
-          `iterations, ${MAX_RENDER_OUTPUT} characters per value; loops over the conversation count once) — a ` +
+          `iterations, ${MAX_RENDER_OUTPUT} characters per value, for a request of at most ${DATA_ENTRIES} entries per ` +
+          `list and ${DATA_CHARS} characters per string) — a ` +
           'sandboxed renderer hangs or exhausts memory too',
       },
       '',

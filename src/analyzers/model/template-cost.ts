@@ -1,8 +1,9 @@
 // Render cost of a chat template, bounded statically: the loop iterations a render can run (nested loops multiply,
-// a macro called in a loop brings its own loops), string and list growth (`*` repetition, a value that doubles
-// itself in a loop), recursion through macros, and widths that pad output. Loops over the caller's conversation
-// (messages, tools, documents and what they hold) cost what the conversation costs and count once: the template's
-// author cannot make them large. Every renderer users run is considered: jinja2's sandbox caps one range() at
+// a macro called in a loop brings its own loops), string and list growth (`*` repetition, replace/join sizes, a
+// value that grows from itself in a loop), recursion through macros, and widths that pad output. The caller's request
+// is bounded as a chat UI passes it (DATA_ENTRIES, DATA_CHARS, DATA_REQUEST): a loop over one of its lists runs
+// DATA_ENTRIES times wherever it stands, a loop over a part of the item an enclosing loop visits is charged to that
+// loop. Every renderer users run is considered: jinja2's sandbox caps one range() at
 // 100,000 items but not nested ones; llama.cpp's minja and @huggingface/jinja cap neither.
 import { foldString, intOf, type FoldEnv } from './template-fold.js';
 import { children, isNode, type JNode } from './template-print.js';
@@ -23,6 +24,16 @@ export const MAX_LIPSUM_PARAGRAPHS = 100;
 export const MAX_LIPSUM_WORDS = 1000;
 /** Loops and macro calls nested deeper than this are not bounded (published templates nest a few levels). */
 export const MAX_NESTING = 64;
+/**
+ * The request a chat UI passes, against which loops over it are charged: at most this many entries in a list the
+ * caller passes (messages, tools, documents). A loop over one of them counts this many passes; a loop over a part of
+ * an item an enclosing loop is visiting is charged to that loop (the parts together are the request's size).
+ */
+export const DATA_ENTRIES = 1_000;
+/** At most this many characters in one string the caller passes; an integer read from the caller is at most this. */
+export const DATA_CHARS = 100_000;
+/** At most this many characters in the whole request (`messages|tojson`, a value of unknown origin). */
+export const DATA_REQUEST = 1_000_000;
 
 export interface CostSignal {
   readonly what: string;
@@ -134,7 +145,60 @@ function rangeLength(args: number[]): number | undefined {
   return Math.max(0, n);
 }
 
-/** How many times a loop over this iterable runs: a number, 1 for caller data or what cannot be made large. */
+/** Globals the renderers define: functions and helpers, not the caller's data. */
+const RENDERER_GLOBALS: ReadonlySet<string> = new Set([
+  'range',
+  'namespace',
+  'lipsum',
+  'cycler',
+  'joiner',
+  'dict',
+  'loop',
+  'raise_exception',
+  'strftime_now',
+]);
+
+/**
+ * A list the caller passes (`messages`, `tools`, a slice, a filtered or reversed view of one, a variable set to one),
+ * not a part of an item a loop visits: a loop over it runs DATA_ENTRIES times wherever it stands.
+ */
+function isCallerList(n: JNode, env: FoldEnv, depth = 0): boolean {
+  let cur = n;
+  for (let i = 0; i < MAX_NESTING; i++) {
+    if (cur.type === 'FilterExpression' || cur.type === 'SelectExpression' || cur.type === 'TestExpression')
+      cur = (cur['operand'] ?? cur['lhs']) as JNode;
+    else if (cur.type === 'MemberExpression') cur = cur['object'] as JNode;
+    else if (cur.type === 'CallExpression' && (cur['callee'] as JNode).type === 'MemberExpression')
+      cur = (cur['callee'] as JNode)['object'] as JNode;
+    else break;
+    if (!isNode(cur)) return false;
+  }
+  if (cur.type !== 'Identifier') return false;
+  const name = cur['value'] as string;
+  const defs = env.vars.get(name);
+  if (!defs) return !RENDERER_GLOBALS.has(name);
+  if (depth > 8) return false;
+  return defs.every((d) => d.kind === 'value' && isCallerList(d.node, env, depth + 1));
+}
+
+const NUMBER_FILTERS: ReadonlySet<string> = new Set(['length', 'count', 'int', 'float', 'abs', 'round', 'wordcount']);
+
+/** A caller value that may be a string or list (not a length or number taken from it). */
+function isCallerSequence(n: JNode, env: FoldEnv): boolean {
+  if (n.type === 'FilterExpression') {
+    const f = n['filter'] as JNode;
+    const name =
+      f.type === 'Identifier'
+        ? (f['value'] as string)
+        : f.type === 'CallExpression'
+          ? ((f['callee'] as JNode)['value'] as string)
+          : '';
+    if (NUMBER_FILTERS.has(name)) return false;
+  }
+  return isCallerList(n, env);
+}
+
+/** How many times a loop over this iterable runs: a number, 1 for what cannot be made large. */
 function iterations(iterable: JNode, env: FoldEnv): number {
   let it = iterable;
   while (it.type === 'SelectExpression' || it.type === 'FilterExpression') {
@@ -145,16 +209,28 @@ function iterations(iterable: JNode, env: FoldEnv): number {
       it = it['operand'] as JNode;
     } else it = it['lhs'] as JNode;
   }
+  if (it.type === 'BinaryExpression' && (it['operator'] as { value?: string })?.value === '*') {
+    // A repeated list runs the list's passes times the count.
+    const l = it['left'] as JNode;
+    const r = it['right'] as JNode;
+    const lc = intValue(l, env);
+    const rc = intValue(r, env);
+    const [count, list] = lc !== undefined && rc === undefined ? [lc, r] : [rc, l];
+    if (count === undefined) return Infinity;
+    return Math.max(0, count === 'data' ? DATA_CHARS : count) * iterations(list, env);
+  }
   if (it.type === 'CallExpression') {
     const callee = it['callee'] as JNode;
     if (callee.type === 'Identifier' && callee['value'] === 'range' && !env.vars.has('range')) {
       const args = (it['args'] as JNode[]).map((a) => intValue(a, env));
       if (args.length === 0 || args.length > 3) return 1;
       if (args.some((a) => a === undefined)) return Infinity;
-      if (args.some((a) => a === 'data')) return 1;
+      // A count read from the caller is at most DATA_CHARS (a length, a number in the request).
+      if (args.some((a) => a === 'data')) return args.length === 1 ? DATA_CHARS : 2 * DATA_CHARS;
       return rangeLength(args as number[]) ?? 1;
     }
   }
+  if (isCallerList(it, env)) return DATA_ENTRIES;
   if (it.type === 'ArrayLiteral' || it.type === 'TupleLiteral') return (it['value'] as unknown[]).length;
   if (it.type === 'ObjectLiteral') return (it['value'] as Map<unknown, unknown>).size;
   if (it.type === 'StringLiteral') return [...(it['value'] as string)].length;
@@ -229,6 +305,170 @@ function loopsOverTemplateValues(root: unknown, env: FoldEnv): boolean {
     }
   }
   return false;
+}
+
+/** The operand, name and arguments of a filter (`x|f(a)`) or method call (`x.f(a)`), else undefined. */
+function callParts(n: JNode): { operand: JNode; name: string; args: JNode[] } | undefined {
+  if (n.type === 'FilterExpression') {
+    const f = n['filter'] as JNode;
+    if (f.type === 'Identifier') return { operand: n['operand'] as JNode, name: f['value'] as string, args: [] };
+    if (f.type === 'CallExpression' && (f['callee'] as JNode).type === 'Identifier')
+      return {
+        operand: n['operand'] as JNode,
+        name: (f['callee'] as JNode)['value'] as string,
+        args: f['args'] as JNode[],
+      };
+    return undefined;
+  }
+  if (n.type === 'CallExpression') {
+    const c = n['callee'] as JNode;
+    if (c.type === 'MemberExpression' && !c['computed'] && isNode(c['property']))
+      return {
+        operand: c['object'] as JNode,
+        name: (c['property'] as JNode)['value'] as string,
+        args: n['args'] as JNode[],
+      };
+  }
+  return undefined;
+}
+
+const GROWING_CALLS: ReadonlySet<string> = new Set(['replace', 'center', 'ljust', 'rjust', 'indent', 'wordwrap']);
+
+/** Names that hold the target's value (`set t = ns.s`), so that `t ~ ns.s` doubles it as `ns.s ~ ns.s` does. */
+function aliasesOf(target: string, env: FoldEnv): string[] {
+  const names = [target];
+  for (let round = 0; round < 8; round++) {
+    let grew = false;
+    for (const [name, defs] of env.vars) {
+      if (names.includes(name)) continue;
+      for (const d of defs) {
+        if (d.kind !== 'value') continue;
+        const r: string[] = [];
+        reads(d.node, r);
+        if (r.some((x) => names.includes(x))) {
+          names.push(name);
+          grew = true;
+          break;
+        }
+      }
+    }
+    if (!grew) break;
+  }
+  return names;
+}
+
+/**
+ * How a value set in a loop or macro grows from its own old value by a factor on each pass, or undefined: both sides
+ * of `~`/`+`/`*` read it, a list holds it twice, it is repeated or raised by a count other than -1, 0 or 1, or a
+ * replace or padding call on it may lengthen it.
+ */
+function growth(value: JNode, target: string, env: FoldEnv): string | undefined {
+  const names = aliasesOf(target, env);
+  const readsTarget = (n: unknown): boolean => {
+    const r: string[] = [];
+    reads(n, r);
+    return r.some((x) => names.includes(x));
+  };
+  const st: unknown[] = [value];
+  while (st.length) {
+    const v = st.pop();
+    if (Array.isArray(v)) st.push(...v);
+    else if (!isNode(v)) continue;
+    else {
+      const o = (v['operator'] as { value?: string } | undefined)?.value;
+      if (v.type === 'BinaryExpression' && (o === '~' || o === '+' || o === '*' || o === '**')) {
+        const l = readsTarget(v['left']);
+        const r = readsTarget(v['right']);
+        if (l && r) return 'combines it with itself';
+        if ((o === '*' || o === '**') && (l || r)) {
+          const c = intValue((l ? v['right'] : v['left']) as JNode, env);
+          if (typeof c !== 'number' || Math.abs(c) > 1)
+            return o === '*' ? 'multiplies or repeats it' : 'raises it to a power';
+        }
+      }
+      if (v.type === 'ArrayLiteral' || v.type === 'TupleLiteral') {
+        const items = (v['value'] as unknown[]).filter(readsTarget);
+        if (items.length > 1) return 'puts it twice in a list';
+      }
+      const call = callParts(v);
+      if (call && GROWING_CALLS.has(call.name) && readsTarget(call.operand)) {
+        if (call.name === 'replace') {
+          const [pat, rep] = call.args.map((a) => foldString(a, env));
+          const patMin = pat && !pat.unknown && pat.values.length ? Math.min(...pat.values.map((x) => x.length)) : 0;
+          const repMax =
+            rep && !rep.unknown && rep.values.length ? Math.max(...rep.values.map((x) => x.length)) : Infinity;
+          if (patMin === 0 || repMax > patMin) return 'replaces parts of it with longer text';
+        } else if (call.args.some(readsTarget)) return 'pads it to a width read from itself';
+      }
+      st.push(...children(v));
+    }
+  }
+  return undefined;
+}
+
+/**
+ * An upper bound on the characters (or items) of a value, under the request bounds (a caller value is at most
+ * DATA_REQUEST characters). Literals are exact; `~`/`+` add; `*` multiplies; replace, join and padding grow as their
+ * arguments allow; anything else is a value of the request's size.
+ */
+function sizeOf(n: JNode, env: FoldEnv, depth = 0): number {
+  if (depth > MAX_NESTING) return Infinity;
+  if (n.type === 'StringLiteral') return [...(n['value'] as string)].length;
+  if (intOf(n) !== undefined) return 24;
+  if (n.type === 'ArrayLiteral' || n.type === 'TupleLiteral') {
+    let t = 0;
+    for (const e of n['value'] as JNode[]) t += sizeOf(e, env, depth + 1);
+    return t;
+  }
+  if (n.type === 'BinaryExpression') {
+    const o = (n['operator'] as { value?: string } | undefined)?.value;
+    if (o === '~' || o === '+')
+      return sizeOf(n['left'] as JNode, env, depth + 1) + sizeOf(n['right'] as JNode, env, depth + 1);
+    if (o === '*') {
+      const lc = intValue(n['left'] as JNode, env);
+      const rc = intValue(n['right'] as JNode, env);
+      const [count, seq] = lc !== undefined && rc === undefined ? [lc, n['right']] : [rc, n['left']];
+      if (count === undefined) return Infinity;
+      return Math.max(1, count === 'data' ? DATA_CHARS : count) * sizeOf(seq as JNode, env, depth + 1);
+    }
+    return DATA_REQUEST;
+  }
+  if (n.type === 'Identifier') {
+    const defs = env.vars.get(n['value'] as string);
+    if (!defs || depth > 8) return DATA_REQUEST;
+    let max = 0;
+    for (const d of defs) max = Math.max(max, d.kind === 'value' ? sizeOf(d.node, env, depth + 8) : DATA_REQUEST);
+    return max;
+  }
+  const call = callParts(n);
+  if (call) {
+    const base = sizeOf(call.operand, env, depth + 1);
+    const arg = (i: number): number => (call.args[i] ? sizeOf(call.args[i]!, env, depth + 1) : 0);
+    switch (call.name) {
+      case 'replace': {
+        const pat = call.args[0] ? foldString(call.args[0], env) : undefined;
+        const patMin = pat && !pat.unknown && pat.values.length ? Math.min(...pat.values.map((x) => [...x].length)) : 0;
+        const rep = arg(1);
+        return patMin === 0 ? base + (base + 1) * rep : base * Math.max(1, Math.ceil(rep / patMin));
+      }
+      case 'join': {
+        const items = call.operand.type === 'ArrayLiteral' ? (call.operand['value'] as unknown[]).length : base;
+        return base + items * arg(0);
+      }
+      case 'center':
+      case 'ljust':
+      case 'rjust':
+      case 'indent':
+      case 'wordwrap': {
+        const w = call.args[0] ? intValue(call.args[0], env) : 0;
+        const width = w === undefined ? Infinity : w === 'data' ? DATA_CHARS : w;
+        return call.name === 'indent' ? base * Math.max(1, width) : Math.max(base, width);
+      }
+      default:
+        return DATA_REQUEST;
+    }
+  }
+  return DATA_REQUEST;
 }
 
 const PADDING_FILTERS = new Set(['center', 'ljust', 'rjust', 'zfill', 'indent', 'wordwrap', 'truncate']);
@@ -362,8 +602,14 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       const r = n['right'] as JNode;
       const lf = foldString(l, env);
       const rf = foldString(r, env);
+      // A sequence: a literal, a string the template makes, or a value of the caller's (a list, a string in one).
       const seq = (f: typeof lf, node: JNode): boolean =>
-        node.type === 'StringLiteral' || node.type === 'ArrayLiteral' || f.values.length > 0 || !!f.list || f.unknown;
+        node.type === 'StringLiteral' ||
+        node.type === 'ArrayLiteral' ||
+        f.values.length > 0 ||
+        !!f.list ||
+        f.unknown ||
+        isCallerSequence(node, env);
       const ls = seq(lf, l);
       const rs = seq(rf, r);
       if (!ls && !rs) continue;
@@ -371,7 +617,8 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       const s = ls ? lf : rf;
       const count = intValue(countNode, env);
       if (count === 'data') continue;
-      const unit = Math.max(1, ...s.values.map((v) => v.length), s.list ? s.list.length : 1);
+      const caller = !s.values.length && !s.list && isCallerSequence(ls ? l : r, env);
+      const unit = caller ? DATA_CHARS : Math.max(1, ...s.values.map((v) => v.length), s.list ? s.list.length : 1);
       const amount = count === undefined ? Infinity : count * unit;
       if (amount > MAX_RENDER_OUTPUT)
         out.push({
@@ -412,6 +659,19 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
           out.push({ where: n, amount: v, what: `pads output to a width of ${v}` });
       }
     }
+    const call = callParts(n);
+    if (call && (call.name === 'replace' || call.name === 'join' || call.name === 'indent')) {
+      const size = sizeOf(n, env);
+      if (size > MAX_RENDER_OUTPUT)
+        out.push({
+          where: n,
+          amount: size,
+          what:
+            size === Infinity
+              ? `makes a value by ${call.name} whose size cannot be bounded`
+              : `makes a value of up to ${size.toExponential(2)} characters by ${call.name} (request of at most ${DATA_ENTRIES} entries of ${DATA_CHARS} characters)`,
+        });
+    }
     if (n.type === 'StringLiteral')
       for (const w of formatWidths(n['value'] as string))
         if (w > MAX_RENDER_OUTPUT) out.push({ where: n, amount: w, what: `format width ${w}` });
@@ -438,8 +698,15 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
           ? `.${(t['property'] as JNode)['value'] as string}`
           : '';
     if (!target) continue;
-    if (doubles(n['value'] as JNode, target))
-      out.push({ where: n, amount: Infinity, what: 'a value that doubles itself on each pass of a loop' });
+    const how = doubles(n['value'] as JNode, target)
+      ? 'combines it with itself'
+      : growth(n['value'] as JNode, target, env);
+    if (how)
+      out.push({
+        where: n,
+        amount: Infinity,
+        what: `sets a value that grows by a factor on each pass of a loop (it ${how})`,
+      });
   }
   // Recursion: a macro that calls itself (directly or through others) with arguments that are not parts of its
   // own arguments (a descent into data ends; a counter the template chooses may not).
@@ -556,7 +823,9 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       if (n.type === 'For') {
         const times = iterations(n['iterable'] as JNode, env);
         const body = costOf(n['body'], depth + 1);
-        const total = times * (1 + body) + costOf(n['defaultBlock'], depth + 1) + costOf(n['iterable'], depth + 1);
+        // A pass costs the passes of the loops it holds, or one when it holds none.
+        const total =
+          times * Math.max(1, body) + costOf(n['defaultBlock'], depth + 1) + costOf(n['iterable'], depth + 1);
         if (times > 1 && total > MAX_RENDER_ITERATIONS && !flagged.has(n)) {
           flagged.add(n);
           out.push({

@@ -201,6 +201,33 @@ function numberText(v: PyVal | undefined, decimal: boolean, long?: LongText): st
   return typeof a === 'object' && a.k === K.Tuple ? numberText(a.items[0], false, long) : undefined;
 }
 
+/** Elements a tensor size names (the product of a tuple or list of ints); 2^52 when it is not a readable size. */
+function sizeCount(size: PyVal | undefined, depth = 0): number {
+  // torch.Size(tuple) pickles as a call of torch.Size with the tuple.
+  if (typeof size === 'object' && size.k === K.Obj && depth < 4) {
+    const a = size.args;
+    return sizeCount(typeof a === 'object' && a.k === K.Tuple ? a.items[0] : undefined, depth + 1);
+  }
+  const items = typeof size === 'object' && (size.k === K.Tuple || size.k === K.List) ? size.items : undefined;
+  if (!items || (size as { more?: number }).more) return 2 ** 52;
+  let count = 1;
+  for (const x of items) {
+    const n = intOf(x);
+    if (n === undefined || n < 0n) return 2 ** 52;
+    count = Math.min(count * toNumber(n), 2 ** 52);
+  }
+  return count;
+}
+
+/** Elements a torch storage's persistent id states (`('storage', type, key, location, numel)`), else 0. */
+function storageElements(storage: PyVal | undefined): number {
+  if (typeof storage !== 'object' || storage.k !== K.Pers) return 0;
+  const pid = storage.pid;
+  if (typeof pid !== 'object' || pid.k !== K.Tuple) return 0;
+  const n = intOf(pid.items[4]);
+  return n === undefined || n < 0n ? 0 : toNumber(n);
+}
+
 /**
  * The work a call of `canonical` (undefined: a callable the analysis cannot name) given `args`/`kwargs` makes. Every
  * callable may iterate and keep what a range or a range-built object holds, so such arguments are charged to any call.
@@ -229,6 +256,15 @@ export function argumentWork(
     case 'builtins.range':
       // Lazy: holds its length, made by whoever iterates it.
       return { items: 0, holds: rangeLength(args) };
+    case 'torch._utils._rebuild_qtensor': {
+      // _rebuild_qtensor(storage, offset, size, stride, qparams, ...) allocates an empty quantized tensor of `size`
+      // (torch._empty_affine_quantized, at least one byte per element) before set_ points it at the storage: the
+      // elements the storage's persistent id does not back are allocated by the load.
+      const it = typeof args === 'object' && args.k === K.Tuple ? args.items : [];
+      const count = sizeCount(it[2]);
+      const excess = Math.max(0, count - storageElements(it[0]));
+      return { items: Math.min(passed + excess, 2 ** 52), holds: passed };
+    }
     case 'builtins.bytes':
     case 'builtins.bytearray': {
       const n = intOf(first);

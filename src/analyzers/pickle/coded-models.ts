@@ -118,8 +118,8 @@ export const CODED_MODELS: ReadonlyMap<string, CodedModel> = new Map<string, Cod
       returns: 'a quantized tensor of the storage',
       calls: 'torch._empty_affine_quantized / _empty_per_channel_affine_quantized, then set_ on the storage',
       work:
-        'an empty quantized tensor of `size` before set_ points it at the storage (not charged: a real checkpoint ' +
-        "backs every size with the storage's bytes in the archive, which the VM does not compare with it)",
+        "an empty quantized tensor of `size` before set_ points it at the storage: the elements the storage's " +
+        'persistent id does not back are charged as an allocation (argument-work.ts)',
       reaches: 'torch native code with the storage and quantizer parameters',
     },
   ],

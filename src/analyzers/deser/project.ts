@@ -507,7 +507,8 @@ export class DeserProject implements ProjectView {
       unit,
       edge,
     }));
-    for (const f of this.callersOf(init)) sites.push(f);
+    // Read without asking for more modules: the receiver typing runs for every call while callers are indexed.
+    for (const f of this.foreignCallers.get(init) ?? NONE) sites.push(f);
     for (const { unit: u, edge } of sites.slice(0, CONSTRUCTION_SITES)) {
       const arg =
         edge.keywords.get(p.name) ??

@@ -15,7 +15,14 @@ import { pushTo } from '../../core/multimap.js';
 export type SinkMode = 'bytes' | 'file' | 'path-or-file' | 'path' | 'stream-or-text';
 
 /** Extra condition that decides whether a call of the API is an executable deserialization. */
-export type SinkGuard = 'always' | 'torch-weights-only' | 'numpy-allow-pickle' | 'yaml-loader' | 'yaml-always';
+export type SinkGuard =
+  | 'always'
+  | 'torch-weights-only'
+  | 'numpy-allow-pickle'
+  | 'yaml-loader'
+  | 'yaml-always'
+  | 'ruamel-typ'
+  | 'ruamel-loader';
 
 export interface SinkApi {
   qualifiedName: string;
@@ -106,6 +113,28 @@ export const SINK_APIS: readonly SinkApi[] = [
     'yaml-always',
   ),
   ...sinks('torch', 'path-or-file', 'f', ['torch.load', 'torch.serialization.load'], 'torch-weights-only'),
+  // ruamel.yaml: a `YAML(typ=...)` instance's load reads with the constructor its typ picks; only typ='unsafe'
+  // builds arbitrary Python objects ('rt', the default, 'safe' and 'base' do not; 'full' is for dumping only).
+  ...sinks(
+    'yaml',
+    'stream-or-text',
+    'stream',
+    [
+      'ruamel.yaml.YAML().load',
+      'ruamel.yaml.YAML().load_all',
+      'ruamel.yaml.main.YAML().load',
+      'ruamel.yaml.main.YAML().load_all',
+    ],
+    'ruamel-typ',
+  ),
+  // The legacy module functions (removed in 0.18): without Loader= they warn and use the unsafe loader.
+  ...sinks(
+    'yaml',
+    'stream-or-text',
+    'stream',
+    ['ruamel.yaml.load', 'ruamel.yaml.load_all', 'ruamel.yaml.main.load', 'ruamel.yaml.main.load_all'],
+    'ruamel-loader',
+  ),
 ];
 
 export const SINK_BY_NAME: ReadonlyMap<string, SinkApi> = new Map(SINK_APIS.map((s) => [s.qualifiedName, s]));
@@ -203,6 +232,24 @@ export const YAML_UNSAFE_LOADERS: ReadonlySet<string> = new Set([
   'yaml.loader.UnsafeLoader',
   'yaml.loader.FullLoader',
 ]);
+
+/** ruamel.yaml loaders of its legacy `load(stream, Loader=...)` that construct only plain data. */
+export const RUAMEL_SAFE_LOADERS: ReadonlySet<string> = new Set(
+  ['SafeLoader', 'BaseLoader', 'RoundTripLoader', 'CSafeLoader', 'CBaseLoader'].flatMap((n) => [
+    `ruamel.yaml.${n}`,
+    `ruamel.yaml.loader.${n}`,
+    `ruamel.yaml.cyaml.${n}`,
+  ]),
+);
+
+/** ruamel.yaml loaders that build arbitrary Python objects (`Constructor`, the full one). */
+export const RUAMEL_UNSAFE_LOADERS: ReadonlySet<string> = new Set(
+  ['Loader', 'UnsafeLoader', 'CLoader'].flatMap((n) => [
+    `ruamel.yaml.${n}`,
+    `ruamel.yaml.loader.${n}`,
+    `ruamel.yaml.cyaml.${n}`,
+  ]),
+);
 
 /** Objects that exist only inside a request and hold it (module globals of the framework). */
 export const GLOBAL_REQUESTS: ReadonlyMap<string, string> = new Map([

@@ -14,6 +14,7 @@ import {
   type UiCallback,
   type UiDecorated,
 } from './ui-apps.js';
+import { mcpDecorated } from './mcp.js';
 
 /** What a handler parameter holds when the framework calls it; `internal` = supplied by the framework itself. */
 export interface ParamSeed {
@@ -595,7 +596,7 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
         add(functionEntry(f, 'Django', 'request-first', '@' + d.text, d.span.line));
         continue;
       }
-      const ui = uiDecorated(d, idx);
+      const ui = uiDecorated(d, idx) ?? mcpDecorated(d, f);
       if (ui !== undefined) {
         uiSeeded(ui, { fn: f, skip: idx.selfName(f) !== undefined ? 1 : 0 }, idx, d.span.line);
         continue;

@@ -121,7 +121,7 @@ export function moduleServes(mod: PythonModule): boolean {
  * `handlers.ts` recognises): only a module whose text matches is parsed to ask `moduleServes`.
  */
 const SERVING_IMPORT =
-  /^\s*(?:from|import)\s+(?:flask|fastapi|starlette|sanic|aiohttp|quart|bottle|falcon|tornado|django|rest_framework|litestar|socketserver|http\.server|BaseHTTPServer|SocketServer|grpc|zmq|pika|aio_pika|kafka|aiokafka|confluent_kafka|nats|redis|aioredis|websockets|twisted|gradio|streamlit|panel|param|dash|jupyter_dash|chainlit|bentoml|ray|celery|rpyc|Pyro4|Pyro5|asyncio|socket|ssl|multiprocessing|torch\.distributed)\b|_pb2_grpc\b|TritonPythonModel|def handle\(data, context\)/m;
+  /^\s*(?:from|import)\s+(?:flask|fastapi|starlette|sanic|aiohttp|quart|bottle|falcon|tornado|django|rest_framework|litestar|socketserver|http\.server|BaseHTTPServer|SocketServer|grpc|zmq|pika|aio_pika|kafka|aiokafka|confluent_kafka|nats|redis|aioredis|websockets|twisted|gradio|streamlit|panel|param|dash|jupyter_dash|chainlit|mcp|fastmcp|bentoml|ray|celery|rpyc|Pyro4|Pyro5|asyncio|socket|ssl|multiprocessing|torch\.distributed)\b|_pb2_grpc\b|TritonPythonModel|def handle\(data, context\)/m;
 
 /** Whether a module's text may hold serving code (a cheap filter before parsing it). */
 export const mayServe = (text: string): boolean => SERVING_IMPORT.test(text);

@@ -10,9 +10,14 @@ import type {
   FunctionFact,
   PythonModule,
 } from '../python/module-model.js';
-import { DEFERRED_CALLS, matchesPattern } from './apis.js';
+import { DEFERRED_CALLS, matchesPattern, SINK_BY_NAME } from './apis.js';
 import { callTargets, type CallTarget } from '../python/torch/torch-call-targets.js';
 import { pushTo } from '../../core/multimap.js';
+
+/** Method names of sinks that are methods of a constructed object (`YAML().load`). */
+const CONSTRUCTED_SINK_METHODS: ReadonlySet<string> = new Set(
+  [...SINK_BY_NAME.keys()].filter((q) => q.includes('().')).map((q) => q.slice(q.lastIndexOf('.') + 1)),
+);
 
 /** One way a local function is called: the call, and how its arguments map onto the parameters. */
 export interface CallEdge {
@@ -144,6 +149,9 @@ export class ModuleIndex {
   /** callTargets(), plus what project aliases stand for (`serde.loads` defined as `pickle.loads` elsewhere). */
   callTargets(call: CallSite): CallTarget[] {
     const out = callTargets(call, 'python');
+    // `self.<attr>.m(...)` where the class stores a library object's construction in the attribute
+    // (`self.yaml = YAML(typ="unsafe")`): the method of that construction, when it is a sink.
+    if (out.length === 0) for (const q of this.selfConstructedSinks(call)) out.push(q);
     // Unknown, or a method of a call's result (`serde.get_serializer().loads` for `ser = get_serializer()`).
     if (out.every((t) => t.qualifiedName.includes('()')))
       for (const q of this.runtimeModuleTargets(call))
@@ -152,6 +160,54 @@ export class ModuleIndex {
     for (const t of [...out]) {
       const x = this.link.expand(t.qualifiedName);
       if (x !== undefined && !out.some((o) => o.qualifiedName === x)) out.push({ ...t, qualifiedName: x });
+    }
+    return out;
+  }
+
+  private selfConstructedSinks(call: CallSite): CallTarget[] {
+    const a = call.callee.access;
+    if (a?.root.kind !== 'name' || a.steps.length !== 2) return [];
+    const m = a.steps[1]!;
+    if (m.kind !== 'attr' || !CONSTRUCTED_SINK_METHODS.has(m.name)) return [];
+    const out: CallTarget[] = [];
+    for (const c of this.receiverConstructions(call)) {
+      const q = c.callee.qualifiedName;
+      if (q === null || c.callee.resolution !== 'import') continue;
+      const name = `${q}().${m.name}`;
+      if (SINK_BY_NAME.has(name) && !out.some((t) => t.qualifiedName === name))
+        out.push({ qualifiedName: name, confidenceCap: 'high', via: 'assignment' });
+    }
+    return out;
+  }
+
+  /**
+   * The calls whose result is the receiver of a method call: `C(...).m()`, `x.m()` with `x = C(...)` in the
+   * function, its enclosing function or the module, `self.a.m()` with `self.a = C(...)` in a method of the class.
+   */
+  receiverConstructions(call: CallSite): CallSite[] {
+    const a = call.callee.access;
+    if (a === undefined || a === null || a.steps.length === 0) return [];
+    const callOf = (e: ExpressionFact | null): CallSite | undefined =>
+      e?.access?.root.kind === 'call' && e.access.steps.length === 0 ? this.mod.calls[e.access.root.callId] : undefined;
+    if (a.root.kind === 'call') return a.steps.length === 1 ? [this.mod.calls[a.root.callId]!].filter(Boolean) : [];
+    if (a.root.kind !== 'name') return [];
+    const out: CallSite[] = [];
+    if (a.steps.length === 1) {
+      for (const sid of new Set([call.scopeId, this.enclosingScope(call.scopeId), 0]))
+        for (const as of this.assignedNames.get(sid)?.get(a.root.name) ?? []) {
+          const c = callOf(as.value);
+          if (c !== undefined) out.push(c);
+        }
+      return out;
+    }
+    const attr = a.steps[0]!;
+    if (a.steps.length !== 2 || attr.kind !== 'attr' || call.enclosingFunction === null) return [];
+    const method = this.fn(call.enclosingFunction.id);
+    const cls = method !== undefined ? this.classOf(method) : undefined;
+    if (method === undefined || cls === undefined || this.selfName(method) !== a.root.name) return [];
+    for (const st of this.selfAttributeStores(cls, attr.name)) {
+      const c = callOf(st.as.value);
+      if (c !== undefined) out.push(c);
     }
     return out;
   }

@@ -463,8 +463,11 @@ export class DeserProject implements ProjectView {
       const v = as.value!.access;
       const root = v?.root;
       if (root?.kind === 'name' && v!.steps.length === 0) {
-        const p = m.parameters.find((x) => x.name === root.name);
+        const i = m.parameters.findIndex((x) => x.name === root.name);
+        const p = m.parameters[i];
         if (p?.annotation !== undefined) this.classesOfAnnotation(unit, p.annotation, out);
+        else if (p !== undefined && m.name === '__init__' && depth === 0)
+          this.constructorArgumentClasses(unit, m, i, out);
       }
     }
     for (const as of idx.assignedNames.get(cls.id)?.get(attr) ?? [])
@@ -484,6 +487,39 @@ export class DeserProject implements ProjectView {
         if (base?.fn?.kind === 'class' && base.fn !== cls)
           this.attributeClasses(base.unit, base.fn, attr, out, depth + 1);
       }
+    }
+  }
+
+  /**
+   * `self.backend = backend` in `__init__` with `backend` unannotated: the classes constructed where the class is
+   * (`Store(PickleBackend())`, or `b = PickleBackend()` then `Store(b)`), in its module or in others; at most
+   * CONSTRUCTION_SITES sites are read.
+   */
+  private constructorArgumentClasses(
+    unit: Unit,
+    init: FunctionFact,
+    i: number,
+    out: { unit: Unit; cls: FunctionFact }[],
+  ): void {
+    const p = init.parameters[i]!;
+    if (p.kind !== 'positional' && p.kind !== 'positional-only' && p.kind !== 'keyword-only') return;
+    const sites: { unit: Unit; edge: CallEdge }[] = (unit.idx.callers.get(init.id) ?? []).map((edge) => ({
+      unit,
+      edge,
+    }));
+    // Read without asking for more modules: the receiver typing runs for every call while callers are indexed.
+    for (const f of this.foreignCallers.get(init) ?? NONE) sites.push(f);
+    for (const { unit: u, edge } of sites.slice(0, CONSTRUCTION_SITES)) {
+      const arg =
+        edge.keywords.get(p.name) ??
+        (p.kind !== 'keyword-only' && i >= edge.skip ? edge.positional[i - edge.skip] : undefined);
+      if (arg === undefined) continue;
+      const a = arg.access;
+      if (a?.root.kind === 'name' && a.steps.length === 0) {
+        for (const sid of new Set([edge.call.scopeId, 0]))
+          for (const as of u.idx.assignedNames.get(sid)?.get(a.root.name) ?? [])
+            if (as.value !== null && as.kind !== 'for') this.classesOfExpr(u, as.value, out);
+      } else this.classesOfExpr(u, arg, out);
     }
   }
 
@@ -563,6 +599,9 @@ export class DeserProject implements ProjectView {
     }
   }
 }
+
+/** Construction sites read to type an attribute set from a constructor parameter. */
+const CONSTRUCTION_SITES = 32;
 
 const NONE: readonly { unit: Unit; edge: CallEdge }[] = [];
 

@@ -9,6 +9,8 @@ import {
   SINK_BY_NAME,
   sinkEffect,
   UNPICKLER_CLASSES,
+  RUAMEL_SAFE_LOADERS,
+  RUAMEL_UNSAFE_LOADERS,
   YAML_SAFE_LOADERS,
   YAML_UNSAFE_LOADERS,
   type SinkApi,
@@ -156,8 +158,73 @@ function judge(
         note: `${api.display}(Loader=${loader.text}) ${unsafe ? 'constructs arbitrary Python objects' : 'uses a loader that is not provably safe'}`,
       };
     }
+    case 'ruamel-typ':
+      return ruamelTyp(api, call, idx);
+    case 'ruamel-loader': {
+      const loader = argumentFor(args, 'Loader', 1);
+      if (loader === undefined)
+        return {
+          confidence: 'high',
+          note: `${api.display} without Loader= uses ruamel.yaml's unsafe Loader, which constructs arbitrary Python objects`,
+        };
+      let unsafe = false;
+      let unknown = false;
+      for (const v of loader.values) {
+        if (v.kind === 'qualified' && RUAMEL_SAFE_LOADERS.has(v.name)) continue;
+        if (v.kind === 'qualified' && RUAMEL_UNSAFE_LOADERS.has(v.name)) unsafe = true;
+        else unknown = true;
+      }
+      if (!unsafe && !unknown) return undefined;
+      return {
+        confidence: unsafe ? 'high' : 'medium',
+        note: `${api.display}(Loader=${loader.text}) ${unsafe ? 'constructs arbitrary Python objects' : 'uses a loader that is not provably safe'}`,
+      };
+    }
   }
   void call;
+  return undefined;
+}
+
+/**
+ * ruamel.yaml's `YAML(typ=...)`: the constructor follows typ (a string or a list of them): 'unsafe' builds arbitrary
+ * Python objects; 'rt' (the default), 'safe' and 'base' do not, and a 'full' instance refuses to load. The
+ * receiver's constructions are found in the function, the module or the class's `self` attribute; none found, or
+ * none unsafe or unknown: not a sink.
+ */
+function ruamelTyp(api: SinkApi, call: CallSite, idx: ModuleIndex): Verdict | undefined {
+  let unsafe: string | undefined;
+  let unknown: string | undefined;
+  for (const c of idx.receiverConstructions(call)) {
+    if (!idx.targets(c).some((t) => t === 'ruamel.yaml.YAML' || t === 'ruamel.yaml.main.YAML')) continue;
+    const typ = c.keywords.find((k) => k.name === 'typ')?.value;
+    if (typ === undefined) {
+      if (c.hasStarStarKwargs) unknown ??= c.text;
+      continue;
+    }
+    const names = ruamelTypNames(typ, idx);
+    if (names === undefined) unknown ??= c.text;
+    else if (names.includes('unsafe') && !names.some((n) => n === 'rt' || n === 'safe' || n === 'base'))
+      unsafe ??= c.text;
+  }
+  if (unsafe !== undefined)
+    return {
+      confidence: 'high',
+      note: `\`${unsafe}\` loads with ruamel.yaml's unsafe constructor, which builds arbitrary Python objects`,
+    };
+  if (unknown !== undefined)
+    return { confidence: 'medium', note: `\`${unknown}\` is a ruamel.yaml loader whose typ is not provably safe` };
+  void api;
+  return undefined;
+}
+
+/** The typ names an argument may be: literal strings, or a list/tuple of them; undefined when not literal. */
+function ruamelTypNames(e: ExpressionFact, idx: ModuleIndex): string[] | undefined {
+  const lit = idx.literalStrings(e);
+  if (lit.length > 0) return lit;
+  if (e.elements !== undefined && e.elements.length > 0) {
+    const parts = e.elements.map((o) => idx.literalStrings(o));
+    return parts.every((p) => p.length > 0) ? parts.flat() : undefined;
+  }
   return undefined;
 }
 

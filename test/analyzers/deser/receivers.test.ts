@@ -44,6 +44,22 @@ const invalid: DeserCase[] = [
     expect: [['DESER-NETWORK-INPUT', 6]],
   },
   {
+    name: 'an attribute set from a constructor argument: the class constructed at the call (by name, by keyword)',
+    src: [
+      ...HEAD,
+      ...CODEC(),
+      'class Svc:',
+      '    def __init__(self, codec):',
+      '        self.codec = codec',
+      '    def run(self, b):',
+      '        return self.codec.dec(b)',
+      'c = Codec()',
+      'svc = Svc(codec=c)',
+      ...ROUTE('svc.run(request.data)'),
+    ],
+    expect: [['DESER-NETWORK-INPUT', 6]],
+  },
+  {
     name: 'a thread whose target is a bound method reads the socket',
     src: [
       'import pickle, socket, threading',
@@ -111,6 +127,25 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: "twin: the class constructed with the attribute's argument decodes JSON",
+    src: [
+      ...HEAD,
+      ...CODEC(),
+      'import json',
+      'class JsonCodec:',
+      '    def dec(self, b):',
+      '        return json.loads(b)',
+      'class Svc:',
+      '    def __init__(self, codec):',
+      '        self.codec = codec',
+      '    def run(self, b):',
+      '        return self.codec.dec(b)',
+      'svc = Svc(JsonCodec())',
+      ...ROUTE('svc.run(request.data)'),
+    ],
+    expect: [],
+  },
   {
     name: 'twin: super().load(**kwargs) where every caller passes a literal',
     src: [

@@ -156,6 +156,42 @@ const invalid: DeserCase[] = [
     ],
     expect: [['DESER-NETWORK-INPUT', 6]],
   },
+  {
+    name: 'MCP: FastMCP tools (the SDK and the fastmcp package, with and without parentheses) and a resource template',
+    src: [
+      'import pickle, base64',
+      'from mcp.server.fastmcp import FastMCP',
+      'from fastmcp import FastMCP as FastMCP2',
+      'mcp = FastMCP("demo")',
+      'app = FastMCP2("other")',
+      '@mcp.tool()',
+      'def a(blob: str) -> str:',
+      '    return str(pickle.loads(base64.b64decode(blob)))',
+      '@app.tool',
+      'def b(blob: str) -> str:',
+      '    return str(pickle.loads(base64.b64decode(blob)))',
+      '@mcp.resource("state://{blob}")',
+      'def c(blob: str) -> str:',
+      '    return str(pickle.loads(base64.b64decode(blob)))',
+    ],
+    expect: [
+      ['DESER-NETWORK-INPUT', 8],
+      ['DESER-NETWORK-INPUT', 11],
+      ['DESER-NETWORK-INPUT', 14],
+    ],
+  },
+  {
+    name: 'MCP: a low-level Server call_tool handler unpickles an argument',
+    src: [
+      'import pickle, base64',
+      'from mcp.server import Server',
+      'server = Server("demo")',
+      '@server.call_tool()',
+      'async def handle(name, arguments):',
+      '    return [str(pickle.loads(base64.b64decode(arguments["state"])))]',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 6]],
+  },
 ];
 
 const valid: DeserCase[] = [
@@ -238,9 +274,26 @@ const valid: DeserCase[] = [
     ],
     expect: [],
   },
+  {
+    name: "twin: MCP tools that load a packaged file, and a Context parameter (the server's) handed to a loader",
+    src: [
+      'import pickle',
+      'from mcp.server.fastmcp import FastMCP, Context',
+      'mcp = FastMCP("demo")',
+      '@mcp.tool()',
+      'def a(name: str) -> str:',
+      '    return str(pickle.load(open("state.pkl", "rb")))',
+      '@mcp.tool()',
+      'def b(name: str, ctx: Context) -> str:',
+      '    return str(pickle.loads(ctx.request_context.lifespan_context))',
+      'def not_a_tool(blob):',
+      '    return blob',
+    ],
+    expect: [],
+  },
 ];
 
-describe('DESER in Streamlit, Panel, Dash and Chainlit apps', () => {
+describe('DESER in Streamlit, Panel, Dash, Chainlit apps and MCP servers', () => {
   runCases(invalid, RULES);
   runCases(valid, RULES);
 });

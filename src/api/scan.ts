@@ -350,18 +350,24 @@ async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): P
     : undefined;
   const sigSetup = setup?.sigSetup ?? (await resolveSignatureSetup(options.signatures, policy, cwd));
   const signaturePaths = list.filter((i): i is string => typeof i === 'string' && !isRemoteArg(i));
+  // The check reads where the scan may read: inside the roots, and inside the scanned folder as its walk does.
+  const sigWhere = {
+    ...sigSetup,
+    cwd,
+    ...(options.roots ? { roots: options.roots } : {}),
+    ...(options.cacheRoots ? { cacheRoots: options.cacheRoots } : {}),
+  };
   // Signatures are verified beside the scan (hashing overlaps the per-file analysis); whole-file SHA-256 digests
   // the scan takes anyway are handed to the signature check instead of reading the files a second time.
   const board =
     signaturePaths.length && options.sha256 !== false
-      ? new DigestBoard(await peekShardPlan(signaturePaths, { ...sigSetup, cwd }))
+      ? new DigestBoard(await peekShardPlan(signaturePaths, sigWhere))
       : undefined;
   const shardDigests = board?.shardDigests();
   const signed = runSignaturePhase(signaturePaths, {
     ...(board ? { board } : {}),
-    ...sigSetup,
+    ...sigWhere,
     now,
-    cwd,
     rules: selectRules(only),
     maxFiles: limits.maxEntries,
     threads: options.jobs ?? 1,

@@ -45,7 +45,7 @@ export async function compareManifest(
         problems.push({ kind: 'extra', path: f.rel });
         continue;
       }
-      jobs.push({ abs: f.abs, start: 0, end: f.size });
+      jobs.push({ abs: f.abs, start: 0, end: f.size, ...(f.within ? { within: f.within } : {}) });
       expect.push({ name, digest: r.digest });
       continue;
     }
@@ -64,7 +64,7 @@ export async function compareManifest(
       if (!r)
         problems.push({ kind: 'changed', path: shard, actual: 'range not in the signed manifest (size changed)' });
       else {
-        jobs.push({ abs: f.abs, start, end });
+        jobs.push({ abs: f.abs, start, end, ...(f.within ? { within: f.within } : {}) });
         expect.push({ name: shard, digest: r.digest });
       }
     }

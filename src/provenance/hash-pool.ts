@@ -3,11 +3,14 @@
 // few lines of our own code started from a string, so the same pool runs from the sources, the bundled CLI and the
 // library build without a separate entry file. Falls back to hashing on this thread when workers cannot start.
 import { availableParallelism } from 'node:os';
+import { closeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { openConfined } from '../sources/confine.js';
 import { hashJobsInThread, hashWasmEntry, nodeAlgorithm, type HashJob } from './hash-ranges.js';
 
 /**
- * The worker: answers {i, abs, start, end, algorithm} with {i, hex} or {i, error}. `algorithm` is a node:crypto
+ * The worker: answers {i, abs, start, end, algorithm, fd?} with {i, hex} or {i, error}; `fd`: a descriptor this
+ * thread opened (and closes), confined (sources/confine.ts), read instead of opening `abs`. `algorithm` is a node:crypto
  * name, or `blake3` (hash-wasm, required from the path in workerData).
  */
 const WORKER_SOURCE = `
@@ -26,7 +29,7 @@ parentPort.on('message', async (m) => {
   let fd;
   try {
     const h = await digester(m.algorithm);
-    fd = openSync(m.abs, 'r');
+    fd = m.fd === undefined ? openSync(m.abs, 'r') : m.fd;
     let pos = m.start;
     while (pos < m.end) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, m.end - pos), pos);
@@ -38,7 +41,7 @@ parentPort.on('message', async (m) => {
   } catch (e) {
     parentPort.postMessage({ i: m.i, error: String(e && e.message || e) });
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    if (fd !== undefined && m.fd === undefined) closeSync(fd);
   }
 });
 `;
@@ -81,20 +84,39 @@ export async function hashJobsOnWorkers(
         return;
       }
       let current = -1;
+      // A confined job's file is opened here, checked on the descriptor, and read by the worker through it.
+      let fd: number | undefined;
+      const done = (): void => {
+        if (fd !== undefined) closeSync(fd);
+        fd = undefined;
+      };
       const feed = (): void => {
-        if (next >= order.length) {
-          void worker.terminate().then(() => resolve());
+        for (;;) {
+          if (next >= order.length) {
+            void worker.terminate().then(() => resolve());
+            return;
+          }
+          current = order[next++]!;
+          const j = jobs[current]!;
+          if (j.within?.length) {
+            try {
+              fd = openConfined(j.abs, j.within);
+            } catch (e) {
+              out[current] = e as Error;
+              continue;
+            }
+          }
+          worker.postMessage({ i: current, abs: j.abs, start: j.start, end: j.end, algorithm, fd });
           return;
         }
-        current = order[next++]!;
-        const j = jobs[current]!;
-        worker.postMessage({ i: current, abs: j.abs, start: j.start, end: j.end, algorithm });
       };
       worker.on('message', (m: { i: number; hex?: string; error?: string }) => {
+        done();
         out[m.i] = m.hex ?? new Error(m.error ?? 'hashing failed');
         feed();
       });
       worker.on('error', (e) => {
+        done();
         if (current >= 0 && out[current] === undefined) out[current] = e;
         resolve();
       });

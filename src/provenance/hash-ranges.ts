@@ -4,7 +4,9 @@
 // through hash-wasm (BLAKE3 compiled to WebAssembly: node:crypto has no BLAKE3; ~0.5 GB per CPU-second here
 // against SHA-256's ~1.4). Any other name is reported as unsupported, never guessed.
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { closeSync, read } from 'node:fs';
+import { promisify } from 'node:util';
+import { openConfined, type Confinement } from '../sources/confine.js';
 import { createRequire } from 'node:module';
 
 /** One digest to compute: bytes [start, end) of the file at `abs`. */
@@ -12,7 +14,14 @@ export interface HashJob {
   readonly abs: string;
   readonly start: number;
   readonly end: number;
+  /**
+   * Where the file must lie when opened (the scan's confinement, sources/confine.ts): checked on the opened
+   * descriptor before any byte is read. Default: none.
+   */
+  readonly within?: Confinement;
 }
+
+const readAt = promisify(read);
 
 const NODE_ALGORITHM: Readonly<Record<string, string>> = { sha256: 'sha256', blake2b: 'blake2b512' };
 
@@ -67,18 +76,18 @@ const CHUNK = 4 << 20;
 
 /** Hex digest of one job, reading through `buf`. Rejects on I/O errors and when the file is shorter than `end`. */
 export async function hashJob(job: HashJob, h: Digester, buf: Uint8Array): Promise<string> {
-  const fh = await open(job.abs, 'r');
+  const fd = openConfined(job.abs, job.within);
   try {
     let pos = job.start;
     while (pos < job.end) {
       const want = Math.min(buf.length, job.end - pos);
-      const { bytesRead } = await fh.read(buf, 0, want, pos);
+      const { bytesRead } = await readAt(fd, buf, 0, want, pos);
       if (bytesRead === 0) throw new Error(`file ended at ${pos}, expected ${job.end} bytes`);
       h.update(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
       pos += bytesRead;
     }
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
   return h.digest();
 }

@@ -4,6 +4,8 @@
 // relative paths or subtrees), and the signature file itself. Symbolic links follow the signed policy. Bounded.
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
+import type { Confinement } from '../sources/confine.js';
+import { isInside } from '../sources/model-cache.js';
 
 export const DEFAULT_IGNORED = ['.git', '.gitignore', '.gitattributes', '.github'] as const;
 
@@ -12,6 +14,8 @@ export interface ModelFile {
   readonly rel: string;
   readonly abs: string;
   readonly size: number;
+  /** Where the file must lie when it is opened to be hashed (sources/confine.ts). */
+  readonly within?: Confinement;
 }
 
 export interface Enumeration {
@@ -32,6 +36,20 @@ export interface EnumerateOptions {
   /** Absolute path of the signature file (excluded when inside the root). */
   readonly signatureAbs?: string;
   readonly maxFiles: number;
+  /**
+   * Folders every file must lie in (the scan's confinement): a followed symbolic link leading elsewhere (or nowhere)
+   * is reported unreadable, its target never read, and each file is checked again when opened. Default: none.
+   */
+  readonly within?: Confinement;
+}
+
+/** The one reason given for a link that leaves the folders (or leads nowhere): the same whatever it names. */
+export const LINK_LEAVES =
+  'symbolic link that does not lead to a file or folder inside the folders this scan may read: not followed';
+
+/** `real` lies inside one folder of every group of `within`. */
+export function insideAll(within: Confinement, real: string): boolean {
+  return within.every((g) => g.some((r) => isInside(r, real)));
 }
 
 /** Canonical form of a relative path (§6.1.2): `/` separators, no `.` components, no empty components. */
@@ -56,7 +74,7 @@ export async function enumerateModel(root: string, o: EnumerateOptions): Promise
   const rootStat = await stat(root);
   if (!rootStat.isDirectory()) {
     return {
-      files: [{ rel: basename(root), abs: root, size: rootStat.size }],
+      files: [{ rel: basename(root), abs: root, size: rootStat.size, ...(o.within ? { within: o.within } : {}) }],
       excluded,
       symlinks,
       unreadable,
@@ -96,6 +114,13 @@ export async function enumerateModel(root: string, o: EnumerateOptions): Promise
           symlinks.push(rel);
           continue;
         }
+        if (o.within?.length) {
+          const real = await realpath(abs).catch(() => undefined);
+          if (real === undefined || !insideAll(o.within, real)) {
+            unreadable.push({ path: rel, reason: LINK_LEAVES });
+            continue;
+          }
+        }
         st = await stat(abs).catch((e: Error) => e);
         if (st instanceof Error) {
           unreadable.push({ path: rel, reason: `broken symbolic link: ${st.message}` });
@@ -113,7 +138,7 @@ export async function enumerateModel(root: string, o: EnumerateOptions): Promise
           truncated = true;
           break;
         }
-        files.push({ rel, abs, size: st.size });
+        files.push({ rel, abs, size: st.size, ...(o.within ? { within: o.within } : {}) });
       }
     }
     if (truncated) break;

@@ -1,13 +1,15 @@
 // Verifies one model against its OMS signature file (OMS v1.0 §8): bundle (§8.1), signature by method (§8.2:
 // key, certificate chain, Sigstore keyless), statement and predicate (§8.3), then the model's files against the
 // signed manifest (§8.4, §8.5). Returns a verdict; never throws for anything the files contain.
-import { open, stat } from 'node:fs/promises';
+import { closeSync, fstat, lstatSync, read, realpathSync, statSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { createHash, type KeyObject } from 'node:crypto';
 import { compareManifest, type Hasher } from './compare-manifest.js';
 import { keyFingerprint, keyHint, publicKeyFrom, verifyWithKey } from './dsse-verify.js';
 import { hashJobsInThread } from './hash-ranges.js';
 import { legacyPreAuthEncoding } from './legacy-pae.js';
-import { enumerateModel } from './model-files.js';
+import { enumerateModel, insideAll } from './model-files.js';
+import { ConfinementError, openConfined, type Confinement } from '../sources/confine.js';
 import { parseBundle, parseStatement, preAuthEncoding, type OmsBundle, type SignedManifest } from './oms-bundle.js';
 import type { SignatureCheck, SignatureVerdict, SigningMethod } from './signature-verdict.js';
 import { hasAnchors, type TrustAnchors } from './trust.js';
@@ -32,6 +34,50 @@ export interface VerifyModelOptions {
   readonly maxSignatureBytes: number;
   /** Hashing back end (default: on this thread). */
   readonly hasher?: Hasher;
+  /**
+   * Where the signature file must lie (sources/confine.ts; see `signatureAt`). Default: none (a file the user
+   * named).
+   */
+  readonly signatureWithin?: Confinement;
+  /** Where the model's files must lie when they are hashed (the scan's confinement). Default: none. */
+  readonly filesWithin?: Confinement;
+}
+
+/**
+ * The one answer for a signature file that is a symbolic link leading out of the folders the scan may read, or to
+ * nothing: the same whatever the link names (its target is never opened, and whether it exists is not told).
+ */
+export const SIGNATURE_LEAVES =
+  'the signature file is a symbolic link that does not lead to a file inside the folders this scan may read: not read';
+
+/**
+ * What is at the signature path: `file` (to verify), `absent` (nothing, or not a regular file), `refused` (held to
+ * `within`: a symbolic link whose target is not a file inside every group of it, or that leads nowhere). Without
+ * `within` a link is followed wherever it leads (a file the user named).
+ */
+export function signatureAt(path: string, within?: Confinement): 'file' | 'absent' | 'refused' {
+  let ls;
+  try {
+    ls = lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return 'absent';
+  }
+  if (!ls) return 'absent';
+  if (!ls.isSymbolicLink()) return ls.isFile() ? 'file' : 'absent';
+  let real: string;
+  if (within?.length) {
+    try {
+      real = realpathSync.native(path);
+    } catch {
+      return 'refused';
+    }
+    if (!insideAll(within, real)) return 'refused';
+  } else real = path;
+  try {
+    return statSync(real).isFile() ? 'file' : 'absent';
+  } catch {
+    return within?.length ? 'refused' : 'absent';
+  }
 }
 
 interface SignerResult {
@@ -148,21 +194,25 @@ function formatOf(b: OmsBundle, m: SignedManifest | undefined): string {
   return 'v1.1.0+ layout';
 }
 
-async function readBounded(path: string, max: number): Promise<Uint8Array> {
-  const fh = await open(path, 'r');
+const readAt = promisify(read);
+const fstatOf = promisify(fstat);
+
+async function readBounded(path: string, max: number, within?: Confinement): Promise<Uint8Array> {
+  // Checked on the opened descriptor before anything is read (a folder on the way replaced by a link is caught).
+  const fd = openConfined(path, within);
   try {
-    const size = (await fh.stat()).size;
+    const size = (await fstatOf(fd)).size;
     if (size > max) throw new Error(`the signature file is ${size} bytes, over the ${max}-byte limit`);
     const buf = new Uint8Array(size);
     let pos = 0;
     while (pos < size) {
-      const { bytesRead } = await fh.read(buf, pos, size - pos, pos);
+      const { bytesRead } = await readAt(fd, buf, pos, size - pos, pos);
       if (!bytesRead) break;
       pos += bytesRead;
     }
     return buf.subarray(0, pos);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -183,11 +233,8 @@ export async function verifyModel(o: VerifyModelOptions): Promise<SignatureVerdi
     problems: [],
     bytesHashed: 0,
   };
-  const exists = await stat(o.signaturePath).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-  if (!exists) {
+  const at = signatureAt(o.signaturePath, o.signatureWithin);
+  if (at === 'absent') {
     return {
       ...base,
       standing: 'missing',
@@ -205,10 +252,16 @@ export async function verifyModel(o: VerifyModelOptions): Promise<SignatureVerdi
     manifest: 'not-checked',
     checks,
   });
+  const refused = (): SignatureVerdict => {
+    checks.push({ id: 'bundle', ran: false, detail: SIGNATURE_LEAVES });
+    return fail(SIGNATURE_LEAVES);
+  };
+  if (at === 'refused') return refused();
   let bytes: Uint8Array;
   try {
-    bytes = await readBounded(o.signaturePath, o.maxSignatureBytes);
+    bytes = await readBounded(o.signaturePath, o.maxSignatureBytes, o.signatureWithin);
   } catch (e) {
+    if (e instanceof ConfinementError) return refused();
     checks.push({ id: 'bundle', ran: false, detail: (e as Error).message });
     return fail(`the signature file cannot be read: ${(e as Error).message}`);
   }
@@ -289,6 +342,7 @@ export async function verifyModel(o: VerifyModelOptions): Promise<SignatureVerdi
     ignorePaths: [...m.ignorePaths, ...(o.ignorePaths ?? [])],
     signatureAbs: o.signaturePath,
     maxFiles: o.maxFiles,
+    ...(o.filesWithin ? { within: o.filesWithin } : {}),
   });
   const cmp = await compareManifest(m, walk, o.isFile, o.hasher ?? hashJobsInThread, rootDigestOf);
   const problems = [...cmp.problems];

@@ -2,12 +2,15 @@
 // folder's root or beside a single file), verified (provenance/verify-model.ts) when present or required, and the
 // verdict is turned into SIGN findings by the SIGN rules. Runs beside the per-file scan (the files the signature
 // excludes are scanned like any other); its verdicts go into the report's `signatures` list.
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../core/finding.js';
 import type { SignatureVerdict } from '../provenance/signature-verdict.js';
 import type { TrustAnchors } from '../provenance/trust.js';
 import type { Hasher } from '../provenance/compare-manifest.js';
+import { signatureAt } from '../provenance/verify-model.js';
+import { openConfined, realRoots, type Confinement } from '../sources/confine.js';
+import { isInside, snapshotBlobsDir } from '../sources/model-cache.js';
 import { RuleContext, type Rule } from '../rules/rule.js';
 import type { BoardShardPlan, DigestBoard, ReuseCount } from './digest-board.js';
 
@@ -36,6 +39,41 @@ export interface SignaturePhaseOptions {
   readonly threads?: number;
   /** The scan's whole-file digests: whole-file SHA-256 jobs are answered from them (one read of each byte). */
   readonly board?: DigestBoard;
+  /** The scan's roots (a service's `--root`s): every file the check reads must lie in one. Default: none. */
+  readonly roots?: readonly string[];
+  /** Model-cache roots: as in the walk, a link leaving the folder is followed inside one (or into the hub's blobs). */
+  readonly cacheRoots?: readonly string[];
+}
+
+type Where = Pick<SignaturePhaseOptions, 'cwd' | 'name' | 'signatureFile' | 'roots' | 'cacheRoots'>;
+
+function realOr(p: string): string {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * Where the check may read, as the walk of the scanned path would (sources/walker.ts): a folder's files and the
+ * signature file beside a model lie in the model's (real) folder — or, for a model in a model cache, where the walk
+ * follows a cache link — and in one of the scan's roots; a file named alone is held to the roots only. A signature
+ * file the user named (`signatureFile`) is configuration, not held.
+ */
+function confinementOf(
+  sig: { abs: string; isFile: boolean },
+  o: Where,
+): { signature: Confinement | undefined; files: Confinement } {
+  const outer: Confinement = o.roots ? [realRoots(o.roots)] : [];
+  const folder = realOr(sig.isFile ? dirname(sig.abs) : sig.abs);
+  const cache = (o.cacheRoots ?? []).map((r) => realOr(resolve(r))).filter((r) => isInside(r, folder));
+  const blobs = snapshotBlobsDir(folder);
+  const inFolder: Confinement = [[folder, ...cache, ...(blobs !== undefined ? [blobs] : [])], ...outer];
+  return {
+    signature: o.signatureFile === undefined ? inFolder : undefined,
+    files: sig.isFile ? outer : inFolder,
+  };
 }
 
 export interface SignaturePhaseResult {
@@ -62,10 +100,7 @@ function statOf(path: string): Stats | undefined {
 }
 
 /** The signature file of a scanned path, or undefined when the path is itself a signature file or is not there. */
-function signatureOf(
-  p: string,
-  o: Pick<SignaturePhaseOptions, 'cwd' | 'name' | 'signatureFile'>,
-): { abs: string; isFile: boolean; sigAbs: string } | undefined {
+function signatureOf(p: string, o: Where): { abs: string; isFile: boolean; sigAbs: string } | undefined {
   const abs = resolve(o.cwd, p);
   const st = statOf(abs);
   if (!st) return undefined; // the scan reports unreadable paths
@@ -82,12 +117,23 @@ function signatureOf(
  */
 export type SignatureLookups = Map<string, Stats | null>;
 
-/** `statOf(path)`, answered from `seen` when the batch has looked there already. */
+/**
+ * What is at `path` itself (a symbolic link is not followed: where it leads is the check's to tell, held to the
+ * scan's folders), answered from `seen` when the batch has looked there already.
+ */
 export function statSeen(path: string, seen: SignatureLookups | undefined): Stats | undefined {
-  if (!seen) return statOf(path);
+  if (!seen) return lstatOf(path);
   let st = seen.get(path);
-  if (st === undefined) seen.set(path, (st = statOf(path) ?? null));
+  if (st === undefined) seen.set(path, (st = lstatOf(path) ?? null));
   return st ?? undefined;
+}
+
+function lstatOf(path: string): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -104,7 +150,9 @@ export function signatureWanted(
   const name = o.name ?? DEFAULT_SIGNATURE_FILE;
   if (o.signatureFile === undefined && basename(abs) === name) return false;
   if (o.required(p.split(sep).join('/'))) return true;
-  return statSeen(o.signatureFile ?? join(dirname(abs), name), seen)?.isFile() === true;
+  // A link counts as there whatever it names: the check answers it (the same way whether its target exists or not).
+  const st = statSeen(o.signatureFile ?? join(dirname(abs), name), seen);
+  return st?.isFile() === true || st?.isSymbolicLink() === true;
 }
 
 /**
@@ -113,23 +161,16 @@ export function signatureWanted(
  * same read as its whole-file digests. Unverified: it only chooses which digests to take (the verified manifest is
  * what they are compared with); undefined when there is no such signature or it cannot be read.
  */
-export async function peekShardPlan(
-  paths: readonly string[],
-  o: Pick<SignaturePhaseOptions, 'cwd' | 'name' | 'signatureFile'>,
-): Promise<BoardShardPlan | undefined> {
+export async function peekShardPlan(paths: readonly string[], o: Where): Promise<BoardShardPlan | undefined> {
   let plan: BoardShardPlan | undefined;
   let bundle: typeof import('../provenance/oms-bundle.js') | undefined;
   for (const p of paths) {
     const sig = signatureOf(p, o);
     if (!sig) continue;
-    const st = statOf(sig.sigAbs);
-    if (!st?.isFile() || st.size > PEEK_MAX_BYTES) continue;
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(sig.sigAbs);
-    } catch {
-      continue;
-    }
+    const within = confinementOf(sig, o).signature;
+    if (signatureAt(sig.sigAbs, within) !== 'file') continue;
+    const bytes = peekRead(sig.sigAbs, within);
+    if (!bytes) continue;
     bundle ??= await import('../provenance/oms-bundle.js');
     const b = bundle.parseBundle(bytes);
     const m = b.ok ? bundle.parseStatement(b.value.payloadType, b.value.payload) : undefined;
@@ -152,6 +193,32 @@ const MIN_SCAN_SHARD_BYTES = 64 * 1024;
 /** Signature files larger than this are not read ahead of the scan (the verifier reads up to 64 MiB). */
 const PEEK_MAX_BYTES = 4 << 20;
 
+/** The signature file's bytes when it is a file of at most PEEK_MAX_BYTES inside `within`; undefined otherwise. */
+function peekRead(path: string, within: Confinement | undefined): Uint8Array | undefined {
+  let fd: number;
+  try {
+    fd = openConfined(path, within);
+  } catch {
+    return undefined; // refused (ConfinementError) or unreadable: the check reports it
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > PEEK_MAX_BYTES) return undefined;
+    const buf = new Uint8Array(st.size);
+    let pos = 0;
+    while (pos < buf.length) {
+      const n = readSync(fd, buf, pos, buf.length - pos, pos);
+      if (!n) break;
+      pos += n;
+    }
+    return buf.subarray(0, pos);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Verifies the signature of each scanned path (files and folders; not standard input or virtual inputs). */
 export async function runSignaturePhase(
   paths: readonly string[],
@@ -166,7 +233,9 @@ export async function runSignaturePhase(
     if (!sig) continue;
     const { abs, isFile, sigAbs } = sig;
     const required = o.required(p.split(sep).join('/'));
-    const present = statOf(sigAbs)?.isFile() === true;
+    const within = confinementOf(sig, o);
+    // Held to the scan's folders: a link leading out (or nowhere) is answered by the check, never followed.
+    const present = signatureAt(sigAbs, within.signature) !== 'absent';
     if (!present && !required) continue;
     verifyModel ??= (await import('../provenance/verify-model.js')).verifyModel;
     let hasher = o.hasher ?? ((o.threads ?? 1) > 1 ? await poolHasher(o.threads!) : undefined);
@@ -187,6 +256,8 @@ export async function runSignaturePhase(
       maxFiles: o.maxFiles,
       maxSignatureBytes: 64 << 20,
       ...(hasher ? { hasher } : {}),
+      ...(within.signature ? { signatureWithin: within.signature } : {}),
+      ...(within.files.length ? { filesWithin: within.files } : {}),
     });
     const verdict: SignatureVerdict = reuse.fromScan
       ? {

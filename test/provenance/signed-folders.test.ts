@@ -3,6 +3,7 @@
 // openssl, in `files` and `shards` serialization; tampering is caught per shard; the flags and the policy block
 // drive the requirement and the trust; files the signature excludes are still scanned.
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   copyFileSync,
@@ -20,7 +21,16 @@ import { publicGoodTrustedRoot } from '../../src/provenance/verify-sigstore.js';
 import type { SentinelReport } from '../../src/report/report-model.js';
 import { cli } from '../helpers/cli.js';
 import { safetensors } from '../helpers/model-builders.js';
-import { signingKit, ecKeyPair, hasOpenssl, makeCa, signModel, type Signer } from '../helpers/oms-sign.js';
+import {
+  signingKit,
+  ecKeyPair,
+  hasOpenssl,
+  makeCa,
+  omsStatement,
+  signModel,
+  signStatement,
+  type Signer,
+} from '../helpers/oms-sign.js';
 import { sharedPath, sharedSkip } from '../helpers/shared.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'real');
@@ -259,4 +269,137 @@ describe('signed folders: symbolic links and other Sigstore roots', () => {
       assert.ok(v?.checks.some((c) => c.id === 'sigstore-verifier' && c.passed && c.detail.includes(file)));
     },
   );
+});
+
+describe('signature check held to the scanned folder and the roots', () => {
+  // A service root holding model folders; beside it, files the scan may not read.
+  const base = join(tmp, 'held');
+  const root = join(base, 'root');
+  const outside = join(base, 'outside');
+  mkdirSync(root, { recursive: true });
+  mkdirSync(outside, { recursive: true });
+  const SECRET = 'root:x:0:0:OUTSIDE-SECRET-BYTES\n';
+  writeFileSync(join(outside, 'passwd'), SECRET);
+  writeFileSync(join(outside, 'bundle.json'), JSON.stringify({ mediaType: 'OUTSIDE-JSON-MARK' }));
+  const signed = (name: string): string => {
+    const dir = join(root, name);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(FIX, 'torch', 'state-dict.pt'), join(dir, 'pytorch_model.bin'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'mlp' }));
+    return dir;
+  };
+  const verdictOf = (r: SentinelReport): unknown => {
+    const v = r.signatures?.[0];
+    return v && { standing: v.standing, reason: v.reason, checks: v.checks, manifest: v.manifest };
+  };
+  const signFindings = (r: SentinelReport): unknown =>
+    r.findings.filter((f) => f.category === 'SIGN').map((f) => [f.ruleId, f.evidence]);
+
+  // model.sig links leading out of the root: to a file with content, to a JSON file, to nothing.
+  const outsideLinks: readonly [string, string][] = [
+    ['a file with content', join(outside, 'passwd')],
+    ['a JSON file', join(outside, 'bundle.json')],
+    ['a file that does not exist', join(outside, 'missing.json')],
+    ['the outside folder itself', outside],
+  ];
+  for (const roots of [[root], undefined]) {
+    const how = roots ? 'under roots' : 'a folder walked without roots';
+    it(`${how}: a model.sig link leading out gives one answer, whatever it names, and its target is never read`, async () => {
+      const answers: string[] = [];
+      for (const [what, target] of outsideLinks) {
+        const dir = signed(`out-${roots ? 'r' : 'w'}-${answers.length}`);
+        symlinkSync(target, join(dir, 'model.sig'));
+        for (const required of [false, true]) {
+          const r = await scan(dir, { ...(roots ? { roots } : {}), signatures: { require: required, keys: [keyPem] } });
+          const text = JSON.stringify(r);
+          assert.ok(!text.includes('OUTSIDE-SECRET') && !text.includes('root:x'), `${what}: outside bytes shown`);
+          assert.ok(!text.includes('OUTSIDE-JSON-MARK'), `${what}: outside JSON shown`);
+          assert.deepEqual(ids(r), ['SIGN-INVALID'], `${what} (required ${required})`);
+          assert.match(String(r.signatures?.[0]?.reason), /symbolic link that does not lead to a file inside/);
+          answers.push(JSON.stringify([required, verdictOf(r), signFindings(r)]).replaceAll(dir, '<dir>'));
+        }
+      }
+      // The same answer for every target (the required and optional answers each alike).
+      assert.equal(new Set(answers.filter((_, i) => i % 2 === 0)).size, 1, answers.join('\n'));
+      assert.equal(new Set(answers.filter((_, i) => i % 2 === 1)).size, 1, answers.join('\n'));
+    });
+  }
+
+  it('benign twins: a real model.sig and a link inside the scanned folder verify as before, under roots too', async () => {
+    const real = signed('real-sig');
+    signModel(real, join(real, 'model.sig'), signer);
+    const linked = signed('linked-sig');
+    mkdirSync(join(linked, 'sigs'));
+    signModel(linked, join(linked, 'sigs', 'v1.sig'), signer, { ignorePaths: ['sigs'] });
+    symlinkSync(join('sigs', 'v1.sig'), join(linked, 'model.sig'));
+    for (const dir of [real, linked]) {
+      for (const roots of [[root], undefined]) {
+        const r = await scan(dir, { ...(roots ? { roots } : {}), signatures: { require: true, keys: [keyPem] } });
+        assert.equal(r.signatures?.[0]?.standing, 'valid', `${dir}: ${r.signatures?.[0]?.reason}`);
+        assert.equal(r.signatures?.[0]?.manifest, 'match');
+        assert.deepEqual(ids(r), []);
+      }
+    }
+  });
+
+  it('a file named alone: model.sig beside it is held to its folder; a link there verifies', async () => {
+    const dir = signed('alone');
+    const model = join(dir, 'pytorch_model.bin');
+    signModel(model, join(dir, 'real.sig'), signer);
+    symlinkSync('real.sig', join(dir, 'model.sig'));
+    const ok = await scan(model, { roots: [root], signatures: { require: true, keys: [keyPem] } });
+    assert.equal(ok.signatures?.[0]?.standing, 'valid', ok.signatures?.[0]?.reason);
+    rmSync(join(dir, 'model.sig'));
+    symlinkSync(join(outside, 'passwd'), join(dir, 'model.sig'));
+    const out = await scan(model, { signatures: { require: true, keys: [keyPem] } });
+    assert.deepEqual(ids(out), ['SIGN-INVALID']);
+    assert.ok(!JSON.stringify(out).includes('OUTSIDE-SECRET'));
+  });
+
+  it('a malformed bundle inside the folder is quoted in the reason (its bytes are the scan’s to show)', async () => {
+    const dir = signed('malformed');
+    writeFileSync(join(dir, 'model.sig'), 'inside-not-json');
+    const r = await scan(dir, { roots: [root], signatures: { require: true, keys: [keyPem] } });
+    assert.deepEqual(ids(r), ['SIGN-INVALID']);
+    assert.match(String(r.signatures?.[0]?.reason), /malformed signature bundle: not JSON.*inside-not-json/);
+  });
+
+  it('signed with allow_symlinks: a file link leading out of the folder is never hashed, whatever it names', async () => {
+    const results: unknown[] = [];
+    for (const [i, target] of [join(outside, 'passwd'), join(outside, 'missing.bin')].entries()) {
+      const dir = signed(`follow-${i}`);
+      const statement = omsStatement(dir) as {
+        predicate: {
+          resources: { name: string; digest: string; algorithm: string }[];
+          serialization: { allow_symlinks: boolean };
+        };
+      };
+      // Signed as if the link's target were part of the model (the outside file's digest): it must not match.
+      statement.predicate.serialization.allow_symlinks = true;
+      statement.predicate.resources.push({
+        name: 'extra.bin',
+        digest: createHash('sha256').update(SECRET).digest('hex'),
+        algorithm: 'sha256',
+      });
+      statement.predicate.resources.sort((a, b) => (a.name < b.name ? -1 : 1));
+      writeFileSync(join(dir, 'model.sig'), JSON.stringify(signStatement(statement, signer)));
+      symlinkSync(target, join(dir, 'extra.bin'));
+      for (const roots of [[root], undefined]) {
+        const r = await scan(dir, { ...(roots ? { roots } : {}), signatures: { require: true, keys: [keyPem] } });
+        const v = r.signatures?.[0];
+        assert.equal(v?.manifest, 'mismatch', `${target}: ${JSON.stringify(v?.problems)}`);
+        results.push(v?.problems);
+      }
+    }
+    // The same problems whether the outside file exists or not, with or without roots: the link is not followed.
+    for (const r of results.slice(1)) assert.deepEqual(r, results[0]);
+    assert.ok(
+      (results[0] as { kind: string; path: string; actual?: string }[]).some(
+        (p) =>
+          p.kind === 'unreadable' &&
+          p.path === 'extra.bin' &&
+          /does not lead to a file or folder inside/.test(p.actual ?? ''),
+      ),
+    );
+  });
 });

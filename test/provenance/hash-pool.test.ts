@@ -2,12 +2,13 @@
 // blake2b, blake3), in job order, with an I/O error as the result of its own job only; unsupported algorithms are errors.
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { hashJobsOnWorkers } from '../../src/provenance/hash-pool.js';
 import { hashJobsInThread, type HashJob } from '../../src/provenance/hash-ranges.js';
+import { ConfinementError, confineHooks } from '../../src/sources/confine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-hash-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,4 +66,51 @@ describe('hash pool', () => {
       );
     }
   });
+});
+
+describe('hashing held to the scan’s folders', () => {
+  // A folder on the way replaced by a link to an outside folder right before the open: the hashed file is refused
+  // on its opened descriptor (on this thread and on hashing threads); with no swap (benign twin) it is hashed.
+  const inside = join(dir, 'held', 'model');
+  const outside = join(dir, 'held-outside');
+  const bytes = randomBytes(3000);
+  const expected = createHash('sha256').update(bytes).digest('hex');
+  const within = [[realpathSync(dir)]];
+  const setUp = (): string => {
+    rmSync(join(dir, 'held'), { recursive: true, force: true });
+    mkdirSync(join(inside, 'sub'), { recursive: true });
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(join(inside, 'sub', 'w.bin'), bytes);
+    writeFileSync(join(outside, 'w.bin'), bytes); // the same bytes: a digest match would hide the read
+    return join(inside, 'sub', 'w.bin');
+  };
+  after(() => delete confineHooks.beforeOpen);
+
+  const hashers: [string, (j: HashJob[]) => Promise<(string | Error)[]>][] = [
+    ['this thread', (j) => hashJobsInThread(j, 'sha256')],
+    ['hashing threads', (j) => hashJobsOnWorkers(j, 'sha256', 2, 0)],
+  ];
+  for (const [how, hash] of hashers) {
+    it(`${how}: a folder swapped for a link leading out is refused; unswapped, the file is hashed`, async () => {
+      const abs = setUp();
+      const job = (p: string): HashJob => ({
+        abs: p,
+        start: 0,
+        end: bytes.length,
+        within: [[realpathSync(inside)], ...within],
+      });
+      const other = join(inside, 'other.bin');
+      writeFileSync(other, bytes);
+      assert.deepEqual(await hash([job(abs), job(other)]), [expected, expected]);
+      confineHooks.beforeOpen = (p) => {
+        if (p !== abs) return;
+        delete confineHooks.beforeOpen;
+        renameSync(join(inside, 'sub'), join(inside, 'sub-was'));
+        symlinkSync(outside, join(inside, 'sub'));
+      };
+      const [r, benign] = await hash([job(abs), job(other)]);
+      assert.ok(r instanceof ConfinementError, String(r));
+      assert.equal(benign, expected);
+    });
+  }
 });

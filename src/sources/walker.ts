@@ -155,6 +155,9 @@ function cacheFollows(link: string, real: string, roots: readonly string[]): boo
   return blobs !== undefined && isInside(blobs, real);
 }
 
+/** Why a link is not followed in a walk held to roots: the same for a link leading out and a link to nothing. */
+const LEAVES_ROOTS = 'symlink does not lead inside the scan root: not followed';
+
 /** Yields every file under the given targets. Errors become items, never exceptions. */
 export function* walk(args: readonly string[], opts: WalkOptions = {}): Generator<WalkItem> {
   const cacheRoots = (opts.cacheRoots ?? []).map((r) => realOrUndefined(resolve(r))).filter((r) => r !== undefined);
@@ -278,7 +281,8 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
           try {
             real = realpathSync(full);
           } catch {
-            yield { kind: 'skipped', path: shown, stable: rel, target, reason: 'dangling symlink' };
+            const reason = outer.length ? LEAVES_ROOTS : 'dangling symlink';
+            yield { kind: 'skipped', path: shown, stable: rel, target, reason };
             continue;
           }
           if (!isInside(rootReal, real)) {
@@ -288,7 +292,9 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
                 path: shown,
                 stable: rel,
                 target,
-                reason: `symlink points outside the scan root (${real})`,
+                // Under roots (a service), one reason whatever the link names: where it leads, or whether its target
+                // exists, is not told to the client.
+                reason: outer.length ? LEAVES_ROOTS : `symlink points outside the scan root (${real})`,
               };
               continue;
             }

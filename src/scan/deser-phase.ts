@@ -35,10 +35,12 @@ import type { Confinement } from '../sources/confine.js';
  * callers, then parsing it when a data path needs it), and the syntax nodes of the modules the cross-module
  * analysis takes (DESER_NODES, post-walk.ts: its indexes, names and flows grow with them; the walk's modules first,
  * in path order, then those loaded on demand). Bytes and nodes, not time, so a verdict does not depend on the machine's load.
- * Reaching any of them while modules are still wanted is SCAN-INCOMPLETE naming the modules left out. Mutable for
- * tests only.
+ * Reaching any of them while modules are still wanted is SCAN-INCOMPLETE naming the modules left out. `passes`
+ * bounds the passes over the modules read that find which functions may hand their callers' data to a sink (each
+ * pass adds the functions one call further from it): a chain of calls longer than that, still growing, is
+ * SCAN-INCOMPLETE (maxDeserCallDepth) naming the modules where it stopped. Mutable for tests only.
  */
-export const DEMAND_LIMITS = { rounds: 6, modules: 2000, workBytes: 128 * 1024 * 1024 };
+export const DEMAND_LIMITS = { rounds: 6, modules: 2000, workBytes: 128 * 1024 * 1024, passes: 512 };
 /** Source files larger than this are not loaded on demand (the walk reports them when it meets them). */
 const MAX_DEMAND_BYTES = 4 * 1024 * 1024;
 
@@ -527,10 +529,24 @@ async function runTarget(
           toward: (a: NameAnchor) => a.keys.some((k) => upKeys.has(k)),
         }
       : undefined;
-    for (let pass = 0; pass < 8; pass++) {
+    // To a fixpoint: a function is found one call further from the sink each pass, and a name found late is the
+    // one whose callers put the data on the path (an entry point far up a chain the modules were all read for).
+    for (let pass = 0; ; pass++) {
       const now = reachingNames(loaded, names, path);
       if (now.size === 0) break;
       for (const [n, a] of now) added.set(n, a);
+      if (pass + 1 >= DEMAND_LIMITS.passes) {
+        // Still growing: callers of functions further up are not known, so neither are the files holding them.
+        cut ??= { limit: 'maxDeserCallDepth', files: [] };
+        const at = cut.limit === 'maxDeserCallDepth' ? keyIndex(keys) : undefined;
+        if (at !== undefined)
+          for (const a of [...now.values()].flat())
+            for (const k of a.keys) {
+              const rel = at.get(k);
+              if (rel !== undefined && cut.files.length < 5 && !cut.files.includes(rel)) cut.files.push(rel);
+            }
+        break;
+      }
     }
     const callees = new Set<string>(
       demandedModules(
@@ -732,13 +748,16 @@ function incompleteProject(
             `(${DEMAND_LIMITS.workBytes} source bytes read, each read counted)`
           : cut.limit === 'maxDeserProjectFiles'
             ? `the project tree holds more than ${MAX_PROJECT_FILES} Python files`
-            : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
+            : cut.limit === 'maxDeserCallDepth'
+              ? `the chain of calls handing data toward a deserializer is longer than ${DEMAND_LIMITS.passes} ` +
+                'functions, so the callers further up it were not looked for'
+              : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
   const fact: IncompleteFact = {
     location: { chain: [e.member.path] },
     kind: 'limit',
     limit: cut.limit,
     reason:
-      `DESER cross-module analysis stopped: ${what}; not ${cut.limit === 'maxDeserProjectNodes' ? 'analysed' : 'read'}` +
+      `DESER cross-module analysis stopped: ${what}; ${cut.limit === 'maxDeserProjectNodes' ? 'not analysed' : cut.limit === 'maxDeserCallDepth' ? 'callers not looked for, of functions in' : 'not read'}` +
       `: ${cut.files.join(', ')}${(cut.count ?? 0) > cut.files.length ? ', …' : ''}. A deserializer reached ` +
       'through these modules is not proven safe.',
   };

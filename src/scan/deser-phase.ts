@@ -9,7 +9,8 @@ import type { CallSite, PythonModule } from '../analyzers/python/module-model.js
 import type { CodeSignal } from '../analyzers/python/code-signal.js';
 import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
 import { analyzeForDeser, mayHaveDeserSignals, mayHoldDeserializer } from '../analyzers/deser/gate.js';
-import { detectProjectSignals } from '../analyzers/deser/code.js';
+import { detectProjectSignals, type UndecidedSink } from '../analyzers/deser/code.js';
+import { FLOW_LIMITS, MAX_STEPS } from '../analyzers/deser/flow.js';
 import { mayReceiveData } from '../analyzers/deser/sources.js';
 import { isLibrarySignal, mayServe, moduleServes } from '../analyzers/deser/library-api.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
@@ -35,10 +36,12 @@ import type { Confinement } from '../sources/confine.js';
  * callers, then parsing it when a data path needs it), and the syntax nodes of the modules the cross-module
  * analysis takes (DESER_NODES, post-walk.ts: its indexes, names and flows grow with them; the walk's modules first,
  * in path order, then those loaded on demand). Bytes and nodes, not time, so a verdict does not depend on the machine's load.
- * Reaching any of them while modules are still wanted is SCAN-INCOMPLETE naming the modules left out. Mutable for
- * tests only.
+ * Reaching any of them while modules are still wanted is SCAN-INCOMPLETE naming the modules left out. `passes`
+ * bounds the passes over the modules read that find which functions may hand their callers' data to a sink (each
+ * pass adds the functions one call further from it): a chain of calls longer than that, still growing, is
+ * SCAN-INCOMPLETE (maxDeserCallDepth) naming the modules where it stopped. Mutable for tests only.
  */
-export const DEMAND_LIMITS = { rounds: 6, modules: 2000, workBytes: 128 * 1024 * 1024 };
+export const DEMAND_LIMITS = { rounds: 6, modules: 2000, workBytes: 128 * 1024 * 1024, passes: 512 };
 /** Source files larger than this are not loaded on demand (the walk reports them when it meets them). */
 const MAX_DEMAND_BYTES = 4 * 1024 * 1024;
 
@@ -111,7 +114,8 @@ interface Entry {
 
 /**
  * Figures of a run (for the bench and tests): files, modules analysed in the walk, named files the walk did not
- * analyse that the phase parsed, modules loaded on demand, rounds used, source bytes read, and the modules loaded
+ * analyse that the phase parsed, modules loaded on demand, rounds used, source bytes read, the most passes one
+ * search for reaching functions took, and the modules loaded
  * on demand in order with why (`hop1`, `hop2`, `callee` or `caller`: a round's demand).
  */
 function noStats(): {
@@ -121,9 +125,19 @@ function noStats(): {
   loadedOnDemand: number;
   rounds: number;
   workBytes: number;
+  passes: number;
   loaded: { rel: string; why: string }[];
 } {
-  return { files: 0, analysedInWalk: 0, namedParsed: 0, loadedOnDemand: 0, rounds: 0, workBytes: 0, loaded: [] };
+  return {
+    files: 0,
+    analysedInWalk: 0,
+    namedParsed: 0,
+    loadedOnDemand: 0,
+    rounds: 0,
+    workBytes: 0,
+    passes: 0,
+    loaded: [],
+  };
 }
 
 /** The figures of the last run. */
@@ -527,10 +541,25 @@ async function runTarget(
           toward: (a: NameAnchor) => a.keys.some((k) => upKeys.has(k)),
         }
       : undefined;
-    for (let pass = 0; pass < 8; pass++) {
+    // To a fixpoint: a function is found one call further from the sink each pass, and a name found late is the
+    // one whose callers put the data on the path (an entry point far up a chain the modules were all read for).
+    for (let pass = 0; ; pass++) {
       const now = reachingNames(loaded, names, path);
+      stats.passes = Math.max(stats.passes, pass + 1);
       if (now.size === 0) break;
       for (const [n, a] of now) added.set(n, a);
+      if (pass + 1 >= DEMAND_LIMITS.passes) {
+        // Still growing: callers of functions further up are not known, so neither are the files holding them.
+        cut ??= { limit: 'maxDeserCallDepth', files: [] };
+        const at = cut.limit === 'maxDeserCallDepth' ? keyIndex(keys) : undefined;
+        if (at !== undefined)
+          for (const a of [...now.values()].flat())
+            for (const k of a.keys) {
+              const rel = at.get(k);
+              if (rel !== undefined && cut.files.length < 5 && !cut.files.includes(rel)) cut.files.push(rel);
+            }
+        break;
+      }
     }
     const callees = new Set<string>(
       demandedModules(
@@ -602,7 +631,8 @@ async function runTarget(
     isPackageDir,
     keys,
   );
-  const found = detectProjectSignals(project);
+  const undecided: UndecidedSink[] = [];
+  const found = detectProjectSignals(project, undecided);
   // Library-API findings hold only for a project that serves nothing: a module the text gate skipped may serve.
   if ([...found.values()].some((l) => l.some(isLibrarySignal)) && (await servesUnread(entries))) {
     for (const [k, list] of found)
@@ -634,6 +664,7 @@ async function runTarget(
   }
   const findings: Finding[] = [];
   if (cut !== undefined) findings.push(...incompleteProject(entries, cut, rules));
+  if (undecided.length > 0) findings.push(...undecidedSinks(entries, byStable, undecided, rules));
   for (const [stable, list] of found) {
     const e = byStable.get(stable)!;
     // A module the scan did not name is reported when the data path runs through a named one.
@@ -732,15 +763,49 @@ function incompleteProject(
             `(${DEMAND_LIMITS.workBytes} source bytes read, each read counted)`
           : cut.limit === 'maxDeserProjectFiles'
             ? `the project tree holds more than ${MAX_PROJECT_FILES} Python files`
-            : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
+            : cut.limit === 'maxDeserCallDepth'
+              ? `the chain of calls handing data toward a deserializer is longer than ${DEMAND_LIMITS.passes} ` +
+                'functions, so the callers further up it were not looked for'
+              : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
   const fact: IncompleteFact = {
     location: { chain: [e.member.path] },
     kind: 'limit',
     limit: cut.limit,
     reason:
-      `DESER cross-module analysis stopped: ${what}; not ${cut.limit === 'maxDeserProjectNodes' ? 'analysed' : 'read'}` +
+      `DESER cross-module analysis stopped: ${what}; ${cut.limit === 'maxDeserProjectNodes' ? 'not analysed' : cut.limit === 'maxDeserCallDepth' ? 'callers not looked for, of functions in' : 'not read'}` +
       `: ${cut.files.join(', ')}${(cut.count ?? 0) > cut.files.length ? ', …' : ''}. A deserializer reached ` +
       'through these modules is not proven safe.',
+  };
+  const ctx = new RuleContext(e.member.target, e.member.stable);
+  for (const r of rules) r.visit.incomplete?.(fact, ctx);
+  return ctx.findings;
+}
+
+/**
+ * The data-flow analysis across the modules ran out of its budget (evaluation steps, or the depth of a chain of
+ * callers merged into a parameter) and left deserializer calls without a verdict: SCAN-INCOMPLETE on the first
+ * such module the scan named (else the first named file), naming the calls.
+ */
+function undecidedSinks(
+  entries: readonly Entry[],
+  byStable: ReadonlyMap<string, Entry>,
+  undecided: readonly UndecidedSink[],
+  rules: PostWalkInput['rules'],
+): Finding[] {
+  const e =
+    undecided.map((u) => byStable.get(u.file)).find((x) => x?.named === true) ??
+    entries.find((x) => x.named) ??
+    entries[0]!;
+  const calls = undecided.slice(0, 5).map((u) => `${u.sink} at ${u.file}:${u.line}`);
+  const fact: IncompleteFact = {
+    location: { chain: [e.member.path] },
+    kind: 'limit',
+    limit: 'maxDeserFlowBudget',
+    reason:
+      `DESER cross-module analysis ran out of its data-flow budget (${MAX_STEPS} evaluation steps per module, ` +
+      `callers merged at most ${FLOW_LIMITS.evalDepth} levels deep) before deciding what reaches ` +
+      `${calls.join(', ')}${undecided.length > calls.length ? ', …' : ''}: what these deserializers load is not ` +
+      'proven internal.',
   };
   const ctx = new RuleContext(e.member.target, e.member.stable);
   for (const r of rules) r.visit.incomplete?.(fact, ctx);

@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { scanPaths } from '../../src/scan/engine.js';
 import { DEMAND_LIMITS, lastRunStats } from '../../src/scan/deser-phase.js';
 import { DESER_NODES, keptForPhases } from '../../src/scan/post-walk.js';
+import { FLOW_LIMITS } from '../../src/analyzers/deser/flow.js';
 import type { FileOutcome } from '../../src/scan/file-outcome.js';
 
 const dirs: string[] = [];
@@ -59,6 +60,29 @@ function fanOut(width: number): string {
   return dir;
 }
 
+/**
+ * A package of n modules `pkg/m<i>.py`, each importing the sink function f<n-1> (so every module is a caller of it,
+ * all read in the first round) and calling only the next one: f0 -> f1 -> ... -> f<n-1> = pickle.loads; main.py hands
+ * f0 an HTTP response body. Which functions may hand their callers' data on is found one call further each pass.
+ */
+function fanChain(n: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deser-fanchain-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, 'pkg'));
+  writeFileSync(join(dir, 'pkg', '__init__.py'), '');
+  for (let i = 0; i < n - 1; i++)
+    writeFileSync(
+      join(dir, 'pkg', `m${i}.py`),
+      `from pkg.m${n - 1} import f${n - 1}\nfrom pkg.m${i + 1} import f${i + 1}\n\n\ndef f${i}(x):\n    return f${i + 1}(x)\n`,
+    );
+  writeFileSync(join(dir, 'pkg', `m${n - 1}.py`), `import pickle\n\n\ndef f${n - 1}(x):\n    return pickle.loads(x)\n`);
+  writeFileSync(
+    join(dir, 'main.py'),
+    'import requests\nfrom pkg.m0 import f0\n\nf0(requests.get("http://example.invalid/x").content)\n',
+  );
+  return dir;
+}
+
 async function ruleIds(dir: string): Promise<string[]> {
   const r = await scanPaths([dir], { only: ['DESER'] });
   return r.findings
@@ -97,6 +121,37 @@ describe('DESER cross-module limits', () => {
     const ids = await ruleIds(fanOut(3));
     assert.ok(!ids.some((x) => x.startsWith('SCAN-INCOMPLETE')), ids.join(', '));
     assert.ok(ids.includes('DESER-NETWORK-INPUT'), ids.join(', '));
+  });
+
+  it('a chain of calls across modules all read in one round is followed to its entry point', async () => {
+    // Twelve calls from main.py's f0 to the sink: more than a fixed handful of passes would find.
+    assert.deepEqual(await ruleIds(fanChain(12)), ['DESER-NETWORK-INPUT']);
+  });
+
+  it('a chain of calls longer than the passes allow is SCAN-INCOMPLETE (maxDeserCallDepth), not silence', async () => {
+    const ids = await ruleIdsWithin({ passes: 4 }, fanChain(12));
+    assert.ok(ids.includes('SCAN-INCOMPLETE:maxDeserCallDepth'), ids.join(', '));
+    // Within the passes the same shape needs no SCAN-INCOMPLETE.
+    assert.deepEqual(await ruleIdsWithin({ passes: 4 }, fanChain(3)), ['DESER-NETWORK-INPUT']);
+  });
+
+  it('a sink the data-flow budget left undecided is SCAN-INCOMPLETE (maxDeserFlowBudget) naming it', async () => {
+    const dir = fanChain(12);
+    const saved = FLOW_LIMITS.evalDepth;
+    FLOW_LIMITS.evalDepth = 8;
+    let r;
+    try {
+      r = await scanPaths([dir], { only: ['DESER'] });
+    } finally {
+      FLOW_LIMITS.evalDepth = saved;
+    }
+    const inc = r.findings.filter((f) => f.ruleId === 'SCAN-INCOMPLETE');
+    assert.deepEqual(
+      inc.map((f) => f.evidence.details?.limit),
+      ['maxDeserFlowBudget'],
+    );
+    assert.match(inc[0]!.evidence.signal, /pickle\.loads at pkg\/m11\.py:5/);
+    assert.ok(inc[0]!.location.chain[0]!.endsWith(join('pkg', 'm11.py')), inc[0]!.location.chain[0]);
   });
 
   it('modules past the project node budget are left out and named: SCAN-INCOMPLETE (maxDeserProjectNodes)', async () => {

@@ -35,21 +35,40 @@ export function detectDeserSignals(mod: PythonModule): CodeSignal[] {
 }
 
 /**
- * Run the DESER detectors over every module of a project (modules scanned together): values cross files through
- * calls, returns, registrations and class attributes. Signals by the module's scanned path.
+ * A deserializer call no signal decided while the flow's budget had run out, with a value not proven internal:
+ * what reaches it was cut short, so its verdict is not proven (the caller reports it as SCAN-INCOMPLETE).
  */
-export function detectProjectSignals(project: DeserProject): Map<string, CodeSignal[]> {
+export interface UndecidedSink {
+  /** The module's scanned path, as the project names it. */
+  file: string;
+  line: number;
+  /** The deserializer, e.g. `pickle.loads`. */
+  sink: string;
+}
+
+/**
+ * Run the DESER detectors over every module of a project (modules scanned together): values cross files through
+ * calls, returns, registrations and class attributes. Signals by the module's scanned path; sinks left undecided
+ * by a cut-short analysis are added to `undecided` when given.
+ */
+export function detectProjectSignals(project: DeserProject, undecided?: UndecidedSink[]): Map<string, CodeSignal[]> {
   const out = new Map<string, CodeSignal[]>();
   const library = new LibraryApis(project);
   for (const u of project.units) {
     const media = mediaTypeStrings(u.mod);
-    const signals = moduleSignals(u.flow, u.entries, media, library);
+    const signals = moduleSignals(u.flow, u.entries, media, library, undecided);
     if (signals.length > 0) out.set(u.file, signals);
   }
   return out;
 }
 
-function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[], library?: LibraryApis): CodeSignal[] {
+function moduleSignals(
+  flow: DeserFlow,
+  entries: Entries,
+  media: MediaString[],
+  library?: LibraryApis,
+  undecided?: UndecidedSink[],
+): CodeSignal[] {
   const idx = flow.idx;
   const mod = idx.mod;
   const file = flow.file;
@@ -169,6 +188,10 @@ function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[], 
   }
   if (result.truncated) {
     for (const s of signals) s.details.analysisTruncated = true;
+    // A sink the cut-short values left without a verdict: silence here would be a pass nobody proved.
+    for (const h of byCall.values())
+      if (!decided.has(h.sink.call.id) && h.value.untrusted !== null)
+        undecided?.push({ file, line: h.sink.call.span.line, sink: h.sink.api.qualifiedName });
   }
   return signals.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
 }

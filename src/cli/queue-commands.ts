@@ -79,9 +79,21 @@ export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
   const warmUpScans = whole('--warm-up', o.warmUp, 0, 1_000_000);
   // Listened for from the start: a worker stopped before it is ready (Redis unreachable) ends at once.
   const stopping = new AbortController();
+  /** The exit code once the stop is decided; until then a forced exit is a tool error. */
+  let code = 2;
   const stopped = new Promise<void>((stop) => {
     const onSignal = (): void => {
       stopping.abort(new Error('stopped before the worker was ready'));
+      // The backstop: every close below is bounded by the grace, but the queue library may keep timers of its own
+      // (its lock renewal, a reconnect) alive on a Redis that is gone or silent. Unreferenced, this timer fires only
+      // when something still holds the process a second past the grace.
+      setTimeout(
+        () => {
+          io.stderr(`sentinel: worker still held ${grace} s after the stop signal (Redis gone?): exiting\n`);
+          process.exit(code);
+        },
+        grace * 1000 + 1000,
+      ).unref();
       stop();
     };
     process.once('SIGTERM', onSignal);
@@ -105,13 +117,17 @@ export async function runWorker(o: WorkerCliOptions, io: Io): Promise<number> {
   } catch (e) {
     if (!stopping.signal.aborted) throw e;
     io.stderr('sentinel: worker stopped before it was ready (is Redis reachable?)\n');
-    return 0;
+    return (code = 0);
   }
   io.stderr(`sentinel: worker ready on queue ${o.queue ?? 'sentinel-scan'}\n`);
   await stopped;
   io.stderr('sentinel: worker stopping: finishing jobs in flight\n');
-  await w.close(grace * 1000);
-  return 0;
+  if (await w.close(grace * 1000)) return (code = 0);
+  // Redis gone or not answering, or jobs still running: their locks lapse and other workers take them again.
+  io.stderr(
+    `sentinel: worker stopped without a clean close: the queue did not close within ${grace} s (Redis gone or not answering, or jobs still running); connections dropped\n`,
+  );
+  return (code = 2);
 }
 
 function severities(list: string | undefined): Severity[] | undefined {

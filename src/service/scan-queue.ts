@@ -629,10 +629,15 @@ function ownJobId(resultId: string): string {
   return `${resultId}.own`;
 }
 
-/** A running worker; `close` finishes jobs in flight (up to `graceMs`, then returns them to the queue). */
+/**
+ * A running worker; `close` finishes jobs in flight (up to `graceMs`, then returns them to the queue). It answers
+ * true when everything closed within the grace, false when the grace ran out (Redis gone or not answering, or jobs
+ * still running): the connections are then dropped, but the queue library may keep a timer of its own alive, so a
+ * process that must end ends itself.
+ */
 export interface ScanWorker {
   readonly worker: BullWorker<ScanJobData>;
-  close(graceMs?: number): Promise<void>;
+  close(graceMs?: number): Promise<boolean>;
 }
 
 /** One target's outcome within a job, before it is written. */
@@ -1042,26 +1047,29 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       const step = (what: string): void => {
         if (process.env['SENTINEL_DEBUG_CLOSE']) process.stderr.write(`close: ${what}\n`);
       };
-      // The whole close is bounded by the grace (and a second more for the forced close): with Redis unreachable,
-      // the closes below wait on commands that never complete; the connections are then dropped.
+      // The whole close is bounded by the grace: with Redis gone or silent, the closes below wait on commands that
+      // never complete (the queue library's close, once started, ignores a later forced close), so when the grace
+      // runs out the connections are dropped and the close answers false. The queue library may then still hold a
+      // timer of its own (its lock renewal): the caller ends the process.
       let hard: NodeJS.Timeout | undefined;
-      const bound = new Promise<void>((r) => (hard = setTimeout(r, graceMs + 1000)));
+      const bound = new Promise<false>((r) => (hard = setTimeout(() => r(false), graceMs)));
       const closing = (async () => {
-        const timer = setTimeout(() => void worker.close(true).catch(() => undefined), graceMs);
         step('worker');
         await worker.close();
-        clearTimeout(timer);
         step('events');
         await events.close();
         step('dead');
         await dead.close();
         await own.close();
+        return true as const;
       })();
       closing.catch(() => undefined);
-      await Promise.race([closing, bound]);
+      const clean = await Promise.race([closing.catch(() => false as const), bound]);
       clearTimeout(hard);
-      step('disconnect');
+      step(clean ? 'disconnect' : 'disconnect (grace over)');
       disconnectAll();
+      if (!clean) void worker.close(true).catch(() => undefined);
+      return clean;
     },
   };
 }

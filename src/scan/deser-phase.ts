@@ -9,8 +9,7 @@ import type { CallSite, PythonModule } from '../analyzers/python/module-model.js
 import type { CodeSignal } from '../analyzers/python/code-signal.js';
 import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
 import { analyzeForDeser, mayHaveDeserSignals, mayHoldDeserializer } from '../analyzers/deser/gate.js';
-import { detectProjectSignals, type UndecidedSink } from '../analyzers/deser/code.js';
-import { FLOW_LIMITS, MAX_STEPS } from '../analyzers/deser/flow.js';
+import { detectProjectSignals } from '../analyzers/deser/code.js';
 import { mayReceiveData } from '../analyzers/deser/sources.js';
 import { isLibrarySignal, mayServe, moduleServes } from '../analyzers/deser/library-api.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
@@ -114,8 +113,7 @@ interface Entry {
 
 /**
  * Figures of a run (for the bench and tests): files, modules analysed in the walk, named files the walk did not
- * analyse that the phase parsed, modules loaded on demand, rounds used, source bytes read, the most passes one
- * search for reaching functions took, and the modules loaded
+ * analyse that the phase parsed, modules loaded on demand, rounds used, source bytes read, and the modules loaded
  * on demand in order with why (`hop1`, `hop2`, `callee` or `caller`: a round's demand).
  */
 function noStats(): {
@@ -125,19 +123,9 @@ function noStats(): {
   loadedOnDemand: number;
   rounds: number;
   workBytes: number;
-  passes: number;
   loaded: { rel: string; why: string }[];
 } {
-  return {
-    files: 0,
-    analysedInWalk: 0,
-    namedParsed: 0,
-    loadedOnDemand: 0,
-    rounds: 0,
-    workBytes: 0,
-    passes: 0,
-    loaded: [],
-  };
+  return { files: 0, analysedInWalk: 0, namedParsed: 0, loadedOnDemand: 0, rounds: 0, workBytes: 0, loaded: [] };
 }
 
 /** The figures of the last run. */
@@ -545,7 +533,6 @@ async function runTarget(
     // one whose callers put the data on the path (an entry point far up a chain the modules were all read for).
     for (let pass = 0; ; pass++) {
       const now = reachingNames(loaded, names, path);
-      stats.passes = Math.max(stats.passes, pass + 1);
       if (now.size === 0) break;
       for (const [n, a] of now) added.set(n, a);
       if (pass + 1 >= DEMAND_LIMITS.passes) {
@@ -631,8 +618,7 @@ async function runTarget(
     isPackageDir,
     keys,
   );
-  const undecided: UndecidedSink[] = [];
-  const found = detectProjectSignals(project, undecided);
+  const found = detectProjectSignals(project);
   // Library-API findings hold only for a project that serves nothing: a module the text gate skipped may serve.
   if ([...found.values()].some((l) => l.some(isLibrarySignal)) && (await servesUnread(entries))) {
     for (const [k, list] of found)
@@ -664,7 +650,6 @@ async function runTarget(
   }
   const findings: Finding[] = [];
   if (cut !== undefined) findings.push(...incompleteProject(entries, cut, rules));
-  if (undecided.length > 0) findings.push(...undecidedSinks(entries, byStable, undecided, rules));
   for (const [stable, list] of found) {
     const e = byStable.get(stable)!;
     // A module the scan did not name is reported when the data path runs through a named one.
@@ -775,37 +760,6 @@ function incompleteProject(
       `DESER cross-module analysis stopped: ${what}; ${cut.limit === 'maxDeserProjectNodes' ? 'not analysed' : cut.limit === 'maxDeserCallDepth' ? 'callers not looked for, of functions in' : 'not read'}` +
       `: ${cut.files.join(', ')}${(cut.count ?? 0) > cut.files.length ? ', …' : ''}. A deserializer reached ` +
       'through these modules is not proven safe.',
-  };
-  const ctx = new RuleContext(e.member.target, e.member.stable);
-  for (const r of rules) r.visit.incomplete?.(fact, ctx);
-  return ctx.findings;
-}
-
-/**
- * The data-flow analysis across the modules ran out of its budget (evaluation steps, or the depth of a chain of
- * callers merged into a parameter) and left deserializer calls without a verdict: SCAN-INCOMPLETE on the first
- * such module the scan named (else the first named file), naming the calls.
- */
-function undecidedSinks(
-  entries: readonly Entry[],
-  byStable: ReadonlyMap<string, Entry>,
-  undecided: readonly UndecidedSink[],
-  rules: PostWalkInput['rules'],
-): Finding[] {
-  const e =
-    undecided.map((u) => byStable.get(u.file)).find((x) => x?.named === true) ??
-    entries.find((x) => x.named) ??
-    entries[0]!;
-  const calls = undecided.slice(0, 5).map((u) => `${u.sink} at ${u.file}:${u.line}`);
-  const fact: IncompleteFact = {
-    location: { chain: [e.member.path] },
-    kind: 'limit',
-    limit: 'maxDeserFlowBudget',
-    reason:
-      `DESER cross-module analysis ran out of its data-flow budget (${MAX_STEPS} evaluation steps per module, ` +
-      `callers merged at most ${FLOW_LIMITS.evalDepth} levels deep) before deciding what reaches ` +
-      `${calls.join(', ')}${undecided.length > calls.length ? ', …' : ''}: what these deserializers load is not ` +
-      'proven internal.',
   };
   const ctx = new RuleContext(e.member.target, e.member.stable);
   for (const r of rules) r.visit.incomplete?.(fact, ctx);

@@ -10,7 +10,6 @@ import { after, describe, it } from 'node:test';
 import { scanPaths } from '../../src/scan/engine.js';
 import { DEMAND_LIMITS, lastRunStats } from '../../src/scan/deser-phase.js';
 import { DESER_NODES, keptForPhases } from '../../src/scan/post-walk.js';
-import { FLOW_LIMITS } from '../../src/analyzers/deser/flow.js';
 import type { FileOutcome } from '../../src/scan/file-outcome.js';
 
 const dirs: string[] = [];
@@ -133,25 +132,6 @@ describe('DESER cross-module limits', () => {
     assert.ok(ids.includes('SCAN-INCOMPLETE:maxDeserCallDepth'), ids.join(', '));
     // Within the passes the same shape needs no SCAN-INCOMPLETE.
     assert.deepEqual(await ruleIdsWithin({ passes: 4 }, fanChain(3)), ['DESER-NETWORK-INPUT']);
-  });
-
-  it('a sink the data-flow budget left undecided is SCAN-INCOMPLETE (maxDeserFlowBudget) naming it', async () => {
-    const dir = fanChain(12);
-    const saved = FLOW_LIMITS.evalDepth;
-    FLOW_LIMITS.evalDepth = 8;
-    let r;
-    try {
-      r = await scanPaths([dir], { only: ['DESER'] });
-    } finally {
-      FLOW_LIMITS.evalDepth = saved;
-    }
-    const inc = r.findings.filter((f) => f.ruleId === 'SCAN-INCOMPLETE');
-    assert.deepEqual(
-      inc.map((f) => f.evidence.details?.limit),
-      ['maxDeserFlowBudget'],
-    );
-    assert.match(inc[0]!.evidence.signal, /pickle\.loads at pkg\/m11\.py:5/);
-    assert.ok(inc[0]!.location.chain[0]!.endsWith(join('pkg', 'm11.py')), inc[0]!.location.chain[0]);
   });
 
   it('modules past the project node budget are left out and named: SCAN-INCOMPLETE (maxDeserProjectNodes)', async () => {

@@ -35,40 +35,21 @@ export function detectDeserSignals(mod: PythonModule): CodeSignal[] {
 }
 
 /**
- * A deserializer call no signal decided while the flow's budget had run out, with a value not proven internal:
- * what reaches it was cut short, so its verdict is not proven (the caller reports it as SCAN-INCOMPLETE).
- */
-export interface UndecidedSink {
-  /** The module's scanned path, as the project names it. */
-  file: string;
-  line: number;
-  /** The deserializer, e.g. `pickle.loads`. */
-  sink: string;
-}
-
-/**
  * Run the DESER detectors over every module of a project (modules scanned together): values cross files through
- * calls, returns, registrations and class attributes. Signals by the module's scanned path; sinks left undecided
- * by a cut-short analysis are added to `undecided` when given.
+ * calls, returns, registrations and class attributes. Signals by the module's scanned path.
  */
-export function detectProjectSignals(project: DeserProject, undecided?: UndecidedSink[]): Map<string, CodeSignal[]> {
+export function detectProjectSignals(project: DeserProject): Map<string, CodeSignal[]> {
   const out = new Map<string, CodeSignal[]>();
   const library = new LibraryApis(project);
   for (const u of project.units) {
     const media = mediaTypeStrings(u.mod);
-    const signals = moduleSignals(u.flow, u.entries, media, library, undecided);
+    const signals = moduleSignals(u.flow, u.entries, media, library);
     if (signals.length > 0) out.set(u.file, signals);
   }
   return out;
 }
 
-function moduleSignals(
-  flow: DeserFlow,
-  entries: Entries,
-  media: MediaString[],
-  library?: LibraryApis,
-  undecided?: UndecidedSink[],
-): CodeSignal[] {
+function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[], library?: LibraryApis): CodeSignal[] {
   const idx = flow.idx;
   const mod = idx.mod;
   const file = flow.file;
@@ -188,10 +169,6 @@ function moduleSignals(
   }
   if (result.truncated) {
     for (const s of signals) s.details.analysisTruncated = true;
-    // A sink the cut-short values left without a verdict: silence here would be a pass nobody proved.
-    for (const h of byCall.values())
-      if (!decided.has(h.sink.call.id) && h.value.untrusted !== null)
-        undecided?.push({ file, line: h.sink.call.span.line, sink: h.sink.api.qualifiedName });
   }
   return signals.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
 }

@@ -93,11 +93,8 @@ export interface FlowResult {
 
 /** Deepest helper-call nesting evaluated for return values. */
 const MAX_HELPER_DEPTH = 3;
-/**
- * Deepest recursion of the evaluator itself (guards the JS stack on pathological code; a chain of callers merged
- * into a parameter counts too). Mutable for tests only.
- */
-export const FLOW_LIMITS = { evalDepth: 160 };
+/** Deepest recursion of the evaluator itself (guards the JS stack on pathological code). */
+const MAX_EVAL_DEPTH = 160;
 /** Evaluation steps per module before every further value is assumed not internal. */
 export const MAX_STEPS = 400_000;
 
@@ -502,7 +499,7 @@ export class DeserFlow {
     if (known !== undefined) return known;
     if (this.topBusy.has(f.id)) return undefined;
     // Merging parameters walks up the call graph; a very long chain is cut like a cycle (not internal).
-    if (this.b.depth > FLOW_LIMITS.evalDepth) {
+    if (this.b.depth > MAX_EVAL_DEPTH) {
       this.b.truncated = true;
       return undefined;
     }
@@ -668,7 +665,7 @@ export class DeserFlow {
   // ---- expressions ------------------------------------------------------------------------------------------
 
   private budget(): boolean {
-    if (++this.b.steps > this.b.maxSteps || this.b.depth > FLOW_LIMITS.evalDepth) {
+    if (++this.b.steps > this.b.maxSteps || this.b.depth > MAX_EVAL_DEPTH) {
       this.b.truncated = true;
       return false;
     }

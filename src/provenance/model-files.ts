@@ -5,7 +5,7 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { Confinement } from '../sources/confine.js';
-import { isInside } from '../sources/model-cache.js';
+import { insideAll } from './signature-file.js';
 
 export const DEFAULT_IGNORED = ['.git', '.gitignore', '.gitattributes', '.github'] as const;
 
@@ -46,11 +46,6 @@ export interface EnumerateOptions {
 /** The one reason given for a link that leaves the folders (or leads nowhere): the same whatever it names. */
 export const LINK_LEAVES =
   'symbolic link that does not lead to a file or folder inside the folders this scan may read: not followed';
-
-/** `real` lies inside one folder of every group of `within`. */
-export function insideAll(within: Confinement, real: string): boolean {
-  return within.every((g) => g.some((r) => isInside(r, real)));
-}
 
 /** Canonical form of a relative path (§6.1.2): `/` separators, no `.` components, no empty components. */
 export function canonicalPath(p: string): string {

@@ -1,14 +1,15 @@
 // Verifies one model against its OMS signature file (OMS v1.0 §8): bundle (§8.1), signature by method (§8.2:
 // key, certificate chain, Sigstore keyless), statement and predicate (§8.3), then the model's files against the
 // signed manifest (§8.4, §8.5). Returns a verdict; never throws for anything the files contain.
-import { closeSync, fstat, lstatSync, read, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstat, read } from 'node:fs';
 import { promisify } from 'node:util';
 import { createHash, type KeyObject } from 'node:crypto';
 import { compareManifest, type Hasher } from './compare-manifest.js';
 import { keyFingerprint, keyHint, publicKeyFrom, verifyWithKey } from './dsse-verify.js';
 import { hashJobsInThread } from './hash-ranges.js';
 import { legacyPreAuthEncoding } from './legacy-pae.js';
-import { enumerateModel, insideAll } from './model-files.js';
+import { enumerateModel } from './model-files.js';
+import { signatureAt } from './signature-file.js';
 import { ConfinementError, openConfined, type Confinement } from '../sources/confine.js';
 import { parseBundle, parseStatement, preAuthEncoding, type OmsBundle, type SignedManifest } from './oms-bundle.js';
 import type { SignatureCheck, SignatureVerdict, SigningMethod } from './signature-verdict.js';
@@ -49,36 +50,6 @@ export interface VerifyModelOptions {
  */
 export const SIGNATURE_LEAVES =
   'the signature file is a symbolic link that does not lead to a file inside the folders this scan may read: not read';
-
-/**
- * What is at the signature path: `file` (to verify), `absent` (nothing, or not a regular file), `refused` (held to
- * `within`: a symbolic link whose target is not a file inside every group of it, or that leads nowhere). Without
- * `within` a link is followed wherever it leads (a file the user named).
- */
-export function signatureAt(path: string, within?: Confinement): 'file' | 'absent' | 'refused' {
-  let ls;
-  try {
-    ls = lstatSync(path, { throwIfNoEntry: false });
-  } catch {
-    return 'absent';
-  }
-  if (!ls) return 'absent';
-  if (!ls.isSymbolicLink()) return ls.isFile() ? 'file' : 'absent';
-  let real: string;
-  if (within?.length) {
-    try {
-      real = realpathSync.native(path);
-    } catch {
-      return 'refused';
-    }
-    if (!insideAll(within, real)) return 'refused';
-  } else real = path;
-  try {
-    return statSync(real).isFile() ? 'file' : 'absent';
-  } catch {
-    return within?.length ? 'refused' : 'absent';
-  }
-}
 
 interface SignerResult {
   standing: 'valid' | 'untrusted' | 'invalid';

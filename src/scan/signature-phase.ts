@@ -8,7 +8,7 @@ import type { Finding } from '../core/finding.js';
 import type { SignatureVerdict } from '../provenance/signature-verdict.js';
 import type { TrustAnchors } from '../provenance/trust.js';
 import type { Hasher } from '../provenance/compare-manifest.js';
-import { signatureAt } from '../provenance/verify-model.js';
+import { signatureAt } from '../provenance/signature-file.js';
 import { openConfined, realRoots, type Confinement } from '../sources/confine.js';
 import { isInside, snapshotBlobsDir } from '../sources/model-cache.js';
 import { RuleContext, type Rule } from '../rules/rule.js';

@@ -19,6 +19,7 @@ import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
 import lightgbmHistory from './packs/history/lightgbm.json' with { type: 'json' };
 import networkxHistory from './packs/history/networkx.json' with { type: 'json' };
 import kerasHistory from './packs/history/keras.json' with { type: 'json' };
+import kerasPreprocessingHistory from './packs/history/keras-preprocessing.json' with { type: 'json' };
 import numpyHistory from './packs/history/numpy.json' with { type: 'json' };
 import pandasHistory from './packs/history/pandas.json' with { type: 'json' };
 import pytzHistory from './packs/history/pytz.json' with { type: 'json' };
@@ -297,6 +298,7 @@ function packSources(): readonly PackSource[] {
       dateutilHistory,
       catboostHistory,
       kerasHistory,
+      kerasPreprocessingHistory,
       categoryEncodersHistory,
       imbalancedLearnHistory,
       pmdarimaHistory,

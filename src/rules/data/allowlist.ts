@@ -27,6 +27,7 @@ import scipyHistory from './packs/history/scipy.json' with { type: 'json' };
 import sklearnHistory from './packs/history/scikit-learn.json' with { type: 'json' };
 import statsmodelsHistory from './packs/history/statsmodels.json' with { type: 'json' };
 import xgboostHistory from './packs/history/xgboost.json' with { type: 'json' };
+import sktimeHistory from './packs/history/sktime.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import kerasPreprocessing from './packs/keras-preprocessing.json' with { type: 'json' };
@@ -304,6 +305,7 @@ function packSources(): readonly PackSource[] {
       pmdarimaHistory,
       pyramidHistory,
       neatHistory,
+      sktimeHistory,
     ].map(fileSource),
   ];
   return sources;

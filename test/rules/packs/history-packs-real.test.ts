@@ -1,7 +1,7 @@
-// Released versions of category_encoders, imbalanced-learn, neat-python, keras_preprocessing and Keras (its text
-// Tokenizer), each run from its source tree at a pinned release tag, pickle small fitted objects
-// (scripts/fixtures/history-packs-real.py): their packs admit every name those files hold, so each passes; a payload
-// twin per library and version (the same object carrying a call to os.system in its state) is blocked.
+// Released versions of category_encoders, imbalanced-learn, neat-python, keras_preprocessing, Keras (its text
+// Tokenizer) and sktime (with scikit-base), each run from its source tree at a pinned release tag, pickle small fitted
+// objects (scripts/fixtures/history-packs-real.py): their packs admit every name those files hold, so each passes; a
+// payload twin per library and version (the same object carrying a call to os.system in its state) is blocked.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ describe('history packs: real output of released versions', () => {
       'keras',
       'keras-preprocessing',
       'neat-python',
+      'sktime',
     ]);
     for (const [lib, tags] of versions) {
       assert.ok(tags.size >= 2, `${lib}: ${[...tags].join(', ')}`);

@@ -78,7 +78,9 @@ REVIEW = {
         "loader", "imports TensorFlow's Keras and deserializes an optimizer config from the state (keras' "
                   "deserialize: classes by name)")
        for owner in ("sktime.classification.deep_learning.base._base_tf.BaseDeepClassifier",
-                     "sktime.regression.deep_learning.base._base_tf.BaseDeepRegressor")},
+                     "sktime.regression.deep_learning.base._base_tf.BaseDeepRegressor",
+                     "sktime.classification.deep_learning.base.BaseDeepClassifier",
+                     "sktime.regression.deep_learning.base.BaseDeepRegressor")},
 }
 FUNCTIONS = {}
 NOT_ADMITTED = {}

@@ -9,9 +9,10 @@ import type { CallSite, PythonModule } from '../analyzers/python/module-model.js
 import type { CodeSignal } from '../analyzers/python/code-signal.js';
 import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
 import { analyzeForDeser, mayHaveDeserSignals, mayHoldDeserializer } from '../analyzers/deser/gate.js';
-import { detectProjectSignals } from '../analyzers/deser/code.js';
+import { detectModuleAlone, detectProjectSignals, type CutSink } from '../analyzers/deser/code.js';
+import { FLOW_LIMITS, MAX_STEPS } from '../analyzers/deser/flow.js';
 import { mayReceiveData } from '../analyzers/deser/sources.js';
-import { isLibrarySignal, mayServe, moduleServes } from '../analyzers/deser/library-api.js';
+import { isLibrarySignal, mayServe, moduleServes, projectServes } from '../analyzers/deser/library-api.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
 import {
   absoluteName,
@@ -618,7 +619,35 @@ async function runTarget(
     isPackageDir,
     keys,
   );
-  const found = detectProjectSignals(project);
+  const cutSinks: CutSink[] = [];
+  const found = detectProjectSignals(project, cutSinks);
+  // A deserializer call of a named module that the data flow's own bound left undecided keeps what the module's own
+  // analysis reports on it: the whole-program view may refine a module's verdict, never lose it by running out. Such
+  // a call is SCAN-INCOMPLETE too (below, naming the bound), as the refinement it may have missed is not proven. A
+  // cut call its module does not report on its own is left as the project decided it (its verdict rests on callers).
+  const cutKept: CutSink[] = [];
+  const cutNamed = cutSinks.filter((c) => byStable.get(c.file)?.named === true);
+  if (cutNamed.length > 0) {
+    const serves = projectServes(project);
+    for (const file of new Set(cutNamed.map((c) => c.file))) {
+      const here = cutNamed.filter((c) => c.file === file);
+      const alone = detectModuleAlone({ file, relPath: file, mod: byStable.get(file)!.module! }, isPackageDir);
+      for (const c of here) {
+        // A library API's finding holds only where the project serves nothing, as in the project's own verdicts.
+        const kept = alone.filter(
+          (s) =>
+            s.line === c.line &&
+            s.column === c.column &&
+            s.ruleId !== 'DESER-PICKLE-TRANSPORT' &&
+            !(serves && isLibrarySignal(s)),
+        );
+        if (kept.length === 0) continue;
+        for (const s of kept) s.details.analysisTruncated = true;
+        found.set(file, [...(found.get(file) ?? []), ...kept]);
+        cutKept.push(c);
+      }
+    }
+  }
   // Library-API findings hold only for a project that serves nothing: a module the text gate skipped may serve.
   if ([...found.values()].some((l) => l.some(isLibrarySignal)) && (await servesUnread(entries))) {
     for (const [k, list] of found)
@@ -650,6 +679,7 @@ async function runTarget(
   }
   const findings: Finding[] = [];
   if (cut !== undefined) findings.push(...incompleteProject(entries, cut, rules));
+  if (cutKept.length > 0) findings.push(...cutFlow(byStable, cutKept, rules));
   for (const [stable, list] of found) {
     const e = byStable.get(stable)!;
     // A module the scan did not name is reported when the data path runs through a named one.
@@ -760,6 +790,33 @@ function incompleteProject(
       `DESER cross-module analysis stopped: ${what}; ${cut.limit === 'maxDeserProjectNodes' ? 'not analysed' : cut.limit === 'maxDeserCallDepth' ? 'callers not looked for, of functions in' : 'not read'}` +
       `: ${cut.files.join(', ')}${(cut.count ?? 0) > cut.files.length ? ', …' : ''}. A deserializer reached ` +
       'through these modules is not proven safe.',
+  };
+  const ctx = new RuleContext(e.member.target, e.member.stable);
+  for (const r of rules) r.visit.incomplete?.(fact, ctx);
+  return ctx.findings;
+}
+
+/**
+ * The data flow across the modules hit its own bound (a chain of callers deeper than it evaluates, or its steps
+ * spent) on the way to deserializer calls of named modules that their modules report on their own, and left them
+ * undecided: SCAN-INCOMPLETE on the first such module, naming the calls and the bound.
+ */
+function cutFlow(
+  byStable: ReadonlyMap<string, Entry>,
+  cut: readonly CutSink[],
+  rules: PostWalkInput['rules'],
+): Finding[] {
+  const e = byStable.get(cut[0]!.file)!;
+  const depth = cut.some((c) => c.cut === 'depth');
+  const calls = cut.slice(0, 5).map((c) => `${c.sink} at ${c.file}:${c.line}`);
+  const fact: IncompleteFact = {
+    location: { chain: [e.member.path] },
+    kind: 'limit',
+    limit: depth ? 'maxDeserFlowDepth' : 'maxDeserFlowSteps',
+    reason:
+      `DESER cross-module data flow stopped at its bound (${depth ? `callers merged more than ${FLOW_LIMITS.evalDepth} levels deep` : `${MAX_STEPS} evaluation steps per module`}) ` +
+      `on the way to ${calls.join(', ')}${cut.length > calls.length ? ', …' : ''}: what these deserializers load ` +
+      'is not proven internal.',
   };
   const ctx = new RuleContext(e.member.target, e.member.stable);
   for (const r of rules) r.visit.incomplete?.(fact, ctx);

@@ -11,6 +11,7 @@ import { scanPaths } from '../../src/scan/engine.js';
 import { DEMAND_LIMITS, lastRunStats } from '../../src/scan/deser-phase.js';
 import { DESER_NODES, keptForPhases } from '../../src/scan/post-walk.js';
 import type { FileOutcome } from '../../src/scan/file-outcome.js';
+import { FLOW_LIMITS } from '../../src/analyzers/deser/flow.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -179,6 +180,104 @@ describe('DESER cross-module limits', () => {
   it('modules beyond the project work budget are SCAN-INCOMPLETE (maxDeserProjectWork)', async () => {
     const ids = await ruleIdsWithin({ workBytes: 200 }, fanOut(6));
     assert.ok(ids.includes('SCAN-INCOMPLETE:maxDeserProjectWork'), ids.join(', '));
+  });
+});
+
+/**
+ * A package of n modules `pkg/m<i>.py` each importing every other module's function, f<i> calling f<i+1> and one
+ * other (f<(7i+1) mod n>), f<n-1> handing its parameter to `loader` (`pickle.loads`, or `json.loads` in the benign
+ * twin); main.py hands f0 an HTTP response body. Merging the callers of f<n-1> walks chains of calls about n deep.
+ */
+function fullFanOut(n: number, loader: 'pickle' | 'json'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deser-fullfan-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, 'pkg'));
+  writeFileSync(join(dir, 'pkg', '__init__.py'), '');
+  for (let i = 0; i < n; i++) {
+    const imports = [...Array(n).keys()].filter((j) => j !== i).map((j) => `from pkg.m${j} import f${j}\n`);
+    let k = (i * 7 + 1) % n;
+    if (k === i) k = i + 1;
+    const body =
+      i < n - 1
+        ? `def f${i}(x):\n    return f${i + 1}(x) + f${k < n ? k : i + 1}(x)\n`
+        : `def f${i}(x):\n    return ${loader}.loads(x)\n`;
+    writeFileSync(join(dir, 'pkg', `m${i}.py`), `import ${loader}\n${imports.join('')}\n\n${body}`);
+  }
+  writeFileSync(
+    join(dir, 'main.py'),
+    'import requests\nfrom pkg.m0 import f0\n\nf0(requests.get("http://example.invalid/x").content)\n',
+  );
+  return dir;
+}
+
+/** ruleIds with the data flow's depth guard lowered to `depth` for the scan (restored after it). */
+async function ruleIdsAtDepth(depth: number, dir: string): Promise<string[]> {
+  const saved = FLOW_LIMITS.evalDepth;
+  FLOW_LIMITS.evalDepth = depth;
+  try {
+    return await ruleIds(dir);
+  } finally {
+    FLOW_LIMITS.evalDepth = saved;
+  }
+}
+
+describe('DESER: a data flow cut at its own bound never passes silently', () => {
+  // The invariant: a project whose flow is cut reports no fewer DESER findings than its modules do on their own,
+  // and says where it was cut; within the bound it decides as usual; with a safe loader there is nothing to cut.
+  const CASES: { what: string; dir: () => string; depth?: number; want: string[] }[] = [
+    {
+      what: 'a fan-out whose callers run deeper than the guard keeps the module’s own finding, and names the bound',
+      dir: () => fullFanOut(20, 'pickle'),
+      depth: 8,
+      want: ['DESER-UNSAFE-LOADER', 'SCAN-INCOMPLETE:maxDeserFlowDepth'],
+    },
+    {
+      what: 'the same fan-out within the guard is found at the sink, without SCAN-INCOMPLETE',
+      dir: () => fullFanOut(20, 'pickle'),
+      want: ['DESER-NETWORK-INPUT'],
+    },
+    {
+      what: 'benign twin: the same cut fan-out ending in json.loads has no finding and no SCAN-INCOMPLETE',
+      dir: () => fullFanOut(20, 'json'),
+      depth: 8,
+      want: [],
+    },
+  ];
+  for (const c of CASES)
+    it(c.what, async () => {
+      const dir = c.dir();
+      assert.deepEqual(c.depth !== undefined ? await ruleIdsAtDepth(c.depth, dir) : await ruleIds(dir), c.want);
+    });
+
+  it('the cut finding and SCAN-INCOMPLETE are on the sink’s module, and no fewer than the module alone reports', async () => {
+    const dir = fullFanOut(20, 'pickle');
+    const saved = FLOW_LIMITS.evalDepth;
+    FLOW_LIMITS.evalDepth = 8;
+    let r;
+    try {
+      r = await scanPaths([dir], { only: ['DESER'] });
+    } finally {
+      FLOW_LIMITS.evalDepth = saved;
+    }
+    const inc = r.findings.find((f) => f.ruleId === 'SCAN-INCOMPLETE')!;
+    assert.match(inc.evidence.signal, /pickle\.loads at pkg\/m19\.py:24/);
+    assert.ok(inc.location.chain[0]!.endsWith(join('pkg', 'm19.py')), inc.location.chain[0]);
+    const loader = r.findings.filter((f) => f.category === 'DESER');
+    assert.deepEqual(
+      loader.map((f) => [f.location.chain[0]!.endsWith(join('pkg', 'm19.py')), f.location.line]),
+      [[true, 24]],
+    );
+    // The module on its own (its package, nothing else): the same finding at the same call.
+    const alone = mkdtempSync(join(tmpdir(), 'deser-alone-'));
+    dirs.push(alone);
+    mkdirSync(join(alone, 'pkg'));
+    writeFileSync(join(alone, 'pkg', '__init__.py'), '');
+    writeFileSync(join(alone, 'pkg', 'm19.py'), readFileSync(join(dir, 'pkg', 'm19.py')));
+    const own = (await scanPaths([alone], { only: ['DESER'] })).findings.filter((f) => f.category === 'DESER');
+    assert.deepEqual(
+      own.map((f) => [f.ruleId, f.location.line]),
+      loader.map((f) => [f.ruleId, f.location.line]),
+    );
   });
 });
 

@@ -10,8 +10,8 @@ import { DeserFlow, type SinkHit } from './flow.js';
 import { shortText, type Entries, type ServingEvidence } from './handlers.js';
 import { calleeLastName, ModuleIndex } from './module-index.js';
 import { detectTransports } from './transport.js';
-import { hopText, type Origin, type Value } from './value.js';
-import { DeserProject } from './project.js';
+import { hopText, type FlowCut, type Origin, type Value } from './value.js';
+import { DeserProject, type ProjectInput } from './project.js';
 import { LibraryApis, libraryLoader } from './library-api.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import type { DynamicSink } from './dynamic-sinks.js';
@@ -35,21 +35,52 @@ export function detectDeserSignals(mod: PythonModule): CodeSignal[] {
 }
 
 /**
- * Run the DESER detectors over every module of a project (modules scanned together): values cross files through
- * calls, returns, registrations and class attributes. Signals by the module's scanned path.
+ * A deserializer call no signal decided whose data the flow's own bound cut short (a chain of callers deeper than
+ * the evaluator goes, or its steps spent): its verdict is not proven, so the caller reports it.
  */
-export function detectProjectSignals(project: DeserProject): Map<string, CodeSignal[]> {
+export interface CutSink {
+  /** The module's scanned path, as the project names it. */
+  file: string;
+  line: number;
+  column: number;
+  /** The deserializer, e.g. `pickle.loads`. */
+  sink: string;
+  cut: FlowCut;
+}
+
+/**
+ * Run the DESER detectors over every module of a project (modules scanned together): values cross files through
+ * calls, returns, registrations and class attributes. Signals by the module's scanned path; deserializer calls
+ * left undecided by a cut-short value are added to `cut` when given.
+ */
+export function detectProjectSignals(project: DeserProject, cut?: CutSink[]): Map<string, CodeSignal[]> {
   const out = new Map<string, CodeSignal[]>();
   const library = new LibraryApis(project);
   for (const u of project.units) {
     const media = mediaTypeStrings(u.mod);
-    const signals = moduleSignals(u.flow, u.entries, media, library);
+    const signals = moduleSignals(u.flow, u.entries, media, library, cut);
     if (signals.length > 0) out.set(u.file, signals);
   }
   return out;
 }
 
-function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[], library?: LibraryApis): CodeSignal[] {
+/**
+ * The signals of one module of a project analysed as a project of its own (at its place: `relPath` decides its
+ * package): what its own code decides, whatever the other modules do. For a module whose deserializer calls the
+ * whole-program analysis left undecided.
+ */
+export function detectModuleAlone(input: ProjectInput, isPackageDir?: (relDir: string) => boolean): CodeSignal[] {
+  const project = new DeserProject([input], [input.relPath], isPackageDir);
+  return detectProjectSignals(project).get(input.file) ?? [];
+}
+
+function moduleSignals(
+  flow: DeserFlow,
+  entries: Entries,
+  media: MediaString[],
+  library?: LibraryApis,
+  cut?: CutSink[],
+): CodeSignal[] {
   const idx = flow.idx;
   const mod = idx.mod;
   const file = flow.file;
@@ -169,6 +200,12 @@ function moduleSignals(flow: DeserFlow, entries: Entries, media: MediaString[], 
   }
   if (result.truncated) {
     for (const s of signals) s.details.analysisTruncated = true;
+    for (const h of byCall.values()) {
+      const c = h.value.untrusted?.cut;
+      if (c === undefined || decided.has(h.sink.call.id)) continue;
+      const sp = h.sink.call.span;
+      cut?.push({ file, line: sp.line, column: sp.column, sink: h.sink.api.qualifiedName, cut: c });
+    }
   }
   return signals.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
 }

@@ -53,6 +53,7 @@ import {
   taintedValue,
   untaint,
   untrustedValue,
+  cutValue,
   valueKey,
   viaHop,
   withoutParam,
@@ -93,8 +94,11 @@ export interface FlowResult {
 
 /** Deepest helper-call nesting evaluated for return values. */
 const MAX_HELPER_DEPTH = 3;
-/** Deepest recursion of the evaluator itself (guards the JS stack on pathological code). */
-const MAX_EVAL_DEPTH = 160;
+/**
+ * Deepest recursion of the evaluator itself (guards the JS stack on pathological code; a chain of callers merged
+ * into a parameter counts too). A value left unevaluated past it is marked cut (`cutValue`). Mutable for tests only.
+ */
+export const FLOW_LIMITS = { evalDepth: 160 };
 /** Evaluation steps per module before every further value is assumed not internal. */
 export const MAX_STEPS = 400_000;
 
@@ -489,7 +493,7 @@ export class DeserFlow {
   valueIn(e: ExpressionFact, scopeId: number): Value {
     const f = this.idx.fn(scopeId);
     const r = f !== undefined ? this.top(f) : undefined;
-    return r !== undefined ? this.evalExpr(e, r) : untrustedValue('recursive call chain');
+    return r !== undefined ? this.evalExpr(e, r) : this.chainCut('recursive call chain');
   }
 
   // ---- runs -------------------------------------------------------------------------------------------------
@@ -499,7 +503,7 @@ export class DeserFlow {
     if (known !== undefined) return known;
     if (this.topBusy.has(f.id)) return undefined;
     // Merging parameters walks up the call graph; a very long chain is cut like a cycle (not internal).
-    if (this.b.depth > MAX_EVAL_DEPTH) {
+    if (this.b.depth > FLOW_LIMITS.evalDepth) {
       this.b.truncated = true;
       return undefined;
     }
@@ -611,7 +615,7 @@ export class DeserFlow {
     const p = f.parameters[i]!;
     const caller = this.idx.fn(e.call.scopeId);
     const r = caller !== undefined ? this.top(caller) : undefined;
-    if (r === undefined) return untrustedValue(`parameter \`${p.name}\` (recursive call chain)`);
+    if (r === undefined) return this.chainCut(`parameter \`${p.name}\` (recursive call chain)`);
     const hop = this.hop(e.call, `${shortText(e.call.callee.raw, 40)}()`);
     const passed = this.passedValue(e, p, i, r, hop);
     if (passed !== undefined) return passed;
@@ -623,7 +627,7 @@ export class DeserFlow {
     if (p.default === undefined || p.default.constant !== undefined) return INTERNAL;
     const outer = f.parentId !== null ? this.idx.fn(f.parentId) : undefined;
     const or = outer !== undefined ? this.top(outer) : undefined;
-    return or !== undefined ? this.evalExpr(p.default, or) : untrustedValue(`default of \`${p.name}\``);
+    return or !== undefined ? this.evalExpr(p.default, or) : this.chainCut(`default of \`${p.name}\``);
   }
 
   /**
@@ -635,7 +639,7 @@ export class DeserFlow {
     if (i < e.skip) return INTERNAL;
     const caller = this.idx.fn(e.call.scopeId);
     const r = caller !== undefined ? this.top(caller) : undefined;
-    if (r === undefined) return untrustedValue(`parameter \`${p.name}\` (recursive call chain)`);
+    if (r === undefined) return this.chainCut(`parameter \`${p.name}\` (recursive call chain)`);
     return this.passedValue(e, p, i, r, this.hop(e.call, `${shortText(e.call.callee.raw, 40)}()`));
   }
 
@@ -664,8 +668,21 @@ export class DeserFlow {
 
   // ---- expressions ------------------------------------------------------------------------------------------
 
+  /**
+   * What a caller left unevaluated is worth: a plain cycle (the caller is being evaluated already) is not internal;
+   * past the depth guard the chain was cut, and the value says so.
+   */
+  private chainCut(reason: string): Value {
+    return this.b.depth > FLOW_LIMITS.evalDepth ? cutValue(reason, 'depth') : untrustedValue(reason);
+  }
+
+  /** The value of an expression the budget did not let evaluate (steps spent, or nested past the depth guard). */
+  private budgetCut(): Value {
+    return cutValue('analysis budget exhausted', this.b.steps > this.b.maxSteps ? 'steps' : 'depth');
+  }
+
   private budget(): boolean {
-    if (++this.b.steps > this.b.maxSteps || this.b.depth > MAX_EVAL_DEPTH) {
+    if (++this.b.steps > this.b.maxSteps || this.b.depth > FLOW_LIMITS.evalDepth) {
       this.b.truncated = true;
       return false;
     }
@@ -680,7 +697,7 @@ export class DeserFlow {
       const k = 's:' + e.constant.value;
       return (written.size > 0 ? written.get(k) : undefined) ?? this.writtenElsewhere(k) ?? INTERNAL;
     }
-    if (!this.budget()) return untrustedValue('analysis budget exhausted');
+    if (!this.budget()) return this.budgetCut();
     this.b.depth++;
     try {
       let v: Value;
@@ -811,7 +828,7 @@ export class DeserFlow {
     const memo = r.names.get(name);
     if (memo !== undefined) return memo;
     if (r.busyNames.has(name)) return INTERNAL;
-    if (!this.budget()) return untrustedValue('analysis budget exhausted');
+    if (!this.budget()) return this.budgetCut();
     r.busyNames.add(name);
     this.b.depth++;
     let v: Value;
@@ -995,7 +1012,7 @@ export class DeserFlow {
     const memo = r.calls.get(c.id);
     if (memo !== undefined) return memo;
     if (r.busyCalls.has(c.id)) return INTERNAL;
-    if (!this.budget()) return untrustedValue('analysis budget exhausted');
+    if (!this.budget()) return this.budgetCut();
     r.busyCalls.add(c.id);
     this.b.depth++;
     let v: Value;
@@ -1244,7 +1261,7 @@ export class DeserFlow {
     if (a === undefined) return e.opaque ? untrustedValue('arguments passed through *args/**kwargs') : undefined;
     const caller = this.idx.fn(e.call.scopeId);
     const r = caller !== undefined ? this.top(caller) : undefined;
-    if (r === undefined) return untrustedValue('argument (recursive call chain)');
+    if (r === undefined) return this.chainCut('argument (recursive call chain)');
     return viaHop(this.evalExpr(a, r), this.hop(e.call, `${shortText(e.call.callee.raw, 40)}()`));
   }
 

@@ -50,6 +50,13 @@ export function libraryLoader(family: string, confidence: string): boolean {
   return FAMILIES.has(family) && (!CERTAIN_ONLY.has(family) || confidence === 'high');
 }
 
+/** Whether a module of the project serves (an entry point, a handler, a server or a transport receiver). */
+export function projectServes(project: DeserProject): boolean {
+  return project.units.some(
+    (u) => u.entries.entries.size > 0 || u.entries.serving.length > 0 || u.entries.implicitSinks.length > 0,
+  );
+}
+
 /** Answers, per project, which parameters are those of a library's public API. */
 export class LibraryApis {
   private readonly byFile = new Map<string, Unit>();
@@ -58,9 +65,7 @@ export class LibraryApis {
 
   constructor(private readonly project: DeserProject) {
     for (const u of project.units) this.byFile.set(u.file, u);
-    this.serves = project.units.some(
-      (u) => u.entries.entries.size > 0 || u.entries.serving.length > 0 || u.entries.implicitSinks.length > 0,
-    );
+    this.serves = projectServes(project);
   }
 
   /** The public API `ref` is a parameter of, or undefined when it is not one (or the project is an app). */

@@ -72,7 +72,16 @@ export interface Untrusted {
   strong: boolean;
   /** The parameter the value is, when it is one of a function no code in the project calls (its callers are outside). */
   param?: ParamRef;
+  /**
+   * The flow's own bound left part of what the value is built from unevaluated: `depth` when a chain of callers
+   * (or nested expressions) was deeper than the evaluator goes, `steps` when the evaluation steps ran out. Kept
+   * through joins, so a sink whose value has it was reached by a path the analysis cut.
+   */
+  cut?: FlowCut;
 }
+
+/** Which bound of the data flow cut a value short. */
+export type FlowCut = 'depth' | 'steps';
 
 /** A parameter of a function in a module of the project (`file` as the flow names its module). */
 export interface ParamRef {
@@ -142,6 +151,9 @@ export function joinValues(a: Value, b: Value): Value {
   let untrusted = a.untrusted ?? b.untrusted;
   if (a.untrusted !== null && b.untrusted !== null && !a.untrusted.strong && b.untrusted.strong)
     untrusted = b.untrusted;
+  // A value cut short anywhere stays cut short (the mark is what says its verdict was not proven).
+  const cut = a.untrusted?.cut ?? b.untrusted?.cut;
+  if (cut !== undefined && untrusted!.cut === undefined) untrusted = { ...untrusted!, cut };
   if (taint === a.taint && untrusted === a.untrusted) return a;
   if (taint === b.taint && untrusted === b.untrusted) return b;
   return { taint, untrusted };
@@ -151,10 +163,20 @@ export function untrustedValue(reason: string, strong = false, param?: ParamRef)
   return { taint: null, untrusted: param !== undefined ? { reason, strong, param } : { reason, strong } };
 }
 
+/** A value the flow's bound `cut` left unevaluated: not internal, and marked as cut short. */
+export function cutValue(reason: string, cut: FlowCut): Value {
+  return { taint: null, untrusted: { reason, strong: false, cut } };
+}
+
 /** The value without its caller's-parameter mark (what it is built from is no longer only what the caller named). */
 export function withoutParam(v: Value): Value {
   const u = v.untrusted;
-  return u?.param === undefined ? v : { taint: v.taint, untrusted: { reason: u.reason, strong: u.strong } };
+  if (u?.param === undefined) return v;
+  return {
+    taint: v.taint,
+    untrusted:
+      u.cut !== undefined ? { reason: u.reason, strong: u.strong, cut: u.cut } : { reason: u.reason, strong: u.strong },
+  };
 }
 
 /** A tainted value; network data is never internal. */

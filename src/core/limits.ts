@@ -22,7 +22,10 @@ export interface Limits {
   maxStackDepth: number;
   /** Memo entries of the pickle VM. */
   maxMemoEntries: number;
-  /** Pickles nested inside pickles (bytes literals handed to a nested loader). */
+  /**
+   * Pickles nested inside pickles whose bytes the stream derives (decoded, decompressed, built by a call); bytes
+   * literals of the stream handed to a nested loader are bounded by the VM's fact caps (fact-log.ts).
+   */
   maxNestedPickles: number;
   /** Stacked pickles read from one stream. */
   maxStackedPickles: number;

@@ -1,6 +1,7 @@
 // Render cost of a chat template, bounded statically: the loop iterations a render can run (nested loops multiply,
 // a macro called in a loop brings its own loops), string and list growth (`*` repetition, replace/join sizes, a
-// value that grows from itself in a loop), recursion through macros, and widths that pad output. The caller's request
+// value that grows from itself in a loop), recursion through macros, widths that pad output, and the output the
+// template itself writes summed over the passes of its loops. The caller's request
 // is bounded as a chat UI passes it (DATA_ENTRIES, DATA_CHARS, DATA_REQUEST): a loop over one of its lists runs
 // DATA_ENTRIES times wherever it stands, a loop over a part of the item an enclosing loop visits is charged to that
 // loop. Every renderer users run is considered: jinja2's sandbox caps one range() at
@@ -556,6 +557,103 @@ function isPartOf(n: JNode, targets: readonly string[]): boolean {
   return cur.type === 'Identifier' && targets.includes(cur['value'] as string);
 }
 
+/** Filters and methods whose result is as long as their operand the template wrote (case, escaping, trimming). */
+const SAME_SIZE_CALLS: ReadonlySet<string> = new Set([
+  'upper',
+  'lower',
+  'title',
+  'capitalize',
+  'trim',
+  'strip',
+  'lstrip',
+  'rstrip',
+  'string',
+  'safe',
+  'e',
+  'escape',
+  'forceescape',
+  'tojson',
+  'striptags',
+  'urlencode',
+]);
+
+/** A value the template makes as a list of many items: a range(), a list literal, or one repeated. */
+function isTemplateList(n: JNode, env: FoldEnv): boolean {
+  let it = n;
+  for (let i = 0; i < MAX_NESTING && it.type === 'FilterExpression'; i++) {
+    const f = it['filter'] as JNode;
+    const name = f.type === 'Identifier' ? (f['value'] as string) : '';
+    if (name !== 'list' && name !== 'reverse' && name !== 'sort' && name !== 'unique') break;
+    it = it['operand'] as JNode;
+  }
+  if (it.type === 'ArrayLiteral' || it.type === 'TupleLiteral') return true;
+  if (it.type === 'CallExpression') {
+    const c = it['callee'] as JNode;
+    return c.type === 'Identifier' && c['value'] === 'range' && !env.vars.has('range');
+  }
+  if (it.type === 'BinaryExpression' && (it['operator'] as { value?: string })?.value === '*')
+    return isTemplateList(it['left'] as JNode, env) || isTemplateList(it['right'] as JNode, env);
+  return false;
+}
+
+/**
+ * Characters an emitted expression adds that the template itself writes, at the request bounds: literals and the
+ * strings it makes, repetitions, padding widths, separators and the items of lists it builds. The caller's own content
+ * counts nothing here (the request bounds it as a whole); a caller string the template repeats counts its copies.
+ */
+function ownOutput(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 0): number {
+  if (depth > MAX_NESTING) return 0;
+  const rec = (x: unknown): number => (isNode(x) ? ownOutput(x, env, seen, depth + 1) : 0);
+  if (n.type === 'StringLiteral') return [...(n['value'] as string)].length;
+  if (n.type === 'IntegerLiteral' || n.type === 'FloatLiteral') return String(n['value']).length;
+  if (n.type === 'Ternary') return Math.max(rec(n['trueExpr']), rec(n['falseExpr']));
+  if (n.type === 'Identifier') {
+    const name = n['value'] as string;
+    const defs = env.vars.get(name);
+    if (!defs || seen.has(name)) return 0;
+    seen.add(name);
+    let max = 0;
+    for (const d of defs) if (d.kind === 'value') max = Math.max(max, rec(d.node));
+    seen.delete(name);
+    return max;
+  }
+  if (n.type === 'BinaryExpression') {
+    const o = (n['operator'] as { value?: string } | undefined)?.value;
+    if (o === '~' || o === '+') return rec(n['left']) + rec(n['right']);
+    if (o === '*') {
+      const l = n['left'] as JNode;
+      const r = n['right'] as JNode;
+      const lc = intValue(l, env);
+      const rc = intValue(r, env);
+      const [count, seq] = lc !== undefined && rc === undefined ? [lc, r] : [rc, l];
+      // A count that cannot be bounded is reported where the repetition is written.
+      if (count === undefined) return 0;
+      const times = count === 'data' ? DATA_CHARS : Math.max(0, count);
+      if (isTemplateList(seq, env)) return times * iterations(seq, env) * 8;
+      const unit = rec(seq) || (isCallerSequence(seq, env) && times > 1 ? DATA_CHARS : 0);
+      return times * unit;
+    }
+    return 0;
+  }
+  const call = callParts(n);
+  if (call) {
+    if (SAME_SIZE_CALLS.has(call.name)) return rec(call.operand);
+    if (call.name === 'list' && isTemplateList(n, env)) return iterations(n, env) * 8;
+    if (call.name === 'join') {
+      const sep = call.args[0] ? rec(call.args[0]) : 0;
+      if (isTemplateList(call.operand, env)) return iterations(call.operand, env) * (sep + 8);
+      return rec(call.operand) + (isCallerList(call.operand, env) ? DATA_ENTRIES : 1) * sep;
+    }
+    if (call.name === 'center' || call.name === 'ljust' || call.name === 'rjust') {
+      const w = call.args[0] ? intValue(call.args[0], env) : 0;
+      return Math.max(rec(call.operand), typeof w === 'number' ? w : 0);
+    }
+  }
+  const f = foldString(n, env);
+  if (!f.unknown && f.values.length) return Math.max(...f.values.map((v) => v.length));
+  return 0;
+}
+
 /**
  * Render-cost signals of a template: iterations over MAX_RENDER_ITERATIONS, repetition or padding over
  * MAX_RENDER_OUTPUT or unbounded, self-doubling values in loops, and recursion the template bounds itself.
@@ -609,6 +707,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
         f.values.length > 0 ||
         !!f.list ||
         f.unknown ||
+        isTemplateList(node, env) ||
         isCallerSequence(node, env);
       const ls = seq(lf, l);
       const rs = seq(rf, r);
@@ -616,10 +715,19 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       const countNode = ls ? r : l;
       const s = ls ? lf : rf;
       const count = intValue(countNode, env);
-      if (count === 'data') continue;
-      const caller = !s.values.length && !s.list && isCallerSequence(ls ? l : r, env);
-      const unit = caller ? DATA_CHARS : Math.max(1, ...s.values.map((v) => v.length), s.list ? s.list.length : 1);
-      const amount = count === undefined ? Infinity : count * unit;
+      const seqNode = ls ? l : r;
+      const caller = !s.values.length && !s.list && isCallerSequence(seqNode, env);
+      // A list the template builds (range(n)|list, a literal, one repeated) holds as many items as a loop over it
+      // runs passes; a count read from the request is at most DATA_CHARS.
+      const unit = caller
+        ? DATA_CHARS
+        : Math.max(
+            1,
+            ...s.values.map((v) => v.length),
+            s.list ? s.list.length : 1,
+            isTemplateList(seqNode, env) ? iterations(seqNode, env) : 1,
+          );
+      const amount = count === undefined ? Infinity : (count === 'data' ? DATA_CHARS : count) * unit;
       if (amount > MAX_RENDER_OUTPUT)
         out.push({
           where: n,
@@ -845,6 +953,90 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     return own;
   };
   costOf(program, 0);
+  // Output summed over loop passes: what the template writes in a loop body, times its passes (nested loops
+  // multiply, a macro called in a loop brings its output, a value accumulated in a loop counts what each pass adds).
+  const macroOut = new Map<string, number>();
+  const outVisiting = new Set<string>();
+  const outFlagged = new Set<JNode>();
+  const emitted = (e: JNode, depth: number): number => {
+    let size = ownOutput(e, env);
+    // Macro calls inside the expression bring the macro's output.
+    const st: unknown[] = [e];
+    while (st.length) {
+      const v = st.pop();
+      if (Array.isArray(v)) st.push(...v);
+      else if (isNode(v)) {
+        if (v.type === 'CallExpression' && (v['callee'] as JNode).type === 'Identifier') {
+          const c = (v['callee'] as JNode)['value'] as string;
+          const m = macros.get(c);
+          if (m && !outVisiting.has(c)) {
+            if (!macroOut.has(c)) {
+              outVisiting.add(c);
+              macroOut.set(c, outOf(m['body'], depth + 1));
+              outVisiting.delete(c);
+            }
+            size += macroOut.get(c)!;
+          }
+        }
+        st.push(...children(v));
+      }
+    }
+    return size;
+  };
+  const STATEMENTS = new Set(['Macro', 'Comment', 'Break', 'Continue']);
+  const outOf = (body: unknown, depth: number): number => {
+    if (depth > MAX_NESTING || !Array.isArray(body)) return 0;
+    let total = 0;
+    for (const n of body as unknown[]) {
+      if (!isNode(n) || STATEMENTS.has(n.type)) continue;
+      switch (n.type) {
+        case 'For': {
+          const times = iterations(n['iterable'] as JNode, env);
+          const loopOut = times * outOf(n['body'], depth + 1) + outOf(n['defaultBlock'], depth + 1);
+          if (times > 1 && loopOut > MAX_RENDER_OUTPUT && !outFlagged.has(n)) {
+            outFlagged.add(n);
+            out.push({
+              where: n,
+              amount: loopOut,
+              what: `writes an estimated ${loopOut >= 1e15 ? loopOut.toExponential(2) : loopOut} characters of its own over the passes of its loops`,
+            });
+          }
+          total += loopOut;
+          break;
+        }
+        case 'If':
+          total += outOf(n['body'], depth + 1) + outOf(n['alternate'], depth + 1);
+          break;
+        case 'Set': {
+          // A value accumulated from its own old value counts what each pass adds.
+          const t = n['assignee'] as JNode;
+          const target =
+            t.type === 'Identifier'
+              ? (t['value'] as string)
+              : t.type === 'MemberExpression' && !t['computed']
+                ? `.${(t['property'] as JNode)['value'] as string}`
+                : '';
+          const value = n['value'];
+          if (target && isNode(value)) {
+            const r: string[] = [];
+            reads(value, r);
+            if (r.includes(target)) total += emitted(value, depth);
+          }
+          break;
+        }
+        case 'CallStatement':
+          total += emitted(n['call'] as JNode, depth) + outOf(n['body'], depth + 1);
+          break;
+        case 'FilterStatement':
+          total += outOf(n['body'], depth + 1);
+          break;
+        default:
+          total += emitted(n, depth);
+      }
+    }
+    return total;
+  };
+  outOf(program['body'], 0);
   if (tooDeep)
     out.push({
       where: program,

@@ -77,7 +77,7 @@ export interface ModelContext {
   materialize(v: PyVal): Uint8Array | undefined;
   /** Record an import derived from a call chain; returns the symbolic object. */
   derive(module: string, name: string, via: string): GlobalV;
-  nested(loader: ImportFact, bytes: Uint8Array, via: string): void;
+  nested(loader: ImportFact, bytes: Uint8Array, via: string, literal?: object): void;
   nestedUnknown(loader: ImportFact, why: string): void;
   registerExtension(code: number, module: string, name: string): void;
   readonly offset: number;
@@ -86,6 +86,18 @@ export interface ModelContext {
 
 function arg(args: PyVal, i: number): PyVal | undefined {
   if (typeof args === 'object' && args.k === K.Tuple) return (args as TupleV).items[i];
+  return undefined;
+}
+
+/**
+ * The bytes literal of the stream a loader is handed (an immutable `bytes` the stream holds, in either spelling, or a
+ * file object over one read from its start), else undefined: bytes decoded, decompressed or built by a call, a str,
+ * a bytearray. A memo reference hands the same value again, so the value itself names the literal.
+ */
+function literalOf(v: PyVal | undefined): object | undefined {
+  if (v === undefined || typeof v !== 'object') return undefined;
+  if (v.k === K.Bytes) return v.off >= 0 || v.spelled === true ? v : undefined;
+  if (v.k === K.FileLike) return v.pos ? undefined : literalOf(v.bytes);
   return undefined;
 }
 
@@ -128,7 +140,7 @@ export function modelCall(ctx: ModelContext, canonical: string, callee: ImportFa
       data = ctx.materialize(a0);
       via = typeof a0 === 'object' && (a0.k === K.Bytes || a0.k === K.ByteArray) ? a0.via : 'str';
     }
-    if (data !== undefined) ctx.nested(callee, data, via);
+    if (data !== undefined) ctx.nested(callee, data, via, literalOf(a0));
     else ctx.nestedUnknown(callee, 'the argument is not a bytes value the scanner can reconstruct');
     return undefined;
   }
@@ -226,7 +238,10 @@ function produceBytes(ctx: ModelContext, canonical: string, args: PyVal): PyVal 
         const e = typeof enc === 'string' ? enc.toLowerCase().replace(/[-_]/g, '') : 'utf8';
         if (e === 'latin1' || e === 'iso88591' || e === 'l1' || e === 'ascii') {
           const b = latin1Encode(s);
-          return b ? bytesFrom(b, `_codecs.encode(str, '${String(enc)}')`) : undefined;
+          if (!b) return undefined;
+          const out = bytesFrom(b, `_codecs.encode(str, '${String(enc)}')`);
+          const literal = typeof a0 === 'string' || (typeof a0 === 'object' && a0.k === K.Str && a0.off >= 0);
+          return literal && e === 'latin1' ? { ...out, spelled: true } : out;
         }
         if (e === 'utf8') return bytesFrom(new TextEncoder().encode(s), `_codecs.encode(str, 'utf-8')`);
         return undefined;

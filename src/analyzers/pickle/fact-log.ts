@@ -11,8 +11,18 @@ export interface FactCaps {
   readonly calls: number;
   /** Persistent ids (each names its own storage, so none are folded). */
   readonly persistentIds: number;
-  /** Nested payloads handed to a loader (pickle.loads(b'…')), and their bytes in total. */
+  /**
+   * Nested payloads whose bytes the stream does not hold as one bytes literal (decoded, decompressed or built by a
+   * call, or a bytearray the stream may have changed): each is work the stream's size does not bound.
+   */
   readonly nested: number;
+  /**
+   * Hand-overs of a bytes literal of the stream to a loader (pickle.loads(b'…'); torch's plain-pickle storages,
+   * torch.storage._load_from_bytes(b'…'), one per tensor). A literal is the stream's own bytes: each distinct one is
+   * scanned once, and a literal handed again (a memo reference) is counted and charged, not scanned again.
+   */
+  readonly nestedLiterals: number;
+  /** Bytes of all hand-overs in total (a literal handed again is charged again). */
   readonly nestedBytes: number;
 }
 
@@ -21,11 +31,12 @@ export const DEFAULT_FACT_CAPS: FactCaps = Object.freeze({
   calls: 100_000,
   persistentIds: 1_000_000,
   nested: 16,
+  nestedLiterals: 4096,
   nestedBytes: 256 * 1024 * 1024,
 });
 
 /** Which cap a record would pass (the VM turns it into a LIMIT anomaly). */
-export type FactCapName = 'imports' | 'calls' | 'persistentIds' | 'nested' | 'nestedBytes';
+export type FactCapName = 'imports' | 'calls' | 'persistentIds' | 'nested' | 'nestedLiterals' | 'nestedBytes';
 
 export class FactLog {
   readonly imports: ImportFact[] = [];
@@ -37,6 +48,9 @@ export class FactLog {
   /** The fact the last invocation of each callee folded into: checked first, without building the key. */
   private readonly lastByCallee = new Map<ImportFact | undefined, CallFact>();
   private nestedBytes = 0;
+  private nestedDerived = 0;
+  private nestedLiterals = 0;
+  private readonly literalsSeen = new WeakSet<object>();
 
   constructor(readonly caps: FactCaps = DEFAULT_FACT_CAPS) {}
 
@@ -95,10 +109,21 @@ export class FactLog {
     return undefined;
   }
 
-  addNested(payload: NestedPayload): FactCapName | undefined {
-    if (this.nested.length >= this.caps.nested) return 'nested';
+  /**
+   * Records a payload handed to a nested loader. `literal` is the bytes literal of the stream it is (the same value
+   * when a memo reference hands it again), undefined for bytes the stream derives.
+   */
+  addNested(payload: NestedPayload, literal?: object): FactCapName | undefined {
+    if (literal !== undefined) {
+      if (this.nestedLiterals >= this.caps.nestedLiterals) return 'nestedLiterals';
+    } else if (this.nestedDerived >= this.caps.nested) return 'nested';
     if (this.nestedBytes + payload.bytes.length > this.caps.nestedBytes) return 'nestedBytes';
     this.nestedBytes += payload.bytes.length;
+    if (literal !== undefined) {
+      this.nestedLiterals++;
+      if (this.literalsSeen.has(literal)) return undefined;
+      this.literalsSeen.add(literal);
+    } else this.nestedDerived++;
     this.nested.push(payload);
     return undefined;
   }

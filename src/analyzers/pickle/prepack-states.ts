@@ -27,9 +27,29 @@ const CONV_NUMBERS: readonly (readonly [number, string, bigint, boolean])[] = [
   [8, 'groups', 1n, false],
 ];
 
+/**
+ * The prefix TorchScript gives the classes it compiles into an archive: `__torch__.torch.ao.nn.quantized.modules.conv.
+ * Conv2d` is torch's quantized Conv2d scripted, whose compiled __setstate__ (code/ in the archive) reads the same
+ * 15-item state and hands the same items to quantized::conv2d_prepack when torch.jit.load (or torch.load with
+ * weights_only=True, which hands a TorchScript archive to it) builds the object.
+ */
+const TORCHSCRIPT_PREFIX = '__torch__.';
+/**
+ * A component TorchScript inserts before a class name when one process compiles a second class of the same qualified
+ * name (`__torch__.torch.ao.nn.quantized.modules.conv.___torch_mangle_0.Conv2d`: a second Conv2d with other attribute
+ * types); the class is still torch's, compiled from the same source.
+ */
+const TORCHSCRIPT_MANGLE = /\.___torch_mangle_\d+(?=\.)/g;
+
 /** Whether class `canonical`'s __setstate__ hands its state's numbers to native prepack code. */
 export function prepacksState(canonical: string): boolean {
-  return setstateOf(canonical)?.startsWith(CONV_SETSTATE) === true;
+  const name = canonical.startsWith(TORCHSCRIPT_PREFIX)
+    ? canonical
+        .slice(TORCHSCRIPT_PREFIX.length - 1)
+        .replace(TORCHSCRIPT_MANGLE, '')
+        .slice(1)
+    : canonical;
+  return setstateOf(name)?.startsWith(CONV_SETSTATE) === true;
 }
 
 function intIn(v: PyVal, least: bigint): boolean {

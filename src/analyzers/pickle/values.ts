@@ -54,6 +54,11 @@ export interface BytesV {
   /** Content when computed (encode/base64/…) or materialised. */
   data?: Uint8Array;
   readonly via: string;
+  /**
+   * Bytes protocol 0 - 2 spell as _codecs.encode(<str literal of the stream>, 'latin1'): the stream's own bytes in
+   * another spelling, like a literal.
+   */
+  readonly spelled?: true;
 }
 export interface TupleV {
   readonly k: K.Tuple;

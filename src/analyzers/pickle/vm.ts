@@ -746,6 +746,11 @@ class PickleVm implements ModelContext {
           'maxNestedPickles',
           `more than ${caps.nested} nested payloads: the rest are not scanned`,
         );
+      case 'nestedLiterals':
+        return this.recordLimit(
+          'maxNestedPickles',
+          `more than ${caps.nestedLiterals} bytes literals handed to a nested loader: the rest are not scanned`,
+        );
       case 'nestedBytes':
         return this.recordLimit(
           'maxNestedBytes',
@@ -1110,8 +1115,8 @@ class PickleVm implements ModelContext {
     return undefined;
   }
 
-  nested(loader: ImportFact, bytes: Uint8Array, via: string): void {
-    const full = this.facts.addNested({ loader, offset: this.dec.offset, bytes, via });
+  nested(loader: ImportFact, bytes: Uint8Array, via: string, literal?: object): void {
+    const full = this.facts.addNested({ loader, offset: this.dec.offset, bytes, via }, literal);
     if (full !== undefined) this.factCap(full);
   }
 

@@ -34,7 +34,14 @@ function call(callee: ImportFact | undefined, over: Partial<CallFact> = {}): Cal
 
 /** Facts recorded for `calls`, each as "callee kind opcode direct afterError detail xN". */
 function folded(calls: CallFact[], cap = 100): string[] {
-  const log = new FactLog({ imports: 100, calls: cap, persistentIds: 100, nested: 1, nestedBytes: 1 });
+  const log = new FactLog({
+    imports: 100,
+    calls: cap,
+    persistentIds: 100,
+    nested: 1,
+    nestedLiterals: 1,
+    nestedBytes: 1,
+  });
   for (const c of calls) log.addCall(c);
   return log.calls.map(
     (c) =>
@@ -95,7 +102,7 @@ describe('FactLog call folding', () => {
   }
 
   it('the cap is reported by name for a new shape', () => {
-    const log = new FactLog({ imports: 1, calls: 1, persistentIds: 1, nested: 1, nestedBytes: 1 });
+    const log = new FactLog({ imports: 1, calls: 1, persistentIds: 1, nested: 1, nestedLiterals: 1, nestedBytes: 1 });
     assert.equal(typeof log.addCall(call(A)), 'object');
     assert.equal(log.addCall(call(B)), 'calls');
     assert.equal(typeof log.addCall(call(A)), 'object');

@@ -190,11 +190,16 @@ describe('fact lists: identical facts fold, every list is capped', () => {
     assert.equal(r.persistentIds.length, 7);
     assert.equal(r.anomalies.find((a) => a.code === 'LIMIT')?.limit, 'maxStreamPersistentIds');
   });
-  it('nested payloads past maxNestedPickles are a LIMIT anomaly; the stream is read on', () => {
+  it('derived nested payloads past maxNestedPickles are a LIMIT anomaly; the stream is read on', () => {
+    // Bytes the stream builds by a call (here utf-8 encoding of a str) are not a literal of the stream.
     const p = new P();
     for (let i = 0; i < 5; i++)
       p.global('pickle', 'loads')
-        .sbb(new Uint8Array([0x4e, 0x2e]))
+        .global('_codecs', 'encode')
+        .sbu(`N.${' '.repeat(i)}`)
+        .sbu('utf-8')
+        .tuple2()
+        .reduce()
         .tuple1()
         .reduce()
         .pop();
@@ -202,6 +207,34 @@ describe('fact lists: identical facts fold, every list is capped', () => {
     assert.equal(r.nested.length, 3);
     assert.equal(r.anomalies.find((a) => a.code === 'LIMIT')?.limit, 'maxNestedPickles');
     assert.ok(canon(r).includes('builtins.exec'));
+  });
+  it("distinct bytes literals are the stream's own bytes: past maxNestedPickles each is scanned, no limit", () => {
+    const p = new P();
+    for (let i = 0; i < 5; i++)
+      p.global('pickle', 'loads')
+        .sbb(new Uint8Array([0x4b, i, 0x2e]))
+        .tuple1()
+        .reduce()
+        .pop();
+    const r = run(p.none().stop().bytes(), { limits: { ...DEFAULT_LIMITS, maxNestedPickles: 3 } });
+    assert.equal(r.nested.length, 5);
+    assert.equal(
+      r.anomalies.some((a) => a.code === 'LIMIT'),
+      false,
+    );
+  });
+  it('a literal handed again through the memo is counted and charged, not scanned again; past the cap a LIMIT', () => {
+    const p = new P()
+      .global('pickle', 'loads')
+      .binput(0)
+      .pop()
+      .sbb(new Uint8Array([0x4e, 0x2e]))
+      .binput(1)
+      .pop();
+    for (let i = 0; i < 6; i++) p.binget(0).binget(1).tuple1().reduce().pop();
+    const r = run(p.none().stop().bytes(), { factCaps: { nestedLiterals: 4 } });
+    assert.equal(r.nested.length, 1);
+    assert.equal(r.anomalies.find((a) => a.code === 'LIMIT')?.limit, 'maxNestedPickles');
   });
 });
 

@@ -58,6 +58,15 @@ describe('quantized convolution state handed to native prepack code', () => {
     it(`${ok ? 'admits' : 'reports'} ${name}`, () => {
       assert.equal(prepackStateProblem(CONV, s) === undefined, ok);
     });
+  it('reads the same state for the class TorchScript compiles from torch quantized Conv2d', () => {
+    const scripted = '__torch__.torch.ao.nn.quantized.modules.conv.Conv2d';
+    assert.ok(prepacksState(scripted));
+    assert.equal(prepackStateProblem(scripted, state()), undefined);
+    assert.ok(prepackStateProblem(scripted, state({ 3: tuple(0, 0) })));
+    assert.ok(prepacksState('__torch__.torch.ao.nn.quantized.modules.conv.___torch_mangle_3.Conv2d'));
+    assert.equal(prepacksState('__torch__.M'), false);
+    assert.equal(prepacksState('__torch__.___torch_mangle_1.QuantConv'), false);
+  });
   it('leaves other classes alone', () => {
     assert.equal(prepackStateProblem('torch.nn.modules.conv.Conv2d', state({ 3: tuple(0, 0) })), undefined);
   });

@@ -468,7 +468,7 @@ function pushWorkSignals(
             : 'a size argument that is not a valid constant or the length of a stored container; the stored state chooses how much the load allocates or computes'
         }${
           byTorch
-            ? ". torch's own quantized modules fill this operator's arguments from their stored state at load, so the values in data.pkl decide whether the load is safe; they are not checked here"
+            ? ". torch's own quantized modules fill this operator's arguments from their stored state at load, so the values in data.pkl decide whether the load is safe; they are checked where data.pkl stores them (PICKLE-STRUCT NATIVE_STATE when outside what torch writes)"
             : ''
         }.`,
         byTorch ? 'low' : 'high',

@@ -44,6 +44,7 @@ import type { EntryInfo, ParamSeed } from './handlers.js';
 import { shortText } from './handlers.js';
 import { methodName, calleeLastName, type CallEdge, type ModuleIndex } from './module-index.js';
 import { matchSink, type SinkMatch } from './sinks.js';
+import { isOwnStorePath } from './own-store.js';
 import { dynamicNetworkCall, dynamicSink, moduleNamesSinkValues } from './dynamic-sinks.js';
 import {
   INTERNAL,
@@ -1098,7 +1099,10 @@ export class DeserFlow {
       if (local.kind === 'class') return this.args(c, r);
       if (r.depth + 1 > MAX_HELPER_DEPTH) return this.args(c, r);
       const { params, hop } = this.calleeParams(c, local, r);
-      return viaHop(this.returnValue(this.helper(local.fn, params, r.depth + 1)), hop);
+      const v = viaHop(this.returnValue(this.helper(local.fn, params, r.depth + 1)), hop);
+      // A path naming a file the class itself writes with a serializer is its store's entry, not the caller's file.
+      const cls = this.idx.classOf(local.fn);
+      return cls !== undefined && cls === r.cls && isOwnStorePath(this.idx, cls, local.fn.name) ? withoutParam(v) : v;
     }
     const far = this.project !== undefined ? this.projectCallee(c) : undefined;
     if (far !== undefined) {

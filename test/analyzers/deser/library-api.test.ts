@@ -130,6 +130,58 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
     }
   });
 
+  it("a file the class itself writes with a serializer, at a path its own helper names, is its store's entry; a file it only reads from the caller's folder is the caller's", async () => {
+    const cases: [string, string[], number[]][] = [
+      ['own-open', ['        with open(self._filename(key), "wb") as f:', '            pickle.dump(value, f)'], []],
+      [
+        'own-move',
+        [
+          '        path = self._filename(key)',
+          '        with open(path + ".tmp", "wb") as f:',
+          '            pickle.dump(value, f)',
+          '        os.replace(path + ".tmp", path)',
+        ],
+        [],
+      ],
+      ['text-write', ['        with open(self._filename(key), "w") as f:', '            f.write(repr(value))'], [13]],
+      [
+        'other-file',
+        ['        with open(os.path.join(self._path, "log"), "wb") as f:', '            pickle.dump(value, f)'],
+        [13],
+      ],
+      ['no-writer', ['        return None'], [13]],
+    ];
+    for (const [name, body, lines] of cases) {
+      const dir = project(`own-store-${name}`, {
+        'pkg/__init__.py': [''],
+        'pkg/cache.py': [
+          'import hashlib',
+          'import os',
+          'import pickle',
+          'class FileCache:',
+          '    def __init__(self, cache_dir):',
+          '        self._path = cache_dir',
+          '        self.count = self.get("__count")',
+          '    def _filename(self, key):',
+          '        return os.path.join(self._path, hashlib.md5(key.encode()).hexdigest())',
+          '    def get(self, key):',
+          '        try:',
+          '            with open(self._filename(key), "rb") as f:',
+          '                return pickle.load(f)',
+          '        except OSError:',
+          '            return None',
+          '    def set(self, key, value):',
+          ...body,
+        ],
+      });
+      assert.deepEqual(
+        (await deser(dir)).map((f) => f.location.line),
+        lines,
+        name,
+      );
+    }
+  });
+
   it('a method the package calls through an object it holds (untyped receiver, matching arguments) has the package as caller', async () => {
     const serde = [
       'import pickle',

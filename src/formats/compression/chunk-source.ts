@@ -115,7 +115,7 @@ export function countChunks(
 }
 
 /** A fresh run of a chunk decoder as a ChunkProducer (its notes dropped: the counting pass has them). */
-class DecoderProducer implements ChunkProducer {
+export class DecoderProducer implements ChunkProducer {
   produced: number;
   private readonly chunks: Generator<Uint8Array, number, undefined>;
 

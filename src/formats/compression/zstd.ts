@@ -144,6 +144,22 @@ function headerForFzstd(header: Uint8Array, window: number, windowCap: number): 
   return new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, header[4]! & 0x04, windowDescriptor(windowCap)]);
 }
 
+/**
+ * The header fzstd is given for the frame at `pos`: its window capped by the caller's limit and by `most`, what the
+ * frame's blocks can decode to (a million tiny frames declaring large windows then allocate no large window each).
+ */
+function fzstdHead(input: CompressedInput, pos: number, header: FrameHeader, most: number, windowCap: number) {
+  return headerForFzstd(input.view(pos, header.headerEnd - pos), header.window, Math.min(windowCap, Math.max(most, 1)));
+}
+
+/** The window fzstd allocates for the frame at `pos` (as its rewritten header declares it); `limit` as zstdChunks'. */
+export function fzstdWindowAt(raw: DecoderInput, pos: number, limit: number): number {
+  const input = asInput(raw);
+  const header = parseFrameHeader(input, pos);
+  const head = fzstdHead(input, pos, header, frameEnd(input, header).most, windowCapFor(limit));
+  return parseFrameHeader(asInput(head), 0).window;
+}
+
 /** Output chunks of one decode; fresh arrays from fzstd, the caller's to keep. */
 type Chunks<T> = Generator<Uint8Array, T, undefined>;
 
@@ -198,9 +214,7 @@ export function* zstdChunks(raw: DecoderInput, notes: string[], limit: number): 
         notes.push(`${label}: window of ${header.window} bytes (zstd(1) needs --memory to read it)`);
       }
       const { end, complete, most } = frameEnd(input, header);
-      // A million tiny frames declaring large windows must not allocate a large window each.
-      const cap = Math.min(windowCap, Math.max(most, 1));
-      const head = headerForFzstd(input.view(pos, header.headerEnd - pos), header.window, cap);
+      const head = fzstdHead(input, pos, header, most, windowCap);
       const got: Uint8Array[] = [];
       const decoder = new Decompress((chunk) => got.push(chunk));
       try {

@@ -10,11 +10,13 @@ export class SentinelError extends Error {
   /**
    * @param code - what kind of input was wrong
    * @param message - one line (policy errors: one line per problem, with file, line and column)
+   * @param options - `cause`: the error this one reports
    */
   constructor(
     readonly code: SentinelErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }

@@ -235,7 +235,7 @@ async function scanInputs(
       try {
         remoteScan = await prepareRemote(paths, remote, cache);
       } catch (e) {
-        if (e instanceof RemoteTargetError) throw new SentinelError('usage', e.message);
+        if (e instanceof RemoteTargetError) throw new SentinelError('usage', e.message, { cause: e });
         throw e;
       }
     }

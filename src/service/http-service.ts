@@ -280,7 +280,7 @@ export function createScanService(o: ServiceOptions): ScanService {
     const r = await s.ended;
     res.off('close', gone);
     scanOf.set(res, { id: r.id, ...(r.report ? { exitCode: r.report.summary.exitCode } : {}) });
-    send(res, r.status === 'done' ? 200 : r.status === 'cancelled' ? 499 : 500, await statusBody(r));
+    send(res, finishedStatus(r), await statusBody(r));
   };
 
   const postJson = async (req: IncomingMessage, res: ServerResponse, wait: boolean): Promise<void> => {
@@ -394,7 +394,7 @@ export function createScanService(o: ServiceOptions): ScanService {
     res.off('close', gone);
     if (r.report) scanOf.set(res, { id: r.id, exitCode: r.report.summary.exitCode });
     if (refused) return;
-    send(res, r.status === 'done' ? 200 : r.status === 'cancelled' ? 499 : 500, await statusBody(r));
+    send(res, finishedStatus(r), await statusBody(r));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -500,4 +500,14 @@ export function createScanService(o: ServiceOptions): ScanService {
       await closed;
     },
   };
+}
+
+/**
+ * The HTTP status of a finished scan: 200 done, 499 cancelled, 403 when a connection the egress policy refused ended
+ * it (a remote target the service may not reach, as the target guard answers one before a scan starts), else 500.
+ */
+function finishedStatus(r: ScanRecord): number {
+  if (r.status === 'done') return 200;
+  if (r.status === 'cancelled') return 499;
+  return r.refused ? 403 : 500;
 }

@@ -3,6 +3,7 @@
 // its signal. Finished scans are kept up to `keepFinished`, oldest dropped first, so memory stays bounded.
 import { randomUUID } from 'node:crypto';
 import type { SentinelReport } from '../report/report-model.js';
+import { isEgressRefusal } from '../sources/remote/egress.js';
 
 export type ScanStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -14,6 +15,8 @@ export interface ScanRecord {
   finishedAt?: number;
   report?: SentinelReport;
   error?: string;
+  /** The scan failed at a connection the egress policy refused (a refused target, not a fault: 403). */
+  refused?: boolean;
   readonly abort: AbortController;
 }
 
@@ -69,6 +72,7 @@ export class ScanRegistry {
       } catch (e) {
         if (record.abort.signal.aborted) return this.end(record, 'cancelled');
         record.error = e instanceof Error ? e.message : String(e);
+        if (isEgressRefusal(e)) record.refused = true;
         return this.end(record, 'failed');
       } finally {
         this.release();

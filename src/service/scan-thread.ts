@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ScanInput } from '../api/scan.js';
 import { errorMessage } from '../core/errors.js';
+import { isEgressRefusal } from '../sources/remote/egress.js';
 import { useNodeCryptoForSmallDigests } from '../sources/file-digest.js';
 import { scanAsNamed } from './report-paths.js';
 import type { FromThread, ThreadSetup, ToThread } from './scan-threads.js';
@@ -74,7 +75,7 @@ export function serveScanThread(): void {
         },
         (e: unknown) => {
           current = undefined;
-          reply({ type: 'failed', id: m.id, error: errorMessage(e) });
+          reply({ type: 'failed', id: m.id, error: errorMessage(e), ...(isEgressRefusal(e) ? { refused: true } : {}) });
         },
       );
       return;

@@ -48,7 +48,8 @@ export type ToThread =
 export type FromThread =
   | { readonly type: 'ready' }
   | { readonly type: 'done'; readonly id: number; readonly report: SentinelReport }
-  | { readonly type: 'failed'; readonly id: number; readonly error: string };
+  /** `refused`: the scan ended at a connection the egress policy refused. */
+  | { readonly type: 'failed'; readonly id: number; readonly error: string; readonly refused?: boolean };
 
 interface Running {
   readonly id: number;
@@ -229,7 +230,7 @@ export class ScanThreads {
       if (!r || r.id !== m.id) return;
       this.release(s);
       if (m.type === 'done') r.done(m.report);
-      else r.fail(new Error(m.error));
+      else r.fail(new Error(m.error, m.refused ? { cause: { code: 'EGRESS_REFUSED' } } : undefined));
     });
     worker.on('error', () => undefined);
     worker.on('exit', (code) => {

@@ -112,6 +112,22 @@ describe('the URL check of each hop', () => {
     assert.equal(check('http://127.0.0.1/', undefined, { allow: ['loopback'] }), undefined);
   });
 
+  it('names the class of the address refused, with or without a port', () => {
+    const cases: [string, string][] = [
+      ['http://127.0.0.1:8080/', 'a loopback address'],
+      ['http://127.0.0.1/', 'a loopback address'],
+      ['http://[::1]:8080/', 'a loopback address'],
+      ['http://10.0.0.1:443/', 'a private address'],
+      ['http://192.168.1.5:8000/', 'a private address'],
+      ['http://169.254.169.254:80/latest/meta-data/', 'a link-local address'],
+      ['http://[fe80::1]:8080/', 'a link-local address'],
+      ['http://198.51.100.7:8080/', 'a reserved address'],
+    ];
+    for (const [u, what] of cases) assert.match(check(u) ?? '', new RegExp(`\\(${what};`), u);
+    // The benign twin: a public address with a port is not refused.
+    assert.equal(check('http://93.184.216.34:8080/'), undefined);
+  });
+
   it('refuses credentials in a URL and other schemes', () => {
     assert.match(check('https://u:p@example.org/') ?? '', /credentials/);
     assert.match(check('file:///etc/passwd') ?? '', /unsupported protocol/);
@@ -166,7 +182,10 @@ describe('the HTTP client under a policy', () => {
       assert.equal(e.code, 'EGRESS_REFUSED');
       return true;
     });
-    await assert.rejects(lightFetch(`http://localhost:${origin.port}/x`, {}), /refused to connect/);
+    await assert.rejects(
+      lightFetch(`http://localhost:${origin.port}/x`, {}),
+      /refused to connect to localhost \([^)]*\) \(a loopback address;/,
+    );
     assert.equal(originHits, before);
   });
 

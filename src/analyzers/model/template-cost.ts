@@ -45,6 +45,14 @@ export interface CostSignal {
 
 type IntValue = number | 'data' | undefined;
 
+/**
+ * Appends `items` to `stack` one by one: `push(...items)` passes every item as an argument and throws RangeError on a
+ * node with very many children (a flat template of 200,000 expressions), which is not nesting.
+ */
+function pushAll(stack: unknown[], items: readonly unknown[]): void {
+  for (const item of items) stack.push(item);
+}
+
 /** An integer the template states (literal arithmetic, variables set to one), 'data' from the caller, or unknown. */
 function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 0): IntValue {
   if (depth > MAX_NESTING) return undefined;
@@ -245,12 +253,12 @@ function reads(root: unknown, out: string[]): void {
   const st: unknown[] = [root];
   while (st.length) {
     const n = st.pop();
-    if (Array.isArray(n)) st.push(...n);
+    if (Array.isArray(n)) pushAll(st, n);
     else if (isNode(n)) {
       if (n.type === 'Identifier') out.push(n['value'] as string);
       if (n.type === 'MemberExpression' && !n['computed'] && isNode(n['property']))
         out.push(`.${(n['property'] as JNode)['value'] as string}`);
-      st.push(...children(n));
+      pushAll(st, children(n));
     }
   }
 }
@@ -260,7 +268,7 @@ function doubles(value: JNode, target: string): boolean {
   const st: unknown[] = [value];
   while (st.length) {
     const v = st.pop();
-    if (Array.isArray(v)) st.push(...v);
+    if (Array.isArray(v)) pushAll(st, v);
     else if (isNode(v)) {
       const o = (v['operator'] as { value?: string } | undefined)?.value;
       if (v.type === 'BinaryExpression' && (o === '~' || o === '+' || o === '*')) {
@@ -270,7 +278,7 @@ function doubles(value: JNode, target: string): boolean {
         reads(v['right'], r);
         if (l.includes(target) && r.includes(target)) return true;
       }
-      st.push(...children(v));
+      pushAll(st, children(v));
     }
   }
   return false;
@@ -283,12 +291,12 @@ function shrinksByCount(a: JNode): boolean {
   const st: unknown[] = [a];
   while (st.length) {
     const v = st.pop();
-    if (Array.isArray(v)) st.push(...v);
+    if (Array.isArray(v)) pushAll(st, v);
     else if (isNode(v)) {
       if (v.type === 'SliceExpression') return true;
       if (v.type === 'BinaryExpression' && COUNT_OPS.has((v['operator'] as { value?: string })?.value ?? ''))
         return true;
-      st.push(...children(v));
+      pushAll(st, children(v));
     }
   }
   return false;
@@ -299,10 +307,10 @@ function loopsOverTemplateValues(root: unknown, env: FoldEnv): boolean {
   const st: unknown[] = [root];
   while (st.length) {
     const v = st.pop();
-    if (Array.isArray(v)) st.push(...v);
+    if (Array.isArray(v)) pushAll(st, v);
     else if (isNode(v)) {
       if (v.type === 'For' && iterations(v['iterable'] as JNode, env) > 1) return true;
-      st.push(...children(v));
+      pushAll(st, children(v));
     }
   }
   return false;
@@ -373,7 +381,7 @@ function growth(value: JNode, target: string, env: FoldEnv): string | undefined 
   const st: unknown[] = [value];
   while (st.length) {
     const v = st.pop();
-    if (Array.isArray(v)) st.push(...v);
+    if (Array.isArray(v)) pushAll(st, v);
     else if (!isNode(v)) continue;
     else {
       const o = (v['operator'] as { value?: string } | undefined)?.value;
@@ -401,7 +409,7 @@ function growth(value: JNode, target: string, env: FoldEnv): string | undefined 
           if (patMin === 0 || repMax > patMin) return 'replaces parts of it with longer text';
         } else if (call.args.some(readsTarget)) return 'pads it to a width read from itself';
       }
-      st.push(...children(v));
+      pushAll(st, children(v));
     }
   }
   return undefined;
@@ -534,7 +542,7 @@ function loopCalls(body: unknown): JNode[] {
   const st: unknown[] = [body];
   while (st.length) {
     const v = st.pop();
-    if (Array.isArray(v)) st.push(...v);
+    if (Array.isArray(v)) pushAll(st, v);
     else if (isNode(v)) {
       if (v.type === 'Macro') continue;
       if (v.type === 'For') {
@@ -544,7 +552,7 @@ function loopCalls(body: unknown): JNode[] {
       const callee = v['callee'];
       if (v.type === 'CallExpression' && isNode(callee) && callee.type === 'Identifier' && callee['value'] === 'loop')
         out.push(v);
-      st.push(...children(v));
+      pushAll(st, children(v));
     }
   }
   return out;
@@ -669,7 +677,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     else if (isNode(v)) {
       all.push(v);
       if (v.type === 'Macro') macros.set((v['name'] as JNode)['value'] as string, v);
-      stack.push(...children(v));
+      pushAll(stack, children(v));
     }
   }
   // Repetition, padding, format widths, integer powers and generated text.
@@ -824,13 +832,13 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     const st: unknown[] = [m['body']];
     while (st.length) {
       const v = st.pop();
-      if (Array.isArray(v)) st.push(...v);
+      if (Array.isArray(v)) pushAll(st, v);
       else if (isNode(v)) {
         if (v.type === 'CallExpression' && (v['callee'] as JNode).type === 'Identifier') {
           const c = (v['callee'] as JNode)['value'] as string;
           if (macros.has(c)) list.push({ callee: c, node: v });
         }
-        st.push(...children(v));
+        pushAll(st, children(v));
       }
     }
     calls.set(name, list);
@@ -910,7 +918,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     while (st.length) {
       const n = st.pop();
       if (Array.isArray(n)) {
-        st.push(...n);
+        pushAll(st, n);
         continue;
       }
       if (!isNode(n) || n.type === 'Macro') continue;
@@ -948,7 +956,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
         own += total;
         continue;
       }
-      st.push(...children(n));
+      pushAll(st, children(n));
     }
     return own;
   };

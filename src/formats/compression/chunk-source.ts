@@ -5,6 +5,7 @@
 import type { Location } from '../../core/location.js';
 import { ChunkListSource } from '../../sources/chunk-list-source.js';
 import type { CompressedInput } from './compressed-input.js';
+import { ChunkGatherer, GATHER_BLOCK } from './gathered-chunks.js';
 import { KeptEnds } from './kept-ends.js';
 import { OutputBuffer } from './output-buffer.js';
 import { RedecodedSource, type ChunkProducer } from './redecoded-source.js';
@@ -84,27 +85,37 @@ export function countChunks(
   let kept: Uint8Array[] | undefined = [];
   let prefix: CountedChunks['prefix'];
   let length = 0;
+  // Steps are gathered into blocks before they are kept (the output, its ends): a million one-byte steps cost a few
+  // objects per block, not one each.
+  const gather = new ChunkGatherer((piece) => {
+    ends.keep(piece, true);
+    kept?.push(piece);
+  });
   for (;;) {
-    marked.set = false;
     const step = chunks.next();
     if (step.done) {
+      gather.flush();
       return { length, streams: step.value, notes, ends, ...(kept ? { kept } : {}), ...(prefix ? { prefix } : {}) };
     }
-    check(length + step.value.length, length);
-    if (kept && length + step.value.length > keepUpTo) {
+    const n = step.value.length;
+    // An empty step adds nothing; a mark made before it holds for the next step (the output resumes at the same offset).
+    if (n === 0) continue;
+    check(length + n, length);
+    if (kept && length + n > keepUpTo) {
+      gather.flush();
       if (marked.set && length > 0) prefix = { chunks: kept, resume: [{ output: length, state: marked.state }] };
       kept = undefined;
     } else if (prefix && marked.set && length - prefix.resume[prefix.resume.length - 1]!.output >= RESUME_SPACING) {
       prefix.resume.push({ output: length, state: marked.state });
     }
-    length += step.value.length;
-    ends.keep(step.value, false);
-    if (kept) kept.push(step.value.slice());
+    marked.set = false;
+    length += n;
+    gather.push(step.value);
   }
 }
 
 /** A fresh run of a chunk decoder as a ChunkProducer (its notes dropped: the counting pass has them). */
-class DecoderProducer implements ChunkProducer {
+export class DecoderProducer implements ChunkProducer {
   produced: number;
   private readonly chunks: Generator<Uint8Array, number, undefined>;
 
@@ -113,11 +124,20 @@ class DecoderProducer implements ChunkProducer {
     this.chunks = decode(input, [], limit, from ? { from: from.state } : undefined);
   }
 
+  /** At least GATHER_BLOCK bytes (fewer only at the end) in a few copied pieces, however small the decoder's steps. */
   pull(): Uint8Array[] {
-    const step = this.chunks.next();
-    if (step.done) return [];
-    this.produced += step.value.length;
-    return [step.value.slice()];
+    const pieces: Uint8Array[] = [];
+    const gather = new ChunkGatherer((piece) => pieces.push(piece));
+    let n = 0;
+    while (n < GATHER_BLOCK) {
+      const step = this.chunks.next();
+      if (step.done) break;
+      n += step.value.length;
+      gather.push(step.value);
+    }
+    gather.flush();
+    this.produced += n;
+    return pieces;
   }
 }
 

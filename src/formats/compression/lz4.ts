@@ -1,5 +1,6 @@
 // LZ4 frame format (lz4 Frame Format Description 1.6.x) as python-lz4's LZ4FrameFile reads it (joblib's
-// 'lz4' compressor): every frame, skippable frames skipped. Checksums are verified into notes, not errors.
+// 'lz4' compressor): every frame, skippable frames skipped. Checksums are verified into notes, not errors. Legacy
+// frames (lz4 -l) are decoded as lz4(1) decodes them, so that what `lz4 -d` hands a loader is what is scanned.
 // One decoder emits the output block by block from a window holding only the 64 KiB of history that matches can
 // reach, so the same code serves the in-memory decode and the counting and re-decoding passes of large outputs.
 import { CorruptError } from '../../core/errors.js';
@@ -16,10 +17,18 @@ import { skippableFrameEndIn, u32le } from './frame-bytes.js';
 //   | blocks: u32le size (bit 31 = stored uncompressed; 0 = end mark), data, [u32le xxh32(data)]
 //   | [u32le xxh32(all decoded content)].
 // Skippable frame: u32le 0x184D2A50..0x184D2A5F | u32le size | size bytes.
+// Legacy frame (lz4(1) -l, read by lz4(1) -d; python-lz4 does not read it): magic 02 21 4C 18 | blocks: u32le
+//   compressed size, that many bytes of an independent block of at most 8 MiB output. The frame ends at the end of
+//   the input, or at a size word larger than LZ4_COMPRESSBOUND(8 MiB), which lz4(1) reads as the next frame's magic.
 // Block sequences: token (literal length << 4 | match length − 4, 15 = more bytes follow, each 255 =
 //   more), literals, u16le offset (1..65535), extra length bytes. The last sequence has literals only.
 const FRAME_MAGIC = 0x184d2204;
 const LEGACY_MAGIC = 0x184c2102;
+
+/** A legacy block's largest output (lz4(1)'s LEGACY_BLOCKSIZE). */
+const LEGACY_BLOCK = 8 * 1024 * 1024;
+/** LZ4_COMPRESSBOUND(8 MiB): a larger size word ends a legacy frame (it is the next frame's magic). */
+const LEGACY_SIZE_BOUND = LEGACY_BLOCK + Math.floor(LEGACY_BLOCK / 255) + 16;
 
 /** History the decoder keeps: match offsets are 16-bit (1..65535). */
 const HISTORY = 64 * 1024;
@@ -250,6 +259,38 @@ function* decodeFrame(
 }
 
 /**
+ * Decodes the legacy frame whose magic is at `start` as lz4(1) -d does: each block on its own into at most 8 MiB (a
+ * block that does not fit, is empty, or is cut short is corrupt). Returns the input offset where the frame ends: the
+ * end of the input, or a size word too large for a block (the next frame's magic, read there).
+ */
+function* decodeLegacyFrame(input: CompressedInput, start: number, out: Lz4Window): Chunks<number> {
+  let q = start + 4;
+  for (;;) {
+    if (q >= input.length) return q;
+    if (q + 4 > input.length) throw new CorruptError('input ends inside a legacy LZ4 block size', input.length);
+    const size = u32le(input.view(q, 4), 0);
+    if (size > LEGACY_SIZE_BOUND) return q;
+    if (size === 0) throw new CorruptError('legacy LZ4 block of 0 bytes (lz4(1) fails to decode it)', q);
+    q += 4;
+    const data = input.view(q, size);
+    if (data.length < size) throw new CorruptError('input ends inside a legacy LZ4 block', input.length);
+    out.startBlock(LEGACY_BLOCK);
+    const blockStart = out.length;
+    // Blocks are independent: a match may not reach before its own block.
+    const reach: Reach = { floor: out.total, independentFloor: out.total, reachedBack: false };
+    try {
+      decodeBlock(data, 0, size, out, reach, q);
+    } catch (e) {
+      if (out.length > blockStart) yield out.buf.subarray(blockStart, out.length);
+      if (e instanceof BlockOverflow) throw new CorruptError('legacy LZ4 block decodes to more than 8 MiB', q);
+      throw e;
+    }
+    if (out.length > blockStart) yield out.buf.subarray(blockStart, out.length);
+    q += size;
+  }
+}
+
+/**
  * The output of every LZ4 frame of `input`, in chunks of at most one block (≤ 4 MiB): views of the decoder's window,
  * valid until the next step. Returns the frames decoded; `notes` receives what a strict reader would disagree with.
  * Throws CorruptError when nothing could be decoded.
@@ -272,15 +313,16 @@ export function* lz4Chunks(raw: DecoderInput, notes: string[]): Chunks<number> {
       skipped++;
       continue;
     }
-    if (magic !== FRAME_MAGIC) {
-      const what =
-        magic === LEGACY_MAGIC ? 'a legacy LZ4 frame (lz4(1) reads it; python-lz4 does not)' : 'not an LZ4 frame';
-      if (frames === 0 && skipped === 0) throw new CorruptError(`input is ${what}`, pos);
-      notes.push(`${input.length - pos} bytes after frame ${frames} are ${what} (python-lz4 raises)`);
+    if (magic !== FRAME_MAGIC && magic !== LEGACY_MAGIC) {
+      if (frames === 0 && skipped === 0) throw new CorruptError('input is not an LZ4 frame', pos);
+      notes.push(`${input.length - pos} bytes after frame ${frames} are not an LZ4 frame (python-lz4 raises)`);
       break;
     }
     try {
-      const next = yield* decodeFrame(input, pos, out, notes, frames + 1);
+      const next =
+        magic === LEGACY_MAGIC
+          ? yield* decodeLegacyFrame(input, pos, out)
+          : yield* decodeFrame(input, pos, out, notes, frames + 1);
       if (next === undefined) break;
       pos = next;
       frames++;

@@ -5,13 +5,17 @@ import { aloneHeaderProblem } from './lzma-alone.js';
 import type { Codec } from './result.js';
 import { XZ_MAGIC } from './xz.js';
 
+const LZ4_MAGIC = [0x04, 0x22, 0x4d, 0x18];
+/** lz4(1)'s legacy format (lz4 -l), which lz4 -d reads. */
+const LZ4_LEGACY_MAGIC = [0x02, 0x21, 0x4c, 0x18];
+
 function startsWith(head: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((b, i) => head[i] === b);
 }
 
 /**
  * The codec whose signature `head` starts with: gzip 1F 8B, bzip2 'BZh1'..'BZh9', xz FD '7zXZ' 00,
- * lz4 frame 04 22 4D 18, zstd 28 B5 2F FD, zlib (CM 8, window ≤ 32 KiB, valid FCHECK, no preset
+ * lz4 frame 04 22 4D 18 or legacy 02 21 4C 18, zstd 28 B5 2F FD, zlib (CM 8, window ≤ 32 KiB, valid FCHECK, no preset
  * dictionary), .lzma (properties ≤ 224 with lc + lp ≤ 4, a 2^n or 2^n + 2^(n−1) dictionary and a size
  * that is unknown or below 2^38, i.e. a header liblzma's auto decoder accepts; needs 13 bytes), followed by the
  * zero byte liblzma's range decoder starts with (when the head holds it).
@@ -22,7 +26,7 @@ export function sniffCodec(head: Uint8Array): Codec | undefined {
     return 'bzip2';
   }
   if (startsWith(head, XZ_MAGIC)) return 'xz';
-  if (startsWith(head, [0x04, 0x22, 0x4d, 0x18])) return 'lz4';
+  if (startsWith(head, LZ4_MAGIC) || startsWith(head, LZ4_LEGACY_MAGIC)) return 'lz4';
   if (startsWith(head, [0x28, 0xb5, 0x2f, 0xfd])) return 'zstd';
   const cmf = head[0];
   const flg = head[1];
@@ -35,7 +39,6 @@ export function sniffCodec(head: Uint8Array): Codec | undefined {
   return undefined;
 }
 
-const LZ4_MAGIC = [0x04, 0x22, 0x4d, 0x18];
 /** Skippable frames looked through before the first other frame decides; past them the stream is read as zstd. */
 const MAX_SKIPPABLE_SNIFFED = 1 << 16;
 
@@ -46,7 +49,7 @@ function isSkippable(b: Uint8Array): boolean {
 /**
  * `sniffCodec`, and for a stream that starts with skippable frames (u32le 0x184D2A50..0x184D2A5F, u32le size, that
  * many bytes: zstd(1), lz4(1), python-zstandard and python-lz4 skip them) the codec of the first frame after them:
- * lz4 for an LZ4 frame, zstd otherwise (the zstd reader reports what follows when it is no zstd frame). Reads one
+ * lz4 for an LZ4 frame (or legacy frame), zstd otherwise (the zstd reader reports what follows when it is no zstd frame). Reads one
  * 8-byte header per skippable frame, at most MAX_SKIPPABLE_SNIFFED of them.
  */
 export function sniffCodecIn(
@@ -63,5 +66,5 @@ export function sniffCodecIn(
     if (pos >= src.size) return 'zstd';
   }
   const next = pos + 4 <= head.length ? head.subarray(pos, pos + 4) : src.read(pos, 4);
-  return startsWith(next, LZ4_MAGIC) ? 'lz4' : 'zstd';
+  return startsWith(next, LZ4_MAGIC) || startsWith(next, LZ4_LEGACY_MAGIC) ? 'lz4' : 'zstd';
 }

@@ -77,21 +77,28 @@ function blockEnd(bh: number, p: number): number {
   return p + 3 + (((bh >>> 1) & 3) === 1 ? 1 : bh >>> 3);
 }
 
+/** The most a compressed block decodes to (Block_Maximum_Size; less when the window is smaller). */
+const BLOCK_MAX = 128 * 1024;
+
 /**
  * Where the frame ends after its checksum, or the input length when the frame is cut short (block headers only are
- * read). Throws CorruptError at a reserved block type, before any of the frame is decoded.
+ * read), and the most its whole blocks can decode to (raw and RLE blocks their size, a compressed block BLOCK_MAX).
+ * Throws CorruptError at a reserved block type, before any of the frame is decoded.
  */
-function frameEnd(input: CompressedInput, header: FrameHeader): { end: number; complete: boolean } {
+function frameEnd(input: CompressedInput, header: FrameHeader): { end: number; complete: boolean; most: number } {
   let p = header.headerEnd;
+  let most = 0;
   for (;;) {
     const bh = blockHeader(input, p);
-    if (bh === undefined) return { end: input.length, complete: false };
-    if (((bh >>> 1) & 3) === 3) throw new CorruptError('zstd block type 3 is reserved', p);
+    if (bh === undefined) return { end: input.length, complete: false, most };
+    const type = (bh >>> 1) & 3;
+    if (type === 3) throw new CorruptError('zstd block type 3 is reserved', p);
     p = blockEnd(bh, p);
+    if (p <= input.length) most += type === 2 ? BLOCK_MAX : bh >>> 3;
     if (bh & 1) break;
   }
   p += header.checksum ? 4 : 0;
-  return p > input.length ? { end: input.length, complete: false } : { end: p, complete: true };
+  return p > input.length ? { end: input.length, complete: false, most } : { end: p, complete: true, most };
 }
 
 /**
@@ -125,13 +132,32 @@ function windowDescriptor(size: number): number {
 
 /**
  * The frame's header as fzstd should see it. fzstd allocates the declared window (or, in single-segment frames, the
- * declared content size) up front, so a header declaring more than the output can ever reach is rewritten to a
- * smaller window; nothing else in the frame depends on it. Only called for frames without a dictionary.
+ * declared content size) up front, so a header declaring more than the output can ever reach (the caller's limit,
+ * or what the frame's blocks can decode to) is rewritten to a smaller window; nothing else in the frame depends on it:
+ * no match reaches before the frame's first byte. A window of at least the frame's blocks' output holds every block
+ * and keeps fzstd's block bound (the smaller of 128 KiB and the window) as declared. Only called for frames without
+ * a dictionary.
  */
 function headerForFzstd(header: Uint8Array, window: number, windowCap: number): Uint8Array {
   if (window <= windowCap) return header;
   // FHD: content checksum flag kept; no content size, not single segment, no dictionary-ID field.
   return new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, header[4]! & 0x04, windowDescriptor(windowCap)]);
+}
+
+/**
+ * The header fzstd is given for the frame at `pos`: its window capped by the caller's limit and by `most`, what the
+ * frame's blocks can decode to (a million tiny frames declaring large windows then allocate no large window each).
+ */
+function fzstdHead(input: CompressedInput, pos: number, header: FrameHeader, most: number, windowCap: number) {
+  return headerForFzstd(input.view(pos, header.headerEnd - pos), header.window, Math.min(windowCap, Math.max(most, 1)));
+}
+
+/** The window fzstd allocates for the frame at `pos` (as its rewritten header declares it); `limit` as zstdChunks'. */
+export function fzstdWindowAt(raw: DecoderInput, pos: number, limit: number): number {
+  const input = asInput(raw);
+  const header = parseFrameHeader(input, pos);
+  const head = fzstdHead(input, pos, header, frameEnd(input, header).most, windowCapFor(limit));
+  return parseFrameHeader(asInput(head), 0).window;
 }
 
 /** Output chunks of one decode; fresh arrays from fzstd, the caller's to keep. */
@@ -143,7 +169,8 @@ function windowCapFor(limit: number): number {
 }
 
 /**
- * The output of every zstd frame of `input`, one block per step (at most the 2 MiB an RLE block can declare).
+ * The output of every zstd frame of `input`, one block per step (at most the 2 MiB an RLE block can declare; never
+ * an empty step).
  * `limit` is the largest output the caller accepts (caps the window fzstd allocates). Returns the frames decoded;
  * `notes` receives disagreements. Throws CorruptError when nothing could be decoded, UnsupportedError for a
  * dictionary frame first.
@@ -186,8 +213,8 @@ export function* zstdChunks(raw: DecoderInput, notes: string[], limit: number): 
       if (header.window > CLI_WINDOW_LIMIT && !header.singleSegment) {
         notes.push(`${label}: window of ${header.window} bytes (zstd(1) needs --memory to read it)`);
       }
-      const { end, complete } = frameEnd(input, header);
-      const head = headerForFzstd(input.view(pos, header.headerEnd - pos), header.window, windowCap);
+      const { end, complete, most } = frameEnd(input, header);
+      const head = fzstdHead(input, pos, header, most, windowCap);
       const got: Uint8Array[] = [];
       const decoder = new Decompress((chunk) => got.push(chunk));
       try {
@@ -197,6 +224,7 @@ export function* zstdChunks(raw: DecoderInput, notes: string[], limit: number): 
           decoder.push(from === header.headerEnd ? concat(head, piece) : piece, to === end);
           dropEmptyHeld(decoder);
           for (const chunk of got.splice(0)) {
+            if (chunk.length === 0) continue;
             total += chunk.length;
             yield chunk;
           }
@@ -206,6 +234,7 @@ export function* zstdChunks(raw: DecoderInput, notes: string[], limit: number): 
         failure = e instanceof Error ? e.message : String(e);
       }
       for (const chunk of got.splice(0)) {
+        if (chunk.length === 0) continue;
         total += chunk.length;
         yield chunk;
       }

@@ -114,10 +114,17 @@ function egressRefused(message) {
 function egressIsIp(host) {
   return egressParseV4(host) !== undefined || egressParseV6(host) !== undefined;
 }
-function egressRefusal(address, policy) {
-  const cls = egressAddressClass(address);
+// The refusal of a connection to shown, which names the addresses (bare IP addresses) it would reach: each named
+// by its class (loopback, private, link-local, reserved).
+function egressRefusal(shown, addresses, policy) {
+  const classes = [...new Set(addresses.map(egressAddressClass))];
+  const what = !classes.length
+    ? 'an address not known'
+    : classes.length === 1
+      ? 'a ' + classes[0] + ' address'
+      : classes.join(' and ') + ' addresses';
   return egressRefused(
-    'refused to connect to ' + address + ' (a ' + cls + ' address; this scan may reach public addresses' +
+    'refused to connect to ' + shown + ' (' + what + '; this scan may reach public addresses' +
       (policy && policy.allow && policy.allow.length ? ' and ' + policy.allow.join(', ') : '') + ' only)',
   );
 }
@@ -131,7 +138,7 @@ function egressCheckUrl(url, from, policy) {
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  if (egressIsIp(host) && !egressAllowed(host, policy, port)) return egressRefusal(url.host, policy);
+  if (egressIsIp(host) && !egressAllowed(host, policy, port)) return egressRefusal(url.host, [host], policy);
   return undefined;
 }
 // The lookup function of a connection under this policy (node:net's lookup signature; all addresses checked).
@@ -149,7 +156,7 @@ function egressLookup(policy) {
       const ok = addresses.filter((a) => egressAllowed(a.address, policy));
       if (!ok.length) {
         const shown = addresses.map((a) => a.address).join(', ') || 'no address';
-        return callback(egressRefusal(hostname + ' (' + shown + ')', policy));
+        return callback(egressRefusal(hostname + ' (' + shown + ')', addresses.map((a) => a.address), policy));
       }
       if (options && options.all) return callback(null, ok);
       return callback(null, ok[0].address, ok[0].family);
@@ -162,7 +169,11 @@ function egressCheckSocket(socket, policy) {
   const check = () => {
     const peer = socket.remoteAddress;
     if (peer === undefined || !egressAllowed(peer, policy, socket.remotePort)) {
-      socket.destroy(egressRefusal(peer === undefined ? 'an unknown peer' : peer + ':' + socket.remotePort, policy));
+      socket.destroy(
+        peer === undefined
+          ? egressRefusal('an unknown peer', [], policy)
+          : egressRefusal(peer + ':' + socket.remotePort, [peer], policy),
+      );
     }
   };
   if (socket.connecting) socket.prependOnceListener('connect', check);

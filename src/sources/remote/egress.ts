@@ -43,6 +43,19 @@ function here(): Compiled {
   )(createRequire(import.meta.url)) as Compiled);
 }
 
+/**
+ * Whether `e`, or an error it was made from (its `cause`, a few levels deep), is a connection the egress policy
+ * refused: a target refused, not a fault of the scan.
+ */
+export function isEgressRefusal(e: unknown): boolean {
+  let at: unknown = e;
+  for (let i = 0; i < 8 && at && typeof at === 'object'; i++) {
+    if ((at as { code?: unknown }).code === 'EGRESS_REFUSED') return true;
+    at = (at as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** The class of an IP address (IPv4, IPv6 with or without brackets; anything else is reserved). */
 export function addressClass(address: string): AddressClass {
   return here().egressAddressClass(address);

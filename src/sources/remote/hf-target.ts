@@ -127,7 +127,7 @@ async function getJson(
       countRedirects(ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
       // A connection the egress policy refused is not retried.
       if ((e as { code?: unknown } | null)?.code === 'EGRESS_REFUSED') {
-        throw new RemoteTargetError(`${url}: ${(e as Error).message}`);
+        throw new RemoteTargetError(`${url}: ${(e as Error).message}`, { cause: e });
       }
       lastError = `request failed: ${(e as Error).message}`;
       continue;

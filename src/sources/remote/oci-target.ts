@@ -120,7 +120,7 @@ class Session {
         });
       } catch (e) {
         countRedirects(this.ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
-        throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`);
+        throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`, { cause: e });
       }
       countRedirects(this.ctx.cost, res.redirects);
       if (res.status === 401 && round === 0) {
@@ -139,7 +139,7 @@ class Session {
       try {
         buf = await res.bytes(MAX_MANIFEST_BYTES);
       } catch (e) {
-        throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`);
+        throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`, { cause: e });
       }
       if (!buf) throw new RemoteTargetError(`${this.base}${path}: manifest too large`);
       this.ctx.cost.bytesRead += buf.length;
@@ -184,7 +184,7 @@ class Session {
     } catch (e) {
       if (e instanceof RemoteTargetError) throw e;
       countRedirects(this.ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
-      throw new RemoteTargetError(`${this.base}: token request failed: ${(e as Error).message}`);
+      throw new RemoteTargetError(`${this.base}: token request failed: ${(e as Error).message}`, { cause: e });
     }
     if (!body) throw new RemoteTargetError(`${this.base}: token response too large`);
     const j = parseJson(body, `${this.base}: token response`) as { token?: string; access_token?: string };

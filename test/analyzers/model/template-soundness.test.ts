@@ -159,6 +159,9 @@ describe('every template field a loader reads is checked', () => {
 describe('deep templates end with an answer', () => {
   const CASES: [string, string, boolean][] = [
     ['20,000 chained ~', '{{ ' + Array(20000).fill("'a'").join(' ~ ') + ' }}', false],
+    // Flat, not nested: each expression renders once (render cost linear in the template's size).
+    ['200,000 flat expressions', '{{a}}'.repeat(200_000), false],
+    ['50,000 flat loops over the messages', '{% for m in messages %}{{m.content}}{% endfor %}'.repeat(50_000), false],
     ['1,500 nested loops of two', '{% for i in range(2) %}'.repeat(1500) + 'x' + '{% endfor %}'.repeat(1500), true],
     [
       'a chain of 3,000 macros',

@@ -324,7 +324,10 @@ function prepare(inputs: ScanInput | readonly ScanInput[], options: ScanOptions)
  * command line (exit 2) and in the service (400), never a scan finding. A path that exists but cannot be read is
  * scanned (SCAN-INCOMPLETE), and so is a file that disappears during the scan.
  */
-function checkNamedPaths(p: Prepared): void {
+function checkNamedPaths(p: Prepared, options: ScanOptions): void {
+  // A scan held to roots (a service's or worker's) was checked when it was asked for: a path gone by now is reported
+  // by the walk with one fixed text (sources/confine.ts NOT_OPENED_INSIDE), whatever lies outside the roots.
+  if (options.roots) return;
   for (const i of p.list) {
     if (typeof i !== 'string' || isRemoteArg(i)) continue;
     try {
@@ -477,7 +480,7 @@ export async function scanFacts(
   options: ScanOptions = {},
 ): Promise<ScanFacts> {
   const p = prepare(inputs, options);
-  checkNamedPaths(p);
+  checkNamedPaths(p, options);
   return gather(p, options);
 }
 
@@ -613,7 +616,7 @@ export async function scan(
   options: ScanOptions = {},
 ): Promise<SentinelReport> {
   const p = prepare(inputs, options);
-  checkNamedPaths(p);
+  checkNamedPaths(p, options);
   await parseBaselineOption(options); // an invalid baseline fails before the scan
   return gate(p, await gather(p, options), options);
 }

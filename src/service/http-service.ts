@@ -40,6 +40,14 @@ export interface ServiceOptions {
   readonly bodyTotalMs?: number;
   /** Uploads received at once (each is received whole before its scan takes a slot); more: 503. Default 4. */
   readonly maxReceivingUploads?: number;
+  /**
+   * Least an upload must send per window, in bytes per second (default 1,024: 1 KiB/s). Checked at the end of every
+   * window (`uploadRateWindowMs`, default 30 s; the first window is the grace): an upload that sent less in a window
+   * is dropped (408) and its reception place freed, so that slow drips cannot hold every place until the total
+   * deadline. 0: no floor.
+   */
+  readonly uploadMinBytesPerSecond?: number;
+  readonly uploadRateWindowMs?: number;
   /** Remote targets may name loopback and private addresses (default false: SSRF guard). */
   readonly allowPrivateTargets?: boolean;
   /**
@@ -163,6 +171,8 @@ export function createScanService(o: ServiceOptions): ScanService {
   const idleMs = o.uploadIdleMs ?? 30_000;
   const bodyTotalMs = o.bodyTotalMs ?? 600_000;
   const maxReceiving = o.maxReceivingUploads ?? 4;
+  const minRate = o.uploadMinBytesPerSecond ?? 1024;
+  const rateWindowMs = o.uploadRateWindowMs ?? 30_000;
   let receiving = 0;
   const want = o.token !== undefined ? tokenDigest(o.token) : undefined;
   // Every outbound connection of the service's scans: public addresses only unless private targets are allowed (the
@@ -355,12 +365,25 @@ export function createScanService(o: ServiceOptions): ScanService {
       () => refuse(new HttpError(408, `upload not complete within ${bodyTotalMs} ms`)),
       bodyTotalMs,
     );
+    // A rate floor per window: a drip that stays under the idle limit still gives its place up after one window.
+    let inWindow = 0;
+    const floorBytes = Math.ceil((minRate * rateWindowMs) / 1000);
+    const rate =
+      minRate > 0
+        ? setInterval(() => {
+            if (inWindow < floorBytes) {
+              refuse(new HttpError(408, `upload slower than ${minRate} bytes/s over ${rateWindowMs} ms`));
+            }
+            inWindow = 0;
+          }, rateWindowMs)
+        : undefined;
     const chunks: Uint8Array[] = [];
     let whole = false;
     try {
       for await (const c of req as AsyncIterable<Buffer>) {
         if (refused) break;
         seen += c.length;
+        inWindow += c.length;
         metrics.uploadBytes(c.length);
         if (seen > maxUpload) {
           refuse(new HttpError(413, `upload larger than ${maxUpload} bytes`));
@@ -374,6 +397,7 @@ export function createScanService(o: ServiceOptions): ScanService {
     } finally {
       receiving--;
       clearTimeout(total);
+      clearInterval(rate);
     }
     // The body is in: the idle limit is for the upload, not for the scan's answer.
     req.socket?.setTimeout(0);

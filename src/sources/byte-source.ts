@@ -116,11 +116,16 @@ export class FileSource implements ByteSource {
     const was = this.opened;
     if (now.size !== was.size) return `its size changed from ${was.size} to ${now.size} bytes while it was scanned`;
     if (now.mtimeMs !== was.mtimeMs) return 'it was modified while it was scanned';
+    // The path naming another file and the path naming nothing get one answer: which of the two happens may depend on
+    // a path outside the scan's folders (a folder on the way replaced by a link), which a report must not tell.
+    let onDisk: Stats | undefined;
     try {
-      const onDisk = statSync(this.path as string | Buffer);
-      if (onDisk.ino !== was.ino || onDisk.dev !== was.dev) return 'the path names another file than the one scanned';
-    } catch (e) {
-      return `the path could not be checked after the scan (${(e as Error).message})`;
+      onDisk = statSync(this.path as string | Buffer);
+    } catch {
+      onDisk = undefined;
+    }
+    if (onDisk === undefined || onDisk.ino !== was.ino || onDisk.dev !== was.dev) {
+      return 'the path no longer names the file scanned';
     }
     return undefined;
   }

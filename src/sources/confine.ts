@@ -26,6 +26,15 @@ export class ConfinementError extends Error {
 }
 
 /**
+ * The one answer for a confined path that could not be opened and checked: missing, unreadable, a link loop, or a file
+ * found outside the allowed folders at the open. Whether a path outside those folders exists, and what it is, decides
+ * which of these happens; so none of them is told apart, and no errno or path is quoted (see "No existence oracle" in
+ * docs/service-security.md).
+ */
+export const NOT_OPENED_INSIDE =
+  'no readable file at this path inside the folders this scan may read (missing, unreadable, or leading out of them): not read';
+
+/**
  * Test seam: called with the path right before each confined open (a test replaces a folder with a link there, to
  * make the swap between a check and the open deterministic). Unset in production.
  */
@@ -121,19 +130,20 @@ export function openConfined(
 ): number {
   const flags = fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | (o.noFollow ? fsConstants.O_NOFOLLOW : 0);
   confineHooks.beforeOpen?.(path);
+  const confined = confine !== undefined && confine.length > 0;
   let fd: number;
   try {
     fd = openSync(path as string | Buffer, flags);
   } catch (e) {
-    if (o.noFollow && (e as NodeJS.ErrnoException).code === 'ELOOP') {
-      throw new ConfinementError('the path became a symbolic link after it was listed: not followed');
-    }
+    // Under a confinement, an open that fails says nothing of why: the reason (ENOENT, ELOOP, EACCES…) may be about
+    // a path outside the folders, reached through a link made after the path was checked.
+    if (confined) throw new ConfinementError(NOT_OPENED_INSIDE);
     throw e;
   }
-  const why = confine?.length ? confinementProblem(fd, path, confine) : undefined;
+  const why = confined ? confinementProblem(fd, path, confine) : undefined;
   if (why !== undefined) {
     closeSync(fd);
-    throw new ConfinementError(why);
+    throw new ConfinementError(NOT_OPENED_INSIDE);
   }
   return fd;
 }

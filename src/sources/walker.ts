@@ -8,7 +8,7 @@ import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
 import { notRegular } from './byte-source.js';
-import type { Confinement } from './confine.js';
+import { NOT_OPENED_INSIDE, type Confinement } from './confine.js';
 import { isInside, snapshotBlobsDir } from './model-cache.js';
 import { ownOutputKind } from './own-output.js';
 import { WalkFilter, type WalkFilterOptions } from './walk-filter.js';
@@ -155,6 +155,24 @@ function cacheFollows(link: string, real: string, roots: readonly string[]): boo
   return blobs !== undefined && isInside(blobs, real);
 }
 
+/**
+ * A named path looked at under roots (`st`, followed) is inside one of them: its real path is inside a root and names
+ * the same file as `st` (a folder on the way swapped between the two looks is caught by the second). Otherwise what
+ * was looked at may lie outside the roots, and nothing of it (its kind, whether it exists) may be reported.
+ */
+function namedInside(abs: string, st: Stats, roots: readonly string[]): boolean {
+  let real: string;
+  let again: Stats;
+  try {
+    real = realpathSync.native(abs);
+    if (!roots.some((r) => isInside(r, real))) return false;
+    again = statSync(real);
+  } catch {
+    return false;
+  }
+  return again.dev === st.dev && again.ino === st.ino;
+}
+
 /** Why a link is not followed in a walk held to roots: the same for a link leading out and a link to nothing. */
 const LEAVES_ROOTS = 'symlink does not lead inside the scan root: not followed';
 
@@ -167,9 +185,17 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
     let st;
     try {
       st = statSync(abs);
+      if (opts.confineTo && !namedInside(abs, st, opts.confineTo)) st = undefined;
     } catch (e) {
+      // Under roots, why a named path cannot be looked at is not told: it may be about a path outside them.
+      const reason = opts.confineTo ? NOT_OPENED_INSIDE : (e as Error).message;
       const target: ScanTarget = { arg, abs, isDirectory: false };
-      yield { kind: 'error', path: arg, stable: basename(arg), target, reason: (e as Error).message };
+      yield { kind: 'error', path: arg, stable: basename(arg), target, reason };
+      continue;
+    }
+    if (st === undefined) {
+      const target: ScanTarget = { arg, abs, isDirectory: false };
+      yield { kind: 'error', path: arg, stable: basename(arg), target, reason: NOT_OPENED_INSIDE };
       continue;
     }
     const target: ScanTarget = { arg, abs, isDirectory: st.isDirectory() };

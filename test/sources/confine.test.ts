@@ -22,6 +22,7 @@ import { factsScanner, scan } from '../../src/api/scan.js';
 import { readWholeFile } from '../../src/sources/byte-source.js';
 import {
   ConfinementError,
+  NOT_OPENED_INSIDE,
   confineHooks,
   confinementProblem,
   openConfined,
@@ -209,5 +210,104 @@ describe('root confinement', () => {
       assert.throws(() => openConfined(join(root + '-x', 'f'), [[root]]), ConfinementError);
       closeSync(openConfined(join(root + '-x', 'f'), [[root + '-x']]));
     });
+  });
+});
+
+// No existence oracle: under roots, whatever a path that cannot be opened inside them leads to (an outside file, an
+// outside folder without it, nothing at all) gives one answer, word for word; it never depends on what lies outside.
+describe('one answer for a path that cannot be opened inside the roots', () => {
+  const top = realpathSync(mkdtempSync(join(tmpdir(), 'sentinel-oracle-')));
+  let n = 0;
+  after(() => rmSync(top, { recursive: true, force: true }));
+  afterEach(() => {
+    delete confineHooks.beforeOpen;
+  });
+  type Outside = 'outside file present' | 'outside file missing' | 'nothing there';
+  const OUTSIDE: readonly Outside[] = ['outside file present', 'outside file missing', 'nothing there'];
+  /** root/sub/m.pkl (benign) and an outside folder `away` holding m.pkl (an exec payload) or not. */
+  const layout = (outside: Outside): { base: string; root: string; away: string } => {
+    const base = join(top, String(n++));
+    const root = join(base, 'root');
+    const away = join(base, 'away');
+    mkdirSync(join(root, 'sub'), { recursive: true });
+    mkdirSync(away);
+    writeFileSync(join(root, 'sub', 'm.pkl'), BENIGN);
+    if (outside === 'outside file present') writeFileSync(join(away, 'm.pkl'), EVIL);
+    return { base, root, away };
+  };
+  /** root/sub replaced: by a link to the outside folder, or by nothing. */
+  const replace = (root: string, away: string, outside: Outside): void => {
+    renameSync(join(root, 'sub'), join(root, 'sub.was'));
+    if (outside !== 'nothing there') symlinkSync(away, join(root, 'sub'));
+  };
+  /** The report's findings as text, the scan's own folder written as one placeholder. */
+  const answer = async (base: string, path: string, root: string): Promise<string> => {
+    const r = await scan([path], { roots: [root] });
+    return JSON.stringify(r.findings).split(base).join('<base>');
+  };
+
+  for (const when of ['at the open (after the path was looked at)', 'before the scan (when it looks at the path)']) {
+    it(`a named file whose folder is replaced ${when}: one answer, no 500`, async () => {
+      const seen = new Map<Outside, string>();
+      for (const outside of OUTSIDE) {
+        const { base, root, away } = layout(outside);
+        const path = join(root, 'sub', 'm.pkl');
+        if (when.startsWith('at the open')) {
+          confineHooks.beforeOpen = (p) => {
+            if (String(p) !== path) return;
+            delete confineHooks.beforeOpen;
+            replace(root, away, outside);
+          };
+        } else replace(root, away, outside);
+        const a = await answer(base, path, root);
+        assert.ok(!a.includes('PICKLE-EXEC') && a.includes('SCAN-INCOMPLETE'), a);
+        assert.ok(a.includes(NOT_OPENED_INSIDE), a);
+        assert.ok(!a.includes('away') && !/ENOENT|ELOOP|EACCES/.test(a), a);
+        seen.set(outside, a);
+      }
+      assert.equal(seen.get('outside file missing'), seen.get('outside file present'));
+      assert.equal(seen.get('nothing there'), seen.get('outside file present'));
+    });
+  }
+
+  it('a walked folder whose subfolder is replaced at the open: one answer', async () => {
+    const seen = new Map<Outside, string>();
+    for (const outside of OUTSIDE) {
+      const { base, root, away } = layout(outside);
+      const path = join(root, 'sub', 'm.pkl');
+      confineHooks.beforeOpen = (p) => {
+        if (String(p) !== path) return;
+        delete confineHooks.beforeOpen;
+        replace(root, away, outside);
+      };
+      seen.set(outside, await answer(base, root, root));
+    }
+    assert.ok(seen.get('outside file present')!.includes(NOT_OPENED_INSIDE));
+    assert.equal(seen.get('outside file missing'), seen.get('outside file present'));
+    assert.equal(seen.get('nothing there'), seen.get('outside file present'));
+  });
+
+  it('a walked folder holding a link out to a file and a link to nothing: one reason for both', async () => {
+    const { root, away } = layout('outside file present');
+    symlinkSync(join(away, 'm.pkl'), join(root, 'a.pkl'));
+    symlinkSync(join(away, 'none.pkl'), join(root, 'b.pkl'));
+    const r = await scan([root], { roots: [root] });
+    const reasons = (name: string): string[] =>
+      r.findings
+        .filter((f) => JSON.stringify(f).includes(name))
+        .map((f) => String((f.evidence as { signal?: unknown }).signal));
+    assert.equal(reasons('a.pkl').length, 1);
+    assert.deepEqual(reasons('b.pkl'), reasons('a.pkl'));
+  });
+
+  it('benign twin: the same file left in place is scanned, with no SCAN-INCOMPLETE', async () => {
+    const { base, root } = layout('outside file present');
+    const a = await answer(base, join(root, 'sub', 'm.pkl'), root);
+    assert.ok(!a.includes('SCAN-INCOMPLETE'), a);
+  });
+
+  it('without roots, a missing named path is still a usage error (the command line: exit 2)', async () => {
+    const { root } = layout('nothing there');
+    await assert.rejects(scan([join(root, 'gone.pkl')]), /no such file or directory/);
   });
 });

@@ -219,43 +219,38 @@ function mergeRanges(ranges: LiteralRange[]): LiteralRange[] {
 
 /**
  * The source with every range of largeLiteralRanges replaced by spaces, same length (every offset unchanged) and
- * same line breaks (a line break keeps a backslash before it, so a run of strings outside brackets stays one
- * logical line). A range whose line breaks cannot all be continued that way is left as it is.
+ * same line breaks (outside brackets a line break gets a backslash before it, so a run of strings stays one logical
+ * line; a run where that is not possible is left as it is). Built in one array of code units: a part per line
+ * would cost more than the source.
  */
 export function blankLargeLiterals(text: string): string {
   const ranges = largeLiteralRanges(text);
   if (ranges.length === 0) return text;
-  const parts: string[] = [];
-  let from = 0;
+  const n = text.length;
+  const units = new Uint16Array(n);
+  for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
   for (const [s, e, outside] of ranges) {
-    const blank = blankRange(text, s, e, outside);
-    if (blank === undefined) continue;
-    parts.push(text.slice(from, s), blank);
-    from = e;
+    if (outside && !continuable(units, s, e)) continue;
+    for (let i = s; i < e; i++) {
+      const c = units[i]!;
+      if (c === 10 || c === 13) {
+        if (outside && c === 10 && units[i - 1] !== 13) units[i - 1] = 92;
+        else if (outside && c === 13) units[i - 1] = 92;
+      } else units[i] = 32;
+    }
   }
-  parts.push(text.slice(from));
-  return parts.join('');
+  // A lone surrogate decodes to U+FFFD, still one unit, and a leading BOM is kept: offsets are unchanged.
+  return new TextDecoder('utf-16le', { ignoreBOM: true }).decode(units);
 }
 
-/** Spaces for `[s, e)`, line breaks kept; outside brackets each line break follows a backslash, or undefined. */
-function blankRange(text: string, s: number, e: number, outside: boolean): string | undefined {
-  const parts: string[] = [];
-  let from = s;
+/** Whether every line break in `[s, e)` has a position inside the range before it that is not a line break. */
+function continuable(units: Uint16Array, s: number, e: number): boolean {
   for (let i = s; i < e; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 10 && c !== 13) continue;
-    let gap = i - from;
-    if (outside) {
-      // The blank before the line break becomes a line continuation.
-      if (gap === 0) return undefined;
-      gap--;
-    }
-    parts.push(' '.repeat(gap), outside ? '\\' : '', text[i]!);
-    if (c === 13 && text.charCodeAt(i + 1) === 10 && i + 1 < e) parts.push(text[++i]!);
-    from = i + 1;
+    const c = units[i];
+    if (c === 10 && units[i - 1] === 13) continue;
+    if ((c === 10 || c === 13) && (i === s || units[i - 1] === 10 || units[i - 1] === 13)) return false;
   }
-  parts.push(' '.repeat(e - from));
-  return parts.join('');
+  return true;
 }
 
 function isDigit(c: number): boolean {

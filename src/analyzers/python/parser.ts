@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Language, Parser, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { LimitError, UnsupportedError, errorMessage } from '../../core/errors.js';
+import { blankLargeLiterals } from './large-literals.js';
 import { runPythonParserLoadHook } from './parser-load-hook.js';
 
 /** Budgets for one parse. */
@@ -174,7 +175,9 @@ function parseWithBudget(parser: Parser, text: string, budget: ParseBudget | und
   if (text.length > maxChars) {
     throw new LimitError('maxSourceChars', `Python source of ${text.length} characters exceeds ${maxChars}`);
   }
-  const shape = sourceShape(text);
+  // Large constant displays are blanked first (same offsets): their elements never become parser nodes.
+  const parsed = blankLargeLiterals(text);
+  const shape = sourceShape(parsed);
   if (shape.nesting > MAX_NESTING)
     throw new LimitError(
       'maxPythonNesting',
@@ -183,7 +186,17 @@ function parseWithBudget(parser: Parser, text: string, budget: ParseBudget | und
   if (shape.chain > MAX_ATTRIBUTE_CHAIN)
     throw new LimitError(
       'maxPythonNesting',
-      `Python source chains ${shape.chain} attribute accesses in one expression (more than ${MAX_ATTRIBUTE_CHAIN})`,
+      `Python source chains ${shape.chain} attribute accesses, calls or subscripts on one value (more than ${MAX_ATTRIBUTE_CHAIN})`,
+    );
+  if (shape.operators > MAX_OPERATOR_CHAIN)
+    throw new LimitError(
+      'maxPythonNesting',
+      `Python source chains ${shape.operators} operators in one expression (more than ${MAX_OPERATOR_CHAIN}; CPython fails to compile a few thousand: "maximum recursion depth exceeded during compilation")`,
+    );
+  if (shape.tokens > MAX_TOKENS)
+    throw new LimitError(
+      'maxPythonTokens',
+      `Python source has ${shape.tokens} tokens outside large constant tables (more than ${MAX_TOKENS})`,
     );
   const timeoutMs = budget?.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
   const deadline = monotonicMs() + timeoutMs;
@@ -191,7 +204,7 @@ function parseWithBudget(parser: Parser, text: string, budget: ParseBudget | und
   const progressCallback = (): boolean => monotonicMs() > deadline;
   let tree: Tree | null;
   try {
-    tree = parser.parse(text, null, { progressCallback });
+    tree = parser.parse(parsed, null, { progressCallback });
   } catch (e) {
     parser.reset();
     throw new UnsupportedError('tree-sitter failed to parse the source: ' + errorMessage(e), 'python-parser');
@@ -205,50 +218,198 @@ function parseWithBudget(parser: Parser, text: string, budget: ParseBudget | und
 
 /** CPython's tokenizer limit on nested parentheses, brackets and braces (MAXLEVEL): deeper is a SyntaxError. */
 export const MAX_NESTING = 200;
-/** Attribute accesses chained in one expression; CPython 3.11 fails to compile a few thousand (RecursionError). */
+/** Attribute accesses, calls and subscripts chained on one value; CPython 3.11 fails to compile a few thousand (RecursionError). */
 export const MAX_ATTRIBUTE_CHAIN = 1000;
+/**
+ * Operators chained in one expression (`a + a + ...`, `- - ... 1`, `not not ...`): each nests the parser's tree one
+ * level deeper. CPython 3.11 compiles 2,900 and fails at 3,000 ("maximum recursion depth exceeded during compilation").
+ */
+export const MAX_OPERATOR_CHAIN = 3000;
+/**
+ * Tokens in one source, large constant tables (blanked before parsing) not counted. The parser's tree costs a few
+ * hundred bytes a token and the analysis about as much again; this keeps one file well under 512 MB.
+ */
+export const MAX_TOKENS = 600_000;
 
 /**
- * One linear pass over the text outside strings and comments: the deepest bracket nesting and the longest run of
- * `.name` accesses. Deep inputs would otherwise cost the tree conversion and the analysis time and memory far out
- * of proportion to the file's size.
+ * One linear pass over the text outside strings and comments: the deepest bracket nesting, the longest run of
+ * postfix operations on one value (`.name`, calls and subscripts: `a.b(c)[d]` is 3), the longest chain of operators
+ * in one expression (at one bracket depth, between commas, assignments and statements; inside an f-string's
+ * replacement fields too) and the number of tokens (a string counts 3 and each replacement field of an f-string 3
+ * more, as the parser makes nodes for them). Deep or huge inputs would otherwise cost the parser, the tree
+ * conversion and the analysis time and memory far out of proportion to the file's size.
  */
-export function sourceShape(text: string): { nesting: number; chain: number } {
+export function sourceShape(text: string): SourceShape {
   let depth = 0;
   let nesting = 0;
   let chain = 0;
   let run = 0;
+  let operators = 0;
+  let ops = 0;
+  let tokens = 0;
+  // Per open bracket: the postfix run and the operator count of the expression it interrupts.
+  const runs: number[] = [];
+  const opStack: number[] = [];
+  // The last significant character ended a value (a name, number, string or closing bracket).
+  let afterValue = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) continue;
     if (c === 35 /* # */) {
       while (i < n && text.charCodeAt(i) !== 10) i++;
+      i--;
+      continue;
+    }
+    if (c === 10 || c === 13) {
+      if (depth === 0 && text.charCodeAt(i - 1) !== 92 && !(c === 10 && text.charCodeAt(i - 2) === 92)) {
+        ops = 0;
+        run = 0;
+        afterValue = false;
+      }
       continue;
     }
     if (c === 34 || c === 39 /* " ' */) {
       const triple = text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c;
       const q = triple ? text.slice(i, i + 3) : text[i]!;
+      const fString = isFPrefix(text, i);
+      let field = 0;
+      let fieldOps = 0;
+      tokens += 3;
       i += q.length;
       while (i < n) {
         const d = text.charCodeAt(i);
         if (d === 92 /* \\ */) i += 2;
         else if (text.startsWith(q, i)) break;
         else if (!triple && d === 10) break;
-        else i++;
+        else {
+          if (fString) {
+            if (d === 123 /* { */) {
+              if (field === 0 && text.charCodeAt(i + 1) === 123) i++;
+              else if (field++ === 0) {
+                tokens += 3;
+                fieldOps = 0;
+              }
+            } else if (d === 125 /* } */ && field > 0) field--;
+            else if (field > 0 && isOperatorChar(d)) operators = Math.max(operators, ++fieldOps);
+          }
+          i++;
+        }
       }
       i += q.length - 1;
       run = 0;
+      afterValue = true;
       continue;
     }
-    if (c === 40 || c === 91 || c === 123) nesting = Math.max(nesting, ++depth);
-    else if (c === 41 || c === 93 || c === 125) depth = Math.max(0, depth - 1);
-    else if (c === 46 /* . */) {
+    tokens++;
+    if (c === 40 || c === 91 || c === 123) {
+      // A call or subscript continues the run of postfix operations on the value before it.
+      if (c !== 123 && afterValue) chain = Math.max(chain, ++run);
+      else run = 0;
+      runs.push(run);
+      opStack.push(ops);
+      nesting = Math.max(nesting, ++depth);
+      run = 0;
+      ops = 0;
+      afterValue = false;
+      continue;
+    }
+    if (c === 41 || c === 93 || c === 125) {
+      depth = Math.max(0, depth - 1);
+      run = runs.pop() ?? 0;
+      ops = opStack.pop() ?? 0;
+      afterValue = true;
+      continue;
+    }
+    if (c === 46 /* . */ && !isDigit(text.charCodeAt(i + 1))) {
       chain = Math.max(chain, ++run);
+      afterValue = false;
       continue;
     }
-    if (c !== 46 && !isNameChar(c) && c !== 32) run = 0;
+    if (isNameChar(c) || c === 46) {
+      const from = i;
+      while (i + 1 < n && (isNameChar(text.charCodeAt(i + 1)) || (isDigit(c) && text.charCodeAt(i + 1) === 46))) i++;
+      // A string's prefix is read with the string.
+      const next = text.charCodeAt(i + 1);
+      if ((next === 34 || next === 39) && i - from < 2) {
+        tokens--;
+        continue;
+      }
+      if (i - from < 6 && OPERATOR_WORD_START.has(c) && OPERATOR_WORDS.has(text.slice(from, i + 1))) {
+        operators = Math.max(operators, ++ops);
+        run = 0;
+        afterValue = false;
+      } else afterValue = true;
+      continue;
+    }
+    run = 0;
+    afterValue = false;
+    if (c === 44 /* , */ || c === 59 /* ; */) ops = 0;
+    else if (c === 61 /* = */) {
+      const p = text.charCodeAt(i - 1);
+      if (p === 61 || p === 60 || p === 62 || p === 33) continue;
+      if (text.charCodeAt(i + 1) === 61) {
+        operators = Math.max(operators, ++ops);
+        i++;
+      } else ops = 0;
+    } else if (c === 45 /* - */ && text.charCodeAt(i + 1) === 62 /* > */) {
+      ops = 0;
+      i++;
+    } else if (isOperatorChar(c)) {
+      // `**`, `//`, `<<`, `>>` are one operator.
+      if (c === text.charCodeAt(i - 1) && (c === 42 || c === 47 || c === 60 || c === 62)) continue;
+      operators = Math.max(operators, ++ops);
+    }
   }
-  return { nesting, chain };
+  return { nesting, chain, operators, tokens };
+}
+
+export interface SourceShape {
+  /** Deepest bracket nesting. */
+  nesting: number;
+  /** Longest run of attribute accesses, calls and subscripts on one value. */
+  chain: number;
+  /** Longest chain of operators in one expression. */
+  operators: number;
+  /** Tokens, about as many as the parser makes leaves. */
+  tokens: number;
+}
+
+/** Keywords that are operators (`not`, `and`, `if`/`else` of a conditional expression, `lambda`, ...). */
+const OPERATOR_WORDS: ReadonlySet<string> = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'lambda', 'await']);
+const OPERATOR_WORD_START: ReadonlySet<number> = new Set([...OPERATOR_WORDS].map((w) => w.charCodeAt(0)));
+
+function isOperatorChar(c: number): boolean {
+  // + - * / % @ & | ^ ~ < > !
+  return (
+    c === 43 ||
+    c === 45 ||
+    c === 42 ||
+    c === 47 ||
+    c === 37 ||
+    c === 64 ||
+    c === 38 ||
+    c === 124 ||
+    c === 94 ||
+    c === 126 ||
+    c === 60 ||
+    c === 62 ||
+    c === 33
+  );
+}
+
+/** Whether the quote at `i` opens an f-string (its prefix, directly before it, holds an `f`). */
+function isFPrefix(text: string, i: number): boolean {
+  for (let k = i - 1; k >= 0 && k >= i - 2; k--) {
+    const c = text.charCodeAt(k) | 32;
+    if (c === 102 /* f */) return !isNameChar(text.charCodeAt(k - 1)) || (text.charCodeAt(k - 1) | 32) === 114;
+    if (c !== 114 /* r */) return false;
+  }
+  return false;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 function isNameChar(c: number): boolean {

@@ -2,7 +2,10 @@
 // so the analysis passes never cross into wasm again. Comments and anonymous tokens are dropped; lines and
 // columns are computed from the text the way tree-sitter counts them (rows split at '\n' only).
 import type { Node, TreeCursor } from 'web-tree-sitter';
+import { LARGE_LITERAL_CHARS } from './large-literals.js';
 import { treeCursorCalls } from './parser.js';
+
+export { LARGE_LITERAL_CHARS };
 
 export interface Point {
   row: number;
@@ -164,8 +167,6 @@ export function toSyntaxTree(root: Node, text: string, cursorApi = false): Synta
   return { root: jsRoot, calls, nodes: nextId, lines };
 }
 
-/** Displays and adjacent string literals at least this long (UTF-16 units) are kept opaque when they hold only constants. */
-export const LARGE_LITERAL_CHARS = 256 * 1024;
 const LARGE_LITERAL_TYPES: ReadonlySet<string> = new Set(['dictionary', 'list', 'set', 'tuple', 'concatenated_string']);
 /** Named node types a display of constants is made of (strings, numbers, signs, nested displays). */
 const CONSTANT_TYPES: ReadonlySet<string> = new Set([

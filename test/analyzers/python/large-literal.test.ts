@@ -1,10 +1,15 @@
-// A large display of constants is one opaque node; the code after it is analysed as usual.
+// A large display of constants is one opaque node, blanked before parsing; the code after it is analysed as usual.
+// Expressions nested or sized beyond what the parser and the analysis can hold in bounded memory end with a limit
+// (SCAN-INCOMPLETE), never with the module dropped.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzePythonModule } from '../../../src/analyzers/python/analyze-module.js';
 import { withPythonTree } from '../../../src/analyzers/python/parser.js';
 import { LARGE_LITERAL_CHARS, toSyntaxTree, type SyntaxNode } from '../../../src/analyzers/python/syntax-tree.js';
 import { detectDeserSignals } from '../../../src/analyzers/deser/code.js';
+import { blankLargeLiterals } from '../../../src/analyzers/python/large-literals.js';
+import { MAX_ATTRIBUTE_CHAIN, MAX_OPERATOR_CHAIN, MAX_TOKENS } from '../../../src/analyzers/python/parser.js';
+import { LimitError } from '../../../src/core/errors.js';
 
 const HANDLER = [
   '',
@@ -89,6 +94,106 @@ describe('large runs of adjacent string literals', () => {
       const mod = await analyzePythonModule(c.text);
       const sinks = detectDeserSignals(mod).filter((s) => JSON.stringify(s).includes('pickle.loads'));
       assert.ok(sinks.length > 0, 'pickle.loads(request.data) found');
+    });
+  }
+});
+
+describe('expressions too large or too deep to parse end with a limit; the same shapes at ordinary sizes are analysed', () => {
+  /** `x = <expr>`, then the handler: found when the module is analysed, or the whole module is a limit. */
+  const module = (expr: string): string =>
+    ['import os, pickle', 'from flask import Flask, request', 'y = 1', `x = ${expr}`, HANDLER].join('\n');
+  const join = (n: number, part: string, sep: string): string => Array.from({ length: n }, () => part).join(sep);
+  // Operators, and terms joined by one more than the limit allows.
+  const OPS = MAX_OPERATOR_CHAIN + 1;
+  const TERMS = OPS + 1;
+  const cases: { name: string; expr: string; limit?: string }[] = [
+    { name: 'a chain of + over names', expr: join(TERMS, 'y', '+'), limit: 'maxPythonNesting' },
+    { name: 'a chain of + over strings', expr: join(TERMS, "'ab'", '+'), limit: 'maxPythonNesting' },
+    { name: 'unary minus signs', expr: '-'.repeat(OPS) + '1', limit: 'maxPythonNesting' },
+    { name: 'not operators', expr: 'not '.repeat(OPS) + 'y', limit: 'maxPythonNesting' },
+    {
+      name: 'an operator chain inside an f-string field',
+      expr: `f'{${join(TERMS, 'y', '+')}}'`,
+      limit: 'maxPythonNesting',
+    },
+    { name: 'chained calls', expr: 'os.getcwd' + '()'.repeat(MAX_ATTRIBUTE_CHAIN + 1), limit: 'maxPythonNesting' },
+    {
+      name: 'adjacent f-strings with fields',
+      expr: `(${join(Math.ceil(MAX_TOKENS / 6) + 1, "f'a{y}'", ' ')})`,
+      limit: 'maxPythonTokens',
+    },
+    { name: 'a list of names', expr: `[${join(Math.ceil(MAX_TOKENS / 2) + 1, 'y', ',')}]`, limit: 'maxPythonTokens' },
+    // Benign twins: the same shapes at sizes real code has, and constant tables of any size.
+    { name: 'a chain of + over names, short', expr: join(1000, 'y', '+') },
+    { name: 'unary minus signs, few', expr: '- '.repeat(50) + '1' },
+    { name: 'adjacent f-strings with fields, a few thousand', expr: `(${join(3000, "f'a{y}'", ' ')})` },
+    { name: 'chained method calls, short', expr: "' '.strip()" + '.strip()'.repeat(200) },
+    { name: 'a list of constants larger than the token budget', expr: `[${join(MAX_TOKENS, '-1', ',')}]` },
+    {
+      name: 'a dict of constants larger than the token budget, one entry per line',
+      expr: `{\n${Array.from({ length: MAX_TOKENS / 8 }, (_, i) => `    'k${i}': (${i}, 1.5e-3, None),`).join('\n')}\n}`,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: ${c.limit ?? 'analysed, the handler after it found at its line'}`, async () => {
+      const text = module(c.expr);
+      if (c.limit !== undefined) {
+        await assert.rejects(analyzePythonModule(text), (e: unknown) => e instanceof LimitError && e.limit === c.limit);
+        return;
+      }
+      const mod = await analyzePythonModule(text);
+      const sinks = detectDeserSignals(mod).filter((s) => JSON.stringify(s).includes('pickle.loads'));
+      const line = text.split('\n').findIndex((l) => l.includes('pickle.loads')) + 1;
+      assert.ok(JSON.stringify(sinks).includes(`"line":${line}`), `pickle.loads at line ${line}`);
+    });
+  }
+});
+
+describe('large constant tables are blanked before parsing, offsets and lines unchanged', () => {
+  const big = (n: number, part: (i: number) => string, sep: string): string =>
+    Array.from({ length: n }, (_, i) => part(i)).join(sep);
+  const N = Math.ceil(LARGE_LITERAL_CHARS / 2);
+  const cases: { name: string; text: string; blanked: boolean }[] = [
+    { name: 'a list after `=`', text: `x = [${big(N, () => '1', ', ')}]\n`, blanked: true },
+    { name: 'a tuple after `return`', text: `def f():\n    return (${big(N, () => '"a"', ', ')})\n`, blanked: true },
+    {
+      name: 'strings continued over lines outside brackets, triple-quoted ones spanning lines',
+      text: `x = ${big(N / 2, () => "'a' '''b\nc''' \\", '\n')}\n'z'\n`,
+      blanked: true,
+    },
+    {
+      name: 'a constant table inside a dict that also calls',
+      text: `d = {'f': f(), 't': [${big(N, () => '1', ',')}]}\n`,
+      blanked: true,
+    },
+    // Not constant tables: a call's arguments, a subscript, a name, an f-string field, a binary operator.
+    { name: "a call's arguments", text: `f(${big(N, () => '1', ', ')})\n`, blanked: false },
+    { name: 'a subscript', text: `x[${big(N, () => '1', ', ')}]\n`, blanked: false },
+    {
+      name: 'a list with one name',
+      text: `x = [${big(N, (i) => (i === N - 2 ? 'os' : '1'), ', ')}]\n`,
+      blanked: false,
+    },
+    {
+      name: 'a list with one f-string field',
+      text: `x = [${big(N, (i) => (i === 9 ? "f'{a}'" : "f'{{}}'"), ', ')}]\n`,
+      blanked: false,
+    },
+    {
+      name: 'a list with one binary minus',
+      text: `x = [${big(N, (i) => (i === 9 ? '2-1' : '1'), ', ')}]\n`,
+      blanked: false,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: ${c.blanked ? 'blanked' : 'kept'}`, async () => {
+      const out = blankLargeLiterals(c.text);
+      assert.equal(out.length, c.text.length);
+      assert.equal(out.split('\n').length, c.text.split('\n').length);
+      assert.equal(out !== c.text, c.blanked);
+      // The parse of the blanked text is clean and ends where the source ends.
+      const ok = await withPythonTree(out, (root) => !root.hasError && root.endIndex === c.text.length);
+      assert.ok(ok || (await withPythonTree(c.text, (root) => root.hasError)), 'blanking adds no parse error');
     });
   }
 });

@@ -44,7 +44,7 @@ describe('withPythonTree', () => {
   });
 
   it('cancels a parse that overruns timeoutMs with a LimitError, and the parser still works afterwards', async () => {
-    const big = 'def f(x):\n    return g(x, [1, 2, 3], {"a": (4, 5)})\n'.repeat(20_000);
+    const big = 'def f(x):\n    return g(x, [1, 2, 3], {"a": (4, 5)})\n'.repeat(15_000);
     await assert.rejects(
       withPythonTree(big, () => 0, { timeoutMs: 0 }),
       (e: unknown) => e instanceof LimitError && e.limit === 'maxFileSeconds',
@@ -73,7 +73,17 @@ describe('nesting bounds (hostile inputs end in a limit, in time proportional to
   it("CPython's own limit passes: 200 nested brackets, brackets inside strings and comments do not count", async () => {
     assert.deepEqual(sourceShape(nested(MAX_NESTING - 1, '(', ')')).nesting, MAX_NESTING);
     assert.equal(await withPythonTree(nested(MAX_NESTING - 1, '(', ')'), () => 1), 1);
-    assert.deepEqual(sourceShape('s = "(((( [[[["  # ((((\nt = """\n{{{{\n"""\n'), { nesting: 0, chain: 0 });
-    assert.equal(sourceShape('x = a.b.c.d(e.f)\n').chain, 3);
+    assert.deepEqual(sourceShape('s = "(((( [[[["  # ((((\nt = """\n{{{{\n"""\n'), {
+      nesting: 0,
+      chain: 0,
+      operators: 0,
+      tokens: 10,
+    });
+    // Three attribute accesses and a call on one value.
+    assert.equal(sourceShape('x = a.b.c.d(e.f)\n').chain, 4);
+    // Operators counted per expression: commas, assignments and statements end one; brackets resume the outer one.
+    assert.equal(sourceShape('x = a + b * (c - d) - e, f + g\ny = -1\n').operators, 3);
+    assert.equal(sourceShape('x += a ** b // c if not d else e <= f != g\n').operators, 7);
+    assert.equal(sourceShape('s = f"{a + b + c} - - - {{ + }}"\n').operators, 2);
   });
 });

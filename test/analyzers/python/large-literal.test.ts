@@ -8,7 +8,13 @@ import { withPythonTree } from '../../../src/analyzers/python/parser.js';
 import { LARGE_LITERAL_CHARS, toSyntaxTree, type SyntaxNode } from '../../../src/analyzers/python/syntax-tree.js';
 import { detectDeserSignals } from '../../../src/analyzers/deser/code.js';
 import { blankLargeLiterals } from '../../../src/analyzers/python/large-literals.js';
-import { MAX_ATTRIBUTE_CHAIN, MAX_OPERATOR_CHAIN, MAX_TOKENS } from '../../../src/analyzers/python/parser.js';
+import {
+  MAX_ATTRIBUTE_CHAIN,
+  MAX_OPERATOR_CHAIN,
+  MAX_TOKENS,
+  STATEMENT_WEIGHT,
+  sourceShape,
+} from '../../../src/analyzers/python/parser.js';
 import { LimitError } from '../../../src/core/errors.js';
 
 const HANDLER = [
@@ -138,6 +144,49 @@ describe('expressions too large or too deep to parse end with a limit; the same 
     it(`${c.name}: ${c.limit ?? 'analysed, the handler after it found at its line'}`, async () => {
       const text = module(c.expr);
       if (c.limit !== undefined) {
+        await assert.rejects(analyzePythonModule(text), (e: unknown) => e instanceof LimitError && e.limit === c.limit);
+        return;
+      }
+      const mod = await analyzePythonModule(text);
+      const sinks = detectDeserSignals(mod).filter((s) => JSON.stringify(s).includes('pickle.loads'));
+      const line = text.split('\n').findIndex((l) => l.includes('pickle.loads')) + 1;
+      assert.ok(JSON.stringify(sinks).includes(`"line":${line}`), `pickle.loads at line ${line}`);
+    });
+  }
+});
+
+describe('statements weigh more than their tokens: a source of many short statements ends with a limit', () => {
+  it('counts logical lines and `;`-separated statements, not blank lines, comments or continuation lines', () => {
+    const text = ['a = 1', '', '# note', 'b = 2; c = 3', 'if a:', '    d = (1,', '         2)', 'e = \\', '  4'].join(
+      '\n',
+    );
+    assert.equal(sourceShape(text).statements, 6);
+  });
+  // `aN = N`: 3 tokens and one statement.
+  const perLine = 3 + STATEMENT_WEIGHT;
+  const over = Math.ceil(MAX_TOKENS / perLine) + 1;
+  const cases: { name: string; body: string; limit?: string }[] = [
+    {
+      name: 'short assignments, one per line, past the weight',
+      body: Array.from({ length: over }, (_, i) => `a${i} = ${i}`).join('\n'),
+      limit: 'maxPythonTokens',
+    },
+    {
+      name: 'the same statements on one line, separated by ;',
+      body: Array.from({ length: over }, (_, i) => `a${i} = ${i}`).join('; '),
+      limit: 'maxPythonTokens',
+    },
+    // Benign twin: many statements, as large generated modules have.
+    {
+      name: 'twenty thousand short assignments',
+      body: Array.from({ length: 20_000 }, (_, i) => `a${i} = ${i}`).join('\n'),
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: ${c.limit ?? 'analysed, the handler after it found at its line'}`, async () => {
+      const text = ['import os, pickle', 'from flask import Flask, request', c.body, HANDLER].join('\n');
+      if (c.limit !== undefined) {
+        assert.ok(sourceShape(text).tokens < MAX_TOKENS, 'the tokens alone are within the budget');
         await assert.rejects(analyzePythonModule(text), (e: unknown) => e instanceof LimitError && e.limit === c.limit);
         return;
       }

@@ -78,6 +78,7 @@ describe('nesting bounds (hostile inputs end in a limit, in time proportional to
       chain: 0,
       operators: 0,
       tokens: 10,
+      statements: 2,
     });
     // Three attribute accesses and a call on one value.
     assert.equal(sourceShape('x = a.b.c.d(e.f)\n').chain, 4);

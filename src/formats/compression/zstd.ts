@@ -196,7 +196,13 @@ export function* zstdChunks(raw: DecoderInput, notes: string[], limit: number): 
     }
     if (magic !== FRAME_MAGIC) {
       if (frames === 0 && skipped === 0) throw new CorruptError('input is not a zstd frame', pos);
-      notes.push(`${input.length - pos} bytes after frame ${frames} are not a zstd frame (zstd(1) raises)`);
+      const other = foreignStreamAt(input, pos);
+      notes.push(
+        other === undefined
+          ? `${input.length - pos} bytes after frame ${frames} are not a zstd frame (zstd(1) raises)`
+          : `${input.length - pos} bytes after frame ${frames} are a ${other} stream, not a zstd frame (zstd(1) built ` +
+              `with ${other} support decodes it too; other zstd readers stop or raise there); not read here`,
+      );
       break;
     }
     const label = `zstd frame ${frames + 1}`;
@@ -276,4 +282,18 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 /** Decodes every zstd frame of `input` into memory. */
 export function decompressZstd(input: DecoderInput, opts: DecompressOptions): DecompressResult {
   return decodeToMemory(zstdChunks, input, opts);
+}
+
+/**
+ * The format of another compressed stream starting at `pos`, among those zstd(1) can be built to decode after a zstd
+ * frame (Debian's is built with zlib, liblzma and liblz4): gzip, xz, an LZ4 frame (not the legacy LZ4 format,
+ * which it refuses there).
+ */
+function foreignStreamAt(input: CompressedInput, pos: number): string | undefined {
+  if (pos + 6 > input.length) return undefined;
+  const b = input.view(pos, 6);
+  if (b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
+  if (b[0] === 0xfd && b[1] === 0x37 && b[2] === 0x7a && b[3] === 0x58 && b[4] === 0x5a && b[5] === 0x00) return 'xz';
+  if (b[0] === 0x04 && b[1] === 0x22 && b[2] === 0x4d && b[3] === 0x18) return 'lz4';
+  return undefined;
 }

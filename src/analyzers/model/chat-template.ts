@@ -19,7 +19,7 @@ import {
   type FoldEnv,
 } from './template-fold.js';
 import { DATA_CHARS, DATA_ENTRIES, MAX_RENDER_ITERATIONS, MAX_RENDER_OUTPUT, renderCost } from './template-cost.js';
-import { children, isNode, printNode, type JNode } from './template-print.js';
+import { children, isNode, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
 
 export type TemplateSignalKind =
   | 'internal-attribute'
@@ -48,6 +48,8 @@ export interface TemplateAnalysis {
   readonly parsed: boolean;
   /** Set when a work budget stopped the analysis short (some expressions were not folded): never a clean pass. */
   readonly incomplete?: string;
+  /** The limit `incomplete` names: the fold budget, or the node walk's bound. */
+  readonly incompleteLimit?: 'templateFoldBudget' | 'templateNodes';
   /** The parser's message when it refused the template. */
   readonly parseError?: string;
   readonly signals: readonly TemplateSignal[];
@@ -115,8 +117,6 @@ const PYTHON_BUILTINS = new Set([
   'object',
 ]);
 
-const MAX_NODES = 2_000_000;
-
 /** A name that reaches interpreter internals as an attribute. */
 export function isInternalName(name: string): boolean {
   if (name.length > 4 && name.startsWith('__') && name.endsWith('__')) return true;
@@ -137,11 +137,18 @@ function lineColumn(text: string, needle: string): { line?: number; column?: num
   return { line, column: at - before.lastIndexOf('\n') };
 }
 
-/** Every node of the tree, iteratively (deep templates must not overflow the stack). */
+/** Set when a walk of the template's tree stopped at TEMPLATE_LIMITS.nodes (reset for each template). */
+let nodesCapped = false;
+
+/** Every node of the tree, iteratively (deep templates must not overflow the stack); at most TEMPLATE_LIMITS.nodes. */
 function allNodes(root: JNode): JNode[] {
   const out: JNode[] = [];
   const stack: unknown[] = [root];
-  while (stack.length && out.length < MAX_NODES) {
+  while (stack.length) {
+    if (out.length >= TEMPLATE_LIMITS.nodes) {
+      nodesCapped = true;
+      break;
+    }
     const v = stack.pop();
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
@@ -215,14 +222,18 @@ export async function analyzeChatTemplate(text: string): Promise<TemplateAnalysi
     return { parsed: false, parseError, signals: tokenCheck(text) };
   }
   startFoldBudget();
+  nodesCapped = false;
   const signals = astCheck(program, text);
-  if (!foldBudgetExhausted()) return { parsed: true, signals };
-  // The budget stopped some folds: the token check runs too (it does not fold), and the analysis says so.
+  if (!foldBudgetExhausted() && !nodesCapped) return { parsed: true, signals };
+  // A budget stopped the analysis: the token check runs too (it does not fold), and the analysis says so.
   const seen = new Set(signals.map((s) => s.name));
   return {
     parsed: true,
     signals: [...signals, ...tokenCheck(text).filter((s) => !seen.has(s.name))],
-    incomplete: `folding the template's string expressions took more than ${TEMPLATE_FOLD_BUDGET} steps; the rest was checked token by token`,
+    incompleteLimit: nodesCapped ? 'templateNodes' : 'templateFoldBudget',
+    incomplete: nodesCapped
+      ? `the template has more than ${TEMPLATE_LIMITS.nodes} syntax nodes; the rest was checked token by token`
+      : `folding the template's string expressions took more than ${TEMPLATE_FOLD_BUDGET} steps; the rest was checked token by token`,
   };
 }
 

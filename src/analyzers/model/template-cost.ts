@@ -7,7 +7,7 @@
 // loop. Every renderer users run is considered: jinja2's sandbox caps one range() at
 // 100,000 items but not nested ones; llama.cpp's minja and @huggingface/jinja cap neither.
 import { foldString, intOf, type FoldEnv } from './template-fold.js';
-import { children, isNode, type JNode } from './template-print.js';
+import { children, isNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
 
 /** Estimated loop iterations over one render above which a template is a finding. */
 export const MAX_RENDER_ITERATIONS = 1_000_000;
@@ -671,7 +671,8 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
   const macros = new Map<string, JNode>();
   const all: JNode[] = [];
   const stack: unknown[] = [program];
-  while (stack.length && all.length < 2_000_000) {
+  // The template's analysis (chat-template.ts) stops at the same bound and reports it.
+  while (stack.length && all.length < TEMPLATE_LIMITS.nodes) {
     const v = stack.pop();
     if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
     else if (isNode(v)) {

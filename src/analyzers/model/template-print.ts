@@ -81,3 +81,6 @@ export function children(n: JNode): unknown[] {
   }
   return out;
 }
+
+/** Syntax nodes of one template walked at most (an object so tests can lower it). */
+export const TEMPLATE_LIMITS = { nodes: 2_000_000 };

@@ -102,7 +102,7 @@ export async function reportTemplate(ctx: UnitContext, text: string, origin: Tem
     ctx.incomplete({
       location: origin.location,
       kind: 'limit',
-      limit: 'templateFoldBudget',
+      limit: a.incompleteLimit ?? 'templateFoldBudget',
       reason: `chat template ${origin.path ?? ''}: ${a.incomplete}`.replace('  ', ' '),
     });
   const where = origin.path ?? 'template';

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { templateParses } from '../../../src/analyzers/model/chat-template.js';
+import { TEMPLATE_LIMITS } from '../../../src/analyzers/model/template-print.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/model/hdf5-bounds');
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -83,6 +84,23 @@ describe('model-format bounds', () => {
     const short = '{{ messages[0].content }}'.repeat(1000);
     assert.deepEqual(await found('t.json', enc(JSON.stringify({ chat_template: short }))), []);
     assert.equal(templateParses.chars, before + short.length);
+  });
+  it('a template of more syntax nodes than the walk takes is a limit finding, the rest checked token by token', async () => {
+    const saved = TEMPLATE_LIMITS.nodes;
+    TEMPLATE_LIMITS.nodes = 200;
+    try {
+      const flat = '{{ messages[0].content }}'.repeat(100);
+      const evil = flat + "{{ cycler.__init__.__globals__.os.popen('id').read() }}";
+      const f = await found('t.json', enc(JSON.stringify({ chat_template: evil })));
+      assert.deepEqual(f.sort(), ['MODEL-TEMPLATE-INJECTION', 'SCAN-INCOMPLETE templateNodes']);
+      // Benign twin past the walk: the limit alone. Within it: nothing.
+      assert.deepEqual(await found('t.json', enc(JSON.stringify({ chat_template: flat }))), [
+        'SCAN-INCOMPLETE templateNodes',
+      ]);
+      assert.deepEqual(await found('t.json', enc(JSON.stringify({ chat_template: flat.slice(0, 250) }))), []);
+    } finally {
+      TEMPLATE_LIMITS.nodes = saved;
+    }
   });
   it('template folding has a budget per template: past it, a limit finding and a token check', async () => {
     let t = '';

@@ -313,8 +313,11 @@ export class VettedUses {
     if (call !== undefined) this.vettedCalls.add(call);
   }
 
-  /** The imports of `imports` every use of which was vetted, with why they are admitted. */
-  finish(imports: readonly ImportFact[], calls: readonly CallFact[]): VettedImports | undefined {
+  /**
+   * The imports of `imports` every use of which was vetted, with why they are admitted; `compacted`: the memo holds
+   * stand-ins (past its detail budget).
+   */
+  finish(imports: readonly ImportFact[], calls: readonly CallFact[], compacted = false): VettedImports | undefined {
     const out = new Map<ImportFact, { why: string; pack: string; via?: string; versions?: string }>();
     const unvetted = new Set<ImportFact>();
     // A call of an EMPTY_CALLS class that is not a constructor call (NEWOBJ, BUILD, an item stored on an instance)
@@ -342,6 +345,10 @@ export class VettedUses {
     for (const imp of imports) {
       // A name reached through getattr/import_module chains is judged as what it is, whatever its use.
       if (unvetted.has(imp) || imp.derivedVia !== undefined || imp.unresolved !== undefined) continue;
+      // With memo stand-ins, only _load_from_bytes: its proof is every reference to the import itself (the memo
+      // keeps an import as it is) consumed by a call whose argument is a bytes literal of the stream (a stand-in is
+      // never one); the other shapes are proved on objects a stand-in no longer tells apart.
+      if (compacted && imp.canonical !== LOAD_FROM_BYTES) continue;
       if (imp.canonical === GETATTR) {
         const n = this.consumed.get(imp) ?? 0;
         if (n > 0 && this.refs.get(imp) === n) out.set(imp, { why: REASON_GETATTR, pack: 'scipy' });

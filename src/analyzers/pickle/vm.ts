@@ -2394,8 +2394,9 @@ class PickleVm implements ModelContext {
       this.r.end = Math.max(this.r.start, f ? f.offset : this.dec.argEnd);
     }
     this.settleEmptyDunders();
-    // Memo stand-ins (past the detail budget) forget which object they were: a use could no longer be told apart.
-    const vetted = this.memo.compacted > 0 ? undefined : this.uses?.finish(this.r.imports, this.r.calls);
+    // Memo stand-ins (past the detail budget) forget which object they were: a use of an object could no longer be
+    // told apart, so only shapes proved on the import's own references and call arguments are vetted then.
+    const vetted = this.uses?.finish(this.r.imports, this.r.calls, this.memo.compacted > 0);
     if (vetted !== undefined) this.r.vetted = vetted;
     return this.r;
   }

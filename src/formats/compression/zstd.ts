@@ -7,6 +7,7 @@ import { decodeToMemory, type DecoderInput } from './chunk-source.js';
 import { asInput, InputReadError, type CompressedInput } from './compressed-input.js';
 import { corruptOrPrefix, type DecompressOptions, type DecompressResult } from './result.js';
 import { skippableFrameEndIn, u32le } from './frame-bytes.js';
+import { lz4Chunks } from './lz4.js';
 
 // Frame: 0..3 magic 28 B5 2F FD | FHD (bits 7-6 content-size field code, 5 single segment, 3 reserved,
 //   2 content checksum, 1-0 dictionary-ID field code) | [window descriptor: exponent << 3 | mantissa,
@@ -196,6 +197,10 @@ export function* zstdChunks(raw: DecoderInput, notes: string[], limit: number): 
     }
     if (magic !== FRAME_MAGIC) {
       if (frames === 0 && skipped === 0) throw new CorruptError('input is not a zstd frame', pos);
+      // Only skippable frames so far (more than the sniffer looks through), then an LZ4 stream: what lz4(1), and
+      // zstd(1) built with liblz4, read. Read as LZ4 from the start (its reader skips the same frames); nothing was
+      // yielded yet.
+      if (frames === 0 && lz4Magic(input, pos)) return yield* lz4Chunks(raw, notes);
       const other = foreignStreamAt(input, pos);
       notes.push(
         other === undefined
@@ -296,4 +301,11 @@ function foreignStreamAt(input: CompressedInput, pos: number): string | undefine
   if (b[0] === 0xfd && b[1] === 0x37 && b[2] === 0x7a && b[3] === 0x58 && b[4] === 0x5a && b[5] === 0x00) return 'xz';
   if (b[0] === 0x04 && b[1] === 0x22 && b[2] === 0x4d && b[3] === 0x18) return 'lz4';
   return undefined;
+}
+
+/** An LZ4 frame or legacy-format magic number at `pos`. */
+function lz4Magic(input: CompressedInput, pos: number): boolean {
+  if (pos + 4 > input.length) return false;
+  const m = u32le(input.view(pos, 4), 0);
+  return m === 0x184d2204 || m === 0x184c2102;
 }

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { zstdChunks } from '../../../src/formats/compression/zstd.js';
+import { scanBytes } from '../../../src/scan/engine.js';
+import { lz4Frame } from './lz4-builder.js';
 
 /** A zstd frame holding `data` (≤ 255 bytes) in one raw block. */
 function zstdRawFrame(data: Uint8Array): Uint8Array {
@@ -44,4 +46,37 @@ describe('bytes after the last zstd frame', () => {
       assert.match(notes[0]!, note);
     });
   }
+});
+
+describe('an LZ4 stream behind more skippable frames than the sniffer looks through', () => {
+  const pickle = new TextEncoder().encode("cos\nsystem\n(S'id'\ntR.");
+  const benign = new TextEncoder().encode("(lp0\nS'ok'\np1\na.");
+  const skippable = (n: number): Uint8Array => {
+    const out = new Uint8Array(8 * n);
+    for (let i = 0; i < n; i++) out.set([0x50, 0x2a, 0x4d, 0x18, 0, 0, 0, 0], 8 * i);
+    return out;
+  };
+  const legacy = (data: Uint8Array): Uint8Array => {
+    // One legacy block holding `data` as literals only: token (n << 4, n < 15), the bytes.
+    const block = Uint8Array.from([
+      data.length >= 15 ? 0xf0 : data.length << 4,
+      ...(data.length >= 15 ? [data.length - 15] : []),
+      ...data,
+    ]);
+    const size = block.length;
+    return Uint8Array.from([0x02, 0x21, 0x4c, 0x18, size & 255, (size >>> 8) & 255, 0, 0, ...block]);
+  };
+  const cases: [string, Uint8Array, boolean][] = [
+    ['an LZ4 frame holding code', lz4Frame(pickle), true],
+    ['an LZ4 legacy stream holding code', legacy(pickle), true],
+    ['an LZ4 frame holding data', lz4Frame(benign), false],
+  ];
+  for (const [name, stream, hostile] of cases)
+    it(`100,000 skippable frames, then ${name}: ${hostile ? 'PICKLE-EXEC' : 'no finding'}`, async () => {
+      const bytes = Uint8Array.from([...skippable(100_000), ...stream]);
+      const r = await scanBytes('x.bin', bytes);
+      const rules = r.findings.map((f) => f.ruleId);
+      if (hostile) assert.ok(rules.includes('PICKLE-EXEC'), JSON.stringify(rules));
+      else assert.deepEqual(rules, []);
+    });
 });

@@ -44,7 +44,7 @@ import type { EntryInfo, ParamSeed } from './handlers.js';
 import { shortText } from './handlers.js';
 import { methodName, calleeLastName, type CallEdge, type ModuleIndex } from './module-index.js';
 import { matchSink, type SinkMatch } from './sinks.js';
-import { isOwnStorePath } from './own-store.js';
+import { FILE_MOVES, isOwnStorePath } from './own-store.js';
 import { dynamicNetworkCall, dynamicSink, moduleNamesSinkValues } from './dynamic-sinks.js';
 import {
   INTERNAL,
@@ -137,17 +137,6 @@ const TEMP_HANDLES: ReadonlySet<string> = new Set([
   'tempfile.NamedTemporaryFile',
   'tempfile.TemporaryFile',
   'tempfile.SpooledTemporaryFile',
-]);
-
-/** Functions that move or copy a file (`src`, `dst` as their first two arguments): the content goes with it. */
-const FILE_MOVES: ReadonlySet<string> = new Set([
-  'shutil.move',
-  'shutil.copy',
-  'shutil.copy2',
-  'shutil.copyfile',
-  'os.rename',
-  'os.replace',
-  'os.renames',
 ]);
 
 /** Calls returning the same file's path in another spelling: `os.path.expanduser(p)` names the file `p` names. */

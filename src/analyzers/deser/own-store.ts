@@ -11,8 +11,8 @@
 import type { CallSite, ExpressionFact, FunctionFact } from '../python/module-model.js';
 import type { ModuleIndex } from './module-index.js';
 
-/** Functions that move or copy a file to their second argument. */
-const MOVES: ReadonlySet<string> = new Set([
+/** Functions that move or copy a file (`src`, `dst` as their first two arguments): the content goes with it. */
+export const FILE_MOVES: ReadonlySet<string> = new Set([
   'shutil.move',
   'shutil.copy',
   'shutil.copy2',
@@ -84,11 +84,11 @@ function storeHelpers(idx: ModuleIndex, cls: FunctionFact): ReadonlySet<string> 
       if (targets.some((t) => OPENERS.has(t))) {
         const mode = c.positional[1] ?? c.keywords.find((k) => k.name === 'mode')?.value;
         if (writeMode(mode)) written = c.positional[0] ?? c.keywords.find((k) => k.name === 'file')?.value;
-      } else if (targets.some((t) => MOVES.has(t))) {
+      } else if (targets.some((t) => FILE_MOVES.has(t))) {
         written = c.positional[1] ?? c.keywords.find((k) => k.name === 'dst')?.value;
       } else {
         // a move handed to a wrapper that calls it with the arguments after it
-        const i = c.positional.findIndex((e) => e.qualifiedName !== undefined && MOVES.has(e.qualifiedName));
+        const i = c.positional.findIndex((e) => e.qualifiedName !== undefined && FILE_MOVES.has(e.qualifiedName));
         if (i >= 0) written = c.positional[i + 2];
       }
       const h = helperOf(written);

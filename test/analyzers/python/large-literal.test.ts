@@ -38,6 +38,18 @@ function source(open: string, close: string, n: number, entry: (i: number) => st
 
 const N = Math.ceil(LARGE_LITERAL_CHARS / 10);
 
+/** `text` is the LimitError `limit` when one is named, else analysed with the handler's pickle.loads found at its line. */
+async function limitOrHandlerFound(text: string, limit: string | undefined): Promise<void> {
+  if (limit !== undefined) {
+    await assert.rejects(analyzePythonModule(text), (e: unknown) => e instanceof LimitError && e.limit === limit);
+    return;
+  }
+  const mod = await analyzePythonModule(text);
+  const sinks = detectDeserSignals(mod).filter((s) => JSON.stringify(s).includes('pickle.loads'));
+  const line = text.split('\n').findIndex((l) => l.includes('pickle.loads')) + 1;
+  assert.ok(JSON.stringify(sinks).includes(`"line":${line}`), `pickle.loads at line ${line}`);
+}
+
 function table(root: SyntaxNode): SyntaxNode {
   const assign = root.namedChildren[2]!.namedChildren[0]!;
   return assign.namedChildren[1]!;
@@ -142,15 +154,7 @@ describe('expressions too large or too deep to parse end with a limit; the same 
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.limit ?? 'analysed, the handler after it found at its line'}`, async () => {
-      const text = module(c.expr);
-      if (c.limit !== undefined) {
-        await assert.rejects(analyzePythonModule(text), (e: unknown) => e instanceof LimitError && e.limit === c.limit);
-        return;
-      }
-      const mod = await analyzePythonModule(text);
-      const sinks = detectDeserSignals(mod).filter((s) => JSON.stringify(s).includes('pickle.loads'));
-      const line = text.split('\n').findIndex((l) => l.includes('pickle.loads')) + 1;
-      assert.ok(JSON.stringify(sinks).includes(`"line":${line}`), `pickle.loads at line ${line}`);
+      await limitOrHandlerFound(module(c.expr), c.limit);
     });
   }
 });
@@ -185,15 +189,9 @@ describe('statements weigh more than their tokens: a source of many short statem
   for (const c of cases) {
     it(`${c.name}: ${c.limit ?? 'analysed, the handler after it found at its line'}`, async () => {
       const text = ['import os, pickle', 'from flask import Flask, request', c.body, HANDLER].join('\n');
-      if (c.limit !== undefined) {
+      if (c.limit !== undefined)
         assert.ok(sourceShape(text).tokens < MAX_TOKENS, 'the tokens alone are within the budget');
-        await assert.rejects(analyzePythonModule(text), (e: unknown) => e instanceof LimitError && e.limit === c.limit);
-        return;
-      }
-      const mod = await analyzePythonModule(text);
-      const sinks = detectDeserSignals(mod).filter((s) => JSON.stringify(s).includes('pickle.loads'));
-      const line = text.split('\n').findIndex((l) => l.includes('pickle.loads')) + 1;
-      assert.ok(JSON.stringify(sinks).includes(`"line":${line}`), `pickle.loads at line ${line}`);
+      await limitOrHandlerFound(text, c.limit);
     });
   }
 });

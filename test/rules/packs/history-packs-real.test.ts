@@ -1,7 +1,8 @@
 // Released versions of category_encoders, imbalanced-learn, neat-python, keras_preprocessing, Keras (its text
-// Tokenizer) and sktime (with scikit-base), each run from its source tree at a pinned release tag, pickle small fitted
-// objects (scripts/fixtures/history-packs-real.py): their packs admit every name those files hold, so each passes; a
-// payload twin per library and version (the same object carrying a call to os.system in its state) is blocked.
+// Tokenizer), sktime (with scikit-base) and gensim, each run from its source tree at a pinned release tag, pickle small
+// fitted objects (scripts/fixtures/history-packs-real.py): their packs admit every name those files hold, so each
+// passes; a payload twin per library and version (the same object carrying a call to os.system in its state) is
+// blocked. gensim's second version is Debian's (test/fixtures/real/gensim, checked with the other Debian releases).
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,11 @@ interface Row {
 }
 const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as { files: Row[] };
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+// Versions whose real output another fixture set holds: Debian's gensim (scripts/fixtures/real-ecosystem.py).
+const ecosystem = JSON.parse(
+  readFileSync(new URL('../../fixtures/real/ecosystem.json', import.meta.url).pathname, 'utf8'),
+) as { versions: Record<string, string> };
+const ELSEWHERE: Record<string, string | undefined> = { gensim: ecosystem.versions.gensim };
 
 describe('history packs: real output of released versions', () => {
   it('holds two versions of each library, each with benign files and a payload twin', () => {
@@ -29,6 +35,7 @@ describe('history packs: real output of released versions', () => {
     }
     assert.deepEqual([...versions.keys()].sort(), [
       'category_encoders',
+      'gensim',
       'imbalanced-learn',
       'keras',
       'keras-preprocessing',
@@ -36,7 +43,8 @@ describe('history packs: real output of released versions', () => {
       'sktime',
     ]);
     for (const [lib, tags] of versions) {
-      assert.ok(tags.size >= 2, `${lib}: ${[...tags].join(', ')}`);
+      const all = new Set([...tags, ...(ELSEWHERE[lib] === undefined ? [] : [ELSEWHERE[lib]])]);
+      assert.ok(all.size >= 2, `${lib}: ${[...all].join(', ')}`);
       for (const tag of tags) {
         const rows = manifest.files.filter((f) => f.library === lib && f.version === tag);
         assert.ok(rows.some((f) => f.expect === 'benign') && rows.some((f) => f.expect === 'malicious'), tag);

@@ -28,6 +28,7 @@ import sklearnHistory from './packs/history/scikit-learn.json' with { type: 'jso
 import statsmodelsHistory from './packs/history/statsmodels.json' with { type: 'json' };
 import xgboostHistory from './packs/history/xgboost.json' with { type: 'json' };
 import sktimeHistory from './packs/history/sktime.json' with { type: 'json' };
+import pycaretHistory from './packs/history/pycaret.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
 import kerasPreprocessing from './packs/keras-preprocessing.json' with { type: 'json' };
@@ -306,6 +307,7 @@ function packSources(): readonly PackSource[] {
       pyramidHistory,
       neatHistory,
       sktimeHistory,
+      pycaretHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -1,8 +1,8 @@
 // Released versions of category_encoders, imbalanced-learn, neat-python, keras_preprocessing, Keras (its text
-// Tokenizer), sktime (with scikit-base) and gensim, each run from its source tree at a pinned release tag, pickle small
-// fitted objects (scripts/fixtures/history-packs-real.py): their packs admit every name those files hold, so each
-// passes; a payload twin per library and version (the same object carrying a call to os.system in its state) is
-// blocked. gensim's second version is Debian's (test/fixtures/real/gensim, checked with the other Debian releases).
+// Tokenizer), sktime (with scikit-base), gensim and PyCaret (its preprocessing transformers), each run from its
+// source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
+// packs admit every name those files hold, so each passes; a payload twin per library and version (the same object
+// carrying a call to os.system in its state) is blocked. gensim's second version is Debian's (test/fixtures/real/gensim, checked with the other Debian releases).
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +40,7 @@ describe('history packs: real output of released versions', () => {
       'keras',
       'keras-preprocessing',
       'neat-python',
+      'pycaret',
       'sktime',
     ]);
     for (const [lib, tags] of versions) {

@@ -1,7 +1,8 @@
 // CRC-32 (ISO-HDLC, reflected polynomial 0xEDB88320) as stored in ZIP headers, computed incrementally.
 // Uses node:zlib's native crc32 when the running Node has it (>= 20.15), else a table-driven fallback. The first
 // JS_CRC_BYTES of a process are taken with the table: loading node:zlib (it builds the stream machinery) costs ~33 M
-// instructions, the table ~4 per byte, and a checkpoint's verdict checks only its small pickles' CRCs.
+// instructions, while the table, run cold by V8's interpreter, costs ~500 per byte. So a small checkpoint (its
+// pickle's CRC) loads no node:zlib, and a larger pickle takes the native one.
 import { zlib } from '../../core/builtins.js';
 
 type NativeCrc = (data: Uint8Array, value?: number) => number;
@@ -10,7 +11,7 @@ let native: NativeCrc | null | undefined;
 
 let table: Uint32Array | undefined;
 /** Bytes this process may check with the table before it loads node:zlib for its native crc32. */
-const JS_CRC_BYTES = 1 << 20;
+const JS_CRC_BYTES = 16 * 1024;
 let tableBytes = 0;
 
 function crcTable(): Uint32Array {

@@ -41,9 +41,11 @@ function pythonCacheFor(args) {
     if (a.startsWith('-')) continue;
     if (/\.pyw?$/i.test(a)) return true;
     try {
-      if (fs.statSync(a).isDirectory()) return true;
+      // No error object for a missing path (a subcommand, an option's value): building one costs more than the stat.
+      const st = fs.statSync(a, { throwIfNoEntry: false });
+      if (st && st.isDirectory()) return true;
     } catch {
-      // not a local path (a subcommand, an option's value, a URL)
+      // not a local path (a URL, a name under a file)
     }
   }
   return false;

@@ -170,10 +170,13 @@ await build({
         `require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(rel)}), 'utf8')`,
     }),
   ],
-  // No comments or indentation: a smaller file to read at every start, and ASCII only (checked below), so the
-  // loader can read it as Latin-1.
+  // No comments or indentation and short local names: a smaller file to read, and a smaller code cache to
+  // deserialise, at every start (short names: 1.74 -> 1.41 MB of bundle, 1.22 -> 1.15 MB of cache, 8 M fewer
+  // instructions for a 1 KB pickle). ASCII only (checked below), so the loader can read it as Latin-1. No code reads
+  // a function's or class's own name: messages and reports name things with string literals.
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: true,
   charset: 'ascii',
   // import.meta in the sources: the bundle's own URL (worker entry, package resolution beside it).
   define: { 'import.meta.url': '__bundleUrl', 'import.meta.resolve': '__bundleResolve' },

@@ -82,7 +82,7 @@ describe('built CLI start-up', () => {
     assert.deepEqual(dataFiles, [], 'a data file was read for a pickle that names no global');
   });
 
-  it("a torch checkpoint reads the effect model's parts of the modules it names, never the whole files", () => {
+  it("a torch checkpoint reads the effect model's parts of the modules it names, never the whole files, and no zlib", () => {
     const pt = join(REPO, 'test', 'fixtures', 'convert', 'state-dict.pt');
     const r = inBundle(`
       const io = { stdout: () => {}, stderr: () => {}, isTTY: false, env: {} };
@@ -91,8 +91,13 @@ describe('built CLI start-up', () => {
       const readFileSync = fs.readFileSync;
       fs.readFileSync = (p, ...a) => (opened.push(String(p)), readFileSync(p, ...a));
       const code = await bundle.exports.main(['artifact', ${JSON.stringify(pt)}, '--quiet'], io);
-      return { code, opened };`);
+      return { code, opened, builtins: (process.moduleLoadList ?? []).filter((m) => m.startsWith('NativeModule ')) };`);
     assert.equal(r['code'], 0);
+    // Its stored pickle's CRC is checked without node:zlib (which builds the stream machinery to load).
+    assert.ok(
+      !(r['builtins'] as string[]).includes('NativeModule zlib'),
+      'node:zlib was loaded for a stored checkpoint',
+    );
     const effects = (r['opened'] as string[])
       .filter((f) => f.includes(join('dist', 'bin', 'data', 'analyzers', 'pickle', 'data')))
       .map((f) => f.split(/[\\/]/).slice(-2).join('/'));

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../../src/core/errors.js';
 import { MemorySource, readAll, type ByteSource } from '../../../src/sources/byte-source.js';
 import { crc32, entryPathFindings, looksLikeZip, openEntry, readZip } from '../../../src/formats/zip/index.js';
+import { crc32ByTable } from '../../../src/formats/zip/crc32.js';
 import { codesOf, fixtureBytes, manifest } from './container-manifest.js';
 import { buildZip } from './zip-builder.js';
 
@@ -184,6 +185,28 @@ describe('crc32 and entry path checks', () => {
     const data = new TextEncoder().encode('123456789');
     assert.equal(crc32(data), 0xcbf43926);
     assert.equal(crc32(data.subarray(4), crc32(data.subarray(0, 4))), 0xcbf43926);
+  });
+  it('crc32 chained over 3 MiB (past the bytes the table takes before the native crc32) equals a bitwise CRC', () => {
+    const data = new Uint8Array(3 << 20);
+    let x = 0x12345678;
+    for (let i = 0; i < data.length; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      data[i] = x >>> 24;
+    }
+    let bitwise = 0xffffffff;
+    for (const b of data) {
+      bitwise ^= b;
+      for (let k = 0; k < 8; k++) bitwise = bitwise & 1 ? 0xedb88320 ^ (bitwise >>> 1) : bitwise >>> 1;
+    }
+    bitwise = (bitwise ^ 0xffffffff) >>> 0;
+    let chained = 0;
+    for (let at = 0; at < data.length; at += 96 * 1024) chained = crc32(data.subarray(at, at + 96 * 1024), chained);
+    assert.equal(chained, bitwise);
+    assert.equal(crc32ByTable(data), bitwise);
+    // The table and the native crc32 continue each other's values.
+    const half = data.length >> 1;
+    assert.equal(crc32(data.subarray(half), crc32ByTable(data.subarray(0, half))), bitwise);
+    assert.equal(crc32ByTable(data.subarray(half), crc32(data.subarray(0, half))), bitwise);
   });
   const paths: [string, string[]][] = [
     ['archive/data.pkl', []],

@@ -93,7 +93,10 @@ describe('tar sniff by checksum', () => {
             let v = BigInt(how === 'off-by-one' ? target + 1 : target);
             if (lead === 0xff) v += 1n << 56n;
             for (let i = 155; i >= 149; i--, v >>= 8n) b[i] = Number(v & 0xffn);
-            if (how === 'high-byte') b[149 + (noise[0]! % 4)] ^= 1 << (noise[1]! % 8);
+            if (how === 'high-byte') {
+              const at = 149 + (noise[0]! % 4);
+              b[at] = b[at]! ^ (1 << (noise[1]! % 8));
+            }
           }
           assert.equal(checksumMatches(b), bySlowPath(b));
           // A 0xff field is negative: it names the signed sum only when that is below zero.

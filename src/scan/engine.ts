@@ -991,22 +991,21 @@ class FileScan {
   }
 
   private unitContext(depth: number): UnitContext & ReadingSpans {
-    const spans: ReadingSpans = { current: '', readings: [], starts: new Map(), members: [] };
-    return {
-      get current() {
-        return spans.current;
-      },
-      set current(id: string) {
-        spans.current = id;
-      },
-      starts: spans.starts,
-      members: spans.members,
+    // The context is its own reading record (a plain field `current`, not an accessor pair: an object literal with
+    // accessors is built on V8's slow path, once per unit of every file).
+    const starts = new Map<string, number>();
+    const members: (readonly [number, number])[] = [];
+    const readings: string[] = [];
+    const ctx: UnitContext & ReadingSpans = {
+      current: '',
+      starts,
+      members,
       memberRanges: (ranges) => {
-        for (const r of ranges) if (spans.members.length < MAX_MEMBER_RANGES) spans.members.push(r);
+        for (const r of ranges) if (members.length < MAX_MEMBER_RANGES) members.push(r);
       },
-      readingStart: (offset) => spans.starts.set(spans.current, offset),
-      readings: spans.readings,
-      otherReadings: () => spans.readings.filter((r) => !NAME_CHOSEN.has(r)),
+      readingStart: (offset) => starts.set(ctx.current, offset),
+      readings,
+      otherReadings: () => readings.filter((r) => !NAME_CHOSEN.has(r)),
       limits: this.limits,
       depth,
       deadline: this.deadline,
@@ -1046,6 +1045,7 @@ class FileScan {
         }
       },
     };
+    return ctx;
   }
 
   private model(fact: ModelFact): void {

@@ -231,11 +231,16 @@ function reachable(v: PyVal, lookups = false): { readonly vals: PyVal[]; lost: b
  */
 function walkValues(v: PyVal, lookups: boolean, deep: boolean): { readonly vals: PyVal[]; lost: boolean } {
   const out = { vals: [] as PyVal[], lost: false, lookups, deep };
+  // A number or text reaches nothing (most hook arguments of plain data): no walk state is made for it.
+  if (typeof v !== 'object') return out;
   const maxDepth = deep ? WALK_DEPTH * 2 : WALK_DEPTH;
   const seen = new Set<PyVal>();
-  const todo: [PyVal, number][] = [[v, 0]];
+  // The values to visit and their depths, as two stacks (no pair allocated per value).
+  const todo: PyVal[] = [v];
+  const depths: number[] = [0];
   while (todo.length > 0) {
-    const [x, depth] = todo.pop()!;
+    const x = todo.pop()!;
+    const depth = depths.pop()!;
     if (typeof x !== 'object' || seen.has(x)) continue;
     if (seen.size >= WALK_NODES) {
       out.lost = true;
@@ -257,7 +262,10 @@ function walkValues(v: PyVal, lookups: boolean, deep: boolean): { readonly vals:
       out.lost = true;
       continue;
     }
-    for (const it of inner) todo.push([it, depth + 1]);
+    for (const it of inner) {
+      todo.push(it);
+      depths.push(depth + 1);
+    }
   }
   return out;
 }

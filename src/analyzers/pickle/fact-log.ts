@@ -50,7 +50,7 @@ export class FactLog {
   private nestedBytes = 0;
   private nestedDerived = 0;
   private nestedLiterals = 0;
-  private readonly literalsSeen = new WeakSet<object>();
+  private literalsSeen: WeakSet<object> | undefined;
 
   constructor(readonly caps: FactCaps = DEFAULT_FACT_CAPS) {}
 
@@ -121,6 +121,8 @@ export class FactLog {
     this.nestedBytes += payload.bytes.length;
     if (literal !== undefined) {
       this.nestedLiterals++;
+      // Made on first use: most streams hand no literal to a loader.
+      this.literalsSeen ??= new WeakSet<object>();
       if (this.literalsSeen.has(literal)) return undefined;
       this.literalsSeen.add(literal);
     } else this.nestedDerived++;

@@ -189,6 +189,24 @@ const MAX_JOBLIB_NESTING = 8;
 const MEMO_DETAIL_ENTRIES = 10_000;
 /** Opcodes per call of the main loop (see loop()). */
 const LOOP_BATCH = 1 << 16;
+
+/**
+ * Each run's opcode counts are a 256-slot view of a shared slab: a typed array of its own above V8's on-heap size
+ * (64 bytes) takes a separate backing store, which cost ~4 us per stream (most of a small file's VM set-up). A slab
+ * holds 16 runs' counts, so a view handed elsewhere (cloned with its buffer) carries at most 16 KB.
+ */
+const COUNT_SLOTS = 256;
+const COUNTS_PER_SLAB = 16;
+let countSlab: ArrayBuffer | undefined;
+let countSlabUsed = COUNTS_PER_SLAB;
+
+function opcodeCountsArray(): Uint32Array {
+  if (countSlabUsed >= COUNTS_PER_SLAB) {
+    countSlab = new ArrayBuffer(COUNT_SLOTS * 4 * COUNTS_PER_SLAB);
+    countSlabUsed = 0;
+  }
+  return new Uint32Array(countSlab!, COUNT_SLOTS * 4 * countSlabUsed++, COUNT_SLOTS);
+}
 /**
  * Instance-dict dunders that are plain metadata (scipy distributions pickle `__doc__`). Others are flagged: the
  * unpickler calls a planted `__setstate__`, copy/pickle call `__reduce_ex__`/`__deepcopy__`, numpy `__array__`.
@@ -577,6 +595,22 @@ function importKey(op: number, module: string, name: string, proto: number, erro
   return `${op}\0${module}\0${name}\0${proto}\0${errored ? 1 : 0}\0${e.unresolved ?? ''}\0${e.ext ?? ''}\0${e.derivedVia ?? ''}`;
 }
 
+/** The caps of the last stream without caps of its own (a scan's streams share the same limits: one object for all). */
+let lastCaps: { nestedBytes: number; nested: number | undefined; caps: FactCaps } | undefined;
+
+function factCaps(nestedBytes: number, nested: number | undefined, own: Partial<FactCaps> | undefined): FactCaps {
+  if (own === undefined && lastCaps !== undefined && lastCaps.nestedBytes === nestedBytes && lastCaps.nested === nested)
+    return lastCaps.caps;
+  const caps: FactCaps = Object.freeze({
+    ...DEFAULT_FACT_CAPS,
+    nestedBytes,
+    ...(nested !== undefined ? { nested } : {}),
+    ...own,
+  });
+  if (own === undefined) lastCaps = { nestedBytes, nested, caps };
+  return caps;
+}
+
 /** Runs one pickle (up to and including its STOP) starting at absolute offset `start`. */
 export function runPickle(src: ByteSource, start: number, end: number, opts: VmOptions): PickleRun {
   return new PickleVm(src, start, end, opts).run();
@@ -671,14 +705,7 @@ class PickleVm implements ModelContext {
     this.maxNestedBytes = opts.maxNestedBytes ?? 256 * 1024 * 1024;
     this.memoDetail = this.keep ? Infinity : (opts.memoDetailEntries ?? MEMO_DETAIL_ENTRIES);
     this.memo = new Memo(this.memoDetail, MEMO_KEPT_CHARS);
-    this.facts =
-      opts.facts ??
-      new FactLog({
-        ...DEFAULT_FACT_CAPS,
-        nestedBytes: this.maxNestedBytes,
-        ...(opts.limits.maxNestedPickles !== undefined ? { nested: opts.limits.maxNestedPickles } : {}),
-        ...opts.factCaps,
-      });
+    this.facts = opts.facts ?? new FactLog(factCaps(this.maxNestedBytes, opts.limits.maxNestedPickles, opts.factCaps));
     const f = this.facts;
     this.r = {
       start,
@@ -687,7 +714,7 @@ class PickleVm implements ModelContext {
       stopped: false,
       errored: false,
       opcodes: 0,
-      opcodeCounts: new Uint32Array(256),
+      opcodeCounts: opcodeCountsArray(),
       imports: f.imports,
       calls: f.calls,
       anomalies: [],

@@ -165,8 +165,26 @@ export function parseHeader(block: Uint8Array): HeaderParse {
  * Does the block's stored checksum match its bytes (as parseHeader decides it)? The stored field is read first, so
  * that the usual non-tar block (its checksum field is not a number) costs no sum over the block.
  */
+/**
+ * The checksum field read as nti reads a base-256 number (first byte 0x80 or 0xff: the 7 bytes after it, big-endian,
+ * 0xff negative), without BigInt: a header's sum lies within (-2^24, 2^24), so a value outside that range is returned
+ * as an out-of-range stand-in (2^24) that matches no sum, as nti's exact value would not. Undefined when the field is
+ * not base-256 (nti reads it as octal text). Every file a scan sees is sniffed for tar: most are not, and this field
+ * of a binary file often starts with one of those two bytes.
+ */
+function base256Checksum(block: Uint8Array): number | undefined {
+  const o = FIELDS.chksum[0];
+  const lead = block[o];
+  if (lead !== 0x80 && lead !== 0xff) return undefined;
+  const fill = lead === 0x80 ? 0 : 0xff;
+  for (let i = o + 1; i < o + 5; i++) if (block[i] !== fill) return OUT_OF_RANGE;
+  const low = (block[o + 5]! << 16) | (block[o + 6]! << 8) | block[o + 7]!;
+  return lead === 0x80 ? low : low - 0x1000000;
+}
+/** No checksum of a 512-byte header reaches this magnitude (at most 512 * 255). */
+const OUT_OF_RANGE = 0x1000000;
 export function checksumMatches(block: Uint8Array): boolean {
-  const chk = nti(field(block, FIELDS.chksum));
+  const chk = base256Checksum(block) ?? nti(field(block, FIELDS.chksum));
   if (chk === undefined) return false;
   const sums = checksums(block);
   return chk === sums[0] || chk === sums[1];

@@ -68,4 +68,42 @@ describe('tar sniff by checksum', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('agrees with parseHeader on base-256 checksum fields (0x80 positive, 0xff negative), right or wrong', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 512, maxLength: 512 }),
+        fc.constantFrom(0x80, 0xff),
+        fc.constantFrom('right', 'off-by-one', 'high-byte', 'random'),
+        fc.uint8Array({ minLength: 7, maxLength: 7 }),
+        (bytes, lead, how, noise) => {
+          const b = Uint8Array.from(bytes);
+          let unsigned = 256;
+          let signed = 256;
+          for (let i = 0; i < 512; i++) {
+            if (i >= 148 && i < 156) continue;
+            unsigned += b[i]!;
+            signed += b[i]! > 127 ? b[i]! - 256 : b[i]!;
+          }
+          const target = lead === 0x80 ? unsigned : signed;
+          b[148] = lead;
+          if (how === 'random') b.set(noise, 149);
+          else {
+            // The 7 bytes after the lead, big-endian; 0xff: the value minus 2^56 (two's complement over 7 bytes).
+            let v = BigInt(how === 'off-by-one' ? target + 1 : target);
+            if (lead === 0xff) v += 1n << 56n;
+            for (let i = 155; i >= 149; i--, v >>= 8n) b[i] = Number(v & 0xffn);
+            if (how === 'high-byte') {
+              const at = 149 + (noise[0]! % 4);
+              b[at] = b[at]! ^ (1 << (noise[1]! % 8));
+            }
+          }
+          assert.equal(checksumMatches(b), bySlowPath(b));
+          // A 0xff field is negative: it names the signed sum only when that is below zero.
+          if (how === 'right' && (lead === 0x80 || target < 0)) assert.equal(checksumMatches(b), true);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
 });

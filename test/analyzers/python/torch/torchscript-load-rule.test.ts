@@ -334,6 +334,11 @@ describe('real torch.jit.save archives', () => {
     ['hostile_setstate_loop_stored_count.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'load-work-unbounded', true]]],
     ['hostile_setstate_while_stored_count.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'load-work-unbounded', true]]],
     ['hostile_setstate_groups_from_state.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'load-work-argument', true]]],
+    // A class of the archive's own repacks a weight at load with a stride its state stores
+    // (scripts/fixtures/torchscript-prepack-code.py proves the SIGFPE): no data.pkl check covers that value, so the
+    // call is a finding; the twin passes a constant stride.
+    ['hostile_setstate_prepack_stored_stride.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'load-work-argument', true]]],
+    ['benign_setstate_prepack_constant_stride.pt', []],
     ['benign_setstate_loop_constant.pt', []],
     ['benign_setstate_groups_constant.pt', []],
     // The stored values torch's quantized Conv2d hands to the prepack call are read from data.pkl

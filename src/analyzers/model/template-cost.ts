@@ -1205,6 +1205,12 @@ function readsItself(root: unknown, key: string): boolean {
   return false;
 }
 
+/**
+ * Expressions the caller-content estimate evaluates at most (a value defined from another twice over, level after
+ * level, is evaluated once per path); past it the estimate stops and the template is a finding.
+ */
+const CALLER_CONTENT_STEPS = 200_000;
+
 /** Index of the parts `loop.*` of the innermost loop reads, as a key of `Written.parts`. */
 const LOOP_INDEX = '#index:';
 
@@ -1295,9 +1301,10 @@ function callerContent(program: JNode, env: FoldEnv, macros: ReadonlyMap<string,
     return r;
   };
 
+  let steps = 0;
   /** Caller content one evaluation of an expression writes. */
   const written = (e: unknown, ctx: Ctx, seen: Set<string>, depth: number): Written => {
-    if (!isNode(e) || depth > MAX_NESTING) return NOTHING();
+    if (!isNode(e) || depth > MAX_NESTING || ++steps > CALLER_CONTENT_STEPS) return NOTHING();
     const rec = (x: unknown): Written => written(x, ctx, seen, depth + 1);
     switch (e.type) {
       case 'Identifier': {
@@ -1630,4 +1637,10 @@ function callerContent(program: JNode, env: FoldEnv, macros: ReadonlyMap<string,
     { active: new Set(), iterables: new Map(), locals: new Map(), inOnce: false, loopVars: [], outerFresh: new Set() },
     0,
   );
+  if (steps > CALLER_CONTENT_STEPS)
+    out.push({
+      where: program,
+      amount: Infinity,
+      what: `defines values through more steps than the analysis follows (${CALLER_CONTENT_STEPS}), so what its loops write of the caller's content is not bounded`,
+    });
 }

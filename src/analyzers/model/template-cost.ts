@@ -7,7 +7,7 @@
 // loop. Every renderer users run is considered: jinja2's sandbox caps one range() at
 // 100,000 items but not nested ones; llama.cpp's minja and @huggingface/jinja cap neither.
 import { foldString, intOf, type FoldEnv } from './template-fold.js';
-import { children, isNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
+import { children, isNode, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
 
 /** Estimated loop iterations over one render above which a template is a finding. */
 export const MAX_RENDER_ITERATIONS = 1_000_000;
@@ -43,7 +43,49 @@ export interface CostSignal {
   readonly amount: number;
 }
 
-type IntValue = number | 'data' | undefined;
+/**
+ * An integer: a number the template states, 'data' for one read from the caller (at most DATA_CHARS: a string's
+ * length, a number in the request), 'entries' for the length of one of the caller's lists (at most DATA_ENTRIES), or
+ * undefined when it cannot be bounded.
+ */
+type IntValue = number | 'data' | 'entries' | undefined;
+
+/** The largest magnitude an integer the analysis bounds may take. */
+function magnitude(v: number | 'data' | 'entries'): number {
+  return v === 'data' ? DATA_CHARS : v === 'entries' ? DATA_ENTRIES : Math.abs(v);
+}
+
+/** Two integers one variable may hold: the larger bound, or undefined when a stated number is large beside a request one. */
+function joinInts(a: number | 'data' | 'entries', b: number | 'data' | 'entries'): IntValue {
+  if (typeof a === 'number' && typeof b === 'number') return Math.max(a, b);
+  const [sym, other] = typeof a === 'number' ? [b, a] : [a, b];
+  if (typeof other === 'number') return Math.abs(other) <= 16 ? sym : undefined;
+  return sym === 'data' || other === 'data' ? 'data' : 'entries';
+}
+
+/**
+ * `a op b` where one side is read from the request. A length of the caller's list stays one when the other side can
+ * only shrink it (a non-negative number subtracted, a floor division or modulo by a positive one, two lengths
+ * subtracted); a small number added, subtracted or multiplied gives a request integer (at most DATA_CHARS); anything
+ * else cannot be bounded.
+ */
+function requestArithmetic(
+  op: string | undefined,
+  a: number | 'data' | 'entries',
+  b: number | 'data' | 'entries',
+): IntValue {
+  if (
+    a === 'entries' &&
+    ((op === '-' && (b === 'entries' || (typeof b === 'number' && b >= 0))) ||
+      ((op === '//' || op === '%') && typeof b === 'number' && b >= 1))
+  )
+    return 'entries';
+  if (typeof a === 'number' || typeof b === 'number') {
+    const other = typeof a === 'number' ? a : (b as number);
+    return Math.abs(other) <= 16 && op !== '**' ? 'data' : undefined;
+  }
+  return op === '*' || op === '**' ? undefined : 'data';
+}
 
 /**
  * Appends `items` to `stack` one by one: `push(...items)` passes every item as an argument and throws RangeError on a
@@ -67,7 +109,8 @@ function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth =
         // which are charged where they are written.
         const o = foldString(n['operand'] as JNode, env);
         if (o.list && !o.unknown && !o.safe && !o.values.length) return o.list.length;
-        return 'data';
+        // The length of a list the caller passes is its entry count, not a string's length.
+        return isRequestList(n['operand'] as JNode, env) ? 'entries' : 'data';
       }
       if (name === 'int' || name === 'wordcount') {
         const o = foldString(n['operand'] as JNode, env);
@@ -89,8 +132,7 @@ function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth =
         if (d.kind !== 'value') return undefined;
         const v = intValue(d.node, env, seen, depth + 1);
         if (v === undefined) return undefined;
-        if (v === 'data' || max === 'data') max = typeof v === 'number' && v > 16 ? undefined : 'data';
-        else max = Math.max(max, v);
+        max = joinInts(max, v);
         if (max === undefined) return undefined;
       }
       seen.delete(name);
@@ -109,11 +151,7 @@ function intValue(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth =
       const a = intValue(n['left'] as JNode, env, seen, depth + 1);
       const b = intValue(n['right'] as JNode, env, seen, depth + 1);
       if (a === undefined || b === undefined) return undefined;
-      if (a === 'data' || b === 'data') {
-        const other = a === 'data' ? b : a;
-        if (other === 'data') return op === '*' || op === '**' ? undefined : 'data';
-        return Math.abs(other) <= 16 && op !== '**' ? 'data' : undefined;
-      }
+      if (typeof a !== 'number' || typeof b !== 'number') return requestArithmetic(op, a, b);
       switch (op) {
         case '+':
           return a + b;
@@ -190,6 +228,56 @@ function isCallerList(n: JNode, env: FoldEnv, depth = 0): boolean {
   return defs.every((d) => d.kind === 'value' && isCallerList(d.node, env, depth + 1));
 }
 
+/** The lists the request holds, as the docs bound them (at most DATA_ENTRIES entries each). */
+const REQUEST_LISTS: ReadonlySet<string> = new Set(['messages', 'tools', 'documents']);
+/** Filters whose result has at most one item per item of their operand. */
+const SUBLIST_FILTERS: ReadonlySet<string> = new Set([
+  'list',
+  'reverse',
+  'sort',
+  'unique',
+  'select',
+  'reject',
+  'selectattr',
+  'rejectattr',
+  'map',
+]);
+
+/**
+ * One of the request's lists (`messages`, `tools`, `documents`), a slice of one, a view with at most one item per
+ * entry (`selectattr`, `map`, `reverse`, …) or a variable set only to one: its length is at most DATA_ENTRIES.
+ */
+function isRequestList(n: JNode, env: FoldEnv, depth = 0): boolean {
+  let cur = n;
+  for (let i = 0; i < MAX_NESTING; i++) {
+    if (cur.type === 'FilterExpression') {
+      const f = cur['filter'] as JNode;
+      const name =
+        f.type === 'Identifier'
+          ? (f['value'] as string)
+          : f.type === 'CallExpression'
+            ? ((f['callee'] as JNode)['value'] as string)
+            : '';
+      if (!SUBLIST_FILTERS.has(name)) return false;
+      cur = cur['operand'] as JNode;
+    } else if (
+      cur.type === 'MemberExpression' &&
+      cur['computed'] &&
+      isNode(cur['property']) &&
+      (cur['property'] as JNode).type === 'SliceExpression'
+    )
+      cur = cur['object'] as JNode;
+    else break;
+    if (!isNode(cur)) return false;
+  }
+  if (cur.type !== 'Identifier') return false;
+  const name = cur['value'] as string;
+  const defs = env.vars.get(name);
+  if (!defs) return REQUEST_LISTS.has(name);
+  if (depth > 8) return false;
+  return defs.every((d) => d.kind === 'value' && isRequestList(d.node, env, depth + 1));
+}
+
 const NUMBER_FILTERS: ReadonlySet<string> = new Set(['length', 'count', 'int', 'float', 'abs', 'round', 'wordcount']);
 
 /** A caller value that may be a string or list (not a length or number taken from it). */
@@ -226,7 +314,7 @@ function iterations(iterable: JNode, env: FoldEnv): number {
     const rc = intValue(r, env);
     const [count, list] = lc !== undefined && rc === undefined ? [lc, r] : [rc, l];
     if (count === undefined) return Infinity;
-    return Math.max(0, count === 'data' ? DATA_CHARS : count) * iterations(list, env);
+    return Math.max(0, typeof count === 'number' ? count : magnitude(count)) * iterations(list, env);
   }
   if (it.type === 'CallExpression') {
     const callee = it['callee'] as JNode;
@@ -234,8 +322,10 @@ function iterations(iterable: JNode, env: FoldEnv): number {
       const args = (it['args'] as JNode[]).map((a) => intValue(a, env));
       if (args.length === 0 || args.length > 3) return 1;
       if (args.some((a) => a === undefined)) return Infinity;
-      // A count read from the caller is at most DATA_CHARS (a length, a number in the request).
-      if (args.some((a) => a === 'data')) return args.length === 1 ? DATA_CHARS : 2 * DATA_CHARS;
+      // A count read from the caller is at most DATA_CHARS (a string's length, a number in the request), the length
+      // of one of its lists at most DATA_ENTRIES; range(a, b) runs at most |a| + |b| times.
+      if (args.some((a) => typeof a !== 'number'))
+        return args.length === 1 ? magnitude(args[0]!) : magnitude(args[0]!) + magnitude(args[1]!);
       return rangeLength(args as number[]) ?? 1;
     }
   }
@@ -438,7 +528,7 @@ function sizeOf(n: JNode, env: FoldEnv, depth = 0): number {
       const rc = intValue(n['right'] as JNode, env);
       const [count, seq] = lc !== undefined && rc === undefined ? [lc, n['right']] : [rc, n['left']];
       if (count === undefined) return Infinity;
-      return Math.max(1, count === 'data' ? DATA_CHARS : count) * sizeOf(seq as JNode, env, depth + 1);
+      return Math.max(1, typeof count === 'number' ? count : magnitude(count)) * sizeOf(seq as JNode, env, depth + 1);
     }
     return DATA_REQUEST;
   }
@@ -470,7 +560,7 @@ function sizeOf(n: JNode, env: FoldEnv, depth = 0): number {
       case 'indent':
       case 'wordwrap': {
         const w = call.args[0] ? intValue(call.args[0], env) : 0;
-        const width = w === undefined ? Infinity : w === 'data' ? DATA_CHARS : w;
+        const width = w === undefined ? Infinity : typeof w === 'number' ? w : magnitude(w);
         return call.name === 'indent' ? base * Math.max(1, width) : Math.max(base, width);
       }
       default:
@@ -636,7 +726,7 @@ function ownOutput(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth 
       const [count, seq] = lc !== undefined && rc === undefined ? [lc, r] : [rc, l];
       // A count that cannot be bounded is reported where the repetition is written.
       if (count === undefined) return 0;
-      const times = count === 'data' ? DATA_CHARS : Math.max(0, count);
+      const times = typeof count === 'number' ? Math.max(0, count) : magnitude(count);
       if (isTemplateList(seq, env)) return times * iterations(seq, env) * 8;
       const unit = rec(seq) || (isCallerSequence(seq, env) && times > 1 ? DATA_CHARS : 0);
       return times * unit;
@@ -736,7 +826,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
             s.list ? s.list.length : 1,
             isTemplateList(seqNode, env) ? iterations(seqNode, env) : 1,
           );
-      const amount = count === undefined ? Infinity : (count === 'data' ? DATA_CHARS : count) * unit;
+      const amount = count === undefined ? Infinity : (typeof count === 'number' ? count : magnitude(count)) * unit;
       if (amount > MAX_RENDER_OUTPUT)
         out.push({
           where: n,
@@ -1046,6 +1136,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     return total;
   };
   outOf(program['body'], 0);
+  callerContent(program, env, macros, out);
   if (tooDeep)
     out.push({
       where: program,
@@ -1053,4 +1144,503 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       what: `nests loops and macro calls more than ${MAX_NESTING} deep, beyond what this analysis bounds`,
     });
   return out;
+}
+
+/**
+ * The caller's content a render writes: `fixed` characters, plus for each loop variable (or macro parameter) in scope
+ * the number of times a part of its value is written (`parts`), resolved where its loop or call is: the parts a loop
+ * writes over all its passes are together at most what its iterable holds, so writing each message's content once
+ * per message is linear in the request, and writing the whole request (or one message) once per message is not.
+ */
+interface Written {
+  fixed: number;
+  parts: Map<string, number>;
+}
+
+const NOTHING = (): Written => ({ fixed: 0, parts: new Map() });
+const FIXED = (n: number): Written => ({ fixed: n, parts: new Map() });
+
+function addInto(to: Written, w: Written, times = 1): void {
+  to.fixed += times * w.fixed;
+  for (const [k, c] of w.parts) to.parts.set(k, (to.parts.get(k) ?? 0) + times * c);
+}
+
+function maxOf(a: Written, b: Written): Written {
+  const r: Written = { fixed: Math.max(a.fixed, b.fixed), parts: new Map(a.parts) };
+  for (const [k, c] of b.parts) r.parts.set(k, Math.max(r.parts.get(k) ?? 0, c));
+  return r;
+}
+
+/** Filters and methods whose result holds none of the operand's text (numbers, booleans, tests). */
+const NO_TEXT_CALLS: ReadonlySet<string> = new Set([
+  ...NUMBER_FILTERS,
+  'startswith',
+  'endswith',
+  'isdigit',
+  'isalpha',
+  'isspace',
+  'islower',
+  'isupper',
+  'find',
+  'rfind',
+  'index',
+]);
+
+/** Whether an expression reads variable `key`, or namespace attribute `.name` when key is one (not a property name). */
+function readsItself(root: unknown, key: string): boolean {
+  const st: unknown[] = [root];
+  while (st.length) {
+    const v = st.pop();
+    if (Array.isArray(v)) pushAll(st, v);
+    else if (isNode(v)) {
+      if (v.type === 'Identifier' && v['value'] === key) return true;
+      if (v.type === 'MemberExpression' && !v['computed']) {
+        if (key === '.' + ((v['property'] as JNode)['value'] as string)) return true;
+        st.push(v['object']);
+        continue;
+      }
+      pushAll(st, children(v));
+    }
+  }
+  return false;
+}
+
+/**
+ * Expressions the caller-content estimate evaluates at most (a value defined from another twice over, level after
+ * level, is evaluated once per path); past it the estimate stops and the template is a finding.
+ */
+const CALLER_CONTENT_STEPS = 200_000;
+
+/** Index of the parts `loop.*` of the innermost loop reads, as a key of `Written.parts`. */
+const LOOP_INDEX = '#index:';
+
+/** A test that holds on one pass of the innermost loop at most (`loop.first`, `loop.last`, `loop.index0 == 0`). */
+function oncePerLoop(test: unknown): boolean {
+  if (!isNode(test)) return false;
+  const isLoop = (n: unknown, props: readonly string[]): boolean =>
+    isNode(n) &&
+    n.type === 'MemberExpression' &&
+    !n['computed'] &&
+    isNode(n['object']) &&
+    (n['object'] as JNode).type === 'Identifier' &&
+    (n['object'] as JNode)['value'] === 'loop' &&
+    props.includes((n['property'] as JNode)['value'] as string);
+  if (isLoop(test, ['first', 'last'])) return true;
+  if (test.type !== 'BinaryExpression') return false;
+  const op = (test['operator'] as { value?: string })?.value;
+  if (op === 'and') return oncePerLoop(test['left']) || oncePerLoop(test['right']);
+  if (op !== '==') return false;
+  const counters = ['index', 'index0', 'revindex', 'revindex0'];
+  const l = test['left'];
+  const r = test['right'];
+  return (
+    (isLoop(l, counters) && isNode(r) && intOf(r) !== undefined) ||
+    (isLoop(r, counters) && isNode(l) && intOf(l) !== undefined)
+  );
+}
+
+/**
+ * Reports loops that write more than MAX_RENDER_OUTPUT characters of the caller's content at the request bounds
+ * (DATA_REQUEST in all, DATA_CHARS in one string): the whole request or one fixed entry written once per pass, the
+ * items of a loop written once per pass of a loop nested in it, a value accumulated from the items written per pass.
+ */
+function callerContent(program: JNode, env: FoldEnv, macros: ReadonlyMap<string, JNode>, out: CostSignal[]): void {
+  const macroForms = new Map<string, Written>();
+  const visiting = new Set<string>();
+  const flagged = new Set<JNode>();
+  interface Ctx {
+    /** Loop variables and macro parameters whose parts are charged where they are bound. */
+    readonly active: ReadonlySet<string>;
+    /** The innermost loop's key for writes indexed by its counter, and its collector of once-per-loop writes. */
+    readonly loopKey?: string;
+    readonly once?: Written;
+    /** What the loop variables in scope range over (an accumulated value holds all of it). */
+    readonly iterables: ReadonlyMap<string, Written>;
+    /**
+     * Values set earlier in the loop body being walked (a variable, or a namespace attribute as `.name`): what one
+     * pass writes when it writes the value, and what it writes only on the one pass a once-per-loop test admits.
+     */
+    readonly locals: Map<string, Local>;
+    /** Inside an `if` the innermost loop runs on one pass at most. */
+    readonly inOnce: boolean;
+    /** The innermost loop's variables, and the namespace attributes the pass enclosing it had set afresh. */
+    readonly loopVars: readonly string[];
+    readonly outerFresh: ReadonlySet<string>;
+  }
+  /** A value set in the walk: per pass, on the once-per-loop pass, and whether this loop body set it already. */
+  interface Local {
+    every: Written;
+    once: Written;
+    fresh: boolean;
+  }
+  let loopIds = 0;
+
+  /** A value bound in the loop body: its per-pass part, and its once-per-loop part charged where the loop is. */
+  const local = (key: string, ctx: Ctx): Written | undefined => {
+    const l = ctx.locals.get(key);
+    if (!l) return undefined;
+    const r: Written = { fixed: l.every.fixed, parts: new Map(l.every.parts) };
+    if (ctx.once) addInto(ctx.once, l.once);
+    else addInto(r, l.once);
+    return r;
+  };
+
+  /** Parts of loop variables replaced by all their loop ranges over (a value accumulated over the passes). */
+  const whole = (w: Written, ctx: Ctx, innermost: boolean): Written => {
+    const r: Written = { fixed: w.fixed, parts: new Map() };
+    for (const [k, c] of w.parts) {
+      if (innermost && !ctx.loopVars.includes(k)) {
+        r.parts.set(k, c);
+        continue;
+      }
+      const it = ctx.iterables.get(k);
+      if (it) addInto(r, it, c);
+      else if (k.startsWith(LOOP_INDEX)) addInto(r, FIXED(DATA_REQUEST), c);
+      else r.parts.set(k, c);
+    }
+    return r;
+  };
+
+  let steps = 0;
+  /** Caller content one evaluation of an expression writes. */
+  const written = (e: unknown, ctx: Ctx, seen: Set<string>, depth: number): Written => {
+    if (!isNode(e) || depth > MAX_NESTING || ++steps > CALLER_CONTENT_STEPS) return NOTHING();
+    const rec = (x: unknown): Written => written(x, ctx, seen, depth + 1);
+    switch (e.type) {
+      case 'Identifier': {
+        const name = e['value'] as string;
+        if (ctx.active.has(name)) return { fixed: 0, parts: new Map([[name, 1]]) };
+        const bound = seen.has(name) ? undefined : local(name, ctx);
+        if (bound) return bound;
+        const defs = env.vars.get(name);
+        if (!defs) {
+          if (RENDERER_GLOBALS.has(name) || /_tokens?$/.test(name) || name === 'true' || name === 'false')
+            return NOTHING();
+          // A value the caller passes: a list of the request or a string in it.
+          return FIXED(REQUEST_LISTS.has(name) ? DATA_REQUEST : DATA_CHARS);
+        }
+        if (seen.has(name)) return NOTHING();
+        seen.add(name);
+        let r = NOTHING();
+        for (const d of defs)
+          r = maxOf(
+            r,
+            d.kind === 'value' || d.kind === 'iter'
+              ? written(d.node, ctx, seen, depth + 1)
+              : d.kind === 'unknown'
+                ? FIXED(DATA_REQUEST)
+                : NOTHING(),
+          );
+        seen.delete(name);
+        return r;
+      }
+      case 'MemberExpression': {
+        let cur: JNode = e;
+        const indexes: JNode[] = [];
+        for (let i = 0; i < MAX_NESTING && cur.type === 'MemberExpression'; i++) {
+          if (cur['computed'] && isNode(cur['property'])) indexes.push(cur['property'] as JNode);
+          cur = cur['object'] as JNode;
+        }
+        if (cur.type === 'Identifier') {
+          const root = cur['value'] as string;
+          if (root === 'loop') return NOTHING();
+          if (ctx.active.has(root)) return { fixed: 0, parts: new Map([[root, 1]]) };
+          if (!env.vars.has(root) && !RENDERER_GLOBALS.has(root)) {
+            // An entry of a caller list picked by the pass's own counter: the entries the passes pick are distinct.
+            for (const ix of indexes) {
+              const r: string[] = [];
+              reads(ix, r);
+              const byLoop = r.includes('loop') && ctx.loopKey;
+              const byVar = r.find((x) => ctx.active.has(x));
+              if (byLoop) return { fixed: 0, parts: new Map([[LOOP_INDEX + ctx.loopKey, 1]]) };
+              if (byVar) return { fixed: 0, parts: new Map([[LOOP_INDEX + byVar, 1]]) };
+            }
+            return FIXED(indexes.length || e !== cur ? DATA_CHARS : DATA_REQUEST);
+          }
+          if (env.vars.has(root) && !e['computed'] && env.attrs.has((e['property'] as JNode)['value'] as string)) {
+            // A namespace attribute: what it was set to.
+            const prop = e['property'] as JNode;
+            if (!e['computed'] && prop.type === 'Identifier') {
+              const key = '.' + (prop['value'] as string);
+              const bound = seen.has(key) ? undefined : local(key, ctx);
+              if (bound) return bound;
+              const defs = env.attrs.get(prop['value'] as string);
+              if (!defs || seen.has(key)) return NOTHING();
+              seen.add(key);
+              let r = NOTHING();
+              for (const d of defs) r = maxOf(r, d.kind === 'value' ? rec(d.node) : FIXED(DATA_REQUEST));
+              seen.delete(key);
+              return r;
+            }
+            return NOTHING();
+          }
+        }
+        return rec(cur);
+      }
+      case 'BinaryExpression': {
+        const o = (e['operator'] as { value?: string } | undefined)?.value;
+        if (o === '~' || o === '+') {
+          const r = rec(e['left']);
+          addInto(r, rec(e['right']));
+          return r;
+        }
+        if (o === '*') {
+          const lc = intValue(e['left'] as JNode, env);
+          const rc = intValue(e['right'] as JNode, env);
+          const [count, seq] = lc !== undefined && rc === undefined ? [lc, e['right']] : [rc, e['left']];
+          if (count === undefined) return NOTHING();
+          const r = NOTHING();
+          addInto(r, rec(seq), typeof count === 'number' ? Math.max(0, count) : magnitude(count));
+          return r;
+        }
+        return NOTHING();
+      }
+      case 'Ternary':
+        if (ctx.once && oncePerLoop(e['condition'])) {
+          addInto(ctx.once, rec(e['trueExpr']));
+          return rec(e['falseExpr']);
+        }
+        return maxOf(rec(e['trueExpr']), rec(e['falseExpr']));
+      case 'ArrayLiteral':
+      case 'TupleLiteral': {
+        const r = NOTHING();
+        for (const x of e['value'] as unknown[]) addInto(r, rec(x));
+        return r;
+      }
+      case 'ObjectLiteral': {
+        const r = NOTHING();
+        for (const [k, v] of e['value'] as Map<unknown, unknown>) {
+          addInto(r, rec(k));
+          addInto(r, rec(v));
+        }
+        return r;
+      }
+      case 'CallExpression': {
+        const callee = e['callee'] as JNode;
+        if (callee.type === 'Identifier') {
+          const name = callee['value'] as string;
+          const m = macros.get(name);
+          if (!m) return NOTHING();
+          const form = macroForm(name, m);
+          const r: Written = { fixed: form.fixed, parts: new Map() };
+          const params = (m['args'] as JNode[]).map(
+            (a) => ((a.type === 'KeywordArgumentExpression' ? a['key'] : a) as JNode)['value'] as string,
+          );
+          let i = 0;
+          const given = new Map<string, JNode>();
+          for (const a of e['args'] as JNode[])
+            if (a.type === 'KeywordArgumentExpression')
+              given.set((a['key'] as JNode)['value'] as string, a['value'] as JNode);
+            else if (i < params.length) given.set(params[i++]!, a);
+          for (const [k, c] of form.parts) {
+            const arg =
+              given.get(k) ??
+              (m['args'] as JNode[]).find(
+                (a) => a.type === 'KeywordArgumentExpression' && (a['key'] as JNode)['value'] === k,
+              )?.['value'];
+            if (params.includes(k)) addInto(r, arg ? rec(arg) : NOTHING(), c);
+            else addInto(r, FIXED(DATA_REQUEST), c);
+          }
+          return r;
+        }
+        const call = callParts(e);
+        if (call) return NO_TEXT_CALLS.has(call.name) ? NOTHING() : rec(call.operand);
+        return NOTHING();
+      }
+      case 'FilterExpression': {
+        const call = callParts(e);
+        if (!call) return rec(e['operand']);
+        if (NO_TEXT_CALLS.has(call.name)) return NOTHING();
+        const r = rec(call.operand);
+        if (call.name === 'default' || call.name === 'd') for (const a of call.args) addInto(r, rec(a));
+        return r;
+      }
+      default:
+        return NOTHING();
+    }
+  };
+
+  const macroForm = (name: string, m: JNode): Written => {
+    const known = macroForms.get(name);
+    if (known) return known;
+    if (visiting.has(name)) return NOTHING();
+    visiting.add(name);
+    const params = (m['args'] as JNode[]).map(
+      (a) => ((a.type === 'KeywordArgumentExpression' ? a['key'] : a) as JNode)['value'] as string,
+    );
+    const form = block(
+      m['body'],
+      {
+        active: new Set(params),
+        iterables: new Map(),
+        locals: new Map(),
+        inOnce: false,
+        loopVars: [],
+        outerFresh: new Set(),
+      },
+      1,
+    );
+    visiting.delete(name);
+    macroForms.set(name, form);
+    return form;
+  };
+
+  /** Caller content one run of a list of statements writes. */
+  const block = (body: unknown, ctx: Ctx, depth: number): Written => {
+    const total = NOTHING();
+    if (!Array.isArray(body) || depth > MAX_NESTING) return total;
+    for (const n of body as unknown[]) {
+      if (!isNode(n)) continue;
+      switch (n.type) {
+        case 'Macro':
+        case 'Comment':
+        case 'Break':
+        case 'Continue':
+          break;
+        case 'Set': {
+          const t = n['assignee'] as JNode;
+          const key =
+            t.type === 'Identifier'
+              ? (t['value'] as string)
+              : t.type === 'MemberExpression' && !t['computed'] && isNode(t['property'])
+                ? '.' + ((t['property'] as JNode)['value'] as string)
+                : '';
+          if (!key || !isNode(n['value']) || ctx.locals === undefined) break;
+          // Evaluated where the set stands, reading the values set before it.
+          const once = NOTHING();
+          let form = written(n['value'], { ...ctx, once }, new Set(), 0);
+          addInto(form, once);
+          // Only a namespace attribute keeps its value from one pass to the next (a plain variable set in a loop
+          // body starts each pass anew in jinja2), so only an attribute read from itself accumulates.
+          // An attribute this pass set already is read from this pass, not from the ones before.
+          // It accumulates over the passes of the loops that do not set it afresh: the innermost one when the pass
+          // of the loop around it does, else all of them.
+          if (key.startsWith('.') && readsItself(n['value'], key) && !ctx.locals.get(key)?.fresh)
+            form = whole(form, ctx, ctx.outerFresh.has(key));
+          const v = n['value'] as JNode;
+          if (
+            v.type === 'CallExpression' &&
+            (v['callee'] as JNode).type === 'Identifier' &&
+            (v['callee'] as JNode)['value'] === 'namespace' &&
+            !env.vars.has('namespace')
+          )
+            for (const a of v['args'] as JNode[])
+              if (a.type === 'KeywordArgumentExpression')
+                ctx.locals.set('.' + ((a['key'] as JNode)['value'] as string), {
+                  every: written(a['value'], ctx, new Set(), 0),
+                  once: NOTHING(),
+                  fresh: !ctx.inOnce,
+                });
+          const prev = ctx.locals.get(key) ?? { every: NOTHING(), once: NOTHING(), fresh: false };
+          ctx.locals.set(
+            key,
+            ctx.inOnce
+              ? { every: prev.every, once: form, fresh: prev.fresh }
+              : { every: form, once: NOTHING(), fresh: true },
+          );
+          break;
+        }
+        case 'For': {
+          const times = iterations(n['iterable'] as JNode, env);
+          const vars: string[] = [];
+          reads(n['loopvar'], vars);
+          const key = `${loopIds++}`;
+          const once = NOTHING();
+          const iterable = written(n['iterable'], ctx, new Set(), 0);
+          const iterables = new Map(ctx.iterables);
+          for (const v of vars) iterables.set(v, iterable);
+          const inner: Ctx = {
+            active: new Set([...ctx.active, ...vars]),
+            loopKey: key,
+            once,
+            iterables,
+            locals: new Map([...ctx.locals].map(([k, l]) => [k, { ...l, fresh: false }])),
+            inOnce: false,
+            loopVars: [...vars, LOOP_INDEX + key, ...vars.map((v) => LOOP_INDEX + v)],
+            outerFresh: new Set([...ctx.locals].filter(([, l]) => l.fresh).map(([k]) => k)),
+          };
+          const pass = block(n['body'], inner, depth + 1);
+          // A namespace attribute set in the loop keeps its last value after it (at most what the loop ranged over).
+          for (const [k, l] of inner.locals) {
+            if (!k.startsWith('.') || !l.fresh) continue;
+            const prev = ctx.locals.get(k);
+            const after = whole(l.every, inner, !!prev?.fresh);
+            addInto(after, whole(l.once, inner, !!prev?.fresh));
+            ctx.locals.set(k, {
+              every: prev ? maxOf(prev.every, after) : after,
+              once: prev?.once ?? NOTHING(),
+              fresh: prev?.fresh ?? false,
+            });
+          }
+          const loopOut = NOTHING();
+          for (const w of [pass, once]) {
+            const own: Written = { fixed: w.fixed, parts: new Map() };
+            for (const [k, c] of w.parts) {
+              if (vars.includes(k)) addInto(loopOut, iterable, c);
+              else if (k === LOOP_INDEX + key || vars.some((v) => k === LOOP_INDEX + v))
+                addInto(loopOut, FIXED(DATA_REQUEST), c);
+              else own.parts.set(k, c);
+            }
+            addInto(loopOut, own, w === pass ? times : 1);
+          }
+          addInto(loopOut, block(n['defaultBlock'], ctx, depth + 1));
+          if (times > 1 && loopOut.fixed > MAX_RENDER_OUTPUT && !flagged.has(n)) {
+            flagged.add(n);
+            out.push({
+              where: n,
+              amount: loopOut.fixed,
+              what: `writes the caller's content again on each pass of its loops (for ${printNode(n['loopvar'] as JNode)} in ${printNode(n['iterable'] as JNode).slice(0, 80)}): an estimated ${loopOut.fixed.toExponential(2)} characters for a request of ${DATA_REQUEST} (the whole request or one of its entries written once per pass, or an item written once per pass of a loop nested in its own)`,
+            });
+          }
+          addInto(total, loopOut);
+          break;
+        }
+        case 'If': {
+          // Each branch sets values on its own; after the if a value is what either branch (or neither) left.
+          const guarded = !!ctx.once && oncePerLoop(n['test']);
+          const inBody: Ctx = { ...ctx, locals: new Map(ctx.locals), inOnce: ctx.inOnce || guarded };
+          const inAlt: Ctx = { ...ctx, locals: new Map(ctx.locals) };
+          const body = block(n['body'], inBody, depth + 1);
+          if (guarded) addInto(ctx.once!, body);
+          else addInto(total, body);
+          addInto(total, block(n['alternate'], inAlt, depth + 1));
+          for (const k of new Set([...inBody.locals.keys(), ...inAlt.locals.keys()])) {
+            const b = inBody.locals.get(k);
+            const a = inAlt.locals.get(k);
+            if (b === undefined || a === undefined) {
+              ctx.locals.set(k, (b ?? a)!);
+              continue;
+            }
+            ctx.locals.set(k, {
+              every: maxOf(b.every, a.every),
+              once: maxOf(b.once, a.once),
+              fresh: b.fresh && a.fresh,
+            });
+          }
+          break;
+        }
+        case 'CallStatement':
+          addInto(total, written(n['call'], ctx, new Set(), 0));
+          addInto(total, block(n['body'], ctx, depth + 1));
+          break;
+        case 'FilterStatement':
+          addInto(total, block(n['body'], ctx, depth + 1));
+          break;
+        default:
+          addInto(total, written(n, ctx, new Set(), 0));
+      }
+    }
+    return total;
+  };
+  block(
+    program['body'],
+    { active: new Set(), iterables: new Map(), locals: new Map(), inOnce: false, loopVars: [], outerFresh: new Set() },
+    0,
+  );
+  if (steps > CALLER_CONTENT_STEPS)
+    out.push({
+      where: program,
+      amount: Infinity,
+      what: `defines values through more steps than the analysis follows (${CALLER_CONTENT_STEPS}), so what its loops write of the caller's content is not bounded`,
+    });
 }

@@ -27,6 +27,9 @@ const CONV_NUMBERS: readonly (readonly [number, string, bigint, boolean])[] = [
   [8, 'groups', 1n, false],
 ];
 
+/** The state index torch writes each of the prepack call's stored arguments at, by argument name. */
+export const CONV_STATE_INDEX: ReadonlyMap<string, number> = new Map(CONV_NUMBERS.map(([i, name]) => [name, i]));
+
 /**
  * The prefix TorchScript gives the classes it compiles into an archive: `__torch__.torch.ao.nn.quantized.modules.conv.
  * Conv2d` is torch's quantized Conv2d scripted, whose compiled __setstate__ (code/ in the archive) reads the same

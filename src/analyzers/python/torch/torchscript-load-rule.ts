@@ -9,6 +9,7 @@
 // whether the load or a later call of the model runs them.
 import { signalAt, type CodeSignal, type Confidence, type TorchFileKind } from '../code-signal.js';
 import type { CallSite, ExpressionFact, FunctionFact, LoopFact, PythonModule } from '../module-model.js';
+import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import table from './torchscript-ops.json' with { type: 'json' };
 
@@ -248,16 +249,18 @@ function validConstant(kind: string, values: readonly number[]): boolean {
 }
 
 /** Work arguments of an operator call that are not valid constants: [argument name, kind, source text]. */
-function unprovenWorkArguments(mod: PythonModule, call: CallSite, op: string, valueForm: boolean): string[][] {
+type Unproven = [name: string, kind: string, text: string, expr?: ExpressionFact];
+
+function unprovenWorkArguments(mod: PythonModule, call: CallSite, op: string, valueForm: boolean): Unproven[] {
   const spec = WORK_ARGUMENTS.get(op);
   if (spec === undefined) return [];
-  const out: string[][] = [];
+  const out: Unproven[] = [];
   const check = (name: string, kind: string, e: ExpressionFact) => {
     if (e.constant?.type === 'none') return;
     const v = constantInts(e);
     if (v !== undefined && validConstant(kind, v)) return;
     if (kind === 'size' && isStoredLength(mod, e, call.scopeId)) return;
-    out.push([name, kind, e.text]);
+    out.push([name, kind, e.text, e]);
   };
   for (const [name, [kind, positions]] of Object.entries(spec)) {
     for (const p of positions) {
@@ -286,6 +289,117 @@ function calledOperator(call: CallSite): { op: string; valueForm: boolean } | un
       return { op: 'aten::' + last.name, valueForm: true };
   }
   return undefined;
+}
+
+/** The methods of the class `method` belongs to, by name. */
+function methodsOf(mod: PythonModule, method: FunctionFact): Map<string, FunctionFact> {
+  const out = new Map<string, FunctionFact>();
+  for (const f of mod.functions)
+    if (f.kind === 'function' && f.parentId !== null && f.parentId === method.parentId) out.set(f.name, f);
+  return out;
+}
+
+/**
+ * The attributes of `self` an argument is made of (through local names, list and tuple literals and unpacking, and
+ * valid constants), or undefined when any part of it comes from elsewhere.
+ */
+function selfAttributes(
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+  selfName: string,
+  kind: string,
+  depth = 0,
+): Set<string> | undefined {
+  if (depth > 8) return undefined;
+  const ints = constantInts(e);
+  if (ints !== undefined) return validConstant(kind, ints) ? new Set() : undefined;
+  if ((e.nodeType === 'list' || e.nodeType === 'tuple') && e.elements !== undefined) {
+    const out = new Set<string>();
+    for (const el of e.elements) {
+      const s = selfAttributes(mod, el, scopeId, selfName, kind, depth + 1);
+      if (s === undefined) return undefined;
+      for (const x of s) out.add(x);
+    }
+    return out;
+  }
+  const access = e.access;
+  if (access?.root.kind === 'name' && access.root.name === selfName) {
+    const [step, ...more] = access.steps;
+    return step?.kind === 'attr' && more.length === 0 ? new Set([step.name]) : undefined;
+  }
+  if (e.nodeType !== 'identifier') return undefined;
+  const binds = mod.assignments.filter(
+    (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === e.text),
+  );
+  if (binds.length === 0) return undefined;
+  const out = new Set<string>();
+  for (const a of binds) {
+    if (a.kind !== 'assign' || a.value === null) return undefined;
+    const s = selfAttributes(mod, a.value, scopeId, selfName, kind, depth + 1);
+    if (s === undefined) return undefined;
+    for (const x of s) out.add(x);
+  }
+  return out;
+}
+
+/**
+ * Whether a prepack call's unproven arguments are the stored values the data.pkl check covers: the class is one of
+ * torch's quantized convolutions (the pickle analysis then holds its BUILD to the 15-item state torch writes, with
+ * valid strides, paddings, dilations and groups), each argument is made only of `self.<its own name>`, and every
+ * assignment of that attribute in the class is `self.<name> = state[<the index torch writes it at>]` in
+ * `__setstate__`. Anything else — a class of the archive's own, an argument from another attribute, an attribute set
+ * from another item or computed — is not tied to a checked value.
+ */
+function tiedToCheckedState(
+  mod: PythonModule,
+  method: FunctionFact,
+  call: CallSite,
+  bad: readonly Unproven[],
+  methods: ReadonlyMap<string, FunctionFact>,
+): boolean {
+  const self = method.parameters[0];
+  const setstate = methods.get('__setstate__');
+  const stateName = setstate?.parameters[1]?.name;
+  if (self?.annotation === undefined || setstate === undefined || stateName === undefined) return false;
+  if (!prepacksState(self.annotation.trim())) return false;
+  const classMethods = new Set([...methods.values()].map((m) => m.id));
+  for (const [name, kind, , expr] of bad) {
+    const index = CONV_STATE_INDEX.get(name);
+    if (index === undefined || expr === undefined) return false;
+    const attrs = selfAttributes(mod, expr, call.scopeId, self.name, kind);
+    if (attrs === undefined || attrs.size > 1 || (attrs.size === 1 && !attrs.has(name))) return false;
+    if (attrs.size === 0) continue;
+    const sets = mod.assignments.filter((a) => {
+      const m = owningMethod(mod.functions, a.scopeId) ?? mod.functions[a.scopeId];
+      return (
+        m !== undefined &&
+        classMethods.has(m.id) &&
+        a.targets.some(
+          (t) => t.kind === 'attribute' && t.text.replace(/\s+/g, '') === `${m.parameters[0]?.name}.${name}`,
+        )
+      );
+    });
+    if (sets.length === 0) return false;
+    for (const a of sets) {
+      const v = a.value;
+      const root = v?.access?.root;
+      const step = v?.access?.steps[0];
+      if (
+        a.kind !== 'assign' ||
+        a.targets.length !== 1 ||
+        a.scopeId !== setstate.id ||
+        root?.kind !== 'name' ||
+        root.name !== stateName ||
+        v!.access!.steps.length !== 1 ||
+        step?.kind !== 'index' ||
+        step.key?.type !== 'int' ||
+        Number(step.key.value) !== index
+      )
+        return false;
+    }
+  }
+  return true;
 }
 
 /** Signals for operators run at load (and file/remote operators anywhere) in one TorchScript `code/` file. */
@@ -456,7 +570,8 @@ function pushWorkSignals(
       if (called === undefined) continue;
       const bad = unprovenWorkArguments(mod, c, called.op, called.valueForm);
       if (bad.length === 0) continue;
-      const byTorch = STATE_FILLED_BY_TORCH.has(called.op);
+      const byTorch =
+        STATE_FILLED_BY_TORCH.has(called.op) && tiedToCheckedState(mod, method, c, bad, methodsOf(mod, method));
       const list = bad.map(([name, kind, text]) => `${name} = ${text} (${kind})`).join(', ');
       const s = signalAt(
         'TORCH-SCRIPT-CUSTOM-OP',

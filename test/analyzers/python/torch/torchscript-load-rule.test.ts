@@ -26,6 +26,24 @@ function cls(setstate: string[], extra: string[] = []): string[] {
   ];
 }
 
+/** A class under torch's quantized Conv2d path whose __setstate__ sets `sets`, then prepacks with `stride`. */
+function qconv(sets: string[], stride = 'self.stride'): string[] {
+  const self = 'self: __torch__.torch.ao.nn.quantized.modules.conv.Conv2d';
+  return [
+    'class Conv2d(Module):',
+    '  __parameters__ = []',
+    `  def __setstate__(${self}, state: Tuple[int, int]) -> NoneType:`,
+    ...sets.map((l) => '    ' + l),
+    '    _0 = (self).set_weight_bias((state)[10], (state)[11], )',
+    '    return None',
+    `  def set_weight_bias(${self}, w: Tensor, b: Optional[Tensor]) -> NoneType:`,
+    '    groups = self.groups',
+    `    _1 = ops.quantized.conv2d_prepack(w, b, ${stride}, [0, 0], [1, 1], groups)`,
+    '    self._packed_params = _1',
+    '    return None',
+  ];
+}
+
 const benign: RuleCase[] = [
   {
     name: 'a constant range and a loop over a stored list',
@@ -143,9 +161,33 @@ const hostile: RuleCase[] = [
     details: { kind: 'load-work-argument', operator: 'aten::repeat' },
   },
   {
-    name: "a quantized prepack with stored stride (torch's own modules do this): below the gate",
+    name: 'a quantized prepack with a stored stride in a class of the archive: not tied to a checked value',
     src: cls(['self.p = ops.quantized.conv2d_prepack((state)[1], None, self.stride, [0, 0], [1, 1], 1)']),
-    expect: [[7, 'low']],
+    expect: [[7, 'high']],
+    details: { kind: 'load-work-argument', operator: 'quantized::conv2d_prepack' },
+  },
+  {
+    name: "torch's quantized Conv2d shape (stride and groups set from the state items torch writes): below the gate",
+    src: qconv(['self.stride = (state)[3]', 'self.groups = (state)[8]']),
+    expect: [[10, 'low']],
+    details: { kind: 'load-work-argument', operator: 'quantized::conv2d_prepack' },
+  },
+  {
+    name: "torch's quantized Conv2d path, stride set from another state item: not tied",
+    src: qconv(['self.stride = (state)[9]', 'self.groups = (state)[8]']),
+    expect: [[10, 'high']],
+    details: { kind: 'load-work-argument', operator: 'quantized::conv2d_prepack' },
+  },
+  {
+    name: "torch's quantized Conv2d path, groups computed from a state item: not tied",
+    src: qconv(['self.stride = (state)[3]', 'self.groups = torch.sub((state)[8], 1)']),
+    expect: [[10, 'high']],
+    details: { kind: 'load-work-argument', operator: 'quantized::conv2d_prepack' },
+  },
+  {
+    name: "torch's quantized Conv2d path, prepack given another attribute as the stride: not tied",
+    src: qconv(['self.stride = (state)[3]', 'self.groups = (state)[8]', 'self.padding = (state)[4]'], 'self.padding'),
+    expect: [[11, 'high']],
     details: { kind: 'load-work-argument', operator: 'quantized::conv2d_prepack' },
   },
   {
@@ -292,6 +334,11 @@ describe('real torch.jit.save archives', () => {
     ['hostile_setstate_loop_stored_count.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'load-work-unbounded', true]]],
     ['hostile_setstate_while_stored_count.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'load-work-unbounded', true]]],
     ['hostile_setstate_groups_from_state.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'load-work-argument', true]]],
+    // A class of the archive's own repacks a weight at load with a stride its state stores
+    // (scripts/fixtures/torchscript-prepack-code.py proves the SIGFPE): no data.pkl check covers that value, so the
+    // call is a finding; the twin passes a constant stride.
+    ['hostile_setstate_prepack_stored_stride.pt', [['TORCH-SCRIPT-CUSTOM-OP', 'HIGH', 'load-work-argument', true]]],
+    ['benign_setstate_prepack_constant_stride.pt', []],
     ['benign_setstate_loop_constant.pt', []],
     ['benign_setstate_groups_constant.pt', []],
     // The stored values torch's quantized Conv2d hands to the prepack call are read from data.pkl

@@ -8,6 +8,7 @@
 // 100,000 items but not nested ones; llama.cpp's minja and @huggingface/jinja cap neither.
 import { foldString, intOf, type FoldEnv } from './template-fold.js';
 import { children, isNode, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
+import { callerEdges, filterCost } from './template-filter-cost.js';
 
 /** Estimated loop iterations over one render above which a template is a finding. */
 export const MAX_RENDER_ITERATIONS = 1_000_000;
@@ -883,6 +884,9 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       for (const w of formatWidths(n['value'] as string))
         if (w > MAX_RENDER_OUTPUT) out.push({ where: n, amount: w, what: `format width ${w}` });
   }
+  // Filters, string methods and format paths whose size an argument sets (template-filter-cost.ts).
+  const model = { maxOutput: MAX_RENDER_OUTPUT, maxIterations: MAX_RENDER_ITERATIONS, dataInt: DATA_CHARS };
+  pushAll(out, filterCost(all, env, { ...model, intValue, sizeOf, callParts }));
   // Values that double themselves inside a loop or macro (`set s = s ~ s`, `set ns.l = ns.l + ns.l`).
   const inRepeat = new Set<JNode>();
   const st: [unknown, boolean][] = [[program, false]];
@@ -934,6 +938,8 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     }
     calls.set(name, list);
   }
+  // `caller()` in a macro invoked by `{% call %}` calls what the call block's body calls.
+  for (const [name, extra] of callerEdges(macros, all)) pushAll(calls.get(name) ?? [], extra);
   const reaches = (from: string, to: string): boolean => {
     const seen = new Set<string>();
     const st = [from];

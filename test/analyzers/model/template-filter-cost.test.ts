@@ -1,0 +1,66 @@
+// Chat templates whose render size or work is set by an argument (a format width, a filter's count, a separator, an
+// indent) or that recurse through `{% call %}` blocks, each with a benign twin using the same construct at published
+// sizes, judged against the real jinja2 (cases.json, recorded by scripts/fixtures/template-filter-cost.py: a case is
+// unbounded when it exhausts 5 s or 1 GiB, or writes more than 64 MiB, under jinja2's ImmutableSandboxedEnvironment).
+// The analyzer reports render cost exactly when jinja2 shows it, and nothing on a twin.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeChatTemplate } from '../../../src/analyzers/model/chat-template.js';
+
+interface Case {
+  readonly name: string;
+  readonly template: string;
+  readonly reaches: boolean;
+}
+const table = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../fixtures/model/template-filter-cost/cases.json'), 'utf8'),
+) as { cases: Case[] };
+
+describe('render cost set by filter, method and format arguments, and recursion through call blocks', () => {
+  it('has hostile cases and a benign twin for each', () => {
+    assert.equal(table.cases.filter((c) => c.reaches).length, 12);
+    assert.equal(table.cases.filter((c) => !c.reaches).length, 12);
+  });
+  for (const c of table.cases)
+    it(`${c.name}: ${c.reaches ? 'a render-cost finding' : 'passes'}`, async () => {
+      const a = await analyzeChatTemplate(c.template);
+      assert.ok(a.parsed, a.parseError);
+      const high = a.signals.filter((s) => s.confidence === 'high');
+      assert.equal(high.length > 0, c.reaches, JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)));
+      if (c.reaches) assert.ok(high.some((s) => s.kind === 'render-cost'));
+      else assert.deepEqual(a.signals, []);
+    });
+});
+
+describe('arguments the analysis cannot bound count as unbounded; caller data counts the request bound', () => {
+  const CASES: [string, string, boolean][] = [
+    ['slice by a caller number', "{{ messages|slice(messages[0]['n'])|list }}", false],
+    ['slice by a computed count', '{% set n = 2 ** 40 %}{{ messages|slice(n)|list }}', true],
+    ['batch without a fill value', '{{ messages|batch(100000000)|list }}', false],
+    ['batch with a keyword fill value', "{{ messages|batch(100000000, fill_with='')|list }}", true],
+    ['center by a width it cannot work out', "{{ 'x'|center(messages|map(attribute='n')|sum * 99) }}", true],
+    ['%-format with a literal width', "{{ '%8s' % messages[0]['role'] }}", false],
+    ['%-format star width read from the caller', "{{ '%*s' % (messages[0]['n'], 'x') }}", false],
+    ['%-format star width computed', "{% set w = 2 ** 40 %}{{ '%*s' % (w, 'x') }}", true],
+    ['str.format nested field by index', "{{ '{0:{1}}'.format('x', 300000000) }}", true],
+    ['str.format nested field reading an attribute', "{{ '{0:{1.n}}'.format('x', messages) }}", true],
+    ['str.format escaped braces', "{{ '{{:{}}}'.format(300000000) }}", false],
+    [
+      'caller() with no recursion through the block',
+      "{% macro f() %}{{ caller() }}{% endmacro %}{% call f() %}{{ messages[0]['role'] }}{% endcall %}",
+      false,
+    ],
+  ];
+  for (const [name, template, flagged] of CASES)
+    it(`${name}: ${flagged ? 'a render-cost finding' : 'passes'}`, async () => {
+      const a = await analyzeChatTemplate(template);
+      assert.ok(a.parsed, a.parseError);
+      assert.equal(
+        a.signals.some((s) => s.kind === 'render-cost'),
+        flagged,
+        JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)),
+      );
+    });
+});

@@ -686,7 +686,10 @@ function onParameterAttribute(unit: Unit, c: CallSite): boolean {
   const a = c.callee.access;
   if (c.callee.definitionId !== undefined || a?.root.kind !== 'name' || a.steps.length < 2) return false;
   const name = a.root.name;
-  return unit.idx.fn(c.scopeId)?.parameters.some((p) => p.name === name && p.annotation === undefined) === true;
+  const f = unit.idx.fn(c.scopeId);
+  // `self` is typed by its class, never by callers.
+  if (f === undefined || f.kind !== 'function' || unit.idx.selfName(f) === name) return false;
+  return f.parameters.some((p) => p.name === name && p.annotation === undefined);
 }
 
 /** Construction sites read to type an attribute set from a constructor parameter. */

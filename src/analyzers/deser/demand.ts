@@ -4,6 +4,7 @@
 import type { CallSite, ExpressionFact, FunctionFact, ImportFact, PythonModule } from '../python/module-model.js';
 import { SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
+import { MCP_TRIGGERS } from './mcp.js';
 import { isTestPath } from '../python/test-code.js';
 import { pushTo } from '../../core/multimap.js';
 
@@ -402,6 +403,23 @@ export function demandedModules(
       };
       for (const a of args) visit(a, 0);
     }
+    // A function that may reach a sink, registered on an MCP server object of another module (`from app import
+    // mcp`, then `@mcp.tool()`, `mcp.add_tool(fn)` or `mcp.tool()(fn)`): that module's binding of the object decides
+    // whether it is an entry.
+    for (const f of mod.functions) {
+      if (f.kind !== 'function' || f.parentId !== 0 || !names.has(f.name)) continue;
+      for (const d of f.decorators)
+        if (d.qualifiedName !== null && REGISTERING_DECORATOR.test(d.qualifiedName)) want(d.qualifiedName);
+    }
+    for (const c of mod.calls) {
+      if (c.scopeId !== 0 || !c.positional.some((a) => registeredName(a, names))) continue;
+      const a = c.callee.access;
+      const inner = a?.root.kind === 'call' && a.steps.length === 0 ? mod.calls[a.root.callId] : undefined;
+      const by = inner ?? c;
+      const n = lastName(by);
+      if (inner !== undefined ? !REGISTERING_DECORATOR.test(`.${n}`) : !MCP_TRIGGERS.has(n)) continue;
+      for (const v of by.callee.values) if (v.kind === 'qualified') want(v.name);
+    }
     // Base classes defined elsewhere: of every class of a named module (a base may make it a handler, or hold
     // the method its data reaches); of a module read only on demand, of the classes with a method that calls a
     // sink or a function known to reach one (what such a class inherits can matter to a path through it; the
@@ -638,6 +656,15 @@ const OPENERS: ReadonlySet<string> = new Set(['open', 'read_bytes', 'read_text']
 function importedConstant(mod: PythonModule, name: string): ImportFact | undefined {
   if (name !== name.toUpperCase() || !/[A-Z]/.test(name)) return undefined;
   return mod.imports.find((i) => i.scopeId === 0 && i.kind === 'from' && i.boundName === name);
+}
+
+/** Decorators (and decorator factories) registering an MCP function on a server object, by their last name. */
+const REGISTERING_DECORATOR = /\.(?:tool|resource|prompt|call_tool|read_resource|get_prompt)(?:\(\))?$/;
+
+/** A bare name of a function that may reach a sink, handed to a call (a registration). */
+function registeredName(a: ExpressionFact, names: ReadonlyMap<string, unknown>): boolean {
+  const x = a.access;
+  return x?.root.kind === 'name' && x.steps.length === 0 && names.has(x.root.name);
 }
 
 function moduleOf(q: string, pkg: string, byKey: ReadonlyMap<string, string>): string | undefined {

@@ -14,7 +14,7 @@ import {
   type UiCallback,
   type UiDecorated,
 } from './ui-apps.js';
-import { mcpDecorated } from './mcp.js';
+import { MCP_TRIGGERS, mcpDecorated, mcpRegistered, mcpSeeds } from './mcp.js';
 
 /** What a handler parameter holds when the framework calls it; `internal` = supplied by the framework itself. */
 export interface ParamSeed {
@@ -518,6 +518,7 @@ const redisSubscribe = (c: CallSite, targets: string[], idx: ModuleIndex): boole
 
 export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResolver): Entries {
   const mod = idx.mod;
+  const expand = idx.link !== undefined ? (q: string): string | undefined => idx.link?.expand(q) : undefined;
   const entries = new Map<number, EntryInfo>();
   const implicitSinks: ImplicitSink[] = [];
   const serving: ServingEvidence[] = [];
@@ -596,7 +597,7 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
         add(functionEntry(f, 'Django', 'request-first', '@' + d.text, d.span.line));
         continue;
       }
-      const ui = uiDecorated(d, idx) ?? mcpDecorated(d, f);
+      const ui = uiDecorated(d, idx) ?? mcpDecorated(d, f, expand);
       if (ui !== undefined) {
         uiSeeded(ui, { fn: f, skip: idx.selfName(f) !== undefined ? 1 : 0 }, idx, d.span.line);
         continue;
@@ -664,8 +665,20 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
   for (const call of mod.calls) {
     serverCall(call);
     if (call.positional.length === 0 && call.keywords.length === 0 && call.starStarKwargs.length === 0) continue;
+    const made = call.callee.access;
+    if (made?.root.kind === 'call' && made.steps.length === 0) {
+      // A decorator applied by hand: `mcp.tool(name=...)(fn)`.
+      const inner = mod.calls[made.root.callId];
+      const reg = inner !== undefined ? mcpRegistered(call, [], idx.targets(inner), expand) : undefined;
+      if (reg !== undefined) mcpEntry(reg, call);
+      continue;
+    }
     const targets = idx.targets(call);
     const last = triggerName(call, targets);
+    if (MCP_TRIGGERS.has(last)) {
+      const reg = mcpRegistered(call, targets, undefined, expand);
+      if (reg !== undefined) mcpEntry(reg, call);
+    }
     if (!TRIGGERS.has(last) && !UI_TRIGGERS.has(last) && !last.endsWith('_to_server') && !last.endsWith('Server'))
       continue;
     for (const ui of uiCallbacks(call, targets, idx)) uiEntry(ui, call);
@@ -710,6 +723,21 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
     const targets = idx.targets(call);
     if (SERVER_TABLE.has(targets))
       serving.push({ line: call.span.line, what: `server started by \`${shortText(call.text)}\`` });
+  }
+
+  /** A function registered on an MCP server by a call (mcp.ts). */
+  function mcpEntry(reg: { fn: ExpressionFact; what: string }, call: CallSite): void {
+    const local = idx.localFunction(reg.fn, call.scopeId);
+    const far = local === undefined ? resolveForeign?.(reg.fn, call.scopeId) : undefined;
+    const lf = local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: 0 } : undefined);
+    if (lf === undefined) return;
+    const how = shortText(call.text).slice(0, 60);
+    uiSeeded(
+      mcpSeeds(reg.what, lf.fn, how),
+      lf,
+      local === undefined && far !== undefined ? far.idx : idx,
+      call.span.line,
+    );
   }
 
   /** A function a UI framework calls with what the browser sends (ui-apps.ts). */

@@ -427,6 +427,8 @@ export class DeserProject implements ProjectView {
     const method = idx.enclosingMethod(scopeId);
     const self = method !== undefined ? idx.selfName(method) : undefined;
     const own = method !== undefined ? idx.classOf(method) : undefined;
+    // Classes of `<root>.<first attribute>` set by the callers themselves (`ctx.engine = Engine()`, then `f(ctx)`).
+    const first: { unit: Unit; cls: FunctionFact }[] = [];
     if (self === name && own !== undefined) out.push({ unit, cls: own });
     else {
       for (const sid of [scopeId, 0]) {
@@ -438,15 +440,62 @@ export class DeserProject implements ProjectView {
         if (p?.annotation !== undefined) this.classesOfAnnotation(unit, p.annotation, out);
         if (out.length > 0) break;
       }
+      const step = a.steps[0];
+      if (out.length === 0 && step?.kind === 'attr' && !this.indexing)
+        this.parameterClasses(unit, name, scopeId, step.name, out, first);
     }
     // `self.codec`, `_stages.codec.inner`: the classes of each attribute along the chain.
-    for (const step of a.steps) {
-      if (step.kind !== 'attr' || out.length === 0) return [];
-      const next: { unit: Unit; cls: FunctionFact }[] = [];
+    for (const [i, step] of a.steps.entries()) {
+      if (step.kind !== 'attr' || (out.length === 0 && (i > 0 || first.length === 0))) return [];
+      const next: { unit: Unit; cls: FunctionFact }[] = i === 0 ? first : [];
       for (const k of out) this.attributeClasses(k.unit, k.cls, step.name, next, 0);
       out = next;
     }
     return out;
+  }
+
+  /**
+   * An unannotated parameter of a function, typed by what its callers pass (in its module and others, at most
+   * CONSTRUCTION_SITES sites): a construction or factory (`handle(Ctx(engine=Engine()), x)`), a name bound to one in
+   * the caller, and — into `first`, the classes of `<parameter>.<attr>` — what the caller assigned to that attribute
+   * of the object it passes (`h = Holder(); h.engine = Engine(); handle(h, x)`). Callers are read as indexed.
+   */
+  private parameterClasses(
+    unit: Unit,
+    name: string,
+    scopeId: number,
+    attr: string,
+    out: { unit: Unit; cls: FunctionFact }[],
+    first: { unit: Unit; cls: FunctionFact }[],
+  ): void {
+    const f = unit.idx.fn(scopeId);
+    if (f === undefined || f.kind !== 'function') return;
+    const i = f.parameters.findIndex((x) => x.name === name);
+    const p = f.parameters[i];
+    if (p === undefined || p.annotation !== undefined) return;
+    if (p.kind !== 'positional' && p.kind !== 'positional-only' && p.kind !== 'keyword-only') return;
+    if (i === 0 && unit.idx.classOf(f) !== undefined && staticSkip(f, unit) !== 0) return;
+    const sites: { unit: Unit; edge: CallEdge }[] = (unit.idx.callers.get(f.id) ?? []).map((edge) => ({ unit, edge }));
+    for (const x of this.foreignCallers.get(f) ?? NONE) sites.push(x);
+    for (const { unit: u, edge } of sites.slice(0, CONSTRUCTION_SITES)) {
+      const arg =
+        edge.keywords.get(p.name) ??
+        (p.kind !== 'keyword-only' && i >= edge.skip ? edge.positional[i - edge.skip] : undefined);
+      if (arg === undefined) continue;
+      const v = arg.access;
+      if (v?.root.kind !== 'name' || v.steps.length !== 0) {
+        this.classesOfExpr(u, arg, out);
+        continue;
+      }
+      const target = `${v.root.name}.${attr}`;
+      for (const sid of new Set([edge.call.scopeId, 0])) {
+        for (const as of u.idx.assignedNames.get(sid)?.get(v.root.name) ?? [])
+          if (as.value !== null && as.kind !== 'for') this.classesOfExpr(u, as.value, out);
+        for (const as of u.idx.assignmentsByScope.get(sid) ?? [])
+          if (as.value !== null && as.targets.some((t) => t.kind === 'attribute' && t.text === target))
+            this.classesOfExpr(u, as.value, first);
+      }
+    }
   }
 
   private attributeClasses(
@@ -459,10 +508,11 @@ export class DeserProject implements ProjectView {
     const idx = unit.idx;
     for (const { method: m, as } of idx.selfAttributeStores(cls, attr)) {
       this.classesOfExpr(unit, as.value!, out);
-      // `self.codec = codec` with `codec: Codec` as a parameter.
-      const v = as.value!.access;
-      const root = v?.root;
-      if (root?.kind === 'name' && v!.steps.length === 0) {
+      // `self.codec = codec` with `codec: Codec` as a parameter; `self.engine = engine or Engine()`: either part.
+      for (const part of alternatives(as.value!)) {
+        const v = part.access;
+        const root = v?.root;
+        if (root?.kind !== 'name' || v!.steps.length !== 0) continue;
         const i = m.parameters.findIndex((x) => x.name === root.name);
         const p = m.parameters[i];
         if (p?.annotation !== undefined) this.classesOfAnnotation(unit, p.annotation, out);
@@ -528,6 +578,11 @@ export class DeserProject implements ProjectView {
    * factory function whose return values construct one (`make_socket()` returning `LocalQueue(...)`).
    */
   private classesOfExpr(unit: Unit, e: ExpressionFact, out: { unit: Unit; cls: FunctionFact }[], depth = 0): void {
+    if (e.access === undefined && e.operands !== undefined && depth <= 3) {
+      // `engine or Engine()`, `Engine() if fast else Other()`: the class of every part that constructs one.
+      for (const part of alternatives(e)) if (part !== e) this.classesOfExpr(unit, part, out, depth + 1);
+      return;
+    }
     const a = e.access;
     if (a?.root.kind !== 'call' || a.steps.length !== 0 || depth > 3) return;
     const c = unit.mod.calls[a.root.callId];
@@ -567,26 +622,33 @@ export class DeserProject implements ProjectView {
     }
   }
 
+  /** Set while callers are indexed: a parameter is then not typed by its callers (they are not all known yet). */
+  private indexing = false;
+
   /** Calls across modules (and through typed receivers) to each function, and functions used as values elsewhere. */
   private indexCallers(): void {
-    for (const unit of this.units) {
-      for (const c of unit.mod.calls) {
-        const t = this.callee(unit, c);
-        if (t !== undefined && (t.kind === 'function' || t.fn !== t.cls)) {
-          pushTo(this.foreignCallers, t.fn, {
-            unit,
-            edge: {
-              call: c,
-              positional: c.positional,
-              keywords: new Map(c.keywords.map((k) => [k.name, k.value])),
-              skip: t.skip,
-              opaque: c.hasStarArgs || c.hasStarStarKwargs,
-            },
-          });
+    // Calls on an unannotated parameter's attributes (`ctx.engine.load(x)`) left unresolved: typed once every
+    // caller is known.
+    const later: { unit: Unit; c: CallSite }[] = [];
+    this.indexing = true;
+    try {
+      for (const unit of this.units) {
+        for (const c of unit.mod.calls) {
+          const t = this.callee(unit, c);
+          if (t !== undefined && (t.kind === 'function' || t.fn !== t.cls))
+            pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
+          else if (t === undefined && onParameterAttribute(unit, c)) later.push({ unit, c });
+          for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)]) this.noteReference(unit, arg);
         }
-        for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)]) this.noteReference(unit, arg);
+        for (const a of unit.mod.assignments)
+          if (a.value !== null && a.kind !== 'for') this.noteReference(unit, a.value);
       }
-      for (const a of unit.mod.assignments) if (a.value !== null && a.kind !== 'for') this.noteReference(unit, a.value);
+    } finally {
+      this.indexing = false;
+    }
+    for (const { unit, c } of later) {
+      const t = this.callee(unit, c);
+      if (t?.kind === 'function') pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
     }
   }
 
@@ -598,6 +660,36 @@ export class DeserProject implements ProjectView {
       if ((r?.kind === 'function' || r?.kind === 'class') && r.unit !== unit) this.referencedFns.add(r.fn);
     }
   }
+}
+
+/**
+ * The values an expression may take as a whole: the parts of `a or b` (also `a and b`) and of `a if c else b` (the
+ * reader keeps no condition among a conditional's operands), else the expression itself; arithmetic gives a value
+ * that is none of its parts' objects.
+ */
+function alternatives(e: ExpressionFact): readonly ExpressionFact[] {
+  if (e.operands === undefined || e.access !== undefined) return [e];
+  if (e.nodeType === 'boolean_operator' || e.nodeType === 'conditional_expression') return e.operands;
+  return [e];
+}
+
+function edgeOf(unit: Unit, c: CallSite, skip: number): { unit: Unit; edge: CallEdge } {
+  const keywords = new Map(c.keywords.map((k) => [k.name, k.value]));
+  return {
+    unit,
+    edge: { call: c, positional: c.positional, keywords, skip, opaque: c.hasStarArgs || c.hasStarStarKwargs },
+  };
+}
+
+/** `p.attr.m(...)` (or deeper) on an unannotated parameter `p` of the function making the call. */
+function onParameterAttribute(unit: Unit, c: CallSite): boolean {
+  const a = c.callee.access;
+  if (c.callee.definitionId !== undefined || a?.root.kind !== 'name' || a.steps.length < 2) return false;
+  const name = a.root.name;
+  const f = unit.idx.fn(c.scopeId);
+  // `self` is typed by its class, never by callers.
+  if (f === undefined || f.kind !== 'function' || unit.idx.selfName(f) === name) return false;
+  return f.parameters.some((p) => p.name === name && p.annotation === undefined);
 }
 
 /** Construction sites read to type an attribute set from a constructor parameter. */

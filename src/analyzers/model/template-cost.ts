@@ -885,7 +885,12 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
         if (w > MAX_RENDER_OUTPUT) out.push({ where: n, amount: w, what: `format width ${w}` });
   }
   // Filters, string methods and format paths whose size an argument sets (template-filter-cost.ts).
-  const model = { maxOutput: MAX_RENDER_OUTPUT, maxIterations: MAX_RENDER_ITERATIONS, dataInt: DATA_CHARS };
+  const model = {
+    maxOutput: MAX_RENDER_OUTPUT,
+    maxIterations: MAX_RENDER_ITERATIONS,
+    dataInt: DATA_CHARS,
+    dataEntries: DATA_ENTRIES,
+  };
   pushAll(out, filterCost(all, env, { ...model, intValue, sizeOf, callParts }));
   // Values that double themselves inside a loop or macro (`set s = s ~ s`, `set ns.l = ns.l + ns.l`).
   const inRepeat = new Set<JNode>();

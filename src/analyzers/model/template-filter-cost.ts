@@ -18,7 +18,9 @@ export interface CostModel {
   readonly maxIterations: number;
   /** What an integer read from the caller counts. */
   readonly dataInt: number;
-  intValue(n: JNode, env: FoldEnv): number | 'data' | undefined;
+  /** What the length of one of the caller's lists counts. */
+  readonly dataEntries: number;
+  intValue(n: JNode, env: FoldEnv): number | 'data' | 'entries' | undefined;
   sizeOf(n: JNode, env: FoldEnv): number;
   callParts(n: JNode): { operand: JNode; name: string; args: JNode[] } | undefined;
 }
@@ -33,7 +35,8 @@ export interface FilterCostSignal {
 function count(n: JNode | undefined, env: FoldEnv, m: CostModel): number {
   if (!n) return 0;
   const v = m.intValue(n, env);
-  return v === undefined ? Infinity : v === 'data' ? m.dataInt : Math.abs(v);
+  if (v === undefined) return Infinity;
+  return v === 'data' ? m.dataInt : v === 'entries' ? m.dataEntries : Math.abs(v);
 }
 
 /** The keyword argument `key`, if passed. */

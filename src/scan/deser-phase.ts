@@ -72,6 +72,14 @@ export function deserBudgetIncomplete(
 export const DESER_PHASE_ID = 'deser-project';
 
 /** A file's summary for the phase: its analysis when its text names anything DESER reports on. */
+/**
+ * The summary's module when it was analysed with the front end's default options (no DESER resolve-step limit set),
+ * so that the same file's other code rules (TORCH, import-time calls) can read it instead of analysing it again.
+ */
+export function reusableModule(summary: DeserSummary): PythonModule | undefined {
+  return DESER_MODULE_LIMITS.maxResolveSteps === undefined ? summary.module : undefined;
+}
+
 interface DeserSummary {
   module?: PythonModule;
   /** The module's syntax nodes when the walk did not keep it (the scan's DESER_NODES budget was spent). */

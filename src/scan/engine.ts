@@ -12,6 +12,7 @@ import { analyzeStream } from '../analyzers/pickle/analyze.js';
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import { scanCompanion } from './companion-files.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
+import type { PythonModule } from '../analyzers/python/module-model.js';
 import {
   classifyImport,
   classifyRun,
@@ -1088,14 +1089,18 @@ class FileScan {
       return;
     }
     const text = decoded.text;
+    // The project's analysis of this module, when it was made with the options the rules below would use: the same
+    // module, not analysed a second time (two analyses of one large module held at once doubled its memory).
+    let analysed: PythonModule | undefined;
     if (project) {
-      const { deserSummary, deserBudgetIncomplete, DESER_PHASE_ID } = await import('./deser-phase.js');
+      const { deserSummary, deserBudgetIncomplete, DESER_PHASE_ID, reusableModule } = await import('./deser-phase.js');
       const budget = { timeoutMs: Math.max(1000, this.deadline - Date.now()) };
       const summary = await deserSummary(text, budget, this.deserWalk);
       this.summaries = { ...this.summaries, [DESER_PHASE_ID]: summary };
       const cut = deserBudgetIncomplete(summary.module, src.location);
       if (cut !== undefined) this.incomplete(cut);
       if (!wantTorch && !wantImportTime) return;
+      analysed = reusableModule(summary);
     }
     const [{ analyzePythonModule }, torch, deser, gate, importTime, phase] = await Promise.all([
       import('../analyzers/python/analyze-module.js'),
@@ -1111,12 +1116,14 @@ class FileScan {
       timeoutMs: Math.max(1000, this.deadline - Date.now()),
       ...(steps !== undefined ? { maxResolveSteps: steps } : {}),
     };
-    const mod = gate
-      ? await gate.analyzeForDeser(text, budget)
-      : await analyzePythonModule(text, {
-          ...budget,
-          ...(kind === 'torchscript' && torch ? { implicitGlobals: { ...torch.TORCHSCRIPT_IMPLICIT_GLOBALS } } : {}),
-        });
+    const mod = analysed
+      ? analysed
+      : gate
+        ? await gate.analyzeForDeser(text, budget)
+        : await analyzePythonModule(text, {
+            ...budget,
+            ...(kind === 'torchscript' && torch ? { implicitGlobals: { ...torch.TORCHSCRIPT_IMPLICIT_GLOBALS } } : {}),
+          });
     if (mod === undefined) return;
     const cut = phase?.deserBudgetIncomplete(mod, src.location);
     if (cut !== undefined) this.incomplete(cut);

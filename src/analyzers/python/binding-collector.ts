@@ -6,6 +6,9 @@ import { spanOf } from './source-span.js';
 import {
   addBinding,
   bindingScope,
+  declareName,
+  NO_BINDINGS,
+  NO_NAMES,
   type Binding,
   type BindingSource,
   type Scope,
@@ -83,9 +86,9 @@ export function collectBindings(root: SyntaxNode, src: string): ScopeIndex {
     parent,
     fact,
     rootContainer,
-    bindings: new Map(),
-    globals: new Set(),
-    nonlocals: new Set(),
+    bindings: NO_BINDINGS,
+    globals: NO_NAMES,
+    nonlocals: NO_NAMES,
   });
 
   const moduleFact = newFact('module', '<module>', root, null);
@@ -276,8 +279,8 @@ export function collectBindings(root: SyntaxNode, src: string): ScopeIndex {
         }
         case 'global_statement':
         case 'nonlocal_statement': {
-          const set = node.type === 'global_statement' ? ctx.scope.globals : ctx.scope.nonlocals;
-          for (const c of node.namedChildren) if (c.type === 'identifier') set.add(text(c));
+          const which = node.type === 'global_statement' ? 'globals' : 'nonlocals';
+          for (const c of node.namedChildren) if (c.type === 'identifier') declareName(ctx.scope, which, text(c));
           return false;
         }
         default:
@@ -367,8 +370,8 @@ export function collectBindings(root: SyntaxNode, src: string): ScopeIndex {
   // Publish declared globals/nonlocals on the facts.
   for (const s of byNode.values()) {
     if (s.kind === 'comprehension') continue;
-    s.fact.globals = [...s.globals];
-    s.fact.nonlocals = [...s.nonlocals];
+    if (s.globals.size > 0) s.fact.globals = [...s.globals];
+    if (s.nonlocals.size > 0) s.fact.nonlocals = [...s.nonlocals];
   }
   return { module, moduleContext, byNode, functions, imports, starImports, bindings, nodes };
 }

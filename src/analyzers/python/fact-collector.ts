@@ -19,7 +19,7 @@ import { argumentNodes, type NameResolver } from './name-resolver.js';
 import { decodeStringNode } from './python-literals.js';
 import type { WalkContext } from './scope-model.js';
 import { walkScopes } from './scope-walker.js';
-import { excerpt, spanOf } from './source-span.js';
+import { excerpt, orNone, spanOf } from './source-span.js';
 
 export interface CollectedFacts {
   calls: CallSite[];
@@ -190,10 +190,10 @@ export function collectFacts(
         fn !== null
           ? resolver.callee(fn, ctx)
           : { raw: '', qualifiedName: null, resolution: 'expression', values: [{ kind: 'unknown' }] },
-      positional,
-      keywords,
-      starArgs,
-      starStarKwargs,
+      positional: orNone(positional),
+      keywords: orNone(keywords),
+      starArgs: orNone(starArgs),
+      starStarKwargs: orNone(starStarKwargs),
       hasStarArgs: starArgs.length > 0,
       hasStarStarKwargs: starStarKwargs.length > 0,
       span: spanOf(node),
@@ -202,8 +202,8 @@ export function collectFacts(
       enclosingFunction: enclosingOf(ctx.func),
       runsAtImport: ctx.func === null && !ctx.mainGuard,
       underMainGuard: ctx.mainGuard,
-      tryFrames,
-      assignedTo: assignedTo.get(node.id) ?? [],
+      tryFrames: orNone(tryFrames),
+      assignedTo: orNone(assignedTo.get(node.id) ?? []),
     };
     const parent = parentCall.get(id);
     if (parent !== undefined) site.parentCallId = parent;

@@ -18,7 +18,7 @@ import { MODULE_GLOBALS, PYTHON_BUILTINS } from './python-builtins.js';
 import { isTruthy, literalConstant, sameConstant } from './python-literals.js';
 import type { ScopeIndex } from './binding-collector.js';
 import { dominates, type Binding, type EvalContext, type ResolvedValue, type Scope } from './scope-model.js';
-import { excerpt, spanOf } from './source-span.js';
+import { excerpt, orNone, spanOf } from './source-span.js';
 
 /** Most values kept per expression; more become one `unknown`. */
 export const MAX_VALUES = 8;
@@ -469,8 +469,8 @@ export class NameResolver {
       nodeType: node.type,
       span: spanOf(node),
       values: r.values,
-      names,
-      callIds,
+      names: orNone(names),
+      callIds: orNone(callIds),
     };
     const constant = agreedConstant(r.values);
     if (constant !== undefined) fact.constant = constant;
@@ -539,14 +539,22 @@ export class NameResolver {
           const qualifiedNames: string[] = [];
           for (const v of r.values)
             if (v.kind === 'qualified' && qualifiedNames.length < 4) qualifiedNames.push(v.name);
-          return { root: { kind: 'name', name: this.text(n), qualifiedNames, resolution: r.resolution }, steps };
+          return {
+            root: {
+              kind: 'name',
+              name: this.text(n),
+              qualifiedNames: orNone(qualifiedNames),
+              resolution: r.resolution,
+            },
+            steps: orNone(steps),
+          };
         }
         case 'call': {
           const id = this.callIdOf(n);
           steps.reverse();
           if (id === undefined)
             return steps.length > 0 ? { root: { kind: 'other', nodeType: n.type }, steps } : undefined;
-          return { root: { kind: 'call', callId: id }, steps };
+          return { root: { kind: 'call', callId: id }, steps: orNone(steps) };
         }
         default: {
           if (steps.length === 0) return undefined;

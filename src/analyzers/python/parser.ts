@@ -236,8 +236,8 @@ export const MAX_TOKENS = 600_000;
  * analysis. Measured peak memory, one file: ~0.65 KB a token and ~1.8 KB more a statement, so a file of short
  * statements (`a1 = 1` per line) at the token limit alone would take ~800 MB; counted this way it stops at ~100,000
  * such lines (~430 MB), while large real modules (generated API clients of 400,000 tokens and 30,000 statements,
- * ~380 MB) stay within it. Other shapes within the weight cost more (nested lambdas, call-heavy lines, in a module
- * the DESER analysis reads: up to ~950 MB measured).
+ * ~380 MB) stay within it. Other shapes within the weight, in a module the DESER analysis reads, peak at 240-460 MB
+ * (nested lambdas, lists of calls, one-line statements); a few hundred long call chains at about 575 MB.
  */
 export const STATEMENT_WEIGHT = 3;
 

@@ -23,9 +23,25 @@ export interface Scope {
   readonly fact: FunctionFact;
   /** SyntaxNode id of the scope's outermost container (module node, or the body block / lambda body). */
   readonly rootContainer: number;
-  readonly bindings: Map<string, Binding[]>;
-  readonly globals: Set<string>;
-  readonly nonlocals: Set<string>;
+  /** Name → its bindings here; the shared empty NO_BINDINGS until the scope binds a name (most lambdas never do). */
+  bindings: ReadonlyMap<string, Binding[]>;
+  /** Names declared `global` / `nonlocal` here; the shared empty NO_NAMES until one is declared. */
+  globals: ReadonlySet<string>;
+  nonlocals: ReadonlySet<string>;
+}
+
+/**
+ * The shared empty tables of a scope that binds or declares nothing: a module of many small scopes (nested lambdas)
+ * would otherwise hold three empty hash tables per scope. Never written: addBinding and declareName replace them.
+ */
+export const NO_BINDINGS: ReadonlyMap<string, Binding[]> = new Map();
+export const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** Records a `global` (or `nonlocal`) declaration of `name` in `scope`. */
+export function declareName(scope: Scope, which: 'globals' | 'nonlocals', name: string): void {
+  const set = scope[which];
+  if (set === NO_NAMES) scope[which] = new Set([name]);
+  else (set as Set<string>).add(name);
 }
 
 /** Where an expression is evaluated: its scope and the blocks open around it. */
@@ -83,9 +99,11 @@ export function dominates(binding: Binding, ctx: EvalContext): boolean {
 }
 
 export function addBinding(binding: Binding): void {
-  const list = binding.scope.bindings.get(binding.name);
-  if (list === undefined) binding.scope.bindings.set(binding.name, [binding]);
-  else list.push(binding);
+  const scope = binding.scope;
+  const list = scope.bindings.get(binding.name);
+  if (list !== undefined) list.push(binding);
+  else if (scope.bindings === NO_BINDINGS) scope.bindings = new Map([[binding.name, [binding]]]);
+  else (scope.bindings as Map<string, Binding[]>).set(binding.name, [binding]);
 }
 
 /** The scope `global` and `nonlocal` declarations redirect a binding of `name` made in `scope` to. */

@@ -39,7 +39,8 @@ export class LineIndex {
 
 /** A named syntax node: the subset of tree-sitter's Node API the analyser uses. */
 export class SyntaxNode {
-  readonly namedChildren: SyntaxNode[] = [];
+  /** Set once by toSyntaxTree, to an array of exactly the children's length. */
+  namedChildren: SyntaxNode[] = [];
 
   constructor(
     /** Unique within the tree. */
@@ -117,9 +118,13 @@ export function toSyntaxTree(root: Node, text: string, cursorApi = false): Synta
   try {
     // The node collecting named children at each depth below the root (an anonymous node repeats its parent's).
     const parents: SyntaxNode[] = [jsRoot];
+    // The named children of the open nodes, end to end, and where each open node's start: a node's children are
+    // moved into an array of their own size when the walk leaves it (pushing to each node's own array would leave
+    // most of them with room for 17 children, the larger part of a tree of short statements).
+    const kids: SyntaxNode[] = [];
+    const from: number[] = [0];
     let more = walk.firstChild();
     while (more) {
-      const parent = parents[parents.length - 1]!;
       // Undefined: no named node below (a comment, or a token).
       let collector: SyntaxNode | undefined;
       const typeId = walk.typeId();
@@ -136,7 +141,7 @@ export function toSyntaxTree(root: Node, text: string, cursorApi = false): Synta
             fields[field] ?? null,
             lines,
           );
-          parent.namedChildren.push(child);
+          kids.push(child);
           if (type === 'call') calls.push(child);
           // A large display of constants, or a large run of adjacent string literals, is kept as one opaque node
           // (no children): a data table compiled into the module carries no call, name or taint, and copying its
@@ -152,14 +157,16 @@ export function toSyntaxTree(root: Node, text: string, cursorApi = false): Synta
       }
       if (collector !== undefined && walk.firstChild()) {
         parents.push(collector);
+        from.push(kids.length);
         continue;
       }
       // The next sibling here or of the nearest ancestor below the root that has one.
       while (!(more = walk.nextSibling()) && parents.length > 1) {
         walk.parent();
-        parents.pop();
+        parents.pop()!.namedChildren = kids.splice(from.pop()!);
       }
     }
+    jsRoot.namedChildren = kids.splice(0);
   } finally {
     walk.done();
   }

@@ -2,11 +2,15 @@
 // load rule (a constant range of at most 65,536 turns passes); nested loops multiply, so three such loops make 2.8e14
 // turns from a few lines of code. Here the turns of every loop are the product of its own constant trip count and
 // those of every loop (and comprehension) that encloses it in the same method, and the load's total is the sum of
-// those products over every loop; past LOOP_TURNS_LIMIT it is a finding. A loop whose trips are not a constant
-// (a stored container's elements, already bounded by what the archive stores, or a bound the rule reports itself)
-// counts as one turn per turn of its enclosing loops: its own count is the load rule's to judge.
+// those products over every loop; past LOOP_TURNS_LIMIT it is a finding. A loop whose trips are not a constant (a
+// stored container's elements, already bounded by what the archive stores, or a bound the rule reports itself), or a
+// constant range longer than the rule's per-loop bound, counts as one turn per turn of its enclosing loops: its own
+// count is the load rule's to judge.
 import { signalAt, type CodeSignal } from '../code-signal.js';
 import type { ExpressionFact, LoopFact, PythonModule } from '../module-model.js';
+
+/** The per-loop bound of the load rule: a longer constant range is reported there, and counts one turn here. */
+const PER_LOOP_TRIPS = 65536;
 
 /** Loop turns a load may run, summed over its methods' loops (each turn of a TorchScript loop costs ~0.1-1 µs). */
 export const LOOP_TURNS_LIMIT = 2 ** 24;
@@ -28,7 +32,8 @@ function constantTrips(mod: PythonModule, loop: LoopFact): number {
   if (ints.length === 0 || ints.length > 3 || ints.some((v) => v === undefined)) return 1;
   const [lo, hi, step] = ints.length === 1 ? [0, ints[0]!, 1] : [ints[0]!, ints[1]!, ints[2] ?? 1];
   if (step === 0) return 0;
-  return Math.max(0, Math.ceil((hi - lo) / step));
+  const trips = Math.max(0, Math.ceil((hi - lo) / step));
+  return trips > PER_LOOP_TRIPS ? 1 : trips;
 }
 
 const inside = (inner: LoopFact, outer: LoopFact): boolean =>

@@ -15,7 +15,10 @@ sklearn-allowlist.json) is resolved in the installed libraries (Debian python3-t
 - `loops`: classes whose __setstate__ (any class of the MRO: the hook that runs may call its bases') loops
   `range(n)` over a number read from the state (`state['key']`, `state.get('key')`, or `self.key` after the state
   was stored on the instance), with the key and the method that reads it. A number the stream writes in a few bytes
-  then buys any amount of work: the VM charges it.
+  then buys any amount of work: the VM charges it. When the class (or a base) defines a Python `__getattr__`, a
+  `self.key` the instance dict lacks is answered by it: `via` lists the instance-dict entries (dicts) it looks the
+  name up in, in order (torch's Module.__getattr__: `_parameters`, `_buffers`, `_modules`), read from its source; a
+  `__getattr__` that does anything else fails the script.
 The script fails (exit 1) on a Python function or hook whose source it cannot read or parse.
 """
 import ast
@@ -149,6 +152,39 @@ def loop_keys(node):
     return keys
 
 
+def getattr_dicts(cls, name):
+    """The instance-dict entries a Python __getattr__ of `cls` answers a missing name from (None: no __getattr__)."""
+    for base in inspect.getmro(cls):
+        fn = vars(base).get("__getattr__")
+        if fn is None:
+            continue
+        where = f"{name}: {base.__module__}.{base.__qualname__}.__getattr__"
+        if not inspect.isfunction(fn):
+            failures.append(f"{where}: not a Python function, its lookup cannot be read")
+            return []
+        node = parsed(fn, where)
+        if node is None:
+            return []
+        params = positional(node)
+        self_name = params[0] if params else "self"
+        out = []
+        for n in ast.walk(node):
+            # self.__dict__['<holder>']
+            if (isinstance(n, ast.Subscript) and isinstance(n.value, ast.Attribute) and n.value.attr == "__dict__"
+                    and isinstance(n.value.value, ast.Name) and n.value.value.id == self_name
+                    and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)):
+                if n.slice.value not in out:
+                    out.append(n.slice.value)
+            elif isinstance(n, (ast.Call,)) and not (isinstance(n.func, ast.Name) and n.func.id in ("AttributeError", "type")) \
+                    and not (isinstance(n.func, ast.Attribute) and n.func.attr == "format"):
+                failures.append(f"{where}: calls something other than the dict lookups the script reads")
+                return []
+        if not out:
+            failures.append(f"{where}: no instance-dict lookup the script reads")
+        return out
+    return None
+
+
 def hook_loops(cls, name):
     out = []
     for base in inspect.getmro(cls):
@@ -161,7 +197,9 @@ def hook_loops(cls, name):
             continue
         for key in loop_keys(node):
             out.append({"key": key, "hook": where})
-    return out
+    # Only a class with such a loop needs its lookup read (a __getattr__ elsewhere answers no loop bound).
+    via = getattr_dicts(cls, name) if out else None
+    return [{**e, "via": via} for e in out] if via is not None else out
 
 
 def main():

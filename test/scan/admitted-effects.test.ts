@@ -3,9 +3,12 @@
 // (func(*args)), whose callee's restrictions and hooks apply to that call (dateutil's tzfile opens the path; numpy's
 // _ufunc_reconstruct imports the name), under pickle.load, joblib.load and pandas.read_pickle; (2) a torch functional
 // op, a stored reference only, called by the stream with a zero divisor (SIGFPE); (3) an LSTM whose state sets
-// num_layers to 10**12, the bound of RNNBase.__setstate__'s loop (a hang); (4) a Fraction number text whose exponent
-// is written in non-ASCII decimal digits or ends in Python-only whitespace (10 ** exponent: a hang); (5) a quantized
-// convolution module whose state sets stride 0, which its __setstate__ hands to native prepack code (SIGFPE). Each
+// num_layers to 10**12, the bound of RNNBase.__setstate__'s loop, in its instance dict or in the _parameters, _buffers
+// or _modules dict Module.__getattr__ answers it from (a hang); (4) a Fraction number text whose exponent is written in
+// non-ASCII decimal digits or ends in Python-only whitespace, or that copyreg._reconstructor or copyreg.__newobj__ hands
+// to Fraction.__new__ (10 ** exponent: a hang); (5) a quantized convolution module whose state sets stride 0, which its
+// __setstate__ hands to native prepack code (SIGFPE); (6) re._compile given thousands of character classes over all of
+// Unicode (a hang). Each
 // "block" file is blocked by a finding naming what its manifest says; each benign twin, written by the library, passes.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
@@ -27,9 +30,9 @@ interface Fixture {
 
 const fixtures = manifestFiles<Fixture>(DIR);
 
-describe('admitted names used for what their effect model says: call-through, stored references, loop bounds, number texts, native prepack', () => {
+describe('admitted names used for what their effect model says: call-through, stored references, loop bounds, number texts, native prepack, pattern compiling', () => {
   it('has block files of every mechanism, proved by the real loader, and a benign twin of each', () => {
-    for (const m of [1, 2, 3, 4, 5]) {
+    for (const m of [1, 2, 3, 4, 5, 6]) {
       assert.ok(
         fixtures.some((f) => f.mechanism === m && f.expect === 'block'),
         `mechanism ${m} block`,

@@ -12,9 +12,12 @@
 //   for any shape their arguments give (numpy writes shape (0,)), and an item size of 0 makes count free;
 // - `decimal.Decimal(int)` converts the integer to decimal digits in time quadratic in its length (libmpdec's
 //   base conversion), from an integer the stream writes in linear space (LONG4).
+// - `re._compile(pattern, flags)` runs CPython's regular-expression compiler, whose time grows with the code points
+//   the pattern's character classes span, not with its length (regex-work.ts);
 // Library pickles write none of these shapes: bytes and bytearray are written as their contents, a Fraction as its
 // "n/d" text, a Decimal as its digits text, and a range is stored, not handed to a call.
 import { allocationWork } from './numpy-dtype.js';
+import { REGEX_COMPILE_LIMIT, REGEX_ITEMS_PER_MICROSECOND, regexCompileCost } from './regex-work.js';
 import { K, type LongStrV, type ObjV, type PyVal } from './values.js';
 
 /** Items or bytes a load may materialise beyond what the stream holds before it is reported (64 Mi). */
@@ -228,9 +231,59 @@ function storageElements(storage: PyVal | undefined): number {
   return n === undefined || n < 0n ? 0 : toNumber(n);
 }
 
+/** A class's constructor a reconstructor runs on arguments of its own call (constructedBy). */
+interface Construction {
+  readonly cls: string;
+  readonly args: PyVal;
+  readonly kwargs?: PyVal;
+}
+
+const tupleOf = (items: PyVal[]): PyVal => ({ k: K.Tuple, items, more: 0 });
+
+/**
+ * The constructor a call of reconstructor `canonical` runs, with the arguments it hands it: a class is built through
+ * the same constructor model however the stream asks for it (a call of the class, NEWOBJ(_EX), or a helper that
+ * calls it). copyreg._reconstructor(cls, base, state) runs base.__new__(cls, state) and base.__init__(obj, state)
+ * for a base other than object; copyreg.__newobj__(cls, *args) runs cls.__new__(cls, *args); copyreg.__newobj_ex__
+ * (cls, args, kwargs) runs cls.__new__(cls, *args, **kwargs); `C.__new__(cls, *args)` runs C's __new__ on args.
+ * A tuple the analysis did not keep whole is read as far as it was kept (the unread part is reported elsewhere).
+ */
+function constructedBy(canonical: string, args: PyVal, kwargs?: PyVal): Construction | undefined {
+  if (typeof args !== 'object' || args.k !== K.Tuple) return undefined;
+  const it = args.items;
+  const className = (v: PyVal | undefined): string | undefined =>
+    typeof v === 'object' && v.k === K.Global ? v.imp.canonical : undefined;
+  switch (canonical) {
+    case 'copyreg._reconstructor': {
+      const base = className(it[1]);
+      if (base === undefined || base === 'builtins.object' || it.length < 3) return undefined;
+      return { cls: base, args: tupleOf([it[2]!]) };
+    }
+    case 'copyreg.__newobj__': {
+      const cls = className(it[0]);
+      return cls === undefined ? undefined : { cls, args: tupleOf(it.slice(1)), ...(kwargs ? { kwargs } : {}) };
+    }
+    case 'copyreg.__newobj_ex__': {
+      const cls = className(it[0]);
+      return cls === undefined || it[1] === undefined
+        ? undefined
+        : { cls, args: it[1], ...(it[2] ? { kwargs: it[2] } : {}) };
+    }
+    default:
+      if (canonical.endsWith('.__new__') && canonical.length > '.__new__'.length)
+        return {
+          cls: canonical.slice(0, -'.__new__'.length),
+          args: tupleOf(it.slice(1)),
+          ...(kwargs ? { kwargs } : {}),
+        };
+      return undefined;
+  }
+}
+
 /**
  * The work a call of `canonical` (undefined: a callable the analysis cannot name) given `args`/`kwargs` makes. Every
  * callable may iterate and keep what a range or a range-built object holds, so such arguments are charged to any call.
+ * A reconstructor's work includes the constructor it runs (constructedBy), judged by that constructor's own model.
  */
 export function argumentWork(
   canonical: string | undefined,
@@ -238,6 +291,21 @@ export function argumentWork(
   kwargs?: PyVal,
   long?: LongText,
 ): ArgumentWork {
+  const own = callWork(canonical, args, kwargs, long);
+  const through = canonical === undefined ? undefined : constructedBy(canonical, args, kwargs);
+  if (through === undefined) return own;
+  const inner = callWork(through.cls, through.args, through.kwargs, long);
+  const over =
+    own.over ?? (inner.over === undefined ? undefined : `${canonical} constructs ${through.cls}: ${inner.over}`);
+  return {
+    items: Math.max(own.items, inner.items),
+    holds: Math.max(own.holds, inner.holds),
+    ...(over === undefined ? {} : { over }),
+    ...(own.lazy !== undefined ? { lazy: own.lazy } : inner.lazy !== undefined ? { lazy: inner.lazy } : {}),
+  };
+}
+
+function callWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal, long?: LongText): ArgumentWork {
   const values = argValues(args, kwargs);
   let passed = 0;
   for (const v of values) passed = Math.min(passed + heldItems(v), 2 ** 52);
@@ -295,6 +363,26 @@ export function argumentWork(
           };
       }
       break;
+    }
+    case 're._compile': {
+      // The pattern's compile time (regex-work.ts), charged with the load's other work and reported past its limit.
+      const r = regexCompileCost(first, (v) => (typeof v === 'object' && v.k === K.Str ? long?.(v) : undefined));
+      if ('unread' in r)
+        return {
+          items: passed,
+          holds: passed,
+          over: `re._compile is given ${r.unread}: its compile time is unbounded`,
+        };
+      const items = Math.min(passed + r.cost * REGEX_ITEMS_PER_MICROSECOND, 2 ** 52);
+      if (r.cost > REGEX_COMPILE_LIMIT)
+        return {
+          items,
+          holds: passed,
+          over:
+            `re._compile is given a pattern whose character classes and ranges cost about ${Math.round(r.cost / 1000)} ms ` +
+            `to compile (more than ${REGEX_COMPILE_LIMIT / 1000} ms reported)`,
+        };
+      return { items, holds: passed };
     }
     case 'decimal.Decimal': {
       const n = intOf(first);

@@ -547,6 +547,11 @@ export interface CallThrough {
 export interface StateLoop {
   readonly key: string;
   readonly hook: string;
+  /**
+   * The instance-dict entries (dicts) the class's __getattr__ answers `self.key` from when the instance dict lacks
+   * it, in lookup order (torch's Module.__getattr__: _parameters, _buffers, _modules); absent: no __getattr__.
+   */
+  readonly via?: readonly string[];
 }
 
 interface WorkFile {

@@ -584,6 +584,26 @@ function attrInState(state: PyVal | undefined, name: string): PyVal | undefined 
   return undefined;
 }
 
+/**
+ * What a __getattr__ that looks `name` up in the instance-dict entry `holder` answers: the holder's entry, UNKNOWN
+ * when the holder is a value the analysis does not hold as a dict (its `in` and lookup may answer anything), or
+ * undefined when the holder is absent or lacks the name.
+ */
+function lookupThrough(state: PyVal | undefined, holder: string, name: string): PyVal | undefined {
+  const d = attrInState(state, holder);
+  if (d === undefined || typeof d !== 'object') return undefined;
+  if (d.k === K.Dict) return plantedIn(d, [name]);
+  if (d.k === K.Obj) {
+    const items = objectItems(d);
+    for (const x of items.dicts) {
+      const found = plantedIn(x, [name]);
+      if (found !== undefined) return found;
+    }
+    return items.unread ? UNKNOWN : undefined;
+  }
+  return d.k === K.Unknown || d.k === K.Pers ? UNKNOWN : undefined;
+}
+
 class StopRun extends Error {}
 
 /** What distinguishes an import beyond its names, opcode, protocol and error state. */
@@ -1924,8 +1944,11 @@ class PickleVm implements ModelContext {
     const loops = stateLoopsOf(name);
     if (loops === undefined) return;
     for (const loop of loops) {
-      let bound = attrInState(state, loop.key);
-      for (const st of statesOf(inst)) bound ??= attrInState(st, loop.key);
+      const states = [state, ...statesOf(inst)];
+      let bound: PyVal | undefined;
+      for (const st of states) bound ??= attrInState(st, loop.key);
+      // `self.key` the instance dict lacks: the class's __getattr__ answers it from the dicts the state sets.
+      for (const holder of loop.via ?? []) for (const st of states) bound ??= lookupThrough(st, holder, loop.key);
       if (bound === undefined) continue;
       const where = `${via} on ${name}: ${loop.hook} loops range(${loop.key})`;
       if (typeof bound === 'number' || typeof bound === 'bigint') {

@@ -11,6 +11,7 @@ import { signalAt, type CodeSignal, type Confidence, type TorchFileKind } from '
 import type { CallSite, ExpressionFact, FunctionFact, LoopFact, PythonModule } from '../module-model.js';
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
+import { nestedLoopCostSignals } from './torchscript-load-cost.js';
 import table from './torchscript-ops.json' with { type: 'json' };
 
 interface OpTable {
@@ -508,6 +509,13 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
     }
   }
   pushWorkSignals(mod, atLoad, callsByMethod, push);
+  const loopsAtLoad = new Map(
+    [...atLoad.keys()].map((id) => [
+      fns[id]!.qualifiedName,
+      mod.loops.filter((l) => (owningMethod(fns, l.scopeId) ?? fns[l.scopeId])?.id === id),
+    ]),
+  );
+  for (const s of nestedLoopCostSignals(mod, loopsAtLoad)) push(s);
   return out;
 }
 

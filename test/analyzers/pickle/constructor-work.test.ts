@@ -1,0 +1,119 @@
+// One constructor model however the stream builds an object: the work a class's constructor does with its arguments
+// (Fraction's 10 ** exponent) is charged for a call of the class, for NEWOBJ, and for the calls reconstructors make
+// (copyreg._reconstructor's base.__new__(cls, state), copyreg.__newobj__, copyreg.__newobj_ex__, C.__new__); and
+// re._compile is charged by its pattern's character classes and ranges (regex-work.ts). Benign twins pass.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import type { PickleRun } from '../../../src/analyzers/pickle/facts.js';
+import { strPatternCost, REGEX_COMPILE_LIMIT } from '../../../src/analyzers/pickle/regex-work.js';
+import { runPickle, type VmOptions } from '../../../src/analyzers/pickle/vm.js';
+import { DEFAULT_LIMITS } from '../../../src/core/limits.js';
+import { Op } from '../../../src/formats/pickle/opcodes.js';
+import { P } from '../../helpers/pickle-builder.js';
+import { mem } from '../../helpers/sources.js';
+
+const OPTS: VmOptions = { limits: DEFAULT_LIMITS, loader: { persistentLoad: false, joblibArrays: true } };
+
+function run(p: P): PickleRun {
+  const bytes = p.stop().bytes();
+  return runPickle(mem(bytes), 0, bytes.length, OPTS);
+}
+const cost = (r: PickleRun) => r.anomalies.filter((a) => a.code === 'LOAD_COST').map((a) => a.message);
+const cps = (s: string) => Array.from(s, (c) => c.codePointAt(0)!);
+
+const reconstructor = (text: string) =>
+  new P()
+    .proto(4)
+    .stackGlobal('copyreg', '_reconstructor')
+    .mark()
+    .stackGlobal('fractions', 'Fraction')
+    .stackGlobal('fractions', 'Fraction')
+    .sbu(text)
+    .tuple()
+    .reduce();
+const newobjHelper = (text: string) =>
+  new P()
+    .proto(4)
+    .stackGlobal('copyreg', '__newobj__')
+    .mark()
+    .stackGlobal('fractions', 'Fraction')
+    .sbu(text)
+    .tuple()
+    .reduce();
+const compile = (pattern: string) =>
+  new P().proto(4).stackGlobal('re', '_compile').mark().bu8(pattern).int(34).tuple().reduce();
+
+describe('constructor work through reconstructors and re._compile', () => {
+  const hostile: [string, P][] = [
+    ["copyreg._reconstructor(Fraction, Fraction, '1e1000000000')", reconstructor('1e1000000000')],
+    ["copyreg.__newobj__(Fraction, '1e1000000000')", newobjHelper('1e1000000000')],
+    ['re._compile of 20,000 classes over all of Unicode', compile('[\u0000-\u{10ffff}]'.repeat(20000))],
+  ];
+  for (const [name, p] of hostile) it(`reports: ${name}`, () => assert.ok(cost(run(p)).length > 0, name));
+  const benign: [string, P][] = [
+    ["copyreg._reconstructor(Fraction, Fraction, '3/4')", reconstructor('3/4')],
+    ["copyreg.__newobj__(Fraction, '1e5')", newobjHelper('1e5')],
+    ["re._compile('(?u)\\\\b\\\\w\\\\w+\\\\b')", compile('(?u)\\b\\w\\w+\\b')],
+    ['re._compile of a CJK class', compile('[\u4e00-\u9fff]+')],
+  ];
+  for (const [name, p] of benign) it(`passes: ${name}`, () => assert.deepEqual(cost(run(p)), []));
+
+  it('costs a class by the BMP code points its ranges span, and an unreadable range end as all of Unicode', () => {
+    assert.ok(strPatternCost(cps('[\u0000-\uffff]')) > 30_000);
+    assert.ok(strPatternCost(cps('[a-z]')) < 200);
+    assert.ok(strPatternCost(cps('[\\N{LATIN SMALL LETTER A}-\\N{LATIN SMALL LETTER Z}]')) > 30_000);
+    assert.ok(strPatternCost(cps('\\[\\x00-\\uffff]')) < 200, 'an escaped bracket opens no class');
+    assert.ok(strPatternCost(cps('[\u0000-\u{10ffff}]'.repeat(20000))) > REGEX_COMPILE_LIMIT);
+  });
+});
+
+/** copyreg._reconstructor(LSTM, object, None), BUILD {<holder>: {num_layers: <n>}, bias: False}. */
+function lstmVia(holder: string, numLayers: (p: P) => P): P {
+  const p = new P()
+    .proto(4)
+    .stackGlobal('copyreg', '_reconstructor')
+    .stackGlobal('torch.nn.modules.rnn', 'LSTM')
+    .stackGlobal('builtins', 'object')
+    .none()
+    .op(Op.TUPLE3)
+    .reduce()
+    .emptyDict()
+    .sbu(holder)
+    .emptyDict()
+    .sbu('num_layers');
+  return numLayers(p).setitem().setitem().sbu('bias').op(Op.NEWFALSE).setitem().build();
+}
+
+describe("a loop bound the class's __getattr__ answers (torch's Module: _parameters, _buffers, _modules)", () => {
+  for (const holder of ['_parameters', '_buffers', '_modules']) {
+    it(`num_layers = 2^21 in ${holder}: reported`, () =>
+      assert.ok(
+        cost(run(lstmVia(holder, (p) => p.int(2 ** 21)))).some((m) => m.includes('range(num_layers)')),
+        holder,
+      ));
+    it(`num_layers = 2 in ${holder}: no report`, () =>
+      assert.deepEqual(cost(run(lstmVia(holder, (p) => p.int(2)))), []));
+  }
+  it('a holder the analysis does not hold as a dict (a persistent id): reported', () => {
+    const p = new P()
+      .proto(4)
+      .stackGlobal('copyreg', '_reconstructor')
+      .stackGlobal('torch.nn.modules.rnn', 'LSTM')
+      .stackGlobal('builtins', 'object')
+      .none()
+      .op(Op.TUPLE3)
+      .reduce()
+      .emptyDict()
+      .sbu('_buffers')
+      .sbu('x')
+      .op(Op.BINPERSID)
+      .setitem()
+      .build();
+    const bytes = p.stop().bytes();
+    const r = runPickle(mem(bytes), 0, bytes.length, { ...OPTS, loader: { persistentLoad: true, joblibArrays: true } });
+    assert.ok(
+      cost(r).some((m) => m.includes('range(num_layers)')),
+      String(cost(r)),
+    );
+  });
+});

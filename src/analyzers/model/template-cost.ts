@@ -434,26 +434,37 @@ function callParts(n: JNode): { operand: JNode; name: string; args: JNode[] } | 
 
 const GROWING_CALLS: ReadonlySet<string> = new Set(['replace', 'center', 'ljust', 'rjust', 'indent', 'wordwrap']);
 
-/** Names that hold the target's value (`set t = ns.s`), so that `t ~ ns.s` doubles it as `ns.s ~ ns.s` does. */
-function aliasesOf(target: string, env: FoldEnv): string[] {
-  const names = [target];
-  for (let round = 0; round < 8; round++) {
-    let grew = false;
-    for (const [name, defs] of env.vars) {
-      if (names.includes(name)) continue;
-      for (const d of defs) {
-        if (d.kind !== 'value') continue;
-        const r: string[] = [];
-        reads(d.node, r);
-        if (r.some((x) => names.includes(x))) {
-          names.push(name);
-          grew = true;
-          break;
-        }
-      }
+/** For each name, the names whose value definitions read it (worked out once per definition environment). */
+const readersOf = new WeakMap<FoldEnv, Map<string, string[]>>();
+
+function readers(env: FoldEnv): Map<string, string[]> {
+  let m = readersOf.get(env);
+  if (m) return m;
+  m = new Map();
+  for (const [name, defs] of env.vars) {
+    const r: string[] = [];
+    for (const d of defs) if (d.kind === 'value') reads(d.node, r);
+    for (const x of new Set(r)) {
+      const l = m.get(x);
+      if (l) l.push(name);
+      else m.set(x, [name]);
     }
-    if (!grew) break;
   }
+  readersOf.set(env, m);
+  return m;
+}
+
+/** Names that hold the target's value (`set t = ns.s`), so that `t ~ ns.s` doubles it as `ns.s ~ ns.s` does. */
+function aliasesOf(target: string, env: FoldEnv): ReadonlySet<string> {
+  const by = readers(env);
+  const names = new Set([target]);
+  const queue = [target];
+  for (let i = 0; i < queue.length; i++)
+    for (const n of by.get(queue[i]!) ?? [])
+      if (!names.has(n)) {
+        names.add(n);
+        queue.push(n);
+      }
   return names;
 }
 
@@ -467,7 +478,7 @@ function growth(value: JNode, target: string, env: FoldEnv): string | undefined 
   const readsTarget = (n: unknown): boolean => {
     const r: string[] = [];
     reads(n, r);
-    return r.some((x) => names.includes(x));
+    return r.some((x) => names.has(x));
   };
   const st: unknown[] = [value];
   while (st.length) {

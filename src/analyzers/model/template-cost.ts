@@ -434,26 +434,37 @@ function callParts(n: JNode): { operand: JNode; name: string; args: JNode[] } | 
 
 const GROWING_CALLS: ReadonlySet<string> = new Set(['replace', 'center', 'ljust', 'rjust', 'indent', 'wordwrap']);
 
-/** Names that hold the target's value (`set t = ns.s`), so that `t ~ ns.s` doubles it as `ns.s ~ ns.s` does. */
-function aliasesOf(target: string, env: FoldEnv): string[] {
-  const names = [target];
-  for (let round = 0; round < 8; round++) {
-    let grew = false;
-    for (const [name, defs] of env.vars) {
-      if (names.includes(name)) continue;
-      for (const d of defs) {
-        if (d.kind !== 'value') continue;
-        const r: string[] = [];
-        reads(d.node, r);
-        if (r.some((x) => names.includes(x))) {
-          names.push(name);
-          grew = true;
-          break;
-        }
-      }
+/** For each name, the names whose value definitions read it (worked out once per definition environment). */
+const readersOf = new WeakMap<FoldEnv, Map<string, string[]>>();
+
+function readers(env: FoldEnv): Map<string, string[]> {
+  let m = readersOf.get(env);
+  if (m) return m;
+  m = new Map();
+  for (const [name, defs] of env.vars) {
+    const r: string[] = [];
+    for (const d of defs) if (d.kind === 'value') reads(d.node, r);
+    for (const x of new Set(r)) {
+      const l = m.get(x);
+      if (l) l.push(name);
+      else m.set(x, [name]);
     }
-    if (!grew) break;
   }
+  readersOf.set(env, m);
+  return m;
+}
+
+/** Names that hold the target's value (`set t = ns.s`), so that `t ~ ns.s` doubles it as `ns.s ~ ns.s` does. */
+function aliasesOf(target: string, env: FoldEnv): ReadonlySet<string> {
+  const by = readers(env);
+  const names = new Set([target]);
+  const queue = [target];
+  for (let i = 0; i < queue.length; i++)
+    for (const n of by.get(queue[i]!) ?? [])
+      if (!names.has(n)) {
+        names.add(n);
+        queue.push(n);
+      }
   return names;
 }
 
@@ -467,7 +478,7 @@ function growth(value: JNode, target: string, env: FoldEnv): string | undefined 
   const readsTarget = (n: unknown): boolean => {
     const r: string[] = [];
     reads(n, r);
-    return r.some((x) => names.includes(x));
+    return r.some((x) => names.has(x));
   };
   const st: unknown[] = [value];
   while (st.length) {
@@ -700,20 +711,51 @@ function isTemplateList(n: JNode, env: FoldEnv): boolean {
  * strings it makes, repetitions, padding widths, separators and the items of lists it builds. The caller's own content
  * counts nothing here (the request bounds it as a whole); a caller string the template repeats counts its copies.
  */
-function ownOutput(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 0): number {
+/**
+ * State of one ownOutput estimate: the names being followed (a name met again inside its own definition counts
+ * nothing), and each name's size at a depth once worked out, so a value defined from another twice over, level after
+ * level, is followed once per level and not once per path. A size is kept only when no name followed further out was
+ * cut short inside it (its size does not depend on where it was reached from).
+ */
+interface OwnState {
+  readonly stack: string[];
+  readonly memo: Map<string, number>;
+  /** Lowest index in `stack` of a name cut short since the innermost name entered. */
+  low: number;
+}
+
+function ownOutput(
+  n: JNode,
+  env: FoldEnv,
+  st: OwnState = { stack: [], memo: new Map(), low: Infinity },
+  depth = 0,
+): number {
   if (depth > MAX_NESTING) return 0;
-  const rec = (x: unknown): number => (isNode(x) ? ownOutput(x, env, seen, depth + 1) : 0);
+  const rec = (x: unknown): number => (isNode(x) ? ownOutput(x, env, st, depth + 1) : 0);
   if (n.type === 'StringLiteral') return [...(n['value'] as string)].length;
   if (n.type === 'IntegerLiteral' || n.type === 'FloatLiteral') return String(n['value']).length;
   if (n.type === 'Ternary') return Math.max(rec(n['trueExpr']), rec(n['falseExpr']));
   if (n.type === 'Identifier') {
     const name = n['value'] as string;
     const defs = env.vars.get(name);
-    if (!defs || seen.has(name)) return 0;
-    seen.add(name);
+    if (!defs) return 0;
+    const at = st.stack.indexOf(name);
+    if (at >= 0) {
+      st.low = Math.min(st.low, at);
+      return 0;
+    }
+    const key = `${name}\0${depth}`;
+    const known = st.memo.get(key);
+    if (known !== undefined) return known;
+    const outerLow = st.low;
+    const mine = st.stack.length;
+    st.low = Infinity;
+    st.stack.push(name);
     let max = 0;
     for (const d of defs) if (d.kind === 'value') max = Math.max(max, rec(d.node));
-    seen.delete(name);
+    st.stack.pop();
+    if (st.low >= mine) st.memo.set(key, max);
+    st.low = Math.min(outerLow, st.low);
     return max;
   }
   if (n.type === 'BinaryExpression') {

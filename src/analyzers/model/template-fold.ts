@@ -232,6 +232,7 @@ const MAX_STEPS = 20_000;
 export function foldString(node: JNode, env: FoldEnv): Fold {
   active.clear();
   assumed.clear();
+  folded.clear();
   steps = 0;
   const before = total;
   const f = fold(node, env, 0);
@@ -358,6 +359,12 @@ function variable(name: string, env: FoldEnv, depth: number): Fold {
   return fixpoint(name, defs, env, depth);
 }
 
+/**
+ * Answers of variables folded in the current fold, by name and depth: a value defined from another twice over, level
+ * after level, is folded once per level and not once per path.
+ */
+const folded = new Map<string, Fold>();
+
 /** Values assumed for variables being folded (a definition that refers to the variable itself). */
 const assumed = new Map<string, Fold>();
 const MAX_PASSES = 8;
@@ -373,6 +380,11 @@ function fixpoint(key: string, defs: readonly Def[], env: FoldEnv, depth: number
     cycleCount++;
     return assumed.get(key) ?? BOTTOM;
   }
+  const memoKey = `${key}\0${depth}`;
+  const known = folded.get(memoKey);
+  if (known) return known;
+  const cyclesBefore = cycleCount;
+  const stepsBefore = steps;
   active.add(key);
   let prev: Fold = BOTTOM;
   let out: Fold = UNKNOWN();
@@ -388,6 +400,9 @@ function fixpoint(key: string, defs: readonly Def[], env: FoldEnv, depth: number
   }
   assumed.delete(key);
   active.delete(key);
+  // Kept when no cycle was met and no step limit cut the fold short: the answer then holds wherever it is asked.
+  if (cycleCount === cyclesBefore && steps <= MAX_STEPS && total + steps <= totalBudget && steps > stepsBefore)
+    folded.set(memoKey, out);
   return out;
 }
 

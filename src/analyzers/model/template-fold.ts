@@ -99,9 +99,20 @@ function isCallerData(name: string): boolean {
   return !ENV_GLOBALS.has(name) && !/_tokens?$/.test(name) && name !== 'loop';
 }
 
+/** A UTF-16 surrogate code unit that is not half of a well-formed pair. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Any surrogate code unit. */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * Python strings hold code points and never merge two lone surrogates into one character; JavaScript strings do. A
+ * folded value therefore never holds a lone surrogate (it is unknown instead), so no concatenation can pair two of
+ * them and every code-point position the folder computes is the one CPython computes.
+ */
 function known(values: readonly string[], assembled: boolean, pieces: readonly string[]): Fold {
   const v = [...new Set(values)];
-  if (v.length > MAX_VALUES || v.some((s) => s.length > MAX_FOLD_LENGTH)) return UNKNOWN(pieces);
+  if (v.length > MAX_VALUES || v.some((s) => s.length > MAX_FOLD_LENGTH || LONE_SURROGATE.test(s)))
+    return UNKNOWN(pieces);
   return { values: v, unknown: false, assembled, pieces: pieces.slice(0, MAX_VALUES) };
 }
 
@@ -451,6 +462,9 @@ function fold(node: JNode, env: FoldEnv, depth: number): Fold {
   switch (node.type) {
     case 'StringLiteral': {
       const v = node['value'] as string;
+      // The parser decodes the escapes `\\ud83d\\ude00` into one character where jinja2 keeps two code points, and a
+      // literal surrogate pair cannot be told from them here: a literal holding any surrogate is unknown.
+      if (SURROGATE.test(v)) return UNKNOWN([v]);
       return { values: [v], unknown: false, assembled: false, pieces: [v] };
     }
     case 'IntegerLiteral':

@@ -49,6 +49,15 @@ describe('template folding against recorded jinja2 answers', () => {
     ["'Abc'.title()", undefined],
     ["'İ'|lower", undefined],
     ["'ab' * -1", ''],
+    // Lone surrogates are single code points in Python and never pair up; a JavaScript string pairs them.
+    ["'%c' % 55357", undefined],
+    ["'%c'|format(56832)", undefined],
+    ["(('%c'|format(55357)) ~ ('%c'|format(56832)) ~ '_x')[2]", undefined],
+    ["(('%c'|format(55357)) ~ ('%c'|format(56832)) ~ '_x_y')[2::2]", undefined],
+    ["'\\ud83d\\ude00_x'[2]", undefined],
+    ["'\\ud83d\\ude00_x'|reverse", undefined],
+    ["'\u{1F600}_x'[1]", undefined],
+    ["'a_x'[1]", '_'],
   ];
   for (const [expr, want] of EXACT)
     it(`${expr} → ${want === undefined ? 'unknown' : JSON.stringify(want)}`, () => {

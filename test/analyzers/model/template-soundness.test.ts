@@ -112,6 +112,22 @@ describe('names the template cannot choose pass; names it computes are findings'
     ['python builtin called', "{{ getattr(messages, 'pop') }}", true],
     ['dotted attribute path', "{{ messages|map(attribute='role.__class__')|list }}", true],
     ['attr with a data name', '{{ messages|attr(messages[0].role) }}', true],
+    [
+      'dunder names cut from paired lone surrogates',
+      "{% set s = ('%c'|format(55357)) ~ ('%c'|format(56832)) ~ ('%c'|format(95)) ~ 'g' %}" +
+        "{% set u = s[2] %}{% for m in messages %}{{ loop[u ~ u ~ 'init' ~ u ~ u] }}{% endfor %}",
+      true,
+    ],
+    [
+      'dunder names cut from surrogate escapes',
+      "{% set s = '\\ud83d\\ude00_g' %}{% set u = s[2] %}{{ messages[u ~ u ~ 'class' ~ u ~ u] }}",
+      true,
+    ],
+    [
+      'emoji in the text and in a key',
+      "{% for m in messages %}{{ '\u{1F600} ' ~ m['role'] }}{{ m['content']|replace('\u{1F600}', ':)') }}{% endfor %}",
+      false,
+    ],
   ];
   for (const [name, t, flagged] of CASES)
     it(`${name}: ${flagged ? 'flagged' : 'passes'}`, async () => {

@@ -58,11 +58,15 @@ export function collectFacts(
   const loops: LoopFact[] = [];
   const divisions: DivisionFact[] = [];
   const recordDivision = (node: SyntaxNode, ctx: WalkContext): void => {
-    const op = node.childForFieldName('operator');
-    const operator = op === null ? '' : text(op).replace('=', '');
+    // Operator tokens are not kept in the tree: the operator is the text between the two operands.
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
-    if ((operator !== '//' && operator !== '%') || left === null || right === null) return;
+    if (left === null || right === null) return;
+    const operator = src
+      .slice(left.endIndex, right.startIndex)
+      .replace(/#[^\n]*/g, '')
+      .replace(/[\s\\=]/g, '');
+    if (operator !== '//' && operator !== '%') return;
     divisions.push({
       operator,
       left: resolver.expression(left, ctx),

@@ -115,6 +115,7 @@ export function analyzeTree(wasmRoot: Node, text: string, opts: AnalyzeOptions =
     assignments: facts.assignments,
     tries: facts.tries,
     loops: facts.loops,
+    divisions: facts.divisions,
     stats: {
       parseMs: 0,
       analyseMs: 0,

@@ -7,6 +7,7 @@ import type {
   AttributeReference,
   CallSite,
   DecoratorFact,
+  DivisionFact,
   EnclosingFunction,
   FunctionFact,
   LoopFact,
@@ -28,6 +29,7 @@ export interface CollectedFacts {
   assignments: AssignmentFact[];
   tries: TryFact[];
   loops: LoopFact[];
+  divisions: DivisionFact[];
 }
 
 const ASSIGN_TARGET_LISTS: ReadonlySet<string> = new Set([
@@ -54,6 +56,26 @@ export function collectFacts(
   const assignments: AssignmentFact[] = [];
   const tries: TryFact[] = [];
   const loops: LoopFact[] = [];
+  const divisions: DivisionFact[] = [];
+  const recordDivision = (node: SyntaxNode, ctx: WalkContext): void => {
+    // Operator tokens are not kept in the tree: the operator is the text between the two operands.
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (left === null || right === null) return;
+    const operator = src
+      .slice(left.endIndex, right.startIndex)
+      .replace(/#[^\n]*/g, '')
+      .replace(/[\s\\=]/g, '');
+    if (operator !== '//' && operator !== '%') return;
+    divisions.push({
+      operator,
+      left: resolver.expression(left, ctx),
+      right: resolver.expression(right, ctx),
+      span: spanOf(node),
+      text: excerpt(src, node.startIndex, node.endIndex),
+      scopeId: ctx.scope.fact.id,
+    });
+  };
   const tryIds = new Map<number, number>();
   const calleeNodes = new Set<number>();
   const innerAttributes = new Set<number>();
@@ -278,8 +300,12 @@ export function collectFacts(
         case 'augmented_assignment': {
           const left = node.childForFieldName('left');
           if (left !== null) recordAssignment('augmented', node, left, node.childForFieldName('right'), ctx);
+          recordDivision(node, ctx);
           return;
         }
+        case 'binary_operator':
+          recordDivision(node, ctx);
+          return;
         case 'for_statement':
         case 'for_in_clause': {
           // Comprehension variables are reported in the scope the comprehension belongs to.
@@ -393,5 +419,5 @@ export function collectFacts(
 
   // Calls the walk did not reach (e.g. inside PEP 695 type parameters) are described at module level.
   for (let i = 0; i < callNodes.length; i++) if (calls[i] === undefined) buildCall(callNodes[i]!, index.moduleContext);
-  return { calls: calls as CallSite[], attributeReferences, strings, assignments, tries, loops };
+  return { calls: calls as CallSite[], attributeReferences, strings, assignments, tries, loops, divisions };
 }

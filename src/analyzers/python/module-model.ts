@@ -307,6 +307,17 @@ export interface LoopFact {
   scopeId: number;
 }
 
+/** An integer-or-tensor division written as an operator: `a // b`, `a % b`, `a //= b`, `a %= b`. */
+export interface DivisionFact {
+  operator: '//' | '%';
+  left: ExpressionFact;
+  right: ExpressionFact;
+  span: SourceSpan;
+  /** Source text, cut to about 200 characters. */
+  text: string;
+  scopeId: number;
+}
+
 export interface TryFact {
   id: number;
   span: SourceSpan;
@@ -340,6 +351,8 @@ export interface PythonModule {
   tries: TryFact[];
   /** Every loop, in source order. */
   loops: LoopFact[];
+  /** Every `//` and `%` operator (and their augmented assignments), in source order. */
+  divisions: DivisionFact[];
   /**
    * Timings in milliseconds (parse = tree-sitter; analyse = fact extraction), nodes walked, and name-resolution
    * work. When `resolveBudgetExhausted` is true some values are `unknown` only because the budget ran out.

@@ -12,6 +12,7 @@ import type { CallSite, ExpressionFact, FunctionFact, LoopFact, PythonModule } f
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import { nestedLoopCostSignals } from './torchscript-load-cost.js';
+import { loadDivisionSignals } from './torchscript-load-division.js';
 import table from './torchscript-ops.json' with { type: 'json' };
 
 interface OpTable {
@@ -516,6 +517,11 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
     ]),
   );
   for (const s of nestedLoopCostSignals(mod, loopsAtLoad)) push(s);
+  const loadMethodOf = (scopeId: number): string | undefined => {
+    const m = owningMethod(fns, scopeId) ?? fns[scopeId];
+    return m !== undefined && atLoad.has(m.id) ? m.qualifiedName : undefined;
+  };
+  for (const s of loadDivisionSignals(mod, loadMethodOf)) push(s);
   return out;
 }
 

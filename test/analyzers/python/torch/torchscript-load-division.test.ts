@@ -1,0 +1,108 @@
+// Integer division and remainder in TorchScript code run at load (torchscript-load-division.ts): torch checks an
+// integer divisor only for zero, so INT64_MIN // -1 from the stored state traps in native code. Archives written by
+// torch.jit.save with `torch.floor_divide(state[0], state[1])` or `state[0] % state[1]` in __setstate__ and the state
+// (INT64_MIN, -1) kill torch.jit.load (and torch.load with weights_only=True) with SIGFPE (exit status 136 from a
+// shell); the printed code is what these cases hold (scripts/fixtures/torchscript-load-division.py proves a real pair).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { scanBytes } from '../../../../src/scan/engine.js';
+import { assertRuleCase, type RuleCase } from './signal-helpers.js';
+
+const FIXTURES = join(import.meta.dirname, '../../../fixtures/torchscript-load');
+
+function cls(setstate: string[], extra: string[] = []): string[] {
+  return [
+    'class M(Module):',
+    '  __parameters__ = []',
+    '  w : Tensor',
+    '  def forward(self: __torch__.M, x: Tensor) -> Tensor:',
+    '    return torch.floor_divide(x, self.w)',
+    '  def __setstate__(self: __torch__.M, state: Tuple[Tensor, Tensor]) -> NoneType:',
+    ...setstate.map((l) => '    ' + l),
+    '    return None',
+    ...extra,
+  ];
+}
+
+const DIV = { kind: 'load-division', runsAtLoad: true };
+const cases: RuleCase[] = [
+  {
+    name: 'torch.floor_divide of two stored values',
+    src: cls(['self.w = torch.floor_divide((state)[0], (state)[1])']),
+    expect: [[7, 'high']],
+    details: DIV,
+  },
+  {
+    name: 'torch.remainder of two stored values',
+    src: cls(['self.w = torch.remainder((state)[0], (state)[1])']),
+    expect: [[7, 'high']],
+    details: DIV,
+  },
+  {
+    name: 'torch.fmod by a stored value',
+    src: cls(['self.w = torch.fmod((state)[0], (state)[1])']),
+    expect: [[7, 'high']],
+    details: DIV,
+  },
+  {
+    name: 'torch.div with a rounding mode',
+    src: cls(['self.w = torch.div((state)[0], (state)[1], rounding_mode="trunc")']),
+    expect: [[7, 'high']],
+    details: DIV,
+  },
+  {
+    name: 'the operator // on stored values',
+    src: cls(['self.w = (state)[0] // (state)[1]']),
+    expect: [[7, 'high']],
+    details: DIV,
+  },
+  {
+    name: 'the operator %= by a stored value, in a method __setstate__ calls',
+    src: cls(
+      ['self.fix(state)'],
+      [
+        '  def fix(self: __torch__.M, state: Tuple[Tensor, Tensor]) -> None:',
+        '    x = (state)[0]',
+        '    x %= (state)[1]',
+        '    self.w = x',
+      ],
+    ),
+    expect: [[11, 'high']],
+    details: DIV,
+  },
+  {
+    name: 'a division by the constant -1',
+    src: cls(['self.w = torch.floor_divide((state)[0], -1)']),
+    expect: [[7, 'high']],
+    details: DIV,
+  },
+  {
+    name: 'torch.floor_divide by the constant 2',
+    src: cls(['self.w = torch.floor_divide((state)[0], 2)']),
+    expect: [],
+  },
+  { name: 'the operator % by the constant 4', src: cls(['self.w = (state)[0] % 4']), expect: [] },
+  { name: 'true division of stored values', src: cls(['self.w = torch.div((state)[0], (state)[1])']), expect: [] },
+  { name: 'floor division only in forward (not run at load)', src: cls(['self.w = (state)[0]']), expect: [] },
+];
+
+describe('TorchScript load code: integer division by a value the state chooses', () => {
+  for (const c of cases)
+    it(`${c.expect.length > 0 ? 'reports' : 'passes'}: ${c.name}`, () =>
+      assertRuleCase('TORCH-SCRIPT-CUSTOM-OP', c, 'torchscript'));
+  // scripts/fixtures/torchscript-load-division.py: torch.jit.load of the hostile archive dies with SIGFPE (exit
+  // status 136 from a shell); the twin, which divides by the constant 2, loads.
+  for (const [name, kinds] of [
+    ['hostile_setstate_floor_divide.pt', ['load-division']],
+    ['benign_setstate_floor_divide_constant.pt', []],
+  ] as const)
+    it(`real archive: ${name}`, async () => {
+      const r = await scanBytes(name, new Uint8Array(readFileSync(join(FIXTURES, name))));
+      assert.deepEqual(
+        r.findings.map((f) => f.evidence.details?.kind),
+        kinds,
+      );
+    });
+});

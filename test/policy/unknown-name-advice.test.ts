@@ -15,7 +15,7 @@ const references = (module: string, name: string): Uint8Array =>
   new P().proto(4).op(0x63, `${module}\n${name}\n`).stop().bytes();
 
 const cases: [string, string, boolean, RegExp][] = [
-  ['pycaret.internal.pipeline', 'Pipeline', true, /^pycaret has no reviewed pack; .*call it with arguments/],
+  ['skorch.net', 'NeuralNet', true, /^skorch has no reviewed pack; .*call it with arguments/],
   ['hmmlearn.hmm', 'GaussianHMM', false, /^hmmlearn has no reviewed pack; .*rebuild it through its pickle hooks/],
   ['sklearn.no_such_module', 'Estimator', true, /^sklearn's reviewed packs \(.*scikit-learn .*\) do not list it/],
   ['gensim.no_such_module', 'Model', true, /^gensim's reviewed packs? \(.*gensim .*\) do(es)? not list it/],

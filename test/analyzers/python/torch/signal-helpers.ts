@@ -1,5 +1,8 @@
 // Test helper: analyse a Python snippet and run the TORCH code detectors over it.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scanBytes } from '../../../../src/scan/engine.js';
 import { analyzePythonModule } from '../../../../src/analyzers/python/analyze-module.js';
 import {
   TORCHSCRIPT_IMPLICIT_GLOBALS,
@@ -53,4 +56,27 @@ export async function assertRuleCase(rule: TorchCodeRuleId, c: RuleCase, fileKin
   if (c.details !== undefined)
     for (const [k, v] of Object.entries(c.details)) assert.deepEqual(first?.details[k], v, k);
   if (c.message !== undefined) assert.ok(first?.message.includes(c.message), first?.message);
+}
+
+/** A scripted class with the given `__setstate__` body lines and extra methods, as torch's printer writes one. */
+export function scriptedClass(setstate: string[], extra: string[] = []): string[] {
+  return [
+    'class M(Module):',
+    '  __parameters__ = []',
+    '  w : Tensor',
+    '  def forward(self: __torch__.M, x: Tensor) -> Tensor:',
+    '    return torch.add(x, self.w)',
+    '  def __setstate__(self: __torch__.M, state: Tuple[str, Tensor]) -> NoneType:',
+    ...setstate.map((l) => '    ' + l),
+    '    return None',
+    ...extra,
+  ];
+}
+
+const TORCHSCRIPT_FIXTURES = join(import.meta.dirname, '../../../fixtures/torchscript-load');
+
+/** The finding kinds a scan gives for one of the real archives in test/fixtures/torchscript-load. */
+export async function archiveFindingKinds(name: string): Promise<unknown[]> {
+  const r = await scanBytes(name, new Uint8Array(readFileSync(join(TORCHSCRIPT_FIXTURES, name))));
+  return r.findings.map((f) => f.evidence.details?.kind);
 }

@@ -2,28 +2,11 @@
 // alone, but nested ones multiply; the load's loops together are bounded. Real archives made by torch.jit.save
 // (scripts/fixtures/torchscript-load-work.py proves the three nested 60,000-turn loops still running at the timeout
 // under torch.jit.load and torch.load(weights_only=True), and the small twin loading) are in the rule's own test.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../../../src/scan/engine.js';
-import { assertRuleCase, type RuleCase } from './signal-helpers.js';
+import { archiveFindingKinds, assertRuleCase, scriptedClass, type RuleCase } from './signal-helpers.js';
 
-const FIXTURES = join(import.meta.dirname, '../../../fixtures/torchscript-load');
-
-function cls(setstate: string[], extra: string[] = []): string[] {
-  return [
-    'class M(Module):',
-    '  __parameters__ = []',
-    '  w : Tensor',
-    '  def forward(self: __torch__.M, x: Tensor) -> Tensor:',
-    '    return torch.add(x, self.w)',
-    '  def __setstate__(self: __torch__.M, state: Tuple[str, Tensor]) -> NoneType:',
-    ...setstate.map((l) => '    ' + l),
-    '    return None',
-    ...extra,
-  ];
-}
+const cls = scriptedClass;
 
 const cases: RuleCase[] = [
   {
@@ -63,11 +46,5 @@ describe('TorchScript load code: nested loops are charged as the product of thei
     ['hostile_setstate_nested_constant_loops.pt', ['load-work-unbounded']],
     ['benign_setstate_nested_small_loops.pt', []],
   ] as const)
-    it(`real archive: ${name}`, async () => {
-      const r = await scanBytes(name, new Uint8Array(readFileSync(join(FIXTURES, name))));
-      assert.deepEqual(
-        r.findings.map((f) => f.evidence.details?.kind),
-        kinds,
-      );
-    });
+    it(`real archive: ${name}`, async () => assert.deepEqual(await archiveFindingKinds(name), kinds));
 });

@@ -7,24 +7,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../../src/scan/engine.js';
 import table from '../../../../src/analyzers/python/torch/torchscript-ops.json' with { type: 'json' };
-import { assertRuleCase, type RuleCase } from './signal-helpers.js';
+import { assertRuleCase, scriptedClass, type RuleCase } from './signal-helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/torchscript-load');
 
-/** A scripted class with the given `__setstate__` body lines and extra methods. */
-function cls(setstate: string[], extra: string[] = []): string[] {
-  return [
-    'class M(Module):',
-    '  __parameters__ = []',
-    '  w : Tensor',
-    '  def forward(self: __torch__.M, x: Tensor) -> Tensor:',
-    '    return torch.add(x, self.w)',
-    '  def __setstate__(self: __torch__.M, state: Tuple[str, Tensor]) -> NoneType:',
-    ...setstate.map((l) => '    ' + l),
-    '    return None',
-    ...extra,
-  ];
-}
+const cls = scriptedClass;
 
 /** A class under torch's quantized Conv2d path whose __setstate__ sets `sets`, then prepacks with `stride`. */
 function qconv(sets: string[], stride = 'self.stride'): string[] {

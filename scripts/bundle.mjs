@@ -94,10 +94,12 @@ const bundleRequireAsCreateRequire = {
  * part of the bundle at all: each file is written beside the bundle (`data/<path under src>`) and becomes a loader that reads and parses it on the first
  * call, with its `pack` id and the module roots of its names (src/rules/data/allowlist.ts parses a pack when a name
  * falls under its roots). Measured: the bundle's text is read and copied into V8 at every start (~3 ms for 1.7 MB
- * here), and a run parses only the packs its names fall under.
+ * here), and a run parses only the packs its names fall under. The pickle VM's native-class facts (native-new,
+ * native-states and its history packs) are loaded the same way: a stream that builds no object of a named class never
+ * parses them (~60 KB of JSON at every start otherwise).
  */
 const LAZY_DATA =
-  /[\\/]src[\\/]((?:rules[\\/]data[\\/].*|analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?|lookup-hooks))\.json)$/;
+  /[\\/]src[\\/]((?:rules[\\/]data[\\/].*|analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?|lookup-hooks|native-new|(?:history-)?native-states(?:-[a-z-]+)?))\.json)$/;
 /**
  * The pickle VM's effect models, also split per top-level module (scripts/lib/split-by-root.mjs): a scan looks up the
  * hooks and classes of the names its pickles name, so it parses those modules' parts (a torch checkpoint: torch's)

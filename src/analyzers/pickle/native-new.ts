@@ -7,6 +7,7 @@
 // what its library writes (PICKLE-STRUCT NATIVE_NEW). Classes admitted under an older release's module path are left
 // out (those releases may have written a Python class of that name with NEWOBJ: pandas' offsets before 1.1).
 import facts from './data/native-new.json' with { type: 'json' };
+import { lazyJson } from '../../core/lazy-json.js';
 
 interface NativeNewFact {
   readonly class: string;
@@ -15,8 +16,15 @@ interface NativeNewFact {
   readonly calledOnly: boolean;
 }
 
-const CALLED_ONLY: ReadonlySet<string> = new Set(facts.calledOnly);
-const CLASSES = facts.classes as Readonly<Record<string, NativeNewFact>>;
+interface NativeNewFile {
+  readonly calledOnly: readonly string[];
+  readonly classes: Readonly<Record<string, NativeNewFact>>;
+}
+
+/** The facts, parsed (the bundle reads the file: scripts/bundle.mjs LAZY_DATA) on the first question asked. */
+const table = lazyJson<NativeNewFile>(facts);
+let calledOnlySet: ReadonlySet<string> | undefined;
+const calledOnly = (): ReadonlySet<string> => (calledOnlySet ??= new Set(table().calledOnly));
 
 /**
  * Why creating `canonical` without its constructor (`how`) is not a shape its library writes, or undefined. `via`: the
@@ -24,8 +32,8 @@ const CLASSES = facts.classes as Readonly<Record<string, NativeNewFact>>;
  * function of that name for the class (every scikit-learn newObj is `obj.__new__(obj)`).
  */
 export function nativeNewProblem(canonical: string, how: string, via?: string): string | undefined {
-  if (!CALLED_ONLY.has(canonical)) return undefined;
-  const f = CLASSES[canonical]!;
+  if (!calledOnly().has(canonical)) return undefined;
+  const f = table().classes[canonical]!;
   const last = (s: string): string => s.slice(s.lastIndexOf('.') + 1);
   if (via !== undefined && f.routes.some((r) => r.startsWith('function:') && last(r) === last(via))) return undefined;
   const routes = f.routes
@@ -42,5 +50,5 @@ export function nativeNewProblem(canonical: string, how: string, via?: string): 
 
 /** How the library writes `canonical` when it is a native class it never writes by NEWOBJ (else undefined). */
 export function nativeWrittenBy(canonical: string): readonly string[] | undefined {
-  return CALLED_ONLY.has(canonical) ? CLASSES[canonical]!.routes : undefined;
+  return calledOnly().has(canonical) ? table().classes[canonical]!.routes : undefined;
 }

@@ -17,6 +17,7 @@
 // shorter states some versions write that later versions read past, which the evidence names with both ranges.
 import sklearnHistory from './data/history-native-states-scikit-learn.json' with { type: 'json' };
 import facts from './data/native-states.json' with { type: 'json' };
+import { lazyJson } from '../../core/lazy-json.js';
 import { K, kindName, type PyVal } from './values.js';
 
 interface NativeStateFact {
@@ -33,14 +34,21 @@ interface NativeStateFact {
   readonly short?: readonly { length: number; written: string; readPast: string; reads: number }[];
 }
 
-const CLASSES: Readonly<Record<string, NativeStateFact>> = {
-  ...(facts.classes as Readonly<Record<string, NativeStateFact>>),
-  ...(sklearnHistory.classes as Readonly<Record<string, NativeStateFact>>),
-};
+interface NativeStatesFile {
+  readonly classes: Readonly<Record<string, NativeStateFact>>;
+}
+
+/** Both files, parsed (the bundle reads them: scripts/bundle.mjs LAZY_DATA) on the first question asked. */
+const current = lazyJson<NativeStatesFile>(facts);
+const history = lazyJson<NativeStatesFile>(sklearnHistory);
+let classTable: Readonly<Record<string, NativeStateFact>> | undefined;
+const classes = (): Readonly<Record<string, NativeStateFact>> =>
+  (classTable ??= { ...current().classes, ...history().classes });
 
 /** The hook of `classCanonical` that reads its state's items without a length check, if it has one. */
 export function nativeStateHook(classCanonical: string): NativeStateFact | undefined {
-  return Object.hasOwn(CLASSES, classCanonical) ? CLASSES[classCanonical] : undefined;
+  const table = classes();
+  return Object.hasOwn(table, classCanonical) ? table[classCanonical] : undefined;
 }
 
 function tupleLength(state: PyVal): number | undefined {

@@ -1,8 +1,9 @@
 // Python sources just within the source-size limits (maxPythonTokens, maxPythonNesting), in the shapes that cost the
-// analysis most per token: nested lambdas, lists of calls, many one-line statements, and a large constant table
-// followed by code. Each is followed by a Flask handler that deserializes the request body. The built
-// CLI scans each file in a child process whose peak resident memory is read at exit: it stays within the 512 MB
-// every reader keeps, and the handler is found.
+// analysis most per token: nested lambdas, lists of calls, many one-line statements, a large constant table followed
+// by code, and long chains of calls. Each is followed by a Flask handler that deserializes the request body. The
+// built CLI scans each file in a child process whose peak resident memory is read at exit: it stays within the 512 MB
+// every reader keeps, and the handler is found (or, past the module's name-resolution budget, the module is said to
+// be incompletely analysed).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,6 +75,14 @@ describe('Python sources within the size limits are analysed within 512 MB', () 
         ']\n' +
         lines(79_999, (i) => `a${i + 1} = a${i}\n`),
       expect: 'DESER-NETWORK-INPUT',
+    },
+    {
+      // Every link of a chain starts where the chain does: its cut excerpts are one string, not one a link. The
+      // chains cost more name-resolution steps than the module's budget: the verdict is that the module was not
+      // fully analysed.
+      name: '290 lines of 990 chained calls',
+      body: () => 'def f(*a): return f\n' + lines(290, (j) => `y${j} = f${'()'.repeat(990)}\n`),
+      expect: 'SCAN-INCOMPLETE maxResolveSteps',
     },
   ];
   for (const c of cases) {

@@ -20,7 +20,7 @@ import { argumentNodes, type NameResolver } from './name-resolver.js';
 import { decodeStringNode } from './python-literals.js';
 import type { WalkContext } from './scope-model.js';
 import { walkScopes } from './scope-walker.js';
-import { excerpt, orNone, spanOf } from './source-span.js';
+import { orNone, spanOf } from './source-span.js';
 
 export interface CollectedFacts {
   calls: CallSite[];
@@ -72,7 +72,7 @@ export function collectFacts(
       left: resolver.expression(left, ctx),
       right: resolver.expression(right, ctx),
       span: spanOf(node),
-      text: excerpt(src, node.startIndex, node.endIndex),
+      text: resolver.excerpts.of(node.startIndex, node.endIndex),
       scopeId: ctx.scope.fact.id,
     });
   };
@@ -134,7 +134,7 @@ export function collectFacts(
         const q = resolver.resolve(t, ctx).values.find((v) => v.kind === 'qualified');
         out.push({
           kind: 'attribute',
-          text: excerpt(src, t.startIndex, t.endIndex),
+          text: resolver.excerpts.of(t.startIndex, t.endIndex),
           ...(q !== undefined && q.kind === 'qualified' ? { qualifiedName: q.name } : {}),
         });
       } else if (t.type === 'subscript') {
@@ -142,7 +142,7 @@ export function collectFacts(
         const sub = t.childForFieldName('subscript');
         const target: AssignmentTarget = {
           kind: 'subscript',
-          objectText: obj !== null ? excerpt(src, obj.startIndex, obj.endIndex) : '',
+          objectText: obj !== null ? resolver.excerpts.of(obj.startIndex, obj.endIndex) : '',
         };
         if (obj !== null) {
           const q = resolver.resolve(obj, ctx).values.find((v) => v.kind === 'qualified');
@@ -162,7 +162,7 @@ export function collectFacts(
       ) {
         const inner = t.namedChild(0);
         if (inner !== null) work.push(inner);
-      } else out.push({ kind: 'other', text: excerpt(src, t.startIndex, t.endIndex) });
+      } else out.push({ kind: 'other', text: resolver.excerpts.of(t.startIndex, t.endIndex) });
     }
     return out;
   };
@@ -219,7 +219,7 @@ export function collectFacts(
       hasStarArgs: starArgs.length > 0,
       hasStarStarKwargs: starStarKwargs.length > 0,
       span: spanOf(node),
-      text: excerpt(src, node.startIndex, node.endIndex),
+      text: resolver.excerpts.of(node.startIndex, node.endIndex),
       scopeId: ctx.scope.fact.id,
       enclosingFunction: enclosingOf(ctx.func),
       runsAtImport: ctx.func === null && !ctx.mainGuard,
@@ -236,7 +236,7 @@ export function collectFacts(
     const d = decodeStringNode(node, src);
     strings.push({
       value: d.value,
-      text: excerpt(src, node.startIndex, node.endIndex),
+      text: resolver.excerpts.of(node.startIndex, node.endIndex),
       isBytes: d.isBytes,
       isFString: d.isFString,
       isDocstring: docstrings.has(node.id),
@@ -273,7 +273,7 @@ export function collectFacts(
           const q = r.values.find((v) => v.kind === 'qualified');
           if (q === undefined || q.kind !== 'qualified') return;
           attributeReferences.push({
-            raw: excerpt(src, node.startIndex, node.endIndex),
+            raw: resolver.excerpts.of(node.startIndex, node.endIndex),
             qualifiedName: q.name,
             resolution: r.resolution,
             span: spanOf(node),
@@ -373,7 +373,7 @@ export function collectFacts(
             const q =
               target !== null ? resolver.resolve(target, ctx).values.find((v) => v.kind === 'qualified') : undefined;
             const fact: DecoratorFact = {
-              text: excerpt(src, expr.startIndex, expr.endIndex),
+              text: resolver.excerpts.of(expr.startIndex, expr.endIndex),
               qualifiedName: q !== undefined && q.kind === 'qualified' ? q.name : null,
               isCall,
               span: spanOf(d),
@@ -395,7 +395,7 @@ export function collectFacts(
             name: p.name,
             kind: p.kind,
             ...(p.annotation !== null
-              ? { annotation: excerpt(src, p.annotation.startIndex, p.annotation.endIndex) }
+              ? { annotation: resolver.excerpts.of(p.annotation.startIndex, p.annotation.endIndex) }
               : {}),
             ...(p.defaultValue !== null ? { default: resolver.expression(p.defaultValue, ctx) } : {}),
           }));

@@ -18,7 +18,7 @@ import { MODULE_GLOBALS, PYTHON_BUILTINS } from './python-builtins.js';
 import { isTruthy, literalConstant, sameConstant } from './python-literals.js';
 import type { ScopeIndex } from './binding-collector.js';
 import { dominates, type Binding, type EvalContext, type ResolvedValue, type Scope } from './scope-model.js';
-import { excerpt, orNone, spanOf } from './source-span.js';
+import { SourceExcerpts, orNone, spanOf } from './source-span.js';
 
 /** Most values kept per expression; more become one `unknown`. */
 export const MAX_VALUES = 8;
@@ -46,6 +46,12 @@ export interface ArgumentNodes {
 }
 
 const UNKNOWN: ValueFact = { kind: 'unknown' };
+/**
+ * The value list of an expression known to be nothing in particular: one shared, frozen list (most call results and
+ * many expressions of a large module have it). Facts are never written after the analysis, and every list this
+ * resolver builds is a fresh one (a write to the shared list throws rather than leaks).
+ */
+const ONLY_UNKNOWN = Object.freeze([UNKNOWN]) as unknown as ValueFact[];
 
 export function argumentNodes(args: SyntaxNode | null, src: string): ArgumentNodes {
   const out: ArgumentNodes = { positional: [], keywords: [], starArgs: [], starStarKwargs: [] };
@@ -94,7 +100,12 @@ export class NameResolver {
     private readonly implicit: ReadonlyMap<string, string>,
     private readonly callIdOf: (node: SyntaxNode) => number | undefined,
     private readonly maxSteps: number = DEFAULT_MAX_RESOLVE_STEPS,
-  ) {}
+  ) {
+    this.excerpts = new SourceExcerpts(src);
+  }
+
+  /** The module's excerpts (one per cut start offset), for every fact of this analysis. */
+  readonly excerpts: SourceExcerpts;
 
   get budgetExhausted(): boolean {
     return this.steps > this.maxSteps;
@@ -172,7 +183,7 @@ export class NameResolver {
     if (b.memo !== undefined) return b.memo;
     if (b.busy === true || depth > MAX_DEPTH) {
       this.truncations++;
-      return { values: [UNKNOWN] };
+      return { values: ONLY_UNKNOWN };
     }
     const truncationsBefore = this.truncations;
     b.busy = true;
@@ -196,7 +207,7 @@ export class NameResolver {
           break;
         }
         default:
-          out = { values: [UNKNOWN] };
+          out = { values: ONLY_UNKNOWN };
       }
     } finally {
       b.busy = false;
@@ -212,7 +223,7 @@ export class NameResolver {
   resolve(node: SyntaxNode, ctx: EvalContext, depth = 0): Resolved {
     if (++this.steps > this.maxSteps || depth > MAX_DEPTH) {
       this.truncations++;
-      return { values: [UNKNOWN], resolution: 'expression' };
+      return { values: ONLY_UNKNOWN, resolution: 'expression' };
     }
     const constant = literalConstant(node, this.src);
     if (constant !== undefined) return { values: [{ kind: 'constant', value: constant }], resolution: 'expression' };
@@ -220,7 +231,9 @@ export class NameResolver {
       case 'parenthesized_expression':
       case 'await': {
         const inner = firstNamed(node);
-        return inner !== null ? this.resolve(inner, ctx, depth + 1) : { values: [UNKNOWN], resolution: 'expression' };
+        return inner !== null
+          ? this.resolve(inner, ctx, depth + 1)
+          : { values: ONLY_UNKNOWN, resolution: 'expression' };
       }
       case 'identifier':
         return this.resolveName(this.text(node), node.startIndex, ctx, depth);
@@ -284,7 +297,7 @@ export class NameResolver {
       case 'dictionary': {
         const entries = this.dictionaryEntries(node, ctx, depth + 1);
         return {
-          values: [UNKNOWN],
+          values: ONLY_UNKNOWN,
           ...(entries !== undefined ? { dictEntries: entries } : {}),
           resolution: 'expression',
         };
@@ -302,7 +315,7 @@ export class NameResolver {
       default:
         break;
     }
-    return { values: [UNKNOWN], resolution: 'expression' };
+    return { values: ONLY_UNKNOWN, resolution: 'expression' };
   }
 
   /** The literal value of an expression when every possible value is the same literal. */
@@ -315,7 +328,7 @@ export class NameResolver {
     if (bindings.length === 0) {
       const implicit = this.implicit.get(name);
       if (implicit !== undefined) return { values: [{ kind: 'qualified', name: implicit }], resolution };
-      if (MODULE_GLOBALS.has(name)) return { values: [UNKNOWN], resolution };
+      if (MODULE_GLOBALS.has(name)) return { values: ONLY_UNKNOWN, resolution };
       if (PYTHON_BUILTINS.has(name)) return { values: [{ kind: 'qualified', name: 'builtins.' + name }], resolution };
       return { values: [{ kind: 'qualified', name }], resolution };
     }
@@ -335,7 +348,7 @@ export class NameResolver {
     while (n.type === 'attribute') {
       const attr = n.childForFieldName('attribute');
       const obj = n.childForFieldName('object');
-      if (attr === null || obj === null) return { values: [UNKNOWN], resolution: 'expression' };
+      if (attr === null || obj === null) return { values: ONLY_UNKNOWN, resolution: 'expression' };
       parts.push(this.text(attr));
       n = obj;
     }
@@ -350,7 +363,7 @@ export class NameResolver {
 
   private resolveCall(node: SyntaxNode, ctx: EvalContext, depth: number): Resolved {
     const fn = node.childForFieldName('function');
-    if (fn === null) return { values: [UNKNOWN], resolution: 'expression' };
+    if (fn === null) return { values: ONLY_UNKNOWN, resolution: 'expression' };
     const callee = this.resolve(fn, ctx, depth + 1);
     const args = argumentNodes(node.childForFieldName('arguments'), this.src);
     const values: ValueFact[] = [];
@@ -465,7 +478,7 @@ export class NameResolver {
     const r = this.resolve(node, ctx, depth);
     const { names, callIds } = this.scan(node);
     const fact: ExpressionFact = {
-      text: excerpt(this.src, node.startIndex, node.endIndex),
+      text: this.excerpts.of(node.startIndex, node.endIndex),
       nodeType: node.type,
       span: spanOf(node),
       values: r.values,
@@ -573,17 +586,18 @@ export class NameResolver {
     const r = this.resolve(fn, ctx);
     const q = r.values.find((v) => v.kind === 'qualified');
     const def = r.values.find((v) => v.kind === 'definition');
-    const fact: CalleeFact = {
-      raw: excerpt(this.src, fn.startIndex, fn.endIndex),
-      qualifiedName: q !== undefined && q.kind === 'qualified' ? q.name : null,
-      resolution: r.resolution,
-      values: r.values,
-    };
+    const raw = this.excerpts.of(fn.startIndex, fn.endIndex);
+    const qualifiedName = q !== undefined && q.kind === 'qualified' ? q.name : null;
+    const access = this.accessPath(fn, ctx);
+    // The access path is in the object as made (most callees have one): added later it would take a second
+    // allocation for the object's properties, in every call site of the module.
+    const fact: CalleeFact =
+      access !== undefined
+        ? { raw, qualifiedName, resolution: r.resolution, values: r.values, access }
+        : { raw, qualifiedName, resolution: r.resolution, values: r.values };
     if (r.resolution === 'unbound' && this.index.starImports.length > 0)
       fact.starImportModules = [...this.index.starImports];
     if (def !== undefined && def.kind === 'definition') fact.definitionId = def.functionId;
-    const access = this.accessPath(fn, ctx);
-    if (access !== undefined) fact.access = access;
     return fact;
   }
 
@@ -666,7 +680,7 @@ export function agreedConstant(values: ValueFact[]): PyConstant | undefined {
 /** Deduplicate and cap a value list (overflow becomes one `unknown`). */
 export function capValues(values: ValueFact[]): ValueFact[] {
   // Fast path (most expressions have one value): nothing to deduplicate or cap. Callers pass fresh arrays.
-  if (values.length <= 1) return values;
+  if (values.length <= 1) return values.length === 1 && values[0] === UNKNOWN ? ONLY_UNKNOWN : values;
   const out: ValueFact[] = [];
   const seen = new Set<string>();
   let overflow = false;
@@ -688,7 +702,7 @@ export function capValues(values: ValueFact[]): ValueFact[] {
     out.push(v);
   }
   if (overflow && !seen.has('u')) out.push(UNKNOWN);
-  return out;
+  return out.length === 1 && out[0] === UNKNOWN ? ONLY_UNKNOWN : out;
 }
 
 /** The parts an operator expression or f-string computes its value from (see ExpressionFact.operands). */

@@ -33,6 +33,27 @@ export function excerpt(text: string, start: number, end: number, max = EXCERPT_
   return text.slice(start, start + max - 1) + '…';
 }
 
+/**
+ * Excerpts of one source text, for one analysis. An excerpt within {@link EXCERPT_CHARS} is a slice sharing the
+ * text's memory; a cut one is the slice and `…` joined, which becomes a private copy of the excerpt (two bytes a
+ * character, for the `…`) as soon as it is read character by character (`endsWith`, `lastIndexOf`, a map key). Cut
+ * excerpts starting at the same offset are the same text, so they are made once: a chain of calls or attributes
+ * (`f()()()…`, `a.b().c().d()`, whose every link starts where the chain does) holds one cut excerpt, not one a link,
+ * and reading them copies one string, not one a link.
+ */
+export class SourceExcerpts {
+  private readonly cut = new Map<number, string>();
+  constructor(private readonly text: string) {}
+
+  /** `excerpt(text, start, end)`, the same string for every cut excerpt starting at `start`. */
+  of(start: number, end: number): string {
+    if (end - start <= EXCERPT_CHARS) return this.text.slice(start, end);
+    let s = this.cut.get(start);
+    if (s === undefined) this.cut.set(start, (s = excerpt(this.text, start, end)));
+    return s;
+  }
+}
+
 const NONE: readonly never[] = Object.freeze([]);
 
 /**

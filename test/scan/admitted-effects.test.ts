@@ -8,7 +8,8 @@
 // non-ASCII decimal digits or ends in Python-only whitespace, or that copyreg._reconstructor or copyreg.__newobj__ hands
 // to Fraction.__new__ (10 ** exponent: a hang); (5) a quantized convolution module whose state sets stride 0, which its
 // __setstate__ hands to native prepack code (SIGFPE); (6) re._compile given thousands of character classes over all of
-// Unicode (a hang). Each
+// Unicode (a hang); (7) an IntervalDtype whose BUILD state sets a subtype text naming a dateutil zone path, handed to
+// pandas' _new_IntervalIndex, which casts to it (dateutil opens the path). Each
 // "block" file is blocked by a finding naming what its manifest says; each benign twin, written by the library, passes.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ const fixtures = manifestFiles<Fixture>(DIR);
 
 describe('admitted names used for what their effect model says: call-through, stored references, loop bounds, number texts, native prepack, pattern compiling', () => {
   it('has block files of every mechanism, proved by the real loader, and a benign twin of each', () => {
-    for (const m of [1, 2, 3, 4, 5, 6]) {
+    for (const m of [1, 2, 3, 4, 5, 6, 7]) {
       assert.ok(
         fixtures.some((f) => f.mechanism === m && f.expect === 'block'),
         `mechanism ${m} block`,

@@ -176,15 +176,8 @@ function lambdaFields(layerPath: string, layer: string, cfg: Record<string, unkn
       out.push({ kind: 'lambda-bytecode', path, layer, ...codeFacts(code) });
     } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
-      const inner = o['config'] as Record<string, unknown> | undefined;
-      if (o['class_name'] === '__lambda__' && inner && typeof inner['code'] === 'string') {
-        const code = funcLoadBytes(inner['code']);
-        out.push({
-          kind: 'lambda-bytecode',
-          path: step(path, 'config') + '.code',
-          layer,
-          ...codeFacts(code),
-        });
+      if (o['class_name'] === '__lambda__') {
+        // Reported by the walk, which finds a `__lambda__` object wherever it sits.
       } else if (o['class_name'] === 'function' && typeof o['config'] === 'string') {
         // A function reference: one outside Keras is also a custom object (the walk reports its import).
         const module = typeof o['module'] === 'string' ? o['module'] : '';
@@ -209,6 +202,27 @@ function lambdaFields(layerPath: string, layer: string, cfg: Record<string, unkn
   }
 }
 
+/**
+ * A Keras 3 `{"class_name": "__lambda__", "config": ...}` object, wherever it sits: a Lambda layer's `function` or
+ * `output_shape` (`config.code`, with `defaults` and `closure` beside it) and any other place Keras deserialises a
+ * Python lambda (an activation, an initializer, a loss, a metric: `config.value`, the `[code, defaults, closure]` list
+ * `func_dump` writes, or the code string alone). Keras hands either to `func_load`, which unmarshals the code.
+ */
+function lambdaObject(path: string, layer: string, cfg: Record<string, unknown> | undefined, out: KerasSignal[]): void {
+  if (!cfg) return;
+  for (const key of ['code', 'value']) {
+    const v = cfg[key];
+    const text = typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+    if (text === undefined) continue;
+    out.push({
+      kind: 'lambda-bytecode',
+      path: step(step(path, 'config'), key),
+      layer,
+      ...codeFacts(funcLoadBytes(text)),
+    });
+  }
+}
+
 /** `Lambda`, and the qualified spellings a registered name can take (`keras.layers.Lambda`, `Custom>Lambda`). */
 function isLambdaClass(className: string | undefined): boolean {
   return className !== undefined && /(?:^|[.>])Lambda$/.test(className);
@@ -219,12 +233,13 @@ export function analyzeKerasConfig(root: unknown, rootPath = '$'): KerasAnalysis
   const out: KerasSignal[] = [];
   let layers = 0;
   let nodes = 0;
-  const stack: { v: unknown; path: string }[] = [{ v: root, path: rootPath }];
+  // `layer`: the name of the nearest enclosing object that has one (a layer, or the model).
+  const stack: { v: unknown; path: string; layer: string }[] = [{ v: root, path: rootPath, layer: '' }];
   while (stack.length) {
     if (++nodes > MAX_NODES) return { signals: out, layers, truncated: true };
-    const { v, path } = stack.pop()!;
+    const { v, path, layer: outer } = stack.pop()!;
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: step(path, i) });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: step(path, i), layer: outer });
       continue;
     }
     if (typeof v !== 'object' || v === null) continue;
@@ -235,6 +250,8 @@ export function analyzeKerasConfig(root: unknown, rootPath = '$'): KerasAnalysis
     const module = typeof o['module'] === 'string' ? o['module'] : undefined;
     const registered = typeof o['registered_name'] === 'string' ? o['registered_name'] : undefined;
     if (className !== undefined && /\.layers\[\d+\]$/.test(path)) layers++;
+    const layer = cfg && typeof cfg['name'] === 'string' && className !== undefined ? cfg['name'] : outer;
+    if (className === '__lambda__') lambdaObject(path, layer || 'lambda', cfg, out);
     if (isLambdaClass(className) && cfg) {
       lambdaFields(path, String(cfg['name'] ?? 'lambda'), cfg, out);
     } else if (className === 'TorchModuleWrapper' && cfg && typeof cfg['module'] === 'string') {
@@ -263,7 +280,7 @@ export function analyzeKerasConfig(root: unknown, rootPath = '$'): KerasAnalysis
         });
     }
     const keys = Object.keys(o);
-    for (let i = keys.length - 1; i >= 0; i--) stack.push({ v: o[keys[i]!], path: step(path, keys[i]!) });
+    for (let i = keys.length - 1; i >= 0; i--) stack.push({ v: o[keys[i]!], path: step(path, keys[i]!), layer });
   }
   return { signals: out, layers, truncated: false };
 }

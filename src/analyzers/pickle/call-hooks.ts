@@ -4,7 +4,7 @@
 // pandas' CustomBusinessDay(calendar=obj) calls obj.holidays()).
 import { strayCallable } from './class-sinks.js';
 import { instanceClasses } from './instance-class.js';
-import { K, kindName, type DictV, type PyVal } from './values.js';
+import { K, kindName, type DictV, type ObjV, type PyVal } from './values.js';
 
 export interface CallHook {
   /** What the constructor does with an argument outside the shape. */
@@ -413,8 +413,22 @@ export function pandasTzTextProblem(canonical: string, args: PyVal | undefined, 
     if (typeof v !== 'object' || depth >= 4) continue;
     if (v.k === K.Tuple) for (const it of v.items) todo.push([it, depth + 1]);
     else if (v.k === K.Dict) for (const it of [...v.keys, ...v.vals]) todo.push([it, depth + 1]);
+    else if (v.k === K.Obj && mayBePandasObject(v)) {
+      // pandas reads its own objects' attributes as dtypes and zones (an IntervalDtype's `subtype`, set by BUILD,
+      // is cast to by IntervalIndex.from_arrays): what BUILD and SETITEMS set on such an object is searched too.
+      todo.push([v.args, depth + 1]);
+      for (const st of v.states ?? (v.state !== undefined ? [v.state] : [])) todo.push([st, depth + 1]);
+      if (v.plantedAttrs) todo.push([v.plantedAttrs, depth + 1]);
+      if (v.planted) todo.push([v.planted, depth + 1]);
+    }
   }
   return undefined;
+}
+
+/** An object that is (or may be) an instance of a pandas class: a numpy array's state is data, never parsed. */
+function mayBePandasObject(v: ObjV): boolean {
+  const cls = instanceClasses(v);
+  return cls.unknown || cls.names.some((n) => n.startsWith('pandas.'));
 }
 
 interface HookMatch {

@@ -71,6 +71,41 @@ describe('analyzeKerasConfig: Lambda function fields', () => {
       ['lambda-bytecode'],
     ],
     ['TF op layer: not a Lambda', lambda({ function: 'math.add' }, 'TFOpLambda'), []],
+    [
+      'Keras 3 __lambda__ in a Lambda layer: reported once',
+      lambda({ function: { class_name: '__lambda__', config: { code: 'YQ==', defaults: null, closure: null } } }),
+      ['lambda-bytecode'],
+    ],
   ];
   for (const [name, config, expected] of table) it(name, () => assert.deepEqual(kinds(config), expected));
+});
+
+describe('analyzeKerasConfig: a Keras 3 lambda outside any Lambda layer', () => {
+  const lam = (value: unknown) => ({ class_name: '__lambda__', config: { value } });
+  const dense = (cfg: Record<string, unknown>) => seq({ class_name: 'Dense', config: { name: 'dense', ...cfg } });
+  const table: [string, unknown, string[]][] = [
+    ['activation, func_dump list', dense({ activation: lam(['YQ==', null, null]) }), ['lambda-bytecode']],
+    ['initializer, code string', dense({ kernel_initializer: lam('YQ==') }), ['lambda-bytecode']],
+    ['regularizer, source text', dense({ kernel_regularizer: lam('lambda w: 0') }), ['lambda-bytecode']],
+    [
+      'compiled loss at the top level',
+      { ...seq({ class_name: 'Dense', config: { name: 'dense' } }), compile_config: { loss: lam(['YQ==']) } },
+      ['lambda-bytecode'],
+    ],
+    ['activation named by string: data', dense({ activation: 'relu' }), []],
+    [
+      'initializer object inside Keras',
+      dense({ kernel_initializer: { module: 'keras.initializers', class_name: 'GlorotUniform', config: {} } }),
+      [],
+    ],
+    ['a __lambda__ with no code: nothing to load', dense({ activation: lam(null) }), []],
+  ];
+  for (const [name, config, expected] of table) it(name, () => assert.deepEqual(kinds(config), expected));
+
+  it('names the enclosing layer and the exact field', () => {
+    const s = analyzeKerasConfig(dense({ activation: lam(['YQ==', null, null]) })).signals[0]!;
+    assert.equal(s.kind, 'lambda-bytecode');
+    assert.equal(s.kind === 'lambda-bytecode' && s.layer, 'dense');
+    assert.equal(s.path, '$.config.layers[0].config.activation.config.value');
+  });
 });

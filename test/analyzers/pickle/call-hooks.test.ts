@@ -66,6 +66,22 @@ describe('callHookProblem', () => {
 
 describe('pandasTzTextProblem: a dateutil zone text given to pandas', () => {
   const dict = (k: string, v: PyVal): PyVal => ({ k: K.Dict, keys: [k], vals: [v], n: 1 });
+  const TZ_DTYPE = 'datetime64[ns, dateutil//etc/hostname]';
+  /** An object made by calling `callee`, then given `state` by BUILD. */
+  const built = (callee: string, state: PyVal): PyVal =>
+    ({ k: K.Obj, callee: glob(callee), args: args(), call: undefined, state, states: [state] }) as never;
+  /** An object made by a reconstructor given the class, then BUILD {'subtype': text}. */
+  const builtBy = (reconstructor: string, cls: string, text: string): PyVal => {
+    const state = dict('subtype', text);
+    return {
+      k: K.Obj,
+      callee: glob(reconstructor),
+      args: args(glob(cls)),
+      call: undefined,
+      state,
+      states: [state],
+    } as never;
+  };
   const cases: [string, string, PyVal | undefined, PyVal | undefined, RegExp | undefined][] = [
     [
       'Timestamp tz text',
@@ -91,6 +107,27 @@ describe('pandasTzTextProblem: a dateutil zone text given to pandas', () => {
     ],
     ['a pytz zone name', 'pandas._libs.tslibs.timestamps.Timestamp', args(1, NONE, 'US/Eastern'), undefined, undefined],
     ['not a pandas callee', 'dateutil.tz.tz.gettz', args('dateutil//x'), undefined, undefined],
+    [
+      'state BUILD set on a pandas object argument (IntervalDtype.subtype)',
+      'pandas.core.indexes.interval._new_IntervalIndex',
+      args(NONE, dict('dtype', built('pandas.core.dtypes.dtypes.IntervalDtype', dict('subtype', TZ_DTYPE)))),
+      undefined,
+      /dateutil/,
+    ],
+    [
+      'state of a pandas object made by NEWOBJ (copyreg.__newobj__)',
+      'pandas.core.indexes.interval._new_IntervalIndex',
+      args(NONE, dict('dtype', builtBy('copyreg.__newobj__', 'pandas.core.dtypes.dtypes.IntervalDtype', TZ_DTYPE))),
+      undefined,
+      /dateutil/,
+    ],
+    [
+      'text held in a numpy array is data, not a zone',
+      'pandas.core.indexes.base._new_Index',
+      args(NONE, dict('data', built('numpy.core.multiarray._reconstruct', args(1, args('dateutil//x'))))),
+      undefined,
+      undefined,
+    ],
   ];
   for (const [name, callee, a, kw, problem] of cases) {
     it(name, () => {

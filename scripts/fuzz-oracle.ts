@@ -24,7 +24,16 @@ import { allPacks } from '../src/rules/data/allowlist.js';
 import { buildZip } from '../test/formats/zip/zip-builder.js';
 import { flaggedEvent } from './fuzz-oracle/events.js';
 import { reviewedHooks } from './fuzz-oracle/reviewed.js';
-import { coverageMarkdown, outcomeOf, type CoverSummary, type Outcome } from './fuzz-oracle/coverage.js';
+import {
+  coverageMarkdown,
+  coverUnion,
+  coverUnionMarkdown,
+  outcomeOf,
+  type CoverSummary,
+  type Outcome,
+  type PoolName,
+  type UnionInput,
+} from './fuzz-oracle/coverage.js';
 import {
   ARG_KINDS,
   composeProgram,
@@ -133,6 +142,11 @@ interface Args {
   unresolved: boolean;
   /** Print the markdown report of a coverage summary (a file --cover wrote) and exit. */
   coverReport?: string;
+  /**
+   * The coverage of the current packs over several coverage summaries (FILE, or FILE=DIR when the run drew from the
+   * packs of an older tree DIR as --pool-from takes it): a name counts as exercised when any run exercised it.
+   */
+  coverUnion?: string[];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -176,6 +190,7 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--variants') a.variants = Number(argv[++i]);
     else if (v === '--unresolved') a.unresolved = true;
     else if (v === '--cover-report') a.coverReport = argv[++i];
+    else if (v === '--cover-union') a.coverUnion = argv[++i]!.split(',');
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -837,7 +852,24 @@ async function coverOracle(
       ]),
     ),
     notExercised: chosen.filter(([k]) => !exercisedSet.has(k)).map(([k]) => k),
+    exercised: exercised.map(([k]) => k),
   };
+}
+
+/** The distinct names of a tree's packs (module.name) with the packs that list each. */
+function poolNames(packs: typeof allPacks): PoolName[] {
+  const m = new Map<string, Set<string>>();
+  for (const n of admittedNames(packs)) {
+    const k = `${n.module}.${n.name}`;
+    (m.get(k) ?? m.set(k, new Set()).get(k)!).add(n.pack ?? '?');
+  }
+  return [...m].map(([key, p]) => ({ key, packs: [...p].sort() }));
+}
+
+async function packsOf(dir: string | undefined): Promise<typeof allPacks> {
+  return dir
+    ? ((await import(join(dir, 'src/rules/data/allowlist.ts'))) as { allPacks: typeof allPacks }).allPacks
+    : allPacks;
 }
 
 async function main(): Promise<void> {
@@ -846,15 +878,25 @@ async function main(): Promise<void> {
     process.stdout.write(coverageMarkdown(JSON.parse(readFileSync(args.coverReport, 'utf8')) as CoverSummary));
     return;
   }
+  if (args.coverUnion) {
+    const inputs: UnionInput[] = [];
+    for (const spec of args.coverUnion) {
+      const [file, dir] = spec.split('=');
+      const summary = JSON.parse(readFileSync(file!, 'utf8')) as CoverSummary;
+      inputs.push({ file: file!, summary, drawnPool: poolNames(await packsOf(dir)).map((p) => p.key) });
+    }
+    const union = coverUnion(poolNames(allPacks), inputs);
+    process.stdout.write(coverUnionMarkdown(union));
+    if (args.summary) writeFileSync(args.summary, JSON.stringify(union, null, 1) + '\n');
+    return;
+  }
   const it = interpreterOf(args);
   const problem = interpreterProblem(it);
   if (problem) {
     process.stderr.write(`${problem}\n`);
     process.exit(2);
   }
-  const packs = args.poolFrom
-    ? ((await import(join(args.poolFrom, 'src/rules/data/allowlist.ts'))) as { allPacks: typeof allPacks }).allPacks
-    : allPacks;
+  const packs = await packsOf(args.poolFrom);
   const admitted = admittedNames(packs);
   const inPool = (label: string): boolean =>
     !args.packs || args.packs.some((p) => (p.endsWith('/') ? label.startsWith(p) : label === p));

@@ -587,7 +587,8 @@ def main():
     unloadable = [i for i, (m, n) in enumerate(names) if not resolves(m, n)]
     versions = {}
     for lib in ['numpy', 'pandas', 'joblib', 'torch', 'scipy', 'sklearn', 'statsmodels', 'networkx', 'pytz',
-                'dateutil', 'gensim', 'xgboost', 'lightgbm']:
+                'dateutil', 'gensim', 'xgboost', 'lightgbm', 'sktime', 'skbase', 'imblearn', 'category_encoders',
+                'neat', 'keras_preprocessing', 'pmdarima', 'catboost', 'keras', 'pycaret']:
         mod = sys.modules.get(lib)
         versions[lib] = getattr(mod, '__version__', '?') if mod else None
     # The libraries' objects move to a generation the collector never scans: a child's collections then do not

@@ -406,6 +406,27 @@ const CANARIES = [
   `cbuiltins\nexec\n(Vprint('${ORACLE_MARKER}')\ntR.`,
 ];
 
+/**
+ * Benign programs (an int; a call of int with three arguments, which raises TypeError, so pandas.read_pickle re-reads
+ * the stream with its compat unpickler). What a loader raises on them is the loader's own doing (pandas < 1.2's
+ * read_pickle imports the optional s3fs on every call), not a program's.
+ */
+const BENIGN = ['I1\n.', 'cbuiltins\nint\n(I1\nI2\nI3\ntR.'];
+
+/** The flagged events the loaders raise on benign programs (event and arguments, as the load server reports them). */
+async function environmentEvents(
+  w: Worker,
+  flagged: (e: string, a: string) => boolean,
+  timeout: number,
+): Promise<Set<string>> {
+  const results = await w.run(
+    BENIGN.map((c) => formsOf(new TextEncoder().encode(c))),
+    ALL_MASK,
+    timeout,
+  );
+  return new Set(results.flatMap((r) => r.events.filter(([e, a]) => flagged(e, a)).map(([e, a]) => `${e}\0${a}`)));
+}
+
 /** The run starts only when each canary is flagged and vetoed under each of the five loaders and Sentinel blocks it. */
 async function canaries(
   workers: readonly Worker[],
@@ -906,7 +927,10 @@ async function main(): Promise<void> {
   const rootSet = new Set(roots);
   const flagged = (event: string, args: string): boolean => flaggedEvent(event, args, rootSet);
   // An event a reviewed hook's own native parse raised (the worker's allowance tagged it) is not counted.
-  const counted = (ev: AuditEvent): boolean => ev[2] === undefined && flagged(ev[0], ev[1]);
+  // Events the loaders raise on benign programs (environmentEvents) are not counted either.
+  const environment = new Set<string>();
+  const counted = (ev: AuditEvent): boolean =>
+    ev[2] === undefined && flagged(ev[0], ev[1]) && !environment.has(`${ev[0]}\0${ev[1]}`);
   mkdirSync(it.dir.host, { recursive: true });
   if (it.root) {
     copyFileSync(WORKER, join(it.dir.host, 'worker.py'));
@@ -1009,7 +1033,11 @@ async function main(): Promise<void> {
   }
   await canaries(workers, flagged, args.timeout, it.root);
   if (args.cover) {
-    const summary = await coverOracle(args, workers, all, unloadableSet, ready[0]!, counted, it);
+    for (const k of await environmentEvents(workers[0]!, flagged, args.timeout)) environment.add(k);
+    const summary = {
+      ...(await coverOracle(args, workers, all, unloadableSet, ready[0]!, counted, it)),
+      environmentEvents: [...environment].map((k) => k.replace('\0', ' ')),
+    };
     for (const w of workers) w.close();
     // Coverage programs are not (seed, index) programs: index -1, and the target, kind and variant that make them.
     recordFailures(summary.passWithPayload as unknown as Failure[]);

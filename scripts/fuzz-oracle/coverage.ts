@@ -72,6 +72,8 @@ export interface CoverSummary {
   notConfirmedAlone: { target: string; kind: string; variant: number; loader: string; outcome: Outcome }[];
   byPack: Record<string, { names: number; exercised: number; notExercised: string[] }>;
   notExercised: string[];
+  /** Flagged events the loaders raised on benign programs (the loader's own doing): not counted as a program's. */
+  environmentEvents?: string[];
   /** The names exercised (summaries written before this field existed: the drawn names less notExercised). */
   exercised?: string[];
 }
@@ -219,6 +221,13 @@ export function coverUnion(pool: readonly PoolName[], inputs: readonly UnionInpu
   };
 }
 
+/** A run's --only pattern as a table cell: short ones as they are, a list of names as its count. */
+function onlyText(only: string | undefined): string {
+  if (only === undefined) return '';
+  if (only.length <= 60) return `\`${only.replace(/\|/g, '\\|')}\``;
+  return `${only.split('|').length} listed names`;
+}
+
 /** The markdown table of a union: names exercised per pack and the total. */
 export function coverUnionMarkdown(u: CoverUnion): string {
   const lines = [
@@ -229,7 +238,7 @@ export function coverUnionMarkdown(u: CoverUnion): string {
     '|---|---|---|---|---|---|',
     ...u.runs.map(
       (r) =>
-        `| ${r.file.replace(/^.*\//, '')} | ${r.mode} | ${r.interpreter} | ${r.only ?? ''} | ${r.exercised} | ${r.newlyExercised} |`,
+        `| ${r.file.replace(/^.*\//, '')} | ${r.mode} | ${r.interpreter} | ${onlyText(r.only)} | ${r.exercised} | ${r.newlyExercised} |`,
     ),
     '',
     '| pack | admitted names | exercised | not exercised |',

@@ -24,7 +24,16 @@ import { allPacks } from '../src/rules/data/allowlist.js';
 import { buildZip } from '../test/formats/zip/zip-builder.js';
 import { flaggedEvent } from './fuzz-oracle/events.js';
 import { reviewedHooks } from './fuzz-oracle/reviewed.js';
-import { coverageMarkdown, outcomeOf, type CoverSummary, type Outcome } from './fuzz-oracle/coverage.js';
+import {
+  coverageMarkdown,
+  coverUnion,
+  coverUnionMarkdown,
+  outcomeOf,
+  type CoverSummary,
+  type Outcome,
+  type PoolName,
+  type UnionInput,
+} from './fuzz-oracle/coverage.js';
 import {
   ARG_KINDS,
   composeProgram,
@@ -133,6 +142,11 @@ interface Args {
   unresolved: boolean;
   /** Print the markdown report of a coverage summary (a file --cover wrote) and exit. */
   coverReport?: string;
+  /**
+   * The coverage of the current packs over several coverage summaries (FILE, or FILE=DIR when the run drew from the
+   * packs of an older tree DIR as --pool-from takes it): a name counts as exercised when any run exercised it.
+   */
+  coverUnion?: string[];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -176,6 +190,7 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--variants') a.variants = Number(argv[++i]);
     else if (v === '--unresolved') a.unresolved = true;
     else if (v === '--cover-report') a.coverReport = argv[++i];
+    else if (v === '--cover-union') a.coverUnion = argv[++i]!.split(',');
     else if (v === '--replay') {
       const [s, x] = argv[++i]!.split(':');
       a.replay = { seed: Number(s), index: Number(x) };
@@ -390,6 +405,27 @@ const CANARIES = [
   `cbuiltins\nopen\n(V/tmp/${ORACLE_MARKER}/canary\nVw\ntR.`,
   `cbuiltins\nexec\n(Vprint('${ORACLE_MARKER}')\ntR.`,
 ];
+
+/**
+ * Benign programs (an int; a call of int with three arguments, which raises TypeError, so pandas.read_pickle re-reads
+ * the stream with its compat unpickler). What a loader raises on them is the loader's own doing (pandas < 1.2's
+ * read_pickle imports the optional s3fs on every call), not a program's.
+ */
+const BENIGN = ['I1\n.', 'cbuiltins\nint\n(I1\nI2\nI3\ntR.'];
+
+/** The flagged events the loaders raise on benign programs (event and arguments, as the load server reports them). */
+async function environmentEvents(
+  w: Worker,
+  flagged: (e: string, a: string) => boolean,
+  timeout: number,
+): Promise<Set<string>> {
+  const results = await w.run(
+    BENIGN.map((c) => formsOf(new TextEncoder().encode(c))),
+    ALL_MASK,
+    timeout,
+  );
+  return new Set(results.flatMap((r) => r.events.filter(([e, a]) => flagged(e, a)).map(([e, a]) => `${e}\0${a}`)));
+}
 
 /** The run starts only when each canary is flagged and vetoed under each of the five loaders and Sentinel blocks it. */
 async function canaries(
@@ -837,7 +873,24 @@ async function coverOracle(
       ]),
     ),
     notExercised: chosen.filter(([k]) => !exercisedSet.has(k)).map(([k]) => k),
+    exercised: exercised.map(([k]) => k),
   };
+}
+
+/** The distinct names of a tree's packs (module.name) with the packs that list each. */
+function poolNames(packs: typeof allPacks): PoolName[] {
+  const m = new Map<string, Set<string>>();
+  for (const n of admittedNames(packs)) {
+    const k = `${n.module}.${n.name}`;
+    (m.get(k) ?? m.set(k, new Set()).get(k)!).add(n.pack ?? '?');
+  }
+  return [...m].map(([key, p]) => ({ key, packs: [...p].sort() }));
+}
+
+async function packsOf(dir: string | undefined): Promise<typeof allPacks> {
+  return dir
+    ? ((await import(join(dir, 'src/rules/data/allowlist.ts'))) as { allPacks: typeof allPacks }).allPacks
+    : allPacks;
 }
 
 async function main(): Promise<void> {
@@ -846,15 +899,25 @@ async function main(): Promise<void> {
     process.stdout.write(coverageMarkdown(JSON.parse(readFileSync(args.coverReport, 'utf8')) as CoverSummary));
     return;
   }
+  if (args.coverUnion) {
+    const inputs: UnionInput[] = [];
+    for (const spec of args.coverUnion) {
+      const [file, dir] = spec.split('=');
+      const summary = JSON.parse(readFileSync(file!, 'utf8')) as CoverSummary;
+      inputs.push({ file: file!, summary, drawnPool: poolNames(await packsOf(dir)).map((p) => p.key) });
+    }
+    const union = coverUnion(poolNames(allPacks), inputs);
+    process.stdout.write(coverUnionMarkdown(union));
+    if (args.summary) writeFileSync(args.summary, JSON.stringify(union, null, 1) + '\n');
+    return;
+  }
   const it = interpreterOf(args);
   const problem = interpreterProblem(it);
   if (problem) {
     process.stderr.write(`${problem}\n`);
     process.exit(2);
   }
-  const packs = args.poolFrom
-    ? ((await import(join(args.poolFrom, 'src/rules/data/allowlist.ts'))) as { allPacks: typeof allPacks }).allPacks
-    : allPacks;
+  const packs = await packsOf(args.poolFrom);
   const admitted = admittedNames(packs);
   const inPool = (label: string): boolean =>
     !args.packs || args.packs.some((p) => (p.endsWith('/') ? label.startsWith(p) : label === p));
@@ -864,7 +927,10 @@ async function main(): Promise<void> {
   const rootSet = new Set(roots);
   const flagged = (event: string, args: string): boolean => flaggedEvent(event, args, rootSet);
   // An event a reviewed hook's own native parse raised (the worker's allowance tagged it) is not counted.
-  const counted = (ev: AuditEvent): boolean => ev[2] === undefined && flagged(ev[0], ev[1]);
+  // Events the loaders raise on benign programs (environmentEvents) are not counted either.
+  const environment = new Set<string>();
+  const counted = (ev: AuditEvent): boolean =>
+    ev[2] === undefined && flagged(ev[0], ev[1]) && !environment.has(`${ev[0]}\0${ev[1]}`);
   mkdirSync(it.dir.host, { recursive: true });
   if (it.root) {
     copyFileSync(WORKER, join(it.dir.host, 'worker.py'));
@@ -967,7 +1033,11 @@ async function main(): Promise<void> {
   }
   await canaries(workers, flagged, args.timeout, it.root);
   if (args.cover) {
-    const summary = await coverOracle(args, workers, all, unloadableSet, ready[0]!, counted, it);
+    for (const k of await environmentEvents(workers[0]!, flagged, args.timeout)) environment.add(k);
+    const summary = {
+      ...(await coverOracle(args, workers, all, unloadableSet, ready[0]!, counted, it)),
+      environmentEvents: [...environment].map((k) => k.replace('\0', ' ')),
+    };
     for (const w of workers) w.close();
     // Coverage programs are not (seed, index) programs: index -1, and the target, kind and variant that make them.
     recordFailures(summary.passWithPayload as unknown as Failure[]);

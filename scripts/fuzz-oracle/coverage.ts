@@ -72,6 +72,10 @@ export interface CoverSummary {
   notConfirmedAlone: { target: string; kind: string; variant: number; loader: string; outcome: Outcome }[];
   byPack: Record<string, { names: number; exercised: number; notExercised: string[] }>;
   notExercised: string[];
+  /** Flagged events the loaders raised on benign programs (the loader's own doing): not counted as a program's. */
+  environmentEvents?: string[];
+  /** The names exercised (summaries written before this field existed: the drawn names less notExercised). */
+  exercised?: string[];
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
@@ -113,5 +117,133 @@ export function coverageMarkdown(s: CoverSummary): string {
     for (const f of s.passWithPayload)
       lines.push(`- \`${f.target}\` (${f.kind}, shape ${f.variant}) under ${f.loader}: ${f.outcome}, ${f.file}`);
   }
+  return lines.join('\n') + '\n';
+}
+
+/** One admitted name of a pool: its canonical module.name and the packs (labels) that list it. */
+export interface PoolName {
+  key: string;
+  packs: readonly string[];
+}
+
+/** A coverage summary and the names of the pool it drew (the names its `only` pattern kept, before any ran). */
+export interface UnionInput {
+  file: string;
+  summary: CoverSummary;
+  /** The distinct names of the pool the run drew from (its tree's allPacks()). */
+  drawnPool: readonly string[];
+}
+
+/** The coverage of a pool over several runs: a name is exercised when any `cover` run exercised it. */
+export interface CoverUnion {
+  admittedNames: number;
+  exercisedNames: number;
+  coverage: number;
+  /** Names no run exercised that an `--unresolved` run showed every loader refusing. */
+  refusedNames: number;
+  runs: { file: string; mode: string; interpreter: string; only?: string; exercised: number; newlyExercised: number }[];
+  byPack: Record<string, { names: number; exercised: number; refused: number; notExercised: string[] }>;
+  notExercised: string[];
+}
+
+/**
+ * Which names a run exercised (or, for an `--unresolved` run, showed refused): its `exercised` list, or for a summary
+ * written before that field existed the names its pattern drew from its pool less those it lists as not exercised.
+ * Fails when the drawn pool is not the run's (the count it recorded differs): the run's tree must be given.
+ */
+export function namesOfRun(u: UnionInput): string[] {
+  const s = u.summary;
+  if (s.exercised) return s.exercised;
+  const only = s.only === undefined ? undefined : new RegExp(s.only);
+  const drawn = u.drawnPool.filter((k) => !only || only.test(k));
+  if (drawn.length !== s.admittedNames)
+    throw new Error(
+      `${u.file}: the pool given draws ${drawn.length} names, the run drew ${s.admittedNames}: give the tree it ran on`,
+    );
+  const not = new Set(s.notExercised);
+  return drawn.filter((k) => !not.has(k));
+}
+
+/** The union of coverage runs over the pool `pool` (the current packs): names exercised by any run, by pack. */
+export function coverUnion(pool: readonly PoolName[], inputs: readonly UnionInput[]): CoverUnion {
+  const exercised = new Set<string>();
+  const refused = new Set<string>();
+  const inPool = new Set(pool.map((p) => p.key));
+  const runs: CoverUnion['runs'] = [];
+  for (const u of inputs) {
+    const names = namesOfRun(u).filter((k) => inPool.has(k));
+    if (u.summary.mode === 'cover-unresolved') {
+      for (const k of names) refused.add(k);
+      runs.push({
+        file: u.file,
+        mode: u.summary.mode,
+        interpreter: u.summary.interpreter,
+        exercised: 0,
+        newlyExercised: 0,
+      });
+      continue;
+    }
+    let added = 0;
+    for (const k of names) {
+      if (!exercised.has(k)) added++;
+      exercised.add(k);
+    }
+    runs.push({
+      file: u.file,
+      mode: u.summary.mode,
+      interpreter: u.summary.interpreter,
+      ...(u.summary.only !== undefined ? { only: u.summary.only } : {}),
+      exercised: names.length,
+      newlyExercised: added,
+    });
+  }
+  const byPack: CoverUnion['byPack'] = {};
+  for (const p of pool) {
+    for (const label of p.packs) {
+      const b = (byPack[label] ??= { names: 0, exercised: 0, refused: 0, notExercised: [] });
+      b.names++;
+      if (exercised.has(p.key)) b.exercised++;
+      else {
+        b.notExercised.push(p.key);
+        if (refused.has(p.key)) b.refused++;
+      }
+    }
+  }
+  const notExercised = pool.filter((p) => !exercised.has(p.key)).map((p) => p.key);
+  return {
+    admittedNames: pool.length,
+    exercisedNames: pool.length - notExercised.length,
+    coverage: Number(((pool.length - notExercised.length) / Math.max(1, pool.length)).toFixed(4)),
+    refusedNames: notExercised.filter((k) => refused.has(k)).length,
+    runs,
+    byPack: Object.fromEntries(Object.entries(byPack).sort(([a], [b]) => a.localeCompare(b))),
+    notExercised,
+  };
+}
+
+/** A run's --only pattern as a table cell: short ones as they are, a list of names as its count. */
+function onlyText(only: string | undefined): string {
+  if (only === undefined) return '';
+  if (only.length <= 60) return `\`${only.replace(/\|/g, '\\|')}\``;
+  return `${only.split('|').length} listed names`;
+}
+
+/** The markdown table of a union: names exercised per pack and the total. */
+export function coverUnionMarkdown(u: CoverUnion): string {
+  const lines = [
+    `Admitted names: ${u.admittedNames}; exercised by at least one run: **${u.exercisedNames} = ${pct(u.coverage)}**;` +
+      ` not exercised: ${u.notExercised.length} (of them refused by every loader in an --unresolved run: ${u.refusedNames})`,
+    '',
+    '| run | mode | interpreter | only | exercised | new |',
+    '|---|---|---|---|---|---|',
+    ...u.runs.map(
+      (r) =>
+        `| ${r.file.replace(/^.*\//, '')} | ${r.mode} | ${r.interpreter} | ${onlyText(r.only)} | ${r.exercised} | ${r.newlyExercised} |`,
+    ),
+    '',
+    '| pack | admitted names | exercised | not exercised |',
+    '|---|---|---|---|',
+    ...Object.entries(u.byPack).map(([p, b]) => `| ${p} | ${b.names} | ${b.exercised} | ${b.names - b.exercised} |`),
+  ];
   return lines.join('\n') + '\n';
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { flaggedEvent } from '../../scripts/fuzz-oracle/events.js';
-import { outcomeOf } from '../../scripts/fuzz-oracle/coverage.js';
+import { coverUnion, outcomeOf, type CoverSummary } from '../../scripts/fuzz-oracle/coverage.js';
 import {
   ARG_KINDS,
   composeProgram,
@@ -179,6 +179,52 @@ describe('oracle fuzzer coverage programs (one admitted name, every argument kin
     );
     assert.equal(outcomeOf('vetoed', [['ctypes.dlsym', '(1, 2)']]), 'native');
     assert.equal(outcomeOf('vetoed', [['import', "('sentinel_oracle_module',)"]]), 'import');
+  });
+});
+
+describe('oracle fuzzer: coverage over several runs (--cover-union)', () => {
+  const run = (mode: CoverSummary['mode'], fields: Partial<CoverSummary>): CoverSummary =>
+    ({ mode, interpreter: '/usr/bin/python3', admittedNames: 0, notExercised: [], ...fields }) as CoverSummary;
+  const pool = [
+    { key: 'a.A', packs: ['a'] },
+    { key: 'a.B', packs: ['a', 'history/a'] },
+    { key: 'b.C', packs: ['b'] },
+    { key: 'b.D', packs: ['b'] },
+  ];
+  const keys = pool.map((p) => p.key);
+
+  it('a name counts once when any run exercised it; a refusal is not an exercise', () => {
+    const u = coverUnion(pool, [
+      { file: 'one.json', summary: run('cover', { exercised: ['a.A', 'a.B'] }), drawnPool: keys },
+      { file: 'two.json', summary: run('cover', { exercised: ['a.B', 'b.C'] }), drawnPool: keys },
+      { file: 'three.json', summary: run('cover-unresolved', { exercised: ['b.D'] }), drawnPool: keys },
+    ]);
+    assert.equal(u.exercisedNames, 3);
+    assert.equal(u.coverage, 0.75);
+    assert.deepEqual(u.notExercised, ['b.D']);
+    assert.equal(u.refusedNames, 1);
+    assert.deepEqual(
+      u.runs.map((r) => r.newlyExercised),
+      [2, 1, 0],
+    );
+    assert.deepEqual(u.byPack['history/a'], { names: 1, exercised: 1, refused: 0, notExercised: [] });
+    assert.equal(u.byPack.b!.exercised, 1);
+  });
+
+  it('a summary without its exercised list is read against the pool it drew, and refused with another pool', () => {
+    const old = run('cover', { only: '^b\\.', admittedNames: 2, notExercised: ['b.D'] });
+    assert.deepEqual(coverUnion(pool, [{ file: 'old.json', summary: old, drawnPool: keys }]).notExercised, [
+      'a.A',
+      'a.B',
+      'b.D',
+    ]);
+    assert.throws(
+      () => coverUnion(pool, [{ file: 'old.json', summary: old, drawnPool: [...keys, 'b.E'] }]),
+      /the run drew 2/,
+    );
+    // A name of the run's pool that the current packs no longer admit does not count.
+    const gone = run('cover', { exercised: ['z.Z'] });
+    assert.equal(coverUnion(pool, [{ file: 'gone.json', summary: gone, drawnPool: keys }]).exercisedNames, 0);
   });
 });
 

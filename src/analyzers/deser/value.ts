@@ -253,6 +253,6 @@ export function valueKey(v: Value): string {
     (t === null
       ? '-'
       : `${t.kind}@${t.origin.file}:${t.origin.line}:${t.origin.column}/${t.confidence}/${t.origin.via.length}`) +
-    (u === null ? '' : u.strong ? '!' : '?')
+    (u === null ? '' : u.strong ? '!' : u.cli !== undefined ? 'c' : '?')
   );
 }

@@ -1078,7 +1078,11 @@ export interface DeferredCall {
   fnPosition?: number;
   /** Where its arguments are: the `args=` tuple, or the positional arguments after the function. */
   argsKeyword?: string;
+  /** The positional place of that tuple when it is not given by keyword (`pool.apply_async(f, (a,))`). */
+  argsPosition?: number;
   argsFromPosition?: number;
+  /** The function is called with each element of this positional argument (`pool.map(f, items)`). */
+  eachOf?: number;
 }
 
 export const DEFERRED_CALLS: readonly DeferredCall[] = [
@@ -1091,7 +1095,15 @@ export const DEFERRED_CALLS: readonly DeferredCall[] = [
   { pattern: { exact: 'fastapi.concurrency.run_in_threadpool' }, fnPosition: 0, argsFromPosition: 1 },
   { pattern: { suffix: '.submit' }, fnPosition: 0, argsFromPosition: 1 },
   { pattern: { suffix: '.run_in_executor' }, fnPosition: 1, argsFromPosition: 2 },
-  { pattern: { suffix: '.apply_async' }, fnPosition: 0, argsKeyword: 'args' },
+  { pattern: { suffix: '.apply_async' }, fnPosition: 0, argsKeyword: 'args', argsPosition: 1 },
+  { pattern: { prefix: 'multiprocessing.', suffix: '.apply' }, fnPosition: 0, argsKeyword: 'args', argsPosition: 1 },
+  // A pool's map family calls the function with each element of the iterable (not `starmap`: elements are tuples).
+  ...['map', 'map_async', 'imap', 'imap_unordered'].map((m): DeferredCall => ({
+    pattern: { prefix: 'multiprocessing.', suffix: `.${m}` },
+    fnPosition: 0,
+    eachOf: 1,
+  })),
+  { pattern: { prefix: 'concurrent.futures.', suffix: '.map' }, fnPosition: 0, eachOf: 1 },
 ];
 
 /** Server entry points: evidence that a module serves requests even without a recognised handler. */

@@ -134,7 +134,8 @@ function moduleSignals(
     const s =
       networkInput(h, flow, hmacIn ?? EMPTY_SET) ??
       unsafeLoader(h, serving, file) ??
-      (serving.length === 0 && library !== undefined ? libraryLoad(h, library) : undefined);
+      (serving.length === 0 && library !== undefined ? libraryLoad(h, library) : undefined) ??
+      commandLineLoad(h, file);
     if (s !== undefined) {
       decided.add(h.sink.call.id);
       signals.push(s);
@@ -383,10 +384,50 @@ function libraryLoad(h: SinkHit, library: LibraryApis): CodeSignal | undefined {
   };
 }
 
+/** An executable loader of the file (or bytes) a command-line argument names: whoever runs the script picks it. */
+function commandLineLoad(h: SinkHit, file: string): CodeSignal | undefined {
+  const u = h.value.untrusted;
+  if (h.value.taint !== null || u === null || u.cli === undefined) return undefined;
+  const api = h.sink.api;
+  if (!libraryLoader(api.family, h.sink.confidence)) return undefined;
+  const call = h.sink.call;
+  const what = api.mode === 'bytes' ? 'bytes' : 'file';
+  const where = u.cli.file === file || u.cli.file === '' ? `line ${u.cli.line}` : `${u.cli.file}:${u.cli.line}`;
+  return {
+    ...signalAt(
+      'DESER-UNSAFE-LOADER',
+      call.span,
+      call.text,
+      `${api.display}(...) at line ${call.span.line}: ${h.sink.note}. It loads the ${what} a command-line argument ` +
+        `names (${u.reason}, ${where}): people run such scripts on files they were sent or downloaded, and loading ` +
+        'one runs whatever code it carries.',
+      'medium',
+      {
+        sinkLine: call.span.line,
+        sink: api.qualifiedName,
+        family: api.family,
+        commandLine: u.cli.text,
+        commandLineAt: where,
+        inputProvenance: u.reason,
+      },
+    ),
+    severity: 'MEDIUM',
+    fixHint: COMMAND_LINE_FIX,
+  };
+}
+
+/** What a script offers instead of an executable loader of the file its command line names. */
+export const COMMAND_LINE_FIX =
+  'Read what the command line names in a safe format (safetensors, JSON or another schema-checked format) or in a ' +
+  'weights-only mode (torch.load(weights_only=True), numpy allow_pickle=False); keep executable loading behind an ' +
+  'explicit option that says the file runs code, and check a pinned hash or signature before loading it.';
+
 function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[], file: string): CodeSignal | undefined {
   const v: Value = h.value;
   if (serving.length === 0) return undefined;
   if (v.taint === null && v.untrusted === null) return undefined;
+  // A command-line argument is the command-line rule's, whether or not the module serves.
+  if (v.taint === null && v.untrusted?.cli !== undefined) return undefined;
   const call = h.sink.call;
   const api = h.sink.api;
   const ev = serving[0]!;

@@ -45,6 +45,7 @@ import { shortText } from './handlers.js';
 import { methodName, calleeLastName, type CallEdge, type ModuleIndex } from './module-index.js';
 import { matchSink, type SinkMatch } from './sinks.js';
 import { FILE_MOVES, isOwnStorePath } from './own-store.js';
+import { argvAccess, commandOf, nonPathOptions, parsesCommandLine, typerRunners, type CliArg } from './cli-args.js';
 import { dynamicNetworkCall, dynamicSink, moduleNamesSinkValues } from './dynamic-sinks.js';
 import {
   INTERNAL,
@@ -54,9 +55,11 @@ import {
   taintedValue,
   untaint,
   untrustedValue,
+  cliValue,
   cutValue,
   valueKey,
   viaHop,
+  withoutCli,
   withoutParam,
   type Hop,
   type Origin,
@@ -118,6 +121,14 @@ export interface FlowOptions {
   project?: ProjectView;
   budget?: FlowBudget;
 }
+
+/** Builtins turning their argument into a number (or a count): the result names no file. */
+const NUMBER_BUILTINS: ReadonlySet<string> = new Set([
+  'builtins.int',
+  'builtins.float',
+  'builtins.bool',
+  'builtins.len',
+]);
 
 const OPEN_LIKE: ReadonlySet<string> = new Set([
   'builtins.open',
@@ -379,10 +390,8 @@ export class DeserFlow {
       if (r === undefined) continue;
       if (info.sink !== undefined) {
         const data = info.sink.data;
-        sinks.push({
-          sink: info.sink,
-          value: data !== undefined ? this.evalExpr(data, r) : untrustedValue('arguments passed with *args'),
-        });
+        const v = data !== undefined ? this.evalExpr(data, r) : untrustedValue('arguments passed with *args');
+        sinks.push({ sink: info.sink, value: data !== undefined ? this.withinWith(v, data, c, r) : v });
       } else if (info.method === 'recv') {
         // Only a multiprocessing connection's `.recv()` unpickles: the receiver decides, not what the call returns
         // (`_native.recv(fd, buf)` of a module, a socket's `recv`), so the call is evaluated only for such a receiver.
@@ -524,10 +533,22 @@ export class DeserFlow {
     // parameters are not what a user of the library hands it.
     const ducked =
       escapes && this.idx.fn(f.parentId ?? -1)?.kind === 'class' && this.project?.calledUntyped?.(f) === true;
+    // A click or typer command: its parameters are the command line's options and arguments.
+    const command = entry === undefined ? commandOf(f, this.idx, typerRunners(this.idx)) : undefined;
     f.parameters.forEach((p, i) => {
       const seed = entry?.seeds.get(i);
       if (seed !== undefined) {
         params.set(p.name, this.seedValue(seed, f, i));
+        return;
+      }
+      if (command !== undefined) {
+        const arg = { file: this.file, line: f.span.line, text: p.name };
+        params.set(
+          p.name,
+          command.numeric.has(p.name) || p.kind === 'kwarg'
+            ? INTERNAL
+            : cliValue(arg, `\`${p.name}\`, an argument of the ${command.framework} command \`${f.name}\``),
+        );
         return;
       }
       let v: Value =
@@ -748,7 +769,15 @@ export class DeserFlow {
     if (root.kind === 'name') {
       const global = root.resolution === 'import' ? root.qualifiedNames.find((q) => GLOBAL_REQUESTS.has(q)) : undefined;
       const input = root.resolution === 'import' ? globalInput(root.qualifiedNames, a, upTo) : undefined;
-      if (global !== undefined) {
+      const first = a.steps[0];
+      const argv =
+        root.resolution === 'import'
+          ? argvAccess(root.qualifiedNames, first?.kind === 'attr' ? first.name : undefined)
+          : undefined;
+      if (argv !== undefined && argv <= upTo) {
+        v = cliValue(this.cliArg(span, text), '`sys.argv` (an argument of the command line)');
+        start = argv;
+      } else if (global !== undefined) {
         v = taintedValue('request', this.origin(span, text, GLOBAL_REQUESTS.get(global)!, r.fn.id));
       } else if (input !== undefined) {
         v = taintedValue('text', this.origin(span, text, input.label, r.fn.id));
@@ -788,12 +817,36 @@ export class DeserFlow {
     };
   }
 
+  /**
+   * The command-line mark of a sink's file handle bound only by `with ... as f` statements of its function: `with`
+   * binds the name anew on entering its body, so the handle a sink reads is the latest `with` before it (a script
+   * opening its own files under the same name as the one its command line names keeps only the right one's mark).
+   */
+  private withinWith(v: Value, data: ExpressionFact, c: CallSite, r: Run): Value {
+    const a = data.access;
+    if (v.untrusted?.cli === undefined || a?.root.kind !== 'name' || a.steps.length !== 0) return v;
+    const binds = this.idx.assignedNames.get(r.fn.id)?.get(a.root.name) ?? [];
+    if (binds.length < 2 || binds.some((b) => b.kind !== 'with' || b.scopeId !== c.scopeId)) return v;
+    let last: AssignmentFact | undefined;
+    for (const b of binds)
+      if (b.span.startIndex < c.span.startIndex && (last === undefined || b.span.startIndex > last.span.startIndex))
+        last = b;
+    if (last === undefined) return v;
+    return this.assigned(last, a.root.name, r).untrusted?.cli !== undefined ? v : withoutCli(v);
+  }
+
+  private cliArg(span: SourceSpan, text: string): CliArg {
+    return { file: this.file, line: span.line, text: shortText(text) };
+  }
+
   /** An attribute or subscript of a network value. */
   private step(v: Value, st: AccessStep, span: SourceSpan, text: string, r: Run): Value {
     const t = v.taint;
     if (t === null) {
       // A field of a parameter object is not what the caller named (a path or bytes): it keeps only the reason.
       const u = v.untrusted;
+      // An option of the parsed command line declared a number or a flag names no file.
+      if (u?.cli !== undefined && st.kind === 'attr' && nonPathOptions(this.idx).has(st.name)) return INTERNAL;
       return u?.param !== undefined ? untrustedValue(u.reason, u.strong) : v;
     }
     const next = st.kind === 'attr' ? attrKind(t.kind, st.name) : indexKind(t.kind);
@@ -1070,8 +1123,9 @@ export class DeserFlow {
     let v = INTERNAL;
     for (const p of parts) v = joinValues(v, p);
     for (const k of c.keywords) v = joinValues(v, this.evalExpr(k.value, r));
-    if (v.untrusted?.param === undefined) return v;
-    return parts.some((p) => p.untrusted !== null && p.untrusted.param === undefined) ? withoutParam(v) : v;
+    const marked = (u: Value['untrusted']): boolean => u !== null && (u.param !== undefined || u.cli !== undefined);
+    if (!marked(v.untrusted)) return v;
+    return parts.some((p) => p.untrusted !== null && !marked(p.untrusted)) ? withoutParam(v) : v;
   }
 
   private callUncached(c: CallSite, r: Run): Value {
@@ -1106,6 +1160,15 @@ export class DeserFlow {
     }
 
     const targets = info.targets;
+    if (parsesCommandLine(c, targets, this.idx)) {
+      // `parse_args(["--x", "1"])` parses the literal list given; with no list (or `None`) it parses `sys.argv`.
+      const given = c.positional[0] ?? c.keywords.find((k) => k.name === 'args')?.value;
+      if (given?.elements !== undefined && given.elements.every((e) => e.constant !== undefined)) return INTERNAL;
+      const parsed = cliValue(this.cliArg(c.span, c.text), `the command line parsed by \`${shortText(c.text, 40)}\``);
+      return given !== undefined && given.constant === undefined ? joinValues(parsed, this.evalExpr(given, r)) : parsed;
+    }
+    // A number made from an argument (`int(sys.argv[2])`, a descriptor or a count) names no file.
+    if (targets.some((t) => NUMBER_BUILTINS.has(t))) return withoutCli(this.args(c, r));
     for (const t of targets) {
       if (SERIALIZER_CALLS.has(t)) return INTERNAL;
       if (OPEN_LIKE.has(t)) return this.opened(c, r);

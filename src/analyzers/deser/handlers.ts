@@ -63,7 +63,7 @@ export interface Entries {
 export type ForeignResolver = (
   e: ExpressionFact,
   scopeId: number,
-) => { idx: ModuleIndex; fn: FunctionFact } | undefined;
+) => { idx: ModuleIndex; fn: FunctionFact; skip?: number } | undefined;
 
 type ParamStyle = 'path-params' | 'typed' | 'request-first' | 'websocket-first' | 'sid-first' | 'data-first';
 
@@ -729,7 +729,8 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
   function mcpEntry(reg: { fn: ExpressionFact; what: string }, call: CallSite): void {
     const local = idx.localFunction(reg.fn, call.scopeId);
     const far = local === undefined ? resolveForeign?.(reg.fn, call.scopeId) : undefined;
-    const lf = local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: 0 } : undefined);
+    const lf =
+      local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: far.skip ?? 0 } : undefined);
     if (lf === undefined) return;
     const how = shortText(call.text).slice(0, 60);
     uiSeeded(
@@ -744,7 +745,8 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
   function uiEntry(ui: UiCallback, call: CallSite): void {
     const local = idx.localFunction(ui.fn, call.scopeId);
     const far = local === undefined ? resolveForeign?.(ui.fn, call.scopeId) : undefined;
-    const lf = local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: 0 } : undefined);
+    const lf =
+      local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: far.skip ?? 0 } : undefined);
     if (lf === undefined) return;
     const owner = local === undefined && far !== undefined ? far.idx : idx;
     uiSeeded(ui, lf, owner, call.span.line);
@@ -794,7 +796,8 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
     }
     const local = idx.localFunction(arg, call.scopeId);
     const far = local === undefined ? resolveForeign?.(arg, call.scopeId) : undefined;
-    const lf = local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: 0 } : undefined);
+    const lf =
+      local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: far.skip ?? 0 } : undefined);
     if (lf === undefined) return;
     const seeds = new Map<number, ParamSeed>();
     for (const p of params) seeds.set(p.index + lf.skip, { kind: p.kind, label: p.label });

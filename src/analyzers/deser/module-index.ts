@@ -648,39 +648,11 @@ export class ModuleIndex {
 
   /** `Thread(target=f, args=(a,))`, `executor.submit(f, a)`, ...: the local function and its arguments. */
   deferredEdge(call: CallSite): DeferredEdge | undefined {
-    if (call.positional.length === 0 && call.keywords.length === 0) return undefined;
-    const name = call.callee.qualifiedName ?? call.callee.raw;
-    if (!DEFERRED_LAST_NAMES.has(name.slice(name.lastIndexOf('.') + 1))) return undefined;
-    const d = DEFERRED_CALLS.find((x) => matchesPattern(name, x.pattern));
+    const d = deferredCall(call);
     if (d === undefined) return undefined;
-    const fnArg =
-      d.fnKeyword !== undefined
-        ? call.keywords.find((k) => k.name === d.fnKeyword)?.value
-        : call.positional[d.fnPosition ?? 0];
-    if (fnArg === undefined) return undefined;
-    const lf = this.localFunction(fnArg, call.scopeId);
+    const lf = this.localFunction(d.fnArg, call.scopeId);
     if (lf === undefined) return undefined;
-    let positional: ExpressionFact[] = [];
-    let opaque = false;
-    if (d.argsKeyword !== undefined) {
-      const args = call.keywords.find((k) => k.name === d.argsKeyword)?.value;
-      if (args !== undefined) {
-        if (args.elements !== undefined) positional = args.elements;
-        else opaque = true;
-      }
-    } else positional = call.positional.slice(d.argsFromPosition ?? 1);
-    const keywords = new Map<string, ExpressionFact>();
-    if (d.argsKeyword === undefined) {
-      for (const k of call.keywords) keywords.set(k.name, k.value);
-    } else {
-      const kw = call.keywords.find((k) => k.name === 'kwargs')?.value;
-      for (const e of kw?.dictEntries ?? []) keywords.set(e.name, e.value);
-    }
-    return {
-      fn: lf.fn,
-      fnArg,
-      edge: { call, positional, keywords, skip: lf.skip, opaque: opaque || call.hasStarArgs },
-    };
+    return { fn: lf.fn, fnArg: d.fnArg, edge: d.edge(lf.skip) };
   }
 
   private indexCallers(): void {
@@ -718,6 +690,47 @@ export class ModuleIndex {
     const lf = this.localFunction(e, scopeId);
     if (lf !== undefined) this.referenced.add(lf.fn.id);
   }
+}
+
+/**
+ * A call that runs a function it is handed (`Thread(target=f, args=(a,))`, `executor.submit(f, a)`,
+ * `loop.run_in_executor(None, f, a)`, `pool.apply_async(f, args=(a,))`): the function expression and the call edge
+ * it makes (given how many leading parameters the function binds), wherever the function is defined.
+ */
+export function deferredCall(call: CallSite): { fnArg: ExpressionFact; edge: (skip: number) => CallEdge } | undefined {
+  if (call.positional.length === 0 && call.keywords.length === 0) return undefined;
+  const name = call.callee.qualifiedName ?? call.callee.raw;
+  if (!DEFERRED_LAST_NAMES.has(name.slice(name.lastIndexOf('.') + 1))) return undefined;
+  const d = DEFERRED_CALLS.find((x) => matchesPattern(name, x.pattern));
+  if (d === undefined) return undefined;
+  const fnArg =
+    d.fnKeyword !== undefined
+      ? call.keywords.find((k) => k.name === d.fnKeyword)?.value
+      : call.positional[d.fnPosition ?? 0];
+  if (fnArg === undefined) return undefined;
+  let positional: ExpressionFact[] = [];
+  let opaque = false;
+  if (d.argsKeyword !== undefined) {
+    const args = call.keywords.find((k) => k.name === d.argsKeyword)?.value ?? call.positional[d.argsPosition ?? -1];
+    if (args !== undefined) {
+      if (args.elements !== undefined) positional = args.elements;
+      else opaque = true;
+    }
+  } else if (d.eachOf !== undefined) {
+    // Each element of the iterable in turn: what the iterable holds (the flow joins a container's elements).
+    const items = call.positional[d.eachOf];
+    if (items !== undefined) positional = [items];
+  } else positional = call.positional.slice(d.argsFromPosition ?? 1);
+  const keywords = new Map<string, ExpressionFact>();
+  if (d.eachOf !== undefined) {
+    // Keywords of `pool.map(f, items, chunksize=...)` are the pool's own.
+  } else if (d.argsKeyword === undefined) {
+    for (const k of call.keywords) keywords.set(k.name, k.value);
+  } else {
+    const kw = call.keywords.find((k) => k.name === 'kwargs')?.value;
+    for (const e of kw?.dictEntries ?? []) keywords.set(e.name, e.value);
+  }
+  return { fnArg, edge: (skip) => ({ call, positional, keywords, skip, opaque: opaque || call.hasStarArgs }) };
 }
 
 /** Last name components of the DEFERRED_CALLS patterns (a cheap filter before matching them). */

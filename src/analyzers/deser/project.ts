@@ -6,7 +6,7 @@ import { SINK_BY_NAME } from './apis.js';
 import { DeserFlow, MAX_STEPS, mayWrite, type FlowBudget } from './flow.js';
 import { joinValues, type Value } from './value.js';
 import { recognizeEntries, type Entries, type EntryInfo } from './handlers.js';
-import { ModuleIndex, type CallEdge } from './module-index.js';
+import { deferredCall, ModuleIndex, type CallEdge } from './module-index.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { absoluteName } from './demand.js';
 import type { ProjectCallee as ViewCallee, ProjectView } from './project-view.js';
@@ -327,12 +327,34 @@ export class DeserProject implements ProjectView {
     return undefined;
   }
 
-  /** A function or class an expression names in another module (for registrations: `add_api_route(p, views.f)`). */
-  foreignFunction(unit: Unit, e: ExpressionFact, _scopeId: number): { idx: ModuleIndex; fn: FunctionFact } | undefined {
+  /**
+   * A function or class an expression names in another module (for registrations: `add_api_route(p, views.f)`),
+   * or a method of a project class in another module bound to an instance (`h.load` with `h = Loader()`,
+   * `Loader().load`, `self.worker.handle`): `skip` is then the parameters the binding fills (`self`).
+   */
+  foreignFunction(
+    unit: Unit,
+    e: ExpressionFact,
+    scopeId: number,
+  ): { idx: ModuleIndex; fn: FunctionFact; skip?: number } | undefined {
     for (const v of e.values) {
       if (v.kind !== 'qualified' || v.partial !== undefined) continue;
       const r = this.resolve(v.name, unit);
       if ((r?.kind === 'function' || r?.kind === 'class') && r.unit !== unit) return { idx: r.unit.idx, fn: r.fn };
+    }
+    const a = e.access;
+    const last = a?.steps[a.steps.length - 1];
+    if (a === undefined || last?.kind !== 'attr' || e.operands !== undefined) return undefined;
+    const recv: AccessPath = { root: a.root, steps: a.steps.slice(0, -1) };
+    const classes: { unit: Unit; cls: FunctionFact }[] = [];
+    if (recv.root.kind === 'call' && recv.steps.length === 0)
+      this.classesOfExpr(unit, { access: recv } as ExpressionFact, classes);
+    else if (recv.root.kind === 'name' && !(recv.steps.length === 0 && unit.idx.boundMethod(a, scopeId) !== undefined))
+      classes.push(...this.receiverClasses(unit, recv, scopeId));
+    for (const k of classes) {
+      const m = this.methodOf(k.unit, k.cls, last.name);
+      if (m === undefined || m.unit === unit) continue;
+      return { idx: m.unit.idx, fn: m.fn, skip: staticSkip(m.fn, m.unit) };
     }
     return undefined;
   }
@@ -638,7 +660,13 @@ export class DeserProject implements ProjectView {
           if (t !== undefined && (t.kind === 'function' || t.fn !== t.cls))
             pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
           else if (t === undefined && onParameterAttribute(unit, c)) later.push({ unit, c });
-          for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)]) this.noteReference(unit, arg);
+          // A thread, executor or pool target of another module is called with the arguments handed along.
+          const d = unit.idx.deferredEdge(c) === undefined ? deferredCall(c) : undefined;
+          const far = d !== undefined ? this.foreignFunction(unit, d.fnArg, c.scopeId) : undefined;
+          if (far !== undefined && far.fn.kind === 'function')
+            pushTo(this.foreignCallers, far.fn, { unit, edge: d!.edge(far.skip ?? 0) });
+          for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)])
+            if (far === undefined || arg !== d!.fnArg) this.noteReference(unit, arg);
         }
         for (const a of unit.mod.assignments)
           if (a.value !== null && a.kind !== 'for') this.noteReference(unit, a.value);

@@ -1,6 +1,7 @@
 // The abstract values of the DESER data-flow pass: what an expression may hold at run time, as
 // "network data of some shape, obtained here" (taint) and "not provably internal" (untrusted). Plain data.
 import type { Confidence } from '../python/code-signal.js';
+import type { CliArg } from './cli-args.js';
 
 /**
  * Shape of a network-derived value. Object kinds (`request`, `upload`, `message`, `endpoint`, `mplistener`,
@@ -78,6 +79,11 @@ export interface Untrusted {
    * through joins, so a sink whose value has it was reached by a path the analysis cut.
    */
   cut?: FlowCut;
+  /**
+   * The command-line argument the value is (or is built from: a path joined from it, the file opened from it): the
+   * person running the script names it (cli-args.ts).
+   */
+  cli?: CliArg;
 }
 
 /** Which bound of the data flow cut a value short. */
@@ -149,7 +155,10 @@ export function joinValues(a: Value, b: Value): Value {
   if (a === b) return a;
   const taint = joinTaint(a.taint, b.taint);
   let untrusted = a.untrusted ?? b.untrusted;
-  if (a.untrusted !== null && b.untrusted !== null && !a.untrusted.strong && b.untrusted.strong)
+  // A command-line argument is internal to everything but the command-line rule: any other reason wins over it.
+  if (a.untrusted !== null && b.untrusted !== null && a.untrusted.cli !== undefined && b.untrusted.cli === undefined)
+    untrusted = b.untrusted;
+  else if (a.untrusted !== null && b.untrusted !== null && !a.untrusted.strong && b.untrusted.strong)
     untrusted = b.untrusted;
   // A value cut short anywhere stays cut short (the mark is what says its verdict was not proven).
   const cut = a.untrusted?.cut ?? b.untrusted?.cut;
@@ -163,19 +172,37 @@ export function untrustedValue(reason: string, strong = false, param?: ParamRef)
   return { taint: null, untrusted: param !== undefined ? { reason, strong, param } : { reason, strong } };
 }
 
+/** A command-line argument (or the parsed command line whose attributes are arguments). */
+export function cliValue(arg: CliArg, reason: string): Value {
+  return { taint: null, untrusted: { reason, strong: false, cli: arg } };
+}
+
+/** The value without its command-line mark (a number made from an argument names no file). */
+export function withoutCli(v: Value): Value {
+  const u = v.untrusted;
+  return u?.cli === undefined ? v : { taint: v.taint, untrusted: null };
+}
+
 /** A value the flow's bound `cut` left unevaluated: not internal, and marked as cut short. */
 export function cutValue(reason: string, cut: FlowCut): Value {
   return { taint: null, untrusted: { reason, strong: false, cut } };
 }
 
-/** The value without its caller's-parameter mark (what it is built from is no longer only what the caller named). */
+/**
+ * The value without its caller's-parameter (or command-line) mark: what it is built from is no longer only what the
+ * caller named.
+ */
 export function withoutParam(v: Value): Value {
   const u = v.untrusted;
+  if (u?.cli !== undefined) return { taint: v.taint, untrusted: null };
   if (u?.param === undefined) return v;
   return {
     taint: v.taint,
-    untrusted:
-      u.cut !== undefined ? { reason: u.reason, strong: u.strong, cut: u.cut } : { reason: u.reason, strong: u.strong },
+    untrusted: {
+      reason: u.reason,
+      strong: u.strong,
+      ...(u.cut !== undefined ? { cut: u.cut } : {}),
+    },
   };
 }
 
@@ -226,6 +253,6 @@ export function valueKey(v: Value): string {
     (t === null
       ? '-'
       : `${t.kind}@${t.origin.file}:${t.origin.line}:${t.origin.column}/${t.confidence}/${t.origin.via.length}`) +
-    (u === null ? '' : u.strong ? '!' : '?')
+    (u === null ? '' : u.strong ? '!' : u.cli !== undefined ? 'c' : '?')
   );
 }

@@ -18,6 +18,8 @@ export interface PathOnly {
 export interface NameAnchor {
   keys: readonly string[];
   cls?: string;
+  /** For a method `cls` inherits: the base class it inherits it from (by name). */
+  base?: string;
   /** A library deserializer re-exported under this name (`from pickle import loads`): no code of the module runs. */
   reexport?: boolean;
 }
@@ -253,8 +255,9 @@ function receiversByValue(
   handed: Map<string, Set<string>>,
 ): void {
   const anchor: NameAnchor = { keys: u.keys };
+  let defined: Set<string> | undefined;
   for (const f of mod.functions) {
-    if (f.kind !== 'class') continue;
+    if (f.kind !== 'class' || f.bases.length === 0) continue;
     for (const b of f.bases)
       for (const v of b.values) {
         if (v.kind !== 'qualified') continue;
@@ -263,8 +266,9 @@ function receiversByValue(
         const base = q.slice(dot + 1);
         for (const m of byClass.get(base) ?? []) {
           if (dot >= 0 && !m.anchor.keys.some((k) => q.slice(0, dot) === k || q.startsWith(`${k}.`))) continue;
-          if (mod.functions.some((x) => x.parentId === f.id && x.name === m.name)) continue; // overridden here
-          note(m.name, { keys: u.keys, cls: f.name });
+          defined ??= new Set(mod.functions.map((x) => `${x.parentId}:${x.name}`));
+          if (defined.has(`${f.id}:${m.name}`)) continue; // overridden here
+          note(m.name, { keys: u.keys, cls: f.name, base });
           note(f.name, anchor);
         }
       }
@@ -316,6 +320,12 @@ function receiversByValue(
           methodsAt(cls, [absoluteName(i.module, i.relativeLevel, u.pkg)]);
     }
   }
+  const keysOf = new Map<string, Set<string>>();
+  const classKeys = (cls: string): Set<string> => {
+    let keys = keysOf.get(cls);
+    if (keys === undefined) keysOf.set(cls, (keys = new Set((byClass.get(cls) ?? []).flatMap((m) => m.anchor.keys))));
+    return keys;
+  };
   for (const c of mod.calls) {
     const callee = c.callee.values.find((v) => v.kind === 'qualified');
     if (callee?.kind !== 'qualified') continue;
@@ -330,8 +340,7 @@ function receiversByValue(
         const target = q.slice(0, at);
         let set = handed.get(target);
         if (set === undefined) handed.set(target, (set = new Set()));
-        for (const m of byClass.get(cls) ?? [])
-          for (const k of m.anchor.keys) if (set.size < MAX_HANDED_KEYS) set.add(k);
+        for (const k of classKeys(cls)) if (set.size < MAX_HANDED_KEYS) set.add(k);
       }
     }
   }
@@ -564,6 +573,14 @@ export function demandedModules(
     }
     // An object made by a wanted name (a class with a method that may reach a sink) handed to a call into another
     // module (`Runner(Engine())`, `e = Engine()` then `Runner(e)`): that module may call its methods.
+    // Whether a name of a scope is bound to what a wanted name makes, once per name (not per call reading it).
+    const madeByWanted = new Map<string, boolean>();
+    const boundToMade = (key: string): boolean => {
+      let b = madeByWanted.get(key);
+      if (b === undefined)
+        madeByWanted.set(key, (b = (assignedIn.get(key) ?? []).some((src) => names.has(lastName(src)))));
+      return b;
+    };
     for (const c of mod.calls) {
       if (!c.callee.values.some((v) => v.kind === 'qualified')) continue;
       const made = (e: ExpressionFact): boolean => {
@@ -573,9 +590,7 @@ export function demandedModules(
           return inner !== undefined && names.has(lastName(inner));
         }
         if (a?.root.kind !== 'name' || a.steps.length !== 0) return false;
-        for (const sid of new Set([c.scopeId, 0]))
-          for (const src of assignedIn.get(`${sid}:${a.root.name}`) ?? []) if (names.has(lastName(src))) return true;
-        return false;
+        return boundToMade(`${c.scopeId}:${a.root.name}`) || boundToMade(`0:${a.root.name}`);
       };
       if ([...c.positional, ...c.keywords.map((k) => k.value)].some(made))
         for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);

@@ -18,6 +18,8 @@ export interface PathOnly {
 export interface NameAnchor {
   keys: readonly string[];
   cls?: string;
+  /** The name is a class with a method that may reach a sink (its instances are receivers of it). */
+  klass?: boolean;
   /** For a method `cls` inherits: the base class it inherits it from (by name). */
   base?: string;
   /** A library deserializer re-exported under this name (`from pickle import loads`): no code of the module runs. */
@@ -179,7 +181,7 @@ export function reachingNames(
           note(f.name === '__init__' || f.name === '__call__' ? cls.name : f.name, { ...anchor, cls: cls.name });
           // The class itself is wanted: its constructions and subclasses (elsewhere) are where its instances come
           // from, whether the method's data is the instance's state or what the method is passed.
-          note(cls.name, anchor);
+          note(cls.name, { ...anchor, klass: true });
         } else if (f.parameters.length > 0 || f.returns.length > 0) note(f.name, anchor);
       }
       // Module-level imports that re-export a sink or a reaching name (`from pickle import loads` in codec/impl.py,
@@ -212,6 +214,19 @@ export function reachingNames(
     if (handedSize(handed) !== handedBefore) again = true;
   }
   return added;
+}
+
+/** Per module: its calls by last name. */
+const CALLS_BY_NAME = new WeakMap<PythonModule, Map<string, CallSite[]>>();
+
+function callsByName(mod: PythonModule): Map<string, CallSite[]> {
+  let m = CALLS_BY_NAME.get(mod);
+  if (m === undefined) {
+    m = new Map();
+    for (const c of mod.calls) pushTo(m, lastName(c), c);
+    CALLS_BY_NAME.set(mod, m);
+  }
+  return m;
 }
 
 /** Passes over the modules in one `reachingNames` call while modules are handed new classes' instances. */
@@ -269,7 +284,7 @@ function receiversByValue(
           defined ??= new Set(mod.functions.map((x) => `${x.parentId}:${x.name}`));
           if (defined.has(`${f.id}:${m.name}`)) continue; // overridden here
           note(m.name, { keys: u.keys, cls: f.name, base });
-          note(f.name, anchor);
+          note(f.name, { ...anchor, klass: true });
         }
       }
   }
@@ -278,12 +293,21 @@ function receiversByValue(
     const n = lastName(c);
     return byClass.has(n) && wanted(c, n) !== undefined ? n : undefined;
   };
+  // Only a module calling a class with wanted methods by name has an instance of one to store or hand on.
+  const byName = callsByName(mod);
+  const made: CallSite[] = [];
+  if (byName.size < byClass.size) {
+    for (const [n, calls] of byName) if (byClass.has(n)) made.push(...calls);
+  } else for (const n of byClass.keys()) made.push(...(byName.get(n) ?? []));
   const madeBy = new Map<string, string>();
-  for (const c of mod.calls) {
+  let any = false;
+  for (const c of made) {
     const cls = constructs(c);
     if (cls === undefined) continue;
+    any = true;
     for (const n of c.assignedTo) madeBy.set(`${c.scopeId}:${n}`, cls);
   }
+  if (!any) return;
   const classOfExpr = (e: ExpressionFact, scopeId: number): string | undefined => {
     const a = e.access;
     if (a?.root.kind === 'call' && a.steps.length === 0) {
@@ -310,7 +334,7 @@ function receiversByValue(
       const holder = fn !== undefined ? classOf(fn, mod) : undefined;
       if (holder !== undefined && fn!.parameters[0]?.name === root) {
         methodsAt(cls, u.keys);
-        note(holder.name, anchor);
+        note(holder.name, { ...anchor, klass: true });
         continue;
       }
       methodsAt(cls, u.keys);
@@ -574,11 +598,15 @@ export function demandedModules(
     // An object made by a wanted name (a class with a method that may reach a sink) handed to a call into another
     // module (`Runner(Engine())`, `e = Engine()` then `Runner(e)`): that module may call its methods.
     // Whether a name of a scope is bound to what a wanted name makes, once per name (not per call reading it).
+    const isClass = (n: string): boolean => {
+      const list = names.get(n);
+      return Array.isArray(list) && list.some((a: NameAnchor) => a.klass === true);
+    };
     const madeByWanted = new Map<string, boolean>();
     const boundToMade = (key: string): boolean => {
       let b = madeByWanted.get(key);
       if (b === undefined)
-        madeByWanted.set(key, (b = (assignedIn.get(key) ?? []).some((src) => names.has(lastName(src)))));
+        madeByWanted.set(key, (b = (assignedIn.get(key) ?? []).some((src) => isClass(lastName(src)))));
       return b;
     };
     for (const c of mod.calls) {
@@ -587,7 +615,7 @@ export function demandedModules(
         const a = e.access;
         if (a?.root.kind === 'call' && a.steps.length === 0) {
           const inner = mod.calls[a.root.callId];
-          return inner !== undefined && names.has(lastName(inner));
+          return inner !== undefined && isClass(lastName(inner));
         }
         if (a?.root.kind !== 'name' || a.steps.length !== 0) return false;
         return boundToMade(`${c.scopeId}:${a.root.name}`) || boundToMade(`0:${a.root.name}`);
@@ -605,7 +633,7 @@ export function demandedModules(
     for (const a of mod.assignments) {
       if (a.value === null || a.kind !== 'assign') continue;
       const inner = a.value.access?.root.kind === 'call' ? mod.calls[a.value.access.root.callId] : undefined;
-      if (inner === undefined || a.value.access!.steps.length !== 0 || !names.has(lastName(inner))) continue;
+      if (inner === undefined || a.value.access!.steps.length !== 0 || !isClass(lastName(inner))) continue;
       for (const t of a.targets)
         if (t.kind === 'attribute' && t.qualifiedName !== undefined && objectChain(`${t.qualifiedName}.x`, pkg, byKey))
           want(t.qualifiedName);
@@ -874,11 +902,15 @@ function registeredName(a: ExpressionFact, names: ReadonlyMap<string, unknown>):
   return x?.root.kind === 'name' && x.steps.length === 0 && names.has(x.root.name);
 }
 
-/** Whether `q` names a module of the project followed by an object, an attribute and a method (or more). */
+/**
+ * Whether `q` names a module of the project (the longest one it starts with) followed by an object, an attribute and a
+ * method (or more), none of them a call's result.
+ */
 function objectChain(q: string, pkg: string, byKey: ReadonlyMap<string, string>): boolean {
   const name = absoluteName(q, 0, pkg);
+  if (name.includes('(')) return false;
   const parts = name.split('.');
-  for (let n = parts.length - 3; n >= 1; n--) if (byKey.has(parts.slice(0, n).join('.'))) return true;
+  for (let n = parts.length; n >= 1; n--) if (byKey.has(parts.slice(0, n).join('.'))) return parts.length - n >= 3;
   return false;
 }
 

@@ -758,6 +758,19 @@ function unreadCallersOfAsked(
     const list = asked.get(a.name) ?? [];
     list.push({ keys: a.keys, ...(a.cls !== undefined ? { cls: a.cls } : {}) });
     asked.set(a.name, list);
+    // Subclasses inheriting the method (in modules read): their instances' callers, and their own subclasses and
+    // constructions in modules not read, call it too.
+    if (a.cls === undefined) continue;
+    const classes = [a.cls];
+    for (let i = 0; i < classes.length; i++)
+      for (const w of wanted)
+        if (w.base === classes[i] && w.cls !== undefined && !classes.includes(w.cls)) {
+          classes.push(w.cls);
+          list.push({ keys: w.keys, cls: w.cls });
+          const made = asked.get(w.cls) ?? [];
+          made.push({ keys: w.keys });
+          asked.set(w.cls, made);
+        }
   }
   return [...callerFiles(postings, asked)]
     .map((i) => entries[i]!)

@@ -18,6 +18,10 @@ export interface PathOnly {
 export interface NameAnchor {
   keys: readonly string[];
   cls?: string;
+  /** The name is a class with a method that may reach a sink (its instances are receivers of it). */
+  klass?: boolean;
+  /** For a method `cls` inherits: the base class it inherits it from (by name). */
+  base?: string;
   /** A library deserializer re-exported under this name (`from pickle import loads`): no code of the module runs. */
   reexport?: boolean;
 }
@@ -53,139 +57,317 @@ export function reachingNames(
   const known = new Set(names.keys());
   let seen = EVALUATED.get(names);
   if (seen === undefined) EVALUATED.set(names, (seen = new WeakMap()));
-  for (const u of units) {
-    const mod = u.mod;
-    const anchor: NameAnchor = { keys: u.keys };
-    const refs = cachedRefs(mod, u.pkg);
-    // A module read only as a caller on the way to a named one: what reaches its own sinks, or sinks elsewhere
-    // off that way, cannot put a named file on a path, so its functions count only when they reach a name toward
-    // the named files.
-    const callerOnly = path?.callerOnly(u.stable) === true;
-    // A module evaluated before with the same inputs adds nothing now (every name it would note is noted).
-    const inputs = demandInputs(mod, names, known, callerOnly, path);
-    if (seen.get(mod) === inputs) continue;
-    seen.set(mod, inputs);
-    const mayCall = (c: CallSite): boolean => {
-      const n = lastName(c);
-      let anchors = known.has(n) ? names.get(n) : undefined;
-      if (callerOnly && anchors !== undefined) anchors = anchors.filter((a) => path!.toward(a));
-      return anchors !== undefined && anchors.length > 0 && callMayResolve(c, n, anchors, u, refs);
-    };
-    const isSinkCall = (c: CallSite, unpicklers: ReadonlySet<number>): boolean => !callerOnly && isSink(c, unpicklers);
-    const returnsModule = (f: FunctionFact, m: PythonModule): boolean => !callerOnly && returnsLoaderModule(f, m);
-    // Functions that may hand what their callers pass them (a parameter, or `self` for state a constructor or
-    // another method stored) to a sink, directly or through a function of this or another module that does: only
-    // their callers can put data on a path through them, so only their names are wanted (a function that reaches a
-    // sink with data of its own, or that calls one with no data of its callers, needs no caller read).
-    const reaching = new Set<number>();
-    const { byScope, unpicklers, flowOf } = moduleFacts(mod);
-    /** Reaching methods whose data may be `self`'s state: constructions of their class are callers too. */
-    const viaSelf = new Set<number>();
-    // In test code, what the test runner calls has no callers in code to hand it data (see runnerEntries).
-    const entries = isTestPath(u.stable) ? runnerEntries(mod) : NO_ENTRIES;
-    const reachedBy = (fn: number, c: CallSite): boolean => {
-      if (entries.has(fn)) return false;
-      const pf = flowOf(fn);
-      const sink = isSinkCall(c, unpicklers);
-      const bySelf = pf.self.reaches(c, sink);
-      if (bySelf) viaSelf.add(fn);
-      return pf.params.reaches(c, sink) || bySelf;
-    };
-    for (const [fn, calls] of byScope)
-      for (const c of calls) if ((isSinkCall(c, unpicklers) || mayCall(c)) && reachedBy(fn, c)) reaching.add(fn);
-    // Functions returning a deserializer module (`return pickle`, `return importlib.import_module(name)`): their
-    // callers bind it at run time (`ser = get_serializer(); ser.loads(frame)`).
-    for (const f of mod.functions)
-      if (f.kind === 'function' && !entries.has(f.id) && returnsModule(f, mod)) reaching.add(f.id);
-    // Within the module: functions handing their data to reaching functions (directly, `self.m(...)`/`cls.m(...)`
-    // or a bare name; a method of some other receiver is resolved across modules by its own name), and the
-    // functions around a reaching closure, to a fixpoint.
-    for (let changed = true, guard = 0; changed && guard < 8; guard++) {
-      changed = false;
-      const reachingNamesHere = new Set([...reaching].map((id) => mod.functions[id]!.name));
-      for (const [fn, calls] of byScope) {
-        for (const c of calls) {
-          const a = c.callee.access;
-          const local =
-            (c.callee.definitionId !== undefined && reaching.has(c.callee.definitionId)) ||
-            (a !== undefined &&
-              a.root.kind === 'name' &&
-              (a.steps.length === 0 || (a.steps.length === 1 && (a.root.name === 'self' || a.root.name === 'cls'))) &&
-              reachingNamesHere.has(lastName(c)));
-          if (!local) continue;
-          const before = viaSelf.has(fn);
-          if (!reachedBy(fn, c)) continue;
-          if (!reaching.has(fn) || viaSelf.has(fn) !== before) {
-            reaching.add(fn);
+  let handed = HANDED.get(names);
+  if (handed === undefined) HANDED.set(names, (handed = new Map()));
+  // Methods that may reach a sink, by the name of their class: a subclass inherits them, and an object holding an
+  // instance of the class (an attribute, a module-level name) is a receiver of them.
+  const byClass = new Map<string, { name: string; anchor: NameAnchor }[]>();
+  for (const [n, list] of names)
+    for (const a of list) if (a.cls !== undefined) pushTo(byClass, a.cls, { name: n, anchor: a });
+  for (let again = true, guard = 0; again && guard < MAX_HANDED_PASSES; guard++) {
+    again = false;
+    const handedBefore = handedSize(handed);
+    for (const u of units) {
+      const mod = u.mod;
+      const anchor: NameAnchor = { keys: u.keys };
+      // Modules whose classes' instances a read module hands into this one (`Runner(Engine())`): a method called on a
+      // receiver this module cannot name may be theirs.
+      const received = receivedRefs(handed, u.keys);
+      const refs = received === undefined ? cachedRefs(mod, u.pkg) : new Set([...cachedRefs(mod, u.pkg), ...received]);
+      // A module read only as a caller on the way to a named one: what reaches its own sinks, or sinks elsewhere
+      // off that way, cannot put a named file on a path, so its functions count only when they reach a name toward
+      // the named files.
+      const callerOnly = path?.callerOnly(u.stable) === true;
+      // A module evaluated before with the same inputs adds nothing now (every name it would note is noted).
+      const inputs = `${demandInputs(mod, names, known, callerOnly, path, byClass)}#${received?.size ?? 0}`;
+      if (seen.get(mod) === inputs) continue;
+      seen.set(mod, inputs);
+      const wanted = (c: CallSite, n: string): NameAnchor[] | undefined => {
+        let anchors = known.has(n) ? names.get(n) : undefined;
+        if (callerOnly && anchors !== undefined) anchors = anchors.filter((a) => path!.toward(a));
+        return anchors !== undefined && anchors.length > 0 && callMayResolve(c, n, anchors, u, refs)
+          ? anchors
+          : undefined;
+      };
+      const mayCall = (c: CallSite): boolean => wanted(c, lastName(c)) !== undefined;
+      const isSinkCall = (c: CallSite, unpicklers: ReadonlySet<number>): boolean =>
+        !callerOnly && isSink(c, unpicklers);
+      const returnsModule = (f: FunctionFact, m: PythonModule): boolean => !callerOnly && returnsLoaderModule(f, m);
+      // Functions that may hand what their callers pass them (a parameter, or `self` for state a constructor or
+      // another method stored) to a sink, directly or through a function of this or another module that does: only
+      // their callers can put data on a path through them, so only their names are wanted (a function that reaches a
+      // sink with data of its own, or that calls one with no data of its callers, needs no caller read).
+      const reaching = new Set<number>();
+      const { byScope, unpicklers, flowOf } = moduleFacts(mod);
+      /** Reaching methods whose data may be `self`'s state: constructions of their class are callers too. */
+      const viaSelf = new Set<number>();
+      // In test code, what the test runner calls has no callers in code to hand it data (see runnerEntries).
+      const entries = isTestPath(u.stable) ? runnerEntries(mod) : NO_ENTRIES;
+      const reachedBy = (fn: number, c: CallSite): boolean => {
+        if (entries.has(fn)) return false;
+        const pf = flowOf(fn);
+        const sink = isSinkCall(c, unpicklers);
+        const bySelf = pf.self.reaches(c, sink);
+        if (bySelf) viaSelf.add(fn);
+        return pf.params.reaches(c, sink) || bySelf;
+      };
+      for (const [fn, calls] of byScope)
+        for (const c of calls) if ((isSinkCall(c, unpicklers) || mayCall(c)) && reachedBy(fn, c)) reaching.add(fn);
+      // Functions returning a deserializer module (`return pickle`, `return importlib.import_module(name)`): their
+      // callers bind it at run time (`ser = get_serializer(); ser.loads(frame)`).
+      for (const f of mod.functions)
+        if (f.kind === 'function' && !entries.has(f.id) && returnsModule(f, mod)) reaching.add(f.id);
+      // Within the module: functions handing their data to reaching functions (directly, `self.m(...)`/`cls.m(...)`
+      // or a bare name; a method of some other receiver is resolved across modules by its own name), and the
+      // functions around a reaching closure, to a fixpoint.
+      for (let changed = true, guard = 0; changed && guard < 8; guard++) {
+        changed = false;
+        const reachingNamesHere = new Set([...reaching].map((id) => mod.functions[id]!.name));
+        for (const [fn, calls] of byScope) {
+          for (const c of calls) {
+            const a = c.callee.access;
+            const local =
+              (c.callee.definitionId !== undefined && reaching.has(c.callee.definitionId)) ||
+              (a !== undefined &&
+                a.root.kind === 'name' &&
+                (a.steps.length === 0 || (a.steps.length === 1 && (a.root.name === 'self' || a.root.name === 'cls'))) &&
+                reachingNamesHere.has(lastName(c)));
+            if (!local) continue;
+            const before = viaSelf.has(fn);
+            if (!reachedBy(fn, c)) continue;
+            if (!reaching.has(fn) || viaSelf.has(fn) !== before) {
+              reaching.add(fn);
+              changed = true;
+            }
+          }
+        }
+        for (const id of [...reaching]) {
+          const f = mod.functions[id]!;
+          const parent = f.parentId !== null ? mod.functions[f.parentId] : undefined;
+          if (
+            parent !== undefined &&
+            (parent.kind === 'function' || parent.kind === 'lambda') &&
+            !reaching.has(parent.id) &&
+            !entries.has(parent.id)
+          ) {
+            reaching.add(parent.id);
             changed = true;
           }
         }
       }
-      for (const id of [...reaching]) {
+      const note = (name: string, a: NameAnchor): void => {
+        if (name.startsWith('<') || a.keys.length === 0) return;
+        const list = names.get(name) ?? [];
+        if (list.some((x) => x.keys[0] === a.keys[0] && x.cls === a.cls)) return;
+        list.push(a);
+        names.set(name, list);
+        added.set(name, list);
+      };
+      // Module constants a sink reads (`open(STATE_FILE)` with `from paths import STATE_FILE`): whoever else uses
+      // the name may write remote data to that path, so their files are wanted like callers.
+      for (const c of mod.calls) {
+        if (!isSinkCall(c, unpicklers) && !OPENERS.has(lastName(c))) continue;
+        for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
+          for (const n of a.names) {
+            const i = importedConstant(mod, n);
+            if (i !== undefined) note(n, { keys: [absoluteName(i.module, i.relativeLevel, u.pkg)] });
+          }
+      }
+      for (const id of reaching) {
         const f = mod.functions[id]!;
-        const parent = f.parentId !== null ? mod.functions[f.parentId] : undefined;
-        if (
-          parent !== undefined &&
-          (parent.kind === 'function' || parent.kind === 'lambda') &&
-          !reaching.has(parent.id) &&
-          !entries.has(parent.id)
-        ) {
-          reaching.add(parent.id);
-          changed = true;
+        if (f.kind !== 'function') continue;
+        const cls = classOf(f, mod);
+        if (cls !== undefined) {
+          note(f.name === '__init__' || f.name === '__call__' ? cls.name : f.name, { ...anchor, cls: cls.name });
+          // The class itself is wanted: its constructions and subclasses (elsewhere) are where its instances come
+          // from, whether the method's data is the instance's state or what the method is passed.
+          note(cls.name, { ...anchor, klass: true });
+        } else if (f.parameters.length > 0 || f.returns.length > 0) note(f.name, anchor);
+      }
+      // Module-level imports that re-export a sink or a reaching name (`from pickle import loads` in codec/impl.py,
+      // `from .impl import loads` in codec/__init__.py): importers of this module may call it under any alias.
+      for (const i of mod.imports) {
+        if (i.scopeId !== 0 || i.kind !== 'from' || i.boundName === null || i.name === undefined) continue;
+        if (SINK_BY_NAME.has(i.qualifiedName)) {
+          if (!callerOnly) note(i.boundName, { ...anchor, reexport: true });
+        } else if (known.has(i.name)) {
+          const from = absoluteName(i.module, i.relativeLevel, u.pkg);
+          if (
+            names
+              .get(i.name)!
+              .some(
+                (a) => (!callerOnly || path!.toward(a)) && a.keys.some((k) => from === k || from.startsWith(`${k}.`)),
+              )
+          )
+            note(i.boundName, anchor);
         }
       }
-    }
-    const note = (name: string, a: NameAnchor): void => {
-      if (name.startsWith('<') || a.keys.length === 0) return;
-      const list = names.get(name) ?? [];
-      if (list.some((x) => x.keys[0] === a.keys[0] && x.cls === a.cls)) return;
-      list.push(a);
-      names.set(name, list);
-      added.set(name, list);
-    };
-    // Module constants a sink reads (`open(STATE_FILE)` with `from paths import STATE_FILE`): whoever else uses
-    // the name may write remote data to that path, so their files are wanted like callers.
-    for (const c of mod.calls) {
-      if (!isSinkCall(c, unpicklers) && !OPENERS.has(lastName(c))) continue;
-      for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
-        for (const n of a.names) {
-          const i = importedConstant(mod, n);
-          if (i !== undefined) note(n, { keys: [absoluteName(i.module, i.relativeLevel, u.pkg)] });
-        }
-    }
-    for (const id of reaching) {
-      const f = mod.functions[id]!;
-      if (f.kind !== 'function') continue;
-      const cls = classOf(f, mod);
-      if (cls !== undefined) {
-        note(f.name === '__init__' || f.name === '__call__' ? cls.name : f.name, { ...anchor, cls: cls.name });
-        if (viaSelf.has(id) || f.name === '__init__' || f.name === '__call__') note(cls.name, anchor);
-      } else if (f.parameters.length > 0 || f.returns.length > 0) note(f.name, anchor);
-    }
-    // Module-level imports that re-export a sink or a reaching name (`from pickle import loads` in codec/impl.py,
-    // `from .impl import loads` in codec/__init__.py): importers of this module may call it under any alias.
-    for (const i of mod.imports) {
-      if (i.scopeId !== 0 || i.kind !== 'from' || i.boundName === null || i.name === undefined) continue;
-      if (SINK_BY_NAME.has(i.qualifiedName)) {
-        if (!callerOnly) note(i.boundName, { ...anchor, reexport: true });
-      } else if (known.has(i.name)) {
-        const from = absoluteName(i.module, i.relativeLevel, u.pkg);
-        if (
-          names
-            .get(i.name)!
-            .some((a) => (!callerOnly || path!.toward(a)) && a.keys.some((k) => from === k || from.startsWith(`${k}.`)))
-        )
-          note(i.boundName, anchor);
+      // Module-level aliases of sinks (`loads = pickle.loads`).
+      for (const a of mod.assignments) {
+        if (callerOnly || a.scopeId !== 0 || a.value === null) continue;
+        if (!a.value.values.some((v) => v.kind === 'qualified' && SINK_BY_NAME.has(v.name))) continue;
+        for (const t of a.targets) if (t.kind === 'name') note(t.name, anchor);
       }
+      if (byClass.size > 0) receiversByValue(u, mod, byClass, wanted, note, handed);
     }
-    // Module-level aliases of sinks (`loads = pickle.loads`).
-    for (const a of mod.assignments) {
-      if (callerOnly || a.scopeId !== 0 || a.value === null) continue;
-      if (!a.value.values.some((v) => v.kind === 'qualified' && SINK_BY_NAME.has(v.name))) continue;
-      for (const t of a.targets) if (t.kind === 'name') note(t.name, anchor);
-    }
+    // A module handed instances of a wanted class in this pass is evaluated again with them.
+    if (handedSize(handed) !== handedBefore) again = true;
   }
   return added;
+}
+
+/** Per module: its calls by last name. */
+const CALLS_BY_NAME = new WeakMap<PythonModule, Map<string, CallSite[]>>();
+
+function callsByName(mod: PythonModule): Map<string, CallSite[]> {
+  let m = CALLS_BY_NAME.get(mod);
+  if (m === undefined) {
+    m = new Map();
+    for (const c of mod.calls) pushTo(m, lastName(c), c);
+    CALLS_BY_NAME.set(mod, m);
+  }
+  return m;
+}
+
+/** Passes over the modules in one `reachingNames` call while modules are handed new classes' instances. */
+const MAX_HANDED_PASSES = 8;
+
+/** Per wanted-names map: per module key, the module keys of wanted classes whose instances read modules hand in. */
+const HANDED = new WeakMap<Map<string, NameAnchor[]>, Map<string, Set<string>>>();
+
+/** Module keys handed into one module from all modules: at most this many (a hostile fan-in stays bounded). */
+const MAX_HANDED_KEYS = 64;
+
+function handedSize(handed: ReadonlyMap<string, ReadonlySet<string>>): number {
+  let n = 0;
+  for (const s of handed.values()) n += s.size;
+  return n;
+}
+
+function receivedRefs(
+  handed: ReadonlyMap<string, ReadonlySet<string>>,
+  keys: readonly string[],
+): Set<string> | undefined {
+  let out: Set<string> | undefined;
+  for (const k of keys) for (const r of handed.get(k) ?? []) (out ??= new Set()).add(r);
+  return out;
+}
+
+/**
+ * Receivers reached through values, for the demand: a class of this module inheriting a wanted method from a base of
+ * another module (`class Store(BaseStore)`: `Store.get` is wanted here, and `Store` is); an instance of a class with a
+ * wanted method stored into an attribute (`self.engine = Engine()` in `Ctx`, `ctx.engine = Engine()` on an object
+ * another module binds) or a module-level name (`engine = Engine()`): the method is wanted where the holder lives, so
+ * the modules calling `ctx.engine.load(...)` are callers; and an instance handed to a call into another module
+ * (`Runner(Engine())`, or a name bound to one): that module may call the method on a receiver it cannot name.
+ */
+function receiversByValue(
+  u: DemandUnit,
+  mod: PythonModule,
+  byClass: ReadonlyMap<string, readonly { name: string; anchor: NameAnchor }[]>,
+  wanted: (c: CallSite, n: string) => NameAnchor[] | undefined,
+  note: (name: string, a: NameAnchor) => void,
+  handed: Map<string, Set<string>>,
+): void {
+  const anchor: NameAnchor = { keys: u.keys };
+  let defined: Set<string> | undefined;
+  for (const f of mod.functions) {
+    if (f.kind !== 'class' || f.bases.length === 0) continue;
+    for (const b of f.bases)
+      for (const v of b.values) {
+        if (v.kind !== 'qualified') continue;
+        const q = absoluteName(v.name, 0, u.pkg);
+        const dot = q.lastIndexOf('.');
+        const base = q.slice(dot + 1);
+        for (const m of byClass.get(base) ?? []) {
+          if (dot >= 0 && !m.anchor.keys.some((k) => q.slice(0, dot) === k || q.startsWith(`${k}.`))) continue;
+          defined ??= new Set(mod.functions.map((x) => `${x.parentId}:${x.name}`));
+          if (defined.has(`${f.id}:${m.name}`)) continue; // overridden here
+          note(m.name, { keys: u.keys, cls: f.name, base });
+          note(f.name, { ...anchor, klass: true });
+        }
+      }
+  }
+  /** The class a call constructs when it has wanted methods (`Engine()`, `engine.Engine()`). */
+  const constructs = (c: CallSite): string | undefined => {
+    const n = lastName(c);
+    return byClass.has(n) && wanted(c, n) !== undefined ? n : undefined;
+  };
+  // Only a module calling a class with wanted methods by name has an instance of one to store or hand on.
+  const byName = callsByName(mod);
+  const made: CallSite[] = [];
+  if (byName.size < byClass.size) {
+    for (const [n, calls] of byName) if (byClass.has(n)) made.push(...calls);
+  } else for (const n of byClass.keys()) made.push(...(byName.get(n) ?? []));
+  const madeBy = new Map<string, string>();
+  let any = false;
+  for (const c of made) {
+    const cls = constructs(c);
+    if (cls === undefined) continue;
+    any = true;
+    for (const n of c.assignedTo) madeBy.set(`${c.scopeId}:${n}`, cls);
+  }
+  if (!any) return;
+  const classOfExpr = (e: ExpressionFact, scopeId: number): string | undefined => {
+    const a = e.access;
+    if (a?.root.kind === 'call' && a.steps.length === 0) {
+      const c = mod.calls[a.root.callId];
+      return c !== undefined ? constructs(c) : undefined;
+    }
+    if (a?.root.kind === 'name' && a.steps.length === 0)
+      return madeBy.get(`${scopeId}:${a.root.name}`) ?? madeBy.get(`0:${a.root.name}`);
+    return undefined;
+  };
+  const methodsAt = (cls: string, keys: readonly string[]): void => {
+    for (const m of byClass.get(cls) ?? []) note(m.name, { keys, cls });
+  };
+  for (const a of mod.assignments) {
+    if (a.value === null || (a.kind !== 'assign' && a.kind !== 'annotated')) continue;
+    const cls = classOfExpr(a.value, a.scopeId);
+    if (cls === undefined) continue;
+    for (const t of a.targets) {
+      if (t.kind === 'name' && a.scopeId === 0) methodsAt(cls, u.keys);
+      if (t.kind !== 'attribute') continue;
+      const root = /^([A-Za-z_]\w*)\.[A-Za-z_]\w*$/.exec(t.text)?.[1];
+      if (root === undefined) continue;
+      const fn = mod.functions[a.scopeId];
+      const holder = fn !== undefined ? classOf(fn, mod) : undefined;
+      if (holder !== undefined && fn!.parameters[0]?.name === root) {
+        methodsAt(cls, u.keys);
+        note(holder.name, { ...anchor, klass: true });
+        continue;
+      }
+      methodsAt(cls, u.keys);
+      // An object imported from another module (`from context import ctx`): the method is wanted there too.
+      for (const i of mod.imports)
+        if (i.boundName === root && i.kind === 'from' && (i.scopeId === 0 || i.scopeId === a.scopeId))
+          methodsAt(cls, [absoluteName(i.module, i.relativeLevel, u.pkg)]);
+    }
+  }
+  const keysOf = new Map<string, Set<string>>();
+  const classKeys = (cls: string): Set<string> => {
+    let keys = keysOf.get(cls);
+    if (keys === undefined) keysOf.set(cls, (keys = new Set((byClass.get(cls) ?? []).flatMap((m) => m.anchor.keys))));
+    return keys;
+  };
+  for (const c of mod.calls) {
+    const callee = c.callee.values.find((v) => v.kind === 'qualified');
+    if (callee?.kind !== 'qualified') continue;
+    const q = absoluteName(callee.name, 0, u.pkg);
+    const dot = q.lastIndexOf('.');
+    if (dot <= 0) continue;
+    for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)]) {
+      const cls = classOfExpr(arg, c.scopeId);
+      if (cls === undefined) continue;
+      // Every prefix of the callee may be the module (`pkg.runner.Runner`, `pkg.runner.make`).
+      for (let at = dot; at > 0; at = q.lastIndexOf('.', at - 1)) {
+        const target = q.slice(0, at);
+        let set = handed.get(target);
+        if (set === undefined) handed.set(target, (set = new Set()));
+        for (const k of classKeys(cls)) if (set.size < MAX_HANDED_KEYS) set.add(k);
+      }
+    }
+  }
 }
 
 /** Per wanted-names map (one demand), per module: the inputs it was last evaluated with (`demandInputs`). */
@@ -206,16 +388,23 @@ function demandInputs(
   known: ReadonlySet<string>,
   callerOnly: boolean,
   path: PathOnly | undefined,
+  byClass: ReadonlyMap<string, readonly unknown[]>,
 ): string {
   let asked = ASKED_NAMES.get(mod);
   if (asked === undefined) {
     const set = new Set<string>();
     for (const c of mod.calls) set.add(lastName(c));
     for (const i of mod.imports) if (i.scopeId === 0 && i.kind === 'from' && i.name !== undefined) set.add(i.name);
+    for (const f of mod.functions)
+      if (f.kind === 'class')
+        for (const b of f.bases)
+          for (const v of b.values) if (v.kind === 'qualified') set.add(v.name.slice(v.name.lastIndexOf('.') + 1));
     ASKED_NAMES.set(mod, (asked = [...set]));
   }
   let out = callerOnly ? 'c' : 'a';
   for (const n of asked) {
+    const inherited = byClass.get(n);
+    if (inherited !== undefined) out += `|^${n}:${inherited.length}`;
     if (!known.has(n)) continue;
     const anchors = names.get(n)!;
     out += `|${n}:${anchors.length}`;
@@ -236,7 +425,10 @@ function callMayResolve(
   u: DemandUnit,
   refs: ReadonlySet<string>,
 ): boolean {
-  const qualified = c.callee.values.filter((v) => v.kind === 'qualified');
+  // A method of a call's result (`super().get`, `Store().get`) is on a receiver the name does not say.
+  const qualified = c.callee.values.filter(
+    (v): v is Extract<typeof v, { kind: 'qualified' }> => v.kind === 'qualified' && !v.name.includes('('),
+  );
   if (qualified.length > 0)
     return qualified.some((v) => {
       const q = absoluteName(v.name, 0, u.pkg);
@@ -402,6 +594,49 @@ export function demandedModules(
         }
       };
       for (const a of args) visit(a, 0);
+    }
+    // An object made by a wanted name (a class with a method that may reach a sink) handed to a call into another
+    // module (`Runner(Engine())`, `e = Engine()` then `Runner(e)`): that module may call its methods.
+    // Whether a name of a scope is bound to what a wanted name makes, once per name (not per call reading it).
+    const isClass = (n: string): boolean => {
+      const list = names.get(n);
+      return Array.isArray(list) && list.some((a: NameAnchor) => a.klass === true);
+    };
+    const madeByWanted = new Map<string, boolean>();
+    const boundToMade = (key: string): boolean => {
+      let b = madeByWanted.get(key);
+      if (b === undefined)
+        madeByWanted.set(key, (b = (assignedIn.get(key) ?? []).some((src) => isClass(lastName(src)))));
+      return b;
+    };
+    for (const c of mod.calls) {
+      if (!c.callee.values.some((v) => v.kind === 'qualified')) continue;
+      const made = (e: ExpressionFact): boolean => {
+        const a = e.access;
+        if (a?.root.kind === 'call' && a.steps.length === 0) {
+          const inner = mod.calls[a.root.callId];
+          return inner !== undefined && isClass(lastName(inner));
+        }
+        if (a?.root.kind !== 'name' || a.steps.length !== 0) return false;
+        return boundToMade(`${c.scopeId}:${a.root.name}`) || boundToMade(`0:${a.root.name}`);
+      };
+      if ([...c.positional, ...c.keywords.map((k) => k.value)].some(made))
+        for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
+      // A wanted method called through an attribute of an object another module binds (`ctx.engine.load(x)` after
+      // `from context import ctx`): that module's binding of the object types the receiver.
+      if (names.has(lastName(c)))
+        for (const v of c.callee.values)
+          if (v.kind === 'qualified' && v.partial === undefined && objectChain(v.name, pkg, byKey)) want(v.name);
+    }
+    // A wanted class's instance stored into an attribute of an object another module binds (`ctx.engine =
+    // Engine()` after `from context import ctx`): that module's binding types the object.
+    for (const a of mod.assignments) {
+      if (a.value === null || a.kind !== 'assign') continue;
+      const inner = a.value.access?.root.kind === 'call' ? mod.calls[a.value.access.root.callId] : undefined;
+      if (inner === undefined || a.value.access!.steps.length !== 0 || !isClass(lastName(inner))) continue;
+      for (const t of a.targets)
+        if (t.kind === 'attribute' && t.qualifiedName !== undefined && objectChain(`${t.qualifiedName}.x`, pkg, byKey))
+          want(t.qualifiedName);
     }
     // A function that may reach a sink, registered on an MCP server object of another module (`from app import
     // mcp`, then `@mcp.tool()`, `mcp.add_tool(fn)` or `mcp.tool()(fn)`): that module's binding of the object decides
@@ -665,6 +900,18 @@ const REGISTERING_DECORATOR = /\.(?:tool|resource|prompt|call_tool|read_resource
 function registeredName(a: ExpressionFact, names: ReadonlyMap<string, unknown>): boolean {
   const x = a.access;
   return x?.root.kind === 'name' && x.steps.length === 0 && names.has(x.root.name);
+}
+
+/**
+ * Whether `q` names a module of the project (the longest one it starts with) followed by an object, an attribute and a
+ * method (or more), none of them a call's result.
+ */
+function objectChain(q: string, pkg: string, byKey: ReadonlyMap<string, string>): boolean {
+  const name = absoluteName(q, 0, pkg);
+  if (name.includes('(')) return false;
+  const parts = name.split('.');
+  for (let n = parts.length; n >= 1; n--) if (byKey.has(parts.slice(0, n).join('.'))) return parts.length - n >= 3;
+  return false;
 }
 
 function moduleOf(q: string, pkg: string, byKey: ReadonlyMap<string, string>): string | undefined {

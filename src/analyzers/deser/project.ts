@@ -371,7 +371,9 @@ export class DeserProject implements ProjectView {
       const r = this.resolve(v.name, unit);
       if (asked && (r === undefined || r.kind === 'external')) this.askedOutside.add(absoluteName(v.name, 0, unit.pkg));
       if (r === undefined || r.kind === 'module' || r.kind === 'external') continue;
-      if (r.kind === 'function') return { unit: r.unit, fn: r.fn, skip: staticSkip(r.fn, r.unit), kind: 'function' };
+      // A method named through its class (`Base.load(self, *args)`) is passed its instance explicitly; only a class
+      // method has one bound (`cls`).
+      if (r.kind === 'function') return { unit: r.unit, fn: r.fn, skip: classBound(r.fn, r.unit), kind: 'function' };
       const init = this.methodOf(r.unit, r.fn, '__init__', 0, asked);
       return init !== undefined
         ? { unit: init.unit, fn: init.fn, skip: 1, kind: 'class', cls: r.fn }
@@ -441,9 +443,15 @@ export class DeserProject implements ProjectView {
    * parameter anywhere in the class (or its bases).
    */
   receiverClasses(unit: Unit, a: AccessPath, scopeId: number): { unit: Unit; cls: FunctionFact }[] {
-    let out: { unit: Unit; cls: FunctionFact }[] = [];
+    const out: { unit: Unit; cls: FunctionFact }[] = [];
     const root = a.root;
-    if (root.kind !== 'name' || a.steps.length > 3) return out;
+    if (a.steps.length > 3) return out;
+    if (root.kind === 'call') {
+      // `Ctx().engine.load(x)`: the classes of the new instance, then along the chain.
+      this.classesOfExpr(unit, { access: { root, steps: [] } } as unknown as ExpressionFact, out);
+      return this.alongChain(a, out, []);
+    }
+    if (root.kind !== 'name') return out;
     const name = root.name;
     const idx = unit.idx;
     const method = idx.enclosingMethod(scopeId);
@@ -463,9 +471,27 @@ export class DeserProject implements ProjectView {
         if (out.length > 0) break;
       }
       const step = a.steps[0];
-      if (out.length === 0 && step?.kind === 'attr' && !this.indexing)
-        this.parameterClasses(unit, name, scopeId, step.name, out, first);
+      if (step?.kind === 'attr') {
+        // An object a module binds at its top level, here or imported (`from context import ctx`): its
+        // construction there, and what any module stores into its attribute (`ctx.engine = Engine()`).
+        const held = this.objectOf(unit, name, scopeId);
+        if (held !== undefined) {
+          if (held.unit !== unit) this.objectClasses(held.unit, held.name, out);
+          this.objectAttributeStores(`${held.unit.keys[0]}.${held.name}.${step.name}`, first);
+        } else if (out.length === 0 && !this.indexing)
+          this.parameterClasses(unit, name, scopeId, step.name, out, first);
+      }
     }
+    return this.alongChain(a, out, first);
+  }
+
+  /** The classes of each attribute along `a`'s chain, from the classes of its root (`first`: of its first step). */
+  private alongChain(
+    a: AccessPath,
+    start: { unit: Unit; cls: FunctionFact }[],
+    first: { unit: Unit; cls: FunctionFact }[],
+  ): { unit: Unit; cls: FunctionFact }[] {
+    let out = start;
     // `self.codec`, `_stages.codec.inner`: the classes of each attribute along the chain.
     for (const [i, step] of a.steps.entries()) {
       if (step.kind !== 'attr' || (out.length === 0 && (i > 0 || first.length === 0))) return [];
@@ -474,6 +500,79 @@ export class DeserProject implements ProjectView {
       out = next;
     }
     return out;
+  }
+
+  /**
+   * The module-level object a name stands for in `scopeId`: a top-level assignment of this module, or a name imported
+   * from another module that assigns it at its top level (through at most MAX_ALIAS_DEPTH re-exports).
+   */
+  private objectOf(unit: Unit, name: string, scopeId: number): { unit: Unit; name: string } | undefined {
+    const idx = unit.idx;
+    if (scopeId !== 0) {
+      if (idx.assignedNames.get(scopeId)?.has(name) === true) return undefined;
+      if (idx.fn(scopeId)?.parameters.some((p) => p.name === name) === true) return undefined;
+    }
+    if (idx.assignedNames.get(0)?.has(name) === true) return { unit, name };
+    for (const b of idx.boundNames.get(0)?.get(name) ?? []) {
+      if (b.kind !== 'import') continue;
+      for (const v of b.values)
+        if (v.kind === 'qualified' && v.partial === undefined) {
+          const o = this.importedObject(v.name, unit, 0);
+          if (o !== undefined) return o;
+        }
+    }
+    return undefined;
+  }
+
+  /** `mod.name` (as qualified in `from`) when `mod` is a project module binding `name` by a top-level assignment. */
+  private importedObject(q: string, from: Unit, depth: number): { unit: Unit; name: string } | undefined {
+    const dot = q.lastIndexOf('.');
+    if (dot <= 0 || depth > MAX_ALIAS_DEPTH) return undefined;
+    const r = this.resolve(q.slice(0, dot), from);
+    if (r?.kind !== 'module') return undefined;
+    const name = q.slice(dot + 1);
+    if (r.unit.idx.assignedNames.get(0)?.has(name) === true) return { unit: r.unit, name };
+    for (const b of r.unit.idx.boundNames.get(0)?.get(name) ?? []) {
+      if (b.kind !== 'import') continue;
+      for (const v of b.values)
+        if (v.kind === 'qualified' && v.partial === undefined) {
+          const o = this.importedObject(v.name, r.unit, depth + 1);
+          if (o !== undefined) return o;
+        }
+    }
+    return undefined;
+  }
+
+  /** Classes a module-level name is constructed as (`ctx = Ctx()`). */
+  private objectClasses(unit: Unit, name: string, out: { unit: Unit; cls: FunctionFact }[]): void {
+    for (const as of unit.idx.assignedNames.get(0)?.get(name) ?? [])
+      if (as.value !== null && as.kind !== 'for') this.classesOfExpr(unit, as.value, out);
+  }
+
+  /** Per `<module>.<object>.<attr>`: the values any module stores into that attribute of a module-level object. */
+  private objectStores: Map<string, { unit: Unit; value: ExpressionFact }[]> | undefined;
+
+  private objectAttributeStores(key: string, out: { unit: Unit; cls: FunctionFact }[]): void {
+    if (this.objectStores === undefined) {
+      const stores = new Map<string, { unit: Unit; value: ExpressionFact }[]>();
+      for (const u of this.units)
+        for (const a of u.mod.assignments) {
+          if (a.value === null || (a.kind !== 'assign' && a.kind !== 'annotated')) continue;
+          for (const t of a.targets) {
+            if (t.kind !== 'attribute') continue;
+            const m = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/.exec(t.text);
+            if (m === null) continue;
+            const o = this.objectOf(u, m[1]!, a.scopeId);
+            if (o === undefined) continue;
+            const k = `${o.unit.keys[0]}.${o.name}.${m[2]!}`;
+            const list = stores.get(k) ?? [];
+            if (list.length < CONSTRUCTION_SITES) list.push({ unit: u, value: a.value });
+            stores.set(k, list);
+          }
+        }
+      this.objectStores = stores;
+    }
+    for (const { unit, value } of this.objectStores.get(key) ?? []) this.classesOfExpr(unit, value, out);
   }
 
   /**
@@ -730,6 +829,12 @@ function staticSkip(fn: FunctionFact, unit: Unit): number {
   if (unit.idx.classOf(fn) === undefined) return 0;
   if (fn.decorators.some((d) => d.text === 'staticmethod')) return 0;
   return 1;
+}
+
+/** Parameters bound when a function is called through its class: `cls` of a class method, nothing else. */
+function classBound(fn: FunctionFact, unit: Unit): number {
+  if (unit.idx.classOf(fn) === undefined) return 0;
+  return fn.decorators.some((d) => d.text === 'classmethod') ? 1 : 0;
 }
 
 function addClass(out: { unit: Unit; cls: FunctionFact }[], unit: Unit, cls: FunctionFact): void {

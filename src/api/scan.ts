@@ -161,6 +161,14 @@ export interface RemoteScanOptions {
   readonly retries?: number;
   /** Bound of one request in milliseconds, retries included (default 60,000). */
   readonly requestTimeoutMs?: number;
+  /**
+   * Bound of all the scan's remote requests together, in milliseconds from the scan's start (default 1,800,000: 30
+   * minutes): listings, probes, reads and their retries. A file not read by then is SCAN-INCOMPLETE, never clean.
+   * 0: no total (each request keeps its own bound).
+   */
+  readonly totalTimeoutMs?: number;
+  /** When (epoch ms) every remote request of the scan has ended at the latest, whatever `totalTimeoutMs` leaves. */
+  readonly deadline?: number;
   /** Where credentials are looked up (`HF_TOKEN`, `HF_HOME`, `HF_ENDPOINT`, `DOCKER_CONFIG`). Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
@@ -349,7 +357,7 @@ async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): P
   const { list, policy, only, limits, now, cwd } = p;
   const cost: RemoteCost = { bytesRead: 0, requests: 0, redirects: 0 };
   const remote = list.some((i) => typeof i === 'string' && isRemoteArg(i))
-    ? await remoteContext(options.remote ?? {}, cost)
+    ? await remoteContext(options.remote ?? {}, cost, options.signal)
     : undefined;
   const sigSetup = setup?.sigSetup ?? (await resolveSignatureSetup(options.signatures, policy, cwd));
   const signaturePaths = list.filter((i): i is string => typeof i === 'string' && !isRemoteArg(i));
@@ -629,7 +637,24 @@ async function resultCache(dir: string, setup: unknown): Promise<ResultCache> {
   return new ResultCache(dir, TOOL_VERSION, setup);
 }
 
-export async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Promise<ResolveContext> {
+/** The scan's remote deadline: the earlier of its total from now and the given time. */
+function remoteDeadline(totalMs: number, at: number | undefined): { deadline?: { at: number; ms: number } } {
+  const now = Date.now();
+  const ends = [...(totalMs > 0 ? [now + totalMs] : []), ...(at !== undefined ? [at] : [])];
+  if (!ends.length) return {};
+  const end = Math.min(...ends);
+  return { deadline: { at: end, ms: totalMs > 0 && end === now + totalMs ? totalMs : Math.max(0, end - now) } };
+}
+
+/** The default total of a scan's remote requests (`remote.totalTimeoutMs`): 30 minutes. */
+export const DEFAULT_REMOTE_TOTAL_MS = 30 * 60_000;
+
+export async function remoteContext(
+  o: RemoteScanOptions,
+  cost: RemoteCost,
+  signal?: AbortSignal,
+): Promise<ResolveContext> {
+  const totalMs = o.totalTimeoutMs ?? DEFAULT_REMOTE_TOTAL_MS;
   const opts: RemoteOptions = {
     ...DEFAULT_REMOTE_OPTIONS,
     ...(o.allowHttp !== undefined ? { allowHttp: o.allowHttp } : {}),
@@ -637,8 +662,10 @@ export async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Pro
     ...(o.retries !== undefined ? { retries: o.retries } : {}),
     ...(o.maxBytesPerFile !== undefined ? { maxBytesPerFile: o.maxBytesPerFile } : {}),
     ...(o.requestTimeoutMs !== undefined ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
+    ...remoteDeadline(totalMs, o.deadline),
   };
   for (const [k, v] of [
+    ['totalTimeoutMs', totalMs],
     ['retries', opts.retries],
     ['maxBytesPerFile', opts.maxBytesPerFile],
     ['requestTimeoutMs', opts.requestTimeoutMs],
@@ -677,6 +704,7 @@ export async function remoteContext(o: RemoteScanOptions, cost: RemoteCost): Pro
     env: o.env ?? process.env,
     homedir: homedir(),
     plan,
+    ...(signal ? { signal } : {}),
     ...(listings ? { listings } : {}),
   };
 }

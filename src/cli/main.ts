@@ -557,6 +557,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       .option('--max-upload-bytes <n>', 'largest upload accepted (default: maxEntryBytes)')
       .option('--jobs <n>', 'files of one scan scanned at once on worker threads (default 1)')
       .option(
+        '--scan-seconds <n>',
+        'total time of one scan from taking its slot (default 600); remote reads end by 90% of it, the scan at it',
+      )
+      .option(
         '--grace-seconds <n>',
         'on SIGTERM, how long running scans may finish before they are cancelled (default 30)',
       )

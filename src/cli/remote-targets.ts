@@ -10,6 +10,7 @@ export interface RemoteCliOptions {
   remoteBudget?: string;
   remoteRetries?: string;
   remoteTimeout?: string;
+  remoteTotal?: string;
   /** A folder, or false for --no-cache. */
   cache?: string | false;
   dryRun?: boolean;
@@ -26,6 +27,12 @@ export function addRemoteOptions(cmd: Command): Command {
       new Option('--remote-retries <n>', 'retries per request after 429, 5xx or a dropped connection (default 4)'),
     )
     .addOption(new Option('--remote-timeout <seconds>', 'bound of one request, retries included (default 60)'))
+    .addOption(
+      new Option(
+        '--remote-total <seconds>',
+        'bound of all remote requests of the scan together (default 1800; 0: none); files not read by then are SCAN-INCOMPLETE',
+      ),
+    )
     .option(
       '--cache <dir>',
       'result cache of remote files by content hash and scanner version (default: sentinel in the user cache folder)',
@@ -67,6 +74,9 @@ export function remoteScanOptions(
     ...(o.remoteRetries !== undefined ? { retries: wholeNumber('--remote-retries', o.remoteRetries, 20) } : {}),
     ...(o.remoteTimeout !== undefined
       ? { requestTimeoutMs: wholeNumber('--remote-timeout', o.remoteTimeout, 3600) * 1000 }
+      : {}),
+    ...(o.remoteTotal !== undefined
+      ? { totalTimeoutMs: wholeNumber('--remote-total', o.remoteTotal, 86_400) * 1000 }
       : {}),
   };
 }

@@ -19,6 +19,7 @@ export interface ServeCliOptions {
   allowPrivateTargets?: boolean;
   jobs?: string;
   graceSeconds?: string;
+  scanSeconds?: string;
 }
 
 function whole(flag: string, v: string | undefined, min: number, max: number): number | undefined {
@@ -58,6 +59,7 @@ export async function runServe(o: ServeCliOptions, io: Io): Promise<number> {
   const maxUploadBytes = whole('--max-upload-bytes', o.maxUploadBytes, 1, Number.MAX_SAFE_INTEGER);
   const jobs = whole('--jobs', o.jobs, 1, 1024);
   const grace = whole('--grace-seconds', o.graceSeconds, 0, 3600) ?? 30;
+  const scanSeconds = whole('--scan-seconds', o.scanSeconds, 1, 86_400);
   const service = createScanService({
     roots,
     ...(token !== undefined ? { token } : {}),
@@ -65,6 +67,7 @@ export async function runServe(o: ServeCliOptions, io: Io): Promise<number> {
     ...(maxRunning !== undefined ? { maxRunning } : {}),
     ...(maxUploadBytes !== undefined ? { maxUploadBytes } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
+    ...(scanSeconds !== undefined ? { scanDeadlineMs: scanSeconds * 1000 } : {}),
     allowPrivateTargets: o.allowPrivateTargets ?? false,
     // One JSON line per answered request on stderr (the report goes to the client, never to this process's output).
     log: (entry) => io.stderr(JSON.stringify(entry) + '\n'),

@@ -29,6 +29,12 @@ export interface ServiceOptions {
   readonly limits?: Partial<Limits>;
   /** Scans run at once (default 2), each on a worker thread of its own; the rest wait in order. */
   readonly maxRunning?: number;
+  /**
+   * Total time of one scan from taking its slot (default 600,000: 10 minutes; 0: none). Its remote requests all end
+   * by 90% of it (or 5 s before it, or half-way, whichever is earliest) (files not read by then are SCAN-INCOMPLETE in the report); a scan still running at the deadline is
+   * aborted and fails (status `failed`, answered 504), so no target holds a slot longer.
+   */
+  readonly scanDeadlineMs?: number;
   /** Largest upload accepted (default: maxEntryBytes); larger is 413. */
   readonly maxUploadBytes?: number;
   /** An upload that sends nothing for this long is dropped (408). Default 30 s. */
@@ -48,6 +54,13 @@ export interface ServiceOptions {
    */
   readonly uploadMinBytesPerSecond?: number;
   readonly uploadRateWindowMs?: number;
+  /**
+   * The fair share of an upload, in bytes per second (default 65,536: 64 KiB/s; 0: off). When every reception place
+   * is taken and another upload arrives, the slowest upload in reception — bytes received over its age, its age
+   * counted as at least one rate window — gives its place up (408) if that rate is under the fair share; the
+   * newcomer takes it. Only when every upload in reception keeps the fair share is the newcomer answered 503.
+   */
+  readonly uploadFairBytesPerSecond?: number;
   /** Remote targets may name loopback and private addresses (default false: SSRF guard). */
   readonly allowPrivateTargets?: boolean;
   /**
@@ -85,6 +98,13 @@ export interface RequestLog {
 }
 
 const MAX_JSON_BODY = 1024 * 1024;
+
+/** An upload in reception: when it started, what it has sent, and how its place is taken back. */
+interface Reception {
+  readonly since: number;
+  bytes: number;
+  readonly drop: (e: HttpError) => void;
+}
 /** The Host headers a token-less service answers: its loopback names, with any port. */
 const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/i;
 const MAX_TARGETS = 1000;
@@ -173,29 +193,69 @@ export function createScanService(o: ServiceOptions): ScanService {
   const maxReceiving = o.maxReceivingUploads ?? 4;
   const minRate = o.uploadMinBytesPerSecond ?? 1024;
   const rateWindowMs = o.uploadRateWindowMs ?? 30_000;
-  let receiving = 0;
+  const fairRate = o.uploadFairBytesPerSecond ?? 64 * 1024;
+  /** The uploads in reception: each holds one place until it is in, refused, or gives its place to a newcomer. */
+  const receiving = new Set<Reception>();
+  /**
+   * Frees a place for a newcomer when every one is taken: the upload with the lowest rate over its life (its age
+   * counted as at least one window, so a new connection that has sent little is slow, not protected) gives it up if
+   * that rate is under the fair share. Holding every place thus costs a client the fair share per place in real
+   * bandwidth, however it spreads its drips.
+   */
+  const freePlace = (): boolean => {
+    if (fairRate <= 0) return false;
+    const now = Date.now();
+    let slowest: Reception | undefined;
+    let slowestRate = Infinity;
+    for (const r of receiving) {
+      const rate = (r.bytes * 1000) / Math.max(now - r.since, rateWindowMs);
+      if (rate < slowestRate) {
+        slowest = r;
+        slowestRate = rate;
+      }
+    }
+    if (!slowest || slowestRate >= fairRate) return false;
+    receiving.delete(slowest);
+    slowest.drop(
+      new HttpError(
+        408,
+        `upload dropped for another: ${Math.floor(slowestRate)} bytes/s over its life, under the fair share of ${fairRate} bytes/s while every place was taken`,
+      ),
+    );
+    return true;
+  };
+  const scanDeadlineMs = o.scanDeadlineMs ?? 600_000;
+  // The scan's remote requests end a tenth before its deadline (at least half of it or 5 s before, whichever is less),
+  // so that the scan can still report what it could not read; 0 (no deadline) leaves the remote readers' own total.
+  const remoteTotalMs =
+    scanDeadlineMs > 0
+      ? Math.max(1, Math.floor(Math.min(scanDeadlineMs * 0.9, scanDeadlineMs - Math.min(5000, scanDeadlineMs / 2))))
+      : undefined;
   const want = o.token !== undefined ? tokenDigest(o.token) : undefined;
   // Every outbound connection of the service's scans: public addresses only unless private targets are allowed (the
   // same rule as the target guard's, applied to every hop and connection).
   const egress = withEndpoints(o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY, o.egressEndpoints);
   const metrics = new ServiceMetrics();
-  const registry = new ScanRegistry(o.maxRunning ?? 2, o.keepFinished ?? 10_000, {
-    onEnd: (r, seconds) => metrics.ended(r, seconds),
-  });
+  const registry = new ScanRegistry(
+    o.maxRunning ?? 2,
+    o.keepFinished ?? 10_000,
+    { onEnd: (r, seconds) => metrics.ended(r, seconds) },
+    scanDeadlineMs,
+  );
   metrics.watch(registry);
   const running = new Set<Promise<ScanRecord>>();
   /** The scan each answered request concerned, for its log line. */
   const scanOf = new WeakMap<ServerResponse, { id: string; exitCode?: number }>();
   const handlers = new Set<Promise<void>>();
 
-  const scanOptions = (signal: AbortSignal, rules?: readonly string[]): ScanOptions => ({
+  const scanOptions = (signal: AbortSignal, rules?: readonly string[], remoteUntil?: number): ScanOptions => ({
     ...(o.policy ? { policy: o.policy } : {}),
     ...(o.limits ? { limits: o.limits } : {}),
     ...(rules?.length ? { rules } : {}),
     // Every file a scan opens is checked against the roots on its opened descriptor (sources/confine.ts).
     roots: o.roots,
     jobs: o.jobs ?? 1,
-    remote: { egress },
+    remote: { egress, ...(remoteUntil !== undefined ? { deadline: remoteUntil } : {}) },
     signal,
   });
 
@@ -219,12 +279,14 @@ export function createScanService(o: ServiceOptions): ScanService {
     labels?: readonly TargetLabel[],
   ) => {
     const upload = 'stream' in what ? what : undefined;
+    // Called when the scan takes its slot: its remote requests end a tenth before its deadline from now.
+    const remoteUntil = remoteTotalMs !== undefined ? Date.now() + remoteTotalMs : undefined;
     if (!threads.available) {
       const inputs: ScanInput[] = upload ? [upload] : [...(what as readonly string[])];
-      return scanAsNamed(inputs, scanOptions(signal, rules), labels);
+      return scanAsNamed(inputs, scanOptions(signal, rules, remoteUntil), labels);
     }
-    if (!upload) return threads.scan(what as readonly string[], rules, signal, labels).report;
-    const t = threads.scan([{ upload: upload.name }], rules, signal);
+    if (!upload) return threads.scan(what as readonly string[], rules, signal, labels, remoteUntil).report;
+    const t = threads.scan([{ upload: upload.name }], rules, signal, undefined, remoteUntil);
     void (async () => {
       try {
         for await (const c of upload.stream) t.push(c);
@@ -357,10 +419,12 @@ export function createScanService(o: ServiceOptions): ScanService {
     res.once('finish', () => req.socket?.setTimeout(0));
     // The upload is received whole before its scan takes a slot (a slow upload never holds one while it arrives),
     // within a total deadline however steadily it drips, and only so many are received at once.
-    if (receiving >= maxReceiving) {
-      throw new HttpError(503, `${maxReceiving} uploads are being received; retry later`);
+    if (receiving.size >= maxReceiving && !freePlace()) {
+      res.setHeader('retry-after', String(Math.max(1, Math.ceil(rateWindowMs / 1000))));
+      throw new HttpError(503, `${maxReceiving} uploads are being received at their fair share or faster; retry later`);
     }
-    receiving++;
+    const place: Reception = { since: Date.now(), bytes: 0, drop: refuse };
+    receiving.add(place);
     const total = setTimeout(
       () => refuse(new HttpError(408, `upload not complete within ${bodyTotalMs} ms`)),
       bodyTotalMs,
@@ -384,6 +448,7 @@ export function createScanService(o: ServiceOptions): ScanService {
         if (refused) break;
         seen += c.length;
         inWindow += c.length;
+        place.bytes = seen;
         metrics.uploadBytes(c.length);
         if (seen > maxUpload) {
           refuse(new HttpError(413, `upload larger than ${maxUpload} bytes`));
@@ -395,7 +460,7 @@ export function createScanService(o: ServiceOptions): ScanService {
     } catch {
       // the client went away, or the connection was dropped after a refusal
     } finally {
-      receiving--;
+      receiving.delete(place);
       clearTimeout(total);
       clearInterval(rate);
     }
@@ -527,11 +592,15 @@ export function createScanService(o: ServiceOptions): ScanService {
 }
 
 /**
- * The HTTP status of a finished scan: 200 done, 499 cancelled, 403 when a connection the egress policy refused ended
- * it (a remote target the service may not reach, as the target guard answers one before a scan starts), else 500.
+ * The HTTP status of a finished scan: 200 done, 499 cancelled, 504 past the scan deadline, 403 when a connection the egress policy refused ended
+ * it (a remote target the service may not reach, as the target guard answers one before a scan starts), 502 when the
+ * registry or Hub refused the target (a missing revision, repository or tag: the upstream's answer, quoted in the
+ * error), else 500 (a fault).
  */
 function finishedStatus(r: ScanRecord): number {
   if (r.status === 'done') return 200;
   if (r.status === 'cancelled') return 499;
-  return r.refused ? 403 : 500;
+  if (r.refused) return 403;
+  if (r.deadline) return 504;
+  return r.upstream !== undefined ? 502 : 500;
 }

@@ -770,7 +770,12 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
         roots: o.roots,
         ...(policy ? { policy } : {}),
         ...(d.rules?.length ? { rules: d.rules } : {}),
-        remote: { egress: withEndpoints(o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY, o.egressEndpoints) },
+        remote: {
+          egress: withEndpoints(o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY, o.egressEndpoints),
+          // A remote target's requests end a tenth before the job's time budget, so that its result still says
+          // which files were not read (SCAN-INCOMPLETE) rather than only that the budget ran out.
+          totalTimeoutMs: Math.max(1, Math.floor((o.jobSeconds ?? 600) * 900)),
+        },
       });
     } catch (e) {
       setupError = e as Error;

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SentinelReport } from '../report/report-model.js';
 import { isEgressRefusal } from '../sources/remote/egress.js';
+import { upstreamStatusOf } from '../sources/remote/remote-target-error.js';
 
 export type ScanStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -17,7 +18,16 @@ export interface ScanRecord {
   error?: string;
   /** The scan failed at a connection the egress policy refused (a refused target, not a fault: 403). */
   refused?: boolean;
+  /** The scan ran past the service's scan deadline and was stopped there (no verdict: 504). */
+  deadline?: boolean;
+  /** The scan failed at the HTTP status a registry or the Hub refused its target's listing with (502, not a fault). */
+  upstream?: number;
   readonly abort: AbortController;
+}
+
+/** The abort reason of a scan stopped at its deadline. */
+export class ScanDeadlineError extends Error {
+  override readonly name = 'ScanDeadlineError';
 }
 
 export interface RegistryEvents {
@@ -35,6 +45,8 @@ export class ScanRegistry {
     private readonly maxRunning: number,
     private readonly keepFinished: number,
     private readonly events: RegistryEvents = {},
+    /** Total time of one scan from taking its slot; past it the scan is aborted and fails (0: none). */
+    private readonly deadlineMs = 0,
   ) {}
 
   get(id: string): ScanRecord | undefined {
@@ -66,15 +78,36 @@ export class ScanRegistry {
       if (record.abort.signal.aborted) return this.end(record, 'cancelled');
       record.status = 'running';
       record.startedAt = Date.now();
+      // The scan's total deadline: its signal is aborted, which stops its reads (remote requests included) and
+      // rejects its work; the scan fails, saying so (never a report that could read as clean).
+      const deadline =
+        this.deadlineMs > 0
+          ? setTimeout(
+              () =>
+                record.abort.abort(
+                  new ScanDeadlineError(`the scan ran past the service's scan deadline of ${this.deadlineMs / 1000} s`),
+                ),
+              this.deadlineMs,
+            )
+          : undefined;
       try {
         record.report = await work(record.abort.signal);
         return this.end(record, 'done');
       } catch (e) {
+        const reason: unknown = record.abort.signal.reason;
+        if (record.abort.signal.aborted && reason instanceof ScanDeadlineError) {
+          record.error = reason.message;
+          record.deadline = true;
+          return this.end(record, 'failed');
+        }
         if (record.abort.signal.aborted) return this.end(record, 'cancelled');
         record.error = e instanceof Error ? e.message : String(e);
         if (isEgressRefusal(e)) record.refused = true;
+        const upstream = upstreamStatusOf(e);
+        if (upstream !== undefined) record.upstream = upstream;
         return this.end(record, 'failed');
       } finally {
+        clearTimeout(deadline);
         this.release();
       }
     });

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ScanInput } from '../api/scan.js';
 import { errorMessage } from '../core/errors.js';
 import { isEgressRefusal } from '../sources/remote/egress.js';
+import { upstreamStatusOf } from '../sources/remote/remote-target-error.js';
 import { useNodeCryptoForSmallDigests } from '../sources/file-digest.js';
 import { scanAsNamed } from './report-paths.js';
 import type { FromThread, ThreadSetup, ToThread } from './scan-threads.js';
@@ -64,7 +65,14 @@ export function serveScanThread(): void {
           ...(setup.limits ? { limits: setup.limits } : {}),
           ...(m.rules?.length ? { rules: m.rules } : {}),
           jobs: setup.jobs ?? 1,
-          ...(setup.egress ? { remote: { egress: setup.egress } } : {}),
+          ...(setup.egress || m.remoteUntil !== undefined
+            ? {
+                remote: {
+                  ...(setup.egress ? { egress: setup.egress } : {}),
+                  ...(m.remoteUntil !== undefined ? { deadline: m.remoteUntil } : {}),
+                },
+              }
+            : {}),
           signal: abort.signal,
         },
         m.labels,
@@ -75,7 +83,14 @@ export function serveScanThread(): void {
         },
         (e: unknown) => {
           current = undefined;
-          reply({ type: 'failed', id: m.id, error: errorMessage(e), ...(isEgressRefusal(e) ? { refused: true } : {}) });
+          const upstream = upstreamStatusOf(e);
+          reply({
+            type: 'failed',
+            id: m.id,
+            error: errorMessage(e),
+            ...(isEgressRefusal(e) ? { refused: true } : {}),
+            ...(upstream !== undefined ? { upstream } : {}),
+          });
         },
       );
       return;

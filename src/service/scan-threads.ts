@@ -39,6 +39,8 @@ export type ToThread =
       readonly rules?: readonly string[];
       /** How the report shows each local target (service/report-paths.ts). */
       readonly labels?: readonly TargetLabel[];
+      /** When (epoch ms) the scan's remote requests have all ended (`remote.deadline`). */
+      readonly remoteUntil?: number;
     }
   | { readonly type: 'chunk'; readonly id: number; readonly bytes: Uint8Array }
   | { readonly type: 'end'; readonly id: number; readonly error?: string }
@@ -48,8 +50,17 @@ export type ToThread =
 export type FromThread =
   | { readonly type: 'ready' }
   | { readonly type: 'done'; readonly id: number; readonly report: SentinelReport }
-  /** `refused`: the scan ended at a connection the egress policy refused. */
-  | { readonly type: 'failed'; readonly id: number; readonly error: string; readonly refused?: boolean };
+  /**
+   * `refused`: the scan ended at a connection the egress policy refused; `upstream`: at the HTTP status a registry or
+   * the Hub refused the target's listing with.
+   */
+  | {
+      readonly type: 'failed';
+      readonly id: number;
+      readonly error: string;
+      readonly refused?: boolean;
+      readonly upstream?: number;
+    };
 
 interface Running {
   readonly id: number;
@@ -61,7 +72,15 @@ interface Slot {
   readonly worker: Worker;
   running?: Running;
   dead: boolean;
+  /** Stopped by us (a scan that did not stop when cancelled): its exit is not a failure of the threads. */
+  stopped?: boolean;
 }
+
+/**
+ * How long a cancelled scan's thread may take to stop the scan before the thread itself is stopped and replaced (a
+ * scan inside a blocking read, or one long analysis step, sees its abort only at its next check).
+ */
+const STOP_GRACE_MS = 1000;
 
 /** A scan handed to a thread: feed its upload (if any), and await its report. */
 export interface ThreadScan {
@@ -102,6 +121,7 @@ export class ScanThreads {
     rules: readonly string[] | undefined,
     signal: AbortSignal,
     labels?: readonly TargetLabel[],
+    remoteUntil?: number,
   ): ThreadScan {
     const id = this.nextId++;
     // Upload bytes that arrive before a thread is free wait here (bounded by the service's upload limit).
@@ -117,7 +137,16 @@ export class ScanThreads {
       // A cancelled scan rejects at once; its thread stays taken until it has stopped the scan and said so (a
       // thread still loading, or inside one file's analysis, stops at its next abort check).
       const onAbort = (): void => {
-        if (slot) send({ type: 'cancel', id, reason: String((signal.reason as Error)?.message ?? signal.reason) });
+        if (slot) {
+          send({ type: 'cancel', id, reason: String((signal.reason as Error)?.message ?? signal.reason) });
+          // A thread still on this scan after the grace is stopped: its place goes to the next scan at once.
+          const held = slot;
+          setTimeout(() => {
+            if (held.running?.id !== id || held.dead) return;
+            held.stopped = true;
+            void held.worker.terminate().catch(() => 0);
+          }, STOP_GRACE_MS).unref();
+        }
         if (!settled) {
           settled = true;
           fail(signal.reason);
@@ -152,6 +181,7 @@ export class ScanThreads {
             inputs,
             ...(rules?.length ? { rules } : {}),
             ...(labels?.length ? { labels } : {}),
+            ...(remoteUntil !== undefined ? { remoteUntil } : {}),
           } satisfies ToThread);
           const queued = early!;
           early = undefined;
@@ -230,7 +260,8 @@ export class ScanThreads {
       if (!r || r.id !== m.id) return;
       this.release(s);
       if (m.type === 'done') r.done(m.report);
-      else r.fail(new Error(m.error, m.refused ? { cause: { code: 'EGRESS_REFUSED' } } : undefined));
+      else if (m.refused) r.fail(new Error(m.error, { cause: { code: 'EGRESS_REFUSED' } }));
+      else r.fail(new Error(m.error, m.upstream !== undefined ? { cause: { upstreamStatus: m.upstream } } : undefined));
     });
     worker.on('error', () => undefined);
     worker.on('exit', (code) => {
@@ -241,7 +272,7 @@ export class ScanThreads {
       s.running?.fail(new Error(`the scan's thread stopped (exit code ${code})`));
       s.running = undefined;
       if (this.closed) return;
-      if (++this.failures < 3) this.spawn();
+      if (s.stopped || ++this.failures < 3) this.spawn();
       // No thread left: scans waiting for one fail rather than hang.
       if (this.slots.size === 0) {
         for (const w of this.waiting.splice(0)) w.fail(new Error('no scan thread could be started'));

@@ -6,6 +6,9 @@ import { lstatSync, realpathSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { addressClass } from '../sources/remote/egress.js';
+import { parseHfRef } from '../sources/remote/hf-target.js';
+import { parseHttpUrl } from '../sources/remote/http-target.js';
+import { parseOciRef } from '../sources/remote/oci-target.js';
 
 /** A target the service refuses, with the reason it gives the client (HTTP 400/403). */
 export class TargetRefused extends Error {
@@ -78,6 +81,27 @@ async function systemLookupAll(host: string): Promise<readonly string[]> {
 }
 
 /**
+ * Why a remote target cannot be read as one (an invalid repository name, tag, digest, Hub name or URL), as its reader
+ * would refuse it when the scan starts; undefined when it reads. Checked when the request arrives, so that a client's
+ * malformed reference is answered 400 rather than a failed scan.
+ */
+function remoteSyntaxError(target: string): string | undefined {
+  const scheme = target.slice(0, target.indexOf(':')).toLowerCase();
+  try {
+    if (scheme === 'oci') parseOciRef(target);
+    else if (scheme === 'hf') parseHfRef(target);
+    else {
+      // Plain http as the scan reads it: the service's scans never set allowHttp.
+      const u = parseHttpUrl(target, false);
+      if (typeof u === 'string') return `${target}: ${u}`;
+    }
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  return undefined;
+}
+
+/**
  * Checks one target and returns what to scan: a real path inside a root, or the remote target unchanged.
  * Relative paths are resolved against the first root.
  */
@@ -102,6 +126,8 @@ export async function guardTarget(target: unknown, o: GuardOptions): Promise<str
         );
       }
     }
+    const invalid = remoteSyntaxError(target);
+    if (invalid !== undefined) throw new TargetRefused(`target ${invalid}`, 400);
     return target;
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) throw new TargetRefused(`target ${target}: unsupported scheme`, 400);

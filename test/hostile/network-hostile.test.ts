@@ -240,6 +240,8 @@ describe('the service against dripping clients', () => {
         maxReceivingUploads: 2,
         uploadIdleMs: 1000,
         bodyTotalMs: 6000,
+        // The cap alone: no upload gives its place to a newcomer (the fair share: service-fairness.test.ts).
+        uploadFairBytesPerSecond: 0,
       }),
     );
     const events: string[] = [];

@@ -29,6 +29,8 @@ before(async () => {
     uploadIdleMs: 60_000,
     uploadRateWindowMs: WINDOW_MS,
     uploadMinBytesPerSecond: FLOOR,
+    // The floor alone: no upload gives its place to a newcomer (the fair share is tested in test/hostile).
+    uploadFairBytesPerSecond: 0,
   });
   await new Promise<void>((ok) => svc.server.listen(0, '127.0.0.1', () => ok()));
   port = (svc.server.address() as AddressInfo).port;

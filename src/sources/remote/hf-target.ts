@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeFile, unprobedFile } from './http-target.js';
 import { countRedirects, lightFetch, type LightResponse } from './light-fetch.js';
-import { isLoopbackHost } from './remote-file.js';
+import { isLoopbackHost, requestMs } from './remote-file.js';
 import type { RemoteEntry, RemoteListing } from './remote-listing.js';
 import type { ResolveContext } from './resolve-target.js';
 import { RemoteTargetError } from './remote-target-error.js';
@@ -92,7 +92,7 @@ async function getJson(
 ): Promise<{ body: unknown; next?: string }> {
   let lastError = '';
   // One deadline for the request: every attempt and every wait between them.
-  const deadline = Date.now() + ctx.opts.requestTimeoutMs;
+  const deadline = Date.now() + requestMs(ctx.opts);
   let tried = 0;
   for (let attempt = 0; attempt <= ctx.opts.retries; attempt++) {
     if (attempt > 0) {
@@ -109,6 +109,7 @@ async function getJson(
         headers,
         timeoutMs: Math.max(1, deadline - Date.now()),
         egress: ctx.opts.egress,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       countRedirects(ctx.cost, res.redirects);
       if (res.status === 429 || res.status >= 500) {
@@ -119,7 +120,7 @@ async function getJson(
       if (res.status !== 200) {
         await res.body.cancel();
         const why = res.status === 401 || res.status === 403 ? ' (a private or gated repository needs HF_TOKEN)' : '';
-        throw new RemoteTargetError(`${url}: HTTP ${res.status}${why}`);
+        throw new RemoteTargetError(`${url}: HTTP ${res.status}${why}`, { upstreamStatus: res.status });
       }
       body = await res.bytes(MAX_LISTING_BYTES);
     } catch (e) {
@@ -284,6 +285,7 @@ export async function listHf(arg: string, ctx: ResolveContext): Promise<RemoteLi
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
+      ctx.signal?.throwIfAborted();
       const i = next++;
       const f = files[i]!;
       const size = f.lfs?.size ?? f.size;

@@ -2,7 +2,15 @@
 // its validators (ETag, Last-Modified) and its first bytes. Plain http only to loopback hosts unless allowed.
 import type { EgressPolicy } from './egress.js';
 import type { RemoteListing } from './remote-listing.js';
-import { coalesceRanges, isLoopbackHost, type RemoteCost, type RemoteFile, type RemoteOptions } from './remote-file.js';
+import {
+  coalesceRanges,
+  deadlineReason,
+  isLoopbackHost,
+  requestMs,
+  type RemoteCost,
+  type RemoteFile,
+  type RemoteOptions,
+} from './remote-file.js';
 import type { RemotePlan } from './resolve-target.js';
 import type { RangeReply, SyncBridge } from './sync-bridge.js';
 
@@ -140,10 +148,13 @@ export async function probeFile(
       ...(opts.egress ? { egress: opts.egress } : {}),
     };
   }
+  // The scan's total remote time already spent: nothing more is asked.
+  const late = deadlineReason(opts);
+  if (late !== undefined) return late;
   const base = {
     url,
     ...(headers ? { headers } : {}),
-    timeoutMs: opts.requestTimeoutMs,
+    timeoutMs: requestMs(opts),
     retries: opts.retries,
     allowHttp,
     ...(opts.egress ? { egress: opts.egress } : {}),
@@ -157,9 +168,11 @@ export async function probeFile(
     optional?: readonly boolean[],
   ): Promise<RangeReply> => {
     const one = ranges.length === 1;
+    const timeoutMs = requestMs(opts);
     const r = await bridge.requestAsync(
       {
         ...base,
+        timeoutMs,
         retries,
         ...(direct && direct !== url ? { direct } : {}),
         start: one ? ranges[0]![0] : 0,
@@ -169,7 +182,7 @@ export async function probeFile(
         ...(size !== undefined ? { size } : {}),
         ...(validator ? { validator } : {}),
       },
-      opts.requestTimeoutMs,
+      timeoutMs,
     );
     cost.requests += r.requests;
     cost.redirects += r.redirects;
@@ -189,7 +202,7 @@ export async function probeFile(
     // Not retried: when it fails, the tail is asked again in the next round (with retries and validators).
     suffix ? fetchRanges([[-suffix, 0]], undefined, undefined, undefined, 0) : undefined,
   ]);
-  if (!r.ok) return `remote read failed: ${r.message}`;
+  if (!r.ok) return deadlineReason(opts) ?? `remote read failed: ${r.message}`;
   if (r.etag === null && r.lastModified === null) {
     return 'the server gives neither ETag nor Last-Modified: a change of the content between range requests could not be detected';
   }
@@ -252,7 +265,7 @@ export async function probeFile(
       }),
     );
     for (const { batch, opt, reply } of batches) {
-      if (!reply.ok) return `remote read failed: ${reply.message}`;
+      if (!reply.ok) return deadlineReason(opts) ?? `remote read failed: ${reply.message}`;
       parts(reply, batch).forEach((bytes, k) => {
         // An optional range left out is read on demand, if the scan reads it at all.
         if (opt[k] && bytes.length !== batch[k]![1] - batch[k]![0]) return;

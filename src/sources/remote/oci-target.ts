@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeFile, unprobedFile } from './http-target.js';
 import { countRedirects, lightFetch, type LightResponse } from './light-fetch.js';
-import { isLoopbackHost } from './remote-file.js';
+import { deadlineReason, isLoopbackHost, requestMs } from './remote-file.js';
 import type { RemoteEntry, RemoteListing } from './remote-listing.js';
 import { RemoteTargetError } from './remote-target-error.js';
 import type { ResolveContext } from './resolve-target.js';
@@ -115,8 +115,9 @@ class Session {
       try {
         res = await lightFetch(this.base + path, {
           headers: this.headers(accept),
-          timeoutMs: this.ctx.opts.requestTimeoutMs,
+          timeoutMs: requestMs(this.ctx.opts),
           egress: this.ctx.opts.egress,
+          ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
         });
       } catch (e) {
         countRedirects(this.ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
@@ -127,13 +128,15 @@ class Session {
         await res.body.cancel();
         const challenge = res.headers.get('www-authenticate') ?? '';
         if (!/^bearer /i.test(challenge))
-          throw new RemoteTargetError(`${this.base}${path}: HTTP 401 (credentials missing or refused)`);
+          throw new RemoteTargetError(`${this.base}${path}: HTTP 401 (credentials missing or refused)`, {
+            upstreamStatus: 401,
+          });
         await this.token(challenge);
         continue;
       }
       if (res.status !== 200) {
         await res.body.cancel();
-        throw new RemoteTargetError(`${this.base}${path}: HTTP ${res.status}`);
+        throw new RemoteTargetError(`${this.base}${path}: HTTP ${res.status}`, { upstreamStatus: res.status });
       }
       let buf: Uint8Array | undefined;
       try {
@@ -149,7 +152,9 @@ class Session {
         digest: res.headers.get('docker-content-digest'),
       };
     }
-    throw new RemoteTargetError(`${this.base}${path}: HTTP 401 (credentials missing or refused)`);
+    throw new RemoteTargetError(`${this.base}${path}: HTTP 401 (credentials missing or refused)`, {
+      upstreamStatus: 401,
+    });
   }
 
   private async token(challenge: string): Promise<void> {
@@ -163,7 +168,10 @@ class Session {
       u.protocol !== 'https:' &&
       (this.base.startsWith('https:') || (!isLoopbackHost(u.hostname) && !this.ctx.opts.allowHttp))
     ) {
-      throw new RemoteTargetError(`${this.base}: token realm ${u.href} is plain http`);
+      // Refused as the egress policy refuses a downgrade: a realm the scan may not reach (not a fault).
+      throw new RemoteTargetError(`${this.base}: token realm ${u.href} is plain http`, {
+        cause: { code: 'EGRESS_REFUSED' },
+      });
     }
     if (params['service']) u.searchParams.set('service', params['service']);
     if (params['scope']) u.searchParams.set('scope', params['scope']);
@@ -172,13 +180,16 @@ class Session {
     try {
       const res = await lightFetch(u, {
         headers: this.basic ? { authorization: `Basic ${this.basic}` } : {},
-        timeoutMs: this.ctx.opts.requestTimeoutMs,
+        timeoutMs: requestMs(this.ctx.opts),
         egress: this.ctx.opts.egress,
+        ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
       });
       countRedirects(this.ctx.cost, res.redirects);
       if (res.status !== 200) {
         await res.body.cancel();
-        throw new RemoteTargetError(`${this.base}: token request refused (HTTP ${res.status})`);
+        throw new RemoteTargetError(`${this.base}: token request refused (HTTP ${res.status})`, {
+          upstreamStatus: res.status,
+        });
       }
       body = await res.bytes(MAX_MANIFEST_BYTES);
     } catch (e) {
@@ -264,6 +275,13 @@ export async function listOci(arg: string, ctx: ResolveContext): Promise<RemoteL
       const { descriptor: d, stable } = blobs[i]!;
       const url = `${base}/v2/${ref.repo}/blobs/${d.digest}`;
       const path = `${pinned}/${stable}`;
+      ctx.signal?.throwIfAborted();
+      // Past the scan's total remote time, the rest of the layers are listed unread (each one SCAN-INCOMPLETE).
+      const late = ctx.listOnly ? undefined : deadlineReason(ctx.opts);
+      if (late !== undefined) {
+        entries[i] = { path, stable, size: d.size!, reason: late };
+        continue;
+      }
       if (ctx.listOnly || ctx.known?.(d.digest!, stable.slice(stable.lastIndexOf('/') + 1))) {
         entries[i] = {
           path,

@@ -43,6 +43,11 @@ export interface RemoteOptions {
   readonly retries: number;
   /** Wall-clock bound of one request, retries included. */
   readonly requestTimeoutMs: number;
+  /**
+   * The scan's total remote time: by `at` (epoch ms) every request of the scan has ended, whatever each request's
+   * own bound leaves (`ms`: the total, for messages). Undefined: each request has only its own bound.
+   */
+  readonly deadline?: { readonly at: number; readonly ms: number };
   /** Plain http:// beyond loopback hosts. */
   readonly allowHttp: boolean;
   /**
@@ -64,6 +69,21 @@ export const DEFAULT_REMOTE_OPTIONS: RemoteOptions = Object.freeze({
   minFetch: 16 * 1024,
   cacheBytes: 64 * 1024 * 1024,
 });
+
+/**
+ * The time a request started now may take: its own bound (`requestTimeoutMs`, every attempt included), cut to what is
+ * left of the scan's total remote time (at least 1 ms: a request started past it fails at once).
+ */
+export function requestMs(opts: RemoteOptions): number {
+  if (opts.deadline === undefined) return opts.requestTimeoutMs;
+  return Math.max(1, Math.min(opts.requestTimeoutMs, opts.deadline.at - Date.now()));
+}
+
+/** Why nothing more is read of a remote target: the scan's total remote time has run out; undefined while it lasts. */
+export function deadlineReason(opts: RemoteOptions): string | undefined {
+  if (opts.deadline === undefined || Date.now() < opts.deadline.at) return undefined;
+  return `the scan's total remote time of ${Math.round(opts.deadline.ms / 1000)} s ran out before this file was read`;
+}
 
 /** Loopback hosts (plain http is allowed to them without a flag). */
 export function isLoopbackHost(hostname: string): boolean {

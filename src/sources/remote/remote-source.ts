@@ -6,7 +6,14 @@ import { learnedOrigins } from './light-fetch.js';
 import { LimitError } from '../../core/errors.js';
 import type { Location } from '../../core/location.js';
 import type { ByteSource } from '../byte-source.js';
-import { coalesceRanges, type RemoteCost, type RemoteFile, type RemoteOptions } from './remote-file.js';
+import {
+  coalesceRanges,
+  deadlineReason,
+  requestMs,
+  type RemoteCost,
+  type RemoteFile,
+  type RemoteOptions,
+} from './remote-file.js';
 import type { RangeReply, SyncBridge } from './sync-bridge.js';
 
 /** A remote read failed (network, server misbehaviour, content changed); the scan of the file is incomplete. */
@@ -170,7 +177,7 @@ export class RemoteSource implements ByteSource {
       end,
       size: this.size,
       ...(this.validator ? { validator: this.validator } : {}),
-      timeoutMs: this.opts.requestTimeoutMs,
+      timeoutMs: requestMs(this.opts),
       retries: this.opts.retries,
       allowHttp: this.file.allowHttp,
       ...(this.file.egress ? { egress: this.file.egress } : {}),
@@ -210,7 +217,8 @@ export class RemoteSource implements ByteSource {
     this.fetched += end - start;
     this.lastStart = start;
     this.lastEnd = end;
-    const reply = this.bridge.request(this.request(start, end), this.opts.requestTimeoutMs);
+    const req = this.request(start, end);
+    const reply = this.bridge.request(req, req.timeoutMs);
     this.collect(reply.id, reply, true, start);
   }
 
@@ -222,7 +230,9 @@ export class RemoteSource implements ByteSource {
     this.cost.redirects += reply.redirects;
     this.cost.bytesRead += reply.received;
     if (!reply.ok) {
-      if (must) this.fail(reply.kind, `remote read of ${this.file.url} failed: ${reply.message}`);
+      if (must) {
+        this.fail(reply.kind, `remote read of ${this.file.url} failed: ${deadlineReason(this.opts) ?? reply.message}`);
+      }
       // A failed prefetch: the read that needs the range fetches it again.
       return;
     }
@@ -245,7 +255,7 @@ export class RemoteSource implements ByteSource {
   private settleInflight(s: number, e: number): void {
     for (const [id, span] of [...this.inflight]) {
       if (span.end <= s || span.start >= e) continue;
-      this.collect(id, this.bridge.wait(id, this.opts.requestTimeoutMs), false);
+      this.collect(id, this.bridge.wait(id, requestMs(this.opts)), false);
     }
   }
 

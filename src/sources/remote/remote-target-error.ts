@@ -3,4 +3,25 @@
 
 export class RemoteTargetError extends Error {
   override readonly name = 'RemoteTargetError';
+  /**
+   * The HTTP status the registry or Hub answered when it refused the listing (a missing revision, repository or tag,
+   * a refused token): the upstream's answer, not a fault of the scanner.
+   */
+  readonly upstreamStatus?: number;
+
+  constructor(message: string, options?: ErrorOptions & { readonly upstreamStatus?: number }) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    if (options?.upstreamStatus !== undefined) this.upstreamStatus = options.upstreamStatus;
+  }
+}
+
+/** The upstream HTTP status of a refused listing, looked for along `e`'s causes; undefined for anything else. */
+export function upstreamStatusOf(e: unknown): number | undefined {
+  let at: unknown = e;
+  for (let i = 0; i < 8 && at && typeof at === 'object'; i++) {
+    const s = (at as { upstreamStatus?: unknown }).upstreamStatus;
+    if (typeof s === 'number') return s;
+    at = (at as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

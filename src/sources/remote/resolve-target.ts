@@ -62,6 +62,8 @@ export interface ResolveContext {
   readonly listings?: ListingCache;
   /** List only (dry run): no file content is read where the listing gives sizes. */
   readonly listOnly?: boolean;
+  /** The scan's abort signal: a cancelled scan stops listing (its requests in flight are dropped). */
+  readonly signal?: AbortSignal;
 }
 
 /**

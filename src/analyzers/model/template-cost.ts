@@ -9,6 +9,7 @@
 import { foldString, intOf, type FoldEnv } from './template-fold.js';
 import { children, isNode, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
 import { callerEdges, filterCost } from './template-filter-cost.js';
+import { blockGrowthFactor, growthFactor, renderWork, type GrowthModel } from './template-growth.js';
 
 /** Estimated loop iterations over one render above which a template is a finding. */
 export const MAX_RENDER_ITERATIONS = 1_000_000;
@@ -551,7 +552,13 @@ function sizeOf(n: JNode, env: FoldEnv, depth = 0): number {
     for (const d of defs) max = Math.max(max, d.kind === 'value' ? sizeOf(d.node, env, depth + 8) : DATA_REQUEST);
     return max;
   }
+  if (n.type === 'CallExpression') {
+    const c = n['callee'] as JNode;
+    if (c.type === 'Identifier' && c['value'] === 'range' && !env.vars.has('range')) return iterations(n, env);
+  }
   const call = callParts(n);
+  if (call && n.type === 'FilterExpression' && SUBLIST_FILTERS.has(call.name))
+    return sizeOf(call.operand, env, depth + 1);
   if (call) {
     const base = sizeOf(call.operand, env, depth + 1);
     const arg = (i: number): number => (call.args[i] ? sizeOf(call.args[i]!, env, depth + 1) : 0);
@@ -936,18 +943,36 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
   pushAll(out, filterCost(all, env, { ...model, intValue, sizeOf, callParts }));
   // Values that double themselves inside a loop or macro (`set s = s ~ s`, `set ns.l = ns.l + ns.l`).
   const inRepeat = new Set<JNode>();
-  const st: [unknown, boolean][] = [[program, false]];
+  // The loop variables of the loops around each node: a loop rebinds them on each pass.
+  const loopVarsAround = new Map<JNode, readonly string[]>();
+  const st: [unknown, boolean, readonly string[]][] = [[program, false, []]];
   while (st.length) {
-    const [n, on] = st.pop()!;
-    if (Array.isArray(n)) for (const x of n) st.push([x, on]);
+    const [n, on, vars] = st.pop()!;
+    if (Array.isArray(n)) for (const x of n) st.push([x, on, vars]);
     else if (isNode(n)) {
       const here = on || n.type === 'For' || n.type === 'Macro';
       if (here) inRepeat.add(n);
-      for (const c of children(n)) st.push([c, here]);
+      loopVarsAround.set(n, vars);
+      if (n.type === 'For') {
+        const lv: string[] = [];
+        reads(n['loopvar'], lv);
+        st.push([n['iterable'], here, vars], [n['defaultBlock'], here, vars], [n['body'], here, [...vars, ...lv]]);
+      } else for (const c of children(n)) st.push([c, here, vars]);
     }
   }
+  const growthModel: GrowthModel = {
+    dataChars: DATA_CHARS,
+    dataEntries: DATA_ENTRIES,
+    dataRequest: DATA_REQUEST,
+    maxNesting: MAX_NESTING,
+    intValue,
+    sizeOf,
+    iterations,
+    isRequestList,
+    callParts,
+  };
   for (const n of all) {
-    if (n.type !== 'Set' || !inRepeat.has(n) || !isNode(n['value'])) continue;
+    if (n.type !== 'Set' || !inRepeat.has(n)) continue;
     const t = n['assignee'] as JNode;
     const target =
       t.type === 'Identifier'
@@ -956,14 +981,32 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
           ? `.${(t['property'] as JNode)['value'] as string}`
           : '';
     if (!target) continue;
-    const how = doubles(n['value'] as JNode, target)
-      ? 'combines it with itself'
-      : growth(n['value'] as JNode, target, env);
+    // The factor by which one pass can multiply the value's size, through every operation that makes it.
+    const rebound = (loopVarsAround.get(n) ?? []).includes(target);
+    const factor = rebound
+      ? 0
+      : isNode(n['value'])
+        ? growthFactor(n['value'] as JNode, target, env, macros, growthModel)
+        : blockGrowthFactor(n['body'], target, env, macros, growthModel);
+    const how = !isNode(n['value'])
+      ? undefined
+      : doubles(n['value'] as JNode, target)
+        ? 'combines it with itself'
+        : growth(n['value'] as JNode, target, env);
     if (how)
       out.push({
         where: n,
         amount: Infinity,
         what: `sets a value that grows by a factor on each pass of a loop (it ${how})`,
+      });
+    else if (factor > 1)
+      out.push({
+        where: n,
+        amount: Infinity,
+        what:
+          factor === Infinity
+            ? 'sets a value from its own old value through an operation whose output size is not bounded by its inputs, on each pass of a loop'
+            : `sets a value that can grow by a factor of ${Number(factor.toPrecision(3))} on each pass of a loop (through the size of each operation that makes it)`,
       });
   }
   // Recursion: a macro that calls itself (directly or through others) with arguments that are not parts of its
@@ -1190,6 +1233,8 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
   };
   outOf(program['body'], 0);
   callerContent(program, env, macros, out);
+  // CPU work of each call, by its operands' sizes, over the passes of the loops around it.
+  pushAll(out, renderWork(program, env, macros, growthModel));
   if (tooDeep)
     out.push({
       where: program,

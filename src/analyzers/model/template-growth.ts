@@ -1,0 +1,987 @@
+// Two measures of a chat template's render cost that follow every operation rather than a list of spellings.
+//
+// Growth: for a value set from its own old value (in a loop, a macro or a block set), the factor by which its size can
+// grow on one pass. Each operation has a size transfer function over all its operands: `~`/`+` add, `*` multiplies
+// by a stated count, a list literal sums its items, a filter or method scales its operand by its worst-case expansion
+// (JSON escaping writes up to 6 characters per character, HTML escaping 5, percent-encoding 12 — four UTF-8 bytes of
+// 3 —, a case mapping 3, the string form of a list 8 per one-character item, a replace the ratio of its replacement to
+// its pattern, wordwrap one wrap string per width), a format string adds each field's argument once per field that
+// reads it, and a macro call adds each argument once per place its body writes the parameter. An operation with no
+// transfer function makes the size unknown. A factor above one, or an unknown one, fed back through a loop is a
+// finding: forty passes of a doubling are 2^40 characters.
+//
+// Work: every filter and method call, membership test and repetition is charged its CPU cost as a function of its
+// operands' sizes (linear by default; quadratic where the implementation is: wordwrap slices a long word once per
+// line, striptags' regex rescans from every unclosed comment), times the passes of the loops around it, against a
+// budget of MAX_RENDER_WORK. The weights are CPython + jinja2 figures measured per character or item, in units of
+// about 4 ns (a str.count scan). A caller value that is a part of the item a loop over the request visits is charged
+// once over that loop's passes: the parts together are at most the request.
+import { foldString, intOf, type FoldEnv } from './template-fold.js';
+import { children, isNode, type JNode } from './template-print.js';
+
+/** Work units (about 4 ns of CPython each) one render may cost before a template is a finding (about 20 s at the measured rates; a hostile spelling costs orders of magnitude more). */
+export const MAX_RENDER_WORK = 5_000_000_000;
+
+type IntValue = number | 'data' | 'entries' | undefined;
+
+/** The render cost model's own measures, passed in so that both read the template the same way. */
+export interface GrowthModel {
+  readonly dataChars: number;
+  readonly dataEntries: number;
+  readonly dataRequest: number;
+  readonly maxNesting: number;
+  intValue(n: JNode, env: FoldEnv): IntValue;
+  sizeOf(n: JNode, env: FoldEnv): number;
+  iterations(n: JNode, env: FoldEnv): number;
+  isRequestList(n: JNode, env: FoldEnv): boolean;
+  callParts(n: JNode): { operand: JNode; name: string; args: JNode[] } | undefined;
+}
+
+const op = (n: JNode): string | undefined => (n['operator'] as { value?: string } | undefined)?.value;
+
+function keyword(args: readonly JNode[], key: string): JNode | undefined {
+  for (const a of args)
+    if (a.type === 'KeywordArgumentExpression' && (a['key'] as JNode)['value'] === key) return a['value'] as JNode;
+  return undefined;
+}
+
+function arg(args: readonly JNode[], i: number, key: string): JNode | undefined {
+  return keyword(args, key) ?? args.filter((a) => a.type !== 'KeywordArgumentExpression')[i];
+}
+
+/** Operations whose result is at most the size of its operand (a part, a view, a reordering, a trim, a number). */
+const NO_GROWTH: ReadonlySet<string> = new Set([
+  // parts and views
+  'first',
+  'last',
+  'list',
+  'reverse',
+  'sort',
+  'unique',
+  'select',
+  'reject',
+  'selectattr',
+  'rejectattr',
+  'groupby',
+  'dictsort',
+  'items',
+  'keys',
+  'values',
+  'min',
+  'max',
+  'random',
+  'slice',
+  'batch',
+  'split',
+  'rsplit',
+  'splitlines',
+  'partition',
+  'rpartition',
+  'get',
+  'pop',
+  'attr',
+  'sum',
+  'safe',
+  'trim',
+  'strip',
+  'lstrip',
+  'rstrip',
+  'removeprefix',
+  'removesuffix',
+  'striptags',
+  'truncate',
+  'default',
+  'd',
+  'map',
+  // padding to a width: the width is additive and bounded where it is written
+  'center',
+  'ljust',
+  'rjust',
+  'zfill',
+  // numbers, booleans and tests
+  'length',
+  'count',
+  'int',
+  'float',
+  'abs',
+  'round',
+  'wordcount',
+  'filesizeformat',
+  'find',
+  'rfind',
+  'index',
+  'rindex',
+  'startswith',
+  'endswith',
+  'isdigit',
+  'isalpha',
+  'isalnum',
+  'isspace',
+  'islower',
+  'isupper',
+  'istitle',
+  'isnumeric',
+  'isdecimal',
+  'isidentifier',
+  'isprintable',
+]);
+
+/** Calls whose argument is a width or a count. */
+const PADDING: ReadonlySet<string> = new Set(['center', 'ljust', 'rjust', 'zfill', 'truncate', 'batch', 'slice']);
+
+/** Operations that write each character of the operand as at most k characters. */
+const EXPANSION: ReadonlyMap<string, number> = new Map([
+  ['upper', 3],
+  ['lower', 3],
+  ['title', 3],
+  ['capitalize', 3],
+  ['swapcase', 3],
+  ['casefold', 3],
+  ['escape', 5],
+  ['e', 5],
+  ['forceescape', 5],
+  ['tojson', 6],
+  ['urlencode', 12],
+  ['string', 8],
+  ['pprint', 8],
+  ['xmlattr', 8],
+  ['urlize', 8],
+]);
+
+/** Replacement fields of a str.format string: how often each positional index or keyword is read (auto-numbered). */
+function formatFieldUses(s: string): Map<number | string, number> | undefined {
+  const uses = new Map<number | string, number>();
+  let auto = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if ((c === '{' || c === '}') && s[i + 1] === c) {
+      i++;
+      continue;
+    }
+    if (c !== '{') continue;
+    let j = i + 1;
+    let depth = 1;
+    while (j < s.length && depth > 0) {
+      if (s[j] === '{') depth++;
+      else if (s[j] === '}') depth--;
+      j++;
+    }
+    const field = s.slice(i + 1, j - 1);
+    const name = field.split(/[.[!:]/)[0]!;
+    const key: number | string = name === '' ? auto++ : /^\d+$/.test(name) ? Number(name) : name;
+    const conv = /![ra]/.test(field) ? 4 : 1;
+    uses.set(key, (uses.get(key) ?? 0) + conv);
+    // A field nested in the spec reads its argument as a width: bounded where it is written.
+    if (/\{/.test(field.slice(name.length))) return undefined;
+    i = j - 1;
+  }
+  return uses;
+}
+
+/** %-format specs: each consumes one positional argument; %r and %a write its repr (up to 4 per character). */
+function percentUses(s: string): { positional: number[]; named: Map<string, number> } {
+  const positional: number[] = [];
+  const named = new Map<string, number>();
+  for (const m of s.matchAll(/%(\([^)]*\))?[-+ #0]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?([diouxXeEfFgGcrsa%])/g)) {
+    if (m[4] === '%') continue;
+    const k = m[4] === 'r' || m[4] === 'a' ? 4 : 1;
+    if (m[1]) named.set(m[1].slice(1, -1), (named.get(m[1].slice(1, -1)) ?? 0) + k);
+    else {
+      if (m[2] === '*') positional.push(0);
+      if (m[3] === '*') positional.push(0);
+      positional.push(k);
+    }
+  }
+  return { positional, named };
+}
+
+/**
+ * The factor by which the size of `value` can exceed the size of `target` (a variable, or `.name` for a namespace
+ * attribute) through the operations that make it: 0 when it does not read the target, Infinity when an operation
+ * without a transfer function is applied to something that does.
+ */
+export function growthFactor(
+  value: JNode,
+  target: string,
+  env: FoldEnv,
+  macros: ReadonlyMap<string, JNode>,
+  m: GrowthModel,
+): number {
+  const following = new Set<string>();
+  const macroVisiting = new Set<string>();
+  const memo = new Map<string, number>();
+
+  const ofName = (key: string, defs: readonly { kind: string; node?: JNode }[] | undefined, b: Bindings): number => {
+    if (key === target) return 1;
+    const bound = b.get(key);
+    if (bound !== undefined) return bound;
+    if (!defs || following.has(key)) return 0;
+    const known = b.size === 0 ? memo.get(key) : undefined;
+    if (known !== undefined) return known;
+    following.add(key);
+    let f = 0;
+    for (const d of defs) if (d.node && (d.kind === 'value' || d.kind === 'iter')) f = Math.max(f, rec(d.node, b, 0));
+    following.delete(key);
+    if (b.size === 0) memo.set(key, f);
+    return f;
+  };
+
+  type Bindings = ReadonlyMap<string, number>;
+
+  const rec = (n: unknown, b: Bindings, depth: number): number => {
+    if (!isNode(n)) return 0;
+    if (depth > m.maxNesting) return Infinity;
+    const r = (x: unknown): number => rec(x, b, depth + 1);
+    switch (n.type) {
+      case 'StringLiteral':
+      case 'IntegerLiteral':
+      case 'FloatLiteral':
+      case 'BooleanLiteral':
+      case 'NullLiteral':
+        return 0;
+      case 'Identifier': {
+        const name = n['value'] as string;
+        return ofName(name, env.vars.get(name), b);
+      }
+      case 'MemberExpression': {
+        const obj = r(n['object']);
+        const prop = n['property'] as JNode;
+        if (!n['computed'] && isNode(prop) && prop.type === 'Identifier') {
+          const key = '.' + (prop['value'] as string);
+          const attrDefs = env.attrs.get(prop['value'] as string);
+          if (key === target || attrDefs) return Math.max(obj, ofName(key, attrDefs, b));
+          return obj;
+        }
+        // An item or a slice of the object is a part of it; the key does not add to the size.
+        return obj;
+      }
+      case 'BinaryExpression': {
+        const o = op(n);
+        const l = n['left'] as JNode;
+        const rt = n['right'] as JNode;
+        if (o === '~' || o === '+') return r(l) + r(rt);
+        if (o === 'and' || o === 'or') return Math.max(r(l), r(rt));
+        if (o === '*' || o === '**') {
+          const fl = r(l);
+          const fr = r(rt);
+          if (fl === 0 && fr === 0) return 0;
+          if (fl > 0 && fr > 0) return Infinity;
+          const c = m.intValue(fl > 0 ? rt : l, env);
+          if (typeof c !== 'number' || !Number.isFinite(c)) return Infinity;
+          if (o === '**') return Math.abs(c) <= 1 ? fl + fr : Infinity;
+          return Math.max(1, Math.abs(c)) * (fl + fr);
+        }
+        if (o === '%') {
+          const fr = r(rt);
+          const fl = r(l);
+          if (fr === 0) return fl;
+          const fmts = formatStrings(l, env);
+          if (!fmts) return Infinity;
+          const args = rt.type === 'TupleLiteral' || rt.type === 'ArrayLiteral' ? (rt['value'] as JNode[]) : [rt];
+          let worst = 0;
+          for (const s of fmts) {
+            const { positional, named } = percentUses(s);
+            let f = fl;
+            if (named.size) f += [...named.values()].reduce((a, x) => a + x, 0) * fr;
+            else positional.forEach((k, i) => (f += k * (args[i] ? r(args[i]) : 0)));
+            worst = Math.max(worst, f);
+          }
+          return worst;
+        }
+        // Arithmetic, comparisons, membership: a number or a boolean, or no larger than an operand.
+        if (o === '-' || o === '/' || o === '//') return Math.max(r(l), r(rt));
+        return 0;
+      }
+      case 'UnaryExpression':
+        return op(n) === '-' || op(n) === '+' ? r(n['argument']) : 0;
+      case 'TestExpression':
+        return 0;
+      case 'Ternary':
+        return Math.max(r(n['trueExpr']), r(n['falseExpr']));
+      case 'ArrayLiteral':
+      case 'TupleLiteral': {
+        let t = 0;
+        for (const x of n['value'] as unknown[]) t += r(x);
+        return t;
+      }
+      case 'ObjectLiteral': {
+        let t = 0;
+        for (const [k, v] of n['value'] as Map<unknown, unknown>) t += r(k) + r(v);
+        return t;
+      }
+      case 'KeywordArgumentExpression':
+        return r(n['value']);
+      case 'SliceExpression':
+        return 0;
+      case 'SelectExpression':
+        return r(n['lhs']);
+      case 'CallExpression': {
+        const callee = n['callee'] as JNode;
+        if (callee.type === 'Identifier') {
+          const name = callee['value'] as string;
+          const macro = macros.get(name);
+          if (macro) return macroFactor(name, macro, n['args'] as JNode[], b, depth);
+          const argsF = (n['args'] as JNode[]).map(r);
+          const sum = argsF.reduce((a, x) => a + x, 0);
+          if (name === 'namespace' || name === 'dict') return sum;
+          // range(n) holds n items: its size is the value of its arguments.
+          if (name === 'raise_exception') return 0;
+          if (name === 'range') return sum;
+          return sum === 0 ? 0 : Infinity;
+        }
+        return callFactor(n, b, depth);
+      }
+      case 'FilterExpression':
+        return callFactor(n, b, depth);
+      default: {
+        // A node this analysis has no transfer function for: unknown if it reads the target.
+        let f = 0;
+        for (const c of children(n)) f += r(c);
+        return f === 0 ? 0 : Infinity;
+      }
+    }
+  };
+
+  const callFactor = (n: JNode, b: Bindings, depth: number): number => {
+    const r = (x: unknown): number => rec(x, b, depth + 1);
+    const call = m.callParts(n);
+    if (!call) {
+      let f = 0;
+      for (const c of children(n)) f += r(c);
+      return f === 0 ? 0 : Infinity;
+    }
+    const base = r(call.operand);
+    const argF = call.args.map(r);
+    const argSum = argF.reduce((a, x) => a + x, 0);
+    if (base === 0 && argSum === 0) return 0;
+    const name = call.name;
+    const isFilter = n.type === 'FilterExpression';
+    if (name === 'default' || name === 'd' || name === 'get' || name === 'pop') return Math.max(base, argSum);
+    if (name === 'map' && isFilter) {
+      // map('filter') applies that filter to each item; map(attribute=...) picks a part.
+      const f = call.args[0];
+      if (f && f.type === 'StringLiteral') {
+        const inner = f['value'] as string;
+        if (NO_GROWTH.has(inner)) return base + argSum;
+        const k = EXPANSION.get(inner);
+        return k === undefined ? Infinity : k * base + argSum;
+      }
+      return keyword(call.args, 'attribute') ? base : Infinity;
+    }
+    if (NO_GROWTH.has(name)) {
+      // A width or count read from the value itself pads it to a multiple of its own size.
+      if (argSum > 0 && PADDING.has(name)) return Infinity;
+      // Otherwise an argument is a separator, a key or a default: a part of the result at most.
+      return Math.max(base, argSum);
+    }
+    const k = EXPANSION.get(name);
+    if (k !== undefined) {
+      if (name === 'tojson') {
+        const ind = arg(call.args, 0, 'indent');
+        if (ind) {
+          const w = ind.type === 'StringLiteral' ? [...(ind['value'] as string)].length : m.intValue(ind, env);
+          if (typeof w !== 'number' || argSum > 0) return Infinity;
+          return (k + Math.abs(w) + 2) * base;
+        }
+      }
+      return argSum > 0 ? Infinity : k * base;
+    }
+    switch (name) {
+      case 'replace': {
+        const pat = call.args[0] ? foldString(call.args[0], env) : undefined;
+        const rep = call.args[1] ? foldString(call.args[1], env) : undefined;
+        if (argF[1]! > 0 || argF[0]! > 0) return Infinity;
+        if (!pat || pat.unknown || !pat.values.length || !rep || rep.unknown || !rep.values.length) return Infinity;
+        const patMin = Math.min(...pat.values.map((x) => [...x].length));
+        const repMax = Math.max(...rep.values.map((x) => [...x].length));
+        return patMin === 0 ? base * (1 + repMax) : base * Math.max(1, repMax / patMin);
+      }
+      case 'join': {
+        // filter: items|join(sep); method: sep.join(items).
+        const [items, sep, sepNode] = isFilter
+          ? [base, argF[0] ?? 0, arg(call.args, 0, 'd')]
+          : [argF[0] ?? 0, base, call.operand];
+        if (sep > 0) return items > 0 || sep > 0 ? Infinity : 0;
+        if (items === 0) return 0;
+        if (!sepNode) return items;
+        const s = foldString(sepNode, env);
+        if (s.unknown || !s.values.length) return Infinity;
+        const w = Math.max(...s.values.map((x) => [...x].length));
+        return items * (1 + w);
+      }
+      case 'wordwrap': {
+        if (!isFilter || argSum > 0) return Infinity;
+        const wsNode = arg(call.args, 2, 'wrapstring');
+        let ws = 1;
+        if (wsNode) {
+          const s = foldString(wsNode, env);
+          if (s.unknown || !s.values.length) return Infinity;
+          ws = Math.max(...s.values.map((x) => [...x].length));
+        }
+        const wn = arg(call.args, 0, 'width');
+        const w = wn ? m.intValue(wn, env) : 79;
+        const width = typeof w === 'number' ? Math.max(1, w) : 1;
+        return base * (1 + ws / width);
+      }
+      case 'indent': {
+        if (argSum > 0) return Infinity;
+        const wn = arg(call.args, 0, 'width');
+        const w = !wn ? 4 : wn.type === 'StringLiteral' ? [...(wn['value'] as string)].length : m.intValue(wn, env);
+        return typeof w === 'number' ? base * (1 + Math.abs(w)) : Infinity;
+      }
+      case 'expandtabs': {
+        if (argSum > 0) return Infinity;
+        const wn = arg(call.args, 0, 'tabsize');
+        const w = wn ? m.intValue(wn, env) : 8;
+        return typeof w === 'number' ? base * Math.max(1, Math.abs(w)) : Infinity;
+      }
+      case 'format': {
+        // filter: fmt|format(args) is %-formatting; method: fmt.format(args).
+        const fmts = formatStrings(call.operand, env);
+        if (!fmts) return Infinity;
+        const pos = call.args.filter((a) => a.type !== 'KeywordArgumentExpression');
+        const posF = pos.map(r);
+        let worst = 0;
+        for (const s of fmts) {
+          let f = base;
+          if (isFilter) {
+            const { positional, named } = percentUses(s);
+            if (named.size) f += [...named.values()].reduce((a, x) => a + x, 0) * argSum;
+            else positional.forEach((k, i) => (f += k * (posF[i] ?? 0)));
+          } else {
+            const uses = formatFieldUses(s);
+            if (!uses) return Infinity;
+            for (const [key, times] of uses) {
+              const a = typeof key === 'number' ? posF[key] : keyword(call.args, key) ? r(keyword(call.args, key)) : 0;
+              f += times * (a ?? 0);
+            }
+          }
+          worst = Math.max(worst, f);
+        }
+        return worst;
+      }
+      default:
+        return Infinity;
+    }
+  };
+
+  const macroFactor = (name: string, macro: JNode, callArgs: JNode[], b: Bindings, depth: number): number => {
+    const params = (macro['args'] as JNode[]).map((a) =>
+      a.type === 'KeywordArgumentExpression' ? ((a['key'] as JNode)['value'] as string) : (a['value'] as string),
+    );
+    const bound = new Map<string, number>();
+    let i = 0;
+    let anyArg = 0;
+    for (const a of callArgs) {
+      if (a.type === 'KeywordArgumentExpression') {
+        const f = rec(a['value'], b, depth + 1);
+        bound.set((a['key'] as JNode)['value'] as string, f);
+        anyArg += f;
+      } else {
+        const f = rec(a, b, depth + 1);
+        anyArg += f;
+        if (i < params.length) bound.set(params[i++]!, f);
+        else return f > 0 ? Infinity : 0;
+      }
+    }
+    for (const a of macro['args'] as JNode[])
+      if (a.type === 'KeywordArgumentExpression') {
+        const k = (a['key'] as JNode)['value'] as string;
+        if (!bound.has(k)) bound.set(k, rec(a['value'], b, depth + 1));
+      }
+    for (const p of params) if (!bound.has(p)) bound.set(p, 0);
+    if (macroVisiting.has(name)) return anyArg > 0 ? Infinity : 0;
+    macroVisiting.add(name);
+    const f = outputFactor(macro['body'], bound, depth + 1);
+    macroVisiting.delete(name);
+    return f;
+  };
+
+  /** The factor of what a list of statements writes. */
+  const outputFactor = (body: unknown, b: Bindings, depth: number): number => {
+    if (!Array.isArray(body)) return 0;
+    if (depth > m.maxNesting) return Infinity;
+    let total = 0;
+    for (const n of body as unknown[]) {
+      if (!isNode(n)) continue;
+      switch (n.type) {
+        case 'Macro':
+        case 'Comment':
+        case 'Break':
+        case 'Continue':
+        case 'Set':
+          break;
+        case 'If':
+          total += Math.max(outputFactor(n['body'], b, depth + 1), outputFactor(n['alternate'], b, depth + 1));
+          break;
+        case 'For': {
+          const it = rec(n['iterable'], b, depth + 1);
+          const inner = outputFactor(n['body'], b, depth + 1) + outputFactor(n['defaultBlock'], b, depth + 1);
+          if (inner === 0) break;
+          if (it > 0) return Infinity;
+          total += m.iterations(n['iterable'] as JNode, env) * inner;
+          break;
+        }
+        case 'FilterStatement': {
+          const inner = outputFactor(n['body'], b, depth + 1);
+          if (inner > 0) total += Infinity;
+          break;
+        }
+        case 'CallStatement': {
+          const f = rec(n['call'], b, depth + 1) + outputFactor(n['body'], b, depth + 1);
+          total += f === 0 ? 0 : Infinity;
+          break;
+        }
+        default:
+          total += rec(n, b, depth + 1);
+      }
+    }
+    return total;
+  };
+
+  return rec(value, new Map(), 0);
+}
+
+/** The factor of a block set (`{% set x %}…{% endset %}`): what its body writes. */
+export function blockGrowthFactor(
+  body: unknown,
+  target: string,
+  env: FoldEnv,
+  macros: ReadonlyMap<string, JNode>,
+  m: GrowthModel,
+): number {
+  // The body is evaluated as the output of a macro without parameters.
+  const macro = { type: 'Macro', name: { type: 'Identifier', value: '\0block' }, args: [], body } as unknown as JNode;
+  const call = {
+    type: 'CallExpression',
+    callee: { type: 'Identifier', value: '\0block' },
+    args: [],
+  } as unknown as JNode;
+  const all = new Map(macros);
+  all.set('\0block', macro);
+  return growthFactor(call, target, env, all, m);
+}
+
+/** The folded values of a format string, or undefined when the fold does not know them all. */
+function formatStrings(n: JNode, env: FoldEnv): readonly string[] | undefined {
+  if (n.type === 'StringLiteral') return [n['value'] as string];
+  const f = foldString(n, env);
+  return f.unknown || !f.values.length ? undefined : f.values;
+}
+
+/** Work per unit of size (character or item) of a call's operand, in units of about 4 ns. */
+const ITEM_WEIGHT: ReadonlyMap<string, number> = new Map([
+  ['join', 150],
+  ['sort', 800],
+  ['dictsort', 800],
+  ['unique', 300],
+  ['groupby', 800],
+  ['map', 300],
+  ['select', 300],
+  ['reject', 300],
+  ['selectattr', 300],
+  ['rejectattr', 300],
+  ['sum', 100],
+  ['min', 100],
+  ['max', 100],
+  ['tojson', 5],
+  ['pprint', 150],
+  ['string', 150],
+  ['xmlattr', 150],
+  ['list', 5],
+  ['split', 25],
+  ['rsplit', 25],
+  ['splitlines', 25],
+  ['title', 250],
+  ['wordcount', 100],
+  ['urlize', 400],
+  ['batch', 50],
+  ['slice', 50],
+  ['items', 50],
+]);
+
+/** The most a character of the caller's content is charged by a per-item operation (a JSON-dense request). */
+const CALLER_WEIGHT = 5;
+
+/** Calls whose work does not depend on their operand's size. */
+const CONSTANT_WORK: ReadonlySet<string> = new Set([
+  'length',
+  'first',
+  'last',
+  'default',
+  'd',
+  'attr',
+  'safe',
+  'int',
+  'float',
+  'abs',
+  'round',
+  'random',
+  'get',
+  'keys',
+  'values',
+  'startswith',
+  'endswith',
+  'filesizeformat',
+]);
+
+const LITERALS: ReadonlySet<string> = new Set(['StringLiteral', 'NullLiteral', 'BooleanLiteral', 'UndefinedLiteral']);
+const CONSTANTS: ReadonlySet<string> = new Set(['true', 'false', 'none', 'True', 'False', 'None']);
+
+/** What a part of the caller's data is rooted at. */
+const CALLER = '\0caller';
+
+/** Globals the renderers define (functions, not data). */
+const GLOBALS: ReadonlySet<string> = new Set([
+  'range',
+  'namespace',
+  'lipsum',
+  'cycler',
+  'joiner',
+  'dict',
+  'loop',
+  'raise_exception',
+  'strftime_now',
+  'true',
+  'false',
+  'none',
+  'True',
+  'False',
+  'None',
+]);
+
+export interface WorkSignal {
+  readonly what: string;
+  readonly where: JNode;
+  readonly amount: number;
+}
+
+/**
+ * CPU work of a render: each call's work (by its operand's size) times the passes of the loops around it, a macro
+ * called in a loop bringing its calls. A call costing more than MAX_RENDER_WORK is a finding where it stands; a
+ * template whose calls together cost more is a finding at its root.
+ */
+export function renderWork(
+  program: JNode,
+  env: FoldEnv,
+  macros: ReadonlyMap<string, JNode>,
+  m: GrowthModel,
+): WorkSignal[] {
+  const out: WorkSignal[] = [];
+  const flagged = new Set<JNode>();
+  interface Loop {
+    readonly vars: readonly string[];
+    readonly times: number;
+    readonly iterable: JNode;
+  }
+  const visiting = new Set<string>();
+  let total = 0;
+
+  /**
+   * The variables and caller values a value is a part of (following variables set to a part; a literal is a part of
+   * nothing), or undefined when it is made by something else (a range, a repetition, a value the template builds).
+   */
+  const rootVar = (n: JNode, seen: Set<string> = new Set(), depth = 0): string[] | undefined => {
+    let cur = n;
+    for (let i = 0; i < m.maxNesting; i++) {
+      if (cur.type === 'MemberExpression') cur = cur['object'] as JNode;
+      else if (cur.type === 'FilterExpression') cur = cur['operand'] as JNode;
+      else if (cur.type === 'CallExpression' && (cur['callee'] as JNode).type === 'MemberExpression')
+        cur = (cur['callee'] as JNode)['object'] as JNode;
+      else break;
+      if (!isNode(cur)) return undefined;
+    }
+    if (depth > 8) return undefined;
+    if (LITERALS.has(cur.type) || intOf(cur) !== undefined) return [];
+    if (cur.type === 'Identifier' && CONSTANTS.has(cur['value'] as string)) return [];
+    if (cur.type === 'Ternary') {
+      const a = rootVar(cur['trueExpr'] as JNode, seen, depth + 1);
+      const b = rootVar(cur['falseExpr'] as JNode, seen, depth + 1);
+      return a && b ? [...a, ...b] : undefined;
+    }
+    if (cur.type !== 'Identifier') return undefined;
+    const name = cur['value'] as string;
+    if (seen.has(name)) return [];
+    const defs = env.vars.get(name);
+    if (!defs) return GLOBALS.has(name) ? undefined : [CALLER];
+    if (defs.every((d) => d.kind === 'iter')) return [name];
+    seen.add(name);
+    const all: string[] = [name];
+    for (const d of defs) {
+      if (d.kind === 'none') continue;
+      const r = d.kind === 'value' ? rootVar(d.node, seen, depth + 1) : d.kind === 'iter' ? [name] : undefined;
+      if (!r) return undefined;
+      all.push(...r);
+    }
+    return all;
+  };
+
+  /** Passes over which a call runs: loops not in the chain that visits the operand's parts. */
+  const passes = (operand: JNode, loops: readonly Loop[]): { times: number; part: boolean } => {
+    const roots = rootVar(operand);
+    const chain = new Set<number>();
+    if (roots && roots.some((r) => r !== CALLER)) {
+      let names = roots;
+      for (let i = loops.length - 1; i >= 0; i--) {
+        if (!loops[i]!.vars.some((v) => names.includes(v))) continue;
+        chain.add(i);
+        const next = rootVar(loops[i]!.iterable);
+        // The chain ends at a value of the caller's; a loop over values the template makes repeats its parts.
+        if (!next) {
+          chain.clear();
+          break;
+        }
+        names = [...names, ...next];
+      }
+      if (chain.size && !names.includes(CALLER)) chain.clear();
+    }
+    let t = 1;
+    loops.forEach((l, i) => {
+      if (!chain.has(i)) t *= l.times;
+    });
+    return { times: t, part: chain.size > 0 };
+  };
+
+  const charge = (n: JNode, per: number, times: number, what: string): void => {
+    const amount = per * times;
+    if (!(amount > 0)) return;
+    total += amount;
+    if (amount > MAX_RENDER_WORK && !flagged.has(n)) {
+      flagged.add(n);
+      out.push({
+        where: n,
+        amount,
+        what:
+          `${what}: an estimated ${amount === Infinity ? 'unbounded' : amount.toExponential(2)} units of CPU work ` +
+          `(about 4 ns each; limit ${MAX_RENDER_WORK}) over the passes of the loops around it`,
+      });
+    }
+  };
+
+  /**
+   * Characters (or items) of a value that the template itself makes: literals, repetitions, ranges, padding and the
+   * growth of the operations applied to them. The caller's content counts nothing here; `sizes` adds it.
+   */
+  const madeMemo = new Map<JNode, number>();
+  const made = (n: unknown, seen: Set<string>, depth: number): number => {
+    if (!isNode(n)) return 0;
+    if (depth > m.maxNesting) return Infinity;
+    const known = madeMemo.get(n);
+    if (known !== undefined) return known;
+    const r = (x: unknown): number => made(x, seen, depth + 1);
+    const key = (k: string, defs: readonly { kind: string; node?: JNode }[] | undefined): number => {
+      if (!defs || seen.has(k)) return 0;
+      seen.add(k);
+      let f = 0;
+      for (const d of defs) if (d.node && (d.kind === 'value' || d.kind === 'iter')) f = Math.max(f, r(d.node));
+      seen.delete(k);
+      return f;
+    };
+    let v: number;
+    switch (n.type) {
+      case 'StringLiteral':
+        v = [...(n['value'] as string)].length;
+        break;
+      case 'IntegerLiteral':
+      case 'FloatLiteral':
+        v = 24;
+        break;
+      case 'Identifier':
+        v = key(n['value'] as string, env.vars.get(n['value'] as string));
+        break;
+      case 'MemberExpression': {
+        const prop = n['property'] as JNode;
+        v = r(n['object']);
+        if (!n['computed'] && isNode(prop) && prop.type === 'Identifier')
+          v = Math.max(v, key('.' + (prop['value'] as string), env.attrs.get(prop['value'] as string)));
+        break;
+      }
+      case 'BinaryExpression': {
+        const o = op(n);
+        if (o === '~' || o === '+') v = r(n['left']) + r(n['right']);
+        else if (o === '*') {
+          const lc = m.intValue(n['left'] as JNode, env);
+          const rc = m.intValue(n['right'] as JNode, env);
+          const [count, seq] = lc !== undefined && rc === undefined ? [lc, n['right']] : [rc, n['left']];
+          const c =
+            count === undefined
+              ? Infinity
+              : typeof count === 'number'
+                ? Math.abs(count)
+                : count === 'data'
+                  ? m.dataChars
+                  : m.dataEntries;
+          v = c * Math.max(1, r(seq));
+        } else v = Math.max(r(n['left']), r(n['right']));
+        break;
+      }
+      case 'Ternary':
+        v = Math.max(r(n['trueExpr']), r(n['falseExpr']));
+        break;
+      case 'ArrayLiteral':
+      case 'TupleLiteral':
+        v = (n['value'] as unknown[]).reduce((a: number, x) => a + Math.max(1, r(x)), 0);
+        break;
+      case 'ObjectLiteral':
+        v = 0;
+        for (const [k, x] of n['value'] as Map<unknown, unknown>) v += r(k) + r(x);
+        break;
+      case 'CallExpression':
+      case 'FilterExpression': {
+        const callee = n['callee'] as JNode | undefined;
+        if (n.type === 'CallExpression' && callee?.type === 'Identifier') {
+          const name = callee['value'] as string;
+          v = name === 'range' && !env.vars.has('range') ? m.iterations(n, env) : 0;
+          for (const a of n['args'] as JNode[]) v += r(a);
+          break;
+        }
+        const call = m.callParts(n);
+        if (!call) {
+          v = 0;
+          break;
+        }
+        const base = r(call.operand);
+        let args = 0;
+        for (const a of call.args) args += r(a);
+        const wn =
+          PADDING.has(call.name) || call.name === 'indent' || call.name === 'expandtabs' ? call.args[0] : undefined;
+        const wv = wn ? m.intValue(wn.type === 'KeywordArgumentExpression' ? (wn['value'] as JNode) : wn, env) : 0;
+        const width = wv === undefined ? Infinity : typeof wv === 'number' ? Math.abs(wv) : m.dataChars;
+        if (NO_GROWTH.has(call.name)) v = Math.max(base, args, PADDING.has(call.name) ? width : 0);
+        else if (call.name === 'indent' || call.name === 'expandtabs') v = base * Math.max(1, width) + args;
+        else
+          v =
+            (EXPANSION.get(call.name) ?? 8) * (base + args) +
+            (call.name === 'join' || call.name === 'replace' || call.name === 'wordwrap' ? base * args : 0);
+        break;
+      }
+      default:
+        v = 0;
+    }
+    madeMemo.set(n, v);
+    return v;
+  };
+
+  /** Whether a value holds the caller's data (a name the renderers do not define and the template does not set). */
+  const readsCaller = (n: JNode): boolean => {
+    const st: unknown[] = [n];
+    let steps = 0;
+    while (st.length && steps++ < 10_000) {
+      const v = st.pop();
+      if (Array.isArray(v)) for (const x of v) st.push(x);
+      else if (isNode(v)) {
+        if (v.type === 'Identifier') {
+          const name = v['value'] as string;
+          const defs = env.vars.get(name);
+          if (!defs && !GLOBALS.has(name)) return true;
+          if (defs && defs.some((d) => d.kind === 'unknown' || d.kind === 'iter')) return true;
+        }
+        if (v.type === 'MemberExpression' && !v['computed']) st.push(v['object']);
+        else for (const c of children(v)) st.push(c);
+      }
+    }
+    return steps >= 10_000;
+  };
+
+  /**
+   * The size a call works on: what the template made, plus the caller's content — the whole request once over the
+   * loops that visit its parts, else one of the caller's strings (or lists) on each pass.
+   */
+  const sizes = (operand: JNode, part: boolean): { chars: number; own: number; caller: number } => {
+    const own = made(operand, new Set(), 0);
+    const caller = part || m.isRequestList(operand, env) ? m.dataRequest : readsCaller(operand) ? m.dataChars : 0;
+    return { chars: own + caller, own, caller };
+  };
+
+  const callWork = (n: JNode, loops: readonly Loop[]): void => {
+    const o = n.type === 'BinaryExpression' ? op(n) : undefined;
+    if (o === 'in' || o === 'not in' || o === 'notin') {
+      const right = n['right'] as JNode;
+      const { times, part } = passes(right, loops);
+      charge(n, sizes(right, part).chars, times, 'tests membership in a large value on each pass');
+      return;
+    }
+    if (o === '*') {
+      if (intOf(n['left'] as JNode) !== undefined && intOf(n['right'] as JNode) !== undefined) return;
+      const size = m.sizeOf(n, env);
+      if (size > m.dataRequest || loops.length) charge(n, size, passes(n, loops).times, 'repeats a value on each pass');
+      return;
+    }
+    const call = m.callParts(n);
+    if (!call || CONSTANT_WORK.has(call.name)) return;
+    if (call.name === 'count' && n.type === 'FilterExpression') return;
+    const { times, part } = passes(call.operand, loops);
+    const { chars, own, caller } = sizes(call.operand, part);
+    let per: number;
+    if (call.name === 'wordwrap' && n.type === 'FilterExpression') {
+      // textwrap cuts a long word one line at a time, copying the rest each time.
+      const wn = arg(call.args, 0, 'width');
+      const w = wn ? m.intValue(wn, env) : 79;
+      const width = typeof w === 'number' ? Math.max(1, Math.abs(w)) : 1;
+      const n1 = part ? m.dataChars : chars;
+      per = (0.1 * n1 * n1) / width + chars;
+      if (part) per = (0.1 * m.dataChars * m.dataRequest) / width + chars;
+    } else if (call.name === 'striptags') {
+      // The comment-or-tag regex rescans from every unclosed `<!--` or `<` to the end.
+      per = 3 * (part ? m.dataChars * m.dataRequest : chars * chars);
+    } else {
+      const w = ITEM_WEIGHT.get(call.name);
+      // The caller's content is charged per character at string speed: a per-item weight on a character count
+      // would charge a request of one-character items, which the request bound already prices.
+      per = w === undefined ? chars : w * own + Math.min(w, CALLER_WEIGHT) * caller;
+      if (call.name === 'sort' || call.name === 'dictsort' || call.name === 'groupby')
+        per *= Math.max(1, Math.log2(Math.max(2, chars)) / 16);
+    }
+    charge(
+      n,
+      per,
+      times,
+      `calls ${call.name} on a value of up to ${chars === Infinity ? 'unbounded' : chars} characters or items`,
+    );
+  };
+
+  const walk = (root: unknown, loops: readonly Loop[], depth: number): void => {
+    if (depth > m.maxNesting) return;
+    const st: unknown[] = [root];
+    while (st.length) {
+      const n = st.pop();
+      if (Array.isArray(n)) {
+        for (const x of n) st.push(x);
+        continue;
+      }
+      if (!isNode(n) || n.type === 'Macro') continue;
+      if (n.type === 'For') {
+        walk(n['iterable'], loops, depth + 1);
+        walk(n['defaultBlock'], loops, depth + 1);
+        const vars: string[] = [];
+        const lv = n['loopvar'];
+        if (isNode(lv) && lv.type === 'Identifier') vars.push(lv['value'] as string);
+        else if (isNode(lv))
+          for (const e of (lv['value'] as unknown[]) ?? []) if (isNode(e)) vars.push(e['value'] as string);
+        const times = m.iterations(n['iterable'] as JNode, env);
+        walk(n['body'], [...loops, { vars, times, iterable: n['iterable'] as JNode }], depth + 1);
+        continue;
+      }
+      if (n.type === 'CallExpression' && (n['callee'] as JNode).type === 'Identifier') {
+        const name = (n['callee'] as JNode)['value'] as string;
+        const mac = macros.get(name);
+        if (mac && !visiting.has(name)) {
+          visiting.add(name);
+          walk(mac['body'], loops, depth + 1);
+          visiting.delete(name);
+        }
+      }
+      if (n.type === 'FilterExpression' || n.type === 'CallExpression' || n.type === 'BinaryExpression')
+        callWork(n, loops);
+      for (const c of children(n)) st.push(c);
+    }
+  };
+  walk(program['body'], [], 0);
+  if (total > MAX_RENDER_WORK && out.length === 0)
+    out.push({
+      where: program,
+      amount: total,
+      what: `makes calls that together cost an estimated ${total.toExponential(2)} units of CPU work (about 4 ns each; limit ${MAX_RENDER_WORK})`,
+    });
+  return out;
+}

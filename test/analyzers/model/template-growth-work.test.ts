@@ -1,0 +1,112 @@
+// Chat templates that grow a value through an operation multiplying its size, or whose calls cost CPU time beyond
+// their output, each with a benign twin using the same construct the way published templates do, judged against the
+// real jinja2 (cases.json, recorded by scripts/fixtures/template-growth-work.py: a case is unbounded when it exhausts
+// 10 s or 1 GiB rendered as transformers renders chat templates). The analyzer reports render cost exactly when jinja2
+// shows it, and nothing on a twin.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeChatTemplate } from '../../../src/analyzers/model/chat-template.js';
+
+interface Case {
+  readonly name: string;
+  readonly template: string;
+  readonly reaches: boolean;
+}
+const table = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../fixtures/model/template-growth-work/cases.json'), 'utf8'),
+) as { cases: Case[] };
+
+async function costSignals(template: string): Promise<string[]> {
+  const a = await analyzeChatTemplate(template);
+  assert.ok(a.parsed, a.parseError);
+  return a.signals.filter((s) => s.kind === 'render-cost').map((s) => s.message);
+}
+
+describe('growth through any operation and CPU work per call, against the real jinja2', () => {
+  it('has hostile cases and a benign twin for each', () => {
+    assert.equal(table.cases.filter((c) => c.reaches).length, 16);
+    assert.equal(table.cases.filter((c) => !c.reaches).length, 16);
+  });
+  for (const c of table.cases)
+    it(`${c.name}: ${c.reaches ? 'a render-cost finding' : 'passes'}`, async () => {
+      const a = await analyzeChatTemplate(c.template);
+      assert.ok(a.parsed, a.parseError);
+      if (c.reaches)
+        assert.ok(
+          a.signals.some((s) => s.kind === 'render-cost' && s.confidence === 'high'),
+          JSON.stringify(a.signals),
+        );
+      else assert.deepEqual(a.signals, []);
+    });
+});
+
+describe('a value fed back through a loop: the size of every operation counts, an operation with none is unknown', () => {
+  const loop = (init: string, value: string): string =>
+    `{% set ns = namespace(a=${init}) %}{% for m in messages %}{% set ns.a = ${value} %}{% endfor %}{{ ns.a }}`;
+  const CASES: [string, string, boolean][] = [
+    ['appending the caller content', loop("''", "ns.a ~ m['content']"), false],
+    ['a list appended to', loop('[]', "ns.a + [m['role']]"), false],
+    ['a counter', loop('0', 'ns.a + 1'), false],
+    ['a trim of itself', loop("''", "(ns.a ~ m['content'])|trim"), false],
+    ['a replace by shorter text', loop("''", "ns.a|replace('ab', 'a') ~ m['role']"), false],
+    ['padding to a stated width', loop("''", 'ns.a|center(80)'), false],
+    ['a part of itself', loop("''", "ns.a.split('\\n')[-1] ~ m['role']"), false],
+    ['a ternary of itself and the caller', loop("''", "ns.a if ns.a else m['role']"), false],
+    ['a method without a size function', loop("'a'", 'ns.a.encode()'), true],
+    ['a filter without a size function', loop("'a'", 'ns.a|urlize_twice'), true],
+    ['a global function call on itself', loop("'a'", 'strftime_now(ns.a)'), true],
+    ['a replace by longer text', loop("'a'", "ns.a|replace('a', 'aa')"), true],
+    ['a repetition by a stated count', loop("'a'", 'ns.a * 2'), true],
+    ['upper case (one character can map to three)', loop("'a'", 'ns.a|upper'), true],
+    ['escaping through a list literal', loop("'a'", '[ns.a|e, ns.a]|join'), true],
+    ['indent of itself', loop("'a'", 'ns.a|indent(2, true)'), true],
+    ['a format of itself with repr', loop("'a'", "'%r'|format(ns.a)"), true],
+    ['a width read from itself', loop("'a'", 'ns.a|center(ns.a|length + 1)'), true],
+    [
+      'a chain through a second attribute',
+      "{% set ns = namespace(a='a', b='') %}{% for m in messages %}{% set ns.b = ns.a ~ ns.a %}{% set ns.a = ns.b %}{% endfor %}",
+      true,
+    ],
+    [
+      'a loop variable rebound on each pass',
+      "{% for k, v in messages[0]['args']|items %}{% set v = v if v is string else v|tojson %}{{ v }}{% endfor %}",
+      false,
+    ],
+  ];
+  for (const [name, template, flagged] of CASES)
+    it(`${name}: ${flagged ? 'a render-cost finding' : 'passes'}`, async () => {
+      const s = await costSignals(template);
+      assert.equal(s.length > 0, flagged, JSON.stringify(s));
+    });
+});
+
+describe('CPU work of each call over the passes of its loops', () => {
+  const CASES: [string, string, boolean][] = [
+    ['a scan of each message once', "{% for m in messages %}{{ m['content'].count('x') }}{% endfor %}", false],
+    [
+      'a scan of each tool call of each message',
+      '{% for m in messages %}{% for c in m.tool_calls %}{{ c.function.arguments|tojson }}{% endfor %}{% endfor %}',
+      false,
+    ],
+    ['the tool list written once per message', '{% for m in messages %}{{ tools|length }}{% endfor %}', false],
+    [
+      'a scan of a large string the template makes, on each of many passes',
+      "{% set s = 'a' * 100000 %}{% for i in range(100000) %}{{ s.find('b') }}{% endfor %}",
+      true,
+    ],
+    [
+      'a scan inside a macro called on each of many passes',
+      "{% set s = 'a' * 100000 %}{% macro f() %}{{ s.upper() }}{% endmacro %}{% for i in range(100000) %}{{ f() }}{% endfor %}",
+      true,
+    ],
+    ["striptags on the caller's content (quadratic)", "{{ messages[0]['content']|striptags }}", true],
+    ["wordwrap at a stated width of the caller's content", "{{ messages[0]['content']|wordwrap(80) }}", false],
+  ];
+  for (const [name, template, flagged] of CASES)
+    it(`${name}: ${flagged ? 'a render-cost finding' : 'passes'}`, async () => {
+      const s = await costSignals(template);
+      assert.equal(s.length > 0, flagged, JSON.stringify(s));
+    });
+});

@@ -38,6 +38,64 @@ const cases: RuleCase[] = [
   },
 ];
 
+// Operator work: a constant shape is bounded by its product, and an operator whose work is superlinear in its operands
+// (torchscript-ops.json `superlinear`) runs at load only on stored or small constant-shaped operands.
+const SUPER = { kind: 'load-work-superlinear', runsAtLoad: true };
+const workCases: RuleCase[] = [
+  {
+    name: 'torch.mm of a 16384 x 16384 constant shape (each dimension small, 2^28 elements)',
+    src: cls(['a = torch.ones([16384, 16384])', 'self.w = torch.sum(torch.mm(a, a))']),
+    expect: [
+      [7, 'high'],
+      [8, 'high'],
+    ],
+  },
+  {
+    name: 'torch.matmul of a value computed at load',
+    src: cls(['a = torch.add((state)[1], 1)', 'self.w = torch.matmul(a, a)']),
+    expect: [[8, 'high']],
+    details: SUPER,
+  },
+  {
+    name: 'the method form a.mm(a) on a computed value',
+    src: cls(['a = torch.add((state)[1], 1)', 'self.w = a.mm(a)']),
+    expect: [[8, 'high']],
+    details: SUPER,
+  },
+  {
+    name: 'torch.einsum over a computed operand list',
+    src: cls(['a = torch.add((state)[1], 1)', 'self.w = torch.einsum("ij,jk->ik", [a, a])']),
+    expect: [[8, 'high']],
+    details: SUPER,
+  },
+  {
+    name: 'torch.mm of two stored tensors, through self attributes set from the state',
+    src: cls(['self.v = (state)[1]', 'a = self.v', 'self.w = torch.mm(a, (state)[1])']),
+    expect: [],
+  },
+  {
+    name: 'torch.mm of a small constant shape (8 x 8)',
+    src: cls(['a = torch.ones([8, 8])', 'self.w = torch.mm((state)[1], a)']),
+    expect: [],
+  },
+  {
+    name: 'a constant shape of 4096 x 4096 (within the product bound)',
+    src: cls(['self.w = torch.zeros([4096, 4096])']),
+    expect: [],
+  },
+];
+
+describe('TorchScript load code: operator work (shape products, superlinear operators)', () => {
+  for (const c of workCases)
+    it(`${c.expect.length > 0 ? 'reports' : 'passes'}: ${c.name}`, () =>
+      assertRuleCase('TORCH-SCRIPT-CUSTOM-OP', c, 'torchscript'));
+  for (const [name, kinds] of [
+    ['hostile_setstate_matmul_constant_shape.pt', ['load-work-argument', 'load-work-superlinear']],
+    ['benign_setstate_matmul_stored.pt', []],
+  ] as const)
+    it(`real archive: ${name}`, async () => assert.deepEqual(await archiveFindingKinds(name), kinds));
+});
+
 describe('TorchScript load code: nested loops are charged as the product of their trip counts', () => {
   for (const c of cases)
     it(`${c.expect.length > 0 ? 'reports' : 'passes'}: ${c.name}`, () =>

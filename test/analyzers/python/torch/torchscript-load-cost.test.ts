@@ -4,7 +4,8 @@
 // under torch.jit.load and torch.load(weights_only=True), and the small twin loading) are in the rule's own test.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { archiveFindingKinds, assertRuleCase, scriptedClass, type RuleCase } from './signal-helpers.js';
+import table from '../../../../src/analyzers/python/torch/torchscript-ops.json' with { type: 'json' };
+import { archiveFindingKinds, assertRuleCase, scriptedClass, signalsFor, type RuleCase } from './signal-helpers.js';
 
 const cls = scriptedClass;
 
@@ -89,6 +90,24 @@ describe('TorchScript load code: operator work (shape products, superlinear oper
   for (const c of workCases)
     it(`${c.expect.length > 0 ? 'reports' : 'passes'}: ${c.name}`, () =>
       assertRuleCase('TORCH-SCRIPT-CUSTOM-OP', c, 'torchscript'));
+  it('every operator of the superlinear class is reported on a computed operand, and passes on stored ones', async () => {
+    const ops = (table as unknown as { superlinear: string[] }).superlinear;
+    assert.ok(ops.includes('aten::mm') && ops.includes('aten::einsum') && ops.includes('aten::conv2d'));
+    const superlinearKinds = async (lines: string[]) =>
+      (await signalsFor(cls(lines).join('\n') + '\n', 'torchscript'))
+        .map((sig) => sig.details?.kind)
+        .filter((k) => k === 'load-work-superlinear');
+    const missed: string[] = [];
+    for (const op of ops) {
+      const [ns, name] = op.split('::') as [string, string];
+      const callee = ns === 'aten' ? `torch.${name}` : `ops.${ns}.${name}`;
+      // Other findings (an argument in a size position) may come too; the superlinear one must.
+      if ((await superlinearKinds(['a = torch.add((state)[1], 1)', `self.w = ${callee}(a, a)`])).length !== 1)
+        missed.push(op);
+      if ((await superlinearKinds([`self.w = ${callee}((state)[1], (state)[1])`])).length !== 0) missed.push(op);
+    }
+    assert.deepEqual(missed, []);
+  });
   for (const [name, kinds] of [
     ['hostile_setstate_matmul_constant_shape.pt', ['load-work-argument', 'load-work-superlinear']],
     ['benign_setstate_matmul_stored.pt', []],

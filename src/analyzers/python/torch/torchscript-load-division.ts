@@ -88,7 +88,7 @@ export function loadDivisionSignals(mod: PythonModule, inLoad: (scopeId: number)
   const found: { span: SourceSpan; text: string; what: string; method: string }[] = [];
   for (const d of mod.divisions) {
     const method = inLoad(d.scopeId);
-    if (method === undefined || safeDivisor(d.right)) continue;
+    if (d.operator === '@' || method === undefined || safeDivisor(d.right)) continue;
     found.push({ span: d.span, text: d.text, what: `the operator ${d.operator}`, method });
   }
   for (const c of mod.calls) {

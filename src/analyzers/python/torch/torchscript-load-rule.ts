@@ -8,7 +8,7 @@
 // with a file, remote-call or Python-callback effect are reported wherever they appear, with a message that says
 // whether the load or a later call of the model runs them.
 import { signalAt, type CodeSignal, type Confidence, type TorchFileKind } from '../code-signal.js';
-import type { CallSite, ExpressionFact, FunctionFact, LoopFact, PythonModule } from '../module-model.js';
+import type { CallSite, ExpressionFact, FunctionFact, LoopFact, PythonModule, SourceSpan } from '../module-model.js';
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import { nestedLoopCostSignals } from './torchscript-load-cost.js';
@@ -424,6 +424,28 @@ function calledOperator(call: CallSite): { op: string; valueForm: boolean } | un
   return undefined;
 }
 
+/** The finding for a superlinear operator at load whose operands are not proven stored or small. */
+function superlinearSignal(
+  span: SourceSpan,
+  text: string,
+  what: string,
+  op: string,
+  where: string,
+  method: FunctionFact,
+): CodeSignal {
+  return signalAt(
+    'TORCH-SCRIPT-CUSTOM-OP',
+    span,
+    text,
+    `${what} ${where}: ${op} does work that grows faster than its operands (a matrix product, convolution or ` +
+      'decomposition), and an operand is neither stored in the archive nor built from a constant shape of at most ' +
+      `${SMALL_OPERAND_ELEMENTS} elements; two 16384 x 16384 operands of a matrix product are 4.4e12 multiply-adds, ` +
+      'so the load runs for hours.',
+    'high',
+    { kind: 'load-work-superlinear', method: method.qualifiedName, operator: op, runsAtLoad: true },
+  );
+}
+
 /** The superlinear operator a call names (`torch.mm(a, b)`, `ops.quantized.linear(...)`, `a.mm(b)`). */
 function superlinearOperator(call: CallSite): { op: string; valueForm: boolean } | undefined {
   const q = call.callee.qualifiedName;
@@ -728,6 +750,13 @@ function pushWorkSignals(
       );
     });
     const classMethods = methodsOf(mod, method);
+    // `a @ b` and `a @= b` compile to aten::matmul.
+    for (const d of mod.divisions) {
+      if (d.operator !== '@' || (owningMethod(fns, d.scopeId) ?? fns[d.scopeId])?.id !== methodId) continue;
+      if (boundedOperand(mod, d.left, method, classMethods) && boundedOperand(mod, d.right, method, classMethods))
+        continue;
+      push(superlinearSignal(d.span, d.text, 'the operator @', 'aten::matmul', where, method));
+    }
     for (const c of callsByMethod.get(methodId) ?? []) {
       const sup = superlinearOperator(c);
       if (sup !== undefined) {
@@ -745,19 +774,7 @@ function pushWorkSignals(
           !receiverOk ||
           !operands.every((e) => boundedOperand(mod, e, method, classMethods))
         )
-          push(
-            signalAt(
-              'TORCH-SCRIPT-CUSTOM-OP',
-              c.span,
-              c.text,
-              `${c.callee.raw}(...) ${where}: ${sup.op} does work that grows faster than its operands (a matrix ` +
-                'product, convolution or decomposition), and an operand is neither stored in the archive nor built ' +
-                `from a constant shape of at most ${SMALL_OPERAND_ELEMENTS} elements; two 16384 x 16384 operands of ` +
-                'a matrix product are 4.4e12 multiply-adds, so the load runs for hours.',
-              'high',
-              { kind: 'load-work-superlinear', method: method.qualifiedName, operator: sup.op, runsAtLoad: true },
-            ),
-          );
+          push(superlinearSignal(c.span, c.text, `${c.callee.raw}(...)`, sup.op, where, method));
       }
       const called = calledOperator(c);
       if (called === undefined) continue;

@@ -58,6 +58,13 @@ const workCases: RuleCase[] = [
     details: SUPER,
   },
   {
+    name: 'the operator @ on a computed value',
+    src: cls(['a = torch.add((state)[1], 1)', 'self.w = a @ a']),
+    expect: [[8, 'high']],
+    details: SUPER,
+  },
+  { name: 'the operator @ on stored tensors', src: cls(['a = (state)[1]', 'self.w = a @ (state)[1]']), expect: [] },
+  {
     name: 'the method form a.mm(a) on a computed value',
     src: cls(['a = torch.add((state)[1], 1)', 'self.w = a.mm(a)']),
     expect: [[8, 'high']],

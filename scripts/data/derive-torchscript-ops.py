@@ -23,8 +23,22 @@ positions they take across the operator's overloads. `stateFilledByTorch` lists 
 modules call at load with such arguments taken from their stored state (the quantized convolution modules' TorchScript
 `__setstate__` repacks its weights with the stored stride, padding, dilation and groups): read in
 `scripts/fixtures/torchscript-load.py`'s statically quantized model; each must be an allowed operator.
+
+Also writes `division`: every allowed operator whose name matches DIVISION_PATTERN (div, mod, rem, quot: the names
+of integer division, remainder and their prims/nvprims variants) with its class from the reviewed DIVISION_CLASSES:
+`divides` (divides integers natively whatever its arguments: INT64_MIN by -1 traps with SIGFPE), `rounding-mode`
+(divides integers natively only with a `rounding_mode`, otherwise as floats), `float-only` (promotes integers to
+floating point or refuses them; scripts/fixtures/torchscript-load-division.py loads each with INT64_MIN and -1 in a
+throwaway process and proves it does not trap) or `not-division` (the name only contains the letters: `mode`,
+`remove`, `modified_bessel`). An operator matching the pattern with no class stops the script.
+
+And `superlinear`: the allowed operators whose work grows faster than their operands, by the name families in
+SUPERLINEAR_FAMILIES (matrix products, convolutions, decompositions and solvers, outer and pairwise products): two
+16384 x 16384 operands of `aten::mm` are 2^28 elements each and 4.4e12 multiply-adds. The load rule reports such a
+call at load unless every tensor operand is provably small or stored in the archive.
 """
 import json
+import re
 import sys
 
 import torch
@@ -69,6 +83,75 @@ STATE_FILLED_BY_TORCH = [
     "quantized::conv_transpose1d_prepack", "quantized::conv_transpose2d_prepack",
     "quantized::conv_transpose3d_prepack",
 ]
+
+DIVISION_PATTERN = re.compile(r"div|mod|rem|quot")
+DIVISION_CLASSES = {
+    # Integer division, remainder and modulo in native code (SIGFPE on INT64_MIN and -1).
+    "aten::__round_to_zero_floordiv": "divides",
+    "aten::divmod": "divides",
+    "aten::floor_divide": "divides",
+    "aten::floor_divide_": "divides",
+    "aten::floordiv": "divides",
+    "aten::fmod": "divides",
+    "aten::fmod_": "divides",
+    "aten::remainder": "divides",
+    "aten::remainder_": "divides",
+    # prims.div truncates integer operands (no rounding mode to read); prims/nvprims fmod and remainder divide too.
+    "prims::div": "divides",
+    "prims::fmod": "divides",
+    "prims::remainder": "divides",
+    "nvprims::div": "divides",
+    "nvprims::fmod": "divides",
+    "nvprims::remainder": "divides",
+    # True division unless a rounding_mode ('trunc', 'floor') is given.
+    "aten::div": "rounding-mode",
+    "aten::div_": "rounding-mode",
+    "aten::divide": "rounding-mode",
+    "aten::divide_": "rounding-mode",
+    # Promote integers to floating point, or refuse integer tensors (proved by the division fixture generator).
+    "aten::true_divide": "float-only",
+    "aten::true_divide_": "float-only",
+    "aten::_foreach_div": "float-only",
+    "aten::_foreach_div_": "float-only",
+    "aten::addcdiv": "float-only",
+    "aten::addcdiv_": "float-only",
+    "aten::_foreach_addcdiv": "float-only",
+    "aten::_foreach_addcdiv_": "float-only",
+    "aten::kl_div": "float-only",
+    "aten::mathremainder": "float-only",
+    "aten::modf": "float-only",
+    # The letters only.
+    "aten::_convolution_mode": "not-division",
+    "aten::_remove_batch_dim": "not-division",
+    "aten::mode": "not-division",
+    "aten::remove": "not-division",
+    "aten::special_modified_bessel_i0": "not-division",
+    "aten::special_modified_bessel_i1": "not-division",
+    "aten::special_modified_bessel_k0": "not-division",
+    "aten::special_modified_bessel_k1": "not-division",
+    "aten::special_scaled_modified_bessel_k0": "not-division",
+    "aten::special_scaled_modified_bessel_k1": "not-division",
+}
+
+# Name families of operators whose work is superlinear in their operands, matched against the bare operator name.
+SUPERLINEAR_FAMILIES = [
+    # Matrix and tensor products: (n x k) @ (k x m) is n*k*m multiply-adds from n*k + k*m elements.
+    r"^_?(mm|bmm|matmul|addmm|addbmm|baddbmm|_addmm_activation|sparse_mm|sparse_addmm|chain_matmul|einsum|"
+    r"tensordot|inner|linear|bilinear|mkldnn_linear|kron|outer|ger|cartesian_prod|combinations|cdist|"
+    r"cdist_forward|pdist|pdist_forward)(_|$)",
+    r"^(linear|matmul|linear_clamp_run)",  # quantized::linear*, quantized::matmul, prepacked::linear_clamp_run
+    # Convolutions (every spelling).
+    r"conv(?!ert)",
+    # Decompositions, inverses, determinants, solvers, matrix functions.
+    r"^_?linalg_(?!(diagonal|cross|vecdot|vector_norm|check_errors)$)",
+    r"^_?(svd|qr|cholesky|cholesky_solve|cholesky_inverse|cholesky_solve_helper|inverse|det|logdet|slogdet|"
+    r"pinverse|lu_with_info|lu_solve|lu_unpack|triangular_solve|geqrf|orgqr|ormqr|symeig|symeig_helper|"
+    r"matrix_power|matrix_exp)(_|$)",
+]
+SUPERLINEAR = re.compile("|".join(f"(?:{f})" for f in SUPERLINEAR_FAMILIES))
+# Not work on operands: packing and unpacking weights, and the accessors of packed parameters
+# (`quantized::conv2d_stride` returns the stored stride; `quantized::conv2d_transpose` whether it is transposed).
+NOT_SUPERLINEAR = re.compile(r"prepack|unpack|reorder|_(stride|padding|dilation|groups|output_padding|transpose)$")
 
 
 def work_arguments(schemas) -> dict:
@@ -127,6 +210,14 @@ def main() -> int:
     if missing:
         sys.stderr.write("stateFilledByTorch operators not allowed or without work arguments: " + ", ".join(missing) + "\n")
         return 1
+    unclassified = sorted(op for op in allowed
+                          if DIVISION_PATTERN.search(op.split("::")[1]) and op not in DIVISION_CLASSES)
+    if unclassified:
+        sys.stderr.write("allowed operators named like a division without a class: " + ", ".join(unclassified) + "\n")
+        return 1
+    division = {op: c for op, c in sorted(DIVISION_CLASSES.items()) if op in allowed}
+    superlinear = sorted(op for op in allowed if SUPERLINEAR.search(op.split("::")[1])
+                         and not NOT_SUPERLINEAR.search(op.split("::")[1]))
     json.dump(
         {
             "source": f"torch {torch.__version__} torch._C._jit_get_all_schemas() (scripts/data/derive-torchscript-ops.py)",
@@ -135,6 +226,8 @@ def main() -> int:
             "allowed": sorted(allowed),
             "work": work,
             "stateFilledByTorch": STATE_FILLED_BY_TORCH,
+            "division": division,
+            "superlinear": superlinear,
         },
         sys.stdout,
         indent=0,

@@ -66,7 +66,7 @@ export function collectFacts(
       .slice(left.endIndex, right.startIndex)
       .replace(/#[^\n]*/g, '')
       .replace(/[\s\\=]/g, '');
-    if (operator !== '//' && operator !== '%') return;
+    if (operator !== '//' && operator !== '%' && operator !== '@') return;
     divisions.push({
       operator,
       left: resolver.expression(left, ctx),

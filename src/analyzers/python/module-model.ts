@@ -307,9 +307,12 @@ export interface LoopFact {
   scopeId: number;
 }
 
-/** An integer-or-tensor division written as an operator: `a // b`, `a % b`, `a //= b`, `a %= b`. */
+/**
+ * An integer-or-tensor division written as an operator (`a // b`, `a % b`, `a //= b`, `a %= b`), or a matrix product
+ * (`a @ b`, `a @= b`), whose work grows faster than its operands.
+ */
 export interface DivisionFact {
-  operator: '//' | '%';
+  operator: '//' | '%' | '@';
   left: ExpressionFact;
   right: ExpressionFact;
   span: SourceSpan;

@@ -2,28 +2,34 @@
 // INT64_MIN divided by -1 overflows, and the x86 divide instruction traps: the process dies with SIGFPE. The code of
 // `__setstate__` runs on values the archive stores, so a floor division, remainder, fmod or rounding division at load
 // whose divisor is not a constant (an int other than 0 and -1, or a non-zero float) lets the stored state kill the
-// loader. The operators `//` and `%` (and `//=`, `%=`) count as well as the printed calls (`torch.floor_divide`,
-// `torch.floordiv`, `torch.remainder`, `torch.fmod`, `torch.div(..., rounding_mode=...)`, `divmod`).
+// loader. The operators `//` and `%` (and `//=`, `%=`) count as well as every operator call the derived table
+// (torchscript-ops.json `division`, from every allowed operator whose name matches div/mod/rem/quot) classes as
+// `divides` (`torch.floor_divide`, `torch.__round_to_zero_floordiv`, `ops.prims.div`, which truncates integers …) or
+// as `rounding-mode` with a rounding mode given (`torch.div(..., rounding_mode=...)`), and Python's `divmod` and
+// integer-operator methods (`x.__floordiv__(y)`). `float-only` operators (`true_divide`, `addcdiv` …) are proved not
+// to trap on integers by the fixture generator; `not-division` ones only share the letters (`mode`, `remove`).
 import { signalAt, type CodeSignal } from '../code-signal.js';
 import type { CallSite, ExpressionFact, PythonModule, SourceSpan } from '../module-model.js';
+import table from './torchscript-ops.json' with { type: 'json' };
 
-/** Operators that divide integers with the native divide instruction, whatever their arguments. */
-const DIVIDING = new Set([
-  'floor_divide',
-  'floor_divide_',
-  'floordiv',
-  'remainder',
-  'remainder_',
-  'fmod',
-  'fmod_',
-  'divmod',
+export type DivisionClass = 'divides' | 'rounding-mode' | 'float-only' | 'not-division';
+/** Operator (`ns::name`) -> how it divides integers, for every allowed operator named like a division. */
+export const DIVISION_CLASSES: ReadonlyMap<string, DivisionClass> = new Map(
+  Object.entries((table as unknown as { division: Record<string, DivisionClass> }).division),
+);
+/** The names DIVISION_CLASSES must cover (the derivation's DIVISION_PATTERN). */
+export const DIVISION_NAME = /div|mod|rem|quot/;
+/** Python's integer-operator methods, called by name on a value (`x.__floordiv__(y)`); the receiver may be the divisor. */
+const OPERATOR_METHODS = new Set([
   '__floordiv__',
   '__ifloordiv__',
   '__mod__',
   '__imod__',
+  '__rfloordiv__',
+  '__rmod__',
+  '__divmod__',
+  '__rdivmod__',
 ]);
-/** Operators that divide integers natively only with a rounding mode (otherwise they divide as floats). */
-const DIVIDING_WITH_ROUNDING = new Set(['div', 'div_', 'divide', 'divide_']);
 
 /** Whether a divisor is a constant that cannot trap: an int other than 0 and -1, or a non-zero float. */
 function safeDivisor(e: ExpressionFact | undefined): boolean {
@@ -39,27 +45,33 @@ function safeDivisor(e: ExpressionFact | undefined): boolean {
 function dividingCall(call: CallSite): { name: string; divisor: ExpressionFact | undefined } | undefined {
   const callee = call.callee;
   const access = callee.access;
-  let name: string | undefined;
+  let op: string | undefined;
   let valueForm = false;
   const q = callee.qualifiedName;
   if (q !== null && (callee.resolution === 'implicit' || callee.resolution === 'import')) {
     const parts = q.split('.');
-    if (parts[0] === 'torch' && parts.length === 2) name = parts[1];
-    else if (parts[0] === 'torch' && parts[1] === 'ops' && (parts.length === 4 || parts.length === 5)) name = parts[3];
+    if (parts[0] === 'torch' && parts.length === 2) op = 'aten::' + parts[1];
+    else if (parts[0] === 'torch' && parts[1] === 'ops' && (parts.length === 4 || parts.length === 5))
+      op = `${parts[2]}::${parts[3]}`;
   } else if (access?.root.kind === 'name' && access.steps.length === 0 && access.root.name === 'divmod') {
-    if (callee.resolution === 'unbound' || callee.resolution === 'builtin') name = 'divmod';
+    if (callee.resolution === 'unbound' || callee.resolution === 'builtin') op = 'aten::divmod';
   } else if (access !== undefined && access.steps.length >= 1) {
     const last = access.steps[access.steps.length - 1]!;
     if (last.kind === 'attr') {
-      name = last.name;
+      op = OPERATOR_METHODS.has(last.name) ? '__operator__::' + last.name : 'aten::' + last.name;
       valueForm = true;
     }
   }
-  if (name === undefined) return undefined;
+  if (op === undefined) return undefined;
   const at = valueForm ? 0 : 1;
+  const name = op.slice(op.indexOf('::') + 2);
   const divisor = call.keywords.find((k) => k.name === 'other' || k.name === 'divisor')?.value ?? call.positional[at];
-  if (DIVIDING.has(name)) return { name, divisor };
-  if (DIVIDING_WITH_ROUNDING.has(name)) {
+  if (op.startsWith('__operator__::'))
+    // `b.__rfloordiv__(a)` divides by the receiver: never a proven constant here.
+    return { name, divisor: name.startsWith('__r') ? undefined : divisor };
+  const cls = DIVISION_CLASSES.get(op);
+  if (cls === 'divides') return { name, divisor };
+  if (cls === 'rounding-mode') {
     const mode = call.keywords.find((k) => k.name === 'rounding_mode')?.value ?? call.positional[at + 1];
     if (mode === undefined || mode.constant?.type === 'none') return undefined;
     return { name, divisor };
@@ -76,7 +88,7 @@ export function loadDivisionSignals(mod: PythonModule, inLoad: (scopeId: number)
   const found: { span: SourceSpan; text: string; what: string; method: string }[] = [];
   for (const d of mod.divisions) {
     const method = inLoad(d.scopeId);
-    if (method === undefined || safeDivisor(d.right)) continue;
+    if (d.operator === '@' || method === undefined || safeDivisor(d.right)) continue;
     found.push({ span: d.span, text: d.text, what: `the operator ${d.operator}`, method });
   }
   for (const c of mod.calls) {

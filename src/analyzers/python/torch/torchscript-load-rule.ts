@@ -8,7 +8,7 @@
 // with a file, remote-call or Python-callback effect are reported wherever they appear, with a message that says
 // whether the load or a later call of the model runs them.
 import { signalAt, type CodeSignal, type Confidence, type TorchFileKind } from '../code-signal.js';
-import type { CallSite, ExpressionFact, FunctionFact, LoopFact, PythonModule } from '../module-model.js';
+import type { CallSite, ExpressionFact, FunctionFact, LoopFact, PythonModule, SourceSpan } from '../module-model.js';
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import { nestedLoopCostSignals } from './torchscript-load-cost.js';
@@ -22,6 +22,8 @@ interface OpTable {
   /** Operator -> argument name -> [divisor | size, positions across its overloads]. */
   readonly work: Readonly<Record<string, Readonly<Record<string, readonly [string, readonly number[]]>>>>;
   readonly stateFilledByTorch: readonly string[];
+  /** Operators whose work grows faster than their operands (matrix products, convolutions, decompositions). */
+  readonly superlinear: readonly string[];
 }
 const TABLE = table as unknown as OpTable;
 const WORK_ARGUMENTS: ReadonlyMap<string, Readonly<Record<string, readonly [string, readonly number[]]>>> = new Map(
@@ -32,6 +34,19 @@ const STATE_FILLED_BY_TORCH: ReadonlySet<string> = new Set(TABLE.stateFilledByTo
 const MAX_CONSTANT_TRIPS = 65536;
 /** A constant size argument at load may be at most this (elements along one dimension, a repeat count). */
 const MAX_CONSTANT_SIZE = 1 << 24;
+/**
+ * The elements one constant shape may make at load: the product of its dimensions (16384 x 16384 is within the
+ * per-dimension bound, and is 2^28 elements).
+ */
+const MAX_CONSTANT_ELEMENTS = 1 << 24;
+/**
+ * Operators whose work is superlinear in their operands: at load, a call is a finding unless every tensor operand is
+ * stored in the archive (the archive pays its bytes) or built here from a constant shape of at most
+ * SMALL_OPERAND_ELEMENTS elements (a matrix product of two such operands is at most 2^24 multiply-adds). The work of
+ * an operand computed at load is not estimated: it is a finding, not a guess.
+ */
+const SUPERLINEAR_OPS: ReadonlySet<string> = new Set(TABLE.superlinear);
+const SMALL_OPERAND_ELEMENTS = 1 << 12;
 const LOAD_NAMESPACES: ReadonlySet<string> = new Set(TABLE.namespaces);
 const ALLOWED_OPS: ReadonlySet<string> = new Set(TABLE.allowed);
 const DENIED_OPS: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.denied));
@@ -243,10 +258,126 @@ function loopBound(mod: PythonModule, loop: LoopFact): LoopBound {
   };
 }
 
-/** Whether a constant work argument is valid: divisors at least 1, sizes from 0 to MAX_CONSTANT_SIZE. */
+/**
+ * Whether a constant work argument is valid: divisors at least 1, sizes from 0 to MAX_CONSTANT_SIZE, and a shape
+ * (a list of sizes) whose product is at most MAX_CONSTANT_ELEMENTS.
+ */
 function validConstant(kind: string, values: readonly number[]): boolean {
+  if (kind === 'size' && values.reduce((p, v) => p * Math.max(v, 1), 1) > MAX_CONSTANT_ELEMENTS) return false;
   return values.every((v) =>
     kind === 'divisor' ? v >= 1 && v <= MAX_CONSTANT_SIZE : v >= 0 && v <= MAX_CONSTANT_SIZE,
+  );
+}
+
+/**
+ * The elements a constructor call makes when all of its size arguments are constants (`torch.ones([64, 64])`), or
+ * undefined when it takes a tensor or a size that is not constant.
+ */
+function constantShapeElements(mod: PythonModule, call: CallSite): number | undefined {
+  const called = calledOperator(call);
+  const spec = called === undefined ? undefined : WORK_ARGUMENTS.get(called.op);
+  if (called === undefined || called.valueForm || spec === undefined || call.hasStarArgs) return undefined;
+  let elements: number | undefined;
+  const sized = new Set<ExpressionFact>();
+  for (const [name, [kind, positions]] of Object.entries(spec)) {
+    if (kind !== 'size') continue;
+    const args = [...positions.map((p) => call.positional[p]), call.keywords.find((k) => k.name === name)?.value];
+    for (const e of args) {
+      if (e === undefined) continue;
+      const v = constantInts(e);
+      if (v === undefined) return undefined;
+      sized.add(e);
+      elements = (elements ?? 1) * v.reduce((p, x) => p * Math.max(x, 1), 1);
+    }
+  }
+  // Every other argument must be a constant (a dtype, a fill value): no operand tensor.
+  for (const e of [...call.positional, ...call.keywords.map((k) => k.value)])
+    if (!sized.has(e) && e.constant === undefined && constantInts(e) === undefined && e.nodeType !== 'attribute')
+      return undefined;
+  return elements === undefined || mod === undefined ? undefined : elements;
+}
+
+/**
+ * Whether a tensor operand of a superlinear operator at load is stored in the archive or small: `(state)[i]` of
+ * `__setstate__`, `self.x` when every assignment of it in the class is such a value, a constant, a constant-shape
+ * construction of at most SMALL_OPERAND_ELEMENTS, or a local name every assignment of which is one of those.
+ */
+function boundedOperand(
+  mod: PythonModule,
+  e: ExpressionFact,
+  method: FunctionFact,
+  classMethods: ReadonlyMap<string, FunctionFact>,
+  depth = 0,
+): boolean {
+  if (depth > 6) return false;
+  if (e.constant !== undefined || constantInts(e) !== undefined) return true;
+  if ((e.nodeType === 'list' || e.nodeType === 'tuple') && e.elements !== undefined)
+    return e.elements.every((el) => boundedOperand(mod, el, method, classMethods, depth + 1));
+  if (e.nodeType === 'parenthesized_expression' && e.elements?.length === 1)
+    return boundedOperand(mod, e.elements[0]!, method, classMethods, depth + 1);
+  const c = callOf(mod, e);
+  if (c !== undefined) {
+    const n = constantShapeElements(mod, c);
+    return n !== undefined && n <= SMALL_OPERAND_ELEMENTS;
+  }
+  const access = e.access;
+  const setstate = classMethods.get('__setstate__');
+  const stateName = setstate?.parameters[1]?.name;
+  const selfName = method.parameters[0]?.name;
+  if (access?.root.kind === 'name') {
+    const [step, ...more] = access.steps;
+    if (
+      method === setstate &&
+      access.root.name === stateName &&
+      access.root.resolution === 'parameter' &&
+      step?.kind === 'index' &&
+      more.length === 0
+    )
+      return true;
+    if (access.root.name === selfName && step?.kind === 'attr' && more.length === 0) {
+      const ids = new Set([...classMethods.values()].map((m) => m.id));
+      const sets = mod.assignments.filter((a) => {
+        const m = owningMethod(mod.functions, a.scopeId) ?? mod.functions[a.scopeId];
+        return (
+          m !== undefined &&
+          ids.has(m.id) &&
+          a.targets.some(
+            (t) => t.kind === 'attribute' && t.text.replace(/\s+/g, '') === `${m.parameters[0]?.name}.${step.name}`,
+          )
+        );
+      });
+      return (
+        sets.length > 0 &&
+        sets.every((a) => {
+          const m = owningMethod(mod.functions, a.scopeId) ?? mod.functions[a.scopeId]!;
+          return a.kind === 'assign' && a.value !== null && boundedOperand(mod, a.value, m, classMethods, depth + 1);
+        })
+      );
+    }
+  }
+  return e.nodeType === 'identifier' && boundedName(mod, e.text, method, classMethods, depth);
+}
+
+/** Whether every assignment of a local name in `method` is a bounded operand (see boundedOperand). */
+function boundedName(
+  mod: PythonModule,
+  name: string,
+  method: FunctionFact,
+  classMethods: ReadonlyMap<string, FunctionFact>,
+  depth: number,
+): boolean {
+  const binds = mod.assignments.filter(
+    (a) => a.scopeId === method.id && a.targets.some((t) => t.kind === 'name' && t.name === name),
+  );
+  return (
+    binds.length > 0 &&
+    binds.every(
+      (a) =>
+        a.kind === 'assign' &&
+        a.targets.length === 1 &&
+        a.value !== null &&
+        boundedOperand(mod, a.value, method, classMethods, depth + 1),
+    )
   );
 }
 
@@ -288,6 +419,45 @@ function calledOperator(call: CallSite): { op: string; valueForm: boolean } | un
   if (access?.root.kind === 'name' && access.root.resolution !== 'implicit' && access.steps.length >= 1) {
     const last = access.steps[access.steps.length - 1]!;
     if (last.kind === 'attr' && WORK_ARGUMENTS.has('aten::' + last.name))
+      return { op: 'aten::' + last.name, valueForm: true };
+  }
+  return undefined;
+}
+
+/** The finding for a superlinear operator at load whose operands are not proven stored or small. */
+function superlinearSignal(
+  span: SourceSpan,
+  text: string,
+  what: string,
+  op: string,
+  where: string,
+  method: FunctionFact,
+): CodeSignal {
+  return signalAt(
+    'TORCH-SCRIPT-CUSTOM-OP',
+    span,
+    text,
+    `${what} ${where}: ${op} does work that grows faster than its operands (a matrix product, convolution or ` +
+      'decomposition), and an operand is neither stored in the archive nor built from a constant shape of at most ' +
+      `${SMALL_OPERAND_ELEMENTS} elements; two 16384 x 16384 operands of a matrix product are 4.4e12 multiply-adds, ` +
+      'so the load runs for hours.',
+    'high',
+    { kind: 'load-work-superlinear', method: method.qualifiedName, operator: op, runsAtLoad: true },
+  );
+}
+
+/** The superlinear operator a call names (`torch.mm(a, b)`, `ops.quantized.linear(...)`, `a.mm(b)`). */
+function superlinearOperator(call: CallSite): { op: string; valueForm: boolean } | undefined {
+  const q = call.callee.qualifiedName;
+  if (q !== null && (call.callee.resolution === 'implicit' || call.callee.resolution === 'import')) {
+    const op = operatorName(q);
+    const name = op === undefined ? undefined : `${op.ns}::${op.name}`;
+    return name !== undefined && SUPERLINEAR_OPS.has(name) ? { op: name, valueForm: false } : undefined;
+  }
+  const access = call.callee.access;
+  if (access?.root.kind === 'name' && access.root.resolution !== 'implicit' && access.steps.length >= 1) {
+    const last = access.steps[access.steps.length - 1]!;
+    if (last.kind === 'attr' && SUPERLINEAR_OPS.has('aten::' + last.name))
       return { op: 'aten::' + last.name, valueForm: true };
   }
   return undefined;
@@ -579,7 +749,33 @@ function pushWorkSignals(
         ),
       );
     });
+    const classMethods = methodsOf(mod, method);
+    // `a @ b` and `a @= b` compile to aten::matmul.
+    for (const d of mod.divisions) {
+      if (d.operator !== '@' || (owningMethod(fns, d.scopeId) ?? fns[d.scopeId])?.id !== methodId) continue;
+      if (boundedOperand(mod, d.left, method, classMethods) && boundedOperand(mod, d.right, method, classMethods))
+        continue;
+      push(superlinearSignal(d.span, d.text, 'the operator @', 'aten::matmul', where, method));
+    }
     for (const c of callsByMethod.get(methodId) ?? []) {
+      const sup = superlinearOperator(c);
+      if (sup !== undefined) {
+        const operands = [...c.positional, ...c.keywords.map((k) => k.value)];
+        // The value form's receiver (`a.mm(b)`) is an operand too: a local name is followed, anything else is not.
+        const receiver = c.callee.access;
+        const receiverOk =
+          !sup.valueForm ||
+          (receiver?.root.kind === 'name' &&
+            receiver.steps.length === 1 &&
+            boundedName(mod, receiver.root.name, method, classMethods, 0));
+        if (
+          c.hasStarArgs ||
+          c.hasStarStarKwargs ||
+          !receiverOk ||
+          !operands.every((e) => boundedOperand(mod, e, method, classMethods))
+        )
+          push(superlinearSignal(c.span, c.text, `${c.callee.raw}(...)`, sup.op, where, method));
+      }
       const called = calledOperator(c);
       if (called === undefined) continue;
       const bad = unprovenWorkArguments(mod, c, called.op, called.valueForm);

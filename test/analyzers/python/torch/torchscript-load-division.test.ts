@@ -5,6 +5,8 @@
 // shell); the printed code is what these cases hold (scripts/fixtures/torchscript-load-division.py proves a real pair).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DIVISION_CLASSES, DIVISION_NAME } from '../../../../src/analyzers/python/torch/torchscript-load-division.js';
+import table from '../../../../src/analyzers/python/torch/torchscript-ops.json' with { type: 'json' };
 import { archiveFindingKinds, assertRuleCase, type RuleCase } from './signal-helpers.js';
 
 function cls(setstate: string[], extra: string[] = []): string[] {
@@ -74,6 +76,36 @@ const cases: RuleCase[] = [
     details: DIV,
   },
   {
+    name: 'torch.__round_to_zero_floordiv of two stored ints',
+    src: cls(['self.w = torch.__round_to_zero_floordiv((state)[0], (state)[1])']),
+    expect: [[7, 'high']],
+    details: DIV,
+  },
+  {
+    name: 'ops.prims.div of two stored tensors (prims.div truncates integers)',
+    src: cls(['self.w = ops.prims.div((state)[0], (state)[1])']),
+    expect: [[7, 'high']],
+    details: DIV,
+  },
+  {
+    name: 'the method form x.__rfloordiv__(y) (divides by the receiver; not an admitted operator either)',
+    src: cls(['self.w = (state)[1].__rfloordiv__(2)']),
+    expect: [
+      [7, 'medium'],
+      [7, 'high'],
+    ],
+  },
+  {
+    name: 'torch.__round_to_zero_floordiv by the constant 2',
+    src: cls(['self.w = torch.__round_to_zero_floordiv((state)[0], 2)']),
+    expect: [],
+  },
+  {
+    name: 'torch.true_divide of stored values (float-only)',
+    src: cls(['self.w = torch.true_divide((state)[0], (state)[1])']),
+    expect: [],
+  },
+  {
     name: 'torch.floor_divide by the constant 2',
     src: cls(['self.w = torch.floor_divide((state)[0], 2)']),
     expect: [],
@@ -82,6 +114,45 @@ const cases: RuleCase[] = [
   { name: 'true division of stored values', src: cls(['self.w = torch.div((state)[0], (state)[1])']), expect: [] },
   { name: 'floor division only in forward (not run at load)', src: cls(['self.w = (state)[0]']), expect: [] },
 ];
+
+/** The printed spelling of an operator call: `torch.X` for aten, `ops.ns.X` for any other namespace. */
+const spelling = (op: string): string => {
+  const [ns, name] = op.split('::') as [string, string];
+  return ns === 'aten' ? `torch.${name}` : `ops.${ns}.${name}`;
+};
+
+describe('TorchScript load code: the division table covers every allowed operator', () => {
+  const allowed = (table as unknown as { allowed: string[] }).allowed;
+  it('every allowed operator named like a division has a division class', () => {
+    const missing = allowed.filter(
+      (op) => DIVISION_NAME.test(op.slice(op.indexOf('::') + 2)) && !DIVISION_CLASSES.has(op),
+    );
+    assert.deepEqual(missing, []);
+    assert.ok(DIVISION_CLASSES.get('aten::__round_to_zero_floordiv') === 'divides');
+    assert.ok(DIVISION_CLASSES.get('prims::div') === 'divides');
+  });
+  it('every operator classed as dividing is reported on stored operands, and passes with the divisor 2', async () => {
+    for (const [op, c] of DIVISION_CLASSES) {
+      if (c !== 'divides' && c !== 'rounding-mode') continue;
+      const mode = c === 'rounding-mode' ? ', rounding_mode="floor"' : '';
+      await assertRuleCase(
+        'TORCH-SCRIPT-CUSTOM-OP',
+        {
+          name: op,
+          src: cls([`self.w = ${spelling(op)}((state)[0], (state)[1]${mode})`]),
+          expect: [[7, 'high']],
+          details: DIV,
+        },
+        'torchscript',
+      );
+      await assertRuleCase(
+        'TORCH-SCRIPT-CUSTOM-OP',
+        { name: op, src: cls([`self.w = ${spelling(op)}((state)[0], 2${mode})`]), expect: [] },
+        'torchscript',
+      );
+    }
+  });
+});
 
 describe('TorchScript load code: integer division by a value the state chooses', () => {
   for (const c of cases)
@@ -92,6 +163,9 @@ describe('TorchScript load code: integer division by a value the state chooses',
   for (const [name, kinds] of [
     ['hostile_setstate_floor_divide.pt', ['load-division']],
     ['benign_setstate_floor_divide_constant.pt', []],
+    ['hostile_setstate_round_to_zero_floordiv.pt', ['load-division']],
+    ['hostile_setstate_prims_div.pt', ['load-division']],
+    ['benign_setstate_round_to_zero_floordiv_constant.pt', []],
   ] as const)
     it(`real archive: ${name}`, async () => assert.deepEqual(await archiveFindingKinds(name), kinds));
 });

@@ -1,9 +1,9 @@
 // Python sources just within the source-size limits (maxPythonTokens, maxPythonNesting), in the shapes that cost the
 // analysis most per token: nested lambdas, lists of calls, many one-line statements, a large constant table followed
-// by code, and long chains of calls. Each is followed by a Flask handler that deserializes the request body. The
-// built CLI scans each file in a child process whose peak resident memory is read at exit: it stays within the 512 MB
-// every reader keeps, and the handler is found (or, past the module's name-resolution budget, the module is said to
-// be incompletely analysed).
+// by code, and long chains of calls (bare, or each link passed a name). Each is followed by a Flask handler that
+// deserializes the request body. The built CLI scans each file in a child process whose peak resident memory is read
+// at exit: it stays within the 512 MB every reader keeps, and the handler is found (or, past the module's
+// name-resolution budget, the module is said to be incompletely analysed).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,6 +82,12 @@ describe('Python sources within the size limits are analysed within 512 MB', () 
       // fully analysed.
       name: '290 lines of 990 chained calls',
       body: () => 'def f(*a): return f\n' + lines(290, (j) => `y${j} = f${'()'.repeat(990)}\n`),
+      expect: 'SCAN-INCOMPLETE maxResolveSteps',
+    },
+    {
+      // Each link passes the same name: the facts of its argument share one list of names read.
+      name: '195 lines of 999 chained calls, each passed a name',
+      body: () => lines(195, (j) => `y${j} = f${'(x)'.repeat(999)}\n`),
       expect: 'SCAN-INCOMPLETE maxResolveSteps',
     },
   ];

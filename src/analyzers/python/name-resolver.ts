@@ -18,7 +18,7 @@ import { MODULE_GLOBALS, PYTHON_BUILTINS } from './python-builtins.js';
 import { isTruthy, literalConstant, sameConstant } from './python-literals.js';
 import type { ScopeIndex } from './binding-collector.js';
 import { dominates, type Binding, type EvalContext, type ResolvedValue, type Scope } from './scope-model.js';
-import { SourceExcerpts, orNone, spanOf } from './source-span.js';
+import { NameLists, SourceExcerpts, orNone, spanOf } from './source-span.js';
 
 /** Most values kept per expression; more become one `unknown`. */
 export const MAX_VALUES = 8;
@@ -103,6 +103,8 @@ export class NameResolver {
   ) {
     this.excerpts = new SourceExcerpts(src);
   }
+
+  private readonly nameLists = new NameLists();
 
   /** The module's excerpts (one per cut start offset), for every fact of this analysis. */
   readonly excerpts: SourceExcerpts;
@@ -482,7 +484,7 @@ export class NameResolver {
       nodeType: node.type,
       span: spanOf(node),
       values: r.values,
-      names: orNone(names),
+      names: this.nameLists.of(names),
       callIds: orNone(callIds),
     };
     const constant = agreedConstant(r.values);
@@ -556,7 +558,7 @@ export class NameResolver {
             root: {
               kind: 'name',
               name: this.text(n),
-              qualifiedNames: orNone(qualifiedNames),
+              qualifiedNames: this.nameLists.of(qualifiedNames),
               resolution: r.resolution,
             },
             steps: orNone(steps),

@@ -64,3 +64,21 @@ const NONE: readonly never[] = Object.freeze([]);
 export function orNone<T>(list: T[]): T[] {
   return list.length === 0 ? (NONE as unknown as T[]) : list;
 }
+
+/**
+ * Lists of names made compact: an empty list is the shared frozen empty array, a one-name list is one frozen array
+ * shared by every fact naming the same thing (a module of a few hundred thousand `f(x)` calls reads the name `x`
+ * in each), a longer list is copied to its exact length (a list grown by `push` keeps room for 16 entries).
+ */
+export class NameLists {
+  private readonly single = new Map<string, string[]>();
+
+  of(list: string[]): string[] {
+    if (list.length === 0) return NONE as unknown as string[];
+    if (list.length > 1) return list.slice();
+    const name = list[0]!;
+    let shared = this.single.get(name);
+    if (shared === undefined) this.single.set(name, (shared = Object.freeze([name]) as unknown as string[]));
+    return shared;
+  }
+}

@@ -13,12 +13,7 @@
 import type { CallSite, ExpressionFact, FunctionFact } from '../python/module-model.js';
 import type { ModuleIndex } from './module-index.js';
 
-/** Where a command-line argument enters: its text and line, in the module's scanned path. */
-export interface CliArg {
-  file: string;
-  line: number;
-  text: string;
-}
+export type { CliArg } from './value.js';
 
 const PARSE_METHODS: ReadonlySet<string> = new Set(['parse_args', 'parse_known_args', 'parse_intermixed_args']);
 

@@ -1,7 +1,6 @@
 // The abstract values of the DESER data-flow pass: what an expression may hold at run time, as
 // "network data of some shape, obtained here" (taint) and "not provably internal" (untrusted). Plain data.
 import type { Confidence } from '../python/code-signal.js';
-import type { CliArg } from './cli-args.js';
 
 /**
  * Shape of a network-derived value. Object kinds (`request`, `upload`, `message`, `endpoint`, `mplistener`,
@@ -84,6 +83,13 @@ export interface Untrusted {
    * person running the script names it (cli-args.ts).
    */
   cli?: CliArg;
+}
+
+/** Where a command-line argument enters: its text and line, in the module's scanned path (cli-args.ts). */
+export interface CliArg {
+  file: string;
+  line: number;
+  text: string;
 }
 
 /** Which bound of the data flow cut a value short. */

@@ -81,7 +81,7 @@ describe('DESER end to end over test/fixtures/deser', () => {
     const dirs = new Set(files.map((f) => relative(DESER_DIR, f).split('/')[0]!));
     assert.ok(dirs.size >= 14, [...dirs].join(', '));
     for (const d of dirs) {
-      if (d === 'offline') continue; // precision cases only: non-serving code must stay clean
+      if (d === 'offline') continue; // scripts, not serving code: a twin pair for command-line paths, and precision cases
       const names = files.filter((f) => relative(DESER_DIR, f).startsWith(d + '/')).map((f) => f.split('/').pop()!);
       assert.ok(
         names.some((n) => n.startsWith('vulnerable_')),

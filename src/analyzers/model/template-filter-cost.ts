@@ -10,7 +10,7 @@
 // cost model itself; here they add only the case it leaves open, a width it cannot work out.
 import type { FoldEnv } from './template-fold.js';
 import { foldString } from './template-fold.js';
-import { children, isNode, type JNode } from './template-print.js';
+import { callArg, children, isNode, keywordArg, type JNode } from './template-print.js';
 
 /** The render cost model's own measures, passed in so that both read the template the same way. */
 export interface CostModel {
@@ -37,18 +37,6 @@ function count(n: JNode | undefined, env: FoldEnv, m: CostModel): number {
   const v = m.intValue(n, env);
   if (v === undefined) return Infinity;
   return v === 'data' ? m.dataInt : v === 'entries' ? m.dataEntries : Math.abs(v);
-}
-
-/** The keyword argument `key`, if passed. */
-function keyword(args: readonly JNode[], key: string): JNode | undefined {
-  for (const a of args)
-    if (a.type === 'KeywordArgumentExpression' && (a['key'] as JNode)['value'] === key) return a['value'] as JNode;
-  return undefined;
-}
-
-/** Positional argument i, or the keyword argument `key`. */
-function arg(args: readonly JNode[], i: number, key: string): JNode | undefined {
-  return keyword(args, key) ?? args.filter((a) => a.type !== 'KeywordArgumentExpression')[i];
 }
 
 /** Printf specs of a %-format string: for each, whether its width and precision are taken from the arguments. */
@@ -137,7 +125,7 @@ function formatMethodCost(fmt: JNode, args: readonly JNode[], env: FoldEnv, m: C
   const pos = args.filter((a) => a.type !== 'KeywordArgumentExpression');
   for (const s of formatStrings(fmt, env))
     for (const r of nestedFields(s)) {
-      const a = r === 'unknown' ? undefined : typeof r === 'number' ? pos[r] : keyword(args, r);
+      const a = r === 'unknown' ? undefined : typeof r === 'number' ? pos[r] : keywordArg(args, r);
       worst = Math.max(worst, a ? count(a, env, m) : Infinity);
     }
   return worst;
@@ -180,18 +168,18 @@ export function filterCost(all: readonly JNode[], env: FoldEnv, m: CostModel): F
       case 'slice':
         // jinja2's slice runs one pass per slice, however short its input.
         if (n.type === 'FilterExpression')
-          over(n, count(arg(a, 0, 'slices'), env, m), 'slices into a count of parts', m.maxIterations);
+          over(n, count(callArg(a, 0, 'slices'), env, m), 'slices into a count of parts', m.maxIterations);
         break;
       case 'batch': {
         // With a fill value the last row is filled up to the row length.
-        const fill = arg(a, 1, 'fill_with');
+        const fill = callArg(a, 1, 'fill_with');
         if (n.type === 'FilterExpression' && fill)
-          over(n, count(arg(a, 0, 'linecount'), env, m), 'fills a batch row to a length');
+          over(n, count(callArg(a, 0, 'linecount'), env, m), 'fills a batch row to a length');
         break;
       }
       case 'wordwrap': {
         // At most one line per character of the input, each ended by the wrap string.
-        const ws = arg(a, 2, 'wrapstring');
+        const ws = callArg(a, 2, 'wrapstring');
         if (n.type === 'FilterExpression' && ws) {
           const base = m.sizeOf(call.operand, env);
           over(n, base + base * m.sizeOf(ws, env), 'wraps text with a separator of a size');
@@ -200,11 +188,11 @@ export function filterCost(all: readonly JNode[], env: FoldEnv, m: CostModel): F
       }
       case 'expandtabs':
         if (n.type === 'CallExpression')
-          over(n, m.sizeOf(call.operand, env) * Math.max(1, count(arg(a, 0, 'tabsize'), env, m)), 'expands tabs');
+          over(n, m.sizeOf(call.operand, env) * Math.max(1, count(callArg(a, 0, 'tabsize'), env, m)), 'expands tabs');
         break;
       case 'tojson': {
         // Each item of the value starts a line indented by the indent (a number of spaces or a string).
-        const ind = arg(a, 0, 'indent');
+        const ind = callArg(a, 0, 'indent');
         if (n.type === 'FilterExpression' && ind) {
           const width = ind.type === 'StringLiteral' ? m.sizeOf(ind, env) : count(ind, env, m);
           over(n, m.sizeOf(call.operand, env) * Math.max(1, width), 'indents JSON by a width');
@@ -215,7 +203,7 @@ export function filterCost(all: readonly JNode[], env: FoldEnv, m: CostModel): F
       case 'ljust':
       case 'rjust':
       case 'zfill': {
-        const w = arg(a, 0, 'width');
+        const w = callArg(a, 0, 'width');
         if (w && isNode(w) && m.intValue(w, env) === undefined)
           over(n, Infinity, `pads output by ${call.name} to a width`);
         break;

@@ -21,7 +21,7 @@ import {
   pyStrip,
   type PyArg,
 } from './template-pystr.js';
-import type { JNode } from './template-print.js';
+import { keywordArg, type JNode } from './template-print.js';
 
 /** A definition of a template variable (or of a namespace attribute). */
 export type Def =
@@ -641,13 +641,6 @@ function positional(args: readonly JNode[]): JNode[] {
   return args.filter((a) => a.type !== 'KeywordArgumentExpression');
 }
 
-function keyword(args: readonly JNode[], name: string): JNode | undefined {
-  const a = args.find(
-    (x) => x.type === 'KeywordArgumentExpression' && (x['key'] as JNode | undefined)?.['value'] === name,
-  );
-  return a ? (a['value'] as JNode) : undefined;
-}
-
 /** An argument folded to exactly one string (undefined: not known). */
 function oneString(n: JNode | undefined, env: FoldEnv, depth: number): string | undefined {
   if (!n) return undefined;
@@ -737,7 +730,7 @@ function apply(name: string, operand: Fold, operandNode: JNode, args: JNode[], e
     if (name === 'get' || name === 'pop' || name === 'setdefault')
       return join(SAFE, ...pos.slice(1).map((a) => fold(a, env, depth + 1)));
     if (DATA_PRESERVING.has(name) || SELECTING.has(name)) {
-      if (name === 'map' && keyword(args, 'attribute') === undefined && pos.length > 1) return UNKNOWN();
+      if (name === 'map' && keywordArg(args, 'attribute') === undefined && pos.length > 1) return UNKNOWN();
       if (name === 'sum' && pos.length + args.length > 0) return UNKNOWN();
       return SAFE;
     }

@@ -17,7 +17,7 @@
 // about 4 ns (a str.count scan). A caller value that is a part of the item a loop over the request visits is charged
 // once over that loop's passes: the parts together are at most the request.
 import { foldString, intOf, type FoldEnv } from './template-fold.js';
-import { children, isNode, type JNode } from './template-print.js';
+import { callArg, children, isNode, keywordArg, type JNode } from './template-print.js';
 
 /** Work units (about 4 ns of CPython each) one render may cost before a template is a finding (about 20 s at the measured rates; a hostile spelling costs orders of magnitude more). */
 export const MAX_RENDER_WORK = 5_000_000_000;
@@ -38,16 +38,6 @@ export interface GrowthModel {
 }
 
 const op = (n: JNode): string | undefined => (n['operator'] as { value?: string } | undefined)?.value;
-
-function keyword(args: readonly JNode[], key: string): JNode | undefined {
-  for (const a of args)
-    if (a.type === 'KeywordArgumentExpression' && (a['key'] as JNode)['value'] === key) return a['value'] as JNode;
-  return undefined;
-}
-
-function arg(args: readonly JNode[], i: number, key: string): JNode | undefined {
-  return keyword(args, key) ?? args.filter((a) => a.type !== 'KeywordArgumentExpression')[i];
-}
 
 /** Operations whose result is at most the size of its operand (a part, a view, a reordering, a trim, a number). */
 const NO_GROWTH: ReadonlySet<string> = new Set([
@@ -366,7 +356,7 @@ export function growthFactor(
         const k = EXPANSION.get(inner);
         return k === undefined ? Infinity : k * base + argSum;
       }
-      return keyword(call.args, 'attribute') ? base : Infinity;
+      return keywordArg(call.args, 'attribute') ? base : Infinity;
     }
     if (NO_GROWTH.has(name)) {
       // A width or count read from the value itself pads it to a multiple of its own size.
@@ -377,7 +367,7 @@ export function growthFactor(
     const k = EXPANSION.get(name);
     if (k !== undefined) {
       if (name === 'tojson') {
-        const ind = arg(call.args, 0, 'indent');
+        const ind = callArg(call.args, 0, 'indent');
         if (ind) {
           const w = ind.type === 'StringLiteral' ? [...(ind['value'] as string)].length : m.intValue(ind, env);
           if (typeof w !== 'number' || argSum > 0) return Infinity;
@@ -399,7 +389,7 @@ export function growthFactor(
       case 'join': {
         // filter: items|join(sep); method: sep.join(items).
         const [items, sep, sepNode] = isFilter
-          ? [base, argF[0] ?? 0, arg(call.args, 0, 'd')]
+          ? [base, argF[0] ?? 0, callArg(call.args, 0, 'd')]
           : [argF[0] ?? 0, base, call.operand];
         if (sep > 0) return items > 0 || sep > 0 ? Infinity : 0;
         if (items === 0) return 0;
@@ -411,27 +401,27 @@ export function growthFactor(
       }
       case 'wordwrap': {
         if (!isFilter || argSum > 0) return Infinity;
-        const wsNode = arg(call.args, 2, 'wrapstring');
+        const wsNode = callArg(call.args, 2, 'wrapstring');
         let ws = 1;
         if (wsNode) {
           const s = foldString(wsNode, env);
           if (s.unknown || !s.values.length) return Infinity;
           ws = Math.max(...s.values.map((x) => [...x].length));
         }
-        const wn = arg(call.args, 0, 'width');
+        const wn = callArg(call.args, 0, 'width');
         const w = wn ? m.intValue(wn, env) : 79;
         const width = typeof w === 'number' ? Math.max(1, w) : 1;
         return base * (1 + ws / width);
       }
       case 'indent': {
         if (argSum > 0) return Infinity;
-        const wn = arg(call.args, 0, 'width');
+        const wn = callArg(call.args, 0, 'width');
         const w = !wn ? 4 : wn.type === 'StringLiteral' ? [...(wn['value'] as string)].length : m.intValue(wn, env);
         return typeof w === 'number' ? base * (1 + Math.abs(w)) : Infinity;
       }
       case 'expandtabs': {
         if (argSum > 0) return Infinity;
-        const wn = arg(call.args, 0, 'tabsize');
+        const wn = callArg(call.args, 0, 'tabsize');
         const w = wn ? m.intValue(wn, env) : 8;
         return typeof w === 'number' ? base * Math.max(1, Math.abs(w)) : Infinity;
       }
@@ -452,7 +442,8 @@ export function growthFactor(
             const uses = formatFieldUses(s);
             if (!uses) return Infinity;
             for (const [key, times] of uses) {
-              const a = typeof key === 'number' ? posF[key] : keyword(call.args, key) ? r(keyword(call.args, key)) : 0;
+              const a =
+                typeof key === 'number' ? posF[key] : keywordArg(call.args, key) ? r(keywordArg(call.args, key)) : 0;
               f += times * (a ?? 0);
             }
           }
@@ -915,7 +906,7 @@ export function renderWork(
     let per: number;
     if (call.name === 'wordwrap' && n.type === 'FilterExpression') {
       // textwrap cuts a long word one line at a time, copying the rest each time.
-      const wn = arg(call.args, 0, 'width');
+      const wn = callArg(call.args, 0, 'width');
       const w = wn ? m.intValue(wn, env) : 79;
       const width = typeof w === 'number' ? Math.max(1, Math.abs(w)) : 1;
       const n1 = part ? m.dataChars : chars;

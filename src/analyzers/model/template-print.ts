@@ -82,5 +82,18 @@ export function children(n: JNode): unknown[] {
   return out;
 }
 
+/** A call's keyword argument `key`, if passed. */
+export function keywordArg(args: readonly JNode[], key: string): JNode | undefined {
+  for (const a of args)
+    if (a.type === 'KeywordArgumentExpression' && (a['key'] as JNode | undefined)?.['value'] === key)
+      return a['value'] as JNode;
+  return undefined;
+}
+
+/** A call's positional argument `i`, or its keyword argument `key` when passed. */
+export function callArg(args: readonly JNode[], i: number, key: string): JNode | undefined {
+  return keywordArg(args, key) ?? args.filter((a) => a.type !== 'KeywordArgumentExpression')[i];
+}
+
 /** Syntax nodes of one template walked at most (an object so tests can lower it). */
 export const TEMPLATE_LIMITS = { nodes: 2_000_000 };

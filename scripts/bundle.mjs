@@ -53,17 +53,27 @@ const esmOnlyGuard = {
 
 /**
  * commander requires node:child_process at load time, only to spawn executable subcommands (which this CLI has
- * none of); loading it cost ~7 ms of every start. Its binding is made lazy; the build fails if the line changes.
+ * none of); loading it cost ~7 ms of every start. Its binding is made lazy. It also requires node:process, which is
+ * the `process` object every module already has, but whose built-in module Node compiles on first require (0.7 M
+ * instructions of every start): the global is used instead. The build fails if either line changes.
  */
 const lazyChildProcess = {
   name: 'lazy-child-process',
   setup(b) {
     b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-      const eager = "const childProcess = require('node:child_process');";
-      const text = readFileSync(args.path, 'utf8');
-      if (!text.includes(eager)) return { errors: [{ text: `${args.path}: the child_process line changed` }] };
-      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
-      return { contents: text.replace(eager, lazy), loader: 'js' };
+      let text = readFileSync(args.path, 'utf8');
+      const lines = [
+        [
+          "const childProcess = require('node:child_process');",
+          "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };",
+        ],
+        ["const process = require('node:process');", 'const process = globalThis.process;'],
+      ];
+      for (const [eager, lazy] of lines) {
+        if (!text.includes(eager)) return { errors: [{ text: `${args.path}: the line \`${eager}\` changed` }] };
+        text = text.replace(eager, lazy);
+      }
+      return { contents: text, loader: 'js' };
     });
   },
 };
@@ -72,7 +82,8 @@ const lazyChildProcess = {
  * `createRequire` from node:module, in the CLI bundle: every call in the sources is `createRequire(import.meta.url)`,
  * the bundle's own file, whose require the loader already hands the bundle (bin/load-bundle.js). Loading node:module
  * itself compiles Node's module, ES-module loader and source-map internals at every start (~5 M instructions, a
- * fifth of the bundle's own code cache); the build fails if another export of it is imported.
+ * fifth of the bundle's own code cache); the build fails if another export of it is imported. The calls drop their
+ * argument, so that no module's top-level code makes the bundle's URL (`import.meta.url`, made on first use).
  */
 const bundleRequireAsCreateRequire = {
   name: 'bundle-require-as-create-require',
@@ -80,6 +91,11 @@ const bundleRequireAsCreateRequire = {
     b.onResolve({ filter: /^node:module$|^module$/ }, (args) =>
       args.kind === 'import-statement' ? { path: 'node:module', namespace: 'bundle-require' } : undefined,
     );
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('createRequire(import.meta.url)')) return undefined;
+      return { contents: text.replaceAll('createRequire(import.meta.url)', 'createRequire()'), loader: 'ts' };
+    });
     b.onLoad({ filter: /.*/, namespace: 'bundle-require' }, () => ({
       contents: 'export const createRequire = () => require;',
       loader: 'js',
@@ -180,12 +196,13 @@ await build({
   minifySyntax: true,
   minifyIdentifiers: true,
   charset: 'ascii',
-  // import.meta in the sources: the bundle's own URL (worker entry, package resolution beside it).
-  define: { 'import.meta.url': '__bundleUrl', 'import.meta.resolve': '__bundleResolve' },
+  // import.meta in the sources: the bundle's own URL (worker entry, package resolution beside it), made on first use:
+  // node:url's pathToFileURL compiles Node's URL internals (1.8 M instructions), which a plain pickle's run never needs.
+  define: { 'import.meta.url': '__bundle.url', 'import.meta.resolve': '__bundleResolve' },
   // The file is the CommonJS function wrapper bin/load-bundle.js compiles, written out: the loader hands the text
   // to V8 as it was read rather than building a second 1 MB+ string around it at every start.
   banner: {
-    js: "(function (exports, require, module, __filename, __dirname) {\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;\nconst __bundleResolve = (s) => require('node:url').pathToFileURL(require.resolve(s)).href;",
+    js: "(function (exports, require, module, __filename, __dirname) {\nlet __bundleUrl;\nconst __bundle = { get url() { return (__bundleUrl ??= require('node:url').pathToFileURL(__filename).href); } };\nconst __bundleResolve = (s) => require('node:url').pathToFileURL(require.resolve(s)).href;",
   },
   footer: { js: '\n})' },
   logLevel: 'warning',

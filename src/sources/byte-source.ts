@@ -107,26 +107,32 @@ export class FileSource implements ByteSource {
    * changed, or the path now names another file), or undefined when nothing changed since the open.
    */
   changed(): string | undefined {
-    let now: Stats;
-    try {
-      now = fstatSync(this.fd);
-    } catch (e) {
-      return `the file could not be checked after the scan (${(e as Error).message})`;
-    }
     const was = this.opened;
-    if (now.size !== was.size) return `its size changed from ${was.size} to ${now.size} bytes while it was scanned`;
-    if (now.mtimeMs !== was.mtimeMs) return 'it was modified while it was scanned';
-    // The path naming another file and the path naming nothing get one answer: which of the two happens may depend on
-    // a path outside the scan's folders (a folder on the way replaced by a link), which a report must not tell.
+    // The path first: while it still names the opened file (same device and inode), its status is the open file's
+    // own, so one status call answers the common case (each status call builds four Date objects in Node 20). Only
+    // when the path names another file or nothing is the open file's own status taken, and the answers keep their
+    // order: a changed size or time is told before a changed path.
     let onDisk: Stats | undefined;
     try {
       onDisk = statSync(this.path as string | Buffer);
     } catch {
       onDisk = undefined;
     }
-    if (onDisk === undefined || onDisk.ino !== was.ino || onDisk.dev !== was.dev) {
-      return 'the path no longer names the file scanned';
+    const samePath = onDisk !== undefined && onDisk.ino === was.ino && onDisk.dev === was.dev;
+    let now: Stats;
+    if (samePath) now = onDisk!;
+    else {
+      try {
+        now = fstatSync(this.fd);
+      } catch (e) {
+        return `the file could not be checked after the scan (${(e as Error).message})`;
+      }
     }
+    if (now.size !== was.size) return `its size changed from ${was.size} to ${now.size} bytes while it was scanned`;
+    if (now.mtimeMs !== was.mtimeMs) return 'it was modified while it was scanned';
+    // The path naming another file and the path naming nothing get one answer: which of the two happens may depend on
+    // a path outside the scan's folders (a folder on the way replaced by a link), which a report must not tell.
+    if (!samePath) return 'the path no longer names the file scanned';
     return undefined;
   }
 

@@ -72,13 +72,23 @@ function insideOne(group: readonly string[], p: Buffer): boolean {
   return false;
 }
 
+const DELETED = Buffer.from(' (deleted)', 'latin1');
+
+/** `p` ends with " (deleted)" (compared as bytes: no string made per opened file). */
+function endsWithDeleted(p: Buffer): boolean {
+  const n = DELETED.length;
+  if (p.length < n) return false;
+  for (let i = 0, o = p.length - n; i < n; i++) if (p[o + i] !== DELETED[i]) return false;
+  return true;
+}
+
 /** Where the open file `fd` (opened by `path`) lies, as a real path; undefined when that cannot be told. */
 function openedAt(fd: number, path: string | Uint8Array, procFd: boolean): Buffer | undefined {
   if (procFd) {
     try {
       const p = readlinkSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' });
       // A file removed since the open is named "<old path> (deleted)": its place cannot be told.
-      if (p.length && p[0] === SLASH && !p.toString('latin1').endsWith(' (deleted)')) return p;
+      if (p.length && p[0] === SLASH && !endsWithDeleted(p)) return p;
       return undefined;
     } catch {
       // No procfs mounted: the portable check below.

@@ -123,82 +123,105 @@ function textOf(ctx: ModelContext, v: PyVal | undefined): string | undefined {
   return new TextDecoder('latin1').decode(b);
 }
 
+type CallModel = (ctx: ModelContext, canonical: string, callee: ImportFact, args: PyVal) => PyVal | undefined;
+
+function nestedLoad(ctx: ModelContext, canonical: string, callee: ImportFact, args: PyVal): undefined {
+  const loader = NESTED_LOADERS[canonical]!;
+  const a0 = arg(args, 0);
+  let data: Uint8Array | undefined;
+  let via = '';
+  if (a0 !== undefined && typeof a0 === 'object' && a0.k === K.FileLike) {
+    data = ctx.materialize(a0);
+    via = `io.BytesIO(${a0.bytes.via})${a0.pos ? ` from position ${a0.pos}` : ''}`;
+  } else if (a0 !== undefined && loader.takes !== 'file') {
+    data = ctx.materialize(a0);
+    via = typeof a0 === 'object' && (a0.k === K.Bytes || a0.k === K.ByteArray) ? a0.via : 'str';
+  }
+  if (data !== undefined) ctx.nested(callee, data, via, literalOf(a0));
+  else ctx.nestedUnknown(callee, 'the argument is not a bytes value the scanner can reconstruct');
+  return undefined;
+}
+
+const bytesIo: CallModel = (_ctx, _canonical, _callee, args) => {
+  const a0 = arg(args, 0);
+  if (a0 === undefined) return { k: K.FileLike, bytes: bytesFrom(new Uint8Array(0), 'empty') };
+  if (typeof a0 === 'object' && (a0.k === K.Bytes || a0.k === K.ByteArray)) return { k: K.FileLike, bytes: a0 };
+  return undefined;
+};
+
+const getattrCall: CallModel = (ctx, _canonical, _callee, args) => {
+  const obj = arg(args, 0);
+  const name = arg(args, 1);
+  if (typeof name === 'string' && obj !== undefined) return getattrModel(ctx, obj, name, 'getattr');
+  return undefined;
+};
+
+const importCall: CallModel = (ctx, canonical, _callee, args) => {
+  const name = arg(args, 0);
+  if (typeof name === 'string') return ctx.derive(name, '<module>', canonical);
+  return undefined;
+};
+
+const ufuncReconstruct: CallModel = (ctx, canonical, _callee, args) => {
+  // getattr(__import__(module, fromlist=[name]), name): the object a GLOBAL of the two names gives (a dotted name
+  // raises AttributeError there; call-hooks.ts refuses any other shape).
+  // Called with other than two arguments it raises TypeError before importing anything.
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.more > 0 || args.items.length !== 2) return undefined;
+  const [module, name] = args.items;
+  if (typeof module === 'string' && typeof name === 'string' && !name.includes('.'))
+    return ctx.derive(module, name, canonical);
+  return undefined;
+};
+
+const resolveName: CallModel = (ctx, canonical, _callee, args) => {
+  const target = arg(args, 0);
+  if (typeof target !== 'string' || canonical === 'pydoc.pipepager') return undefined;
+  const colon = target.indexOf(':');
+  if (colon >= 0) return ctx.derive(target.slice(0, colon), target.slice(colon + 1) || '<module>', canonical);
+  const dot = target.lastIndexOf('.');
+  return dot > 0
+    ? ctx.derive(target.slice(0, dot), target.slice(dot + 1), canonical)
+    : ctx.derive(target, '<module>', canonical);
+};
+
+const addExtension: CallModel = (ctx, _canonical, _callee, args) => {
+  const m = arg(args, 0);
+  const n = arg(args, 1);
+  const c = arg(args, 2);
+  if (typeof m === 'string' && typeof n === 'string' && typeof c === 'number') ctx.registerExtension(c, m, n);
+  return undefined;
+};
+
+/**
+ * The model of each callable modelCall models, by canonical name: one lookup per call, and none of the per-name tests
+ * for the many calls (a tensor's or an array's reconstructor, a class) no model covers. Nested loaders first, then
+ * bytes producers, then identity helpers, then the name resolvers: a name in two of them takes the first.
+ */
+const CALL_MODELS: ReadonlyMap<string, CallModel> = (() => {
+  const m = new Map<string, CallModel>();
+  const add = (names: Iterable<string>, model: CallModel): void => {
+    for (const n of names) if (!m.has(n)) m.set(n, model);
+  };
+  add(Object.keys(NESTED_LOADERS), nestedLoad);
+  add(BYTES_PRODUCERS, (ctx, canonical, _callee, args) => produceBytes(ctx, canonical, args));
+  // The object itself, whatever it is: a BUILD on the result reaches the argument's own __setstate__.
+  add(IDENTITY_HELPERS, (_ctx, _canonical, _callee, args) => arg(args, 0));
+  add(['io.BytesIO'], bytesIo);
+  add(['builtins.getattr'], getattrCall);
+  add(['importlib.import_module', 'builtins.__import__', 'importlib.__import__'], importCall);
+  add(['numpy.core._ufunc_reconstruct', 'numpy._core._ufunc_reconstruct'], ufuncReconstruct);
+  add(['pkgutil.resolve_name', 'pydoc.locate', 'pydoc.pipepager'], resolveName);
+  add(['copyreg.add_extension'], addExtension);
+  return m;
+})();
+
 /**
  * Models a call to `canonical` (callee canonical name) with `args`. Returns a replacement result value,
  * or undefined to keep the generic call-result object.
  */
 export function modelCall(ctx: ModelContext, canonical: string, callee: ImportFact, args: PyVal): PyVal | undefined {
-  const loader = NESTED_LOADERS[canonical];
-  if (loader !== undefined && Object.hasOwn(NESTED_LOADERS, canonical)) {
-    const a0 = arg(args, 0);
-    let data: Uint8Array | undefined;
-    let via = '';
-    if (a0 !== undefined && typeof a0 === 'object' && a0.k === K.FileLike) {
-      data = ctx.materialize(a0);
-      via = `io.BytesIO(${a0.bytes.via})${a0.pos ? ` from position ${a0.pos}` : ''}`;
-    } else if (a0 !== undefined && loader.takes !== 'file') {
-      data = ctx.materialize(a0);
-      via = typeof a0 === 'object' && (a0.k === K.Bytes || a0.k === K.ByteArray) ? a0.via : 'str';
-    }
-    if (data !== undefined) ctx.nested(callee, data, via, literalOf(a0));
-    else ctx.nestedUnknown(callee, 'the argument is not a bytes value the scanner can reconstruct');
-    return undefined;
-  }
-  if (BYTES_PRODUCERS.has(canonical)) return produceBytes(ctx, canonical, args);
-  // The object itself, whatever it is: a BUILD on the result reaches the argument's own __setstate__.
-  if (IDENTITY_HELPERS.has(canonical)) return arg(args, 0);
-  switch (canonical) {
-    case 'io.BytesIO': {
-      const a0 = arg(args, 0);
-      if (a0 === undefined) return { k: K.FileLike, bytes: bytesFrom(new Uint8Array(0), 'empty') };
-      if (typeof a0 === 'object' && (a0.k === K.Bytes || a0.k === K.ByteArray)) return { k: K.FileLike, bytes: a0 };
-      return undefined;
-    }
-    case 'builtins.getattr': {
-      const obj = arg(args, 0);
-      const name = arg(args, 1);
-      if (typeof name === 'string' && obj !== undefined) return getattrModel(ctx, obj, name, 'getattr');
-      return undefined;
-    }
-    case 'importlib.import_module':
-    case 'builtins.__import__':
-    case 'importlib.__import__': {
-      const name = arg(args, 0);
-      if (typeof name === 'string') return ctx.derive(name, '<module>', canonical);
-      return undefined;
-    }
-    case 'numpy.core._ufunc_reconstruct':
-    case 'numpy._core._ufunc_reconstruct': {
-      // getattr(__import__(module, fromlist=[name]), name): the object a GLOBAL of the two names gives (a dotted name
-      // raises AttributeError there; call-hooks.ts refuses any other shape).
-      // Called with other than two arguments it raises TypeError before importing anything.
-      if (typeof args !== 'object' || args.k !== K.Tuple || args.more > 0 || args.items.length !== 2) return undefined;
-      const [module, name] = args.items;
-      if (typeof module === 'string' && typeof name === 'string' && !name.includes('.'))
-        return ctx.derive(module, name, canonical);
-      return undefined;
-    }
-    case 'pkgutil.resolve_name':
-    case 'pydoc.locate':
-    case 'pydoc.pipepager': {
-      const target = arg(args, 0);
-      if (typeof target !== 'string' || canonical === 'pydoc.pipepager') return undefined;
-      const colon = target.indexOf(':');
-      if (colon >= 0) return ctx.derive(target.slice(0, colon), target.slice(colon + 1) || '<module>', canonical);
-      const dot = target.lastIndexOf('.');
-      return dot > 0
-        ? ctx.derive(target.slice(0, dot), target.slice(dot + 1), canonical)
-        : ctx.derive(target, '<module>', canonical);
-    }
-    case 'copyreg.add_extension': {
-      const m = arg(args, 0);
-      const n = arg(args, 1);
-      const c = arg(args, 2);
-      if (typeof m === 'string' && typeof n === 'string' && typeof c === 'number') ctx.registerExtension(c, m, n);
-      return undefined;
-    }
-  }
-  return undefined;
+  const model = CALL_MODELS.get(canonical);
+  return model === undefined ? undefined : model(ctx, canonical, callee, args);
 }
 
 /** getattr(obj, name) on an imported object: a derived import `module.name.attr`. */

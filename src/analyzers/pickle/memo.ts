@@ -54,8 +54,9 @@ export class Memo {
   private keptDictObjs = 0;
   /** Values stored compacted (the detail budget was exhausted). */
   compacted = 0;
-  private readonly sharedObjs = new Map<ImportFact, ObjV>();
-  private readonly tuples = new Map<number | string, TupleV>();
+  /** Made on first use (past the detail budget): most streams never compact a value. */
+  private sharedObjs: Map<ImportFact, ObjV> | undefined;
+  private tuples: Map<number | string, TupleV> | undefined;
   /** Stands for every list stored after the detail budget (created on first use). */
   private lostList: ListV | undefined;
   /** Stands for every dict stored after the detail budget (created on first use). */
@@ -203,10 +204,11 @@ export class Memo {
   private compactTuple(t: TupleV): TupleV {
     if (t.more === 0 && t.items.length <= 8 && t.items.every((x) => typeof x === 'number')) {
       const key = tupleKey(t.items as number[]);
-      const hit = this.tuples.get(key);
+      const tuples = (this.tuples ??= new Map());
+      const hit = tuples.get(key);
       if (hit) return hit;
-      if (this.tuples.size < MAX_INTERNED_TUPLES) {
-        this.tuples.set(key, t);
+      if (tuples.size < MAX_INTERNED_TUPLES) {
+        tuples.set(key, t);
         return t;
       }
     }
@@ -229,7 +231,8 @@ export class Memo {
     }
     this.compacted++;
     if (!root) return v.callee;
-    let shared = this.sharedObjs.get(root.imp);
+    const sharedObjs = (this.sharedObjs ??= new Map());
+    let shared = sharedObjs.get(root.imp);
     if (!shared) {
       shared = {
         k: K.Obj,
@@ -238,7 +241,7 @@ export class Memo {
         call: undefined,
         memoLost: true,
       };
-      this.sharedObjs.set(root.imp, shared);
+      sharedObjs.set(root.imp, shared);
     }
     // The stand-in answers for every object of that import: it holds (and yields) as many items as the largest.
     if (v.holds !== undefined && v.holds > (shared.holds ?? 0)) shared.holds = v.holds;

@@ -41,14 +41,14 @@ interface NativeStatesFile {
 /** Both files, parsed (the bundle reads them: scripts/bundle.mjs LAZY_DATA) on the first question asked. */
 const current = lazyJson<NativeStatesFile>(facts);
 const history = lazyJson<NativeStatesFile>(sklearnHistory);
-let classTable: Readonly<Record<string, NativeStateFact>> | undefined;
-const classes = (): Readonly<Record<string, NativeStateFact>> =>
-  (classTable ??= { ...current().classes, ...history().classes });
+let classTable: ReadonlyMap<string, NativeStateFact> | undefined;
+/** Both files' classes in one map (the history's entry wins, as in a spread of the two), made on first use. */
+const classes = (): ReadonlyMap<string, NativeStateFact> =>
+  (classTable ??= new Map([...Object.entries(current().classes), ...Object.entries(history().classes)]));
 
 /** The hook of `classCanonical` that reads its state's items without a length check, if it has one. */
 export function nativeStateHook(classCanonical: string): NativeStateFact | undefined {
-  const table = classes();
-  return Object.hasOwn(table, classCanonical) ? table[classCanonical] : undefined;
+  return classes().get(classCanonical);
 }
 
 function tupleLength(state: PyVal): number | undefined {

@@ -15,11 +15,15 @@
 import { instanceClass } from './instance-class.js';
 import { K, type PyVal } from './values.js';
 
-const DATA_CLASS = /^statsmodels\.base\.data\.(?:ModelData|PandasData|PatsyData)$/;
+const DATA_CLASSES: ReadonlySet<string> = new Set([
+  'statsmodels.base.data.ModelData',
+  'statsmodels.base.data.PandasData',
+  'statsmodels.base.data.PatsyData',
+]);
 
-/** Classes whose instances run ModelData.__setstate__. */
+/** Classes whose instances run ModelData.__setstate__ (a set lookup: asked at every call and BUILD of a class). */
 export function isStatsmodelsDataClass(canonical: string): boolean {
-  return DATA_CLASS.test(canonical);
+  return DATA_CLASSES.has(canonical);
 }
 
 const PY_KEYWORDS = new Set(

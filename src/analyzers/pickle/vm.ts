@@ -435,7 +435,8 @@ function isPytzObject(v: ObjV): boolean {
 
 /** A Cython-generated unpickle function (__pyx_unpickle_<Class>(type, checksum, state)), by Cython's naming. */
 function isCythonUnpickle(canonical: string): boolean {
-  return canonical.slice(canonical.lastIndexOf('.') + 1).startsWith('__pyx_unpickle_');
+  // The last dotted part starts with the prefix (no substring made per call).
+  return canonical.startsWith('__pyx_unpickle_', canonical.lastIndexOf('.') + 1);
 }
 
 /**

@@ -11,7 +11,8 @@ const MODEL_CLASS = /^xgboost\.(?:sklearn\.XGB[A-Za-z]*|dask\.Dask[A-Za-z]*)$/;
 
 /** Classes whose instances run XGBModel.__setstate__ (in the XGBoost versions that define one). */
 export function isXgboostModelClass(canonical: string): boolean {
-  return MODEL_CLASS.test(canonical);
+  // The prefix first: a cheap no for the other classes every BUILD asks about.
+  return canonical.startsWith('xgboost.') && MODEL_CLASS.test(canonical);
 }
 
 const UNKNOWN_KEYS: ReadonlySet<K> = new Set([K.Obj, K.Global, K.Pers, K.Unknown]);

@@ -29,6 +29,11 @@ export interface NameAnchor {
    * (`engine = make_engine()`, `get_engine()` returning a module-level singleton).
    */
   returns?: string;
+  /**
+   * The name is an object bound at a module's top level holding an instance of this class (`engine = Engine()`): an
+   * importer re-exporting it (`from .svc import service` in a package's `__init__`) holds one too.
+   */
+  holds?: string;
 }
 
 /** A module of the project as the demand sees it: its dotted names and the package its relative imports start from. */
@@ -98,6 +103,9 @@ export function reachingNames(
       seen.set(mod, inputs);
       const wanted = (c: CallSite, n: string): NameAnchor[] | undefined => {
         let anchors = known.has(n) ? names.get(n) : undefined;
+        // An object holding an instance is not a function: calling it is not a call of a wanted name.
+        if (anchors?.some((a) => a.holds !== undefined) === true)
+          anchors = anchors.filter((a) => a.holds === undefined);
         if (callerOnly && anchors !== undefined) anchors = anchors.filter((a) => path!.toward(a));
         return anchors !== undefined && anchors.length > 0 && callMayResolve(c, n, anchors, u, refs)
           ? anchors
@@ -172,7 +180,10 @@ export function reachingNames(
       const note = (name: string, a: NameAnchor): void => {
         if (name.startsWith('<') || a.keys.length === 0) return;
         const list = names.get(name) ?? [];
-        if (list.some((x) => x.keys[0] === a.keys[0] && x.cls === a.cls && x.returns === a.returns)) return;
+        if (
+          list.some((x) => x.keys[0] === a.keys[0] && x.cls === a.cls && x.returns === a.returns && x.holds === a.holds)
+        )
+          return;
         list.push(a);
         names.set(name, list);
         added.set(name, list);
@@ -206,14 +217,16 @@ export function reachingNames(
           if (!callerOnly) note(i.boundName, { ...anchor, reexport: true });
         } else if (known.has(i.name)) {
           const from = absoluteName(i.module, i.relativeLevel, u.pkg);
-          if (
-            names
-              .get(i.name)!
-              .some(
-                (a) => (!callerOnly || path!.toward(a)) && a.keys.some((k) => from === k || from.startsWith(`${k}.`)),
-              )
-          )
-            note(i.boundName, anchor);
+          for (const a of names.get(i.name)!) {
+            if ((callerOnly && !path!.toward(a)) || !a.keys.some((k) => from === k || from.startsWith(`${k}.`)))
+              continue;
+            // A factory or an object holding an instance re-exported: importers of this module call or hold it.
+            if (a.returns !== undefined) note(i.boundName, { ...anchor, returns: a.returns });
+            else if (a.holds !== undefined) {
+              note(i.boundName, { ...anchor, holds: a.holds });
+              for (const m of byClass.get(a.holds) ?? []) note(m.name, { ...anchor, cls: m.anchor.cls ?? a.holds });
+            } else note(i.boundName, anchor);
+          }
         }
       }
       // Module-level aliases of sinks (`loads = pickle.loads`).
@@ -386,7 +399,10 @@ function receiversByValue(
     const cls = classOfExpr(a.value, a.scopeId);
     if (cls === undefined) continue;
     for (const t of a.targets) {
-      if (t.kind === 'name' && a.scopeId === 0) methodsAt(cls, u.keys);
+      if (t.kind === 'name' && a.scopeId === 0) {
+        methodsAt(cls, u.keys);
+        note(t.name, { ...anchor, holds: cls });
+      }
       if (t.kind !== 'attribute') continue;
       const root = /^([A-Za-z_]\w*)\.[A-Za-z_]\w*$/.exec(t.text)?.[1];
       if (root === undefined) continue;

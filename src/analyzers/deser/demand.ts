@@ -24,6 +24,16 @@ export interface NameAnchor {
   base?: string;
   /** A library deserializer re-exported under this name (`from pickle import loads`): no code of the module runs. */
   reexport?: boolean;
+  /**
+   * The name is a factory returning instances of this class (or of another factory's): a call of it constructs one
+   * (`engine = make_engine()`, `get_engine()` returning a module-level singleton).
+   */
+  returns?: string;
+  /**
+   * The name is an object bound at a module's top level holding an instance of this class (`engine = Engine()`): an
+   * importer re-exporting it (`from .svc import service` in a package's `__init__`) holds one too.
+   */
+  holds?: string;
 }
 
 /** A module of the project as the demand sees it: its dotted names and the package its relative imports start from. */
@@ -64,6 +74,15 @@ export function reachingNames(
   const byClass = new Map<string, { name: string; anchor: NameAnchor }[]>();
   for (const [n, list] of names)
     for (const a of list) if (a.cls !== undefined) pushTo(byClass, a.cls, { name: n, anchor: a });
+  // A factory's calls construct what it returns: its name stands for the class (through factories of factories).
+  const factories: [string, string][] = [];
+  for (const [n, list] of names) for (const a of list) if (a.returns !== undefined) factories.push([n, a.returns]);
+  for (let step = 0; step < 4 && factories.length > 0; step++)
+    for (const [n, cls] of factories) {
+      const have = byClass.get(n) ?? [];
+      const add = (byClass.get(cls) ?? []).filter((m) => !have.some((h) => h.name === m.name));
+      if (add.length > 0) byClass.set(n, [...have, ...add]);
+    }
   for (let again = true, guard = 0; again && guard < MAX_HANDED_PASSES; guard++) {
     again = false;
     const handedBefore = handedSize(handed);
@@ -84,6 +103,9 @@ export function reachingNames(
       seen.set(mod, inputs);
       const wanted = (c: CallSite, n: string): NameAnchor[] | undefined => {
         let anchors = known.has(n) ? names.get(n) : undefined;
+        // An object holding an instance is not a function: calling it is not a call of a wanted name.
+        if (anchors?.some((a) => a.holds !== undefined) === true)
+          anchors = anchors.filter((a) => a.holds === undefined);
         if (callerOnly && anchors !== undefined) anchors = anchors.filter((a) => path!.toward(a));
         return anchors !== undefined && anchors.length > 0 && callMayResolve(c, n, anchors, u, refs)
           ? anchors
@@ -158,7 +180,10 @@ export function reachingNames(
       const note = (name: string, a: NameAnchor): void => {
         if (name.startsWith('<') || a.keys.length === 0) return;
         const list = names.get(name) ?? [];
-        if (list.some((x) => x.keys[0] === a.keys[0] && x.cls === a.cls)) return;
+        if (
+          list.some((x) => x.keys[0] === a.keys[0] && x.cls === a.cls && x.returns === a.returns && x.holds === a.holds)
+        )
+          return;
         list.push(a);
         names.set(name, list);
         added.set(name, list);
@@ -192,14 +217,16 @@ export function reachingNames(
           if (!callerOnly) note(i.boundName, { ...anchor, reexport: true });
         } else if (known.has(i.name)) {
           const from = absoluteName(i.module, i.relativeLevel, u.pkg);
-          if (
-            names
-              .get(i.name)!
-              .some(
-                (a) => (!callerOnly || path!.toward(a)) && a.keys.some((k) => from === k || from.startsWith(`${k}.`)),
-              )
-          )
-            note(i.boundName, anchor);
+          for (const a of names.get(i.name)!) {
+            if ((callerOnly && !path!.toward(a)) || !a.keys.some((k) => from === k || from.startsWith(`${k}.`)))
+              continue;
+            // A factory or an object holding an instance re-exported: importers of this module call or hold it.
+            if (a.returns !== undefined) note(i.boundName, { ...anchor, returns: a.returns });
+            else if (a.holds !== undefined) {
+              note(i.boundName, { ...anchor, holds: a.holds });
+              for (const m of byClass.get(a.holds) ?? []) note(m.name, { ...anchor, cls: m.anchor.cls ?? a.holds });
+            } else note(i.boundName, anchor);
+          }
         }
       }
       // Module-level aliases of sinks (`loads = pickle.loads`).
@@ -307,6 +334,46 @@ function receiversByValue(
     any = true;
     for (const n of c.assignedTo) madeBy.set(`${c.scopeId}:${n}`, cls);
   }
+  const methodsAt = (cls: string, keys: readonly string[]): void => {
+    for (const m of byClass.get(cls) ?? []) note(m.name, { keys, cls: m.anchor.cls ?? cls });
+  };
+  /** A wanted class (or factory) a name in a field's declaration stands for: bound here by an import or defined here. */
+  const fieldClass = (n: string): string | undefined => {
+    const dot = n.lastIndexOf('.');
+    const last = n.slice(dot + 1);
+    const list = byClass.get(last);
+    if (list === undefined) return undefined;
+    let q: string | undefined;
+    if (dot >= 0) q = absoluteName(n, 0, u.pkg);
+    else {
+      const i = mod.imports.find((x) => x.scopeId === 0 && x.boundName === n && x.kind === 'from');
+      if (i !== undefined) q = `${absoluteName(i.module, i.relativeLevel, u.pkg)}.${i.name ?? n}`;
+      else if (mod.functions.some((f) => f.kind === 'class' && f.parentId === 0 && f.name === n))
+        q = `${u.keys[0]}.${n}`;
+    }
+    if (q === undefined) return undefined;
+    const at = q.slice(0, q.lastIndexOf('.'));
+    return list.some((m) => m.anchor.keys.some((k) => at === k || at.startsWith(`${k}.`))) ? last : undefined;
+  };
+  // Fields declared in a class body with a wanted class as their type or default (`engine: Engine`,
+  // `engine: Any = field(default_factory=Engine)`): instances of the holder carry one.
+  for (const a of mod.assignments) {
+    if (a.kind !== 'annotated' || a.scopeId === 0) continue;
+    const holder = mod.functions[a.scopeId];
+    if (holder?.kind !== 'class') continue;
+    const named: string[] = [];
+    for (const id of a.annotation?.match(/[A-Za-z_][\w.]*/g) ?? []) named.push(id);
+    const call = a.value?.access?.root.kind === 'call' ? mod.calls[a.value.access.root.callId] : undefined;
+    for (const k of call?.keywords ?? [])
+      if (k.name === 'default_factory' || k.name === 'factory')
+        for (const v of k.value.values) if (v.kind === 'qualified') named.push(v.name);
+    for (const n of named) {
+      const cls = fieldClass(n);
+      if (cls === undefined) continue;
+      methodsAt(cls, u.keys);
+      note(holder.name, { ...anchor, klass: true });
+    }
+  }
   if (!any) return;
   const classOfExpr = (e: ExpressionFact, scopeId: number): string | undefined => {
     const a = e.access;
@@ -318,15 +385,24 @@ function receiversByValue(
       return madeBy.get(`${scopeId}:${a.root.name}`) ?? madeBy.get(`0:${a.root.name}`);
     return undefined;
   };
-  const methodsAt = (cls: string, keys: readonly string[]): void => {
-    for (const m of byClass.get(cls) ?? []) note(m.name, { keys, cls });
-  };
+  // Factories: functions returning an instance (`return Engine()`, a name bound to one here or at the top level, as
+  // a singleton is): their callers hold one.
+  for (const f of mod.functions) {
+    if (f.kind !== 'function' || f.returns.length === 0) continue;
+    for (const r of f.returns) {
+      const cls = classOfExpr(r, f.id);
+      if (cls !== undefined && cls !== f.name) note(f.name, { ...anchor, returns: cls });
+    }
+  }
   for (const a of mod.assignments) {
     if (a.value === null || (a.kind !== 'assign' && a.kind !== 'annotated')) continue;
     const cls = classOfExpr(a.value, a.scopeId);
     if (cls === undefined) continue;
     for (const t of a.targets) {
-      if (t.kind === 'name' && a.scopeId === 0) methodsAt(cls, u.keys);
+      if (t.kind === 'name' && a.scopeId === 0) {
+        methodsAt(cls, u.keys);
+        note(t.name, { ...anchor, holds: cls });
+      }
       if (t.kind !== 'attribute') continue;
       const root = /^([A-Za-z_]\w*)\.[A-Za-z_]\w*$/.exec(t.text)?.[1];
       if (root === undefined) continue;

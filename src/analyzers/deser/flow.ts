@@ -1858,7 +1858,7 @@ const WRITE_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** Class decorators that generate an `__init__` storing each annotated field. */
-const DATACLASS_DECORATOR =
+export const DATACLASS_DECORATOR =
   /^(dataclasses\.)?dataclass\b|^(attr|attrs)\.(s|define|frozen|mutable)\b|^define\b|^frozen\b/;
 
 /** The download-to-file call a callee names (first match: the table orders receivers by argument position). */

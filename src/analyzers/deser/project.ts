@@ -3,7 +3,7 @@
 // their bases and the types of `self` attributes, so the data flow (flow.ts) composes across modules.
 import type { AccessPath, CallSite, ExpressionFact, FunctionFact, PythonModule } from '../python/module-model.js';
 import { SINK_BY_NAME } from './apis.js';
-import { DeserFlow, MAX_STEPS, mayWrite, type FlowBudget } from './flow.js';
+import { DATACLASS_DECORATOR, DeserFlow, MAX_STEPS, mayWrite, type FlowBudget } from './flow.js';
 import { joinValues, type Value } from './value.js';
 import { recognizeEntries, type Entries, type EntryInfo } from './handlers.js';
 import { deferredCall, ModuleIndex, type CallEdge } from './module-index.js';
@@ -468,21 +468,82 @@ export class DeserProject implements ProjectView {
         const f = idx.fn(sid);
         const p = f?.parameters.find((x) => x.name === name);
         if (p?.annotation !== undefined) this.classesOfAnnotation(unit, p.annotation, out);
+        // `engine=Depends(get_engine)`: what the framework calls to fill the parameter.
+        if (out.length === 0 && p?.default !== undefined) this.dependencyClasses(unit, p.default, out);
         if (out.length > 0) break;
       }
+      // `registry.engine.load(x)` with `import registry`: an object bound at the top level of a module reached
+      // through the module's name.
+      if (out.length === 0 && a.steps.length > 0) {
+        const far = this.moduleObjectPath(unit, name, a, scopeId);
+        if (far !== undefined) return far;
+      }
       const step = a.steps[0];
+      // An object a module binds at its top level, here or imported (`from registry import engine`, also through
+      // re-exports): its construction there (a class or a factory's result), and what any module stores into its
+      // attribute (`ctx.engine = Engine()`).
+      const held = out.length === 0 || step?.kind === 'attr' ? this.objectOf(unit, name, scopeId) : undefined;
+      if (held !== undefined && held.unit !== unit) this.objectClasses(held.unit, held.name, out);
       if (step?.kind === 'attr') {
-        // An object a module binds at its top level, here or imported (`from context import ctx`): its
-        // construction there, and what any module stores into its attribute (`ctx.engine = Engine()`).
-        const held = this.objectOf(unit, name, scopeId);
-        if (held !== undefined) {
-          if (held.unit !== unit) this.objectClasses(held.unit, held.name, out);
-          this.objectAttributeStores(`${held.unit.keys[0]}.${held.name}.${step.name}`, first);
-        } else if (out.length === 0 && !this.indexing)
-          this.parameterClasses(unit, name, scopeId, step.name, out, first);
+        if (held !== undefined) this.objectAttributeStores(`${held.unit.keys[0]}.${held.name}.${step.name}`, first);
+        else if (out.length === 0 && !this.indexing) this.parameterClasses(unit, name, scopeId, step.name, out, first);
       }
     }
     return this.alongChain(a, out, first);
+  }
+
+  /**
+   * `mod.obj.m` (`mod.sub.obj.m`) with `mod` an imported project module and `obj` bound at its top level: the classes
+   * along the chain from that object (its construction, and what any module stores into its attributes).
+   */
+  private moduleObjectPath(
+    unit: Unit,
+    name: string,
+    a: AccessPath,
+    scopeId: number,
+  ): { unit: Unit; cls: FunctionFact }[] | undefined {
+    if (
+      scopeId !== 0 &&
+      (unit.idx.assignedNames.get(scopeId)?.has(name) === true ||
+        unit.idx.fn(scopeId)?.parameters.some((p) => p.name === name) === true)
+    )
+      return undefined;
+    for (const b of unit.idx.boundNames.get(0)?.get(name) ?? []) {
+      if (b.kind !== 'import') continue;
+      for (const v of b.values) {
+        if (v.kind !== 'qualified' || v.partial !== undefined) continue;
+        let q = v.name;
+        for (let k = 0; k < a.steps.length && k < 3; k++) {
+          const step = a.steps[k]!;
+          if (step.kind !== 'attr' || this.resolve(q, unit)?.kind !== 'module') break;
+          q = `${q}.${step.name}`;
+          const held = this.importedObject(q, unit, 0);
+          if (held === undefined) continue;
+          const out: { unit: Unit; cls: FunctionFact }[] = [];
+          const first: { unit: Unit; cls: FunctionFact }[] = [];
+          this.objectClasses(held.unit, held.name, out);
+          const rest = a.steps.slice(k + 1);
+          const next = rest[0];
+          if (next?.kind === 'attr')
+            this.objectAttributeStores(`${held.unit.keys[0]}.${held.name}.${next.name}`, first);
+          return this.alongChain({ root: a.root, steps: rest }, out, first);
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The classes a FastAPI dependency gives a parameter (`engine=Depends(get_engine)`, `Security(...)`): an instance of
+   * the class it names, or what the function it names returns or yields.
+   */
+  private dependencyClasses(unit: Unit, d: ExpressionFact, out: { unit: Unit; cls: FunctionFact }[]): void {
+    const a = d.access;
+    if (a?.root.kind !== 'call' || a.steps.length !== 0) return;
+    const c = unit.mod.calls[a.root.callId];
+    if (c === undefined || !c.callee.values.some((v) => v.kind === 'qualified' && DEPENDS.has(v.name))) return;
+    const dep = c.keywords.find((k) => k.name === 'dependency')?.value ?? c.positional[0];
+    if (dep !== undefined) this.dependencyClassesOf(unit, dep, out);
   }
 
   /** The classes of each attribute along `a`'s chain, from the classes of its root (`first`: of its first step). */
@@ -641,8 +702,16 @@ export class DeserProject implements ProjectView {
           this.constructorArgumentClasses(unit, m, i, out);
       }
     }
-    for (const as of idx.assignedNames.get(cls.id)?.get(attr) ?? [])
-      if (as.value !== null) this.classesOfExpr(unit, as.value, out);
+    const fields = idx.assignedNames.get(cls.id)?.get(attr);
+    for (const as of fields ?? []) {
+      // `engine: Engine`, `engine: Engine = field(default_factory=Engine)`: the declared type, then the default.
+      if (as.annotation !== undefined) this.classesOfAnnotation(unit, as.annotation, out);
+      if (as.value !== null) {
+        this.classesOfExpr(unit, as.value, out);
+        this.fieldDefaultClasses(unit, as.value, out);
+      }
+    }
+    if (fields?.some((as) => as.kind === 'annotated') === true) this.generatedInitClasses(unit, cls, attr, out);
     if (out.length > 0 || depth > 4) return;
     for (const b of cls.bases) {
       for (const v of b.values) {
@@ -659,6 +728,92 @@ export class DeserProject implements ProjectView {
           this.attributeClasses(base.unit, base.fn, attr, out, depth + 1);
       }
     }
+  }
+
+  /** `field(default_factory=Engine)`, `field(default=Engine())` (dataclasses, attrs, pydantic): the default's classes. */
+  private fieldDefaultClasses(unit: Unit, e: ExpressionFact, out: { unit: Unit; cls: FunctionFact }[]): void {
+    const a = e.access;
+    if (a?.root.kind !== 'call' || a.steps.length !== 0) return;
+    const c = unit.mod.calls[a.root.callId];
+    if (c === undefined || !c.callee.values.some((v) => v.kind === 'qualified' && FIELD_CALLS.has(v.name))) return;
+    for (const k of c.keywords) {
+      if (k.name === 'default') this.classesOfExpr(unit, k.value, out);
+      else if (k.name === 'default_factory' || k.name === 'factory') this.dependencyClassesOf(unit, k.value, out);
+    }
+  }
+
+  /** A class or a factory function named by an expression (`Engine`, `make_engine`, `mod.Engine`): its instances. */
+  private dependencyClassesOf(unit: Unit, e: ExpressionFact, out: { unit: Unit; cls: FunctionFact }[]): void {
+    for (const v of e.values) {
+      let r: { unit: Unit; fn: FunctionFact | undefined } | undefined;
+      if (v.kind === 'definition') r = { unit, fn: unit.mod.functions[v.functionId] };
+      else if (v.kind === 'qualified' && v.partial === undefined) {
+        const x = this.resolve(v.name, unit);
+        if (x?.kind === 'class' || x?.kind === 'function') r = { unit: x.unit, fn: x.fn };
+      }
+      if (r?.fn?.kind === 'class') addClass(out, r.unit, r.fn);
+      else if (r?.fn?.kind === 'function') this.returnedClasses(r.unit, r.fn, out, 1);
+    }
+  }
+
+  /**
+   * A field of a class whose generated `__init__` stores its arguments (`@dataclass`, attrs): what its constructions,
+   * in its module and others, pass for it by keyword or at its position among the annotated fields (at most
+   * CONSTRUCTION_SITES sites are read).
+   */
+  private generatedInitClasses(
+    unit: Unit,
+    cls: FunctionFact,
+    attr: string,
+    out: { unit: Unit; cls: FunctionFact }[],
+  ): void {
+    if (!cls.decorators.some((d) => DATACLASS_DECORATOR.test(d.text)) || unit.idx.method(cls, '__init__') !== undefined)
+      return;
+    const fields: string[] = [];
+    for (const a of unit.idx.assignmentsByScope.get(cls.id) ?? [])
+      if (a.kind === 'annotated') for (const t of a.targets) if (t.kind === 'name') fields.push(t.name);
+    const i = fields.indexOf(attr);
+    if (i < 0) return;
+    for (const { unit: u, call } of this.constructionsOf(unit, cls).slice(0, CONSTRUCTION_SITES)) {
+      const arg = call.keywords.find((k) => k.name === attr)?.value ?? call.positional[i];
+      if (arg === undefined) continue;
+      const v = arg.access;
+      if (v?.root.kind === 'name' && v.steps.length === 0) {
+        for (const sid of new Set([call.scopeId, 0]))
+          for (const as of u.idx.assignedNames.get(sid)?.get(v.root.name) ?? [])
+            if (as.value !== null && as.kind !== 'for') this.classesOfExpr(u, as.value, out);
+      } else this.classesOfExpr(u, arg, out);
+    }
+  }
+
+  /** Per class without an `__init__` of its own: the calls constructing it, in its module and others. */
+  private constructionSites: Map<FunctionFact, { unit: Unit; call: CallSite }[]> | undefined;
+
+  private constructionsOf(unit: Unit, cls: FunctionFact): readonly { unit: Unit; call: CallSite }[] {
+    if (this.constructionSites === undefined) {
+      const sites = new Map<FunctionFact, { unit: Unit; call: CallSite }[]>();
+      for (const u of this.units)
+        for (const c of u.mod.calls) {
+          let k: { unit: Unit; fn: FunctionFact } | undefined;
+          if (c.callee.definitionId !== undefined) {
+            const f = u.mod.functions[c.callee.definitionId];
+            if (f?.kind === 'class' && f.decorators.length > 0) k = { unit: u, fn: f };
+          } else if (c.callee.values.length > 0) {
+            for (const v of c.callee.values) {
+              if (v.kind !== 'qualified' || v.partial !== undefined) continue;
+              const r = this.resolve(v.name, u);
+              if (r?.kind === 'class' && r.fn.decorators.length > 0) k = { unit: r.unit, fn: r.fn };
+              break;
+            }
+          }
+          if (k === undefined) continue;
+          const list = sites.get(k.fn) ?? [];
+          if (list.length < CONSTRUCTION_SITES) list.push({ unit: u, call: c });
+          sites.set(k.fn, list);
+        }
+      this.constructionSites = sites;
+    }
+    return this.constructionSites.get(cls) ?? [];
   }
 
   /**
@@ -708,9 +863,7 @@ export class DeserProject implements ProjectView {
     if (a?.root.kind !== 'call' || a.steps.length !== 0 || depth > 3) return;
     const c = unit.mod.calls[a.root.callId];
     if (c === undefined) return;
-    const viaFactory = (u: Unit, f: FunctionFact): void => {
-      for (const r of f.returns) this.classesOfExpr(u, r, out, depth + 1);
-    };
+    const viaFactory = (u: Unit, f: FunctionFact): void => this.returnedClasses(u, f, out, depth + 1);
     if (c.callee.definitionId !== undefined) {
       const f = unit.mod.functions[c.callee.definitionId];
       if (f?.kind === 'class') addClass(out, unit, f);
@@ -722,6 +875,33 @@ export class DeserProject implements ProjectView {
       const r = this.resolve(v.name, unit);
       if (r?.kind === 'class') addClass(out, r.unit, r.fn);
       else if (r?.kind === 'function') viaFactory(r.unit, r.fn);
+    }
+  }
+
+  /**
+   * Classes a factory's `return` (or `yield`) values construct: a construction or another factory's call, or a name
+   * bound to one — in the function (`e = Engine(); return e`), at its module's top level (a singleton, also set
+   * through `global _engine`), or imported from another module's top level.
+   */
+  private returnedClasses(unit: Unit, f: FunctionFact, out: { unit: Unit; cls: FunctionFact }[], depth: number): void {
+    if (depth > 3) return;
+    for (const r of f.returns) {
+      const a = r.access;
+      if (a?.root.kind !== 'name' || a.steps.length !== 0 || r.operands !== undefined) {
+        this.classesOfExpr(unit, r, out, depth);
+        continue;
+      }
+      const name = a.root.name;
+      const local = unit.idx.assignedNames.get(f.id)?.get(name);
+      const global = f.globals.includes(name);
+      for (const as of local ?? [])
+        if (as.value !== null && as.kind !== 'for') this.classesOfExpr(unit, as.value, out, depth);
+      if (local !== undefined && !global) continue;
+      if (f.parameters.some((p) => p.name === name)) continue;
+      const held = this.objectOf(unit, name, 0);
+      if (held !== undefined)
+        for (const as of held.unit.idx.assignedNames.get(0)?.get(held.name) ?? [])
+          if (as.value !== null && as.kind !== 'for') this.classesOfExpr(held.unit, as.value, out, depth);
     }
   }
 
@@ -821,6 +1001,19 @@ function onParameterAttribute(unit: Unit, c: CallSite): boolean {
 
 /** Construction sites read to type an attribute set from a constructor parameter. */
 const CONSTRUCTION_SITES = 32;
+
+/** FastAPI's dependency markers: the parameter is what the named callable returns. */
+const DEPENDS: ReadonlySet<string> = new Set(['fastapi.Depends', 'fastapi.params.Depends', 'fastapi.Security']);
+
+/** Field specifiers of classes with a generated `__init__` (a default or a default factory). */
+const FIELD_CALLS: ReadonlySet<string> = new Set([
+  'dataclasses.field',
+  'attr.ib',
+  'attr.attrib',
+  'attr.field',
+  'attrs.field',
+  'pydantic.Field',
+]);
 
 const NONE: readonly { unit: Unit; edge: CallEdge }[] = [];
 

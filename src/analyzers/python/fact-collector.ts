@@ -173,6 +173,7 @@ export function collectFacts(
     left: SyntaxNode,
     value: SyntaxNode | null,
     ctx: WalkContext,
+    annotation?: SyntaxNode | null,
   ): void => {
     const targets = targetsOf(left, ctx);
     assignments.push({
@@ -181,6 +182,9 @@ export function collectFacts(
       value: value !== null ? resolver.expression(value, ctx) : null,
       span: spanOf(stmt),
       scopeId: ctx.scope.fact.id,
+      ...(annotation !== undefined && annotation !== null
+        ? { annotation: resolver.excerpts.of(annotation.startIndex, annotation.endIndex) }
+        : {}),
     });
     if (value === null || kind === 'for') return;
     let v: SyntaxNode = value;
@@ -293,8 +297,8 @@ export function collectFacts(
           const left = node.childForFieldName('left');
           let right = node.childForFieldName('right');
           while (right !== null && right.type === 'assignment') right = right.childForFieldName('right');
-          const annotated = node.childForFieldName('type') !== null;
-          if (left !== null) recordAssignment(annotated ? 'annotated' : 'assign', node, left, right, ctx);
+          const type = node.childForFieldName('type');
+          if (left !== null) recordAssignment(type !== null ? 'annotated' : 'assign', node, left, right, ctx, type);
           return;
         }
         case 'augmented_assignment': {

@@ -293,6 +293,8 @@ export interface AssignmentFact {
   value: ExpressionFact | null;
   span: SourceSpan;
   scopeId: number;
+  /** The annotation's source text (`annotated` only: `engine: Engine = ...`, `x: int`), cut as other excerpts are. */
+  annotation?: string;
 }
 
 /**

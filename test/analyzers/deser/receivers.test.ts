@@ -1,5 +1,6 @@
 // DESER through receivers reached by value within a file: a method called on a new instance (`Cls().m(x)`), an
-// attribute holding an instance made in __init__, a thread whose target is a bound method; benign twins pass.
+// attribute holding an instance made in __init__, a thread whose target is a bound method, a dataclass field, a
+// FastAPI dependency's result; benign twins pass.
 import { describe } from 'node:test';
 import { runCases, type DeserCase } from './helpers.js';
 
@@ -11,6 +12,26 @@ const CODEC = (decorator?: string): string[] => [
   '        return pickle.loads(b)',
 ];
 const ROUTE = (body: string): string[] => ['@app.post("/p")', 'def p():', `    return str(${body})`];
+const FASTAPI_DEPENDS = (made: string): string[] => [
+  'import json, pickle',
+  'from fastapi import Depends, FastAPI, Request',
+  'class Codec:',
+  '    def dec(self, b):',
+  '        return pickle.loads(b)',
+  'class JsonCodec:',
+  '    def dec(self, b):',
+  '        return json.loads(b)',
+  '_codec = None',
+  'def get_codec():',
+  '    global _codec',
+  '    if _codec is None:',
+  `        _codec = ${made}()`,
+  '    return _codec',
+  'app = FastAPI()',
+  '@app.post("/p")',
+  'async def p(req: Request, codec=Depends(get_codec)):',
+  '    return str(codec.dec(await req.body()))',
+];
 
 const invalid: DeserCase[] = [
   {
@@ -124,9 +145,66 @@ const invalid: DeserCase[] = [
     ],
     expect: [['DESER-NETWORK-INPUT', 5]],
   },
+  {
+    name: 'a dataclass field typed by its default factory',
+    src: [
+      ...HEAD,
+      ...CODEC(),
+      'from dataclasses import dataclass, field',
+      '@dataclass',
+      'class State:',
+      '    codec: object = field(default_factory=Codec)',
+      'state = State()',
+      ...ROUTE('state.codec.dec(request.data)'),
+    ],
+    expect: [['DESER-NETWORK-INPUT', 6]],
+  },
+  {
+    name: 'a dataclass field typed by what its construction passes at its position',
+    src: [
+      ...HEAD,
+      ...CODEC(),
+      'from dataclasses import dataclass',
+      '@dataclass',
+      'class State:',
+      '    name: str',
+      '    codec: object',
+      'state = State("s", Codec())',
+      ...ROUTE('state.codec.dec(request.data)'),
+    ],
+    expect: [['DESER-NETWORK-INPUT', 6]],
+  },
+  {
+    name: "a FastAPI parameter typed by its dependency's singleton (global)",
+    src: FASTAPI_DEPENDS('Codec'),
+    expect: [['DESER-NETWORK-INPUT', 5]],
+  },
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: 'twin: the dataclass default factory builds a JSON codec',
+    src: [
+      ...HEAD,
+      ...CODEC(),
+      'import json',
+      'class JsonCodec:',
+      '    def dec(self, b):',
+      '        return json.loads(b)',
+      'from dataclasses import dataclass, field',
+      '@dataclass',
+      'class State:',
+      '    codec: object = field(default_factory=JsonCodec)',
+      'state = State()',
+      ...ROUTE('state.codec.dec(request.data)'),
+    ],
+    expect: [],
+  },
+  {
+    name: "twin: the dependency's singleton is a JSON codec",
+    src: FASTAPI_DEPENDS('JsonCodec'),
+    expect: [],
+  },
   {
     name: "twin: the class constructed with the attribute's argument decodes JSON",
     src: [

@@ -25,7 +25,8 @@ import { isTestPath } from '../analyzers/python/test-code.js';
 import { decodePythonSource } from '../analyzers/python/source-encoding.js';
 import type { Finding } from '../core/finding.js';
 import { RuleContext, type CodeFact, type IncompleteFact } from '../rules/rule.js';
-import { DESER_NODES, type PostWalkInput } from './post-walk.js';
+import { DESER_BYTES, DESER_NODES, type PostWalkInput } from './post-walk.js';
+import { retainedBytes } from '../analyzers/python/retained-size.js';
 import type { JobMember } from './scan-plan.js';
 import { FileSource } from '../sources/byte-source.js';
 import type { Confinement } from '../sources/confine.js';
@@ -82,8 +83,12 @@ export function reusableModule(summary: DeserSummary): PythonModule | undefined 
 
 interface DeserSummary {
   module?: PythonModule;
-  /** The module's syntax nodes when the walk did not keep it (the scan's DESER_NODES budget was spent). */
+  /** The module's estimated heap bytes (retainedBytes), counted against DESER_BYTES. */
+  bytes?: number;
+  /** The module's syntax nodes when the walk did not keep it (the scan's DESER_NODES or DESER_BYTES budget was spent). */
   leftOut?: number;
+  /** Set when the budget spent was DESER_BYTES. */
+  leftOutFor?: 'memory';
 }
 
 function withResolveLimit(): { maxResolveSteps?: number } {
@@ -100,13 +105,18 @@ function withResolveLimit(): { maxResolveSteps?: number } {
 export async function deserSummary(
   text: string,
   budget: { timeoutMs: number },
-  walk?: { nodes: number; readonly max: number },
+  walk?: { nodes: number; readonly max: number; bytes: number; readonly maxBytes: number },
 ): Promise<DeserSummary> {
-  if (walk !== undefined && walk.nodes >= walk.max) return mayHaveDeserSignals(text) ? { leftOut: 0 } : {};
+  if (walk !== undefined && (walk.nodes >= walk.max || walk.bytes >= walk.maxBytes))
+    return mayHaveDeserSignals(text) ? { leftOut: 0, ...(walk.nodes < walk.max ? { leftOutFor: 'memory' } : {}) } : {};
   const module = await analyzeForDeser(text, { ...withResolveLimit(), ...budget });
   if (module === undefined) return {};
-  if (walk !== undefined) walk.nodes += module.stats.nodes;
-  return { module };
+  const bytes = retainedBytes(module);
+  if (walk !== undefined) {
+    walk.nodes += module.stats.nodes;
+    walk.bytes += bytes;
+  }
+  return { module, bytes };
 }
 
 interface Entry {
@@ -116,8 +126,12 @@ interface Entry {
   rel: string;
   /** False for a module of the project the scan did not name (read only when a data path needs it). */
   named: boolean;
+  /** The module's estimated heap bytes (retainedBytes), once analysed. */
+  bytes?: number;
   /** Past the project's node budget: not analysed, named in the SCAN-INCOMPLETE finding, never parsed again. */
   leftOut?: boolean;
+  /** Left out for the memory budget (DESER_BYTES), not the node budget. */
+  leftOutFor?: 'memory';
 }
 
 /**
@@ -166,9 +180,11 @@ export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
     g.entries.push({
       member,
       module: s.module,
+      ...(s.bytes !== undefined ? { bytes: s.bytes } : {}),
       rel,
       named: true,
       ...(s.leftOut !== undefined ? { leftOut: true } : {}),
+      ...(s.leftOutFor !== undefined ? { leftOutFor: s.leftOutFor } : {}),
     });
   }
   const out: Finding[] = [];
@@ -339,26 +355,31 @@ async function runTarget(
   );
   /** Syntax nodes of the modules the project analysis takes; a module past the budget is left out and named. */
   let nodes = 0;
+  /** Estimated heap bytes of those modules (DESER_BYTES): the memory the project analysis keeps at once. */
+  let bytes = 0;
   const admit = (e: Entry): boolean => {
     const n = e.module?.stats.nodes ?? 0;
-    if (!e.leftOut && nodes + n <= DESER_NODES.max) {
+    const b = e.module === undefined ? 0 : (e.bytes ??= retainedBytes(e.module));
+    if (!e.leftOut && nodes + n <= DESER_NODES.max && bytes + b <= DESER_BYTES.max) {
       nodes += n;
+      bytes += b;
       return true;
     }
-    leaveOut(e);
+    leaveOut(e, e.leftOut ? e.leftOutFor === 'memory' : nodes + n <= DESER_NODES.max);
     return false;
   };
-  /** Checked before a module is parsed: once the budget is spent, it is left out unparsed (and named). */
+  /** Checked before a module is parsed: once a budget is spent, it is left out unparsed (and named). */
   const spent = (e: Entry): boolean => {
-    if (nodes < DESER_NODES.max) return false;
-    leaveOut(e);
+    if (nodes < DESER_NODES.max && bytes < DESER_BYTES.max) return false;
+    leaveOut(e, nodes < DESER_NODES.max);
     return true;
   };
-  const leaveOut = (e: Entry): void => {
+  const leaveOut = (e: Entry, memory: boolean): void => {
     e.module = undefined;
     e.leftOut = true;
-    if (cut === undefined || cut === tooLarge) cut = { limit: 'maxDeserProjectNodes', files: [], count: 0 };
-    if (cut.limit === 'maxDeserProjectNodes') {
+    const limit = memory ? 'maxDeserProjectMemory' : 'maxDeserProjectNodes';
+    if (cut === undefined || cut === tooLarge) cut = { limit, files: [], count: 0 };
+    if (cut.limit === 'maxDeserProjectNodes' || cut.limit === 'maxDeserProjectMemory') {
       cut.count = (cut.count ?? 0) + 1;
       if (cut.files.length < 5) cut.files.push(e.rel);
     }
@@ -792,23 +813,27 @@ function incompleteProject(
     cut.limit === 'maxDeserProjectNodes'
       ? `the modules to analyse together hold more than ${DESER_NODES.max} syntax nodes (the project's ` +
         `work budget); ${cut.count ?? cut.files.length} module(s) were left out`
-      : cut.limit === 'maxDeserModules'
-        ? `more than ${DEMAND_LIMITS.modules} modules were needed`
-        : cut.limit === 'maxDeserProjectWork'
-          ? `reading the modules a data path needs would exceed the project's work budget ` +
-            `(${DEMAND_LIMITS.workBytes} source bytes read, each read counted)`
-          : cut.limit === 'maxDeserProjectFiles'
-            ? `the project tree holds more than ${MAX_PROJECT_FILES} Python files`
-            : cut.limit === 'maxDeserCallDepth'
-              ? `the chain of calls handing data toward a deserializer is longer than ${DEMAND_LIMITS.passes} ` +
-                'functions, so the callers further up it were not looked for'
-              : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
+      : cut.limit === 'maxDeserProjectMemory'
+        ? `the analyses of the modules to analyse together would hold more than ` +
+          `${Math.round(DESER_BYTES.max / 2 ** 20)} MiB (the project's memory budget); ` +
+          `${cut.count ?? cut.files.length} module(s) were left out`
+        : cut.limit === 'maxDeserModules'
+          ? `more than ${DEMAND_LIMITS.modules} modules were needed`
+          : cut.limit === 'maxDeserProjectWork'
+            ? `reading the modules a data path needs would exceed the project's work budget ` +
+              `(${DEMAND_LIMITS.workBytes} source bytes read, each read counted)`
+            : cut.limit === 'maxDeserProjectFiles'
+              ? `the project tree holds more than ${MAX_PROJECT_FILES} Python files`
+              : cut.limit === 'maxDeserCallDepth'
+                ? `the chain of calls handing data toward a deserializer is longer than ${DEMAND_LIMITS.passes} ` +
+                  'functions, so the callers further up it were not looked for'
+                : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
   const fact: IncompleteFact = {
     location: { chain: [e.member.path] },
     kind: 'limit',
     limit: cut.limit,
     reason:
-      `DESER cross-module analysis stopped: ${what}; ${cut.limit === 'maxDeserProjectNodes' ? 'not analysed' : cut.limit === 'maxDeserCallDepth' ? 'callers not looked for, of functions in' : 'not read'}` +
+      `DESER cross-module analysis stopped: ${what}; ${cut.limit === 'maxDeserProjectNodes' || cut.limit === 'maxDeserProjectMemory' ? 'not analysed' : cut.limit === 'maxDeserCallDepth' ? 'callers not looked for, of functions in' : 'not read'}` +
       `: ${cut.files.join(', ')}${(cut.count ?? 0) > cut.files.length ? ', …' : ''}. A deserializer reached ` +
       'through these modules is not proven safe.',
   };

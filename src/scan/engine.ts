@@ -48,7 +48,7 @@ import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.j
 import { walk, type WalkItem, type WalkOptions } from '../sources/walker.js';
 import type { WalkFilterOptions } from '../sources/walk-filter.js';
 import type { ContentDigest, FileOutcome } from './file-outcome.js';
-import { DESER_NODES, keptForPhases, POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
+import { DESER_BYTES, DESER_NODES, keptForPhases, POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
 import { retarget } from './retarget.js';
 import { placeholderReason } from './placeholder.js';
 import { planScan, type FileJob, type JobMember } from './scan-plan.js';
@@ -143,12 +143,17 @@ export type ScanSetup = Pick<
    * scanner kept for many one-file scans).
    */
   readonly deserWalkNodes?: number;
+  /** The estimated heap bytes of the modules it may parse for the phase (DESER_BYTES), counted as the nodes are. */
+  readonly deserWalkBytes?: number;
 };
 
 /** Syntax nodes parsed for the DESER project by one scanner, and the most it may parse. */
 export interface DeserWalkBudget {
   nodes: number;
   readonly max: number;
+  /** Estimated heap bytes of the modules parsed, and the most (DESER_BYTES). */
+  bytes: number;
+  readonly maxBytes: number;
 }
 
 export interface ScanResult {
@@ -259,7 +264,7 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   }
   // The walk parses Python modules for the DESER project within the phase's node budget (not past it: the phase
   // could not take them), so a project of any size costs bounded parse time and memory.
-  setup = { ...setup, deserWalkNodes: DESER_NODES.max };
+  setup = { ...setup, deserWalkNodes: DESER_NODES.max, deserWalkBytes: DESER_BYTES.max };
   const scanner = new FileScanner(setup, opts.signal, opts.remote);
   const placed: (PlacedOutcome | undefined)[] = new Array(items.length);
   const notScanned: (FileOutcome | undefined)[] = new Array(items.length);
@@ -278,7 +283,7 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   const walked = items.length;
   items.length = 0;
   // Python modules kept for the DESER project phase, in syntax nodes (bounded: keptForPhases).
-  const kept = { nodes: 0 };
+  const kept = { nodes: 0, bytes: 0 };
   const settle = (job: FileJob, outcomes: readonly FileOutcome[], digest?: ContentDigest): void => {
     if (digest && opts.onDigest) opts.onDigest(digest);
     job.members.forEach((member, k) => {
@@ -509,7 +514,10 @@ export class FileScanner {
     this.torchSafe = setup.torchSafeGlobals ? new Set(setup.torchSafeGlobals.keys()) : undefined;
     this.sha256 = setup.sha256 !== false;
     this.shardPlan = setup.shardPlan;
-    this.deserWalk = setup.deserWalkNodes !== undefined ? { nodes: 0, max: setup.deserWalkNodes } : undefined;
+    this.deserWalk =
+      setup.deserWalkNodes !== undefined
+        ? { nodes: 0, max: setup.deserWalkNodes, bytes: 0, maxBytes: setup.deserWalkBytes ?? Infinity }
+        : undefined;
   }
 
   /** One outcome per member of the job: the first member is read, the others get its outcome re-targeted. */

@@ -43,18 +43,40 @@ export interface PostWalkPhase {
 export const DESER_NODES = { max: 2_000_000 };
 
 /**
- * The outcome as the scan keeps it for the phases: its DESER module dropped (a `leftOut` mark with its node count
- * in its place) once the modules kept so far hold DESER_NODES.max nodes.
+ * The DESER project phase's memory budget: the estimated heap bytes of the module analyses it keeps at once
+ * (analyzers/python/retained-size.ts), summed as DESER_NODES is and checked beside it. Real code keeps ~260-340
+ * bytes a syntax node, other shapes more (facts that repeat their operands' names and values), so the node budget
+ * alone let a project keep over 600 MB; this one holds the scan within its 512 MB. A module past it is left out and
+ * named as past DESER_NODES is (SCAN-INCOMPLETE `maxDeserProjectMemory`). Mutable for tests only.
  */
-export function keptForPhases(outcome: FileOutcome, kept: { nodes: number }): FileOutcome {
-  const s = outcome.summaries?.['deser-project'] as { module?: { stats: { nodes: number } } } | undefined;
+export const DESER_BYTES = { max: 160 * 1024 * 1024 };
+
+/** What the modules kept so far for the DESER project hold: syntax nodes and estimated heap bytes. */
+export interface DeserKept {
+  nodes: number;
+  bytes: number;
+}
+
+/**
+ * The outcome as the scan keeps it for the phases: its DESER module dropped (a `leftOut` mark with its node count
+ * in its place) once the modules kept so far hold DESER_NODES.max nodes or DESER_BYTES.max bytes.
+ */
+export function keptForPhases(outcome: FileOutcome, kept: DeserKept): FileOutcome {
+  const s = outcome.summaries?.['deser-project'] as
+    { module?: { stats: { nodes: number } }; bytes?: number } | undefined;
   const n = s?.module?.stats.nodes;
   if (n === undefined) return outcome;
-  if (kept.nodes + n <= DESER_NODES.max) {
+  const b = s?.bytes ?? 0;
+  if (kept.nodes + n <= DESER_NODES.max && kept.bytes + b <= DESER_BYTES.max) {
     kept.nodes += n;
+    kept.bytes += b;
     return outcome;
   }
-  return { ...outcome, summaries: { ...outcome.summaries, ['deser-project']: { leftOut: n } } };
+  const memory = kept.nodes + n <= DESER_NODES.max;
+  return {
+    ...outcome,
+    summaries: { ...outcome.summaries, ['deser-project']: { leftOut: n, ...(memory ? { leftOutFor: 'memory' } : {}) } },
+  };
 }
 
 /**

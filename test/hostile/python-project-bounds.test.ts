@@ -72,14 +72,21 @@ async function scan(path: string): Promise<{ id: string; why: string }[]> {
 describe('Python projects past the DESER project budget', () => {
   it('a module met once the walk budget is spent is left out without being parsed', async () => {
     const text = 'import pickle\ndef f(b):\n    return pickle.loads(b)\n';
-    assert.deepEqual(await deserSummary(text, { timeoutMs: 10_000 }, { nodes: 10, max: 10 }), { leftOut: 0 });
+    assert.deepEqual(
+      await deserSummary(text, { timeoutMs: 10_000 }, { nodes: 10, max: 10, bytes: 0, maxBytes: Infinity }),
+      { leftOut: 0 },
+    );
     // Within the budget the module is parsed, and its nodes are counted.
-    const walk = { nodes: 0, max: 10_000 };
+    const walk = { nodes: 0, max: 10_000, bytes: 0, maxBytes: Infinity };
     const s = await deserSummary(text, { timeoutMs: 10_000 }, walk);
     assert.ok(s.module !== undefined && walk.nodes === s.module.stats.nodes && walk.nodes > 0);
     // A module whose text names no deserializer is not the budget's concern (nothing to leave out).
     assert.deepEqual(
-      await deserSummary('def f(b):\n    return b\n', { timeoutMs: 10_000 }, { nodes: 10, max: 10 }),
+      await deserSummary(
+        'def f(b):\n    return b\n',
+        { timeoutMs: 10_000 },
+        { nodes: 10, max: 10, bytes: 0, maxBytes: Infinity },
+      ),
       {},
     );
   });

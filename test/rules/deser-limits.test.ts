@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scanPaths } from '../../src/scan/engine.js';
 import { DEMAND_LIMITS, lastRunStats } from '../../src/scan/deser-phase.js';
-import { DESER_NODES, keptForPhases } from '../../src/scan/post-walk.js';
+import { DESER_BYTES, DESER_NODES, keptForPhases } from '../../src/scan/post-walk.js';
 import type { FileOutcome } from '../../src/scan/file-outcome.js';
 import { FLOW_LIMITS } from '../../src/analyzers/deser/flow.js';
 
@@ -158,6 +158,45 @@ describe('DESER cross-module limits', () => {
     assert.deepEqual(await ruleIds(dir), ['DESER-NETWORK-INPUT']);
   });
 
+  it('modules past the project memory budget are left out and named: SCAN-INCOMPLETE (maxDeserProjectMemory)', async () => {
+    const dir = fanOut(6);
+    const saved = DESER_BYTES.max;
+    DESER_BYTES.max = 1;
+    let r;
+    try {
+      r = await scanPaths([dir], { only: ['DESER'] });
+    } finally {
+      DESER_BYTES.max = saved;
+    }
+    const inc = r.findings.filter((f) => f.ruleId === 'SCAN-INCOMPLETE');
+    assert.deepEqual(
+      inc.map((f) => f.evidence.details?.limit),
+      ['maxDeserProjectMemory'],
+    );
+    assert.match(inc[0]!.evidence.signal, /MiB \(the project's memory budget\); 1 module\(s\) were left out/);
+    assert.equal(lastRunStats.analysedInWalk, 0);
+    assert.equal(lastRunStats.loadedOnDemand + lastRunStats.namedParsed, 0);
+  });
+
+  it('the walk keeps DESER modules up to the memory budget, then only their node counts', () => {
+    const outcome = (bytes: number): FileOutcome =>
+      ({
+        path: 'm.py',
+        findings: [],
+        pickles: [],
+        errors: [],
+        summaries: { 'deser-project': { module: { stats: { nodes: 1 } }, bytes } },
+      }) as unknown as FileOutcome;
+    const kept = { nodes: 0, bytes: 0 };
+    const held = (o: FileOutcome): unknown => (o.summaries?.['deser-project'] as { module?: unknown }).module;
+    assert.ok(held(keptForPhases(outcome(DESER_BYTES.max - 10), kept)) !== undefined);
+    assert.ok(held(keptForPhases(outcome(10), kept)) !== undefined);
+    const past = keptForPhases(outcome(1), kept);
+    assert.equal(held(past), undefined);
+    assert.deepEqual(past.summaries?.['deser-project'], { leftOut: 1, leftOutFor: 'memory' });
+    assert.equal(kept.bytes, DESER_BYTES.max);
+  });
+
   it('the walk keeps DESER modules up to the node budget, then only their node counts', () => {
     const outcome = (nodes: number): FileOutcome =>
       ({
@@ -167,7 +206,7 @@ describe('DESER cross-module limits', () => {
         errors: [],
         summaries: { 'deser-project': { module: { stats: { nodes } } } },
       }) as unknown as FileOutcome;
-    const kept = { nodes: 0 };
+    const kept = { nodes: 0, bytes: 0 };
     const held = (o: FileOutcome): unknown => (o.summaries?.['deser-project'] as { module?: unknown }).module;
     assert.ok(held(keptForPhases(outcome(DESER_NODES.max - 10), kept)) !== undefined);
     assert.ok(held(keptForPhases(outcome(10), kept)) !== undefined);

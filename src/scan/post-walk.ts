@@ -51,6 +51,36 @@ export const DESER_NODES = { max: 2_000_000 };
  */
 export const DESER_BYTES = { max: 160 * 1024 * 1024 };
 
+/**
+ * What the walk may parse for the DESER project, one budget for the whole scan: its syntax nodes (DESER_NODES) and
+ * the estimated heap bytes of the analyses (DESER_BYTES), counted together by every scanner of the scan (the
+ * calling thread and each worker thread share one counter), so that the walk as a whole parses at most what the
+ * phase may keep, however many threads scan. Past it, a module is not parsed in the walk: it is deferred (its
+ * outcome says so) and the phase parses it only if the admission order reaches it within the budget.
+ */
+export class DeserWalkBudget {
+  /** [syntax nodes, KiB of estimated heap] parsed so far; a SharedArrayBuffer's view when threads share it. */
+  readonly counts: Int32Array;
+  constructor(
+    readonly maxNodes: number,
+    readonly maxBytes: number,
+    counts?: Int32Array,
+  ) {
+    this.counts = counts ?? new Int32Array(new SharedArrayBuffer(8));
+  }
+  /** Which budget is spent: 'nodes', 'memory', or undefined while both have room. */
+  spent(): 'nodes' | 'memory' | undefined {
+    if (Atomics.load(this.counts, 0) >= this.maxNodes) return 'nodes';
+    if (Atomics.load(this.counts, 1) * 1024 >= this.maxBytes) return 'memory';
+    return undefined;
+  }
+  /** Counts a module parsed (atomically: other threads count into the same place). */
+  charge(nodes: number, bytes: number): void {
+    Atomics.add(this.counts, 0, Math.min(nodes, 2 ** 30));
+    Atomics.add(this.counts, 1, Math.min(Math.ceil(bytes / 1024), 2 ** 30));
+  }
+}
+
 /** What the modules kept so far for the DESER project hold: syntax nodes and estimated heap bytes. */
 export interface DeserKept {
   nodes: number;

@@ -173,9 +173,19 @@ function noStats(): {
   loadedOnDemand: number;
   rounds: number;
   workBytes: number;
+  keptBytes: number;
   loaded: { rel: string; why: string }[];
 } {
-  return { files: 0, analysedInWalk: 0, namedParsed: 0, loadedOnDemand: 0, rounds: 0, workBytes: 0, loaded: [] };
+  return {
+    files: 0,
+    analysedInWalk: 0,
+    namedParsed: 0,
+    loadedOnDemand: 0,
+    rounds: 0,
+    workBytes: 0,
+    keptBytes: 0,
+    loaded: [],
+  };
 }
 
 /** The figures of the last run. */
@@ -419,6 +429,7 @@ async function runTarget(
       if (fits(n, b)) {
         nodes += n;
         bytes += b;
+        stats.keptBytes = Math.max(stats.keptBytes, bytes);
         return true;
       }
       full = true;

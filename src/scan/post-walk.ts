@@ -44,12 +44,14 @@ export const DESER_NODES = { max: 2_000_000 };
 
 /**
  * The DESER project phase's memory budget: the estimated heap bytes of the module analyses it keeps at once
- * (analyzers/python/retained-size.ts), summed as DESER_NODES is and checked beside it. Real code keeps ~260-340
- * bytes a syntax node, other shapes more (facts that repeat their operands' names and values), so the node budget
- * alone let a project keep over 600 MB; this one holds the scan within its 512 MB. A module past it is left out and
- * named as past DESER_NODES is (SCAN-INCOMPLETE `maxDeserProjectMemory`). Mutable for tests only.
+ * (analyzers/python/retained-size.ts, each object counted once), summed as DESER_NODES is and checked beside it.
+ * Shapes differ several-fold in bytes a syntax node (facts that repeat their operands' names and values), so the
+ * node budget alone let a project keep gigabytes. 384 MiB takes a generated 1 M-line serving project whole (its
+ * analyses weigh 324 MiB). A module past it is left out and named as past DESER_NODES is (SCAN-INCOMPLETE
+ * `maxDeserProjectMemory`); which modules are kept is decided by the phase's admission order (deser-phase.ts).
+ * Mutable for tests only.
  */
-export const DESER_BYTES = { max: 160 * 1024 * 1024 };
+export const DESER_BYTES = { max: 384 * 1024 * 1024 };
 
 /**
  * What the walk may parse for the DESER project, one budget for the whole scan: its syntax nodes (DESER_NODES) and

@@ -16,16 +16,20 @@ const STRING = 16;
 const HEAP_NUMBER = 16;
 
 /**
- * The estimated heap bytes of a module's facts (every object, array and string reachable from it, each counted
- * where it is met: a value shared by two facts is counted twice, which overstates, never understates). Walked
- * with an explicit stack, so a deeply nested expression cannot overflow the call stack; linear in the facts.
+ * The estimated heap bytes of a module's facts (every object, array and string reachable from it; an object or
+ * array shared by two facts is counted once, a string where it is met). Walked with an explicit stack, so a deeply
+ * nested expression cannot overflow the call stack; linear in the facts.
  */
 export function retainedBytes(mod: PythonModule): number {
   let bytes = 0;
   const stack: object[] = [mod];
+  const seen = new Set<object>([mod]);
   const add = (x: unknown): void => {
     if (typeof x === 'object') {
-      if (x !== null) stack.push(x);
+      if (x !== null && !seen.has(x)) {
+        seen.add(x);
+        stack.push(x);
+      }
     } else if (typeof x === 'string') {
       // One byte a character (a two-byte string is rare in facts; the slack of the constants covers it).
       bytes += STRING + x.length;

@@ -25,7 +25,7 @@ import { isPresetName, PRESET_NAMES, PRESETS, type PresetName } from '../policy/
 import type { SentinelReport } from '../report/report-model.js';
 import { hfCacheRoots } from '../sources/model-cache.js';
 import { RULES, ruleById } from '../rules/index.js';
-import { delayTierUpForOneFile } from './v8-tiering.js';
+import { boundHeapGrowth, delayTierUpForOneFile } from './v8-tiering.js';
 import { isTerminal, writeFd } from './stdio.js';
 import { checkPathsExist, checkWritable, nothingScanned, OperatorError } from './preflight.js';
 import { missingOptionalPackage, missingPackageMessage } from '../core/optional-packages.js';
@@ -272,6 +272,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
   const started = io.now?.() ?? new Date();
   const bar = progress(io, o.quiet ?? false);
   delayTierUpForOneFile(paths, (p) => resolve(cwd, p));
+  boundHeapGrowth(paths, (p) => resolve(cwd, p));
   let report: SentinelReport;
   try {
     report = await scan(inputsOf(paths, io), {

@@ -133,7 +133,7 @@ function moduleSignals(
     if (decided.has(h.sink.call.id)) continue;
     const s =
       networkInput(h, flow, hmacIn ?? EMPTY_SET) ??
-      unsafeLoader(h, serving, file) ??
+      unsafeLoader(h, serving, flow) ??
       (serving.length === 0 && library !== undefined ? libraryLoad(h, library) : undefined) ??
       commandLineLoad(h, file);
     if (s !== undefined) {
@@ -422,7 +422,8 @@ export const COMMAND_LINE_FIX =
   'weights-only mode (torch.load(weights_only=True), numpy allow_pickle=False); keep executable loading behind an ' +
   'explicit option that says the file runs code, and check a pinned hash or signature before loading it.';
 
-function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[], file: string): CodeSignal | undefined {
+function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[], flow: DeserFlow): CodeSignal | undefined {
+  const file = flow.file;
   const v: Value = h.value;
   const t = v.taint;
   // Network data of a shape the loader does not read as serialized bytes (a path a client chose), or the file such a
@@ -471,6 +472,7 @@ function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[], file: str
       inputProvenance: t !== null ? `network (${t.kind})` : v.untrusted!.reason,
       ...(t !== null ? { sourceLine: t.origin.line, source: t.origin.text } : {}),
     },
+    foreign !== undefined ? flowSteps(foreign, call, file, flow.idx) : undefined,
   );
 }
 

@@ -17,6 +17,7 @@ import { DEFAULT_POLICY, withCliOverrides, type Policy } from '../policy/policy.
 import { isPresetName, PRESET_NAMES, type PresetName } from '../policy/presets.js';
 import { assembleReport, type SentinelReport } from '../report/report-model.js';
 import { CATEGORIES, RULES } from '../rules/index.js';
+import { retestAs, type ScanCommandWord } from '../rules/rule.js';
 import {
   FileScanner,
   HEAD_BYTES,
@@ -80,6 +81,11 @@ export interface ScanOptions {
   readonly policy?: Policy;
   /** Rule IDs or categories to run (`PICKLE`, `TORCH-LOAD-UNTRUSTED`); coverage rules always run. Default: all. */
   readonly rules?: readonly string[];
+  /**
+   * The command word the scan was run with on the command line (`scan`, or its alias `artifact`): each finding's
+   * retest command repeats it. Default `scan`.
+   */
+  readonly command?: ScanCommandWord;
   /** Pickle threshold preset; beats the policy. */
   readonly preset?: PresetName;
   /** Highest pickle safety level accepted; beats the preset and the policy. */
@@ -450,8 +456,12 @@ async function gate(p: Prepared, facts: ScanFacts, options: ScanOptions): Promis
   const { policy, now, cwd } = p;
   const { result } = facts;
   const baseline = await parseBaselineOption(options);
+  const command = options.command ?? 'scan';
   const outcome = applyPolicy({
-    findings: result.findings,
+    findings:
+      command === 'scan'
+        ? result.findings
+        : result.findings.map((f) => ({ ...f, retest: retestAs(f.retest, command) })),
     pickles: result.pickles,
     files: result.files,
     rules: result.rules,

@@ -17,6 +17,7 @@ import { DEFAULT_POLICY, withCliOverrides, type Policy } from '../policy/policy.
 import { isPresetName, PRESET_NAMES, type PresetName } from '../policy/presets.js';
 import { assembleReport, type SentinelReport } from '../report/report-model.js';
 import { CATEGORIES, RULES } from '../rules/index.js';
+import { retestAs, type ScanCommandWord } from '../rules/rule.js';
 import {
   FileScanner,
   HEAD_BYTES,
@@ -80,6 +81,11 @@ export interface ScanOptions {
   readonly policy?: Policy;
   /** Rule IDs or categories to run (`PICKLE`, `TORCH-LOAD-UNTRUSTED`); coverage rules always run. Default: all. */
   readonly rules?: readonly string[];
+  /**
+   * The command word the scan was run with on the command line (`scan`, or its alias `artifact`): each finding's
+   * retest command repeats it. Default `scan`.
+   */
+  readonly command?: ScanCommandWord;
   /** Pickle threshold preset; beats the policy. */
   readonly preset?: PresetName;
   /** Highest pickle safety level accepted; beats the preset and the policy. */
@@ -283,6 +289,7 @@ async function scanInputs(
     files: parts.flatMap((p) => p.files),
     errors: parts.flatMap((p) => p.errors),
     skipped: parts.flatMap((p) => p.skipped ?? []),
+    ...(parts.some((p) => p.notes?.length) ? { notes: parts.flatMap((p) => p.notes ?? []) } : {}),
     rules: parts[0]?.rules ?? [],
     durationMs: parts.reduce((n, p) => n + p.durationMs, 0),
     ...(parts.some((p) => p.readsBeside?.length) ? { readsBeside: parts.flatMap((p) => p.readsBeside ?? []) } : {}),
@@ -450,8 +457,12 @@ async function gate(p: Prepared, facts: ScanFacts, options: ScanOptions): Promis
   const { policy, now, cwd } = p;
   const { result } = facts;
   const baseline = await parseBaselineOption(options);
+  const command = options.command ?? 'scan';
   const outcome = applyPolicy({
-    findings: result.findings,
+    findings:
+      command === 'scan'
+        ? result.findings
+        : result.findings.map((f) => ({ ...f, retest: retestAs(f.retest, command) })),
     pickles: result.pickles,
     files: result.files,
     rules: result.rules,
@@ -470,6 +481,7 @@ async function gate(p: Prepared, facts: ScanFacts, options: ScanOptions): Promis
     files: result.files,
     errors: result.errors,
     skipped: result.skipped ?? [],
+    ...(result.notes?.length ? { notes: result.notes.map((n) => ({ ...n, hint: retestAs(n.hint, command) })) } : {}),
     outcome,
     policy,
     ...(facts.remote ? { remote: facts.remote } : {}),
@@ -558,6 +570,7 @@ export async function factsScanner(options: ScanOptions = {}): Promise<FactsScan
         files: r.files,
         errors: r.errors,
         skipped: r.skipped ?? [],
+        ...(r.notes?.length ? { notes: r.notes } : {}),
         rules: r.rules,
         durationMs: r.durationMs,
         ...(r.readsBeside ? { readsBeside: r.readsBeside } : {}),
@@ -582,6 +595,7 @@ export function mergeFacts(parts: readonly ScanFacts[]): ScanFacts {
       files: results.flatMap((r) => r.files),
       errors: results.flatMap((r) => r.errors),
       skipped: results.flatMap((r) => r.skipped ?? []),
+      ...(results.some((r) => r.notes?.length) ? { notes: results.flatMap((r) => r.notes ?? []) } : {}),
       rules: results[0]?.rules ?? [],
       durationMs: results.reduce((n, r) => n + r.durationMs, 0),
       ...(results.some((r) => r.readsBeside?.length)

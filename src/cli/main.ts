@@ -25,6 +25,7 @@ import { isPresetName, PRESET_NAMES, PRESETS, type PresetName } from '../policy/
 import type { SentinelReport } from '../report/report-model.js';
 import { hfCacheRoots } from '../sources/model-cache.js';
 import { RULES, ruleById } from '../rules/index.js';
+import type { ScanCommandWord } from '../rules/rule.js';
 import { boundHeapGrowth, delayTierUpForOneFile } from './v8-tiering.js';
 import { isTerminal, writeFd } from './stdio.js';
 import { checkPathsExist, checkWritable, nothingScanned, OperatorError } from './preflight.js';
@@ -237,7 +238,12 @@ function inputsOf(paths: readonly string[], io: Io): ScanInput[] {
   return paths.map((p) => (p === '-' ? { name: STDIN_NAME, stream: io.stdin ?? process.stdin } : p));
 }
 
-async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise<number> {
+async function runArtifact(
+  paths: string[],
+  o: ArtifactOptions,
+  io: Io,
+  command: ScanCommandWord = 'scan',
+): Promise<number> {
   if (o.dryRun) return runDryRun(paths, o, io.env, homedir(), hfCacheRoots(io.env, homedir()), io.stdout);
   const cwd = process.cwd();
   const rules = checkRules(o.rule);
@@ -278,6 +284,7 @@ async function runArtifact(paths: string[], o: ArtifactOptions, io: Io): Promise
     report = await scan(inputsOf(paths, io), {
       policy,
       rules,
+      command,
       ...(preset !== undefined ? { preset: preset as PresetName } : {}),
       ...(max !== undefined ? { maxAcceptableSeverity: max as SafetyLevel } : {}),
       ...(o.failOn !== undefined ? { failOn: parseSeverities(o.failOn) } : {}),
@@ -506,7 +513,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     addRemoteOptions(scanCmd)
       .addHelpText('after', SCAN_EXAMPLES)
       .action(async (paths: string[], o: ArtifactOptions) => {
-        result = await runArtifact(paths, o, io);
+        // The retest commands of the findings repeat the word the user typed (`sentinel artifact ...`).
+        result = await runArtifact(paths, o, io, args[0] === 'artifact' ? 'artifact' : 'scan');
       });
   }
   if (wanted('convert')) {

@@ -4,7 +4,7 @@
 import type { FileSummary, PickleVerdict, ScanError } from '../core/finding.js';
 import { TOOL_NAME, TOOL_VERSION, type ScanReport } from './scan-report.js';
 import { SEVERITIES, type SafetyLevel, type Severity } from '../core/severity.js';
-import { worstSafety, type SkippedEntry } from '../scan/engine.js';
+import { worstSafety, type ScanNote, type SkippedEntry } from '../scan/engine.js';
 import type { ClosedFinding, GatedFinding, GateOutcome } from '../policy/gate.js';
 import { exitCode } from '../policy/gate.js';
 import type { Policy } from '../policy/policy.js';
@@ -44,6 +44,11 @@ export interface SentinelReport extends ScanReport {
   readonly policy: PolicyInfo;
   /** Entries directory walks left out on purpose (version-control stores, virtualenvs, caches, excludes). */
   readonly skipped: readonly SkippedEntry[];
+  /**
+   * What the scan did not read that a reader should know, with the command that reads it (local modules a Python
+   * script named alone imports). Informational: never a finding, never part of the gate. Absent when empty.
+   */
+  readonly notes?: readonly ScanNote[];
   /** Model signatures verified in this scan (present only when a signature was found or required). */
   readonly signatures?: readonly SignatureVerdict[];
 }
@@ -59,6 +64,7 @@ export interface ReportInput {
   readonly errors: readonly ScanError[];
   /** Entries directory walks left out on purpose (tool data, excludes, .gitignore). */
   readonly skipped?: readonly SkippedEntry[];
+  readonly notes?: readonly ScanNote[];
   readonly outcome: GateOutcome;
   readonly policy: Policy;
   /** Cost of remote reads (present when a remote target was scanned). */
@@ -112,6 +118,7 @@ export function assembleReport(r: ReportInput): SentinelReport {
     errors: r.errors,
     closed: r.outcome.closed,
     skipped: r.skipped ?? [],
+    ...(r.notes?.length ? { notes: r.notes } : {}),
     policy: {
       source: p.source ?? null,
       preset: p.preset,

@@ -226,6 +226,22 @@ export const ReportSchema = z
       .describe(
         'Entries directory walks left out on purpose (version-control stores, virtualenvs, tool caches, excludes, .gitignore)',
       ),
+    notes: z
+      .array(
+        z.strictObject({
+          kind: z.enum(['imports-not-followed']),
+          path: z.string(),
+          modules: z.array(z.string()),
+          more: z.number().int().min(1).optional(),
+          hint: z.string(),
+        }),
+      )
+      .optional()
+      .describe(
+        'What the scan did not read that a reader should know, with the command that reads it: imports-not-followed ' +
+          'names the local modules a Python script named alone imports (not scanned, so loaders in them were not ' +
+          'checked). Informational: never a finding, never part of the gate. Absent when empty.',
+      ),
     closed: z.array(
       z.strictObject({
         fingerprint: z.string(),

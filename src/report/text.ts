@@ -266,6 +266,17 @@ export function renderText(report: SentinelReport, opts: TextOptions = {}): stri
       );
     out.push('');
   }
+  for (const n of report.notes ?? []) {
+    const listed = n.modules.map((m) => clean(m)).join(', ') + (n.more !== undefined ? ` and ${n.more} more` : '');
+    out.push(
+      ...wrap(
+        `note: ${clean(n.path)} was scanned alone; the modules of its folder it imports (${listed}) were not ` +
+          `scanned, so loaders in them were not checked. To follow them, scan the folder: ${clean(n.hint)}`,
+        '',
+        '  ',
+      ),
+    );
+  }
   for (const a of report.policy.unusedAcceptances)
     out.push(...wrap(`note: acceptance #${a.index} (${clean(a.owner)}, expires ${a.expires}) matched no finding`));
   for (const e of report.errors) out.push(...wrap(`error: ${clean(e.where)}: ${clean(e.message)}`));

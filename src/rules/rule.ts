@@ -187,8 +187,21 @@ export class RuleContext {
 }
 
 /** The command that re-checks one rule category on a scan target (a finding's `retest`). */
-export function retestCommand(arg: string, category: string): string {
-  return `sentinel scan ${quoteArg(arg)} --rule ${category}`;
+export function retestCommand(arg: string, category: string, command: ScanCommandWord = 'scan'): string {
+  return `sentinel ${command} ${quoteArg(arg)} --rule ${category}`;
+}
+
+/** The words that run a scan on the command line (`artifact` is an alias of `scan`). */
+export type ScanCommandWord = 'scan' | 'artifact';
+
+/**
+ * A retest command as the user would type it again: the scan command word they ran (`sentinel artifact ...`) in
+ * place of `scan`. Other commands (set by a policy) are left as they are.
+ */
+export function retestAs(retest: string, command: ScanCommandWord): string {
+  return command !== 'scan' && retest.startsWith('sentinel scan ')
+    ? `sentinel ${command} ${retest.slice('sentinel scan '.length)}`
+    : retest;
 }
 
 function quoteArg(s: string): string {

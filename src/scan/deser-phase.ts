@@ -29,10 +29,11 @@ import {
 import { isTestPath } from '../analyzers/python/test-code.js';
 import { decodePythonSource } from '../analyzers/python/source-encoding.js';
 import type { Finding } from '../core/finding.js';
-import { RuleContext, type CodeFact, type IncompleteFact } from '../rules/rule.js';
+import { RuleContext, retestCommand, type CodeFact, type IncompleteFact } from '../rules/rule.js';
 import { DESER_BYTES, DESER_NODES, type DeserWalkBudget, type PostWalkInput } from './post-walk.js';
 import { retainedBytes } from '../analyzers/python/retained-size.js';
 import type { JobMember } from './scan-plan.js';
+import type { ScanNote } from './engine.js';
 import { FileSource } from '../sources/byte-source.js';
 import type { Confinement } from '../sources/confine.js';
 
@@ -229,11 +230,52 @@ export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
   }
   const out: Finding[] = [];
   for (const [root, g] of groups) {
+    if (!g.reach && input.notes !== undefined) input.notes.push(...importsNotFollowed(root, g.entries));
     const from = isInstalledPackages(root) ? [...g.tops].sort().map((t) => join(root, t)) : [root];
     const cut = g.reach ? addProjectModules(root, from, g.entries, input.confine) : undefined;
     out.push(...(await runTarget(root, g.entries, input.rules, cut, g.reach)));
   }
   return out;
+}
+
+/** Local modules listed per note, at most (the rest are counted). */
+const MAX_NOTED_MODULES = 8;
+
+/**
+ * A loose script named alone (no package, no project metadata beside it) is a project of the files named with it:
+ * the modules of its folder it imports are not read, so a loader they hold is not checked. The note names them and
+ * says how to follow them (scan the folder); it is not a finding and does not change the gate.
+ */
+function importsNotFollowed(root: string, entries: readonly Entry[]): ScanNote[] {
+  const named = new Set(entries.map((e) => e.rel));
+  const notes: ScanNote[] = [];
+  for (const e of entries) {
+    if (e.member.target.isDirectory || e.leftOut === true) continue;
+    const text = readText(e.member);
+    if (text === undefined) continue;
+    const local = new Set<string>();
+    for (const name of importStatementNames(text, '').names) {
+      const parts = name.split('.').filter((x) => x !== '');
+      // The longest prefix of the dotted name that is a file or a package of the script's folder.
+      for (let k = Math.min(parts.length, 8); k > 0; k--) {
+        const base = parts.slice(0, k).join('/');
+        const rel = [`${base}.py`, `${base}/__init__.py`].find((r) => existsSync(join(root, r)));
+        if (rel === undefined) continue;
+        if (!named.has(rel)) local.add(rel);
+        break;
+      }
+    }
+    if (local.size === 0) continue;
+    const modules = [...local].sort();
+    notes.push({
+      kind: 'imports-not-followed',
+      path: e.member.path,
+      modules: modules.slice(0, MAX_NOTED_MODULES).map((m) => join(root, m)),
+      ...(modules.length > MAX_NOTED_MODULES ? { more: modules.length - MAX_NOTED_MODULES } : {}),
+      hint: retestCommand(root, 'DESER'),
+    });
+  }
+  return notes;
 }
 
 /** Directories never read for project modules (VCS, environments, caches, build output). */

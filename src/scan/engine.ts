@@ -136,6 +136,23 @@ export interface SkippedEntry {
   readonly reason: string;
 }
 
+/**
+ * Something a scan did not read that its reader should know, with how to read it: not a finding, and the gate does
+ * not look at it. `imports-not-followed`: a Python script named alone (no package or project metadata around it)
+ * imports modules of its folder that were not scanned, so loaders in them were not checked.
+ */
+export interface ScanNote {
+  readonly kind: 'imports-not-followed';
+  /** The file named alone. */
+  readonly path: string;
+  /** The local modules it imports that were not scanned (at most 8, sorted). */
+  readonly modules: readonly string[];
+  /** How many more there are beyond `modules`. */
+  readonly more?: number;
+  /** The command that follows them (scans the folder). */
+  readonly hint: string;
+}
+
 /** The options a worker thread needs to scan a file (plain, structured-cloneable data). */
 export type ScanSetup = Pick<
   EngineOptions,
@@ -162,6 +179,8 @@ export interface ScanResult {
   readonly errors: ScanError[];
   /** Entries the walk left out (tool data, excludes, .gitignore), in walk order. */
   readonly skipped?: SkippedEntry[];
+  /** What the scan did not read that a reader should know (ScanNote); absent when there is nothing to say. */
+  readonly notes?: ScanNote[];
   readonly rules: readonly string[];
   readonly durationMs: number;
   /** Distinct file contents read (a file named by several paths is read once and reported under each). */
@@ -323,15 +342,17 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
     if (o.file) out.files.push(o.file);
     out.findings.push(...o.findings);
   }
+  const notes: ScanNote[] = [];
   for (const phase of POST_WALK_PHASES) {
     if (!phase.wanted(scanner.rules)) continue;
-    const input = { files, rules: scanner.rules, limits: scanner.limits };
+    const input = { files, rules: scanner.rules, limits: scanner.limits, notes };
     out.findings.push(...(await phase.run(confineTo ? { ...input, confine: [confineTo] } : input)));
   }
   return {
     ...out,
     errors,
     skipped,
+    ...(notes.length ? { notes } : {}),
     rules: scanner.rules.map((r) => r.meta.id),
     durationMs: Date.now() - t0,
     scannedFiles: plan.jobs.length,
@@ -384,13 +405,15 @@ export async function scanReadFile(
   };
   const outcome = await scanner.scanRead(member, read, o.sha256, o.signal);
   const findings = [...outcome.findings];
+  const notes: ScanNote[] = [];
   for (const phase of POST_WALK_PHASES) {
     if (!phase.wanted(scanner.rules)) continue;
-    const input = { files: [{ member, outcome }], rules: scanner.rules, limits: scanner.limits };
+    const input = { files: [{ member, outcome }], rules: scanner.rules, limits: scanner.limits, notes };
     findings.push(...(await phase.run(read.confine ? { ...input, confine: read.confine } : input)));
   }
   return {
     findings,
+    ...(notes.length ? { notes } : {}),
     pickles: [...outcome.pickles],
     files: outcome.file ? [outcome.file] : [],
     errors: [...outcome.errors],

@@ -8,6 +8,7 @@ import type { Rule } from '../rules/rule.js';
 import type { Confinement } from '../sources/confine.js';
 import type { FileOutcome } from './file-outcome.js';
 import type { JobMember } from './scan-plan.js';
+import type { ScanNote } from './engine.js';
 import { MODEL_FOLDER_PHASE } from './model-folder-summary.js';
 
 /** One scanned path with its outcome (walk order). `member` names the path, its stable name and scan target. */
@@ -23,6 +24,8 @@ export interface PostWalkInput {
   readonly limits: Limits;
   /** Folders a phase's own reads must lie in (a service's roots; sources/confine.ts). Default: none. */
   readonly confine?: Confinement;
+  /** Where a phase records what it did not read that a reader should know (ScanNote: never a finding). */
+  readonly notes?: ScanNote[];
 }
 
 export interface PostWalkPhase {

@@ -31,6 +31,7 @@ export const REPORT_KEYS: ReadonlySet<string> = new Set([
   'files',
   'errors',
   'skipped',
+  'notes',
   'closed',
   'policy',
   'signatures',

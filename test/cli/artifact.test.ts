@@ -64,7 +64,17 @@ describe('text output (seed format)', () => {
     assert.equal(lines[i + 1], 'Dangerous Pickle Execution: loading this file runs `os.system`');
     assert.equal(lines[i + 2], 'Do not load untrusted pickle files. Convert the artifact to a non-executable format.');
     assert.match(r.stdout, /evidence: {4}STACK_GLOBAL imports posix\.system \(= os\.system\)/);
-    assert.match(r.stdout, /retest: {6}sentinel scan .*evil\.bin --rule PICKLE/);
+    assert.match(r.stdout, /retest: {6}sentinel artifact .*evil\.bin --rule PICKLE/);
+  });
+  it('gives a retest command with the command word the user ran (scan, its alias artifact, or a bare path)', async () => {
+    const evil = join(dir, 'models/sub/evil.bin');
+    const retests = async (argv: string[]): Promise<string[]> =>
+      (
+        JSON.parse((await cli([...argv, '--format', 'json'])).stdout) as { findings: { retest: string }[] }
+      ).findings.map((f) => f.retest);
+    assert.deepEqual(await retests(['artifact', evil]), [`sentinel artifact ${evil} --rule PICKLE`]);
+    assert.deepEqual(await retests(['scan', evil]), [`sentinel scan ${evil} --rule PICKLE`]);
+    assert.deepEqual(await retests([evil]), [`sentinel scan ${evil} --rule PICKLE`]);
   });
   it('uses no colour when not on a TTY', async () => {
     const r = await cli(['artifact', join(dir, 'models/sub/evil.bin')]);

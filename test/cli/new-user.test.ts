@@ -261,7 +261,7 @@ describe('reports a person reads', () => {
     for (const line of text.split('\n')) assert.ok(line.length <= 80, `over 80 columns: ${line}`);
     assert.match(text, /^CRITICAL PICKLE-EXEC · blocks the release$/m);
     assert.match(text, /: loading this file runs `os\.system`$/m);
-    assert.match(text, /^ {2}retest: sentinel scan /m);
+    assert.match(text, /^ {2}retest: sentinel artifact /m);
     assert.ok(!/Block release; do not promote/.test(text), "the rule's default decision text is explain's");
     assert.ok(text.split('\n').length < 24, 'a few lines per finding, the fix and the retest command included');
   });

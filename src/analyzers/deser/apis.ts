@@ -639,6 +639,35 @@ export const DOWNLOAD_TO_FILE: readonly { pattern: NamePattern; position: number
 export const DOWNLOAD_TABLE = new PatternTable(DOWNLOAD_TO_FILE, (d) => d.pattern);
 
 /**
+ * Hub clients that download into a folder the code names (`local_dir=`): every file below that folder holds what
+ * the hub served, whatever name the code later reads it by (`snapshot_download(repo, local_dir=d)`, then
+ * `open(d + "/model.pkl")`). Keyword-only in huggingface_hub; ModelScope takes it by keyword too.
+ */
+export const DOWNLOAD_TO_FOLDER: readonly { pattern: NamePattern; keyword: string; label: string }[] = [
+  'huggingface_hub.snapshot_download',
+  'huggingface_hub.hf_hub_download',
+  'huggingface_hub.file_download.hf_hub_download',
+  'huggingface_hub.HfApi().snapshot_download',
+  'huggingface_hub.HfApi().hf_hub_download',
+  'huggingface_hub.hf_api.HfApi().snapshot_download',
+  'huggingface_hub.hf_api.HfApi().hf_hub_download',
+  'modelscope.snapshot_download',
+  'modelscope.hub.snapshot_download.snapshot_download',
+  'modelscope.model_file_download',
+  'modelscope.hub.file_download.model_file_download',
+  'modelscope.dataset_snapshot_download',
+  'modelscope.hub.snapshot_download.dataset_snapshot_download',
+].map((exact) => ({ pattern: { exact }, keyword: 'local_dir', label: exact.split('.').pop()! }));
+
+/** DOWNLOAD_TO_FOLDER, looked up by name. */
+export const FOLDER_DOWNLOAD_TABLE = new PatternTable(DOWNLOAD_TO_FOLDER, (d) => d.pattern);
+
+/** Last names of DOWNLOAD_TO_FOLDER calls (a cheap test before resolving a call). */
+export const FOLDER_DOWNLOAD_NAMES: ReadonlySet<string> = new Set(
+  DOWNLOAD_TO_FOLDER.map((d) => d.pattern.exact!.split('.').pop()!),
+);
+
+/**
  * Method names that read network data from an object whose type could not be resolved (`self.sock.recv(n)`),
  * used only in modules that import a networking library. The ones listed are specific to sockets and
  * message transports; generic names like `read` are not.
@@ -871,6 +900,9 @@ export const PROPAGATORS: ReadonlyMap<string, TaintKind | 'same'> = new Map<stri
     'triton_python_backend_utils.get_input_tensor_by_name',
   ].map((n): [string, 'same'] => [n, 'same']),
 ]);
+
+/** Propagators that reduce a path to a file name (no folder part is left for the caller to choose). */
+export const FILE_NAME_ONLY: ReadonlySet<string> = new Set(['os.path.basename', 'werkzeug.utils.secure_filename']);
 
 /** Path joins among the propagators (their parts are judged apart: flow.ts `joinedPath`). */
 export const PATH_JOINS: ReadonlySet<string> = new Set(['os.path.join', 'posixpath.join']);

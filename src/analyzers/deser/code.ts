@@ -133,7 +133,7 @@ function moduleSignals(
     if (decided.has(h.sink.call.id)) continue;
     const s =
       networkInput(h, flow, hmacIn ?? EMPTY_SET) ??
-      unsafeLoader(h, serving, file) ??
+      unsafeLoader(h, serving, flow) ??
       (serving.length === 0 && library !== undefined ? libraryLoad(h, library) : undefined) ??
       commandLineLoad(h, file);
     if (s !== undefined) {
@@ -422,24 +422,40 @@ export const COMMAND_LINE_FIX =
   'weights-only mode (torch.load(weights_only=True), numpy allow_pickle=False); keep executable loading behind an ' +
   'explicit option that says the file runs code, and check a pinned hash or signature before loading it.';
 
-function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[], file: string): CodeSignal | undefined {
+function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[], flow: DeserFlow): CodeSignal | undefined {
+  const file = flow.file;
   const v: Value = h.value;
-  if (serving.length === 0) return undefined;
-  if (v.taint === null && v.untrusted === null) return undefined;
+  const t = v.taint;
+  // Network data of a shape the loader does not read as serialized bytes (a path a client chose), or the file such a
+  // path names, reached the call from serving code in another module: that code is the serving evidence, wherever
+  // the loader lives.
+  const chosen = t?.origin ?? v.untrusted?.chosenBy;
+  const foreign = serving.length === 0 && chosen !== undefined && chosen.file !== file ? chosen : undefined;
+  const ev: ServingEvidence | undefined =
+    serving[0] ??
+    (foreign !== undefined ? { line: foreign.line, what: `${foreign.label} in ${foreign.file}` } : undefined);
+  if (ev === undefined) return undefined;
+  if (t === null && v.untrusted === null) return undefined;
   // A command-line argument is the command-line rule's, whether or not the module serves.
-  if (v.taint === null && v.untrusted?.cli !== undefined) return undefined;
+  if (t === null && v.untrusted?.cli !== undefined) return undefined;
   const call = h.sink.call;
   const api = h.sink.api;
-  const ev = serving[0]!;
-  const t = v.taint;
   const strong = t !== null || (v.untrusted?.strong ?? false);
   const input =
     t !== null
       ? `its ${api.mode === 'bytes' ? 'input' : 'path'} is derived from ${sourcePhrase(t.origin, file)}`
       : `its input is ${v.untrusted!.reason}, which cannot be proven internal`;
+  const via =
+    foreign !== undefined && foreign.via.length > 0
+      ? `, through ${foreign.via.map((x) => hopText(x, file)).join(' → ')}`
+      : '';
   const message =
-    `${api.display}(...) at line ${call.span.line}: ${h.sink.note}. It runs in serving code ` +
-    `(${ev.what}, line ${ev.line}) and ${input}.`;
+    serving.length > 0
+      ? `${api.display}(...) at line ${call.span.line}: ${h.sink.note}. It runs in serving code ` +
+        `(${ev.what}, line ${ev.line}) and ${input}.`
+      : `${api.display}(...) at line ${call.span.line}: ${h.sink.note}. Serving code in another module hands it ` +
+        `${t !== null ? '' : 'the file named by '}${sourcePhrase(foreign!, file)}${via}: a client of that code ` +
+        'chooses what it loads.';
   return signalAt(
     'DESER-UNSAFE-LOADER',
     call.span,
@@ -452,9 +468,11 @@ function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[], file: str
       family: api.family,
       servingEvidence: ev.what,
       servingLine: ev.line,
+      ...(foreign !== undefined ? { servingFile: foreign.file, source: foreign.text, sourceLine: foreign.line } : {}),
       inputProvenance: t !== null ? `network (${t.kind})` : v.untrusted!.reason,
       ...(t !== null ? { sourceLine: t.origin.line, source: t.origin.text } : {}),
     },
+    foreign !== undefined ? flowSteps(foreign, call, file, flow.idx) : undefined,
   );
 }
 

@@ -18,6 +18,9 @@ import {
   APP_PROXIES,
   DOWNLOAD_TABLE,
   DOWNLOAD_TO_FILE,
+  FILE_NAME_ONLY,
+  FOLDER_DOWNLOAD_NAMES,
+  FOLDER_DOWNLOAD_TABLE,
   ENDPOINT_METHODS,
   FALLBACK_RECV_METHODS,
   GLOBAL_INPUTS,
@@ -54,6 +57,7 @@ import {
   reshape,
   taintedValue,
   untaint,
+  chosenFile,
   untrustedValue,
   cliValue,
   cutValue,
@@ -160,6 +164,7 @@ const SAME_PATH: ReadonlySet<string> = new Set([
   'os.fspath',
   'pathlib.Path',
   'pathlib.PurePath',
+  'pathlib.PosixPath',
   'builtins.str',
 ]);
 
@@ -706,7 +711,7 @@ export class DeserFlow {
       if (e.constant.type !== 'str') return INTERNAL;
       const written = this.writtenFiles(r);
       const k = 's:' + e.constant.value;
-      return (written.size > 0 ? written.get(k) : undefined) ?? this.writtenElsewhere(k) ?? INTERNAL;
+      return writtenAt(written, k) ?? this.writtenElsewhere(k) ?? INTERNAL;
     }
     if (!this.budget()) return this.budgetCut();
     this.b.depth++;
@@ -735,7 +740,7 @@ export class DeserFlow {
         v = INTERNAL;
         for (const x of e.operands) v = joinValues(v, this.evalExpr(x, r));
         if ((e.nodeType === 'string' || e.nodeType === 'concatenated_string') && v.taint !== null)
-          v = reshape(v, 'text');
+          v = v.taint.kind === 'file' ? v : reshape(v, 'text');
       } else {
         v = INTERNAL;
         for (const n of e.names) v = joinValues(v, this.lookup(n, r));
@@ -744,7 +749,7 @@ export class DeserFlow {
           if (c !== undefined) v = joinValues(v, this.evalCall(c, r));
         }
         if ((e.nodeType === 'string' || e.nodeType === 'concatenated_string') && v.taint !== null)
-          v = reshape(v, 'text');
+          v = v.taint.kind === 'file' ? v : reshape(v, 'text');
       }
       if (v.taint === null || v.taint.kind === 'text') {
         const written = this.writtenFiles(r);
@@ -753,7 +758,7 @@ export class DeserFlow {
           written.size > 0 || (bareName && v.taint === null && this.mayWriteElsewhere())
             ? this.pathKey(e, r, 0)
             : undefined;
-        const hit = k !== undefined ? (written.get(k) ?? this.writtenElsewhere(k)) : undefined;
+        const hit = k !== undefined ? (writtenAt(written, k) ?? this.writtenElsewhere(k)) : undefined;
         if (hit !== undefined) v = joinValues(v, hit);
       }
       return v;
@@ -1175,6 +1180,13 @@ export class DeserFlow {
       const prop = PROPAGATORS.get(t);
       if (prop !== undefined) {
         const v = PATH_JOINS.has(t) ? this.joinedPath(c, r) : this.args(c, r);
+        // A path built from a downloaded file or folder (`os.path.join(snapshot, "model.pkl")`, `Path(folder)`)
+        // names a file whose bytes came from the network too; a file name taken from it (`basename`) is text.
+        if (v.taint?.kind === 'file' && (PATH_JOINS.has(t) || SAME_PATH.has(t))) return v;
+        if (v.taint !== null && FILE_NAME_ONLY.has(t)) {
+          const text = reshape(v, 'text');
+          return { ...text, taint: { ...text.taint!, nameOnly: true } };
+        }
         return prop === 'same' ? v : reshape(v, prop);
       }
     }
@@ -1349,7 +1361,8 @@ export class DeserFlow {
     if (t === null) return v;
     if (t.kind === 'file' || t.kind === 'data' || t.kind === 'endpoint' || t.kind === 'upload' || t.kind === 'message')
       return reshape(v, 'data');
-    return untaint(v);
+    // A path a client wrote (not a file name the code put below a folder of its own) chooses any file of the host.
+    return t.kind === 'text' && t.nameOnly !== true ? chosenFile(v, t.origin) : untaint(v);
   }
 
   /** A method called on network data or a network object. */
@@ -1405,6 +1418,7 @@ export class DeserFlow {
     const out = new Map<string, Value>();
     try {
       let dl: (typeof DOWNLOAD_TO_FILE)[number] | undefined;
+      let folder: { dst: ExpressionFact; label: string } | undefined;
       for (const c of this.idx.callsByScope.get(r.fn.id) ?? []) {
         const info = this.info(c);
         const m = info.method;
@@ -1437,6 +1451,21 @@ export class DeserFlow {
                 : []
               : [this.pathKey(dst, r, 0)].filter((k): k is string => k !== undefined);
           for (const k of keys) out.set(k, joinValues(out.get(k) ?? INTERNAL, viaHop(got, this.writeHop(c))));
+        } else if ((folder = folderDownload(c, info.targets)) !== undefined) {
+          // snapshot_download(repo, local_dir=d): every file below `d` is what the hub served.
+          const k = this.pathKey(folder.dst, r, 0);
+          if (k === undefined) continue;
+          const got = this.obtained(
+            taintedValue('file', this.origin(c.span, c.text, `files downloaded by ${folder.label}`, r.fn.id)),
+          );
+          const key = 'd' + k.replace(/\/+$/, '');
+          out.set(
+            key,
+            joinValues(
+              out.get(key) ?? INTERNAL,
+              viaHop(got, this.hop(c, `a folder filled by \`${shortText(c.text, 50)}\``)),
+            ),
+          );
         } else if (info.targets.includes('shutil.copyfileobj')) {
           const [src, dst] = c.positional;
           if (src === undefined || dst?.access === undefined) continue;
@@ -1580,14 +1609,16 @@ export class DeserFlow {
       if (r === undefined) continue;
       for (const [k, v] of this.writtenFiles(r)) {
         const keys: string[] = [];
-        if (k.startsWith('s:')) keys.push(k);
-        else if (k.startsWith('n:')) {
-          const i = f.parameters.findIndex((p) => p.name === k.slice(2));
+        const dir = k.startsWith('d') ? 'd' : '';
+        const bare = k.slice(dir.length);
+        if (bare.startsWith('s:')) keys.push(k);
+        else if (bare.startsWith('n:') && !bare.includes('/')) {
+          const i = f.parameters.findIndex((p) => p.name === bare.slice(2));
           for (const e of i >= 0 ? (this.idx.callers.get(f.id) ?? []) : []) {
             const p = f.parameters[i]!;
             const arg = e.keywords.get(p.name) ?? e.positional[i - e.skip];
             const lit = arg !== undefined ? this.literalText(arg) : undefined;
-            if (lit !== undefined) keys.push('s:' + lit);
+            if (lit !== undefined) keys.push(dir + 's:' + lit.replace(/\/+$/, ''));
           }
         }
         for (const key of keys) out.set(key, joinValues(out.get(key) ?? INTERNAL, v));
@@ -1617,7 +1648,7 @@ export class DeserFlow {
   private writtenElsewhere(key: string): Value | undefined {
     if (!key.startsWith('s:') || !this.mayWriteElsewhere()) return undefined;
     if (this.project !== undefined) return this.project.literalWrite(key);
-    return this.literalWrites().get(key);
+    return writtenAt(this.literalWrites(), key);
   }
 
   /** Path keys of the file a handle expression (the first `upTo` steps of `a`) was opened on. */
@@ -1764,7 +1795,47 @@ export class DeserFlow {
       }
       return 'n:' + a.root.name;
     }
-    return 't:' + shortText(e.text, 200);
+    return (depth < 3 ? this.joinedKey(e, r, depth) : undefined) ?? 't:' + shortText(e.text, 200);
+  }
+
+  /**
+   * The key of a path built below another one from literal parts, so a read below a folder a download filled is
+   * matched to it: `os.path.join(d, "sub", "model.pkl")`, `Path(d) / "model.pkl"`, `d + "/model.pkl"`,
+   * `f"{d}/model.pkl"` (the folder's key, then the literal rest).
+   */
+  private joinedKey(e: ExpressionFact, r: Run, depth: number): string | undefined {
+    const below = (base: ExpressionFact, rest: string): string | undefined => {
+      const k = this.pathKey(base, r, depth + 1);
+      return k !== undefined && (k.startsWith('s:') || k.startsWith('n:')) ? k.replace(/\/+$/, '') + rest : undefined;
+    };
+    const lit = (x: ExpressionFact | undefined): string | undefined =>
+      x?.constant?.type === 'str' ? x.constant.value : undefined;
+    const a = e.access;
+    if (a?.root.kind === 'call' && a.steps.length === 0) {
+      const c = this.idx.mod.calls[a.root.callId];
+      if (c === undefined || c.keywords.length > 0 || c.hasStarArgs || c.positional.length < 2) return undefined;
+      if (!this.info(c).targets.some((t) => PATH_JOINS.has(t))) return undefined;
+      const rest = c.positional.slice(1).map(lit);
+      if (rest.some((x) => x === undefined || x.startsWith('/'))) return undefined;
+      return below(c.positional[0]!, '/' + rest.join('/'));
+    }
+    const ops = e.operands;
+    if (e.nodeType === 'binary_operator' && ops?.length === 2) {
+      const between = e.text.slice(
+        ops[0]!.span.endIndex - e.span.startIndex,
+        ops[1]!.span.startIndex - e.span.startIndex,
+      );
+      const rest = lit(ops[1]);
+      if (rest === undefined) return undefined;
+      if (between.trim() === '/' && !rest.startsWith('/')) return below(ops[0]!, '/' + rest);
+      if (between.trim() === '+' && rest.startsWith('/')) return below(ops[0]!, rest);
+      return undefined;
+    }
+    if (e.nodeType === 'string' && ops?.length === 1) {
+      const m = /^[fF]("|')\{[^{}]+\}(\/[^"'{}]*)\1$/.exec(e.text);
+      return m !== null ? below(ops[0]!, m[2]!) : undefined;
+    }
+    return undefined;
   }
 
   // ---- reconstruction through unseen code -----------------------------------------------------------------------
@@ -1814,6 +1885,7 @@ export function mayWrite(c: CallSite): boolean {
   const a = c.callee.access;
   const last = a?.steps[a.steps.length - 1];
   const name = last?.kind === 'attr' ? last.name : a?.root.kind === 'name' ? a.root.name : '';
+  if (FOLDER_DOWNLOAD_NAMES.has(name)) return c.keywords.some((k) => k.name === 'local_dir');
   if (!WRITE_NAMES.has(name)) return false;
   // `copy`, `replace`, `rename`... are common method names: a move only as `shutil.move` & co. or `Path(p).rename`.
   return !MOVE_NAMES.has(name) || isFileMove(c);
@@ -1865,6 +1937,29 @@ export const DATACLASS_DECORATOR =
 function downloadTo(targets: readonly string[]): (typeof DOWNLOAD_TO_FILE)[number] | undefined {
   if (targets.length === 0) return undefined;
   return DOWNLOAD_TABLE.find(targets);
+}
+
+/** The folder a hub client downloads into (`local_dir=`), when the call names one. */
+function folderDownload(c: CallSite, targets: readonly string[]): { dst: ExpressionFact; label: string } | undefined {
+  if (targets.length === 0) return undefined;
+  const d = FOLDER_DOWNLOAD_TABLE.find(targets);
+  const dst = d !== undefined ? c.keywords.find((k) => k.name === d.keyword)?.value : undefined;
+  return dst !== undefined && dst.nodeType !== 'none' ? { dst, label: d!.label } : undefined;
+}
+
+/**
+ * What was written at a path key: the file itself, or a folder a download filled that holds it (`ds:/tmp/m` for
+ * `s:/tmp/m/model.pkl`, `dn:d` for `n:d/model.pkl`).
+ */
+export function writtenAt(m: ReadonlyMap<string, Value>, key: string): Value | undefined {
+  if (m.size === 0) return undefined;
+  const hit = m.get(key);
+  if (hit !== undefined) return hit;
+  for (let i = key.lastIndexOf('/'); i > 2; i = key.lastIndexOf('/', i - 1)) {
+    const f = m.get('d' + key.slice(0, i));
+    if (f !== undefined) return f;
+  }
+  return undefined;
 }
 
 /** A method call on a receiver the resolver did not type (`self.stub.info(...)`, `get_stub(...).info(...)`). */

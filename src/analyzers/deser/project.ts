@@ -3,7 +3,7 @@
 // their bases and the types of `self` attributes, so the data flow (flow.ts) composes across modules.
 import type { AccessPath, CallSite, ExpressionFact, FunctionFact, PythonModule } from '../python/module-model.js';
 import { SINK_BY_NAME } from './apis.js';
-import { DATACLASS_DECORATOR, DeserFlow, MAX_STEPS, mayWrite, type FlowBudget } from './flow.js';
+import { DATACLASS_DECORATOR, DeserFlow, MAX_STEPS, mayWrite, writtenAt, type FlowBudget } from './flow.js';
 import { joinValues, type Value } from './value.js';
 import { recognizeEntries, type Entries, type EntryInfo } from './handlers.js';
 import { deferredCall, ModuleIndex, type CallEdge } from './module-index.js';
@@ -153,7 +153,7 @@ export class DeserProject implements ProjectView {
   literalWrite(key: string): Value | undefined {
     let v: Value | undefined;
     for (const u of this.units) {
-      const w = u.flow.literalWrites().get(key);
+      const w = writtenAt(u.flow.literalWrites(), key);
       if (w !== undefined) v = v === undefined ? w : joinValues(v, w);
     }
     return v;

@@ -64,6 +64,11 @@ export interface Taint {
   kind: TaintKind;
   origin: Origin;
   confidence: Confidence;
+  /**
+   * Text reduced to a file name (`os.path.basename`, `secure_filename`): joined below a folder of the host it picks
+   * one of that folder's files, not any file.
+   */
+  nameOnly?: true;
 }
 
 /** Why a value cannot be proven internal; `strong` when it comes from the network or a remote store. */
@@ -83,6 +88,11 @@ export interface Untrusted {
    * person running the script names it (cli-args.ts).
    */
   cli?: CliArg;
+  /**
+   * The network source that chose the path this value was read from (`open(p)` where `p` is a client's text): the
+   * bytes are a file of this host, not network data, but a client picked which one.
+   */
+  chosenBy?: Origin;
 }
 
 /** Where a command-line argument enters: its text and line, in the module's scanned path (cli-args.ts). */
@@ -151,6 +161,8 @@ const CONF: Record<Confidence, number> = { high: 2, medium: 1, low: 0 };
 export function joinTaint(a: Taint | null, b: Taint | null): Taint | null {
   if (a === null) return b;
   if (b === null) return a;
+  // A whole path wins over a file name (the name alone chooses only within the code's folder).
+  if (a.kind === b.kind && a.nameOnly !== b.nameOnly) return a.nameOnly === true ? b : a;
   const first = PRIORITY[b.kind] > PRIORITY[a.kind] ? b : a;
   const other = first === a ? b : a;
   if (CONF[other.confidence] > CONF[first.confidence] && other.kind === first.kind) return other;
@@ -230,6 +242,12 @@ export function untaint(v: Value): Value {
   return { taint: null, untrusted: v.untrusted ?? { reason: v.taint.origin.label, strong: true } };
 }
 
+/** The content of the file a client-chosen path names: not network data, but picked by the client `by`. */
+export function chosenFile(v: Value, by: Origin): Value {
+  const u = untaint(v).untrusted!;
+  return { taint: null, untrusted: { ...u, chosenBy: by } };
+}
+
 /** Most hops kept on one path (the composition depth across functions and modules is bounded by it too). */
 export const MAX_HOPS = 8;
 
@@ -258,7 +276,7 @@ export function valueKey(v: Value): string {
   return (
     (t === null
       ? '-'
-      : `${t.kind}@${t.origin.file}:${t.origin.line}:${t.origin.column}/${t.confidence}/${t.origin.via.length}`) +
-    (u === null ? '' : u.strong ? '!' : u.cli !== undefined ? 'c' : '?')
+      : `${t.kind}@${t.origin.file}:${t.origin.line}:${t.origin.column}/${t.confidence}/${t.origin.via.length}` +
+        (t.nameOnly === true ? 'n' : '')) + (u === null ? '' : u.strong ? '!' : u.cli !== undefined ? 'c' : '?')
   );
 }

@@ -537,6 +537,12 @@ export class ModuleIndex {
    * method of the same class. Returns the function and how many leading parameters are bound (`self`).
    */
   localFunction(e: ExpressionFact, scopeId: number): { fn: FunctionFact; skip: number } | undefined {
+    const p = this.partialOf(e);
+    if (p !== undefined) {
+      // `functools.partial(f, a, ...)`: `f` with its first parameters filled by the bound arguments.
+      const lf = this.localFunction(p.fn, scopeId);
+      return lf !== undefined ? { fn: lf.fn, skip: lf.skip + p.bound.length } : undefined;
+    }
     const def = e.values.find((v) => v.kind === 'definition');
     if (def?.kind === 'definition') {
       const f = this.mod.functions[def.functionId];
@@ -547,6 +553,15 @@ export class ModuleIndex {
       }
     }
     return this.boundMethod(e.access, scopeId);
+  }
+
+  /** `functools.partial(f, *bound, **keywords)` written in place: the wrapped function and what it binds. */
+  partialOf(e: ExpressionFact): { fn: ExpressionFact; bound: ExpressionFact[]; call: CallSite } | undefined {
+    if (e.callIds.length !== 1 || e.access?.root.kind !== 'call' || e.access.steps.length !== 0) return undefined;
+    const call = this.mod.calls[e.callIds[0]!];
+    if (call === undefined || call.positional.length === 0 || call.hasStarArgs) return undefined;
+    if (!this.targets(call).includes('functools.partial')) return undefined;
+    return { fn: call.positional[0]!, bound: call.positional.slice(1), call };
   }
 
   /** `self.name` (access path) inside a method → the method `name` of the same class (self bound). */
@@ -650,9 +665,10 @@ export class ModuleIndex {
   deferredEdge(call: CallSite): DeferredEdge | undefined {
     const d = deferredCall(call);
     if (d === undefined) return undefined;
-    const lf = this.localFunction(d.fnArg, call.scopeId);
+    const p = this.partialOf(d.fnArg);
+    const lf = this.localFunction(p?.fn ?? d.fnArg, call.scopeId);
     if (lf === undefined) return undefined;
-    return { fn: lf.fn, fnArg: d.fnArg, edge: d.edge(lf.skip) };
+    return { fn: lf.fn, fnArg: d.fnArg, edge: withPartial(d.edge(lf.skip), p?.call) };
   }
 
   private indexCallers(): void {
@@ -740,6 +756,19 @@ const DEFERRED_LAST_NAMES: ReadonlySet<string> = new Set(
     return n.slice(n.lastIndexOf('.') + 1);
   }),
 );
+
+/** A call edge through `functools.partial(f, *bound, **kw)`: the bound arguments come first, its keywords join. */
+export function withPartial(edge: CallEdge, partial: CallSite | undefined): CallEdge {
+  if (partial === undefined) return edge;
+  const keywords = new Map(partial.keywords.map((k) => [k.name, k.value]));
+  for (const [k, v] of edge.keywords) keywords.set(k, v);
+  return {
+    ...edge,
+    positional: [...partial.positional.slice(1), ...edge.positional],
+    keywords,
+    opaque: edge.opaque || partial.hasStarArgs || partial.hasStarStarKwargs,
+  };
+}
 
 export interface DeferredEdge {
   fn: FunctionFact;

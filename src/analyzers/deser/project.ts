@@ -6,7 +6,7 @@ import { SINK_BY_NAME } from './apis.js';
 import { DeserFlow, MAX_STEPS, mayWrite, type FlowBudget } from './flow.js';
 import { joinValues, type Value } from './value.js';
 import { recognizeEntries, type Entries, type EntryInfo } from './handlers.js';
-import { deferredCall, ModuleIndex, type CallEdge } from './module-index.js';
+import { deferredCall, ModuleIndex, withPartial, type CallEdge } from './module-index.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { absoluteName } from './demand.js';
 import type { ProjectCallee as ViewCallee, ProjectView } from './project-view.js';
@@ -337,6 +337,12 @@ export class DeserProject implements ProjectView {
     e: ExpressionFact,
     scopeId: number,
   ): { idx: ModuleIndex; fn: FunctionFact; skip?: number } | undefined {
+    const p = unit.idx.partialOf(e);
+    if (p !== undefined) {
+      // `functools.partial(f, a, ...)`: `f`, its first parameters filled by the bound arguments.
+      const far = this.foreignFunction(unit, p.fn, scopeId);
+      return far !== undefined ? { ...far, skip: (far.skip ?? 0) + p.bound.length } : undefined;
+    }
     for (const v of e.values) {
       if (v.kind !== 'qualified' || v.partial !== undefined) continue;
       const r = this.resolve(v.name, unit);
@@ -761,9 +767,10 @@ export class DeserProject implements ProjectView {
           else if (t === undefined && onParameterAttribute(unit, c)) later.push({ unit, c });
           // A thread, executor or pool target of another module is called with the arguments handed along.
           const d = unit.idx.deferredEdge(c) === undefined ? deferredCall(c) : undefined;
-          const far = d !== undefined ? this.foreignFunction(unit, d.fnArg, c.scopeId) : undefined;
+          const p = d !== undefined ? unit.idx.partialOf(d.fnArg) : undefined;
+          const far = d !== undefined ? this.foreignFunction(unit, p?.fn ?? d.fnArg, c.scopeId) : undefined;
           if (far !== undefined && far.fn.kind === 'function')
-            pushTo(this.foreignCallers, far.fn, { unit, edge: d!.edge(far.skip ?? 0) });
+            pushTo(this.foreignCallers, far.fn, { unit, edge: withPartial(d!.edge(far.skip ?? 0), p?.call) });
           for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)])
             if (far === undefined || arg !== d!.fnArg) this.noteReference(unit, arg);
         }

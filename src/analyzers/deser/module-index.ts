@@ -2,6 +2,7 @@
 // methods, the `self` name of methods, module-level imports, and who calls each local function.
 import type {
   AccessPath,
+  AccessRoot,
   AssignmentFact,
   AssignmentTarget,
   BindingFact,
@@ -543,6 +544,13 @@ export class ModuleIndex {
       const lf = this.localFunction(p.fn, scopeId);
       return lf !== undefined ? { fn: lf.fn, skip: lf.skip + p.bound.length } : undefined;
     }
+    const t = this.tableLookup(e.access);
+    if (t !== undefined && t.key !== undefined && t.root.resolution === 'assignment') {
+      // `HANDLERS["restore"]`: the function a module-level table holds under that key, when there is one.
+      const found = this.entriesFor(this.tableEntries(t.root.name), t.key);
+      const only = found.length === 1 ? this.localFunction(found[0]!.value, 0) : undefined;
+      if (only !== undefined) return only;
+    }
     const def = e.values.find((v) => v.kind === 'definition');
     if (def?.kind === 'definition') {
       const f = this.mod.functions[def.functionId];
@@ -553,6 +561,40 @@ export class ModuleIndex {
       }
     }
     return this.boundMethod(e.access, scopeId);
+  }
+
+  /**
+   * What a module-level table of callables holds (see {@link moduleTables}). Dispatch through a table
+   * (`HANDLERS[kind](data)`) may call any of them.
+   */
+  tableEntries(name: string): readonly TableEntry[] {
+    return moduleTables(this.mod).get(name) ?? [];
+  }
+
+  /**
+   * A lookup in a table of callables by the expression called or registered: `T[k]`, `T.get(k)` or
+   * `T.get(k, default)`. The table's name and root (to resolve it in another module), and the key when literal.
+   */
+  tableLookup(a: AccessPath | undefined): { root: AccessRoot & { kind: 'name' }; key?: string } | undefined {
+    if (a === undefined) return undefined;
+    if (a.root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'index') {
+      const k = a.steps[0]!.key;
+      return { root: a.root, ...(k?.type === 'str' ? { key: k.value } : {}) };
+    }
+    if (a.root.kind !== 'call' || a.steps.length !== 0) return undefined;
+    const get = this.mod.calls[a.root.callId];
+    const ga = get?.callee.access;
+    if (get === undefined || ga?.root.kind !== 'name' || ga.steps.length !== 1) return undefined;
+    const step = ga.steps[0]!;
+    if (step.kind !== 'attr' || step.name !== 'get' || get.positional.length === 0) return undefined;
+    const k = get.positional[0]!.constant;
+    return { root: ga.root, ...(k?.type === 'str' ? { key: k.value } : {}) };
+  }
+
+  /** The entries of a table a lookup may return: the one a literal key names (and any stored under a computed key). */
+  entriesFor(table: readonly TableEntry[], key: string | undefined): TableEntry[] {
+    if (key === undefined) return [...table];
+    return table.filter((e) => e.key === undefined || e.key === key);
   }
 
   /** `functools.partial(f, *bound, **keywords)` written in place: the wrapped function and what it binds. */
@@ -684,6 +726,7 @@ export class ModuleIndex {
       } else {
         const bm = this.boundMethod(call.callee.access, call.scopeId);
         if (bm !== undefined) addEdge(bm.fn.id, directEdge(call, bm.skip));
+        else for (const lf of this.dispatched(call)) addEdge(lf.fn.id, directEdge(call, lf.skip));
       }
       // Thread/executor calls pass their arguments on; other local functions passed as values escape.
       if (call.positional.length === 0 && call.keywords.length === 0) continue;
@@ -696,6 +739,18 @@ export class ModuleIndex {
       if (a.value !== null && a.kind !== 'for') this.noteReference(a.value, a.scopeId, undefined);
     }
     for (const f of this.mod.functions) for (const r of f.returns) this.noteReference(r, f.id, undefined);
+  }
+
+  /** The local functions a call through a module-level table of this module may run (`HANDLERS[kind](data)`). */
+  dispatched(call: CallSite): { fn: FunctionFact; skip: number }[] {
+    const t = this.tableLookup(call.callee.access);
+    if (t === undefined || t.root.resolution !== 'assignment') return [];
+    const out: { fn: FunctionFact; skip: number }[] = [];
+    for (const e of this.entriesFor(this.tableEntries(t.root.name), t.key)) {
+      const lf = this.localFunction(e.value, 0);
+      if (lf !== undefined && lf.fn.kind !== 'class') out.push(lf);
+    }
+    return out;
   }
 
   /** A local function used as a value (not called here) escapes: anyone may call it. */
@@ -768,6 +823,37 @@ export function withPartial(edge: CallEdge, partial: CallSite | undefined): Call
     keywords,
     opaque: edge.opaque || partial.hasStarArgs || partial.hasStarStarKwargs,
   };
+}
+
+const TABLES = new WeakMap<PythonModule, Map<string, TableEntry[]>>();
+
+/**
+ * The module's tables of values by name: the values of a dict display with string keys bound to a name at module
+ * level, the elements of a list or tuple display bound so, and every `name[k] = v` store in the module.
+ */
+export function moduleTables(mod: PythonModule): ReadonlyMap<string, readonly TableEntry[]> {
+  let tables = TABLES.get(mod);
+  if (tables !== undefined) return tables;
+  tables = new Map<string, TableEntry[]>();
+  for (const a of mod.assignments) {
+    if (a.kind !== 'assign' || a.value === null) continue;
+    for (const t of a.targets) {
+      if (t.kind === 'subscript' && /^\w+$/.test(t.objectText))
+        pushTo(tables, t.objectText, { ...(t.key?.type === 'str' ? { key: t.key.value } : {}), value: a.value });
+      else if (t.kind === 'name' && a.scopeId === 0) {
+        for (const d of a.value.dictEntries ?? []) pushTo(tables, t.name, { key: d.name, value: d.value });
+        for (const x of a.value.elements ?? []) pushTo(tables, t.name, { value: x });
+      }
+    }
+  }
+  TABLES.set(mod, tables);
+  return tables;
+}
+
+/** A callable stored in a module-level table, under a literal key when it has one. */
+export interface TableEntry {
+  key?: string;
+  value: ExpressionFact;
 }
 
 export interface DeferredEdge {

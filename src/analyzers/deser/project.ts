@@ -343,6 +343,12 @@ export class DeserProject implements ProjectView {
       const far = this.foreignFunction(unit, p.fn, scopeId);
       return far !== undefined ? { ...far, skip: (far.skip ?? 0) + p.bound.length } : undefined;
     }
+    const look = unit.idx.tableLookup(e.access);
+    if (look?.key !== undefined) {
+      // `HANDLERS["restore"]` with the table here or in another module: the one function stored under that key.
+      const found = this.dispatchedElsewhere(unit, e.access);
+      return found.length === 1 ? found[0] : undefined;
+    }
     for (const v of e.values) {
       if (v.kind !== 'qualified' || v.partial !== undefined) continue;
       const r = this.resolve(v.name, unit);
@@ -363,6 +369,33 @@ export class DeserProject implements ProjectView {
       return { idx: m.unit.idx, fn: m.fn, skip: staticSkip(m.fn, m.unit) };
     }
     return undefined;
+  }
+
+  /**
+   * The functions of other modules a lookup in a table of callables may return (`HANDLERS[kind]`,
+   * `HANDLERS.get(kind)`): the table is a module-level dict or list of this module or one it imports, its entries
+   * functions of any module. Functions of this module are the module index's business (`ModuleIndex.dispatched`).
+   */
+  dispatchedElsewhere(unit: Unit, a: AccessPath | undefined): { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] {
+    const t = unit.idx.tableLookup(a);
+    if (t === undefined) return [];
+    let home: Unit | undefined;
+    let name = t.root.name;
+    if (t.root.resolution === 'assignment') home = unit;
+    else if (t.root.resolution === 'import') {
+      const q = t.root.qualifiedNames[0] ?? '';
+      const dot = q.lastIndexOf('.');
+      const r = dot > 0 ? this.resolve(q.slice(0, dot), unit) : undefined;
+      if (r?.kind === 'module') [home, name] = [r.unit, q.slice(dot + 1)];
+    }
+    if (home === undefined) return [];
+    const out: { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] = [];
+    for (const e of home.idx.entriesFor(home.idx.tableEntries(name), t.key)) {
+      const local = home.idx.localFunction(e.value, 0);
+      const far = local === undefined ? this.foreignFunction(home, e.value, 0) : { idx: home.idx, ...local };
+      if (far !== undefined && far.idx !== unit.idx && far.fn.kind !== 'class') out.push(far);
+    }
+    return out;
   }
 
   /**
@@ -765,6 +798,9 @@ export class DeserProject implements ProjectView {
           if (t !== undefined && (t.kind === 'function' || t.fn !== t.cls))
             pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
           else if (t === undefined && onParameterAttribute(unit, c)) later.push({ unit, c });
+          if (t === undefined)
+            for (const far of this.dispatchedElsewhere(unit, c.callee.access))
+              pushTo(this.foreignCallers, far.fn, edgeOf(unit, c, far.skip ?? 0));
           // A thread, executor or pool target of another module is called with the arguments handed along.
           const d = unit.idx.deferredEdge(c) === undefined ? deferredCall(c) : undefined;
           const p = d !== undefined ? unit.idx.partialOf(d.fnArg) : undefined;

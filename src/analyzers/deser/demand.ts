@@ -182,6 +182,18 @@ export function reachingNames(
       };
       // Module constants a sink reads (`open(STATE_FILE)` with `from paths import STATE_FILE`): whoever else uses
       // the name may write remote data to that path, so their files are wanted like callers.
+      // Queues imported from another module (`from jobq import q`) that a function with a sink takes items from
+      // (`q.get()`): whoever else imports the queue may put network data into it.
+      const sinkScopes = new Set<number>();
+      for (const c of mod.calls) if (isSinkCall(c, unpicklers)) sinkScopes.add(c.scopeId);
+      if (sinkScopes.size > 0)
+        for (const c of callsByName(mod).get('get') ?? []) {
+          const a = c.callee.access!;
+          if (!sinkScopes.has(c.scopeId) || a.root.kind !== 'name' || a.steps.length !== 1) continue;
+          const n = a.root.name;
+          const i = mod.imports.find((x) => x.scopeId === 0 && x.kind === 'from' && x.boundName === n);
+          if (i !== undefined) note(n, { keys: [absoluteName(i.module, i.relativeLevel, u.pkg)] });
+        }
       for (const c of mod.calls) {
         if (!isSinkCall(c, unpicklers) && !OPENERS.has(lastName(c))) continue;
         for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])

@@ -597,6 +597,36 @@ export class ModuleIndex {
     return table.filter((e) => e.key === undefined || e.key === key);
   }
 
+  /**
+   * The in-process queue a receiver names (`q` of `q.get()`): a name whose nearest binding scope binds it to a queue
+   * construction (`q = queue.Queue()`), or `self.attr` some method of the class stores one into. A key local to the
+   * module (the scope and name, or the class and attribute); undefined for anything else.
+   */
+  queueKey(a: AccessPath, scopeId: number): string | undefined {
+    if (a.root.kind !== 'name') return undefined;
+    const isQueue = (e: ExpressionFact | null): boolean =>
+      e !== null && e.values.some((v) => v.kind === 'qualified' && QUEUE_CONSTRUCTION.test(v.name));
+    if (a.steps.length === 0) {
+      let scope: FunctionFact | undefined = this.mod.functions[scopeId];
+      for (let guard = 0; scope !== undefined && guard < 32; guard++) {
+        const list = this.assignedNames.get(scope.id)?.get(a.root.name);
+        if (list !== undefined && list.length > 0)
+          return list.some((x) => x.kind === 'assign' && isQueue(x.value)) ? `${scope.id}:${a.root.name}` : undefined;
+        if (scope.parentId === null) return undefined;
+        scope = this.mod.functions[scope.parentId];
+      }
+      return undefined;
+    }
+    const step = a.steps[0]!;
+    if (a.steps.length !== 1 || step.kind !== 'attr') return undefined;
+    const m = this.enclosingMethod(scopeId);
+    if (m === undefined || this.selfName(m) !== a.root.name) return undefined;
+    const cls = this.classOf(m)!;
+    return this.selfAttributeStores(cls, step.name).some((st) => isQueue(st.as.value))
+      ? `class ${cls.id}.${step.name}`
+      : undefined;
+  }
+
   /** `functools.partial(f, *bound, **keywords)` written in place: the wrapped function and what it binds. */
   partialOf(e: ExpressionFact): { fn: ExpressionFact; bound: ExpressionFact[]; call: CallSite } | undefined {
     if (e.callIds.length !== 1 || e.access?.root.kind !== 'call' || e.access.steps.length !== 0) return undefined;
@@ -824,6 +854,14 @@ export function withPartial(edge: CallEdge, partial: CallSite | undefined): Call
     opaque: edge.opaque || partial.hasStarArgs || partial.hasStarStarKwargs,
   };
 }
+
+/** A queue construction of the standard library (threads, asyncio tasks, processes) or torch.multiprocessing. */
+const QUEUE_CONSTRUCTION =
+  /^(?:queue|asyncio|multiprocessing|torch\.multiprocessing)\.(?:\w+\(\)\.)?(?:Queue|SimpleQueue|LifoQueue|PriorityQueue|JoinableQueue)\(\)$/;
+
+/** Methods that put an item into a queue (its first argument) and that take one out (their result). */
+export const QUEUE_PUTS: ReadonlySet<string> = new Set(['put', 'put_nowait']);
+export const QUEUE_GETS: ReadonlySet<string> = new Set(['get', 'get_nowait']);
 
 const TABLES = new WeakMap<PythonModule, Map<string, TableEntry[]>>();
 

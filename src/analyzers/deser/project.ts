@@ -6,7 +6,7 @@ import { SINK_BY_NAME } from './apis.js';
 import { DeserFlow, MAX_STEPS, mayWrite, type FlowBudget } from './flow.js';
 import { joinValues, type Value } from './value.js';
 import { recognizeEntries, type Entries, type EntryInfo } from './handlers.js';
-import { deferredCall, ModuleIndex, withPartial, type CallEdge } from './module-index.js';
+import { deferredCall, ModuleIndex, QUEUE_PUTS, withPartial, type CallEdge } from './module-index.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { absoluteName } from './demand.js';
 import type { ProjectCallee as ViewCallee, ProjectView } from './project-view.js';
@@ -369,6 +369,40 @@ export class DeserProject implements ProjectView {
       return { idx: m.unit.idx, fn: m.fn, skip: staticSkip(m.fn, m.unit) };
     }
     return undefined;
+  }
+
+  private queues: Map<string, { unit: Unit; call: CallSite }[]> | undefined;
+
+  /** The project-wide key of the queue a receiver names in `unit` (see `ModuleIndex.queueKey`), through imports. */
+  private queueOf(unit: Unit, recv: AccessPath, scopeId: number): string | undefined {
+    const local = unit.idx.queueKey(recv, scopeId);
+    if (local !== undefined) return `${unit.relPath}#${local}`;
+    const r = recv.root;
+    if (r.kind !== 'name' || r.resolution !== 'import' || recv.steps.length !== 0) return undefined;
+    const q = r.qualifiedNames[0] ?? '';
+    const dot = q.lastIndexOf('.');
+    const m = dot > 0 ? this.resolve(q.slice(0, dot), unit) : undefined;
+    if (m?.kind !== 'module') return undefined;
+    const name = q.slice(dot + 1);
+    const there = m.unit.idx.queueKey({ root: { ...r, name, resolution: 'assignment' }, steps: [] }, 0);
+    return there !== undefined ? `${m.unit.relPath}#${there}` : undefined;
+  }
+
+  queuePuts(unit: Unit, recv: AccessPath, scopeId: number): readonly { unit: Unit; call: CallSite }[] | undefined {
+    const key = this.queueOf(unit, recv, scopeId);
+    if (key === undefined) return undefined;
+    if (this.queues === undefined) {
+      this.queues = new Map();
+      for (const u of this.units)
+        for (const c of u.mod.calls) {
+          const a = c.callee.access;
+          const last = a?.steps[a.steps.length - 1];
+          if (a === undefined || last?.kind !== 'attr' || !QUEUE_PUTS.has(last.name)) continue;
+          const k = this.queueOf(u, { root: a.root, steps: a.steps.slice(0, -1) }, c.scopeId);
+          if (k !== undefined) pushTo(this.queues, k, { unit: u, call: c });
+        }
+    }
+    return this.queues.get(key) ?? [];
   }
 
   /**

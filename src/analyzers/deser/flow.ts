@@ -527,9 +527,8 @@ export class DeserFlow {
     const entry = this.entries.get(f.id);
     const edges = this.idx.callers.get(f.id) ?? [];
     const far = this.project?.callersOf(f) ?? [];
-    // Calls through a table of callables hand their arguments on but leave a function stored in a table escaping.
-    const called = edges.some((e) => e.viaTable !== true) || far.some((x) => x.edge.viaTable !== true);
-    const escapes = !called || this.idx.referenced.has(f.id) || this.project?.escapes(f) === true;
+    const escapes =
+      (edges.length === 0 && far.length === 0) || this.idx.referenced.has(f.id) || this.project?.escapes(f) === true;
     // A method the package may call through an object it holds (an untyped receiver) gets the package's values: its
     // parameters are not what a user of the library hands it.
     const ducked =
@@ -1333,7 +1332,7 @@ export class DeserFlow {
     if (slots.length === 0 || c.starArgs.length + c.starStarKwargs.length > slots.length) return undefined;
     const edges = this.idx.callers.get(f.id) ?? [];
     const far = this.project?.callersOf(f) ?? [];
-    if (!edges.some((e) => e.viaTable !== true) && !far.some((x) => x.edge.viaTable !== true)) return undefined;
+    if (edges.length === 0 && far.length === 0) return undefined;
     let v = INTERNAL;
     for (const s of slots) {
       for (const x of edges) v = joinValues(v, this.passedSlot(x, s) ?? INTERNAL);

@@ -31,11 +31,6 @@ export interface CallEdge {
   skip: number;
   /** True when the argument list is unknown (`*args`, a non-literal `args=`). */
   opaque: boolean;
-  /**
-   * A call through a table of callables (`HANDLERS[kind](x)`): it hands its arguments on, but does not make the
-   * function one with known callers (a function stored in a table is used as a value and may be called elsewhere).
-   */
-  viaTable?: boolean;
 }
 
 /** What the index may ask of the project it belongs to (set when modules are analysed together). */
@@ -761,8 +756,7 @@ export class ModuleIndex {
       } else {
         const bm = this.boundMethod(call.callee.access, call.scopeId);
         if (bm !== undefined) addEdge(bm.fn.id, directEdge(call, bm.skip));
-        else
-          for (const lf of this.dispatched(call)) addEdge(lf.fn.id, { ...directEdge(call, lf.skip), viaTable: true });
+        else for (const lf of this.dispatched(call)) addEdge(lf.fn.id, directEdge(call, lf.skip));
       }
       // Thread/executor calls pass their arguments on; other local functions passed as values escape.
       if (call.positional.length === 0 && call.keywords.length === 0) continue;

@@ -833,10 +833,8 @@ export class DeserProject implements ProjectView {
             pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
           else if (t === undefined && onParameterAttribute(unit, c)) later.push({ unit, c });
           if (t === undefined)
-            for (const far of this.dispatchedElsewhere(unit, c.callee.access)) {
-              const e = edgeOf(unit, c, far.skip ?? 0);
-              pushTo(this.foreignCallers, far.fn, { unit, edge: { ...e.edge, viaTable: true } });
-            }
+            for (const far of this.dispatchedElsewhere(unit, c.callee.access))
+              pushTo(this.foreignCallers, far.fn, edgeOf(unit, c, far.skip ?? 0));
           // A thread, executor or pool target of another module is called with the arguments handed along.
           const d = unit.idx.deferredEdge(c) === undefined ? deferredCall(c) : undefined;
           const p = d !== undefined ? unit.idx.partialOf(d.fnArg) : undefined;

@@ -537,18 +537,20 @@ export class ModuleIndex {
    * The local function an expression refers to as a value: a def/lambda name, or `self.method` inside a
    * method of the same class. Returns the function and how many leading parameters are bound (`self`).
    */
-  localFunction(e: ExpressionFact, scopeId: number): { fn: FunctionFact; skip: number } | undefined {
+  localFunction(e: ExpressionFact, scopeId: number, depth = 0): { fn: FunctionFact; skip: number } | undefined {
+    // Partials of partials and tables holding table entries nest; a table may hold an entry of itself.
+    if (depth > MAX_VALUE_NESTING) return undefined;
     const p = this.partialOf(e);
     if (p !== undefined) {
       // `functools.partial(f, a, ...)`: `f` with its first parameters filled by the bound arguments.
-      const lf = this.localFunction(p.fn, scopeId);
+      const lf = this.localFunction(p.fn, scopeId, depth + 1);
       return lf !== undefined ? { fn: lf.fn, skip: lf.skip + p.bound.length } : undefined;
     }
     const t = this.tableLookup(e.access);
-    if (t !== undefined && t.key !== undefined && t.root.resolution === 'assignment') {
+    if (t !== undefined && t.key !== undefined && this.moduleBinding(t.root, scopeId)) {
       // `HANDLERS["restore"]`: the function a module-level table holds under that key, when there is one.
       const found = this.entriesFor(this.tableEntries(t.root.name), t.key);
-      const only = found.length === 1 ? this.localFunction(found[0]!.value, 0) : undefined;
+      const only = found.length === 1 ? this.localFunction(found[0]!.value, 0, depth + 1) : undefined;
       if (only !== undefined) return only;
     }
     const def = e.values.find((v) => v.kind === 'definition');
@@ -589,6 +591,19 @@ export class ModuleIndex {
     if (step.kind !== 'attr' || step.name !== 'get' || get.positional.length === 0) return undefined;
     const k = get.positional[0]!.constant;
     return { root: ga.root, ...(k?.type === 'str' ? { key: k.value } : {}) };
+  }
+
+  /** Whether a name read in scope `scopeId` is bound by an assignment of the module (not of a function around it). */
+  moduleBinding(root: AccessRoot & { kind: 'name' }, scopeId: number): boolean {
+    if (root.resolution !== 'assignment') return false;
+    let scope: FunctionFact | undefined = this.mod.functions[scopeId];
+    for (let guard = 0; scope !== undefined && guard < 32; guard++) {
+      if (scope.kind === 'module') return true;
+      if (scope.kind !== 'class' && (this.assignedNames.get(scope.id)?.get(root.name)?.length ?? 0) > 0) return false;
+      if (scope.parentId === null) return false;
+      scope = this.mod.functions[scope.parentId];
+    }
+    return false;
   }
 
   /** The entries of a table a lookup may return: the one a literal key names (and any stored under a computed key). */
@@ -774,10 +789,10 @@ export class ModuleIndex {
   /** The local functions a call through a module-level table of this module may run (`HANDLERS[kind](data)`). */
   dispatched(call: CallSite): { fn: FunctionFact; skip: number }[] {
     const t = this.tableLookup(call.callee.access);
-    if (t === undefined || t.root.resolution !== 'assignment') return [];
+    if (t === undefined || !this.moduleBinding(t.root, call.scopeId)) return [];
     const out: { fn: FunctionFact; skip: number }[] = [];
     for (const e of this.entriesFor(this.tableEntries(t.root.name), t.key)) {
-      const lf = this.localFunction(e.value, 0);
+      const lf = this.localFunction(e.value, 0, 1);
       if (lf !== undefined && lf.fn.kind !== 'class') out.push(lf);
     }
     return out;
@@ -855,6 +870,9 @@ export function withPartial(edge: CallEdge, partial: CallSite | undefined): Call
   };
 }
 
+/** How deep partials and table entries are followed inside each other to find the function they stand for. */
+export const MAX_VALUE_NESTING = 4;
+
 /** A queue construction of the standard library (threads, asyncio tasks, processes) or torch.multiprocessing. */
 const QUEUE_CONSTRUCTION =
   /^(?:queue|asyncio|multiprocessing|torch\.multiprocessing)\.(?:\w+\(\)\.)?(?:Queue|SimpleQueue|LifoQueue|PriorityQueue|JoinableQueue)\(\)$/;
@@ -873,12 +891,19 @@ export function moduleTables(mod: PythonModule): ReadonlyMap<string, readonly Ta
   let tables = TABLES.get(mod);
   if (tables !== undefined) return tables;
   tables = new Map<string, TableEntry[]>();
+  // Names bound per scope: a store into a name the storing scope binds itself is into a local, not the table.
+  const bound = new Set<string>();
+  for (const a of mod.assignments)
+    for (const t of a.targets) if (t.kind === 'name') bound.add(`${a.scopeId}:${t.name}`);
   for (const a of mod.assignments) {
     if (a.kind !== 'assign' || a.value === null) continue;
     for (const t of a.targets) {
-      if (t.kind === 'subscript' && /^\w+$/.test(t.objectText))
-        pushTo(tables, t.objectText, { ...(t.key?.type === 'str' ? { key: t.key.value } : {}), value: a.value });
-      else if (t.kind === 'name' && a.scopeId === 0) {
+      if (t.kind === 'subscript' && /^\w+$/.test(t.objectText)) {
+        const global =
+          bound.has(`0:${t.objectText}`) && (a.scopeId === 0 || !bound.has(`${a.scopeId}:${t.objectText}`));
+        if (global)
+          pushTo(tables, t.objectText, { ...(t.key?.type === 'str' ? { key: t.key.value } : {}), value: a.value });
+      } else if (t.kind === 'name' && a.scopeId === 0) {
         for (const d of a.value.dictEntries ?? []) pushTo(tables, t.name, { key: d.name, value: d.value });
         for (const x of a.value.elements ?? []) pushTo(tables, t.name, { value: x });
       }

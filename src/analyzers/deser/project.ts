@@ -6,7 +6,14 @@ import { SINK_BY_NAME } from './apis.js';
 import { DeserFlow, MAX_STEPS, mayWrite, type FlowBudget } from './flow.js';
 import { joinValues, type Value } from './value.js';
 import { recognizeEntries, type Entries, type EntryInfo } from './handlers.js';
-import { deferredCall, ModuleIndex, QUEUE_PUTS, withPartial, type CallEdge } from './module-index.js';
+import {
+  deferredCall,
+  MAX_VALUE_NESTING,
+  ModuleIndex,
+  QUEUE_PUTS,
+  withPartial,
+  type CallEdge,
+} from './module-index.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { absoluteName } from './demand.js';
 import type { ProjectCallee as ViewCallee, ProjectView } from './project-view.js';
@@ -336,17 +343,19 @@ export class DeserProject implements ProjectView {
     unit: Unit,
     e: ExpressionFact,
     scopeId: number,
+    depth = 0,
   ): { idx: ModuleIndex; fn: FunctionFact; skip?: number } | undefined {
+    if (depth > MAX_VALUE_NESTING) return undefined;
     const p = unit.idx.partialOf(e);
     if (p !== undefined) {
       // `functools.partial(f, a, ...)`: `f`, its first parameters filled by the bound arguments.
-      const far = this.foreignFunction(unit, p.fn, scopeId);
+      const far = this.foreignFunction(unit, p.fn, scopeId, depth + 1);
       return far !== undefined ? { ...far, skip: (far.skip ?? 0) + p.bound.length } : undefined;
     }
     const look = unit.idx.tableLookup(e.access);
     if (look?.key !== undefined) {
       // `HANDLERS["restore"]` with the table here or in another module: the one function stored under that key.
-      const found = this.dispatchedElsewhere(unit, e.access);
+      const found = this.dispatchedElsewhere(unit, e.access, scopeId, depth + 1);
       return found.length === 1 ? found[0] : undefined;
     }
     for (const v of e.values) {
@@ -410,12 +419,17 @@ export class DeserProject implements ProjectView {
    * `HANDLERS.get(kind)`): the table is a module-level dict or list of this module or one it imports, its entries
    * functions of any module. Functions of this module are the module index's business (`ModuleIndex.dispatched`).
    */
-  dispatchedElsewhere(unit: Unit, a: AccessPath | undefined): { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] {
+  dispatchedElsewhere(
+    unit: Unit,
+    a: AccessPath | undefined,
+    scopeId: number,
+    depth = 0,
+  ): { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] {
     const t = unit.idx.tableLookup(a);
     if (t === undefined) return [];
     let home: Unit | undefined;
     let name = t.root.name;
-    if (t.root.resolution === 'assignment') home = unit;
+    if (t.root.resolution === 'assignment') home = unit.idx.moduleBinding(t.root, scopeId) ? unit : undefined;
     else if (t.root.resolution === 'import') {
       const q = t.root.qualifiedNames[0] ?? '';
       const dot = q.lastIndexOf('.');
@@ -425,8 +439,8 @@ export class DeserProject implements ProjectView {
     if (home === undefined) return [];
     const out: { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] = [];
     for (const e of home.idx.entriesFor(home.idx.tableEntries(name), t.key)) {
-      const local = home.idx.localFunction(e.value, 0);
-      const far = local === undefined ? this.foreignFunction(home, e.value, 0) : { idx: home.idx, ...local };
+      const local = home.idx.localFunction(e.value, 0, depth + 1);
+      const far = local === undefined ? this.foreignFunction(home, e.value, 0, depth + 1) : { idx: home.idx, ...local };
       if (far !== undefined && far.idx !== unit.idx && far.fn.kind !== 'class') out.push(far);
     }
     return out;
@@ -833,7 +847,7 @@ export class DeserProject implements ProjectView {
             pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
           else if (t === undefined && onParameterAttribute(unit, c)) later.push({ unit, c });
           if (t === undefined)
-            for (const far of this.dispatchedElsewhere(unit, c.callee.access))
+            for (const far of this.dispatchedElsewhere(unit, c.callee.access, c.scopeId))
               pushTo(this.foreignCallers, far.fn, edgeOf(unit, c, far.skip ?? 0));
           // A thread, executor or pool target of another module is called with the arguments handed along.
           const d = unit.idx.deferredEdge(c) === undefined ? deferredCall(c) : undefined;

@@ -731,6 +731,20 @@ const valid: DeserCase[] = [
     expect: [],
   },
   {
+    name: 'twin: table entries that refer to each other end the lookup (no function is stored)',
+    src: [
+      'import pickle',
+      'from flask import request',
+      'T = {}',
+      'T["a"] = T["b"]',
+      'T["b"] = T["a"]',
+      'def f():',
+      '    T["a"](request.data)',
+      '    return pickle.loads(pickle.dumps(1))',
+    ],
+    expect: [],
+  },
+  {
     name: 'twin: the queue the consumer unpickles from is fed only by the process itself',
     src: [
       'import pickle, queue, socket, threading',

@@ -5,6 +5,7 @@ import type { CallSite, ExpressionFact, FunctionFact, ImportFact, PythonModule }
 import { SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { MCP_TRIGGERS } from './mcp.js';
+import { moduleTables, type TableEntry } from './module-index.js';
 import { isTestPath } from '../python/test-code.js';
 import { pushTo } from '../../core/multimap.js';
 
@@ -142,9 +143,20 @@ export function reachingNames(
       // Within the module: functions handing their data to reaching functions (directly, `self.m(...)`/`cls.m(...)`
       // or a bare name; a method of some other receiver is resolved across modules by its own name), and the
       // functions around a reaching closure, to a fixpoint.
+      // Module-level tables of callables holding a reaching function (`HANDLERS = {"state": decode}`): a call
+      // through the table (`HANDLERS[kind](data)`) may be a call of it.
+      const tables = moduleTables(mod);
+      const reachingTables = new Set<string>();
+      const holdsReaching = (e: TableEntry): boolean =>
+        e.value.values.some((v) =>
+          v.kind === 'definition'
+            ? reaching.has(v.functionId)
+            : v.kind === 'qualified' && v.partial === undefined && importedWanted(v.name, u.pkg, names, known),
+        );
       for (let changed = true, guard = 0; changed && guard < 8; guard++) {
         changed = false;
         const reachingNamesHere = new Set([...reaching].map((id) => mod.functions[id]!.name));
+        for (const [t, list] of tables) if (list.some(holdsReaching)) reachingTables.add(t);
         for (const [fn, calls] of byScope) {
           for (const c of calls) {
             const a = c.callee.access;
@@ -153,7 +165,12 @@ export function reachingNames(
               (a !== undefined &&
                 a.root.kind === 'name' &&
                 (a.steps.length === 0 || (a.steps.length === 1 && (a.root.name === 'self' || a.root.name === 'cls'))) &&
-                reachingNamesHere.has(lastName(c)));
+                reachingNamesHere.has(lastName(c))) ||
+              (a?.root.kind === 'name' &&
+                a.root.resolution === 'assignment' &&
+                a.steps.length === 1 &&
+                a.steps[0]!.kind === 'index' &&
+                reachingTables.has(a.root.name));
             if (!local) continue;
             const before = viaSelf.has(fn);
             if (!reachedBy(fn, c)) continue;
@@ -190,6 +207,18 @@ export function reachingNames(
       };
       // Module constants a sink reads (`open(STATE_FILE)` with `from paths import STATE_FILE`): whoever else uses
       // the name may write remote data to that path, so their files are wanted like callers.
+      // Queues imported from another module (`from jobq import q`) that a function with a sink takes items from
+      // (`q.get()`): whoever else imports the queue may put network data into it.
+      const sinkScopes = new Set<number>();
+      for (const c of mod.calls) if (isSinkCall(c, unpicklers)) sinkScopes.add(c.scopeId);
+      if (sinkScopes.size > 0)
+        for (const c of callsByName(mod).get('get') ?? []) {
+          const a = c.callee.access!;
+          if (!sinkScopes.has(c.scopeId) || a.root.kind !== 'name' || a.steps.length !== 1) continue;
+          const n = a.root.name;
+          const i = mod.imports.find((x) => x.scopeId === 0 && x.kind === 'from' && x.boundName === n);
+          if (i !== undefined) note(n, { keys: [absoluteName(i.module, i.relativeLevel, u.pkg)] });
+        }
       for (const c of mod.calls) {
         if (!isSinkCall(c, unpicklers) && !OPENERS.has(lastName(c))) continue;
         for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
@@ -209,6 +238,7 @@ export function reachingNames(
           note(cls.name, { ...anchor, klass: true });
         } else if (f.parameters.length > 0 || f.returns.length > 0) note(f.name, anchor);
       }
+      for (const t of reachingTables) if (tables.get(t)!.some(holdsReaching)) note(t, anchor);
       // Module-level imports that re-export a sink or a reaching name (`from pickle import loads` in codec/impl.py,
       // `from .impl import loads` in codec/__init__.py): importers of this module may call it under any alias.
       for (const i of mod.imports) {
@@ -1037,8 +1067,23 @@ function lastName(c: CallSite): string {
   const a = c.callee.access;
   const last = a?.steps[a.steps.length - 1];
   if (last?.kind === 'attr') return last.name;
-  if (a?.root.kind === 'name' && a.steps.length === 0) return a.root.name;
+  // A call through a table of callables (`HANDLERS[kind](data)`) is named by the table.
+  if (a?.root.kind === 'name' && (a.steps.length === 0 || (a.steps.length === 1 && last?.kind === 'index')))
+    return a.root.name;
   return '';
+}
+
+/** Whether an imported name (`codec.decode`) is a wanted name anchored at the module it is imported from. */
+function importedWanted(
+  q: string,
+  pkg: string,
+  names: ReadonlyMap<string, NameAnchor[]>,
+  known: ReadonlySet<string>,
+): boolean {
+  const abs = absoluteName(q, 0, pkg);
+  const n = abs.slice(abs.lastIndexOf('.') + 1);
+  if (!known.has(n)) return false;
+  return names.get(n)!.some((a) => a.keys.some((k) => abs === `${k}.${n}`));
 }
 
 function classOf(f: FunctionFact, mod: PythonModule): FunctionFact | undefined {

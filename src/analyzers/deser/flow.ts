@@ -45,7 +45,7 @@ import {
 } from './apis.js';
 import type { EntryInfo, ParamSeed } from './handlers.js';
 import { shortText } from './handlers.js';
-import { methodName, calleeLastName, type CallEdge, type ModuleIndex } from './module-index.js';
+import { methodName, calleeLastName, QUEUE_GETS, type CallEdge, type ModuleIndex } from './module-index.js';
 import { matchSink, type SinkMatch } from './sinks.js';
 import { FILE_MOVES, isOwnStorePath } from './own-store.js';
 import { argvAccess, commandOf, nonPathOptions, parsesCommandLine, typerRunners, type CliArg } from './cli-args.js';
@@ -659,6 +659,31 @@ export class DeserFlow {
     return this.passedValue(e, p, i, r, this.hop(e.call, `${shortText(e.call.callee.raw, 40)}()`));
   }
 
+  /** What `q.put(item)` calls anywhere in the project put into the queue `c` (`q.get()`) takes from, if known. */
+  private queued(c: CallSite): Value | undefined {
+    const a = c.callee.access!;
+    const u = this.project?.unitOf(this.idx);
+    const puts =
+      u !== undefined
+        ? this.project!.queuePuts?.(u, { root: a.root, steps: a.steps.slice(0, -1) }, c.scopeId)
+        : undefined;
+    if (puts === undefined) return undefined;
+    let v = INTERNAL;
+    for (const p of puts) v = joinValues(v, p.unit.flow.queuedValue(p.call));
+    return v;
+  }
+
+  /** What a `q.put(item)` call of this module puts, in the merged context of its function. */
+  queuedValue(put: CallSite): Value {
+    const item = put.positional[0] ?? put.keywords.find((k) => k.name === 'item' || k.name === 'obj')?.value;
+    if (item === undefined) return INTERNAL;
+    const f = this.idx.fn(put.scopeId);
+    const r = f !== undefined ? this.top(f) : undefined;
+    // A put made while its own function's parameters are being merged adds nothing the other puts do not.
+    if (r === undefined) return this.b.depth > FLOW_LIMITS.evalDepth ? this.chainCut('queued item') : INTERNAL;
+    return viaHop(this.evalExpr(item, r), this.hop(put, `${shortText(put.callee.raw, 40)}()`));
+  }
+
   /** The return value of a function of this module called from another one with these parameter values. */
   foreignReturn(f: FunctionFact, params: Map<string, Value>, depth: number): Value {
     return this.returnValue(this.helper(f, params, depth));
@@ -1196,6 +1221,11 @@ export class DeserFlow {
     const recv =
       m !== undefined && a !== undefined ? this.evalAccess(a, r, c.span, c.text, a.steps.length - 1) : undefined;
     if (m !== undefined && recv !== undefined && recv.taint !== null) return this.method(recv, m, c, r);
+    if (m !== undefined && recv !== undefined && QUEUE_GETS.has(m)) {
+      // An item taken from an in-process queue is whatever any module puts into that queue.
+      const queued = this.queued(c);
+      if (queued !== undefined) return joinValues(recv, queued);
+    }
     if (targets.some((t) => APP_CONSTRUCTORS.has(t))) return untaint(this.args(c, r));
     if (REMOTE_TABLE.has(targets))
       return untrustedValue(`result of \`${shortText(c.callee.raw, 40)}(...)\` (remote store or download)`, true);

@@ -2,6 +2,7 @@
 // methods, the `self` name of methods, module-level imports, and who calls each local function.
 import type {
   AccessPath,
+  AccessRoot,
   AssignmentFact,
   AssignmentTarget,
   BindingFact,
@@ -536,7 +537,22 @@ export class ModuleIndex {
    * The local function an expression refers to as a value: a def/lambda name, or `self.method` inside a
    * method of the same class. Returns the function and how many leading parameters are bound (`self`).
    */
-  localFunction(e: ExpressionFact, scopeId: number): { fn: FunctionFact; skip: number } | undefined {
+  localFunction(e: ExpressionFact, scopeId: number, depth = 0): { fn: FunctionFact; skip: number } | undefined {
+    // Partials of partials and tables holding table entries nest; a table may hold an entry of itself.
+    if (depth > MAX_VALUE_NESTING) return undefined;
+    const p = this.partialOf(e);
+    if (p !== undefined) {
+      // `functools.partial(f, a, ...)`: `f` with its first parameters filled by the bound arguments.
+      const lf = this.localFunction(p.fn, scopeId, depth + 1);
+      return lf !== undefined ? { fn: lf.fn, skip: lf.skip + p.bound.length } : undefined;
+    }
+    const t = this.tableLookup(e.access);
+    if (t !== undefined && t.key !== undefined && this.moduleBinding(t.root, scopeId)) {
+      // `HANDLERS["restore"]`: the function a module-level table holds under that key, when there is one.
+      const found = this.entriesFor(this.tableEntries(t.root.name), t.key);
+      const only = found.length === 1 ? this.localFunction(found[0]!.value, 0, depth + 1) : undefined;
+      if (only !== undefined) return only;
+    }
     const def = e.values.find((v) => v.kind === 'definition');
     if (def?.kind === 'definition') {
       const f = this.mod.functions[def.functionId];
@@ -547,6 +563,92 @@ export class ModuleIndex {
       }
     }
     return this.boundMethod(e.access, scopeId);
+  }
+
+  /**
+   * What a module-level table of callables holds (see {@link moduleTables}). Dispatch through a table
+   * (`HANDLERS[kind](data)`) may call any of them.
+   */
+  tableEntries(name: string): readonly TableEntry[] {
+    return moduleTables(this.mod).get(name) ?? [];
+  }
+
+  /**
+   * A lookup in a table of callables by the expression called or registered: `T[k]`, `T.get(k)` or
+   * `T.get(k, default)`. The table's name and root (to resolve it in another module), and the key when literal.
+   */
+  tableLookup(a: AccessPath | undefined): { root: AccessRoot & { kind: 'name' }; key?: string } | undefined {
+    if (a === undefined) return undefined;
+    if (a.root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'index') {
+      const k = a.steps[0]!.key;
+      return { root: a.root, ...(k?.type === 'str' ? { key: k.value } : {}) };
+    }
+    if (a.root.kind !== 'call' || a.steps.length !== 0) return undefined;
+    const get = this.mod.calls[a.root.callId];
+    const ga = get?.callee.access;
+    if (get === undefined || ga?.root.kind !== 'name' || ga.steps.length !== 1) return undefined;
+    const step = ga.steps[0]!;
+    if (step.kind !== 'attr' || step.name !== 'get' || get.positional.length === 0) return undefined;
+    const k = get.positional[0]!.constant;
+    return { root: ga.root, ...(k?.type === 'str' ? { key: k.value } : {}) };
+  }
+
+  /** Whether a name read in scope `scopeId` is bound by an assignment of the module (not of a function around it). */
+  moduleBinding(root: AccessRoot & { kind: 'name' }, scopeId: number): boolean {
+    if (root.resolution !== 'assignment') return false;
+    let scope: FunctionFact | undefined = this.mod.functions[scopeId];
+    for (let guard = 0; scope !== undefined && guard < 32; guard++) {
+      if (scope.kind === 'module') return true;
+      if (scope.kind !== 'class' && (this.assignedNames.get(scope.id)?.get(root.name)?.length ?? 0) > 0) return false;
+      if (scope.parentId === null) return false;
+      scope = this.mod.functions[scope.parentId];
+    }
+    return false;
+  }
+
+  /** The entries of a table a lookup may return: the one a literal key names (and any stored under a computed key). */
+  entriesFor(table: readonly TableEntry[], key: string | undefined): TableEntry[] {
+    if (key === undefined) return [...table];
+    return table.filter((e) => e.key === undefined || e.key === key);
+  }
+
+  /**
+   * The in-process queue a receiver names (`q` of `q.get()`): a name whose nearest binding scope binds it to a queue
+   * construction (`q = queue.Queue()`), or `self.attr` some method of the class stores one into. A key local to the
+   * module (the scope and name, or the class and attribute); undefined for anything else.
+   */
+  queueKey(a: AccessPath, scopeId: number): string | undefined {
+    if (a.root.kind !== 'name') return undefined;
+    const isQueue = (e: ExpressionFact | null): boolean =>
+      e !== null && e.values.some((v) => v.kind === 'qualified' && QUEUE_CONSTRUCTION.test(v.name));
+    if (a.steps.length === 0) {
+      let scope: FunctionFact | undefined = this.mod.functions[scopeId];
+      for (let guard = 0; scope !== undefined && guard < 32; guard++) {
+        const list = this.assignedNames.get(scope.id)?.get(a.root.name);
+        if (list !== undefined && list.length > 0)
+          return list.some((x) => x.kind === 'assign' && isQueue(x.value)) ? `${scope.id}:${a.root.name}` : undefined;
+        if (scope.parentId === null) return undefined;
+        scope = this.mod.functions[scope.parentId];
+      }
+      return undefined;
+    }
+    const step = a.steps[0]!;
+    if (a.steps.length !== 1 || step.kind !== 'attr') return undefined;
+    const m = this.enclosingMethod(scopeId);
+    if (m === undefined || this.selfName(m) !== a.root.name) return undefined;
+    const cls = this.classOf(m)!;
+    return this.selfAttributeStores(cls, step.name).some((st) => isQueue(st.as.value))
+      ? `class ${cls.id}.${step.name}`
+      : undefined;
+  }
+
+  /** `functools.partial(f, *bound, **keywords)` written in place: the wrapped function and what it binds. */
+  partialOf(e: ExpressionFact): { fn: ExpressionFact; bound: ExpressionFact[]; call: CallSite } | undefined {
+    if (e.callIds.length !== 1 || e.access?.root.kind !== 'call' || e.access.steps.length !== 0) return undefined;
+    const call = this.mod.calls[e.callIds[0]!];
+    if (call === undefined || call.positional.length === 0 || call.hasStarArgs) return undefined;
+    if (!this.targets(call).includes('functools.partial')) return undefined;
+    return { fn: call.positional[0]!, bound: call.positional.slice(1), call };
   }
 
   /** `self.name` (access path) inside a method → the method `name` of the same class (self bound). */
@@ -650,9 +752,10 @@ export class ModuleIndex {
   deferredEdge(call: CallSite): DeferredEdge | undefined {
     const d = deferredCall(call);
     if (d === undefined) return undefined;
-    const lf = this.localFunction(d.fnArg, call.scopeId);
+    const p = this.partialOf(d.fnArg);
+    const lf = this.localFunction(p?.fn ?? d.fnArg, call.scopeId);
     if (lf === undefined) return undefined;
-    return { fn: lf.fn, fnArg: d.fnArg, edge: d.edge(lf.skip) };
+    return { fn: lf.fn, fnArg: d.fnArg, edge: withPartial(d.edge(lf.skip), p?.call) };
   }
 
   private indexCallers(): void {
@@ -668,6 +771,7 @@ export class ModuleIndex {
       } else {
         const bm = this.boundMethod(call.callee.access, call.scopeId);
         if (bm !== undefined) addEdge(bm.fn.id, directEdge(call, bm.skip));
+        else for (const lf of this.dispatched(call)) addEdge(lf.fn.id, directEdge(call, lf.skip));
       }
       // Thread/executor calls pass their arguments on; other local functions passed as values escape.
       if (call.positional.length === 0 && call.keywords.length === 0) continue;
@@ -680,6 +784,18 @@ export class ModuleIndex {
       if (a.value !== null && a.kind !== 'for') this.noteReference(a.value, a.scopeId, undefined);
     }
     for (const f of this.mod.functions) for (const r of f.returns) this.noteReference(r, f.id, undefined);
+  }
+
+  /** The local functions a call through a module-level table of this module may run (`HANDLERS[kind](data)`). */
+  dispatched(call: CallSite): { fn: FunctionFact; skip: number }[] {
+    const t = this.tableLookup(call.callee.access);
+    if (t === undefined || !this.moduleBinding(t.root, call.scopeId)) return [];
+    const out: { fn: FunctionFact; skip: number }[] = [];
+    for (const e of this.entriesFor(this.tableEntries(t.root.name), t.key)) {
+      const lf = this.localFunction(e.value, 0, 1);
+      if (lf !== undefined && lf.fn.kind !== 'class') out.push(lf);
+    }
+    return out;
   }
 
   /** A local function used as a value (not called here) escapes: anyone may call it. */
@@ -740,6 +856,68 @@ const DEFERRED_LAST_NAMES: ReadonlySet<string> = new Set(
     return n.slice(n.lastIndexOf('.') + 1);
   }),
 );
+
+/** A call edge through `functools.partial(f, *bound, **kw)`: the bound arguments come first, its keywords join. */
+export function withPartial(edge: CallEdge, partial: CallSite | undefined): CallEdge {
+  if (partial === undefined) return edge;
+  const keywords = new Map(partial.keywords.map((k) => [k.name, k.value]));
+  for (const [k, v] of edge.keywords) keywords.set(k, v);
+  return {
+    ...edge,
+    positional: [...partial.positional.slice(1), ...edge.positional],
+    keywords,
+    opaque: edge.opaque || partial.hasStarArgs || partial.hasStarStarKwargs,
+  };
+}
+
+/** How deep partials and table entries are followed inside each other to find the function they stand for. */
+export const MAX_VALUE_NESTING = 4;
+
+/** A queue construction of the standard library (threads, asyncio tasks, processes) or torch.multiprocessing. */
+const QUEUE_CONSTRUCTION =
+  /^(?:queue|asyncio|multiprocessing|torch\.multiprocessing)\.(?:\w+\(\)\.)?(?:Queue|SimpleQueue|LifoQueue|PriorityQueue|JoinableQueue)\(\)$/;
+
+/** Methods that put an item into a queue (its first argument) and that take one out (their result). */
+export const QUEUE_PUTS: ReadonlySet<string> = new Set(['put', 'put_nowait']);
+export const QUEUE_GETS: ReadonlySet<string> = new Set(['get', 'get_nowait']);
+
+const TABLES = new WeakMap<PythonModule, Map<string, TableEntry[]>>();
+
+/**
+ * The module's tables of values by name: the values of a dict display with string keys bound to a name at module
+ * level, the elements of a list or tuple display bound so, and every `name[k] = v` store in the module.
+ */
+export function moduleTables(mod: PythonModule): ReadonlyMap<string, readonly TableEntry[]> {
+  let tables = TABLES.get(mod);
+  if (tables !== undefined) return tables;
+  tables = new Map<string, TableEntry[]>();
+  // Names bound per scope: a store into a name the storing scope binds itself is into a local, not the table.
+  const bound = new Set<string>();
+  for (const a of mod.assignments)
+    for (const t of a.targets) if (t.kind === 'name') bound.add(`${a.scopeId}:${t.name}`);
+  for (const a of mod.assignments) {
+    if (a.kind !== 'assign' || a.value === null) continue;
+    for (const t of a.targets) {
+      if (t.kind === 'subscript' && /^\w+$/.test(t.objectText)) {
+        const global =
+          bound.has(`0:${t.objectText}`) && (a.scopeId === 0 || !bound.has(`${a.scopeId}:${t.objectText}`));
+        if (global)
+          pushTo(tables, t.objectText, { ...(t.key?.type === 'str' ? { key: t.key.value } : {}), value: a.value });
+      } else if (t.kind === 'name' && a.scopeId === 0) {
+        for (const d of a.value.dictEntries ?? []) pushTo(tables, t.name, { key: d.name, value: d.value });
+        for (const x of a.value.elements ?? []) pushTo(tables, t.name, { value: x });
+      }
+    }
+  }
+  TABLES.set(mod, tables);
+  return tables;
+}
+
+/** A callable stored in a module-level table, under a literal key when it has one. */
+export interface TableEntry {
+  key?: string;
+  value: ExpressionFact;
+}
 
 export interface DeferredEdge {
   fn: FunctionFact;

@@ -1,7 +1,7 @@
 // What one module's data flow (flow.ts) asks of the whole-program view (project.ts): callers and callees in other
 // modules and the flows that evaluate them. An interface of its own so that flow.ts and project.ts do not import
 // each other (project.ts builds the flows; a flow only sees this view).
-import type { CallSite, FunctionFact } from '../python/module-model.js';
+import type { AccessPath, CallSite, FunctionFact } from '../python/module-model.js';
 import type { CallEdge, ModuleIndex } from './module-index.js';
 import type { Value } from './value.js';
 
@@ -19,6 +19,8 @@ export interface ForeignFlow {
   literalWrites(): Map<string, Value>;
   /** The literal string a module-level name of that module is bound to, if it is bound once to one. */
   constantOf(name: string): string | undefined;
+  /** What a `q.put(item)` call of that module puts, in the merged context of its function. */
+  queuedValue(put: CallSite): Value;
 }
 
 /** An argument of a call by keyword name, or by position among the arguments after a bound `self`. */
@@ -58,6 +60,15 @@ export interface ProjectView {
    * call's value (a callee in a module not read is then remembered as asked for).
    */
   callee(unit: UnitView, c: CallSite, asked?: boolean): ProjectCallee | undefined;
+  /**
+   * The `put`/`put_nowait` calls of every module on the queue a receiver names (`q` of `q.get()`: a queue bound to
+   * a name of this module or one it imports, or to an attribute of `self`); undefined when it names no known queue.
+   */
+  queuePuts?(
+    unit: UnitView,
+    recv: AccessPath,
+    scopeId: number,
+  ): readonly { unit: UnitView; call: CallSite }[] | undefined;
   /** Whether any module may write files (call names only). */
   mayWrite(): boolean;
   /** Remote data any module writes to the literal path of `key` (`s:<path>`). */

@@ -6,7 +6,14 @@ import { SINK_BY_NAME } from './apis.js';
 import { DATACLASS_DECORATOR, DeserFlow, MAX_STEPS, mayWrite, writtenAt, type FlowBudget } from './flow.js';
 import { joinValues, type Value } from './value.js';
 import { recognizeEntries, type Entries, type EntryInfo } from './handlers.js';
-import { deferredCall, ModuleIndex, type CallEdge } from './module-index.js';
+import {
+  deferredCall,
+  MAX_VALUE_NESTING,
+  ModuleIndex,
+  QUEUE_PUTS,
+  withPartial,
+  type CallEdge,
+} from './module-index.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { absoluteName } from './demand.js';
 import type { ProjectCallee as ViewCallee, ProjectView } from './project-view.js';
@@ -336,7 +343,21 @@ export class DeserProject implements ProjectView {
     unit: Unit,
     e: ExpressionFact,
     scopeId: number,
+    depth = 0,
   ): { idx: ModuleIndex; fn: FunctionFact; skip?: number } | undefined {
+    if (depth > MAX_VALUE_NESTING) return undefined;
+    const p = unit.idx.partialOf(e);
+    if (p !== undefined) {
+      // `functools.partial(f, a, ...)`: `f`, its first parameters filled by the bound arguments.
+      const far = this.foreignFunction(unit, p.fn, scopeId, depth + 1);
+      return far !== undefined ? { ...far, skip: (far.skip ?? 0) + p.bound.length } : undefined;
+    }
+    const look = unit.idx.tableLookup(e.access);
+    if (look?.key !== undefined) {
+      // `HANDLERS["restore"]` with the table here or in another module: the one function stored under that key.
+      const found = this.dispatchedElsewhere(unit, e.access, scopeId, depth + 1);
+      return found.length === 1 ? found[0] : undefined;
+    }
     for (const v of e.values) {
       if (v.kind !== 'qualified' || v.partial !== undefined) continue;
       const r = this.resolve(v.name, unit);
@@ -357,6 +378,72 @@ export class DeserProject implements ProjectView {
       return { idx: m.unit.idx, fn: m.fn, skip: staticSkip(m.fn, m.unit) };
     }
     return undefined;
+  }
+
+  private queues: Map<string, { unit: Unit; call: CallSite }[]> | undefined;
+
+  /** The project-wide key of the queue a receiver names in `unit` (see `ModuleIndex.queueKey`), through imports. */
+  private queueOf(unit: Unit, recv: AccessPath, scopeId: number): string | undefined {
+    const local = unit.idx.queueKey(recv, scopeId);
+    if (local !== undefined) return `${unit.relPath}#${local}`;
+    const r = recv.root;
+    if (r.kind !== 'name' || r.resolution !== 'import' || recv.steps.length !== 0) return undefined;
+    const q = r.qualifiedNames[0] ?? '';
+    const dot = q.lastIndexOf('.');
+    const m = dot > 0 ? this.resolve(q.slice(0, dot), unit) : undefined;
+    if (m?.kind !== 'module') return undefined;
+    const name = q.slice(dot + 1);
+    const there = m.unit.idx.queueKey({ root: { ...r, name, resolution: 'assignment' }, steps: [] }, 0);
+    return there !== undefined ? `${m.unit.relPath}#${there}` : undefined;
+  }
+
+  queuePuts(unit: Unit, recv: AccessPath, scopeId: number): readonly { unit: Unit; call: CallSite }[] | undefined {
+    const key = this.queueOf(unit, recv, scopeId);
+    if (key === undefined) return undefined;
+    if (this.queues === undefined) {
+      this.queues = new Map();
+      for (const u of this.units)
+        for (const c of u.mod.calls) {
+          const a = c.callee.access;
+          const last = a?.steps[a.steps.length - 1];
+          if (a === undefined || last?.kind !== 'attr' || !QUEUE_PUTS.has(last.name)) continue;
+          const k = this.queueOf(u, { root: a.root, steps: a.steps.slice(0, -1) }, c.scopeId);
+          if (k !== undefined) pushTo(this.queues, k, { unit: u, call: c });
+        }
+    }
+    return this.queues.get(key) ?? [];
+  }
+
+  /**
+   * The functions of other modules a lookup in a table of callables may return (`HANDLERS[kind]`,
+   * `HANDLERS.get(kind)`): the table is a module-level dict or list of this module or one it imports, its entries
+   * functions of any module. Functions of this module are the module index's business (`ModuleIndex.dispatched`).
+   */
+  dispatchedElsewhere(
+    unit: Unit,
+    a: AccessPath | undefined,
+    scopeId: number,
+    depth = 0,
+  ): { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] {
+    const t = unit.idx.tableLookup(a);
+    if (t === undefined) return [];
+    let home: Unit | undefined;
+    let name = t.root.name;
+    if (t.root.resolution === 'assignment') home = unit.idx.moduleBinding(t.root, scopeId) ? unit : undefined;
+    else if (t.root.resolution === 'import') {
+      const q = t.root.qualifiedNames[0] ?? '';
+      const dot = q.lastIndexOf('.');
+      const r = dot > 0 ? this.resolve(q.slice(0, dot), unit) : undefined;
+      if (r?.kind === 'module') [home, name] = [r.unit, q.slice(dot + 1)];
+    }
+    if (home === undefined) return [];
+    const out: { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] = [];
+    for (const e of home.idx.entriesFor(home.idx.tableEntries(name), t.key)) {
+      const local = home.idx.localFunction(e.value, 0, depth + 1);
+      const far = local === undefined ? this.foreignFunction(home, e.value, 0, depth + 1) : { idx: home.idx, ...local };
+      if (far !== undefined && far.idx !== unit.idx && far.fn.kind !== 'class') out.push(far);
+    }
+    return out;
   }
 
   /**
@@ -939,11 +1026,15 @@ export class DeserProject implements ProjectView {
           if (t !== undefined && (t.kind === 'function' || t.fn !== t.cls))
             pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
           else if (t === undefined && onParameterAttribute(unit, c)) later.push({ unit, c });
+          if (t === undefined)
+            for (const far of this.dispatchedElsewhere(unit, c.callee.access, c.scopeId))
+              pushTo(this.foreignCallers, far.fn, edgeOf(unit, c, far.skip ?? 0));
           // A thread, executor or pool target of another module is called with the arguments handed along.
           const d = unit.idx.deferredEdge(c) === undefined ? deferredCall(c) : undefined;
-          const far = d !== undefined ? this.foreignFunction(unit, d.fnArg, c.scopeId) : undefined;
+          const p = d !== undefined ? unit.idx.partialOf(d.fnArg) : undefined;
+          const far = d !== undefined ? this.foreignFunction(unit, p?.fn ?? d.fnArg, c.scopeId) : undefined;
           if (far !== undefined && far.fn.kind === 'function')
-            pushTo(this.foreignCallers, far.fn, { unit, edge: d!.edge(far.skip ?? 0) });
+            pushTo(this.foreignCallers, far.fn, { unit, edge: withPartial(d!.edge(far.skip ?? 0), p?.call) });
           for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)])
             if (far === undefined || arg !== d!.fnArg) this.noteReference(unit, arg);
         }

@@ -107,10 +107,26 @@ function componentOf(e: ExpressionFact, idx: ModuleIndex): { name: string; call?
   for (const v of e.values) {
     if (v.kind !== 'qualified' || !v.name.startsWith('gradio.')) continue;
     const name = v.name.replace(/\(\)$/, '');
-    const call = e.callIds.length === 1 ? idx.mod.calls[e.callIds[0]!] : undefined;
+    const call = e.callIds.length === 1 ? idx.mod.calls[e.callIds[0]!] : constructionOf(e, idx);
     return { name: name.slice(name.lastIndexOf('.') + 1), ...(call ? { call } : {}) };
   }
   return undefined;
+}
+
+/** The one construction a plain name is bound to in the module (`f = gr.File(type="binary")`), if there is one. */
+function constructionOf(e: ExpressionFact, idx: ModuleIndex): CallSite | undefined {
+  const r = e.access?.root;
+  if (r?.kind !== 'name' || r.resolution !== 'assignment' || e.access!.steps.length !== 0) return undefined;
+  let found: CallSite | undefined;
+  for (const names of idx.assignedNames.values()) {
+    for (const a of names.get(r.name) ?? []) {
+      const c = a.kind === 'assign' && a.value?.callIds.length === 1 ? idx.mod.calls[a.value.callIds[0]!] : undefined;
+      if (c === undefined || c.text !== a.value!.text || (found !== undefined && found.text !== c.text))
+        return undefined;
+      found = c;
+    }
+  }
+  return found;
 }
 
 /** What a function listed as receiving component `e` gets. */
@@ -125,7 +141,13 @@ function seedOf(e: ExpressionFact, idx: ModuleIndex): UiSeed {
   const comp = componentOf(e, idx);
   if (comp === undefined) return { kind: 'file', label: 'Gradio input (component not known: may be an uploaded file)' };
   if (SERVER_STATE.has(comp.name)) return { kind: 'internal', label: 'Gradio session state' };
-  if (FILE_COMPONENTS.has(comp.name)) return { kind: 'file', label: `Gradio ${comp.name} (an uploaded file's path)` };
+  if (FILE_COMPONENTS.has(comp.name)) {
+    // File, Files and UploadButton with `type="binary"` hand over the uploaded bytes instead of a path.
+    const type = comp.call?.keywords.find((k) => k.name === 'type')?.value.constant;
+    if (type?.type === 'str' && type.value === 'binary')
+      return { kind: 'data', label: `Gradio ${comp.name} (the uploaded file's bytes)` };
+    return { kind: 'file', label: `Gradio ${comp.name} (an uploaded file's path)` };
+  }
   if (FILEPATH_TYPED.has(comp.name)) {
     const type = comp.call?.keywords.find((k) => k.name === 'type')?.value.constant;
     if (comp.call === undefined || (type?.type === 'str' && type.value === 'filepath'))
@@ -211,6 +233,25 @@ export function uiCallbacks(call: CallSite, targets: readonly string[], idx: Mod
     return [{ framework: GRADIO, fn, ...inputSeeds(arg(call, 1, 'inputs'), idx), how: `${text}(fn, inputs, ...)` }];
   }
   return [];
+}
+
+/**
+ * A Gradio listener used as a decorator (`@btn.click(inputs=..., outputs=...)`, `@demo.load(...)`,
+ * `@gr.on(triggers, inputs=...)`, `@gr.render(inputs=...)`): the decorated function is the listener's `fn`, and its
+ * parameters receive the `inputs`. A listener call that names its function is a registration, not a decorator.
+ */
+function gradioDecorated(call: CallSite, idx: ModuleIndex, how: string): UiDecorated | undefined {
+  if (!idx.importedRoots.has('gradio')) return undefined;
+  const targets = idx.targets(call);
+  const on = isGradio(call, targets, idx, new Set(['on', 'render']));
+  if (!on && !isGradio(call, targets, idx, EVENTS)) return undefined;
+  const fn = arg(call, on ? 1 : 0, 'fn');
+  if (fn !== undefined && fn.constant?.type !== 'none') return undefined;
+  const inputs = targets.includes('gradio.render') ? arg(call, 0, 'inputs') : arg(call, on ? 2 : 1, 'inputs');
+  // Without `inputs` Gradio calls the function with none.
+  if (inputs === undefined)
+    return { framework: GRADIO, seeds: [], rest: { kind: 'internal', label: 'no Gradio input' }, how };
+  return { framework: GRADIO, ...inputSeeds(inputs, idx), how };
 }
 
 /** Parameters Gradio fills itself, by annotation or default (gr.Request is the client's request). */
@@ -356,6 +397,8 @@ export function uiDecorated(d: DecoratorFact, idx: ModuleIndex): UiDecorated | u
       how,
     };
   }
+  const gradio = call !== undefined ? gradioDecorated(call, idx, how) : undefined;
+  if (gradio !== undefined) return gradio;
   if (q.startsWith('chainlit.')) {
     const hook = q.slice('chainlit.'.length);
     if (!CHAINLIT_HOOKS.has(hook)) return undefined;

@@ -32,6 +32,12 @@ floating point or refuses them; scripts/fixtures/torchscript-load-division.py lo
 throwaway process and proves it does not trap) or `not-division` (the name only contains the letters: `mode`,
 `remove`, `modified_bessel`). An operator matching the pattern with no class stops the script.
 
+And `unchecked`: the allowed operators that skip the validation of their checked twins (UNCHECKED_CLASSES, every
+name matching UNCHECKED_PATTERN classified or the script stops), and `uncheckedFlags`: operators with a boolean
+argument that turns validation off (`unsafe`), with its positions. The load rule reports either at load (the flag
+one unless the flag is absent or False): whether native code stays in bounds then depends on tensor values the
+archive or the load code chooses.
+
 And `superlinear`: the allowed operators whose work grows faster than their operands, by the name families in
 SUPERLINEAR_FAMILIES (matrix products, convolutions, decompositions and solvers, outer and pairwise products): two
 16384 x 16384 operands of `aten::mm` are 2^28 elements each and 4.4e12 multiply-adds. The load rule reports such a
@@ -154,6 +160,64 @@ SUPERLINEAR = re.compile("|".join(f"(?:{f})" for f in SUPERLINEAR_FAMILIES))
 NOT_SUPERLINEAR = re.compile(r"prepack|unpack|reorder|_(stride|padding|dilation|groups|output_padding|transpose)$")
 
 
+# Operators that skip the checks their checked twins make, by name: `_sparse_coo_tensor_unsafe` and the other sparse
+# `_unsafe` constructors take index tensors as they are (an index past the size is a heap write when the tensor is
+# densified: torch 1.13 dies with SIGSEGV, proved by scripts/fixtures/torchscript-load-memory.py), and the
+# `unsafe_` / `_unsafe_` variants skip autograd's aliasing checks. Every allowed operator whose name matches
+# UNCHECKED_PATTERN needs a class here, or the script stops: `unchecked` (reported at load) or `type-refinement`
+# (the interpreter's casts of a value whose type was already checked; no memory is touched).
+# The index-taking operators (index, index_put_, index_select, index_add_, index_copy_, index_fill_, scatter*,
+# gather, take, put_, embedding, embedding_bag) check their indices in torch 1.13 (an index of 10**12 raises
+# IndexError or RuntimeError), so they are not in this class.
+UNCHECKED_PATTERN = re.compile(r"unsafe|unchecked|with_dims_and_tensors")
+UNCHECKED_CLASSES = {
+    "aten::_sparse_bsc_tensor_unsafe": "unchecked",
+    "aten::_sparse_bsr_tensor_unsafe": "unchecked",
+    "aten::_sparse_compressed_tensor_unsafe": "unchecked",
+    "aten::_sparse_coo_tensor_unsafe": "unchecked",
+    "aten::_sparse_coo_tensor_with_dims_and_tensors": "unchecked",
+    "aten::_sparse_csc_tensor_unsafe": "unchecked",
+    "aten::_sparse_csr_tensor_unsafe": "unchecked",
+    "aten::_unsafe_view": "unchecked",
+    "aten::unsafe_chunk": "unchecked",
+    "aten::unsafe_split": "unchecked",
+    "aten::unsafe_split_with_sizes": "unchecked",
+    "prim::unchecked_cast": "type-refinement",
+    "prim::unchecked_unwrap_optional": "type-refinement",
+}
+# Boolean arguments that turn a checked operator's validation off (`segment_reduce(..., unsafe=True)` trusts its
+# lengths, `_index_put_impl_(..., unsafe=True)` its indices): such an operator is reported at load unless the
+# argument is absent or the constant False. Every bool argument of an allowed operator whose name matches
+# UNCHECKED_FLAG_PATTERN must be listed here (the argument names that switch a check off) or in CHECK_FLAGS (the
+# ones that switch one on), or the script stops.
+UNCHECKED_FLAG_PATTERN = re.compile(r"unsafe|check|valid")
+UNCHECKED_FLAGS = {"unsafe"}
+CHECK_FLAGS = {"check_errors", "mask_check"}
+
+
+def unchecked_operators(schemas, allowed) -> tuple:
+    """({op: class}, {op: [flag argument, positions]}), failing closed on a name or flag nobody classified."""
+    names = sorted(op for op in allowed if UNCHECKED_PATTERN.search(op.split("::")[1]))
+    missing = [op for op in names if op not in UNCHECKED_CLASSES]
+    flags: dict = {}
+    unknown = []
+    for s in schemas:
+        for i, a in enumerate(s.arguments):
+            if str(a.type) != "bool" or not UNCHECKED_FLAG_PATTERN.search(a.name):
+                continue
+            if a.name in UNCHECKED_FLAGS:
+                entry = flags.setdefault(s.name, [a.name, []])
+                if i not in entry[1]:
+                    entry[1].append(i)
+            elif a.name not in CHECK_FLAGS:
+                unknown.append(f"{s.name}({a.name})")
+    if missing or unknown:
+        sys.stderr.write("unclassified unchecked operators or flags: " + ", ".join(missing + sorted(set(unknown))) + "\n")
+        return None, None
+    classes = {op: UNCHECKED_CLASSES[op] for op in names}
+    return classes, {op: [n, sorted(p)] for op, (n, p) in sorted(flags.items())}
+
+
 def work_arguments(schemas) -> dict:
     """Operator -> {argument name: [kind, sorted positions]} for the divisor and size arguments of its overloads.
 
@@ -216,6 +280,9 @@ def main() -> int:
         sys.stderr.write("allowed operators named like a division without a class: " + ", ".join(unclassified) + "\n")
         return 1
     division = {op: c for op, c in sorted(DIVISION_CLASSES.items()) if op in allowed}
+    unchecked, unchecked_flags = unchecked_operators(schemas, allowed)
+    if unchecked is None:
+        return 1
     superlinear = sorted(op for op in allowed if SUPERLINEAR.search(op.split("::")[1])
                          and not NOT_SUPERLINEAR.search(op.split("::")[1]))
     json.dump(
@@ -228,6 +295,8 @@ def main() -> int:
             "stateFilledByTorch": STATE_FILLED_BY_TORCH,
             "division": division,
             "superlinear": superlinear,
+            "unchecked": {op: c for op, c in unchecked.items() if c == "unchecked"},
+            "uncheckedFlags": unchecked_flags,
         },
         sys.stdout,
         indent=0,

@@ -2,6 +2,7 @@
 // PyTorchStreamReader reads it: the archive root is the first entry's top-level folder, records are
 // `<root>/<name>`; data.pkl (+ constants.pkl for TorchScript, bytecode.pkl for mobile) are unpickled, tensor
 // bytes live in `<root>/data/<key>` (TorchScript constants may live in `<root>/constants/<key>`).
+import { storageClassDtype } from '../../formats/pytorch/dtypes.js';
 import type { PersistentIdFact } from '../pickle/facts.js';
 import { K, type PyVal } from '../pickle/values.js';
 
@@ -127,7 +128,11 @@ let lastStorageClass: string | undefined;
  * torch's persistent_load for zip checkpoints: `('storage', storage_type, key, location, numel)`, the key naming a
  * `data/<key>` record (TorchScript: `data/` or `constants/`). Returns why torch would reject the id.
  */
-export function checkZipPersistentId(pid: PersistentIdFact, layout: TorchZipLayout): string | undefined {
+export function checkZipPersistentId(
+  pid: PersistentIdFact,
+  layout: TorchZipLayout,
+  recordBytes?: (entry: string) => number | undefined,
+): string | undefined {
   if (pid.shape !== 'tuple')
     return `persistent id is a ${pid.shape}, not torch's ('storage', type, key, location, numel) tuple`;
   if (pid.tag !== 'storage')
@@ -139,9 +144,40 @@ export function checkZipPersistentId(pid: PersistentIdFact, layout: TorchZipLayo
   if (pid.location === undefined) return 'persistent id location is not a string';
   if (pid.numel === undefined) return 'persistent id element count is not an integer';
   // torch.load reads data/<key>; TorchScript also constants/<key>.
-  if (torchRecord(layout, 'data/' + pid.key) !== undefined) return undefined;
-  if (layout.kind !== 'checkpoint' && torchRecord(layout, 'constants/' + pid.key) !== undefined) return undefined;
-  return `persistent id names storage record data/${pid.key}, which the archive does not contain`;
+  let entry = torchRecord(layout, 'data/' + pid.key);
+  if (entry === undefined && layout.kind !== 'checkpoint') entry = torchRecord(layout, 'constants/' + pid.key);
+  if (entry === undefined)
+    return `persistent id names storage record data/${pid.key}, which the archive does not contain`;
+  return recordBytes === undefined ? undefined : storageSizeProblem(pid, pid.numel, entry, recordBytes(entry));
+}
+
+/**
+ * torch (1.13 through 2.x) sizes a zip storage by the persistent id's element count and hands it the record's bytes
+ * as they are: nothing compares the two. A count whose bytes (count x the storage class's element size; 1 for
+ * UntypedStorage) exceed the record makes a tensor over memory the process does not own: the first write or read
+ * past the record (`copy_` from a rebuild's state, a `clone()` in a TorchScript `__setstate__`, any later use) is a
+ * heap overflow. torch.save and torch.jit.save write exactly the storage's bytes, so the two are equal in real
+ * output; a record longer than the count says is unused bytes, which torch never reads.
+ */
+function storageSizeProblem(
+  pid: PersistentIdFact,
+  numel: number,
+  entry: string,
+  bytes: number | undefined,
+): string | undefined {
+  if (bytes === undefined) return undefined;
+  const type = pid.storageType!;
+  const dot = type.lastIndexOf('.');
+  const element = storageClassDtype(type.slice(0, dot), type.slice(dot + 1));
+  const itemsize = element === 'untyped' ? 1 : element?.itemsize;
+  if (itemsize === undefined || numel < 0) return undefined;
+  const declared = numel * itemsize;
+  if (declared <= bytes) return undefined;
+  return (
+    `persistent id declares ${numel} elements of ${type} (${declared} bytes) for storage record ${entry}, which ` +
+    `holds ${bytes} bytes: torch sizes the storage by the declared count and backs it with the record's bytes, so ` +
+    'the tensor reaches memory past the record (a heap read or write out of bounds at load or on first use)'
+  );
 }
 
 /**

@@ -89,7 +89,13 @@ export const zipExpander: Expander = {
           done.add(e);
           const entrySrc = await reader.open(e, true);
           if (!entrySrc) continue;
-          const runs = await ctx.analyzePickle(entrySrc, 0, entrySrc.size, torchLoader(layout), contextName(layout));
+          const runs = await ctx.analyzePickle(
+            entrySrc,
+            0,
+            entrySrc.size,
+            torchLoader(layout, listed),
+            contextName(layout),
+          );
           for (const run of runs.runs)
             for (const pid of run.persistentIds) if (pid.key !== undefined) referenced.add(asciiLower(pid.key));
         }
@@ -189,11 +195,12 @@ function contextName(layout: TorchZipLayout): string {
   return layout.kind === 'checkpoint' ? 'torch-zip' : 'torchscript';
 }
 
-function torchLoader(layout: TorchZipLayout): LoaderModel {
+function torchLoader(layout: TorchZipLayout, listed: ReadonlyMap<string, ZipEntry>): LoaderModel {
   return {
     persistentLoad: true,
     joblibArrays: false,
-    checkPersistentId: (pid: PersistentIdFact) => checkZipPersistentId(pid, layout),
+    checkPersistentId: (pid: PersistentIdFact) =>
+      checkZipPersistentId(pid, layout, (entry) => listed.get(entry)?.uncompressedSize),
   };
 }
 

@@ -7,13 +7,28 @@
 // constant range longer than the rule's per-loop bound, counts as one turn per turn of its enclosing loops: its own
 // count is the load rule's to judge.
 import { signalAt, type CodeSignal } from '../code-signal.js';
-import type { ExpressionFact, LoopFact, PythonModule } from '../module-model.js';
+import type { ExpressionFact, LoopFact, PythonModule, SourceSpan } from '../module-model.js';
 
 /** The per-loop bound of the load rule: a longer constant range is reported there, and counts one turn here. */
 const PER_LOOP_TRIPS = 65536;
 
 /** Loop turns a load may run, summed over its methods' loops (each turn of a TorchScript loop costs ~0.1-1 µs). */
 export const LOOP_TURNS_LIMIT = 2 ** 24;
+
+/**
+ * Tensor elements the operators of a load may make, summed over every call with a constant shape, each counted once
+ * per turn of the loops around it (about a second of native work per 2^30 elements; 2^32 is seconds, 2^40 is
+ * minutes). A single call is bounded by the load rule at 2^24 elements, and the loops' turns at LOOP_TURNS_LIMIT:
+ * their product is charged here.
+ */
+export const LOAD_ELEMENTS_LIMIT = 2 ** 32;
+
+/** A call at load with the elements its constant shape makes (see the load rule's constant-shape reading). */
+export interface SizedCall {
+  readonly span: SourceSpan;
+  readonly text: string;
+  readonly elements: number;
+}
 
 function constantInt(e: ExpressionFact): number | undefined {
   if (e.constant !== undefined) return e.constant.type === 'int' ? e.constant.value : undefined;
@@ -49,7 +64,56 @@ const inside = (inner: LoopFact, outer: LoopFact): boolean =>
 export function nestedLoopCostSignals(
   mod: PythonModule,
   loopsOf: ReadonlyMap<string, readonly LoopFact[]>,
+  sizedCallsOf: ReadonlyMap<string, readonly SizedCall[]> = new Map(),
 ): CodeSignal[] {
+  return [...loopTurnSignals(mod, loopsOf), ...elementWorkSignals(mod, loopsOf, sizedCallsOf)];
+}
+
+const encloses = (outer: LoopFact, span: SourceSpan): boolean =>
+  outer.span.startIndex <= span.startIndex && outer.span.endIndex >= span.endIndex;
+
+/**
+ * A finding when the constant-shape operator calls of the load, each charged its elements times the turns of every
+ * loop of its method that encloses it, make more than LOAD_ELEMENTS_LIMIT elements together.
+ */
+function elementWorkSignals(
+  mod: PythonModule,
+  loopsOf: ReadonlyMap<string, readonly LoopFact[]>,
+  sizedCallsOf: ReadonlyMap<string, readonly SizedCall[]>,
+): CodeSignal[] {
+  let total = 0;
+  let worst: { call: SizedCall; work: number; method: string } | undefined;
+  for (const [method, calls] of sizedCallsOf) {
+    const loops = loopsOf.get(method) ?? [];
+    const trips = loops.map((l) => constantTrips(mod, l));
+    for (const call of calls) {
+      let work = call.elements;
+      loops.forEach((l, j) => {
+        if (encloses(l, call.span)) work = Math.min(work * trips[j]!, 2 ** 60);
+      });
+      total = Math.min(total + work, 2 ** 60);
+      if (worst === undefined || work > worst.work) worst = { call, work, method };
+    }
+  }
+  if (total <= LOAD_ELEMENTS_LIMIT || worst === undefined) return [];
+  const { call, method } = worst;
+  return [
+    signalAt(
+      'TORCH-SCRIPT-CUSTOM-OP',
+      call.span,
+      call.text.slice(0, 200),
+      `The operators the archive runs while it loads (torch.jit.load, and torch.load with weights_only=True, which ` +
+        `hands a TorchScript archive to it) make about ${total.toExponential(2)} tensor elements together, each ` +
+        `call's constant shape counted once per turn of the loops around it (this one, in ${method}, ` +
+        `${call.elements} elements, ${worst.work.toExponential(2)} with its loops): more than ${LOAD_ELEMENTS_LIMIT}, ` +
+        'so the load runs for minutes or hangs.',
+      'high',
+      { kind: 'load-work-unbounded', method, runsAtLoad: true },
+    ),
+  ];
+}
+
+function loopTurnSignals(mod: PythonModule, loopsOf: ReadonlyMap<string, readonly LoopFact[]>): CodeSignal[] {
   let total = 0;
   let worst: { loop: LoopFact; turns: number; method: string } | undefined;
   for (const [method, loops] of loopsOf) {

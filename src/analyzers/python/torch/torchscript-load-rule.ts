@@ -11,7 +11,7 @@ import { signalAt, type CodeSignal, type Confidence, type TorchFileKind } from '
 import type { CallSite, ExpressionFact, FunctionFact, LoopFact, PythonModule, SourceSpan } from '../module-model.js';
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
-import { nestedLoopCostSignals } from './torchscript-load-cost.js';
+import { nestedLoopCostSignals, type SizedCall } from './torchscript-load-cost.js';
 import { loadDivisionSignals } from './torchscript-load-division.js';
 import table from './torchscript-ops.json' with { type: 'json' };
 
@@ -24,6 +24,10 @@ interface OpTable {
   readonly stateFilledByTorch: readonly string[];
   /** Operators whose work grows faster than their operands (matrix products, convolutions, decompositions). */
   readonly superlinear: readonly string[];
+  /** Operators that skip the validation of their checked twins (`_sparse_coo_tensor_unsafe`, `unsafe_split`). */
+  readonly unchecked: Readonly<Record<string, string>>;
+  /** Operators with a boolean argument that turns validation off: op -> [argument name, positions]. */
+  readonly uncheckedFlags: Readonly<Record<string, readonly [string, readonly number[]]>>;
 }
 const TABLE = table as unknown as OpTable;
 const WORK_ARGUMENTS: ReadonlyMap<string, Readonly<Record<string, readonly [string, readonly number[]]>>> = new Map(
@@ -46,6 +50,30 @@ const MAX_CONSTANT_ELEMENTS = 1 << 24;
  * an operand computed at load is not estimated: it is a finding, not a guess.
  */
 const SUPERLINEAR_OPS: ReadonlySet<string> = new Set(TABLE.superlinear);
+const UNCHECKED_OPS: ReadonlySet<string> = new Set(Object.keys(TABLE.unchecked));
+const UNCHECKED_FLAGS: ReadonlyMap<string, readonly [string, readonly number[]]> = new Map(
+  Object.entries(TABLE.uncheckedFlags),
+);
+
+/**
+ * Whether a call at load names an operator that skips its validation: an `unchecked` operator, or one whose
+ * validation flag (`unsafe=`) is given and is not the constant False. Its memory safety then depends on the values
+ * of its tensor operands (index tensors, lengths), which the archive or the load code chooses.
+ */
+function uncheckedCall(call: CallSite): string | undefined {
+  const called = calledOperator(call);
+  if (called === undefined) return undefined;
+  if (UNCHECKED_OPS.has(called.op)) return called.op;
+  const flag = UNCHECKED_FLAGS.get(called.op);
+  if (flag === undefined) return undefined;
+  const [name, positions] = flag;
+  const given = [
+    ...positions.map((p) => call.positional[called.valueForm ? p - 1 : p]),
+    call.keywords.find((k) => k.name === name)?.value,
+  ].filter((e): e is ExpressionFact => e !== undefined);
+  if (call.hasStarArgs || call.hasStarStarKwargs) return called.op;
+  return given.every((e) => e.constant?.type === 'bool' && e.constant.value === false) ? undefined : called.op;
+}
 const SMALL_OPERAND_ELEMENTS = 1 << 12;
 const LOAD_NAMESPACES: ReadonlySet<string> = new Set(TABLE.namespaces);
 const ALLOWED_OPS: ReadonlySet<string> = new Set(TABLE.allowed);
@@ -643,6 +671,24 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
     const methods = method.parentId === null ? undefined : methodsByClass.get(method.parentId);
     for (const c of calls) {
       const v = classify(c, selfName);
+      const unchecked = root !== undefined && v.kind === 'allowed' ? uncheckedCall(c) : undefined;
+      if (unchecked !== undefined) {
+        push(
+          signalAt(
+            'TORCH-SCRIPT-CUSTOM-OP',
+            c.span,
+            c.text,
+            `${c.callee.raw}(...) in ${method.qualifiedName}, which runs while the archive loads (torch.jit.load, and ` +
+              `torch.load with weights_only=True, which hands a TorchScript archive to it): ${unchecked} skips the ` +
+              'validation of its checked form, so whether native code stays inside its buffers depends on tensor ' +
+              'values (indices, lengths) the archive or the load code chooses; an out-of-range index is a heap ' +
+              'write or read (the process dies with SIGSEGV, or memory is corrupted).',
+            'high',
+            { kind: 'load-operation-unchecked', method: method.qualifiedName, operator: unchecked, runsAtLoad: true },
+          ),
+        );
+        continue;
+      }
       if (v.kind === 'allowed' || v.kind === 'custom-namespace') continue;
       if (v.kind === 'self-method' && methods?.has(v.name)) continue;
       const where =
@@ -686,7 +732,16 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
       mod.loops.filter((l) => (owningMethod(fns, l.scopeId) ?? fns[l.scopeId])?.id === id),
     ]),
   );
-  for (const s of nestedLoopCostSignals(mod, loopsAtLoad)) push(s);
+  const sizedAtLoad = new Map<string, SizedCall[]>();
+  for (const id of atLoad.keys()) {
+    const sized: SizedCall[] = [];
+    for (const c of callsByMethod.get(id) ?? []) {
+      const elements = constantShapeElements(mod, c);
+      if (elements !== undefined) sized.push({ span: c.span, text: c.text, elements });
+    }
+    sizedAtLoad.set(fns[id]!.qualifiedName, sized);
+  }
+  for (const s of nestedLoopCostSignals(mod, loopsAtLoad, sizedAtLoad)) push(s);
   const loadMethodOf = (scopeId: number): string | undefined => {
     const m = owningMethod(fns, scopeId) ?? fns[scopeId];
     return m !== undefined && atLoad.has(m.id) ? m.qualifiedName : undefined;

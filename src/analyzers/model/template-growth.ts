@@ -616,6 +616,91 @@ const CONSTANT_WORK: ReadonlySet<string> = new Set([
   'filesizeformat',
 ]);
 
+/**
+ * What each operator of the template language walks of its operands when it runs, so that its CPU work is charged by
+ * the operands' unfolded size (a container counts every item of every container it holds, one held twice counted
+ * twice: the size `made` tracks). CPython compares and hashes containers item by item, recursively, and its identity
+ * shortcut never meets across two values built separately, so forty `set`s that each hold the previous value twice
+ * are 2^40 items to `==`, to a hash and to `str()`, in constant memory.
+ * - least: a comparison stops at the first difference; it walks at most the smaller operand.
+ * - both: both operands in full (membership hashes or scans the left one and searches the right one; `~` and `%`
+ *   convert both to strings).
+ * - repeat: `*`, charged by the size of what it makes.
+ * - none: arithmetic on numbers, truthiness, or a copy of the top-level items (`+`) whose result the growth model sizes.
+ */
+export type OperandWork = 'least' | 'both' | 'repeat' | 'none';
+export const OPERATOR_WORK: ReadonlyMap<string, OperandWork> = new Map<string, OperandWork>([
+  ['==', 'least'],
+  ['!=', 'least'],
+  ['<', 'least'],
+  ['>', 'least'],
+  ['<=', 'least'],
+  ['>=', 'least'],
+  ['in', 'both'],
+  ['not in', 'both'],
+  ['~', 'both'],
+  ['%', 'both'],
+  ['*', 'repeat'],
+  ['+', 'none'],
+  ['-', 'none'],
+  ['/', 'none'],
+  ['//', 'none'],
+  ['**', 'none'],
+  ['and', 'none'],
+  ['or', 'none'],
+  ['not', 'none'],
+]);
+
+/**
+ * What each jinja2 test walks of its operand (`x is lower` converts a container to its string form; the comparison
+ * tests take an argument, which the parser the analysis uses refuses, so a template using them is not analysed and
+ * is reported as such). A test not listed is charged its operand in full.
+ */
+export const TEST_WORK: ReadonlyMap<string, OperandWork> = new Map<string, OperandWork>([
+  ['lower', 'both'],
+  ['upper', 'both'],
+  ['eq', 'least'],
+  ['equalto', 'least'],
+  ['==', 'least'],
+  ['ne', 'least'],
+  ['!=', 'least'],
+  ['lt', 'least'],
+  ['lessthan', 'least'],
+  ['<', 'least'],
+  ['le', 'least'],
+  ['<=', 'least'],
+  ['gt', 'least'],
+  ['greaterthan', 'least'],
+  ['>', 'least'],
+  ['ge', 'least'],
+  ['>=', 'least'],
+  ['in', 'both'],
+  ['boolean', 'none'],
+  ['callable', 'none'],
+  ['defined', 'none'],
+  ['divisibleby', 'none'],
+  ['escaped', 'none'],
+  ['even', 'none'],
+  ['odd', 'none'],
+  ['false', 'none'],
+  ['true', 'none'],
+  ['filter', 'none'],
+  ['test', 'none'],
+  ['float', 'none'],
+  ['integer', 'none'],
+  ['iterable', 'none'],
+  ['mapping', 'none'],
+  ['none', 'none'],
+  ['number', 'none'],
+  ['sameas', 'none'],
+  ['sequence', 'none'],
+  ['string', 'none'],
+  ['undefined', 'none'],
+]);
+
+/** Filters whose result is a number (compared and hashed in constant time). */
+const NUMBER_FILTERS: ReadonlySet<string> = new Set(['length', 'count', 'int', 'float', 'abs', 'round', 'wordcount']);
+
 const LITERALS: ReadonlySet<string> = new Set(['StringLiteral', 'NullLiteral', 'BooleanLiteral', 'UndefinedLiteral']);
 const CONSTANTS: ReadonlySet<string> = new Set(['true', 'false', 'none', 'True', 'False', 'None']);
 
@@ -854,7 +939,13 @@ export function renderWork(
   };
 
   /** Whether a value holds the caller's data (a name the renderers do not define and the template does not set). */
+  const readsCallerMemo = new Map<JNode, boolean>();
   const readsCaller = (n: JNode): boolean => {
+    let r = readsCallerMemo.get(n);
+    if (r === undefined) readsCallerMemo.set(n, (r = readsCallerOnce(n)));
+    return r;
+  };
+  const readsCallerOnce = (n: JNode): boolean => {
     const st: unknown[] = [n];
     let steps = 0;
     while (st.length && steps++ < 10_000) {
@@ -884,13 +975,97 @@ export function renderWork(
     return { chars: own + caller, own, caller };
   };
 
+  /** A loop variable that only ever visits the integers of a `range` (the renderers' own). */
+  const rangeIndex = (x: JNode): boolean => {
+    if (x.type !== 'Identifier' || env.vars.has('range')) return false;
+    const defs = env.vars.get(x['value'] as string);
+    return (
+      !!defs?.length &&
+      defs.every(
+        (d) =>
+          d.kind === 'iter' &&
+          isNode(d.node) &&
+          d.node.type === 'CallExpression' &&
+          (d.node['callee'] as JNode).type === 'Identifier' &&
+          (d.node['callee'] as JNode)['value'] === 'range',
+      )
+    );
+  };
+
+  /** A number made by a filter (a length, a count, a conversion). */
+  const numberFilter = (x: JNode): boolean => {
+    if (x.type !== 'FilterExpression') return false;
+    const f = x['filter'] as JNode;
+    const callee = f.type === 'CallExpression' ? (f['callee'] as JNode) : f;
+    return callee.type === 'Identifier' && NUMBER_FILTERS.has(callee['value'] as string);
+  };
+
+  /** Unfolded items (or characters) of a value, summed over the passes on which an operation walks it. */
+  const walked = (v: unknown, loops: readonly Loop[]): number => {
+    if (!isNode(v)) return 0;
+    const x = v.type === 'KeywordArgumentExpression' ? v['value'] : v;
+    if (!isNode(x)) return 0;
+    // A string made by concatenation is walked where it is made; here it is flat, sized by the output bound.
+    if (x.type === 'BinaryExpression' && op(x) === '~') return 0;
+    const { times, part } = passes(x, loops);
+    // An integer the analysis bounds (a loop index, a length, a count) is compared and hashed in constant time.
+    if (intOf(x) !== undefined || rangeIndex(x) || numberFilter(x)) return times;
+    const { chars } = sizes(x, part);
+    return chars > 0 ? chars * times : 0;
+  };
+  const chargeWalk = (
+    n: JNode,
+    how: OperandWork,
+    operands: readonly unknown[],
+    loops: readonly Loop[],
+    what: string,
+  ) => {
+    if (how === 'none' || how === 'repeat') return;
+    const each = operands.map((x) => walked(x, loops));
+    const amount = how === 'least' ? Math.min(...each) : each.reduce((a, b) => a + b, 0);
+    charge(
+      n,
+      amount,
+      1,
+      `${what} values of up to ${amount === Infinity ? 'unbounded' : amount} items over the render ` +
+        '(a container counted with every item of every container it holds)',
+    );
+  };
+
+  const structuralWork = (n: JNode, loops: readonly Loop[]): void => {
+    if (n.type === 'UnaryExpression') return;
+    if (n.type === 'TestExpression') {
+      const t = n['test'] as JNode;
+      const name = isNode(t) && t.type === 'Identifier' ? (t['value'] as string) : '';
+      chargeWalk(n, TEST_WORK.get(name) ?? 'both', [n['operand']], loops, `the test '${name}' walks`);
+      return;
+    }
+    if (n.type === 'MemberExpression') {
+      const prop = n['property'];
+      // A subscript hashes its key (a dict) or reads an index; a slice copies top-level items the growth model sizes.
+      if (n['computed'] && isNode(prop) && prop.type !== 'SliceExpression')
+        chargeWalk(n, 'both', [prop], loops, 'hashes a subscript key:');
+      return;
+    }
+    if (n.type === 'ObjectLiteral') {
+      chargeWalk(n, 'both', [...(n['value'] as Map<unknown, unknown>).keys()], loops, 'hashes dict keys:');
+    }
+  };
+
   const callWork = (n: JNode, loops: readonly Loop[]): void => {
     const o = n.type === 'BinaryExpression' ? op(n) : undefined;
-    if (o === 'in' || o === 'not in' || o === 'notin') {
-      const right = n['right'] as JNode;
-      const { times, part } = passes(right, loops);
-      charge(n, sizes(right, part).chars, times, 'tests membership in a large value on each pass');
-      return;
+    if (o !== undefined) {
+      const how = OPERATOR_WORK.get(o === 'notin' ? 'not in' : o);
+      if (how === undefined) {
+        // An operator without a cost entry cannot be bounded.
+        charge(n, Infinity, 1, `applies the operator '${o}', whose work is not modelled`);
+        return;
+      }
+      if (how !== 'repeat') {
+        const what = o === 'in' || o === 'not in' || o === 'notin' ? 'tests membership in' : `'${o}' walks`;
+        chargeWalk(n, how, [n['left'], n['right']], loops, what);
+        return;
+      }
     }
     if (o === '*') {
       if (intOf(n['left'] as JNode) !== undefined && intOf(n['right'] as JNode) !== undefined) return;
@@ -899,6 +1074,8 @@ export function renderWork(
       return;
     }
     const call = m.callParts(n);
+    // Arguments are hashed (a dict key), compared (count, index, a test) or converted to strings (format, join).
+    if (call?.args.length) chargeWalk(n, 'both', call.args, loops, `calls ${call.name} with arguments that walk`);
     if (!call || CONSTANT_WORK.has(call.name)) return;
     if (call.name === 'count' && n.type === 'FilterExpression') return;
     const { times, part } = passes(call.operand, loops);
@@ -964,6 +1141,13 @@ export function renderWork(
       }
       if (n.type === 'FilterExpression' || n.type === 'CallExpression' || n.type === 'BinaryExpression')
         callWork(n, loops);
+      else if (
+        n.type === 'TestExpression' ||
+        n.type === 'UnaryExpression' ||
+        n.type === 'MemberExpression' ||
+        n.type === 'ObjectLiteral'
+      )
+        structuralWork(n, loops);
       for (const c of children(n)) st.push(c);
     }
   };

@@ -38,6 +38,7 @@ export interface UbjLimits {
 
 export const UBJ_LIMITS: UbjLimits = { maxDepth: 64, maxValues: 8_000_000 };
 
+const UTF8 = new TextDecoder('utf-8');
 const ELEM_SIZE: Readonly<Record<string, number>> = { i: 1, U: 1, I: 2, l: 4, L: 8, d: 4, D: 8 };
 
 /** Parses one UBJSON value spanning the whole of `buf` (trailing bytes are an error). */
@@ -101,7 +102,7 @@ class Reader {
   private str(what: string): string {
     const n = this.length(`${what} length`);
     this.need(n, what);
-    const s = new TextDecoder('utf-8').decode(this.buf.subarray(this.pos, this.pos + n));
+    const s = UTF8.decode(this.buf.subarray(this.pos, this.pos + n));
     this.pos += n;
     return s;
   }

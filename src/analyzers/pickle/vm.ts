@@ -2040,12 +2040,26 @@ class PickleVm implements ModelContext {
    */
   private xgboostBufferState(name: string, state: PyVal): string | undefined {
     const key = name === 'xgboost.core.Booster' ? 'handle' : isXgboostModelClass(name) ? '_Booster' : undefined;
-    if (key === undefined || typeof state !== 'object' || state.k !== K.Dict) return undefined;
+    if (key === undefined || typeof state !== 'object') return undefined;
+    if (state.k !== K.Dict) {
+      // XGBModel's state shapes are the existing hook's (state-hooks.ts); Booster.__setstate__ indexes state['handle'].
+      if (key === '_Booster' || state.k === K.None) return undefined;
+      return state.k === K.Unknown || state.k === K.Obj || state.k === K.Pers
+        ? "the state is not a dict the analysis can read (Booster.__setstate__ reads state['handle'])"
+        : undefined;
+    }
     const i = state.keys.indexOf(key);
-    if (i < 0) return undefined;
+    if (i < 0) {
+      const hidden = state.opaque || state.n > state.keys.length || state.keys.some((k) => isComputed(k) || isLost(k));
+      return hidden
+        ? `the state has keys the analysis cannot read, one of which may be '${key}' (a model buffer for the native loader)`
+        : undefined;
+    }
     const v = state.vals[i]!;
     if (typeof v !== 'object' || (v.k !== K.Bytes && v.k !== K.ByteArray)) {
-      if (key === '_Booster' || (typeof v === 'object' && v.k === K.None)) return undefined;
+      // A str, number or container makes ctypes' from_buffer raise; a value the analysis cannot know may be a buffer.
+      const unknown = typeof v === 'object' && (UNKNOWN_VALUE_KINDS as ReadonlySet<K>).has(v.k);
+      if (key === '_Booster' || !unknown) return undefined;
       return `the pickled '${key}' is not a byte buffer the analysis can read (XGBoost hands it to its native model loader)`;
     }
     const bytes = this.materialize(v);
@@ -3440,6 +3454,9 @@ function dictPutAll(d: DictV, key: PyVal, value: PyVal): void {
 }
 
 /** A value made by the stream's code (a call result, an import, a persistent object), not data written in it. */
+/** Kinds of values whose content the analysis does not know (a call result, a global, a persistent id). */
+const UNKNOWN_VALUE_KINDS = new Set([K.Unknown, K.Obj, K.Global, K.Pers]);
+
 function isComputed(v: PyVal | undefined): boolean {
   return typeof v === 'object' && (v.k === K.Obj || v.k === K.Global || v.k === K.Pers);
 }

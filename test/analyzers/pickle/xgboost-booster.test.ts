@@ -8,6 +8,8 @@ import { describe, it } from 'node:test';
 import { assertPasses, itEachRealFixture, scanFixture, structAnomaly } from '../../scan/helpers/real-fixtures.js';
 import { xgboostBufferProblem } from '../../../src/analyzers/pickle/xgboost-booster.js';
 import { parseUbjson, UbjError } from '../../../src/formats/ubjson.js';
+import { scanBytes } from '../../../src/scan/engine.js';
+import { P } from '../../helpers/pickle-builder.js';
 
 const DIR = new URL('../../fixtures/xgboost-native/', import.meta.url).pathname;
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
@@ -73,6 +75,24 @@ describe('a pickled XGBoost Booster whose model buffer breaks the native loader'
     assert.match(xgboostBufferProblem(cat.subarray(0, cat.length - 9)) ?? '', /malformed/);
     assert.match(xgboostBufferProblem(Buffer.from('{"learner": {}}')) ?? '', /JSON text/);
     assert.equal(xgboostBufferProblem(Buffer.from('CONFIG-offset:\0\0\0\0\0\0\0\0')), undefined);
+  });
+
+  it("blocks a Booster state whose 'handle' the analysis cannot read, passes one without a buffer", async () => {
+    // Booster.__new__ then BUILD with a state dict of one item.
+    const booster = (item: (p: P) => P): Uint8Array =>
+      item(new P().proto(4).stackGlobal('xgboost.core', 'Booster').emptyTuple().newobj().emptyDict())
+        .setitem()
+        .build()
+        .stop()
+        .bytes();
+    const native = async (b: Uint8Array): Promise<boolean> =>
+      (await scanBytes('b.pkl', b)).findings.some((x) => structAnomaly('NATIVE_STATE')(x));
+    // A handle that is a call result, a key computed by a call (which may be 'handle'); None, and a str (on which
+    // ctypes' from_buffer raises) pass this check.
+    assert.ok(await native(booster((p) => p.sbu('handle').call('somewhere', 'make', 'x'))));
+    assert.ok(await native(booster((p) => p.call('somewhere', 'key', 'handle').none())));
+    assert.equal(await native(booster((p) => p.sbu('handle').none())), false);
+    assert.equal(await native(booster((p) => p.sbu('handle').sbu('model'))), false);
   });
 
   it('reads UBJSON within bounds: lengths against the bytes left, nesting and counts bounded', () => {

@@ -46,6 +46,8 @@ import {
 } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { catboostStateProblem } from './catboost-model.js';
+import { xgboostBufferProblem } from './xgboost-booster.js';
+import { isXgboostModelClass } from './xgboost-model.js';
 import { argumentWork, MATERIAL_LIMIT, TEXT_READ_LIMIT, type ArgumentWork } from './argument-work.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem, pandasTzTextProblem, PYTZ_RECONSTRUCTORS } from './call-hooks.js';
@@ -1923,6 +1925,10 @@ class PickleVm implements ModelContext {
       if (q !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${q}`, false);
     }
     if (classes.unknown) this.unnamedNativeState(classes, state, via);
+    for (const name of classes.names) {
+      const p = this.xgboostBufferState(name, state);
+      if (p !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${p}`, false);
+    }
     if (!this.gensimKeys)
       for (const d of stateDicts(state))
         if (d.keys.includes('__scipys') || d.keys.includes('__recursive_saveloads')) this.gensimKeys = true;
@@ -2025,6 +2031,42 @@ class PickleVm implements ModelContext {
       );
       return;
     }
+  }
+
+  /**
+   * The model buffer XGBoost's unpickling hands to its native deserializer: Booster.__setstate__ its 'handle'
+   * (XGBoosterUnserializeFromBuffer), XGBModel.__setstate__ a bytes '_Booster' (load_model of a buffer). The buffer is
+   * checked against the invariants that loader assumes (xgboost-booster.ts).
+   */
+  private xgboostBufferState(name: string, state: PyVal): string | undefined {
+    const key = name === 'xgboost.core.Booster' ? 'handle' : isXgboostModelClass(name) ? '_Booster' : undefined;
+    if (key === undefined || typeof state !== 'object') return undefined;
+    if (state.k !== K.Dict) {
+      // XGBModel's state shapes are the existing hook's (state-hooks.ts); Booster.__setstate__ indexes state['handle'].
+      if (key === '_Booster' || state.k === K.None) return undefined;
+      return state.k === K.Unknown || state.k === K.Obj || state.k === K.Pers
+        ? "the state is not a dict the analysis can read (Booster.__setstate__ reads state['handle'])"
+        : undefined;
+    }
+    const i = state.keys.indexOf(key);
+    if (i < 0) {
+      const hidden = state.opaque || state.n > state.keys.length || state.keys.some((k) => isComputed(k) || isLost(k));
+      return hidden
+        ? `the state has keys the analysis cannot read, one of which may be '${key}' (a model buffer for the native loader)`
+        : undefined;
+    }
+    const v = state.vals[i]!;
+    if (typeof v !== 'object' || (v.k !== K.Bytes && v.k !== K.ByteArray)) {
+      // A str, number or container makes ctypes' from_buffer raise; a value the analysis cannot know may be a buffer.
+      const unknown = typeof v === 'object' && (UNKNOWN_VALUE_KINDS as ReadonlySet<K>).has(v.k);
+      if (key === '_Booster' || !unknown) return undefined;
+      return `the pickled '${key}' is not a byte buffer the analysis can read (XGBoost hands it to its native model loader)`;
+    }
+    const bytes = this.materialize(v);
+    if (bytes === undefined)
+      return `the pickled '${key}' buffer is not kept or exceeds ${this.maxNestedBytes} bytes: its model is not checked`;
+    const p = xgboostBufferProblem(bytes);
+    return p === undefined ? undefined : `the pickled '${key}' model buffer: ${p}`;
   }
 
   /** BUILD on an object of a class the analysis cannot name, which may be a trusting native class the stream names. */
@@ -3412,6 +3454,9 @@ function dictPutAll(d: DictV, key: PyVal, value: PyVal): void {
 }
 
 /** A value made by the stream's code (a call result, an import, a persistent object), not data written in it. */
+/** Kinds of values whose content the analysis does not know (a call result, a global, a persistent id). */
+const UNKNOWN_VALUE_KINDS = new Set([K.Unknown, K.Obj, K.Global, K.Pers]);
+
 function isComputed(v: PyVal | undefined): boolean {
   return typeof v === 'object' && (v.k === K.Obj || v.k === K.Global || v.k === K.Pers);
 }

@@ -1,0 +1,197 @@
+// xgboost.core.Booster.__setstate__ hands the pickled 'handle' bytes to XGBoost's native deserializer
+// (XGBoosterUnserializeFromBuffer). From XGBoost 1.6 the buffer is UBJSON ({"Config": ..., "Model": ...}); the tree
+// loader (RegTree::LoadModel, LoadCategoricalSplit, GBTreeModel::LoadModel) indexes its arrays with counts and node
+// ids read from the same buffer without checking them against each other, so an inconsistent model reads and writes
+// out of bounds in native code. The buffer is parsed here with a bounded reader and every invariant the loader assumes
+// is checked; a violation is reported. The older serialization ('CONFIG-offset:' + a binary model and a JSON config,
+// XGBoost 1.0 - 1.5) and the raw binary model of earlier releases are not parsed here.
+import { parseUbjson, UbjError, type UbjObject, type UbjTypedArray, type UbjValue } from '../../formats/ubjson.js';
+
+/** Per-node arrays of a tree (tree_field in XGBoost): the loader checks their lengths, their values it trusts. */
+const NODE_ARRAYS = [
+  'loss_changes',
+  'sum_hessian',
+  'base_weights',
+  'left_children',
+  'right_children',
+  'parents',
+  'split_indices',
+  'split_conditions',
+  'default_left',
+] as const;
+
+type Arr = UbjTypedArray | { readonly t: 'arr'; readonly items: readonly UbjValue[] };
+
+function obj(v: UbjValue | undefined): UbjObject | undefined {
+  return typeof v === 'object' && v !== null && v.t === 'obj' ? v : undefined;
+}
+
+function arr(v: UbjValue | undefined): Arr | undefined {
+  return typeof v === 'object' && v !== null && (v.t === 'arr' || v.t === 'typed') ? v : undefined;
+}
+
+function len(a: Arr): number {
+  return a.t === 'typed' ? a.count : a.items.length;
+}
+
+/** Element `i` of an array of numbers, or NaN when it is not a number. */
+function num(a: Arr, i: number): number {
+  if (a.t === 'typed') return a.at(i);
+  const v = a.items[i];
+  return typeof v === 'number' ? v : NaN;
+}
+
+/** An integer written as XGBoost writes its parameters: a decimal string (or a number). */
+function intParam(v: UbjValue | undefined): number | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
+  if (typeof v !== 'string' || !/^-?\d{1,15}$/.test(v.trim())) return undefined;
+  return Number(v.trim());
+}
+
+const isInt = (x: number): boolean => Number.isSafeInteger(x);
+
+/** Why one tree would make the native loader index out of bounds, or undefined. */
+function treeProblem(tree: UbjObject, where: string): string | undefined {
+  const e = tree.entries;
+  const param = obj(e.get('tree_param'));
+  const n = intParam(param?.entries.get('num_nodes'));
+  if (n === undefined || n <= 0) return `${where}: tree_param.num_nodes is missing or not a positive integer`;
+  const leafVector = intParam(param?.entries.get('size_leaf_vector'));
+  if (leafVector !== undefined && leafVector > 1)
+    return `${where}: a multi-target tree (size_leaf_vector ${leafVector}), whose layout is not checked`;
+  const arrays = new Map<string, Arr>();
+  for (const key of NODE_ARRAYS) {
+    const a = arr(e.get(key));
+    if (a === undefined) return `${where}: '${key}' is missing or not an array`;
+    if (len(a) !== n) return `${where}: '${key}' holds ${len(a)} entries for ${n} nodes`;
+    arrays.set(key, a);
+  }
+  const lefts = arrays.get('left_children')!;
+  const rights = arrays.get('right_children')!;
+  const parents = arrays.get('parents')!;
+  const inRange = (x: number): boolean => isInt(x) && x >= 0 && x < n;
+  for (let i = 0; i < n; i++) {
+    const l = num(lefts, i);
+    const r = num(rights, i);
+    if (!(l === -1 || inRange(l)) || !(r === -1 || inRange(r)))
+      return `${where}: node ${i} has a child id (${l}, ${r}) outside the ${n} nodes`;
+    // The loader masks the is-left bit off a parent id and reads the parent's node (the root's is unused).
+    const p = num(parents, i);
+    if (i > 0 && !(isInt(p) && inRange(p & 0x7fffffff)))
+      return `${where}: node ${i} has a parent id ${p} outside the ${n} nodes`;
+  }
+  if (!e.has('split_type')) return undefined;
+  return categoricalProblem(e, n, where);
+}
+
+/** The categorical splits: LoadCategoricalSplit indexes them by a running count without checking it. */
+function categoricalProblem(e: ReadonlyMap<string, UbjValue>, n: number, where: string): string | undefined {
+  const keys = ['split_type', 'categories_segments', 'categories_sizes', 'categories_nodes', 'categories'] as const;
+  const a: Partial<Record<(typeof keys)[number], Arr>> = {};
+  for (const key of keys) {
+    const v = arr(e.get(key));
+    if (v === undefined) return `${where}: '${key}' is missing or not an array (the tree has categorical splits)`;
+    a[key] = v;
+  }
+  const splitType = a.split_type!;
+  const segments = a.categories_segments!;
+  const sizes = a.categories_sizes!;
+  const nodes = a.categories_nodes!;
+  const cats = a.categories!;
+  if (len(splitType) !== n) return `${where}: 'split_type' holds ${len(splitType)} entries for ${n} nodes`;
+  const k = len(nodes);
+  if (len(segments) !== k || len(sizes) !== k)
+    return (
+      `${where}: ${k} categorical nodes with ${len(segments)} category segments and ${len(sizes)} sizes ` +
+      '(one each per categorical node)'
+    );
+  let prev = -1;
+  for (let j = 0; j < k; j++) {
+    const node = num(nodes, j);
+    if (!isInt(node) || node <= prev || node >= n)
+      return `${where}: categorical node entry ${j} (${node}) is not an increasing node id below ${n}`;
+    prev = node;
+    const beg = num(segments, j);
+    const size = num(sizes, j);
+    if (!isInt(beg) || !isInt(size) || beg < 0 || size <= 0 || beg + size > len(cats))
+      return `${where}: categorical node ${node} takes categories [${beg}, ${beg}+${size}) of ${len(cats)}`;
+  }
+  for (let i = 0; i < len(cats); i++) {
+    const c = num(cats, i);
+    if (!isInt(c) || c < 0 || c > 0x7fffffff) return `${where}: category ${i} is ${c} (a bit index must be >= 0)`;
+  }
+  return undefined;
+}
+
+/** The gbtree model: GBTreeModel::LoadModel reads num_trees trees and tree_info entries and places trees by id. */
+function gbtreeProblem(model: UbjObject, where: string): string | undefined {
+  const param = obj(model.entries.get('gbtree_model_param'));
+  const numTrees = intParam(param?.entries.get('num_trees'));
+  if (numTrees === undefined || numTrees < 0) return `${where}: gbtree_model_param.num_trees is not an integer`;
+  const trees = arr(model.entries.get('trees'));
+  const info = arr(model.entries.get('tree_info'));
+  if (trees === undefined || trees.t !== 'arr') return `${where}: 'trees' is missing or not an array of trees`;
+  if (info === undefined) return `${where}: 'tree_info' is missing or not an array`;
+  if (trees.items.length !== numTrees || len(info) !== numTrees)
+    return `${where}: num_trees ${numTrees} with ${trees.items.length} trees and ${len(info)} tree_info entries`;
+  const seen = new Set<number>();
+  for (let t = 0; t < numTrees; t++) {
+    const tree = obj(trees.items[t]);
+    if (tree === undefined) return `${where}: tree ${t} is not an object`;
+    const id = tree.entries.get('id');
+    if (typeof id !== 'number' || !isInt(id) || id < 0 || id >= numTrees || seen.has(id))
+      return `${where}: tree ${t} has id ${String(id)} (the ids place the ${numTrees} trees, each once)`;
+    seen.add(id);
+    const p = treeProblem(tree, `${where} tree ${t}`);
+    if (p !== undefined) return p;
+  }
+  return undefined;
+}
+
+/** The gradient booster object: gbtree, or dart (a gbtree inside); gblinear holds no trees. */
+function boosterProblem(gb: UbjObject): string | undefined {
+  const name = gb.entries.get('name');
+  if (name === 'gbtree') {
+    const model = obj(gb.entries.get('model'));
+    return model === undefined ? "gbtree has no 'model' object" : gbtreeProblem(model, 'gbtree');
+  }
+  if (name === 'dart') {
+    const inner = obj(gb.entries.get('gbtree'));
+    const model = obj(inner?.entries.get('model'));
+    return model === undefined ? "dart has no gbtree 'model' object" : gbtreeProblem(model, 'dart');
+  }
+  if (name === 'gblinear') return undefined;
+  return `the gradient booster is ${JSON.stringify(name)}, not gbtree, dart or gblinear`;
+}
+
+/** Why XGBoost's UBJSON deserializer would read this model out of bounds, or undefined. */
+export function xgboostUbjsonProblem(buf: Uint8Array): string | undefined {
+  let root: UbjValue;
+  try {
+    root = parseUbjson(buf);
+  } catch (e) {
+    if (e instanceof UbjError) return `the UBJSON model is malformed (${e.message})`;
+    throw e;
+  }
+  const top = obj(root);
+  // A serialized booster holds {Config, Model}; a saved model is the Model object itself.
+  const model = obj(top?.entries.get('Model')) ?? top;
+  const learner = obj(model?.entries.get('learner'));
+  const gb = obj(learner?.entries.get('gradient_booster'));
+  if (gb === undefined) return 'the UBJSON model has no learner.gradient_booster object';
+  return boosterProblem(gb);
+}
+
+/** The forms of a booster buffer, by its first bytes. */
+export function xgboostBufferProblem(buf: Uint8Array): string | undefined {
+  if (buf.length === 0) return undefined; // the loader raises on an empty buffer
+  if (buf[0] === 0x7b /* '{' */) {
+    // '{' followed by a UBJSON key-length marker; JSON text would continue with '"' or whitespace.
+    const next = buf[1];
+    if (next === 0x22 || next === 0x20 || next === 0x0a || next === 0x0d || next === 0x09 || next === 0x7d)
+      return 'the booster buffer is JSON text, which XGBoost does not write when pickling; its trees are not checked';
+    const p = xgboostUbjsonProblem(buf);
+    return p === undefined ? undefined : `${p}; XGBoost's native loader does not check this and reads out of bounds`;
+  }
+  return undefined;
+}

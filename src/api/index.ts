@@ -42,7 +42,8 @@ export type {
 } from '../provenance/signature-verdict.js';
 export type { SignaturePolicy } from '../policy/signature-policy.js';
 export type { GitCheckout } from '../sources/git-checkout.js';
-export type { SkippedEntry } from '../scan/engine.js';
+export type { ScanNote, SkippedEntry } from '../scan/engine.js';
+export type { ScanCommandWord } from '../rules/rule.js';
 export type { Limits } from '../core/limits.js';
 export { SAFETY_LEVELS, SEVERITIES, type SafetyLevel, type Severity } from '../core/severity.js';
 export { listTargets, type PlannedFile, type TargetList } from './list-targets.js';

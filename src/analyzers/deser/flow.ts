@@ -533,7 +533,9 @@ export class DeserFlow {
     const edges = this.idx.callers.get(f.id) ?? [];
     const far = this.project?.callersOf(f) ?? [];
     const escapes =
-      (edges.length === 0 && far.length === 0) || this.idx.referenced.has(f.id) || this.project?.escapes(f) === true;
+      (edges.length === 0 && far.length === 0 && this.project?.heldInTable?.(f) !== true) ||
+      this.idx.referenced.has(f.id) ||
+      this.project?.escapes(f) === true;
     // A method the package may call through an object it holds (an untyped receiver) gets the package's values: its
     // parameters are not what a user of the library hands it.
     const ducked =

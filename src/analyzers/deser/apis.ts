@@ -1126,6 +1126,8 @@ export const DEFERRED_CALLS: readonly DeferredCall[] = [
   { pattern: { exact: 'starlette.concurrency.run_in_threadpool' }, fnPosition: 0, argsFromPosition: 1 },
   { pattern: { exact: 'fastapi.concurrency.run_in_threadpool' }, fnPosition: 0, argsFromPosition: 1 },
   { pattern: { suffix: '.submit' }, fnPosition: 0, argsFromPosition: 1 },
+  // FastAPI/Starlette `BackgroundTasks.add_task(fn, *args)`: runs `fn(*args)` after the response.
+  { pattern: { suffix: '.add_task' }, fnPosition: 0, argsFromPosition: 1 },
   { pattern: { suffix: '.run_in_executor' }, fnPosition: 1, argsFromPosition: 2 },
   { pattern: { suffix: '.apply_async' }, fnPosition: 0, argsKeyword: 'args', argsPosition: 1 },
   { pattern: { prefix: 'multiprocessing.', suffix: '.apply' }, fnPosition: 0, argsKeyword: 'args', argsPosition: 1 },

@@ -515,6 +515,17 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
     kind: 'text',
     label: `Streamlit ${m} (sent by the client)`,
   })),
+  // The same widgets placed in the sidebar (`st.sidebar.text_input(...)`).
+  ...['file_uploader', 'camera_input', 'audio_input'].map((m): NetworkCall => ({
+    pattern: { exact: `streamlit.sidebar.${m}` },
+    kind: 'upload',
+    label: `Streamlit sidebar ${m} (a file the client uploaded)`,
+  })),
+  ...['text_input', 'text_area', 'chat_input'].map((m): NetworkCall => ({
+    pattern: { exact: `streamlit.sidebar.${m}` },
+    kind: 'text',
+    label: `Streamlit sidebar ${m} (sent by the client)`,
+  })),
   ...['panel.widgets.FileInput', 'panel.widgets.input.FileInput', 'panel.widgets.FileDropper'].map(
     (exact): NetworkCall => ({ pattern: { exact }, kind: 'endpoint', label: 'Panel FileInput (uploaded bytes)' }),
   ),

@@ -515,6 +515,17 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
     kind: 'text',
     label: `Streamlit ${m} (sent by the client)`,
   })),
+  // The same widgets placed in the sidebar (`st.sidebar.text_input(...)`).
+  ...['file_uploader', 'camera_input', 'audio_input'].map((m): NetworkCall => ({
+    pattern: { exact: `streamlit.sidebar.${m}` },
+    kind: 'upload',
+    label: `Streamlit sidebar ${m} (a file the client uploaded)`,
+  })),
+  ...['text_input', 'text_area', 'chat_input'].map((m): NetworkCall => ({
+    pattern: { exact: `streamlit.sidebar.${m}` },
+    kind: 'text',
+    label: `Streamlit sidebar ${m} (sent by the client)`,
+  })),
   ...['panel.widgets.FileInput', 'panel.widgets.input.FileInput', 'panel.widgets.FileDropper'].map(
     (exact): NetworkCall => ({ pattern: { exact }, kind: 'endpoint', label: 'Panel FileInput (uploaded bytes)' }),
   ),
@@ -1126,6 +1137,8 @@ export const DEFERRED_CALLS: readonly DeferredCall[] = [
   { pattern: { exact: 'starlette.concurrency.run_in_threadpool' }, fnPosition: 0, argsFromPosition: 1 },
   { pattern: { exact: 'fastapi.concurrency.run_in_threadpool' }, fnPosition: 0, argsFromPosition: 1 },
   { pattern: { suffix: '.submit' }, fnPosition: 0, argsFromPosition: 1 },
+  // FastAPI/Starlette `BackgroundTasks.add_task(fn, *args)`: runs `fn(*args)` after the response.
+  { pattern: { suffix: '.add_task' }, fnPosition: 0, argsFromPosition: 1 },
   { pattern: { suffix: '.run_in_executor' }, fnPosition: 1, argsFromPosition: 2 },
   { pattern: { suffix: '.apply_async' }, fnPosition: 0, argsKeyword: 'args', argsPosition: 1 },
   { pattern: { prefix: 'multiprocessing.', suffix: '.apply' }, fnPosition: 0, argsKeyword: 'args', argsPosition: 1 },

@@ -533,7 +533,9 @@ export class DeserFlow {
     const edges = this.idx.callers.get(f.id) ?? [];
     const far = this.project?.callersOf(f) ?? [];
     const escapes =
-      (edges.length === 0 && far.length === 0) || this.idx.referenced.has(f.id) || this.project?.escapes(f) === true;
+      (edges.length === 0 && far.length === 0 && this.project?.heldInTable?.(f) !== true) ||
+      this.idx.referenced.has(f.id) ||
+      this.project?.escapes(f) === true;
     // A method the package may call through an object it holds (an untyped receiver) gets the package's values: its
     // parameters are not what a user of the library hands it.
     const ducked =
@@ -1197,8 +1199,15 @@ export class DeserFlow {
       const parsed = cliValue(this.cliArg(c.span, c.text), `the command line parsed by \`${shortText(c.text, 40)}\``);
       return given !== undefined && given.constant === undefined ? joinValues(parsed, this.evalExpr(given, r)) : parsed;
     }
-    // A number made from an argument (`int(sys.argv[2])`, a descriptor or a count) names no file.
-    if (targets.some((t) => NUMBER_BUILTINS.has(t))) return withoutCli(this.args(c, r));
+    // A number made from an argument (`int(sys.argv[2])`, a descriptor or a count) names no file. Made from network
+    // text (`int(request.json["idx"])`) it is text with no folder part, as a file name only: formatted below a folder
+    // of the host it picks one of that folder's files, not any file.
+    if (targets.some((t) => NUMBER_BUILTINS.has(t))) {
+      const n = withoutCli(this.args(c, r));
+      if (n.taint === null) return n;
+      const text = reshape(n, 'text');
+      return { ...text, taint: { ...text.taint!, nameOnly: true } };
+    }
     for (const t of targets) {
       if (SERIALIZER_CALLS.has(t)) return INTERNAL;
       if (OPEN_LIKE.has(t)) return this.opened(c, r);
@@ -1391,8 +1400,10 @@ export class DeserFlow {
     if (t === null) return v;
     if (t.kind === 'file' || t.kind === 'data' || t.kind === 'endpoint' || t.kind === 'upload' || t.kind === 'message')
       return reshape(v, 'data');
-    // A path a client wrote (not a file name the code put below a folder of its own) chooses any file of the host.
-    return t.kind === 'text' && t.nameOnly !== true ? chosenFile(v, t.origin) : untaint(v);
+    // A path a client wrote (not a file name the code put below a folder of its own) chooses any file of the host. A
+    // name alone (`basename`, `secure_filename`, a number) only picks among the files of the server's own folder.
+    if (t.kind === 'text' && t.nameOnly === true) return INTERNAL;
+    return t.kind === 'text' ? chosenFile(v, t.origin) : untaint(v);
   }
 
   /** A method called on network data or a network object. */

@@ -53,6 +53,11 @@ export interface ProjectView {
   callersOf(fn: FunctionFact): readonly { unit: UnitView; edge: CallEdge }[];
   /** True when another module uses `fn` as a value: anyone may call it. */
   escapes(fn: FunctionFact): boolean;
+  /**
+   * True when another module's table of callables holds `fn` (`TASKS = {"restore": fn}`): it runs when the table is
+   * read for it (and then escapes or has callers), not merely because nothing calls it by name.
+   */
+  heldInTable?(fn: FunctionFact): boolean;
   /** True when a method named as `fn` is called, with arguments it accepts, on a receiver no module can type. */
   calledUntyped?(fn: FunctionFact): boolean;
   /**

@@ -223,6 +223,12 @@ export class DeserProject implements ProjectView {
     return out;
   }
 
+  heldInTable(fn: FunctionFact): boolean {
+    return this.tableHeldFns.has(fn);
+  }
+
+  private readonly tableHeldFns = new Set<FunctionFact>();
+
   /** True when another module uses `fn` as a value (registers, stores or passes it): anyone may call it. */
   escapes(fn: FunctionFact): boolean {
     return this.referencedFns.has(fn);
@@ -426,24 +432,57 @@ export class DeserProject implements ProjectView {
     depth = 0,
   ): { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] {
     const t = unit.idx.tableLookup(a);
-    if (t === undefined) return [];
-    let home: Unit | undefined;
-    let name = t.root.name;
-    if (t.root.resolution === 'assignment') home = unit.idx.moduleBinding(t.root, scopeId) ? unit : undefined;
-    else if (t.root.resolution === 'import') {
-      const q = t.root.qualifiedNames[0] ?? '';
-      const dot = q.lastIndexOf('.');
-      const r = dot > 0 ? this.resolve(q.slice(0, dot), unit) : undefined;
-      if (r?.kind === 'module') [home, name] = [r.unit, q.slice(dot + 1)];
-    }
-    if (home === undefined) return [];
+    const at = t !== undefined ? this.tableHome(unit, t.root, scopeId) : undefined;
+    if (at === undefined) return [];
+    const { home, name } = at;
     const out: { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] = [];
-    for (const e of home.idx.entriesFor(home.idx.tableEntries(name), t.key)) {
+    for (const e of home.idx.entriesFor(home.idx.tableEntries(name), t!.key)) {
       const local = home.idx.localFunction(e.value, 0, depth + 1);
       const far = local === undefined ? this.foreignFunction(home, e.value, 0, depth + 1) : { idx: home.idx, ...local };
       if (far !== undefined && far.idx !== unit.idx && far.fn.kind !== 'class') out.push(far);
     }
     return out;
+  }
+
+  /** The module and name of the module-level table a name read in `unit` denotes (here or imported), if any. */
+  private tableHome(unit: Unit, root: AccessPath['root'], scopeId: number): { home: Unit; name: string } | undefined {
+    if (root.kind !== 'name') return undefined;
+    let home: Unit | undefined;
+    let name = root.name;
+    if (root.resolution === 'assignment') home = unit.idx.moduleBinding(root, scopeId) ? unit : undefined;
+    else if (root.resolution === 'import') {
+      const q = root.qualifiedNames[0] ?? '';
+      const dot = q.lastIndexOf('.');
+      const r = dot > 0 ? this.resolve(q.slice(0, dot), unit) : undefined;
+      if (r?.kind === 'module') [home, name] = [r.unit, q.slice(dot + 1)];
+    }
+    return home !== undefined && home.idx.tableEntries(name).length > 0 ? { home, name } : undefined;
+  }
+
+  /**
+   * A read of a module-level table of callables lets its entries escape: all of them, except when a literal key picks
+   * one (`TASKS["echo"]`, `TASKS.get("echo")`), which lets only that entry escape. A computed-key call
+   * (`TASKS[kind](x)`) is a call of each entry (see {@link dispatchedElsewhere}), not an escape.
+   */
+  private noteTableRead(unit: Unit, a: AccessPath | undefined, scopeId: number, called: boolean): void {
+    if (a === undefined) return;
+    const look = unit.idx.tableLookup(a);
+    const at = this.tableHome(unit, look?.root ?? a.root, scopeId);
+    if (at === undefined) return;
+    if (called && look !== undefined) return;
+    const last = a.steps[a.steps.length - 1];
+    // `TASKS.get` called: the lookup it makes is read where its result is used.
+    if (called && a.steps.length === 1 && last?.kind === 'attr' && last.name === 'get') return;
+    const key = look !== undefined ? look.key : undefined;
+    for (const e of at.home.idx.entriesFor(at.home.idx.tableEntries(at.name), key))
+      this.noteReference(at.home, e.value);
+  }
+
+  /** A module-level table of callables being defined (`TASKS = {"a": f, ...}`): its entries escape only when read. */
+  private definesTable(unit: Unit, a: PythonModule['assignments'][number]): boolean {
+    if (a.scopeId !== 0 || a.value === null) return false;
+    if ((a.value.dictEntries?.length ?? 0) === 0 && (a.value.elements?.length ?? 0) === 0) return false;
+    return a.targets.some((t) => t.kind === 'name' && unit.idx.tableEntries(t.name).length > 0);
   }
 
   /**
@@ -1035,11 +1074,23 @@ export class DeserProject implements ProjectView {
           const far = d !== undefined ? this.foreignFunction(unit, p?.fn ?? d.fnArg, c.scopeId) : undefined;
           if (far !== undefined && far.fn.kind === 'function')
             pushTo(this.foreignCallers, far.fn, { unit, edge: withPartial(d!.edge(far.skip ?? 0), p?.call) });
-          for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)])
+          for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)]) {
+            this.noteTableRead(unit, arg.access, c.scopeId, false);
             if (far === undefined || arg !== d!.fnArg) this.noteReference(unit, arg);
+          }
+          this.noteTableRead(unit, c.callee.access, c.scopeId, true);
         }
-        for (const a of unit.mod.assignments)
-          if (a.value !== null && a.kind !== 'for') this.noteReference(unit, a.value);
+        for (const a of unit.mod.assignments) {
+          if (a.value === null) continue;
+          this.noteTableRead(unit, a.value.access, a.scopeId, false);
+          if (this.definesTable(unit, a)) {
+            for (const e of [...(a.value.dictEntries ?? []), ...(a.value.elements ?? []).map((x) => ({ value: x }))]) {
+              const far = this.foreignFunction(unit, e.value, 0);
+              if (far !== undefined && far.idx !== unit.idx) this.tableHeldFns.add(far.fn);
+            }
+          } else if (a.kind !== 'for') this.noteReference(unit, a.value);
+        }
+        for (const f of unit.mod.functions) for (const r of f.returns) this.noteTableRead(unit, r.access, f.id, false);
       }
     } finally {
       this.indexing = false;

@@ -8,6 +8,27 @@ const RULES = ['DESER-NETWORK-INPUT'] as const;
 
 const invalid: DeserCase[] = [
   {
+    name: 'Streamlit: a sidebar text_area is base64-decoded and unpickled',
+    src: [
+      'import base64',
+      'import pickle',
+      'import streamlit as st',
+      'state = st.sidebar.text_area("Saved state")',
+      'st.write(pickle.loads(base64.b64decode(state)))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 5]],
+  },
+  {
+    name: 'Streamlit: a sidebar uploader file is unpickled',
+    src: [
+      'import pickle',
+      'import streamlit as st',
+      'up = st.sidebar.file_uploader("State")',
+      'st.write(pickle.load(up))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 4]],
+  },
+  {
     name: 'Streamlit: an uploaded file is unpickled',
     src: [
       'import pickle',
@@ -214,6 +235,17 @@ const valid: DeserCase[] = [
       'MODEL = pickle.load(open("model.pkl", "rb"))',
       'text = st.text_input("Say")',
       'st.write(MODEL.predict([text]))',
+    ],
+    expect: [],
+  },
+  {
+    name: 'twin: Streamlit sidebar text_area is base64-decoded and parsed as JSON',
+    src: [
+      'import base64',
+      'import json',
+      'import streamlit as st',
+      'state = st.sidebar.text_area("Saved state")',
+      'st.write(json.loads(base64.b64decode(state)))',
     ],
     expect: [],
   },

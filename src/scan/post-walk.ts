@@ -49,8 +49,8 @@ export const DESER_NODES = { max: 2_000_000 };
  * The DESER project phase's memory budget: the estimated heap bytes of the module analyses it keeps at once
  * (analyzers/python/retained-size.ts, each object counted once), summed as DESER_NODES is and checked beside it.
  * Shapes differ several-fold in bytes a syntax node (facts that repeat their operands' names and values), so the
- * node budget alone let a project keep gigabytes. 640 MiB takes a generated 1 M-line serving project (its analyses
- * weigh 324 MiB) and a 250,000-line real library (scipy; 384 MiB left 77 of its modules out) whole. A module past it is left out and named as past DESER_NODES is (SCAN-INCOMPLETE
+ * node budget alone let a project keep gigabytes. 384 MiB takes a generated 1 M-line serving project whole (its
+ * analyses weigh 324 MiB). A module past it is left out and named as past DESER_NODES is (SCAN-INCOMPLETE
  * `maxDeserProjectMemory`); which modules are kept is decided by the phase's admission order (deser-phase.ts).
  * Mutable for tests only.
  */

@@ -54,7 +54,7 @@ export const DESER_NODES = { max: 2_000_000 };
  * `maxDeserProjectMemory`); which modules are kept is decided by the phase's admission order (deser-phase.ts).
  * Mutable for tests only.
  */
-export const DESER_BYTES = { max: 640 * 1024 * 1024 };
+export const DESER_BYTES = { max: 384 * 1024 * 1024 };
 
 /**
  * What the walk may parse for the DESER project, one budget for the whole scan: its syntax nodes (DESER_NODES) and

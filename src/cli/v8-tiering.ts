@@ -56,38 +56,6 @@ const WASM_ONE_FILE = 100 * WASM_DEFAULT;
 
 let changed = false;
 let wasmChanged = false;
-let heapChanged = false;
-
-// Heap growth. After each full collection V8 lets the old generation grow to up to four times what survived before
-// it collects again; a scan that keeps a bounded amount of data (the DESER project's analyses, DESER_BYTES) while it
-// makes much short-lived data that outlives the young generation (each Python module's analysis, ~2-3 MB that lives
-// for the module's 1-2 s) then peaks at several times what it keeps: 201 modules of 500 functions kept 165 MB and
-// peaked at 683 MB resident (508 MB of heap before a full collection brought it to 165 MB). Growing by at most half
-// of what survived holds that scan at 388 MB at the same CPU (15.1 s against 14.6 s). V8 reads the factor at each
-// full collection, so it holds from the scan's start; every run of the CLI sets it, and it is restored before the
-// code cache is written (the cache is keyed by the flags).
-const HEAP_FLAG = '--heap-growing-percent';
-/** V8's default (0: its own factor, between 1.1 and 4). */
-const HEAP_DEFAULT = 0;
-const HEAP_SCAN = 50;
-
-/**
- * Bounds the old generation's growth between full collections for the rest of this CLI run (HEAP_FLAG above), when
- * it scans a folder or several paths: a run of one regular file does not load node:v8 for it (its start-up cost is
- * measured; such a run keeps one module's analysis at a time).
- */
-export function boundHeapGrowth(paths: readonly string[], resolvePath: (p: string) => string): void {
-  if (heapChanged) return;
-  if (paths.length === 1 && paths[0] !== '-' && !ONE_URL.test(paths[0]!)) {
-    try {
-      if (statSync(resolvePath(paths[0]!), { throwIfNoEntry: false })?.isDirectory() !== true) return;
-    } catch {
-      return;
-    }
-  } else if (paths.length <= 1) return;
-  setFlag(HEAP_FLAG, HEAP_SCAN);
-  heapChanged = true;
-}
 
 function setFlag(flag: string, value: number): void {
   const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
@@ -140,8 +108,6 @@ function delayTierUp(): void {
 /** V8's default back (before the CLI writes its code cache: the cache is keyed by the flags). */
 export function restoreTierUp(): void {
   onPythonParserLoad(undefined);
-  if (heapChanged) setFlag(HEAP_FLAG, HEAP_DEFAULT);
-  heapChanged = false;
   if (wasmChanged) setFlag(WASM_FLAG, WASM_DEFAULT);
   wasmChanged = false;
   if (!changed) return;

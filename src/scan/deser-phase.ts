@@ -8,12 +8,7 @@ import type { ScanTarget } from '../core/scan-target.js';
 import type { CallSite, PythonModule } from '../analyzers/python/module-model.js';
 import type { CodeSignal } from '../analyzers/python/code-signal.js';
 import { analyzePythonModule } from '../analyzers/python/analyze-module.js';
-import {
-  analyzeForDeser,
-  mayHaveDeserSignals,
-  mayHaveSourceText,
-  mayHoldDeserializer,
-} from '../analyzers/deser/gate.js';
+import { analyzeForDeser, mayHaveDeserSignals, mayHoldDeserializer } from '../analyzers/deser/gate.js';
 import { detectModuleAlone, detectProjectSignals, type CutSink } from '../analyzers/deser/code.js';
 import { FLOW_LIMITS, MAX_STEPS } from '../analyzers/deser/flow.js';
 import { mayReceiveData } from '../analyzers/deser/sources.js';
@@ -30,8 +25,7 @@ import { isTestPath } from '../analyzers/python/test-code.js';
 import { decodePythonSource } from '../analyzers/python/source-encoding.js';
 import type { Finding } from '../core/finding.js';
 import { RuleContext, retestCommand, type CodeFact, type IncompleteFact } from '../rules/rule.js';
-import { DESER_BYTES, DESER_NODES, type DeserWalkBudget, type PostWalkInput } from './post-walk.js';
-import { retainedBytes } from '../analyzers/python/retained-size.js';
+import { DESER_NODES, type PostWalkInput } from './post-walk.js';
 import type { JobMember } from './scan-plan.js';
 import type { ScanNote } from './engine.js';
 import { FileSource } from '../sources/byte-source.js';
@@ -89,28 +83,8 @@ export function reusableModule(summary: DeserSummary): PythonModule | undefined 
 
 interface DeserSummary {
   module?: PythonModule;
-  /** The module's estimated heap bytes (retainedBytes), counted against DESER_BYTES. */
-  bytes?: number;
-  /**
-   * Set when the walk did not keep the module (the scan's DESER_NODES or DESER_BYTES budget was spent): its syntax
-   * nodes (0 when it was not parsed). The phase parses it again only if its admission order reaches it within the
-   * budget; otherwise it is named in SCAN-INCOMPLETE.
-   */
+  /** The module's syntax nodes when the walk did not keep it (the scan's DESER_NODES budget was spent). */
   leftOut?: number;
-  /** Set when the budget spent was DESER_BYTES. */
-  leftOutFor?: 'memory';
-  /** Its place in the phase's admission order (admissionRank): 0 a source, 1 a deserializer, 2 anything else. */
-  rank?: number;
-}
-
-/**
- * Where a module comes in the order the project phase admits modules when its budget cannot take all of them,
- * decided on the text alone: 0 when data from outside may enter it on its own (a handler, a receive, a download,
- * the command line: mayHaveSourceText), 1 when it may hold a deserializer (mayHoldDeserializer), 2 otherwise.
- * Within a rank, modules a source module imports come first, then path order (runTarget).
- */
-export function admissionRank(text: string): number {
-  return mayHaveSourceText(text) ? 0 : mayHoldDeserializer(text) ? 1 : 2;
 }
 
 function withResolveLimit(): { maxResolveSteps?: number } {
@@ -120,27 +94,20 @@ function withResolveLimit(): { maxResolveSteps?: number } {
 
 /**
  * Per file, in the per-file scan (a worker, maybe): parse and analyse only when the DESER gates let the file in,
- * and only while the scan's walk budget (`walk`: one counter for every scanner of the scan) is not spent. Past it
- * a module the text gate lets in is not parsed: it is marked left out (deferred: the phase parses it when its
- * admission order reaches it within the budget, and names it in SCAN-INCOMPLETE otherwise), so the walk's parse
- * time and memory are bounded whatever the project's size and however many threads scan it.
+ * and only while the scan's walk budget (`walk`: syntax nodes parsed so far, the most it may parse) is not spent.
+ * Past it a module the text gate lets in is not parsed: it is marked left out (the phase names it in
+ * SCAN-INCOMPLETE), so the walk's parse time is bounded whatever the project's size.
  */
 export async function deserSummary(
   text: string,
   budget: { timeoutMs: number },
-  walk?: Pick<DeserWalkBudget, 'spent' | 'charge'>,
+  walk?: { nodes: number; readonly max: number },
 ): Promise<DeserSummary> {
-  const rank = admissionRank(text);
-  const past = walk?.spent();
-  if (past !== undefined)
-    return mayHaveDeserSignals(text)
-      ? { leftOut: 0, ...(past === 'memory' ? { leftOutFor: 'memory' } : {}), rank }
-      : { rank };
+  if (walk !== undefined && walk.nodes >= walk.max) return mayHaveDeserSignals(text) ? { leftOut: 0 } : {};
   const module = await analyzeForDeser(text, { ...withResolveLimit(), ...budget });
-  if (module === undefined) return { rank };
-  const bytes = retainedBytes(module);
-  walk?.charge(module.stats.nodes, bytes);
-  return { module, bytes, rank };
+  if (module === undefined) return {};
+  if (walk !== undefined) walk.nodes += module.stats.nodes;
+  return { module };
 }
 
 interface Entry {
@@ -150,16 +117,8 @@ interface Entry {
   rel: string;
   /** False for a module of the project the scan did not name (read only when a data path needs it). */
   named: boolean;
-  /** The module's estimated heap bytes (retainedBytes), once analysed. */
-  bytes?: number;
   /** Past the project's node budget: not analysed, named in the SCAN-INCOMPLETE finding, never parsed again. */
   leftOut?: boolean;
-  /** Left out for the memory budget (DESER_BYTES), not the node budget. */
-  leftOutFor?: 'memory';
-  /** Not kept by the walk (its budget was spent): parsed in the phase if the admission order reaches it in budget. */
-  deferred?: boolean;
-  /** admissionRank of the module's text (2 when the walk did not say). */
-  rank?: number;
 }
 
 /**
@@ -174,19 +133,9 @@ function noStats(): {
   loadedOnDemand: number;
   rounds: number;
   workBytes: number;
-  keptBytes: number;
   loaded: { rel: string; why: string }[];
 } {
-  return {
-    files: 0,
-    analysedInWalk: 0,
-    namedParsed: 0,
-    loadedOnDemand: 0,
-    rounds: 0,
-    workBytes: 0,
-    keptBytes: 0,
-    loaded: [],
-  };
+  return { files: 0, analysedInWalk: 0, namedParsed: 0, loadedOnDemand: 0, rounds: 0, workBytes: 0, loaded: [] };
 }
 
 /** The figures of the last run. */
@@ -218,15 +167,10 @@ export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
     g.entries.push({
       member,
       module: s.module,
-      ...(s.bytes !== undefined ? { bytes: s.bytes } : {}),
       rel,
       named: true,
-      ...(s.leftOut !== undefined ? { deferred: true } : {}),
-      ...(s.rank !== undefined ? { rank: s.rank } : {}),
+      ...(s.leftOut !== undefined ? { leftOut: true } : {}),
     });
-    // The entry holds the module from here on: the outcome lets go of it, so a module the phase leaves out (past
-    // its budget) is freed.
-    delete s.module;
   }
   const out: Finding[] = [];
   for (const [root, g] of groups) {
@@ -437,173 +381,34 @@ async function runTarget(
   );
   /** Syntax nodes of the modules the project analysis takes; a module past the budget is left out and named. */
   let nodes = 0;
-  /** Estimated heap bytes of those modules (DESER_BYTES): the memory the project analysis keeps at once. */
-  let bytes = 0;
-  /** The modules the walk kept that the admission below has not reached yet (in admission order), and their cost. */
-  let pending: Entry[] = [];
-  const waiting = new Set<Entry>();
-  let pendingNodes = 0;
-  let pendingBytes = 0;
-  const costOf = (e: Entry): { n: number; b: number } => ({
-    n: e.module?.stats.nodes ?? 0,
-    b: e.module === undefined ? 0 : (e.bytes ??= retainedBytes(e.module)),
-  });
-  /** Set once a module analysed here found no room: the budget is spent (no further module is parsed for it). */
-  let full = false;
-  const fits = (n: number, b: number): boolean =>
-    nodes + pendingNodes + n <= DESER_NODES.max && bytes + pendingBytes + b <= DESER_BYTES.max;
-  /**
-   * Takes a module just analysed (or kept by the walk and reached by the admission order) into the project: when
-   * the budget cannot hold it with what is held already, the modules the walk kept that come last in the admission
-   * order are let go first (left out, named); a module that still does not fit is left out itself.
-   */
   const admit = (e: Entry): boolean => {
-    const { n, b } = costOf(e);
-    if (!e.leftOut) {
-      while (!fits(n, b) && pending.length > 0) {
-        const last = pending.pop()!;
-        if (!waiting.delete(last)) continue;
-        const c = costOf(last);
-        pendingNodes -= c.n;
-        pendingBytes -= c.b;
-        leaveOut(last, nodes + pendingNodes + n <= DESER_NODES.max);
-      }
-      if (fits(n, b)) {
-        nodes += n;
-        bytes += b;
-        stats.keptBytes = Math.max(stats.keptBytes, bytes);
-        return true;
-      }
-      full = true;
+    const n = e.module?.stats.nodes ?? 0;
+    if (!e.leftOut && nodes + n <= DESER_NODES.max) {
+      nodes += n;
+      return true;
     }
-    leaveOut(e, e.leftOut ? e.leftOutFor === 'memory' : nodes + pendingNodes + n <= DESER_NODES.max);
+    leaveOut(e);
     return false;
   };
-  /** Checked before a module is parsed: once a budget is spent, it is left out unparsed (and named). */
+  /** Checked before a module is parsed: once the budget is spent, it is left out unparsed (and named). */
   const spent = (e: Entry): boolean => {
-    if (!full && nodes < DESER_NODES.max && bytes < DESER_BYTES.max) return false;
-    leaveOut(e, nodes < DESER_NODES.max);
+    if (nodes < DESER_NODES.max) return false;
+    leaveOut(e);
     return true;
   };
-  const leaveOut = (e: Entry, memory: boolean): void => {
+  const leaveOut = (e: Entry): void => {
     e.module = undefined;
     e.leftOut = true;
-    e.deferred = false;
-    const limit = memory ? 'maxDeserProjectMemory' : 'maxDeserProjectNodes';
-    if (cut === undefined || cut === tooLarge) cut = { limit, files: [], count: 0 };
-    if (cut.limit === 'maxDeserProjectNodes' || cut.limit === 'maxDeserProjectMemory') {
+    if (cut === undefined || cut === tooLarge) cut = { limit: 'maxDeserProjectNodes', files: [], count: 0 };
+    if (cut.limit === 'maxDeserProjectNodes') {
       cut.count = (cut.count ?? 0) + 1;
       if (cut.files.length < 5) cut.files.push(e.rel);
     }
   };
-  const byKey = keyIndex(keys);
-  // Texts read for the pre-check below, so a module it read is not read again as a hop.
-  const texts = new Map<string, string | undefined>();
-  const textOf = (e: Entry): string | undefined => {
-    if (!texts.has(e.rel)) texts.set(e.rel, read(e));
-    return texts.get(e.rel);
-  };
-  /** Named files the phase parsed (not the walk), in the order met. */
-  const namedParsed = new Set<Entry>();
-  /**
-   * A named module the walk did not keep, analysed here when the admission order reaches it: one the walk deferred
-   * (its budget spent) as the walk would have; in a project reaching beyond the named files (`reach`), one whose
-   * text the DESER gate let pass by (a handler calling into a deserializer's module) in full.
-   */
-  const analyseNamed = async (e: Entry): Promise<void> => {
-    if (e.deferred === true) {
-      if (spent(e)) return;
-      e.deferred = false;
-      const text = read(e);
-      if (text === undefined) return;
-      let mod: PythonModule | undefined;
-      try {
-        mod = await analyzeForDeser(text, { ...withResolveLimit(), timeoutMs: 10_000 });
-      } catch {
-        return;
-      }
-      if (mod !== undefined) {
-        e.module = mod;
-        if (admit(e)) stats.analysedInWalk++;
-        return;
-      }
-      if (!reach && !(over && e.rank === 0)) return;
-      texts.set(e.rel, text);
-    }
-    // Past the budget, a module data may enter on its own is analysed in its turn whatever its text (it would be
-    // read later as a caller, when the budget may have no room left for it).
-    if (!(reach || (over && e.rank === 0)) || e.module !== undefined || e.leftOut) return;
-    const text = texts.has(e.rel) ? texts.get(e.rel) : read(e);
-    if (text === undefined) return;
-    // A named file whose text names no deserializer is on a data path only as the middle of one: it calls a
-    // module that holds the deserializer (the first hop), or receives data and calls a module that calls one
-    // (the second). Neither can hold when no project module its import statements name, nor any module those
-    // name, passes the DESER text gate: then the file is not parsed (its imports read as text, never run).
-    // Only for a file named on its own: in a package folder scanned every file is parsed up front, so that
-    // the demand rounds need not rebuild long caller chains across it (they ran out of rounds in django and
-    // twisted when those files were left to the rounds).
-    if (
-      !e.member.target.isDirectory &&
-      !deserWithinTwoImports(text, e.rel, (st) => byStable.get(st), textOf, byKey, keys)
-    )
-      return;
-    if (spent(e)) return;
-    try {
-      e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
-    } catch {
-      return;
-    }
-    if (!admit(e)) return;
-    stats.namedParsed++;
-    namedParsed.add(e);
-  };
-  // Admission in the order the data flow needs modules, so that when the budget cannot take every module the
-  // ones left out are those furthest from a data path: modules data may enter on its own (rank 0: handlers,
-  // receives, downloads, the command line), then the project modules those import that may hold a deserializer,
-  // the other modules that may hold one (rank 1), the other modules the sources import, and the rest (rank 2);
-  // path order within each. Within the budget every module is taken whatever the order.
-  /** Whether the walk left modules for the phase to parse (its budget was spent): the order decides what is kept. */
-  const over = entries.some((e) => e.deferred === true);
-  const pathOrder = (a: Entry, b: Entry): number => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
-  const named = entries.filter((e) => e.named).sort(pathOrder);
-  const sources = named.filter((e) => (e.rank ?? 2) === 0);
-  const later = named.filter((e) => (e.rank ?? 2) !== 0);
-  pending = [...sources, ...later].filter((e) => e.module !== undefined);
-  for (const e of pending) {
-    waiting.add(e);
-    const c = costOf(e);
-    pendingNodes += c.n;
-    pendingBytes += c.b;
-  }
-  // Walk-kept modules are taken as the order reaches them (they are held already; only a module analysed here
-  // before them can make room by letting the last of them go).
-  const reachIn = async (e: Entry): Promise<void> => {
-    if (e.module !== undefined && waiting.delete(e)) {
-      const c = costOf(e);
-      pendingNodes -= c.n;
-      pendingBytes -= c.b;
-      admit(e);
-      if (e.module !== undefined) stats.analysedInWalk++;
-      return;
-    }
-    await analyseNamed(e);
-  };
-  for (const e of sources) await reachIn(e);
-  const importedBySource = new Set<string>();
-  for (const e of sources)
-    if (e.module !== undefined)
-      for (const st of importedModules(e.module, keys.get(e.rel)?.pkg ?? '', byKey)) importedBySource.add(st);
-  const tier = (e: Entry): number =>
-    (e.rank ?? 2) === 1 ? (importedBySource.has(e.rel) ? 0 : 1) : importedBySource.has(e.rel) ? 2 : 3;
-  later.sort((a, b) => tier(a) - tier(b) || pathOrder(a, b));
-  // The walk-kept modules not reached yet, re-ordered likewise (the last of them are let go first).
-  pending = later.filter((e) => waiting.has(e));
-  for (const e of later) await reachIn(e);
-  /** Modules analysed so far: the walk's (and those it deferred), then named files parsed here, in entries order. */
-  let fresh = [
-    ...entries.filter((e) => e.module !== undefined && !namedParsed.has(e)),
-    ...entries.filter((e) => e.module !== undefined && namedParsed.has(e)),
-  ];
+  for (const e of [...entries].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)))
+    if (e.module !== undefined || e.leftOut) admit(e);
+  let fresh = entries.filter((e) => e.module !== undefined);
+  stats.analysedInWalk += fresh.length;
   if (reach) {
     // Files named alone (pre-commit, diff-based CI): each is analysed, and the project modules it imports are
     // read, so a handler here and a deserializer there meet whichever of the two was named.
@@ -613,8 +418,40 @@ async function runTarget(
     const calledByNamed = new Set<string>();
     // The names the named files' calls look up in each first-hop module.
     const lookedUp = new Map<string, Set<string>>();
+    // Texts read for the pre-check below, so a module it read is not read again as a hop.
+    const texts = new Map<string, string | undefined>();
+    const textOf = (e: Entry): string | undefined => {
+      if (!texts.has(e.rel)) texts.set(e.rel, read(e));
+      return texts.get(e.rel);
+    };
+    const byKey = keyIndex(keys);
     for (const e of entries) {
-      if (!e.named || e.leftOut || e.module === undefined) continue;
+      if (!e.named || e.leftOut) continue;
+      if (e.module === undefined) {
+        const text = read(e);
+        if (text === undefined) continue;
+        // A named file whose text names no deserializer is on a data path only as the middle of one: it calls a
+        // module that holds the deserializer (the first hop), or receives data and calls a module that calls one
+        // (the second). Neither can hold when no project module its import statements name, nor any module those
+        // name, passes the DESER text gate: then the file is not parsed (its imports read as text, never run).
+        // Only for a file named on its own: in a package folder scanned every file is parsed up front, so that
+        // the demand rounds need not rebuild long caller chains across it (they ran out of rounds in django and
+        // twisted when those files were left to the rounds).
+        if (
+          !e.member.target.isDirectory &&
+          !deserWithinTwoImports(text, e.rel, (st) => byStable.get(st), textOf, byKey, keys)
+        )
+          continue;
+        if (spent(e)) continue;
+        try {
+          e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
+        } catch {
+          continue;
+        }
+        if (!admit(e)) continue;
+        stats.namedParsed++;
+        fresh.push(e);
+      }
       // The modules it calls into (a re-export it never calls, `from .pickle import read_pickle` in an api
       // module, puts no data path through it: reading every import read half of pandas for pandas/io/api.py).
       // A file the data can enter on its own hands it to any module it calls; any other file can put a module it
@@ -997,27 +834,23 @@ function incompleteProject(
     cut.limit === 'maxDeserProjectNodes'
       ? `the modules to analyse together hold more than ${DESER_NODES.max} syntax nodes (the project's ` +
         `work budget); ${cut.count ?? cut.files.length} module(s) were left out`
-      : cut.limit === 'maxDeserProjectMemory'
-        ? `the analyses of the modules to analyse together would hold more than ` +
-          `${Math.round(DESER_BYTES.max / 2 ** 20)} MiB (the project's memory budget); ` +
-          `${cut.count ?? cut.files.length} module(s) were left out`
-        : cut.limit === 'maxDeserModules'
-          ? `more than ${DEMAND_LIMITS.modules} modules were needed`
-          : cut.limit === 'maxDeserProjectWork'
-            ? `reading the modules a data path needs would exceed the project's work budget ` +
-              `(${DEMAND_LIMITS.workBytes} source bytes read, each read counted)`
-            : cut.limit === 'maxDeserProjectFiles'
-              ? `the project tree holds more than ${MAX_PROJECT_FILES} Python files`
-              : cut.limit === 'maxDeserCallDepth'
-                ? `the chain of calls handing data toward a deserializer is longer than ${DEMAND_LIMITS.passes} ` +
-                  'functions, so the callers further up it were not looked for'
-                : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
+      : cut.limit === 'maxDeserModules'
+        ? `more than ${DEMAND_LIMITS.modules} modules were needed`
+        : cut.limit === 'maxDeserProjectWork'
+          ? `reading the modules a data path needs would exceed the project's work budget ` +
+            `(${DEMAND_LIMITS.workBytes} source bytes read, each read counted)`
+          : cut.limit === 'maxDeserProjectFiles'
+            ? `the project tree holds more than ${MAX_PROJECT_FILES} Python files`
+            : cut.limit === 'maxDeserCallDepth'
+              ? `the chain of calls handing data toward a deserializer is longer than ${DEMAND_LIMITS.passes} ` +
+                'functions, so the callers further up it were not looked for'
+              : `the chain of calls across files is longer than ${DEMAND_LIMITS.rounds} modules`;
   const fact: IncompleteFact = {
     location: { chain: [e.member.path] },
     kind: 'limit',
     limit: cut.limit,
     reason:
-      `DESER cross-module analysis stopped: ${what}; ${cut.limit === 'maxDeserProjectNodes' || cut.limit === 'maxDeserProjectMemory' ? 'not analysed' : cut.limit === 'maxDeserCallDepth' ? 'callers not looked for, of functions in' : 'not read'}` +
+      `DESER cross-module analysis stopped: ${what}; ${cut.limit === 'maxDeserProjectNodes' ? 'not analysed' : cut.limit === 'maxDeserCallDepth' ? 'callers not looked for, of functions in' : 'not read'}` +
       `: ${cut.files.join(', ')}${(cut.count ?? 0) > cut.files.length ? ', …' : ''}. A deserializer reached ` +
       'through these modules is not proven safe.',
   };

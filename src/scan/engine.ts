@@ -48,14 +48,7 @@ import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.j
 import { walk, type WalkItem, type WalkOptions } from '../sources/walker.js';
 import type { WalkFilterOptions } from '../sources/walk-filter.js';
 import type { ContentDigest, FileOutcome } from './file-outcome.js';
-import {
-  DESER_BYTES,
-  DESER_NODES,
-  DeserWalkBudget,
-  keptForPhases,
-  POST_WALK_PHASES,
-  type PlacedOutcome,
-} from './post-walk.js';
+import { DESER_NODES, keptForPhases, POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
 import { retarget } from './retarget.js';
 import { placeholderReason } from './placeholder.js';
 import { planScan, type FileJob, type JobMember } from './scan-plan.js';
@@ -161,16 +154,19 @@ export type ScanSetup = Pick<
   /** Shard digests to take with the whole-file SHA-256 of files up to `maxFileBytes` (EngineOptions.shardDigests). */
   readonly shardPlan?: ShardDigestPlan & { readonly maxFileBytes: number };
   /**
-   * What this scan's walk may parse for the DESER project phase (DESER_NODES and DESER_BYTES, post-walk.ts), one
-   * budget for the whole scan: `deserWalkShared` is the counter every scanner of the scan adds to (a
-   * SharedArrayBuffer's view, shared with the worker threads). Once spent, a further module that passes the DESER
-   * text gate is not parsed but deferred, and the phase decides whether to parse it (admission order) or name it
-   * in SCAN-INCOMPLETE. Unset: no bound (a scanner kept for many one-file scans).
+   * The syntax nodes this scan's walk may parse for the DESER project phase (DESER_NODES, post-walk.ts), counted
+   * per scanner (each worker thread of a path scan has its own): once spent, a further module that passes the DESER
+   * text gate is not parsed but marked left out, and the phase names it in SCAN-INCOMPLETE. Unset: no bound (a
+   * scanner kept for many one-file scans).
    */
   readonly deserWalkNodes?: number;
-  readonly deserWalkBytes?: number;
-  readonly deserWalkShared?: Int32Array;
 };
+
+/** Syntax nodes parsed for the DESER project by one scanner, and the most it may parse. */
+export interface DeserWalkBudget {
+  nodes: number;
+  readonly max: number;
+}
 
 export interface ScanResult {
   readonly findings: Finding[];
@@ -282,12 +278,7 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   }
   // The walk parses Python modules for the DESER project within the phase's node budget (not past it: the phase
   // could not take them), so a project of any size costs bounded parse time and memory.
-  setup = {
-    ...setup,
-    deserWalkNodes: DESER_NODES.max,
-    deserWalkBytes: DESER_BYTES.max,
-    deserWalkShared: new Int32Array(new SharedArrayBuffer(8)),
-  };
+  setup = { ...setup, deserWalkNodes: DESER_NODES.max };
   const scanner = new FileScanner(setup, opts.signal, opts.remote);
   const placed: (PlacedOutcome | undefined)[] = new Array(items.length);
   const notScanned: (FileOutcome | undefined)[] = new Array(items.length);
@@ -306,7 +297,7 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   const walked = items.length;
   items.length = 0;
   // Python modules kept for the DESER project phase, in syntax nodes (bounded: keptForPhases).
-  const kept = { nodes: 0, bytes: 0 };
+  const kept = { nodes: 0 };
   const settle = (job: FileJob, outcomes: readonly FileOutcome[], digest?: ContentDigest): void => {
     if (digest && opts.onDigest) opts.onDigest(digest);
     job.members.forEach((member, k) => {
@@ -541,10 +532,7 @@ export class FileScanner {
     this.torchSafe = setup.torchSafeGlobals ? new Set(setup.torchSafeGlobals.keys()) : undefined;
     this.sha256 = setup.sha256 !== false;
     this.shardPlan = setup.shardPlan;
-    this.deserWalk =
-      setup.deserWalkNodes !== undefined
-        ? new DeserWalkBudget(setup.deserWalkNodes, setup.deserWalkBytes ?? Infinity, setup.deserWalkShared)
-        : undefined;
+    this.deserWalk = setup.deserWalkNodes !== undefined ? { nodes: 0, max: setup.deserWalkNodes } : undefined;
   }
 
   /** One outcome per member of the job: the first member is read, the others get its outcome re-targeted. */

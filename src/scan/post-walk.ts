@@ -46,72 +46,18 @@ export interface PostWalkPhase {
 export const DESER_NODES = { max: 2_000_000 };
 
 /**
- * The DESER project phase's memory budget: the estimated heap bytes of the module analyses it keeps at once
- * (analyzers/python/retained-size.ts, each object counted once), summed as DESER_NODES is and checked beside it.
- * Shapes differ several-fold in bytes a syntax node (facts that repeat their operands' names and values), so the
- * node budget alone let a project keep gigabytes. 384 MiB takes a generated 1 M-line serving project whole (its
- * analyses weigh 324 MiB). A module past it is left out and named as past DESER_NODES is (SCAN-INCOMPLETE
- * `maxDeserProjectMemory`); which modules are kept is decided by the phase's admission order (deser-phase.ts).
- * Mutable for tests only.
- */
-export const DESER_BYTES = { max: 384 * 1024 * 1024 };
-
-/**
- * What the walk may parse for the DESER project, one budget for the whole scan: its syntax nodes (DESER_NODES) and
- * the estimated heap bytes of the analyses (DESER_BYTES), counted together by every scanner of the scan (the
- * calling thread and each worker thread share one counter), so that the walk as a whole parses at most what the
- * phase may keep, however many threads scan. Past it, a module is not parsed in the walk: it is deferred (its
- * outcome says so) and the phase parses it only if the admission order reaches it within the budget.
- */
-export class DeserWalkBudget {
-  /** [syntax nodes, KiB of estimated heap] parsed so far; a SharedArrayBuffer's view when threads share it. */
-  readonly counts: Int32Array;
-  constructor(
-    readonly maxNodes: number,
-    readonly maxBytes: number,
-    counts?: Int32Array,
-  ) {
-    this.counts = counts ?? new Int32Array(new SharedArrayBuffer(8));
-  }
-  /** Which budget is spent: 'nodes', 'memory', or undefined while both have room. */
-  spent(): 'nodes' | 'memory' | undefined {
-    if (Atomics.load(this.counts, 0) >= this.maxNodes) return 'nodes';
-    if (Atomics.load(this.counts, 1) * 1024 >= this.maxBytes) return 'memory';
-    return undefined;
-  }
-  /** Counts a module parsed (atomically: other threads count into the same place). */
-  charge(nodes: number, bytes: number): void {
-    Atomics.add(this.counts, 0, Math.min(nodes, 2 ** 30));
-    Atomics.add(this.counts, 1, Math.min(Math.ceil(bytes / 1024), 2 ** 30));
-  }
-}
-
-/** What the modules kept so far for the DESER project hold: syntax nodes and estimated heap bytes. */
-export interface DeserKept {
-  nodes: number;
-  bytes: number;
-}
-
-/**
  * The outcome as the scan keeps it for the phases: its DESER module dropped (a `leftOut` mark with its node count
- * in its place) once the modules kept so far hold DESER_NODES.max nodes or DESER_BYTES.max bytes.
+ * in its place) once the modules kept so far hold DESER_NODES.max nodes.
  */
-export function keptForPhases(outcome: FileOutcome, kept: DeserKept): FileOutcome {
-  const s = outcome.summaries?.['deser-project'] as
-    { module?: { stats: { nodes: number } }; bytes?: number } | undefined;
+export function keptForPhases(outcome: FileOutcome, kept: { nodes: number }): FileOutcome {
+  const s = outcome.summaries?.['deser-project'] as { module?: { stats: { nodes: number } } } | undefined;
   const n = s?.module?.stats.nodes;
   if (n === undefined) return outcome;
-  const b = s?.bytes ?? 0;
-  if (kept.nodes + n <= DESER_NODES.max && kept.bytes + b <= DESER_BYTES.max) {
+  if (kept.nodes + n <= DESER_NODES.max) {
     kept.nodes += n;
-    kept.bytes += b;
     return outcome;
   }
-  const memory = kept.nodes + n <= DESER_NODES.max;
-  return {
-    ...outcome,
-    summaries: { ...outcome.summaries, ['deser-project']: { leftOut: n, ...(memory ? { leftOutFor: 'memory' } : {}) } },
-  };
+  return { ...outcome, summaries: { ...outcome.summaries, ['deser-project']: { leftOut: n } } };
 }
 
 /**

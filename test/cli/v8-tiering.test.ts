@@ -1,6 +1,6 @@
 // The built CLI delays V8's tier-up of large functions for a run that scans one large file, and the wasm tier-up of
 // the Python grammar with it for a run that scans one file of any size that it parses (src/cli/v8-tiering.ts), and
-// only then; a run over a folder or several paths bounds the heap's growth between full collections;
+// only then;
 // V8's defaults are back before it writes a code cache, so the next start still accepts the cache.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,9 +16,6 @@ const DELAY = '--bytecode-size-allowance-per-tick=20';
 const RESTORE = '--bytecode-size-allowance-per-tick=150';
 const WASM_DELAY = '--wasm-tiering-budget=180000000';
 const WASM_RESTORE = '--wasm-tiering-budget=1800000';
-/** A folder scan (or one of several paths) bounds the heap's growth between full collections, on every V8. */
-const HEAP = '--heap-growing-percent=50';
-const HEAP_RESTORE = '--heap-growing-percent=0';
 let dir: string;
 
 /** A plain pickle of about `bytes` bytes (one BINBYTES value). */
@@ -61,18 +58,13 @@ bundle.exports.main(${JSON.stringify(args)}, io).then((code) => {
 
 describe('V8 tier-up in the built CLI', () => {
   // `delayed`: the flags set during the run, in order (restored in the reverse kind order: wasm first).
-  const cases: { name: string; args: () => string[]; delayed: string[]; heap?: boolean }[] = [
+  const cases: { name: string; args: () => string[]; delayed: string[] }[] = [
     { name: 'one regular file of 2 MiB', args: () => [join(dir, 'big.pkl')], delayed: [DELAY] },
     { name: 'one file under 1 MiB', args: () => [join(dir, 'small.pkl')], delayed: [] },
     { name: 'one small Python file', args: () => [join(dir, 'serve.py')], delayed: [WASM_DELAY, DELAY] },
-    { name: 'a directory', args: () => [join(dir, 'folder')], delayed: [], heap: true },
-    { name: 'a directory of Python code', args: () => [join(dir, 'code')], delayed: [], heap: true },
-    {
-      name: 'two large files',
-      args: () => [join(dir, 'big.pkl'), join(dir, 'big2.pkl')],
-      delayed: [],
-      heap: true,
-    },
+    { name: 'a directory', args: () => [join(dir, 'folder')], delayed: [] },
+    { name: 'a directory of Python code', args: () => [join(dir, 'code')], delayed: [] },
+    { name: 'two large files', args: () => [join(dir, 'big.pkl'), join(dir, 'big2.pkl')], delayed: [] },
     { name: 'a path that does not exist', args: () => [join(dir, 'missing.pkl')], delayed: [] },
     { name: 'a path through a regular file', args: () => [join(dir, 'big.pkl', 'x')], delayed: [] },
   ];
@@ -81,11 +73,11 @@ describe('V8 tier-up in the built CLI', () => {
     it(`${c.name}: ${c.delayed.length > 0 ? 'delayed, then restored' : 'left to V8'}`, () => {
       const r = flagsSetBy(['artifact', ...c.args(), '--quiet']);
       const delayed = MEASURED_V8 ? c.delayed : [];
-      assert.deepEqual(r.during, [...delayed, ...(c.heap === true ? [HEAP] : [])]);
-      assert.deepEqual(r.restored, [
-        ...(c.heap === true ? [HEAP_RESTORE] : []),
-        ...[...delayed].sort((a, b) => Number(b === WASM_DELAY) - Number(a === WASM_DELAY)).map(restoreOf),
-      ]);
+      assert.deepEqual(r.during, delayed);
+      assert.deepEqual(
+        r.restored,
+        [...delayed].sort((a, b) => Number(b === WASM_DELAY) - Number(a === WASM_DELAY)).map(restoreOf),
+      );
       // A path that names no file is the operator's mistake (exit 2, before any scan).
       assert.equal(r.code, c.name.startsWith('a path') ? 2 : 0);
     });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scanPaths } from '../../src/scan/engine.js';
 import { deserSummary } from '../../src/scan/deser-phase.js';
-import { DESER_NODES, DeserWalkBudget } from '../../src/scan/post-walk.js';
+import { DESER_NODES } from '../../src/scan/post-walk.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'python-project-bounds-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,15 +72,16 @@ async function scan(path: string): Promise<{ id: string; why: string }[]> {
 describe('Python projects past the DESER project budget', () => {
   it('a module met once the walk budget is spent is left out without being parsed', async () => {
     const text = 'import pickle\ndef f(b):\n    return pickle.loads(b)\n';
-    const spent = new DeserWalkBudget(10, Infinity);
-    spent.charge(10, 0);
-    assert.deepEqual(await deserSummary(text, { timeoutMs: 10_000 }, spent), { leftOut: 0, rank: 1 });
-    // Within the budget the module is parsed, and its nodes are counted (in the one counter the scan shares).
-    const walk = new DeserWalkBudget(10_000, Infinity);
+    assert.deepEqual(await deserSummary(text, { timeoutMs: 10_000 }, { nodes: 10, max: 10 }), { leftOut: 0 });
+    // Within the budget the module is parsed, and its nodes are counted.
+    const walk = { nodes: 0, max: 10_000 };
     const s = await deserSummary(text, { timeoutMs: 10_000 }, walk);
-    assert.ok(s.module !== undefined && walk.counts[0] === s.module.stats.nodes && walk.counts[0]! > 0);
+    assert.ok(s.module !== undefined && walk.nodes === s.module.stats.nodes && walk.nodes > 0);
     // A module whose text names no deserializer is not the budget's concern (nothing to leave out).
-    assert.deepEqual(await deserSummary('def f(b):\n    return b\n', { timeoutMs: 10_000 }, spent), { rank: 2 });
+    assert.deepEqual(
+      await deserSummary('def f(b):\n    return b\n', { timeoutMs: 10_000 }, { nodes: 10, max: 10 }),
+      {},
+    );
   });
 
   it('a project past the budget is SCAN-INCOMPLETE naming modules left out, and the finding within it stays', async () => {

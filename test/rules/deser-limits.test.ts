@@ -9,9 +9,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scanPaths } from '../../src/scan/engine.js';
 import { DEMAND_LIMITS, lastRunStats } from '../../src/scan/deser-phase.js';
-import { DESER_BYTES, DESER_NODES, DeserWalkBudget, keptForPhases } from '../../src/scan/post-walk.js';
-import { analyzePythonModule } from '../../src/analyzers/python/analyze-module.js';
-import { retainedBytes } from '../../src/analyzers/python/retained-size.js';
+import { DESER_NODES, keptForPhases } from '../../src/scan/post-walk.js';
 import type { FileOutcome } from '../../src/scan/file-outcome.js';
 import { FLOW_LIMITS } from '../../src/analyzers/deser/flow.js';
 
@@ -152,111 +150,12 @@ describe('DESER cross-module limits', () => {
       inc.map((f) => f.evidence.details?.limit),
       ['maxDeserProjectNodes'],
     );
-    // The handlers (data enters them) come first in the admission order, then the codec; none fits.
-    assert.match(inc[0]!.evidence.signal, /7 module\(s\) were left out; not analysed: handlers\/h0\.py, /);
+    assert.match(inc[0]!.evidence.signal, /1 module\(s\) were left out; not analysed: codec\.py\./);
     // Nothing was analysed together, and nothing parsed again on demand.
     assert.equal(lastRunStats.analysedInWalk, 0);
     assert.equal(lastRunStats.loadedOnDemand + lastRunStats.namedParsed, 0);
     // Within the default budget the same project is found, and complete.
     assert.deepEqual(await ruleIds(dir), ['DESER-NETWORK-INPUT']);
-  });
-
-  it('modules past the project memory budget are left out and named: SCAN-INCOMPLETE (maxDeserProjectMemory)', async () => {
-    const dir = fanOut(6);
-    const saved = DESER_BYTES.max;
-    DESER_BYTES.max = 1;
-    let r;
-    try {
-      r = await scanPaths([dir], { only: ['DESER'] });
-    } finally {
-      DESER_BYTES.max = saved;
-    }
-    const inc = r.findings.filter((f) => f.ruleId === 'SCAN-INCOMPLETE');
-    assert.deepEqual(
-      inc.map((f) => f.evidence.details?.limit),
-      ['maxDeserProjectMemory'],
-    );
-    assert.match(inc[0]!.evidence.signal, /MiB \(the project's memory budget\); 7 module\(s\) were left out/);
-    assert.equal(lastRunStats.analysedInWalk, 0);
-    assert.equal(lastRunStats.loadedOnDemand + lastRunStats.namedParsed, 0);
-  });
-
-  it("past the memory budget the handler's module and the deserializer it imports are taken before unrelated modules", async () => {
-    // Twelve modules that each unpickle their argument and that nothing calls sort before the handler (`zapp.py`)
-    // and its codec (`zcodec.py`): in path order they would spend the budget first and the data path be lost.
-    const dir = mkdtempSync(join(tmpdir(), 'deser-order-'));
-    dirs.push(dir);
-    const unrelated = (i: number): string =>
-      [
-        'import pickle',
-        '',
-        ...Array.from({ length: 20 }, (_, k) => `def f${i}_${k}(b, k=${k}):\n    return pickle.loads(b)\n`),
-      ].join('\n');
-    for (let i = 0; i < 12; i++) writeFileSync(join(dir, `a${String(i).padStart(2, '0')}.py`), unrelated(i));
-    const codec = 'import pickle\n\n\ndef decode(data):\n    return pickle.loads(data)\n';
-    const app = [
-      'from flask import Flask, request',
-      'from zcodec import decode',
-      '',
-      'app = Flask(__name__)',
-      '',
-      '',
-      '@app.post("/x")',
-      'def x():',
-      '    return decode(request.data)',
-      '',
-    ].join('\n');
-    writeFileSync(join(dir, 'zcodec.py'), codec);
-    writeFileSync(join(dir, 'zapp.py'), app);
-    // Room for the handler, its codec and one unrelated module: the other eleven are left out, and named.
-    const weigh = async (text: string): Promise<number> => retainedBytes((await analyzePythonModule(text))!);
-    const saved = DESER_BYTES.max;
-    DESER_BYTES.max = (await weigh(app)) + (await weigh(codec)) + Math.round((await weigh(unrelated(0))) * 1.5);
-    let r;
-    try {
-      r = await scanPaths([dir], { only: ['DESER'] });
-    } finally {
-      DESER_BYTES.max = saved;
-    }
-    assert.deepEqual(r.findings.map((f) => f.ruleId).sort(), ['DESER-NETWORK-INPUT', 'SCAN-INCOMPLETE']);
-    const inc = r.findings.find((f) => f.ruleId === 'SCAN-INCOMPLETE')!;
-    assert.equal(inc.evidence.details?.limit, 'maxDeserProjectMemory');
-    assert.match(inc.evidence.signal, /; 11 module\(s\) were left out; not analysed: a\d\d\.py/);
-    assert.doesNotMatch(inc.evidence.signal, /zapp|zcodec/);
-    // Within the default budget: the same project, complete.
-    assert.deepEqual(await ruleIds(dir), ['DESER-NETWORK-INPUT']);
-  });
-
-  it('the walk budget is one counter for every thread of a scan', () => {
-    const here = new DeserWalkBudget(100, 10 * 1024);
-    // What a worker thread gets: the same shared memory, structured-cloned.
-    const there = new DeserWalkBudget(100, 10 * 1024, structuredClone(here.counts));
-    there.charge(60, 1024);
-    assert.equal(here.spent(), undefined);
-    here.charge(40, 1024);
-    assert.equal(there.spent(), 'nodes');
-    const bytes = new DeserWalkBudget(1000, 10 * 1024);
-    new DeserWalkBudget(1000, 10 * 1024, structuredClone(bytes.counts)).charge(1, 10 * 1024);
-    assert.equal(bytes.spent(), 'memory');
-  });
-
-  it('the walk keeps DESER modules up to the memory budget, then only their node counts', () => {
-    const outcome = (bytes: number): FileOutcome =>
-      ({
-        path: 'm.py',
-        findings: [],
-        pickles: [],
-        errors: [],
-        summaries: { 'deser-project': { module: { stats: { nodes: 1 } }, bytes } },
-      }) as unknown as FileOutcome;
-    const kept = { nodes: 0, bytes: 0 };
-    const held = (o: FileOutcome): unknown => (o.summaries?.['deser-project'] as { module?: unknown }).module;
-    assert.ok(held(keptForPhases(outcome(DESER_BYTES.max - 10), kept)) !== undefined);
-    assert.ok(held(keptForPhases(outcome(10), kept)) !== undefined);
-    const past = keptForPhases(outcome(1), kept);
-    assert.equal(held(past), undefined);
-    assert.deepEqual(past.summaries?.['deser-project'], { leftOut: 1, leftOutFor: 'memory' });
-    assert.equal(kept.bytes, DESER_BYTES.max);
   });
 
   it('the walk keeps DESER modules up to the node budget, then only their node counts', () => {
@@ -268,7 +167,7 @@ describe('DESER cross-module limits', () => {
         errors: [],
         summaries: { 'deser-project': { module: { stats: { nodes } } } },
       }) as unknown as FileOutcome;
-    const kept = { nodes: 0, bytes: 0 };
+    const kept = { nodes: 0 };
     const held = (o: FileOutcome): unknown => (o.summaries?.['deser-project'] as { module?: unknown }).module;
     assert.ok(held(keptForPhases(outcome(DESER_NODES.max - 10), kept)) !== undefined);
     assert.ok(held(keptForPhases(outcome(10), kept)) !== undefined);

@@ -279,21 +279,3 @@ export async function analyzeForDeser(text: string, opts: AnalyzeOptions = {}): 
   if (!mayHaveDeserSignals(text)) return undefined;
   return analyzePythonModuleUnless(text, opts, noDeserSinks);
 }
-
-/**
- * Words of the libraries and calls data from outside the process enters a module through on its own: web and RPC
- * frameworks (their request objects and routes), sockets and message transports (receives), HTTP clients and
- * downloads, object stores and caches, and the command line (argument parsers, `sys.argv`, standard input).
- */
-const SOURCE_WORDS =
-  /\b(?:request|requests|route|recv\w*|receive\w*|socket\w*|websockets?|urlopen|urllib\d?|httpx?|aiohttp|download\w*|flask|fastapi|django|starlette|tornado|sanic|bottle|falcon|quart|grpc|zmq|redis|kafka|celery|boto3?|s3fs|gcsfs|huggingface_hub|hf_hub_download|argparse|argv|stdin|click|typer)\b/;
-
-/**
- * Whether data from outside the process may enter the module on its own, decided on the raw text (a word of
- * SOURCE_WORDS anywhere, comments and strings included): a superset of what the parsed module's entry points,
- * receives and downloads show. Only an order: the DESER project admits such modules first when its memory
- * budget cannot take every module (a handler's module before the modules nothing reaches).
- */
-export function mayHaveSourceText(text: string): boolean {
-  return SOURCE_WORDS.test(text);
-}

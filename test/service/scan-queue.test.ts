@@ -403,7 +403,7 @@ describe('scan queue on Redis', { skip }, () => {
     }
   });
 
-  it('submit --wait prints the report and exit code that artifact gives for the same targets', async () => {
+  it('submit --wait prints the report and exit code that scan gives for the same targets', async () => {
     const q = 'cli';
     const worker = await startWorkerProcess(redis.url, q, dir);
     try {
@@ -425,7 +425,7 @@ describe('scan queue on Redis', { skip }, () => {
           'json',
           ...targets,
         ]);
-        const direct = await run(['artifact', '--format', 'json', ...targets]);
+        const direct = await run(['scan', '--format', 'json', ...targets]);
         assert.equal(viaQueue.code, direct.code);
         assert.equal(strip(viaQueue.out), strip(direct.out));
       }

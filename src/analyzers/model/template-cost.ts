@@ -9,7 +9,7 @@
 import { foldString, intOf, type FoldEnv } from './template-fold.js';
 import { children, isNode, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
 import { callerEdges, filterCost } from './template-filter-cost.js';
-import { blockGrowthFactor, growthFactor, renderWork, type GrowthModel } from './template-growth.js';
+import { blockGrowthFactor, growthFactor, RENDERER_GLOBALS, renderWork, type GrowthModel } from './template-growth.js';
 
 /** Estimated loop iterations over one render above which a template is a finding. */
 export const MAX_RENDER_ITERATIONS = 1_000_000;
@@ -193,19 +193,6 @@ function rangeLength(args: number[]): number | undefined {
   if (!Number.isFinite(n)) return Infinity;
   return Math.max(0, n);
 }
-
-/** Globals the renderers define: functions and helpers, not the caller's data. */
-const RENDERER_GLOBALS: ReadonlySet<string> = new Set([
-  'range',
-  'namespace',
-  'lipsum',
-  'cycler',
-  'joiner',
-  'dict',
-  'loop',
-  'raise_exception',
-  'strftime_now',
-]);
 
 /**
  * A list the caller passes (`messages`, `tools`, a slice, a filtered or reversed view of one, a variable set to one),

@@ -707,8 +707,8 @@ const CONSTANTS: ReadonlySet<string> = new Set(['true', 'false', 'none', 'True',
 /** What a part of the caller's data is rooted at. */
 const CALLER = '\0caller';
 
-/** Globals the renderers define (functions, not data). */
-const GLOBALS: ReadonlySet<string> = new Set([
+/** Globals the renderers define: functions and helpers, not the caller's data. */
+export const RENDERER_GLOBALS: ReadonlySet<string> = new Set([
   'range',
   'namespace',
   'lipsum',
@@ -718,13 +718,10 @@ const GLOBALS: ReadonlySet<string> = new Set([
   'loop',
   'raise_exception',
   'strftime_now',
-  'true',
-  'false',
-  'none',
-  'True',
-  'False',
-  'None',
 ]);
+
+/** Names that are not the caller's data: the renderer's globals and the literal constants. */
+const GLOBALS: ReadonlySet<string> = new Set([...RENDERER_GLOBALS, ...CONSTANTS]);
 
 export interface WorkSignal {
   readonly what: string;

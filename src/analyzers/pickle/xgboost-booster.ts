@@ -3,9 +3,18 @@
 // loader (RegTree::LoadModel, LoadCategoricalSplit, GBTreeModel::LoadModel) indexes its arrays with counts and node
 // ids read from the same buffer without checking them against each other, so an inconsistent model reads and writes
 // out of bounds in native code. The buffer is parsed here with a bounded reader and every invariant the loader assumes
-// is checked; a violation is reported. The older serialization ('CONFIG-offset:' + a binary model and a JSON config,
-// XGBoost 1.0 - 1.5) and the raw binary model of earlier releases are not parsed here.
-import { parseUbjson, UbjError, type UbjObject, type UbjTypedArray, type UbjValue } from '../../formats/ubjson.js';
+// is checked; a violation is reported. The loader takes the same model as JSON text too (the form XGBoost 1.0 - 1.5
+// pickle when JSON serialization is switched on, and which later releases still read), checked the same way. The older
+// serialization ('CONFIG-offset:' + a binary model and a JSON config, XGBoost 1.0 - 1.5) and the raw binary model of
+// earlier releases are not parsed here.
+import {
+  parseUbjson,
+  UBJ_LIMITS,
+  UbjError,
+  type UbjObject,
+  type UbjTypedArray,
+  type UbjValue,
+} from '../../formats/ubjson.js';
 
 /** Per-node arrays of a tree (tree_field in XGBoost): the loader checks their lengths, their values it trusts. */
 const NODE_ARRAYS = [
@@ -164,6 +173,17 @@ function boosterProblem(gb: UbjObject): string | undefined {
   return `the gradient booster is ${JSON.stringify(name)}, not gbtree, dart or gblinear`;
 }
 
+/** Why XGBoost's tree loader would read this parsed model out of bounds, or undefined. */
+function modelProblem(root: UbjValue, form: string): string | undefined {
+  const top = obj(root);
+  // A serialized booster holds {Config, Model}; a saved model is the Model object itself.
+  const model = obj(top?.entries.get('Model')) ?? top;
+  const learner = obj(model?.entries.get('learner'));
+  const gb = obj(learner?.entries.get('gradient_booster'));
+  if (gb === undefined) return `the ${form} model has no learner.gradient_booster object`;
+  return boosterProblem(gb);
+}
+
 /** Why XGBoost's UBJSON deserializer would read this model out of bounds, or undefined. */
 export function xgboostUbjsonProblem(buf: Uint8Array): string | undefined {
   let root: UbjValue;
@@ -173,24 +193,84 @@ export function xgboostUbjsonProblem(buf: Uint8Array): string | undefined {
     if (e instanceof UbjError) return `the UBJSON model is malformed (${e.message})`;
     throw e;
   }
-  const top = obj(root);
-  // A serialized booster holds {Config, Model}; a saved model is the Model object itself.
-  const model = obj(top?.entries.get('Model')) ?? top;
-  const learner = obj(model?.entries.get('learner'));
-  const gb = obj(learner?.entries.get('gradient_booster'));
-  if (gb === undefined) return 'the UBJSON model has no learner.gradient_booster object';
-  return boosterProblem(gb);
+  return modelProblem(root, 'UBJSON');
 }
 
-/** The forms of a booster buffer, by its first bytes. */
+const JSON_WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/**
+ * Nesting depth and value count of a JSON text, counted over its bytes without parsing (strings skipped): the
+ * bounds are checked before JSON.parse allocates anything.
+ */
+function jsonShape(buf: Uint8Array): { depth: number; values: number } {
+  let depth = 0;
+  let maxDepth = 0;
+  let values = 0;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c === 0x22 /* " */) {
+      for (i++; i < buf.length && buf[i] !== 0x22; i++) if (buf[i] === 0x5c /* \ */) i++;
+    } else if (c === 0x7b || c === 0x5b) {
+      values++;
+      if (++depth > maxDepth) maxDepth = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x2c /* , */) values++;
+  }
+  return { depth: maxDepth, values };
+}
+
+/** JSON.parse, then the literals XGBoost's own reader also takes for non-finite numbers (NaN, Infinity) as null. */
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Outside strings only: a string is matched first and kept.
+    const tolerant = text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (m) => (m.startsWith('"') ? m : 'null'));
+    return JSON.parse(tolerant);
+  }
+}
+
+/** A parsed JSON value in the parsed-UBJSON form the checks read (arrays are kept, objects become maps). */
+function fromJson(v: unknown, depth: number): UbjValue {
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (depth > UBJ_LIMITS.maxDepth) throw new UbjError(`nesting deeper than ${UBJ_LIMITS.maxDepth}`);
+  if (Array.isArray(v)) {
+    const items = v as unknown[];
+    return {
+      t: 'arr',
+      items: items.some((x) => typeof x === 'object' && x !== null)
+        ? items.map((x) => fromJson(x, depth + 1))
+        : (items as UbjValue[]),
+    };
+  }
+  const entries = new Map<string, UbjValue>();
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) entries.set(k, fromJson(x, depth + 1));
+  return { t: 'obj', entries, duplicateKeys: 0 };
+}
+
+/** Why XGBoost's JSON deserializer would read this model out of bounds, or undefined. */
+export function xgboostJsonProblem(buf: Uint8Array): string | undefined {
+  const shape = jsonShape(buf);
+  if (shape.depth > UBJ_LIMITS.maxDepth) return `the JSON model nests deeper than ${UBJ_LIMITS.maxDepth}`;
+  if (shape.values > UBJ_LIMITS.maxValues) return `the JSON model holds more than ${UBJ_LIMITS.maxValues} values`;
+  let root: UbjValue;
+  try {
+    root = fromJson(parseJsonText(new TextDecoder('utf-8').decode(buf)), 0);
+  } catch (e) {
+    if (e instanceof SyntaxError || e instanceof UbjError) return `the JSON model is malformed (${e.message})`;
+    throw e;
+  }
+  return modelProblem(root, 'JSON');
+}
+
+/** The forms of a booster buffer, by its first bytes (the loader's own dispatch: '{' then '"' is JSON text). */
 export function xgboostBufferProblem(buf: Uint8Array): string | undefined {
   if (buf.length === 0) return undefined; // the loader raises on an empty buffer
   if (buf[0] === 0x7b /* '{' */) {
-    // '{' followed by a UBJSON key-length marker; JSON text would continue with '"' or whitespace.
+    // '{' followed by a UBJSON key-length marker; JSON text continues with '"', whitespace or '}'.
     const next = buf[1];
-    if (next === 0x22 || next === 0x20 || next === 0x0a || next === 0x0d || next === 0x09 || next === 0x7d)
-      return 'the booster buffer is JSON text, which XGBoost does not write when pickling; its trees are not checked';
-    const p = xgboostUbjsonProblem(buf);
+    const json = next === 0x22 || next === 0x7d || (next !== undefined && JSON_WS.has(next));
+    const p = json ? xgboostJsonProblem(buf) : xgboostUbjsonProblem(buf);
     return p === undefined ? undefined : `${p}; XGBoost's native loader does not check this and reads out of bounds`;
   }
   return undefined;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { assertPasses, itEachRealFixture, scanFixture, structAnomaly } from '../../scan/helpers/real-fixtures.js';
 import { xgboostBufferProblem } from '../../../src/analyzers/pickle/xgboost-booster.js';
-import { parseUbjson, UbjError } from '../../../src/formats/ubjson.js';
+import { parseUbjson, UbjError, type UbjValue } from '../../../src/formats/ubjson.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
 
@@ -20,6 +20,14 @@ function handleOf(file: string): Uint8Array {
   const at = data.indexOf(Buffer.from('{L\0\0\0\0\0\0\0\x06Config', 'latin1'));
   assert.ok(at > 5 && data[at - 5] === 0x42, 'a BINBYTES handle');
   return data.subarray(at, at + data.readUInt32LE(at - 4));
+}
+
+/** A parsed UBJSON value as plain JSON data (typed arrays become arrays of numbers). */
+function jsOf(v: UbjValue): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (v.t === 'typed') return Array.from({ length: v.count }, (_, i) => v.at(i));
+  if (v.t === 'arr') return v.items.map(jsOf);
+  return Object.fromEntries([...v.entries].map(([k, x]) => [k, jsOf(x)]));
 }
 
 /** A copy of `buf` with the big-endian integer of `size` bytes at the first element of typed array `key` set. */
@@ -71,10 +79,42 @@ describe('a pickled XGBoost Booster whose model buffer breaks the native loader'
     for (const [key, value, re] of cases) assert.match(xgboostBufferProblem(setFirst(cat, key, value)) ?? '', re, key);
     // The root's parent is not read; another node's parent is.
     assert.equal(xgboostBufferProblem(setFirst(cat, 'parents', 12345)), undefined);
-    // A truncated buffer, JSON text and a buffer in the older binary form.
+    // A truncated buffer and a buffer in the older binary form.
     assert.match(xgboostBufferProblem(cat.subarray(0, cat.length - 9)) ?? '', /malformed/);
-    assert.match(xgboostBufferProblem(Buffer.from('{"learner": {}}')) ?? '', /JSON text/);
     assert.equal(xgboostBufferProblem(Buffer.from('CONFIG-offset:\0\0\0\0\0\0\0\0')), undefined);
+  });
+
+  it('checks the same model as JSON text (the form XGBoost 1.0 - 1.5 pickle with JSON serialization on)', () => {
+    const model = jsOf(parseUbjson(handleOf('categorical.pkl'))) as Record<string, unknown>;
+    const text = (m: unknown, space?: number): Buffer => Buffer.from(JSON.stringify(m, null, space));
+    assert.equal(xgboostBufferProblem(text(model)), undefined);
+    assert.equal(xgboostBufferProblem(text(model, 1)), undefined); // '{' then a newline
+    const firstTree = (m: Record<string, unknown>): Record<string, unknown[]> => {
+      const gb = (((m.Model as Record<string, unknown>).learner as Record<string, unknown>).gradient_booster ??
+        {}) as Record<string, Record<string, unknown[]>>;
+      return (gb.model!.trees as Record<string, unknown[]>[]).find((t) => t.left_children!.length > 1)!;
+    };
+    const broken = structuredClone(model);
+    firstTree(broken).left_children![0] = 99999;
+    assert.match(xgboostBufferProblem(text(broken)) ?? '', /node 0 has a child id \(99999, /);
+    const cats = structuredClone(model);
+    firstTree(cats).categories_sizes![0] = 1e6;
+    assert.match(xgboostBufferProblem(text(cats)) ?? '', /takes categories/);
+    // Non-finite literals (which XGBoost's reader takes) do not make a model unreadable; a string holding one stays.
+    const nan = text(model)
+      .toString()
+      .replace(/"split_conditions":\[[^\]]*?(\d[\d.e+-]*)/, (m, d: string) => m.slice(0, m.length - d.length) + 'NaN');
+    assert.notEqual(nan, text(model).toString());
+    assert.equal(xgboostBufferProblem(Buffer.from(nan)), undefined);
+    // No learner, malformed text, nesting and size bounds counted before parsing.
+    assert.match(xgboostBufferProblem(Buffer.from('{"learner": {}}')) ?? '', /JSON model has no learner/);
+    assert.match(xgboostBufferProblem(Buffer.from('{"Model": [1,')) ?? '', /JSON model is malformed/);
+    assert.match(
+      xgboostBufferProblem(Buffer.from('{"a":' + '['.repeat(100) + ']'.repeat(100) + '}')) ?? '',
+      /nests deeper/,
+    );
+    // A '{' and ']' inside a string do not count.
+    assert.match(xgboostBufferProblem(Buffer.from('{"a":"{{{]]]\\"["}')) ?? '', /no learner/);
   });
 
   it("blocks a Booster state whose 'handle' the analysis cannot read, passes one without a buffer", async () => {

@@ -3,10 +3,21 @@
 // loader (RegTree::LoadModel, LoadCategoricalSplit, GBTreeModel::LoadModel) indexes its arrays with counts and node
 // ids read from the same buffer without checking them against each other, so an inconsistent model reads and writes
 // out of bounds in native code. The buffer is parsed here with a bounded reader and every invariant the loader assumes
-// is checked; a violation is reported. The loader takes the same model as JSON text too (the form XGBoost 1.0 - 1.5
-// pickle when JSON serialization is switched on, and which later releases still read), checked the same way. The older
-// serialization ('CONFIG-offset:' + a binary model and a JSON config, XGBoost 1.0 - 1.5) and the raw binary model of
-// earlier releases are not parsed here.
+// is checked; a violation is reported. The forms, by the loader's own dispatch on the first bytes:
+// - '{' then '"' (or whitespace): the same model as JSON text (XGBoost 1.0 - 1.3 pickle it so with JSON serialization
+//   switched on, 1.4 and 1.5 always; later releases still read it), checked the same way.
+// - 'CONFIG-offset:', an int64 length, that many bytes of model, then the JSON configuration (XGBoost 1.0 - 1.3
+//   without JSON serialization, their default; read by 1.0 - 1.7). The length is not checked against the buffer by the loader; the
+//   model part is the binary model below (or a JSON model when it starts with '{'); the configuration is parsed by a
+//   recursive JSON reader, so its nesting is bounded here.
+// - anything else: the binary model. XGBoost before 1.0 pickled a Booster as the binary model itself
+//   (XGBoosterLoadModelFromBuffer) and 1.0's XGBModel.__setstate__ loads a bytes '_Booster' the same way; 1.0 - 1.7's
+//   Booster.__setstate__ refuses it at the header check. The check is kept for the releases that read it. The
+//   binary tree loader trusts its node ids as the JSON one does (the predictors follow them), and the 'objective'
+//   attribute is parsed by the same recursive JSON reader.
+// Forms no loader reads pass: an empty buffer, a 'CONFIG-offset:' length that is not positive, a base64 model
+// ('bs64', refused at the header) and a binary model whose booster is not gbtree, dart or gblinear (refused by the
+// booster registry before anything else is read).
 import {
   parseUbjson,
   UBJ_LIMITS,
@@ -15,6 +26,7 @@ import {
   type UbjTypedArray,
   type UbjValue,
 } from '../../formats/ubjson.js';
+import { readXgbBinaryModel, XgbBinaryError, xgbNode, type XgbBinaryTree } from '../../formats/xgboost-binary.js';
 
 /** Per-node arrays of a tree (tree_field in XGBoost): the loader checks their lengths, their values it trusts. */
 const NODE_ARRAYS = [
@@ -263,15 +275,102 @@ export function xgboostJsonProblem(buf: Uint8Array): string | undefined {
   return modelProblem(root, 'JSON');
 }
 
-/** The forms of a booster buffer, by its first bytes (the loader's own dispatch: '{' then '"' is JSON text). */
+const OOB = "XGBoost's native loader does not check this and reads out of bounds";
+const DEEP = "XGBoost's JSON reader recurses once per level and overflows the native stack";
+
+/**
+ * A '{' buffer: JSON text when '{' is followed by '"', whitespace or '}', UBJSON when by a letter (its key-length
+ * marker). Anything else is neither: every loader refuses it (a binary model whose first byte happens to be '{' too).
+ */
+function braceProblem(buf: Uint8Array): string | undefined {
+  const next = buf[1];
+  if (next === undefined) return undefined;
+  const json = next === 0x22 || next === 0x7d || JSON_WS.has(next);
+  const letter = (next | 0x20) >= 0x61 && (next | 0x20) <= 0x7a;
+  if (!json && !letter) return undefined;
+  const p = json ? xgboostJsonProblem(buf) : xgboostUbjsonProblem(buf);
+  return p === undefined ? undefined : `${p}; ${OOB}`;
+}
+
+/** Why one binary tree would make the loader or a predictor index out of bounds, or undefined. */
+function binaryTreeProblem(buf: Uint8Array, tree: XgbBinaryTree, where: string): string | undefined {
+  const n = tree.numNodes;
+  // Loaders before 1.0 scan for deleted nodes from num_roots on; no binary model holds leaf vectors.
+  if (tree.numRoots < 0) return `${where}: num_roots ${tree.numRoots} (the loader reads nodes from that index)`;
+  if (tree.sizeLeafVector < 0 || tree.sizeLeafVector > 1)
+    return `${where}: size_leaf_vector ${tree.sizeLeafVector}, which no binary model XGBoost writes holds`;
+  const inRange = (x: number): boolean => x >= 0 && x < n;
+  for (let i = 0; i < n; i++) {
+    const node = xgbNode(buf, tree, i);
+    if (!(node.left === -1 || inRange(node.left)) || !(node.right === -1 || inRange(node.right)))
+      return `${where}: node ${i} has a child id (${node.left}, ${node.right}) outside the ${n} nodes`;
+    // Bit 31 of a parent id is its is-left flag; the root's parent (-1) is not followed.
+    if (i > 0 && !inRange(node.parent & 0x7fffffff))
+      return `${where}: node ${i} has a parent id ${node.parent} outside the ${n} nodes`;
+  }
+  // num_deleted against the deleted nodes is checked by the loader itself (it refuses a mismatch).
+  return undefined;
+}
+
+/**
+ * Why the binary model in `buf` (after the learner's dispatch: '{' is a JSON model, 'bs64' is refused) would make
+ * XGBoost read out of bounds or overflow its stack, or undefined.
+ */
+function binaryModelProblem(buf: Uint8Array): string | undefined {
+  if (buf[0] === 0x7b /* '{' */) return braceProblem(buf);
+  if (buf.length >= 4 && buf[0] === 0x62 && buf[1] === 0x73 && buf[2] === 0x36 && buf[3] === 0x34) return undefined;
+  let model;
+  try {
+    model = readXgbBinaryModel(buf);
+  } catch (e) {
+    if (e instanceof XgbBinaryError)
+      return `the binary model is malformed (${e.message}); XGBoost's loader sizes its allocations and reads by such counts`;
+    throw e;
+  }
+  if (model.trees !== undefined) {
+    for (let t = 0; t < model.trees.length; t++) {
+      const p = binaryTreeProblem(buf, model.trees[t]!, `${model.booster} tree ${t}`);
+      if (p !== undefined) return `the binary model: ${p}; ${OOB}`;
+    }
+  }
+  const objective = model.attributes?.find(([k]) => k === 'objective')?.[1];
+  if (objective !== undefined && jsonShape(objective).depth > UBJ_LIMITS.maxDepth)
+    return `the binary model's 'objective' attribute nests deeper than ${UBJ_LIMITS.maxDepth}; ${DEEP}`;
+  return undefined;
+}
+
+const CONFIG_OFFSET = 'CONFIG-offset:';
+
+function startsWith(buf: Uint8Array, text: string): boolean {
+  if (buf.length < text.length) return false;
+  for (let i = 0; i < text.length; i++) if (buf[i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/** 'CONFIG-offset:', an int64 (little-endian) model length, the model, then the JSON configuration. */
+function configOffsetProblem(buf: Uint8Array): string | undefined {
+  const at = CONFIG_OFFSET.length;
+  if (buf.length < at + 8) return undefined; // the loader's read of the length fails its check
+  const size = new DataView(buf.buffer, buf.byteOffset + at, 8).getBigInt64(0, true);
+  if (size <= 0n) return undefined; // refused: the loader checks the length is positive
+  const rest = buf.length - at - 8;
+  if (size > BigInt(rest))
+    return (
+      `the serialized model claims ${size} model bytes where ${rest} remain after its header; ` +
+      "XGBoost's native loader does not check this and reads past the buffer"
+    );
+  const end = at + 8 + Number(size);
+  const p = binaryModelProblem(buf.subarray(at + 8, end));
+  if (p !== undefined) return p;
+  if (jsonShape(buf.subarray(end)).depth > UBJ_LIMITS.maxDepth)
+    return `the serialized model's JSON configuration nests deeper than ${UBJ_LIMITS.maxDepth}; ${DEEP}`;
+  return undefined;
+}
+
+/** The forms of a booster buffer, by its first bytes (the loader's own dispatch; see the head of this file). */
 export function xgboostBufferProblem(buf: Uint8Array): string | undefined {
   if (buf.length === 0) return undefined; // the loader raises on an empty buffer
-  if (buf[0] === 0x7b /* '{' */) {
-    // '{' followed by a UBJSON key-length marker; JSON text continues with '"', whitespace or '}'.
-    const next = buf[1];
-    const json = next === 0x22 || next === 0x7d || (next !== undefined && JSON_WS.has(next));
-    const p = json ? xgboostJsonProblem(buf) : xgboostUbjsonProblem(buf);
-    return p === undefined ? undefined : `${p}; XGBoost's native loader does not check this and reads out of bounds`;
-  }
-  return undefined;
+  if (buf[0] === 0x7b /* '{' */) return braceProblem(buf);
+  if (startsWith(buf, CONFIG_OFFSET)) return configOffsetProblem(buf);
+  return binaryModelProblem(buf);
 }

@@ -8,16 +8,17 @@ import { describe, it } from 'node:test';
 import { assertPasses, itEachRealFixture, scanFixture, structAnomaly } from '../../scan/helpers/real-fixtures.js';
 import { xgboostBufferProblem } from '../../../src/analyzers/pickle/xgboost-booster.js';
 import { parseUbjson, UbjError, type UbjValue } from '../../../src/formats/ubjson.js';
+import { readXgbBinaryModel } from '../../../src/formats/xgboost-binary.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
 
 const DIR = new URL('../../fixtures/xgboost-native/', import.meta.url).pathname;
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
 
-/** The handle buffer of a protocol-4 Booster pickle: BINBYTES (B, uint32 LE length) right before the UBJSON. */
-function handleOf(file: string): Uint8Array {
+/** The handle buffer of a protocol-4 Booster pickle: BINBYTES (B, uint32 LE length) right before the buffer. */
+function handleOf(file: string, start = '{L\0\0\0\0\0\0\0\x06Config'): Uint8Array {
   const data = readFileSync(DIR + file);
-  const at = data.indexOf(Buffer.from('{L\0\0\0\0\0\0\0\x06Config', 'latin1'));
+  const at = data.indexOf(Buffer.from(start, 'latin1'));
   assert.ok(at > 5 && data[at - 5] === 0x42, 'a BINBYTES handle');
   return data.subarray(at, at + data.readUInt32LE(at - 4));
 }
@@ -79,9 +80,9 @@ describe('a pickled XGBoost Booster whose model buffer breaks the native loader'
     for (const [key, value, re] of cases) assert.match(xgboostBufferProblem(setFirst(cat, key, value)) ?? '', re, key);
     // The root's parent is not read; another node's parent is.
     assert.equal(xgboostBufferProblem(setFirst(cat, 'parents', 12345)), undefined);
-    // A truncated buffer and a buffer in the older binary form.
+    // A truncated buffer; a '{' followed by neither JSON text nor a UBJSON marker, which every loader refuses.
     assert.match(xgboostBufferProblem(cat.subarray(0, cat.length - 9)) ?? '', /malformed/);
-    assert.equal(xgboostBufferProblem(Buffer.from('CONFIG-offset:\0\0\0\0\0\0\0\0')), undefined);
+    assert.equal(xgboostBufferProblem(Uint8Array.from([0x7b, 0x00, 0x01, 0x02])), undefined);
   });
 
   it('checks the same model as JSON text (the form XGBoost 1.0 - 1.5 pickle with JSON serialization on)', () => {
@@ -157,5 +158,141 @@ describe('a pickled XGBoost Booster whose model buffer breaks the native loader'
     assert.ok(typeof v === 'object' && v !== null && v.t === 'obj');
     const a = v.entries.get('a');
     assert.ok(typeof a === 'object' && a !== null && a.t === 'typed' && a.count === 1 && a.at(0) === 7);
+  });
+});
+
+/** The binary model and the offsets of its fields, read from the 'CONFIG-offset:' fixture XGBoost's output built. */
+function binaryModel(): {
+  handle: Uint8Array;
+  model: Buffer;
+  config: Buffer;
+  numTrees: number;
+  tree0: number;
+  node0: number;
+  attrs: number;
+} {
+  const handle = handleOf('config-offset-numeric.pkl', 'CONFIG-offset:');
+  const size = Number(Buffer.from(handle).readBigInt64LE(14));
+  const model = Buffer.from(handle.subarray(22, 22 + size));
+  const config = Buffer.from(handle.subarray(22 + size));
+  let at = 136;
+  for (let i = 0; i < 2; i++) at += 8 + Number(model.readBigUInt64LE(at)); // objective, booster name
+  const numTrees = at;
+  const tree0 = at + 160;
+  const node0 = tree0 + 148;
+  // The attributes follow the last tree and the tree_info entries: found by their count's position before 'best_'.
+  const attrs = model.lastIndexOf(Buffer.from('objective', 'latin1')) - 8;
+  return { handle, model, config, numTrees, tree0, node0, attrs };
+}
+
+const problem = (b: Uint8Array): string => xgboostBufferProblem(b) ?? '';
+const withInt = (b: Buffer, at: number, v: number): Buffer => {
+  const out = Buffer.from(b);
+  out.writeInt32LE(v, at);
+  return out;
+};
+const configOffset = (model: Uint8Array, config: Uint8Array, size = model.length): Buffer => {
+  const n = Buffer.alloc(8);
+  n.writeBigInt64LE(BigInt(size));
+  return Buffer.concat([Buffer.from('CONFIG-offset:', 'latin1'), n, model, config]);
+};
+
+describe("XGBoost's binary model and the 'CONFIG-offset:' serialization", () => {
+  it('admits the forms XGBoost writes: CONFIG-offset, the raw binary model with or without its header', () => {
+    const { handle, model } = binaryModel();
+    assert.equal(xgboostBufferProblem(handle), undefined);
+    assert.equal(xgboostBufferProblem(model), undefined);
+    assert.equal(xgboostBufferProblem(Buffer.concat([Buffer.from('binf'), model])), undefined);
+    const tree = readXgbBinaryModel(model);
+    assert.equal(tree.booster, 'gbtree');
+    assert.equal(tree.trees?.length, 3);
+    assert.ok(tree.attributes?.some(([k]) => k === 'objective'));
+  });
+
+  it('names each broken tree invariant, in the raw model and inside CONFIG-offset', () => {
+    const { model, config, numTrees, tree0, node0 } = binaryModel();
+    const cases: [Buffer, RegExp][] = [
+      [withInt(model, numTrees, 9), /tree 3 has num_nodes 0/], // tree 3 would be read from the tree_info entries
+      [withInt(model, numTrees, 1_000_000), /num_trees 1000000 cannot fit/],
+      [withInt(model, numTrees, -1), /num_trees is -1/],
+      [withInt(model, tree0 + 4, 0), /tree 0 has num_nodes 0/],
+      [withInt(model, tree0 + 4, 0x7fffffff), /tree 0's 2147483647 nodes and their statistics needs/],
+      [withInt(model, tree0, -3), /num_roots -3/],
+      [withInt(model, tree0 + 20, 3), /size_leaf_vector 3/],
+      [withInt(model, node0 + 4, 99), /node 0 has a child id \(99, /],
+      [withInt(model, node0 + 8, -2), /node 0 has a child id \(\d+, -2\)/],
+      [withInt(model, node0 + 20, 1 << 28), /node 1 has a parent id 268435456 outside the 15 nodes/],
+      [model.subarray(0, model.length - 200), /malformed/],
+      [model.subarray(0, 100), /the learner parameter needs 136 bytes/],
+    ];
+    for (const [b, re] of cases) {
+      assert.match(problem(b), re);
+      assert.match(problem(configOffset(b, config)), re);
+    }
+    // The root's parent is not followed; an is-left bit on a parent id is masked off.
+    assert.equal(problem(withInt(model, node0, 12345)), '');
+    assert.equal(problem(withInt(model, node0 + 20, 0x80000000 | 0)), '');
+    // A num_deleted that disagrees with the deleted nodes is refused by the loader itself.
+    assert.equal(problem(withInt(model, tree0 + 8, 1)), '');
+  });
+
+  it('bounds every string and vector count against the bytes left', () => {
+    const { model, attrs } = binaryModel();
+    const huge = (b: Buffer, at: number): Buffer => {
+      const out = Buffer.from(b);
+      out.writeBigUInt64LE(1n << 40n, at);
+      return out;
+    };
+    assert.match(problem(huge(model, 136)), /the objective name \(1099511627776 bytes\) needs/);
+    assert.match(problem(huge(model, attrs)), /attribute \d+'s key \(1099511627776 bytes\) needs/);
+    // A deeply nested 'objective' attribute (parsed by XGBoost's recursive JSON reader).
+    const objective = model.lastIndexOf(Buffer.from('objective', 'latin1'));
+    const len = Number(model.readBigUInt64LE(objective + 9));
+    const deep = Buffer.from('['.repeat(100) + ']'.repeat(100));
+    const n = Buffer.alloc(8);
+    n.writeBigUInt64LE(BigInt(deep.length));
+    const nested = Buffer.concat([model.subarray(0, objective + 9), n, deep, model.subarray(objective + 17 + len)]);
+    assert.match(problem(nested), /'objective' attribute nests deeper than 64/);
+  });
+
+  it('synthetic dart and gblinear models: their float vectors are bounded, an unknown booster passes', () => {
+    const str = (s: string): Buffer => {
+      const n = Buffer.alloc(8);
+      n.writeBigUInt64LE(BigInt(s.length));
+      return Buffer.concat([n, Buffer.from(s, 'latin1')]);
+    };
+    const u64 = (v: bigint): Buffer => {
+      const n = Buffer.alloc(8);
+      n.writeBigUInt64LE(v);
+      return n;
+    };
+    const head = (booster: string): Buffer => Buffer.concat([Buffer.alloc(136), str('reg:squarederror'), str(booster)]);
+    const dart = (drops: bigint): Buffer => Buffer.concat([head('dart'), Buffer.alloc(160), u64(drops)]);
+    assert.equal(problem(dart(0n)), '');
+    assert.match(problem(dart(1n << 40n)), /dart weight_drop \(1099511627776 floats\) needs/);
+    const linear = (n: bigint, floats: number): Buffer =>
+      Buffer.concat([head('gblinear'), Buffer.alloc(136), u64(n), Buffer.alloc(floats * 4)]);
+    assert.equal(problem(linear(3n, 3)), '');
+    assert.match(problem(linear(1n << 30n, 3)), /gblinear weights/);
+    // The booster registry refuses an unknown name before reading on; a base64 model is refused at its header.
+    assert.equal(problem(Buffer.concat([head('gbfoo'), Buffer.alloc(7)])), '');
+    assert.equal(problem(Buffer.from('bs64AAAA')), '');
+  });
+
+  it("CONFIG-offset: the model length against the buffer, the configuration's nesting, a JSON model inside", () => {
+    const { model, config } = binaryModel();
+    assert.equal(problem(configOffset(model, config, 0)), ''); // refused: the length must be positive
+    assert.equal(problem(Buffer.from('CONFIG-offset:\0\0\0')), ''); // refused: no length
+    assert.match(problem(configOffset(model, config, model.length + config.length + 1)), /claims \d+ model bytes/);
+    assert.equal(problem(configOffset(model, config, model.length + config.length)), '');
+    const deep = Buffer.from('{"a":' + '['.repeat(70) + ']'.repeat(70) + '}');
+    assert.match(problem(configOffset(model, deep)), /JSON configuration nests deeper than 64/);
+    // The learner reads a model part that starts with '{' as a JSON model.
+    const cat = jsOf(parseUbjson(handleOf('categorical.pkl'))) as { Model: Record<string, unknown> };
+    const text = Buffer.from(JSON.stringify(cat.Model));
+    assert.equal(problem(configOffset(text, config)), '');
+    const broken = Buffer.from(text.toString().replace('"left_children":[1,', '"left_children":[77777,'));
+    assert.notEqual(broken.toString(), text.toString());
+    assert.match(problem(configOffset(broken, config)), /node 0 has a child id \(77777, /);
   });
 });

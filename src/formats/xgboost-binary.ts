@@ -54,18 +54,18 @@ export interface XgbBinaryModel {
 
 const LATIN1 = new TextDecoder('latin1');
 
-/** The node fields the tree loaders and predictors follow. */
+/** The node fields the tree loaders and predictors follow; `view` spans the buffer the model was read from. */
 export function xgbNode(
-  buf: Uint8Array,
+  view: DataView,
   tree: XgbBinaryTree,
   i: number,
 ): { parent: number; left: number; right: number; sindex: number } {
-  const v = new DataView(buf.buffer, buf.byteOffset + tree.nodesAt + i * NODE_BYTES, NODE_BYTES);
+  const at = tree.nodesAt + i * NODE_BYTES;
   return {
-    parent: v.getInt32(0, true),
-    left: v.getInt32(4, true),
-    right: v.getInt32(8, true),
-    sindex: v.getUint32(12, true),
+    parent: view.getInt32(at, true),
+    left: view.getInt32(at + 4, true),
+    right: view.getInt32(at + 8, true),
+    sindex: view.getUint32(at + 12, true),
   };
 }
 

@@ -7,17 +7,17 @@
 // - '{' then '"' (or whitespace): the same model as JSON text (XGBoost 1.0 - 1.3 pickle it so with JSON serialization
 //   switched on, 1.4 and 1.5 always; later releases still read it), checked the same way.
 // - 'CONFIG-offset:', an int64 length, that many bytes of model, then the JSON configuration (XGBoost 1.0 - 1.3
-//   without JSON serialization, their default; read by 1.0 - 1.7). The length is not checked against the buffer by the loader; the
-//   model part is the binary model below (or a JSON model when it starts with '{'); the configuration is parsed by a
-//   recursive JSON reader, so its nesting is bounded here.
+//   without JSON serialization, their default; read by 1.0 - 1.7). The loader does not check the length against the
+//   buffer; the model part is the binary model below (or a JSON model when it starts with '{'); the configuration is
+//   parsed by a recursive JSON reader, so its nesting is bounded here.
 // - anything else: the binary model. XGBoost before 1.0 pickled a Booster as the binary model itself
 //   (XGBoosterLoadModelFromBuffer) and 1.0's XGBModel.__setstate__ loads a bytes '_Booster' the same way; 1.0 - 1.7's
 //   Booster.__setstate__ refuses it at the header check. The check is kept for the releases that read it. The
 //   binary tree loader trusts its node ids as the JSON one does (the predictors follow them), and the 'objective'
 //   attribute is parsed by the same recursive JSON reader.
-// Forms no loader reads pass: an empty buffer, a 'CONFIG-offset:' length that is not positive, a base64 model
-// ('bs64', refused at the header) and a binary model whose booster is not gbtree, dart or gblinear (refused by the
-// booster registry before anything else is read).
+// Forms no loader reads pass: an empty buffer, a 'CONFIG-offset:' length that is missing or not positive, a base64
+// model ('bs64', refused at the header), a '{' followed by neither JSON text nor a UBJSON marker, and a binary model
+// whose booster is not gbtree, dart or gblinear (refused by the booster registry before anything else is read).
 import {
   parseUbjson,
   UBJ_LIMITS,
@@ -276,6 +276,7 @@ export function xgboostJsonProblem(buf: Uint8Array): string | undefined {
 }
 
 const OOB = "XGBoost's native loader does not check this and reads out of bounds";
+const SIZED = "XGBoost's loader sizes its allocations and reads by such counts";
 const DEEP = "XGBoost's JSON reader recurses once per level and overflows the native stack";
 
 /**
@@ -293,7 +294,7 @@ function braceProblem(buf: Uint8Array): string | undefined {
 }
 
 /** Why one binary tree would make the loader or a predictor index out of bounds, or undefined. */
-function binaryTreeProblem(buf: Uint8Array, tree: XgbBinaryTree, where: string): string | undefined {
+function binaryTreeProblem(view: DataView, tree: XgbBinaryTree, where: string): string | undefined {
   const n = tree.numNodes;
   // Loaders before 1.0 scan for deleted nodes from num_roots on; no binary model holds leaf vectors.
   if (tree.numRoots < 0) return `${where}: num_roots ${tree.numRoots} (the loader reads nodes from that index)`;
@@ -301,7 +302,7 @@ function binaryTreeProblem(buf: Uint8Array, tree: XgbBinaryTree, where: string):
     return `${where}: size_leaf_vector ${tree.sizeLeafVector}, which no binary model XGBoost writes holds`;
   const inRange = (x: number): boolean => x >= 0 && x < n;
   for (let i = 0; i < n; i++) {
-    const node = xgbNode(buf, tree, i);
+    const node = xgbNode(view, tree, i);
     if (!(node.left === -1 || inRange(node.left)) || !(node.right === -1 || inRange(node.right)))
       return `${where}: node ${i} has a child id (${node.left}, ${node.right}) outside the ${n} nodes`;
     // Bit 31 of a parent id is its is-left flag; the root's parent (-1) is not followed.
@@ -323,13 +324,13 @@ function binaryModelProblem(buf: Uint8Array): string | undefined {
   try {
     model = readXgbBinaryModel(buf);
   } catch (e) {
-    if (e instanceof XgbBinaryError)
-      return `the binary model is malformed (${e.message}); XGBoost's loader sizes its allocations and reads by such counts`;
+    if (e instanceof XgbBinaryError) return `the binary model is malformed (${e.message}); ${SIZED}`;
     throw e;
   }
   if (model.trees !== undefined) {
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     for (let t = 0; t < model.trees.length; t++) {
-      const p = binaryTreeProblem(buf, model.trees[t]!, `${model.booster} tree ${t}`);
+      const p = binaryTreeProblem(view, model.trees[t]!, `${model.booster} tree ${t}`);
       if (p !== undefined) return `the binary model: ${p}; ${OOB}`;
     }
   }

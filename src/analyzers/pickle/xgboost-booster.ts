@@ -305,8 +305,10 @@ function binaryTreeProblem(view: DataView, tree: XgbBinaryTree, where: string): 
     const node = xgbNode(view, tree, i);
     if (!(node.left === -1 || inRange(node.left)) || !(node.right === -1 || inRange(node.right)))
       return `${where}: node ${i} has a child id (${node.left}, ${node.right}) outside the ${n} nodes`;
-    // Bit 31 of a parent id is its is-left flag; the root's parent (-1) is not followed.
-    if (i > 0 && !inRange(node.parent & 0x7fffffff))
+    // Bit 31 of a parent id is its is-left flag. A root's parent (-1) is not followed: node 0, and nodes below
+    // num_roots in the multi-root trees of releases before 1.0.
+    const root = i === 0 || (i < tree.numRoots && node.parent === -1);
+    if (!root && !inRange(node.parent & 0x7fffffff))
       return `${where}: node ${i} has a parent id ${node.parent} outside the ${n} nodes`;
   }
   // num_deleted against the deleted nodes is checked by the loader itself (it refuses a mismatch).

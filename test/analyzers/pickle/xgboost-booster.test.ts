@@ -232,6 +232,10 @@ describe("XGBoost's binary model and the 'CONFIG-offset:' serialization", () => 
     // The root's parent is not followed; an is-left bit on a parent id is masked off.
     assert.equal(problem(withInt(model, node0, 12345)), '');
     assert.equal(problem(withInt(model, node0 + 20, 0x80000000 | 0)), '');
+    // A second root (the multi-root trees of releases before 1.0) has no parent; a node above num_roots has one.
+    const twoRoots = withInt(withInt(model, tree0, 2), node0 + 20, -1);
+    assert.equal(problem(twoRoots), '');
+    assert.match(problem(withInt(twoRoots, node0 + 40, -1)), /node 2 has a parent id -1 outside the 15 nodes/);
     // A num_deleted that disagrees with the deleted nodes is refused by the loader itself.
     assert.equal(problem(withInt(model, tree0 + 8, 1)), '');
   });

@@ -316,30 +316,38 @@ function binaryTreeProblem(view: DataView, tree: XgbBinaryTree, where: string): 
 }
 
 /**
- * Why the binary model in `buf` (after the learner's dispatch: '{' is a JSON model, 'bs64' is refused) would make
- * XGBoost read out of bounds or overflow its stack, or undefined.
+ * Why the binary model in `buf` would make XGBoost read out of bounds or overflow its stack, or undefined. `strict`:
+ * a buffer the reader cannot read is reported (the loader allocates by its counts); otherwise it passes (the buffer is
+ * also read in another form, whose check it passed, and the loaders that read it as binary refuse it).
  */
-function binaryModelProblem(buf: Uint8Array): string | undefined {
-  if (buf[0] === 0x7b /* '{' */) return braceProblem(buf);
+function binaryReadProblem(buf: Uint8Array, strict: boolean): string | undefined {
   if (buf.length >= 4 && buf[0] === 0x62 && buf[1] === 0x73 && buf[2] === 0x36 && buf[3] === 0x34) return undefined;
   let model;
   try {
     model = readXgbBinaryModel(buf);
   } catch (e) {
-    if (e instanceof XgbBinaryError) return `the binary model is malformed (${e.message}); ${SIZED}`;
-    throw e;
+    if (!(e instanceof XgbBinaryError)) throw e;
+    return strict ? `the binary model is malformed (${e.message}); ${SIZED}` : undefined;
   }
+  const as = strict
+    ? 'the binary model'
+    : 'the buffer read as a binary model (as Booster unpickling before 1.0 reads it)';
   if (model.trees !== undefined) {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     for (let t = 0; t < model.trees.length; t++) {
       const p = binaryTreeProblem(view, model.trees[t]!, `${model.booster} tree ${t}`);
-      if (p !== undefined) return `the binary model: ${p}; ${OOB}`;
+      if (p !== undefined) return `${as}: ${p}; ${OOB}`;
     }
   }
   const objective = model.attributes?.find(([k]) => k === 'objective')?.[1];
   if (objective !== undefined && jsonShape(objective).depth > UBJ_LIMITS.maxDepth)
-    return `the binary model's 'objective' attribute nests deeper than ${UBJ_LIMITS.maxDepth}; ${DEEP}`;
+    return `${as}: its 'objective' attribute nests deeper than ${UBJ_LIMITS.maxDepth}; ${DEEP}`;
   return undefined;
+}
+
+/** The model part of a 'CONFIG-offset:' buffer, after the learner's dispatch: '{' is a JSON model, else binary. */
+function binaryModelProblem(buf: Uint8Array): string | undefined {
+  return buf[0] === 0x7b /* '{' */ ? braceProblem(buf) : binaryReadProblem(buf, true);
 }
 
 const CONFIG_OFFSET = 'CONFIG-offset:';
@@ -373,7 +381,9 @@ function configOffsetProblem(buf: Uint8Array): string | undefined {
 /** The forms of a booster buffer, by its first bytes (the loader's own dispatch; see the head of this file). */
 export function xgboostBufferProblem(buf: Uint8Array): string | undefined {
   if (buf.length === 0) return undefined; // the loader raises on an empty buffer
-  if (buf[0] === 0x7b /* '{' */) return braceProblem(buf);
-  if (startsWith(buf, CONFIG_OFFSET)) return configOffsetProblem(buf);
-  return binaryModelProblem(buf);
+  // Booster unpickling before XGBoost 1.0 reads any buffer as the binary model, whatever its first bytes: a buffer in
+  // a later form is read that way too (XGBoost's own output of those forms never parses as one).
+  if (buf[0] === 0x7b /* '{' */) return braceProblem(buf) ?? binaryReadProblem(buf, false);
+  if (startsWith(buf, CONFIG_OFFSET)) return configOffsetProblem(buf) ?? binaryReadProblem(buf, false);
+  return binaryReadProblem(buf, true);
 }

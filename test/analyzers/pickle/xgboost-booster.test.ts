@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { assertPasses, itEachRealFixture, scanFixture, structAnomaly } from '../../scan/helpers/real-fixtures.js';
 import { xgboostBufferProblem } from '../../../src/analyzers/pickle/xgboost-booster.js';
 import { parseUbjson, UbjError, type UbjValue } from '../../../src/formats/ubjson.js';
-import { readXgbBinaryModel } from '../../../src/formats/xgboost-binary.js';
+import { readXgbBinaryModel, type XgbBinaryModel } from '../../../src/formats/xgboost-binary.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
 
@@ -186,6 +186,13 @@ function binaryModel(): {
 }
 
 const problem = (b: Uint8Array): string => xgboostBufferProblem(b) ?? '';
+const readXgbBinaryModelOrUndefined = (b: Uint8Array): XgbBinaryModel | undefined => {
+  try {
+    return readXgbBinaryModel(b);
+  } catch {
+    return undefined;
+  }
+};
 const withInt = (b: Buffer, at: number, v: number): Buffer => {
   const out = Buffer.from(b);
   out.writeInt32LE(v, at);
@@ -238,6 +245,24 @@ describe("XGBoost's binary model and the 'CONFIG-offset:' serialization", () => 
     assert.match(problem(withInt(twoRoots, node0 + 40, -1)), /node 2 has a parent id -1 outside the 15 nodes/);
     // A num_deleted that disagrees with the deleted nodes is refused by the loader itself.
     assert.equal(problem(withInt(model, tree0 + 8, 1)), '');
+  });
+
+  it("reads any buffer as the binary model too, as Booster unpickling before 1.0 does: a first byte '{' included", () => {
+    const { model, node0 } = binaryModel();
+    // base_score's low byte is '{' and the next is not JSON text or a UBJSON marker: later loaders refuse the buffer,
+    // the binary loader reads it.
+    const brace = Buffer.from(model);
+    brace[0] = 0x7b;
+    brace[1] = 0x00;
+    assert.equal(problem(brace), '');
+    assert.match(
+      problem(withInt(brace, node0 + 4, 4242)),
+      /the buffer read as a binary model \(as Booster unpickling before 1\.0 reads it\): gbtree tree 0: node 0 has a child id \(4242, /,
+    );
+    // XGBoost's own buffers in the later forms do not parse as a binary model with trees (the UBJSON one not at all,
+    // the CONFIG-offset one with an empty booster name, which the registry refuses).
+    assert.equal(readXgbBinaryModelOrUndefined(handleOf('categorical.pkl')), undefined);
+    assert.equal(readXgbBinaryModelOrUndefined(binaryModel().handle)?.booster, '');
   });
 
   it('bounds every string and vector count against the bytes left', () => {

@@ -22,6 +22,7 @@ import {
 } from './instance-class.js';
 import { nativeStateHook, nativeStateProblem, unnamedNativeStateProblem } from './native-states.js';
 import { prepackStateProblem } from './prepack-states.js';
+import { customClassStateProblem, isTorchCustomClass, type StorageReader } from './torch-class-states.js';
 import { classStateHookProblems } from './state-hooks.js';
 import {
   anySinkMethods,
@@ -127,6 +128,8 @@ export interface LoaderModel {
    * cannot name.
    */
   readonly persistentValue?: (pid: PyVal) => PyVal | undefined;
+  /** Bytes of the storage record a persistent-id key names (TorchScript archives: custom-class states read them). */
+  readonly readStorage?: StorageReader;
 }
 
 export interface VmOptions {
@@ -1923,6 +1926,10 @@ class PickleVm implements ModelContext {
       if (p !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${p}`, false);
       const q = prepackStateProblem(name, state);
       if (q !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${q}`, false);
+      if (isTorchCustomClass(name)) {
+        const c = customClassStateProblem(name, state, this.opts.loader.readStorage);
+        if (c !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${c}`, false);
+      }
     }
     if (classes.unknown) this.unnamedNativeState(classes, state, via);
     for (const name of classes.names) {

@@ -93,7 +93,7 @@ export const zipExpander: Expander = {
             entrySrc,
             0,
             entrySrc.size,
-            torchLoader(layout, listed),
+            torchLoader(layout, listed, rec, src),
             contextName(layout),
           );
           for (const run of runs.runs)
@@ -195,13 +195,45 @@ function contextName(layout: TorchZipLayout): string {
   return layout.kind === 'checkpoint' ? 'torch-zip' : 'torchscript';
 }
 
-function torchLoader(layout: TorchZipLayout, listed: ReadonlyMap<string, ZipEntry>): LoaderModel {
+function torchLoader(
+  layout: TorchZipLayout,
+  listed: ReadonlyMap<string, ZipEntry>,
+  rec: string,
+  src: ByteSource,
+): LoaderModel {
+  // torch.jit.load reads the tensors of constants.pkl from constants/ and those of data.pkl from data/.
+  const dirs = rec === 'constants.pkl' ? ['constants/', 'data/'] : ['data/', 'constants/'];
   return {
     persistentLoad: true,
     joblibArrays: false,
     checkPersistentId: (pid: PersistentIdFact) =>
       checkZipPersistentId(pid, layout, (entry) => listed.get(entry)?.uncompressedSize),
+    readStorage: (key, start, length) => storageBytes(src, layout, listed, dirs, key, start, length),
   };
+}
+
+/**
+ * A few bytes of a storage record, read in place: torch.jit.save stores records uncompressed. A compressed or
+ * encrypted record is not inflated here (the caller reports the value as unread).
+ */
+function storageBytes(
+  src: ByteSource,
+  layout: TorchZipLayout,
+  listed: ReadonlyMap<string, ZipEntry>,
+  dirs: readonly string[],
+  key: string,
+  start: number,
+  length: number,
+): Uint8Array | string {
+  let name: string | undefined;
+  for (const d of dirs) name ??= torchRecord(layout, d + key);
+  const e = name === undefined ? undefined : listed.get(name);
+  if (e === undefined) return 'the archive has no such record';
+  if (e.method !== 0 || ((e.flags | (e.localFlags ?? 0)) & 1) !== 0 || e.compressedSize !== e.uncompressedSize)
+    return 'the record is compressed or encrypted (torch stores records uncompressed)';
+  if (start < 0 || start + length > e.uncompressedSize || e.dataOffset + start + length > src.size)
+    return 'the record ends before the element';
+  return src.read(e.dataOffset + start, length);
 }
 
 /** `<root>/data/<key>` or `<root>/constants/<key>` (ASCII case ignored) for a referenced key; prefix = lower root + '/'. */

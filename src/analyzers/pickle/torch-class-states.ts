@@ -1,0 +1,238 @@
+// torch's native custom classes in TorchScript archives. A frozen model (torch.jit.freeze) or a mobile-optimised one
+// stores objects of the classes torch registers in C++ (`__torch__.torch.classes.<ns>.<Class>`, NEWOBJ + BUILD in
+// constants.pkl or data.pkl); torch.jit.load (and torch.load, with or without weights_only, which hands a TorchScript
+// archive to it) runs the class's native __setstate__ on the state, and some of those hand numbers to native code
+// unchecked. The quantized convolution packed parameters take the stride, padding, dilation, output padding and
+// groups from the state and call the conv prepack, which divides by them: a zero kills the process (SIGFPE). Torch
+// 1.13 serialises them as ('2', [config, weight], [bias]) with the numbers in `config`, an int16 tensor whose bytes
+// are a record of the archive; older archives as (weight, bias, [stride tensors], [padding tensors], [dilation
+// tensors], groups tensor); the int form (3, [numbers], [None, weight, bias]) is read too. The numbers are read from
+// the record bytes by the storage's dtype and held to what torch writes. Classes whose state torch validates itself
+// (XNNPACK contexts check stride, dilation and groups and raise) or carries no numbers (quantized linear: weight and
+// bias) are admitted with the shape torch writes; every other registered class (embedding and RNN cell packed
+// parameters, sparse linear, oneDNN contexts, any name torch may add) has no model here and is reported, as is a
+// state whose tensor record cannot be read.
+import { storageClassDtype } from '../../formats/pytorch/dtypes.js';
+import { K, type ObjV, type PyVal } from './values.js';
+
+/** Reads `length` bytes at byte `start` of the storage record a persistent-id key names, or says why it cannot. */
+export type StorageReader = (key: string, start: number, length: number) => Uint8Array | string;
+
+/** The prefix of the native custom classes in TorchScript pickles. */
+export const CUSTOM_CLASS_PREFIX = '__torch__.torch.classes.';
+
+/** Whether `canonical` names one of torch's native custom classes in a TorchScript pickle. */
+export function isTorchCustomClass(canonical: string): boolean {
+  return canonical.startsWith(CUSTOM_CLASS_PREFIX);
+}
+
+/** Integer element types by torch dtype name: [bytes, signed]. */
+const INT_TYPES: ReadonlyMap<string, readonly [number, boolean]> = new Map([
+  ['torch.int8', [1, true]],
+  ['torch.uint8', [1, false]],
+  ['torch.int16', [2, true]],
+  ['torch.int32', [4, true]],
+  ['torch.int64', [8, true]],
+]);
+/** Config tensors are a handful of numbers; a longer one is not what torch writes. */
+const MAX_CONFIG_ITEMS = 64;
+const TENSOR_REBUILDS = new Set(['torch._utils._rebuild_tensor', 'torch._utils._rebuild_tensor_v2']);
+const QTENSOR_REBUILD = 'torch._utils._rebuild_qtensor';
+
+function isInt(v: PyVal): v is number | bigint {
+  return typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+}
+
+function calleeName(v: PyVal): string | undefined {
+  return typeof v === 'object' && v.k === K.Obj && typeof v.callee === 'object' && v.callee.k === K.Global
+    ? v.callee.imp.canonical
+    : undefined;
+}
+
+function tupleItems(v: PyVal): PyVal[] | undefined {
+  return typeof v === 'object' && v.k === K.Tuple && v.more === 0 ? v.items : undefined;
+}
+
+/** The tensors of a list the state holds (scan mode keeps objects), or undefined when some may be missing. */
+function listTensors(v: PyVal): PyVal[] | undefined {
+  if (typeof v !== 'object') return undefined;
+  if (v.k === K.Tuple) return v.more === 0 ? v.items : undefined;
+  if (v.k !== K.List) return undefined;
+  if (v.items !== undefined) return v.items;
+  if (v.objsMore === true || v.objsLost === true) return undefined;
+  return v.objs ?? [];
+}
+
+/** The ints of a list when the analysis kept them, else undefined. */
+function listInts(v: PyVal): bigint[] | undefined {
+  const items = typeof v === 'object' && v.k === K.List ? v.items : tupleItems(v);
+  if (items === undefined || !items.every(isInt)) return undefined;
+  return items.map((x) => BigInt(x));
+}
+
+/** The elements of a 1-D integer tensor rebuilt from a storage record, read from the record's bytes. */
+export function tensorInts(v: PyVal, read: StorageReader | undefined): bigint[] | string {
+  const name = calleeName(v);
+  if (name === undefined || !TENSOR_REBUILDS.has(name)) return 'a value that is not a plain tensor rebuild';
+  const args = tupleItems((v as ObjV).args);
+  const pers = args?.[0];
+  if (args === undefined || args.length < 4 || typeof pers !== 'object' || pers.k !== K.Pers)
+    return 'a tensor rebuild the analysis cannot read';
+  const pid = tupleItems(pers.pid);
+  const cls = pid?.[1];
+  const key = pid?.[2];
+  if (pid === undefined || pid.length !== 5 || typeof cls !== 'object' || cls.k !== K.Global || typeof key !== 'string')
+    return "a tensor whose persistent id is not torch's storage tuple";
+  const dtype = storageClassDtype(cls.imp.canonicalModule, cls.imp.canonical.slice(cls.imp.canonicalModule.length + 1));
+  const int = dtype === undefined || dtype === 'untyped' ? undefined : INT_TYPES.get(dtype.torch);
+  if (int === undefined) return `a tensor of ${cls.imp.canonical}, not an integer storage`;
+  const [offset, size, stride, numel] = [args[1]!, tupleItems(args[2]!), tupleItems(args[3]!), pid[4]!];
+  if (!isInt(offset) || size?.length !== 1 || stride?.length !== 1 || !isInt(size[0]!) || !isInt(stride[0]!))
+    return 'a tensor that is not one-dimensional with integer offset, size and stride';
+  if (!isInt(numel)) return 'a storage without an integer element count';
+  const n = Number(size[0]);
+  const [at, step, count] = [Number(offset), Number(stride[0]), Number(numel)];
+  if (n < 0 || n > MAX_CONFIG_ITEMS) return `a tensor of ${n} elements, more than torch writes there`;
+  if (!read) return `a tensor in storage record ${JSON.stringify(key)}, which this reading cannot open`;
+  const [bytes, signed] = int;
+  const out: bigint[] = [];
+  for (let i = 0; i < n; i++) {
+    const idx = at + i * step;
+    if (idx < 0 || idx >= count) return `a tensor reaching element ${idx} of a storage of ${count}`;
+    const b = read(key, idx * bytes, bytes);
+    if (typeof b === 'string') return `a tensor in storage record ${JSON.stringify(key)}: ${b}`;
+    if (b.length !== bytes)
+      return `a tensor in storage record ${JSON.stringify(key)}, which is shorter than its elements`;
+    let x = 0n;
+    for (let j = bytes - 1; j >= 0; j--) x = (x << 8n) | BigInt(b[j]!);
+    out.push(signed ? BigInt.asIntN(bytes * 8, x) : x);
+  }
+  return out;
+}
+
+/** The size tuple of a (quantized) tensor rebuild, or undefined. */
+function tensorSize(v: PyVal): bigint[] | undefined {
+  const name = calleeName(v);
+  if (name === undefined || (!TENSOR_REBUILDS.has(name) && name !== QTENSOR_REBUILD)) return undefined;
+  const size = tupleItems(tupleItems((v as ObjV).args)?.[2] ?? 0);
+  return size?.every(isInt) ? size.map((x) => BigInt(x)) : undefined;
+}
+
+const isNone = (v: PyVal | undefined): boolean => typeof v === 'object' && v.k === K.None;
+
+/** The convolution config torch's prepack takes: [spatial dim, stride×k, padding×k, dilation×k, out padding×k, groups, flags]. */
+function convConfigProblem(cfg: readonly bigint[], k: number, weight: PyVal | undefined): string | undefined {
+  if (cfg.length !== 4 * k + 3)
+    return `a config of ${cfg.length} numbers (torch writes ${4 * k + 3} for ${k} spatial dimensions and reads exactly that many)`;
+  const parts: [string, number, bigint][] = [
+    ['stride', 1, 1n],
+    ['padding', 1 + k, 0n],
+    ['dilation', 1 + 2 * k, 1n],
+    ['output_padding', 1 + 3 * k, 0n],
+  ];
+  for (const [name, from, least] of parts)
+    for (let i = 0; i < k; i++) {
+      const x = cfg[from + i]!;
+      if (x < least || x > 32767n) return `${name} ${x} (torch writes at least ${least})`;
+    }
+  const groups = cfg[1 + 4 * k]!;
+  const flags = cfg[2 + 4 * k]!;
+  if (groups < 1n || groups > 32767n) return `groups ${groups} (torch writes at least 1)`;
+  if (flags !== 0n && flags !== 1n) return `flags ${flags} (torch writes 0 or 1: transposed)`;
+  const size = weight === undefined ? undefined : tensorSize(weight);
+  if (size === undefined) return 'a weight the analysis cannot read as a tensor';
+  if (size.length !== k + 2) return `a ${size.length}-dimensional weight for a ${k}-dimensional convolution`;
+  // The weight's first dimension is the output channels (the input channels when transposed): groups divide it.
+  const channels = size[0]!;
+  if (channels % groups !== 0n) return `groups ${groups} that do not divide the weight's ${channels} channels`;
+  return undefined;
+}
+
+function convStateProblem(state: PyVal, k: number, read: StorageReader | undefined): string | undefined {
+  const items = tupleItems(state);
+  if (items === undefined || items.length === 0) return 'a state that is not a tuple the analysis can read';
+  const first = items[0]!;
+  if (first === '2') {
+    const tensors = items.length === 3 ? listTensors(items[1]!) : undefined;
+    const optional = items.length === 3 ? listTensors(items[2]!) : undefined;
+    if (tensors === undefined || tensors.length !== 2 || optional === undefined || optional.length > 1)
+      return "a version-2 state that is not ('2', [config, weight], [bias])";
+    const cfg = tensorInts(tensors[0]!, read);
+    if (typeof cfg === 'string') return `a config that is ${cfg}`;
+    return convConfigProblem(cfg, k, tensors[1]);
+  }
+  if (isInt(first)) {
+    const cfg = items.length === 3 && BigInt(first) === 3n ? listInts(items[1]!) : undefined;
+    const tensors = items.length === 3 ? listTensors(items[2]!) : undefined;
+    if (cfg === undefined || tensors === undefined || tensors.length !== 3 || !isNone(tensors[0]))
+      return 'a version-3 state whose numbers the analysis does not hold';
+    return convConfigProblem(cfg, k, tensors[1]);
+  }
+  if (calleeName(first) !== undefined) {
+    if (items.length !== 6) return 'a version-1 state that is not six items';
+    const cfg: bigint[] = [BigInt(k)];
+    for (const at of [2, 3, 4]) {
+      const list = listTensors(items[at]!);
+      if (list === undefined || list.length !== k) return `a version-1 state whose item ${at} is not ${k} tensors`;
+      for (const t of list) {
+        const v = tensorInts(t, read);
+        if (typeof v === 'string' || v.length === 0)
+          return `a version-1 number that is ${typeof v === 'string' ? v : 'empty'}`;
+        cfg.push(BigInt.asIntN(16, v[0]!));
+      }
+    }
+    for (let i = 0; i < k; i++) cfg.push(0n);
+    const g = tensorInts(items[5]!, read);
+    if (typeof g === 'string' || g.length === 0)
+      return `a version-1 groups that is ${typeof g === 'string' ? g : 'empty'}`;
+    cfg.push(BigInt.asIntN(16, g[0]!), 0n);
+    return convConfigProblem(cfg, k, first);
+  }
+  return 'a state torch does not read as any of its serialisations';
+}
+
+/** [arity, description] of the XNNPACK context states (their creation checks the ints itself). */
+const XNNPACK: ReadonlyMap<string, number> = new Map([
+  ['xnnpack.Conv2dOpContext', 8],
+  ['xnnpack.LinearOpContext', 4],
+  ['xnnpack.TransposeConv2dOpContext', 9],
+]);
+
+/** Why the native __setstate__ of custom class `canonical` may fault on `state`, or undefined when it is admitted. */
+export function customClassStateProblem(
+  canonical: string,
+  state: PyVal,
+  read: StorageReader | undefined,
+): string | undefined {
+  const cls = canonical.slice(CUSTOM_CLASS_PREFIX.length);
+  const what = `torch's native ${cls}.__setstate__`;
+  if (cls === 'quantized.Conv2dPackedParamsBase' || cls === 'quantized.Conv3dPackedParamsBase') {
+    const p = convStateProblem(state, cls === 'quantized.Conv2dPackedParamsBase' ? 2 : 3, read);
+    return p === undefined
+      ? undefined
+      : `${what} hands the stride, padding, dilation, output padding and groups it reads from the state (a tensor ` +
+          `record in torch's own serialisation) to the conv prepack, which divides by them (a zero kills the ` +
+          `process with SIGFPE); this state holds ${p}`;
+  }
+  if (cls === 'quantized.LinearPackedParamsBase') {
+    const items = tupleItems(state);
+    const ok =
+      items?.length === 2 &&
+      tensorSize(items[0]!)?.length === 2 &&
+      (isNone(items[1]) || tensorSize(items[1]!) !== undefined);
+    return ok
+      ? undefined
+      : `${what} prepacks the state's weight and bias; this state is not the (weight, bias) torch writes`;
+  }
+  const arity = XNNPACK.get(cls);
+  if (arity !== undefined) {
+    const items = tupleItems(state);
+    return items?.length === arity && tensorSize(items[0]!) !== undefined
+      ? undefined
+      : `${what} builds an XNNPACK operator from the state; this state is not the ${arity}-item tuple torch writes`;
+  }
+  return (
+    `${what} runs native code on the state, and the analysis has no model of what it reads (torch's quantized ` +
+    'convolution and linear packed parameters and XNNPACK contexts are modelled)'
+  );
+}

@@ -953,6 +953,9 @@ export function moduleTables(mod: PythonModule): ReadonlyMap<string, readonly Ta
           bound.has(`0:${t.objectText}`) && (a.scopeId === 0 || !bound.has(`${a.scopeId}:${t.objectText}`));
         if (global)
           pushTo(tables, t.objectText, { ...(t.key?.type === 'str' ? { key: t.key.value } : {}), value: a.value });
+        // `def deco(f): T[name] = f` (inside `def register(name)` returning it): every function of the module
+        // decorated with `@register("x")` (or `@deco`) is stored in the table.
+        if (global) for (const e of registeredByDecorator(mod, a)) pushTo(tables, t.objectText, e);
       } else if (t.kind === 'name' && a.scopeId === 0) {
         for (const d of a.value.dictEntries ?? []) pushTo(tables, t.name, { key: d.name, value: d.value });
         for (const x of a.value.elements ?? []) pushTo(tables, t.name, { value: x });
@@ -961,6 +964,43 @@ export function moduleTables(mod: PythonModule): ReadonlyMap<string, readonly Ta
   }
   TABLES.set(mod, tables);
   return tables;
+}
+
+/**
+ * The functions a registration decorator stores with assignment `a` (`T[k] = f` where `f` is the decorator's
+ * parameter): the module's functions decorated with it, or with the factory returning it (`@register("x")`, the
+ * key being the factory's first literal argument), each as an expression naming the function.
+ */
+function registeredByDecorator(mod: PythonModule, a: AssignmentFact): TableEntry[] {
+  const v = a.value?.access;
+  const deco = mod.functions[a.scopeId];
+  if (v?.root.kind !== 'name' || v.steps.length !== 0 || deco?.kind !== 'function') return [];
+  const param = v.root.name;
+  if (!deco.parameters.some((p) => p.name === param)) return [];
+  const factory = deco.parentId !== null ? mod.functions[deco.parentId] : undefined;
+  const byFactory =
+    factory?.kind === 'function' && factory.returns.some((r) => r.access?.root.kind === 'name' && r.text === deco.name);
+  const out: TableEntry[] = [];
+  for (const f of mod.functions) {
+    if (f.kind !== 'function') continue;
+    for (const d of f.decorators) {
+      let key: string | undefined;
+      if (byFactory && d.isCall && d.callId !== undefined && d.text.startsWith(`${factory.name}(`)) {
+        const k = mod.calls[d.callId]?.positional[0]?.constant;
+        if (k?.type === 'str') key = k.value;
+      } else if (!(deco.parentId === 0 && d.text === deco.name)) continue;
+      const value: ExpressionFact = {
+        text: f.name,
+        nodeType: 'identifier',
+        span: d.span,
+        values: [{ kind: 'definition', functionId: f.id, name: f.name }],
+        names: [f.name],
+        callIds: [],
+      };
+      out.push({ ...(key !== undefined ? { key } : {}), value });
+    }
+  }
+  return out;
 }
 
 /** A callable stored in a module-level table, under a literal key when it has one. */

@@ -1062,6 +1062,22 @@ export class DeserProject implements ProjectView {
     }
   }
 
+  /** The public methods `getattr(obj, name)(...)` may call, `name` not a literal: those of obj's classes. */
+  private getattrDispatch(unit: Unit, c: CallSite): FunctionFact[] {
+    const a = c.callee.access;
+    if (a?.root.kind !== 'call' || a.steps.length !== 0) return [];
+    const g = unit.mod.calls[a.root.callId];
+    if (g === undefined || g.positional.length < 2 || g.positional[1]!.constant !== undefined) return [];
+    const obj = g.positional[0]!.access;
+    if (obj === undefined || !unit.idx.targets(g).includes('builtins.getattr')) return [];
+    const out: FunctionFact[] = [];
+    for (const k of this.receiverClasses(unit, obj, c.scopeId))
+      for (const m of k.unit.mod.functions)
+        if (m.parentId === k.cls.id && m.kind === 'function' && !m.name.startsWith('_') && m.parameters.length > 1)
+          out.push(m);
+    return out;
+  }
+
   /** Classes stored into a web application's state, by state name (built on first use). */
   private appState: Map<string, { unit: Unit; value: ExpressionFact }[]> | undefined;
 
@@ -1107,6 +1123,9 @@ export class DeserProject implements ProjectView {
           if (t === undefined)
             for (const far of this.dispatchedElsewhere(unit, c.callee.access, c.scopeId))
               pushTo(this.foreignCallers, far.fn, edgeOf(unit, c, far.skip ?? 0));
+          // `getattr(svc, action)(x)` with the name chosen at run time: any public method of svc's class.
+          if (t === undefined)
+            for (const m of this.getattrDispatch(unit, c)) pushTo(this.foreignCallers, m, edgeOf(unit, c, 1));
           // `restore.delay(x)` of a Celery task defined in another module: a worker runs it with x.
           const tc = t === undefined ? taskCall(c) : undefined;
           if (tc !== undefined)

@@ -5,7 +5,7 @@ import type { CallSite, ExpressionFact, FunctionFact, ImportFact, PythonModule }
 import { SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { MCP_TRIGGERS } from './mcp.js';
-import { moduleTables, type TableEntry } from './module-index.js';
+import { moduleTables, TASK_METHODS, type TableEntry } from './module-index.js';
 import { isTestPath } from '../python/test-code.js';
 import { pushTo } from '../../core/multimap.js';
 
@@ -679,8 +679,22 @@ export function demandedModules(
           if (i !== undefined) want(i.qualifiedName);
           wantPassed(`${c.scopeId}:${n}`, c);
         }
-      if (!feeds(c)) continue;
+      // A path opened for a read: the modules of the calls that bound it (`p = model_path(repo)` of another
+      // module returning a download) decide whose file it is.
+      const opener = !feeds(c);
       const seen = new Set<number>();
+      // The calls a source call is made on (`s3.get_object(...)["Body"].read()`): the module binding the receiver
+      // (`from clients import s3`) says what the call reads.
+      const wantChain = (src: CallSite): void => {
+        let at: CallSite | undefined = src;
+        for (let k = 0; k < 4 && at !== undefined; k++) {
+          const acc: CallSite['callee']['access'] = at.callee.access;
+          at = acc?.root.kind === 'call' ? mod.calls[acc.root.callId] : undefined;
+          if (at === undefined || seen.has(at.id)) return;
+          seen.add(at.id);
+          for (const v of at.callee.values) if (v.kind === 'qualified') want(v.name);
+        }
+      };
       const visit = (e: ExpressionFact, depth: number): void => {
         for (const id of e.callIds) {
           const inner = mod.calls[id];
@@ -688,6 +702,7 @@ export function demandedModules(
           seen.add(id);
           for (const v of inner.callee.values) if (v.kind === 'qualified') want(v.name);
           wantReceiverClass(inner);
+          if (opener) continue;
           for (const a of [...inner.positional, ...inner.keywords.map((k) => k.value)]) visit(a, depth + 1);
         }
         for (const n of e.names) {
@@ -696,6 +711,7 @@ export function demandedModules(
             seen.add(src.id);
             for (const v of src.callee.values) if (v.kind === 'qualified') want(v.name);
             wantReceiverClass(src);
+            wantChain(src);
           }
         }
       };
@@ -1066,6 +1082,12 @@ function isSink(c: CallSite, unpicklers: ReadonlySet<number> = new Set()): boole
 function lastName(c: CallSite): string {
   const a = c.callee.access;
   const last = a?.steps[a.steps.length - 1];
+  // `restore.delay(x)`: a queued run of the Celery task `restore`.
+  if (last?.kind === 'attr' && TASK_METHODS.has(last.name) && a !== undefined) {
+    const prev = a.steps[a.steps.length - 2];
+    if (prev?.kind === 'attr') return prev.name;
+    if (prev === undefined && a.root.kind === 'name') return a.root.name;
+  }
   if (last?.kind === 'attr') return last.name;
   // A call through a table of callables (`HANDLERS[kind](data)`) is named by the table.
   if (a?.root.kind === 'name' && (a.steps.length === 0 || (a.steps.length === 1 && last?.kind === 'index')))

@@ -1230,6 +1230,11 @@ export class DeserFlow {
     const recv =
       m !== undefined && a !== undefined ? this.evalAccess(a, r, c.span, c.text, a.steps.length - 1) : undefined;
     if (m !== undefined && recv !== undefined && recv.taint !== null) return this.method(recv, m, c, r);
+    if (m === 'get' && recv?.taint === null) {
+      // `MODELS.get(name, default)` of a module-level table of constants: one of its values, or the default.
+      const looked = this.constantTableGet(c);
+      if (looked !== undefined) return looked === null ? INTERNAL : this.evalExpr(looked, r);
+    }
     if (m !== undefined && recv !== undefined && QUEUE_GETS.has(m)) {
       // An item taken from an in-process queue is whatever any module puts into that queue.
       const queued = this.queued(c);
@@ -1269,6 +1274,37 @@ export class DeserFlow {
     if (root === 'hashlib' || root === 'hmac') return withoutParam(args);
     if (root !== undefined && INTERNAL_MODULES.has(root)) return args;
     return joinValues(args, untrustedValue(`result of \`${shortText(c.callee.raw, 40)}(...)\``));
+  }
+
+  /**
+   * `T.get(k)` / `T.get(k, d)` where `T` is a module-level dict display of this module holding only constants, bound
+   * once and changed by no method call: the default expression (null when there is none, the values being constants);
+   * undefined when the receiver is not such a table.
+   */
+  /** Names of the module whose dict is changed by a method call (`T.update(...)`), built on first use. */
+  private mutatedTables: Set<string> | undefined;
+
+  private constantTableGet(c: CallSite): ExpressionFact | null | undefined {
+    const a = c.callee.access;
+    if (a?.root.kind !== 'name' || a.steps.length !== 1 || c.positional.length === 0 || c.positional.length > 2)
+      return undefined;
+    const root = a.root;
+    if (!this.idx.moduleBinding(root, c.scopeId)) return undefined;
+    const bound = this.idx.assignedNames.get(0)?.get(root.name) ?? [];
+    if (bound.length !== 1 || bound[0]!.value?.dictEntries === undefined) return undefined;
+    const entries = this.idx.tableEntries(root.name);
+    if (entries.length === 0 || entries.some((e) => e.value.constant === undefined)) return undefined;
+    if (this.mutatedTables === undefined) {
+      this.mutatedTables = new Set();
+      for (const x of this.idx.mod.calls) {
+        const xa = x.callee.access;
+        const step = xa?.steps[0];
+        if (xa?.root.kind === 'name' && xa.steps.length === 1 && step?.kind === 'attr' && TABLE_MUTATORS.has(step.name))
+          this.mutatedTables.add(xa.root.name);
+      }
+    }
+    if (this.mutatedTables.has(root.name)) return undefined;
+    return c.positional[1] ?? c.keywords.find((k) => k.name === 'default')?.value ?? null;
   }
 
   /** A method resolved to a non-network library object (`json.decoder.JSONDecoder().recv` does not exist...). */
@@ -2065,6 +2101,9 @@ const REQUEST_MODULES: ReadonlySet<string> = new Set([...GLOBAL_REQUESTS.keys()]
 function unboundValue(name: string): Value {
   return untrustedValue(`\`${name}\` (defined outside this file)`);
 }
+
+/** Methods that change a dict in place. */
+const TABLE_MUTATORS: ReadonlySet<string> = new Set(['update', 'setdefault', '__setitem__', '__ior__']);
 
 /** Attribute of a network value: what it holds (null = not network data, e.g. instance state of a handler). */
 function attrKind(k: TaintKind, name: string): TaintKind | null {

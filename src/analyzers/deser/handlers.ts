@@ -2,7 +2,14 @@
 // their registration (add_url_rule, add_api_route, router.add_*, urlpatterns path(), add_route) or their base
 // class (BaseHTTPRequestHandler, socketserver handlers, gRPC servicers, asyncio protocols...), and callbacks
 // handed to transports (Kafka deserializers, pika consumers, websockets.serve). Never by function name.
-import type { CallSite, ExpressionFact, FunctionFact, ParameterFact, SourceSpan } from '../python/module-model.js';
+import type {
+  CallSite,
+  ExpressionFact,
+  FunctionFact,
+  ParameterFact,
+  PythonModule,
+  SourceSpan,
+} from '../python/module-model.js';
 import { SINK_BY_NAME, SERVER_CALLS, SERVER_TABLE, matchesPattern, type SinkApi } from './apis.js';
 import type { TaintKind } from './value.js';
 import type { ModuleIndex } from './module-index.js';
@@ -219,11 +226,31 @@ const ASYNCIO_PROTOCOL: ClassHandler = {
   params: [{ index: 1, kind: 'data', label: 'asyncio protocol data' }],
 };
 
+/** SageMaker inference-script functions given the request body: its parameter position and the arity. */
+const SAGEMAKER_BODY: ReadonlyMap<string, { index: number; arity: number }> = new Map([
+  ['input_fn', { index: 0, arity: 2 }],
+  ['transform_fn', { index: 1, arity: 4 }],
+]);
+
+/** A SageMaker inference script: it defines the container's `model_fn(model_dir)` at its top level. */
+function sagemakerScript(mod: PythonModule): boolean {
+  return mod.functions.some(
+    (f) => f.kind === 'function' && f.parentId === 0 && f.name === 'model_fn' && f.parameters.length >= 1,
+  );
+}
+
 /** TorchServe custom handlers: the framework calls handle/preprocess with the batch of request dicts. */
 const TORCHSERVE_HANDLER: ClassHandler = {
   framework: 'TorchServe',
   handlerMethod: (n) => n === 'handle' || n === 'preprocess',
   params: [{ index: 1, kind: 'message', label: 'TorchServe request batch' }],
+};
+
+/** KServe's model server calls `preprocess`/`predict` of a `kserve.Model` subclass with the request payload. */
+const KSERVE_MODEL: ClassHandler = {
+  framework: 'KServe',
+  handlerMethod: (n) => n === 'preprocess' || n === 'predict' || n === 'explain' || n === '__call__',
+  params: [{ index: 1, kind: 'message', label: 'KServe inference request payload' }],
 };
 
 /** Triton's python backend calls `TritonPythonModel.execute(self, requests)` (a convention on the class name). */
@@ -333,6 +360,8 @@ const CLASS_HANDLERS: ReadonlyMap<string, ClassHandler> = new Map([
   ['ts.torch_handler.vision_handler.VisionHandler', TORCHSERVE_HANDLER],
   ['ts.torch_handler.image_classifier.ImageClassifier', TORCHSERVE_HANDLER],
   ['ts.torch_handler.text_handler.TextHandler', TORCHSERVE_HANDLER],
+  ['kserve.Model', KSERVE_MODEL],
+  ['kserve.model.Model', KSERVE_MODEL],
   ['litserve.LitAPI', LITSERVE_API],
   ['litserve.api.LitAPI', LITSERVE_API],
   ['channels.generic.websocket.WebsocketConsumer', CHANNELS_CONSUMER],
@@ -650,6 +679,20 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
         how: 'module-level handle(data, context)',
         line: f.span.line,
         seeds: new Map([[0, { kind: 'message', label: 'TorchServe request batch' }]]),
+        isHandler: true,
+        decoratorSpans: [],
+      });
+    // A SageMaker inference script (the container loads it for its `model_fn(model_dir)`): the serving stack
+    // calls `input_fn(request_body, content_type)` and `transform_fn(model, request_body, content_type, accept)`
+    // with the body of each invocation request.
+    const body = f.parentId === 0 && sagemakerScript(mod) ? SAGEMAKER_BODY.get(f.name) : undefined;
+    if (body !== undefined && params.length === body.arity && !f.parameters.some((p) => p.kind !== 'positional'))
+      add({
+        functionId: f.id,
+        framework: 'SageMaker',
+        how: `inference script ${f.name}()`,
+        line: f.span.line,
+        seeds: new Map([[body.index, { kind: 'data', label: 'SageMaker invocation request body' }]]),
         isHandler: true,
         decoratorSpans: [],
       });

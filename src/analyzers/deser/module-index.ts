@@ -773,6 +773,14 @@ export class ModuleIndex {
         if (bm !== undefined) addEdge(bm.fn.id, directEdge(call, bm.skip));
         else for (const lf of this.dispatched(call)) addEdge(lf.fn.id, directEdge(call, lf.skip));
       }
+      // `task.delay(x)`, `task.apply_async((x,))` of a Celery task of this module: a worker runs it with x.
+      const tc = taskCall(call);
+      if (tc !== undefined && tc.recv.root.kind === 'name' && tc.recv.root.resolution === 'definition') {
+        const name = tc.recv.root.name;
+        const f = this.mod.functions.find((x) => x.kind === 'function' && x.parentId === 0 && x.name === name);
+        const skip = f !== undefined ? taskSkip(f) : undefined;
+        if (f !== undefined && skip !== undefined) addEdge(f.id, tc.edge(skip));
+      }
       // Thread/executor calls pass their arguments on; other local functions passed as values escape.
       if (call.positional.length === 0 && call.keywords.length === 0) continue;
       const deferred = this.deferredEdge(call);
@@ -849,6 +857,48 @@ export function deferredCall(call: CallSite): { fnArg: ExpressionFact; edge: (sk
   return { fnArg, edge: (skip) => ({ call, positional, keywords, skip, opaque: opaque || call.hasStarArgs }) };
 }
 
+/** Methods of a Celery task that queue a run of it: the worker calls the task with the arguments given. */
+export const TASK_METHODS: ReadonlySet<string> = new Set(['delay', 'apply_async', 's', 'si', 'signature']);
+
+/** A task decorator: `@app.task`, `@app.task(bind=True)`, `@shared_task`, `@celery.shared_task(...)`. */
+const TASK_DECORATOR = /^(?:[\w.]+\.)?(?:task|shared_task)\s*(?:\(|$)/;
+
+/**
+ * The parameters a Celery task function's run binds before the queued arguments (`bind=True` passes the task
+ * itself), or undefined when the function is no task.
+ */
+export function taskSkip(f: FunctionFact): number | undefined {
+  for (const d of f.decorators) {
+    if (!TASK_DECORATOR.test(d.text)) continue;
+    const q = d.qualifiedName ?? '';
+    // A task decorator of the Celery library or of an application object (`app = Celery(...)`), or left unresolved.
+    if (q !== '' && !/(?:^celery\.|^celery$|\(\)\.task$|^[\w.]*\.task$|shared_task$)/.test(q)) continue;
+    return /\bbind\s*=\s*True\b/.test(d.text) ? 1 : 0;
+  }
+  return undefined;
+}
+
+/**
+ * `t.delay(a)`, `t.s(a)`, `t.apply_async((a,), {"k": v})` (or `args=`/`kwargs=`): the receiver naming the task and
+ * the call edge the queued run makes.
+ */
+export function taskCall(call: CallSite): { recv: AccessPath; edge: (skip: number) => CallEdge } | undefined {
+  const a = call.callee.access;
+  const last = a?.steps[a.steps.length - 1];
+  if (a === undefined || last?.kind !== 'attr' || !TASK_METHODS.has(last.name)) return undefined;
+  if (a.root.kind !== 'name' || a.steps.slice(0, -1).some((s) => s.kind !== 'attr')) return undefined;
+  const recv: AccessPath = { root: a.root, steps: a.steps.slice(0, -1) };
+  if (last.name !== 'apply_async') return { recv, edge: (skip) => directEdge(call, skip) };
+  const args = call.keywords.find((k) => k.name === 'args')?.value ?? call.positional[0];
+  const kw = call.keywords.find((k) => k.name === 'kwargs')?.value ?? call.positional[1];
+  const keywords = new Map<string, ExpressionFact>();
+  for (const e of kw?.dictEntries ?? []) keywords.set(e.name, e.value);
+  const positional = args?.elements ?? [];
+  const opaque =
+    (args !== undefined && args.elements === undefined) || (kw !== undefined && kw.dictEntries === undefined);
+  return { recv, edge: (skip) => ({ call, positional, keywords, skip, opaque }) };
+}
+
 /** Last name components of the DEFERRED_CALLS patterns (a cheap filter before matching them). */
 const DEFERRED_LAST_NAMES: ReadonlySet<string> = new Set(
   DEFERRED_CALLS.map((d) => {
@@ -903,6 +953,9 @@ export function moduleTables(mod: PythonModule): ReadonlyMap<string, readonly Ta
           bound.has(`0:${t.objectText}`) && (a.scopeId === 0 || !bound.has(`${a.scopeId}:${t.objectText}`));
         if (global)
           pushTo(tables, t.objectText, { ...(t.key?.type === 'str' ? { key: t.key.value } : {}), value: a.value });
+        // `def deco(f): T[name] = f` (inside `def register(name)` returning it): every function of the module
+        // decorated with `@register("x")` (or `@deco`) is stored in the table.
+        if (global) for (const e of registeredByDecorator(mod, a)) pushTo(tables, t.objectText, e);
       } else if (t.kind === 'name' && a.scopeId === 0) {
         for (const d of a.value.dictEntries ?? []) pushTo(tables, t.name, { key: d.name, value: d.value });
         for (const x of a.value.elements ?? []) pushTo(tables, t.name, { value: x });
@@ -911,6 +964,43 @@ export function moduleTables(mod: PythonModule): ReadonlyMap<string, readonly Ta
   }
   TABLES.set(mod, tables);
   return tables;
+}
+
+/**
+ * The functions a registration decorator stores with assignment `a` (`T[k] = f` where `f` is the decorator's
+ * parameter): the module's functions decorated with it, or with the factory returning it (`@register("x")`, the
+ * key being the factory's first literal argument), each as an expression naming the function.
+ */
+function registeredByDecorator(mod: PythonModule, a: AssignmentFact): TableEntry[] {
+  const v = a.value?.access;
+  const deco = mod.functions[a.scopeId];
+  if (v?.root.kind !== 'name' || v.steps.length !== 0 || deco?.kind !== 'function') return [];
+  const param = v.root.name;
+  if (!deco.parameters.some((p) => p.name === param)) return [];
+  const factory = deco.parentId !== null ? mod.functions[deco.parentId] : undefined;
+  const byFactory =
+    factory?.kind === 'function' && factory.returns.some((r) => r.access?.root.kind === 'name' && r.text === deco.name);
+  const out: TableEntry[] = [];
+  for (const f of mod.functions) {
+    if (f.kind !== 'function') continue;
+    for (const d of f.decorators) {
+      let key: string | undefined;
+      if (byFactory && d.isCall && d.callId !== undefined && d.text.startsWith(`${factory.name}(`)) {
+        const k = mod.calls[d.callId]?.positional[0]?.constant;
+        if (k?.type === 'str') key = k.value;
+      } else if (!(deco.parentId === 0 && d.text === deco.name)) continue;
+      const value: ExpressionFact = {
+        text: f.name,
+        nodeType: 'identifier',
+        span: d.span,
+        values: [{ kind: 'definition', functionId: f.id, name: f.name }],
+        names: [f.name],
+        callIds: [],
+      };
+      out.push({ ...(key !== undefined ? { key } : {}), value });
+    }
+  }
+  return out;
 }
 
 /** A callable stored in a module-level table, under a literal key when it has one. */

@@ -8,6 +8,8 @@ import { joinValues, type Value } from './value.js';
 import { recognizeEntries, type Entries, type EntryInfo } from './handlers.js';
 import {
   deferredCall,
+  taskCall,
+  taskSkip,
   MAX_VALUE_NESTING,
   ModuleIndex,
   QUEUE_PUTS,
@@ -370,6 +372,13 @@ export class DeserProject implements ProjectView {
       if ((r?.kind === 'function' || r?.kind === 'class') && r.unit !== unit) return { idx: r.unit.idx, fn: r.fn };
     }
     const a = e.access;
+    if (a !== undefined && a.steps.length === 0 && e.operands === undefined && a.root.kind !== 'other') {
+      // A callable instance (`fn=Predictor()`, or a name bound to one): the `__call__` its class defines.
+      for (const k of this.receiverClasses(unit, a, scopeId)) {
+        const m = this.methodOf(k.unit, k.cls, '__call__', 0);
+        if (m !== undefined && m.fn.kind === 'function') return { idx: m.unit.idx, fn: m.fn, skip: 1 };
+      }
+    }
     const last = a?.steps[a.steps.length - 1];
     if (a === undefined || last?.kind !== 'attr' || e.operands !== undefined) return undefined;
     const recv: AccessPath = { root: a.root, steps: a.steps.slice(0, -1) };
@@ -523,7 +532,11 @@ export class DeserProject implements ProjectView {
       }
       return undefined;
     }
-    for (const k of this.receiverClasses(unit, recv, c.scopeId)) {
+    let classes = this.receiverClasses(unit, recv, c.scopeId);
+    // `request.app.state.engine.load(x)`, `app.state.engine.load(x)`: what the project stores into the
+    // application's state under that name at start-up (`app.state.engine = Engine()`).
+    if (classes.length === 0) classes = this.appStateClasses(c.callee.raw.slice(0, c.callee.raw.lastIndexOf('.')));
+    for (const k of classes) {
       const m = this.methodOf(k.unit, k.cls, last.name, 0, asked);
       if (m === undefined) continue;
       // A method of the same module reached through `self` is the module index's business.
@@ -1049,6 +1062,48 @@ export class DeserProject implements ProjectView {
     }
   }
 
+  /** The public methods `getattr(obj, name)(...)` may call, `name` not a literal: those of obj's classes. */
+  private getattrDispatch(unit: Unit, c: CallSite): FunctionFact[] {
+    const a = c.callee.access;
+    if (a?.root.kind !== 'call' || a.steps.length !== 0) return [];
+    const g = unit.mod.calls[a.root.callId];
+    if (g === undefined || g.positional.length < 2 || g.positional[1]!.constant !== undefined) return [];
+    const obj = g.positional[0]!.access;
+    if (obj === undefined || !unit.idx.targets(g).includes('builtins.getattr')) return [];
+    const out: FunctionFact[] = [];
+    for (const k of this.receiverClasses(unit, obj, c.scopeId))
+      for (const m of k.unit.mod.functions)
+        if (m.parentId === k.cls.id && m.kind === 'function' && !m.name.startsWith('_') && m.parameters.length > 1)
+          out.push(m);
+    return out;
+  }
+
+  /** Classes stored into a web application's state, by state name (built on first use). */
+  private appState: Map<string, { unit: Unit; value: ExpressionFact }[]> | undefined;
+
+  /**
+   * The classes of `<app>.state.<name>` (the app, `request.app`, `websocket.app`...): the constructions any module
+   * stores into the same state name of an application object.
+   */
+  private appStateClasses(text: string): { unit: Unit; cls: FunctionFact }[] {
+    const key = APP_STATE.exec(text.replace(/\s+/g, ''));
+    if (key === null) return [];
+    if (this.appState === undefined) {
+      this.appState = new Map();
+      for (const unit of this.units)
+        for (const a of unit.mod.assignments) {
+          if (a.kind !== 'assign' || a.value === null) continue;
+          for (const t of a.targets) {
+            const k = t.kind === 'attribute' ? APP_STATE.exec(t.text.replace(/\s+/g, '')) : null;
+            if (k !== null) pushTo(this.appState, k[1]!, { unit, value: a.value });
+          }
+        }
+    }
+    const out: { unit: Unit; cls: FunctionFact }[] = [];
+    for (const s of this.appState.get(key[1]!) ?? []) this.classesOfExpr(s.unit, s.value, out);
+    return out;
+  }
+
   /** Set while callers are indexed: a parameter is then not typed by its callers (they are not all known yet). */
   private indexing = false;
 
@@ -1068,6 +1123,20 @@ export class DeserProject implements ProjectView {
           if (t === undefined)
             for (const far of this.dispatchedElsewhere(unit, c.callee.access, c.scopeId))
               pushTo(this.foreignCallers, far.fn, edgeOf(unit, c, far.skip ?? 0));
+          // `getattr(svc, action)(x)` with the name chosen at run time: any public method of svc's class.
+          if (t === undefined)
+            for (const m of this.getattrDispatch(unit, c)) pushTo(this.foreignCallers, m, edgeOf(unit, c, 1));
+          // `restore.delay(x)` of a Celery task defined in another module: a worker runs it with x.
+          const tc = t === undefined ? taskCall(c) : undefined;
+          if (tc !== undefined)
+            for (const v of c.callee.values) {
+              if (v.kind !== 'qualified' || v.partial !== undefined) continue;
+              const r = this.resolve(v.name.slice(0, v.name.lastIndexOf('.')), unit);
+              if (r?.kind !== 'function' || r.unit === unit) break;
+              const skip = taskSkip(r.fn);
+              if (skip !== undefined) pushTo(this.foreignCallers, r.fn, { unit, edge: tc.edge(skip) });
+              break;
+            }
           // A thread, executor or pool target of another module is called with the arguments handed along.
           const d = unit.idx.deferredEdge(c) === undefined ? deferredCall(c) : undefined;
           const p = d !== undefined ? unit.idx.partialOf(d.fnArg) : undefined;
@@ -1121,6 +1190,9 @@ function alternatives(e: ExpressionFact): readonly ExpressionFact[] {
   if (e.nodeType === 'boolean_operator' || e.nodeType === 'conditional_expression') return e.operands;
   return [e];
 }
+
+/** An attribute of a web application's state: `app.state.k`, `request.app.state.k`, `self.app.state.k`. */
+const APP_STATE = /^(?:\w+\.)*\w*app\.state\.(\w+)$/;
 
 function edgeOf(unit: Unit, c: CallSite, skip: number): { unit: Unit; edge: CallEdge } {
   const keywords = new Map(c.keywords.map((k) => [k.name, k.value]));

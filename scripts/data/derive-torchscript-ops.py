@@ -84,6 +84,30 @@ SIZE_ARGUMENTS = {
 }
 INT_TYPES = ("int", "SymInt", "int[", "SymInt[", "Optional[int]", "Optional[SymInt]", "Optional[List[int]]",
              "List[int]", "List[SymInt]", "Optional[List[SymInt]]")
+# Producers (operators with no tensor operand that return a tensor, a list or a string) make their output from their
+# non-tensor arguments alone: every numeric argument of one sizes the output (a `size` work argument, whatever its
+# name: arange's start and end, eye's n and m, linspace's steps, a string's width) unless it is reviewed here as a
+# value that does not (a fill value, a distribution's parameters, an index into the operand). Fails closed: an
+# argument not listed is a size.
+PRODUCER_VALUE_ARGUMENTS = {
+    "fill_value", "low", "high", "mean", "std", "base", "alpha", "beta", "d", "offset", "dropout", "dropout_seed",
+    "sparse_dim", "dense_dim", "stride", "strides", "idx", "index", "i", "max", "scale", "zero_point", "axis",
+    "quant_min", "quant_max", "generator", "t", "self", "a", "b", "x", "el", "elem", "s", "input", "l", "r", "dim",
+}
+# Per operator: the interval ends of linspace and logspace are values (their `steps` is the count).
+PRODUCER_VALUE_BY_OPERATOR = {
+    "aten::linspace": {"start", "end"}, "aten::logspace": {"start", "end"},
+    "prims::linspace": {"start", "end"}, "prims::logspace": {"start", "end"},
+}
+# Operators whose producer overloads only read from their list or string operand (slicing, indexing).
+PRODUCER_READERS = {"aten::slice", "aten::__getitem__", "prim::StringIndex"}
+NUMERIC_TYPES = ("int", "SymInt", "float", "Scalar", "number", "Optional[int]", "Optional[SymInt]", "Optional[float]",
+                 "Optional[Scalar]", "Optional[number]", "List[int]", "List[SymInt]", "Optional[List[int]]")
+# How a producer's size arguments make its element count when they are constants (default: their product).
+SHAPE_FORMULAS = {"aten::arange": "range", "aten::range": "range", "aten::eye": "square"}
+# Arguments that size the output even where another overload takes a tensor at the same position
+# (`repeat_interleave(self, int repeats)` and `(self, Tensor repeats)`: the output has sum(repeats) rows either way).
+SIZE_EVEN_AS_TENSOR = {"repeats"}
 STATE_FILLED_BY_TORCH = [
     "quantized::conv1d_prepack", "quantized::conv2d_prepack", "quantized::conv3d_prepack",
     "quantized::conv_transpose1d_prepack", "quantized::conv_transpose2d_prepack",
@@ -218,6 +242,26 @@ def unchecked_operators(schemas, allowed) -> tuple:
     return classes, {op: [n, sorted(p)] for op, (n, p) in sorted(flags.items())}
 
 
+def is_producer(s) -> bool:
+    """No tensor operand (an `out=` tensor is where the result goes), and a tensor, a list or a string out."""
+    if any("Tensor" in str(a.type) and not (a.kwarg_only and a.name == "out") for a in s.arguments) or len(s.returns) != 1:
+        return False
+    r = str(s.returns[0].type)
+    return r == "Tensor" or r == "str" or r.startswith("List[")
+
+
+def repetition_operators(schemas) -> list:
+    """Operators with an overload repeating a list or string operand by an int (`[0] * n`, `"ab" * n`)."""
+    out = set()
+    for s in schemas:
+        types = [str(a.type) for a in s.arguments]
+        seq = [t for t in types if t == "str" or t.startswith("List[")]
+        names = [a.name for a in s.arguments]
+        if len(types) == 2 and len(seq) == 1 and "int" in types and "n" in names and is_producer(s):
+            out.add(s.name)
+    return sorted(out)
+
+
 def work_arguments(schemas) -> dict:
     """Operator -> {argument name: [kind, sorted positions]} for the divisor and size arguments of its overloads.
 
@@ -228,15 +272,20 @@ def work_arguments(schemas) -> dict:
     mixed = set()
     for s in schemas:
         for i, a in enumerate(s.arguments):
-            if not str(a.type).startswith(INT_TYPES):
+            if a.kwarg_only and is_producer(s):
+                continue  # a keyword-only argument (dtype, device, out) is never at a position
+            if not str(a.type).startswith(INT_TYPES) and not (is_producer(s) and str(a.type).startswith(NUMERIC_TYPES)):
                 mixed.add((s.name, i))
     out: dict = {}
     for s in schemas:
         for i, a in enumerate(s.arguments):
             t = str(a.type)
-            if not t.startswith(INT_TYPES) or a.name not in DIVISOR_ARGUMENTS | SIZE_ARGUMENTS:
+            producer_size = (is_producer(s) and t.startswith(NUMERIC_TYPES) and not a.kwarg_only
+                             and a.name not in PRODUCER_VALUE_ARGUMENTS and s.name not in PRODUCER_READERS
+                             and a.name not in PRODUCER_VALUE_BY_OPERATOR.get(s.name, ()))
+            if not producer_size and (not t.startswith(INT_TYPES) or a.name not in DIVISOR_ARGUMENTS | SIZE_ARGUMENTS):
                 continue
-            if (s.name, i) in mixed:
+            if (s.name, i) in mixed and not (a.name in SIZE_EVEN_AS_TENSOR and not is_producer(s)):
                 out.setdefault(s.name, {}).setdefault(a.name, ["divisor" if a.name in DIVISOR_ARGUMENTS else "size", []])
                 continue
             kind = "divisor" if a.name in DIVISOR_ARGUMENTS else "size"
@@ -297,6 +346,8 @@ def main() -> int:
             "superlinear": superlinear,
             "unchecked": {op: c for op, c in unchecked.items() if c == "unchecked"},
             "uncheckedFlags": unchecked_flags,
+            "repetition": repetition_operators(schemas),
+            "shapeFormulas": {op: f for op, f in sorted(SHAPE_FORMULAS.items()) if op in allowed},
         },
         sys.stdout,
         indent=0,

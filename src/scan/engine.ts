@@ -1125,14 +1125,15 @@ class FileScan {
       if (!wantTorch && !wantImportTime) return;
       analysed = reusableModule(summary);
     }
-    const [{ analyzePythonModule }, torch, deser, gate, importTime, phase] = await Promise.all([
-      import('../analyzers/python/analyze-module.js'),
-      wantTorch ? import('../analyzers/python/torch/torch-code.js') : undefined,
-      wantDeser ? import('../analyzers/deser/code.js') : undefined,
-      wantDeser && !wantTorch && !wantImportTime ? import('../analyzers/deser/gate.js') : undefined,
-      wantImportTime ? import('../analyzers/python/torch/import-time-rule.js') : undefined,
-      wantDeser ? import('./deser-phase.js') : undefined,
-    ]);
+    const [{ analyzePythonModule, MAX_TORCHSCRIPT_RECURSION }, torch, deser, gate, importTime, phase] =
+      await Promise.all([
+        import('../analyzers/python/analyze-module.js'),
+        wantTorch ? import('../analyzers/python/torch/torch-code.js') : undefined,
+        wantDeser ? import('../analyzers/deser/code.js') : undefined,
+        wantDeser && !wantTorch && !wantImportTime ? import('../analyzers/deser/gate.js') : undefined,
+        wantImportTime ? import('../analyzers/python/torch/import-time-rule.js') : undefined,
+        wantDeser ? import('./deser-phase.js') : undefined,
+      ]);
     // The DESER rules' name-resolution budget holds here as in the project phase, and running out of it is said.
     const steps = phase?.DESER_MODULE_LIMITS.maxResolveSteps;
     const budget = {
@@ -1146,6 +1147,8 @@ class FileScan {
         : await analyzePythonModule(text, {
             ...budget,
             ...(kind === 'torchscript' && torch ? { implicitGlobals: { ...torch.TORCHSCRIPT_IMPLICIT_GLOBALS } } : {}),
+            // torch.jit.load parses every method of the file, called or not, with a recursive-descent parser.
+            ...(kind === 'torchscript' ? { maxRecursion: MAX_TORCHSCRIPT_RECURSION } : {}),
           });
     if (mod === undefined) return;
     const cut = phase?.deserBudgetIncomplete(mod, src.location);

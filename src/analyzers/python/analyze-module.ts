@@ -6,6 +6,8 @@ import { collectBindings } from './binding-collector.js';
 import { collectFacts } from './fact-collector.js';
 import { NameResolver, agreedConstant } from './name-resolver.js';
 import { monotonicMs, withPythonTree, type ParseBudget } from './parser.js';
+
+export { MAX_TORCHSCRIPT_RECURSION } from './parser.js';
 import { excerpt, spanOf } from './source-span.js';
 import { toSyntaxTree } from './syntax-tree.js';
 import { pruneDeadVersionBranches } from './version-branches.js';

@@ -13,6 +13,11 @@ export interface ParseBudget {
   maxSourceChars?: number;
   /** Give up parsing after this many milliseconds (default 30 000). */
   timeoutMs?: number;
+  /**
+   * Deepest combined nesting accepted (SourceShape.recursion): brackets, operators and postfix operations summed along
+   * one path. Unbounded by default; TorchScript code is held to MAX_TORCHSCRIPT_RECURSION.
+   */
+  maxRecursion?: number;
 }
 
 /**
@@ -193,6 +198,13 @@ function parseWithBudget(parser: Parser, text: string, budget: ParseBudget | und
       'maxPythonNesting',
       `Python source chains ${shape.operators} operators in one expression (more than ${MAX_OPERATOR_CHAIN}; CPython fails to compile a few thousand: "maximum recursion depth exceeded during compilation")`,
     );
+  if (budget?.maxRecursion !== undefined && shape.recursion > budget.maxRecursion)
+    throw new LimitError(
+      'maxPythonNesting',
+      `Python source nests brackets, operators and chained accesses ${shape.recursion} deep together (more than ` +
+        `${budget.maxRecursion}; a recursive-descent parser recurses once per level of each, and torch's TorchScript ` +
+        'parser overflows its stack at a few thousand such levels)',
+    );
   if (sourceWeight(shape) > MAX_TOKENS)
     throw new LimitError(
       'maxPythonTokens',
@@ -219,6 +231,18 @@ function parseWithBudget(parser: Parser, text: string, budget: ParseBudget | und
 
 /** CPython's tokenizer limit on nested parentheses, brackets and braces (MAXLEVEL): deeper is a SyntaxError. */
 export const MAX_NESTING = 200;
+/**
+ * Combined nesting (SourceShape.recursion) accepted in TorchScript code. torch 1.13's TorchScript parser parses every
+ * method of an archive's code files at torch.jit.load (torch.load and weights_only=True hand the archive to it), called
+ * or not, recursing once per level of every construct along a path, on the default 8 MiB stack. Measured with
+ * scripts/fixtures/torchscript-parse-depth.py (one construct repeated, loaded in a throwaway process): the process
+ * dies with SIGSEGV at about 2,880 nested lists, 3,660 nested calls, 3,850 chained conditional expressions, 3,950
+ * nested dicts, 4,440 nested comprehensions, 5,370 nested parentheses or unary minus signs, 8,790 chained binary
+ * operators, 11,700 `not`s, 12,900 subscripts, 19,500 calls and 52,000 attribute accesses on one value, and at 3,760
+ * levels of unary minus and list brackets alternated. A third of the cheapest crash leaves room for the deeper frames
+ * of other constructs; what torch.jit.save writes nests a few dozen levels at most.
+ */
+export const MAX_TORCHSCRIPT_RECURSION = 1000;
 /** Attribute accesses, calls and subscripts chained on one value; CPython 3.11 fails to compile a few thousand (RecursionError). */
 export const MAX_ATTRIBUTE_CHAIN = 1000;
 /**
@@ -263,6 +287,13 @@ export function sourceShape(text: string): SourceShape {
   let ops = 0;
   let tokens = 0;
   let statements = 0;
+  // Combined nesting, as the depth of the expression tree built bottom-up: at the current bracket level, the deepest
+  // bracketed value closed since the last comma (`lvMax`) under the operators and postfix operations that apply to
+  // it, and the deepest such depth anywhere inside the current bracket (`inMax`); a closed bracket is one deeper.
+  let lvMax = 0;
+  let inMax = 0;
+  let recursion = 0;
+  const outers: number[] = [];
   // A token was read since the last logical line ended.
   let inLine = false;
   // Per open bracket: the postfix run and the operator count of the expression it interrupts.
@@ -285,6 +316,7 @@ export function sourceShape(text: string): SourceShape {
         inLine = false;
         ops = 0;
         run = 0;
+        lvMax = 0;
         afterValue = false;
       }
       continue;
@@ -326,10 +358,16 @@ export function sourceShape(text: string): SourceShape {
     inLine = true;
     if (c === 40 || c === 91 || c === 123) {
       // A call or subscript continues the run of postfix operations on the value before it.
-      if (c !== 123 && afterValue) chain = Math.max(chain, ++run);
-      else run = 0;
+      if (c !== 123 && afterValue) {
+        chain = Math.max(chain, ++run);
+        inMax = Math.max(inMax, lvMax + ops + run);
+        recursion = Math.max(recursion, inMax);
+      } else run = 0;
       runs.push(run);
       opStack.push(ops);
+      outers.push(lvMax, inMax);
+      lvMax = 0;
+      inMax = 0;
       nesting = Math.max(nesting, ++depth);
       run = 0;
       ops = 0;
@@ -338,13 +376,20 @@ export function sourceShape(text: string): SourceShape {
     }
     if (c === 41 || c === 93 || c === 125) {
       depth = Math.max(0, depth - 1);
+      const inner = Math.max(inMax, lvMax + ops + run) + 1;
+      inMax = outers.pop() ?? 0;
+      lvMax = Math.max(outers.pop() ?? 0, inner);
       run = runs.pop() ?? 0;
       ops = opStack.pop() ?? 0;
+      inMax = Math.max(inMax, lvMax + ops + run);
+      recursion = Math.max(recursion, inMax);
       afterValue = true;
       continue;
     }
     if (c === 46 /* . */ && !isDigit(text.charCodeAt(i + 1))) {
       chain = Math.max(chain, ++run);
+      inMax = Math.max(inMax, lvMax + ops + run);
+      recursion = Math.max(recursion, inMax);
       afterValue = false;
       continue;
     }
@@ -359,6 +404,8 @@ export function sourceShape(text: string): SourceShape {
       }
       if (i - from < 6 && OPERATOR_WORD_START.has(c) && OPERATOR_WORDS.has(text.slice(from, i + 1))) {
         operators = Math.max(operators, ++ops);
+        inMax = Math.max(inMax, lvMax + ops + run);
+        recursion = Math.max(recursion, inMax);
         run = 0;
         afterValue = false;
       } else afterValue = true;
@@ -368,6 +415,7 @@ export function sourceShape(text: string): SourceShape {
     afterValue = false;
     if (c === 44 /* , */ || c === 59 /* ; */) {
       ops = 0;
+      lvMax = 0;
       // `a = 1; b = 2` is two statements on one line.
       if (c === 59 && depth === 0) statements++;
     } else if (c === 61 /* = */) {
@@ -375,8 +423,13 @@ export function sourceShape(text: string): SourceShape {
       if (p === 61 || p === 60 || p === 62 || p === 33) continue;
       if (text.charCodeAt(i + 1) === 61) {
         operators = Math.max(operators, ++ops);
+        inMax = Math.max(inMax, lvMax + ops + run);
+        recursion = Math.max(recursion, inMax);
         i++;
-      } else ops = 0;
+      } else {
+        ops = 0;
+        lvMax = 0;
+      }
     } else if (c === 45 /* - */ && text.charCodeAt(i + 1) === 62 /* > */) {
       ops = 0;
       i++;
@@ -384,10 +437,14 @@ export function sourceShape(text: string): SourceShape {
       // `**`, `//`, `<<`, `>>` are one operator.
       if (c === text.charCodeAt(i - 1) && (c === 42 || c === 47 || c === 60 || c === 62)) continue;
       operators = Math.max(operators, ++ops);
+      inMax = Math.max(inMax, lvMax + ops + run);
+      recursion = Math.max(recursion, inMax);
     }
   }
   if (inLine) statements++;
-  return { nesting, chain, operators, tokens, statements };
+  inMax = Math.max(inMax, lvMax + ops + run);
+  recursion = Math.max(recursion, inMax);
+  return { nesting, chain, operators, tokens, statements, recursion };
 }
 
 export interface SourceShape {
@@ -401,6 +458,11 @@ export interface SourceShape {
   tokens: number;
   /** Simple statements and compound statements' headers (logical lines, and `;`-separated statements). */
   statements: number;
+  /**
+   * Deepest combined nesting: the depth of the expression tree, brackets, operators and postfix operations (`.name`,
+   * calls, subscripts) each one level, summed along one path (siblings, arguments and statements do not add up).
+   */
+  recursion: number;
 }
 
 /** Keywords that are operators (`not`, `and`, `if`/`else` of a conditional expression, `lambda`, ...). */

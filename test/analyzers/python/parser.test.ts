@@ -79,6 +79,7 @@ describe('nesting bounds (hostile inputs end in a limit, in time proportional to
       operators: 0,
       tokens: 10,
       statements: 2,
+      recursion: 0,
     });
     // Three attribute accesses and a call on one value.
     assert.equal(sourceShape('x = a.b.c.d(e.f)\n').chain, 4);

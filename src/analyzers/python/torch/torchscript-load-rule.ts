@@ -28,12 +28,35 @@ interface OpTable {
   readonly unchecked: Readonly<Record<string, string>>;
   /** Operators with a boolean argument that turns validation off: op -> [argument name, positions]. */
   readonly uncheckedFlags: Readonly<Record<string, readonly [string, readonly number[]]>>;
+  /** Operators with an overload repeating a list or string operand by an int count (`[0] * n`). */
+  readonly repetition: readonly string[];
+  /** How a producer's constant size arguments make its elements: `range` (arange), `square` (eye); else a product. */
+  readonly shapeFormulas: Readonly<Record<string, string>>;
 }
 const TABLE = table as unknown as OpTable;
 const WORK_ARGUMENTS: ReadonlyMap<string, Readonly<Record<string, readonly [string, readonly number[]]>>> = new Map(
   Object.entries(TABLE.work),
 );
 const STATE_FILLED_BY_TORCH: ReadonlySet<string> = new Set(TABLE.stateFilledByTorch);
+const REPETITION_OPS: ReadonlySet<string> = new Set(TABLE.repetition);
+const SHAPE_FORMULAS: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.shapeFormulas));
+
+/** A list, tuple or string display, or a comprehension: the operand list repetition (`[0] * n`) repeats. */
+function isSequenceDisplay(e: ExpressionFact): boolean {
+  return (
+    e.constant?.type === 'str' ||
+    ['list', 'tuple', 'string', 'list_comprehension', 'concatenated_string'].includes(e.nodeType)
+  );
+}
+
+/** The count a list or string repetition at load takes (`torch.mul([0], n)`: `n`), or undefined when it is none. */
+function repetitionCount(call: CallSite, op: string): ExpressionFact | undefined {
+  if (!REPETITION_OPS.has(op) || call.positional.length !== 2) return undefined;
+  const [a, b] = call.positional as [ExpressionFact, ExpressionFact];
+  if (isSequenceDisplay(a)) return b;
+  if (isSequenceDisplay(b)) return a;
+  return undefined;
+}
 /** A loop at load may run at most this many times when its bound is a constant. */
 const MAX_CONSTANT_TRIPS = 65536;
 /** A constant size argument at load may be at most this (elements along one dimension, a repeat count). */
@@ -322,6 +345,22 @@ function constantShapeElements(mod: PythonModule, call: CallSite): number | unde
   for (const e of [...call.positional, ...call.keywords.map((k) => k.value)])
     if (!sized.has(e) && e.constant === undefined && constantInts(e) === undefined && e.nodeType !== 'attribute')
       return undefined;
+  const formula = SHAPE_FORMULAS.get(called.op);
+  if (formula !== undefined && elements !== undefined && call.keywords.length === 0) {
+    const v = call.positional.map((e) => constantInts(e)?.[0]);
+    if (v.some((x) => x === undefined)) return elements;
+    const n = v as number[];
+    if (formula === 'square') return n[0]! * (n[1] ?? n[0]!);
+    if (formula === 'range') {
+      const [lo, hi, step] = n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? 1];
+      return step === 0 ? 0 : Math.max(0, Math.ceil((hi - lo) / step));
+    }
+  }
+  const count = repetitionCount(call, called.op);
+  if (count !== undefined) {
+    const v = constantInts(count);
+    return v?.length === 1 ? Math.max(v[0]!, 0) : undefined;
+  }
   return elements === undefined || mod === undefined ? undefined : elements;
 }
 
@@ -416,6 +455,7 @@ function unprovenWorkArguments(mod: PythonModule, call: CallSite, op: string, va
   const spec = WORK_ARGUMENTS.get(op);
   if (spec === undefined) return [];
   const out: Unproven[] = [];
+  const count = valueForm ? undefined : repetitionCount(call, op);
   const check = (name: string, kind: string, e: ExpressionFact) => {
     if (e.constant?.type === 'none') return;
     const v = constantInts(e);
@@ -432,6 +472,7 @@ function unprovenWorkArguments(mod: PythonModule, call: CallSite, op: string, va
     const kw = call.keywords.find((k) => k.name === name);
     if (kw !== undefined) check(name, kind, kw.value);
   }
+  if (count !== undefined) check('count', 'size', count);
   if (call.hasStarArgs || call.hasStarStarKwargs) out.push(['*args', 'unknown', call.text]);
   return out;
 }
@@ -834,7 +875,23 @@ function pushWorkSignals(
       const called = calledOperator(c);
       if (called === undefined) continue;
       const bad = unprovenWorkArguments(mod, c, called.op, called.valueForm);
-      if (bad.length === 0) continue;
+      if (bad.length === 0) {
+        // Constant arguments each within bounds can still make a large output together (eye(26000): 6.8e8).
+        const elements = constantShapeElements(mod, c);
+        if (elements !== undefined && elements > MAX_CONSTANT_ELEMENTS)
+          push(
+            signalAt(
+              'TORCH-SCRIPT-CUSTOM-OP',
+              c.span,
+              c.text,
+              `${c.callee.raw}(...) ${where} makes ${elements.toExponential(2)} elements from its constant arguments ` +
+                `(more than ${MAX_CONSTANT_ELEMENTS} in one call): the code alone makes the load allocate gigabytes.`,
+              'high',
+              { kind: 'load-work-argument', method: method.qualifiedName, operator: called.op, runsAtLoad: true },
+            ),
+          );
+        continue;
+      }
       const byTorch =
         STATE_FILLED_BY_TORCH.has(called.op) && tiedToCheckedState(mod, method, c, bad, methodsOf(mod, method));
       const list = bad.map(([name, kind, text]) => `${name} = ${text} (${kind})`).join(', ');

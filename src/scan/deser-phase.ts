@@ -404,6 +404,8 @@ async function keepAlongFlow(entries: Entry[], keys: ReturnType<typeof moduleKey
   const offPath = named
     .filter((e) => e.module !== undefined && !onPath.has(e))
     .sort((a, b) => a.module!.stats.nodes - b.module!.stats.nodes);
+  let offPathNodes = 0;
+  for (const e of offPath) offPathNodes += e.module!.stats.nodes;
   for (const e of wanted) {
     if (!parse(e)) continue;
     const text = readText(e.member);
@@ -419,15 +421,15 @@ async function keepAlongFlow(entries: Entry[], keys: ReturnType<typeof moduleKey
       continue;
     }
     const n = mod.stats.nodes;
-    while (nodes + n > DESER_NODES.max && offPath.length > 0) {
+    // A module that would not fit even with every module off the path let go stays as it was (left out, or for
+    // one that names no deserializer, read by the project only if a data path asks for it), and nothing is let go.
+    if (nodes - offPathNodes + n > DESER_NODES.max) continue;
+    while (nodes + n > DESER_NODES.max) {
       const out = offPath.pop()!;
       nodes -= out.module!.stats.nodes;
+      offPathNodes -= out.module!.stats.nodes;
       out.module = undefined;
       out.leftOut = true;
-    }
-    if (nodes + n > DESER_NODES.max) {
-      e.leftOut = true;
-      continue;
     }
     nodes += n;
     e.module = mod;

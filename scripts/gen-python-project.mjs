@@ -7,6 +7,9 @@
 //     a package whose main module imports `width` modules, each importing others: `star` (every leaf imports
 //     every tenth leaf with `from .x import *`), `chain` (re-exports: leaf i re-exports leaf i+1), `tree` (each
 //     leaf imports 8 others), `all` (each of those shapes in one tree). The last module of each holds pickle.loads.
+// Peak memory of a scan of one (docs/deser-precision.md, "The project's memory budget"):
+//   node scripts/gen-python-project.mjs functions /tmp/h 1000000 500 &&
+//   /usr/bin/time -v node bin/sentinel.js scan /tmp/h --rule DESER   (Maximum resident set size)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

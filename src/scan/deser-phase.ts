@@ -101,12 +101,12 @@ function withResolveLimit(): { maxResolveSteps?: number } {
 export async function deserSummary(
   text: string,
   budget: { timeoutMs: number },
-  walk?: { nodes: number; readonly max: number },
+  walk?: { spent(): boolean; charge(nodes: number): void },
 ): Promise<DeserSummary> {
-  if (walk !== undefined && walk.nodes >= walk.max) return mayHaveDeserSignals(text) ? { leftOut: 0 } : {};
+  if (walk?.spent() === true) return mayHaveDeserSignals(text) ? { leftOut: 0 } : {};
   const module = await analyzeForDeser(text, { ...withResolveLimit(), ...budget });
   if (module === undefined) return {};
-  if (walk !== undefined) walk.nodes += module.stats.nodes;
+  walk?.charge(module.stats.nodes);
   return { module };
 }
 
@@ -124,7 +124,8 @@ interface Entry {
 /**
  * Figures of a run (for the bench and tests): files, modules analysed in the walk, named files the walk did not
  * analyse that the phase parsed, modules loaded on demand, rounds used, source bytes read, and the modules loaded
- * on demand in order with why (`hop1`, `hop2`, `callee` or `caller`: a round's demand).
+ * on demand in order with why (`hop1`, `hop2`, `callee` or `caller`: a round's demand), and the syntax nodes of the
+ * modules the project analysis took.
  */
 function noStats(): {
   files: number;
@@ -133,9 +134,19 @@ function noStats(): {
   loadedOnDemand: number;
   rounds: number;
   workBytes: number;
+  nodes: number;
   loaded: { rel: string; why: string }[];
 } {
-  return { files: 0, analysedInWalk: 0, namedParsed: 0, loadedOnDemand: 0, rounds: 0, workBytes: 0, loaded: [] };
+  return {
+    files: 0,
+    analysedInWalk: 0,
+    namedParsed: 0,
+    loadedOnDemand: 0,
+    rounds: 0,
+    workBytes: 0,
+    nodes: 0,
+    loaded: [],
+  };
 }
 
 /** The figures of the last run. */
@@ -341,6 +352,91 @@ function addProjectModules(
   return undefined;
 }
 
+/**
+ * Which modules the project keeps once the walk left some out. The walk spends the node budget in the order its
+ * threads scan the files (largest first), which says nothing of the data flow: a small handler module and the
+ * module it hands the request to may be the ones left out. Here, in path order, the modules a client can send data
+ * to come first (their text imports a serving framework: `mayServe`), then the project modules their import
+ * statements name, and the modules those name (two hops); each of them not parsed yet is parsed (also one whose
+ * text names no deserializer: the project would read it as a caller or a callee on the path), and modules off that
+ * path are let go (the largest first) to make room for it. A module let go, or one that still
+ * does not fit, is left out and named in SCAN-INCOMPLETE. Memory stays within the budget: a module is kept only
+ * once others are let go.
+ */
+async function keepAlongFlow(entries: Entry[], keys: ReturnType<typeof moduleKeys>): Promise<void> {
+  const named = entries.filter((e) => e.named).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  const byRel = new Map(named.map((e) => [e.rel, e]));
+  const byKey = keyIndex(keys);
+  const texts = new Map<Entry, string | undefined>();
+  const textOf = (e: Entry): string | undefined => {
+    if (!texts.has(e)) texts.set(e, readText(e.member));
+    return texts.get(e);
+  };
+  const wanted: Entry[] = [];
+  const onPath = new Set<Entry>();
+  let layer: Entry[] = [];
+  for (const e of named) {
+    const text = textOf(e);
+    if (text !== undefined && mayServe(text)) layer.push(e);
+  }
+  for (let hop = 0; hop <= 2 && layer.length > 0; hop++) {
+    const next: Entry[] = [];
+    for (const e of layer) {
+      if (onPath.has(e)) continue;
+      onPath.add(e);
+      wanted.push(e);
+      if (hop === 2) continue;
+      const text = textOf(e);
+      if (text === undefined) continue;
+      for (const rel of textImportedModules(text, keys.get(e.rel)?.pkg ?? '', byKey)) {
+        const m = byRel.get(rel);
+        if (m !== undefined && !onPath.has(m)) next.push(m);
+      }
+    }
+    layer = next;
+  }
+  texts.clear();
+  const parse = (e: Entry): boolean => e.module === undefined;
+  if (!wanted.some(parse)) return;
+  let nodes = 0;
+  for (const e of named) nodes += e.module?.stats.nodes ?? 0;
+  // Modules off the path, largest last (let go first).
+  const offPath = named
+    .filter((e) => e.module !== undefined && !onPath.has(e))
+    .sort((a, b) => a.module!.stats.nodes - b.module!.stats.nodes);
+  let offPathNodes = 0;
+  for (const e of offPath) offPathNodes += e.module!.stats.nodes;
+  for (const e of wanted) {
+    if (!parse(e)) continue;
+    const text = readText(e.member);
+    if (text === undefined) continue;
+    let mod: PythonModule | undefined;
+    try {
+      mod =
+        e.leftOut === true
+          ? ((await analyzeForDeser(text, { ...withResolveLimit(), timeoutMs: 10_000 })) ??
+            (await analyzePythonModule(text, { timeoutMs: 10_000 })))
+          : await analyzePythonModule(text, { timeoutMs: 10_000 });
+    } catch {
+      continue;
+    }
+    const n = mod.stats.nodes;
+    // A module that would not fit even with every module off the path let go stays as it was (left out, or for
+    // one that names no deserializer, read by the project only if a data path asks for it), and nothing is let go.
+    if (nodes - offPathNodes + n > DESER_NODES.max) continue;
+    while (nodes + n > DESER_NODES.max) {
+      const out = offPath.pop()!;
+      nodes -= out.module!.stats.nodes;
+      offPathNodes -= out.module!.stats.nodes;
+      out.module = undefined;
+      out.leftOut = true;
+    }
+    nodes += n;
+    e.module = mod;
+    delete e.leftOut;
+  }
+}
+
 async function runTarget(
   root: string,
   entries: Entry[],
@@ -405,6 +501,7 @@ async function runTarget(
       if (cut.files.length < 5) cut.files.push(e.rel);
     }
   };
+  if (entries.some((e) => e.leftOut === true)) await keepAlongFlow(entries, keys);
   for (const e of [...entries].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)))
     if (e.module !== undefined || e.leftOut) admit(e);
   let fresh = entries.filter((e) => e.module !== undefined);
@@ -659,6 +756,7 @@ async function runTarget(
     pendingCallees = [...p.callees].filter(unread);
     pendingCallers = [...p.callers].some(unread);
   }
+  stats.nodes += nodes;
   const inputs: ProjectInput[] = entries
     .filter((e) => e.module !== undefined)
     .map((e) => ({ file: e.rel, relPath: e.rel, mod: e.module! }));

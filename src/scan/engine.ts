@@ -48,7 +48,7 @@ import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.j
 import { walk, type WalkItem, type WalkOptions } from '../sources/walker.js';
 import type { WalkFilterOptions } from '../sources/walk-filter.js';
 import type { ContentDigest, FileOutcome } from './file-outcome.js';
-import { DESER_NODES, keptForPhases, POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
+import { DESER_NODES, DeserWalkBudget, keptForPhases, POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
 import { retarget } from './retarget.js';
 import { placeholderReason } from './placeholder.js';
 import { planScan, type FileJob, type JobMember } from './scan-plan.js';
@@ -154,19 +154,16 @@ export type ScanSetup = Pick<
   /** Shard digests to take with the whole-file SHA-256 of files up to `maxFileBytes` (EngineOptions.shardDigests). */
   readonly shardPlan?: ShardDigestPlan & { readonly maxFileBytes: number };
   /**
-   * The syntax nodes this scan's walk may parse for the DESER project phase (DESER_NODES, post-walk.ts), counted
-   * per scanner (each worker thread of a path scan has its own): once spent, a further module that passes the DESER
-   * text gate is not parsed but marked left out, and the phase names it in SCAN-INCOMPLETE. Unset: no bound (a
+   * The syntax nodes this scan's walk may parse for the DESER project phase (DESER_NODES, post-walk.ts), one budget
+   * for the whole scan: `deserWalkShared` is the counter every scanner of the scan adds to (a SharedArrayBuffer's
+   * view, handed to the worker threads with the setup), so that the threads together parse at most what the phase
+   * may keep. Once spent, a further module that passes the DESER text gate is not parsed but marked left out, and
+   * the phase decides what to keep (deser-phase.ts) and names the rest in SCAN-INCOMPLETE. Unset: no bound (a
    * scanner kept for many one-file scans).
    */
   readonly deserWalkNodes?: number;
+  readonly deserWalkShared?: Int32Array;
 };
-
-/** Syntax nodes parsed for the DESER project by one scanner, and the most it may parse. */
-export interface DeserWalkBudget {
-  nodes: number;
-  readonly max: number;
-}
 
 export interface ScanResult {
   readonly findings: Finding[];
@@ -277,8 +274,9 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
     opts.shardDigests.onPlan?.(maxFileBytes);
   }
   // The walk parses Python modules for the DESER project within the phase's node budget (not past it: the phase
-  // could not take them), so a project of any size costs bounded parse time and memory.
-  setup = { ...setup, deserWalkNodes: DESER_NODES.max };
+  // could not take them), counted once for all threads, so a project of any size costs bounded parse time and
+  // memory however many threads scan it.
+  setup = { ...setup, deserWalkNodes: DESER_NODES.max, deserWalkShared: DeserWalkBudget.counter() };
   const scanner = new FileScanner(setup, opts.signal, opts.remote);
   const placed: (PlacedOutcome | undefined)[] = new Array(items.length);
   const notScanned: (FileOutcome | undefined)[] = new Array(items.length);
@@ -516,7 +514,7 @@ export class FileScanner {
   private readonly torchSafe: ReadonlySet<string> | undefined;
   private readonly sha256: boolean;
   private readonly shardPlan: (ShardDigestPlan & { readonly maxFileBytes: number }) | undefined;
-  /** Syntax nodes parsed for the DESER project so far and the most this scanner may parse (ScanSetup.deserWalkNodes). */
+  /** Syntax nodes parsed for the DESER project so far by the scan and the most it may parse (ScanSetup.deserWalkNodes). */
   private readonly deserWalk: DeserWalkBudget | undefined;
 
   constructor(
@@ -532,7 +530,8 @@ export class FileScanner {
     this.torchSafe = setup.torchSafeGlobals ? new Set(setup.torchSafeGlobals.keys()) : undefined;
     this.sha256 = setup.sha256 !== false;
     this.shardPlan = setup.shardPlan;
-    this.deserWalk = setup.deserWalkNodes !== undefined ? { nodes: 0, max: setup.deserWalkNodes } : undefined;
+    this.deserWalk =
+      setup.deserWalkNodes !== undefined ? new DeserWalkBudget(setup.deserWalkNodes, setup.deserWalkShared) : undefined;
   }
 
   /** One outcome per member of the job: the first member is read, the others get its outcome re-targeted. */

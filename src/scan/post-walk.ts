@@ -41,9 +41,41 @@ export interface PostWalkPhase {
  * the walk keeps for the phase, summed over the scan, and those the phase analyses together. A module past it is
  * not kept (its outcome says it was left out) and the phase names it in a SCAN-INCOMPLETE finding. Nodes, not
  * time, so a verdict does not depend on the machine's load; real code has ~0.12 nodes per source byte, so the
- * default is ~17 MB of Python that names a deserializer. Mutable for tests only.
+ * default is ~8 MB of Python that names a deserializer. It bounds memory too: the modules' analyses are what the
+ * scan keeps (a generated project of 500-function modules, every one naming pickle, peaks at ~840 MB on two
+ * threads with 1,000,000, ~1.6 GB with 2,000,000), and scipy's 250,000 lines take ~0.6 M in the walk plus the
+ * modules loaded on demand. Mutable for tests only.
  */
-export const DESER_NODES = { max: 2_000_000 };
+export const DESER_NODES = { max: 1_000_000 };
+
+/**
+ * Syntax nodes the walk has parsed for the DESER project and the most it may parse: one count for the whole scan,
+ * kept in a SharedArrayBuffer so that the calling thread and every worker thread add to the same number (each
+ * thread checks it before it parses a module, so the walk parses at most the budget and one module per thread).
+ */
+export class DeserWalkBudget {
+  readonly counts: Int32Array;
+  constructor(
+    readonly max: number,
+    counts?: Int32Array,
+  ) {
+    this.counts = counts ?? DeserWalkBudget.counter();
+  }
+  /** A fresh counter to share between threads (in ScanSetup). */
+  static counter(): Int32Array {
+    return new Int32Array(new SharedArrayBuffer(4));
+  }
+  get nodes(): number {
+    return Atomics.load(this.counts, 0);
+  }
+  spent(): boolean {
+    return this.nodes >= this.max;
+  }
+  /** Counts a module parsed (at most the budget at once, so that the sum cannot overflow). */
+  charge(nodes: number): void {
+    Atomics.add(this.counts, 0, Math.min(nodes, this.max));
+  }
+}
 
 /**
  * The outcome as the scan keeps it for the phases: its DESER module dropped (a `leftOut` mark with its node count

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scanPaths } from '../../src/scan/engine.js';
 import { deserSummary } from '../../src/scan/deser-phase.js';
-import { DESER_NODES } from '../../src/scan/post-walk.js';
+import { DESER_NODES, DeserWalkBudget } from '../../src/scan/post-walk.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'python-project-bounds-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,16 +72,19 @@ async function scan(path: string): Promise<{ id: string; why: string }[]> {
 describe('Python projects past the DESER project budget', () => {
   it('a module met once the walk budget is spent is left out without being parsed', async () => {
     const text = 'import pickle\ndef f(b):\n    return pickle.loads(b)\n';
-    assert.deepEqual(await deserSummary(text, { timeoutMs: 10_000 }, { nodes: 10, max: 10 }), { leftOut: 0 });
+    const spent = new DeserWalkBudget(10);
+    spent.charge(10);
+    assert.deepEqual(await deserSummary(text, { timeoutMs: 10_000 }, spent), { leftOut: 0 });
     // Within the budget the module is parsed, and its nodes are counted.
-    const walk = { nodes: 0, max: 10_000 };
+    const walk = new DeserWalkBudget(10_000);
     const s = await deserSummary(text, { timeoutMs: 10_000 }, walk);
     assert.ok(s.module !== undefined && walk.nodes === s.module.stats.nodes && walk.nodes > 0);
+    // Two scanners (threads) of one scan count into one budget.
+    const other = new DeserWalkBudget(walk.max, walk.counts);
+    other.charge(walk.max);
+    assert.ok(walk.spent());
     // A module whose text names no deserializer is not the budget's concern (nothing to leave out).
-    assert.deepEqual(
-      await deserSummary('def f(b):\n    return b\n', { timeoutMs: 10_000 }, { nodes: 10, max: 10 }),
-      {},
-    );
+    assert.deepEqual(await deserSummary('def f(b):\n    return b\n', { timeoutMs: 10_000 }, spent), {});
   });
 
   it('a project past the budget is SCAN-INCOMPLETE naming modules left out, and the finding within it stays', async () => {

@@ -31,7 +31,8 @@ sys.path.append(os.path.join(HERE, "history"))  # the review modules share sklea
 # and the like are review modules, never the installed libraries of the same name)
 from allowlist_derivation import write_json  # noqa: E402
 from history_derivation import (  # noqa: E402
-    _c3, deprecated_modules, star_aliases, effective_hooks, git, parse_version, pyx_aliases, pyx_classes, pyx_functions, pyx_state_reads,
+    _c3, deprecated_modules, star_aliases, effective_hooks, git, list_modules, parse_version, read_blobs,
+    pyx_aliases, pyx_classes, pyx_functions, pyx_state_reads,
     pyx_state_written, pyx_text, resolve_alias, unhashable)
 
 PINS = os.path.join(HERE, "history", "pins.json")
@@ -336,6 +337,48 @@ def pyx_module(where, base, repo, commit, review, module, shims, cache, function
     return None, {}, module
 
 
+def wheel_layout(version, review, repo, commit):
+    """The version as its wheel lays it out, when the release's build script moves the repository's package (a review
+    module's WHEEL_MOVE: {"script": build script path, "marker": regex, "to": new package, "export": decorator}).
+    Where the script at `commit` matches the marker, every module, class, function, base and alias named under the
+    package is renamed under `to` (the build rewrites the package's own imports the same way), so a class is named
+    as its pickles name it; each name a class of the read modules is exported under (the decorator's string
+    arguments, whose public modules the build generates to import the class from its new place) becomes an alias
+    of the moved class. Elsewhere the version is returned unchanged."""
+    move = review.WHEEL_MOVE
+    script = subprocess.run(["git", "-C", repo, "show", f"{commit}:{move['script']}"], capture_output=True, text=True)
+    if script.returncode != 0 or not re.search(move["marker"], script.stdout, re.M):
+        return version
+    old, new = review.PACKAGE, move["to"]
+
+    def ren(name):
+        if not isinstance(name, str) or name.startswith(new + ".") or not (name == old or name.startswith(old + ".")):
+            return name
+        return new + name[len(old):]
+
+    classes = {}
+    for name, c in version["classes"].items():
+        hooks = {k: ("assigned:" + ren(v[9:]) if isinstance(v, str) and v.startswith("assigned:") else v)
+                 for k, v in c["hooks"].items()}
+        classes[ren(name)] = {**c, "bases": [ren(b) for b in c["bases"]], "hooks": hooks,
+                              "metaclass": ren(c.get("metaclass"))}
+    out = {"classes": classes, "functions": {ren(k): v for k, v in version["functions"].items()},
+           "aliases": {ren(k): ren(v) for k, v in version["aliases"].items()}, "sources": version["sources"]}
+    modules = list_modules(repo, commit, review.PACKAGE, getattr(review, "SOURCE_ROOT", ""),
+                           getattr(review, "PATHS", None))
+    texts = read_blobs(repo, sorted({blob for _path, blob in modules.values()}))
+    exported = re.compile(r"^@" + re.escape(move["export"]) + r"\(\s*\[?((?:\s*\"[^\"]+\"\s*,?)+)\]?[^)]*\)\s*\n"
+                          r"(?:@.*\n)*class\s+(\w+)", re.M)
+    for module, (_path, blob) in modules.items():
+        for m in exported.finditer(texts.get(blob) or ""):
+            target = f"{ren(module)}.{m.group(2)}"
+            if target in classes:
+                for public in re.findall(r'"([^"]+)"', m.group(1)):
+                    if public != target:
+                        out["aliases"].setdefault(public, target)
+    return out
+
+
 def derive(lib, pins, base, show_hooks):
     review = load_review(lib)
     spec = pins[lib]
@@ -354,6 +397,8 @@ def derive(lib, pins, base, show_hooks):
         version = parse_version(source_of(where, base, repo), commit, review.PACKAGE, CACHE,
                                 getattr(review, "SOURCE_ROOT", ""), getattr(review, "PATHS", None),
                                 getattr(review, "TWO_TO_THREE", False))
+        if getattr(review, "WHEEL_MOVE", None):  # the release's wheel puts the package's modules elsewhere
+            version = wheel_layout(version, review, source_of(where, base, repo), commit)
         if getattr(review, "STAR_IMPORTS", False):  # names re-exported by `from M import *` resolve too
             star_aliases(mirror_of(where[0], base) if where else repo, commit, review.PACKAGE, version,
                          getattr(review, "SOURCE_ROOT", ""))

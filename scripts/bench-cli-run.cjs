@@ -9,8 +9,9 @@ process.on('exit', () => {
   );
 });
 if (process.env.BENCH_BARE !== '1') {
-  const { loadBundle } = require('../bin/load-bundle.js');
-  loadBundle()
+  const { loadBundle, pythonCacheFor } = require('../bin/load-bundle.js');
+  // The cache bin/sentinel.js would choose for these arguments (a folder loads the Python-warmed one).
+  loadBundle({ python: pythonCacheFor(process.argv.slice(2)) })
     .exports.main(process.argv.slice(2))
     .then((code) => {
       process.exitCode = code;

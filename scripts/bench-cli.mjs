@@ -1,14 +1,16 @@
 // The CLI rows of `npm run bench`: what users wait for, process start to exit, with the command they type
-// (`sentinel artifact PATH`, default output) and, labelled as such, the same with `--quiet`. Each run is interleaved
+// (`sentinel scan PATH`, default output) and, labelled as such, the same with `--quiet`. Each run is interleaved
 // with a bare `node -e 0` so that start-up is measured against the floor in the same conditions. Workloads are the
 // shared ones written by ../shared/bench/gen.py when they exist ($SENTINEL_BENCH_DIR, default <tmp>/sentinel-bench);
 // otherwise equivalents are generated here (the 1 GB and 100 MB pickles only by gen.py: their rows are left out
 // without them). Prints medians with ranges, CPU time and peak RSS (all threads) and the machine's load, then the
 // table as Markdown. With --peers DIR (or $SENTINEL_BENCH_PEERS), the picklescan, modelscan and modelaudit
-// executables found in DIR or DIR/bin are timed on the same files in the same rounds (wall time; 300 s at most).
-//   node scripts/bench-cli.mjs [--peers DIR] [--rounds N]   (after `npm run build`)
+// executables found in DIR or DIR/bin are run on the same files in the same rounds (300 s at most): their wall time
+// and, through /usr/bin/time where it is installed, their CPU time (user + system, the process and its children).
+//   node scripts/bench-cli.mjs [--peers DIR] [--rounds N] [--default-only]   (after `npm run build`)
+// --default-only leaves out the rows no peer is run on (--quiet, --jobs 1, the Hugging Face cache).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -45,6 +47,26 @@ function wall(args, env, cmd = process.execPath, timeout = undefined) {
   return { ms, stderr: p.stderr };
 }
 
+/** GNU time: a peer's CPU time (user + system of the process and the children it waited for); Node gives none. */
+const GNU_TIME = '/usr/bin/time';
+const hasGnuTime = existsSync(GNU_TIME);
+
+/** A peer's run: wall time as `wall` takes it, and its CPU time (ms) when /usr/bin/time is installed. */
+function peerRun(cmd, args, timeout) {
+  if (!hasGnuTime) return { ...wall(args, {}, cmd, timeout), cpuMs: undefined };
+  const out = join(mkdtempSync(join(tmpdir(), 'sentinel-bench-time-')), 'time');
+  try {
+    const r = wall(['-f', '%U %S', '-o', out, cmd, ...args], {}, GNU_TIME, timeout);
+    const [user, sys] = existsSync(out)
+      ? readFileSync(out, 'utf8').trim().split('\n').pop().split(' ').map(Number)
+      : [];
+    const cpuMs = r.ms === Infinity || !Number.isFinite(user + sys) ? undefined : (user + sys) * 1000;
+    return { ms: r.ms, cpuMs };
+  } finally {
+    rmSync(dirname(out), { recursive: true, force: true });
+  }
+}
+
 const secs = (ms) =>
   ms === Infinity ? '> 300 s' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 
@@ -75,6 +97,7 @@ function row(label, cliArgs, rounds, { extra = () => '', peers = [], path } = {}
   const ms = [];
   const runs = [];
   const peerMs = peers.map(() => []);
+  const peerCpu = peers.map(() => []);
   const report = (stderr) => JSON.parse(stderr.trim().split('\n').pop());
   for (let r = 0; r < rounds; r++) {
     node.push(wall(['-e', '0']).ms);
@@ -84,7 +107,9 @@ function row(label, cliArgs, rounds, { extra = () => '', peers = [], path } = {}
     peers.forEach((p, k) => {
       // A peer past 30 s is run once (ModelAudit takes minutes on the large workloads).
       if (r > 0 && peerMs[k][0] > 30_000) return;
-      peerMs[k].push(wall(p.args(path), {}, p.path, 300_000).ms);
+      const run = peerRun(p.path, p.args(path), 300_000);
+      peerMs[k].push(run.ms);
+      if (run.cpuMs !== undefined) peerCpu[k].push(run.cpuMs);
     });
   }
   const m = median(ms);
@@ -96,7 +121,12 @@ function row(label, cliArgs, rounds, { extra = () => '', peers = [], path } = {}
       `over node ${Math.round(m - median(node))} ms (node ${Math.round(median(node))}, ${range(node)})  ` +
       `cpu ${Math.round(cpu)} ms (over node ${Math.round(cpu - cpuNode)})  ` +
       `peak RSS ${rss} MB` +
-      peers.map((p, k) => `  ${p.name} ${secs(median(peerMs[k]))}`).join('') +
+      peers
+        .map(
+          (p, k) =>
+            `  ${p.name} ${secs(median(peerMs[k]))}${peerCpu[k].length ? ` cpu ${secs(median(peerCpu[k]))}` : ''}`,
+        )
+        .join('') +
       extra(m),
   );
   table.push({
@@ -106,16 +136,19 @@ function row(label, cliArgs, rounds, { extra = () => '', peers = [], path } = {}
       `${Math.round(cpu)} ms`,
       `${Math.round(cpu - cpuNode)} ms`,
       `${rss} MB`,
-      ...peerMs.map((xs) => secs(median(xs))),
+      ...peerMs.flatMap((xs, k) => [secs(median(xs)), peerCpu[k].length ? secs(median(peerCpu[k])) : '']),
     ],
   });
   return { median: m, node: median(node) };
 }
 
+/** Only the default command's rows (set by --default-only): no --quiet, --jobs 1 or Hugging Face cache rows. */
+let defaultOnly = false;
+
 /** The same workload with the default command and, labelled, with --quiet. */
 function rows(label, file, extraArgs, rounds, opts = {}) {
-  row(label, ['artifact', file, ...extraArgs], rounds, { ...opts, path: file });
-  row(`${label} (--quiet)`, ['artifact', file, '--quiet', ...extraArgs], rounds, { extra: opts.extra });
+  row(label, ['scan', file, ...extraArgs], rounds, { ...opts, path: file });
+  if (!defaultOnly) row(`${label} (--quiet)`, ['scan', file, '--quiet', ...extraArgs], rounds, { extra: opts.extra });
 }
 
 function smallPickle(i) {
@@ -189,7 +222,11 @@ function hfCache(dir, models, revisions) {
 }
 
 /** The CLI rows. `dir` is a scratch folder for generated workloads; `peers` a folder of peer scanners. */
-export function cliBench(dir, { peers: peersDir = process.env.SENTINEL_BENCH_PEERS, rounds = 5 } = {}) {
+export function cliBench(
+  dir,
+  { peers: peersDir = process.env.SENTINEL_BENCH_PEERS, rounds = 5, defaultOnly: only = false } = {},
+) {
+  defaultOnly = only;
   const jobs = availableParallelism();
   const peers = findPeers(peersDir);
   const started = load();
@@ -240,26 +277,27 @@ export function cliBench(dir, { peers: peersDir = process.env.SENTINEL_BENCH_PEE
   }
   const perSecond = (m) => `  ${Math.round(10000 / (m / 1000))} files/s`;
   rows('10,000 small pickles (folder)', many, [], 3, { extra: perSecond, peers });
-  rows('10,000 small pickles, --jobs 1', many, ['--jobs', '1'], 3, { extra: perSecond });
+  if (!defaultOnly) rows('10,000 small pickles, --jobs 1', many, ['--jobs', '1'], 3, { extra: perSecond });
 
-  const hf = hfCache(join(dir, 'hf'), 8, 3);
+  const hf = defaultOnly ? undefined : hfCache(join(dir, 'hf'), 8, 3);
   const { scanPaths } = createRequire(import.meta.url)('../bin/load-bundle.js').loadBundle().exports;
-  return scanPaths([hf.hub]).then((r) => {
-    row(`HF cache: 8 models x 3 revisions`, ['artifact', hf.hub], rounds, {
-      extra: () =>
-        `  ${r.files.length} paths reported, ${r.scannedFiles} blobs read (${hf.paths} paths, ${hf.blobs} blobs on disk)`,
-    });
+  return (hf ? scanPaths([hf.hub]) : Promise.resolve(undefined)).then((r) => {
+    if (hf)
+      row(`HF cache: 8 models x 3 revisions`, ['scan', hf.hub], rounds, {
+        extra: () =>
+          `  ${r.files.length} paths reported, ${r.scannedFiles} blobs read (${hf.paths} paths, ${hf.blobs} blobs on disk)`,
+      });
     const ended = load();
     console.log(`load average at the end: ${ended}`);
     console.log(
       `\n| workload | Sentinel wall, median (range) | CPU | CPU over bare node | peak RSS |` +
-        peers.map((p) => ` ${p.name} |`).join('') +
+        peers.map((p) => ` ${p.name} wall | ${p.name} CPU |`).join('') +
         `\n|---|---|---|---|---|` +
-        peers.map(() => '---|').join(''),
+        peers.map(() => '---|---|').join(''),
     );
     for (const t of table) {
       const cells = [...t.cells];
-      while (cells.length < 4 + peers.length) cells.push('');
+      while (cells.length < 4 + 2 * peers.length) cells.push('');
       console.log(`| ${t.label} | ${cells.join(' | ')} |`);
     }
     console.log(`\nload average (1, 5, 15 min): ${started} at the start, ${ended} at the end`);
@@ -274,7 +312,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-bench-cli-'));
   const peers = arg('--peers');
   const rounds = arg('--rounds');
-  cliBench(dir, { ...(peers ? { peers } : {}), ...(rounds ? { rounds: Number(rounds) } : {}) }).finally(() =>
-    rmSync(dir, { recursive: true, force: true }),
-  );
+  cliBench(dir, {
+    ...(peers ? { peers } : {}),
+    ...(rounds ? { rounds: Number(rounds) } : {}),
+    defaultOnly: process.argv.includes('--default-only'),
+  }).finally(() => rmSync(dir, { recursive: true, force: true }));
 }

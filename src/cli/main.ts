@@ -26,7 +26,7 @@ import type { SentinelReport } from '../report/report-model.js';
 import { hfCacheRoots } from '../sources/model-cache.js';
 import { RULES, ruleById } from '../rules/index.js';
 import type { ScanCommandWord } from '../rules/rule.js';
-import { delayTierUpForOneFile } from './v8-tiering.js';
+import { delayTierUpForOneFile, inlineLessForFolders } from './v8-tiering.js';
 import { isTerminal, writeFd } from './stdio.js';
 import { checkPathsExist, checkWritable, nothingScanned, OperatorError } from './preflight.js';
 import { missingOptionalPackage, missingPackageMessage } from '../core/optional-packages.js';
@@ -278,6 +278,7 @@ async function runArtifact(
   const started = io.now?.() ?? new Date();
   const bar = progress(io, o.quiet ?? false);
   delayTierUpForOneFile(paths, (p) => resolve(cwd, p));
+  inlineLessForFolders(paths, (p) => resolve(cwd, p));
   let report: SentinelReport;
   try {
     report = await scan(inputsOf(paths, io), {

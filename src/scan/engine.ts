@@ -63,6 +63,7 @@ import type {
   ScanError,
 } from '../core/finding.js';
 import { MODEL_FOLDER_PHASE, type ModelFolderSummary } from './model-folder-summary.js';
+import { runThreadScanHook } from './thread-scan-hook.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { at, child, formatLocation, innermostName, nestedSegment, type Location } from '../core/location.js';
 import { maxSafety, safetyRank, type SafetyLevel } from '../core/severity.js';
@@ -502,6 +503,7 @@ async function runJobs(
   for (const i of left) {
     signal?.throwIfAborted();
     settle(jobs[i]!, await scanner.scan(jobs[i]!));
+    runThreadScanHook();
   }
   return jobs.length - empty.length - left.length;
 }

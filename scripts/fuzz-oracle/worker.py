@@ -592,6 +592,9 @@ def main():
         names = [line.split(' ') for line in f.read().split('\n') if line]
     roots = set(sys.argv[2].split(','))
     preload(sorted({m for m, _ in names}))
+    # A library's import may leave sys.stdout replaced (sktime 0.11's check of a missing soft dependency leaves a
+    # StringIO there): the protocol is written to the process's own stdout, as the driver reads it.
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
     allowance = Allowance(read_reviewed(sys.argv[3] if len(sys.argv) > 3 else None))
     uncached_cdlls()
     unloadable = [i for i, (m, n) in enumerate(names) if not resolves(m, n)]

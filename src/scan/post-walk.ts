@@ -41,12 +41,13 @@ export interface PostWalkPhase {
  * the walk keeps for the phase, summed over the scan, and those the phase analyses together. A module past it is
  * not kept (its outcome says it was left out) and the phase names it in a SCAN-INCOMPLETE finding. Nodes, not
  * time, so a verdict does not depend on the machine's load; real code has ~0.12 nodes per source byte, so the
- * default is ~8 MB of Python that names a deserializer. It bounds memory too: the modules' analyses are what the
+ * default is ~16 MB of Python that names a deserializer. It bounds memory too: the modules' analyses are what the
  * scan keeps (a generated project of 500-function modules, every one naming pickle, peaks at ~840 MB on two
- * threads with 1,000,000, ~1.6 GB with 2,000,000), and scipy's 250,000 lines take ~0.6 M in the walk plus the
- * modules loaded on demand. Mutable for tests only.
+ * threads with 1,000,000, ~1.6 GB with 2,000,000), and real projects need the larger figure: scipy's 250,000 lines
+ * take ~0.6 M in the walk plus the modules loaded on demand, and 1,000,000 cut scikit-learn, SciPy and NumPy short.
+ * Mutable for tests only.
  */
-export const DESER_NODES = { max: 1_000_000 };
+export const DESER_NODES = { max: 2_000_000 };
 
 /**
  * Syntax nodes the walk has parsed for the DESER project and the most it may parse: one count for the whole scan,

@@ -9,9 +9,11 @@
 // tensors], groups tensor); the int form (3, [numbers], [None, weight, bias]) is read too. The numbers are read from
 // the record bytes by the storage's dtype and held to what torch writes. Classes whose state torch validates itself
 // (XNNPACK contexts check stride, dilation and groups and raise) or carries no numbers (quantized linear: weight and
-// bias) are admitted with the shape torch writes; every other registered class (embedding and RNN cell packed
-// parameters, sparse linear, oneDNN contexts, any name torch may add) has no model here and is reported, as is a
-// state whose tensor record cannot be read.
+// bias) are admitted with the shape torch writes, as are a dynamic-quantized RNN cell's parameters (type string,
+// biases, the two packed linear objects) and quantized embedding parameters (a per-row quantized weight whose scales
+// and zero points the prepack reads one per row without a bound: their count must be the row count). Every other
+// registered class (sparse linear, oneDNN contexts, any name torch may add) has no model here and is reported, as
+// is a state whose tensor record cannot be read.
 import { storageClassDtype } from '../../formats/pytorch/dtypes.js';
 import { K, type ObjV, type PyVal } from './values.js';
 

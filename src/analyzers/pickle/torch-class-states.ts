@@ -9,9 +9,11 @@
 // tensors], groups tensor); the int form (3, [numbers], [None, weight, bias]) is read too. The numbers are read from
 // the record bytes by the storage's dtype and held to what torch writes. Classes whose state torch validates itself
 // (XNNPACK contexts check stride, dilation and groups and raise) or carries no numbers (quantized linear: weight and
-// bias) are admitted with the shape torch writes; every other registered class (embedding and RNN cell packed
-// parameters, sparse linear, oneDNN contexts, any name torch may add) has no model here and is reported, as is a
-// state whose tensor record cannot be read.
+// bias) are admitted with the shape torch writes, as are a dynamic-quantized RNN cell's parameters (type string,
+// biases, the two packed linear objects) and quantized embedding parameters (a per-row quantized weight whose scales
+// and zero points the prepack reads one per row without a bound: their count must be the row count). Every other
+// registered class (sparse linear, oneDNN contexts, any name torch may add) has no model here and is reported, as
+// is a state whose tensor record cannot be read.
 import { storageClassDtype } from '../../formats/pytorch/dtypes.js';
 import { K, type ObjV, type PyVal } from './values.js';
 
@@ -191,6 +193,65 @@ function convStateProblem(state: PyVal, k: number, read: StorageReader | undefin
   return 'a state torch does not read as any of its serialisations';
 }
 
+const isList = (v: PyVal): boolean => typeof v === 'object' && v.k === K.List;
+const isCustomObj = (v: PyVal): boolean =>
+  typeof v === 'object' && v.k === K.Obj && calleeName(v)?.startsWith(CUSTOM_CLASS_PREFIX) === true;
+
+/**
+ * The RNN cell parameters of a dynamic-quantized LSTM/GRU: (type, tensors, doubles, longs, packed linear params).
+ * Torch writes 'quantized_dynamic' with the two float biases and [reduce_range], and 'quantized_dynamic_fp16'
+ * with no tensors; both carry the two packed linear parameters (input and hidden), whose own states are checked
+ * where they are built. The static 'quantized' form needs torch's FBGEMM packing and is not modelled.
+ */
+function cellParamsProblem(state: PyVal): string | undefined {
+  const items = tupleItems(state);
+  if (items === undefined || items.length !== 5) return 'a state that is not the five-item tuple torch writes';
+  const type = items[0];
+  if (type !== 'quantized_dynamic' && type !== 'quantized_dynamic_fp16')
+    return (
+      `a type string ${typeof type === 'string' ? JSON.stringify(type) : 'that is not a string'} (torch writes ` +
+      "'quantized_dynamic' or 'quantized_dynamic_fp16' for dynamic quantization)"
+    );
+  // The doubles and longs ([reduce_range]) are lists of numbers the analysis does not keep; torch ignores them.
+  const [tensors, packed] = [listTensors(items[1]!), listTensors(items[4]!)];
+  const nTensors = type === 'quantized_dynamic' ? 2 : 0;
+  if (tensors === undefined || tensors.length !== nTensors || !tensors.every((t) => tensorSize(t)?.length === 1))
+    return `tensors that are not the ${nTensors} one-dimensional biases torch writes`;
+  if (!isList(items[2]!) || !isList(items[3]!)) return 'doubles or longs that are not lists';
+  if (packed === undefined || packed.length !== 2 || !packed.every(isCustomObj))
+    return 'packed parameters that are not the two packed linear objects torch writes';
+  return undefined;
+}
+
+/** The quantized embedding weight: (1, [weight], [], [bit rate]), the weight quantized per row (axis 0). */
+function embeddingStateProblem(state: PyVal): string | undefined {
+  const items = tupleItems(state);
+  if (items === undefined || items.length !== 4 || !isInt(items[0]!) || BigInt(items[0]) !== 1n)
+    return 'a state that is not the (1, [weight], [], [bit rate]) torch writes';
+  // The doubles and the bit rate are lists of numbers (which the analysis does not keep): torch checks their counts.
+  const tensors = listTensors(items[1]!);
+  if (tensors?.length !== 1 || !isList(items[2]!) || !isList(items[3]!))
+    return 'lists that are not [weight], [doubles] and [bit rate]';
+  const w = tensors[0]!;
+  const size = calleeName(w) === QTENSOR_REBUILD ? tensorSize(w) : undefined;
+  if (size?.length !== 2) return 'a weight that is not a two-dimensional quantized tensor';
+  const q = tupleItems(tupleItems((w as ObjV).args)?.[4] ?? 0);
+  const scheme = q?.[0];
+  if (
+    q?.length !== 4 ||
+    typeof scheme !== 'object' ||
+    scheme.k !== K.Global ||
+    scheme.imp.canonical !== 'torch.per_channel_affine_float_qparams'
+  )
+    return "a weight not quantized per row with float parameters, as torch's embedding quantization writes";
+  const [scales, zeros, axis] = [tensorSize(q[1]!), tensorSize(q[2]!), q[3]!];
+  const rows = size[0]!;
+  if (!isInt(axis) || BigInt(axis) !== 0n) return 'a weight quantized along an axis other than its rows';
+  if (scales?.length !== 1 || zeros?.length !== 1 || scales[0] !== rows || zeros[0] !== rows)
+    return `a weight of ${rows} rows whose scales and zero points are not one per row`;
+  return undefined;
+}
+
 /** [arity, description] of the XNNPACK context states (their creation checks the ints itself). */
 const XNNPACK: ReadonlyMap<string, number> = new Map([
   ['xnnpack.Conv2dOpContext', 8],
@@ -231,8 +292,23 @@ export function customClassStateProblem(
       ? undefined
       : `${what} builds an XNNPACK operator from the state; this state is not the ${arity}-item tuple torch writes`;
   }
+  if (cls === 'rnn.CellParamsBase') {
+    const p = cellParamsProblem(state);
+    return p === undefined
+      ? undefined
+      : `${what} picks a deserialiser by the state's type string and builds the RNN cell from its lists; this ` +
+          `state holds ${p}`;
+  }
+  if (cls === 'quantized.EmbeddingPackedParamsBase') {
+    const p = embeddingStateProblem(state);
+    return p === undefined
+      ? undefined
+      : `${what} prepacks the state's quantized weight row by row, reading one scale and zero point per row ` +
+          `without a bound; this state holds ${p}`;
+  }
   return (
     `${what} runs native code on the state, and the analysis has no model of what it reads (torch's quantized ` +
-    'convolution and linear packed parameters and XNNPACK contexts are modelled)'
+    'convolution, linear and embedding packed parameters, dynamic-quantized RNN cell parameters and XNNPACK ' +
+    'contexts are modelled)'
   );
 }

@@ -148,6 +148,21 @@ describe('quantized convolution packed parameters: numbers read from the config 
     });
 });
 
+const EMB = 'quantized.EmbeddingPackedParamsBase';
+const vec = (key: string, n: number): PyVal => tensor('FloatStorage', key, n);
+const qparams = (n: number, axis = 0): PyVal =>
+  tuple(global('torch', 'per_channel_affine_float_qparams'), vec('s', n), vec('z', n), axis);
+function embState(rows: number, q: PyVal, version = 1): PyVal {
+  const pid = tuple('storage', global('torch', 'QUInt8Storage'), 'w', 'cpu', 120);
+  const w = call('torch._utils', '_rebuild_qtensor', { k: K.Pers, pid }, 0, tuple(rows, 120 / rows), tuple(1, 1), q);
+  return tuple(version, list(w), list(), list(8));
+}
+function cell(type: string, biases: number, packed: number): PyVal {
+  const lin = call('__torch__.torch.classes.quantized', 'LinearPackedParamsBase');
+  const b = Array.from({ length: biases }, () => vec('b', 12));
+  return tuple(type, list(...b), list(), list(1), list(...Array.from({ length: packed }, () => lin)));
+}
+
 describe('other custom classes', () => {
   const cases: [string, string, PyVal, boolean][] = [
     ['quantized linear (weight, bias)', 'quantized.LinearPackedParamsBase', tuple(qweight(4, 8), none), true],
@@ -165,19 +180,35 @@ describe('other custom classes', () => {
       false,
     ],
     ['XNNPACK linear context', 'xnnpack.LinearOpContext', tuple(qweight(2, 4), none, none, none), true],
+    ['embedding parameters', EMB, embState(10, qparams(10)), true],
+    ['embedding parameters, version 2', EMB, embState(10, qparams(10), 2), false],
+    ['embedding parameters, no weight', EMB, tuple(1, list(), list(), list(8)), false],
+    ['embedding parameters, rows past the scales', EMB, embState(120, qparams(10)), false],
+    ['embedding parameters quantized along axis 1', EMB, embState(10, qparams(10, 1)), false],
     [
-      'embedding packed parameters (no model)',
-      'quantized.EmbeddingPackedParamsBase',
-      tuple(1, list(), list(), list()),
+      'embedding parameters quantized per tensor',
+      EMB,
+      embState(10, tuple(global('torch', 'per_tensor_affine'), 0.1, 0)),
       false,
     ],
-    ['RNN cell parameters (no model)', 'rnn.CellParamsBase', tuple('quantized', list(), list(), list(), list()), false],
+    ['dynamic RNN cell parameters', 'rnn.CellParamsBase', cell('quantized_dynamic', 2, 2), true],
+    ['dynamic float16 RNN cell parameters', 'rnn.CellParamsBase', cell('quantized_dynamic_fp16', 0, 2), true],
+    [
+      'dynamic RNN cell parameters with one packed linear',
+      'rnn.CellParamsBase',
+      cell('quantized_dynamic', 2, 1),
+      false,
+    ],
+    ['dynamic RNN cell parameters with three biases', 'rnn.CellParamsBase', cell('quantized_dynamic', 3, 2), false],
+    ['static RNN cell parameters (no model)', 'rnn.CellParamsBase', cell('quantized', 6, 0), false],
+    ['an RNN cell type torch has no deserialiser for', 'rnn.CellParamsBase', cell('quantized_dynamiX', 2, 2), false],
     ['sparse linear (no model)', 'sparse.LinearPackedParamsBase', tuple(1), false],
     ['a class torch may add', 'quantized.SomethingNew', tuple(), false],
   ];
   for (const [name, cls, state, ok] of cases)
     it(`${ok ? 'admits' : 'reports'} ${name}`, () => {
-      assert.equal(customClassStateProblem(`__torch__.torch.classes.${cls}`, state, reader({})) === undefined, ok);
+      const p = customClassStateProblem(`__torch__.torch.classes.${cls}`, state, reader({}));
+      assert.equal(p === undefined, ok, p);
     });
 
   it('reads a strided view by its offset and stride', () => {
@@ -205,6 +236,10 @@ describe('real torch.jit archives (scripts/fixtures/torchscript-custom-class-sta
     ['benign_frozen_qconv_stride2_groups2.pt', []],
     ['benign_frozen_qlinear.pt', []],
     ['benign_mobile_xnnpack.pt', []],
+    ['benign_dynamic_quantized_rnn.pt', []],
+    ['benign_quantized_embedding_8bit.pt', []],
+    ['benign_quantized_embedding_4bit.pt', []],
+    ['hostile_quantized_embedding_rows_past_scales.pt', [['PICKLE-STRUCT', 'HIGH']]],
   ];
   for (const [name, expected] of cases) it(name, async () => assert.deepEqual(await rules(name), expected));
 });

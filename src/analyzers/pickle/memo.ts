@@ -65,6 +65,8 @@ export class Memo {
   constructor(
     private readonly detailEntries: number,
     private readonly stringChars: number,
+    /** Called for each object replaced by a shared stand-in, so the VM keeps what later state gives it (lostAttrs). */
+    private readonly onStandIn?: (real: ObjV, standIn: ObjV) => void,
   ) {}
 
   /** Number of filled slots (CPython's memo_len, the key MEMOIZE uses). */
@@ -246,6 +248,10 @@ export class Memo {
     // The stand-in answers for every object of that import: it holds (and yields) as many items as the largest.
     if (v.holds !== undefined && v.holds > (shared.holds ?? 0)) shared.holds = v.holds;
     if (v.lazy !== undefined && v.lazy > (shared.lazy ?? 0)) shared.lazy = v.lazy;
+    if (v !== shared) {
+      v.standIn = shared;
+      this.onStandIn?.(v, shared);
+    }
     return shared;
   }
 }

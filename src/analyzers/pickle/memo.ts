@@ -3,9 +3,11 @@
 // ones are compacted to stand-ins that keep what analysis needs — identifier strings (STACK_GLOBAL operands),
 // imports, small integer tuples (joblib array shapes, interned), numpy dtypes (joblib array item sizes), the
 // originating import of call results — and drop the rest. Using a dropped value where contents matter is
-// reported by the VM, never silently resolved. Lists stored after the budget share one summary list per memo (the
-// union of what they hold and later gain: hash cost, items that may run code), so a memo read over-approximates
-// any of them and a pickle of millions of memoized lists does not keep an object per list.
+// reported by the VM, never silently resolved. An object replaced by its import's stand-in links to it (`standIn`):
+// the VM keeps on the stand-in the attribute names later BUILDs set on such objects (a bounded record, lostAttrs).
+// Lists stored after the budget share one summary list per memo (the union of what they hold and later gain: hash
+// cost, items that may run code), so a memo read over-approximates any of them and a pickle of millions of memoized
+// lists does not keep an object per list.
 import type { ImportFact } from './facts.js';
 import { mayBeDict } from './instance-class.js';
 import { isDottedIdentifier } from '../../formats/pickle/text-args.js';
@@ -65,6 +67,8 @@ export class Memo {
   constructor(
     private readonly detailEntries: number,
     private readonly stringChars: number,
+    /** Called for each object replaced by a shared stand-in, so the VM keeps what later state gives it (lostAttrs). */
+    private readonly onStandIn?: (real: ObjV, standIn: ObjV) => void,
   ) {}
 
   /** Number of filled slots (CPython's memo_len, the key MEMOIZE uses). */
@@ -246,6 +250,10 @@ export class Memo {
     // The stand-in answers for every object of that import: it holds (and yields) as many items as the largest.
     if (v.holds !== undefined && v.holds > (shared.holds ?? 0)) shared.holds = v.holds;
     if (v.lazy !== undefined && v.lazy > (shared.lazy ?? 0)) shared.lazy = v.lazy;
+    if (v !== shared) {
+      v.standIn = shared;
+      this.onStandIn?.(v, shared);
+    }
     return shared;
   }
 }

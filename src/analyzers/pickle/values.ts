@@ -196,10 +196,27 @@ export interface ObjV {
    * on the object it stands for was not kept.
    */
   readonly memoLost?: true;
+  /**
+   * On a memo stand-in: the attribute names BUILD or SETITEM(S) put on the objects it stands for (a bounded union,
+   * kept from when they were compacted on), and the classes those objects may be of. `over`: the union is not complete
+   * (too many names or classes, a class the stream does not name, a state whose entries are not all read or may change
+   * later): a lookup on the stand-in answers "unknown".
+   */
+  lostAttrs?: LostAttrs;
+  /** An object the memo stored as a stand-in (past its detail budget): that stand-in. */
+  standIn?: ObjV;
+  /** The record of a memo stand-in (lostAttrs) that read this object as part of a state: a change to it ends it. */
+  inLostState?: LostAttrs;
   /** Items the object yields when iterated that it does not hold (a pandas RangeIndex: argument-work.ts). */
   lazy?: number;
   /** Read back from the memo or duplicated (DUP): another part of the stream may hold this very object. */
   shared?: true;
+}
+/** What the objects a memo stand-in replaced were given (ObjV.lostAttrs). */
+export interface LostAttrs {
+  readonly names: Set<string>;
+  readonly classes: string[];
+  over: boolean;
 }
 export interface PersV {
   readonly k: K.Pers;

@@ -451,9 +451,80 @@ function isCythonUnpickle(canonical: string): boolean {
 function noteChanged(v: PyVal): void {
   if (typeof v !== 'object') return;
   const o = v.k === K.Obj ? v : v.k === K.Dict ? v.stateOfDropped : undefined;
+  // A state dict of an object the memo replaced by a stand-in changes after its BUILD: the stand-in's record is cut.
+  if (o !== v && o?.standIn?.lostAttrs !== undefined) o.standIn.lostAttrs.over = true;
+  // Likewise an object in such a state (its SETITEM(S) items are read as attributes the state sets).
+  if (v.k === K.Obj && v.inLostState !== undefined) v.inLostState.over = true;
   if (o?.droppedIn === undefined) return;
   if (o.droppedIn.k === K.Tuple) o.droppedIn.dropsLost = true;
   else o.droppedIn.objsLost = true;
+}
+
+/** Attribute names and classes a memo stand-in's record keeps (ObjV.lostAttrs); past either it answers "unknown". */
+const LOST_ATTR_NAMES = 512;
+const LOST_ATTR_CLASSES = 16;
+
+/**
+ * Adds to the record of `standIn` (the memo's stand-in for `o`, an object stored after the detail budget) what `o`
+ * holds now: its classes, and the attribute names its states, its planted attributes and its SETITEM(S) items set.
+ * Run when the memo replaces `o` and after each BUILD or SETITEM(S) on it. The record ends (`over`) where a later
+ * change could escape it: a state dict not fully read, a computed key, an object in the state (its items may grow), a
+ * class the stream does not name; the state dicts are marked so a later SETITEM(S) on one ends it (noteChanged).
+ */
+function keepLostAttrs(o: ObjV, standIn: ObjV): void {
+  const info = (standIn.lostAttrs ??= { names: new Set(), classes: [], over: false });
+  if (info.over) return;
+  const classes = instanceClasses(o);
+  if (classes.unknown) {
+    info.over = true;
+    return;
+  }
+  for (const n of classes.names) {
+    if (info.classes.includes(n)) continue;
+    if (info.classes.length >= LOST_ATTR_CLASSES) {
+      info.over = true;
+      return;
+    }
+    info.classes.push(n);
+  }
+  const add = (d: DictV, state: boolean): boolean => {
+    if (d.opaque === true || d.n > d.keys.length) return false;
+    if (state) {
+      if (d.stateOfDropped === undefined) d.stateOfDropped = o;
+      else if (d.stateOfDropped !== o) return false;
+    }
+    for (const key of d.keys) {
+      if (isComputed(key)) return false;
+      if (typeof key === 'string') info.names.add(key);
+    }
+    return info.names.size <= LOST_ATTR_NAMES;
+  };
+  let whole =
+    (o.plantedAttrs === undefined || add(o.plantedAttrs, false)) && (o.planted === undefined || add(o.planted, false));
+  // An object in a state is read as a dict subclass's storage (stateDicts): its SETITEM(S) items, and the dicts its
+  // constructor took when it may be a dict subclass. Those it may gain later are not seen here.
+  const inState = (it: PyVal): void => {
+    if (typeof it !== 'object' || !whole) return;
+    if (it.k === K.Dict) {
+      if (!add(it, true)) whole = false;
+    } else if (it.k === K.Obj) {
+      if (it.memoLost === true || mayBeDict(it) || (it.inLostState !== undefined && it.inLostState !== info))
+        whole = false;
+      else {
+        it.inLostState = info;
+        if (it.planted !== undefined && !add(it.planted, false)) whole = false;
+      }
+    }
+  };
+  for (const st of statesOf(o)) {
+    if (!whole) break;
+    if (typeof st !== 'object') continue;
+    if (st.k === K.Tuple) {
+      if (st.more > 0) whole = false;
+      for (const it of st.items) inState(it);
+    } else inState(st);
+  }
+  if (!whole) info.over = true;
 }
 
 /** Remembers the state entries BUILD sets that the unpickler may later call (a bounded record per object). */
@@ -730,7 +801,7 @@ class PickleVm implements ModelContext {
     this.maxOps = opts.limits.maxOpcodes;
     this.maxNestedBytes = opts.maxNestedBytes ?? 256 * 1024 * 1024;
     this.memoDetail = this.keep ? Infinity : (opts.memoDetailEntries ?? MEMO_DETAIL_ENTRIES);
-    this.memo = new Memo(this.memoDetail, MEMO_KEPT_CHARS);
+    this.memo = new Memo(this.memoDetail, MEMO_KEPT_CHARS, keepLostAttrs);
     this.facts = opts.facts ?? new FactLog(factCaps(this.maxNestedBytes, opts.limits.maxNestedPickles, opts.factCaps));
     const f = this.facts;
     this.r = {
@@ -1344,7 +1415,13 @@ class PickleVm implements ModelContext {
     if (o.planted !== undefined || o.plantedSetstate !== undefined) return true;
     if (!answersNoName(o))
       for (const m of anySinkMethods()) if (this.sinkHost.plantedAttr(o, m) !== undefined) return true;
-    for (const st of statesOf(o)) for (const d of stateDicts(st)) d.stateOfDropped = o;
+    for (const st of statesOf(o))
+      for (const d of stateDicts(st)) {
+        // A dict marked as the state of an object the memo replaced: that record no longer sees its changes.
+        const was = d.stateOfDropped;
+        if (was !== undefined && was !== o && was.standIn?.lostAttrs !== undefined) was.standIn.lostAttrs.over = true;
+        d.stateOfDropped = o;
+      }
     return false;
   };
 
@@ -1356,7 +1433,10 @@ class PickleVm implements ModelContext {
     plantedAttr: (v, name) => {
       // A callable that returns one of its arguments itself (numpy's object scalar) hands that object on.
       for (const o of sameObjects(v)) {
-        if (o.memoLost === true) return UNKNOWN;
+        if (o.memoLost === true) {
+          if (this.lostAttr(o, name)) return UNKNOWN;
+          continue;
+        }
         let found = plantedIn(o.plantedAttrs, [name]);
         for (const st of statesOf(o)) found ??= attrInState(st, name);
         if (found !== undefined) return found;
@@ -1369,6 +1449,19 @@ class PickleVm implements ModelContext {
       return undefined;
     },
   };
+
+  /**
+   * Whether attribute `name` may have been set on an object the memo stand-in `o` replaced (keepLostAttrs), or may be
+   * answered by the lookup hook of a class one may be of: the lookup then answers "unknown".
+   */
+  private lostAttr(o: ObjV, name: string): boolean {
+    const info = o.lostAttrs;
+    if (info === undefined || info.over || info.names.has(name)) return true;
+    for (const cls of info.classes)
+      if (!attrsFromItems(cls) && (lookupAnsweredBy(cls, name) !== undefined || labelLookupBy(cls, name) !== undefined))
+        return true;
+    return false;
+  }
 
   /**
    * Whether `name` looked up on `o` is answered by its class's own lookup hook from what the stream put in the object
@@ -1568,6 +1661,7 @@ class PickleVm implements ModelContext {
           if (isPytzObject(target)) this.pytzPlanted = true;
           const planted = (target.planted ??= { k: K.Dict, keys: [], vals: [], n: 0 });
           for (let i = 0; i + 1 < kv.length; i += 2) dictPut(planted, kv[i]!, kv[i + 1]!);
+          if (target.standIn !== undefined) keepLostAttrs(target, target.standIn);
         }
         if (this.keep && target.k === K.Obj) {
           const items = (target.items ??= { k: K.Dict, keys: [], vals: [], n: 0 });
@@ -1732,6 +1826,7 @@ class PickleVm implements ModelContext {
       }
       inst.state = state;
       this.applyState(inst, state, 'BUILD');
+      if (inst.standIn !== undefined) keepLostAttrs(inst, inst.standIn);
       if (call !== undefined) this.pythonBuild(state);
       // An object already used as a key: the next collision compares it with the state this BUILD gave it.
       if (inst.keyed === true) this.keyHooks(inst);

@@ -78,6 +78,12 @@ export class DeserWalkBudget {
   }
 }
 
+/** Syntax nodes of the DESER project module an outcome carries (0 when it carries none). */
+export function deserNodesOf(outcome: FileOutcome): number {
+  const s = outcome.summaries?.['deser-project'] as { module?: { stats: { nodes: number } } } | undefined;
+  return s?.module?.stats.nodes ?? 0;
+}
+
 /**
  * The outcome as the scan keeps it for the phases: its DESER module dropped (a `leftOut` mark with its node count
  * in its place) once the modules kept so far hold DESER_NODES.max nodes.

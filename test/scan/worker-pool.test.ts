@@ -83,6 +83,29 @@ describe('worker pool', () => {
     assert.equal(a.results.size, 29);
   });
 
+  it('a result that weighs enough is sent at once, lighter ones wait for the batch', async () => {
+    // One worker runs each pair: the first job's answer, then a job that hangs until it is stopped. A light answer
+    // is still held by the worker when it is stopped (its job runs again on the next worker, after the crash); a
+    // heavy one was sent before the hang.
+    const events: string[] = [];
+    for (const first of ['heavy', 'light']) {
+      await runPool([first, 'hang'], {
+        script: WORKER,
+        workers: 1,
+        workerData: 'done:',
+        jobTimeoutMs: 300,
+        onResult: (i, r: string) => events.push(`${first}: result ${r}`),
+        onCrash: (i) => events.push(`${first}: crash ${i}`),
+      });
+    }
+    assert.deepEqual(events, [
+      'heavy: result done:heavy',
+      'heavy: crash 1',
+      'light: crash 1',
+      'light: result done:light',
+    ]);
+  });
+
   it('workers that cannot start hand every job back', async () => {
     const missing = new URL('./helpers/no-such-worker.js', import.meta.url);
     const a = await run(words(20), 2, { script: missing });

@@ -43,7 +43,7 @@ export interface PostWalkPhase {
  * time, so a verdict does not depend on the machine's load; real code has ~0.12 nodes per source byte, so the
  * default is ~16 MB of Python that names a deserializer. It bounds memory too: the modules' analyses are what the
  * scan keeps, ~240 bytes of heap a node (a generated project of 500-function modules, every one naming pickle,
- * peaks at ~0.89 GB on two threads, as on one: a worker sends its analyses once they weigh 16,000 nodes,
+ * peaks at ~0.9 GB on two threads, as on one: a worker sends its analyses once they weigh 16,000 nodes,
  * serve-scan-worker.ts), and real projects need this figure: scipy's 250,000 lines take ~0.6 M in the walk plus
  * the modules loaded on demand, and 1,000,000 cut scikit-learn, SciPy and NumPy short.
  * Mutable for tests only.

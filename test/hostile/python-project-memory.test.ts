@@ -3,7 +3,7 @@
 // two worker threads. The walk's budget is one count for the whole scan, so the threads together parse at most
 // what the phase may keep, and the phase keeps the modules on the handler's path (the handler, then the modules it
 // imports) before the others; a worker sends its analyses as soon as they weigh a few MB, so the threads' heaps
-// do not hold what the main thread keeps. The peak resident memory stays within 1 GB (~0.89 GB measured; 1.6 GB
+// do not hold what the main thread keeps. The peak resident memory stays within 1 GB (0.88–0.90 GB measured; 1.6 GB
 // when each worker held 64 analyses before sending them, 2.2 GB, without the finding, when each thread had its own
 // budget), the handler's finding is reported, and the modules left out are named in SCAN-INCOMPLETE.
 import { strict as assert } from 'node:assert';

@@ -42,6 +42,10 @@ And `superlinear`: the allowed operators whose work grows faster than their oper
 SUPERLINEAR_FAMILIES (matrix products, convolutions, decompositions and solvers, outer and pairwise products): two
 16384 x 16384 operands of `aten::mm` are 2^28 elements each and 4.4e12 multiply-adds. The load rule reports such a
 call at load unless every tensor operand is provably small or stored in the archive.
+
+And `tensorOut`: the allowed operators every overload of which returns one Tensor. The load rule reads a
+repetition-capable operator (`aten::mul`: `[0] * n` prints as `torch.mul([0], n)`) as a list or string repetition
+unless its operands are proven not to be sequences, and a call of one of these is such a proof.
 """
 import json
 import re
@@ -262,6 +266,16 @@ def repetition_operators(schemas) -> list:
     return sorted(out)
 
 
+def tensor_out_operators(schemas) -> list:
+    """Operators every overload of which returns exactly one Tensor: a call of one is never a list or a string (the
+    operand a list repetition repeats) and never an int (the count it repeats by)."""
+    outs = {}
+    for s in schemas:
+        ok = len(s.returns) == 1 and str(s.returns[0].type) == "Tensor"
+        outs[s.name] = outs.get(s.name, True) and ok
+    return sorted(op for op, ok in outs.items() if ok)
+
+
 def work_arguments(schemas) -> dict:
     """Operator -> {argument name: [kind, sorted positions]} for the divisor and size arguments of its overloads.
 
@@ -347,6 +361,7 @@ def main() -> int:
             "unchecked": {op: c for op, c in unchecked.items() if c == "unchecked"},
             "uncheckedFlags": unchecked_flags,
             "repetition": repetition_operators(schemas),
+            "tensorOut": tensor_out_operators(schemas),
             "shapeFormulas": {op: f for op, f in sorted(SHAPE_FORMULAS.items()) if op in allowed},
         },
         sys.stdout,

@@ -30,6 +30,8 @@ interface OpTable {
   readonly uncheckedFlags: Readonly<Record<string, readonly [string, readonly number[]]>>;
   /** Operators with an overload repeating a list or string operand by an int count (`[0] * n`). */
   readonly repetition: readonly string[];
+  /** Operators every overload of which returns one tensor. */
+  readonly tensorOut: readonly string[];
   /** How a producer's constant size arguments make its elements: `range` (arange), `square` (eye); else a product. */
   readonly shapeFormulas: Readonly<Record<string, string>>;
 }
@@ -39,6 +41,7 @@ const WORK_ARGUMENTS: ReadonlyMap<string, Readonly<Record<string, readonly [stri
 );
 const STATE_FILLED_BY_TORCH: ReadonlySet<string> = new Set(TABLE.stateFilledByTorch);
 const REPETITION_OPS: ReadonlySet<string> = new Set(TABLE.repetition);
+const TENSOR_OUT_OPS: ReadonlySet<string> = new Set(TABLE.tensorOut);
 const SHAPE_FORMULAS: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.shapeFormulas));
 
 /** A list, tuple or string display, or a comprehension: the operand list repetition (`[0] * n`) repeats. */
@@ -49,13 +52,74 @@ function isSequenceDisplay(e: ExpressionFact): boolean {
   );
 }
 
-/** The count a list or string repetition at load takes (`torch.mul([0], n)`: `n`), or undefined when it is none. */
-function repetitionCount(call: CallSite, op: string): ExpressionFact | undefined {
-  if (!REPETITION_OPS.has(op) || call.positional.length !== 2) return undefined;
+/** Parameter annotations of values that are never a list or a string. */
+const SCALAR_ANNOTATIONS = /^(?:Tensor|int|float|bool|number|complex|Optional\[Tensor\])$/;
+/** Builtins whose result is a number. */
+const NUMBER_BUILTINS: ReadonlySet<string> = new Set(['float', 'int', 'bool', 'len', 'torch.len']);
+/** How far a name's bindings are followed when proving what it holds. */
+const MAX_BINDING_DEPTH = 4;
+
+/**
+ * Whether `e` is proven never to be a list or a string: a number literal, a number builtin's result, a call of an
+ * operator that always returns a tensor, a parameter annotated with a scalar or tensor type, or a local name every
+ * binding of which is one of these. With `tensorOnly`, proven to be a tensor (so never an int count either).
+ */
+function provenNotSequence(
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+  tensorOnly: boolean,
+  depth = 0,
+): boolean {
+  if (!tensorOnly) {
+    if (e.constant !== undefined)
+      return e.constant.type === 'int' || e.constant.type === 'float' || e.constant.type === 'bool';
+    if (e.nodeType === 'unary_operator' && /^-\s*[\d.]+$/.test(e.text)) return true;
+  }
+  const c = callOf(mod, e);
+  if (c !== undefined) {
+    if (!tensorOnly && NUMBER_BUILTINS.has(c.callee.raw)) return true;
+    const called = calledOperator(c);
+    return called !== undefined && !called.valueForm && TENSOR_OUT_OPS.has(called.op);
+  }
+  if (e.nodeType !== 'identifier' || depth >= MAX_BINDING_DEPTH) return false;
+  const fn = mod.functions[scopeId];
+  const param = fn?.parameters.find((p) => p.name === e.text);
+  if (param !== undefined) {
+    const a = param.annotation?.replace(/\s+/g, '');
+    return a !== undefined && SCALAR_ANNOTATIONS.test(a) && (!tensorOnly || /Tensor/.test(a));
+  }
+  const binds = mod.assignments.filter(
+    (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === e.text),
+  );
+  return (
+    binds.length > 0 &&
+    binds.every(
+      (a) =>
+        a.kind === 'assign' &&
+        a.targets.length === 1 &&
+        a.value !== null &&
+        provenNotSequence(mod, a.value, scopeId, tensorOnly, depth + 1),
+    )
+  );
+}
+
+/**
+ * The operands that may be the count of a list or string repetition at load (`torch.mul([0], n)`: `n`): unless both
+ * operands are proven not to be sequences, an operand is a possible count when the other may be a sequence and it is
+ * not proven to be a tensor. A name bound to a list repeats as a display does.
+ */
+function repetitionCounts(mod: PythonModule, call: CallSite, op: string): ExpressionFact[] {
+  if (!REPETITION_OPS.has(op) || call.positional.length !== 2) return [];
   const [a, b] = call.positional as [ExpressionFact, ExpressionFact];
-  if (isSequenceDisplay(a)) return b;
-  if (isSequenceDisplay(b)) return a;
-  return undefined;
+  if (isSequenceDisplay(a)) return [b];
+  if (isSequenceDisplay(b)) return [a];
+  // A float literal or a tensor is never the int a repetition counts by.
+  const notCount = (e: ExpressionFact) => e.constant?.type === 'float' || provenNotSequence(mod, e, call.scopeId, true);
+  const out: ExpressionFact[] = [];
+  if (!provenNotSequence(mod, a, call.scopeId, false) && !notCount(b)) out.push(b);
+  if (!provenNotSequence(mod, b, call.scopeId, false) && !notCount(a)) out.push(a);
+  return out;
 }
 /** A loop at load may run at most this many times when its bound is a constant. */
 const MAX_CONSTANT_TRIPS = 65536;
@@ -356,9 +420,10 @@ function constantShapeElements(mod: PythonModule, call: CallSite): number | unde
       return step === 0 ? 0 : Math.max(0, Math.ceil((hi - lo) / step));
     }
   }
-  const count = repetitionCount(call, called.op);
-  if (count !== undefined) {
-    const v = constantInts(count);
+  const counts = repetitionCounts(mod, call, called.op);
+  if (counts.length > 0) {
+    if (counts.length !== 1) return undefined;
+    const v = constantInts(counts[0]!);
     return v?.length === 1 ? Math.max(v[0]!, 0) : undefined;
   }
   return elements === undefined || mod === undefined ? undefined : elements;
@@ -455,7 +520,7 @@ function unprovenWorkArguments(mod: PythonModule, call: CallSite, op: string, va
   const spec = WORK_ARGUMENTS.get(op);
   if (spec === undefined) return [];
   const out: Unproven[] = [];
-  const count = valueForm ? undefined : repetitionCount(call, op);
+  const counts = valueForm ? [] : repetitionCounts(mod, call, op);
   const check = (name: string, kind: string, e: ExpressionFact) => {
     if (e.constant?.type === 'none') return;
     const v = constantInts(e);
@@ -472,7 +537,7 @@ function unprovenWorkArguments(mod: PythonModule, call: CallSite, op: string, va
     const kw = call.keywords.find((k) => k.name === name);
     if (kw !== undefined) check(name, kind, kw.value);
   }
-  if (count !== undefined) check('count', 'size', count);
+  for (const count of counts) check('count', 'size', count);
   if (call.hasStarArgs || call.hasStarStarKwargs) out.push(['*args', 'unknown', call.text]);
   return out;
 }

@@ -13,7 +13,9 @@ const T = table as unknown as {
 };
 
 const kinds = async (lines: string[]): Promise<unknown[]> =>
-  (await signalsFor(scriptedClass(lines).join('\n') + '\n', 'torchscript')).map((s) => s.details?.kind);
+  (await signalsFor(scriptedClass(lines.flatMap((l) => l.split('\n'))).join('\n') + '\n', 'torchscript')).map(
+    (s) => s.details?.kind,
+  );
 
 describe('TorchScript load code: sizes from non-tensor arguments', () => {
   it('the table sizes producers by schema (arange, eye n and m, repeat_interleave count, list repetition)', () => {
@@ -28,6 +30,11 @@ describe('TorchScript load code: sizes from non-tensor arguments', () => {
     ['list repetition by a small constant', 'self.buf = torch.mul([0], 4)', false],
     ['list repetition by a huge constant', 'self.buf = torch.mul([0], 150000000)', true],
     ['repetition with the count first', 'self.buf = torch.mul((state)[1], [0])', true],
+    ['repetition of a name bound to a list', 'xs = [0]\nself.buf = torch.mul(xs, (state)[1])', true],
+    ['repetition of a list from the state', 'self.buf = torch.mul((state)[0], (state)[1])', true],
+    ['repetition of a name bound to a list by a small constant', 'xs = [0]\nself.buf = torch.mul(xs, 4)', false],
+    ['a tensor name times a stored number', 't = torch.ones([2])\nself.buf = torch.mul(t, (state)[1])', false],
+    ['a stored number times a float literal', 'self.buf = torch.mul((state)[1], 2.)', false],
     ['arange to a stored end', 'self.buf = torch.arange((state)[1])', true],
     ['arange to a huge constant', 'self.buf = torch.arange(300000000)', true],
     ['arange to a small constant', 'self.buf = torch.arange(4)', false],

@@ -4,7 +4,7 @@
 // result; a repeated file is answered from the content-hash cache; `submit --wait` prints the report `artifact` does.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -398,6 +398,67 @@ describe('scan queue on Redis', { skip }, () => {
         'one batch job and a job of its own for the folder and for the large file',
       );
       assert.equal(results[0]!.queuedAt, results[1]!.queuedAt, 'a moved target keeps the time it was queued');
+    } finally {
+      await w.close(1000);
+    }
+  });
+
+  it('a large file rewritten in place between its digest and its scan is reported changed and never cached', async () => {
+    const cfg = { redisUrl: redis.url, queue: 'rewrite' };
+    // Two pickles of the same size over 1 MiB (hashed, then scanned by path): a long byte string popped, then a call
+    // of os.system or a short string of the same length.
+    const body = Buffer.alloc(1_100_000, 0x61);
+    const head = Buffer.from([0x80, 0x04, 0x8e, 0, 0, 0, 0, 0, 0, 0, 0]);
+    head.writeUInt32LE(body.length, 3);
+    const evilTail = Buffer.concat([
+      Buffer.from('cos\nsystem\n', 'latin1'),
+      Buffer.from([0x8c, 2]),
+      Buffer.from('id'),
+      Buffer.from([0x85, 0x52, 0x2e]),
+    ]);
+    const benignTail = Buffer.concat([Buffer.from([0x8c, 15]), Buffer.alloc(15, 0x78), Buffer.from([0x2e])]);
+    assert.equal(evilTail.length, benignTail.length);
+    const evil = Buffer.concat([head, body, Buffer.from([0x30]), evilTail]);
+    const folder = join(dir, 'rewrite');
+    mkdirSync(folder);
+    const p = join(folder, 'model.pkl');
+    writeFileSync(p, evil);
+    utimesSync(p, 1_700_000_000, 1_700_000_000); // whole seconds: set back exactly below
+    let rewrites = 0;
+    const w = await startWorker(cfg, {
+      roots: [dir],
+      warmUpScans: 0,
+      // After the digest of the malicious bytes, the file is rewritten in place to the benign twin (same inode and
+      // size, modification time set back), once.
+      afterDigest: (path) => {
+        if (path !== p || rewrites++) return;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50); // past the file system's clock tick
+        const fd = openSync(p, 'r+');
+        writeSync(fd, benignTail, 0, benignTail.length, evil.length - benignTail.length);
+        closeSync(fd);
+        utimesSync(p, 1_700_000_000, 1_700_000_000);
+      },
+    });
+    try {
+      const [first] = await waitForResults(cfg, (await submitJobs(cfg, [p])).jobIds, { timeoutMs: 60_000 });
+      assert.equal(rewrites, 1);
+      const findings = first!.facts!.result.findings;
+      assert.ok(
+        findings.some((f) => f.ruleId === 'SCAN-INCOMPLETE' && /modified between its digest/.test(f.evidence.signal)),
+        'the scan reports the change',
+      );
+      // The malicious bytes again, at another path with the same name: scanned (not answered from a cache), found.
+      const other = join(dir, 'rewrite2');
+      mkdirSync(other);
+      const q = join(other, 'model.pkl');
+      writeFileSync(q, evil);
+      const [second] = await waitForResults(cfg, (await submitJobs(cfg, [q])).jobIds, { timeoutMs: 60_000 });
+      assert.notEqual(second!.cached, true);
+      assert.ok(second!.facts!.result.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+      // The twin: a file left alone is stored and answered from the cache the next time.
+      const [third] = await waitForResults(cfg, (await submitJobs(cfg, [q])).jobIds, { timeoutMs: 60_000 });
+      assert.equal(third!.cached, true);
+      assert.ok(third!.facts!.result.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
     } finally {
       await w.close(1000);
     }

@@ -4,7 +4,16 @@
 // result; a repeated file is answered from the content-hash cache; `submit --wait` prints the report `artifact` does.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -31,7 +40,13 @@ function track(c: ChildProcess): ChildProcess {
 const stderrOf = new Map<ChildProcess, { text: string }>();
 
 /** A worker process, resolved once it says `worker ready`; one not ready within `readyMs` is stopped (rejects). */
-function startWorkerProcess(url: string, queue: string, root: string, readyMs = 180_000): Promise<ChildProcess> {
+function startWorkerProcess(
+  url: string,
+  queue: string,
+  root: string,
+  readyMs = 180_000,
+  extra: string[] = [],
+): Promise<ChildProcess> {
   const child = track(
     spawn(
       process.execPath,
@@ -52,6 +67,7 @@ function startWorkerProcess(url: string, queue: string, root: string, readyMs = 
         '8',
         '--warm-up',
         '200',
+        ...extra,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     ),
@@ -86,12 +102,14 @@ function startWorkerProcess(url: string, queue: string, root: string, readyMs = 
 }
 
 /** Runs the CLI to its end (stopped after `ms`), its exit code and standard output. */
-function runCli(args: string[], ms = 300_000, cwd?: string): Promise<{ code: number; out: string }> {
+function runCli(args: string[], ms = 300_000, cwd?: string): Promise<{ code: number; out: string; err: string }> {
   return new Promise((done, fail) => {
     const c = track(
-      spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'], ...(cwd ? { cwd } : {}) }),
+      spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) }),
     );
     let out = '';
+    let err = '';
+    c.stderr!.on('data', (d) => (err += d));
     const timer = setTimeout(() => {
       void stopProcess(c, 2000)
         .catch(() => undefined)
@@ -100,7 +118,7 @@ function runCli(args: string[], ms = 300_000, cwd?: string): Promise<{ code: num
     c.stdout!.on('data', (d) => (out += d));
     c.once('exit', (code) => {
       clearTimeout(timer);
-      done({ code: code ?? -1, out });
+      done({ code: code ?? -1, out, err });
     });
   });
 }
@@ -462,6 +480,40 @@ describe('scan queue on Redis', { skip }, () => {
     } finally {
       await w.close(1000);
     }
+  });
+
+  it('a worker job ends a 1 TiB sparse file without reading its holes, and the worker stops on SIGTERM', async () => {
+    const q = 'sparse';
+    const folder = join(dir, 'sparse');
+    mkdirSync(folder);
+    const p = join(folder, 'big.gguf');
+    writeFileSync(p, Buffer.from('GGUF\x03\x00\x00\x00', 'latin1'));
+    truncateSync(p, 2 ** 40);
+    const worker = await startWorkerProcess(redis.url, q, dir, 180_000, [
+      '--job-seconds',
+      '60',
+      '--grace-seconds',
+      '2',
+    ]);
+    const cfg = { redisUrl: redis.url, queue: q };
+    // A guard against a worker reading the holes (about an hour), not a speed check.
+    const [r] = await waitForResults(cfg, (await submitJobs(cfg, [p])).jobIds, { timeoutMs: 120_000 });
+    assert.equal(r!.status, 'done');
+    assert.ok(
+      r!.facts!.result.findings.some((f) => f.ruleId === 'SCAN-INCOMPLETE' && /sparse file/.test(f.evidence.signal)),
+    );
+    const exited = new Promise<number | null>((res) => worker.once('exit', (c) => res(c)));
+    worker.kill('SIGTERM');
+    assert.equal(await within(exited, 60_000, 'the worker stopped with SIGTERM to exit'), 0);
+  });
+
+  it('submit --wait --timeout ends with a message and exit 2 when targets have no result yet', async () => {
+    const p = join(dir, 'no-worker.pkl');
+    writeFileSync(p, opcodePickle('benign'));
+    const r = await runCli(['submit', '--redis', redis.url, '--queue', 'nobody', '--wait', '--timeout', '1', p]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /1 of 1 targets have no result yet after --timeout 1 s/);
+    assert.doesNotMatch(r.err, /internal error|    at /);
   });
 
   it('submit --wait prints the report and exit code that scan gives for the same targets', async () => {

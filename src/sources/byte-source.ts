@@ -129,12 +129,13 @@ export class FileSource implements ByteSource {
       }
     }
     if (now.size !== was.size) return `its size changed from ${was.size} to ${now.size} bytes while it was scanned`;
-    // The change time too: a writer can set the modification time back, not the change time (any write or time
-    // change sets it to the present).
-    if (now.mtimeMs !== was.mtimeMs || now.ctimeMs !== was.ctimeMs) return 'it was modified while it was scanned';
+    if (now.mtimeMs !== was.mtimeMs) return 'it was modified while it was scanned';
     // The path naming another file and the path naming nothing get one answer: which of the two happens may depend on
     // a path outside the scan's folders (a folder on the way replaced by a link), which a report must not tell.
     if (!samePath) return 'the path no longer names the file scanned';
+    // The change time last (a removed file's changes too): a writer can set the modification time back, not the
+    // change time (any write or time change sets it to the present).
+    if (now.ctimeMs !== was.ctimeMs) return 'it was modified while it was scanned';
     return undefined;
   }
 

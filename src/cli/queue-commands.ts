@@ -173,7 +173,16 @@ export async function runSubmit(targets: string[], o: SubmitCliOptions, io: Io):
     io.stdout(JSON.stringify({ submission, jobs: jobIds }) + '\n');
     return 0;
   }
-  const results = await q.waitForResults(cfg, jobIds, timeout !== undefined ? { timeoutMs: timeout * 1000 } : {});
+  let results: ScanJobResult[];
+  try {
+    results = await q.waitForResults(cfg, jobIds, timeout !== undefined ? { timeoutMs: timeout * 1000 } : {});
+  } catch (e) {
+    if (!/^timed out waiting for/.test((e as Error).message)) throw e;
+    io.stderr(
+      `sentinel: submission ${submission}: ${(e as Error).message.replace(/^timed out waiting for (\d+) of (\d+) jobs$/, '$1 of $2 targets have no result yet')} after --timeout ${timeout} s (\`sentinel results --wait ${submission}\` waits for them)\n`,
+    );
+    return 2;
+  }
   return reportResults(
     results,
     {

@@ -44,6 +44,17 @@ export interface ServiceOptions {
    * however steadily it drips. Default 10 minutes.
    */
   readonly bodyTotalMs?: number;
+  /**
+   * A JSON request body not complete this long after the request arrived is dropped (408): default 30 s (the body is
+   * at most 1 MiB; at the cap it must arrive at 35 KiB/s at least).
+   */
+  readonly jsonBodyTotalMs?: number;
+  /**
+   * Connections held at once (default 1,000): a connection over it is closed at once, unanswered, so that slow clients
+   * cannot take every file descriptor of the process; the ones held end at their deadlines (headers 10 s, a JSON
+   * body `jsonBodyTotalMs`, an upload its rate floor and `bodyTotalMs`, an idle keep-alive 5 s).
+   */
+  readonly maxConnections?: number;
   /** Uploads received at once (each is received whole before its scan takes a slot); more: 503. Default 4. */
   readonly maxReceivingUploads?: number;
   /**
@@ -190,6 +201,7 @@ export function createScanService(o: ServiceOptions): ScanService {
   const maxUpload = o.maxUploadBytes ?? limits.maxEntryBytes;
   const idleMs = o.uploadIdleMs ?? 30_000;
   const bodyTotalMs = o.bodyTotalMs ?? 600_000;
+  const jsonTotalMs = Math.min(bodyTotalMs, o.jsonBodyTotalMs ?? 30_000);
   const maxReceiving = o.maxReceivingUploads ?? 4;
   const minRate = o.uploadMinBytesPerSecond ?? 1024;
   const rateWindowMs = o.uploadRateWindowMs ?? 30_000;
@@ -356,7 +368,7 @@ export function createScanService(o: ServiceOptions): ScanService {
   };
 
   const postJson = async (req: IncomingMessage, res: ServerResponse, wait: boolean): Promise<void> => {
-    const body = await readJsonBody(req, bodyTotalMs, idleMs);
+    const body = await readJsonBody(req, jsonTotalMs, idleMs);
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw new HttpError(400, 'expected an object');
     const b = body as { targets?: unknown; rules?: unknown };
@@ -566,6 +578,7 @@ export function createScanService(o: ServiceOptions): ScanService {
       void h.finally(() => handlers.delete(h));
     },
   );
+  server.maxConnections = o.maxConnections ?? 1000;
 
   return {
     server,

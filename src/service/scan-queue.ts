@@ -12,9 +12,9 @@
 // under `<queue>:rules:<digest>`) instead of carrying it; waitForResults puts the list back. A target that fails
 // every attempt goes to a dead-letter queue and leaves a failed result, so a waiting submitter always ends.
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, mkdtempSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, read, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { Job, Queue, QueueEvents, Worker, type Job as BullJob, type Worker as BullWorker } from 'bullmq';
 import { Redis, type Redis as RedisClient } from 'ioredis';
 import { loadPolicy, type PolicyText } from '../api/load-policy.js';
@@ -28,6 +28,9 @@ import { factsKey, retargetFacts, reusableAt, storable } from './facts-cache.js'
 import { ANY_ADDRESS, PUBLIC_ONLY, withEndpoints } from '../sources/remote/egress.js';
 import { guardTarget, TargetRefused } from './target-guard.js';
 import type { SignatureLookups } from '../scan/signature-phase.js';
+import { sparseHoles } from '../scan/engine.js';
+import { RuleContext } from '../rules/rule.js';
+import { scanIncomplete } from '../rules/scan-incomplete.js';
 
 /** Where the queue lives. */
 export interface QueueConfig {
@@ -497,6 +500,8 @@ export interface WorkerOptions {
   readonly onResult?: (r: ScanJobResult) => void;
   /** Scans of made-up small pickles before the first job (default DEFAULT_WARM_UP_SCANS; 0: none). */
   readonly warmUpScans?: number;
+  /** Called between a local file's digest and its scan by path (tests: a file rewritten in between). */
+  readonly afterDigest?: (path: string) => void | Promise<void>;
 }
 
 /**
@@ -589,19 +594,63 @@ export async function warmUp(scans: number): Promise<void> {
   }
 }
 
-/** Hashes a regular file with synchronous reads (cheaper than thread-pool round trips for the small files of a job). */
-function sha256File(path: string, within?: Confinement): string | undefined {
+/** What identifies a file's content without reading it: device, inode, size, modification and change times. */
+function identityOf(st: Stats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+
+/**
+ * Hashes a regular file in chunks, without holding the event loop: `signal` (the job's time budget, the worker's
+ * stop) ends it between chunks. Its identity (`identityOf`) is taken before the first byte is read; the scan of the
+ * path must find the same identity after it, else the digest may name other bytes than those analysed. A sparse
+ * file is not hashed (`sha` undefined): its scan reports it without reading the holes.
+ */
+async function digestTarget(
+  path: string,
+  within: Confinement | undefined,
+  signal: AbortSignal,
+): Promise<{ sha?: string; identity: string } | undefined> {
   const fd = openConfined(path, within);
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return undefined;
+    const identity = identityOf(st);
+    if (sparseHoles(st) !== undefined) return { identity };
     const h = createHash('sha256');
     const buf = Buffer.allocUnsafe(Math.min(1024 * 1024, Math.max(1, st.size)));
-    for (let got = readSync(fd, buf); got > 0; got = readSync(fd, buf)) h.update(buf.subarray(0, got));
-    return h.digest('hex');
+    for (;;) {
+      signal.throwIfAborted();
+      const got = await new Promise<number>((done, fail) =>
+        read(fd, buf, 0, buf.length, null, (e, n) => (e ? fail(e) : done(n))),
+      );
+      if (got <= 0) break;
+      h.update(buf.subarray(0, got));
+    }
+    return { sha: h.digest('hex'), identity };
   } finally {
     closeSync(fd);
   }
+}
+
+/** Why the file at `path` is not the one whose identity was taken before its digest, or undefined. */
+function changedSince(path: string, identity: string): string | undefined {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch {
+    return 'the path no longer names the file scanned';
+  }
+  return identityOf(st) === identity ? undefined : 'it was modified between its digest and the end of its scan';
+}
+
+/** The facts of a scan of `path` with a SCAN-INCOMPLETE finding saying the file changed (`why`). */
+function withChange(facts: ScanFacts, path: string, why: string): ScanFacts {
+  const ctx = new RuleContext({ arg: path, abs: resolve(path), isDirectory: false }, basename(path));
+  scanIncomplete.visit.incomplete!(
+    { location: { chain: [path] }, kind: 'io', reason: `not scanned as it is now: ${why}` },
+    ctx,
+  );
+  return { ...facts, result: { ...facts.result, findings: [...facts.result.findings, ...ctx.findings] } };
 }
 
 /** A cached result with single-file facts (undefined for anything else: the target is scanned). */
@@ -649,6 +698,8 @@ interface Outcome {
 
 export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<ScanWorker> {
   const n = names(cfg);
+  /** Aborted when a stop's grace runs out: a digest in progress ends at its next chunk. */
+  const stop = new AbortController();
   // This process hashes every target with node:crypto before its scan: the scan's own digests use it too.
   useNodeCryptoForSmallDigests();
   await warmUp(o.warmUpScans ?? DEFAULT_WARM_UP_SCANS);
@@ -787,7 +838,9 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     const signatureLookups: SignatureLookups = new Map();
     // Targets checked against the roots, read (small files: one read for the hash and the scan) and hashed, then
     // looked up in the cache in one round trip.
-    const planned: { k: number; path: string; read?: WholeFile; sha?: string; key?: string }[] = [];
+    const planned: { k: number; path: string; read?: WholeFile; sha?: string; key?: string; identity?: string }[] = [];
+    const budgetMs = (o.jobSeconds ?? 600) * 1000;
+    const overBudget = (): Error => new Error(`the scan ran past its time budget of ${budgetMs / 1000} s`);
     /** Batched targets that are no small regular file: each goes to a job of its own. */
     const moved: number[] = [];
     for (const k of todo) {
@@ -808,6 +861,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       const path = isAbsolute(b.target) ? b.target : target;
       let read: WholeFile | undefined;
       let sha: string | undefined;
+      let identity: string | undefined;
       if (!/^[a-z]+:\/\//i.test(target)) {
         // Opened inside the roots, checked on the opened descriptor (sources/confine.ts): a folder replaced by a link
         // since the guard looked is refused here, and again by the scan of the path.
@@ -816,16 +870,29 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
           moved.push(k);
           continue;
         }
-        try {
-          // Bytes that changed while they were read are scanned (and reported so), not looked up.
-          sha = read ? (read.changed === undefined ? digestBytes(read.bytes) : undefined) : sha256File(target, within);
-        } catch {
-          sha = undefined;
+        // Bytes that changed while they were read are scanned (and reported so), not looked up.
+        if (read) sha = read.changed === undefined ? digestBytes(read.bytes) : undefined;
+        else {
+          // A large file is hashed within the target's time budget and the worker's stop.
+          const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(budgetMs)]);
+          try {
+            const d = await digestTarget(target, within, signal);
+            sha = d?.sha;
+            identity = d?.identity;
+          } catch {
+            if (signal.aborted) {
+              failed.push({ k, error: stop.signal.aborted ? new Error('the worker stopped') : overBudget() });
+              continue;
+            }
+            sha = undefined;
+          }
+          if (sha !== undefined) await o.afterDigest?.(path);
         }
       }
       planned.push({
         k,
         path,
+        ...(identity !== undefined ? { identity } : {}),
         ...(read ? { read } : {}),
         ...(sha ? { sha, key: factsKey(TOOL_VERSION, settings, sha, path) } : {}),
       });
@@ -837,7 +904,6 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     // The time budget of the target being scanned: one controller and one timer for the job, the timer re-armed
     // for what is left of the current target's budget when it fires early (a timer and a signal per target cost
     // more than the scan of a small file's share of them).
-    const budgetMs = (o.jobSeconds ?? 600) * 1000;
     let budget = new AbortController();
     let started = 0;
     let timer: NodeJS.Timeout | undefined;
@@ -848,7 +914,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
         return;
       }
       timer = undefined;
-      budget.abort(new Error(`the scan ran past its time budget of ${budgetMs / 1000} s`));
+      budget.abort(overBudget());
     };
     try {
       for (const p of planned) {
@@ -865,10 +931,15 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
         try {
           if (setupError || !scan) throw setupError;
           const signal = budget.signal;
-          const facts = p.read
+          let facts = p.read
             ? await scan.file(p.read, { signal, signatureLookups, ...(p.sha ? { sha256: p.sha } : {}) })
             : await scan(p.path, { signal });
-          const keep = cacheable && p.key !== undefined && storable(facts, p.path, p.sha!);
+          // A file hashed before its scan by path must still be the file hashed (same inode, size, modification
+          // and change times: the change time cannot be set back): else the digest may name bytes the scan did
+          // not analyse, and the result says the file changed and is not stored.
+          const change = p.identity !== undefined ? changedSince(p.path, p.identity) : undefined;
+          if (change !== undefined) facts = withChange(facts, p.path, change);
+          const keep = change === undefined && cacheable && p.key !== undefined && storable(facts, p.path, p.sha!);
           outs.push({
             result: { ...b, status: 'done', ...(p.sha ? { sha256: p.sha } : {}), facts },
             ...(keep ? { cache: { key: p.key! } } : {}),
@@ -1057,7 +1128,13 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       // runs out the connections are dropped and the close answers false. The queue library may then still hold a
       // timer of its own (its lock renewal): the caller ends the process.
       let hard: NodeJS.Timeout | undefined;
-      const bound = new Promise<false>((r) => (hard = setTimeout(() => r(false), graceMs)));
+      const bound = new Promise<false>(
+        (r) =>
+          (hard = setTimeout(() => {
+            stop.abort(new Error('the worker stopped'));
+            r(false);
+          }, graceMs)),
+      );
       const closing = (async () => {
         step('worker');
         await worker.close();

@@ -103,8 +103,8 @@ export class FileSource implements ByteSource {
   }
 
   /**
-   * Why the scanned bytes may not be the file's content any more (size or modification time of the open file
-   * changed, or the path now names another file), or undefined when nothing changed since the open.
+   * Why the scanned bytes may not be the file's content any more (size, modification or change time of the open
+   * file changed, or the path now names another file), or undefined when nothing changed since the open.
    */
   changed(): string | undefined {
     const was = this.opened;
@@ -133,6 +133,9 @@ export class FileSource implements ByteSource {
     // The path naming another file and the path naming nothing get one answer: which of the two happens may depend on
     // a path outside the scan's folders (a folder on the way replaced by a link), which a report must not tell.
     if (!samePath) return 'the path no longer names the file scanned';
+    // The change time last (a removed file's changes too): a writer can set the modification time back, not the
+    // change time (any write or time change sets it to the present).
+    if (now.ctimeMs !== was.ctimeMs) return 'it was modified while it was scanned';
     return undefined;
   }
 

@@ -3,7 +3,18 @@
 // scanned is SCAN-INCOMPLETE.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -104,5 +115,26 @@ describe('a file that changes while it is scanned', () => {
     rmSync(q);
     assert.match(src2.changed() ?? '', /no longer names the file scanned/);
     src2.close();
+  });
+
+  it('FileSource.changed() reports a same-size rewrite in place whose modification time was set back', () => {
+    const p = join(dir, 'inplace.pkl');
+    writeFileSync(p, 'aaaa');
+    utimesSync(p, 1_700_000_000, 1_700_000_000); // whole seconds: set back exactly below
+    const before = statSync(p);
+    const src = new FileSource({ chain: [p] }, p);
+    // File systems keep the change time at a coarse clock tick: the rewrite comes a few ticks later.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    const fd = openSync(p, 'r+');
+    writeSync(fd, Buffer.from('bbbb'), 0, 4, 0);
+    closeSync(fd);
+    utimesSync(p, 1_700_000_000, 1_700_000_000);
+    assert.equal(statSync(p).mtimeMs, before.mtimeMs);
+    assert.match(src.changed() ?? '', /modified while it was scanned/);
+    src.close();
+    // The twin: a file left alone is unchanged.
+    const q = new FileSource({ chain: [p] }, p);
+    assert.equal(q.changed(), undefined);
+    q.close();
   });
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -538,6 +538,43 @@ describe('sentinel serve API', () => {
       m.body,
       /^sentinel_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/healthz",status="200"\}/m,
     );
+  });
+
+  it('caps the connections it holds and drops a JSON body that drips past its deadline', async () => {
+    const capped = await listen(createScanService({ roots: [dir], maxConnections: 4, jsonBodyTotalMs: 1000 }));
+    const { port } = capped.server.address() as AddressInfo;
+    /** A connection that sends a scan request whose JSON body never completes; resolves with what it was answered. */
+    const drip = (): { answer: Promise<string>; opened: Promise<void> } => {
+      const sock = connect(port, '127.0.0.1');
+      let got = '';
+      sock.on('data', (d) => (got += d));
+      sock.on('error', () => undefined);
+      const opened = new Promise<void>((ok) => sock.once('connect', () => ok()));
+      void opened.then(() =>
+        sock.write(
+          'POST /v1/scan HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{',
+        ),
+      );
+      return { opened, answer: new Promise((ok) => sock.once('close', () => ok(got))) };
+    };
+    try {
+      const drips = [drip(), drip(), drip(), drip()];
+      await Promise.all(drips.map((d) => d.opened));
+      // Bounded wait until the server has taken the four connections.
+      for (let i = 0; i < 200; i++) {
+        const n = await new Promise<number>((ok) => capped.server.getConnections((_, c) => ok(c)));
+        if (n >= 4) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // One more is closed unanswered while the four are held.
+      const over = drip();
+      assert.equal(await over.answer, '');
+      // Each drip is answered 408 at its body deadline and its connection freed; then a request is served.
+      for (const d of drips) assert.match(await d.answer, /^HTTP\/1\.1 408[\s\S]*not complete within 1000 ms/);
+      assert.equal((await call(capped, '/healthz', 'GET', '/healthz')).status, 200);
+    } finally {
+      await capped.close(0);
+    }
   });
 
   it('documents every route it serves, and nothing it does not', async () => {

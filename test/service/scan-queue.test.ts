@@ -4,7 +4,16 @@
 // result; a repeated file is answered from the content-hash cache; `submit --wait` prints the report `artifact` does.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -31,7 +40,13 @@ function track(c: ChildProcess): ChildProcess {
 const stderrOf = new Map<ChildProcess, { text: string }>();
 
 /** A worker process, resolved once it says `worker ready`; one not ready within `readyMs` is stopped (rejects). */
-function startWorkerProcess(url: string, queue: string, root: string, readyMs = 180_000): Promise<ChildProcess> {
+function startWorkerProcess(
+  url: string,
+  queue: string,
+  root: string,
+  readyMs = 180_000,
+  extra: string[] = [],
+): Promise<ChildProcess> {
   const child = track(
     spawn(
       process.execPath,
@@ -52,6 +67,7 @@ function startWorkerProcess(url: string, queue: string, root: string, readyMs = 
         '8',
         '--warm-up',
         '200',
+        ...extra,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     ),
@@ -86,12 +102,14 @@ function startWorkerProcess(url: string, queue: string, root: string, readyMs = 
 }
 
 /** Runs the CLI to its end (stopped after `ms`), its exit code and standard output. */
-function runCli(args: string[], ms = 300_000, cwd?: string): Promise<{ code: number; out: string }> {
+function runCli(args: string[], ms = 300_000, cwd?: string): Promise<{ code: number; out: string; err: string }> {
   return new Promise((done, fail) => {
     const c = track(
-      spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'], ...(cwd ? { cwd } : {}) }),
+      spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) }),
     );
     let out = '';
+    let err = '';
+    c.stderr!.on('data', (d) => (err += d));
     const timer = setTimeout(() => {
       void stopProcess(c, 2000)
         .catch(() => undefined)
@@ -100,7 +118,7 @@ function runCli(args: string[], ms = 300_000, cwd?: string): Promise<{ code: num
     c.stdout!.on('data', (d) => (out += d));
     c.once('exit', (code) => {
       clearTimeout(timer);
-      done({ code: code ?? -1, out });
+      done({ code: code ?? -1, out, err });
     });
   });
 }
@@ -401,6 +419,101 @@ describe('scan queue on Redis', { skip }, () => {
     } finally {
       await w.close(1000);
     }
+  });
+
+  it('a large file rewritten in place between its digest and its scan is reported changed and never cached', async () => {
+    const cfg = { redisUrl: redis.url, queue: 'rewrite' };
+    // Two pickles of the same size over 1 MiB (hashed, then scanned by path): a long byte string popped, then a call
+    // of os.system or a short string of the same length.
+    const body = Buffer.alloc(1_100_000, 0x61);
+    const head = Buffer.from([0x80, 0x04, 0x8e, 0, 0, 0, 0, 0, 0, 0, 0]);
+    head.writeUInt32LE(body.length, 3);
+    const evilTail = Buffer.concat([
+      Buffer.from('cos\nsystem\n', 'latin1'),
+      Buffer.from([0x8c, 2]),
+      Buffer.from('id'),
+      Buffer.from([0x85, 0x52, 0x2e]),
+    ]);
+    const benignTail = Buffer.concat([Buffer.from([0x8c, 15]), Buffer.alloc(15, 0x78), Buffer.from([0x2e])]);
+    assert.equal(evilTail.length, benignTail.length);
+    const evil = Buffer.concat([head, body, Buffer.from([0x30]), evilTail]);
+    const folder = join(dir, 'rewrite');
+    mkdirSync(folder);
+    const p = join(folder, 'model.pkl');
+    writeFileSync(p, evil);
+    utimesSync(p, 1_700_000_000, 1_700_000_000); // whole seconds: set back exactly below
+    let rewrites = 0;
+    const w = await startWorker(cfg, {
+      roots: [dir],
+      warmUpScans: 0,
+      // After the digest of the malicious bytes, the file is rewritten in place to the benign twin (same inode and
+      // size, modification time set back), once.
+      afterDigest: (path) => {
+        if (path !== p || rewrites++) return;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50); // past the file system's clock tick
+        const fd = openSync(p, 'r+');
+        writeSync(fd, benignTail, 0, benignTail.length, evil.length - benignTail.length);
+        closeSync(fd);
+        utimesSync(p, 1_700_000_000, 1_700_000_000);
+      },
+    });
+    try {
+      const [first] = await waitForResults(cfg, (await submitJobs(cfg, [p])).jobIds, { timeoutMs: 60_000 });
+      assert.equal(rewrites, 1);
+      const findings = first!.facts!.result.findings;
+      assert.ok(
+        findings.some((f) => f.ruleId === 'SCAN-INCOMPLETE' && /modified between its digest/.test(f.evidence.signal)),
+        'the scan reports the change',
+      );
+      // The malicious bytes again, at another path with the same name: scanned (not answered from a cache), found.
+      const other = join(dir, 'rewrite2');
+      mkdirSync(other);
+      const q = join(other, 'model.pkl');
+      writeFileSync(q, evil);
+      const [second] = await waitForResults(cfg, (await submitJobs(cfg, [q])).jobIds, { timeoutMs: 60_000 });
+      assert.notEqual(second!.cached, true);
+      assert.ok(second!.facts!.result.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+      // The twin: a file left alone is stored and answered from the cache the next time.
+      const [third] = await waitForResults(cfg, (await submitJobs(cfg, [q])).jobIds, { timeoutMs: 60_000 });
+      assert.equal(third!.cached, true);
+      assert.ok(third!.facts!.result.findings.some((f) => f.ruleId === 'PICKLE-EXEC'));
+    } finally {
+      await w.close(1000);
+    }
+  });
+
+  it('a worker job ends a 1 TiB sparse file without reading its holes, and the worker stops on SIGTERM', async () => {
+    const q = 'sparse';
+    const folder = join(dir, 'sparse');
+    mkdirSync(folder);
+    const p = join(folder, 'big.gguf');
+    writeFileSync(p, Buffer.from('GGUF\x03\x00\x00\x00', 'latin1'));
+    truncateSync(p, 2 ** 40);
+    const worker = await startWorkerProcess(redis.url, q, dir, 180_000, [
+      '--job-seconds',
+      '60',
+      '--grace-seconds',
+      '2',
+    ]);
+    const cfg = { redisUrl: redis.url, queue: q };
+    // A guard against a worker reading the holes (about an hour), not a speed check.
+    const [r] = await waitForResults(cfg, (await submitJobs(cfg, [p])).jobIds, { timeoutMs: 120_000 });
+    assert.equal(r!.status, 'done');
+    assert.ok(
+      r!.facts!.result.findings.some((f) => f.ruleId === 'SCAN-INCOMPLETE' && /sparse file/.test(f.evidence.signal)),
+    );
+    const exited = new Promise<number | null>((res) => worker.once('exit', (c) => res(c)));
+    worker.kill('SIGTERM');
+    assert.equal(await within(exited, 60_000, 'the worker stopped with SIGTERM to exit'), 0);
+  });
+
+  it('submit --wait --timeout ends with a message and exit 2 when targets have no result yet', async () => {
+    const p = join(dir, 'no-worker.pkl');
+    writeFileSync(p, opcodePickle('benign'));
+    const r = await runCli(['submit', '--redis', redis.url, '--queue', 'nobody', '--wait', '--timeout', '1', p]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /1 of 1 targets have no result yet after --timeout 1 s/);
+    assert.doesNotMatch(r.err, /internal error|\n {4}at /);
   });
 
   it('submit --wait prints the report and exit code that scan gives for the same targets', async () => {

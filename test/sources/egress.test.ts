@@ -4,7 +4,7 @@
 // (address and port), a canary on another port of 127.0.0.1 stands for an internal service.
 import { strict as assert } from 'node:assert';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
   addressClass,
@@ -229,5 +229,32 @@ describe('the HTTP client under a policy', () => {
       /refused to connect/,
     );
     assert.equal(canaryHits, 0);
+  });
+
+  it('refuses a host name on a port other than the endpoint port before connecting (no port probe)', async () => {
+    // A TCP canary counting connections, on loopback like the endpoint but on another port.
+    let connections = 0;
+    const tcp = createNetServer((sock) => {
+      connections++;
+      sock.destroy();
+    });
+    await new Promise<void>((ok) => tcp.listen(0, '127.0.0.1', () => ok()));
+    const port = (tcp.address() as AddressInfo).port;
+    try {
+      const egress: EgressPolicy = { allow: [], endpoints: [`127.0.0.1:${origin.port}`, `[::1]:${origin.port}`] };
+      for (const url of [
+        `http://localhost:${port}/x`,
+        `${origin.base}/r?to=${encodeURIComponent(`http://localhost:${port}/x`)}`,
+      ]) {
+        await assert.rejects(lightFetch(url, { egress }), /refused to connect/, url);
+      }
+      assert.equal(connections, 0);
+      // The twin: the endpoint's own port is reached by name.
+      const ok = await lightFetch(`http://localhost:${origin.port}/x`, { egress });
+      assert.equal(ok.status, 200);
+      await ok.bytes(100);
+    } finally {
+      await new Promise<void>((ok) => tcp.close(() => ok()));
+    }
   });
 });

@@ -13,8 +13,9 @@
 //   egressCheckUrl(url, from, policy)  before each request (the first, each redirect hop, each retry): http or https
 //     only, no credentials in the URL, never https -> http, and an IP-literal host checked here (Node connects to a
 //     literal without any lookup);
-//   egressLookup(policy)  the `lookup` of the connection: the host is resolved once, every address it resolves to
-//     must be allowed, and the socket connects to those checked addresses (Host and SNI stay the host name);
+//   egressLookup(policy, port)  the `lookup` of the connection to that port: the host is resolved once, every
+//     address it resolves to must be allowed on that port (an endpoint only on its own port), and the socket connects
+//     to those checked addresses (Host and SNI stay the host name);
 //   egressCheckSocket(socket, policy)  on each new connection's 'connect' (registered before the HTTP client writes
 //     anything), and on a connection opened earlier (a kept-alive or pre-opened socket) before it is used: the
 //     address actually connected to must be allowed, else the socket is destroyed before a byte is sent.
@@ -141,8 +142,9 @@ function egressCheckUrl(url, from, policy) {
   if (egressIsIp(host) && !egressAllowed(host, policy, port)) return egressRefusal(url.host, [host], policy);
   return undefined;
 }
-// The lookup function of a connection under this policy (node:net's lookup signature; all addresses checked).
-function egressLookup(policy) {
+// The lookup function of a connection to port under this policy (node:net's lookup signature; all addresses checked,
+// with the port: an address allowed as an endpoint on another port is refused before any connection is opened).
+function egressLookup(policy, port) {
   const dns = require('node:dns');
   return function lookup(hostname, options, callback) {
     if (typeof options === 'function') {
@@ -153,7 +155,7 @@ function egressLookup(policy) {
     dns.lookup(hostname, { all: true, verbatim: true, family }, (err, addresses) => {
       if (err) return callback(err);
       // Only the addresses the policy allows are connected to (all of them refused: the connection is refused).
-      const ok = addresses.filter((a) => egressAllowed(a.address, policy));
+      const ok = addresses.filter((a) => egressAllowed(a.address, policy, port));
       if (!ok.length) {
         const shown = addresses.map((a) => a.address).join(', ') || 'no address';
         return callback(egressRefusal(hostname + ' (' + shown + ')', addresses.map((a) => a.address), policy));

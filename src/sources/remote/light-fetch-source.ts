@@ -49,7 +49,8 @@ function lightFetchAgent(protocol, policy) {
         return egressCheckSocket(socket, policy);
       }
     }
-    return egressCheckSocket(create.call(this, Object.assign({}, options, { lookup: egressLookup(policy) }), callback), policy);
+    const port = options.port || (protocol === 'https:' ? 443 : 80);
+    return egressCheckSocket(create.call(this, Object.assign({}, options, { lookup: egressLookup(policy, port) }), callback), policy);
   };
   return (lightFetchAgents[key] = agent);
 }

@@ -239,21 +239,23 @@ export function reachingNames(
         } else if (f.parameters.length > 0 || f.returns.length > 0) note(f.name, anchor);
       }
       for (const t of reachingTables) if (tables.get(t)!.some(holdsReaching)) note(t, anchor);
-      // A reaching function decorated with a registration decorator of another module (`from registry import
-      // register`, `@register("state")`): the decorator is wanted at its module, whose table it fills.
+      // A reaching function decorated with a decorator of another module (`from registry import register`,
+      // `@register("state")`): if that decorator registers it in a table, the table's callers call it. Noted as
+      // `@register` at the decorator's module: no identifier of a caller's text matches it, so no caller of the
+      // decorator is read for it; the decorator's module is (demandedModules), and it notes the table.
       for (const id of reaching) {
         const f = mod.functions[id]!;
         if (f.kind !== 'function' || f.parentId !== 0) continue;
         for (const d of f.decorators) {
           const at = importedDecorator(mod, d.text, u.pkg);
-          if (at !== undefined) note(at.name, { keys: [at.module] });
+          if (at !== undefined) note(`@${at.name}`, { keys: [at.module] });
         }
       }
       // A registration decorator of this module wanted by a reaching function elsewhere: the table it fills is
       // called through by whoever dispatches on it (`HANDLERS[kind](data)`).
       for (const f of mod.functions) {
-        if (f.kind !== 'function' || f.parentId !== 0 || !known.has(f.name)) continue;
-        if (!names.get(f.name)!.some((a) => a.cls === undefined && a.keys.some((k) => u.keys.includes(k)))) continue;
+        if (f.kind !== 'function' || f.parentId !== 0 || !known.has(`@${f.name}`)) continue;
+        if (!names.get(`@${f.name}`)!.some((a) => a.keys.some((k) => u.keys.includes(k)))) continue;
         for (const t of registrationTables(mod, f)) note(t.table, anchor);
       }
       // Module-level imports that re-export a sink or a reaching name (`from pickle import loads` in codec/impl.py,
@@ -520,7 +522,7 @@ function demandInputs(
     for (const i of mod.imports) if (i.scopeId === 0 && i.kind === 'from' && i.name !== undefined) set.add(i.name);
     // Registration decorators of this module: wanted when a reaching function of another module uses one.
     for (const f of mod.functions)
-      if (f.kind === 'function' && f.parentId === 0 && registrationTables(mod, f).length > 0) set.add(f.name);
+      if (f.kind === 'function' && f.parentId === 0 && registrationTables(mod, f).length > 0) set.add(`@${f.name}`);
     for (const f of mod.functions)
       if (f.kind === 'class')
         for (const b of f.bases)
@@ -790,7 +792,7 @@ export function demandedModules(
         else {
           // A registration decorator of another module (`@register("state")`): its module holds the table.
           const at = importedDecorator(mod, d.text, pkg);
-          if (at !== undefined && names.has(at.name)) want(`${at.module}.${at.name}`);
+          if (at !== undefined && names.has(`@${at.name}`)) want(`${at.module}.${at.name}`);
         }
     }
     for (const c of mod.calls) {

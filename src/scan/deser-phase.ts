@@ -1474,7 +1474,9 @@ function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]
     if (alternatives === undefined) byName.set(name, [words]);
     else alternatives.push(words);
   };
-  for (const [name, anchors] of names)
+  for (const [name, anchors] of names) {
+    // `@register`: a decorator wanted for the table it may fill; its module is read as a callee, its callers are not.
+    if (name.startsWith('@')) continue;
     for (const a of anchors)
       for (const k of a.keys) {
         for (const i of postings.imported.get(k) ?? []) ask(i, name, []);
@@ -1483,6 +1485,7 @@ function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]
         for (let n = 1; n < parts.length; n++)
           for (const i of postings.plain.get(parts.slice(0, n).join('.')) ?? []) ask(i, name, parts.slice(n));
       }
+  }
   const calls = new Map<number, Set<string>>();
   for (const [i, byName] of asks) calls.set(i, postings.namesIn(i, byName));
   const files = [...asks.keys()].sort((x, y) => x - y);

@@ -393,6 +393,7 @@ function commandLineLoad(h: SinkHit, file: string): CodeSignal | undefined {
   const call = h.sink.call;
   const what = api.mode === 'bytes' ? 'bytes' : 'file';
   const where = u.cli.file === file || u.cli.file === '' ? `line ${u.cli.line}` : `${u.cli.file}:${u.cli.line}`;
+  if (u.cli.task !== undefined) return brokerTaskLoad(h, u.cli.task, where, u.reason);
   return {
     ...signalAt(
       'DESER-UNSAFE-LOADER',
@@ -415,6 +416,43 @@ function commandLineLoad(h: SinkHit, file: string): CodeSignal | undefined {
     fixHint: COMMAND_LINE_FIX,
   };
 }
+
+/**
+ * An executable loader of what an argument of a Celery task carries, the task queued by no code of the project:
+ * whoever can publish to the broker picks the arguments.
+ */
+function brokerTaskLoad(h: SinkHit, task: string, where: string, reason: string): CodeSignal {
+  const api = h.sink.api;
+  const call = h.sink.call;
+  const what = api.mode === 'bytes' ? 'bytes' : 'file';
+  return {
+    ...signalAt(
+      'DESER-UNSAFE-LOADER',
+      call.span,
+      call.text,
+      `${api.display}(...) at line ${call.span.line}: ${h.sink.note}. It loads the ${what} an argument of the Celery ` +
+        `task \`${task}\` gives (${reason}, ${where}), and no code of the project queues that task: its arguments ` +
+        'are whatever a client of the broker publishes, and loading them runs whatever code they carry.',
+      'medium',
+      {
+        sinkLine: call.span.line,
+        sink: api.qualifiedName,
+        family: api.family,
+        celeryTask: task,
+        taskAt: where,
+        inputProvenance: reason,
+      },
+    ),
+    severity: 'MEDIUM',
+    fixHint: BROKER_TASK_FIX,
+  };
+}
+
+/** What a task offers instead of an executable loader of its arguments. */
+export const BROKER_TASK_FIX =
+  'Pass task arguments in a safe format (JSON with a schema, safetensors for tensors) and keep executable formats ' +
+  'out of what the task accepts; restrict who may publish to the broker (credentials, TLS, a private network), and ' +
+  'sign task messages (Celery message signing) when publishers are not all trusted.';
 
 /** What a script offers instead of an executable loader of the file its command line names. */
 export const COMMAND_LINE_FIX =

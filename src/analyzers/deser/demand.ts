@@ -5,7 +5,7 @@ import type { CallSite, ExpressionFact, FunctionFact, ImportFact, PythonModule }
 import { SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { MCP_TRIGGERS } from './mcp.js';
-import { moduleTables, TASK_METHODS, type TableEntry } from './module-index.js';
+import { moduleTables, registrationTables, TASK_METHODS, type TableEntry } from './module-index.js';
 import { isTestPath } from '../python/test-code.js';
 import { pushTo } from '../../core/multimap.js';
 
@@ -239,6 +239,25 @@ export function reachingNames(
         } else if (f.parameters.length > 0 || f.returns.length > 0) note(f.name, anchor);
       }
       for (const t of reachingTables) if (tables.get(t)!.some(holdsReaching)) note(t, anchor);
+      // A reaching function decorated with a decorator of another module (`from registry import register`,
+      // `@register("state")`): if that decorator registers it in a table, the table's callers call it. Noted as
+      // `@register` at the decorator's module: no identifier of a caller's text matches it, so no caller of the
+      // decorator is read for it; the decorator's module is (demandedModules), and it notes the table.
+      for (const id of reaching) {
+        const f = mod.functions[id]!;
+        if (f.kind !== 'function' || f.parentId !== 0) continue;
+        for (const d of f.decorators) {
+          const at = importedDecorator(mod, d.text, u.pkg);
+          if (at !== undefined) note(`@${at.name}`, { keys: [at.module] });
+        }
+      }
+      // A registration decorator of this module wanted by a reaching function elsewhere: the table it fills is
+      // called through by whoever dispatches on it (`HANDLERS[kind](data)`).
+      for (const f of mod.functions) {
+        if (f.kind !== 'function' || f.parentId !== 0 || !known.has(`@${f.name}`)) continue;
+        if (!names.get(`@${f.name}`)!.some((a) => a.keys.some((k) => u.keys.includes(k)))) continue;
+        for (const t of registrationTables(mod, f)) note(t.table, anchor);
+      }
       // Module-level imports that re-export a sink or a reaching name (`from pickle import loads` in codec/impl.py,
       // `from .impl import loads` in codec/__init__.py): importers of this module may call it under any alias.
       for (const i of mod.imports) {
@@ -501,6 +520,9 @@ function demandInputs(
     const set = new Set<string>();
     for (const c of mod.calls) set.add(lastName(c));
     for (const i of mod.imports) if (i.scopeId === 0 && i.kind === 'from' && i.name !== undefined) set.add(i.name);
+    // Registration decorators of this module: wanted when a reaching function of another module uses one.
+    for (const f of mod.functions)
+      if (f.kind === 'function' && f.parentId === 0 && registrationTables(mod, f).length > 0) set.add(`@${f.name}`);
     for (const f of mod.functions)
       if (f.kind === 'class')
         for (const b of f.bases)
@@ -767,6 +789,11 @@ export function demandedModules(
       if (f.kind !== 'function' || f.parentId !== 0 || !names.has(f.name)) continue;
       for (const d of f.decorators)
         if (d.qualifiedName !== null && REGISTERING_DECORATOR.test(d.qualifiedName)) want(d.qualifiedName);
+        else {
+          // A registration decorator of another module (`@register("state")`): its module holds the table.
+          const at = importedDecorator(mod, d.text, pkg);
+          if (at !== undefined && names.has(`@${at.name}`)) want(`${at.module}.${at.name}`);
+        }
     }
     for (const c of mod.calls) {
       if (c.scopeId !== 0 || !c.positional.some((a) => registeredName(a, names))) continue;
@@ -1106,6 +1133,22 @@ function importedWanted(
   const n = abs.slice(abs.lastIndexOf('.') + 1);
   if (!known.has(n)) return false;
   return names.get(n)!.some((a) => a.keys.some((k) => abs === `${k}.${n}`));
+}
+
+/**
+ * The module and name a decorator written as `register("x")` / `register` / `registry.register(...)` stands for
+ * when its root is a module-level import of this module (`from registry import register`, `import registry`).
+ */
+function importedDecorator(mod: PythonModule, text: string, pkg: string): { module: string; name: string } | undefined {
+  const m = /^([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?\s*(?:\(|$)/.exec(text);
+  if (m === null) return undefined;
+  const i = mod.imports.find((x) => x.scopeId === 0 && x.boundName === m[1]);
+  if (i === undefined) return undefined;
+  if (i.kind === 'from' && i.name !== undefined && m[2] === undefined)
+    return { module: absoluteName(i.module, i.relativeLevel, pkg), name: i.name };
+  if (i.kind === 'import' && m[2] !== undefined && i.alias === undefined && i.module === m[1])
+    return { module: i.module, name: m[2] };
+  return undefined;
 }
 
 function classOf(f: FunctionFact, mod: PythonModule): FunctionFact | undefined {

@@ -45,7 +45,7 @@ import {
 } from './apis.js';
 import type { EntryInfo, ParamSeed } from './handlers.js';
 import { shortText } from './handlers.js';
-import { methodName, calleeLastName, QUEUE_GETS, type CallEdge, type ModuleIndex } from './module-index.js';
+import { methodName, calleeLastName, QUEUE_GETS, taskSkip, type CallEdge, type ModuleIndex } from './module-index.js';
 import { matchSink, type SinkMatch } from './sinks.js';
 import { FILE_MOVES, isOwnStorePath } from './own-store.js';
 import { argvAccess, commandOf, nonPathOptions, parsesCommandLine, typerRunners, type CliArg } from './cli-args.js';
@@ -542,6 +542,11 @@ export class DeserFlow {
       escapes && this.idx.fn(f.parentId ?? -1)?.kind === 'class' && this.project?.calledUntyped?.(f) === true;
     // A click or typer command: its parameters are the command line's options and arguments.
     const command = entry === undefined ? commandOf(f, this.idx, typerRunners(this.idx)) : undefined;
+    // A Celery task no code of the project queues (no `.delay(...)`, `.apply_async(...)`, call or table holding it):
+    // its arguments are what a client of the broker publishes. Graded as a command line is: the broker is a service
+    // of the deployment, not a listening socket of this code, and who may publish to it is the operator's choice.
+    const brokerOnly =
+      entry === undefined && edges.length === 0 && far.length === 0 && f.kind === 'function' ? taskSkip(f) : undefined;
     f.parameters.forEach((p, i) => {
       const seed = entry?.seeds.get(i);
       if (seed !== undefined) {
@@ -556,6 +561,11 @@ export class DeserFlow {
             ? INTERNAL
             : cliValue(arg, `\`${p.name}\`, an argument of the ${command.framework} command \`${f.name}\``),
         );
+        return;
+      }
+      if (brokerOnly !== undefined && i >= brokerOnly && p.kind !== 'kwarg' && p.kind !== 'vararg') {
+        const arg = { file: this.file, line: f.span.line, text: p.name, task: f.name };
+        params.set(p.name, cliValue(arg, `\`${p.name}\`, an argument of the Celery task \`${f.name}\``));
         return;
       }
       let v: Value =
@@ -1276,24 +1286,34 @@ export class DeserFlow {
     return joinValues(args, untrustedValue(`result of \`${shortText(c.callee.raw, 40)}(...)\``));
   }
 
-  /**
-   * `T.get(k)` / `T.get(k, d)` where `T` is a module-level dict display of this module holding only constants, bound
-   * once and changed by no method call: the default expression (null when there is none, the values being constants);
-   * undefined when the receiver is not such a table.
-   */
   /** Names of the module whose dict is changed by a method call (`T.update(...)`), built on first use. */
   private mutatedTables: Set<string> | undefined;
 
+  /**
+   * `T.get(k)` / `T.get(k, d)` where `T` is a module-level dict display holding only constants, bound once and
+   * changed by no method call, in this module or imported from another module of the project: the default
+   * expression (null when there is none, the values being constants); undefined when the receiver is not such a
+   * table.
+   */
   private constantTableGet(c: CallSite): ExpressionFact | null | undefined {
     const a = c.callee.access;
     if (a?.root.kind !== 'name' || a.steps.length !== 1 || c.positional.length === 0 || c.positional.length > 2)
       return undefined;
     const root = a.root;
-    if (!this.idx.moduleBinding(root, c.scopeId)) return undefined;
-    const bound = this.idx.assignedNames.get(0)?.get(root.name) ?? [];
-    if (bound.length !== 1 || bound[0]!.value?.dictEntries === undefined) return undefined;
-    const entries = this.idx.tableEntries(root.name);
-    if (entries.length === 0 || entries.some((e) => e.value.constant === undefined)) return undefined;
+    if (this.mutated(root.name)) return undefined;
+    let constant = false;
+    if (this.idx.moduleBinding(root, c.scopeId)) constant = this.isConstantTable(root.name);
+    else if (root.resolution === 'import' && this.project !== undefined) {
+      // `from tables import MODELS`: the table of the module binding it.
+      const unit = this.project.unitOf(this.idx);
+      constant = unit !== undefined && root.qualifiedNames.some((q) => this.project!.constantTable?.(q, unit) === true);
+    }
+    if (!constant) return undefined;
+    return c.positional[1] ?? c.keywords.find((k) => k.name === 'default')?.value ?? null;
+  }
+
+  /** Whether a method call of this module changes the dict bound to `name` (`T.update(...)`). */
+  private mutated(name: string): boolean {
     if (this.mutatedTables === undefined) {
       this.mutatedTables = new Set();
       for (const x of this.idx.mod.calls) {
@@ -1303,8 +1323,19 @@ export class DeserFlow {
           this.mutatedTables.add(xa.root.name);
       }
     }
-    if (this.mutatedTables.has(root.name)) return undefined;
-    return c.positional[1] ?? c.keywords.find((k) => k.name === 'default')?.value ?? null;
+    return this.mutatedTables.has(name);
+  }
+
+  /**
+   * Whether the module-level `name` is a table of constants: bound once to a dict display, every value it holds
+   * (the display's and those stored by `name[k] = v`) a constant, changed by no method call of this module.
+   */
+  isConstantTable(name: string): boolean {
+    const bound = this.idx.assignedNames.get(0)?.get(name) ?? [];
+    if (bound.length !== 1 || bound[0]!.value?.dictEntries === undefined) return false;
+    const entries = this.idx.tableEntries(name);
+    if (entries.length === 0 || entries.some((e) => e.value.constant === undefined)) return false;
+    return !this.mutated(name);
   }
 
   /** A method resolved to a non-network library object (`json.decoder.JSONDecoder().recv` does not exist...). */

@@ -232,11 +232,30 @@ const SAGEMAKER_BODY: ReadonlyMap<string, { index: number; arity: number }> = ne
   ['transform_fn', { index: 1, arity: 4 }],
 ]);
 
-/** A SageMaker inference script: it defines the container's `model_fn(model_dir)` at its top level. */
+/**
+ * A SageMaker inference script: it defines the container's `model_fn(model_dir)` at its top level or binds it there
+ * by an import (`from common import model_fn`), or it defines the request pipeline without it: `input_fn(body,
+ * content_type)` with `predict_fn(data, model)` or `output_fn(prediction, accept)` (the container's default
+ * `model_fn` then loads the model). `input_fn` alone, or beside `transform_fn` (which replaces the pipeline), is not.
+ */
 function sagemakerScript(mod: PythonModule): boolean {
-  return mod.functions.some(
-    (f) => f.kind === 'function' && f.parentId === 0 && f.name === 'model_fn' && f.parameters.length >= 1,
-  );
+  const top = (name: string, arity: number): boolean =>
+    mod.functions.some(
+      (f) =>
+        f.kind === 'function' &&
+        f.parentId === 0 &&
+        f.name === name &&
+        f.parameters.length === arity &&
+        f.parameters.every((p) => p.kind === 'positional'),
+    );
+  if (
+    mod.functions.some(
+      (f) => f.kind === 'function' && f.parentId === 0 && f.name === 'model_fn' && f.parameters.length >= 1,
+    )
+  )
+    return true;
+  if (mod.imports.some((i) => i.scopeId === 0 && i.kind === 'from' && i.boundName === 'model_fn')) return true;
+  return top('input_fn', 2) && (top('predict_fn', 2) || top('output_fn', 2));
 }
 
 /** TorchServe custom handlers: the framework calls handle/preprocess with the batch of request dicts. */
@@ -685,7 +704,8 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
     // A SageMaker inference script (the container loads it for its `model_fn(model_dir)`): the serving stack
     // calls `input_fn(request_body, content_type)` and `transform_fn(model, request_body, content_type, accept)`
     // with the body of each invocation request.
-    const body = f.parentId === 0 && sagemakerScript(mod) ? SAGEMAKER_BODY.get(f.name) : undefined;
+    const body =
+      f.parentId === 0 && SAGEMAKER_BODY.has(f.name) && sagemakerScript(mod) ? SAGEMAKER_BODY.get(f.name) : undefined;
     if (body !== undefined && params.length === body.arity && !f.parameters.some((p) => p.kind !== 'positional'))
       add({
         functionId: f.id,

@@ -1003,6 +1003,53 @@ function registeredByDecorator(mod: PythonModule, a: AssignmentFact): TableEntry
   return out;
 }
 
+const REGISTRATIONS = new WeakMap<PythonModule, Map<number, { table: string; called: boolean }[]>>();
+
+/**
+ * The module-level tables a registration decorator of this module stores the decorated function into, for a
+ * function `fn` used as a decorator in another module: a decorator factory (`def register(name): def deco(f):
+ * T[name] = f; return f; return deco`, applied as `@register("x")`: `called`) or a module-level decorator storing
+ * its parameter (`def deco(f): T[f.__name__] = f`, applied as `@deco`). One pass over the module's assignments,
+ * cached per module.
+ */
+export function registrationTables(mod: PythonModule, fn: FunctionFact): readonly { table: string; called: boolean }[] {
+  let byFn = REGISTRATIONS.get(mod);
+  if (byFn === undefined) {
+    byFn = new Map();
+    REGISTRATIONS.set(mod, byFn);
+    // Names bound per scope: a store into a name the storing scope binds itself is into a local, not the table.
+    const bound = new Set<string>();
+    for (const a of mod.assignments)
+      for (const t of a.targets) if (t.kind === 'name') bound.add(`${a.scopeId}:${t.name}`);
+    for (const a of mod.assignments) {
+      if (a.kind !== 'assign' || a.value === null || a.scopeId === 0) continue;
+      const v = a.value.access;
+      const param = v?.root.kind === 'name' && v.steps.length === 0 ? v.root.name : undefined;
+      if (param === undefined) continue;
+      const deco = mod.functions[a.scopeId];
+      if (deco?.kind !== 'function' || !deco.parameters.some((p) => p.name === param)) continue;
+      const factory = deco.parentId !== null && deco.parentId !== 0 ? mod.functions[deco.parentId] : undefined;
+      const byFactory =
+        factory?.kind === 'function' &&
+        factory.parentId === 0 &&
+        factory.returns.some((r) => r.access?.root.kind === 'name' && r.text === deco.name);
+      const owner = deco.parentId === 0 ? deco : byFactory ? factory : undefined;
+      if (owner === undefined) continue;
+      for (const t of a.targets) {
+        if (t.kind !== 'subscript' || !/^\w+$/.test(t.objectText)) continue;
+        const name = t.objectText;
+        if (!bound.has(`0:${name}`) || bound.has(`${deco.id}:${name}`) || bound.has(`${owner.id}:${name}`)) continue;
+        const list = byFn.get(owner.id) ?? [];
+        if (!list.some((o) => o.table === name)) list.push({ table: name, called: owner !== deco });
+        byFn.set(owner.id, list);
+      }
+    }
+  }
+  return byFn.get(fn.id) ?? NO_REGISTRATIONS;
+}
+
+const NO_REGISTRATIONS: readonly { table: string; called: boolean }[] = [];
+
 /** A callable stored in a module-level table, under a literal key when it has one. */
 export interface TableEntry {
   key?: string;

@@ -19,6 +19,8 @@ export interface ForeignFlow {
   literalWrites(): Map<string, Value>;
   /** The literal string a module-level name of that module is bound to, if it is bound once to one. */
   constantOf(name: string): string | undefined;
+  /** Whether a module-level name of that module is a table of constants (`T = {"a": "/m/a.pkl"}`). */
+  isConstantTable(name: string): boolean;
   /** What a `q.put(item)` call of that module puts, in the merged context of its function. */
   queuedValue(put: CallSite): Value;
 }
@@ -80,4 +82,6 @@ export interface ProjectView {
   literalWrite(key: string): Value | undefined;
   /** The literal string the qualified name of a module-level constant (`pkg.paths.CACHE`) stands for. */
   constant(q: string, from: UnitView): string | undefined;
+  /** Whether the qualified name (`pkg.tables.MODELS`) is a module-level table of constants of another module. */
+  constantTable?(q: string, from: UnitView): boolean;
 }

@@ -15,6 +15,7 @@ import {
   QUEUE_PUTS,
   withPartial,
   type CallEdge,
+  registrationTables,
 } from './module-index.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { absoluteName } from './demand.js';
@@ -173,6 +174,13 @@ export class DeserProject implements ProjectView {
     if (dot <= 0) return undefined;
     const r = this.resolve(q.slice(0, dot), from);
     return r?.kind === 'module' && r.unit !== from ? r.unit.flow.constantOf(q.slice(dot + 1)) : undefined;
+  }
+
+  constantTable(q: string, from: Unit): boolean {
+    const dot = q.lastIndexOf('.');
+    if (dot <= 0) return false;
+    const r = this.resolve(q.slice(0, dot), from);
+    return r?.kind === 'module' && r.unit !== from && r.unit.flow.isConstantTable(q.slice(dot + 1));
   }
 
   /** Calls of `fn` made in other modules (or reaching it in ways its module's index does not see). */
@@ -450,7 +458,46 @@ export class DeserProject implements ProjectView {
       const far = local === undefined ? this.foreignFunction(home, e.value, 0, depth + 1) : { idx: home.idx, ...local };
       if (far !== undefined && far.idx !== unit.idx && far.fn.kind !== 'class') out.push(far);
     }
+    // Functions of other modules stored by a registration decorator of the table's module (`@register("x")`).
+    for (const reg of this.registeredElsewhere().get(registrationKey(home, name)) ?? [])
+      if (t!.key === undefined || reg.key === undefined || reg.key === t!.key)
+        out.push({ idx: reg.unit.idx, fn: reg.fn });
     return out;
+  }
+
+  /** Functions decorated in one module by a registration decorator of another, by the table it fills. */
+  private registrations: Map<string, { unit: Unit; fn: FunctionFact; key?: string }[]> | undefined;
+
+  /**
+   * Functions decorated with a registration decorator (or a call of a decorator factory) defined in another module
+   * (`from registry import register`, then `@register("state")`), keyed by the module and name of the module-level
+   * table the decorator stores them into (see {@link registrationTables}); the key is the factory's first literal
+   * argument.
+   */
+  private registeredElsewhere(): Map<string, { unit: Unit; fn: FunctionFact; key?: string }[]> {
+    if (this.registrations !== undefined) return this.registrations;
+    this.registrations = new Map();
+    for (const unit of this.units)
+      for (const f of unit.mod.functions) {
+        if (f.kind !== 'function') continue;
+        for (const d of f.decorators) {
+          if (d.qualifiedName === null || d.qualifiedName.startsWith('builtins.')) continue;
+          const r = this.resolve(d.qualifiedName, unit);
+          if (r?.kind !== 'function' || r.unit === unit) continue;
+          for (const t of registrationTables(r.unit.mod, r.fn)) {
+            if (t.called !== d.isCall) continue;
+            const k =
+              d.isCall && d.callId !== undefined ? unit.mod.calls[d.callId]?.positional[0]?.constant : undefined;
+            pushTo(this.registrations, registrationKey(r.unit, t.table), {
+              unit,
+              fn: f,
+              ...(k?.type === 'str' ? { key: k.value } : {}),
+            });
+            this.tableHeldFns.add(f);
+          }
+        }
+      }
+    return this.registrations;
   }
 
   /** The module and name of the module-level table a name read in `unit` denotes (here or imported), if any. */
@@ -1062,7 +1109,12 @@ export class DeserProject implements ProjectView {
     }
   }
 
-  /** The public methods `getattr(obj, name)(...)` may call, `name` not a literal: those of obj's classes. */
+  /**
+   * The public methods `getattr(obj, name)(...)` may call, `name` not a literal: those of obj's classes. When obj's
+   * class is unknown (a parameter nothing types, an entry of a container), the public methods accepting the call's
+   * arguments of the classes defined in the calling module and in the project modules it imports: the name picks one
+   * of them at run time, and an object of a class the module never names is not one it dispatches on.
+   */
   private getattrDispatch(unit: Unit, c: CallSite): FunctionFact[] {
     const a = c.callee.access;
     if (a?.root.kind !== 'call' || a.steps.length !== 0) return [];
@@ -1071,11 +1123,57 @@ export class DeserProject implements ProjectView {
     const obj = g.positional[0]!.access;
     if (obj === undefined || !unit.idx.targets(g).includes('builtins.getattr')) return [];
     const out: FunctionFact[] = [];
-    for (const k of this.receiverClasses(unit, obj, c.scopeId))
-      for (const m of k.unit.mod.functions)
-        if (m.parentId === k.cls.id && m.kind === 'function' && !m.name.startsWith('_') && m.parameters.length > 1)
-          out.push(m);
+    const classes = this.receiverClasses(unit, obj, c.scopeId);
+    if (classes.length > 0) {
+      for (const k of classes)
+        for (const m of k.unit.mod.functions)
+          if (m.parentId === k.cls.id && m.kind === 'function' && !m.name.startsWith('_') && m.parameters.length > 1)
+            out.push(m);
+      return out;
+    }
+    // Unknown class: only a receiver of the program's own (a parameter, a local, an attribute or item of one), called
+    // with plain positional arguments.
+    if (obj.root.kind !== 'name' || c.hasStarArgs || c.hasStarStarKwargs || c.keywords.length > 0) return [];
+    const method = unit.idx.enclosingMethod(c.scopeId);
+    if (
+      obj.root.resolution === 'import' ||
+      (method !== undefined && obj.steps.length === 0 && obj.root.name === unit.idx.selfName(method))
+    )
+      return [];
+    const n = c.positional.length;
+    for (const home of this.importedUnits(unit))
+      for (const cls of home.mod.functions) {
+        if (cls.kind !== 'class' || cls.name.startsWith('_')) continue;
+        for (const m of home.mod.functions) {
+          if (m.parentId !== cls.id || m.kind !== 'function' || m.name.startsWith('_')) continue;
+          if (m.decorators.some((d) => /(^|\.)(staticmethod|classmethod|property)$/.test(d.text))) continue;
+          const ps = m.parameters.slice(1);
+          if (ps.some((p) => p.kind === 'vararg' || p.kind === 'kwarg')) continue;
+          const positional = ps.filter((p) => p.kind === 'positional' || p.kind === 'positional-only');
+          const required = positional.filter((p) => p.default === undefined).length;
+          const kwRequired = ps.some((p) => p.kind === 'keyword-only' && p.default === undefined);
+          if (n >= 1 && required <= n && n <= positional.length && !kwRequired) out.push(m);
+        }
+      }
     return out;
+  }
+
+  /** The calling module and the project modules its import statements name (any scope). */
+  private importedUnits(unit: Unit): Unit[] {
+    const out = new Set<Unit>([unit]);
+    for (const i of unit.mod.imports) {
+      if (i.kind === 'star') continue;
+      const q = absoluteName(i.kind === 'from' ? `${i.module}.${i.name ?? ''}` : i.module, i.relativeLevel, unit.pkg);
+      for (const name of [q, q.slice(0, Math.max(0, q.lastIndexOf('.')))]) {
+        if (name === '') continue;
+        const r = this.resolve(name, unit);
+        if (r !== undefined && r.kind !== 'external' && r.unit !== undefined) {
+          out.add(r.unit);
+          break;
+        }
+      }
+    }
+    return [...out];
   }
 
   /** Classes stored into a web application's state, by state name (built on first use). */
@@ -1112,6 +1210,7 @@ export class DeserProject implements ProjectView {
     // Calls on an unannotated parameter's attributes (`ctx.engine.load(x)`) left unresolved: typed once every
     // caller is known.
     const later: { unit: Unit; c: CallSite }[] = [];
+    this.registeredElsewhere();
     this.indexing = true;
     try {
       for (const unit of this.units) {
@@ -1189,6 +1288,10 @@ function alternatives(e: ExpressionFact): readonly ExpressionFact[] {
   if (e.operands === undefined || e.access !== undefined) return [e];
   if (e.nodeType === 'boolean_operator' || e.nodeType === 'conditional_expression') return e.operands;
   return [e];
+}
+
+function registrationKey(home: { file: string }, table: string): string {
+  return `${home.file}\0${table}`;
 }
 
 /** An attribute of a web application's state: `app.state.k`, `request.app.state.k`, `self.app.state.k`. */

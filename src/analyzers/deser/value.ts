@@ -95,11 +95,16 @@ export interface Untrusted {
   chosenBy?: Origin;
 }
 
-/** Where a command-line argument enters: its text and line, in the module's scanned path (cli-args.ts). */
+/**
+ * Where a command-line argument enters: its text and line, in the module's scanned path (cli-args.ts). With `task`,
+ * an argument of a Celery task no code of the project queues: whoever publishes to the broker chooses it, graded as
+ * a command-line argument is.
+ */
 export interface CliArg {
   file: string;
   line: number;
   text: string;
+  task?: string;
 }
 
 /** Which bound of the data flow cut a value short. */

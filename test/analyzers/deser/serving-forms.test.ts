@@ -1,6 +1,6 @@
 // DESER case table of serving forms within one file: Celery tasks queued by a handler, SageMaker inference scripts,
 // KServe models, callable instances as UI handlers, constant tables looked up with a default, application state
-// objects, registration decorators and getattr dispatch. Each vulnerable case has a benign twin that differs in one
+// objects, registration decorators, getattr dispatch and Celery tasks only a broker queues. Each vulnerable case has a benign twin that differs in one
 // line (the multi-file forms are in test/fixtures/deser-projects).
 import { describe } from 'node:test';
 import { runCases, type DeserCase } from './helpers.js';
@@ -117,6 +117,44 @@ const GETATTR = (payload: string): string[] => [
   `    return str(getattr(svc, action)(${payload}))`,
 ];
 
+/** A SageMaker inference script without a `model_fn` of its own: the request pipeline, or `model_fn` imported. */
+const SAGEMAKER_PIPELINE = (body: string, second: string): string[] => [
+  'import pickle',
+  'from common import model_fn  # noqa: F401',
+  'def input_fn(request_body, request_content_type):',
+  `    return pickle.loads(${body})`,
+  second,
+  '    return data',
+];
+
+/** `getattr(target, action)(x)` where nothing types `target`: every public method of the module's classes. */
+const GETATTR_UNTYPED = (payload: string): string[] => [
+  'import pickle',
+  'from flask import Flask, request',
+  'app = Flask(__name__)',
+  'class Service:',
+  '    def ping(self, data):',
+  '        return b"pong"',
+  '    def restore(self, data):',
+  '        return pickle.loads(data)',
+  'def call(target, action, payload):',
+  '    return getattr(target, action)(payload)',
+  '@app.post("/<action>")',
+  'def route(action):',
+  `    return str(call(app.extensions["service"], action, ${payload}))`,
+];
+
+/** A Celery task no code of the project queues: only a client of the broker gives it arguments. */
+const CELERY_BROKER = (decorator: string, body: string): string[] => [
+  'import json',
+  'import pickle',
+  'from celery import Celery, shared_task',
+  'app = Celery("jobs", broker="redis://queue:6379/0")',
+  decorator,
+  'def restore(blob):',
+  `    return ${body}`,
+];
+
 const invalid: DeserCase[] = [
   {
     name: 'a Celery task (bind=True) queued by a route with .delay(request.data)',
@@ -171,6 +209,42 @@ const invalid: DeserCase[] = [
     src: GETATTR('request.get_data()'),
     expect: [['DESER-NETWORK-INPUT', 8]],
   },
+  {
+    name: 'a SageMaker script without model_fn: input_fn beside predict_fn gets the request body',
+    src: SAGEMAKER_PIPELINE('request_body', 'def predict_fn(data, model):'),
+    expect: [['DESER-NETWORK-INPUT', 4]],
+  },
+  {
+    name: 'a SageMaker script without model_fn: input_fn beside output_fn gets the request body',
+    src: SAGEMAKER_PIPELINE('request_body', 'def output_fn(data, accept):'),
+    expect: [['DESER-NETWORK-INPUT', 4]],
+  },
+  {
+    name: 'a SageMaker script importing model_fn: input_fn gets the request body',
+    src: SAGEMAKER_PIPELINE('request_body', 'def describe(data):'),
+    expect: [['DESER-NETWORK-INPUT', 4]],
+  },
+  {
+    name: 'getattr dispatch on an object nothing types may call any public method of the module classes',
+    src: GETATTR_UNTYPED('request.get_data()'),
+    expect: [['DESER-NETWORK-INPUT', 8]],
+  },
+  {
+    name: 'a Celery task only a broker queues (@app.task) unpickles its argument: medium unsafe loader',
+    src: CELERY_BROKER('@app.task', 'pickle.loads(blob)'),
+    expect: [['DESER-UNSAFE-LOADER', 7]],
+    confidence: 'medium',
+    details: { celeryTask: 'restore' },
+  },
+  {
+    name: 'a Celery task only a broker queues (@shared_task(bind=True) skips the task itself)',
+    src: [
+      ...CELERY_BROKER('@shared_task(bind=True)', 'pickle.loads(blob)').slice(0, 5),
+      'def restore(self, blob):',
+      '    return pickle.loads(blob)',
+    ],
+    expect: [['DESER-UNSAFE-LOADER', 7]],
+  },
 ];
 
 const valid: DeserCase[] = [
@@ -212,6 +286,31 @@ const valid: DeserCase[] = [
   },
   { name: 'twin: the registered handlers get constant bytes', src: REGISTRY('b"{}"'), expect: [] },
   { name: 'twin: getattr dispatch with constant bytes', src: GETATTR('b"{}"'), expect: [] },
+  {
+    name: 'twin: the SageMaker pipeline unpickles a file of the model folder',
+    src: SAGEMAKER_PIPELINE('open("/opt/ml/model/x.pkl", "rb").read()', 'def predict_fn(data, model):'),
+    expect: [],
+  },
+  {
+    name: 'twin: input_fn with a function of another shape and no model_fn is no SageMaker inference script',
+    src: SAGEMAKER_PIPELINE('request_body', 'def predict_fn(data):').filter((l) => !l.includes('model_fn')),
+    expect: [],
+  },
+  {
+    name: 'twin: getattr dispatch on an untyped object with constant bytes',
+    src: GETATTR_UNTYPED('b"{}"'),
+    expect: [],
+  },
+  {
+    name: 'twin: the broker-only Celery task decodes JSON and unpickles a file of the server',
+    src: CELERY_BROKER('@app.task', 'pickle.load(open("/srv/model.pkl", "rb")).predict(json.loads(blob))'),
+    expect: [],
+  },
+  {
+    name: 'twin: the same function without the task decorator is called by no one',
+    src: CELERY_BROKER('', 'pickle.loads(blob)'),
+    expect: [],
+  },
 ];
 
 describe('DESER serving forms: invalid', () => runCases(invalid, RULES));

@@ -144,7 +144,7 @@ describe('DESER: a module on a data path that cannot be parsed or read is SCAN-I
       }
       assert.equal(deser.length, 0, deser.map((f) => f.where).join('\n'));
       const named = inc.filter((f) => f.where.includes(c.names!));
-      assert.equal(named.length, 1, inc.map((f) => `${f.where}: ${f.description}`).join('\n'));
+      assert.equal(named.length, 1, inc.map((f) => `${f.where}: ${f.evidence.signal}`).join('\n'));
       assert.equal(named[0]!.evidence.details?.['limit'], c.limit);
       assert.match(named[0]!.evidence.signal, /data path toward a deserializer/);
       assert.equal(named[0]!.severity, 'HIGH');

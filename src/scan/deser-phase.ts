@@ -24,6 +24,7 @@ import {
 import { isTestPath } from '../analyzers/python/test-code.js';
 import { decodePythonSource } from '../analyzers/python/source-encoding.js';
 import type { Finding } from '../core/finding.js';
+import { errorMessage, LimitError } from '../core/errors.js';
 import { RuleContext, retestCommand, type CodeFact, type IncompleteFact } from '../rules/rule.js';
 import { DESER_NODES, type PostWalkInput } from './post-walk.js';
 import type { JobMember } from './scan-plan.js';
@@ -45,6 +46,11 @@ import type { Confinement } from '../sources/confine.js';
 export const DEMAND_LIMITS = { rounds: 6, modules: 2000, workBytes: 128 * 1024 * 1024, passes: 512 };
 /** Source files larger than this are not loaded on demand (the walk reports them when it meets them). */
 const MAX_DEMAND_BYTES = 4 * 1024 * 1024;
+/**
+ * Largest module whose import statements the caller index reads (a module over MAX_DEMAND_BYTES is never analysed,
+ * but when its imports name a function on a data path it is named in SCAN-INCOMPLETE rather than passed over).
+ */
+const MAX_INDEX_BYTES = 16 * 1024 * 1024;
 
 /**
  * Name-resolution steps per module for DESER (the front end's default when undefined). A module that runs out of
@@ -449,6 +455,8 @@ async function runTarget(
   stats.files += entries.length;
   const byStable = new Map(entries.map((e) => [e.rel, e]));
   let cut: { limit: string; files: string[]; count?: number } | undefined = tooLarge;
+  /** Modules a data path asked for that could not be parsed (each named in its own SCAN-INCOMPLETE finding). */
+  const unparsed: Unparsed[] = [];
   /** A file's text within the project's work budget; past it, the file is named in the SCAN-INCOMPLETE finding. */
   let work = 0;
   const read = (e: Entry): string | undefined => {
@@ -542,7 +550,8 @@ async function runTarget(
         if (spent(e)) continue;
         try {
           e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
-        } catch {
+        } catch (err) {
+          noteUnparsed(unparsed, e, text, err);
           continue;
         }
         if (!admit(e)) continue;
@@ -624,7 +633,8 @@ async function runTarget(
         if (spent(e)) continue;
         try {
           e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
-        } catch {
+        } catch (err) {
+          noteUnparsed(unparsed, e, text, err);
           continue;
         }
         if (!admit(e)) continue;
@@ -637,7 +647,11 @@ async function runTarget(
       }
     }
   }
-  if (fresh.length === 0) return cut !== undefined && cut !== tooLarge ? incompleteProject(entries, cut, rules) : [];
+  if (fresh.length === 0)
+    return [
+      ...(cut !== undefined && cut !== tooLarge ? incompleteProject(entries, cut, rules) : []),
+      ...unparsedIncomplete(unparsed, rules),
+    ];
   const names = new Map<string, NameAnchor[]>();
   // Identifier → files not analysed yet that contain it: read once, when a round first needs callers.
   let postings: Postings | undefined;
@@ -733,11 +747,15 @@ async function runTarget(
       }
       if (spent(e)) continue;
       const text = read(e);
-      if (text === undefined) continue;
+      if (text === undefined) {
+        if (e.member.size > MAX_DEMAND_BYTES) noteTooLarge(unparsed, e);
+        continue;
+      }
       try {
         e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
-      } catch {
-        continue; // too large or too slow to parse: the per-file scan already decided what it reports on this file
+      } catch (err) {
+        noteUnparsed(unparsed, e, text, err);
+        continue;
       }
       if (!admit(e)) continue;
       stats.loadedOnDemand++;
@@ -827,6 +845,7 @@ async function runTarget(
   }
   const findings: Finding[] = [];
   if (cut !== undefined) findings.push(...incompleteProject(entries, cut, rules));
+  findings.push(...unparsedIncomplete(unparsed, rules));
   if (cutKept.length > 0) findings.push(...cutFlow(byStable, cutKept, rules));
   for (const [stable, list] of found) {
     const e = byStable.get(stable)!;
@@ -916,6 +935,61 @@ function unreadCallersOfAsked(
     .map((i) => entries[i]!)
     .filter((e) => e.module === undefined && !(skipTests && isTestPath(e.member.stable)))
     .map((e) => e.rel);
+}
+
+/** A module a data path asked for whose parse failed (over a size or time limit, or refused). */
+interface Unparsed {
+  entry: Entry;
+  limit: string | undefined;
+  reason: string;
+}
+
+/**
+ * Records a module the project analysis wanted (a caller of a function that reaches a deserializer, a callee feeding
+ * one, a hop of a named file) but could not parse. A module whose text names a deserializer, scanned in the walk, is
+ * already SCAN-INCOMPLETE from the per-file scan (its own parse failed the same way): not named twice.
+ */
+function noteUnparsed(list: Unparsed[], e: Entry, text: string, err: unknown): void {
+  if (e.named && mayHaveDeserSignals(text)) return;
+  if (list.some((u) => u.entry === e)) return;
+  list.push({
+    entry: e,
+    limit: err instanceof LimitError ? err.limit : undefined,
+    reason: errorMessage(err),
+  });
+}
+
+/** Records a module a data path asked for that is larger than the analysis reads (MAX_DEMAND_BYTES). */
+function noteTooLarge(list: Unparsed[], e: Entry): void {
+  if (list.some((u) => u.entry === e)) return;
+  list.push({
+    entry: e,
+    limit: 'maxDeserModuleBytes',
+    reason: `the module has ${e.member.size} bytes, more than the ${MAX_DEMAND_BYTES} the analysis reads of one module`,
+  });
+}
+
+/**
+ * SCAN-INCOMPLETE for each module a data path toward a deserializer runs through (or may) that could not be parsed:
+ * what it hands the deserializer is unknown, so the project's DESER verdict is not proven (at most five named).
+ */
+function unparsedIncomplete(list: readonly Unparsed[], rules: PostWalkInput['rules']): Finding[] {
+  const findings: Finding[] = [];
+  for (const u of list.slice(0, 5)) {
+    const fact: IncompleteFact = {
+      location: { chain: [u.entry.member.path] },
+      kind: u.limit !== undefined ? 'limit' : 'unsupported',
+      ...(u.limit !== undefined ? { limit: u.limit } : {}),
+      reason:
+        `DESER cross-module analysis could not parse this module, which a data path toward a deserializer may run ` +
+        `through (it imports or is called by a module that deserializes): ${u.reason}. A deserializer reached ` +
+        'through it is not proven safe.',
+    };
+    const ctx = new RuleContext(u.entry.member.target, u.entry.member.stable);
+    for (const r of rules) r.visit.incomplete?.(fact, ctx);
+    findings.push(...ctx.findings);
+  }
+  return findings;
 }
 
 /**
@@ -1269,7 +1343,7 @@ function localise(s: CodeSignal, byStable: ReadonlyMap<string, Entry>, test: boo
  * A module's text, read through the confined open (sources/confine.ts): a walked file held to its walk's folders, a
  * module the project adds held to the scan's roots and opened without following a link (the listing saw a file).
  */
-function readText(m: JobMember): string | undefined {
+function readText(m: JobMember, maxBytes = MAX_DEMAND_BYTES): string | undefined {
   let src: FileSource | undefined;
   try {
     src = new FileSource(
@@ -1277,7 +1351,7 @@ function readText(m: JobMember): string | undefined {
       m.bytesPath ?? m.path,
       m.confine ? { within: m.confine, ...(m.noFollow ? { noFollow: true } : {}) } : undefined,
     );
-    if (src.size > MAX_DEMAND_BYTES) return undefined;
+    if (src.size > maxBytes) return undefined;
     const b = src.readWhole();
     const d = decodePythonSource(b);
     return d.ok ? d.text : undefined;
@@ -1422,7 +1496,9 @@ function identifierPostings(
   };
   entries.forEach((e, i) => {
     if (e.module !== undefined) return;
-    const text = read(e);
+    let text = read(e);
+    // The size is known once read: a module too large to analyse is still indexed by its import statements.
+    if (text === undefined && e.member.size > MAX_DEMAND_BYTES) text = readText(e.member, MAX_INDEX_BYTES);
     if (text === undefined) return;
     indexed.add(i);
     const pkg = keys.get(e.rel)?.pkg ?? '';
@@ -1436,7 +1512,7 @@ function identifierPostings(
   });
   const namesIn = (i: number, asked: ReadonlyMap<string, readonly (readonly string[])[]>): Set<string> => {
     const found = new Set<string>();
-    const text = indexed.has(i) ? readText(entries[i]!.member) : undefined;
+    const text = indexed.has(i) ? readText(entries[i]!.member, MAX_INDEX_BYTES) : undefined;
     if (text === undefined) return found;
     const known = new Map<string, boolean>();
     const has = (id: string): boolean => {

@@ -64,6 +64,11 @@ export interface Entries {
   serving: ServingEvidence[];
   /** Entry points this module registers for functions or classes of other modules. */
   foreign: { idx: ModuleIndex; entry: EntryInfo }[];
+  /**
+   * A UI app this module serves (a Streamlit widget, a Gradio app built): the project is an app, not a library, even
+   * where no handler function is resolved (kept apart from `serving`, which makes a module's own loaders serving code).
+   */
+  uiApp?: ServingEvidence;
 }
 
 /** Resolves an expression naming a function or class of another module (project scans). */
@@ -571,6 +576,7 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
   const implicitSinks: ImplicitSink[] = [];
   const serving: ServingEvidence[] = [];
   const foreign: { idx: ModuleIndex; entry: EntryInfo }[] = [];
+  let uiApp: ServingEvidence | undefined;
   const typeOfIn =
     (x: ModuleIndex) =>
     (text: string): string[] =>
@@ -727,6 +733,7 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
   // 3. Registrations, callbacks, implicit sinks, server evidence: one pass over the calls.
   for (const call of mod.calls) {
     serverCall(call);
+    uiAppCall(call);
     if (call.positional.length === 0 && call.keywords.length === 0 && call.starStarKwargs.length === 0) continue;
     const made = call.callee.access;
     if (made?.root.kind === 'call' && made.steps.length === 0) {
@@ -786,6 +793,18 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
     const targets = idx.targets(call);
     if (SERVER_TABLE.has(targets))
       serving.push({ line: call.span.line, what: `server started by \`${shortText(call.text)}\`` });
+  }
+
+  /**
+   * A UI app served to browsers: a Streamlit script placing an input widget (it has no handler function: the script
+   * itself reruns on every interaction), or a Gradio app built (its handlers may be bound methods or other values
+   * not resolved to a function here). Evidence that the project serves, whatever its handlers are.
+   */
+  function uiAppCall(call: CallSite): void {
+    if (uiApp !== undefined) return;
+    if (!call.callee.values.some((v) => v.kind === 'qualified' && UI_APP_ROOTS.has(rootOf(v.name)))) return;
+    const t = idx.targets(call).find((q) => UI_APP_CALLS.has(q));
+    if (t !== undefined) uiApp ??= { line: call.span.line, what: `UI app served by \`${shortText(call.text)}\`` };
   }
 
   /** A function registered on an MCP server by a call (mcp.ts). */
@@ -880,7 +899,7 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
 
   // 4. Methods of handler classes.
   for (const [clsId, { h, how, line }] of classHandlers) classEntries(idx, clsId, h, how, line);
-  return { entries, implicitSinks, serving, foreign };
+  return { entries, implicitSinks, serving, foreign, ...(uiApp !== undefined ? { uiApp } : {}) };
 
   function classEntries(owner: ModuleIndex, clsId: number, h: ClassHandler, how: string, line: number): void {
     const cls = owner.mod.functions[clsId]!;
@@ -1130,6 +1149,39 @@ function factoryProduct(e: ExpressionFact, scopeId: number, idx: ModuleIndex): F
 }
 
 /** Top-level modules of the SERVER_CALLS patterns (a cheap filter before matching them). */
+/** Roots of the UI frameworks whose apps count as serving (uiAppCall). */
+const UI_APP_ROOTS: ReadonlySet<string> = new Set(['streamlit', 'gradio']);
+const STREAMLIT_WIDGETS = [
+  'text_input',
+  'text_area',
+  'number_input',
+  'file_uploader',
+  'camera_input',
+  'audio_input',
+  'chat_input',
+  'selectbox',
+  'multiselect',
+  'slider',
+  'select_slider',
+  'checkbox',
+  'toggle',
+  'radio',
+  'button',
+  'form_submit_button',
+  'date_input',
+  'time_input',
+  'color_picker',
+  'data_editor',
+];
+/** Calls that make a module a served UI app: Streamlit input widgets (also in the sidebar), Gradio app builders. */
+const UI_APP_CALLS: ReadonlySet<string> = new Set([
+  ...STREAMLIT_WIDGETS.flatMap((w) => [`streamlit.${w}`, `streamlit.sidebar.${w}`]),
+  'gradio.Interface',
+  'gradio.Blocks',
+  'gradio.ChatInterface',
+  'gradio.TabbedInterface',
+]);
+
 const SERVER_ROOTS: ReadonlySet<string> = new Set(
   SERVER_CALLS.map((p) => rootOf(p.exact ?? p.prefix ?? '')).filter((r) => r !== ''),
 );

@@ -53,7 +53,11 @@ export function libraryLoader(family: string, confidence: string): boolean {
 /** Whether a module of the project serves (an entry point, a handler, a server or a transport receiver). */
 export function projectServes(project: DeserProject): boolean {
   return project.units.some(
-    (u) => u.entries.entries.size > 0 || u.entries.serving.length > 0 || u.entries.implicitSinks.length > 0,
+    (u) =>
+      u.entries.entries.size > 0 ||
+      u.entries.serving.length > 0 ||
+      u.entries.implicitSinks.length > 0 ||
+      u.entries.uiApp !== undefined,
   );
 }
 
@@ -118,7 +122,7 @@ export class LibraryApis {
 /** Whether a module serves: an entry point, a handler, a started server or a transport callback. */
 export function moduleServes(mod: PythonModule): boolean {
   const e = recognizeEntries(ModuleIndex.beforeProject(mod));
-  return e.entries.size > 0 || e.serving.length > 0 || e.implicitSinks.length > 0;
+  return e.entries.size > 0 || e.serving.length > 0 || e.implicitSinks.length > 0 || e.uiApp !== undefined;
 }
 
 /**

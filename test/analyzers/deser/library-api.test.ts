@@ -219,4 +219,100 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
       );
     }
   });
+
+  // UI apps with no handler function the analysis resolves: a Streamlit script (it reruns top to bottom on every
+  // interaction) and a Gradio app whose callback is a bound method of an object built elsewhere. Each keeps an
+  // unused pickle-backed class in its own package; as apps they report nothing on it (the class is no library API).
+  const codecs = {
+    'kit/__init__.py': [''],
+    'kit/codecs.py': [
+      'import json',
+      'import pickle',
+      '',
+      '',
+      'class PickleCodec:',
+      '    def decode(self, blob):',
+      '        return pickle.loads(blob)',
+      '',
+      '',
+      'class JsonCodec:',
+      '    def decode(self, blob):',
+      '        return json.loads(blob)',
+    ],
+  };
+  const UI_APPS: { name: string; app: string[] }[] = [
+    {
+      name: 'Streamlit script with an uploader',
+      app: [
+        'import streamlit as st',
+        'from kit.codecs import JsonCodec',
+        '',
+        'doc = st.file_uploader("document")',
+        'if doc is not None:',
+        '    st.json(JsonCodec().decode(doc.getvalue()))',
+      ],
+    },
+    {
+      name: 'Streamlit script with a text box in a main() function',
+      app: [
+        'import streamlit as st',
+        '',
+        '',
+        'def main():',
+        '    st.write(st.sidebar.text_input("name"))',
+        '',
+        '',
+        'main()',
+      ],
+    },
+    {
+      name: 'Gradio app calling a bound method of a runner',
+      app: [
+        'import gradio as gr',
+        'from kit.codecs import JsonCodec',
+        '',
+        '',
+        'class Runner:',
+        '    def __init__(self, codec):',
+        '        self.codec = codec',
+        '',
+        '    def run(self, blob):',
+        '        return str(self.codec.decode(blob))',
+        '',
+        '',
+        'runner = Runner(JsonCodec())',
+        'gr.Interface(fn=runner.run, inputs=gr.File(type="binary"), outputs="text").launch()',
+      ],
+    },
+  ];
+  for (const c of UI_APPS)
+    it(`a UI app is an app, not a library: ${c.name}`, async () => {
+      const slug = c.name.replace(/[^a-z]+/gi, '-');
+      assert.deepEqual(
+        (await deser(project(`ui-${slug}`, { ...codecs, 'app.py': c.app }))).map((f) => `${f.ruleId} ${f.where}`),
+        [],
+      );
+    });
+
+  it('twin: the same package without the UI app is a library (its public pickle codec is MEDIUM)', async () => {
+    const got = await deser(project('ui-none', codecs));
+    assert.deepEqual(
+      got.map((f) => `${f.ruleId} ${f.severity}`),
+      ['DESER-UNSAFE-LOADER MEDIUM'],
+    );
+    assert.match(got[0]!.where, /kit\/codecs\.py:7/);
+  });
+
+  it('a module that only imports streamlit for helpers, placing no widget, keeps the package a library', async () => {
+    const got = await deser(
+      project('ui-helper', {
+        ...codecs,
+        'kit/show.py': ['import streamlit as st', '', '', 'def show(value):', '    st.write(value)'],
+      }),
+    );
+    assert.deepEqual(
+      got.map((f) => `${f.ruleId} ${f.severity}`),
+      ['DESER-UNSAFE-LOADER MEDIUM'],
+    );
+  });
 });

@@ -9,6 +9,7 @@ import { extensionMismatch } from '../formats/extension.js';
 import { readsHeadOnly } from '../formats/json/tokenizers-file.js';
 import { looksLikeText } from '../formats/text.js';
 import { analyzeStream } from '../analyzers/pickle/analyze.js';
+import { KERAS_UNPICKLE_CALLS, UNSAFE_LOAD } from '../analyzers/pickle/keras-unpickle.js';
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import { scanCompanion } from './companion-files.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
@@ -904,6 +905,8 @@ class FileScan {
   folder: ModelFolderSummary | undefined;
   /** A pickle in this file names files beside it (read or not, the outcome depends on the folder). */
   readsBeside = false;
+  /** The unit being scanned is an archive a Keras whole-model pickle loads (keras-unpickle.ts). */
+  private unsafeKeras = false;
   private readonly deadline: number;
   private charged = 0;
   /** The scan's budget of syntax nodes parsed for the DESER project (FileScanner), when it has one. */
@@ -1074,6 +1077,8 @@ class FileScan {
   }
 
   private model(fact: ModelFact): void {
+    if (this.unsafeKeras && fact.rule === 'MODEL-LAMBDA-CODE')
+      fact = { ...fact, signal: `${fact.signal}; ${UNSAFE_LOAD}` };
     for (const r of this.rules) r.visit.model?.(fact, this.ctx);
   }
 
@@ -1224,7 +1229,15 @@ class FileScan {
         }
         const before = this.verdicts.length;
         const childSrc = new MemorySource(child(src.location, nestedSegment(n.offset)), n.bytes);
-        await this.unit(childSrc, depth + 1);
+        // What Keras's whole-model unpickling builds from its archive is built with safe_mode=False: said with each
+        // finding the archive's config gives.
+        const outer = this.unsafeKeras;
+        if (KERAS_UNPICKLE_CALLS.has(n.loader.canonical)) this.unsafeKeras = true;
+        try {
+          await this.unit(childSrc, depth + 1);
+        } finally {
+          this.unsafeKeras = outer;
+        }
         for (const v of this.verdicts.slice(before)) childLevels.push(v.safety);
       }
       for (const c of run.companions ?? []) {

@@ -11,6 +11,7 @@ import neatHistory from './data/history-effects-neat-python.json' with { type: '
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
 import pmdarimaHistory from './data/history-effects-pmdarima.json' with { type: 'json' };
 import pyramidHistory from './data/history-effects-pyramid.json' with { type: 'json' };
+import skforecastHistory from './data/history-effects-skforecast.json' with { type: 'json' };
 import lookupHooks from './data/lookup-hooks.json' with { type: 'json' };
 import sklearnHistory from './data/history-effects-scikit-learn.json' with { type: 'json' };
 import statsmodelsHistory from './data/history-effects-statsmodels.json' with { type: 'json' };
@@ -201,6 +202,7 @@ const histories = [
   keyedJson<HistoryEffectsFile>(pmdarimaHistory),
   keyedJson<HistoryEffectsFile>(pyramidHistory),
   keyedJson<HistoryEffectsFile>(neatHistory),
+  keyedJson<HistoryEffectsFile>(skforecastHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;

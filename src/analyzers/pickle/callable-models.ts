@@ -4,6 +4,7 @@
 // copyreg extension registry. Nothing is executed: each model computes a symbolic result.
 import { zlib } from '../../core/builtins.js';
 import type { ImportFact } from './facts.js';
+import { KERAS_UNPICKLE_CALLS } from './keras-unpickle.js';
 import { K, type BytesV, type GlobalV, type ObjV, type PyVal, type TupleV } from './values.js';
 
 /** What a nested loader reads from its first argument. */
@@ -142,6 +143,19 @@ function nestedLoad(ctx: ModelContext, canonical: string, callee: ImportFact, ar
   return undefined;
 }
 
+/**
+ * Keras's <model class>._unpickle_model(bytesio): zipfile reads the BytesIO's whole contents (it seeks to the end
+ * record, whatever the position), so the whole contents are scanned as the nested archive.
+ */
+const kerasUnpickle: CallModel = (ctx, _canonical, callee, args) => {
+  const a0 = arg(args, 0);
+  const data = typeof a0 === 'object' && a0.k === K.FileLike ? ctx.materialize(a0.bytes) : undefined;
+  if (data !== undefined && typeof a0 === 'object' && a0.k === K.FileLike)
+    ctx.nested(callee, data, `io.BytesIO(${a0.bytes.via}) read as a .keras archive`, literalOf(a0.bytes));
+  else ctx.nestedUnknown(callee, 'the argument is not an io.BytesIO over bytes the scanner can reconstruct');
+  return undefined;
+};
+
 const bytesIo: CallModel = (_ctx, _canonical, _callee, args) => {
   const a0 = arg(args, 0);
   if (a0 === undefined) return { k: K.FileLike, bytes: bytesFrom(new Uint8Array(0), 'empty') };
@@ -206,6 +220,7 @@ const CALL_MODELS: ReadonlyMap<string, CallModel> = (() => {
   add(BYTES_PRODUCERS, (ctx, canonical, _callee, args) => produceBytes(ctx, canonical, args));
   // The object itself, whatever it is: a BUILD on the result reaches the argument's own __setstate__.
   add(IDENTITY_HELPERS, (_ctx, _canonical, _callee, args) => arg(args, 0));
+  add(KERAS_UNPICKLE_CALLS.keys(), kerasUnpickle);
   add(['io.BytesIO'], bytesIo);
   add(['builtins.getattr'], getattrCall);
   add(['importlib.import_module', 'builtins.__import__', 'importlib.__import__'], importCall);

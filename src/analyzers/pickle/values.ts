@@ -231,6 +231,8 @@ export interface FileLikeV {
   pos?: number;
   /** A `__setstate__` planted in the instance dict by an earlier BUILD. */
   plantedSetstate?: PyVal;
+  /** A BUILD gave the instance a dict that is not empty (its entries answer attribute lookups first). */
+  dict?: boolean;
 }
 
 export type PyObj =

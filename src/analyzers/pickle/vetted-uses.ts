@@ -4,6 +4,13 @@
 // it and every object made from it is accounted for; one use outside the shape leaves it to the ordinary verdict.
 import type { CallFact, CallKind, ImportFact } from './facts.js';
 import { instanceClass } from './instance-class.js';
+import {
+  KERAS_UNPICKLE_CALLS,
+  KERAS_UNPICKLE_CLASSES,
+  kerasGetattrClass,
+  kerasUnpickleArgProblem,
+  UNSAFE_LOAD,
+} from './keras-unpickle.js';
 import { boundMethodProblem, vectorizeStateProblem } from './scipy-vecentropy.js';
 import { dataOnly, K, type DictV, type ObjV, type PyVal } from './values.js';
 
@@ -119,6 +126,18 @@ export type VettedImports = ReadonlyMap<
 
 const REASON_GETATTR =
   "scipy's vecentropy: getattr(<scipy.stats distribution being rebuilt>, <a method scipy vectorizes>) binds scipy's own method; every use of it in this stream has that shape";
+const REASON_KERAS_GETATTR =
+  "Keras 3's whole-model pickle: getattr(<Keras model class>, '_unpickle_model'), the classmethod the model's " +
+  '__reduce__ returns, called once with an io.BytesIO of a .keras archive (scanned as a nested artifact); every use ' +
+  'of it in this stream has that shape';
+const REASON_KERAS_CLASS =
+  "Keras 3's whole-model pickle: the model class, named only as getattr's first argument in the _unpickle_model " +
+  'shape (never called, built or stored otherwise in this stream)';
+const REASON_KERAS_CALL =
+  "Keras 3's whole-model pickle: <model class>._unpickle_model(io.BytesIO(<a bytes literal holding a zip>)), as the " +
+  "model's __reduce__ writes it; the archive is scanned as a nested artifact and judged by its own findings (" +
+  UNSAFE_LOAD +
+  '); every call of it in this stream has that shape';
 const REASON_VECTORIZE =
   "scipy's vecentropy: numpy.vectorize rebuilt through __new__ whose state is the dict vectorize writes, pyfunc scipy's own bound method; every use of it in this stream has that shape";
 
@@ -149,6 +168,13 @@ export class VettedUses {
   >();
   /** Imports of EMPTY_CALLS classes called with an argument (any such call leaves the import to its pack's verdict). */
   private readonly argCalled = new Set<ImportFact>();
+  /** getattr imports consumed in scipy's vecentropy shape, and in the Keras _unpickle_model shape. */
+  private readonly scipyGetattr = new Set<ImportFact>();
+  private readonly kerasGetattr = new Set<ImportFact>();
+  /** The releases of the model classes the Keras-shaped getattr calls name (all share them). */
+  private kerasVersions: string | undefined;
+  /** Derived `<class>._unpickle_model` imports called in the Keras shape (`unvetted` holds any other call). */
+  private readonly kerasCalled = new Set<ImportFact>();
 
   static tracks(canonical: string): boolean {
     return (
@@ -157,7 +183,8 @@ export class VettedUses {
       canonical === VECTORIZE ||
       canonical === PARTIAL ||
       CALLED_PARTIALS.has(canonical) ||
-      EMPTY_CALLS.has(canonical)
+      EMPTY_CALLS.has(canonical) ||
+      KERAS_UNPICKLE_CLASSES.has(canonical)
     );
   }
 
@@ -167,7 +194,8 @@ export class VettedUses {
       imp.canonical === GETATTR ||
       imp.canonical === PARTIAL ||
       imp.canonical === LOAD_FROM_BYTES ||
-      CALLED_PARTIALS.has(imp.canonical)
+      CALLED_PARTIALS.has(imp.canonical) ||
+      KERAS_UNPICKLE_CLASSES.has(imp.canonical)
     )
       this.refs.set(imp, (this.refs.get(imp) ?? 0) + 1);
   }
@@ -181,7 +209,19 @@ export class VettedUses {
    * caller then keeps the result as a plain object instead of resolving the attribute as an import).
    */
   getattrCall(imp: ImportFact, call: CallFact, args: PyVal, result: ObjV): boolean {
+    // Keras's shape: the attribute is resolved as the derived import `<class>._unpickle_model` (false), whose calls
+    // constructorCall vets.
+    const keras = kerasGetattrClass(args);
+    if (keras !== undefined) {
+      this.consume(imp);
+      this.consume(keras);
+      this.kerasGetattr.add(imp);
+      this.kerasVersions ??= KERAS_UNPICKLE_CLASSES.get(keras.canonical);
+      this.vettedCalls.add(call);
+      return false;
+    }
     if (boundMethodProblem(args) !== undefined) return false;
+    this.scipyGetattr.add(imp);
     this.consumed.set(imp, (this.consumed.get(imp) ?? 0) + 1);
     this.vettedCalls.add(call);
     this.bound.add(result);
@@ -265,6 +305,13 @@ export class VettedUses {
     call: CallFact,
     bytesOf: (v: PyVal) => Uint8Array | undefined,
   ): void {
+    if (imp.derivedVia === 'getattr' && KERAS_UNPICKLE_CALLS.has(imp.canonical)) {
+      if (kind === 'REDUCE' && kerasUnpickleArgProblem(args, bytesOf) === undefined) {
+        this.vettedCalls.add(call);
+        this.kerasCalled.add(imp);
+      }
+      return;
+    }
     if (imp.canonical === LOAD_FROM_BYTES) {
       const b = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : [];
       const a0 = b.length === 1 ? b[0]! : undefined;
@@ -343,15 +390,40 @@ export class VettedUses {
       partialOk.set(p.imp, e);
     }
     for (const imp of imports) {
+      if (unvetted.has(imp)) continue;
+      // Keras's _unpickle_model reached through getattr of a model class: every call of it in the shape (and called).
+      if (imp.derivedVia === 'getattr' && KERAS_UNPICKLE_CALLS.has(imp.canonical) && !compacted) {
+        if (this.kerasCalled.has(imp))
+          out.set(imp, { why: REASON_KERAS_CALL, pack: 'keras', versions: KERAS_UNPICKLE_CALLS.get(imp.canonical)! });
+        continue;
+      }
       // A name reached through getattr/import_module chains is judged as what it is, whatever its use.
-      if (unvetted.has(imp) || imp.derivedVia !== undefined || imp.unresolved !== undefined) continue;
+      if (imp.derivedVia !== undefined || imp.unresolved !== undefined) continue;
       // With memo stand-ins, only _load_from_bytes: its proof is every reference to the import itself (the memo
       // keeps an import as it is) consumed by a call whose argument is a bytes literal of the stream (a stand-in is
       // never one); the other shapes are proved on objects a stand-in no longer tells apart.
       if (compacted && imp.canonical !== LOAD_FROM_BYTES) continue;
       if (imp.canonical === GETATTR) {
+        // Every reference consumed by vetted calls of one library's shape (scipy's or Keras's, not both).
         const n = this.consumed.get(imp) ?? 0;
-        if (n > 0 && this.refs.get(imp) === n) out.set(imp, { why: REASON_GETATTR, pack: 'scipy' });
+        const scipy = this.scipyGetattr.has(imp);
+        const keras = this.kerasGetattr.has(imp);
+        if (n > 0 && this.refs.get(imp) === n && scipy !== keras)
+          out.set(
+            imp,
+            scipy
+              ? { why: REASON_GETATTR, pack: 'scipy' }
+              : { why: REASON_KERAS_GETATTR, pack: 'keras', versions: this.kerasVersions! },
+          );
+      } else if (KERAS_UNPICKLE_CLASSES.has(imp.canonical)) {
+        // Named only as getattr's first argument in the vetted Keras shape.
+        const n = this.consumed.get(imp) ?? 0;
+        if (n > 0 && this.refs.get(imp) === n)
+          out.set(imp, {
+            why: REASON_KERAS_CLASS,
+            pack: 'keras',
+            versions: KERAS_UNPICKLE_CLASSES.get(imp.canonical)!,
+          });
       } else if (imp.canonical === VECTORIZE && vectorizeOk.get(imp) === true)
         out.set(imp, { why: REASON_VECTORIZE, pack: 'scipy' });
       else if (imp.canonical === PARTIAL) {

@@ -1966,6 +1966,7 @@ class PickleVm implements ModelContext {
     }
     f.bytes = s.contents ?? { k: K.Bytes, off: -1, len: 0, via: 'BytesIO.__setstate__ with contents not known' };
     f.pos = s.pos;
+    if (s.dict !== undefined && (s.dict.n !== 0 || s.dict.opaque === true)) f.dict = true;
     if (s.dict !== undefined) {
       const planted = this.checkDunderState(s.dict);
       if (planted !== undefined) f.plantedSetstate = planted;

@@ -13,6 +13,7 @@ import imbalancedLearnHistory from './packs/history/imbalanced-learn.json' with 
 import neatHistory from './packs/history/neat-python.json' with { type: 'json' };
 import pmdarimaHistory from './packs/history/pmdarima.json' with { type: 'json' };
 import pyramidHistory from './packs/history/pyramid.json' with { type: 'json' };
+import skforecastHistory from './packs/history/skforecast.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -308,6 +309,7 @@ function packSources(): readonly PackSource[] {
       neatHistory,
       sktimeHistory,
       pycaretHistory,
+      skforecastHistory,
     ].map(fileSource),
   ];
   return sources;

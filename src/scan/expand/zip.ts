@@ -19,6 +19,7 @@ import {
   type TorchZipLayout,
 } from '../../analyzers/pytorch/zip-layout.js';
 import { nativeBinary } from '../../formats/native-binary.js';
+import { pickleLiteralAround } from '../../formats/pickle/literal-span.js';
 import { looksLikeTar } from '../../formats/tar/index.js';
 import {
   LAZY_METHODS,
@@ -65,7 +66,21 @@ export const zipExpander: Expander = {
     // and anything neither reads is reported as not scanned (SCAN-INCOMPLETE), not as tampering.
     // Bytes after the end record that hold no ZIP record are skipped by zipfile and miniz alike (their end-record
     // search starts from the end of the file): the file notes them, no reader sees other content.
+    // A zip that is, whole, a bytes literal of the pickle that starts the file (Keras 3's whole-model pickle holds its
+    // .keras archive so): the zip reading is that literal's, handed on unchanged - scanned, but the bytes before it
+    // are the pickle's opcodes, not a prefix someone added, and the two readings are not a polyglot (engine.ts).
+    const literal =
+      zip.prefixBytes > 0 ? pickleLiteralAround(src, zip.prefixBytes, src.size - zip.trailingBytes) : undefined;
+    if (literal !== undefined) {
+      ctx.memberRanges([literal]);
+      ctx.readingStart(zip.prefixBytes);
+      ctx.note(
+        `zip: the archive is bytes ${literal[0]}..${src.size - zip.trailingBytes} of the file, inside a bytes literal ` +
+          'of the pickle that starts it (read as that literal)',
+      );
+    }
     const anomalies: ContainerAnomaly[] = zip.anomalies.filter((a) => {
+      if (a.code === 'PREPENDED_DATA' && literal !== undefined) return false;
       if (a.code === 'UNSUPPORTED_METHOD') return !!layout;
       if (a.code !== 'TRAILING_DATA' || holdsZipRecord(src, src.size - zip.trailingBytes, zip.trailingBytes))
         return true;

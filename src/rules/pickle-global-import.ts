@@ -43,7 +43,7 @@ export const pickleGlobalImport: Rule = {
       for (const g of shown) {
         const unresolved = g.verdict.kind === 'unresolved';
         const advice =
-          g.verdict.kind === 'unknown' && !g.verdict.note
+          g.verdict.kind === 'unknown' && g.verdict.policyMayAdmit
             ? unknownNameAdvice(g.first.canonical, g.invoked.length > 0)
             : undefined;
         ctx.report(pickleGlobalImport.meta, {
@@ -67,7 +67,8 @@ export const pickleGlobalImport: Rule = {
                 ? {
                     library: advice.library,
                     ...(advice.packs.length ? { packs: advice.packs } : {}),
-                    alsoAllow: advice.alsoAllow,
+                    ...(advice.alsoAllow !== undefined ? { alsoAllow: advice.alsoAllow } : {}),
+                    ...(advice.refused !== undefined ? { alsoAllowRefused: advice.refused } : {}),
                   }
                 : {}),
               ...(g.first.afterError ? { afterError: 'seen after the point where CPython raises' } : {}),

@@ -46,6 +46,34 @@ describe('advice on a name outside every pack', () => {
       );
     });
   }
+  it('a name a pack review refuses keeps the pack reason and still gives the line that admits it', async () => {
+    const bytes = rebuilds('pycaret.internal.pipeline', 'Pipeline');
+    const f = (await scanBytes('m.pkl', bytes)).findings.find((x) => x.ruleId === 'PICKLE-GLOBAL-IMPORT');
+    assert.ok(f);
+    assert.match(
+      f.evidence.signal,
+      /not admitted by the pycaret pack: .*add `- name: pycaret\.internal\.pipeline\.Pipeline`/,
+    );
+    assert.match(f.evidence.signal, /call it with arguments the file chooses\)$/);
+    const line = f.evidence.details?.['alsoAllow'];
+    assert.equal(typeof line, 'string');
+    const policy = parsePolicy(String(line).replace(/"<[^>]*>"/, '"reviewed"'), 'p.yml');
+    assert.ok(policy.ok);
+    if (!policy.ok) return;
+    const again = await scanBytes('m.pkl', bytes, { extraAllow: policy.policy.alsoAllow });
+    assert.deepEqual(
+      again.findings.map((x) => x.ruleId),
+      [],
+    );
+  });
+  it('a builtins name gets the acceptance that works, not a line the loader refuses', async () => {
+    const f = (await scanBytes('m.pkl', references('builtins', 'print'))).findings.find(
+      (x) => x.ruleId === 'PICKLE-GLOBAL-IMPORT',
+    );
+    assert.ok(f);
+    assert.equal(f.evidence.details?.['alsoAllow'], undefined);
+    assert.match(f.evidence.signal, /cannot admit it through also_allow \("builtins" holds eval.*acceptances/);
+  });
   it('a name refused by a pack keeps the pack reason, not the advice', async () => {
     const r = await scanBytes('m.pkl', rebuilds('builtins', 'eval'));
     assert.ok(!r.findings.some((x) => x.evidence.details?.['alsoAllow'] !== undefined));
@@ -115,7 +143,12 @@ describe('every also_allow line the advice suggests is one the policy loader acc
           assert.ok(policy.ok, `${name}: ${JSON.stringify(policy)}`);
           if (!policy.ok) continue;
           const again = await scanBytes('m.pkl', bytes, { extraAllow: policy.policy.alsoAllow });
-          assert.ok(!again.findings.some((x) => x.key === f.key && x.ruleId === f.ruleId), `${name}: still reported`);
+          assert.ok(
+            !again.findings.some(
+              (x) => x.ruleId === f.ruleId && x.evidence.details?.['canonical'] === f.evidence.details?.['canonical'],
+            ),
+            `${name}: still reported`,
+          );
         }
       }
     }

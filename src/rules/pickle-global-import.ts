@@ -44,7 +44,7 @@ export const pickleGlobalImport: Rule = {
         const unresolved = g.verdict.kind === 'unresolved';
         const advice =
           g.verdict.kind === 'unknown' && g.verdict.policyMayAdmit
-            ? unknownNameAdvice(g.first.canonical, g.invoked.length > 0)
+            ? unknownNameAdvice(g.first.canonical, g.invoked.length > 0, g.verdict.note !== undefined)
             : undefined;
         ctx.report(pickleGlobalImport.meta, {
           stream: streamWhere(fact),

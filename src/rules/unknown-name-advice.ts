@@ -48,16 +48,19 @@ function packsByLibrary(): Map<string, string[]> {
 
 /**
  * Advice for a name outside every pack. `called` is true when the stream calls the name (REDUCE, NEWOBJ, …): the
- * risk of admitting it is then its code running on arguments the file chooses.
+ * risk of admitting it is then its code running on arguments the file chooses. `packRefused`: a pack's review read
+ * the name and refused it (the finding states why); the policy may still admit it.
  */
-export function unknownNameAdvice(canonical: string, called: boolean): UnknownNameAdvice {
+export function unknownNameAdvice(canonical: string, called: boolean, packRefused = false): UnknownNameAdvice {
   const dot = canonical.indexOf('.');
   const library = dot > 0 ? canonical.slice(0, dot) : canonical;
   const packs = packsByLibrary().get(library) ?? [];
   const check = checkAllowEntry(canonical);
-  const coverage = packs.length
-    ? `${library}'s reviewed pack${packs.length > 1 ? 's' : ''} (${packs.join('; ')}) ${packs.length > 1 ? 'do' : 'does'} not list it: a name of another release, or an object no reviewed pickle holds`
-    : `${library} has no reviewed pack`;
+  const coverage = packRefused
+    ? 'no pack admits it for the reason above'
+    : packs.length
+      ? `${library}'s reviewed pack${packs.length > 1 ? 's' : ''} (${packs.join('; ')}) ${packs.length > 1 ? 'do' : 'does'} not list it: a name of another release, or an object no reviewed pickle holds`
+      : `${library} has no reviewed pack`;
   const risk = called
     ? 'any file of that scan may then call it with arguments the file chooses'
     : 'any file of that scan may then rebuild it through its pickle hooks with state the file chooses';

@@ -30,7 +30,7 @@ HOOKS = ("__new__", "__setstate__", "__setattr__", "__getattr__", "__getattribut
 ONLY_UNDER = {"__array_finalize__": "numpy.ndarray"}
 
 
-PARSER_VERSION = 7  # part of the cache key: bump when what parse_version records changes
+PARSER_VERSION = 8  # part of the cache key: bump when what parse_version records changes
 # The cache key also carries the hooks recorded, so that parsers that record different hooks never share entries.
 PARSER_KEY = f"{PARSER_VERSION}h{hashlib.sha256('|'.join(HOOKS).encode()).hexdigest()[:8]}"
 
@@ -247,6 +247,15 @@ def parse_module(module, text, is_package, fixers=None):
                 name = _dotted(b.func) if isinstance(b, ast.Call) else None
                 exprs.extend(b.args[1:] if name and name.endswith("with_metaclass") and len(b.args) > 2 else [b])
             for b in exprs:
+                func = _dotted(b.func) if isinstance(b, ast.Call) else None
+                if func is not None and func.partition(".")[0] in imports:
+                    head, _, rest = func.partition(".")
+                    func = imports[head] + (f".{rest}" if rest else "")
+                if func == "collections.namedtuple":
+                    # class C(namedtuple("C", "a b")): a tuple subclass the call generates; a pack reviews it as
+                    # the external base "collections.namedtuple()" (what every such generated class runs).
+                    bases.append("collections.namedtuple()")
+                    continue
                 d = _dotted(b)
                 if d is None:
                     bases.append("<computed>")

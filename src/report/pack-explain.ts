@@ -4,6 +4,7 @@
 import { wrapText } from './wrap-text.js';
 import { resolveImportName } from '../analyzers/pickle/names.js';
 import { classifyImport } from '../rules/classify.js';
+import { checkAllowEntry } from '../rules/allow-entry.js';
 import { allPacks, allowEntry, refusedBy, type PackInfo } from '../rules/data/allowlist.js';
 
 const ROLE = {
@@ -117,7 +118,14 @@ export function explainName(name: string): NameVerdict {
   }
   const r = refusedBy(imp.canonical);
   if (r) return { ...base, verdict: 'not-admitted', reason: r.reason, pack: r.pack };
-  return { ...base, verdict: 'unknown', reason: 'in no allowlist pack: PICKLE-GLOBAL-IMPORT (add it with also_allow)' };
+  const check = checkAllowEntry(name);
+  return {
+    ...base,
+    verdict: 'unknown',
+    reason: check.ok
+      ? 'in no allowlist pack: PICKLE-GLOBAL-IMPORT (add it with also_allow)'
+      : `in no allowlist pack: PICKLE-GLOBAL-IMPORT (also_allow cannot name it: ${check.reason}; accept the finding under acceptances instead)`,
+  };
 }
 
 /** How one global is judged, wrapped to `width` columns (words kept whole). */

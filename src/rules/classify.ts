@@ -39,6 +39,8 @@ export type Verdict =
       readonly framework: boolean;
       /** Why a pack does not admit it (its review log, or the role the pack admits it in). */
       readonly note?: string;
+      /** Set when a policy `also_allow` line would admit it (no note, or a pack's refusal the policy may override). */
+      readonly policyMayAdmit?: boolean;
     }
   | { readonly kind: 'unresolved'; readonly reason: string };
 
@@ -184,7 +186,12 @@ function classifyFresh(imp: ImportFact, opts: ClassifyOptions): Verdict {
   const framework = FRAMEWORK_PACKAGES.has(modParts[0]!);
   const refused = refusedBy(imp.canonical);
   if (refused)
-    return { kind: 'unknown', framework, note: `not admitted by the ${refused.pack} pack: ${refused.reason}` };
+    return {
+      kind: 'unknown',
+      framework,
+      note: `not admitted by the ${refused.pack} pack: ${refused.reason}`,
+      policyMayAdmit: true,
+    };
   if (opts.disabledPacks?.size && allowEntry(imp.canonical)) {
     return {
       kind: 'unknown',
@@ -192,7 +199,7 @@ function classifyFresh(imp: ImportFact, opts: ClassifyOptions): Verdict {
       note: `its pack (${allowEntry(imp.canonical)!.source}) is turned off by the policy`,
     };
   }
-  return { kind: 'unknown', framework };
+  return { kind: 'unknown', framework, policyMayAdmit: true };
 }
 
 /** Invocations that run a class's constructor or call a function (NEWOBJ runs only `cls.__new__`). */

@@ -43,8 +43,8 @@ export const pickleGlobalImport: Rule = {
       for (const g of shown) {
         const unresolved = g.verdict.kind === 'unresolved';
         const advice =
-          g.verdict.kind === 'unknown' && !g.verdict.note
-            ? unknownNameAdvice(g.first.canonical, g.invoked.length > 0)
+          g.verdict.kind === 'unknown' && g.verdict.policyMayAdmit
+            ? unknownNameAdvice(g.first.canonical, g.invoked.length > 0, g.verdict.note !== undefined)
             : undefined;
         ctx.report(pickleGlobalImport.meta, {
           stream: streamWhere(fact),
@@ -67,7 +67,8 @@ export const pickleGlobalImport: Rule = {
                 ? {
                     library: advice.library,
                     ...(advice.packs.length ? { packs: advice.packs } : {}),
-                    alsoAllow: advice.alsoAllow,
+                    ...(advice.alsoAllow !== undefined ? { alsoAllow: advice.alsoAllow } : {}),
+                    ...(advice.refused !== undefined ? { alsoAllowRefused: advice.refused } : {}),
                   }
                 : {}),
               ...(g.first.afterError ? { afterError: 'seen after the point where CPython raises' } : {}),

@@ -2,14 +2,20 @@
 // pack covers that library (for other versions or other names), and the policy lines that would admit the name,
 // with what admitting it risks.
 import { allPacks } from './data/allowlist.js';
+import { checkAllowEntry } from './allow-entry.js';
 
 export interface UnknownNameAdvice {
   /** The top-level package the name lives in. */
   readonly library: string;
   /** Packs admitting other names of the same package, with the versions they were reviewed in. */
   readonly packs: readonly string[];
-  /** The sentinel-policy.yml lines that admit the name for a scan. */
-  readonly alsoAllow: string;
+  /**
+   * The sentinel-policy.yml lines that admit the name for a scan; absent when the policy loader refuses the name
+   * (a builtins or os name, a name of the dangerous-call table): `text` then gives the acceptance that works.
+   */
+  readonly alsoAllow?: string;
+  /** Why `also_allow` cannot name it (the policy loader's reason), when it cannot. */
+  readonly refused?: string;
   /** One sentence: what the signal adds after "not in the trusted ML allowlist". */
   readonly text: string;
 }
@@ -42,25 +48,42 @@ function packsByLibrary(): Map<string, string[]> {
 
 /**
  * Advice for a name outside every pack. `called` is true when the stream calls the name (REDUCE, NEWOBJ, …): the
- * risk of admitting it is then its code running on arguments the file chooses.
+ * risk of admitting it is then its code running on arguments the file chooses. `packRefused`: a pack's review read
+ * the name and refused it (the finding states why); the policy may still admit it.
  */
-export function unknownNameAdvice(canonical: string, called: boolean): UnknownNameAdvice {
+export function unknownNameAdvice(canonical: string, called: boolean, packRefused = false): UnknownNameAdvice {
   const dot = canonical.indexOf('.');
   const library = dot > 0 ? canonical.slice(0, dot) : canonical;
   const packs = packsByLibrary().get(library) ?? [];
-  const alsoAllow =
-    `also_allow:\n  - name: ${canonical}\n` +
-    `    justification: "<which library release writes it, and why rebuilding it from this file runs no code>"`;
-  const coverage = packs.length
-    ? `${library}'s reviewed pack${packs.length > 1 ? 's' : ''} (${packs.join('; ')}) ${packs.length > 1 ? 'do' : 'does'} not list it: a name of another release, or an object no reviewed pickle holds`
-    : `${library} has no reviewed pack`;
+  const check = checkAllowEntry(canonical);
+  const coverage = packRefused
+    ? 'no pack admits it for the reason above'
+    : packs.length
+      ? `${library}'s reviewed pack${packs.length > 1 ? 's' : ''} (${packs.join('; ')}) ${packs.length > 1 ? 'do' : 'does'} not list it: a name of another release, or an object no reviewed pickle holds`
+      : `${library} has no reviewed pack`;
   const risk = called
     ? 'any file of that scan may then call it with arguments the file chooses'
     : 'any file of that scan may then rebuild it through its pickle hooks with state the file chooses';
+  if (!check.ok) {
+    // The loader would refuse the line (exit 2): the only way to let this one finding pass is an acceptance.
+    return {
+      library,
+      packs,
+      refused: check.reason,
+      text:
+        `${coverage}; a policy cannot admit it through also_allow (${check.reason}); to let this file pass after ` +
+        `review, accept this finding under acceptances in sentinel-policy.yml: its fingerprint, or ` +
+        `\`rule: PICKLE-GLOBAL-IMPORT\` with the file's path, plus owner, reason and expires (a fingerprint ` +
+        `accepts this finding only; a path accepts every unexpected import in the files it matches)`,
+    };
+  }
+  const alsoAllow =
+    `also_allow:\n  - name: ${check.canonical}\n` +
+    `    justification: "<which library release writes it, and why rebuilding it from this file runs no code>"`;
   return {
     library,
     packs,
     alsoAllow,
-    text: `${coverage}; to admit it after review, add \`- name: ${canonical}\` with a justification under also_allow in sentinel-policy.yml (${risk})`,
+    text: `${coverage}; to admit it after review, add \`- name: ${check.canonical}\` with a justification under also_allow in sentinel-policy.yml (${risk})`,
   };
 }

@@ -2,7 +2,9 @@
 // the name when a reviewer adds them (checked by loading them as a policy and scanning again).
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { checkAllowEntry, FORBIDDEN_MODULES } from '../../src/policy/also-allow.js';
 import { parsePolicy } from '../../src/policy/load-policy.js';
+import { allPacks } from '../../src/rules/data/allowlist.js';
 import { unknownNameAdvice } from '../../src/rules/unknown-name-advice.js';
 import { scanBytes } from '../../src/scan/engine.js';
 import { P } from '../helpers/pickle-builder.js';
@@ -33,6 +35,7 @@ describe('advice on a name outside every pack', () => {
       assert.ok(f.evidence.signal.endsWith(advice.text), f.evidence.signal);
       assert.equal(f.evidence.details?.['library'], module.split('.')[0]);
       assert.equal(f.evidence.details?.['alsoAllow'], advice.alsoAllow);
+      assert.ok(advice.alsoAllow !== undefined);
       const policy = parsePolicy(advice.alsoAllow.replace(/"<[^>]*>"/, '"reviewed"'), 'p.yml');
       assert.ok(policy.ok, JSON.stringify(policy));
       if (!policy.ok) return;
@@ -43,8 +46,112 @@ describe('advice on a name outside every pack', () => {
       );
     });
   }
+  it('a name a pack review refuses keeps the pack reason and still gives the line that admits it', async () => {
+    const bytes = rebuilds('pycaret.internal.pipeline', 'Pipeline');
+    const f = (await scanBytes('m.pkl', bytes)).findings.find((x) => x.ruleId === 'PICKLE-GLOBAL-IMPORT');
+    assert.ok(f);
+    assert.match(
+      f.evidence.signal,
+      /not admitted by the pycaret pack: .*add `- name: pycaret\.internal\.pipeline\.Pipeline`/,
+    );
+    assert.match(f.evidence.signal, /call it with arguments the file chooses\)$/);
+    const line = f.evidence.details?.['alsoAllow'];
+    assert.equal(typeof line, 'string');
+    const policy = parsePolicy(String(line).replace(/"<[^>]*>"/, '"reviewed"'), 'p.yml');
+    assert.ok(policy.ok);
+    if (!policy.ok) return;
+    const again = await scanBytes('m.pkl', bytes, { extraAllow: policy.policy.alsoAllow });
+    assert.deepEqual(
+      again.findings.map((x) => x.ruleId),
+      [],
+    );
+  });
+  it('a builtins name gets the acceptance that works, not a line the loader refuses', async () => {
+    const f = (await scanBytes('m.pkl', references('builtins', 'print'))).findings.find(
+      (x) => x.ruleId === 'PICKLE-GLOBAL-IMPORT',
+    );
+    assert.ok(f);
+    assert.equal(f.evidence.details?.['alsoAllow'], undefined);
+    assert.match(f.evidence.signal, /cannot admit it through also_allow \("builtins" holds eval.*acceptances/);
+  });
   it('a name refused by a pack keeps the pack reason, not the advice', async () => {
     const r = await scanBytes('m.pkl', rebuilds('builtins', 'eval'));
     assert.ok(!r.findings.some((x) => x.evidence.details?.['alsoAllow'] !== undefined));
+  });
+});
+
+/** Aliases the import-name table and the policy discipline route to a forbidden module. */
+const ALIASES = ['posix', 'nt', 'posixpath', 'ntpath', '__builtin__', '__builtins__', '_posixsubprocess', 'cPickle'];
+
+/** Every name the advice generator can be asked about, from every corner of the name space. */
+function adviceNames(): string[] {
+  const names = new Set<string>(['__main__.CNN', 'mylib.layers.Residual', 'builtins.FutureWarning', 'builtins.print']);
+  for (const m of [...Object.keys(FORBIDDEN_MODULES), ...ALIASES]) {
+    for (const n of ['FutureWarning', 'print', 'Thing', 'getattr']) names.add(`${m}.${n}`);
+    names.add(`${m}.sub.Thing`);
+  }
+  for (const p of allPacks()) {
+    for (const name of p.review.keys()) names.add(name);
+    for (const name of p.entries.keys()) names.add(`${name.slice(0, name.indexOf('.') >>> 0)}.no_such_module.Thing`);
+  }
+  return [...names].filter((n) => n.includes('.'));
+}
+
+describe('every also_allow line the advice suggests is one the policy loader accepts', () => {
+  const names = adviceNames();
+  it(`the advice generator, over ${names.length} names: a line when and only when the loader takes it`, () => {
+    for (const name of names) {
+      for (const called of [true, false]) {
+        const advice = unknownNameAdvice(name, called);
+        const check = checkAllowEntry(name);
+        if (advice.alsoAllow === undefined) {
+          assert.ok(!check.ok, `${name}: no line offered for a name the loader accepts`);
+          assert.match(advice.text, /cannot admit it through also_allow .*acceptances/, name);
+          assert.doesNotMatch(advice.text, /add `- name:/, name);
+          continue;
+        }
+        const policy = parsePolicy(advice.alsoAllow.replace(/"<[^>]*>"/, '"reviewed"'), 'p.yml');
+        assert.ok(policy.ok, `${name}: ${JSON.stringify(policy)}`);
+      }
+    }
+  });
+
+  it('every finding that offers a line, over the same names scanned: the line loads and admits the name', async () => {
+    let offered = 0;
+    let refused = 0;
+    for (const name of names) {
+      const dot = name.lastIndexOf('.');
+      for (const bytes of [
+        rebuilds(name.slice(0, dot), name.slice(dot + 1)),
+        references(name.slice(0, dot), name.slice(dot + 1)),
+      ]) {
+        const r = await scanBytes('m.pkl', bytes);
+        for (const f of r.findings) {
+          const line = f.evidence.details?.['alsoAllow'];
+          if (f.evidence.details?.['alsoAllowRefused'] !== undefined) {
+            refused++;
+            assert.equal(line, undefined);
+            assert.match(f.evidence.signal, /acceptances/);
+            assert.doesNotMatch(f.evidence.signal, /add `- name:/);
+          }
+          if (typeof line !== 'string') {
+            assert.doesNotMatch(f.evidence.signal, /under also_allow/, `${name}: advice text without its line`);
+            continue;
+          }
+          offered++;
+          const policy = parsePolicy(line.replace(/"<[^>]*>"/, '"reviewed"'), 'p.yml');
+          assert.ok(policy.ok, `${name}: ${JSON.stringify(policy)}`);
+          if (!policy.ok) continue;
+          const again = await scanBytes('m.pkl', bytes, { extraAllow: policy.policy.alsoAllow });
+          assert.ok(
+            !again.findings.some(
+              (x) => x.ruleId === f.ruleId && x.evidence.details?.['canonical'] === f.evidence.details?.['canonical'],
+            ),
+            `${name}: still reported`,
+          );
+        }
+      }
+    }
+    assert.ok(offered > 0 && refused > 0, `${offered} lines offered, ${refused} refusals explained`);
   });
 });

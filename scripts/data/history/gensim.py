@@ -21,6 +21,9 @@ HELD = {
     "gensim.models.ensemblelda.Topic": "one topic of an EnsembleLda's clustering result",
     "gensim.models.ensemblelda.Cluster": "one cluster of an EnsembleLda's clustering result",
     "gensim.models.ensemblelda.CBDBSCAN": "the clustering model an EnsembleLda holds",
+    # Not held by a model: the unit of a Doc2Vec training corpus, which users save with pickle.dump.
+    "gensim.models.doc2vec.TaggedDocument": "one document of a Doc2Vec training corpus (words and tags), as "
+                                           "pickle.dump saves a corpus",
 }
 EXTRA_NAMES = {}
 EXTERNAL_BASES = {
@@ -29,6 +32,13 @@ EXTERNAL_BASES = {
     "collections.abc.Mapping": {"why": "abstract mixin: no rebuild hook; __hash__ is None, so never a key while "
                                        "loading", "hooks": {}},
     "builtins.dict": {"why": "C dict: SETITEMS stores keys and values", "hooks": {}},
+    # class C(namedtuple("C", "words tags")): the class collections.namedtuple generates (CPython's
+    # Lib/collections/__init__.py) is a tuple subclass with __slots__ = () whose __new__ is tuple.__new__(cls, (the
+    # field arguments)), exactly as many as it has fields (else TypeError); no __init__, __setstate__, __setattr__,
+    # __getattr__ or __del__; __eq__/__hash__ are tuple's (over the items). Pickled as NEWOBJ of the class with the
+    # field values (its __getnewargs__ returns tuple(self)); a subclass with an empty __dict__ writes no BUILD.
+    "collections.namedtuple()": {"why": "a namedtuple class: __new__ builds a tuple of its field arguments",
+                                 "hooks": {"__new__": "ext-namedtuple-new"}},
     **SKLEARN_BASES,
 }
 

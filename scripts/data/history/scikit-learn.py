@@ -57,6 +57,10 @@ HELD = {
     "sklearn.utils._metadata_requests.MetadataRequest": "the metadata requests an estimator keeps (_metadata_request)",
     "sklearn.utils._metadata_requests.MethodMetadataRequest": "one method's metadata requests (held by MetadataRequest)",
     "sklearn.metrics._scorer._PassthroughScorer": "the scorer a search holds with scoring=None (scorer_)",
+    # 0.19.1 - 0.20.4: a search's cv_results_ is a dict subclass that warns when a deprecated key is read; pickled
+    # as NEWOBJ of the class, SETITEMS of the results and a BUILD of its __dict__ ({'_deprecations': {key: (message,
+    # FutureWarning, {})}}: the warning class only stored, its reference admitted by the python pack).
+    "sklearn.utils.deprecation.DeprecationDict": "the dict a search of 0.19.1 - 0.20.4 keeps cv_results_ in",
     # 1.5 - 1.6 (force_int_remainder_cols=True, the default): the remainder's column indices in transformers_.
     "sklearn.compose._column_transformer._RemainderColsList": (
         "the list of remainder column indices a fitted ColumnTransformer of 1.5 - 1.6 holds (transformers_[-1][-1])"),
@@ -213,7 +217,15 @@ REVIEW.update({
         ("SquaredLoss.__reduce__@pyx-8fb408520da4", "writes SquaredLoss()"),
     )
 })
+# The scorer a search of 0.15 - 1.2.1 stores as scorer_ with scoring=None (later a _PassthroughScorer object, HELD):
+# scoring a fit calls estimator.score(*args, **kwargs); loading never calls it. At sklearn.metrics.scorer through
+# 0.21 and sklearn.metrics._scorer from 0.23 (0.22 defines none).
+_PASSTHROUGH = ("reference", "the default scorer a search stores as scorer_ (scoring=None): returns "
+                "estimator.score(*args, **kwargs), called by the search after loading, never by the stream",
+                ("b4deb1989fed",))
 FUNCTIONS = {
+    "sklearn.metrics.scorer._passthrough_scorer": _PASSTHROUGH,
+    "sklearn.metrics._scorer._passthrough_scorer": _PASSTHROUGH,
     "sklearn.feature_selection.univariate_selection.chi2": (
         "reference", _SCORE + ": chi-squared statistics of non-negative features", (
             "4609091c94b9", "5691dfaa278a", "731e2d00a1ff")),

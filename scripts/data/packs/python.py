@@ -40,6 +40,10 @@ def objects():
         ("paths", [pathlib.PurePosixPath("a/b"), pathlib.PureWindowsPath("a"), pathlib.PosixPath("a")]),
         ("regex", re.compile(r"\w+", re.I)),
         ("objects", [_Plain(), _Slots()]),
+        # A warning category kept as a value, never called: scikit-learn 0.19.1 - 0.20.4's DeprecationDict stores
+        # ((message, FutureWarning), {}) per deprecated key of a search's cv_results_.
+        ("warning categories stored as values",
+         [(("message", FutureWarning), {}), (("message", DeprecationWarning), {})]),
         # dateutil's zones use object's reduce: protocols 0/1 write copyreg._reconstructor(cls, datetime.tzinfo,
         # datetime.tzinfo()), so the stream calls the tzinfo base with no argument.
         ("tzinfo subclass with object's reduce (dateutil zone)", dateutil.tz.tzutc()),
@@ -80,6 +84,16 @@ FUNCTIONS = {
     "builtins.hash": (
         "reference",
         "stored as a hash function (gensim Word2Vec.hashfxn); computes an int from its argument",
+    ),
+    "builtins.FutureWarning": (
+        "reference",
+        "a warning category stored as a value (scikit-learn 0.19.1 - 0.20.4's DeprecationDict keeps ((message, "
+        "FutureWarning), {}) per deprecated key); warnings.warn reads it later, the stream never calls it",
+    ),
+    "builtins.DeprecationWarning": (
+        "reference",
+        "a warning category stored as a value, as FutureWarning is; warnings.warn reads it later, the stream never "
+        "calls it",
     ),
     "builtins.getattr": ("not", ""),
 }

@@ -176,6 +176,8 @@ SUPERLINEAR_FAMILIES = [
     r"tensordot|inner|linear|bilinear|mkldnn_linear|kron|outer|ger|cartesian_prod|combinations|cdist|"
     r"cdist_forward|pdist|pdist_forward)(_|$)",
     r"^(linear|matmul|linear_clamp_run)",  # quantized::linear*, quantized::matmul, prepacked::linear_clamp_run
+    # Diagonal matrices and block-diagonal assembly: an n-element operand makes an n x n result.
+    r"^(diag|diagflat|diag_embed|block_diag)(_|$)",
     # Convolutions (every spelling).
     r"conv(?!ert)",
     # Decompositions, inverses, determinants, solvers, matrix functions.

@@ -40,3 +40,24 @@ describe('TorchScript load code: operators laying a tensor out from sizes and st
   for (const name of ['benign_setstate_as_strided.pt', 'benign_setstate_as_strided_past_storage_raises.pt'])
     it(`real archive: ${name} passes`, async () => assert.deepEqual(await scan(name), []));
 });
+
+// Diagonal matrices are quadratic in their operand: `torch.diag(torch.ones([30000]))` at load is 3.6 GB, proved by
+// scripts/fixtures/torchscript-load-diag.py (the load fails to allocate in a 2 GiB address space; a 16 x 16 twin loads).
+describe('TorchScript load code: diagonal matrices are superlinear', () => {
+  const table = JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../../../src/analyzers/python/torch/torchscript-ops.json'), 'utf8'),
+  ) as { superlinear: string[] };
+  for (const op of ['aten::diag', 'aten::diagflat', 'aten::diag_embed', 'aten::block_diag'])
+    it(`${op} is superlinear`, () => assert.ok(table.superlinear.includes(op)));
+  it('aten::diagonal (a view) is not', () => assert.ok(!table.superlinear.includes('aten::diagonal')));
+  const dir = join(import.meta.dirname, '../../../fixtures/torchscript-load-diag');
+  const kinds = async (name: string) =>
+    (await scanBytes(name, new Uint8Array(readFileSync(join(dir, name))))).findings.map((f) => [
+      f.ruleId,
+      /load-work-superlinear/.test(JSON.stringify(f)),
+    ]);
+  it('real archive: a 30000-element diagonal at load is reported', async () =>
+    assert.deepEqual(await kinds('hostile_setstate_diag.pt'), [['TORCH-SCRIPT-CUSTOM-OP', true]]));
+  it('real archive: a 16-element diagonal at load passes', async () =>
+    assert.deepEqual(await kinds('benign_setstate_small_diag.pt'), []));
+});

@@ -33,7 +33,9 @@ throwaway process and proves it does not trap) or `not-division` (the name only 
 `remove`, `modified_bessel`). An operator matching the pattern with no class stops the script.
 
 And `unchecked`: the allowed operators that skip the validation of their checked twins (UNCHECKED_CLASSES, every
-name matching UNCHECKED_PATTERN classified or the script stops), and `uncheckedFlags`: operators with a boolean
+name matching UNCHECKED_PATTERN classified or the script stops; and the operators laying a tensor out from the
+caller's sizes and strides without a bounds check, LAYOUT_CLASSES, every operator with both classified or the script
+stops), and `uncheckedFlags`: operators with a boolean
 argument that turns validation off (`unsafe`), with its positions. The load rule reports either at load (the flag
 one unless the flag is absent or False): whether native code stays in bounds then depends on tensor values the
 archive or the load code chooses.
@@ -174,6 +176,8 @@ SUPERLINEAR_FAMILIES = [
     r"tensordot|inner|linear|bilinear|mkldnn_linear|kron|outer|ger|cartesian_prod|combinations|cdist|"
     r"cdist_forward|pdist|pdist_forward)(_|$)",
     r"^(linear|matmul|linear_clamp_run)",  # quantized::linear*, quantized::matmul, prepacked::linear_clamp_run
+    # Diagonal matrices and block-diagonal assembly: an n-element operand makes an n x n result.
+    r"^(diag|diagflat|diag_embed|block_diag)(_|$)",
     # Convolutions (every spelling).
     r"conv(?!ert)",
     # Decompositions, inverses, determinants, solvers, matrix functions.
@@ -221,6 +225,47 @@ UNCHECKED_CLASSES = {
 UNCHECKED_FLAG_PATTERN = re.compile(r"unsafe|check|valid")
 UNCHECKED_FLAGS = {"unsafe"}
 CHECK_FLAGS = {"check_errors", "mask_check"}
+
+
+# Operators that lay a tensor out from the caller's sizes and strides (every allowed operator with an int-list argument
+# named `size`/`shape` and one named `stride`/`strides`: the family of as_strided, _reshape_alias and set_), by what
+# torch 1.13 does with a layout reaching past the storage (size [16], stride [2^24] on a 4-element tensor, run in a
+# throwaway process): `unchecked` views the storage with no bounds check (`_reshape_alias` and its copy die with
+# SIGSEGV on the first read; reported at load like the other unchecked operators), `checked` raises (as_strided and
+# its variants: setStorage's bounds check; prims.as_strided; `_assert_tensor_metadata` only compares), `allocates`
+# sizes new memory by the layout's reach (`set_`/`set` grow the storage to it, `empty_strided` allocates it): their
+# stride is a size, not a divisor. An operator of the family without a class stops the script.
+LAYOUT_SIZE_NAMES = {"size", "shape"}
+LAYOUT_STRIDE_NAMES = {"stride", "strides"}
+LAYOUT_CLASSES = {
+    "aten::_assert_tensor_metadata": "checked",
+    "aten::_reshape_alias": "unchecked",
+    "aten::_reshape_alias_copy": "unchecked",
+    "aten::as_strided": "checked",
+    "aten::as_strided_": "checked",
+    "aten::as_strided_copy": "checked",
+    "aten::as_strided_scatter": "checked",
+    "aten::empty_strided": "allocates",
+    "aten::new_empty_strided": "allocates",
+    "aten::set": "allocates",
+    "aten::set_": "allocates",
+    "prims::as_strided": "checked",
+    "prims::empty_strided": "allocates",
+}
+
+
+def layout_operators(schemas) -> dict | None:
+    """{op: class} for the operators taking a caller layout (sizes with strides), failing closed on an unclassified one."""
+    found = set()
+    for s in schemas:
+        names = {a.name for a in s.arguments if "int" in str(a.type) and "[]" in str(a.type) or "List[int]" in str(a.type)}
+        if names & LAYOUT_SIZE_NAMES and names & LAYOUT_STRIDE_NAMES:
+            found.add(s.name)
+    missing = sorted(op for op in found if op not in LAYOUT_CLASSES)
+    if missing:
+        sys.stderr.write("operators taking sizes and strides without a layout class: " + ", ".join(missing) + "\n")
+        return None
+    return {op: LAYOUT_CLASSES[op] for op in sorted(found)}
 
 
 def unchecked_operators(schemas, allowed) -> tuple:
@@ -346,6 +391,16 @@ def main() -> int:
     unchecked, unchecked_flags = unchecked_operators(schemas, allowed)
     if unchecked is None:
         return 1
+    layouts = layout_operators(schemas)
+    if layouts is None:
+        return 1
+    for op, c in layouts.items():
+        if c == "unchecked":
+            unchecked[op] = "unchecked"
+        elif c == "allocates":
+            for name in LAYOUT_STRIDE_NAMES:
+                if name in work.get(op, {}):
+                    work[op][name][0] = "size"
     superlinear = sorted(op for op in allowed if SUPERLINEAR.search(op.split("::")[1])
                          and not NOT_SUPERLINEAR.search(op.split("::")[1]))
     json.dump(
@@ -358,7 +413,7 @@ def main() -> int:
             "stateFilledByTorch": STATE_FILLED_BY_TORCH,
             "division": division,
             "superlinear": superlinear,
-            "unchecked": {op: c for op, c in unchecked.items() if c == "unchecked"},
+            "unchecked": {op: c for op, c in sorted(unchecked.items()) if c == "unchecked"},
             "uncheckedFlags": unchecked_flags,
             "repetition": repetition_operators(schemas),
             "tensorOut": tensor_out_operators(schemas),

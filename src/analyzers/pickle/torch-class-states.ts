@@ -312,3 +312,61 @@ export function customClassStateProblem(
     'contexts are modelled)'
   );
 }
+
+/** The rebuild functions torch.jit.load's native unpickler handles itself (a view of a storage, plain or quantized). */
+const NATIVE_VIEW_REBUILDS = new Set([...TENSOR_REBUILDS, QTENSOR_REBUILD]);
+
+/** Storage classes whose one stored element (a byte) holds several values of the tensor, by how many. */
+const SUB_BYTE_STORAGES: ReadonlyMap<string, bigint> = new Map([
+  ['torch.QUInt4x2Storage', 2n],
+  ['torch.QUInt2x4Storage', 4n],
+]);
+
+/** Whether `canonical` is a tensor rebuild the TorchScript loader performs natively (viewBoundsProblem applies). */
+export function isNativeViewRebuild(canonical: string): boolean {
+  return NATIVE_VIEW_REBUILDS.has(canonical);
+}
+
+/**
+ * Why a tensor rebuild `(storage, offset, size, stride, ...)` read by torch.jit.load's native unpickler may reach
+ * past its storage, or undefined when every element it views lies inside the storage's declared element count.
+ * The native unpickler sets the offset, sizes and strides on the storage with no bounds check (Python's
+ * `_rebuild_tensor_v2` has `set_` check them and raise), so a view past the storage reads and writes memory the
+ * process does not own on first use. Sizes, strides and offset the analysis cannot read are not proven in bounds.
+ */
+export function viewBoundsProblem(args: PyVal): string | undefined {
+  const it = tupleItems(args);
+  if (it === undefined || it.length < 4) return 'a tensor rebuild whose arguments the analysis cannot read';
+  const [storage, offset, sizeV, strideV] = it;
+  if (typeof storage !== 'object' || storage.k !== K.Pers) return undefined; // not a storage: the load raises
+  const pid = tupleItems(storage.pid);
+  const numel = pid?.[4];
+  if (pid === undefined || numel === undefined || !isInt(numel))
+    return 'a tensor rebuild over a storage without an integer element count';
+  const size = tupleItems(sizeV!) ?? listInts(sizeV!)?.map((x) => x as PyVal);
+  const stride = tupleItems(strideV!) ?? listInts(strideV!)?.map((x) => x as PyVal);
+  if (!isInt(offset!) || size === undefined || stride === undefined || !size.every(isInt) || !stride.every(isInt))
+    return 'a tensor rebuild whose offset, sizes or strides are not integers the analysis can read';
+  if (size.length !== stride.length) return `a tensor rebuild with ${size.length} sizes and ${stride.length} strides`;
+  const at = BigInt(offset!);
+  // Sub-byte quantized storages count bytes; their tensors index 2 (4-bit) or 4 (2-bit) values per byte.
+  const cls = pid[1];
+  const clsName =
+    typeof cls === 'object' && cls.k === K.Global ? cls.imp.canonical : typeof cls === 'string' ? cls : '';
+  const perItem = SUB_BYTE_STORAGES.get(clsName) ?? 1n;
+  const count = BigInt(numel) * perItem;
+  if (size.some((s) => BigInt(s) < 0n)) return 'a tensor rebuild with a negative size';
+  if (size.some((s) => BigInt(s) === 0n)) return at >= 0n ? undefined : `a tensor rebuild at offset ${at}`;
+  let lo = at;
+  let hi = at;
+  for (let i = 0; i < size.length; i++) {
+    const reach = (BigInt(size[i]!) - 1n) * BigInt(stride[i]!);
+    if (reach < 0n) lo += reach;
+    else hi += reach;
+  }
+  if (lo >= 0n && hi < count) return undefined;
+  return (
+    `a tensor of sizes (${size.join(', ')}), strides (${stride.join(', ')}) at offset ${at} reaches element ` +
+    `${lo < 0n ? lo : hi} of a storage of ${count} elements`
+  );
+}

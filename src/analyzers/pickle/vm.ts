@@ -22,7 +22,13 @@ import {
 } from './instance-class.js';
 import { nativeStateHook, nativeStateProblem, unnamedNativeStateProblem } from './native-states.js';
 import { prepackStateProblem } from './prepack-states.js';
-import { customClassStateProblem, isTorchCustomClass, type StorageReader } from './torch-class-states.js';
+import {
+  customClassStateProblem,
+  isNativeViewRebuild,
+  isTorchCustomClass,
+  type StorageReader,
+  viewBoundsProblem,
+} from './torch-class-states.js';
 import { classStateHookProblems } from './state-hooks.js';
 import {
   anySinkMethods,
@@ -130,6 +136,11 @@ export interface LoaderModel {
   readonly persistentValue?: (pid: PyVal) => PyVal | undefined;
   /** Bytes of the storage record a persistent-id key names (TorchScript archives: custom-class states read them). */
   readonly readStorage?: StorageReader;
+  /**
+   * The loader rebuilds tensors natively with no check that a view lies inside its storage (torch.jit.load's
+   * unpickler, for TorchScript archives): a rebuild reaching past its storage is reported.
+   */
+  readonly unguardedViews?: boolean;
 }
 
 export interface VmOptions {
@@ -1309,6 +1320,22 @@ class PickleVm implements ModelContext {
       (v) => this.longText(v),
     );
     this.materialised(work);
+    if (
+      this.opts.loader.unguardedViews === true &&
+      typeof callee === 'object' &&
+      callee.k === K.Global &&
+      isNativeViewRebuild(callee.imp.canonical)
+    ) {
+      const p = viewBoundsProblem(args);
+      if (p !== undefined)
+        this.anomaly(
+          'NATIVE_STATE',
+          `${callee.imp.canonical} in a TorchScript archive: torch.jit.load's native unpickler sets the view's ` +
+            `offset, sizes and strides on the storage without the bounds check Python's rebuild makes; this is ${p} ` +
+            '(memory past the storage is read or written on first use)',
+          false,
+        );
+    }
     let effective = callee;
     if (typeof callee === 'object' && callee.k === K.Obj) {
       const special = this.callableObject(callee, args);

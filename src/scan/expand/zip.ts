@@ -224,6 +224,8 @@ function torchLoader(
     checkPersistentId: (pid: PersistentIdFact) =>
       checkZipPersistentId(pid, layout, (entry) => listed.get(entry)?.uncompressedSize),
     readStorage: (key, start, length) => storageBytes(src, layout, listed, dirs, key, start, length),
+    // torch.jit.load (and the mobile loader) rebuild tensors in native code; torch.load's Python rebuild checks.
+    unguardedViews: layout.kind !== 'checkpoint',
   };
 }
 

@@ -77,6 +77,35 @@ export function matchSink(call: CallSite, idx: ModuleIndex): SinkMatch | undefin
   return undefined;
 }
 
+/** At most this many stores of one attribute are read to decide what it defaults to. */
+const MAX_ATTRIBUTE_STORES = 16;
+
+/**
+ * Whether `e` is `<self>.<attr>` in a method, and a method of the same class stores into that attribute either a
+ * truthy literal or one of its own parameters whose default is one (`def __init__(self, allow_pickle=True):
+ * self.allow_pickle = allow_pickle`): the value is then True whenever the caller keeps the default.
+ */
+function selfAttributeDefaultsTrue(e: ExpressionFact, call: CallSite, idx: ModuleIndex): boolean {
+  const a = e.access;
+  if (a === undefined || a.root.kind !== 'name' || a.steps.length !== 1 || a.steps[0]!.kind !== 'attr') return false;
+  const method = call.enclosingFunction !== null ? idx.fn(call.enclosingFunction.id) : undefined;
+  if (method === undefined || idx.selfName(method) !== a.root.name) return false;
+  const cls = idx.classOf(method);
+  if (cls === undefined) return false;
+  const step = a.steps[0]!;
+  if (step.kind !== 'attr') return false;
+  const stores = idx.selfAttributeStores(cls, step.name);
+  for (const st of stores.slice(0, MAX_ATTRIBUTE_STORES)) {
+    const v = st.as.value;
+    if (v === null) continue;
+    if (truthOutcomes(v).true) return true;
+    if (v.nodeType !== 'identifier') continue;
+    const p = st.method.parameters.find((x) => x.name === v.text);
+    if (p?.default !== undefined && truthOutcomes(p.default).true) return true;
+  }
+  return false;
+}
+
 interface Verdict {
   confidence: Confidence;
   note: string;
@@ -120,6 +149,12 @@ function judge(
       }
       const o = truthOutcomes(ap);
       if (!o.true && !o.unknown) return undefined;
+      if (o.unknown && !o.true && selfAttributeDefaultsTrue(ap, call, idx)) {
+        return {
+          confidence: 'high',
+          note: `numpy.load(allow_pickle=${ap.text}) unpickles object arrays: the attribute is True unless the caller passes False`,
+        };
+      }
       return {
         confidence: o.true && !o.unknown ? 'high' : 'medium',
         note: `numpy.load(allow_pickle=${ap.text}) unpickles object arrays`,

@@ -315,4 +315,36 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
       ['DESER-UNSAFE-LOADER MEDIUM'],
     );
   });
+
+  // numpy.load(allow_pickle=self.<attr>): the attribute's stores in the class decide what a caller gets by default.
+  const deserializer = (init: string, store: string): string[] => [
+    'import io',
+    'import numpy as np',
+    '',
+    '',
+    'class NumpyDeserializer:',
+    `    def __init__(self, ${init}):`,
+    `        self.allow_pickle = ${store}`,
+    '',
+    '    def deserialize(self, stream):',
+    '        return np.load(io.BytesIO(stream.read()), allow_pickle=self.allow_pickle)',
+  ];
+  const ATTRIBUTE_DEFAULTS: { name: string; init: string; store: string; found: boolean }[] = [
+    { name: 'a parameter defaulting to True', init: 'allow_pickle=True', store: 'allow_pickle', found: true },
+    { name: 'a truthy literal stored', init: 'verbose=False', store: 'True', found: true },
+    { name: 'a parameter defaulting to False', init: 'allow_pickle=False', store: 'allow_pickle', found: false },
+    { name: 'a parameter with no default', init: 'allow_pickle', store: 'allow_pickle', found: false },
+    { name: 'a False literal stored', init: 'verbose=True', store: 'False', found: false },
+  ];
+  for (const c of ATTRIBUTE_DEFAULTS)
+    it(`numpy.load(allow_pickle=self.allow_pickle) with ${c.name}: ${c.found ? 'MEDIUM' : 'not reported'}`, async () => {
+      const slug = c.name.replace(/[^a-z]+/gi, '-');
+      const got = await deser(
+        project(`np-attr-${slug}`, { 'npkit/__init__.py': [''], 'npkit/deser.py': deserializer(c.init, c.store) }),
+      );
+      assert.deepEqual(
+        got.map((f) => `${f.ruleId} ${f.severity} ${f.where.replace(/^.*npkit\//, '')}`),
+        c.found ? ['DESER-UNSAFE-LOADER MEDIUM deser.py:10:16'] : [],
+      );
+    });
 });

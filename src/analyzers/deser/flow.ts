@@ -841,7 +841,13 @@ export class DeserFlow {
       const c = this.idx.mod.calls[root.callId];
       v = c !== undefined ? this.evalCall(c, r) : INTERNAL;
     } else v = root.expr !== undefined ? this.evalExpr(root.expr, r) : INTERNAL;
-    for (let i = start; i < upTo; i++) v = this.step(v, a.steps[i]!, span, text, r);
+    // The pieces of a caller's string (`name.split("/")[-1]`) are parts of what the caller named.
+    let pieces = root.kind === 'call' && splitsText(this.idx.mod.calls[root.callId]);
+    for (let i = start; i < upTo; i++) {
+      const st = a.steps[i]!;
+      v = this.step(v, st, span, text, r, pieces);
+      pieces = false;
+    }
     return v;
   }
 
@@ -882,11 +888,13 @@ export class DeserFlow {
   }
 
   /** An attribute or subscript of a network value. */
-  private step(v: Value, st: AccessStep, span: SourceSpan, text: string, r: Run): Value {
+  private step(v: Value, st: AccessStep, span: SourceSpan, text: string, r: Run, pieces = false): Value {
     const t = v.taint;
     if (t === null) {
-      // A field of a parameter object is not what the caller named (a path or bytes): it keeps only the reason.
       const u = v.untrusted;
+      // A slice of what the caller named (`blob[4:]`, `name[:-4]`) and one piece of its split are still the caller's.
+      if (st.kind === 'index' && (st.slice || pieces)) return v;
+      // A field of a parameter object is not what the caller named (a path or bytes): it keeps only the reason.
       // An option of the parsed command line declared a number or a flag names no file.
       if (u?.cli !== undefined && st.kind === 'attr' && nonPathOptions(this.idx).has(st.name)) return INTERNAL;
       return u?.param !== undefined ? untrustedValue(u.reason, u.strong) : v;
@@ -2258,4 +2266,15 @@ function appRelative(text: string, suffix: string, names: ReadonlySet<string>): 
 function relatedPaths(x: string, y: string): boolean {
   const inside = (a: string, b: string): boolean => a === b || a.startsWith(b + '.') || a.startsWith(b + '[');
   return inside(x, y) || inside(y, x);
+}
+
+/** String methods whose result is a list of pieces of the receiver. */
+const TEXT_PIECES: ReadonlySet<string> = new Set(['split', 'rsplit', 'splitlines', 'partition', 'rpartition']);
+
+/** Whether a call is `<value>.split(...)` and kin: a method of that name on a receiver (not a bare function). */
+function splitsText(c: CallSite | undefined): boolean {
+  const a = c?.callee.access;
+  if (a === undefined || a.steps.length === 0) return false;
+  const last = a.steps[a.steps.length - 1]!;
+  return last.kind === 'attr' && TEXT_PIECES.has(last.name);
 }

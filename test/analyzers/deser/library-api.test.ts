@@ -347,4 +347,40 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
         c.found ? ['DESER-UNSAFE-LOADER MEDIUM deser.py:10:16'] : [],
       );
     });
+
+  // What the caller named, cut up: a piece of its split and a slice are still the caller's; a field of a caller's
+  // object (a config mapping) is not a path the caller named.
+  const CUT: { expr: string; found: boolean }[] = [
+    { expr: 'name.split("/")[-1]', found: true },
+    { expr: 'name.rsplit("/", 1)[-1]', found: true },
+    { expr: 'name.partition(":")[0]', found: true },
+    { expr: 'name[len("hub:"):]', found: true },
+    { expr: 'name', found: true },
+    { expr: 'name["checkpoint_dir"]', found: false },
+    { expr: 'name[0]', found: false },
+  ];
+  for (const c of CUT)
+    it(`a folder from \`${c.expr}\` of a public method's parameter: ${c.found ? 'MEDIUM' : 'not reported'}`, async () => {
+      const slug = c.expr.replace(/[^a-z0-9]+/gi, '-');
+      const got = await deser(
+        project(`cut-${slug}`, {
+          'cutkit/__init__.py': [''],
+          'cutkit/m.py': [
+            'import os',
+            'import pickle',
+            '',
+            '',
+            'class Checkpoints:',
+            '    def load(self, name):',
+            `        local_dir = ${c.expr}`,
+            '        with open(os.path.join(local_dir, "extra.pickle"), "rb") as f:',
+            '            return pickle.load(f)',
+          ],
+        }),
+      );
+      assert.deepEqual(
+        got.map((f) => `${f.ruleId} ${f.severity}`),
+        c.found ? ['DESER-UNSAFE-LOADER MEDIUM'] : [],
+      );
+    });
 });

@@ -380,6 +380,9 @@ export class DeserProject implements ProjectView {
       if ((r?.kind === 'function' || r?.kind === 'class') && r.unit !== unit) return { idx: r.unit.idx, fn: r.fn };
     }
     const a = e.access;
+    // `f.upload(restore, ...)` with `restore` from `from handlers import *`.
+    const star = this.starMember(unit, a);
+    if (star !== undefined && star.unit !== unit) return { idx: star.unit.idx, fn: star.fn };
     if (a !== undefined && a.steps.length === 0 && e.operands === undefined && a.root.kind !== 'other') {
       // A callable instance (`fn=Predictor()`, or a name bound to one): the `__call__` its class defines.
       for (const k of this.receiverClasses(unit, a, scopeId)) {
@@ -562,6 +565,15 @@ export class DeserProject implements ProjectView {
         : { unit: r.unit, fn: r.fn, skip: 0, kind: 'class', cls: r.fn };
     }
     const a = c.callee.access;
+    const star = c.callee.starImportModules !== undefined ? this.starMember(unit, a) : undefined;
+    if (star?.kind === 'function')
+      return { unit: star.unit, fn: star.fn, skip: classBound(star.fn, star.unit), kind: 'function' };
+    if (star?.kind === 'class') {
+      const init = this.methodOf(star.unit, star.fn, '__init__', 0, asked);
+      return init !== undefined
+        ? { unit: init.unit, fn: init.fn, skip: 1, kind: 'class', cls: star.fn }
+        : { unit: star.unit, fn: star.fn, skip: 0, kind: 'class', cls: star.fn };
+    }
     const last = a?.steps[a.steps.length - 1];
     if (a === undefined || last?.kind !== 'attr') return undefined;
     const recv: AccessPath = { root: a.root, steps: a.steps.slice(0, -1) };
@@ -589,6 +601,21 @@ export class DeserProject implements ProjectView {
       // A method of the same module reached through `self` is the module index's business.
       if (m.unit === unit && unit.idx.boundMethod(a, c.scopeId) !== undefined) return undefined;
       return { unit: m.unit, fn: m.fn, skip: staticSkip(m.fn, m.unit) === 0 ? 0 : 1, kind: 'function' };
+    }
+    return undefined;
+  }
+
+  /**
+   * A name no statement of the module binds, in a module with `from m import *`: the function or class of that name
+   * one of the star-imported project modules binds (the first, as Python's later imports would shadow it otherwise).
+   */
+  private starMember(unit: Unit, a: AccessPath | undefined): Extract<Resolved, { fn: FunctionFact }> | undefined {
+    const stars = unit.mod.starImports;
+    if (stars.length === 0 || a?.root.kind !== 'name' || a.steps.length !== 0 || a.root.resolution !== 'unbound')
+      return undefined;
+    for (const m of stars) {
+      const r = this.resolve(`${m}.${a.root.name}`, unit);
+      if (r?.kind === 'function' || r?.kind === 'class') return r;
     }
     return undefined;
   }

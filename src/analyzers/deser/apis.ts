@@ -476,6 +476,19 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
     kind: 'message',
     label: 'object-store read (S3 Object.get)',
   },
+  // The asyncio S3 clients (aiobotocore sessions, aioboto3): the same reply, its `["Body"]` read with `await`.
+  {
+    pattern: { prefix: 'aiobotocore.', suffix: '.create_client().get_object' },
+    kind: 'message',
+    label: 'object-store read (S3 get_object, aiobotocore)',
+  },
+  {
+    pattern: { prefix: 'aioboto3.', suffix: '.client().get_object' },
+    kind: 'message',
+    label: 'object-store read (S3 get_object, aioboto3)',
+  },
+  // MinIO: `get_object` returns the HTTP response holding the object (`.read()`, `.data`, `.stream()`).
+  { pattern: { exact: 'minio.Minio().get_object' }, kind: 'response', label: 'object-store read (MinIO get_object)' },
   // Managed model endpoints: the endpoint's reply (boto3's reply holds it under `["Body"]`, a stream of events for
   // the streaming form).
   ...['boto3.client()', 'boto3.session.Session().client()', 'boto3.Session().client()'].flatMap((c): NetworkCall[] => [
@@ -543,10 +556,18 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
       urlArg: { position: 0, keyword: exact.startsWith('fsspec') ? 'urlpath' : 'uri' },
     }),
   ),
-  ...['s3fs.S3FileSystem()', 'gcsfs.GCSFileSystem()', 'adlfs.AzureBlobFileSystem()'].flatMap((fs): NetworkCall[] => [
+  ...[
+    's3fs.S3FileSystem()',
+    'gcsfs.GCSFileSystem()',
+    'adlfs.AzureBlobFileSystem()',
+    // The Hub's filesystem: paths name files of hub repositories (`datasets/user/x/index.pkl`).
+    'huggingface_hub.HfFileSystem()',
+    'huggingface_hub.hf_file_system.HfFileSystem()',
+  ].flatMap((fs): NetworkCall[] => [
     { pattern: { exact: `${fs}.open` }, kind: 'endpoint', label: `remote file (${fs.split('.')[0]})` },
     { pattern: { exact: `${fs}.cat` }, kind: 'data', label: `remote file (${fs.split('.')[0]})` },
     { pattern: { exact: `${fs}.cat_file` }, kind: 'data', label: `remote file (${fs.split('.')[0]})` },
+    { pattern: { exact: `${fs}.read_bytes` }, kind: 'data', label: `remote file (${fs.split('.')[0]})` },
   ]),
   // Objects another worker put in the cluster's object store.
   { pattern: { exact: 'ray.get' }, kind: 'data', label: 'Ray object from another worker' },
@@ -597,6 +618,13 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
     kind: 'file',
     label: `file downloaded by \`${exact.split('.').pop()}\``,
   })),
+  // A Gradio app called as a remote API: its outputs are what the Space returns, file outputs downloaded to a local
+  // path (`Client(space).predict(...)`, or `.submit(...).result()`).
+  ...['gradio_client.Client().predict', 'gradio_client.Client().submit().result'].map((exact): NetworkCall => ({
+    pattern: { exact },
+    kind: 'file',
+    label: 'output of a remote Gradio app (gradio_client)',
+  })),
 ];
 
 /** NETWORK_CALLS, looked up by name. */
@@ -644,6 +672,15 @@ export const DOWNLOAD_TO_FILE: readonly { pattern: NamePattern; position: number
     label: 'GCS download_to_filename',
   },
   { pattern: { exact: 'wget.download' }, position: 1, keyword: 'out', label: 'wget.download' },
+  { pattern: { exact: 'minio.Minio().fget_object' }, position: 2, keyword: 'file_path', label: 'MinIO fget_object' },
+  ...['huggingface_hub.HfFileSystem()', 'huggingface_hub.hf_file_system.HfFileSystem()'].flatMap((fs) =>
+    ['get_file', 'get', 'download'].map((m) => ({
+      pattern: { exact: `${fs}.${m}` },
+      position: 1,
+      keyword: 'lpath',
+      label: `HfFileSystem ${m}`,
+    })),
+  ),
 ];
 
 /** DOWNLOAD_TO_FILE, looked up by name. */
@@ -654,7 +691,7 @@ export const DOWNLOAD_TABLE = new PatternTable(DOWNLOAD_TO_FILE, (d) => d.patter
  * the hub served, whatever name the code later reads it by (`snapshot_download(repo, local_dir=d)`, then
  * `open(d + "/model.pkl")`). Keyword-only in huggingface_hub; ModelScope takes it by keyword too.
  */
-export const DOWNLOAD_TO_FOLDER: readonly { pattern: NamePattern; keyword: string; label: string }[] = [
+export const DOWNLOAD_TO_FOLDER: readonly FolderDownload[] = [
   'huggingface_hub.snapshot_download',
   'huggingface_hub.hf_hub_download',
   'huggingface_hub.file_download.hf_hub_download',
@@ -668,14 +705,35 @@ export const DOWNLOAD_TO_FOLDER: readonly { pattern: NamePattern; keyword: strin
   'modelscope.hub.file_download.model_file_download',
   'modelscope.dataset_snapshot_download',
   'modelscope.hub.snapshot_download.dataset_snapshot_download',
-].map((exact) => ({ pattern: { exact }, keyword: 'local_dir', label: exact.split('.').pop()! }));
+]
+  .map((exact): FolderDownload => ({ pattern: { exact }, keyword: 'local_dir', label: exact.split('.').pop()! }))
+  .concat(
+    // A git clone of a hub repository (`Repository(local_dir, clone_from=repo_id)`): the folder holds the repo's
+    // files. Without `clone_from` the folder is an existing local clone the code manages itself.
+    ['huggingface_hub.Repository', 'huggingface_hub.repository.Repository'].map((exact) => ({
+      pattern: { exact },
+      keyword: 'local_dir',
+      position: 0,
+      requires: 'clone_from',
+      label: 'Repository(clone_from=...)',
+    })),
+  );
+
+/** A hub client call filling a folder: where the folder is named, and a keyword the call must have to fill it. */
+export interface FolderDownload {
+  pattern: NamePattern;
+  keyword: string;
+  position?: number;
+  requires?: string;
+  label: string;
+}
 
 /** DOWNLOAD_TO_FOLDER, looked up by name. */
 export const FOLDER_DOWNLOAD_TABLE = new PatternTable(DOWNLOAD_TO_FOLDER, (d) => d.pattern);
 
-/** Last names of DOWNLOAD_TO_FOLDER calls (a cheap test before resolving a call). */
-export const FOLDER_DOWNLOAD_NAMES: ReadonlySet<string> = new Set(
-  DOWNLOAD_TO_FOLDER.map((d) => d.pattern.exact!.split('.').pop()!),
+/** Last names of DOWNLOAD_TO_FOLDER calls (a cheap test before resolving a call), with the calls they name. */
+export const FOLDER_DOWNLOAD_NAMES: ReadonlyMap<string, FolderDownload> = new Map(
+  DOWNLOAD_TO_FOLDER.map((d) => [d.pattern.exact!.split('.').pop()!, d]),
 );
 
 /**

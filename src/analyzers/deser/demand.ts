@@ -451,6 +451,10 @@ function receiversByValue(
       if (t.kind === 'name' && a.scopeId === 0) {
         methodsAt(cls, u.keys);
         note(t.name, { ...anchor, holds: cls });
+      } else if (t.kind === 'name' && mod.functions[a.scopeId]?.kind === 'class') {
+        // A class attribute (`class Ctx: engine = Engine()`): `Ctx.engine.m(...)` reaches the instance.
+        methodsAt(cls, u.keys);
+        note(mod.functions[a.scopeId]!.name, { ...anchor, klass: true });
       }
       if (t.kind !== 'attribute') continue;
       const root = /^([A-Za-z_]\w*)\.[A-Za-z_]\w*$/.exec(t.text)?.[1];

@@ -41,6 +41,7 @@ import {
   SINK_BY_NAME,
   TEXT_METHODS,
   NATIVE_RECEIVE,
+  type FolderDownload,
   type NetworkCall,
 } from './apis.js';
 import type { EntryInfo, ParamSeed } from './handlers.js';
@@ -1553,7 +1554,16 @@ export class DeserFlow {
           if (recv.taint === null || dst === undefined) continue;
           const k = this.pathKey(dst, r, 0);
           if (k !== undefined) out.set(k, viaHop(reshape(recv, 'file'), this.writeHop(c)));
-        } else if ((dl = downloadTo(info.targets)) !== undefined) {
+        } else if (m !== undefined && READ_INTO_METHODS.has(m) && a !== undefined && c.positional[0]?.access) {
+          // `blob.download_blob().readinto(f)`: the source's bytes go into the file `f` was opened on.
+          const dst = c.positional[0].access;
+          const keys = this.handleKeys(dst, dst.steps.length, r);
+          if (keys.length === 0) continue;
+          const recv = this.evalAccess(a, r, c.span, c.text, a.steps.length - 1);
+          if (recv.taint === null) continue;
+          const written = viaHop(reshape(recv, 'file'), this.writeHop(c));
+          for (const k of keys) out.set(k, joinValues(out.get(k) ?? INTERNAL, written));
+        } else if ((dl = this.downloadCall(c, info)) !== undefined) {
           // urlretrieve(url, path), s3.download_file(b, k, path): the file's content is the remote object.
           const dst = c.positional[dl.position] ?? c.keywords.find((k) => k.name === dl!.keyword)?.value;
           if (dst === undefined) continue;
@@ -1654,6 +1664,13 @@ export class DeserFlow {
    * Remote data a called helper writes into files its parameters name, by parameter index (evaluated with the
    * call's arguments), each through the call as a hop. Only helpers whose body writes, moves or downloads.
    */
+  /** The download-to-file call `c` makes, also on a client kept in `self` (`self.client.download_file(...)`). */
+  private downloadCall(c: CallSite, info: CallInfo): (typeof DOWNLOAD_TO_FILE)[number] | undefined {
+    if (info.targets.length > 0) return downloadTo(info.targets);
+    const name = calleeLastName(c);
+    return DOWNLOAD_NAMES.has(name) ? downloadTo(this.idx.selfAttrTargets(c)) : undefined;
+  }
+
   private helperWrites(c: CallSite, r: Run): Map<number, Value> {
     if (c.positional.length + c.keywords.length === 0 || r.depth + 1 > MAX_HELPER_DEPTH) return EMPTY_WRITES;
     const local = this.localCallee(c);
@@ -1820,6 +1837,10 @@ export class DeserFlow {
     if (m === 'write' || m === 'writelines' || m === 'write_bytes' || m === 'write_text')
       return a !== undefined && opened(a, a.steps.length - 1);
     if (m !== undefined && MOVE_NAMES.has(m)) return isFileMove(c);
+    if (m !== undefined && READ_INTO_METHODS.has(m)) {
+      const dst = c.positional[0]?.access;
+      return dst !== undefined && opened(dst, dst.steps.length);
+    }
     if (this.info(c).targets.includes('shutil.copyfileobj')) {
       const dst = c.positional[1]?.access;
       return dst !== undefined && opened(dst, dst.steps.length);
@@ -2001,11 +2022,17 @@ export function mayWrite(c: CallSite): boolean {
   const a = c.callee.access;
   const last = a?.steps[a.steps.length - 1];
   const name = last?.kind === 'attr' ? last.name : a?.root.kind === 'name' ? a.root.name : '';
-  if (FOLDER_DOWNLOAD_NAMES.has(name)) return c.keywords.some((k) => k.name === 'local_dir');
+  const folder = FOLDER_DOWNLOAD_NAMES.get(name);
+  if (folder !== undefined) return folderArgument(c, folder) !== undefined;
   if (!WRITE_NAMES.has(name)) return false;
   // `copy`, `replace`, `rename`... are common method names: a move only as `shutil.move` & co. or `Path(p).rename`.
   return !MOVE_NAMES.has(name) || isFileMove(c);
 }
+
+/** Last names of DOWNLOAD_TO_FILE calls (a cheap test before typing a receiver kept in `self`). */
+const DOWNLOAD_NAMES: ReadonlySet<string> = new Set(
+  DOWNLOAD_TO_FILE.map((d) => (d.pattern.exact ?? d.pattern.suffix ?? '').split('.').pop()!),
+);
 
 const MOVE_NAMES: ReadonlySet<string> = new Set(['move', 'copy', 'copy2', 'copyfile', 'rename', 'replace', 'renames']);
 
@@ -2035,6 +2062,11 @@ const WRITE_NAMES: ReadonlySet<string> = new Set([
   'download_file',
   'download_fileobj',
   'download_to_filename',
+  'fget_object',
+  'get_file',
+  // reads into a file handle (`blob.download_blob().readinto(f)`)
+  'readinto',
+  'readinto1',
   // moves and copies of a file (FILE_MOVES, `Path(p).rename(dst)`)
   'move',
   'copy',
@@ -2059,17 +2091,28 @@ function downloadTo(targets: readonly string[]): (typeof DOWNLOAD_TO_FILE)[numbe
 function folderDownload(c: CallSite, targets: readonly string[]): { dst: ExpressionFact; label: string } | undefined {
   if (targets.length === 0) return undefined;
   const d = FOLDER_DOWNLOAD_TABLE.find(targets);
-  const dst = d !== undefined ? c.keywords.find((k) => k.name === d.keyword)?.value : undefined;
-  return dst !== undefined && dst.nodeType !== 'none' ? { dst, label: d!.label } : undefined;
+  const dst = d !== undefined ? folderArgument(c, d) : undefined;
+  return dst !== undefined ? { dst, label: d!.label } : undefined;
+}
+
+/** The folder argument of a folder-filling call, when it has one and the keyword the table requires. */
+function folderArgument(c: CallSite, d: FolderDownload): ExpressionFact | undefined {
+  if (d.requires !== undefined && !c.keywords.some((k) => k.name === d.requires && k.value.nodeType !== 'none'))
+    return undefined;
+  const dst =
+    c.keywords.find((k) => k.name === d.keyword)?.value ??
+    (d.position !== undefined ? c.positional[d.position] : undefined);
+  return dst !== undefined && dst.nodeType !== 'none' ? dst : undefined;
 }
 
 /**
- * What was written at a path key: the file itself, or a folder a download filled that holds it (`ds:/tmp/m` for
- * `s:/tmp/m/model.pkl`, `dn:d` for `n:d/model.pkl`).
+ * What was written at a path key: the file itself, a folder a download filled (the folder's own path: a value
+ * built below it stays a downloaded file), or a folder that holds it (`ds:/tmp/m` for `s:/tmp/m/model.pkl`,
+ * `dn:d` for `n:d/model.pkl`).
  */
 export function writtenAt(m: ReadonlyMap<string, Value>, key: string): Value | undefined {
   if (m.size === 0) return undefined;
-  const hit = m.get(key);
+  const hit = m.get(key) ?? m.get('d' + key);
   if (hit !== undefined) return hit;
   for (let i = key.lastIndexOf('/'); i > 2; i = key.lastIndexOf('/', i - 1)) {
     const f = m.get('d' + key.slice(0, i));

@@ -15,6 +15,7 @@ import type { TaintKind } from './value.js';
 import type { ModuleIndex } from './module-index.js';
 import {
   UI_TRIGGERS,
+  uiAppliedDecorator,
   uiCallbacks,
   uiDecorated,
   uiParameterSeed,
@@ -22,6 +23,34 @@ import {
   type UiDecorated,
 } from './ui-apps.js';
 import { MCP_TRIGGERS, mcpDecorated, mcpRegistered, mcpSeeds } from './mcp.js';
+
+/**
+ * The values a name bound only by a `for` loop takes, when the loop runs over a literal list or tuple (written in
+ * place or bound once to a name): the elements, or for `for a, b in ...` the matching part of each tuple element.
+ */
+function loopValues(idx: ModuleIndex, e: ExpressionFact, scopeId: number): ExpressionFact[] {
+  const a = e.access;
+  if (a?.root.kind !== 'name' || a.steps.length !== 0) return [];
+  const name = a.root.name;
+  const binds = idx.assignedNames.get(scopeId)?.get(name) ?? [];
+  if (binds.length !== 1 || binds[0]!.kind !== 'for' || binds[0]!.value === null) return [];
+  const loop = binds[0]!;
+  let items = loop.value!.elements;
+  const over = loop.value!.access;
+  const list = over?.root.kind === 'name' && over.steps.length === 0 ? over.root.name : undefined;
+  if (items === undefined && list !== undefined) {
+    const held = [...new Set([scopeId, 0])].flatMap((sid) => idx.assignedNames.get(sid)?.get(list) ?? []);
+    if (held.length === 1 && held[0]!.kind === 'assign') items = held[0]!.value?.elements;
+  }
+  const i = loop.targets.findIndex((t) => t.kind === 'name' && t.name === name);
+  if (items === undefined || i < 0) return [];
+  const out: ExpressionFact[] = [];
+  for (const x of items.slice(0, 64)) {
+    if (loop.targets.length === 1) out.push(x);
+    else if (x.elements !== undefined && x.elements.length === loop.targets.length) out.push(x.elements[i]!);
+  }
+  return out;
+}
 
 /** What a handler parameter holds when the framework calls it; `internal` = supplied by the framework itself. */
 export interface ParamSeed {
@@ -741,6 +770,9 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
       const inner = mod.calls[made.root.callId];
       const reg = inner !== undefined ? mcpRegistered(call, [], idx.targets(inner), expand) : undefined;
       if (reg !== undefined) mcpEntry(reg, call);
+      // Dash's call form: `app.callback(Output(...), Input(...))(update)`.
+      const ui = inner !== undefined ? uiAppliedDecorator(call, inner, idx) : undefined;
+      if (ui !== undefined) uiEntry(ui, call);
       continue;
     }
     const targets = idx.targets(call);
@@ -824,12 +856,16 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
   }
 
   /** A function a UI framework calls with what the browser sends (ui-apps.ts). */
-  function uiEntry(ui: UiCallback, call: CallSite): void {
+  function uiEntry(ui: UiCallback, call: CallSite, looped = false): void {
     const local = idx.localFunction(ui.fn, call.scopeId);
     const far = local === undefined ? resolveForeign?.(ui.fn, call.scopeId) : undefined;
     const lf =
       local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: far.skip ?? 0 } : undefined);
-    if (lf === undefined) return;
+    if (lf === undefined) {
+      // A listener registered in a loop (`for name, fn in EVENTS: btn.click(fn, ...)`): every function it takes.
+      if (!looped) for (const fn of loopValues(idx, ui.fn, call.scopeId)) uiEntry({ ...ui, fn }, call, true);
+      return;
+    }
     const owner = local === undefined && far !== undefined ? far.idx : idx;
     uiSeeded(ui, lf, owner, call.span.line);
   }
@@ -1025,6 +1061,14 @@ function registrations(
           handler: { framework: 'Flask', handlerMethod: (n) => HTTP_VERBS.has(n) || n === 'dispatch_request' },
           how,
         });
+      const view = arg(2, 'view_func');
+      // Routes registered in a loop (`for rule, view in ROUTES: app.add_url_rule(rule, view_func=view)`).
+      if (fn === undefined && cls === undefined && view !== undefined)
+        for (const v of loopValues(idx, view, call.scopeId)) {
+          const each = fnOf(v);
+          if (each !== undefined)
+            out.push({ kind: 'function', fn: each, framework: 'Flask', style: 'path-params', how });
+        }
       break;
     }
     case 'add_api_route':

@@ -380,6 +380,9 @@ export class DeserProject implements ProjectView {
       if ((r?.kind === 'function' || r?.kind === 'class') && r.unit !== unit) return { idx: r.unit.idx, fn: r.fn };
     }
     const a = e.access;
+    // `f.upload(restore, ...)` with `restore` from `from handlers import *`.
+    const star = this.starMember(unit, a);
+    if (star !== undefined && star.unit !== unit) return { idx: star.unit.idx, fn: star.fn };
     if (a !== undefined && a.steps.length === 0 && e.operands === undefined && a.root.kind !== 'other') {
       // A callable instance (`fn=Predictor()`, or a name bound to one): the `__call__` its class defines.
       for (const k of this.receiverClasses(unit, a, scopeId)) {
@@ -562,6 +565,15 @@ export class DeserProject implements ProjectView {
         : { unit: r.unit, fn: r.fn, skip: 0, kind: 'class', cls: r.fn };
     }
     const a = c.callee.access;
+    const star = c.callee.starImportModules !== undefined ? this.starMember(unit, a) : undefined;
+    if (star?.kind === 'function')
+      return { unit: star.unit, fn: star.fn, skip: classBound(star.fn, star.unit), kind: 'function' };
+    if (star?.kind === 'class') {
+      const init = this.methodOf(star.unit, star.fn, '__init__', 0, asked);
+      return init !== undefined
+        ? { unit: init.unit, fn: init.fn, skip: 1, kind: 'class', cls: star.fn }
+        : { unit: star.unit, fn: star.fn, skip: 0, kind: 'class', cls: star.fn };
+    }
     const last = a?.steps[a.steps.length - 1];
     if (a === undefined || last?.kind !== 'attr') return undefined;
     const recv: AccessPath = { root: a.root, steps: a.steps.slice(0, -1) };
@@ -589,6 +601,21 @@ export class DeserProject implements ProjectView {
       // A method of the same module reached through `self` is the module index's business.
       if (m.unit === unit && unit.idx.boundMethod(a, c.scopeId) !== undefined) return undefined;
       return { unit: m.unit, fn: m.fn, skip: staticSkip(m.fn, m.unit) === 0 ? 0 : 1, kind: 'function' };
+    }
+    return undefined;
+  }
+
+  /**
+   * A name no statement of the module binds, in a module with `from m import *`: the function or class of that name
+   * one of the star-imported project modules binds (the first, as Python's later imports would shadow it otherwise).
+   */
+  private starMember(unit: Unit, a: AccessPath | undefined): Extract<Resolved, { fn: FunctionFact }> | undefined {
+    const stars = unit.mod.starImports;
+    if (stars.length === 0 || a?.root.kind !== 'name' || a.steps.length !== 0 || a.root.resolution !== 'unbound')
+      return undefined;
+    for (const m of stars) {
+      const r = this.resolve(`${m}.${a.root.name}`, unit);
+      if (r?.kind === 'function' || r?.kind === 'class') return r;
     }
     return undefined;
   }
@@ -670,12 +697,35 @@ export class DeserProject implements ProjectView {
       // attribute (`ctx.engine = Engine()`).
       const held = out.length === 0 || step?.kind === 'attr' ? this.objectOf(unit, name, scopeId) : undefined;
       if (held !== undefined && held.unit !== unit) this.objectClasses(held.unit, held.name, out);
+      // `Ctx.engine.load(x)`: an attribute of the class itself (`class Ctx: engine = Engine()`).
+      if (out.length === 0 && held === undefined && step?.kind === 'attr') this.classNamed(unit, name, scopeId, out);
       if (step?.kind === 'attr') {
         if (held !== undefined) this.objectAttributeStores(`${held.unit.keys[0]}.${held.name}.${step.name}`, first);
         else if (out.length === 0 && !this.indexing) this.parameterClasses(unit, name, scopeId, step.name, out, first);
-      }
+      } else if (step === undefined && out.length === 0 && held === undefined && !this.indexing)
+        // `engine.load(body)` on a parameter: what the callers pass (`handle(eng, body)`, `eng = Engine()`).
+        this.parameterClasses(unit, name, scopeId, '', out, first);
     }
     return this.alongChain(a, out, first);
+  }
+
+  /** The class a name stands for in `scopeId` (defined in the module or imported), unless a local binds it. */
+  private classNamed(unit: Unit, name: string, scopeId: number, out: { unit: Unit; cls: FunctionFact }[]): void {
+    const idx = unit.idx;
+    if (scopeId !== 0) {
+      if (idx.assignedNames.get(scopeId)?.has(name) === true) return;
+      if (idx.fn(scopeId)?.parameters.some((p) => p.name === name) === true) return;
+    }
+    for (const b of idx.boundNames.get(0)?.get(name) ?? [])
+      for (const v of b.values) {
+        if (v.kind === 'definition') {
+          const f = unit.mod.functions[v.functionId];
+          if (f?.kind === 'class') addClass(out, unit, f);
+        } else if (v.kind === 'qualified' && v.partial === undefined) {
+          const r = this.resolve(v.name, unit);
+          if (r?.kind === 'class') addClass(out, r.unit, r.fn);
+        }
+      }
   }
 
   /**
@@ -835,6 +885,7 @@ export class DeserProject implements ProjectView {
     attr: string,
     out: { unit: Unit; cls: FunctionFact }[],
     first: { unit: Unit; cls: FunctionFact }[],
+    depth = 0,
   ): void {
     const f = unit.idx.fn(scopeId);
     if (f === undefined || f.kind !== 'function') return;
@@ -855,7 +906,18 @@ export class DeserProject implements ProjectView {
         this.classesOfExpr(u, arg, out);
         continue;
       }
-      const target = `${v.root.name}.${attr}`;
+      const passed = v.root.name;
+      const target = `${passed}.${attr}`;
+      // A parameter of the caller handed on (`handle(engine, body)` calling `_inner(engine, body)`): its callers'.
+      const caller = u.idx.fn(edge.call.scopeId);
+      if (
+        depth < PARAMETER_HOPS &&
+        caller?.parameters.some((x) => x.name === passed) === true &&
+        u.idx.assignedNames.get(edge.call.scopeId)?.has(passed) !== true
+      ) {
+        this.parameterClasses(u, passed, edge.call.scopeId, attr, out, first, depth + 1);
+        continue;
+      }
       for (const sid of new Set([edge.call.scopeId, 0])) {
         for (const as of u.idx.assignedNames.get(sid)?.get(v.root.name) ?? [])
           if (as.value !== null && as.kind !== 'for') this.classesOfExpr(u, as.value, out);
@@ -874,10 +936,12 @@ export class DeserProject implements ProjectView {
     depth: number,
   ): void {
     const idx = unit.idx;
-    for (const { method: m, as } of idx.selfAttributeStores(cls, attr)) {
-      this.classesOfExpr(unit, as.value!, out);
+    for (const { method: m, self, as } of idx.selfAttributeStores(cls, attr)) {
+      // `self.log, self.engine = Logger(), Engine()`: the element stored into this attribute.
+      const stored = unpackedPart(as.targets, as.value!, `${self}.${attr}`);
+      this.classesOfExpr(unit, stored, out);
       // `self.codec = codec` with `codec: Codec` as a parameter; `self.engine = engine or Engine()`: either part.
-      for (const part of alternatives(as.value!)) {
+      for (const part of alternatives(stored)) {
         const v = part.access;
         const root = v?.root;
         if (root?.kind !== 'name' || v!.steps.length !== 0) continue;
@@ -898,6 +962,10 @@ export class DeserProject implements ProjectView {
       }
     }
     if (fields?.some((as) => as.kind === 'annotated') === true) this.generatedInitClasses(unit, cls, attr, out);
+    // `@property def engine(self): return self._engine`: what the property returns.
+    const prop = idx.method(cls, attr);
+    if (out.length === 0 && depth <= 2 && prop !== undefined && prop.decorators.some((d) => PROPERTY.test(d.text)))
+      this.returnedClasses(unit, prop, out, 1);
     if (out.length > 0 || depth > 4) return;
     for (const b of cls.bases) {
       for (const v of b.values) {
@@ -1071,8 +1139,27 @@ export class DeserProject implements ProjectView {
    */
   private returnedClasses(unit: Unit, f: FunctionFact, out: { unit: Unit; cls: FunctionFact }[], depth: number): void {
     if (depth > 3) return;
+    const own = unit.idx.classOf(f);
+    // A class method's `cls(...)` (`from_config` returning `cls(cfg)`), a method's `self.<attr>`.
+    const first = own !== undefined ? f.parameters[0]?.name : undefined;
+    const clsOf = (e: ExpressionFact): boolean => {
+      const x = e.access;
+      if (x?.root.kind !== 'call' || x.steps.length !== 0 || first === undefined || classBound(f, unit) !== 1)
+        return false;
+      const callee = unit.mod.calls[x.root.callId]?.callee.access;
+      return callee?.root.kind === 'name' && callee.root.name === first && callee.steps.length === 0;
+    };
     for (const r of f.returns) {
       const a = r.access;
+      if (own !== undefined && clsOf(r)) {
+        addClass(out, unit, own);
+        continue;
+      }
+      if (own !== undefined && a?.root.kind === 'name' && a.root.name === first && a.steps.length === 1) {
+        const step = a.steps[0]!;
+        if (step.kind === 'attr') this.attributeClasses(unit, own, step.name, out, depth + 1);
+        continue;
+      }
       if (a?.root.kind !== 'name' || a.steps.length !== 0 || r.operands !== undefined) {
         this.classesOfExpr(unit, r, out, depth);
         continue;
@@ -1081,7 +1168,10 @@ export class DeserProject implements ProjectView {
       const local = unit.idx.assignedNames.get(f.id)?.get(name);
       const global = f.globals.includes(name);
       for (const as of local ?? [])
-        if (as.value !== null && as.kind !== 'for') this.classesOfExpr(unit, as.value, out, depth);
+        if (as.value !== null && as.kind !== 'for') {
+          if (own !== undefined && clsOf(as.value)) addClass(out, unit, own);
+          else this.classesOfExpr(unit, as.value, out, depth);
+        }
       if (local !== undefined && !global) continue;
       if (f.parameters.some((p) => p.name === name)) continue;
       const held = this.objectOf(unit, name, 0);
@@ -1284,6 +1374,20 @@ export class DeserProject implements ProjectView {
  * reader keeps no condition among a conditional's operands), else the expression itself; arithmetic gives a value
  * that is none of its parts' objects.
  */
+/** Decorators making a method an attribute read (`@property`, `@functools.cached_property`). */
+const PROPERTY = /^(?:property|(?:functools\.)?cached_property)$/;
+
+/** The part of an assignment's value stored into `target` (`a, b = A(), B()` element-wise), else the whole value. */
+function unpackedPart(
+  targets: readonly { kind: string; text?: string }[],
+  value: ExpressionFact,
+  target: string,
+): ExpressionFact {
+  if (targets.length < 2 || value.elements === undefined || value.elements.length !== targets.length) return value;
+  const i = targets.findIndex((t) => t.kind === 'attribute' && t.text === target);
+  return i >= 0 ? value.elements[i]! : value;
+}
+
 function alternatives(e: ExpressionFact): readonly ExpressionFact[] {
   if (e.operands === undefined || e.access !== undefined) return [e];
   if (e.nodeType === 'boolean_operator' || e.nodeType === 'conditional_expression') return e.operands;
@@ -1308,7 +1412,7 @@ function edgeOf(unit: Unit, c: CallSite, skip: number): { unit: Unit; edge: Call
 /** `p.attr.m(...)` (or deeper) on an unannotated parameter `p` of the function making the call. */
 function onParameterAttribute(unit: Unit, c: CallSite): boolean {
   const a = c.callee.access;
-  if (c.callee.definitionId !== undefined || a?.root.kind !== 'name' || a.steps.length < 2) return false;
+  if (c.callee.definitionId !== undefined || a?.root.kind !== 'name' || a.steps.length < 1) return false;
   const name = a.root.name;
   const f = unit.idx.fn(c.scopeId);
   // `self` is typed by its class, never by callers.
@@ -1318,6 +1422,9 @@ function onParameterAttribute(unit: Unit, c: CallSite): boolean {
 
 /** Construction sites read to type an attribute set from a constructor parameter. */
 const CONSTRUCTION_SITES = 32;
+
+/** How many functions a parameter's object is followed back through (`handle(eng, b)` → `_inner(e, b)` → `e.m(b)`). */
+const PARAMETER_HOPS = 2;
 
 /** FastAPI's dependency markers: the parameter is what the named callable returns. */
 const DEPENDS: ReadonlySet<string> = new Set(['fastapi.Depends', 'fastapi.params.Depends', 'fastapi.Security']);

@@ -97,6 +97,7 @@ export const UI_TRIGGERS: ReadonlySet<string> = new Set([
   'Interface',
   'ChatInterface',
   'on',
+  'api',
   'bind',
   'watch',
 ]);
@@ -218,6 +219,20 @@ export function uiCallbacks(call: CallSite, targets: readonly string[], idx: Mod
         fn,
         seeds: [message, { kind: 'text', label: 'Gradio chat history (sent by the client)' }, ...extra.seeds],
         rest: extra.seeds.length ? extra.rest : { kind: 'internal', label: 'no Gradio input' },
+        how: `${text}(fn, ...)`,
+      },
+    ];
+  }
+  if (isGradio(call, targets, idx, new Set(['api']))) {
+    // `gr.api(fn, api_name=...)`: an API endpoint without components; every parameter is what the client sends.
+    const fn = arg(call, 0, 'fn');
+    if (fn === undefined) return [];
+    return [
+      {
+        framework: GRADIO,
+        fn,
+        seeds: [],
+        rest: { kind: 'text', label: 'Gradio API argument (sent by the client)' },
         how: `${text}(fn, ...)`,
       },
     ];
@@ -358,6 +373,33 @@ const isDashCallback = (q: string): boolean =>
   q === 'dash.clientside_callback' ||
   ((q.startsWith('dash.') || q.startsWith('jupyter_dash.')) && q.endsWith('().callback'));
 
+/** Seeds of a Dash callback's dependencies (`Input`, `State`), in the order the callback's parameters get them. */
+function dashCallbackSeeds(call: CallSite, idx: ModuleIndex): UiSeed[] {
+  const seeds: UiSeed[] = [];
+  for (const a of call.positional) dashSeeds(a, idx, seeds);
+  for (const k of call.keywords) if (k.name === 'inputs' || k.name === 'state') dashSeeds(k.value, idx, seeds);
+  return seeds;
+}
+
+/**
+ * A UI framework's decorator applied by hand: `app.callback(Output(...), Input(...))(update)` (Dash's call form).
+ * `call` applies the result of `inner` to the function.
+ */
+export function uiAppliedDecorator(call: CallSite, inner: CallSite, idx: ModuleIndex): UiCallback | undefined {
+  const fn = call.positional[0];
+  if (fn === undefined || call.positional.length !== 1) return undefined;
+  if (!idx.targets(inner).some((q) => isDashCallback(q) && q !== 'dash.clientside_callback')) return undefined;
+  return {
+    framework: 'Dash',
+    fn,
+    seeds: dashCallbackSeeds(inner, idx),
+    rest: { kind: 'text', label: 'Dash callback input (sent by the browser)' },
+    how: `${shortCall(inner)}(fn)`,
+  };
+}
+
+const shortCall = (c: CallSite): string => c.callee.raw.replace(/\s+/g, ' ').slice(0, 60) + '(...)';
+
 /** Chainlit hooks and the seed of their first parameter (what the client sent). */
 const CHAINLIT_HOOKS: ReadonlyMap<string, UiSeed | undefined> = new Map([
   ['on_message', { kind: 'upload', label: 'Chainlit message (text and uploaded files)' }],
@@ -387,12 +429,9 @@ export function uiDecorated(d: DecoratorFact, idx: ModuleIndex): UiDecorated | u
   }
   if (isDashCallback(q) && q !== 'dash.clientside_callback') {
     if (call === undefined) return undefined;
-    const seeds: UiSeed[] = [];
-    for (const a of call.positional) dashSeeds(a, idx, seeds);
-    for (const k of call.keywords) if (k.name === 'inputs' || k.name === 'state') dashSeeds(k.value, idx, seeds);
     return {
       framework: 'Dash',
-      seeds,
+      seeds: dashCallbackSeeds(call, idx),
       rest: { kind: 'text', label: 'Dash callback input (sent by the browser)' },
       how,
     };

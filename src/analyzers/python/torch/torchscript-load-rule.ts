@@ -355,6 +355,17 @@ function classify(
   ) {
     if (access.steps.length === 1 && access.steps[0]!.kind === 'attr')
       return { kind: 'self-method', name: access.steps[0]!.name };
+    const last = access.steps[access.steps.length - 1];
+    const receiver = receiverOf?.(call);
+    if (receiver?.kind === 'archive' && last?.kind === 'attr') {
+      if (receiver.cls !== undefined)
+        return { kind: 'archive-method', classId: receiver.cls.id, type: receiver.type, name: last.name };
+      return {
+        kind: 'unfollowed',
+        what: `${callee.raw} (a method of the archive class ${receiver.type}, defined in another code file)`,
+        high: true,
+      };
+    }
     return { kind: 'unfollowed', what: `${callee.raw} (a method of another object of the archive)` };
   }
   const q = callee.qualifiedName;
@@ -942,9 +953,10 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
         const selfName = fn.parameters[0]?.name;
         for (const c of callsByMethod.get(fn.id) ?? []) {
           const v = classifyAt(c, selfName);
+          const own = fn.parentId === null ? undefined : methodsByClass.get(fn.parentId);
           const next =
             v.kind === 'self-method'
-              ? methods.get(v.name)
+              ? own?.get(v.name)
               : v.kind === 'archive-method'
                 ? methodsByClass.get(v.classId)?.get(v.name)
                 : undefined;

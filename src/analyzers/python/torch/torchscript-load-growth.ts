@@ -46,6 +46,29 @@ interface Reading {
  * How an expression reads `name`: its occurrences (through local names assigned inside the loop body, `inLoop`) and
  * whether one of them is an operand of a growing operator.
  */
+/**
+ * Adds the reads of `name` through a local name the loop body assigns: the most any one of its assignments reads
+ * (each turn runs one of them).
+ */
+function readsThrough(
+  mod: PythonModule,
+  local: string,
+  name: string,
+  inLoop: ReadonlyMap<string, readonly ExpressionFact[]>,
+  growing: GrowingCall,
+  depth: number,
+  out: Reading,
+): void {
+  let best = 0;
+  for (const v of inLoop.get(local) ?? []) {
+    const r: Reading = { count: 0 };
+    readsOf(mod, v, name, inLoop, growing, depth, r);
+    best = Math.max(best, r.count);
+    if (r.count > 0 && out.growing === undefined) out.growing = r.growing;
+  }
+  out.count += best;
+}
+
 function readsOf(
   mod: PythonModule,
   e: ExpressionFact,
@@ -58,7 +81,7 @@ function readsOf(
   if (depth > MAX_DEPTH) return;
   if (e.nodeType === 'identifier') {
     if (e.text === name) out.count++;
-    else for (const v of inLoop.get(e.text) ?? []) readsOf(mod, v, name, inLoop, growing, depth + 1, out);
+    else readsThrough(mod, e.text, name, inLoop, growing, depth + 1, out);
     return;
   }
   const parts = [...(e.elements ?? []), ...(e.operands ?? [])];
@@ -66,7 +89,7 @@ function readsOf(
   const root = e.access?.root;
   if (root?.kind === 'name' && parts.length === 0) {
     if (root.name === name) out.count++;
-    else for (const v of inLoop.get(root.name) ?? []) readsOf(mod, v, name, inLoop, growing, depth + 1, out);
+    else readsThrough(mod, root.name, name, inLoop, growing, depth + 1, out);
   }
   const callIds = new Set(e.callIds);
   if (root?.kind === 'call') callIds.add(root.callId);
@@ -92,7 +115,7 @@ function readsOfCall(
   // The value form's receiver (`t.repeat([2])`, `((xs)[0]).extend(...)`) is an operand.
   if (receiver?.root.kind === 'name' && receiver.steps.length >= 1 && receiver.root.resolution !== 'implicit') {
     if (receiver.root.name === name) out.count++;
-    else for (const v of inLoop.get(receiver.root.name) ?? []) readsOf(mod, v, name, inLoop, growing, depth + 1, out);
+    else readsThrough(mod, receiver.root.name, name, inLoop, growing, depth + 1, out);
   } else if (receiver?.root.kind === 'call') {
     const inner = mod.calls[receiver.root.callId];
     if (inner !== undefined) readsOfCall(mod, inner, name, inLoop, growing, depth + 1, out);
@@ -106,7 +129,7 @@ const inside = (a: { startIndex: number; endIndex: number }, loop: LoopFact): bo
   loop.span.startIndex <= a.startIndex && loop.span.endIndex >= a.endIndex;
 
 /** Operators that change their first operand in place (`add_`, `extend`, `append`, `insert`). */
-const IN_PLACE = /(?:^|\.)(?:[a-z0-9_]*[a-z0-9]_|extend|append|insert)$/;
+const IN_PLACE = /(?:^|\.)(?:extend|append|insert|add_|mul_)$/;
 
 /**
  * Findings for values a loop at load rebuilds from themselves through a growing operation. `loadMethodOf` names the

@@ -80,13 +80,65 @@ DENIED_BY_NAME = {
 DIVISOR_ARGUMENTS = {
     "groups", "group", "num_groups", "stride", "strides", "dilation", "step", "steps", "chunks", "split_size",
     "sections", "kernel_size", "divisor_override", "upscale_factor", "downscale_factor", "blocksize", "hop_length",
-    "win_length", "n_fft", "bins", "nbins",
+    "win_length", "n_fft", "bins", "nbins", "outer_length", "in_features_block_size", "out_features_block_size",
 }
 SIZE_ARGUMENTS = {
     "size", "sizes", "repeats", "padding", "output_size", "output_padding", "pad", "shape", "N", "C", "HxW",
     "window_length", "n", "num_samples", "length", "input_size", "hidden_size", "num_layers", "width", "H", "W",
     "split_sizes", "last_dim_size", "normalized_shape", "num_weights", "embed_dim", "num_heads", "num_head",
     "proj_size", "count",
+    # Named otherwise, and still the size of the output or of a loop: one_hot's class count, bincount's minimum
+    # length, the FFT signal sizes `s`, a packed sequence's padded length, the sizes backward operators allocate,
+    # a Sobol draw's count, a vmap batch size, a quantization search's bin count and element count, mvlgamma's
+    # dimension `p` (an arange of p terms per element), upsample's integer scale factor, CUDA-only attention lengths
+    # and RNN batch sizes, fbgemm's packed K.
+    "num_classes", "minlength", "s", "total_length", "input_sizes", "self_sizes", "bias_sizes", "input_shape",
+    "num_generated", "batch_size", "n_bins", "numel", "p", "scale_factor", "max_q", "max_k", "batch_sizes", "K",
+    "input_lengths", "target_lengths", "weight_stride0", "offsets", "ndim", "normalized_ndim", "self_num_batch_dims",
+    "nnz", "cdim",
+}
+# Argument names that size the output of one operator only (the same name is an index list elsewhere: `dims` of
+# permute and flip): tile's repetition counts, combinations' r, set_'s storage offset (set_ grows the storage to it).
+SIZE_BY_OPERATOR = {
+    "aten::tile": {"dims"}, "aten::combinations": {"r"}, "aten::set": {"storage_offset"},
+    "aten::set_": {"storage_offset"},
+}
+# Integer arguments of allowed operators that never make the output larger than the operands (a dimension or an index
+# into an operand, which torch checks against it; a dtype, layout or mode code; a value such as a fill, a zero point,
+# a seed; a count that torch bounds by the operand, such as topk's k or a split's maximum). Every integer argument of
+# an operator with a tensor or sequence operand must be in SIZE_ARGUMENTS, DIVISOR_ARGUMENTS, SIZE_BY_OPERATOR or
+# here, or the script stops: a new argument that may size the output needs a decision.
+NOT_SIZING_ARGUMENTS = {
+    "dim", "dims", "dim0", "dim1", "dim2", "dimension", "dimensions", "axis", "axis0", "axis1", "start_dim",
+    "end_dim", "source", "destination", "permutation", "broadcast_dimensions", "sparse_dim", "dense_dim", "ch_axis",
+    "batch_dim", "out_dim", "level", "dtype", "layout", "memory_format", "reduction", "mode", "normalization",
+    "interpolation_mode", "padding_mode", "input_dtype", "output_dtype", "type1", "type2", "cuda_dtype", "cpu_dtype",
+    "compressed_indices_dtype", "compute_mode", "mask_type", "impl_index", "index", "idx", "ind", "i", "key",
+    "start", "end", "offset", "diagonal", "padding_idx", "ignore_index", "blank", "storage_offset", "indices",
+    "start_indices", "limit_indices", "start_index", "limit_index", "k", "shifts", "max", "decimals", "edge_order",
+    "expand1", "expand2", "expand3", "sumdim", "unroll_dim", "dims_self", "dims_other", "ellipsis_idx", "path",
+    "correction", "quant_min", "quant_max", "zero_point", "output_zero_point", "Y_zero_point_i", "bit_width", "pow",
+    "growth_interval", "seed", "stacklevel", "context_id", "device_index", "max_size", "val", "from", "to",
+    "self_size", "other_size", "a", "b", "x", "y", "l", "r", "lo", "hi", "el", "item", "self", "other", "input",
+    "t", "low", "high", "addends",
+}
+# Operators whose output size is chosen by the values of a tensor operand (the archive's stored numbers), not only by
+# its size: bincount makes max(values)+1 bins whatever its minlength; one_hot without a class count makes
+# max(values)+1 classes; a sparse tensor built without a size takes its size from its largest index (densified it is
+# that large); a packed sequence's padded length and batch come from its batch_sizes values. Each maps to the argument
+# that bounds the output when given as a valid constant (one_hot raises on a value past num_classes, a sparse
+# constructor on an index past its size), or None when no argument does. The load rule reports a call of one at
+# load unless that argument is a valid constant.
+VALUE_SIZED = {
+    "aten::bincount": None,
+    "aten::one_hot": "num_classes",
+    "aten::_pad_packed_sequence": None,
+    "aten::sparse_coo_tensor": "size",
+    "aten::sparse_csr_tensor": "size",
+    "aten::sparse_csc_tensor": "size",
+    "aten::sparse_bsr_tensor": "size",
+    "aten::sparse_bsc_tensor": "size",
+    "aten::sparse_compressed_tensor": "size",
 }
 INT_TYPES = ("int", "SymInt", "int[", "SymInt[", "Optional[int]", "Optional[SymInt]", "Optional[List[int]]",
              "List[int]", "List[SymInt]", "Optional[List[SymInt]]")
@@ -178,6 +230,9 @@ SUPERLINEAR_FAMILIES = [
     r"^(linear|matmul|linear_clamp_run)",  # quantized::linear*, quantized::matmul, prepacked::linear_clamp_run
     # Diagonal matrices and block-diagonal assembly: an n-element operand makes an n x n result.
     r"^(diag|diagflat|diag_embed|block_diag)(_|$)",
+    # Covariance and correlation (n variables make an n x n result from n*m products), Vandermonde matrices (an n-element
+    # operand makes n x N), the trilinear product behind bilinear.
+    r"^(cov|corrcoef|vander|_trilinear)$",
     # Convolutions (every spelling).
     r"conv(?!ert)",
     # Decompositions, inverses, determinants, solvers, matrix functions.
@@ -342,16 +397,30 @@ def work_arguments(schemas) -> dict:
             producer_size = (is_producer(s) and t.startswith(NUMERIC_TYPES) and not a.kwarg_only
                              and a.name not in PRODUCER_VALUE_ARGUMENTS and s.name not in PRODUCER_READERS
                              and a.name not in PRODUCER_VALUE_BY_OPERATOR.get(s.name, ()))
-            if not producer_size and (not t.startswith(INT_TYPES) or a.name not in DIVISOR_ARGUMENTS | SIZE_ARGUMENTS):
+            sizing = DIVISOR_ARGUMENTS | SIZE_ARGUMENTS | SIZE_BY_OPERATOR.get(s.name, set())
+            if not producer_size and (not t.startswith(INT_TYPES) or a.name not in sizing):
                 continue
             if (s.name, i) in mixed and not (a.name in SIZE_EVEN_AS_TENSOR and not is_producer(s)):
                 out.setdefault(s.name, {}).setdefault(a.name, ["divisor" if a.name in DIVISOR_ARGUMENTS else "size", []])
                 continue
-            kind = "divisor" if a.name in DIVISOR_ARGUMENTS else "size"
+            kind = "divisor" if a.name in DIVISOR_ARGUMENTS and a.name not in SIZE_BY_OPERATOR.get(s.name, ()) else "size"
             entry = out.setdefault(s.name, {}).setdefault(a.name, [kind, []])
             if i not in entry[1]:
                 entry[1].append(i)
     return {op: {n: [k, sorted(p)] for n, (k, p) in sorted(args.items())} for op, args in sorted(out.items())}
+
+
+def unclassified_int_arguments(schemas) -> list:
+    """`op(name)` for each integer argument of an operator with an operand that no class covers (fails closed)."""
+    known = SIZE_ARGUMENTS | DIVISOR_ARGUMENTS | NOT_SIZING_ARGUMENTS
+    out = set()
+    for s in schemas:
+        if is_producer(s):
+            continue  # every numeric argument of a producer is a size unless reviewed in PRODUCER_VALUE_ARGUMENTS
+        for a in s.arguments:
+            if str(a.type).startswith(INT_TYPES) and a.name not in known and a.name not in SIZE_BY_OPERATOR.get(s.name, ()):
+                out.add(f"{s.name}({a.name}: {a.type})")
+    return sorted(out)
 
 
 def main() -> int:
@@ -377,6 +446,15 @@ def main() -> int:
         return 1
     allowed -= set(denied)
     schemas = [s for s in torch._C._jit_get_all_schemas() if s.name in allowed]
+    unclassified_ints = unclassified_int_arguments(schemas)
+    if unclassified_ints:
+        sys.stderr.write("integer arguments not classified as size, divisor or not sizing:\n  "
+                         + "\n  ".join(unclassified_ints) + "\n")
+        return 1
+    missing_value_sized = [op for op in VALUE_SIZED if op not in allowed]
+    if missing_value_sized:
+        sys.stderr.write("valueSized operators not allowed: " + ", ".join(missing_value_sized) + "\n")
+        return 1
     work = work_arguments(schemas)
     missing = [op for op in STATE_FILLED_BY_TORCH if op not in allowed or op not in work]
     if missing:
@@ -417,6 +495,7 @@ def main() -> int:
             "uncheckedFlags": unchecked_flags,
             "repetition": repetition_operators(schemas),
             "tensorOut": tensor_out_operators(schemas),
+            "valueSized": VALUE_SIZED,
             "shapeFormulas": {op: f for op, f in sorted(SHAPE_FORMULAS.items()) if op in allowed},
         },
         sys.stdout,

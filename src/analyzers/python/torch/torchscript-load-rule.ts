@@ -8,11 +8,20 @@
 // with a file, remote-call or Python-callback effect are reported wherever they appear, with a message that says
 // whether the load or a later call of the model runs them.
 import { signalAt, type CodeSignal, type Confidence, type TorchFileKind } from '../code-signal.js';
-import type { CallSite, ExpressionFact, FunctionFact, LoopFact, PythonModule, SourceSpan } from '../module-model.js';
+import type {
+  AccessStep,
+  CallSite,
+  ExpressionFact,
+  FunctionFact,
+  LoopFact,
+  PythonModule,
+  SourceSpan,
+} from '../module-model.js';
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import { nestedLoopCostSignals, type SizedCall } from './torchscript-load-cost.js';
 import { loadDivisionSignals } from './torchscript-load-division.js';
+import { loopGrowthSignals } from './torchscript-load-growth.js';
 import table from './torchscript-ops.json' with { type: 'json' };
 
 interface OpTable {
@@ -34,6 +43,11 @@ interface OpTable {
   readonly tensorOut: readonly string[];
   /** How a producer's constant size arguments make its elements: `range` (arange), `square` (eye); else a product. */
   readonly shapeFormulas: Readonly<Record<string, string>>;
+  /**
+   * Operators whose output size the values of a tensor operand choose (bincount, one_hot without a class count, a
+   * sparse constructor without a size): op -> the argument that bounds it when a valid constant, or null.
+   */
+  readonly valueSized: Readonly<Record<string, string | null>>;
 }
 const TABLE = table as unknown as OpTable;
 const WORK_ARGUMENTS: ReadonlyMap<string, Readonly<Record<string, readonly [string, readonly number[]]>>> = new Map(
@@ -43,6 +57,9 @@ const STATE_FILLED_BY_TORCH: ReadonlySet<string> = new Set(TABLE.stateFilledByTo
 const REPETITION_OPS: ReadonlySet<string> = new Set(TABLE.repetition);
 const TENSOR_OUT_OPS: ReadonlySet<string> = new Set(TABLE.tensorOut);
 const SHAPE_FORMULAS: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.shapeFormulas));
+const VALUE_SIZED: ReadonlyMap<string, string | null> = new Map(Object.entries(TABLE.valueSized));
+/** Operators that join their operands into a larger value (a loop rebuilding a value through one grows it). */
+const CONCATENATION = /^aten::(?:cat|concat|concatenate|stack|hstack|vstack|dstack|column_stack|row_stack)$/;
 
 /** A list, tuple or string display, or a comprehension: the operand list repetition (`[0] * n`) repeats. */
 function isSequenceDisplay(e: ExpressionFact): boolean {
@@ -224,10 +241,92 @@ const MAX_SIGNALS = 50;
 type Verdict =
   | { kind: 'allowed' }
   | { kind: 'self-method'; name: string }
+  | { kind: 'archive-method'; classId: number; type: string; name: string }
   | { kind: 'custom-namespace' }
   | { kind: 'denied'; op: string; why: string }
   | { kind: 'unlisted'; what: string }
-  | { kind: 'unfollowed'; what: string };
+  | { kind: 'unfollowed'; what: string; high?: boolean };
+
+/** A class of this code file: its TorchScript type (`__torch__.Box`), methods and attribute annotations. */
+interface ArchiveClass {
+  readonly id: number;
+  readonly type: string;
+  readonly methods: ReadonlyMap<string, FunctionFact>;
+  readonly attributes: ReadonlyMap<string, string>;
+}
+
+/** What a value-method call's receiver is: an archive class (with its class when this file defines it), or unknown. */
+type ReceiverType = { kind: 'archive'; type: string; cls?: ArchiveClass } | { kind: 'other' } | { kind: 'unknown' };
+
+/** The top-level arguments of a generic annotation (`Tuple[__torch__.Box, bool]` -> the two). */
+function typeArguments(t: string, head: string): string[] | undefined {
+  const s = t.replace(/\s+/g, '');
+  if (!s.startsWith(head + '[') || !s.endsWith(']')) return undefined;
+  const out: string[] = [];
+  let depth = 0;
+  let start = head.length + 1;
+  for (let i = start; i < s.length - 1; i++) {
+    const ch = s[i];
+    if (ch === '[') depth++;
+    else if (ch === ']') depth--;
+    else if (ch === ',' && depth === 0) {
+      out.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(s.slice(start, s.length - 1));
+  return out;
+}
+
+/** The annotated type an access path (root and steps) reaches, through tuple/list items and class attributes. */
+function typeOfAccess(
+  mod: PythonModule,
+  root: string,
+  steps: readonly AccessStep[],
+  method: FunctionFact,
+  classes: ReadonlyMap<string, ArchiveClass>,
+  depth: number,
+): string | undefined {
+  if (depth > 6) return undefined;
+  let t: string | undefined;
+  const param = method.parameters.find((p) => p.name === root);
+  if (param !== undefined) t = param.annotation?.replace(/\s+/g, '');
+  else {
+    const binds = mod.assignments.filter(
+      (a) => a.scopeId === method.id && a.targets.some((x) => x.kind === 'name' && x.name === root),
+    );
+    const types = new Set<string | undefined>();
+    for (const a of binds) {
+      const v = a.value;
+      const r = v?.access?.root;
+      if (a.kind !== 'assign' || a.targets.length !== 1 || r?.kind !== 'name') return undefined;
+      types.add(typeOfAccess(mod, r.name, v!.access!.steps, method, classes, depth + 1));
+    }
+    if (types.size !== 1) return undefined;
+    t = [...types][0];
+  }
+  for (const step of steps) {
+    if (t === undefined) return undefined;
+    if (step.kind === 'index') {
+      const items = typeArguments(t, 'Tuple');
+      if (items !== undefined) {
+        const i = step.key?.type === 'int' ? Number(step.key.value) : NaN;
+        t = Number.isInteger(i) ? items[i < 0 ? items.length + i : i] : undefined;
+        continue;
+      }
+      const list = typeArguments(t, 'List');
+      if (list?.length === 1) {
+        t = list[0];
+        continue;
+      }
+      const dict = typeArguments(t, 'Dict');
+      t = dict?.length === 2 ? dict[1] : undefined;
+      continue;
+    }
+    t = classes.get(t)?.attributes.get(step.name);
+  }
+  return t;
+}
 
 /** The operator a printed callee names: `torch.add` → aten::add, `ops.prim.X` / `torch.ops.ns.X[.overload]` → ns::X. */
 function operatorName(q: string): { ns: string; name: string } | undefined {
@@ -239,7 +338,12 @@ function operatorName(q: string): { ns: string; name: string } | undefined {
   return undefined;
 }
 
-function classify(call: CallSite, selfName: string | undefined): Verdict {
+function classify(
+  call: CallSite,
+  selfName: string | undefined,
+  receiverOf?: (call: CallSite) => ReceiverType,
+  archiveMethodNames?: ReadonlySet<string>,
+): Verdict {
   const callee = call.callee;
   const access = callee.access;
   // `(self).m(...)`: a method of the class this method belongs to.
@@ -251,6 +355,17 @@ function classify(call: CallSite, selfName: string | undefined): Verdict {
   ) {
     if (access.steps.length === 1 && access.steps[0]!.kind === 'attr')
       return { kind: 'self-method', name: access.steps[0]!.name };
+    const last = access.steps[access.steps.length - 1];
+    const receiver = receiverOf?.(call);
+    if (receiver?.kind === 'archive' && last?.kind === 'attr') {
+      if (receiver.cls !== undefined)
+        return { kind: 'archive-method', classId: receiver.cls.id, type: receiver.type, name: last.name };
+      return {
+        kind: 'unfollowed',
+        what: `${callee.raw} (a method of the archive class ${receiver.type}, defined in another code file)`,
+        high: true,
+      };
+    }
     return { kind: 'unfollowed', what: `${callee.raw} (a method of another object of the archive)` };
   }
   const q = callee.qualifiedName;
@@ -282,6 +397,26 @@ function classify(call: CallSite, selfName: string | undefined): Verdict {
       const named = DENIED_NAMES.get(last.name);
       if (named !== undefined) return { kind: 'denied', op: callee.raw, why: named };
       if (access.root.kind === 'name' && access.root.resolution !== 'implicit') {
+        // A value of an archive class runs that class's method, whatever its name (`x.clone()`, and the printer's
+        // `x.__getitem__(i)` / `x.__contains__(k)` for `x[i]` / `k in x`).
+        const receiver = receiverOf?.(call) ?? { kind: 'unknown' };
+        if (receiver.kind === 'archive') {
+          if (receiver.cls !== undefined)
+            return { kind: 'archive-method', classId: receiver.cls.id, type: receiver.type, name: last.name };
+          return {
+            kind: 'unfollowed',
+            what: `${callee.raw} (a method of the archive class ${receiver.type}, defined in another code file)`,
+            high: true,
+          };
+        }
+        // The printer writes a dunder method call only for a class value; a name an archive class defines is not
+        // admitted by its operator spelling unless the receiver is known not to be an archive class.
+        if (receiver.kind === 'unknown' && (/^__\w+__$/.test(last.name) || archiveMethodNames?.has(last.name) === true))
+          return {
+            kind: 'unfollowed',
+            what: `${callee.raw} (a method whose receiver's type is not known, named like a method of an archive class)`,
+            high: true,
+          };
         if (VALUE_METHODS.has(last.name)) return { kind: 'allowed' };
         return { kind: 'unfollowed', what: `${callee.raw} (a method of another object of the archive)` };
       }
@@ -558,6 +693,58 @@ function calledOperator(call: CallSite): { op: string; valueForm: boolean } | un
   return undefined;
 }
 
+/** The aten or namespaced operator a call names, in the `torch.<op>` or the value-method form. */
+function namedOperator(call: CallSite): string | undefined {
+  const q = call.callee.qualifiedName;
+  if (q !== null && (call.callee.resolution === 'implicit' || call.callee.resolution === 'import')) {
+    const op = operatorName(q);
+    return op === undefined ? undefined : `${op.ns}::${op.name}`;
+  }
+  const access = call.callee.access;
+  const last = access?.steps[access.steps.length - 1];
+  if (access?.root.kind === 'name' && access.root.resolution !== 'implicit' && last?.kind === 'attr')
+    return 'aten::' + last.name;
+  return undefined;
+}
+
+/**
+ * Whether an operator can make its output larger than an operand, for loop-carried growth: one with a size argument
+ * in the load table, a list or string repetition, a concatenation, a superlinear or a value-sized operator.
+ */
+function growingOperator(call: CallSite): string | undefined {
+  const op = namedOperator(call);
+  if (op === undefined) return undefined;
+  const spec = WORK_ARGUMENTS.get(op);
+  if (
+    (spec !== undefined && Object.values(spec).some(([kind]) => kind === 'size')) ||
+    REPETITION_OPS.has(op) ||
+    CONCATENATION.test(op) ||
+    SUPERLINEAR_OPS.has(op) ||
+    VALUE_SIZED.has(op)
+  )
+    return op;
+  return undefined;
+}
+
+/**
+ * For an operator whose output size the values of a tensor operand choose: the reason a call at load is unbounded, or
+ * undefined when its bounding argument is given (a valid constant is then required by the work check).
+ */
+function valueSizedCall(call: CallSite): string | undefined {
+  const op = namedOperator(call);
+  if (op === undefined || !VALUE_SIZED.has(op)) return undefined;
+  const bound = VALUE_SIZED.get(op)!;
+  if (bound === null) return `${op} sizes its output by the largest value of its operand`;
+  const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+  const positions = WORK_ARGUMENTS.get(op)?.[bound]?.[1] ?? [];
+  const given =
+    call.keywords.some((k) => k.name === bound) ||
+    positions.some((p) => call.positional[valueForm ? p - 1 : p] !== undefined);
+  return given || call.hasStarArgs || call.hasStarStarKwargs
+    ? undefined
+    : `${op} without ${bound} sizes its output by the values of its operand`;
+}
+
 /** The finding for a superlinear operator at load whose operands are not proven stored or small. */
 function superlinearSignal(
   span: SourceSpan,
@@ -719,6 +906,30 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
     if (m === undefined) methodsByClass.set(f.parentId, (m = new Map()));
     m.set(f.name, f);
   }
+  // The classes of this file by TorchScript type (the annotation of their methods' `self`).
+  const classes = new Map<string, ArchiveClass>();
+  const archiveMethodNames = new Set<string>();
+  for (const [id, methods] of methodsByClass) {
+    const type = [...methods.values()][0]?.parameters[0]?.annotation?.replace(/\s+/g, '');
+    for (const name of methods.keys()) archiveMethodNames.add(name);
+    if (type === undefined || !type.startsWith('__torch__.')) continue;
+    const attributes = new Map<string, string>();
+    for (const a of mod.assignments)
+      if (a.scopeId === id && a.kind === 'annotated' && a.annotation !== undefined && a.targets[0]?.kind === 'name')
+        attributes.set(a.targets[0].name, a.annotation.replace(/\s+/g, ''));
+    classes.set(type, { id, type, methods, attributes });
+  }
+  const receiverOf = (call: CallSite): ReceiverType => {
+    const access = call.callee.access;
+    const method = call.enclosingFunction === null ? undefined : owningMethod(fns, call.enclosingFunction.id);
+    if (access?.root.kind !== 'name' || method === undefined) return { kind: 'unknown' };
+    const t = typeOfAccess(mod, access.root.name, access.steps.slice(0, -1), method, classes, 0);
+    if (t === undefined) return { kind: 'unknown' };
+    if (t.startsWith('__torch__.')) return { kind: 'archive', type: t, cls: classes.get(t) };
+    return { kind: 'other' };
+  };
+  const classifyAt = (c: CallSite, selfName: string | undefined) =>
+    classify(c, selfName, receiverOf, archiveMethodNames);
   const callsByMethod = new Map<number, CallSite[]>();
   for (const c of mod.calls) {
     if (c.enclosingFunction === null) continue;
@@ -741,9 +952,14 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
         const fn = queue[i]!;
         const selfName = fn.parameters[0]?.name;
         for (const c of callsByMethod.get(fn.id) ?? []) {
-          const v = classify(c, selfName);
-          if (v.kind !== 'self-method') continue;
-          const next = methods.get(v.name);
+          const v = classifyAt(c, selfName);
+          const own = fn.parentId === null ? undefined : methodsByClass.get(fn.parentId);
+          const next =
+            v.kind === 'self-method'
+              ? own?.get(v.name)
+              : v.kind === 'archive-method'
+                ? methodsByClass.get(v.classId)?.get(v.name)
+                : undefined;
           if (next === undefined || atLoad.has(next.id)) continue;
           atLoad.set(next.id, start.qualifiedName);
           queue.push(next);
@@ -776,7 +992,7 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
     const selfName = method.parameters[0]?.name;
     const methods = method.parentId === null ? undefined : methodsByClass.get(method.parentId);
     for (const c of calls) {
-      const v = classify(c, selfName);
+      const v = classifyAt(c, selfName);
       const unchecked = root !== undefined && v.kind === 'allowed' ? uncheckedCall(c) : undefined;
       if (unchecked !== undefined) {
         push(
@@ -797,6 +1013,7 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
       }
       if (v.kind === 'allowed' || v.kind === 'custom-namespace') continue;
       if (v.kind === 'self-method' && methods?.has(v.name)) continue;
+      if (v.kind === 'archive-method' && methodsByClass.get(v.classId)?.has(v.name)) continue;
       const where =
         root === undefined
           ? `in ${method.qualifiedName}, which runs when the model (or that method) is called`
@@ -812,9 +1029,9 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
         Object.assign(details, { kind: 'file-or-process-operation', operator: v.op });
       } else if (root === undefined) {
         continue;
-      } else if (v.kind === 'self-method') {
-        message = `${c.callee.raw}(...) ${where}: the class defines no method '${v.name}' in this file, so what it runs is not known.`;
-        confidence = 'medium';
+      } else if (v.kind === 'self-method' || v.kind === 'archive-method') {
+        message = `${c.callee.raw}(...) ${where}: the class${v.kind === 'archive-method' ? ` ${v.type}` : ''} defines no method '${v.name}' in this file, so what it runs is not known.`;
+        confidence = v.kind === 'archive-method' ? 'high' : 'medium';
         Object.assign(details, { kind: 'load-operation-unfollowed', callee: c.callee.raw });
       } else {
         const what = v.what;
@@ -822,7 +1039,7 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
           `${c.callee.raw}(...) ${where}: ${what} is not an operation a load may perform (tensor arithmetic and ` +
           'constructors, container and string builtins, interpreter primitives)' +
           (v.kind === 'unfollowed' ? ', and it is not followed from here.' : '.');
-        confidence = 'medium';
+        confidence = v.kind === 'unfollowed' && v.high === true ? 'high' : 'medium';
         Object.assign(details, {
           kind: v.kind === 'unfollowed' ? 'load-operation-unfollowed' : 'load-operation-unlisted',
           callee: c.callee.raw,
@@ -853,6 +1070,7 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
     return m !== undefined && atLoad.has(m.id) ? m.qualifiedName : undefined;
   };
   for (const s of loadDivisionSignals(mod, loadMethodOf)) push(s);
+  for (const s of loopGrowthSignals(mod, loadMethodOf, growingOperator)) push(s);
   return out;
 }
 
@@ -937,6 +1155,24 @@ function pushWorkSignals(
         )
           push(superlinearSignal(c.span, c.text, `${c.callee.raw}(...)`, sup.op, where, method));
       }
+      const valueSized = valueSizedCall(c);
+      if (valueSized !== undefined)
+        push(
+          signalAt(
+            'TORCH-SCRIPT-CUSTOM-OP',
+            c.span,
+            c.text,
+            `${c.callee.raw}(...) ${where}: ${valueSized}, which the archive stores or the load computes; a stored ` +
+              'value of 10**9 makes gigabytes.',
+            'high',
+            {
+              kind: 'load-work-argument',
+              method: method.qualifiedName,
+              operator: namedOperator(c) ?? c.callee.raw,
+              runsAtLoad: true,
+            },
+          ),
+        );
       const called = calledOperator(c);
       if (called === undefined) continue;
       const bad = unprovenWorkArguments(mod, c, called.op, called.valueForm);

@@ -1,0 +1,218 @@
+// Loop-carried growth in TorchScript code run at load. Each loop is bounded by the load rule and no call need have a
+// large constant shape, yet a value that a loop rebuilds from itself through a size-growing operation grows
+// geometrically: `t = torch.cat([t, t])` doubles each turn (29 turns of a stored 4-element tensor are 2^31 elements),
+// and so do `xs = xs + xs` on a list, `s = s + s` on a string, `t = t.repeat([2])`. Here an assignment inside a loop
+// whose value reads the assigned name (directly or through names the same loop body assigns) twice or more, or once
+// as the operand of an operator that can make its output larger than its operand (one with a size argument in the
+// load table, a list or string repetition, a superlinear or value-sized operator), is a finding, and so is an
+// in-place call (`torch.add_(xs, xs)`, `xs.extend(xs)`) that reads its own target again. A loop of at most
+// MAX_GROWTH_TURNS constant turns passes: its growth is at most 2^MAX_GROWTH_TURNS times the value it starts from.
+import { signalAt, type CodeSignal } from '../code-signal.js';
+import type { AssignmentFact, CallSite, ExpressionFact, LoopFact, PythonModule, SourceSpan } from '../module-model.js';
+
+/** A loop of at most this many constant turns may rebuild a value from itself (growth at most 16x). */
+export const MAX_GROWTH_TURNS = 4;
+const MAX_DEPTH = 6;
+
+/** What the load rule knows of an operator call, for growth: whether it can make its output larger than an operand. */
+export type GrowingCall = (call: CallSite) => string | undefined;
+
+function constantInt(e: ExpressionFact): number | undefined {
+  if (e.constant !== undefined) return e.constant.type === 'int' ? e.constant.value : undefined;
+  if (e.nodeType === 'unary_operator' && /^-\s*\d+$/.test(e.text)) return -Number(e.text.replace(/[-\s]/g, ''));
+  return undefined;
+}
+
+/** The constant turns of a `for ... in range(<constants>)` loop; undefined for any other loop. */
+function constantTurns(mod: PythonModule, loop: LoopFact): number | undefined {
+  const a = loop.head?.access;
+  if (loop.kind !== 'for' || a?.root.kind !== 'call' || a.steps.length > 0) return undefined;
+  const c = mod.calls[a.root.callId];
+  if (c === undefined || c.callee.raw !== 'range' || c.hasStarArgs || c.keywords.length > 0) return undefined;
+  const ints = c.positional.map(constantInt);
+  if (ints.length === 0 || ints.length > 3 || ints.some((v) => v === undefined)) return undefined;
+  const [lo, hi, step] = ints.length === 1 ? [0, ints[0]!, 1] : [ints[0]!, ints[1]!, ints[2] ?? 1];
+  return step === 0 ? 0 : Math.max(0, Math.ceil((hi - lo) / step));
+}
+
+interface Reading {
+  /** Occurrences of the name in the value. */
+  count: number;
+  /** The first operator that takes the name as an operand and can grow its output. */
+  growing?: string;
+}
+
+/**
+ * How an expression reads `name`: its occurrences (through local names assigned inside the loop body, `inLoop`) and
+ * whether one of them is an operand of a growing operator.
+ */
+/**
+ * Adds the reads of `name` through a local name the loop body assigns: the most any one of its assignments reads
+ * (each turn runs one of them).
+ */
+function readsThrough(
+  mod: PythonModule,
+  local: string,
+  name: string,
+  inLoop: ReadonlyMap<string, readonly ExpressionFact[]>,
+  growing: GrowingCall,
+  depth: number,
+  out: Reading,
+): void {
+  let best = 0;
+  for (const v of inLoop.get(local) ?? []) {
+    const r: Reading = { count: 0 };
+    readsOf(mod, v, name, inLoop, growing, depth, r);
+    best = Math.max(best, r.count);
+    if (r.count > 0 && out.growing === undefined) out.growing = r.growing;
+  }
+  out.count += best;
+}
+
+function readsOf(
+  mod: PythonModule,
+  e: ExpressionFact,
+  name: string,
+  inLoop: ReadonlyMap<string, readonly ExpressionFact[]>,
+  growing: GrowingCall,
+  depth: number,
+  out: Reading,
+): void {
+  if (depth > MAX_DEPTH) return;
+  if (e.nodeType === 'identifier') {
+    if (e.text === name) out.count++;
+    else readsThrough(mod, e.text, name, inLoop, growing, depth + 1, out);
+    return;
+  }
+  const parts = [...(e.elements ?? []), ...(e.operands ?? [])];
+  for (const p of parts) readsOf(mod, p, name, inLoop, growing, depth + 1, out);
+  const root = e.access?.root;
+  if (root?.kind === 'name' && parts.length === 0) {
+    if (root.name === name) out.count++;
+    else readsThrough(mod, root.name, name, inLoop, growing, depth + 1, out);
+  }
+  const callIds = new Set(e.callIds);
+  if (root?.kind === 'call') callIds.add(root.callId);
+  for (const id of callIds) {
+    const c = mod.calls[id];
+    if (c !== undefined) readsOfCall(mod, c, name, inLoop, growing, depth + 1, out);
+  }
+  if (parts.length === 0 && root === undefined && callIds.size === 0)
+    for (const n of e.names) if (n === name) out.count++;
+}
+
+function readsOfCall(
+  mod: PythonModule,
+  c: CallSite,
+  name: string,
+  inLoop: ReadonlyMap<string, readonly ExpressionFact[]>,
+  growing: GrowingCall,
+  depth: number,
+  out: Reading,
+): void {
+  const before = out.count;
+  const receiver = c.callee.access;
+  // The value form's receiver (`t.repeat([2])`, `((xs)[0]).extend(...)`) is an operand.
+  if (receiver?.root.kind === 'name' && receiver.steps.length >= 1 && receiver.root.resolution !== 'implicit') {
+    if (receiver.root.name === name) out.count++;
+    else readsThrough(mod, receiver.root.name, name, inLoop, growing, depth + 1, out);
+  } else if (receiver?.root.kind === 'call') {
+    const inner = mod.calls[receiver.root.callId];
+    if (inner !== undefined) readsOfCall(mod, inner, name, inLoop, growing, depth + 1, out);
+  }
+  for (const e of [...c.positional, ...c.keywords.map((k) => k.value), ...c.starArgs, ...c.starStarKwargs])
+    readsOf(mod, e, name, inLoop, growing, depth + 1, out);
+  if (out.count > before && out.growing === undefined) out.growing = growing(c);
+}
+
+const inside = (a: { startIndex: number; endIndex: number }, loop: LoopFact): boolean =>
+  loop.span.startIndex <= a.startIndex && loop.span.endIndex >= a.endIndex;
+
+/** Operators that change their first operand in place (`add_`, `extend`, `append`, `insert`). */
+const IN_PLACE = /(?:^|\.)(?:extend|append|insert|add_|mul_)$/;
+
+/**
+ * Findings for values a loop at load rebuilds from themselves through a growing operation. `loadMethodOf` names the
+ * load method a scope belongs to (undefined when it does not run at load).
+ */
+export function loopGrowthSignals(
+  mod: PythonModule,
+  loadMethodOf: (scopeId: number) => string | undefined,
+  growing: GrowingCall,
+): CodeSignal[] {
+  const out: CodeSignal[] = [];
+  const reported = new Set<number>();
+  for (const loop of mod.loops) {
+    if (loop.kind === 'comprehension') continue;
+    const method = loadMethodOf(loop.scopeId);
+    if (method === undefined) continue;
+    const turns = constantTurns(mod, loop);
+    if (turns !== undefined && turns <= MAX_GROWTH_TURNS) continue;
+    const body = mod.assignments.filter(
+      (a) => a.scopeId === loop.scopeId && a.kind !== 'for' && a.value !== null && inside(a.span, loop),
+    );
+    // Local names the loop body assigns, with their values (a tuple target pairs with a tuple value's elements).
+    const inLoop = new Map<string, ExpressionFact[]>();
+    const pairs: [string, ExpressionFact, AssignmentFact][] = [];
+    for (const a of body) {
+      const v = a.value!;
+      a.targets.forEach((t, i) => {
+        if (t.kind !== 'name') return;
+        const value = a.targets.length > 1 && v.elements?.length === a.targets.length ? v.elements[i]! : v;
+        pairs.push([t.name, value, a]);
+        let list = inLoop.get(t.name);
+        if (list === undefined) inLoop.set(t.name, (list = []));
+        list.push(value);
+      });
+    }
+    const report = (start: number, span: SourceSpan, text: string, why: string) => {
+      if (reported.has(start)) return;
+      reported.add(start);
+      out.push(
+        signalAt(
+          'TORCH-SCRIPT-CUSTOM-OP',
+          span,
+          text,
+          `${text} inside a loop of ${method}, which runs while the archive loads (torch.jit.load, and torch.load ` +
+            `with weights_only=True, which hands a TorchScript archive to it): ${why}, so the value grows ` +
+            `geometrically with the loop's turns (29 doublings of a 4-element tensor are 2^31 elements); the loop ` +
+            `runs ${turns === undefined ? 'a number of turns the code does not fix' : `${turns} turns`}, more than ` +
+            `the ${MAX_GROWTH_TURNS} that keep the growth small.`,
+          'high',
+          { kind: 'load-work-growth', method, runsAtLoad: true },
+        ),
+      );
+    };
+    for (const [name, value, a] of pairs) {
+      const others = new Map(inLoop);
+      others.delete(name);
+      const r: Reading = { count: a.kind === 'augmented' ? 1 : 0 };
+      readsOf(mod, value, name, others, growing, 0, r);
+      if (r.count >= 2)
+        report(a.span.startIndex, a.span, value.text, `it rebuilds '${name}' from ${r.count} copies of itself`);
+      else if (r.count === 1 && r.growing !== undefined)
+        report(
+          a.span.startIndex,
+          a.span,
+          value.text,
+          `it rebuilds '${name}' through ${r.growing}, which can make its output larger than its operand`,
+        );
+    }
+    // In-place growth: `torch.add_(xs, xs)`, `xs.extend(xs)` reading their own target again.
+    for (const c of mod.calls) {
+      if (c.scopeId !== loop.scopeId || !inside(c.span, loop) || !IN_PLACE.test(c.callee.raw)) continue;
+      const receiver = c.callee.access;
+      const target =
+        receiver?.root.kind === 'name' && receiver.root.resolution !== 'implicit' && receiver.steps.length === 1
+          ? receiver.root.name
+          : c.positional[0]?.nodeType === 'identifier'
+            ? c.positional[0].text
+            : undefined;
+      if (target === undefined) continue;
+      const r: Reading = { count: 0 };
+      readsOfCall(mod, c, target, inLoop, growing, 0, r);
+      if (r.count >= 2) report(c.span.startIndex, c.span, c.text, `it extends '${target}' in place with itself`);
+    }
+  }
+  return out;
+}

@@ -7,6 +7,8 @@ import { instanceClass } from './instance-class.js';
 import {
   KERAS_UNPICKLE_CALLS,
   KERAS_UNPICKLE_CLASSES,
+  KERAS2_DESERIALIZE,
+  keras2ArgProblem,
   kerasGetattrClass,
   kerasUnpickleArgProblem,
   UNSAFE_LOAD,
@@ -138,6 +140,11 @@ const REASON_KERAS_CALL =
   "model's __reduce__ writes it; the archive is scanned as a nested artifact and judged by its own findings (" +
   UNSAFE_LOAD +
   '); every call of it in this stream has that shape';
+const REASON_KERAS2 =
+  "Keras 2's whole-model pickle: deserialize_model_from_bytecode(<a bytes literal holding a zip>), as Model.__reduce__ " +
+  'writes it; the archive is scanned as a nested artifact and judged by its own findings (' +
+  UNSAFE_LOAD +
+  '); every use of it in this stream has that shape';
 const REASON_VECTORIZE =
   "scipy's vecentropy: numpy.vectorize rebuilt through __new__ whose state is the dict vectorize writes, pyfunc scipy's own bound method; every use of it in this stream has that shape";
 
@@ -184,7 +191,8 @@ export class VettedUses {
       canonical === PARTIAL ||
       CALLED_PARTIALS.has(canonical) ||
       EMPTY_CALLS.has(canonical) ||
-      KERAS_UNPICKLE_CLASSES.has(canonical)
+      KERAS_UNPICKLE_CLASSES.has(canonical) ||
+      KERAS2_DESERIALIZE.has(canonical)
     );
   }
 
@@ -195,7 +203,8 @@ export class VettedUses {
       imp.canonical === PARTIAL ||
       imp.canonical === LOAD_FROM_BYTES ||
       CALLED_PARTIALS.has(imp.canonical) ||
-      KERAS_UNPICKLE_CLASSES.has(imp.canonical)
+      KERAS_UNPICKLE_CLASSES.has(imp.canonical) ||
+      KERAS2_DESERIALIZE.has(imp.canonical)
     )
       this.refs.set(imp, (this.refs.get(imp) ?? 0) + 1);
   }
@@ -312,6 +321,18 @@ export class VettedUses {
       }
       return;
     }
+    if (KERAS2_DESERIALIZE.has(imp.canonical)) {
+      if (
+        kind === 'REDUCE' &&
+        imp.derivedVia === undefined &&
+        imp.unresolved === undefined &&
+        keras2ArgProblem(args, bytesOf) === undefined
+      ) {
+        this.consume(imp);
+        this.vettedCalls.add(call);
+      }
+      return;
+    }
     if (imp.canonical === LOAD_FROM_BYTES) {
       const b = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : [];
       const a0 = b.length === 1 ? b[0]! : undefined;
@@ -399,10 +420,10 @@ export class VettedUses {
       }
       // A name reached through getattr/import_module chains is judged as what it is, whatever its use.
       if (imp.derivedVia !== undefined || imp.unresolved !== undefined) continue;
-      // With memo stand-ins, only _load_from_bytes: its proof is every reference to the import itself (the memo
+      // With memo stand-ins, only _load_from_bytes and Keras 2's deserialize: their proof is every reference to the import itself (the memo
       // keeps an import as it is) consumed by a call whose argument is a bytes literal of the stream (a stand-in is
       // never one); the other shapes are proved on objects a stand-in no longer tells apart.
-      if (compacted && imp.canonical !== LOAD_FROM_BYTES) continue;
+      if (compacted && imp.canonical !== LOAD_FROM_BYTES && !KERAS2_DESERIALIZE.has(imp.canonical)) continue;
       if (imp.canonical === GETATTR) {
         // Every reference consumed by vetted calls of one library's shape (scipy's or Keras's, not both).
         const n = this.consumed.get(imp) ?? 0;
@@ -444,6 +465,12 @@ export class VettedUses {
               via: via[0],
             });
         }
+      } else if (KERAS2_DESERIALIZE.has(imp.canonical)) {
+        // Every reference consumed by a vetted call (never stored, passed or called another way), as for
+        // _load_from_bytes: the proof is the bytes literal each call is handed.
+        const n = this.consumed.get(imp) ?? 0;
+        if (n > 0 && this.refs.get(imp) === n)
+          out.set(imp, { why: REASON_KERAS2, pack: 'keras', versions: KERAS2_DESERIALIZE.get(imp.canonical)! });
       } else if (imp.canonical === LOAD_FROM_BYTES) {
         // Every reference consumed by a vetted call (the import is never stored, passed or called another way).
         const n = this.consumed.get(imp) ?? 0;

@@ -7,7 +7,8 @@ log) and docs/packs/history/<lib>.json (per version: which candidate names resol
 Usage: /usr/bin/python3 scripts/data/derive-history.py LIB... [--hooks] [--mirror DIR]
        /usr/bin/python3 scripts/data/derive-history.py --pin LIB --repo OWNER/NAME   (rewrite LIB's pinned tags)
        /usr/bin/python3 scripts/data/derive-history.py --pin LIB --forks A/B,C/D --version-file F   (from forks)
-           [--version-name NAME]   (the name the version file assigns, default __version__; CatBoost's VERSION)
+           [--version-name NAME]   (the name the version file assigns, default __version__; CatBoost's VERSION;
+                                    "-": the file holds the version string alone, as feature_engine/VERSION)
 The repositories are read from git mirrors (default /work/.mirror/<owner>+<name>/repo, e.g. made with
 `git clone --bare`); every version is read at its pinned commit (scripts/data/history/pins.json), with Python's ast.
 The review verdicts (one per hook source hash, and the external bases) live in scripts/data/history/<lib>.py: "data"
@@ -114,7 +115,8 @@ def pin_forks(lib, repos, base, since, pattern, version_file, version_name="__ve
                 continue
             text = proc.stdout.read(int(header[2])).decode("utf-8", "replace")
             proc.stdout.read(1)
-            m = assign.search(text)
+            # version_name "-": the file holds the version string alone (feature_engine/VERSION)
+            m = re.fullmatch(r"\s*(\S+)\s*", text) if version_name == "-" else assign.search(text)
             if m and re.fullmatch(pattern, m.group(1)) and m.group(1).lstrip("v") not in found:
                 found[m.group(1)] = (commit, date, repo, "version-set")
         proc.stdin.close()

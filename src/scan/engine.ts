@@ -9,7 +9,7 @@ import { extensionMismatch } from '../formats/extension.js';
 import { readsHeadOnly } from '../formats/json/tokenizers-file.js';
 import { looksLikeText } from '../formats/text.js';
 import { analyzeStream } from '../analyzers/pickle/analyze.js';
-import { KERAS_UNPICKLE_CALLS, UNSAFE_LOAD } from '../analyzers/pickle/keras-unpickle.js';
+import { loadsKerasUnsafely, UNSAFE_LOAD } from '../analyzers/pickle/keras-unpickle.js';
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import { scanCompanion } from './companion-files.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
@@ -1232,7 +1232,7 @@ class FileScan {
         // What Keras's whole-model unpickling builds from its archive is built with safe_mode=False: said with each
         // finding the archive's config gives.
         const outer = this.unsafeKeras;
-        if (KERAS_UNPICKLE_CALLS.has(n.loader.canonical)) this.unsafeKeras = true;
+        if (loadsKerasUnsafely(n.loader.canonical)) this.unsafeKeras = true;
         try {
           await this.unit(childSrc, depth + 1);
         } finally {

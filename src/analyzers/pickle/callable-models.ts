@@ -4,7 +4,7 @@
 // copyreg extension registry. Nothing is executed: each model computes a symbolic result.
 import { zlib } from '../../core/builtins.js';
 import type { ImportFact } from './facts.js';
-import { KERAS_UNPICKLE_CALLS } from './keras-unpickle.js';
+import { KERAS2_DESERIALIZE, KERAS_UNPICKLE_CALLS } from './keras-unpickle.js';
 import { K, type BytesV, type GlobalV, type ObjV, type PyVal, type TupleV } from './values.js';
 
 /** What a nested loader reads from its first argument. */
@@ -156,6 +156,19 @@ const kerasUnpickle: CallModel = (ctx, _canonical, callee, args) => {
   return undefined;
 };
 
+/**
+ * Keras 2's deserialize_model_from_bytecode(b): b is written to a file that zipfile opens (it seeks to the end record),
+ * so the whole bytes are scanned as the nested archive.
+ */
+const keras2Deserialize: CallModel = (ctx, _canonical, callee, args) => {
+  const a0 = arg(args, 0);
+  const data = typeof a0 === 'object' && a0.k === K.Bytes ? ctx.materialize(a0) : undefined;
+  if (data !== undefined && typeof a0 === 'object' && a0.k === K.Bytes)
+    ctx.nested(callee, data, `${a0.via} written to model.keras and read as a .keras archive`, literalOf(a0));
+  else ctx.nestedUnknown(callee, 'the argument is not bytes the scanner can reconstruct');
+  return undefined;
+};
+
 const bytesIo: CallModel = (_ctx, _canonical, _callee, args) => {
   const a0 = arg(args, 0);
   if (a0 === undefined) return { k: K.FileLike, bytes: bytesFrom(new Uint8Array(0), 'empty') };
@@ -221,6 +234,7 @@ const CALL_MODELS: ReadonlyMap<string, CallModel> = (() => {
   // The object itself, whatever it is: a BUILD on the result reaches the argument's own __setstate__.
   add(IDENTITY_HELPERS, (_ctx, _canonical, _callee, args) => arg(args, 0));
   add(KERAS_UNPICKLE_CALLS.keys(), kerasUnpickle);
+  add(KERAS2_DESERIALIZE.keys(), keras2Deserialize);
   add(['io.BytesIO'], bytesIo);
   add(['builtins.getattr'], getattrCall);
   add(['importlib.import_module', 'builtins.__import__', 'importlib.__import__'], importCall);

@@ -4,6 +4,12 @@
 // safe_mode=False), which opens the BytesIO with zipfile and builds the model its config.json describes: whatever
 // that archive holds (Lambda bytecode, custom objects imported from other modules) runs with nothing refused. The
 // classes and releases are read from Keras's source (scripts/data/derive-keras-unpickle.py).
+//
+// Keras 2.11 - 2.15 write a built model as <keras.saving | keras.src.saving>.pickle_utils.
+// deserialize_model_from_bytecode(<the bytes of a .keras zip>): loading writes the bytes to a file that
+// saving_lib.load_model loads (safe_mode=False; 2.11's load_model has no safe mode), so the archive is scanned as a
+// nested artifact read the same way. 2.7 - 2.10 hand the same function a numpy array of a tar of a SavedModel
+// directory: not this shape, so not admitted.
 import unpickle from './data/keras-unpickle.json' with { type: 'json' };
 import type { ImportFact } from './facts.js';
 import { K, type PyVal } from './values.js';
@@ -20,10 +26,21 @@ export const KERAS_UNPICKLE_CALLS: ReadonlyMap<string, string> = new Map(
   [...KERAS_UNPICKLE_CLASSES].map(([name, versions]) => [`${name}.${UNPICKLE_ATTR}`, versions]),
 );
 
+/** Keras 2's whole-model deserialize functions (module-level, called with the archive's bytes), with their releases. */
+export const KERAS2_DESERIALIZE: ReadonlyMap<string, string> = new Map(
+  Object.entries(unpickle.keras2).map(([name, c]) => [name, `keras ${c.versions}`]),
+);
+
+/** A nested loader that hands its archive to Keras's whole-model load with nothing refused (either major). */
+export function loadsKerasUnsafely(canonical: string): boolean {
+  return KERAS_UNPICKLE_CALLS.has(canonical) || KERAS2_DESERIALIZE.has(canonical);
+}
+
 /** What loading runs on the archive: said with every finding read from it. */
 export const UNSAFE_LOAD =
-  'the pickle hands this archive to Keras as a whole model (_unpickle_model: saving_lib._load_model_from_fileobj ' +
-  'with safe_mode=False), so loading it deserialises this unsafely, with nothing refused';
+  'the pickle hands this archive to Keras as a whole model (Keras 3 _unpickle_model: ' +
+  'saving_lib._load_model_from_fileobj with safe_mode=False; Keras 2 deserialize_model_from_bytecode: ' +
+  'saving_lib.load_model with safe_mode=False), so loading it deserialises this unsafely, with nothing refused';
 
 /**
  * getattr's arguments in the shape a Keras model pickle writes: (<an import of a KERAS_UNPICKLE_CLASSES class, as
@@ -60,5 +77,20 @@ export function kerasUnpickleArgProblem(
   const data = literal ? bytesOf(b) : undefined;
   if (data === undefined) return 'the BytesIO does not hold a bytes literal of the stream';
   if (data.length < 4 || ZIP_LOCAL.some((x, i) => data[i] !== x)) return 'the BytesIO does not hold a zip archive';
+  return undefined;
+}
+
+/**
+ * Why a call `deserialize_model_from_bytecode(args)` is not in the shape Keras 2 writes, or undefined when it is: one
+ * argument, a bytes literal of the stream (scanned as a nested artifact) that starts with a zip local header.
+ */
+export function keras2ArgProblem(args: PyVal, bytesOf: (v: PyVal) => Uint8Array | undefined): string | undefined {
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.more !== 0 || args.items.length !== 1)
+    return 'not called with one argument';
+  const b = args.items[0]!;
+  const literal = typeof b === 'object' && b.k === K.Bytes && (b.off >= 0 || b.via === "_codecs.encode(str, 'latin1')");
+  const data = literal ? bytesOf(b) : undefined;
+  if (data === undefined) return 'the argument is not a bytes literal of the stream';
+  if (data.length < 4 || ZIP_LOCAL.some((x, i) => data[i] !== x)) return 'the bytes are not a zip archive';
   return undefined;
 }

@@ -46,6 +46,8 @@ const MAX_INTERNED_TUPLES = 100_000;
 const MAX_KEPT_DTYPES = 100_000;
 /** Objects that may be dict subclasses kept whole after the detail budget. */
 const MAX_KEPT_DICT_OBJS = 100_000;
+/** functools.partial objects kept whole after the detail budget (vetted-uses.ts follows each by identity). */
+const MAX_KEPT_PARTIALS = 100_000;
 
 export class Memo {
   private readonly chunks: (PyVal | undefined)[][] = [];
@@ -54,6 +56,9 @@ export class Memo {
   private keptChars = 0;
   private keptDtypes = 0;
   private keptDictObjs = 0;
+  private keptPartials = 0;
+  /** functools.partial objects replaced by a stand-in (past MAX_KEPT_PARTIALS): their uses are no longer followed. */
+  lostPartials = 0;
   /** Values stored compacted (the detail budget was exhausted). */
   compacted = 0;
   /** Made on first use (past the detail budget): most streams never compact a value. */
@@ -220,9 +225,20 @@ export class Memo {
     return OPAQUE_TUPLE;
   }
 
-  /** numpy dtypes stay whole (joblib array sizes need them); other call results keep only their import. */
+  /**
+   * numpy dtypes stay whole (joblib array sizes need them), and functools.partial objects (a bounded number: the
+   * vetting of a library's partial follows each one by identity, so a memo read must give back the object itself);
+   * other call results keep only their import.
+   */
   private compactObj(v: ObjV): PyVal {
     const root = rootImport(v);
+    if (root?.imp.canonical === 'functools.partial') {
+      if (this.keptPartials < MAX_KEPT_PARTIALS) {
+        this.keptPartials++;
+        return v;
+      }
+      this.lostPartials++;
+    }
     if (root?.imp.canonical === 'numpy.dtype' && this.keptDtypes < MAX_KEPT_DTYPES) {
       this.keptDtypes++;
       return v;

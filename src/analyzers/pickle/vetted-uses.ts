@@ -7,6 +7,8 @@ import { instanceClass } from './instance-class.js';
 import {
   KERAS_UNPICKLE_CALLS,
   KERAS_UNPICKLE_CLASSES,
+  KERAS2_DESERIALIZE,
+  keras2ArgProblem,
   kerasGetattrClass,
   kerasUnpickleArgProblem,
   UNSAFE_LOAD,
@@ -138,6 +140,11 @@ const REASON_KERAS_CALL =
   "model's __reduce__ writes it; the archive is scanned as a nested artifact and judged by its own findings (" +
   UNSAFE_LOAD +
   '); every call of it in this stream has that shape';
+const REASON_KERAS2 =
+  "Keras 2's whole-model pickle: deserialize_model_from_bytecode(<a bytes literal holding a zip>), as Model.__reduce__ " +
+  'writes it; the archive is scanned as a nested artifact and judged by its own findings (' +
+  UNSAFE_LOAD +
+  '); every use of it in this stream has that shape';
 const REASON_VECTORIZE =
   "scipy's vecentropy: numpy.vectorize rebuilt through __new__ whose state is the dict vectorize writes, pyfunc scipy's own bound method; every use of it in this stream has that shape";
 
@@ -184,7 +191,8 @@ export class VettedUses {
       canonical === PARTIAL ||
       CALLED_PARTIALS.has(canonical) ||
       EMPTY_CALLS.has(canonical) ||
-      KERAS_UNPICKLE_CLASSES.has(canonical)
+      KERAS_UNPICKLE_CLASSES.has(canonical) ||
+      KERAS2_DESERIALIZE.has(canonical)
     );
   }
 
@@ -195,7 +203,8 @@ export class VettedUses {
       imp.canonical === PARTIAL ||
       imp.canonical === LOAD_FROM_BYTES ||
       CALLED_PARTIALS.has(imp.canonical) ||
-      KERAS_UNPICKLE_CLASSES.has(imp.canonical)
+      KERAS_UNPICKLE_CLASSES.has(imp.canonical) ||
+      KERAS2_DESERIALIZE.has(imp.canonical)
     )
       this.refs.set(imp, (this.refs.get(imp) ?? 0) + 1);
   }
@@ -312,6 +321,18 @@ export class VettedUses {
       }
       return;
     }
+    if (KERAS2_DESERIALIZE.has(imp.canonical)) {
+      if (
+        kind === 'REDUCE' &&
+        imp.derivedVia === undefined &&
+        imp.unresolved === undefined &&
+        keras2ArgProblem(args, bytesOf) === undefined
+      ) {
+        this.consume(imp);
+        this.vettedCalls.add(call);
+      }
+      return;
+    }
     if (imp.canonical === LOAD_FROM_BYTES) {
       const b = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : [];
       const a0 = b.length === 1 ? b[0]! : undefined;
@@ -361,10 +382,11 @@ export class VettedUses {
   }
 
   /**
-   * The imports of `imports` every use of which was vetted, with why they are admitted; `compacted`: the memo holds
-   * stand-ins (past its detail budget).
+   * The imports of `imports` every use of which was vetted, with why they are admitted; `memo`: what the memo lost
+   * when it holds stand-ins (past its detail budget).
    */
-  finish(imports: readonly ImportFact[], calls: readonly CallFact[], compacted = false): VettedImports | undefined {
+  finish(imports: readonly ImportFact[], calls: readonly CallFact[], memo?: CompactedMemo): VettedImports | undefined {
+    const compacted = memo !== undefined;
     const out = new Map<ImportFact, { why: string; pack: string; via?: string; versions?: string }>();
     const unvetted = new Set<ImportFact>();
     // A call of an EMPTY_CALLS class that is not a constructor call (NEWOBJ, BUILD, an item stored on an instance)
@@ -386,6 +408,9 @@ export class VettedUses {
       const e = partialOk.get(p.imp) ?? { ok: true, via: new Set<string>() };
       // A partial its library calls while loading is in its shape only once called so (pandas calls each one).
       e.ok &&= p.status === 'ok' && (p.target === undefined || !CALLED_PARTIALS.has(p.target) || (p.calls ?? 0) > 0);
+      // Past the memo's budget: a keyword dict the memo compacted is changed through a memo read only by a write into
+      // an opaque dict, so none may have happened in the run (the partial itself the memo keeps whole).
+      if (memo !== undefined) e.ok &&= !memo.partialsLost && !(memo.opaqueDictWrites && keywordsLost(p.state));
       if (p.target !== undefined) e.via.add(p.target);
       partialOk.set(p.imp, e);
     }
@@ -399,10 +424,15 @@ export class VettedUses {
       }
       // A name reached through getattr/import_module chains is judged as what it is, whatever its use.
       if (imp.derivedVia !== undefined || imp.unresolved !== undefined) continue;
-      // With memo stand-ins, only _load_from_bytes: its proof is every reference to the import itself (the memo
+      // With memo stand-ins, only _load_from_bytes and Keras 2's deserialize: their proof is every reference to the import itself (the memo
       // keeps an import as it is) consumed by a call whose argument is a bytes literal of the stream (a stand-in is
       // never one); the other shapes are proved on objects a stand-in no longer tells apart.
-      if (compacted && imp.canonical !== LOAD_FROM_BYTES) continue;
+      // So are a library's called partials (pandas 1.3's blocks) when the memo kept every partial object whole: each
+      // is then followed by identity as without stand-ins (memo.ts), and their keyword dicts as checked above.
+      const calledPartial =
+        memo !== undefined && !memo.partialsLost && (imp.canonical === PARTIAL || CALLED_PARTIALS.has(imp.canonical));
+      if (compacted && imp.canonical !== LOAD_FROM_BYTES && !KERAS2_DESERIALIZE.has(imp.canonical) && !calledPartial)
+        continue;
       if (imp.canonical === GETATTR) {
         // Every reference consumed by vetted calls of one library's shape (scipy's or Keras's, not both).
         const n = this.consumed.get(imp) ?? 0;
@@ -437,13 +467,19 @@ export class VettedUses {
             // Every partial of this import wraps a function its library calls while loading (one library's shape).
             const c = called[0]!;
             if (called.every((x) => x === c)) out.set(imp, { why: c.why, pack: c.pack, versions: c.versions });
-          } else if (called.every((c) => c === undefined))
+          } else if (!compacted && called.every((c) => c === undefined))
             out.set(imp, {
               why: `${REASON_PARTIAL} (${via.join(', ')})`,
               pack: PARTIAL_TARGETS.get(via[0]!)!,
               via: via[0],
             });
         }
+      } else if (KERAS2_DESERIALIZE.has(imp.canonical)) {
+        // Every reference consumed by a vetted call (never stored, passed or called another way), as for
+        // _load_from_bytes: the proof is the bytes literal each call is handed.
+        const n = this.consumed.get(imp) ?? 0;
+        if (n > 0 && this.refs.get(imp) === n)
+          out.set(imp, { why: REASON_KERAS2, pack: 'keras', versions: KERAS2_DESERIALIZE.get(imp.canonical)! });
       } else if (imp.canonical === LOAD_FROM_BYTES) {
         // Every reference consumed by a vetted call (the import is never stored, passed or called another way).
         const n = this.consumed.get(imp) ?? 0;
@@ -460,7 +496,9 @@ export class VettedUses {
         const n = this.consumed.get(imp) ?? 0;
         const spec = CALLED_PARTIALS.get(imp.canonical)!;
         const partialsOk = [...this.partials.values()].every(
-          (p) => p.target !== imp.canonical || (p.status === 'ok' && (p.calls ?? 0) > 0),
+          (p) =>
+            p.target !== imp.canonical ||
+            (p.status === 'ok' && (p.calls ?? 0) > 0 && !(memo?.opaqueDictWrites === true && keywordsLost(p.state))),
         );
         if (n > 0 && this.refs.get(imp) === n && partialsOk)
           out.set(imp, { why: spec.why, pack: spec.pack, versions: spec.versions });
@@ -487,6 +525,21 @@ function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
 }
 
 /** A called partial's state: no positional arguments and exactly the keyword dict its library writes. */
+/** What the memo lost when it compacted values past its detail budget (vm.ts). */
+export interface CompactedMemo {
+  /** A functools.partial object was replaced by a stand-in (memo.ts MAX_KEPT_PARTIALS). */
+  readonly partialsLost: boolean;
+  /** Items were stored into an opaque dict (a memo read of a dict the memo compacted). */
+  readonly opaqueDictWrites: boolean;
+}
+
+/** The keyword dict of a partial's state is one the memo compacted (a memo read of it gives the summary). */
+function keywordsLost(state: PyVal | undefined): boolean {
+  if (typeof state !== 'object' || state.k !== K.Tuple) return false;
+  const kw = state.items[2];
+  return typeof kw === 'object' && kw.k === K.Dict && kw.lostInto !== undefined;
+}
+
 function calledStateShape(state: PyVal, spec: CalledPartial): boolean {
   if (typeof state !== 'object' || state.k !== K.Tuple || state.items.length !== 4) return false;
   const [, args, kw] = state.items as [PyVal, PyVal, PyVal];

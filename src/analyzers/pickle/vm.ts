@@ -751,6 +751,8 @@ class PickleVm implements ModelContext {
   private overReported = false;
   /** Memo entries kept whole (later ones are compacted: memo.ts). */
   private readonly memoDetail: number;
+  /** opaqueDictWrites when this analysis began (the counter only grows). */
+  private readonly opaqueWritesAtStart = opaqueDictWrites;
   /** Nesting of modelled calls that invoke other calls (torchRebuild). */
   private modelDepth = 0;
   /** A BUILD or SETITEM(S) targeted an object a pytz reconstructor returned (a shared tzinfo singleton). */
@@ -2619,7 +2621,13 @@ class PickleVm implements ModelContext {
     this.settleEmptyDunders();
     // Memo stand-ins (past the detail budget) forget which object they were: a use of an object could no longer be
     // told apart, so only shapes proved on the import's own references and call arguments are vetted then.
-    const vetted = this.uses?.finish(this.r.imports, this.r.calls, this.memo.compacted > 0);
+    const vetted = this.uses?.finish(
+      this.r.imports,
+      this.r.calls,
+      this.memo.compacted > 0
+        ? { partialsLost: this.memo.lostPartials > 0, opaqueDictWrites: opaqueDictWrites > this.opaqueWritesAtStart }
+        : undefined,
+    );
     if (vetted !== undefined) this.r.vetted = vetted;
     return this.r;
   }

@@ -14,6 +14,7 @@ import neatHistory from './packs/history/neat-python.json' with { type: 'json' }
 import pmdarimaHistory from './packs/history/pmdarima.json' with { type: 'json' };
 import pyramidHistory from './packs/history/pyramid.json' with { type: 'json' };
 import skforecastHistory from './packs/history/skforecast.json' with { type: 'json' };
+import featureEngineHistory from './packs/history/feature_engine.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -310,6 +311,7 @@ function packSources(): readonly PackSource[] {
       sktimeHistory,
       pycaretHistory,
       skforecastHistory,
+      featureEngineHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -1,5 +1,6 @@
 // Released versions of category_encoders, imbalanced-learn, neat-python, keras_preprocessing, Keras (its text
-// Tokenizer), sktime (with scikit-base), gensim, PyCaret (its preprocessing transformers) and skforecast (its forecasters), each run from its
+// Tokenizer), sktime (with scikit-base), gensim, PyCaret (its preprocessing transformers), skforecast (its forecasters)
+// and feature-engine (its transformers, alone and in a scikit-learn Pipeline), each run from its
 // source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
 // packs admit every name those files hold, so each passes; a payload twin per library and version (the same object
 // carrying a call to os.system in its state) is blocked. gensim's second version is Debian's (test/fixtures/real/gensim, checked with the other Debian releases).
@@ -35,6 +36,7 @@ describe('history packs: real output of released versions', () => {
     }
     assert.deepEqual([...versions.keys()].sort(), [
       'category_encoders',
+      'feature_engine',
       'gensim',
       'imbalanced-learn',
       'keras',

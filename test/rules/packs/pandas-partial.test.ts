@@ -2,7 +2,8 @@
 // (values, placement) (vetted-uses.ts CALLED_PARTIALS). The fixtures (scripts/fixtures/pandas-partial-blocks.py) are
 // frames pickled with that reduce and rebuilt equal by the real loader (pandas 1.5.3: pickle.loads, read_pickle); the
 // case table below builds the same stream from its structure and changes one thing at a time: each other use of the
-// partial, its keyword dict or new_block is blocked (pandas 1.3's new_block also takes klass=, which it calls).
+// partial, its keyword dict or new_block is blocked (pandas 1.3's new_block also takes klass=, which it calls), also
+// when the stream lies past the VM's memo detail budget (frames with 10,500 memoized labels before or between blocks).
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,13 +26,27 @@ interface Shape {
   late?: boolean;
   call?: boolean;
   buildFirst?: boolean;
+  /** 10,000 memo entries before the stream (everything it memoizes lies past the VM's memo detail budget). */
+  over?: boolean;
+  /** The partial read back from the memo and BUILT a second time with the same state. */
+  rebuilt?: boolean;
+  /** Items stored into another memoized dict through a memo read (not the keyword dict). */
+  otherWrite?: boolean;
+}
+
+/** Memo entries (distinct strings, each MEMOIZEd) that use up the VM's detail budget of 10,000. */
+function fill(p: P): P {
+  for (let i = 0; i < 10_000; i++) p = p.sbu(`s${i}`).memoize().pop();
+  return p;
 }
 
 /** partial(new_block) [BUILD (new_block, (), {'ndim': n, ...}, None)] [called with (values, placement)]. */
 function stream(s: Shape = {}): Uint8Array {
   // The partial is memo 3, new_block memo 1, the keyword dict memo 2.
-  let p = new P()
-    .proto(4)
+  let p = new P().proto(4);
+  if (s.over) p = fill(p);
+  if (s.otherWrite) p = p.emptyDict().binput(4).pop();
+  p = p
     .stackGlobal('functools', 'partial')
     .stackGlobal(...NB)
     .binput(1)
@@ -53,6 +68,8 @@ function stream(s: Shape = {}): Uint8Array {
   if (s.buildFirst !== false) p = build(p);
   p = p.pop();
   if (s.late) p = p.binget(2).sbu('klass').stackGlobal('numpy', 'ndarray').setitem().pop();
+  if (s.otherWrite) p = p.binget(4).sbu('k').int(1).setitem().pop();
+  if (s.rebuilt) p = build(p.binget(3)).pop();
   if (s.call !== false) {
     p = p.binget(3);
     p = s.args ? s.args(p.mark()).tuple() : p.emptyList().int(0).tuple2();
@@ -101,6 +118,31 @@ describe('pandas 1.3 block pickles: partial(new_block, ndim=n)(values, placement
     ['klass stored into the keyword dict after BUILD', stream({ late: true }), false],
     ['called before its BUILD', stream({ buildFirst: false }), false],
     ['rebuilt but never called', stream({ call: false }), false],
+    ['BUILT a second time through a memo read', stream({ rebuilt: true }), false],
+    // Past the memo's detail budget the memo keeps each partial object whole, so the same proof holds; a keyword dict
+    // it compacted can be changed only through an opaque memo read, so any such write refuses the shape.
+    ['past the memo budget: the shape pandas 1.3 writes', stream({ over: true }), true],
+    ['past the memo budget: ndim 1', stream({ over: true, ndim: 1 }), true],
+    ['past the memo budget: klass stored into the keyword dict after BUILD', stream({ over: true, late: true }), false],
+    [
+      'past the memo budget: items stored into another compacted dict through a memo read',
+      stream({ over: true, otherWrite: true }),
+      false,
+    ],
+    ['items stored into another dict through a memo read, within the budget', stream({ otherWrite: true }), true],
+    [
+      'past the memo budget: called with three arguments',
+      stream({ over: true, args: (p) => p.emptyList().int(0).int(1) }),
+      false,
+    ],
+    ['past the memo budget: called before its BUILD', stream({ over: true, buildFirst: false }), false],
+    ['past the memo budget: rebuilt but never called', stream({ over: true, call: false }), false],
+    ['past the memo budget: BUILT a second time through a memo read', stream({ over: true, rebuilt: true }), false],
+    [
+      'past the memo budget: a klass keyword',
+      stream({ over: true, kw: (p) => p.sbu('klass').stackGlobal('numpy', 'ndarray').setitem() }),
+      false,
+    ],
   ];
   for (const [name, bytes, ok] of cases) {
     it(`${ok ? 'passes' : 'blocks'}: ${name}`, async () => {

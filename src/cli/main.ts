@@ -573,6 +573,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         '--grace-seconds <n>',
         'on SIGTERM, how long running scans may finish before they are cancelled (default 30)',
       )
+      .option(
+        '--max-connections-per-address <n>',
+        'connections held at once from one client address, an IPv6 /64 (default 64; 0: no cap per address)',
+      )
       .option('--allow-private-targets', 'remote targets may name loopback and private addresses')
       .action(async (o: import('./serve.js').ServeCliOptions) => {
         result = await (await import('./serve.js')).runServe(o, io);

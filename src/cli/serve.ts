@@ -20,6 +20,7 @@ export interface ServeCliOptions {
   jobs?: string;
   graceSeconds?: string;
   scanSeconds?: string;
+  maxConnectionsPerAddress?: string;
 }
 
 function whole(flag: string, v: string | undefined, min: number, max: number): number | undefined {
@@ -60,6 +61,7 @@ export async function runServe(o: ServeCliOptions, io: Io): Promise<number> {
   const jobs = whole('--jobs', o.jobs, 1, 1024);
   const grace = whole('--grace-seconds', o.graceSeconds, 0, 3600) ?? 30;
   const scanSeconds = whole('--scan-seconds', o.scanSeconds, 1, 86_400);
+  const perAddress = whole('--max-connections-per-address', o.maxConnectionsPerAddress, 0, 1_000_000);
   const service = createScanService({
     roots,
     ...(token !== undefined ? { token } : {}),
@@ -68,6 +70,7 @@ export async function runServe(o: ServeCliOptions, io: Io): Promise<number> {
     ...(maxUploadBytes !== undefined ? { maxUploadBytes } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
     ...(scanSeconds !== undefined ? { scanDeadlineMs: scanSeconds * 1000 } : {}),
+    ...(perAddress !== undefined ? { maxConnectionsPerAddress: perAddress } : {}),
     allowPrivateTargets: o.allowPrivateTargets ?? false,
     // One JSON line per answered request on stderr (the report goes to the client, never to this process's output).
     log: (entry) => io.stderr(JSON.stringify(entry) + '\n'),

@@ -4,7 +4,7 @@
 // The API is described by schemas/openapi.json (OpenAPI 3.1). Never prints; the CLI reports what it listens on.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIPv6, type AddressInfo, type Socket } from 'node:net';
 import { isAbsolute } from 'node:path';
 import { renderReport } from '../api/render-report.js';
 import { checkRules, type ScanInput, type ScanOptions } from '../api/scan.js';
@@ -55,6 +55,16 @@ export interface ServiceOptions {
    * body `jsonBodyTotalMs`, an upload its rate floor and `bodyTotalMs`, an idle keep-alive 5 s).
    */
   readonly maxConnections?: number;
+  /**
+   * Connections held at once from one client address (default 64; 0: no cap per address): one more from that
+   * address is closed at once, unanswered, so that one client cannot take the whole `maxConnections` and starve the
+   * others. IPv6 clients count by their /64 network (one host commonly holds a whole /64), IPv4 ones by address (an
+   * IPv4-mapped IPv6 address counts as its IPv4 address). Behind a reverse proxy every client shares the proxy's
+   * address: raise it, or set 0 and let the proxy cap its clients.
+   */
+  readonly maxConnectionsPerAddress?: number;
+  /** The client a connection counts against for `maxConnectionsPerAddress` (default: `connectionClient`). */
+  readonly connectionClient?: (socket: Socket) => string;
   /** Uploads received at once (each is received whole before its scan takes a slot); more: 503. Default 4. */
   readonly maxReceivingUploads?: number;
   /**
@@ -109,6 +119,28 @@ export interface RequestLog {
 }
 
 const MAX_JSON_BODY = 1024 * 1024;
+/** Connections held at once from one client (`maxConnectionsPerAddress`). */
+export const DEFAULT_CONNECTIONS_PER_ADDRESS = 64;
+
+/**
+ * The client a connection counts against for the per-address cap: its IPv4 address (an IPv4-mapped IPv6 address as
+ * the IPv4 one), or the /64 network of its IPv6 address.
+ */
+export function connectionClient(socket: Pick<Socket, 'remoteAddress'>): string {
+  const a = socket.remoteAddress ?? '';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(a);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(a)) return a;
+  // The first four groups of the address written out in full (`::` expanded).
+  const [head = '', tail = ''] = a.split('::');
+  const h = head ? head.split(':') : [];
+  const t = a.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
+}
 
 /** An upload in reception: when it started, what it has sent, and how its place is taken back. */
 interface Reception {
@@ -579,6 +611,26 @@ export function createScanService(o: ServiceOptions): ScanService {
     },
   );
   server.maxConnections = o.maxConnections ?? 1000;
+  const perAddress = o.maxConnectionsPerAddress ?? DEFAULT_CONNECTIONS_PER_ADDRESS;
+  if (perAddress > 0) {
+    const held = new Map<string, number>();
+    const clientOf = o.connectionClient ?? connectionClient;
+    // Ahead of the HTTP server's own listener: a connection over its client's cap is closed before it is parsed.
+    server.prependListener('connection', (socket: Socket) => {
+      const client = clientOf(socket);
+      const n = held.get(client) ?? 0;
+      if (n >= perAddress) {
+        socket.destroy();
+        return;
+      }
+      held.set(client, n + 1);
+      socket.once('close', () => {
+        const left = (held.get(client) ?? 1) - 1;
+        if (left > 0) held.set(client, left);
+        else held.delete(client);
+      });
+    });
+  }
 
   return {
     server,

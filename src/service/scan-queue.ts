@@ -27,6 +27,7 @@ import { digestBytes, useNodeCryptoForSmallDigests } from '../sources/file-diges
 import { factsKey, retargetFacts, reusableAt, storable } from './facts-cache.js';
 import { ANY_ADDRESS, PUBLIC_ONLY, withEndpoints } from '../sources/remote/egress.js';
 import { guardTarget, TargetRefused } from './target-guard.js';
+import { ScanThreads } from './scan-threads.js';
 import type { SignatureLookups } from '../scan/signature-phase.js';
 import { sparseHoles } from '../scan/engine.js';
 import { RuleContext } from '../rules/rule.js';
@@ -703,6 +704,13 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
   // This process hashes every target with node:crypto before its scan: the scan's own digests use it too.
   useNodeCryptoForSmallDigests();
   await warmUp(o.warmUpScans ?? DEFAULT_WARM_UP_SCANS);
+  const egress = withEndpoints(o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY, o.egressEndpoints);
+  // Folders, large files and URLs are scanned on worker threads (the service's, scan-threads.ts), one per job at
+  // most, started when needed: a long analysis (a project of thousands of modules) then never holds this event
+  // loop, and the time budget or the stop ends it — a thread that does not stop its scan within a second of the
+  // abort is stopped. Small files read whole are scanned here (their scans are short and cost less without a
+  // thread's round trip).
+  const threads = new ScanThreads(o.concurrency ?? 4, { roots: o.roots, egress }, true);
   const connection = await newRedis(cfg.redisUrl, true);
   const store = await newRedis(cfg.redisUrl, true);
   store.defineCommand('sentinelPutResults', { lua: PUT_RESULTS });
@@ -811,6 +819,9 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       .update(JSON.stringify([d.rules ?? [], d.policy?.text ?? '']))
       .digest('hex')
       .slice(0, 16);
+    // A remote target's requests end a tenth before the job's time budget, so that its result still says which
+    // files were not read (SCAN-INCOMPLETE) rather than only that the budget ran out.
+    const remoteTotalMs = Math.max(1, Math.floor((o.jobSeconds ?? 600) * 900));
     let policy: Awaited<ReturnType<typeof loadPolicy>> | undefined;
     let scan: Awaited<ReturnType<typeof factsScanner>> | undefined;
     let setupError: Error | undefined;
@@ -821,12 +832,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
         roots: o.roots,
         ...(policy ? { policy } : {}),
         ...(d.rules?.length ? { rules: d.rules } : {}),
-        remote: {
-          egress: withEndpoints(o.allowPrivateTargets ? ANY_ADDRESS : PUBLIC_ONLY, o.egressEndpoints),
-          // A remote target's requests end a tenth before the job's time budget, so that its result still says
-          // which files were not read (SCAN-INCOMPLETE) rather than only that the budget ran out.
-          totalTimeoutMs: Math.max(1, Math.floor((o.jobSeconds ?? 600) * 900)),
-        },
+        remote: { egress, totalTimeoutMs: remoteTotalMs },
       });
     } catch (e) {
       setupError = e as Error;
@@ -933,7 +939,17 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
           const signal = budget.signal;
           let facts = p.read
             ? await scan.file(p.read, { signal, signatureLookups, ...(p.sha ? { sha256: p.sha } : {}) })
-            : await scan(p.path, { signal });
+            : threads.available
+              ? await threads.facts(
+                  p.path,
+                  {
+                    ...(policy ? { policy } : {}),
+                    ...(d.rules?.length ? { rules: d.rules } : {}),
+                    remoteTotalMs,
+                  },
+                  AbortSignal.any([signal, stop.signal]),
+                )
+              : await scan(p.path, { signal });
           // A file hashed before its scan by path must still be the file hashed (same inode, size, modification
           // and change times: the change time cannot be set back): else the digest may name bytes the scan did
           // not analyse, and the result says the file changed and is not stored.
@@ -951,6 +967,10 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
     } finally {
       clearTimeout(timer);
     }
+    // Stopped at the end of the grace: the connections are being dropped, so the job is neither finished nor failed
+    // here (the queue library would retry those writes on a closed connection without end); it goes back to the
+    // queue when its lock runs out, and its rerun scans the targets that have no result.
+    if (stop.signal.aborted) return new Promise<never>(() => undefined);
     await finish(outs);
     if (!failed.length) return;
     // Earlier attempts throw, and BullMQ retries the job after the backoff (the targets done now are not scanned
@@ -1151,6 +1171,7 @@ export async function startWorker(cfg: QueueConfig, o: WorkerOptions): Promise<S
       step(clean ? 'disconnect' : 'disconnect (grace over)');
       disconnectAll();
       if (!clean) void worker.close(true).catch(() => undefined);
+      await threads.close();
       return clean;
     },
   };

@@ -2,13 +2,34 @@
 // An upload's bytes arrive as chunk messages and are read as the stream they were on the main thread (same limits:
 // maxEntryBytes, maxFileSeconds). One scan at a time; a cancel aborts it.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ScanInput } from '../api/scan.js';
+import { factsScanner, type ScanFacts, type ScanInput } from '../api/scan.js';
 import { errorMessage } from '../core/errors.js';
 import { isEgressRefusal } from '../sources/remote/egress.js';
 import { upstreamStatusOf } from '../sources/remote/remote-target-error.js';
 import { useNodeCryptoForSmallDigests } from '../sources/file-digest.js';
 import { scanAsNamed } from './report-paths.js';
-import type { FromThread, ThreadSetup, ToThread } from './scan-threads.js';
+import type { FactsSettings, FromThread, ThreadSetup, ToThread } from './scan-threads.js';
+
+/** The facts of one path or URL (the queue worker's scans), with the thread's roots and egress and the settings. */
+async function gatherFacts(
+  input: string,
+  setup: ThreadSetup,
+  settings: FactsSettings,
+  signal: AbortSignal,
+): Promise<ScanFacts> {
+  const scan = await factsScanner({
+    ...(setup.roots ? { roots: setup.roots } : {}),
+    ...(settings.policy ? { policy: settings.policy } : {}),
+    ...(settings.rules?.length ? { rules: settings.rules } : {}),
+    ...(setup.limits ? { limits: setup.limits } : {}),
+    ...(setup.jobs !== undefined ? { jobs: setup.jobs } : {}),
+    remote: {
+      ...(setup.egress ? { egress: setup.egress } : {}),
+      ...(settings.remoteTotalMs !== undefined ? { totalTimeoutMs: settings.remoteTotalMs } : {}),
+    },
+  });
+  return scan(input, { signal });
+}
 
 /** An async iterable fed by chunk messages, ended by `end` (or `fail`). */
 class Feed implements AsyncIterable<Uint8Array> {
@@ -57,6 +78,24 @@ export function serveScanThread(): void {
       const feed = m.inputs.some((i) => typeof i !== 'string') ? new Feed() : undefined;
       current = { id: m.id, abort, ...(feed ? { feed } : {}) };
       const inputs: ScanInput[] = m.inputs.map((i) => (typeof i === 'string' ? i : { name: i.upload, stream: feed! }));
+      const failed = (e: unknown): void => {
+        current = undefined;
+        const upstream = upstreamStatusOf(e);
+        reply({
+          type: 'failed',
+          id: m.id,
+          error: errorMessage(e),
+          ...(isEgressRefusal(e) ? { refused: true } : {}),
+          ...(upstream !== undefined ? { upstream } : {}),
+        });
+      };
+      if (m.facts) {
+        gatherFacts(m.inputs[0] as string, setup, m.facts, abort.signal).then((facts) => {
+          current = undefined;
+          reply({ type: 'facts', id: m.id, facts });
+        }, failed);
+        return;
+      }
       void scanAsNamed(
         inputs,
         {
@@ -76,23 +115,10 @@ export function serveScanThread(): void {
           signal: abort.signal,
         },
         m.labels,
-      ).then(
-        (report) => {
-          current = undefined;
-          reply({ type: 'done', id: m.id, report });
-        },
-        (e: unknown) => {
-          current = undefined;
-          const upstream = upstreamStatusOf(e);
-          reply({
-            type: 'failed',
-            id: m.id,
-            error: errorMessage(e),
-            ...(isEgressRefusal(e) ? { refused: true } : {}),
-            ...(upstream !== undefined ? { upstream } : {}),
-          });
-        },
-      );
+      ).then((report) => {
+        current = undefined;
+        reply({ type: 'done', id: m.id, report });
+      }, failed);
       return;
     }
     if (!current || current.id !== m.id) return;

@@ -12,6 +12,7 @@ import type { Limits } from '../core/limits.js';
 import type { Policy } from '../policy/policy.js';
 import type { EgressPolicy } from '../sources/remote/egress.js';
 import type { SentinelReport } from '../report/report-model.js';
+import type { ScanFacts } from '../api/scan.js';
 import { workerEntry } from '../scan/worker-pool.js';
 import type { TargetLabel } from './report-paths.js';
 
@@ -41,15 +42,26 @@ export type ToThread =
       readonly labels?: readonly TargetLabel[];
       /** When (epoch ms) the scan's remote requests have all ended (`remote.deadline`). */
       readonly remoteUntil?: number;
+      /** Present: the thread answers the scan's facts (no verdicts, no report), scanned with these settings. */
+      readonly facts?: FactsSettings;
     }
   | { readonly type: 'chunk'; readonly id: number; readonly bytes: Uint8Array }
   | { readonly type: 'end'; readonly id: number; readonly error?: string }
   | { readonly type: 'cancel'; readonly id: number; readonly reason: string };
 
+/** The settings of a facts scan (the queue worker's: a job's policy and rules, its remote time budget). */
+export interface FactsSettings {
+  readonly policy?: Policy;
+  readonly rules?: readonly string[];
+  /** All of the target's remote requests end within this long (`remote.totalTimeoutMs`). */
+  readonly remoteTotalMs?: number;
+}
+
 /** Messages from a thread. */
 export type FromThread =
   | { readonly type: 'ready' }
   | { readonly type: 'done'; readonly id: number; readonly report: SentinelReport }
+  | { readonly type: 'facts'; readonly id: number; readonly facts: ScanFacts }
   /**
    * `refused`: the scan ended at a connection the egress policy refused; `upstream`: at the HTTP status a registry or
    * the Hub refused the target's listing with.
@@ -64,9 +76,12 @@ export type FromThread =
 
 interface Running {
   readonly id: number;
-  readonly done: (r: SentinelReport) => void;
+  readonly done: (m: Answer) => void;
   readonly fail: (e: Error) => void;
 }
+
+/** A thread's answer to a scan. */
+type Answer = Extract<FromThread, { type: 'done' | 'facts' }>;
 
 interface Slot {
   readonly worker: Worker;
@@ -91,7 +106,10 @@ export interface ThreadScan {
   end(error?: string): void;
 }
 
-/** Worker threads that each run one scan at a time. */
+/**
+ * Worker threads that each run one scan at a time. `lazy`: a thread starts when a scan needs one (up to `size`),
+ * rather than all at once.
+ */
 export class ScanThreads {
   private readonly slots = new Set<Slot>();
   private readonly idle: Slot[] = [];
@@ -103,13 +121,14 @@ export class ScanThreads {
   constructor(
     private readonly size: number,
     private readonly setup: ThreadSetup,
+    private readonly lazy = false,
   ) {
-    for (let k = 0; k < size; k++) this.spawn();
+    if (!lazy) for (let k = 0; k < size; k++) this.spawn();
   }
 
   /** Whether threads run scans (false after repeated start failures: the caller scans on its own thread). */
   get available(): boolean {
-    return !this.closed && this.slots.size > 0;
+    return !this.closed && (this.slots.size > 0 || (this.lazy && this.failures < 3));
   }
 
   /**
@@ -123,6 +142,32 @@ export class ScanThreads {
     labels?: readonly TargetLabel[],
     remoteUntil?: number,
   ): ThreadScan {
+    const t = this.run(
+      {
+        inputs,
+        ...(rules?.length ? { rules } : {}),
+        ...(labels?.length ? { labels } : {}),
+        ...(remoteUntil !== undefined ? { remoteUntil } : {}),
+      },
+      signal,
+    );
+    return { ...t, report: t.answer.then((m) => (m as Extract<Answer, { type: 'done' }>).report) };
+  }
+
+  /**
+   * Gathers the facts of one path or URL on the next free thread, with the setup's roots and egress and `settings`.
+   * `signal` cancels it as it cancels `scan`: a thread that does not stop the scan within a second is stopped.
+   */
+  facts(input: string, settings: FactsSettings, signal: AbortSignal): Promise<ScanFacts> {
+    return this.run({ inputs: [input], facts: settings }, signal).answer.then(
+      (m) => (m as Extract<Answer, { type: 'facts' }>).facts,
+    );
+  }
+
+  private run(
+    what: Omit<Extract<ToThread, { type: 'scan' }>, 'type' | 'id'>,
+    signal: AbortSignal,
+  ): Omit<ThreadScan, 'report'> & { answer: Promise<Answer> } {
     const id = this.nextId++;
     // Upload bytes that arrive before a thread is free wait here (bounded by the service's upload limit).
     let early: ToThread[] | undefined = [];
@@ -131,7 +176,7 @@ export class ScanThreads {
       if (early) early.push(m);
       else if (slot && !slot.dead && slot.running?.id === id) slot.worker.postMessage(m, transfer);
     };
-    const report = new Promise<SentinelReport>((done, fail) => {
+    const answer = new Promise<Answer>((done, fail) => {
       signal.throwIfAborted();
       let settled = false;
       // A cancelled scan rejects at once; its thread stays taken until it has stopped the scan and said so (a
@@ -175,14 +220,7 @@ export class ScanThreads {
               fail(signal.aborted ? signal.reason : e);
             },
           };
-          s.worker.postMessage({
-            type: 'scan',
-            id,
-            inputs,
-            ...(rules?.length ? { rules } : {}),
-            ...(labels?.length ? { labels } : {}),
-            ...(remoteUntil !== undefined ? { remoteUntil } : {}),
-          } satisfies ToThread);
+          s.worker.postMessage({ type: 'scan', id, ...what } satisfies ToThread);
           const queued = early!;
           early = undefined;
           for (const m of queued) {
@@ -199,7 +237,7 @@ export class ScanThreads {
       );
     });
     return {
-      report,
+      answer,
       push(bytes) {
         const copy = new Uint8Array(bytes);
         send({ type: 'chunk', id, bytes: copy }, [copy.buffer]);
@@ -217,6 +255,7 @@ export class ScanThreads {
   }
 
   private take(go: (s: Slot) => void, fail: (e: Error) => void): void {
+    if (this.lazy && !this.idle.length && this.slots.size < this.size && this.failures < 3) this.spawn();
     const s = this.idle.pop();
     if (s) go(s);
     else if (this.slots.size === 0) fail(new Error('no scan thread could be started'));
@@ -259,7 +298,7 @@ export class ScanThreads {
       const r = s.running;
       if (!r || r.id !== m.id) return;
       this.release(s);
-      if (m.type === 'done') r.done(m.report);
+      if (m.type === 'done' || m.type === 'facts') r.done(m);
       else if (m.refused) r.fail(new Error(m.error, { cause: { code: 'EGRESS_REFUSED' } }));
       else r.fail(new Error(m.error, m.upstream !== undefined ? { cause: { upstreamStatus: m.upstream } } : undefined));
     });

@@ -11,7 +11,12 @@ import { after, before, describe, it } from 'node:test';
 import { renderReport } from '../../src/api/render-report.js';
 import { scan } from '../../src/api/scan.js';
 import type { SentinelReport } from '../../src/report/report-model.js';
-import { createScanService, type RequestLog, type ScanService } from '../../src/service/http-service.js';
+import {
+  connectionClient,
+  createScanService,
+  type RequestLog,
+  type ScanService,
+} from '../../src/service/http-service.js';
 import { compile2020, errorsText } from '../helpers/json-schema.js';
 import { opcodePickle } from './fixtures.js';
 
@@ -575,6 +580,63 @@ describe('sentinel serve API', () => {
     } finally {
       await capped.close(0);
     }
+  });
+
+  it('caps the connections of one client address, so that another address is still served', async () => {
+    const capped = await listen(
+      createScanService({ roots: [dir], maxConnectionsPerAddress: 3, jsonBodyTotalMs: 60_000 }),
+    );
+    const { port } = capped.server.address() as AddressInfo;
+    /** A connection from `from` that sends `head`; resolves with everything it was answered once it closed. */
+    const open = (from: string, head: string): { answer: Promise<string>; opened: Promise<void>; end: () => void } => {
+      const sock = connect({ port, host: '127.0.0.1', localAddress: from });
+      let got = '';
+      sock.on('data', (d) => (got += d));
+      sock.on('error', () => undefined);
+      const opened = new Promise<void>((ok) => sock.once('connect', () => ok()));
+      void opened.then(() => sock.write(head));
+      return { opened, answer: new Promise((ok) => sock.once('close', () => ok(got))), end: () => sock.destroy() };
+    };
+    const dripHead =
+      'POST /v1/scan HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{';
+    const health = 'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n';
+    const drips = [0, 1, 2].map(() => open('127.0.0.1', dripHead));
+    try {
+      await Promise.all(drips.map((d) => d.opened));
+      // Bounded wait until the server holds the three connections.
+      for (let i = 0; i < 200; i++) {
+        const n = await new Promise<number>((ok) => capped.server.getConnections((_, c) => ok(c)));
+        if (n >= 3) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // A fourth from the same address is closed unanswered, even a health check; another address is answered.
+      assert.equal(await open('127.0.0.1', health).answer, '');
+      assert.match(await open('127.0.0.2', health).answer, /^HTTP\/1\.1 200 /);
+      // A place given back is taken again by the same address.
+      drips[0]!.end();
+      await drips[0]!.answer;
+      let again = '';
+      for (let i = 0; i < 200 && !again; i++) {
+        again = await open('127.0.0.1', health).answer;
+        if (!again) await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.match(again, /^HTTP\/1\.1 200 /);
+    } finally {
+      for (const d of drips) d.end();
+      await capped.close(0);
+    }
+  });
+
+  it('counts an IPv4 client by its address and an IPv6 client by its /64 network', () => {
+    const cases: [string, string][] = [
+      ['127.0.0.1', '127.0.0.1'],
+      ['::ffff:10.1.2.3', '10.1.2.3'],
+      ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+      ['2001:db8:1:2::9', '2001:db8:1:2::/64'],
+      ['2001:db8:1:3::9', '2001:db8:1:3::/64'],
+      ['::1', '0:0:0:0::/64'],
+    ];
+    for (const [a, client] of cases) assert.equal(connectionClient({ remoteAddress: a }), client, a);
   });
 
   it('documents every route it serves, and nothing it does not', async () => {

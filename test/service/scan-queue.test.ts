@@ -507,6 +507,39 @@ describe('scan queue on Redis', { skip }, () => {
     assert.equal(await within(exited, 60_000, 'the worker stopped with SIGTERM to exit'), 0);
   });
 
+  it("ends a project's long analysis at the job's time budget", async () => {
+    // A Python project of 3,000 modules, each importing another and calling it or pickle.loads, and a request
+    // handler that passes request data to every one: its analysis takes many seconds (some 9 s of CPU).
+    const project = join(dir, 'fan-out');
+    mkdirSync(join(project, 'pkg'), { recursive: true });
+    const n = 3000;
+    writeFileSync(join(project, 'pkg', '__init__.py'), '');
+    for (let i = 0; i < n; i++) {
+      const next = (i * 7919 + 1) % n;
+      writeFileSync(
+        join(project, 'pkg', `m${i}.py`),
+        `import pickle\nfrom pkg import m${next}\ndef f(x):\n    return m${next}.f(x) if x else pickle.loads(x)\n`,
+      );
+    }
+    const calls = Array.from({ length: n }, (_, i) => `    m${i}.f(d)\n`).join('');
+    const imports = Array.from({ length: n }, (_, i) => `from pkg import m${i}\n`).join('');
+    writeFileSync(
+      join(project, 'pkg', 'main.py'),
+      `from flask import request\n${imports}def handler():\n    d = request.get_data()\n${calls}`,
+    );
+    // A budget of 2 s: the target fails the attempt at it, whatever the analysis still had to do.
+    const budgeted = { redisUrl: redis.url, queue: 'budget' };
+    const w = await startWorker(budgeted, { roots: [dir], jobSeconds: 2, warmUpScans: 0 });
+    try {
+      const { jobIds } = await submitJobs(budgeted, [project], { attempts: 1 });
+      const [r] = await waitForResults(budgeted, jobIds, { timeoutMs: 120_000 });
+      assert.equal(r!.status, 'failed');
+      assert.match(r!.error!, /ran past its time budget of 2 s/);
+    } finally {
+      await w.close(1000);
+    }
+  });
+
   it('submit --wait --timeout ends with a message and exit 2 when targets have no result yet', async () => {
     const p = join(dir, 'no-worker.pkl');
     writeFileSync(p, opcodePickle('benign'));

@@ -1449,6 +1449,9 @@ function importStatementNames(text: string, pkg: string): { names: Set<string>; 
 }
 
 const IDENTIFIER = /^[A-Za-z_]\w*$/;
+const IDENTIFIERS = /[A-Za-z_]\w*/g;
+/** Words looked for in a file one by one before its identifiers are listed. */
+const SCANNED_WORDS = 8;
 
 /**
  * Whether `id` (an identifier) is one of the identifiers `text.match(/[A-Za-z_]\w*\/g)` lists: a run of word
@@ -1515,9 +1518,16 @@ function identifierPostings(
     const text = indexed.has(i) ? readText(entries[i]!.member, MAX_INDEX_BYTES) : undefined;
     if (text === undefined) return found;
     const known = new Map<string, boolean>();
+    // Past a few words looked for, the file's identifiers are listed once (each search scans the whole text; a file
+    // asked for the methods of a class many packages define was asked hundreds of words), the list not kept.
+    let ids: Set<string> | undefined;
     const has = (id: string): boolean => {
       let b = known.get(id);
-      if (b === undefined) known.set(id, (b = IDENTIFIER.test(id) && hasIdentifier(text, id)));
+      if (b === undefined) {
+        if (ids === undefined && known.size >= SCANNED_WORDS) ids = new Set(text.match(IDENTIFIERS));
+        b = IDENTIFIER.test(id) && (ids !== undefined ? ids.has(id) : hasIdentifier(text, id));
+        known.set(id, b);
+      }
       return b;
     };
     // The last part of a module path first (`test_pickle` of pandas.tests.io.test_pickle): the rarest word.

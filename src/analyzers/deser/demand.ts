@@ -102,13 +102,14 @@ export function reachingNames(
       const inputs = `${demandInputs(mod, names, known, callerOnly, path, byClass)}#${received?.size ?? 0}`;
       if (seen.get(mod) === inputs) continue;
       seen.set(mod, inputs);
-      const wanted = (c: CallSite, n: string): NameAnchor[] | undefined => {
-        let anchors = known.has(n) ? names.get(n) : undefined;
+      const wanted = (c: CallSite, n: string): readonly NameAnchor[] | undefined => {
+        const list = known.has(n) ? names.get(n) : undefined;
+        if (list === undefined) return undefined;
         // An object holding an instance is not a function: calling it is not a call of a wanted name.
-        if (anchors?.some((a) => a.holds !== undefined) === true)
-          anchors = anchors.filter((a) => a.holds === undefined);
-        if (callerOnly && anchors !== undefined) anchors = anchors.filter((a) => path!.toward(a));
-        return anchors !== undefined && anchors.length > 0 && callMayResolve(c, n, anchors, u, refs)
+        const callable = callableAnchors(list);
+        let anchors = callable.anchors;
+        if (callerOnly) anchors = anchors.filter((a) => path!.toward(a));
+        return anchors.length > 0 && callMayResolve(c, n, anchors, u, refs, callerOnly ? undefined : callable.keys)
           ? anchors
           : undefined;
       };
@@ -197,11 +198,7 @@ export function reachingNames(
       const note = (name: string, a: NameAnchor): void => {
         if (name.startsWith('<') || a.keys.length === 0) return;
         const list = names.get(name) ?? [];
-        if (
-          list.some((x) => x.keys[0] === a.keys[0] && x.cls === a.cls && x.returns === a.returns && x.holds === a.holds)
-        )
-          return;
-        list.push(a);
+        if (!pushAnchor(list, a)) return;
         names.set(name, list);
         added.set(name, list);
       };
@@ -273,7 +270,7 @@ export function reachingNames(
             if (a.returns !== undefined) note(i.boundName, { ...anchor, returns: a.returns });
             else if (a.holds !== undefined) {
               note(i.boundName, { ...anchor, holds: a.holds });
-              for (const m of byClass.get(a.holds) ?? []) note(m.name, { ...anchor, cls: m.anchor.cls ?? a.holds });
+              for (const m of classMethods(byClass, { cls: a.holds })) note(m.name, { ...anchor, cls: m.cls });
             } else note(i.boundName, anchor);
           }
         }
@@ -292,6 +289,45 @@ export function reachingNames(
   return added;
 }
 
+/**
+ * Per anchor list of the wanted names: the identities of its anchors (first module key, class, factory and holder
+ * class; two anchors equal in these are one), so that noting an anchor is a set look-up, not a scan of the list.
+ * A module noting every method of every class of one name (`Codec` in each of 338 packages) scanned lists of
+ * hundreds of anchors per method: most of a 1 M-line project's demand.
+ */
+const NOTED = new WeakMap<NameAnchor[], { ids: Set<string>; seen: number }>();
+
+/** Appends `a` to `list` unless an anchor of the same identity is in it; whether it was appended. */
+function pushAnchor(list: NameAnchor[], a: NameAnchor): boolean {
+  let e = NOTED.get(list);
+  if (e === undefined) {
+    // A short list is scanned (most lists hold a few anchors: no index kept for them).
+    if (list.length < INDEXED_ANCHORS) {
+      if (
+        list.some((x) => x.keys[0] === a.keys[0] && x.cls === a.cls && x.returns === a.returns && x.holds === a.holds)
+      )
+        return false;
+      list.push(a);
+      return true;
+    }
+    NOTED.set(list, (e = { ids: new Set(), seen: 0 }));
+  }
+  for (; e.seen < list.length; e.seen++) e.ids.add(anchorId(list[e.seen]!));
+  const id = anchorId(a);
+  if (e.ids.has(id)) return false;
+  e.ids.add(id);
+  list.push(a);
+  e.seen = list.length;
+  return true;
+}
+
+/** Anchor lists at least this long are indexed. */
+const INDEXED_ANCHORS = 16;
+
+function anchorId(a: NameAnchor): string {
+  return `${a.keys[0]}\0${a.cls ?? '\u0001'}\0${a.returns ?? '\u0001'}\0${a.holds ?? '\u0001'}`;
+}
+
 /** Per module: its calls by last name. */
 const CALLS_BY_NAME = new WeakMap<PythonModule, Map<string, CallSite[]>>();
 
@@ -303,6 +339,73 @@ function callsByName(mod: PythonModule): Map<string, CallSite[]> {
     CALLS_BY_NAME.set(mod, m);
   }
   return m;
+}
+
+/** Per methods-by-class map (one `reachingNames` call): per class name, its wanted methods' distinct names and classes. */
+const CLASS_METHODS = new WeakMap<
+  ReadonlyMap<string, readonly { name: string; anchor: NameAnchor }[]>,
+  Map<string, ClassMethods>
+>();
+
+/** One class name's wanted methods: where each is defined, and the lists already asked for. */
+interface ClassMethods {
+  /** Per module key, the indexes of the methods (in `byClass` order) defined at it. */
+  byKey: Map<string, number[]>;
+  /** Per set of module keys (or every method), its distinct methods. */
+  lists: Map<string, { name: string; cls: string }[]>;
+}
+
+/** A class an expression makes: its name and, when known, the module keys of the definitions it may be. */
+interface Made {
+  cls: string;
+  at?: ReadonlySet<string> | undefined;
+}
+
+/**
+ * The wanted methods of class `cls` (by name) as a receiver of it is noted, each method name and defining class once:
+ * those defined at the modules `at` when known, else those of every class of that name. The methods of every class
+ * of the name are listed per module (`Codec` defined in each of 338 packages gives each method 338 times), and
+ * noting each of them at every module holding an instance was cubic.
+ */
+function classMethods(
+  byClass: ReadonlyMap<string, readonly { name: string; anchor: NameAnchor }[]>,
+  { cls, at }: Made,
+): readonly { name: string; cls: string }[] {
+  let perClass = CLASS_METHODS.get(byClass);
+  if (perClass === undefined) CLASS_METHODS.set(byClass, (perClass = new Map()));
+  const methods = byClass.get(cls) ?? [];
+  let c = perClass.get(cls);
+  if (c === undefined) {
+    c = { byKey: new Map(), lists: new Map() };
+    methods.forEach((m, i) => {
+      for (const k of new Set(m.anchor.keys)) pushTo(c!.byKey, k, i);
+    });
+    perClass.set(cls, c);
+  }
+  const keys = at === undefined ? undefined : [...at].sort();
+  const id = keys === undefined ? '' : keys.join('\0');
+  let out = c.lists.get(id);
+  if (out === undefined) {
+    let picked: number[];
+    if (keys === undefined) picked = methods.map((_, i) => i);
+    else {
+      const set = new Set<number>();
+      for (const k of keys) for (const i of c.byKey.get(k) ?? []) set.add(i);
+      picked = [...set].sort((x, y) => x - y);
+    }
+    const seen = new Set<string>();
+    out = [];
+    for (const i of picked) {
+      const m = methods[i]!;
+      const mc = m.anchor.cls ?? cls;
+      const mid = `${m.name}\0${mc}`;
+      if (seen.has(mid)) continue;
+      seen.add(mid);
+      out.push({ name: m.name, cls: mc });
+    }
+    c.lists.set(id, out);
+  }
+  return out;
 }
 
 /** Passes over the modules in one `reachingNames` call while modules are handed new classes' instances. */
@@ -341,7 +444,7 @@ function receiversByValue(
   u: DemandUnit,
   mod: PythonModule,
   byClass: ReadonlyMap<string, readonly { name: string; anchor: NameAnchor }[]>,
-  wanted: (c: CallSite, n: string) => NameAnchor[] | undefined,
+  wanted: (c: CallSite, n: string) => readonly NameAnchor[] | undefined,
   note: (name: string, a: NameAnchor) => void,
   handed: Map<string, Set<string>>,
 ): void {
@@ -364,10 +467,16 @@ function receiversByValue(
         }
       }
   }
-  /** The class a call constructs when it has wanted methods (`Engine()`, `engine.Engine()`). */
-  const constructs = (c: CallSite): string | undefined => {
+  /**
+   * The class a call constructs when it has wanted methods (`Engine()`, `engine.Engine()`), with the modules defining
+   * it when the call names them: the class of that name there (`pkg6.codec.Codec`), not every class of that name in
+   * the project (each package's `Codec`).
+   */
+  const constructs = (c: CallSite): Made | undefined => {
     const n = lastName(c);
-    return byClass.has(n) && wanted(c, n) !== undefined ? n : undefined;
+    if (!byClass.has(n)) return undefined;
+    const anchors = wanted(c, n);
+    return anchors === undefined ? undefined : { cls: n, at: definedAt(c, n, anchors, u.pkg) };
   };
   // Only a module calling a class with wanted methods by name has an instance of one to store or hand on.
   const byName = callsByName(mod);
@@ -375,7 +484,7 @@ function receiversByValue(
   if (byName.size < byClass.size) {
     for (const [n, calls] of byName) if (byClass.has(n)) made.push(...calls);
   } else for (const n of byClass.keys()) made.push(...(byName.get(n) ?? []));
-  const madeBy = new Map<string, string>();
+  const madeBy = new Map<string, Made>();
   let any = false;
   for (const c of made) {
     const cls = constructs(c);
@@ -383,11 +492,11 @@ function receiversByValue(
     any = true;
     for (const n of c.assignedTo) madeBy.set(`${c.scopeId}:${n}`, cls);
   }
-  const methodsAt = (cls: string, keys: readonly string[]): void => {
-    for (const m of byClass.get(cls) ?? []) note(m.name, { keys, cls: m.anchor.cls ?? cls });
+  const methodsAt = (made: Made, keys: readonly string[]): void => {
+    for (const m of classMethods(byClass, made)) note(m.name, { keys, cls: m.cls });
   };
   /** A wanted class (or factory) a name in a field's declaration stands for: bound here by an import or defined here. */
-  const fieldClass = (n: string): string | undefined => {
+  const fieldClass = (n: string): Made | undefined => {
     const dot = n.lastIndexOf('.');
     const last = n.slice(dot + 1);
     const list = byClass.get(last);
@@ -402,7 +511,10 @@ function receiversByValue(
     }
     if (q === undefined) return undefined;
     const at = q.slice(0, q.lastIndexOf('.'));
-    return list.some((m) => m.anchor.keys.some((k) => at === k || at.startsWith(`${k}.`))) ? last : undefined;
+    const keys = new Set<string>();
+    for (const m of list)
+      if (m.anchor.keys.some((k) => at === k || at.startsWith(`${k}.`))) for (const k of m.anchor.keys) keys.add(k);
+    return keys.size > 0 ? { cls: last, at: keys } : undefined;
   };
   // Fields declared in a class body with a wanted class as their type or default (`engine: Engine`,
   // `engine: Any = field(default_factory=Engine)`): instances of the holder carry one.
@@ -424,7 +536,7 @@ function receiversByValue(
     }
   }
   if (!any) return;
-  const classOfExpr = (e: ExpressionFact, scopeId: number): string | undefined => {
+  const classOfExpr = (e: ExpressionFact, scopeId: number): Made | undefined => {
     const a = e.access;
     if (a?.root.kind === 'call' && a.steps.length === 0) {
       const c = mod.calls[a.root.callId];
@@ -439,8 +551,8 @@ function receiversByValue(
   for (const f of mod.functions) {
     if (f.kind !== 'function' || f.returns.length === 0) continue;
     for (const r of f.returns) {
-      const cls = classOfExpr(r, f.id);
-      if (cls !== undefined && cls !== f.name) note(f.name, { ...anchor, returns: cls });
+      const made = classOfExpr(r, f.id);
+      if (made !== undefined && made.cls !== f.name) note(f.name, { ...anchor, returns: made.cls });
     }
   }
   for (const a of mod.assignments) {
@@ -450,7 +562,7 @@ function receiversByValue(
     for (const t of a.targets) {
       if (t.kind === 'name' && a.scopeId === 0) {
         methodsAt(cls, u.keys);
-        note(t.name, { ...anchor, holds: cls });
+        note(t.name, { ...anchor, holds: cls.cls });
       } else if (t.kind === 'name' && mod.functions[a.scopeId]?.kind === 'class') {
         // A class attribute (`class Ctx: engine = Engine()`): `Ctx.engine.m(...)` reaches the instance.
         methodsAt(cls, u.keys);
@@ -474,9 +586,11 @@ function receiversByValue(
     }
   }
   const keysOf = new Map<string, Set<string>>();
-  const classKeys = (cls: string): Set<string> => {
-    let keys = keysOf.get(cls);
-    if (keys === undefined) keysOf.set(cls, (keys = new Set((byClass.get(cls) ?? []).flatMap((m) => m.anchor.keys))));
+  const classKeys = (made: Made): ReadonlySet<string> => {
+    if (made.at !== undefined) return made.at;
+    let keys = keysOf.get(made.cls);
+    if (keys === undefined)
+      keysOf.set(made.cls, (keys = new Set((byClass.get(made.cls) ?? []).flatMap((m) => m.anchor.keys))));
     return keys;
   };
   for (const c of mod.calls) {
@@ -497,6 +611,32 @@ function receiversByValue(
       }
     }
   }
+}
+
+/**
+ * The module keys of the class definitions a construction `c` of class `n` names (`pkg6.codec.Codec()`, or `Codec()`
+ * bound by `from pkg6.codec import Codec`): the keys of the class anchors its qualified callee lies below. Unknown
+ * (every class of the name) when the callee is not qualified, or when it names an anchor that is not the class's
+ * definition (a re-export, a factory).
+ */
+function definedAt(
+  c: CallSite,
+  n: string,
+  anchors: readonly NameAnchor[],
+  pkg: string,
+): ReadonlySet<string> | undefined {
+  const at = new Set<string>();
+  for (const v of c.callee.values) {
+    if (v.kind !== 'qualified' || v.name.includes('(')) continue;
+    const q = absoluteName(v.name, 0, pkg);
+    if (!q.endsWith(`.${n}`)) continue;
+    for (const a of anchors) {
+      if (!a.keys.some((k) => q.startsWith(`${k}.`))) continue;
+      if (a.klass !== true) return undefined;
+      for (const k of a.keys) at.add(k);
+    }
+  }
+  return at.size > 0 ? at : undefined;
 }
 
 /** Per wanted-names map (one demand), per module: the inputs it was last evaluated with (`demandInputs`). */
@@ -556,6 +696,7 @@ function callMayResolve(
   anchors: readonly NameAnchor[],
   u: DemandUnit,
   refs: ReadonlySet<string>,
+  keys?: ReadonlySet<string>,
 ): boolean {
   // A method of a call's result (`super().get`, `Store().get`) is on a receiver the name does not say.
   const qualified = c.callee.values.filter(
@@ -564,9 +705,44 @@ function callMayResolve(
   if (qualified.length > 0)
     return qualified.some((v) => {
       const q = absoluteName(v.name, 0, u.pkg);
-      return q.endsWith(`.${n}`) && anchors.some((a) => a.keys.some((k) => q.startsWith(`${k}.`)));
+      if (!q.endsWith(`.${n}`)) return false;
+      if (keys === undefined) return anchors.some((a) => a.keys.some((k) => q.startsWith(`${k}.`)));
+      // The anchors' keys that `q` starts with, followed by a dot: the parts of `q` before each of its dots.
+      for (let at = q.indexOf('.'); at >= 0; at = q.indexOf('.', at + 1)) if (keys.has(q.slice(0, at))) return true;
+      return false;
     });
-  return anchors.some((a) => a.keys.some((k) => refs.has(k) || u.keys.includes(k)));
+  if (keys === undefined) return anchors.some((a) => a.keys.some((k) => refs.has(k) || u.keys.includes(k)));
+  if (keys.size <= refs.size + u.keys.length) {
+    for (const k of keys) if (refs.has(k) || u.keys.includes(k)) return true;
+    return false;
+  }
+  for (const k of refs) if (keys.has(k)) return true;
+  return u.keys.some((k) => keys.has(k));
+}
+
+/** Per long anchor list of the wanted names: its anchors that are not objects holding an instance, and their keys. */
+const CALLABLE = new WeakMap<NameAnchor[], { seen: number; anchors: NameAnchor[]; keys: Set<string> }>();
+
+/**
+ * The anchors of `list` a call may be a call of (an object holding an instance is not a function) and, for a long
+ * list, the set of their module keys: a name defined in hundreds of modules (a method of a class each package
+ * defines) is matched against a call by its keys, not by a scan of its anchors for every call of the name. Lists
+ * only grow: the part added since the last look-up is taken in.
+ */
+function callableAnchors(list: NameAnchor[]): { anchors: readonly NameAnchor[]; keys?: ReadonlySet<string> } {
+  let e = CALLABLE.get(list);
+  if (e === undefined) {
+    if (list.length < INDEXED_ANCHORS)
+      return { anchors: list.some((a) => a.holds !== undefined) ? list.filter((a) => a.holds === undefined) : list };
+    CALLABLE.set(list, (e = { seen: 0, anchors: [], keys: new Set() }));
+  }
+  for (; e.seen < list.length; e.seen++) {
+    const a = list[e.seen]!;
+    if (a.holds !== undefined) continue;
+    e.anchors.push(a);
+    for (const k of a.keys) e.keys.add(k);
+  }
+  return e;
 }
 
 /**

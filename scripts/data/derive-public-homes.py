@@ -7,7 +7,8 @@ defining class's admission, effect model and identity checks.
 
 Read with Python's ast (the code is parsed, never imported) from
 - the pandas commits pinned in scripts/data/history/pins.json ("pandas"), from the git mirrors named there, and
-- released versions that no mirror here carries, from their wheel on PyPI (RELEASE_WHEELS: version, the wheel's file
+- released versions that no mirror here carries, from their wheel on PyPI (its .py modules; a wheel carries no .pyx,
+  so the Cython classes' public names are read from the pinned commits only) (RELEASE_WHEELS: version, the wheel's file
   name and sha256, and the commit the wheel names in pandas/_version_meson.py's __git_version__, checked on read).
 Writes src/analyzers/pickle/data/public-homes.json.
 
@@ -20,6 +21,7 @@ import ast
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -65,12 +67,28 @@ def homes_in(path, text):
     return out
 
 
+PYX_DECORATED = re.compile(
+    r'^@' + DECORATOR + r'\(\s*["\']([\w.]+)["\']\s*\)\s*\n(?:cdef\s+)?class\s+(\w+)', re.M)
+
+
+def pyx_homes_in(path, text):
+    """The same for a Cython module (.pyx, which ast does not read): a top-level `@set_module("M")` line directly
+    above a `class`/`cdef class` line (pandas 3.0's Timestamp, Timedelta, Period)."""
+    module = path[:-4].replace("/", ".")
+    out = {}
+    for m in PYX_DECORATED.finditer(text):
+        if (m.group(1) + ".").startswith(PACKAGE + ".") and f"{m.group(1)}.{m.group(2)}" != f"{module}.{m.group(2)}":
+            out[f"{m.group(1)}.{m.group(2)}"] = f"{module}.{m.group(2)}"
+    return out
+
+
 def git(repo, *args):
     return subprocess.run(["git", "-C", repo, *args], check=True, capture_output=True).stdout
 
 
 def from_commit(repo, commit):
-    found = subprocess.run(["git", "-C", repo, "grep", "-l", "-F", f"@{DECORATOR}(", commit, "--", f"{PACKAGE}/*.py"],
+    found = subprocess.run(["git", "-C", repo, "grep", "-l", "-F", f"@{DECORATOR}(", commit, "--", f"{PACKAGE}/*.py",
+                            f"{PACKAGE}/*.pyx"],
                            capture_output=True)
     if found.returncode == 1:  # no module of that version uses the decorator
         return {}
@@ -81,7 +99,8 @@ def from_commit(repo, commit):
         path = line.split(":", 1)[1]
         if "/tests/" in path:
             continue
-        out.update(homes_in(path, git(repo, "show", f"{commit}:{path}").decode("utf-8", "replace")))
+        text = git(repo, "show", f"{commit}:{path}").decode("utf-8", "replace")
+        out.update(pyx_homes_in(path, text) if path.endswith(".pyx") else homes_in(path, text))
     return out
 
 

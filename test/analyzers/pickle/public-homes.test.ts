@@ -25,6 +25,7 @@ describe('pandas public homes: derived table', () => {
     ['pandas', 'StringDtype', 'pandas.core.arrays.string_.StringDtype'],
     ['pandas.arrays', 'StringArray', 'pandas.core.arrays.string_.StringArray'],
     ['pandas.arrays', 'DatetimeArray', 'pandas.core.arrays.datetimes.DatetimeArray'],
+    ['pandas', 'Timestamp', 'pandas._libs.tslibs.timestamps.Timestamp'],
     // Not a public home: stays as written.
     ['pandas', 'DateFrame', 'pandas.DateFrame'],
     ['pandas', 'read_csv', 'pandas.read_csv'],

@@ -2,6 +2,7 @@
 // mapping (_compat_pickle, applied inside find_class), module aliases that are the same module at run time
 // (posix/nt → os, __builtin__ → builtins, _pickle → pickle, …), and dotted-name splitting.
 import compat from './data/compat-pickle.json' with { type: 'json' };
+import publicHomes from './data/public-homes.json' with { type: 'json' };
 import { Memo2 } from '../../core/memo2.js';
 
 const IMPORT_MAPPING: Record<string, string> = compat.import_mapping;
@@ -66,6 +67,15 @@ export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   _xxinterpchannels: '_interpreters',
 };
 
+/**
+ * Public names a release gives its classes by setting their __module__ (pandas 3.0's `pandas.DataFrame`,
+ * `pandas.arrays.StringArray`...): the same class object as the defining name, which classification uses so that the
+ * defining class's admission, effect model and identity checks apply (derived: scripts/data/derive-public-homes.py).
+ */
+const PUBLIC_HOMES: ReadonlyMap<string, string> = new Map(
+  Object.entries(publicHomes.names as Record<string, { class: string }>).map(([k, v]) => [k, v.class]),
+);
+
 /** The canonical dotted module: aliases resolved on the first component (`posix.path` → `os.path`). */
 export function canonicalModule(module: string): string {
   const direct = MODULE_ALIASES[module];
@@ -112,12 +122,13 @@ function resolveFresh(module: string, name: string, protocol: number): ImportNam
   // can never hide a module, and a stream may change protocol mid-way.
   const forClass = applyFixImports(mapped.module, mapped.name);
   const cm = canonicalModule(forClass.module);
+  const home = PUBLIC_HOMES.get(cm + '.' + forClass.name);
   return {
     module,
     name,
     importedModule: mapped.module,
     importedName: mapped.name,
-    canonical: cm + '.' + forClass.name,
-    canonicalModule: cm,
+    canonical: home ?? cm + '.' + forClass.name,
+    canonicalModule: home === undefined ? cm : home.slice(0, home.lastIndexOf('.')),
   };
 }

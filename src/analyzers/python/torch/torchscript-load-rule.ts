@@ -258,6 +258,17 @@ interface ArchiveClass {
 /** What a value-method call's receiver is: an archive class (with its class when this file defines it), or unknown. */
 type ReceiverType = { kind: 'archive'; type: string; cls?: ArchiveClass } | { kind: 'other' } | { kind: 'unknown' };
 
+/** A method called on a value of an archive class: followed when this file defines the class, else reported. */
+function archiveMethod(receiver: { type: string; cls?: ArchiveClass }, raw: string, name: string): Verdict {
+  if (receiver.cls !== undefined)
+    return { kind: 'archive-method', classId: receiver.cls.id, type: receiver.type, name };
+  return {
+    kind: 'unfollowed',
+    what: `${raw} (a method of the archive class ${receiver.type}, defined in another code file)`,
+    high: true,
+  };
+}
+
 /** The top-level arguments of a generic annotation (`Tuple[__torch__.Box, bool]` -> the two). */
 function typeArguments(t: string, head: string): string[] | undefined {
   const s = t.replace(/\s+/g, '');
@@ -357,15 +368,7 @@ function classify(
       return { kind: 'self-method', name: access.steps[0]!.name };
     const last = access.steps[access.steps.length - 1];
     const receiver = receiverOf?.(call);
-    if (receiver?.kind === 'archive' && last?.kind === 'attr') {
-      if (receiver.cls !== undefined)
-        return { kind: 'archive-method', classId: receiver.cls.id, type: receiver.type, name: last.name };
-      return {
-        kind: 'unfollowed',
-        what: `${callee.raw} (a method of the archive class ${receiver.type}, defined in another code file)`,
-        high: true,
-      };
-    }
+    if (receiver?.kind === 'archive' && last?.kind === 'attr') return archiveMethod(receiver, callee.raw, last.name);
     return { kind: 'unfollowed', what: `${callee.raw} (a method of another object of the archive)` };
   }
   const q = callee.qualifiedName;
@@ -400,15 +403,7 @@ function classify(
         // A value of an archive class runs that class's method, whatever its name (`x.clone()`, and the printer's
         // `x.__getitem__(i)` / `x.__contains__(k)` for `x[i]` / `k in x`).
         const receiver = receiverOf?.(call) ?? { kind: 'unknown' };
-        if (receiver.kind === 'archive') {
-          if (receiver.cls !== undefined)
-            return { kind: 'archive-method', classId: receiver.cls.id, type: receiver.type, name: last.name };
-          return {
-            kind: 'unfollowed',
-            what: `${callee.raw} (a method of the archive class ${receiver.type}, defined in another code file)`,
-            high: true,
-          };
-        }
+        if (receiver.kind === 'archive') return archiveMethod(receiver, callee.raw, last.name);
         // The printer writes a dunder method call only for a class value; a name an archive class defines is not
         // admitted by its operator spelling unless the receiver is known not to be an archive class.
         if (receiver.kind === 'unknown' && (/^__\w+__$/.test(last.name) || archiveMethodNames?.has(last.name) === true))

@@ -7,32 +7,13 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanBytes, scanPaths } from '../../../src/scan/engine.js';
+import { scanPaths } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
+import { archiveOf as archive, BLOCKING, blocking, kerasPickleManifest } from '../../helpers/keras-pickle-fixtures.js';
 
 const ROOT = new URL('../../fixtures/keras3-pickle/', import.meta.url).pathname;
-interface Row {
-  readonly file: string;
-  readonly version: string;
-  readonly expect: 'benign' | 'malicious';
-  readonly what: string;
-}
-const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as { files: Row[] };
-const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
-
-async function blocking(bytes: Uint8Array, name = 'model.pkl'): Promise<string[]> {
-  const r = await scanBytes(name, bytes);
-  return r.findings.filter((f) => BLOCKING.has(f.severity)).map((f) => `${f.ruleId}: ${f.evidence.signal}`);
-}
-
-/** The .keras archive a real fixture's BytesIO holds (the BINBYTES payload that starts with a zip local header). */
-function archiveOf(file: string): Uint8Array {
-  const b = readFileSync(join(ROOT, file));
-  for (let i = 0; i + 9 < b.length; i++)
-    if (b[i] === 0x42 && b[i + 5] === 0x50 && b[i + 6] === 0x4b && b[i + 7] === 0x03 && b[i + 8] === 0x04)
-      return new Uint8Array(b.subarray(i + 5, i + 5 + b.readUInt32LE(i + 1)));
-  throw new Error(`no archive in ${file}`);
-}
+const manifest = kerasPickleManifest(ROOT);
+const archiveOf = (file: string): Uint8Array => archive(ROOT, file);
 const ARCHIVE = archiveOf('keras-v3.12.0-sequential.pkl');
 
 interface Shape {

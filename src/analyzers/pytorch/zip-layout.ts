@@ -74,7 +74,14 @@ export function torchZipLayout(names: readonly string[]): TorchZipLayout | undef
     : has('constants.pkl') || hasCode
       ? 'torchscript'
       : 'checkpoint';
-  const pickles = ['constants.pkl', 'data.pkl', 'bytecode.pkl'].filter(has);
+  // torch.jit.load also reads traced_inputs.pkl (a traced module's stored example inputs, tensors under
+  // traced_inputs/) when asked to restore shapes: read as a TorchScript record like the others.
+  const pickles = [
+    'constants.pkl',
+    'data.pkl',
+    'bytecode.pkl',
+    ...(kind === 'checkpoint' ? [] : ['traced_inputs.pkl']),
+  ].filter(has);
   return { kind, root, pickles, records, variants, outsideRoot };
 }
 
@@ -132,22 +139,27 @@ export function checkZipPersistentId(
   pid: PersistentIdFact,
   layout: TorchZipLayout,
   recordBytes?: (entry: string) => number | undefined,
+  /** The folders the record's tensors are read from (TorchScript's traced_inputs.pkl: traced_inputs/). */
+  dirs: readonly string[] = layout.kind === 'checkpoint' ? ['data/'] : ['data/', 'constants/'],
 ): string | undefined {
   if (pid.shape !== 'tuple')
     return `persistent id is a ${pid.shape}, not torch's ('storage', type, key, location, numel) tuple`;
   if (pid.tag !== 'storage')
     return `persistent id tag is ${JSON.stringify(pid.items[0] ?? null)}, torch only accepts 'storage'`;
-  if (pid.items.length !== 5) return `persistent id has ${pid.items.length} items, torch's zip format uses 5`;
+  // torch.load's Python reader unpacks exactly five; the TorchScript reader (C++, also what torch.load hands a
+  // TorchScript archive to) reads the first five and ignores the rest (old torch.jit.save wrote a sixth, None).
+  if (layout.kind === 'checkpoint' ? pid.items.length !== 5 : pid.items.length < 5)
+    return `persistent id has ${pid.items.length} items, torch's zip format uses 5`;
   if (!isStorageClass(pid.storageType))
     return `persistent id storage type ${String(pid.items[1])} is not a torch storage class`;
   if (pid.key === undefined) return 'persistent id key is not a string';
   if (pid.location === undefined) return 'persistent id location is not a string';
   if (pid.numel === undefined) return 'persistent id element count is not an integer';
   // torch.load reads data/<key>; TorchScript also constants/<key>.
-  let entry = torchRecord(layout, 'data/' + pid.key);
-  if (entry === undefined && layout.kind !== 'checkpoint') entry = torchRecord(layout, 'constants/' + pid.key);
+  let entry: string | undefined;
+  for (const d of dirs) if (entry === undefined) entry = torchRecord(layout, d + pid.key);
   if (entry === undefined)
-    return `persistent id names storage record data/${pid.key}, which the archive does not contain`;
+    return `persistent id names storage record ${dirs[0]}${pid.key}, which the archive does not contain`;
   return recordBytes === undefined ? undefined : storageSizeProblem(pid, pid.numel, entry, recordBytes(entry));
 }
 

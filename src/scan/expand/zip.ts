@@ -217,12 +217,22 @@ function torchLoader(
   src: ByteSource,
 ): LoaderModel {
   // torch.jit.load reads the tensors of constants.pkl from constants/ and those of data.pkl from data/.
-  const dirs = rec === 'constants.pkl' ? ['constants/', 'data/'] : ['data/', 'constants/'];
+  const dirs =
+    rec === 'constants.pkl'
+      ? ['constants/', 'data/']
+      : rec === 'traced_inputs.pkl'
+        ? ['traced_inputs/']
+        : ['data/', 'constants/'];
   return {
     persistentLoad: true,
     joblibArrays: false,
     checkPersistentId: (pid: PersistentIdFact) =>
-      checkZipPersistentId(pid, layout, (entry) => listed.get(entry)?.uncompressedSize),
+      checkZipPersistentId(
+        pid,
+        layout,
+        (entry) => listed.get(entry)?.uncompressedSize,
+        layout.kind === 'checkpoint' ? ['data/'] : dirs,
+      ),
     readStorage: (key, start, length) => storageBytes(src, layout, listed, dirs, key, start, length),
     // torch.jit.load (and the mobile loader) rebuild tensors in native code; torch.load's Python rebuild checks.
     unguardedViews: layout.kind !== 'checkpoint',
@@ -253,12 +263,13 @@ function storageBytes(
   return src.read(e.dataOffset + start, length);
 }
 
-/** `<root>/data/<key>` or `<root>/constants/<key>` (ASCII case ignored) for a referenced key; prefix = lower root + '/'. */
+/** `<root>/data/<key>`, `<root>/constants/<key>` or `<root>/traced_inputs/<key>` (ASCII case ignored) for a referenced key; prefix = lower root + '/'. */
 function isStorageRecord(name: string, prefix: string, referenced: ReadonlySet<string>): boolean {
   const lower = asciiLower(name);
   if (!lower.startsWith(prefix)) return false;
   const at = prefix.length;
   if (lower.startsWith('data/', at) && referenced.has(lower.slice(at + 5))) return true;
+  if (lower.startsWith('traced_inputs/', at) && referenced.has(lower.slice(at + 14))) return true;
   return lower.startsWith('constants/', at) && referenced.has(lower.slice(at + 10));
 }
 

@@ -64,3 +64,51 @@ describe('torch zip storages: declared element count against the record', () => 
   ])
     it(`real archive: ${name} passes`, async () => assert.deepEqual(await scan(name), []));
 });
+
+describe('torch zip persistent ids: the reader that reads them', () => {
+  const withItems = (items: (string | number | null)[]): PersistentIdFact => ({
+    ...pid('torch.FloatStorage', 4),
+    items,
+  });
+  const checkpoint = torchZipLayout(['archive/data.pkl', 'archive/data/0', 'archive/version'])!;
+  const script = torchZipLayout([
+    'archive/data.pkl',
+    'archive/code/__torch__.py',
+    'archive/data/0',
+    'archive/version',
+  ])!;
+  const bytes = (entry: string) => (entry.endsWith('/0') ? 16 : undefined);
+  // torch.load unpacks exactly five items; torch.jit.load's reader takes the first five and ignores the rest (older
+  // torch.jit.save wrote a sixth, None).
+  const cases: [string, ReturnType<typeof torchZipLayout>, (string | number | null)[], boolean][] = [
+    ['five items, checkpoint', checkpoint, ['storage', 'torch.FloatStorage', '0', 'cpu', 4], false],
+    ['six items, checkpoint', checkpoint, ['storage', 'torch.FloatStorage', '0', 'cpu', 4, null], true],
+    ['five items, TorchScript', script, ['storage', 'torch.FloatStorage', '0', 'cpu', 4], false],
+    ['six items, TorchScript', script, ['storage', 'torch.FloatStorage', '0', 'cpu', 4, null], false],
+    ['four items, TorchScript', script, ['storage', 'torch.FloatStorage', '0', 'cpu'], true],
+  ];
+  for (const [name, layout, items, bad] of cases)
+    it(`${bad ? 'reports' : 'passes'}: ${name}`, () => {
+      const why = checkZipPersistentId(withItems(items), layout!, bytes);
+      if (bad) assert.match(why ?? '', /persistent id has \d+ items/);
+      else assert.equal(why, undefined);
+    });
+
+  it("a TorchScript archive's traced_inputs.pkl is one of the records torch.jit.load reads, its tensors under traced_inputs/", () => {
+    const names = [
+      'm/data.pkl',
+      'm/code/__torch__.py',
+      'm/constants.pkl',
+      'm/traced_inputs/0',
+      'm/traced_inputs.pkl',
+      'm/version',
+    ];
+    const layout = torchZipLayout(names)!;
+    assert.deepEqual(layout.pickles, ['constants.pkl', 'data.pkl', 'traced_inputs.pkl']);
+    const p = pid('torch.FloatStorage', 4);
+    assert.equal(checkZipPersistentId(p, layout, bytes, ['traced_inputs/']), undefined);
+    assert.match(checkZipPersistentId(p, layout, bytes) ?? '', /data\/0, which the archive does not contain/);
+    // A checkpoint has no such record: torch.load never reads it.
+    assert.deepEqual(torchZipLayout(['m/data.pkl', 'm/traced_inputs.pkl', 'm/version'])!.pickles, ['data.pkl']);
+  });
+});

@@ -893,8 +893,9 @@ export class DeserFlow {
     const t = v.taint;
     if (t === null) {
       const u = v.untrusted;
-      // A slice of what the caller named (`blob[4:]`, `name[:-4]`) and one piece of its split are still the caller's.
-      if (st.kind === 'index' && (st.slice || pieces)) return v;
+      // One piece of a split of what the caller named (`name.split("/")[-1]`) is still the caller's. A slice is not
+      // taken as such: it is as often a cut of a buffer the code filled (a received tensor's bytes) as of the name.
+      if (st.kind === 'index' && pieces && !st.slice) return v;
       // A field of a parameter object is not what the caller named (a path or bytes): it keeps only the reason.
       // An option of the parsed command line declared a number or a flag names no file.
       if (u?.cli !== undefined && st.kind === 'attr' && nonPathOptions(this.idx).has(st.name)) return INTERNAL;

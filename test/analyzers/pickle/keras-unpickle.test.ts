@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanPaths } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
-import { archiveOf as archive, BLOCKING, blocking, kerasPickleManifest } from '../../helpers/keras-pickle-fixtures.js';
+import {
+  archiveOf as archive,
+  BLOCKING,
+  blocking,
+  kerasPickleManifest,
+  shapeCases,
+} from '../../helpers/keras-pickle-fixtures.js';
 
 const ROOT = new URL('../../fixtures/keras3-pickle/', import.meta.url).pathname;
 const manifest = kerasPickleManifest(ROOT);
@@ -97,17 +103,7 @@ describe('Keras 3 whole-model pickles: the shape and what falls outside it', () 
     ['the model class rebuilt elsewhere in the stream', { classElsewhere: true }, 'PICKLE'],
     ['_unpickle_model called a second time with a str', { callAgain: true }, 'PICKLE'],
   ];
-  for (const [name, s, rule] of cases) {
-    it(`${rule ? 'blocked' : 'passes'}: ${name}`, async () => {
-      const found = await blocking(shape(s));
-      if (rule === undefined) assert.deepEqual(found, []);
-      else
-        assert.ok(
-          found.some((f) => f.startsWith(rule)),
-          found.join('\n'),
-        );
-    });
-  }
+  shapeCases(cases, shape);
 });
 
 describe('a zip inside a pickle: the literal it is, or a polyglot', () => {

@@ -8,7 +8,12 @@ import { deflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { scanPaths } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
-import { archiveOf as archive, BLOCKING, blocking, kerasPickleManifest } from '../../helpers/keras-pickle-fixtures.js';
+import {
+  archiveOf as archive,
+  BLOCKING,
+  kerasPickleManifest,
+  shapeCases,
+} from '../../helpers/keras-pickle-fixtures.js';
 
 const ROOT = new URL('../../fixtures/keras2-pickle/', import.meta.url).pathname;
 const manifest = kerasPickleManifest(ROOT);
@@ -102,15 +107,5 @@ describe('Keras 2 whole-model pickles: the shape and what falls outside it', () 
     ['the function also stored as a value', { stored: true }, 'PICKLE'],
     ['called a second time with a str', { callAgain: true }, 'PICKLE'],
   ];
-  for (const [name, s, rule] of cases) {
-    it(`${rule ? 'blocked' : 'passes'}: ${name}`, async () => {
-      const found = await blocking(shape(s));
-      if (rule === undefined) assert.deepEqual(found, []);
-      else
-        assert.ok(
-          found.some((f) => f.startsWith(rule)),
-          found.join('\n'),
-        );
-    });
-  }
+  shapeCases(cases, shape);
 });

@@ -106,19 +106,7 @@ function provenNotSequence(
     const a = param.annotation?.replace(/\s+/g, '');
     return a !== undefined && SCALAR_ANNOTATIONS.test(a) && (!tensorOnly || /Tensor/.test(a));
   }
-  const binds = mod.assignments.filter(
-    (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === e.text),
-  );
-  return (
-    binds.length > 0 &&
-    binds.every(
-      (a) =>
-        a.kind === 'assign' &&
-        a.targets.length === 1 &&
-        a.value !== null &&
-        provenNotSequence(mod, a.value, scopeId, tensorOnly, depth + 1),
-    )
-  );
+  return everyBinding(mod, e.text, scopeId, (v) => provenNotSequence(mod, v, scopeId, tensorOnly, depth + 1));
 }
 
 /**
@@ -454,6 +442,25 @@ function callOf(mod: PythonModule, e: ExpressionFact): CallSite | undefined {
 }
 
 /**
+ * Whether `name` is bound in scope `scopeId` and every binding is a plain `name = value` whose value satisfies `ok`
+ * (a name bound otherwise — a loop target, an augmented or tuple assignment — proves nothing).
+ */
+function everyBinding(
+  mod: PythonModule,
+  name: string,
+  scopeId: number,
+  ok: (value: ExpressionFact) => boolean,
+): boolean {
+  const binds = mod.assignments.filter(
+    (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === name),
+  );
+  return (
+    binds.length > 0 &&
+    binds.every((a) => a.kind === 'assign' && a.targets.length === 1 && a.value !== null && ok(a.value))
+  );
+}
+
+/**
  * `len(x)` / `torch.len(x)`, a name every assignment of its scope binds to one, or a list of those: a count bounded
  * by a container the archive stores, never more than its size.
  */
@@ -463,19 +470,7 @@ function isStoredLength(mod: PythonModule, e: ExpressionFact, scopeId: number, d
   if ((e.nodeType === 'list' || e.nodeType === 'tuple') && e.elements !== undefined && depth < 2)
     return e.elements.length > 0 && e.elements.every((el) => isStoredLength(mod, el, scopeId, depth + 1));
   if (e.nodeType !== 'identifier' || depth >= 2) return false;
-  const binds = mod.assignments.filter(
-    (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === e.text),
-  );
-  return (
-    binds.length > 0 &&
-    binds.every(
-      (a) =>
-        a.kind === 'assign' &&
-        a.targets.length === 1 &&
-        a.value !== null &&
-        isStoredLength(mod, a.value, scopeId, depth + 1),
-    )
-  );
+  return everyBinding(mod, e.text, scopeId, (v) => isStoredLength(mod, v, scopeId, depth + 1));
 }
 
 type LoopBound = { kind: 'constant' } | { kind: 'stored' } | { kind: 'unbounded'; why: string };

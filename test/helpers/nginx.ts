@@ -35,8 +35,11 @@ async function reachable(base: string): Promise<boolean> {
   }
 }
 
-/** nginx serving `root` at http://127.0.0.1:<port>/ (extra http-level directives optional). */
-export async function startNginx(root: string, extra = ''): Promise<Nginx> {
+/**
+ * nginx serving `root` at http://127.0.0.1:<port>/ (extra http-level directives optional). With `accessLog`, every
+ * request is logged there as one line: status, body bytes sent, Range header.
+ */
+export async function startNginx(root: string, extra = '', opts: { accessLog?: string } = {}): Promise<Nginx> {
   if (!NGINX) throw new Error('nginx is not installed');
   for (let attempt = 0; attempt < 5; attempt++) {
     const dir = mkdtempSync(join(tmpdir(), 'sentinel-nginx-'));
@@ -53,7 +56,12 @@ export async function startNginx(root: string, extra = ''): Promise<Nginx> {
         `error_log ${join(dir, 'logs', 'error.log')} warn;`,
         'events { worker_connections 512; }',
         'http {',
-        '  access_log off;',
+        ...(opts.accessLog
+          ? [
+              `  log_format counted '$status $body_bytes_sent "$http_range"';`,
+              `  access_log ${opts.accessLog} counted;`,
+            ]
+          : ['  access_log off;']),
         ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(dir, t)};`),
         '  default_type application/octet-stream;',
         '  keepalive_requests 100000;',

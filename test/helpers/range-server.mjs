@@ -1,8 +1,9 @@
 // A static file server on 127.0.0.1 that answers range requests the way servers without multi-range support do, run
 // as its own process (a scan blocks its thread while it waits for range answers): node range-server.mjs <dir>
 // <mode>. It prints its port. Modes: first-range (a request for several ranges is answered 206 with the first range
-// alone, as object stores and their CDNs answer), whole (every GET is answered 200 with the whole file, Range
-// ignored), multipart (several ranges in one multipart/byteranges answer). Single ranges and suffix ranges are
+// alone, as object stores and their CDNs answer), several-whole (a request for several ranges is answered 200 with
+// the whole file, one range 206), whole (every GET is answered 200 with the whole file, Range ignored), multipart
+// (several ranges in one multipart/byteranges answer). Single ranges and suffix ranges are
 // answered 206 (except in `whole`), with a strong ETag and Last-Modified from the file's status. GET /__stats gives
 // {requests, bytes, ranges} since the last GET /__reset: requests served, body bytes written (what the server sent,
 // not what a client chose to read) and each request's Range header.
@@ -61,7 +62,8 @@ const server = createServer((req, res) => {
     s.pipe(res);
     res.on('close', () => s.destroy());
   };
-  const ranges = mode === 'whole' ? undefined : parseRange(req.headers.range, st.size);
+  let ranges = mode === 'whole' ? undefined : parseRange(req.headers.range, st.size);
+  if (mode === 'several-whole' && ranges && ranges.length > 1) ranges = undefined;
   if (!ranges) return send(200, 0, st.size - 1, {});
   if (!ranges.length) {
     res.writeHead(416, { ...headers, 'content-range': `bytes */${st.size}` }).end();

@@ -110,6 +110,8 @@ function crcOfZeros(n: number): number {
 
 interface Entry {
   readonly name: string;
+  /** The name in the local header when it is not `name` (a header that disagrees with the directory). */
+  readonly localName?: string;
   readonly bytes?: Uint8Array;
   readonly zeros?: number;
 }
@@ -126,6 +128,7 @@ function writeTorchZip(path: string, entries: readonly Entry[]): number {
   try {
     for (const e of entries) {
       const name = Buffer.from(e.name);
+      const localName = Buffer.from(e.localName ?? e.name);
       const size = e.bytes ? e.bytes.length : e.zeros!;
       const crc = e.bytes ? crc32(e.bytes) : crcOfZeros(size);
       const offset = pos;
@@ -136,12 +139,12 @@ function writeTorchZip(path: string, entries: readonly Entry[]): number {
       h.writeUInt32LE(crc, 14);
       h.writeUInt32LE(size, 18);
       h.writeUInt32LE(size, 22);
-      h.writeUInt16LE(name.length, 26);
+      h.writeUInt16LE(localName.length, 26);
       h.writeUInt16LE(4 + pad, 28);
       const extra = Buffer.alloc(4 + pad);
       extra.writeUInt16LE(0x4246, 0); // 'FB'
       extra.writeUInt16LE(pad, 2);
-      put(Buffer.concat([h, name, extra]));
+      put(Buffer.concat([h, localName, extra]));
       if (e.bytes) put(Buffer.from(e.bytes));
       else pos += size;
       central.push({ name, crc, size, offset });
@@ -200,15 +203,20 @@ function writeTorchZip(path: string, entries: readonly Entry[]): number {
 
 /**
  * Writes the ~5 GB sparse checkpoint (root folder `archive`) at `path` and returns its size; `payload` adds a call of
- * posix.system to data.pkl.
+ * posix.system to data.pkl; the local header of the entry named `localNameOff` (if any) names it with its last
+ * character replaced.
  */
-export function writeSparseCheckpoint5gb(path: string, opts: { payload?: string } = {}): number {
+export function writeSparseCheckpoint5gb(path: string, opts: { payload?: string; localNameOff?: string } = {}): number {
   const shapes = gpt2Shapes(38);
-  return writeTorchZip(path, [
+  const entries: Entry[] = [
     { name: 'archive/data.pkl', bytes: torchDataPkl(shapes, opts.payload) },
     { name: 'archive/byteorder', bytes: Buffer.from('little') },
     ...shapes.map(([, s], i) => ({ name: `archive/data/${i}`, zeros: s.reduce((a, b) => a * b, 1) * 4 })),
     { name: 'archive/version', bytes: Buffer.from('3\n') },
     { name: 'archive/.data/serialization_id', bytes: Buffer.from('1234567890123456789012345678901234567890') },
-  ]);
+  ];
+  return writeTorchZip(
+    path,
+    entries.map((e) => (e.name === opts.localNameOff ? { ...e, localName: e.name.slice(0, -1) + 'X' } : e)),
+  );
 }

@@ -25,9 +25,11 @@ import {
   scanPaths,
   scanReadFile,
   scanSetupOf,
+  TIME_LIMIT,
   WHOLE_FILE_BYTES,
   type EngineOptions,
   type ScanResult,
+  type ScanStop,
 } from '../scan/engine.js';
 import { readBounded } from '../sources/stream-source.js';
 import type { WholeFile } from '../sources/byte-source.js';
@@ -103,6 +105,14 @@ export interface ScanOptions {
   readonly limits?: Partial<Limits>;
   /** Aborts the scan between files and container entries; `scan` then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * Time limit of the whole scan in seconds, from its start (default: none; each file still has `maxFileSeconds`).
+   * When it runs out the scan ends normally: a file not reached is not read, a file being read stops at its next
+   * time check, remote reads end at it, and each such file is SCAN-INCOMPLETE (limit `timeLimitSeconds`), decided
+   * by the policy as any SCAN-INCOMPLETE is. 0 reads nothing. The cross-file checks that follow the per-file scans
+   * (the DESER project phase) and signature verification run within their own budgets.
+   */
+  readonly timeLimitSeconds?: number;
   /** Clock for `startedAt` and acceptance expiry. Default: now. */
   readonly now?: Date;
   /** Directory relative paths and acceptance globs are resolved against. Default `process.cwd()`. */
@@ -206,6 +216,9 @@ function checkOptions(o: ScanOptions): void {
       `unknown safety level "${String(o.maxAcceptableSeverity)}" (expected ${SAFETY_LEVELS.join(', ')})`,
     );
   }
+  if (o.timeLimitSeconds !== undefined && !(Number.isFinite(o.timeLimitSeconds) && o.timeLimitSeconds >= 0)) {
+    throw new SentinelError('usage', `timeLimitSeconds must be a number >= 0, got ${String(o.timeLimitSeconds)}`);
+  }
   if (o.jobs !== undefined && !(Number.isInteger(o.jobs) && o.jobs >= 1)) {
     throw new SentinelError('usage', `jobs must be a whole number from 1, got ${String(o.jobs)}`);
   }
@@ -222,6 +235,11 @@ async function parseBaselineOption(o: ScanOptions): Promise<Baseline | undefined
   const r = parseBaseline(text, o.baselineSource ?? 'baseline');
   if (!r.ok) throw new SentinelError('baseline', r.message);
   return r.baseline;
+}
+
+/** Why an input was not read: the scan's time limit ran out before it. */
+function notReached(stop: ScanStop): string {
+  return `not read: the scan's time limit of ${stop.seconds} s ran out before this input was reached`;
 }
 
 function isStream(x: VirtualBytes | VirtualStream): x is VirtualStream {
@@ -271,12 +289,28 @@ async function scanInputs(
         'each input is a path, { name, bytes } or { name, stream } with a non-empty name',
       );
     }
+    const stop = engine.stop;
     if (isStream(input)) {
-      const deadline = Date.now() + limits.maxFileSeconds * 1000;
-      const read = await readBounded(input.stream, limits.maxEntryBytes, deadline, engine.signal);
-      parts.push(await scanBytes(input.name, read.bytes, engine, read.truncated));
+      const deadline = Math.min(Date.now() + limits.maxFileSeconds * 1000, stop?.at ?? Infinity);
+      const read =
+        stop && Date.now() >= stop.at
+          ? { bytes: new Uint8Array(0), truncated: { limit: TIME_LIMIT, reason: notReached(stop) } }
+          : await readBounded(input.stream, limits.maxEntryBytes, deadline, engine.signal);
+      // A read the time limit cut short says so (the stream's own budget is not what ended it).
+      const truncated =
+        read.truncated?.limit === 'maxFileSeconds' && stop && Date.now() >= stop.at
+          ? {
+              limit: TIME_LIMIT,
+              reason: `the scan's time limit of ${stop.seconds} s ran out while the ${read.truncated.reason.replace(/^stream /, 'stream was ')}`,
+            }
+          : read.truncated;
+      parts.push(await scanBytes(input.name, read.bytes, engine, truncated));
     } else if (input.bytes instanceof Uint8Array) {
-      parts.push(await scanBytes(input.name, input.bytes, engine));
+      parts.push(
+        stop && Date.now() >= stop.at
+          ? await scanBytes(input.name, new Uint8Array(0), engine, { limit: TIME_LIMIT, reason: notReached(stop) })
+          : await scanBytes(input.name, input.bytes, engine),
+      );
     } else {
       throw new SentinelError('usage', `input "${input.name}": bytes must be a Uint8Array`);
     }
@@ -363,8 +397,15 @@ interface GatherSetup {
 async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): Promise<ScanFacts> {
   const { list, policy, only, limits, now, cwd } = p;
   const cost: RemoteCost = { bytesRead: 0, requests: 0, redirects: 0 };
+  const limit = options.timeLimitSeconds;
+  const stop = limit !== undefined ? { at: Date.now() + limit * 1000, seconds: limit } : undefined;
+  // Remote reads end at the time limit too (the earlier of it and the remote options' own deadline).
+  const remoteOptions =
+    stop && !(options.remote?.deadline !== undefined && options.remote.deadline <= stop.at)
+      ? { ...options.remote, deadline: stop.at }
+      : (options.remote ?? {});
   const remote = list.some((i) => typeof i === 'string' && isRemoteArg(i))
-    ? await remoteContext(options.remote ?? {}, cost, options.signal)
+    ? await remoteContext(remoteOptions, cost, options.signal)
     : undefined;
   const sigSetup = setup?.sigSetup ?? (await resolveSignatureSetup(options.signatures, policy, cwd));
   const signaturePaths = list.filter((i): i is string => typeof i === 'string' && !isRemoteArg(i));
@@ -400,6 +441,7 @@ async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): P
       ...(policy.torchSafeGlobals.size ? { torchSafeGlobals: policy.torchSafeGlobals } : {}),
       ...(options.onFile ? { onFile: options.onFile } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(stop ? { stop } : {}),
       ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
       ...(options.cacheRoots ? { cacheRoots: options.cacheRoots } : {}),
       ...(options.roots ? { roots: options.roots } : {}),

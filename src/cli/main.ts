@@ -10,6 +10,7 @@ import { SentinelError } from '../api/errors.js';
 import { loadPolicy, readInputText } from '../api/load-policy.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../api/render-report.js';
 import { checkRules, scan, type ScanInput } from '../api/scan.js';
+import { TIME_LIMIT } from '../scan/engine.js';
 import type { RuleMeta } from '../core/finding.js';
 import { TOOL_VERSION } from '../report/scan-report.js';
 import {
@@ -127,6 +128,7 @@ interface ArtifactOptions extends RemoteCliOptions, SignatureFlags {
   now?: string;
   docsUrl?: string;
   jobs?: string;
+  timeLimit?: string;
   write: string[];
   exclude: string[];
   respectGitignore?: boolean;
@@ -153,6 +155,20 @@ function parseJobs(value: string | undefined): number {
   if (!/^[1-9]\d{0,3}$/.test(value.trim()))
     throw new UsageError(`--jobs expects a whole number from 1, got "${value}"`);
   return Number(value.trim());
+}
+
+/** The largest `--time-limit`: a week. */
+const MAX_TIME_LIMIT_SECONDS = 7 * 86_400;
+
+function parseTimeLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.trim());
+  if (!/^\d{1,7}$/.test(value.trim()) || n > MAX_TIME_LIMIT_SECONDS) {
+    throw new UsageError(
+      `--time-limit expects a whole number of seconds from 0 to ${MAX_TIME_LIMIT_SECONDS}, got "${value}"`,
+    );
+  }
+  return n;
 }
 
 export function today(o: { now?: string }, io: Io): string {
@@ -258,6 +274,7 @@ async function runArtifact(
   }
   const day = today(o, io);
   const jobs = parseJobs(o.jobs);
+  const timeLimit = parseTimeLimit(o.timeLimit);
   const writes = parseWrites(o.write);
   if (o.listGlobals && o.format !== 'text' && !o.output) {
     throw new UsageError(`--list-globals prints to stdout: write the ${o.format} report with --output FILE`);
@@ -293,6 +310,7 @@ async function runArtifact(
       now: new Date(`${day}T${isoUtc(started).slice(11)}`),
       cwd,
       jobs,
+      ...(timeLimit !== undefined ? { timeLimitSeconds: timeLimit } : {}),
       cacheRoots: hfCacheRoots(io.env, homedir()),
       exclude: o.exclude,
       respectGitignore: o.respectGitignore ?? false,
@@ -309,6 +327,12 @@ async function runArtifact(
   if (empty) {
     io.stderr(`sentinel: ${empty}\n`);
     return 2;
+  }
+  const unfinished = timeLimit !== undefined ? filesOverTimeLimit(report) : 0;
+  if (unfinished) {
+    io.stderr(
+      `sentinel: the time limit of ${timeLimit} s ran out: ${unfinished} ${unfinished === 1 ? 'file was' : 'files were'} not fully scanned (SCAN-INCOMPLETE)\n`,
+    );
   }
   if (o.listGlobals) io.stdout((await import('./list-globals.js')).renderGlobals(report));
   const renderOptions = {
@@ -345,6 +369,16 @@ async function runArtifact(
     }
   } else if (!(o.quiet && o.format === 'text')) io.stdout(text);
   return report.summary.exitCode;
+}
+
+/** Files with a finding saying the scan's time limit ran out before they were fully read. */
+export function filesOverTimeLimit(report: SentinelReport): number {
+  const files = new Set<string>();
+  for (const f of report.findings) {
+    if (f.ruleId === 'SCAN-INCOMPLETE' && f.evidence.details?.['limit'] === TIME_LIMIT)
+      files.add(f.location.chain[0] ?? '');
+  }
+  return files.size;
 }
 
 /** The scan command's examples, shown after its options in `sentinel scan --help`. */
@@ -492,6 +526,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         "never take each file's SHA-256, not even for reports that show it (JSON, SARIF, CycloneDX, --verbose text)",
       )
       .option('--jobs <n>', 'files scanned at once on worker threads (default: available parallelism)')
+      .option(
+        '--time-limit <seconds>',
+        'stop the whole scan after this long: files not fully read by then are SCAN-INCOMPLETE (default: none)',
+      )
       .optionsGroup('Gate and policy:')
       .option('--policy <file>', `policy file (default: ${POLICY_FILE_NAME} in the working directory, if present)`)
       .option('--fail-on <severities>', 'severities that fail the gate at every policy level (default CRITICAL,HIGH)')

@@ -103,6 +103,11 @@ export interface EngineOptions {
   readonly remote?: RemoteScan;
   /** Stops the scan between files and between container entries: the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * The scan's time limit (ScanStop): a file not started by then is not read, and a file being read stops at its
+   * next time check; each is SCAN-INCOMPLETE (limit `timeLimitSeconds`). The scan itself ends normally.
+   */
+  readonly stop?: ScanStop;
   /** What a directory walk leaves out (default: version-control stores, virtualenvs, tool caches). */
   readonly walk?: WalkFilterOptions;
   /**
@@ -124,6 +129,18 @@ export interface EngineOptions {
    */
   readonly shardDigests?: ShardDigestPlan & { readonly onPlan?: (maxFileBytes: number) => void };
 }
+
+/**
+ * When a scan's time limit runs out: `at` in ms since the epoch (plain data: it goes to worker threads, which share
+ * the clock), `seconds` the limit as given, for the findings' text.
+ */
+export interface ScanStop {
+  readonly at: number;
+  readonly seconds: number;
+}
+
+/** The limit name a time-limit finding carries. */
+export const TIME_LIMIT = 'timeLimitSeconds';
 
 /** An entry a directory walk left out on purpose (listed in the report; not a finding). */
 export interface SkippedEntry {
@@ -151,7 +168,7 @@ export interface ScanNote {
 /** The options a worker thread needs to scan a file (plain, structured-cloneable data). */
 export type ScanSetup = Pick<
   EngineOptions,
-  'limits' | 'only' | 'extraAllow' | 'disabledPacks' | 'torchSafeGlobals' | 'sha256'
+  'limits' | 'only' | 'extraAllow' | 'disabledPacks' | 'torchSafeGlobals' | 'sha256' | 'stop'
 > & {
   /** Shard digests to take with the whole-file SHA-256 of files up to `maxFileBytes` (EngineOptions.shardDigests). */
   readonly shardPlan?: ShardDigestPlan & { readonly maxFileBytes: number };
@@ -367,6 +384,7 @@ export function scanSetupOf(opts: EngineOptions): ScanSetup {
     ...(opts.disabledPacks?.size ? { disabledPacks: opts.disabledPacks } : {}),
     ...(opts.torchSafeGlobals ? { torchSafeGlobals: opts.torchSafeGlobals } : {}),
     ...(opts.sha256 === false ? { sha256: false } : {}),
+    ...(opts.stop ? { stop: opts.stop } : {}),
   };
 }
 
@@ -519,6 +537,8 @@ export class FileScanner {
   private readonly shardPlan: (ShardDigestPlan & { readonly maxFileBytes: number }) | undefined;
   /** Syntax nodes parsed for the DESER project so far by the scan and the most it may parse (ScanSetup.deserWalkNodes). */
   private readonly deserWalk: DeserWalkBudget | undefined;
+  /** The scan's time limit, when it has one. */
+  private readonly stop: ScanStop | undefined;
 
   constructor(
     setup: ScanSetup,
@@ -535,10 +555,13 @@ export class FileScanner {
     this.shardPlan = setup.shardPlan;
     this.deserWalk =
       setup.deserWalkNodes !== undefined ? new DeserWalkBudget(setup.deserWalkNodes, setup.deserWalkShared) : undefined;
+    this.stop = setup.stop;
   }
 
   /** One outcome per member of the job: the first member is read, the others get its outcome re-targeted. */
   async scan(job: FileJob): Promise<FileOutcome[]> {
+    // Past the scan's time limit the file is not opened: its outcome says it was not read.
+    if (this.stop && Date.now() >= this.stop.at) return this.outOfTime(job);
     const first = job.members[0]!;
     // A remote file whose listing published its content hash: a complete earlier result for that content (same
     // scanner version and setup) is re-targeted instead of reading the file. Results are stored only under a digest
@@ -572,7 +595,17 @@ export class FileScanner {
     const ctx = new RuleContext(m.target, m.stable);
     let verified = false;
     const loc: Location = { chain: [m.path] };
-    const fs = new FileScan(this.limits, this.rules, ctx, this.classify, this.torchSafe, signal, true, m.confine);
+    const fs = new FileScan(
+      this.limits,
+      this.rules,
+      ctx,
+      this.classify,
+      this.torchSafe,
+      signal,
+      true,
+      m.confine,
+      this.stop,
+    );
     fs.deserWalk = this.deserWalk;
     const errors: ScanError[] = [];
     let src: OpenedSource | undefined;
@@ -620,7 +653,8 @@ export class FileScanner {
             'download or a size made up to exhaust the scan): the data past what its reader needed was not read ' +
             'and the file was not hashed',
         });
-      } else if (this.sha256 && (whole || local)) {
+      } else if (this.sha256 && (whole || (local && !(this.stop && Date.now() >= this.stop.at)))) {
+        // (A large file is not hashed past the scan's time limit: its outcome says it was not fully scanned.)
         const plan = local && this.shardPlan && src!.size <= this.shardPlan.maxFileBytes ? this.shardPlan : undefined;
         if (whole) {
           digest = pre?.sha256 ?? digestBytes(whole);
@@ -645,6 +679,7 @@ export class FileScanner {
     } finally {
       src?.close();
     }
+    fs.endedAfterStop(loc, this.stop);
     const outcome = outcomeOf(m.path, m.size, fs, ctx, errors, digest);
     return { outcome: content ? { ...outcome, content } : outcome, keys: ctx.keys, verified };
   }
@@ -659,7 +694,7 @@ export class FileScanner {
    */
   scanEmpty(job: FileJob, wantDigest: boolean): { outcomes: FileOutcome[]; digest?: ContentDigest } | undefined {
     const m = job.members[0]!;
-    if (this.limits.maxDepth < 0) return undefined;
+    if (this.limits.maxDepth < 0 || (this.stop && Date.now() >= this.stop.at)) return undefined;
     const deadline = Date.now() + this.limits.maxFileSeconds * 1000;
     let opened: Stats;
     try {
@@ -712,6 +747,22 @@ export class FileScanner {
     const symlink = item.reason.startsWith('symlink') || item.reason.startsWith('dangling');
     dispatchIncomplete(this.rules, ctx, { location, kind: symlink ? 'symlink' : 'unsupported', reason: item.reason });
     return { path: item.path, findings: ctx.findings, pickles: [], errors: [] };
+  }
+
+  /** Outcomes for a job not read because the scan's time limit ran out before it (fail closed). */
+  outOfTime(job: FileJob): FileOutcome[] {
+    const reason = `not read: the scan's time limit of ${this.stop!.seconds} s ran out before this file was reached`;
+    return job.members.map((m) => {
+      const ctx = new RuleContext(m.target, m.stable);
+      dispatchIncomplete(this.rules, ctx, { location: { chain: [m.path] }, kind: 'limit', limit: TIME_LIMIT, reason });
+      return {
+        path: m.path,
+        findings: ctx.findings,
+        pickles: [],
+        errors: [],
+        file: { path: m.path, formats: [], bytes: m.size },
+      };
+    });
   }
 
   /** Outcomes for a job whose worker died while scanning it: the file was not fully read (fail closed). */
@@ -775,18 +826,41 @@ export async function scanBytes(
   const rules = selectRules(opts.only);
   const ctx = new RuleContext({ arg: name, abs: name, isDirectory: false }, name);
   const torchSafe = opts.torchSafeGlobals ? new Set(opts.torchSafeGlobals.keys()) : undefined;
-  const fs = new FileScan(limits, rules, ctx, classifyOptions(opts), torchSafe, opts.signal);
+  const fs = new FileScan(
+    limits,
+    rules,
+    ctx,
+    classifyOptions(opts),
+    torchSafe,
+    opts.signal,
+    false,
+    undefined,
+    opts.stop,
+  );
   const loc: Location = { chain: [name] };
   if (truncated) dispatchIncomplete(rules, ctx, { location: loc, kind: 'limit', ...truncated });
-  const placeholder = placeholderReason(name, bytes.length, bytes);
-  if (placeholder) dispatchIncomplete(rules, ctx, { location: loc, kind: 'placeholder', reason: placeholder });
-  await fs.unit(new MemorySource(loc, bytes), 0);
+  // Input cut by the scan's time limit is not analysed: the time ran out (the finding above says so).
+  if (truncated?.limit !== TIME_LIMIT) {
+    const placeholder = placeholderReason(name, bytes.length, bytes);
+    if (placeholder) dispatchIncomplete(rules, ctx, { location: loc, kind: 'placeholder', reason: placeholder });
+    await fs.unit(new MemorySource(loc, bytes), 0);
+    fs.endedAfterStop(loc, opts.stop);
+  }
   let safety: SafetyLevel | undefined;
   for (const v of fs.verdicts) safety = safety ? maxSafety(safety, v.safety) : v.safety;
   return {
     findings: ctx.findings,
     pickles: fs.verdicts,
-    files: [fileSummary(name, bytes.length, fs, safety, ctx, opts.sha256 === false ? undefined : digestBytes(bytes))],
+    files: [
+      fileSummary(
+        name,
+        bytes.length,
+        fs,
+        safety,
+        ctx,
+        opts.sha256 === false || truncated?.limit === TIME_LIMIT ? undefined : digestBytes(bytes),
+      ),
+    ],
     errors: fs.errors,
     rules: rules.map((r) => r.meta.id),
     durationMs: Date.now() - t0,
@@ -923,9 +997,18 @@ class FileScan {
     private readonly postWalk = false,
     /** Where the scanned file had to lie when opened: files read beside it are held to the same folders. */
     readonly confine?: Confinement,
+    /** The scan's time limit: the file's time budget ends at it when that comes first. */
+    stop?: ScanStop,
   ) {
-    this.deadline = Date.now() + limits.maxFileSeconds * 1000;
+    const own = Date.now() + limits.maxFileSeconds * 1000;
+    this.deadline = stop && stop.at < own ? stop.at : own;
+    if (stop && stop.at < own) this.stop = stop;
   }
+
+  /** The scan's time limit, when it ends this file's time budget. */
+  private readonly stop: ScanStop | undefined;
+  /** A finding already says the scan's time limit cut this file short. */
+  private cutByStop = false;
 
   /** Whether the scanned file is a file on disk (a path scan), so files beside it can be read. */
   get onDisk(): boolean {
@@ -943,7 +1026,7 @@ class FileScan {
       });
       return;
     }
-    if (Date.now() > this.deadline) {
+    if (Date.now() >= this.deadline) {
       this.incomplete({
         location: src.location,
         kind: 'limit',
@@ -1177,7 +1260,32 @@ class FileScan {
   }
 
   private incomplete(fact: IncompleteFact): void {
+    // A time budget cut short by the scan's time limit says so: the limit reached is the scan's, not the file's.
+    if (this.stop && fact.limit === 'maxFileSeconds' && Date.now() >= this.stop.at) {
+      fact = {
+        ...fact,
+        limit: TIME_LIMIT,
+        reason: `the scan's time limit of ${this.stop.seconds} s ran out while this file was read (${fact.reason})`,
+      };
+      this.cutByStop = true;
+    }
     dispatchIncomplete(this.rules, this.ctx, fact);
+  }
+
+  /**
+   * After the file's scan: a file that was still being scanned when the scan's time limit ran out was not fully
+   * scanned by then, whatever stopped it (a pickle VM's time check is a PICKLE-STRUCT finding, or no check was
+   * reached): one SCAN-INCOMPLETE says so, unless a finding already does.
+   */
+  endedAfterStop(location: Location, stop: ScanStop | undefined): void {
+    if (!stop || this.cutByStop || Date.now() < stop.at) return;
+    this.cutByStop = true;
+    dispatchIncomplete(this.rules, this.ctx, {
+      location,
+      kind: 'limit',
+      limit: TIME_LIMIT,
+      reason: `the scan's time limit of ${stop.seconds} s ran out while this file was read: it was not fully scanned by then`,
+    });
   }
 
   private async pickle(

@@ -163,6 +163,29 @@ async function until(cond: () => Promise<boolean>, ms: number, what: string): Pr
   }
 }
 
+/**
+ * A Python project of `n` modules, each importing another and calling it or pickle.loads, and a request handler
+ * that passes request data to every one: its analysis is long (3,000 modules: some 9 s of CPU), and it is all on
+ * one scan thread, whatever the machine.
+ */
+function fanOutProject(project: string, n: number): void {
+  mkdirSync(join(project, 'pkg'), { recursive: true });
+  writeFileSync(join(project, 'pkg', '__init__.py'), '');
+  for (let i = 0; i < n; i++) {
+    const next = (i * 7919 + 1) % n;
+    writeFileSync(
+      join(project, 'pkg', `m${i}.py`),
+      `import pickle\nfrom pkg import m${next}\ndef f(x):\n    return m${next}.f(x) if x else pickle.loads(x)\n`,
+    );
+  }
+  const calls = Array.from({ length: n }, (_, i) => `    m${i}.f(d)\n`).join('');
+  const imports = Array.from({ length: n }, (_, i) => `from pkg import m${i}\n`).join('');
+  writeFileSync(
+    join(project, 'pkg', 'main.py'),
+    `from flask import request\n${imports}def handler():\n    d = request.get_data()\n${calls}`,
+  );
+}
+
 describe('scan queue on Redis', { skip }, () => {
   let redis: RedisServer;
   let client: Redis;
@@ -508,25 +531,8 @@ describe('scan queue on Redis', { skip }, () => {
   });
 
   it("ends a project's long analysis at the job's time budget", async () => {
-    // A Python project of 3,000 modules, each importing another and calling it or pickle.loads, and a request
-    // handler that passes request data to every one: its analysis takes many seconds (some 9 s of CPU).
     const project = join(dir, 'fan-out');
-    mkdirSync(join(project, 'pkg'), { recursive: true });
-    const n = 3000;
-    writeFileSync(join(project, 'pkg', '__init__.py'), '');
-    for (let i = 0; i < n; i++) {
-      const next = (i * 7919 + 1) % n;
-      writeFileSync(
-        join(project, 'pkg', `m${i}.py`),
-        `import pickle\nfrom pkg import m${next}\ndef f(x):\n    return m${next}.f(x) if x else pickle.loads(x)\n`,
-      );
-    }
-    const calls = Array.from({ length: n }, (_, i) => `    m${i}.f(d)\n`).join('');
-    const imports = Array.from({ length: n }, (_, i) => `from pkg import m${i}\n`).join('');
-    writeFileSync(
-      join(project, 'pkg', 'main.py'),
-      `from flask import request\n${imports}def handler():\n    d = request.get_data()\n${calls}`,
-    );
+    fanOutProject(project, 3000);
     // A budget of 2 s: the target fails the attempt at it, whatever the analysis still had to do.
     const budgeted = { redisUrl: redis.url, queue: 'budget' };
     const w = await startWorker(budgeted, { roots: [dir], jobSeconds: 2, warmUpScans: 0 });
@@ -539,6 +545,81 @@ describe('scan queue on Redis', { skip }, () => {
       await w.close(1000);
     }
   });
+
+  // SIGTERM while a job is in flight: the worker either finishes the job within its grace (the result is written,
+  // exit 0) or, when the grace runs out first, exits 2 without writing anything for it; the job's lock then lapses,
+  // the job goes back to the queue, and another worker ends it. Either way the job has exactly one result. The job
+  // is the long analysis above (seconds of CPU), so it is still running when the signal comes and cannot end within
+  // a grace of 1 s. Nothing is timed: every wait below is bounded only so that a worker that does not exit, or a job
+  // that is lost, fails the test rather than holding the runner. Two things would hold it for good: a worker closed
+  // inside this process with its grace cut short keeps the queue library's timers (lock renewal, stalled checks)
+  // alive, so this file's process would never end (the worker runs as its own process here); and a job stopped at
+  // the end of the grace is put back in the queue only by a worker that is running (its stalled check), so with no
+  // second worker its result would be awaited for ever.
+  const inFlight = [
+    {
+      name: 'a grace long enough: the job is finished and its result written, and the worker exits 0',
+      grace: 900,
+      exit: 0,
+      firstWrites: true,
+    },
+    {
+      name: 'a grace too short: the worker exits 2 and the job, back in the queue, is ended by another worker',
+      grace: 1,
+      exit: 2,
+      firstWrites: false,
+    },
+  ];
+  for (const c of inFlight) {
+    it(`SIGTERM with a job in flight, ${c.name}; no job is lost`, async () => {
+      const q = `in-flight-${c.grace}`;
+      const project = join(dir, q);
+      fanOutProject(project, 3000);
+      const cfg = { redisUrl: redis.url, queue: q };
+      const queue = new Queue(q, { connection: client });
+      try {
+        const first = await startWorkerProcess(redis.url, q, dir, 180_000, [
+          '--grace-seconds',
+          String(c.grace),
+          '--warm-up',
+          '0',
+        ]);
+        const exited = new Promise<number | null>((res) => first.once('exit', (code) => res(code)));
+        const { jobIds } = await submitJobs(cfg, [project]);
+        const id = jobIds[0]!;
+        await until(
+          async () => (await (await queue.getJob(id))?.getState()) === 'active',
+          120_000,
+          'the job to be taken by the worker',
+        );
+        const stoppedAt = Date.now();
+        first.kill('SIGTERM');
+        const code = await within(exited, (c.grace + 60) * 1000, 'the worker stopped with SIGTERM to exit');
+        assert.equal(code, c.exit, stderrOf.get(first)!.text);
+        assert.match(stderrOf.get(first)!.text, /worker stopping: finishing jobs in flight/);
+        if (!c.firstWrites) {
+          // Not lost: still in the queue (active under a lapsing lock, or already waiting), with no result.
+          assert.ok(['active', 'waiting'].includes(await (await queue.getJob(id))!.getState()));
+          assert.equal(await client.get(`${q}:result:${id}`), null);
+          await startWorkerProcess(redis.url, q, dir, 180_000, ['--warm-up', '0']);
+        }
+        const [r] = await waitForResults(cfg, jobIds, { timeoutMs: 300_000 });
+        assert.equal(r!.status, 'done', r!.error);
+        assert.ok(r!.facts, 'the result carries the scan');
+        if (c.firstWrites) {
+          assert.equal(r!.attempts, 1, 'the stopped worker finished the job');
+          assert.ok(r!.finishedAt! >= stoppedAt, 'the job was still in flight when the stop signal came');
+        } else {
+          assert.ok(r!.attempts >= 2, "the job ran again once the stopped worker's lock lapsed");
+        }
+        const entries = (await streamEntries(client, `${q}:results`)).filter((e) => e.job === id);
+        assert.equal(entries.length, 1, 'one result for the job, written once');
+      } finally {
+        await queue.close();
+        await Promise.allSettled([...spawned].map((p) => stopProcess(p)));
+      }
+    });
+  }
 
   it('submit --wait --timeout ends with a message and exit 2 when targets have no result yet', async () => {
     const p = join(dir, 'no-worker.pkl');

@@ -13,6 +13,7 @@ import {
   weightsOnlyAllowed,
   weightsOnlyName,
 } from './data/torch-weights-only.js';
+import { allowEntry } from './data/allowlist.js';
 import { reportCodeSignals } from './code-evidence.js';
 
 const CHECKPOINT_CONTEXTS = new Set(['torch-zip', 'torch-legacy']);
@@ -49,12 +50,13 @@ export const torchLoadUntrusted: Rule = {
       if (reasons.opcodes.length)
         parts.push(`opcodes the weights-only unpickler does not implement: ${reasons.opcodes.join(', ')}`);
       parts.push(...reasons.other);
+      const advice = safeGlobalsAdvice(reasons);
       ctx.report(torchLoadUntrusted.meta, {
         location: at(fact.location, reasons.firstOffset ?? fact.run.start),
         stream: streamWhere(fact),
         key: `weights-only:${[...reasons.globals, ...reasons.opcodes, ...reasons.other].join(',')}`,
         evidence: {
-          signal: `pickle-backed checkpoint cannot load with torch.load(weights_only=True): ${parts.join('; ')}`,
+          signal: `pickle-backed checkpoint cannot load with torch.load(weights_only=True): ${parts.join('; ')}${advice}`,
           ...(reasons.firstOffset !== undefined ? { offset: reasons.firstOffset } : {}),
           confidence: 'high',
           details: {
@@ -76,12 +78,30 @@ interface Violations {
   globals: string[];
   opcodes: string[];
   other: string[];
+  /** The refused globals a trusted pack admits (the pickle analysis judges their use like any other stream's). */
+  admitted: number;
   firstOffset?: number;
+}
+
+/**
+ * What a reviewer can do when the only obstacle is globals the trusted packs admit (numpy scalars in a training
+ * checkpoint's scores, say): torch's own remedy is add_safe_globals in the loader, and the policy's torch_safe_globals
+ * says the loader does so. Any other obstacle (an opcode, a container, a persistent id, a name no pack admits) gets
+ * no such advice.
+ */
+function safeGlobalsAdvice(v: Violations): string {
+  if (v.opcodes.length || v.other.length || v.globals.length === 0 || v.admitted !== v.globals.length) return '';
+  return (
+    `. Each of these names is one the trusted packs admit, and the pickle analysis judged how this stream uses them; ` +
+    `a loader that calls torch.serialization.add_safe_globals for them loads the file with weights_only=True. If ` +
+    `yours does, add each to the policy's torch_safe_globals (${v.globals.map((g) => `name: ${g}`).join('; ')}; each ` +
+    `with a justification); otherwise re-save the checkpoint with tensors and Python values only`
+  );
 }
 
 /** Why PyTorch's weights-only unpickler would refuse this stream. */
 export function weightsOnlyViolations(fact: PickleFact): Violations {
-  const out: Violations = { globals: [], opcodes: [], other: [] };
+  const out: Violations = { globals: [], opcodes: [], other: [], admitted: 0 };
   const seen = new Set<string>();
   const note = (offset: number): void => {
     if (out.firstOffset === undefined || offset < out.firstOffset) out.firstOffset = offset;
@@ -94,7 +114,10 @@ export function weightsOnlyViolations(fact: PickleFact): Violations {
     if (!blocked && weightsOnlyAllowed(full, fact.torchSafeGlobals)) continue;
     if (!seen.has(full)) {
       seen.add(full);
-      if (out.globals.length < MAX_LISTED_GLOBALS) out.globals.push(blocked ? `${full} (blocked module)` : full);
+      if (out.globals.length < MAX_LISTED_GLOBALS) {
+        out.globals.push(blocked ? `${full} (blocked module)` : full);
+        if (!blocked && imp.unresolved === undefined && allowEntry(imp.canonical) !== undefined) out.admitted++;
+      }
     }
     note(imp.offset);
   }

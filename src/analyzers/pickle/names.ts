@@ -76,6 +76,19 @@ const PUBLIC_HOMES: ReadonlyMap<string, string> = new Map(
   Object.entries(publicHomes.names as Record<string, { class: string }>).map(([k, v]) => [k, v.class]),
 );
 
+/**
+ * Names one numpy release pickled for functions every other release pickles under their defining module: numpy 1.16.0
+ * moved multiarray's C functions into the extension module numpy.core._multiarray_umath, so pickles of that release
+ * name scalar() and _reconstruct() there; 1.16.1 set both functions' __module__ back to numpy.core.multiarray
+ * (numpy/core/multiarray.py at v1.16.1, 685b9ace06f1dc50e2698099d7a2b6a241379318; absent at v1.16.0,
+ * 971e2e89d08deeae0139d3011d15646fdac13c92). Every numpy since defines both names for the same objects, so the old
+ * name is read as the function, with its admission and every check written for it.
+ */
+const RELEASE_NAMES: ReadonlyMap<string, string> = new Map([
+  ['numpy.core._multiarray_umath.scalar', 'numpy.core.multiarray.scalar'],
+  ['numpy.core._multiarray_umath._reconstruct', 'numpy.core.multiarray._reconstruct'],
+]);
+
 /** The canonical dotted module: aliases resolved on the first component (`posix.path` → `os.path`). */
 export function canonicalModule(module: string): string {
   const direct = MODULE_ALIASES[module];
@@ -122,7 +135,7 @@ function resolveFresh(module: string, name: string, protocol: number): ImportNam
   // can never hide a module, and a stream may change protocol mid-way.
   const forClass = applyFixImports(mapped.module, mapped.name);
   const cm = canonicalModule(forClass.module);
-  const home = PUBLIC_HOMES.get(cm + '.' + forClass.name);
+  const home = PUBLIC_HOMES.get(cm + '.' + forClass.name) ?? RELEASE_NAMES.get(cm + '.' + forClass.name);
   return {
     module,
     name,

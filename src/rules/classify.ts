@@ -300,7 +300,8 @@ export function pickleSafety(
     if (v?.kind === 'dangerous') level = maxSafety(level, 'OVERTLY_MALICIOUS');
   }
   for (const a of run.anomalies) {
-    if (a.code === 'TRAILING_BYTES') continue; // after the last STOP: no loader reads them (evidence only)
+    // After the last STOP (no loader reads them), or in a record the loader reads only when asked: evidence only.
+    if (a.code === 'TRAILING_BYTES' || a.code === 'RECORD_READ_ON_REQUEST') continue;
     if (a.code === 'LIMIT' || a.code === 'INTERNAL_ERROR') level = maxSafety(level, 'LIKELY_OVERTLY_MALICIOUS');
     else if (a.fatal) level = maxSafety(level, 'LIKELY_UNSAFE');
     else if (

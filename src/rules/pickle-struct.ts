@@ -40,7 +40,8 @@ export const pickleStruct: Rule = {
           key: code,
           // Bytes after the last STOP that do not parse as a pickle: no pickle loader reads them (pickle.load stops
           // at STOP; a following pickle is scanned as one). Evidence, not a gate.
-          ...(code === 'TRAILING_BYTES' ? { severity: 'LOW' as const } : {}),
+          // A record its loader reads only when asked to (torch.jit.load's _restore_shapes): evidence, not a gate.
+          ...(code === 'TRAILING_BYTES' || code === 'RECORD_READ_ON_REQUEST' ? { severity: 'LOW' as const } : {}),
           evidence: {
             signal: `${a.opcode} at offset ${a.offset}: ${a.message}${g.count > 1 ? ` (+${g.count - 1} more)` : ''}`,
             opcode: a.opcode,

@@ -27,6 +27,11 @@ export type AnomalyCode =
   | 'MARK_LEFT_OPEN'
   | 'TRAILING_BYTES'
   | 'PERSISTENT_ID'
+  /**
+   * A persistent id the loader would reject or read past, in a record it reads only when asked to (torch.jit.load
+   * reads a traced module's traced_inputs.pkl only with _restore_shapes=True): evidence, not a gate.
+   */
+  | 'RECORD_READ_ON_REQUEST'
   | 'BUILD_DUNDER_STATE'
   | 'BUILD_COMPUTED_KEY'
   | 'TYPE_ERROR'

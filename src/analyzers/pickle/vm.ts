@@ -128,6 +128,8 @@ export interface LoaderModel {
    * record keys). Returns why the loader would reject it, or undefined.
    */
   readonly checkPersistentId?: (pid: PersistentIdFact) => string | undefined;
+  /** The loader reads this stream only when asked to, and how (what checkPersistentId's problems are then worth). */
+  readonly readOnRequest?: string;
   /**
    * What the loader's persistent_load returns for `pid` when that is a value the stream itself wrote (torch's legacy
    * loader returns the class of a `('module', cls, file, source)` id); undefined when it is an object the analysis
@@ -2595,7 +2597,11 @@ class PickleVm implements ModelContext {
     const full = this.facts.addPersistentId(fact);
     if (full !== undefined) this.factCap(full);
     const rejected = this.opts.loader.checkPersistentId?.(fact);
-    if (rejected !== undefined) this.anomaly('PERSISTENT_ID', rejected, true);
+    if (rejected !== undefined) {
+      const when = this.opts.loader.readOnRequest;
+      if (when === undefined) this.anomaly('PERSISTENT_ID', rejected, true);
+      else this.anomaly('RECORD_READ_ON_REQUEST', `${rejected}; ${when}`, false);
+    }
     if (!this.opts.loader.persistentLoad) {
       this.anomaly(
         'PERSISTENT_ID',

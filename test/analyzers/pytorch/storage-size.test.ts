@@ -63,6 +63,21 @@ describe('torch zip storages: declared element count against the record', () => 
     'benign_torchscript_clone_stored.pt',
   ])
     it(`real archive: ${name} passes`, async () => assert.deepEqual(await scan(name), []));
+
+  // The stored example inputs of a traced module (traced_inputs.pkl, scripts/fixtures/torchscript-traced-inputs.py):
+  // torch.jit.load reads them only with _restore_shapes=True, so a count past their record is evidence, not a gate;
+  // the same count past a record data.pkl names stays HIGH (hostile_torchscript_count_past_record.pt above).
+  const INPUTS = join(import.meta.dirname, '../../fixtures/torchscript-traced-inputs');
+  const scanInputs = async (name: string) =>
+    (await scanBytes(name, new Uint8Array(readFileSync(join(INPUTS, name))))).findings.map((f) => [
+      f.ruleId,
+      f.severity,
+      /traced_inputs\/0, which holds 0 bytes.*only when called with _restore_shapes=True/.test(f.evidence.signal),
+    ]);
+  it('an empty traced_inputs record under a count of 200 floats is a LOW note that says when torch reads it', async () =>
+    assert.deepEqual(await scanInputs('empty-inputs-record.pt'), [['PICKLE-STRUCT', 'LOW', true]]));
+  it('the same archive with the record holding its 800 bytes passes', async () =>
+    assert.deepEqual(await scanInputs('full-inputs-record.pt'), []));
 });
 
 describe('torch zip persistent ids: the reader that reads them', () => {

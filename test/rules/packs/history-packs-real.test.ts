@@ -1,7 +1,7 @@
 // Released versions of category_encoders, imbalanced-learn, neat-python, keras_preprocessing, Keras (its text
 // Tokenizer), sktime (with scikit-base), gensim, PyCaret (its preprocessing transformers), skforecast (its forecasters)
-// and feature-engine (its transformers, alone and in a scikit-learn Pipeline), each run from its
-// source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
+// feature-engine (its transformers, alone and in a scikit-learn Pipeline) and LightFM (its model and Dataset), each
+// run from its source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
 // packs admit every name those files hold, so each passes; a payload twin per library and version (the same object
 // carrying a call to os.system in its state) is blocked. gensim's second version is Debian's (test/fixtures/real/gensim, checked with the other Debian releases).
 import { strict as assert } from 'node:assert';
@@ -41,6 +41,7 @@ describe('history packs: real output of released versions', () => {
       'imbalanced-learn',
       'keras',
       'keras-preprocessing',
+      'lightfm',
       'neat-python',
       'pycaret',
       'skforecast',
@@ -116,5 +117,41 @@ describe('pmdarima ARIMA state', () => {
         signals.join('\n'),
       );
     });
+  }
+});
+
+// The classes of the packs whose objects pickle through their __dict__ (no rebuild hook in any release): rebuilt as
+// the library writes them (NEWOBJ with no arguments, then BUILD with a dict of plain data) they pass; the same class
+// with a payload in its state, called with arguments (its constructor is not reviewed), or given a reference to an
+// unmodelled callable in its state is blocked.
+describe('history packs of plain-state classes: hostile twins', () => {
+  const CLASSES: [string, string, string][] = [
+    ['lightfm.lightfm', 'LightFM', 'no_components'],
+    ['lightfm.data', 'Dataset', '_user_identity_features'],
+  ];
+  type Twin = 'plain' | 'payload' | 'called' | 'reference';
+  const write = (module: string, name: string, key: string, twin: Twin): Uint8Array => {
+    const p = new P().proto(4).global(module, name);
+    if (twin === 'called') p.sbu('id').tuple1().reduce();
+    else p.emptyTuple().newobj();
+    p.emptyDict().sbu(key);
+    if (twin === 'payload') p.call('os', 'system', 'id');
+    else if (twin === 'reference') p.global('subprocess', 'Popen');
+    else p.int(4);
+    return p.setitem().build().stop().bytes();
+  };
+  for (const [module, name, key] of CLASSES) {
+    for (const twin of ['plain', 'payload', 'called', 'reference'] as const) {
+      const blocked = twin !== 'plain';
+      it(`${module}.${name}, ${twin}: ${blocked ? 'blocked' : 'passes'}`, async () => {
+        const r = await scanBytes('model.pkl', write(module, name, key, twin));
+        const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+        assert.equal(
+          blocking.length > 0,
+          blocked,
+          JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])),
+        );
+      });
+    }
   }
 });

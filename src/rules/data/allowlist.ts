@@ -16,6 +16,7 @@ import pyramidHistory from './packs/history/pyramid.json' with { type: 'json' };
 import skforecastHistory from './packs/history/skforecast.json' with { type: 'json' };
 import featureEngineHistory from './packs/history/feature_engine.json' with { type: 'json' };
 import lightfmHistory from './packs/history/lightfm.json' with { type: 'json' };
+import surpriseHistory from './packs/history/surprise.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -314,6 +315,7 @@ function packSources(): readonly PackSource[] {
       skforecastHistory,
       featureEngineHistory,
       lightfmHistory,
+      surpriseHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -1,7 +1,8 @@
 // Released versions of category_encoders, imbalanced-learn, neat-python, keras_preprocessing, Keras (its text
 // Tokenizer), sktime (with scikit-base), gensim, PyCaret (its preprocessing transformers), skforecast (its forecasters)
-// feature-engine (its transformers, alone and in a scikit-learn Pipeline) and LightFM (its model and Dataset), each
-// run from its source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
+// feature-engine (its transformers, alone and in a scikit-learn Pipeline), LightFM (its model and Dataset) and
+// scikit-surprise (its k-NN, baseline and random algorithms, Trainset, Dataset and surprise.dump.dump's Prediction
+// tuples), each run from its source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
 // packs admit every name those files hold, so each passes; a payload twin per library and version (the same object
 // carrying a call to os.system in its state) is blocked. gensim's second version is Debian's (test/fixtures/real/gensim, checked with the other Debian releases).
 import { strict as assert } from 'node:assert';
@@ -46,6 +47,7 @@ describe('history packs: real output of released versions', () => {
       'pycaret',
       'skforecast',
       'sktime',
+      'surprise',
     ]);
     for (const [lib, tags] of versions) {
       const all = new Set([...tags, ...(ELSEWHERE[lib] === undefined ? [] : [ELSEWHERE[lib]])]);
@@ -128,6 +130,14 @@ describe('history packs of plain-state classes: hostile twins', () => {
   const CLASSES: [string, string, string][] = [
     ['lightfm.lightfm', 'LightFM', 'no_components'],
     ['lightfm.data', 'Dataset', '_user_identity_features'],
+    // scikit-surprise's algorithms of Cython modules (not run by the fixture script) and two it runs.
+    ['surprise.prediction_algorithms.matrix_factorization', 'SVD', 'n_factors'],
+    ['surprise.prediction_algorithms.matrix_factorization', 'SVDpp', 'n_factors'],
+    ['surprise.prediction_algorithms.matrix_factorization', 'NMF', 'n_factors'],
+    ['surprise.prediction_algorithms.slope_one', 'SlopeOne', 'n_x'],
+    ['surprise.prediction_algorithms.co_clustering', 'CoClustering', 'n_cltr_u'],
+    ['surprise.prediction_algorithms.knns', 'KNNBasic', 'k'],
+    ['surprise.trainset', 'Trainset', 'n_users'],
   ];
   type Twin = 'plain' | 'payload' | 'called' | 'reference';
   const write = (module: string, name: string, key: string, twin: Twin): Uint8Array => {
@@ -153,5 +163,24 @@ describe('history packs of plain-state classes: hostile twins', () => {
         );
       });
     }
+  }
+});
+
+// scikit-surprise's Prediction is a namedtuple subclass, pickled as NEWOBJ with its five fields: a field holding a
+// payload is blocked like any other.
+describe('scikit-surprise Prediction tuples', () => {
+  const prediction = (payload: boolean): Uint8Array => {
+    const p = new P().proto(4).global('surprise.prediction_algorithms.predictions', 'Prediction').mark();
+    p.sbu('u1').sbu('a').int(4).int(4);
+    if (payload) p.call('os', 'system', 'id');
+    else p.emptyDict();
+    return p.tuple().newobj().stop().bytes();
+  };
+  for (const payload of [false, true]) {
+    it(`a Prediction ${payload ? 'whose details hold a call to os.system is blocked' : 'of plain fields passes'}`, async () => {
+      const r = await scanBytes('predictions.pkl', prediction(payload));
+      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      assert.equal(blocking.length > 0, payload, JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])));
+    });
   }
 });

@@ -17,6 +17,7 @@ import skforecastHistory from './packs/history/skforecast.json' with { type: 'js
 import featureEngineHistory from './packs/history/feature_engine.json' with { type: 'json' };
 import lightfmHistory from './packs/history/lightfm.json' with { type: 'json' };
 import surpriseHistory from './packs/history/surprise.json' with { type: 'json' };
+import hmmlearnHistory from './packs/history/hmmlearn.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -316,6 +317,7 @@ function packSources(): readonly PackSource[] {
       featureEngineHistory,
       lightfmHistory,
       surpriseHistory,
+      hmmlearnHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -2,7 +2,7 @@
 // Tokenizer), sktime (with scikit-base), gensim, PyCaret (its preprocessing transformers), skforecast (its forecasters)
 // feature-engine (its transformers, alone and in a scikit-learn Pipeline), LightFM (its model and Dataset) and
 // scikit-surprise (its k-NN, baseline and random algorithms, Trainset, Dataset and surprise.dump.dump's Prediction
-// tuples), each run from its source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
+// tuples) and hmmlearn (its Gaussian, GMM and categorical models), each run from its source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
 // packs admit every name those files hold, so each passes; a payload twin per library and version (the same object
 // carrying a call to os.system in its state) is blocked. gensim's second version is Debian's (test/fixtures/real/gensim, checked with the other Debian releases).
 import { strict as assert } from 'node:assert';
@@ -39,6 +39,7 @@ describe('history packs: real output of released versions', () => {
       'category_encoders',
       'feature_engine',
       'gensim',
+      'hmmlearn',
       'imbalanced-learn',
       'keras',
       'keras-preprocessing',
@@ -138,6 +139,9 @@ describe('history packs of plain-state classes: hostile twins', () => {
     ['surprise.prediction_algorithms.co_clustering', 'CoClustering', 'n_cltr_u'],
     ['surprise.prediction_algorithms.knns', 'KNNBasic', 'k'],
     ['surprise.trainset', 'Trainset', 'n_users'],
+    ['hmmlearn.hmm', 'GaussianHMM', 'n_components'],
+    ['hmmlearn.hmm', 'GMMHMM', 'n_mix'],
+    ['hmmlearn.base', 'ConvergenceMonitor', 'iter'],
   ];
   type Twin = 'plain' | 'payload' | 'called' | 'reference';
   const write = (module: string, name: string, key: string, twin: Twin): Uint8Array => {
@@ -182,5 +186,25 @@ describe('scikit-surprise Prediction tuples', () => {
       const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
       assert.equal(blocking.length > 0, payload, JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])));
     });
+  }
+});
+
+// hmmlearn's Gaussian models have a covars_ property setter, which runs only for BUILD's slot state: hmmlearn writes a
+// dict state (the models have no __slots__), and a (dict, slots) pair is reported.
+describe('hmmlearn Gaussian models: slot state', () => {
+  for (const [module, name] of [
+    ['hmmlearn.hmm', 'GaussianHMM'],
+    ['hmmlearn.vhmm', 'VariationalGaussianHMM'],
+  ] as const) {
+    for (const slots of [false, true]) {
+      it(`${module}.${name} with ${slots ? 'a slot state setting covars_ is blocked' : 'a dict state passes'}`, async () => {
+        const p = new P().proto(4).global(module, name).emptyTuple().newobj();
+        p.emptyDict().sbu('n_components').int(2).setitem();
+        if (slots) p.emptyDict().sbu('covars_').int(1).setitem().tuple2();
+        const r = await scanBytes('hmm.pkl', p.build().stop().bytes());
+        const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+        assert.equal(blocking.length > 0, slots, JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])));
+      });
+    }
   }
 });

@@ -33,7 +33,7 @@ sys.path.append(os.path.join(HERE, "history"))  # the review modules share sklea
 from allowlist_derivation import write_json  # noqa: E402
 from history_derivation import (  # noqa: E402
     _c3, deprecated_modules, star_aliases, effective_hooks, git, list_modules, parse_version, read_blobs,
-    pyx_aliases, pyx_classes, pyx_functions, pyx_state_reads,
+    pyx_aliases, pyx_classes, pyx_functions, pyx_python_classes, pyx_state_reads,
     pyx_state_written, pyx_text, resolve_alias, unhashable)
 
 PINS = os.path.join(HERE, "history", "pins.json")
@@ -404,6 +404,16 @@ def derive(lib, pins, base, show_hooks):
         if getattr(review, "STAR_IMPORTS", False):  # names re-exported by `from M import *` resolve too
             star_aliases(mirror_of(where[0], base) if where else repo, commit, review.PACKAGE, version,
                          getattr(review, "SOURCE_ROOT", ""))
+        for module in getattr(review, "PYX_PYTHON", ()):
+            # Plain Python classes a Cython module defines (scikit-surprise's SVD in matrix_factorization.pyx): read
+            # from the .pyx text (pyx_python_classes), their bases resolved through its Python imports.
+            text = pyx_text(source_of(where, base, repo), commit,
+                            f"{getattr(review, 'SOURCE_ROOT', '') and review.SOURCE_ROOT + '/'}"
+                            f"{module.replace('.', '/')}.pyx")
+            if text is not None:
+                found = pyx_python_classes(text, module)
+                version = {**version, "classes": {**version["classes"], **found["classes"]},
+                           "sources": {**version["sources"], **found["sources"]}}
         names = candidates(version, review)
         record_versions[tag] = {"commit": commit, "modules": len({c.rsplit(".", 1)[0] for c in version["classes"]}),
                                 "candidates": len(names)}

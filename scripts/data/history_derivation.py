@@ -736,3 +736,92 @@ def pyx_aliases(text):
     import re
 
     return dict(re.findall(r"^(\w+) = (\w+)\s*$", text, flags=re.M))
+
+
+def pyx_python_classes(text, module):
+    """What a .pyx module defines as plain Python classes (`class C(Base):`, not `cdef class`), in parse_module's
+    form: {"classes": {name: {"bases", "hooks", "methods", "metaclass"}}, "sources": {hash: text}}. Cython compiles
+    such a class into an ordinary Python class (instances pickle through __reduce_ex__ and their __dict__, as a .py
+    module's would), but its methods may hold Cython declarations that Python's ast cannot read: each method is found
+    by its `def`/`cpdef` line at the class body's first indentation and hashed as pyx_classes hashes a Cython method
+    (its text normalised). The bases are resolved through the module's Python imports (its `import`/`from ... import`
+    lines; `cimport`s name C declarations, never a base). A class-level assignment of a hook name
+    (`__setstate__ = f`) is recorded as "assigned:<text>", which no review admits."""
+    import re
+
+    out = {"classes": {}, "sources": {}}
+    lines = text.split("\n")
+    stmts, i = [], 0
+    while i < len(lines):  # the top-level imports, with a parenthesised list's continuation lines
+        line = lines[i]
+        if re.match(r"(from\s+\S+\s+import\s|import\s)", line) and "cimport" not in line:
+            stmt = [line]
+            while stmt[-1].count("(") > 0 and ")" not in "".join(stmt) and i + 1 < len(lines):
+                i += 1
+                stmt.append(lines[i])
+            stmts.append("\n".join(stmt))
+        i += 1
+    try:
+        imports = _imports(ast.parse("\n".join(stmts)), module, False)
+    except SyntaxError:
+        imports = {}
+    local = {m.group(1): f"{module}.{m.group(1)}" for m in re.finditer(r"^class (\w+)", text, re.M)}
+    i = 0
+    while i < len(lines):
+        m = re.match(r"class (\w+)\s*(?:\(([^)]*)\))?\s*:", lines[i])
+        if not m:
+            i += 1
+            continue
+        name, bases, meta = m.group(1), [], None
+        for b in (m.group(2) or "").split(","):
+            b = b.strip()
+            if not b:
+                continue
+            if b.startswith("metaclass="):
+                meta = b.split("=", 1)[1].strip()
+                continue
+            if not re.fullmatch(r"[\w.]+", b):
+                bases.append("<computed>")
+                continue
+            head, _, rest = b.partition(".")
+            if head in local and not rest:
+                bases.append(local[head])
+            elif head in imports:
+                bases.append(imports[head] + (f".{rest}" if rest else ""))
+            else:
+                bases.append(f"builtins.{b}" if not rest else b)
+        body = []
+        i += 1
+        while i < len(lines) and (not lines[i].strip() or lines[i][0].isspace() or lines[i].startswith("#")):
+            body.append(lines[i])
+            i += 1
+        indents = [len(b) - len(b.lstrip()) for b in body if b.strip() and not b.lstrip().startswith("#")]
+        first = min(indents) if indents else 0
+        hooks, methods = {}, {}
+        k = 0
+        while k < len(body):
+            line = body[k]
+            ind = len(line) - len(line.lstrip())
+            d = re.match(r"\s+(?:cpdef|def)\s+(?:[\w\[\], ]+\s+)?(\w+)\s*\(", line) if ind == first else None
+            a = re.match(r"\s+(__\w+__)\s*=\s*(.+)$", line) if ind == first else None
+            if d:
+                block = [line]
+                k += 1
+                while k < len(body) and (not body[k].strip() or len(body[k]) - len(body[k].lstrip()) > ind):
+                    block.append(body[k])
+                    k += 1
+                src = _pyx_normalise("\n".join(block))
+                h = "pyx-" + hashlib.sha256(src.encode()).hexdigest()[:12]
+                methods[d.group(1)] = h
+                out["sources"][h] = src
+                if d.group(1) in HOOKS:
+                    hooks[d.group(1)] = h
+                continue
+            if a and a.group(1) in HOOKS:
+                value = a.group(2).split("#", 1)[0].strip()
+                hooks[a.group(1)] = "none" if value == "None" else "assigned:" + value
+            k += 1
+        if "__eq__" in hooks and "__hash__" not in hooks:
+            hooks["__hash__"] = "none"
+        out["classes"][f"{module}.{name}"] = {"bases": bases, "hooks": hooks, "methods": methods, "metaclass": meta}
+    return out

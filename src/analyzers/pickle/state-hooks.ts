@@ -53,7 +53,8 @@ export const STATE_HOOKS: readonly StateHook[] = [
     hook: 'property setters',
     what:
       "sets BUILD's slot state through the class's property setters (scikit-learn kernels' theta setter calls " +
-      'get_params/set_params, TfidfVectorizer 0.20 - 1.x its _validate_vocabulary, looked up on the instance)',
+      'get_params/set_params, TfidfVectorizer 0.20 - 1.x its _validate_vocabulary, looked up on the instance; ' +
+      "hmmlearn's Gaussian models' covars_ setter converts and compares the value's items)",
     runs: { module: 'builtins', name: 'setattr' },
     applies: hasSklearnSetters,
     triggers: [],
@@ -62,13 +63,16 @@ export const STATE_HOOKS: readonly StateHook[] = [
 ];
 
 /**
- * scikit-learn classes whose property setters call methods looked up on the instance (the history pack admits them
- * with a dict state only: scikit-learn writes no slot state, none of them has __slots__).
+ * Classes whose property setters act on more than the value they store: scikit-learn's that call methods looked up on
+ * the instance, hmmlearn's Gaussian models' covars_ (a numpy conversion and comparisons of the value's items). Their
+ * history packs admit them with a dict state only: neither library writes a slot state, none of them has __slots__.
  */
 function hasSklearnSetters(canonical: string): boolean {
   return (
     canonical.startsWith('sklearn.gaussian_process.kernels.') ||
-    canonical === 'sklearn.feature_extraction.text.TfidfVectorizer'
+    canonical === 'sklearn.feature_extraction.text.TfidfVectorizer' ||
+    canonical === 'hmmlearn.hmm.GaussianHMM' ||
+    canonical === 'hmmlearn.vhmm.VariationalGaussianHMM'
   );
 }
 
@@ -77,7 +81,7 @@ function slotStateProblem(state: PyVal): string | undefined {
   if (typeof state !== 'object' || state.k !== K.Tuple) return undefined;
   const slots = state.items[1];
   if (slots === undefined ? state.more === 0 : typeof slots === 'object' && slots.k === K.None) return undefined;
-  return 'a slot state (the second item of a (dict, slots) state) runs the property setters; scikit-learn writes a dict';
+  return 'a slot state (the second item of a (dict, slots) state) runs the property setters; the library writes a dict';
 }
 
 /** The hook of `classCanonical` that `state` would turn into foreign code, with why. */

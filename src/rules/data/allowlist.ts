@@ -15,6 +15,9 @@ import pmdarimaHistory from './packs/history/pmdarima.json' with { type: 'json' 
 import pyramidHistory from './packs/history/pyramid.json' with { type: 'json' };
 import skforecastHistory from './packs/history/skforecast.json' with { type: 'json' };
 import featureEngineHistory from './packs/history/feature_engine.json' with { type: 'json' };
+import lightfmHistory from './packs/history/lightfm.json' with { type: 'json' };
+import surpriseHistory from './packs/history/surprise.json' with { type: 'json' };
+import hmmlearnHistory from './packs/history/hmmlearn.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -312,6 +315,9 @@ function packSources(): readonly PackSource[] {
       pycaretHistory,
       skforecastHistory,
       featureEngineHistory,
+      lightfmHistory,
+      surpriseHistory,
+      hmmlearnHistory,
     ].map(fileSource),
   ];
   return sources;

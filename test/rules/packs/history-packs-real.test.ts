@@ -1,7 +1,8 @@
 // Released versions of category_encoders, imbalanced-learn, neat-python, keras_preprocessing, Keras (its text
 // Tokenizer), sktime (with scikit-base), gensim, PyCaret (its preprocessing transformers), skforecast (its forecasters)
-// and feature-engine (its transformers, alone and in a scikit-learn Pipeline), each run from its
-// source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
+// feature-engine (its transformers, alone and in a scikit-learn Pipeline), LightFM (its model and Dataset) and
+// scikit-surprise (its k-NN, baseline and random algorithms, Trainset, Dataset and surprise.dump.dump's Prediction
+// tuples) and hmmlearn (its Gaussian, GMM and categorical models), each run from its source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
 // packs admit every name those files hold, so each passes; a payload twin per library and version (the same object
 // carrying a call to os.system in its state) is blocked. gensim's second version is Debian's (test/fixtures/real/gensim, checked with the other Debian releases).
 import { strict as assert } from 'node:assert';
@@ -38,13 +39,16 @@ describe('history packs: real output of released versions', () => {
       'category_encoders',
       'feature_engine',
       'gensim',
+      'hmmlearn',
       'imbalanced-learn',
       'keras',
       'keras-preprocessing',
+      'lightfm',
       'neat-python',
       'pycaret',
       'skforecast',
       'sktime',
+      'surprise',
     ]);
     for (const [lib, tags] of versions) {
       const all = new Set([...tags, ...(ELSEWHERE[lib] === undefined ? [] : [ELSEWHERE[lib]])]);
@@ -116,5 +120,91 @@ describe('pmdarima ARIMA state', () => {
         signals.join('\n'),
       );
     });
+  }
+});
+
+// The classes of the packs whose objects pickle through their __dict__ (no rebuild hook in any release): rebuilt as
+// the library writes them (NEWOBJ with no arguments, then BUILD with a dict of plain data) they pass; the same class
+// with a payload in its state, called with arguments (its constructor is not reviewed), or given a reference to an
+// unmodelled callable in its state is blocked.
+describe('history packs of plain-state classes: hostile twins', () => {
+  const CLASSES: [string, string, string][] = [
+    ['lightfm.lightfm', 'LightFM', 'no_components'],
+    ['lightfm.data', 'Dataset', '_user_identity_features'],
+    // scikit-surprise's algorithms of Cython modules (not run by the fixture script) and two it runs.
+    ['surprise.prediction_algorithms.matrix_factorization', 'SVD', 'n_factors'],
+    ['surprise.prediction_algorithms.matrix_factorization', 'SVDpp', 'n_factors'],
+    ['surprise.prediction_algorithms.matrix_factorization', 'NMF', 'n_factors'],
+    ['surprise.prediction_algorithms.slope_one', 'SlopeOne', 'n_x'],
+    ['surprise.prediction_algorithms.co_clustering', 'CoClustering', 'n_cltr_u'],
+    ['surprise.prediction_algorithms.knns', 'KNNBasic', 'k'],
+    ['surprise.trainset', 'Trainset', 'n_users'],
+    ['hmmlearn.hmm', 'GaussianHMM', 'n_components'],
+    ['hmmlearn.hmm', 'GMMHMM', 'n_mix'],
+    ['hmmlearn.base', 'ConvergenceMonitor', 'iter'],
+  ];
+  type Twin = 'plain' | 'payload' | 'called' | 'reference';
+  const write = (module: string, name: string, key: string, twin: Twin): Uint8Array => {
+    const p = new P().proto(4).global(module, name);
+    if (twin === 'called') p.sbu('id').tuple1().reduce();
+    else p.emptyTuple().newobj();
+    p.emptyDict().sbu(key);
+    if (twin === 'payload') p.call('os', 'system', 'id');
+    else if (twin === 'reference') p.global('subprocess', 'Popen');
+    else p.int(4);
+    return p.setitem().build().stop().bytes();
+  };
+  for (const [module, name, key] of CLASSES) {
+    for (const twin of ['plain', 'payload', 'called', 'reference'] as const) {
+      const blocked = twin !== 'plain';
+      it(`${module}.${name}, ${twin}: ${blocked ? 'blocked' : 'passes'}`, async () => {
+        const r = await scanBytes('model.pkl', write(module, name, key, twin));
+        const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+        assert.equal(
+          blocking.length > 0,
+          blocked,
+          JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])),
+        );
+      });
+    }
+  }
+});
+
+// scikit-surprise's Prediction is a namedtuple subclass, pickled as NEWOBJ with its five fields: a field holding a
+// payload is blocked like any other.
+describe('scikit-surprise Prediction tuples', () => {
+  const prediction = (payload: boolean): Uint8Array => {
+    const p = new P().proto(4).global('surprise.prediction_algorithms.predictions', 'Prediction').mark();
+    p.sbu('u1').sbu('a').int(4).int(4);
+    if (payload) p.call('os', 'system', 'id');
+    else p.emptyDict();
+    return p.tuple().newobj().stop().bytes();
+  };
+  for (const payload of [false, true]) {
+    it(`a Prediction ${payload ? 'whose details hold a call to os.system is blocked' : 'of plain fields passes'}`, async () => {
+      const r = await scanBytes('predictions.pkl', prediction(payload));
+      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      assert.equal(blocking.length > 0, payload, JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])));
+    });
+  }
+});
+
+// hmmlearn's Gaussian models have a covars_ property setter, which runs only for BUILD's slot state: hmmlearn writes a
+// dict state (the models have no __slots__), and a (dict, slots) pair is reported.
+describe('hmmlearn Gaussian models: slot state', () => {
+  for (const [module, name] of [
+    ['hmmlearn.hmm', 'GaussianHMM'],
+    ['hmmlearn.vhmm', 'VariationalGaussianHMM'],
+  ] as const) {
+    for (const slots of [false, true]) {
+      it(`${module}.${name} with ${slots ? 'a slot state setting covars_ is blocked' : 'a dict state passes'}`, async () => {
+        const p = new P().proto(4).global(module, name).emptyTuple().newobj();
+        p.emptyDict().sbu('n_components').int(2).setitem();
+        if (slots) p.emptyDict().sbu('covars_').int(1).setitem().tuple2();
+        const r = await scanBytes('hmm.pkl', p.build().stop().bytes());
+        const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+        assert.equal(blocking.length > 0, slots, JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])));
+      });
+    }
   }
 });

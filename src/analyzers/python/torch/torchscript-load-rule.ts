@@ -237,7 +237,7 @@ type Verdict =
   | { kind: 'unlisted'; what: string }
   | { kind: 'unfollowed'; what: string; high?: boolean };
 
-/** A class of this code file: its TorchScript type (`__torch__.Box`), methods and attribute annotations. */
+/** A class of the archive's code: its TorchScript type (`__torch__.Box`), methods and attribute annotations. */
 export interface ArchiveClass {
   /** The index of the code file that defines it. */
   readonly file: number;
@@ -247,10 +247,10 @@ export interface ArchiveClass {
   readonly attributes: ReadonlyMap<string, string>;
 }
 
-/** What a value-method call's receiver is: an archive class (with its class when this file defines it), or unknown. */
+/** What a value-method call's receiver is: an archive class (with its class when the index holds it), or unknown. */
 type ReceiverType = { kind: 'archive'; type: string; cls?: ArchiveClass } | { kind: 'other' } | { kind: 'unknown' };
 
-/** A method called on a value of an archive class: followed when this file defines the class, else reported. */
+/** A method called on a value of an archive class: followed when the archive's index holds the class, else reported. */
 function archiveMethod(receiver: { type: string; cls?: ArchiveClass }, raw: string, name: string): Verdict {
   if (receiver.cls !== undefined) return { kind: 'archive-method', cls: receiver.cls, type: receiver.type, name };
   return {

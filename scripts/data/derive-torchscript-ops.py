@@ -128,7 +128,9 @@ NOT_SIZING_ARGUMENTS = {
 # that large); a packed sequence's padded length and batch come from its batch_sizes values. Each maps to the argument
 # that bounds the output when given as a valid constant (one_hot raises on a value past num_classes, a sparse
 # constructor on an index past its size), or None when no argument does. The load rule reports a call of one at
-# load unless that argument is a valid constant.
+# load unless that argument is a valid constant. The index lookups (index_select, advanced indexing, embedding and
+# embedding_bag, and the quantized embedding lookups) make one row per index (per bag): their output is the count of a
+# stored index tensor times the width of the rows it selects, two stored sizes multiplied, and no argument bounds it.
 VALUE_SIZED = {
     "aten::bincount": None,
     "aten::one_hot": "num_classes",
@@ -139,6 +141,19 @@ VALUE_SIZED = {
     "aten::sparse_bsr_tensor": "size",
     "aten::sparse_bsc_tensor": "size",
     "aten::sparse_compressed_tensor": "size",
+    "aten::index_select": None,
+    "aten::index": None,
+    "aten::embedding": None,
+    "aten::embedding_bag": None,
+    "aten::_embedding_bag": None,
+    "aten::_embedding_bag_forward_only": None,
+    "quantized::embedding_byte": None,
+    "quantized::embedding_4bit": None,
+    "quantized::embedding_bag_byte": None,
+    "quantized::embedding_bag_4bit": None,
+    "quantized::embedding_bag_2bit_rowwise_offsets": None,
+    "quantized::embedding_bag_4bit_rowwise_offsets": None,
+    "quantized::embedding_bag_byte_rowwise_offsets": None,
 }
 INT_TYPES = ("int", "SymInt", "int[", "SymInt[", "Optional[int]", "Optional[SymInt]", "Optional[List[int]]",
              "List[int]", "List[SymInt]", "Optional[List[SymInt]]")

@@ -45,7 +45,7 @@ import {
 import { RemoteReadError } from '../sources/remote/remote-source.js';
 import { listedDigestMatches, remoteWalkItems, type OpenedSource, type RemoteScan } from './remote-scan.js';
 import { EXPANDERS, NAME_CHOSEN, polyglotReadings } from './expand/index.js';
-import type { CodeKind, PickleUnitResult, UnitContext } from './expand/context.js';
+import type { CodeKind, PickleUnitResult, TorchScriptCodeFile, UnitContext } from './expand/context.js';
 import { walk, type WalkItem, type WalkOptions } from '../sources/walker.js';
 import type { WalkFilterOptions } from '../sources/walk-filter.js';
 import type { ContentDigest, FileOutcome } from './file-outcome.js';
@@ -222,6 +222,38 @@ const MAX_MODEL_SUMMARIES = 1000;
 export const WHOLE_FILE_BYTES = 1024 * 1024;
 /** Source files larger than this are reported, not parsed. */
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+/**
+ * The code files of one TorchScript archive analysed together (their classes indexed once, calls followed across
+ * them): at most this many files and bytes. Past either, the remaining files are read one by one and the limit is
+ * reported; their classes are not followed from other files, so calls into them stay findings.
+ */
+export const MAX_TORCHSCRIPT_FILES = 4096;
+export const MAX_TORCHSCRIPT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The code files of one TorchScript archive that are analysed together (the first ones, in archive order, within
+ * `maxFiles` and `maxBytes`), those analysed one by one after a limit is met, and which limit that was.
+ */
+export function partitionTorchScriptCode<T extends { readonly src: { readonly size: number } }>(
+  files: readonly T[],
+  maxFiles: number,
+  maxBytes: number,
+): { together: T[]; alone: T[]; over?: string } {
+  const together: T[] = [];
+  let bytes = 0;
+  for (const [i, f] of files.entries()) {
+    const over =
+      together.length >= maxFiles
+        ? `more than ${maxFiles} TorchScript code files`
+        : bytes + f.src.size > maxBytes
+          ? `more than ${maxBytes} bytes of TorchScript code`
+          : undefined;
+    if (over !== undefined) return { together, alone: files.slice(i), over };
+    bytes += f.src.size;
+    together.push(f);
+  }
+  return { together, alone: [] };
+}
 
 /**
  * A file is sparse for the scan when at least SPARSE_MIN_HOLE bytes of its size are not stored on disk and what is
@@ -1140,6 +1172,7 @@ class FileScan {
         return true;
       },
       code: (src, kind) => this.code(src, kind, depth),
+      torchScriptCode: (archive, files) => this.torchScriptCode(archive, files),
       format: (name) => this.formats.add(name),
       checked: (what) => this.checked.add(what),
       note: (message) => {
@@ -1257,6 +1290,70 @@ class FileScan {
     ];
     const fact: CodeFact = { location: src.location, kind, signals };
     for (const r of this.rules) r.visit.code?.(fact, this.ctx);
+  }
+
+  /**
+   * The `code/` files of one TorchScript archive: torch.jit.load finds a class by its module's file, so load code
+   * that calls a class of another file runs that file's code. The files are analysed together, within
+   * MAX_TORCHSCRIPT_FILES and MAX_TORCHSCRIPT_BYTES; the files past a limit are analysed alone.
+   */
+  private async torchScriptCode(archive: Location, files: readonly TorchScriptCodeFile[]): Promise<void> {
+    if (!this.rules.some((r) => r.meta.category === 'TORCH' && r.visit.code !== undefined)) return;
+    const { together, alone, over } = partitionTorchScriptCode(
+      files.filter((f) => {
+        if (f.src.size <= MAX_SOURCE_BYTES) return true;
+        this.incomplete({
+          location: f.src.location,
+          kind: 'limit',
+          limit: 'maxEntryBytes',
+          reason: `source file of ${f.src.size} bytes is larger than ${MAX_SOURCE_BYTES}`,
+        });
+        return false;
+      }),
+      MAX_TORCHSCRIPT_FILES,
+      MAX_TORCHSCRIPT_BYTES,
+    );
+    for (const f of alone) await this.code(f.src, 'torchscript', 0);
+    if (over !== undefined)
+      this.incomplete({
+        location: archive,
+        kind: 'limit',
+        limit: 'maxTorchScriptCode',
+        reason:
+          `${over}: the first ${together.length} files were analysed together and the rest one by one, so calls ` +
+          'from load code into classes of those files were not followed',
+      });
+    const [{ analyzePythonModule, MAX_TORCHSCRIPT_RECURSION }, torch, rule] = await Promise.all([
+      import('../analyzers/python/analyze-module.js'),
+      import('../analyzers/python/torch/torch-code.js'),
+      import('../analyzers/python/torch/torchscript-load-rule.js'),
+    ]);
+    const read: { src: ByteSource; path: string; mod: PythonModule }[] = [];
+    for (const f of together) {
+      const { decodePythonSource } = await import('../analyzers/python/source-encoding.js');
+      const decoded = decodePythonSource(readAll(f.src));
+      if (!decoded.ok) {
+        this.incomplete({
+          location: f.src.location,
+          kind: 'unsupported',
+          reason: `Python source not analysed: ${decoded.reason}`,
+        });
+        continue;
+      }
+      const mod = await analyzePythonModule(decoded.text, {
+        timeoutMs: Math.max(1000, this.deadline - Date.now()),
+        implicitGlobals: { ...torch.TORCHSCRIPT_IMPLICIT_GLOBALS },
+        // torch.jit.load parses every method of the file, called or not, with a recursive-descent parser.
+        maxRecursion: MAX_TORCHSCRIPT_RECURSION,
+      });
+      read.push({ src: f.src, path: f.path, mod });
+    }
+    const index = rule.indexTorchScriptArchive(read.map(({ mod, path }) => ({ mod, path })));
+    read.forEach(({ src, mod }, file) => {
+      const signals = torch.detectTorchSignals(mod, { fileKind: 'torchscript', archive: index, file });
+      const fact: CodeFact = { location: src.location, kind: 'torchscript', signals };
+      for (const r of this.rules) r.visit.code?.(fact, this.ctx);
+    });
   }
 
   private incomplete(fact: IncompleteFact): void {

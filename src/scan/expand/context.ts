@@ -6,6 +6,7 @@ import type { PickleRun } from '../../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../../analyzers/pickle/vm.js';
 import type { ContainerFact, IncompleteFact, ModelFact, NativeFact } from '../../rules/rule.js';
 import type { ByteSource } from '../../sources/byte-source.js';
+import type { Location } from '../../core/location.js';
 import type { ModelFolderSummary } from '../model-folder-summary.js';
 
 export interface PickleUnitResult {
@@ -19,6 +20,12 @@ export interface ContainerAnomaly {
   readonly message: string;
   readonly entry?: string;
   readonly offset?: number;
+}
+
+/** One `code/` file of a TorchScript archive: its bytes, and its path under the archive's root (`code/__torch__/a.py`). */
+export interface TorchScriptCodeFile {
+  readonly src: ByteSource;
+  readonly path: string;
 }
 
 /** Kinds of source code the scanner analyses. */
@@ -47,6 +54,8 @@ export interface UnitContext {
   native(fact: NativeFact): void;
   /** Analyses source code (TorchScript `code/` files, Python modules, hubconf.py). */
   code(src: ByteSource, kind: CodeKind): Promise<void>;
+  /** Analyses the `code/` files of one TorchScript archive together (calls are followed across them). */
+  torchScriptCode(archive: Location, files: readonly TorchScriptCodeFile[]): Promise<void>;
   incomplete(fact: IncompleteFact): void;
   /** A model-format signal (MODEL rules). */
   model(fact: ModelFact): void;

@@ -30,7 +30,7 @@ import {
   type ZipEntry,
 } from '../../formats/zip/index.js';
 import type { ByteSource } from '../../sources/byte-source.js';
-import type { ContainerAnomaly, Expander, UnitContext } from './context.js';
+import type { ContainerAnomaly, Expander, TorchScriptCodeFile, UnitContext } from './context.js';
 
 const TEXT_VERSION = /^\s*(\d+)\s*$/;
 
@@ -142,6 +142,8 @@ export const zipExpander: Expander = {
       }
     }
     const storagePrefix = layout ? asciiLower(layout.root) + '/' : '';
+    // The archive's code files, analysed together once all are read (load code may call a class of another file).
+    const codeFiles: TorchScriptCodeFile[] = [];
     for (const e of zip.entries) {
       if (done.has(e) || e.isDirectory || e.isSymlink) continue;
       if (layout && !e.hidden && isStorageRecord(e.name, storagePrefix, referenced)) continue;
@@ -149,7 +151,7 @@ export const zipExpander: Expander = {
       const entrySrc = await reader.open(e);
       if (!entrySrc) continue;
       if (layout && layout.kind !== 'checkpoint' && isCodeRecord(e.name, layout)) {
-        await ctx.code(entrySrc, 'torchscript');
+        codeFiles.push({ src: entrySrc, path: e.name.slice(layout.root.length + 1) });
         continue;
       }
       if (
@@ -176,6 +178,7 @@ export const zipExpander: Expander = {
       }
       await ctx.scanChild(entrySrc);
     }
+    if (codeFiles.length > 0) await ctx.torchScriptCode(src.location, codeFiles);
     reader.finish();
     if (anomalies.length)
       ctx.container({ location: src.location, format: layout ? `torch ${layout.kind} zip` : 'zip', anomalies });

@@ -6,7 +6,7 @@ import { detectHubconf } from './hubconf-rule.js';
 import { detectCustomOps } from './torch-custom-op-rule.js';
 import { detectTorchHub } from './torch-hub-rule.js';
 import { detectTorchLoad } from './torch-load-rule.js';
-import { detectTorchScriptLoadCode } from './torchscript-load-rule.js';
+import { detectTorchScriptLoadCode, type TorchScriptArchive } from './torchscript-load-rule.js';
 
 export type { CodeSignal, Confidence, TorchCodeRuleId, TorchFileKind } from '../code-signal.js';
 
@@ -20,13 +20,19 @@ export const TORCHSCRIPT_IMPLICIT_GLOBALS: Readonly<Record<string, string>> = Ob
   ops: 'torch.ops',
 });
 
-/** Run every TORCH code detector over one analysed file. */
-export function detectTorchSignals(mod: PythonModule, ctx: { fileKind: TorchFileKind }): CodeSignal[] {
+/**
+ * Run every TORCH code detector over one analysed file. A TorchScript file may come with its archive's index (all
+ * its code files) and its place in it, so that load code calling a class of another file is followed there.
+ */
+export function detectTorchSignals(
+  mod: PythonModule,
+  ctx: { fileKind: TorchFileKind; archive?: TorchScriptArchive; file?: number },
+): CodeSignal[] {
   const signals = [
     ...detectTorchLoad(mod, ctx.fileKind),
     ...detectTorchHub(mod, ctx.fileKind),
     ...detectCustomOps(mod, ctx.fileKind),
-    ...detectTorchScriptLoadCode(mod, ctx.fileKind),
+    ...detectTorchScriptLoadCode(mod, ctx.fileKind, ctx.archive, ctx.file),
     ...(ctx.fileKind === 'hubconf' ? detectHubconf(mod) : []),
   ];
   return signals.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));

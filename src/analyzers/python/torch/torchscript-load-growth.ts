@@ -7,8 +7,13 @@
 // load table, a list or string repetition, a superlinear or value-sized operator), is a finding, and so is an
 // in-place call (`torch.add_(xs, xs)`, `xs.extend(xs)`) that reads its own target again. A loop of at most
 // MAX_GROWTH_TURNS constant turns passes: its growth is at most 2^MAX_GROWTH_TURNS times the value it starts from.
+// So does an accumulation in a constant range (`t = torch.cat([t, x])`, one copy of the value joined only by
+// concatenations with operands that do not read it): it grows by the same operands each turn, linearly.
 import { signalAt, type CodeSignal } from '../code-signal.js';
 import type { AssignmentFact, CallSite, ExpressionFact, LoopFact, PythonModule, SourceSpan } from '../module-model.js';
+
+/** Operators that join their operands into a larger value (a loop rebuilding a value through one grows it). */
+export const CONCATENATION = /^aten::(?:cat|concat|concatenate|stack|hstack|vstack|dstack|column_stack|row_stack)$/;
 
 /** A loop of at most this many constant turns may rebuild a value from itself (growth at most 16x). */
 export const MAX_GROWTH_TURNS = 4;
@@ -40,6 +45,8 @@ interface Reading {
   count: number;
   /** The first operator that takes the name as an operand and can grow its output. */
   growing?: string;
+  /** Whether a growing operator that takes the name is not a concatenation (it multiplies, not adds). */
+  multiplies?: boolean;
 }
 
 /**
@@ -65,6 +72,7 @@ function readsThrough(
     readsOf(mod, v, name, inLoop, growing, depth, r);
     best = Math.max(best, r.count);
     if (r.count > 0 && out.growing === undefined) out.growing = r.growing;
+    if (r.count > 0 && r.multiplies === true) out.multiplies = true;
   }
   out.count += best;
 }
@@ -122,7 +130,11 @@ function readsOfCall(
   }
   for (const e of [...c.positional, ...c.keywords.map((k) => k.value), ...c.starArgs, ...c.starStarKwargs])
     readsOf(mod, e, name, inLoop, growing, depth + 1, out);
-  if (out.count > before && out.growing === undefined) out.growing = growing(c);
+  if (out.count > before) {
+    const g = growing(c);
+    if (out.growing === undefined) out.growing = g;
+    if (g !== undefined && !CONCATENATION.test(g)) out.multiplies = true;
+  }
 }
 
 const inside = (a: { startIndex: number; endIndex: number }, loop: LoopFact): boolean =>
@@ -190,7 +202,9 @@ export function loopGrowthSignals(
       readsOf(mod, value, name, others, growing, 0, r);
       if (r.count >= 2)
         report(a.span.startIndex, a.span, value.text, `it rebuilds '${name}' from ${r.count} copies of itself`);
-      else if (r.count === 1 && r.growing !== undefined)
+      else if (r.count === 1 && r.growing !== undefined && !(turns !== undefined && r.multiplies !== true))
+        // One copy of the value joined with operands that do not read it (`t = torch.cat([t, x])`) grows by those
+        // operands each turn: linear in the turns, which a constant range bounds (the loop bound checks the range).
         report(
           a.span.startIndex,
           a.span,

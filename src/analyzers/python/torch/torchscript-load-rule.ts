@@ -2,9 +2,11 @@
 // `torch.load(f, weights_only=True)`, which hands a TorchScript archive to it first in torch 1.13) runs the TorchScript
 // `__setstate__` of every object whose class defines one. Those methods, and every method of the same class they
 // call, may only call operators of the derived load table (torchscript-ops.json: tensor arithmetic and
-// constructors, list/str/dict builtins, interpreter primitives) and a short list of printed builtins. Anything else
-// is a signal: an operator that opens a file, maps one (`from_file`) or calls another process; a name outside the
-// table; a call into archive code this file does not define (not followed, so not proven harmless). Operators
+// constructors, list/str/dict builtins, interpreter primitives) and a short list of printed builtins. Methods of
+// archive classes they call are followed into whichever code file of the archive holds the class (the archive's code
+// files are indexed together: indexTorchScriptArchive). Anything else is a signal: an operator that opens a file,
+// maps one (`from_file`) or calls another process; a name outside the table; a call into archive code that is not
+// followed (so not proven harmless). Operators
 // with a file, remote-call or Python-callback effect are reported wherever they appear, with a message that says
 // whether the load or a later call of the model runs them.
 import { signalAt, type CodeSignal, type Confidence, type TorchFileKind } from '../code-signal.js';
@@ -21,7 +23,7 @@ import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js'
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import { nestedLoopCostSignals, type SizedCall } from './torchscript-load-cost.js';
 import { loadDivisionSignals } from './torchscript-load-division.js';
-import { loopGrowthSignals } from './torchscript-load-growth.js';
+import { CONCATENATION, loopGrowthSignals } from './torchscript-load-growth.js';
 import table from './torchscript-ops.json' with { type: 'json' };
 
 interface OpTable {
@@ -58,8 +60,8 @@ const REPETITION_OPS: ReadonlySet<string> = new Set(TABLE.repetition);
 const TENSOR_OUT_OPS: ReadonlySet<string> = new Set(TABLE.tensorOut);
 const SHAPE_FORMULAS: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.shapeFormulas));
 const VALUE_SIZED: ReadonlyMap<string, string | null> = new Map(Object.entries(TABLE.valueSized));
-/** Operators that join their operands into a larger value (a loop rebuilding a value through one grows it). */
-const CONCATENATION = /^aten::(?:cat|concat|concatenate|stack|hstack|vstack|dstack|column_stack|row_stack)$/;
+/** The value-sized operators that look rows up by an index tensor (their output has one row per index or bag). */
+const INDEX_LOOKUP = /^(?:aten|quantized)::(?:index|index_select|_?embedding\w*)$/;
 
 /** A list, tuple or string display, or a comprehension: the operand list repetition (`[0] * n`) repeats. */
 function isSequenceDisplay(e: ExpressionFact): boolean {
@@ -229,30 +231,31 @@ const MAX_SIGNALS = 50;
 type Verdict =
   | { kind: 'allowed' }
   | { kind: 'self-method'; name: string }
-  | { kind: 'archive-method'; classId: number; type: string; name: string }
+  | { kind: 'archive-method'; cls: ArchiveClass; type: string; name: string }
   | { kind: 'custom-namespace' }
   | { kind: 'denied'; op: string; why: string }
   | { kind: 'unlisted'; what: string }
   | { kind: 'unfollowed'; what: string; high?: boolean };
 
-/** A class of this code file: its TorchScript type (`__torch__.Box`), methods and attribute annotations. */
-interface ArchiveClass {
+/** A class of the archive's code: its TorchScript type (`__torch__.Box`), methods and attribute annotations. */
+export interface ArchiveClass {
+  /** The index of the code file that defines it. */
+  readonly file: number;
   readonly id: number;
   readonly type: string;
   readonly methods: ReadonlyMap<string, FunctionFact>;
   readonly attributes: ReadonlyMap<string, string>;
 }
 
-/** What a value-method call's receiver is: an archive class (with its class when this file defines it), or unknown. */
+/** What a value-method call's receiver is: an archive class (with its class when the index holds it), or unknown. */
 type ReceiverType = { kind: 'archive'; type: string; cls?: ArchiveClass } | { kind: 'other' } | { kind: 'unknown' };
 
-/** A method called on a value of an archive class: followed when this file defines the class, else reported. */
+/** A method called on a value of an archive class: followed when the archive's index holds the class, else reported. */
 function archiveMethod(receiver: { type: string; cls?: ArchiveClass }, raw: string, name: string): Verdict {
-  if (receiver.cls !== undefined)
-    return { kind: 'archive-method', classId: receiver.cls.id, type: receiver.type, name };
+  if (receiver.cls !== undefined) return { kind: 'archive-method', cls: receiver.cls, type: receiver.type, name };
   return {
     kind: 'unfollowed',
-    what: `${raw} (a method of the archive class ${receiver.type}, defined in another code file)`,
+    what: `${raw} (a method of the archive class ${receiver.type}, which no code file read with this one defines as torch would find it)`,
     high: true,
   };
 }
@@ -298,6 +301,13 @@ function typeOfAccess(
     for (const a of binds) {
       const v = a.value;
       const r = v?.access?.root;
+      // `_0 = __torch__.Box.__new__(__torch__.Box)`: the printer's object construction.
+      const made = r?.kind === 'call' && v!.access!.steps.length === 0 ? mod.calls[r.callId] : undefined;
+      const madeType = made === undefined ? undefined : constructedType(made);
+      if (a.kind === 'assign' && a.targets.length === 1 && madeType !== undefined) {
+        types.add(madeType);
+        continue;
+      }
       if (a.kind !== 'assign' || a.targets.length !== 1 || r?.kind !== 'name') return undefined;
       types.add(typeOfAccess(mod, r.name, v!.access!.steps, method, classes, depth + 1));
     }
@@ -720,11 +730,21 @@ function growingOperator(call: CallSite): string | undefined {
  * For an operator whose output size the values of a tensor operand choose: the reason a call at load is unbounded, or
  * undefined when its bounding argument is given (a valid constant is then required by the work check).
  */
-function valueSizedCall(call: CallSite): string | undefined {
+function valueSizedCall(mod: PythonModule, call: CallSite): string | undefined {
   const op = namedOperator(call);
   if (op === undefined || !VALUE_SIZED.has(op)) return undefined;
   const bound = VALUE_SIZED.get(op)!;
-  if (bound === null) return `${op} sizes its output by the largest value of its operand`;
+  if (bound === null && INDEX_LOOKUP.test(op)) {
+    // The rows it selects come from its first operand (the receiver in the value form); the indices, offsets and
+    // flags after it size the output, which is bounded when each is a constant or a small constant-shape tensor.
+    const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+    const rest = [...call.positional.slice(valueForm ? 0 : 1), ...call.keywords.map((k) => k.value)];
+    if (!call.hasStarArgs && !call.hasStarStarKwargs && rest.every((e) => smallIndex(mod, e, 0))) return undefined;
+  }
+  if (bound === null)
+    return INDEX_LOOKUP.test(op)
+      ? `${op} makes one row per index, so its output is the count of its index tensor times the width of the rows it selects; both are sizes the archive stores or the load computes, multiplied (a stored index of 10**6 elements selecting rows of 10**4 values makes 10**10)`
+      : `${op} sizes its output by the largest value of its operand, which the archive stores or the load computes; a stored value of 10**9 makes gigabytes`;
   const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
   const positions = WORK_ARGUMENTS.get(op)?.[bound]?.[1] ?? [];
   const given =
@@ -732,7 +752,17 @@ function valueSizedCall(call: CallSite): string | undefined {
     positions.some((p) => call.positional[valueForm ? p - 1 : p] !== undefined);
   return given || call.hasStarArgs || call.hasStarStarKwargs
     ? undefined
-    : `${op} without ${bound} sizes its output by the values of its operand`;
+    : `${op} without ${bound} sizes its output by the values of its operand, which the archive stores or the load computes; a stored value of 10**9 makes gigabytes`;
+}
+
+/** A constant, or a tensor built from a constant shape of at most SMALL_OPERAND_ELEMENTS (lists of those too). */
+function smallIndex(mod: PythonModule, e: ExpressionFact, depth: number): boolean {
+  if (e.constant !== undefined || constantInts(e) !== undefined) return true;
+  if ((e.nodeType === 'list' || e.nodeType === 'tuple') && e.elements !== undefined && depth < 2)
+    return e.elements.every((el) => smallIndex(mod, el, depth + 1));
+  const c = callOf(mod, e);
+  const n = c === undefined ? undefined : constantShapeElements(mod, c);
+  return n !== undefined && n <= SMALL_OPERAND_ELEMENTS;
 }
 
 /** The finding for a superlinear operator at load whose operands are not proven stored or small. */
@@ -885,78 +915,197 @@ function tiedToCheckedState(
   return true;
 }
 
-/** Signals for operators run at load (and file/remote operators anywhere) in one TorchScript `code/` file. */
-export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFileKind): CodeSignal[] {
-  if (fileKind !== 'torchscript') return [];
-  const fns = mod.functions;
-  const methodsByClass = new Map<number, Map<string, FunctionFact>>();
-  for (const f of fns) {
-    if (f.kind !== 'function' || f.parentId === null || fns[f.parentId]?.kind !== 'class') continue;
-    let m = methodsByClass.get(f.parentId);
-    if (m === undefined) methodsByClass.set(f.parentId, (m = new Map()));
-    m.set(f.name, f);
-  }
-  // The classes of this file by TorchScript type (the annotation of their methods' `self`).
-  const classes = new Map<string, ArchiveClass>();
-  const archiveMethodNames = new Set<string>();
-  for (const [id, methods] of methodsByClass) {
-    const type = [...methods.values()][0]?.parameters[0]?.annotation?.replace(/\s+/g, '');
-    for (const name of methods.keys()) archiveMethodNames.add(name);
-    if (type === undefined || !type.startsWith('__torch__.')) continue;
-    const attributes = new Map<string, string>();
-    for (const a of mod.assignments)
-      if (a.scopeId === id && a.kind === 'annotated' && a.annotation !== undefined && a.targets[0]?.kind === 'name')
-        attributes.set(a.targets[0].name, a.annotation.replace(/\s+/g, ''));
-    classes.set(type, { id, type, methods, attributes });
-  }
-  const receiverOf = (call: CallSite): ReceiverType => {
-    const access = call.callee.access;
-    const method = call.enclosingFunction === null ? undefined : owningMethod(fns, call.enclosingFunction.id);
-    if (access?.root.kind !== 'name' || method === undefined) return { kind: 'unknown' };
-    const t = typeOfAccess(mod, access.root.name, access.steps.slice(0, -1), method, classes, 0);
-    if (t === undefined) return { kind: 'unknown' };
-    if (t.startsWith('__torch__.')) return { kind: 'archive', type: t, cls: classes.get(t) };
-    return { kind: 'other' };
-  };
-  const classifyAt = (c: CallSite, selfName: string | undefined) =>
-    classify(c, selfName, receiverOf, archiveMethodNames);
-  const callsByMethod = new Map<number, CallSite[]>();
-  for (const c of mod.calls) {
-    if (c.enclosingFunction === null) continue;
-    const m = owningMethod(fns, c.enclosingFunction.id);
-    if (m === undefined) continue;
-    let list = callsByMethod.get(m.id);
-    if (list === undefined) callsByMethod.set(m.id, (list = []));
-    list.push(c);
-  }
+/** One `code/` file of a TorchScript archive: its analysed module and its path under the archive's root. */
+export interface TorchScriptFile {
+  readonly mod: PythonModule;
+  /** `code/__torch__/a.py`: the module the file holds is `__torch__.a`. Unknown for text read on its own. */
+  readonly path?: string;
+}
 
-  // Methods run at load: the load methods of every class and, transitively, the methods of that class they call.
-  const atLoad = new Map<number, string>(); // method id -> the load method it is reached from
-  for (const [, methods] of methodsByClass) {
-    for (const root of LOAD_METHODS) {
-      const start = methods.get(root);
-      if (start === undefined) continue;
-      const queue: FunctionFact[] = [start];
-      atLoad.set(start.id, start.qualifiedName);
-      for (let i = 0; i < queue.length; i++) {
-        const fn = queue[i]!;
-        const selfName = fn.parameters[0]?.name;
-        for (const c of callsByMethod.get(fn.id) ?? []) {
-          const v = classifyAt(c, selfName);
-          const own = fn.parentId === null ? undefined : methodsByClass.get(fn.parentId);
-          const next =
-            v.kind === 'self-method'
-              ? own?.get(v.name)
-              : v.kind === 'archive-method'
-                ? methodsByClass.get(v.classId)?.get(v.name)
-                : undefined;
-          if (next === undefined || atLoad.has(next.id)) continue;
-          atLoad.set(next.id, start.qualifiedName);
-          queue.push(next);
+/**
+ * The classes of every code file of one archive, indexed once, and the methods run at load across them: torch.jit.load
+ * resolves a class by its module's file (`__torch__.b.Helper` is class `Helper` of `code/__torch__/b.py`), so a
+ * method of a class of another file that load code calls runs at load as well.
+ */
+export interface TorchScriptArchive {
+  readonly files: readonly TorchScriptFile[];
+  /** Classes by TorchScript type; a type two classes claim, or one a file claims for another module, is left out. */
+  readonly classes: ReadonlyMap<string, ArchiveClass>;
+  /** Method names of every class of the archive. */
+  readonly methodNames: ReadonlySet<string>;
+  /** Per file: the methods of each class (by the class's function id). */
+  readonly methodsByClass: readonly ReadonlyMap<number, ReadonlyMap<string, FunctionFact>>[];
+  /** Per file: the calls of each method (nested definitions count as their method's). */
+  readonly callsByMethod: readonly ReadonlyMap<number, CallSite[]>[];
+  /** Per file: method id -> the load method it is reached from. */
+  readonly atLoad: readonly ReadonlyMap<number, string>[];
+  /** Per file: calls at load into a method not followed because the chain of calls is MAX_CALL_DEPTH deep. */
+  readonly tooDeep: readonly ReadonlySet<number>[];
+}
+
+/** How many calls deep the methods run at load are followed from a load method. */
+export const MAX_CALL_DEPTH = 24;
+
+/** The TorchScript module a code file holds (`code/__torch__/a/b.py` -> `__torch__.a.b`), or undefined. */
+function moduleOfPath(path: string): string | undefined {
+  const m = /^code\/(.+)\.py$/.exec(path);
+  return m === null ? undefined : m[1]!.split('/').join('.');
+}
+
+/** The class an object construction makes (`__torch__.Box.__new__(__torch__.Box)`), when it is one. */
+function constructedType(call: CallSite): string | undefined {
+  const raw = call.callee.raw.replace(/\s+/g, '');
+  if (!raw.startsWith('__torch__.') || !raw.endsWith('.__new__')) return undefined;
+  const type = raw.slice(0, -'.__new__'.length);
+  const [arg] = call.positional;
+  if (call.positional.length !== 1 || call.keywords.length > 0 || call.hasStarArgs || call.hasStarStarKwargs)
+    return undefined;
+  return arg!.text.replace(/\s+/g, '') === type ? type : undefined;
+}
+
+/** Indexes the classes of every code file of one archive and follows the methods run at load across them. */
+export function indexTorchScriptArchive(files: readonly TorchScriptFile[]): TorchScriptArchive {
+  const methodsByClass = files.map(({ mod }) => {
+    const fns = mod.functions;
+    const byClass = new Map<number, Map<string, FunctionFact>>();
+    for (const f of fns) {
+      if (f.kind !== 'function' || f.parentId === null || fns[f.parentId]?.kind !== 'class') continue;
+      let m = byClass.get(f.parentId);
+      if (m === undefined) byClass.set(f.parentId, (m = new Map()));
+      m.set(f.name, f);
+    }
+    return byClass;
+  });
+  // Classes by TorchScript type (the annotation of their methods' `self`), checked against the file's module.
+  const classes = new Map<string, ArchiveClass>();
+  const claimed = new Map<string, string>();
+  const methodNames = new Set<string>();
+  files.forEach(({ mod, path }, file) => {
+    const module = path === undefined ? undefined : moduleOfPath(path);
+    for (const [id, methods] of methodsByClass[file]!) {
+      const type = [...methods.values()][0]?.parameters[0]?.annotation?.replace(/\s+/g, '');
+      for (const name of methods.keys()) methodNames.add(name);
+      if (type === undefined || !type.startsWith('__torch__.')) continue;
+      // torch names the class after its file: a type the file does not hold is not the class torch would find. Its
+      // lookup of a record ignores case, so two files whose names differ only in case both claim the type.
+      const key = type.toLowerCase();
+      if (path !== undefined && key !== `${module}.${mod.functions[id]!.name}`.toLowerCase()) continue;
+      const first = claimed.get(key);
+      if (first !== undefined) {
+        classes.delete(first);
+        continue;
+      }
+      claimed.set(key, type);
+      const attributes = new Map<string, string>();
+      for (const a of mod.assignments)
+        if (a.scopeId === id && a.kind === 'annotated' && a.annotation !== undefined && a.targets[0]?.kind === 'name')
+          attributes.set(a.targets[0].name, a.annotation.replace(/\s+/g, ''));
+      classes.set(type, { id, type, methods, attributes, file });
+    }
+  });
+  const callsByMethod = files.map(({ mod }) => {
+    const byMethod = new Map<number, CallSite[]>();
+    for (const c of mod.calls) {
+      if (c.enclosingFunction === null) continue;
+      const m = owningMethod(mod.functions, c.enclosingFunction.id);
+      if (m === undefined) continue;
+      let list = byMethod.get(m.id);
+      if (list === undefined) byMethod.set(m.id, (list = []));
+      list.push(c);
+    }
+    return byMethod;
+  });
+  const archive = {
+    files,
+    classes,
+    methodNames,
+    methodsByClass,
+    callsByMethod,
+    atLoad: files.map(() => new Map<number, string>()),
+    tooDeep: files.map(() => new Set<number>()),
+  };
+  // Methods run at load: the load methods of every class and, transitively, the methods they call of the same class
+  // or of a class of the archive (in any file), each followed once (a cycle ends where it meets a followed method).
+  files.forEach((_, file) => {
+    for (const [, methods] of methodsByClass[file]!) {
+      for (const root of LOAD_METHODS) {
+        const start = methods.get(root);
+        if (start === undefined || archive.atLoad[file]!.has(start.id)) continue;
+        const queue: [number, FunctionFact, number][] = [[file, start, 0]];
+        archive.atLoad[file]!.set(start.id, start.qualifiedName);
+        for (let i = 0; i < queue.length; i++) {
+          const [at, fn, depth] = queue[i]!;
+          const selfName = fn.parameters[0]?.name;
+          for (const c of callsByMethod[at]!.get(fn.id) ?? []) {
+            const v = classifyIn(archive, at, c, selfName);
+            const own = fn.parentId === null ? undefined : methodsByClass[at]!.get(fn.parentId);
+            const [nextFile, next] =
+              v.kind === 'self-method'
+                ? [at, own?.get(v.name)]
+                : v.kind === 'archive-method'
+                  ? [v.cls.file, v.cls.methods.get(v.name)]
+                  : [at, undefined];
+            if (next === undefined || archive.atLoad[nextFile]!.has(next.id)) continue;
+            if (depth + 1 > MAX_CALL_DEPTH) {
+              archive.tooDeep[at]!.add(c.id);
+              continue;
+            }
+            archive.atLoad[nextFile]!.set(next.id, start.qualifiedName);
+            queue.push([nextFile, next, depth + 1]);
+          }
         }
       }
     }
+  });
+  return archive;
+}
+
+/** What a value-method call's receiver is, read with the archive's classes. */
+function receiverIn(archive: TorchScriptArchive, file: number, call: CallSite): ReceiverType {
+  const mod = archive.files[file]!.mod;
+  const access = call.callee.access;
+  const method = call.enclosingFunction === null ? undefined : owningMethod(mod.functions, call.enclosingFunction.id);
+  if (access?.root.kind !== 'name' || method === undefined) return { kind: 'unknown' };
+  const t = typeOfAccess(mod, access.root.name, access.steps.slice(0, -1), method, archive.classes, 0);
+  if (t === undefined) return { kind: 'unknown' };
+  if (t.startsWith('__torch__.')) {
+    const cls = archive.classes.get(t);
+    return cls === undefined ? { kind: 'archive', type: t } : { kind: 'archive', type: t, cls };
   }
+  return { kind: 'other' };
+}
+
+/** classify with the archive's classes: receivers' types, method names, object constructions. */
+function classifyIn(archive: TorchScriptArchive, file: number, c: CallSite, selfName: string | undefined): Verdict {
+  const made = constructedType(c);
+  // Making an object of an archive class runs none of its code (its `__init__` is a call of its own, followed).
+  if (made !== undefined && archive.classes.has(made)) return { kind: 'allowed' };
+  return classify(c, selfName, (call) => receiverIn(archive, file, call), archive.methodNames);
+}
+
+/**
+ * Signals for operators run at load (and file/remote operators anywhere) in one TorchScript `code/` file. With the
+ * archive's index (indexTorchScriptArchive over all its code files), methods of classes of other files that load
+ * code calls are followed; without one, the file is read alone.
+ */
+export function detectTorchScriptLoadCode(
+  mod: PythonModule,
+  fileKind: TorchFileKind,
+  archive?: TorchScriptArchive,
+  file = 0,
+): CodeSignal[] {
+  if (fileKind !== 'torchscript') return [];
+  if (archive === undefined || archive.files[file]?.mod !== mod) {
+    archive = indexTorchScriptArchive([{ mod }]);
+    file = 0;
+  }
+  const fns = mod.functions;
+  const methodsByClass = archive.methodsByClass[file]!;
+  const callsByMethod = archive.callsByMethod[file]!;
+  const atLoad = archive.atLoad[file]!;
+  const tooDeep = archive.tooDeep[file]!;
+  const index = archive;
+  const classifyAt = (c: CallSite, selfName: string | undefined) => classifyIn(index, file, c, selfName);
 
   const out: CodeSignal[] = [];
   const push = (s: CodeSignal) => {
@@ -1002,8 +1151,23 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
         continue;
       }
       if (v.kind === 'allowed' || v.kind === 'custom-namespace') continue;
+      if (tooDeep.has(c.id)) {
+        push(
+          signalAt(
+            'TORCH-SCRIPT-CUSTOM-OP',
+            c.span,
+            c.text,
+            `${c.callee.raw}(...) in ${method.qualifiedName}, which runs while the archive loads (torch.jit.load, and ` +
+              `torch.load with weights_only=True, which hands a TorchScript archive to it): the method it calls is ` +
+              `${MAX_CALL_DEPTH} calls deep from ${root ?? method.qualifiedName} and is not followed further, so what it runs is not known.`,
+            'high',
+            { kind: 'load-operation-unfollowed', method: method.qualifiedName, callee: c.callee.raw, runsAtLoad: true },
+          ),
+        );
+        continue;
+      }
       if (v.kind === 'self-method' && methods?.has(v.name)) continue;
-      if (v.kind === 'archive-method' && methodsByClass.get(v.classId)?.has(v.name)) continue;
+      if (v.kind === 'archive-method' && v.cls.methods.has(v.name)) continue;
       const where =
         root === undefined
           ? `in ${method.qualifiedName}, which runs when the model (or that method) is called`
@@ -1020,7 +1184,7 @@ export function detectTorchScriptLoadCode(mod: PythonModule, fileKind: TorchFile
       } else if (root === undefined) {
         continue;
       } else if (v.kind === 'self-method' || v.kind === 'archive-method') {
-        message = `${c.callee.raw}(...) ${where}: the class${v.kind === 'archive-method' ? ` ${v.type}` : ''} defines no method '${v.name}' in this file, so what it runs is not known.`;
+        message = `${c.callee.raw}(...) ${where}: the class${v.kind === 'archive-method' ? ` ${v.type}` : ''} defines no method '${v.name}' in ${v.kind === 'archive-method' ? 'its code file' : 'this file'}, so what it runs is not known.`;
         confidence = v.kind === 'archive-method' ? 'high' : 'medium';
         Object.assign(details, { kind: 'load-operation-unfollowed', callee: c.callee.raw });
       } else {
@@ -1145,23 +1309,15 @@ function pushWorkSignals(
         )
           push(superlinearSignal(c.span, c.text, `${c.callee.raw}(...)`, sup.op, where, method));
       }
-      const valueSized = valueSizedCall(c);
+      const valueSized = valueSizedCall(mod, c);
       if (valueSized !== undefined)
         push(
-          signalAt(
-            'TORCH-SCRIPT-CUSTOM-OP',
-            c.span,
-            c.text,
-            `${c.callee.raw}(...) ${where}: ${valueSized}, which the archive stores or the load computes; a stored ` +
-              'value of 10**9 makes gigabytes.',
-            'high',
-            {
-              kind: 'load-work-argument',
-              method: method.qualifiedName,
-              operator: namedOperator(c) ?? c.callee.raw,
-              runsAtLoad: true,
-            },
-          ),
+          signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, `${c.callee.raw}(...) ${where}: ${valueSized}.`, 'high', {
+            kind: 'load-work-argument',
+            method: method.qualifiedName,
+            operator: namedOperator(c) ?? c.callee.raw,
+            runsAtLoad: true,
+          }),
         );
       const called = calledOperator(c);
       if (called === undefined) continue;

@@ -37,6 +37,8 @@ describe('TorchScript load code: every integer argument that sizes the output', 
     assert.equal(T.work['aten::permute']?.dims, undefined);
     assert.equal(T.valueSized['aten::bincount'], null);
     assert.equal(T.valueSized['aten::one_hot'], 'num_classes');
+    for (const op of ['aten::index_select', 'aten::index', 'aten::embedding', 'aten::embedding_bag'])
+      assert.equal(T.valueSized[op], null, op);
     for (const op of ['aten::diag', 'aten::block_diag', 'aten::kron', 'aten::outer', 'aten::cov', 'aten::vander'])
       assert.ok(T.superlinear.includes(op), op);
   });
@@ -56,6 +58,13 @@ describe('TorchScript load code: every integer argument that sizes the output', 
     ['a diagonal of a constant vector', 'self.w = torch.diag(torch.ones([30000]))', true],
     ['a diagonal of a small constant vector', 'self.w = torch.diag(torch.ones([16]))', false],
     ['a Kronecker product of computed tensors', 't = torch.ones([30000])\nself.w = torch.kron(t, t)', true],
+    // Lookups by an index tensor make one row per index: a stored index sizes the output.
+    ['index_select by a stored index', 'self.w = torch.index_select((state)[1], 0, (state)[1])', true],
+    ['index_select in the method form', 'self.w = ((state)[1]).index_select(0, (state)[1])', true],
+    ['embedding by a stored index', 'self.w = torch.embedding((state)[1], (state)[1])', true],
+    ['advanced indexing by a stored index', 'self.w = torch.index((state)[1], [(state)[1]])', true],
+    ['index_select by a small constant index', 'self.w = torch.index_select((state)[1], 0, torch.arange(4))', false],
+    ['embedding by a small constant index', 'self.w = torch.embedding((state)[1], torch.zeros([4], dtype=4))', false],
   ];
   for (const [name, line, flagged] of cases)
     it(`${name}: ${flagged ? 'reported' : 'passes'}`, async () => {
@@ -92,6 +101,32 @@ describe('TorchScript load code: loop-carried growth', () => {
     ['an elementwise update', ['t = (state)[1]', 'for i in range(100):', '  t = torch.sigmoid(t)'], false],
     ['a counter', ['i = 0', 'for j in range(100):', '  i = torch.add(i, 1)'], false],
     ['a sum of stored elements', ['acc = 0', 'for x in (state)[0]:', '  acc = torch.add(acc, x)'], false],
+    // One copy of the value joined with operands that do not read it grows linearly: bounded by a constant range.
+    [
+      'a stored row appended in a constant range',
+      ['t = (state)[1]', 'for i in range(1000):', '  t = torch.cat([t, (state)[1]])'],
+      false,
+    ],
+    [
+      'a row made in the loop appended in a constant range',
+      ['t = (state)[1]', 'for i in range(1000):', '  x = torch.ones([4])', '  t = torch.cat([t, x])'],
+      false,
+    ],
+    [
+      'a stored row appended over a stored container',
+      ['t = (state)[1]', 'for v in (state)[0]:', '  t = torch.cat([t, (state)[1]])'],
+      true,
+    ],
+    [
+      'the accumulation repeated in a constant range',
+      ['t = (state)[1]', 'for i in range(1000):', '  t = torch.repeat(torch.cat([t, (state)[1]]), [2])'],
+      true,
+    ],
+    [
+      'the appended operand read from the value',
+      ['t = (state)[1]', 'for i in range(1000):', '  x = torch.mul(t, 2)', '  t = torch.cat([t, x])'],
+      true,
+    ],
   ];
   for (const [name, lines, flagged] of cases)
     it(`${name}: ${flagged ? 'reported' : 'passes'}`, async () => {

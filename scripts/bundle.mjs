@@ -112,10 +112,11 @@ const bundleRequireAsCreateRequire = {
  * falls under its roots). Measured: the bundle's text is read and copied into V8 at every start (~3 ms for 1.7 MB
  * here), and a run parses only the packs its names fall under. The pickle VM's native-class facts (native-new,
  * native-states and its history packs) are loaded the same way: a stream that builds no object of a named class never
- * parses them (~60 KB of JSON at every start otherwise).
+ * parses them (~60 KB of JSON at every start otherwise). The TorchScript operator table (115 KB) is read only by the
+ * TorchScript load rules (src/analyzers/python/torch/torchscript-ops.ts).
  */
 const LAZY_DATA =
-  /[\\/]src[\\/]((?:rules[\\/]data[\\/].*|analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?|lookup-hooks|native-new|(?:history-)?native-states(?:-[a-z-]+)?))\.json)$/;
+  /[\\/]src[\\/]((?:rules[\\/]data[\\/].*|analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?|lookup-hooks|native-new|(?:history-)?native-states(?:-[a-z-]+)?)|analyzers[\\/]python[\\/]torch[\\/]torchscript-ops)\.json)$/;
 /**
  * The pickle VM's effect models, also split per top-level module (scripts/lib/split-by-root.mjs): a scan looks up the
  * hooks and classes of the names its pickles name, so it parses those modules' parts (a torch checkpoint: torch's)

@@ -10,12 +10,12 @@
 // to trap on integers by the fixture generator; `not-division` ones only share the letters (`mode`, `remove`).
 import { signalAt, type CodeSignal } from '../code-signal.js';
 import type { CallSite, ExpressionFact, PythonModule, SourceSpan } from '../module-model.js';
-import table from './torchscript-ops.json' with { type: 'json' };
+import { torchscriptOps } from './torchscript-ops.js';
 
 export type DivisionClass = 'divides' | 'rounding-mode' | 'float-only' | 'not-division';
 /** Operator (`ns::name`) -> how it divides integers, for every allowed operator named like a division. */
 export const DIVISION_CLASSES: ReadonlyMap<string, DivisionClass> = new Map(
-  Object.entries((table as unknown as { division: Record<string, DivisionClass> }).division),
+  Object.entries((torchscriptOps() as { division: Record<string, DivisionClass> }).division),
 );
 /** The names DIVISION_CLASSES must cover (the derivation's DIVISION_PATTERN). */
 export const DIVISION_NAME = /div|mod|rem|quot/;

@@ -24,7 +24,7 @@ import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import { nestedLoopCostSignals, type SizedCall } from './torchscript-load-cost.js';
 import { loadDivisionSignals } from './torchscript-load-division.js';
 import { CONCATENATION, loopGrowthSignals } from './torchscript-load-growth.js';
-import table from './torchscript-ops.json' with { type: 'json' };
+import { torchscriptOps } from './torchscript-ops.js';
 
 interface OpTable {
   readonly namespaces: readonly string[];
@@ -51,7 +51,7 @@ interface OpTable {
    */
   readonly valueSized: Readonly<Record<string, string | null>>;
 }
-const TABLE = table as unknown as OpTable;
+const TABLE = torchscriptOps() as OpTable;
 const WORK_ARGUMENTS: ReadonlyMap<string, Readonly<Record<string, readonly [string, readonly number[]]>>> = new Map(
   Object.entries(TABLE.work),
 );

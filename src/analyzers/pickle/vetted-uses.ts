@@ -2,6 +2,7 @@
 // import itself is admitted for this stream: builtins.getattr and numpy.vectorize as scipy's discrete distributions
 // pickle vecentropy (scipy-vecentropy.ts). An import is vetted only when every stack reference to it, every call of
 // it and every object made from it is accounted for; one use outside the shape leaves it to the ordinary verdict.
+import { DILL_LOAD_TYPE, dillDataType } from './dill-types.js';
 import type { CallFact, CallKind, ImportFact } from './facts.js';
 import { instanceClass } from './instance-class.js';
 import {
@@ -120,6 +121,11 @@ const REASON_LOAD_FROM_BYTES =
   'nested artifact>), as Storage.__reduce__ writes it (a tensor pickled with pickle.dump); what the nested ' +
   'torch.load runs is what those bytes hold, judged by their own scan; every use of it in this stream has that shape';
 
+const REASON_DILL_TYPE =
+  "dill's type lookup: _load_type(<the name of a builtin data type>), as dill's save_type writes a builtin type " +
+  '(returns _reverse_typemap[name], that builtin type, judged from then on as builtins.<name>); every use of it in ' +
+  'this stream is such a call';
+
 /** Why each vetted import is admitted, the pack that owns the shape, and (partial) the function it wraps. */
 export type VettedImports = ReadonlyMap<
   ImportFact,
@@ -186,6 +192,7 @@ export class VettedUses {
   static tracks(canonical: string): boolean {
     return (
       canonical === LOAD_FROM_BYTES ||
+      DILL_LOAD_TYPE.has(canonical) ||
       canonical === GETATTR ||
       canonical === VECTORIZE ||
       canonical === PARTIAL ||
@@ -202,6 +209,7 @@ export class VettedUses {
       imp.canonical === GETATTR ||
       imp.canonical === PARTIAL ||
       imp.canonical === LOAD_FROM_BYTES ||
+      DILL_LOAD_TYPE.has(imp.canonical) ||
       CALLED_PARTIALS.has(imp.canonical) ||
       KERAS_UNPICKLE_CLASSES.has(imp.canonical) ||
       KERAS2_DESERIALIZE.has(imp.canonical)
@@ -333,6 +341,19 @@ export class VettedUses {
       }
       return;
     }
+    if (DILL_LOAD_TYPE.has(imp.canonical)) {
+      // Called with one str literal naming a builtin data type (a memo stand-in is never a str).
+      if (
+        kind === 'REDUCE' &&
+        imp.derivedVia === undefined &&
+        imp.unresolved === undefined &&
+        dillDataType(args) !== undefined
+      ) {
+        this.consume(imp);
+        this.vettedCalls.add(call);
+      }
+      return;
+    }
     if (imp.canonical === LOAD_FROM_BYTES) {
       const b = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : [];
       const a0 = b.length === 1 ? b[0]! : undefined;
@@ -424,14 +445,20 @@ export class VettedUses {
       }
       // A name reached through getattr/import_module chains is judged as what it is, whatever its use.
       if (imp.derivedVia !== undefined || imp.unresolved !== undefined) continue;
-      // With memo stand-ins, only _load_from_bytes and Keras 2's deserialize: their proof is every reference to the import itself (the memo
+      // With memo stand-ins, only _load_from_bytes, Keras 2's deserialize and dill's _load_type: their proof is every reference to the import itself (the memo
       // keeps an import as it is) consumed by a call whose argument is a bytes literal of the stream (a stand-in is
       // never one); the other shapes are proved on objects a stand-in no longer tells apart.
       // So are a library's called partials (pandas 1.3's blocks) when the memo kept every partial object whole: each
       // is then followed by identity as without stand-ins (memo.ts), and their keyword dicts as checked above.
       const calledPartial =
         memo !== undefined && !memo.partialsLost && (imp.canonical === PARTIAL || CALLED_PARTIALS.has(imp.canonical));
-      if (compacted && imp.canonical !== LOAD_FROM_BYTES && !KERAS2_DESERIALIZE.has(imp.canonical) && !calledPartial)
+      if (
+        compacted &&
+        imp.canonical !== LOAD_FROM_BYTES &&
+        !KERAS2_DESERIALIZE.has(imp.canonical) &&
+        !DILL_LOAD_TYPE.has(imp.canonical) &&
+        !calledPartial
+      )
         continue;
       if (imp.canonical === GETATTR) {
         // Every reference consumed by vetted calls of one library's shape (scipy's or Keras's, not both).
@@ -480,6 +507,11 @@ export class VettedUses {
         const n = this.consumed.get(imp) ?? 0;
         if (n > 0 && this.refs.get(imp) === n)
           out.set(imp, { why: REASON_KERAS2, pack: 'keras', versions: KERAS2_DESERIALIZE.get(imp.canonical)! });
+      } else if (DILL_LOAD_TYPE.has(imp.canonical)) {
+        // Every reference consumed by a vetted call: the import is never stored, passed or called another way.
+        const n = this.consumed.get(imp) ?? 0;
+        if (n > 0 && this.refs.get(imp) === n)
+          out.set(imp, { why: REASON_DILL_TYPE, pack: 'python', versions: DILL_LOAD_TYPE.get(imp.canonical)! });
       } else if (imp.canonical === LOAD_FROM_BYTES) {
         // Every reference consumed by a vetted call (the import is never stored, passed or called another way).
         const n = this.consumed.get(imp) ?? 0;

@@ -151,6 +151,12 @@ const REASON_KERAS2 =
   'writes it; the archive is scanned as a nested artifact and judged by its own findings (' +
   UNSAFE_LOAD +
   '); every use of it in this stream has that shape';
+const REASON_GETATTR_ATTRIBUTE =
+  "an attribute of an object this stream built: getattr(<instance>, '<name>') with a constant name that is not a " +
+  'special (dunder) name, as pickle writes a bound method (a method reduces to getattr of its object and name); what ' +
+  "the lookup runs (the class's property, descriptor or __getattr__ code) is judged with the derived name " +
+  '<class>().<name>, which no pack admits, and no result of such a call is called while loading; every use of it in ' +
+  'this stream has that shape';
 const REASON_VECTORIZE =
   "scipy's vecentropy: numpy.vectorize rebuilt through __new__ whose state is the dict vectorize writes, pyfunc scipy's own bound method; every use of it in this stream has that shape";
 
@@ -184,6 +190,10 @@ export class VettedUses {
   /** getattr imports consumed in scipy's vecentropy shape, and in the Keras _unpickle_model shape. */
   private readonly scipyGetattr = new Set<ImportFact>();
   private readonly kerasGetattr = new Set<ImportFact>();
+  /** getattr imports consumed as getattr(<instance of the stream>, <constant non-dunder name>). */
+  private readonly attributeGetattr = new Set<ImportFact>();
+  /** An attribute so taken was (or may have been) handed to a call as an argument, which may call it. */
+  private attributePassed = false;
   /** The releases of the model classes the Keras-shaped getattr calls name (all share them). */
   private kerasVersions: string | undefined;
   /** Derived `<class>._unpickle_model` imports called in the Keras shape (`unvetted` holds any other call). */
@@ -237,12 +247,32 @@ export class VettedUses {
       this.vettedCalls.add(call);
       return false;
     }
-    if (boundMethodProblem(args) !== undefined) return false;
+    if (boundMethodProblem(args) !== undefined) {
+      // An attribute of an instance: the attribute is resolved as the derived import `<class>().<name>`, judged as
+      // what it is; finish() checks that nothing calls such a result.
+      if (instanceAttribute(args)) {
+        this.consume(imp);
+        this.attributeGetattr.add(imp);
+        this.vettedCalls.add(call);
+      }
+      return false;
+    }
     this.scipyGetattr.add(imp);
     this.consumed.set(imp, (this.consumed.get(imp) ?? 0) + 1);
     this.vettedCalls.add(call);
     this.bound.add(result);
     return true;
+  }
+
+  /**
+   * A call's arguments (REDUCE, NEWOBJ, INST, OBJ, …): once getattr has taken an attribute of an instance, a call
+   * handed that attribute (anywhere in its arguments, to a bounded depth) may call it, and the shape no longer holds.
+   */
+  callArgs(args: PyVal, kwargs?: PyVal): void {
+    if (this.attributeGetattr.size === 0 || this.attributePassed) return;
+    const budget = { n: 256 };
+    if (holdsAttribute(args, 4, budget) || (kwargs !== undefined && holdsAttribute(kwargs, 4, budget)))
+      this.attributePassed = true;
   }
 
   /** An object was made by `kind` (REDUCE, NEWOBJ, …): vectorize and partial instances are followed from here. */
@@ -465,13 +495,18 @@ export class VettedUses {
         const n = this.consumed.get(imp) ?? 0;
         const scipy = this.scipyGetattr.has(imp);
         const keras = this.kerasGetattr.has(imp);
-        if (n > 0 && this.refs.get(imp) === n && scipy !== keras)
-          out.set(
-            imp,
-            scipy
-              ? { why: REASON_GETATTR, pack: 'scipy' }
-              : { why: REASON_KERAS_GETATTR, pack: 'keras', versions: this.kerasVersions! },
-          );
+        const attribute = this.attributeGetattr.has(imp);
+        // An attribute taken from an instance is never called while loading (a REDUCE, BUILD or any call the VM
+        // records of a name derived that way leaves getattr to its ordinary verdict).
+        const attributeOk =
+          attribute &&
+          !this.attributePassed &&
+          !calls.some((c) => c.callee !== undefined && c.callee.derivedVia === INSTANCE_GETATTR);
+        if (n > 0 && this.refs.get(imp) === n && Number(scipy) + Number(keras) + Number(attribute) === 1) {
+          if (scipy) out.set(imp, { why: REASON_GETATTR, pack: 'scipy' });
+          else if (keras) out.set(imp, { why: REASON_KERAS_GETATTR, pack: 'keras', versions: this.kerasVersions! });
+          else if (attributeOk) out.set(imp, { why: REASON_GETATTR_ATTRIBUTE, pack: 'python' });
+        }
       } else if (KERAS_UNPICKLE_CLASSES.has(imp.canonical)) {
         // Named only as getattr's first argument in the vetted Keras shape.
         const n = this.consumed.get(imp) ?? 0;
@@ -538,6 +573,51 @@ export class VettedUses {
     }
     return out.size > 0 ? out : undefined;
   }
+}
+
+/** How the VM names an import derived by getattr on an instance (callable-models.ts getattrModel). */
+const INSTANCE_GETATTR = 'getattr on an instance';
+
+/**
+ * Whether `v` holds an attribute getattr took from an instance (a name derived that way), looking `depth` levels
+ * into tuples, lists, dicts and objects' arguments and state; a value past the depth or the budget counts as holding
+ * one.
+ */
+function holdsAttribute(v: PyVal, depth: number, budget: { n: number }): boolean {
+  if (typeof v !== 'object') return false;
+  if (--budget.n < 0) return true;
+  switch (v.k) {
+    case K.Global:
+      return v.imp.derivedVia === INSTANCE_GETATTR;
+    case K.Tuple:
+    case K.List:
+      if (depth === 0) return true;
+      return (v.items as readonly PyVal[]).some((x) => holdsAttribute(x, depth - 1, budget));
+    case K.Dict:
+      if (depth === 0 || v.opaque === true) return true;
+      return v.vals.some((x) => holdsAttribute(x, depth - 1, budget));
+    case K.Obj:
+      if (depth === 0) return true;
+      return (
+        holdsAttribute(v.args, depth - 1, budget) ||
+        (v.state !== undefined && holdsAttribute(v.state, depth - 1, budget))
+      );
+    default:
+      return false;
+  }
+}
+
+/**
+ * getattr's arguments as pickle writes a bound method: (<an instance the stream built, of a class it names>, <a str
+ * that is not a special name and holds no dot>).
+ */
+function instanceAttribute(args: PyVal): boolean {
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.more !== 0 || args.items.length !== 2) return false;
+  const [receiver, name] = args.items as [PyVal, PyVal];
+  if (typeof receiver !== 'object' || receiver.k !== K.Obj || instanceClass(receiver) === undefined) return false;
+  return (
+    typeof name === 'string' && name !== '' && !name.includes('.') && !(name.startsWith('__') && name.endsWith('__'))
+  );
 }
 
 /**

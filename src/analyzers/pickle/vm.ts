@@ -1358,6 +1358,7 @@ class PickleVm implements ModelContext {
       this.recordCall(kind, callee, 'calls an object returned by persistent_load');
     }
     const call = this.recordCall(kind, effective);
+    this.uses?.callArgs(args, kwargs);
     // A partial called with arguments: vetted only in the shape its library writes (vetted-uses.ts CALLED_PARTIALS).
     if (effective !== callee && typeof callee === 'object' && callee.k === K.Obj)
       this.uses?.partialCalled(kind, callee, args, call);

@@ -591,8 +591,9 @@ function holdsAttribute(v: PyVal, depth: number, budget: { n: number }): boolean
       return v.imp.derivedVia === INSTANCE_GETATTR;
     case K.Tuple:
     case K.List:
-      if (depth === 0) return true;
-      return (v.items as readonly PyVal[]).some((x) => holdsAttribute(x, depth - 1, budget));
+      // A list not kept item by item (items undefined) may hold one.
+      if (depth === 0 || v.items === undefined) return true;
+      return v.items.some((x) => holdsAttribute(x, depth - 1, budget));
     case K.Dict:
       if (depth === 0 || v.opaque === true) return true;
       return v.vals.some((x) => holdsAttribute(x, depth - 1, budget));

@@ -56,11 +56,19 @@ export function unknownNameAdvice(canonical: string, called: boolean, packRefuse
   const library = dot > 0 ? canonical.slice(0, dot) : canonical;
   const packs = packsByLibrary().get(library) ?? [];
   const check = checkAllowEntry(canonical);
-  const coverage = packRefused
-    ? 'no pack admits it for the reason above'
-    : packs.length
-      ? `${library}'s reviewed pack${packs.length > 1 ? 's' : ''} (${packs.join('; ')}) ${packs.length > 1 ? 'do' : 'does'} not list it: a name of another release, or an object no reviewed pickle holds`
-      : `${library} has no reviewed pack`;
+  // `<class>().<name>`: getattr on an object the stream built (how pickle writes a bound method).
+  const instance = canonical.indexOf('().');
+  const coverage =
+    instance > 0
+      ? `an attribute of a ${canonical.slice(0, instance)} object this stream built, taken by getattr (how pickle ` +
+        "writes a bound method): looking it up runs that class's own attribute code (a property, a descriptor or " +
+        `__getattr__) and no pack reviews which of a class's attributes are plain methods; ` +
+        (called ? 'this stream calls it while loading' : 'no opcode of this stream calls it itself')
+      : packRefused
+        ? 'no pack admits it for the reason above'
+        : packs.length
+          ? `${library}'s reviewed pack${packs.length > 1 ? 's' : ''} (${packs.join('; ')}) ${packs.length > 1 ? 'do' : 'does'} not list it: a name of another release, or an object no reviewed pickle holds`
+          : `${library} has no reviewed pack`;
   const risk = called
     ? 'any file of that scan may then call it with arguments the file chooses'
     : 'any file of that scan may then rebuild it through its pickle hooks with state the file chooses';

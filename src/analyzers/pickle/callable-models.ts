@@ -3,6 +3,7 @@
 // name resolvers (getattr, import_module, pkgutil.resolve_name, attrgetter, methodcaller) and the
 // copyreg extension registry. Nothing is executed: each model computes a symbolic result.
 import { zlib } from '../../core/builtins.js';
+import { DILL_LOAD_TYPE, dillDataType } from './dill-types.js';
 import type { ImportFact } from './facts.js';
 import { KERAS2_DESERIALIZE, KERAS_UNPICKLE_CALLS } from './keras-unpickle.js';
 import { K, type BytesV, type GlobalV, type ObjV, type PyVal, type TupleV } from './values.js';
@@ -189,6 +190,15 @@ const importCall: CallModel = (ctx, canonical, _callee, args) => {
   return undefined;
 };
 
+/**
+ * dill's `_load_type(<name of a builtin data type>)`: the builtin type itself, as a GLOBAL of builtins.<name> gives it
+ * (dill-types.ts); any other argument keeps the generic result.
+ */
+const dillLoadType: CallModel = (ctx, canonical, _callee, args) => {
+  const name = dillDataType(args);
+  return name === undefined ? undefined : ctx.derive('builtins', name, canonical);
+};
+
 const ufuncReconstruct: CallModel = (ctx, canonical, _callee, args) => {
   // getattr(__import__(module, fromlist=[name]), name): the object a GLOBAL of the two names gives (a dotted name
   // raises AttributeError there; call-hooks.ts refuses any other shape).
@@ -238,6 +248,7 @@ const CALL_MODELS: ReadonlyMap<string, CallModel> = (() => {
   add(['io.BytesIO'], bytesIo);
   add(['builtins.getattr'], getattrCall);
   add(['importlib.import_module', 'builtins.__import__', 'importlib.__import__'], importCall);
+  add(DILL_LOAD_TYPE.keys(), dillLoadType);
   add(['numpy.core._ufunc_reconstruct', 'numpy._core._ufunc_reconstruct'], ufuncReconstruct);
   add(['pkgutil.resolve_name', 'pydoc.locate', 'pydoc.pipepager'], resolveName);
   add(['copyreg.add_extension'], addExtension);

@@ -136,6 +136,8 @@ export interface NestedPayload {
   readonly bytes: Uint8Array;
   /** How the bytes were obtained, e.g. 'BINBYTES', '_codecs.encode', 'base64.b64decode'. */
   readonly via: string;
+  /** [start, end) of the payload in the source when the bytes are, whole, one bytes literal of the stream. */
+  readonly literal?: readonly [number, number];
 }
 
 export interface PickleRun {

@@ -2,6 +2,7 @@
 // import itself is admitted for this stream: builtins.getattr and numpy.vectorize as scipy's discrete distributions
 // pickle vecentropy (scipy-vecentropy.ts). An import is vetted only when every stack reference to it, every call of
 // it and every object made from it is accounted for; one use outside the shape leaves it to the ordinary verdict.
+import { DILL_LOAD_TYPE, dillDataType } from './dill-types.js';
 import type { CallFact, CallKind, ImportFact } from './facts.js';
 import { instanceClass } from './instance-class.js';
 import {
@@ -120,6 +121,11 @@ const REASON_LOAD_FROM_BYTES =
   'nested artifact>), as Storage.__reduce__ writes it (a tensor pickled with pickle.dump); what the nested ' +
   'torch.load runs is what those bytes hold, judged by their own scan; every use of it in this stream has that shape';
 
+const REASON_DILL_TYPE =
+  "dill's type lookup: _load_type(<the name of a builtin data type>), as dill's save_type writes a builtin type " +
+  '(returns _reverse_typemap[name], that builtin type, judged from then on as builtins.<name>); every use of it in ' +
+  'this stream is such a call';
+
 /** Why each vetted import is admitted, the pack that owns the shape, and (partial) the function it wraps. */
 export type VettedImports = ReadonlyMap<
   ImportFact,
@@ -145,6 +151,12 @@ const REASON_KERAS2 =
   'writes it; the archive is scanned as a nested artifact and judged by its own findings (' +
   UNSAFE_LOAD +
   '); every use of it in this stream has that shape';
+const REASON_GETATTR_ATTRIBUTE =
+  "an attribute of an object this stream built: getattr(<instance>, '<name>') with a constant name that is not a " +
+  'special (dunder) name, as pickle writes a bound method (a method reduces to getattr of its object and name); what ' +
+  "the lookup runs (the class's property, descriptor or __getattr__ code) is judged with the derived name " +
+  '<class>().<name>, which no pack admits, and no result of such a call is called while loading; every use of it in ' +
+  'this stream has that shape';
 const REASON_VECTORIZE =
   "scipy's vecentropy: numpy.vectorize rebuilt through __new__ whose state is the dict vectorize writes, pyfunc scipy's own bound method; every use of it in this stream has that shape";
 
@@ -178,6 +190,10 @@ export class VettedUses {
   /** getattr imports consumed in scipy's vecentropy shape, and in the Keras _unpickle_model shape. */
   private readonly scipyGetattr = new Set<ImportFact>();
   private readonly kerasGetattr = new Set<ImportFact>();
+  /** getattr imports consumed as getattr(<instance of the stream>, <constant non-dunder name>). */
+  private readonly attributeGetattr = new Set<ImportFact>();
+  /** An attribute so taken was (or may have been) handed to a call as an argument, which may call it. */
+  private attributePassed = false;
   /** The releases of the model classes the Keras-shaped getattr calls name (all share them). */
   private kerasVersions: string | undefined;
   /** Derived `<class>._unpickle_model` imports called in the Keras shape (`unvetted` holds any other call). */
@@ -186,6 +202,7 @@ export class VettedUses {
   static tracks(canonical: string): boolean {
     return (
       canonical === LOAD_FROM_BYTES ||
+      DILL_LOAD_TYPE.has(canonical) ||
       canonical === GETATTR ||
       canonical === VECTORIZE ||
       canonical === PARTIAL ||
@@ -202,6 +219,7 @@ export class VettedUses {
       imp.canonical === GETATTR ||
       imp.canonical === PARTIAL ||
       imp.canonical === LOAD_FROM_BYTES ||
+      DILL_LOAD_TYPE.has(imp.canonical) ||
       CALLED_PARTIALS.has(imp.canonical) ||
       KERAS_UNPICKLE_CLASSES.has(imp.canonical) ||
       KERAS2_DESERIALIZE.has(imp.canonical)
@@ -229,12 +247,32 @@ export class VettedUses {
       this.vettedCalls.add(call);
       return false;
     }
-    if (boundMethodProblem(args) !== undefined) return false;
+    if (boundMethodProblem(args) !== undefined) {
+      // An attribute of an instance: the attribute is resolved as the derived import `<class>().<name>`, judged as
+      // what it is; finish() checks that nothing calls such a result.
+      if (instanceAttribute(args)) {
+        this.consume(imp);
+        this.attributeGetattr.add(imp);
+        this.vettedCalls.add(call);
+      }
+      return false;
+    }
     this.scipyGetattr.add(imp);
     this.consumed.set(imp, (this.consumed.get(imp) ?? 0) + 1);
     this.vettedCalls.add(call);
     this.bound.add(result);
     return true;
+  }
+
+  /**
+   * A call's arguments (REDUCE, NEWOBJ, INST, OBJ, …): once getattr has taken an attribute of an instance, a call
+   * handed that attribute (anywhere in its arguments, to a bounded depth) may call it, and the shape no longer holds.
+   */
+  callArgs(args: PyVal, kwargs?: PyVal): void {
+    if (this.attributeGetattr.size === 0 || this.attributePassed) return;
+    const budget = { n: 256 };
+    if (holdsAttribute(args, 4, budget) || (kwargs !== undefined && holdsAttribute(kwargs, 4, budget)))
+      this.attributePassed = true;
   }
 
   /** An object was made by `kind` (REDUCE, NEWOBJ, …): vectorize and partial instances are followed from here. */
@@ -333,6 +371,19 @@ export class VettedUses {
       }
       return;
     }
+    if (DILL_LOAD_TYPE.has(imp.canonical)) {
+      // Called with one str literal naming a builtin data type (a memo stand-in is never a str).
+      if (
+        kind === 'REDUCE' &&
+        imp.derivedVia === undefined &&
+        imp.unresolved === undefined &&
+        dillDataType(args) !== undefined
+      ) {
+        this.consume(imp);
+        this.vettedCalls.add(call);
+      }
+      return;
+    }
     if (imp.canonical === LOAD_FROM_BYTES) {
       const b = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : [];
       const a0 = b.length === 1 ? b[0]! : undefined;
@@ -424,27 +475,38 @@ export class VettedUses {
       }
       // A name reached through getattr/import_module chains is judged as what it is, whatever its use.
       if (imp.derivedVia !== undefined || imp.unresolved !== undefined) continue;
-      // With memo stand-ins, only _load_from_bytes and Keras 2's deserialize: their proof is every reference to the import itself (the memo
+      // With memo stand-ins, only _load_from_bytes, Keras 2's deserialize and dill's _load_type: their proof is every reference to the import itself (the memo
       // keeps an import as it is) consumed by a call whose argument is a bytes literal of the stream (a stand-in is
       // never one); the other shapes are proved on objects a stand-in no longer tells apart.
       // So are a library's called partials (pandas 1.3's blocks) when the memo kept every partial object whole: each
       // is then followed by identity as without stand-ins (memo.ts), and their keyword dicts as checked above.
       const calledPartial =
         memo !== undefined && !memo.partialsLost && (imp.canonical === PARTIAL || CALLED_PARTIALS.has(imp.canonical));
-      if (compacted && imp.canonical !== LOAD_FROM_BYTES && !KERAS2_DESERIALIZE.has(imp.canonical) && !calledPartial)
+      if (
+        compacted &&
+        imp.canonical !== LOAD_FROM_BYTES &&
+        !KERAS2_DESERIALIZE.has(imp.canonical) &&
+        !DILL_LOAD_TYPE.has(imp.canonical) &&
+        !calledPartial
+      )
         continue;
       if (imp.canonical === GETATTR) {
         // Every reference consumed by vetted calls of one library's shape (scipy's or Keras's, not both).
         const n = this.consumed.get(imp) ?? 0;
         const scipy = this.scipyGetattr.has(imp);
         const keras = this.kerasGetattr.has(imp);
-        if (n > 0 && this.refs.get(imp) === n && scipy !== keras)
-          out.set(
-            imp,
-            scipy
-              ? { why: REASON_GETATTR, pack: 'scipy' }
-              : { why: REASON_KERAS_GETATTR, pack: 'keras', versions: this.kerasVersions! },
-          );
+        const attribute = this.attributeGetattr.has(imp);
+        // An attribute taken from an instance is never called while loading (a REDUCE, BUILD or any call the VM
+        // records of a name derived that way leaves getattr to its ordinary verdict).
+        const attributeOk =
+          attribute &&
+          !this.attributePassed &&
+          !calls.some((c) => c.callee !== undefined && c.callee.derivedVia === INSTANCE_GETATTR);
+        if (n > 0 && this.refs.get(imp) === n && Number(scipy) + Number(keras) + Number(attribute) === 1) {
+          if (scipy) out.set(imp, { why: REASON_GETATTR, pack: 'scipy' });
+          else if (keras) out.set(imp, { why: REASON_KERAS_GETATTR, pack: 'keras', versions: this.kerasVersions! });
+          else if (attributeOk) out.set(imp, { why: REASON_GETATTR_ATTRIBUTE, pack: 'python' });
+        }
       } else if (KERAS_UNPICKLE_CLASSES.has(imp.canonical)) {
         // Named only as getattr's first argument in the vetted Keras shape.
         const n = this.consumed.get(imp) ?? 0;
@@ -480,6 +542,11 @@ export class VettedUses {
         const n = this.consumed.get(imp) ?? 0;
         if (n > 0 && this.refs.get(imp) === n)
           out.set(imp, { why: REASON_KERAS2, pack: 'keras', versions: KERAS2_DESERIALIZE.get(imp.canonical)! });
+      } else if (DILL_LOAD_TYPE.has(imp.canonical)) {
+        // Every reference consumed by a vetted call: the import is never stored, passed or called another way.
+        const n = this.consumed.get(imp) ?? 0;
+        if (n > 0 && this.refs.get(imp) === n)
+          out.set(imp, { why: REASON_DILL_TYPE, pack: 'python', versions: DILL_LOAD_TYPE.get(imp.canonical)! });
       } else if (imp.canonical === LOAD_FROM_BYTES) {
         // Every reference consumed by a vetted call (the import is never stored, passed or called another way).
         const n = this.consumed.get(imp) ?? 0;
@@ -506,6 +573,52 @@ export class VettedUses {
     }
     return out.size > 0 ? out : undefined;
   }
+}
+
+/** How the VM names an import derived by getattr on an instance (callable-models.ts getattrModel). */
+const INSTANCE_GETATTR = 'getattr on an instance';
+
+/**
+ * Whether `v` holds an attribute getattr took from an instance (a name derived that way), looking `depth` levels
+ * into tuples, lists, dicts and objects' arguments and state; a value past the depth or the budget counts as holding
+ * one.
+ */
+function holdsAttribute(v: PyVal, depth: number, budget: { n: number }): boolean {
+  if (typeof v !== 'object') return false;
+  if (--budget.n < 0) return true;
+  switch (v.k) {
+    case K.Global:
+      return v.imp.derivedVia === INSTANCE_GETATTR;
+    case K.Tuple:
+    case K.List:
+      // A list not kept item by item (items undefined) may hold one.
+      if (depth === 0 || v.items === undefined) return true;
+      return v.items.some((x) => holdsAttribute(x, depth - 1, budget));
+    case K.Dict:
+      if (depth === 0 || v.opaque === true) return true;
+      return v.vals.some((x) => holdsAttribute(x, depth - 1, budget));
+    case K.Obj:
+      if (depth === 0) return true;
+      return (
+        holdsAttribute(v.args, depth - 1, budget) ||
+        (v.state !== undefined && holdsAttribute(v.state, depth - 1, budget))
+      );
+    default:
+      return false;
+  }
+}
+
+/**
+ * getattr's arguments as pickle writes a bound method: (<an instance the stream built, of a class it names>, <a str
+ * that is not a special name and holds no dot>).
+ */
+function instanceAttribute(args: PyVal): boolean {
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.more !== 0 || args.items.length !== 2) return false;
+  const [receiver, name] = args.items as [PyVal, PyVal];
+  if (typeof receiver !== 'object' || receiver.k !== K.Obj || instanceClass(receiver) === undefined) return false;
+  return (
+    typeof name === 'string' && name !== '' && !name.includes('.') && !(name.startsWith('__') && name.endsWith('__'))
+  );
 }
 
 /**

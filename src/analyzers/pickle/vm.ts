@@ -1255,7 +1255,14 @@ class PickleVm implements ModelContext {
   }
 
   nested(loader: ImportFact, bytes: Uint8Array, via: string, literal?: object): void {
-    const full = this.facts.addNested({ loader, offset: this.dec.offset, bytes, via }, literal);
+    // A literal read whole from the stream: where its payload lies (a zip reading of the file may start there).
+    const v = literal as PyVal | undefined;
+    const span: readonly [number, number] | undefined =
+      typeof v === 'object' && v.k === K.Bytes && v.off >= 0 && v.len === bytes.length
+        ? [v.off, v.off + v.len]
+        : undefined;
+    const payload = { loader, offset: this.dec.offset, bytes, via, ...(span !== undefined ? { literal: span } : {}) };
+    const full = this.facts.addNested(payload, literal);
     if (full !== undefined) this.factCap(full);
   }
 
@@ -1353,6 +1360,7 @@ class PickleVm implements ModelContext {
       this.recordCall(kind, callee, 'calls an object returned by persistent_load');
     }
     const call = this.recordCall(kind, effective);
+    this.uses?.callArgs(args, kwargs);
     // A partial called with arguments: vetted only in the shape its library writes (vetted-uses.ts CALLED_PARTIALS).
     if (effective !== callee && typeof callee === 'object' && callee.k === K.Obj)
       this.uses?.partialCalled(kind, callee, args, call);

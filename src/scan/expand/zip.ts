@@ -4,7 +4,7 @@
 // sniffed by content (a pickle under any name, a nested zip, an .npy). Tensor records referenced by persistent
 // ids are raw storage bytes and are not read.
 import type { PersistentIdFact } from '../../analyzers/pickle/facts.js';
-import type { LoaderModel } from '../../analyzers/pickle/vm.js';
+import { PLAIN_LOADER, runPickle, type LoaderModel } from '../../analyzers/pickle/vm.js';
 import { CorruptError, EncryptedError, LimitError, UnsupportedError } from '../../core/errors.js';
 import { child, entrySegment, formatLocation } from '../../core/location.js';
 import {
@@ -18,6 +18,7 @@ import {
   type TorchPackageLayout,
   type TorchZipLayout,
 } from '../../analyzers/pytorch/zip-layout.js';
+import { loadsKerasUnsafely } from '../../analyzers/pickle/keras-unpickle.js';
 import { nativeBinary } from '../../formats/native-binary.js';
 import { pickleLiteralAround } from '../../formats/pickle/literal-span.js';
 import { looksLikeTar } from '../../formats/tar/index.js';
@@ -33,6 +34,33 @@ import type { ByteSource } from '../../sources/byte-source.js';
 import type { ContainerAnomaly, Expander, TorchScriptCodeFile, UnitContext } from './context.js';
 
 const TEXT_VERSION = /^\s*(\d+)\s*$/;
+
+/**
+ * The [start, end) of the bytes literal holding [start, end) that the pickle starting the file hands, whole, to a
+ * Keras whole-model load (Keras 3's <model class>._unpickle_model(io.BytesIO(<literal>)), Keras 2's
+ * deserialize_model_from_bytecode(<literal>)): the VM's modelled load of it scans it as a nested .keras archive.
+ * Read as joblib.load reads the stream (array bytes after each NumpyArrayWrapper BUILD); only a file that starts
+ * with a PROTO opcode is run.
+ */
+function kerasLoadLiteral(
+  src: ByteSource,
+  start: number,
+  end: number,
+  ctx: UnitContext,
+): readonly [number, number] | undefined {
+  if (src.size < 2 || src.read(0, 1)[0] !== 0x80) return undefined;
+  const run = runPickle(src, 0, src.size, {
+    limits: ctx.limits,
+    loader: PLAIN_LOADER,
+    deadline: ctx.deadline,
+    maxNestedBytes: Math.min(ctx.limits.maxEntryBytes, 256 * 1024 * 1024),
+  });
+  for (const n of run.nested) {
+    const l = n.literal;
+    if (l !== undefined && l[0] === start && l[1] >= end && loadsKerasUnsafely(n.loader.canonical)) return l;
+  }
+  return undefined;
+}
 
 export const zipExpander: Expander = {
   id: 'zip',
@@ -69,8 +97,13 @@ export const zipExpander: Expander = {
     // A zip that is, whole, a bytes literal of the pickle that starts the file (Keras 3's whole-model pickle holds its
     // .keras archive so): the zip reading is that literal's, handed on unchanged - scanned, but the bytes before it
     // are the pickle's opcodes, not a prefix someone added, and the two readings are not a polyglot (engine.ts).
+    // joblib writes array bytes between the opcodes, which only the VM steps over: a file that starts with a pickle
+    // is also run (values kept, nothing reported) to find the literal a Keras whole-model load is handed.
     const literal =
-      zip.prefixBytes > 0 ? pickleLiteralAround(src, zip.prefixBytes, src.size - zip.trailingBytes) : undefined;
+      zip.prefixBytes > 0
+        ? (pickleLiteralAround(src, zip.prefixBytes, src.size - zip.trailingBytes) ??
+          kerasLoadLiteral(src, zip.prefixBytes, src.size - zip.trailingBytes, ctx))
+        : undefined;
     if (literal !== undefined) {
       ctx.memberRanges([literal]);
       ctx.readingStart(zip.prefixBytes);

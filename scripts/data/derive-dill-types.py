@@ -1,0 +1,199 @@
+#!/usr/bin/python3
+"""Derive what dill's type lookup `_load_type(name)` returns, per released version of dill (the release tags pinned
+below, read from dill's source with Python's ast at each tag's commit).
+
+With dill imported, pickle (and joblib, which subclasses pickle's Python pickler) writes a type dill knows by name as
+REDUCE(<dill module>._load_type, (<name>,)): dill's save_type looks the type up in `_typemap` and saves that call. At
+load, `_load_type(name)` returns `_reverse_typemap[name]` and does nothing else. `_reverse_typemap` is built by
+`_create_typemap()` from the builtins module and the `types` module (on Python 3 every object of either whose
+`__module__` is 'builtins' and whose type is `type`, under the name it has there), then updated with a few explicitly
+named types (PartialType, CellType, FileType, ...).
+
+For each release this checks, from the source:
+  - `_load_type` is a one-line `return _reverse_typemap[<its argument>]`;
+  - `_reverse_typemap = dict(_create_typemap())`, and `_create_typemap` reads `__builtin__.__dict__` (dill imports the
+    builtins module under that name on Python 3), keeps values whose `__module__` is 'builtins' and whose type is
+    `type`, and yields (name, value);
+  - every name the release adds to the table explicitly (subscript assignments and dict literals merged in).
+A name of DATA_TYPES then maps to the builtin type of that name in a release when the release is in that shape and adds
+no entry of that name explicitly. Names of the `types` module (CodeType, FunctionType, MethodType, ModuleType, ...) and
+every explicitly added type are never admitted: they build code, functions, modules or file handles.
+
+Writes src/analyzers/pickle/data/dill-types.json (what the pickle VM reads).
+
+    /usr/bin/python3 scripts/data/derive-dill-types.py [--mirror DIR]   (DIR holds uqfoundation+dill/repo)
+"""
+
+import argparse
+import ast
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..", "..")
+OUT = os.path.join(ROOT, "src", "analyzers", "pickle", "data", "dill-types.json")
+sys.path.insert(0, HERE)
+from allowlist_derivation import write_json  # noqa: E402
+
+REPO = "uqfoundation/dill"
+# Release tags and their commits.
+PINS = {
+    "0.2a1": "1098de14eb0dd1db40c2c140d9083aa650457103",
+    "0.2b1": "697fadd1f626dae27bf41f95760bffaf4fbd8754",
+    "0.2": "0a261e65ab1501564aa9611d2575504e23d1d937",
+    "0.2.1": "c8ee0f485ba9fd38e3673abd233c9583aa6fab61",
+    "dill-0.2.2": "8d3fb53d218082b14839f3e2aa6a3b0f975fb57c",
+    "dill-0.2.3": "eebc248f3198d0f6453175b04b833acdca80ad4a",
+    "dill-0.2.4": "5c8fc10b339df815ec8345e62fa280d15785bef0",
+    "dill-0.2.5": "7ef6794164d77a7ca61e53ef73f3604507538ee5",
+    "0.2.6": "afaeb815ecae56e9de6fe19f376deecdc272e32f",
+    "dill-0.2.7": "2e96007b9d742b01f649aa5b9e26b278aff63c85",
+    "dill-0.2.7.1": "781b1bb621231f406b31b8e5409b31f6d827b2a2",
+    "dill-0.2.8": "926449ca07e706ce22fb2f63c56aa890c1d04fce",
+    "dill-0.2.8.1": "0671d77bd242400534e3919cb3af9582800fbf05",
+    "dill-0.2.8.2": "d1cfb4ef5e82040826a2ee94c7eb8d5010e1e15b",
+    "dill-0.2.9": "6212a73f89ecc0866221a57db13b7c9c7a40c00e",
+    "dill-0.3.0": "750849aa060b077b897cf6925391017c3ee231fc",
+    "dill-0.3.1": "52dddfb88759ca62034062cfa8b8ed29631ed99f",
+    "dill-0.3.1.1": "cd1beb4b9d402faa1511a7d8cbf2a4eab32ef2a5",
+    "dill-0.3.2": "afc5b2c79d242b18c97a09c8a309fdaa61a73678",
+    "dill-0.3.3": "4936a685f1113fe27b96464d0bcd5ca22218b8f4",
+    "dill-0.3.4": "d171ee0ecd65010e6f18ee81a62fdd0c63e3e85a",
+    "dill-0.3.5": "cdcd993cf879bdb718ba00dfb5d209fc5948773b",
+    "dill-0.3.5.1": "385651622cf32a762b8ef1bf07f83e56580b421e",
+    "dill-0.3.6": "d5c4dccbe19fb27bfd757cb60abd2899fd9e59ba",
+    "dill-0.3.7": "d33477195e0433b5add1c16e4ea7c54747b2feaa",
+    "0.3.8": "a0a8e86976708d0436eec5c8f7d25329da727cb5",
+    "0.3.9": "8372a772758f59ab679c5eafdb45e880a228b5ff",
+    "0.4.0": "16eb90b0895fa60c751bc4bdc18dbdf9a6b31a2e",
+    "0.4.1": "a9d4d39c411296fb3608c4ffd142134559942d21",
+}
+# The builtin types admitted by name: plain data (numbers, text, bytes and the containers), whose calls build values
+# from their arguments and run nothing the stream brings (the builtins entries of src/rules/data/dangerous.ts judge
+# what the stream then does with them, as for a GLOBAL of builtins.<name>).
+DATA_TYPES = ("bool", "bytearray", "bytes", "complex", "dict", "float", "frozenset", "int", "list", "range", "set",
+              "slice", "str", "tuple")
+TABLES = ("_reverse_typemap", "_incedental_reverse_typemap")
+
+
+def show(mirror, commit, path):
+    done = subprocess.run(["git", "-C", mirror, "show", f"{commit}:{path}"], capture_output=True)
+    return done.stdout.decode("utf-8") if done.returncode == 0 else None
+
+
+def version_key(tag):
+    v = tag[len("dill-"):] if tag.startswith("dill-") else tag
+    parts = []
+    for p in v.replace("a", ".-2.").replace("b", ".-1.").split("."):
+        parts.append(int(p))
+    return tuple(parts)
+
+
+def function(tree, name):
+    return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+
+
+def load_type_shape(fn):
+    """`def _load_type(name): return _reverse_typemap[name]`, nothing else."""
+    if fn is None or len(fn.args.args) != 1 or len(fn.body) != 1 or not isinstance(fn.body[0], ast.Return):
+        return False
+    v = fn.body[0].value
+    return (isinstance(v, ast.Subscript) and isinstance(v.value, ast.Name) and v.value.id == "_reverse_typemap"
+            and isinstance(v.slice, ast.Name) and v.slice.id == fn.args.args[0].arg)
+
+
+def create_typemap_shape(tree, fn):
+    """Reads __builtin__.__dict__, keeps __module__ == 'builtins' and type(value) is type, yields (key, value); and
+    the module assigns `_reverse_typemap = dict(_create_typemap())`."""
+    if fn is None:
+        return "no _create_typemap"
+    src = ast.dump(fn)
+    reads = any(isinstance(n, ast.Attribute) and n.attr == "__dict__" and isinstance(n.value, ast.Name)
+                and n.value.id == "__builtin__" for n in ast.walk(fn))
+    keeps = "Constant(value='builtins')" in src and "Name(id='type', ctx=Load())" in src
+    yields = [n for n in ast.walk(fn) if isinstance(n, ast.Yield)]
+    order = yields and all(isinstance(y.value, ast.Tuple) and [getattr(e, "id", None) for e in y.value.elts]
+                           == ["key", "value"] for y in yields)
+    assigned = any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "_reverse_typemap"
+                                                     for t in n.targets)
+                   and ast.dump(n.value).startswith("Call(func=Name(id='dict'")
+                   and "_create_typemap" in ast.dump(n.value) for n in tree.body)
+    if not (reads and keeps and order and assigned):
+        return (f"_create_typemap not in the shape read (reads builtins {reads}, keeps builtins types {keeps}, "
+                f"yields (name, type) {bool(order)}, _reverse_typemap = dict(_create_typemap()) {assigned})")
+    return None
+
+
+def explicit_names(tree):
+    """Every string key the module adds to the type tables explicitly, anywhere in the module."""
+    out = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) \
+                and n.value.id in TABLES:
+            key = n.slice
+            out.add(key.value if isinstance(key, ast.Constant) else "<computed>")
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "update" \
+                and isinstance(n.func.value, ast.Name) and n.func.value.id in TABLES:
+            for a in n.args:
+                if isinstance(a, ast.Name) and a.id in TABLES:
+                    continue  # the other table, whose entries are read here too
+                if isinstance(a, ast.Dict):
+                    out.update(k.value if isinstance(k, ast.Constant) else "<computed>" for k in a.keys)
+                else:
+                    out.add(f"<merged {ast.dump(a)[:40]}>")
+        if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "_incedental_reverse_typemap"
+                                             for t in n.targets) and isinstance(n.value, ast.Dict):
+            out.update(k.value if isinstance(k, ast.Constant) else "<computed>" for k in n.value.keys)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mirror", default="/work/.mirror")
+    args = ap.parse_args()
+    mirror = os.path.join(args.mirror, REPO.replace("/", "+"), "repo")
+    read, homes = {}, {}
+    for tag in sorted(PINS, key=version_key):
+        commit = PINS[tag]
+        row = {"commit": commit}
+        for path, module in (("dill/_dill.py", "dill._dill"), ("dill/dill.py", "dill.dill")):
+            text = show(mirror, commit, path)
+            if text is not None:
+                break
+        if text is None:
+            row["read"] = "no dill/_dill.py or dill/dill.py"
+            read[tag] = row
+            continue
+        tree = ast.parse(text)
+        row["module"] = module
+        why = None
+        if not load_type_shape(function(tree, "_load_type")):
+            why = "_load_type is not `return _reverse_typemap[name]`"
+        else:
+            why = create_typemap_shape(tree, function(tree, "_create_typemap"))
+        extra = explicit_names(tree)
+        clash = sorted(n for n in DATA_TYPES if n in extra) + sorted(n for n in extra if n.startswith("<"))
+        if why is None and clash:
+            why = f"the table is given entries read as data types or not read: {', '.join(clash)}"
+        row["read"] = why if why is not None else "_load_type returns the builtin type of each data type's name"
+        row["explicit"] = sorted(extra)
+        if why is None:
+            homes.setdefault(f"{module}._load_type", []).append(tag)
+        read[tag] = row
+
+    def span(tags):
+        tags = [t[len("dill-"):] if t.startswith("dill-") else t for t in sorted(tags, key=version_key)]
+        return f"dill {tags[0]} - {tags[-1]}" if len(tags) > 1 else f"dill {tags[0]}"
+
+    write_json(OUT, {
+        "generated_by": "scripts/data/derive-dill-types.py",
+        "repository": REPO,
+        "names": list(DATA_TYPES),
+        "lookups": {name: {"versions": span(tags), "count": len(tags)} for name, tags in sorted(homes.items())},
+        "read": read,
+    })
+    print("dill: " + ", ".join(f"{n}: {span(t)}" for n, t in sorted(homes.items())), file=sys.stderr)
+
+
+main()

@@ -1,0 +1,25 @@
+// dill's type lookup. With dill imported, pickle (and joblib, whose pickler is pickle's Python one) writes a type dill
+// knows by name - a builtin type among them - as <dill module>._load_type(<its name>), and loading runs
+// `return _reverse_typemap[name]`: a dictionary lookup, nothing else. The table maps each builtin type's name to that
+// type; the names admitted here are the plain data types, in the releases whose source reads so
+// (scripts/data/derive-dill-types.py). Any other name (CodeType, FunctionType, ModuleType, FileType, ...) or an
+// argument that is not a str literal of the stream leaves the call to the ordinary verdict on dill.
+import dillTypes from './data/dill-types.json' with { type: 'json' };
+import { K, type PyVal } from './values.js';
+
+/** The `_load_type` functions of dill's releases (by the module each release defines it in), with those releases. */
+export const DILL_LOAD_TYPE: ReadonlyMap<string, string> = new Map(
+  Object.entries(dillTypes.lookups).map(([name, c]) => [name, c.versions]),
+);
+
+const DATA_TYPES: ReadonlySet<string> = new Set(dillTypes.names);
+
+/**
+ * The builtin type a `_load_type` call's arguments name when they are one str of DATA_TYPES (the call returns
+ * `builtins.<name>`), else undefined.
+ */
+export function dillDataType(args: PyVal): string | undefined {
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.more !== 0 || args.items.length !== 1) return undefined;
+  const name = args.items[0];
+  return typeof name === 'string' && DATA_TYPES.has(name) ? name : undefined;
+}

@@ -831,3 +831,61 @@ describe('DESER: a name called through a package re-export, one file named alone
       if (what.includes('neither')) assert.equal(lastRunStats.loadedOnDemand, 0, JSON.stringify(lastRunStats.loaded));
     });
 });
+
+describe('DESER demand: a class wanted for its constructions is read only where the code may make one', () => {
+  // engine.py named alone: Engine.load unpickles what the constructor stored, so files constructing Engine are
+  // callers. Files naming it only in strings or comments, binding the name to another class, or importing it
+  // without a use nobody imports from there, make no instance of it.
+  const ENGINE = [
+    'import pickle',
+    'class Engine:',
+    '    def __init__(self, blob):',
+    '        self.blob = blob',
+    '    def load(self):',
+    '        return pickle.loads(self.blob)',
+    '',
+  ].join('\n');
+  const files = (handler: string): Record<string, string> => ({
+    'pkg/__init__.py': '',
+    'pkg/engine.py': ENGINE,
+    'pkg/app.py': [
+      'from flask import Flask, request',
+      `from pkg.engine import Engine`,
+      'app = Flask(__name__)',
+      '@app.post("/load")',
+      'def load():',
+      `    return str(${handler}.load())`,
+      '',
+    ].join('\n'),
+    'pkg/docs.py': [
+      'from pkg import engine',
+      '"""Helpers around the Engine the app builds."""',
+      '# Engine is built by the app.',
+      'def version():',
+      '    return engine.__name__',
+      '',
+    ].join('\n'),
+    'pkg/queues.py': [
+      'from queue import Queue as Engine',
+      'from pkg import engine',
+      'def make():',
+      '    return Engine(), engine',
+      '',
+    ].join('\n'),
+    'pkg/typed.py': ['from pkg.engine import Engine', 'def describe():', '    return "no engine"', ''].join('\n'),
+  });
+
+  it('the constructing module is read and the finding made; the others are not read', async () => {
+    const dir = tree('deser-klass-', files('Engine(request.data)'));
+    assert.deepEqual(await ruleIds(join(dir, 'pkg', 'engine.py')), ['DESER-NETWORK-INPUT']);
+    const read = lastRunStats.loaded.map((l) => l.rel).sort();
+    assert.ok(read.includes('pkg/app.py'), JSON.stringify(read));
+    for (const rel of ['pkg/docs.py', 'pkg/queues.py', 'pkg/typed.py'])
+      assert.ok(!read.includes(rel), `${rel} read: ${JSON.stringify(read)}`);
+  });
+
+  it('twin: the app constructs the engine from its own bytes: no finding', async () => {
+    const dir = tree('deser-klass-twin-', files('Engine(b"\\x80\\x04N.")'));
+    assert.deepEqual(await ruleIds(join(dir, 'pkg', 'engine.py')), []);
+  });
+});

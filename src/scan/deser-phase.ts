@@ -3,7 +3,6 @@
 // in the per-file scan; after the walk the project grows on demand (callers of functions that reach a sink, modules
 // whose results feed one; bounded rounds) and the DESER rules run across the modules (analyzers/deser/).
 import { existsSync, lstatSync, readdirSync, type Dirent } from 'node:fs';
-import { pythonCodeText } from './python-code-text.js';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
 import type { CallSite, PythonModule } from '../analyzers/python/module-model.js';
@@ -1382,11 +1381,7 @@ interface Postings {
    * identifier of every file was most of a file named alone's cost in a large package (torch: 15 MB of text for the
    * callers of one function), and keeping the texts added 30-40 MB to the peak of the 1 M-line bench.
    */
-  namesIn(
-    i: number,
-    asked: ReadonlyMap<string, readonly (readonly string[])[]>,
-    classes?: ReadonlyMap<string, readonly string[]>,
-  ): Set<string>;
+  namesIn(i: number, asked: ReadonlyMap<string, readonly (readonly string[])[]>): Set<string>;
 }
 
 /** Import statements, parenthesised name lists included. */
@@ -1478,99 +1473,10 @@ function hasIdentifier(text: string, id: string): boolean {
 const WORD = /\w/;
 const DIGIT = /\d/;
 
-/**
- * A file's code (comments and strings blanked) outside its import statements, and what those statements bind: each
- * bound name with the absolute dotted names it stands for (`from a.b import C as D` binds `D` to `a.b.C`, `import
- * a.b` binds `a` to `a`), and the modules star-imported.
- */
-interface CodeWords {
-  rest: string;
-  bound: Map<string, string[]>;
-  star: string[];
-}
-
-function codeWords(text: string, pkg: string): CodeWords {
-  const code = pythonCodeText(text);
-  const src = code.includes('\\') ? code.replace(/\\\r?\n/g, '  ') : code;
-  const bound = new Map<string, string[]>();
-  const star: string[] = [];
-  const bind = (n: string, q: string): void => {
-    const list = bound.get(n);
-    if (list === undefined) bound.set(n, [q]);
-    else list.push(q);
-  };
-  let rest = '';
-  let from = 0;
-  for (const m of importStatements(src)) {
-    if (m[1] !== undefined) {
-      const base = absoluteName(m[1], 0, pkg);
-      const items = (m[2] ?? '').replace(/[()]/g, ' ');
-      if (/^\s*\*/.test(items)) star.push(base);
-      for (const item of items.split(',')) {
-        const w = item.trim().split(/\s+/);
-        if (w[0] === undefined || !IDENTIFIER.test(w[0])) continue;
-        const q = base === '' ? w[0] : `${base}.${w[0]}`;
-        bind(w[1] === 'as' && w[2] !== undefined && IDENTIFIER.test(w[2]) ? w[2] : w[0], q);
-      }
-    } else
-      for (const part of (m[3] ?? '').split(/[,;]/)) {
-        const w = part
-          .trim()
-          .replace(/^import\s+/, '')
-          .split(/\s+/);
-        const q = w[0] ?? '';
-        if (!/^[\w.]+$/.test(q)) continue;
-        if (w[1] === 'as' && w[2] !== undefined && IDENTIFIER.test(w[2])) bind(w[2], q);
-        else bind(q.split('.')[0]!, q.split('.')[0]!);
-      }
-    rest += src.slice(from, m.index) + m[0].replace(/[^\r\n]/g, ' ');
-    from = m.index + m[0].length;
-  }
-  return { rest: rest + src.slice(from), bound, star };
-}
-
-/**
- * Whether a file's code uses class `name` (wanted as a class, defined or re-exported at the modules `at`): a word of
- * its code outside import statements (a construction, a base, a value handed on, an annotation) that may stand for
- * it, or a word of an import statement only, when the file re-exports it. A bare `Name` stands for it unless the
- * file binds the name only by imports from unrelated modules (`from queue import Queue`) or only to a class or
- * function of its own; `x.Name` when `x` is bound by an import related to `at` (`import pkg`, `from pkg import
- * mod`), or is not bound by an import at all (an attribute of an object: what it holds is not known here).
- */
-function classUsed(code: CodeWords, name: string, at: readonly string[], reexported: () => boolean): boolean {
-  const related = (q: string): boolean => at.some((k) => k === q || k.startsWith(`${q}.`) || q.startsWith(`${k}.`));
-  const own = (q: readonly string[] | undefined): boolean => q !== undefined && q.some(related);
-  const text = code.rest;
-  let bare = false;
-  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
-    const end = i + name.length;
-    if ((end < text.length && WORD.test(text[end]!)) || (i > 0 && WORD.test(text[i - 1]!))) continue;
-    let k = i - 1;
-    while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
-    if (k < 0 || text[k] !== '.') {
-      bare = true;
-      continue;
-    }
-    // `x.y.Name`: the root `x` of the chain.
-    let j = k - 1;
-    while (j >= 0 && /[\w.]/.test(text[j]!)) j--;
-    if (j >= 0 && /[)\]}'"]/.test(text[j]!)) return true; // an attribute of a call's or subscript's result
-    const root = /^\.*([A-Za-z_]\w*)/.exec(text.slice(j + 1, k))?.[1];
-    if (root === undefined || !code.bound.has(root) || own(code.bound.get(root))) return true;
-  }
-  const imports = code.bound.get(name);
-  if (bare) {
-    if (imports !== undefined) return own(imports) || code.star.some(related);
-    // Not imported: a star import, a global set elsewhere, or a class or function of its own.
-    return !new RegExp(`^[ \\t]*(?:async[ \\t]+)?(?:class|def)[ \\t]+${name}\\b`, 'm').test(text);
-  }
-  return own(imports) && reexported();
-}
-
 function identifierPostings(
   entries: readonly Entry[],
   read: (e: Entry) => string | undefined,
-  keys: ReadonlyMap<string, { pkg: string; keys: readonly string[] }>,
+  keys: ReadonlyMap<string, { pkg: string }>,
 ): Postings {
   const imported = new Map<string, number[]>();
   const plain = new Map<string, number[]>();
@@ -1607,34 +1513,10 @@ function identifierPostings(
     for (const q of all) add(imported, q, i);
     for (const q of plainNames) add(plain, q, i);
   });
-  // A class an importer of its module names only in an import statement is used there if that importer re-exports
-  // it: a package's `__init__`, or a module other files import the name from.
-  const reexports = (i: number, name: string): boolean => {
-    const e = entries[i]!;
-    if (e.rel === '__init__.py' || e.rel.endsWith('/__init__.py')) return true;
-    const ks = keys.get(e.rel)?.keys ?? [];
-    if (ks.some((k) => imported.has(`${k}.${name}`))) return true;
-    // A module read already importing it from there (not indexed: the index holds the files not read).
-    return entries.some(
-      (r) =>
-        r.module !== undefined &&
-        r.module.imports.some(
-          (m) =>
-            m.kind === 'from' &&
-            m.name === name &&
-            ks.includes(absoluteName(m.module, m.relativeLevel, keys.get(r.rel)?.pkg ?? '')),
-        ),
-    );
-  };
-  const namesIn = (
-    i: number,
-    asked: ReadonlyMap<string, readonly (readonly string[])[]>,
-    classes?: ReadonlyMap<string, readonly string[]>,
-  ): Set<string> => {
+  const namesIn = (i: number, asked: ReadonlyMap<string, readonly (readonly string[])[]>): Set<string> => {
     const found = new Set<string>();
     const text = indexed.has(i) ? readText(entries[i]!.member, MAX_INDEX_BYTES) : undefined;
     if (text === undefined) return found;
-    let code: CodeWords | undefined;
     const known = new Map<string, boolean>();
     // Past a few words looked for, the file's identifiers are listed once (each search scans the whole text; a file
     // asked for the methods of a class many packages define was asked hundreds of words), the list not kept.
@@ -1653,15 +1535,7 @@ function identifierPostings(
       for (let w = words.length - 1; w >= 0; w--) if (!has(words[w]!)) return false;
       return true;
     };
-    for (const [name, alternatives] of asked) {
-      if (!alternatives.some(holds) || !has(name)) continue;
-      const at = classes?.get(name);
-      if (at !== undefined) {
-        code ??= codeWords(text, keys.get(entries[i]!.rel)?.pkg ?? '');
-        if (!classUsed(code, name, at, () => reexports(i, name))) continue;
-      }
-      found.add(name);
-    }
+    for (const [name, alternatives] of asked) if (alternatives.some(holds) && has(name)) found.add(name);
     return found;
   };
   return { imported, plain, namesIn };
@@ -1686,18 +1560,9 @@ function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]
     if (alternatives === undefined) byName.set(name, [words]);
     else alternatives.push(words);
   };
-  // Classes wanted only as classes (a method may reach a sink; constructions and subclasses are where instances come
-  // from): a file naming one only in its text's strings or comments, or binding the name to a class of its own, makes
-  // no instance of it, and one importing it without a use makes one only for the files importing it from there.
-  const classes = new Map<string, string[]>();
   for (const [name, anchors] of names) {
     // `@register`: a decorator wanted for the table it may fill; its module is read as a callee, its callers are not.
     if (name.startsWith('@')) continue;
-    if (anchors.every((a) => a.klass === true || a.cls === name || a.reexportedClass === true))
-      classes.set(
-        name,
-        anchors.flatMap((a) => a.keys),
-      );
     for (const a of anchors)
       for (const k of a.keys) {
         for (const i of postings.imported.get(k) ?? []) ask(i, name, []);
@@ -1708,7 +1573,7 @@ function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]
       }
   }
   const calls = new Map<number, Set<string>>();
-  for (const [i, byName] of asks) calls.set(i, postings.namesIn(i, byName, classes));
+  for (const [i, byName] of asks) calls.set(i, postings.namesIn(i, byName));
   const files = [...asks.keys()].sort((x, y) => x - y);
   const out = new Set<number>();
   for (const name of names.keys()) for (const i of files) if (calls.get(i)!.has(name)) out.add(i);

@@ -23,11 +23,6 @@ export interface NameAnchor {
   klass?: boolean;
   /** For a method `cls` inherits: the base class it inherits it from (by name). */
   base?: string;
-  /**
-   * A class wanted as a class (`klass`, or its constructor), re-exported under this name (`from .engine import Engine`
-   * in a package's `__init__`): importers of this module make its instances as they do from its own module.
-   */
-  reexportedClass?: boolean;
   /** A library deserializer re-exported under this name (`from pickle import loads`): no code of the module runs. */
   reexport?: boolean;
   /**
@@ -276,13 +271,7 @@ export function reachingNames(
             else if (a.holds !== undefined) {
               note(i.boundName, { ...anchor, holds: a.holds });
               for (const m of classMethods(byClass, { cls: a.holds })) note(m.name, { ...anchor, cls: m.cls });
-            } else
-              note(
-                i.boundName,
-                a.klass === true || a.cls === i.name || a.reexportedClass === true
-                  ? { ...anchor, reexportedClass: true }
-                  : anchor,
-              );
+            } else note(i.boundName, anchor);
           }
         }
       }

@@ -10,9 +10,11 @@ import { pushTo } from '../../core/multimap.js';
  * - `file`: a file-like object (`pickle.load`, `Unpickler`);
  * - `path-or-file`: a path or a file-like object (`torch.load`, `joblib.load`, `numpy.load`, `pandas.read_pickle`);
  * - `path`: a path only (`shelve.open`);
- * - `stream-or-text`: a string, bytes or a stream (`yaml.load`, `jsonpickle.decode`).
+ * - `stream-or-text`: a string, bytes or a stream (`yaml.load`, `jsonpickle.decode`);
+ * - `url`: the URL of a file it downloads, then loads (`torch.hub.load_state_dict_from_url`): whoever names the URL
+ *   picks the content.
  */
-export type SinkMode = 'bytes' | 'file' | 'path-or-file' | 'path' | 'stream-or-text';
+export type SinkMode = 'bytes' | 'file' | 'path-or-file' | 'path' | 'stream-or-text' | 'url';
 
 /** Extra condition that decides whether a call of the API is an executable deserialization. */
 export type SinkGuard =
@@ -113,6 +115,20 @@ export const SINK_APIS: readonly SinkApi[] = [
     'yaml-always',
   ),
   ...sinks('torch', 'path-or-file', 'f', ['torch.load', 'torch.serialization.load'], 'torch-weights-only'),
+  // The hub's URL loaders download the file at `url` and torch.load it (TORCH-LOAD-UNTRUSTED reports the call
+  // whatever the URL; these rules only where the URL is not the project's own constant).
+  ...sinks(
+    'torch-hub',
+    'url',
+    'url',
+    [
+      'torch.hub.load_state_dict_from_url',
+      'torch.utils.model_zoo.load_url',
+      'torchvision.models.utils.load_state_dict_from_url',
+      'torchvision._internally_replaced_utils.load_state_dict_from_url',
+    ],
+    'torch-weights-only',
+  ),
   // ruamel.yaml: a `YAML(typ=...)` instance's load reads with the constructor its typ picks; only typ='unsafe'
   // builds arbitrary Python objects ('rt', the default, 'safe' and 'base' do not; 'full' is for dumping only).
   ...sinks(
@@ -206,6 +222,7 @@ export const REPORTABLE: Record<SinkMode, ReadonlySet<TaintKind>> = {
   'path-or-file': new Set(['data', 'file', 'message', 'upload', 'endpoint', 'response']),
   path: new Set(['file']),
   'stream-or-text': new Set(['data', 'text', 'file', 'message', 'upload', 'endpoint', 'response']),
+  url: new Set(['data', 'text']),
 };
 
 /** PyYAML loaders that construct only plain data. */
@@ -499,6 +516,14 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
       label: 'model endpoint reply (SageMaker)',
     },
   ]),
+  // A SageMaker session's runtime client (`Session().sagemaker_runtime_client`) is the same boto3 client.
+  ...['sagemaker.Session()', 'sagemaker.session.Session()'].flatMap((c): NetworkCall[] =>
+    ['invoke_endpoint', 'invoke_endpoint_with_response_stream'].map((m) => ({
+      pattern: { exact: `${c}.sagemaker_runtime_client.${m}` },
+      kind: 'message',
+      label: 'model endpoint reply (SageMaker)',
+    })),
+  ),
   {
     pattern: { prefix: 'sagemaker.', suffix: '.predict' },
     kind: 'data',

@@ -56,6 +56,7 @@ export interface CutSink {
 export function detectProjectSignals(project: DeserProject, cut?: CutSink[]): Map<string, CodeSignal[]> {
   const out = new Map<string, CodeSignal[]>();
   const library = new LibraryApis(project);
+  project.library = library;
   for (const u of project.units) {
     const media = mediaTypeStrings(u.mod);
     const signals = moduleSignals(u.flow, u.entries, media, library, cut);
@@ -360,7 +361,7 @@ function libraryLoad(h: SinkHit, library: LibraryApis): CodeSignal | undefined {
   const lib = library.of(u.param);
   if (lib === undefined) return undefined;
   const call = h.sink.call;
-  const what = api.mode === 'bytes' ? 'bytes' : 'file';
+  const what = api.mode === 'bytes' ? 'bytes' : api.mode === 'url' ? 'URL' : 'file';
   return {
     ...signalAt(
       'DESER-UNSAFE-LOADER',
@@ -391,7 +392,7 @@ function commandLineLoad(h: SinkHit, file: string): CodeSignal | undefined {
   const api = h.sink.api;
   if (!libraryLoader(api.family, h.sink.confidence)) return undefined;
   const call = h.sink.call;
-  const what = api.mode === 'bytes' ? 'bytes' : 'file';
+  const what = api.mode === 'bytes' ? 'bytes' : api.mode === 'url' ? 'URL' : 'file';
   const where = u.cli.file === file || u.cli.file === '' ? `line ${u.cli.line}` : `${u.cli.file}:${u.cli.line}`;
   if (u.cli.task !== undefined) return brokerTaskLoad(h, u.cli.task, where, u.reason);
   return {
@@ -424,7 +425,7 @@ function commandLineLoad(h: SinkHit, file: string): CodeSignal | undefined {
 function brokerTaskLoad(h: SinkHit, task: string, where: string, reason: string): CodeSignal {
   const api = h.sink.api;
   const call = h.sink.call;
-  const what = api.mode === 'bytes' ? 'bytes' : 'file';
+  const what = api.mode === 'bytes' ? 'bytes' : api.mode === 'url' ? 'URL' : 'file';
   return {
     ...signalAt(
       'DESER-UNSAFE-LOADER',
@@ -481,7 +482,7 @@ function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[], flow: Des
   const strong = t !== null || (v.untrusted?.strong ?? false);
   const input =
     t !== null
-      ? `its ${api.mode === 'bytes' ? 'input' : 'path'} is derived from ${sourcePhrase(t.origin, file)}`
+      ? `its ${api.mode === 'bytes' ? 'input' : api.mode === 'url' ? 'URL' : 'path'} is derived from ${sourcePhrase(t.origin, file)}`
       : `its input is ${v.untrusted!.reason}, which cannot be proven internal`;
   const via =
     foreign !== undefined && foreign.via.length > 0

@@ -582,11 +582,37 @@ export class DeserFlow {
         const passed = x.unit.flow.passedArgument(x.edge, f, i);
         v = joinValues(v, passed ?? this.defaultValue(f, p));
       }
+      // A library's public function its own package calls only with its own values (`default_model()` calling
+      // `load_model(DEFAULT)`): its users call it with theirs as well.
+      if (
+        !escapes &&
+        entry === undefined &&
+        v.taint === null &&
+        v.untrusted === null &&
+        this.publicParameter(f, p.name)
+      )
+        v = untrustedValue(`parameter \`${p.name}\` of \`${f.qualifiedName}\`, called from outside this file`, false, {
+          file: this.file,
+          functionId: f.id,
+          name: p.name,
+        });
       const fetched = entry?.isHandler === true ? undefined : this.fetchedReference(f, p.name);
       if (fetched !== undefined) v = joinValues(v, fetched);
       params.set(p.name, v);
     });
     return params;
+  }
+
+  /**
+   * A parameter of a public module-level function of a library (its methods' internal callers are the objects
+   * it manages: their keys and state are not what a user names).
+   */
+  private publicParameter(f: FunctionFact, name: string): boolean {
+    const view = this.project;
+    if (view?.libraryParameter === undefined || f.kind !== 'function') return false;
+    if (this.idx.fn(f.parentId ?? -1)?.kind !== 'module') return false;
+    const u = view.unitOf(this.idx);
+    return u !== undefined && view.libraryParameter(u, f, name);
   }
 
   /**
@@ -842,6 +868,15 @@ export class DeserFlow {
       const c = this.idx.mod.calls[root.callId];
       v = c !== undefined ? this.evalCall(c, r) : INTERNAL;
     } else v = root.expr !== undefined ? this.evalExpr(root.expr, r) : INTERNAL;
+    // An attribute of an object of a class that stores network data or a downloaded path into it
+    // (`self.path = snapshot_download(repo)` in one class, `a.path` or `self.fetcher.path` in another).
+    if (root.kind === 'name' && start < upTo && v.taint === null) {
+      const at = this.instanceData(a, start, r);
+      if (at !== undefined) {
+        v = joinValues(v, at);
+        start++;
+      }
+    }
     // The pieces of a caller's string (`name.split("/")[-1]`) are parts of what the caller named.
     let pieces = root.kind === 'call' && splitsText(this.idx.mod.calls[root.callId]);
     for (let i = start; i < upTo; i++) {
@@ -850,6 +885,22 @@ export class DeserFlow {
       pieces = false;
     }
     return v;
+  }
+
+  /** Network data or a download that `self.<attr>` holds in the classes the prefix of step `i` may be an instance of. */
+  private instanceData(a: AccessPath, i: number, r: Run): Value | undefined {
+    const st = a.steps[i];
+    const view = this.project;
+    if (st?.kind !== 'attr' || view?.instanceClasses === undefined) return undefined;
+    const u = view.unitOf(this.idx);
+    if (u === undefined) return undefined;
+    let got: Value | undefined;
+    for (const k of view.instanceClasses(u, { root: a.root, steps: a.steps.slice(0, i) }, r.fn.id, st.name)) {
+      if (k.unit === u && k.cls.id === r.cls?.id && a.root.kind === 'name' && a.root.name === r.selfName) continue;
+      const x = k.unit.flow.instanceAttr(k.cls, st.name);
+      if (x !== null && x.taint !== null) got = got === undefined ? x : joinValues(got, x);
+    }
+    return got;
   }
 
   private origin(span: SourceSpan, text: string, label: string, functionId: number): Origin {
@@ -1037,6 +1088,10 @@ export class DeserFlow {
       if (el !== undefined) return this.evalExpr(el, r);
     }
     return this.evalExpr(a.value, r);
+  }
+
+  instanceAttr(cls: FunctionFact, attr: string): Value | null {
+    return this.classAttr(cls, attr);
   }
 
   /** `self.<attr>` of a class: the join of every `self.<attr> = v` in its methods and `attr = v` in its body. */

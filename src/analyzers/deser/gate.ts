@@ -68,6 +68,9 @@ const LOAD_WORDS: ReadonlySet<string> = new Set([
   'unsafe_load_all',
   'full_load',
   'full_load_all',
+  // torch.hub.load_state_dict_from_url / torch.utils.model_zoo.load_url: a download handed to torch.load.
+  'load_state_dict_from_url',
+  'load_url',
 ]);
 
 function isIdentChar(c: number): boolean {

@@ -36,6 +36,7 @@ const FAMILIES: ReadonlySet<string> = new Set([
   'jsonpickle',
   'numpy',
   'yaml',
+  'torch-hub',
 ]);
 
 /** Families reported only when the sink is certain (an explicit `allow_pickle=True`, an unsafe YAML loader). */

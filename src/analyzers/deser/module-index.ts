@@ -318,17 +318,38 @@ export class ModuleIndex {
   /**
    * Qualified names of `self.<attr>.<method>(...)` typed by what the class's methods store into `self.<attr>`
    * (`self.client = redis.Redis(url)` → `redis.Redis().hget`): only constructions and factory calls the resolver
-   * qualified, so the names are as precise as the module's own calls.
+   * qualified, so the names are as precise as the module's own calls. A receiver a few attributes deep
+   * (`self.clients.runtime.invoke_endpoint(...)`) is typed by a store of the whole path (`self.clients.runtime =
+   * boto3.client(...)`), by a construction stored at a prefix of it (`self.session = sagemaker.Session()` →
+   * `sagemaker.Session().sagemaker_runtime_client.invoke_endpoint`), or through a local class constructed there
+   * (`self.clients = Clients()`, whose methods store `self.runtime = boto3.client(...)`).
    */
   selfAttrTargets(call: CallSite): string[] {
     const a = call.callee.access;
-    if (a?.root.kind !== 'name' || a.steps.length !== 2) return [];
-    const [attr, method] = a.steps;
-    if (attr?.kind !== 'attr' || method?.kind !== 'attr') return [];
+    if (a?.root.kind !== 'name' || a.steps.length < 2 || a.steps.length > MAX_SELF_PATH + 1) return [];
+    const names: string[] = [];
+    for (const s of a.steps) if (s.kind === 'attr') names.push(s.name);
+    if (names.length !== a.steps.length) return [];
+    const method = names.pop()!;
     const m = this.enclosingMethod(call.scopeId);
     const cls = m !== undefined ? this.classOf(m) : undefined;
     if (m === undefined || cls === undefined || this.selfName(m) !== a.root.name) return [];
     const out = new Set<string>();
+    this.attrPathTargets(cls, names, method, out, new Set());
+    return [...out];
+  }
+
+  /** What `selfAttrTargets` finds for the attribute path `path` of instances of `cls`. */
+  private attrPathTargets(
+    cls: FunctionFact,
+    path: readonly string[],
+    method: string,
+    out: Set<string>,
+    seen: Set<string>,
+  ): void {
+    const key = `${cls.id}:${path.join('.')}`;
+    if (seen.has(key) || seen.size > 16) return;
+    seen.add(key);
     // The class and its local bases: an attribute a base's `__init__` stores (`self._redis = Redis(...)`).
     const classes: FunctionFact[] = [];
     const visit = (k: FunctionFact, depth: number): void => {
@@ -342,10 +363,22 @@ export class ModuleIndex {
     };
     visit(cls, 0);
     for (const k of classes)
-      for (const { as } of this.selfAttributeStores(k, attr.name))
-        for (const v of as.value!.values)
-          if (v.kind === 'qualified' && v.name.endsWith(')')) out.add(`${v.name}.${method.name}`);
-    return [...out];
+      for (let n = path.length; n >= 1; n--) {
+        const rest = path.slice(n);
+        for (const { as } of this.selfAttributeStores(k, path.slice(0, n).join('.'))) {
+          for (const v of as.value!.values)
+            if (v.kind === 'qualified' && v.name.endsWith(')')) out.add([v.name, ...rest, method].join('.'));
+          if (rest.length === 0) continue;
+          // A local class constructed there: the rest of the path is an attribute of its instances.
+          const r = as.value!.access?.root;
+          const made =
+            r?.kind === 'call' && as.value!.access!.steps.length === 0 ? this.mod.calls[r.callId] : undefined;
+          for (const v of made?.callee.values ?? []) {
+            const inner = v.kind === 'definition' ? this.mod.functions[v.functionId] : undefined;
+            if (inner?.kind === 'class') this.attrPathTargets(inner, rest, method, out, seen);
+          }
+        }
+      }
   }
 
   /**
@@ -1104,3 +1137,5 @@ export interface SelfStore {
   as: AssignmentFact;
 }
 const NO_STORES: readonly SelfStore[] = [];
+/** Attributes below `self` a receiver is typed through (`self.clients.runtime.invoke_endpoint(...)`: two). */
+const MAX_SELF_PATH = 3;

@@ -23,6 +23,8 @@ export interface ForeignFlow {
   isConstantTable(name: string): boolean;
   /** What a `q.put(item)` call of that module puts, in the merged context of its function. */
   queuedValue(put: CallSite): Value;
+  /** `self.<attr>` of instances of `cls` (a class of that module): every value its methods store there; null if none. */
+  instanceAttr(cls: FunctionFact, attr: string): Value | null;
 }
 
 /** An argument of a call by keyword name, or by position among the arguments after a bound `self`. */
@@ -76,6 +78,21 @@ export interface ProjectView {
     recv: AccessPath,
     scopeId: number,
   ): readonly { unit: UnitView; call: CallSite }[] | undefined;
+  /**
+   * Classes of the project whose instances an object may be (`a` of `a.path`, `self.fetcher` of `self.fetcher.path`:
+   * the prefix of an access), when some class's methods store into `self.<attr>`; empty otherwise.
+   */
+  instanceClasses?(
+    unit: UnitView,
+    prefix: AccessPath,
+    scopeId: number,
+    attr: string,
+  ): readonly { unit: UnitView; cls: FunctionFact }[];
+  /**
+   * Whether parameter `name` of `f` belongs to a library's public API (a project serving nothing): users of the
+   * library pass it too, whatever the package's own calls pass.
+   */
+  libraryParameter?(unit: UnitView, f: FunctionFact, name: string): boolean;
   /** Whether any module may write files (call names only). */
   mayWrite(): boolean;
   /** Remote data any module writes to the literal path of `key` (`s:<path>`). */

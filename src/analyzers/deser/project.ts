@@ -709,6 +709,31 @@ export class DeserProject implements ProjectView {
     return this.alongChain(a, out, first);
   }
 
+  /** The project's library APIs, once the DESER detectors run (`code.ts`). */
+  library: { of(ref: { file: string; functionId: number; name: string }): unknown } | undefined;
+
+  libraryParameter(unit: Unit, f: FunctionFact, name: string): boolean {
+    return this.library?.of({ file: unit.file, functionId: f.id, name }) !== undefined;
+  }
+
+  /** Attribute names some method of the project stores into `self.<name>` (built on first use). */
+  private selfStored: Set<string> | undefined;
+
+  instanceClasses(unit: Unit, prefix: AccessPath, scopeId: number, attr: string): { unit: Unit; cls: FunctionFact }[] {
+    if (this.selfStored === undefined) {
+      this.selfStored = new Set();
+      for (const u of this.units)
+        for (const as of u.idx.mod.assignments)
+          for (const t of as.targets) {
+            if (t.kind !== 'attribute') continue;
+            const dot = t.text.indexOf('.');
+            if (dot > 0 && t.text.indexOf('.', dot + 1) < 0) this.selfStored.add(t.text.slice(dot + 1));
+          }
+    }
+    if (!this.selfStored.has(attr)) return [];
+    return this.receiverClasses(unit, prefix, scopeId);
+  }
+
   /** The class a name stands for in `scopeId` (defined in the module or imported), unless a local binds it. */
   private classNamed(unit: Unit, name: string, scopeId: number, out: { unit: Unit; cls: FunctionFact }[]): void {
     const idx = unit.idx;

@@ -138,7 +138,11 @@ function judge(
               : a.state === 'true'
                 ? 'pickle_module is passed'
                 : 'weights_only cannot be proven True';
-      return { confidence: a.confidence, note: `torch.load unpickles the checkpoint: ${why}` };
+      const loads =
+        api.mode === 'url'
+          ? `${api.display} downloads the checkpoint at the URL and unpickles it`
+          : 'torch.load unpickles the checkpoint';
+      return { confidence: a.confidence, note: `${loads}: ${why}` };
     }
     case 'numpy-allow-pickle': {
       // numpy.load(file, mmap_mode=None, allow_pickle=False, ...): allow_pickle is the third positional parameter.

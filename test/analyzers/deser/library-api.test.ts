@@ -60,16 +60,16 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
     );
   });
 
-  it('not library APIs: torch.load (another rule), a loader with an internal caller, bytes in a private method', async () => {
+  it('not library APIs: torch.load (another rule), a private loader its package calls with a constant, bytes in a private method', async () => {
     const dir = project('others', {
       'pkg/__init__.py': [''],
       'pkg/io.py': [
         'import pickle, torch',
         'def load_weights(path):',
         '    return torch.load(path)',
-        'def restore(blob):',
+        'def _restore(blob):',
         '    return pickle.loads(blob)',
-        'STATE = restore(b"\\x80\\x04N.")',
+        'STATE = _restore(b"\\x80\\x04N.")',
         'class _Cache:',
         '    def get(self, blob):',
         '        return pickle.loads(blob)',
@@ -79,6 +79,57 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
       (await deser(dir)).map((f) => `${f.ruleId} ${f.where}`),
       [],
     );
+  });
+
+  it('a public function its own package also calls with a constant path is still an API its users call', async () => {
+    const files = (name: string): string[] => [
+      'import pickle',
+      'DEFAULT_MODEL = "/opt/mylib/default.pkl"',
+      `def ${name}(path):`,
+      '    with open(path, "rb") as f:',
+      '        return pickle.load(f)',
+      'def default_model():',
+      `    return ${name}(DEFAULT_MODEL)`,
+    ];
+    const pub = await deser(project('public-internal', { 'pkg/__init__.py': [''], 'pkg/io.py': files('load_model') }));
+    assert.deepEqual(
+      pub.map((f) => `${f.ruleId} ${f.severity} ${f.location.line} ${String(f.evidence.details?.['libraryApi'])}`),
+      ['DESER-UNSAFE-LOADER MEDIUM 5 pkg.io.load_model'],
+    );
+    // Twin: the same loader private, called only with the package's constant.
+    const own = await deser(
+      project('private-internal', { 'pkg/__init__.py': [''], 'pkg/io.py': files('_load_model') }),
+    );
+    assert.deepEqual(
+      own.map((f) => `${f.ruleId} ${f.where}`),
+      [],
+    );
+  });
+
+  it('torch.hub.load_state_dict_from_url / model_zoo.load_url of the URL a public function is given (not its own constant, not weights_only=True)', async () => {
+    const got = await deser(
+      project('hub-url', {
+        'pkg/__init__.py': [''],
+        'pkg/weights.py': [
+          'import torch',
+          'from torch.utils import model_zoo',
+          'WEIGHTS = "https://example.org/models/resnet.pth"',
+          'def from_own_constant(model):',
+          '    model.load_state_dict(torch.hub.load_state_dict_from_url(WEIGHTS))',
+          'def from_url(model, url):',
+          '    model.load_state_dict(torch.hub.load_state_dict_from_url(url))',
+          'def zoo(model, url):',
+          '    model.load_state_dict(model_zoo.load_url(url))',
+          'def zoo_weights_only(model, url):',
+          '    model.load_state_dict(model_zoo.load_url(url, weights_only=True))',
+        ],
+      }),
+    );
+    assert.deepEqual(
+      got.map((f) => `${f.ruleId} ${f.severity} ${f.location.line}`),
+      ['DESER-UNSAFE-LOADER MEDIUM 7', 'DESER-UNSAFE-LOADER MEDIUM 9'],
+    );
+    assert.match(got[0]!.evidence.signal, /URL its caller names/);
   });
 
   it('bytes handed to a public method of a public class are reported', async () => {

@@ -1,7 +1,7 @@
 // Files a loader reads beside the one scanned (joblib < 0.10's NDArrayWrapper: joblib.load calls
 // np.load(<folder>/<filename from the stream>, allow_pickle=True); gensim's SaveLoad.load unpickles
 // <file>.<attribute>.npy for each name in the loaded object's __scipys), scanned as that loader reads them.
-import { existsSync, realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { sideFileProblem } from '../analyzers/model/side-file-path.js';
 import type { CompanionFact, PickleRun } from '../analyzers/pickle/facts.js';
@@ -75,7 +75,9 @@ export async function scanCompanion(
     return optional ? undefined : fail('the file beside it is not in this scan');
   const folder = dirname(src.location.chain[0]!);
   const path = join(folder, name);
-  if (optional && !existsSync(path)) return;
+  // gensim reads an optional sibling when it exists. Asked of the directory entry, never of what a link leads to: a
+  // link beside the file is opened confined below, and whether its target outside the folders exists changes nothing.
+  if (optional && !entryExists(path)) return;
   let opened: FileSource | undefined;
   let bytes: Uint8Array;
   try {
@@ -92,4 +94,14 @@ export async function scanCompanion(
     opened?.close();
   }
   await scan.unit(new MemorySource(child(src.location, `companion:${name}`), bytes), depth + 1);
+}
+
+/** A directory entry named `path` exists (a link counts whatever it leads to; lstat does not follow it). */
+function entryExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

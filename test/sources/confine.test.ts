@@ -115,6 +115,40 @@ describe('root confinement', () => {
     }
   });
 
+  describe("gensim's optional sibling (`<file>.state`) that is a link out of the folder", () => {
+    // gensim reads the sibling only when it exists; whether a link's target outside the folder exists must not change
+    // the answer (an existence oracle for any server path). Both links get the one "not read" answer.
+    const lda = Buffer.concat([
+      Buffer.from('\x80\x02cgensim.models.ldamodel\nLdaModel\n)\x81}(', 'latin1'),
+      uni('num_topics'),
+      Buffer.from('K\x03ub.', 'latin1'),
+    ]);
+    const answer = async (target: string, roots: boolean): Promise<string> => {
+      const { root } = layout();
+      const pkl = join(root, 'lda.model');
+      writeFileSync(pkl, lda);
+      symlinkSync(target, join(root, 'lda.model.state'));
+      const r = await scan([pkl], roots ? { roots: [root] } : {});
+      return JSON.stringify(r.findings.map((f) => [f.ruleId, f.severity, f.evidence.signal]))
+        .split(root)
+        .join('<r>');
+    };
+    for (const roots of [false, true]) {
+      it(`an existing and a missing target give one answer${roots ? ' (under --root)' : ''}`, async () => {
+        const present = await answer('/etc/hostname', roots);
+        const missing = await answer('/etc/hostname-missing-for-this-test', roots);
+        assert.equal(missing, present);
+        assert.match(present, /PICKLE-STRUCT/);
+      });
+    }
+    it('benign twin: no sibling at all is no finding', async () => {
+      const { root } = layout();
+      const pkl = join(root, 'lda.model');
+      writeFileSync(pkl, lda);
+      assert.deepEqual(ids(await scan([pkl])), []);
+    });
+  });
+
   describe('a folder replaced by a link between the check and the open', () => {
     /** root/sub/m.pkl is benign when checked; right before it is opened, sub becomes a link to `to`. */
     const swapped = (toInside: boolean): { root: string; path: string } => {

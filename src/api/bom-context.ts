@@ -2,28 +2,29 @@
 // digest of the bytes the scan judged, none when the scan took none) and the model-card fields beside each model
 // file — Hugging Face config.json (model_type, architectures, license, base model) and the YAML front matter of
 // README.md (license, base_model, datasets, pipeline_tag, library_name). Both are read as data (JSON, YAML 1.2 core
-// schema); nothing is executed. Files that cannot be read are skipped.
-import { open } from 'node:fs/promises';
+// schema); nothing is executed. Files that cannot be read are skipped, and so is a card file that is a link leading out
+// of the model file's folder (opened confined to that folder, as a walk of it would not follow the link either).
+import { closeSync, fstatSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { BomContext, ModelCardFields } from '../report/cyclonedx.js';
 import { isModelFile } from '../report/cyclonedx.js';
 import type { SentinelReport } from '../report/report-model.js';
+import { openConfined } from '../sources/confine.js';
 
 const MAX_CARD_BYTES = 1 << 20;
 
 async function readSmall(path: string): Promise<string | undefined> {
+  let fd: number | undefined;
   try {
-    const fh = await open(path, 'r');
-    try {
-      const st = await fh.stat();
-      if (!st.isFile() || st.size > MAX_CARD_BYTES) return undefined;
-      return (await fh.readFile()).toString('utf8');
-    } finally {
-      await fh.close();
-    }
+    fd = openConfined(path, [[realpathSync.native(dirname(path))]]);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > MAX_CARD_BYTES) return undefined;
+    return readFileSync(fd).toString('utf8');
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

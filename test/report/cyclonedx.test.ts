@@ -4,7 +4,7 @@
 // machine-learning-model components with hashes and inventory fields; findings are vulnerabilities tied to them.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -140,6 +140,34 @@ describe('CycloneDX 1.6 ML-BOM', () => {
       ['meta-llama/Llama-3.1-8B'],
     );
     assert.ok(c.modelCard?.properties?.some((x) => x.name === 'baseModel' && x.value === 'meta-llama/Llama-3.1-8B'));
+  });
+
+  it('card files that are links out of the model folder are not read; links inside it are (benign twin)', async () => {
+    const outside = join(tmp, 'card-outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'config.json'), JSON.stringify({ model_type: 'SECRET-OUTSIDE', architectures: ['X'] }));
+    writeFileSync(join(outside, 'README.md'), '---\nlicense: outside-secret\n---\n');
+    const st = safetensors([{ name: 'w', dtype: 'F32', shape: [2] }]);
+    const family = async (name: string, inside: boolean): Promise<unknown> => {
+      const dir = join(tmp, name);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'model.safetensors'), st);
+      if (inside) {
+        mkdirSync(join(dir, 'cards'));
+        writeFileSync(join(dir, 'cards', 'config.json'), JSON.stringify({ model_type: 'inside-family' }));
+        symlinkSync(join(dir, 'cards', 'config.json'), join(dir, 'config.json'));
+      } else {
+        symlinkSync(join(outside, 'config.json'), join(dir, 'config.json'));
+        symlinkSync(join(outside, 'README.md'), join(dir, 'README.md'));
+      }
+      const bom = await bomOf(dir);
+      assert.doesNotMatch(JSON.stringify(bom), /SECRET-OUTSIDE|outside-secret/);
+      return bom.components.find((x) => x.name.endsWith('model.safetensors'))?.modelCard?.modelParameters?.[
+        'architectureFamily'
+      ];
+    };
+    assert.equal(await family('card-links-out', false), undefined);
+    assert.equal(await family('card-links-in', true), 'inside-family');
   });
 
   const signedFolder = join(SHARED, 'conformance', 'model-signing', 'v1.1.0-sigstore');

@@ -227,6 +227,11 @@ export interface ScanService {
   url(): string;
 }
 
+/** A request's headers must arrive within this (the service's documented header deadline). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** How often Node checks its connections against the header and request deadlines. */
+export const CONNECTIONS_CHECK_MS = 1_000;
+
 /** Creates the service (not yet listening: call `server.listen`). */
 export function createScanService(o: ServiceOptions): ScanService {
   const limits: Limits = { ...DEFAULT_LIMITS, ...o.policy?.limits, ...o.limits };
@@ -573,8 +578,16 @@ export function createScanService(o: ServiceOptions): ScanService {
     throw new HttpError(404, 'not found');
   };
 
+  // Node enforces headersTimeout and requestTimeout only when it sweeps its connections, every 30 s by default: a
+  // client stalling its headers would then hold a connection for 10-40 s. Swept every second, the header deadline is
+  // 10 s to within a second.
   const server = createServer(
-    { requestTimeout: bodyTotalMs + 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+    {
+      requestTimeout: bodyTotalMs + 30_000,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: CONNECTIONS_CHECK_MS,
+    },
     (req, res) => {
       const t0 = process.hrtime.bigint();
       const logged = (error?: string): void => {

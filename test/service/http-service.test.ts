@@ -12,6 +12,8 @@ import { renderReport } from '../../src/api/render-report.js';
 import { scan } from '../../src/api/scan.js';
 import type { SentinelReport } from '../../src/report/report-model.js';
 import {
+  CONNECTIONS_CHECK_MS,
+  HEADERS_TIMEOUT_MS,
   connectionClient,
   createScanService,
   type RequestLog,
@@ -406,6 +408,17 @@ describe('sentinel serve API', () => {
     } finally {
       await open.close(1000);
     }
+  });
+
+  it('holds stalled headers to their deadline: Node sweeps the connections every second, not every 30 s', () => {
+    // Node answers 408 to headers past headersTimeout only when it sweeps (connectionsCheckingInterval, 30 s by
+    // default), so a stalled client would be held for up to the deadline plus a sweep.
+    const s = createScanService({ roots: [], token: TOKEN });
+    assert.equal(s.server.headersTimeout, HEADERS_TIMEOUT_MS);
+    assert.equal(HEADERS_TIMEOUT_MS, 10_000);
+    const swept = (s.server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval;
+    assert.equal(swept, CONNECTIONS_CHECK_MS);
+    assert.ok(CONNECTIONS_CHECK_MS <= 1_000);
   });
 
   it('refuses an oversized upload (413) and a stalled one (408)', async () => {

@@ -1139,8 +1139,7 @@ export function detectTorchScriptLoadCode(
             'TORCH-SCRIPT-CUSTOM-OP',
             c.span,
             c.text,
-            `${c.callee.raw}(...) in ${method.qualifiedName}, which runs while the archive loads (torch.jit.load, and ` +
-              `torch.load with weights_only=True, which hands a TorchScript archive to it): ${unchecked} skips the ` +
+            `${runsAtLoad(c.callee.raw, method.qualifiedName)}: ${unchecked} skips the ` +
               'validation of its checked form, so whether native code stays inside its buffers depends on tensor ' +
               'values (indices, lengths) the archive or the load code chooses; an out-of-range index is a heap ' +
               'write or read (the process dies with SIGSEGV, or memory is corrupted).',
@@ -1157,8 +1156,7 @@ export function detectTorchScriptLoadCode(
             'TORCH-SCRIPT-CUSTOM-OP',
             c.span,
             c.text,
-            `${c.callee.raw}(...) in ${method.qualifiedName}, which runs while the archive loads (torch.jit.load, and ` +
-              `torch.load with weights_only=True, which hands a TorchScript archive to it): the method it calls is ` +
+            `${runsAtLoad(c.callee.raw, method.qualifiedName)}: the method it calls is ` +
               `${MAX_CALL_DEPTH} calls deep from ${root ?? method.qualifiedName} and is not followed further, so what it runs is not known.`,
             'high',
             { kind: 'load-operation-unfollowed', method: method.qualifiedName, callee: c.callee.raw, runsAtLoad: true },
@@ -1361,4 +1359,12 @@ function pushWorkSignals(
       push(byTorch ? { ...s, severity: 'MEDIUM' } : s);
     }
   }
+}
+
+/** The opening of a finding on a call in a method the load runs. */
+function runsAtLoad(callee: string, method: string): string {
+  return (
+    `${callee}(...) in ${method}, which runs while the archive loads (torch.jit.load, and torch.load with ` +
+    'weights_only=True, which hands a TorchScript archive to it)'
+  );
 }

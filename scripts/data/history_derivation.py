@@ -260,13 +260,7 @@ def parse_module(module, text, is_package, fixers=None):
                 if d is None:
                     bases.append("<computed>")
                     continue
-                head, _, rest = d.partition(".")
-                if head in local and not rest:
-                    bases.append(local[head])
-                elif head in imports:
-                    bases.append(imports[head] + (f".{rest}" if rest else ""))
-                else:
-                    bases.append(f"builtins.{d}" if not rest else d)
+                bases.append(_resolve_base(d, local, imports))
             hooks, methods = {}, {}
             for item in node.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -783,13 +777,7 @@ def pyx_python_classes(text, module):
             if not re.fullmatch(r"[\w.]+", b):
                 bases.append("<computed>")
                 continue
-            head, _, rest = b.partition(".")
-            if head in local and not rest:
-                bases.append(local[head])
-            elif head in imports:
-                bases.append(imports[head] + (f".{rest}" if rest else ""))
-            else:
-                bases.append(f"builtins.{b}" if not rest else b)
+            bases.append(_resolve_base(b, local, imports))
         body = []
         i += 1
         while i < len(lines) and (not lines[i].strip() or lines[i][0].isspace() or lines[i].startswith("#")):
@@ -825,3 +813,13 @@ def pyx_python_classes(text, module):
             hooks["__hash__"] = "none"
         out["classes"][f"{module}.{name}"] = {"bases": bases, "hooks": hooks, "methods": methods, "metaclass": meta}
     return out
+
+
+def _resolve_base(d, local, imports):
+    """A base class written as a dotted name, as the module defines or imports it (else a builtin)."""
+    head, _, rest = d.partition(".")
+    if head in local and not rest:
+        return local[head]
+    if head in imports:
+        return imports[head] + (f".{rest}" if rest else "")
+    return f"builtins.{d}" if not rest else d

@@ -34,7 +34,7 @@ import {
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { crc32 } from 'node:zlib';
+import { gpt2Shapes, writeTorchZip } from './lib/sparse-torch-zip.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const arg = (name, dflt) => {
@@ -55,34 +55,6 @@ if (!process.argv.includes('--no-build'))
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 
 // ---------------------------------------------------------------- inputs
-
-/** GPT-2-XL-shaped state dict (float32), layers trimmed so the checkpoint is about 5 GB. */
-function gpt2Shapes(layers) {
-  const d = 1600;
-  const out = [
-    ['transformer.wte.weight', [50257, d]],
-    ['transformer.wpe.weight', [1024, d]],
-  ];
-  for (let i = 0; i < layers; i++) {
-    const p = `transformer.h.${i}.`;
-    out.push(
-      [p + 'ln_1.weight', [d]],
-      [p + 'ln_1.bias', [d]],
-      [p + 'attn.c_attn.weight', [d, 3 * d]],
-      [p + 'attn.c_attn.bias', [3 * d]],
-      [p + 'attn.c_proj.weight', [d, d]],
-      [p + 'attn.c_proj.bias', [d]],
-      [p + 'ln_2.weight', [d]],
-      [p + 'ln_2.bias', [d]],
-      [p + 'mlp.c_fc.weight', [d, 4 * d]],
-      [p + 'mlp.c_fc.bias', [4 * d]],
-      [p + 'mlp.c_proj.weight', [4 * d, d]],
-      [p + 'mlp.c_proj.bias', [d]],
-    );
-  }
-  out.push(['transformer.ln_f.weight', [d]], ['transformer.ln_f.bias', [d]]);
-  return out;
-}
 
 /** data.pkl as torch.save writes it (protocol 2; persistent ids ('storage', torch.FloatStorage, key, 'cpu', numel)). */
 const DATA_PKL = `
@@ -113,99 +85,6 @@ for i, (name, shape) in enumerate(shapes):
     sd[name] = Tensor(Storage(str(i), n), shape)
 P(sys.stdout.buffer, protocol=2).dump(sd)
 `;
-
-const zeroCrc = new Map();
-function crcOfZeros(n) {
-  if (zeroCrc.has(n)) return zeroCrc.get(n);
-  const chunk = Buffer.alloc(Math.min(n, 64 * 1024 * 1024));
-  let c = 0;
-  for (let left = n; left > 0; left -= chunk.length)
-    c = crc32(left >= chunk.length ? chunk : chunk.subarray(0, left), c);
-  zeroCrc.set(n, c);
-  return c;
-}
-
-/** A stored zip64 archive as torch writes it (64-byte aligned data); entries with `zeros` are holes. */
-function writeTorchZip(path, entries) {
-  const fd = openSync(path, 'w');
-  let pos = 0;
-  const central = [];
-  const put = (buf) => {
-    writeSync(fd, buf, 0, buf.length, pos);
-    pos += buf.length;
-  };
-  for (const e of entries) {
-    const name = Buffer.from(e.name);
-    const size = e.bytes ? e.bytes.length : e.zeros;
-    const crc = e.bytes ? crc32(e.bytes) : crcOfZeros(size);
-    const offset = pos;
-    const dataAt = offset + 30 + name.length + 4;
-    const pad = (64 - (dataAt % 64)) % 64;
-    const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0);
-    h.writeUInt16LE(20, 4);
-    h.writeUInt32LE(crc, 14);
-    h.writeUInt32LE(size, 18);
-    h.writeUInt32LE(size, 22);
-    h.writeUInt16LE(name.length, 26);
-    h.writeUInt16LE(4 + pad, 28);
-    const extra = Buffer.alloc(4 + pad);
-    extra.writeUInt16LE(0x4246, 0);
-    extra.writeUInt16LE(pad, 2);
-    put(Buffer.concat([h, name, extra]));
-    if (e.bytes) put(e.bytes);
-    else pos += size;
-    central.push({ name, crc, size, offset });
-  }
-  const cdStart = pos;
-  for (const c of central) {
-    const big = c.offset > 0xfffffffe;
-    const h = Buffer.alloc(46);
-    h.writeUInt32LE(0x02014b50, 0);
-    h.writeUInt16LE(45, 4);
-    h.writeUInt16LE(45, 6);
-    h.writeUInt32LE(c.crc, 16);
-    h.writeUInt32LE(c.size, 20);
-    h.writeUInt32LE(c.size, 24);
-    h.writeUInt16LE(c.name.length, 28);
-    h.writeUInt16LE(big ? 12 : 0, 30);
-    h.writeUInt32LE(big ? 0xffffffff : c.offset, 42);
-    const extra = Buffer.alloc(big ? 12 : 0);
-    if (big) {
-      extra.writeUInt16LE(1, 0);
-      extra.writeUInt16LE(8, 2);
-      extra.writeBigUInt64LE(BigInt(c.offset), 4);
-    }
-    put(Buffer.concat([h, c.name, extra]));
-  }
-  const cdSize = pos - cdStart;
-  const z64 = pos;
-  const r = Buffer.alloc(56);
-  r.writeUInt32LE(0x06064b50, 0);
-  r.writeBigUInt64LE(44n, 4);
-  r.writeUInt16LE(45, 12);
-  r.writeUInt16LE(45, 14);
-  r.writeBigUInt64LE(BigInt(central.length), 24);
-  r.writeBigUInt64LE(BigInt(central.length), 32);
-  r.writeBigUInt64LE(BigInt(cdSize), 40);
-  r.writeBigUInt64LE(BigInt(cdStart), 48);
-  put(r);
-  const loc = Buffer.alloc(20);
-  loc.writeUInt32LE(0x07064b50, 0);
-  loc.writeBigUInt64LE(BigInt(z64), 8);
-  loc.writeUInt32LE(1, 16);
-  put(loc);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(Math.min(central.length, 0xffff), 8);
-  eocd.writeUInt16LE(Math.min(central.length, 0xffff), 10);
-  eocd.writeUInt32LE(Math.min(cdSize, 0xffffffff), 12);
-  eocd.writeUInt32LE(cdStart > 0xfffffffe ? 0xffffffff : cdStart, 16);
-  put(eocd);
-  ftruncateSync(fd, pos);
-  closeSync(fd);
-  return pos;
-}
 
 function makeCheckpoint(dir) {
   const path = join(dir, 'ckpt_5gb.pt');

@@ -5,16 +5,15 @@
 // the server answers ranges, the findings are those of a local scan of the same file (but for the local scan's note
 // that the file is sparse on disk); a server that ignores Range is left at once and the file is SCAN-INCOMPLETE.
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { scan } from '../../src/api/index.js';
 import { nginxMissing, startNginx } from '../helpers/nginx.js';
+import { hdf5Probes, startRangeServer, type RangeServer } from '../helpers/range-server-process.js';
 import { writeSparseCheckpoint5gb } from '../helpers/sparse-torch-checkpoint.js';
 
-const SERVER = join(import.meta.dirname, '..', 'helpers', 'range-server.mjs');
 const MAX_BYTES = 2_000_000;
 
 /**
@@ -34,32 +33,7 @@ function unreadPerConnection(): number {
 const MAX_REQUESTS = 8;
 const REMOTE = { retries: 1, requestTimeoutMs: 20_000 };
 
-interface Counted {
-  base: string;
-  /** Requests served and body bytes sent since start. */
-  counts(): Promise<{ requests: number; bytes: number }>;
-  stop(): Promise<void>;
-}
-
-async function rangeServer(dir: string, mode: string): Promise<Counted> {
-  const child: ChildProcess = spawn(process.execPath, [SERVER, dir, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
-    child.once('exit', () => reject(new Error('range server exited')));
-  });
-  const base = `http://127.0.0.1:${port}`;
-  return {
-    base,
-    counts: async () => (await (await fetch(`${base}/__stats`)).json()) as { requests: number; bytes: number },
-    stop: async () => {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await gone;
-    },
-  };
-}
-
-async function nginxServer(dir: string, log: string): Promise<Counted> {
+async function nginxServer(dir: string, log: string): Promise<RangeServer> {
   writeFileSync(log, '');
   const ng = await startNginx(dir, '', { accessLog: log });
   const lines = (): string[] => readFileSync(log, 'utf8').split('\n').filter(Boolean);
@@ -73,13 +47,6 @@ async function nginxServer(dir: string, log: string): Promise<Counted> {
     },
     stop: () => ng.stop(),
   };
-}
-
-/** HDF5 superblock probes (8 bytes at every power of two from 512) at or past `from` in a file of `size` bytes. */
-function hdf5Probes(size: number, from: number): number {
-  let n = 0;
-  for (let at = 512; at + 8 <= size; at *= 2) if (at >= from) n++;
-  return n;
 }
 
 type Report = Awaited<ReturnType<typeof scan>>;
@@ -163,7 +130,7 @@ describe('a 5 GB torch checkpoint over HTTP', () => {
           const s =
             server === 'nginx'
               ? await nginxServer(dir, join(logs, `${file}.access.log`))
-              : await rangeServer(dir, server);
+              : await startRangeServer(dir, server);
           try {
             const r = await scan(`${s.base}/${file}`, { remote: REMOTE });
             assert.deepEqual(verdict(r), verdict(local[file]!));
@@ -188,7 +155,7 @@ describe('a 5 GB torch checkpoint over HTTP', () => {
   }
 
   it('a server that ignores Range: left at its first answers, SCAN-INCOMPLETE, never a pass', async () => {
-    const s = await rangeServer(dir, 'whole');
+    const s = await startRangeServer(dir, 'whole');
     try {
       const r = await scan(`${s.base}/benign.pt`, { remote: REMOTE });
       const incomplete = r.findings.filter((f) => f.ruleId === 'SCAN-INCOMPLETE');

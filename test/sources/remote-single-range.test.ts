@@ -6,7 +6,6 @@
 // records' local headers, which the file notes); a server that sends the whole file is abandoned at once and
 // reported, never read whole.
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,60 +13,22 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { scan } from '../../src/api/index.js';
 import { buildZip } from '../formats/zip/zip-builder.js';
+import { hdf5Probes, startRangeServer } from '../helpers/range-server-process.js';
+import { torchDataPkl } from '../helpers/sparse-torch-checkpoint.js';
 
-const SERVER = join(import.meta.dirname, '..', 'helpers', 'range-server.mjs');
 const STORAGES = 300;
 const STORAGE_BYTES = 64 * 1024;
-
-/** BINUNICODE `s`. */
-function str(s: string): Buffer {
-  const b = Buffer.from(s, 'utf8');
-  const n = Buffer.alloc(4);
-  n.writeUInt32LE(b.length);
-  return Buffer.concat([Buffer.from([0x58]), n, b]);
-}
-
-/**
- * torch.save's data.pkl for a state dict of `n` float32 tensors (protocol 2, _rebuild_tensor_v2, persistent ids
- * naming data/<key>), with one more entry whose value calls posix.system('id').
- */
-function dataPkl(n: number, numel: number): Buffer {
-  const int = (v: number): Buffer => {
-    const b = Buffer.alloc(5);
-    b[0] = 0x4a; // BININT
-    b.writeInt32LE(v, 1);
-    return b;
-  };
-  const parts: Buffer[] = [
-    Buffer.from([0x80, 0x02]),
-    Buffer.from('ccollections\nOrderedDict\n'),
-    Buffer.from([0x29, 0x52, 0x28]),
-  ];
-  for (let i = 0; i < n; i++) {
-    parts.push(
-      str(`layer${i}.weight`),
-      Buffer.from('ctorch._utils\n_rebuild_tensor_v2\n(('),
-      str('storage'),
-      Buffer.from('ctorch\nFloatStorage\n'),
-      str(String(i)),
-      str('cpu'),
-      int(numel),
-      Buffer.from('tQ'), // TUPLE, BINPERSID
-      Buffer.from([0x4b, 0]), // storage offset 0
-      int(numel),
-      Buffer.from([0x85, 0x4b, 1, 0x85, 0x89]), // (numel,), (1,), False
-      Buffer.from('ccollections\nOrderedDict\n)R'),
-      Buffer.from('tR'), // the arguments, REDUCE
-    );
-  }
-  parts.push(str('hook'), Buffer.from('cposix\nsystem\n('), str('id'), Buffer.from('tR'), Buffer.from('u.'));
-  return Buffer.concat(parts);
-}
 
 /** As torch.save lays a checkpoint out: data.pkl first, storages, version; descriptors and 64-byte alignment. */
 function torchWritten(): Uint8Array {
   const entries = [
-    { name: 'ckpt/data.pkl', data: dataPkl(STORAGES, STORAGE_BYTES / 4) },
+    {
+      name: 'ckpt/data.pkl',
+      data: torchDataPkl(
+        Array.from({ length: STORAGES }, (_, i) => [`layer${i}.weight`, [STORAGE_BYTES / 4]] as const),
+        'id',
+      ),
+    },
     ...Array.from({ length: STORAGES }, (_, i) => ({ name: `ckpt/data/${i}`, data: randomBytes(STORAGE_BYTES) })),
     { name: 'ckpt/version', data: Buffer.from('3\n') },
   ];
@@ -83,37 +44,6 @@ function torchWritten(): Uint8Array {
       return { ...e, descriptor: true, localExtra: extra };
     }),
   );
-}
-
-/** HDF5 superblock probes (8 bytes at every power of two from 512) at or past `from` in a file of `size` bytes. */
-function hdf5Probes(size: number, from: number): number {
-  let n = 0;
-  for (let at = 512; at + 8 <= size; at *= 2) if (at >= from) n++;
-  return n;
-}
-
-interface Served {
-  base: string;
-  stats(): Promise<{ requests: number; bytes: number }>;
-  stop(): Promise<void>;
-}
-
-async function serve(dir: string, mode: string): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, [SERVER, dir, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
-    child.once('exit', () => reject(new Error('range server exited')));
-  });
-  const base = `http://127.0.0.1:${port}`;
-  return {
-    base,
-    stats: async () => (await (await fetch(`${base}/__stats`)).json()) as { requests: number; bytes: number },
-    stop: async () => {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await gone;
-    },
-  };
 }
 
 describe('remote checkpoint on servers with and without multi-range answers', () => {
@@ -136,7 +66,7 @@ describe('remote checkpoint on servers with and without multi-range answers', ()
   ];
   for (const [mode, requests] of cases) {
     it(`${mode}: the pickle's call is found from the directory, headers and data.pkl, a small part of the file`, async () => {
-      const s = await serve(dir, mode);
+      const s = await startRangeServer(dir, mode);
       try {
         const r = await scan(`${s.base}/ckpt.pt`, { remote: { retries: 1, requestTimeoutMs: 10_000 } });
         const rules = [...new Set(r.findings.map((f) => f.ruleId))];
@@ -153,7 +83,7 @@ describe('remote checkpoint on servers with and without multi-range answers', ()
         const notes = JSON.stringify(r.files ?? r);
         if (mode === 'first-range') assert.match(notes, /storage-record local headers not read/);
         else assert.doesNotMatch(notes, /storage-record local headers not read/);
-        assert.equal((await s.stats()).requests, remote.requests);
+        assert.equal((await s.counts()).requests, remote.requests);
       } finally {
         await s.stop();
       }
@@ -161,7 +91,7 @@ describe('remote checkpoint on servers with and without multi-range answers', ()
   }
 
   it('whole: a server that answers a range with the whole file is left at once and the file is SCAN-INCOMPLETE', async () => {
-    const s = await serve(dir, 'whole');
+    const s = await startRangeServer(dir, 'whole');
     try {
       const r = await scan(`${s.base}/ckpt.pt`, { remote: { retries: 1, requestTimeoutMs: 10_000 } });
       const inc = r.findings.filter((f) => f.ruleId === 'SCAN-INCOMPLETE');
@@ -170,7 +100,7 @@ describe('remote checkpoint on servers with and without multi-range answers', ()
       assert.equal(r.summary.gate.passed, false);
       // Left after the answer's status line: not read whole, nor more than a request or two.
       assert.ok(r.summary.remote!.bytesRead < size / 4, `${r.summary.remote!.bytesRead} of ${size} bytes`);
-      assert.ok((await s.stats()).requests <= 4);
+      assert.ok((await s.counts()).requests <= 4);
     } finally {
       await s.stop();
     }

@@ -109,8 +109,10 @@ export interface ScanOptions {
    * Time limit of the whole scan in seconds, from its start (default: none; each file still has `maxFileSeconds`).
    * When it runs out the scan ends normally: a file not reached is not read, a file being read stops at its next
    * time check, remote reads end at it, and each such file is SCAN-INCOMPLETE (limit `timeLimitSeconds`), decided
-   * by the policy as any SCAN-INCOMPLETE is. 0 reads nothing. The cross-file checks that follow the per-file scans
-   * (the DESER project phase) and signature verification run within their own budgets.
+   * by the policy as any SCAN-INCOMPLETE is. 0 reads nothing. The DESER project phase after the per-file scans
+   * checks it between units of work and stops once it has passed: each Python module it had not decided is then
+   * SCAN-INCOMPLETE (limit `timeLimitSeconds`). Report building, the model-folder check (no reads) and signature
+   * verification (beside the per-file scans, within its own budgets) are not bounded by it.
    */
   readonly timeLimitSeconds?: number;
   /** Clock for `startedAt` and acceptance expiry. Default: now. */

@@ -26,7 +26,7 @@ import { decodePythonSource } from '../analyzers/python/source-encoding.js';
 import type { Finding } from '../core/finding.js';
 import { errorMessage, LimitError } from '../core/errors.js';
 import { RuleContext, retestCommand, type CodeFact, type IncompleteFact } from '../rules/rule.js';
-import { DESER_NODES, type PostWalkInput } from './post-walk.js';
+import { DESER_NODES, PhaseDeadline, TIME_LIMIT, type PostWalkInput } from './post-walk.js';
 import type { JobMember } from './scan-plan.js';
 import type { ScanNote } from './engine.js';
 import { FileSource } from '../sources/byte-source.js';
@@ -190,13 +190,54 @@ export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
     });
   }
   const out: Finding[] = [];
+  // The scan's time limit, checked between units of work (a file read, a module parsed or indexed, a batch of
+  // data-flow steps): once it has passed, a project not finished is SCAN-INCOMPLETE (timeCut), never a pass.
+  const deadline = input.stop ? new PhaseDeadline(input.stop) : undefined;
+  const tick = deadline ? () => deadline.check() : () => {};
   for (const [root, g] of groups) {
-    if (!g.reach && input.notes !== undefined) input.notes.push(...importsNotFollowed(root, g.entries));
-    const from = isInstalledPackages(root) ? [...g.tops].sort().map((t) => join(root, t)) : [root];
-    const cut = g.reach ? addProjectModules(root, from, g.entries, input.confine) : undefined;
-    out.push(...(await runTarget(root, g.entries, input.rules, cut, g.reach)));
+    const named = [...g.entries];
+    try {
+      tick();
+      if (!g.reach && input.notes !== undefined) input.notes.push(...importsNotFollowed(root, g.entries));
+      const from = isInstalledPackages(root) ? [...g.tops].sort().map((t) => join(root, t)) : [root];
+      const cut = g.reach ? addProjectModules(root, from, g.entries, input.confine, tick) : undefined;
+      out.push(...(await runTarget(root, g.entries, input.rules, cut, g.reach, tick)));
+    } catch (e) {
+      if (!PhaseDeadline.isStop(e)) throw e;
+      out.push(...timeCut(named, input, deadline!.stop.seconds));
+    }
   }
   return out;
+}
+
+/**
+ * The scan's time limit ran out before a project's DESER analysis was done: its verdicts are not decided, so each
+ * named module that may hold one (the walk analysed it, or left it out of the node budget) is SCAN-INCOMPLETE (limit
+ * `timeLimitSeconds`), as a file the per-file scan did not finish is; a file already SCAN-INCOMPLETE by the time
+ * limit is not named twice. With no such module, the project's first file carries it.
+ */
+function timeCut(named: readonly Entry[], input: PostWalkInput, seconds: number): Finding[] {
+  const cutAlready = new Set<string>();
+  for (const { member, outcome } of input.files)
+    if (outcome.findings.some((f) => f.ruleId === 'SCAN-INCOMPLETE' && f.evidence.details?.['limit'] === TIME_LIMIT))
+      cutAlready.add(member.path);
+  const open = named.filter((e) => !cutAlready.has(e.member.path));
+  const held = open.filter((e) => e.module !== undefined || e.leftOut === true);
+  const findings: Finding[] = [];
+  for (const e of held.length > 0 ? held : open.slice(0, 1)) {
+    const fact: IncompleteFact = {
+      location: { chain: [e.member.path] },
+      kind: 'limit',
+      limit: TIME_LIMIT,
+      reason:
+        `the scan's time limit of ${seconds} s ran out during the DESER cross-module analysis, before this ` +
+        'module was decided: a deserializer reached through it is not proven safe.',
+    };
+    const ctx = new RuleContext(e.member.target, e.member.stable);
+    for (const r of input.rules) r.visit.incomplete?.(fact, ctx);
+    findings.push(...ctx.findings);
+  }
+  return findings;
 }
 
 /** Local modules listed per note, at most (the rest are counted). */
@@ -311,6 +352,7 @@ function addProjectModules(
   from: readonly string[],
   entries: Entry[],
   confine: Confinement | undefined,
+  tick: () => void,
 ): { limit: string; files: string[]; count?: number } | undefined {
   const have = new Set(entries.map((e) => e.rel));
   const target: ScanTarget = { arg: root, abs: root, isDirectory: true };
@@ -320,6 +362,7 @@ function addProjectModules(
   let added = 0;
   while (stack.length > 0) {
     const [d, relD] = stack.pop()!;
+    tick();
     let names: Dirent[];
     try {
       names = readdirSync(d, { withFileTypes: true });
@@ -369,13 +412,16 @@ function addProjectModules(
  * does not fit, is left out and named in SCAN-INCOMPLETE. Memory stays within the budget: a module is kept only
  * once others are let go.
  */
-async function keepAlongFlow(entries: Entry[], keys: ReturnType<typeof moduleKeys>): Promise<void> {
+async function keepAlongFlow(entries: Entry[], keys: ReturnType<typeof moduleKeys>, tick: () => void): Promise<void> {
   const named = entries.filter((e) => e.named).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const byRel = new Map(named.map((e) => [e.rel, e]));
   const byKey = keyIndex(keys);
   const texts = new Map<Entry, string | undefined>();
   const textOf = (e: Entry): string | undefined => {
-    if (!texts.has(e)) texts.set(e, readText(e.member));
+    if (!texts.has(e)) {
+      tick();
+      texts.set(e, readText(e.member));
+    }
     return texts.get(e);
   };
   const wanted: Entry[] = [];
@@ -414,6 +460,7 @@ async function keepAlongFlow(entries: Entry[], keys: ReturnType<typeof moduleKey
   for (const e of offPath) offPathNodes += e.module!.stats.nodes;
   for (const e of wanted) {
     if (!parse(e)) continue;
+    tick();
     const text = readText(e.member);
     if (text === undefined) continue;
     let mod: PythonModule | undefined;
@@ -449,6 +496,8 @@ async function runTarget(
   rules: PostWalkInput['rules'],
   tooLarge: { limit: string; files: string[]; count?: number } | undefined,
   reach = false,
+  /** The scan's time limit: throws once it has passed (PhaseDeadline.check). */
+  tick: () => void = () => {},
 ): Promise<Finding[]> {
   const isPackageDir = (relDir: string): boolean => existsSync(join(root, relDir, '__init__.py'));
   const stats = lastRunStats;
@@ -460,6 +509,7 @@ async function runTarget(
   /** A file's text within the project's work budget; past it, the file is named in the SCAN-INCOMPLETE finding. */
   let work = 0;
   const read = (e: Entry): string | undefined => {
+    tick();
     if (e.member.size === UNKNOWN_SIZE) {
       let size: number;
       try {
@@ -509,7 +559,7 @@ async function runTarget(
       if (cut.files.length < 5) cut.files.push(e.rel);
     }
   };
-  if (entries.some((e) => e.leftOut === true)) await keepAlongFlow(entries, keys);
+  if (entries.some((e) => e.leftOut === true)) await keepAlongFlow(entries, keys, tick);
   for (const e of [...entries].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)))
     if (e.module !== undefined || e.leftOut) admit(e);
   let fresh = entries.filter((e) => e.module !== undefined);
@@ -548,6 +598,7 @@ async function runTarget(
         )
           continue;
         if (spent(e)) continue;
+        tick();
         try {
           e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
         } catch (err) {
@@ -631,6 +682,7 @@ async function runTarget(
         )
           continue;
         if (spent(e)) continue;
+        tick();
         try {
           e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
         } catch (err) {
@@ -694,6 +746,7 @@ async function runTarget(
     // To a fixpoint: a function is found one call further from the sink each pass, and a name found late is the
     // one whose callers put the data on the path (an entry point far up a chain the modules were all read for).
     for (let pass = 0; ; pass++) {
+      tick();
       const now = reachingNames(loaded, names, path);
       if (now.size === 0) break;
       for (const [n, a] of now) added.set(n, a);
@@ -732,6 +785,7 @@ async function runTarget(
   };
   let round = 0;
   for (; round < DEMAND_LIMITS.rounds && fresh.length > 0; round++) {
+    tick();
     stats.rounds = Math.max(stats.rounds, round + 1);
     const { callees, callers } = demanded(fresh);
     const wanted = new Set([...callees, ...callers]);
@@ -751,6 +805,7 @@ async function runTarget(
         if (e.member.size > MAX_DEMAND_BYTES) noteTooLarge(unparsed, e);
         continue;
       }
+      tick();
       try {
         e.module = await analyzePythonModule(text, { timeoutMs: 10_000 });
       } catch (err) {
@@ -784,6 +839,7 @@ async function runTarget(
     entries.map((e) => e.rel),
     isPackageDir,
     keys,
+    tick,
   );
   const cutSinks: CutSink[] = [];
   const found = detectProjectSignals(project, cutSinks);
@@ -796,6 +852,7 @@ async function runTarget(
   if (cutNamed.length > 0) {
     const serves = projectServes(project);
     for (const file of new Set(cutNamed.map((c) => c.file))) {
+      tick();
       const here = cutNamed.filter((c) => c.file === file);
       const alone = detectModuleAlone({ file, relPath: file, mod: byStable.get(file)!.module! }, isPackageDir);
       for (const c of here) {
@@ -815,7 +872,7 @@ async function runTarget(
     }
   }
   // Library-API findings hold only for a project that serves nothing: a module the text gate skipped may serve.
-  if ([...found.values()].some((l) => l.some(isLibrarySignal)) && (await servesUnread(entries))) {
+  if ([...found.values()].some((l) => l.some(isLibrarySignal)) && (await servesUnread(entries, tick))) {
     for (const [k, list] of found)
       found.set(
         k,
@@ -872,10 +929,11 @@ const MAX_SERVING_PARSES = 64;
 const MAX_SERVING_BYTES = 2_000_000;
 
 /** Whether a module of the project the analysis did not read (its text names no deserializer) serves. */
-async function servesUnread(entries: readonly Entry[]): Promise<boolean> {
+async function servesUnread(entries: readonly Entry[], tick: () => void): Promise<boolean> {
   let parsed = 0;
   for (const e of entries) {
     if (e.module !== undefined) continue;
+    tick();
     let size = e.member.size;
     if (size === UNKNOWN_SIZE) {
       try {

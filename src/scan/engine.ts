@@ -49,7 +49,14 @@ import type { CodeKind, PickleUnitResult, TorchScriptCodeFile, UnitContext } fro
 import { walk, type WalkItem, type WalkOptions } from '../sources/walker.js';
 import type { WalkFilterOptions } from '../sources/walk-filter.js';
 import type { ContentDigest, FileOutcome } from './file-outcome.js';
-import { DESER_NODES, DeserWalkBudget, keptForPhases, POST_WALK_PHASES, type PlacedOutcome } from './post-walk.js';
+import {
+  DESER_NODES,
+  DeserWalkBudget,
+  keptForPhases,
+  POST_WALK_PHASES,
+  TIME_LIMIT,
+  type PlacedOutcome,
+} from './post-walk.js';
 import { retarget } from './retarget.js';
 import { placeholderReason } from './placeholder.js';
 import { planScan, type FileJob, type JobMember } from './scan-plan.js';
@@ -140,7 +147,7 @@ export interface ScanStop {
 }
 
 /** The limit name a time-limit finding carries. */
-export const TIME_LIMIT = 'timeLimitSeconds';
+export { TIME_LIMIT };
 
 /** An entry a directory walk left out on purpose (listed in the report; not a finding). */
 export interface SkippedEntry {
@@ -385,7 +392,13 @@ export async function scanPaths(paths: readonly string[], opts: EngineOptions = 
   const notes: ScanNote[] = [];
   for (const phase of POST_WALK_PHASES) {
     if (!phase.wanted(scanner.rules)) continue;
-    const input = { files, rules: scanner.rules, limits: scanner.limits, notes };
+    const input = {
+      files,
+      rules: scanner.rules,
+      limits: scanner.limits,
+      notes,
+      ...(opts.stop ? { stop: opts.stop } : {}),
+    };
     out.findings.push(...(await phase.run(confineTo ? { ...input, confine: [confineTo] } : input)));
   }
   return {
@@ -449,7 +462,13 @@ export async function scanReadFile(
   const notes: ScanNote[] = [];
   for (const phase of POST_WALK_PHASES) {
     if (!phase.wanted(scanner.rules)) continue;
-    const input = { files: [{ member, outcome }], rules: scanner.rules, limits: scanner.limits, notes };
+    const input = {
+      files: [{ member, outcome }],
+      rules: scanner.rules,
+      limits: scanner.limits,
+      notes,
+      ...(scanner.stop ? { stop: scanner.stop } : {}),
+    };
     findings.push(...(await phase.run(read.confine ? { ...input, confine: read.confine } : input)));
   }
   return {
@@ -570,7 +589,7 @@ export class FileScanner {
   /** Syntax nodes parsed for the DESER project so far by the scan and the most it may parse (ScanSetup.deserWalkNodes). */
   private readonly deserWalk: DeserWalkBudget | undefined;
   /** The scan's time limit, when it has one. */
-  private readonly stop: ScanStop | undefined;
+  readonly stop: ScanStop | undefined;
 
   constructor(
     setup: ScanSetup,

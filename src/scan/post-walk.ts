@@ -8,7 +8,8 @@ import type { Rule } from '../rules/rule.js';
 import type { Confinement } from '../sources/confine.js';
 import type { FileOutcome } from './file-outcome.js';
 import type { JobMember } from './scan-plan.js';
-import type { ScanNote } from './engine.js';
+import type { ScanNote, ScanStop } from './engine.js';
+import { LimitError } from '../core/errors.js';
 import { MODEL_FOLDER_PHASE } from './model-folder-summary.js';
 
 /** One scanned path with its outcome (walk order). `member` names the path, its stable name and scan target. */
@@ -26,6 +27,11 @@ export interface PostWalkInput {
   readonly confine?: Confinement;
   /** Where a phase records what it did not read that a reader should know (ScanNote: never a finding). */
   readonly notes?: ScanNote[];
+  /**
+   * The scan's time limit, when it has one: a phase checks it between its units of work (PhaseDeadline) and, once
+   * it has passed, stops and reports what it did not decide as SCAN-INCOMPLETE (limit `timeLimitSeconds`).
+   */
+  readonly stop?: ScanStop;
 }
 
 export interface PostWalkPhase {
@@ -34,6 +40,31 @@ export interface PostWalkPhase {
   wanted(rules: readonly Rule[]): boolean;
   /** Findings of the phase; they follow the per-file findings in the report, in the order returned. */
   run(input: PostWalkInput): Promise<readonly Finding[]>;
+}
+
+/** The limit name a time-limit finding carries (the scan's `timeLimitSeconds`). */
+export const TIME_LIMIT = 'timeLimitSeconds';
+
+/** The clock the phases read their deadline on. Mutable for tests only (a clock that passes the deadline on cue). */
+export const PHASE_CLOCK = { now: (): number => Date.now() };
+
+/**
+ * The scan's time limit as a phase checks it: `check()` between units of work (a module read or parsed, a module
+ * indexed or analysed, a batch of data-flow steps) throws LimitError(TIME_LIMIT) once the limit has passed, so the
+ * phase ends within one unit of it. Each check reads the clock: callers space them by work, not per operation.
+ */
+export class PhaseDeadline {
+  constructor(readonly stop: ScanStop) {}
+  passed(): boolean {
+    return PHASE_CLOCK.now() >= this.stop.at;
+  }
+  check(): void {
+    if (this.passed()) throw new LimitError(TIME_LIMIT, `the scan's time limit of ${this.stop.seconds} s ran out`);
+  }
+  /** Whether `e` is the error `check` throws. */
+  static isStop(e: unknown): e is LimitError {
+    return e instanceof LimitError && e.limit === TIME_LIMIT;
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { scan } from '../../src/api/scan.js';
 import type { SentinelReport } from '../../src/report/report-model.js';
 import { P, evilPickle } from '../helpers/pickle-builder.js';
 import { cli } from '../helpers/cli.js';
+import { PHASE_CLOCK } from '../../src/scan/post-walk.js';
 
 let dir: string;
 /** Benign files only. */
@@ -217,6 +218,77 @@ describe('timeLimitSeconds (API): the limit running out between files', () => {
   it('a limit that is not a number from 0 is refused', async () => {
     for (const bad of [-1, Number.NaN, Infinity]) {
       await assert.rejects(scan(dir, { timeLimitSeconds: bad }), /timeLimitSeconds must be a number >= 0/);
+    }
+  });
+});
+
+describe('timeLimitSeconds (API): the cross-file DESER analysis stops at the limit', () => {
+  // A Flask handler in one module hands the request body to pickle.loads in another: only the cross-file analysis
+  // finds it. The phase reads its deadline on PHASE_CLOCK, which the cases move on cue (after a given number of
+  // checks): where the analysis is cut does not depend on the machine's speed. The per-file reads keep the real
+  // clock, and their limit (an hour) does not run out.
+  let project: string;
+  before(() => {
+    project = join(dir, 'deser-project');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, 'app.py'),
+      'from flask import Flask, request\nimport codec\n\napp = Flask(__name__)\n\n\n' +
+        '@app.route("/p", methods=["POST"])\ndef h():\n    return codec.load(request.data)\n',
+    );
+    writeFileSync(join(project, 'codec.py'), 'import pickle\n\n\ndef load(b):\n    return pickle.loads(b)\n');
+  });
+
+  /** Scans the project with the phase's clock passing the deadline at check number `cutAt` (never: undefined). */
+  async function scanCut(cutAt: number | undefined, limit: number | undefined = 3600) {
+    const real = PHASE_CLOCK.now;
+    let checks = 0;
+    PHASE_CLOCK.now = () => {
+      const k = checks++;
+      return cutAt !== undefined && k >= cutAt ? Number.MAX_SAFE_INTEGER : 0;
+    };
+    try {
+      const report = await scan(project, limit !== undefined ? { timeLimitSeconds: limit } : {});
+      return { report, checks };
+    } finally {
+      PHASE_CLOCK.now = real;
+    }
+  }
+  const deser = (r: SentinelReport) =>
+    r.findings.filter((f) => f.ruleId === 'DESER-NETWORK-INPUT').map((f) => f.location.chain[0]);
+
+  it('without a limit, and with one that does not run out, the data path across the modules is found', async () => {
+    for (const limit of [undefined, 3600]) {
+      const { report } = await scanCut(undefined, limit);
+      assert.deepEqual(deser(report), [join(project, 'codec.py')], `limit ${limit}`);
+      assert.deepEqual(overLimit(report), [], `limit ${limit}`);
+    }
+  });
+
+  it('a limit that has passed when the phase starts: the module with the deserializer is SCAN-INCOMPLETE', async () => {
+    const { report } = await scanCut(0);
+    // app.py names no deserializer: the walk did not analyse it, and no DESER verdict can fall on it.
+    assert.deepEqual(overLimit(report), [join(project, 'codec.py')]);
+    assert.deepEqual(deser(report), []);
+    assert.equal(report.summary.exitCode, 1);
+    const f = report.findings.find((x) => x.ruleId === 'SCAN-INCOMPLETE')!;
+    assert.match(JSON.stringify(f), /time limit of 3600 s ran out during the DESER cross-module analysis/);
+  });
+
+  it('cut at any of its checks, the phase never passes the project silently', async () => {
+    const { checks } = await scanCut(undefined);
+    // Reading, indexing and analysing the modules, and the data flow, each check the deadline.
+    assert.ok(checks >= 6, `${checks} checks`);
+    for (let k = 0; k < checks; k++) {
+      const { report } = await scanCut(k);
+      // codec.py always; app.py too once the analysis has read it.
+      assert.ok(overLimit(report).includes(join(project, 'codec.py')), `cut at check ${k}`);
+      assert.ok(
+        overLimit(report).every((p) => p === join(project, 'codec.py') || p === join(project, 'app.py')),
+        `cut at check ${k}`,
+      );
+      assert.deepEqual(deser(report), [], `cut at check ${k}`);
+      assert.equal(report.summary.exitCode, 1, `cut at check ${k}`);
     }
   });
 });

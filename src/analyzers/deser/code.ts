@@ -58,6 +58,7 @@ export function detectProjectSignals(project: DeserProject, cut?: CutSink[]): Ma
   const library = new LibraryApis(project);
   project.library = library;
   for (const u of project.units) {
+    project.checkpoint();
     const media = mediaTypeStrings(u.mod);
     const signals = moduleSignals(u.flow, u.entries, media, library, cut);
     if (signals.length > 0) out.set(u.file, signals);

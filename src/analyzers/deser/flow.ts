@@ -117,7 +117,15 @@ export interface FlowBudget {
   maxSteps: number;
   depth: number;
   truncated: boolean;
+  /**
+   * Called every CHECKPOINT_STEPS evaluation steps (the caller's time limit: it throws to end the analysis; the
+   * caller reports what it did not decide). Unset: no check.
+   */
+  checkpoint?: () => void;
 }
+
+/** Evaluation steps between two calls of FlowBudget.checkpoint (each reads a clock). */
+export const CHECKPOINT_STEPS = 4096;
 
 export interface FlowOptions {
   /** Scanned path of the module, written into origins and hops ('' when one module is analysed alone). */
@@ -762,7 +770,8 @@ export class DeserFlow {
   }
 
   private budget(): boolean {
-    if (++this.b.steps > this.b.maxSteps || this.b.depth > FLOW_LIMITS.evalDepth) {
+    if ((++this.b.steps & (CHECKPOINT_STEPS - 1)) === 0) this.b.checkpoint?.();
+    if (this.b.steps > this.b.maxSteps || this.b.depth > FLOW_LIMITS.evalDepth) {
       this.b.truncated = true;
       return false;
     }

@@ -79,11 +79,23 @@ export class DeserProject implements ProjectView {
     readonly isPackageDir?: (relDir: string) => boolean,
     /** `moduleKeys(allPaths, isPackageDir)` when the caller has it already. */
     knownKeys?: ReadonlyMap<string, ModuleKey>,
+    /**
+     * The caller's time limit, called between units of work (a module indexed, its callers indexed, a batch of
+     * data-flow steps: FlowBudget.checkpoint); it throws to end the analysis. Unset: no check.
+     */
+    readonly checkpoint: () => void = () => {},
   ) {
     const keys = knownKeys ?? moduleKeys(allPaths, isPackageDir);
-    this.budget = { steps: 0, maxSteps: MAX_STEPS * Math.max(1, inputs.length), depth: 0, truncated: false };
+    this.budget = {
+      steps: 0,
+      maxSteps: MAX_STEPS * Math.max(1, inputs.length),
+      depth: 0,
+      truncated: false,
+      checkpoint,
+    };
     const pending: Omit<Unit, 'entries' | 'flow'>[] = [];
     for (const i of inputs) {
+      checkpoint();
       const k = keys.get(i.relPath) ?? keyOf(i.relPath, new Set());
       const idx = ModuleIndex.forProject(i.mod);
       const u = {
@@ -123,6 +135,7 @@ export class DeserProject implements ProjectView {
       };
     }
     for (const u of this.units) {
+      checkpoint();
       u.entries = recognizeEntries(u.idx, (e, scopeId) => this.foreignFunction(u, e, scopeId));
       for (const f of u.entries.foreign) {
         const target = this.byIdx.get(f.idx);
@@ -1329,6 +1342,7 @@ export class DeserProject implements ProjectView {
     this.indexing = true;
     try {
       for (const unit of this.units) {
+        this.checkpoint();
         for (const c of unit.mod.calls) {
           const t = this.callee(unit, c);
           if (t !== undefined && (t.kind === 'function' || t.fn !== t.cls))

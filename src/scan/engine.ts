@@ -567,6 +567,8 @@ async function runJobs(
       onResult: (i, outcomes: FileOutcome[]) => settle(local[i]!, outcomes),
       onCrash: (i, reason, timedOut) => settle(local[i]!, scanner.crashed(local[i]!, reason, timedOut)),
       ...(signal ? { signal } : {}),
+      // Past the time limit no more files go out: those never sent are settled below, as not read.
+      ...(scanner.stop ? { stopAt: scanner.stop.at } : {}),
     });
     left = [...onThisThread, ...back.map((k) => localIndex[k]!)];
   }

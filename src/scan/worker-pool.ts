@@ -26,6 +26,11 @@ export interface PoolOptions<J, R> {
   readonly onCrash: (index: number, reason: string, timedOut: boolean) => void;
   /** Aborting it stops every worker and rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * A time (ms since the epoch) after which no job is sent to a worker: once the jobs workers hold are answered, the
+   * pool resolves with the jobs never sent, for the caller to settle (a scan's time limit).
+   */
+  readonly stopAt?: number;
 }
 
 /** Messages from a worker. */
@@ -79,7 +84,7 @@ const MAX_START_FAILURES = 3;
 
 /**
  * Runs every job on the pool. Resolves with the indexes of jobs no worker could take (empty unless workers fail to
- * start); every other job has had exactly one onResult or onCrash call.
+ * start or `stopAt` passed); every other job has had exactly one onResult or onCrash call.
  */
 export function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): Promise<number[]> {
   const weight = o.weight ?? (() => 1);
@@ -90,6 +95,7 @@ export function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): Promise
   let startFailures = 0;
   const slots = new Set<Slot>();
 
+  const stopped = (): boolean => o.stopAt !== undefined && Date.now() >= o.stopAt;
   const take = (): number | undefined => (retry.length ? retry.pop() : next < jobs.length ? next++ : undefined);
   const pending = (): boolean => retry.length > 0 || next < jobs.length;
   const requeue = (indexes: readonly number[]): void => {
@@ -121,7 +127,7 @@ export function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): Promise
 
     /** Tops a worker up when it holds less than half its allowance. */
     const pump = (s: Slot): void => {
-      if (s.dead || s.held.length >= MAX_AHEAD / 2 || s.heldWeight >= maxAheadWeight / 2) return;
+      if (s.dead || s.held.length >= MAX_AHEAD / 2 || s.heldWeight >= maxAheadWeight / 2 || stopped()) return;
       const batch: { i: number; job: J }[] = [];
       while (s.held.length < MAX_AHEAD && (s.held.length === 0 || s.heldWeight < maxAheadWeight)) {
         const i = take();
@@ -135,6 +141,12 @@ export function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): Promise
 
     const checkDone = (): void => {
       if (settled === jobs.length) finish([]);
+      else if (stopped() && [...slots].every((s) => s.held.length === 0)) {
+        // Past the stop time with nothing held: the jobs never sent go back to the caller.
+        const left: number[] = [];
+        for (let i = take(); i !== undefined; i = take()) left.push(i);
+        finish(left);
+      }
     };
 
     const spawn = (): void => {
@@ -213,7 +225,7 @@ export function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): Promise
             finish(left);
             return;
           }
-        } else if (pending() && slots.size < o.workers) spawn();
+        } else if (pending() && slots.size < o.workers && !stopped()) spawn();
         for (const other of slots) pump(other);
         checkDone();
       });
@@ -225,6 +237,8 @@ export function runPool<J, R>(jobs: readonly J[], o: PoolOptions<J, R>): Promise
       return;
     }
     for (let k = 0; k < Math.min(o.workers, jobs.length); k++) spawn();
+    // Already past the stop time: nothing was sent, so no answer will come to check again.
+    checkDone();
     if (o.jobTimeoutMs !== undefined) {
       const limit = o.jobTimeoutMs;
       timer = setInterval(

@@ -16,7 +16,7 @@ interface Answers {
 async function run(
   jobs: string[],
   workers: number,
-  extra: { jobTimeoutMs?: number; script?: URL; heapMb?: number } = {},
+  extra: { jobTimeoutMs?: number; script?: URL; heapMb?: number; stopAt?: number } = {},
 ) {
   const a: Answers = { results: new Map(), crashes: new Map(), left: [] };
   a.left = await runPool(jobs, {
@@ -25,6 +25,7 @@ async function run(
     workerData: 'done:',
     ...(extra.jobTimeoutMs !== undefined ? { jobTimeoutMs: extra.jobTimeoutMs } : {}),
     ...(extra.heapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: extra.heapMb } } : {}),
+    ...(extra.stopAt !== undefined ? { stopAt: extra.stopAt } : {}),
     onResult: (i, r: string) => {
       assert.ok(!a.results.has(i) && !a.crashes.has(i), `job ${i} answered twice`);
       a.results.set(i, r);
@@ -111,5 +112,17 @@ describe('worker pool', () => {
     const a = await run(words(20), 2, { script: missing });
     assert.deepEqual(a.left, [...Array(20).keys()]);
     assert.equal(a.results.size + a.crashes.size, 0);
+  });
+
+  it('past its stop time, sends no job and hands every job back unanswered (a scan out of time)', async () => {
+    const a = await run(words(300), 2, { stopAt: Date.now() - 1 });
+    assert.deepEqual(a.left, [...Array(300).keys()]);
+    assert.equal(a.results.size + a.crashes.size, 0);
+  });
+
+  it('a stop time not reached changes nothing (twin)', async () => {
+    const a = await run(words(300), 2, { stopAt: Date.now() + 3_600_000 });
+    assert.equal(a.results.size, 300);
+    assert.deepEqual(a.left, []);
   });
 });

@@ -231,6 +231,17 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
     const seenDirs = new Set<string>([rootReal]);
     // Files of the walked folder are opened only inside it (and inside the outer roots); one array for all of them.
     const inRoot: Confinement = [[rootReal], ...outer];
+    // Whether a link leads to a folder, for the filter (a link named like tool data, or to a virtual environment,
+    // is left out as the folder would be). Under roots only a link leading where the walk would follow it is
+    // looked through: what a link out of them leads to, or whether it leads anywhere, must change no answer (it
+    // is then reported as any link out, with one reason).
+    const linkToDir = (path: string, pathFs: string | Buffer): boolean => {
+      if (!outer.length) return isDirNoThrow(pathFs);
+      if (typeof pathFs !== 'string') return false;
+      const real = realOrUndefined(path);
+      if (real === undefined || !outer[0]!.some((r) => isInside(r, real))) return false;
+      return (isInside(rootReal, real) || cacheFollows(path, real, roots)) && isDirNoThrow(real);
+    };
     // Each directory to list: its shown relative path, and the path to read it by (bytes once a name on the way is
     // not UTF-8: such names are read by their bytes and shown escaped).
     const stack: { rel: string; fs: string | Buffer }[] = [{ rel: '', fs: abs }];
@@ -266,7 +277,7 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
         const excluded = filter.skipReason(
           rel,
           full,
-          ls.isDirectory() || (ls.isSymbolicLink() && isDirNoThrow(fullFs)),
+          ls.isDirectory() || (ls.isSymbolicLink() && linkToDir(full, fullFs)),
         );
         if (excluded !== undefined) {
           yield { kind: 'excluded', path: shown, stable: rel, target, reason: excluded, directory: ls.isDirectory() };
@@ -274,7 +285,9 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
         }
         // A report, baseline or policy Sentinel wrote into the folder, recognised by its content.
         const own =
-          opts.defaultSkips !== false && ls.isFile() && !bytesPath ? ownOutputKind(full, name, ls.size) : undefined;
+          opts.defaultSkips !== false && ls.isFile() && !bytesPath
+            ? ownOutputKind(full, name, ls.size, inRoot)
+            : undefined;
         if (own !== undefined) {
           yield {
             kind: 'excluded',

@@ -72,9 +72,12 @@ function compare(found: readonly IoSite[], table: readonly TableRow[]): string[]
         `not in io-sites.json (add it with its category and reason):\n  ${JSON.stringify({ ...s, category: '?', reason: '?' })},`,
       );
     else if (r.count !== s.count)
-      out.push(`${k}: used ${s.count} time(s), the table says ${r.count}: audit the new use(s), then set "count": ${s.count}`);
+      out.push(
+        `${k}: used ${s.count} time(s), the table says ${r.count}: audit the new use(s), then set "count": ${s.count}`,
+      );
   }
-  for (const r of table) if (!seen.has(siteKey(r))) out.push(`in io-sites.json but no longer found (remove it): ${siteKey(r)}`);
+  for (const r of table)
+    if (!seen.has(siteKey(r))) out.push(`in io-sites.json but no longer found (remove it): ${siteKey(r)}`);
   return out;
 }
 
@@ -88,7 +91,10 @@ describe('file-system and network sites', () => {
     const keys = new Set<string>();
     for (const r of readTable()) {
       assert.ok(r.category in CATEGORIES, `${siteKey(r)}: unknown category ${r.category}`);
-      assert.ok(typeof r.reason === 'string' && r.reason.length >= 10 && !r.reason.includes('\n'), `${siteKey(r)}: reason`);
+      assert.ok(
+        typeof r.reason === 'string' && r.reason.length >= 10 && !r.reason.includes('\n'),
+        `${siteKey(r)}: reason`,
+      );
       assert.ok(!keys.has(siteKey(r)), `${siteKey(r)}: listed twice`);
       keys.add(siteKey(r));
     }
@@ -100,15 +106,28 @@ describe('file-system and network sites', () => {
 
     it('reports a call missing from the table, and a row no longer found', () => {
       const found = ioSites([
-        { file: 'src/new.ts', text: `import { statSync } from 'node:fs';\nexport function look(p: string) { return statSync(p); }` },
+        {
+          file: 'src/new.ts',
+          text: `import { statSync } from 'node:fs';\nexport function look(p: string) { return statSync(p); }`,
+        },
       ]);
       const problems = compare(found, [
-        { file: 'src/gone.ts', in: 'f', call: 'node:fs.readFileSync', count: 1, category: 'own-data', reason: 'a gone row' },
+        {
+          file: 'src/gone.ts',
+          in: 'f',
+          call: 'node:fs.readFileSync',
+          count: 1,
+          category: 'own-data',
+          reason: 'a gone row',
+        },
       ]);
       assert.equal(problems.length, 2);
       assert.match(problems[0]!, /"file":"src\/new\.ts","in":"look","call":"node:fs\.statSync","count":1/);
       assert.match(problems[1]!, /no longer found.*src\/gone\.ts f node:fs\.readFileSync/);
-      assert.match(compare(found, [{ ...found[0]!, count: 2, category: 'own-data', reason: 'twice before' }])[0]!, /used 1 time/);
+      assert.match(
+        compare(found, [{ ...found[0]!, count: 2, category: 'own-data', reason: 'twice before' }])[0]!,
+        /used 1 time/,
+      );
       assert.deepEqual(compare(found, [{ ...found[0]!, category: 'walk-look', reason: 'benign twin' }]), []);
     });
 
@@ -174,7 +193,10 @@ describe('file-system and network sites', () => {
         'x.ts serve node:http.createServer',
         'x.ts#WORKER w node:fs.readFileSync',
       ]);
-      assert.deepEqual(find(text).filter((s) => s.startsWith('hook fetch')), ['hook fetch 2']);
+      assert.deepEqual(
+        find(text).filter((s) => s.startsWith('hook fetch')),
+        ['hook fetch 2'],
+      );
     });
 
     it('not counted: type-only imports, a local that shadows an imported name, other modules, and fs flags', () => {

@@ -11,10 +11,13 @@ import ts from 'typescript';
 
 export const FS_MODULES: ReadonlySet<string> = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/promises']);
 export const NET_MODULES: ReadonlySet<string> = new Set(
-  ['http', 'https', 'net', 'tls', 'dns', 'dns/promises', 'dgram', 'http2'].flatMap((m) => [m, `node:${m}`]).concat('undici'),
+  ['http', 'https', 'net', 'tls', 'dns', 'dns/promises', 'dgram', 'http2']
+    .flatMap((m) => [m, `node:${m}`])
+    .concat('undici'),
 );
 
-const MAY_HOLD = /['"`](?:node:)?(?:fs|http|https|net|tls|dns|dgram|http2|undici)\b|\bfetch\b|\brequire\s*\(|\bimport\s*\(/;
+const MAY_HOLD =
+  /['"`](?:node:)?(?:fs|http|https|net|tls|dns|dgram|http2|undici)\b|\bfetch\b|\brequire\s*\(|\bimport\s*\(/;
 
 function canonical(spec: string): string {
   return spec === 'undici' || spec.startsWith('node:') ? spec : `node:${spec}`;
@@ -67,7 +70,9 @@ export function ioSites(sources: readonly SourceText[]): IoSite[] {
   const host: ts.CompilerHost = {
     getSourceFile: (name, languageVersion) => {
       const s = byName.get(name);
-      return s ? ts.createSourceFile(name, s.text, languageVersion, true, s.js ? ts.ScriptKind.JS : ts.ScriptKind.TS) : undefined;
+      return s
+        ? ts.createSourceFile(name, s.text, languageVersion, true, s.js ? ts.ScriptKind.JS : ts.ScriptKind.TS)
+        : undefined;
     },
     getDefaultLibFileName: () => '/virtual/lib.d.ts',
     writeFile: () => undefined,
@@ -152,7 +157,8 @@ function moduleCall(e: ts.Expression): string | undefined {
 function isRequireCall(e: ts.Node): e is ts.CallExpression {
   return (
     ts.isCallExpression(e) &&
-    (e.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(e.expression) && e.expression.text === 'require'))
+    (e.expression.kind === ts.SyntaxKind.ImportKeyword ||
+      (ts.isIdentifier(e.expression) && e.expression.text === 'require'))
   );
 }
 
@@ -188,11 +194,17 @@ function fileUses(sf: ts.SourceFile, checker: ts.TypeChecker): { node: ts.Node; 
         const nb = clause.namedBindings;
         if (nb && ts.isNamespaceImport(nb)) bindName(nb.name, module, undefined);
         if (nb && ts.isNamedImports(nb))
-          for (const el of nb.elements) if (!el.isTypeOnly) bindName(el.name, module, (el.propertyName ?? el.name).text);
+          for (const el of nb.elements)
+            if (!el.isTypeOnly) bindName(el.name, module, (el.propertyName ?? el.name).text);
       } else if (!clause) uses.push({ node: n, call: `${module}.<side-effect import>` });
       return;
     }
-    if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier) && watched(n.moduleSpecifier.text)) {
+    if (
+      ts.isExportDeclaration(n) &&
+      n.moduleSpecifier &&
+      ts.isStringLiteral(n.moduleSpecifier) &&
+      watched(n.moduleSpecifier.text)
+    ) {
       if (!n.isTypeOnly) uses.push({ node: n, call: `${canonical(n.moduleSpecifier.text)}.<re-export>` });
       return;
     }
@@ -302,7 +314,12 @@ function fileUses(sf: ts.SourceFile, checker: ts.TypeChecker): { node: ts.Node; 
     } else if (ts.isCallExpression(n) && moduleCall(n) !== undefined) {
       const m = moduleCall(n)!;
       if (watched(m) && !ts.isVariableDeclaration(stripParentsUp(n))) record(n, canonical(m));
-    } else if (ts.isStringLiteralLike(n) && (n.text.startsWith('node:') || n.text === 'undici') && watched(n.text) && !isModuleArgument(n)) {
+    } else if (
+      ts.isStringLiteralLike(n) &&
+      (n.text.startsWith('node:') || n.text === 'undici') &&
+      watched(n.text) &&
+      !isModuleArgument(n)
+    ) {
       uses.push({ node: n, call: `"${canonical(n.text)}" (a module name as data)` });
     }
     ts.forEachChild(n, visit);
@@ -313,7 +330,12 @@ function fileUses(sf: ts.SourceFile, checker: ts.TypeChecker): { node: ts.Node; 
 
 function stripParentsUp(n: ts.Node): ts.Node {
   let p = n.parent;
-  while (ts.isAwaitExpression(p) || ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p))
+  while (
+    ts.isAwaitExpression(p) ||
+    ts.isParenthesizedExpression(p) ||
+    ts.isAsExpression(p) ||
+    ts.isNonNullExpression(p)
+  )
     p = p.parent;
   return p;
 }
@@ -362,7 +384,7 @@ function scopeName(p: ts.Node): string | undefined {
   return undefined;
 }
 
-function classHolder(c: ts.ClassExpression): string | undefined {
+function classHolder(c: ts.ClassDeclaration | ts.ClassExpression): string | undefined {
   const h = c.parent;
   return ts.isVariableDeclaration(h) ? propName(h.name) : undefined;
 }

@@ -155,6 +155,16 @@ describe('no existence oracle in the looks a scan makes under roots', () => {
     });
   });
 
+  it('a named folder that leads out, with or without a signature file there: one answer', async () => {
+    const a = await oneAnswer((o) => {
+      const { base, root, away } = layout();
+      const t = outside(away, o, ['model.sig', 'm.txt']);
+      symlinkSync(t, join(root, 'sub'));
+      return { base, paths: [join(root, 'sub')], roots: [root] };
+    });
+    assert.ok(!a.includes('SIGN-') && a.includes('SCAN-INCOMPLETE'), a);
+  });
+
   describe("the walk's recognition of Sentinel's own reports", () => {
     it('a folder replaced by a link out while the walk runs: a report of Sentinel outside is not told apart', async () => {
       const report = await renderReport(await scan([join(top, 'nothing-here')], { roots: [top] }), 'json');

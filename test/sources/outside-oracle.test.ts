@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scan } from '../../src/api/scan.js';
-import { walk, type WalkItem } from '../../src/sources/walker.js';
+import { FOLDER_NOT_INSIDE, walk, type WalkItem } from '../../src/sources/walker.js';
 import { renderReport } from '../../src/api/render-report.js';
 
 type Outside = 'a folder' | 'a file' | 'nothing';
@@ -163,6 +163,35 @@ describe('no existence oracle in the looks a scan makes under roots', () => {
       return { base, paths: [join(root, 'sub')], roots: [root] };
     });
     assert.ok(!a.includes('SIGN-') && a.includes('SCAN-INCOMPLETE'), a);
+  });
+
+  it('a walked folder whose subfolder is replaced by a link out while the walk runs: nothing outside is listed', async () => {
+    const seen = new Map<Outside, string>();
+    for (const o of OUTSIDE) {
+      const { base, root, away } = layout();
+      mkdirSync(join(root, 'sub'));
+      writeFileSync(join(root, 'sub', 'm.txt'), 'inside\n');
+      writeFileSync(join(root, 'z.txt'), 'hello\n');
+      const t = outside(away, o, ['secret-name.txt']);
+      if (o === 'a folder') mkdirSync(join(t, 'deeper'));
+      const items: WalkItem[] = [];
+      for (const item of walk([root], { confineTo: [root] })) {
+        items.push(item);
+        // The walk has looked at `sub` (a folder) and yields the root's last file; `sub` is listed next.
+        if (item.path.endsWith('z.txt')) {
+          renameSync(join(root, 'sub'), join(root, 'sub.was'));
+          if (o !== 'nothing') symlinkSync(t, join(root, 'sub'));
+        }
+      }
+      const shown = JSON.stringify(items.map((i) => [i.kind, i.stable, 'reason' in i ? i.reason : '']))
+        .split(base)
+        .join('');
+      assert.ok(!shown.includes('secret-name') && !shown.includes('deeper'), shown);
+      seen.set(o, shown);
+    }
+    assert.ok(seen.get('a folder')!.includes(FOLDER_NOT_INSIDE), seen.get('a folder'));
+    assert.equal(seen.get('a file'), seen.get('a folder'));
+    assert.equal(seen.get('nothing'), seen.get('a folder'));
   });
 
   describe("the walk's recognition of Sentinel's own reports", () => {

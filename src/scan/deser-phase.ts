@@ -2,7 +2,7 @@
 // one module of a project. Files whose text names a deserializer, transport or serialized media type are analysed
 // in the per-file scan; after the walk the project grows on demand (callers of functions that reach a sink, modules
 // whose results feed one; bounded rounds) and the DESER rules run across the modules (analyzers/deser/).
-import { existsSync, lstatSync, readdirSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
 import type { CallSite, PythonModule } from '../analyzers/python/module-model.js';
@@ -31,6 +31,8 @@ import type { JobMember } from './scan-plan.js';
 import type { ScanNote } from './engine.js';
 import { FileSource } from '../sources/byte-source.js';
 import type { Confinement } from '../sources/confine.js';
+import { entryAt } from '../sources/entry-at.js';
+import { isInside } from '../sources/model-cache.js';
 
 /**
  * Bounds of growing a project: rounds (each one more hop across files), modules loaded on demand per scan target,
@@ -171,7 +173,7 @@ export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
     const s = outcome.summaries?.[DESER_PHASE_ID] as DeserSummary | undefined;
     if (s === undefined) continue;
     const t = member.target;
-    const root = t.isDirectory ? sourceRoot(t.abs) : sourceRoot(dirname(member.path));
+    const root = sourceRoot(t.isDirectory ? t.abs : dirname(member.path), input.confine);
     let g = groups.get(root);
     if (g === undefined) groups.set(root, (g = { entries: [], reach: false, tops: new Set() }));
     // Modules beyond what was walked are read when a package folder was scanned, or a file was named alone inside
@@ -261,7 +263,8 @@ function importsNotFollowed(root: string, entries: readonly Entry[]): ScanNote[]
       // The longest prefix of the dotted name that is a file or a package of the script's folder.
       for (let k = Math.min(parts.length, 8); k > 0; k--) {
         const base = parts.slice(0, k).join('/');
-        const rel = [`${base}.py`, `${base}/__init__.py`].find((r) => existsSync(join(root, r)));
+        // Asked of the folder's entries, never of what a link among them leads to (entry-at.ts).
+        const rel = [`${base}.py`, `${base}/__init__.py`].find((r) => entryAt(root, r));
         if (rel === undefined) continue;
         if (!named.has(rel)) local.add(rel);
         break;
@@ -303,12 +306,16 @@ const SKIP_DIRS: ReadonlySet<string> = new Set([
 /** Python files read from a project root beyond the named ones, at most (a larger tree is SCAN-INCOMPLETE). */
 export const MAX_PROJECT_FILES = 5000;
 
-/** The directory above the top package containing `dir` (`dir` itself when it is not a package). */
-function sourceRoot(dir: string): string {
+/**
+ * The directory above the top package containing `dir` (`dir` itself when it is not a package), never above the
+ * folders the scan is held to (`confine`, a service's roots): what lies outside them changes no answer.
+ */
+function sourceRoot(dir: string, confine: Confinement | undefined): string {
   let d = dir;
-  for (let i = 0; i < 32 && existsSync(join(d, '__init__.py')); i++) {
+  for (let i = 0; i < 32 && entryAt(d, '__init__.py'); i++) {
     const up = dirname(d);
     if (up === d) break;
+    if (confine !== undefined && !confine.every((group) => group.some((r) => isInside(r, up)))) break;
     d = up;
   }
   return d;
@@ -326,13 +333,13 @@ export function isInstalledPackages(dir: string): boolean {
     base === 'site-packages' ||
     base === 'dist-packages' ||
     (base === 'lib' && parts.length >= 3 && parts[parts.length - 3] === '__pypackages__') ||
-    (/^python\d+(?:\.\d+)?t?$/.test(base) && existsSync(join(dir, 'os.py')))
+    (/^python\d+(?:\.\d+)?t?$/.test(base) && entryAt(dir, 'os.py'))
   );
 }
 
 /** A directory holding a Python project's metadata. */
 function isProjectRoot(dir: string): boolean {
-  return ['pyproject.toml', 'setup.cfg', 'setup.py'].some((m) => existsSync(join(dir, m)));
+  return ['pyproject.toml', 'setup.cfg', 'setup.py'].some((m) => entryAt(dir, m));
 }
 
 function relPosix(root: string, path: string): string {
@@ -499,7 +506,8 @@ async function runTarget(
   /** The scan's time limit: throws once it has passed (PhaseDeadline.check). */
   tick: () => void = () => {},
 ): Promise<Finding[]> {
-  const isPackageDir = (relDir: string): boolean => existsSync(join(root, relDir, '__init__.py'));
+  const isPackageDir = (relDir: string): boolean =>
+    entryAt(root, relDir === '' ? '__init__.py' : `${relDir}/__init__.py`);
   const stats = lastRunStats;
   stats.files += entries.length;
   const byStable = new Map(entries.map((e) => [e.rel, e]));

@@ -99,11 +99,27 @@ function statOf(path: string): Stats | undefined {
   }
 }
 
+/** `abs` (looked at as `st`) lies inside one of `roots` by its real path, and that real path names the same file. */
+function namedInside(abs: string, st: Stats, roots: readonly string[]): boolean {
+  let real: string;
+  try {
+    real = realpathSync.native(abs);
+  } catch {
+    return false;
+  }
+  if (!realRoots(roots).some((r) => isInside(r, real))) return false;
+  const again = statOf(real);
+  return again !== undefined && again.dev === st.dev && again.ino === st.ino;
+}
+
 /** The signature file of a scanned path, or undefined when the path is itself a signature file or is not there. */
 function signatureOf(p: string, o: Where): { abs: string; isFile: boolean; sigAbs: string } | undefined {
   const abs = resolve(o.cwd, p);
   const st = statOf(abs);
   if (!st) return undefined; // the scan reports unreadable paths
+  // Under roots, a path that does not lie inside them (a folder on the way replaced by a link out) is not looked into:
+  // the walk reports it with its one fixed text, and whether a signature file lies where it leads changes nothing.
+  if (o.roots && !namedInside(abs, st, o.roots)) return undefined;
   const isFile = !st.isDirectory();
   const name = o.name ?? DEFAULT_SIGNATURE_FILE;
   // A scanned signature file is not itself a model.

@@ -639,10 +639,17 @@ function changedSince(path: string, identity: string): string | undefined {
   try {
     st = statSync(path);
   } catch {
-    return 'the path no longer names the file scanned';
+    return NO_LONGER_NAMES;
   }
-  return identityOf(st) === identity ? undefined : 'it was modified between its digest and the end of its scan';
+  const now = identityOf(st);
+  if (now === identity) return undefined;
+  // The path naming another file and naming nothing get one reason: which of them happens can depend on a path
+  // outside the roots (a folder on the way replaced by a link out), and must change no answer.
+  const file = (id: string): string => id.split(':', 2).join(':');
+  return file(now) === file(identity) ? 'it was modified between its digest and the end of its scan' : NO_LONGER_NAMES;
 }
+
+const NO_LONGER_NAMES = 'the path no longer names the file scanned';
 
 /** The facts of a scan of `path` with a SCAN-INCOMPLETE finding saying the file changed (`why`). */
 function withChange(facts: ScanFacts, path: string, why: string): ScanFacts {

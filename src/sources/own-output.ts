@@ -6,7 +6,8 @@
 // file by another name finds a chat template or an auto_map in it; an HTML or Markdown report ends the way Sentinel
 // ends it). The name only narrows which files are read for it (the extensions these outputs are written with); a
 // file of the same name with other content is scanned. Renderers keep these markers (test/api/own-output.test.ts).
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openConfined, type Confinement } from './confine.js';
 
 /** The name Sentinel's reports carry (`tool.name`, SARIF `tool.driver.name`, CycloneDX tool component). */
 export const OWN_TOOL_NAME = 'sentinel';
@@ -116,10 +117,17 @@ function decodeText(bytes: Uint8Array): string | undefined {
   }
 }
 
-function readHead(path: string, bytes: number): Uint8Array | undefined {
+/**
+ * The first `bytes` bytes of the walked file at `path`, opened as the scan opens it (sources/confine.ts: held to
+ * `within`, the last name not followed, never waiting on a FIFO) and only when it is still a regular file; undefined
+ * otherwise (the scan's own open then reports it). A folder on the way replaced by a link out is refused here, so
+ * whether a file outside the folders is a report of Sentinel's never decides what the walk yields.
+ */
+function readHead(path: string, bytes: number, within: Confinement): Uint8Array | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    fd = openConfined(path, within, { noFollow: true });
+    if (!fstatSync(fd).isFile()) return undefined;
     const buf = new Uint8Array(bytes);
     let n = 0;
     while (n < bytes) {
@@ -209,12 +217,12 @@ function isOwnPolicy(text: string): boolean {
 }
 
 /**
- * What output of Sentinel's the file at `path` (`name` its base name, `size` its length) is, e.g. `JSON report`;
- * undefined for any other file (the walk scans it).
+ * What output of Sentinel's the walked file at `path` (`name` its base name, `size` its length, `within` the folders
+ * the walk holds its files to) is, e.g. `JSON report`; undefined for any other file (the walk scans it).
  */
-export function ownOutputKind(path: string, name: string, size: number): string | undefined {
+export function ownOutputKind(path: string, name: string, size: number, within: Confinement): string | undefined {
   if (!CANDIDATE.test(name) || size === 0 || size > MAX_OWN_BYTES) return undefined;
-  const head = readHead(path, Math.min(size, HEAD_BYTES));
+  const head = readHead(path, Math.min(size, HEAD_BYTES), within);
   if (!head) return undefined;
   const start = new TextDecoder('utf-8').decode(head);
   const kind = start.startsWith('{')
@@ -231,7 +239,7 @@ export function ownOutputKind(path: string, name: string, size: number): string 
               ? 'text'
               : undefined;
   if (!kind) return undefined;
-  const bytes = readHead(path, size);
+  const bytes = readHead(path, size, within);
   if (!bytes || bytes.length !== size) return undefined;
   const text = decodeText(bytes);
   if (text === undefined) return undefined;

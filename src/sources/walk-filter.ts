@@ -3,6 +3,7 @@
 // with the `ignore` package). Every entry left out is reported as skipped, never silently dropped.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { entryAt } from './entry-at.js';
 import type { Ignore } from 'ignore';
 import { globToRegExp, normalizeGlobPath } from '../core/glob.js';
 
@@ -133,7 +134,8 @@ function readText(p: string): string | undefined {
 
 /** A virtual environment: venv/virtualenv write pyvenv.cfg at its top, conda writes conda-meta/. */
 export function isVirtualEnv(dir: string): boolean {
-  return existsSync(join(dir, 'pyvenv.cfg')) || existsSync(join(dir, 'conda-meta', 'history'));
+  // Asked of the entries, never of what a link among them leads to (entry-at.ts).
+  return entryAt(dir, 'pyvenv.cfg') || entryAt(dir, 'conda-meta/history');
 }
 
 /** The working-tree root of the git checkout holding `dir` (a folder with a `.git` entry), if any. */
@@ -154,5 +156,5 @@ export function gitRootOf(dir: string): string | undefined {
  * the next build of the same folder; no model loader does. Named explicitly, its files are scanned like any other.
  */
 function isSphinxDoctrees(name: string, full: string): boolean {
-  return (name === 'doctrees' || name === '.doctrees') && existsSync(join(full, 'environment.pickle'));
+  return (name === 'doctrees' || name === '.doctrees') && entryAt(full, 'environment.pickle');
 }

@@ -173,6 +173,27 @@ function namedInside(abs: string, st: Stats, roots: readonly string[]): boolean 
   return again.dev === st.dev && again.ino === st.ino;
 }
 
+/**
+ * Why a folder the walk looked at is not listed: it is gone, or no longer the folder looked at, or no longer inside the
+ * folders the walk may read (a folder on the way replaced by a link). One text: which of these happens can depend on a
+ * path outside those folders.
+ */
+export const FOLDER_NOT_INSIDE =
+  'no folder at this path inside the folders this scan may read (missing, replaced, or leading out of them): not listed';
+
+/** `dir` still names the folder with identity `id` (device:inode), and its real path lies inside `within`. */
+function folderStill(dir: string | Buffer, id: string | undefined, within: Confinement): boolean {
+  try {
+    const real =
+      typeof dir === 'string' ? realpathSync.native(dir) : realpathSync.native(dir, 'buffer').toString('utf8');
+    if (!within.every((group) => group.some((r) => isInside(r, real)))) return false;
+    const st = statSync(real);
+    return st.isDirectory() && (id === undefined || identity(st) === id);
+  } catch {
+    return false;
+  }
+}
+
 /** Why a link is not followed in a walk held to roots: the same for a link leading out and a link to nothing. */
 const LEAVES_ROOTS = 'symlink does not lead inside the scan root: not followed';
 
@@ -231,16 +252,41 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
     const seenDirs = new Set<string>([rootReal]);
     // Files of the walked folder are opened only inside it (and inside the outer roots); one array for all of them.
     const inRoot: Confinement = [[rootReal], ...outer];
+    // Whether a link leads to a folder, for the filter (a link named like tool data, or to a virtual environment,
+    // is left out as the folder would be). Under roots only a link leading where the walk would follow it is
+    // looked through: what a link out of them leads to, or whether it leads anywhere, must change no answer (it
+    // is then reported as any link out, with one reason).
+    const linkToDir = (path: string, pathFs: string | Buffer): boolean => {
+      if (!outer.length) return isDirNoThrow(pathFs);
+      if (typeof pathFs !== 'string') return false;
+      const real = realOrUndefined(path);
+      if (real === undefined || !outer[0]!.some((r) => isInside(r, real))) return false;
+      return (isInside(rootReal, real) || cacheFollows(path, real, roots)) && isDirNoThrow(real);
+    };
     // Each directory to list: its shown relative path, and the path to read it by (bytes once a name on the way is
     // not UTF-8: such names are read by their bytes and shown escaped).
-    const stack: { rel: string; fs: string | Buffer }[] = [{ rel: '', fs: abs }];
+    // `id`: the folder's device and inode when the walk looked at it; `within`: where it must lie when it is listed.
+    const stack: { rel: string; fs: string | Buffer; id: string | undefined; within: Confinement }[] = [
+      { rel: '', fs: abs, id: identity(st), within: inRoot },
+    ];
     while (stack.length) {
-      const { rel: relDir, fs: dirFs } = stack.pop()!;
+      const { rel: relDir, fs: dirFs, id: dirId, within } = stack.pop()!;
       let names: string[] | { shown: string; fs: string | Buffer }[];
+      // A folder is listed only while it is the folder the walk looked at, inside the folders it may read: the walk
+      // yields between a folder's look and its listing, and a folder on the way replaced by a link out in between
+      // would list a folder outside (its names, their kinds and sizes). Checked before and after the listing.
+      if (!folderStill(dirFs, dirId, within)) {
+        yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason: FOLDER_NOT_INSIDE };
+        continue;
+      }
       try {
         names = listDir(dirFs);
       } catch (e) {
         yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason: (e as Error).message };
+        continue;
+      }
+      if (!folderStill(dirFs, dirId, within)) {
+        yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason: FOLDER_NOT_INSIDE };
         continue;
       }
       // What path.join gives for this folder and one name, as a prefix taken once per folder (a name is one
@@ -248,7 +294,7 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
       const relPrefix = relDir ? prefixOf(relDir) : '';
       const fullPrefix = prefixOf(join(abs, relDir));
       const shownPrefix = prefixOf(join(arg, relDir));
-      const subdirs: { rel: string; fs: string | Buffer }[] = [];
+      const subdirs: { rel: string; fs: string | Buffer; id: string | undefined; within: Confinement }[] = [];
       for (const entry of names) {
         const name = typeof entry === 'string' ? entry : entry.shown;
         const rel = relPrefix + name;
@@ -266,7 +312,7 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
         const excluded = filter.skipReason(
           rel,
           full,
-          ls.isDirectory() || (ls.isSymbolicLink() && isDirNoThrow(fullFs)),
+          ls.isDirectory() || (ls.isSymbolicLink() && linkToDir(full, fullFs)),
         );
         if (excluded !== undefined) {
           yield { kind: 'excluded', path: shown, stable: rel, target, reason: excluded, directory: ls.isDirectory() };
@@ -274,7 +320,9 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
         }
         // A report, baseline or policy Sentinel wrote into the folder, recognised by its content.
         const own =
-          opts.defaultSkips !== false && ls.isFile() && !bytesPath ? ownOutputKind(full, name, ls.size) : undefined;
+          opts.defaultSkips !== false && ls.isFile() && !bytesPath
+            ? ownOutputKind(full, name, ls.size, inRoot)
+            : undefined;
         if (own !== undefined) {
           yield {
             kind: 'excluded',
@@ -343,7 +391,8 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
             seenDirs.add(real);
           }
         }
-        if (isDir) subdirs.push({ rel, fs: bytesPath ?? full });
+        // A folder lies where its parent does; a followed link's folder, where the link was checked to lead.
+        if (isDir) subdirs.push({ rel, fs: bytesPath ?? full, id, within: linked ? confine : within });
         else if (isFile)
           yield {
             kind: 'file',

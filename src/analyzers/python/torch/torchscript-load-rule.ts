@@ -1334,7 +1334,24 @@ export function detectTorchScriptLoadCode(
     return m !== undefined && atLoad.has(m.id) ? m.qualifiedName : undefined;
   };
   for (const s of loadDivisionSignals(mod, loadMethodOf)) push(s);
-  for (const s of loopGrowthSignals(mod, loadMethodOf, growingOperator)) push(s);
+  // An operand whose size the code fixes: a constant, or a constant-shape construction.
+  // A local name counts when every binding of it in its scope is one (the largest of them).
+  const fixedSize = (e: ExpressionFact, scopeId: number, depth = 0): number | undefined => {
+    if (e.constant !== undefined) return 1;
+    const ints = constantInts(e);
+    if (ints !== undefined) return ints.length;
+    const c = callOf(mod, e);
+    if (c !== undefined) return constantShapeElements(mod, c);
+    if (e.nodeType !== 'identifier' || depth >= MAX_BINDING_DEPTH) return undefined;
+    let most = 0;
+    const all = everyBinding(mod, e.text, scopeId, (v) => {
+      const n = fixedSize(v, scopeId, depth + 1);
+      if (n !== undefined) most = Math.max(most, n);
+      return n !== undefined;
+    });
+    return all ? most : undefined;
+  };
+  for (const s of loopGrowthSignals(mod, loadMethodOf, growingOperator, fixedSize)) push(s);
   return out;
 }
 

@@ -249,6 +249,26 @@ describe('TorchScript load code: loop turns and shapes charged over the call gra
       [['code/__torch__/helpers.py', 'load-work-unbounded']],
     ],
     [
+      'a stored tensor joined to a value 65536 times (2.1e9 copies of it)',
+      nest(null, ['for _0 in range(65536):', '  x = torch.cat([x, (state)[1]])'], []),
+      [['code/__torch__/main.py', 'load-work-growth']],
+    ],
+    [
+      'its twin: joined 64 times (2080 copies)',
+      nest(null, ['for _0 in range(64):', '  x = torch.cat([x, (state)[1]])'], []),
+      [],
+    ],
+    [
+      'a constant-shape tensor of 4096 elements joined 65536 times (8.8e12 elements copied)',
+      nest(null, CALL_RUN, ['for _0 in range(65536):', '  x = torch.cat([x, torch.ones([4096])])']),
+      [['code/__torch__/helpers.py', 'load-work-growth']],
+    ],
+    [
+      'its twin: one element joined 4096 times (8.4e6 elements copied)',
+      nest(null, CALL_RUN, ['for _0 in range(4096):', '  x = torch.cat([x, torch.ones([1])])']),
+      [],
+    ],
+    [
       'its twin: 16 elements a stored element',
       nest('for _0 in xs:', CALL_RUN, ['_1 = torch.zeros([4, 4])', 'x = torch.add(x, 1)']),
       [],
@@ -273,6 +293,8 @@ describe('TorchScript load code calling free functions: archives made and proven
     ['hostile-loop-function-same-file.pt', [['fn_main.py', 'load-work-unbounded']]],
     ['hostile-turns-across-calls.pt', [['fn_helpers.py', 'load-work-unbounded']]],
     ['hostile-stored-loop-around-range.pt', [['fn_helpers.py', 'load-work-unbounded']]],
+    ['benign-join-few-rows.pt', []],
+    ['hostile-join-stored-rows.pt', [['fn_helpers.py', 'load-work-growth']]],
   ];
   for (const [name, expect] of files)
     it(`${name}: ${expect.length === 0 ? 'passes' : expect.map((e) => e[1]).join(', ')}`, async () => {

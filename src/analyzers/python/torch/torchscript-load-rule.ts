@@ -1191,6 +1191,21 @@ function receiverIn(archive: TorchScriptArchive, file: number, call: CallSite): 
   return { kind: 'other' };
 }
 
+/**
+ * The `__torch__` name a local name is bound to when every binding of it in its scope is that same qualified name
+ * (`_0 = __torch__.torch.nn.functional.normalize`), or undefined.
+ */
+function functionAlias(mod: PythonModule, name: string, scopeId: number): string | undefined {
+  let q: string | undefined;
+  const all = everyBinding(mod, name, scopeId, (v) => {
+    const text = v.text.replace(/\s+/g, '');
+    if (!/^__torch__(?:\.\w+)+$/.test(text) || (q !== undefined && q !== text)) return false;
+    q = text;
+    return true;
+  });
+  return all ? q : undefined;
+}
+
 /** classify with the archive's classes: receivers' types, method names, object constructions. */
 function classifyIn(archive: TorchScriptArchive, file: number, c: CallSite, selfName: string | undefined): Verdict {
   const made = constructedType(c);
@@ -1205,6 +1220,20 @@ function classifyIn(archive: TorchScriptArchive, file: number, c: CallSite, self
   ) {
     const fn = archive.functions.get(c.callee.raw.replace(/\s+/g, ''));
     if (fn !== undefined) return { kind: 'archive-function', fn };
+  }
+  // The printer often binds the function to a local name first (`_0 = __torch__.a.helper` … `_0(x, )`).
+  if (access?.root.kind === 'name' && access.steps.length === 0 && !PRINTED_BUILTINS.has(access.root.name)) {
+    const q = functionAlias(archive.files[file]!.mod, access.root.name, c.scopeId);
+    if (q !== undefined) {
+      const fn = archive.functions.get(q);
+      return fn !== undefined
+        ? { kind: 'archive-function', fn }
+        : {
+            kind: 'unfollowed',
+            what: `${c.callee.raw} (bound to ${q}, archive code that no code file read with this one defines as torch would find it)`,
+            high: true,
+          };
+    }
   }
   return classify(c, selfName, (call) => receiverIn(archive, file, call), archive.methodNames);
 }

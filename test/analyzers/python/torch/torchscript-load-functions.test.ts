@@ -53,6 +53,29 @@ describe('TorchScript load code: free functions of the archive', () => {
       [['code/__torch__/helpers.py', 'file-or-process-operation']],
     ],
     [
+      'a function bound to a local name first, as the printer often writes it, mapping a file',
+      {
+        'code/__torch__/main.py': user(['_0 = __torch__.helpers.run', 'self.w = _0((state)[1], (state)[0], )']),
+        'code/__torch__/helpers.py': defs({ run: PLANT }),
+      },
+      [['code/__torch__/helpers.py', 'file-or-process-operation']],
+    ],
+    [
+      'its twin: the bound function doing tensor math',
+      {
+        'code/__torch__/main.py': user(['_0 = __torch__.helpers.run', 'self.w = _0((state)[1], (state)[0], )']),
+        'code/__torch__/helpers.py': defs({ run: ['return torch.add(x, n)'] }),
+      },
+      [],
+    ],
+    [
+      'a local name bound to a function no code file defines',
+      {
+        'code/__torch__/main.py': user(['_0 = __torch__.helpers.run', 'self.w = _0((state)[1], (state)[0], )']),
+      },
+      [['code/__torch__/main.py', 'load-operation-unfollowed']],
+    ],
+    [
       'a function of the same file looping on a stored count',
       {
         'code/__torch__/main.py': user(['self.w = __torch__.main.run((state)[1], (state)[0], )'], defs({ run: SPIN })),
@@ -294,6 +317,7 @@ describe('TorchScript load code calling free functions: archives made and proven
     ['hostile-turns-across-calls.pt', [['fn_helpers.py', 'load-work-unbounded']]],
     ['hostile-stored-loop-around-range.pt', [['fn_helpers.py', 'load-work-unbounded']]],
     ['benign-join-few-rows.pt', []],
+    ['benign-torch-functional.pt', []],
     ['hostile-join-stored-rows.pt', [['fn_helpers.py', 'load-work-growth']]],
   ];
   for (const [name, expect] of files)

@@ -161,12 +161,12 @@ function charge(units: ReadonlyMap<string, CostUnit>, roots: readonly string[], 
   return roots.reduce<Work>((w, r) => add(w, workOf(r)), { total: ZERO });
 }
 
-function describe(p: Poly): string {
-  if (p.squared) return 'a count the archive chooses times itself';
+function describe(p: Poly, unit: string): string {
+  if (p.squared) return `a number of ${unit} that grows as the square of what the archive stores`;
   const parts = [];
-  if (p.k0 > 0) parts.push(p.k0.toExponential(2));
-  if (p.k1 > 0) parts.push(`${p.k1} per element of the stored containers looped over`);
-  return parts.join(' plus ') || '0';
+  if (p.k0 > 0 || p.k1 === 0) parts.push(`${p.k0.toExponential(2)} ${unit}`);
+  if (p.k1 > 0) parts.push(`${p.k1} ${unit} per element of the stored containers looped over`);
+  return parts.join(' plus ');
 }
 
 const LOADS =
@@ -198,10 +198,10 @@ export function archiveCostSignals(
         'TORCH-SCRIPT-CUSTOM-OP',
         origin.span,
         origin.text,
-        `The loops of the code the archive runs ${LOADS} make ${describe(t)} turns together, a loop counted as the ` +
+        `The loops of the code the archive runs ${LOADS} make ${describe(t, 'turns')} together, a loop counted as the ` +
           'product of its trip count and those of every loop around it, also through the methods and functions ' +
           `called inside loops, and a loop over a stored container as many turns as the archive stores elements (this ` +
-          `one, in ${origin.unit}, ${describe(term)}): more than ${LOOP_TURNS_LIMIT} turns, or ` +
+          `one, in ${origin.unit}, ${describe(term, 'turns')}): more than ${LOOP_TURNS_LIMIT} turns, or ` +
           `${STORED_TURNS_PER_ELEMENT} per stored element, so the load runs for minutes or hangs.`,
         'high',
         { kind: 'load-work-unbounded', method: origin.unit, runsAtLoad: true },
@@ -218,9 +218,9 @@ export function archiveCostSignals(
         'TORCH-SCRIPT-CUSTOM-OP',
         origin.span,
         origin.text,
-        `The operators the archive runs ${LOADS} make ${describe(e)} tensor elements together, each call's constant ` +
+        `The operators the archive runs ${LOADS} make ${describe(e, 'tensor elements')} together, each call's constant ` +
           'shape counted once per turn of the loops around it, also through the methods and functions called inside ' +
-          `loops (this one, in ${origin.unit}, ${origin.own} elements, ${describe(term)} with its loops): more than ` +
+          `loops (this one, in ${origin.unit}, ${origin.own} elements, ${describe(term, 'elements')} with its loops): more than ` +
           `${LOAD_ELEMENTS_LIMIT}, or ${STORED_ELEMENTS_PER_ELEMENT} per stored element, so the load runs for ` +
           'minutes or hangs.',
         'high',

@@ -1342,7 +1342,7 @@ class FileScan {
         limit: 'maxTorchScriptCode',
         reason:
           `${over}: the first ${together.length} files were analysed together and the rest one by one, so calls ` +
-          'from load code into classes of those files were not followed',
+          'from load code into classes and functions of those files were not followed',
       });
     const [{ analyzePythonModule, MAX_TORCHSCRIPT_RECURSION }, torch, rule] = await Promise.all([
       import('../analyzers/python/analyze-module.js'),

@@ -1,16 +1,19 @@
-// The turns of nested loops in TorchScript code run at load. Each loop of a method run at load is judged alone by the
-// load rule (a constant range of at most 65,536 turns passes); nested loops multiply, so three such loops make 2.8e14
-// turns from a few lines of code. Here the turns of every loop are the product of its own constant trip count and
-// those of every loop (and comprehension) that encloses it in the same method, and the load's total is the sum of
-// those products over every loop; past LOOP_TURNS_LIMIT it is a finding. A loop whose trips are not a constant (a
-// stored container's elements, already bounded by what the archive stores, or a bound the rule reports itself), or a
-// constant range longer than the rule's per-loop bound, counts as one turn per turn of its enclosing loops: its own
-// count is the load rule's to judge.
+// The work of loops and constant shapes in TorchScript code run at load, charged over the call graph of one archive.
+// Each loop of a method run at load is judged alone by the load rule (a constant range of at most 65,536 turns passes);
+// nested loops multiply, so three such loops make 2.8e14 turns from a few lines of code, and so does a loop that
+// calls a method or free function (of any code file of the archive) whose own loops run once per turn. Here the work
+// of a load method is the sum over its loops (and constant-shape operator calls) of the product of the trip counts of
+// every loop that encloses them, where a call inside loops charges the callee's whole work times those loops' trips.
+//
+// A trip count is a constant (`range(60000)`) or a count the archive chooses: a loop over a stored container makes as
+// many turns as the archive stores elements. Work is therefore kept as a polynomial in the archive's size S:
+// k0 + k1·S, or "squared" once S multiplies S (a stored-container loop inside another, also through calls). The
+// constant part is bounded (LOOP_TURNS_LIMIT turns, LOAD_ELEMENTS_LIMIT elements), the part per stored element too
+// (STORED_TURNS_PER_ELEMENT, STORED_ELEMENTS_PER_ELEMENT), and a squared part is unbounded: the archive buys a load
+// as long as the square of its size. A loop whose bound is a stored value or a `while` loop (reported by the load rule
+// itself), and a constant range longer than the per-loop bound, count one turn per turn of the loops around them.
 import { signalAt, type CodeSignal } from '../code-signal.js';
-import type { ExpressionFact, LoopFact, PythonModule, SourceSpan } from '../module-model.js';
-
-/** The per-loop bound of the load rule: a longer constant range is reported there, and counts one turn here. */
-const PER_LOOP_TRIPS = 65536;
+import type { LoopFact, SourceSpan } from '../module-model.js';
 
 /** Loop turns a load may run, summed over its methods' loops (each turn of a TorchScript loop costs ~0.1-1 µs). */
 export const LOOP_TURNS_LIMIT = 2 ** 24;
@@ -23,6 +26,18 @@ export const LOOP_TURNS_LIMIT = 2 ** 24;
  */
 export const LOAD_ELEMENTS_LIMIT = 2 ** 32;
 
+/**
+ * Loop turns a load may run per element of the stored containers it loops over: a loop over a stored list runs once
+ * per element (the archive pays for each), but a constant range around it, or inside it, multiplies that.
+ */
+export const STORED_TURNS_PER_ELEMENT = 16;
+
+/** Tensor elements the constant-shape calls of a load may make per element of the stored containers it loops over. */
+export const STORED_ELEMENTS_PER_ELEMENT = 2 ** 12;
+
+/** A loop's trip count: a constant, or the elements of a container the archive stores. */
+export type Trips = number | 'stored';
+
 /** A call at load with the elements its constant shape makes (see the load rule's constant-shape reading). */
 export interface SizedCall {
   readonly span: SourceSpan;
@@ -30,116 +45,188 @@ export interface SizedCall {
   readonly elements: number;
 }
 
-function constantInt(e: ExpressionFact): number | undefined {
-  if (e.constant !== undefined) return e.constant.type === 'int' ? e.constant.value : undefined;
-  if (e.nodeType === 'unary_operator' && /^-\s*\d+$/.test(e.text)) return -Number(e.text.replace(/[-\s]/g, ''));
-  return undefined;
+/** A method or free function run at load, as the charge reads it. Units are keyed `<file>:<function id>`. */
+export interface CostUnit {
+  readonly file: number;
+  /** Its qualified name in its file (`M.__setstate__`, `helper`). */
+  readonly name: string;
+  readonly loops: readonly { readonly loop: LoopFact; readonly trips: Trips }[];
+  readonly sized: readonly SizedCall[];
+  /** Calls of followed units: the call's span (the loops around it multiply the callee's work) and the callee's key. */
+  readonly calls: readonly { readonly span: SourceSpan; readonly callee: string }[];
 }
 
-/** The turns of a `for ... in range(<constants>)` loop or comprehension; 1 for any other loop. */
-function constantTrips(mod: PythonModule, loop: LoopFact): number {
-  const head = loop.head;
-  const a = head?.access;
-  if (loop.kind === 'while' || a?.root.kind !== 'call' || a.steps.length > 0) return 1;
-  const c = mod.calls[a.root.callId];
-  if (c === undefined || c.callee.raw !== 'range' || c.hasStarArgs || c.keywords.length > 0) return 1;
-  const ints = c.positional.map(constantInt);
-  if (ints.length === 0 || ints.length > 3 || ints.some((v) => v === undefined)) return 1;
-  const [lo, hi, step] = ints.length === 1 ? [0, ints[0]!, 1] : [ints[0]!, ints[1]!, ints[2] ?? 1];
-  if (step === 0) return 0;
-  const trips = Math.max(0, Math.ceil((hi - lo) / step));
-  return trips > PER_LOOP_TRIPS ? 1 : trips;
+/** k0 + k1·S, or squared (S² or more). */
+interface Poly {
+  readonly k0: number;
+  readonly k1: number;
+  readonly squared: boolean;
 }
 
-const inside = (inner: LoopFact, outer: LoopFact): boolean =>
-  inner !== outer &&
-  outer.span.startIndex <= inner.span.startIndex &&
-  outer.span.endIndex >= inner.span.endIndex &&
-  (outer.span.startIndex < inner.span.startIndex || outer.span.endIndex > inner.span.endIndex);
+const CAP = 2 ** 60;
+const ZERO: Poly = { k0: 0, k1: 0, squared: false };
+const ONE: Poly = { k0: 1, k1: 0, squared: false };
+
+const nonzero = (p: Poly): boolean => p.squared || p.k0 > 0 || p.k1 > 0;
+
+function times(a: Poly, b: Poly): Poly {
+  return {
+    k0: Math.min(a.k0 * b.k0, CAP),
+    k1: Math.min(a.k0 * b.k1 + a.k1 * b.k0, CAP),
+    squared: (a.k1 > 0 && b.k1 > 0) || (a.squared && nonzero(b)) || (b.squared && nonzero(a)),
+  };
+}
+
+function plus(a: Poly, b: Poly): Poly {
+  return { k0: Math.min(a.k0 + b.k0, CAP), k1: Math.min(a.k1 + b.k1, CAP), squared: a.squared || b.squared };
+}
+
+const factor = (t: Trips): Poly =>
+  t === 'stored' ? { k0: 0, k1: 1, squared: false } : { k0: t, k1: 0, squared: false };
+
+/** Which of two terms weighs more: a squared one, then the larger part per stored element, then the constant part. */
+function heavier(a: Poly, b: Poly): boolean {
+  if (a.squared !== b.squared) return a.squared;
+  if (a.k1 !== b.k1) return a.k1 > b.k1;
+  return a.k0 > b.k0;
+}
+
+/** Where a term of the charge comes from: a loop, or a constant-shape call, of a unit. */
+interface Origin {
+  readonly file: number;
+  readonly unit: string;
+  readonly span: SourceSpan;
+  readonly text: string;
+  /** Its own trips or elements (before the loops and calls around it multiply them). */
+  readonly own: number;
+}
+
+/** The work of a unit: its total, and its heaviest term (with the multiplier the path to it gave). */
+interface Work {
+  readonly total: Poly;
+  readonly worst?: { readonly origin: Origin; readonly term: Poly };
+}
+
+const encloses = (outer: SourceSpan, inner: SourceSpan): boolean =>
+  outer.startIndex <= inner.startIndex &&
+  outer.endIndex >= inner.endIndex &&
+  (outer.startIndex < inner.startIndex || outer.endIndex > inner.endIndex);
+
+function add(a: Work, b: Work): Work {
+  const worst =
+    a.worst === undefined ? b.worst : b.worst === undefined || !heavier(b.worst.term, a.worst.term) ? a.worst : b.worst;
+  return worst === undefined ? { total: plus(a.total, b.total) } : { total: plus(a.total, b.total), worst };
+}
+
+function scale(w: Work, p: Poly): Work {
+  if (w.worst === undefined) return { total: times(w.total, p) };
+  return { total: times(w.total, p), worst: { origin: w.worst.origin, term: times(w.worst.term, p) } };
+}
+
+/** The charge of one kind (loop turns, or constant-shape elements) over the call graph from each load method. */
+function charge(units: ReadonlyMap<string, CostUnit>, roots: readonly string[], kind: 'turns' | 'elements'): Work {
+  const memo = new Map<string, Work>();
+  const open = new Set<string>();
+  const workOf = (key: string): Work => {
+    const done = memo.get(key);
+    if (done !== undefined) return done;
+    const u = units.get(key);
+    // A unit met again on its own call path (TorchScript compiles no recursion) adds nothing more.
+    if (u === undefined || open.has(key)) return { total: ZERO };
+    open.add(key);
+    const around = (span: SourceSpan, self?: LoopFact): Poly =>
+      u.loops.reduce((p, l) => (l.loop === self || encloses(l.loop.span, span) ? times(p, factor(l.trips)) : p), ONE);
+    let w: Work = { total: ZERO };
+    if (kind === 'turns')
+      for (const l of u.loops) {
+        const term = around(l.loop.span, l.loop);
+        const text = `${l.loop.kind === 'while' ? 'while' : 'for'} ... ${l.loop.head?.text ?? ''}`.slice(0, 200);
+        const own = l.trips === 'stored' ? 1 : l.trips;
+        w = add(w, {
+          total: term,
+          worst: { origin: { file: u.file, unit: u.name, span: l.loop.span, text, own }, term },
+        });
+      }
+    else
+      for (const c of u.sized) {
+        const term = times(around(c.span), { k0: c.elements, k1: 0, squared: false });
+        const origin = { file: u.file, unit: u.name, span: c.span, text: c.text.slice(0, 200), own: c.elements };
+        w = add(w, { total: term, worst: { origin, term } });
+      }
+    for (const c of u.calls) w = add(w, scale(workOf(c.callee), around(c.span)));
+    open.delete(key);
+    memo.set(key, w);
+    return w;
+  };
+  return roots.reduce<Work>((w, r) => add(w, workOf(r)), { total: ZERO });
+}
+
+function describe(p: Poly, unit: string): string {
+  if (p.squared) return `a number of ${unit} that grows as the square of what the archive stores`;
+  const parts = [];
+  if (p.k0 > 0 || p.k1 === 0) parts.push(`${p.k0.toExponential(2)} ${unit}`);
+  if (p.k1 > 0) parts.push(`${p.k1} ${unit} per element of the stored containers looped over`);
+  return parts.join(' plus ');
+}
+
+const LOADS =
+  'while it loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it)';
 
 /**
- * A finding when the loops of the methods run at load (`loopsOf` gives each method's loops, keyed by its qualified
- * name) make more than LOOP_TURNS_LIMIT turns together, counting nested loops as the product of their trip counts.
+ * Findings, by code file, when the loops of the load (over every method and free function the load methods reach,
+ * in any code file) make too many turns together, or its constant-shape calls too many elements: each loop and call
+ * charged the product of the trip counts of the loops around it, a call inside loops its callee's whole work times
+ * theirs. Each finding is placed at the heaviest loop or call.
  */
-export function nestedLoopCostSignals(
-  mod: PythonModule,
-  loopsOf: ReadonlyMap<string, readonly LoopFact[]>,
-  sizedCallsOf: ReadonlyMap<string, readonly SizedCall[]> = new Map(),
-): CodeSignal[] {
-  return [...loopTurnSignals(mod, loopsOf), ...elementWorkSignals(mod, loopsOf, sizedCallsOf)];
-}
-
-const encloses = (outer: LoopFact, span: SourceSpan): boolean =>
-  outer.span.startIndex <= span.startIndex && outer.span.endIndex >= span.endIndex;
-
-/**
- * A finding when the constant-shape operator calls of the load, each charged its elements times the turns of every
- * loop of its method that encloses it, make more than LOAD_ELEMENTS_LIMIT elements together.
- */
-function elementWorkSignals(
-  mod: PythonModule,
-  loopsOf: ReadonlyMap<string, readonly LoopFact[]>,
-  sizedCallsOf: ReadonlyMap<string, readonly SizedCall[]>,
-): CodeSignal[] {
-  let total = 0;
-  let worst: { call: SizedCall; work: number; method: string } | undefined;
-  for (const [method, calls] of sizedCallsOf) {
-    const loops = loopsOf.get(method) ?? [];
-    const trips = loops.map((l) => constantTrips(mod, l));
-    for (const call of calls) {
-      let work = call.elements;
-      loops.forEach((l, j) => {
-        if (encloses(l, call.span)) work = Math.min(work * trips[j]!, 2 ** 60);
-      });
-      total = Math.min(total + work, 2 ** 60);
-      if (worst === undefined || work > worst.work) worst = { call, work, method };
-    }
+export function archiveCostSignals(
+  units: ReadonlyMap<string, CostUnit>,
+  roots: readonly string[],
+): Map<number, CodeSignal[]> {
+  const out = new Map<number, CodeSignal[]>();
+  const emit = (file: number, s: CodeSignal) => {
+    const list = out.get(file);
+    if (list === undefined) out.set(file, [s]);
+    else list.push(s);
+  };
+  const turns = charge(units, roots, 'turns');
+  const t = turns.total;
+  if (turns.worst !== undefined && (t.squared || t.k0 > LOOP_TURNS_LIMIT || t.k1 > STORED_TURNS_PER_ELEMENT)) {
+    const { origin, term } = turns.worst;
+    emit(
+      origin.file,
+      signalAt(
+        'TORCH-SCRIPT-CUSTOM-OP',
+        origin.span,
+        origin.text,
+        `The loops of the code the archive runs ${LOADS} make ${describe(t, 'turns')} together, a loop counted as the ` +
+          'product of its trip count and those of every loop around it, also through the methods and functions ' +
+          `called inside loops, and a loop over a stored container as many turns as the archive stores elements (this ` +
+          `one, in ${origin.unit}, ${describe(term, 'turns')}): more than ${LOOP_TURNS_LIMIT} turns, or ` +
+          `${STORED_TURNS_PER_ELEMENT} per stored element, so the load runs for minutes or hangs.`,
+        'high',
+        { kind: 'load-work-unbounded', method: origin.unit, runsAtLoad: true },
+      ),
+    );
   }
-  if (total <= LOAD_ELEMENTS_LIMIT || worst === undefined) return [];
-  const { call, method } = worst;
-  return [
-    signalAt(
-      'TORCH-SCRIPT-CUSTOM-OP',
-      call.span,
-      call.text.slice(0, 200),
-      `The operators the archive runs while it loads (torch.jit.load, and torch.load with weights_only=True, which ` +
-        `hands a TorchScript archive to it) make about ${total.toExponential(2)} tensor elements together, each ` +
-        `call's constant shape counted once per turn of the loops around it (this one, in ${method}, ` +
-        `${call.elements} elements, ${worst.work.toExponential(2)} with its loops): more than ${LOAD_ELEMENTS_LIMIT}, ` +
-        'so the load runs for minutes or hangs.',
-      'high',
-      { kind: 'load-work-unbounded', method, runsAtLoad: true },
-    ),
-  ];
-}
-
-function loopTurnSignals(mod: PythonModule, loopsOf: ReadonlyMap<string, readonly LoopFact[]>): CodeSignal[] {
-  let total = 0;
-  let worst: { loop: LoopFact; turns: number; method: string } | undefined;
-  for (const [method, loops] of loopsOf) {
-    const trips = loops.map((l) => constantTrips(mod, l));
-    loops.forEach((loop, i) => {
-      let turns = trips[i]!;
-      loops.forEach((o, j) => {
-        if (inside(loop, o)) turns = Math.min(turns * trips[j]!, 2 ** 60);
-      });
-      total = Math.min(total + turns, 2 ** 60);
-      if (worst === undefined || turns > worst.turns) worst = { loop, turns, method };
-    });
+  const elements = charge(units, roots, 'elements');
+  const e = elements.total;
+  if (elements.worst !== undefined && (e.squared || e.k0 > LOAD_ELEMENTS_LIMIT || e.k1 > STORED_ELEMENTS_PER_ELEMENT)) {
+    const { origin, term } = elements.worst;
+    emit(
+      origin.file,
+      signalAt(
+        'TORCH-SCRIPT-CUSTOM-OP',
+        origin.span,
+        origin.text,
+        `The operators the archive runs ${LOADS} make ${describe(e, 'tensor elements')} together, each call's constant ` +
+          'shape counted once per turn of the loops around it, also through the methods and functions called inside ' +
+          `loops (this one, in ${origin.unit}, ${origin.own} elements, ${describe(term, 'elements')} with its loops): more than ` +
+          `${LOAD_ELEMENTS_LIMIT}, or ${STORED_ELEMENTS_PER_ELEMENT} per stored element, so the load runs for ` +
+          'minutes or hangs.',
+        'high',
+        { kind: 'load-work-unbounded', method: origin.unit, runsAtLoad: true },
+      ),
+    );
   }
-  if (total <= LOOP_TURNS_LIMIT || worst === undefined) return [];
-  const { loop, method } = worst;
-  return [
-    signalAt(
-      'TORCH-SCRIPT-CUSTOM-OP',
-      loop.span,
-      `${loop.kind === 'while' ? 'while' : 'for'} ... ${loop.head?.text ?? ''}`.slice(0, 200),
-      `The loops of the methods the archive runs while it loads (torch.jit.load, and torch.load with ` +
-        `weights_only=True, which hands a TorchScript archive to it) make about ${total.toExponential(2)} turns ` +
-        `together, nested loops counted as the product of their trip counts (this one, in ${method}, ` +
-        `${worst.turns.toExponential(2)}): more than ${LOOP_TURNS_LIMIT}, so the load runs for minutes or hangs.`,
-      'high',
-      { kind: 'load-work-unbounded', method, runsAtLoad: true },
-    ),
-  ];
+  return out;
 }

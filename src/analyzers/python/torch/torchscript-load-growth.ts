@@ -8,7 +8,10 @@
 // in-place call (`torch.add_(xs, xs)`, `xs.extend(xs)`) that reads its own target again. A loop of at most
 // MAX_GROWTH_TURNS constant turns passes: its growth is at most 2^MAX_GROWTH_TURNS times the value it starts from.
 // So does an accumulation in a constant range (`t = torch.cat([t, x])`, one copy of the value joined only by
-// concatenations with operands that do not read it): it grows by the same operands each turn, linearly.
+// concatenations with operands that do not read it): it grows by the same operands each turn, linearly. Each turn
+// copies the whole value, though, so k turns copy the operands k(k+1)/2 times: when the code fixes their size (a
+// constant shape) that is charged against the load's element bound, and when it does not (a stored tensor, a value
+// computed from one) the archive chooses their size and the copies are charged per stored element.
 import { signalAt, type CodeSignal } from '../code-signal.js';
 import type { AssignmentFact, CallSite, ExpressionFact, LoopFact, PythonModule, SourceSpan } from '../module-model.js';
 
@@ -17,10 +20,40 @@ export const CONCATENATION = /^aten::(?:cat|concat|concatenate|stack|hstack|vsta
 
 /** A loop of at most this many constant turns may rebuild a value from itself (growth at most 16x). */
 export const MAX_GROWTH_TURNS = 4;
+/**
+ * Copies an accumulation of operands whose size the archive chooses (`t = torch.cat([t, x])` of a stored `x`) may
+ * make of them: the load's work per stored element (90 turns copy 4095 times).
+ */
+export const MAX_STORED_COPIES = 4096;
+/** Elements the copies of an accumulation of constant-shape operands may make (the load's element bound). */
+export const MAX_COPIED_ELEMENTS = 2 ** 32;
 const MAX_DEPTH = 6;
 
 /** What the load rule knows of an operator call, for growth: whether it can make its output larger than an operand. */
 export type GrowingCall = (call: CallSite) => string | undefined;
+
+/**
+ * The elements of an operand whose size the code fixes (a constant, a constant-shape construction), as the load rule
+ * reads it; undefined when the archive or the load chooses its size.
+ */
+export type FixedSize = (e: ExpressionFact, scopeId: number) => number | undefined;
+
+/**
+ * The operands an accumulation joins to the value (`torch.cat([t, x])` → x), when the value is such a call of a list
+ * or tuple display; undefined when it is written otherwise.
+ */
+function joinedOperands(mod: PythonModule, value: ExpressionFact, name: string): ExpressionFact[] | undefined {
+  const a = value.access;
+  if (a?.root.kind !== 'call' || a.steps.length > 0) return undefined;
+  const c = mod.calls[a.root.callId];
+  if (c === undefined || c.hasStarArgs || c.hasStarStarKwargs) return undefined;
+  const out: ExpressionFact[] = [];
+  for (const e of c.positional) {
+    const items = (e.nodeType === 'list' || e.nodeType === 'tuple') && e.elements !== undefined ? e.elements : [e];
+    for (const item of items) if (!(item.nodeType === 'identifier' && item.text === name)) out.push(item);
+  }
+  return out;
+}
 
 function constantInt(e: ExpressionFact): number | undefined {
   if (e.constant !== undefined) return e.constant.type === 'int' ? e.constant.value : undefined;
@@ -151,6 +184,7 @@ export function loopGrowthSignals(
   mod: PythonModule,
   loadMethodOf: (scopeId: number) => string | undefined,
   growing: GrowingCall,
+  fixedSize: FixedSize = () => undefined,
 ): CodeSignal[] {
   const out: CodeSignal[] = [];
   const reported = new Set<number>();
@@ -177,7 +211,7 @@ export function loopGrowthSignals(
         list.push(value);
       });
     }
-    const report = (start: number, span: SourceSpan, text: string, why: string) => {
+    const report = (start: number, span: SourceSpan, text: string, why: string, linear = false) => {
       if (reported.has(start)) return;
       reported.add(start);
       out.push(
@@ -186,10 +220,12 @@ export function loopGrowthSignals(
           span,
           text,
           `${text} inside a loop of ${method}, which runs while the archive loads (torch.jit.load, and torch.load ` +
-            `with weights_only=True, which hands a TorchScript archive to it): ${why}, so the value grows ` +
-            `geometrically with the loop's turns (29 doublings of a 4-element tensor are 2^31 elements); the loop ` +
-            `runs ${turns === undefined ? 'a number of turns the code does not fix' : `${turns} turns`}, more than ` +
-            `the ${MAX_GROWTH_TURNS} that keep the growth small.`,
+            `with weights_only=True, which hands a TorchScript archive to it): ${why}` +
+            (linear
+              ? '.'
+              : ", so the value grows geometrically with the loop's turns (29 doublings of a 4-element tensor are " +
+                `2^31 elements); the loop runs ${turns === undefined ? 'a number of turns the code does not fix' : `${turns} turns`}, ` +
+                `more than the ${MAX_GROWTH_TURNS} that keep the growth small.`),
           'high',
           { kind: 'load-work-growth', method, runsAtLoad: true },
         ),
@@ -202,7 +238,27 @@ export function loopGrowthSignals(
       readsOf(mod, value, name, others, growing, 0, r);
       if (r.count >= 2)
         report(a.span.startIndex, a.span, value.text, `it rebuilds '${name}' from ${r.count} copies of itself`);
-      else if (r.count === 1 && r.growing !== undefined && !(turns !== undefined && r.multiplies !== true))
+      else if (r.count === 1 && r.growing !== undefined && turns !== undefined && r.multiplies !== true) {
+        // An accumulation in a constant range: each turn copies the whole value, so the operands are copied
+        // turns(turns+1)/2 times.
+        const copies = (turns * (turns + 1)) / 2;
+        const sizes = joinedOperands(mod, value, name)?.map((e) => fixedSize(e, loop.scopeId));
+        const fixed =
+          sizes?.every((n) => n !== undefined) === true ? sizes.reduce<number>((p, n) => p + n!, 0) : undefined;
+        if (fixed === undefined ? copies > MAX_STORED_COPIES : fixed * copies > MAX_COPIED_ELEMENTS)
+          report(
+            a.span.startIndex,
+            a.span,
+            value.text,
+            fixed === undefined
+              ? `it joins to '${name}' each of ${turns} turns operands whose size the archive chooses (a stored ` +
+                  `tensor, or a value computed from one), and each turn copies the whole value: ${copies} copies of ` +
+                  `them, more than the ${MAX_STORED_COPIES} a load may make per stored element`
+              : `it joins to '${name}' each of ${turns} turns ${fixed} elements, and each turn copies the whole ` +
+                  `value: ${(fixed * copies).toExponential(2)} elements copied, more than ${MAX_COPIED_ELEMENTS}`,
+            true,
+          );
+      } else if (r.count === 1 && r.growing !== undefined && !(turns !== undefined && r.multiplies !== true))
         // One copy of the value joined with operands that do not read it (`t = torch.cat([t, x])`) grows by those
         // operands each turn: linear in the turns, which a constant range bounds (the loop bound checks the range).
         report(

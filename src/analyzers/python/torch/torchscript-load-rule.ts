@@ -21,7 +21,7 @@ import type {
 } from '../module-model.js';
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
-import { nestedLoopCostSignals, type SizedCall } from './torchscript-load-cost.js';
+import { archiveCostSignals, type CostUnit, type SizedCall } from './torchscript-load-cost.js';
 import { loadDivisionSignals } from './torchscript-load-division.js';
 import { CONCATENATION, loopGrowthSignals } from './torchscript-load-growth.js';
 import { torchscriptOps } from './torchscript-ops.js';
@@ -232,6 +232,7 @@ type Verdict =
   | { kind: 'allowed' }
   | { kind: 'self-method'; name: string }
   | { kind: 'archive-method'; cls: ArchiveClass; type: string; name: string }
+  | { kind: 'archive-function'; fn: ArchiveFunction }
   | { kind: 'custom-namespace' }
   | { kind: 'denied'; op: string; why: string }
   | { kind: 'unlisted'; what: string }
@@ -245,6 +246,15 @@ export interface ArchiveClass {
   readonly type: string;
   readonly methods: ReadonlyMap<string, FunctionFact>;
   readonly attributes: ReadonlyMap<string, string>;
+}
+
+/** A free function of the archive's code (`def helper(x: Tensor)` at the top level of `code/__torch__/a.py`). */
+export interface ArchiveFunction {
+  /** The index of the code file that defines it. */
+  readonly file: number;
+  /** Its qualified name as calls print it: `__torch__.a.helper`. */
+  readonly type: string;
+  readonly fn: FunctionFact;
 }
 
 /** What a value-method call's receiver is: an archive class (with its class when the index holds it), or unknown. */
@@ -389,7 +399,16 @@ function classify(
     if (callee.resolution === 'unbound' || callee.resolution === 'builtin') return { kind: 'allowed' };
   }
   if (access?.root.kind === 'name' && access.root.name.startsWith('__torch__')) {
-    return { kind: 'unfollowed', what: `${callee.raw} (archive code outside this method's class)` };
+    // A free function or class of the archive that the index does not hold where torch looks for it (the index
+    // follows the ones it holds before this). torch's native classes (`__torch__.torch.classes.*`) are not archive code.
+    const native = callee.raw.replace(/\s+/g, '').startsWith('__torch__.torch.classes.');
+    return {
+      kind: 'unfollowed',
+      what: native
+        ? `${callee.raw} (archive code outside this method's class)`
+        : `${callee.raw} (archive code that no code file read with this one defines as torch would find it)`,
+      high: !native,
+    };
   }
   // `value.method(...)` on a local value: the method names an aten/prim operator, or it is not admitted.
   if (access !== undefined && access.steps.length >= 1) {
@@ -418,16 +437,24 @@ function classify(
   return { kind: 'unlisted', what: callee.raw };
 }
 
-/** The method (a function whose parent is a class) a function belongs to, walking out of nested definitions. */
+/**
+ * The method (a function whose parent is a class) or free function (a function of the module's top level) a
+ * function belongs to, walking out of nested definitions.
+ */
 function owningMethod(fns: readonly FunctionFact[], id: number): FunctionFact | undefined {
   let f = fns[id];
   for (let guard = 0; f !== undefined && guard < fns.length; guard++) {
     const parent = f.parentId === null ? undefined : fns[f.parentId];
-    if (parent === undefined) return undefined;
+    if (parent === undefined || parent.kind === 'module') return f.kind === 'function' ? f : undefined;
     if (parent.kind === 'class' && f.kind === 'function') return f;
     f = parent;
   }
   return undefined;
+}
+
+/** Whether a function is a method of a class (its first parameter is the object), not a free function. */
+function isMethod(fns: readonly FunctionFact[], fn: FunctionFact): boolean {
+  return fn.parentId !== null && fns[fn.parentId]?.kind === 'class';
 }
 
 /** The integers a constant argument holds (a literal int or a list/tuple of them); undefined when not constant. */
@@ -483,7 +510,7 @@ function isStoredLength(mod: PythonModule, e: ExpressionFact, scopeId: number, d
   return everyBinding(mod, e.text, scopeId, (v) => isStoredLength(mod, v, scopeId, depth + 1));
 }
 
-type LoopBound = { kind: 'constant' } | { kind: 'stored' } | { kind: 'unbounded'; why: string };
+type LoopBound = { kind: 'constant'; trips: number } | { kind: 'stored' } | { kind: 'unbounded'; why: string };
 
 function loopBound(mod: PythonModule, loop: LoopFact): LoopBound {
   if (loop.kind === 'while')
@@ -498,7 +525,8 @@ function loopBound(mod: PythonModule, loop: LoopFact): LoopBound {
   const ints = args.map(constantInts);
   if (ints.every((v) => v !== undefined && v.length === 1)) {
     const [a, b, step] = args.length === 1 ? [0, ints[0]![0]!, 1] : [ints[0]![0]!, ints[1]![0]!, ints[2]?.[0] ?? 1];
-    if (step !== 0 && Math.ceil(Math.max(0, (b - a) / step)) <= MAX_CONSTANT_TRIPS) return { kind: 'constant' };
+    const trips = step === 0 ? 0 : Math.ceil(Math.max(0, (b - a) / step));
+    if (trips <= MAX_CONSTANT_TRIPS) return { kind: 'constant', trips };
     return { kind: 'unbounded', why: `a constant range of more than ${MAX_CONSTANT_TRIPS} turns (${c.text})` };
   }
   if (args.length === 1 && isStoredLength(mod, args[0]!, loop.scopeId)) return { kind: 'stored' };
@@ -807,6 +835,7 @@ function superlinearOperator(call: CallSite): { op: string; valueForm: boolean }
 /** The methods of the class `method` belongs to, by name. */
 function methodsOf(mod: PythonModule, method: FunctionFact): Map<string, FunctionFact> {
   const out = new Map<string, FunctionFact>();
+  if (!isMethod(mod.functions, method)) return out;
   for (const f of mod.functions)
     if (f.kind === 'function' && f.parentId !== null && f.parentId === method.parentId) out.set(f.name, f);
   return out;
@@ -931,6 +960,8 @@ export interface TorchScriptArchive {
   readonly files: readonly TorchScriptFile[];
   /** Classes by TorchScript type; a type two classes claim, or one a file claims for another module, is left out. */
   readonly classes: ReadonlyMap<string, ArchiveClass>;
+  /** Free functions by qualified name (`__torch__.a.helper`), held only under the module of their file. */
+  readonly functions: ReadonlyMap<string, ArchiveFunction>;
   /** Method names of every class of the archive. */
   readonly methodNames: ReadonlySet<string>;
   /** Per file: the methods of each class (by the class's function id). */
@@ -1003,6 +1034,26 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[]): Torc
       classes.set(type, { id, type, methods, attributes, file });
     }
   });
+  // Free functions by the qualified name calls print (`__torch__.a.helper`): only a file whose path names its module
+  // holds them where torch looks; a name two files claim (case ignored, as for classes) is not indexed.
+  const functions = new Map<string, ArchiveFunction>();
+  const claimedFns = new Map<string, string>();
+  files.forEach(({ mod, path }, file) => {
+    const module = path === undefined ? undefined : moduleOfPath(path);
+    if (module === undefined || !module.startsWith('__torch__')) return;
+    for (const fn of mod.functions) {
+      if (fn.kind !== 'function' || fn.parentId === null || mod.functions[fn.parentId]?.kind !== 'module') continue;
+      const type = `${module}.${fn.name}`;
+      const key = type.toLowerCase();
+      const first = claimedFns.get(key);
+      if (first !== undefined) {
+        functions.delete(first);
+        continue;
+      }
+      claimedFns.set(key, type);
+      functions.set(type, { file, type, fn });
+    }
+  });
   const callsByMethod = files.map(({ mod }) => {
     const byMethod = new Map<number, CallSite[]>();
     for (const c of mod.calls) {
@@ -1018,6 +1069,7 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[]): Torc
   const archive = {
     files,
     classes,
+    functions,
     methodNames,
     methodsByClass,
     callsByMethod,
@@ -1025,7 +1077,8 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[]): Torc
     tooDeep: files.map(() => new Set<number>()),
   };
   // Methods run at load: the load methods of every class and, transitively, the methods they call of the same class
-  // or of a class of the archive (in any file), each followed once (a cycle ends where it meets a followed method).
+  // or of a class of the archive and the free functions they call (in any file), each followed once (a cycle ends
+  // where it meets a followed method).
   files.forEach((_, file) => {
     for (const [, methods] of methodsByClass[file]!) {
       for (const root of LOAD_METHODS) {
@@ -1035,7 +1088,7 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[]): Torc
         archive.atLoad[file]!.set(start.id, start.qualifiedName);
         for (let i = 0; i < queue.length; i++) {
           const [at, fn, depth] = queue[i]!;
-          const selfName = fn.parameters[0]?.name;
+          const selfName = isMethod(files[at]!.mod.functions, fn) ? fn.parameters[0]?.name : undefined;
           for (const c of callsByMethod[at]!.get(fn.id) ?? []) {
             const v = classifyIn(archive, at, c, selfName);
             const own = fn.parentId === null ? undefined : methodsByClass[at]!.get(fn.parentId);
@@ -1044,7 +1097,9 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[]): Torc
                 ? [at, own?.get(v.name)]
                 : v.kind === 'archive-method'
                   ? [v.cls.file, v.cls.methods.get(v.name)]
-                  : [at, undefined];
+                  : v.kind === 'archive-function'
+                    ? [v.fn.file, v.fn.fn]
+                    : [at, undefined];
             if (next === undefined || archive.atLoad[nextFile]!.has(next.id)) continue;
             if (depth + 1 > MAX_CALL_DEPTH) {
               archive.tooDeep[at]!.add(c.id);
@@ -1058,6 +1113,67 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[]): Torc
     }
   });
   return archive;
+}
+
+/** The callee a call at load runs, when the archive's index follows it: `<file>:<function id>`. */
+function followedCallee(archive: TorchScriptArchive, file: number, fn: FunctionFact, c: CallSite): string | undefined {
+  const fns = archive.files[file]!.mod.functions;
+  const v = classifyIn(archive, file, c, isMethod(fns, fn) ? fn.parameters[0]?.name : undefined);
+  const [at, next] =
+    v.kind === 'self-method'
+      ? [file, fn.parentId === null ? undefined : archive.methodsByClass[file]!.get(fn.parentId)?.get(v.name)]
+      : v.kind === 'archive-method'
+        ? [v.cls.file, v.cls.methods.get(v.name)]
+        : v.kind === 'archive-function'
+          ? [v.fn.file, v.fn.fn]
+          : [file, undefined];
+  return next === undefined || !archive.atLoad[at]!.has(next.id) ? undefined : `${at}:${next.id}`;
+}
+
+const ARCHIVE_COST = new WeakMap<TorchScriptArchive, Map<number, CodeSignal[]>>();
+
+/**
+ * The work of the loops and constant shapes of the load, charged over the call graph of the whole archive (see
+ * torchscript-load-cost.ts), by the code file each finding is placed in; computed once per archive.
+ */
+function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
+  const done = ARCHIVE_COST.get(archive);
+  if (done !== undefined) return done;
+  const units = new Map<string, CostUnit>();
+  archive.files.forEach(({ mod }, file) => {
+    const fns = mod.functions;
+    for (const id of archive.atLoad[file]!.keys()) {
+      const fn = fns[id]!;
+      const loops = mod.loops
+        .filter((l) => (owningMethod(fns, l.scopeId) ?? fns[l.scopeId])?.id === id)
+        .map((loop) => {
+          const b = loopBound(mod, loop);
+          // A bound read from the state, a while loop and a constant range past the per-loop bound are reported by
+          // the loop rule itself; here they count one turn per turn of the loops around them.
+          return { loop, trips: b.kind === 'constant' ? b.trips : b.kind === 'stored' ? ('stored' as const) : 1 };
+        });
+      const sized: SizedCall[] = [];
+      const calls: { span: SourceSpan; callee: string }[] = [];
+      for (const c of archive.callsByMethod[file]!.get(id) ?? []) {
+        const elements = constantShapeElements(mod, c);
+        if (elements !== undefined) sized.push({ span: c.span, text: c.text, elements });
+        const callee = followedCallee(archive, file, fn, c);
+        if (callee !== undefined) calls.push({ span: c.span, callee });
+      }
+      units.set(`${file}:${id}`, { file, name: fn.qualifiedName, loops, sized, calls });
+    }
+  });
+  const roots: string[] = [];
+  archive.methodsByClass.forEach((byClass, file) => {
+    for (const methods of byClass.values())
+      for (const name of LOAD_METHODS) {
+        const m = methods.get(name);
+        if (m !== undefined) roots.push(`${file}:${m.id}`);
+      }
+  });
+  const out = archiveCostSignals(units, roots);
+  ARCHIVE_COST.set(archive, out);
+  return out;
 }
 
 /** What a value-method call's receiver is, read with the archive's classes. */
@@ -1075,11 +1191,50 @@ function receiverIn(archive: TorchScriptArchive, file: number, call: CallSite): 
   return { kind: 'other' };
 }
 
+/**
+ * The `__torch__` name a local name is bound to when every binding of it in its scope is that same qualified name
+ * (`_0 = __torch__.torch.nn.functional.normalize`), or undefined.
+ */
+function functionAlias(mod: PythonModule, name: string, scopeId: number): string | undefined {
+  let q: string | undefined;
+  const all = everyBinding(mod, name, scopeId, (v) => {
+    const text = v.text.replace(/\s+/g, '');
+    if (!/^__torch__(?:\.\w+)+$/.test(text) || (q !== undefined && q !== text)) return false;
+    q = text;
+    return true;
+  });
+  return all ? q : undefined;
+}
+
 /** classify with the archive's classes: receivers' types, method names, object constructions. */
 function classifyIn(archive: TorchScriptArchive, file: number, c: CallSite, selfName: string | undefined): Verdict {
   const made = constructedType(c);
   // Making an object of an archive class runs none of its code (its `__init__` is a call of its own, followed).
   if (made !== undefined && archive.classes.has(made)) return { kind: 'allowed' };
+  // `__torch__.a.helper(...)`: a free function of the archive, followed into its file.
+  const access = c.callee.access;
+  if (
+    access?.root.kind === 'name' &&
+    access.root.name === '__torch__' &&
+    access.steps.every((s) => s.kind === 'attr')
+  ) {
+    const fn = archive.functions.get(c.callee.raw.replace(/\s+/g, ''));
+    if (fn !== undefined) return { kind: 'archive-function', fn };
+  }
+  // The printer often binds the function to a local name first (`_0 = __torch__.a.helper` … `_0(x, )`).
+  if (access?.root.kind === 'name' && access.steps.length === 0 && !PRINTED_BUILTINS.has(access.root.name)) {
+    const q = functionAlias(archive.files[file]!.mod, access.root.name, c.scopeId);
+    if (q !== undefined) {
+      const fn = archive.functions.get(q);
+      return fn !== undefined
+        ? { kind: 'archive-function', fn }
+        : {
+            kind: 'unfollowed',
+            what: `${c.callee.raw} (bound to ${q}, archive code that no code file read with this one defines as torch would find it)`,
+            high: true,
+          };
+    }
+  }
   return classify(c, selfName, (call) => receiverIn(archive, file, call), archive.methodNames);
 }
 
@@ -1128,7 +1283,7 @@ export function detectTorchScriptLoadCode(
   for (const [methodId, calls] of callsByMethod) {
     const method = fns[methodId]!;
     const root = atLoad.get(methodId);
-    const selfName = method.parameters[0]?.name;
+    const selfName = isMethod(fns, method) ? method.parameters[0]?.name : undefined;
     const methods = method.parentId === null ? undefined : methodsByClass.get(method.parentId);
     for (const c of calls) {
       const v = classifyAt(c, selfName);
@@ -1166,6 +1321,7 @@ export function detectTorchScriptLoadCode(
       }
       if (v.kind === 'self-method' && methods?.has(v.name)) continue;
       if (v.kind === 'archive-method' && v.cls.methods.has(v.name)) continue;
+      if (v.kind === 'archive-function') continue;
       const where =
         root === undefined
           ? `in ${method.qualifiedName}, which runs when the model (or that method) is called`
@@ -1201,28 +1357,30 @@ export function detectTorchScriptLoadCode(
     }
   }
   pushWorkSignals(mod, atLoad, callsByMethod, push);
-  const loopsAtLoad = new Map(
-    [...atLoad.keys()].map((id) => [
-      fns[id]!.qualifiedName,
-      mod.loops.filter((l) => (owningMethod(fns, l.scopeId) ?? fns[l.scopeId])?.id === id),
-    ]),
-  );
-  const sizedAtLoad = new Map<string, SizedCall[]>();
-  for (const id of atLoad.keys()) {
-    const sized: SizedCall[] = [];
-    for (const c of callsByMethod.get(id) ?? []) {
-      const elements = constantShapeElements(mod, c);
-      if (elements !== undefined) sized.push({ span: c.span, text: c.text, elements });
-    }
-    sizedAtLoad.set(fns[id]!.qualifiedName, sized);
-  }
-  for (const s of nestedLoopCostSignals(mod, loopsAtLoad, sizedAtLoad)) push(s);
+  for (const s of archiveCost(index).get(file) ?? []) push(s);
   const loadMethodOf = (scopeId: number): string | undefined => {
     const m = owningMethod(fns, scopeId) ?? fns[scopeId];
     return m !== undefined && atLoad.has(m.id) ? m.qualifiedName : undefined;
   };
   for (const s of loadDivisionSignals(mod, loadMethodOf)) push(s);
-  for (const s of loopGrowthSignals(mod, loadMethodOf, growingOperator)) push(s);
+  // An operand whose size the code fixes: a constant, or a constant-shape construction.
+  // A local name counts when every binding of it in its scope is one (the largest of them).
+  const fixedSize = (e: ExpressionFact, scopeId: number, depth = 0): number | undefined => {
+    if (e.constant !== undefined) return 1;
+    const ints = constantInts(e);
+    if (ints !== undefined) return ints.length;
+    const c = callOf(mod, e);
+    if (c !== undefined) return constantShapeElements(mod, c);
+    if (e.nodeType !== 'identifier' || depth >= MAX_BINDING_DEPTH) return undefined;
+    let most = 0;
+    const all = everyBinding(mod, e.text, scopeId, (v) => {
+      const n = fixedSize(v, scopeId, depth + 1);
+      if (n !== undefined) most = Math.max(most, n);
+      return n !== undefined;
+    });
+    return all ? most : undefined;
+  };
+  for (const s of loopGrowthSignals(mod, loadMethodOf, growingOperator, fixedSize)) push(s);
   return out;
 }
 
@@ -1253,20 +1411,9 @@ function pushWorkSignals(
     const bounds = loops.map((l) => loopBound(mod, l));
     loops.forEach((loop, i) => {
       const b = bounds[i]!;
-      let why: string | undefined;
-      if (b.kind === 'unbounded') why = b.why;
-      else if (b.kind === 'stored') {
-        const outer = loops.findIndex(
-          (o, j) =>
-            j !== i &&
-            bounds[j]!.kind === 'stored' &&
-            o.span.startIndex <= loop.span.startIndex &&
-            o.span.endIndex >= loop.span.endIndex,
-        );
-        if (outer >= 0)
-          why =
-            'a loop over a stored container nested in another one: the turns multiply, so a small archive buys a long load';
-      }
+      // Loops over stored containers nested in each other, in one method or through calls, are charged together
+      // over the archive's call graph (archiveCost).
+      const why = b.kind === 'unbounded' ? b.why : undefined;
       if (why === undefined) return;
       const text = loop.head?.text ?? '';
       push(

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanBytes } from '../../../../src/scan/engine.js';
 import { analyzePythonModule } from '../../../../src/analyzers/python/analyze-module.js';
+import { indexTorchScriptArchive } from '../../../../src/analyzers/python/torch/torchscript-load-rule.js';
 import {
   TORCHSCRIPT_IMPLICIT_GLOBALS,
   detectTorchSignals,
@@ -79,4 +80,28 @@ const TORCHSCRIPT_FIXTURES = join(import.meta.dirname, '../../../fixtures/torchs
 export async function archiveFindingKinds(name: string): Promise<unknown[]> {
   const r = await scanBytes(name, new Uint8Array(readFileSync(join(TORCHSCRIPT_FIXTURES, name))));
   return r.findings.map((f) => f.evidence.details?.kind);
+}
+
+/** The HIGH TORCH-SCRIPT-CUSTOM-OP signals of each file of an archive whose code files are `files` (path -> lines). */
+export async function archiveSignals(files: Record<string, string[]>): Promise<Record<string, CodeSignal[]>> {
+  const read = await Promise.all(
+    Object.entries(files).map(async ([path, lines]) => ({
+      path,
+      mod: await analyzePythonModule(lines.join('\n') + '\n', { implicitGlobals: TORCHSCRIPT_IMPLICIT_GLOBALS }),
+    })),
+  );
+  const archive = indexTorchScriptArchive(read);
+  const out: Record<string, CodeSignal[]> = {};
+  read.forEach(({ path, mod }, file) => {
+    out[path] = detectTorchSignals(mod, { fileKind: 'torchscript', archive, file }).filter(
+      (s) => s.ruleId === 'TORCH-SCRIPT-CUSTOM-OP' && s.confidence === 'high',
+    );
+  });
+  return out;
+}
+
+/** `[path, kind]` of every HIGH signal of the archive. */
+export async function archiveKinds(files: Record<string, string[]>): Promise<[string, unknown][]> {
+  const by = await archiveSignals(files);
+  return Object.entries(by).flatMap(([path, ss]) => ss.map((s) => [path, s.details?.kind] as [string, unknown]));
 }

@@ -6,41 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyzePythonModule } from '../../../../src/analyzers/python/analyze-module.js';
-import {
-  TORCHSCRIPT_IMPLICIT_GLOBALS,
-  detectTorchSignals,
-  type CodeSignal,
-} from '../../../../src/analyzers/python/torch/torch-code.js';
-import {
-  MAX_CALL_DEPTH,
-  indexTorchScriptArchive,
-} from '../../../../src/analyzers/python/torch/torchscript-load-rule.js';
+import { MAX_CALL_DEPTH } from '../../../../src/analyzers/python/torch/torchscript-load-rule.js';
 import { partitionTorchScriptCode, scanBytes } from '../../../../src/scan/engine.js';
-
-/** The TORCH-SCRIPT-CUSTOM-OP signals of each file of an archive whose code files are `files` (path -> lines). */
-async function archiveSignals(files: Record<string, string[]>): Promise<Record<string, CodeSignal[]>> {
-  const read = await Promise.all(
-    Object.entries(files).map(async ([path, lines]) => ({
-      path,
-      mod: await analyzePythonModule(lines.join('\n') + '\n', { implicitGlobals: TORCHSCRIPT_IMPLICIT_GLOBALS }),
-    })),
-  );
-  const archive = indexTorchScriptArchive(read);
-  const out: Record<string, CodeSignal[]> = {};
-  read.forEach(({ path, mod }, file) => {
-    out[path] = detectTorchSignals(mod, { fileKind: 'torchscript', archive, file }).filter(
-      (s) => s.ruleId === 'TORCH-SCRIPT-CUSTOM-OP' && s.confidence === 'high',
-    );
-  });
-  return out;
-}
-
-/** `[path, kind]` of every HIGH signal of the archive. */
-async function archiveKinds(files: Record<string, string[]>): Promise<[string, unknown][]> {
-  const by = await archiveSignals(files);
-  return Object.entries(by).flatMap(([path, ss]) => ss.map((s) => [path, s.details?.kind] as [string, unknown]));
-}
+import { archiveKinds } from './signal-helpers.js';
 
 /** A module whose `__setstate__` runs `lines` with a stored (int, Tensor) state. */
 const user = (lines: string[], attrs: string[] = []): string[] => [

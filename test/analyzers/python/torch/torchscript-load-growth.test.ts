@@ -103,8 +103,13 @@ describe('TorchScript load code: loop-carried growth', () => {
     ['a sum of stored elements', ['acc = 0', 'for x in (state)[0]:', '  acc = torch.add(acc, x)'], false],
     // One copy of the value joined with operands that do not read it grows linearly: bounded by a constant range.
     [
-      'a stored row appended in a constant range',
+      'a stored row appended 1000 times (500500 copies of it, each turn copying the whole value)',
       ['t = (state)[1]', 'for i in range(1000):', '  t = torch.cat([t, (state)[1]])'],
+      true,
+    ],
+    [
+      'a stored row appended 64 times (2080 copies)',
+      ['t = (state)[1]', 'for i in range(64):', '  t = torch.cat([t, (state)[1]])'],
       false,
     ],
     [

@@ -239,9 +239,9 @@ const hostile: RuleCase[] = [
     details: { kind: 'load-operation-unlisted' },
   },
   {
-    name: 'archive code in another file, not followed',
+    name: 'a free function of another file, read alone: not followed',
     src: cls(['_0 = __torch__.helpers.plant((state)[0], )']),
-    expect: [[7, 'medium']],
+    expect: [[7, 'high']],
     details: { kind: 'load-operation-unfollowed' },
   },
   {

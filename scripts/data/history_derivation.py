@@ -30,7 +30,7 @@ HOOKS = ("__new__", "__setstate__", "__setattr__", "__getattr__", "__getattribut
 ONLY_UNDER = {"__array_finalize__": "numpy.ndarray"}
 
 
-PARSER_VERSION = 8  # part of the cache key: bump when what parse_version records changes
+PARSER_VERSION = 9  # part of the cache key: bump when what parse_version records changes
 # The cache key also carries the hooks recorded, so that parsers that record different hooks never share entries.
 PARSER_KEY = f"{PARSER_VERSION}h{hashlib.sha256('|'.join(HOOKS).encode()).hexdigest()[:8]}"
 
@@ -256,7 +256,9 @@ def parse_module(module, text, is_package, fixers=None):
                     # the external base "collections.namedtuple()" (what every such generated class runs).
                     bases.append("collections.namedtuple()")
                     continue
-                d = _dotted(b)
+                # A subscripted generic (Generic[T], Space[NDArray]) is its origin class in the class's bases once
+                # created (the alias's __mro_entries__).
+                d = _dotted(b.value if isinstance(b, ast.Subscript) else b)
                 if d is None:
                     bases.append("<computed>")
                     continue

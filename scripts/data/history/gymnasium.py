@@ -47,6 +47,8 @@ REVIEW = {
 }
 FUNCTIONS = {}
 NOT_ADMITTED = {}
+# Space(Generic[T_cov]) and Box(Space[NDArray[Any]]): a subscripted base is its origin class.
+GENERIC_BASES = True
 EXTERNAL_BASES["typing.Generic"] = {
     "why": "typing.Generic (Space[T]): __class_getitem__ and __init_subclass__ run when a class is made, no rebuild "
            "hook on instances",

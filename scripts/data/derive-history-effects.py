@@ -310,7 +310,8 @@ def main():
                 continue
             repo = os.path.join(args.mirror, (where[0] if where else spec["repo"]).replace("/", "+"), "repo")
             version = parse_version(repo, commit, review.PACKAGE, CACHE, getattr(review, "SOURCE_ROOT", ""),
-                                    getattr(review, "PATHS", None))
+                                    getattr(review, "PATHS", None),
+                                    generic_bases=getattr(review, "GENERIC_BASES", False))
             read[lib]["commits"][tag] = commit
             for name in wanted:
                 target = resolve_alias(version, name)

@@ -398,7 +398,7 @@ def derive(lib, pins, base, show_hooks):
         # A 4th item: the repository holding the commit (pandas' commits are read from forks that carry them).
         version = parse_version(source_of(where, base, repo), commit, review.PACKAGE, CACHE,
                                 getattr(review, "SOURCE_ROOT", ""), getattr(review, "PATHS", None),
-                                getattr(review, "TWO_TO_THREE", False))
+                                getattr(review, "TWO_TO_THREE", False), getattr(review, "GENERIC_BASES", False))
         if getattr(review, "WHEEL_MOVE", None):  # the release's wheel puts the package's modules elsewhere
             version = wheel_layout(version, review, source_of(where, base, repo), commit)
         if getattr(review, "STAR_IMPORTS", False):  # names re-exported by `from M import *` resolve too

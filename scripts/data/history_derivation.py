@@ -30,7 +30,7 @@ HOOKS = ("__new__", "__setstate__", "__setattr__", "__getattr__", "__getattribut
 ONLY_UNDER = {"__array_finalize__": "numpy.ndarray"}
 
 
-PARSER_VERSION = 8  # part of the cache key: bump when what parse_version records changes
+PARSER_VERSION = 9  # part of the cache key: bump when what parse_version records changes
 # The cache key also carries the hooks recorded, so that parsers that record different hooks never share entries.
 PARSER_KEY = f"{PARSER_VERSION}h{hashlib.sha256('|'.join(HOOKS).encode()).hexdigest()[:8]}"
 
@@ -257,6 +257,12 @@ def parse_module(module, text, is_package, fixers=None):
                     bases.append("collections.namedtuple()")
                     continue
                 d = _dotted(b)
+                if d is None and isinstance(b, ast.Subscript) and _dotted(b.value) is not None:
+                    # A subscripted generic (Generic[T], Space[NDArray]) is its origin class in the class's bases
+                    # once created (the alias's __mro_entries__): recorded as such, read so where the review module
+                    # asks for it (parse_version's generic_bases), else as a computed base.
+                    bases.append(GENERIC + _resolve_base(_dotted(b.value), local, imports))
+                    continue
                 if d is None:
                     bases.append("<computed>")
                     continue
@@ -305,11 +311,27 @@ def parse_module(module, text, is_package, fixers=None):
     return out
 
 
-def parse_version(repo, commit, package, cache=None, root="", paths=None, two_to_three=False):
+# Prefix of a base written as a subscripted generic (`class Box(Space[NDArray])`), followed by its origin's name.
+GENERIC = "<generic>"
+
+
+def parse_version(repo, commit, package, cache=None, root="", paths=None, two_to_three=False, generic_bases=False):
     """{'classes': {name: {...}}, 'functions': {name: hash}, 'aliases': {name: target}, 'sources': {hash: text}}.
     `cache`: a directory where the result is kept per commit and package (a commit's tree never changes). With
     `two_to_three` (a review module's TWO_TO_THREE), a release whose setup.py builds with use_2to3 has its Python 2
-    modules read as 2to3 rewrote them (setup_2to3)."""
+    modules read as 2to3 rewrote them (setup_2to3). With `generic_bases` (a review module's GENERIC_BASES), a base
+    written as a subscripted generic is its origin class; without, it is a computed base (never followed)."""
+    out = _parse_version(repo, commit, package, cache, root, paths, two_to_three)
+    classes = {}
+    for name, c in out["classes"].items():
+        if any(b.startswith(GENERIC) for b in c["bases"]):
+            c = {**c, "bases": [(b[len(GENERIC):] if generic_bases else "<computed>") if b.startswith(GENERIC) else b
+                                for b in c["bases"]]}
+        classes[name] = c
+    return {**out, "classes": classes}
+
+
+def _parse_version(repo, commit, package, cache=None, root="", paths=None, two_to_three=False):
     import json
     import os
 
@@ -322,7 +344,7 @@ def parse_version(repo, commit, package, cache=None, root="", paths=None, two_to
         if os.path.exists(path):
             with open(path, encoding="utf-8") as fh:
                 return json.load(fh)
-        out = parse_version(repo, commit, package, root=root, paths=paths, two_to_three=two_to_three)
+        out = _parse_version(repo, commit, package, root=root, paths=paths, two_to_three=two_to_three)
         os.makedirs(cache, exist_ok=True)
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(out, fh)

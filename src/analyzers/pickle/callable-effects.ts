@@ -15,6 +15,8 @@ import skforecastHistory from './data/history-effects-skforecast.json' with { ty
 import lookupHooks from './data/lookup-hooks.json' with { type: 'json' };
 import sklearnHistory from './data/history-effects-scikit-learn.json' with { type: 'json' };
 import statsmodelsHistory from './data/history-effects-statsmodels.json' with { type: 'json' };
+import gymnasiumHistory from './data/history-effects-gymnasium.json' with { type: 'json' };
+import sb3History from './data/history-effects-stable-baselines3.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -203,6 +205,8 @@ const histories = [
   keyedJson<HistoryEffectsFile>(pyramidHistory),
   keyedJson<HistoryEffectsFile>(neatHistory),
   keyedJson<HistoryEffectsFile>(skforecastHistory),
+  keyedJson<HistoryEffectsFile>(gymnasiumHistory),
+  keyedJson<HistoryEffectsFile>(sb3History),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;

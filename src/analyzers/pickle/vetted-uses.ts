@@ -482,12 +482,21 @@ export class VettedUses {
       // is then followed by identity as without stand-ins (memo.ts), and their keyword dicts as checked above.
       const calledPartial =
         memo !== undefined && !memo.partialsLost && (imp.canonical === PARTIAL || CALLED_PARTIALS.has(imp.canonical));
+      // So is getattr used only in the bound-method shape: its proof is the import's own references, each consumed
+      // by a call on (<an object of a named class>, <a str the memo kept>), the call facts (no call of a derived
+      // attribute) and the call arguments, where a stand-in counts as holding the attribute (holdsAttribute).
+      const attributeOnly =
+        imp.canonical === GETATTR &&
+        this.attributeGetattr.has(imp) &&
+        !this.scipyGetattr.has(imp) &&
+        !this.kerasGetattr.has(imp);
       if (
         compacted &&
         imp.canonical !== LOAD_FROM_BYTES &&
         !KERAS2_DESERIALIZE.has(imp.canonical) &&
         !DILL_LOAD_TYPE.has(imp.canonical) &&
-        !calledPartial
+        !calledPartial &&
+        !attributeOnly
       )
         continue;
       if (imp.canonical === GETATTR) {
@@ -580,8 +589,9 @@ const INSTANCE_GETATTR = 'getattr on an instance';
 
 /**
  * Whether `v` holds an attribute getattr took from an instance (a name derived that way), looking `depth` levels
- * into tuples, lists, dicts and objects' arguments and state; a value past the depth or the budget counts as holding
- * one.
+ * into tuples, lists, dicts and objects' arguments, every state BUILD gave them and the items SETITEM(S) stored on
+ * them; a value past the depth or the budget, or one the analysis did not keep whole (a tuple's unkept items that may
+ * be more than data, a memo stand-in), counts as holding one.
  */
 function holdsAttribute(v: PyVal, depth: number, budget: { n: number }): boolean {
   if (typeof v !== 'object') return false;
@@ -590,6 +600,13 @@ function holdsAttribute(v: PyVal, depth: number, budget: { n: number }): boolean
     case K.Global:
       return v.imp.derivedVia === INSTANCE_GETATTR;
     case K.Tuple:
+      if (depth === 0) return true;
+      // Items past the kept prefix: plain data, or the few objects kept aside in `unkept`, when dropsData says so.
+      if (v.more > 0) {
+        if (v.dropsData !== true) return true;
+        if (v.unkept?.some((x) => holdsAttribute(x, depth - 1, budget)) === true) return true;
+      }
+      return v.items.some((x) => holdsAttribute(x, depth - 1, budget));
     case K.List:
       // A list not kept item by item (items undefined) may hold one.
       if (depth === 0 || v.items === undefined) return true;
@@ -598,10 +615,15 @@ function holdsAttribute(v: PyVal, depth: number, budget: { n: number }): boolean
       if (depth === 0 || v.opaque === true) return true;
       return v.vals.some((x) => holdsAttribute(x, depth - 1, budget));
     case K.Obj:
-      if (depth === 0) return true;
+      // A memo stand-in (past the memo's detail budget) no longer shows what the objects it replaced hold.
+      if (depth === 0 || v.memoLost === true) return true;
+      if (holdsAttribute(v.args, depth - 1, budget)) return true;
+      // An earlier BUILD's entries stay attributes of the instance: every state kept, not only the last.
+      for (const st of v.states ?? (v.state !== undefined ? [v.state] : []))
+        if (holdsAttribute(st, depth - 1, budget)) return true;
       return (
-        holdsAttribute(v.args, depth - 1, budget) ||
-        (v.state !== undefined && holdsAttribute(v.state, depth - 1, budget))
+        (v.planted !== undefined && holdsAttribute(v.planted, depth - 1, budget)) ||
+        (v.plantedAttrs !== undefined && holdsAttribute(v.plantedAttrs, depth - 1, budget))
       );
     default:
       return false;

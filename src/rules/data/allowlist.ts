@@ -18,6 +18,8 @@ import featureEngineHistory from './packs/history/feature_engine.json' with { ty
 import lightfmHistory from './packs/history/lightfm.json' with { type: 'json' };
 import surpriseHistory from './packs/history/surprise.json' with { type: 'json' };
 import hmmlearnHistory from './packs/history/hmmlearn.json' with { type: 'json' };
+import gymnasiumHistory from './packs/history/gymnasium.json' with { type: 'json' };
+import sb3History from './packs/history/stable-baselines3.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -318,6 +320,8 @@ function packSources(): readonly PackSource[] {
       lightfmHistory,
       surpriseHistory,
       hmmlearnHistory,
+      gymnasiumHistory,
+      sb3History,
     ].map(fileSource),
   ];
   return sources;

@@ -101,3 +101,63 @@ describe('a bound method pickled as getattr(<instance>, <name>)', () => {
     });
   }
 });
+
+// Past the memo's detail budget (10,000 memoized values) the memo keeps stand-ins: the shape is proved on getattr's own
+// references, the call facts and the call arguments, where a stand-in counts as holding the attribute. So a large
+// pickle with a bound method as state (a NeuralProphet forecaster holding torch's OneCycleLR) gets the verdict of a
+// small one; an object handed to a call after BUILD gave it the bound method keeps getattr's verdict, whether the
+// object is read back whole or as a stand-in, and so does one whose earlier BUILD held it.
+describe('a bound method pickled as state: what a call is handed', () => {
+  const PAD = 10_001;
+  const get = (p: P, n: number): P =>
+    n < 256 ? p.binget(n) : p.op(0x6a, n & 255, (n >> 8) & 255, (n >> 16) & 255, (n >>> 24) & 255);
+  /** `pad` memoized ints first; the instance (memo pad + 1) gets {'anneal_func': getattr(<it>, '_annealing_cos')}. */
+  const stream = (pad: number, use: 'state' | 'handed' | 'earlier'): Uint8Array => {
+    const p = new P().proto(4);
+    for (let i = 0; i < pad; i++)
+      p.int(i % 200)
+        .memoize()
+        .pop();
+    p.stackGlobal(...CLS)
+      .memoize()
+      .emptyTuple()
+      .newobj()
+      .memoize();
+    p.emptyDict().sbu('anneal_func').stackGlobal('builtins', 'getattr');
+    get(p, pad + 1)
+      .sbu('_annealing_cos')
+      .tuple2()
+      .reduce()
+      .setitem()
+      .build();
+    if (use === 'earlier') p.emptyDict().sbu('total_steps').int(4).setitem().build();
+    p.pop();
+    if (use !== 'state') {
+      p.stackGlobal('collections', 'OrderedDict');
+      get(p, pad + 1)
+        .tuple1()
+        .tuple1()
+        .reduce()
+        .pop();
+    }
+    return p.emptyDict().stop().bytes();
+  };
+  const cases: [string, Uint8Array, boolean][] = [
+    ['past the memo budget, the bound method as state', stream(PAD, 'state'), false],
+    ['past the memo budget, its object (a stand-in) handed to a call', stream(PAD, 'handed'), true],
+    ['its object, read back whole, handed to a call', stream(0, 'handed'), true],
+    ['its object handed to a call after a second BUILD', stream(0, 'earlier'), true],
+    ['within the budget, the bound method as state', stream(0, 'state'), false],
+  ];
+  for (const [what, bytes, exec] of cases) {
+    it(`${exec ? 'getattr stays code execution' : 'admits getattr'}: ${what}`, async () => {
+      const r = await scan(bytes);
+      assert.equal(
+        r.exec.some((s) => s.includes('builtins.getattr')),
+        exec,
+        r.why,
+      );
+      if (!exec) assert.ok(r.attribute.length > 0, r.why);
+    });
+  }
+});

@@ -2,7 +2,8 @@
 // Tokenizer), sktime (with scikit-base), gensim, PyCaret (its preprocessing transformers), skforecast (its forecasters)
 // feature-engine (its transformers, alone and in a scikit-learn Pipeline), LightFM (its model and Dataset) and
 // scikit-surprise (its k-NN, baseline and random algorithms, Trainset, Dataset and surprise.dump.dump's Prediction
-// tuples) and hmmlearn (its Gaussian, GMM and categorical models), each run from its source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
+// tuples), hmmlearn (its Gaussian, GMM and categorical models) and stable-baselines3 (VecNormalize.save of a wrapper
+// holding Gymnasium spaces), each run from its source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
 // packs admit every name those files hold, so each passes; a payload twin per library and version (the same object
 // carrying a call to os.system in its state) is blocked. gensim's second version is Debian's (test/fixtures/real/gensim, checked with the other Debian releases).
 import { strict as assert } from 'node:assert';
@@ -48,6 +49,7 @@ describe('history packs: real output of released versions', () => {
       'pycaret',
       'skforecast',
       'sktime',
+      'stable-baselines3',
       'surprise',
     ]);
     for (const [lib, tags] of versions) {
@@ -142,6 +144,12 @@ describe('history packs of plain-state classes: hostile twins', () => {
     ['hmmlearn.hmm', 'GaussianHMM', 'n_components'],
     ['hmmlearn.hmm', 'GMMHMM', 'n_mix'],
     ['hmmlearn.base', 'ConvergenceMonitor', 'iter'],
+    ['stable_baselines3.common.vec_env.vec_normalize', 'VecNormalize', 'clip_obs'],
+    ['stable_baselines3.common.running_mean_std', 'RunningMeanStd', 'count'],
+    ['gymnasium.spaces.box', 'Box', 'dtype'],
+    ['gymnasium.spaces.discrete', 'Discrete', 'n'],
+    ['gymnasium.spaces.multi_binary', 'MultiBinary', 'n'],
+    ['gymnasium.spaces.multi_discrete', 'MultiDiscrete', 'nvec'],
   ];
   type Twin = 'plain' | 'payload' | 'called' | 'reference';
   const write = (module: string, name: string, key: string, twin: Twin): Uint8Array => {
@@ -206,5 +214,46 @@ describe('hmmlearn Gaussian models: slot state', () => {
         assert.equal(blocking.length > 0, slots, JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])));
       });
     }
+  }
+});
+
+// stable-baselines3's VecNormalize inherits VecEnvWrapper.__getattr__, which answers a name the wrapper lacks from the
+// venv the state may hold: a lookup the unpickler makes of such a name (APPENDS looks up 'extend') is reported.
+// Gymnasium's Box.__setstate__ runs numpy's min, max and str on its bounds: a class or function held in low is
+// counted as called there (a Discrete, whose hook never reads low, passes with the same state).
+describe('stable-baselines3 and Gymnasium: what their hooks reach', () => {
+  const VN = 'stable_baselines3.common.vec_env.vec_normalize';
+  const wrapper = (appends: boolean): Uint8Array => {
+    const p = new P().proto(4).global(VN, 'VecNormalize').emptyTuple().newobj().emptyDict();
+    p.sbu('clip_obs').int(4).setitem().build();
+    if (appends) p.mark().int(1).int(2).raw('e');
+    return p.stop().bytes();
+  };
+  for (const appends of [false, true]) {
+    it(`a VecNormalize ${appends ? "given items (APPENDS looks 'extend' up) is blocked" : 'with a dict state passes'}`, async () => {
+      const r = await scanBytes('vec_normalize.pkl', wrapper(appends));
+      const signals = r.findings.filter((x) => BLOCKING.has(x.severity)).map((x) => x.evidence.signal);
+      if (!appends) assert.deepEqual(signals, []);
+      else
+        assert.ok(
+          signals.some((s) => s.includes("'extend' is looked up on an object of " + VN)),
+          signals.join('\n'),
+        );
+    });
+  }
+  const space = (module: string, name: string): Uint8Array => {
+    const p = new P().proto(4).global(module, name).emptyTuple().newobj().emptyDict();
+    p.sbu('low').global('stable_baselines3.common.running_mean_std', 'RunningMeanStd').setitem();
+    return p.build().stop().bytes();
+  };
+  for (const [module, name, blocked] of [
+    ['gymnasium.spaces.box', 'Box', true],
+    ['gymnasium.spaces.discrete', 'Discrete', false],
+  ] as const) {
+    it(`a ${name} whose low holds a class ${blocked ? 'is blocked (Box.__setstate__ reads low)' : 'passes'}`, async () => {
+      const r = await scanBytes('space.pkl', space(module, name));
+      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      assert.equal(blocking.length > 0, blocked, JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])));
+    });
   }
 });

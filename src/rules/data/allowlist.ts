@@ -18,6 +18,7 @@ import featureEngineHistory from './packs/history/feature_engine.json' with { ty
 import lightfmHistory from './packs/history/lightfm.json' with { type: 'json' };
 import surpriseHistory from './packs/history/surprise.json' with { type: 'json' };
 import hmmlearnHistory from './packs/history/hmmlearn.json' with { type: 'json' };
+import nltkHistory from './packs/history/nltk.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -318,6 +319,7 @@ function packSources(): readonly PackSource[] {
       lightfmHistory,
       surpriseHistory,
       hmmlearnHistory,
+      nltkHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -19,6 +19,8 @@ import lightfmHistory from './packs/history/lightfm.json' with { type: 'json' };
 import surpriseHistory from './packs/history/surprise.json' with { type: 'json' };
 import hmmlearnHistory from './packs/history/hmmlearn.json' with { type: 'json' };
 import nltkHistory from './packs/history/nltk.json' with { type: 'json' };
+import nbresultHistory from './packs/history/nbresult.json' with { type: 'json' };
+import lshashpy3History from './packs/history/lshashpy3.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -320,6 +322,8 @@ function packSources(): readonly PackSource[] {
       surpriseHistory,
       hmmlearnHistory,
       nltkHistory,
+      nbresultHistory,
+      lshashpy3History,
     ].map(fileSource),
   ];
   return sources;

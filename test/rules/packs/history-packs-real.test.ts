@@ -2,8 +2,8 @@
 // Tokenizer), sktime (with scikit-base), gensim, PyCaret (its preprocessing transformers), skforecast (its forecasters)
 // feature-engine (its transformers, alone and in a scikit-learn Pipeline), LightFM (its model and Dataset) and
 // scikit-surprise (its k-NN, baseline and random algorithms, Trainset, Dataset and surprise.dump.dump's Prediction
-// tuples), hmmlearn (its Gaussian, GMM and categorical models) and NLTK (its classifiers and probability
-// distributions), each run from its source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
+// tuples), hmmlearn (its Gaussian, GMM and categorical models), NLTK (its classifiers and probability
+// distributions), nbresult (ChallengeResult.write()) and lshashpy3 (LSHash.save()'s object array in an .npz), each run from its source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
 // packs admit every name those files hold, so each passes; a payload twin per library and version (the same object
 // carrying a call to os.system in its state) is blocked. gensim's second version is Debian's (test/fixtures/real/gensim, checked with the other Debian releases).
 import { strict as assert } from 'node:assert';
@@ -45,6 +45,8 @@ describe('history packs: real output of released versions', () => {
       'keras',
       'keras-preprocessing',
       'lightfm',
+      'lshashpy3',
+      'nbresult',
       'neat-python',
       'nltk',
       'pycaret',
@@ -150,6 +152,8 @@ describe('history packs of plain-state classes: hostile twins', () => {
     ['nltk.classify.maxent', 'BinaryMaxentFeatureEncoding', '_length'],
     ['nltk.probability', 'ELEProbDist', '_bins'],
     ['nltk.probability', 'ConditionalProbDist', '_factory_args'],
+    ['nbresult', 'ChallengeResult', 'cv'],
+    ['lshashpy3.storage', 'InMemoryStorage', 'storage'],
   ];
   type Twin = 'plain' | 'payload' | 'called' | 'reference';
   const write = (module: string, name: string, key: string, twin: Twin): Uint8Array => {

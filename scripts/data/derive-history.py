@@ -271,6 +271,19 @@ def history_effects(lib, entries, per_name, external, review, checks=None):
             ref = next((r for r, x in hooks.items() if x == rec_out), f"{name}.{key} ({lib} history, as mapped)")
             hooks[ref] = rec_out
             classes.setdefault(name, {})[key] = ref
+    # Classes the stream may call (CALLED: the library's own pickles call them, and the review read every version's
+    # __init__): their __init__ model is the review's sinks (what the constructor does with its arguments, in the
+    # terms of class_effects.py), and a "dict" flag for a dict subclass (a call's dict argument fills its items).
+    for name, spec in sorted(getattr(review, "CALLED", {}).items()):
+        if name not in entries or entries[name].get("calls") is not None:
+            continue
+        rec_out = {"sinks": {label: dict(sorted(k.items())) for label, k in sorted(spec["sinks"].items())},
+                   "params": list(spec["params"])}
+        ref = f"{name}.init ({lib} history)"
+        hooks[ref] = rec_out
+        classes.setdefault(name, {})["init"] = ref
+        if spec.get("dict"):
+            classes[name]["dict"] = True
     # Names another pack admits (the installed version's) whose older versions' hook reaches more than the installed
     # one (MODELLED: name -> {hook key: (sinks by label, where)}): the VM checks these beside the installed model.
     for name, by_key in sorted(getattr(review, "MODELLED", {}).items()):
@@ -608,9 +621,18 @@ def derive(lib, pins, base, show_hooks):
         notes, bad, missing, checked = {}, [], [], {}  # notes: (hook, owner, why) -> hashes
         vm_checks = set()
         reference = getattr(review, "REFERENCE_ONLY", {}).get(name)
+        called = getattr(review, "CALLED", {}).get(name)
+        inits = sorted(f"{o}.{k}@{h}" for o, k, h in rec["hooks"] if k == "__init__")
+        if called is not None and all(i in called["init"] for i in inits):
+            # The review read every version's __init__ (CALLED): the stream may call the class.
+            for i in inits:
+                notes.setdefault(("__init__", i.split("@")[0].rsplit(".", 1)[0], called["init"][i]), []).append(
+                    i.split("@")[1])
+        elif called is not None:
+            missing += [i for i in inits if i not in called["init"]]
         for owner, hook, h in sorted(rec["hooks"]):
             if hook == "__init__":
-                continue  # runs only when the stream calls the class, which a history entry never admits
+                continue  # runs only when the stream calls the class (admitted only for the review's CALLED)
             if hook == "__new__" and reference is not None:
                 continue  # admitted only as a reference (calls "none"): a call, NEWOBJ or reconstructor base of it is
                 # refused, so its constructor never runs on the stream's values
@@ -647,6 +669,8 @@ def derive(lib, pins, base, show_hooks):
             or "object default (__new__ + instance __dict__ update) in every version",
             "calls": "new" if reference is None else "none",
         }
+        if called is not None:
+            entries[name].pop("calls")
         if reference is not None:
             entries[name]["rebuild"] = f"{reference}; {entries[name]['rebuild']}"
         if getattr(review, "ENTRY_NOTE", None):

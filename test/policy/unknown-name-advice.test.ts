@@ -18,12 +18,7 @@ const references = (module: string, name: string): Uint8Array =>
 
 const cases: [string, string, boolean, RegExp][] = [
   ['skorch.net', 'NeuralNet', true, /^skorch has no reviewed pack; .*call it with arguments/],
-  [
-    'nltk.classify.naivebayes',
-    'NaiveBayesClassifier',
-    false,
-    /^nltk has no reviewed pack; .*rebuild it through its pickle hooks/,
-  ],
+  ['igraph', 'Graph', false, /^igraph has no reviewed pack; .*rebuild it through its pickle hooks/],
   ['sklearn.no_such_module', 'Estimator', true, /^sklearn's reviewed packs \(.*scikit-learn .*\) do not list it/],
   ['gensim.no_such_module', 'Model', true, /^gensim's reviewed packs? \(.*gensim .*\) do(es)? not list it/],
 ];

@@ -8,6 +8,7 @@ import effects from './data/callable-effects.json' with { type: 'json' };
 import history from './data/history-effects.json' with { type: 'json' };
 import catboostHistory from './data/history-effects-catboost.json' with { type: 'json' };
 import neatHistory from './data/history-effects-neat-python.json' with { type: 'json' };
+import nltkHistory from './data/history-effects-nltk.json' with { type: 'json' };
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
 import pmdarimaHistory from './data/history-effects-pmdarima.json' with { type: 'json' };
 import pyramidHistory from './data/history-effects-pyramid.json' with { type: 'json' };
@@ -207,6 +208,7 @@ const histories = [
   keyedJson<HistoryEffectsFile>(skforecastHistory),
   keyedJson<HistoryEffectsFile>(gymnasiumHistory),
   keyedJson<HistoryEffectsFile>(sb3History),
+  keyedJson<HistoryEffectsFile>(nltkHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;
@@ -312,10 +314,24 @@ export function attrsFromItems(canonical: string): boolean {
   return packClass(canonical)?.attrsFromItems === true;
 }
 
-/** A pack class that subclasses dict (derived from the installed library): a BUILD state of it sets its entries. */
+/**
+ * A pack class that subclasses dict (derived from the installed library, or a history pack's class the stream may
+ * call, as NLTK's FreqDist): a BUILD state of it sets its entries, and a call's dict argument fills its items.
+ */
 export function dictClass(canonical: string): boolean {
-  return (data.get('classes', canonical) ?? data.get('allowlistClasses', canonical))?.dict === true;
+  let out = dictClasses.get(canonical);
+  if (out === undefined) {
+    out =
+      (data.get('classes', canonical) ?? data.get('allowlistClasses', canonical))?.dict === true ||
+      histories.some((h) => h.get('classes', canonical)?.dict === true);
+    dictClasses.set(canonical, out);
+  }
+  return out;
 }
+
+/** dictClass's answers by class (asked per object that may be a dict; the data never changes). Bounded by the names
+ * streams use, as the other caches here. */
+const dictClasses = new Map<string, boolean>();
 
 /**
  * Whether `canonical` is one of the classes the library passes for family `root` (in the installed version, or in an

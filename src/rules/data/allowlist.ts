@@ -20,6 +20,9 @@ import surpriseHistory from './packs/history/surprise.json' with { type: 'json' 
 import hmmlearnHistory from './packs/history/hmmlearn.json' with { type: 'json' };
 import gymnasiumHistory from './packs/history/gymnasium.json' with { type: 'json' };
 import sb3History from './packs/history/stable-baselines3.json' with { type: 'json' };
+import nltkHistory from './packs/history/nltk.json' with { type: 'json' };
+import nbresultHistory from './packs/history/nbresult.json' with { type: 'json' };
+import lshashpy3History from './packs/history/lshashpy3.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -322,6 +325,9 @@ function packSources(): readonly PackSource[] {
       hmmlearnHistory,
       gymnasiumHistory,
       sb3History,
+      nltkHistory,
+      nbresultHistory,
+      lshashpy3History,
     ].map(fileSource),
   ];
   return sources;

@@ -2,8 +2,10 @@
 // Tokenizer), sktime (with scikit-base), gensim, PyCaret (its preprocessing transformers), skforecast (its forecasters)
 // feature-engine (its transformers, alone and in a scikit-learn Pipeline), LightFM (its model and Dataset) and
 // scikit-surprise (its k-NN, baseline and random algorithms, Trainset, Dataset and surprise.dump.dump's Prediction
-// tuples), hmmlearn (its Gaussian, GMM and categorical models) and stable-baselines3 (VecNormalize.save of a wrapper
-// holding Gymnasium spaces), each run from its source tree at a pinned release tag, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
+// tuples), hmmlearn (its Gaussian, GMM and categorical models), stable-baselines3 (VecNormalize.save of a wrapper
+// holding Gymnasium spaces), NLTK (its classifiers and probability distributions), nbresult (ChallengeResult.write())
+// and lshashpy3 (LSHash.save()'s object array in an .npz), each run from its source tree at a pinned release, pickle
+// small fitted objects (scripts/fixtures/history-packs-real.py): their
 // packs admit every name those files hold, so each passes; a payload twin per library and version (the same object
 // carrying a call to os.system in its state) is blocked. gensim's second version is Debian's (test/fixtures/real/gensim, checked with the other Debian releases).
 import { strict as assert } from 'node:assert';
@@ -45,7 +47,10 @@ describe('history packs: real output of released versions', () => {
       'keras',
       'keras-preprocessing',
       'lightfm',
+      'lshashpy3',
+      'nbresult',
       'neat-python',
+      'nltk',
       'pycaret',
       'skforecast',
       'sktime',
@@ -150,6 +155,14 @@ describe('history packs of plain-state classes: hostile twins', () => {
     ['gymnasium.spaces.discrete', 'Discrete', 'n'],
     ['gymnasium.spaces.multi_binary', 'MultiBinary', 'n'],
     ['gymnasium.spaces.multi_discrete', 'MultiDiscrete', 'nvec'],
+    ['nltk.classify.naivebayes', 'NaiveBayesClassifier', '_labels'],
+    ['nltk.classify.decisiontree', 'DecisionTreeClassifier', '_label'],
+    ['nltk.classify.maxent', 'MaxentClassifier', '_logarithmic'],
+    ['nltk.classify.maxent', 'BinaryMaxentFeatureEncoding', '_length'],
+    ['nltk.probability', 'ELEProbDist', '_bins'],
+    ['nltk.probability', 'ConditionalProbDist', '_factory_args'],
+    ['nbresult', 'ChallengeResult', 'cv'],
+    ['lshashpy3.storage', 'InMemoryStorage', 'storage'],
   ];
   type Twin = 'plain' | 'payload' | 'called' | 'reference';
   const write = (module: string, name: string, key: string, twin: Twin): Uint8Array => {
@@ -252,6 +265,60 @@ describe('stable-baselines3 and Gymnasium: what their hooks reach', () => {
   ] as const) {
     it(`a ${name} whose low holds a class ${blocked ? 'is blocked (Box.__setstate__ reads low)' : 'passes'}`, async () => {
       const r = await scanBytes('space.pkl', space(module, name));
+      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      assert.equal(blocking.length > 0, blocked, JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])));
+    });
+  }
+});
+
+// NLTK's FreqDist is a collections.Counter subclass: Counter.__reduce__ writes a call of the class with a dict of
+// counts, and ConditionalFreqDist's __reduce__ a call with no argument and its items for SETITEMS. Those calls pass;
+// the same calls given a payload or an object of a class outside the packs, or a FreqDist given a reference to an
+// unmodelled callable as an item, are blocked.
+describe('NLTK FreqDist and ConditionalFreqDist calls', () => {
+  const freq = (p: P): P => p.global('nltk.probability', 'FreqDist');
+  const cases: [string, boolean, () => P][] = [
+    [
+      'FreqDist(<dict of counts>) passes',
+      false,
+      () => freq(new P().proto(4)).emptyDict().sbu('a').int(2).setitem().tuple1().reduce(),
+    ],
+    ['FreqDist() passes', false, () => freq(new P().proto(4)).emptyTuple().reduce()],
+    [
+      'FreqDist(<dict holding a call to os.system>) is blocked',
+      true,
+      () => freq(new P().proto(4)).emptyDict().sbu('a').call('os', 'system', 'id').setitem().tuple1().reduce(),
+    ],
+    [
+      'FreqDist(<a subprocess.Popen object>) is blocked',
+      true,
+      () => freq(new P().proto(4)).global('subprocess', 'Popen').emptyTuple().newobj().tuple1().reduce(),
+    ],
+    [
+      'FreqDist with subprocess.Popen stored as a count is blocked',
+      true,
+      () => freq(new P().proto(4)).emptyTuple().reduce().sbu('a').global('subprocess', 'Popen').setitem(),
+    ],
+    [
+      'ConditionalFreqDist() with FreqDist items passes',
+      false,
+      () => {
+        const p = new P().proto(4).global('nltk.probability', 'ConditionalFreqDist').emptyTuple().reduce();
+        return freq(p.int(3)).emptyDict().sbu('cat').int(2).setitem().tuple1().reduce().setitem();
+      },
+    ],
+    [
+      'ConditionalFreqDist(<pairs holding a call to os.system>) is blocked',
+      true,
+      () => {
+        const p = new P().proto(4).global('nltk.probability', 'ConditionalFreqDist');
+        return p.int(3).call('os', 'system', 'id').tuple2().tuple1().tuple1().reduce();
+      },
+    ],
+  ];
+  for (const [what, blocked, write] of cases) {
+    it(what, async () => {
+      const r = await scanBytes('classifier.pkl', write().stop().bytes());
       const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
       assert.equal(blocking.length > 0, blocked, JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])));
     });

@@ -1,0 +1,78 @@
+"""NLTK history pack (no Debian package, so no pack of an installed version): the trained classifiers and the
+probability objects users pickle (pickle.dump of a NaiveBayesClassifier, DecisionTreeClassifier or MaxentClassifier, as
+NLTK's book and how-tos show, and the frequency and probability distributions the classifiers hold), as NLTK's
+released Python 3 versions (3.0 on) define them, read by scripts/data/derive-history.py.
+
+A classifier is its __dict__: labels, numbers, dicts of feature names, numpy weight arrays (Maxent), its probability
+distributions and its feature encoding (the Maxent encodings: dicts and lists of feature tuples; the function-backed
+encoding holds the function it was given, named by the stream as its own global). A ProbDistI is its __dict__ (its
+FreqDist, numbers). A FreqDist is a collections.Counter subclass: Counter.__reduce__ writes a call of the class with a
+plain dict of counts, and FreqDist.__init__ hands that argument to Counter.__init__ (Counter.update: a Mapping's items
+stored with dict.update, any other iterable counted item by item) and sets self._N = None; FreqDist's own __setitem__,
+update and setdefault reset self._N before the dict's own. ConditionalFreqDist is a defaultdict(FreqDist) subclass
+whose __reduce__ writes a call of the class with no argument and its (condition, FreqDist) items for SETITEMS; its
+__init__ calls defaultdict.__init__(self, FreqDist) and counts the (condition, sample) pairs of an argument.
+ConditionalProbDist and DictionaryConditionalProbDist are dict subclasses pickled by copyreg.__reduce_ex__: NEWOBJ
+with no arguments, SETITEMS of their items, BUILD of their __dict__ (the factory class and its arguments, stored and
+called only by __missing__ on a later lookup).
+docs/packs/history/nltk.json lists the versions each name is found in. The releases are pinned from the repository's
+tags (pins.json); NLTK 2.x is Python 2 only."""
+
+LIB = "nltk"
+PACK = "nltk"
+TITLE = "NLTK classifiers and probability distributions, as released versions pickle them"
+PACKAGE = "nltk"
+SAVED_BASES = ("nltk.classify.api.ClassifierI", "nltk.probability.ProbDistI",
+               "nltk.classify.maxent.MaxentFeatureEncodingI")
+SAVED_WHAT = "a trained classifier, probability distribution or feature encoding, pickled through its __dict__"
+_HELD = "held by a trained classifier or probability distribution"
+HELD = {
+    "nltk.probability.FreqDist": f"a FreqDist, a collections.Counter subclass ({_HELD})",
+    "nltk.probability.ConditionalFreqDist": f"a ConditionalFreqDist, a defaultdict of FreqDists ({_HELD})",
+    "nltk.probability.ConditionalProbDist": f"a ConditionalProbDist, a dict of ProbDists ({_HELD})",
+    "nltk.probability.DictionaryConditionalProbDist": f"a DictionaryConditionalProbDist, a dict of ProbDists ({_HELD})",
+}
+EXTRA_NAMES = {}
+EXTERNAL_BASES = {
+    "builtins.dict": {"why": "C dict: SETITEMS stores keys and values", "hooks": {}},
+    # CPython's collections.Counter (Lib/collections/__init__.py): a dict subclass with no __new__, __setstate__,
+    # __setitem__, __setattr__ or __getattr__; its __reduce__ is (cls, (dict(self),)) and its __init__ counts an
+    # iterable's items (a Mapping's through dict.update, hashing the keys).
+    "collections.Counter": {"why": "a dict subclass: no rebuild hook; its call counts an iterable (python pack)",
+                            "hooks": {}},
+    # CPython's C defaultdict: __reduce__ is (cls, (default_factory,), None, None, iter(items)); no __setstate__ or
+    # __setitem__ of its own; __missing__ calls the factory only on a lookup of a missing key.
+    "collections.defaultdict": {"why": "C defaultdict: SETITEMS stores keys and values (python pack)", "hooks": {}},
+}
+_SETITEM = ("data", "sets self._N = None (the cached count), then stores the item with the dict's own __setitem__")
+REVIEW = {
+    "nltk.probability.FreqDist.__setitem__@8c4688fdf990": _SETITEM,
+    "nltk.probability.FreqDist.__setitem__@dedb9cd77acf": _SETITEM,
+}
+# The classes NLTK's own pickles call (Counter.__reduce__ writes FreqDist(<dict of counts>), ConditionalFreqDist's
+# __reduce__ writes ConditionalFreqDist() and SETITEMS): every version's __init__, read here, does with its argument
+# only what CPython's Counter.__init__ does (the python pack's collections.Counter model, whose sinks these are:
+# truth-tested, iterated, its items() called when it is a Mapping, its elements hashed), then sets self._N = None
+# (3.2.2 on); ConditionalFreqDist's makes the dict a defaultdict of FreqDists and counts an argument's (condition,
+# sample) pairs: truth-tested, iterated, each pair unpacked, both items hashed and compared with the keys present.
+_COUNTER = {"dunders": ["__bool__", "__hash__", "__index__", "__iter__"], "methods": ["items"]}
+_FREQ_INIT = "Counter.__init__(self, samples){}: counts the samples (a Mapping's items stored with dict.update)"
+CALLED = {
+    "nltk.probability.FreqDist": {
+        "init": {"nltk.probability.FreqDist.__init__@3430cfc4c76a": _FREQ_INIT.format(""),
+                 "nltk.probability.FreqDist.__init__@bd4d58a0be58": _FREQ_INIT.format(", then self._N = None")},
+        "sinks": {"arg:0": _COUNTER},
+        "params": ["samples"],
+        "dict": True,
+    },
+    "nltk.probability.ConditionalFreqDist": {
+        "init": {"nltk.probability.ConditionalFreqDist.__init__@4ee6bd5f3367":
+                 "defaultdict.__init__(self, FreqDist), then counts the (condition, sample) pairs of an argument"},
+        "sinks": {"arg:0": {"dunders": ["__bool__", "__eq__", "__hash__", "__iter__"]}},
+        "params": ["cond_samples"],
+        "dict": True,
+    },
+}
+EFFECTS = True
+FUNCTIONS = {}
+NOT_ADMITTED = {}

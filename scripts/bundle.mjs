@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { splitByRoot } from './lib/split-by-root.mjs';
 
@@ -171,24 +171,13 @@ mkdirSync('dist/bin', { recursive: true });
 // dist/bin holds CommonJS (the package is "type": "module").
 writeFileSync('dist/bin/package.json', '{ "type": "commonjs" }\n');
 
-await build({
-  entryPoints: ['src/cli/bundle.ts'],
-  outfile: 'dist/bin/sentinel.js',
+/** The CLI bundles' common options. */
+const cliOptions = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
   external,
-  plugins: [
-    esmOnlyGuard,
-    lazyChildProcess,
-    bundleRequireAsCreateRequire,
-    jsonAsParse('dist/bin', {
-      imports: '',
-      read: (rel) =>
-        `require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(rel)}), 'utf8')`,
-    }),
-  ],
   // No comments or indentation and short local names: a smaller file to read, and a smaller code cache to
   // deserialise, at every start (short names: 1.74 -> 1.41 MB of bundle, 1.22 -> 1.15 MB of cache, 8 M fewer
   // instructions for a 1 KB pickle). ASCII only (checked below), so the loader can read it as Latin-1. No code reads
@@ -207,10 +196,140 @@ await build({
   },
   footer: { js: '\n})' },
   logLevel: 'warning',
-});
+};
+const cliPlugins = () => [
+  esmOnlyGuard,
+  lazyChildProcess,
+  bundleRequireAsCreateRequire,
+  jsonAsParse('dist/bin', {
+    imports: '',
+    read: (rel) =>
+      `require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(rel)}), 'utf8')`,
+  }),
+];
 
-if (readFileSync('dist/bin/sentinel.js').some((b) => b > 0x7f)) {
-  throw new Error('dist/bin/sentinel.js is not ASCII: bin/load-bundle.js reads it as Latin-1');
+/**
+ * The CLI is two scripts, each with its own code cache: dist/bin/sentinel.js, what a model scan runs (the modules the
+ * entry imports statically, and the few it imports dynamically on every scan: HOT_DYNAMIC), and
+ * dist/bin/sentinel-lazy.js, every module reached only through a dynamic import() (the Python front end and the DESER
+ * room, the other formats' readers, the other report formats, the service, signatures, conversion), loaded by
+ * bin/load-bundle.js on the first such import. V8 deserialises a whole cache and creates every top-level function of
+ * a script at every start, so a 1 KB pickle no longer pays for the half of the code it never runs.
+ * Each module is in exactly one of the two (module state and classes are never duplicated): an import() from the
+ * first into the second reads the module from the second (`sentinel-ml.lazyPart`), and an import of the first's
+ * modules from the second calls the first's own initialiser and namespace (`sentinel-ml.hostModules`).
+ */
+const HOT_DYNAMIC = [
+  // The text report (every default run) and the scan pool's worker side (every folder scanned on threads).
+  'src/report/text.ts',
+  'src/report/wrap-text.ts',
+  'src/scan/serve-scan-worker.ts',
+  'src/scan/worker-pool.ts',
+];
+const ENTRY = 'src/cli/bundle.ts';
+const LAZY_OUT = 'dist/bin/sentinel-lazy.js';
+const plan = await build({
+  ...cliOptions,
+  entryPoints: [ENTRY],
+  outfile: 'dist/bin/sentinel.js',
+  write: false,
+  metafile: true,
+  plugins: cliPlugins(),
+});
+const inputs = plan.metafile.inputs;
+/** The modules reached from `starts` through static imports and require() calls. */
+const staticClosure = (starts) => {
+  const seen = new Set();
+  const stack = [...starts];
+  while (stack.length) {
+    const f = stack.pop();
+    if (seen.has(f) || !inputs[f]) continue;
+    seen.add(f);
+    for (const i of inputs[f].imports) if (!i.external && i.kind !== 'dynamic-import') stack.push(i.path);
+  }
+  return seen;
+};
+for (const f of HOT_DYNAMIC) if (!inputs[f]) throw new Error(`scripts/bundle.mjs: ${f} is no longer in the CLI`);
+const HOST = staticClosure([ENTRY, ...HOT_DYNAMIC]);
+const LAZY = new Set(Object.keys(inputs).filter((f) => !HOST.has(f)));
+/** The first script's modules the second imports, and the second's modules the first imports dynamically. */
+const hostExposed = new Set();
+const lazyTargets = new Set();
+/** A module of another namespace than the file system (the plugins' virtual modules): each build makes its own. */
+const virtual = (f) => /^[a-z-]+:/.test(f);
+for (const f of Object.keys(inputs)) {
+  for (const i of inputs[f].imports) {
+    if (i.external || virtual(i.path)) continue;
+    if (LAZY.has(f) && HOST.has(i.path)) hostExposed.add(i.path);
+    if (HOST.has(f) && LAZY.has(i.path)) {
+      if (i.kind !== 'dynamic-import') throw new Error(`scripts/bundle.mjs: ${f} imports ${i.path} statically`);
+      lazyTargets.add(i.path);
+    }
+  }
+}
+const here = process.cwd();
+const abs = (rel) => join(here, rel);
+const relOf = (file) => relative(here, file).split('\\').join('/');
+/** Routes an import whose module lives in the other script (`other`) to a stub in `namespace`. */
+const splitRouter = (other, namespace, kinds) => ({
+  name: `split-${namespace}`,
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.splitResolving || !kinds.includes(args.kind)) return undefined;
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        namespace: args.namespace,
+        pluginData: { splitResolving: true },
+      });
+      if (r.errors.length || r.external || !r.path) return undefined;
+      const rel = relOf(r.path);
+      return other.has(rel) ? { path: rel, namespace } : undefined;
+    });
+  },
+});
+const SYM_LAZY = "globalThis[Symbol.for('sentinel-ml.lazyPart')]";
+const SYM_HOST = "globalThis[Symbol.for('sentinel-ml.hostModules')]";
+const stubLoader = (namespace, body) => ({
+  name: `stub-${namespace}`,
+  setup(b) {
+    b.onLoad({ filter: /.*/, namespace }, (args) => ({ contents: body(args.path), loader: 'js' }));
+  },
+});
+const hostEntry =
+  `export * from ${JSON.stringify(abs(ENTRY))};\n` +
+  `${SYM_HOST} = {\n${[...hostExposed]
+    .sort()
+    .map((f) => `  ${JSON.stringify(f)}: () => require(${JSON.stringify(abs(f))}),`)
+    .join('\n')}\n};\n`;
+await build({
+  ...cliOptions,
+  stdin: { contents: hostEntry, resolveDir: here, sourcefile: 'sentinel-entry.js', loader: 'js' },
+  outfile: 'dist/bin/sentinel.js',
+  plugins: [
+    splitRouter(LAZY, 'lazy-part', ['dynamic-import']),
+    stubLoader('lazy-part', (rel) => `module.exports = ${SYM_LAZY}()[${JSON.stringify(rel)}]();\n`),
+    ...cliPlugins(),
+  ],
+});
+const lazyEntry = `export const modules = {\n${[...lazyTargets]
+  .sort()
+  .map((f) => `  ${JSON.stringify(f)}: () => require(${JSON.stringify(abs(f))}),`)
+  .join('\n')}\n};\n`;
+await build({
+  ...cliOptions,
+  stdin: { contents: lazyEntry, resolveDir: here, sourcefile: 'sentinel-lazy-entry.js', loader: 'js' },
+  outfile: LAZY_OUT,
+  plugins: [
+    splitRouter(HOST, 'host-module', ['import-statement', 'require-call', 'dynamic-import']),
+    stubLoader('host-module', (rel) => `module.exports = ${SYM_HOST}[${JSON.stringify(rel)}]();\n`),
+    ...cliPlugins(),
+  ],
+});
+for (const f of ['dist/bin/sentinel.js', LAZY_OUT]) {
+  if (readFileSync(f).some((b) => b > 0x7f))
+    throw new Error(`${f} is not ASCII: bin/load-bundle.js reads it as Latin-1`);
 }
 
 // The scan pool's worker entry (engine.ts starts ./scan-worker.js beside itself): the same bundle and code cache.

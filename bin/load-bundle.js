@@ -25,6 +25,7 @@ const PY_CACHE = BUNDLE + '.python.cache';
 // compiled on the first such import.
 const LAZY = path.join(__dirname, '..', 'dist', 'bin', 'sentinel-lazy.js');
 const LAZY_CACHE = LAZY + '.cache';
+const LAZY_PY_CACHE = LAZY + '.python.cache';
 
 /**
  * Whether a CLI run with these arguments is likely to analyse Python source: a `.py`/`.pyw` file or a folder named,
@@ -112,15 +113,18 @@ function readOrUndefined(file, buf) {
 }
 
 /**
- * Loads the bundle; `exports` are its exports, `saveCache()` writes V8's cached data for what ran so far (to the
- * cache it was loaded with, or for a process started with options whose cache V8 rejected, to that options' own
- * cache). `{ python: true }` loads it with the Python-warmed cache; `{ fresh: true }` compiles without a cache (the
- * build's warm-up).
+ * Loads the bundle; `exports` are its exports. Its second script (dist/bin/sentinel-lazy.js: the modules reached only
+ * through a dynamic import()) is compiled with its own cache on the first such import (with `python`, its
+ * Python-warmed one). `saveCache()` writes V8's
+ * cached data for what ran so far in each script loaded (to the cache it was loaded with, or for a process started
+ * with options whose cache V8 rejected, to that options' own cache). `{ python: true }` loads the first script with
+ * the Python-warmed cache; `{ fresh: true }` compiles without a cache (the build's warm-up).
  */
 function loadBundle(options) {
   const fresh = Boolean(options && options.fresh);
   const started = startOptions();
-  const main = compile(BUNDLE, options && options.python ? PY_CACHE : CACHE, started, fresh);
+  const python = Boolean(options && options.python);
+  const main = compile(BUNDLE, python ? PY_CACHE : CACHE, started, fresh);
   // import() in a script compiled from cached data has no loader on Node 20: the bundle's ES-module-only packages
   // (h5wasm, 7z-wasm) are imported through this module's own import() (src/core/import-esm.ts).
   globalThis[Symbol.for('sentinel-ml.importEsm')] = (specifier) => import(specifier);
@@ -129,7 +133,7 @@ function loadBundle(options) {
   // The second script: compiled and run once, on the first import() of one of its modules.
   globalThis[Symbol.for('sentinel-ml.lazyPart')] = () => {
     if (lazyModules === undefined) {
-      lazy = compile(LAZY, LAZY_CACHE, started, fresh);
+      lazy = compile(LAZY, python ? LAZY_PY_CACHE : LAZY_CACHE, started, fresh);
       lazyModules = lazy.run().modules;
     }
     return lazyModules;
@@ -218,4 +222,14 @@ function compile(file, baseFile, started, fresh) {
   };
 }
 
-module.exports = { loadBundle, pythonCacheFor, keyedCacheFile, BUNDLE, CACHE, PY_CACHE, LAZY, LAZY_CACHE };
+module.exports = {
+  loadBundle,
+  pythonCacheFor,
+  keyedCacheFile,
+  BUNDLE,
+  CACHE,
+  PY_CACHE,
+  LAZY,
+  LAZY_CACHE,
+  LAZY_PY_CACHE,
+};

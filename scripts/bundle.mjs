@@ -209,23 +209,18 @@ const cliPlugins = () => [
 ];
 
 /**
- * The CLI is two scripts, each with its own code cache: dist/bin/sentinel.js, what a model scan runs (the modules the
- * entry imports statically, and the few it imports dynamically on every scan: HOT_DYNAMIC), and
- * dist/bin/sentinel-lazy.js, every module reached only through a dynamic import() (the Python front end and the DESER
- * room, the other formats' readers, the other report formats, the service, signatures, conversion), loaded by
- * bin/load-bundle.js on the first such import. V8 deserialises a whole cache and creates every top-level function of
- * a script at every start, so a 1 KB pickle no longer pays for the half of the code it never runs.
+ * The CLI is two scripts, each with its own code cache: dist/bin/sentinel.js, what model scans run (every format's
+ * reader, the rules, every report), and dist/bin/sentinel-lazy.js, the rooms a model scan never runs (LAZY_ROOTS: the
+ * Python front end and the DESER room, the HTTP service and its queue, conversion), reached from the first only
+ * through a dynamic import() and loaded by bin/load-bundle.js on the first such import. V8 deserialises a whole
+ * cache and creates every top-level function of a script at every start, so a model scan no longer reads, compiles
+ * or holds the 0.5 MB of code it never runs.
  * Each module is in exactly one of the two (module state and classes are never duplicated): an import() from the
  * first into the second reads the module from the second (`sentinel-ml.lazyPart`), and an import of the first's
  * modules from the second calls the first's own initialiser and namespace (`sentinel-ml.hostModules`).
  */
-const HOT_DYNAMIC = [
-  // The text report (every default run) and the scan pool's worker side (every folder scanned on threads).
-  'src/report/text.ts',
-  'src/report/wrap-text.ts',
-  'src/scan/serve-scan-worker.ts',
-  'src/scan/worker-pool.ts',
-];
+const LAZY_ROOTS =
+  /^src\/(?:analyzers\/(?:python|deser)\/|scan\/deser-phase\.ts$|service\/|convert\/|cli\/(?:serve|convert|queue-commands)\.ts$)/;
 const ENTRY = 'src/cli/bundle.ts';
 const LAZY_OUT = 'dist/bin/sentinel-lazy.js';
 const plan = await build({
@@ -237,21 +232,23 @@ const plan = await build({
   plugins: cliPlugins(),
 });
 const inputs = plan.metafile.inputs;
-/** The modules reached from `starts` through static imports and require() calls. */
-const staticClosure = (starts) => {
-  const seen = new Set();
-  const stack = [...starts];
+/** The first script: the modules reached from the entry through any import but a dynamic import() of a lazy root. */
+const HOST = new Set();
+{
+  const stack = [ENTRY];
   while (stack.length) {
     const f = stack.pop();
-    if (seen.has(f) || !inputs[f]) continue;
-    seen.add(f);
-    for (const i of inputs[f].imports) if (!i.external && i.kind !== 'dynamic-import') stack.push(i.path);
+    if (HOST.has(f) || !inputs[f]) continue;
+    HOST.add(f);
+    for (const i of inputs[f].imports) {
+      if (i.external || (i.kind === 'dynamic-import' && LAZY_ROOTS.test(i.path))) continue;
+      stack.push(i.path);
+    }
   }
-  return seen;
-};
-for (const f of HOT_DYNAMIC) if (!inputs[f]) throw new Error(`scripts/bundle.mjs: ${f} is no longer in the CLI`);
-const HOST = staticClosure([ENTRY, ...HOT_DYNAMIC]);
+}
 const LAZY = new Set(Object.keys(inputs).filter((f) => !HOST.has(f)));
+if (![...LAZY].some((f) => f.startsWith('src/analyzers/deser/')))
+  throw new Error('scripts/bundle.mjs: the DESER room is no longer behind an import()');
 /** The first script's modules the second imports, and the second's modules the first imports dynamically. */
 const hostExposed = new Set();
 const lazyTargets = new Set();

@@ -21,6 +21,11 @@ const CACHE = BUNDLE + '.cache';
 // deserialises a whole cache at every start, so the default one holds only what a model scan runs, and a run that
 // will analyse Python starts from this one instead of compiling that code lazily (pythonCacheFor).
 const PY_CACHE = BUNDLE + '.python.cache';
+// The modules reached only through a dynamic import() (scripts/bundle.mjs): a second script with its own cache,
+// compiled on the first such import.
+const LAZY = path.join(__dirname, '..', 'dist', 'bin', 'sentinel-lazy.js');
+const LAZY_CACHE = LAZY + '.cache';
+const LAZY_PY_CACHE = LAZY + '.python.cache';
 
 /**
  * Whether a CLI run with these arguments is likely to analyse Python source: a `.py`/`.pyw` file or a folder named,
@@ -108,19 +113,61 @@ function readOrUndefined(file, buf) {
 }
 
 /**
- * Loads the bundle; `exports` are its exports, `saveCache()` writes V8's cached data for what ran so far (to the
- * cache it was loaded with, or for a process started with options whose cache V8 rejected, to that options' own
- * cache). `{ python: true }` loads it with the Python-warmed cache; `{ fresh: true }` compiles without a cache (the
- * build's warm-up).
+ * Loads the bundle; `exports` are its exports. Its second script (dist/bin/sentinel-lazy.js: the modules reached only
+ * through a dynamic import()) is compiled with its own cache on the first such import (with `python`, its
+ * Python-warmed one). `saveCache()` writes V8's
+ * cached data for what ran so far in each script loaded (to the cache it was loaded with, or for a process started
+ * with options whose cache V8 rejected, to that options' own cache). `{ python: true }` loads the first script with
+ * the Python-warmed cache; `{ fresh: true }` compiles without a cache (the build's warm-up).
  */
 function loadBundle(options) {
-  const baseFile = options && options.python ? PY_CACHE : CACHE;
+  const fresh = Boolean(options && options.fresh);
   const started = startOptions();
+  const python = Boolean(options && options.python);
+  const main = compile(BUNDLE, python ? PY_CACHE : CACHE, started, fresh);
+  // import() in a script compiled from cached data has no loader on Node 20: the bundle's ES-module-only packages
+  // (h5wasm, 7z-wasm) are imported through this module's own import() (src/core/import-esm.ts).
+  globalThis[Symbol.for('sentinel-ml.importEsm')] = (specifier) => import(specifier);
+  let lazy;
+  let lazyModules;
+  // The second script: compiled and run once, on the first import() of one of its modules.
+  globalThis[Symbol.for('sentinel-ml.lazyPart')] = () => {
+    if (lazyModules === undefined) {
+      lazy = compile(LAZY, python ? LAZY_PY_CACHE : LAZY_CACHE, started, fresh);
+      lazyModules = lazy.run().modules;
+    }
+    return lazyModules;
+  };
+  const exports = main.run();
+  return {
+    exports,
+    cacheUsed: main.cacheUsed,
+    cacheFile: main.cacheFile,
+    /** Whether the second script was loaded, and from its cache (undefined: not loaded). */
+    get lazyCacheUsed() {
+      return lazy && lazy.cacheUsed;
+    },
+    /**
+     * Writes each loaded script's cache: the build's warm-up (`fresh`) always, a CLI run only a script whose cache
+     * V8 rejected (bin/sentinel.js calls it then).
+     */
+    saveCache() {
+      if (fresh || !main.cacheUsed) main.save();
+      if (lazy && (fresh || !lazy.cacheUsed)) lazy.save();
+    },
+  };
+}
+
+/**
+ * Compiles `file` (a CommonJS function wrapper) with the cache `baseFile`, or the one keyed by the options the
+ * process started with when that exists; `run()` runs it and returns its exports, `save()` writes V8's cached data
+ * for what ran so far (to the cache it was loaded with, or for options whose cache V8 rejected, to their own cache).
+ */
+function compile(file, baseFile, started, fresh) {
   const keyedFile = started ? keyedCacheFile(baseFile, started) : undefined;
   // The build writes the bundle in ASCII: Latin-1 decoding is the cheap way to read it.
-  const fresh = Boolean(options && options.fresh);
   // The bundle's buffer is made large enough for the cache too (the Python-warmed one is larger than the bundle).
-  const text = readInto(BUNDLE, undefined, fresh ? 0 : Math.max(sizeOf(keyedFile), sizeOf(baseFile)));
+  const text = readInto(file, undefined, fresh ? 0 : Math.max(sizeOf(keyedFile), sizeOf(baseFile)));
   const source = text.latin1Slice(0, text.length);
   const spare = Buffer.from(text.buffer, text.byteOffset, text.buffer.byteLength - text.byteOffset);
   let cacheFile = baseFile;
@@ -132,30 +179,29 @@ function loadBundle(options) {
   }
   // The file is already the function wrapper (`(function (exports, require, module, __filename, __dirname) {…})`).
   const script = new vm.Script(source, {
-    filename: BUNDLE,
+    filename: file,
     ...(cachedData ? { cachedData } : {}),
     // Real dynamic import() in the bundle (optional ESM packages) goes through Node's own loader.
     ...(vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
       ? { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }
       : {}),
   });
-  // import() in a script compiled from cached data has no loader on Node 20: the bundle's ES-module-only packages
-  // (h5wasm, 7z-wasm) are imported through this module's own import() (src/core/import-esm.ts).
-  globalThis[Symbol.for('sentinel-ml.importEsm')] = (specifier) => import(specifier);
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE));
   const cacheUsed = cachedData !== undefined && !script.cachedDataRejected;
   // Not used: the defaults rewrite the build's cache (another Node release), other options write their own.
   const saveTo = cacheUsed ? cacheFile : (keyedFile ?? baseFile);
   return {
-    exports: module.exports,
     cacheUsed,
     cacheFile,
-    saveCache() {
+    run() {
+      const module = { exports: {} };
+      script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+      return module.exports;
+    },
+    save() {
       // The build's warm-up (`fresh`) always writes; a CLI run adds a new option-keyed cache only below the bound.
-      if (!(options && options.fresh) && saveTo === keyedFile && !fs.existsSync(keyedFile)) {
+      if (!fresh && saveTo === keyedFile && !fs.existsSync(keyedFile)) {
         try {
-          const keyed = fs.readdirSync(path.dirname(BUNDLE)).filter((f) => /\.[0-9a-f]{8}\.cache$/.test(f));
+          const keyed = fs.readdirSync(path.dirname(file)).filter((f) => /\.[0-9a-f]{8}\.cache$/.test(f));
           if (keyed.length >= MAX_KEYED_CACHES) return;
         } catch {
           return;
@@ -176,4 +222,14 @@ function loadBundle(options) {
   };
 }
 
-module.exports = { loadBundle, pythonCacheFor, keyedCacheFile, BUNDLE, CACHE, PY_CACHE };
+module.exports = {
+  loadBundle,
+  pythonCacheFor,
+  keyedCacheFile,
+  BUNDLE,
+  CACHE,
+  PY_CACHE,
+  LAZY,
+  LAZY_CACHE,
+  LAZY_PY_CACHE,
+};

@@ -54,8 +54,8 @@ function run() {
       (code) => {
         settled = true;
         process.exitCode = code;
-        if (!bundle.cacheUsed) {
-          // The cache is keyed by V8's flags: written with the defaults it was loaded with (src/cli/v8-tiering.ts).
+        if (!bundle.cacheUsed || bundle.lazyCacheUsed === false) {
+          // A cache is keyed by V8's flags: written with the defaults it was loaded with (src/cli/v8-tiering.ts).
           bundle.exports.restoreTierUp();
           bundle.saveCache();
         }

@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { splitByRoot } from './lib/split-by-root.mjs';
 
@@ -118,6 +118,13 @@ const bundleRequireAsCreateRequire = {
 const LAZY_DATA =
   /[\\/]src[\\/]((?:rules[\\/]data[\\/].*|analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?|lookup-hooks|native-new|(?:history-)?native-states(?:-[a-z-]+)?)|analyzers[\\/]python[\\/]torch[\\/]torchscript-ops)\.json)$/;
 /**
+ * Smaller tables the pickle VM consults only for a stream that names a class or callable (protocol-2 name mappings,
+ * pandas' public class names, Keras whole-model and dill type loads): their text stays in the bundle, parsed on the
+ * first question (src/core/lazy-json.ts), so that a stream of plain data parses none of them (about 50 KB of JSON).
+ */
+const INLINE_LAZY_DATA =
+  /[\\/]src[\\/]analyzers[\\/]pickle[\\/]data[\\/](?:compat-pickle|public-homes|keras-unpickle|dill-types)\.json$/;
+/**
  * The pickle VM's effect models, also split per top-level module (scripts/lib/split-by-root.mjs): a scan looks up the
  * hooks and classes of the names its pickles name, so it parses those modules' parts (a torch checkpoint: torch's)
  * instead of the whole 1.4 MB. The whole file stays beside them for the few questions asked of every entry.
@@ -147,6 +154,11 @@ const jsonAsParse = (outdir, reader) => ({
     b.onLoad({ filter: /\.json$/ }, (args) => {
       const data = JSON.parse(readFileSync(args.path, 'utf8'));
       const lazy = LAZY_DATA.exec(args.path);
+      if (!lazy && INLINE_LAZY_DATA.test(args.path))
+        return {
+          contents: `export default { [Symbol.for('sentinel-ml.lazyJson')]: () => JSON.parse(${JSON.stringify(JSON.stringify(data))}) };`,
+          loader: 'js',
+        };
       if (!lazy)
         return { contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(data))});`, loader: 'js' };
       const rel = `data/${lazy[1].replace(/\\/g, '/')}`;
@@ -171,24 +183,13 @@ mkdirSync('dist/bin', { recursive: true });
 // dist/bin holds CommonJS (the package is "type": "module").
 writeFileSync('dist/bin/package.json', '{ "type": "commonjs" }\n');
 
-await build({
-  entryPoints: ['src/cli/bundle.ts'],
-  outfile: 'dist/bin/sentinel.js',
+/** The CLI bundles' common options. */
+const cliOptions = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
   external,
-  plugins: [
-    esmOnlyGuard,
-    lazyChildProcess,
-    bundleRequireAsCreateRequire,
-    jsonAsParse('dist/bin', {
-      imports: '',
-      read: (rel) =>
-        `require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(rel)}), 'utf8')`,
-    }),
-  ],
   // No comments or indentation and short local names: a smaller file to read, and a smaller code cache to
   // deserialise, at every start (short names: 1.74 -> 1.41 MB of bundle, 1.22 -> 1.15 MB of cache, 8 M fewer
   // instructions for a 1 KB pickle). ASCII only (checked below), so the loader can read it as Latin-1. No code reads
@@ -207,10 +208,141 @@ await build({
   },
   footer: { js: '\n})' },
   logLevel: 'warning',
-});
+};
+const cliPlugins = () => [
+  esmOnlyGuard,
+  lazyChildProcess,
+  bundleRequireAsCreateRequire,
+  jsonAsParse('dist/bin', {
+    imports: '',
+    read: (rel) =>
+      `require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(rel)}), 'utf8')`,
+  }),
+];
 
-if (readFileSync('dist/bin/sentinel.js').some((b) => b > 0x7f)) {
-  throw new Error('dist/bin/sentinel.js is not ASCII: bin/load-bundle.js reads it as Latin-1');
+/**
+ * The CLI is two scripts, each with its own code cache: dist/bin/sentinel.js, what a scan of a local model file runs
+ * (the sources, the pickle VM, the format readers and expanders it imports statically, the rules, the policy and the
+ * text, JSON and SARIF reports), and dist/bin/sentinel-lazy.js, every other module reached only through a dynamic
+ * import() (the Python front end and the DESER room, the remote readers, the decompressors beyond inflate, ONNX,
+ * HDF5, GGUF, the chat-template and model-config analysers, provenance and signatures, the other report formats,
+ * the HTTP service and its queue, conversion), loaded by bin/load-bundle.js on the first such import. V8 deserialises
+ * a whole cache and creates every top-level function of a script at every start, and the script's text is read and
+ * copied at every start: a 1 KB pickle's run reads half the text it read as one script. Measured on a 2-core virtual
+ * machine (CPU time over `node -e 0`, medians of interleaved runs): see docs/performance-budget.md.
+ * HOST_IMPORTS are the import() targets kept in the first script: the reports a CI gate asks for most, and the scan
+ * pool's worker side (every worker loads the first script).
+ * Each module is in exactly one of the two (module state and classes are never duplicated): an import() from the
+ * first into the second reads the module from the second (`sentinel-ml.lazyPart`), and an import of the first's
+ * modules from the second calls the first's own initialiser and namespace (`sentinel-ml.hostModules`).
+ */
+const HOST_IMPORTS = /^src\/(?:report\/(?:text|json|sarif|wrap-text)\.ts|scan\/(?:worker-pool|serve-scan-worker)\.ts)$/;
+const ENTRY = 'src/cli/bundle.ts';
+const LAZY_OUT = 'dist/bin/sentinel-lazy.js';
+const plan = await build({
+  ...cliOptions,
+  entryPoints: [ENTRY],
+  outfile: 'dist/bin/sentinel.js',
+  write: false,
+  metafile: true,
+  plugins: cliPlugins(),
+});
+const inputs = plan.metafile.inputs;
+/** The first script: the modules reached from the entry through static imports and the import()s of HOST_IMPORTS. */
+const HOST = new Set();
+{
+  const stack = [ENTRY];
+  while (stack.length) {
+    const f = stack.pop();
+    if (HOST.has(f) || !inputs[f]) continue;
+    HOST.add(f);
+    for (const i of inputs[f].imports) {
+      if (i.external || (i.kind === 'dynamic-import' && !HOST_IMPORTS.test(i.path))) continue;
+      stack.push(i.path);
+    }
+  }
+}
+const LAZY = new Set(Object.keys(inputs).filter((f) => !HOST.has(f)));
+if (![...LAZY].some((f) => f.startsWith('src/analyzers/deser/')))
+  throw new Error('scripts/bundle.mjs: the DESER room is no longer behind an import()');
+/** The first script's modules the second imports, and the second's modules the first imports dynamically. */
+const hostExposed = new Set();
+const lazyTargets = new Set();
+/** A module of another namespace than the file system (the plugins' virtual modules): each build makes its own. */
+const virtual = (f) => /^[a-z-]+:/.test(f);
+for (const f of Object.keys(inputs)) {
+  for (const i of inputs[f].imports) {
+    if (i.external || virtual(i.path)) continue;
+    if (LAZY.has(f) && HOST.has(i.path)) hostExposed.add(i.path);
+    if (HOST.has(f) && LAZY.has(i.path)) {
+      if (i.kind !== 'dynamic-import') throw new Error(`scripts/bundle.mjs: ${f} imports ${i.path} statically`);
+      lazyTargets.add(i.path);
+    }
+  }
+}
+const here = process.cwd();
+const abs = (rel) => join(here, rel);
+const relOf = (file) => relative(here, file).split('\\').join('/');
+/** Routes an import whose module lives in the other script (`other`) to a stub in `namespace`. */
+const splitRouter = (other, namespace, kinds) => ({
+  name: `split-${namespace}`,
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.splitResolving || !kinds.includes(args.kind)) return undefined;
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        namespace: args.namespace,
+        pluginData: { splitResolving: true },
+      });
+      if (r.errors.length || r.external || !r.path) return undefined;
+      const rel = relOf(r.path);
+      return other.has(rel) ? { path: rel, namespace } : undefined;
+    });
+  },
+});
+const SYM_LAZY = "globalThis[Symbol.for('sentinel-ml.lazyPart')]";
+const SYM_HOST = "globalThis[Symbol.for('sentinel-ml.hostModules')]";
+const stubLoader = (namespace, body) => ({
+  name: `stub-${namespace}`,
+  setup(b) {
+    b.onLoad({ filter: /.*/, namespace }, (args) => ({ contents: body(args.path), loader: 'js' }));
+  },
+});
+const hostEntry =
+  `export * from ${JSON.stringify(abs(ENTRY))};\n` +
+  `${SYM_HOST} = {\n${[...hostExposed]
+    .sort()
+    .map((f) => `  ${JSON.stringify(f)}: () => require(${JSON.stringify(abs(f))}),`)
+    .join('\n')}\n};\n`;
+await build({
+  ...cliOptions,
+  stdin: { contents: hostEntry, resolveDir: here, sourcefile: 'sentinel-entry.js', loader: 'js' },
+  outfile: 'dist/bin/sentinel.js',
+  plugins: [
+    splitRouter(LAZY, 'lazy-part', ['dynamic-import']),
+    stubLoader('lazy-part', (rel) => `module.exports = ${SYM_LAZY}()[${JSON.stringify(rel)}]();\n`),
+    ...cliPlugins(),
+  ],
+});
+const lazyEntry = `export const modules = {\n${[...lazyTargets]
+  .sort()
+  .map((f) => `  ${JSON.stringify(f)}: () => require(${JSON.stringify(abs(f))}),`)
+  .join('\n')}\n};\n`;
+await build({
+  ...cliOptions,
+  stdin: { contents: lazyEntry, resolveDir: here, sourcefile: 'sentinel-lazy-entry.js', loader: 'js' },
+  outfile: LAZY_OUT,
+  plugins: [
+    splitRouter(HOST, 'host-module', ['import-statement', 'require-call', 'dynamic-import']),
+    stubLoader('host-module', (rel) => `module.exports = ${SYM_HOST}[${JSON.stringify(rel)}]();\n`),
+    ...cliPlugins(),
+  ],
+});
+for (const f of ['dist/bin/sentinel.js', LAZY_OUT]) {
+  if (readFileSync(f).some((b) => b > 0x7f))
+    throw new Error(`${f} is not ASCII: bin/load-bundle.js reads it as Latin-1`);
 }
 
 // The scan pool's worker entry (engine.ts starts ./scan-worker.js beside itself): the same bundle and code cache.

@@ -55,10 +55,11 @@ describe('built CLI start-up', () => {
       const readFileSync = fs.readFileSync;
       fs.readFileSync = (p, ...a) => (opened.push(String(p)), readFileSync(p, ...a));
       const code = await bundle.exports.main(['artifact', ${JSON.stringify(join(dir, 'small.pkl'))}, '--quiet'], io);
-      return { code, cacheUsed: bundle.cacheUsed, files: Object.keys(require.cache), opened,
+      return { code, cacheUsed: bundle.cacheUsed, lazyLoaded: bundle.lazyCacheUsed !== undefined, files: Object.keys(require.cache), opened,
                builtins: (process.moduleLoadList ?? []).filter((m) => m.startsWith('NativeModule ')) };`);
     assert.equal(r['code'], 0);
     assert.equal(r['cacheUsed'], true, 'the code cache written by the build was rejected');
+    assert.equal(r['lazyLoaded'], false, 'a module of the second script (dist/bin/sentinel-lazy.js) was imported');
     const packages = (r['files'] as string[]).filter((f) => f.includes('node_modules'));
     assert.deepEqual(packages, [], 'a dependency was loaded for a plain pickle');
     const builtins = r['builtins'] as string[];

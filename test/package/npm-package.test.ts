@@ -45,7 +45,7 @@ describe('the packed tarball', () => {
 
   it('holds only the package manifest, README, the bin, the bundles, their data files, the bundled types and the schemas', () => {
     const allowed =
-      /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/(sentinel|load-bundle|preconnect)\.js|bin\/package\.json|dist\/bin\/(sentinel\.js|sentinel\.js\.cache|sentinel\.js\.python\.cache|scan-worker\.js|scan-thread-worker\.js|package\.json)|dist\/lib\/[\w-]+\.js|dist\/(?:bin|lib)\/data\/[\w/.-]+\.json|dist\/types\/sentinel-ml\.d\.ts|schemas\/[\w.-]+\.json)$/;
+      /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/(sentinel|load-bundle|preconnect)\.js|bin\/package\.json|dist\/bin\/(sentinel\.js|sentinel\.js\.cache|sentinel\.js\.python\.cache|sentinel-lazy\.js|sentinel-lazy\.js\.cache|sentinel-lazy\.js\.python\.cache|scan-worker\.js|scan-thread-worker\.js|package\.json)|dist\/lib\/[\w-]+\.js|dist\/(?:bin|lib)\/data\/[\w/.-]+\.json|dist\/types\/sentinel-ml\.d\.ts|schemas\/[\w.-]+\.json)$/;
     assert.deepEqual(
       files.filter((f) => !allowed.test(f)),
       [],
@@ -55,6 +55,10 @@ describe('the packed tarball', () => {
       // Opens the Hub's connection while the CLI loads (bin/sentinel.js requires it for hf:// arguments).
       'bin/preconnect.js',
       'dist/bin/sentinel.js',
+      // The modules a model scan never runs, loaded on their first dynamic import (scripts/bundle.mjs).
+      'dist/bin/sentinel-lazy.js',
+      'dist/bin/sentinel-lazy.js.cache',
+      'dist/bin/sentinel-lazy.js.python.cache',
       'dist/lib/index.js',
       'dist/lib/scan-worker.js',
       // The allowlist packs are read beside each bundle when a scan needs them.
@@ -124,11 +128,12 @@ describe('the packed tarball', () => {
     };
     for (const b of Object.values(manifest.bin)) visit(posix.normalize(b));
     visit(posix.normalize((manifest.exports['.'] as { import: string }).import));
-    // Loaded by path rather than by import: the CLI bundle (bin/load-bundle.js compiles it with its code cache) and
-    // the scan-pool workers (the engine starts ./scan-worker.js beside its own code) and `sentinel serve`'s scan
-    // threads (./scan-thread-worker.js beside the bundle).
+    // Loaded by path rather than by import: the CLI bundle's two scripts (bin/load-bundle.js compiles each with its
+    // code cache) and the scan-pool workers (the engine starts ./scan-worker.js beside its own code) and
+    // `sentinel serve`'s scan threads (./scan-thread-worker.js beside the bundle).
     for (const f of [
       'dist/bin/sentinel.js',
+      'dist/bin/sentinel-lazy.js',
       'dist/bin/scan-worker.js',
       'dist/bin/scan-thread-worker.js',
       'dist/lib/scan-worker.js',

@@ -3,9 +3,9 @@
 // name resolvers (getattr, import_module, pkgutil.resolve_name, attrgetter, methodcaller) and the
 // copyreg extension registry. Nothing is executed: each model computes a symbolic result.
 import { zlib } from '../../core/builtins.js';
-import { DILL_LOAD_TYPE, dillDataType } from './dill-types.js';
+import { dillLoadTypes, dillDataType } from './dill-types.js';
 import type { ImportFact } from './facts.js';
-import { KERAS2_DESERIALIZE, KERAS_UNPICKLE_CALLS } from './keras-unpickle.js';
+import { keras2DeserializeFunctions, kerasUnpickleCalls } from './keras-unpickle.js';
 import { K, type BytesV, type GlobalV, type ObjV, type PyVal, type TupleV } from './values.js';
 
 /** What a nested loader reads from its first argument. */
@@ -232,9 +232,11 @@ const addExtension: CallModel = (ctx, _canonical, _callee, args) => {
 /**
  * The model of each callable modelCall models, by canonical name: one lookup per call, and none of the per-name tests
  * for the many calls (a tensor's or an array's reconstructor, a class) no model covers. Nested loaders first, then
- * bytes producers, then identity helpers, then the name resolvers: a name in two of them takes the first.
+ * bytes producers, then identity helpers, then the name resolvers: a name in two of them takes the first. Built on
+ * the first call modelled (the Keras and dill tables it reads are parsed then).
  */
-const CALL_MODELS: ReadonlyMap<string, CallModel> = (() => {
+let callModels: ReadonlyMap<string, CallModel> | undefined;
+const buildCallModels = (): ReadonlyMap<string, CallModel> => {
   const m = new Map<string, CallModel>();
   const add = (names: Iterable<string>, model: CallModel): void => {
     for (const n of names) if (!m.has(n)) m.set(n, model);
@@ -243,24 +245,24 @@ const CALL_MODELS: ReadonlyMap<string, CallModel> = (() => {
   add(BYTES_PRODUCERS, (ctx, canonical, _callee, args) => produceBytes(ctx, canonical, args));
   // The object itself, whatever it is: a BUILD on the result reaches the argument's own __setstate__.
   add(IDENTITY_HELPERS, (_ctx, _canonical, _callee, args) => arg(args, 0));
-  add(KERAS_UNPICKLE_CALLS.keys(), kerasUnpickle);
-  add(KERAS2_DESERIALIZE.keys(), keras2Deserialize);
+  add(kerasUnpickleCalls().keys(), kerasUnpickle);
+  add(keras2DeserializeFunctions().keys(), keras2Deserialize);
   add(['io.BytesIO'], bytesIo);
   add(['builtins.getattr'], getattrCall);
   add(['importlib.import_module', 'builtins.__import__', 'importlib.__import__'], importCall);
-  add(DILL_LOAD_TYPE.keys(), dillLoadType);
+  add(dillLoadTypes().keys(), dillLoadType);
   add(['numpy.core._ufunc_reconstruct', 'numpy._core._ufunc_reconstruct'], ufuncReconstruct);
   add(['pkgutil.resolve_name', 'pydoc.locate', 'pydoc.pipepager'], resolveName);
   add(['copyreg.add_extension'], addExtension);
   return m;
-})();
+};
 
 /**
  * Models a call to `canonical` (callee canonical name) with `args`. Returns a replacement result value,
  * or undefined to keep the generic call-result object.
  */
 export function modelCall(ctx: ModelContext, canonical: string, callee: ImportFact, args: PyVal): PyVal | undefined {
-  const model = CALL_MODELS.get(canonical);
+  const model = (callModels ??= buildCallModels()).get(canonical);
   return model === undefined ? undefined : model(ctx, canonical, callee, args);
 }
 

@@ -5,14 +5,17 @@
 // (scripts/data/derive-dill-types.py). Any other name (CodeType, FunctionType, ModuleType, FileType, ...) or an
 // argument that is not a str literal of the stream leaves the call to the ordinary verdict on dill.
 import dillTypes from './data/dill-types.json' with { type: 'json' };
+import { lazyJson } from '../../core/lazy-json.js';
 import { K, type PyVal } from './values.js';
 
-/** The `_load_type` functions of dill's releases (by the module each release defines it in), with those releases. */
-export const DILL_LOAD_TYPE: ReadonlyMap<string, string> = new Map(
-  Object.entries(dillTypes.lookups).map(([name, c]) => [name, c.versions]),
-);
+/** The table, parsed on the first question (the CLI bundle keeps its text unparsed: scripts/bundle.mjs). */
+const table = lazyJson<typeof dillTypes>(dillTypes);
+let loadTypes: ReadonlyMap<string, string> | undefined;
+let dataTypes: ReadonlySet<string> | undefined;
 
-const DATA_TYPES: ReadonlySet<string> = new Set(dillTypes.names);
+/** The `_load_type` functions of dill's releases (by the module each release defines it in), with those releases. */
+export const dillLoadTypes = (): ReadonlyMap<string, string> =>
+  (loadTypes ??= new Map(Object.entries(table().lookups).map(([name, c]) => [name, c.versions])));
 
 /**
  * The builtin type a `_load_type` call's arguments name when they are one str of DATA_TYPES (the call returns
@@ -21,5 +24,5 @@ const DATA_TYPES: ReadonlySet<string> = new Set(dillTypes.names);
 export function dillDataType(args: PyVal): string | undefined {
   if (typeof args !== 'object' || args.k !== K.Tuple || args.more !== 0 || args.items.length !== 1) return undefined;
   const name = args.items[0];
-  return typeof name === 'string' && DATA_TYPES.has(name) ? name : undefined;
+  return typeof name === 'string' && (dataTypes ??= new Set(table().names)).has(name) ? name : undefined;
 }

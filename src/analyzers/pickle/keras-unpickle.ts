@@ -11,29 +11,33 @@
 // nested artifact read the same way. 2.7 - 2.10 hand the same function a numpy array of a tar of a SavedModel
 // directory: not this shape, so not admitted.
 import unpickle from './data/keras-unpickle.json' with { type: 'json' };
+import { lazyJson } from '../../core/lazy-json.js';
 import type { ImportFact } from './facts.js';
 import { K, type PyVal } from './values.js';
 
 export const UNPICKLE_ATTR = '_unpickle_model';
 
+/** The table, parsed on the first question (the CLI bundle keeps its text unparsed: scripts/bundle.mjs). */
+const table = lazyJson<typeof unpickle>(unpickle);
+let classes: ReadonlyMap<string, string> | undefined;
+let calls: ReadonlyMap<string, string> | undefined;
+let keras2: ReadonlyMap<string, string> | undefined;
+
 /** Keras model classes whose released versions pickle through `_unpickle_model`, with those versions. */
-export const KERAS_UNPICKLE_CLASSES: ReadonlyMap<string, string> = new Map(
-  Object.entries(unpickle.classes).map(([name, c]) => [name, `keras ${c.versions}`]),
-);
+export const kerasUnpickleClasses = (): ReadonlyMap<string, string> =>
+  (classes ??= new Map(Object.entries(table().classes).map(([name, c]) => [name, `keras ${c.versions}`])));
 
 /** The derived names `<class>._unpickle_model` a whole-model pickle calls, with the class's versions. */
-export const KERAS_UNPICKLE_CALLS: ReadonlyMap<string, string> = new Map(
-  [...KERAS_UNPICKLE_CLASSES].map(([name, versions]) => [`${name}.${UNPICKLE_ATTR}`, versions]),
-);
+export const kerasUnpickleCalls = (): ReadonlyMap<string, string> =>
+  (calls ??= new Map([...kerasUnpickleClasses()].map(([name, versions]) => [`${name}.${UNPICKLE_ATTR}`, versions])));
 
 /** Keras 2's whole-model deserialize functions (module-level, called with the archive's bytes), with their releases. */
-export const KERAS2_DESERIALIZE: ReadonlyMap<string, string> = new Map(
-  Object.entries(unpickle.keras2).map(([name, c]) => [name, `keras ${c.versions}`]),
-);
+export const keras2DeserializeFunctions = (): ReadonlyMap<string, string> =>
+  (keras2 ??= new Map(Object.entries(table().keras2).map(([name, c]) => [name, `keras ${c.versions}`])));
 
 /** A nested loader that hands its archive to Keras's whole-model load with nothing refused (either major). */
 export function loadsKerasUnsafely(canonical: string): boolean {
-  return KERAS_UNPICKLE_CALLS.has(canonical) || KERAS2_DESERIALIZE.has(canonical);
+  return kerasUnpickleCalls().has(canonical) || keras2DeserializeFunctions().has(canonical);
 }
 
 /** What loading runs on the archive: said with every finding read from it. */
@@ -43,7 +47,7 @@ export const UNSAFE_LOAD =
   'saving_lib.load_model with safe_mode=False), so loading it deserialises this unsafely, with nothing refused';
 
 /**
- * getattr's arguments in the shape a Keras model pickle writes: (<an import of a KERAS_UNPICKLE_CLASSES class, as
+ * getattr's arguments in the shape a Keras model pickle writes: (<an import of a kerasUnpickleClasses() class, as
  * named, not reached through another call>, '_unpickle_model'). Returns that class import.
  */
 export function kerasGetattrClass(args: PyVal): ImportFact | undefined {
@@ -52,7 +56,7 @@ export function kerasGetattrClass(args: PyVal): ImportFact | undefined {
   if (attr !== UNPICKLE_ATTR || typeof cls !== 'object' || cls.k !== K.Global) return undefined;
   const imp = cls.imp;
   if (imp.derivedVia !== undefined || imp.unresolved !== undefined) return undefined;
-  return KERAS_UNPICKLE_CLASSES.has(imp.canonical) ? imp : undefined;
+  return kerasUnpickleClasses().has(imp.canonical) ? imp : undefined;
 }
 
 const ZIP_LOCAL = [0x50, 0x4b, 0x03, 0x04];

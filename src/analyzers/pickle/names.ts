@@ -3,13 +3,18 @@
 // (posix/nt → os, __builtin__ → builtins, _pickle → pickle, …), and dotted-name splitting.
 import compat from './data/compat-pickle.json' with { type: 'json' };
 import publicHomes from './data/public-homes.json' with { type: 'json' };
+import { lazyJson } from '../../core/lazy-json.js';
 import { Memo2 } from '../../core/memo2.js';
 
-const IMPORT_MAPPING: Record<string, string> = compat.import_mapping;
-const NAME_MAPPING: Record<string, string> = compat.name_mapping;
+/** The mapping, parsed on the first name resolved (the CLI bundle keeps its text unparsed: scripts/bundle.mjs). */
+const compatTable = lazyJson<typeof compat>(compat);
 
 /** find_class's protocol<3 renaming, exactly as the C unpickler applies it (pair first, then module). */
 export function applyFixImports(module: string, name: string): { module: string; name: string } {
+  const { import_mapping: IMPORT_MAPPING, name_mapping: NAME_MAPPING } = compatTable() as {
+    import_mapping: Record<string, string>;
+    name_mapping: Record<string, string>;
+  };
   const pair = NAME_MAPPING[module + '.' + name];
   if (pair !== undefined && Object.hasOwn(NAME_MAPPING, module + '.' + name)) {
     const dot = pair.lastIndexOf('.');
@@ -72,9 +77,12 @@ export const MODULE_ALIASES: Readonly<Record<string, string>> = {
  * `pandas.arrays.StringArray`...): the same class object as the defining name, which classification uses so that the
  * defining class's admission, effect model and identity checks apply (derived: scripts/data/derive-public-homes.py).
  */
-const PUBLIC_HOMES: ReadonlyMap<string, string> = new Map(
-  Object.entries(publicHomes.names as Record<string, { class: string }>).map(([k, v]) => [k, v.class]),
-);
+let publicHomesMap: ReadonlyMap<string, string> | undefined;
+const publicHomesTable = lazyJson<typeof publicHomes>(publicHomes);
+const PUBLIC_HOMES = (): ReadonlyMap<string, string> =>
+  (publicHomesMap ??= new Map(
+    Object.entries(publicHomesTable().names as Record<string, { class: string }>).map(([k, v]) => [k, v.class]),
+  ));
 
 /**
  * Names one numpy release pickled for functions every other release pickles under their defining module: numpy 1.16.0
@@ -135,7 +143,7 @@ function resolveFresh(module: string, name: string, protocol: number): ImportNam
   // can never hide a module, and a stream may change protocol mid-way.
   const forClass = applyFixImports(mapped.module, mapped.name);
   const cm = canonicalModule(forClass.module);
-  const home = PUBLIC_HOMES.get(cm + '.' + forClass.name) ?? RELEASE_NAMES.get(cm + '.' + forClass.name);
+  const home = PUBLIC_HOMES().get(cm + '.' + forClass.name) ?? RELEASE_NAMES.get(cm + '.' + forClass.name);
   return {
     module,
     name,

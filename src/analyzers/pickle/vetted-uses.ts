@@ -2,13 +2,13 @@
 // import itself is admitted for this stream: builtins.getattr and numpy.vectorize as scipy's discrete distributions
 // pickle vecentropy (scipy-vecentropy.ts). An import is vetted only when every stack reference to it, every call of
 // it and every object made from it is accounted for; one use outside the shape leaves it to the ordinary verdict.
-import { DILL_LOAD_TYPE, dillDataType } from './dill-types.js';
+import { dillLoadTypes, dillDataType } from './dill-types.js';
 import type { CallFact, CallKind, ImportFact } from './facts.js';
 import { instanceClass } from './instance-class.js';
 import {
-  KERAS_UNPICKLE_CALLS,
-  KERAS_UNPICKLE_CLASSES,
-  KERAS2_DESERIALIZE,
+  kerasUnpickleCalls,
+  kerasUnpickleClasses,
+  keras2DeserializeFunctions,
   keras2ArgProblem,
   kerasGetattrClass,
   kerasUnpickleArgProblem,
@@ -202,14 +202,14 @@ export class VettedUses {
   static tracks(canonical: string): boolean {
     return (
       canonical === LOAD_FROM_BYTES ||
-      DILL_LOAD_TYPE.has(canonical) ||
+      dillLoadTypes().has(canonical) ||
       canonical === GETATTR ||
       canonical === VECTORIZE ||
       canonical === PARTIAL ||
       CALLED_PARTIALS.has(canonical) ||
       EMPTY_CALLS.has(canonical) ||
-      KERAS_UNPICKLE_CLASSES.has(canonical) ||
-      KERAS2_DESERIALIZE.has(canonical)
+      kerasUnpickleClasses().has(canonical) ||
+      keras2DeserializeFunctions().has(canonical)
     );
   }
 
@@ -219,10 +219,10 @@ export class VettedUses {
       imp.canonical === GETATTR ||
       imp.canonical === PARTIAL ||
       imp.canonical === LOAD_FROM_BYTES ||
-      DILL_LOAD_TYPE.has(imp.canonical) ||
+      dillLoadTypes().has(imp.canonical) ||
       CALLED_PARTIALS.has(imp.canonical) ||
-      KERAS_UNPICKLE_CLASSES.has(imp.canonical) ||
-      KERAS2_DESERIALIZE.has(imp.canonical)
+      kerasUnpickleClasses().has(imp.canonical) ||
+      keras2DeserializeFunctions().has(imp.canonical)
     )
       this.refs.set(imp, (this.refs.get(imp) ?? 0) + 1);
   }
@@ -243,7 +243,7 @@ export class VettedUses {
       this.consume(imp);
       this.consume(keras);
       this.kerasGetattr.add(imp);
-      this.kerasVersions ??= KERAS_UNPICKLE_CLASSES.get(keras.canonical);
+      this.kerasVersions ??= kerasUnpickleClasses().get(keras.canonical);
       this.vettedCalls.add(call);
       return false;
     }
@@ -352,14 +352,14 @@ export class VettedUses {
     call: CallFact,
     bytesOf: (v: PyVal) => Uint8Array | undefined,
   ): void {
-    if (imp.derivedVia === 'getattr' && KERAS_UNPICKLE_CALLS.has(imp.canonical)) {
+    if (imp.derivedVia === 'getattr' && kerasUnpickleCalls().has(imp.canonical)) {
       if (kind === 'REDUCE' && kerasUnpickleArgProblem(args, bytesOf) === undefined) {
         this.vettedCalls.add(call);
         this.kerasCalled.add(imp);
       }
       return;
     }
-    if (KERAS2_DESERIALIZE.has(imp.canonical)) {
+    if (keras2DeserializeFunctions().has(imp.canonical)) {
       if (
         kind === 'REDUCE' &&
         imp.derivedVia === undefined &&
@@ -371,7 +371,7 @@ export class VettedUses {
       }
       return;
     }
-    if (DILL_LOAD_TYPE.has(imp.canonical)) {
+    if (dillLoadTypes().has(imp.canonical)) {
       // Called with one str literal naming a builtin data type (a memo stand-in is never a str).
       if (
         kind === 'REDUCE' &&
@@ -468,9 +468,9 @@ export class VettedUses {
     for (const imp of imports) {
       if (unvetted.has(imp)) continue;
       // Keras's _unpickle_model reached through getattr of a model class: every call of it in the shape (and called).
-      if (imp.derivedVia === 'getattr' && KERAS_UNPICKLE_CALLS.has(imp.canonical) && !compacted) {
+      if (imp.derivedVia === 'getattr' && kerasUnpickleCalls().has(imp.canonical) && !compacted) {
         if (this.kerasCalled.has(imp))
-          out.set(imp, { why: REASON_KERAS_CALL, pack: 'keras', versions: KERAS_UNPICKLE_CALLS.get(imp.canonical)! });
+          out.set(imp, { why: REASON_KERAS_CALL, pack: 'keras', versions: kerasUnpickleCalls().get(imp.canonical)! });
         continue;
       }
       // A name reached through getattr/import_module chains is judged as what it is, whatever its use.
@@ -493,8 +493,8 @@ export class VettedUses {
       if (
         compacted &&
         imp.canonical !== LOAD_FROM_BYTES &&
-        !KERAS2_DESERIALIZE.has(imp.canonical) &&
-        !DILL_LOAD_TYPE.has(imp.canonical) &&
+        !keras2DeserializeFunctions().has(imp.canonical) &&
+        !dillLoadTypes().has(imp.canonical) &&
         !calledPartial &&
         !attributeOnly
       )
@@ -516,14 +516,14 @@ export class VettedUses {
           else if (keras) out.set(imp, { why: REASON_KERAS_GETATTR, pack: 'keras', versions: this.kerasVersions! });
           else if (attributeOk) out.set(imp, { why: REASON_GETATTR_ATTRIBUTE, pack: 'python' });
         }
-      } else if (KERAS_UNPICKLE_CLASSES.has(imp.canonical)) {
+      } else if (kerasUnpickleClasses().has(imp.canonical)) {
         // Named only as getattr's first argument in the vetted Keras shape.
         const n = this.consumed.get(imp) ?? 0;
         if (n > 0 && this.refs.get(imp) === n)
           out.set(imp, {
             why: REASON_KERAS_CLASS,
             pack: 'keras',
-            versions: KERAS_UNPICKLE_CLASSES.get(imp.canonical)!,
+            versions: kerasUnpickleClasses().get(imp.canonical)!,
           });
       } else if (imp.canonical === VECTORIZE && vectorizeOk.get(imp) === true)
         out.set(imp, { why: REASON_VECTORIZE, pack: 'scipy' });
@@ -545,17 +545,21 @@ export class VettedUses {
               via: via[0],
             });
         }
-      } else if (KERAS2_DESERIALIZE.has(imp.canonical)) {
+      } else if (keras2DeserializeFunctions().has(imp.canonical)) {
         // Every reference consumed by a vetted call (never stored, passed or called another way), as for
         // _load_from_bytes: the proof is the bytes literal each call is handed.
         const n = this.consumed.get(imp) ?? 0;
         if (n > 0 && this.refs.get(imp) === n)
-          out.set(imp, { why: REASON_KERAS2, pack: 'keras', versions: KERAS2_DESERIALIZE.get(imp.canonical)! });
-      } else if (DILL_LOAD_TYPE.has(imp.canonical)) {
+          out.set(imp, {
+            why: REASON_KERAS2,
+            pack: 'keras',
+            versions: keras2DeserializeFunctions().get(imp.canonical)!,
+          });
+      } else if (dillLoadTypes().has(imp.canonical)) {
         // Every reference consumed by a vetted call: the import is never stored, passed or called another way.
         const n = this.consumed.get(imp) ?? 0;
         if (n > 0 && this.refs.get(imp) === n)
-          out.set(imp, { why: REASON_DILL_TYPE, pack: 'python', versions: DILL_LOAD_TYPE.get(imp.canonical)! });
+          out.set(imp, { why: REASON_DILL_TYPE, pack: 'python', versions: dillLoadTypes().get(imp.canonical)! });
       } else if (imp.canonical === LOAD_FROM_BYTES) {
         // Every reference consumed by a vetted call (the import is never stored, passed or called another way).
         const n = this.consumed.get(imp) ?? 0;

@@ -52,6 +52,20 @@ const WORKLOADS = [
     args: (w) => ['artifact', w.many, '--jobs', '1'],
   },
   { name: 'dense-10mb', what: '10 MB opcode-dense pickle', args: (w) => ['artifact', w.dense] },
+  // One Python file named alone (pre-commit, diff-based CI): the DESER rules only, and every rule. These load the
+  // Python-warmed code cache (bin/load-bundle.js pythonCacheFor).
+  {
+    name: 'deser-file-rule',
+    what: '290-line model-serving module, --rule DESER (exit 1)',
+    args: (w) => ['artifact', w.serving, '--rule', 'DESER'],
+    python: true,
+  },
+  {
+    name: 'deser-file',
+    what: '290-line model-serving module, every rule (exit 1)',
+    args: (w) => ['artifact', w.serving],
+    python: true,
+  },
 ];
 
 function parseArgs(argv) {
@@ -75,12 +89,16 @@ function valgrindVersion() {
 }
 
 /** The code cache a run under NODE_FLAGS loads (bin/load-bundle.js names it by the options the process started with). */
-const { keyedCacheFile, CACHE } = createRequire(import.meta.url)('../bin/load-bundle.js');
-const FLAGS_CACHE = keyedCacheFile(CACHE, [...NODE_FLAGS, process.env.NODE_OPTIONS ?? ''].join(' ').trim());
+const { keyedCacheFile, CACHE, PY_CACHE } = createRequire(import.meta.url)('../bin/load-bundle.js');
+const started = [...NODE_FLAGS, process.env.NODE_OPTIONS ?? ''].join(' ').trim();
+const FLAGS_CACHE = keyedCacheFile(CACHE, started);
+/** The Python-warmed one, which a run naming a Python file loads. */
+const FLAGS_PY_CACHE = keyedCacheFile(PY_CACHE, started);
 
 /** Instructions executed by `node NODE_FLAGS bin/sentinel.js ...args` (all threads), and its exit status. */
-function measure(args) {
-  const cacheBefore = statSync(FLAGS_CACHE).mtimeMs;
+function measure(args, python = false) {
+  const cache = python ? FLAGS_PY_CACHE : FLAGS_CACHE;
+  const cacheBefore = statSync(cache).mtimeMs;
   const r = spawnSync(
     'valgrind',
     [
@@ -98,7 +116,7 @@ function measure(args) {
   const m = /I\s+refs:\s+([\d,]+)/.exec(r.stderr ?? '');
   if (!m) throw new Error(`valgrind gave no instruction count (status ${r.status}):\n${String(r.stderr).slice(-2000)}`);
   // A rejected cache would be rewritten by the run (bin/sentinel.js): the figure would include compiling the bundle.
-  if (statSync(FLAGS_CACHE).mtimeMs !== cacheBefore) throw new Error(`the measured run did not load ${FLAGS_CACHE}`);
+  if (statSync(cache).mtimeMs !== cacheBefore) throw new Error(`the measured run did not load ${cache}`);
   return { instructions: Number(m[1].replaceAll(',', '')), status: r.status };
 }
 
@@ -133,7 +151,7 @@ function main() {
     const w = writeWorkloads(dir);
     for (const wl of WORKLOADS) {
       if (opts.only && !opts.only.has(wl.name)) continue;
-      const { instructions, status } = measure(wl.args(w));
+      const { instructions, status } = measure(wl.args(w), wl.python === true);
       const budget = saved.workloads?.[wl.name]?.instructions;
       const ratio = budget ? instructions / budget : undefined;
       let verdict = 'no budget';

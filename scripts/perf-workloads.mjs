@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ByteArray, NewObj, Reduce, dict, dumps, float, frozenset, global, tuple } from './lib/pickler.mjs';
 import { writeFilledTorchZip, writeSparseTorchZip } from './bench-torch-zip.mjs';
+import { servingModule } from './perf-python-workload.mjs';
 
 /** mulberry32: a small seeded generator (the workloads must not change between runs). */
 function rng(seed) {
@@ -328,6 +329,8 @@ export function writeWorkloads(dir, { manyCount = 1000 } = {}) {
     ckpt5g: join(dir, 'ckpt_5gb.pt'),
     many: join(dir, 'many'),
     dense: join(dir, 'dense.pkl'),
+    // A loose script in a folder of its own: named alone, it is a project of itself (no package around it).
+    serving: join(dir, 'py', 'serving.py'),
   };
   writeFileSync(paths.small, smallPickle());
   writeFileSync(paths.evil, evilPickle());
@@ -335,5 +338,7 @@ export function writeWorkloads(dir, { manyCount = 1000 } = {}) {
   writeSparseTorchZip(paths.ckpt5g, CKPT_5GB.tensors, CKPT_5GB.storageBytes);
   writeManyPickles(paths.many, manyCount);
   writeFileSync(paths.dense, densePickle(10 * 1000 * 1000));
+  mkdirSync(join(dir, 'py'));
+  writeFileSync(paths.serving, servingModule());
   return paths;
 }

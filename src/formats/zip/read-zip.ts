@@ -405,10 +405,14 @@ function compareLocal(src: ByteSource, e: ZipEntry, lh: LocalHeader, anomalies: 
     );
   }
   if (lh.extraCorrupt) push('CORRUPT_EXTRA_FIELD', `local header: ${lh.extraCorrupt}`);
-  const localHasValues =
-    !(lh.flags & FLAG_DATA_DESCRIPTOR) || lh.crc32 !== 0 || lh.compressedSize !== 0 || lh.uncompressedSize !== 0;
+  const streamed = (lh.flags & FLAG_DATA_DESCRIPTOR) !== 0;
+  const localHasValues = !streamed || lh.crc32 !== 0 || lh.compressedSize !== 0 || lh.uncompressedSize !== 0;
   if (localHasValues) {
-    if (lh.compressedSize !== e.compressedSize || lh.uncompressedSize !== e.uncompressedSize) {
+    // With a data descriptor (bit 3) a local size of 0 is the placeholder the format asks for, field by field: some
+    // writers (macOS's Archive Utility) fill in the uncompressed size they know and leave the compressed one 0.
+    // zipfile and miniz never read the local sizes; a local value that is given must still agree.
+    const differs = (local: number, central: number): boolean => local !== central && !(streamed && local === 0);
+    if (differs(lh.compressedSize, e.compressedSize) || differs(lh.uncompressedSize, e.uncompressedSize)) {
       push(
         'LOCAL_CENTRAL_SIZE_MISMATCH',
         `central sizes ${e.compressedSize}/${e.uncompressedSize}, local sizes ${lh.compressedSize}/${lh.uncompressedSize} ` +

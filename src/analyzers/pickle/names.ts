@@ -95,6 +95,21 @@ const PUBLIC_HOMES = (): ReadonlyMap<string, string> =>
 const RELEASE_NAMES: ReadonlyMap<string, string> = new Map([
   ['numpy.core._multiarray_umath.scalar', 'numpy.core.multiarray.scalar'],
   ['numpy.core._multiarray_umath._reconstruct', 'numpy.core.multiarray._reconstruct'],
+  // scikit-learn's meson builds gave the Cython loss classes of sklearn._loss._loss the __module__ '_loss' (their
+  // build tree lacked the package's __init__.py files; set right by scikit-learn PR #33770), so pickles of those
+  // releases name them _loss.<class>: the same extension types, read with their admission and checks.
+  ...[
+    'CyAbsoluteError',
+    'CyHalfBinomialLoss',
+    'CyHalfGammaLoss',
+    'CyHalfMultinomialLoss',
+    'CyHalfPoissonLoss',
+    'CyHalfSquaredError',
+    'CyHalfTweedieLoss',
+    'CyHalfTweedieLossIdentity',
+    'CyLossFunction',
+    'CyPinballLoss',
+  ].map((c): [string, string] => [`_loss.${c}`, `sklearn._loss._loss.${c}`]),
 ]);
 
 /** The canonical dotted module: aliases resolved on the first component (`posix.path` → `os.path`). */

@@ -1,0 +1,56 @@
+// scikit-learn's meson builds pickled the Cython loss classes of sklearn._loss._loss under the module name '_loss'
+// (their __module__, until the build was fixed). The pickle analyzer reads `_loss.Cy<Loss>` as the same class: every
+// use of the short name gets the verdict the full name gets, and no other name of a module '_loss' is admitted.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { allowEntry } from '../../src/rules/data/allowlist.js';
+import { resolveImportName } from '../../src/analyzers/pickle/names.js';
+import { scanBytes } from '../../src/scan/engine.js';
+import { P } from '../helpers/pickle-builder.js';
+import { BLOCKING } from '../helpers/proof-fixtures.js';
+
+async function verdict(bytes: Uint8Array): Promise<string[]> {
+  return (await scanBytes('x.pkl', bytes)).findings
+    .filter((f) => BLOCKING.has(f.severity))
+    .map((f) => `${f.severity} ${f.ruleId}`)
+    .sort();
+}
+
+const FULL = 'sklearn._loss._loss';
+const CLASSES = ['CyHalfBinomialLoss', 'CyHalfMultinomialLoss', 'CyHalfTweedieLossIdentity', 'CyPinballLoss'];
+
+// One use of the class per row, as scikit-learn 1.6's __reduce__ writes it (the class called with its parameters)
+// and as a stream could twist it.
+const USES: [string, (p: P, module: string, cls: string) => P][] = [
+  ['called with no arguments', (p, m, c) => p.global(m, c).emptyTuple().reduce()],
+  ['called with a number', (p, m, c) => p.global(m, c).mark().int(5).tuple().reduce()],
+  [
+    'called with a call of os.system',
+    (p, m, c) => p.global(m, c).mark().global('os', 'system').mark().sbu('id').tuple().reduce().tuple().reduce(),
+  ],
+];
+
+describe("scikit-learn's Cython loss classes under the module name '_loss'", () => {
+  it('read as the sklearn._loss._loss classes, and no other name of that module is', () => {
+    for (const c of CLASSES) assert.equal(resolveImportName('_loss', c, 4).canonical, `${FULL}.${c}`);
+    for (const other of ['system', '__pyx_unpickle_CyHalfBinomialLoss', 'CyNotALoss']) {
+      const r = resolveImportName('_loss', other, 4);
+      assert.equal(r.canonical, `_loss.${other}`);
+      assert.equal(allowEntry(r.canonical), undefined);
+    }
+  });
+
+  for (const c of CLASSES)
+    for (const [what, write] of USES)
+      it(`${c} ${what}: the verdict of the full name`, async () => {
+        const short = await verdict(write(new P().proto(4), '_loss', c).stop().bytes());
+        const full = await verdict(write(new P().proto(4), FULL, c).stop().bytes());
+        assert.deepEqual(short, full);
+        if (what.includes('os.system')) assert.ok(short.length > 0, 'the payload is blocked');
+      });
+
+  it('the plain call passes under both names (the real files of those releases)', async () => {
+    const bytes = new P().proto(4).global('_loss', 'CyHalfBinomialLoss').emptyTuple().reduce().stop().bytes();
+    assert.deepEqual(await verdict(bytes), []);
+  });
+});

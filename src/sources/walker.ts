@@ -4,7 +4,18 @@
 // Inside a walked directory, tool data (.git, virtualenvs, caches), excluded and git-ignored entries are left out and
 // yielded as `excluded` items (walk-filter.ts), and so are the reports, baselines and policies Sentinel wrote there
 // (own-output.ts: recognised by content); a path named on the command line is always read.
-import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
 import { notRegular } from './byte-source.js';
@@ -194,6 +205,25 @@ function folderStill(dir: string | Buffer, id: string | undefined, within: Confi
   }
 }
 
+let procFd: boolean | undefined;
+/** Whether an opened folder can be listed through its descriptor (/proc/self/fd, Linux). */
+function canListByDescriptor(): boolean {
+  procFd ??= existsSync('/proc/self/fd');
+  return procFd;
+}
+
+/** folderStill for a folder already opened as `fd`: the folder the descriptor holds, wherever its path now leads. */
+function openedFolderStill(fd: number, id: string | undefined, within: Confinement): boolean {
+  try {
+    const real = realpathSync.native(`/proc/self/fd/${fd}`);
+    if (!within.every((group) => group.some((r) => isInside(r, real)))) return false;
+    const st = fstatSync(fd);
+    return st.isDirectory() && (id === undefined || identity(st) === id);
+  } catch {
+    return false;
+  }
+}
+
 /** Why a link is not followed in a walk held to roots: the same for a link leading out and a link to nothing. */
 const LEAVES_ROOTS = 'symlink does not lead inside the scan root: not followed';
 
@@ -274,147 +304,170 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
       let names: string[] | { shown: string; fs: string | Buffer }[];
       // A folder is listed only while it is the folder the walk looked at, inside the folders it may read: the walk
       // yields between a folder's look and its listing, and a folder on the way replaced by a link out in between
-      // would list a folder outside (its names, their kinds and sizes). Checked before and after the listing.
-      if (!folderStill(dirFs, dirId, within)) {
-        yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason: FOLDER_NOT_INSIDE };
-        continue;
+      // would list a folder outside (its names, their kinds and sizes). Under roots the folder is opened once and
+      // checked on its descriptor, then listed and its entries looked at through that descriptor, so a swap of the
+      // path (out and back) changes nothing; elsewhere, and where descriptors cannot be listed, it is checked by
+      // path before and after the listing.
+      let dirFd: number | undefined;
+      if (outer.length && typeof dirFs === 'string' && canListByDescriptor()) {
+        try {
+          dirFd = openSync(dirFs, constants.O_RDONLY | constants.O_DIRECTORY);
+        } catch {
+          yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason: FOLDER_NOT_INSIDE };
+          continue;
+        }
       }
       try {
-        names = listDir(dirFs);
-      } catch (e) {
-        yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason: (e as Error).message };
-        continue;
-      }
-      if (!folderStill(dirFs, dirId, within)) {
-        yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason: FOLDER_NOT_INSIDE };
-        continue;
-      }
-      // What path.join gives for this folder and one name, as a prefix taken once per folder (a name is one
-      // segment, never `.` or `..`, so join only puts a separator before it).
-      const relPrefix = relDir ? prefixOf(relDir) : '';
-      const fullPrefix = prefixOf(join(abs, relDir));
-      const shownPrefix = prefixOf(join(arg, relDir));
-      const subdirs: { rel: string; fs: string | Buffer; id: string | undefined; within: Confinement }[] = [];
-      for (const entry of names) {
-        const name = typeof entry === 'string' ? entry : entry.shown;
-        const rel = relPrefix + name;
-        const full = fullPrefix + name;
-        const shown = shownPrefix + name;
-        const fullFs = typeof entry === 'string' ? full : entry.fs;
-        const bytesPath = typeof fullFs === 'string' ? undefined : fullFs;
-        let ls;
+        const opened = dirFd === undefined ? undefined : `/proc/self/fd/${dirFd}`;
+        const still = (): boolean =>
+          dirFd === undefined ? folderStill(dirFs, dirId, within) : openedFolderStill(dirFd, dirId, within);
+        if (!still()) {
+          yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason: FOLDER_NOT_INSIDE };
+          continue;
+        }
         try {
-          ls = lstatSync(fullFs);
+          names = listDir(opened ?? dirFs);
+          // Names that are not UTF-8 are read by their bytes under the folder's own path (checked again below).
+          if (opened !== undefined && typeof names[0] !== 'string' && names.length > 0) names = listDir(dirFs);
         } catch (e) {
-          yield { kind: 'error', path: shown, stable: rel, target, reason: (e as Error).message };
+          const reason = opened !== undefined ? FOLDER_NOT_INSIDE : (e as Error).message;
+          yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason };
           continue;
         }
-        const excluded = filter.skipReason(
-          rel,
-          full,
-          ls.isDirectory() || (ls.isSymbolicLink() && linkToDir(full, fullFs)),
-        );
-        if (excluded !== undefined) {
-          yield { kind: 'excluded', path: shown, stable: rel, target, reason: excluded, directory: ls.isDirectory() };
+        if (!still() || (opened !== undefined && !folderStill(dirFs, dirId, within) && typeof names[0] !== 'string')) {
+          yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason: FOLDER_NOT_INSIDE };
           continue;
         }
-        // A report, baseline or policy Sentinel wrote into the folder, recognised by its content.
-        const own =
-          opts.defaultSkips !== false && ls.isFile() && !bytesPath
-            ? ownOutputKind(full, name, ls.size, inRoot)
-            : undefined;
-        if (own !== undefined) {
-          yield {
-            kind: 'excluded',
-            path: shown,
-            stable: rel,
-            target,
-            reason: `${own} written by Sentinel (skipped by default)`,
-            directory: false,
-          };
-          continue;
-        }
-        if (bytesPath && ls.isSymbolicLink()) {
-          yield {
-            kind: 'skipped',
-            path: shown,
-            stable: rel,
-            target,
-            reason: 'symlink with a name that is not UTF-8: not followed',
-          };
-          continue;
-        }
-        let isDir = ls.isDirectory();
-        let isFile = ls.isFile();
-        let size = ls.size;
-        let id = identity(ls);
-        const linked = ls.isSymbolicLink();
-        let confine = inRoot;
-        if (linked) {
-          let real: string;
+        // What path.join gives for this folder and one name, as a prefix taken once per folder (a name is one
+        // segment, never `.` or `..`, so join only puts a separator before it).
+        const relPrefix = relDir ? prefixOf(relDir) : '';
+        const fullPrefix = prefixOf(join(abs, relDir));
+        const shownPrefix = prefixOf(join(arg, relDir));
+        const subdirs: { rel: string; fs: string | Buffer; id: string | undefined; within: Confinement }[] = [];
+        for (const entry of names) {
+          const name = typeof entry === 'string' ? entry : entry.shown;
+          const rel = relPrefix + name;
+          const full = fullPrefix + name;
+          const shown = shownPrefix + name;
+          const fullFs = typeof entry === 'string' ? full : entry.fs;
+          const bytesPath = typeof fullFs === 'string' ? undefined : fullFs;
+          let ls;
           try {
-            real = realpathSync(full);
-          } catch {
-            const reason = outer.length ? LEAVES_ROOTS : 'dangling symlink';
-            yield { kind: 'skipped', path: shown, stable: rel, target, reason };
+            ls = lstatSync(opened !== undefined && typeof entry === 'string' ? `${opened}/${entry}` : fullFs);
+          } catch (e) {
+            const reason = opened !== undefined ? NOT_OPENED_INSIDE : (e as Error).message;
+            yield { kind: 'error', path: shown, stable: rel, target, reason };
             continue;
           }
-          if (!isInside(rootReal, real)) {
-            if (!cacheFollows(full, real, roots)) {
-              yield {
-                kind: 'skipped',
-                path: shown,
-                stable: rel,
-                target,
-                // Under roots (a service), one reason whatever the link names: where it leads, or whether its target
-                // exists, is not told to the client.
-                reason: outer.length ? LEAVES_ROOTS : `symlink points outside the scan root (${real})`,
-              };
+          const excluded = filter.skipReason(
+            rel,
+            full,
+            ls.isDirectory() || (ls.isSymbolicLink() && linkToDir(full, fullFs)),
+          );
+          if (excluded !== undefined) {
+            yield { kind: 'excluded', path: shown, stable: rel, target, reason: excluded, directory: ls.isDirectory() };
+            continue;
+          }
+          // A report, baseline or policy Sentinel wrote into the folder, recognised by its content.
+          const own =
+            opts.defaultSkips !== false && ls.isFile() && !bytesPath
+              ? ownOutputKind(full, name, ls.size, inRoot)
+              : undefined;
+          if (own !== undefined) {
+            yield {
+              kind: 'excluded',
+              path: shown,
+              stable: rel,
+              target,
+              reason: `${own} written by Sentinel (skipped by default)`,
+              directory: false,
+            };
+            continue;
+          }
+          if (bytesPath && ls.isSymbolicLink()) {
+            yield {
+              kind: 'skipped',
+              path: shown,
+              stable: rel,
+              target,
+              reason: 'symlink with a name that is not UTF-8: not followed',
+            };
+            continue;
+          }
+          let isDir = ls.isDirectory();
+          let isFile = ls.isFile();
+          let size = ls.size;
+          let id = identity(ls);
+          const linked = ls.isSymbolicLink();
+          let confine = inRoot;
+          if (linked) {
+            let real: string;
+            try {
+              real = realpathSync(full);
+            } catch {
+              const reason = outer.length ? LEAVES_ROOTS : 'dangling symlink';
+              yield { kind: 'skipped', path: shown, stable: rel, target, reason };
               continue;
             }
-            // A cache link followed out of the walked folder: to the one file it was checked to lead to.
-            confine = [[rootReal, real], ...outer];
+            if (!isInside(rootReal, real)) {
+              if (!cacheFollows(full, real, roots)) {
+                yield {
+                  kind: 'skipped',
+                  path: shown,
+                  stable: rel,
+                  target,
+                  // Under roots (a service), one reason whatever the link names: where it leads, or whether its target
+                  // exists, is not told to the client.
+                  reason: outer.length ? LEAVES_ROOTS : `symlink points outside the scan root (${real})`,
+                };
+                continue;
+              }
+              // A cache link followed out of the walked folder: to the one file it was checked to lead to.
+              confine = [[rootReal, real], ...outer];
+            }
+            let st2: Stats;
+            try {
+              st2 = statSync(real);
+            } catch (e) {
+              yield { kind: 'error', path: shown, stable: rel, target, reason: (e as Error).message };
+              continue;
+            }
+            isDir = st2.isDirectory();
+            isFile = st2.isFile();
+            size = st2.size;
+            id = identity(st2);
+            if (isDir) {
+              if (seenDirs.has(real)) continue;
+              seenDirs.add(real);
+            }
           }
-          let st2: Stats;
-          try {
-            st2 = statSync(real);
-          } catch (e) {
-            yield { kind: 'error', path: shown, stable: rel, target, reason: (e as Error).message };
-            continue;
-          }
-          isDir = st2.isDirectory();
-          isFile = st2.isFile();
-          size = st2.size;
-          id = identity(st2);
-          if (isDir) {
-            if (seenDirs.has(real)) continue;
-            seenDirs.add(real);
-          }
+          // A folder lies where its parent does; a followed link's folder, where the link was checked to lead.
+          if (isDir) subdirs.push({ rel, fs: bytesPath ?? full, id, within: linked ? confine : within });
+          else if (isFile)
+            yield {
+              kind: 'file',
+              path: shown,
+              stable: rel,
+              target,
+              size,
+              ...(id ? { id } : {}),
+              linked,
+              ...(bytesPath ? { bytesPath } : {}),
+              confine,
+            };
+          else
+            yield {
+              kind: 'skipped',
+              path: shown,
+              stable: rel,
+              target,
+              reason: 'not a regular file (device, socket or fifo)',
+            };
         }
-        // A folder lies where its parent does; a followed link's folder, where the link was checked to lead.
-        if (isDir) subdirs.push({ rel, fs: bytesPath ?? full, id, within: linked ? confine : within });
-        else if (isFile)
-          yield {
-            kind: 'file',
-            path: shown,
-            stable: rel,
-            target,
-            size,
-            ...(id ? { id } : {}),
-            linked,
-            ...(bytesPath ? { bytesPath } : {}),
-            confine,
-          };
-        else
-          yield {
-            kind: 'skipped',
-            path: shown,
-            stable: rel,
-            target,
-            reason: 'not a regular file (device, socket or fifo)',
-          };
+        for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+      } finally {
+        if (dirFd !== undefined) closeSync(dirFd);
       }
-      for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
     }
   }
 }

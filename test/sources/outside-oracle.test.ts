@@ -194,6 +194,27 @@ describe('no existence oracle in the looks a scan makes under roots', () => {
     assert.equal(seen.get('nothing'), seen.get('a folder'));
   });
 
+  it("a folder swapped for a link out while its entries are looked at: each entry is the listed folder's own", () => {
+    const { root, away } = layout();
+    mkdirSync(join(root, 'sub'));
+    writeFileSync(join(root, 'sub', 'a.txt'), 'a');
+    writeFileSync(join(root, 'sub', 'b.txt'), 'bb');
+    mkdirSync(join(away, 'other'));
+    writeFileSync(join(away, 'other', 'a.txt'), 'x'.repeat(5000));
+    writeFileSync(join(away, 'other', 'b.txt'), 'x'.repeat(5000));
+    const sizes = new Map<string, number>();
+    for (const item of walk([root], { confineTo: [root] })) {
+      if (item.kind === 'file') sizes.set(item.stable, item.size);
+      // `sub` was opened and listed; its second entry is looked at after this yield, with `sub` now leading out.
+      if (item.kind === 'file' && item.stable === join('sub', 'a.txt')) {
+        renameSync(join(root, 'sub'), join(root, 'sub.was'));
+        symlinkSync(join(away, 'other'), join(root, 'sub'));
+      }
+    }
+    assert.equal(sizes.get(join('sub', 'a.txt')), 1);
+    assert.equal(sizes.get(join('sub', 'b.txt')), 2, JSON.stringify([...sizes]));
+  });
+
   describe("the walk's recognition of Sentinel's own reports", () => {
     it('a folder replaced by a link out while the walk runs: a report of Sentinel outside is not told apart', async () => {
       const report = await renderReport(await scan([join(top, 'nothing-here')], { roots: [top] }), 'json');

@@ -182,6 +182,9 @@ rmSync('dist/bin', { recursive: true, force: true });
 mkdirSync('dist/bin', { recursive: true });
 // dist/bin holds CommonJS (the package is "type": "module").
 writeFileSync('dist/bin/package.json', '{ "type": "commonjs" }\n');
+// A run started with Node options whose code cache V8 rejects writes its own cache here, named by a hash of those
+// options (bin/load-bundle.js): never part of the package, whatever ran in this checkout before it was packed.
+writeFileSync('dist/bin/.npmignore', '*.[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f].cache\n');
 
 /** The CLI bundles' common options. */
 const cliOptions = {

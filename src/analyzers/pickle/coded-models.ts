@@ -8,6 +8,8 @@
 // _loss.pyx and newObj), and from torch's pinned sources for names of newer releases (torch-allowlist.json
 // release_sources).
 
+import { SKLEARN_CY_LOSSES } from './names.js';
+
 /** One admitted callable's effect model, as the VM code implements it. */
 export interface CodedModel {
   /** What a call returns. */
@@ -234,18 +236,7 @@ export const CODED_MODELS: ReadonlyMap<string, CodedModel> = new Map<string, Cod
   ...['bits16', 'bits1x8', 'bits2x4', 'bits4x2', 'bits8', 'float8_e4m3fn', 'float8_e5m2'].map(
     (n) => [`torch.${n}`, NEWER_DTYPE] as [string, CodedModel],
   ),
-  ...[
-    'CyAbsoluteError',
-    'CyHalfBinomialLoss',
-    'CyHalfGammaLoss',
-    'CyHalfMultinomialLoss',
-    'CyHalfPoissonLoss',
-    'CyHalfSquaredError',
-    'CyHalfTweedieLoss',
-    'CyHalfTweedieLossIdentity',
-    'CyLossFunction',
-    'CyPinballLoss',
-  ].map((c) => [`sklearn._loss._loss.__pyx_unpickle_${c}`, CYTHON_UNPICKLE] as [string, CodedModel]),
+  ...SKLEARN_CY_LOSSES.map((c) => [`sklearn._loss._loss.__pyx_unpickle_${c}`, CYTHON_UNPICKLE] as [string, CodedModel]),
   ['numpy.random.bit_generator.__pyx_unpickle_SeedSequence', CYTHON_UNPICKLE],
   ['pandas._libs.interval.__pyx_unpickle_IntervalMixin', CYTHON_UNPICKLE],
   ['pandas._libs.arrays.__pyx_unpickle_NDArrayBacked', CYTHON_UNPICKLE],

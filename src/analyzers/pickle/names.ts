@@ -84,6 +84,20 @@ const PUBLIC_HOMES = (): ReadonlyMap<string, string> =>
     Object.entries(publicHomesTable().names as Record<string, { class: string }>).map(([k, v]) => [k, v.class]),
   ));
 
+/** The Cython loss classes scikit-learn's sklearn._loss._loss defines (its pickled loss objects). */
+export const SKLEARN_CY_LOSSES: readonly string[] = [
+  'CyAbsoluteError',
+  'CyHalfBinomialLoss',
+  'CyHalfGammaLoss',
+  'CyHalfMultinomialLoss',
+  'CyHalfPoissonLoss',
+  'CyHalfSquaredError',
+  'CyHalfTweedieLoss',
+  'CyHalfTweedieLossIdentity',
+  'CyLossFunction',
+  'CyPinballLoss',
+];
+
 /**
  * Names one numpy release pickled for functions every other release pickles under their defining module: numpy 1.16.0
  * moved multiarray's C functions into the extension module numpy.core._multiarray_umath, so pickles of that release
@@ -98,18 +112,7 @@ const RELEASE_NAMES: ReadonlyMap<string, string> = new Map([
   // scikit-learn's meson builds gave the Cython loss classes of sklearn._loss._loss the __module__ '_loss' (their
   // build tree lacked the package's __init__.py files; set right by scikit-learn PR #33770), so pickles of those
   // releases name them _loss.<class>: the same extension types, read with their admission and checks.
-  ...[
-    'CyAbsoluteError',
-    'CyHalfBinomialLoss',
-    'CyHalfGammaLoss',
-    'CyHalfMultinomialLoss',
-    'CyHalfPoissonLoss',
-    'CyHalfSquaredError',
-    'CyHalfTweedieLoss',
-    'CyHalfTweedieLossIdentity',
-    'CyLossFunction',
-    'CyPinballLoss',
-  ].map((c): [string, string] => [`_loss.${c}`, `sklearn._loss._loss.${c}`]),
+  ...SKLEARN_CY_LOSSES.map((c): [string, string] => [`_loss.${c}`, `sklearn._loss._loss.${c}`]),
 ]);
 
 /** The canonical dotted module: aliases resolved on the first component (`posix.path` → `os.path`). */

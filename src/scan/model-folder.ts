@@ -3,7 +3,6 @@
 // summarises (the references; each top-level .py file's import-time calls and relative imports); after the walk
 // this phase reports MODEL-REMOTE-CODE on the config — which modules are present and analysed — and on each named
 // module (and the modules it imports relatively, which transformers fetches with it) the calls it makes on import.
-import { lstatSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { RemoteCodeRef } from '../analyzers/model/hf-config.js';
 import type { ImportTimeCall } from '../analyzers/python/torch/import-time-rule.js';
@@ -11,6 +10,7 @@ import type { Finding } from '../core/finding.js';
 import type { Location } from '../core/location.js';
 import type { ScanTarget } from '../core/scan-target.js';
 import { RuleContext, type ModelFact, type Rule } from '../rules/rule.js';
+import { lookUnder } from '../sources/entry-at.js';
 import { MODEL_FOLDER_PHASE, type ModelFolderSummary } from './model-folder-summary.js';
 import type { PlacedOutcome } from './post-walk.js';
 
@@ -243,34 +243,22 @@ type SideFile =
  * (side-file-path.ts reports the others).
  */
 function sideFileOnDisk(dir: string, location: string): SideFile {
-  const parts = location.split('/').filter((p) => p !== '' && p !== '.');
-  let cur = dir;
-  for (let i = 0; i < parts.length; i++) {
-    cur = join(cur, parts[i]!);
-    let st;
-    try {
-      st = lstatSync(cur, { throwIfNoEntry: false });
-    } catch {
-      return { kind: 'absent' };
-    }
-    if (st === undefined) return { kind: 'absent' };
-    if (st.isSymbolicLink()) return { kind: 'SIDE_FILE_LINK', what: `a symbolic link (${JSON.stringify(cur)})` };
-    const last = i === parts.length - 1;
-    if (!last && !st.isDirectory()) return { kind: 'absent' };
-    if (last && !st.isFile())
-      return {
-        kind: 'SIDE_FILE_NOT_REGULAR',
-        what: st.isFIFO()
-          ? 'a FIFO'
-          : st.isCharacterDevice() || st.isBlockDevice()
-            ? 'a device'
-            : st.isSocket()
-              ? 'a socket'
-              : st.isDirectory()
-                ? 'a folder'
-                : 'not a regular file',
-      };
-    if (last) return { kind: 'file', size: st.size };
-  }
-  return { kind: 'absent' };
+  const look = lookUnder(dir, location);
+  if (look.kind === 'absent') return { kind: 'absent' };
+  const st = look.stats;
+  if (st.isSymbolicLink()) return { kind: 'SIDE_FILE_LINK', what: `a symbolic link (${JSON.stringify(look.path)})` };
+  if (look.kind === 'stopped') return { kind: 'absent' };
+  if (st.isFile()) return { kind: 'file', size: st.size };
+  return {
+    kind: 'SIDE_FILE_NOT_REGULAR',
+    what: st.isFIFO()
+      ? 'a FIFO'
+      : st.isCharacterDevice() || st.isBlockDevice()
+        ? 'a device'
+        : st.isSocket()
+          ? 'a socket'
+          : st.isDirectory()
+            ? 'a folder'
+            : 'not a regular file',
+  };
 }

@@ -42,6 +42,11 @@ export interface VerifyModelOptions {
   readonly signatureWithin?: Confinement;
   /** Where the model's files must lie when they are hashed (the scan's confinement). Default: none. */
   readonly filesWithin?: Confinement;
+  /**
+   * The scan is held to roots: the signed folder's folders are opened, checked on their descriptors and listed through
+   * them (model-files.ts `listOpened`). Default: false.
+   */
+  readonly underRoots?: boolean;
 }
 
 /**
@@ -314,6 +319,7 @@ export async function verifyModel(o: VerifyModelOptions): Promise<SignatureVerdi
     signatureAbs: o.signaturePath,
     maxFiles: o.maxFiles,
     ...(o.filesWithin ? { within: o.filesWithin } : {}),
+    ...(o.underRoots ? { listOpened: true } : {}),
   });
   const cmp = await compareManifest(m, walk, o.isFile, o.hasher ?? hashJobsInThread, rootDigestOf);
   const problems = [...cmp.problems];

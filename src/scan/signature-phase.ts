@@ -274,6 +274,7 @@ export async function runSignaturePhase(
       ...(hasher ? { hasher } : {}),
       ...(within.signature ? { signatureWithin: within.signature } : {}),
       ...(within.files.length ? { filesWithin: within.files } : {}),
+      ...(o.roots ? { underRoots: true } : {}),
     });
     const verdict: SignatureVerdict = reuse.fromScan
       ? {

@@ -673,12 +673,14 @@ export function createScanService(o: ServiceOptions): ScanService {
  * The HTTP status of a finished scan: 200 done, 499 cancelled, 504 past the scan deadline, 403 when a connection the egress policy refused ended
  * it (a remote target the service may not reach, as the target guard answers one before a scan starts), 502 when the
  * registry or Hub refused the target (a missing revision, repository or tag: the upstream's answer, quoted in the
- * error), else 500 (a fault).
+ * error), 400 when the registry, Hub or server the target names could not be reached (as the guard answers a host that
+ * does not resolve), else 500 (a fault).
  */
 function finishedStatus(r: ScanRecord): number {
   if (r.status === 'done') return 200;
   if (r.status === 'cancelled') return 499;
   if (r.refused) return 403;
   if (r.deadline) return 504;
+  if (r.unreachable) return 400;
   return r.upstream !== undefined ? 502 : 500;
 }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SentinelReport } from '../report/report-model.js';
 import { isEgressRefusal } from '../sources/remote/egress.js';
-import { upstreamStatusOf } from '../sources/remote/remote-target-error.js';
+import { isUnreachable, upstreamStatusOf } from '../sources/remote/remote-target-error.js';
 
 export type ScanStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -22,6 +22,8 @@ export interface ScanRecord {
   deadline?: boolean;
   /** The scan failed at the HTTP status a registry or the Hub refused its target's listing with (502, not a fault). */
   upstream?: number;
+  /** The scan failed at a registry, Hub or server its target names that could not be reached (400, not a fault). */
+  unreachable?: boolean;
   readonly abort: AbortController;
 }
 
@@ -105,6 +107,7 @@ export class ScanRegistry {
         if (isEgressRefusal(e)) record.refused = true;
         const upstream = upstreamStatusOf(e);
         if (upstream !== undefined) record.upstream = upstream;
+        if (isUnreachable(e)) record.unreachable = true;
         return this.end(record, 'failed');
       } finally {
         clearTimeout(deadline);

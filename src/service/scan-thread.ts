@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { factsScanner, type ScanFacts, type ScanInput } from '../api/scan.js';
 import { errorMessage } from '../core/errors.js';
 import { isEgressRefusal } from '../sources/remote/egress.js';
-import { upstreamStatusOf } from '../sources/remote/remote-target-error.js';
+import { isUnreachable, upstreamStatusOf } from '../sources/remote/remote-target-error.js';
 import { useNodeCryptoForSmallDigests } from '../sources/file-digest.js';
 import { scanAsNamed } from './report-paths.js';
 import type { FactsSettings, FromThread, ThreadSetup, ToThread } from './scan-threads.js';
@@ -86,6 +86,7 @@ export function serveScanThread(): void {
           id: m.id,
           error: errorMessage(e),
           ...(isEgressRefusal(e) ? { refused: true } : {}),
+          ...(isUnreachable(e) ? { unreachable: true } : {}),
           ...(upstream !== undefined ? { upstream } : {}),
         });
       };

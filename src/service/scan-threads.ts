@@ -64,7 +64,7 @@ export type FromThread =
   | { readonly type: 'facts'; readonly id: number; readonly facts: ScanFacts }
   /**
    * `refused`: the scan ended at a connection the egress policy refused; `upstream`: at the HTTP status a registry or
-   * the Hub refused the target's listing with.
+   * the Hub refused the target's listing with; `unreachable`: at a registry, Hub or server that could not be reached.
    */
   | {
       readonly type: 'failed';
@@ -72,6 +72,7 @@ export type FromThread =
       readonly error: string;
       readonly refused?: boolean;
       readonly upstream?: number;
+      readonly unreachable?: boolean;
     };
 
 interface Running {
@@ -300,6 +301,7 @@ export class ScanThreads {
       this.release(s);
       if (m.type === 'done' || m.type === 'facts') r.done(m);
       else if (m.refused) r.fail(new Error(m.error, { cause: { code: 'EGRESS_REFUSED' } }));
+      else if (m.unreachable) r.fail(new Error(m.error, { cause: { unreachable: true } }));
       else r.fail(new Error(m.error, m.upstream !== undefined ? { cause: { upstreamStatus: m.upstream } } : undefined));
     });
     worker.on('error', () => undefined);

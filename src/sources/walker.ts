@@ -4,25 +4,27 @@
 // Inside a walked directory, tool data (.git, virtualenvs, caches), excluded and git-ignored entries are left out and
 // yielded as `excluded` items (walk-filter.ts), and so are the reports, baselines and policies Sentinel wrote there
 // (own-output.ts: recognised by content); a path named on the command line is always read.
-import {
-  closeSync,
-  constants,
-  existsSync,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  realpathSync,
-  statSync,
-  type Stats,
-} from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScanTarget } from '../core/scan-target.js';
 import { notRegular } from './byte-source.js';
 import { NOT_OPENED_INSIDE, type Confinement } from './confine.js';
 import { isInside, snapshotBlobsDir } from './model-cache.js';
+import {
+  canListByDescriptor,
+  closeFolder,
+  descriptorPath,
+  folderStill,
+  FOLDER_NOT_INSIDE,
+  identity,
+  openedFolderStill,
+  openFolder,
+} from './opened-folder.js';
 import { ownOutputKind } from './own-output.js';
 import { WalkFilter, type WalkFilterOptions } from './walk-filter.js';
+
+/** The reason of a walk's error item for a folder not listed (opened-folder.ts). */
+export { FOLDER_NOT_INSIDE };
 
 export type WalkItem =
   | {
@@ -79,10 +81,6 @@ export interface WalkOptions extends WalkFilterOptions {
    * and the open checks them on the opened descriptor. Default: none (the walked folder still confines its files).
    */
   readonly confineTo?: readonly string[];
-}
-
-function identity(st: Stats): string | undefined {
-  return Number.isSafeInteger(st.ino) && st.ino > 0 ? `${st.dev}:${st.ino}` : undefined;
 }
 
 function realOrUndefined(p: string): string | undefined {
@@ -184,46 +182,6 @@ function namedInside(abs: string, st: Stats, roots: readonly string[]): boolean 
   return again.dev === st.dev && again.ino === st.ino;
 }
 
-/**
- * Why a folder the walk looked at is not listed: it is gone, or no longer the folder looked at, or no longer inside the
- * folders the walk may read (a folder on the way replaced by a link). One text: which of these happens can depend on a
- * path outside those folders.
- */
-export const FOLDER_NOT_INSIDE =
-  'no folder at this path inside the folders this scan may read (missing, replaced, or leading out of them): not listed';
-
-/** `dir` still names the folder with identity `id` (device:inode), and its real path lies inside `within`. */
-function folderStill(dir: string | Buffer, id: string | undefined, within: Confinement): boolean {
-  try {
-    const real =
-      typeof dir === 'string' ? realpathSync.native(dir) : realpathSync.native(dir, 'buffer').toString('utf8');
-    if (!within.every((group) => group.some((r) => isInside(r, real)))) return false;
-    const st = statSync(real);
-    return st.isDirectory() && (id === undefined || identity(st) === id);
-  } catch {
-    return false;
-  }
-}
-
-let procFd: boolean | undefined;
-/** Whether an opened folder can be listed through its descriptor (/proc/self/fd, Linux). */
-function canListByDescriptor(): boolean {
-  procFd ??= existsSync('/proc/self/fd');
-  return procFd;
-}
-
-/** folderStill for a folder already opened as `fd`: the folder the descriptor holds, wherever its path now leads. */
-function openedFolderStill(fd: number, id: string | undefined, within: Confinement): boolean {
-  try {
-    const real = realpathSync.native(`/proc/self/fd/${fd}`);
-    if (!within.every((group) => group.some((r) => isInside(r, real)))) return false;
-    const st = fstatSync(fd);
-    return st.isDirectory() && (id === undefined || identity(st) === id);
-  } catch {
-    return false;
-  }
-}
-
 /** Why a link is not followed in a walk held to roots: the same for a link leading out and a link to nothing. */
 const LEAVES_ROOTS = 'symlink does not lead inside the scan root: not followed';
 
@@ -311,14 +269,14 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
       let dirFd: number | undefined;
       if (outer.length && typeof dirFs === 'string' && canListByDescriptor()) {
         try {
-          dirFd = openSync(dirFs, constants.O_RDONLY | constants.O_DIRECTORY);
+          dirFd = openFolder(dirFs);
         } catch {
           yield { kind: 'error', path: join(arg, relDir), stable: relDir, target, reason: FOLDER_NOT_INSIDE };
           continue;
         }
       }
       try {
-        const opened = dirFd === undefined ? undefined : `/proc/self/fd/${dirFd}`;
+        const opened = dirFd === undefined ? undefined : descriptorPath(dirFd);
         const still = (): boolean =>
           dirFd === undefined ? folderStill(dirFs, dirId, within) : openedFolderStill(dirFd, dirId, within);
         if (!still()) {
@@ -466,7 +424,7 @@ export function* walk(args: readonly string[], opts: WalkOptions = {}): Generato
         }
         for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
       } finally {
-        if (dirFd !== undefined) closeSync(dirFd);
+        if (dirFd !== undefined) closeFolder(dirFd);
       }
     }
   }

@@ -409,3 +409,64 @@ describe('client and upstream errors are not answered 500', () => {
     assert.equal(canaryHits, before);
   });
 });
+
+describe('a registry or Hub that cannot be reached is answered 400, as a host that does not resolve', () => {
+  let closed = 0;
+  let svc: ScanService;
+  let base = '';
+  const saved = process.env['HF_ENDPOINT'];
+  before(async () => {
+    // A loopback port nothing listens on: bound, then closed.
+    const s = await serve((_req, res) => res.end());
+    closed = s.port;
+    await new Promise<void>((r) => s.server.close(() => r()));
+    // The scan threads read the Hub endpoint from the environment they start with.
+    process.env['HF_ENDPOINT'] = `http://localhost:${closed}`;
+    svc = createScanService({ roots: [dir], egressEndpoints: [`127.0.0.1:${closed}`], lookupAll: publicLookup });
+    base = await listen(svc);
+  });
+  after(async () => {
+    await svc.close(500);
+    if (saved === undefined) delete process.env['HF_ENDPOINT'];
+    else process.env['HF_ENDPOINT'] = saved;
+  });
+
+  const post = async (target: string): Promise<{ status: number; error: string }> => {
+    const res = await fetch(`${base}/v1/scan?wait=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ targets: [target] }),
+    });
+    const j = (await res.json()) as { error?: string };
+    return { status: res.status, error: j.error ?? '' };
+  };
+
+  it('hf:// and oci:// whose connection is refused: 400, naming the request that failed', async () => {
+    for (const target of ['hf://org/name', `oci://localhost:${closed}/org/repo:v1`]) {
+      const r = await post(target);
+      assert.equal(r.status, 400, `${target}: ${r.error}`);
+      assert.match(r.error, new RegExp(`^http://localhost:${closed}/\\S+: request failed: .*ECONNREFUSED`), target);
+    }
+  });
+
+  it('a host that does not resolve is 400 at the guard, in the same class', async () => {
+    const svc2 = createScanService({
+      roots: [dir],
+      lookupAll: async () => {
+        throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
+      },
+    });
+    const base2 = await listen(svc2);
+    try {
+      const res = await fetch(`${base2}/v1/scan?wait=true`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ targets: ['oci://registry.example/org/repo:v1'] }),
+      });
+      assert.equal(res.status, 400);
+      assert.match(((await res.json()) as { error: string }).error, /does not resolve/);
+    } finally {
+      await svc2.close(500);
+    }
+  });
+});

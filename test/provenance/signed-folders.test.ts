@@ -10,13 +10,17 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  realpathSync,
+  renameSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scan } from '../../src/api/scan.js';
+import { enumerateModel, modelFilesHooks } from '../../src/provenance/model-files.js';
 import { publicGoodTrustedRoot } from '../../src/provenance/verify-sigstore.js';
 import type { SentinelReport } from '../../src/report/report-model.js';
 import { cli } from '../helpers/cli.js';
@@ -343,6 +347,75 @@ describe('signature check held to the scanned folder and the roots', () => {
         assert.deepEqual(ids(r), []);
       }
     }
+  });
+
+  it('a subfolder swapped for a link out right before the check lists it: no outside name reaches the report', async () => {
+    mkdirSync(join(outside, 'other'));
+    writeFileSync(join(outside, 'other', 'OUTSIDE-NAME.bin'), 'outside');
+    const dir = signed('swapped');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'tokenizer.json'), '{}');
+    signModel(dir, join(dir, 'model.sig'), signer);
+    // Benign twin first: the same folder, left in place, verifies under roots.
+    const ok = await scan(dir, { roots: [root], signatures: { require: true, keys: [keyPem] } });
+    assert.equal(ok.signatures?.[0]?.standing, 'valid', ok.signatures?.[0]?.reason);
+    let swapped = false;
+    // `sub` was looked at as a folder inside; right before it is listed it leads out (the seam makes the swap
+    // deterministic).
+    modelFilesHooks.beforeList = (d) => {
+      if (d !== join(dir, 'sub')) return;
+      delete modelFilesHooks.beforeList;
+      renameSync(join(dir, 'sub'), join(dir, 'sub.was'));
+      symlinkSync(join(outside, 'other'), join(dir, 'sub'));
+      swapped = true;
+    };
+    let r: SentinelReport;
+    try {
+      r = await scan(dir, { roots: [root], signatures: { require: true, keys: [keyPem] } });
+    } finally {
+      delete modelFilesHooks.beforeList;
+    }
+    assert.ok(swapped);
+    const text = JSON.stringify(r);
+    assert.ok(!text.includes('OUTSIDE-NAME'), JSON.stringify(r.signatures?.[0]?.problems));
+    assert.ok(!text.includes(outside), 'outside path shown');
+  });
+
+  it("the signed folder's walk under roots: a folder swapped out before its listing lists its own entries", async () => {
+    mkdirSync(join(outside, 'big'));
+    writeFileSync(join(outside, 'big', 'a.txt'), 'x'.repeat(5000));
+    writeFileSync(join(outside, 'big', 'OUTSIDE-NAME.txt'), 'x');
+    const dir = signed('walk-swapped');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'a.txt'), 'a');
+    writeFileSync(join(dir, 'sub', 'b.txt'), 'bb');
+    const within = [[realpathSync(dir)], [realpathSync(root)]];
+    modelFilesHooks.beforeList = (d) => {
+      if (d !== join(dir, 'sub')) return;
+      delete modelFilesHooks.beforeList;
+      renameSync(join(dir, 'sub'), join(dir, 'sub.was'));
+      symlinkSync(join(outside, 'big'), join(dir, 'sub'));
+    };
+    let files: [string, number][];
+    try {
+      const e = await enumerateModel(dir, {
+        allowSymlinks: false,
+        ignorePaths: [],
+        maxFiles: 100,
+        within,
+        listOpened: true,
+      });
+      files = e.files.map((f) => [f.rel, f.size]);
+      assert.deepEqual(e.unreadable, []);
+    } finally {
+      delete modelFilesHooks.beforeList;
+    }
+    assert.deepEqual(files, [
+      ['config.json', statSync(join(dir, 'config.json')).size],
+      ['pytorch_model.bin', statSync(join(dir, 'pytorch_model.bin')).size],
+      ['sub/a.txt', 1],
+      ['sub/b.txt', 2],
+    ]);
   });
 
   it('a file named alone: model.sig beside it is held to its folder; a link there verifies', async () => {

@@ -91,6 +91,8 @@ async function getJson(
   ctx: ResolveContext,
 ): Promise<{ body: unknown; next?: string }> {
   let lastError = '';
+  // Whether the last attempt got no answer at all (no connection, no name, no answer in time), not an HTTP status.
+  let noAnswer = false;
   // One deadline for the request: every attempt and every wait between them.
   const deadline = Date.now() + requestMs(ctx.opts);
   let tried = 0;
@@ -115,6 +117,7 @@ async function getJson(
       if (res.status === 429 || res.status >= 500) {
         await res.body.cancel();
         lastError = `HTTP ${res.status}`;
+        noAnswer = false;
         continue;
       }
       if (res.status !== 200) {
@@ -131,6 +134,7 @@ async function getJson(
         throw new RemoteTargetError(`${url}: ${(e as Error).message}`, { cause: e });
       }
       lastError = `request failed: ${(e as Error).message}`;
+      noAnswer = true;
       continue;
     }
     if (!body) throw new RemoteTargetError(`${url}: listing larger than ${MAX_LISTING_BYTES} bytes`);
@@ -146,6 +150,7 @@ async function getJson(
   }
   throw new RemoteTargetError(
     `${url}: ${lastError} (after ${tried} attempt${tried === 1 ? '' : 's'} within ${ctx.opts.requestTimeoutMs} ms)`,
+    { unreachable: noAnswer },
   );
 }
 

@@ -22,6 +22,11 @@ export interface OciRef {
   readonly reference: string;
 }
 
+/** A request that failed without an answer (no name, no connection, none in time), not one the egress policy refused. */
+function noAnswer(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code !== 'EGRESS_REFUSED';
+}
+
 const REPO = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -121,7 +126,10 @@ class Session {
         });
       } catch (e) {
         countRedirects(this.ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
-        throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`, { cause: e });
+        throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`, {
+          cause: e,
+          unreachable: noAnswer(e),
+        });
       }
       countRedirects(this.ctx.cost, res.redirects);
       if (res.status === 401 && round === 0) {
@@ -142,7 +150,10 @@ class Session {
       try {
         buf = await res.bytes(MAX_MANIFEST_BYTES);
       } catch (e) {
-        throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`, { cause: e });
+        throw new RemoteTargetError(`${this.base}${path}: request failed: ${(e as Error).message}`, {
+          cause: e,
+          unreachable: noAnswer(e),
+        });
       }
       if (!buf) throw new RemoteTargetError(`${this.base}${path}: manifest too large`);
       this.ctx.cost.bytesRead += buf.length;
@@ -195,7 +206,10 @@ class Session {
     } catch (e) {
       if (e instanceof RemoteTargetError) throw e;
       countRedirects(this.ctx.cost, (e as { redirects?: unknown } | null)?.redirects);
-      throw new RemoteTargetError(`${this.base}: token request failed: ${(e as Error).message}`, { cause: e });
+      throw new RemoteTargetError(`${this.base}: token request failed: ${(e as Error).message}`, {
+        cause: e,
+        unreachable: noAnswer(e),
+      });
     }
     if (!body) throw new RemoteTargetError(`${this.base}: token response too large`);
     const j = parseJson(body, `${this.base}: token response`) as { token?: string; access_token?: string };

@@ -8,7 +8,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { scan, SentinelError } from '../../src/api/index.js';
-import { isUnreachable } from '../../src/sources/remote/remote-target-error.js';
+import { isUnreachable, upstreamStatusOf } from '../../src/sources/remote/remote-target-error.js';
 import { cli } from '../helpers/cli.js';
 
 /** A loopback port nothing listens on: bound, then closed. */
@@ -84,10 +84,13 @@ describe('a registry or Hub that cannot be reached', () => {
     }
   });
 
-  it('benign twin: a Hub that answers, even 503 every time, was reached', async () => {
-    await assert.rejects(
-      scan('hf://org/name', { remote: { env: { HF_ENDPOINT: `http://127.0.0.1:${portOf(failing)}` }, retries: 0 } }),
-      (e: unknown) => e instanceof SentinelError && /HTTP 503/.test(e.message) && !isUnreachable(e),
-    );
+  it('benign twin: a Hub that answers, even 503 every time, was reached, and its answer is the upstream status', async () => {
+    for (const retries of [0, 2]) {
+      await assert.rejects(
+        scan('hf://org/name', { remote: { env: { HF_ENDPOINT: `http://127.0.0.1:${portOf(failing)}` }, retries } }),
+        (e: unknown) =>
+          e instanceof SentinelError && /HTTP 503/.test(e.message) && !isUnreachable(e) && upstreamStatusOf(e) === 503,
+      );
+    }
   });
 });

@@ -93,6 +93,8 @@ async function getJson(
   let lastError = '';
   // Whether the last attempt got no answer at all (no connection, no name, no answer in time), not an HTTP status.
   let noAnswer = false;
+  // The status of the last attempt the Hub answered with 429 or 5xx: once the retries run out, the Hub's own answer.
+  let lastStatus: number | undefined;
   // One deadline for the request: every attempt and every wait between them.
   const deadline = Date.now() + requestMs(ctx.opts);
   let tried = 0;
@@ -117,6 +119,7 @@ async function getJson(
       if (res.status === 429 || res.status >= 500) {
         await res.body.cancel();
         lastError = `HTTP ${res.status}`;
+        lastStatus = res.status;
         noAnswer = false;
         continue;
       }
@@ -150,7 +153,7 @@ async function getJson(
   }
   throw new RemoteTargetError(
     `${url}: ${lastError} (after ${tried} attempt${tried === 1 ? '' : 's'} within ${ctx.opts.requestTimeoutMs} ms)`,
-    { unreachable: noAnswer },
+    noAnswer ? { unreachable: true } : lastStatus !== undefined ? { upstreamStatus: lastStatus } : {},
   );
 }
 

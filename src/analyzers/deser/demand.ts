@@ -218,7 +218,7 @@ export function reachingNames(
         }
       for (const c of mod.calls) {
         if (!isSinkCall(c, unpicklers) && !OPENERS.has(lastName(c))) continue;
-        for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
+        for (const a of callArgs(c))
           for (const n of a.names) {
             const i = importedConstant(mod, n);
             if (i !== undefined) note(n, { keys: [absoluteName(i.module, i.relativeLevel, u.pkg)] });
@@ -604,7 +604,7 @@ function receiversByValue(
     const q = absoluteName(callee.name, 0, u.pkg);
     const dot = q.lastIndexOf('.');
     if (dot <= 0) continue;
-    for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)]) {
+    for (const arg of callArgs(c)) {
       const cls = classOfExpr(arg, c.scopeId);
       if (cls === undefined) continue;
       // Every prefix of the callee may be the module (`pkg.runner.Runner`, `pkg.runner.make`).
@@ -848,7 +848,7 @@ export function demandedModules(
     // Calls given a bare name as an argument (`download(url, path)`): they may write the file the name holds.
     const passedIn = new Map<string, CallSite[]>();
     for (const c of mod.calls)
-      for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
+      for (const a of callArgs(c))
         if (a.access?.root.kind === 'name' && a.access.steps.length === 0)
           pushTo(passedIn, `${c.scopeId}:${a.access.root.name}`, c);
     // The callees of the calls a name is passed to, but `c`'s own, each list expanded at most twice whatever the
@@ -918,7 +918,7 @@ export function demandedModules(
     for (const c of mod.calls) {
       const fed = feeds(c);
       if (!fed && !OPENERS.has(lastName(c))) continue;
-      const args = [...c.positional, ...c.keywords.map((k) => k.value)];
+      const args = callArgs(c);
       // The module defining a constant the call reads (a shared path), and project functions the same scope
       // hands the name to (a helper that downloads into the path before the read).
       for (const a of args)
@@ -951,7 +951,7 @@ export function demandedModules(
           for (const v of inner.callee.values) if (v.kind === 'qualified') want(v.name);
           wantReceiverClass(inner);
           if (opener) continue;
-          for (const a of [...inner.positional, ...inner.keywords.map((k) => k.value)]) visit(a, depth + 1);
+          for (const a of callArgs(inner)) visit(a, depth + 1);
         }
         for (const n of e.names) {
           for (const src of assignedIn.get(`${c.scopeId}:${n}`) ?? []) {
@@ -994,8 +994,7 @@ export function demandedModules(
         if (a?.root.kind !== 'name' || a.steps.length !== 0) return false;
         return boundToMade(`${c.scopeId}:${a.root.name}`) || boundToMade(`0:${a.root.name}`);
       };
-      if ([...c.positional, ...c.keywords.map((k) => k.value)].some(made))
-        for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
+      if (callArgs(c).some(made)) for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
       // A wanted method called through an attribute of an object another module binds (`ctx.engine.load(x)` after
       // `from context import ctx`): that module's binding of the object types the receiver.
       if (names.has(lastName(c)))
@@ -1198,7 +1197,8 @@ function paramFlow(mod: PythonModule, id: number, self: boolean): ParamFlow {
     if (e.names.some((n) => names.has(n))) return true;
     const a = e.access;
     if (a?.root.kind === 'name' && names.has(a.root.name)) return true;
-    for (const x of [...(e.elements ?? []), ...(e.operands ?? [])]) if (mentions(x, depth + 1)) return true;
+    for (const x of e.elements ?? []) if (mentions(x, depth + 1)) return true;
+    for (const x of e.operands ?? []) if (mentions(x, depth + 1)) return true;
     for (const cid of e.callIds) {
       const c = mod.calls[cid];
       if (c !== undefined && callMentions(c, depth + 1)) return true;
@@ -1206,8 +1206,10 @@ function paramFlow(mod: PythonModule, id: number, self: boolean): ParamFlow {
     return false;
   };
   const callMentions = (c: CallSite, depth: number, receiver = true): boolean => {
-    for (const x of [...c.positional, ...c.keywords.map((k) => k.value), ...c.starArgs, ...c.starStarKwargs])
-      if (mentions(x, depth)) return true;
+    for (const x of c.positional) if (mentions(x, depth)) return true;
+    for (const k of c.keywords) if (mentions(k.value, depth)) return true;
+    for (const x of c.starArgs) if (mentions(x, depth)) return true;
+    for (const x of c.starStarKwargs) if (mentions(x, depth)) return true;
     const a = c.callee.access;
     return receiver && a !== undefined && a.steps.length > 0 && a.root.kind === 'name' && names.has(a.root.name);
   };
@@ -1307,6 +1309,11 @@ function moduleOf(q: string, pkg: string, byKey: ReadonlyMap<string, string>): s
     if (s !== undefined) return s;
   }
   return undefined;
+}
+
+/** A call's positional then keyword arguments (its positional list itself when it has no keywords: read only). */
+function callArgs(c: CallSite): readonly ExpressionFact[] {
+  return c.keywords.length === 0 ? c.positional : [...c.positional, ...c.keywords.map((k) => k.value)];
 }
 
 /** Classes of the module deriving (through its own classes) from an Unpickler. */

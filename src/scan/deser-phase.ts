@@ -33,6 +33,7 @@ import { FileSource } from '../sources/byte-source.js';
 import type { Confinement } from '../sources/confine.js';
 import { entryAt } from '../sources/entry-at.js';
 import { isInside } from '../sources/model-cache.js';
+import { pushTo } from '../core/multimap.js';
 
 /**
  * Bounds of growing a project: rounds (each one more hop across files), modules loaded on demand per scan target,
@@ -516,6 +517,8 @@ async function runTarget(
   const unparsed: Unparsed[] = [];
   /** A file's text within the project's work budget; past it, the file is named in the SCAN-INCOMPLETE finding. */
   let work = 0;
+  /** Texts of the callers a round's search found, read for it: taken by their parse in the same round. */
+  const readyTexts = new Map<Entry, string>();
   const read = (e: Entry): string | undefined => {
     tick();
     if (e.member.size === UNKNOWN_SIZE) {
@@ -532,7 +535,10 @@ async function runTarget(
       if (cut.files.length < 5 && !cut.files.includes(e.rel)) cut.files.push(e.rel);
       return undefined;
     }
-    const text = readText(e.member);
+    // A caller's text the search for callers read this round (within the size a module is read at), else the file.
+    const ready = readyTexts.get(e);
+    readyTexts.delete(e);
+    const text = ready ?? readText(e.member);
     work += e.member.size;
     stats.workBytes += e.member.size;
     return text;
@@ -782,12 +788,19 @@ async function runTarget(
     const callers = new Set<string>();
     const upward = towardNamed(added);
     if (upward.size > 0) {
-      postings ??= identifierPostings(entries, read, keys);
-      for (const i of callerFiles(postings, upward)) {
+      let found: Set<number>;
+      if (postings === undefined) ({ postings, callers: found } = identifierPostings(entries, read, keys, upward));
+      else found = callerFiles(postings, upward);
+      for (const i of found) {
         const e = entries[i]!;
         // Test code calling a named file that is not test code puts no deployed path through it.
-        if (e.module === undefined && !(testOutsideNamed && isTestPath(e.member.stable))) callers.add(e.rel);
+        if (e.module === undefined && !(testOutsideNamed && isTestPath(e.member.stable))) {
+          callers.add(e.rel);
+          const text = postings.kept.get(i);
+          if (text !== undefined) readyTexts.set(e, text);
+        }
       }
+      postings.kept.clear();
     }
     return { callees, callers };
   };
@@ -825,6 +838,7 @@ async function runTarget(
       stats.loaded.push({ rel: e.rel, why: callees.has(stable) ? 'callee' : 'caller' });
       fresh.push(e);
     }
+    readyTexts.clear();
   }
   // Rounds used up while modules loaded in the last one may still demand others: the chain across files was cut.
   // Modules whose results feed a sink are needed as they are; callers past the bound are needed only when the
@@ -836,6 +850,7 @@ async function runTarget(
     const p = demanded(fresh);
     pendingCallees = [...p.callees].filter(unread);
     pendingCallers = [...p.callers].some(unread);
+    readyTexts.clear();
   }
   stats.nodes += nodes;
   const inputs: ProjectInput[] = entries
@@ -1448,6 +1463,11 @@ interface Postings {
    * callers of one function), and keeping the texts added 30-40 MB to the peak of the 1 M-line bench.
    */
   namesIn(i: number, asked: ReadonlyMap<string, readonly (readonly string[])[]>): Set<string>;
+  /**
+   * The texts of the files the last search found calling an asked name (file index → text), for their parse to
+   * take rather than read the file again; the caller empties it once the round has read what it wanted.
+   */
+  kept: Map<number, string>;
 }
 
 /** Import statements, parenthesised name lists included. */
@@ -1539,15 +1559,103 @@ function hasIdentifier(text: string, id: string): boolean {
 const WORD = /\w/;
 const DIGIT = /\d/;
 
+/**
+ * A file's identifiers (the runs `IDENTIFIERS` lists: a letter or `_`, then word characters) as a Bloom filter, two
+ * bits per identifier and about one bit per four code units of text: a word it does not hold is not an identifier of
+ * the text, so a file asked only such words in a later search for callers is not read again (a word it may hold is
+ * looked for in the text). Made on the text read for the index, in one pass over its code units.
+ */
+function identifierFilter(text: string): Uint32Array {
+  let words = 8;
+  while (words < MAX_FILTER_WORDS && words * 128 < text.length) words *= 2;
+  const filter = new Uint32Array(words);
+  const mask = words * 32 - 1;
+  const n = text.length;
+  for (let i = 0; i < n;) {
+    let c = text.charCodeAt(i);
+    if (!isIdentifierStart(c)) {
+      i++;
+      continue;
+    }
+    let h = FNV_OFFSET;
+    do {
+      h = Math.imul(h ^ c, FNV_PRIME);
+      i++;
+      c = i < n ? text.charCodeAt(i) : 0;
+    } while (isIdentifierStart(c) || (c >= 48 && c <= 57));
+    const a = h & mask;
+    const b = secondHash(h) & mask;
+    filter[a >>> 5]! |= 1 << (a & 31);
+    filter[b >>> 5]! |= 1 << (b & 31);
+  }
+  return filter;
+}
+
+/** Whether `id` may be an identifier of the text `filter` was made from (false: it is not). */
+function mayHold(filter: Uint32Array, id: string): boolean {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), FNV_PRIME);
+  const mask = filter.length * 32 - 1;
+  const a = h & mask;
+  const b = secondHash(h) & mask;
+  return (filter[a >>> 5]! & (1 << (a & 31))) !== 0 && (filter[b >>> 5]! & (1 << (b & 31))) !== 0;
+}
+
+/** A letter or `_` (ASCII, as `\w` reads it without the `u` flag). */
+function isIdentifierStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function secondHash(h: number): number {
+  const x = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return x ^ (x >>> 12);
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** Largest filter: 2^17 words of 32 bits (512 KiB, for a text of 16 MiB). */
+const MAX_FILTER_WORDS = 1 << 17;
+
+/**
+ * The names of `asked` a file's text may call: a name counts when it is an identifier of the text (as
+ * `[A-Za-z_]\w*` splits it) and so is every word of one of its alternatives (Postings.namesIn).
+ */
+function namesInText(text: string, asked: ReadonlyMap<string, readonly (readonly string[])[]>): Set<string> {
+  const found = new Set<string>();
+  const known = new Map<string, boolean>();
+  // Past a few words looked for, the file's identifiers are listed once (each search scans the whole text; a file
+  // asked for the methods of a class many packages define was asked hundreds of words), the list not kept.
+  let ids: Set<string> | undefined;
+  const has = (id: string): boolean => {
+    let b = known.get(id);
+    if (b === undefined) {
+      if (ids === undefined && known.size >= SCANNED_WORDS) ids = new Set(text.match(IDENTIFIERS));
+      b = IDENTIFIER.test(id) && (ids !== undefined ? ids.has(id) : hasIdentifier(text, id));
+      known.set(id, b);
+    }
+    return b;
+  };
+  // The last part of a module path first (`test_pickle` of pandas.tests.io.test_pickle): the rarest word.
+  const holds = (words: readonly string[]): boolean => {
+    for (let w = words.length - 1; w >= 0; w--) if (!has(words[w]!)) return false;
+    return true;
+  };
+  for (const [name, alternatives] of asked) if (alternatives.some(holds) && has(name)) found.add(name);
+  return found;
+}
+
 function identifierPostings(
   entries: readonly Entry[],
   read: (e: Entry) => string | undefined,
   keys: ReadonlyMap<string, { pkg: string }>,
-): Postings {
+  first: ReadonlyMap<string, NameAnchor[]>,
+): { postings: Postings; callers: Set<number> } {
   const imported = new Map<string, number[]>();
   const plain = new Map<string, number[]>();
   /** Files read for the index. */
   const indexed = new Set<number>();
+  /** Per file read for the index, its identifiers' filter: a file asked only words it lacks is not read again. */
+  const filters = new Map<number, Uint32Array>();
   const add = (m: Map<string, number[]>, id: string, i: number): void => {
     const list = m.get(id);
     if (list === undefined) m.set(id, [i]);
@@ -1563,6 +1671,17 @@ function identifierPostings(
     out.push(q);
     return out;
   };
+  // The first search for callers is answered on the texts read for the index (each file's asks follow from its own
+  // import statements alone), so a file is not read a second time for it.
+  const plan = askPlan(first);
+  const asks = new Map<number, Map<string, string[][]>>();
+  const calls = new Map<number, Set<string>>();
+  const kept = new Map<number, string>();
+  /** Keeps the text of a file found calling an asked name for its parse (a module within the size analysed). */
+  const keep = (i: number, text: string, found: ReadonlySet<string>): void => {
+    const size = entries[i]!.member.size;
+    if (found.size > 0 && size !== UNKNOWN_SIZE && size <= MAX_DEMAND_BYTES) kept.set(i, text);
+  };
   entries.forEach((e, i) => {
     if (e.module !== undefined) return;
     let text = read(e);
@@ -1570,6 +1689,7 @@ function identifierPostings(
     if (text === undefined && e.member.size > MAX_DEMAND_BYTES) text = readText(e.member, MAX_INDEX_BYTES);
     if (text === undefined) return;
     indexed.add(i);
+    filters.set(i, identifierFilter(text));
     const pkg = keys.get(e.rel)?.pkg ?? '';
     const { names, plain: plainImports } = importStatementNames(text, pkg);
     const plainNames = new Set<string>();
@@ -1578,33 +1698,40 @@ function identifierPostings(
     for (const q of names) for (const p of prefixes(q)) all.add(p);
     for (const q of all) add(imported, q, i);
     for (const q of plainNames) add(plain, q, i);
+    let byName: Map<string, string[][]> | undefined;
+    for (const [set, from] of [
+      [all, plan.imported],
+      [plainNames, plan.plain],
+    ] as const)
+      for (const q of set)
+        for (const [name, words] of from.get(q) ?? []) {
+          byName ??= new Map();
+          pushTo(byName, name, words);
+        }
+    if (byName === undefined) return;
+    asks.set(i, byName);
+    const found = namesInText(text, byName);
+    calls.set(i, found);
+    keep(i, text, found);
   });
   const namesIn = (i: number, asked: ReadonlyMap<string, readonly (readonly string[])[]>): Set<string> => {
-    const found = new Set<string>();
-    const text = indexed.has(i) ? readText(entries[i]!.member, MAX_INDEX_BYTES) : undefined;
-    if (text === undefined) return found;
-    const known = new Map<string, boolean>();
-    // Past a few words looked for, the file's identifiers are listed once (each search scans the whole text; a file
-    // asked for the methods of a class many packages define was asked hundreds of words), the list not kept.
-    let ids: Set<string> | undefined;
-    const has = (id: string): boolean => {
-      let b = known.get(id);
-      if (b === undefined) {
-        if (ids === undefined && known.size >= SCANNED_WORDS) ids = new Set(text.match(IDENTIFIERS));
-        b = IDENTIFIER.test(id) && (ids !== undefined ? ids.has(id) : hasIdentifier(text, id));
-        known.set(id, b);
+    const filter = filters.get(i);
+    if (filter === undefined) return new Set();
+    const may = (id: string): boolean => mayHold(filter, id);
+    let any = false;
+    for (const [name, alternatives] of asked)
+      if (may(name) && alternatives.some((words) => words.every(may))) {
+        any = true;
+        break;
       }
-      return b;
-    };
-    // The last part of a module path first (`test_pickle` of pandas.tests.io.test_pickle): the rarest word.
-    const holds = (words: readonly string[]): boolean => {
-      for (let w = words.length - 1; w >= 0; w--) if (!has(words[w]!)) return false;
-      return true;
-    };
-    for (const [name, alternatives] of asked) if (alternatives.some(holds) && has(name)) found.add(name);
+    if (!any) return new Set();
+    const text = readText(entries[i]!.member, MAX_INDEX_BYTES);
+    if (text === undefined) return new Set();
+    const found = namesInText(text, asked);
+    keep(i, text, found);
     return found;
   };
-  return { imported, plain, namesIn };
+  return { postings: { imported, plain, namesIn, kept }, callers: callersFound(first, asks, calls) };
 }
 
 /**
@@ -1619,27 +1746,56 @@ function callerFiles(postings: Postings, names: ReadonlyMap<string, NameAnchor[]
   // What each file will be asked: per name, the words that must be present with it (none when an import statement
   // names one of its modules; the module's parts below a plain import of a prefix); then each file read once.
   const asks = new Map<number, Map<string, string[][]>>();
-  const ask = (i: number, name: string, words: string[]): void => {
-    let byName = asks.get(i);
-    if (byName === undefined) asks.set(i, (byName = new Map()));
-    const alternatives = byName.get(name);
-    if (alternatives === undefined) byName.set(name, [words]);
-    else alternatives.push(words);
-  };
+  const plan = askPlan(names);
+  for (const [from, posted] of [
+    [plan.imported, postings.imported],
+    [plan.plain, postings.plain],
+  ] as const)
+    for (const [q, list] of from) {
+      const files = posted.get(q);
+      if (files === undefined) continue;
+      for (const [name, words] of list)
+        for (const i of files) {
+          let byName = asks.get(i);
+          if (byName === undefined) asks.set(i, (byName = new Map()));
+          pushTo(byName, name, words);
+        }
+    }
+  const calls = new Map<number, Set<string>>();
+  for (const [i, byName] of asks) calls.set(i, postings.namesIn(i, byName));
+  return callersFound(names, asks, calls);
+}
+
+/**
+ * Per dotted name a file's import statements may name (Postings.imported) or import plainly (Postings.plain), the
+ * names of `names` a file doing so is asked, each with the words that must be present with it (none for a module
+ * an import statement names; after `import a`, a use of `a.b.c.f` spells every part below the import, `b` and `c`).
+ */
+function askPlan(names: ReadonlyMap<string, NameAnchor[]>): {
+  imported: Map<string, [string, string[]][]>;
+  plain: Map<string, [string, string[]][]>;
+} {
+  const imported = new Map<string, [string, string[]][]>();
+  const plain = new Map<string, [string, string[]][]>();
   for (const [name, anchors] of names) {
     // `@register`: a decorator wanted for the table it may fill; its module is read as a callee, its callers are not.
     if (name.startsWith('@')) continue;
     for (const a of anchors)
       for (const k of a.keys) {
-        for (const i of postings.imported.get(k) ?? []) ask(i, name, []);
+        pushTo(imported, k, [name, []]);
         const parts = k.split('.');
-        // After `import a`, a use of `a.b.c.f` spells every part below the import (`b` and `c`).
-        for (let n = 1; n < parts.length; n++)
-          for (const i of postings.plain.get(parts.slice(0, n).join('.')) ?? []) ask(i, name, parts.slice(n));
+        for (let n = 1; n < parts.length; n++) pushTo(plain, parts.slice(0, n).join('.'), [name, parts.slice(n)]);
       }
   }
-  const calls = new Map<number, Set<string>>();
-  for (const [i, byName] of asks) calls.set(i, postings.namesIn(i, byName));
+  return { imported, plain };
+}
+
+/** The files (by index) found calling a name of `names`, in the order of the names and then of the files. */
+function callersFound(
+  names: ReadonlyMap<string, NameAnchor[]>,
+  asks: ReadonlyMap<number, unknown>,
+  calls: ReadonlyMap<number, ReadonlySet<string>>,
+): Set<number> {
   const files = [...asks.keys()].sort((x, y) => x - y);
   const out = new Set<number>();
   for (const name of names.keys()) for (const i of files) if (calls.get(i)!.has(name)) out.add(i);

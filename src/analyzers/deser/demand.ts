@@ -218,7 +218,7 @@ export function reachingNames(
         }
       for (const c of mod.calls) {
         if (!isSinkCall(c, unpicklers) && !OPENERS.has(lastName(c))) continue;
-        for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
+        for (const a of callArgs(c))
           for (const n of a.names) {
             const i = importedConstant(mod, n);
             if (i !== undefined) note(n, { keys: [absoluteName(i.module, i.relativeLevel, u.pkg)] });
@@ -263,16 +263,21 @@ export function reachingNames(
           if (!callerOnly) note(i.boundName, { ...anchor, reexport: true });
         } else if (known.has(i.name)) {
           const from = absoluteName(i.module, i.relativeLevel, u.pkg);
-          for (const a of names.get(i.name)!) {
-            if ((callerOnly && !path!.toward(a)) || !a.keys.some((k) => from === k || from.startsWith(`${k}.`)))
-              continue;
+          const reexported = (a: NameAnchor): void => {
+            if (callerOnly && !path!.toward(a)) return;
             // A factory or an object holding an instance re-exported: importers of this module call or hold it.
-            if (a.returns !== undefined) note(i.boundName, { ...anchor, returns: a.returns });
+            if (a.returns !== undefined) note(i.boundName!, { ...anchor, returns: a.returns });
             else if (a.holds !== undefined) {
-              note(i.boundName, { ...anchor, holds: a.holds });
+              note(i.boundName!, { ...anchor, holds: a.holds });
               for (const m of classMethods(byClass, { cls: a.holds })) note(m.name, { ...anchor, cls: m.cls });
-            } else note(i.boundName, anchor);
-          }
+            } else note(i.boundName!, anchor);
+          };
+          // The anchors at `from` or a package above it, in list order; then those noted meanwhile (the list grows).
+          const list = names.get(i.name)!;
+          const before = list.length;
+          for (const at of anchorsUnder(list, from, true)) reexported(list[at]!);
+          for (let at = before; at < list.length; at++)
+            if (list[at]!.keys.some((k) => from === k || from.startsWith(`${k}.`))) reexported(list[at]!);
         }
       }
       // Module-level aliases of sinks (`loads = pickle.loads`).
@@ -599,7 +604,7 @@ function receiversByValue(
     const q = absoluteName(callee.name, 0, u.pkg);
     const dot = q.lastIndexOf('.');
     if (dot <= 0) continue;
-    for (const arg of [...c.positional, ...c.keywords.map((k) => k.value)]) {
+    for (const arg of callArgs(c)) {
       const cls = classOfExpr(arg, c.scopeId);
       if (cls === undefined) continue;
       // Every prefix of the callee may be the module (`pkg.runner.Runner`, `pkg.runner.make`).
@@ -630,13 +635,48 @@ function definedAt(
     if (v.kind !== 'qualified' || v.name.includes('(')) continue;
     const q = absoluteName(v.name, 0, pkg);
     if (!q.endsWith(`.${n}`)) continue;
-    for (const a of anchors) {
-      if (!a.keys.some((k) => q.startsWith(`${k}.`))) continue;
+    for (const i of anchorsUnder(anchors, q, false, GROWING.has(anchors))) {
+      const a = anchors[i]!;
       if (a.klass !== true) return undefined;
       for (const k of a.keys) at.add(k);
     }
   }
   return at.size > 0 ? at : undefined;
+}
+
+/** Anchor lists that only grow, other than the wanted names' own (the callable parts CALLABLE keeps). */
+const GROWING = new WeakSet<readonly NameAnchor[]>();
+
+/** Per long anchor list that only grows: per module key, the indexes of its anchors with that key (ascending). */
+const BY_KEY = new WeakMap<readonly NameAnchor[], { seen: number; at: Map<string, number[]> }>();
+
+/**
+ * The indexes (ascending) of the anchors of `list` with a module key that `q` lies below (`q` starts with the key
+ * and a dot) or, with `self`, that is `q`. A long list that only grows (`growing`: a wanted name's own list, or one
+ * CALLABLE keeps) is looked up by the prefixes of `q` in an index kept for it, not scanned: a class each of hundreds
+ * of packages defines (`Codec`) was scanned whole at every construction and re-export of one of them.
+ */
+function anchorsUnder(list: readonly NameAnchor[], q: string, self: boolean, growing = true): number[] {
+  const out: number[] = [];
+  if (!growing || list.length < INDEXED_ANCHORS) {
+    for (let i = 0; i < list.length; i++)
+      if (list[i]!.keys.some((k) => (self && q === k) || q.startsWith(`${k}.`))) out.push(i);
+    return out;
+  }
+  let e = BY_KEY.get(list);
+  if (e === undefined) BY_KEY.set(list, (e = { seen: 0, at: new Map() }));
+  for (; e.seen < list.length; e.seen++) for (const k of new Set(list[e.seen]!.keys)) pushTo(e.at, k, e.seen);
+  let lists = 0;
+  const add = (key: string): void => {
+    const found = e.at.get(key);
+    if (found === undefined) return;
+    lists++;
+    for (const i of found) out.push(i);
+  };
+  for (let at = q.indexOf('.'); at >= 0; at = q.indexOf('.', at + 1)) add(q.slice(0, at));
+  if (self) add(q);
+  if (lists < 2) return out;
+  return [...new Set(out)].sort((x, y) => x - y);
 }
 
 /** Per wanted-names map (one demand), per module: the inputs it was last evaluated with (`demandInputs`). */
@@ -735,6 +775,7 @@ function callableAnchors(list: NameAnchor[]): { anchors: readonly NameAnchor[]; 
     if (list.length < INDEXED_ANCHORS)
       return { anchors: list.some((a) => a.holds !== undefined) ? list.filter((a) => a.holds === undefined) : list };
     CALLABLE.set(list, (e = { seen: 0, anchors: [], keys: new Set() }));
+    GROWING.add(e.anchors);
   }
   for (; e.seen < list.length; e.seen++) {
     const a = list[e.seen]!;
@@ -752,6 +793,8 @@ function callableAnchors(list: NameAnchor[]): { anchors: readonly NameAnchor[]; 
 export function moduleRefs(mod: PythonModule, pkg: string): Set<string> {
   const out = new Set<string>();
   const add = (q: string): void => {
+    // A name in the set has every prefix in it too (a module calls the same names many times).
+    if (out.has(q)) return;
     const parts = q.split('.').filter((x) => x !== '');
     for (let n = 1; n <= parts.length; n++) out.add(parts.slice(0, n).join('.'));
   };
@@ -791,6 +834,8 @@ export function demandedModules(
   const byKey = new Map<string, string>();
   for (const [stable, k] of keys) for (const key of k.keys) if (!byKey.has(key)) byKey.set(key, stable);
   const out = new Set<string>();
+  /** Per name, whether a wanted name of it is a class (the names do not change during the call). */
+  const klass = new Map<string, boolean>();
   for (const u of units) {
     const pkg = keys.get(u.stable)?.pkg ?? '';
     const want = (q: string): void => {
@@ -803,7 +848,7 @@ export function demandedModules(
     // Calls given a bare name as an argument (`download(url, path)`): they may write the file the name holds.
     const passedIn = new Map<string, CallSite[]>();
     for (const c of mod.calls)
-      for (const a of [...c.positional, ...c.keywords.map((k) => k.value)])
+      for (const a of callArgs(c))
         if (a.access?.root.kind === 'name' && a.access.steps.length === 0)
           pushTo(passedIn, `${c.scopeId}:${a.access.root.name}`, c);
     // The callees of the calls a name is passed to, but `c`'s own, each list expanded at most twice whatever the
@@ -871,8 +916,9 @@ export function demandedModules(
         c.callee.definitionId === undefined &&
         c.callee.access !== undefined);
     for (const c of mod.calls) {
-      if (!feeds(c) && !OPENERS.has(lastName(c))) continue;
-      const args = [...c.positional, ...c.keywords.map((k) => k.value)];
+      const fed = feeds(c);
+      if (!fed && !OPENERS.has(lastName(c))) continue;
+      const args = callArgs(c);
       // The module defining a constant the call reads (a shared path), and project functions the same scope
       // hands the name to (a helper that downloads into the path before the read).
       for (const a of args)
@@ -883,7 +929,7 @@ export function demandedModules(
         }
       // A path opened for a read: the modules of the calls that bound it (`p = model_path(repo)` of another
       // module returning a download) decide whose file it is.
-      const opener = !feeds(c);
+      const opener = !fed;
       const seen = new Set<number>();
       // The calls a source call is made on (`s3.get_object(...)["Body"].read()`): the module binding the receiver
       // (`from clients import s3`) says what the call reads.
@@ -905,7 +951,7 @@ export function demandedModules(
           for (const v of inner.callee.values) if (v.kind === 'qualified') want(v.name);
           wantReceiverClass(inner);
           if (opener) continue;
-          for (const a of [...inner.positional, ...inner.keywords.map((k) => k.value)]) visit(a, depth + 1);
+          for (const a of callArgs(inner)) visit(a, depth + 1);
         }
         for (const n of e.names) {
           for (const src of assignedIn.get(`${c.scopeId}:${n}`) ?? []) {
@@ -923,8 +969,12 @@ export function demandedModules(
     // module (`Runner(Engine())`, `e = Engine()` then `Runner(e)`): that module may call its methods.
     // Whether a name of a scope is bound to what a wanted name makes, once per name (not per call reading it).
     const isClass = (n: string): boolean => {
-      const list = names.get(n);
-      return Array.isArray(list) && list.some((a: NameAnchor) => a.klass === true);
+      let b = klass.get(n);
+      if (b === undefined) {
+        const list = names.get(n);
+        klass.set(n, (b = Array.isArray(list) && list.some((a: NameAnchor) => a.klass === true)));
+      }
+      return b;
     };
     const madeByWanted = new Map<string, boolean>();
     const boundToMade = (key: string): boolean => {
@@ -944,8 +994,7 @@ export function demandedModules(
         if (a?.root.kind !== 'name' || a.steps.length !== 0) return false;
         return boundToMade(`${c.scopeId}:${a.root.name}`) || boundToMade(`0:${a.root.name}`);
       };
-      if ([...c.positional, ...c.keywords.map((k) => k.value)].some(made))
-        for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
+      if (callArgs(c).some(made)) for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
       // A wanted method called through an attribute of an object another module binds (`ctx.engine.load(x)` after
       // `from context import ctx`): that module's binding of the object types the receiver.
       if (names.has(lastName(c)))
@@ -1148,7 +1197,8 @@ function paramFlow(mod: PythonModule, id: number, self: boolean): ParamFlow {
     if (e.names.some((n) => names.has(n))) return true;
     const a = e.access;
     if (a?.root.kind === 'name' && names.has(a.root.name)) return true;
-    for (const x of [...(e.elements ?? []), ...(e.operands ?? [])]) if (mentions(x, depth + 1)) return true;
+    for (const x of e.elements ?? []) if (mentions(x, depth + 1)) return true;
+    for (const x of e.operands ?? []) if (mentions(x, depth + 1)) return true;
     for (const cid of e.callIds) {
       const c = mod.calls[cid];
       if (c !== undefined && callMentions(c, depth + 1)) return true;
@@ -1156,8 +1206,10 @@ function paramFlow(mod: PythonModule, id: number, self: boolean): ParamFlow {
     return false;
   };
   const callMentions = (c: CallSite, depth: number, receiver = true): boolean => {
-    for (const x of [...c.positional, ...c.keywords.map((k) => k.value), ...c.starArgs, ...c.starStarKwargs])
-      if (mentions(x, depth)) return true;
+    for (const x of c.positional) if (mentions(x, depth)) return true;
+    for (const k of c.keywords) if (mentions(k.value, depth)) return true;
+    for (const x of c.starArgs) if (mentions(x, depth)) return true;
+    for (const x of c.starStarKwargs) if (mentions(x, depth)) return true;
     const a = c.callee.access;
     return receiver && a !== undefined && a.steps.length > 0 && a.root.kind === 'name' && names.has(a.root.name);
   };
@@ -1257,6 +1309,11 @@ function moduleOf(q: string, pkg: string, byKey: ReadonlyMap<string, string>): s
     if (s !== undefined) return s;
   }
   return undefined;
+}
+
+/** A call's positional then keyword arguments (its positional list itself when it has no keywords: read only). */
+function callArgs(c: CallSite): readonly ExpressionFact[] {
+  return c.keywords.length === 0 ? c.positional : [...c.positional, ...c.keywords.map((k) => k.value)];
 }
 
 /** Classes of the module deriving (through its own classes) from an Unpickler. */

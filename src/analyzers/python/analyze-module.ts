@@ -118,6 +118,7 @@ export function analyzeTree(wasmRoot: Node, text: string, opts: AnalyzeOptions =
     tries: facts.tries,
     loops: facts.loops,
     divisions: facts.divisions,
+    operators: facts.operators,
     stats: {
       parseMs: 0,
       analyseMs: 0,

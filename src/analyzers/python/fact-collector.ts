@@ -7,6 +7,7 @@ import type {
   AttributeReference,
   CallSite,
   DecoratorFact,
+  BinaryOperatorFact,
   DivisionFact,
   EnclosingFunction,
   FunctionFact,
@@ -30,6 +31,7 @@ export interface CollectedFacts {
   tries: TryFact[];
   loops: LoopFact[];
   divisions: DivisionFact[];
+  operators: BinaryOperatorFact[];
 }
 
 const ASSIGN_TARGET_LISTS: ReadonlySet<string> = new Set([
@@ -39,6 +41,26 @@ const ASSIGN_TARGET_LISTS: ReadonlySet<string> = new Set([
   'tuple',
   'list',
   'expression_list',
+]);
+
+/** The infix operators recorded as BinaryOperatorFact (`//`, `%` and `@` are DivisionFact). */
+const OTHER_OPERATORS: ReadonlySet<string> = new Set([
+  '+',
+  '-',
+  '*',
+  '/',
+  '**',
+  '&',
+  '|',
+  '^',
+  '<<',
+  '>>',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '==',
+  '!=',
 ]);
 
 export function collectFacts(
@@ -57,6 +79,35 @@ export function collectFacts(
   const tries: TryFact[] = [];
   const loops: LoopFact[] = [];
   const divisions: DivisionFact[] = [];
+  const operators: BinaryOperatorFact[] = [];
+  const recordOperator = (
+    node: SyntaxNode,
+    operator: string,
+    left: SyntaxNode,
+    right: SyntaxNode,
+    ctx: WalkContext,
+  ): void => {
+    operators.push({
+      operator,
+      left: resolver.expression(left, ctx),
+      right: resolver.expression(right, ctx),
+      span: spanOf(node),
+      text: resolver.excerpts.of(node.startIndex, node.endIndex),
+      scopeId: ctx.scope.fact.id,
+      augmented: node.type === 'augmented_assignment',
+    });
+  };
+  // A comparison: one fact per adjacent pair of operands (`a < b < c` compares a with b and b with c).
+  const recordComparison = (node: SyntaxNode, ctx: WalkContext): void => {
+    const parts = node.namedChildren.filter((c) => c.type !== 'comment');
+    for (let i = 0; i + 1 < parts.length; i++) {
+      const operator = src
+        .slice(parts[i]!.endIndex, parts[i + 1]!.startIndex)
+        .replace(/#[^\n]*/g, '')
+        .replace(/\s+/g, '');
+      if (OTHER_OPERATORS.has(operator)) recordOperator(node, operator, parts[i]!, parts[i + 1]!, ctx);
+    }
+  };
   const recordDivision = (node: SyntaxNode, ctx: WalkContext): void => {
     // Operator tokens are not kept in the tree: the operator is the text between the two operands.
     const left = node.childForFieldName('left');
@@ -66,7 +117,10 @@ export function collectFacts(
       .slice(left.endIndex, right.startIndex)
       .replace(/#[^\n]*/g, '')
       .replace(/[\s\\=]/g, '');
-    if (operator !== '//' && operator !== '%' && operator !== '@') return;
+    if (operator !== '//' && operator !== '%' && operator !== '@') {
+      if (OTHER_OPERATORS.has(operator)) recordOperator(node, operator, left, right, ctx);
+      return;
+    }
     divisions.push({
       operator,
       left: resolver.expression(left, ctx),
@@ -310,6 +364,9 @@ export function collectFacts(
         case 'binary_operator':
           recordDivision(node, ctx);
           return;
+        case 'comparison_operator':
+          recordComparison(node, ctx);
+          return;
         case 'for_statement':
         case 'for_in_clause': {
           // Comprehension variables are reported in the scope the comprehension belongs to.
@@ -423,5 +480,14 @@ export function collectFacts(
 
   // Calls the walk did not reach (e.g. inside PEP 695 type parameters) are described at module level.
   for (let i = 0; i < callNodes.length; i++) if (calls[i] === undefined) buildCall(callNodes[i]!, index.moduleContext);
-  return { calls: calls as CallSite[], attributeReferences, strings, assignments, tries, loops, divisions };
+  return {
+    calls: calls as CallSite[],
+    attributeReferences,
+    strings,
+    assignments,
+    tries,
+    loops,
+    divisions,
+    operators,
+  };
 }

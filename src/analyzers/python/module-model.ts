@@ -323,6 +323,23 @@ export interface DivisionFact {
   scopeId: number;
 }
 
+/**
+ * Any other infix operator of two operands (`a + b`, `a * b`, `a ** b`, `a & b`, `a << b`, `a < b`, `a == b`, and
+ * their augmented assignments), for the rules that read what an operator on tensors makes: on tensors these
+ * broadcast their operands. A chained comparison (`a < b < c`) is one fact per adjacent pair.
+ */
+export interface BinaryOperatorFact {
+  operator: string;
+  left: ExpressionFact;
+  right: ExpressionFact;
+  span: SourceSpan;
+  /** Source text, cut to about 200 characters. */
+  text: string;
+  scopeId: number;
+  /** Whether it is an augmented assignment (`a += b`), which writes into its left operand. */
+  augmented: boolean;
+}
+
 export interface TryFact {
   id: number;
   span: SourceSpan;
@@ -358,6 +375,8 @@ export interface PythonModule {
   loops: LoopFact[];
   /** Every `//` and `%` operator (and their augmented assignments), in source order. */
   divisions: DivisionFact[];
+  /** Every other binary or comparison operator (see BinaryOperatorFact), in source order. */
+  operators: BinaryOperatorFact[];
   /**
    * Timings in milliseconds (parse = tree-sitter; analyse = fact extraction), nodes walked, and name-resolution
    * work. When `resolveBudgetExhausted` is true some values are `unknown` only because the budget ran out.

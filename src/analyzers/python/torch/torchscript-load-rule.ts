@@ -22,6 +22,13 @@ import type {
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import { archiveCostSignals, type CostUnit, type SizedCall } from './torchscript-load-cost.js';
+import {
+  BROADCASTING,
+  BROADCASTING_INFIX,
+  LIST_OPERANDS,
+  broadcastVerdict,
+  type OperandSize,
+} from './torchscript-load-broadcast.js';
 import { loadDivisionSignals } from './torchscript-load-division.js';
 import { CONCATENATION, loopGrowthSignals } from './torchscript-load-growth.js';
 import { torchscriptOps } from './torchscript-ops.js';
@@ -101,7 +108,12 @@ function provenNotSequence(
     const called = calledOperator(c);
     return called !== undefined && !called.valueForm && TENSOR_OUT_OPS.has(called.op);
   }
-  if (e.nodeType !== 'identifier' || depth >= MAX_BINDING_DEPTH) return false;
+  // A stored item or attribute whose annotation is a tensor or number type (`(state)[0]` of `Tuple[Tensor, int]`).
+  if (e.nodeType !== 'identifier') {
+    const t = annotatedType(mod, e, scopeId);
+    return t !== undefined && SCALAR_ANNOTATIONS.test(t) && (!tensorOnly || /Tensor/.test(t));
+  }
+  if (depth >= MAX_BINDING_DEPTH) return false;
   const fn = mod.functions[scopeId];
   const param = fn?.parameters.find((p) => p.name === e.text);
   if (param !== undefined) {
@@ -345,6 +357,317 @@ function typeOfAccess(
     t = classes.get(t)?.attributes.get(step.name);
   }
   return t;
+}
+
+/** The archive's classes, by each module indexed with them (for the types of `self` attributes). */
+const CLASSES_OF = new WeakMap<PythonModule, ReadonlyMap<string, ArchiveClass>>();
+
+/** Annotated types of values that are never a tensor (numbers, strings, containers of them). */
+const FLAT_TYPE = /^(?:int|float|bool|number|complex|str|NoneType|Optional\[(?:int|float|bool|str)\])$/;
+
+/** Whether an annotated type holds no tensor at all (`int`, `List[int]`, `Tuple[str, bool]`), so nothing broadcasts. */
+function flatType(t: string): boolean {
+  if (FLAT_TYPE.test(t)) return true;
+  for (const head of ['List', 'Tuple', 'Dict', 'Optional']) {
+    const items = typeArguments(t, head);
+    if (items !== undefined) return items.length > 0 && items.every(flatType);
+  }
+  return false;
+}
+
+/** The annotated type of an expression written as an access path (`(state)[1]`, `self.w`, a parameter). */
+function annotatedType(mod: PythonModule, e: ExpressionFact, scopeId: number): string | undefined {
+  const a = e.access;
+  const method = owningMethod(mod.functions, scopeId) ?? mod.functions[scopeId];
+  if (a?.root.kind !== 'name' || method === undefined || method.kind !== 'function') return undefined;
+  return typeOfAccess(mod, a.root.name, a.steps, method, CLASSES_OF.get(mod) ?? new Map(), 0);
+}
+
+/**
+ * Whether a name is only a loop target over `range(...)` (an int) or over a value annotated as a list of values
+ * that hold no tensor (`for v in xs` with `xs: List[int]`).
+ */
+function rangeTarget(mod: PythonModule, name: string, scopeId: number): boolean {
+  const binds = mod.assignments.filter(
+    (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === name),
+  );
+  return (
+    binds.length > 0 &&
+    binds.every((a) => {
+      if (a.kind !== 'for' || a.targets.length !== 1 || a.value === null) return false;
+      if (callOf(mod, a.value)?.callee.raw === 'range') return true;
+      const t = annotatedType(mod, a.value, scopeId);
+      const items = t === undefined ? undefined : typeArguments(t, 'List');
+      return items?.length === 1 && flatType(items[0]!);
+    })
+  );
+}
+
+/**
+ * What the code proves of the size of a broadcasting operator's operand: not a tensor (a number, string or list
+ * literal, a number builtin's result, a value annotated with a type that holds no tensor, a `range` loop's index),
+ * a constant-shape construction (its dimensions when it has one size list), or a size the archive or the load
+ * chooses, keyed by its text (the same value read twice broadcasts with itself).
+ */
+/** How deep an operand's expressions and bindings are read, and how many steps one operator's operands may take. */
+const MAX_OPERAND_DEPTH = 24;
+const OPERAND_STEPS = 2048;
+const operandBudget = { steps: OPERAND_STEPS };
+
+function operandSize(
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+  depth = 0,
+  visiting: ReadonlySet<string> = new Set(),
+): OperandSize {
+  // The same access path read twice in one call is one value; anything that calls is keyed by its place.
+  const pure = e.callIds.length === 0 && (e.access === undefined || e.access.root.kind === 'name');
+  const unknown: OperandSize = {
+    kind: 'unknown',
+    key: pure ? e.text.replace(/\s+/g, '') : `${e.text}@${e.span.startIndex}`,
+  };
+  if (depth > MAX_OPERAND_DEPTH || --operandBudget.steps < 0) return unknown;
+  if (e.constant !== undefined) return { kind: 'flat' };
+  if (e.nodeType === 'unary_operator' && /^-\s*[\d.]+$/.test(e.text)) return { kind: 'flat' };
+  if (isSequenceDisplay(e)) return { kind: 'flat' };
+  if (e.nodeType === 'parenthesized_expression' && e.elements?.length === 1)
+    return operandSize(mod, e.elements[0]!, scopeId, depth + 1, visiting);
+  const c = callOf(mod, e);
+  if (c !== undefined) return callSize(mod, c, depth, visiting) ?? unknown;
+  const t = annotatedType(mod, e, scopeId);
+  if (t !== undefined) return flatType(t) ? { kind: 'flat' } : unknown;
+  if (e.nodeType !== 'identifier') return unknown;
+  if (rangeTarget(mod, e.text, scopeId)) return { kind: 'flat' };
+  // A name met again while its own bindings are read (`acc = acc0` … `acc0 = f(acc, v)` in a loop) adds no value
+  // its other bindings do not already give.
+  if (visiting.has(e.text)) return { kind: 'flat' };
+  const inner = new Set(visiting).add(e.text);
+  const sizes: OperandSize[] = [];
+  const all = everyBinding(mod, e.text, scopeId, (v) => {
+    sizes.push(operandSize(mod, v, scopeId, depth + 1, inner));
+    return true;
+  });
+  if (!all || sizes.length === 0) return unknown;
+  if (sizes.every((s) => s.kind === 'flat')) return { kind: 'flat' };
+  if (sizes.length !== 1) return unknown;
+  const only = sizes[0]!;
+  // A name bound once to a value read from a parameter that is never rebound (`a = (state)[0]`) is that value.
+  return only.kind !== 'unknown' || stableKey(mod, only.key, scopeId) ? only : unknown;
+}
+
+/**
+ * Whether a value key names the same value wherever it is read in its scope: a parameter never rebound there, or
+ * a constant index path into one annotated as a tuple (`(state)[0]`), or a local name bound once.
+ */
+function stableKey(mod: PythonModule, key: string, scopeId: number): boolean {
+  const m = /^\(?([A-Za-z_]\w*)\)?((?:\[-?\d+\])*)$/.exec(key);
+  if (m === null) return false;
+  const name = m[1]!;
+  const binds = mod.assignments.filter(
+    (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === name),
+  ).length;
+  const param = mod.functions[scopeId]?.parameters.find((p) => p.name === name);
+  if (param !== undefined)
+    return binds === 0 && (m[2] === '' || param.annotation?.replace(/\s+/g, '').startsWith('Tuple[') === true);
+  return binds === 1 && m[2] === '';
+}
+
+/** Operators that reduce a whole tensor to one element when given it alone (`torch.sum(t)`). */
+const FULL_REDUCTION = /^aten::(?:sum|mean|prod|max|min|amax|amin|norm|all|any|std|var|median|nansum|nanmean)$/;
+
+/** What a call at load makes, as an operand of a broadcasting operator (see operandSize); undefined if unknown. */
+function callSize(
+  mod: PythonModule,
+  c: CallSite,
+  depth: number,
+  visiting: ReadonlySet<string>,
+): OperandSize | undefined {
+  if (NUMBER_BUILTINS.has(c.callee.raw)) return { kind: 'flat' };
+  const n = constantShapeElements(mod, c);
+  if (n !== undefined) {
+    const dims = constantShapeDims(c);
+    return dims !== undefined ? { kind: 'dims', dims } : { kind: 'elements', elements: n };
+  }
+  const op = namedOperator(c);
+  const torchForm = c.callee.qualifiedName?.startsWith('torch') === true;
+  if (op === undefined || !torchForm || c.hasStarArgs || c.hasStarStarKwargs) return undefined;
+  // `expand_as(a, b)` has b's shape.
+  if (op === 'aten::expand_as' && c.positional.length === 2 && c.keywords.length === 0)
+    return operandSize(mod, c.positional[1]!, c.scopeId, depth + 1, visiting);
+  if (FULL_REDUCTION.test(op) && c.positional.length === 1 && c.keywords.length === 0)
+    return { kind: 'dims', dims: [] };
+  if (!BROADCASTING.test(op) || LIST_OPERANDS.test(op)) return undefined;
+  // An element-wise operator's output: its one tensor operand's size when the others are numbers, the broadcast
+  // shape of constant shapes, or a number when every operand is one.
+  const operands = [...c.positional, ...c.keywords.filter((k) => k.name !== 'out').map((k) => k.value)].map((e) =>
+    operandSize(mod, e, c.scopeId, depth + 1, visiting),
+  );
+  const tensors = operands.filter((o) => o.kind !== 'flat');
+  if (tensors.length === 0) return { kind: 'flat' };
+  if (tensors.length === 1) return tensors[0];
+  if (tensors.every((o) => o.kind === 'dims')) {
+    const v = broadcastVerdict(tensors, SMALL_OPERAND_ELEMENTS);
+    return v.kind === 'bounded' && v.elements !== undefined ? { kind: 'elements', elements: v.elements } : undefined;
+  }
+  const keys = new Set(tensors.map((o) => (o.kind === 'unknown' ? o.key : '')));
+  return keys.size === 1 && !keys.has('') ? tensors[0] : undefined;
+}
+
+/** The dimensions a constant-shape construction makes when its one size argument is a constant list. */
+function constantShapeDims(call: CallSite): number[] | undefined {
+  const called = calledOperator(call);
+  const spec = called === undefined ? undefined : WORK_ARGUMENTS.get(called.op);
+  if (called === undefined || spec === undefined || SHAPE_FORMULAS.has(called.op)) return undefined;
+  const sizes = Object.entries(spec).filter(([, [kind]]) => kind === 'size');
+  if (sizes.length !== 1) return undefined;
+  const [name, [, positions]] = sizes[0]!;
+  const args = [...positions.map((p) => call.positional[p]), call.keywords.find((k) => k.name === name)?.value];
+  const given = args.filter((a) => a !== undefined);
+  if (given.length !== 1) return undefined;
+  return constantInts(given[0]!);
+}
+
+/**
+ * The operands of a broadcasting operator call at load (the receiver of the value form first; the list of
+ * `broadcast_tensors` / `meshgrid`), or undefined when the call is not one or its operands cannot be read.
+ */
+function broadcastOperands(mod: PythonModule, call: CallSite): OperandSize[] | undefined {
+  const op = namedOperator(call);
+  if (op === undefined || !BROADCASTING.test(op)) return undefined;
+  operandBudget.steps = OPERAND_STEPS;
+  const scope = call.scopeId;
+  const out: OperandSize[] = [];
+  const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+  if (valueForm) {
+    const access = call.callee.access!;
+    const steps = access.steps.slice(0, -1);
+    const recv = access.root.kind === 'name' ? access.root.name : undefined;
+    const method = owningMethod(mod.functions, scope) ?? mod.functions[scope];
+    const key =
+      access.root.kind === 'name'
+        ? call.callee.raw.replace(/\s+/g, '').replace(/\.\w+$/, '')
+        : `${call.callee.raw}@${call.span.startIndex}`;
+    let t: string | undefined;
+    if (recv !== undefined && method !== undefined)
+      t = typeOfAccess(mod, recv, steps, method, CLASSES_OF.get(mod) ?? new Map(), 0);
+    if (t !== undefined && flatType(t)) out.push({ kind: 'flat' });
+    else if (recv !== undefined && steps.length === 0 && rangeTarget(mod, recv, scope)) out.push({ kind: 'flat' });
+    else out.push({ kind: 'unknown', key });
+  }
+  // `out=` is resized to the result; it is not broadcast with the operands.
+  const args = [...call.positional, ...call.keywords.filter((k) => k.name !== 'out').map((k) => k.value)];
+  if (LIST_OPERANDS.test(op) && args.length === 1 && args[0]!.elements !== undefined && args[0]!.nodeType === 'list')
+    for (const el of args[0]!.elements) out.push(operandSize(mod, el, scope));
+  else for (const e of args) out.push(operandSize(mod, e, scope));
+  if (call.hasStarArgs || call.hasStarStarKwargs) out.push({ kind: 'unknown', key: call.text });
+  return out;
+}
+
+/** The elements a broadcasting call at load makes from constant shapes (charged with its loops), or undefined. */
+function broadcastElementsOf(mod: PythonModule, call: CallSite): number | undefined {
+  const operands = broadcastOperands(mod, call);
+  if (operands === undefined) return undefined;
+  const v = broadcastVerdict(operands, SMALL_OPERAND_ELEMENTS);
+  return v.kind === 'bounded' ? v.elements : undefined;
+}
+
+/** The characters of a string the code fixes: a literal, or a local name bound only to literals (the longest). */
+function constantStringLength(mod: PythonModule, e: ExpressionFact | undefined, scopeId: number): number | undefined {
+  if (e === undefined) return undefined;
+  if (e.constant !== undefined) return e.constant.type === 'str' ? String(e.constant.value).length : undefined;
+  return e.nodeType === 'identifier' ? namedStringLength(mod, e.text, scopeId) : undefined;
+}
+
+/** The longest literal a local name is bound to, when every binding of it is a string literal. */
+function namedStringLength(mod: PythonModule, name: string, scopeId: number): number | undefined {
+  let most = 0;
+  const all = everyBinding(mod, name, scopeId, (v) => {
+    const n = v.constant?.type === 'str' ? String(v.constant.value).length : undefined;
+    if (n !== undefined) most = Math.max(most, n);
+    return n !== undefined;
+  });
+  return all ? most : undefined;
+}
+
+/**
+ * For a string operator whose output is the product of two lengths the archive or the load chooses, why a call at
+ * load is unbounded: `str.replace` inserts its replacement at every match (`t.replace('', t)` or `t.replace(' ', t)`
+ * on a string of n blanks makes n^2 characters), `str.join` puts its separator between every two items. Bounded
+ * when one of the two is a constant string of at most SMALL_OPERAND_ELEMENTS characters (for `join`, or the items a
+ * list display of at most that many): the output is then at most that many times the other.
+ */
+function stringProduct(mod: PythonModule, call: CallSite): string | undefined {
+  const op = namedOperator(call);
+  if (op !== 'aten::replace' && op !== 'aten::join') return undefined;
+  if (call.hasStarArgs || call.hasStarStarKwargs) return `${op} with arguments that cannot be read`;
+  const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+  const scope = call.scopeId;
+  const small = (n: number | undefined) => n !== undefined && n <= SMALL_OPERAND_ELEMENTS;
+  // The receiver of the value form: a string literal (`' '.join(xs)`) or a local name.
+  let receiver: number | undefined;
+  if (valueForm) {
+    const lit = /^(['"])(.*)\1\s*\.\s*\w+$/s.exec(call.callee.raw);
+    const a = call.callee.access;
+    receiver =
+      lit !== null
+        ? lit[2]!.length
+        : a?.root.kind === 'name' && a.steps.length === 1
+          ? namedStringLength(mod, a.root.name, scope)
+          : undefined;
+  }
+  const arg = (i: number, name: string) =>
+    call.keywords.find((k) => k.name === name)?.value ?? call.positional[valueForm ? i - 1 : i];
+  const self = valueForm ? receiver : constantStringLength(mod, arg(0, 'self'), scope);
+  if (op === 'aten::replace') {
+    const replacement = constantStringLength(mod, arg(2, 'new'), scope);
+    if (small(self) || small(replacement)) return undefined;
+    return (
+      'aten::replace inserts its replacement at every match of the pattern, so its output is the length of the ' +
+      'string times the length of the replacement; neither is a constant string, so the archive or the load chooses ' +
+      "both (a 65536-character string of blanks with ' ' replaced by itself makes 2^32 characters)"
+    );
+  }
+  const items = arg(1, 'values');
+  const count = items?.nodeType === 'list' && items.elements !== undefined ? items.elements.length : undefined;
+  if (small(self) || small(count)) return undefined;
+  return (
+    "aten::join puts its separator between every two items, so its output is the separator's length times the " +
+    'count of items; neither is a constant, so the archive or the load chooses both'
+  );
+}
+
+/** The finding for a broadcasting operator at load whose output the code does not bound. */
+function broadcastSignal(
+  span: SourceSpan,
+  text: string,
+  what: string,
+  op: string,
+  where: string,
+  method: FunctionFact,
+  why: string,
+): CodeSignal {
+  return signalAt(
+    'TORCH-SCRIPT-CUSTOM-OP',
+    span,
+    text,
+    `${what} ${where}: ${op} is element-wise and broadcasts its operands, so its output is as large as the product ` +
+      `of their sizes (operands shaped [65536, 1] and [1, 65536], 512 KiB stored, make 2^32 elements, 16 GiB); ${why}.`,
+    'high',
+    { kind: 'load-work-broadcast', method: method.qualifiedName, operator: op, runsAtLoad: true },
+  );
+}
+
+/** Why a broadcasting call's operands do not bound its output, or undefined when they do. */
+function unboundedBroadcast(operands: readonly OperandSize[]): string | undefined {
+  const v = broadcastVerdict(operands, SMALL_OPERAND_ELEMENTS);
+  if (v.kind === 'bounded')
+    return v.elements !== undefined && v.elements > MAX_CONSTANT_ELEMENTS
+      ? `its constant shapes broadcast to ${v.elements.toExponential(2)} elements, more than ${MAX_CONSTANT_ELEMENTS}`
+      : undefined;
+  return v.unknown >= 2
+    ? `${v.unknown} of its tensor operands have sizes the archive stores or the load computes, and nothing in the code proves their shapes equal`
+    : `one tensor operand has a size the archive stores or the load computes, and the others make ${v.fixed} elements, more than the ${SMALL_OPERAND_ELEMENTS} a load may make per stored element`;
 }
 
 /** The operator a printed callee names: `torch.add` → aten::add, `ops.prim.X` / `torch.ops.ns.X[.overload]` → ns::X. */
@@ -679,16 +1002,55 @@ function boundedName(
 /** Work arguments of an operator call that are not valid constants: [argument name, kind, source text]. */
 type Unproven = [name: string, kind: string, text: string, expr?: ExpressionFact];
 
-function unprovenWorkArguments(mod: PythonModule, call: CallSite, op: string, valueForm: boolean): Unproven[] {
+/**
+ * The arguments every call at load passes for a parameter of a method or function (the caller's module and scope
+ * with each; the parameter's default where a call leaves it out), or undefined when one cannot be read or the
+ * parameter is rebound in its body.
+ */
+type BindArgument = (
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+) => { mod: PythonModule; e: ExpressionFact; scopeId: number }[] | undefined;
+
+/** How many callers deep a parameter is followed to the arguments its calls pass. */
+const MAX_BIND_DEPTH = 4;
+
+/** Whether a work argument is proven valid: a valid constant, None, a stored length, or a parameter bound to those. */
+function validWorkArgument(
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+  kind: string,
+  bind: BindArgument | undefined,
+  depth = 0,
+): boolean {
+  if (e.constant?.type === 'none') return true;
+  const v = constantInts(e);
+  if (v !== undefined && validConstant(kind, v)) return true;
+  if (kind === 'size' && isStoredLength(mod, e, scopeId)) return true;
+  if (bind === undefined || depth >= MAX_BIND_DEPTH || e.nodeType !== 'identifier') return false;
+  const args = bind(mod, e, scopeId);
+  return (
+    args !== undefined &&
+    args.length > 0 &&
+    args.every((a) => validWorkArgument(a.mod, a.e, a.scopeId, kind, bind, depth + 1))
+  );
+}
+
+function unprovenWorkArguments(
+  mod: PythonModule,
+  call: CallSite,
+  op: string,
+  valueForm: boolean,
+  bind?: BindArgument,
+): Unproven[] {
   const spec = WORK_ARGUMENTS.get(op);
   if (spec === undefined) return [];
   const out: Unproven[] = [];
   const counts = valueForm ? [] : repetitionCounts(mod, call, op);
   const check = (name: string, kind: string, e: ExpressionFact) => {
-    if (e.constant?.type === 'none') return;
-    const v = constantInts(e);
-    if (v !== undefined && validConstant(kind, v)) return;
-    if (kind === 'size' && isStoredLength(mod, e, call.scopeId)) return;
+    if (validWorkArgument(mod, e, call.scopeId, kind, bind)) return;
     out.push([name, kind, e.text, e]);
   };
   for (const [name, [kind, positions]] of Object.entries(spec)) {
@@ -748,7 +1110,9 @@ function growingOperator(call: CallSite): string | undefined {
     REPETITION_OPS.has(op) ||
     CONCATENATION.test(op) ||
     SUPERLINEAR_OPS.has(op) ||
-    VALUE_SIZED.has(op)
+    VALUE_SIZED.has(op) ||
+    op === 'aten::replace' ||
+    op === 'aten::join'
   )
     return op;
   return undefined;
@@ -1034,6 +1398,7 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[]): Torc
       classes.set(type, { id, type, methods, attributes, file });
     }
   });
+  for (const { mod } of files) CLASSES_OF.set(mod, classes);
   // Free functions by the qualified name calls print (`__torch__.a.helper`): only a file whose path names its module
   // holds them where torch looks; a name two files claim (case ignored, as for classes) is not indexed.
   const functions = new Map<string, ArchiveFunction>();
@@ -1130,6 +1495,66 @@ function followedCallee(archive: TorchScriptArchive, file: number, fn: FunctionF
   return next === undefined || !archive.atLoad[at]!.has(next.id) ? undefined : `${at}:${next.id}`;
 }
 
+/** The calls at load of each followed method or function (`<file>:<function id>`), with the file and caller. */
+const CALLERS = new WeakMap<TorchScriptArchive, Map<string, { file: number; fn: FunctionFact; call: CallSite }[]>>();
+
+function callersOf(archive: TorchScriptArchive): Map<string, { file: number; fn: FunctionFact; call: CallSite }[]> {
+  const done = CALLERS.get(archive);
+  if (done !== undefined) return done;
+  const out = new Map<string, { file: number; fn: FunctionFact; call: CallSite }[]>();
+  archive.files.forEach(({ mod }, file) => {
+    for (const id of archive.atLoad[file]!.keys()) {
+      const fn = mod.functions[id]!;
+      for (const call of archive.callsByMethod[file]!.get(id) ?? []) {
+        const key = followedCallee(archive, file, fn, call);
+        if (key === undefined) continue;
+        let list = out.get(key);
+        if (list === undefined) out.set(key, (list = []));
+        list.push({ file, fn, call });
+      }
+    }
+  });
+  CALLERS.set(archive, out);
+  return out;
+}
+
+/**
+ * Binds a parameter of a method or free function run at load to what its calls pass (see BindArgument): the
+ * printer's `_0((state)[0], [4], None, None, 1e-05, )` gives `F.layer_norm`'s `normalized_shape` the list [4].
+ */
+function bindingIn(archive: TorchScriptArchive): BindArgument {
+  return (mod, e, scopeId) => {
+    const file = archive.files.findIndex((f) => f.mod === mod);
+    const fn = owningMethod(mod.functions, scopeId) ?? mod.functions[scopeId];
+    if (file < 0 || fn === undefined || fn.id !== scopeId) return undefined;
+    const index = fn.parameters.findIndex((p) => p.name === e.text);
+    const param = fn.parameters[index];
+    if (param === undefined || (param.kind !== 'positional' && param.kind !== 'keyword-only')) return undefined;
+    if (
+      mod.assignments.some(
+        (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === e.text),
+      )
+    )
+      return undefined;
+    const callers = callersOf(archive).get(`${file}:${fn.id}`);
+    if (callers === undefined || callers.length === 0) return undefined;
+    const offset = isMethod(mod.functions, fn) ? 1 : 0;
+    const out: { mod: PythonModule; e: ExpressionFact; scopeId: number }[] = [];
+    for (const { file: at, call } of callers) {
+      if (call.hasStarArgs || call.hasStarStarKwargs) return undefined;
+      const callerMod = archive.files[at]!.mod;
+      const kw = call.keywords.find((k) => k.name === param.name)?.value;
+      const pos = param.kind === 'positional' ? call.positional[index - offset] : undefined;
+      if (kw !== undefined && pos !== undefined) return undefined;
+      const arg = kw ?? pos;
+      if (arg !== undefined) out.push({ mod: callerMod, e: arg, scopeId: call.scopeId });
+      else if (param.default !== undefined) out.push({ mod, e: param.default, scopeId: fn.parentId ?? 0 });
+      else return undefined;
+    }
+    return out;
+  };
+}
+
 const ARCHIVE_COST = new WeakMap<TorchScriptArchive, Map<number, CodeSignal[]>>();
 
 /**
@@ -1155,7 +1580,7 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
       const sized: SizedCall[] = [];
       const calls: { span: SourceSpan; callee: string }[] = [];
       for (const c of archive.callsByMethod[file]!.get(id) ?? []) {
-        const elements = constantShapeElements(mod, c);
+        const elements = constantShapeElements(mod, c) ?? broadcastElementsOf(mod, c);
         if (elements !== undefined) sized.push({ span: c.span, text: c.text, elements });
         const callee = followedCallee(archive, file, fn, c);
         if (callee !== undefined) calls.push({ span: c.span, callee });
@@ -1304,6 +1729,22 @@ export function detectTorchScriptLoadCode(
         );
         continue;
       }
+      if (root !== undefined && v.kind === 'allowed') {
+        const operands = broadcastOperands(mod, c);
+        const why = operands === undefined ? undefined : unboundedBroadcast(operands);
+        if (why !== undefined)
+          push(
+            broadcastSignal(
+              c.span,
+              c.text,
+              `${c.callee.raw}(...)`,
+              namedOperator(c)!,
+              loadWhere(method, root),
+              method,
+              why,
+            ),
+          );
+      }
       if (v.kind === 'allowed' || v.kind === 'custom-namespace') continue;
       if (tooDeep.has(c.id)) {
         push(
@@ -1356,7 +1797,19 @@ export function detectTorchScriptLoadCode(
       push(signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, message, confidence, details));
     }
   }
-  pushWorkSignals(mod, atLoad, callsByMethod, push);
+  // Infix operators on tensors broadcast as their operator calls do (`a + b` is aten::add); an augmented assignment
+  // writes into its left operand, whose shape torch requires the result to keep.
+  for (const o of mod.operators) {
+    if (o.augmented || !BROADCASTING_INFIX.has(o.operator)) continue;
+    const method = owningMethod(fns, o.scopeId) ?? fns[o.scopeId];
+    const root = method === undefined ? undefined : atLoad.get(method.id);
+    if (method === undefined || root === undefined) continue;
+    operandBudget.steps = OPERAND_STEPS;
+    const why = unboundedBroadcast([operandSize(mod, o.left, o.scopeId), operandSize(mod, o.right, o.scopeId)]);
+    if (why !== undefined)
+      push(broadcastSignal(o.span, o.text, `the operator ${o.operator}`, 'it', loadWhere(method, root), method, why));
+  }
+  pushWorkSignals(mod, atLoad, callsByMethod, push, bindingIn(index));
   for (const s of archiveCost(index).get(file) ?? []) push(s);
   const loadMethodOf = (scopeId: number): string | undefined => {
     const m = owningMethod(fns, scopeId) ?? fns[scopeId];
@@ -1394,6 +1847,7 @@ function pushWorkSignals(
   atLoad: ReadonlyMap<number, string>,
   callsByMethod: ReadonlyMap<number, CallSite[]>,
   push: (s: CodeSignal) => void,
+  bind: BindArgument,
 ): void {
   const fns = mod.functions;
   const loopsByScope = new Map<number, LoopFact[]>();
@@ -1454,6 +1908,16 @@ function pushWorkSignals(
         )
           push(superlinearSignal(c.span, c.text, `${c.callee.raw}(...)`, sup.op, where, method));
       }
+      const product = stringProduct(mod, c);
+      if (product !== undefined)
+        push(
+          signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, `${c.callee.raw}(...) ${where}: ${product}.`, 'high', {
+            kind: 'load-work-product',
+            method: method.qualifiedName,
+            operator: namedOperator(c) ?? c.callee.raw,
+            runsAtLoad: true,
+          }),
+        );
       const valueSized = valueSizedCall(mod, c);
       if (valueSized !== undefined)
         push(
@@ -1466,7 +1930,7 @@ function pushWorkSignals(
         );
       const called = calledOperator(c);
       if (called === undefined) continue;
-      const bad = unprovenWorkArguments(mod, c, called.op, called.valueForm);
+      const bad = unprovenWorkArguments(mod, c, called.op, called.valueForm, bind);
       if (bad.length === 0) {
         // Constant arguments each within bounds can still make a large output together (eye(26000): 6.8e8).
         const elements = constantShapeElements(mod, c);
@@ -1506,6 +1970,11 @@ function pushWorkSignals(
       push(byTorch ? { ...s, severity: 'MEDIUM' } : s);
     }
   }
+}
+
+/** Where a method run at load runs, for a finding's message. */
+function loadWhere(method: FunctionFact, root: string): string {
+  return `in ${method.qualifiedName}, which runs while the archive loads (torch.jit.load, and torch.load with weights_only=True, which hands a TorchScript archive to it${root === method.qualifiedName ? '' : `; reached from ${root}`})`;
 }
 
 /** The opening of a finding on a call in a method the load runs. */

@@ -40,6 +40,8 @@ export interface RuleCase {
   /** Optional checks on the details / message of the first signal. */
   details?: Record<string, unknown>;
   message?: string;
+  /** Finding kinds (details.kind) this case does not look at. */
+  ignoreKinds?: readonly string[];
 }
 
 /**
@@ -47,7 +49,9 @@ export interface RuleCase {
  * the case gives. The source is read as `fileKind` when given, else as the case's kind.
  */
 export async function assertRuleCase(rule: TorchCodeRuleId, c: RuleCase, fileKind?: TorchFileKind): Promise<void> {
-  const signals = (await signalsFor(c.src.join('\n') + '\n', fileKind ?? c.fileKind)).filter((s) => s.ruleId === rule);
+  const signals = (await signalsFor(c.src.join('\n') + '\n', fileKind ?? c.fileKind)).filter(
+    (s) => s.ruleId === rule && !(c.ignoreKinds ?? []).includes(String(s.details?.kind)),
+  );
   assert.deepEqual(
     signals.map((s) => [s.line, s.confidence]),
     c.expect,

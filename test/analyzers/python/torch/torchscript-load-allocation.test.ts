@@ -29,9 +29,13 @@ describe('TorchScript load code: sizes from non-tensor arguments', () => {
     ['list repetition by a stored count', 'self.buf = torch.mul([0], (state)[1])', true],
     ['list repetition by a small constant', 'self.buf = torch.mul([0], 4)', false],
     ['list repetition by a huge constant', 'self.buf = torch.mul([0], 150000000)', true],
-    ['repetition with the count first', 'self.buf = torch.mul((state)[1], [0])', true],
-    ['repetition of a name bound to a list', 'xs = [0]\nself.buf = torch.mul(xs, (state)[1])', true],
-    ['repetition of a list from the state', 'self.buf = torch.mul((state)[0], (state)[1])', true],
+    // `self.n` has no declared type: it may be an int count.
+    ['repetition with the count first', 'self.buf = torch.mul(self.n, [0])', true],
+    ['repetition of a name bound to a list', 'xs = [0]\nself.buf = torch.mul(xs, self.n)', true],
+    ['repetition of a string from the state', 'self.buf = torch.mul((state)[0], self.n)', true],
+    // `state: Tuple[str, Tensor]`: item 1 is a tensor, which is never the count of a repetition.
+    ['a list times a stored tensor is not a repetition', 'xs = [0]\nself.buf = torch.mul(xs, (state)[1])', false],
+    ['a stored tensor times itself is not a repetition', 'self.buf = torch.mul((state)[1], (state)[1])', false],
     ['repetition of a name bound to a list by a small constant', 'xs = [0]\nself.buf = torch.mul(xs, 4)', false],
     ['a tensor name times a stored number', 't = torch.ones([2])\nself.buf = torch.mul(t, (state)[1])', false],
     ['a stored number times a float literal', 'self.buf = torch.mul((state)[1], 2.)', false],

@@ -205,9 +205,12 @@ def history_effects(lib, entries, per_name, external, review, checks=None):
                 # A constructor's sinks are named by its review (what the library code it calls does with its
                 # arguments; its own text is not followed here), with its parameters in order (positional labels
                 # arg:<i> and keyword labels arg:<name> name the same values).
-                # (An external base's __new__, numpy's C ndarray.__new__, builds data: its review names no sink.)
-                verdict = () if ext is not None and h in ext.get("hooks", {}).values() else \
-                    review.REVIEW.get(f"{owner}.{hook}@{h}", ())
+                # (An external base's __new__ names its sinks and parameters in its review, EXTERNAL_BASES[...]
+                # ["sinks"]["__new__"] and ["params"]["__new__"]: CPython's enum.Enum.__new__ hashes and compares its
+                # value; numpy's C ndarray.__new__ builds data and names none.)
+                external_new = ext is not None and h in ext.get("hooks", {}).values()
+                verdict = ((None, None, None, ext.get("sinks", {}).get(hook, {}), ext.get("params", {}).get(hook, ()))
+                           if external_new else review.REVIEW.get(f"{owner}.{hook}@{h}", ()))
                 extra, names = (verdict[3] if len(verdict) > 3 else {}), (verdict[4] if len(verdict) > 4 else ())
                 if extra and params.get(key, tuple(names)) != tuple(names):
                     raise SystemExit(f"{name}: {owner}.{hook}@{h}: parameters {names} differ from another version's")
@@ -314,8 +317,12 @@ def history_effects(lib, entries, per_name, external, review, checks=None):
         rec = per_name.get(name, {})
         found = sorted({f"{o}.{k}" for o, k, _h in rec.get("hooks", ()) if k in LOOKUP_HOOKS})
         if found:
-            # Names every released version's class has itself (never answered by the hook), the hook otherwise.
-            lookups[name] = {"hook": found[0], "has": sorted(n for n in rec.get("has", ()) if not n.startswith("setter "))}
+            # Names every released version's class has itself (never answered by the hook), the hook otherwise; and
+            # the names the review reads every version's hook as never answering from the stream (LOOKUP_REFUSED:
+            # name -> (names, why)).
+            refused_names = getattr(review, "LOOKUP_REFUSED", {}).get(name, ((), ""))[0]
+            lookups[name] = {"hook": found[0], "has": sorted({n for n in rec.get("has", ()) if not n.startswith("setter ")}
+                                                             | set(refused_names))}
     for name, targets in sorted(getattr(review, "MAPPED", {}).items()):
         if name in entries and name not in lookups:
             found = [lookups[t] for t in targets if t in lookups]

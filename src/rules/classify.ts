@@ -215,7 +215,11 @@ export function classifyRun(run: PickleRun, opts: ClassifyOptions = {}): Map<Imp
   for (const c of run.calls) {
     if (!c.callee) continue;
     called.add(c.callee);
-    if (c.direct && c.kind !== 'BUILD' && !constructed.has(c.callee)) constructed.set(c.callee, c.kind);
+    if (!c.direct || c.kind === 'BUILD') continue;
+    // The first invocation, unless a later one runs the constructor (NEWOBJ of a name, then a REDUCE of it).
+    const prev = constructed.get(c.callee);
+    if (prev === undefined || (!CONSTRUCTOR_CALLS.has(prev) && CONSTRUCTOR_CALLS.has(c.kind)))
+      constructed.set(c.callee, c.kind);
   }
   const out = new Map<ImportFact, Verdict>();
   const vetted = run.vetted;

@@ -18,6 +18,9 @@ import sklearnHistory from './data/history-effects-scikit-learn.json' with { typ
 import statsmodelsHistory from './data/history-effects-statsmodels.json' with { type: 'json' };
 import gymnasiumHistory from './data/history-effects-gymnasium.json' with { type: 'json' };
 import sb3History from './data/history-effects-stable-baselines3.json' with { type: 'json' };
+import prophetHistory from './data/history-effects-prophet.json' with { type: 'json' };
+import cmdstanpyHistory from './data/history-effects-cmdstanpy.json' with { type: 'json' };
+import stanioHistory from './data/history-effects-stanio.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -209,6 +212,9 @@ const histories = [
   keyedJson<HistoryEffectsFile>(gymnasiumHistory),
   keyedJson<HistoryEffectsFile>(sb3History),
   keyedJson<HistoryEffectsFile>(nltkHistory),
+  keyedJson<HistoryEffectsFile>(prophetHistory),
+  keyedJson<HistoryEffectsFile>(cmdstanpyHistory),
+  keyedJson<HistoryEffectsFile>(stanioHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;

@@ -23,6 +23,11 @@ import sb3History from './packs/history/stable-baselines3.json' with { type: 'js
 import nltkHistory from './packs/history/nltk.json' with { type: 'json' };
 import nbresultHistory from './packs/history/nbresult.json' with { type: 'json' };
 import lshashpy3History from './packs/history/lshashpy3.json' with { type: 'json' };
+import prophetHistory from './packs/history/prophet.json' with { type: 'json' };
+import fbprophetHistory from './packs/history/fbprophet.json' with { type: 'json' };
+import cmdstanpyHistory from './packs/history/cmdstanpy.json' with { type: 'json' };
+import stanioHistory from './packs/history/stanio.json' with { type: 'json' };
+import implicitHistory from './packs/history/implicit.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -328,6 +333,11 @@ function packSources(): readonly PackSource[] {
       nltkHistory,
       nbresultHistory,
       lshashpy3History,
+      prophetHistory,
+      fbprophetHistory,
+      cmdstanpyHistory,
+      stanioHistory,
+      implicitHistory,
     ].map(fileSource),
   ];
   return sources;

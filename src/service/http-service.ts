@@ -538,10 +538,23 @@ export function createScanService(o: ServiceOptions): ScanService {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // Without a token the service listens on loopback only, and a web page the operator's browser opens could still
     // reach it under a name of its own that resolves to loopback (DNS rebinding): only the loopback names are served.
-    if (!want && !LOOPBACK_HOST.test(req.headers.host ?? '')) {
+    // A request names its host once (RFC 9112 3.2): several Host fields are refused, whichever comes first. A
+    // request line in absolute form names the host itself, and that authority is the one the request is for.
+    let hosts = 0;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'host') hosts++;
+    if (hosts > 1) throw new HttpError(400, 'a request with more than one Host header');
+    const target = req.url ?? '/';
+    const absolute = !target.startsWith('/') && target !== '*';
+    let url: URL;
+    try {
+      url = new URL(target, 'http://service.invalid');
+    } catch {
+      throw new HttpError(400, 'a request target that is not a path or an absolute URL');
+    }
+    const host = absolute ? url.host : (req.headers.host ?? '');
+    if (!want && !LOOPBACK_HOST.test(host)) {
       throw new HttpError(403, 'this service answers only requests addressed to 127.0.0.1, localhost or [::1]');
     }
-    const url = new URL(req.url ?? '/', 'http://service.invalid');
     const path = url.pathname;
     if (path === '/healthz' && req.method === 'GET') {
       send(res, 200, JSON.stringify({ status: 'ok', version: TOOL_VERSION }) + '\n');

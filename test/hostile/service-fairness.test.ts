@@ -350,12 +350,18 @@ describe('client and upstream errors are not answered 500', () => {
     hub = await serve((_req, res) => {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Revision Not Found"}');
     });
-    registry = await serve((_req, res) => {
-      res
-        .writeHead(401, {
-          'www-authenticate': `Bearer realm="http://[::ffff:127.0.0.1]:${canary.port}/token",service="x"`,
-        })
-        .end();
+    registry = await serve((req, res) => {
+      // The challenge is chosen by the repository asked: a relative realm, a scheme-relative one, none, or a plain-http
+      // realm in a ::ffff: spelling.
+      const url = req.url ?? '';
+      const challenge = url.startsWith('/v2/relrealm/')
+        ? 'Bearer realm="/token",service="x"'
+        : url.startsWith('/v2/schemerel/')
+          ? `Bearer realm="//127.0.0.1:${canary.port}/token",service="x"`
+          : url.startsWith('/v2/norealm/')
+            ? 'Bearer service="x"'
+            : `Bearer realm="http://[::ffff:127.0.0.1]:${canary.port}/token",service="x"`;
+      res.writeHead(401, { 'www-authenticate': challenge }).end();
     });
     // The scan threads read the Hub endpoint from the environment they start with.
     process.env['HF_ENDPOINT'] = `http://localhost:${hub.port}`;
@@ -399,6 +405,16 @@ describe('client and upstream errors are not answered 500', () => {
     const r = await post('hf://org/name@nosuchrev');
     assert.equal(r.status, 502, r.error);
     assert.match(r.error, /HTTP 404/);
+  });
+
+  it("a challenge whose realm is missing or not an absolute URL is the registry's fault: 502, the canary never asked", async () => {
+    const before = canaryHits;
+    for (const repo of ['relrealm', 'schemerel', 'norealm']) {
+      const r = await post(`oci://localhost:${registry.port}/${repo}:t`);
+      assert.equal(r.status, 502, `${repo}: ${r.error}`);
+      assert.match(r.error, /bearer challenge/, repo);
+    }
+    assert.equal(canaryHits, before);
   });
 
   it('a plain-http token realm in a ::ffff: spelling is refused 403, and never asked', async () => {

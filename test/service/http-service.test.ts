@@ -402,6 +402,25 @@ describe('sentinel serve API', () => {
       ]) {
         assert.equal(await get(host), 403, host);
       }
+      // Raw requests: two Host fields (refused whichever comes first), and a request line in absolute form (its
+      // authority is the host the request is for, whatever the Host field says).
+      const raw = (head: string) =>
+        new Promise<number>((ok, fail) => {
+          const c = connect(Number(port), '127.0.0.1', () => c.end(head + '\r\n'));
+          let text = '';
+          c.setEncoding('latin1');
+          c.on('data', (d: string) => (text += d));
+          c.on('error', fail);
+          c.on('close', () => ok(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+        });
+      const two = (a: string, b: string) =>
+        `GET /healthz HTTP/1.1\r\nHost: ${a}\r\nHost: ${b}\r\nConnection: close\r\n`;
+      assert.equal(await raw(two('localhost', 'attacker.example')), 400);
+      assert.equal(await raw(two('attacker.example', 'localhost')), 400);
+      const abs = (target: string) => `GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n`;
+      assert.equal(await raw(abs('http://attacker.example/healthz')), 403);
+      assert.equal(await raw(abs(`http://127.0.0.1:${port}/healthz`)), 200);
+      assert.equal(await raw(abs('/healthz')), 200);
       // With a token the token decides, whatever the Host.
       const s = await call(svc, '/healthz', 'GET', '/healthz');
       assert.equal(s.status, 200);

@@ -172,8 +172,23 @@ class Session {
     const params = Object.fromEntries(
       [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]),
     );
-    if (!params['realm']) throw new RemoteTargetError(`${this.base}: a bearer challenge without realm`);
-    const u = new URL(params['realm']);
+    // The challenge is the registry's text: a missing or unusable realm is the registry's fault, answered as its
+    // refusal (HTTP 401 upstream), never as a fault of the scan.
+    if (!params['realm'])
+      throw new RemoteTargetError(`${this.base}: a bearer challenge without realm`, { upstreamStatus: 401 });
+    let u: URL;
+    try {
+      u = new URL(params['realm']);
+    } catch {
+      throw new RemoteTargetError(
+        `${this.base}: a bearer challenge whose realm ${JSON.stringify(params['realm'].slice(0, 200))} is not an absolute URL`,
+        { upstreamStatus: 401 },
+      );
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:')
+      throw new RemoteTargetError(`${this.base}: token realm ${u.href.slice(0, 200)} is not http(s)`, {
+        cause: { code: 'EGRESS_REFUSED' },
+      });
     // Never from an https registry to a plain http realm; plain http otherwise as for the registry itself.
     if (
       u.protocol !== 'https:' &&

@@ -1410,7 +1410,11 @@ class PickleVm implements ModelContext {
         this.torchRebuild(canonical, result, args);
         return result;
       }
-      if ((kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') && dillCreateArrays().has(canonical))
+      if (
+        (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') &&
+        canonical.startsWith('dill') &&
+        dillCreateArrays().has(canonical)
+      )
         return this.dillCreateArray(canonical, effective === callee ? args : UNKNOWN);
       const modelled = modelCall(this, canonical, call.callee, args);
       if (modelled !== undefined) return modelled;

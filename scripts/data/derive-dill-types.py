@@ -19,6 +19,10 @@ A name of DATA_TYPES then maps to the builtin type of that name in a release whe
 no entry of that name explicitly. Names of the `types` module (CodeType, FunctionType, MethodType, ModuleType, ...) and
 every explicitly added type are never admitted: they build code, functions, modules or file handles.
 
+It also reads, per release, dill's NumPy array rebuild `_create_array(f, args, state, npdict=None)` (CREATE_ARRAY
+below): the releases whose function is that one, statement for statement, are listed under "arrays" by the module
+that defines it (the VM models its call as the calls it makes: pickle/vm.ts dillCreateArray).
+
 Writes src/analyzers/pickle/data/dill-types.json (what the pickle VM reads).
 
     /usr/bin/python3 scripts/data/derive-dill-types.py [--mirror DIR]   (DIR holds uqfoundation+dill/repo)
@@ -148,12 +152,36 @@ def explicit_names(tree):
     return out
 
 
+# dill's NumPy array rebuild, as every release that defines it reads (comments aside):
+#   def _create_array(f, args, state, npdict=None):
+#       array = f(*args)
+#       array.__setstate__(state)
+#       if npdict is not None:
+#           array.__dict__.update(npdict)
+#       return array
+# dill's pickler writes `_create_array(f, args, state, npdict)` from an array's own `__reduce__()` (f is numpy's
+# `_reconstruct` for an ndarray and its subclasses) and `getattr(array, '__dict__', None)`.
+CREATE_ARRAY = (
+    "def _create_array(f, args, state, npdict=None):\n"
+    "    array = f(*args)\n"
+    "    array.__setstate__(state)\n"
+    "    if npdict is not None:\n"
+    "        array.__dict__.update(npdict)\n"
+    "    return array\n"
+)
+
+
+def create_array_shape(fn):
+    """The release's `_create_array` is CREATE_ARRAY, statement for statement."""
+    return fn is not None and ast.dump(fn) == ast.dump(ast.parse(CREATE_ARRAY).body[0])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mirror", default="/work/.mirror")
     args = ap.parse_args()
     mirror = os.path.join(args.mirror, REPO.replace("/", "+"), "repo")
-    read, homes = {}, {}
+    read, homes, arrays = {}, {}, {}
     for tag in sorted(PINS, key=version_key):
         commit = PINS[tag]
         row = {"commit": commit}
@@ -178,6 +206,14 @@ def main():
             why = f"the table is given entries read as data types or not read: {', '.join(clash)}"
         row["read"] = why if why is not None else "_load_type returns the builtin type of each data type's name"
         row["explicit"] = sorted(extra)
+        array_fn = function(tree, "_create_array")
+        if array_fn is None:
+            row["create_array"] = "no _create_array"
+        elif create_array_shape(array_fn):
+            row["create_array"] = "_create_array calls f(*args), array.__setstate__(state), array.__dict__.update(npdict)"
+            arrays.setdefault(f"{module}._create_array", []).append(tag)
+        else:
+            row["create_array"] = "_create_array not in the shape read"
         if why is None:
             homes.setdefault(f"{module}._load_type", []).append(tag)
         read[tag] = row
@@ -191,9 +227,10 @@ def main():
         "repository": REPO,
         "names": list(DATA_TYPES),
         "lookups": {name: {"versions": span(tags), "count": len(tags)} for name, tags in sorted(homes.items())},
+        "arrays": {name: {"versions": span(tags), "count": len(tags)} for name, tags in sorted(arrays.items())},
         "read": read,
     })
-    print("dill: " + ", ".join(f"{n}: {span(t)}" for n, t in sorted(homes.items())), file=sys.stderr)
+    print("dill: " + ", ".join(f"{n}: {span(t)}" for n, t in sorted({**homes, **arrays}.items())), file=sys.stderr)
 
 
 main()

@@ -11,11 +11,21 @@ import { K, type PyVal } from './values.js';
 /** The table, parsed on the first question (the CLI bundle keeps its text unparsed: scripts/bundle.mjs). */
 const table = lazyJson<typeof dillTypes>(dillTypes);
 let loadTypes: ReadonlyMap<string, string> | undefined;
+let createArrays: ReadonlyMap<string, string> | undefined;
 let dataTypes: ReadonlySet<string> | undefined;
 
 /** The `_load_type` functions of dill's releases (by the module each release defines it in), with those releases. */
 export const dillLoadTypes = (): ReadonlyMap<string, string> =>
   (loadTypes ??= new Map(Object.entries(table().lookups).map(([name, c]) => [name, c.versions])));
+
+/**
+ * The `_create_array(f, args, state, npdict=None)` functions of dill's releases (by module), with those releases: each
+ * runs `array = f(*args)`, `array.__setstate__(state)`, then `array.__dict__.update(npdict)` unless npdict is None, and
+ * returns the array (dill writes a NumPy array so, from the array's own __reduce__ and its __dict__). The VM models a
+ * call as those three steps (vm.ts dillCreateArray).
+ */
+export const dillCreateArrays = (): ReadonlyMap<string, string> =>
+  (createArrays ??= new Map(Object.entries(table().arrays).map(([name, c]) => [name, c.versions])));
 
 /**
  * The builtin type a `_load_type` call's arguments name when they are one str of DATA_TYPES (the call returns

@@ -2,7 +2,7 @@
 // import itself is admitted for this stream: builtins.getattr and numpy.vectorize as scipy's discrete distributions
 // pickle vecentropy (scipy-vecentropy.ts). An import is vetted only when every stack reference to it, every call of
 // it and every object made from it is accounted for; one use outside the shape leaves it to the ordinary verdict.
-import { dillLoadTypes, dillDataType } from './dill-types.js';
+import { dillCreateArrays, dillLoadTypes, dillDataType } from './dill-types.js';
 import type { CallFact, CallKind, ImportFact } from './facts.js';
 import { instanceClass } from './instance-class.js';
 import {
@@ -126,6 +126,11 @@ const REASON_DILL_TYPE =
   '(returns _reverse_typemap[name], that builtin type, judged from then on as builtins.<name>); every use of it in ' +
   'this stream is such a call';
 
+const REASON_DILL_ARRAY =
+  "dill's NumPy array rebuild: _create_array(f, args, state, npdict), as dill writes an array from its own reduce; " +
+  'judged as the calls it makes: f(*args) as the stream calling f (its own verdict), the state as a BUILD of the ' +
+  'array, npdict as attributes set on it; every use of it in this stream is such a call';
+
 /** Why each vetted import is admitted, the pack that owns the shape, and (partial) the function it wraps. */
 export type VettedImports = ReadonlyMap<
   ImportFact,
@@ -203,6 +208,7 @@ export class VettedUses {
     return (
       canonical === LOAD_FROM_BYTES ||
       dillLoadTypes().has(canonical) ||
+      dillCreateArrays().has(canonical) ||
       canonical === GETATTR ||
       canonical === VECTORIZE ||
       canonical === PARTIAL ||
@@ -220,6 +226,7 @@ export class VettedUses {
       imp.canonical === PARTIAL ||
       imp.canonical === LOAD_FROM_BYTES ||
       dillLoadTypes().has(imp.canonical) ||
+      dillCreateArrays().has(imp.canonical) ||
       CALLED_PARTIALS.has(imp.canonical) ||
       kerasUnpickleClasses().has(imp.canonical) ||
       keras2DeserializeFunctions().has(imp.canonical)
@@ -365,6 +372,27 @@ export class VettedUses {
         imp.derivedVia === undefined &&
         imp.unresolved === undefined &&
         keras2ArgProblem(args, bytesOf) === undefined
+      ) {
+        this.consume(imp);
+        this.vettedCalls.add(call);
+      }
+      return;
+    }
+    if (dillCreateArrays().has(imp.canonical)) {
+      // Called as dill writes it: f, a tuple of f's arguments, the state and None or a dict (the VM judges each step).
+      const items = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : undefined;
+      const spread = items?.[1];
+      const npdict = items?.[3];
+      if (
+        kind === 'REDUCE' &&
+        imp.derivedVia === undefined &&
+        imp.unresolved === undefined &&
+        items !== undefined &&
+        (items.length === 3 || items.length === 4) &&
+        typeof spread === 'object' &&
+        spread.k === K.Tuple &&
+        spread.more === 0 &&
+        (npdict === undefined || (typeof npdict === 'object' && (npdict.k === K.None || npdict.k === K.Dict)))
       ) {
         this.consume(imp);
         this.vettedCalls.add(call);
@@ -555,6 +583,11 @@ export class VettedUses {
             pack: 'keras',
             versions: keras2DeserializeFunctions().get(imp.canonical)!,
           });
+      } else if (dillCreateArrays().has(imp.canonical)) {
+        // Every reference consumed by a vetted call: the import is never stored, passed or called another way.
+        const n = this.consumed.get(imp) ?? 0;
+        if (n > 0 && this.refs.get(imp) === n)
+          out.set(imp, { why: REASON_DILL_ARRAY, pack: 'python', versions: dillCreateArrays().get(imp.canonical)! });
       } else if (dillLoadTypes().has(imp.canonical)) {
         // Every reference consumed by a vetted call: the import is never stored, passed or called another way.
         const n = this.consumed.get(imp) ?? 0;

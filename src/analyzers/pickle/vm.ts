@@ -10,6 +10,7 @@ import { latin1Short, latin1Text, SHORT_STRING_MAX } from '../../formats/pickle/
 import type { Anomaly, AnomalyCode, CallFact, CallKind, ImportFact, PersistentIdFact, PickleRun } from './facts.js';
 import { resolveImportName } from './names.js';
 import { getattrModel, modelCall, type ModelContext } from './callable-models.js';
+import { dillCreateArrays } from './dill-types.js';
 import { Memo } from './memo.js';
 import { DEFAULT_FACT_CAPS, FactLog, type FactCapName, type FactCaps } from './fact-log.js';
 import {
@@ -1409,6 +1410,12 @@ class PickleVm implements ModelContext {
         this.torchRebuild(canonical, result, args);
         return result;
       }
+      if (
+        (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') &&
+        canonical.startsWith('dill') &&
+        dillCreateArrays().has(canonical)
+      )
+        return this.dillCreateArray(canonical, effective === callee ? args : UNKNOWN);
       const modelled = modelCall(this, canonical, call.callee, args);
       if (modelled !== undefined) return modelled;
     }
@@ -1612,6 +1619,62 @@ class PickleVm implements ModelContext {
       // (torch._utils._set_obj_state; 1.13 inline), of whatever object the stream gave.
       this.pythonBuild(state, `${canonical} (torch's setattr per key of state.items())`);
     }
+  }
+
+  /**
+   * dill's `_create_array(f, args, state, npdict=None)` (dill-types.ts dillCreateArrays) runs `array = f(*args)`,
+   * `array.__setstate__(state)` and, for an npdict other than None, `array.__dict__.update(npdict)`, and returns the
+   * array. Each step is judged as the stream's own: f is called with the items of args as a REDUCE of f would be (its
+   * verdict, call hooks and effects apply), the state is applied as a BUILD of the array, and the npdict entries become
+   * attributes of the array with no hook (special or computed keys flagged, planted names remembered). Arguments the
+   * analysis does not hold as a tuple, a non-tuple args and an npdict that is an object (whose keys() and __getitem__
+   * update() runs) are off-shape: dill writes a tuple of four, the array's own reduce and None or its __dict__.
+   */
+  private dillCreateArray(canonical: string, args: PyVal): PyVal {
+    const items = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : undefined;
+    if (items === undefined || items.length < 3 || items.length > 4) {
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${canonical} is called with ${items === undefined ? 'arguments not held as a tuple' : `${items.length} arguments`}` +
+          ' (dill writes f, args, state and npdict): what it calls is not known',
+        false,
+      );
+      return UNKNOWN;
+    }
+    const [f, spread, state, npdict] = items as [PyVal, PyVal, PyVal, PyVal | undefined];
+    let withArgs: PyVal = spread;
+    if (typeof spread !== 'object' || spread.k !== K.Tuple || spread.more !== 0) {
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${canonical} calls its argument 0 with the items of its argument 1, which is ${kindName(spread)} (dill ` +
+          "writes the array's reduce arguments, a tuple): what it is called with is not known",
+        false,
+      );
+      withArgs = UNKNOWN;
+    }
+    const array = this.invokeModelled(f, withArgs, `${canonical} calls its argument 0 with the items of argument 1`);
+    // array.__setstate__(state): what a BUILD of the array with that state runs.
+    this.build(array, state);
+    if (npdict !== undefined && !(typeof npdict === 'object' && npdict.k === K.None)) {
+      const via = `${canonical}: array.__dict__.update(npdict)`;
+      if (typeof npdict !== 'object' || npdict.k !== K.Dict) {
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${via} with ${kindName(npdict)}, not a dict (dill writes None or the array's __dict__): update() runs ` +
+            "that object's keys() and __getitem__",
+          false,
+        );
+      } else {
+        this.chargeState(npdict);
+        noteChanged(array);
+        const planted = this.checkDunderState(npdict, via);
+        if (typeof array === 'object' && array.k === K.Obj) {
+          if (planted !== undefined) array.plantedSetstate = planted;
+          plantAttrs(array, npdict, true);
+        }
+      }
+    }
+    return array;
   }
 
   /**

@@ -4,10 +4,11 @@
 // that leave the folder (MODEL-EXTERNAL-DATA) — and Keras configs (.keras config.json, model.to_json() files).
 // A file named exactly tokenizer.json is the tokenizers format (formats/json/tokenizers-file.ts): only its head is
 // read, as no loader renders or imports anything from it.
-import { formatLocation, innermostName } from '../../core/location.js';
+import { child, formatLocation, innermostName, layerSegment } from '../../core/location.js';
 import { countJsonKeys, parsePythonJson } from '../../formats/json/python-json.js';
+import { serializedValues, SERIALIZED_KEY } from '../../formats/json/serialized-values.js';
 import { isTokenizersFile, TOKENIZERS_HEAD_BYTES } from '../../formats/json/tokenizers-file.js';
-import { readAll, type ByteSource } from '../../sources/byte-source.js';
+import { MemorySource, readAll, type ByteSource } from '../../sources/byte-source.js';
 import type { Expander } from './context.js';
 import { reportTemplate } from './model-signals.js';
 
@@ -138,6 +139,43 @@ export const jsonExpander: Expander = {
         format: 'weight-index',
         details: { shards: shards.slice(0, 100).map((s) => s.file) },
       });
+    await scanSerializedValues(json, src, ctx);
     return true;
   },
 };
+
+/**
+ * Each ":serialized:" string (stable-baselines3's `data` member, formats/json/serialized-values.ts) is the base64 of
+ * a pickle its loader hands to cloudpickle.loads: the decoded bytes are analysed as one pickle, at a location naming
+ * the JSON path. Text Python's b64decode refuses loads nothing (the loader warns and goes on).
+ */
+async function scanSerializedValues(json: unknown, src: ByteSource, ctx: Parameters<Expander['expand']>[1]) {
+  const { values, truncated } = serializedValues(json);
+  for (const v of values) {
+    if (!v.bytes) {
+      ctx.note(
+        `${formatLocation(src.location)}#${v.path}: ${SERIALIZED_KEY} text is not base64 Python decodes (${v.error}); no loader reads it`,
+      );
+      continue;
+    }
+    ctx.checked('serialized-pickle');
+    ctx.charge(v.bytes.length);
+    const nested = new MemorySource(child(src.location, layerSegment(`base64 #${v.path}`)), v.bytes);
+    await ctx.analyzePickle(
+      nested,
+      0,
+      nested.size,
+      { persistentLoad: false, joblibArrays: false },
+      'pickle',
+      undefined,
+      1,
+    );
+  }
+  if (truncated)
+    ctx.incomplete({
+      location: src.location,
+      kind: 'limit',
+      limit: 'maxEntries',
+      reason: `JSON value has more nodes than this reader walks for ${SERIALIZED_KEY} pickles; the rest was not read`,
+    });
+}

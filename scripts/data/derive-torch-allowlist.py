@@ -123,6 +123,17 @@ for name in dir(F):
         add(f"torch.nn.functional.{name}", "torch.nn.functional op stored as a layer attribute (never called by the load)")
         stored_references.add(f"torch.nn.functional.{name}")
 
+# Optimizer classes: a training configuration stores the class by reference (stable-baselines3's policy_kwargs
+# optimizer_class) and the library constructs it later on its model's parameters; a torch.save of an optimizer pickles
+# its state_dict, not the object. Admitted as stored references only: a stream that calls one is reported.
+import torch.optim as optim  # noqa: E402
+
+for name, obj in sorted(vars(optim).items()):
+    if inspect.isclass(obj) and issubclass(obj, optim.Optimizer) and obj is not optim.Optimizer:
+        path = f"{obj.__module__}.{obj.__qualname__}"
+        add(path, "torch.optim optimizer class a training configuration names (never called by the load)")
+        stored_references.add(path)
+
 # Names of torch releases other than the installed one. Each: the reason (the review of its effect in every pinned
 # version), and the pinned sources (commit, path, pattern that defines the name there, what that version does).
 _THNN = ("torch.nn.backends.thnn._get_thnn_function_backend", (

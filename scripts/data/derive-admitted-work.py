@@ -31,6 +31,9 @@ import os
 import sys
 import textwrap
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from admitted_names import inputs_digest  # noqa: E402
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 DATA = os.path.join(ROOT, "src", "rules", "data")
 
@@ -233,7 +236,7 @@ def main():
         except ImportError:
             pass
     versions["python"] = ".".join(map(str, sys.version_info[:3]))
-    head = {"generated_by": "scripts/data/derive-admitted-work.py", "versions": versions}
+    head = {"generated_by": "scripts/data/derive-admitted-work.py", "inputs": inputs_digest(), "versions": versions}
     out_dir = os.path.join(ROOT, "src", "analyzers", "pickle", "data")
     for file, body in (("admitted-work.json", {"callThrough": through, "loops": loops}),
                        ("admitted-kinds.json", {"kinds": kinds})):

@@ -29,6 +29,7 @@ import scipy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import class_effects  # noqa: E402
+from admitted_names import inputs_digest  # noqa: E402
 
 warnings.filterwarnings('ignore')
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
@@ -507,6 +508,7 @@ def main():
                 allowlisted[name] = hooks
     out = {
         'generated_by': 'scripts/data/derive-callable-effects.py',
+        'inputs': inputs_digest(history=False),
         'versions': {'python': sys.version.split()[0], 'numpy': np.__version__, 'pandas': pd.__version__,
                      'scipy': scipy.__version__},
         'callables': callables,

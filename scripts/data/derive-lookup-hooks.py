@@ -30,6 +30,9 @@ import os
 import sys
 import warnings
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from admitted_names import inputs_digest  # noqa: E402
+
 warnings.filterwarnings('ignore')
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
 DATA = os.path.join(ROOT, 'src', 'analyzers', 'pickle', 'data')
@@ -146,6 +149,7 @@ def main():
             pass
     json.dump({
         'generated_by': 'scripts/data/derive-lookup-hooks.py',
+        'inputs': inputs_digest(),
         'versions': {'python': sys.version.split()[0], **versions},
         'note': f'{unresolved} admitted names do not resolve in this install (released versions the history packs '
                 'admit); their lookup hooks are not derived here',

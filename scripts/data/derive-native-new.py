@@ -30,7 +30,7 @@ warnings.simplefilter('ignore')
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
 sys.path.insert(0, os.path.join(ROOT, 'scripts', 'fixtures'))
 from proof import in_fork  # noqa: E402
-from admitted_names import admitted  # noqa: E402
+from admitted_names import admitted, inputs_digest  # noqa: E402
 
 HEAPTYPE = 1 << 9
 NEWOBJ = ('copyreg.__newobj__', 'copyreg.__newobj_ex__')
@@ -133,7 +133,7 @@ def main():
         versions['sklearn'] = sklearn.__version__
     except ImportError:
         pass
-    json.dump({'generated_by': 'scripts/data/derive-native-new.py', 'versions': versions,
+    json.dump({'generated_by': 'scripts/data/derive-native-new.py', 'inputs': inputs_digest(), 'versions': versions,
                'calledOnly': sorted(n for n, v in out.items() if v['calledOnly']),
                'classes': dict(sorted(out.items()))}, sys.stdout, indent=1)
     sys.stdout.write('\n')

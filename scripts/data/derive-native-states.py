@@ -37,7 +37,7 @@ warnings.simplefilter('ignore')
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
 sys.path.insert(0, os.path.join(ROOT, 'scripts', 'fixtures'))
 from proof import in_fork  # noqa: E402
-from admitted_names import admitted  # noqa: E402
+from admitted_names import admitted, inputs_digest  # noqa: E402
 
 
 def native_hook(cls):
@@ -223,7 +223,7 @@ def main():
             versions[lib] = importlib.import_module(lib).__version__
         except Exception:
             versions[lib] = None
-    json.dump({'generated_by': 'scripts/data/derive-native-states.py', 'versions': versions,
+    json.dump({'generated_by': 'scripts/data/derive-native-states.py', 'inputs': inputs_digest(), 'versions': versions,
                'native_hooks_examined': len(classes),
                'note': 'classes whose native __setstate__ reads tuple/list items without a length check; a BUILD '
                        'state must be a tuple of one of `lengths` (what the library writes) whose `numbers` items '

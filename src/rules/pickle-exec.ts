@@ -1,7 +1,8 @@
 // PICKLE-EXEC: an import opcode (GLOBAL, STACK_GLOBAL, INST, OBJ target, EXT, or a name resolved
 // through getattr/import_module chains) that resolves to a high-risk callable or module, and BUILD applied to an
 // imported class/module (attribute overwrite).
-import { at } from '../core/location.js';
+import { at, type Location } from '../core/location.js';
+import { SB3_DATA, sb3DataKey } from '../formats/json/serialized-values.js';
 import type { Rule } from './rule.js';
 import { DECISION, OWASP_LLM03, OWNER, streamWhere } from './rule.js';
 import { describeImport, groupImports, MAX_REPORTED_GROUPS, reportedGroups } from './pickle-evidence.js';
@@ -46,7 +47,7 @@ export const pickleExec: Rule = {
           location: at(fact.location, g.first.offset),
           key: g.first.canonical,
           evidence: {
-            signal: `${describeImport(g.first)} → ${v.reason}${g.invoked.length ? `; invoked by ${g.invoked.join(', ')}` : ''}`,
+            signal: `${describeImport(g.first)} → ${v.reason}${g.invoked.length ? `; invoked by ${g.invoked.join(', ')}` : ''}${readingNote(fact.context, fact.location, v.matched)}`,
             opcode: g.first.opcode,
             offset: g.first.offset,
             module: g.first.importedModule,
@@ -91,3 +92,20 @@ export const pickleExec: Rule = {
     },
   },
 };
+
+/**
+ * What a stable-baselines3 user can do about a value of a model's `data` that runs code: its load takes a key given
+ * in custom_objects as is, without unpickling it (releases before 2.7 save their schedules as functions, pickled by
+ * value with their code).
+ */
+function readingNote(context: string, location: Location, matched: string | undefined): string {
+  // A function cloudpickle wrote by value (its code rebuilt); any other call is no schedule.
+  if (context !== SB3_DATA || matched !== 'cloudpickle') return '';
+  const key = sb3DataKey(location.chain);
+  if (key === undefined) return '';
+  return (
+    `; stable-baselines3's load unpickles this value unless custom_objects names ${JSON.stringify(key)} ` +
+    `(releases before 2.7 save schedules as functions, with their code): where the file is trusted, load it with ` +
+    `custom_objects={${JSON.stringify(key)}: <a value>} and save it again with 2.7 or newer`
+  );
+}

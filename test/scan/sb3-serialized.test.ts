@@ -16,6 +16,7 @@ describe('":serialized:" values in JSON are read as the pickles their loader unp
     { file: 'payload.zip', exit: 1, at: '[base64 #/clip_range]' },
     { file: 'payload-deep.zip', exit: 1, at: '[base64 #/extra/inner/0]' },
     { file: 'code-schedule.zip', exit: 1, at: '[base64 #/lr_schedule]' },
+    { file: 'code-schedule-model.zip', exit: 1, at: '[base64 #/lr_schedule]' },
   ];
   for (const c of cases) {
     it(`${c.file}: exit ${c.exit}`, async () => {
@@ -28,6 +29,22 @@ describe('":serialized:" values in JSON are read as the pickles their loader unp
       }
     });
   }
+});
+
+describe("a model's function pickled by value names the key stable-baselines3's custom_objects replaces", () => {
+  const note = /unless custom_objects names "lr_schedule".*custom_objects=\{"lr_schedule": <a value>\}/;
+  it('in a model\'s data (its policy class a ":serialized:" value): every code finding names it', async () => {
+    const exec = (await scan(join(DIR, 'code-schedule-model.zip'))).findings.filter((f) => f.ruleId === 'PICKLE-EXEC');
+    assert.ok(exec.length > 0);
+    for (const f of exec) assert.match(f.evidence.signal, note);
+  });
+  it('not in other JSON (no policy class), and not for a call that is no function by value', async () => {
+    for (const file of ['code-schedule.zip', 'payload.zip']) {
+      const exec = (await scan(join(DIR, file))).findings.filter((f) => f.ruleId === 'PICKLE-EXEC');
+      assert.ok(exec.length > 0, file);
+      for (const f of exec) assert.doesNotMatch(f.evidence.signal, /custom_objects/, file);
+    }
+  });
 });
 
 describe("Python's base64.b64decode (not strict)", () => {

@@ -105,3 +105,19 @@ export function pythonB64decode(data: Uint8Array): { bytes: Uint8Array | undefin
   if (quad !== 0) return { bytes: undefined, error: 'incorrect base64 padding' };
   return { bytes: out.slice(0, n) };
 }
+
+/**
+ * The loader context of the pickles in a stable-baselines3 model's `data` member (a JSON object whose policy class is
+ * such a value): its load unpickles each value with cloudpickle, except the keys given in its custom_objects.
+ */
+export const SB3_DATA = 'stable-baselines3';
+
+/** The top-level key of the `data` value a location inside it names (its `[base64 #/key]` layer), if one. */
+export function sb3DataKey(chain: readonly string[]): string | undefined {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const m = /^\[base64 #\/([^/]+)\]$/.exec(chain[i]!);
+    if (m) return m[1]!.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (chain[i]!.startsWith('[base64 #')) return undefined;
+  }
+  return undefined;
+}

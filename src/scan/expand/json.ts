@@ -6,7 +6,7 @@
 // read, as no loader renders or imports anything from it.
 import { child, formatLocation, innermostName, layerSegment } from '../../core/location.js';
 import { countJsonKeys, parsePythonJson } from '../../formats/json/python-json.js';
-import { serializedValues, SERIALIZED_KEY } from '../../formats/json/serialized-values.js';
+import { SB3_DATA, serializedValues, SERIALIZED_KEY } from '../../formats/json/serialized-values.js';
 import { isTokenizersFile, TOKENIZERS_HEAD_BYTES } from '../../formats/json/tokenizers-file.js';
 import { MemorySource, readAll, type ByteSource } from '../../sources/byte-source.js';
 import type { Expander } from './context.js';
@@ -151,6 +151,9 @@ export const jsonExpander: Expander = {
  */
 async function scanSerializedValues(json: unknown, src: ByteSource, ctx: Parameters<Expander['expand']>[1]) {
   const { values, truncated } = serializedValues(json);
+  // stable-baselines3's `data` always holds its policy class this way: the reading is then that library's load,
+  // which the findings name (it replaces a key given in custom_objects without unpickling it).
+  const context = values.some((v) => v.path === '/policy_class') ? SB3_DATA : 'pickle';
   for (const v of values) {
     if (!v.bytes) {
       ctx.note(
@@ -166,7 +169,7 @@ async function scanSerializedValues(json: unknown, src: ByteSource, ctx: Paramet
       0,
       nested.size,
       { persistentLoad: false, joblibArrays: false },
-      'pickle',
+      context,
       undefined,
       1,
     );

@@ -18,9 +18,23 @@ HELD = {
     "gymnasium.spaces.discrete.Discrete": _HELD.format("Discrete"),
     "gymnasium.spaces.multi_discrete.MultiDiscrete": _HELD.format("MultiDiscrete"),
     "gymnasium.spaces.multi_binary.MultiBinary": _HELD.format("MultiBinary"),
+    # The composite spaces a model with dict or tuple observations holds (MultiInputPolicy, HER): their __dict__
+    # holds the sub-spaces (a dict or a tuple of them) beside the fields every space has.
+    "gymnasium.spaces.dict.Dict": "a Dict space (pickled through its __dict__: its sub-spaces by key, its numpy Generator)",
+    "gymnasium.spaces.tuple.Tuple": "a Tuple space (pickled through its __dict__: its sub-spaces, its numpy Generator)",
 }
 EXTRA_NAMES = {}
-EXTERNAL_BASES = {}
+EXTERNAL_BASES = {
+    # Tuple(Space, typing.Sequence): the abstract base's mixins (__contains__, __iter__, __reversed__, index, count)
+    # read items through the class's own __getitem__ and __len__; it defines no rebuild, hash or comparison hook.
+    "collections.abc.Sequence": {"why": "abstract base: mixin methods over __getitem__/__len__, no rebuild hook",
+                                 "hooks": {}},
+    # Dict(Space, typing.Mapping): the abstract base's mixins (keys, items, values, get, __contains__) read items
+    # through the class's own __getitem__/__iter__; its __eq__ compares dict(self.items()) with the other's (the
+    # release's Dict defines its own __eq__ first in the MRO); __hash__ is None (instances are unhashable).
+    "collections.abc.Mapping": {"why": "abstract base: mixin methods over __getitem__/__iter__, __eq__ over items(), "
+                                       "unhashable", "hooks": {"__eq__": "ext-mapping-eq"}},
+}
 EFFECTS = True
 _SPACE = ("copies the state into a dict (dict(state): a mapping's keys and items, or an iterable's pairs), renames the "
           "legacy keys shape -> _shape and np_random -> _np_random in the copy and updates the instance __dict__ with "
@@ -53,3 +67,11 @@ EXTERNAL_BASES["typing.Generic"] = {
     "why": "typing.Generic (Space[T]): __class_getitem__ and __init_subclass__ run when a class is made, no rebuild "
            "hook on instances",
     "hooks": {}}
+# Dict.__setitem__ (SETITEMS on a Dict): asserts the value is a Space, then self.spaces[key] = value on the spaces the
+# state chose. gymnasium never gives a Dict items in a pickle: the VM refuses SETITEMS on a value that may be one.
+for _h in ("de9ec8a2fc51", "20a03c76c229"):
+    REVIEW[f"gymnasium.spaces.dict.Dict.__setitem__@{_h}"] = (
+        "checked", "asserts isinstance(value, Space), then self.spaces[key] = value: admitted without items", "items")
+# From 0.27 the bases are spelled typing.Mapping[...] and typing.Sequence[...]: aliases of the same abstract bases.
+EXTERNAL_BASES["typing.Mapping"] = EXTERNAL_BASES["collections.abc.Mapping"]
+EXTERNAL_BASES["typing.Sequence"] = EXTERNAL_BASES["collections.abc.Sequence"]

@@ -166,7 +166,15 @@ const keras2Deserialize: CallModel = (ctx, _canonical, callee, args) => {
   const data = typeof a0 === 'object' && a0.k === K.Bytes ? ctx.materialize(a0) : undefined;
   if (data !== undefined && typeof a0 === 'object' && a0.k === K.Bytes)
     ctx.nested(callee, data, `${a0.via} written to model.keras and read as a .keras archive`, literalOf(a0));
-  else ctx.nestedUnknown(callee, 'the argument is not bytes the scanner can reconstruct');
+  else
+    ctx.nestedUnknown(
+      callee,
+      typeof a0 === 'object' && a0.k === K.Obj
+        ? 'the argument is an object, not bytes: Keras 2.7 - 2.10 hand the function a numpy array of a tar of a ' +
+            'SavedModel directory, which this scanner does not read (save the model with model.save("model.keras") ' +
+            'and scan that file)'
+        : 'the argument is not bytes the scanner can reconstruct',
+    );
   return undefined;
 };
 

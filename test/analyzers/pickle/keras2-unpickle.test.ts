@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { scanPaths } from '../../../src/scan/engine.js';
+import { scanBytes, scanPaths } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
 import {
   archiveOf as archive,
@@ -108,4 +108,28 @@ describe('Keras 2 whole-model pickles: the shape and what falls outside it', () 
     ['called a second time with a str', { callAgain: true }, 'PICKLE'],
   ];
   shapeCases(cases, shape);
+
+  it('an array argument (Keras 2.7 - 2.10: a tar of a SavedModel directory) is refused, the message saying how to save again', async () => {
+    const bytes = new P()
+      .proto(2)
+      .stackGlobal('keras.saving.pickle_utils', 'deserialize_model_from_bytecode')
+      .stackGlobal('numpy.core.multiarray', '_reconstruct')
+      .stackGlobal('numpy', 'ndarray')
+      .int(0)
+      .tuple1()
+      .sbb(Uint8Array.from([0x62]))
+      .raw(0x87) // TUPLE3
+      .reduce()
+      .tuple1()
+      .reduce()
+      .stop()
+      .bytes();
+    const r = await scanBytes('model.pkl', bytes);
+    const struct = r.findings.filter((f) => f.ruleId === 'PICKLE-STRUCT');
+    assert.ok(
+      struct.some((f) => /SavedModel directory.*model\.save\("model\.keras"\)/.test(f.evidence.signal)),
+      JSON.stringify(r.findings.map((f) => f.evidence.signal)),
+    );
+    assert.ok(r.findings.some((f) => BLOCKING.has(f.severity)));
+  });
 });

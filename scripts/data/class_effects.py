@@ -653,6 +653,9 @@ def hook_effects(cls, hook, owner_kind, src, fn_obj):
     if node is None:
         return {'sinks': [], 'opaque': [f'{hook} ({owner_kind})']}
     a = Analysis(cls)
+    # A method of __setstate__'s state itself (`state.pop(…)`, state never rebound) is recorded apart (`own:`): what the
+    # VM checks on the state alone, not on every value the state holds.
+    a.own_receivers = True
     globals_ = getattr(fn_obj, '__globals__', None)
     if globals_ is None:
         mod = importlib.import_module(cls.__module__)
@@ -687,7 +690,7 @@ def hook_effects(cls, hook, owner_kind, src, fn_obj):
     a.cls = cls
     top = (f'{fn_obj.__module__}.{fn_obj.__qualname__}' if hasattr(fn_obj, '__qualname__') and hasattr(fn_obj, '__module__')
            else f'{cls.__module__}.{cls.__qualname__}.{hook}')
-    a.function(node, keyed, {}, whole, 0, top, globals_)
+    a.function(node, keyed, {}, whole, 0, top, globals_, exact=hook == '__setstate__')
     sinks = sorted([kind, lab, where] for (kind, lab), where in a.sinks.items())
     return {'sinks': sinks, 'opaque': sorted(set(a.opaque)), 'params': params[1:]}
 

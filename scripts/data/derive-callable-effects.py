@@ -332,7 +332,7 @@ def label_sinks(found, implicit):
     (a planted dunder is flagged on its own)."""
     sinks = {}
     for sink_kind, label, where in found:
-        if implicit and (not label.startswith('state.') or sink_kind.startswith('method:__')):
+        if implicit and (not label.startswith('state.') or sink_kind.startswith(('method:__', 'own:__'))):
             continue
         rec = sinks.setdefault(label, {})
         if sink_kind in STRONG:
@@ -340,10 +340,13 @@ def label_sinks(found, implicit):
         elif sink_kind.startswith('dunder:'):
             if sink_kind[7:] not in rec.setdefault('dunders', []):
                 rec['dunders'].append(sink_kind[7:])
+        elif sink_kind.startswith('own:'):  # a method of the hook's parameter itself, not of what it holds
+            if sink_kind[4:] not in rec.setdefault('ownMethods', []):
+                rec['ownMethods'].append(sink_kind[4:])
         elif sink_kind[7:] not in rec.setdefault('methods', []):
             rec['methods'].append(sink_kind[7:])
     for v in sinks.values():
-        for k in ('methods', 'dunders'):
+        for k in ('methods', 'dunders', 'ownMethods'):
             if k in v:
                 v[k].sort()
     return dict(sorted(sinks.items()))

@@ -7,6 +7,8 @@
 // None, True, False, or a numpy scalar rebuilt from bytes, which newer scikit-learn writes as the column numbers):
 // nothing can be planted on those, and none is a class. A dropped item that holds an object, a
 // container or an import still does, wherever it sits. Reads by key (`state.<key>`) still count every dropped item.
+// The host class is IsotonicRegression, whose reviewed hook (the scikit-learn history pack) calls pop of values its
+// state holds; BaseEstimator's own hook looks pop up on the state dict itself only (test/scan/sklearn-default-size.test.ts).
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../src/scan/engine.js';
@@ -23,7 +25,7 @@ type Plant = 'none' | 'numpy-ints' | 'value-object' | 'key-import' | 'value-list
  */
 function vectorizer(at: number, plant: Plant): Uint8Array {
   const p = new P().proto(4);
-  p.global('sklearn.feature_extraction.text', 'CountVectorizer').emptyTuple().newobj();
+  p.global('sklearn.isotonic', 'IsotonicRegression').emptyTuple().newobj();
   p.emptyDict().sbu('lowercase').op(0x88); // NEWTRUE
   p.setitem();
   p.sbu('vocabulary_').emptyDict();

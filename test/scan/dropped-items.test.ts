@@ -4,6 +4,8 @@
 // blocked. An unkept instance now counts as lost only when it answers a method some derived sink calls, holds items,
 // or changes after it was judged (a later BUILD on it, or SETITEMS on its state dict). These cases build the
 // stream scikit-learn writes for a forest (NEWOBJ of each tree, a BUILD of its dict) and plant the method on one tree.
+// The host class is IsotonicRegression, whose reviewed hook (the scikit-learn history pack) calls pop of values its
+// state holds; BaseEstimator's own hook looks pop up on the state dict itself only (test/scan/sklearn-default-size.test.ts).
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../src/scan/engine.js';
@@ -17,7 +19,7 @@ type Plant = 'none' | 'state' | 'rebuild' | 'state-dict';
 /** A forest of TREES trees; tree `at` gets `pop` = xgboost's Booster (admitted only when not called) as `plant` says. */
 function forest(at: number, plant: Plant): Uint8Array {
   const p = new P().proto(4);
-  p.global('sklearn.ensemble._forest', 'RandomForestClassifier').emptyTuple().newobj();
+  p.global('sklearn.isotonic', 'IsotonicRegression').emptyTuple().newobj();
   p.emptyDict().sbu('estimators_').emptyList().mark();
   for (let i = 0; i < TREES; i++) {
     p.global('sklearn.tree._classes', 'DecisionTreeClassifier').emptyTuple().newobj();

@@ -7,6 +7,8 @@
 // plain data, or an instance that answers no sink method and holds no items, is not lost; the instance is remembered,
 // and a later BUILD or SETITEMS on it (or on its state dict) makes the tuple's unkept items lost. Anything else that
 // may run code (an import, an instance that answers a sink method) makes them lost at once.
+// The host class is IsotonicRegression, whose reviewed hook (the scikit-learn history pack) calls pop of values its
+// state holds; BaseEstimator's own hook looks pop up on the state dict itself only (test/scan/sklearn-default-size.test.ts).
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../src/scan/engine.js';
@@ -20,7 +22,7 @@ type Plant = 'none' | 'state' | 'import' | 'rebuild' | 'state-dict';
 /** An IsolationForest whose state holds a tuple of TREES instances; item `at` is planted as `plant` says. */
 function forest(at: number, plant: Plant): Uint8Array {
   const p = new P().proto(4);
-  p.global('sklearn.ensemble._iforest', 'IsolationForest').emptyTuple().newobj();
+  p.global('sklearn.isotonic', 'IsotonicRegression').emptyTuple().newobj();
   p.emptyDict().sbu('_decision_path_lengths').mark();
   for (let i = 0; i < TREES; i++) {
     if (i === at && plant === 'import') {

@@ -7,6 +7,8 @@
 import { child, formatLocation, innermostName, layerSegment } from '../../core/location.js';
 import { countJsonKeys, parsePythonJson } from '../../formats/json/python-json.js';
 import { SB3_DATA, serializedValues, SERIALIZED_KEY } from '../../formats/json/serialized-values.js';
+import type { PickleRun } from '../../analyzers/pickle/facts.js';
+import { classifyImport } from '../../rules/classify.js';
 import { isTokenizersFile, TOKENIZERS_HEAD_BYTES } from '../../formats/json/tokenizers-file.js';
 import { MemorySource, readAll, type ByteSource } from '../../sources/byte-source.js';
 import type { Expander } from './context.js';
@@ -164,7 +166,7 @@ async function scanSerializedValues(json: unknown, src: ByteSource, ctx: Paramet
     ctx.checked('serialized-pickle');
     ctx.charge(v.bytes.length);
     const nested = new MemorySource(child(src.location, layerSegment(`base64 #${v.path}`)), v.bytes);
-    await ctx.analyzePickle(
+    const { runs } = await ctx.analyzePickle(
       nested,
       0,
       nested.size,
@@ -173,6 +175,7 @@ async function scanSerializedValues(json: unknown, src: ByteSource, ctx: Paramet
       undefined,
       1,
     );
+    if (context === SB3_DATA) sb3CalledNames(ctx, src, v.path, runs);
   }
   if (truncated)
     ctx.incomplete({
@@ -181,4 +184,70 @@ async function scanSerializedValues(json: unknown, src: ByteSource, ctx: Paramet
       limit: 'maxEntries',
       reason: `JSON value has more nodes than this reader walks for ${SERIALIZED_KEY} pickles; the rest was not read`,
     });
+}
+
+/**
+ * The values of a stable-baselines3 model's `data` that its load and training call with arguments of their own: the
+ * policy and buffer classes (called with the spaces and the data's keyword arguments), the policy's and buffers'
+ * keyword arguments (features_extractor_class, optimizer_class, activation_fn: called by the policy's constructor),
+ * and the schedules (called with the training progress).
+ */
+const SB3_CALLED = new Set([
+  '/policy_class',
+  '/rollout_buffer_class',
+  '/replay_buffer_class',
+  '/policy_kwargs',
+  '/rollout_buffer_kwargs',
+  '/replay_buffer_kwargs',
+  '/learning_rate',
+  '/lr_schedule',
+  '/clip_range',
+  '/clip_range_vf',
+  '/exploration_schedule',
+]);
+
+/**
+ * Modules whose admitted names stable-baselines3 calls from those values as its releases do: its own classes, torch's
+ * activation layers (activation_fn, called with no argument) and optimizers (optimizer_class, called with the
+ * policy's parameters and numbers). Another torch layer there is called with the spaces and the data's keyword
+ * arguments (a TransformerEncoder copies its first argument num_layers times).
+ */
+const SB3_CALLS = /^(?:stable_baselines3|torch\.nn\.modules\.activation|torch\.optim)\./;
+/** Modules of the data those values hold beside them (numbers, arrays, containers), never called by the load. */
+const SB3_DATA_MODULES = /^(?:builtins|collections|copyreg|_codecs|numpy)(?:\.|$)/;
+
+/**
+ * An admitted name of another library in a value stable-baselines3 calls: the pickle rules admit it for what
+ * unpickling does with it, but the load then calls it with arguments of its own and the data's keyword arguments,
+ * which no pack reviewed. Names no pack admits are reported by the pickle rules already.
+ */
+function sb3CalledNames(
+  ctx: Parameters<Expander['expand']>[1],
+  src: ByteSource,
+  path: string,
+  runs: readonly PickleRun[],
+): void {
+  if (!SB3_CALLED.has(path)) return;
+  const seen = new Set<string>();
+  for (const run of runs)
+    for (const imp of run.imports) {
+      const name = imp.canonical;
+      if (seen.has(name) || SB3_CALLS.test(name) || SB3_DATA_MODULES.test(name)) continue;
+      seen.add(name);
+      if (classifyImport(imp).kind !== 'allowed') continue;
+      ctx.model({
+        rule: 'MODEL-LAMBDA-CODE',
+        location: child(src.location, layerSegment(`base64 #${path}`)),
+        format: 'stable-baselines3',
+        signal:
+          `the model's data names ${name} at ${path.slice(1)}, which stable-baselines3's load calls with arguments ` +
+          "of its own and the data's keyword arguments: a name outside stable-baselines3 and torch's layers and " +
+          'optimizers, whose call no review covers',
+        key: `sb3-called:${path}:${name}`,
+        path,
+        confidence: 'high',
+        details: { name, key: path.slice(1) },
+      });
+      if (seen.size >= 16) return;
+    }
 }

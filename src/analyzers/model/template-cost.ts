@@ -1219,6 +1219,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     return total;
   };
   outOf(program['body'], 0);
+  builtStructures(all, env, out);
   callerContent(program, env, macros, out);
   // CPU work of each call, by its operands' sizes, over the passes of the loops around it.
   pushAll(out, renderWork(program, env, macros, growthModel));
@@ -1728,4 +1729,93 @@ function callerContent(program: JNode, env: FoldEnv, macros: ReadonlyMap<string,
       amount: Infinity,
       what: `defines values through more steps than the analysis follows (${CALLER_CONTENT_STEPS}), so what its loops write of the caller's content is not bounded`,
     });
+}
+
+/** Items a value the template builds may hold, its shared parts counted each time they are reached, above which it is a finding. */
+export const MAX_BUILT_ITEMS = 1 << 24;
+
+/**
+ * Values the template builds from list, tuple and dict literals whose expanded form is larger than MAX_BUILT_ITEMS:
+ * `{% set a1 = [a0, a0] %}` forty times over is 80 objects, but writing it, converting it to text (`safe`, a
+ * namespace's string form), walking it with a recursive loop or a macro, or comparing it visits 2^40 items, each part
+ * once per path that reaches it. Published templates build small lists of names and roles; a value of this size has
+ * no use but that cost, wherever it is used, so its definition is the finding.
+ */
+function builtStructures(all: readonly JNode[], env: FoldEnv, out: CostSignal[]): void {
+  const memo = new Map<string, number>();
+  const visiting = new Set<string>();
+  /** Items of `n`'s expanded form (a value that is not a literal container counts one). */
+  const items = (n: JNode, depth: number): number => {
+    if (depth > MAX_NESTING) return Infinity;
+    switch (n.type) {
+      case 'ArrayLiteral':
+      case 'TupleLiteral': {
+        let t = 1;
+        for (const e of n['value'] as JNode[]) t += items(e, depth + 1);
+        return t;
+      }
+      case 'ObjectLiteral': {
+        let t = 1;
+        const entries = n['value'];
+        const pairs: unknown[] =
+          entries instanceof Map ? [...entries.entries()] : Array.isArray(entries) ? entries : [];
+        for (const pair of pairs)
+          for (const part of Array.isArray(pair) ? pair : [pair]) if (isNode(part)) t += items(part, depth + 1);
+        return t;
+      }
+      case 'Identifier': {
+        const name = n['value'] as string;
+        const known = memo.get(name);
+        if (known !== undefined) return known;
+        const defs = env.vars.get(name);
+        if (!defs || visiting.has(name)) return 1;
+        visiting.add(name);
+        let max = 1;
+        for (const d of defs) if (d.kind === 'value') max = Math.max(max, items(d.node, depth + 1));
+        visiting.delete(name);
+        memo.set(name, max);
+        return max;
+      }
+      case 'BinaryExpression': {
+        const o = (n['operator'] as { value?: string } | undefined)?.value;
+        if (o === '+') return items(n['left'] as JNode, depth + 1) + items(n['right'] as JNode, depth + 1);
+        if (o === '*') {
+          const lc = intValue(n['left'] as JNode, env);
+          const rc = intValue(n['right'] as JNode, env);
+          const [count, seq] = lc !== undefined && rc === undefined ? [lc, n['right']] : [rc, n['left']];
+          const k = count === undefined ? 1 : Math.max(1, typeof count === 'number' ? count : magnitude(count));
+          return k * items(seq as JNode, depth + 1);
+        }
+        return 1;
+      }
+      case 'KeywordArgumentExpression':
+        return isNode(n['value']) ? items(n['value'] as JNode, depth + 1) : 1;
+      case 'CallExpression': {
+        // namespace(k=v) and dict(k=v) hold their arguments.
+        const c = n['callee'] as JNode;
+        if (
+          c.type === 'Identifier' &&
+          (c['value'] === 'namespace' || c['value'] === 'dict') &&
+          !env.vars.has(c['value'] as string)
+        ) {
+          let t = 1;
+          for (const a of n['args'] as JNode[]) t += items(a, depth + 1);
+          return t;
+        }
+        return 1;
+      }
+      default:
+        return 1;
+    }
+  };
+  for (const n of all) {
+    if (n.type !== 'Set' || !isNode(n['value'])) continue;
+    const size = items(n['value'] as JNode, 0);
+    if (size > MAX_BUILT_ITEMS)
+      out.push({
+        where: n,
+        amount: size,
+        what: `builds a value whose expanded form holds about ${size.toExponential(2)} items (${printNode(n['assignee'] as JNode).slice(0, 40)}: parts shared by reference count each time they are reached), which writing it, converting it to text or walking it visits in full`,
+      });
+  }
 }

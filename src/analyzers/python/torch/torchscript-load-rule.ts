@@ -181,6 +181,18 @@ function uncheckedCall(call: CallSite): string | undefined {
   return given.every((e) => e.constant?.type === 'bool' && e.constant.value === false) ? undefined : called.op;
 }
 const SMALL_OPERAND_ELEMENTS = 1 << 12;
+/**
+ * Operators whose size arguments are factors of their operand's size: `t.repeat(a, b)` and `torch.tile(t, dims)` make
+ * `t`'s elements times the product of the counts, `s.expandtabs(n)` up to n characters per character of `s`, and
+ * `repeat_interleave(t, k)` k copies of each element. A count valid on its own (at most 2^24) on a stored operand of
+ * 65,536 elements makes 2^40.
+ */
+const OPERAND_SCALED: ReadonlySet<string> = new Set([
+  'aten::repeat',
+  'aten::tile',
+  'aten::expandtabs',
+  'aten::repeat_interleave',
+]);
 const LOAD_NAMESPACES: ReadonlySet<string> = new Set(TABLE.namespaces);
 const ALLOWED_OPS: ReadonlySet<string> = new Set(TABLE.allowed);
 const DENIED_OPS: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.denied));
@@ -865,6 +877,9 @@ function loopBound(mod: PythonModule, loop: LoopFact): LoopBound {
  */
 function validConstant(kind: string, values: readonly number[]): boolean {
   if (kind === 'size' && values.reduce((p, v) => p * Math.max(v, 1), 1) > MAX_CONSTANT_ELEMENTS) return false;
+  // A factor of an operand's size: the product of the counts multiplies what the archive stores.
+  if (kind === 'scale')
+    return values.every((v) => v >= 0) && values.reduce((p, v) => p * Math.max(v, 1), 1) <= SMALL_OPERAND_ELEMENTS;
   return values.every((v) =>
     kind === 'divisor' ? v >= 1 && v <= MAX_CONSTANT_SIZE : v >= 0 && v <= MAX_CONSTANT_SIZE,
   );
@@ -1049,7 +1064,10 @@ function unprovenWorkArguments(
   if (spec === undefined) return [];
   const out: Unproven[] = [];
   const counts = valueForm ? [] : repetitionCounts(mod, call, op);
-  const check = (name: string, kind: string, e: ExpressionFact) => {
+  const check = (name: string, declared: string, e: ExpressionFact) => {
+    // The counts of an operator that repeats its operand multiply the operand's size, which the archive stores
+    // (its bytes bound it, not the product): together they may be at most SMALL_OPERAND_ELEMENTS.
+    const kind = declared === 'size' && OPERAND_SCALED.has(op) ? 'scale' : declared;
     if (validWorkArgument(mod, e, call.scopeId, kind, bind)) return;
     out.push([name, kind, e.text, e]);
   };
@@ -1958,7 +1976,9 @@ function pushWorkSignals(
         `${c.callee.raw}(...) ${where} takes ${list}: ${
           bad.some((b) => b[1] === 'divisor')
             ? 'a division or step argument that is not a valid constant; zero or a negative value chosen by the stored state is a division by zero in native code (the process dies with SIGFPE) or a loop that does not end'
-            : 'a size argument that is not a valid constant or the length of a stored container; the stored state chooses how much the load allocates or computes'
+            : bad.some((b) => b[1] === 'scale')
+              ? `counts that multiply its operand's size, not constants whose product is at most ${SMALL_OPERAND_ELEMENTS}; the operand's elements (which the archive stores or the load computes) times the counts is what the load allocates`
+              : 'a size argument that is not a valid constant or the length of a stored container; the stored state chooses how much the load allocates or computes'
         }${
           byTorch
             ? ". torch's own quantized modules fill this operator's arguments from their stored state at load, so the values in data.pkl decide whether the load is safe; they are checked where data.pkl stores them (PICKLE-STRUCT NATIVE_STATE when outside what torch writes)"

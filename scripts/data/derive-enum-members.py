@@ -2,7 +2,7 @@
 """Collect the Enum members the history packs record (scripts/data/derive-history.py writes an entry's `members`: the
 names an admitted Enum class's body defines as members, read from every pinned release in which the class's name
 resolves) into src/analyzers/pickle/data/enum-members.json, the table the pickle VM reads to model
-getattr(<admitted Enum class>, '<member name>'), the form CPython 3.11.0 - 3.11.3 pickles an Enum member in.
+getattr(<admitted Enum class>, '<member name>'), the form CPython 3.11.0 - 3.11.4 pickles an Enum member in.
 
 Run: /usr/bin/python3 scripts/data/derive-enum-members.py
 """

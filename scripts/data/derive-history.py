@@ -481,7 +481,7 @@ def derive(lib, pins, base, show_hooks):
             if "enum.Enum" in mro and "enum.Enum" in external:
                 # An Enum of the package: the members its own class body defines in this version (an Enum with members
                 # has no subclass, so they are all in the body of the class itself; a class whose package bases are
-                # Enums of their own defines none here). getattr(<class>, <member name>), as CPython 3.11.0 - 3.11.3
+                # Enums of their own defines none here). getattr(<class>, <member name>), as CPython 3.11.0 - 3.11.4
                 # pickles a member, gives that member.
                 info = version["classes"][target]
                 own = info.get("members", []) if order == [target] and info.get("body") is not None else []

@@ -1,4 +1,4 @@
-// Enum members named by getattr. CPython 3.11.0 - 3.11.3 pickle an Enum member as getattr(<its class>, '<its name>')
+// Enum members named by getattr. CPython 3.11.0 - 3.11.4 pickle an Enum member as getattr(<its class>, '<its name>')
 // (Enum.__reduce_ex__; other releases write a call of the class with the member's value, which the packs model as
 // enum.Enum's lookup of a value). Loading that looks a name up on the class: an Enum class with no metaclass of its own
 // and no descriptor of that name answers a member name with the member, running no code of the library. The table

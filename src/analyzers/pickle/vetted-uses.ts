@@ -165,7 +165,7 @@ const REASON_GETATTR_ATTRIBUTE =
   'this stream has that shape';
 const REASON_GETATTR_ENUM =
   "an Enum member pickled by name: getattr(<an Enum class a pack admits>, '<one of its members>'), as CPython " +
-  "3.11.0 - 3.11.3's Enum.__reduce_ex__ writes a member; the lookup finds the member in the class's dict (no " +
+  "3.11.0 - 3.11.4's Enum.__reduce_ex__ writes a member; the lookup finds the member in the class's dict (no " +
   'metaclass or descriptor code of the library runs), the value an instance of the class as a call of it with the ' +
   "member's value gives; every use of it in this stream has that shape";
 const REASON_VECTORIZE =

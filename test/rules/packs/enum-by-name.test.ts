@@ -1,4 +1,4 @@
-// Enum members pickled by name: CPython 3.11.0 - 3.11.3 write a member as getattr(<its class>, '<its name>')
+// Enum members pickled by name: CPython 3.11.0 - 3.11.4 write a member as getattr(<its class>, '<its name>')
 // (other releases call the class with the member's value). getattr is admitted for a stream when every use of it
 // takes a member of an Enum class a pack admits (src/analyzers/pickle/enum-members.ts: the member names each release
 // the pack read defines); the member is then an instance of its class. The real streams are written by Debian's

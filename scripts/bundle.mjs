@@ -119,11 +119,11 @@ const LAZY_DATA =
   /[\\/]src[\\/]((?:rules[\\/]data[\\/].*|analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?|lookup-hooks|native-new|(?:history-)?native-states(?:-[a-z-]+)?)|analyzers[\\/]python[\\/]torch[\\/]torchscript-ops)\.json)$/;
 /**
  * Smaller tables the pickle VM consults only for a stream that names a class or callable (protocol-2 name mappings,
- * pandas' public class names, Keras whole-model and dill type loads): their text stays in the bundle, parsed on the
+ * pandas' public class names, Keras whole-model and dill type loads, the admitted Enums' members): their text stays in the bundle, parsed on the
  * first question (src/core/lazy-json.ts), so that a stream of plain data parses none of them (about 50 KB of JSON).
  */
 const INLINE_LAZY_DATA =
-  /[\\/]src[\\/]analyzers[\\/]pickle[\\/]data[\\/](?:compat-pickle|public-homes|keras-unpickle|dill-types)\.json$/;
+  /[\\/]src[\\/]analyzers[\\/]pickle[\\/]data[\\/](?:compat-pickle|public-homes|keras-unpickle|dill-types|enum-members)\.json$/;
 /**
  * The pickle VM's effect models, also split per top-level module (scripts/lib/split-by-root.mjs): a scan looks up the
  * hooks and classes of the names its pickles name, so it parses those modules' parts (a torch checkpoint: torch's)

@@ -18,6 +18,7 @@ pickle VM checks: the third item names that check) or anything else (not admitte
 """
 
 import argparse
+import enum
 import importlib.util
 import json
 import os
@@ -401,6 +402,27 @@ def wheel_layout(version, review, repo, commit):
     return out
 
 
+# What getattr(<an Enum class>, name) finds along the class's order when its body does not bind the name: the
+# attributes of Enum, of its metaclass and of object (name, value, mro, ...), read from the deriving interpreter; such
+# a name is never taken as a member.
+ENUM_ATTRIBUTES = frozenset(dir(enum.Enum)) | frozenset(dir(type(enum.Enum))) | frozenset(dir(object))
+
+
+def enum_members_of(rec):
+    """The names getattr(<class>, name) answers with a member in every version in which the class's name resolves:
+    a member of its class body in at least one version (rec["members"]: tag -> the members its body defines there),
+    and in each other version a name its body does not bind at all (the lookup then finds no member and raises
+    AttributeError, as it does for no Enum or object attribute: ENUM_ATTRIBUTES are left out), sorted. None when a
+    version's body was not read whole."""
+    per_tag, body = rec.get("members", {}), rec.get("body", {})
+    if not rec["tags"] or any(t not in per_tag or body.get(t) is None for t in rec["tags"]):
+        return []
+    if any("__get__" in body[t] for t in rec["tags"]):
+        return []  # a member would be a descriptor: the lookup would run the class's __get__
+    names = {n for t in rec["tags"] for n in per_tag[t]} - ENUM_ATTRIBUTES
+    return sorted(n for n in names if all(n in per_tag[t] or n not in body[t] for t in rec["tags"]))
+
+
 def derive(lib, pins, base, show_hooks):
     review = load_review(lib)
     spec = pins[lib]
@@ -454,7 +476,17 @@ def derive(lib, pins, base, show_hooks):
                 continue
             # The names the class has in this version (methods and hooks along its order, package classes only): a
             # lookup of any other name reaches its __getattr__ (kept for the classes that have one: LOOKUP_HOOKS).
-            order = [c for c in _c3(version, target, external) if c in version["classes"]]
+            mro = _c3(version, target, external)
+            order = [c for c in mro if c in version["classes"]]
+            if "enum.Enum" in mro and "enum.Enum" in external:
+                # An Enum of the package: the members its own class body defines in this version (an Enum with members
+                # has no subclass, so they are all in the body of the class itself; a class whose package bases are
+                # Enums of their own defines none here). getattr(<class>, <member name>), as CPython 3.11.0 - 3.11.4
+                # pickles a member, gives that member.
+                info = version["classes"][target]
+                own = info.get("members", []) if order == [target] and info.get("body") is not None else []
+                rec.setdefault("members", {})[tag] = own
+                rec.setdefault("body", {})[tag] = info.get("body") if order == [target] else None
             has = {m for c in order for m in (*version["classes"][c].get("methods", {}), *version["classes"][c]["hooks"])}
             rec["has"] = has if "has" not in rec else rec["has"] & has
             if "__hash__" not in {k for _, k, _ in hooks}:
@@ -678,6 +710,9 @@ def derive(lib, pins, base, show_hooks):
         }
         if called is not None:
             entries[name].pop("calls")
+        members = enum_members_of(rec)
+        if members:
+            entries[name]["members"] = members
         if reference is not None:
             entries[name]["rebuild"] = f"{reference}; {entries[name]['rebuild']}"
         if getattr(review, "ENTRY_NOTE", None):
@@ -716,7 +751,10 @@ def derive(lib, pins, base, show_hooks):
         "lib": lib,
         "repository": spec["repo"],
         "versions": record_versions,
-        "names": {n: {"versions": r["tags"], "hooks": sorted(f"{o}.{k}@{h}" for o, k, h in r["hooks"])}
+        "names": {n: {"versions": r["tags"], "hooks": sorted(f"{o}.{k}@{h}" for o, k, h in r["hooks"]),
+                      **({"members": {" ".join(m): [t for t in r["tags"] if tuple(r["members"].get(t, ())) == m]
+                                      for m in sorted({tuple(v) for v in r["members"].values()})}}
+                         if r.get("members") else {})}
                   for n, r in sorted(per_name.items())},
     }
     if getattr(review, "EFFECTS", False):

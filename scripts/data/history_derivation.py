@@ -30,7 +30,7 @@ HOOKS = ("__new__", "__setstate__", "__setattr__", "__getattr__", "__getattribut
 ONLY_UNDER = {"__array_finalize__": "numpy.ndarray"}
 
 
-PARSER_VERSION = 9  # part of the cache key: bump when what parse_version records changes
+PARSER_VERSION = 11  # part of the cache key: bump when what parse_version records changes
 # The cache key also carries the hooks recorded, so that parsers that record different hooks never share entries.
 PARSER_KEY = f"{PARSER_VERSION}h{hashlib.sha256('|'.join(HOOKS).encode()).hexdigest()[:8]}"
 
@@ -214,6 +214,69 @@ def setup_2to3(repo, commit, root=""):
     return tuple(re.findall(r"['\"]([\w.]+)['\"]", m.group(1))) if m else ()
 
 
+def _constant_value(expr):
+    """A literal an Enum class body assigns: a str, bytes, number, bool or None constant (a negated number too), a
+    tuple of such, or auto() / enum.auto() with no arguments. A name, another call or any other expression may be a
+    descriptor (a function, a property, a class), which Enum does not make a member."""
+    if isinstance(expr, ast.Constant):
+        return expr.value is not Ellipsis
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
+        return isinstance(expr.operand, ast.Constant) and isinstance(expr.operand.value, (int, float, complex))
+    if isinstance(expr, ast.Tuple):
+        return all(_constant_value(e) for e in expr.elts)
+    if isinstance(expr, ast.Call):
+        return _dotted(expr.func) in ("auto", "enum.auto") and not expr.args and not expr.keywords
+    return False
+
+
+def body_names(node):
+    """Every name a class body binds at its top level (assignments, annotations, methods, nested classes), sorted; None
+    when a statement may bind names the walk does not follow (an if, a for, a with, an import, an unpacking)."""
+    names = set()
+    for item in node.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(item.name)
+        elif isinstance(item, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for t in item.targets if isinstance(item, ast.Assign) else [item.target]:
+                if not isinstance(t, ast.Name):
+                    return None
+                names.add(t.id)
+        elif not isinstance(item, (ast.Expr, ast.Pass)):
+            return None
+    return sorted(names)
+
+
+def enum_members(node):
+    """The names a class body binds once, each to a literal (_constant_value), that start with no underscore: the
+    members Enum makes of them when the class is an Enum. A name the body binds again (a method, a property, a nested
+    class, another assignment, an annotation) is left out; so is every name of a body that sets _ignore_ (the names it
+    lists are deleted, not made members). Sorted."""
+    bound, literal = {}, set()
+    for item in node.body:
+        targets = []
+        if isinstance(item, ast.Assign):
+            targets = item.targets
+        elif isinstance(item, (ast.AnnAssign, ast.AugAssign)):
+            targets = [item.target]
+        elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound[item.name] = bound.get(item.name, 0) + 1
+            continue
+        else:
+            # Any other statement (an if, a for, an import) may bind names the ast walk does not follow: no members.
+            if not isinstance(item, (ast.Expr, ast.Pass)):
+                return []
+            continue
+        for t in targets:
+            if not isinstance(t, ast.Name):
+                return []  # an unpacking or an attribute target: not followed
+            bound[t.id] = bound.get(t.id, 0) + 1
+            if isinstance(item, ast.Assign) and len(item.targets) == 1 and _constant_value(item.value):
+                literal.add(t.id)
+    if "_ignore_" in bound:
+        return []
+    return sorted(n for n in literal if bound[n] == 1 and not n.startswith("_"))
+
+
 def parse_module(module, text, is_package, fixers=None):
     """What one module defines: classes (bases, hook hashes), functions, aliases, and the sources of the hashes.
     `fixers`: the release builds with use_2to3 (the fixers it excludes): a module in Python 2 syntax is read as 2to3
@@ -293,7 +356,8 @@ def parse_module(module, text, is_package, fixers=None):
                 hooks["__hash__"] = "none"  # CPython sets __hash__ = None in a class that defines only __eq__
             meta = [_dotted(k.value) for k in node.keywords if k.arg == "metaclass"]
             classes[f"{module}.{node.name}"] = {"bases": bases, "hooks": hooks, "methods": methods,
-                                                "metaclass": meta[0] if meta else None}
+                                                "metaclass": meta[0] if meta else None,
+                                                "members": enum_members(node), "body": body_names(node)}
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             h = tree_hash(node)
             functions[f"{module}.{node.name}"] = h

@@ -3,6 +3,7 @@
 // pickle vecentropy (scipy-vecentropy.ts). An import is vetted only when every stack reference to it, every call of
 // it and every object made from it is accounted for; one use outside the shape leaves it to the ordinary verdict.
 import { dillCreateArrays, dillLoadTypes, dillDataType } from './dill-types.js';
+import { enumClasses, enumMemberClass } from './enum-members.js';
 import type { CallFact, CallKind, ImportFact } from './facts.js';
 import { instanceClass } from './instance-class.js';
 import {
@@ -162,6 +163,11 @@ const REASON_GETATTR_ATTRIBUTE =
   "the lookup runs (the class's property, descriptor or __getattr__ code) is judged with the derived name " +
   '<class>().<name>, which no pack admits, and no result of such a call is called while loading; every use of it in ' +
   'this stream has that shape';
+const REASON_GETATTR_ENUM =
+  "an Enum member pickled by name: getattr(<an Enum class a pack admits>, '<one of its members>'), as CPython " +
+  "3.11.0 - 3.11.4's Enum.__reduce_ex__ writes a member; the lookup finds the member in the class's dict (no " +
+  'metaclass or descriptor code of the library runs), the value an instance of the class as a call of it with the ' +
+  "member's value gives; every use of it in this stream has that shape";
 const REASON_VECTORIZE =
   "scipy's vecentropy: numpy.vectorize rebuilt through __new__ whose state is the dict vectorize writes, pyfunc scipy's own bound method; every use of it in this stream has that shape";
 
@@ -197,6 +203,9 @@ export class VettedUses {
   private readonly kerasGetattr = new Set<ImportFact>();
   /** getattr imports consumed as getattr(<instance of the stream>, <constant non-dunder name>). */
   private readonly attributeGetattr = new Set<ImportFact>();
+  /** getattr imports consumed as getattr(<admitted Enum class>, <one of its member names>), and those classes. */
+  private readonly enumGetattr = new Set<ImportFact>();
+  private readonly enumClassesNamed = new Set<string>();
   /** An attribute so taken was (or may have been) handed to a call as an argument, which may call it. */
   private attributePassed = false;
   /** The releases of the model classes the Keras-shaped getattr calls name (all share them). */
@@ -239,10 +248,20 @@ export class VettedUses {
   }
 
   /**
-   * REDUCE of the getattr import itself (popped from the stack) with `args`: true when it is scipy's shape (the
-   * caller then keeps the result as a plain object instead of resolving the attribute as an import).
+   * REDUCE of the getattr import itself (popped from the stack) with `args`: the value the call gives when the shape
+   * decides it (scipy's: `result`, kept as a plain object instead of resolving the attribute as an import; an Enum
+   * member's: an instance of its class), else undefined.
    */
-  getattrCall(imp: ImportFact, call: CallFact, args: PyVal, result: ObjV): boolean {
+  getattrCall(imp: ImportFact, call: CallFact, args: PyVal, result: ObjV): ObjV | undefined {
+    // An Enum member by name: the member, an instance of the class (as the call of the class with its value gives).
+    const enumClass = enumMemberClass(args);
+    if (enumClass !== undefined) {
+      this.consume(imp);
+      this.enumGetattr.add(imp);
+      this.enumClassesNamed.add(enumClass.imp.canonical);
+      this.vettedCalls.add(call);
+      return { k: K.Obj, callee: enumClass, args: { k: K.Tuple, items: [], more: 0 }, call };
+    }
     // Keras's shape: the attribute is resolved as the derived import `<class>._unpickle_model` (false), whose calls
     // constructorCall vets.
     const keras = kerasGetattrClass(args);
@@ -252,7 +271,7 @@ export class VettedUses {
       this.kerasGetattr.add(imp);
       this.kerasVersions ??= kerasUnpickleClasses().get(keras.canonical);
       this.vettedCalls.add(call);
-      return false;
+      return undefined;
     }
     if (boundMethodProblem(args) !== undefined) {
       // An attribute of an instance: the attribute is resolved as the derived import `<class>().<name>`, judged as
@@ -262,13 +281,29 @@ export class VettedUses {
         this.attributeGetattr.add(imp);
         this.vettedCalls.add(call);
       }
-      return false;
+      return undefined;
     }
     this.scipyGetattr.add(imp);
     this.consumed.set(imp, (this.consumed.get(imp) ?? 0) + 1);
     this.vettedCalls.add(call);
     this.bound.add(result);
-    return true;
+    return result;
+  }
+
+  /** The Enum classes getattr named members of, with their packs' releases. */
+  private enumReason(): string {
+    const named = [...this.enumClassesNamed].sort();
+    return `${REASON_GETATTR_ENUM} (${named.map((c) => `${c}: ${enumClasses().get(c)!.versions}`).join(', ')})`;
+  }
+
+  /**
+   * Admitting getattr used only for Enum members: under the pack of the first class named (sorted), through that
+   * class's entry (a disabled pack or a class its pack no longer admits leaves getattr to its ordinary verdict); the
+   * other classes' imports are judged by their own packs.
+   */
+  private enumVetting(): { why: string; pack: string; via: string } {
+    const first = [...this.enumClassesNamed].sort()[0]!;
+    return { why: this.enumReason(), pack: enumClasses().get(first)!.pack, via: first };
   }
 
   /**
@@ -513,9 +548,11 @@ export class VettedUses {
       // So is getattr used only in the bound-method shape: its proof is the import's own references, each consumed
       // by a call on (<an object of a named class>, <a str the memo kept>), the call facts (no call of a derived
       // attribute) and the call arguments, where a stand-in counts as holding the attribute (holdsAttribute).
+      // So is getattr used only for Enum members and bound methods: an Enum member's proof is the import's references,
+      // each consumed by a call on (<a GLOBAL of the class>, <a str constant>), which the memo keeps as they are.
       const attributeOnly =
         imp.canonical === GETATTR &&
-        this.attributeGetattr.has(imp) &&
+        (this.attributeGetattr.has(imp) || this.enumGetattr.has(imp)) &&
         !this.scipyGetattr.has(imp) &&
         !this.kerasGetattr.has(imp);
       if (
@@ -533,16 +570,24 @@ export class VettedUses {
         const scipy = this.scipyGetattr.has(imp);
         const keras = this.kerasGetattr.has(imp);
         const attribute = this.attributeGetattr.has(imp);
+        const member = this.enumGetattr.has(imp);
         // An attribute taken from an instance is never called while loading (a REDUCE, BUILD or any call the VM
         // records of a name derived that way leaves getattr to its ordinary verdict).
         const attributeOk =
           attribute &&
           !this.attributePassed &&
           !calls.some((c) => c.callee !== undefined && c.callee.derivedVia === INSTANCE_GETATTR);
-        if (n > 0 && this.refs.get(imp) === n && Number(scipy) + Number(keras) + Number(attribute) === 1) {
+        // Enum members and bound methods may share one getattr import (both are what pickle writes for plain values).
+        const generic = attribute || member;
+        if (n > 0 && this.refs.get(imp) === n && Number(scipy) + Number(keras) + Number(generic) === 1) {
           if (scipy) out.set(imp, { why: REASON_GETATTR, pack: 'scipy' });
           else if (keras) out.set(imp, { why: REASON_KERAS_GETATTR, pack: 'keras', versions: this.kerasVersions! });
-          else if (attributeOk) out.set(imp, { why: REASON_GETATTR_ATTRIBUTE, pack: 'python' });
+          else if (attribute && attributeOk)
+            out.set(imp, {
+              why: member ? `${REASON_GETATTR_ATTRIBUTE}; ${this.enumReason()}` : REASON_GETATTR_ATTRIBUTE,
+              pack: 'python',
+            });
+          else if (!attribute) out.set(imp, this.enumVetting());
         }
       } else if (kerasUnpickleClasses().has(imp.canonical)) {
         // Named only as getattr's first argument in the vetted Keras shape.

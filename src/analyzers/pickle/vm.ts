@@ -1374,14 +1374,12 @@ class PickleVm implements ModelContext {
     this.uses?.made(kind, call, result);
     if (typeof effective === 'object' && effective.k === K.Global && call.callee !== undefined) {
       const canonical = call.callee.canonical;
-      // scipy's vecentropy binds the distribution's own method: no attribute is resolved as an import.
-      if (
-        canonical === GETATTR &&
-        kind === 'REDUCE' &&
-        effective === callee &&
-        this.uses?.getattrCall(call.callee, call, args, result)
-      )
-        return result;
+      // scipy's vecentropy binds the distribution's own method, getattr of an Enum member gives the member: no
+      // attribute is resolved as an import.
+      if (canonical === GETATTR && kind === 'REDUCE' && effective === callee && this.uses !== undefined) {
+        const shaped = this.uses.getattrCall(call.callee, call, args, result);
+        if (shaped !== undefined) return shaped;
+      }
       if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
         if (effective === callee) this.checkTzText(call.callee.canonical, args, kwargs);

@@ -61,6 +61,7 @@ const DERIVED: [string, string][] = [
   ['native-states.json', 'derive-native-states.py > src/analyzers/pickle/data/native-states.json'],
   ['admitted-kinds.json', 'derive-admitted-work.py'],
   ['admitted-work.json', 'derive-admitted-work.py'],
+  ['enum-members.json', 'derive-enum-members.py'],
 ];
 
 describe('derived pickle tables: derived from the committed packs', () => {

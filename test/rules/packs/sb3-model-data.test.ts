@@ -53,6 +53,13 @@ describe('stable-baselines3 model data', () => {
     ['FloatSchedule of a LinearSchedule (an exploration schedule)', () => schedule(linear)],
     ['TrainFreq(4, TrainFrequencyUnit("step"))', () => trainFreq()],
     [
+      "TrainFreq(4, getattr(TrainFrequencyUnit, 'STEP')) (the member by name, as Python 3.11.0 - 3.11.4 write it)",
+      () =>
+        trainFreq((q) =>
+          q.stackGlobal('builtins', 'getattr').stackGlobal(ALIASES, 'TrainFrequencyUnit').sbu('STEP').tuple2().reduce(),
+        ),
+    ],
+    [
       'the policy class by reference (ActorCriticPolicy)',
       () => ref('stable_baselines3.common.policies', 'ActorCriticPolicy'),
     ],

@@ -13,6 +13,7 @@ import { loadsKerasUnsafely, UNSAFE_LOAD } from '../analyzers/pickle/keras-unpic
 import type { ImportFact, PickleRun } from '../analyzers/pickle/facts.js';
 import { scanCompanion } from './companion-files.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
+import type { StoredStates } from '../analyzers/pickle/stored-states.js';
 import type { PythonModule } from '../analyzers/python/module-model.js';
 import {
   classifyImport,
@@ -1193,7 +1194,7 @@ class FileScan {
         return true;
       },
       code: (src, kind) => this.code(src, kind, depth),
-      torchScriptCode: (archive, files) => this.torchScriptCode(archive, files),
+      torchScriptCode: (archive, files, stored) => this.torchScriptCode(archive, files, stored),
       format: (name) => this.formats.add(name),
       checked: (what) => this.checked.add(what),
       note: (message) => {
@@ -1318,7 +1319,11 @@ class FileScan {
    * that calls a class of another file runs that file's code. The files are analysed together, within
    * MAX_TORCHSCRIPT_FILES and MAX_TORCHSCRIPT_BYTES; the files past a limit are analysed alone.
    */
-  private async torchScriptCode(archive: Location, files: readonly TorchScriptCodeFile[]): Promise<void> {
+  private async torchScriptCode(
+    archive: Location,
+    files: readonly TorchScriptCodeFile[],
+    stored?: StoredStates,
+  ): Promise<void> {
     if (!this.rules.some((r) => r.meta.category === 'TORCH' && r.visit.code !== undefined)) return;
     const { together, alone, over } = partitionTorchScriptCode(
       files.filter((f) => {
@@ -1369,7 +1374,10 @@ class FileScan {
       });
       read.push({ src: f.src, path: f.path, mod });
     }
-    const index = rule.indexTorchScriptArchive(read.map(({ mod, path }) => ({ mod, path })));
+    const index = rule.indexTorchScriptArchive(
+      read.map(({ mod, path }) => ({ mod, path })),
+      stored,
+    );
     read.forEach(({ src, mod }, file) => {
       const signals = torch.detectTorchSignals(mod, { fileKind: 'torchscript', archive: index, file });
       const fact: CodeFact = { location: src.location, kind: 'torchscript', signals };

@@ -144,6 +144,11 @@ export interface LoaderModel {
    * unpickler, for TorchScript archives): a rebuild reaching past its storage is reported.
    */
   readonly unguardedViews?: boolean;
+  /**
+   * Told of every state applied to an instance, with the classes the instance may be (TorchScript archives: the
+   * states `__setstate__` methods receive at load, read for the shapes of their stored tensors).
+   */
+  readonly onState?: (classes: ClassSet, state: PyVal) => void;
 }
 
 export interface VmOptions {
@@ -2086,6 +2091,7 @@ class PickleVm implements ModelContext {
     if (planted !== undefined) inst.plantedSetstate = planted;
     plantAttrs(inst, state);
     const classes = instanceClasses(inst);
+    this.opts.loader.onState?.(classes, state);
     this.stateHooks(classes, state, via);
     // __setstate__ of every class the instance may be runs on the state (its derived sinks: class-sinks.ts).
     for (const name of classes.names) checkClassSinks(this.sinkHost, name, 'setstate', { state });

@@ -4,6 +4,7 @@ import type { ModelSummary } from '../../core/finding.js';
 import type { Limits } from '../../core/limits.js';
 import type { PickleRun } from '../../analyzers/pickle/facts.js';
 import type { LoaderModel } from '../../analyzers/pickle/vm.js';
+import type { StoredStates } from '../../analyzers/pickle/stored-states.js';
 import type { ContainerFact, IncompleteFact, ModelFact, NativeFact } from '../../rules/rule.js';
 import type { ByteSource } from '../../sources/byte-source.js';
 import type { Location } from '../../core/location.js';
@@ -55,7 +56,8 @@ export interface UnitContext {
   /** Analyses source code (TorchScript `code/` files, Python modules, hubconf.py). */
   code(src: ByteSource, kind: CodeKind): Promise<void>;
   /** Analyses the `code/` files of one TorchScript archive together (calls are followed across them). */
-  torchScriptCode(archive: Location, files: readonly TorchScriptCodeFile[]): Promise<void>;
+  /** `stored`: the states the archive's pickles give its classes' `__setstate__` (stored-states.ts), when read. */
+  torchScriptCode(archive: Location, files: readonly TorchScriptCodeFile[], stored?: StoredStates): Promise<void>;
   incomplete(fact: IncompleteFact): void;
   /** A model-format signal (MODEL rules). */
   model(fact: ModelFact): void;

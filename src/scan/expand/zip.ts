@@ -20,6 +20,7 @@ import {
 } from '../../analyzers/pytorch/zip-layout.js';
 import { loadsKerasUnsafely } from '../../analyzers/pickle/keras-unpickle.js';
 import { nativeBinary } from '../../formats/native-binary.js';
+import { StoredStateCollector } from '../../analyzers/pickle/stored-states.js';
 import { pickleLiteralAround } from '../../formats/pickle/literal-span.js';
 import { looksLikeTar } from '../../formats/tar/index.js';
 import {
@@ -128,6 +129,8 @@ export const zipExpander: Expander = {
     const reader = new EntryReader(src, zip, ctx, anomalies);
     // torch.package storages referenced by a pickle read before them (raw tensor bytes; never unpickled).
     const packageStorages = new Set<string>();
+    // The states data.pkl and constants.pkl give the `__setstate__` methods of a TorchScript archive's classes.
+    const stored = layout && layout.kind !== 'checkpoint' ? new StoredStateCollector() : undefined;
     if (layout) {
       for (const rec of layout.pickles) {
         // Every spelling torch may find for the record (its lookup ignores case), read with torch's semantics, and
@@ -137,13 +140,21 @@ export const zipExpander: Expander = {
           done.add(e);
           const entrySrc = await reader.open(e, true);
           if (!entrySrc) continue;
+          const loader = torchLoader(layout, listed, rec, src);
+          const collect = stored !== undefined && rec !== 'traced_inputs.pkl' ? stored : undefined;
           const runs = await ctx.analyzePickle(
             entrySrc,
             0,
             entrySrc.size,
-            torchLoader(layout, listed, rec, src),
+            collect !== undefined ? { ...loader, onState: collect.onState } : loader,
             contextName(layout),
           );
+          // The states are read only from a stream read to its STOP without error or limit.
+          if (
+            runs.runs.length === 0 ||
+            runs.runs.some((r) => !r.stopped || r.errored || r.anomalies.some((a) => a.code === 'LIMIT'))
+          )
+            collect?.spoil();
           for (const run of runs.runs)
             for (const pid of run.persistentIds) if (pid.key !== undefined) referenced.add(asciiLower(pid.key));
         }
@@ -211,7 +222,7 @@ export const zipExpander: Expander = {
       }
       await ctx.scanChild(entrySrc);
     }
-    if (codeFiles.length > 0) await ctx.torchScriptCode(src.location, codeFiles);
+    if (codeFiles.length > 0) await ctx.torchScriptCode(src.location, codeFiles, stored?.result());
     reader.finish();
     if (anomalies.length)
       ctx.container({ location: src.location, format: layout ? `torch ${layout.kind} zip` : 'zip', anomalies });

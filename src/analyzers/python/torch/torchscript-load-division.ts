@@ -8,6 +8,7 @@
 // as `rounding-mode` with a rounding mode given (`torch.div(..., rounding_mode=...)`), and Python's `divmod` and
 // integer-operator methods (`x.__floordiv__(y)`). `float-only` operators (`true_divide`, `addcdiv` …) are proved not
 // to trap on integers by the fixture generator; `not-division` ones only share the letters (`mode`, `remove`).
+import { archiveCode } from './torchscript-archive-calls.js';
 import { signalAt, type CodeSignal } from '../code-signal.js';
 import type { CallSite, ExpressionFact, PythonModule, SourceSpan } from '../module-model.js';
 import { torchscriptOps } from './torchscript-ops.js';
@@ -43,6 +44,7 @@ function safeDivisor(e: ExpressionFact | undefined): boolean {
 
 /** The dividing operator a call names and its divisor, or undefined when the call does not divide integers. */
 function dividingCall(call: CallSite): { name: string; divisor: ExpressionFact | undefined } | undefined {
+  if (archiveCode(call)) return undefined;
   const callee = call.callee;
   const access = callee.access;
   let op: string | undefined;

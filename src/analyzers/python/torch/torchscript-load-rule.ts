@@ -20,6 +20,7 @@ import type {
   SourceSpan,
 } from '../module-model.js';
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
+import type { StoredStates } from '../../pickle/stored-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import { archiveCostSignals, type CostUnit, type SizedCall } from './torchscript-load-cost.js';
 import {
@@ -30,6 +31,7 @@ import {
   type OperandSize,
 } from './torchscript-load-broadcast.js';
 import { loadDivisionSignals } from './torchscript-load-division.js';
+import { archiveCode, markArchiveCall } from './torchscript-archive-calls.js';
 import { CONCATENATION, loopGrowthSignals } from './torchscript-load-growth.js';
 import { torchscriptOps } from './torchscript-ops.js';
 
@@ -374,6 +376,127 @@ function typeOfAccess(
 /** The archive's classes, by each module indexed with them (for the types of `self` attributes). */
 const CLASSES_OF = new WeakMap<PythonModule, ReadonlyMap<string, ArchiveClass>>();
 
+/** What the archive's pickles store for the `__setstate__` of its classes, by each module indexed with them. */
+interface StoredContext {
+  readonly states: StoredStates;
+  readonly classes: ReadonlyMap<string, ArchiveClass>;
+  readonly files: readonly TorchScriptFile[];
+}
+const STORED_OF = new WeakMap<PythonModule, StoredContext>();
+
+/**
+ * In-place operators that keep their operand's shape (torch requires the broadcast shape to equal it): any other
+ * in-place call in the archive's code (`resize_`, `set_`, `as_strided_`, `t_`, `squeeze_`, `unsqueeze_` …) may
+ * change a stored tensor's shape, and so does an `out=` argument (resized to the result).
+ */
+const SHAPE_KEEPING_IN_PLACE = new RegExp(
+  '^(?:' +
+    [
+      'zero|fill|copy|normal|uniform|bernoulli|random|exponential|geometric|cauchy|log_normal|requires_grad',
+      'detach|relu|sigmoid|tanh|exp|log|sqrt|rsqrt|abs|neg|sign|floor|ceil|round|trunc|frac|reciprocal|clamp_min',
+      'clamp_max|nan_to_num|masked_fill|index_fill|index_copy|index_add|scatter|scatter_add|put|fill_diagonal',
+    ].join('|') +
+    ')_$',
+);
+
+/** Whether the archive's code may change the shape of a stored tensor in place (see SHAPE_KEEPING_IN_PLACE). */
+function mayReshapeInPlace(files: readonly TorchScriptFile[]): boolean {
+  for (const { mod } of files)
+    for (const c of mod.calls) {
+      if (c.keywords.some((k) => k.name === 'out') || c.hasStarStarKwargs) return true;
+      const name = /(\w+)\s*$/.exec(c.callee.raw)?.[1] ?? '';
+      if (!name.endsWith('_') || name.endsWith('__')) continue;
+      const base = name.slice(0, -1);
+      if (SHAPE_KEEPING_IN_PLACE.test(name) || BROADCASTING.test(`aten::${base}`)) continue;
+      return true;
+    }
+  return false;
+}
+
+/**
+ * The shape of a tensor the archive stores, when `e` provably reads one at load: `(state)[i]` in the `__setstate__`
+ * of an archive class (its state parameter never rebound, the method never called from code, so it receives only
+ * the states data.pkl and constants.pkl give objects of the class: the largest shape they store at item i), or
+ * `self.<a>` in a method of such a class when every assignment of an attribute named `a` in the archive's code is
+ * `self.<a> = ` one of those in a method of the same class. Local names bound only to one are read by operandSize.
+ */
+function storedDims(mod: PythonModule, e: ExpressionFact, scopeId: number, depth = 0): readonly number[] | undefined {
+  const ctx = STORED_OF.get(mod);
+  const a = e.access;
+  if (ctx === undefined || a?.root.kind !== 'name' || a.steps.length !== 1 || depth > 4) return undefined;
+  const fn = owningMethod(mod.functions, scopeId);
+  if (fn === undefined || fn.id !== scopeId) return undefined;
+  const type = fn.parameters[0]?.annotation?.replace(/\s+/g, '');
+  const cls = type === undefined ? undefined : ctx.classes.get(type);
+  if (cls === undefined || cls.id !== fn.parentId || ctx.files[cls.file]?.mod !== mod) return undefined;
+  const step = a.steps[0]!;
+  const rebound = (name: string) =>
+    mod.assignments.some((x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === name));
+  if (step.kind === 'index') {
+    const state = fn.parameters[1];
+    if (fn.name !== '__setstate__' || state === undefined || a.root.name !== state.name || rebound(state.name))
+      return undefined;
+    if (step.key?.type !== 'int') return undefined;
+    return ctx.states.get(cls.type)?.[Number(step.key.value)];
+  }
+  const selfName = fn.parameters[0]?.name;
+  if (step.kind !== 'attr' || a.root.name !== selfName || rebound(selfName)) return undefined;
+  const attr = step.name;
+  let widest: number[] | undefined;
+  for (const { mod: m } of ctx.files)
+    for (const x of m.assignments)
+      for (const t of x.targets) {
+        if (t.kind === 'name' || t.kind === 'subscript') continue;
+        if (t.kind === 'other') {
+          if (t.text.includes(`.${attr}`)) return undefined;
+          continue;
+        }
+        const at = /^\(?\s*(\w+)\s*\)?\s*\.\s*(\w+)$/.exec(t.text);
+        if (at === null) {
+          if (t.text.includes(`.${attr}`)) return undefined;
+          continue;
+        }
+        if (at[2] !== attr) continue;
+        // Only `self.<a> = <stored item>` in a method of this class.
+        const owner = owningMethod(m.functions, x.scopeId);
+        if (m !== mod || owner === undefined || owner.id !== x.scopeId || owner.parentId !== cls.id) return undefined;
+        if (at[1] !== owner.parameters[0]?.name || x.kind !== 'assign' || x.targets.length !== 1 || x.value === null)
+          return undefined;
+        const d = storedValueDims(m, x.value, x.scopeId, depth + 1);
+        if (d === undefined) return undefined;
+        widest = widest === undefined ? [...d] : widestShape(widest, d);
+      }
+  return widest;
+}
+
+/** storedDims of an expression or of a local name bound once to one. */
+function storedValueDims(
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+  depth: number,
+): readonly number[] | undefined {
+  if (e.nodeType === 'parenthesized_expression' && e.elements?.length === 1)
+    return storedValueDims(mod, e.elements[0]!, scopeId, depth);
+  if (e.nodeType !== 'identifier') return storedDims(mod, e, scopeId, depth);
+  const binds = mod.assignments.filter(
+    (x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === e.text),
+  );
+  const only = binds[0];
+  if (binds.length !== 1 || only!.kind !== 'assign' || only!.targets.length !== 1 || only!.value === null)
+    return undefined;
+  return storedDims(mod, only!.value, scopeId, depth);
+}
+
+/** Right-aligned, the larger of each dimension. */
+function widestShape(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = rank; i >= 1; i--)
+    out.push(Math.max(a.length - i >= 0 ? a[a.length - i]! : 1, b.length - i >= 0 ? b[b.length - i]! : 1));
+  return out;
+}
+
 /** Annotated types of values that are never a tensor (numbers, strings, containers of them). */
 const FLAT_TYPE = /^(?:int|float|bool|number|complex|str|NoneType|Optional\[(?:int|float|bool|str)\])$/;
 
@@ -447,6 +570,8 @@ function operandSize(
     return operandSize(mod, e.elements[0]!, scopeId, depth + 1, visiting);
   const c = callOf(mod, e);
   if (c !== undefined) return callSize(mod, c, depth, visiting) ?? unknown;
+  const stored = storedValueDims(mod, e, scopeId, 0);
+  if (stored !== undefined) return { kind: 'dims', dims: stored };
   const t = annotatedType(mod, e, scopeId);
   if (t !== undefined) return flatType(t) ? { kind: 'flat' } : unknown;
   if (e.nodeType !== 'identifier') return unknown;
@@ -509,6 +634,13 @@ function callSize(
     return operandSize(mod, c.positional[1]!, c.scopeId, depth + 1, visiting);
   if (FULL_REDUCTION.test(op) && c.positional.length === 1 && c.keywords.length === 0)
     return { kind: 'dims', dims: [] };
+  // The product of two matrices of known shapes ([n, k] and [k, m]) is [n, m].
+  if ((op === 'aten::mm' || op === 'aten::matmul') && c.positional.length === 2 && c.keywords.length === 0) {
+    const [x, y] = c.positional.map((e) => operandSize(mod, e, c.scopeId, depth + 1, visiting));
+    if (x?.kind === 'dims' && y?.kind === 'dims' && x.dims.length === 2 && y.dims.length === 2)
+      return { kind: 'dims', dims: [x.dims[0]!, y.dims[1]!] };
+    return undefined;
+  }
   if (!BROADCASTING.test(op) || LIST_OPERANDS.test(op)) return undefined;
   // An element-wise operator's output: its one tensor operand's size when the others are numbers, the broadcast
   // shape of constant shapes, or a number when every operand is one.
@@ -572,6 +704,11 @@ function broadcastOperands(mod: PythonModule, call: CallSite): OperandSize[] | u
   if (LIST_OPERANDS.test(op) && args.length === 1 && args[0]!.elements !== undefined && args[0]!.nodeType === 'list')
     for (const el of args[0]!.elements) out.push(operandSize(mod, el, scope));
   else for (const e of args) out.push(operandSize(mod, e, scope));
+  // meshgrid's outputs are the product of its operands' sizes, whatever their dimensions: not their broadcast.
+  if (op === 'aten::meshgrid')
+    return out.map((o) =>
+      o.kind === 'dims' ? { kind: 'elements', elements: o.dims.reduce((p, d) => p * Math.max(d, 1), 1) } : o,
+    );
   if (call.hasStarArgs || call.hasStarStarKwargs) out.push({ kind: 'unknown', key: call.text });
   return out;
 }
@@ -1087,6 +1224,7 @@ function unprovenWorkArguments(
 
 /** The operator a call at load names, and whether it is the value-method form (`t.repeat(...)`). */
 function calledOperator(call: CallSite): { op: string; valueForm: boolean } | undefined {
+  if (archiveCode(call)) return undefined;
   const q = call.callee.qualifiedName;
   if (q !== null && (call.callee.resolution === 'implicit' || call.callee.resolution === 'import')) {
     const op = operatorName(q);
@@ -1103,6 +1241,7 @@ function calledOperator(call: CallSite): { op: string; valueForm: boolean } | un
 
 /** The aten or namespaced operator a call names, in the `torch.<op>` or the value-method form. */
 function namedOperator(call: CallSite): string | undefined {
+  if (archiveCode(call)) return undefined;
   const q = call.callee.qualifiedName;
   if (q !== null && (call.callee.resolution === 'implicit' || call.callee.resolution === 'import')) {
     const op = operatorName(q);
@@ -1199,6 +1338,7 @@ function superlinearSignal(
 
 /** The superlinear operator a call names (`torch.mm(a, b)`, `ops.quantized.linear(...)`, `a.mm(b)`). */
 function superlinearOperator(call: CallSite): { op: string; valueForm: boolean } | undefined {
+  if (archiveCode(call)) return undefined;
   const q = call.callee.qualifiedName;
   if (q !== null && (call.callee.resolution === 'implicit' || call.callee.resolution === 'import')) {
     const op = operatorName(q);
@@ -1377,7 +1517,7 @@ function constructedType(call: CallSite): string | undefined {
 }
 
 /** Indexes the classes of every code file of one archive and follows the methods run at load across them. */
-export function indexTorchScriptArchive(files: readonly TorchScriptFile[]): TorchScriptArchive {
+export function indexTorchScriptArchive(files: readonly TorchScriptFile[], stored?: StoredStates): TorchScriptArchive {
   const methodsByClass = files.map(({ mod }) => {
     const fns = mod.functions;
     const byClass = new Map<number, Map<string, FunctionFact>>();
@@ -1417,6 +1557,12 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[]): Torc
     }
   });
   for (const { mod } of files) CLASSES_OF.set(mod, classes);
+  // The stored states are read only when no code calls a `__setstate__` itself or may reshape a tensor in place.
+  const explicitSetstate = files.some(({ mod }) => mod.calls.some((c) => /\b__setstate__\s*$/.test(c.callee.raw)));
+  const readStored = stored !== undefined && !explicitSetstate && !mayReshapeInPlace(files);
+  for (const { mod } of files)
+    if (readStored) STORED_OF.set(mod, { states: stored, classes, files });
+    else STORED_OF.delete(mod);
   // Free functions by the qualified name calls print (`__torch__.a.helper`): only a file whose path names its module
   // holds them where torch looks; a name two files claim (case ignored, as for classes) is not indexed.
   const functions = new Map<string, ArchiveFunction>();
@@ -1483,6 +1629,8 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[]): Torc
                   : v.kind === 'archive-function'
                     ? [v.fn.file, v.fn.fn]
                     : [at, undefined];
+            // A call of a definition of the archive is that definition, never an operator of the same name.
+            if (next !== undefined) markArchiveCall(c);
             if (next === undefined || archive.atLoad[nextFile]!.has(next.id)) continue;
             if (depth + 1 > MAX_CALL_DEPTH) {
               archive.tooDeep[at]!.add(c.id);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { scanBytes } from '../../../../src/scan/engine.js';
 import { analyzePythonModule } from '../../../../src/analyzers/python/analyze-module.js';
 import { indexTorchScriptArchive } from '../../../../src/analyzers/python/torch/torchscript-load-rule.js';
+import type { StoredStates } from '../../../../src/analyzers/pickle/stored-states.js';
 import {
   TORCHSCRIPT_IMPLICIT_GLOBALS,
   detectTorchSignals,
@@ -87,14 +88,17 @@ export async function archiveFindingKinds(name: string): Promise<unknown[]> {
 }
 
 /** The HIGH TORCH-SCRIPT-CUSTOM-OP signals of each file of an archive whose code files are `files` (path -> lines). */
-export async function archiveSignals(files: Record<string, string[]>): Promise<Record<string, CodeSignal[]>> {
+export async function archiveSignals(
+  files: Record<string, string[]>,
+  stored?: StoredStates,
+): Promise<Record<string, CodeSignal[]>> {
   const read = await Promise.all(
     Object.entries(files).map(async ([path, lines]) => ({
       path,
       mod: await analyzePythonModule(lines.join('\n') + '\n', { implicitGlobals: TORCHSCRIPT_IMPLICIT_GLOBALS }),
     })),
   );
-  const archive = indexTorchScriptArchive(read);
+  const archive = indexTorchScriptArchive(read, stored);
   const out: Record<string, CodeSignal[]> = {};
   read.forEach(({ path, mod }, file) => {
     out[path] = detectTorchSignals(mod, { fileKind: 'torchscript', archive, file }).filter(
@@ -105,7 +109,10 @@ export async function archiveSignals(files: Record<string, string[]>): Promise<R
 }
 
 /** `[path, kind]` of every HIGH signal of the archive. */
-export async function archiveKinds(files: Record<string, string[]>): Promise<[string, unknown][]> {
-  const by = await archiveSignals(files);
+export async function archiveKinds(
+  files: Record<string, string[]>,
+  stored?: StoredStates,
+): Promise<[string, unknown][]> {
+  const by = await archiveSignals(files, stored);
   return Object.entries(by).flatMap(([path, ss]) => ss.map((s) => [path, s.details?.kind] as [string, unknown]));
 }

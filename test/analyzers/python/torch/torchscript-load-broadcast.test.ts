@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../../src/scan/engine.js';
 import { broadcastElements } from '../../../../src/analyzers/python/torch/torchscript-load-broadcast.js';
-import { archiveSignals, signalsFor } from './signal-helpers.js';
+import { archiveKinds, archiveSignals, signalsFor } from './signal-helpers.js';
 
 /** A class whose `__setstate__` receives (a, b, s, f, training) and runs `body`. */
 const cls = (body: string[], extra: string[] = []): string =>
@@ -203,10 +203,17 @@ const FIXTURES = join(import.meta.dirname, '../../../fixtures/torchscript-load-b
 describe('TorchScript load code: broadcasting archives made and proven by torch 1.13', () => {
   const files: [string, string[]][] = [
     ['hostile_bcast_constant.pt', ['load-work-broadcast', 'load-work-unbounded']],
-    ['hostile_bcast_stored_add.pt', ['load-work-broadcast']],
-    ['hostile_bcast_stored_compare.pt', ['load-work-broadcast']],
-    ['hostile_bcast_stored_where.pt', ['load-work-broadcast']],
-    ['hostile_bcast_meshgrid.pt', ['load-work-broadcast']],
+    // Stored shapes read from data.pkl: the broadcast is computed (and charged with the load's work, too).
+    ['hostile_bcast_stored_add.pt', ['load-work-broadcast', 'load-work-unbounded']],
+    ['hostile_bcast_stored_compare.pt', ['load-work-broadcast', 'load-work-unbounded']],
+    ['hostile_bcast_stored_where.pt', ['load-work-broadcast', 'load-work-unbounded']],
+    ['hostile_bcast_meshgrid.pt', ['load-work-broadcast', 'load-work-unbounded']],
+    ['hostile_bcast_stored_attr_large.pt', ['load-work-broadcast', 'load-work-unbounded']],
+    ['hostile_bcast_state_set_local.pt', ['load-work-broadcast', 'load-work-unbounded']],
+    // An attribute reassigned from a computed value is not the stored tensor: its size stays unknown.
+    ['hostile_bcast_stored_reassigned.pt', ['load-work-broadcast']],
+    ['benign_bcast_stored_attr.pt', []],
+    ['benign_bcast_stored_add.pt', []],
     ['hostile_bcast_free_function.pt', ['load-work-broadcast']],
     ['hostile_replace_stored.pt', ['load-work-product']],
     ['benign_bcast_small_constant.pt', []],
@@ -225,4 +232,161 @@ describe('TorchScript load code: broadcasting archives made and proven by torch 
         .map((f) => f.evidence.details?.kind);
       assert.deepEqual([...new Set(got)].sort(), expect, JSON.stringify(r.findings.map((f) => f.evidence.signal)));
     });
+});
+
+describe('TorchScript load code: tensors of the stored state have the shapes data.pkl gives them', () => {
+  const M = 1 << 20;
+  const cls = (body: string[], extra: string[] = []) => [
+    'class M(Module):',
+    '  __parameters__ = []',
+    '  a : Tensor',
+    '  b : Tensor',
+    '  r : Tensor',
+    '  def __setstate__(self: __torch__.m.M, state: Tuple[Tensor, Tensor, bool]) -> NoneType:',
+    ...body.map((l) => '    ' + l),
+    '    return None',
+    ...extra,
+  ];
+  const kinds = async (body: string[], stored: [number[] | undefined, number[] | undefined], extra: string[] = []) =>
+    (await archiveKinds({ 'code/__torch__/m.py': cls(body, extra) }, new Map([['__torch__.m.M', stored]]))).map(
+      ([, k]) => k,
+    );
+  const small: [number[], number[]] = [
+    [4, 4],
+    [1, 4],
+  ];
+  const large: [number[], number[]] = [
+    [M, 1],
+    [1, M],
+  ];
+  // Within the constant-shape bound together (2^23 elements), and 8192 elements apart from an unknown operand.
+  const mid: [number[], number[]] = [
+    [8192, 1],
+    [1, 1024],
+  ];
+  const cases: [string, string[], [number[] | undefined, number[] | undefined], unknown[], string[]?][] = [
+    ['state items of small stored shapes', ['self.r = torch.add((state)[0], (state)[1])'], small, []],
+    [
+      'state items of large stored shapes',
+      ['self.r = torch.add((state)[0], (state)[1])'],
+      large,
+      ['load-work-broadcast', 'load-work-unbounded'],
+    ],
+    [
+      'attributes set from small state items',
+      ['self.a = (state)[0]', 'self.b = (state)[1]', 'a = self.a', 'self.r = torch.add(a, self.b)'],
+      small,
+      [],
+    ],
+    [
+      'attributes set from large state items',
+      ['self.a = (state)[0]', 'self.b = (state)[1]', 'self.r = torch.add(self.a, self.b)'],
+      large,
+      ['load-work-broadcast', 'load-work-unbounded'],
+    ],
+    [
+      'a matrix product of small stored attributes',
+      ['self.a = (state)[0]', 'self.b = (state)[0]', 'self.r = torch.add(torch.mm(self.a, self.b), self.a)'],
+      small,
+      [],
+    ],
+    [
+      'an item whose shape data.pkl does not give',
+      ['self.r = torch.add((state)[0], (state)[1])'],
+      [undefined, [1, 8192]],
+      ['load-work-broadcast'],
+    ],
+    [
+      'an attribute reassigned from a computed value',
+      ['self.a = (state)[1]', 'self.a = torch.t((state)[0])', 'self.r = torch.add(self.a, (state)[0])'],
+      mid,
+      ['load-work-broadcast'],
+    ],
+    [
+      'an attribute also set in another method',
+      ['self.a = (state)[1]', 'self.r = torch.add(self.a, (state)[0])'],
+      mid,
+      ['load-work-broadcast'],
+      ['  def forward(self: __torch__.m.M, x: Tensor) -> Tensor:', '    self.a = x', '    return x'],
+    ],
+    [
+      'a rebound state parameter',
+      ['state = (torch.ones([1]), torch.ones([1]), True)', 'self.r = torch.add((state)[0], (state)[1])'],
+      small,
+      ['load-work-broadcast'],
+    ],
+    [
+      'a stored tensor resized in place first',
+      ['a = (state)[0]', 'a.resize_([65536, 1])', 'self.r = torch.add(a, (state)[1])'],
+      small,
+      ['load-work-broadcast'],
+    ],
+    [
+      'a stored tensor written by out=',
+      ['a = (state)[0]', 'x = torch.add((state)[1], 1, out=a)', 'self.r = torch.add(a, (state)[1])'],
+      small,
+      ['load-work-broadcast'],
+    ],
+    [
+      'an item of a list the state holds',
+      ['self.r = torch.add(((state)[1])[0], (state)[0])'],
+      mid,
+      ['load-work-broadcast'],
+    ],
+  ];
+  for (const [name, body, stored, expect, extra] of cases)
+    it(`${expect.length === 0 ? 'passes' : 'reports'}: ${name}`, async () =>
+      assert.deepEqual(await kinds(body, stored, extra), expect));
+  it('without the stored states the same code is reported', async () =>
+    assert.deepEqual(
+      (await archiveKinds({ 'code/__torch__/m.py': cls(['self.r = torch.add((state)[0], (state)[1])']) })).map(
+        ([, k]) => k,
+      ),
+      ['load-work-broadcast'],
+    ));
+});
+
+describe("TorchScript load code: the archive's own functions and methods are not the operators they are named like", () => {
+  const main = (body: string[], extra: string[] = []) => [
+    'class M(Module):',
+    '  __parameters__ = []',
+    '  def __setstate__(self: __torch__.m.M, state: Tuple[Tensor, Tensor, bool]) -> NoneType:',
+    ...body.map((l) => '    ' + l),
+    '    return None',
+    ...extra,
+  ];
+  const helpers = [
+    'def outer(a: Tensor, b: Tensor) -> Tensor:',
+    '  return torch.add(a, 1)',
+    'def mm(a: Tensor, b: Tensor) -> Tensor:',
+    '  return a',
+  ];
+  const methods = [
+    '  def outer(self: __torch__.m.M, a: Tensor, b: Tensor) -> Tensor:',
+    '    return torch.add(a, 1)',
+    '  def mm(self: __torch__.m.M, a: Tensor, b: Tensor) -> Tensor:',
+    '    return a',
+  ];
+  const computed = 'torch.add((state)[0], 1)';
+  const cases: [string, string[], unknown[], string[]?][] = [
+    ['a free function named outer', [`x = __torch__.h.outer(${computed}, ${computed})`], []],
+    ['a free function named mm, through a local name', ['_0 = __torch__.h.mm', `x = _0(${computed}, ${computed})`], []],
+    ['a method named outer', [`x = self.outer(${computed}, ${computed})`], [], methods],
+    ['a method named mm', [`x = self.mm(${computed}, (state)[1])`], [], methods],
+    ['aten::outer itself', [`x = torch.outer(${computed}, ${computed})`], ['load-work-superlinear']],
+    ['aten::mm in the value form', [`a = ${computed}`, 'x = a.mm(a)'], ['load-work-superlinear']],
+    [
+      'a method named mm the class does not define',
+      [`a = ${computed}`, 'x = self.mm(a, a)'],
+      ['load-work-superlinear'],
+    ],
+  ];
+  for (const [name, body, expect, extra] of cases)
+    it(`${expect.length === 0 ? 'passes' : 'reports'}: ${name}`, async () =>
+      assert.deepEqual(
+        (await archiveKinds({ 'code/__torch__/m.py': main(body, extra), 'code/__torch__/h.py': helpers })).map(
+          ([, k]) => k,
+        ),
+        expect,
+      ));
 });

@@ -1,0 +1,95 @@
+// The states a TorchScript archive's pickles hand to `__setstate__` at load, read for the shapes of the tensors they
+// store. torch.jit.load rebuilds each object of `data.pkl` (and `constants.pkl`) and, when its class defines
+// `__setstate__`, calls it with the state BUILD gives: `(state)[0]` in that method is the tensor the archive stores
+// at that item, of the size its `torch._utils._rebuild_tensor_v2(storage, offset, size, stride, ...)` call gives.
+// The TorchScript load rule charges element-wise operators on such items by those sizes instead of as unknown.
+import { K, type PyVal } from './values.js';
+import type { ClassSet } from './instance-class.js';
+
+/** The dimensions of the tensor stored at each item of a class's state tuple; undefined where not a read tensor. */
+export type StoredItems = readonly (readonly number[] | undefined)[];
+
+/** The stored states by TorchScript class (`__torch__.M`): per item, the largest shape any object of it stores. */
+export type StoredStates = ReadonlyMap<string, StoredItems>;
+
+/** The size a `torch._utils._rebuild_tensor_v2(storage, offset, size, ...)` call gives, when every part is read. */
+export function rebuiltTensorDims(v: PyVal): number[] | undefined {
+  if (typeof v !== 'object' || v.k !== K.Obj) return undefined;
+  const callee = v.callee;
+  if (typeof callee !== 'object' || callee.k !== K.Global) return undefined;
+  if (callee.imp.module !== 'torch._utils' || callee.imp.name !== '_rebuild_tensor_v2') return undefined;
+  const args = v.args;
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.items.length < 3) return undefined;
+  const size = args.items[2]!;
+  if (typeof size !== 'object' || size.k !== K.Tuple || size.more !== 0) return undefined;
+  const dims: number[] = [];
+  for (const d of size.items) {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) return undefined;
+    dims.push(d);
+  }
+  return dims;
+}
+
+/** Right-aligned, the larger of each dimension: a shape no smaller than either in any dimension. */
+function widest(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = rank; i >= 1; i--) {
+    const x = a.length - i >= 0 ? a[a.length - i]! : 1;
+    const y = b.length - i >= 0 ? b[b.length - i]! : 1;
+    out.push(Math.max(x, y));
+  }
+  return out;
+}
+
+/**
+ * Collects the states applied to instances while one archive's pickles are read (LoaderModel.onState). A class
+ * whose objects got a state that is not a tuple, or any state given to an object whose class is not named, leaves
+ * that class (or every class) out: nothing is known of what its `__setstate__` receives.
+ */
+export class StoredStateCollector {
+  private readonly byClass = new Map<string, (readonly number[] | undefined)[] | null>();
+  private spoiled = false;
+
+  readonly onState = (classes: ClassSet, state: PyVal): void => {
+    if (classes.unknown || classes.names.length !== 1) {
+      this.spoiled = true;
+      return;
+    }
+    const name = classes.names[0]!;
+    const seen = this.byClass.get(name);
+    if (seen === null) return;
+    if (typeof state !== 'object' || state.k !== K.Tuple) {
+      this.byClass.set(name, null);
+      return;
+    }
+    // Items past the kept prefix are not read.
+    const items = state.items.map((v) => rebuiltTensorDims(v));
+    if (seen === undefined) {
+      this.byClass.set(name, state.more === 0 ? items : items.map(() => undefined));
+      return;
+    }
+    const n = state.more === 0 ? Math.max(seen.length, items.length) : 0;
+    const merged: (readonly number[] | undefined)[] = [];
+    for (let i = 0; i < n; i++) {
+      const a = seen[i];
+      const b = items[i];
+      merged.push(a === undefined || b === undefined ? undefined : widest(a, b));
+    }
+    // A shorter tuple leaves the missing items unread (`(state)[i]` past it raises at load).
+    this.byClass.set(name, merged);
+  };
+
+  /** Forgets everything: a pickle of the archive was not read to its end. */
+  spoil(): void {
+    this.spoiled = true;
+  }
+
+  /** The stored states by class, or undefined when any state went to an object whose class is not named. */
+  result(): StoredStates | undefined {
+    if (this.spoiled) return undefined;
+    const out = new Map<string, StoredItems>();
+    for (const [name, items] of this.byClass) if (items !== null) out.set(name, items);
+    return out;
+  }
+}

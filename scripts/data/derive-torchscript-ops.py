@@ -154,7 +154,18 @@ VALUE_SIZED = {
     "quantized::embedding_bag_2bit_rowwise_offsets": None,
     "quantized::embedding_bag_4bit_rowwise_offsets": None,
     "quantized::embedding_bag_byte_rowwise_offsets": None,
+    # One output element per unit of the sum of its repeats' values (a stored repeats tensor of [2**36] asks for
+    # 2**36 elements); a constant count is a work argument (repeats, at most 2**12 with the operand it multiplies).
+    "aten::repeat_interleave": None,
 }
+# Operators whose run time per element is set by the value of an operand, not its size: the orthogonal polynomials
+# evaluate their recurrence once per unit of the degree `n` (native loops; a stored degree of 10**12 runs for hours).
+# A call at load is a finding unless that operand is a constant of at most the load's constant trip count.
+VALUE_WORK = {f"aten::special_{name}": "n" for name in (
+    "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
+    "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p",
+    "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
+    "shifted_chebyshev_polynomial_w")}
 INT_TYPES = ("int", "SymInt", "int[", "SymInt[", "Optional[int]", "Optional[SymInt]", "Optional[List[int]]",
              "List[int]", "List[SymInt]", "Optional[List[SymInt]]")
 # Producers (operators with no tensor operand that return a tensor, a list or a string) make their output from their
@@ -511,6 +522,7 @@ def main() -> int:
             "repetition": repetition_operators(schemas),
             "tensorOut": tensor_out_operators(schemas),
             "valueSized": VALUE_SIZED,
+            "valueWork": {op: arg for op, arg in sorted(VALUE_WORK.items()) if op in allowed},
             "shapeFormulas": {op: f for op, f in sorted(SHAPE_FORMULAS.items()) if op in allowed},
         },
         sys.stdout,

@@ -370,3 +370,26 @@ export function viewBoundsProblem(args: PyVal): string | undefined {
     `${lo < 0n ? lo : hi} of a storage of ${count} elements`
   );
 }
+
+/** Elements a stored view may have beyond its storage's count (repeated by strides of 0) before it is reported. */
+const MAX_VIEW_ELEMENTS = 1n << 24n;
+
+/**
+ * A stored view inside its storage whose strides of 0 (expand) or overlapping strides make more elements than the
+ * storage holds, beyond MAX_VIEW_ELEMENTS: the archive pays for the storage, code run at load that reads the view
+ * (a copy, a sum, an element-wise operator) does the product of its sizes. Undefined otherwise, or when the
+ * arguments are not read (viewBoundsProblem reports those).
+ */
+export function viewExpansionProblem(args: PyVal): string | undefined {
+  const it = tupleItems(args);
+  if (it === undefined || it.length < 4) return undefined;
+  const [storage, , sizeV] = it;
+  if (typeof storage !== 'object' || storage.k !== K.Pers) return undefined;
+  const numel = tupleItems(storage.pid)?.[4];
+  const size = tupleItems(sizeV!) ?? listInts(sizeV!)?.map((x) => x as PyVal);
+  if (numel === undefined || !isInt(numel) || size === undefined || !size.every(isInt)) return undefined;
+  if (size.some((s) => BigInt(s) <= 0n)) return undefined;
+  const logical = size.reduce((p: bigint, s) => p * BigInt(s), 1n);
+  if (logical <= BigInt(numel) * 4n || logical <= MAX_VIEW_ELEMENTS) return undefined;
+  return `a view of sizes (${size.join(', ')}): ${logical} elements over a storage of ${numel}`;
+}

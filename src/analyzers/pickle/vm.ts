@@ -29,6 +29,7 @@ import {
   isTorchCustomClass,
   type StorageReader,
   viewBoundsProblem,
+  viewExpansionProblem,
 } from './torch-class-states.js';
 import { classStateHookProblems } from './state-hooks.js';
 import {
@@ -1350,6 +1351,15 @@ class PickleVm implements ModelContext {
           `${callee.imp.canonical} in a TorchScript archive: torch.jit.load's native unpickler sets the view's ` +
             `offset, sizes and strides on the storage without the bounds check Python's rebuild makes; this is ${p} ` +
             '(memory past the storage is read or written on first use)',
+          false,
+        );
+      const x = p === undefined ? viewExpansionProblem(args) : undefined;
+      if (x !== undefined)
+        this.anomaly(
+          'NATIVE_STATE',
+          `${callee.imp.canonical} in a TorchScript archive stores ${x} (strides of 0 or overlapping ones repeat ` +
+            'its elements): the archive pays for the storage, but code the load runs on the view (a copy, a sum, ' +
+            'an element-wise operator) does the work of every element',
           false,
         );
     }

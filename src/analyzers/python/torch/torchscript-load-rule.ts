@@ -59,6 +59,8 @@ interface OpTable {
    * sparse constructor without a size): op -> the argument that bounds it when a valid constant, or null.
    */
   readonly valueSized: Readonly<Record<string, string | null>>;
+  /** Operators whose run time per element the value of an operand sets (a polynomial's degree): op -> that argument. */
+  readonly valueWork: Readonly<Record<string, string>>;
 }
 const TABLE = torchscriptOps() as OpTable;
 const WORK_ARGUMENTS: ReadonlyMap<string, Readonly<Record<string, readonly [string, readonly number[]]>>> = new Map(
@@ -69,6 +71,7 @@ const REPETITION_OPS: ReadonlySet<string> = new Set(TABLE.repetition);
 const TENSOR_OUT_OPS: ReadonlySet<string> = new Set(TABLE.tensorOut);
 const SHAPE_FORMULAS: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.shapeFormulas));
 const VALUE_SIZED: ReadonlyMap<string, string | null> = new Map(Object.entries(TABLE.valueSized));
+const VALUE_WORK: ReadonlyMap<string, string> = new Map(Object.entries(TABLE.valueWork));
 /** The value-sized operators that look rows up by an index tensor (their output has one row per index or bag). */
 const INDEX_LOOKUP = /^(?:aten|quantized)::(?:index|index_select|_?embedding\w*)$/;
 
@@ -1304,6 +1307,29 @@ function valueSizedCall(mod: PythonModule, call: CallSite): string | undefined {
     : `${op} without ${bound} sizes its output by the values of its operand, which the archive stores or the load computes; a stored value of 10**9 makes gigabytes`;
 }
 
+/**
+ * For an operator whose run time per element the value of an operand sets (VALUE_WORK: the orthogonal polynomials'
+ * degree): why a call at load is unbounded, or undefined when that operand is a constant integer of at most
+ * MAX_CONSTANT_TRIPS.
+ */
+function valueWorkCall(call: CallSite): string | undefined {
+  const op = namedOperator(call);
+  const name = op === undefined ? undefined : VALUE_WORK.get(op);
+  if (op === undefined || name === undefined) return undefined;
+  // torch.special.f(x, n); the value form x.f(n) is not TorchScript for these, but is read the same way.
+  const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+  const e = call.keywords.find((k) => k.name === name)?.value ?? call.positional[valueForm ? 0 : 1];
+  const v = e === undefined ? undefined : constantInts(e);
+  if (
+    !call.hasStarArgs &&
+    !call.hasStarStarKwargs &&
+    v !== undefined &&
+    v.every((x) => x >= 0 && x <= MAX_CONSTANT_TRIPS)
+  )
+    return undefined;
+  return `${op} runs its recurrence once per unit of its ${name} for every element, and ${name} here is ${e === undefined ? 'not given as a constant' : `${e.text}, a value the archive stores or the load computes`}: a stored ${name} of 10**12 runs for hours`;
+}
+
 /** A constant, or a tensor built from a constant shape of at most SMALL_OPERAND_ELEMENTS (lists of those too). */
 function smallIndex(mod: PythonModule, e: ExpressionFact, depth: number): boolean {
   if (e.constant !== undefined || constantInts(e) !== undefined) return true;
@@ -2079,6 +2105,16 @@ function pushWorkSignals(
         push(
           signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, `${c.callee.raw}(...) ${where}: ${product}.`, 'high', {
             kind: 'load-work-product',
+            method: method.qualifiedName,
+            operator: namedOperator(c) ?? c.callee.raw,
+            runsAtLoad: true,
+          }),
+        );
+      const valueWork = valueWorkCall(c);
+      if (valueWork !== undefined)
+        push(
+          signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, `${c.callee.raw}(...) ${where}: ${valueWork}.`, 'high', {
+            kind: 'load-work-argument',
             method: method.qualifiedName,
             operator: namedOperator(c) ?? c.callee.raw,
             runsAtLoad: true,

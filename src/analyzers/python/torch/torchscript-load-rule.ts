@@ -1285,6 +1285,12 @@ function growingOperator(call: CallSite): string | undefined {
 function valueSizedCall(mod: PythonModule, call: CallSite): string | undefined {
   const op = namedOperator(call);
   if (op === undefined || !VALUE_SIZED.has(op)) return undefined;
+  if (op === 'aten::repeat_interleave') {
+    // repeat_interleave(self, int repeats): a constant count, charged as a work argument with the operand it scales.
+    const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+    const e = call.keywords.find((k) => k.name === 'repeats')?.value ?? call.positional[valueForm ? 0 : 1];
+    if (e !== undefined && e.constant?.type === 'int') return undefined;
+  }
   const bound = VALUE_SIZED.get(op)!;
   if (bound === null && INDEX_LOOKUP.test(op)) {
     // The rows it selects come from its first operand (the receiver in the value form); the indices, offsets and

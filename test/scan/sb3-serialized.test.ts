@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scan } from '../../src/api/index.js';
 import { pythonB64decode, serializedValues } from '../../src/formats/json/serialized-values.js';
+import { scanBytes } from '../../src/scan/engine.js';
+import { P } from '../helpers/pickle-builder.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'sb3-data');
 
@@ -87,5 +89,41 @@ describe("Python's base64.b64decode (not strict)", () => {
         ['/b~1c/0/x', '41'],
       ],
     );
+  });
+});
+
+describe("a model's data naming a class its load calls", () => {
+  /** A ":serialized:" value whose pickle is the global `module.name` alone (how cloudpickle writes a class). */
+  const ref = (module: string, name: string) => ({
+    ':type:': "<class 'abc.ABCMeta'>",
+    ':serialized:': Buffer.from(new P().proto(5).stackGlobal(module, name).stop().bytes()).toString('base64'),
+  });
+  const data = (policy: [string, string], kwargs?: [string, string]) =>
+    new TextEncoder().encode(
+      JSON.stringify({
+        policy_class: ref(...policy),
+        ...(kwargs ? { policy_kwargs: ref(...kwargs) } : {}),
+        n_steps: 2048,
+      }),
+    );
+  const rules = async (bytes: Uint8Array) => (await scanBytes('data.json', bytes)).findings.map((f) => f.ruleId);
+  it("passes stable-baselines3's own policy class and torch's optimizer", async () => {
+    assert.deepEqual(
+      await rules(data(['stable_baselines3.common.policies', 'ActorCriticPolicy'], ['torch.optim.adam', 'Adam'])),
+      [],
+    );
+  });
+  it("reports another library's admitted class where the load calls the policy class", async () => {
+    const found = await rules(data(['sklearn.linear_model._base', 'LinearRegression']));
+    assert.ok(found.includes('MODEL-LAMBDA-CODE'), found.join(', '));
+  });
+  it("reports a torch layer that is no activation in the policy's keyword arguments", async () => {
+    const found = await rules(
+      data(
+        ['stable_baselines3.common.policies', 'ActorCriticPolicy'],
+        ['torch.nn.modules.transformer', 'TransformerEncoder'],
+      ),
+    );
+    assert.ok(found.includes('MODEL-LAMBDA-CODE'), found.join(', '));
   });
 });

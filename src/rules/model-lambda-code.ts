@@ -23,7 +23,9 @@ export const modelLambdaCode: Rule = {
       'layer in any spelling (bytecode as a list or a bare string, base64 or raw_unicode_escape, source text, ' +
       'output_shape code, a function named for lookup), a function or class referenced from a module outside the Keras ' +
       'namespaces (custom objects that import code), a known Keras gadget function (get_file), or a ' +
-      'TorchModuleWrapper carrying a pickled torch module.',
+      'TorchModuleWrapper carrying a pickled torch module; and stable-baselines3 model data whose values the load ' +
+      'calls (policy and buffer classes, their keyword arguments, schedules) name a class outside stable-baselines3 ' +
+      "and torch's activations and optimizers.",
   }),
   visit: {
     model(fact, ctx) {

@@ -2106,36 +2106,18 @@ function pushWorkSignals(
         )
           push(superlinearSignal(c.span, c.text, `${c.callee.raw}(...)`, sup.op, where, method));
       }
+      // Work a call's values set (a product of two lengths, a stored degree, a size read from a stored value).
+      const workSignal = (kind: string, why: string) =>
+        signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, `${c.callee.raw}(...) ${where}: ${why}.`, 'high', {
+          kind,
+          method: method.qualifiedName,
+          operator: namedOperator(c) ?? c.callee.raw,
+          runsAtLoad: true,
+        });
       const product = stringProduct(mod, c);
-      if (product !== undefined)
-        push(
-          signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, `${c.callee.raw}(...) ${where}: ${product}.`, 'high', {
-            kind: 'load-work-product',
-            method: method.qualifiedName,
-            operator: namedOperator(c) ?? c.callee.raw,
-            runsAtLoad: true,
-          }),
-        );
-      const valueWork = valueWorkCall(c);
-      if (valueWork !== undefined)
-        push(
-          signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, `${c.callee.raw}(...) ${where}: ${valueWork}.`, 'high', {
-            kind: 'load-work-argument',
-            method: method.qualifiedName,
-            operator: namedOperator(c) ?? c.callee.raw,
-            runsAtLoad: true,
-          }),
-        );
-      const valueSized = valueSizedCall(mod, c);
-      if (valueSized !== undefined)
-        push(
-          signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, `${c.callee.raw}(...) ${where}: ${valueSized}.`, 'high', {
-            kind: 'load-work-argument',
-            method: method.qualifiedName,
-            operator: namedOperator(c) ?? c.callee.raw,
-            runsAtLoad: true,
-          }),
-        );
+      if (product !== undefined) push(workSignal('load-work-product', product));
+      for (const why of [valueWorkCall(c), valueSizedCall(mod, c)])
+        if (why !== undefined) push(workSignal('load-work-argument', why));
       const called = calledOperator(c);
       if (called === undefined) continue;
       const bad = unprovenWorkArguments(mod, c, called.op, called.valueForm, bind);

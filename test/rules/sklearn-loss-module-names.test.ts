@@ -31,9 +31,12 @@ const USES: [string, (p: P, module: string, cls: string) => P][] = [
 ];
 
 describe("scikit-learn's Cython loss classes under the module name '_loss'", () => {
-  it('read as the sklearn._loss._loss classes, and no other name of that module is', () => {
-    for (const c of CLASSES) assert.equal(resolveImportName('_loss', c, 4).canonical, `${FULL}.${c}`);
-    for (const other of ['system', '__pyx_unpickle_CyHalfBinomialLoss', 'CyNotALoss']) {
+  it('read as the sklearn._loss._loss classes and their unpickle functions, and no other name of that module is', () => {
+    for (const c of CLASSES) {
+      assert.equal(resolveImportName('_loss', c, 4).canonical, `${FULL}.${c}`);
+      assert.equal(resolveImportName('_loss', `__pyx_unpickle_${c}`, 4).canonical, `${FULL}.__pyx_unpickle_${c}`);
+    }
+    for (const other of ['system', '__pyx_unpickle_CyNotALoss', 'CyNotALoss', '__pyx_unpickle_system']) {
       const r = resolveImportName('_loss', other, 4);
       assert.equal(r.canonical, `_loss.${other}`);
       assert.equal(allowEntry(r.canonical), undefined);
@@ -47,6 +50,37 @@ describe("scikit-learn's Cython loss classes under the module name '_loss'", () 
         const full = await verdict(write(new P().proto(4), FULL, c).stop().bytes());
         assert.deepEqual(short, full);
         if (what.includes('os.system')) assert.ok(short.length > 0, 'the payload is blocked');
+      });
+
+  // Cython's generated reduce, as scikit-learn 1.6.1 writes CyHalfMultinomialLoss: the unpickle function called with
+  // the class, the layout checksum and the C fields' state; and the same call twisted.
+  const CHECKSUM = 0x0e3b0c44;
+  const PYX: [string, (p: P, m: string, c: string) => P, boolean][] = [
+    [
+      'with the class, its checksum and an empty state',
+      (p, m, c) => p.global(m, `__pyx_unpickle_${c}`).mark().global(m, c).int(CHECKSUM).emptyTuple().tuple().reduce(),
+      false,
+    ],
+    [
+      'with the class and a dict state',
+      (p, m, c) => p.global(m, `__pyx_unpickle_${c}`).mark().global(m, c).int(CHECKSUM).emptyDict().tuple().reduce(),
+      false,
+    ],
+    [
+      'with os.system in place of the class',
+      (p, m, c) =>
+        p.global(m, `__pyx_unpickle_${c}`).mark().global('os', 'system').int(CHECKSUM).emptyTuple().tuple().reduce(),
+      true,
+    ],
+  ];
+  // The classes without a parameter: their C state is empty (the parametrised ones define __reduce__ in those releases).
+  for (const c of ['CyHalfBinomialLoss', 'CyHalfMultinomialLoss'])
+    for (const [what, write, blocked] of PYX)
+      it(`__pyx_unpickle_${c} ${what}: the verdict of the full name`, async () => {
+        const short = await verdict(write(new P().proto(4), '_loss', c).stop().bytes());
+        const full = await verdict(write(new P().proto(4), FULL, c).stop().bytes());
+        assert.deepEqual(short, full);
+        assert.equal(short.length > 0, blocked, short.join(', '));
       });
 
   it('the plain call passes under both names (the real files of those releases)', async () => {

@@ -111,8 +111,15 @@ const RELEASE_NAMES: ReadonlyMap<string, string> = new Map([
   ['numpy.core._multiarray_umath._reconstruct', 'numpy.core.multiarray._reconstruct'],
   // scikit-learn's meson builds gave the Cython loss classes of sklearn._loss._loss the __module__ '_loss' (their
   // build tree lacked the package's __init__.py files; set right by scikit-learn PR #33770), so pickles of those
-  // releases name them _loss.<class>: the same extension types, read with their admission and checks.
-  ...SKLEARN_CY_LOSSES.map((c): [string, string] => [`_loss.${c}`, `sklearn._loss._loss.${c}`]),
+  // releases name them _loss.<class>: the same extension types, read with their admission and checks. Their Cython
+  // unpickle functions carry the same module name: a class without its own __reduce__ in that release is written as
+  // `_loss.__pyx_unpickle_<class>(_loss.<class>, checksum, state)` (scikit-learn 1.6.1's CyHalfMultinomialLoss), the
+  // others as a call of the class. Importing the extension registers it in sys.modules as '_loss' (Cython's module
+  // init), so find_class reaches the same objects.
+  ...SKLEARN_CY_LOSSES.flatMap((c): [string, string][] => [
+    [`_loss.${c}`, `sklearn._loss._loss.${c}`],
+    [`_loss.__pyx_unpickle_${c}`, `sklearn._loss._loss.__pyx_unpickle_${c}`],
+  ]),
 ]);
 
 /** The canonical dotted module: aliases resolved on the first component (`posix.path` → `os.path`). */

@@ -1,5 +1,5 @@
 """statsmodels pack: fitted models and results wrappers as results.save() writes them (OLS, GLM, discrete models,
-ARIMA/SARIMAX state-space results, Holt-Winters, AutoReg with and without a DeterministicProcess, VAR), and the VAR
+ARIMA/SARIMAX state-space results, Holt-Winters with its Holt and simple exponential smoothing forms, AutoReg with and without a DeterministicProcess, VAR), and the VAR
 model itself pickled unfitted (as projects pickle it beside their data)."""
 
 import pickle
@@ -23,7 +23,7 @@ def _fits():
     from statsmodels.tsa.ar_model import AutoReg
     from statsmodels.tsa.arima.model import ARIMA
     from statsmodels.tsa.deterministic import DeterministicProcess
-    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing, Holt, SimpleExpSmoothing
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     rng = np.random.RandomState(0)
@@ -44,6 +44,8 @@ def _fits():
         "ARIMA": lambda: ARIMA(s, order=(1, 0, 0)).fit(),
         "SARIMAX": lambda: SARIMAX(s, order=(1, 0, 0)).fit(disp=0),
         "Holt-Winters": lambda: ExponentialSmoothing(s, trend="add").fit(),
+        "Holt": lambda: Holt(s, damped_trend=True).fit(),
+        "simple exponential smoothing": lambda: SimpleExpSmoothing(s).fit(),
         "AutoReg": lambda: AutoReg(s, lags=2, trend="ct").fit(),
         "AutoReg deterministic": lambda: AutoReg(
             s, lags=1, trend="n", deterministic=DeterministicProcess(s.index, constant=True, order=1, fourier=1,

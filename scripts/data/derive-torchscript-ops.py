@@ -299,7 +299,8 @@ UNCHECKED_CLASSES = {
     "prim::unchecked_unwrap_optional": "type-refinement",
 }
 # Boolean arguments that turn a checked operator's validation off (`segment_reduce(..., unsafe=True)` trusts its
-# lengths, `_index_put_impl_(..., unsafe=True)` its indices): such an operator is reported at load unless the
+# lengths, `_index_put_impl_(..., unsafe=True)` its indices; `segment_reduce` trusts its offsets even with
+# unsafe=False, offsets [0, 10**9] over 4 elements is SIGSEGV in torch 1.13, so it is a `positions` operator too): such an operator is reported at load unless the
 # argument is absent or the constant False. Every bool argument of an allowed operator whose name matches
 # UNCHECKED_FLAG_PATTERN must be listed here (the argument names that switch a check off) or in CHECK_FLAGS (the
 # ones that switch one on), or the script stops.
@@ -333,6 +334,155 @@ LAYOUT_CLASSES = {
     "prims::as_strided": "checked",
     "prims::empty_strided": "allocates",
 }
+
+
+# Tensor arguments whose values a kernel uses as positions into other memory (an element index, a row of a lookup
+# table, an offset or length into another tensor, a pivot row, a class index): native code trusts them unless the
+# operator checks them first. Every Tensor argument of an allowed operator that is not an output (an `out=` or other
+# written buffer: `(a!)` in the schema) is classified by name as a position (POSITION_ARGUMENTS) or as values read as
+# numbers (VALUE_TENSOR_ARGUMENTS), or the script stops; `target` is a position only for the losses whose target is a
+# class index (TARGET_POSITIONS; the regression losses read it as values). An operator taking a position is reported
+# at load (`unchecked`, class `positions`) unless every one of its position arguments is in POSITIONS_CHECKED with a
+# call giving it an out-of-range value, which `prove_positions` runs in a throwaway process with this torch: the call
+# must raise (IndexError, RuntimeError, ValueError), never end by a signal or return.
+POSITION_ARGUMENTS = {
+    "indices", "index", "sorter", "targets", "offsets", "lengths", "input_lengths", "target_lengths",
+    "batch_sizes", "crow_indices", "col_indices", "ccol_indices", "row_indices", "compressed_indices",
+    "plain_indices", "compressed_idx", "plain_idx", "offset2bag", "bag_size", "maximum_indices",
+    "compressed_indices_mapping", "pivots", "LU_pivots", "mask_indices", "sorted_indices", "unsorted_indices",
+    "min_indices", "cum_seq_q", "cum_seq_k", "nested_size", "nested_strides", "tensor_indices_or_sections",
+    "start", "is_target",
+}
+TARGET_POSITIONS = {
+    "aten::nll_loss", "aten::nll_loss2d", "aten::nll_loss2d_backward", "aten::nll_loss2d_forward",
+    "aten::nll_loss_backward", "aten::nll_loss_forward", "aten::nll_loss_nd", "aten::cross_entropy_loss",
+    "aten::multi_margin_loss", "aten::multi_margin_loss_backward", "aten::multilabel_margin_loss",
+    "aten::multilabel_margin_loss_backward", "aten::multilabel_margin_loss_forward",
+}
+VALUE_TENSOR_ARGUMENTS = {
+    "self", "other", "weight", "bias", "input", "grad_output", "x", "values", "a", "grad_input", "target", "tensors",
+    "n", "qx", "grad", "hx", "qa", "A", "mask", "output", "src", "mean", "B", "running_mean", "running_var",
+    "source", "value", "scale", "zero_point", "key", "mat2", "tensor1", "tensor2", "X", "b", "params", "grid",
+    "per_sample_weights", "data", "cx", "qb", "log_probs", "mat1", "grad_hy", "W", "b_ih", "b_hh", "min", "max",
+    "qkv_bias", "grad_out", "query", "inp", "y", "exponent", "invstd", "grad_cy", "qkv_weight", "proj_weight",
+    "proj_bias", "var", "tensor", "found_inf", "w_ih", "w_hh", "x1", "x2", "input2", "t", "save_mean",
+    "dropout_state", "LU", "vec2", "info", "the_template", "input_gates", "hidden_gates", "input_bias",
+    "hidden_bias", "v", "q", "weight_buf", "batch1", "batch2", "end", "scales", "zero_points", "condition",
+    "total_weight", "bins", "workspace", "noise", "U", "vec", "LD", "packed_ih", "packed_hh", "col_offsets_ih",
+    "col_offsets_hh", "cy", "observer_on", "fake_quant_on", "running_min", "running_max", "padded", "count",
+    "reserve", "theta", "dst", "incr_key", "incr_value", "norm_weight_1", "norm_bias_1", "norm_weight_2",
+    "norm_bias_2", "ffn_weight_1", "ffn_bias_1", "ffn_weight_2", "ffn_bias_2", "dx", "boundaries", "LU_data",
+    "random_samples", "atol", "rtol", "std", "save_var", "rstd", "sorted_sequence", "elements", "test_elements",
+    "z", "inv_scale", "grads", "exp_avgs", "exp_avg_sqs", "max_exp_avg_sqs", "state_steps", "grad_scale",
+    "growth_tracker", "attn_mask", "dummy", "grad_w", "saved_v", "saved_g", "saved_norms", "g", "window", "el",
+    "primal", "tangent", "vec1", "L", "qtensor", "sign", "logabsdet", "result", "S", "tau", "inputs", "input1",
+    "mat", "p", "buffer", "repeats", "save_invstd", "neg_log_likelihood", "log_alpha", "shape", "packed_weight",
+    "packed", "col_offsets", "sobolstate", "k", "pred", "list", "grad_y", "z_state", "cell_state_fwd", "i1", "i2",
+    "i3", "nt_example", "mean_dy", "mean_dy_xmu", "counts", "weight_arr", "P", "grad_x", "grad_glu", "dgrad_glu",
+    "glu", "grad_in", "hist", "bin_edges", "fake_quant_enabled", "diagonals", "alpha", "total", "eigenvalues",
+    "eigenvectors", "spacing", "max_values", "Q", "R", "V", "bias_ih", "bias_hh", "tol", "self_or_result", "input3",
+    "abs", "angle", "prob", "pos_weight", "gradient", "Vh", "cdist", "prepend", "append",
+    "cpu_nested_shape_example", "matrices", "rcond", "reserveSpace", "pdist", "coefficients", "W_prepack",
+    "weights", "real", "imag", "qkv", "flat", "sequences", "from", "sparse", "dense", "to_add",
+    "save_var_transform", "reservedSpace", "like", "ltm", "quasi", "dual", "grad_weight", "grad_bias", "roots",
+    "qtensors", "fweights", "aweights", "mantissa", "inverse", "solution", "residuals", "rank", "singular_values",
+    "M", "e", "l", "idx", "outputs", "grad_outputs", "anchor", "positive", "negative", "eigvals", "eigvecs", "ggI",
+    "ggW", "ggb", "gO", "grad_tensors", "new_data", "dict", "out",
+}
+# One call per (operator, position argument) giving that argument an out-of-range value, run by prove_positions.
+_T = "torch.zeros(4)"
+_BIG = "torch.tensor([10**12])"
+POSITIONS_CHECKED = {
+    "aten::index": {"indices": f"{_T}[{_BIG}]"},
+    "aten::index_put": {"indices": f"{_T}.index_put(({_BIG},), torch.ones(1))"},
+    "aten::index_put_": {"indices": f"{_T}.index_put_(({_BIG},), torch.ones(1))"},
+    "aten::_index_put_impl": {"indices": f"torch.ops.aten._index_put_impl({_T}, ({_BIG},), torch.ones(1), False, False)"},
+    "aten::_index_put_impl_": {"indices": f"torch.ops.aten._index_put_impl_({_T}, ({_BIG},), torch.ones(1), False, False)"},
+    "aten::index_select": {"index": f"torch.index_select({_T}, 0, {_BIG})"},
+    "aten::index_add": {"index": f"{_T}.index_add(0, {_BIG}, torch.ones(1))"},
+    "aten::index_add_": {"index": f"{_T}.index_add_(0, {_BIG}, torch.ones(1))"},
+    "aten::index_copy": {"index": f"{_T}.index_copy(0, {_BIG}, torch.ones(1))"},
+    "aten::index_copy_": {"index": f"{_T}.index_copy_(0, {_BIG}, torch.ones(1))"},
+    "aten::index_fill": {"index": f"{_T}.index_fill(0, {_BIG}, 1.0)"},
+    "aten::index_fill_": {"index": f"{_T}.index_fill_(0, {_BIG}, 1.0)"},
+    "aten::index_reduce": {"index": f"{_T}.index_reduce(0, {_BIG}, torch.ones(1), 'prod')"},
+    "aten::index_reduce_": {"index": f"{_T}.index_reduce_(0, {_BIG}, torch.ones(1), 'prod')"},
+    "aten::scatter": {"index": f"{_T}.scatter(0, {_BIG}, torch.ones(1))"},
+    "aten::scatter_": {"index": f"{_T}.scatter_(0, {_BIG}, torch.ones(1))"},
+    "aten::scatter_add": {"index": f"{_T}.scatter_add(0, {_BIG}, torch.ones(1))"},
+    "aten::scatter_add_": {"index": f"{_T}.scatter_add_(0, {_BIG}, torch.ones(1))"},
+    "aten::scatter_reduce": {"index": f"{_T}.scatter_reduce(0, {_BIG}, torch.ones(1), 'sum')"},
+    "aten::scatter_reduce_": {"index": f"{_T}.scatter_reduce_(0, {_BIG}, torch.ones(1), 'sum')"},
+    "aten::gather": {"index": f"torch.gather({_T}, 0, {_BIG})"},
+    "aten::take": {"index": f"torch.take({_T}, {_BIG})"},
+    "aten::take_along_dim": {"indices": f"torch.take_along_dim({_T}, {_BIG}, 0)"},
+    "aten::put": {"index": f"{_T}.put({_BIG}, torch.ones(1))"},
+    "aten::put_": {"index": f"{_T}.put_({_BIG}, torch.ones(1))"},
+    "aten::embedding": {"indices": f"torch.embedding(torch.zeros(4, 2), {_BIG})"},
+    "aten::embedding_bag": {
+        "indices": f"torch.embedding_bag(torch.zeros(4, 2), {_BIG}, torch.tensor([0]))",
+        "offsets": "torch.embedding_bag(torch.zeros(4, 2), torch.tensor([0, 1]), torch.tensor([0, 10**12]))",
+    },
+    "aten::_embedding_bag": {
+        "indices": f"torch.ops.aten._embedding_bag(torch.zeros(4, 2), {_BIG}, torch.tensor([0]))",
+        "offsets": "torch.ops.aten._embedding_bag(torch.zeros(4, 2), torch.tensor([0, 1]), torch.tensor([0, 10**12]))",
+    },
+    "aten::_embedding_bag_forward_only": {
+        "indices": f"torch.ops.aten._embedding_bag_forward_only(torch.zeros(4, 2), {_BIG}, torch.tensor([0]))",
+        "offsets": "torch.ops.aten._embedding_bag_forward_only(torch.zeros(4, 2), torch.tensor([0, 1]), "
+                   "torch.tensor([0, 10**12]))",
+    },
+    "aten::sparse_coo_tensor": {"indices": "torch.sparse_coo_tensor(torch.tensor([[10**12]]), torch.ones(1), [4])"},
+    "aten::narrow": {"start": f"torch.narrow({_T}, 0, torch.tensor(10**12), 1)"},
+    "aten::nll_loss": {"target": "torch._C._nn.nll_loss(torch.zeros(1, 3), torch.tensor([10**12]))"},
+    "aten::nll_loss_nd": {"target": "torch._C._nn.nll_loss_nd(torch.zeros(1, 3), torch.tensor([10**12]))"},
+    "aten::nll_loss2d": {"target": "torch._C._nn.nll_loss2d(torch.zeros(1, 3, 2, 2), torch.full((1, 2, 2), 10**12))"},
+    "aten::cross_entropy_loss": {"target": "torch._C._nn.cross_entropy_loss(torch.zeros(1, 3), torch.tensor([10**12]))"},
+    "aten::multi_margin_loss": {"target": "torch._C._nn.multi_margin_loss(torch.zeros(1, 3), torch.tensor([10**12]))"},
+    "aten::multilabel_margin_loss": {"target": "torch._C._nn.multilabel_margin_loss(torch.zeros(1, 3), torch.tensor([[10**12, 0, 0]]))"},
+}
+
+
+def position_arguments(schemas) -> tuple:
+    """({op: sorted position arguments}, unknown): the non-output Tensor arguments of each operator read as positions."""
+    out: dict = {}
+    unknown = set()
+    for s in schemas:
+        for a in s.arguments:
+            if "Tensor" not in str(a.type) or (a.alias_info is not None and a.alias_info.is_write):
+                continue
+            if a.name in POSITION_ARGUMENTS or (a.name == "target" and s.name in TARGET_POSITIONS):
+                out.setdefault(s.name, set()).add(a.name)
+            elif a.name not in VALUE_TENSOR_ARGUMENTS:
+                unknown.add(f"{s.name}({a.name}: {a.type})")
+    return {op: sorted(v) for op, v in sorted(out.items())}, sorted(unknown)
+
+
+def prove_positions(positions: dict) -> tuple:
+    """(checked ops, failures): runs each POSITIONS_CHECKED call in a throwaway process; an operator counts as checked
+    only when a call for every one of its position arguments raised."""
+    import subprocess
+
+    proved, failures = set(), []
+    for op, calls in sorted(POSITIONS_CHECKED.items()):
+        if op not in positions:
+            failures.append(f"{op}: listed but takes no position argument")
+            continue
+        ok = True
+        for arg in positions[op]:
+            code = calls.get(arg)
+            if code is None:
+                ok = False
+                continue
+            r = subprocess.run([sys.executable, "-c", f"import torch\n{code}"], capture_output=True, text=True,
+                               timeout=120)
+            last = (r.stderr.strip().splitlines() or [""])[-1]
+            if r.returncode != 1 or not re.match(r"(IndexError|RuntimeError|ValueError)\b", last):
+                failures.append(f"{op}({arg}): exit {r.returncode}: {last[:200]}")
+                ok = False
+        if ok:
+            proved.add(op)
+    return proved, failures
 
 
 def layout_operators(schemas) -> dict | None:
@@ -427,13 +577,57 @@ def work_arguments(schemas) -> dict:
             if not producer_size and (not t.startswith(INT_TYPES) or a.name not in sizing):
                 continue
             if (s.name, i) in mixed and not (a.name in SIZE_EVEN_AS_TENSOR and not is_producer(s)):
-                out.setdefault(s.name, {}).setdefault(a.name, ["divisor" if a.name in DIVISOR_ARGUMENTS else "size", []])
+                entry = out.setdefault(s.name, {}).setdefault(
+                    a.name, ["divisor" if a.name in DIVISOR_ARGUMENTS else "size", []])
+                # Another overload takes a tensor, a number or a string there: the load rule checks an argument at
+                # such a position, in a call with a number of positional arguments this overload accepts, unless it
+                # is proven to be one of those (`mixed`, the third element: [position, fewest, most positionals]).
+                positional = [x for x in s.arguments if not x.kwarg_only]
+                fewest = sum(1 for x in positional if not x.has_default_value())
+                if len(entry) < 3:
+                    entry.append([])
+                m = [i, fewest, len(positional)]
+                if m not in entry[2]:
+                    entry[2].append(m)
                 continue
             kind = "divisor" if a.name in DIVISOR_ARGUMENTS and a.name not in SIZE_BY_OPERATOR.get(s.name, ()) else "size"
             entry = out.setdefault(s.name, {}).setdefault(a.name, [kind, []])
             if i not in entry[1]:
                 entry[1].append(i)
-    return {op: {n: [k, sorted(p)] for n, (k, p) in sorted(args.items())} for op, args in sorted(out.items())}
+    # Float arguments that scale an output's size by the input's (the upsampling family's scale factors).
+    for s in schemas:
+        if not FLOAT_SCALE_OPERATORS.search(s.name):
+            continue
+        for i, a in enumerate(s.arguments):
+            if a.name in FLOAT_SCALE_ARGUMENTS and "float" in str(a.type):
+                entry = out.setdefault(s.name, {}).setdefault(a.name, ["fscale", []])
+                if i not in entry[1]:
+                    entry[1].append(i)
+    return {op: {n: [e[0], sorted(e[1])] + ([sorted(e[2])] if len(e) > 2 else []) for n, e in sorted(args.items())}
+            for op, args in sorted(out.items())}
+
+
+# The upsampling and interpolation operators' float scale factors: the output holds the input's elements times their
+# product (`upsample_nearest1d(x, None, [5e7])` on 6 stored elements allocates 2.4 GB). Kind `fscale`: a constant
+# factor list whose product is at most 4,096, or None.
+FLOAT_SCALE_OPERATORS = re.compile(r"upsample|interpolate")
+FLOAT_SCALE_ARGUMENTS = {"scale_factors", "scale_factor", "scales", "scales_d", "scales_h", "scales_w"}
+
+# String operators that search one string for another: the TorchScript runtime uses std::string::find, whose work is
+# the product of the two lengths in the worst case (a stored haystack of 4 Mi 'a's and a needle of 2 Mi 'a's ending in
+# 'b' runs for hours). The load rule reports a call unless the needle is a constant of at most 64 characters.
+STRING_SEARCH_NAMES = {"find", "rfind", "count", "replace", "split", "__contains__", "partition", "rpartition",
+                       "rsplit", "splitlines"}
+
+
+def string_search_operators(schemas) -> list:
+    """aten operators named like a substring search that have an overload taking two strings."""
+    out = set()
+    for s in schemas:
+        name = s.name.split("::")[1]
+        if name in STRING_SEARCH_NAMES and sum(str(a.type) in ("str", "Optional[str]") for a in s.arguments) >= 2:
+            out.add(s.name)
+    return sorted(out)
 
 
 def unclassified_int_arguments(schemas) -> list:
@@ -505,6 +699,18 @@ def main() -> int:
             for name in LAYOUT_STRIDE_NAMES:
                 if name in work.get(op, {}):
                     work[op][name][0] = "size"
+    positions, unknown_tensors = position_arguments(schemas)
+    if unknown_tensors:
+        sys.stderr.write("Tensor arguments not classified as positions or values:\n  " + "\n  ".join(unknown_tensors)
+                         + "\n")
+        return 1
+    checked_positions, failures = prove_positions(positions)
+    if failures:
+        sys.stderr.write("position checks not proved:\n  " + "\n  ".join(failures) + "\n")
+        return 1
+    for op in positions:
+        if op not in checked_positions and op not in unchecked:
+            unchecked[op] = "positions"
     superlinear = sorted(op for op in allowed if SUPERLINEAR.search(op.split("::")[1])
                          and not NOT_SUPERLINEAR.search(op.split("::")[1]))
     json.dump(
@@ -517,7 +723,9 @@ def main() -> int:
             "stateFilledByTorch": STATE_FILLED_BY_TORCH,
             "division": division,
             "superlinear": superlinear,
-            "unchecked": {op: c for op, c in sorted(unchecked.items()) if c == "unchecked"},
+            "unchecked": {op: c for op, c in sorted(unchecked.items()) if c in ("unchecked", "positions")},
+            "positionsChecked": {op: positions[op] for op in sorted(checked_positions)},
+            "stringSearch": string_search_operators(schemas),
             "uncheckedFlags": unchecked_flags,
             "repetition": repetition_operators(schemas),
             "tensorOut": tensor_out_operators(schemas),

@@ -35,12 +35,21 @@ import { archiveCode, markArchiveCall } from './torchscript-archive-calls.js';
 import { CONCATENATION, loopGrowthSignals } from './torchscript-load-growth.js';
 import { torchscriptOps } from './torchscript-ops.js';
 
+/** [position, fewest, most positional arguments] of an overload taking a work argument at a shared position. */
+type MixedAt = readonly (readonly [number, number, number])[];
+
 interface OpTable {
   readonly namespaces: readonly string[];
   readonly denied: Readonly<Record<string, string>>;
   readonly allowed: readonly string[];
-  /** Operator -> argument name -> [divisor | size, positions across its overloads]. */
-  readonly work: Readonly<Record<string, Readonly<Record<string, readonly [string, readonly number[]]>>>>;
+  /**
+   * Operator -> argument name -> [divisor | size | fscale, positions every overload takes it at, [position, fewest,
+   * most positional arguments] of an overload taking it where another overload takes a tensor, a number or a string
+   * (checked in a call of that arity unless the argument is proven one of those)].
+   */
+  readonly work: Readonly<Record<string, Readonly<Record<string, readonly [string, readonly number[], MixedAt?]>>>>;
+  /** String operators that search one string for another (std::string::find: the product of the two lengths). */
+  readonly stringSearch: readonly string[];
   readonly stateFilledByTorch: readonly string[];
   /** Operators whose work grows faster than their operands (matrix products, convolutions, decompositions). */
   readonly superlinear: readonly string[];
@@ -63,9 +72,13 @@ interface OpTable {
   readonly valueWork: Readonly<Record<string, string>>;
 }
 const TABLE = torchscriptOps() as OpTable;
-const WORK_ARGUMENTS: ReadonlyMap<string, Readonly<Record<string, readonly [string, readonly number[]]>>> = new Map(
-  Object.entries(TABLE.work),
-);
+const WORK_ARGUMENTS: ReadonlyMap<
+  string,
+  Readonly<Record<string, readonly [string, readonly number[], MixedAt?]>>
+> = new Map(Object.entries(TABLE.work));
+const STRING_SEARCH_OPS: ReadonlySet<string> = new Set(TABLE.stringSearch);
+/** A needle of at most this many characters keeps a substring search linear in its haystack (up to this factor). */
+const SHORT_NEEDLE = 64;
 const STATE_FILLED_BY_TORCH: ReadonlySet<string> = new Set(TABLE.stateFilledByTorch);
 const REPETITION_OPS: ReadonlySet<string> = new Set(TABLE.repetition);
 const TENSOR_OUT_OPS: ReadonlySet<string> = new Set(TABLE.tensorOut);
@@ -167,7 +180,8 @@ const UNCHECKED_FLAGS: ReadonlyMap<string, readonly [string, readonly number[]]>
 );
 
 /**
- * Whether a call at load names an operator that skips its validation: an `unchecked` operator, or one whose
+ * Whether a call at load names an operator that skips its validation: an `unchecked` operator (one that skips its
+ * checked form's validation, or one reading positions from a tensor that is not proved to check them), or one whose
  * validation flag (`unsafe=`) is given and is not the constant False. Its memory safety then depends on the values
  * of its tensor operands (index tensors, lengths), which the archive or the load code chooses.
  */
@@ -946,6 +960,22 @@ function constantInts(e: ExpressionFact): number[] | undefined {
   return out;
 }
 
+/** The numbers a constant argument holds (int or float literals, or a list/tuple of them); undefined otherwise. */
+function constantNumbers(e: ExpressionFact): number[] | undefined {
+  if (e.constant !== undefined)
+    return e.constant.type === 'int' || e.constant.type === 'float' ? [Number(e.constant.value)] : undefined;
+  if (e.nodeType === 'unary_operator' && /^-\s*[\d.]+(?:e[-+]?\d+)?$/i.test(e.text))
+    return [-Number(e.text.replace(/^-\s*/, ''))];
+  if (e.elements === undefined || (e.nodeType !== 'list' && e.nodeType !== 'tuple')) return undefined;
+  const out: number[] = [];
+  for (const el of e.elements) {
+    const v = constantNumbers(el);
+    if (v === undefined || v.length !== 1) return undefined;
+    out.push(v[0]!);
+  }
+  return out;
+}
+
 /** The call an expression is (`f(...)` with no steps after it). */
 function callOf(mod: PythonModule, e: ExpressionFact): CallSite | undefined {
   const a = e.access;
@@ -1017,6 +1047,12 @@ function loopBound(mod: PythonModule, loop: LoopFact): LoopBound {
  */
 function validConstant(kind: string, values: readonly number[]): boolean {
   if (kind === 'size' && values.reduce((p, v) => p * Math.max(v, 1), 1) > MAX_CONSTANT_ELEMENTS) return false;
+  // Float scale factors of an output's size: their product multiplies the input's elements.
+  if (kind === 'fscale')
+    return (
+      values.every((v) => Number.isFinite(v) && v >= 0) &&
+      values.reduce((p, v) => p * Math.max(v, 1), 1) <= SMALL_OPERAND_ELEMENTS
+    );
   // A factor of an operand's size: the product of the counts multiplies what the archive stores.
   if (kind === 'scale')
     return values.every((v) => v >= 0) && values.reduce((p, v) => p * Math.max(v, 1), 1) <= SMALL_OPERAND_ELEMENTS;
@@ -1181,9 +1217,17 @@ function validWorkArgument(
   depth = 0,
 ): boolean {
   if (e.constant?.type === 'none') return true;
-  const v = constantInts(e);
+  const v = kind === 'fscale' ? constantNumbers(e) : constantInts(e);
   if (v !== undefined && validConstant(kind, v)) return true;
   if (kind === 'size' && isStoredLength(mod, e, scopeId)) return true;
+  // A local name every binding of which is a valid constant (the printer hoists constant lists: `_0 = [2, 2]`).
+  if (
+    e.nodeType === 'identifier' &&
+    depth < MAX_BIND_DEPTH &&
+    !mod.functions[scopeId]?.parameters.some((p) => p.name === e.text) &&
+    everyBinding(mod, e.text, scopeId, (b) => validWorkArgument(mod, b, scopeId, kind, undefined, depth + 1))
+  )
+    return true;
   if (bind === undefined || depth >= MAX_BIND_DEPTH || e.nodeType !== 'identifier') return false;
   const args = bind(mod, e, scopeId);
   return (
@@ -1211,12 +1255,30 @@ function unprovenWorkArguments(
     if (validWorkArgument(mod, e, call.scopeId, kind, bind)) return;
     out.push([name, kind, e.text, e]);
   };
-  for (const [name, [kind, positions]] of Object.entries(spec)) {
+  for (const [name, [kind, positions, mixed]] of Object.entries(spec)) {
     for (const p of positions) {
       const i = valueForm ? p - 1 : p;
       const e = i >= 0 ? call.positional[i] : undefined;
       if (e !== undefined) check(name, kind, e);
     }
+    // A position another overload takes a tensor, a number or a string at (`histogram(x, bins)`: a tensor of edges
+    // or an int count): the argument is checked unless it is proven to be a tensor, a float or a string. The list
+    // repetition operators have their own reading (repetitionCounts).
+    if (mixed !== undefined && !REPETITION_OPS.has(op))
+      for (const [p, fewest, most] of mixed) {
+        const n = call.positional.length + (valueForm ? 1 : 0);
+        if (!call.hasStarArgs && (n < fewest || n > most)) continue;
+        const i = valueForm ? p - 1 : p;
+        const e = i >= 0 ? call.positional[i] : undefined;
+        if (
+          e === undefined ||
+          e.constant?.type === 'str' ||
+          e.constant?.type === 'float' ||
+          provenNotSequence(mod, e, call.scopeId, true)
+        )
+          continue;
+        check(name, kind, e);
+      }
     const kw = call.keywords.find((k) => k.name === name);
     if (kw !== undefined) check(name, kind, kw.value);
   }
@@ -1236,8 +1298,12 @@ function calledOperator(call: CallSite): { op: string; valueForm: boolean } | un
   const access = call.callee.access;
   if (access?.root.kind === 'name' && access.root.resolution !== 'implicit' && access.steps.length >= 1) {
     const last = access.steps[access.steps.length - 1]!;
-    if (last.kind === 'attr' && WORK_ARGUMENTS.has('aten::' + last.name))
-      return { op: 'aten::' + last.name, valueForm: true };
+    const op = last.kind === 'attr' ? 'aten::' + last.name : undefined;
+    if (
+      op !== undefined &&
+      (WORK_ARGUMENTS.has(op) || UNCHECKED_OPS.has(op) || UNCHECKED_FLAGS.has(op) || STRING_SEARCH_OPS.has(op))
+    )
+      return { op, valueForm: true };
   }
   return undefined;
 }
@@ -1917,10 +1983,14 @@ export function detectTorchScriptLoadCode(
             'TORCH-SCRIPT-CUSTOM-OP',
             c.span,
             c.text,
-            `${runsAtLoad(c.callee.raw, method.qualifiedName)}: ${unchecked} skips the ` +
-              'validation of its checked form, so whether native code stays inside its buffers depends on tensor ' +
-              'values (indices, lengths) the archive or the load code chooses; an out-of-range index is a heap ' +
-              'write or read (the process dies with SIGSEGV, or memory is corrupted).',
+            `${runsAtLoad(c.callee.raw, method.qualifiedName)}: ${unchecked} ` +
+              (TABLE.unchecked[unchecked] === 'positions'
+                ? 'reads positions (indices, offsets, lengths, pivots or class targets) from a tensor operand and ' +
+                  'is not proved to check them against what they index'
+                : 'skips the validation of its checked form') +
+              ', so whether native code stays inside its buffers depends on tensor values the archive or the load ' +
+              'code chooses; an out-of-range position is a heap write or read (the process dies with SIGSEGV, or ' +
+              'memory is corrupted).',
             'high',
             { kind: 'load-operation-unchecked', method: method.qualifiedName, operator: unchecked, runsAtLoad: true },
           ),
@@ -2116,6 +2186,8 @@ function pushWorkSignals(
         });
       const product = stringProduct(mod, c);
       if (product !== undefined) push(workSignal('load-work-product', product));
+      const search = stringSearchCall(mod, c);
+      if (search !== undefined) push(workSignal('load-work-product', search));
       for (const why of [valueWorkCall(c), valueSizedCall(mod, c)])
         if (why !== undefined) push(workSignal('load-work-argument', why));
       const called = calledOperator(c);
@@ -2148,8 +2220,8 @@ function pushWorkSignals(
         `${c.callee.raw}(...) ${where} takes ${list}: ${
           bad.some((b) => b[1] === 'divisor')
             ? 'a division or step argument that is not a valid constant; zero or a negative value chosen by the stored state is a division by zero in native code (the process dies with SIGFPE) or a loop that does not end'
-            : bad.some((b) => b[1] === 'scale')
-              ? `counts that multiply its operand's size, not constants whose product is at most ${SMALL_OPERAND_ELEMENTS}; the operand's elements (which the archive stores or the load computes) times the counts is what the load allocates`
+            : bad.some((b) => b[1] === 'scale' || b[1] === 'fscale')
+              ? `${bad.some((b) => b[1] === 'fscale') ? 'scale factors' : 'counts'} that multiply its operand's size, not constants whose product is at most ${SMALL_OPERAND_ELEMENTS}; the operand's elements (which the archive stores or the load computes) times them is what the load allocates`
               : 'a size argument that is not a valid constant or the length of a stored container; the stored state chooses how much the load allocates or computes'
         }${
           byTorch
@@ -2162,6 +2234,33 @@ function pushWorkSignals(
       push(byTorch ? { ...s, severity: 'MEDIUM' } : s);
     }
   }
+}
+
+/**
+ * A substring search at load (`hay.find(needle)`, `count`, `replace`, `split` with a separator): the runtime's search
+ * is the product of the two lengths in the worst case, so a call is reported unless its needle (the first string
+ * argument after the searched one) is a constant of at most SHORT_NEEDLE characters, or the searched string is a
+ * constant. The reason, or undefined.
+ */
+function stringSearchCall(mod: PythonModule, call: CallSite): string | undefined {
+  const called = calledOperator(call);
+  if (called === undefined || !STRING_SEARCH_OPS.has(called.op)) return undefined;
+  if (call.hasStarArgs || call.hasStarStarKwargs) return `${called.op} with unpacked arguments`;
+  const hay = called.valueForm ? undefined : call.positional[0];
+  const args = called.valueForm ? call.positional : call.positional.slice(1);
+  const needle = args[0] ?? call.keywords.find((k) => k.name === 'substr' || k.name === 'separator')?.value;
+  if (needle === undefined || needle.constant?.type === 'none') return undefined;
+  // Not a string search: a number or tensor argument (`t.split(2)`, `torch.count(xs, 0)` on a list).
+  if (needle.constant !== undefined && needle.constant.type !== 'str') return undefined;
+  if (provenNotSequence(mod, needle, call.scopeId, false)) return undefined;
+  if (hay !== undefined && (hay.constant?.type === 'str' || provenNotSequence(mod, hay, call.scopeId, false)))
+    return undefined;
+  if (needle.constant?.type === 'str' && needle.constant.value.length <= SHORT_NEEDLE) return undefined;
+  return (
+    `${called.op} searches one string for another whose lengths the stored state or the load chooses; the ` +
+    `runtime's search takes the product of the two lengths (a stored haystack of 4 Mi characters and a needle of ` +
+    `2 Mi run for hours), unless the needle is a constant of at most ${SHORT_NEEDLE} characters`
+  );
 }
 
 /** Where a method run at load runs, for a finding's message. */

@@ -29,11 +29,15 @@ describe('TorchScript load code: operators that skip their checks', () => {
   it('every unchecked operator is reported at load, in both call forms, and not in forward', async () => {
     const missed: string[] = [];
     for (const op of Object.keys(T.unchecked)) {
+      const ns = op.slice(0, op.indexOf('::'));
       const name = op.slice(op.indexOf('::') + 2);
+      // The printer writes an aten operator as `torch.<name>`, another namespace's as `ops.<ns>.<name>`.
+      const callee = ns === 'aten' ? `torch.${name}` : `ops.${ns}.${name}`;
       const count = (ks: unknown[]) => ks.filter((k) => k === 'load-operation-unchecked').length;
-      if (count(await kindsOf([`self.w = torch.${name}((state)[1], (state)[1])`])) !== 1) missed.push(op + ' call');
-      if (count(await kindsOf([`a = (state)[1]`, `self.w = a.${name}(a)`])) !== 1) missed.push(op + ' method');
-      const inForward = ['  def g(self: __torch__.M, x: Tensor) -> Tensor:', `    return torch.${name}(x, x)`];
+      if (count(await kindsOf([`self.w = ${callee}((state)[1], (state)[1])`])) !== 1) missed.push(op + ' call');
+      if (ns === 'aten' && count(await kindsOf([`a = (state)[1]`, `self.w = a.${name}(a)`])) !== 1)
+        missed.push(op + ' method');
+      const inForward = ['  def g(self: __torch__.M, x: Tensor) -> Tensor:', `    return ${callee}(x, x)`];
       if (count(await kindsOf(['self.w = (state)[1]'], inForward)) !== 0) missed.push(op + ' outside load');
     }
     assert.deepEqual(missed, []);
@@ -47,8 +51,11 @@ describe('TorchScript load code: operators that skip their checks', () => {
           .length;
       if ((await count(`${flag}=True`)) !== 1) wrong.push(`${op} ${flag}=True`);
       if ((await count(`${flag}=(state)[0]`)) !== 1) wrong.push(`${op} ${flag} from the state`);
-      if ((await count(`${flag}=False`)) !== 0) wrong.push(`${op} ${flag}=False`);
-      if ((await count('1')) !== 0) wrong.push(`${op} without ${flag}`);
+      // An operator that also reads positions it is not proved to check (segment_reduce's offsets) is reported
+      // whatever its flag says.
+      const always = T.unchecked[op] === undefined ? 0 : 1;
+      if ((await count(`${flag}=False`)) !== always) wrong.push(`${op} ${flag}=False`);
+      if ((await count('1')) !== always) wrong.push(`${op} without ${flag}`);
     }
     assert.deepEqual(wrong, []);
   });
@@ -75,6 +82,47 @@ describe('TorchScript load code: operators that skip their checks', () => {
     },
   ];
   for (const c of cases)
+    it(`${c.expect.length > 0 ? 'reports' : 'passes'}: ${c.name}`, () =>
+      assertRuleCase('TORCH-SCRIPT-CUSTOM-OP', c, 'torchscript'));
+  it('the positions class: every position-taking operator is proved checked or reported (derived, not empty)', () => {
+    const P = table as unknown as { positionsChecked: Record<string, string[]> };
+    for (const op of [
+      'aten::searchsorted',
+      'aten::ctc_loss',
+      'aten::adaptive_max_pool2d_backward',
+      'aten::segment_reduce',
+    ])
+      assert.equal(T.unchecked[op], 'positions', op);
+    for (const op of ['aten::index_select', 'aten::gather', 'aten::embedding_bag', 'aten::sparse_coo_tensor'])
+      assert.ok(op in P.positionsChecked && !(op in T.unchecked), op);
+  });
+  const positions: RuleCase[] = [
+    {
+      name: 'searchsorted with a stored sorter (SIGSEGV in torch 1.13 at 10^12)',
+      src: cls(['self.w = torch.searchsorted((state)[1], (state)[1], sorter=(state)[1])']),
+      expect: [[7, 'high']],
+      details: UNCHECKED,
+      message: 'reads positions',
+    },
+    {
+      name: 'the max-pooling backward kernel with stored indices',
+      src: cls(['self.w = torch.adaptive_max_pool2d_backward((state)[1], (state)[1], (state)[1])']),
+      expect: [[7, 'high']],
+      details: UNCHECKED,
+    },
+    {
+      name: 'segment_reduce with stored offsets and unsafe=False (its offsets are not checked)',
+      src: cls(["self.w = torch.segment_reduce((state)[1], 'sum', offsets=(state)[1], unsafe=False)"]),
+      expect: [[7, 'high']],
+      details: UNCHECKED,
+    },
+    {
+      name: 'gather and take with a stored index (proved to raise on an out-of-range index)',
+      src: cls(['self.w = torch.gather((state)[1], 0, (state)[1])', 'self.w = torch.take((state)[1], (state)[1])']),
+      expect: [],
+    },
+  ];
+  for (const c of positions)
     it(`${c.expect.length > 0 ? 'reports' : 'passes'}: ${c.name}`, () =>
       assertRuleCase('TORCH-SCRIPT-CUSTOM-OP', c, 'torchscript'));
   for (const [name, kinds] of [
@@ -133,4 +181,76 @@ describe('TorchScript load code: constant shapes are charged once per turn of th
     ['benign_setstate_shape_in_small_loop.pt', []],
   ] as const)
     it(`real archive: ${name}`, async () => assert.deepEqual(await archiveFindingKinds(name), kinds));
+});
+
+describe('TorchScript load code: sizes at shared positions, float scale factors, substring searches', () => {
+  const ARG = { kind: 'load-work-argument', runsAtLoad: true };
+  const SEARCH = { kind: 'load-work-product', runsAtLoad: true };
+  const cases: RuleCase[] = [
+    {
+      name: 'histogram with a count computed from the stored state (an int where another overload takes edges)',
+      src: cls(['_0, _1 = torch.histogram((state)[1], int(torch.sum((state)[1])))', 'self.w = _0']),
+      expect: [[7, 'high']],
+      details: ARG,
+    },
+    {
+      name: 'histogram with stored edges (a tensor at that position)',
+      src: cls(['_0, _1 = torch.histogram((state)[1], (state)[1])', 'self.w = _0']),
+      expect: [],
+    },
+    {
+      name: 'histogram with a constant count',
+      src: cls(['_0, _1 = torch.histogram((state)[1], 16)', 'self.w = _0']),
+      expect: [],
+    },
+    {
+      name: 'normal with a size from the stored state (the float-float overload, three positional arguments)',
+      src: cls(['self.w = torch.normal(0., 1., [int(torch.sum((state)[1]))])']),
+      expect: [[7, 'high']],
+      details: ARG,
+    },
+    {
+      name: 'normal with a constant size, and with tensor mean and std',
+      src: cls(['self.w = torch.normal(0., 1., [4])', 'self.w = torch.normal((state)[1], (state)[1])']),
+      expect: [],
+    },
+    {
+      name: 'upsampling by a scale factor from the stored state',
+      src: cls(['self.w = torch.upsample_nearest1d((state)[1], None, [float(torch.sum((state)[1]))])']),
+      expect: [[7, 'high']],
+      details: ARG,
+      message: 'scale factors',
+    },
+    {
+      name: 'upsampling by a constant factor of 2',
+      src: cls(['self.w = torch.upsample_nearest1d((state)[1], None, [2.])']),
+      expect: [],
+    },
+    {
+      name: 'a constant kernel and stride the printer hoists into a local name',
+      src: cls(['_0 = [2, 2]', '_1 = [0, 0]', '_2 = [1, 1]', 'self.w = torch.max_pool2d((state)[1], _0, _0, _1, _2)']),
+      expect: [],
+    },
+    {
+      name: 'a stored string searched for a stored string',
+      src: cls(['self.n = torch.find((state)[0], (state)[0])']),
+      expect: [[7, 'high']],
+      details: SEARCH,
+      message: 'product of the two lengths',
+    },
+    {
+      name: 'a stored string counted for a stored string',
+      src: cls(['self.n = torch.count((state)[0], (state)[0])']),
+      expect: [[7, 'high']],
+      details: SEARCH,
+    },
+    {
+      name: 'a stored string searched for a short constant',
+      src: cls(["self.n = torch.find((state)[0], 'ab')", "_0 = torch.split((state)[0], ',')"]),
+      expect: [],
+    },
+  ];
+  for (const c of cases)
+    it(`${c.expect.length > 0 ? 'reports' : 'passes'}: ${c.name}`, () =>
+      assertRuleCase('TORCH-SCRIPT-CUSTOM-OP', c, 'torchscript'));
 });

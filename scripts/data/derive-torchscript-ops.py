@@ -444,18 +444,25 @@ POSITIONS_CHECKED = {
 
 
 def position_arguments(schemas) -> tuple:
-    """({op: sorted position arguments}, unknown): the non-output Tensor arguments of each operator read as positions."""
+    """({op: sorted position arguments}, {op: {argument: sorted positions across overloads}}, unknown): the non-output
+    Tensor arguments of each operator read as positions, and where its overloads take them."""
     out: dict = {}
+    at: dict = {}
     unknown = set()
     for s in schemas:
-        for a in s.arguments:
+        for i, a in enumerate(s.arguments):
             if "Tensor" not in str(a.type) or (a.alias_info is not None and a.alias_info.is_write):
                 continue
             if a.name in POSITION_ARGUMENTS or (a.name == "target" and s.name in TARGET_POSITIONS):
                 out.setdefault(s.name, set()).add(a.name)
+                if not a.kwarg_only:
+                    at.setdefault(s.name, {}).setdefault(a.name, set()).add(i)
+                else:
+                    at.setdefault(s.name, {}).setdefault(a.name, set())
             elif a.name not in VALUE_TENSOR_ARGUMENTS:
                 unknown.add(f"{s.name}({a.name}: {a.type})")
-    return {op: sorted(v) for op, v in sorted(out.items())}, sorted(unknown)
+    return ({op: sorted(v) for op, v in sorted(out.items())},
+            {op: {n: sorted(p) for n, p in sorted(args.items())} for op, args in sorted(at.items())}, sorted(unknown))
 
 
 def prove_positions(positions: dict) -> tuple:
@@ -699,7 +706,7 @@ def main() -> int:
             for name in LAYOUT_STRIDE_NAMES:
                 if name in work.get(op, {}):
                     work[op][name][0] = "size"
-    positions, unknown_tensors = position_arguments(schemas)
+    positions, position_at, unknown_tensors = position_arguments(schemas)
     if unknown_tensors:
         sys.stderr.write("Tensor arguments not classified as positions or values:\n  " + "\n  ".join(unknown_tensors)
                          + "\n")
@@ -725,6 +732,8 @@ def main() -> int:
             "superlinear": superlinear,
             "unchecked": {op: c for op, c in sorted(unchecked.items()) if c in ("unchecked", "positions")},
             "positionsChecked": {op: positions[op] for op in sorted(checked_positions)},
+            "positionArguments": {op: position_at[op] for op in sorted(position_at)
+                                  if unchecked.get(op) == "positions"},
             "stringSearch": string_search_operators(schemas),
             "uncheckedFlags": unchecked_flags,
             "repetition": repetition_operators(schemas),

@@ -48,6 +48,8 @@ interface OpTable {
    * (checked in a call of that arity unless the argument is proven one of those)].
    */
   readonly work: Readonly<Record<string, Readonly<Record<string, readonly [string, readonly number[], MixedAt?]>>>>;
+  /** Where the `positions` operators take their position arguments: op -> argument -> positions across overloads. */
+  readonly positionArguments: Readonly<Record<string, Readonly<Record<string, readonly number[]>>>>;
   /** String operators that search one string for another (std::string::find: the product of the two lengths). */
   readonly stringSearch: readonly string[];
   readonly stateFilledByTorch: readonly string[];
@@ -188,7 +190,21 @@ const UNCHECKED_FLAGS: ReadonlyMap<string, readonly [string, readonly number[]]>
 function uncheckedCall(call: CallSite): string | undefined {
   const called = calledOperator(call);
   if (called === undefined) return undefined;
-  if (UNCHECKED_OPS.has(called.op)) return called.op;
+  if (UNCHECKED_OPS.has(called.op)) {
+    // An operator reading positions is unchecked only when a position argument is given (searchsorted's sorter is
+    // optional, and the printer writes `sorter=None`): given by keyword, or any argument at a position an overload
+    // takes one at, that is not the constant None.
+    const at = TABLE.positionArguments[called.op];
+    if (TABLE.unchecked[called.op] !== 'positions' || at === undefined || call.hasStarArgs || call.hasStarStarKwargs)
+      return called.op;
+    const given = Object.entries(at).some(([name, positions]) =>
+      [
+        ...positions.map((p) => call.positional[called.valueForm ? p - 1 : p]),
+        call.keywords.find((k) => k.name === name)?.value,
+      ].some((e) => e !== undefined && e.constant?.type !== 'none'),
+    );
+    return given ? called.op : undefined;
+  }
   const flag = UNCHECKED_FLAGS.get(called.op);
   if (flag === undefined) return undefined;
   const [name, positions] = flag;

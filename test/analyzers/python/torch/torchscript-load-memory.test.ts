@@ -14,7 +14,13 @@ const UNCHECKED = { kind: 'load-operation-unchecked', runsAtLoad: true };
 const T = table as unknown as {
   unchecked: Record<string, string>;
   uncheckedFlags: Record<string, [string, number[]]>;
+  positionArguments: Record<string, Record<string, number[]>>;
 };
+/** A `positions` operator's position arguments given by keyword from the stored state (`, sorter=(state)[1]`). */
+const positionKeywords = (op: string): string =>
+  Object.keys(T.positionArguments[op] ?? {})
+    .map((n) => `, ${n}=(state)[1]`)
+    .join('');
 
 const kindsOf = async (lines: string[], extra: string[] = []): Promise<unknown[]> =>
   (await signalsFor(cls(lines, extra).join('\n') + '\n', 'torchscript')).map((s) => s.details?.kind);
@@ -34,8 +40,9 @@ describe('TorchScript load code: operators that skip their checks', () => {
       // The printer writes an aten operator as `torch.<name>`, another namespace's as `ops.<ns>.<name>`.
       const callee = ns === 'aten' ? `torch.${name}` : `ops.${ns}.${name}`;
       const count = (ks: unknown[]) => ks.filter((k) => k === 'load-operation-unchecked').length;
-      if (count(await kindsOf([`self.w = ${callee}((state)[1], (state)[1])`])) !== 1) missed.push(op + ' call');
-      if (ns === 'aten' && count(await kindsOf([`a = (state)[1]`, `self.w = a.${name}(a)`])) !== 1)
+      const kw = positionKeywords(op);
+      if (count(await kindsOf([`self.w = ${callee}((state)[1], (state)[1]${kw})`])) !== 1) missed.push(op + ' call');
+      if (ns === 'aten' && count(await kindsOf([`a = (state)[1]`, `self.w = a.${name}(a${kw})`])) !== 1)
         missed.push(op + ' method');
       const inForward = ['  def g(self: __torch__.M, x: Tensor) -> Tensor:', `    return ${callee}(x, x)`];
       if (count(await kindsOf(['self.w = (state)[1]'], inForward)) !== 0) missed.push(op + ' outside load');
@@ -46,9 +53,11 @@ describe('TorchScript load code: operators that skip their checks', () => {
     const wrong: string[] = [];
     for (const [op, [flag]] of Object.entries(T.uncheckedFlags)) {
       const name = op.slice(op.indexOf('::') + 2);
+      const kw = positionKeywords(op);
       const count = async (args: string) =>
-        (await kindsOf([`self.w = torch.${name}((state)[1], ${args})`])).filter((k) => k === 'load-operation-unchecked')
-          .length;
+        (await kindsOf([`self.w = torch.${name}((state)[1], ${args}${kw})`])).filter(
+          (k) => k === 'load-operation-unchecked',
+        ).length;
       if ((await count(`${flag}=True`)) !== 1) wrong.push(`${op} ${flag}=True`);
       if ((await count(`${flag}=(state)[0]`)) !== 1) wrong.push(`${op} ${flag} from the state`);
       // An operator that also reads positions it is not proved to check (segment_reduce's offsets) is reported
@@ -115,6 +124,13 @@ describe('TorchScript load code: operators that skip their checks', () => {
       src: cls(["self.w = torch.segment_reduce((state)[1], 'sum', offsets=(state)[1], unsafe=False)"]),
       expect: [[7, 'high']],
       details: UNCHECKED,
+    },
+    {
+      name: 'searchsorted without a sorter (the printer writes sorter=None)',
+      src: cls([
+        'self.w = torch.searchsorted((state)[1], (state)[1], out_int32=False, right=False, side=None, sorter=None)',
+      ]),
+      expect: [],
     },
     {
       name: 'gather and take with a stored index (proved to raise on an out-of-range index)',

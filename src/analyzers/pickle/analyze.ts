@@ -46,7 +46,7 @@ export function probePickle(
 ): { evidence: PickleEvidence; cleanRun?: PickleRun; refusedBeforeEffect?: true } | undefined {
   if (end - start < 2) return undefined;
   const head = src.read(start, 2);
-  const vmOpts: VmOptions = { ...vmOptions(opts), strict: true };
+  const vmOpts = vmOptions(opts, true);
   if (head[0] === Op.PROTO && head[1]! <= HIGHEST_PROTOCOL) {
     const run = runPickle(src, start, end, vmOpts);
     if (run.stopped && !run.errored) return { evidence: 'protocol-header', cleanRun: run };
@@ -123,15 +123,19 @@ function looksLikeImportAttempt(src: ByteSource, a: Anomaly, end: number): boole
   return isDottedIdentifier(module);
 }
 
-function vmOptions(opts: StreamOptions): VmOptions {
-  return {
-    limits: opts.limits,
-    loader: opts.loader,
-    ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
-    ...(opts.maxNestedBytes !== undefined ? { maxNestedBytes: opts.maxNestedBytes } : {}),
-    ...(opts.memoDetailEntries !== undefined ? { memoDetailEntries: opts.memoDetailEntries } : {}),
-    ...(opts.generalOnly !== undefined ? { generalOnly: opts.generalOnly } : {}),
-  };
+/**
+ * The VM's options for a stream's runs, built by assignment (not by spreading one-field objects: this is made for
+ * every stream of every file), with `strict` or `extRegistry` when given.
+ */
+function vmOptions(opts: StreamOptions, strict?: true, extRegistry?: Map<number, [string, string]>): VmOptions {
+  const o: VmOptions = { limits: opts.limits, loader: opts.loader };
+  if (opts.deadline !== undefined) o.deadline = opts.deadline;
+  if (opts.maxNestedBytes !== undefined) o.maxNestedBytes = opts.maxNestedBytes;
+  if (opts.memoDetailEntries !== undefined) o.memoDetailEntries = opts.memoDetailEntries;
+  if (opts.generalOnly !== undefined) o.generalOnly = opts.generalOnly;
+  if (strict) o.strict = true;
+  if (extRegistry !== undefined) o.extRegistry = extRegistry;
+  return o;
 }
 
 export interface StreamAnalysis {
@@ -155,7 +159,7 @@ export function analyzeStream(
 ): StreamAnalysis {
   const runs: PickleRun[] = [];
   const ext = new Map<number, [string, string]>();
-  const vmOpts: VmOptions = { ...vmOptions(opts), extRegistry: ext };
+  const vmOpts = vmOptions(opts, undefined, ext);
   let pos = start;
   let run = first ?? runPickle(src, pos, end, vmOpts);
   for (;;) {

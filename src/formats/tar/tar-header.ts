@@ -183,8 +183,26 @@ function base256Checksum(block: Uint8Array): number | undefined {
 }
 /** No checksum of a 512-byte header reaches this magnitude (at most 512 * 255). */
 const OUT_OF_RANGE = 0x1000000;
+/**
+ * Whether the checksum field, up to its first NUL, holds only bytes nti's octal reading accepts (Python whitespace,
+ * signs, octal digits, `o`/`O`, `_`): a field with any other byte reads as no number, so the usual non-tar block is
+ * refused without decoding it.
+ */
+function mayBeOctalText(block: Uint8Array): boolean {
+  const o = FIELDS.chksum[0];
+  for (let i = o; i < o + FIELDS.chksum[1]; i++) {
+    const c = block[i]!;
+    if (c === 0) return true;
+    if ((c >= 0x30 && c <= 0x37) || isPyWhitespace(c)) continue;
+    if (c !== 0x2b && c !== 0x2d && c !== 0x6f && c !== 0x4f && c !== 0x5f) return false;
+  }
+  return true;
+}
+
 export function checksumMatches(block: Uint8Array): boolean {
-  const chk = base256Checksum(block) ?? nti(field(block, FIELDS.chksum));
+  const b256 = base256Checksum(block);
+  if (b256 === undefined && !mayBeOctalText(block)) return false;
+  const chk = b256 ?? nti(field(block, FIELDS.chksum));
   if (chk === undefined) return false;
   const sums = checksums(block);
   return chk === sums[0] || chk === sums[1];

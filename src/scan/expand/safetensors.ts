@@ -10,9 +10,14 @@ import { extensionOf, reportStruct } from './model-signals.js';
 const MAX_LISTED_KEYS = 200;
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/';
 
-/** A Git LFS pointer committed in place of the binary (a common way a "model file" is not the model). */
+/**
+ * A Git LFS pointer committed in place of the binary (a common way a "model file" is not the model): its first bytes
+ * are LFS_POINTER's (ASCII), compared byte by byte (every small file of a folder is asked).
+ */
 export function isLfsPointer(head: Uint8Array): boolean {
-  return new TextDecoder('latin1').decode(head.subarray(0, LFS_POINTER.length)) === LFS_POINTER;
+  if (head.length < LFS_POINTER.length) return false;
+  for (let i = 0; i < LFS_POINTER.length; i++) if (head[i] !== LFS_POINTER.charCodeAt(i)) return false;
+  return true;
 }
 
 export const safetensorsExpander: Expander = {

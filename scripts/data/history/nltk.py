@@ -23,10 +23,12 @@ PACK = "nltk"
 TITLE = "NLTK classifiers and probability distributions, as released versions pickle them"
 PACKAGE = "nltk"
 SAVED_BASES = ("nltk.classify.api.ClassifierI", "nltk.probability.ProbDistI",
-               "nltk.classify.maxent.MaxentFeatureEncodingI")
+               "nltk.classify.maxent.MaxentFeatureEncodingI", "nltk.stem.api.StemmerI")
 SAVED_WHAT = "a trained classifier, probability distribution or feature encoding, pickled through its __dict__"
 _HELD = "held by a trained classifier or probability distribution"
 HELD = {
+    "nltk.stem.wordnet.WordNetLemmatizer": "the WordNet lemmatizer users pickle beside a text model (no state of its "
+                                           "own before 3.9; the corpus is read on the first lemmatize call)",
     "nltk.probability.FreqDist": f"a FreqDist, a collections.Counter subclass ({_HELD})",
     "nltk.probability.ConditionalFreqDist": f"a ConditionalFreqDist, a defaultdict of FreqDists ({_HELD})",
     "nltk.probability.ConditionalProbDist": f"a ConditionalProbDist, a dict of ProbDists ({_HELD})",

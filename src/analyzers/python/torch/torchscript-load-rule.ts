@@ -962,34 +962,30 @@ function isMethod(fns: readonly FunctionFact[], fn: FunctionFact): boolean {
   return fn.parentId !== null && fns[fn.parentId]?.kind === 'class';
 }
 
-/** The integers a constant argument holds (a literal int or a list/tuple of them); undefined when not constant. */
-function constantInts(e: ExpressionFact): number[] | undefined {
-  if (e.constant !== undefined) return e.constant.type === 'int' ? [e.constant.value] : undefined;
-  if (e.nodeType === 'unary_operator' && /^-\s*\d+$/.test(e.text)) return [-Number(e.text.replace(/[-\s]/g, ''))];
+/**
+ * The numbers a constant argument holds (a literal, a negated literal, or a list/tuple of them); undefined when not
+ * constant. Integers only unless `floats`.
+ */
+function constantNumbers(e: ExpressionFact, floats = false): number[] | undefined {
+  if (e.constant !== undefined)
+    return e.constant.type === 'int' || (floats && e.constant.type === 'float')
+      ? [Number(e.constant.value)]
+      : undefined;
+  if (e.nodeType === 'unary_operator' && (floats ? /^-\s*[\d.]+(?:e[-+]?\d+)?$/i : /^-\s*\d+$/).test(e.text))
+    return [-Number(e.text.replace(/^-\s*/, ''))];
   if (e.elements === undefined || (e.nodeType !== 'list' && e.nodeType !== 'tuple')) return undefined;
   const out: number[] = [];
   for (const el of e.elements) {
-    const v = constantInts(el);
+    const v = constantNumbers(el, floats);
     if (v === undefined || v.length !== 1) return undefined;
     out.push(v[0]!);
   }
   return out;
 }
 
-/** The numbers a constant argument holds (int or float literals, or a list/tuple of them); undefined otherwise. */
-function constantNumbers(e: ExpressionFact): number[] | undefined {
-  if (e.constant !== undefined)
-    return e.constant.type === 'int' || e.constant.type === 'float' ? [Number(e.constant.value)] : undefined;
-  if (e.nodeType === 'unary_operator' && /^-\s*[\d.]+(?:e[-+]?\d+)?$/i.test(e.text))
-    return [-Number(e.text.replace(/^-\s*/, ''))];
-  if (e.elements === undefined || (e.nodeType !== 'list' && e.nodeType !== 'tuple')) return undefined;
-  const out: number[] = [];
-  for (const el of e.elements) {
-    const v = constantNumbers(el);
-    if (v === undefined || v.length !== 1) return undefined;
-    out.push(v[0]!);
-  }
-  return out;
+/** The integers a constant argument holds (a literal int or a list/tuple of them); undefined when not constant. */
+function constantInts(e: ExpressionFact): number[] | undefined {
+  return constantNumbers(e);
 }
 
 /** The call an expression is (`f(...)` with no steps after it). */
@@ -1233,7 +1229,7 @@ function validWorkArgument(
   depth = 0,
 ): boolean {
   if (e.constant?.type === 'none') return true;
-  const v = kind === 'fscale' ? constantNumbers(e) : constantInts(e);
+  const v = constantNumbers(e, kind === 'fscale');
   if (v !== undefined && validConstant(kind, v)) return true;
   if (kind === 'size' && isStoredLength(mod, e, scopeId)) return true;
   // A local name every binding of which is a valid constant (the printer hoists constant lists: `_0 = [2, 2]`).

@@ -9,6 +9,7 @@ import history from './data/history-effects.json' with { type: 'json' };
 import catboostHistory from './data/history-effects-catboost.json' with { type: 'json' };
 import neatHistory from './data/history-effects-neat-python.json' with { type: 'json' };
 import nltkHistory from './data/history-effects-nltk.json' with { type: 'json' };
+import sklearnCrfsuiteHistory from './data/history-effects-sklearn-crfsuite.json' with { type: 'json' };
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
 import pmdarimaHistory from './data/history-effects-pmdarima.json' with { type: 'json' };
 import pyramidHistory from './data/history-effects-pyramid.json' with { type: 'json' };
@@ -193,9 +194,12 @@ interface HistoryEffectsFile {
  * - `new-empty`: NEWOBJ gives its __new__ no arguments (pandas 0.13 on write `copyreg.__newobj__(cls)`; the __new__ of
  *   0.10 - 0.12, which builds the object from its arguments, then runs on none);
  * - `catboost-state`: one BUILD of the dict CatBoost writes (catboost-model.ts: bytes '__model', metric rows of plain
- *   data, literal keys), which every released _CatBoostBase.__setstate__ hands to native code as data.
+ *   data, literal keys), which every released _CatBoostBase.__setstate__ hands to native code as data;
+ * - `file-resource`: a BUILD state is the dict sklearn-crfsuite's FileResource writes (file-resource.ts: its own keys,
+ *   literal bools, no name on an automatic resource, a suffix and prefix without a path separator, bytes data), whose
+ *   __setstate__ writes the data to a new temporary file and whose __del__ unlinks the automatic file.
  */
-export type HistoryCheck = 'items' | 'frame-state' | 'new-empty' | 'catboost-state';
+export type HistoryCheck = 'items' | 'frame-state' | 'new-empty' | 'catboost-state' | 'file-resource';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
@@ -215,6 +219,7 @@ const histories = [
   keyedJson<HistoryEffectsFile>(prophetHistory),
   keyedJson<HistoryEffectsFile>(cmdstanpyHistory),
   keyedJson<HistoryEffectsFile>(stanioHistory),
+  keyedJson<HistoryEffectsFile>(sklearnCrfsuiteHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;

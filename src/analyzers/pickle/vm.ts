@@ -54,6 +54,7 @@ import {
   type ClassSinkHost,
 } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
+import { fileResourceStateProblem } from './file-resource.js';
 import { catboostStateProblem } from './catboost-model.js';
 import { xgboostBufferProblem } from './xgboost-booster.js';
 import { isXgboostModelClass } from './xgboost-model.js';
@@ -2097,10 +2098,10 @@ class PickleVm implements ModelContext {
   private applyState(inst: ObjV, state: PyVal, via: string): void {
     if (isPytzObject(inst)) this.pytzPlanted = true;
     this.unreadStateItems(state, via);
-    const planted = this.checkDunderState(state);
+    const classes = instanceClasses(inst);
+    const planted = this.checkDunderState(state, undefined, consumedStateKeys(classes));
     if (planted !== undefined) inst.plantedSetstate = planted;
     plantAttrs(inst, state);
-    const classes = instanceClasses(inst);
     this.opts.loader.onState?.(classes, state);
     this.stateHooks(classes, state, via);
     // __setstate__ of every class the instance may be runs on the state (its derived sinks: class-sinks.ts).
@@ -2128,6 +2129,18 @@ class PickleVm implements ModelContext {
           'OFF_SHAPE_CALL',
           `${via} on ${name}: ${p}; its released versions' __setstate__ hand the state's '__model' to CatBoost's ` +
             "native model reader and the metric values of '_test_evals' to float(), and store the rest",
+          false,
+        );
+    }
+    // sklearn-crfsuite's FileResource: the state its library writes (HistoryCheck 'file-resource', file-resource.ts).
+    for (const name of classes.names) {
+      if (!historyChecks(name).includes('file-resource')) continue;
+      const p = fileResourceStateProblem(state);
+      if (p !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${via} on ${name}: ${p}; its released versions' __setstate__ write the state's data to a file named by ` +
+            "tempfile.mkstemp(suffix, prefix) and its __del__ unlinks an automatic resource's name",
           false,
         );
     }
@@ -2441,7 +2454,7 @@ class PickleVm implements ModelContext {
    * writes `__networkx_cache__ = {}` into every graph it pickles (Graph.__init__). The dict is checked again at the
    * end of the stream (settleEmptyDunders): a later SETITEM(S) through the memo may have filled it.
    */
-  private checkDunderState(state: PyVal, via = 'BUILD state'): PyVal | undefined {
+  private checkDunderState(state: PyVal, via = 'BUILD state', consumed?: ReadonlySet<string>): PyVal | undefined {
     let planted: PyVal | undefined;
     for (const d of stateDicts(state)) {
       if (d.specialLost === true) {
@@ -2460,7 +2473,8 @@ class PickleVm implements ModelContext {
           key.length > 4 &&
           key.startsWith('__') &&
           key.endsWith('__') &&
-          !METADATA_DUNDERS.has(key)
+          !METADATA_DUNDERS.has(key) &&
+          consumed?.has(key) !== true
         ) {
           const value = d.vals[i]!;
           if (key !== '__setstate__' && typeof value === 'object' && value.k === K.None) continue;
@@ -3716,4 +3730,17 @@ function shapeCount(v: PyVal | undefined): number | undefined {
     n *= it;
   }
   return n;
+}
+
+/** sklearn-crfsuite's FileResource.__setstate__ pops the embedded file data before it updates the instance __dict__. */
+const FILE_RESOURCE_CONSUMED: ReadonlySet<string> = new Set(['__FILE_RESOURCE_DATA__']);
+
+/**
+ * State keys every class an instance may be takes out of a BUILD state in its own __setstate__ (never assigned as an
+ * attribute), or undefined: only for classes a history pack admits with a state check that reads them.
+ */
+function consumedStateKeys(classes: ClassSet): ReadonlySet<string> | undefined {
+  if (classes.unknown || classes.names.length === 0) return undefined;
+  for (const name of classes.names) if (!historyChecks(name).includes('file-resource')) return undefined;
+  return FILE_RESOURCE_CONSUMED;
 }

@@ -28,6 +28,8 @@ import fbprophetHistory from './packs/history/fbprophet.json' with { type: 'json
 import cmdstanpyHistory from './packs/history/cmdstanpy.json' with { type: 'json' };
 import stanioHistory from './packs/history/stanio.json' with { type: 'json' };
 import implicitHistory from './packs/history/implicit.json' with { type: 'json' };
+import sklearnCrfsuiteHistory from './packs/history/sklearn-crfsuite.json' with { type: 'json' };
+import pythonCrfsuiteHistory from './packs/history/python-crfsuite.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -338,6 +340,8 @@ function packSources(): readonly PackSource[] {
       cmdstanpyHistory,
       stanioHistory,
       implicitHistory,
+      sklearnCrfsuiteHistory,
+      pythonCrfsuiteHistory,
     ].map(fileSource),
   ];
   return sources;

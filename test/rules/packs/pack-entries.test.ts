@@ -51,7 +51,10 @@ function libraryUse(name: string, kind: string | undefined, withPayload: boolean
     p.stackGlobal(m, n).emptyTuple();
     if (nativeWrittenBy(name)?.includes('call')) p.reduce();
     else p.newobj();
-    p.emptyDict().sbu('state');
+    if (historyChecks(name).includes('file-resource')) {
+      // sklearn-crfsuite's FileResource: the keys its library writes (HistoryCheck file-resource), the payload in one.
+      p.emptyDict().sbu('name').none().setitem().sbu('auto').raw(0x88).setitem().sbu('prefix');
+    } else p.emptyDict().sbu('state');
     payload();
     p.setitem();
     // A frame or panel of older pandas: the dict state pandas wrote carries its str _typ (HistoryCheck frame-state).

@@ -16,6 +16,7 @@ import {
   modelDataStateProblem,
 } from '../../../src/analyzers/pickle/statsmodels-data.js';
 import { xgboostModelStateProblem } from '../../../src/analyzers/pickle/xgboost-model.js';
+import { fileResourceStateProblem } from '../../../src/analyzers/pickle/file-resource.js';
 import { catboostStateProblem } from '../../../src/analyzers/pickle/catboost-model.js';
 import { K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
 import { allPacks } from '../../../src/rules/data/allowlist.js';
@@ -93,6 +94,15 @@ describe('shape-checked pack entries are recognised by their hook', () => {
         const model: PyVal = { k: K.Bytes, off: 0, len: 4, via: 'test' } as PyVal;
         assert.equal(catboostStateProblem(dict(['depth', '__model'], [6, model]), 1), undefined, `${name}: written`);
         assert.ok(catboostStateProblem(dict(['__model'], ['/tmp/model.cbm']), 1), `${name}: a str model`);
+      } else if (/: file-resource(?:;|$)/.test(e.checked!)) {
+        // sklearn-crfsuite's FileResource: the VM checks the state its library writes (file-resource.ts).
+        assert.ok(historyChecks(name).includes('file-resource'), `${name}: no file-resource check`);
+        const written = dict(['name', 'auto', 'prefix'], [NONE, { k: K.True } as PyVal, 'model']);
+        assert.equal(fileResourceStateProblem(written), undefined, `${name}: written`);
+        assert.ok(
+          fileResourceStateProblem(dict(['name', 'auto', 'prefix'], [NONE, { k: K.True } as PyVal, '/x'])),
+          name,
+        );
       } else assert.fail(`${name}: no hook test for ${e.checked}`);
     });
   }

@@ -10,6 +10,7 @@ import catboostHistory from './data/history-effects-catboost.json' with { type: 
 import neatHistory from './data/history-effects-neat-python.json' with { type: 'json' };
 import nltkHistory from './data/history-effects-nltk.json' with { type: 'json' };
 import sklearnCrfsuiteHistory from './data/history-effects-sklearn-crfsuite.json' with { type: 'json' };
+import lifelinesHistory from './data/history-effects-lifelines.json' with { type: 'json' };
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
 import pmdarimaHistory from './data/history-effects-pmdarima.json' with { type: 'json' };
 import pyramidHistory from './data/history-effects-pyramid.json' with { type: 'json' };
@@ -197,9 +198,11 @@ interface HistoryEffectsFile {
  *   data, literal keys), which every released _CatBoostBase.__setstate__ hands to native code as data;
  * - `file-resource`: a BUILD state is the dict sklearn-crfsuite's FileResource writes (file-resource.ts: its own keys,
  *   literal bools, no name on an automatic resource, a suffix and prefix without a path separator, bytes data), whose
- *   __setstate__ writes the data to a new temporary file and whose __del__ unlinks the automatic file.
+ *   __setstate__ writes the data to a new temporary file and whose __del__ unlinks the automatic file;
+ * - `one-build`: at most one BUILD on an instance (lifelines' CoxPHFitter answers a name it lacks from the delegate its
+ *   state sets: a second BUILD's __setstate__ lookup would reach what the first one planted).
  */
-export type HistoryCheck = 'items' | 'frame-state' | 'new-empty' | 'catboost-state' | 'file-resource';
+export type HistoryCheck = 'items' | 'frame-state' | 'new-empty' | 'catboost-state' | 'file-resource' | 'one-build';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
@@ -220,6 +223,7 @@ const histories = [
   keyedJson<HistoryEffectsFile>(cmdstanpyHistory),
   keyedJson<HistoryEffectsFile>(stanioHistory),
   keyedJson<HistoryEffectsFile>(sklearnCrfsuiteHistory),
+  keyedJson<HistoryEffectsFile>(lifelinesHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;

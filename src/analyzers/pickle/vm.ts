@@ -2132,6 +2132,17 @@ class PickleVm implements ModelContext {
           false,
         );
     }
+    // Classes a history pack admits for one BUILD only (HistoryCheck 'one-build'): a second would find what the first
+    // set through the class's lookup hook.
+    for (const name of classes.names) {
+      if (!historyChecks(name).includes('one-build') || (inst.states?.length ?? 1) <= 1) continue;
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${via} on ${name}: a second BUILD on one object (its library writes one; the class answers a name it lacks, ` +
+          '__setstate__ included, from the object the first state set)',
+        false,
+      );
+    }
     // sklearn-crfsuite's FileResource: the state its library writes (HistoryCheck 'file-resource', file-resource.ts).
     for (const name of classes.names) {
       if (!historyChecks(name).includes('file-resource')) continue;

@@ -30,6 +30,7 @@ import stanioHistory from './packs/history/stanio.json' with { type: 'json' };
 import implicitHistory from './packs/history/implicit.json' with { type: 'json' };
 import sklearnCrfsuiteHistory from './packs/history/sklearn-crfsuite.json' with { type: 'json' };
 import pythonCrfsuiteHistory from './packs/history/python-crfsuite.json' with { type: 'json' };
+import lifelinesHistory from './packs/history/lifelines.json' with { type: 'json' };
 import dateutilHistory from './packs/history/dateutil.json' with { type: 'json' };
 import gensimHistory from './packs/history/gensim.json' with { type: 'json' };
 import joblibHistory from './packs/history/joblib.json' with { type: 'json' };
@@ -342,6 +343,7 @@ function packSources(): readonly PackSource[] {
       implicitHistory,
       sklearnCrfsuiteHistory,
       pythonCrfsuiteHistory,
+      lifelinesHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -43,7 +43,14 @@ from allowlist_derivation import write_json  # noqa: E402
 # The classes a whole-model pickle names (their __module__ in the released wheels, which from 3.0 is keras.src.*).
 MODELS = ("keras.src.models.sequential.Sequential", "keras.src.models.functional.Functional",
           "keras.src.models.model.Model")
-MAX_MODULES = 64
+# The preprocessing layers users pickle on their own (a fitted vocabulary or normalisation beside a model): from the
+# release where __reduce__ and _unpickle_model move to KerasSaveable, every layer pickles the same way.
+LAYERS = tuple(f"keras.src.layers.preprocessing.{m}.{c}" for m, c in (
+    ("text_vectorization", "TextVectorization"), ("string_lookup", "StringLookup"),
+    ("integer_lookup", "IntegerLookup"), ("normalization", "Normalization"), ("discretization", "Discretization"),
+    ("hashing", "Hashing"), ("category_encoding", "CategoryEncoding"), ("hashed_crossing", "HashedCrossing")))
+CLASSES = MODELS + LAYERS
+MAX_MODULES = 128
 
 
 def show(mirror, commit, path):
@@ -56,9 +63,9 @@ def module_path(module):
 
 
 def read_version(mirror, commit):
-    """{class name: {"bases": [...], "defines": {method: ast}}} for the classes reachable from MODELS."""
+    """{class name: {"bases": [...], "defines": {method: ast}}} for the classes reachable from CLASSES."""
     classes, parsed = {}, {}
-    todo = [m.rsplit(".", 1)[0] for m in MODELS]
+    todo = [m.rsplit(".", 1)[0] for m in CLASSES]
     while todo and len(parsed) < MAX_MODULES:
         module = todo.pop()
         if module in parsed:
@@ -216,7 +223,7 @@ def main():
             continue
         classes = read_version(mirror, commit)
         row = {}
-        for name in MODELS:
+        for name in CLASSES:
             if name not in classes:
                 continue
             order = mro(classes, name)

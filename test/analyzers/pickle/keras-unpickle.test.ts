@@ -95,6 +95,14 @@ describe('Keras 3 whole-model pickles: the shape and what falls outside it', () 
     ['Sequential, as Keras writes it', {}, undefined],
     ['Functional', { cls: ['keras.src.models.functional', 'Functional'] }, undefined],
     ['Model', { cls: ['keras.src.models.model', 'Model'] }, undefined],
+    // From 3.3.3 __reduce__ and _unpickle_model are KerasSaveable's: a preprocessing layer pickled on its own.
+    [
+      'TextVectorization (a fitted vocabulary pickled on its own)',
+      { cls: ['keras.src.layers.preprocessing.text_vectorization', 'TextVectorization'] },
+      undefined,
+    ],
+    ['StringLookup', { cls: ['keras.src.layers.preprocessing.string_lookup', 'StringLookup'] }, undefined],
+    ['Normalization', { cls: ['keras.src.layers.preprocessing.normalization', 'Normalization'] }, undefined],
     ['another attribute of the class', { attr: 'from_config' }, 'PICKLE'],
     ['a class that is no Keras model', { cls: ['keras.src.layers.core.dense', 'Dense'] }, 'PICKLE'],
     ['a class of another library', { cls: ['collections', 'OrderedDict'] }, 'PICKLE'],

@@ -155,3 +155,27 @@ describe('every also_allow line the advice suggests is one the policy loader acc
     assert.ok(offered > 0 && refused > 0, `${offered} lines offered, ${refused} refusals explained`);
   });
 });
+
+// numba's pickle support rebuilds compiled functions from nested cloudpickle or marshal bytes the outer stream does not
+// show: a pickle naming it is blocked as a nested deserializer, and no also_allow line can admit it (admitting the name
+// would pass whatever the nested bytes run).
+describe("numba's nested unpicklers: blocked, never admitted by also_allow", () => {
+  const cases: [string, string][] = [
+    ['numba.core.serialize', '_numba_unpickle'],
+    ['numba.core.serialize', '_rebuild_reduction'],
+    ['numba.core.serialize', '_unpickle__CustomPickled'],
+    ['numba.serialize', '_rebuild_code'],
+    ['numba.cuda.serialize', '_numba_unpickle'],
+  ];
+  for (const [module, name] of cases) {
+    it(`${module}.${name}`, async () => {
+      const r = await scanBytes('m.pkl', rebuilds(module, name));
+      assert.ok(
+        r.findings.some((f) => f.ruleId === 'PICKLE-EXEC' && /nested cloudpickle/.test(f.evidence.signal)),
+        r.findings.map((f) => `${f.ruleId}: ${f.evidence.signal}`).join('\n'),
+      );
+      assert.ok(!r.findings.some((f) => typeof f.evidence.details?.['alsoAllow'] === 'string'));
+      assert.equal(checkAllowEntry(`${module}.${name}`).ok, false);
+    });
+  }
+});

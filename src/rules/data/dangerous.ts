@@ -319,6 +319,27 @@ export const DANGEROUS_MODULES: Readonly<Record<string, DangerEntry>> = {
   'torch._weights_only_unpickler': { category: 'scanner-tampering', reason: 'alters the weights-only allowlist' },
   'tensorflow.io': { category: 'file-access', reason: 'reads and writes files' },
   'keras.models': { category: 'nested-deserializer', reason: 'load_model may run Lambda layer code' },
+  // numba's pickle support for compiled functions (what a pickled UMAP or other numba-jitted object holds):
+  // _numba_unpickle(address, bytes, hashed) cloudpickle-loads the bytes (a nested stream this one does not show),
+  // _rebuild_reduction(cls, *args) calls cls._rebuild(*args), _unpickle__CustomPickled loads its argument and calls
+  // the constructor it names, older releases' _rebuild_code marshal-loads code.
+  'numba.core.serialize': {
+    category: 'nested-deserializer',
+    reason: "rebuilds compiled functions from nested cloudpickle or marshal bytes (numba's pickle support)",
+  },
+  'numba.serialize': {
+    category: 'nested-deserializer',
+    reason:
+      "rebuilds compiled functions from nested cloudpickle or marshal bytes (numba's pickle support, before 0.49)",
+  },
+  'numba.cuda.serialize': {
+    category: 'nested-deserializer',
+    reason: "rebuilds CUDA kernels from nested cloudpickle bytes (numba's pickle support)",
+  },
+  'numba.cuda.core.serialize': {
+    category: 'nested-deserializer',
+    reason: "rebuilds CUDA kernels from nested cloudpickle bytes (numba's pickle support)",
+  },
 };
 
 /** Single names (exact `module.name`, canonical). */

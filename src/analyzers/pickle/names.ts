@@ -116,6 +116,10 @@ const RELEASE_NAMES: ReadonlyMap<string, string> = new Map([
   // `_loss.__pyx_unpickle_<class>(_loss.<class>, checksum, state)` (scikit-learn 1.6.1's CyHalfMultinomialLoss), the
   // others as a call of the class. Importing the extension registers it in sys.modules as '_loss' (Cython's module
   // init), so find_class reaches the same objects.
+  // pandas' missing-value singleton: pandas 3 gives NAType the __module__ 'pandas', so pickle writes pd.NA as
+  // `pandas.NA` (earlier releases wrote `pandas._libs.missing.NA`). Every release since 1.0 exports the same object as
+  // pandas.NA, so find_class reaches the same singleton.
+  ['pandas.NA', 'pandas._libs.missing.NA'],
   ...SKLEARN_CY_LOSSES.flatMap((c): [string, string][] => [
     [`_loss.${c}`, `sklearn._loss._loss.${c}`],
     [`_loss.__pyx_unpickle_${c}`, `sklearn._loss._loss.__pyx_unpickle_${c}`],

@@ -23,6 +23,7 @@ import sb3History from './data/history-effects-stable-baselines3.json' with { ty
 import prophetHistory from './data/history-effects-prophet.json' with { type: 'json' };
 import cmdstanpyHistory from './data/history-effects-cmdstanpy.json' with { type: 'json' };
 import stanioHistory from './data/history-effects-stanio.json' with { type: 'json' };
+import accelerateHistory from './data/history-effects-accelerate.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -222,6 +223,7 @@ const histories = [
   keyedJson<HistoryEffectsFile>(prophetHistory),
   keyedJson<HistoryEffectsFile>(cmdstanpyHistory),
   keyedJson<HistoryEffectsFile>(stanioHistory),
+  keyedJson<HistoryEffectsFile>(accelerateHistory),
   keyedJson<HistoryEffectsFile>(sklearnCrfsuiteHistory),
   keyedJson<HistoryEffectsFile>(lifelinesHistory),
 ];

@@ -24,6 +24,8 @@ import prophetHistory from './data/history-effects-prophet.json' with { type: 'j
 import cmdstanpyHistory from './data/history-effects-cmdstanpy.json' with { type: 'json' };
 import stanioHistory from './data/history-effects-stanio.json' with { type: 'json' };
 import accelerateHistory from './data/history-effects-accelerate.json' with { type: 'json' };
+import transformersHistory from './data/history-effects-transformers.json' with { type: 'json' };
+import trlHistory from './data/history-effects-trl.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -224,6 +226,8 @@ const histories = [
   keyedJson<HistoryEffectsFile>(cmdstanpyHistory),
   keyedJson<HistoryEffectsFile>(stanioHistory),
   keyedJson<HistoryEffectsFile>(accelerateHistory),
+  keyedJson<HistoryEffectsFile>(transformersHistory),
+  keyedJson<HistoryEffectsFile>(trlHistory),
   keyedJson<HistoryEffectsFile>(sklearnCrfsuiteHistory),
   keyedJson<HistoryEffectsFile>(lifelinesHistory),
 ];

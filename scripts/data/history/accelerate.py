@@ -26,6 +26,10 @@ HELD = {
         "the kind of distributed setup a PartialState records (a str Enum member, called with its value)"),
 }
 EXTRA_NAMES = {}
+# CPython's Enum.__new__, on a value that is no member's (DistributedType defines no _missing_), raises
+# ValueError("%r is not a valid %s" % (value, ...)): repr() of the value runs its class's __repr__, library code the
+# derivation does not follow. DistributedType is therefore admitted called with one str, number, bool or None only
+# (HistoryCheck 'scalar-value'), the values its members have.
 EXTERNAL_BASES = {
     "enum.Enum": ENUM,
     # class DistributedType(str, enum.Enum): the members are str values; a call of the class is Enum.__new__'s lookup
@@ -37,6 +41,8 @@ EFFECTS = True
 HISTORY_LOOKUPS = True
 # The enums are called with their value (Enum.__reduce_ex__).
 CALLED = {"accelerate.utils.dataclasses.DistributedType": ENUM_CALLED}
+EXTRA_CHECKS = {"accelerate.utils.dataclasses.DistributedType": (
+    ("scalar-value",), "an Enum: a value that is no member's is formatted with repr()")}
 # PartialState.__getattr__ (0.30 on) runs for a name the instance and its class lack: `name in self._known_attrs`
 # (a list of str the class body defines, unless a BUILD put another value in the instance __dict__), then raise
 # AttributeError. It answers no name. On the one BUILD a pickle gives a new instance, the __dict__ is empty, so BUILD's

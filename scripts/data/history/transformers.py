@@ -11,9 +11,9 @@ each a call of its class with its value; an AcceleratorConfig (NEWOBJ, one BUILD
 None of these classes defines __setstate__, __reduce__, __reduce_ex__, __getstate__, __setattr__ or __getattr__ in
 the releases read: a BUILD of a dict stores it in the instance __dict__ and runs no code of transformers.
 The Enums derive from transformers' ExplicitEnum(str, Enum), whose _missing_ (asked by Enum.__new__ when the value is
-no member's) raises ValueError with an f-string of the value and the member values: format() of the value. The Enum
-model below adds __format__, __str__ and __repr__ of the value to the python pack's Enum sinks (history_derivation
-reads no _missing_ hook).
+no member's) raises ValueError with an f-string of the value and the member values: format() of the value, which
+runs the value's class's __format__/__str__/__repr__ (history_derivation reads no _missing_ hook): the Enums are
+admitted called with one str, number, bool or None only (HistoryCheck 'scalar-value').
 
 Sources (scripts/data/history/pins.json): releases read from installed wheels that public repositories committed
 (a virtual environment's site-packages), each file checked against the wheel's own dist-info RECORD sha256 (after
@@ -54,18 +54,21 @@ HELD = {
 EXTRA_NAMES = {}
 # transformers' ExplicitEnum(str, Enum): a call of the class is Enum.__new__'s lookup of the value among the members
 # (hash, then ==), then ExplicitEnum._missing_: raise ValueError(f"{value} is not a valid {cls.__name__}, please select
-# one of {list(cls._value2member_map_.keys())}"), which formats the value.
-_EXPLICIT_NEW = sorted(set(ENUM["sinks"]["__new__"]["arg:0"]) | {"dunder:__format__", "dunder:__str__",
-                                                                  "dunder:__repr__"})
+# one of {list(cls._value2member_map_.keys())}"), which formats the value: format() runs the __format__ (object's:
+# __str__, then __repr__) of the value's class, library code the derivation does not follow. The Enums are therefore
+# admitted called with one str, number, bool or None only (HistoryCheck 'scalar-value'), the values their members
+# have; format() of such a value runs no code of a pack's class.
 EXTERNAL_BASES = {
-    "enum.Enum": {**ENUM, "why": ENUM["why"] + "; transformers' ExplicitEnum._missing_ formats an unknown value",
-                  "sinks": {**ENUM["sinks"], "__new__": {"arg:0": _EXPLICIT_NEW}}},
+    "enum.Enum": {**ENUM, "why": ENUM["why"] + "; transformers' ExplicitEnum._missing_ formats a value that is no "
+                                               "member's: called with one scalar only (scalar-value)"},
     "builtins.str": {"why": "C str: the value type of a str Enum's members (a call of the class is Enum.__new__'s "
                             "lookup)", "hooks": {}},
 }
 EFFECTS = True
 # The Enums are called with their value (Enum.__reduce_ex__).
 CALLED = {n: ENUM_CALLED for n, why in HELD.items() if "ExplicitEnum" in why}
+EXTRA_CHECKS = {n: (("scalar-value",), "an ExplicitEnum: _missing_ formats a value that is no member's")
+                for n in CALLED}
 REVIEW = {}
 FUNCTIONS = {}
 NOT_ADMITTED = {}

@@ -28,6 +28,10 @@ describe('accelerate PartialState as training_args.bin holds it', () => {
   const hostile: [string, RegExp][] = [
     ['hostile-state-payload.pkl', /^PICKLE-EXEC: .*os\.system/s],
     ['hostile-enum-value.pkl', /^PICKLE-EXEC: .*os\.system/s],
+    [
+      'hostile-enum-object.pkl',
+      /^PICKLE-STRUCT: .*call of accelerate\.utils\.dataclasses\.DistributedType with object/s,
+    ],
     ['hostile-unadmitted-function.pkl', /^PICKLE-GLOBAL-IMPORT: .*accelerate\.utils\.write_basic_config/s],
     ['hostile-build-unadmitted-class.pkl', /^PICKLE-GLOBAL-IMPORT: .*accelerate\.state\.AcceleratorState/s],
     ['hostile-second-build.pkl', /^PICKLE-STRUCT: .*second BUILD on one\s+object/s],

@@ -45,6 +45,10 @@ describe('training_args.bin pickles in the real files shape', () => {
     ['hostile-enum-object.pkl', /^PICKLE-STRUCT: .*call of transformers\.trainer_utils\.IntervalStrategy with object/s],
     ['hostile-unadmitted-function.pkl', /^PICKLE-GLOBAL-IMPORT: .*transformers\.trainer_utils\.set_seed/s],
     ['hostile-build-hooked-class.pkl', /^PICKLE-GLOBAL-IMPORT: .*transformers\.utils\.generic\.ModelOutput/s],
+    [
+      'hostile-call-constructor.pkl',
+      /^PICKLE-GLOBAL-IMPORT: .*TrainingArguments: the transformers pack\s+admits it only rebuilt through __new__/s,
+    ],
     ['hostile-user-subclass.pkl', /^PICKLE-GLOBAL-IMPORT: .*helpers\.MyTrainingArguments/s],
   ];
   for (const [file, expected] of hostile)

@@ -23,6 +23,9 @@ import sb3History from './data/history-effects-stable-baselines3.json' with { ty
 import prophetHistory from './data/history-effects-prophet.json' with { type: 'json' };
 import cmdstanpyHistory from './data/history-effects-cmdstanpy.json' with { type: 'json' };
 import stanioHistory from './data/history-effects-stanio.json' with { type: 'json' };
+import accelerateHistory from './data/history-effects-accelerate.json' with { type: 'json' };
+import transformersHistory from './data/history-effects-transformers.json' with { type: 'json' };
+import trlHistory from './data/history-effects-trl.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -200,9 +203,13 @@ interface HistoryEffectsFile {
  *   literal bools, no name on an automatic resource, a suffix and prefix without a path separator, bytes data), whose
  *   __setstate__ writes the data to a new temporary file and whose __del__ unlinks the automatic file;
  * - `one-build`: at most one BUILD on an instance (lifelines' CoxPHFitter answers a name it lacks from the delegate its
- *   state sets: a second BUILD's __setstate__ lookup would reach what the first one planted).
+ *   state sets: a second BUILD's __setstate__ lookup would reach what the first one planted);
+ * - `scalar-value`: a call (or NEWOBJ) of the class gives it one str, number, bool or None (an Enum member pickles as
+ *   a call of its class with its value; Enum.__new__ formats a value that is no member's with repr(), and
+ *   transformers' ExplicitEnum._missing_ with format(): the __repr__/__format__/__str__ of an object's class would run).
  */
-export type HistoryCheck = 'items' | 'frame-state' | 'new-empty' | 'catboost-state' | 'file-resource' | 'one-build';
+export type HistoryCheck =
+  'items' | 'frame-state' | 'new-empty' | 'catboost-state' | 'file-resource' | 'one-build' | 'scalar-value';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
@@ -222,6 +229,9 @@ const histories = [
   keyedJson<HistoryEffectsFile>(prophetHistory),
   keyedJson<HistoryEffectsFile>(cmdstanpyHistory),
   keyedJson<HistoryEffectsFile>(stanioHistory),
+  keyedJson<HistoryEffectsFile>(accelerateHistory),
+  keyedJson<HistoryEffectsFile>(transformersHistory),
+  keyedJson<HistoryEffectsFile>(trlHistory),
   keyedJson<HistoryEffectsFile>(sklearnCrfsuiteHistory),
   keyedJson<HistoryEffectsFile>(lifelinesHistory),
 ];

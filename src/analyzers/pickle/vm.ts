@@ -1398,6 +1398,7 @@ class PickleVm implements ModelContext {
       }
       if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
+        this.scalarValueChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
         if (effective === callee) this.checkTzText(call.callee.canonical, args, kwargs);
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
         if (effective === callee && isCythonUnpickle(canonical)) this.cythonState(result, args);
@@ -1415,6 +1416,7 @@ class PickleVm implements ModelContext {
         // A class that builds itself in __new__ (pandas' Timestamp): NEWOBJ's arguments are a call's.
         this.checkCallHook(canonical, kind === 'NEWOBJ' ? args : undefined, true);
         this.newEmptyChecked(canonical, args, kwargs);
+        this.scalarValueChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
         if (effective === callee) this.checkTzText(canonical, args, kwargs);
         checkDtypeSource(this.effectHost, canonical, args, kwargs);
         checkNewCodec(this.effectHost, canonical, args, kwargs);
@@ -1598,6 +1600,33 @@ class PickleVm implements ModelContext {
       'OFF_SHAPE_CALL',
       `NEWOBJ of ${canonical} with arguments: pandas rebuilds it with none, and the __new__ of its released versions ` +
         'builds the object from its arguments (admitted rebuilt with none: its history pack review)',
+      false,
+    );
+  }
+
+  /**
+   * A call (or NEWOBJ) of a class a history pack admits only with one scalar value (HistoryCheck 'scalar-value': an
+   * Enum, whose lookup formats a value that is no member's, running the __repr__/__format__ of an object's class).
+   */
+  private scalarValueChecked(canonical: string, args: PyVal | undefined, kwargs: PyVal | undefined): void {
+    if (!historyChecks(canonical).includes('scalar-value')) return;
+    const items = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : undefined;
+    const v = items?.length === 1 ? items[0] : undefined;
+    const scalar =
+      v !== undefined &&
+      (typeof v !== 'object' ||
+        v.k === K.Str ||
+        v.k === K.Float ||
+        v.k === K.None ||
+        v.k === K.True ||
+        v.k === K.False);
+    const noKw = kwargs === undefined || (typeof kwargs === 'object' && kwargs.k === K.Dict && kwargs.n === 0);
+    if (scalar && noKw) return;
+    this.anomaly(
+      'OFF_SHAPE_CALL',
+      `call of ${canonical} with ${v === undefined ? 'other arguments than one value' : kindName(v)}: its library ` +
+        'writes a member as a call with its str or number value, and a value that is no member is formatted ' +
+        "(repr/format runs its class's code; admitted with one scalar: its history pack review)",
       false,
     );
   }

@@ -27,6 +27,9 @@ import prophetHistory from './packs/history/prophet.json' with { type: 'json' };
 import fbprophetHistory from './packs/history/fbprophet.json' with { type: 'json' };
 import cmdstanpyHistory from './packs/history/cmdstanpy.json' with { type: 'json' };
 import stanioHistory from './packs/history/stanio.json' with { type: 'json' };
+import accelerateHistory from './packs/history/accelerate.json' with { type: 'json' };
+import transformersHistory from './packs/history/transformers.json' with { type: 'json' };
+import trlHistory from './packs/history/trl.json' with { type: 'json' };
 import implicitHistory from './packs/history/implicit.json' with { type: 'json' };
 import sklearnCrfsuiteHistory from './packs/history/sklearn-crfsuite.json' with { type: 'json' };
 import pythonCrfsuiteHistory from './packs/history/python-crfsuite.json' with { type: 'json' };
@@ -340,6 +343,9 @@ function packSources(): readonly PackSource[] {
       fbprophetHistory,
       cmdstanpyHistory,
       stanioHistory,
+      accelerateHistory,
+      transformersHistory,
+      trlHistory,
       implicitHistory,
       sklearnCrfsuiteHistory,
       pythonCrfsuiteHistory,

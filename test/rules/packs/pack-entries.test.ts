@@ -46,6 +46,12 @@ function libraryUse(name: string, kind: string | undefined, withPayload: boolean
     // not at all: its pickles name it (that function's argument, a reference), never make it by NEWOBJ.
     p.emptyDict().sbu('attr').stackGlobal(m, n).setitem();
     if (withPayload) p.sbu('payload').stackGlobal('posix', 'system').setitem();
+  } else if (kind === 'class' && historyChecks(name).includes('scalar-value')) {
+    // An Enum a pack admits called with one scalar only (HistoryCheck scalar-value): its library writes a member as a
+    // call of the class with the member's value; the payload (or None) beside it.
+    p.stackGlobal(m, n).sbu('x').tuple1().reduce();
+    payload();
+    p.raw(0x86); // TUPLE2
   } else if (kind === 'class') {
     // A native class its library only writes by calling it (native-new.ts) is called; any other is NEWOBJ'd.
     p.stackGlobal(m, n).emptyTuple();

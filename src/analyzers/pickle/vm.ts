@@ -55,6 +55,7 @@ import {
 } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { fileResourceStateProblem } from './file-resource.js';
+import { enumClasses } from './enum-members.js';
 import { catboostStateProblem } from './catboost-model.js';
 import { xgboostBufferProblem } from './xgboost-booster.js';
 import { isXgboostModelClass } from './xgboost-model.js';
@@ -1609,17 +1610,25 @@ class PickleVm implements ModelContext {
    * Enum, whose lookup formats a value that is no member's, running the __repr__/__format__ of an object's class).
    */
   private scalarValueChecked(canonical: string, args: PyVal | undefined, kwargs: PyVal | undefined): void {
-    if (!historyChecks(canonical).includes('scalar-value')) return;
+    const declared = historyChecks(canonical).includes('scalar-value');
+    // Every other Enum a history pack admits (enum-members.ts) is held to the same when its arguments are known:
+    // Enum.__new__ formats a value that is no member's with repr() (ValueError's message), running an object's class's
+    // __repr__, which no effect table models. Enum values are scalars or tuples of them; no arguments only raise.
+    if (!declared && (args === undefined || !enumClasses().has(canonical))) return;
     const items = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : undefined;
     const v = items?.length === 1 ? items[0] : undefined;
+    const scalarOf = (x: PyVal): boolean =>
+      typeof x !== 'object' ||
+      x.k === K.Str ||
+      x.k === K.Float ||
+      x.k === K.None ||
+      x.k === K.True ||
+      x.k === K.False;
     const scalar =
-      v !== undefined &&
-      (typeof v !== 'object' ||
-        v.k === K.Str ||
-        v.k === K.Float ||
-        v.k === K.None ||
-        v.k === K.True ||
-        v.k === K.False);
+      (v !== undefined &&
+        (scalarOf(v) ||
+          (!declared && typeof v === 'object' && v.k === K.Tuple && v.more === 0 && v.items.every(scalarOf)))) ||
+      (!declared && items?.length === 0);
     const noKw = kwargs === undefined || (typeof kwargs === 'object' && kwargs.k === K.Dict && kwargs.n === 0);
     if (scalar && noKw) return;
     this.anomaly(

@@ -101,6 +101,19 @@ describe('Prophet, cmdstanpy and stanio history packs', () => {
       assert.notDeepEqual(await blockingOf(prophet('prophet', { fit })), []);
     });
   }
+  // Enum.__new__ formats a value that is no member's with repr(): an object there runs its class's __repr__.
+  it('a Method member called with an object of an admitted class is blocked', async () => {
+    const object = (q: P) => q.stackGlobal('cmdstanpy.compiler_opts', 'CompilerOptions').emptyTuple().newobj();
+    const signals = await blockingOf(prophet('prophet', { method: object }));
+    assert.ok(
+      signals.some((x) => x.includes('cmdstanpy.cmdstan_args.Method') && x.includes('formatted')),
+      signals.join('\n'),
+    );
+  });
+  it('a Method member called with a tuple of numbers passes the value check (an Enum value may be a tuple)', async () => {
+    const signals = await blockingOf(prophet('prophet', { method: (q) => q.int(1).int(2).tuple2() }));
+    assert.ok(!signals.some((x) => x.includes('formatted')), signals.join('\n'));
+  });
   it('a Method member called with a call to os.system is blocked', async () => {
     assert.notDeepEqual(await blockingOf(prophet('prophet', { method: (q) => q.call('os', 'system', 'id') })), []);
   });

@@ -1618,12 +1618,7 @@ class PickleVm implements ModelContext {
     const items = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : undefined;
     const v = items?.length === 1 ? items[0] : undefined;
     const scalarOf = (x: PyVal): boolean =>
-      typeof x !== 'object' ||
-      x.k === K.Str ||
-      x.k === K.Float ||
-      x.k === K.None ||
-      x.k === K.True ||
-      x.k === K.False;
+      typeof x !== 'object' || x.k === K.Str || x.k === K.Float || x.k === K.None || x.k === K.True || x.k === K.False;
     const scalar =
       (v !== undefined &&
         (scalarOf(v) ||

@@ -11,9 +11,25 @@ import { createRequire } from 'node:module';
 type Stream = NodeJS.WriteStream;
 const streamOf = (fd: 1 | 2): Stream => (fd === 1 ? process.stdout : process.stderr);
 const onStream = new Set<number>();
+/** Descriptors whose reader has gone (EPIPE: `sentinel scan … | head`): what is left to write is dropped. */
+const closed = new Set<number>();
+
+/** The stream of `fd`, with a reader that goes away mid-report ending the output quietly instead of the process. */
+function takeOver(fd: 1 | 2): Stream {
+  const stream = streamOf(fd);
+  if (!onStream.has(fd)) {
+    onStream.add(fd);
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      closed.add(fd);
+    });
+  }
+  return stream;
+}
 
 /** Writes `s` to descriptor `fd` (1 stdout, 2 stderr), synchronously while the descriptor takes it. */
 export function writeFd(fd: 1 | 2, s: string): void {
+  if (closed.has(fd)) return;
   if (onStream.has(fd)) {
     streamOf(fd).write(s);
     return;
@@ -27,13 +43,15 @@ export function writeFd(fd: 1 | 2, s: string): void {
       if (n <= 0) break;
       done += n;
     }
-  } catch {
-    // EAGAIN, EPIPE, …: the stream takes over and reports as it always did.
+  } catch (e) {
+    // The reader has gone: the rest of the report has nowhere to go, and the exit code still says the gate's result.
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') {
+      closed.add(fd);
+      return;
+    }
+    // EAGAIN, …: the stream takes over and reports as it always did.
   }
-  if (done < bytes.length) {
-    onStream.add(fd);
-    streamOf(fd).write(bytes.subarray(done));
-  }
+  if (done < bytes.length) takeOver(fd).write(bytes.subarray(done));
 }
 
 let devNull: Stats | undefined | null = null;

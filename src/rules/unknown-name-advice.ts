@@ -22,6 +22,18 @@ export interface UnknownNameAdvice {
 
 let byLibrary: Map<string, string[]> | undefined;
 
+/**
+ * Libraries whose pickles are build caches of developer tools, not models: what the file is and how to leave it out,
+ * said instead of the advice to admit the name (admitting a documentation tool's classes would let any file of the
+ * scan rebuild them). Folder scans skip these caches (walk-filter.ts); a file named on its own is read and reported.
+ */
+const TOOL_CACHES: Readonly<Record<string, string>> = {
+  sphinx:
+    'a Sphinx documentation build cache (the environment or a doctree sphinx-build pickles under _build/doctrees), ' +
+    'not a model',
+  docutils: 'a Sphinx or docutils documentation build cache (a pickled doctree), not a model',
+};
+
 /** Pack descriptions per top-level package they admit names of (built once, on the first unknown name). */
 function packsByLibrary(): Map<string, string[]> {
   if (byLibrary) return byLibrary;
@@ -69,6 +81,16 @@ export function unknownNameAdvice(canonical: string, called: boolean, packRefuse
         : packs.length
           ? `${library}'s reviewed pack${packs.length > 1 ? 's' : ''} (${packs.join('; ')}) ${packs.length > 1 ? 'do' : 'does'} not list it: a name of another release, or an object no reviewed pickle holds`
           : `${library} has no reviewed pack`;
+  const cache = instance > 0 || packRefused || !Object.hasOwn(TOOL_CACHES, library) ? undefined : TOOL_CACHES[library];
+  if (cache !== undefined)
+    return {
+      library,
+      packs,
+      text:
+        `${library} has no reviewed pack: this file is ${cache}; folder scans skip doctrees folders and list them as ` +
+        'skipped; leave the file out of the release, or out of the scan with `exclude:` in sentinel-policy.yml (or ' +
+        '--exclude), rather than admitting its names',
+    };
   const risk = called
     ? 'any file of that scan may then call it with arguments the file chooses'
     : 'any file of that scan may then rebuild it through its pickle hooks with state the file chooses';

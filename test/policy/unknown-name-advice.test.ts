@@ -179,3 +179,21 @@ describe("numba's nested unpicklers: blocked, never admitted by also_allow", () 
     });
   }
 });
+
+// A documentation build cache named on its own (folder scans skip doctrees folders): the finding says what the file
+// is and how to leave it out, and offers no line admitting the tool's classes.
+describe('a Sphinx build cache named on its own', () => {
+  for (const [module, name] of [
+    ['sphinx.environment', 'BuildEnvironment'],
+    ['docutils.nodes', 'document'],
+  ] as const) {
+    it(`${module}.${name}: a documentation build cache, excluded rather than admitted`, async () => {
+      const f = (await scanBytes('environment.pickle', rebuilds(module, name))).findings.find(
+        (x) => x.ruleId === 'PICKLE-GLOBAL-IMPORT',
+      );
+      assert.ok(f);
+      assert.match(f.evidence.signal, /documentation build cache .*not a model.*exclude:/);
+      assert.equal(f.evidence.details?.['alsoAllow'], undefined);
+    });
+  }
+});

@@ -43,7 +43,7 @@ function safeDivisor(e: ExpressionFact | undefined): boolean {
 }
 
 /** The dividing operator a call names and its divisor, or undefined when the call does not divide integers. */
-function dividingCall(call: CallSite): { name: string; divisor: ExpressionFact | undefined } | undefined {
+export function dividingCall(call: CallSite): { name: string; divisor: ExpressionFact | undefined } | undefined {
   if (archiveCode(call)) return undefined;
   const callee = call.callee;
   const access = callee.access;

@@ -30,6 +30,7 @@ import {
   broadcastVerdict,
   type OperandSize,
 } from './torchscript-load-broadcast.js';
+import { foldedSignals } from './torchscript-fold.js';
 import { loadDivisionSignals } from './torchscript-load-division.js';
 import { archiveCode, markArchiveCall } from './torchscript-archive-calls.js';
 import { CONCATENATION, loopGrowthSignals } from './torchscript-load-growth.js';
@@ -2096,6 +2097,9 @@ export function detectTorchScriptLoadCode(
     return m !== undefined && atLoad.has(m.id) ? m.qualifiedName : undefined;
   };
   for (const s of loadDivisionSignals(mod, loadMethodOf)) push(s);
+  // Constant folding while the archive compiles: operators on constants run at load in every method.
+  const methodOf = (scopeId: number): string | undefined => (owningMethod(fns, scopeId) ?? fns[scopeId])?.qualifiedName;
+  for (const s of foldedSignals(mod, methodOf)) push(s);
   // An operand whose size the code fixes: a constant, or a constant-shape construction.
   // A local name counts when every binding of it in its scope is one (the largest of them).
   const fixedSize = (e: ExpressionFact, scopeId: number, depth = 0): number | undefined => {

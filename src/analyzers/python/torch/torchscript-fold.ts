@@ -130,6 +130,11 @@ class Folder {
       const width = all[1];
       return { kind: 'str', len: width?.kind === 'int' ? Math.max(str, width.value) : str };
     }
+    if (op.name === 'expandtabs' && str !== undefined) {
+      // Each tab widens to at most the tab size (8 when not given).
+      const tab = all[1]?.kind === 'int' ? Math.max(1, all[1].value) : 8;
+      return { kind: 'str', len: str * tab };
+    }
     if ((op.name === 'add' || op.name === '__add__') && all.length === 2) return combine('+', all[0]!, all[1]!);
     if ((op.name === 'mul' || op.name === '__mul__') && all.length === 2) return combine('*', all[0]!, all[1]!);
     if (op.name === 'replace' && str !== undefined && all[1]?.kind === 'str' && all[2]?.kind === 'str') {

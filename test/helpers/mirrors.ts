@@ -1,6 +1,9 @@
 // Tests that read third-party files through a manifest (repository, commit, path, sha256) find them in git mirrors
 // that are never committed: <SENTINEL_MIRRORS>/<owner>+<name>/repo. When none is present the test skips with this
 // message, which names the repositories and the plain git commands that bring them.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 export const MIRRORS = process.env.SENTINEL_MIRRORS ?? '/work/.mirror';
 
 /** Shown names at most; the rest are counted and found in the manifest's `repository` fields. */
@@ -15,4 +18,44 @@ export function mirrorsAbsent(what: string, repos: Iterable<string>, manifest: s
     `git clone --bare https://github.com/OWNER/NAME "$SENTINEL_MIRRORS/OWNER+NAME/repo" ` +
     `(SENTINEL_MIRRORS defaults to ${MIRRORS})`
   );
+}
+
+/** A manifest row of a third-party file: where its mirror keeps it. */
+export interface MirroredFile {
+  readonly repository: string;
+  readonly commit: string;
+  readonly path: string;
+}
+
+/**
+ * The rows of `files` whose bytes the mirrors hold (read with `git cat-file`), and the skip message naming every
+ * repository when none is present (`what`: what is missing; `manifest`: the manifest's file name).
+ */
+export function mirroredFiles<T extends MirroredFile>(
+  files: readonly T[],
+  what: string,
+  manifest: string,
+): { present: { e: T; bytes: Uint8Array }[]; skip: string | false } {
+  const present: { e: T; bytes: Uint8Array }[] = [];
+  for (const e of files) {
+    const repo = join(MIRRORS, e.repository.replace('/', '+'), 'repo');
+    if (!existsSync(repo)) continue;
+    try {
+      const bytes = execFileSync('git', ['-C', repo, 'cat-file', 'blob', `${e.commit}:${e.path}`], {
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      present.push({ e, bytes: new Uint8Array(bytes) });
+    } catch {
+      // the mirror lacks this commit: the row is absent
+    }
+  }
+  const skip =
+    present.length === 0
+      ? mirrorsAbsent(
+          what,
+          files.map((e) => e.repository),
+          manifest,
+        )
+      : false;
+  return { present, skip };
 }

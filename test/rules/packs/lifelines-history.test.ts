@@ -7,14 +7,12 @@
 // Debian, PyPI unreachable), so the rows are built opcode by opcode after the structure of the real pickles public
 // projects committed (lifelines-manifest.json, scanned at the end when their mirrors are present).
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
-import { MIRRORS, mirrorsAbsent } from '../../helpers/mirrors.js';
+import { mirroredFiles } from '../../helpers/mirrors.js';
 
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 
@@ -142,32 +140,13 @@ interface RealFile {
 const manifest = JSON.parse(
   readFileSync(new URL('../../fixtures/real-world/lifelines-manifest.json', import.meta.url), 'utf8'),
 ) as { files: RealFile[] };
-const bytesOf = (e: RealFile): Uint8Array | undefined => {
-  const repo = join(MIRRORS, e.repository.replace('/', '+'), 'repo');
-  if (!existsSync(repo)) return undefined;
-  try {
-    return execFileSync('git', ['-C', repo, 'cat-file', 'blob', `${e.commit}:${e.path}`], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch {
-    return undefined;
-  }
-};
-const present = manifest.files.map((e) => ({ e, bytes: bytesOf(e) })).filter((x) => x.bytes !== undefined);
-const skip =
-  present.length === 0
-    ? mirrorsAbsent(
-        'no real lifelines pickle present',
-        manifest.files.map((e) => e.repository),
-        'lifelines-manifest.json',
-      )
-    : false;
+const { present, skip } = mirroredFiles(manifest.files, 'no real lifelines pickle present', 'lifelines-manifest.json');
 
 describe('real lifelines pickles of public projects', { skip }, () => {
   for (const { e, bytes } of present) {
     it(`${e.model}: ${e.repository} ${e.path} passes`, async () => {
-      assert.equal(createHash('sha256').update(bytes!).digest('hex'), e.sha256);
-      assert.deepEqual((await verdict(bytes!)).blocking, []);
+      assert.equal(createHash('sha256').update(bytes).digest('hex'), e.sha256);
+      assert.deepEqual((await verdict(bytes)).blocking, []);
     });
   }
 });

@@ -7,14 +7,12 @@
 // (prophet-implicit-manifest.json: repository, commit, path, sha256) are scanned at the end when their mirrors are
 // present. Each hostile twin changes one thing.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
-import { MIRRORS, mirrorsAbsent } from '../../helpers/mirrors.js';
+import { mirroredFiles } from '../../helpers/mirrors.js';
 
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 const blockingOf = async (bytes: Uint8Array): Promise<string[]> => {
@@ -170,32 +168,17 @@ interface Entry {
 const manifest = JSON.parse(
   readFileSync(new URL('../../fixtures/real-world/prophet-implicit-manifest.json', import.meta.url), 'utf8'),
 ) as { files: Entry[] };
-const bytesOf = (e: Entry): Uint8Array | undefined => {
-  const repo = join(MIRRORS, e.repository.replace('/', '+'), 'repo');
-  if (!existsSync(repo)) return undefined;
-  try {
-    return execFileSync('git', ['-C', repo, 'cat-file', 'blob', `${e.commit}:${e.path}`], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch {
-    return undefined;
-  }
-};
-const present = manifest.files.map((e) => ({ e, bytes: bytesOf(e) })).filter((x) => x.bytes !== undefined);
-const skip =
-  present.length === 0
-    ? mirrorsAbsent(
-        'no real Prophet or implicit pickle present',
-        manifest.files.map((e) => e.repository),
-        'prophet-implicit-manifest.json',
-      )
-    : false;
+const { present, skip } = mirroredFiles(
+  manifest.files,
+  'no real Prophet or implicit pickle present',
+  'prophet-implicit-manifest.json',
+);
 
 describe('real Prophet and implicit pickles of public projects', { skip }, () => {
   for (const { e, bytes } of present) {
     it(`${e.library}: ${e.repository} ${e.path} passes`, async () => {
-      assert.equal(createHash('sha256').update(bytes!).digest('hex'), e.sha256);
-      assert.deepEqual(await blockingOf(bytes!), []);
+      assert.equal(createHash('sha256').update(bytes).digest('hex'), e.sha256);
+      assert.deepEqual(await blockingOf(bytes), []);
     });
   }
 });

@@ -9,15 +9,13 @@
 // prefix writes the stream's bytes into a folder the stream chose, and a name on an automatic resource with a valid fd
 // is unlinked when the object is collected.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileResourceStateProblem } from '../../../src/analyzers/pickle/file-resource.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
-import { MIRRORS, mirrorsAbsent } from '../../helpers/mirrors.js';
+import { mirroredFiles } from '../../helpers/mirrors.js';
 
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 const MODEL = new TextEncoder().encode('lCRF\x00\x00\x01\x00FILE');
@@ -164,32 +162,17 @@ interface RealFile {
 const manifest = JSON.parse(
   readFileSync(new URL('../../fixtures/real-world/sklearn-crfsuite-manifest.json', import.meta.url), 'utf8'),
 ) as { files: RealFile[] };
-const bytesOf = (e: RealFile): Uint8Array | undefined => {
-  const repo = join(MIRRORS, e.repository.replace('/', '+'), 'repo');
-  if (!existsSync(repo)) return undefined;
-  try {
-    return execFileSync('git', ['-C', repo, 'cat-file', 'blob', `${e.commit}:${e.path}`], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch {
-    return undefined;
-  }
-};
-const present = manifest.files.map((e) => ({ e, bytes: bytesOf(e) })).filter((x) => x.bytes !== undefined);
-const skip =
-  present.length === 0
-    ? mirrorsAbsent(
-        'no real sklearn-crfsuite pickle present',
-        manifest.files.map((e) => e.repository),
-        'sklearn-crfsuite-manifest.json',
-      )
-    : false;
+const { present, skip } = mirroredFiles(
+  manifest.files,
+  'no real sklearn-crfsuite pickle present',
+  'sklearn-crfsuite-manifest.json',
+);
 
 describe('real sklearn-crfsuite pickles of public projects', { skip }, () => {
   for (const { e, bytes } of present) {
     it(`${e.repository} ${e.path} passes`, async () => {
-      assert.equal(createHash('sha256').update(bytes!).digest('hex'), e.sha256);
-      assert.deepEqual((await verdict(bytes!)).blocking, []);
+      assert.equal(createHash('sha256').update(bytes).digest('hex'), e.sha256);
+      assert.deepEqual((await verdict(bytes)).blocking, []);
     });
   }
 });

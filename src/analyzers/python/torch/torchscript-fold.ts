@@ -148,7 +148,7 @@ class Folder {
   }
 
   /** The receiver of a method-form call (`s.find(x)`), folded. */
-  private receiver(c: CallSite, depth: number): Folded | undefined {
+  receiver(c: CallSite, depth = 0): Folded | undefined {
     const access = c.callee.access!;
     if (access.steps.length !== 1) return undefined;
     if (access.root.kind === 'name') {
@@ -252,7 +252,7 @@ export function foldedSignals(mod: PythonModule, methodOf: (scopeId: number) => 
     }
     if (SEARCH.has(op.name)) {
       const parts = (op.method ? [undefined, ...c.positional] : c.positional).slice(0, 2);
-      const hay = op.method ? folderReceiverLen(folder, c) : strLen(folder.value(parts[0], c.scopeId));
+      const hay = strLen(op.method ? folder.receiver(c) : folder.value(parts[0], c.scopeId));
       const needle = strLen(folder.value(parts[1], c.scopeId));
       if (hay !== undefined && needle !== undefined && hay * Math.max(1, needle) > MAX_FOLDED_SEARCH)
         report(
@@ -283,11 +283,3 @@ export function foldedSignals(mod: PythonModule, methodOf: (scopeId: number) => 
 }
 
 const strLen = (v: Folded | undefined): number | undefined => (v?.kind === 'str' ? v.len : undefined);
-
-function folderReceiverLen(folder: Folder, c: CallSite): number | undefined {
-  const access = c.callee.access;
-  if (access === undefined || access.steps.length !== 1) return undefined;
-  if (access.root.kind === 'name')
-    return strLen(folder.value({ text: access.root.name, nodeType: 'identifier' } as ExpressionFact, c.scopeId));
-  return undefined;
-}

@@ -1,6 +1,7 @@
 // scan(): files, directories, bytes and streams → the gated report (the object the JSON reporter writes; schema
 // schemas/report.schema.json). The one path from inputs to report: the CLI's `artifact` command calls it too.
 // Never prints, never exits; invalid options throw SentinelError; an aborted signal rejects with its reason.
+import { availableParallelism } from 'node:os';
 import type { Limits } from '../core/limits.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import {
@@ -124,8 +125,10 @@ export interface ScanOptions {
   /**
    * Files scanned at once on worker threads (default 1: all on the calling thread). The report does not depend on
    * it. With workers, an abort stops them and rejects; a file already running on a worker is not waited for.
+   * `'auto'`: as many as the machine's available parallelism, with workers started only where they pay on this
+   * machine (see docs/benchmarks.md, "Worker threads"); a number is obeyed as asked.
    */
-  readonly jobs?: number;
+  readonly jobs?: number | 'auto';
   /**
    * Model-cache roots (a Hugging Face cache: `HF_HOME`, `HF_HUB_CACHE`): symlinks under a scanned path inside one
    * are followed within it, as the cache's snapshots link to its blobs. Default: none.
@@ -221,8 +224,8 @@ function checkOptions(o: ScanOptions): void {
   if (o.timeLimitSeconds !== undefined && !(Number.isFinite(o.timeLimitSeconds) && o.timeLimitSeconds >= 0)) {
     throw new SentinelError('usage', `timeLimitSeconds must be a number >= 0, got ${String(o.timeLimitSeconds)}`);
   }
-  if (o.jobs !== undefined && !(Number.isInteger(o.jobs) && o.jobs >= 1)) {
-    throw new SentinelError('usage', `jobs must be a whole number from 1, got ${String(o.jobs)}`);
+  if (o.jobs !== undefined && o.jobs !== 'auto' && !(Number.isInteger(o.jobs) && o.jobs >= 1)) {
+    throw new SentinelError('usage', `jobs must be a whole number from 1 or 'auto', got ${String(o.jobs)}`);
   }
   for (const s of o.failOn ?? []) {
     if (!isSeverity(s))
@@ -246,6 +249,11 @@ function notReached(stop: ScanStop): string {
 
 function isStream(x: VirtualBytes | VirtualStream): x is VirtualStream {
   return 'stream' in x;
+}
+
+/** Worker threads a scan may use: `'auto'` is the machine's available parallelism. */
+function jobCount(jobs: number | 'auto' | undefined): number {
+  return jobs === 'auto' ? availableParallelism() : (jobs ?? 1);
 }
 
 /** Scans the inputs in order and concatenates their results (each input is one or more top-level files). */
@@ -431,7 +439,7 @@ async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): P
     now,
     rules: selectRules(only),
     maxFiles: limits.maxEntries,
-    threads: options.jobs ?? 1,
+    threads: jobCount(options.jobs),
   });
   const scanned = scanInputs(
     list,
@@ -444,7 +452,8 @@ async function gather(p: Prepared, options: ScanOptions, setup?: GatherSetup): P
       ...(options.onFile ? { onFile: options.onFile } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(stop ? { stop } : {}),
-      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+      ...(options.jobs !== undefined ? { jobs: jobCount(options.jobs) } : {}),
+      ...(options.jobs === 'auto' ? { autoJobs: true } : {}),
       ...(options.cacheRoots ? { cacheRoots: options.cacheRoots } : {}),
       ...(options.roots ? { roots: options.roots } : {}),
       ...(options.sha256 === false ? { sha256: false } : {}),

@@ -3,7 +3,7 @@
 // that prints or writes files. Commands: scan (alias artifact; also `sentinel PATH`), convert (cli/convert.ts),
 // serve, worker, submit, rules, explain, init, policy.
 import { existsSync, writeFileSync } from 'node:fs';
-import { availableParallelism, homedir } from 'node:os';
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { SentinelError } from '../api/errors.js';
@@ -150,8 +150,8 @@ function parseWrites(values: readonly string[]): { format: Format; file: string 
   });
 }
 
-function parseJobs(value: string | undefined): number {
-  if (value === undefined) return availableParallelism();
+function parseJobs(value: string | undefined): number | 'auto' {
+  if (value === undefined) return 'auto';
   if (!/^[1-9]\d{0,3}$/.test(value.trim()))
     throw new UsageError(`--jobs expects a whole number from 1, got "${value}"`);
   return Number(value.trim());
@@ -525,7 +525,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         '--no-sha256',
         "never take each file's SHA-256, not even for reports that show it (JSON, SARIF, CycloneDX, --verbose text)",
       )
-      .option('--jobs <n>', 'files scanned at once on worker threads (default: available parallelism)')
+      .option(
+        '--jobs <n>',
+        'files scanned at once on worker threads (default: available parallelism, used where workers pay)',
+      )
       .option(
         '--time-limit <seconds>',
         'stop the whole scan after this long: files not fully read by then are SCAN-INCOMPLETE (default: none)',

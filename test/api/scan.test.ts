@@ -254,6 +254,7 @@ describe('scan()', () => {
       [() => scan(dir, { maxAcceptableSeverity: 'OK' as never }), 'usage', /unknown safety level/],
       [() => scan([]), 'usage', /nothing to scan/],
       [() => scan(dir, { jobs: 0 }), 'usage', /jobs must be a whole number/],
+      [() => scan(dir, { jobs: 'all' as never }), 'usage', /jobs must be a whole number from 1 or 'auto'/],
       [() => scan({ name: '', bytes: new Uint8Array() }), 'usage', /non-empty name/],
       [() => scan(dir, { baseline: '{"schemaVersion":"9"}' }), 'baseline', /not a Sentinel JSON report/],
       [() => loadPolicy({ text: 'preset: lax\n', source: 'p.yml' }), 'policy', /p\.yml:1:9/],

@@ -894,8 +894,14 @@ async function runTarget(
       }
     }
   }
-  // Library-API findings hold only for a project that serves nothing: a module the text gate skipped may serve.
-  if ([...found.values()].some((l) => l.some(isLibrarySignal)) && (await servesUnread(entries, tick))) {
+  // Library-API findings hold only for a project that serves nothing: a module the text gate skipped may serve. Only
+  // a finding the report would hold (below: in a named module, or on a data path through one) makes that worth asking.
+  const reported = (stable: string, s: CodeSignal): boolean =>
+    byStable.get(stable)?.named === true || (s.flow ?? []).some((f) => byStable.get(f.file)?.named === true);
+  if (
+    [...found].some(([stable, l]) => l.some((s) => isLibrarySignal(s) && reported(stable, s))) &&
+    (await servesUnread(entries, tick))
+  ) {
     for (const [k, list] of found)
       found.set(
         k,
@@ -930,9 +936,7 @@ async function runTarget(
   for (const [stable, list] of found) {
     const e = byStable.get(stable)!;
     // A module the scan did not name is reported when the data path runs through a named one.
-    const signals = e.named
-      ? list
-      : list.filter((s) => (s.flow ?? []).some((f) => byStable.get(f.file)?.named === true));
+    const signals = list.filter((s) => reported(stable, s));
     if (signals.length === 0) continue;
     const fact: CodeFact = {
       location: { chain: [e.member.path] },
@@ -951,9 +955,14 @@ const MAX_SERVING_PARSES = 64;
 /** Modules larger than this are not read for serving code; such a module counts as serving. */
 const MAX_SERVING_BYTES = 2_000_000;
 
-/** Whether a module of the project the analysis did not read (its text names no deserializer) serves. */
+/**
+ * Whether a module of the project the analysis did not read (its text names no deserializer) serves. Every answer but
+ * the last is "serves" (a module too large or unreadable, more candidates than MAX_SERVING_PARSES, a parse that
+ * fails, one that serves), so the candidates are counted from their texts first and parsed only when there are few
+ * enough: a package of hundreds of modules that may serve answers without one parse.
+ */
 async function servesUnread(entries: readonly Entry[], tick: () => void): Promise<boolean> {
-  let parsed = 0;
+  const candidates: Entry[] = [];
   for (const e of entries) {
     if (e.module !== undefined) continue;
     tick();
@@ -969,7 +978,13 @@ async function servesUnread(entries: readonly Entry[], tick: () => void): Promis
     const text = readText(e.member);
     if (text === undefined) return true;
     if (!mayServe(text)) continue;
-    if (++parsed > MAX_SERVING_PARSES) return true;
+    if (candidates.length >= MAX_SERVING_PARSES) return true;
+    candidates.push(e);
+  }
+  for (const e of candidates) {
+    tick();
+    const text = readText(e.member);
+    if (text === undefined) return true;
     try {
       if (moduleServes(await analyzePythonModule(text, { timeoutMs: 10_000 }))) return true;
     } catch {

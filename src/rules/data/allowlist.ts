@@ -23,6 +23,7 @@ import sb3History from './packs/history/stable-baselines3.json' with { type: 'js
 import nltkHistory from './packs/history/nltk.json' with { type: 'json' };
 import nbresultHistory from './packs/history/nbresult.json' with { type: 'json' };
 import lshashpy3History from './packs/history/lshashpy3.json' with { type: 'json' };
+import sklearnSomHistory from './packs/history/sklearn-som.json' with { type: 'json' };
 import prophetHistory from './packs/history/prophet.json' with { type: 'json' };
 import fbprophetHistory from './packs/history/fbprophet.json' with { type: 'json' };
 import cmdstanpyHistory from './packs/history/cmdstanpy.json' with { type: 'json' };
@@ -350,6 +351,7 @@ function packSources(): readonly PackSource[] {
       sklearnCrfsuiteHistory,
       pythonCrfsuiteHistory,
       lifelinesHistory,
+      sklearnSomHistory,
     ].map(fileSource),
   ];
   return sources;

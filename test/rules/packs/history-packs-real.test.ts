@@ -4,8 +4,8 @@
 // scikit-surprise (its k-NN, baseline and random algorithms, Trainset, Dataset and surprise.dump.dump's Prediction
 // tuples), hmmlearn (its Gaussian, GMM and categorical models), stable-baselines3 (VecNormalize.save of a wrapper
 // holding Gymnasium spaces), NLTK (its classifiers and probability distributions), nbresult (ChallengeResult.write())
-// and lshashpy3 (LSHash.save()'s object array in an .npz), each run from its source tree at a pinned release, pickle
-// small fitted objects (scripts/fixtures/history-packs-real.py): their
+// lshashpy3 (LSHash.save()'s object array in an .npz) and sklearn-som (a fitted SOM), each run from its source tree at
+// a pinned release, pickle small fitted objects (scripts/fixtures/history-packs-real.py): their
 // packs admit every name those files hold, so each passes; a payload twin per library and version (the same object
 // carrying a call to os.system in its state) is blocked. gensim's second version is Debian's (test/fixtures/real/gensim, checked with the other Debian releases).
 import { strict as assert } from 'node:assert';
@@ -53,6 +53,7 @@ describe('history packs: real output of released versions', () => {
       'nltk',
       'pycaret',
       'skforecast',
+      'sklearn-som',
       'sktime',
       'stable-baselines3',
       'surprise',
@@ -163,6 +164,7 @@ describe('history packs of plain-state classes: hostile twins', () => {
     ['nltk.probability', 'ConditionalProbDist', '_factory_args'],
     ['nbresult', 'ChallengeResult', 'cv'],
     ['lshashpy3.storage', 'InMemoryStorage', 'storage'],
+    ['sklearn_som.som', 'SOM', 'weights'],
     ['prophet.forecaster', 'Prophet', 'history'],
     ['prophet.models', 'CmdStanPyBackend', 'stan_fit'],
     ['prophet.models', 'ModelParams', 'k'],

@@ -2,8 +2,8 @@
 // that are never committed: <SENTINEL_MIRRORS>/<owner>+<name>/repo. When none is present the test skips with this
 // message, which names the repositories and the plain git commands that bring them.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 export const MIRRORS = process.env.SENTINEL_MIRRORS ?? '/work/.mirror';
 
 /** Shown names at most; the rest are counted and found in the manifest's `repository` fields. */
@@ -58,4 +58,13 @@ export function mirroredFiles<T extends MirroredFile>(
         )
       : false;
   return { present, skip };
+}
+
+/** mirroredFiles of the `files` of the manifest at `url` (a JSON file `{ files: [...] }`), named by its file name. */
+export function mirroredManifest<T extends MirroredFile>(
+  url: URL,
+  what: string,
+): { present: { e: T; bytes: Uint8Array }[]; skip: string | false } {
+  const { files } = JSON.parse(readFileSync(url, 'utf8')) as { files: T[] };
+  return mirroredFiles(files, what, basename(url.pathname));
 }

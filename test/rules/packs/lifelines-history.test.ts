@@ -8,11 +8,10 @@
 // projects committed (lifelines-manifest.json, scanned at the end when their mirrors are present).
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
-import { mirroredFiles } from '../../helpers/mirrors.js';
+import { mirroredManifest } from '../../helpers/mirrors.js';
 
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 
@@ -137,10 +136,10 @@ interface RealFile {
   readonly sha256: string;
   readonly model: string;
 }
-const manifest = JSON.parse(
-  readFileSync(new URL('../../fixtures/real-world/lifelines-manifest.json', import.meta.url), 'utf8'),
-) as { files: RealFile[] };
-const { present, skip } = mirroredFiles(manifest.files, 'no real lifelines pickle present', 'lifelines-manifest.json');
+const { present, skip } = mirroredManifest<RealFile>(
+  new URL('../../fixtures/real-world/lifelines-manifest.json', import.meta.url),
+  'no real lifelines pickle present',
+);
 
 describe('real lifelines pickles of public projects', { skip }, () => {
   for (const { e, bytes } of present) {

@@ -8,11 +8,10 @@
 // present. Each hostile twin changes one thing.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
-import { mirroredFiles } from '../../helpers/mirrors.js';
+import { mirroredManifest } from '../../helpers/mirrors.js';
 
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 const blockingOf = async (bytes: Uint8Array): Promise<string[]> => {
@@ -165,13 +164,9 @@ interface Entry {
   readonly sha256: string;
   readonly library: string;
 }
-const manifest = JSON.parse(
-  readFileSync(new URL('../../fixtures/real-world/prophet-implicit-manifest.json', import.meta.url), 'utf8'),
-) as { files: Entry[] };
-const { present, skip } = mirroredFiles(
-  manifest.files,
+const { present, skip } = mirroredManifest<Entry>(
+  new URL('../../fixtures/real-world/prophet-implicit-manifest.json', import.meta.url),
   'no real Prophet or implicit pickle present',
-  'prophet-implicit-manifest.json',
 );
 
 describe('real Prophet and implicit pickles of public projects', { skip }, () => {

@@ -10,12 +10,11 @@
 // is unlinked when the object is collected.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileResourceStateProblem } from '../../../src/analyzers/pickle/file-resource.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
-import { mirroredFiles } from '../../helpers/mirrors.js';
+import { mirroredManifest } from '../../helpers/mirrors.js';
 
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
 const MODEL = new TextEncoder().encode('lCRF\x00\x00\x01\x00FILE');
@@ -159,13 +158,9 @@ interface RealFile {
   readonly path: string;
   readonly sha256: string;
 }
-const manifest = JSON.parse(
-  readFileSync(new URL('../../fixtures/real-world/sklearn-crfsuite-manifest.json', import.meta.url), 'utf8'),
-) as { files: RealFile[] };
-const { present, skip } = mirroredFiles(
-  manifest.files,
+const { present, skip } = mirroredManifest<RealFile>(
+  new URL('../../fixtures/real-world/sklearn-crfsuite-manifest.json', import.meta.url),
   'no real sklearn-crfsuite pickle present',
-  'sklearn-crfsuite-manifest.json',
 );
 
 describe('real sklearn-crfsuite pickles of public projects', { skip }, () => {

@@ -3,10 +3,9 @@
 // its arrays. The same class carrying a payload is blocked by the history-packs-real tables.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../src/scan/engine.js';
-import { mirroredFiles } from '../../helpers/mirrors.js';
+import { mirroredManifest } from '../../helpers/mirrors.js';
 
 const BLOCKING = new Set(['CRITICAL', 'HIGH']);
 
@@ -17,13 +16,9 @@ interface RealFile {
   readonly sha256: string;
   readonly model: string;
 }
-const manifest = JSON.parse(
-  readFileSync(new URL('../../fixtures/real-world/sklearn-som-manifest.json', import.meta.url), 'utf8'),
-) as { files: RealFile[] };
-const { present, skip } = mirroredFiles(
-  manifest.files,
+const { present, skip } = mirroredManifest<RealFile>(
+  new URL('../../fixtures/real-world/sklearn-som-manifest.json', import.meta.url),
   'no real sklearn-som file present',
-  'sklearn-som-manifest.json',
 );
 
 describe('real sklearn-som files of public projects', { skip }, () => {

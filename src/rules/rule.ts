@@ -99,6 +99,8 @@ export interface IncompleteFact {
   readonly kind: 'limit' | 'encrypted' | 'unsupported' | 'corrupt' | 'io' | 'symlink' | 'placeholder';
   readonly reason: string;
   readonly limit?: string;
+  /** A lower severity than the rule's, where the input cannot carry anything a loader would run (an empty file). */
+  readonly severity?: 'MEDIUM';
 }
 
 /** The verdict on one model's signature (provenance/verify-model.ts), with where findings on it point. */

@@ -26,6 +26,12 @@ export const scanIncomplete: Rule = {
       ctx.report(scanIncomplete.meta, {
         location: fact.location,
         key: `${fact.kind}:${fact.limit ?? ''}`,
+        ...(fact.severity
+          ? {
+              severity: fact.severity,
+              fixHint: 'Ship the model file itself (download or export it again); an empty file loads nothing.',
+            }
+          : {}),
         evidence: {
           signal: fact.limit ? `limit ${fact.limit} reached: ${fact.reason}` : `${fact.kind}: ${fact.reason}`,
           confidence: 'high',

@@ -707,7 +707,7 @@ export class FileScanner {
         }
       }
       const placeholder = whole ? placeholderReason(m.path, whole.length, whole) : undefined;
-      if (placeholder) dispatchIncomplete(this.rules, ctx, { location: loc, kind: 'placeholder', reason: placeholder });
+      if (placeholder) dispatchIncomplete(this.rules, ctx, { location: loc, kind: 'placeholder', ...placeholder });
       await fs.unit(whole ? new MemorySource(loc, whole) : src!, 0);
       // A remote file is hashed only when it was read whole: hashing a large one would download it.
       // A local file mostly made of holes (sparse: the size claims far more than the disk holds) is not hashed: its
@@ -780,7 +780,7 @@ export class FileScanner {
     let keys: readonly string[] = [];
     if (placeholder) {
       const ctx = new RuleContext(m.target, m.stable);
-      dispatchIncomplete(this.rules, ctx, { location: { chain: [m.path] }, kind: 'placeholder', reason: placeholder });
+      dispatchIncomplete(this.rules, ctx, { location: { chain: [m.path] }, kind: 'placeholder', ...placeholder });
       findings = ctx.findings;
       keys = ctx.keys;
     }
@@ -912,7 +912,7 @@ export async function scanBytes(
   // Input cut by the scan's time limit is not analysed: the time ran out (the finding above says so).
   if (truncated?.limit !== TIME_LIMIT) {
     const placeholder = placeholderReason(name, bytes.length, bytes);
-    if (placeholder) dispatchIncomplete(rules, ctx, { location: loc, kind: 'placeholder', reason: placeholder });
+    if (placeholder) dispatchIncomplete(rules, ctx, { location: loc, kind: 'placeholder', ...placeholder });
     await fs.unit(new MemorySource(loc, bytes), 0);
     fs.endedAfterStop(loc, opts.stop);
   }

@@ -1,6 +1,10 @@
 // A file standing where a model should be but holding none of it: a 0-byte model file (an interrupted download, a
-// placeholder) or a Git LFS pointer (the weights were never fetched). The gate cannot vouch for bytes it has not
-// seen, so either is SCAN-INCOMPLETE, never a silent pass. LFS pointer layout: git-lfs spec v1 (first line
+// placeholder) or a Git LFS pointer (the weights were never fetched). Either is SCAN-INCOMPLETE, never a silent pass.
+// The two differ in risk. An LFS pointer names content the gate has not seen, and a deployment that runs
+// `git lfs pull` loads that content: the gate cannot vouch for it, so the finding keeps the rule's severity and
+// blocks. An empty file has been read in full: no loader builds anything from zero bytes (each raises at end of
+// input before running an opcode) and nothing can hide in it, so the release is broken rather than unsafe: the
+// finding is MEDIUM (a ticket, not a block). LFS pointer layout: git-lfs spec v1 (first line
 // `version https://git-lfs.github.com/spec/v1`).
 import { isLfsPointer } from './expand/safetensors.js';
 
@@ -36,20 +40,31 @@ function extension(name: string): string {
   return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
 }
 
+/** A placeholder's finding: why the file holds no model, and a lower severity than the rule's where it has one. */
+export interface Placeholder {
+  readonly reason: string;
+  readonly severity?: 'MEDIUM';
+}
+
 /**
  * Why the top-level file `name` is a placeholder rather than content, or undefined. `head` is the start of the
  * file (at least 64 bytes when the file has them). A `.safetensors` LFS pointer is reported by the safetensors
  * reader (MODEL-STRUCT) and is not repeated here.
  */
-export function placeholderReason(name: string, size: number, head: Uint8Array): string | undefined {
+export function placeholderReason(name: string, size: number, head: Uint8Array): Placeholder | undefined {
   const ext = extension(name);
   if (size === 0) {
     return MODEL_EXTENSIONS.has(ext)
-      ? `the .${ext} file is empty (0 bytes): there is no model to scan (an interrupted download or a placeholder)`
+      ? {
+          reason: `the .${ext} file is empty (0 bytes): there is no model in it (an interrupted download or a placeholder); nothing loads or runs from zero bytes, but the release does not ship its model`,
+          severity: 'MEDIUM',
+        }
       : undefined;
   }
   if (ext !== 'safetensors' && size < 1024 && isLfsPointer(head)) {
-    return 'the file is a Git LFS pointer, not the content it names (run `git lfs pull` and scan the real file)';
+    return {
+      reason: 'the file is a Git LFS pointer, not the content it names (run `git lfs pull` and scan the real file)',
+    };
   }
   return undefined;
 }

@@ -34,7 +34,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Report {
   files: { path: string; bytes: number; sha256?: string }[];
-  findings: { ruleId: string; where: string; evidence: { signal: string } }[];
+  findings: { ruleId: string; severity: string; where: string; evidence: { signal: string } }[];
   skipped: { path: string; reason: string }[];
   pickles: { where: string; globals?: { name: string; verdict: string }[] }[];
   summary: { exitCode: number };

@@ -1347,7 +1347,8 @@ export class DeserProject implements ProjectView {
           const t = this.callee(unit, c);
           if (t !== undefined && (t.kind === 'function' || t.fn !== t.cls))
             pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
-          else if (t === undefined && onParameterAttribute(unit, c)) later.push({ unit, c });
+          else if (t === undefined && (onParameterAttribute(unit, c) || onSelfAttribute(unit, c)))
+            later.push({ unit, c });
           if (t === undefined)
             for (const far of this.dispatchedElsewhere(unit, c.callee.access, c.scopeId))
               pushTo(this.foreignCallers, far.fn, edgeOf(unit, c, far.skip ?? 0));
@@ -1457,6 +1458,19 @@ function onParameterAttribute(unit: Unit, c: CallSite): boolean {
   // `self` is typed by its class, never by callers.
   if (f === undefined || f.kind !== 'function' || unit.idx.selfName(f) === name) return false;
   return f.parameters.some((p) => p.name === name && p.annotation === undefined);
+}
+
+/**
+ * A call on an attribute of `self` (`self.serializer.loads(x)`) that no type resolved while callers were indexed: the
+ * attribute may be set from a constructor parameter, typed by the construction sites (`Handler(PickleSerializer())`),
+ * and those in modules indexed after this one were not known yet. Such calls are resolved again once every caller is,
+ * so the edge does not depend on the order of the modules' names.
+ */
+function onSelfAttribute(unit: Unit, c: CallSite): boolean {
+  const a = c.callee.access;
+  if (c.callee.definitionId !== undefined || a?.root.kind !== 'name' || a.steps.length < 2) return false;
+  const f = unit.idx.fn(c.scopeId);
+  return f !== undefined && f.kind === 'function' && unit.idx.selfName(f) === a.root.name;
 }
 
 /** Construction sites read to type an attribute set from a constructor parameter. */

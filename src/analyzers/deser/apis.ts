@@ -280,6 +280,9 @@ export const GLOBAL_REQUESTS: ReadonlyMap<string, string> = new Map([
 /** Module attributes a UI framework fills with what the client sent (read anywhere in a script it serves). */
 export const GLOBAL_INPUTS: ReadonlyMap<string, string> = new Map([
   ['streamlit.query_params', 'Streamlit query parameters'],
+  // Panel: the page URL's query arguments (bytes values by name) and the synced location's query parameters.
+  ['panel.state.session_args', 'Panel query arguments (pn.state.session_args)'],
+  ['panel.state.location.query_params', 'Panel location query parameters'],
 ]);
 
 /** A qualified-name pattern: exact, or prefix + suffix (`zmq.` … `.socket()` covers every context spelling). */

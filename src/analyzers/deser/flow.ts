@@ -858,7 +858,8 @@ export class DeserFlow {
       } else if (global !== undefined) {
         v = taintedValue('request', this.origin(span, text, GLOBAL_REQUESTS.get(global)!, r.fn.id));
       } else if (input !== undefined) {
-        v = taintedValue('text', this.origin(span, text, input.label, r.fn.id));
+        // What the client sent, read here (a network read, as a widget's value is: evidence that the code serves).
+        v = this.obtained(taintedValue('text', this.origin(span, text, input.label, r.fn.id)));
         start = input.steps;
       } else if (r.selfName === root.name && r.cls !== undefined && a.steps[0]?.kind === 'attr' && upTo > 0) {
         const attr = this.classAttr(r.cls, a.steps[0].name);
@@ -2230,13 +2231,17 @@ function globalInput(
   a: AccessPath,
   upTo: number,
 ): { label: string; steps: number } | undefined {
-  const step = a.steps[0];
   for (const q of names) {
-    const here = GLOBAL_INPUTS.get(q);
-    if (here !== undefined) return { label: here, steps: 0 };
-    if (step?.kind === 'attr' && upTo > 0) {
-      const below = GLOBAL_INPUTS.get(`${q}.${step.name}`);
-      if (below !== undefined) return { label: below, steps: 1 };
+    // The name itself, or up to three attributes below it (`st.query_params`, `pn.state.location.query_params`).
+    let name = q;
+    for (let n = 0; n <= Math.min(3, upTo); n++) {
+      if (n > 0) {
+        const step = a.steps[n - 1];
+        if (step?.kind !== 'attr') break;
+        name = `${name}.${step.name}`;
+      }
+      const label = GLOBAL_INPUTS.get(name);
+      if (label !== undefined) return { label, steps: n };
     }
   }
   return undefined;

@@ -65,6 +65,16 @@ const invalid: DeserCase[] = [
     expect: [['DESER-NETWORK-INPUT', 5]],
   },
   {
+    name: 'Panel: a query argument (pn.state.session_args) is base64-decoded and unpickled',
+    src: [
+      'import base64, pickle',
+      'import panel as pn',
+      'raw = pn.state.session_args.get("state", [b""])[0]',
+      'pn.pane.Str(repr(pickle.loads(base64.b64decode(raw)))).servable()',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 4]],
+  },
+  {
     name: 'Streamlit: a text_input value is unpickled (from streamlit import text_input)',
     src: [
       'import base64, pickle',
@@ -217,6 +227,16 @@ const invalid: DeserCase[] = [
 
 const valid: DeserCase[] = [
   {
+    name: 'Panel: a query argument decoded as JSON',
+    src: [
+      'import base64, json',
+      'import panel as pn',
+      'raw = pn.state.session_args.get("state", [b"e30="])[0]',
+      'pn.pane.Str(repr(json.loads(base64.b64decode(raw)))).servable()',
+    ],
+    expect: [],
+  },
+  {
     name: 'twin: Streamlit upload parsed as JSON',
     src: [
       'import json',
@@ -325,7 +345,53 @@ const valid: DeserCase[] = [
   },
 ];
 
+/** Query parameters that name a file: the client chooses what the loader reads (DESER-UNSAFE-LOADER). */
+const PATH_RULES = ['DESER-NETWORK-INPUT', 'DESER-UNSAFE-LOADER'] as const;
+const pathInvalid: DeserCase[] = [
+  {
+    name: 'Streamlit: a query parameter names the checkpoint torch.load reads (a client-chosen path)',
+    src: ['import streamlit as st', 'import torch', 'ckpt = st.query_params["ckpt"]', 'st.write(torch.load(ckpt))'],
+    expect: [['DESER-UNSAFE-LOADER', 4]],
+  },
+  {
+    name: 'Streamlit: a query parameter (.get with a default) names the file pickle.load opens',
+    src: [
+      'import pickle',
+      'import streamlit as st',
+      'path = st.query_params.get("model", "models/default.pkl")',
+      'with open(path, "rb") as f:',
+      '    st.write(pickle.load(f))',
+    ],
+    expect: [['DESER-UNSAFE-LOADER', 5]],
+  },
+  {
+    name: 'Panel: a location query parameter names the file joblib.load reads',
+    src: [
+      'import joblib',
+      'import panel as pn',
+      'name = pn.state.location.query_params["model"]',
+      'pn.pane.Str(repr(joblib.load(name))).servable()',
+    ],
+    expect: [['DESER-UNSAFE-LOADER', 4]],
+  },
+];
+const pathValid: DeserCase[] = [
+  {
+    name: 'Streamlit: a query parameter picks among the model names the app lists (torch.load of a constant path map)',
+    src: [
+      'import streamlit as st',
+      'import torch',
+      'MODELS = {"small": "models/small.pt", "large": "models/large.pt"}',
+      'key = st.query_params.get("size", "small")',
+      'st.write(torch.load(MODELS.get(key, MODELS["small"]), weights_only=True))',
+    ],
+    expect: [],
+  },
+];
+
 describe('DESER in Streamlit, Panel, Dash, Chainlit apps and MCP servers', () => {
   runCases(invalid, RULES);
   runCases(valid, RULES);
+  runCases(pathInvalid, PATH_RULES);
+  runCases(pathValid, PATH_RULES);
 });

@@ -110,6 +110,18 @@ export function frameStateProblem(state: PyVal): string | undefined {
   return isStr ? undefined : "the state dict's '_typ' is not a str";
 }
 
+/**
+ * Why a BUILD state is not the empty dict the `empty-state` check admits (callable-effects.ts HistoryCheck), or
+ * undefined. quantile-forest's QuantileForest writes {} unless fitted with sparse_pickle=True; its __setstate__ reads
+ * the state only when the object's flag is set, and then calls toarray() and reshape() on the state's items.
+ */
+export function emptyStateProblem(state: PyVal): string | undefined {
+  if (typeof state !== 'object') return `the state is a ${typeof state === 'string' ? 'str' : 'number'}`;
+  if (state.k !== K.Dict) return `the state is a ${kindName(state)}, not an empty dict`;
+  if (state.opaque || state.n > 0 || state.keys.length > 0) return 'the state dict has entries';
+  return undefined;
+}
+
 /** An instance of a pandas index class (any version's name), as far as the stream shows. */
 function isIndexObject(v: PyVal | undefined): boolean {
   if (typeof v !== 'object' || v.k !== K.Obj) return false;

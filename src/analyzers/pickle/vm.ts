@@ -50,6 +50,7 @@ import {
   checkCallableSinks,
   checkClassSinks,
   checkUnknownClassState,
+  emptyStateProblem,
   frameStateProblem,
   type ClassSinkHost,
 } from './class-sinks.js';
@@ -2175,6 +2176,19 @@ class PickleVm implements ModelContext {
           '__setstate__ included, from the object the first state set)',
         false,
       );
+    }
+    // Classes a history pack admits only with an empty dict state (HistoryCheck 'empty-state').
+    for (const name of classes.names) {
+      if (!historyChecks(name).includes('empty-state')) continue;
+      const p = emptyStateProblem(state);
+      if (p !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${via} on ${name}: ${p}; its library writes an empty dict by default, and its released versions' ` +
+            "__setstate__ hand a non-empty state's items to scipy's toarray and reshape when the object's " +
+            'sparse_pickle flag (an argument of the call that made it) is set',
+          false,
+        );
     }
     // sklearn-crfsuite's FileResource: the state its library writes (HistoryCheck 'file-resource', file-resource.ts).
     for (const name of classes.names) {

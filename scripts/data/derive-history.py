@@ -177,7 +177,8 @@ EFFECT_HOOKS = {"__setstate__": "setstate", "__hash__": "hash", "__new__": "new"
 
 # Verdicts "checked" whose third item names a shape the pickle VM checks on every value that may be of the class
 # (src/analyzers/pickle/callable-effects.ts HistoryCheck): the hook acts on other shapes, which the VM refuses.
-VM_CHECKS = ("items", "frame-state", "new-empty", "catboost-state", "file-resource", "one-build", "empty-state")
+VM_CHECKS = ("items", "frame-state", "new-empty", "catboost-state", "file-resource", "one-build", "empty-state",
+             "array-args")
 # A reviewed __getattr__/__getattribute__ answers a name the class lacks from the instance's data (pandas' NDFrame:
 # its labels): the VM counts every such lookup as answered by the stream (callable-effects.ts lookupAnsweredBy).
 LOOKUP_HOOKS = ("__getattr__", "__getattribute__")
@@ -668,6 +669,11 @@ def derive(lib, pins, base, show_hooks):
             if shaped_only:
                 entries[name]["checked"] = f"__setstate__: {', '.join(sorted(shaped))} (the pickle VM checks it)"
                 name_checks[name] = shaped
+            # A check the review puts on the class's calls (EXTRA_CHECKS), written into the entry too.
+            extra = getattr(review, "EXTRA_CHECKS", {}).get(name)
+            if extra is not None:
+                note = f"{', '.join(extra[0])}: {extra[1]} (the pickle VM checks it)"
+                entries[name]["checked"] = "; ".join(x for x in (entries[name].get("checked"), note) if x)
             continue
         notes, bad, missing, checked = {}, [], [], {}  # notes: (hook, owner, why) -> hashes
         vm_checks = set()

@@ -17,7 +17,9 @@ which the stream chooses; and scipy's toarray hands the matrix's index arrays to
 them against the shape. The class is therefore admitted with the state the library writes by default only: the pickle
 VM requires every BUILD state of a value that may be a QuantileForest to be an empty dict (HistoryCheck
 'empty-state'); the hook then does nothing, or raises KeyError when the flag is set. A forest fitted with
-sparse_pickle=True (its state the sparse matrices) is reported.
+sparse_pickle=True (its state the sparse matrices) is reported. The flag is converted with the argument's truth
+value: every call (or NEWOBJ) of the class must give it numpy arrays, None, bools and numbers only (HistoryCheck
+'array-args').
 
 docs/packs/history/quantile-forest.json lists the versions each name is found in. The releases are pinned from the
 repository's tags (pins.json)."""
@@ -75,5 +77,8 @@ REVIEW = {
     f"{_QF}.__setstate__@pyx-d26cf87a20ad": ("checked", _SETSTATE.format("'matrix1/2'", "'shape1/2'"),
                                              "empty-state"),
 }
+# The constructor's flag is converted to a C bool with the argument's truth value (an object's __bool__ or __len__
+# would run): every call of the class is held to the arguments the library writes.
+EXTRA_CHECKS = {_QF: (("array-args",), "a call gives it numpy arrays, None, bools and numbers only, no keywords")}
 FUNCTIONS = {}
 NOT_ADMITTED = {}

@@ -209,7 +209,9 @@ interface HistoryEffectsFile {
  *   a call of its class with its value; Enum.__new__ formats a value that is no member's with repr(), and
  *   transformers' ExplicitEnum._missing_ with format(): the __repr__/__format__/__str__ of an object's class would run);
  * - `empty-state`: every BUILD state is an empty dict (quantile-forest's QuantileForest: its __setstate__ does nothing
- *   with one, and with a flag the stream's call sets hands the state's items to scipy's toarray and reshape).
+ *   with one, and with a flag the stream's call sets hands the state's items to scipy's toarray and reshape);
+ * - `array-args`: a call (or NEWOBJ) of the class gives it numpy arrays, None, bools and numbers only, no keywords
+ *   (QuantileForest's constructor takes the truth value of its flag argument: an object's __bool__/__len__ would run).
  */
 export type HistoryCheck =
   | 'items'
@@ -219,7 +221,8 @@ export type HistoryCheck =
   | 'file-resource'
   | 'one-build'
   | 'scalar-value'
-  | 'empty-state';
+  | 'empty-state'
+  | 'array-args';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.

@@ -1401,6 +1401,7 @@ class PickleVm implements ModelContext {
       if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
         this.scalarValueChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
+        this.arrayArgsChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
         if (effective === callee) this.checkTzText(call.callee.canonical, args, kwargs);
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
         if (effective === callee && isCythonUnpickle(canonical)) this.cythonState(result, args);
@@ -1419,6 +1420,7 @@ class PickleVm implements ModelContext {
         this.checkCallHook(canonical, kind === 'NEWOBJ' ? args : undefined, true);
         this.newEmptyChecked(canonical, args, kwargs);
         this.scalarValueChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
+        this.arrayArgsChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
         if (effective === callee) this.checkTzText(canonical, args, kwargs);
         checkDtypeSource(this.effectHost, canonical, args, kwargs);
         checkNewCodec(this.effectHost, canonical, args, kwargs);
@@ -1632,6 +1634,30 @@ class PickleVm implements ModelContext {
       `call of ${canonical} with ${v === undefined ? 'other arguments than one value' : kindName(v)}: its library ` +
         'writes a member as a call with its str or number value, and a value that is no member is formatted ' +
         "(repr/format runs its class's code; admitted with one scalar: its history pack review)",
+      false,
+    );
+  }
+
+  /**
+   * A call (or NEWOBJ) of a class a history pack admits only with numpy arrays, None, bools and numbers (HistoryCheck
+   * 'array-args': quantile-forest's QuantileForest, whose constructor checks its array arguments' types and takes the
+   * truth value of its flag, which would run an object's class's __bool__ or __len__).
+   */
+  private arrayArgsChecked(canonical: string, args: PyVal | undefined, kwargs: PyVal | undefined): void {
+    if (!historyChecks(canonical).includes('array-args')) return;
+    const items = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : undefined;
+    const noKw = kwargs === undefined || (typeof kwargs === 'object' && kwargs.k === K.Dict && kwargs.n === 0);
+    const problem =
+      items === undefined
+        ? 'arguments the analysis does not hold'
+        : !noKw
+          ? 'keyword arguments'
+          : items.map(arrayArgProblem).find((p) => p !== undefined);
+    if (problem === undefined) return;
+    this.anomaly(
+      'OFF_SHAPE_CALL',
+      `call of ${canonical} with ${problem}: its library writes a call with numpy arrays and a bool (admitted with ` +
+        'numpy arrays, None, bools and numbers only: its history pack review)',
       false,
     );
   }
@@ -3801,4 +3827,22 @@ function consumedStateKeys(classes: ClassSet): ReadonlySet<string> | undefined {
   if (classes.unknown || classes.names.length === 0) return undefined;
   for (const name of classes.names) if (!historyChecks(name).includes('file-resource')) return undefined;
   return FILE_RESOURCE_CONSUMED;
+}
+
+/** The classes a numpy array argument may be in the stream: numpy's array, or joblib's wrapper that load replaces. */
+const ARRAY_ARG_CLASSES = new Set([
+  'numpy.ndarray',
+  'joblib.numpy_pickle.NumpyArrayWrapper',
+  'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
+]);
+
+/** Why an argument is not a numpy array, None, a bool or a number (HistoryCheck 'array-args'), or undefined. */
+function arrayArgProblem(v: PyVal): string | undefined {
+  if (typeof v !== 'object') return typeof v === 'string' ? 'a str argument' : undefined;
+  if (v.k === K.None || v.k === K.True || v.k === K.False || v.k === K.Float) return undefined;
+  if (v.k !== K.Obj) return `a ${kindName(v)} argument`;
+  const c = instanceClasses(v);
+  return !c.unknown && c.names.length > 0 && c.names.every((n) => ARRAY_ARG_CLASSES.has(n))
+    ? undefined
+    : `an argument that may be of ${c.unknown ? 'an unknown class' : c.names.join(', ')}`;
 }

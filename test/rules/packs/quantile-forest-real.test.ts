@@ -2,7 +2,7 @@
 // admitted by the quantile-forest history pack; their hostile twins are blocked: a payload in the forest's __dict__, a
 // QuantileForest whose BUILD state is not the empty dict the library writes by default (its sparse-pickled state, and
 // that state carrying a payload), a name of the library the pack does not admit. A stream-level case table checks the
-// QuantileForest state check with benign twins. A real forest a public project committed
+// QuantileForest state and argument checks with benign twins. A real forest a public project committed
 // (quantile-forest-manifest.json) passes when its mirror is present.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
@@ -88,11 +88,13 @@ describe('quantile-forest: real output of released versions', () => {
   });
 });
 
-/** QuantileForest called with two placeholder arguments and a flag, then BUILD of `state` (none: no BUILD). */
-function forest(state: ((p: P) => P) | undefined, flag = false): Uint8Array {
+/**
+ * QuantileForest called with two placeholder arguments (numbers, or `first` for the first) and a flag, then BUILD of
+ * `state` (none: no BUILD).
+ */
+function forest(state: ((p: P) => P) | undefined, flag = false, first: (p: P) => P = (p) => p.int(1)): Uint8Array {
   const p = new P().proto(4).stackGlobal('quantile_forest._quantile_forest_fast', 'QuantileForest');
-  p.mark()
-    .int(1)
+  first(p.mark())
     .int(2)
     .op(flag ? 0x88 : 0x89)
     .tuple()
@@ -101,7 +103,7 @@ function forest(state: ((p: P) => P) | undefined, flag = false): Uint8Array {
   return p.stop().bytes();
 }
 
-describe('quantile-forest: the QuantileForest BUILD state', () => {
+describe('quantile-forest: the QuantileForest call and BUILD state', () => {
   const cases: [string, Uint8Array, boolean][] = [
     ['no BUILD', forest(undefined), true],
     ['an empty dict', forest((p) => p.emptyDict()), true],
@@ -110,6 +112,33 @@ describe('quantile-forest: the QuantileForest BUILD state', () => {
     ['None', forest((p) => p.none()), false],
     ['a tuple', forest((p) => p.mark().int(1).tuple()), false],
     ['a str', forest((p) => p.sbu('x')), false],
+    [
+      'None for an array argument',
+      forest(
+        (p) => p.emptyDict(),
+        false,
+        (p) => p.none(),
+      ),
+      true,
+    ],
+    [
+      'a str argument',
+      forest(
+        (p) => p.emptyDict(),
+        false,
+        (p) => p.sbu('x'),
+      ),
+      false,
+    ],
+    [
+      'an object argument (an OrderedDict, whose truth value is its length)',
+      forest(
+        (p) => p.emptyDict(),
+        false,
+        (p) => p.stackGlobal('collections', 'OrderedDict').emptyTuple().reduce(),
+      ),
+      false,
+    ],
   ];
   for (const [what, bytes, passes] of cases) {
     it(`${passes ? 'passes' : 'blocks'}: ${what}`, async () => {

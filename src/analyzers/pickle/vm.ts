@@ -50,6 +50,7 @@ import {
   checkCallableSinks,
   checkClassSinks,
   checkUnknownClassState,
+  arrayArgProblem,
   emptyStateProblem,
   frameStateProblem,
   type ClassSinkHost,
@@ -3827,22 +3828,4 @@ function consumedStateKeys(classes: ClassSet): ReadonlySet<string> | undefined {
   if (classes.unknown || classes.names.length === 0) return undefined;
   for (const name of classes.names) if (!historyChecks(name).includes('file-resource')) return undefined;
   return FILE_RESOURCE_CONSUMED;
-}
-
-/** The classes a numpy array argument may be in the stream: numpy's array, or joblib's wrapper that load replaces. */
-const ARRAY_ARG_CLASSES = new Set([
-  'numpy.ndarray',
-  'joblib.numpy_pickle.NumpyArrayWrapper',
-  'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
-]);
-
-/** Why an argument is not a numpy array, None, a bool or a number (HistoryCheck 'array-args'), or undefined. */
-function arrayArgProblem(v: PyVal): string | undefined {
-  if (typeof v !== 'object') return typeof v === 'string' ? 'a str argument' : undefined;
-  if (v.k === K.None || v.k === K.True || v.k === K.False || v.k === K.Float) return undefined;
-  if (v.k !== K.Obj) return `a ${kindName(v)} argument`;
-  const c = instanceClasses(v);
-  return !c.unknown && c.names.length > 0 && c.names.every((n) => ARRAY_ARG_CLASSES.has(n))
-    ? undefined
-    : `an argument that may be of ${c.unknown ? 'an unknown class' : c.names.join(', ')}`;
 }

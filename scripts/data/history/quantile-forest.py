@@ -21,6 +21,9 @@ sparse_pickle=True (its state the sparse matrices) is reported. The flag is conv
 value: every call (or NEWOBJ) of the class must give it numpy arrays, None, bools and numbers only (HistoryCheck
 'array-args').
 
+Not checked: the arrays' values (the leaf arrays index the targets in predict, which the library compiles without
+bounds checks): a forest's later predictions trust them, as scikit-learn's trees trust their node arrays.
+
 docs/packs/history/quantile-forest.json lists the versions each name is found in. The releases are pinned from the
 repository's tags (pins.json)."""
 

@@ -1,9 +1,10 @@
 // quantile-forest: fitted forests written by two released versions (scripts/fixtures/quantile-forest-real.py) pass,
-// admitted by the quantile-forest history pack; their hostile twins are blocked: a payload in the forest's __dict__, a
-// QuantileForest whose BUILD state is not the empty dict the library writes by default (its sparse-pickled state, and
-// that state carrying a payload), a name of the library the pack does not admit. A stream-level case table checks the
-// QuantileForest state and argument checks with benign twins. A real forest a public project committed
-// (quantile-forest-manifest.json) passes when its mirror is present.
+// admitted by the quantile-forest history pack; their hostile twins are blocked: a payload in the forest's __dict__;
+// a QuantileForest whose BUILD state is not the empty dict the library writes by default (its sparse-pickled state,
+// that state with row indices out of range, which crashes the real loaders, and a state carrying a payload); a name
+// of the library the pack does not admit. A stream-level case table checks the QuantileForest state and argument
+// checks with benign twins. A real forest a public project committed (quantile-forest-manifest.json) passes when its
+// mirror is present.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,8 @@ interface Row {
   readonly expect: 'benign' | 'blocked';
   readonly what: string;
   readonly sha256: string;
+  /** How pickle.load / joblib.load of the file ended in a child process with the built library (out-of-range twin). */
+  readonly loaded?: string;
 }
 const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as { files: Row[] };
 
@@ -31,6 +34,7 @@ const RULE: Record<string, string> = {
   payload: 'PICKLE-EXEC',
   'state-payload': 'PICKLE-EXEC',
   sparse: 'PICKLE-STRUCT',
+  'sparse-oob': 'PICKLE-STRUCT',
   unadmitted: 'PICKLE-GLOBAL-IMPORT',
 };
 
@@ -42,7 +46,7 @@ describe('quantile-forest: real output of released versions', () => {
       const kinds = manifest.files.filter((f) => f.version === v).map((f) => f.file.replace(/^.*?-v[\d.]+-/, ''));
       assert.deepEqual(
         kinds.sort(),
-        ['et', 'payload', 'rf', 'sparse', 'state-payload', 'unadmitted']
+        ['et', 'payload', 'rf', 'sparse', 'sparse-oob', 'state-payload', 'unadmitted']
           .flatMap((k) => [`${k}.joblib`, `${k}.pkl`])
           .sort(),
       );
@@ -74,8 +78,13 @@ describe('quantile-forest: real output of released versions', () => {
       }
     });
   }
-  it('reports the sparse-pickled forest for its QuantileForest state only', async () => {
-    for (const f of manifest.files.filter((x) => x.what === 'sparse')) {
+  it('the out-of-range sparse state crashed the real loaders (SIGSEGV), every file of it', () => {
+    const oob = manifest.files.filter((x) => x.what === 'sparse-oob');
+    assert.equal(oob.length, 4);
+    for (const f of oob) assert.equal(f.loaded, 'signal:SIGSEGV', f.file);
+  });
+  it('reports the sparse states for the QuantileForest state only', async () => {
+    for (const f of manifest.files.filter((x) => x.what === 'sparse' || x.what === 'sparse-oob')) {
       const r = await scanPaths([join(ROOT, f.file)]);
       const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
       assert.deepEqual(

@@ -177,7 +177,8 @@ EFFECT_HOOKS = {"__setstate__": "setstate", "__hash__": "hash", "__new__": "new"
 
 # Verdicts "checked" whose third item names a shape the pickle VM checks on every value that may be of the class
 # (src/analyzers/pickle/callable-effects.ts HistoryCheck): the hook acts on other shapes, which the VM refuses.
-VM_CHECKS = ("items", "frame-state", "new-empty", "catboost-state", "file-resource", "one-build")
+VM_CHECKS = ("items", "frame-state", "new-empty", "catboost-state", "file-resource", "one-build", "empty-state",
+             "array-args")
 # A reviewed __getattr__/__getattribute__ answers a name the class lacks from the instance's data (pandas' NDFrame:
 # its labels): the VM counts every such lookup as answered by the stream (callable-effects.ts lookupAnsweredBy).
 LOOKUP_HOOKS = ("__getattr__", "__getattribute__")
@@ -612,10 +613,19 @@ def derive(lib, pins, base, show_hooks):
             # its items (the VM checks the length, and that the items the library writes as int()/float() are numbers)
             setstate = [k for k in verdicts if k.split("@")[0].rsplit(".", 1)[1] in ("__setstate__",
                                                                                      "__setstate_cython__")]
-            missing += [k for k in setstate if verdicts[k] is None or verdicts[k][0] != "native"]
-            bad = [f"{k}: {v[1]}" for k, v in verdicts.items() if v is not None and v[0] not in ("data", "native")]
+            # ... or, when every version's hook is read as "checked" with a state shape the VM checks (VM_CHECKS:
+            # quantile-forest's QuantileForest, whose __setstate__ acts only on a non-empty dict, 'empty-state'), with
+            # that shape only.
+            shaped = {verdicts[k][2] for k in setstate if verdicts[k] is not None and verdicts[k][0] == "checked"
+                      and len(verdicts[k]) > 2 and verdicts[k][2] in VM_CHECKS}
+            shaped_only = bool(setstate) and all(verdicts[k] is not None and verdicts[k][0] == "checked" and
+                                                 len(verdicts[k]) > 2 and verdicts[k][2] in VM_CHECKS for k in setstate)
+            if not shaped_only:
+                missing += [k for k in setstate if verdicts[k] is None or verdicts[k][0] != "native"]
+            bad = [f"{k}: {v[1]}" for k, v in verdicts.items() if v is not None and v[0] not in ("data", "native")
+                   and not (shaped_only and k in setstate)]
             native = None
-            if setstate and not bad and not missing:
+            if setstate and not bad and not missing and not shaped_only:
                 reads, writes = rec["native"].get("reads", {}), rec["native"].get("writes", {})
                 need = max(reads.values())
                 written = {n: nums for tag in writes for n, nums in writes[tag]}
@@ -656,6 +666,14 @@ def derive(lib, pins, base, show_hooks):
                 entries[name]["checked"] = (f"__setstate__: a tuple state of {' or '.join(map(str, native['lengths']))} "
                                             f"items, items {', '.join(map(str, native['numbers']))} numbers "
                                             "(src/analyzers/pickle/native-states.ts)")
+            if shaped_only:
+                entries[name]["checked"] = f"__setstate__: {', '.join(sorted(shaped))} (the pickle VM checks it)"
+                name_checks[name] = shaped
+            # A check the review puts on the class's calls (EXTRA_CHECKS), written into the entry too.
+            extra = getattr(review, "EXTRA_CHECKS", {}).get(name)
+            if extra is not None:
+                note = f"{', '.join(extra[0])}: {extra[1]} (the pickle VM checks it)"
+                entries[name]["checked"] = "; ".join(x for x in (entries[name].get("checked"), note) if x)
             continue
         notes, bad, missing, checked = {}, [], [], {}  # notes: (hook, owner, why) -> hashes
         vm_checks = set()
@@ -761,7 +779,7 @@ def derive(lib, pins, base, show_hooks):
         write_json(os.path.join(ROOT, "src", "analyzers", "pickle", "data", f"history-effects-{lib}.json"),
                    history_effects(lib, entries, per_name, external, review,
                                    {n: c for n, c in name_checks.items() if n in entries}))
-    if getattr(review, "CYTHON", None) is not None and any(v.get("native") is not None for v in per_name.values()):
+    if getattr(review, "CYTHON", None) is not None and native_states:
         # Native BUILD hooks of the admitted Cython classes (src/analyzers/pickle/native-states.ts reads them beside
         # the installed version's data/native-states.json).
         write_json(os.path.join(ROOT, "src", "analyzers", "pickle", "data", f"history-native-states-{lib}.json"), {

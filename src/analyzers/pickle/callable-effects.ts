@@ -11,6 +11,7 @@ import neatHistory from './data/history-effects-neat-python.json' with { type: '
 import nltkHistory from './data/history-effects-nltk.json' with { type: 'json' };
 import sklearnCrfsuiteHistory from './data/history-effects-sklearn-crfsuite.json' with { type: 'json' };
 import lifelinesHistory from './data/history-effects-lifelines.json' with { type: 'json' };
+import quantileForestHistory from './data/history-effects-quantile-forest.json' with { type: 'json' };
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
 import pmdarimaHistory from './data/history-effects-pmdarima.json' with { type: 'json' };
 import pyramidHistory from './data/history-effects-pyramid.json' with { type: 'json' };
@@ -206,10 +207,22 @@ interface HistoryEffectsFile {
  *   state sets: a second BUILD's __setstate__ lookup would reach what the first one planted);
  * - `scalar-value`: a call (or NEWOBJ) of the class gives it one str, number, bool or None (an Enum member pickles as
  *   a call of its class with its value; Enum.__new__ formats a value that is no member's with repr(), and
- *   transformers' ExplicitEnum._missing_ with format(): the __repr__/__format__/__str__ of an object's class would run).
+ *   transformers' ExplicitEnum._missing_ with format(): the __repr__/__format__/__str__ of an object's class would run);
+ * - `empty-state`: every BUILD state is an empty dict (quantile-forest's QuantileForest: its __setstate__ does nothing
+ *   with one, and with a flag the stream's call sets hands the state's items to scipy's toarray and reshape);
+ * - `array-args`: a call (or NEWOBJ) of the class gives it numpy arrays, None, bools and numbers only, no keywords
+ *   (QuantileForest's constructor takes the truth value of its flag argument: an object's __bool__/__len__ would run).
  */
 export type HistoryCheck =
-  'items' | 'frame-state' | 'new-empty' | 'catboost-state' | 'file-resource' | 'one-build' | 'scalar-value';
+  | 'items'
+  | 'frame-state'
+  | 'new-empty'
+  | 'catboost-state'
+  | 'file-resource'
+  | 'one-build'
+  | 'scalar-value'
+  | 'empty-state'
+  | 'array-args';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
@@ -234,6 +247,7 @@ const histories = [
   keyedJson<HistoryEffectsFile>(trlHistory),
   keyedJson<HistoryEffectsFile>(sklearnCrfsuiteHistory),
   keyedJson<HistoryEffectsFile>(lifelinesHistory),
+  keyedJson<HistoryEffectsFile>(quantileForestHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;

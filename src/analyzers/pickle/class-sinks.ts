@@ -110,6 +110,36 @@ export function frameStateProblem(state: PyVal): string | undefined {
   return isStr ? undefined : "the state dict's '_typ' is not a str";
 }
 
+/**
+ * Why a BUILD state is not the empty dict the `empty-state` check admits (callable-effects.ts HistoryCheck), or
+ * undefined. quantile-forest's QuantileForest writes {} unless fitted with sparse_pickle=True; its __setstate__ reads
+ * the state only when the object's flag is set, and then calls toarray() and reshape() on the state's items.
+ */
+export function emptyStateProblem(state: PyVal): string | undefined {
+  if (typeof state !== 'object') return `the state is a ${typeof state === 'string' ? 'str' : 'number'}`;
+  if (state.k !== K.Dict) return `the state is a ${kindName(state)}, not an empty dict`;
+  if (state.opaque || state.n > 0 || state.keys.length > 0) return 'the state dict has entries';
+  return undefined;
+}
+
+/** The classes a numpy array argument may be in the stream: numpy's array, or joblib's wrapper that load replaces. */
+const ARRAY_ARG_CLASSES = new Set([
+  'numpy.ndarray',
+  'joblib.numpy_pickle.NumpyArrayWrapper',
+  'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
+]);
+
+/** Why an argument is not a numpy array, None, a bool or a number (HistoryCheck 'array-args'), or undefined. */
+export function arrayArgProblem(v: PyVal): string | undefined {
+  if (typeof v !== 'object') return typeof v === 'string' ? 'a str argument' : undefined;
+  if (v.k === K.None || v.k === K.True || v.k === K.False || v.k === K.Float) return undefined;
+  if (v.k !== K.Obj) return `a ${kindName(v)} argument`;
+  const c = instanceClasses(v);
+  return !c.unknown && c.names.length > 0 && c.names.every((n) => ARRAY_ARG_CLASSES.has(n))
+    ? undefined
+    : `an argument that may be of ${c.unknown ? 'an unknown class' : c.names.join(', ')}`;
+}
+
 /** An instance of a pandas index class (any version's name), as far as the stream shows. */
 function isIndexObject(v: PyVal | undefined): boolean {
   if (typeof v !== 'object' || v.k !== K.Obj) return false;

@@ -50,6 +50,8 @@ import {
   checkCallableSinks,
   checkClassSinks,
   checkUnknownClassState,
+  arrayArgProblem,
+  emptyStateProblem,
   frameStateProblem,
   type ClassSinkHost,
 } from './class-sinks.js';
@@ -1400,6 +1402,7 @@ class PickleVm implements ModelContext {
       if (kind === 'REDUCE' || kind === 'INST' || kind === 'OBJ') {
         this.checkCallHook(call.callee.canonical, effective === callee ? args : undefined);
         this.scalarValueChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
+        this.arrayArgsChecked(call.callee.canonical, effective === callee ? args : undefined, undefined);
         if (effective === callee) this.checkTzText(call.callee.canonical, args, kwargs);
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
         if (effective === callee && isCythonUnpickle(canonical)) this.cythonState(result, args);
@@ -1418,6 +1421,7 @@ class PickleVm implements ModelContext {
         this.checkCallHook(canonical, kind === 'NEWOBJ' ? args : undefined, true);
         this.newEmptyChecked(canonical, args, kwargs);
         this.scalarValueChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
+        this.arrayArgsChecked(canonical, kind === 'NEWOBJ' ? args : undefined, kwargs);
         if (effective === callee) this.checkTzText(canonical, args, kwargs);
         checkDtypeSource(this.effectHost, canonical, args, kwargs);
         checkNewCodec(this.effectHost, canonical, args, kwargs);
@@ -1631,6 +1635,30 @@ class PickleVm implements ModelContext {
       `call of ${canonical} with ${v === undefined ? 'other arguments than one value' : kindName(v)}: its library ` +
         'writes a member as a call with its str or number value, and a value that is no member is formatted ' +
         "(repr/format runs its class's code; admitted with one scalar: its history pack review)",
+      false,
+    );
+  }
+
+  /**
+   * A call (or NEWOBJ) of a class a history pack admits only with numpy arrays, None, bools and numbers (HistoryCheck
+   * 'array-args': quantile-forest's QuantileForest, whose constructor checks its array arguments' types and takes the
+   * truth value of its flag, which would run an object's class's __bool__ or __len__).
+   */
+  private arrayArgsChecked(canonical: string, args: PyVal | undefined, kwargs: PyVal | undefined): void {
+    if (!historyChecks(canonical).includes('array-args')) return;
+    const items = typeof args === 'object' && args.k === K.Tuple && args.more === 0 ? args.items : undefined;
+    const noKw = kwargs === undefined || (typeof kwargs === 'object' && kwargs.k === K.Dict && kwargs.n === 0);
+    const problem =
+      items === undefined
+        ? 'arguments the analysis does not hold'
+        : !noKw
+          ? 'keyword arguments'
+          : items.map(arrayArgProblem).find((p) => p !== undefined);
+    if (problem === undefined) return;
+    this.anomaly(
+      'OFF_SHAPE_CALL',
+      `call of ${canonical} with ${problem}: its library writes a call with numpy arrays and a bool (admitted with ` +
+        'numpy arrays, None, bools and numbers only: its history pack review)',
       false,
     );
   }
@@ -2175,6 +2203,19 @@ class PickleVm implements ModelContext {
           '__setstate__ included, from the object the first state set)',
         false,
       );
+    }
+    // Classes a history pack admits only with an empty dict state (HistoryCheck 'empty-state').
+    for (const name of classes.names) {
+      if (!historyChecks(name).includes('empty-state')) continue;
+      const p = emptyStateProblem(state);
+      if (p !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${via} on ${name}: ${p}; its library writes an empty dict by default, and its released versions' ` +
+            "__setstate__ hand a non-empty state's items to scipy's toarray and reshape when the object's " +
+            'sparse_pickle flag (an argument of the call that made it) is set',
+          false,
+        );
     }
     // sklearn-crfsuite's FileResource: the state its library writes (HistoryCheck 'file-resource', file-resource.ts).
     for (const name of classes.names) {

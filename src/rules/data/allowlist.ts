@@ -24,6 +24,7 @@ import nltkHistory from './packs/history/nltk.json' with { type: 'json' };
 import nbresultHistory from './packs/history/nbresult.json' with { type: 'json' };
 import lshashpy3History from './packs/history/lshashpy3.json' with { type: 'json' };
 import sklearnSomHistory from './packs/history/sklearn-som.json' with { type: 'json' };
+import quantileForestHistory from './packs/history/quantile-forest.json' with { type: 'json' };
 import prophetHistory from './packs/history/prophet.json' with { type: 'json' };
 import fbprophetHistory from './packs/history/fbprophet.json' with { type: 'json' };
 import cmdstanpyHistory from './packs/history/cmdstanpy.json' with { type: 'json' };
@@ -352,6 +353,7 @@ function packSources(): readonly PackSource[] {
       pythonCrfsuiteHistory,
       lifelinesHistory,
       sklearnSomHistory,
+      quantileForestHistory,
     ].map(fileSource),
   ];
   return sources;

@@ -52,6 +52,12 @@ function libraryUse(name: string, kind: string | undefined, withPayload: boolean
     p.stackGlobal(m, n).sbu('x').tuple1().reduce();
     payload();
     p.raw(0x86); // TUPLE2
+  } else if (kind === 'class' && historyChecks(name).includes('empty-state')) {
+    // A class admitted only with the empty dict state its library writes, called with arrays, None, bools and numbers
+    // (HistoryCheck empty-state, array-args: quantile-forest's QuantileForest): the payload (or None) beside it.
+    p.stackGlobal(m, n).mark().none().none().raw(0x89).tuple().reduce().emptyDict().build();
+    payload();
+    p.raw(0x86); // TUPLE2
   } else if (kind === 'class') {
     // A native class its library only writes by calling it (native-new.ts) is called; any other is NEWOBJ'd.
     p.stackGlobal(m, n).emptyTuple();

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { historyChecks, type HistoryCheck } from '../../../src/analyzers/pickle/callable-effects.js';
 import { callHookProblem } from '../../../src/analyzers/pickle/call-hooks.js';
 import { itemHookAfterBuild } from '../../../src/analyzers/pickle/item-hooks.js';
-import { frameStateProblem } from '../../../src/analyzers/pickle/class-sinks.js';
+import { arrayArgProblem, emptyStateProblem, frameStateProblem } from '../../../src/analyzers/pickle/class-sinks.js';
 import { nativeStateHook, nativeStateProblem } from '../../../src/analyzers/pickle/native-states.js';
 import { distributionStateProblem } from '../../../src/analyzers/pickle/scipy-distributions.js';
 import { stateHookProblem } from '../../../src/analyzers/pickle/state-hooks.js';
@@ -106,6 +106,18 @@ describe('shape-checked pack entries are recognised by their hook', () => {
           fileResourceStateProblem(dict(['name', 'auto', 'prefix'], [NONE, { k: K.True } as PyVal, '/x'])),
           name,
         );
+      } else if (/: empty-state \(/.test(e.checked!)) {
+        // quantile-forest's QuantileForest: an empty dict state only (its __setstate__ reads a non-empty one when the
+        // call's flag is set), called with arrays, None, bools and numbers only (the flag's truth value is taken).
+        assert.ok(historyChecks(name).includes('empty-state'), `${name}: no empty-state check`);
+        assert.ok(historyChecks(name).includes('array-args'), `${name}: no array-args check`);
+        assert.equal(emptyStateProblem(dict([], [])), undefined, `${name}: the empty dict`);
+        assert.ok(emptyStateProblem(dict(['matrix'], [1])), `${name}: a dict with an entry`);
+        assert.ok(emptyStateProblem(NONE), `${name}: None`);
+        assert.equal(arrayArgProblem(NONE), undefined, `${name}: None`);
+        assert.equal(arrayArgProblem({ k: K.False } as PyVal), undefined, `${name}: False`);
+        assert.ok(arrayArgProblem('x'), `${name}: a str`);
+        assert.ok(arrayArgProblem(COMPUTED), `${name}: an object of an unknown class`);
       } else assert.fail(`${name}: no hook test for ${e.checked}`);
     });
   }

@@ -91,6 +91,26 @@ export function hashCost(v: PyVal): number {
   return costs.get(root)!;
 }
 
+/**
+ * The hash cost and nesting depth of `v` (a tuple, or an instance built from an argument tuple), for a stand-in that
+ * replaces it, or undefined when hashing it is flat (deepHash false).
+ */
+export function hashFacts(v: PyVal): { cost: number; depth: number } | undefined {
+  const t = asTuple(v);
+  if (t === undefined || !deepHash(t)) return undefined;
+  const cost = hashCost(t);
+  return { cost, depth: depths.get(t) ?? 1 };
+}
+
+/**
+ * Makes `standIn` (a tuple whose items are dropped: more > 0, so deepHash holds) hash as the values it stands for: the
+ * largest cost and depth given so far. A memo that compacts a deep key keeps what a later hash of it will cost.
+ */
+export function carryHash(standIn: TupleV, facts: { cost: number; depth: number }): void {
+  costs.set(standIn, Math.min(Math.max(costs.get(standIn) ?? 0, facts.cost), CAP));
+  depths.set(standIn, Math.max(depths.get(standIn) ?? 1, facts.depth));
+}
+
 /** Levels of C recursion one `hash(v)` makes (1 for a flat tuple or a non-tuple; a list: the deepest it holds). */
 export function hashDepth(v: PyVal): number {
   if (typeof v === 'object' && v.k === K.List) return v.depth ?? 0;

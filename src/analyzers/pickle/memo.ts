@@ -10,6 +10,7 @@
 // lists does not keep an object per list.
 import type { ImportFact } from './facts.js';
 import { mayBeDict } from './instance-class.js';
+import { carryHash, hashFacts } from './load-cost.js';
 import { isDottedIdentifier } from '../../formats/pickle/text-args.js';
 import {
   K,
@@ -64,6 +65,10 @@ export class Memo {
   /** Made on first use (past the detail budget): most streams never compact a value. */
   private sharedObjs: Map<ImportFact, ObjV> | undefined;
   private tuples: Map<number | string, TupleV> | undefined;
+  /** Stand-ins of compacted tuples whose hash is not flat, by hash cost and depth (made on first use). */
+  private deepTuples: Map<string, TupleV> | undefined;
+  /** Past MAX_INTERNED_TUPLES distinct ones: one stand-in carrying the largest cost and depth of the rest. */
+  private deepestTuple: TupleV | undefined;
   /** Stands for every list stored after the detail budget (created on first use). */
   private lostList: ListV | undefined;
   /** Stands for every dict stored after the detail budget (created on first use). */
@@ -209,8 +214,26 @@ export class Memo {
     return summary;
   }
 
-  /** Tuples of up to 8 ints are interned (shapes repeat), anything else loses its items. */
+  /**
+   * Tuples of up to 8 ints are interned (shapes repeat), anything else loses its items. A tuple whose hash is not flat
+   * (nested tuples, lists or dicts that carry hash cost) is replaced by a stand-in that keeps its hash cost and
+   * nesting depth (load-cost.ts carryHash): a stand-in per distinct cost and depth, a bounded number, then one that
+   * carries the largest of the rest. A dict key or set member read back from the memo is judged as the tuple was.
+   */
   private compactTuple(t: TupleV): TupleV {
+    const facts = t.memoLost === true ? undefined : hashFacts(t);
+    if (facts !== undefined) {
+      this.compacted++;
+      const deep = (this.deepTuples ??= new Map());
+      const key = `${facts.cost}|${facts.depth}`;
+      let standIn = deep.get(key);
+      if (standIn === undefined) {
+        if (deep.size < MAX_INTERNED_TUPLES) deep.set(key, (standIn = lostTuple()));
+        else standIn = this.deepestTuple ??= lostTuple();
+      }
+      carryHash(standIn, facts);
+      return standIn;
+    }
     if (t.more === 0 && t.items.length <= 8 && t.items.every((x) => typeof x === 'number')) {
       const key = tupleKey(t.items as number[]);
       const tuples = (this.tuples ??= new Map());
@@ -257,12 +280,16 @@ export class Memo {
       shared = {
         k: K.Obj,
         callee: { k: K.Global, imp: root.imp },
-        args: OPAQUE_TUPLE,
+        args: lostTuple(),
         call: undefined,
         memoLost: true,
       };
       sharedObjs.set(root.imp, shared);
     }
+    // An instance hashes as its argument tuple (a namedtuple, tuple.__new__ of a tuple): the stand-in's arguments
+    // carry the largest hash cost and depth of the objects it answers for.
+    const facts = hashFacts(v);
+    if (facts !== undefined) carryHash(shared.args as TupleV, facts);
     // The stand-in answers for every object of that import: it holds (and yields) as many items as the largest.
     if (v.holds !== undefined && v.holds > (shared.holds ?? 0)) shared.holds = v.holds;
     if (v.lazy !== undefined && v.lazy > (shared.lazy ?? 0)) shared.lazy = v.lazy;
@@ -272,6 +299,11 @@ export class Memo {
     }
     return shared;
   }
+}
+
+/** A fresh tuple stand-in with no items (more > 0: its hash is read from what carryHash gave it). */
+function lostTuple(): TupleV {
+  return { k: K.Tuple, items: [], more: 1, memoLost: true };
 }
 
 /** A number for up to three small non-negative ints (no string building on the hot path), else a string. */

@@ -81,6 +81,11 @@ export interface TupleV {
   dropsData?: true;
   /** With dropsData: the distinct unkept items that are not plain data (objects, classes, containers of them). */
   unkept?: PyVal[];
+  /**
+   * A stand-in the memo stored after its detail budget for a tuple whose items it dropped (OPAQUE_TUPLE, or one
+   * that keeps the hash cost and nesting depth of the tuples it stands for: load-cost.ts carryHash).
+   */
+  readonly memoLost?: true;
 }
 /**
  * Lists: scans keep only the items whose own code or contents may run (objects, classes, non-empty containers: a
@@ -251,7 +256,12 @@ export const OPAQUE_TUPLE: TupleV = Object.freeze({
   k: K.Tuple,
   items: Object.freeze([]) as unknown as PyVal[],
   more: 1,
+  memoLost: true,
 });
+/** A memo stand-in for a tuple whose items were dropped (OPAQUE_TUPLE or a hash-carrying one). */
+export function isLostTuple(v: PyVal): boolean {
+  return typeof v === 'object' && v.k === K.Tuple && v.memoLost === true;
+}
 export const LIST: ListV = Object.freeze({ k: K.List });
 export const OPAQUE_DICT: DictV = Object.freeze({
   k: K.Dict,

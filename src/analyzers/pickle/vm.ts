@@ -84,7 +84,7 @@ import {
   BUFFER,
   FROZENSET,
   LIST,
-  OPAQUE_TUPLE,
+  isLostTuple,
   dataOnly,
   holdsCode,
   dictGet,
@@ -2325,7 +2325,7 @@ class PickleVm implements ModelContext {
    */
   private unreadStateItems(state: PyVal, via: string): void {
     if (typeof state !== 'object') return;
-    if (state === OPAQUE_TUPLE) {
+    if (isLostTuple(state)) {
       // A (state, slotstate) pair, or a native hook's tuple, the memo stored after its detail budget.
       this.anomaly(
         'OFF_SHAPE_CALL',
@@ -3611,7 +3611,7 @@ class PickleVm implements ModelContext {
    * callee's arguments would pass unseen. No pickler writes one there (it writes the TUPLE or dict it saves).
    */
   private objectArgs(what: string, v: PyVal): void {
-    if (v === OPAQUE_TUPLE || (typeof v === 'object' && v.k === K.Dict && v.opaque === true)) {
+    if (isLostTuple(v) || (typeof v === 'object' && v.k === K.Dict && v.opaque === true)) {
       // A value the memo stored after its detail budget keeps its kind, not its items.
       this.anomaly(
         'OFF_SHAPE_CALL',

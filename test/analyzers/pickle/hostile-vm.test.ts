@@ -336,3 +336,85 @@ describe('items a lazy sequence yields, through the memo', () => {
     assert.deepEqual(codes(run(p.bytes())), []);
   });
 });
+
+describe('hash depth through the memo past its detail budget', () => {
+  // The memo keeps its first DEFAULT memo-detail entries whole and stores later values as stand-ins; a deep key that
+  // goes through such a stand-in must still hash as deep. Shapes proven to crash pickle.load, pandas.read_pickle,
+  // joblib.load, np.load(allow_pickle=True) and torch.load (SIGSEGV in CPython's tuple hash) at 200,000 levels.
+  const u4 = (n: number): number[] => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
+  const PAD = 10_050;
+  const STEP = 5_000;
+  /** `pad` memo entries, then a tuple `depth` levels deep stored and read back every STEP levels (LONG_BINPUT, POP, LONG_BINGET). */
+  function deepViaMemo(depth: number, pad: number, asKey: boolean): Uint8Array {
+    const p = new P().proto(2);
+    for (let i = 0; i < pad; i++)
+      p.int(0)
+        .op(Op.LONG_BINPUT, ...u4(i))
+        .pop();
+    p.emptyDict();
+    if (!asKey) p.int(1);
+    p.raw(Op.EMPTY_TUPLE);
+    let k = pad;
+    for (let lvl = 1; lvl <= depth; lvl++) {
+      p.tuple1();
+      if (lvl % STEP === 0)
+        p.op(Op.LONG_BINPUT, ...u4(k))
+          .pop()
+          .op(Op.LONG_BINGET, ...u4(k++));
+    }
+    if (asKey) p.int(1);
+    return p.setitem().stop().bytes();
+  }
+  /** The same without POP (opcodes torch's weights-only unpickler accepts): each chunk is moved into a list. */
+  function deepViaMemoNoPop(depth: number, pad: number): Uint8Array {
+    const p = new P().proto(2).emptyList();
+    for (let i = 0; i < pad; i++)
+      p.int(0)
+        .op(Op.LONG_BINPUT, ...u4(i))
+        .op(Op.APPEND);
+    let k = pad;
+    p.mark().raw(Op.EMPTY_TUPLE);
+    for (let done = 0; done < depth; done += STEP) {
+      for (let i = 0; i < STEP; i++) p.tuple1();
+      p.op(Op.LONG_BINPUT, ...u4(k))
+        .op(Op.APPENDS)
+        .mark()
+        .op(Op.LONG_BINGET, ...u4(k++));
+    }
+    p.op(Op.APPENDS)
+      .emptyDict()
+      .op(Op.LONG_BINGET, ...u4(k - 1))
+      .int(1)
+      .setitem()
+      .op(Op.APPEND);
+    return p.stop().bytes();
+  }
+  const cases: [string, () => Uint8Array, string[]][] = [
+    [
+      'a key 200,000 levels deep, read back from the compacted memo every 5,000 levels',
+      () => deepViaMemo(200_000, PAD, true),
+      ['LOAD_COST'],
+    ],
+    [
+      'the same with only 10 memo entries before it (nothing compacted)',
+      () => deepViaMemo(200_000, 10, true),
+      ['LOAD_COST'],
+    ],
+    ['the same without POP, through a list', () => deepViaMemoNoPop(200_000, PAD), ['LOAD_COST']],
+    ['benign twin: the deep tuple as a dict value (never hashed)', () => deepViaMemo(200_000, PAD, false), []],
+    [
+      'benign twin: a key 9,000 levels deep, read back once from the compacted memo',
+      () => deepViaMemo(9_000, PAD, true),
+      [],
+    ],
+  ];
+  for (const [name, make, want] of cases)
+    it(name, () => {
+      const r = run(make());
+      assert.equal(r.stopped, true);
+      assert.deepEqual(
+        codes(r).filter((c) => c === 'LOAD_COST'),
+        want,
+      );
+    });
+});

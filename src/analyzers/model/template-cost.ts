@@ -6,7 +6,7 @@
 // DATA_ENTRIES times wherever it stands, a loop over a part of the item an enclosing loop visits is charged to that
 // loop. Every renderer users run is considered: jinja2's sandbox caps one range() at
 // 100,000 items but not nested ones; llama.cpp's minja and @huggingface/jinja cap neither.
-import { foldString, intOf, type FoldEnv } from './template-fold.js';
+import { foldString, intOf, type Def, type FoldEnv } from './template-fold.js';
 import { children, isNode, printNode, TEMPLATE_LIMITS, type JNode } from './template-print.js';
 import { callerEdges, filterCost } from './template-filter-cost.js';
 import { blockGrowthFactor, growthFactor, RENDERER_GLOBALS, renderWork, type GrowthModel } from './template-growth.js';
@@ -324,7 +324,130 @@ function iterations(iterable: JNode, env: FoldEnv): number {
   if (it.type === 'StringLiteral') return [...(it['value'] as string)].length;
   const f = foldString(it, env);
   if (f.list) return f.list.length;
-  return 1;
+  // What a range the template made becomes through filters, variables, namespace attributes, subscripts and
+  // literals: a loop over it runs at most that many times.
+  return Math.max(1, madeSize(iterable, env, 0, new Set()));
+}
+
+/** Filters whose result has at most as many items as their operand (groups, slices and batches: at most one per item). */
+const SIZE_KEEPING_FILTERS: ReadonlySet<string> = new Set([
+  'list',
+  'reverse',
+  'sort',
+  'unique',
+  'map',
+  'select',
+  'reject',
+  'selectattr',
+  'rejectattr',
+  'items',
+  'dictsort',
+  'batch',
+  'slice',
+  'groupby',
+]);
+/** Filters that give one item of their operand. */
+const ITEM_FILTERS: ReadonlySet<string> = new Set(['first', 'last', 'random', 'min', 'max']);
+/** How deep definitions and items are followed for a size. */
+const MAX_SIZE_DEPTH = 12;
+
+function filterName(n: JNode): string {
+  const f = n['filter'] as JNode;
+  if (f.type === 'Identifier') return f['value'] as string;
+  if (f.type === 'CallExpression') return ((f['callee'] as JNode)['value'] as string) ?? '';
+  return '';
+}
+
+/**
+ * An upper bound on the items of a value the template makes from range() (0 when it holds none the analysis sees,
+ * Infinity when a range's count cannot be bounded): through size-keeping filters, a `set` variable or loop variable,
+ * a namespace attribute, a subscript and the items of list and tuple literals.
+ */
+function madeSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): number {
+  if (depth > MAX_SIZE_DEPTH) return 0;
+  switch (n.type) {
+    case 'CallExpression': {
+      const callee = n['callee'] as JNode;
+      if (callee.type === 'Identifier' && callee['value'] === 'range' && !env.vars.has('range'))
+        return iterations(n, env);
+      return 0;
+    }
+    case 'FilterExpression': {
+      const name = filterName(n);
+      const operand = n['operand'] as JNode;
+      if (SIZE_KEEPING_FILTERS.has(name)) return madeSize(operand, env, depth + 1, seen);
+      if (ITEM_FILTERS.has(name)) return itemSize(operand, env, depth + 1, seen);
+      return 0;
+    }
+    case 'SelectExpression':
+      return madeSize(n['lhs'] as JNode, env, depth + 1, seen);
+    case 'Identifier':
+      return defsSize(env.vars.get(n['value'] as string), `v:${n['value'] as string}`, env, depth, seen);
+    case 'MemberExpression': {
+      const prop = n['property'] as JNode;
+      if (!n['computed'] && prop.type === 'Identifier')
+        return defsSize(env.attrs.get(prop['value'] as string), `a:${prop['value'] as string}`, env, depth, seen);
+      // A slice has at most the object's items; an index gives one item.
+      const obj = n['object'] as JNode;
+      return prop.type === 'SliceExpression'
+        ? madeSize(obj, env, depth + 1, seen)
+        : itemSize(obj, env, depth + 1, seen);
+    }
+    default:
+      return 0;
+  }
+}
+
+/** An upper bound on the items of one item of `n` (a list of ranges, a variable holding one, a loop over one). */
+function itemSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): number {
+  if (depth > MAX_SIZE_DEPTH) return 0;
+  if (n.type === 'ArrayLiteral' || n.type === 'TupleLiteral') {
+    let most = 0;
+    for (const e of n['value'] as JNode[]) most = Math.max(most, madeSize(e, env, depth + 1, seen));
+    return most;
+  }
+  // A group, batch or slice of a made range holds at most its items; an item of other filters' result is an item of
+  // their operand.
+  if (n.type === 'FilterExpression') {
+    const name = filterName(n);
+    const operand = n['operand'] as JNode;
+    if (name === 'batch' || name === 'slice' || name === 'groupby') return madeSize(operand, env, depth + 1, seen);
+    if (SIZE_KEEPING_FILTERS.has(name)) return itemSize(operand, env, depth + 1, seen);
+    return 0;
+  }
+  if (n.type === 'Identifier' || (n.type === 'MemberExpression' && !n['computed'])) {
+    const key = n.type === 'Identifier' ? `v:${n['value'] as string}` : `a:${(n['property'] as JNode)['value'] as string}`;
+    const defs =
+      n.type === 'Identifier'
+        ? env.vars.get(n['value'] as string)
+        : env.attrs.get((n['property'] as JNode)['value'] as string);
+    if (defs === undefined || seen.has(`i${key}`)) return 0;
+    seen.add(`i${key}`);
+    let most = 0;
+    for (const d of defs) if (d.kind === 'value') most = Math.max(most, itemSize(d.node, env, depth + 1, seen));
+    seen.delete(`i${key}`);
+    return most;
+  }
+  return 0;
+}
+
+/** The largest size a variable's or attribute's definitions give (a loop variable: an item of what it loops over). */
+function defsSize(
+  defs: readonly Def[] | undefined,
+  key: string,
+  env: FoldEnv,
+  depth: number,
+  seen: Set<string>,
+): number {
+  if (defs === undefined || seen.has(key)) return 0;
+  seen.add(key);
+  let most = 0;
+  for (const d of defs) {
+    if (d.kind === 'value') most = Math.max(most, madeSize(d.node, env, depth + 1, seen));
+    else if (d.kind === 'iter') most = Math.max(most, itemSize(d.node, env, depth + 1, seen));
+  }
+  seen.delete(key);
+  return most;
 }
 
 /** Names an expression reads (identifiers and `x.attr` as ".attr"). */

@@ -416,7 +416,8 @@ function itemSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): num
     return 0;
   }
   if (n.type === 'Identifier' || (n.type === 'MemberExpression' && !n['computed'])) {
-    const key = n.type === 'Identifier' ? `v:${n['value'] as string}` : `a:${(n['property'] as JNode)['value'] as string}`;
+    const key =
+      n.type === 'Identifier' ? `v:${n['value'] as string}` : `a:${(n['property'] as JNode)['value'] as string}`;
     const defs =
       n.type === 'Identifier'
         ? env.vars.get(n['value'] as string)

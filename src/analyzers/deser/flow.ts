@@ -1676,8 +1676,9 @@ export class DeserFlow {
         }
       }
       // Moves and copies carry what was written (`shutil.move(tmp.name, dst)`, `os.replace(part, path)`), in
-      // source order, so a chain of them is followed.
-      if (out.size > 0) {
+      // source order, so a chain of them is followed; and what a path the client gave names (`shutil.copy(upload,
+      // dst)`: an uploaded file's copy holds its bytes, a client-chosen path's copy holds the file the client chose).
+      {
         for (const c of this.idx.callsByScope.get(r.fn.id) ?? []) {
           if (!mayWrite(c) || !MOVE_NAMES.has(this.info(c).method ?? calleeLastName(c)) || !isFileMove(c)) continue;
           const a = c.callee.access;
@@ -1693,7 +1694,8 @@ export class DeserFlow {
           }
           const sk = src !== undefined ? this.pathKey(src, r, 0) : undefined;
           const dk = dst !== undefined ? this.pathKey(dst, r, 0) : undefined;
-          const v = sk !== undefined ? out.get(sk) : undefined;
+          const v =
+            (sk !== undefined ? out.get(sk) : undefined) ?? (src !== undefined ? this.copiedPath(src, r) : undefined);
           if (v === undefined || dk === undefined || dk === sk) continue;
           const moved = viaHop(v, this.hop(c, `the file moved by \`${shortText(c.text, 50)}\``));
           out.set(dk, joinValues(out.get(dk) ?? INTERNAL, moved));
@@ -1704,6 +1706,19 @@ export class DeserFlow {
     }
     r.written = out;
     return out;
+  }
+
+  /**
+   * What a copy or move of the file at `src` holds when `src` is a path the client gave: an uploaded file's bytes
+   * (its server-side path), or the file a client-chosen path names; undefined for a path of the server's own.
+   */
+  private copiedPath(src: ExpressionFact, r: Run): Value | undefined {
+    const v = this.evalExpr(src, r);
+    const t = v.taint;
+    if (t === null) return undefined;
+    if (t.kind === 'file') return v;
+    if (t.kind === 'text' && t.nameOnly !== true) return chosenFile(v, t.origin);
+    return undefined;
   }
 
   /** The argument expression a call passes as parameter `i` of its callee (positional or by keyword), if plain. */

@@ -13,6 +13,32 @@ const FLASK = [
 
 const invalid: DeserCase[] = [
   {
+    name: 'a client-chosen path copied to a fixed file, then loaded: the copy holds the file the client chose',
+    src: [
+      ...FLASK,
+      'import joblib, shutil',
+      '@app.post("/imp")',
+      'def imp():',
+      '    shutil.copyfile(request.form["src"], "/tmp/m.bin")',
+      '    return str(joblib.load("/tmp/m.bin"))',
+    ],
+    expect: [['DESER-UNSAFE-LOADER', 10]],
+  },
+  {
+    name: 'an uploaded file saved, copied (shutil.copy) and the copy loaded: network input',
+    src: [
+      ...FLASK,
+      'import joblib, os, shutil',
+      '@app.post("/up")',
+      'def up():',
+      '    f = request.files["m"]',
+      '    f.save("/tmp/in.bin")',
+      '    shutil.copy("/tmp/in.bin", "/tmp/out.bin")',
+      '    return str(joblib.load("/tmp/out.bin"))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 12]],
+  },
+  {
     name: 'pickle cache in Redis read by a Flask app: a shared cache read is network input, not only an unsafe loader',
     src: [...FLASK, 'import pickle, redis', 'r = redis.Redis()', 'def cached(k):', '    return pickle.loads(r.get(k))'],
     expect: [['DESER-NETWORK-INPUT', 9]],
@@ -85,6 +111,30 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: 'a file of the server copied (constant paths) and loaded with json',
+    src: [
+      ...FLASK,
+      'import json, shutil',
+      '@app.post("/imp")',
+      'def imp():',
+      '    shutil.copyfile("/srv/models/m.json", "/tmp/m.json")',
+      '    return str(json.load(open("/tmp/m.json")))',
+    ],
+    expect: [],
+  },
+  {
+    name: 'a client-chosen path copied, then the server loads its own file',
+    src: [
+      ...FLASK,
+      'import joblib, shutil',
+      '@app.post("/imp")',
+      'def imp():',
+      '    shutil.copyfile(request.form["src"], "/tmp/upload.txt")',
+      '    return str(joblib.load("/srv/models/model.joblib"))',
+    ],
+    expect: [],
+  },
   // The application object is configuration: what it holds comes from settings files, the environment and the
   // module's own stores, never from a request unless a handler stores request data into it (network-input table).
   ...(

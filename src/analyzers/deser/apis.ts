@@ -538,6 +538,17 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
     kind: 'data',
     label: 'object-store read (Google Cloud Storage)',
   })),
+  // `blob.open("rb")`: a file object whose reads stream the blob.
+  {
+    pattern: { prefix: 'google.cloud.storage.', suffix: '.blob().open' },
+    kind: 'endpoint',
+    label: 'object-store read (Google Cloud Storage blob.open)',
+  },
+  {
+    pattern: { prefix: 'google.cloud.storage.', suffix: '.Blob().open' },
+    kind: 'endpoint',
+    label: 'object-store read (Google Cloud Storage blob.open)',
+  },
   {
     pattern: { prefix: 'azure.storage.blob.', suffix: '.download_blob' },
     kind: 'endpoint',
@@ -684,6 +695,19 @@ export const DOWNLOAD_TO_FILE: readonly { pattern: NamePattern; position: number
     position: 2,
     keyword: 'Filename',
     label: 'S3 download_file',
+  },
+  // The same order for download_fileobj: an Object's takes the file object first, a Bucket's second, a client's third.
+  {
+    pattern: { prefix: 'boto3.', suffix: '.Object().download_fileobj' },
+    position: 0,
+    keyword: 'Fileobj',
+    label: 'S3 download_fileobj',
+  },
+  {
+    pattern: { prefix: 'boto3.', suffix: '.Bucket().download_fileobj' },
+    position: 1,
+    keyword: 'Fileobj',
+    label: 'S3 download_fileobj',
   },
   {
     pattern: { prefix: 'boto3.', suffix: '.download_fileobj' },

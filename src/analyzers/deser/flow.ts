@@ -1038,6 +1038,16 @@ export class DeserFlow {
           const got = this.evalCall(c, r);
           if (got.taint !== null) v = joinValues(v, reshape(got, 'data'));
         }
+      } else {
+        // `s3.download_fileobj(bucket, key, buf)`: the object store's bytes are written into the file object (a
+        // buffer or an open file) the name holds.
+        const dl = this.downloadCall(c, this.info(c));
+        if (dl?.keyword !== 'Fileobj') continue;
+        const dst = c.positional[dl.position] ?? c.keywords.find((k) => k.name === dl.keyword)?.value;
+        const da = dst?.access;
+        if (da?.root.kind !== 'name' || da.root.name !== name || da.steps.length !== 0) continue;
+        const label = `object written into \`${name}\` by ${dl.label}`;
+        v = joinValues(v, this.obtained(taintedValue('data', this.origin(c.span, c.text, label, r.fn.id))));
       }
     }
     return v;

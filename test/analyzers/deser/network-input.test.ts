@@ -609,6 +609,61 @@ const invalid: DeserCase[] = [
     expect: [['DESER-NETWORK-INPUT', 9]],
   },
   {
+    name: 'S3 download_fileobj into a BytesIO buffer (client), loaded from the buffer',
+    src: [
+      'import io, pickle',
+      'import boto3',
+      's3 = boto3.client("s3")',
+      'def get(key):',
+      '    buf = io.BytesIO()',
+      '    s3.download_fileobj("models", key, buf)',
+      '    buf.seek(0)',
+      '    return pickle.load(buf)',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 8]],
+  },
+  {
+    name: "S3 Bucket.download_fileobj into a buffer (the object store's bucket kept in `self`), its value unpickled",
+    src: [
+      'import io, pickle',
+      'import boto3',
+      'class Store:',
+      '    def __init__(self):',
+      '        self.bucket = boto3.resource("s3").Bucket("models")',
+      '    def load(self, key):',
+      '        buf = io.BytesIO()',
+      '        self.bucket.download_fileobj(key, buf)',
+      '        return pickle.loads(buf.getvalue())',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 9]],
+  },
+  {
+    name: 'S3 download_fileobj into a temporary file, loaded from it',
+    src: [
+      'import pickle, tempfile',
+      'import boto3',
+      's3 = boto3.client("s3")',
+      'def get(key):',
+      '    with tempfile.TemporaryFile() as tmp:',
+      '        s3.download_fileobj("models", key, tmp)',
+      '        tmp.seek(0)',
+      '        return pickle.load(tmp)',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 8]],
+  },
+  {
+    name: 'a GCS blob opened as a file (blob.open("rb")) and unpickled',
+    src: [
+      'import pickle',
+      'from google.cloud import storage',
+      'def get(name):',
+      '    blob = storage.Client().bucket("models").blob(name)',
+      '    with blob.open("rb") as f:',
+      '        return pickle.load(f)',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 6]],
+  },
+  {
     name: 'a SageMaker runtime client kept two attributes deep (`self.clients.runtime = boto3.client(...)`)',
     src: [
       'import pickle, types',
@@ -704,6 +759,33 @@ const invalid: DeserCase[] = [
   },
 ];
 const valid: DeserCase[] = [
+  {
+    name: 'S3 download_fileobj into a buffer read as JSON',
+    src: [
+      'import io, json',
+      'import boto3',
+      's3 = boto3.client("s3")',
+      'def get(key):',
+      '    buf = io.BytesIO()',
+      '    s3.download_fileobj("models", key, buf)',
+      '    return json.loads(buf.getvalue())',
+    ],
+    expect: [],
+  },
+  {
+    name: 'a buffer of the service own bytes unpickled beside an S3 download into another buffer',
+    src: [
+      'import io, json, pickle',
+      'import boto3',
+      's3 = boto3.client("s3")',
+      'def get(key):',
+      '    meta = io.BytesIO()',
+      '    s3.download_fileobj("models", key, meta)',
+      '    own = io.BytesIO(pickle.dumps({"k": 1}))',
+      '    return json.loads(meta.getvalue()), pickle.load(own)',
+    ],
+    expect: [],
+  },
   {
     name: 'pickle of a local trusted file in a training script',
     src: ['import pickle', 'with open("data/train.pkl", "rb") as f:', '    data = pickle.load(f)'],

@@ -224,6 +224,8 @@ interface ClassHandler {
   params?: { index: number; kind: TaintKind; label: string }[];
   /** Every other positional parameter of handler methods is text (Django/DRF URL kwargs). */
   restText?: boolean;
+  /** Parameters of other methods the framework calls with values of its own (a model's packaged artifacts). */
+  internal?: { method: string; index: number; label: string }[];
 }
 
 const HTTP_VERBS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
@@ -304,6 +306,18 @@ const KSERVE_MODEL: ClassHandler = {
   framework: 'KServe',
   handlerMethod: (n) => n === 'preprocess' || n === 'predict' || n === 'explain' || n === '__call__',
   params: [{ index: 1, kind: 'message', label: 'KServe inference request payload' }],
+};
+
+/**
+ * An MLflow pyfunc model: `mlflow models serve` (and MLflow's serving images, Databricks Model Serving) call
+ * `predict(self, context, model_input, params=None)` with the scoring request's input (`predict_stream` likewise).
+ */
+const MLFLOW_PYFUNC: ClassHandler = {
+  framework: 'MLflow pyfunc',
+  handlerMethod: (n) => n === 'predict' || n === 'predict_stream',
+  params: [{ index: 2, kind: 'message', label: 'MLflow model input (the scoring request)' }],
+  // `load_context(self, context)`: the context's artifacts are the files packaged with the model.
+  internal: [{ method: 'load_context', index: 1, label: "MLflow model context (the model's packaged artifacts)" }],
 };
 
 /** Triton's python backend calls `TritonPythonModel.execute(self, requests)` (a convention on the class name). */
@@ -413,6 +427,8 @@ const CLASS_HANDLERS: ReadonlyMap<string, ClassHandler> = new Map([
   ['ts.torch_handler.vision_handler.VisionHandler', TORCHSERVE_HANDLER],
   ['ts.torch_handler.image_classifier.ImageClassifier', TORCHSERVE_HANDLER],
   ['ts.torch_handler.text_handler.TextHandler', TORCHSERVE_HANDLER],
+  ['mlflow.pyfunc.PythonModel', MLFLOW_PYFUNC],
+  ['mlflow.pyfunc.model.PythonModel', MLFLOW_PYFUNC],
   ['kserve.Model', KSERVE_MODEL],
   ['kserve.model.Model', KSERVE_MODEL],
   ['litserve.LitAPI', LITSERVE_API],
@@ -945,6 +961,9 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
       const seeds = new Map<number, ParamSeed>();
       if (h.selfKind !== undefined && owner.selfName(m) !== undefined)
         seeds.set(0, { kind: h.selfKind, label: `${h.framework} handler` });
+      for (const p of h.internal ?? [])
+        if (p.method === m.name && p.index < m.parameters.length)
+          seeds.set(p.index, { kind: 'internal', label: p.label });
       if (isHandler) {
         for (const p of h.params ?? [])
           if (p.index < m.parameters.length) seeds.set(p.index, { kind: p.kind, label: p.label });

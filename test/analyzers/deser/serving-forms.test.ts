@@ -185,6 +185,17 @@ const invalid: DeserCase[] = [
     expect: [['DESER-NETWORK-INPUT', 5]],
   },
   {
+    name: 'an MLflow pyfunc model: predict gets the scoring request input',
+    src: [
+      'import base64, pickle',
+      'import mlflow.pyfunc',
+      'class Wrapper(mlflow.pyfunc.PythonModel):',
+      '    def predict(self, context, model_input, params=None):',
+      '        return [pickle.loads(base64.b64decode(model_input["blob"][0]))]',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 5]],
+  },
+  {
     name: 'a callable instance as a Gradio click handler gets the upload path',
     src: CALLABLE('gr.File(type="filepath")'),
     expect: [['DESER-NETWORK-INPUT', 6]],
@@ -248,6 +259,20 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: 'an MLflow pyfunc model: predict parses the input as JSON; load_context unpickles its own artifact',
+    src: [
+      'import json, pickle',
+      'import mlflow.pyfunc',
+      'class Wrapper(mlflow.pyfunc.PythonModel):',
+      '    def load_context(self, context):',
+      '        with open(context.artifacts["model"], "rb") as f:',
+      '            self.model = pickle.load(f)',
+      '    def predict(self, context, model_input, params=None):',
+      '        return [json.loads(model_input["blob"][0])]',
+    ],
+    expect: [],
+  },
   { name: 'twin: the Celery task is queued with constant bytes', src: CELERY('restore.delay(b"{}")'), expect: [] },
   {
     name: 'twin: apply_async with constant arguments',

@@ -1538,7 +1538,17 @@ export class DeserFlow {
         return { fn: f, skip: 0, kind: 'function' };
     }
     const bm = this.idx.boundMethod(c.callee.access, c.scopeId);
-    return bm !== undefined ? { ...bm, kind: 'function' } : undefined;
+    if (bm !== undefined) return { ...bm, kind: 'function' };
+    // `fn = functools.partial(decode, strict=True)` then `fn(x)`: the partial's function, its bound leading
+    // parameters skipped.
+    const a = c.callee.access;
+    if (a?.root.kind === 'name' && a.steps.length === 0) {
+      const p = this.idx.partialOf({ access: a, callIds: [] } as unknown as ExpressionFact, c.scopeId);
+      const lf = p !== undefined ? this.idx.localFunction(p.fn, c.scopeId) : undefined;
+      if (lf !== undefined && lf.fn.kind !== 'class')
+        return { fn: lf.fn, skip: lf.skip + p!.bound.length, kind: 'function' };
+    }
+    return undefined;
   }
 
   /** open(path) and friends: the content of a network-written file is network data; a network-chosen path is not. */

@@ -573,7 +573,7 @@ export class ModuleIndex {
   localFunction(e: ExpressionFact, scopeId: number, depth = 0): { fn: FunctionFact; skip: number } | undefined {
     // Partials of partials and tables holding table entries nest; a table may hold an entry of itself.
     if (depth > MAX_VALUE_NESTING) return undefined;
-    const p = this.partialOf(e);
+    const p = this.partialOf(e, scopeId);
     if (p !== undefined) {
       // `functools.partial(f, a, ...)`: `f` with its first parameters filled by the bound arguments.
       const lf = this.localFunction(p.fn, scopeId, depth + 1);
@@ -676,7 +676,19 @@ export class ModuleIndex {
   }
 
   /** `functools.partial(f, *bound, **keywords)` written in place: the wrapped function and what it binds. */
-  partialOf(e: ExpressionFact): { fn: ExpressionFact; bound: ExpressionFact[]; call: CallSite } | undefined {
+  partialOf(
+    e: ExpressionFact,
+    scopeId?: number,
+  ): { fn: ExpressionFact; bound: ExpressionFact[]; call: CallSite } | undefined {
+    // A name bound once (in the scope, else at module level) to `functools.partial(...)`: that partial.
+    const a = e.access;
+    if (scopeId !== undefined && a?.root.kind === 'name' && a.steps.length === 0) {
+      const name = a.root.name;
+      const here = this.assignedNames.get(scopeId)?.get(name);
+      const as = here ?? (scopeId !== 0 ? this.assignedNames.get(0)?.get(name) : undefined);
+      const only = as?.length === 1 ? as[0] : undefined;
+      return only?.kind === 'assign' && only.value !== null ? this.partialOf(only.value) : undefined;
+    }
     if (e.callIds.length !== 1 || e.access?.root.kind !== 'call' || e.access.steps.length !== 0) return undefined;
     const call = this.mod.calls[e.callIds[0]!];
     if (call === undefined || call.positional.length === 0 || call.hasStarArgs) return undefined;
@@ -785,7 +797,7 @@ export class ModuleIndex {
   deferredEdge(call: CallSite): DeferredEdge | undefined {
     const d = deferredCall(call);
     if (d === undefined) return undefined;
-    const p = this.partialOf(d.fnArg);
+    const p = this.partialOf(d.fnArg, call.scopeId);
     const lf = this.localFunction(p?.fn ?? d.fnArg, call.scopeId);
     if (lf === undefined) return undefined;
     return { fn: lf.fn, fnArg: d.fnArg, edge: withPartial(d.edge(lf.skip), p?.call) };
@@ -803,8 +815,12 @@ export class ModuleIndex {
         }
       } else {
         const bm = this.boundMethod(call.callee.access, call.scopeId);
+        const table = bm === undefined ? this.dispatched(call) : [];
+        const partial = bm === undefined && table.length === 0 ? this.partialCallee(call) : undefined;
         if (bm !== undefined) addEdge(bm.fn.id, directEdge(call, bm.skip));
-        else for (const lf of this.dispatched(call)) addEdge(lf.fn.id, directEdge(call, lf.skip));
+        else if (partial !== undefined)
+          addEdge(partial.fn.id, withPartial(directEdge(call, partial.skip), partial.call));
+        else for (const lf of table) addEdge(lf.fn.id, directEdge(call, lf.skip));
       }
       // `task.delay(x)`, `task.apply_async((x,))` of a Celery task of this module: a worker runs it with x.
       const tc = taskCall(call);
@@ -825,6 +841,24 @@ export class ModuleIndex {
       if (a.value !== null && a.kind !== 'for') this.noteReference(a.value, a.scopeId, undefined);
     }
     for (const f of this.mod.functions) for (const r of f.returns) this.noteReference(r, f.id, undefined);
+  }
+
+  /**
+   * A call of a partial (`functools.partial(f, a, k=v)(x)`, or `fn(x)` with `fn` bound once to one): the local
+   * function `f`, its own skip, and the partial call whose bound arguments go first (withPartial).
+   */
+  private partialCallee(call: CallSite): { fn: FunctionFact; skip: number; call: CallSite } | undefined {
+    const a = call.callee.access;
+    if (a === undefined || a.steps.length !== 0) return undefined;
+    const e =
+      a.root.kind === 'call'
+        ? ({ access: a, callIds: [a.root.callId] } as unknown as ExpressionFact)
+        : a.root.kind === 'name'
+          ? ({ access: a, callIds: [] } as unknown as ExpressionFact)
+          : undefined;
+    const p = e !== undefined ? this.partialOf(e, call.scopeId) : undefined;
+    const lf = p !== undefined ? this.localFunction(p.fn, call.scopeId) : undefined;
+    return lf !== undefined && lf.fn.kind !== 'class' ? { fn: lf.fn, skip: lf.skip, call: p!.call } : undefined;
   }
 
   /** The local functions a call through a module-level table of this module may run (`HANDLERS[kind](data)`). */

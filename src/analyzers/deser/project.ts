@@ -375,7 +375,7 @@ export class DeserProject implements ProjectView {
     depth = 0,
   ): { idx: ModuleIndex; fn: FunctionFact; skip?: number } | undefined {
     if (depth > MAX_VALUE_NESTING) return undefined;
-    const p = unit.idx.partialOf(e);
+    const p = unit.idx.partialOf(e, scopeId);
     if (p !== undefined) {
       // `functools.partial(f, a, ...)`: `f`, its first parameters filled by the bound arguments.
       const far = this.foreignFunction(unit, p.fn, scopeId, depth + 1);
@@ -1368,7 +1368,7 @@ export class DeserProject implements ProjectView {
             }
           // A thread, executor or pool target of another module is called with the arguments handed along.
           const d = unit.idx.deferredEdge(c) === undefined ? deferredCall(c) : undefined;
-          const p = d !== undefined ? unit.idx.partialOf(d.fnArg) : undefined;
+          const p = d !== undefined ? unit.idx.partialOf(d.fnArg, c.scopeId) : undefined;
           const far = d !== undefined ? this.foreignFunction(unit, p?.fn ?? d.fnArg, c.scopeId) : undefined;
           if (far !== undefined && far.fn.kind === 'function')
             pushTo(this.foreignCallers, far.fn, { unit, edge: withPartial(d!.edge(far.skip ?? 0), p?.call) });

@@ -35,6 +35,33 @@ const FASTAPI_DEPENDS = (made: string): string[] => [
 
 const invalid: DeserCase[] = [
   {
+    name: 'a partial of a local decoder bound to a name, called with request data',
+    src: [
+      ...HEAD,
+      'import functools',
+      'def decode(b, strict=False):',
+      '    return pickle.loads(b)',
+      '@app.post("/p")',
+      'def p():',
+      '    fn = functools.partial(decode, strict=True)',
+      '    return str(fn(request.data))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 6]],
+  },
+  {
+    name: 'a partial called inline with request data',
+    src: [
+      ...HEAD,
+      'import functools',
+      'def decode(prefix, b):',
+      '    return pickle.loads(b)',
+      '@app.post("/p")',
+      'def p():',
+      '    return str(functools.partial(decode, b"x")(request.data))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 6]],
+  },
+  {
     name: 'Cls().m(request data)',
     src: [...HEAD, ...CODEC(), ...ROUTE('Codec().dec(request.data)')],
     expect: [['DESER-NETWORK-INPUT', 6]],
@@ -182,6 +209,20 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: 'a partial of a local decoder bound to a name, called with the service own bytes',
+    src: [
+      ...HEAD,
+      'import functools',
+      'def decode(b, strict=False):',
+      '    return pickle.loads(b)',
+      '@app.post("/p")',
+      'def p():',
+      '    fn = functools.partial(decode, strict=True)',
+      '    return str(fn(pickle.dumps({"k": request.args.get("k")})))',
+    ],
+    expect: [],
+  },
   {
     name: 'twin: the dataclass default factory builds a JSON codec',
     src: [

@@ -154,6 +154,10 @@ const OPEN_LIKE: ReadonlySet<string> = new Set([
   'bz2.BZ2File',
   'lzma.LZMAFile',
   'aiofiles.open',
+  // A local path or a URL (`s3://`, `gs://`, `https://`): the file or object the name names.
+  'fsspec.open',
+  'smart_open.open',
+  'smart_open.smart_open',
 ]);
 
 /** Temporary-file constructors: the handle is a file by itself, and `<handle>.name` is its path. */

@@ -40,6 +40,29 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
     assert.deepEqual(apis, ['mylib.store.ModelStore', 'mylib.store.load_model']);
   });
 
+  it('a URI opened with fsspec or smart_open: the caller names the object loaded (MEDIUM); a packaged URI is not', async () => {
+    const dir = project('uris', {
+      'rio/__init__.py': [''],
+      'rio/remote.py': [
+        'import fsspec, pickle, smart_open',
+        'def load_fs(uri):',
+        '    with fsspec.open(uri, "rb") as f:',
+        '        return pickle.load(f)',
+        'def load_smart(uri):',
+        '    with smart_open.open(uri, "rb") as f:',
+        '        return pickle.load(f)',
+        'def load_packaged():',
+        '    with fsspec.open("file:///usr/share/rio/model.json", "rb") as f:',
+        '        return f.read()',
+      ],
+    });
+    const got = await deser(dir);
+    assert.deepEqual(
+      got.map((f) => `${f.ruleId} ${f.severity} ${f.location.line}`),
+      ['DESER-UNSAFE-LOADER MEDIUM 4', 'DESER-UNSAFE-LOADER MEDIUM 7'],
+    );
+  });
+
   it('the same package with a served module is an app: no library finding', async () => {
     const dir = join(tmp, 'app');
     cpSync(FIXTURE, dir, { recursive: true });

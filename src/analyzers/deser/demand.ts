@@ -280,10 +280,13 @@ export function reachingNames(
             if (list[at]!.keys.some((k) => from === k || from.startsWith(`${k}.`))) reexported(list[at]!);
         }
       }
-      // Module-level aliases of sinks (`loads = pickle.loads`).
+      // Module-level aliases of sinks (`loads = pickle.loads`), and tables holding one (`LOADERS = {"pickle":
+      // pickle.loads}`: a call through the table, `LOADERS[fmt](body)`, is named by it).
+      const namesSink = (e: ExpressionFact): boolean =>
+        e.values.some((v) => v.kind === 'qualified' && SINK_BY_NAME.has(v.name));
       for (const a of mod.assignments) {
         if (callerOnly || a.scopeId !== 0 || a.value === null) continue;
-        if (!a.value.values.some((v) => v.kind === 'qualified' && SINK_BY_NAME.has(v.name))) continue;
+        if (!namesSink(a.value) && !(a.value.dictEntries ?? []).some((e) => namesSink(e.value))) continue;
         for (const t of a.targets) if (t.kind === 'name') note(t.name, anchor);
       }
       if (byClass.size > 0) receiversByValue(u, mod, byClass, wanted, note, handed);

@@ -29,6 +29,9 @@ export type ForeignArguments = (
   fn: FunctionFact,
 ) => { positional: ExpressionFact[]; keywords: KeywordArgumentFact[]; skip: number }[];
 
+/** The dict displays another project module binds to a name this one imports (`from formats import LOADERS`). */
+export type ImportedTables = (qualifiedNames: readonly string[]) => ExpressionFact[];
+
 const MAX_DEPTH = 3;
 
 /** What a callable expression is when it names something the caller looks for (a sink, a network call). */
@@ -40,11 +43,16 @@ interface Found<T> {
 }
 
 /** The sink a call reaches through a callable chosen at run time, if any. */
-export function dynamicSink(call: CallSite, idx: ModuleIndex, foreign?: ForeignArguments): DynamicSink | undefined {
+export function dynamicSink(
+  call: CallSite,
+  idx: ModuleIndex,
+  foreign?: ForeignArguments,
+  imported?: ImportedTables,
+): DynamicSink | undefined {
   const a = call.callee.access;
   if (a === undefined || call.callee.definitionId !== undefined) return undefined;
   const data = call.positional[0] ?? call.keywords[0]?.value;
-  const found = chosenCallables(call, idx, foreign, sinkOf);
+  const found = chosenCallables(call, idx, foreign, sinkOf, imported);
   const first = found[0];
   if (first === undefined) return undefined;
   return {
@@ -66,6 +74,7 @@ export function chosenCallables<T>(
   idx: ModuleIndex,
   foreign: ForeignArguments | undefined,
   pick: Pick<T>,
+  imported?: ImportedTables,
 ): Found<T>[] {
   const a = call.callee.access;
   const found: Found<T>[] = [];
@@ -80,8 +89,13 @@ export function chosenCallables<T>(
     if (m !== undefined && cls !== undefined && idx.selfName(m) === root.name)
       callablesOfAttribute(cls, a.steps[0]!.name, idx, foreign, found, pick);
   } else if (root.kind === 'name' && a.steps.length === 1 && a.steps[0]!.kind === 'index') {
-    // CODECS[content_type](body)
-    for (const e of dictOf(root.name, call.scopeId, idx)) tableSinks(e, found, `\`${root.name}[...]\``, pick);
+    // CODECS[content_type](body), the table defined here or imported from another module of the project
+    const local = dictOf(root.name, call.scopeId, idx);
+    const tables =
+      local.length > 0 || imported === undefined || root.resolution !== 'import'
+        ? local
+        : imported(root.qualifiedNames);
+    for (const e of tables) tableSinks(e, found, `\`${root.name}[...]\``, pick);
   } else if (root.kind === 'call' && a.steps.length === 0) {
     // CODECS.get(content_type)(body)
     const inner = idx.mod.calls[root.callId];

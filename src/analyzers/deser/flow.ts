@@ -367,7 +367,8 @@ export class DeserFlow {
       i = {
         targets,
         sink:
-          matchSink(c, this.idx) ?? (this.namesSinkValues() ? dynamicSink(c, this.idx, this.foreignArgs) : undefined),
+          matchSink(c, this.idx) ??
+          (this.namesSinkValues() ? dynamicSink(c, this.idx, this.foreignArgs, this.importedTables) : undefined),
         network:
           networkCall(c, targets) ??
           (targets.length === 0 ? networkCall(c, this.idx.selfAttrTargets(c)) : undefined) ??
@@ -459,6 +460,10 @@ export class DeserFlow {
     this.sinkValues ??= this.project?.namesSinkValues() ?? moduleNamesSinkValues(this.idx.mod);
     return this.sinkValues;
   }
+
+  /** Tables of callables other modules of the project define, for a name this module imports. */
+  private readonly importedTables = (qualifiedNames: readonly string[]): ExpressionFact[] =>
+    this.project?.importedDicts?.(this.idx, qualifiedNames) ?? [];
 
   /** Arguments other modules pass to a function of this one (for run-time chosen deserializers). */
   private readonly foreignArgs = (fn: FunctionFact) =>

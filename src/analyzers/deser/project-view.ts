@@ -1,7 +1,7 @@
 // What one module's data flow (flow.ts) asks of the whole-program view (project.ts): callers and callees in other
 // modules and the flows that evaluate them. An interface of its own so that flow.ts and project.ts do not import
 // each other (project.ts builds the flows; a flow only sees this view).
-import type { AccessPath, CallSite, FunctionFact } from '../python/module-model.js';
+import type { AccessPath, CallSite, ExpressionFact, FunctionFact } from '../python/module-model.js';
 import type { CallEdge, ModuleIndex } from './module-index.js';
 import type { Value } from './value.js';
 
@@ -52,6 +52,8 @@ export interface ProjectCallee<U extends UnitView = UnitView> {
 export interface ProjectView {
   /** Whether any module names an executable deserializer as a value (run-time chosen deserializers). */
   namesSinkValues(): boolean;
+  /** The dict displays another project module binds to a name a module imports (ImportedTables). */
+  importedDicts?(idx: ModuleIndex, qualifiedNames: readonly string[]): ExpressionFact[];
   unitOf(idx: ModuleIndex): UnitView | undefined;
   /** Calls of `fn` made in other modules. */
   callersOf(fn: FunctionFact): readonly { unit: UnitView; edge: CallEdge }[];

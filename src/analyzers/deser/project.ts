@@ -162,6 +162,26 @@ export class DeserProject implements ProjectView {
     return this.sinkValues;
   }
 
+  /**
+   * The dict displays a module-level name of another project module holds, for a name a module imports
+   * (`from formats import LOADERS`): a table of callables defined there and called here (`LOADERS[fmt](body)`).
+   */
+  importedDicts(idx: ModuleIndex, qualifiedNames: readonly string[]): ExpressionFact[] {
+    const u = this.unitOf(idx);
+    if (u === undefined) return [];
+    for (const q of qualifiedNames) {
+      const dot = q.lastIndexOf('.');
+      if (dot <= 0) continue;
+      const r = this.resolve(q.slice(0, dot), u);
+      if (r?.kind !== 'module' || r.unit === u) continue;
+      const out: ExpressionFact[] = [];
+      for (const as of r.unit.idx.assignedNames.get(0)?.get(q.slice(dot + 1)) ?? [])
+        if (as.value?.dictEntries !== undefined) out.push(as.value);
+      if (out.length > 0) return out;
+    }
+    return [];
+  }
+
   unitOf(idx: ModuleIndex): Unit | undefined {
     return this.byIdx.get(idx);
   }

@@ -95,7 +95,10 @@ export function chosenCallables<T>(
       local.length > 0 || imported === undefined || root.resolution !== 'import'
         ? local
         : imported(root.qualifiedNames);
-    for (const e of tables) tableSinks(e, found, `\`${root.name}[...]\``, pick);
+    // A constant key (`LOADERS["json"]`) runs that entry only.
+    const step = a.steps[0]!;
+    const key = step.kind === 'index' && step.key?.type === 'str' ? step.key.value : undefined;
+    for (const e of tables) tableSinks(e, found, `\`${root.name}[...]\``, pick, key);
   } else if (root.kind === 'call' && a.steps.length === 0) {
     // CODECS.get(content_type)(body)
     const inner = idx.mod.calls[root.callId];
@@ -216,10 +219,14 @@ function dictOf(name: string, scopeId: number, idx: ModuleIndex): ExpressionFact
   return out;
 }
 
-function tableSinks<T>(dict: ExpressionFact, found: Found<T>[], how: string, pick: Pick<T>): void {
+function tableSinks<T>(dict: ExpressionFact, found: Found<T>[], how: string, pick: Pick<T>, key?: string): void {
   let first: T | undefined;
   const media: MediaCodec[] = [];
+  // A constant key selects its entry when the table spells that key; otherwise (keys the analysis does not read as
+  // text) every entry may be the one called.
+  const only = key !== undefined && (dict.dictEntries ?? []).some((e) => e.name === key) ? key : undefined;
   for (const e of dict.dictEntries ?? []) {
+    if (only !== undefined && e.name !== only) continue;
     const s = pick(e.value);
     if (s === undefined) continue;
     first ??= s;

@@ -20,6 +20,19 @@ const APP_STORE = (imports: string, store: string, read: string): string[] => [
 const FLASK_IMPORTS = 'from flask import Flask, request, current_app';
 
 const invalid: DeserCase[] = [
+  {
+    name: 'a table holding pickle.loads called by the constant key of that entry',
+    src: [
+      'import json, pickle',
+      'from flask import Flask, request',
+      'app = Flask(__name__)',
+      'LOADERS = {"pickle": pickle.loads, "json": json.loads}',
+      '@app.post("/l")',
+      'def l():',
+      '    return str(LOADERS["pickle"](request.get_data()))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 7]],
+  },
   // The app is configuration except the paths something stores into: every way of reaching the app counts.
   ...(
     [
@@ -759,6 +772,19 @@ const invalid: DeserCase[] = [
   },
 ];
 const valid: DeserCase[] = [
+  {
+    name: 'a table holding pickle.loads called by the constant key of its JSON entry',
+    src: [
+      'import json, pickle',
+      'from flask import Flask, request',
+      'app = Flask(__name__)',
+      'LOADERS = {"pickle": pickle.loads, "json": json.loads}',
+      '@app.post("/l")',
+      'def l():',
+      '    return str(LOADERS["json"](request.get_data()))',
+    ],
+    expect: [],
+  },
   {
     name: 'S3 download_fileobj into a buffer read as JSON',
     src: [

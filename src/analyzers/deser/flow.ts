@@ -240,6 +240,10 @@ export class DeserFlow {
   private appWrites: AppStore[] | undefined;
   private readonly appReads = new Map<string, Value>();
   private readonly appBusy = new Set<string>();
+  /** Stores into Streamlit's session state (see {@link sessionStores}), and the value of each key read so far. */
+  private sessionWrites: SessionStore[] | undefined;
+  private readonly sessionReads = new Map<string, Value>();
+  private readonly sessionBusy = new Set<string>();
 
   constructor(
     readonly idx: ModuleIndex,
@@ -333,6 +337,79 @@ export class DeserFlow {
     return { v, steps };
   }
 
+  /**
+   * Streamlit's session state (`st.session_state`, or the name imported from it): what a read of key `key` (undefined:
+   * a key not known here) may hold is what this module stores under that key anywhere (`st.session_state["k"] = v`,
+   * `st.session_state.k = v`, `update`/`setdefault`), and the value of every widget created with `key="k"` (Streamlit
+   * keeps a keyed widget's value there). The script reruns on every interaction, so a value stored in one run is
+   * read in a later one, whatever the order of the statements.
+   */
+  private sessionValue(key: string | undefined): Value {
+    const memoKey = key ?? '';
+    const memo = this.sessionReads.get(memoKey);
+    if (memo !== undefined) return memo;
+    if (this.sessionBusy.has(memoKey)) return INTERNAL;
+    this.sessionBusy.add(memoKey);
+    let v = INTERNAL;
+    try {
+      for (const w of this.sessionStores()) {
+        if (key !== undefined && w.key !== undefined && w.key !== key) continue;
+        const f = this.idx.fn(w.scopeId);
+        const wr = f !== undefined ? this.top(f) : undefined;
+        if (wr === undefined) {
+          v = joinValues(v, untrustedValue(`a value stored into Streamlit's session state at line ${w.line}`));
+          continue;
+        }
+        if (w.call !== undefined) v = joinValues(v, this.evalCall(w.call, wr));
+        for (const e of w.values) v = joinValues(v, this.evalExpr(e, wr));
+      }
+    } finally {
+      this.sessionBusy.delete(memoKey);
+    }
+    this.sessionReads.set(memoKey, v);
+    return v;
+  }
+
+  private sessionStores(): SessionStore[] {
+    if (this.sessionWrites !== undefined) return this.sessionWrites;
+    const out: SessionStore[] = [];
+    for (const a of this.idx.mod.assignments) {
+      if (a.value === null) continue;
+      for (const t of a.targets) {
+        let key: string | undefined;
+        if (t.kind === 'subscript' && t.objectQualifiedName === SESSION_STATE)
+          key = t.key?.type === 'str' ? t.key.value : undefined;
+        else if (t.kind === 'attribute' && t.qualifiedName?.startsWith(`${SESSION_STATE}.`) === true)
+          key = t.qualifiedName.slice(SESSION_STATE.length + 1).split('.')[0];
+        else continue;
+        out.push({ key, values: [a.value], scopeId: a.scopeId, line: a.span.line });
+      }
+    }
+    for (const c of this.idx.mod.calls) {
+      const targets = this.info(c).targets;
+      const m = this.info(c).method;
+      if (m !== undefined && MUTATING_METHODS.has(m) && targets.some((t) => t === `${SESSION_STATE}.${m}`)) {
+        const first = c.positional[0]?.constant;
+        const keyed = (m === 'setdefault' || m === '__setitem__') && first?.type === 'str';
+        const values = [...c.positional.slice(keyed ? 1 : 0), ...c.keywords.map((k) => k.value), ...c.starStarKwargs];
+        out.push({ key: keyed ? first.value : undefined, values, scopeId: c.scopeId, line: c.span.line });
+        continue;
+      }
+      // A widget created with `key=...` keeps its value under that key.
+      const k = c.keywords.find((x) => x.name === 'key')?.value;
+      if (k !== undefined && targets.some((t) => t.startsWith('streamlit.')) && this.info(c).network !== undefined)
+        out.push({
+          key: k.constant?.type === 'str' ? k.constant.value : undefined,
+          values: [],
+          call: c,
+          scopeId: c.scopeId,
+          line: c.span.line,
+        });
+    }
+    this.sessionWrites = out;
+    return out;
+  }
+
   /** Module-level names bound only by web framework constructors (`app = Flask(__name__)`, never rebound). */
   private appNames(): Set<string> {
     if (this.apps !== undefined) return this.apps;
@@ -370,7 +447,7 @@ export class DeserFlow {
           matchSink(c, this.idx) ??
           (this.namesSinkValues() ? dynamicSink(c, this.idx, this.foreignArgs, this.importedTables) : undefined),
         network:
-          networkCall(c, targets) ??
+          networkCall(c, targets, this.idx.fn(c.scopeId)) ??
           (targets.length === 0 ? networkCall(c, this.idx.selfAttrTargets(c)) : undefined) ??
           (mayBeFactoryMade(c, targets) ? networkCall(c, this.idx.factoryTargets(c)) : undefined) ??
           dynamicNetworkCall(c, this.idx, this.foreignArgs),
@@ -876,6 +953,13 @@ export class DeserFlow {
           v = attr;
           start = 1;
         } else v = this.lookup(root.name, r);
+      } else if (root.resolution === 'import' && sessionStateAt(root.qualifiedNames, a, upTo) !== undefined) {
+        start = sessionStateAt(root.qualifiedNames, a, upTo)!;
+        const st = start < upTo ? a.steps[start]! : undefined;
+        const key =
+          st?.kind === 'attr' ? st.name : st?.kind === 'index' && st.key?.type === 'str' ? st.key.value : undefined;
+        v = this.sessionValue(key);
+        if (key !== undefined) start++;
       } else {
         const app = this.appAccess(a, upTo, r);
         if (app !== undefined) {
@@ -2241,7 +2325,11 @@ function mayBeFactoryMade(c: CallSite, targets: readonly string[]): boolean {
 }
 
 /** The network call a call's resolved callee names (a URL opener given a literal local path is not one). */
-function networkCall(c: CallSite, targets: readonly string[]): NetworkCall | undefined {
+function networkCall(
+  c: CallSite,
+  targets: readonly string[],
+  scope?: FunctionFact,
+): NetworkCall | undefined {
   if (targets.length === 0) return undefined;
   const n = NETWORK_TABLE.find(targets);
   if (n?.urlArg === undefined) return n;
@@ -2249,6 +2337,13 @@ function networkCall(c: CallSite, targets: readonly string[]): NetworkCall | und
   if (arg === undefined) return undefined;
   const lit = arg.constant;
   if (lit?.type === 'str') return isRemoteUrl(lit.value) ? n : undefined;
+  // A parameter whose default is a remote URL (`def load(uri="s3://bucket/x.pkl")`): a call that leaves it out reads
+  // the remote object.
+  const root = arg.access?.root;
+  if (root?.kind === 'name' && root.resolution === 'parameter' && arg.access!.steps.length === 0) {
+    const d = scope?.parameters.find((p) => p.name === root.name)?.default?.constant;
+    if (d?.type === 'str' && isRemoteUrl(d.value)) return n;
+  }
   // A path built at run time is remote when its literal start names a scheme (f"s3://{bucket}/{key}",
   // "https://" + host); a path passed in (a parameter, a setting) is the operator's own file, as with open().
   const start = /^[fFrRbBuU]{0,2}(?:"|')([^"'{]*)/.exec(arg.text);
@@ -2289,6 +2384,27 @@ function globalInput(
     }
   }
   return undefined;
+}
+
+/** Streamlit's session state, a dict-like object kept per browser session across the script's reruns. */
+const SESSION_STATE = 'streamlit.session_state';
+
+/** A store into Streamlit's session state: under `key` (undefined: not known), the values or the widget call. */
+interface SessionStore {
+  key: string | undefined;
+  values: ExpressionFact[];
+  call?: CallSite;
+  scopeId: number;
+  line: number;
+}
+
+/** How many access steps name Streamlit's session state (`st.session_state` 1, an imported `session_state` 0). */
+function sessionStateAt(names: readonly string[], a: AccessPath, upTo: number): number | undefined {
+  if (names.includes(SESSION_STATE)) return 0;
+  const first = a.steps[0];
+  return names.includes('streamlit') && upTo > 0 && first?.kind === 'attr' && first.name === 'session_state'
+    ? 1
+    : undefined;
 }
 
 /** Modules whose request object is a global (flask.request...). */

@@ -141,7 +141,7 @@ function seedOf(e: ExpressionFact, idx: ModuleIndex): UiSeed {
   }
   const comp = componentOf(e, idx);
   if (comp === undefined) return { kind: 'file', label: 'Gradio input (component not known: may be an uploaded file)' };
-  if (SERVER_STATE.has(comp.name)) return { kind: 'internal', label: 'Gradio session state' };
+  if (SERVER_STATE.has(comp.name)) return stateSeed(e, idx);
   if (FILE_COMPONENTS.has(comp.name)) {
     // File, Files and UploadButton with `type="binary"` hand over the uploaded bytes instead of a path.
     const type = comp.call?.keywords.find((k) => k.name === 'type')?.value.constant;
@@ -156,6 +156,139 @@ function seedOf(e: ExpressionFact, idx: ModuleIndex): UiSeed {
     return { kind: 'text', label: `Gradio ${comp.name} value` };
   }
   return { kind: 'text', label: `Gradio ${comp.name} value` };
+}
+
+/** What a listener may leave in a state: the order in which seeds are preferred (the first is the most client-made). */
+const SEED_ORDER: readonly string[] = ['data', 'upload', 'file', 'text', 'request', 'message'];
+const SERVER_KEPT: UiSeed = { kind: 'internal', label: 'Gradio session state' };
+
+/**
+ * A `gr.State` is kept on the server, but a listener that lists it among its `outputs` stores there what its function
+ * returns, which may be what the client sent to that listener (`up.upload(stash, up, st)` keeps the upload in `st`
+ * for the next event). Its value as an input is therefore the most client-made input of a listener writing it that
+ * the function's return at the state's output position is made from: the parameters it names, directly, through
+ * the arguments of calls in it or through the function's own assignments (a function the module does not define
+ * is taken to return any of its inputs). Its initial value is the app's own: a state written only from server-side
+ * values, or never written, stays the server's. Keyed by the name the state is bound to.
+ */
+function stateSeed(e: ExpressionFact, idx: ModuleIndex): UiSeed {
+  const name = plainName(e);
+  if (name === undefined) return SERVER_KEPT;
+  let states = STATE_SEEDS.get(idx);
+  if (states === undefined) STATE_SEEDS.set(idx, (states = new Map()));
+  const known = states.get(name);
+  if (known !== undefined) return known;
+  // While its writers are read, the state counts as the server's (a listener that writes a state from itself).
+  states.set(name, SERVER_KEPT);
+  let best = SERVER_KEPT;
+  for (const w of stateWriters(idx).get(name) ?? []) {
+    const { seeds, rest } = inputSeeds(w.inputs, idx);
+    const lf = idx.localFunction(w.fn, w.scopeId);
+    const made = lf === undefined ? undefined : returnedParams(lf.fn, w.position, w.outputs, idx);
+    const candidates =
+      lf === undefined
+        ? [...seeds, rest]
+        : lf.fn.parameters.flatMap((p, i) =>
+            i >= lf.skip && made!.has(p.name) ? [p.kind === 'vararg' ? rest : (seeds[i - lf.skip] ?? rest)] : [],
+          );
+    for (const s of candidates) {
+      const rank = SEED_ORDER.indexOf(s.kind);
+      const have = SEED_ORDER.indexOf(best.kind);
+      if (rank >= 0 && (have < 0 || rank < have))
+        best = { kind: s.kind, label: `Gradio State written by \`${w.how}\` from ${s.label}` };
+    }
+  }
+  states.set(name, best);
+  return best;
+}
+
+/** stateSeed's answers by module, then state name. */
+const STATE_SEEDS = new WeakMap<ModuleIndex, Map<string, UiSeed>>();
+
+/** A listener that lists a state among its outputs: its function, inputs, and the state's place in its outputs. */
+interface StateWriter {
+  fn: ExpressionFact;
+  scopeId: number;
+  inputs: ExpressionFact | undefined;
+  /** The state's index among the outputs, and how many outputs there are. */
+  position: number;
+  outputs: number;
+  how: string;
+}
+const STATE_WRITERS = new WeakMap<ModuleIndex, Map<string, StateWriter[]>>();
+
+function plainName(e: ExpressionFact): string | undefined {
+  const a = e.access;
+  return a?.root.kind === 'name' && a.steps.length === 0 ? a.root.name : undefined;
+}
+
+function stateWriters(idx: ModuleIndex): Map<string, StateWriter[]> {
+  let out = STATE_WRITERS.get(idx);
+  if (out !== undefined) return out;
+  out = new Map();
+  STATE_WRITERS.set(idx, out);
+  for (const call of idx.mod.calls) {
+    const targets = idx.targets(call);
+    let at: { fn: number; inputs: number; outputs: number } | undefined;
+    if (isGradio(call, targets, idx, new Set(['on']))) at = { fn: 1, inputs: 2, outputs: 3 };
+    else if (isGradio(call, targets, idx, new Set(['Interface'])) || isGradio(call, targets, idx, EVENTS))
+      at = { fn: 0, inputs: 1, outputs: 2 };
+    if (at === undefined) continue;
+    const fn = arg(call, at.fn, 'fn');
+    const outputs = arg(call, at.outputs, 'outputs');
+    if (fn === undefined || outputs === undefined) continue;
+    const list = outputs.elements ?? [outputs];
+    list.forEach((o, position) => {
+      const n = plainName(o);
+      if (n === undefined || componentOf(o, idx)?.name !== 'State') return;
+      const writers = out!.get(n) ?? [];
+      writers.push({
+        fn,
+        scopeId: call.scopeId,
+        inputs: arg(call, at!.inputs, 'inputs'),
+        position,
+        outputs: outputs.elements !== undefined ? list.length : 1,
+        how: call.callee.raw,
+      });
+      out!.set(n, writers);
+    });
+  }
+  return out;
+}
+
+/** How far returnedParams follows a function's own assignments and the arguments of calls. */
+const MADE_FROM_DEPTH = 4;
+
+/**
+ * The names a function's return (or yield) at output `position` of `outputs` is made from: the identifiers it reads,
+ * those in the arguments of the calls it makes, and, for a name the function assigns, what those assignments read
+ * (a bounded number of steps). A return that is not a tuple of the outputs' length is taken whole.
+ */
+function returnedParams(f: FunctionFact, position: number, outputs: number, idx: ModuleIndex): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (e: ExpressionFact, depth: number): void => {
+    for (const n of e.names) {
+      names.add(n);
+      if (depth >= MADE_FROM_DEPTH || seen.has(n)) continue;
+      seen.add(n);
+      for (const a of idx.assignedNames.get(f.id)?.get(n) ?? []) if (a.value !== null) visit(a.value, depth + 1);
+    }
+    if (depth >= MADE_FROM_DEPTH) return;
+    for (const id of e.callIds) {
+      const c = idx.mod.calls[id];
+      if (c === undefined) continue;
+      for (const x of [...c.positional, ...c.keywords.map((k) => k.value), ...c.starArgs, ...c.starStarKwargs])
+        visit(x, depth + 1);
+    }
+    for (const x of [...(e.elements ?? []), ...(e.operands ?? []), ...(e.dictEntries ?? []).map((k) => k.value)])
+      visit(x, depth + 1);
+  };
+  for (const r of f.returns) {
+    const el = outputs > 1 && r.elements?.length === outputs ? r.elements[position]! : r;
+    visit(el, 0);
+  }
+  return names;
 }
 
 /** Seeds for an `inputs` argument: a list or tuple of components, one component, a string shortcut, or unknown. */

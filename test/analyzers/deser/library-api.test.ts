@@ -63,6 +63,28 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
     );
   });
 
+  it('a parameter defaulting to a remote URL reads the remote object when the caller leaves it out', async () => {
+    const dir = project('uri-defaults', {
+      'feats/__init__.py': [''],
+      'feats/remote.py': [
+        'import fsspec, pickle, json',
+        'def load_remote(uri="s3://bucket/feats.pkl"):',
+        '    with fsspec.open(uri, "rb") as f:',
+        '        return pickle.load(f)',
+        'def load_remote_json(uri="s3://bucket/feats.json"):',
+        '    with fsspec.open(uri, "rb") as f:',
+        '        return json.load(f)',
+        'def load_local(uri="/srv/feats/cache.pkl"):',
+        '    with fsspec.open(uri, "rb") as f:',
+        '        return pickle.load(f)',
+      ],
+    });
+    const got = (await deser(dir)).map((f) => `${f.ruleId} ${f.location.line}`);
+    assert.ok(got.includes('DESER-NETWORK-INPUT 4'), got.join('\n'));
+    assert.ok(!got.some((g) => g.endsWith(' 7')), got.join('\n'));
+    assert.ok(!got.some((g) => g.startsWith('DESER-NETWORK-INPUT 10')), got.join('\n'));
+  });
+
   it('the same package with a served module is an app: no library finding', async () => {
     const dir = join(tmp, 'app');
     cpSync(FIXTURE, dir, { recursive: true });

@@ -223,9 +223,46 @@ const invalid: DeserCase[] = [
     ],
     expect: [['DESER-NETWORK-INPUT', 6]],
   },
+  {
+    name: 'Streamlit: uploaded bytes kept in session_state are unpickled on a later rerun',
+    src: [
+      'import pickle',
+      'import streamlit as st',
+      'up = st.file_uploader("Session")',
+      'if up is not None:',
+      '    st.session_state["blob"] = up.getvalue()',
+      'if st.button("Restore") and "blob" in st.session_state:',
+      '    st.write(pickle.loads(st.session_state["blob"]))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 7]],
+  },
+  {
+    name: "Streamlit: a keyed text_area's value read back from session_state",
+    src: [
+      'import base64, pickle',
+      'import streamlit as st',
+      'st.text_area("Saved state", key="saved")',
+      'def restore():',
+      '    return pickle.loads(base64.b64decode(st.session_state.saved))',
+      'st.button("Restore", on_click=restore)',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 5]],
+  },
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: 'twin: session_state holds only bytes the app read from its own file; widgets store under other keys',
+    src: [
+      'import pickle',
+      'import streamlit as st',
+      'st.text_input("Name", key="name")',
+      'if "model" not in st.session_state:',
+      '    st.session_state["model"] = open("model.pkl", "rb").read()',
+      'st.write(pickle.loads(st.session_state["model"]), st.session_state["name"])',
+    ],
+    expect: [],
+  },
   {
     name: 'Panel: a query argument decoded as JSON',
     src: [

@@ -848,6 +848,12 @@ export function demandedModules(
     const mod = u.mod;
     const assignedIn = new Map<string, CallSite[]>();
     for (const c of mod.calls) for (const n of c.assignedTo) pushTo(assignedIn, `${c.scopeId}:${n}`, c);
+    // Names a `for` loop or a `with` statement binds: the iterable or context expression decides their values
+    // (`for p in get_dir(repo).glob("*.pkl")`, a folder another module's function returns).
+    const boundBy = new Map<string, ExpressionFact[]>();
+    for (const a of mod.assignments)
+      if ((a.kind === 'for' || a.kind === 'with') && a.value !== null)
+        for (const t of a.targets) if (t.kind === 'name') pushTo(boundBy, `${a.scopeId}:${t.name}`, a.value);
     // Calls given a bare name as an argument (`download(url, path)`): they may write the file the name holds.
     const passedIn = new Map<string, CallSite[]>();
     for (const c of mod.calls)
@@ -953,10 +959,15 @@ export function demandedModules(
           seen.add(id);
           for (const v of inner.callee.values) if (v.kind === 'qualified') want(v.name);
           wantReceiverClass(inner);
+          // A method of a loop or `with` variable (`path.read_bytes()`): what the loop iterates decides it.
+          const recv = inner.callee.access?.root;
+          if (recv?.kind === 'name' && depth <= 3)
+            for (const it of boundBy.get(`${c.scopeId}:${recv.name}`) ?? []) visit(it, depth + 1);
           if (opener) continue;
           for (const a of callArgs(inner)) visit(a, depth + 1);
         }
         for (const n of e.names) {
+          if (depth <= 3) for (const it of boundBy.get(`${c.scopeId}:${n}`) ?? []) visit(it, depth + 1);
           for (const src of assignedIn.get(`${c.scopeId}:${n}`) ?? []) {
             if (seen.has(src.id)) continue;
             seen.add(src.id);

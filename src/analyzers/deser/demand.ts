@@ -997,6 +997,13 @@ export function demandedModules(
         madeByWanted.set(key, (b = (assignedIn.get(key) ?? []).some((src) => isClass(lastName(src)))));
       return b;
     };
+    /** A function passed by name (`decode`, `codecs.decode`) whose name is wanted. */
+    const passesWanted = (e: ExpressionFact): boolean => {
+      const a = e.access;
+      if (a === undefined || a.root.kind !== 'name' || a.steps.some((st) => st.kind !== 'attr')) return false;
+      const last = a.steps.length === 0 ? a.root.name : (a.steps[a.steps.length - 1] as { name: string }).name;
+      return names.has(last);
+    };
     for (const c of mod.calls) {
       if (!c.callee.values.some((v) => v.kind === 'qualified')) continue;
       const made = (e: ExpressionFact): boolean => {
@@ -1009,6 +1016,9 @@ export function demandedModules(
         return boundToMade(`${c.scopeId}:${a.root.name}`) || boundToMade(`0:${a.root.name}`);
       };
       if (callArgs(c).some(made)) for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
+      // A wanted function handed to a call into another module (`run(body, pickle_decode)`, `decoder=codecs.load`):
+      // that module may call it through the parameter receiving it.
+      if (callArgs(c).some(passesWanted)) for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
       // A wanted method called through an attribute of an object another module binds (`ctx.engine.load(x)` after
       // `from context import ctx`): that module's binding of the object types the receiver.
       if (names.has(lastName(c)))

@@ -2325,11 +2325,7 @@ function mayBeFactoryMade(c: CallSite, targets: readonly string[]): boolean {
 }
 
 /** The network call a call's resolved callee names (a URL opener given a literal local path is not one). */
-function networkCall(
-  c: CallSite,
-  targets: readonly string[],
-  scope?: FunctionFact,
-): NetworkCall | undefined {
+function networkCall(c: CallSite, targets: readonly string[], scope?: FunctionFact): NetworkCall | undefined {
   if (targets.length === 0) return undefined;
   const n = NETWORK_TABLE.find(targets);
   if (n?.urlArg === undefined) return n;

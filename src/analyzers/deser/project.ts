@@ -1417,6 +1417,44 @@ export class DeserProject implements ProjectView {
       const t = this.callee(unit, c);
       if (t?.kind === 'function') pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
     }
+    this.indexParameterCalls();
+  }
+
+  /**
+   * A function handed to another as an argument and called there through the parameter receiving it (`run(data,
+   * pickle_decode)`, then `decoder(data)` in `run`): that call is a call of every function the callers pass (a
+   * function of any module, or a partial of one), so what it is given reaches their parameters.
+   */
+  private indexParameterCalls(): void {
+    for (const unit of this.units) {
+      for (const c of unit.mod.calls) {
+        const a = c.callee.access;
+        if (a?.root.kind !== 'name' || a.root.resolution !== 'parameter' || a.steps.length !== 0) continue;
+        const f = unit.mod.functions[c.scopeId];
+        if (f === undefined || f.kind !== 'function') continue;
+        const name = a.root.name;
+        const i = f.parameters.findIndex((p) => p.name === name);
+        const param = f.parameters[i];
+        if (param === undefined || param.kind === 'vararg' || param.kind === 'kwarg') continue;
+        const sites: { unit: Unit; edge: CallEdge }[] = [...(this.foreignCallers.get(f) ?? NONE)];
+        for (const lc of unit.mod.calls) if (lc.callee.definitionId === f.id) sites.push(edgeOf(unit, lc, 0));
+        const seen = new Set<FunctionFact>();
+        for (const s of sites.slice(0, MAX_PASSED_CALLERS)) {
+          this.checkpoint();
+          const pos = i - s.edge.skip;
+          const arg =
+            s.edge.keywords.get(name) ??
+            (param.kind !== 'keyword-only' && pos >= 0 ? s.edge.positional[pos] : undefined);
+          if (arg === undefined) continue;
+          const far = this.foreignFunction(s.unit, arg, s.edge.call.scopeId);
+          const local = far === undefined ? s.unit.idx.localFunction(arg, s.edge.call.scopeId) : undefined;
+          const fn = far?.fn ?? local?.fn;
+          if (fn === undefined || (fn.kind !== 'function' && fn.kind !== 'lambda') || seen.has(fn)) continue;
+          seen.add(fn);
+          pushTo(this.foreignCallers, fn, edgeOf(unit, c, far?.skip ?? local?.skip ?? 0));
+        }
+      }
+    }
   }
 
   private noteReference(unit: Unit, e: ExpressionFact): void {
@@ -1460,6 +1498,9 @@ function registrationKey(home: { file: string }, table: string): string {
 
 /** An attribute of a web application's state: `app.state.k`, `request.app.state.k`, `self.app.state.k`. */
 const APP_STATE = /^(?:\w+\.)*\w*app\.state\.(\w+)$/;
+
+/** How many callers of a function are asked what they pass for a parameter the function calls. */
+const MAX_PASSED_CALLERS = 64;
 
 function edgeOf(unit: Unit, c: CallSite, skip: number): { unit: Unit; edge: CallEdge } {
   const keywords = new Map(c.keywords.map((k) => [k.name, k.value]));

@@ -113,7 +113,11 @@ export function reachingNames(
           ? anchors
           : undefined;
       };
-      const mayCall = (c: CallSite): boolean => wanted(c, lastName(c)) !== undefined;
+      const mayCall = (c: CallSite): boolean => {
+        if (wanted(c, lastName(c)) !== undefined) return true;
+        const d = definedName(c);
+        return d !== undefined && wanted(c, d) !== undefined;
+      };
       const isSinkCall = (c: CallSite, unpicklers: ReadonlySet<number>): boolean =>
         !callerOnly && isSink(c, unpicklers);
       const returnsModule = (f: FunctionFact, m: PythonModule): boolean => !callerOnly && returnsLoaderModule(f, m);
@@ -920,6 +924,7 @@ export function demandedModules(
     const feeds = (c: CallSite): boolean =>
       isSink(c, unpicklers) ||
       names.has(lastName(c)) ||
+      names.has(definedName(c) ?? '') ||
       (dynamic &&
         c.callee.qualifiedName === null &&
         c.callee.definitionId === undefined &&
@@ -1365,6 +1370,21 @@ function isSink(c: CallSite, unpicklers: ReadonlySet<number> = new Set()): boole
     if (v.kind === 'qualified' && SINK_BY_NAME.has(v.partial?.qualifiedName ?? v.name)) return true;
   }
   return TRANSPORT_METHODS.has(lastName(c)) && c.callee.access !== undefined && c.callee.access.steps.length > 0;
+}
+
+/**
+ * The name a call's callee has where it is defined, when the call spells it otherwise: a name imported under an alias
+ * (`from m3 import step as nxt`, then `nxt(x)` calls `m3.step`). Undefined for any other call.
+ */
+function definedName(c: CallSite): string | undefined {
+  const a = c.callee.access;
+  if (a?.root.kind !== 'name' || a.root.resolution !== 'import' || a.steps.length !== 0) return undefined;
+  for (const v of c.callee.values) {
+    if (v.kind !== 'qualified' || v.name.includes('(')) continue;
+    const n = v.name.slice(v.name.lastIndexOf('.') + 1);
+    if (n !== a.root.name) return n;
+  }
+  return undefined;
 }
 
 function lastName(c: CallSite): string {

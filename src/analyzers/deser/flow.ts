@@ -450,7 +450,8 @@ export class DeserFlow {
           networkCall(c, targets, this.idx.fn(c.scopeId)) ??
           (targets.length === 0 ? networkCall(c, this.idx.selfAttrTargets(c)) : undefined) ??
           (mayBeFactoryMade(c, targets) ? networkCall(c, this.idx.factoryTargets(c)) : undefined) ??
-          dynamicNetworkCall(c, this.idx, this.foreignArgs),
+          dynamicNetworkCall(c, this.idx, this.foreignArgs) ??
+          containerWidget(c, targets, this.idx),
         method: methodName(c),
       };
       this.infos[c.id] = i;
@@ -2322,6 +2323,37 @@ function mayBeFactoryMade(c: CallSite, targets: readonly string[]): boolean {
     return false;
   // Untyped, or typed only as a call's result (`make_stub(addr, Stub).Status` → `rpc.make_stub().Status`).
   return targets.every((t) => t.includes('()'));
+}
+
+/** Streamlit's input widgets by method name, and what each returns (apis.ts lists them on `st` and `st.sidebar`). */
+const STREAMLIT_WIDGETS: ReadonlyMap<string, TaintKind> = new Map([
+  ['file_uploader', 'upload'],
+  ['camera_input', 'upload'],
+  ['audio_input', 'upload'],
+  ['text_input', 'text'],
+  ['text_area', 'text'],
+  ['chat_input', 'text'],
+]);
+
+/**
+ * A Streamlit input widget placed in a layout container (`left, right = st.columns(2)` then `left.file_uploader(...)`,
+ * `tab.text_input(...)`, `st.container().file_uploader(...)`): a widget method called on a receiver that is a
+ * Streamlit call's result, or on one the resolver could not type (a name unpacked from `st.columns`/`st.tabs`), in a
+ * module importing Streamlit. It returns what the client sent, as the same widget on `st` does.
+ */
+function containerWidget(c: CallSite, targets: readonly string[], idx: ModuleIndex): NetworkCall | undefined {
+  if (!idx.importedRoots.has('streamlit')) return undefined;
+  const a = c.callee.access;
+  const last = a?.steps[a.steps.length - 1];
+  if (a === undefined || a.steps.length < 1 || last?.kind !== 'attr') return undefined;
+  const kind = STREAMLIT_WIDGETS.get(last.name);
+  if (kind === undefined) return undefined;
+  if (!targets.every((t) => t.startsWith('streamlit.') && t.includes('()'))) return undefined;
+  return {
+    pattern: { exact: `streamlit.${last.name}` },
+    kind,
+    label: `Streamlit ${last.name} in a layout container (sent by the client)`,
+  };
 }
 
 /** The network call a call's resolved callee names (a URL opener given a literal local path is not one). */

@@ -248,9 +248,52 @@ const invalid: DeserCase[] = [
     ],
     expect: [['DESER-NETWORK-INPUT', 5]],
   },
+  {
+    name: 'Streamlit: an uploader placed in a column (unpacked from st.columns) is unpickled',
+    src: [
+      'import pickle',
+      'import streamlit as st',
+      'left, right = st.columns(2)',
+      'up = left.file_uploader("State")',
+      'if up is not None:',
+      '    right.write(pickle.loads(up.getvalue()))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 6]],
+  },
+  {
+    name: 'Streamlit: a text_input in a tab and an uploader in st.container()',
+    src: [
+      'import base64, pickle',
+      'import streamlit as st',
+      'tab, other = st.tabs(["Restore", "About"])',
+      'raw = tab.text_input("Saved state")',
+      'box = st.container()',
+      'up = box.file_uploader("Model")',
+      'st.write(pickle.loads(base64.b64decode(raw)))',
+      'st.write(pickle.load(up))',
+    ],
+    expect: [
+      ['DESER-NETWORK-INPUT', 7],
+      ['DESER-NETWORK-INPUT', 8],
+    ],
+  },
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: "twin: widgets in columns and tabs parsed as JSON; the model is the app's own file",
+    src: [
+      'import json, pickle',
+      'import streamlit as st',
+      'left, right = st.columns(2)',
+      'up = left.file_uploader("Settings")',
+      'tab, other = st.tabs(["A", "B"])',
+      'raw = tab.text_input("Filter")',
+      'model = pickle.load(open("model.pkl", "rb"))',
+      'right.write(json.loads(up.getvalue()), json.loads(raw), model)',
+    ],
+    expect: [],
+  },
   {
     name: 'twin: session_state holds only bytes the app read from its own file; widgets store under other keys',
     src: [

@@ -1440,8 +1440,10 @@ export class DeserFlow {
           taintedValue(fallback, this.origin(c.span, c.text, `\`.${m}()\` on a socket-like object`, r.fn.id), 'medium'),
         );
       }
-      // A digest of the caller's value names no file the caller chose (a cache entry's name).
-      if (m === 'hexdigest' || m === 'digest') return withoutParam(joinValues(recv, untaint(this.args(c, r))));
+      // A digest of the caller's value names no file the caller chose (a cache entry's name): whatever was hashed,
+      // it is a fixed-size string or bytes the code's own hash made, so a path built from it is one of the files the
+      // code itself named by digest.
+      if (m === 'hexdigest' || m === 'digest') return INTERNAL;
       if (m === 'join' || m === 'format') {
         const v = this.args(c, r);
         return joinValues(m === 'format' ? reshape(v, 'text') : v, recv);
@@ -2179,6 +2181,9 @@ export class DeserFlow {
     const q = info.targets[0] ?? '';
     if (SAFE_PARSER_PREFIXES.some((p) => q.startsWith(p))) return undefined;
     if (PROPAGATORS.has(q) || OPEN_LIKE.has(q)) return undefined;
+    // A loader this analysis models (`torch.load`, `numpy.load`...) is not code it cannot see: called in a form that
+    // is no sink (`weights_only=True`, `allow_pickle=False`), it rebuilds no objects.
+    if (info.targets.some((t) => SINK_BY_NAME.has(t))) return undefined;
     if (q !== '' && INTERNAL_MODULES.has(q.split('.')[0]!) && c.callee.resolution === 'import') return undefined;
     // `.decode()` on the data itself is a text decoding, not an object reconstruction.
     const a = c.callee.access;

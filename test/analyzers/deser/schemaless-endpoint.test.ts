@@ -47,6 +47,19 @@ const invalid: DeserCase[] = [
 
 const valid: DeserCase[] = [
   {
+    name: 'an octet-stream endpoint whose body goes to torch.load(weights_only=True): a loader this scan models, no objects',
+    src: [
+      'import io, torch',
+      'from fastapi import FastAPI, Request',
+      'app = FastAPI()',
+      '@app.post("/weights", openapi_extra={"requestBody": {"content": {"application/octet-stream": {}}}})',
+      'async def weights(req: Request):',
+      '    sd = torch.load(io.BytesIO(await req.body()), map_location="cpu", weights_only=True)',
+      '    return {"n": len(sd)}',
+    ],
+    expect: [],
+  },
+  {
     name: 'octet-stream body read by numpy.load without allow_pickle (arrays only)',
     src: [
       'import io',

@@ -13,6 +13,20 @@ const FLASK = [
 
 const invalid: DeserCase[] = [
   {
+    name: "a Gradio text used as the cache entry name below the app's folder: the client names the file",
+    src: [
+      'import os, pickle',
+      'import gradio as gr',
+      'CACHE = "/var/cache/emb"',
+      'def embed(text):',
+      '    p = os.path.join(CACHE, text + ".pkl")',
+      '    with open(p, "rb") as f:',
+      '        return pickle.load(f)',
+      'gr.Interface(embed, "text", "json").launch()',
+    ],
+    expect: [['DESER-UNSAFE-LOADER', 7]],
+  },
+  {
     name: 'a client-chosen path copied to a fixed file, then loaded: the copy holds the file the client chose',
     src: [
       ...FLASK,
@@ -111,6 +125,22 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: "a Gradio text hashed into a cache entry name below the app's folder: the client picks no file",
+    src: [
+      'import hashlib, os, pickle',
+      'import gradio as gr',
+      'CACHE = "/var/cache/emb"',
+      'def embed(text):',
+      '    p = os.path.join(CACHE, hashlib.sha256(text.encode()).hexdigest() + ".pkl")',
+      '    if os.path.exists(p):',
+      '        with open(p, "rb") as f:',
+      '            return pickle.load(f)',
+      '    return [float(len(text))]',
+      'gr.Interface(embed, "text", "json").launch()',
+    ],
+    expect: [],
+  },
   {
     name: 'a file of the server copied (constant paths) and loaded with json',
     src: [

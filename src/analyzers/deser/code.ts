@@ -478,6 +478,8 @@ function unsafeLoader(h: SinkHit, serving: readonly ServingEvidence[], flow: Des
   if (t === null && v.untrusted === null) return undefined;
   // A command-line argument is the command-line rule's, whether or not the module serves.
   if (t === null && v.untrusted?.cli !== undefined) return undefined;
+  // A file named by a digest (a cache entry the code's own hash chose) is none the client named.
+  if (t === null && v.untrusted?.digest === true) return undefined;
   const call = h.sink.call;
   const api = h.sink.api;
   const strong = t !== null || (v.untrusted?.strong ?? false);

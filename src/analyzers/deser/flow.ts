@@ -1440,10 +1440,10 @@ export class DeserFlow {
           taintedValue(fallback, this.origin(c.span, c.text, `\`.${m}()\` on a socket-like object`, r.fn.id), 'medium'),
         );
       }
-      // A digest of the caller's value names no file the caller chose (a cache entry's name): whatever was hashed,
-      // it is a fixed-size string or bytes the code's own hash made, so a path built from it is one of the files the
-      // code itself named by digest.
-      if (m === 'hexdigest' || m === 'digest') return INTERNAL;
+      // A digest of the caller's value names no file the caller chose (a cache entry's name): a fixed-size string or
+      // bytes the code's own hash made, so a file named by it is one the code itself named by digest.
+      if (m === 'hexdigest' || m === 'digest')
+        return digestOf(withoutParam(joinValues(recv, untaint(this.args(c, r)))));
       if (m === 'join' || m === 'format') {
         const v = this.args(c, r);
         return joinValues(m === 'format' ? reshape(v, 'text') : v, recv);
@@ -2438,6 +2438,13 @@ function sessionStateAt(names: readonly string[], a: AccessPath, upTo: number): 
   return names.includes('streamlit') && upTo > 0 && first?.kind === 'attr' && first.name === 'session_state'
     ? 1
     : undefined;
+}
+
+/** A digest's value: still not provably internal (what was hashed may be), but marked as naming no file a caller chose. */
+function digestOf(v: Value): Value {
+  return v.untrusted === null || v.untrusted.digest === true
+    ? v
+    : { ...v, untrusted: { ...v.untrusted, digest: true } };
 }
 
 /** Modules whose request object is a global (flask.request...). */

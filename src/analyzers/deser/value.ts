@@ -93,6 +93,11 @@ export interface Untrusted {
    * bytes are a file of this host, not network data, but a client picked which one.
    */
   chosenBy?: Origin;
+  /**
+   * The value is (or is built only with app constants from) a digest of what was hashed: the name of an entry the
+   * code's own hash chose (a cache file keyed by a digest of a client's text), not a file the client named.
+   */
+  digest?: true;
 }
 
 /**
@@ -183,6 +188,16 @@ export function joinValues(a: Value, b: Value): Value {
     untrusted = b.untrusted;
   else if (a.untrusted !== null && b.untrusted !== null && !a.untrusted.strong && b.untrusted.strong)
     untrusted = b.untrusted;
+  // Named by a digest only when every untrusted part is (a digest joined with any other reason is that reason's).
+  if (
+    untrusted?.digest === true &&
+    a.untrusted !== null &&
+    b.untrusted !== null &&
+    a.untrusted.digest !== b.untrusted.digest
+  ) {
+    const { digest: _digest, ...rest } = untrusted;
+    untrusted = rest;
+  }
   // A value cut short anywhere stays cut short (the mark is what says its verdict was not proven).
   const cut = a.untrusted?.cut ?? b.untrusted?.cut;
   if (cut !== undefined && untrusted!.cut === undefined) untrusted = { ...untrusted!, cut };

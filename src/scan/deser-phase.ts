@@ -12,7 +12,15 @@ import { analyzeForDeser, mayHaveDeserSignals, mayHoldDeserializer } from '../an
 import { detectModuleAlone, detectProjectSignals, type CutSink } from '../analyzers/deser/code.js';
 import { FLOW_LIMITS, MAX_STEPS } from '../analyzers/deser/flow.js';
 import { mayReceiveData } from '../analyzers/deser/sources.js';
-import { isLibrarySignal, mayServe, moduleServes, projectServes } from '../analyzers/deser/library-api.js';
+import {
+  isLibrarySignal,
+  mayServe,
+  moduleServes,
+  projectServes,
+  servesPackage,
+  servingCounts,
+  topPackage,
+} from '../analyzers/deser/library-api.js';
 import { DeserProject, moduleKeys, type ProjectInput } from '../analyzers/deser/project.js';
 import {
   absoluteName,
@@ -898,15 +906,20 @@ async function runTarget(
   // a finding the report would hold (below: in a named module, or on a data path through one) makes that worth asking.
   const reported = (stable: string, s: CodeSignal): boolean =>
     byStable.get(stable)?.named === true || (s.flow ?? []).some((f) => byStable.get(f.file)?.named === true);
-  if (
-    [...found].some(([stable, l]) => l.some((s) => isLibrarySignal(s) && reported(stable, s))) &&
-    (await servesUnread(entries, tick))
-  ) {
+  // Per top-level package: serving code of the package itself (not tests, examples or demos beside it) makes it an
+  // app, whose entry points decide; an app elsewhere in the tree does not withdraw another package's findings.
+  const libraryTops = new Set<string>();
+  for (const [stable, l] of found)
+    if (l.some((s) => isLibrarySignal(s) && reported(stable, s))) libraryTops.add(topPackage(keys.get(stable)!.keys));
+  for (const top of libraryTops) {
+    const mine = entries.filter((e) => servingCounts(e.rel));
+    if (!(await servesUnread(mine, tick, top, (e) => topPackage(keys.get(e.rel)?.keys ?? [])))) continue;
     for (const [k, list] of found)
-      found.set(
-        k,
-        list.filter((s) => !isLibrarySignal(s)),
-      );
+      if (topPackage(keys.get(k)!.keys) === top)
+        found.set(
+          k,
+          list.filter((s) => !isLibrarySignal(s)),
+        );
   }
   if (pendingCallees.length > 0 || pendingCallers) {
     const past = [
@@ -961,7 +974,12 @@ const MAX_SERVING_BYTES = 2_000_000;
  * fails, one that serves), so the candidates are counted from their texts first and parsed only when there are few
  * enough: a package of hundreds of modules that may serve answers without one parse.
  */
-async function servesUnread(entries: readonly Entry[], tick: () => void): Promise<boolean> {
+async function servesUnread(
+  entries: readonly Entry[],
+  tick: () => void,
+  top: string,
+  topOf: (e: Entry) => string,
+): Promise<boolean> {
   const candidates: Entry[] = [];
   for (const e of entries) {
     if (e.module !== undefined) continue;
@@ -978,6 +996,8 @@ async function servesUnread(entries: readonly Entry[], tick: () => void): Promis
     const text = readText(e.member);
     if (text === undefined) return true;
     if (!mayServe(text)) continue;
+    // Another package's module that never names this one cannot be an app built on it (servesPackage).
+    if (topOf(e) !== top && e.rel.includes('/') && !text.includes(top)) continue;
     if (candidates.length >= MAX_SERVING_PARSES) return true;
     candidates.push(e);
   }
@@ -986,7 +1006,9 @@ async function servesUnread(entries: readonly Entry[], tick: () => void): Promis
     const text = readText(e.member);
     if (text === undefined) return true;
     try {
-      if (moduleServes(await analyzePythonModule(text, { timeoutMs: 10_000 }))) return true;
+      const mod = await analyzePythonModule(text, { timeoutMs: 10_000 });
+      const imports = mod.imports.map((i) => i.qualifiedName);
+      if (servesPackage(top, e.rel, topOf(e), imports) && moduleServes(mod)) return true;
     } catch {
       return true;
     }

@@ -15,6 +15,7 @@ import type { FunctionFact, PythonModule } from '../python/module-model.js';
 import { recognizeEntries } from './handlers.js';
 import { ModuleIndex } from './module-index.js';
 import type { DeserProject, Unit } from './project.js';
+import { absoluteName } from './demand.js';
 import type { ParamRef } from './value.js';
 
 /** The public function a parameter belongs to, as a user of the library calls it. */
@@ -53,31 +54,105 @@ export function libraryLoader(family: string, confidence: string): boolean {
 
 /** Whether a module of the project serves (an entry point, a handler, a server or a transport receiver). */
 export function projectServes(project: DeserProject): boolean {
-  return project.units.some(
-    (u) =>
-      u.entries.entries.size > 0 ||
-      u.entries.serving.length > 0 ||
-      u.entries.implicitSinks.length > 0 ||
-      u.entries.uiApp !== undefined,
+  return project.units.some(unitServes);
+}
+
+function unitServes(u: Unit): boolean {
+  return (
+    u.entries.entries.size > 0 ||
+    u.entries.serving.length > 0 ||
+    u.entries.implicitSinks.length > 0 ||
+    u.entries.uiApp !== undefined
   );
+}
+
+/**
+ * Folders of code that ships beside a library without being its own (tests, examples and demos, docs, benchmarks,
+ * scripts, notebooks): a server or UI app there does not make the library an app.
+ */
+const BESIDE_LIBRARY: ReadonlySet<string> = new Set([
+  'tests',
+  'test',
+  'testing',
+  'examples',
+  'example',
+  'demo',
+  'demos',
+  'docs',
+  'doc',
+  'benchmarks',
+  'benchmark',
+  'scripts',
+  'notebooks',
+]);
+
+/** Whether serving code in this module makes its package an app (it is not test, example or demo code beside it). */
+export function servingCounts(relPath: string): boolean {
+  if (isTestPath(relPath)) return false;
+  return !relPath
+    .split('/')
+    .slice(0, -1)
+    .some((d) => BESIDE_LIBRARY.has(d.toLowerCase()));
+}
+
+/**
+ * Whether a serving module (not test, example or demo code: servingCounts) makes package `top` an app: it is a module
+ * of that package, a script at the project's root (the project's own entry), or it imports the package (an app built
+ * on it). A serving module of another package of the tree that does not import it (a sibling service in a monorepo)
+ * leaves it a library.
+ */
+export function servesPackage(top: string, relPath: string, ownTop: string, imports: readonly string[]): boolean {
+  if (ownTop === top || !relPath.includes('/')) return true;
+  return imports.some((q) => q === top || q.startsWith(`${top}.`));
+}
+
+/** The top-level package (or module) of a module's dotted name: whose serving code makes it an app. */
+export function topPackage(keys: readonly string[]): string {
+  return (keys[0] ?? '').split('.')[0]!;
 }
 
 /** Answers, per project, which parameters are those of a library's public API. */
 export class LibraryApis {
   private readonly byFile = new Map<string, Unit>();
-  private readonly serves: boolean;
   private readonly inPackage = new Map<string, boolean>();
 
   constructor(private readonly project: DeserProject) {
-    for (const u of project.units) this.byFile.set(u.file, u);
-    this.serves = projectServes(project);
+    const apps: Unit[] = [];
+    for (const u of project.units) {
+      this.byFile.set(u.file, u);
+      if (unitServes(u) && servingCounts(u.relPath)) apps.push(u);
+    }
+    this.apps = apps;
   }
 
-  /** The public API `ref` is a parameter of, or undefined when it is not one (or the project is an app). */
+  /** Serving modules that make a library an app (see servesPackage), found once per top-level package. */
+  private readonly apps: readonly Unit[];
+  private readonly servedTops = new Map<string, boolean>();
+
+  private served(top: string): boolean {
+    let known = this.servedTops.get(top);
+    if (known === undefined) {
+      known = this.apps.some((u) =>
+        servesPackage(
+          top,
+          u.relPath,
+          topPackage(u.keys),
+          u.mod.imports.map((i) => i.qualifiedName),
+        ),
+      );
+      this.servedTops.set(top, known);
+    }
+    return known;
+  }
+
+  /**
+   * The public API `ref` is a parameter of, or undefined when it is not one (or its package is an app: a module of
+   * the same top-level package serves; an app elsewhere in the scanned tree, or a demo or test beside the package,
+   * does not make it one).
+   */
   of(ref: ParamRef): LibraryApi | undefined {
-    if (this.serves) return undefined;
     const u = this.byFile.get(ref.file);
-    if (u === undefined || !this.publicModule(u)) return undefined;
+    if (u === undefined || this.served(topPackage(u.keys)) || !this.packagedModule(u)) return undefined;
     const f = u.mod.functions[ref.functionId];
     if (f === undefined || f.kind !== 'function' || !isPublic(f.name)) return undefined;
     const parent = u.mod.functions[f.parentId ?? -1];
@@ -89,6 +164,10 @@ export class LibraryApis {
       owner = parent;
     } else if (parent.kind !== 'module') return undefined;
     const module = u.keys[0]!;
+    // A module of a private path (`pkg/_io.py`) is public API only through a public module re-exporting the name
+    // (`from ._io import load_table` in `pkg/__init__.py`).
+    if (module.split('.').some((p) => p.startsWith('_')) && !this.reexports().has(`${module}.${(owner ?? f).name}`))
+      return undefined;
     // A constructor is called by its class's name.
     const name = owner !== undefined && (f.name === '__init__' || f.name === '__new__') ? [] : [f.name];
     return {
@@ -97,12 +176,27 @@ export class LibraryApis {
     };
   }
 
-  private publicModule(u: Unit): boolean {
+  private packagedModule(u: Unit): boolean {
     const module = u.keys[0];
     if (module === undefined || isTestPath(u.relPath)) return false;
-    const parts = module.split('.');
-    if (parts.some((p) => p.startsWith('_'))) return false;
     return this.packaged(u);
+  }
+
+  private reexported: Set<string> | undefined;
+
+  /** Names public modules of the project bind at their top from another module (`from ._io import load_table`). */
+  private reexports(): Set<string> {
+    if (this.reexported !== undefined) return this.reexported;
+    const out = new Set<string>();
+    for (const u of this.project.units) {
+      const module = u.keys[0];
+      if (module === undefined || module.split('.').some((p) => p.startsWith('_') && p !== '__init__')) continue;
+      for (const i of u.mod.imports)
+        if (i.scopeId === 0 && i.kind === 'from' && i.name !== undefined)
+          out.add(`${absoluteName(i.module, i.relativeLevel, u.pkg)}.${i.name}`);
+    }
+    this.reexported = out;
+    return out;
   }
 
   /** The module's folder is a package (holds `__init__.py`), or the module is a package's `__init__`. */

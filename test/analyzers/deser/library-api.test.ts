@@ -105,6 +105,77 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
     );
   });
 
+  it('a function of a private module is public API when a public module re-exports it', async () => {
+    const io = [
+      'import pickle',
+      'def load_table(path):',
+      '    with open(path, "rb") as f:',
+      '        return pickle.load(f)',
+    ];
+    const exported = await deser(
+      project('private-reexported', { 'featlib/__init__.py': ['from ._io import load_table'], 'featlib/_io.py': io }),
+    );
+    assert.deepEqual(
+      exported.map((f) => `${f.ruleId} ${f.severity} ${f.location.line} ${f.evidence.details?.['libraryApi']}`),
+      ['DESER-UNSAFE-LOADER MEDIUM 4 featlib._io.load_table'],
+    );
+    const internal = await deser(
+      project('private-internal', {
+        'featlib/__init__.py': ['from ._io import other'],
+        'featlib/_io.py': [...io, 'def other():', '    return 1'],
+      }),
+    );
+    assert.deepEqual(internal, []);
+  });
+
+  it('serving code beside the package (an example demo, a test server) or in another package of the tree keeps its library findings', async () => {
+    const cases: [string, Record<string, string[]>][] = [
+      [
+        'example-demo',
+        { 'examples/demo.py': ['import gradio as gr', 'gr.Interface(lambda t: t, "text", "text").launch()'] },
+      ],
+      [
+        'test-server',
+        {
+          'tests/test_remote.py': [
+            'from http.server import BaseHTTPRequestHandler, HTTPServer',
+            'class H(BaseHTTPRequestHandler):',
+            '    def do_GET(self):',
+            '        self.wfile.write(b"ok")',
+            'def test_fetch():',
+            '    HTTPServer(("127.0.0.1", 0), H)',
+          ],
+        },
+      ],
+      [
+        'sibling-app',
+        {
+          'service/__init__.py': [''],
+          'service/app.py': [
+            'from flask import Flask',
+            'app = Flask(__name__)',
+            '@app.get("/health")',
+            'def health():',
+            '    return "ok"',
+          ],
+        },
+      ],
+    ];
+    for (const [name, extra] of cases) {
+      const dir = join(tmp, `beside-${name}`);
+      cpSync(FIXTURE, dir, { recursive: true });
+      for (const [p, lines] of Object.entries(extra)) {
+        mkdirSync(join(dir, p, '..'), { recursive: true });
+        writeFileSync(join(dir, p), lines.join('\n') + '\n');
+      }
+      assert.deepEqual(
+        (await deser(dir)).map((f) => f.evidence.details?.['libraryApi']).sort(),
+        ['mylib.store.ModelStore', 'mylib.store.load_model'],
+        name,
+      );
+    }
+  });
+
   it('not library APIs: torch.load (another rule), a private loader its package calls with a constant, bytes in a private method', async () => {
     const dir = project('others', {
       'pkg/__init__.py': [''],

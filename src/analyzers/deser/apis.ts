@@ -644,6 +644,12 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
     'modelscope.hub.snapshot_download.dataset_snapshot_download',
     'modelscope.hub.file_download.dataset_file_download',
     'timm.models.hub.download_cached_file',
+    'timm.models._hub.download_cached_file',
+    // Kaggle's hub client: the local folder of a model, dataset or competition files fetched from Kaggle.
+    'kagglehub.model_download',
+    'kagglehub.dataset_download',
+    'kagglehub.competition_download',
+    'kagglehub.notebook_output_download',
     // ML artifact stores: the local copy of an object another run or user uploaded to the tracking server.
     'clearml.StorageManager.get_local_copy',
     'clearml.storage.StorageManager.get_local_copy',

@@ -487,7 +487,17 @@ export class DeserFlow {
       if (r === undefined) continue;
       if (info.sink !== undefined) {
         const data = info.sink.data;
-        const v = data !== undefined ? this.evalExpr(data, r) : untrustedValue('arguments passed with *args');
+        let v = data !== undefined ? this.evalExpr(data, r) : untrustedValue('arguments passed with *args');
+        // `pd.read_pickle("s3://bucket/x.pkl")`: pandas opens a remote URL with fsspec, so the bytes are the remote
+        // object's, as `fsspec.open` of the same URL gives them.
+        const url = data !== undefined && URL_READERS.has(info.sink.api.qualifiedName) ? this.remoteUrl(data, c) : '';
+        if (url !== '')
+          v = joinValues(
+            v,
+            this.obtained(
+              taintedValue('data', this.origin(c.span, c.text, `remote object read from \`${url}\``, r.fn.id)),
+            ),
+          );
         sinks.push({ sink: info.sink, value: data !== undefined ? this.withinWith(v, data, c, r) : v });
       } else if (info.method === 'recv') {
         // Only a multiprocessing connection's `.recv()` unpickles: the receiver decides, not what the call returns
@@ -507,6 +517,19 @@ export class DeserFlow {
       networkReads: this.reads,
       truncated: this.b.truncated,
     };
+  }
+
+  /**
+   * The remote URL an argument provably is: a literal with a scheme other than `file://`, or a parameter of the
+   * calling function whose default is one (a call leaving it out reads the remote object); '' otherwise.
+   */
+  private remoteUrl(e: ExpressionFact, c: CallSite): string {
+    const lit = e.constant;
+    if (lit?.type === 'str') return isRemoteUrl(lit.value) ? shortText(lit.value, 60) : '';
+    const root = e.access?.root;
+    if (root?.kind !== 'name' || root.resolution !== 'parameter' || e.access!.steps.length !== 0) return '';
+    const d = this.idx.fn(c.scopeId)?.parameters.find((p) => p.name === root.name)?.default?.constant;
+    return d?.type === 'str' && isRemoteUrl(d.value) ? shortText(d.value, 60) : '';
   }
 
   /**
@@ -2382,6 +2405,9 @@ function networkCall(c: CallSite, targets: readonly string[], scope?: FunctionFa
   const start = /^[fFrRbBuU]{0,2}(?:"|')([^"'{]*)/.exec(arg.text);
   return start !== null && isRemoteUrl(start[1]!) ? n : undefined;
 }
+
+/** Loaders that open a URL path through fsspec themselves (pandas' readers). */
+const URL_READERS: ReadonlySet<string> = new Set(['pandas.read_pickle', 'pandas.io.pickle.read_pickle']);
 
 /** A URL fsspec/smart_open fetch from another host: a `scheme://` other than `file://`. */
 function isRemoteUrl(p: string): boolean {

@@ -225,9 +225,42 @@ const invalid: DeserCase[] = [
     ],
     expect: [['DESER-NETWORK-INPUT', 7]],
   },
+  {
+    name: 'pandas.read_pickle of an s3:// URL reads the remote object (a literal, or a parameter defaulting to one)',
+    src: [
+      'import pandas as pd',
+      'def latest():',
+      '    return pd.read_pickle("s3://ml-features/daily/latest.pkl")',
+      'def load(uri="s3://ml-features/daily/latest.pkl"):',
+      '    return pd.read_pickle(uri)',
+    ],
+    expect: [
+      ['DESER-NETWORK-INPUT', 3],
+      ['DESER-NETWORK-INPUT', 5],
+    ],
+  },
+  {
+    name: 'a Kaggle model download folder: a file below it is loaded with joblib',
+    src: [
+      'import os, joblib, kagglehub',
+      'path = kagglehub.model_download("someone/credit-model/scikitLearn/default")',
+      'clf = joblib.load(os.path.join(path, "model.joblib"))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 3]],
+  },
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: 'twin: pandas.read_pickle of a local path and a file:// URL; read_parquet of an s3:// URL',
+    src: [
+      'import pandas as pd',
+      'a = pd.read_pickle("data/features.pkl")',
+      'b = pd.read_pickle("file:///srv/features.pkl")',
+      'c = pd.read_parquet("s3://ml-features/daily/latest.parquet")',
+    ],
+    expect: [],
+  },
   {
     name: 'twin: gr.Interface over a file input parsed as JSON',
     src: [

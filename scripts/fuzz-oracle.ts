@@ -292,6 +292,8 @@ interface Ready {
   torchLoad?: string | null;
   /** Whether torch.load has weights_only (loader bit 32 loads with weights_only=True). */
   torchWeightsOnly?: boolean;
+  /** What records the events: the interpreter's audit hook, or the load server's wrappers (Python < 3.8). */
+  monitor?: 'audit-hook' | 'emulated';
 }
 
 type AuditEvent = [string, string] | [string, string, string];
@@ -859,6 +861,8 @@ async function coverOracle(
     loaders: [...loaders],
     torchLoad: ready.torchLoad ?? null,
     python: ready.python,
+    // 'emulated' under Python < 3.8 (no audit hooks: the load server raises the events from wrappers, worker.py).
+    ...(ready.monitor === 'emulated' ? { monitor: ready.monitor } : {}),
     interpreter: it.root ? `chroot ${it.root} ${PYTHON}` : it.command[0]!,
     versions: ready.versions,
     ...(args.only ? { only: args.only.source } : {}),

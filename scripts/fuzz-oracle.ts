@@ -97,11 +97,14 @@ const COVER_MASK = 63;
 /**
  * The loader bits a coverage run uses under this interpreter: torch.load's two bits only where torch is installed (an
  * older suite's chroot may have no torch package: its ready line's torchLoad is null), weights_only=True only where
- * torch.load has the argument.
+ * torch.load has the argument, pandas.read_pickle and joblib.load only where they read a stream (pandas >= 0.20,
+ * joblib >= 0.10).
  */
 function coverMask(ready: Ready): number {
-  if (ready.torchLoad === null) return ALL_MASK & ~8;
-  return ready.torchWeightsOnly ? COVER_MASK : ALL_MASK;
+  let mask = ready.torchLoad === null ? ALL_MASK & ~8 : ready.torchWeightsOnly ? COVER_MASK : ALL_MASK;
+  if (ready.pandasStream === false) mask &= ~2;
+  if (ready.joblibStream === false) mask &= ~4;
+  return mask;
 }
 
 interface Args {
@@ -292,6 +295,10 @@ interface Ready {
   torchLoad?: string | null;
   /** Whether torch.load has weights_only (loader bit 32 loads with weights_only=True). */
   torchWeightsOnly?: boolean;
+  /** Whether pandas.read_pickle reads a stream here (pandas < 0.20 opens its argument as a path: no pandas loads). */
+  pandasStream?: boolean;
+  /** Whether joblib.load reads a stream here (joblib < 0.10 opens its argument as a path: no joblib loads). */
+  joblibStream?: boolean;
   /** What records the events: the interpreter's audit hook, or the load server's wrappers (Python < 3.8). */
   monitor?: 'audit-hook' | 'emulated';
 }

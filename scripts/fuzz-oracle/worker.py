@@ -245,7 +245,8 @@ def preload(modules):
               'pandas.io.pickle', 'pandas.compat.pickle_compat',
               # The codecs pickle's pure-Python unpickler (joblib's, pandas' compat one) looks up for its own string
               # opcodes: the libraries of a newer Python have loaded them by now, an older one's may not have.
-              'encodings.raw_unicode_escape', 'encodings.utf_8', 'encodings.ascii', 'encodings.latin_1'] + modules:
+              'encodings.raw_unicode_escape', 'encodings.utf_8', 'encodings.ascii', 'encodings.latin_1',
+              'gzip'] + modules:  # numpy < 1.12's load imports gzip at its first call
         try:
             importlib.import_module(m)
         except BaseException:  # a missing optional library only narrows what can be loaded
@@ -302,15 +303,37 @@ def torch_load_mode():
     return 'torch.load(f' + ''.join(', %s=%r' % (k, v) for k, v in kwargs.items()) + ')'
 
 
+def pandas_kwargs():
+    """compression=None where read_pickle has the argument: what 'infer' (the default) decides for a stream with no
+    file name in every pandas that infers from a buffer; pandas < 1.0 cannot infer from a buffer and raises ValueError
+    on 'infer'."""
+    import inspect
+    import pandas
+    try:
+        params = inspect.signature(pandas.read_pickle).parameters
+    except (TypeError, ValueError):
+        return {}
+    return {'compression': None} if 'compression' in params else {}
+
+
+def reads_stream(bit):
+    """Whether loader `bit` here reads a stream (pandas < 0.20's read_pickle and joblib < 0.10's load open their
+    argument as a path)."""
+    try:
+        import pickle
+        return loader_fn(bit)(pickle.dumps(1)) == 1
+    except BaseException:
+        return False
+
+
 def loader_fn(bit):
     if bit == 1:
         import pickle
         return lambda b: pickle.loads(b)
     if bit == 2:
         import pandas
-        # compression=None: what 'infer' (the default) decides for a stream with no file name in every pandas that
-        # infers from a buffer; pandas < 1.0 cannot infer from a buffer and raises ValueError on 'infer'.
-        return lambda b: pandas.read_pickle(io.BytesIO(b), compression=None)
+        kwargs = pandas_kwargs()
+        return lambda b: pandas.read_pickle(io.BytesIO(b), **kwargs)
     if bit == 4:
         import joblib
         return lambda b: joblib.load(io.BytesIO(b))
@@ -688,7 +711,7 @@ class Server:
                 return None
             self.buf += chunk
         line, self.buf = self.buf.split(b'\n', 1)
-        return json.loads(line)
+        return json.loads(line.decode('utf-8'))  # Python < 3.6's json reads str only
 
     def run(self, raw, mask, fresh, n, derive):
         order = [(i, bit) for i in range(n) for bit, _ in LOADERS if mask & bit]
@@ -761,6 +784,8 @@ def main():
                                  'reviewedHooks': sorted({v[0] for v in allowance.hooks.values()}),
                                  'torchLoad': torch_load_mode(),
                                  'torchWeightsOnly': torch_weights_only(),
+                                 'pandasStream': reads_stream(2),
+                                 'joblibStream': reads_stream(4),
                                  'monitor': 'audit-hook' if hasattr(sys, 'addaudithook') else 'emulated'}) + '\n')
     sys.stdout.flush()
     server = Server(roots, allowance)

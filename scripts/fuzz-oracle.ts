@@ -94,6 +94,19 @@ const COVER_LOADERS = [...LOADERS, 'torch-wo'] as const;
 type AnyLoader = (typeof COVER_LOADERS)[number];
 const COVER_MASK = 63;
 
+/**
+ * The loader bits a coverage run uses under this interpreter: torch.load's two bits only where torch is installed (an
+ * older suite's chroot may have no torch package: its ready line's torchLoad is null), weights_only=True only where
+ * torch.load has the argument, pandas.read_pickle and joblib.load only where they read a stream (pandas >= 0.20,
+ * joblib >= 0.10).
+ */
+function coverMask(ready: Ready): number {
+  let mask = ready.torchLoad === null ? ALL_MASK & ~8 : ready.torchWeightsOnly ? COVER_MASK : ALL_MASK;
+  if (ready.pandasStream === false) mask &= ~2;
+  if (ready.joblibStream === false) mask &= ~4;
+  return mask;
+}
+
 interface Args {
   minutes: number;
   seed: number;
@@ -278,10 +291,16 @@ interface Ready {
   unloadable: number[];
   /** The reviewed hooks (pack `rebuild` fields) installed here whose own native parse the oracle allows. */
   reviewedHooks: string[];
-  /** How the worker calls torch.load (weights_only=False where torch has the argument). */
-  torchLoad?: string;
+  /** How the worker calls torch.load (weights_only=False where torch has the argument); null: torch not installed. */
+  torchLoad?: string | null;
   /** Whether torch.load has weights_only (loader bit 32 loads with weights_only=True). */
   torchWeightsOnly?: boolean;
+  /** Whether pandas.read_pickle reads a stream here (pandas < 0.20 opens its argument as a path: no pandas loads). */
+  pandasStream?: boolean;
+  /** Whether joblib.load reads a stream here (joblib < 0.10 opens its argument as a path: no joblib loads). */
+  joblibStream?: boolean;
+  /** What records the events: the interpreter's audit hook, or the load server's wrappers (Python < 3.8). */
+  monitor?: 'audit-hook' | 'emulated';
 }
 
 type AuditEvent = [string, string] | [string, string, string];
@@ -418,30 +437,36 @@ async function environmentEvents(
   w: Worker,
   flagged: (e: string, a: string) => boolean,
   timeout: number,
+  mask = ALL_MASK,
 ): Promise<Set<string>> {
   const results = await w.run(
     BENIGN.map((c) => formsOf(new TextEncoder().encode(c))),
-    ALL_MASK,
+    mask,
     timeout,
   );
   return new Set(results.flatMap((r) => r.events.filter(([e, a]) => flagged(e, a)).map(([e, a]) => `${e}\0${a}`)));
 }
 
-/** The run starts only when each canary is flagged and vetoed under each of the five loaders and Sentinel blocks it. */
+/**
+ * The run starts only when each canary is flagged and vetoed under each loader of `mask` (the five loaders, or a
+ * coverage run's loaders under an interpreter without torch) and Sentinel blocks it under each of the five.
+ */
 async function canaries(
   workers: readonly Worker[],
   flagged: (e: string, a: string) => boolean,
   timeout: number,
   root: string,
+  mask = ALL_MASK,
 ): Promise<void> {
   const forms = CANARIES.map((c) => formsOf(new TextEncoder().encode(c)));
+  const inMask = LOADERS.filter((l) => (mask & loaderMask(l)) !== 0).length;
   for (const w of workers) {
-    const results = await w.run(forms, ALL_MASK, timeout);
+    const results = await w.run(forms, mask, timeout);
     for (const r of results) {
       const seen = r.events.some(([e, a]) => flagged(e, a));
       if (!seen || !r.veto) throw new Error(`canary ${r.program} under ${r.loader}: flagged ${seen}, vetoed ${r.veto}`);
     }
-    if (results.length !== CANARIES.length * LOADERS.length) throw new Error(`canaries: ${results.length} loads`);
+    if (results.length !== CANARIES.length * inMask) throw new Error(`canaries: ${results.length} loads`);
   }
   for (const [i, f] of forms.entries()) {
     for (const loader of LOADERS) {
@@ -689,8 +714,8 @@ async function coverOracle(
     targets.set(key, t);
   });
   const chosen = [...targets.entries()].filter(([k]) => !args.only || args.only.test(k));
-  const mask = ready.torchWeightsOnly ? COVER_MASK : ALL_MASK;
-  const loaders = COVER_LOADERS.filter((l) => l !== 'torch-wo' || ready.torchWeightsOnly);
+  const mask = coverMask(ready);
+  const loaders = COVER_LOADERS.filter((l) => (mask & loaderMask(l)) !== 0);
   interface Job {
     key: string;
     kind: string;
@@ -843,6 +868,8 @@ async function coverOracle(
     loaders: [...loaders],
     torchLoad: ready.torchLoad ?? null,
     python: ready.python,
+    // 'emulated' under Python < 3.8 (no audit hooks: the load server raises the events from wrappers, worker.py).
+    ...(ready.monitor === 'emulated' ? { monitor: ready.monitor } : {}),
     interpreter: it.root ? `chroot ${it.root} ${PYTHON}` : it.command[0]!,
     versions: ready.versions,
     ...(args.only ? { only: args.only.source } : {}),
@@ -1031,9 +1058,12 @@ async function main(): Promise<void> {
     if (args.summary) writeFileSync(args.summary, JSON.stringify(summary, null, 1) + '\n');
     return;
   }
-  await canaries(workers, flagged, args.timeout, it.root);
+  // A coverage run loads with the loaders the interpreter has (coverMask); the other modes need all five. The canaries
+  // and the benign programs go to the five pickle loaders among them (weights_only=True refuses them by design).
+  const mask = (args.cover ? coverMask(ready[0]!) : ALL_MASK) & ALL_MASK;
+  await canaries(workers, flagged, args.timeout, it.root, mask);
   if (args.cover) {
-    for (const k of await environmentEvents(workers[0]!, flagged, args.timeout)) environment.add(k);
+    for (const k of await environmentEvents(workers[0]!, flagged, args.timeout, mask)) environment.add(k);
     const summary = {
       ...(await coverOracle(args, workers, all, unloadableSet, ready[0]!, counted, it)),
       environmentEvents: [...environment].map((k) => k.replace('\0', ' ')),

@@ -46,6 +46,8 @@ export interface CoverSummary {
   loaders: string[];
   torchLoad: string | null;
   python: string;
+  /** Present (emulated) when the load server ran under Python < 3.8, whose events it raises itself. */
+  monitor?: 'emulated';
   interpreter: string;
   versions: Record<string, string | null>;
   only?: string;

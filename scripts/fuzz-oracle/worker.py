@@ -11,6 +11,8 @@ programs, right after a load stopped by its CPU limit or ended by an exception o
 one). A veto does not recycle: the vetoed operation did not happen (each child costs ~0.4 s of CPU in page copies). Each load
 has a CPU-time limit (ITIMER_PROF); a load stuck in C code past the server's wall-clock watchdog is killed with its
 child, reported as 'timeout', and the batch resumes after it in a new child. Address space is capped (RLIMIT_AS).
+Under Python < 3.8, which has no audit hooks, the same events come from the server's own wrappers (emulate_audit; a
+weaker monitor: the ready line's "monitor" says "emulated").
 
 Protocol with the driver (binary requests on stdin, JSON lines on stdout):
   first line : {"ready": true, "python": ..., "versions": {...}, "unloadable": [indexes of names no loader resolves]}
@@ -130,7 +132,7 @@ class Allowance:
             # The installed class must still use the reviewed hook (a subclass may define its own).
             if code is None or not isinstance(entry, type) or getattr(entry, method, None) is not hook:
                 continue
-            label, classes, _ = self.hooks.get(code, (f'{hook_module}.{hook_class}.{method}', set(), None))
+            label, classes, _ = self.hooks.get(code, ('%s.%s.%s' % (hook_module, hook_class, method), set(), None))
             classes.add(entry)
             self.hooks[code] = (label, classes, method == '__setstate__')
         self.oracle = os.path.realpath(__file__)  # where the load starts (loader_fn's lambda)
@@ -219,7 +221,7 @@ def probe(data, bit, roots, reviewed):
     allowance = Allowance(reviewed)
     uncached_cdlls()
     state = {'armed': False, 'events': [], 'veto': False}
-    sys.addaudithook(make_hook(state, roots, allowance))
+    add_monitor(make_hook(state, roots, allowance))
     end = 'ok'
     state['armed'] = True
     try:
@@ -240,7 +242,11 @@ def preload(modules):
     """Imports the loaders' libraries and the admitted names' modules: an import during a load is then a new module."""
     for m in ['pickle', 'numpy', 'pandas', 'joblib', 'torch', 'scipy', 'sklearn', 'statsmodels.api', 'networkx',
               'pytz', 'dateutil', 'gensim', 'xgboost', 'lightgbm', 'zipfile', 'collections', 'copyreg', 'argparse',
-              'pandas.io.pickle', 'pandas.compat.pickle_compat'] + modules:
+              'pandas.io.pickle', 'pandas.compat.pickle_compat',
+              # The codecs pickle's pure-Python unpickler (joblib's, pandas' compat one) looks up for its own string
+              # opcodes: the libraries of a newer Python have loaded them by now, an older one's may not have.
+              'encodings.raw_unicode_escape', 'encodings.utf_8', 'encodings.ascii', 'encodings.latin_1',
+              'gzip'] + modules:  # numpy < 1.12's load imports gzip at its first call
         try:
             importlib.import_module(m)
         except BaseException:  # a missing optional library only narrows what can be loaded
@@ -294,7 +300,30 @@ def torch_load_mode():
         kwargs = torch_load_kwargs()
     except BaseException:
         return None  # torch not installed
-    return 'torch.load(f' + ''.join(f', {k}={v!r}' for k, v in kwargs.items()) + ')'
+    return 'torch.load(f' + ''.join(', %s=%r' % (k, v) for k, v in kwargs.items()) + ')'
+
+
+def pandas_kwargs():
+    """compression=None where read_pickle has the argument: what 'infer' (the default) decides for a stream with no
+    file name in every pandas that infers from a buffer; pandas < 1.0 cannot infer from a buffer and raises ValueError
+    on 'infer'."""
+    import inspect
+    import pandas
+    try:
+        params = inspect.signature(pandas.read_pickle).parameters
+    except (TypeError, ValueError):
+        return {}
+    return {'compression': None} if 'compression' in params else {}
+
+
+def reads_stream(bit):
+    """Whether loader `bit` here reads a stream (pandas < 0.20's read_pickle and joblib < 0.10's load open their
+    argument as a path)."""
+    try:
+        import pickle
+        return loader_fn(bit)(pickle.dumps(1)) == 1
+    except BaseException:
+        return False
 
 
 def loader_fn(bit):
@@ -303,7 +332,8 @@ def loader_fn(bit):
         return lambda b: pickle.loads(b)
     if bit == 2:
         import pandas
-        return lambda b: pandas.read_pickle(io.BytesIO(b))
+        kwargs = pandas_kwargs()
+        return lambda b: pandas.read_pickle(io.BytesIO(b), **kwargs)
     if bit == 4:
         import joblib
         return lambda b: joblib.load(io.BytesIO(b))
@@ -318,6 +348,140 @@ def loader_fn(bit):
         return lambda b: torch.load(io.BytesIO(b), weights_only=True)
     import numpy
     return lambda b: numpy.load(io.BytesIO(b), allow_pickle=True)
+
+
+# Python < 3.8 has no audit hooks (PEP 578). There the load server raises the same events itself (emulate_audit):
+# wrappers of the module functions and classes that raise them in 3.8 (installed before the libraries are imported,
+# so a library that binds one of them at its import binds the wrapper) and a finder first on sys.meta_path (the import
+# of a module not loaded yet). It is weaker than the interpreter's hooks: a call that reaches the operation without
+# passing a wrapped name (C code, a C class such as _socket.socket, a function bound before the wrappers) raises no
+# event. The ready line says which monitor ran ("monitor").
+_EMULATED_HOOKS = []
+_OS_EVENTS = ('system', 'execv', 'execve', 'execl', 'execle', 'execlp', 'execlpe', 'execvp', 'execvpe', 'spawnv',
+              'spawnve', 'spawnl', 'spawnle', 'spawnlp', 'spawnlpe', 'spawnvp', 'spawnvpe', 'posix_spawn',
+              'posix_spawnp', 'fork', 'forkpty', 'kill', 'killpg', 'remove', 'unlink', 'rename', 'replace', 'rmdir',
+              'mkdir', 'chmod', 'chown', 'lchown', 'truncate', 'putenv', 'unsetenv', 'link', 'symlink', 'utime',
+              'listdir', 'scandir', 'startfile', 'add_dll_directory')
+
+
+def add_monitor(hook):
+    """The interpreter's audit hook where it has one, else the emulated events (emulate_audit)."""
+    if hasattr(sys, 'addaudithook'):
+        sys.addaudithook(hook)
+    else:
+        emulate_audit()
+        _EMULATED_HOOKS.append(hook)
+
+
+def _raise_event(event, args):
+    for h in _EMULATED_HOOKS:
+        h(event, args)
+
+
+def _wrap(fn, event, shape=None):
+    def wrapper(*a, **k):
+        _raise_event(event, shape(*a, **k) if shape else a)
+        return fn(*a, **k)
+    wrapper.__name__ = getattr(fn, '__name__', event)
+    wrapper.__qualname__ = getattr(fn, '__qualname__', event)
+    wrapper.__doc__ = getattr(fn, '__doc__', None)
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+
+def _wrap_exec(fn):
+    """exec or eval raising 'exec'; without namespaces given they run in the caller's, as the builtins do."""
+    def wrapper(source, *a, **k):
+        _raise_event('exec', (source,))
+        if not a and not k:
+            frame = sys._getframe(1)
+            return fn(source, frame.f_globals, frame.f_locals)
+        return fn(source, *a, **k)
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+
+def _open_args(file, mode='r', *a, **k):
+    return (file, k.get('mode', mode), k.get('flags', 0))
+
+
+class _ImportEvents:
+    """First finder on sys.meta_path: the import of a module not loaded yet raises 'import' (3.8's arguments)."""
+
+    def find_spec(self, name, path=None, target=None):
+        _raise_event('import', (name, None, sys.path, sys.meta_path, sys.path_hooks))
+        return None
+
+    def find_module(self, name, path=None):  # the finder protocol before find_spec
+        return None
+
+
+def emulate_audit():
+    """Installs the emulated events once (Python < 3.8): see _EMULATED_HOOKS."""
+    if getattr(emulate_audit, 'done', False):
+        return
+    emulate_audit.done = True
+    import builtins
+    import posix
+    import shutil
+    import socket
+    import subprocess
+    sys.meta_path.insert(0, _ImportEvents())
+    wrapped_open = _wrap(builtins.open, 'open', _open_args)
+    builtins.open = wrapped_open
+    io.open = wrapped_open
+    os.open = _wrap(os.open, 'open', lambda path, flags, *a, **k: (path, None, flags))
+    builtins.exec = _wrap_exec(builtins.exec)
+    builtins.eval = _wrap_exec(builtins.eval)
+    builtins.compile = _wrap(builtins.compile, 'compile', lambda src, filename, *a, **k: (src, filename))
+    for name in _OS_EVENTS:
+        for mod in (os, posix):
+            fn = getattr(mod, name, None)
+            if fn is not None and not hasattr(fn, '__wrapped__'):
+                setattr(mod, name, _wrap(fn, 'os.' + name))
+    popen_init = subprocess.Popen.__init__
+    subprocess.Popen.__init__ = _wrap(popen_init, 'subprocess.Popen',
+                                      lambda self, args, *a, **k: (k.get('executable'), args, k.get('cwd'),
+                                                                   k.get('env')))
+    sock_init = socket.socket.__init__
+    socket.socket.__init__ = _wrap(sock_init, 'socket.__new__', lambda self, *a, **k: (self,) + a)
+    for name in ('connect', 'connect_ex', 'bind', 'sendto', 'sendmsg'):
+        fn = getattr(socket.socket, name, None)
+        if fn is not None:
+            setattr(socket.socket, name, _wrap(fn, 'socket.' + name))
+    for name in ('getaddrinfo', 'gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getnameinfo'):
+        fn = getattr(socket, name, None)
+        if fn is not None:
+            setattr(socket, name, _wrap(fn, 'socket.' + name))
+    for name in ('copyfile', 'copymode', 'copystat', 'copytree', 'rmtree', 'move', 'chown', 'make_archive',
+                 'unpack_archive'):
+        fn = getattr(shutil, name, None)
+        if fn is not None:
+            setattr(shutil, name, _wrap(fn, 'shutil.' + name))
+    try:
+        import ctypes
+        cdll_init = ctypes.CDLL.__init__
+        ctypes.CDLL.__init__ = _wrap(cdll_init, 'ctypes.dlopen', lambda self, name, *a, **k: (name,))
+        getitem = ctypes.CDLL.__getitem__
+        ctypes.CDLL.__getitem__ = _wrap(getitem, 'ctypes.dlsym', lambda self, name: (self, name))
+        for name in ('string_at', 'wstring_at', 'memmove', 'memset', 'cast', 'addressof', 'create_string_buffer'):
+            fn = getattr(ctypes, name, None)
+            if fn is not None:
+                setattr(ctypes, name, _wrap(fn, 'ctypes.' + name))
+    except ImportError:
+        pass
+    try:
+        import webbrowser
+        webbrowser.open = _wrap(webbrowser.open, 'webbrowser.open')
+    except ImportError:
+        pass
+    try:
+        import urllib.request
+        urllib.request.urlopen = _wrap(urllib.request.urlopen, 'urllib.Request')
+    except ImportError:
+        pass
 
 
 class OracleVeto(BaseException):
@@ -412,8 +576,13 @@ def child_main(req_r, res_w, roots, allowance):
 
     signal.signal(signal.SIGPROF, on_prof)
     signal.signal(signal.SIGVTALRM, signal.SIG_DFL)
-    sys.addaudithook(hook)
-    fns = {bit: loader_fn(bit) for bit, _ in LOADERS}
+    add_monitor(hook)
+    fns = {}
+    for bit, _ in LOADERS:
+        try:
+            fns[bit] = loader_fn(bit)
+        except ImportError:  # torch not installed (the ready line's torchLoad is null): the driver leaves its bits out
+            pass
     done = 0
     out = os.fdopen(res_w, 'w', buffering=1 << 16)
     while True:
@@ -542,7 +711,7 @@ class Server:
                 return None
             self.buf += chunk
         line, self.buf = self.buf.split(b'\n', 1)
-        return json.loads(line)
+        return json.loads(line.decode('utf-8'))  # Python < 3.6's json reads str only
 
     def run(self, raw, mask, fresh, n, derive):
         order = [(i, bit) for i in range(n) for bit, _ in LOADERS if mask & bit]
@@ -588,6 +757,8 @@ class Server:
 
 
 def main():
+    if not hasattr(sys, 'addaudithook'):
+        emulate_audit()  # before the libraries are imported: what they bind at import is the wrapper
     with open(sys.argv[1]) as f:
         names = [line.split(' ') for line in f.read().split('\n') if line]
     roots = set(sys.argv[2].split(','))
@@ -606,12 +777,16 @@ def main():
         versions[lib] = getattr(mod, '__version__', '?') if mod else None
     # The libraries' objects move to a generation the collector never scans: a child's collections then do not
     # write to (copy) every page it shares with the server (measured: 1.9 s -> 0.05 s CPU for a child that collects).
-    gc.freeze()
+    if hasattr(gc, 'freeze'):  # Python >= 3.7
+        gc.freeze()
     sys.stdout.write(json.dumps({'ready': True, 'python': sys.version.split()[0], 'versions': versions,
                                  'unloadable': unloadable,
                                  'reviewedHooks': sorted({v[0] for v in allowance.hooks.values()}),
                                  'torchLoad': torch_load_mode(),
-                                 'torchWeightsOnly': torch_weights_only()}) + '\n')
+                                 'torchWeightsOnly': torch_weights_only(),
+                                 'pandasStream': reads_stream(2),
+                                 'joblibStream': reads_stream(4),
+                                 'monitor': 'audit-hook' if hasattr(sys, 'addaudithook') else 'emulated'}) + '\n')
     sys.stdout.flush()
     server = Server(roots, allowance)
     stdin = sys.stdin.buffer.fileno()

@@ -393,3 +393,65 @@ describe('oracle fuzzer: the torch.load it runs', () => {
     },
   );
 });
+
+// Under Python < 3.8 (no audit hooks) the load server raises the same events from its own wrappers (emulate_audit).
+// Here the host's interpreter is made to look like one without them, so the emulation is what records and vetoes.
+describe('oracle fuzzer: the emulated monitor of an interpreter without audit hooks', () => {
+  const cases: [string, string, string, boolean][] = [
+    ['os.system', `cos\nsystem\n(Vecho ${ORACLE_MARKER}\ntR.`, 'os.system', true],
+    ['posix.system', `cposix\nsystem\n(Vecho ${ORACLE_MARKER}\ntR.`, 'os.system', true],
+    ['open for writing', `cbuiltins\nopen\n(V/tmp/${ORACLE_MARKER}/canary\nVw\ntR.`, 'open', true],
+    ['exec', `cbuiltins\nexec\n(Vprint('${ORACLE_MARKER}')\ntR.`, 'exec', true],
+    ['an import outside the admitted libraries', 'cftplib\nFTP\n)R.', 'import', true],
+    ['a benign call', 'ccollections\nOrderedDict\n)R.', '', false],
+  ];
+  for (const [label, program, event, vetoed] of cases) {
+    it(
+      `${label}: ${vetoed ? `${event} recorded and vetoed` : 'no event, no veto'} under pickle.loads and joblib.load`,
+      { skip: existsSync(PYTHON) ? false : `needs ${PYTHON}` },
+      () => {
+        const code = [
+          'import json, sys',
+          'del sys.addaudithook',
+          `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'scripts/fuzz-oracle'))})`,
+          'import worker',
+          'data = sys.stdin.buffer.read()',
+          "out = [worker.probe(data, bit, {'collections', 'numpy', 'pandas'}, []) for bit in (1, 4)]",
+          'print(json.dumps(out))',
+        ].join('\n');
+        const r = spawnSync(PYTHON, ['-c', code], { input: program, encoding: 'utf8', maxBuffer: 1 << 24 });
+        assert.equal(r.status, 0, r.stderr);
+        const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as [string, [string, string][], boolean][];
+        for (const [end, events, veto] of out) {
+          assert.equal(veto, vetoed, JSON.stringify(out));
+          if (vetoed) {
+            assert.equal(end, 'vetoed');
+            assert.ok(
+              events.some(([e]) => e === event),
+              JSON.stringify(events),
+            );
+          } else assert.equal(end, 'ok', JSON.stringify(out));
+        }
+      },
+    );
+  }
+
+  it('eval and exec without namespaces still run in their caller’s', { skip: !existsSync(PYTHON) }, () => {
+    const code = [
+      'import sys',
+      'del sys.addaudithook',
+      `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'scripts/fuzz-oracle'))})`,
+      'import worker',
+      'worker.emulate_audit()',
+      'def f():',
+      '    y = 3',
+      "    return eval('y * 2')",
+      'x = 5',
+      "exec('z = x + 1')",
+      "print(f(), eval('x + 1'), z)",
+    ].join('\n');
+    const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '6 6 6');
+  });
+});

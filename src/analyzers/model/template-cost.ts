@@ -724,6 +724,58 @@ function powerBits(base: IntValue, exp: IntValue): number | undefined {
   return exp * Math.log2(Math.abs(base));
 }
 
+/** Integers up to this many bits cost nothing worth charging. */
+const SMALL_INT_BITS = 64;
+/**
+ * Digit operations (30-bit digits) of big-integer division, modulo and products a template may make, in all: about a
+ * tenth of a second of CPython's long arithmetic.
+ */
+export const MAX_INT_WORK = 2 ** 26;
+
+/**
+ * Bits of the integer an expression may make: powers by their size, products and sums from their parts, a variable
+ * from what it is set to; a caller's number is a request integer. 0 when the analysis cannot tell (such a value is
+ * charged where it is made, as a power with an exponent it cannot bound is).
+ */
+function intBits(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 0): number {
+  if (depth > MAX_NESTING) return 0;
+  if (n.type === 'BinaryExpression') {
+    const op = (n['operator'] as { value?: string })?.value;
+    const l = n['left'] as JNode;
+    const r = n['right'] as JNode;
+    switch (op) {
+      case '**': {
+        const bits = powerBits(intValue(l, env), intValue(r, env));
+        if (bits !== undefined && Number.isFinite(bits)) return bits;
+        break;
+      }
+      case '*':
+        return intBits(l, env, seen, depth + 1) + intBits(r, env, seen, depth + 1);
+      case '+':
+      case '-':
+        return Math.max(intBits(l, env, seen, depth + 1), intBits(r, env, seen, depth + 1)) + 1;
+      case '//':
+        return intBits(l, env, seen, depth + 1);
+      case '%':
+        return Math.min(intBits(l, env, seen, depth + 1), intBits(r, env, seen, depth + 1));
+    }
+  }
+  if (n.type === 'Identifier') {
+    const name = n['value'] as string;
+    const defs = env.vars.get(name);
+    if (defs && !seen.has(name)) {
+      seen.add(name);
+      let max = 0;
+      for (const d of defs) if (d.kind === 'value') max = Math.max(max, intBits(d.node, env, seen, depth + 1));
+      seen.delete(name);
+      return max;
+    }
+  }
+  const v = intValue(n, env);
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.log2(Math.abs(v) + 1) : 0;
+  return v === undefined ? 0 : Math.log2(magnitude(v) + 1);
+}
+
 /** The `n`, `min` and `max` of a lipsum() call, positional or by keyword (jinja2's defaults: 5, 20, 100). */
 function lipsumArgs(call: JNode, env: FoldEnv): { n: IntValue; max: IntValue } {
   const named = new Map<string, JNode>();
@@ -932,10 +984,47 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       pushAll(stack, children(v));
     }
   }
+  // Integer powers and big-integer arithmetic are paid together: Jinja folds constant expressions when it compiles
+  // the template, so every one written costs once whatever loop holds it.
+  let powerBitsTotal = 0;
+  let powersReported = false;
+  let intWork = 0;
+  let intWorkReported = false;
   // Repetition, padding, format widths, integer powers and generated text.
   for (const n of all) {
-    if (n.type === 'BinaryExpression' && (n['operator'] as { value?: string })?.value === '**') {
+    const binop = n.type === 'BinaryExpression' ? (n['operator'] as { value?: string })?.value : undefined;
+    if (binop === '//' || binop === '%' || binop === '*') {
+      const a = intBits(n['left'] as JNode, env);
+      const b = intBits(n['right'] as JNode, env);
+      if (a > SMALL_INT_BITS && b > SMALL_INT_BITS) {
+        // CPython's long division is schoolbook (digits of one times digits of the other); its product is
+        // Karatsuba on equal sizes (about n^1.585 digit products).
+        const da = a / 30;
+        const db = b / 30;
+        intWork += binop === '*' ? Math.max(da, db) ** 1.585 : da * db;
+        if (intWork > MAX_INT_WORK && !intWorkReported) {
+          intWorkReported = true;
+          out.push({
+            where: n,
+            amount: intWork,
+            what: `does big-integer arithmetic (${binop}) of about ${intWork.toExponential(2)} digit operations in all`,
+          });
+        }
+      }
+    }
+    if (binop === '**') {
       const bits = powerBits(intValue(n['left'] as JNode, env), intValue(n['right'] as JNode, env));
+      if (bits !== undefined && Number.isFinite(bits) && bits > SMALL_INT_BITS) {
+        powerBitsTotal += bits;
+        if (bits <= MAX_POWER_BITS && powerBitsTotal > MAX_POWER_BITS && !powersReported) {
+          powersReported = true;
+          out.push({
+            where: n,
+            amount: powerBitsTotal,
+            what: `raises to powers of about ${powerBitsTotal.toExponential(2)} bits in all`,
+          });
+        }
+      }
       if (bits !== undefined && bits > MAX_POWER_BITS)
         out.push({
           where: n,

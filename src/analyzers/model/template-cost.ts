@@ -1348,6 +1348,57 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     return own;
   };
   costOf(program, 0);
+  // The bound holds for the whole render too: the passes the template itself chooses (a range's count) add up over
+  // loops one after another and over the calls of a macro holding a loop. A loop over the caller's list counts one
+  // pass here: flat loops over the messages cost what the conversation costs, once per loop written.
+  const statedCost = new Map<string, number>();
+  const statedVisiting = new Set<string>();
+  let crossedAt: JNode | undefined;
+  const stated = (root: unknown, depth: number): number => {
+    if (depth > MAX_NESTING) return Infinity;
+    let own = 0;
+    const st: unknown[] = [root];
+    while (st.length) {
+      const n = st.pop();
+      if (Array.isArray(n)) {
+        pushAll(st, n);
+        continue;
+      }
+      if (!isNode(n) || n.type === 'Macro') continue;
+      if (n.type === 'CallExpression' && (n['callee'] as JNode).type === 'Identifier') {
+        const c = (n['callee'] as JNode)['value'] as string;
+        const m = macros.get(c);
+        if (m && !statedVisiting.has(c)) {
+          if (!statedCost.has(c)) {
+            statedVisiting.add(c);
+            statedCost.set(c, stated(m['body'], depth + 1));
+            statedVisiting.delete(c);
+          }
+          own += statedCost.get(c)!;
+          if (depth === 0 && own > MAX_RENDER_ITERATIONS) crossedAt ??= n;
+        }
+      }
+      if (n.type === 'For') {
+        const iterable = n['iterable'] as JNode;
+        const times = isRequestList(iterable, env) ? 1 : iterations(iterable, env);
+        own +=
+          times * Math.max(1, stated(n['body'], depth + 1)) +
+          stated(n['defaultBlock'], depth + 1) +
+          stated(iterable, depth + 1);
+        if (depth === 0 && own > MAX_RENDER_ITERATIONS) crossedAt ??= n;
+        continue;
+      }
+      pushAll(st, children(n));
+    }
+    return own;
+  };
+  const whole = flagged.size === 0 && !tooDeep ? stated(program, 0) : 0;
+  if (whole > MAX_RENDER_ITERATIONS && crossedAt !== undefined)
+    out.push({
+      where: crossedAt,
+      amount: whole,
+      what: `runs an estimated ${whole >= 1e15 ? whole.toExponential(2) : whole} loop iterations in all (loops and macro calls one after another)`,
+    });
   // Output summed over loop passes: what the template writes in a loop body, times its passes (nested loops
   // multiply, a macro called in a loop brings its output, a value accumulated in a loop counts what each pass adds).
   const macroOut = new Map<string, number>();

@@ -1,0 +1,63 @@
+// Render cost summed over the whole template. Loop passes add up across loops one after another and across calls of a
+// macro holding a loop. Big-integer arithmetic is paid once at load whatever loop holds it (Jinja folds constant
+// expressions when it compiles a template): powers are charged in all (many powers each under the one-power bound add
+// up), and floor division, modulo and products of big integers by the digit operations CPython's long arithmetic does.
+// Each hostile shape runs for tens of seconds under jinja2's ImmutableSandboxedEnvironment; each twin is the same shape
+// at small sizes.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { analyzeChatTemplate } from '../../../src/analyzers/model/chat-template.js';
+
+const many = (n: number, expr: (k: number) => string): string =>
+  Array.from({ length: n }, (_, k) => `{% if ${expr(k)} < 0 %}x{% endif %}`).join('') + '{{ bos_token }}';
+
+const CASES: [string, string, boolean][] = [
+  ['floor division of two big powers', many(3, (k) => `(7**2800000) // (7**1400000+${k})`), true],
+  ['modulo of two big powers', many(3, (k) => `(7**2800000) % (7**1400000+${k})`), true],
+  ['a hundred powers each under the one-power bound', many(100, (k) => `7 ** 2800000 + ${k}`), true],
+  [
+    'big values set to variables, then divided',
+    '{% set a = 7**2800000 %}{% set b = 7**1400000 + 1 %}{% if a // b < 0 %}x{% endif %}{{ bos_token }}',
+    true,
+  ],
+  ['twin: the same division at small sizes', many(3, (k) => `(7**2800) // (7**1400+${k})`), false],
+  [
+    'twin: a loop index modulo two',
+    '{% for m in messages %}{% if loop.index0 % 2 == 0 %}{{ m.content }}{% endif %}{% endfor %}',
+    false,
+  ],
+  ['twin: a few small powers', many(5, (k) => `2 ** 20 + ${k}`), false],
+];
+
+const macroCalls = (n: number, passes: number): string =>
+  `{% macro spin() %}{% for i in range(${passes}) %}{% if i is odd %}{% endif %}{% endfor %}{% endmacro %}` +
+  '{{ spin() }}'.repeat(n) +
+  '{{ bos_token }}';
+
+const SEQUENTIAL: [string, string, boolean][] = [
+  ['a macro holding one loop, called 20,000 times in sequence', macroCalls(20_000, 99_999), true],
+  ['3,000 loops of 99,999 passes one after another', '{% for i in range(99999) %}{% endfor %}'.repeat(3_000), true],
+  ['twin: the macro called twice', macroCalls(2, 99_999), false],
+  ['twin: two loops one after another', '{% for i in range(99999) %}{% endfor %}'.repeat(2), false],
+];
+
+describe('loop passes summed over the whole template', () => {
+  for (const [name, template, reaches] of SEQUENTIAL)
+    it(`${name}: ${reaches ? 'a render-cost finding' : 'passes'}`, async () => {
+      const a = await analyzeChatTemplate(template);
+      assert.ok(a.parsed, a.parseError);
+      const cost = a.signals.filter((s) => s.kind === 'render-cost');
+      assert.equal(cost.length > 0, reaches, JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)));
+    });
+});
+
+describe('big-integer arithmetic in templates', () => {
+  for (const [name, template, reaches] of CASES)
+    it(`${name}: ${reaches ? 'a render-cost finding' : 'passes'}`, async () => {
+      const a = await analyzeChatTemplate(template);
+      assert.ok(a.parsed, a.parseError);
+      const cost = a.signals.filter((s) => s.kind === 'render-cost');
+      assert.equal(cost.length > 0, reaches, JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)));
+      if (!reaches) assert.deepEqual(a.signals, []);
+    });
+});

@@ -57,6 +57,7 @@ import {
 } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { fileResourceStateProblem } from './file-resource.js';
+import { omegaconfStateProblem } from './omegaconf-state.js';
 import { enumClasses } from './enum-members.js';
 import { catboostStateProblem } from './catboost-model.js';
 import { xgboostBufferProblem } from './xgboost-booster.js';
@@ -996,6 +997,19 @@ class PickleVm implements ModelContext {
 
   /** The loader hashes `v` (dict key, set or frozenset member): a load whose hashing explodes is reported. */
   private hashed(v: PyVal): void {
+    // OmegaConf's configs hash their whole rendering (containers) or their value (nodes): the library never makes
+    // one a dict key or set member, alone or in a tuple key (HistoryCheck 'omegaconf-state').
+    for (const o of typeof v === 'object' && v.k === K.Obj ? [v] : typeof v === 'object' && v.k === K.Tuple ? v.items : []) {
+      if (typeof o !== 'object' || o.k !== K.Obj) continue;
+      const hit = instanceClasses(o).names.find((n) => historyChecks(n).includes('omegaconf-state'));
+      if (hit !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${hit} used as a dict key or set member (its hash renders or resolves the config with library code; ` +
+            'OmegaConf never pickles one there)',
+          false,
+        );
+    }
     if (typeof v === 'object' && (v.k === K.Obj || v.k === K.Tuple) && runsHooks(v)) {
       if (v.k === K.Obj) v.keyed = true;
       else for (const it of v.items) if (typeof it === 'object' && it.k === K.Obj) it.keyed = true;
@@ -2226,6 +2240,21 @@ class PickleVm implements ModelContext {
           'OFF_SHAPE_CALL',
           `${via} on ${name}: ${p}; its released versions' __setstate__ write the state's data to a file named by ` +
             "tempfile.mkstemp(suffix, prefix) and its __del__ unlinks an automatic resource's name",
+          false,
+        );
+    }
+    // OmegaConf's configs: the state its library writes (HistoryCheck 'omegaconf-state', omegaconf-state.ts), checked
+    // for the most derived class (a ContainerMetadata is a Metadata with two more fields).
+    const omegaconf = classes.names.filter((n) => historyChecks(n).includes('omegaconf-state'));
+    for (const name of omegaconf.includes('omegaconf.base.ContainerMetadata')
+      ? ['omegaconf.base.ContainerMetadata']
+      : omegaconf) {
+      const p = omegaconfStateProblem(name, state);
+      if (p !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${via} on ${name}: ${p}; its released versions' __setstate__ read the metadata's types and subscript ` +
+            'typing generics with them, and the library reads the rest as config nodes and scalars',
           false,
         );
     }

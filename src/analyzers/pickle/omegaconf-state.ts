@@ -19,7 +19,13 @@
 // class, a type from the stream that is not plain, a callable or object as a value, state the analysis did not keep -
 // is reported.
 import { instanceClasses } from './instance-class.js';
-import { K, kindName, type DictV, type ObjV, type PyVal } from './values.js';
+import { K, kindName as bareKind, type DictV, type ObjV, type PyVal } from './values.js';
+
+/** The kind of `v` with its article ('an object', 'a str'). */
+function kindName(v: PyVal): string {
+  const k = bareKind(v);
+  return /^[aeiou]/.test(k) ? `an ${k}` : `a ${k}`;
+}
 
 const DICT_CONFIG = 'omegaconf.dictconfig.DictConfig';
 const LIST_CONFIG = 'omegaconf.listconfig.ListConfig';
@@ -38,7 +44,15 @@ const VALUE_NODES = new Set([
 const NODES = new Set([...CONTAINERS, ...VALUE_NODES]);
 
 /** The fields of Metadata (every release: 2.0 lacks flags_root, which later releases add). */
-const METADATA_FIELDS = new Set(['ref_type', 'object_type', 'optional', 'key', 'flags', 'flags_root', 'resolver_cache']);
+const METADATA_FIELDS = new Set([
+  'ref_type',
+  'object_type',
+  'optional',
+  'key',
+  'flags',
+  'flags_root',
+  'resolver_cache',
+]);
 const CONTAINER_METADATA_FIELDS = new Set([...METADATA_FIELDS, 'key_type', 'element_type']);
 const TYPE_FIELDS = new Set(['ref_type', 'object_type', 'key_type', 'element_type']);
 
@@ -118,7 +132,7 @@ function scalarProblem(v: PyVal, where: string, bytesOk = true): string | undefi
     default:
       break;
   }
-  return `${where} is a ${kindName(v)}, not a scalar (OmegaConf writes None, bools, numbers, text or bytes)`;
+  return `${where} is ${kindName(v)}, not a scalar (OmegaConf writes None, bools, numbers, text or bytes)`;
 }
 
 /** Why `d` is a dict whose items the analysis did not keep in full, or undefined. */
@@ -129,12 +143,12 @@ function partialDict(d: DictV): boolean {
 /** The state's items by literal key, or why it is not a literal dict of the keys in `allowed`. */
 function stateItems(state: PyVal, allowed: ReadonlySet<string>, cls: string): Map<string, PyVal> | string {
   if (typeof state !== 'object' || state.k !== K.Dict)
-    return `the state is a ${kindName(state)}, not the dict ${cls} writes`;
+    return `the state is ${kindName(state)}, not the dict ${cls} writes`;
   if (partialDict(state)) return 'the state has entries the analysis did not keep';
   const out = new Map<string, PyVal>();
   for (let i = 0; i < state.keys.length; i++) {
     const key = state.keys[i]!;
-    if (typeof key !== 'string') return `a state key is a ${kindName(key)}, not literal text`;
+    if (typeof key !== 'string') return `a state key is ${kindName(key)}, not literal text`;
     if (!allowed.has(key))
       return `the state sets '${key}', which ${cls} never writes (an attribute its methods would find first)`;
     out.set(key, state.vals[i]!);
@@ -146,13 +160,13 @@ function stateItems(state: PyVal, allowed: ReadonlySet<string>, cls: string): Ma
 function typeProblem(v: PyVal, field: string): string | undefined {
   if (typeof v === 'object' && v.k === K.None) return undefined;
   if (typeof v === 'object' && v.k === K.Global && PLAIN_TYPES.has(v.imp.canonical)) return undefined;
-  const what = typeof v === 'object' && v.k === K.Global ? v.imp.canonical : `a ${kindName(v)}`;
+  const what = typeof v === 'object' && v.k === K.Global ? v.imp.canonical : kindName(v);
   return `the metadata's ${field} is ${what}, not None or a plain type (the containers' __setstate__ compares it and subscripts typing generics with it)`;
 }
 
 /** Why a metadata's resolver_cache is not the defaultdict(dict) of scalar results the library writes, or undefined. */
 function cacheProblem(v: PyVal): string | undefined {
-  if (typeof v !== 'object') return `the metadata's resolver_cache is a ${kindName(v)}`;
+  if (typeof v !== 'object') return `the metadata's resolver_cache is ${kindName(v)}`;
   let entries: DictV | undefined;
   if (v.k === K.Dict) entries = v;
   else if (v.k === K.Obj) {
@@ -177,14 +191,14 @@ function cacheProblem(v: PyVal): string | undefined {
       return "the metadata's resolver_cache is given a state (a defaultdict has none)";
     entries = o.planted;
     if (entries === undefined) return undefined;
-  } else return `the metadata's resolver_cache is a ${kindName(v)}`;
+  } else return `the metadata's resolver_cache is ${kindName(v)}`;
   if (partialDict(entries) || entries.dropsCode === true)
     return "the metadata's resolver_cache has entries the analysis did not keep";
   for (let i = 0; i < entries.keys.length; i++) {
     if (typeof entries.keys[i] !== 'string') return "a resolver_cache key is not a resolver's name";
     const per = entries.vals[i]!;
     if (typeof per !== 'object' || per.k !== K.Dict || partialDict(per))
-      return "a resolver_cache entry is not a literal dict of cached results";
+      return 'a resolver_cache entry is not a literal dict of cached results';
     for (let j = 0; j < per.keys.length; j++) {
       const key = per.keys[j]!;
       const keyItems = typeof key === 'object' && key.k === K.Tuple ? key.items : [key];
@@ -210,19 +224,19 @@ function metadataProblem(state: PyVal, cls: string): string | undefined {
       if (p !== undefined) return p;
     } else if (key === 'optional' || key === 'flags_root') {
       if (typeof v !== 'object' || (v.k !== K.True && v.k !== K.False))
-        return `the metadata's ${key} is a ${kindName(v)}, not a literal bool (its truth value would run code)`;
+        return `the metadata's ${key} is ${kindName(v)}, not a literal bool (its truth value would run code)`;
     } else if (key === 'key') {
       const p = scalarProblem(v, "the metadata's key");
       if (p !== undefined) return p;
     } else if (key === 'flags') {
       if (typeof v === 'object' && v.k === K.None) continue;
-      if (typeof v !== 'object' || v.k !== K.Dict) return `the metadata's flags is a ${kindName(v)}, not a dict`;
+      if (typeof v !== 'object' || v.k !== K.Dict) return `the metadata's flags is ${kindName(v)}, not a dict`;
       if (partialDict(v)) return "the metadata's flags has entries the analysis did not keep";
       for (let i = 0; i < v.keys.length; i++) {
         if (typeof v.keys[i] !== 'string') return "a metadata flag's name is not literal text";
         const f = v.vals[i]!;
         if (typeof f !== 'object' || (f.k !== K.True && f.k !== K.False && f.k !== K.None))
-          return `the metadata flag '${String(v.keys[i])}' is a ${kindName(f)}, not a bool or None`;
+          return `the metadata flag '${String(v.keys[i])}' is ${kindName(f)}, not a bool or None`;
       }
     } else if (key === 'resolver_cache') {
       const p = cacheProblem(v);
@@ -235,18 +249,18 @@ function metadataProblem(state: PyVal, cls: string): string | undefined {
 function parentProblem(v: PyVal): string | undefined {
   if (typeof v === 'object' && v.k === K.None) return undefined;
   if (exactClass(v, CONTAINERS)) return undefined;
-  return `'_parent' is a ${kindName(v)} that is not a DictConfig, a ListConfig or None`;
+  return `'_parent' is ${kindName(v)} that is not a DictConfig, a ListConfig or None`;
 }
 
 /** Why an item of a container's content is not a config node, or undefined. */
 function nodeProblem(v: PyVal, where: string): string | undefined {
   if (exactClass(v, NODES)) return undefined;
-  return `${where} is a ${kindName(v)}, not a config node (DictConfig, ListConfig or an admitted value node)`;
+  return `${where} is ${kindName(v)}, not a config node (DictConfig, ListConfig or an admitted value node)`;
 }
 
 function contentProblem(v: PyVal, cls: string): string | undefined {
   if (typeof v === 'string') return textProblem(v, "the container's content");
-  if (typeof v !== 'object') return `'_content' is a ${kindName(v)}`;
+  if (typeof v !== 'object') return `'_content' is ${kindName(v)}`;
   if (v.k === K.None) return undefined;
   if (v.k === K.Str) return "the container's content is text longer than the analysis keeps";
   if (cls === DICT_CONFIG && v.k === K.Dict) {
@@ -268,7 +282,7 @@ function contentProblem(v: PyVal, cls: string): string | undefined {
     }
     return undefined;
   }
-  return `'_content' of a ${cls.slice(cls.lastIndexOf('.') + 1)} is a ${kindName(v)}`;
+  return `'_content' of a ${cls.slice(cls.lastIndexOf('.') + 1)} is ${kindName(v)}`;
 }
 
 const CONTAINER_KEYS = new Set(['_metadata', '_parent', '_content']);
@@ -282,7 +296,7 @@ function containerOrNodeProblem(state: PyVal, cls: string): string | undefined {
   if (meta === undefined) return "the state lacks '_metadata'";
   const metaClass = container ? CONTAINER_METADATA : METADATA;
   if (!exactClass(meta, new Set([metaClass])))
-    return `'_metadata' is a ${kindName(meta)} that is not a ${metaClass.slice(metaClass.lastIndexOf('.') + 1)} (the hooks read its attributes)`;
+    return `'_metadata' is ${kindName(meta)} that is not a ${metaClass.slice(metaClass.lastIndexOf('.') + 1)} (the hooks read its attributes)`;
   const parent = items.get('_parent');
   if (parent !== undefined) {
     const p = parentProblem(parent);

@@ -999,7 +999,11 @@ class PickleVm implements ModelContext {
   private hashed(v: PyVal): void {
     // OmegaConf's configs hash their whole rendering (containers) or their value (nodes): the library never makes
     // one a dict key or set member, alone or in a tuple key (HistoryCheck 'omegaconf-state').
-    for (const o of typeof v === 'object' && v.k === K.Obj ? [v] : typeof v === 'object' && v.k === K.Tuple ? v.items : []) {
+    for (const o of typeof v === 'object' && v.k === K.Obj
+      ? [v]
+      : typeof v === 'object' && v.k === K.Tuple
+        ? v.items
+        : []) {
       if (typeof o !== 'object' || o.k !== K.Obj) continue;
       const hit = instanceClasses(o).names.find((n) => historyChecks(n).includes('omegaconf-state'));
       if (hit !== undefined)

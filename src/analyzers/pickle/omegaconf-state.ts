@@ -94,9 +94,9 @@ const KNOWN_RESOLVERS = new Set([
   'python_version',
 ]);
 
-/** The classes of the OmegaConf objects this check covers among `names` (empty: none). */
-export function omegaconfClasses(names: readonly string[]): string[] {
-  return names.filter((n) => NODES.has(n) || n === METADATA || n === CONTAINER_METADATA);
+/** A config container or value node of the omegaconf history pack (not its metadata dataclasses). */
+export function isConfigNode(name: string): boolean {
+  return NODES.has(name);
 }
 
 function exactClass(v: PyVal, names: ReadonlySet<string>): boolean {

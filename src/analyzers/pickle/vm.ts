@@ -57,7 +57,7 @@ import {
 } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { fileResourceStateProblem } from './file-resource.js';
-import { omegaconfStateProblem } from './omegaconf-state.js';
+import { isConfigNode, omegaconfStateProblem } from './omegaconf-state.js';
 import { enumClasses } from './enum-members.js';
 import { catboostStateProblem } from './catboost-model.js';
 import { xgboostBufferProblem } from './xgboost-booster.js';
@@ -995,6 +995,40 @@ class PickleVm implements ModelContext {
     return t;
   }
 
+  /**
+   * OmegaConf's containers and value nodes passed to a call (an argument, or an item of a tuple or list argument): the
+   * callee may iterate, size, compare or index them (set(cfg), OrderedDict(cfg)), which runs the library and resolves
+   * the interpolations the config holds. OmegaConf never pickles a call given one (HistoryCheck 'omegaconf-state').
+   */
+  private configArguments(callee: PyVal, args: PyVal, kwargs: PyVal | undefined): void {
+    const direct: PyVal[] = [];
+    for (const a of [args, kwargs]) {
+      if (typeof a !== 'object') continue;
+      if (a.k === K.Tuple) direct.push(...a.items);
+      else if (a.k === K.Dict) direct.push(...a.vals);
+    }
+    const found = (v: PyVal): string | undefined =>
+      typeof v === 'object' && v.k === K.Obj ? instanceClasses(v).names.find(isConfigNode) : undefined;
+    for (const v of direct) {
+      const inner =
+        typeof v === 'object' && v.k === K.Tuple
+          ? v.items
+          : typeof v === 'object' && v.k === K.List
+            ? (v.items ?? v.objs ?? [])
+            : [];
+      const hit = found(v) ?? inner.map(found).find((n) => n !== undefined);
+      if (hit === undefined) continue;
+      const name = typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : 'a callable';
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${hit} is given to ${name} as an argument: the callee may iterate, size, compare or index it, which runs the ` +
+          'library and resolves the interpolations the config holds; OmegaConf never pickles that',
+        false,
+      );
+      return;
+    }
+  }
+
   /** The loader hashes `v` (dict key, set or frozenset member): a load whose hashing explodes is reported. */
   private hashed(v: PyVal): void {
     // OmegaConf's configs hash their whole rendering (containers) or their value (nodes): the library never makes
@@ -1172,6 +1206,18 @@ class PickleVm implements ModelContext {
         if (v.k !== K.Obj) continue;
         const names = instanceClasses(v).names;
         const states = statesOf(v);
+        // OmegaConf's containers and value nodes answer every special method with library code that resolves their
+        // interpolations: the library never compares, sizes, iterates or indexes one while loading (HistoryCheck
+        // 'omegaconf-state'). Their metadata is a dataclass whose methods compare and render its checked fields only.
+        // At depth 0 the hooks run on the config itself; an item of a container is reached by comparisons only.
+        const config = depth === 0 || hooks.some((h) => COMPARISONS.has(h)) ? names.find(isConfigNode) : undefined;
+        if (config !== undefined)
+          this.anomaly(
+            'OFF_SHAPE_CALL',
+            `${config} is compared, sized, iterated or indexed while loading (${hooks.join(', ')}): its special ` +
+              'methods run the library, which resolves the interpolations the config holds; OmegaConf never pickles that',
+            false,
+          );
         // A container compared (==, <, in) compares its items with == first (CPython's list/tuple richcompare).
         const run = depth > 0 ? itemHooks(hooks) : hooks;
         for (const state of states.length > 0 ? states : [NONE])
@@ -1360,6 +1406,7 @@ class PickleVm implements ModelContext {
       (v) => this.longText(v),
     );
     this.materialised(work);
+    this.configArguments(callee, args, kwargs);
     if (
       this.opts.loader.unguardedViews === true &&
       typeof callee === 'object' &&

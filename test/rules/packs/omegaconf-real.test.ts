@@ -269,6 +269,29 @@ describe('omegaconf: the state shapes the pack admits', () => {
       false,
     ],
     ['a second BUILD on the metadata with a plain type', stream(rebuilt('builtins', 'int')), true],
+    [
+      'a config given to OrderedDict (it iterates and indexes it)',
+      stream((p) =>
+        config(dict([['lr', node(str('x'))]]))(p.global('collections', 'OrderedDict'))
+          .tuple1()
+          .reduce(),
+      ),
+      false,
+    ],
+    [
+      'a config given to set (it iterates it)',
+      stream((p) => config(dict([]))(p.global('builtins', 'set')).tuple1().reduce()),
+      false,
+    ],
+    [
+      'a config stored as a value of an OrderedDict',
+      stream((p) =>
+        config(dict([['lr', node(str('x'))]]))(
+          p.global('collections', 'OrderedDict').emptyTuple().reduce().sbu('cfg'),
+        ).setitem(),
+      ),
+      true,
+    ],
     ['typing.Any called', stream((p) => p.global('typing', 'Any').emptyTuple().reduce()), false],
     ['an item stored on a DictConfig', stream((p) => config(dict([]))(p).sbu('k').int(1).setitem()), false],
     ['a node as a dict key', stream((p) => node(str('x'))(p.emptyDict()).int(1).setitem()), false],

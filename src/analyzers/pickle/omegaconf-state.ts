@@ -105,8 +105,16 @@ function exactClass(v: PyVal, names: ReadonlySet<string>): boolean {
   return !c.unknown && c.names.length > 0 && c.names.every((n) => names.has(n));
 }
 
-/** Why text `s` of a config is not plain (a resolver the consumer registered), or undefined. */
+/**
+ * Why text `s` of a config is not plain (a resolver the consumer registered, or a resolver name or key the load
+ * computes from another interpolation: OmegaConf's grammar allows `${${name}:arg}` and `${oc.${x}:arg}`), or undefined.
+ */
 function textProblem(s: string, where: string): string | undefined {
+  for (let i = s.indexOf('${'); i >= 0; i = s.indexOf('${', i + 2)) {
+    const head = /^[^:}]*/.exec(s.slice(i + 2))![0];
+    if (head.includes('${'))
+      return `${where} computes a resolver name or key from another interpolation (the resolver it calls is not known before the value is read)`;
+  }
   for (const m of s.matchAll(/\$\{\s*([A-Za-z_][\w.-]*)\s*:/g)) {
     if (!KNOWN_RESOLVERS.has(m[1]!))
       return `${where} interpolates resolver '${m[1]}', which neither OmegaConf nor Hydra defines (code the consumer registered, run with the stream's arguments when the value is read)`;

@@ -173,6 +173,9 @@ describe('omegaconf: the state shapes the pack admits', () => {
     ["OmegaConf's env resolver", stream(node(str('${oc.env:HOME}'))), true],
     ["Hydra's now resolver", stream(node(str('${now:%Y-%m-%d}'))), true],
     ['a resolver the consumer registered', stream(node(str('${eval:1+1}'))), false],
+    ['a resolver name computed from another interpolation', stream(node(str('${${name}:1+1}'))), false],
+    ['a dotted resolver name completed by an interpolation', stream(node(str('${oc.${x}:HOME}'))), false],
+    ['two node interpolations in one text', stream(node(str('${a.b}/${c}'))), true],
     ['a value node holding a class', stream(node(glob('builtins', 'dict'))), false],
     [
       'a value node holding an object',

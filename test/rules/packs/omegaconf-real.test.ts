@@ -161,6 +161,24 @@ function rebuilt(module: string, name: string): Step {
   };
 }
 
+/** A ListConfig whose content is a list of `items` (APPEND of each). */
+function listConfig(items: Step[]): Step {
+  const content: Step = (p) => {
+    p.emptyList();
+    for (const it of items) it(p).op(0x61);
+    return p;
+  };
+  return newobj(
+    'omegaconf.listconfig',
+    'ListConfig',
+    dict([
+      ['_metadata', metadata([['object_type', glob('builtins', 'list')]], true)],
+      ['_parent', none],
+      ['_content', content],
+    ]),
+  );
+}
+
 function stream(top: Step): Uint8Array {
   return top(new P().proto(2)).stop().bytes();
 }
@@ -294,6 +312,12 @@ describe('omegaconf: the state shapes the pack admits', () => {
         ).setitem(),
       ),
       true,
+    ],
+    ['a ListConfig of nodes', stream(listConfig([node(str('a')), node(none)])), true],
+    [
+      'a ListConfig holding an object that is not a node',
+      stream(listConfig([node(str('a')), (p) => p.global('collections', 'OrderedDict').emptyTuple().reduce()])),
+      false,
     ],
     ['typing.Any called', stream((p) => p.global('typing', 'Any').emptyTuple().reduce()), false],
     ['an item stored on a DictConfig', stream((p) => config(dict([]))(p).sbu('k').int(1).setitem()), false],

@@ -660,6 +660,9 @@ const COMPARISONS: ReadonlySet<ImplicitHook> = new Set(['eq', 'ne', 'lt', 'le', 
  * ordering of the first pair that differs); other operations run the same hooks (fail closed: hashing a tuple hashes
  * its items; sizing or iterating a list runs nothing on them, kept for simplicity).
  */
+/** typing's subscriptable generics the python pack admits as stored references. */
+const TYPING_GENERICS: ReadonlySet<string> = new Set(['typing.Dict', 'typing.List']);
+
 function itemHooks(hooks: readonly ImplicitHook[]): readonly ImplicitHook[] {
   if (!hooks.some((h) => COMPARISONS.has(h))) return hooks;
   const out = new Set<ImplicitHook>(hooks);
@@ -1203,6 +1206,16 @@ class PickleVm implements ModelContext {
           if (depth < KEY_HOOK_DEPTH) for (const it of v.objs ?? []) todo.push([it, depth + 1]);
           continue;
         }
+        // typing's generics (stored references of the python pack, the types OmegaConf's metadata keeps) subscripted
+        // by a hook with the stream's values: typing type-checks the arguments and formats one it refuses with repr(),
+        // which runs that object's class code. Only OmegaConf's containers subscript them, with checked plain types.
+        if (v.k === K.Global && depth === 0 && hooks.includes('getitem') && TYPING_GENERICS.has(v.imp.canonical))
+          this.anomaly(
+            'OFF_SHAPE_CALL',
+            `${v.imp.canonical} is subscripted by a hook with the stream's values (typing formats an argument it ` +
+              'refuses with repr(), running its class code)',
+            false,
+          );
         if (v.k !== K.Obj) continue;
         const names = instanceClasses(v).names;
         const states = statesOf(v);

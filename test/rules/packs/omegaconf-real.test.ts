@@ -319,6 +319,24 @@ describe('omegaconf: the state shapes the pack admits', () => {
       stream(listConfig([node(str('a')), (p) => p.global('collections', 'OrderedDict').emptyTuple().reduce()])),
       false,
     ],
+    [
+      "typing.Dict in a state value a hook subscripts (pandas' BlockManager reads state['blocks'][i])",
+      stream((p) =>
+        dict([['blocks', glob('typing', 'Dict')]])(
+          p.global('pandas.core.internals.managers', 'BlockManager').emptyTuple().newobj(),
+        ).build(),
+      ),
+      false,
+    ],
+    [
+      'typing.Any there (not subscriptable: no argument is formatted)',
+      stream((p) =>
+        dict([['blocks', glob('typing', 'Any')]])(
+          p.global('pandas.core.internals.managers', 'BlockManager').emptyTuple().newobj(),
+        ).build(),
+      ),
+      true,
+    ],
     ['typing.Any called', stream((p) => p.global('typing', 'Any').emptyTuple().reduce()), false],
     ['an item stored on a DictConfig', stream((p) => config(dict([]))(p).sbu('k').int(1).setitem()), false],
     ['a node as a dict key', stream((p) => node(str('x'))(p.emptyDict()).int(1).setitem()), false],

@@ -11,6 +11,7 @@ import pathlib
 import re
 import sys
 import types
+import typing
 import uuid
 
 import dateutil.tz
@@ -18,7 +19,7 @@ import dateutil.tz
 PACK = "python"
 TITLE = "Python standard-library data types and the pickler's reconstruction helpers"
 MODULES = ("builtins", "copyreg", "collections", "datetime", "decimal", "fractions", "uuid", "argparse", "types",
-           "io", "pathlib", "re", "enum", "codecs", "_codecs")
+           "io", "pathlib", "re", "enum", "codecs", "_codecs", "typing")
 
 
 def versions():
@@ -44,6 +45,8 @@ def objects():
         # ((message, FutureWarning), {}) per deprecated key of a search's cv_results_.
         ("warning categories stored as values",
          [(("message", FutureWarning), {}), (("message", DeprecationWarning), {})]),
+        # OmegaConf's config metadata keeps its field types as values (omegaconf history pack).
+        ("typing types stored as values", [typing.Any, typing.Dict, typing.List]),
         # dateutil's zones use object's reduce: protocols 0/1 write copyreg._reconstructor(cls, datetime.tzinfo,
         # datetime.tzinfo()), so the stream calls the tzinfo base with no argument.
         ("tzinfo subclass with object's reduce (dateutil zone)", dateutil.tz.tzutc()),
@@ -94,6 +97,22 @@ FUNCTIONS = {
         "reference",
         "a warning category stored as a value, as FutureWarning is; warnings.warn reads it later, the stream never "
         "calls it",
+    ),
+    # Types OmegaConf's config metadata stores as values (omegaconf history pack): its containers' __setstate__ compares
+    # them and subscripts typing.Dict / typing.List with the stream's key and element types, which the pickle VM
+    # checks to be plain types (omegaconf-state.ts). Calling any of them builds nothing (TypeError) or an empty dict/list.
+    "typing.Any": (
+        "reference",
+        "the Any type stored as a value (OmegaConf's metadata ref_type / key_type / element_type); the stream never "
+        "calls it",
+    ),
+    "typing.Dict": (
+        "reference",
+        "the Dict generic stored as a value (OmegaConf's metadata ref_type of a dict field); the stream never calls it",
+    ),
+    "typing.List": (
+        "reference",
+        "the List generic stored as a value (OmegaConf's metadata ref_type of a list field); the stream never calls it",
     ),
     "builtins.getattr": ("not", ""),
 }

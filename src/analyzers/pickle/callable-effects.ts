@@ -12,6 +12,7 @@ import nltkHistory from './data/history-effects-nltk.json' with { type: 'json' }
 import sklearnCrfsuiteHistory from './data/history-effects-sklearn-crfsuite.json' with { type: 'json' };
 import lifelinesHistory from './data/history-effects-lifelines.json' with { type: 'json' };
 import quantileForestHistory from './data/history-effects-quantile-forest.json' with { type: 'json' };
+import omegaconfHistory from './data/history-effects-omegaconf.json' with { type: 'json' };
 import pandasHistory from './data/history-effects-pandas.json' with { type: 'json' };
 import pmdarimaHistory from './data/history-effects-pmdarima.json' with { type: 'json' };
 import pyramidHistory from './data/history-effects-pyramid.json' with { type: 'json' };
@@ -211,7 +212,10 @@ interface HistoryEffectsFile {
  * - `empty-state`: every BUILD state is an empty dict (quantile-forest's QuantileForest: its __setstate__ does nothing
  *   with one, and with a flag the stream's call sets hands the state's items to scipy's toarray and reshape);
  * - `array-args`: a call (or NEWOBJ) of the class gives it numpy arrays, None, bools and numbers only, no keywords
- *   (QuantileForest's constructor takes the truth value of its flag argument: an object's __bool__/__len__ would run).
+ *   (QuantileForest's constructor takes the truth value of its flag argument: an object's __bool__/__len__ would run);
+ * - `omegaconf-state`: every BUILD state is the literal dict OmegaConf writes for the class (omegaconf-state.ts: its own
+ *   keys, metadata of the exact class with plain types in its type fields, content of config nodes and scalars), and
+ *   no instance is a dict key or set member (the containers hash their whole rendering, the nodes their value).
  */
 export type HistoryCheck =
   | 'items'
@@ -222,7 +226,8 @@ export type HistoryCheck =
   | 'one-build'
   | 'scalar-value'
   | 'empty-state'
-  | 'array-args';
+  | 'array-args'
+  | 'omegaconf-state';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.
@@ -248,6 +253,7 @@ const histories = [
   keyedJson<HistoryEffectsFile>(sklearnCrfsuiteHistory),
   keyedJson<HistoryEffectsFile>(lifelinesHistory),
   keyedJson<HistoryEffectsFile>(quantileForestHistory),
+  keyedJson<HistoryEffectsFile>(omegaconfHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 let families: Map<string, ReadonlySet<string>> | undefined;

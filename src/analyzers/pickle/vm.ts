@@ -57,6 +57,7 @@ import {
 } from './class-sinks.js';
 import { bytesioSetstate } from './bytesio-state.js';
 import { fileResourceStateProblem } from './file-resource.js';
+import { isConfigNode, omegaconfStateProblem } from './omegaconf-state.js';
 import { enumClasses } from './enum-members.js';
 import { catboostStateProblem } from './catboost-model.js';
 import { xgboostBufferProblem } from './xgboost-booster.js';
@@ -659,6 +660,9 @@ const COMPARISONS: ReadonlySet<ImplicitHook> = new Set(['eq', 'ne', 'lt', 'le', 
  * ordering of the first pair that differs); other operations run the same hooks (fail closed: hashing a tuple hashes
  * its items; sizing or iterating a list runs nothing on them, kept for simplicity).
  */
+/** typing's subscriptable generics the python pack admits as stored references. */
+const TYPING_GENERICS: ReadonlySet<string> = new Set(['typing.Dict', 'typing.List']);
+
 function itemHooks(hooks: readonly ImplicitHook[]): readonly ImplicitHook[] {
   if (!hooks.some((h) => COMPARISONS.has(h))) return hooks;
   const out = new Set<ImplicitHook>(hooks);
@@ -994,8 +998,59 @@ class PickleVm implements ModelContext {
     return t;
   }
 
+  /**
+   * OmegaConf's containers and value nodes passed to a call (an argument, or an item of a tuple or list argument): the
+   * callee may iterate, size, compare or index them (set(cfg), OrderedDict(cfg)), which runs the library and resolves
+   * the interpolations the config holds. OmegaConf never pickles a call given one (HistoryCheck 'omegaconf-state').
+   */
+  private configArguments(callee: PyVal, args: PyVal, kwargs: PyVal | undefined): void {
+    const direct: PyVal[] = [];
+    for (const a of [args, kwargs]) {
+      if (typeof a !== 'object') continue;
+      if (a.k === K.Tuple) direct.push(...a.items);
+      else if (a.k === K.Dict) direct.push(...a.vals);
+    }
+    const found = (v: PyVal): string | undefined =>
+      typeof v === 'object' && v.k === K.Obj ? instanceClasses(v).names.find(isConfigNode) : undefined;
+    for (const v of direct) {
+      const inner =
+        typeof v === 'object' && v.k === K.Tuple
+          ? v.items
+          : typeof v === 'object' && v.k === K.List
+            ? (v.items ?? v.objs ?? [])
+            : [];
+      const hit = found(v) ?? inner.map(found).find((n) => n !== undefined);
+      if (hit === undefined) continue;
+      const name = typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : 'a callable';
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${hit} is given to ${name} as an argument: the callee may iterate, size, compare or index it, which runs the ` +
+          'library and resolves the interpolations the config holds; OmegaConf never pickles that',
+        false,
+      );
+      return;
+    }
+  }
+
   /** The loader hashes `v` (dict key, set or frozenset member): a load whose hashing explodes is reported. */
   private hashed(v: PyVal): void {
+    // OmegaConf's configs hash their whole rendering (containers) or their value (nodes): the library never makes
+    // one a dict key or set member, alone or in a tuple key (HistoryCheck 'omegaconf-state').
+    for (const o of typeof v === 'object' && v.k === K.Obj
+      ? [v]
+      : typeof v === 'object' && v.k === K.Tuple
+        ? v.items
+        : []) {
+      if (typeof o !== 'object' || o.k !== K.Obj) continue;
+      const hit = instanceClasses(o).names.find((n) => historyChecks(n).includes('omegaconf-state'));
+      if (hit !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${hit} used as a dict key or set member (its hash renders or resolves the config with library code; ` +
+            'OmegaConf never pickles one there)',
+          false,
+        );
+    }
     if (typeof v === 'object' && (v.k === K.Obj || v.k === K.Tuple) && runsHooks(v)) {
       if (v.k === K.Obj) v.keyed = true;
       else for (const it of v.items) if (typeof it === 'object' && it.k === K.Obj) it.keyed = true;
@@ -1151,9 +1206,31 @@ class PickleVm implements ModelContext {
           if (depth < KEY_HOOK_DEPTH) for (const it of v.objs ?? []) todo.push([it, depth + 1]);
           continue;
         }
+        // typing's generics (stored references of the python pack, the types OmegaConf's metadata keeps) subscripted
+        // by a hook with the stream's values: typing type-checks the arguments and formats one it refuses with repr(),
+        // which runs that object's class code. Only OmegaConf's containers subscript them, with checked plain types.
+        if (v.k === K.Global && depth === 0 && hooks.includes('getitem') && TYPING_GENERICS.has(v.imp.canonical))
+          this.anomaly(
+            'OFF_SHAPE_CALL',
+            `${v.imp.canonical} is subscripted by a hook with the stream's values (typing formats an argument it ` +
+              'refuses with repr(), running its class code)',
+            false,
+          );
         if (v.k !== K.Obj) continue;
         const names = instanceClasses(v).names;
         const states = statesOf(v);
+        // OmegaConf's containers and value nodes answer every special method with library code that resolves their
+        // interpolations: the library never compares, sizes, iterates or indexes one while loading (HistoryCheck
+        // 'omegaconf-state'). Their metadata is a dataclass whose methods compare and render its checked fields only.
+        // At depth 0 the hooks run on the config itself; an item of a container is reached by comparisons only.
+        const config = depth === 0 || hooks.some((h) => COMPARISONS.has(h)) ? names.find(isConfigNode) : undefined;
+        if (config !== undefined)
+          this.anomaly(
+            'OFF_SHAPE_CALL',
+            `${config} is compared, sized, iterated or indexed while loading (${hooks.join(', ')}): its special ` +
+              'methods run the library, which resolves the interpolations the config holds; OmegaConf never pickles that',
+            false,
+          );
         // A container compared (==, <, in) compares its items with == first (CPython's list/tuple richcompare).
         const run = depth > 0 ? itemHooks(hooks) : hooks;
         for (const state of states.length > 0 ? states : [NONE])
@@ -1342,6 +1419,7 @@ class PickleVm implements ModelContext {
       (v) => this.longText(v),
     );
     this.materialised(work);
+    this.configArguments(callee, args, kwargs);
     if (
       this.opts.loader.unguardedViews === true &&
       typeof callee === 'object' &&
@@ -2226,6 +2304,21 @@ class PickleVm implements ModelContext {
           'OFF_SHAPE_CALL',
           `${via} on ${name}: ${p}; its released versions' __setstate__ write the state's data to a file named by ` +
             "tempfile.mkstemp(suffix, prefix) and its __del__ unlinks an automatic resource's name",
+          false,
+        );
+    }
+    // OmegaConf's configs: the state its library writes (HistoryCheck 'omegaconf-state', omegaconf-state.ts), checked
+    // for the most derived class (a ContainerMetadata is a Metadata with two more fields).
+    const omegaconf = classes.names.filter((n) => historyChecks(n).includes('omegaconf-state'));
+    for (const name of omegaconf.includes('omegaconf.base.ContainerMetadata')
+      ? ['omegaconf.base.ContainerMetadata']
+      : omegaconf) {
+      const p = omegaconfStateProblem(name, state);
+      if (p !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${via} on ${name}: ${p}; its released versions' __setstate__ read the metadata's types and subscript ` +
+            'typing generics with them, and the library reads the rest as config nodes and scalars',
           false,
         );
     }

@@ -25,6 +25,7 @@ import nbresultHistory from './packs/history/nbresult.json' with { type: 'json' 
 import lshashpy3History from './packs/history/lshashpy3.json' with { type: 'json' };
 import sklearnSomHistory from './packs/history/sklearn-som.json' with { type: 'json' };
 import quantileForestHistory from './packs/history/quantile-forest.json' with { type: 'json' };
+import omegaconfHistory from './packs/history/omegaconf.json' with { type: 'json' };
 import prophetHistory from './packs/history/prophet.json' with { type: 'json' };
 import fbprophetHistory from './packs/history/fbprophet.json' with { type: 'json' };
 import cmdstanpyHistory from './packs/history/cmdstanpy.json' with { type: 'json' };
@@ -354,6 +355,7 @@ function packSources(): readonly PackSource[] {
       lifelinesHistory,
       sklearnSomHistory,
       quantileForestHistory,
+      omegaconfHistory,
     ].map(fileSource),
   ];
   return sources;

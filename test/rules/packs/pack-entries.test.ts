@@ -66,6 +66,20 @@ function libraryUse(name: string, kind: string | undefined, withPayload: boolean
     if (historyChecks(name).includes('file-resource')) {
       // sklearn-crfsuite's FileResource: the keys its library writes (HistoryCheck file-resource), the payload in one.
       p.emptyDict().sbu('name').none().setitem().sbu('auto').raw(0x88).setitem().sbu('prefix');
+    } else if (historyChecks(name).includes('omegaconf-state')) {
+      // OmegaConf's configs (HistoryCheck omegaconf-state): the keys its library writes, metadata of the class each
+      // takes, the payload (or None) as the metadata's key, a node's value or a container's content.
+      if (n.endsWith('Metadata')) p.emptyDict().sbu('key');
+      else {
+        const container = n === 'DictConfig' || n === 'ListConfig';
+        p.emptyDict()
+          .sbu('_metadata')
+          .stackGlobal('omegaconf.base', container ? 'ContainerMetadata' : 'Metadata');
+        p.emptyTuple()
+          .newobj()
+          .setitem()
+          .sbu(container ? '_content' : '_val');
+      }
     } else p.emptyDict().sbu('state');
     payload();
     p.setitem();

@@ -18,6 +18,7 @@ import {
 import { xgboostModelStateProblem } from '../../../src/analyzers/pickle/xgboost-model.js';
 import { fileResourceStateProblem } from '../../../src/analyzers/pickle/file-resource.js';
 import { catboostStateProblem } from '../../../src/analyzers/pickle/catboost-model.js';
+import { omegaconfStateProblem } from '../../../src/analyzers/pickle/omegaconf-state.js';
 import { K, NONE, type PyVal } from '../../../src/analyzers/pickle/values.js';
 import { allPacks } from '../../../src/rules/data/allowlist.js';
 import { scanBytes } from '../../../src/scan/engine.js';
@@ -118,6 +119,18 @@ describe('shape-checked pack entries are recognised by their hook', () => {
         assert.equal(arrayArgProblem({ k: K.False } as PyVal), undefined, `${name}: False`);
         assert.ok(arrayArgProblem('x'), `${name}: a str`);
         assert.ok(arrayArgProblem(COMPUTED), `${name}: an object of an unknown class`);
+      } else if (/omegaconf-state/.test(e.checked!)) {
+        // OmegaConf's configs: the VM checks the state its library writes for the class (omegaconf-state.ts).
+        assert.ok(historyChecks(name).includes('omegaconf-state'), `${name}: no omegaconf-state check`);
+        assert.ok(omegaconfStateProblem(name, dict(['state'], [1])), `${name}: a key the library never writes`);
+        assert.ok(omegaconfStateProblem(name, NONE), `${name}: None`);
+        if (name.endsWith('Metadata')) {
+          assert.equal(
+            omegaconfStateProblem(name, dict(['key', 'optional'], ['lr', { k: K.True } as PyVal])),
+            undefined,
+          );
+          assert.ok(omegaconfStateProblem(name, dict(['optional'], [COMPUTED])), `${name}: an object as a bool`);
+        }
       } else assert.fail(`${name}: no hook test for ${e.checked}`);
     });
   }

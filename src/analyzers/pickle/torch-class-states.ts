@@ -274,6 +274,43 @@ export function scriptObjectStateProblem(state: PyVal, read: StorageReader | und
   return customClassStateProblem(name, items[0]!, read);
 }
 
+/** Quantization schemes whose parameters are one scale and zero point per slice along an axis. */
+const PER_CHANNEL = new Set([
+  'torch.per_channel_affine',
+  'torch.per_channel_symmetric',
+  'torch.per_channel_affine_float_qparams',
+]);
+
+/**
+ * The packed linear parameters' (weight, bias): a two-dimensional weight (quantized, or float for float16), a bias of
+ * one element per output row or None (torch checks the count at prepack, and writes what it checked). A weight
+ * quantized per channel carries one scale and zero point per output row (axis 0), which the prepack reads by row.
+ */
+function linearStateProblem(state: PyVal): string | undefined {
+  const items = tupleItems(state);
+  if (items?.length !== 2) return 'not a pair';
+  const [w, bias] = items as [PyVal, PyVal];
+  const size = tensorSize(w);
+  if (size?.length !== 2) return 'a weight that is not a two-dimensional tensor';
+  if (!isNone(bias)) {
+    const b = tensorSize(bias);
+    if (b?.length !== 1 || b[0] !== size[0]) return `a bias that is not one element for each of ${size[0]} rows`;
+  }
+  if (calleeName(w) !== QTENSOR_REBUILD) return undefined;
+  const q = tupleItems(tupleItems((w as ObjV).args)?.[4] ?? 0);
+  const scheme = q?.[0];
+  const name = typeof scheme === 'object' && scheme.k === K.Global ? scheme.imp.canonical : undefined;
+  if (name === 'torch.per_tensor_affine' || name === 'torch.per_tensor_symmetric') return undefined;
+  if (name === undefined || !PER_CHANNEL.has(name))
+    return 'a weight whose quantization scheme the analysis does not read';
+  const [scales, zeros, axis] = [tensorSize(q![1]!), tensorSize(q![2]!), q![3]];
+  if (axis === undefined || !isInt(axis) || BigInt(axis) !== 0n)
+    return 'a weight quantized along an axis other than its rows';
+  if (scales?.length !== 1 || zeros?.length !== 1 || scales[0] !== size[0] || zeros[0] !== size[0])
+    return `a weight of ${size[0]} rows whose scales and zero points are not one per row`;
+  return undefined;
+}
+
 /** The quantized embedding weight: (1, [weight], [], [bit rate]), the weight quantized per row (axis 0). */
 function embeddingStateProblem(state: PyVal): string | undefined {
   const items = tupleItems(state);
@@ -327,14 +364,10 @@ export function customClassStateProblem(
           `process with SIGFPE); this state holds ${p}`;
   }
   if (cls === 'quantized.LinearPackedParamsBase') {
-    const items = tupleItems(state);
-    const ok =
-      items?.length === 2 &&
-      tensorSize(items[0]!)?.length === 2 &&
-      (isNone(items[1]) || tensorSize(items[1]!) !== undefined);
-    return ok
+    const p = linearStateProblem(state);
+    return p === undefined
       ? undefined
-      : `${what} prepacks the state's weight and bias; this state is not the (weight, bias) torch writes`;
+      : `${what} prepacks the state's weight and bias; this state is not the (weight, bias) torch writes: ${p}`;
   }
   const arity = XNNPACK.get(cls);
   if (arity !== undefined) {

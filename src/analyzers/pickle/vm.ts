@@ -2297,6 +2297,13 @@ class PickleVm implements ModelContext {
       if (name === SCRIPT_OBJECT) {
         const c = scriptObjectStateProblem(state, this.opts.loader.readStorage);
         if (c !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${c}`, false);
+        if ((inst.states?.length ?? 1) > 1)
+          this.anomaly(
+            'OFF_SHAPE_CALL',
+            `${via} on ${name} a second time: its native __setstate__ runs again on an object the first BUILD ` +
+              'initialised (torch.load accepts it); torch.save writes one BUILD per object',
+            false,
+          );
       }
     }
     if (classes.unknown) this.unnamedNativeState(classes, state, via);

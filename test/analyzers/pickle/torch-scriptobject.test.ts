@@ -114,6 +114,19 @@ describe('torch.ScriptObject: the packed parameters torch.save writes, and nothi
       undefined,
     ],
     [
+      'a second BUILD',
+      Buffer.concat([
+        Buffer.from([0x80, 2]),
+        so,
+        Buffer.from(')\x81NN\x86', 'latin1'),
+        str(linearName),
+        Buffer.from('\x86bNN\x86', 'latin1'),
+        str(linearName),
+        Buffer.from('\x86b.', 'latin1'),
+      ]),
+      'a second time',
+    ],
+    [
       'NEWOBJ with an argument',
       Buffer.concat([
         Buffer.from([0x80, 2]),

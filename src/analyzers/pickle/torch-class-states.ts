@@ -198,6 +198,14 @@ function convStateProblem(state: PyVal, k: number, read: StorageReader | undefin
 }
 
 const isList = (v: PyVal): boolean => typeof v === 'object' && v.k === K.List;
+/** A list that holds no object: its kept values (or the items kept as ones that may run code) are all numbers. */
+function numbersOnly(v: PyVal): boolean {
+  if (typeof v !== 'object' || v.k !== K.List) return false;
+  if (v.items === undefined && (v.objsMore === true || v.objsLost === true)) return false;
+  const number = (x: PyVal): boolean =>
+    typeof x === 'number' || typeof x === 'bigint' || (typeof x === 'object' && x.k === K.Float);
+  return (v.items ?? v.objs ?? []).every(number);
+}
 const isCustomObj = (v: PyVal): boolean =>
   typeof v === 'object' && v.k === K.Obj && calleeName(v)?.startsWith(CUSTOM_CLASS_PREFIX) === true;
 
@@ -217,12 +225,13 @@ function cellParamsProblem(state: PyVal): string | undefined {
       `a type string ${typeof type === 'string' ? JSON.stringify(type) : 'that is not a string'} (torch writes ` +
       "'quantized_dynamic' or 'quantized_fp16' for dynamic quantization)"
     );
-  // The doubles and longs ([reduce_range]) are lists of numbers the analysis does not keep; torch ignores them.
+  // The doubles and longs ([reduce_range]) are lists of numbers (the analysis keeps no value of them); an object there
+  // is converted to a C number by the hook's argument conversion, which torch never writes.
   const [tensors, packed] = [listTensors(items[1]!), listTensors(items[4]!)];
   const nTensors = type === 'quantized_dynamic' ? 2 : 0;
   if (tensors === undefined || tensors.length !== nTensors || !tensors.every((t) => tensorSize(t)?.length === 1))
     return `tensors that are not the ${nTensors} one-dimensional biases torch writes`;
-  if (!isList(items[2]!) || !isList(items[3]!)) return 'doubles or longs that are not lists';
+  if (!numbersOnly(items[2]!) || !numbersOnly(items[3]!)) return 'doubles or longs that are not lists of numbers';
   if (packed === undefined || packed.length !== 2 || !packed.every((p) => isCustomObj(p) || isPickledLinear(p)))
     return 'packed parameters that are not the two packed linear objects torch writes';
   return undefined;

@@ -163,6 +163,7 @@ function embState(rows: number, q: PyVal, version = 1): PyVal {
   const w = call('torch._utils', '_rebuild_qtensor', { k: K.Pers, pid }, 0, tuple(rows, 120 / rows), tuple(1, 1), q);
   return tuple(version, list(w), list(), list(8));
 }
+const lin = (): PyVal => call('__torch__.torch.classes.quantized', 'LinearPackedParamsBase');
 function cell(type: string, biases: number, packed: number): PyVal {
   const lin = call('__torch__.torch.classes.quantized', 'LinearPackedParamsBase');
   const b = Array.from({ length: biases }, () => vec('b', 12));
@@ -225,6 +226,12 @@ describe('other custom classes', () => {
     ['dynamic RNN cell parameters', 'rnn.CellParamsBase', cell('quantized_dynamic', 2, 2), true],
     ['dynamic float16 RNN cell parameters', 'rnn.CellParamsBase', cell('quantized_fp16', 0, 2), true],
     ['a float16 type string torch does not write', 'rnn.CellParamsBase', cell('quantized_dynamic_fp16', 0, 2), false],
+    [
+      'dynamic RNN cell parameters with an object among the longs',
+      'rnn.CellParamsBase',
+      tuple('quantized_dynamic', list(vec('b', 12), vec('b', 12)), list(), list(qweight(1)), list(lin(), lin())),
+      false,
+    ],
     [
       'dynamic RNN cell parameters with one packed linear',
       'rnn.CellParamsBase',

@@ -104,6 +104,15 @@ for modname, mod in list(sys.modules.items()):
                 add(path, "torch.nn layer class (Module.__setstate__ only restores attributes)")
                 new_only.add(path)
 
+# TorchBind objects (torch._C.ScriptObject, pickled as `torch.ScriptObject`): torch.save of a quantized model writes
+# the packed parameters of its Linear layers and LSTM/GRU cells as NEWOBJ of the class and BUILD with (state,
+# qualified class name); ScriptObject.__setstate__ (native) looks the class up among the classes registered in C++ and
+# runs that class's native __setstate__ on the state. Admitted through __new__ only; the VM admits its BUILD only with
+# a registered class and state torch writes for quantized packed parameters (torch-class-states.ts scriptObjectProblem).
+assert torch.ScriptObject is torch._C.ScriptObject and torch._C.ScriptObject.__module__ == "torch"
+add("torch.ScriptObject", "TorchBind object: BUILD runs the native __setstate__ of the registered class its state names")
+new_only.add("torch.ScriptObject")
+
 # Public functional ops: layers store them as attributes (TransformerEncoderLayer.activation = F.relu), so whole
 # module pickles reference them; they are admitted as stored references only (never called by the stream): torch
 # writes no call of one, and a call with arguments the stream chooses reaches native kernels that check them less

@@ -66,7 +66,11 @@ def _pyx_source(module_name):
     if module_name in _PYX_CACHE:
         return _PYX_CACHE[module_name]
     text = None
-    mod = sys.modules.get(module_name) or importlib.import_module(module_name)
+    try:
+        mod = sys.modules.get(module_name) or importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        # A native type's pseudo-module (pybind11's base type says pybind11_builtins): no file, so no .pyx.
+        mod = None
     path = getattr(mod, "__file__", "") or ""
     if path.endswith(".so"):
         pyx = path.split(".", 1)[0] + ".pyx"

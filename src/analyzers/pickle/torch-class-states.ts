@@ -15,7 +15,7 @@
 // registered class (sparse linear, oneDNN contexts, any name torch may add) has no model here and is reported, as
 // is a state whose tensor record cannot be read.
 import { storageClassDtype } from '../../formats/pytorch/dtypes.js';
-import { K, type ObjV, type PyVal } from './values.js';
+import { K, kindName, type ObjV, type PyVal } from './values.js';
 
 /** Reads `length` bytes at byte `start` of the storage record a persistent-id key names, or says why it cannot. */
 export type StorageReader = (key: string, start: number, length: number) => Uint8Array | string;
@@ -112,8 +112,12 @@ export function tensorInts(v: PyVal, read: StorageReader | undefined): bigint[] 
   return out;
 }
 
-/** The size tuple of a (quantized) tensor rebuild, or undefined. */
+/** The parameter rebuilds torch.save writes around a tensor rebuild (their first argument is the tensor). */
+const PARAMETER_REBUILDS = new Set(['torch._utils._rebuild_parameter', 'torch._utils._rebuild_parameter_with_state']);
+
+/** The size tuple of a (quantized) tensor rebuild, or of the one a parameter rebuild wraps, or undefined. */
 function tensorSize(v: PyVal): bigint[] | undefined {
+  if (PARAMETER_REBUILDS.has(calleeName(v) ?? '')) v = tupleItems((v as ObjV).args)?.[0] ?? 0;
   const name = calleeName(v);
   if (name === undefined || (!TENSOR_REBUILDS.has(name) && name !== QTENSOR_REBUILD)) return undefined;
   const size = tupleItems(tupleItems((v as ObjV).args)?.[2] ?? 0);
@@ -194,32 +198,125 @@ function convStateProblem(state: PyVal, k: number, read: StorageReader | undefin
 }
 
 const isList = (v: PyVal): boolean => typeof v === 'object' && v.k === K.List;
+/** A list that holds no object: its kept values (or the items kept as ones that may run code) are all numbers. */
+function numbersOnly(v: PyVal): boolean {
+  if (typeof v !== 'object' || v.k !== K.List) return false;
+  if (v.items === undefined && (v.objsMore === true || v.objsLost === true)) return false;
+  const number = (x: PyVal): boolean =>
+    typeof x === 'number' || typeof x === 'bigint' || (typeof x === 'object' && x.k === K.Float);
+  return (v.items ?? v.objs ?? []).every(number);
+}
 const isCustomObj = (v: PyVal): boolean =>
   typeof v === 'object' && v.k === K.Obj && calleeName(v)?.startsWith(CUSTOM_CLASS_PREFIX) === true;
 
 /**
  * The RNN cell parameters of a dynamic-quantized LSTM/GRU: (type, tensors, doubles, longs, packed linear params).
- * Torch writes 'quantized_dynamic' with the two float biases and [reduce_range], and 'quantized_dynamic_fp16'
- * with no tensors; both carry the two packed linear parameters (input and hidden), whose own states are checked
- * where they are built. The static 'quantized' form needs torch's FBGEMM packing and is not modelled.
+ * Torch writes 'quantized_dynamic' with the two float biases and [reduce_range], and 'quantized_fp16' with no
+ * tensors (the type strings its native serialiser writes and its deserialiser table is keyed by); both carry the two
+ * packed linear parameters (input and hidden), whose own states are checked where they are built. The static
+ * 'quantized' form needs torch's FBGEMM packing and is not modelled.
  */
 function cellParamsProblem(state: PyVal): string | undefined {
   const items = tupleItems(state);
   if (items === undefined || items.length !== 5) return 'a state that is not the five-item tuple torch writes';
   const type = items[0];
-  if (type !== 'quantized_dynamic' && type !== 'quantized_dynamic_fp16')
+  if (type !== 'quantized_dynamic' && type !== 'quantized_fp16')
     return (
       `a type string ${typeof type === 'string' ? JSON.stringify(type) : 'that is not a string'} (torch writes ` +
-      "'quantized_dynamic' or 'quantized_dynamic_fp16' for dynamic quantization)"
+      "'quantized_dynamic' or 'quantized_fp16' for dynamic quantization)"
     );
-  // The doubles and longs ([reduce_range]) are lists of numbers the analysis does not keep; torch ignores them.
+  // The doubles and longs ([reduce_range]) are lists of numbers (the analysis keeps no value of them); an object there
+  // is converted to a C number by the hook's argument conversion, which torch never writes.
   const [tensors, packed] = [listTensors(items[1]!), listTensors(items[4]!)];
   const nTensors = type === 'quantized_dynamic' ? 2 : 0;
   if (tensors === undefined || tensors.length !== nTensors || !tensors.every((t) => tensorSize(t)?.length === 1))
     return `tensors that are not the ${nTensors} one-dimensional biases torch writes`;
-  if (!isList(items[2]!) || !isList(items[3]!)) return 'doubles or longs that are not lists';
-  if (packed === undefined || packed.length !== 2 || !packed.every(isCustomObj))
+  if (!numbersOnly(items[2]!) || !numbersOnly(items[3]!)) return 'doubles or longs that are not lists of numbers';
+  if (packed === undefined || packed.length !== 2 || !packed.every((p) => isCustomObj(p) || isPickledLinear(p)))
     return 'packed parameters that are not the two packed linear objects torch writes';
+  return undefined;
+}
+
+/** torch._C.ScriptObject as torch.save pickles a TorchBind object (the class's __module__ is torch). */
+export const SCRIPT_OBJECT = 'torch.ScriptObject';
+const LINEAR_PARAMS = `${CUSTOM_CLASS_PREFIX}quantized.LinearPackedParamsBase`;
+const CELL_PARAMS = `${CUSTOM_CLASS_PREFIX}rnn.CellParamsBase`;
+/**
+ * The registered classes whose objects torch.save writes as a ScriptObject: the packed parameters of quantized Linear
+ * layers (their LinearPackedParams module's `_packed_params`, the RNN cells' `_packed_weight_ih/hh`) and of
+ * dynamic-quantized LSTM/GRU layers (PackedParameter's `param`, also in their state_dict). Quantized convolutions
+ * write their weights unpacked (their modules' own __getstate__), so their packed classes are not among them.
+ */
+const PICKLED_CLASSES: ReadonlySet<string> = new Set([LINEAR_PARAMS, CELL_PARAMS]);
+
+/** A ScriptObject of the packed linear parameters made by NEWOBJ and given one BUILD with that class's name. */
+function isPickledLinear(v: PyVal): boolean {
+  if (typeof v !== 'object' || v.k !== K.Obj || calleeName(v) !== SCRIPT_OBJECT) return false;
+  const states = v.states ?? (v.state === undefined ? [] : [v.state]);
+  return states.length === 1 && tupleItems(states[0]!)?.[1] === LINEAR_PARAMS;
+}
+
+/**
+ * Why a BUILD of a torch.ScriptObject with `state` is not what torch.save writes, or undefined. The object's native
+ * __setstate__ takes a (state, qualified class name) pair, looks the name up among every class registered in C++
+ * (any of torch's: the convolution packed parameters, whose prepack divides by the stride and groups it reads,
+ * sparse and oneDNN contexts; or an extension's) and runs that class's native __setstate__ on the state converted to
+ * its declared type. torch.save writes the name as a string, one of PICKLED_CLASSES, with the state that class's
+ * serialiser writes; any other pair is reported, and the states are held to customClassStateProblem's models.
+ */
+export function scriptObjectStateProblem(state: PyVal, read: StorageReader | undefined): string | undefined {
+  const items = tupleItems(state);
+  if (items?.length !== 2) return 'a state that is not the (class state, class name) pair torch writes';
+  const name = items[1]!;
+  if (typeof name !== 'string')
+    return kindName(name) === 'str'
+      ? 'a class name string longer than the analysis keeps (torch writes one of its registered names)'
+      : `a class name that is ${kindName(name)}, not a string the stream writes (torch writes the name)`;
+  if (!PICKLED_CLASSES.has(name)) {
+    const shown =
+      name.length > 120 ? `${JSON.stringify(name.slice(0, 120))}... (${name.length} characters)` : JSON.stringify(name);
+    return (
+      `class ${shown}: the name is looked up among the classes registered in C++ and that class's native ` +
+      `__setstate__ runs on the state; torch.save writes only ${[...PICKLED_CLASSES].join(' and ')} there`
+    );
+  }
+  return customClassStateProblem(name, items[0]!, read);
+}
+
+/** Quantization schemes whose parameters are one scale and zero point per slice along an axis. */
+const PER_CHANNEL = new Set([
+  'torch.per_channel_affine',
+  'torch.per_channel_symmetric',
+  'torch.per_channel_affine_float_qparams',
+]);
+
+/**
+ * The packed linear parameters' (weight, bias): a two-dimensional weight (quantized, or float for float16), a bias of
+ * one element per output row or None (torch checks the count at prepack, and writes what it checked). A weight
+ * quantized per channel carries one scale and zero point per output row (axis 0), which the prepack reads by row.
+ */
+function linearStateProblem(state: PyVal): string | undefined {
+  const items = tupleItems(state);
+  if (items?.length !== 2) return 'not a pair';
+  const [w, bias] = items as [PyVal, PyVal];
+  const size = tensorSize(w);
+  if (size?.length !== 2) return 'a weight that is not a two-dimensional tensor';
+  if (!isNone(bias)) {
+    const b = tensorSize(bias);
+    if (b?.length !== 1 || b[0] !== size[0]) return `a bias that is not one element for each of ${size[0]} rows`;
+  }
+  if (calleeName(w) !== QTENSOR_REBUILD) return undefined;
+  const q = tupleItems(tupleItems((w as ObjV).args)?.[4] ?? 0);
+  const scheme = q?.[0];
+  const name = typeof scheme === 'object' && scheme.k === K.Global ? scheme.imp.canonical : undefined;
+  if (name === 'torch.per_tensor_affine' || name === 'torch.per_tensor_symmetric') return undefined;
+  if (name === undefined || !PER_CHANNEL.has(name))
+    return 'a weight whose quantization scheme the analysis does not read';
+  const [scales, zeros, axis] = [tensorSize(q![1]!), tensorSize(q![2]!), q![3]];
+  if (axis === undefined || !isInt(axis) || BigInt(axis) !== 0n)
+    return 'a weight quantized along an axis other than its rows';
+  if (scales?.length !== 1 || zeros?.length !== 1 || scales[0] !== size[0] || zeros[0] !== size[0])
+    return `a weight of ${size[0]} rows whose scales and zero points are not one per row`;
   return undefined;
 }
 
@@ -276,14 +373,10 @@ export function customClassStateProblem(
           `process with SIGFPE); this state holds ${p}`;
   }
   if (cls === 'quantized.LinearPackedParamsBase') {
-    const items = tupleItems(state);
-    const ok =
-      items?.length === 2 &&
-      tensorSize(items[0]!)?.length === 2 &&
-      (isNone(items[1]) || tensorSize(items[1]!) !== undefined);
-    return ok
+    const p = linearStateProblem(state);
+    return p === undefined
       ? undefined
-      : `${what} prepacks the state's weight and bias; this state is not the (weight, bias) torch writes`;
+      : `${what} prepacks the state's weight and bias; this state is not the (weight, bias) torch writes: ${p}`;
   }
   const arity = XNNPACK.get(cls);
   if (arity !== undefined) {

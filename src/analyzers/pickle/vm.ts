@@ -27,6 +27,8 @@ import {
   customClassStateProblem,
   isNativeViewRebuild,
   isTorchCustomClass,
+  SCRIPT_OBJECT,
+  scriptObjectStateProblem,
   type StorageReader,
   viewBoundsProblem,
   viewExpansionProblem,
@@ -673,6 +675,8 @@ function itemHooks(hooks: readonly ImplicitHook[]): readonly ImplicitHook[] {
 
 /** BUILDs of one object the VM keeps the state of (a pickler writes one; more are flagged and the rest folded). */
 const MAX_BUILDS_KEPT = 16;
+/** torch.ScriptObject objects followed to their BUILD (a quantized model writes two or three per layer). */
+const MAX_SCRIPT_OBJECTS = 1 << 16;
 /** Levels of objects held in a key's state whose __hash__/__eq__ are checked (hash((a, b)), a == b in __eq__). */
 const KEY_HOOK_DEPTH = 3;
 /** Objects checked per key (bounded work per SETITEM/ADDITEMS). */
@@ -795,6 +799,9 @@ class PickleVm implements ModelContext {
   private namesDtype = false;
   /** A BUILD state carries gensim's `__scipys` or `__recursive_saveloads` (gensimCompanions). */
   private gensimKeys = false;
+  /** torch.ScriptObject objects NEWOBJ made (scriptObjectNew), checked for their BUILD at STOP. */
+  private readonly scriptObjects: ObjV[] = [];
+  private scriptObjectsOver = false;
   /** The stream names a gensim class whose own `load` reads files beside the model (gensimCompanions). */
   private gensimLoads = false;
   /** A call the loader itself makes is being modelled (joblib's subclass route): pandas' compat reading is not. */
@@ -1495,6 +1502,7 @@ class PickleVm implements ModelContext {
         this.nativeNewCall(canonical, args);
       } else if (kind === 'NEWOBJ' || kind === 'NEWOBJ_EX') {
         this.nativeNew(canonical, kind);
+        if (canonical === SCRIPT_OBJECT) this.scriptObjectNew(result, args, kwargs);
         // A class that builds itself in __new__ (pandas' Timestamp): NEWOBJ's arguments are a call's.
         this.checkCallHook(canonical, kind === 'NEWOBJ' ? args : undefined, true);
         this.newEmptyChecked(canonical, args, kwargs);
@@ -1650,6 +1658,14 @@ class PickleVm implements ModelContext {
    */
   private reconstructorBase(args: PyVal, result: ObjV): void {
     const items = typeof args === 'object' && args.k === K.Tuple ? args.items : undefined;
+    const cls = items?.[0];
+    if (typeof cls === 'object' && cls.k === K.Global && cls.imp.canonical === SCRIPT_OBJECT)
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `copyreg._reconstructor of ${SCRIPT_OBJECT}: torch.save writes it by NEWOBJ, and an object made another way ` +
+          'is not followed to the BUILD that gives it its C++ object',
+        false,
+      );
     const base = items?.[1];
     if (typeof base !== 'object' || base.k !== K.Global || base.imp.canonical === 'builtins.object') return;
     // CPython's built-in value types, the bases copyreg._reduce_ex writes for their subclasses, build data from any
@@ -1671,6 +1687,44 @@ class PickleVm implements ModelContext {
       result.planted =
         typeof st === 'object' && st.k === K.Dict ? st : { k: K.Dict, keys: [], vals: [], n: 1, dropsCode: true };
     }
+  }
+
+  /**
+   * NEWOBJ of torch.ScriptObject: torch.save writes it with no arguments, followed by one BUILD (whose state names the
+   * registered class, torch-class-states.ts scriptObjectStateProblem). The object NEWOBJ makes holds no C++ object
+   * until that BUILD: handed on without it (into another ScriptObject's state, whose native __setstate__ converts it),
+   * the loading process dereferences a null pointer (SIGSEGV). Objects made here are checked for their BUILD at STOP.
+   */
+  private scriptObjectNew(result: ObjV, args: PyVal, kwargs: PyVal | undefined): void {
+    const empty = typeof args === 'object' && args.k === K.Tuple && args.items.length === 0 && args.more === 0;
+    const noKw = kwargs === undefined || (typeof kwargs === 'object' && kwargs.k === K.Dict && kwargs.n === 0);
+    if (!empty || !noKw)
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `NEWOBJ of ${SCRIPT_OBJECT} with arguments: torch.save writes it with none`,
+        false,
+      );
+    if (this.scriptObjects.length < MAX_SCRIPT_OBJECTS) this.scriptObjects.push(result);
+    else this.scriptObjectsOver = true;
+  }
+
+  /** ScriptObjects NEWOBJ made that no BUILD gave a state (or more were made than are followed). */
+  private unbuiltScriptObjects(): void {
+    const unbuilt = this.scriptObjects.filter((o) => o.state === undefined).length;
+    if (unbuilt > 0)
+      this.anomaly(
+        'NATIVE_STATE',
+        `${unbuilt} ${SCRIPT_OBJECT} object(s) made by NEWOBJ without a BUILD: the object holds no C++ object until ` +
+          "its __setstate__ runs, and native code handed it (another ScriptObject's __setstate__, a layer's " +
+          'forward) dereferences a null pointer; torch.save writes one BUILD after each',
+        false,
+      );
+    if (this.scriptObjectsOver)
+      this.anomaly(
+        'NATIVE_STATE',
+        `more than ${MAX_SCRIPT_OBJECTS} ${SCRIPT_OBJECT} objects: the ones past that count are not followed to their BUILD`,
+        false,
+      );
   }
 
   /** NEWOBJ with arguments of a class a history pack admits only rebuilt with none (HistoryCheck 'new-empty'). */
@@ -2332,6 +2386,17 @@ class PickleVm implements ModelContext {
       if (isTorchCustomClass(name)) {
         const c = customClassStateProblem(name, state, this.opts.loader.readStorage);
         if (c !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${c}`, false);
+      }
+      if (name === SCRIPT_OBJECT) {
+        const c = scriptObjectStateProblem(state, this.opts.loader.readStorage);
+        if (c !== undefined) this.anomaly('NATIVE_STATE', `${via} on ${name}: ${c}`, false);
+        if ((inst.states?.length ?? 1) > 1)
+          this.anomaly(
+            'OFF_SHAPE_CALL',
+            `${via} on ${name} a second time: its native __setstate__ runs again on an object the first BUILD ` +
+              'initialised (torch.load accepts it); torch.save writes one BUILD per object',
+            false,
+          );
       }
     }
     if (classes.unknown) this.unnamedNativeState(classes, state, via);
@@ -3807,6 +3872,7 @@ class PickleVm implements ModelContext {
       );
     }
     if (this.marks.length > 0) this.anomaly('MARK_LEFT_OPEN', `${this.marks.length} MARK(s) still open at STOP`, false);
+    this.unbuiltScriptObjects();
     r.stopped = true;
     r.end = this.dec.argEnd;
     if (this.gensimKeys) this.gensimCompanions(value);

@@ -34,8 +34,14 @@ function tensor(storage: string, key: string, n: number, offset = 0, numel = n):
 /** A quantized weight of the given size. */
 function qweight(...size: number[]): PyVal {
   const pid = tuple('storage', global('torch', 'QInt8Storage'), 'w', 'cpu', 36);
-  return call('torch._utils', '_rebuild_qtensor', { k: K.Pers, pid }, 0, tuple(...size), tuple(1));
+  const params = tuple(global('torch', 'per_tensor_affine'), 0.1, 0);
+  return call('torch._utils', '_rebuild_qtensor', { k: K.Pers, pid }, 0, tuple(...size), tuple(1), params);
 }
+const perChannel = (rows: number, scales: number, axis = 0): PyVal => {
+  const pid = tuple('storage', global('torch', 'QInt8Storage'), 'w', 'cpu', 36);
+  const q = tuple(global('torch', 'per_channel_affine'), vec('s', scales), vec('z', scales), axis);
+  return call('torch._utils', '_rebuild_qtensor', { k: K.Pers, pid }, 0, tuple(rows, 36 / rows), tuple(1), q);
+};
 /** int16 config: [2, stride×2, padding×2, dilation×2, output padding×2, groups, transpose]. */
 function reader(records: Record<string, Uint8Array>): StorageReader {
   return (key, start, length) => {
@@ -157,6 +163,7 @@ function embState(rows: number, q: PyVal, version = 1): PyVal {
   const w = call('torch._utils', '_rebuild_qtensor', { k: K.Pers, pid }, 0, tuple(rows, 120 / rows), tuple(1, 1), q);
   return tuple(version, list(w), list(), list(8));
 }
+const lin = (): PyVal => call('__torch__.torch.classes.quantized', 'LinearPackedParamsBase');
 function cell(type: string, biases: number, packed: number): PyVal {
   const lin = call('__torch__.torch.classes.quantized', 'LinearPackedParamsBase');
   const b = Array.from({ length: biases }, () => vec('b', 12));
@@ -166,6 +173,31 @@ function cell(type: string, biases: number, packed: number): PyVal {
 describe('other custom classes', () => {
   const cases: [string, string, PyVal, boolean][] = [
     ['quantized linear (weight, bias)', 'quantized.LinearPackedParamsBase', tuple(qweight(4, 8), none), true],
+    [
+      'quantized linear with a bias per row',
+      'quantized.LinearPackedParamsBase',
+      tuple(qweight(4, 8), vec('b', 4)),
+      true,
+    ],
+    [
+      'quantized linear with a short bias',
+      'quantized.LinearPackedParamsBase',
+      tuple(qweight(4, 8), vec('b', 1)),
+      false,
+    ],
+    ['quantized linear per channel', 'quantized.LinearPackedParamsBase', tuple(perChannel(4, 4), none), true],
+    [
+      'quantized linear, fewer scales than rows',
+      'quantized.LinearPackedParamsBase',
+      tuple(perChannel(4, 1), none),
+      false,
+    ],
+    [
+      'quantized linear per channel on axis 1',
+      'quantized.LinearPackedParamsBase',
+      tuple(perChannel(4, 4, 1), none),
+      false,
+    ],
     [
       'quantized linear with a 4-dimensional weight',
       'quantized.LinearPackedParamsBase',
@@ -192,7 +224,14 @@ describe('other custom classes', () => {
       false,
     ],
     ['dynamic RNN cell parameters', 'rnn.CellParamsBase', cell('quantized_dynamic', 2, 2), true],
-    ['dynamic float16 RNN cell parameters', 'rnn.CellParamsBase', cell('quantized_dynamic_fp16', 0, 2), true],
+    ['dynamic float16 RNN cell parameters', 'rnn.CellParamsBase', cell('quantized_fp16', 0, 2), true],
+    ['a float16 type string torch does not write', 'rnn.CellParamsBase', cell('quantized_dynamic_fp16', 0, 2), false],
+    [
+      'dynamic RNN cell parameters with an object among the longs',
+      'rnn.CellParamsBase',
+      tuple('quantized_dynamic', list(vec('b', 12), vec('b', 12)), list(), list(qweight(1)), list(lin(), lin())),
+      false,
+    ],
     [
       'dynamic RNN cell parameters with one packed linear',
       'rnn.CellParamsBase',

@@ -22,6 +22,18 @@ import { K, type LongStrV, type ObjV, type PyVal } from './values.js';
 
 /** Items or bytes a load may materialise beyond what the stream holds before it is reported (64 Mi). */
 export const MATERIAL_LIMIT = 2 ** 26;
+/**
+ * Digit operations (30-bit digits) of reducing a Fraction of two integers the stream gives (gcd and floor divisions:
+ * the product of their digit counts): about a tenth of a second.
+ */
+export const FRACTION_DIGIT_WORK = 2 ** 26;
+
+/** Bits of an integer's magnitude. */
+function bitLength(n: bigint): number {
+  const a = n < 0n ? -n : n;
+  return a === 0n ? 0 : (a.toString(16).length - 1) * 4 + Math.floor(Math.log2(Number(`0x${a.toString(16)[0]}`))) + 1;
+}
+
 /** Decimal digits of a power of ten a constructor may compute from a short exponent (10 ** 100,000: milliseconds). */
 export const POWER_DIGITS_LIMIT = 100_000;
 /** Bits of an integer `Decimal(int)` may convert (quadratic: 2^18 bits ≈ 0.1 s of CPython; 2^22 bits ≈ 30 s). */
@@ -340,6 +352,21 @@ function callWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal, lo
       return { items: passed, holds: passed };
     }
     case 'fractions.Fraction': {
+      // Fraction(numerator, denominator) of two integers reduces them: math.gcd and two floor divisions, work that
+      // grows with the product of their lengths (about a second for two integers of a few million bits each).
+      const num = intOf(values[0]);
+      const den = intOf(values[1]);
+      if (num !== undefined && den !== undefined) {
+        const work = (bitLength(num) / 30) * (bitLength(den) / 30);
+        if (work > FRACTION_DIGIT_WORK)
+          return {
+            items: passed,
+            holds: passed,
+            over:
+              `fractions.Fraction is given integers of ${bitLength(num)} and ${bitLength(den)} bits: reducing them ` +
+              `takes about ${work.toExponential(2)} digit operations (more than ${FRACTION_DIGIT_WORK})`,
+          };
+      }
       for (const v of values.slice(0, 2)) {
         const text = numberText(v, true, long);
         if (text === undefined) continue;

@@ -39,4 +39,15 @@ describe('number texts too long to keep', () => {
     assert.equal(argumentWork('fractions.Fraction', args(long), undefined, () => '3/7').over, undefined);
     assert.equal(argumentWork('fractions.Fraction', args('1e5'), undefined).over, undefined);
   });
+
+  it('a Fraction of two integers of millions of bits is reported (reducing them is quadratic); small ones are not', () => {
+    const pair = (a: bigint, b: bigint): PyVal => ({ k: K.Tuple, items: [a, b] }) as unknown as PyVal;
+    const big = 1n << 8_000_000n;
+    assert.match(
+      argumentWork('fractions.Fraction', pair(big + 1n, (big >> 4_000_000n) + 3n)).over ?? '',
+      /digit operations/,
+    );
+    assert.equal(argumentWork('fractions.Fraction', pair((1n << 4000n) + 1n, (1n << 2000n) + 3n)).over, undefined);
+    assert.equal(argumentWork('fractions.Fraction', pair(big + 1n, 7n)).over, undefined);
+  });
 });

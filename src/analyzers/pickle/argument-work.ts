@@ -28,6 +28,13 @@ export const MATERIAL_LIMIT = 2 ** 26;
  */
 export const FRACTION_DIGIT_WORK = 2 ** 26;
 
+/** Bits of an integer the stream gives: its magnitude's, or the length of one too long to keep. */
+function intBits(v: PyVal | undefined): number | undefined {
+  const n = intOf(v);
+  if (n !== undefined) return bitLength(n);
+  return typeof v === 'object' && v.k === K.Unknown && typeof v.bits === 'number' ? v.bits : undefined;
+}
+
 /** Bits of an integer's magnitude. */
 function bitLength(n: bigint): number {
   const a = n < 0n ? -n : n;
@@ -354,17 +361,17 @@ function callWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal, lo
     case 'fractions.Fraction': {
       // Fraction(numerator, denominator) of two integers reduces them: math.gcd and two floor divisions, work that
       // grows with the product of their lengths (about a second for two integers of a few million bits each).
-      const num = intOf(values[0]);
-      const den = intOf(values[1]);
+      const num = intBits(values[0]);
+      const den = intBits(values[1]);
       if (num !== undefined && den !== undefined) {
-        const work = (bitLength(num) / 30) * (bitLength(den) / 30);
+        const work = (num / 30) * (den / 30);
         if (work > FRACTION_DIGIT_WORK)
           return {
             items: passed,
             holds: passed,
             over:
-              `fractions.Fraction is given integers of ${bitLength(num)} and ${bitLength(den)} bits: reducing them ` +
-              `takes about ${work.toExponential(2)} digit operations (more than ${FRACTION_DIGIT_WORK})`,
+              `fractions.Fraction is given integers of ${num} and ${den} bits: reducing them takes about ` +
+              `${work.toExponential(2)} digit operations (more than ${FRACTION_DIGIT_WORK})`,
           };
       }
       for (const v of values.slice(0, 2)) {

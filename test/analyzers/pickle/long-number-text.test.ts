@@ -49,5 +49,9 @@ describe('number texts too long to keep', () => {
     );
     assert.equal(argumentWork('fractions.Fraction', pair((1n << 4000n) + 1n, (1n << 2000n) + 3n)).over, undefined);
     assert.equal(argumentWork('fractions.Fraction', pair(big + 1n, 7n)).over, undefined);
+    // Integers too long for the VM to keep are judged by their length.
+    const kept = (bits: number): PyVal => ({ k: K.Unknown, bits }) as PyVal;
+    const longPair = { k: K.Tuple, items: [kept(8_000_000), kept(4_000_000)] } as unknown as PyVal;
+    assert.match(argumentWork('fractions.Fraction', longPair).over ?? '', /8000000 and 4000000 bits/);
   });
 });

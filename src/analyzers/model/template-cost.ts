@@ -1289,110 +1289,76 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
         });
     }
   }
-  // Loop iterations: nested loops multiply, a macro called inside a loop brings its loops.
-  const macroCost = new Map<string, number>();
-  const visiting = new Set<string>();
+  // Loop iterations: nested loops multiply, a macro called inside a loop brings its loops. Two counts from one walk:
+  // every pass (each loop nest is held to the bound), and, for the whole render, the passes the template itself
+  // chooses (a range's count), where a loop over the caller's list counts one pass: flat loops over the messages cost
+  // what the conversation costs, once per loop written, while a macro holding a loop called many times in sequence,
+  // or loops one after another, add up.
   const flagged = new Set<JNode>();
   let tooDeep = false;
-  /** Iterations under a node: nested loops multiply; the walk between loops is iterative. */
-  const costOf = (root: unknown, depth: number): number => {
-    if (depth > MAX_NESTING) {
-      tooDeep = true;
-      return Infinity;
-    }
-    let own = 0;
-    const st: unknown[] = [root];
-    while (st.length) {
-      const n = st.pop();
-      if (Array.isArray(n)) {
-        pushAll(st, n);
-        continue;
-      }
-      if (!isNode(n) || n.type === 'Macro') continue;
-      // Each word lipsum() draws is a pass of its generator's loop.
-      if (isLipsumCall(n, env)) own += lipsumWords(n, env);
-      if (n.type === 'CallExpression' && (n['callee'] as JNode).type === 'Identifier') {
-        const c = (n['callee'] as JNode)['value'] as string;
-        const m = macros.get(c);
-        if (m && !visiting.has(c)) {
-          if (!macroCost.has(c)) {
-            visiting.add(c);
-            macroCost.set(c, costOf(m['body'], depth + 1));
-            visiting.delete(c);
-          }
-          own += macroCost.get(c)!;
-        }
-      }
-      if (n.type === 'For') {
-        const times = iterations(n['iterable'] as JNode, env);
-        const body = costOf(n['body'], depth + 1);
-        // A pass costs the passes of the loops it holds, or one when it holds none.
-        const total =
-          times * Math.max(1, body) + costOf(n['defaultBlock'], depth + 1) + costOf(n['iterable'], depth + 1);
-        if (times > 1 && total > MAX_RENDER_ITERATIONS && !flagged.has(n)) {
-          flagged.add(n);
-          out.push({
-            where: n,
-            amount: total,
-            what:
-              times === Infinity
-                ? 'loops over range() of a count the template computes and that cannot be bounded'
-                : `runs an estimated ${total >= 1e15 ? total.toExponential(2) : total} loop iterations`,
-          });
-        }
-        own += total;
-        continue;
-      }
-      pushAll(st, children(n));
-    }
-    return own;
-  };
-  costOf(program, 0);
-  // The bound holds for the whole render too: the passes the template itself chooses (a range's count) add up over
-  // loops one after another and over the calls of a macro holding a loop. A loop over the caller's list counts one
-  // pass here: flat loops over the messages cost what the conversation costs, once per loop written.
-  const statedCost = new Map<string, number>();
-  const statedVisiting = new Set<string>();
   let crossedAt: JNode | undefined;
-  const stated = (root: unknown, depth: number): number => {
-    if (depth > MAX_NESTING) return Infinity;
-    let own = 0;
-    const st: unknown[] = [root];
-    while (st.length) {
-      const n = st.pop();
-      if (Array.isArray(n)) {
-        pushAll(st, n);
-        continue;
+  /** Iterations under a node: nested loops multiply; the walk between loops is iterative. */
+  const walkCost = (stated: boolean): ((root: unknown, depth: number) => number) => {
+    const macroCost = new Map<string, number>();
+    const visiting = new Set<string>();
+    const costOf = (root: unknown, depth: number): number => {
+      if (depth > MAX_NESTING) {
+        tooDeep = true;
+        return Infinity;
       }
-      if (!isNode(n) || n.type === 'Macro') continue;
-      if (n.type === 'CallExpression' && (n['callee'] as JNode).type === 'Identifier') {
-        const c = (n['callee'] as JNode)['value'] as string;
-        const m = macros.get(c);
-        if (m && !statedVisiting.has(c)) {
-          if (!statedCost.has(c)) {
-            statedVisiting.add(c);
-            statedCost.set(c, stated(m['body'], depth + 1));
-            statedVisiting.delete(c);
-          }
-          own += statedCost.get(c)!;
-          if (depth === 0 && own > MAX_RENDER_ITERATIONS) crossedAt ??= n;
+      let own = 0;
+      const st: unknown[] = [root];
+      while (st.length) {
+        const n = st.pop();
+        if (Array.isArray(n)) {
+          pushAll(st, n);
+          continue;
         }
+        if (!isNode(n) || n.type === 'Macro') continue;
+        // Each word lipsum() draws is a pass of its generator's loop.
+        if (!stated && isLipsumCall(n, env)) own += lipsumWords(n, env);
+        if (n.type === 'CallExpression' && (n['callee'] as JNode).type === 'Identifier') {
+          const c = (n['callee'] as JNode)['value'] as string;
+          const m = macros.get(c);
+          if (m && !visiting.has(c)) {
+            if (!macroCost.has(c)) {
+              visiting.add(c);
+              macroCost.set(c, costOf(m['body'], depth + 1));
+              visiting.delete(c);
+            }
+            own += macroCost.get(c)!;
+            if (stated && depth === 0 && own > MAX_RENDER_ITERATIONS) crossedAt ??= n;
+          }
+        }
+        if (n.type === 'For') {
+          const iterable = n['iterable'] as JNode;
+          const times = stated && isRequestList(iterable, env) ? 1 : iterations(iterable, env);
+          const body = costOf(n['body'], depth + 1);
+          // A pass costs the passes of the loops it holds, or one when it holds none.
+          const total = times * Math.max(1, body) + costOf(n['defaultBlock'], depth + 1) + costOf(iterable, depth + 1);
+          if (!stated && times > 1 && total > MAX_RENDER_ITERATIONS && !flagged.has(n)) {
+            flagged.add(n);
+            out.push({
+              where: n,
+              amount: total,
+              what:
+                times === Infinity
+                  ? 'loops over range() of a count the template computes and that cannot be bounded'
+                  : `runs an estimated ${total >= 1e15 ? total.toExponential(2) : total} loop iterations`,
+            });
+          }
+          own += total;
+          if (stated && depth === 0 && own > MAX_RENDER_ITERATIONS) crossedAt ??= n;
+          continue;
+        }
+        pushAll(st, children(n));
       }
-      if (n.type === 'For') {
-        const iterable = n['iterable'] as JNode;
-        const times = isRequestList(iterable, env) ? 1 : iterations(iterable, env);
-        own +=
-          times * Math.max(1, stated(n['body'], depth + 1)) +
-          stated(n['defaultBlock'], depth + 1) +
-          stated(iterable, depth + 1);
-        if (depth === 0 && own > MAX_RENDER_ITERATIONS) crossedAt ??= n;
-        continue;
-      }
-      pushAll(st, children(n));
-    }
-    return own;
+      return own;
+    };
+    return costOf;
   };
-  const whole = flagged.size === 0 && !tooDeep ? stated(program, 0) : 0;
+  walkCost(false)(program, 0);
+  const whole = flagged.size === 0 && !tooDeep ? walkCost(true)(program, 0) : 0;
   if (whole > MAX_RENDER_ITERATIONS && crossedAt !== undefined)
     out.push({
       where: crossedAt,

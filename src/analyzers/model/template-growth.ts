@@ -1086,8 +1086,9 @@ export function renderWork(
       const n1 = part ? m.dataChars : chars;
       per = (0.1 * n1 * n1) / width + chars;
       if (part) per = (0.1 * m.dataChars * m.dataRequest) / width + chars;
-    } else if (call.name === 'striptags') {
-      // The comment-or-tag regex rescans from every unclosed `<!--` or `<` to the end.
+    } else if (call.name === 'striptags' || call.name === 'urlize') {
+      // striptags: the comment-or-tag regex rescans from every unclosed `<!--` or `<` to the end. urlize: the
+      // trailing-punctuation regex run on a word ending in `)` rescans a run of `)` from each of its positions.
       per = 3 * (part ? m.dataChars * m.dataRequest : chars * chars);
     } else {
       const w = ITEM_WEIGHT.get(call.name);

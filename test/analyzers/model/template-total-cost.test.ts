@@ -1,4 +1,5 @@
-// Render cost summed over the whole template. Loop passes add up across loops one after another and across calls of a
+// Render cost the template's own size or its regexes decide. urlize's trailing-punctuation regex rescans a run of
+// closing brackets from each position (quadratic in a word's length). Render cost summed over the whole template. Loop passes add up across loops one after another and across calls of a
 // macro holding a loop. Big-integer arithmetic is paid once at load whatever loop holds it (Jinja folds constant
 // expressions when it compiles a template): powers are charged in all (many powers each under the one-power bound add
 // up), and floor division, modulo and products of big integers by the digit operations CPython's long arithmetic does.
@@ -48,6 +49,25 @@ describe('loop passes summed over the whole template', () => {
       assert.ok(a.parsed, a.parseError);
       const cost = a.signals.filter((s) => s.kind === 'render-cost');
       assert.equal(cost.length > 0, reaches, JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)));
+    });
+});
+
+const URLIZE: [string, string, boolean][] = [
+  ['urlize of a word of 70,000 closing brackets', "{{ (')' * 70000 ~ 'x)')|urlize }}", true],
+  ['urlize of the same kept in a variable', "{% set w = ')' * 70000 ~ 'x)' %}{{ w|urlize }}", true],
+  ['twin: urlize of a short text', "{{ ('see (https://example.org) x)')|urlize }}", false],
+];
+
+describe('urlize, whose punctuation regex rescans a run of brackets', () => {
+  for (const [name, template, reaches] of URLIZE)
+    it(`${name}: ${reaches ? 'a render-cost finding' : 'passes'}`, async () => {
+      const a = await analyzeChatTemplate(template);
+      assert.ok(a.parsed, a.parseError);
+      assert.equal(
+        a.signals.some((s) => s.kind === 'render-cost'),
+        reaches,
+        JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)),
+      );
     });
 });
 

@@ -724,6 +724,9 @@ function powerBits(base: IntValue, exp: IntValue): number | undefined {
   return exp * Math.log2(Math.abs(base));
 }
 
+/** The factor a value set from itself in sequence (outside loops) may grow by before it is a finding (2^20). */
+const MAX_SEQUENTIAL_GROWTH = 2 ** 20;
+
 /** Integers up to this many bits cost nothing worth charging. */
 const SMALL_INT_BITS = 64;
 /**
@@ -1171,6 +1174,30 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     isRequestList,
     callParts,
   };
+  // Outside loops and macros each `set` runs once, but a value set from itself several times in sequence
+  // (`{% set a = [a, a] %}` written 34 times) multiplies its size by each: a shared structure whose every walk
+  // (printing, comparing, sorting, `in`) visits 2^34 leaves.
+  const sequential = new Map<string, { factor: number; first: JNode; reported: boolean }>();
+  for (const n of all) {
+    if (n.type !== 'Set' || inRepeat.has(n) || !isNode(n['value'])) continue;
+    const t = n['assignee'] as JNode;
+    if (t.type !== 'Identifier') continue;
+    const target = t['value'] as string;
+    const value = n['value'] as JNode;
+    const f = doubles(value, target) ? 2 : growthFactor(value, target, env, macros, growthModel);
+    if (!(f > 1)) continue;
+    const seen = sequential.get(target) ?? { factor: 1, first: n, reported: false };
+    seen.factor *= f;
+    sequential.set(target, seen);
+    if (!seen.reported && seen.factor > MAX_SEQUENTIAL_GROWTH) {
+      seen.reported = true;
+      out.push({
+        where: seen.first,
+        amount: seen.factor,
+        what: `sets a value from itself again and again outside any loop: its size can grow by a factor of ${seen.factor === Infinity ? 'unbounded size' : seen.factor.toExponential(2)}`,
+      });
+    }
+  }
   for (const n of all) {
     if (n.type !== 'Set' || !inRepeat.has(n)) continue;
     const t = n['assignee'] as JNode;

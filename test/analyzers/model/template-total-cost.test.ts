@@ -1,4 +1,5 @@
-// Render cost the template's own size or its regexes decide. urlize's trailing-punctuation regex rescans a run of
+// Render cost the template's own size or its regexes decide. A value set from itself again and again outside loops
+// (`{% set a = [a, a] %}` 34 times) is a structure of 2^34 leaves that any comparison or sort walks. urlize's trailing-punctuation regex rescans a run of
 // closing brackets from each position (quadratic in a word's length). Render cost summed over the whole template. Loop passes add up across loops one after another and across calls of a
 // macro holding a loop. Big-integer arithmetic is paid once at load whatever loop holds it (Jinja folds constant
 // expressions when it compiles a template): powers are charged in all (many powers each under the one-power bound add
@@ -60,6 +61,30 @@ const URLIZE: [string, string, boolean][] = [
 
 describe('urlize, whose punctuation regex rescans a run of brackets', () => {
   for (const [name, template, reaches] of URLIZE)
+    it(`${name}: ${reaches ? 'a render-cost finding' : 'passes'}`, async () => {
+      const a = await analyzeChatTemplate(template);
+      assert.ok(a.parsed, a.parseError);
+      assert.equal(
+        a.signals.some((s) => s.kind === 'render-cost'),
+        reaches,
+        JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)),
+      );
+    });
+});
+
+const doubled = (times: number, use: string): string =>
+  '{% set a = [1] %}{% set b = [1] %}' +
+  '{% set a = [a, a] %}{% set b = [b, b] %}'.repeat(times) +
+  `{% if ${use} %}x{% endif %}{{ bos_token }}`;
+
+const SEQUENTIAL_GROWTH: [string, string, boolean][] = [
+  ['a value doubled 34 times in sequence, then compared', doubled(34, 'a == b'), true],
+  ['the same, then sorted', doubled(34, '[a, b]|sort|length > 1'), true],
+  ['twin: doubled 5 times, then compared', doubled(5, 'a == b'), false],
+];
+
+describe('values set from themselves again and again outside loops', () => {
+  for (const [name, template, reaches] of SEQUENTIAL_GROWTH)
     it(`${name}: ${reaches ? 'a render-cost finding' : 'passes'}`, async () => {
       const a = await analyzeChatTemplate(template);
       assert.ok(a.parsed, a.parseError);

@@ -10,6 +10,20 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { analyzeChatTemplate } from '../../../src/analyzers/model/chat-template.js';
 
+/**
+ * Each case: a render-cost finding when `reaches`, none otherwise (a twin also has no other signal when `clean`).
+ */
+function runTable(cases: readonly [string, string, boolean][], clean = false): void {
+  for (const [name, template, reaches] of cases)
+    it(`${name}: ${reaches ? 'a render-cost finding' : 'passes'}`, async () => {
+      const a = await analyzeChatTemplate(template);
+      assert.ok(a.parsed, a.parseError);
+      const cost = a.signals.filter((s) => s.kind === 'render-cost');
+      assert.equal(cost.length > 0, reaches, JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)));
+      if (clean && !reaches) assert.deepEqual(a.signals, []);
+    });
+}
+
 const many = (n: number, expr: (k: number) => string): string =>
   Array.from({ length: n }, (_, k) => `{% if ${expr(k)} < 0 %}x{% endif %}`).join('') + '{{ bos_token }}';
 
@@ -43,15 +57,7 @@ const SEQUENTIAL: [string, string, boolean][] = [
   ['twin: two loops one after another', '{% for i in range(99999) %}{% endfor %}'.repeat(2), false],
 ];
 
-describe('loop passes summed over the whole template', () => {
-  for (const [name, template, reaches] of SEQUENTIAL)
-    it(`${name}: ${reaches ? 'a render-cost finding' : 'passes'}`, async () => {
-      const a = await analyzeChatTemplate(template);
-      assert.ok(a.parsed, a.parseError);
-      const cost = a.signals.filter((s) => s.kind === 'render-cost');
-      assert.equal(cost.length > 0, reaches, JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)));
-    });
-});
+describe('loop passes summed over the whole template', () => runTable(SEQUENTIAL));
 
 const URLIZE: [string, string, boolean][] = [
   ['urlize of a word of 70,000 closing brackets', "{{ (')' * 70000 ~ 'x)')|urlize }}", true],
@@ -59,18 +65,7 @@ const URLIZE: [string, string, boolean][] = [
   ['twin: urlize of a short text', "{{ ('see (https://example.org) x)')|urlize }}", false],
 ];
 
-describe('urlize, whose punctuation regex rescans a run of brackets', () => {
-  for (const [name, template, reaches] of URLIZE)
-    it(`${name}: ${reaches ? 'a render-cost finding' : 'passes'}`, async () => {
-      const a = await analyzeChatTemplate(template);
-      assert.ok(a.parsed, a.parseError);
-      assert.equal(
-        a.signals.some((s) => s.kind === 'render-cost'),
-        reaches,
-        JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)),
-      );
-    });
-});
+describe('urlize, whose punctuation regex rescans a run of brackets', () => runTable(URLIZE));
 
 const doubled = (times: number, use: string): string =>
   '{% set a = [1] %}{% set b = [1] %}' +
@@ -83,26 +78,6 @@ const SEQUENTIAL_GROWTH: [string, string, boolean][] = [
   ['twin: doubled 5 times, then compared', doubled(5, 'a == b'), false],
 ];
 
-describe('values set from themselves again and again outside loops', () => {
-  for (const [name, template, reaches] of SEQUENTIAL_GROWTH)
-    it(`${name}: ${reaches ? 'a render-cost finding' : 'passes'}`, async () => {
-      const a = await analyzeChatTemplate(template);
-      assert.ok(a.parsed, a.parseError);
-      assert.equal(
-        a.signals.some((s) => s.kind === 'render-cost'),
-        reaches,
-        JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)),
-      );
-    });
-});
+describe('values set from themselves again and again outside loops', () => runTable(SEQUENTIAL_GROWTH));
 
-describe('big-integer arithmetic in templates', () => {
-  for (const [name, template, reaches] of CASES)
-    it(`${name}: ${reaches ? 'a render-cost finding' : 'passes'}`, async () => {
-      const a = await analyzeChatTemplate(template);
-      assert.ok(a.parsed, a.parseError);
-      const cost = a.signals.filter((s) => s.kind === 'render-cost');
-      assert.equal(cost.length > 0, reaches, JSON.stringify(a.signals.map((s) => `${s.kind}:${s.name}`)));
-      if (!reaches) assert.deepEqual(a.signals, []);
-    });
-});
+describe('big-integer arithmetic in templates', () => runTable(CASES, true));

@@ -13,6 +13,10 @@ import { blockGrowthFactor, growthFactor, RENDERER_GLOBALS, renderWork, type Gro
 
 /** Estimated loop iterations over one render above which a template is a finding. */
 export const MAX_RENDER_ITERATIONS = 1_000_000;
+/** Items of one range whose step may make them share a hash past which the range is reported (N²/2 comparisons). */
+export const MAX_COLLIDING_ITEMS = 2 ** 14;
+/** Bits of CPython's hash modulus 2^61 - 1 (a multiple of it has at least this many). */
+const HASH_PRIME_BITS = 61;
 /** Characters (or list items) one expression may make above which a template is a finding. */
 export const MAX_RENDER_OUTPUT = 64 * 1024 * 1024;
 /**
@@ -282,6 +286,12 @@ function isCallerSequence(n: JNode, env: FoldEnv): boolean {
     if (NUMBER_FILTERS.has(name)) return false;
   }
   return isCallerList(n, env);
+}
+
+/** A call of the renderer's range(). */
+function isRangeCall(n: JNode, env: FoldEnv): boolean {
+  const callee = n['callee'] as JNode;
+  return callee.type === 'Identifier' && callee['value'] === 'range' && !env.vars.has('range');
 }
 
 /** How many times a loop over this iterable runs: a number, 1 for what cannot be made large. */
@@ -1037,6 +1047,24 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
               ? 'raises to a power whose exponent the template computes or takes from the caller and that cannot be bounded'
               : `raises to a power of about ${bits.toExponential(2)} bits`,
         });
+    }
+    // CPython hashes an int as its value modulo 2^61 - 1: a range whose step is a multiple of that prime holds integers
+    // that all share one hash, and whatever hashes them (unique, a dict or set, groupby's keys) compares each with
+    // every earlier one. A step of fewer bits cannot be such a multiple (consecutive items then differ mod the prime).
+    if (n.type === 'CallExpression' && isRangeCall(n, env)) {
+      const args = n['args'] as JNode[];
+      if (args.length === 3 && intBits(args[2]!, env) >= HASH_PRIME_BITS) {
+        const items = iterations(n, env);
+        if (items > MAX_COLLIDING_ITEMS)
+          out.push({
+            where: n,
+            amount: items,
+            what:
+              `makes a range of ${Number.isFinite(items) ? items : 'unbounded'} integers whose step is at least ` +
+              '2^61-1 (CPython hashes an int modulo that prime, so a step that is a multiple of it makes every item ' +
+              'share one hash, and hashing them, as unique or a dict does, compares each with every earlier one)',
+          });
+      }
     }
     if (isLipsumCall(n, env)) {
       const words = lipsumWords(n, env);

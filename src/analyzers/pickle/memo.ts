@@ -11,6 +11,7 @@
 import type { ImportFact } from './facts.js';
 import { mayBeDict } from './instance-class.js';
 import { carryHash, hashFacts } from './load-cost.js';
+import { addPotential, carryCollisions, collisionExposure, mayCollide } from './hash-collisions.js';
 import { isDottedIdentifier } from '../../formats/pickle/text-args.js';
 import {
   K,
@@ -69,6 +70,8 @@ export class Memo {
   private deepTuples: Map<string, TupleV> | undefined;
   /** Past MAX_INTERNED_TUPLES distinct ones: one stand-in carrying the largest cost and depth of the rest. */
   private deepestTuple: TupleV | undefined;
+  /** The stand-in for compacted tuples that may share hashes with other keys (hash-collisions.ts). */
+  private collidingTuple: TupleV | undefined;
   /** Stands for every list stored after the detail budget (created on first use). */
   private lostList: ListV | undefined;
   /** Stands for every dict stored after the detail budget (created on first use). */
@@ -185,6 +188,7 @@ export class Memo {
     const summary = (this.lostList ??= { k: K.List });
     if (l === summary) return l;
     if (l.cost !== undefined) summary.cost = Math.min((summary.cost ?? 0) + l.cost, 2 ** 52);
+    addPotential(summary, collisionExposure(l));
     if (l.depth !== undefined) summary.depth = Math.max(summary.depth ?? 0, l.depth);
     if (l.objs !== undefined || l.objsMore === true) {
       this.compacted++;
@@ -209,6 +213,7 @@ export class Memo {
     if (d === summary || d.opaque === true) return d.opaque === true ? d : summary;
     this.compacted++;
     for (let i = 0; i < d.keys.length; i++) if (specialKey(d.keys[i]!)) keepSpecial(summary, d.keys[i]!, d.vals[i]!);
+    addPotential(summary, collisionExposure(d));
     if (d.specialLost === true) summary.specialLost = true;
     d.lostInto = summary;
     return summary;
@@ -222,6 +227,15 @@ export class Memo {
    */
   private compactTuple(t: TupleV): TupleV {
     const facts = t.memoLost === true ? undefined : hashFacts(t);
+    // A tuple whose items can share hashes with others' (hash-collisions.ts) stays a colliding key of unknown value
+    // (each memo read of it counts as a new key), with the largest potential of those it stands for.
+    if (mayCollide(t)) {
+      this.compacted++;
+      const standIn = (this.collidingTuple ??= lostTuple());
+      carryCollisions(standIn, t);
+      if (facts !== undefined) carryHash(standIn, facts);
+      return standIn;
+    }
     if (facts !== undefined) {
       this.compacted++;
       const deep = (this.deepTuples ??= new Map());
@@ -290,6 +304,8 @@ export class Memo {
     // carry the largest hash cost and depth of the objects it answers for.
     const facts = hashFacts(v);
     if (facts !== undefined) carryHash(shared.args as TupleV, facts);
+    // A stand-in for objects that may share hashes (a number class, arguments holding long integers) is one too.
+    if (mayCollide(v)) carryCollisions(shared.args as TupleV, v.args);
     // The stand-in answers for every object of that import: it holds (and yields) as many items as the largest.
     if (v.holds !== undefined && v.holds > (shared.holds ?? 0)) shared.holds = v.holds;
     if (v.lazy !== undefined && v.lazy > (shared.lazy ?? 0)) shared.lazy = v.lazy;

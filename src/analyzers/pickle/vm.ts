@@ -79,6 +79,15 @@ import {
   noteDropped,
 } from './load-cost.js';
 import { itemHookAfterBuild } from './item-hooks.js';
+import {
+  COLLISION_PROBE_LIMIT,
+  collisionExposure,
+  keyClass,
+  mayCollide,
+  noteTupleItems,
+  tallyOf,
+  addPotential,
+} from './hash-collisions.js';
 import { arrayPrepareProblem, ROUTE, ROUTE_CALLABLE, routeSkips } from './joblib-subclass.js';
 import { nativeNewProblem } from './native-new.js';
 import { arrayStateHolds, dtypeBuildProblem, dtypeModel, dtypeShapedState, isDtypeCall } from './numpy-dtype.js';
@@ -764,6 +773,9 @@ class PickleVm implements ModelContext {
   private unframedReported = false;
   private errored = false;
   private readonly hashBudget = new HashBudget();
+  /** Key comparisons made by insertions of keys that share a hash (hash-collisions.ts), and whether reported. */
+  private collisionProbes = 0;
+  private collisionReported = false;
   /** A hash nested deeper than HASH_DEPTH_LIMIT was reported. */
   private deepReported = false;
   /** Items and bytes the calls made that the stream does not hold (argument-work.ts). */
@@ -975,9 +987,14 @@ class PickleVm implements ModelContext {
   }
 
   private tuple(items: PyVal[]): TupleV {
-    if (items.length <= KEEP_ITEMS || this.keep) return { k: K.Tuple, items, more: 0 };
+    if (items.length <= KEEP_ITEMS || this.keep) {
+      const t: TupleV = { k: K.Tuple, items, more: 0 };
+      noteTupleItems(t, items);
+      return t;
+    }
     const t: TupleV = { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
     noteDropped(t, items);
+    noteTupleItems(t, items);
     // An unkept item that is the very object of a kept one (a memo reference: dateutil's tzfile keeps a tuple of a
     // few _ttinfo objects per transition) is walked there, with every later change to it: nothing of it is lost.
     const kept = new Set<PyVal>(t.items);
@@ -1039,8 +1056,20 @@ class PickleVm implements ModelContext {
     }
   }
 
-  /** The loader hashes `v` (dict key, set or frozenset member): a load whose hashing explodes is reported. */
-  private hashed(v: PyVal): void {
+  /**
+   * The loader hashes `v` (dict key, set or frozenset member) and inserts it `into` a hash table: a load whose hashing
+   * explodes, or whose keys share hashes (hash-collisions.ts), is reported.
+   */
+  private hashed(v: PyVal, into?: object): void {
+    if (into !== undefined && mayCollide(v)) {
+      const c = keyClass(v);
+      if (c !== undefined) {
+        const target = into as { lostInto?: object };
+        const probes = tallyOf(into).add(c);
+        if (target.lostInto !== undefined && target.lostInto !== into) addPotential(target.lostInto, probes);
+        this.collided(probes);
+      }
+    }
     // OmegaConf's configs hash their whole rendering (containers) or their value (nodes): the library never makes
     // one a dict key or set member, alone or in a tuple key (HistoryCheck 'omegaconf-state').
     for (const o of typeof v === 'object' && v.k === K.Obj
@@ -1095,8 +1124,32 @@ class PickleVm implements ModelContext {
     );
   }
 
+  /**
+   * Key comparisons the loader makes inserting keys that share a hash (hash-collisions.ts): past the limit, reported
+   * once.
+   */
+  private collided(probes: number): void {
+    if (probes <= 0 || this.collisionReported) return;
+    this.collisionProbes = Math.min(this.collisionProbes + probes, 2 ** 52);
+    if (this.collisionProbes <= COLLISION_PROBE_LIMIT) return;
+    this.collisionReported = true;
+    this.anomaly(
+      'LOAD_COST',
+      `dict keys and set members of this stream share hashes: inserting them makes more than ${COLLISION_PROBE_LIMIT} ` +
+        'key comparisons (CPython hashes an int as its value modulo 2^61-1, so integers that differ by a multiple of ' +
+        'it, and tuples or numbers built from them, collide; each insertion compares with every earlier key of its ' +
+        'hash): the load does quadratic work its size does not bound',
+      false,
+    );
+  }
+
   /** A list element: the hash cost it holds stays with the list (set(list), OrderedDict(pairs) hash it again). */
   private listed(list: ListV, item: PyVal): void {
+    if (mayCollide(item)) {
+      tallyOf(list).addItem(item);
+      const summary = list.lostInto;
+      if (summary !== undefined && summary !== list) tallyOf(summary).addItem(item);
+    }
     const c = exposure(item);
     if (c === 0) return;
     const d = hashDepth(item);
@@ -1130,13 +1183,20 @@ class PickleVm implements ModelContext {
    */
   private rehashed(args: PyVal): void {
     let steps = 0;
-    if (typeof args === 'object' && args.k === K.Tuple)
+    if (typeof args === 'object' && args.k === K.Tuple) {
       for (const a of args.items) {
         const e = exposure(a);
         if (e > 0) this.tooDeep(a);
         steps += e;
+        this.collided(collisionExposure(a));
       }
-    else if (typeof args === 'object' && args.k === K.Dict) for (const a of args.vals) steps += exposure(a);
+      // Arguments the tuple did not keep: what they hold was tallied on the tuple itself.
+      if (args.more > 0) this.collided(collisionExposure(args));
+    } else if (typeof args === 'object' && args.k === K.Dict)
+      for (const a of args.vals) {
+        steps += exposure(a);
+        this.collided(collisionExposure(a));
+      }
     if (steps === 0 || !this.hashBudget.addSteps(steps)) return;
     this.anomaly(
       'LOAD_COST',
@@ -1947,7 +2007,7 @@ class PickleVm implements ModelContext {
           const key = kv[i]!;
           if (isUnhashable(key)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(key)}'`, true);
           else {
-            this.hashed(key);
+            this.hashed(key, target);
             if (deepHash(key)) target.keyCost = (target.keyCost ?? 0) + hashCost(key);
           }
           if (this.keep) dictPutAll(target, key, kv[i + 1]!);
@@ -1965,7 +2025,7 @@ class PickleVm implements ModelContext {
         }
         if (target.k === K.Obj) this.itemsChecked(target, 'SETITEMS');
         // A dict subclass (OrderedDict, Counter, defaultdict) hashes each key it is given.
-        for (let i = 0; i + 1 < kv.length; i += 2) if (!isUnhashable(kv[i]!)) this.hashed(kv[i]!);
+        for (let i = 0; i + 1 < kv.length; i += 2) if (!isUnhashable(kv[i]!)) this.hashed(kv[i]!, target);
         if (target.k === K.Obj) {
           if (isPytzObject(target)) this.pytzPlanted = true;
           const planted = (target.planted ??= { k: K.Dict, keys: [], vals: [], n: 0 });
@@ -2004,7 +2064,7 @@ class PickleVm implements ModelContext {
       if (target.k === K.Set) {
         for (const it of items) {
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
-          else this.hashed(it);
+          else this.hashed(it, target);
           keepObj(target, it, this.answers);
         }
         return;
@@ -2013,7 +2073,7 @@ class PickleVm implements ModelContext {
         this.recordCall('ADDITEMS', target, 'add() on a non-set object');
         if (target.k === K.Obj) this.itemsChecked(target, 'ADDITEMS');
         // A set subclass hashes each member it is given.
-        for (const it of items) if (!isUnhashable(it)) this.hashed(it);
+        for (const it of items) if (!isUnhashable(it)) this.hashed(it, target);
         if (target.k === K.Obj) this.plantedMethod(target, ['add'], items[0], 'ADDITEMS');
         // A set subclass's add() hashes each item (and compares it with == on a collision): their hooks run.
         for (const it of items) if (!isUnhashable(it)) this.hashed(it);
@@ -2175,8 +2235,13 @@ class PickleVm implements ModelContext {
     let steps = 0;
     const add = (v: PyVal): void => {
       steps = Math.min(steps + exposure(v), 2 ** 52);
+      // Keys that share hashes are compared again when the state's entries are stored in the instance.
+      this.collided(collisionExposure(v));
       if (typeof v === 'object' && v.k === K.Dict)
-        for (const x of v.vals) steps = Math.min(steps + exposure(x), 2 ** 52);
+        for (const x of v.vals) {
+          steps = Math.min(steps + exposure(x), 2 ** 52);
+          this.collided(collisionExposure(x));
+        }
     };
     if (state.k === K.Dict) add(state);
     else for (const it of state.items) add(it);
@@ -3468,7 +3533,8 @@ class PickleVm implements ModelContext {
         case Op.APPEND: {
           if (sp - 1 <= fence) break loop;
           const t = st[sp - 2]!;
-          if (typeof t !== 'object' || t.k !== K.List || holdsHashCost(st[sp - 1]!)) break loop;
+          if (typeof t !== 'object' || t.k !== K.List || holdsHashCost(st[sp - 1]!) || mayCollide(st[sp - 1]!))
+            break loop;
           keepObj(t, st[sp - 1]!, this.answers);
           sp--;
           p += 1;
@@ -3482,7 +3548,7 @@ class PickleVm implements ModelContext {
           if (x <= below) break loop;
           const t = st[x - 1]!;
           if (typeof t !== 'object' || t.k !== K.List) break loop;
-          for (let i = x; i < sp; i++) if (holdsHashCost(st[i]!)) break loop;
+          for (let i = x; i < sp; i++) if (holdsHashCost(st[i]!) || mayCollide(st[i]!)) break loop;
           for (let i = x; i < sp; i++) keepObj(t, st[i]!, this.answers);
           marks.pop();
           fence = below;
@@ -3501,7 +3567,8 @@ class PickleVm implements ModelContext {
             t.dtypeFields === true ||
             isUnhashable(key) ||
             deepHash(key) ||
-            runsHooks(key)
+            runsHooks(key) ||
+            mayCollide(key)
           )
             break loop;
           dictPut(t, key, st[sp - 1]!);
@@ -3520,7 +3587,7 @@ class PickleVm implements ModelContext {
             if (typeof t !== 'object' || t.k !== K.Dict || t.stateOfDropped !== undefined || t.dtypeFields === true)
               break loop;
             for (let i = x; i < sp; i += 2)
-              if (isUnhashable(st[i]!) || deepHash(st[i]!) || runsHooks(st[i]!)) break loop;
+              if (isUnhashable(st[i]!) || deepHash(st[i]!) || runsHooks(st[i]!) || mayCollide(st[i]!)) break loop;
             for (let i = x; i < sp; i += 2) dictPut(t, st[i]!, st[i + 1]!);
           }
           marks.pop();
@@ -3633,10 +3700,10 @@ class PickleVm implements ModelContext {
       }
       case Op.FROZENSET: {
         const items = this.popFrom(this.marker());
+        const set: SetV = { k: K.FrozenSet };
         for (const it of items)
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
-          else this.hashed(it);
-        const set: SetV = { k: K.FrozenSet };
+          else this.hashed(it, set);
         for (const it of items) keepObj(set, it, this.answers);
         this.push(set);
         break;

@@ -81,3 +81,22 @@ const SEQUENTIAL_GROWTH: [string, string, boolean][] = [
 describe('values set from themselves again and again outside loops', () => runTable(SEQUENTIAL_GROWTH));
 
 describe('big-integer arithmetic in templates', () => runTable(CASES, true));
+
+const hashed = (range: string, use = '|unique|list'): string =>
+  `{% set ids = ${range}${use} %}{% for m in messages %}{{ m['content'] }}{% endfor %}`;
+
+// CPython hashes an int modulo 2^61 - 1: a range stepping by a multiple of it makes integers that share one hash.
+const COLLIDING: [string, string, boolean][] = [
+  ['98,305 integers stepping by 2^61-1, made unique', hashed('range(0, 2 ** 77 + 2 ** 76, 2 ** 61 - 1)'), true],
+  ['the same step from a variable', '{% set p = 2 ** 61 - 1 %}' + hashed('range(0, 2 ** 77 + 2 ** 76, p)'), true],
+  [
+    'the same range counted in a test',
+    '{% if range(0, 2 ** 77 + 2 ** 76, 2 ** 61 - 1)|unique|list|length > 9 %}x{% endif %}{{ bos_token }}',
+    true,
+  ],
+  ['twin: a step of 2^31-1 (distinct hashes)', hashed('range(0, 2 ** 47 + 2 ** 46, 2 ** 31 - 1)'), false],
+  ['twin: 1,024 integers stepping by 2^61-1', hashed('range(0, 2 ** 71, 2 ** 61 - 1)'), false],
+  ['twin: a plain range made unique', hashed('range(90000)'), false],
+];
+
+describe('ranges whose integers share a hash', () => runTable(COLLIDING));

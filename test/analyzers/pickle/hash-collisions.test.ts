@@ -1,0 +1,159 @@
+// Keys that share a CPython hash: integers that differ by a multiple of 2^61 − 1 (and tuples or numbers built from
+// them) make every dict or set insertion compare with each earlier key of their hash, N²/2 comparisons for N keys.
+// Each hostile shape below reaches the loader's hash tables a different way (SETITEMS, ADDITEMS, FROZENSET, a call
+// that hashes a list or pairs, a memo read, tuple keys, numbers built from text); each has a twin of the same size
+// whose keys do not collide (or stay under the bound) and passes. 30,000 colliding keys are 4.5·10^8 comparisons
+// (past the 2^28 bound); pickle.loads of the dict form takes minutes of CPU at 200,000.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import {
+  COLLISION_PROBE_LIMIT,
+  CollisionTally,
+  HASH_MODULUS,
+  keyClass,
+} from '../../../src/analyzers/pickle/hash-collisions.js';
+import { K, type PyVal } from '../../../src/analyzers/pickle/values.js';
+import { Op } from '../../../src/formats/pickle/opcodes.js';
+import { scanBytes } from '../../../src/scan/engine.js';
+
+const P = HASH_MODULUS;
+const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
+
+/** LONG1 of `v` (two's complement, little-endian, as pickle writes it). */
+function long1(v: bigint): number[] {
+  const out: number[] = [];
+  let x = v;
+  for (;;) {
+    const byte = Number(x & 0xffn);
+    out.push(byte);
+    x >>= 8n;
+    if ((x === 0n && (byte & 0x80) === 0) || (x === -1n && (byte & 0x80) !== 0)) break;
+  }
+  return [Op.LONG1, out.length, ...out];
+}
+const text = (s: string): number[] => [Op.SHORT_BINUNICODE, s.length, ...Buffer.from(s, 'latin1')];
+const global = (m: string, n: string): number[] => [...text(m), ...text(n), Op.STACK_GLOBAL];
+
+/** Keys in batches of 1,000 between MARK and `close` (as the pickler batches them). */
+function batched(keys: number[][], close: number, each: (k: number[]) => number[] = (k) => k): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < keys.length; i += 1000) {
+    out.push(Op.MARK);
+    for (const k of keys.slice(i, i + 1000)) out.push(...each(k));
+    out.push(close);
+  }
+  return out;
+}
+
+const N = 30_000;
+const colliding = (n = N, sign = 1n): number[][] =>
+  Array.from({ length: n }, (_, i) => long1(sign * BigInt(i + 1) * P));
+const distinct = (n = N): number[][] => Array.from({ length: n }, (_, i) => long1(10n ** 20n + BigInt(i)));
+const repeated = (n = N): number[][] => Array.from({ length: n }, () => long1(7n * P));
+
+const asDict = (keys: number[][]): number[] => [Op.EMPTY_DICT, ...batched(keys, Op.SETITEMS, (k) => [...k, Op.NONE])];
+const asSet = (keys: number[][]): number[] => [Op.EMPTY_SET, ...batched(keys, Op.ADDITEMS)];
+const asFrozenset = (keys: number[][]): number[] => [Op.MARK, ...keys.flat(), Op.FROZENSET];
+const asList = (keys: number[][], each: (k: number[]) => number[] = (k) => k): number[] => [
+  Op.EMPTY_LIST,
+  ...batched(keys, Op.APPENDS, each),
+];
+const called = (m: string, n: string, arg: number[]): number[] => [...global(m, n), ...arg, Op.TUPLE1, Op.REDUCE];
+const pair = (k: number[]): number[] => [...k, Op.NONE, Op.TUPLE2];
+const tagged = (k: number[]): number[] => [...k, ...text('a'), Op.TUPLE2, Op.NONE];
+const fraction = (i: number): number[] => called('fractions', 'Fraction', text(`${BigInt(i + 1) * P}`));
+
+const stream = (body: number[]): Uint8Array => Uint8Array.from([Op.PROTO, 4, ...body, Op.STOP]);
+
+const cases: [string, (keys: number[][]) => number[], 'collide' | 'distinct' | 'repeated' | 'few'][] = [];
+const shapes: [string, (keys: number[][]) => number[]][] = [
+  ['dict keys (SETITEMS)', asDict],
+  ['set members (ADDITEMS)', asSet],
+  ['frozenset members (FROZENSET)', asFrozenset],
+  ['builtins.set(list)', (k) => called('builtins', 'set', asList(k))],
+  ['collections.Counter(list)', (k) => called('collections', 'Counter', asList(k))],
+  ['collections.OrderedDict(list of pairs)', (k) => called('collections', 'OrderedDict', asList(k, pair))],
+  [
+    'builtins.set of a list read back from the memo',
+    (k) => [...asList(k), Op.MEMOIZE, Op.POP, ...global('builtins', 'set'), Op.BINGET, 0, Op.TUPLE1, Op.REDUCE],
+  ],
+  ['tuple keys (int, str)', (k) => [Op.EMPTY_DICT, ...batched(k, Op.SETITEMS, tagged)]],
+];
+for (const [name, shape] of shapes) {
+  cases.push([name, shape, 'collide'], [name, shape, 'distinct'], [name, shape, 'few']);
+}
+cases.push(['dict keys (SETITEMS)', asDict, 'repeated']);
+
+describe('keys that share a hash', () => {
+  for (const [name, shape, kind] of cases) {
+    const keys =
+      kind === 'collide'
+        ? colliding()
+        : kind === 'distinct'
+          ? distinct()
+          : kind === 'repeated'
+            ? repeated()
+            : colliding(10_000);
+    const blocked = kind === 'collide';
+    const what =
+      kind === 'collide'
+        ? `${N} integers that differ by multiples of 2^61-1`
+        : kind === 'distinct'
+          ? `${N} distinct long integers`
+          : kind === 'repeated'
+            ? `one long integer ${N} times`
+            : '10,000 colliding integers (under the bound)';
+    it(`${name}: ${what} ${blocked ? 'is reported' : 'passes'}`, async () => {
+      const r = await scanBytes('keys.pkl', stream(shape(keys)));
+      const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 200)}`).join('\n');
+      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      if (blocked)
+        assert.ok(
+          blocking.some((x) => /share hashes/.test(x.evidence.signal)),
+          why,
+        );
+      else assert.deepEqual(blocking, [], why);
+    });
+  }
+
+  it('negative multiples collide as positive ones do (the sign is kept, the classes are distinct)', async () => {
+    const r = await scanBytes('neg.pkl', stream(asDict(colliding(N, -1n))));
+    assert.ok(r.findings.some((x) => /share hashes/.test(x.evidence.signal)));
+  });
+
+  it('numbers built from text by a numeric class (Fraction) may share any hash: counted as one class', async () => {
+    const body = [Op.EMPTY_DICT];
+    for (let i = 0; i < N; i += 1000) {
+      body.push(Op.MARK);
+      for (let j = i; j < Math.min(N, i + 1000); j++) body.push(...fraction(j), Op.NONE);
+      body.push(Op.SETITEMS);
+    }
+    const r = await scanBytes('fractions.pkl', stream(body));
+    assert.ok(
+      r.findings.some((x) => /share hashes/.test(x.evidence.signal)),
+      r.findings.map((x) => x.evidence.signal).join('\n'),
+    );
+  });
+
+  it('classes follow CPython: value mod 2^61-1, the sign kept, -1 as -2, True as 1; short ints are not tracked', () => {
+    const cls = (v: PyVal): string | undefined => keyClass(v)?.cls;
+    assert.equal(cls(3n * P), cls(5n * P));
+    assert.equal(cls(P + 7n), cls(2n * P + 7n));
+    assert.notEqual(cls(P + 7n), cls(-(P + 7n)));
+    assert.equal(cls(-(P + 1n)), cls(-(2n * P + 1n)));
+    assert.equal(cls(-(P + 1n)), 'i-2', 'a hash of -1 is -2');
+    assert.equal(cls(12345), undefined, 'an int within 53 bits hashes as itself');
+    assert.equal(cls('abc'), undefined);
+    const wild = { k: K.Unknown, bits: 80_000 } as PyVal;
+    assert.equal(cls(wild), 'i?', 'an integer too long to keep may hash as any');
+    const t = new CollisionTally();
+    assert.equal(t.add({ cls: 'i0', exact: 'a' }), 0);
+    assert.equal(t.add({ cls: 'i0', exact: 'b' }), 1);
+    assert.equal(t.add({ cls: 'i0', exact: 'a' }), 2, 'a lookup of an existing key walks the chain');
+    assert.equal(t.add({ cls: 'i0', exact: 'c' }), 2, 'a repeated key is not a new one');
+    assert.equal(t.add({ cls: 'i0', exact: undefined }), 3);
+    assert.equal(t.add({ cls: 'i0', exact: undefined }), 4, 'a key of unknown value counts as new each time');
+    assert.equal(t.potential, 0 + 1 + 2 + 3 + 4, 'a repeated key adds no potential');
+    assert.ok(COLLISION_PROBE_LIMIT < (N * (N - 1)) / 2 && COLLISION_PROBE_LIMIT > (10_000 * 9_999) / 2);
+  });
+});

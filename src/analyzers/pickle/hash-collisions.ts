@@ -42,8 +42,6 @@ export interface KeyClass {
   readonly exact: string | undefined;
 }
 
-/** Tuples whose items (kept or dropped) can share a hash with others': set where the VM builds the tuple. */
-const tupleCollides = new WeakMap<TupleV, true>();
 /** Tallies of the keys a container holds (dict, set, frozenset, instance of a dict or set subclass, list, tuple). */
 const tallies = new WeakMap<object, CollisionTally>();
 
@@ -64,15 +62,15 @@ export function mayCollide(v: PyVal): boolean {
     case K.Unknown:
       return v.bits !== undefined;
     case K.Tuple:
-      return tupleCollides.has(v);
+      return v.collides === true;
     case K.FrozenSet:
     case K.Set:
-      return tallies.has(v);
+      return v.tallied === true;
     case K.Obj: {
       const callee = v.callee;
       // A number built by a numeric class (from text, digits or a ratio) may hash as any other.
       if (typeof callee === 'object' && callee.k === K.Global && NUMERIC_CALLEES.has(callee.imp.canonical)) return true;
-      return typeof v.args === 'object' && v.args.k === K.Tuple && tupleCollides.has(v.args);
+      return typeof v.args === 'object' && v.args.k === K.Tuple && v.args.collides === true;
     }
     default:
       return false;
@@ -83,7 +81,7 @@ export function mayCollide(v: PyVal): boolean {
 export function noteTupleItems(t: TupleV, all: readonly PyVal[]): void {
   for (const it of all)
     if (mayCollide(it)) {
-      tupleCollides.set(t, true);
+      t.collides = true;
       const tally = tallyOf(t);
       for (const x of all) tally.addItem(x);
       return;
@@ -182,13 +180,14 @@ export function tallyOf(c: object): CollisionTally {
   if (t === undefined) {
     t = new CollisionTally();
     tallies.set(c, t);
+    (c as { tallied?: true }).tallied = true;
   }
   return t;
 }
 
 /** Probes a call given `v` pays hashing its items again (a list, tuple, dict or set holding colliding keys). */
 export function collisionExposure(v: PyVal): number {
-  if (typeof v !== 'object') return 0;
+  if (typeof v !== 'object' || (v as { tallied?: true }).tallied !== true) return 0;
   return tallies.get(v)?.potential ?? 0;
 }
 
@@ -197,7 +196,7 @@ export function collisionExposure(v: PyVal): number {
  * call given it pays the largest potential of those it stands for.
  */
 export function carryCollisions(standIn: object, from: PyVal): void {
-  if (typeof standIn === 'object' && (standIn as TupleV).k === K.Tuple) tupleCollides.set(standIn as TupleV, true);
+  if (typeof standIn === 'object' && (standIn as TupleV).k === K.Tuple) (standIn as TupleV).collides = true;
   const p = collisionExposure(from);
   const t = tallyOf(standIn);
   if (p > t.potential) t.potential = p;

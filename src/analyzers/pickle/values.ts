@@ -86,6 +86,12 @@ export interface TupleV {
    * that keeps the hash cost and nesting depth of the tuples it stands for: load-cost.ts carryHash).
    */
   readonly memoLost?: true;
+  /** Levels of objects the tuple holds (nesting.ts); unset: none. */
+  nest?: number;
+  /** An item (kept or dropped) can share its hash with another value's beyond chance (hash-collisions.ts). */
+  collides?: true;
+  /** Has a tally of keys that may share hashes (hash-collisions.ts). */
+  tallied?: true;
 }
 /**
  * Lists: scans keep only the items whose own code or contents may run (objects, classes, non-empty containers: a
@@ -122,6 +128,12 @@ export interface ListV {
    * it stands for (a list with `lostInto` set is then not known to hold only the items it was given directly).
    */
   readBack?: true;
+  /** Levels of objects the list holds (nesting.ts); unset: none. */
+  nest?: number;
+  /** Read back from the memo or duplicated: an item added now may join chains (nesting.ts late links). */
+  fetched?: true;
+  /** Has a tally of keys that may share hashes (hash-collisions.ts). */
+  tallied?: true;
 }
 export interface DictV {
   readonly k: K.Dict;
@@ -148,6 +160,12 @@ export interface DictV {
   specialLost?: true;
   /** The fields of a numpy.dtype, checked against its item size at its BUILD: numpy keeps this very dict. */
   dtypeFields?: true;
+  /** Levels of objects the dict holds (nesting.ts); unset: none. */
+  nest?: number;
+  /** Read back from the memo or duplicated (nesting.ts late links). */
+  fetched?: true;
+  /** Has a tally of keys that may share hashes (hash-collisions.ts). */
+  tallied?: true;
 }
 /** Sets and frozensets: members are kept as list items are (`objs`); hashability of all members is checked. */
 export interface SetV {
@@ -156,6 +174,12 @@ export interface SetV {
   objsMore?: true;
   /** As ListV.objsLost. */
   objsLost?: true;
+  /** Levels of objects the set holds (nesting.ts); unset: none. */
+  nest?: number;
+  /** Read back from the memo or duplicated (nesting.ts late links). */
+  fetched?: true;
+  /** Has a tally of keys that may share hashes (hash-collisions.ts). */
+  tallied?: true;
 }
 /** An imported object (class, function, module attribute). */
 export interface GlobalV {
@@ -216,6 +240,12 @@ export interface ObjV {
   lazy?: number;
   /** Read back from the memo or duplicated (DUP): another part of the stream may hold this very object. */
   shared?: true;
+  /** Levels of objects this one holds, itself included (nesting.ts); unset: 1. */
+  nest?: number;
+  /** Read back from the memo or duplicated (nesting.ts late links). */
+  fetched?: true;
+  /** Has a tally of keys that may share hashes (hash-collisions.ts). */
+  tallied?: true;
 }
 /** What the objects a memo stand-in replaced were given (ObjV.lostAttrs). */
 export interface LostAttrs {

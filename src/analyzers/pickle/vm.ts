@@ -79,6 +79,7 @@ import {
   noteDropped,
 } from './load-cost.js';
 import { itemHookAfterBuild } from './item-hooks.js';
+import { deepestOf, NEST_LIMIT, NestBound, nestOf } from './nesting.js';
 import {
   COLLISION_PROBE_LIMIT,
   collisionExposure,
@@ -631,8 +632,68 @@ function namesList(list: ListV, below: PyVal | undefined): ListV {
  * `v`, when a numpy.dtype call result, may now be held by another part of the stream too (a memo read, DUP): a later
  * BUILD on it changes what an earlier user holds (numpy-dtype.ts). Only dtypes are marked (the one reader).
  */
+/**
+ * An item the fast path may add to a list or dict as it is: it carries no hash cost (load-cost.ts), cannot share a
+ * hash with another key (hash-collisions.ts) and holds no objects (nesting.ts). Anything else goes to the general path.
+ */
+function plainItem(v: PyVal): boolean {
+  if (typeof v !== 'object') return typeof v !== 'bigint';
+  switch (v.k) {
+    case K.Tuple:
+      return v.nest === undefined && v.collides !== true && !deepHash(v);
+    case K.List:
+    case K.Dict:
+      return v.nest === undefined && !holdsHashCost(v);
+    case K.Set:
+    case K.FrozenSet:
+      return v.nest === undefined && !mayCollide(v);
+    case K.Obj:
+      // An object that holds no objects (nesting 1): the fast path records that its target holds one (leafInto).
+      return v.nest === undefined && !deepHash(v) && !mayCollide(v);
+    case K.Unknown:
+      return v.bits === undefined;
+    default:
+      return true;
+  }
+}
+
+/**
+ * A dict value the fast path may store as it is: 0 for data, 1 for an object that holds no objects (its target then
+ * holds one level: holdsLeaf), -1 for what holds objects (the general path counts its nesting).
+ */
+function valueCode(v: PyVal): number {
+  if (typeof v !== 'object') return 0;
+  switch (v.k) {
+    case K.Obj:
+      return v.nest === undefined ? 1 : -1;
+    case K.Tuple:
+    case K.List:
+    case K.Dict:
+    case K.Set:
+    case K.FrozenSet:
+      return v.nest === undefined ? 0 : -1;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * The fast path put an object holding no objects in list or dict `t`: `t` holds one level (nesting.ts). False when
+ * `t` was read back from the memo (a late link, which the general path counts): nothing was changed then.
+ */
+function holdsLeaf(t: ListV | DictV, bound: NestBound): boolean {
+  if (t.fetched === true) return false;
+  if (t.nest === undefined) t.nest = 1;
+  if (bound.deepest < 1) bound.deepest = 1;
+  return true;
+}
+
 function markShared(v: PyVal): void {
-  if (typeof v === 'object' && v.k === K.Obj && v.shared !== true && isDtypeCall(v)) v.shared = true;
+  if (typeof v !== 'object') return;
+  if (v.k === K.Obj) {
+    if (v.shared !== true && isDtypeCall(v)) v.shared = true;
+    if (v.fetched !== true) v.fetched = true;
+  } else if ((v.k === K.List || v.k === K.Dict || v.k === K.Set) && v.fetched !== true) v.fetched = true;
 }
 
 /** The states BUILD gave `o`, latest first (the last one alone when earlier ones were not recorded). */
@@ -776,6 +837,8 @@ class PickleVm implements ModelContext {
   /** Key comparisons made by insertions of keys that share a hash (hash-collisions.ts), and whether reported. */
   private collisionProbes = 0;
   private collisionReported = false;
+  /** Containment depth of what the stream builds (nesting.ts). */
+  private readonly nestBound = new NestBound();
   /** A hash nested deeper than HASH_DEPTH_LIMIT was reported. */
   private deepReported = false;
   /** Items and bytes the calls made that the stream does not hold (argument-work.ts). */
@@ -987,14 +1050,49 @@ class PickleVm implements ModelContext {
   }
 
   private tuple(items: PyVal[]): TupleV {
-    if (items.length <= KEEP_ITEMS || this.keep) {
-      const t: TupleV = { k: K.Tuple, items, more: 0 };
-      noteTupleItems(t, items);
-      return t;
+    const long = items.length > KEEP_ITEMS && !this.keep;
+    // Nesting (nesting.ts) and keys that may share hashes (hash-collisions.ts): one pass, nothing for plain items;
+    // the nesting is made with the tuple (one shape per kind of tuple, no field added later).
+    let nest = 0;
+    let collide = false;
+    for (const it of items) {
+      if (typeof it === 'object') {
+        switch (it.k) {
+          case K.Obj: {
+            const n = it.nest ?? 1;
+            if (n > nest) nest = n;
+            if (!collide && mayCollide(it)) collide = true;
+            break;
+          }
+          case K.Tuple:
+            if (it.nest !== undefined && it.nest > nest) nest = it.nest;
+            if (it.collides === true) collide = true;
+            break;
+          case K.List:
+          case K.Dict:
+            if (it.nest !== undefined && it.nest > nest) nest = it.nest;
+            break;
+          case K.Set:
+          case K.FrozenSet:
+            if (it.nest !== undefined && it.nest > nest) nest = it.nest;
+            if (it.tallied === true) collide = true;
+            break;
+          case K.Unknown:
+            if (it.bits !== undefined) collide = true;
+            break;
+        }
+      } else if (typeof it === 'bigint') collide = true;
     }
-    const t: TupleV = { k: K.Tuple, items: items.slice(0, KEEP_ITEMS), more: items.length - KEEP_ITEMS };
+    const prefix = long ? items.slice(0, KEEP_ITEMS) : items;
+    const more = long ? items.length - KEEP_ITEMS : 0;
+    const t: TupleV = nest > 0 ? { k: K.Tuple, items: prefix, more, nest } : { k: K.Tuple, items: prefix, more };
+    if (collide) noteTupleItems(t, items);
+    if (nest > this.nestBound.deepest) {
+      this.nestBound.deepest = nest;
+      this.nestChecked();
+    }
+    if (!long) return t;
     noteDropped(t, items);
-    noteTupleItems(t, items);
     // An unkept item that is the very object of a kept one (a memo reference: dateutil's tzfile keeps a tuple of a
     // few _ttinfo objects per transition) is walked there, with every later change to it: nothing of it is lost.
     const kept = new Set<PyVal>(t.items);
@@ -1122,6 +1220,71 @@ class PickleVm implements ModelContext {
         'build from it is copied again by every call it is passed to): the load does work its size does not bound',
       false,
     );
+  }
+
+  /** A tuple, list or frozenset built from `items` holds their nesting (nesting.ts). */
+  private holdsAll(c: TupleV | ListV | SetV, items: readonly PyVal[]): void {
+    const n = deepestOf(items);
+    if (n > 0) this.deepen(c, n);
+  }
+
+  /** `child` is put in `target` (an item, key, value, state or argument): the target holds its nesting. */
+  private holdsChild(target: PyVal, child: PyVal): void {
+    if (typeof child !== 'object' || typeof target !== 'object') return;
+    const n = nestOf(child);
+    if (n > 0) this.deepen(target, n);
+  }
+
+  /** `target` holds objects `n` levels deep (one more when it is an object itself). */
+  private deepen(target: Exclude<PyVal, number | bigint | string>, n: number): void {
+    let h: number;
+    switch (target.k) {
+      case K.Obj:
+        h = n + 1;
+        break;
+      case K.List:
+      case K.Dict:
+      case K.Tuple:
+      case K.Set:
+      case K.FrozenSet:
+        h = n;
+        break;
+      default:
+        return;
+    }
+    if (h > nestOf(target)) {
+      target.nest = h;
+      if (h > this.nestBound.deepest) this.nestBound.deepest = h;
+    }
+    // A value placed earlier, read back from the memo and filled now: chains kept apart may join (nesting.ts).
+    if (target.k !== K.Tuple && target.fetched === true) this.nestBound.late++;
+    this.nestChecked();
+  }
+
+  /** Reports (once) a load whose objects may nest past NEST_LIMIT. */
+  private nestChecked(): void {
+    if (!this.nestBound.over()) return;
+    const b = this.nestBound;
+    this.anomaly(
+      'LOAD_COST',
+      (b.late === 0
+        ? `objects nest ${b.deepest} levels deep`
+        : `objects may nest up to ${b.bound()} levels deep (chains up to ${b.deepest} deep, joined by ${b.late} ` +
+          'values filled after the stream placed them)') +
+        ` (each holding the next, however the stream filled it: deque, defaultdict, object arrays and other C types ` +
+        `free what they hold recursively on the C stack, and the process dies with SIGSEGV when the value is ` +
+        `released; more than ${NEST_LIMIT} levels reported)`,
+      false,
+    );
+  }
+
+  /** A call or NEWOBJ made `result` from `args` (and `kwargs`): a fresh object holds what it was given. */
+  private made(result: PyVal, args: PyVal, kwargs?: PyVal): PyVal {
+    if (typeof result === 'object' && result.k === K.Obj && result.args === args) {
+      const n = Math.max(nestOf(args), kwargs === undefined ? 0 : nestOf(kwargs));
+      if (n > 0) this.deepen(result, n);
+    }
+    return result;
   }
 
   /**
@@ -1531,7 +1694,8 @@ class PickleVm implements ModelContext {
       this.uses?.partialCalled(kind, callee, args, call);
     else if (effective === callee && typeof callee === 'object' && callee.k === K.Global && call.callee !== undefined)
       this.uses?.constructorCall(kind, call.callee, args, call, (v) => this.materialize(v));
-    const result: ObjV = { k: K.Obj, callee: effective, args, call };
+    // Every field a later opcode may set on it is made here, so objects keep one shape (nesting.ts, memo reads).
+    const result: ObjV = { k: K.Obj, callee: effective, args, call, nest: undefined, fetched: undefined };
     if (work.holds > 0) result.holds = work.holds;
     if (work.lazy !== undefined && work.lazy > 0) result.lazy = work.lazy;
     if (this.keep && effective !== callee) result.through = callee;
@@ -1994,6 +2158,7 @@ class PickleVm implements ModelContext {
   private setItems(target: PyVal, kv: PyVal[]): void {
     if (kv.length % 2 !== 0) this.anomaly('TYPE_ERROR', 'odd number of items for SETITEMS', true);
     noteChanged(target);
+    for (const v of kv) this.holdsChild(target, v);
     if (typeof target === 'object') {
       if (target.k === K.Dict) {
         if (target.dtypeFields === true)
@@ -2060,6 +2225,7 @@ class PickleVm implements ModelContext {
 
   private addItems(target: PyVal, items: PyVal[]): void {
     noteChanged(target);
+    for (const v of items) this.holdsChild(target, v);
     if (typeof target === 'object') {
       if (target.k === K.Set) {
         for (const it of items) {
@@ -3142,7 +3308,7 @@ class PickleVm implements ModelContext {
             this.anomaly('TYPE_ERROR', `REDUCE argument list is a '${kindName(args)}', not a tuple`, true);
           }
           this.objectArgs('REDUCE argument list', args);
-          this.push(this.invoke('REDUCE', callable, args));
+          this.push(this.made(this.invoke('REDUCE', callable, args), args));
           break;
         }
         case Op.STRING:
@@ -3180,6 +3346,7 @@ class PickleVm implements ModelContext {
             this.listed(t, v);
             keepObj(t, v, this.answers);
           }
+          this.holdsChild(t, v);
           this.appendTo(t, v);
           break;
         }
@@ -3191,6 +3358,7 @@ class PickleVm implements ModelContext {
             break;
           }
           const target = this.stack[x - 1]!;
+          for (let i = x; i < this.sp; i++) this.holdsChild(target, this.stack[i]!);
           if (typeof target === 'object' && target.k === K.List) {
             // List contents are not kept (except in value-keeping mode): only the hash cost they hold is.
             if (this.keep && target.items) for (let i = x; i < this.sp; i++) target.items.push(this.stack[i]!);
@@ -3270,6 +3438,7 @@ class PickleVm implements ModelContext {
             break;
           }
           const state = this.stack[--this.sp]!;
+          this.holdsChild(this.stack[this.sp - 1]!, state);
           const replaced = this.build(this.stack[this.sp - 1]!, state);
           if (replaced !== undefined) this.stack[this.sp - 1] = replaced;
           break;
@@ -3279,7 +3448,7 @@ class PickleVm implements ModelContext {
           const cls = this.pop();
           this.checkNewobj(cls, args);
           this.plantedNew(cls, args);
-          this.push(this.invoke('NEWOBJ', cls, args));
+          this.push(this.made(this.invoke('NEWOBJ', cls, args), args));
           break;
         }
         case Op.STACK_GLOBAL: {
@@ -3533,8 +3702,9 @@ class PickleVm implements ModelContext {
         case Op.APPEND: {
           if (sp - 1 <= fence) break loop;
           const t = st[sp - 2]!;
-          if (typeof t !== 'object' || t.k !== K.List || holdsHashCost(st[sp - 1]!) || mayCollide(st[sp - 1]!))
-            break loop;
+          if (typeof t !== 'object' || t.k !== K.List || !plainItem(st[sp - 1]!)) break loop;
+          const item = st[sp - 1]!;
+          if (typeof item === 'object' && item.k === K.Obj && !holdsLeaf(t, this.nestBound)) break loop;
           keepObj(t, st[sp - 1]!, this.answers);
           sp--;
           p += 1;
@@ -3548,7 +3718,13 @@ class PickleVm implements ModelContext {
           if (x <= below) break loop;
           const t = st[x - 1]!;
           if (typeof t !== 'object' || t.k !== K.List) break loop;
-          for (let i = x; i < sp; i++) if (holdsHashCost(st[i]!) || mayCollide(st[i]!)) break loop;
+          let objs = false;
+          for (let i = x; i < sp; i++) {
+            const v = st[i]!;
+            if (!plainItem(v)) break loop;
+            if (typeof v === 'object' && v.k === K.Obj) objs = true;
+          }
+          if (objs && !holdsLeaf(t, this.nestBound)) break loop;
           for (let i = x; i < sp; i++) keepObj(t, st[i]!, this.answers);
           marks.pop();
           fence = below;
@@ -3566,11 +3742,13 @@ class PickleVm implements ModelContext {
             t.stateOfDropped !== undefined ||
             t.dtypeFields === true ||
             isUnhashable(key) ||
-            deepHash(key) ||
-            runsHooks(key) ||
-            mayCollide(key)
+            !plainItem(key) ||
+            runsHooks(key)
           )
             break loop;
+          const c = valueCode(st[sp - 1]!);
+          if (c < 0) break loop;
+          if ((c > 0 || (typeof key === 'object' && key.k === K.Obj)) && !holdsLeaf(t, this.nestBound)) break loop;
           dictPut(t, key, st[sp - 1]!);
           sp -= 2;
           p += 1;
@@ -3586,8 +3764,15 @@ class PickleVm implements ModelContext {
           if (sp > x) {
             if (typeof t !== 'object' || t.k !== K.Dict || t.stateOfDropped !== undefined || t.dtypeFields === true)
               break loop;
-            for (let i = x; i < sp; i += 2)
-              if (isUnhashable(st[i]!) || deepHash(st[i]!) || runsHooks(st[i]!) || mayCollide(st[i]!)) break loop;
+            let objs = false;
+            for (let i = x; i < sp; i += 2) {
+              const key = st[i]!;
+              if (isUnhashable(key) || !plainItem(key) || runsHooks(key)) break loop;
+              const c = valueCode(st[i + 1]!);
+              if (c < 0) break loop;
+              if (c > 0 || (typeof key === 'object' && key.k === K.Obj)) objs = true;
+            }
+            if (objs && !holdsLeaf(t, this.nestBound)) break loop;
             for (let i = x; i < sp; i += 2) dictPut(t, st[i]!, st[i + 1]!);
           }
           marks.pop();
@@ -3673,6 +3858,7 @@ class PickleVm implements ModelContext {
           this.listed(list, it);
           keepObj(list, it, this.answers);
         }
+        this.holdsAll(list, items);
         this.push(list);
         break;
       }
@@ -3701,6 +3887,7 @@ class PickleVm implements ModelContext {
       case Op.FROZENSET: {
         const items = this.popFrom(this.marker());
         const set: SetV = { k: K.FrozenSet };
+        this.holdsAll(set, items);
         for (const it of items)
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
           else this.hashed(it, set);
@@ -3715,7 +3902,7 @@ class PickleVm implements ModelContext {
         const x = this.marker();
         const cls = this.globalFromLines();
         const args = this.tuple(this.popFrom(x));
-        this.push(this.invoke('INST', cls, args));
+        this.push(this.made(this.invoke('INST', cls, args), args));
         break;
       }
       case Op.OBJ: {
@@ -3728,7 +3915,7 @@ class PickleVm implements ModelContext {
         }
         const args = this.tuple(this.popFrom(x + 1));
         const cls = this.stack[--this.sp]!;
-        this.push(this.invoke('OBJ', cls, args));
+        this.push(this.made(this.invoke('OBJ', cls, args), args));
         break;
       }
       case Op.NEWOBJ_EX: {
@@ -3741,7 +3928,7 @@ class PickleVm implements ModelContext {
         }
         this.objectArgs('NEWOBJ_EX keyword arguments', kwargs);
         this.plantedNew(cls, args);
-        this.push(this.invoke('NEWOBJ_EX', cls, args, kwargs));
+        this.push(this.made(this.invoke('NEWOBJ_EX', cls, args, kwargs), args, kwargs));
         break;
       }
       case Op.EXT1:

@@ -36,6 +36,79 @@ function hasPythonModule(name: string): boolean {
   return spawnSync(PYTHON, ['-c', code], { encoding: 'utf8' }).status === 0;
 }
 
+/** One load server probe: a file or a program's text, the loader bits it is loaded under, one after the other. */
+interface ProbeJob {
+  file?: string;
+  program?: string;
+  bits: number[];
+  roots: string[];
+  reviewed?: string;
+  torchMode?: boolean;
+}
+type ProbeResult = [string, [string, string, string?][], boolean];
+interface ProbeOutcome {
+  status: number | null;
+  stderr: string;
+  results: { results?: ProbeResult[]; mode?: string; error?: string }[];
+}
+
+/**
+ * worker.probe for each job in one PYTHON process (the audit hooks deleted first when `emulated`): the loaders'
+ * libraries are imported once (worker.preload: torch, pandas, xgboost... take seconds), then each job runs in a child
+ * forked from that process, as the load server forks its load children, so no job sees another's audit hook,
+ * imports or state: a job's child starts where a fresh process's probe would after its preload.
+ */
+function probeEach(jobs: ProbeJob[], emulated: boolean): ProbeOutcome {
+  const code = [
+    'import json, os, sys',
+    ...(emulated ? ['del sys.addaudithook'] : []),
+    `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'scripts/fuzz-oracle'))})`,
+    'import worker',
+    'worker.preload([])',
+    'jobs = json.loads(sys.stdin.read())',
+    'out = []',
+    'for job in jobs:',
+    '    r, w = os.pipe()',
+    '    pid = os.fork()',
+    '    if pid == 0:',
+    '        os.close(r)',
+    '        try:',
+    "            data = open(job['file'], 'rb').read() if 'file' in job else job['program'].encode('utf-8')",
+    "            reviewed = worker.read_reviewed(job['reviewed']) if 'reviewed' in job else []",
+    "            res = {'results': [worker.probe(data, bit, set(job['roots']), reviewed) for bit in job['bits']]}",
+    "            if job.get('torchMode'):",
+    "                res['mode'] = worker.torch_load_mode()",
+    '        except BaseException as e:',
+    "            res = {'error': repr(e)}",
+    "        with os.fdopen(w, 'w') as f:",
+    '            f.write(json.dumps(res))',
+    '        os._exit(0)',
+    '    os.close(w)',
+    '    with os.fdopen(r) as f:',
+    '        text = f.read()',
+    '    _, status = os.waitpid(pid, 0)',
+    "    out.append(json.loads(text) if text else {'error': 'probe child ended with status %d' % status})",
+    'print(json.dumps(out))',
+  ].join('\n');
+  const r = spawnSync(PYTHON, ['-c', code], { input: JSON.stringify(jobs), encoding: 'utf8', maxBuffer: 1 << 26 });
+  const last = r.status === 0 ? r.stdout.trim().split('\n').pop()! : '[]';
+  return { status: r.status, stderr: r.stderr, results: JSON.parse(last) as ProbeOutcome['results'] };
+}
+
+/** `make()` once, on first use (a skipped test never runs it). */
+function once<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
+}
+
+/** Job `i` of a batch: its results, after checking the batch and the job ran. */
+function probed(batch: ProbeOutcome, i: number): { results: ProbeResult[]; mode?: string } {
+  assert.equal(batch.status, 0, batch.stderr);
+  const job = batch.results[i];
+  assert.ok(job !== undefined && job.error === undefined && job.results !== undefined, JSON.stringify(job));
+  return { results: job.results, mode: job.mode };
+}
+
 const NAMES: AdmittedName[] = [
   { module: 'collections', name: 'OrderedDict', kind: 'class' },
   { module: 'numpy.core.multiarray', name: '_reconstruct', kind: 'reconstructor' },
@@ -274,6 +347,10 @@ describe('oracle fuzzer: audit events counted against Sentinel', () => {
 // Reviewed native parses (scripts/fuzz-oracle/worker.py Allowance): a flagged native event is allowed only when the
 // reviewed hook the packs name (`rebuild`) is, on the stack at the event, the unpickler's entry into library code with
 // nothing but its own module and ctypes in between. The same native function reached any other way stays flagged.
+// The probes of the next two suites (the interpreter's audit hooks), run together on first use: see probeEach.
+const hookJobs: ProbeJob[] = [];
+const hookProbes = once(() => probeEach(hookJobs, false));
+
 describe('oracle fuzzer: allowance for reviewed native parses', () => {
   const hasXgboost = hasPythonModule('xgboost');
   const skip = hasXgboost ? false : `needs ${PYTHON} with xgboost (apt-get install python3-xgboost)`;
@@ -299,28 +376,22 @@ describe('oracle fuzzer: allowance for reviewed native parses', () => {
     ['soundness-s39-pandas/h1-frame-tuple-state-p4-pickle.pkl', 1, false],
     ['soundness-s39-pandas/h1-frame-tuple-state-p4-pickle.pkl', 2, false],
   ];
+  if (hasXgboost) writeFileSync(reviewedFile, reviewedHooks(allPacks).join('\n'));
   for (const [file, bit, allowed] of cases) {
+    const job = hasXgboost
+      ? hookJobs.push({
+          file: join(ROOT, 'test/fixtures', file),
+          bits: [bit],
+          roots: ['xgboost', 'pandas', 'numpy'],
+          reviewed: reviewedFile,
+        }) - 1
+      : -1;
     it(
       `${file} under loader ${bit}: ${allowed ? 'the reviewed parse is allowed' : 'still flagged'}`,
       { skip },
       async () => {
-        writeFileSync(reviewedFile, reviewedHooks(allPacks).join('\n'));
-        const code = [
-          'import json, sys',
-          `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'scripts/fuzz-oracle'))})`,
-          'import worker',
-          `data = open(${JSON.stringify(join(ROOT, 'test/fixtures', file))}, 'rb').read()`,
-          `reviewed = worker.read_reviewed(${JSON.stringify(reviewedFile)})`,
-          `end, events, veto = worker.probe(data, ${bit}, {'xgboost', 'pandas', 'numpy'}, reviewed)`,
-          'print(json.dumps({"end": end, "events": events, "veto": veto}))',
-        ].join('\n');
-        const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8', maxBuffer: 1 << 24 });
-        assert.equal(r.status, 0, r.stderr);
-        const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-          end: string;
-          events: [string, string, string?][];
-          veto: boolean;
-        };
+        const [end, events, veto] = probed(hookProbes(), job).results[0]!;
+        const out = { end, events, veto };
         const native = out.events.filter(([e]) => e.startsWith('ctypes.'));
         assert.ok(native.length > 0, `no native event: ${JSON.stringify(out)}`);
         const flagged = out.events.filter(
@@ -356,33 +427,24 @@ describe('oracle fuzzer: allowance for reviewed native parses', () => {
 // call planted in a checkpoint's data.pkl reaches the audit hook under it (seen and vetoed).
 describe('oracle fuzzer: the torch.load it runs', () => {
   const hasTorch = hasPythonModule('torch');
+  let job = -1;
+  if (hasTorch) {
+    const pkl = new TextEncoder().encode(`cos\nsystem\n(Vecho ${ORACLE_MARKER}\ntR.`);
+    const zip = buildZip([
+      { name: 'archive/data.pkl', data: pkl },
+      { name: 'archive/version', data: new TextEncoder().encode('3\n') },
+    ]);
+    const file = join(tmpdir(), `sentinel-oracle-torch-test-${process.pid}.pt`);
+    writeFileSync(file, zip);
+    job = hookJobs.push({ file, bits: [8], roots: ['torch'], torchMode: true }) - 1;
+  }
   it(
     'torch.load(f, weights_only=False); a planted os.system in archive/data.pkl is seen and vetoed',
     { skip: hasTorch ? false : `needs ${PYTHON} with torch` },
     () => {
-      const pkl = new TextEncoder().encode(`cos\nsystem\n(Vecho ${ORACLE_MARKER}\ntR.`);
-      const zip = buildZip([
-        { name: 'archive/data.pkl', data: pkl },
-        { name: 'archive/version', data: new TextEncoder().encode('3\n') },
-      ]);
-      const file = join(tmpdir(), `sentinel-oracle-torch-test-${process.pid}.pt`);
-      writeFileSync(file, zip);
-      const code = [
-        'import json, sys',
-        `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'scripts/fuzz-oracle'))})`,
-        'import worker',
-        `data = open(${JSON.stringify(file)}, 'rb').read()`,
-        "end, events, veto = worker.probe(data, 8, {'torch'}, [])",
-        'print(json.dumps({"mode": worker.torch_load_mode(), "end": end, "events": events, "veto": veto}))',
-      ].join('\n');
-      const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8', maxBuffer: 1 << 24 });
-      assert.equal(r.status, 0, r.stderr);
-      const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-        mode: string;
-        end: string;
-        events: [string, string][];
-        veto: boolean;
-      };
+      const { results, mode } = probed(hookProbes(), job);
+      const [end, events, veto] = results[0]!;
+      const out = { mode, end, events, veto };
       assert.equal(out.mode, 'torch.load(f, weights_only=False)');
       assert.equal(out.veto, true, JSON.stringify(out));
       assert.equal(out.end, 'vetoed');
@@ -405,23 +467,20 @@ describe('oracle fuzzer: the emulated monitor of an interpreter without audit ho
     ['an import outside the admitted libraries', 'cftplib\nFTP\n)R.', 'import', true],
     ['a benign call', 'ccollections\nOrderedDict\n)R.', '', false],
   ];
-  for (const [label, program, event, vetoed] of cases) {
+  // Each program under pickle.loads and joblib.load (bits 1 and 4), one forked child per program: see probeEach.
+  const probes = once(() =>
+    probeEach(
+      cases.map(([, program]) => ({ program, bits: [1, 4], roots: ['collections', 'numpy', 'pandas'] })),
+      true,
+    ),
+  );
+  for (const [i, [label, , event, vetoed]] of cases.entries()) {
     it(
       `${label}: ${vetoed ? `${event} recorded and vetoed` : 'no event, no veto'} under pickle.loads and joblib.load`,
       { skip: existsSync(PYTHON) ? false : `needs ${PYTHON}` },
       () => {
-        const code = [
-          'import json, sys',
-          'del sys.addaudithook',
-          `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'scripts/fuzz-oracle'))})`,
-          'import worker',
-          'data = sys.stdin.buffer.read()',
-          "out = [worker.probe(data, bit, {'collections', 'numpy', 'pandas'}, []) for bit in (1, 4)]",
-          'print(json.dumps(out))',
-        ].join('\n');
-        const r = spawnSync(PYTHON, ['-c', code], { input: program, encoding: 'utf8', maxBuffer: 1 << 24 });
-        assert.equal(r.status, 0, r.stderr);
-        const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as [string, [string, string][], boolean][];
+        const out = probed(probes(), i).results;
+        assert.equal(out.length, 2);
         for (const [end, events, veto] of out) {
           assert.equal(veto, vetoed, JSON.stringify(out));
           if (vetoed) {

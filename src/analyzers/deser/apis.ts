@@ -519,6 +519,39 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
       label: 'model endpoint reply (SageMaker)',
     },
   ]),
+  // Queues, streams and tables of the cloud SDKs: what a read returns is what any holder of write access put there (SQS
+  // `["Messages"][i]["Body"]`, Kinesis `["Records"][i]["Data"]`, a DynamoDB item's binary attributes).
+  ...['boto3.client()', 'boto3.session.Session().client()', 'boto3.Session().client()'].flatMap((c): NetworkCall[] =>
+    ['receive_message', 'get_records', 'get_item', 'batch_get_item', 'query', 'scan'].map((m) => ({
+      pattern: { exact: `${c}.${m}` },
+      kind: 'message',
+      label: `queue, stream or table read (${m})`,
+    })),
+  ),
+  ...['boto3.resource()', 'boto3.session.Session().resource()', 'boto3.Session().resource()'].flatMap(
+    (c): NetworkCall[] => [
+      ...['Queue()', 'get_queue_by_name()'].map((q) => ({
+        pattern: { exact: `${c}.${q}.receive_messages` },
+        kind: 'message' as const,
+        label: 'queue read (SQS receive_messages)',
+      })),
+      ...['get_item', 'query', 'scan'].map((m) => ({
+        pattern: { exact: `${c}.Table().${m}` },
+        kind: 'message' as const,
+        label: `table read (DynamoDB ${m})`,
+      })),
+    ],
+  ),
+  ...['receive_messages', 'peek_messages'].map((m): NetworkCall => ({
+    pattern: { prefix: 'azure.servicebus.', suffix: '.' + m },
+    kind: 'message',
+    label: `queue read (Azure Service Bus ${m})`,
+  })),
+  {
+    pattern: { prefix: 'google.cloud.pubsub', suffix: '.pull' },
+    kind: 'message',
+    label: 'queue read (Pub/Sub pull)',
+  },
   // A SageMaker session's runtime client (`Session().sagemaker_runtime_client`) is the same boto3 client.
   ...['sagemaker.Session()', 'sagemaker.session.Session()'].flatMap((c): NetworkCall[] =>
     ['invoke_endpoint', 'invoke_endpoint_with_response_stream'].map((m) => ({

@@ -131,6 +131,9 @@ const ROUTE_RECEIVERS: readonly { prefix: string; framework: string; style: Para
   { prefix: 'socketio.AsyncServer()', framework: 'Socket.IO', style: 'sid-first' },
   { prefix: 'flask_socketio.SocketIO()', framework: 'Flask-SocketIO', style: 'data-first' },
   { prefix: 'bentoml.Service()', framework: 'BentoML', style: 'typed' },
+  // Azure Functions' Python v2 model: `app = func.FunctionApp()`, `@app.route(...)` gives an HttpRequest first.
+  { prefix: 'azure.functions.FunctionApp()', framework: 'Azure Functions', style: 'request-first' },
+  { prefix: 'azure.functions.Blueprint()', framework: 'Azure Functions', style: 'request-first' },
 ];
 
 const ROUTE_METHODS: ReadonlySet<string> = new Set([
@@ -606,6 +609,16 @@ const CALLBACKS: readonly CallbackSpec[] = [
     framework: 'NATS',
     isHandler: true,
   },
+  // Google Cloud Pub/Sub streaming pull: `subscriber.subscribe(path, callback=cb)` calls cb with each message
+  // (its `.data` is what the publisher sent).
+  {
+    names: byMethod('subscribe', 'google', 'google.cloud.pubsub'),
+    keyword: 'callback',
+    position: 1,
+    params: [{ index: 0, kind: 'message', label: 'Pub/Sub message' }],
+    framework: 'Google Cloud Pub/Sub',
+    isHandler: true,
+  },
 ];
 
 /** Redis pub/sub: `p.subscribe(**{"ch": handler})` / `p.subscribe(ch=handler)`. */
@@ -767,7 +780,38 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
         isHandler: true,
         decoratorSpans: [],
       });
+    // AWS Lambda calls a module-level `(event, context)` function with the invocation's event: an API Gateway
+    // request (its body as the client sent it), a queue's or stream's records, a bucket notification.
+    if (f.parentId === 0 && params.length === 2 && params[0] === 'event' && params[1] === 'context')
+      add({
+        functionId: f.id,
+        framework: 'AWS Lambda',
+        how: 'module-level handler(event, context)',
+        line: f.span.line,
+        seeds: new Map([[0, { kind: 'message', label: 'Lambda invocation event' }]]),
+        isHandler: true,
+        decoratorSpans: [],
+      });
+    // Azure Functions' v1 model (function.json names the function): a parameter typed HttpRequest is the request.
+    if (f.parentId === 0 && f.decorators.length === 0) {
+      const req = f.parameters.findIndex(
+        (p) => p.annotation !== undefined && typeOfIn(idx)(p.annotation).includes('azure.functions.HttpRequest'),
+      );
+      if (req === 0)
+        add({
+          functionId: f.id,
+          framework: 'Azure Functions',
+          how: 'function with an azure.functions.HttpRequest parameter',
+          line: f.span.line,
+          seeds: new Map([[0, { kind: 'request', label: 'Azure Functions request' }]]),
+          isHandler: true,
+          decoratorSpans: [],
+        });
+    }
     for (const d of f.decorators) {
+      // Google Cloud Functions (the Functions Framework): the request (Flask's) or the CloudEvent the trigger sent.
+      if (d.qualifiedName === 'functions_framework.http' || d.qualifiedName === 'functions_framework.cloud_event')
+        add(functionEntry(f, 'Cloud Functions', 'request-first', '@' + d.text, d.span.line));
       if (d.qualifiedName === 'ray.serve.deployment' && f.parameters.length > 0)
         add(functionEntry(f, 'Ray Serve', 'request-first', '@' + d.text, d.span.line));
       else if (d.qualifiedName === 'bentoml.api' || d.qualifiedName === 'bentoml.api()')

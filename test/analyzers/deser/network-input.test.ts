@@ -19,7 +19,131 @@ const APP_STORE = (imports: string, store: string, read: string): string[] => [
 
 const FLASK_IMPORTS = 'from flask import Flask, request, current_app';
 
+/** Serverless entry points and cloud queue, stream and table reads, each with `loader` at the sink (line 'sink'). */
+const CLOUD = (loader: string): [string, string[], number][] => [
+  [
+    'an AWS Lambda handler: the invocation event (an API Gateway body)',
+    [
+      'import base64, pickle, json',
+      'def lambda_handler(event, context):',
+      '    body = base64.b64decode(event["body"]) if event.get("isBase64Encoded") else event["body"].encode()',
+      `    return repr(${loader}(body))`,
+    ],
+    4,
+  ],
+  [
+    'a Google Cloud Function (functions_framework.http): the request body',
+    [
+      'import pickle, json',
+      'import functions_framework',
+      '@functions_framework.http',
+      'def restore(request):',
+      `    return repr(${loader}(request.get_data()))`,
+    ],
+    5,
+  ],
+  [
+    'an Azure Function (v2 FunctionApp route): the request body',
+    [
+      'import pickle, json',
+      'import azure.functions as func',
+      'app = func.FunctionApp()',
+      '@app.route(route="restore", methods=["POST"])',
+      'def restore(req: func.HttpRequest) -> func.HttpResponse:',
+      `    return func.HttpResponse(repr(${loader}(req.get_body())))`,
+    ],
+    6,
+  ],
+  [
+    'an Azure Function (v1, an HttpRequest parameter): the request body',
+    [
+      'import pickle, json',
+      'import azure.functions as func',
+      'def main(req: func.HttpRequest) -> func.HttpResponse:',
+      `    return func.HttpResponse(repr(${loader}(req.get_body())))`,
+    ],
+    4,
+  ],
+  [
+    'a Pub/Sub streaming-pull callback: the message data',
+    [
+      'import pickle, json',
+      'from google.cloud import pubsub_v1',
+      'subscriber = pubsub_v1.SubscriberClient()',
+      'def callback(message):',
+      `    job = ${loader}(message.data)`,
+      '    message.ack()',
+      'subscriber.subscribe("projects/p/subscriptions/s", callback=callback).result()',
+    ],
+    5,
+  ],
+  [
+    'SQS receive_message: each message body',
+    [
+      'import base64, pickle, json',
+      'import boto3',
+      'sqs = boto3.client("sqs")',
+      'def poll():',
+      '    resp = sqs.receive_message(QueueUrl="https://sqs.example/q", MaxNumberOfMessages=10)',
+      '    for m in resp.get("Messages", []):',
+      `        print(${loader}(base64.b64decode(m["Body"])))`,
+    ],
+    7,
+  ],
+  [
+    'an SQS queue resource: receive_messages bodies',
+    [
+      'import base64, pickle, json',
+      'import boto3',
+      'queue = boto3.resource("sqs").get_queue_by_name(QueueName="jobs")',
+      'for msg in queue.receive_messages(WaitTimeSeconds=20):',
+      `    print(${loader}(base64.b64decode(msg.body)))`,
+    ],
+    5,
+  ],
+  [
+    'Kinesis get_records: each record',
+    [
+      'import pickle, json, boto3',
+      'k = boto3.client("kinesis")',
+      'out = k.get_records(ShardIterator="it", Limit=100)',
+      'for r in out["Records"]:',
+      `    print(${loader}(r["Data"]))`,
+    ],
+    5,
+  ],
+  [
+    'a DynamoDB table item: a binary attribute',
+    [
+      'import pickle, json',
+      'import boto3',
+      'table = boto3.resource("dynamodb").Table("feature-cache")',
+      'def get_features(user_id):',
+      '    item = table.get_item(Key={"user_id": user_id}).get("Item")',
+      `    return ${loader}(item["blob"].value) if item else None`,
+    ],
+    6,
+  ],
+  [
+    'Azure Service Bus receive_messages: each message body',
+    [
+      'import os, pickle, json',
+      'from azure.servicebus import ServiceBusClient',
+      'with ServiceBusClient.from_connection_string(os.environ["SB"]) as client:',
+      '    with client.get_queue_receiver("jobs") as receiver:',
+      '        for msg in receiver.receive_messages(max_message_count=10):',
+      `            print(${loader}(b"".join(msg.body)))`,
+    ],
+    6,
+  ],
+];
+
 const invalid: DeserCase[] = [
+  ...CLOUD('pickle.loads').map(([name, src, line]): DeserCase => ({
+    name,
+    src,
+    expect: [['DESER-NETWORK-INPUT', line]],
+  })),
   {
     name: 'a table holding pickle.loads called by the constant key of that entry',
     src: [
@@ -772,6 +896,7 @@ const invalid: DeserCase[] = [
   },
 ];
 const valid: DeserCase[] = [
+  ...CLOUD('json.loads').map(([name, src]): DeserCase => ({ name: `twin: ${name}, parsed as JSON`, src, expect: [] })),
   {
     name: 'a table holding pickle.loads called by the constant key of its JSON entry',
     src: [

@@ -131,9 +131,18 @@ const INLINE_LAZY_DATA =
  */
 const SPLIT_DATA = /[\\/]analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?)\.json$/;
 const SPLIT_TABLES = ['classes', 'allowlistClasses', 'hooks'];
+/**
+ * A history pack's effect tables are also asked per name (src/analyzers/pickle/callable-effects.ts: its shape checks
+ * at every call and BUILD, its lookup hooks, its functions' effect records, its family roots' classes), so they are
+ * split too: a stream whose names fall under none of a pack's modules reads nothing of that pack (a torch checkpoint
+ * read every pack's head).
+ */
+const HISTORY_SPLIT_TABLES = [...SPLIT_TABLES, 'checks', 'lookups', 'callables', 'families'];
+const splitTablesOf = (path) =>
+  /[\\/]history-effects(?:-[a-z-]+)?\.json$/.test(path) ? HISTORY_SPLIT_TABLES : SPLIT_TABLES;
 /** Writes `rel`'s head and parts beside it (`<name>.parts/`) and returns the loader's parts field. */
-const splitParts = (outdir, rel, data, reader) => {
-  const { head, parts, split } = splitByRoot(data, SPLIT_TABLES);
+const splitParts = (outdir, rel, data, reader, tables) => {
+  const { head, parts, split, deep } = splitByRoot(data, tables);
   const dir = rel.replace(/\.json$/, '.parts');
   rmSync(join(outdir, dir), { recursive: true, force: true });
   mkdirSync(join(outdir, dir), { recursive: true });
@@ -144,7 +153,7 @@ const splitParts = (outdir, rel, data, reader) => {
     loaders.push(`${JSON.stringify(root)}: () => JSON.parse(${reader.read(`${dir}/${root}.json`)})`);
   }
   const headLoader = `() => JSON.parse(${reader.read(`${dir}/-head.json`)})`;
-  return `[Symbol.for('sentinel-ml.lazyParts')]: { split: ${JSON.stringify(split)}, head: ${headLoader}, parts: { ${loaders.join(', ')} } }, `;
+  return `[Symbol.for('sentinel-ml.lazyParts')]: { split: ${JSON.stringify(split)}, deep: ${JSON.stringify(deep)}, head: ${headLoader}, parts: { ${loaders.join(', ')} } }, `;
 };
 const rootOf = (name) => (name.includes('.') ? name.slice(0, name.indexOf('.')) : name);
 /** `reader`: the imports a data loader needs and `read(rel)`, the expression that reads a data file written beside it. */
@@ -169,7 +178,7 @@ const jsonAsParse = (outdir, reader) => ({
         for (const k of Object.keys(table ?? {})) roots.add(rootOf(k));
       const head = { roots: [...roots].sort(), ...(typeof data.pack === 'string' ? { pack: data.pack } : {}) };
       const fields = JSON.stringify(head).slice(1, -1);
-      const parts = SPLIT_DATA.test(args.path) ? splitParts(outdir, rel, data, reader) : '';
+      const parts = SPLIT_DATA.test(args.path) ? splitParts(outdir, rel, data, reader, splitTablesOf(args.path)) : '';
       return {
         contents: `${reader.imports}export default { [Symbol.for('sentinel-ml.lazyJson')]: () => JSON.parse(${reader.read(rel)}), ${parts}${fields} };`,
         loader: 'js',

@@ -139,10 +139,18 @@ const SPLIT_TABLES = ['classes', 'allowlistClasses', 'hooks'];
  */
 const HISTORY_SPLIT_TABLES = [...SPLIT_TABLES, 'checks', 'lookups', 'callables', 'families'];
 const splitTablesOf = (path) =>
-  /[\\/]history-effects(?:-[a-z-]+)?\.json$/.test(path) ? HISTORY_SPLIT_TABLES : SPLIT_TABLES;
+  /[\\/]history-effects(?:-[a-z-]+)?\.json$/.test(path) ? HISTORY_SPLIT_TABLES : EFFECTS_SPLIT_TABLES;
+/**
+ * The effect model's function records are asked per name (a stream's callables), and iterated whole only for the
+ * classes they return (a class the analysis cannot name): split, and also kept whole in the head, which only that
+ * question reads (a 1 KB malicious pickle and a torch checkpoint read neither the head nor the whole file). Its
+ * family roots' classes are asked per root.
+ */
+const EFFECTS_SPLIT_TABLES = [...SPLIT_TABLES, 'callables', 'families'];
+const KEEP_WHOLE = ['callables'];
 /** Writes `rel`'s head and parts beside it (`<name>.parts/`) and returns the loader's parts field. */
 const splitParts = (outdir, rel, data, reader, tables) => {
-  const { head, parts, split, deep } = splitByRoot(data, tables);
+  const { head, parts, split, deep, inHead } = splitByRoot(data, tables, { keepWhole: KEEP_WHOLE });
   const dir = rel.replace(/\.json$/, '.parts');
   rmSync(join(outdir, dir), { recursive: true, force: true });
   mkdirSync(join(outdir, dir), { recursive: true });
@@ -153,7 +161,7 @@ const splitParts = (outdir, rel, data, reader, tables) => {
     loaders.push(`${JSON.stringify(root)}: () => JSON.parse(${reader.read(`${dir}/${root}.json`)})`);
   }
   const headLoader = `() => JSON.parse(${reader.read(`${dir}/-head.json`)})`;
-  return `[Symbol.for('sentinel-ml.lazyParts')]: { split: ${JSON.stringify(split)}, deep: ${JSON.stringify(deep)}, head: ${headLoader}, parts: { ${loaders.join(', ')} } }, `;
+  return `[Symbol.for('sentinel-ml.lazyParts')]: { split: ${JSON.stringify(split)}, deep: ${JSON.stringify(deep)}, inHead: ${JSON.stringify(inHead)}, head: ${headLoader}, parts: { ${loaders.join(', ')} } }, `;
 };
 const rootOf = (name) => (name.includes('.') ? name.slice(0, name.indexOf('.')) : name);
 /** `reader`: the imports a data loader needs and `read(rel)`, the expression that reads a data file written beside it. */

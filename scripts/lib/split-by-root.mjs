@@ -32,10 +32,11 @@ export const DEEP_SPLIT_BYTES = 32 * 1024;
 /**
  * `data` split: `head` holds every field but `tables` (an absent table is split as an empty one), `parts` maps each
  * part (partOf) to `{ table: { key: value } }` with the entries of `tables` under it, `deep` lists the top-level
- * modules split by second-level module. Throws on a key whose part is not a dotted identifier (it could not name a
+ * modules split by second-level module, `inHead` the split tables also kept whole in the head (`keepWhole`: a table
+ * read by name and also iterated whole, which then reads the head instead of the whole file). Throws on a key whose part is not a dotted identifier (it could not name a
  * part file): the data's derivation changed and the split must be reviewed.
  */
-export function splitByRoot(data, tables, deepSplitBytes = DEEP_SPLIT_BYTES) {
+export function splitByRoot(data, tables, { keepWhole = [], deepSplitBytes = DEEP_SPLIT_BYTES } = {}) {
   const head = {};
   const byRoot = {};
   const split = [];
@@ -45,6 +46,7 @@ export function splitByRoot(data, tables, deepSplitBytes = DEEP_SPLIT_BYTES) {
       continue;
     }
     split.push(field);
+    if (keepWhole.includes(field)) head[field] = value;
     for (const [key, entry] of Object.entries(value)) {
       const root = rootOf(key);
       if (!PART.test(root) || root.includes('.'))
@@ -67,5 +69,5 @@ export function splitByRoot(data, tables, deepSplitBytes = DEEP_SPLIT_BYTES) {
       }
     }
   }
-  return { head, parts, split, deep: [...deep].sort() };
+  return { head, parts, split, deep: [...deep].sort(), inHead: split.filter((t) => t in head) };
 }

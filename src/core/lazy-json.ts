@@ -20,6 +20,8 @@ interface PartsLoader extends Loader {
     readonly split: readonly string[];
     /** Top-level modules split once more, by second-level module (partOf). */
     readonly deep?: readonly string[];
+    /** Split tables also kept whole in the head: reading one whole reads the head, not the whole file. */
+    readonly inHead?: readonly string[];
     readonly head: () => unknown;
     /** One loader per part that has entries (a part absent here has none in any split table). */
     readonly parts: Readonly<Record<string, () => unknown>>;
@@ -78,6 +80,7 @@ export function keyedJson<T extends object>(imported: unknown): KeyedJson<T> {
   let head: Record<string, unknown> | undefined;
   const splitTables: ReadonlySet<string> = new Set(split.split);
   const deep: ReadonlySet<string> = new Set(split.deep ?? []);
+  const inHead: ReadonlySet<string> = new Set(split.inHead ?? []);
   const parts = new Map<string, Record<string, unknown>>();
   const part = (name: string): Record<string, unknown> | undefined => {
     let p = parts.get(name);
@@ -94,7 +97,9 @@ export function keyedJson<T extends object>(imported: unknown): KeyedJson<T> {
         : own((head ??= split.head() as Record<string, unknown>)[table], key),
     ),
     field: (name) =>
-      splitTables.has(name) ? whole()[name] : ((head ??= split.head() as Record<string, unknown>)[name] as never),
+      splitTables.has(name) && !inHead.has(name)
+        ? whole()[name]
+        : ((head ??= split.head() as Record<string, unknown>)[name] as never),
   };
 }
 

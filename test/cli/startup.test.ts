@@ -125,13 +125,21 @@ describe('built CLI start-up', () => {
       );
   });
 
-  it('a malicious 1 KB pickle: its findings are fingerprinted without loading node:crypto', () => {
+  it('a malicious 1 KB pickle: its findings are fingerprinted without loading node:crypto, and no effect file head is read', () => {
     const r = inBundle(`
       const io = { stdout: () => {}, stderr: () => {}, isTTY: false, env: {} };
+      const fs = require('node:fs');
+      const opened = [];
+      const readFileSync = fs.readFileSync;
+      fs.readFileSync = (p, ...a) => (opened.push(String(p)), readFileSync(p, ...a));
       const code = await bundle.exports.main(['artifact', ${JSON.stringify(join(dir, 'many', 'm0.pkl'))}, '--quiet'], io);
-      return { code, builtins: (process.moduleLoadList ?? []).filter((m) => m.startsWith('NativeModule ')) };`);
+      return { code, opened, builtins: (process.moduleLoadList ?? []).filter((m) => m.startsWith('NativeModule ')) };`);
     assert.equal(r['code'], 1);
     assert.ok(!(r['builtins'] as string[]).includes('NativeModule crypto'), 'node:crypto was loaded for fingerprints');
+    // Its names (posix.system) fall under no module of the effect model or of a history pack: their function
+    // records and shape checks are read per name, from parts, and there is none to read.
+    const effects = (r['opened'] as string[]).filter((f) => /[\\/](?:callable|history)-effects/.test(f));
+    assert.deepEqual(effects, [], `effect-model files were read: ${effects.join(', ')}`);
   });
 
   it('every allowlist data file, parsed on demand in the bundle, still answers for its names', () => {

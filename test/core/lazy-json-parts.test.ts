@@ -9,9 +9,11 @@ import { keyedJson, LAZY_JSON, LAZY_PARTS } from '../../src/core/lazy-json.js';
 import { splitByRoot } from '../../scripts/lib/split-by-root.mjs';
 
 const DATA = join(import.meta.dirname, '..', '..', 'src', 'analyzers', 'pickle', 'data');
-const TABLES = ['classes', 'allowlistClasses', 'hooks'];
-/** The tables the bundle splits in a history pack's file (scripts/bundle.mjs). */
-const HISTORY_TABLES = [...TABLES, 'checks', 'lookups', 'callables', 'families'];
+/** The tables the bundle splits in the effect model (scripts/bundle.mjs), and in a history pack's file. */
+const TABLES = ['classes', 'allowlistClasses', 'hooks', 'callables', 'families'];
+const HISTORY_TABLES = [...TABLES, 'checks', 'lookups'];
+/** Split tables the bundle also keeps whole in the head. */
+const KEEP_WHOLE = ['callables'];
 const FILES: [string, string[]][] = [
   ['callable-effects.json', TABLES],
   ['history-effects.json', HISTORY_TABLES],
@@ -20,11 +22,11 @@ const FILES: [string, string[]][] = [
 ];
 
 type Data = Record<string, Record<string, unknown>>;
-type Split = { head: Data; parts: Record<string, Data>; split: string[]; deep: string[] };
+type Split = { head: Data; parts: Record<string, Data>; split: string[]; deep: string[]; inHead: string[] };
 
 /** A loader shaped as the bundle's, over JSON text, counting which parts were parsed. */
 function bundled(data: Data, tables = TABLES): { loader: unknown; parsed: string[]; deep: string[] } {
-  const { head, parts, split, deep } = splitByRoot(data, tables) as Split;
+  const { head, parts, split, deep, inHead } = splitByRoot(data, tables, { keepWhole: KEEP_WHOLE }) as Split;
   const parsed: string[] = [];
   const text = (v: unknown): string => JSON.stringify(v);
   const loaders: Record<string, () => unknown> = {};
@@ -39,7 +41,7 @@ function bundled(data: Data, tables = TABLES): { loader: unknown; parsed: string
     deep,
     loader: {
       [LAZY_JSON]: () => (parsed.push('(whole)'), JSON.parse(whole)),
-      [LAZY_PARTS]: { split, deep, head: () => (parsed.push('(head)'), JSON.parse(headText)), parts: loaders },
+      [LAZY_PARTS]: { split, deep, inHead, head: () => (parsed.push('(head)'), JSON.parse(headText)), parts: loaders },
     },
   };
 }
@@ -85,7 +87,8 @@ describe('data files split per top-level module', () => {
     assert.equal(split.get('classes', 'torch.no_such_name'), undefined);
     assert.equal(split.get('classes', 'no_such_module.X'), undefined);
     assert.deepEqual(parsed, ['torch']);
-    split.field('callables');
+    // The function records are split and also kept whole in the head: read whole, they read the head only.
+    assert.deepEqual(split.field('callables'), data['callables']);
     assert.deepEqual(parsed, ['torch', '(head)']);
     split.field('hooks');
     assert.deepEqual(parsed, ['torch', '(head)', '(whole)']);

@@ -297,10 +297,10 @@ export function effectOf(canonical: string): CallableEffect | undefined {
 }
 
 function readEffect(canonical: string): CallableEffect | undefined {
-  const callables = data.field('callables');
-  if (Object.hasOwn(callables, canonical)) return callables[canonical];
+  const own = data.get('callables', canonical);
+  if (own !== undefined) return own;
   if (Object.hasOwn(SAME_EFFECT, canonical))
-    return { ...callables[SAME_EFFECT[canonical]!]!, as: SAME_EFFECT[canonical] };
+    return { ...data.get('callables', SAME_EFFECT[canonical]!)!, as: SAME_EFFECT[canonical] };
   // A function only released versions define (a history pack's name), with its review's effect record.
   for (const h of histories) {
     const e = h.get('callables', canonical);

@@ -23,8 +23,10 @@ interface PartsLoader extends Loader {
     /** Split tables also kept whole in the head: reading one whole reads the head, not the whole file. */
     readonly inHead?: readonly string[];
     readonly head: () => unknown;
-    /** One loader per part that has entries (a part absent here has none in any split table). */
-    readonly parts: Readonly<Record<string, () => unknown>>;
+    /** The parts that have entries (a part absent here has none in any split table). */
+    readonly names: readonly string[];
+    /** Reads and parses one of `names`. */
+    readonly part: (name: string) => unknown;
   };
 }
 
@@ -81,11 +83,12 @@ export function keyedJson<T extends object>(imported: unknown): KeyedJson<T> {
   const splitTables: ReadonlySet<string> = new Set(split.split);
   const deep: ReadonlySet<string> = new Set(split.deep ?? []);
   const inHead: ReadonlySet<string> = new Set(split.inHead ?? []);
+  const names: ReadonlySet<string> = new Set(split.names);
   const parts = new Map<string, Record<string, unknown>>();
   const part = (name: string): Record<string, unknown> | undefined => {
     let p = parts.get(name);
-    if (p === undefined && Object.hasOwn(split.parts, name)) {
-      p = split.parts[name]!() as Record<string, unknown>;
+    if (p === undefined && names.has(name)) {
+      p = split.part(name) as Record<string, unknown>;
       parts.set(name, p);
     }
     return p;

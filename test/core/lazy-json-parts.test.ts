@@ -29,11 +29,7 @@ function bundled(data: Data, tables = TABLES): { loader: unknown; parsed: string
   const { head, parts, split, deep, inHead } = splitByRoot(data, tables, { keepWhole: KEEP_WHOLE }) as Split;
   const parsed: string[] = [];
   const text = (v: unknown): string => JSON.stringify(v);
-  const loaders: Record<string, () => unknown> = {};
-  for (const [root, part] of Object.entries(parts)) {
-    const t = text(part);
-    loaders[root] = () => (parsed.push(root), JSON.parse(t));
-  }
+  const texts = new Map(Object.entries(parts).map(([name, part]) => [name, text(part)]));
   const whole = text(data);
   const headText = text(head);
   return {
@@ -41,7 +37,14 @@ function bundled(data: Data, tables = TABLES): { loader: unknown; parsed: string
     deep,
     loader: {
       [LAZY_JSON]: () => (parsed.push('(whole)'), JSON.parse(whole)),
-      [LAZY_PARTS]: { split, deep, inHead, head: () => (parsed.push('(head)'), JSON.parse(headText)), parts: loaders },
+      [LAZY_PARTS]: {
+        split,
+        deep,
+        inHead,
+        head: () => (parsed.push('(head)'), JSON.parse(headText)),
+        names: [...texts.keys()],
+        part: (name: string) => (parsed.push(name), JSON.parse(texts.get(name)!)),
+      },
     },
   };
 }

@@ -129,7 +129,8 @@ const INLINE_LAZY_DATA =
  * hooks and classes of the names its pickles name, so it parses those modules' parts (a torch checkpoint: torch's)
  * instead of the whole 1.4 MB. The whole file stays beside them for the few questions asked of every entry.
  */
-const SPLIT_DATA = /[\\/]analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?)\.json$/;
+const SPLIT_DATA =
+  /[\\/]analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?|(?:history-)?native-states(?:-[a-z-]+)?)\.json$/;
 const SPLIT_TABLES = ['classes', 'allowlistClasses', 'hooks'];
 /**
  * A history pack's effect tables are also asked per name (src/analyzers/pickle/callable-effects.ts: its shape checks
@@ -139,7 +140,16 @@ const SPLIT_TABLES = ['classes', 'allowlistClasses', 'hooks'];
  */
 const HISTORY_SPLIT_TABLES = [...SPLIT_TABLES, 'checks', 'lookups', 'callables', 'families'];
 const splitTablesOf = (path) =>
-  /[\\/]history-effects(?:-[a-z-]+)?\.json$/.test(path) ? HISTORY_SPLIT_TABLES : EFFECTS_SPLIT_TABLES;
+  /[\\/]history-effects(?:-[a-z-]+)?\.json$/.test(path)
+    ? HISTORY_SPLIT_TABLES
+    : /native-states(?:-[a-z-]+)?\.json$/.test(path)
+      ? NATIVE_STATES_SPLIT_TABLES
+      : EFFECTS_SPLIT_TABLES;
+/**
+ * The native classes' state facts (native-states and its history packs) are asked per class the stream builds an
+ * object of (src/analyzers/pickle/native-states.ts): a stream naming no module they list reads none of them.
+ */
+const NATIVE_STATES_SPLIT_TABLES = ['classes'];
 /**
  * The effect model's function records are asked per name (a stream's callables), and iterated whole only for the
  * classes they return (a class the analysis cannot name): split, and also kept whole in the head, which only that

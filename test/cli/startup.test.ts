@@ -136,9 +136,12 @@ describe('built CLI start-up', () => {
       return { code, opened, builtins: (process.moduleLoadList ?? []).filter((m) => m.startsWith('NativeModule ')) };`);
     assert.equal(r['code'], 1);
     assert.ok(!(r['builtins'] as string[]).includes('NativeModule crypto'), 'node:crypto was loaded for fingerprints');
-    // Its names (posix.system) fall under no module of the effect model or of a history pack: their function
-    // records and shape checks are read per name, from parts, and there is none to read.
-    const effects = (r['opened'] as string[]).filter((f) => /[\\/](?:callable|history)-effects/.test(f));
+    // Its names (posix.system) fall under no module of the effect model, of a history pack or of the native-class
+    // state facts: their function records, shape checks and state facts are read per name, from parts, and there is
+    // none to read.
+    const effects = (r['opened'] as string[]).filter((f) =>
+      /[\\/](?:callable-effects|history-effects|(?:history-)?native-states)/.test(f),
+    );
     assert.deepEqual(effects, [], `effect-model files were read: ${effects.join(', ')}`);
   });
 

@@ -19,6 +19,8 @@ const FILES: [string, string[]][] = [
   ['history-effects.json', HISTORY_TABLES],
   ['history-effects-pandas.json', HISTORY_TABLES],
   ['history-effects-statsmodels.json', HISTORY_TABLES],
+  ['native-states.json', ['classes']],
+  ['history-native-states-scikit-learn.json', ['classes']],
 ];
 
 type Data = Record<string, Record<string, unknown>>;

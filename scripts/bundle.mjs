@@ -158,15 +158,22 @@ const NATIVE_STATES_SPLIT_TABLES = ['classes'];
  */
 const EFFECTS_SPLIT_TABLES = [...SPLIT_TABLES, 'callables', 'families'];
 const KEEP_WHOLE = ['callables'];
+/**
+ * JSON text in ASCII, every other character escaped (`\u2014`): the same value once parsed, but read as a one-byte
+ * string. A data file with a single non-ASCII character (a dash in a note) was read into a two-byte string, which V8
+ * parses more slowly and holds at twice the size.
+ */
+const asciiJson = (value) =>
+  JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 /** Writes `rel`'s head and parts beside it (`<name>.parts/`) and returns the loader's parts field. */
 const splitParts = (outdir, rel, data, reader, tables) => {
   const { head, parts, split, deep, inHead } = splitByRoot(data, tables, { keepWhole: KEEP_WHOLE });
   const dir = rel.replace(/\.json$/, '.parts');
   rmSync(join(outdir, dir), { recursive: true, force: true });
   mkdirSync(join(outdir, dir), { recursive: true });
-  writeFileSync(join(outdir, dir, '-head.json'), JSON.stringify(head));
+  writeFileSync(join(outdir, dir, '-head.json'), asciiJson(head));
   const names = Object.keys(parts).sort();
-  for (const name of names) writeFileSync(join(outdir, dir, `${name}.json`), JSON.stringify(parts[name]));
+  for (const name of names) writeFileSync(join(outdir, dir, `${name}.json`), asciiJson(parts[name]));
   const headLoader = `() => JSON.parse(${reader.read(JSON.stringify(`${dir}/-head.json`))})`;
   // One reader for every part, by name (a part's name is a dotted identifier: splitByRoot checks), and the names as
   // a list: a closure per part was ~160 bytes of bundle text and one more function in the code cache each.
@@ -193,7 +200,7 @@ const jsonAsParse = (outdir, reader) => ({
         return { contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(data))});`, loader: 'js' };
       const rel = `data/${lazy[1].replace(/\\/g, '/')}`;
       mkdirSync(dirname(join(outdir, rel)), { recursive: true });
-      writeFileSync(join(outdir, rel), JSON.stringify(data));
+      writeFileSync(join(outdir, rel), asciiJson(data));
       const roots = new Set();
       for (const table of [data.entries, data.review, data.excluded])
         for (const k of Object.keys(table ?? {})) roots.add(rootOf(k));

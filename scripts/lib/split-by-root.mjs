@@ -33,8 +33,9 @@ export const DEEP_SPLIT_BYTES = 32 * 1024;
  * `data` split: `head` holds every field but `tables` (an absent table is split as an empty one), `parts` maps each
  * part (partOf) to `{ table: { key: value } }` with the entries of `tables` under it, `deep` lists the top-level
  * modules split by second-level module, `inHead` the split tables also kept whole in the head (`keepWhole`: a table
- * read by name and also iterated whole, which then reads the head instead of the whole file). Throws on a key whose part is not a dotted identifier (it could not name a
- * part file): the data's derivation changed and the split must be reviewed.
+ * read by name and also iterated whole, which then reads the head instead of the whole file). Throws on a key whose
+ * part is not a dotted identifier (it could not name a part file): the data's derivation changed and the split must
+ * be reviewed.
  */
 export function splitByRoot(data, tables, { keepWhole = [], deepSplitBytes = DEEP_SPLIT_BYTES } = {}) {
   const head = {};

@@ -45,8 +45,10 @@ interface NativeStatesFile {
 const current = keyedJson<NativeStatesFile>(facts);
 const history = keyedJson<NativeStatesFile>(sklearnHistory);
 
-/** The hook of `classCanonical` that reads its state's items without a length check, if it has one (the history's
- * entry wins). */
+/**
+ * The hook of `classCanonical` that reads its state's items without a length check, if it has one (the history's
+ * entry wins).
+ */
 export function nativeStateHook(classCanonical: string): NativeStateFact | undefined {
   return history.get('classes', classCanonical) ?? current.get('classes', classCanonical);
 }

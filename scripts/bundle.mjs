@@ -129,25 +129,62 @@ const INLINE_LAZY_DATA =
  * hooks and classes of the names its pickles name, so it parses those modules' parts (a torch checkpoint: torch's)
  * instead of the whole 1.4 MB. The whole file stays beside them for the few questions asked of every entry.
  */
-const SPLIT_DATA = /[\\/]analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?)\.json$/;
+const SPLIT_DATA =
+  /[\\/]analyzers[\\/]pickle[\\/]data[\\/](?:callable-effects|history-effects(?:-[a-z-]+)?|(?:history-)?native-states(?:-[a-z-]+)?)\.json$/;
 const SPLIT_TABLES = ['classes', 'allowlistClasses', 'hooks'];
+/**
+ * A history pack's effect tables are also asked per name (src/analyzers/pickle/callable-effects.ts: its shape checks
+ * at every call and BUILD, its lookup hooks, its functions' effect records, its family roots' classes), so they are
+ * split too: a stream whose names fall under none of a pack's modules reads nothing of that pack (a torch checkpoint
+ * read every pack's head).
+ */
+const HISTORY_SPLIT_TABLES = [...SPLIT_TABLES, 'checks', 'lookups', 'callables', 'families'];
+const splitTablesOf = (path) =>
+  /[\\/]history-effects(?:-[a-z-]+)?\.json$/.test(path)
+    ? HISTORY_SPLIT_TABLES
+    : /native-states(?:-[a-z-]+)?\.json$/.test(path)
+      ? NATIVE_STATES_SPLIT_TABLES
+      : EFFECTS_SPLIT_TABLES;
+/**
+ * The native classes' state facts (native-states and its history packs) are asked per class the stream builds an
+ * object of (src/analyzers/pickle/native-states.ts): a stream naming no module they list reads none of them.
+ */
+const NATIVE_STATES_SPLIT_TABLES = ['classes'];
+/**
+ * The effect model's function records are asked per name (a stream's callables), and iterated whole only for the
+ * classes they return (a class the analysis cannot name): split, and also kept whole in the head, which only that
+ * question reads (a 1 KB malicious pickle and a torch checkpoint read neither the head nor the whole file). Its
+ * family roots' classes are asked per root.
+ */
+const EFFECTS_SPLIT_TABLES = [...SPLIT_TABLES, 'callables', 'families'];
+const KEEP_WHOLE = ['callables'];
+/**
+ * JSON text in ASCII, every other character escaped (`\u2014`): the same value once parsed, but read as a one-byte
+ * string. A data file with a single non-ASCII character (a dash in a note) was read into a two-byte string, which V8
+ * parses more slowly and holds at twice the size.
+ */
+const asciiJson = (value) =>
+  JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 /** Writes `rel`'s head and parts beside it (`<name>.parts/`) and returns the loader's parts field. */
-const splitParts = (outdir, rel, data, reader) => {
-  const { head, parts, split } = splitByRoot(data, SPLIT_TABLES);
+const splitParts = (outdir, rel, data, reader, tables) => {
+  const { head, parts, split, deep, inHead } = splitByRoot(data, tables, { keepWhole: KEEP_WHOLE });
   const dir = rel.replace(/\.json$/, '.parts');
   rmSync(join(outdir, dir), { recursive: true, force: true });
   mkdirSync(join(outdir, dir), { recursive: true });
-  writeFileSync(join(outdir, dir, '-head.json'), JSON.stringify(head));
-  const loaders = [];
-  for (const root of Object.keys(parts).sort()) {
-    writeFileSync(join(outdir, dir, `${root}.json`), JSON.stringify(parts[root]));
-    loaders.push(`${JSON.stringify(root)}: () => JSON.parse(${reader.read(`${dir}/${root}.json`)})`);
-  }
-  const headLoader = `() => JSON.parse(${reader.read(`${dir}/-head.json`)})`;
-  return `[Symbol.for('sentinel-ml.lazyParts')]: { split: ${JSON.stringify(split)}, head: ${headLoader}, parts: { ${loaders.join(', ')} } }, `;
+  writeFileSync(join(outdir, dir, '-head.json'), asciiJson(head));
+  const names = Object.keys(parts).sort();
+  for (const name of names) writeFileSync(join(outdir, dir, `${name}.json`), asciiJson(parts[name]));
+  const headLoader = `() => JSON.parse(${reader.read(JSON.stringify(`${dir}/-head.json`))})`;
+  // One reader for every part, by name (a part's name is a dotted identifier: splitByRoot checks), and the names as
+  // a list: a closure per part was ~160 bytes of bundle text and one more function in the code cache each.
+  const partLoader = `(name) => JSON.parse(${reader.read(`${JSON.stringify(`${dir}/`)} + name + '.json'`)})`;
+  return `[Symbol.for('sentinel-ml.lazyParts')]: { split: ${JSON.stringify(split)}, deep: ${JSON.stringify(deep)}, inHead: ${JSON.stringify(inHead)}, head: ${headLoader}, names: ${JSON.stringify(names)}, part: ${partLoader} }, `;
 };
 const rootOf = (name) => (name.includes('.') ? name.slice(0, name.indexOf('.')) : name);
-/** `reader`: the imports a data loader needs and `read(rel)`, the expression that reads a data file written beside it. */
+/**
+ * `reader`: the imports a data loader needs and `read(relExpr)`, the expression that reads a data file written beside
+ * it, its path under the output folder given as a JavaScript expression.
+ */
 const jsonAsParse = (outdir, reader) => ({
   name: 'json-as-parse',
   setup(b) {
@@ -163,15 +200,15 @@ const jsonAsParse = (outdir, reader) => ({
         return { contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(data))});`, loader: 'js' };
       const rel = `data/${lazy[1].replace(/\\/g, '/')}`;
       mkdirSync(dirname(join(outdir, rel)), { recursive: true });
-      writeFileSync(join(outdir, rel), JSON.stringify(data));
+      writeFileSync(join(outdir, rel), asciiJson(data));
       const roots = new Set();
       for (const table of [data.entries, data.review, data.excluded])
         for (const k of Object.keys(table ?? {})) roots.add(rootOf(k));
       const head = { roots: [...roots].sort(), ...(typeof data.pack === 'string' ? { pack: data.pack } : {}) };
       const fields = JSON.stringify(head).slice(1, -1);
-      const parts = SPLIT_DATA.test(args.path) ? splitParts(outdir, rel, data, reader) : '';
+      const parts = SPLIT_DATA.test(args.path) ? splitParts(outdir, rel, data, reader, splitTablesOf(args.path)) : '';
       return {
-        contents: `${reader.imports}export default { [Symbol.for('sentinel-ml.lazyJson')]: () => JSON.parse(${reader.read(rel)}), ${parts}${fields} };`,
+        contents: `${reader.imports}export default { [Symbol.for('sentinel-ml.lazyJson')]: () => JSON.parse(${reader.read(JSON.stringify(rel))}), ${parts}${fields} };`,
         loader: 'js',
       };
     });
@@ -218,8 +255,7 @@ const cliPlugins = () => [
   bundleRequireAsCreateRequire,
   jsonAsParse('dist/bin', {
     imports: '',
-    read: (rel) =>
-      `require('node:fs').readFileSync(require('node:path').join(__dirname, ${JSON.stringify(rel)}), 'utf8')`,
+    read: (relExpr) => `require('node:fs').readFileSync(require('node:path').join(__dirname, ${relExpr}), 'utf8')`,
   }),
 ];
 
@@ -377,7 +413,7 @@ await build({
   plugins: [
     jsonAsParse('dist/lib', {
       imports: "import { readFileSync as readDataFile } from 'node:fs';\n",
-      read: (rel) => `readDataFile(new URL(${JSON.stringify(`./${rel}`)}, import.meta.url), 'utf8')`,
+      read: (relExpr) => `readDataFile(new URL('./' + ${relExpr}, import.meta.url), 'utf8')`,
     }),
   ],
   logLevel: 'warning',

@@ -1,7 +1,7 @@
 // JSON data parsed on first use. The CLI bundle emits large data files as loaders (scripts/bundle.mjs: the file is
 // written beside the bundle and read and parsed on the first call); run from source, the import is the parsed JSON.
-// Files whose tables are keyed by qualified Python names may also be split per top-level module
-// (scripts/lib/split-by-root.mjs): a lookup then parses only the part of the name's module.
+// Files whose tables are keyed by qualified Python names may also be split per top-level module, a large one per
+// second-level module (scripts/lib/split-by-root.mjs): a lookup then parses only the part of the name's module.
 
 import { Memo2 } from './memo2.js';
 
@@ -18,9 +18,15 @@ interface PartsLoader extends Loader {
   readonly [LAZY_PARTS]: {
     /** The tables split per root; every other field is in the head. */
     readonly split: readonly string[];
+    /** Top-level modules split once more, by second-level module (partOf). */
+    readonly deep?: readonly string[];
+    /** Split tables also kept whole in the head: reading one whole reads the head, not the whole file. */
+    readonly inHead?: readonly string[];
     readonly head: () => unknown;
-    /** One loader per root that has entries (a root absent here has none in any split table). */
-    readonly parts: Readonly<Record<string, () => unknown>>;
+    /** The parts that have entries (a part absent here has none in any split table). */
+    readonly names: readonly string[];
+    /** Reads and parses one of `names`. */
+    readonly part: (name: string) => unknown;
   };
 }
 
@@ -45,10 +51,16 @@ export interface KeyedJson<T> {
   field<K extends keyof T & string>(name: K): T[K];
 }
 
-/** The top-level module of a qualified name, the part it lives in (as scripts/lib/split-by-root.mjs splits). */
-function rootOf(key: string): string {
+/**
+ * The part a qualified name lives in, as scripts/lib/split-by-root.mjs splits: its top-level module, or for a module
+ * in `deep` and a name of three parts or more its first two (`torch.nn.modules.linear.Linear` → `torch.nn`).
+ */
+function partOf(key: string, deep: ReadonlySet<string>): string {
   const dot = key.indexOf('.');
-  return dot < 0 ? key : key.slice(0, dot);
+  const root = dot < 0 ? key : key.slice(0, dot);
+  if (dot < 0 || !deep.has(root)) return root;
+  const second = key.indexOf('.', dot + 1);
+  return second < 0 ? root : key.slice(0, second);
 }
 
 function own<E>(table: unknown, key: string): E | undefined {
@@ -69,23 +81,28 @@ export function keyedJson<T extends object>(imported: unknown): KeyedJson<T> {
   }
   let head: Record<string, unknown> | undefined;
   const splitTables: ReadonlySet<string> = new Set(split.split);
+  const deep: ReadonlySet<string> = new Set(split.deep ?? []);
+  const inHead: ReadonlySet<string> = new Set(split.inHead ?? []);
+  const names: ReadonlySet<string> = new Set(split.names);
   const parts = new Map<string, Record<string, unknown>>();
-  const part = (root: string): Record<string, unknown> | undefined => {
-    let p = parts.get(root);
-    if (p === undefined && Object.hasOwn(split.parts, root)) {
-      p = split.parts[root]!() as Record<string, unknown>;
-      parts.set(root, p);
+  const part = (name: string): Record<string, unknown> | undefined => {
+    let p = parts.get(name);
+    if (p === undefined && names.has(name)) {
+      p = split.part(name) as Record<string, unknown>;
+      parts.set(name, p);
     }
     return p;
   };
   return {
     get: remembered((table, key) =>
       splitTables.has(table)
-        ? own(part(rootOf(key))?.[table], key)
+        ? own(part(partOf(key, deep))?.[table], key)
         : own((head ??= split.head() as Record<string, unknown>)[table], key),
     ),
     field: (name) =>
-      splitTables.has(name) ? whole()[name] : ((head ??= split.head() as Record<string, unknown>)[name] as never),
+      splitTables.has(name) && !inHead.has(name)
+        ? whole()[name]
+        : ((head ??= split.head() as Record<string, unknown>)[name] as never),
   };
 }
 

@@ -83,7 +83,7 @@ describe('built CLI start-up', () => {
     assert.deepEqual(dataFiles, [], 'a data file was read for a pickle that names no global');
   });
 
-  it("a torch checkpoint reads the effect model's parts of the modules it names, never the whole files, and no zlib", () => {
+  it("a torch checkpoint reads the effect model's parts of the modules it names, never the whole files nor a history pack's head, and no zlib", () => {
     const pt = join(REPO, 'test', 'fixtures', 'convert', 'state-dict.pt');
     const r = inBundle(`
       const io = { stdout: () => {}, stderr: () => {}, isTTY: false, env: {} };
@@ -103,8 +103,18 @@ describe('built CLI start-up', () => {
       .filter((f) => f.includes(join('dist', 'bin', 'data', 'analyzers', 'pickle', 'data')))
       .map((f) => f.split(/[\\/]/).slice(-2).join('/'));
     assert.ok(
-      effects.includes('callable-effects.parts/torch.json'),
-      `torch's part was not read: ${effects.join(', ')}`,
+      effects.some((f) => f.startsWith('callable-effects.parts/')),
+      `no part of the effect model was read: ${effects.join(', ')}`,
+    );
+    // torch's effect model is split by second-level module: a state dict names none of torch.nn's classes.
+    assert.ok(
+      !effects.some((f) => /^callable-effects\.parts\/torch\.(?:nn|ao|optim|cuda)\.json$/.test(f)),
+      `a part of a torch module the checkpoint does not name was read: ${effects.join(', ')}`,
+    );
+    // A history pack's tables asked per name are split too: no pack's head is read for names outside its modules.
+    assert.ok(
+      !effects.some((f) => /^history-effects(?:-[a-z-]+)?\.parts\/-head\.json$/.test(f)),
+      `a history pack's head was read: ${effects.join(', ')}`,
     );
     // The native-class facts (small whole files) are read when the stream builds an object of a named class.
     for (const f of effects)
@@ -115,13 +125,24 @@ describe('built CLI start-up', () => {
       );
   });
 
-  it('a malicious 1 KB pickle: its findings are fingerprinted without loading node:crypto', () => {
+  it('a malicious 1 KB pickle: its findings are fingerprinted without loading node:crypto, and no effect file head is read', () => {
     const r = inBundle(`
       const io = { stdout: () => {}, stderr: () => {}, isTTY: false, env: {} };
+      const fs = require('node:fs');
+      const opened = [];
+      const readFileSync = fs.readFileSync;
+      fs.readFileSync = (p, ...a) => (opened.push(String(p)), readFileSync(p, ...a));
       const code = await bundle.exports.main(['artifact', ${JSON.stringify(join(dir, 'many', 'm0.pkl'))}, '--quiet'], io);
-      return { code, builtins: (process.moduleLoadList ?? []).filter((m) => m.startsWith('NativeModule ')) };`);
+      return { code, opened, builtins: (process.moduleLoadList ?? []).filter((m) => m.startsWith('NativeModule ')) };`);
     assert.equal(r['code'], 1);
     assert.ok(!(r['builtins'] as string[]).includes('NativeModule crypto'), 'node:crypto was loaded for fingerprints');
+    // Its names (posix.system) fall under no module of the effect model, of a history pack or of the native-class
+    // state facts: their function records, shape checks and state facts are read per name, from parts, and there is
+    // none to read.
+    const effects = (r['opened'] as string[]).filter((f) =>
+      /[\\/](?:callable-effects|history-effects|(?:history-)?native-states)/.test(f),
+    );
+    assert.deepEqual(effects, [], `effect-model files were read: ${effects.join(', ')}`);
   });
 
   it('every allowlist data file, parsed on demand in the bundle, still answers for its names', () => {

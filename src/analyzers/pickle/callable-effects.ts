@@ -256,7 +256,8 @@ const histories = [
   keyedJson<HistoryEffectsFile>(omegaconfHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
-let families: Map<string, ReadonlySet<string>> | undefined;
+/** inFamily's families by root (the union over the effect model and the history packs), read once per root. */
+const families = new Map<string, ReadonlySet<string>>();
 let fixed: Set<string> | undefined;
 
 /** The shape checks history packs admit `canonical` under (HistoryCheck), none for a class they do not check. */
@@ -296,10 +297,10 @@ export function effectOf(canonical: string): CallableEffect | undefined {
 }
 
 function readEffect(canonical: string): CallableEffect | undefined {
-  const callables = data.field('callables');
-  if (Object.hasOwn(callables, canonical)) return callables[canonical];
+  const own = data.get('callables', canonical);
+  if (own !== undefined) return own;
   if (Object.hasOwn(SAME_EFFECT, canonical))
-    return { ...callables[SAME_EFFECT[canonical]!]!, as: SAME_EFFECT[canonical] };
+    return { ...data.get('callables', SAME_EFFECT[canonical]!)!, as: SAME_EFFECT[canonical] };
   // A function only released versions define (a history pack's name), with its review's effect record.
   for (const h of histories) {
     const e = h.get('callables', canonical);
@@ -383,17 +384,15 @@ const dictClasses = new Map<string, boolean>();
  * older released version a history pack admits the class from).
  */
 export function inFamily(root: string, canonical: string): boolean {
-  if (families === undefined) {
-    const all = new Map<string, Set<string>>();
-    for (const table of [data.field('families'), ...histories.map((h) => h.field('families') ?? {})])
-      for (const [r, names] of Object.entries(table)) {
-        const set = all.get(r) ?? new Set<string>();
-        for (const n of names) set.add(n);
-        all.set(r, set);
-      }
-    families = all;
+  // Read per family root (in the bundle a history pack's families are split by module: a pack with no family under
+  // the root's module reads nothing).
+  let family = families.get(root);
+  if (family === undefined) {
+    const all = new Set<string>(data.get('families', root) ?? []);
+    for (const h of histories) for (const n of h.get('families', root) ?? []) all.add(n);
+    families.set(root, (family = all));
   }
-  return families.get(root)?.has(canonical) ?? false;
+  return family.has(canonical);
 }
 
 /** The library source an effect was read from. */

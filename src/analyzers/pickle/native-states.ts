@@ -17,7 +17,7 @@
 // shorter states some versions write that later versions read past, which the evidence names with both ranges.
 import sklearnHistory from './data/history-native-states-scikit-learn.json' with { type: 'json' };
 import facts from './data/native-states.json' with { type: 'json' };
-import { lazyJson } from '../../core/lazy-json.js';
+import { keyedJson } from '../../core/lazy-json.js';
 import { K, kindName, type PyVal } from './values.js';
 
 interface NativeStateFact {
@@ -38,17 +38,19 @@ interface NativeStatesFile {
   readonly classes: Readonly<Record<string, NativeStateFact>>;
 }
 
-/** Both files, parsed (the bundle reads them: scripts/bundle.mjs LAZY_DATA) on the first question asked. */
-const current = lazyJson<NativeStatesFile>(facts);
-const history = lazyJson<NativeStatesFile>(sklearnHistory);
-let classTable: ReadonlyMap<string, NativeStateFact> | undefined;
-/** Both files' classes in one map (the history's entry wins, as in a spread of the two), made on first use. */
-const classes = (): ReadonlyMap<string, NativeStateFact> =>
-  (classTable ??= new Map([...Object.entries(current().classes), ...Object.entries(history().classes)]));
+/**
+ * Both files, read by class name (the bundle reads them: scripts/bundle.mjs LAZY_DATA, split per module: a class
+ * under a module neither lists reads nothing) on the first question asked.
+ */
+const current = keyedJson<NativeStatesFile>(facts);
+const history = keyedJson<NativeStatesFile>(sklearnHistory);
 
-/** The hook of `classCanonical` that reads its state's items without a length check, if it has one. */
+/**
+ * The hook of `classCanonical` that reads its state's items without a length check, if it has one (the history's
+ * entry wins).
+ */
 export function nativeStateHook(classCanonical: string): NativeStateFact | undefined {
-  return classes().get(classCanonical);
+  return history.get('classes', classCanonical) ?? current.get('classes', classCanonical);
 }
 
 function tupleLength(state: PyVal): number | undefined {

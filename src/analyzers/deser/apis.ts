@@ -115,6 +115,53 @@ export const SINK_APIS: readonly SinkApi[] = [
     'yaml-always',
   ),
   ...sinks('torch', 'path-or-file', 'f', ['torch.load', 'torch.serialization.load'], 'torch-weights-only'),
+  // Library loaders that unpickle a saved object whole (their formats are pickles, or torch.load without
+  // weights_only): fastai's Learner (torch.load of the whole Learner), gensim's SaveLoad (pickle), MLflow's model
+  // loaders (cloudpickle or pickle of the flavour's model), statsmodels' results (pickle), pandas' HDF5 reads (object
+  // columns and fixed-format frames are pickled).
+  ...sinks(
+    'fastai',
+    'path-or-file',
+    'fname',
+    ['learner', 'vision.all', 'text.all', 'tabular.all', 'collab', 'basics']
+      .map((m) => `fastai.${m}.load_learner`)
+      .concat(['fastai.basic_train.load_learner']),
+  ),
+  ...sinks(
+    'gensim',
+    'path',
+    'fname',
+    [
+      ...['Word2Vec', 'Doc2Vec', 'FastText', 'KeyedVectors', 'LdaModel', 'LdaMulticore', 'LsiModel', 'TfidfModel'],
+      ...['HdpModel', 'Phrases', 'RpModel', 'LogEntropyModel', 'Nmf', 'EnsembleLda', 'AuthorTopicModel'],
+    ]
+      .map((c) => `gensim.models.${c}.load`)
+      .concat([
+        'gensim.models.word2vec.Word2Vec.load',
+        'gensim.models.doc2vec.Doc2Vec.load',
+        'gensim.models.fasttext.FastText.load',
+        'gensim.models.keyedvectors.KeyedVectors.load',
+        'gensim.models.ldamodel.LdaModel.load',
+        'gensim.corpora.Dictionary.load',
+        'gensim.corpora.dictionary.Dictionary.load',
+        'gensim.utils.SaveLoad.load',
+        'gensim.utils.unpickle',
+      ]),
+  ),
+  ...sinks(
+    'mlflow',
+    'path',
+    'model_uri',
+    ['pyfunc', 'sklearn', 'pytorch', 'keras', 'xgboost', 'lightgbm', 'statsmodels', 'prophet']
+      .map((f) => `mlflow.${f}.load_model`)
+      .concat(['mlflow.pyfunc.load_pyfunc']),
+  ),
+  ...sinks('statsmodels', 'path-or-file', 'fname', [
+    'statsmodels.api.load',
+    'statsmodels.iolib.smpickle.load_pickle',
+    'statsmodels.iolib.api.load_pickle',
+  ]),
+  ...sinks('pandas', 'path-or-file', 'path_or_buf', ['pandas.read_hdf', 'pandas.io.pytables.read_hdf']),
   // The hub's URL loaders download the file at `url` and torch.load it (TORCH-LOAD-UNTRUSTED reports the call
   // whatever the URL; these rules only where the URL is not the project's own constant).
   ...sinks(

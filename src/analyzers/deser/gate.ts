@@ -37,6 +37,10 @@ const ALWAYS_TOKENS: readonly string[] = [
   'jsonpickle',
   'read_pickle',
   'shelve',
+  // Library loaders whose formats are pickles: fastai's Learner, statsmodels' pickles, pandas' HDF5 reads.
+  'load_learner',
+  'load_pickle',
+  'read_hdf',
   'allow_pickle',
   'import_module',
   '__import__',
@@ -55,7 +59,21 @@ const ALWAYS_TOKENS: readonly string[] = [
  * pickle5, `Pickle` covers cPickle and six.moves.cPickle). numpy is here because `np.load(f, None, True)` passes
  * allow_pickle positionally without naming it.
  */
-const LOADER_MODULES: readonly string[] = ['pickle', 'Pickle', 'dill', 'joblib', 'marshal', 'yaml', 'torch', 'numpy'];
+const LOADER_MODULES: readonly string[] = [
+  'pickle',
+  'Pickle',
+  'dill',
+  'joblib',
+  'marshal',
+  'yaml',
+  'torch',
+  'numpy',
+  // Libraries whose own loaders unpickle a saved object (gensim's SaveLoad.load, statsmodels' load, MLflow's
+  // load_model).
+  'gensim',
+  'statsmodels',
+  'mlflow',
+];
 
 /** The sink names of those modules, as whole words. */
 const LOAD_WORDS: ReadonlySet<string> = new Set([
@@ -71,6 +89,9 @@ const LOAD_WORDS: ReadonlySet<string> = new Set([
   // torch.hub.load_state_dict_from_url / torch.utils.model_zoo.load_url: a download handed to torch.load.
   'load_state_dict_from_url',
   'load_url',
+  // MLflow's flavours: mlflow.<flavour>.load_model unpickles the model.
+  'load_model',
+  'load_pyfunc',
 ]);
 
 function isIdentChar(c: number): boolean {

@@ -6,7 +6,31 @@ import { runCases, type DeserCase } from './helpers.js';
 
 const RULES = ['DESER-NETWORK-INPUT'] as const;
 
+/** A Gradio app handing an uploaded file's path to `load` (imported by `imp`): line 4 is the sink. */
+const uploadLoaded = (imp: string, load: string): string[] => [
+  'import gradio as gr',
+  imp,
+  'def inspect(path):',
+  `    return repr(${load}(path))`,
+  'gr.Interface(inspect, gr.File(type="filepath"), "text").launch()',
+];
+/** Library loaders whose formats are pickles (or torch.load of a whole object), and a safe reader of each kind. */
+const LIBRARY_LOADERS: [string, string, string, string][] = [
+  ['fastai load_learner', 'from fastai.learner import load_learner', 'load_learner', 'open'],
+  ['gensim Word2Vec.load', 'from gensim.models import Word2Vec', 'Word2Vec.load', 'open'],
+  ['gensim Dictionary.load', 'from gensim.corpora import Dictionary', 'Dictionary.load', 'open'],
+  ['MLflow pyfunc load_model', 'import mlflow.pyfunc', 'mlflow.pyfunc.load_model', 'open'],
+  ['MLflow sklearn load_model', 'import mlflow.sklearn', 'mlflow.sklearn.load_model', 'open'],
+  ['statsmodels load', 'import statsmodels.api as sm', 'sm.load', 'open'],
+  ['pandas read_hdf', 'import pandas as pd', 'pd.read_hdf', 'pd.read_csv'],
+];
+
 const invalid: DeserCase[] = [
+  ...LIBRARY_LOADERS.map(([what, imp, load]): DeserCase => ({
+    name: `an uploaded file's path given to ${what}`,
+    src: uploadLoaded(imp, load),
+    expect: [['DESER-NETWORK-INPUT', 4]],
+  })),
   {
     name: 'gr.Interface: an uploaded file is unpickled',
     src: [
@@ -251,6 +275,11 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  ...LIBRARY_LOADERS.map(([what, imp, , safe]): DeserCase => ({
+    name: `twin: an uploaded file's path read by ${safe} beside ${what}`,
+    src: uploadLoaded(imp, safe),
+    expect: [],
+  })),
   {
     name: 'twin: pandas.read_pickle of a local path and a file:// URL; read_parquet of an s3:// URL',
     src: [

@@ -277,6 +277,11 @@ const SAGEMAKER_BODY: ReadonlyMap<string, { index: number; arity: number }> = ne
  * content_type)` with `predict_fn(data, model)` or `output_fn(prediction, accept)` (the container's default
  * `model_fn` then loads the model). `input_fn` alone, or beside `transform_fn` (which replaces the pipeline), is not.
  */
+/** An Azure ML scoring script: it reads AZUREML_MODEL_DIR (where the endpoint mounts the model) or imports azureml. */
+function azuremlScript(mod: PythonModule, idx: ModuleIndex): boolean {
+  return idx.importedRoots.has('azureml') || mod.strings.some((s) => s.value === 'AZUREML_MODEL_DIR');
+}
+
 function sagemakerScript(mod: PythonModule): boolean {
   const top = (name: string, arity: number): boolean =>
     mod.functions.some(
@@ -330,6 +335,24 @@ const TRITON_MODEL: ClassHandler = {
   params: [{ index: 1, kind: 'message', label: 'Triton inference requests' }],
 };
 
+/** Hugging Face Inference Endpoints call a custom handler's `EndpointHandler.__call__(self, data)` with the request. */
+const HF_ENDPOINT: ClassHandler = {
+  framework: 'Hugging Face Inference Endpoints',
+  handlerMethod: (n) => n === '__call__',
+  params: [{ index: 1, kind: 'message', label: 'Inference Endpoints request payload' }],
+};
+
+/** Replicate's Cog calls `predict(self, ...)` of a BasePredictor with the client's inputs (a `Path` is their file). */
+const COG_PREDICTOR: ClassHandler = {
+  framework: 'Cog',
+  handlerMethod: (n) => n === 'predict',
+  params: Array.from({ length: 12 }, (_, i) => ({
+    index: i + 1,
+    kind: 'file' as const,
+    label: 'Cog prediction input',
+  })),
+};
+
 /** LitServe calls `decode_request(self, request)` with the parsed request body. */
 const LITSERVE_API: ClassHandler = {
   framework: 'LitServe',
@@ -374,6 +397,8 @@ const ARROW_FLIGHT: ClassHandler = {
 /** Framework base classes whose subclasses handle requests. */
 const CLASS_HANDLERS: ReadonlyMap<string, ClassHandler> = new Map([
   ['http.server.BaseHTTPRequestHandler', HTTP_SERVER],
+  ['cog.BasePredictor', COG_PREDICTOR],
+  ['cog.predictor.BasePredictor', COG_PREDICTOR],
   ['http.server.SimpleHTTPRequestHandler', HTTP_SERVER],
   ['http.server.CGIHTTPRequestHandler', HTTP_SERVER],
   ['BaseHTTPServer.BaseHTTPRequestHandler', HTTP_SERVER],
@@ -609,6 +634,31 @@ const CALLBACKS: readonly CallbackSpec[] = [
     framework: 'NATS',
     isHandler: true,
   },
+  // UI toolkits' upload callbacks: NiceGUI's `ui.upload(on_upload=cb)` (the event's `.content` is the file),
+  // Solara's `FileDrop(on_file=cb)` (a dict whose "data" is the bytes), an ipywidgets FileUpload's
+  // `observe(cb, names="value")` (the change's "new" holds each file's "content").
+  {
+    names: byName({ exact: 'nicegui.ui.upload' }),
+    keyword: 'on_upload',
+    params: [{ index: 0, kind: 'message', label: 'NiceGUI upload event' }],
+    framework: 'NiceGUI',
+    isHandler: true,
+  },
+  ...['FileDrop', 'FileDropMultiple'].map((c): CallbackSpec => ({
+    names: byName({ exact: `solara.${c}` }, { exact: `solara.components.${c}` }),
+    keyword: 'on_file',
+    params: [{ index: 0, kind: 'message', label: 'Solara dropped file' }],
+    framework: 'Solara',
+    isHandler: true,
+  })),
+  {
+    names: byName({ exact: 'ipywidgets.FileUpload().observe' }, { exact: 'ipywidgets.widgets.FileUpload().observe' }),
+    keyword: 'handler',
+    position: 0,
+    params: [{ index: 0, kind: 'message', label: 'ipywidgets FileUpload change' }],
+    framework: 'ipywidgets',
+    isHandler: true,
+  },
   // Google Cloud Pub/Sub streaming pull: `subscriber.subscribe(path, callback=cb)` calls cb with each message
   // (its `.data` is what the publisher sent).
   {
@@ -742,6 +792,8 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
       classHandlers.set(f.id, { h: RAY_DEPLOYMENT, how: '@serve.deployment', line: f.span.line });
     else if (f.name === 'TritonPythonModel' && f.parentId === 0)
       classHandlers.set(f.id, { h: TRITON_MODEL, how: 'Triton python backend model class', line: f.span.line });
+    else if (f.name === 'EndpointHandler' && f.parentId === 0)
+      classHandlers.set(f.id, { h: HF_ENDPOINT, how: 'Inference Endpoints custom handler class', line: f.span.line });
   }
 
   // 1b. Functions the framework declares by convention: TorchServe's module-level `handle(data, context)`, Ray Serve
@@ -780,6 +832,23 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
         isHandler: true,
         decoratorSpans: [],
       });
+    // An Azure ML scoring script: the endpoint calls `init()` once and `run(raw_data)` with each request's body.
+    if (
+      f.parentId === 0 &&
+      f.name === 'run' &&
+      params.length === 1 &&
+      azuremlScript(mod, idx) &&
+      mod.functions.some((g) => g.kind === 'function' && g.parentId === 0 && g.name === 'init')
+    )
+      add({
+        functionId: f.id,
+        framework: 'Azure ML',
+        how: 'scoring script run(raw_data)',
+        line: f.span.line,
+        seeds: new Map([[0, { kind: 'data', label: 'Azure ML scoring request body' }]]),
+        isHandler: true,
+        decoratorSpans: [],
+      });
     // AWS Lambda calls a module-level `(event, context)` function with the invocation's event: an API Gateway
     // request (its body as the client sent it), a queue's or stream's records, a bucket notification.
     if (f.parentId === 0 && params.length === 2 && params[0] === 'event' && params[1] === 'context')
@@ -809,6 +878,14 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
         });
     }
     for (const d of f.decorators) {
+      // Modal's web endpoints are FastAPI handlers.
+      if (
+        d.qualifiedName === 'modal.fastapi_endpoint' ||
+        d.qualifiedName === 'modal.web_endpoint' ||
+        d.qualifiedName === 'modal.fastapi_endpoint()' ||
+        d.qualifiedName === 'modal.web_endpoint()'
+      )
+        add(functionEntry(f, 'Modal', 'typed', '@' + d.text, d.span.line));
       // Google Cloud Functions (the Functions Framework): the request (Flask's) or the CloudEvent the trigger sent.
       if (d.qualifiedName === 'functions_framework.http' || d.qualifiedName === 'functions_framework.cloud_event')
         add(functionEntry(f, 'Cloud Functions', 'request-first', '@' + d.text, d.span.line));
@@ -1343,6 +1420,10 @@ const TRIGGERS: ReadonlySet<string> = new Set([
   'recv_serialized',
   'subscribe',
   'psubscribe',
+  'upload',
+  'FileDrop',
+  'FileDropMultiple',
+  'observe',
 ]);
 
 function triggerName(call: CallSite, targets: readonly string[]): string {

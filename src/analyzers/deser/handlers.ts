@@ -659,6 +659,16 @@ const CALLBACKS: readonly CallbackSpec[] = [
     framework: 'ipywidgets',
     isHandler: true,
   },
+  // Shiny for Python: `App(app_ui, server)` calls `server(input, output, session)`; `input.<id>()` is what the
+  // browser sent for that input (a file input's infos name the uploaded copy under "datapath").
+  {
+    names: byName({ exact: 'shiny.App' }, { exact: 'shiny.express.App' }),
+    keyword: 'server',
+    position: 1,
+    params: [{ index: 0, kind: 'request', label: 'Shiny inputs' }],
+    framework: 'Shiny',
+    isHandler: true,
+  },
   // Google Cloud Pub/Sub streaming pull: `subscriber.subscribe(path, callback=cb)` calls cb with each message
   // (its `.data` is what the publisher sent).
   {
@@ -1424,6 +1434,7 @@ const TRIGGERS: ReadonlySet<string> = new Set([
   'FileDrop',
   'FileDropMultiple',
   'observe',
+  'App',
 ]);
 
 function triggerName(call: CallSite, targets: readonly string[]): string {

@@ -340,9 +340,26 @@ function callWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal, lo
   }
   const first = typeof args === 'object' && args.k === K.Tuple ? args.items[0] : undefined;
   switch (canonical) {
-    case 'builtins.range':
-      // Lazy: holds its length, made by whoever iterates it.
+    case 'builtins.range': {
+      // Lazy: holds its length, made by whoever iterates it. The length itself is computed when the range is made:
+      // with a step, one long division of (stop - start) by the step, schoolbook on big integers (its work grows with
+      // the quotient's length times the divisor's).
+      const [a, b, c] = values;
+      const span = Math.max(intBits(a) ?? 0, intBits(b) ?? 0);
+      const step = intBits(c);
+      if (step !== undefined && span > step) {
+        const work = ((span - step) / 30 + 1) * (step / 30);
+        if (work > FRACTION_DIGIT_WORK)
+          return {
+            items: 0,
+            holds: rangeLength(args),
+            over:
+              `builtins.range is given integers of ${span} and ${step} bits: its length takes a long division of ` +
+              `about ${work.toExponential(2)} digit operations (more than ${FRACTION_DIGIT_WORK})`,
+          };
+      }
       return { items: 0, holds: rangeLength(args) };
+    }
     case 'torch._utils._rebuild_qtensor': {
       // _rebuild_qtensor(storage, offset, size, stride, qparams, ...) allocates an empty quantized tensor of `size`
       // (torch._empty_affine_quantized, at least one byte per element) before set_ points it at the storage: the

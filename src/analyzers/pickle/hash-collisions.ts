@@ -68,8 +68,10 @@ export function mayCollide(v: PyVal): boolean {
       return v.tallied === true;
     case K.Obj: {
       const callee = v.callee;
-      // A number built by a numeric class (from text, digits or a ratio) may hash as any other.
+      // A number built by a numeric class (from text, digits or a ratio) may hash as any other; a UUID hashes the
+      // integer its state restores.
       if (typeof callee === 'object' && callee.k === K.Global && NUMERIC_CALLEES.has(callee.imp.canonical)) return true;
+      if (typeof callee === 'object' && callee.k === K.Global && callee.imp.canonical === 'uuid.UUID') return true;
       return typeof v.args === 'object' && v.args.k === K.Tuple && v.args.collides === true;
     }
     default:
@@ -119,6 +121,13 @@ function part(v: PyVal, depth: number): KeyClass {
       const name = typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : '?';
       // A number built from text hashes as the number the text spells: any two may collide.
       if (NUMERIC_CALLEES.has(name)) return { cls: 'n', exact: undefined };
+      // uuid.UUID.__hash__ is hash(self.int), restored from its state ({'int': n}); UUIDs equal only UUIDs.
+      if (name === 'uuid.UUID') {
+        const n = uuidInt(v.state);
+        if (n === undefined) return { cls: 'i?', exact: undefined };
+        const p = part(n, depth + 1);
+        return { cls: p.cls, exact: p.exact === undefined ? undefined : `u${p.exact}` };
+      }
       const args = part(v.args, depth + 1);
       return { cls: `o${name}${args.cls}`, exact: undefined };
     }
@@ -128,6 +137,13 @@ function part(v: PyVal, depth: number): KeyClass {
     default:
       return { cls: `k${v.k}`, exact: undefined };
   }
+}
+
+/** The `int` a UUID's state dict restores (its hash is that integer's), when the state is a plain dict holding one. */
+function uuidInt(state: PyVal | undefined): PyVal | undefined {
+  if (typeof state !== 'object' || state.k !== K.Dict || state.opaque === true) return undefined;
+  const i = state.keys.indexOf('int');
+  return i >= 0 ? state.vals[i] : undefined;
 }
 
 /** The collision class of key `v`, or undefined when it cannot share its hash with a distinct key beyond chance. */

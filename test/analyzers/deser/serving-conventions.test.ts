@@ -133,3 +133,34 @@ describe('serving conventions and UI upload callbacks', () => {
   runCases(invalid, RULES);
   runCases(valid, RULES);
 });
+
+// Shiny for Python: `App(app_ui, server)` calls server(input, output, session); a file input's infos name the
+// uploaded copy (`datapath`), which the server opens and unpickles.
+const shiny = (loader: string): string[] => [
+  'import pickle, json',
+  'from shiny import App, ui, render',
+  'app_ui = ui.page_fluid(ui.input_file("f", "Upload state"), ui.output_text("out"))',
+  'def server(input, output, session):',
+  '    @render.text',
+  '    def out():',
+  '        files = input.f()',
+  '        if not files:',
+  '            return ""',
+  '        with open(files[0]["datapath"], "rb") as fh:',
+  `            return repr(${loader}(fh))`,
+  'app = App(app_ui, server)',
+];
+describe('Shiny file inputs', () => {
+  const rules = ['DESER-NETWORK-INPUT', 'DESER-UNSAFE-LOADER'] as const;
+  runCases(
+    [
+      {
+        name: "a Shiny file input's uploaded copy, unpickled",
+        src: shiny('pickle.load'),
+        expect: [['DESER-UNSAFE-LOADER', 11]],
+      },
+    ],
+    rules,
+  );
+  runCases([{ name: 'twin: the same copy parsed as JSON', src: shiny('json.load'), expect: [] }], rules);
+});

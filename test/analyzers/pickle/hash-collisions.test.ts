@@ -135,6 +135,38 @@ describe('keys that share a hash', () => {
     );
   });
 
+  it('uuid.UUID keys hash the integer their state restores: colliding ones are reported, distinct ones pass', async () => {
+    // The per-key opcodes: state dict set, BUILD, value — written with the shape pickle writes for a UUID.
+    const shaped = (step: bigint): Uint8Array => {
+      const body = [...global('uuid', 'UUID'), Op.BINPUT, 1, Op.POP, Op.EMPTY_DICT];
+      for (let i = 0; i < N; i += 1000) {
+        body.push(Op.MARK);
+        for (let k = i + 1; k <= Math.min(N, i + 1000); k++)
+          body.push(
+            Op.BINGET,
+            1,
+            Op.EMPTY_TUPLE,
+            Op.NEWOBJ,
+            Op.EMPTY_DICT,
+            ...text('int'),
+            ...long1(BigInt(k) * step),
+            Op.SETITEM,
+            Op.BUILD,
+            Op.NONE,
+          );
+        body.push(Op.SETITEMS);
+      }
+      return stream(body);
+    };
+    const hit = await scanBytes('uuids.pkl', shaped(P));
+    assert.ok(hit.findings.some((x) => /share hashes/.test(x.evidence.signal)));
+    const twin = await scanBytes('uuids-twin.pkl', shaped(P + 12345n));
+    assert.deepEqual(
+      twin.findings.filter((x) => BLOCKING.has(x.severity)).map((x) => x.evidence.signal),
+      [],
+    );
+  });
+
   it('classes follow CPython: value mod 2^61-1, the sign kept, -1 as -2, True as 1; short ints are not tracked', () => {
     const cls = (v: PyVal): string | undefined => keyClass(v)?.cls;
     assert.equal(cls(3n * P), cls(5n * P));

@@ -55,3 +55,18 @@ describe('number texts too long to keep', () => {
     assert.match(argumentWork('fractions.Fraction', longPair).over ?? '', /8000000 and 4000000 bits/);
   });
 });
+
+describe('range lengths of long integers', () => {
+  it('a range whose length is a long division of multi-million-bit integers is reported; a short quotient is not', () => {
+    const args = (...v: PyVal[]): PyVal => ({ k: K.Tuple, items: v, more: 0 }) as unknown as PyVal;
+    const a = 1n << 10_000_000n;
+    assert.match(argumentWork('builtins.range', args(0, a, (1n << 5_000_000n) + 1n)).over ?? '', /long division/);
+    assert.equal(argumentWork('builtins.range', args(0, a, (1n << 9_999_000n) + 1n)).over, undefined);
+    assert.equal(argumentWork('builtins.range', args(0, 1000, 3)).over, undefined);
+    const long = (bits: number): PyVal => ({ k: K.Unknown, bits }) as PyVal;
+    assert.match(
+      argumentWork('builtins.range', args(0, long(10_000_000), long(5_000_000))).over ?? '',
+      /long division/,
+    );
+  });
+});

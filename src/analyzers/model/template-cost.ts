@@ -288,6 +288,28 @@ function isCallerSequence(n: JNode, env: FoldEnv): boolean {
   return isCallerList(n, env);
 }
 
+/** Levels of nesting a template may build past which it is reported (CPython's tuple hash has no recursion guard). */
+export const MAX_TEMPLATE_NESTING = 10_000;
+
+/** Does `value` hold `target`'s own old value inside a list or tuple literal (one more level per assignment)? */
+function nestsItself(value: JNode, target: string): boolean {
+  const refers = (it: JNode): boolean =>
+    target.startsWith('.')
+      ? it.type === 'MemberExpression' &&
+        !it['computed'] &&
+        (it['property'] as JNode).type === 'Identifier' &&
+        (it['property'] as JNode)['value'] === target.slice(1)
+      : it.type === 'Identifier' && it['value'] === target;
+  const stack: unknown[] = [value];
+  for (let steps = 0; stack.length > 0 && steps < 10_000; steps++) {
+    const n = stack.pop();
+    if (!isNode(n)) continue;
+    if ((n.type === 'ArrayLiteral' || n.type === 'TupleLiteral') && (n['value'] as JNode[]).some(refers)) return true;
+    pushAll(stack, children(n));
+  }
+  return false;
+}
+
 /** A call of the renderer's range(). */
 function isRangeCall(n: JNode, env: FoldEnv): boolean {
   const callee = n['callee'] as JNode;
@@ -1176,19 +1198,27 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
   const inRepeat = new Set<JNode>();
   // The loop variables of the loops around each node: a loop rebinds them on each pass.
   const loopVarsAround = new Map<JNode, readonly string[]>();
-  const st: [unknown, boolean, readonly string[]][] = [[program, false, []]];
+  // The passes of the loops around each node (their iterations multiplied; macros count once).
+  const passesAround = new Map<JNode, number>();
+  const st: [unknown, boolean, readonly string[], number][] = [[program, false, [], 1]];
   while (st.length) {
-    const [n, on, vars] = st.pop()!;
-    if (Array.isArray(n)) for (const x of n) st.push([x, on, vars]);
+    const [n, on, vars, passes] = st.pop()!;
+    if (Array.isArray(n)) for (const x of n) st.push([x, on, vars, passes]);
     else if (isNode(n)) {
       const here = on || n.type === 'For' || n.type === 'Macro';
       if (here) inRepeat.add(n);
       loopVarsAround.set(n, vars);
+      passesAround.set(n, passes);
       if (n.type === 'For') {
         const lv: string[] = [];
         reads(n['loopvar'], lv);
-        st.push([n['iterable'], here, vars], [n['defaultBlock'], here, vars], [n['body'], here, [...vars, ...lv]]);
-      } else for (const c of children(n)) st.push([c, here, vars]);
+        const inner = Math.min(passes * iterations(n['iterable'] as JNode, env), 2 ** 52);
+        st.push(
+          [n['iterable'], here, vars, passes],
+          [n['defaultBlock'], here, vars, passes],
+          [n['body'], here, [...vars, ...lv], inner],
+        );
+      } else for (const c of children(n)) st.push([c, here, vars, passes]);
     }
   }
   const growthModel: GrowthModel = {
@@ -1236,6 +1266,18 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
           ? `.${(t['property'] as JNode)['value'] as string}`
           : '';
     if (!target) continue;
+    // A value put inside a new tuple or list on each pass nests one level deeper per pass: CPython hashes a tuple
+    // recursively on the C stack without a guard (a dict key, unique, `in` a dict), and the renderer dies.
+    const passes = passesAround.get(n) ?? 1;
+    if (passes > MAX_TEMPLATE_NESTING && isNode(n['value']) && nestsItself(n['value'] as JNode, target))
+      out.push({
+        where: n,
+        amount: passes,
+        what:
+          `puts a value inside a new tuple or list on each of ${Number.isFinite(passes) ? passes : 'unbounded'} ` +
+          `passes, nesting it that many levels deep (hashing it recurses once per level on the C stack without a ` +
+          `guard; more than ${MAX_TEMPLATE_NESTING} levels reported)`,
+      });
     // The factor by which one pass can multiply the value's size, through every operation that makes it.
     const rebound = (loopVarsAround.get(n) ?? []).includes(target);
     const factor = rebound

@@ -100,3 +100,31 @@ const COLLIDING: [string, string, boolean][] = [
 ];
 
 describe('ranges whose integers share a hash', () => runTable(COLLIDING));
+
+const nested = (outer: number, inner: number, use: string): string =>
+  '{% set ns = namespace(x=0) %}' +
+  `{% for i in range(${outer}) %}{% for j in range(${inner}) %}{% set ns.x = (ns.x, 0) %}{% endfor %}{% endfor %}` +
+  use;
+
+// A value put inside a new tuple on every pass nests as deep as the passes; hashing it recurses without a guard.
+const NESTING: [string, string, boolean][] = [
+  [
+    '300,000 passes each nesting the old value in a tuple, then a dict key',
+    nested(1000, 300, '{{ {ns.x: 1}|length }}'),
+    true,
+  ],
+  ['the same, then tested against a dict', nested(1000, 300, '{{ ns.x in {} }}'), true],
+  [
+    'the same in a list literal',
+    '{% set ns = namespace(x=[]) %}{% for i in range(20000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x }}',
+    true,
+  ],
+  ['twin: 30 passes', nested(10, 3, '{{ {ns.x: 1}|length }}'), false],
+  [
+    'twin: 300,000 passes appending a sibling, not nesting',
+    nested(1000, 300, '').replace('(ns.x, 0)', 'ns.x + 1'),
+    false,
+  ],
+];
+
+describe('values nested one level per pass', () => runTable(NESTING));

@@ -699,6 +699,14 @@ function sizeOf(n: JNode, env: FoldEnv, depth = 0): number {
     const c = n['callee'] as JNode;
     if (c.type === 'Identifier' && c['value'] === 'range' && !env.vars.has('range')) return iterations(n, env);
   }
+  // A slice with stated non-negative bounds and no step holds at most stop - start items (`bos_token[:0]` is empty).
+  if (n.type === 'MemberExpression' && (n['property'] as JNode).type === 'SliceExpression') {
+    const sl = n['property'] as JNode;
+    const start = isNode(sl['start']) ? intOf(sl['start']) : 0;
+    const stop = isNode(sl['stop']) ? intOf(sl['stop']) : undefined;
+    if (!isNode(sl['step']) && start !== undefined && stop !== undefined && start >= 0 && stop >= 0)
+      return Math.max(0, stop - start);
+  }
   const call = callParts(n);
   if (call && n.type === 'FilterExpression' && SUBLIST_FILTERS.has(call.name))
     return sizeOf(call.operand, env, depth + 1);
@@ -774,6 +782,7 @@ export const MAX_INT_WORK = 2 ** 26;
  */
 function intBits(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 0): number {
   if (depth > MAX_NESTING) return 0;
+  if (n.type === 'FilterExpression' && filterName(n) === 'int') return parsedIntBits(n, env);
   if (n.type === 'BinaryExpression') {
     const op = (n['operator'] as { value?: string })?.value;
     const l = n['left'] as JNode;
@@ -809,6 +818,29 @@ function intBits(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 
   const v = intValue(n, env);
   if (typeof v === 'number') return Number.isFinite(v) ? Math.log2(Math.abs(v) + 1) : 0;
   return v === undefined ? 0 : Math.log2(magnitude(v) + 1);
+}
+
+/**
+ * Bits of an integer the `int` filter parses from text: CPython parses a power-of-two base (2, 4, 8, 16, 32, or 0 with
+ * a prefix) at any length, about 5 bits a character at most; other bases stop at 4,300 digits (the filter then
+ * answers its default).
+ */
+function parsedIntBits(n: JNode, env: FoldEnv): number {
+  const f = n['filter'] as JNode;
+  let base: number | undefined = 10;
+  if (f.type === 'CallExpression') {
+    const args = f['args'] as JNode[];
+    const kw = args.find((a) => a.type === 'KeywordArgumentExpression' && (a['key'] as JNode)['value'] === 'base');
+    const pos = args.filter((a) => a.type !== 'KeywordArgumentExpression')[1];
+    const node = kw !== undefined ? (kw['value'] as JNode) : pos;
+    if (node !== undefined) {
+      const v = intValue(node, env);
+      base = typeof v === 'number' ? v : undefined;
+    }
+  }
+  const chars = sizeOf(n['operand'] as JNode, env);
+  if (base !== undefined && base !== 0 && (base & (base - 1)) !== 0) return Math.min(chars, 4300) * 3.33;
+  return chars * 5;
 }
 
 /** The `n`, `min` and `max` of a lipsum() call, positional or by keyword (jinja2's defaults: 5, 20, 100). */

@@ -128,3 +128,15 @@ const NESTING: [string, string, boolean][] = [
 ];
 
 describe('values nested one level per pass', () => runTable(NESTING));
+
+const parsed = (chars: number, half: number): string =>
+  `{% set a = ('f' * ${chars} ~ bos_token[:0])|int(base=16) %}{% set b = ('e' * ${half} ~ bos_token[:0])|int(base=16) %}` +
+  '{{ (a // b) % 7 }}{{ (a % b) % 7 }}';
+
+// The int filter parses a power-of-two base at any length: a 10-Mbit integer from 2.5 M hex digits, then divided.
+const PARSED_INTS: [string, string, boolean][] = [
+  ['integers parsed from millions of hex digits, then divided', parsed(2_500_000, 1_250_000), true],
+  ['twin: the same from 200 and 100 digits', parsed(200, 100), false],
+];
+
+describe('integers the int filter parses from long text', () => runTable(PARSED_INTS));

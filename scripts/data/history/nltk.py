@@ -1,6 +1,7 @@
-"""NLTK history pack (no Debian package, so no pack of an installed version): the trained classifiers and the
-probability objects users pickle (pickle.dump of a NaiveBayesClassifier, DecisionTreeClassifier or MaxentClassifier, as
-NLTK's book and how-tos show, and the frequency and probability distributions the classifiers hold), as NLTK's
+"""NLTK history pack (no Debian package, so no pack of an installed version): the trained classifiers, the
+probability objects and the multi-word-expression tokenizer users pickle (pickle.dump of a NaiveBayesClassifier,
+DecisionTreeClassifier or MaxentClassifier, as NLTK's book and how-tos show, the frequency and probability
+distributions the classifiers hold, and an MWETokenizer kept beside a text model), as NLTK's
 released Python 3 versions (3.0 on) define them, read by scripts/data/derive-history.py.
 
 A classifier is its __dict__: labels, numbers, dicts of feature names, numpy weight arrays (Maxent), its probability
@@ -15,12 +16,23 @@ __init__ calls defaultdict.__init__(self, FreqDist) and counts the (condition, s
 ConditionalProbDist and DictionaryConditionalProbDist are dict subclasses pickled by copyreg.__reduce_ex__: NEWOBJ
 with no arguments, SETITEMS of their items, BUILD of their __dict__ (the factory class and its arguments, stored and
 called only by __missing__ on a later lookup).
+An MWETokenizer (the multi-word-expression tokenizer) is its __dict__: '_mwes', a Trie, and '_separator', a str. No
+version defines a rebuild hook on it or on TokenizerI (__init__, add_mwe and tokenize only; __init__ runs only on a
+call of the class, which the entry refuses). nltk.collections.Trie (3.2.2 on) is a dict subclass from 3.3 on, pickled
+by copyreg.__reduce_ex__: NEWOBJ with no arguments and SETITEMS of its items (each token mapped to a nested Trie, True
+mapped to None ending an expression), stored by dict's own __setitem__. Its hooks run only after the load: __init__
+(on a call, refused), insert (called by the tokenizer's __init__ and add_mwe: indexes self by the string's first item
+and recurses on the rest, then stores True -> None) and __missing__ (on a lookup of an absent key, from insert or
+tokenize: stores a new empty Trie under the key and returns it); none of them reads a value the stream stored other
+than through those lookups. 3.2.2 - 3.2.5 define Trie as a defaultdict subclass whose pickle is a call Trie(Trie) (the
+defaultdict's __reduce__); the entry refuses that call, and those versions' own loads fail on it (Trie.__init__
+iterates its argument, the class). 3.1 - 3.2.1 define Trie in nltk.util, not admitted.
 docs/packs/history/nltk.json lists the versions each name is found in. The releases are pinned from the repository's
 tags (pins.json); NLTK 2.x is Python 2 only."""
 
 LIB = "nltk"
 PACK = "nltk"
-TITLE = "NLTK classifiers and probability distributions, as released versions pickle them"
+TITLE = "NLTK classifiers, probability distributions and tokenizers, as released versions pickle them"
 PACKAGE = "nltk"
 SAVED_BASES = ("nltk.classify.api.ClassifierI", "nltk.probability.ProbDistI",
                "nltk.classify.maxent.MaxentFeatureEncodingI", "nltk.stem.api.StemmerI")
@@ -33,6 +45,10 @@ HELD = {
     "nltk.probability.ConditionalFreqDist": f"a ConditionalFreqDist, a defaultdict of FreqDists ({_HELD})",
     "nltk.probability.ConditionalProbDist": f"a ConditionalProbDist, a dict of ProbDists ({_HELD})",
     "nltk.probability.DictionaryConditionalProbDist": f"a DictionaryConditionalProbDist, a dict of ProbDists ({_HELD})",
+    "nltk.tokenize.mwe.MWETokenizer": "the multi-word-expression tokenizer users pickle beside a text model (its "
+                                      "__dict__: a Trie of the expressions and the separator string)",
+    "nltk.collections.Trie": "a Trie, a dict subclass nesting Tries keyed by the expressions' tokens, True marking the "
+                             "end of one (held by an MWETokenizer)",
 }
 EXTRA_NAMES = {}
 EXTERNAL_BASES = {
@@ -45,6 +61,8 @@ EXTERNAL_BASES = {
     # CPython's C defaultdict: __reduce__ is (cls, (default_factory,), None, None, iter(items)); no __setstate__ or
     # __setitem__ of its own; __missing__ calls the factory only on a lookup of a missing key.
     "collections.defaultdict": {"why": "C defaultdict: SETITEMS stores keys and values (python pack)", "hooks": {}},
+    # TokenizerI's base from 3.5 on (MWETokenizer's base class)
+    "abc.ABC": {"why": "abstract base (ABCMeta metaclass): no rebuild hook", "hooks": {}},
 }
 _SETITEM = ("data", "sets self._N = None (the cached count), then stores the item with the dict's own __setitem__")
 REVIEW = {

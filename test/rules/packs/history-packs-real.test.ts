@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanBytes, scanPaths } from '../../../src/scan/engine.js';
+import { Op } from '../../../src/formats/pickle/opcodes.js';
 import { P } from '../../helpers/pickle-builder.js';
 
 const ROOT = new URL('../../fixtures/real-history-packs/', import.meta.url).pathname;
@@ -162,6 +163,7 @@ describe('history packs of plain-state classes: hostile twins', () => {
     ['nltk.classify.maxent', 'BinaryMaxentFeatureEncoding', '_length'],
     ['nltk.probability', 'ELEProbDist', '_bins'],
     ['nltk.probability', 'ConditionalProbDist', '_factory_args'],
+    ['nltk.tokenize.mwe', 'MWETokenizer', '_separator'],
     ['nbresult', 'ChallengeResult', 'cv'],
     ['lshashpy3.storage', 'InMemoryStorage', 'storage'],
     ['sklearn_som.som', 'SOM', 'weights'],
@@ -339,6 +341,66 @@ describe('NLTK FreqDist and ConditionalFreqDist calls', () => {
   for (const [what, blocked, write] of cases) {
     it(what, async () => {
       const r = await scanBytes('classifier.pkl', write().stop().bytes());
+      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      assert.equal(blocking.length > 0, blocked, JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])));
+    });
+  }
+});
+
+// NLTK's MWETokenizer is its __dict__ (NEWOBJ, BUILD): '_mwes', a Trie, and '_separator', a str. A Trie is a dict
+// subclass (3.3 on) pickled by copyreg.__reduce_ex__: NEWOBJ with no argument and SETITEMS of its items, each a token
+// mapped to a nested Trie, True mapped to None ending an expression. dict's own __setitem__ stores them; Trie's
+// __missing__ and insert run only when the tokenizer is used. The shape the library writes passes; the same shape
+// carrying a call, a reference to an unmodelled callable in a Trie or in a state key NLTK never writes, or a call of
+// either class, is blocked.
+describe('NLTK MWETokenizer and its Trie', () => {
+  const trie = (p: P): P => p.global('nltk.collections', 'Trie').emptyTuple().newobj();
+  const leaf = (p: P): P => trie(p).op(Op.NEWTRUE).none().setitem();
+  const tokenizer = (mwes: (p: P) => P, extra?: (p: P) => P): P => {
+    const p = new P().proto(4).global('nltk.tokenize.mwe', 'MWETokenizer').emptyTuple().newobj().emptyDict();
+    mwes(p.sbu('_mwes')).setitem().sbu('_separator').sbu('_').setitem();
+    return (extra === undefined ? p : extra(p).setitem()).build();
+  };
+  // {'a': {'lot': {True: None}}}
+  const expressions = (p: P): P =>
+    leaf(trie(trie(p).sbu('a')).sbu('lot'))
+      .setitem()
+      .setitem();
+  const cases: [string, boolean, () => P][] = [
+    ['an MWETokenizer holding a Trie of Tries passes', false, () => tokenizer(expressions)],
+    ['an MWETokenizer with an empty Trie passes', false, () => tokenizer(trie)],
+    [
+      'a Trie holding a call to os.system is blocked',
+      true,
+      () => tokenizer((p) => trie(p).sbu('a').call('os', 'system', 'id').setitem()),
+    ],
+    [
+      'a Trie holding subprocess.Popen where NLTK stores a Trie is blocked',
+      true,
+      () => tokenizer((p) => trie(p).sbu('a').global('subprocess', 'Popen').setitem()),
+    ],
+    [
+      "a Trie given a planted 'insert' attribute holding subprocess.Popen is blocked",
+      true,
+      () => tokenizer((p) => trie(p).emptyDict().sbu('insert').global('subprocess', 'Popen').setitem().build()),
+    ],
+    [
+      'an MWETokenizer state key NLTK never writes, holding subprocess.Popen, is blocked',
+      true,
+      () => tokenizer(expressions, (p) => p.sbu('tokenize').global('subprocess', 'Popen')),
+    ],
+    [
+      "a Trie called with a list of strings (Trie(['ab'])) is blocked",
+      true,
+      () => {
+        const p = new P().proto(4).global('nltk.collections', 'Trie');
+        return p.emptyList().mark().sbu('ab').op(Op.APPENDS).tuple1().reduce();
+      },
+    ],
+  ];
+  for (const [what, blocked, write] of cases) {
+    it(what, async () => {
+      const r = await scanBytes('mwe.pkl', write().stop().bytes());
       const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
       assert.equal(blocking.length > 0, blocked, JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])));
     });

@@ -30,6 +30,8 @@ const CAP = 2 ** 52;
 /** Classes whose hash is their number's modular value, built from text or numbers (a collision needs no bigint). */
 const NUMERIC_CALLEES = new Set([
   'builtins.int',
+  // hash(complex) is hash(re) + 1000003·hash(im): parts chosen together collide at will.
+  'builtins.complex',
   'fractions.Fraction',
   'decimal.Decimal',
   '_decimal.Decimal',
@@ -72,6 +74,7 @@ export function mayCollide(v: PyVal): boolean {
       // integer its state restores.
       if (typeof callee === 'object' && callee.k === K.Global && NUMERIC_CALLEES.has(callee.imp.canonical)) return true;
       if (typeof callee === 'object' && callee.k === K.Global && callee.imp.canonical === 'uuid.UUID') return true;
+      if (complexScalar(v)) return true;
       return typeof v.args === 'object' && v.args.k === K.Tuple && v.args.collides === true;
     }
     default:
@@ -120,7 +123,7 @@ function part(v: PyVal, depth: number): KeyClass {
       const callee = v.callee;
       const name = typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : '?';
       // A number built from text hashes as the number the text spells: any two may collide.
-      if (NUMERIC_CALLEES.has(name)) return { cls: 'n', exact: undefined };
+      if (NUMERIC_CALLEES.has(name) || complexScalar(v)) return { cls: 'n', exact: undefined };
       // uuid.UUID.__hash__ is hash(self.int), restored from its state ({'int': n}); UUIDs equal only UUIDs.
       if (name === 'uuid.UUID') {
         const n = uuidInt(v.state);
@@ -137,6 +140,19 @@ function part(v: PyVal, depth: number): KeyClass {
     default:
       return { cls: `k${v.k}`, exact: undefined };
   }
+}
+
+/** A numpy complex scalar (`scalar(dtype('c16'), bytes)`): it hashes as the complex number it holds. */
+function complexScalar(v: PyVal): boolean {
+  if (typeof v !== 'object' || v.k !== K.Obj) return false;
+  const callee = v.callee;
+  if (typeof callee !== 'object' || callee.k !== K.Global || !callee.imp.canonical.endsWith('.multiarray.scalar'))
+    return false;
+  const dtype = typeof v.args === 'object' && v.args.k === K.Tuple ? v.args.items[0] : undefined;
+  if (typeof dtype !== 'object' || dtype.k !== K.Obj || typeof dtype.args !== 'object' || dtype.args.k !== K.Tuple)
+    return false;
+  const code = dtype.args.items[0];
+  return typeof code === 'string' && (code.startsWith('c') || code.startsWith('complex'));
 }
 
 /** The `int` a UUID's state dict restores (its hash is that integer's), when the state is a plain dict holding one. */

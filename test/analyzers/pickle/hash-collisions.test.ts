@@ -167,6 +167,31 @@ describe('keys that share a hash', () => {
     );
   });
 
+  it('complex keys (hash(re) + 1000003·hash(im), parts of any value) count as one class: many are reported', async () => {
+    const binfloat = (x: number): number[] => {
+      const b = Buffer.alloc(8);
+      b.writeDoubleBE(x);
+      return [Op.BINFLOAT, ...b];
+    };
+    const complexes = (n: number): Uint8Array => {
+      const body = [...global('builtins', 'complex'), Op.BINPUT, 1, Op.POP, Op.EMPTY_DICT];
+      for (let i = 0; i < n; i += 1000) {
+        body.push(Op.MARK);
+        for (let k = i + 2; k < Math.min(n, i + 1000) + 2; k++)
+          body.push(Op.BINGET, 1, ...binfloat(1000003 * k), ...binfloat(-k), Op.TUPLE2, Op.REDUCE, Op.NONE);
+        body.push(Op.SETITEMS);
+      }
+      return stream(body);
+    };
+    const many = await scanBytes('complex.pkl', complexes(N));
+    assert.ok(many.findings.some((x) => /share hashes/.test(x.evidence.signal)));
+    const few = await scanBytes('complex-few.pkl', complexes(1000));
+    assert.deepEqual(
+      few.findings.filter((x) => BLOCKING.has(x.severity)).map((x) => x.evidence.signal),
+      [],
+    );
+  });
+
   it('classes follow CPython: value mod 2^61-1, the sign kept, -1 as -2, True as 1; short ints are not tracked', () => {
     const cls = (v: PyVal): string | undefined => keyClass(v)?.cls;
     assert.equal(cls(3n * P), cls(5n * P));

@@ -1033,6 +1033,32 @@ function ownOutput(
 }
 
 /**
+ * A walk's figure for the macro a call names, computed once per macro and kept: `walk(body, depth + 1)` of that
+ * macro. Undefined when `n` calls no macro, or one the walk is already inside (recursion is judged on its own).
+ */
+function macroMemo(
+  macros: ReadonlyMap<string, JNode>,
+  walk: (body: unknown, depth: number) => number,
+): (n: JNode, depth: number) => number | undefined {
+  const known = new Map<string, number>();
+  const inside = new Set<string>();
+  return (n, depth) => {
+    if (n.type !== 'CallExpression' || (n['callee'] as JNode).type !== 'Identifier') return undefined;
+    const name = (n['callee'] as JNode)['value'] as string;
+    const m = macros.get(name);
+    if (m === undefined || inside.has(name)) return undefined;
+    let v = known.get(name);
+    if (v === undefined) {
+      inside.add(name);
+      v = walk(m['body'], depth + 1);
+      inside.delete(name);
+      known.set(name, v);
+    }
+    return v;
+  };
+}
+
+/**
  * Render-cost signals of a template: iterations over MAX_RENDER_ITERATIONS, repetition or padding over
  * MAX_RENDER_OUTPUT or unbounded, self-doubling values in loops, and recursion the template bounds itself.
  */
@@ -1428,8 +1454,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
   let crossedAt: JNode | undefined;
   /** Iterations under a node: nested loops multiply; the walk between loops is iterative. */
   const walkCost = (stated: boolean): ((root: unknown, depth: number) => number) => {
-    const macroCost = new Map<string, number>();
-    const visiting = new Set<string>();
+    const macroCost = macroMemo(macros, (body, depth) => costOf(body, depth));
     const costOf = (root: unknown, depth: number): number => {
       if (depth > MAX_NESTING) {
         tooDeep = true;
@@ -1446,18 +1471,10 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
         if (!isNode(n) || n.type === 'Macro') continue;
         // Each word lipsum() draws is a pass of its generator's loop.
         if (!stated && isLipsumCall(n, env)) own += lipsumWords(n, env);
-        if (n.type === 'CallExpression' && (n['callee'] as JNode).type === 'Identifier') {
-          const c = (n['callee'] as JNode)['value'] as string;
-          const m = macros.get(c);
-          if (m && !visiting.has(c)) {
-            if (!macroCost.has(c)) {
-              visiting.add(c);
-              macroCost.set(c, costOf(m['body'], depth + 1));
-              visiting.delete(c);
-            }
-            own += macroCost.get(c)!;
-            if (stated && depth === 0 && own > MAX_RENDER_ITERATIONS) crossedAt ??= n;
-          }
+        const called = macroCost(n, depth);
+        if (called !== undefined) {
+          own += called;
+          if (stated && depth === 0 && own > MAX_RENDER_ITERATIONS) crossedAt ??= n;
         }
         if (n.type === 'For') {
           const iterable = n['iterable'] as JNode;
@@ -1496,8 +1513,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     });
   // Output summed over loop passes: what the template writes in a loop body, times its passes (nested loops
   // multiply, a macro called in a loop brings its output, a value accumulated in a loop counts what each pass adds).
-  const macroOut = new Map<string, number>();
-  const outVisiting = new Set<string>();
+  const macroOut = macroMemo(macros, (body, depth) => outOf(body, depth));
   const outFlagged = new Set<JNode>();
   const emitted = (e: JNode, depth: number): number => {
     let size = ownOutput(e, env);
@@ -1507,18 +1523,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       const v = st.pop();
       if (Array.isArray(v)) st.push(...v);
       else if (isNode(v)) {
-        if (v.type === 'CallExpression' && (v['callee'] as JNode).type === 'Identifier') {
-          const c = (v['callee'] as JNode)['value'] as string;
-          const m = macros.get(c);
-          if (m && !outVisiting.has(c)) {
-            if (!macroOut.has(c)) {
-              outVisiting.add(c);
-              macroOut.set(c, outOf(m['body'], depth + 1));
-              outVisiting.delete(c);
-            }
-            size += macroOut.get(c)!;
-          }
-        }
+        size += macroOut(v, depth) ?? 0;
         st.push(...children(v));
       }
     }

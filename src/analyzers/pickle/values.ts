@@ -101,6 +101,13 @@ export interface TupleV {
 export interface ListV {
   readonly k: K.List;
   readonly items?: PyVal[];
+  /**
+   * Items the stream put in this very list (LIST, APPEND, APPENDS), counted where the VM made it (unset on the memo's
+   * stand-ins and summaries): pandas may hash that many values it does not keep (khash-cost.ts).
+   */
+  n?: number;
+  /** An item counted in `n` is not a str (khash-cost.ts: a list of str cannot be made to share pandas hashes). */
+  nonText?: true;
   /** Hash cost of the nested tuples appended (load-cost.ts): set(list), OrderedDict(pairs) hash them again. */
   cost?: number;
   /** Deepest nesting of the tuples appended (load-cost.ts): hashing them again recurses that deep. */

@@ -64,6 +64,14 @@ import { enumClasses } from './enum-members.js';
 import { catboostStateProblem } from './catboost-model.js';
 import { xgboostBufferProblem } from './xgboost-booster.js';
 import { isXgboostModelClass } from './xgboost-model.js';
+import {
+  khashCallCharge,
+  khashStateCharge,
+  KHASH_PROBE_LIMIT,
+  noteJoblibArray,
+  countItems,
+  type KhashCharge,
+} from './khash-cost.js';
 import { argumentWork, MATERIAL_LIMIT, TEXT_READ_LIMIT, type ArgumentWork } from './argument-work.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem, pandasTzTextProblem, PYTZ_RECONSTRUCTORS } from './call-hooks.js';
@@ -844,6 +852,9 @@ class PickleVm implements ModelContext {
   /** Items and bytes the calls made that the stream does not hold (argument-work.ts). */
   private material = 0;
   private materialReported = false;
+  /** Key comparisons of pandas' khash tables filled at load (khash-cost.ts), and whether reported. */
+  private khashProbes = 0;
+  private khashReported = false;
   private overReported = false;
   /** Memo entries kept whole (later ones are compacted: memo.ts). */
   private readonly memoDetail: number;
@@ -1218,6 +1229,26 @@ class PickleVm implements ModelContext {
       `the calls of this stream make more than ${MATERIAL_LIMIT} items or bytes the stream does not hold ` +
         '(bytes(n) and bytearray(n) allocate n bytes; a range is iterated by the calls it is passed to, and what they ' +
         'build from it is copied again by every call it is passed to): the load does work its size does not bound',
+      false,
+    );
+  }
+
+  /** Stream bytes for a khash charge (khash-cost.ts): an array's raw bytes. */
+  private readonly readStream = (off: number, len: number): Uint8Array | undefined =>
+    off >= 0 && off + len <= this.src.size ? this.src.read(off, len) : undefined;
+
+  /** pandas fills a khash table at load (khash-cost.ts): comparisons past the limit are reported once. */
+  private khashCharged(charge: KhashCharge | undefined): void {
+    if (charge === undefined || this.khashReported) return;
+    this.khashProbes = Math.min(this.khashProbes + charge.probes, 2 ** 52);
+    if (this.khashProbes <= KHASH_PROBE_LIMIT) return;
+    this.khashReported = true;
+    this.anomaly(
+      'LOAD_COST',
+      `pandas hashes values of this stream into its khash tables at load: ${charge.what}, about ` +
+        `${this.khashProbes.toExponential(2)} key comparisons in all (more than ${KHASH_PROBE_LIMIT}; khash's probe ` +
+        'sequence follows the 32-bit hash, and int64 and float64 keys can be chosen to share one, so each insertion ' +
+        'compares with every earlier key of its hash): the load does quadratic work its size does not bound',
       false,
     );
   }
@@ -1649,6 +1680,10 @@ class PickleVm implements ModelContext {
       (v) => this.longText(v),
     );
     this.materialised(work);
+    if (typeof callee === 'object' && callee.k === K.Global)
+      this.khashCharged(
+        khashCallCharge(callee.imp.canonical, args, kwargs, kind !== 'NEWOBJ' && kind !== 'NEWOBJ_EX', this.readStream),
+      );
     this.configArguments(callee, args, kwargs);
     if (
       this.opts.loader.unguardedViews === true &&
@@ -2526,6 +2561,7 @@ class PickleVm implements ModelContext {
     const planted = this.checkDunderState(state, undefined, consumedStateKeys(classes));
     if (planted !== undefined) inst.plantedSetstate = planted;
     plantAttrs(inst, state);
+    this.khashCharged(khashStateCharge(classes.names, state, this.readStream));
     this.opts.loader.onState?.(classes, state);
     this.stateHooks(classes, state, via);
     // __setstate__ of every class the instance may be runs on the state (its derived sinks: class-sinks.ts).
@@ -3015,6 +3051,8 @@ class PickleVm implements ModelContext {
       );
     }
     let pos = filePos;
+    /** Where the bytes of a numeric array lie (khash-cost.ts reads its values). */
+    let rawAt: number | undefined;
     this.r.joblibArrayAt ??= filePos;
     // What read_array returns: the object array's pickle returns it; numeric data makes an array (the wrapper's
     // subclass route below rebuilds it as any subclass other than numpy.ndarray and numpy.memmap).
@@ -3075,11 +3113,14 @@ class PickleVm implements ModelContext {
         throw new StopRun('truncated');
       }
       if (this.keep) wrapper.array = { off: pos, len: bytes };
+      rawAt = pos;
       pos += bytes;
     }
     if (filePos === d.argEnd) d.seek(pos);
     else this.addSkip(filePos, pos);
-    return this.joblibSubclass(subclass, array);
+    const out = this.joblibSubclass(subclass, array);
+    if (rawAt !== undefined) noteJoblibArray(out, dtype, count, rawAt);
+    return out;
   }
 
   /**
@@ -3343,6 +3384,7 @@ class PickleVm implements ModelContext {
           const t = this.stack[len - 1]!;
           if (typeof t === 'object' && t.k === K.List) {
             if (this.keep) t.items?.push(v);
+            countItems(t, v);
             this.listed(t, v);
             keepObj(t, v, this.answers);
           }
@@ -3362,6 +3404,7 @@ class PickleVm implements ModelContext {
           if (typeof target === 'object' && target.k === K.List) {
             // List contents are not kept (except in value-keeping mode): only the hash cost they hold is.
             if (this.keep && target.items) for (let i = x; i < this.sp; i++) target.items.push(this.stack[i]!);
+            for (let i = x; i < this.sp; i++) countItems(target, this.stack[i]!);
             for (let i = x; i < this.sp; i++) {
               this.listed(target, this.stack[i]!);
               keepObj(target, this.stack[i]!, this.answers);
@@ -3377,7 +3420,7 @@ class PickleVm implements ModelContext {
         case Op.EMPTY_LIST:
           this.push(
             namesList(
-              this.keep ? { k: K.List, items: [] } : { k: K.List },
+              this.keep ? { k: K.List, items: [], n: 0 } : { k: K.List, n: 0 },
               this.sp > this.fence ? this.stack[this.sp - 1] : undefined,
             ),
           );
@@ -3596,7 +3639,7 @@ class PickleVm implements ModelContext {
                 : op === Op.NEWFALSE
                   ? FALSE
                   : op === Op.EMPTY_LIST
-                    ? { k: K.List }
+                    ? { k: K.List, n: 0 }
                     : op === Op.EMPTY_DICT
                       ? { k: K.Dict, keys: [], vals: [], n: 0 }
                       : { k: K.Tuple, items: [], more: 0 };
@@ -3706,6 +3749,7 @@ class PickleVm implements ModelContext {
           const item = st[sp - 1]!;
           if (typeof item === 'object' && item.k === K.Obj && !holdsLeaf(t, this.nestBound)) break loop;
           keepObj(t, st[sp - 1]!, this.answers);
+          countItems(t, st[sp - 1]!);
           sp--;
           p += 1;
           break;
@@ -3726,6 +3770,7 @@ class PickleVm implements ModelContext {
           }
           if (objs && !holdsLeaf(t, this.nestBound)) break loop;
           for (let i = x; i < sp; i++) keepObj(t, st[i]!, this.answers);
+          for (let i = x; i < sp; i++) countItems(t, st[i]!);
           marks.pop();
           fence = below;
           sp = x;
@@ -3851,10 +3896,11 @@ class PickleVm implements ModelContext {
         const x = this.marker();
         const items = this.popFrom(x);
         const list: ListV = namesList(
-          this.keep ? { k: K.List, items } : { k: K.List },
+          this.keep ? { k: K.List, items, n: items.length } : { k: K.List, n: items.length },
           this.sp > this.fence ? this.stack[this.sp - 1] : undefined,
         );
         for (const it of items) {
+          if (typeof it !== 'string' && !(typeof it === 'object' && it.k === K.Str)) list.nonText = true;
           this.listed(list, it);
           keepObj(list, it, this.answers);
         }

@@ -10,56 +10,11 @@ import { describe, it } from 'node:test';
 import { Op } from '../../../src/formats/pickle/opcodes.js';
 import { scanBytes } from '../../../src/scan/engine.js';
 import { P } from '../../helpers/pickle-builder.js';
+import { arr, bool, estimator, f, n, none, object, s, type Field } from '../../helpers/estimator-streams.js';
 
 const BLOCKING = new Set(['CRITICAL', 'HIGH']);
 
-/** numpy.core.multiarray._reconstruct(ndarray, (0,), b'b') then BUILD (1, shape, dtype, False, data). */
-function ndarray(p: P, dtype: 'f8' | 'i8', shape: readonly number[]): P {
-  const n = shape.reduce((a, b) => a * b, 1);
-  p.stackGlobal('numpy.core.multiarray', '_reconstruct')
-    .stackGlobal('numpy', 'ndarray')
-    .int(0)
-    .tuple1()
-    .sbb(new Uint8Array([0x62]))
-    .op(Op.TUPLE3)
-    .reduce()
-    .mark()
-    .int(1);
-  p.mark();
-  for (const s of shape) p.int(s);
-  p.op(Op.TUPLE);
-  p.stackGlobal('numpy', 'dtype').sbu(dtype).op(Op.NEWFALSE).op(Op.NEWTRUE).op(Op.TUPLE3).reduce();
-  p.mark().int(3).sbu('<').none().none().none().int(-1).int(-1).int(0).op(Op.TUPLE).build();
-  return p
-    .op(Op.NEWFALSE)
-    .sbb(new Uint8Array(n * 8))
-    .op(Op.TUPLE)
-    .build();
-}
-
-type Field = (p: P) => P;
-/** pickle.dump of an estimator: NEWOBJ of the class with no arguments, BUILD of a dict of its fields. */
-function estimator(module: string, name: string, fields: readonly [string, Field][]): Uint8Array {
-  const p = new P().proto(4).stackGlobal(module, name).emptyTuple().newobj().emptyDict().mark();
-  for (const [key, value] of fields) value(p.sbu(key));
-  return p.op(Op.SETITEMS).build().stop().bytes();
-}
-
 const KM = 'sklearn_extra.cluster._k_medoids';
-const s =
-  (v: string): Field =>
-  (p) =>
-    p.sbu(v);
-const n =
-  (v: number): Field =>
-  (p) =>
-    p.int(v);
-const none: Field = (p) => p.none();
-const arr =
-  (dtype: 'f8' | 'i8', ...shape: number[]): Field =>
-  (p) =>
-    ndarray(p, dtype, shape);
-
 // KMedoids (0.3.0): __init__ stores n_clusters, metric, method, init, max_iter, random_state; fit sets n_features_in_
 // (scikit-learn's _validate_data), n_iter_, cluster_centers_, labels_, medoid_indices_, inertia_.
 const kmedoids: [string, Field][] = [
@@ -74,14 +29,14 @@ const kmedoids: [string, Field][] = [
   ['cluster_centers_', arr('f8', 3, 2)],
   ['labels_', arr('i8', 10)],
   ['medoid_indices_', arr('i8', 3)],
-  ['inertia_', (p) => p.op(Op.BINFLOAT, new Uint8Array(8))],
+  ['inertia_', f(0)],
 ];
 // CLARA (0.3.0): KMedoids' fields plus n_sampling and n_sampling_iter.
 const clara: [string, Field][] = [...kmedoids, ['n_sampling', none], ['n_sampling_iter', n(5)]];
 // CommonNNClustering (0.2.0 on): eps, min_samples, metric, metric_params, algorithm, leaf_size, p, n_jobs; fit sets
 // labels_.
 const commonnn: [string, Field][] = [
-  ['eps', (p) => p.op(Op.BINFLOAT, new Uint8Array([0x3f, 0xe0, 0, 0, 0, 0, 0, 0]))],
+  ['eps', f(0.5)],
   ['min_samples', n(5)],
   ['metric', s('euclidean')],
   ['metric_params', none],
@@ -94,7 +49,7 @@ const commonnn: [string, Field][] = [
 // Fastfood (every release): sigma, n_components, random_state, tradeoff_mem_accuracy; fit sets n_features_in_, the
 // padding sizes, the projection arrays _G, _B, _P, _S, _U and is_fitted_.
 const fastfood: [string, Field][] = [
-  ['sigma', (p) => p.op(Op.BINFLOAT, new Uint8Array([0x3f, 0xf0, 0, 0, 0, 0, 0, 0]))],
+  ['sigma', f(1)],
   ['n_components', n(8)],
   ['random_state', none],
   ['tradeoff_mem_accuracy', s('accuracy')],
@@ -107,7 +62,7 @@ const fastfood: [string, Field][] = [
   ['_P', arr('i8', 1, 8)],
   ['_S', arr('f8', 1, 8)],
   ['_U', arr('f8', 8)],
-  ['is_fitted_', (p) => p.op(Op.NEWTRUE)],
+  ['is_fitted_', bool(true)],
 ];
 const ROBUST = 'sklearn_extra.robust.robust_weighted_estimator';
 const HELPER = 'sklearn_extra.robust._robust_weighted_estimator_helper';
@@ -120,19 +75,13 @@ const robustParams: [string, Field][] = [
   ['max_iter', n(100)],
   ['c', none],
   ['k', n(0)],
-  ['tol', (p) => p.op(Op.BINFLOAT, new Uint8Array(8))],
+  ['tol', f(0)],
   ['n_iter_no_change', n(10)],
   ['verbose', n(0)],
   ['random_state', none],
 ];
-const inner =
-  (loss: Field): Field =>
-  (p) => {
-    p.stackGlobal(ROBUST, '_RobustWeightedEstimator').emptyTuple().newobj().emptyDict().mark();
-    for (const [key, value] of [...robustParams, ['loss', loss], ['weights_', arr('f8', 10)]] as [string, Field][])
-      value(p.sbu(key));
-    return p.op(Op.SETITEMS).build();
-  };
+const inner = (loss: Field): Field =>
+  object(ROBUST, '_RobustWeightedEstimator', [...robustParams, ['loss', loss], ['weights_', arr('f8', 10)]]);
 const robustKMeans = (loss: Field = (p) => p.stackGlobal(HELPER, '_kmeans_loss')): [string, Field][] => [
   ['n_clusters', n(3)],
   ...robustParams,
@@ -141,7 +90,7 @@ const robustKMeans = (loss: Field = (p) => p.stackGlobal(HELPER, '_kmeans_loss')
   ['cluster_centers_', arr('f8', 3, 2)],
   ['n_iter_', n(1000)],
   ['labels_', arr('i8', 10)],
-  ['inertia_', (p) => p.op(Op.BINFLOAT, new Uint8Array(8))],
+  ['inertia_', f(0)],
   ['weights_', arr('f8', 10)],
 ];
 const cases: [string, boolean, () => Uint8Array, RegExp?][] = [

@@ -1,11 +1,15 @@
-// scikit-learn-extra: no wheel of the library is installable here, so the streams are built in the test to mirror what
-// pickle.dump of a fitted estimator writes (every estimator is a scikit-learn BaseEstimator with no rebuild hook of its
+// scikit-learn-extra: fitted estimators written by two released versions built from source
+// (scripts/fixtures/scikit-learn-extra-real.py) pass, admitted by the history pack. The case table's streams are built
+// in the test to mirror what pickle.dump of a fitted estimator writes (every estimator is a scikit-learn BaseEstimator with no rebuild hook of its
 // own: NEWOBJ of the class, then BUILD of its __dict__, the fields its __init__ and fit set, numpy arrays by
 // numpy.core.multiarray._reconstruct). Benign estimators pass, admitted by the scikit-learn-extra history pack; their
 // hostile twins are blocked: a call planted as a fitted field, a callable where the library stores data, a planted
 // hook attribute, and names of the library the pack does not admit (its Cython loss classes, which fit builds and never
 // stores, and a helper function).
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Op } from '../../../src/formats/pickle/opcodes.js';
 import { scanBytes } from '../../../src/scan/engine.js';
@@ -192,4 +196,37 @@ describe('scikit-learn-extra history pack: estimators as the released versions p
         );
     });
   }
+});
+
+const ROOT = new URL('../../fixtures/real-scikit-learn-extra/', import.meta.url).pathname;
+interface Row {
+  readonly file: string;
+  readonly version: string;
+  readonly model: string;
+  readonly sha256: string;
+}
+const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as { files: Row[] };
+
+describe('scikit-learn-extra: real output of released versions', () => {
+  it('holds two versions, KMedoids and the robust k-means in each', () => {
+    const versions = [...new Set(manifest.files.map((x) => x.version))].sort();
+    assert.deepEqual(versions, ['v0.2.0', 'v0.3.0']);
+    for (const v of versions)
+      for (const m of ['kmedoids', 'robust-kmeans'])
+        assert.ok(
+          manifest.files.some((x) => x.version === v && x.model === m),
+          `${v} ${m}`,
+        );
+  });
+  for (const row of manifest.files)
+    it(`${row.file} passes`, async () => {
+      const bytes = readFileSync(join(ROOT, row.file));
+      assert.equal(createHash('sha256').update(bytes).digest('hex'), row.sha256);
+      const r = await scanBytes(row.file, bytes);
+      assert.deepEqual(
+        r.findings.filter((x) => BLOCKING.has(x.severity)).map((x) => x.evidence),
+        [],
+      );
+      assert.ok(r.pickles.flatMap((x) => x.admitted ?? []).some((a) => a.pack === 'scikit-learn-extra'));
+    });
 });

@@ -647,14 +647,15 @@ def pyx_classes(text):
 
 
 def pyx_functions(text):
-    """{function: hash} of a .pyx file's top-level `def`s (newObj, the reconstructor scikit-learn's Cython classes'
-    __reduce__ writes), hashed like the class methods; and {hash: text}."""
+    """{function: hash} of a .pyx file's top-level `def`s and `cpdef`s (newObj, the reconstructor scikit-learn's Cython
+    classes' __reduce__ writes; a cpdef's return type, as `cpdef np.ndarray[floating] f(`, is skipped), hashed like the
+    class methods; and {hash: text}."""
     import re
 
     out, sources = {}, {}
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        m = re.match(r"def (\w+)\s*\(", line)
+        m = re.match(r"(?:def|cpdef(?:\s+[\w.]+(?:\[[^\]]*\])?)?)\s+(\w+)\s*\(", line)
         if not m:
             continue
         block = [line]

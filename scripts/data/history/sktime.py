@@ -38,6 +38,15 @@ EXTERNAL_BASES = {
         "skbase.base._meta.BaseMetaEstimatorMixin", "skbase.base._base.TagAliaserMixin",
         "skbase.base.TagAliaserMixin")},
     "abc.ABC": {"why": "abstract base (ABCMeta metaclass): no rebuild hook", "hooks": {}},
+    # scikit-learn's forest bases, which sktime's interval forests (TimeSeriesForestClassifier/Regressor,
+    # SupervisedTimeSeriesForest, RandomIntervalSpectralForest, the composable forests) derive from: the scikit-learn
+    # history pack admits each of these names itself, with every hook along its bases reviewed, in every release that
+    # defines it (sklearn.ensemble.forest 0.15.0 - 0.21.3, sklearn.ensemble._forest 0.22 - 1.9.0); a forest pickles
+    # through its __dict__ (parameters, the fitted trees in estimators_, numpy arrays).
+    **{f"sklearn.ensemble.{m}.{c}": {
+        "why": ("scikit-learn forest base, admitted by the scikit-learn history pack in every release that defines "
+                "it, its hooks reviewed there"), "hooks": {}}
+       for m in ("forest", "_forest") for c in ("BaseForest", "ForestClassifier", "ForestRegressor")},
 }
 # Property setters run only for BUILD's slot state (setattr), which sktime never writes (its estimators pickle
 # through __dict__).

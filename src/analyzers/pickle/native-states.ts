@@ -72,6 +72,11 @@ function describe(state: PyVal): string {
     : `a ${kindName(state)}`;
 }
 
+/** The items a hook reading `reads` items takes past the end of an `n`-item tuple: 'item 12', 'items 10 - 12'. */
+function itemsPast(n: number, reads: number): string {
+  return reads - n === 1 ? `item ${n} is` : `items ${n} - ${reads - 1} are`;
+}
+
 /**
  * Why `state` given to the native `__setstate__` of `classCanonical` is not a state its library writes (the hook then
  * reads past the items, or is handed a shape it was never written with), or undefined when it is, or the class's hook
@@ -97,7 +102,8 @@ export function nativeStateProblem(classCanonical: string, state: PyVal): string
     return (
       `${fact.hook} reads the items of a tuple or list state without a length check; this state is a ` +
       `${n}-item tuple, the state the library writes in ${short.written}, which the __setstate__ of ` +
-      `${short.readPast} reads past (it reads ${short.reads} items: an out-of-bounds read); the name resolves in ${fact.versions}, and ` +
+      `${short.readPast} reads past (it reads ${short.reads} items: ${itemsPast(n!, short.reads)} read from beyond the ` +
+      `tuple's end with no IndexError, an out-of-bounds read); the name resolves in ${fact.versions}, and ` +
       `only a ${fact.lengths.join(' or ')}-item tuple is read within its items by every one of them`
     );
   return (

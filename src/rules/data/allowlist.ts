@@ -24,6 +24,7 @@ import nltkHistory from './packs/history/nltk.json' with { type: 'json' };
 import nbresultHistory from './packs/history/nbresult.json' with { type: 'json' };
 import lshashpy3History from './packs/history/lshashpy3.json' with { type: 'json' };
 import sklearnSomHistory from './packs/history/sklearn-som.json' with { type: 'json' };
+import sklearnExtraHistory from './packs/history/scikit-learn-extra.json' with { type: 'json' };
 import quantileForestHistory from './packs/history/quantile-forest.json' with { type: 'json' };
 import omegaconfHistory from './packs/history/omegaconf.json' with { type: 'json' };
 import prophetHistory from './packs/history/prophet.json' with { type: 'json' };
@@ -354,6 +355,7 @@ function packSources(): readonly PackSource[] {
       pythonCrfsuiteHistory,
       lifelinesHistory,
       sklearnSomHistory,
+      sklearnExtraHistory,
       quantileForestHistory,
       omegaconfHistory,
     ].map(fileSource),

@@ -46,7 +46,7 @@ describe('scikit-learn <= 0.23 trees and metrics at their old locations (history
       [
         'sklearn.neighbors.kd_tree.BinaryTree',
         12,
-        /a 12-item tuple, the state the library writes in 0\.15\.0 - 0\.19\.2, which the __setstate__ of 0\.20\.0 - 0\.23\.1 reads past \(it reads 13 items: an out-of-bounds read\); the name resolves in 0\.15\.0 - 0\.23\.1/,
+        /a 12-item tuple, the state the library writes in 0\.15\.0 - 0\.19\.2, which the __setstate__ of 0\.20\.0 - 0\.23\.1 reads past \(it reads 13 items: item 12 is read from beyond the tuple's end with no IndexError, an out-of-bounds read\); the name resolves in 0\.15\.0 - 0\.23\.1/,
       ],
       [
         'sklearn.neighbors.ball_tree.BallTree',

@@ -2,7 +2,7 @@
 // that may reach a sink (their callers are wanted: a caller may pass network data in), and the modules whose
 // functions produce what a sink reads or whose classes are bases here (their code decides the value).
 import type { CallSite, ExpressionFact, FunctionFact, ImportFact, PythonModule } from '../python/module-model.js';
-import { SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
+import { INHERITED_SINK_METHODS, SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { MCP_TRIGGERS } from './mcp.js';
 import { moduleTables, registrationTables, TASK_METHODS, type TableEntry } from './module-index.js';
@@ -930,6 +930,10 @@ export function demandedModules(
         c.callee.definitionId === undefined &&
         c.callee.access !== undefined);
     for (const c of mod.calls) {
+      // A deserializer a project class inherits from a library base (`LitNet.load_from_checkpoint(p)`): the module
+      // defining the class says whether it is one.
+      if (INHERITED_SINK_METHODS.has(lastName(c)))
+        for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
       const fed = feeds(c);
       if (!fed && !OPENERS.has(lastName(c))) continue;
       const args = callArgs(c);

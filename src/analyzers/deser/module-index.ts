@@ -11,7 +11,7 @@ import type {
   FunctionFact,
   PythonModule,
 } from '../python/module-model.js';
-import { DEFERRED_CALLS, matchesPattern, SINK_BY_NAME } from './apis.js';
+import { DEFERRED_CALLS, INHERITED_SINK_METHODS, matchesPattern, SINK_BY_NAME } from './apis.js';
 import { callTargets, type CallTarget } from '../python/torch/torch-call-targets.js';
 import { pushTo } from '../../core/multimap.js';
 
@@ -153,6 +153,10 @@ export class ModuleIndex {
     // `self.<attr>.m(...)` where the class stores a library object's construction in the attribute
     // (`self.yaml = YAML(typ="unsafe")`): the method of that construction, when it is a sink.
     if (out.length === 0) for (const q of this.selfConstructedSinks(call)) out.push(q);
+    if (out.length === 0) {
+      const q = this.inheritedSinkOfLocalClass(call);
+      if (q !== undefined) out.push({ qualifiedName: q, confidenceCap: 'high', via: 'assignment' });
+    }
     // Unknown, or a method of a call's result (`serde.get_serializer().loads` for `ser = get_serializer()`).
     if (out.every((t) => t.qualifiedName.includes('()')))
       for (const q of this.runtimeModuleTargets(call))
@@ -163,6 +167,37 @@ export class ModuleIndex {
       if (x !== undefined && !out.some((o) => o.qualifiedName === x)) out.push({ ...t, qualifiedName: x });
     }
     return out;
+  }
+
+  /**
+   * `Cls.m(...)` on a class of this module that inherits `m` from a library base class where it is a deserializer
+   * (`LitNet.load_from_checkpoint(p)` for `class LitNet(pl.LightningModule)`), through the module's own bases.
+   */
+  private inheritedSinkOfLocalClass(call: CallSite): string | undefined {
+    const a = call.callee.access;
+    const m = a?.steps[0];
+    if (a?.root.kind !== 'name' || a.steps.length !== 1 || m?.kind !== 'attr') return undefined;
+    if (!INHERITED_SINK_METHODS.has(m.name)) return undefined;
+    const classOf = (name: string): FunctionFact | undefined => {
+      for (const b of this.boundNames.get(0)?.get(name) ?? [])
+        for (const v of b.values)
+          if (v.kind === 'definition' && this.mod.functions[v.functionId]?.kind === 'class')
+            return this.mod.functions[v.functionId];
+      return undefined;
+    };
+    const walk = (cls: FunctionFact | undefined, depth: number): string | undefined => {
+      if (cls === undefined || depth > 5 || this.methods.get(cls.id)?.has(m.name) === true) return undefined;
+      for (const b of cls.bases)
+        for (const v of b.values) {
+          if (v.kind === 'qualified' && SINK_BY_NAME.has(`${v.name}.${m.name}`)) return `${v.name}.${m.name}`;
+          if (v.kind === 'definition' && v.functionId !== cls.id) {
+            const r = walk(this.mod.functions[v.functionId], depth + 1);
+            if (r !== undefined) return r;
+          }
+        }
+      return undefined;
+    };
+    return walk(classOf(a.root.name), 0);
   }
 
   private selfConstructedSinks(call: CallSite): CallTarget[] {

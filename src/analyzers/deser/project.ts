@@ -331,6 +331,10 @@ export class DeserProject implements ProjectView {
           if (f.kind === 'class' && more.length === 1) {
             const m = this.methodOf(unit, f, more[0]!);
             if (m !== undefined) return { kind: 'function', unit: m.unit, fn: m.fn };
+            // Inherited from a library base class: the library's method, when it is a deserializer
+            // (`LitNet.load_from_checkpoint` for a LightningModule subclass).
+            const inherited = this.inheritedSink(unit, f, more[0]!, 0);
+            if (inherited !== undefined) return { kind: 'external', name: inherited };
           }
         } else if (v.kind === 'qualified' && v.partial === undefined) {
           const target = [v.name, ...more].join('.');
@@ -345,6 +349,31 @@ export class DeserProject implements ProjectView {
         if (sub !== undefined) {
           const s = sub[0]!;
           return more.length === 0 ? { kind: 'module', unit: s } : this.member(s, more, depth + 1);
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The sink a class inherits as method `name` from a library base class (its own bases first, then theirs), when the
+   * class and the project classes between do not define it.
+   */
+  private inheritedSink(unit: Unit, cls: FunctionFact, name: string, depth: number): string | undefined {
+    if (depth > 5 || unit.idx.methods.get(cls.id)?.has(name) === true) return undefined;
+    for (const b of cls.bases) {
+      for (const v of b.values) {
+        if (v.kind === 'definition') {
+          const base = unit.mod.functions[v.functionId];
+          if (base?.kind !== 'class' || base.id === cls.id) continue;
+          const r = this.inheritedSink(unit, base, name, depth + 1);
+          if (r !== undefined) return r;
+        } else if (v.kind === 'qualified') {
+          const r = this.resolve(v.name, unit);
+          if (r?.kind === 'class') {
+            const found = this.inheritedSink(r.unit, r.fn, name, depth + 1);
+            if (found !== undefined) return found;
+          } else if (r?.kind === 'external' && SINK_BY_NAME.has(`${r.name}.${name}`)) return `${r.name}.${name}`;
         }
       }
     }

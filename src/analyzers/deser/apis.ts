@@ -719,6 +719,19 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
   ...['panel.widgets.FileInput', 'panel.widgets.input.FileInput', 'panel.widgets.FileDropper'].map(
     (exact): NetworkCall => ({ pattern: { exact }, kind: 'endpoint', label: 'Panel FileInput (uploaded bytes)' }),
   ),
+  // Panel's free-text widgets: `.value` is what the user typed (Select-like widgets are held to the app's options).
+  ...[
+    ...['TextInput', 'TextAreaInput', 'PasswordInput'].flatMap((w) => [
+      `panel.widgets.${w}`,
+      `panel.widgets.input.${w}`,
+    ]),
+    ...['panel.widgets.CodeEditor', 'panel.widgets.codeeditor.CodeEditor'],
+    ...['panel.widgets.TextEditor', 'panel.widgets.texteditor.TextEditor'],
+  ].map((exact): NetworkCall => ({
+    pattern: { exact },
+    kind: 'text',
+    label: 'Panel text widget (typed by the client)',
+  })),
   {
     pattern: { exact: 'chainlit.AskFileMessage().send' },
     kind: 'upload',

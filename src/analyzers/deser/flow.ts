@@ -342,7 +342,8 @@ export class DeserFlow {
    * a key not known here) may hold is what this module stores under that key anywhere (`st.session_state["k"] = v`,
    * `st.session_state.k = v`, `update`/`setdefault`), and the value of every widget created with `key="k"` (Streamlit
    * keeps a keyed widget's value there). The script reruns on every interaction, so a value stored in one run is
-   * read in a later one, whatever the order of the statements.
+   * read in a later one, whatever the order of the statements. Chainlit's `cl.user_session` is kept the same way
+   * (`.set(key, v)` stores, `.get(key)` reads).
    */
   private sessionValue(key: string | undefined): Value {
     const memoKey = key ?? '';
@@ -388,6 +389,18 @@ export class DeserFlow {
     for (const c of this.idx.mod.calls) {
       const targets = this.info(c).targets;
       const m = this.info(c).method;
+      // Chainlit's per-user session: `cl.user_session.set(key, value)`.
+      if (m === 'set' && targets.includes(`${CHAINLIT_SESSION}.set`)) {
+        const first = c.positional[0]?.constant;
+        const values = [...c.positional.slice(1), ...c.keywords.filter((k) => k.name === 'value').map((k) => k.value)];
+        out.push({
+          key: first?.type === 'str' ? first.value : undefined,
+          values,
+          scopeId: c.scopeId,
+          line: c.span.line,
+        });
+        continue;
+      }
       if (m !== undefined && MUTATING_METHODS.has(m) && targets.some((t) => t === `${SESSION_STATE}.${m}`)) {
         const first = c.positional[0]?.constant;
         const keyed = (m === 'setdefault' || m === '__setitem__') && first?.type === 'str';
@@ -1404,6 +1417,13 @@ export class DeserFlow {
     }
 
     const targets = info.targets;
+    if (targets.includes(`${CHAINLIT_SESSION}.get`)) {
+      // `cl.user_session.get(key, default)`: what the module stores under that key (or under a key not known here).
+      const k = c.positional[0]?.constant;
+      const dflt = c.positional[1] ?? c.keywords.find((x) => x.name === 'default')?.value;
+      const stored = this.sessionValue(k?.type === 'str' ? k.value : undefined);
+      return dflt !== undefined ? joinValues(stored, this.evalExpr(dflt, r)) : stored;
+    }
     if (parsesCommandLine(c, targets, this.idx)) {
       // `parse_args(["--x", "1"])` parses the literal list given; with no list (or `None`) it parses `sys.argv`.
       const given = c.positional[0] ?? c.keywords.find((k) => k.name === 'args')?.value;
@@ -2456,6 +2476,9 @@ interface SessionStore {
   scopeId: number;
   line: number;
 }
+
+/** Chainlit's per-user session object (`cl.user_session`): values stored with `.set(key, v)`, read with `.get(key)`. */
+const CHAINLIT_SESSION = 'chainlit.user_session';
 
 /** How many access steps name Streamlit's session state (`st.session_state` 1, an imported `session_state` 0). */
 function sessionStateAt(names: readonly string[], a: AccessPath, upTo: number): number | undefined {

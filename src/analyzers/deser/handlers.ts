@@ -227,6 +227,8 @@ interface ClassHandler {
   params?: { index: number; kind: TaintKind; label: string }[];
   /** Every other positional parameter of handler methods is text (Django/DRF URL kwargs). */
   restText?: boolean;
+  /** Every other positional parameter of handler methods, by its annotation (what the client sends with the event). */
+  restByAnnotation?: (annotation: string) => { kind: TaintKind; label: string };
   /** Parameters of other methods the framework calls with values of its own (a model's packaged artifacts). */
   internal?: { method: string; index: number; label: string }[];
 }
@@ -395,7 +397,26 @@ const ARROW_FLIGHT: ClassHandler = {
 };
 
 /** Framework base classes whose subclasses handle requests. */
+/**
+ * Reflex: every public method of an `rx.State` subclass is an event handler the browser triggers with arguments of
+ * its choosing; a parameter annotated `rx.UploadFile` (or a list of them) receives the files an `rx.upload`
+ * component sent.
+ */
+const REFLEX_STATE: ClassHandler = {
+  framework: 'Reflex',
+  handlerMethod: (n) => !n.startsWith('_'),
+  restByAnnotation: (a) =>
+    /(^|[.[])UploadFile\]?$/.test(a)
+      ? { kind: 'upload', label: 'Reflex upload (files the client sent)' }
+      : { kind: 'text', label: 'Reflex event argument (sent by the browser)' },
+};
+
 const CLASS_HANDLERS: ReadonlyMap<string, ClassHandler> = new Map([
+  ['reflex.State', REFLEX_STATE],
+  ['reflex.state.State', REFLEX_STATE],
+  ['reflex.ComponentState', REFLEX_STATE],
+  ['reflex.state.ComponentState', REFLEX_STATE],
+  ['reflex.state.BaseState', REFLEX_STATE],
   ['http.server.BaseHTTPRequestHandler', HTTP_SERVER],
   ['cog.BasePredictor', COG_PREDICTOR],
   ['cog.predictor.BasePredictor', COG_PREDICTOR],
@@ -1098,6 +1119,13 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
       if (isHandler) {
         for (const p of h.params ?? [])
           if (p.index < m.parameters.length) seeds.set(p.index, { kind: p.kind, label: p.label });
+        if (h.restByAnnotation !== undefined) {
+          const by = h.restByAnnotation;
+          m.parameters.forEach((p, i) => {
+            if (i > 0 && !seeds.has(i) && p.kind !== 'vararg' && p.kind !== 'kwarg')
+              seeds.set(i, by((p.annotation ?? '').replace(/\s/g, '')));
+          });
+        }
         if (h.restText) {
           m.parameters.forEach((p, i) => {
             if (i > 0 && !seeds.has(i) && p.kind !== 'vararg' && p.kind !== 'kwarg')

@@ -1605,6 +1605,15 @@ export class DeserFlow {
       (p.kind !== 'keyword-only' && pos >= 0 ? e.positional[pos] : undefined) ??
       (p.kind !== 'positional-only' ? e.keywords.get(p.name) : undefined);
     if (arg !== undefined) return viaHop(this.evalExpr(arg, r), hop);
+    if (e.opaque && p.kind !== 'positional-only') {
+      // `f(**{"payload": body})`, or a name bound only to such a dict: the entry under the parameter's name.
+      const spread = literalSplat(e, this.idx);
+      if (spread !== undefined) {
+        const entry = spread.find((k) => k.name === p.name);
+        if (entry !== undefined) return viaHop(this.evalExpr(entry.value, r), hop);
+        if (e.call.starArgs.length === 0) return undefined;
+      }
+    }
     if (e.opaque) {
       const fwd = this.forwarded(e, p, pos, r);
       if (fwd !== undefined) return viaHop(fwd, hop);
@@ -2475,6 +2484,33 @@ interface SessionStore {
   call?: CallSite;
   scopeId: number;
   line: number;
+}
+
+/**
+ * The entries of the one `**mapping` a call passes, when the mapping is a dict display with string keys or a name of
+ * the calling scope bound only to one and never changed there (no item store, no method call on it): undefined
+ * otherwise. Positional splats are left to the caller.
+ */
+function literalSplat(e: CallEdge, idx: ModuleIndex): readonly { name: string | null; value: ExpressionFact }[] | undefined {
+  const c = e.call;
+  if (c.starStarKwargs.length !== 1) return undefined;
+  const m = c.starStarKwargs[0]!;
+  if (m.dictEntries === undefined) return undefined;
+  const a = m.access;
+  if (a === undefined) return m.nodeType === 'dictionary' ? m.dictEntries : undefined;
+  if (a.root.kind !== 'name' || a.steps.length !== 0) return undefined;
+  const name = a.root.name;
+  const binds = idx.assignedNames.get(c.scopeId)?.get(name) ?? [];
+  if (binds.length !== 1 || binds[0]!.kind !== 'assign' || binds[0]!.value?.nodeType !== 'dictionary') return undefined;
+  for (const x of idx.mod.assignments)
+    if (x.scopeId === c.scopeId && x.targets.some((t) => t.kind === 'subscript' && t.objectText === name))
+      return undefined;
+  for (const x of idx.mod.calls) {
+    const r = x.callee.access;
+    if (x.scopeId === c.scopeId && r?.root.kind === 'name' && r.root.name === name && r.steps.length > 0)
+      return undefined;
+  }
+  return m.dictEntries;
 }
 
 /** Chainlit's per-user session object (`cl.user_session`): values stored with `.set(key, v)`, read with `.get(key)`. */

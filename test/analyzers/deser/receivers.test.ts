@@ -35,6 +35,19 @@ const FASTAPI_DEPENDS = (made: string): string[] => [
 
 const invalid: DeserCase[] = [
   {
+    name: 'a helper called with **params, a dict display holding the request body under its parameter name',
+    src: [
+      ...HEAD,
+      'def handle(payload, strict=False):',
+      '    return pickle.loads(payload)',
+      '@app.post("/p")',
+      'def p():',
+      '    params = {"payload": request.data, "strict": True}',
+      '    return str(handle(**params))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 5]],
+  },
+  {
     name: 'a partial of a local decoder bound to a name, called with request data',
     src: [
       ...HEAD,
@@ -209,6 +222,19 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: 'twin: **params carries the request body under another name; the unpickled parameter gets a literal',
+    src: [
+      ...HEAD,
+      'def handle(payload, note=None):',
+      '    return pickle.loads(payload), note',
+      '@app.post("/p")',
+      'def p():',
+      '    params = {"payload": b"\\x80\\x04N.", "note": request.data}',
+      '    return str(handle(**params))',
+    ],
+    expect: [],
+  },
   {
     name: 'a partial of a local decoder bound to a name, called with the service own bytes',
     src: [

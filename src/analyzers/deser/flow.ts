@@ -2491,7 +2491,10 @@ interface SessionStore {
  * the calling scope bound only to one and never changed there (no item store, no method call on it): undefined
  * otherwise. Positional splats are left to the caller.
  */
-function literalSplat(e: CallEdge, idx: ModuleIndex): readonly { name: string | null; value: ExpressionFact }[] | undefined {
+function literalSplat(
+  e: CallEdge,
+  idx: ModuleIndex,
+): readonly { name: string | null; value: ExpressionFact }[] | undefined {
   const c = e.call;
   if (c.starStarKwargs.length !== 1) return undefined;
   const m = c.starStarKwargs[0]!;

@@ -838,6 +838,48 @@ export class ModuleIndex {
     return { fn: lf.fn, fnArg: d.fnArg, edge: withPartial(d.edge(lf.skip), p?.call) };
   }
 
+  /**
+   * For `self.m(...)` in a method of a class of this module: the methods `m` its subclasses of this module define
+   * (transitively), which the call runs on their instances. Empty for any other call.
+   */
+  selfOverrides(call: CallSite): FunctionFact[] {
+    const a = call.callee.access;
+    const step = a?.steps[0];
+    if (a?.root.kind !== 'name' || a.steps.length !== 1 || step?.kind !== 'attr') return [];
+    const enclosing = this.enclosingMethod(call.scopeId);
+    if (enclosing === undefined || this.selfName(enclosing) !== a.root.name) return [];
+    const cls = this.classOf(enclosing);
+    if (cls === undefined) return [];
+    const out: FunctionFact[] = [];
+    const seen = new Set<number>([cls.id]);
+    const visit = (base: FunctionFact, depth: number): void => {
+      if (depth > 5) return;
+      for (const sub of this.localSubclasses(base)) {
+        if (seen.has(sub.id)) continue;
+        seen.add(sub.id);
+        const own = this.methods.get(sub.id)?.get(step.name);
+        if (own !== undefined && !own.decorators.some((d) => d.text === 'staticmethod')) out.push(own);
+        visit(sub, depth + 1);
+      }
+    };
+    visit(cls, 0);
+    return out;
+  }
+
+  private subclassIndex: Map<number, FunctionFact[]> | undefined;
+
+  /** The classes of this module naming `base` (a class of this module) among their bases. */
+  localSubclasses(base: FunctionFact): readonly FunctionFact[] {
+    if (this.subclassIndex === undefined) {
+      this.subclassIndex = new Map();
+      for (const f of this.mod.functions)
+        if (f.kind === 'class')
+          for (const b of f.bases)
+            for (const v of b.values) if (v.kind === 'definition') pushTo(this.subclassIndex, v.functionId, f);
+    }
+    return this.subclassIndex.get(base.id) ?? [];
+  }
+
   private indexCallers(): void {
     const addEdge = (id: number, e: CallEdge): void => pushTo(this.callers, id, e);
     for (const call of this.mod.calls) {
@@ -852,8 +894,11 @@ export class ModuleIndex {
         const bm = this.boundMethod(call.callee.access, call.scopeId);
         const table = bm === undefined ? this.dispatched(call) : [];
         const partial = bm === undefined && table.length === 0 ? this.partialCallee(call) : undefined;
-        if (bm !== undefined) addEdge(bm.fn.id, directEdge(call, bm.skip));
-        else if (partial !== undefined)
+        if (bm !== undefined) {
+          addEdge(bm.fn.id, directEdge(call, bm.skip));
+          // `self.m(...)` in a base class's method also runs a subclass's override of `m` (a template method).
+          for (const o of this.selfOverrides(call)) addEdge(o.id, directEdge(call, 1));
+        } else if (partial !== undefined)
           addEdge(partial.fn.id, withPartial(directEdge(call, partial.skip), partial.call));
         else for (const lf of table) addEdge(lf.fn.id, directEdge(call, lf.skip));
       }

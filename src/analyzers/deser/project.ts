@@ -1446,7 +1446,70 @@ export class DeserProject implements ProjectView {
       const t = this.callee(unit, c);
       if (t?.kind === 'function') pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
     }
+    this.indexOverrides();
     this.indexParameterCalls();
+  }
+
+  /**
+   * Template methods across modules: `self.m(...)` in a method of a base class defined in another module also runs
+   * the override of `m` a subclass defines, on the subclass's instances (bases followed through the project).
+   */
+  private indexOverrides(): void {
+    const selfCalls = new Map<Unit, Map<number, Map<string, CallSite[]>>>();
+    const callsOf = (u: Unit, cls: FunctionFact): Map<string, CallSite[]> | undefined => {
+      let byClass = selfCalls.get(u);
+      if (byClass === undefined) {
+        selfCalls.set(u, (byClass = new Map()));
+        for (const c of u.mod.calls) {
+          const a = c.callee.access;
+          const step = a?.steps[0];
+          if (a?.root.kind !== 'name' || a.steps.length !== 1 || step?.kind !== 'attr') continue;
+          const m = u.idx.enclosingMethod(c.scopeId);
+          if (m === undefined || u.idx.selfName(m) !== a.root.name) continue;
+          const k = u.idx.classOf(m);
+          if (k === undefined) continue;
+          let byName = byClass.get(k.id);
+          if (byName === undefined) byClass.set(k.id, (byName = new Map()));
+          pushTo(byName, step.name, c);
+        }
+      }
+      return byClass.get(cls.id);
+    };
+    for (const unit of this.units) {
+      for (const cls of unit.mod.functions) {
+        if (cls.kind !== 'class' || cls.bases.length === 0) continue;
+        const own = unit.idx.methods.get(cls.id);
+        if (own === undefined || own.size === 0) continue;
+        const seen = new Set<FunctionFact>([cls]);
+        const walk = (u: Unit, k: FunctionFact, depth: number): void => {
+          if (depth > 5) return;
+          for (const b of k.bases)
+            for (const v of b.values) {
+              let next: { unit: Unit; fn: FunctionFact } | undefined;
+              if (v.kind === 'definition') {
+                const f = u.mod.functions[v.functionId];
+                if (f?.kind === 'class') next = { unit: u, fn: f };
+              } else if (v.kind === 'qualified') {
+                const r = this.resolve(v.name, u);
+                if (r?.kind === 'class') next = { unit: r.unit, fn: r.fn };
+              }
+              if (next === undefined || seen.has(next.fn)) continue;
+              seen.add(next.fn);
+              // A base in this class's own module: the module's index already links its self-calls.
+              if (next.unit !== unit) {
+                const calls = callsOf(next.unit, next.fn);
+                if (calls !== undefined)
+                  for (const [name, m] of own) {
+                    if (m.decorators.some((d) => d.text === 'staticmethod')) continue;
+                    for (const c of calls.get(name) ?? []) pushTo(this.foreignCallers, m, edgeOf(next.unit, c, 1));
+                  }
+              }
+              walk(next.unit, next.fn, depth + 1);
+            }
+        };
+        walk(unit, cls, 0);
+      }
+    }
   }
 
   /**

@@ -35,6 +35,23 @@ const FASTAPI_DEPENDS = (made: string): string[] => [
 
 const invalid: DeserCase[] = [
   {
+    name: "a template method: the base class's handle calls self.decode, which a subclass overrides with pickle",
+    src: [
+      ...HEAD,
+      'class Base:',
+      '    def handle(self, data):',
+      '        return self.decode(data)',
+      '    def decode(self, b):',
+      '        raise NotImplementedError',
+      'class PickleHandler(Base):',
+      '    def decode(self, b):',
+      '        return pickle.loads(b)',
+      'h = PickleHandler()',
+      ...ROUTE('h.handle(request.data)'),
+    ],
+    expect: [['DESER-NETWORK-INPUT', 11]],
+  },
+  {
     name: 'a helper called with **params, a dict display holding the request body under its parameter name',
     src: [
       ...HEAD,
@@ -222,6 +239,23 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: "twin: the base class's template method hands the override a literal; the request body goes elsewhere",
+    src: [
+      ...HEAD,
+      'class Base:',
+      '    def handle(self, data):',
+      '        return self.decode(b"\\x80\\x04N."), len(data)',
+      '    def decode(self, b):',
+      '        raise NotImplementedError',
+      'class PickleHandler(Base):',
+      '    def decode(self, b):',
+      '        return pickle.loads(b)',
+      'h = PickleHandler()',
+      ...ROUTE('h.handle(request.data)'),
+    ],
+    expect: [],
+  },
   {
     name: 'twin: **params carries the request body under another name; the unpickled parameter gets a literal',
     src: [

@@ -1028,6 +1028,9 @@ export function demandedModules(
       // A wanted function handed to a call into another module (`run(body, pickle_decode)`, `decoder=codecs.load`):
       // that module may call it through the parameter receiving it.
       if (callArgs(c).some(passesWanted)) for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
+      // A deserializer itself handed to a function of another module (`run_step(body, decoder=pickle.loads)`): that
+      // module may call it through the parameter receiving it.
+      if (callArgs(c).some(namesSink)) for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
       // A wanted method called through an attribute of an object another module binds (`ctx.engine.load(x)` after
       // `from context import ctx`): that module's binding of the object types the receiver.
       if (names.has(lastName(c)))
@@ -1366,6 +1369,11 @@ function unpicklerClasses(mod: PythonModule): Set<number> {
     );
   for (const f of mod.functions) if (f.kind === 'class' && f.bases.length > 0 && derives(f, 0)) out.add(f.id);
   return out;
+}
+
+/** Whether an argument names a deserializer as a value (`pickle.loads`, not a call of it). */
+function namesSink(e: ExpressionFact): boolean {
+  return e.callIds.length === 0 && e.values.some((v) => v.kind === 'qualified' && SINK_BY_NAME.has(v.name));
 }
 
 function isSink(c: CallSite, unpicklers: ReadonlySet<number> = new Set()): boolean {

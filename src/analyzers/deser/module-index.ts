@@ -830,12 +830,30 @@ export class ModuleIndex {
 
   /** `Thread(target=f, args=(a,))`, `executor.submit(f, a)`, ...: the local function and its arguments. */
   deferredEdge(call: CallSite): DeferredEdge | undefined {
-    const d = deferredCall(call);
+    const d = deferredCall(call) ?? this.deferredOnConstructed(call);
     if (d === undefined) return undefined;
     const p = this.partialOf(d.fnArg, call.scopeId);
     const lf = this.localFunction(p?.fn ?? d.fnArg, call.scopeId);
     if (lf === undefined) return undefined;
     return { fn: lf.fn, fnArg: d.fnArg, edge: withPartial(d.edge(lf.skip), p?.call) };
+  }
+
+  /**
+   * A deferred call on a receiver the module constructs (`self.pool.map(f, xs)` with `self.pool =
+   * ThreadPoolExecutor(4)` in a method of the class, or `ex.submit(f, x)` with `ex` bound to one): matched under the
+   * name of the construction's method (`concurrent.futures.ThreadPoolExecutor().map`).
+   */
+  private deferredOnConstructed(call: CallSite): ReturnType<typeof deferredCall> {
+    const a = call.callee.access;
+    const last = a?.steps[a.steps.length - 1];
+    if (last?.kind !== 'attr' || !DEFERRED_LAST_NAMES.has(last.name)) return undefined;
+    for (const c of this.receiverConstructions(call)) {
+      const q = c.callee.qualifiedName;
+      if (q === null || c.callee.resolution !== 'import') continue;
+      const d = deferredCall(call, `${q}().${last.name}`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
   }
 
   /**
@@ -968,9 +986,12 @@ export class ModuleIndex {
  * `loop.run_in_executor(None, f, a)`, `pool.apply_async(f, args=(a,))`): the function expression and the call edge
  * it makes (given how many leading parameters the function binds), wherever the function is defined.
  */
-export function deferredCall(call: CallSite): { fnArg: ExpressionFact; edge: (skip: number) => CallEdge } | undefined {
+export function deferredCall(
+  call: CallSite,
+  named?: string,
+): { fnArg: ExpressionFact; edge: (skip: number) => CallEdge } | undefined {
   if (call.positional.length === 0 && call.keywords.length === 0) return undefined;
-  const name = call.callee.qualifiedName ?? call.callee.raw;
+  const name = named ?? call.callee.qualifiedName ?? call.callee.raw;
   if (!DEFERRED_LAST_NAMES.has(name.slice(name.lastIndexOf('.') + 1))) return undefined;
   const d = DEFERRED_CALLS.find((x) => matchesPattern(name, x.pattern));
   if (d === undefined) return undefined;

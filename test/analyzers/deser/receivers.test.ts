@@ -35,6 +35,22 @@ const FASTAPI_DEPENDS = (made: string): string[] => [
 
 const invalid: DeserCase[] = [
   {
+    name: "a pool kept in self: self.pool.map(self._one, frames) runs _one on each of the request's frames",
+    src: [
+      ...HEAD,
+      'from concurrent.futures import ThreadPoolExecutor',
+      'class Batch:',
+      '    def __init__(self):',
+      '        self.pool = ThreadPoolExecutor(4)',
+      '    def _one(self, frame):',
+      '        return pickle.loads(frame)',
+      '    def run(self, frames):',
+      '        return list(self.pool.map(self._one, frames))',
+      ...ROUTE('Batch().run(request.data.split(b"\\n"))'),
+    ],
+    expect: [['DESER-NETWORK-INPUT', 9]],
+  },
+  {
     name: "a template method: the base class's handle calls self.decode, which a subclass overrides with pickle",
     src: [
       ...HEAD,
@@ -239,6 +255,22 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: "twin: a pool kept in self maps the unpickling method over the app's own files; the request is only counted",
+    src: [
+      ...HEAD,
+      'from concurrent.futures import ThreadPoolExecutor',
+      'class Batch:',
+      '    def __init__(self):',
+      '        self.pool = ThreadPoolExecutor(4)',
+      '    def _one(self, name):',
+      '        return pickle.load(open(name, "rb"))',
+      '    def run(self, n):',
+      '        return list(self.pool.map(self._one, ["cache/a.pkl", "cache/b.pkl"])), n',
+      ...ROUTE('Batch().run(len(request.data))'),
+    ],
+    expect: [],
+  },
   {
     name: "twin: the base class's template method hands the override a literal; the request body goes elsewhere",
     src: [

@@ -1217,6 +1217,18 @@ export class DeserProject implements ProjectView {
       if (r?.kind === 'class') addClass(out, r.unit, r.fn);
       else if (r?.kind === 'function') viaFactory(r.unit, r.fn);
     }
+    // A method of a call's result (`Model.create(cfg).with_device("cpu")`): what that method returns on each class
+    // the inner call makes (`return self` keeps the class).
+    const ca = c.callee.access;
+    const step = ca?.steps[0];
+    if (ca?.root.kind === 'call' && ca.steps.length === 1 && step?.kind === 'attr') {
+      const inner: { unit: Unit; cls: FunctionFact }[] = [];
+      this.classesOfExpr(unit, { access: { root: ca.root, steps: [] } } as unknown as ExpressionFact, inner, depth + 1);
+      for (const k of inner) {
+        const m = this.methodOf(k.unit, k.cls, step.name);
+        if (m !== undefined) this.returnedClasses(m.unit, m.fn, out, depth + 1, k);
+      }
+    }
   }
 
   /**
@@ -1224,7 +1236,13 @@ export class DeserProject implements ProjectView {
    * bound to one — in the function (`e = Engine(); return e`), at its module's top level (a singleton, also set
    * through `global _engine`), or imported from another module's top level.
    */
-  private returnedClasses(unit: Unit, f: FunctionFact, out: { unit: Unit; cls: FunctionFact }[], depth: number): void {
+  private returnedClasses(
+    unit: Unit,
+    f: FunctionFact,
+    out: { unit: Unit; cls: FunctionFact }[],
+    depth: number,
+    receiver?: { unit: Unit; cls: FunctionFact },
+  ): void {
     if (depth > 3) return;
     const own = unit.idx.classOf(f);
     // A class method's `cls(...)` (`from_config` returning `cls(cfg)`), a method's `self.<attr>`.
@@ -1252,6 +1270,17 @@ export class DeserProject implements ProjectView {
         continue;
       }
       const name = a.root.name;
+      // A method returning its own instance (a fluent setter): the receiver's class, or the method's own.
+      if (
+        own !== undefined &&
+        name === first &&
+        classBound(f, unit) === 0 &&
+        !f.decorators.some((d) => d.text === 'staticmethod')
+      ) {
+        if (receiver !== undefined) addClass(out, receiver.unit, receiver.cls);
+        else addClass(out, unit, own);
+        continue;
+      }
       const local = unit.idx.assignedNames.get(f.id)?.get(name);
       const global = f.globals.includes(name);
       for (const as of local ?? [])

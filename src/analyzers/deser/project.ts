@@ -1,7 +1,14 @@
 // Whole-program view for the DESER rules: every Python module scanned together, with imports resolved between
 // them (absolute, relative, re-exports and module-level aliases), calls and callers across files, classes with
 // their bases and the types of `self` attributes, so the data flow (flow.ts) composes across modules.
-import type { AccessPath, CallSite, ExpressionFact, FunctionFact, PythonModule } from '../python/module-model.js';
+import type {
+  AccessPath,
+  AssignmentTarget,
+  CallSite,
+  ExpressionFact,
+  FunctionFact,
+  PythonModule,
+} from '../python/module-model.js';
 import { SINK_BY_NAME } from './apis.js';
 import { DATACLASS_DECORATOR, DeserFlow, MAX_STEPS, mayWrite, writtenAt, type FlowBudget } from './flow.js';
 import { joinValues, type Value } from './value.js';
@@ -657,6 +664,12 @@ export class DeserProject implements ProjectView {
     // `request.app.state.engine.load(x)`, `app.state.engine.load(x)`: what the project stores into the
     // application's state under that name at start-up (`app.state.engine = Engine()`).
     if (classes.length === 0) classes = this.appStateClasses(c.callee.raw.slice(0, c.callee.raw.lastIndexOf('.')));
+    // `g.engine.restore(x)`, `current_app.config["ENGINE"].restore(x)`: what the project stores there (Flask's
+    // request globals and application config).
+    if (classes.length === 0) {
+      const slot = flaskSlotRead(recv);
+      if (slot !== undefined) classes = this.flaskSlotClasses(slot);
+    }
     for (const k of classes) {
       const m = this.methodOf(k.unit, k.cls, last.name, 0, asked);
       if (m === undefined) continue;
@@ -1408,6 +1421,26 @@ export class DeserProject implements ProjectView {
     return out;
   }
 
+  private flaskSlots: Map<string, { unit: Unit; value: ExpressionFact }[]> | undefined;
+
+  /** Classes of what the project stores into a Flask global slot (`g.engine = Engine()`, `app.config["K"] = C()`). */
+  private flaskSlotClasses(slot: string): { unit: Unit; cls: FunctionFact }[] {
+    if (this.flaskSlots === undefined) {
+      this.flaskSlots = new Map();
+      for (const unit of this.units)
+        for (const a of unit.mod.assignments) {
+          if (a.kind !== 'assign' || a.value === null) continue;
+          for (const t of a.targets) {
+            const k = flaskSlotStore(t);
+            if (k !== undefined) pushTo(this.flaskSlots, k, { unit, value: a.value });
+          }
+        }
+    }
+    const out: { unit: Unit; cls: FunctionFact }[] = [];
+    for (const s of this.flaskSlots.get(slot) ?? []) this.classesOfExpr(s.unit, s.value, out);
+    return out;
+  }
+
   /** Set while callers are indexed: a parameter is then not typed by its callers (they are not all known yet). */
   private indexing = false;
 
@@ -1615,6 +1648,41 @@ function alternatives(e: ExpressionFact): readonly ExpressionFact[] {
 
 function registrationKey(home: { file: string }, table: string): string {
   return `${home.file}\0${table}`;
+}
+
+/** Flask's per-request namespace and application objects, by qualified name. */
+const FLASK_G: ReadonlySet<string> = new Set(['flask.g', 'flask.globals.g']);
+const FLASK_CURRENT_APP: ReadonlySet<string> = new Set(['flask.current_app', 'flask.globals.current_app']);
+/** `app.config`, `current_app.config`, `self.app.config`: a Flask application's config mapping, by its text. */
+const APP_CONFIG = /^(?:\w+\.)*\w*app\.config$/;
+
+/** The slot a store fills: `g.<k>` (`flask.g.<k>`) or `<app>.config["<k>"]`; undefined for any other target. */
+function flaskSlotStore(t: AssignmentTarget): string | undefined {
+  if (t.kind === 'attribute') {
+    const q = t.qualifiedName;
+    for (const g of FLASK_G)
+      if (q?.startsWith(`${g}.`) === true && !q.slice(g.length + 1).includes('.')) return `g.${q.slice(g.length + 1)}`;
+    return undefined;
+  }
+  if (t.kind === 'subscript' && t.key?.type === 'str') {
+    const obj = t.objectText.replace(/\s+/g, '');
+    const q = t.objectQualifiedName;
+    if (APP_CONFIG.test(obj) || (q !== undefined && [...FLASK_CURRENT_APP].some((c) => q === `${c}.config`)))
+      return `config.${t.key.value}`;
+  }
+  return undefined;
+}
+
+/** The slot a receiver reads: `g.<k>`, `current_app.config["<k>"]` or `<app>.config["<k>"]`. */
+function flaskSlotRead(recv: AccessPath): string | undefined {
+  if (recv.root.kind !== 'name') return undefined;
+  const names = recv.root.qualifiedNames;
+  const [s0, s1] = recv.steps;
+  if (recv.steps.length === 1 && s0?.kind === 'attr' && names.some((n) => FLASK_G.has(n))) return `g.${s0.name}`;
+  if (recv.steps.length !== 2 || s0?.kind !== 'attr' || s0.name !== 'config') return undefined;
+  if (s1?.kind !== 'index' || s1.key?.type !== 'str') return undefined;
+  const isApp = names.some((n) => FLASK_CURRENT_APP.has(n)) || /app$/.test(recv.root.name);
+  return isApp ? `config.${s1.key.value}` : undefined;
 }
 
 /** An attribute of a web application's state: `app.state.k`, `request.app.state.k`, `self.app.state.k`. */

@@ -760,6 +760,31 @@ export class DeserProject implements ProjectView {
         if (out.length === 0 && p?.default !== undefined) this.dependencyClasses(unit, p.default, out);
         if (out.length > 0) break;
       }
+      // `ENGINES[kind].load(x)`: an element of a dict or list display bound to the name (here, or at the top level of
+      // the module it is imported from): the classes of every element, then along the rest of the chain.
+      if (out.length === 0 && a.steps[0]?.kind === 'index') {
+        const holder = this.objectOf(unit, name, scopeId);
+        const binds =
+          holder !== undefined
+            ? (holder.unit.idx.assignedNames.get(0)?.get(holder.name) ?? []).map((as) => ({ u: holder.unit, as }))
+            : (idx.assignedNames.get(scopeId)?.get(name) ?? []).map((as) => ({ u: unit, as }));
+        const elems: { unit: Unit; cls: FunctionFact }[] = [];
+        for (const { u, as } of binds) {
+          if (as.kind !== 'assign' || as.value === null) continue;
+          const v = as.value;
+          const k = a.steps[0].key;
+          // A literal key picks its own entry (`ENGINES["json"]`), when the display has it.
+          const picked = k?.type === 'str' ? v.dictEntries?.filter((e) => e.name === k.value) : undefined;
+          const parts =
+            picked !== undefined && picked.length > 0
+              ? picked.map((e) => e.value)
+              : v.nodeType === 'dictionary'
+                ? (v.dictEntries ?? []).map((e) => e.value)
+                : (v.elements ?? []);
+          for (const e of parts) this.classesOfExpr(u, e, elems);
+        }
+        if (elems.length > 0) return this.alongChain({ root, steps: a.steps.slice(1) }, elems, []);
+      }
       // `registry.engine.load(x)` with `import registry`: an object bound at the top level of a module reached
       // through the module's name.
       if (out.length === 0 && a.steps.length > 0) {
@@ -1421,6 +1446,21 @@ export class DeserProject implements ProjectView {
     return out;
   }
 
+  /** For `T[k].m(...)` on a table of instances: the methods `m` of its other classes (`found` excluded). */
+  private tableMethods(unit: Unit, c: CallSite, found: FunctionFact): { fn: FunctionFact; skip: number }[] {
+    const a = c.callee.access;
+    const last = a?.steps[a.steps.length - 1];
+    if (a === undefined || a.steps.length !== 2 || a.steps[0]!.kind !== 'index' || last?.kind !== 'attr') return [];
+    const out: { fn: FunctionFact; skip: number }[] = [];
+    for (const k of this.receiverClasses(unit, { root: a.root, steps: a.steps.slice(0, 1) }, c.scopeId)) {
+      const m = this.methodOf(k.unit, k.cls, last.name);
+      if (m === undefined || m.fn === found || out.some((o) => o.fn === m.fn)) continue;
+      if (m.unit === unit) continue; // the module's own index links calls within it
+      out.push({ fn: m.fn, skip: staticSkip(m.fn, m.unit) === 0 ? 0 : 1 });
+    }
+    return out;
+  }
+
   private flaskSlots: Map<string, { unit: Unit; value: ExpressionFact }[]> | undefined;
 
   /** Classes of what the project stores into a Flask global slot (`g.engine = Engine()`, `app.config["K"] = C()`). */
@@ -1458,6 +1498,10 @@ export class DeserProject implements ProjectView {
           const t = this.callee(unit, c);
           if (t !== undefined && (t.kind === 'function' || t.fn !== t.cls))
             pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
+          // `READERS[fmt].read(x)`: the method of every instance the table holds, not only the first found.
+          if (t?.kind === 'function')
+            for (const m of this.tableMethods(unit, c, t.fn))
+              pushTo(this.foreignCallers, m.fn, edgeOf(unit, c, m.skip));
           else if (t === undefined && (onParameterAttribute(unit, c) || onSelfAttribute(unit, c)))
             later.push({ unit, c });
           if (t === undefined)

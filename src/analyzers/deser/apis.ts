@@ -1169,6 +1169,12 @@ export const PROPAGATORS: ReadonlyMap<string, TaintKind | 'same'> = new Map<stri
     'builtins.next',
     'builtins.sorted',
     'builtins.reversed',
+    // Containers regrouping their arguments' elements (`model_paths, rates = zip(*pairs)`).
+    'builtins.zip',
+    'builtins.enumerate',
+    'builtins.set',
+    'builtins.frozenset',
+    'itertools.chain',
     'typing.cast',
     'copy.copy',
     'copy.deepcopy',

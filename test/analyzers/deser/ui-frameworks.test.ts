@@ -513,8 +513,33 @@ const pathInvalid: DeserCase[] = [
       ['DESER-UNSAFE-LOADER', 8],
     ],
   },
+  {
+    name: 'Gradio: a JSON text regrouped by zip(*pairs) names the checkpoints torch.load reads',
+    src: [
+      'import json, torch',
+      'import gradio as gr',
+      'def mix(js):',
+      '    paths, rates = zip(*json.loads(js).items())',
+      '    return str([torch.load(p) for p in paths])',
+      'gr.Interface(mix, "text", "text").launch()',
+    ],
+    expect: [['DESER-UNSAFE-LOADER', 5]],
+  },
 ];
 const pathValid: DeserCase[] = [
+  {
+    name: "twin: the same zip(*pairs) regrouping over the app's own table of checkpoints",
+    src: [
+      'import json, torch',
+      'import gradio as gr',
+      'TABLE = {"models/a.pt": 0.5, "models/b.pt": 0.5}',
+      'def mix(js):',
+      '    paths, rates = zip(*TABLE.items())',
+      '    return str([torch.load(p) for p in paths]) + js',
+      'gr.Interface(mix, "text", "text").launch()',
+    ],
+    expect: [],
+  },
   {
     name: 'twin: Panel TextInput value only echoed; the button loads the packaged model',
     src: [

@@ -708,7 +708,17 @@ const redisSubscribe = (c: CallSite, targets: string[], idx: ModuleIndex): boole
   byMethod('psubscribe', 'redis', 'redis.')(c, targets, idx) ||
   targets.some((t) => t.startsWith('aioredis.') && (t.endsWith('.subscribe') || t.endsWith('.psubscribe')));
 
-export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResolver): Entries {
+/** The functions a loop variable takes from a table of another module (`for name, fn in TASKS.items()`). */
+export type LoopResolver = (
+  e: ExpressionFact,
+  scopeId: number,
+) => readonly { idx: ModuleIndex; fn: FunctionFact; skip?: number }[];
+
+export function recognizeEntries(
+  idx: ModuleIndex,
+  resolveForeign?: ForeignResolver,
+  resolveLoop?: LoopResolver,
+): Entries {
   const mod = idx.mod;
   const expand = idx.link !== undefined ? (q: string): string | undefined => idx.link?.expand(q) : undefined;
   const entries = new Map<number, EntryInfo>();
@@ -1030,8 +1040,13 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
     const lf =
       local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: far.skip ?? 0 } : undefined);
     if (lf === undefined) {
-      // A listener registered in a loop (`for name, fn in EVENTS: btn.click(fn, ...)`): every function it takes.
-      if (!looped) for (const fn of loopValues(idx, ui.fn, call.scopeId)) uiEntry({ ...ui, fn }, call, true);
+      // A listener registered in a loop (`for name, fn in EVENTS: btn.click(fn, ...)`): every function it takes,
+      // also from a table another module binds (`for name, fn in TASKS.items()` with `from tasks import TASKS`).
+      if (!looped) {
+        for (const fn of loopValues(idx, ui.fn, call.scopeId)) uiEntry({ ...ui, fn }, call, true);
+        for (const far of resolveLoop?.(ui.fn, call.scopeId) ?? [])
+          if (far.fn.kind !== 'class') uiSeeded(ui, { fn: far.fn, skip: far.skip ?? 0 }, far.idx, call.span.line);
+      }
       return;
     }
     const owner = local === undefined && far !== undefined ? far.idx : idx;

@@ -143,7 +143,11 @@ export class DeserProject implements ProjectView {
     }
     for (const u of this.units) {
       checkpoint();
-      u.entries = recognizeEntries(u.idx, (e, scopeId) => this.foreignFunction(u, e, scopeId));
+      u.entries = recognizeEntries(
+        u.idx,
+        (e, scopeId) => this.foreignFunction(u, e, scopeId),
+        (e, scopeId) => this.loopFunctions(u, e, scopeId),
+      );
       for (const f of u.entries.foreign) {
         const target = this.byIdx.get(f.idx);
         if (target !== undefined) foreign.push({ unit: target, entry: f.entry });
@@ -473,6 +477,64 @@ export class DeserProject implements ProjectView {
       return { idx: m.unit.idx, fn: m.fn, skip: staticSkip(m.fn, m.unit) };
     }
     return undefined;
+  }
+
+  /**
+   * The functions a loop variable takes from a table bound at the top level of another module: `for name, fn in
+   * T.items()` and `for fn in T.values()` over a dict display, `for fn in T` over a list or tuple display.
+   */
+  loopFunctions(
+    unit: Unit,
+    e: ExpressionFact,
+    scopeId: number,
+  ): { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] {
+    const a = e.access;
+    if (a?.root.kind !== 'name' || a.steps.length !== 0) return [];
+    const name = a.root.name;
+    const binds = unit.idx.assignedNames.get(scopeId)?.get(name) ?? [];
+    // Every binding of the name must be such a loop (the name may be the variable of several).
+    if (binds.length === 0 || binds.length > 4 || binds.some((b) => b.kind !== 'for')) return [];
+    const out: { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] = [];
+    for (const loop of binds) {
+      const over = loop.value?.access;
+      if (over === undefined || over.steps.length !== 0) continue;
+      const i = loop.targets.findIndex((t) => t.kind === 'name' && t.name === name);
+      let table: string | undefined;
+      let part: 'values' | 'elements' | undefined;
+      if (over.root.kind === 'call') {
+        const m = unit.mod.calls[over.root.callId]?.callee.access;
+        const step = m?.steps[0];
+        if (m?.root.kind !== 'name' || m.steps.length !== 1 || step?.kind !== 'attr') continue;
+        table = m.root.name;
+        if (step.name === 'items' && loop.targets.length === 2 && i === 1) part = 'values';
+        else if (step.name === 'values' && loop.targets.length === 1) part = 'values';
+      } else if (over.root.kind === 'name' && loop.targets.length === 1) {
+        table = over.root.name;
+        part = 'elements';
+      }
+      if (table === undefined || part === undefined) continue;
+      const holder = this.objectOf(unit, table, scopeId);
+      if (holder === undefined || holder.unit === unit) continue;
+      for (const as of holder.unit.idx.assignedNames.get(0)?.get(holder.name) ?? []) {
+        if (as.kind !== 'assign' || as.value === null) continue;
+        const v = as.value;
+        const parts =
+          part === 'values'
+            ? v.nodeType === 'dictionary'
+              ? (v.dictEntries ?? []).map((x) => x.value)
+              : []
+            : (v.elements ?? []);
+        for (const x of parts.slice(0, 64)) {
+          const lf = holder.unit.idx.localFunction(x, 0);
+          if (lf !== undefined) out.push({ idx: holder.unit.idx, fn: lf.fn, skip: lf.skip });
+          else {
+            const far = this.foreignFunction(holder.unit, x, 0);
+            if (far !== undefined) out.push(far);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private queues: Map<string, { unit: Unit; call: CallSite }[]> | undefined;

@@ -1669,6 +1669,11 @@ export class DeserProject implements ProjectView {
                 if (calls !== undefined)
                   for (const [name, m] of own) {
                     if (m.decorators.some((d) => d.text === 'staticmethod')) continue;
+                    // Only where the base leaves `m` to its subclasses (no definition, or a stub): a base with a
+                    // working `m` of its own is followed as that method (across modules, every override of every
+                    // self-call spread callers through whole class hierarchies).
+                    const baseM = next.unit.idx.methods.get(next.fn.id)?.get(name);
+                    if (baseM !== undefined && !isStubMethod(next.unit, baseM)) continue;
                     for (const c of calls.get(name) ?? []) pushTo(this.foreignCallers, m, edgeOf(next.unit, c, 1));
                   }
               }
@@ -1754,6 +1759,17 @@ function alternatives(e: ExpressionFact): readonly ExpressionFact[] {
 
 function registrationKey(home: { file: string }, table: string): string {
   return `${home.file}\0${table}`;
+}
+
+/**
+ * A method left to subclasses: `@abstractmethod`, or a body with no return value, no assignment and no call but
+ * `raise NotImplementedError(...)` (`pass`, `...`, a docstring).
+ */
+function isStubMethod(unit: Unit, m: FunctionFact): boolean {
+  if (m.decorators.some((d) => /(^|\.)abstractmethod$/.test(d.text))) return true;
+  if (m.returns.some((r) => r.constant?.type !== 'none')) return false;
+  if ((unit.idx.assignedNames.get(m.id)?.size ?? 0) > 0) return false;
+  return (unit.idx.callsByScope.get(m.id) ?? []).every((c) => c.callee.raw === 'NotImplementedError');
 }
 
 /** Flask's per-request namespace and application objects, by qualified name. */

@@ -24,7 +24,8 @@ export type SinkGuard =
   | 'yaml-loader'
   | 'yaml-always'
   | 'ruamel-typ'
-  | 'ruamel-loader';
+  | 'ruamel-loader'
+  | 'keras-safe-mode';
 
 export interface SinkApi {
   qualifiedName: string;
@@ -162,6 +163,49 @@ export const SINK_APIS: readonly SinkApi[] = [
     'statsmodels.iolib.api.load_pickle',
   ]),
   ...sinks('pandas', 'path-or-file', 'path_or_buf', ['pandas.read_hdf', 'pandas.io.pytables.read_hdf']),
+  // PyTorch Lightning's `load_from_checkpoint`, a classmethod of every LightningModule and LightningDataModule
+  // subclass: it torch.loads the checkpoint at `checkpoint_path` (a local path or file object: with the
+  // `weights_only` it is given, none passed leaving torch's own default; a remote URL: weights_only=False unless
+  // passed), so it is judged as torch.load is. Subclasses in the project reach it through their bases.
+  ...sinks(
+    'torch',
+    'path-or-file',
+    'checkpoint_path',
+    [
+      'lightning.LightningModule',
+      'lightning.pytorch.LightningModule',
+      'lightning.pytorch.core.LightningModule',
+      'lightning.pytorch.core.module.LightningModule',
+      'pytorch_lightning.LightningModule',
+      'pytorch_lightning.core.LightningModule',
+      'pytorch_lightning.core.module.LightningModule',
+      'pytorch_lightning.core.lightning.LightningModule',
+      'lightning.LightningDataModule',
+      'lightning.pytorch.LightningDataModule',
+      'lightning.pytorch.core.LightningDataModule',
+      'lightning.pytorch.core.datamodule.LightningDataModule',
+      'pytorch_lightning.LightningDataModule',
+      'pytorch_lightning.core.LightningDataModule',
+      'pytorch_lightning.core.datamodule.LightningDataModule',
+    ].map((c) => `${c}.load_from_checkpoint`),
+    'torch-weights-only',
+  ),
+  // Keras' `load_model(filepath, custom_objects=None, compile=True, safe_mode=True)`: with `safe_mode=False` a
+  // saved Lambda layer's marshalled Python bytecode is rebuilt and run; the default refuses it.
+  ...sinks(
+    'keras',
+    'path',
+    'filepath',
+    [
+      'keras.models.load_model',
+      'keras.saving.load_model',
+      'keras.src.saving.saving_api.load_model',
+      'tensorflow.keras.models.load_model',
+      'tensorflow.keras.saving.load_model',
+      'tf_keras.models.load_model',
+    ],
+    'keras-safe-mode',
+  ),
   // The hub's URL loaders download the file at `url` and torch.load it (TORCH-LOAD-UNTRUSTED reports the call
   // whatever the URL; these rules only where the URL is not the project's own constant).
   ...sinks(
@@ -201,6 +245,20 @@ export const SINK_APIS: readonly SinkApi[] = [
 ];
 
 export const SINK_BY_NAME: ReadonlyMap<string, SinkApi> = new Map(SINK_APIS.map((s) => [s.qualifiedName, s]));
+
+const lastPart = (q: string): string => q.slice(q.lastIndexOf('.') + 1);
+const classMethodSink = (q: string): boolean => /\.[A-Z]\w*\.\w+$/.test(q) && !q.includes('()');
+
+/**
+ * Method names of sinks that are methods of a library class (`LightningModule.load_from_checkpoint`) and of no other
+ * sink: a call of one on a project class may be the inherited sink (a name shared with module functions, such as
+ * gensim's `load`, is not distinctive enough to send a file's callers to its class).
+ */
+export const INHERITED_SINK_METHODS: ReadonlySet<string> = new Set(
+  SINK_APIS.filter((s) => classMethodSink(s.qualifiedName))
+    .map((s) => lastPart(s.qualifiedName))
+    .filter((m) => !SINK_APIS.some((s) => !classMethodSink(s.qualifiedName) && lastPart(s.qualifiedName) === m)),
+);
 
 /**
  * What a sink family does with the data it is given, for messages. marshal builds values and code objects but calls
@@ -661,6 +719,19 @@ export const NETWORK_CALLS: readonly NetworkCall[] = [
   ...['panel.widgets.FileInput', 'panel.widgets.input.FileInput', 'panel.widgets.FileDropper'].map(
     (exact): NetworkCall => ({ pattern: { exact }, kind: 'endpoint', label: 'Panel FileInput (uploaded bytes)' }),
   ),
+  // Panel's free-text widgets: `.value` is what the user typed (Select-like widgets are held to the app's options).
+  ...[
+    ...['TextInput', 'TextAreaInput', 'PasswordInput'].flatMap((w) => [
+      `panel.widgets.${w}`,
+      `panel.widgets.input.${w}`,
+    ]),
+    ...['panel.widgets.CodeEditor', 'panel.widgets.codeeditor.CodeEditor'],
+    ...['panel.widgets.TextEditor', 'panel.widgets.texteditor.TextEditor'],
+  ].map((exact): NetworkCall => ({
+    pattern: { exact },
+    kind: 'text',
+    label: 'Panel text widget (typed by the client)',
+  })),
   {
     pattern: { exact: 'chainlit.AskFileMessage().send' },
     kind: 'upload',
@@ -1098,6 +1169,12 @@ export const PROPAGATORS: ReadonlyMap<string, TaintKind | 'same'> = new Map<stri
     'builtins.next',
     'builtins.sorted',
     'builtins.reversed',
+    // Containers regrouping their arguments' elements (`model_paths, rates = zip(*pairs)`).
+    'builtins.zip',
+    'builtins.enumerate',
+    'builtins.set',
+    'builtins.frozenset',
+    'itertools.chain',
     'typing.cast',
     'copy.copy',
     'copy.deepcopy',

@@ -5,7 +5,14 @@
 // that unpickle implicitly. Raw signals, sorted by position.
 import { signalAt, type CodeSignal, type Confidence, type FlowStep } from '../python/code-signal.js';
 import type { FunctionFact, PythonModule, SourceSpan } from '../python/module-model.js';
-import { CELERY_SETTINGS, REPORTABLE, SINK_BY_NAME, UNPICKLER_CLASSES, isSerializedMediaType } from './apis.js';
+import {
+  CELERY_SETTINGS,
+  INHERITED_SINK_METHODS,
+  REPORTABLE,
+  SINK_BY_NAME,
+  UNPICKLER_CLASSES,
+  isSerializedMediaType,
+} from './apis.js';
 import { DeserFlow, type SinkHit } from './flow.js';
 import { shortText, type Entries, type ServingEvidence } from './handlers.js';
 import { calleeLastName, ModuleIndex } from './module-index.js';
@@ -231,7 +238,7 @@ function hasCandidates(mod: PythonModule): boolean {
     if (c.callee.definitionId !== undefined && special.has(c.callee.definitionId)) return true;
     const a = c.callee.access;
     const last = a?.steps[a.steps.length - 1];
-    if (last?.kind === 'attr' && last.name === 'recv_pyobj') return true;
+    if (last?.kind === 'attr' && (last.name === 'recv_pyobj' || INHERITED_SINK_METHODS.has(last.name))) return true;
     for (const k of c.keywords) if (DESERIALIZER_SLOTS.has(k.name) || CELERY_SETTINGS.has(k.name)) return true;
   }
   for (const a of mod.assignments) {

@@ -2,7 +2,7 @@
 // that may reach a sink (their callers are wanted: a caller may pass network data in), and the modules whose
 // functions produce what a sink reads or whose classes are bases here (their code decides the value).
 import type { CallSite, ExpressionFact, FunctionFact, ImportFact, PythonModule } from '../python/module-model.js';
-import { SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
+import { INHERITED_SINK_METHODS, SINK_BY_NAME, UNPICKLER_CLASSES } from './apis.js';
 import { moduleNamesSinkValues } from './dynamic-sinks.js';
 import { MCP_TRIGGERS } from './mcp.js';
 import { moduleTables, registrationTables, TASK_METHODS, type TableEntry } from './module-index.js';
@@ -930,6 +930,10 @@ export function demandedModules(
         c.callee.definitionId === undefined &&
         c.callee.access !== undefined);
     for (const c of mod.calls) {
+      // A deserializer a project class inherits from a library base (`LitNet.load_from_checkpoint(p)`): the module
+      // defining the class says whether it is one.
+      if (INHERITED_SINK_METHODS.has(lastName(c)))
+        for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
       const fed = feeds(c);
       if (!fed && !OPENERS.has(lastName(c))) continue;
       const args = callArgs(c);
@@ -1024,6 +1028,9 @@ export function demandedModules(
       // A wanted function handed to a call into another module (`run(body, pickle_decode)`, `decoder=codecs.load`):
       // that module may call it through the parameter receiving it.
       if (callArgs(c).some(passesWanted)) for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
+      // A deserializer itself handed to a function of another module (`run_step(body, decoder=pickle.loads)`): that
+      // module may call it through the parameter receiving it.
+      if (callArgs(c).some(namesSink)) for (const v of c.callee.values) if (v.kind === 'qualified') want(v.name);
       // A wanted method called through an attribute of an object another module binds (`ctx.engine.load(x)` after
       // `from context import ctx`): that module's binding of the object types the receiver.
       if (names.has(lastName(c)))
@@ -1362,6 +1369,11 @@ function unpicklerClasses(mod: PythonModule): Set<number> {
     );
   for (const f of mod.functions) if (f.kind === 'class' && f.bases.length > 0 && derives(f, 0)) out.add(f.id);
   return out;
+}
+
+/** Whether an argument names a deserializer as a value (`pickle.loads`, not a call of it). */
+function namesSink(e: ExpressionFact): boolean {
+  return e.callIds.length === 0 && e.values.some((v) => v.kind === 'qualified' && SINK_BY_NAME.has(v.name));
 }
 
 function isSink(c: CallSite, unpicklers: ReadonlySet<number> = new Set()): boolean {

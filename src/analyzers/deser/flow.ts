@@ -342,7 +342,8 @@ export class DeserFlow {
    * a key not known here) may hold is what this module stores under that key anywhere (`st.session_state["k"] = v`,
    * `st.session_state.k = v`, `update`/`setdefault`), and the value of every widget created with `key="k"` (Streamlit
    * keeps a keyed widget's value there). The script reruns on every interaction, so a value stored in one run is
-   * read in a later one, whatever the order of the statements.
+   * read in a later one, whatever the order of the statements. Chainlit's `cl.user_session` is kept the same way
+   * (`.set(key, v)` stores, `.get(key)` reads).
    */
   private sessionValue(key: string | undefined): Value {
     const memoKey = key ?? '';
@@ -388,6 +389,18 @@ export class DeserFlow {
     for (const c of this.idx.mod.calls) {
       const targets = this.info(c).targets;
       const m = this.info(c).method;
+      // Chainlit's per-user session: `cl.user_session.set(key, value)`.
+      if (m === 'set' && targets.includes(`${CHAINLIT_SESSION}.set`)) {
+        const first = c.positional[0]?.constant;
+        const values = [...c.positional.slice(1), ...c.keywords.filter((k) => k.name === 'value').map((k) => k.value)];
+        out.push({
+          key: first?.type === 'str' ? first.value : undefined,
+          values,
+          scopeId: c.scopeId,
+          line: c.span.line,
+        });
+        continue;
+      }
       if (m !== undefined && MUTATING_METHODS.has(m) && targets.some((t) => t === `${SESSION_STATE}.${m}`)) {
         const first = c.positional[0]?.constant;
         const keyed = (m === 'setdefault' || m === '__setitem__') && first?.type === 'str';
@@ -1404,6 +1417,13 @@ export class DeserFlow {
     }
 
     const targets = info.targets;
+    if (targets.includes(`${CHAINLIT_SESSION}.get`)) {
+      // `cl.user_session.get(key, default)`: what the module stores under that key (or under a key not known here).
+      const k = c.positional[0]?.constant;
+      const dflt = c.positional[1] ?? c.keywords.find((x) => x.name === 'default')?.value;
+      const stored = this.sessionValue(k?.type === 'str' ? k.value : undefined);
+      return dflt !== undefined ? joinValues(stored, this.evalExpr(dflt, r)) : stored;
+    }
     if (parsesCommandLine(c, targets, this.idx)) {
       // `parse_args(["--x", "1"])` parses the literal list given; with no list (or `None`) it parses `sys.argv`.
       const given = c.positional[0] ?? c.keywords.find((k) => k.name === 'args')?.value;
@@ -1585,6 +1605,15 @@ export class DeserFlow {
       (p.kind !== 'keyword-only' && pos >= 0 ? e.positional[pos] : undefined) ??
       (p.kind !== 'positional-only' ? e.keywords.get(p.name) : undefined);
     if (arg !== undefined) return viaHop(this.evalExpr(arg, r), hop);
+    if (e.opaque && p.kind !== 'positional-only') {
+      // `f(**{"payload": body})`, or a name bound only to such a dict: the entry under the parameter's name.
+      const spread = literalSplat(e, this.idx);
+      if (spread !== undefined) {
+        const entry = spread.find((k) => k.name === p.name);
+        if (entry !== undefined) return viaHop(this.evalExpr(entry.value, r), hop);
+        if (e.call.starArgs.length === 0) return undefined;
+      }
+    }
     if (e.opaque) {
       const fwd = this.forwarded(e, p, pos, r);
       if (fwd !== undefined) return viaHop(fwd, hop);
@@ -2456,6 +2485,39 @@ interface SessionStore {
   scopeId: number;
   line: number;
 }
+
+/**
+ * The entries of the one `**mapping` a call passes, when the mapping is a dict display with string keys or a name of
+ * the calling scope bound only to one and never changed there (no item store, no method call on it): undefined
+ * otherwise. Positional splats are left to the caller.
+ */
+function literalSplat(
+  e: CallEdge,
+  idx: ModuleIndex,
+): readonly { name: string | null; value: ExpressionFact }[] | undefined {
+  const c = e.call;
+  if (c.starStarKwargs.length !== 1) return undefined;
+  const m = c.starStarKwargs[0]!;
+  if (m.dictEntries === undefined) return undefined;
+  const a = m.access;
+  if (a === undefined) return m.nodeType === 'dictionary' ? m.dictEntries : undefined;
+  if (a.root.kind !== 'name' || a.steps.length !== 0) return undefined;
+  const name = a.root.name;
+  const binds = idx.assignedNames.get(c.scopeId)?.get(name) ?? [];
+  if (binds.length !== 1 || binds[0]!.kind !== 'assign' || binds[0]!.value?.nodeType !== 'dictionary') return undefined;
+  for (const x of idx.mod.assignments)
+    if (x.scopeId === c.scopeId && x.targets.some((t) => t.kind === 'subscript' && t.objectText === name))
+      return undefined;
+  for (const x of idx.mod.calls) {
+    const r = x.callee.access;
+    if (x.scopeId === c.scopeId && r?.root.kind === 'name' && r.root.name === name && r.steps.length > 0)
+      return undefined;
+  }
+  return m.dictEntries;
+}
+
+/** Chainlit's per-user session object (`cl.user_session`): values stored with `.set(key, v)`, read with `.get(key)`. */
+const CHAINLIT_SESSION = 'chainlit.user_session';
 
 /** How many access steps name Streamlit's session state (`st.session_state` 1, an imported `session_state` 0). */
 function sessionStateAt(names: readonly string[], a: AccessPath, upTo: number): number | undefined {

@@ -40,6 +40,9 @@ const ALWAYS_TOKENS: readonly string[] = [
   // Library loaders whose formats are pickles: fastai's Learner, statsmodels' pickles, pandas' HDF5 reads.
   'load_learner',
   'load_pickle',
+  // PyTorch Lightning's classmethod (torch.load of the checkpoint), Keras' load_model with safe_mode off.
+  'load_from_checkpoint',
+  'safe_mode',
   'read_hdf',
   'allow_pickle',
   'import_module',

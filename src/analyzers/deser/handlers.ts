@@ -227,6 +227,8 @@ interface ClassHandler {
   params?: { index: number; kind: TaintKind; label: string }[];
   /** Every other positional parameter of handler methods is text (Django/DRF URL kwargs). */
   restText?: boolean;
+  /** Every other positional parameter of handler methods, by its annotation (what the client sends with the event). */
+  restByAnnotation?: (annotation: string) => { kind: TaintKind; label: string };
   /** Parameters of other methods the framework calls with values of its own (a model's packaged artifacts). */
   internal?: { method: string; index: number; label: string }[];
 }
@@ -395,7 +397,26 @@ const ARROW_FLIGHT: ClassHandler = {
 };
 
 /** Framework base classes whose subclasses handle requests. */
+/**
+ * Reflex: every public method of an `rx.State` subclass is an event handler the browser triggers with arguments of
+ * its choosing; a parameter annotated `rx.UploadFile` (or a list of them) receives the files an `rx.upload`
+ * component sent.
+ */
+const REFLEX_STATE: ClassHandler = {
+  framework: 'Reflex',
+  handlerMethod: (n) => !n.startsWith('_'),
+  restByAnnotation: (a) =>
+    /(^|[.[])UploadFile\]?$/.test(a)
+      ? { kind: 'upload', label: 'Reflex upload (files the client sent)' }
+      : { kind: 'text', label: 'Reflex event argument (sent by the browser)' },
+};
+
 const CLASS_HANDLERS: ReadonlyMap<string, ClassHandler> = new Map([
+  ['reflex.State', REFLEX_STATE],
+  ['reflex.state.State', REFLEX_STATE],
+  ['reflex.ComponentState', REFLEX_STATE],
+  ['reflex.state.ComponentState', REFLEX_STATE],
+  ['reflex.state.BaseState', REFLEX_STATE],
   ['http.server.BaseHTTPRequestHandler', HTTP_SERVER],
   ['cog.BasePredictor', COG_PREDICTOR],
   ['cog.predictor.BasePredictor', COG_PREDICTOR],
@@ -687,7 +708,17 @@ const redisSubscribe = (c: CallSite, targets: string[], idx: ModuleIndex): boole
   byMethod('psubscribe', 'redis', 'redis.')(c, targets, idx) ||
   targets.some((t) => t.startsWith('aioredis.') && (t.endsWith('.subscribe') || t.endsWith('.psubscribe')));
 
-export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResolver): Entries {
+/** The functions a loop variable takes from a table of another module (`for name, fn in TASKS.items()`). */
+export type LoopResolver = (
+  e: ExpressionFact,
+  scopeId: number,
+) => readonly { idx: ModuleIndex; fn: FunctionFact; skip?: number }[];
+
+export function recognizeEntries(
+  idx: ModuleIndex,
+  resolveForeign?: ForeignResolver,
+  resolveLoop?: LoopResolver,
+): Entries {
   const mod = idx.mod;
   const expand = idx.link !== undefined ? (q: string): string | undefined => idx.link?.expand(q) : undefined;
   const entries = new Map<number, EntryInfo>();
@@ -1009,8 +1040,13 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
     const lf =
       local ?? (far !== undefined && far.fn.kind !== 'class' ? { fn: far.fn, skip: far.skip ?? 0 } : undefined);
     if (lf === undefined) {
-      // A listener registered in a loop (`for name, fn in EVENTS: btn.click(fn, ...)`): every function it takes.
-      if (!looped) for (const fn of loopValues(idx, ui.fn, call.scopeId)) uiEntry({ ...ui, fn }, call, true);
+      // A listener registered in a loop (`for name, fn in EVENTS: btn.click(fn, ...)`): every function it takes,
+      // also from a table another module binds (`for name, fn in TASKS.items()` with `from tasks import TASKS`).
+      if (!looped) {
+        for (const fn of loopValues(idx, ui.fn, call.scopeId)) uiEntry({ ...ui, fn }, call, true);
+        for (const far of resolveLoop?.(ui.fn, call.scopeId) ?? [])
+          if (far.fn.kind !== 'class') uiSeeded(ui, { fn: far.fn, skip: far.skip ?? 0 }, far.idx, call.span.line);
+      }
       return;
     }
     const owner = local === undefined && far !== undefined ? far.idx : idx;
@@ -1098,6 +1134,13 @@ export function recognizeEntries(idx: ModuleIndex, resolveForeign?: ForeignResol
       if (isHandler) {
         for (const p of h.params ?? [])
           if (p.index < m.parameters.length) seeds.set(p.index, { kind: p.kind, label: p.label });
+        if (h.restByAnnotation !== undefined) {
+          const by = h.restByAnnotation;
+          m.parameters.forEach((p, i) => {
+            if (i > 0 && !seeds.has(i) && p.kind !== 'vararg' && p.kind !== 'kwarg')
+              seeds.set(i, by((p.annotation ?? '').replace(/\s/g, '')));
+          });
+        }
         if (h.restText) {
           m.parameters.forEach((p, i) => {
             if (i > 0 && !seeds.has(i) && p.kind !== 'vararg' && p.kind !== 'kwarg')

@@ -11,7 +11,7 @@ import type {
   FunctionFact,
   PythonModule,
 } from '../python/module-model.js';
-import { DEFERRED_CALLS, matchesPattern, SINK_BY_NAME } from './apis.js';
+import { DEFERRED_CALLS, INHERITED_SINK_METHODS, matchesPattern, SINK_BY_NAME } from './apis.js';
 import { callTargets, type CallTarget } from '../python/torch/torch-call-targets.js';
 import { pushTo } from '../../core/multimap.js';
 
@@ -153,6 +153,10 @@ export class ModuleIndex {
     // `self.<attr>.m(...)` where the class stores a library object's construction in the attribute
     // (`self.yaml = YAML(typ="unsafe")`): the method of that construction, when it is a sink.
     if (out.length === 0) for (const q of this.selfConstructedSinks(call)) out.push(q);
+    if (out.length === 0) {
+      const q = this.inheritedSinkOfLocalClass(call);
+      if (q !== undefined) out.push({ qualifiedName: q, confidenceCap: 'high', via: 'assignment' });
+    }
     // Unknown, or a method of a call's result (`serde.get_serializer().loads` for `ser = get_serializer()`).
     if (out.every((t) => t.qualifiedName.includes('()')))
       for (const q of this.runtimeModuleTargets(call))
@@ -163,6 +167,37 @@ export class ModuleIndex {
       if (x !== undefined && !out.some((o) => o.qualifiedName === x)) out.push({ ...t, qualifiedName: x });
     }
     return out;
+  }
+
+  /**
+   * `Cls.m(...)` on a class of this module that inherits `m` from a library base class where it is a deserializer
+   * (`LitNet.load_from_checkpoint(p)` for `class LitNet(pl.LightningModule)`), through the module's own bases.
+   */
+  private inheritedSinkOfLocalClass(call: CallSite): string | undefined {
+    const a = call.callee.access;
+    const m = a?.steps[0];
+    if (a?.root.kind !== 'name' || a.steps.length !== 1 || m?.kind !== 'attr') return undefined;
+    if (!INHERITED_SINK_METHODS.has(m.name)) return undefined;
+    const classOf = (name: string): FunctionFact | undefined => {
+      for (const b of this.boundNames.get(0)?.get(name) ?? [])
+        for (const v of b.values)
+          if (v.kind === 'definition' && this.mod.functions[v.functionId]?.kind === 'class')
+            return this.mod.functions[v.functionId];
+      return undefined;
+    };
+    const walk = (cls: FunctionFact | undefined, depth: number): string | undefined => {
+      if (cls === undefined || depth > 5 || this.methods.get(cls.id)?.has(m.name) === true) return undefined;
+      for (const b of cls.bases)
+        for (const v of b.values) {
+          if (v.kind === 'qualified' && SINK_BY_NAME.has(`${v.name}.${m.name}`)) return `${v.name}.${m.name}`;
+          if (v.kind === 'definition' && v.functionId !== cls.id) {
+            const r = walk(this.mod.functions[v.functionId], depth + 1);
+            if (r !== undefined) return r;
+          }
+        }
+      return undefined;
+    };
+    return walk(classOf(a.root.name), 0);
   }
 
   private selfConstructedSinks(call: CallSite): CallTarget[] {
@@ -795,12 +830,72 @@ export class ModuleIndex {
 
   /** `Thread(target=f, args=(a,))`, `executor.submit(f, a)`, ...: the local function and its arguments. */
   deferredEdge(call: CallSite): DeferredEdge | undefined {
-    const d = deferredCall(call);
+    const d = deferredCall(call) ?? this.deferredOnConstructed(call);
     if (d === undefined) return undefined;
     const p = this.partialOf(d.fnArg, call.scopeId);
     const lf = this.localFunction(p?.fn ?? d.fnArg, call.scopeId);
     if (lf === undefined) return undefined;
     return { fn: lf.fn, fnArg: d.fnArg, edge: withPartial(d.edge(lf.skip), p?.call) };
+  }
+
+  /**
+   * A deferred call on a receiver the module constructs (`self.pool.map(f, xs)` with `self.pool =
+   * ThreadPoolExecutor(4)` in a method of the class, or `ex.submit(f, x)` with `ex` bound to one): matched under the
+   * name of the construction's method (`concurrent.futures.ThreadPoolExecutor().map`).
+   */
+  private deferredOnConstructed(call: CallSite): ReturnType<typeof deferredCall> {
+    const a = call.callee.access;
+    const last = a?.steps[a.steps.length - 1];
+    if (last?.kind !== 'attr' || !DEFERRED_LAST_NAMES.has(last.name)) return undefined;
+    for (const c of this.receiverConstructions(call)) {
+      const q = c.callee.qualifiedName;
+      if (q === null || c.callee.resolution !== 'import') continue;
+      const d = deferredCall(call, `${q}().${last.name}`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+
+  /**
+   * For `self.m(...)` in a method of a class of this module: the methods `m` its subclasses of this module define
+   * (transitively), which the call runs on their instances. Empty for any other call.
+   */
+  selfOverrides(call: CallSite): FunctionFact[] {
+    const a = call.callee.access;
+    const step = a?.steps[0];
+    if (a?.root.kind !== 'name' || a.steps.length !== 1 || step?.kind !== 'attr') return [];
+    const enclosing = this.enclosingMethod(call.scopeId);
+    if (enclosing === undefined || this.selfName(enclosing) !== a.root.name) return [];
+    const cls = this.classOf(enclosing);
+    if (cls === undefined) return [];
+    const out: FunctionFact[] = [];
+    const seen = new Set<number>([cls.id]);
+    const visit = (base: FunctionFact, depth: number): void => {
+      if (depth > 5) return;
+      for (const sub of this.localSubclasses(base)) {
+        if (seen.has(sub.id)) continue;
+        seen.add(sub.id);
+        const own = this.methods.get(sub.id)?.get(step.name);
+        if (own !== undefined && !own.decorators.some((d) => d.text === 'staticmethod')) out.push(own);
+        visit(sub, depth + 1);
+      }
+    };
+    visit(cls, 0);
+    return out;
+  }
+
+  private subclassIndex: Map<number, FunctionFact[]> | undefined;
+
+  /** The classes of this module naming `base` (a class of this module) among their bases. */
+  localSubclasses(base: FunctionFact): readonly FunctionFact[] {
+    if (this.subclassIndex === undefined) {
+      this.subclassIndex = new Map();
+      for (const f of this.mod.functions)
+        if (f.kind === 'class')
+          for (const b of f.bases)
+            for (const v of b.values) if (v.kind === 'definition') pushTo(this.subclassIndex, v.functionId, f);
+    }
+    return this.subclassIndex.get(base.id) ?? [];
   }
 
   private indexCallers(): void {
@@ -817,8 +912,11 @@ export class ModuleIndex {
         const bm = this.boundMethod(call.callee.access, call.scopeId);
         const table = bm === undefined ? this.dispatched(call) : [];
         const partial = bm === undefined && table.length === 0 ? this.partialCallee(call) : undefined;
-        if (bm !== undefined) addEdge(bm.fn.id, directEdge(call, bm.skip));
-        else if (partial !== undefined)
+        if (bm !== undefined) {
+          addEdge(bm.fn.id, directEdge(call, bm.skip));
+          // `self.m(...)` in a base class's method also runs a subclass's override of `m` (a template method).
+          for (const o of this.selfOverrides(call)) addEdge(o.id, directEdge(call, 1));
+        } else if (partial !== undefined)
           addEdge(partial.fn.id, withPartial(directEdge(call, partial.skip), partial.call));
         else for (const lf of table) addEdge(lf.fn.id, directEdge(call, lf.skip));
       }
@@ -888,9 +986,12 @@ export class ModuleIndex {
  * `loop.run_in_executor(None, f, a)`, `pool.apply_async(f, args=(a,))`): the function expression and the call edge
  * it makes (given how many leading parameters the function binds), wherever the function is defined.
  */
-export function deferredCall(call: CallSite): { fnArg: ExpressionFact; edge: (skip: number) => CallEdge } | undefined {
+export function deferredCall(
+  call: CallSite,
+  named?: string,
+): { fnArg: ExpressionFact; edge: (skip: number) => CallEdge } | undefined {
   if (call.positional.length === 0 && call.keywords.length === 0) return undefined;
-  const name = call.callee.qualifiedName ?? call.callee.raw;
+  const name = named ?? call.callee.qualifiedName ?? call.callee.raw;
   if (!DEFERRED_LAST_NAMES.has(name.slice(name.lastIndexOf('.') + 1))) return undefined;
   const d = DEFERRED_CALLS.find((x) => matchesPattern(name, x.pattern));
   if (d === undefined) return undefined;

@@ -1,7 +1,14 @@
 // Whole-program view for the DESER rules: every Python module scanned together, with imports resolved between
 // them (absolute, relative, re-exports and module-level aliases), calls and callers across files, classes with
 // their bases and the types of `self` attributes, so the data flow (flow.ts) composes across modules.
-import type { AccessPath, CallSite, ExpressionFact, FunctionFact, PythonModule } from '../python/module-model.js';
+import type {
+  AccessPath,
+  AssignmentTarget,
+  CallSite,
+  ExpressionFact,
+  FunctionFact,
+  PythonModule,
+} from '../python/module-model.js';
 import { SINK_BY_NAME } from './apis.js';
 import { DATACLASS_DECORATOR, DeserFlow, MAX_STEPS, mayWrite, writtenAt, type FlowBudget } from './flow.js';
 import { joinValues, type Value } from './value.js';
@@ -136,7 +143,11 @@ export class DeserProject implements ProjectView {
     }
     for (const u of this.units) {
       checkpoint();
-      u.entries = recognizeEntries(u.idx, (e, scopeId) => this.foreignFunction(u, e, scopeId));
+      u.entries = recognizeEntries(
+        u.idx,
+        (e, scopeId) => this.foreignFunction(u, e, scopeId),
+        (e, scopeId) => this.loopFunctions(u, e, scopeId),
+      );
       for (const f of u.entries.foreign) {
         const target = this.byIdx.get(f.idx);
         if (target !== undefined) foreign.push({ unit: target, entry: f.entry });
@@ -331,6 +342,10 @@ export class DeserProject implements ProjectView {
           if (f.kind === 'class' && more.length === 1) {
             const m = this.methodOf(unit, f, more[0]!);
             if (m !== undefined) return { kind: 'function', unit: m.unit, fn: m.fn };
+            // Inherited from a library base class: the library's method, when it is a deserializer
+            // (`LitNet.load_from_checkpoint` for a LightningModule subclass).
+            const inherited = this.inheritedSink(unit, f, more[0]!, 0);
+            if (inherited !== undefined) return { kind: 'external', name: inherited };
           }
         } else if (v.kind === 'qualified' && v.partial === undefined) {
           const target = [v.name, ...more].join('.');
@@ -345,6 +360,31 @@ export class DeserProject implements ProjectView {
         if (sub !== undefined) {
           const s = sub[0]!;
           return more.length === 0 ? { kind: 'module', unit: s } : this.member(s, more, depth + 1);
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The sink a class inherits as method `name` from a library base class (its own bases first, then theirs), when the
+   * class and the project classes between do not define it.
+   */
+  private inheritedSink(unit: Unit, cls: FunctionFact, name: string, depth: number): string | undefined {
+    if (depth > 5 || unit.idx.methods.get(cls.id)?.has(name) === true) return undefined;
+    for (const b of cls.bases) {
+      for (const v of b.values) {
+        if (v.kind === 'definition') {
+          const base = unit.mod.functions[v.functionId];
+          if (base?.kind !== 'class' || base.id === cls.id) continue;
+          const r = this.inheritedSink(unit, base, name, depth + 1);
+          if (r !== undefined) return r;
+        } else if (v.kind === 'qualified') {
+          const r = this.resolve(v.name, unit);
+          if (r?.kind === 'class') {
+            const found = this.inheritedSink(r.unit, r.fn, name, depth + 1);
+            if (found !== undefined) return found;
+          } else if (r?.kind === 'external' && SINK_BY_NAME.has(`${r.name}.${name}`)) return `${r.name}.${name}`;
         }
       }
     }
@@ -437,6 +477,64 @@ export class DeserProject implements ProjectView {
       return { idx: m.unit.idx, fn: m.fn, skip: staticSkip(m.fn, m.unit) };
     }
     return undefined;
+  }
+
+  /**
+   * The functions a loop variable takes from a table bound at the top level of another module: `for name, fn in
+   * T.items()` and `for fn in T.values()` over a dict display, `for fn in T` over a list or tuple display.
+   */
+  loopFunctions(
+    unit: Unit,
+    e: ExpressionFact,
+    scopeId: number,
+  ): { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] {
+    const a = e.access;
+    if (a?.root.kind !== 'name' || a.steps.length !== 0) return [];
+    const name = a.root.name;
+    const binds = unit.idx.assignedNames.get(scopeId)?.get(name) ?? [];
+    // Every binding of the name must be such a loop (the name may be the variable of several).
+    if (binds.length === 0 || binds.length > 4 || binds.some((b) => b.kind !== 'for')) return [];
+    const out: { idx: ModuleIndex; fn: FunctionFact; skip?: number }[] = [];
+    for (const loop of binds) {
+      const over = loop.value?.access;
+      if (over === undefined || over.steps.length !== 0) continue;
+      const i = loop.targets.findIndex((t) => t.kind === 'name' && t.name === name);
+      let table: string | undefined;
+      let part: 'values' | 'elements' | undefined;
+      if (over.root.kind === 'call') {
+        const m = unit.mod.calls[over.root.callId]?.callee.access;
+        const step = m?.steps[0];
+        if (m?.root.kind !== 'name' || m.steps.length !== 1 || step?.kind !== 'attr') continue;
+        table = m.root.name;
+        if (step.name === 'items' && loop.targets.length === 2 && i === 1) part = 'values';
+        else if (step.name === 'values' && loop.targets.length === 1) part = 'values';
+      } else if (over.root.kind === 'name' && loop.targets.length === 1) {
+        table = over.root.name;
+        part = 'elements';
+      }
+      if (table === undefined || part === undefined) continue;
+      const holder = this.objectOf(unit, table, scopeId);
+      if (holder === undefined || holder.unit === unit) continue;
+      for (const as of holder.unit.idx.assignedNames.get(0)?.get(holder.name) ?? []) {
+        if (as.kind !== 'assign' || as.value === null) continue;
+        const v = as.value;
+        const parts =
+          part === 'values'
+            ? v.nodeType === 'dictionary'
+              ? (v.dictEntries ?? []).map((x) => x.value)
+              : []
+            : (v.elements ?? []);
+        for (const x of parts.slice(0, 64)) {
+          const lf = holder.unit.idx.localFunction(x, 0);
+          if (lf !== undefined) out.push({ idx: holder.unit.idx, fn: lf.fn, skip: lf.skip });
+          else {
+            const far = this.foreignFunction(holder.unit, x, 0);
+            if (far !== undefined) out.push(far);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private queues: Map<string, { unit: Unit; call: CallSite }[]> | undefined;
@@ -628,6 +726,12 @@ export class DeserProject implements ProjectView {
     // `request.app.state.engine.load(x)`, `app.state.engine.load(x)`: what the project stores into the
     // application's state under that name at start-up (`app.state.engine = Engine()`).
     if (classes.length === 0) classes = this.appStateClasses(c.callee.raw.slice(0, c.callee.raw.lastIndexOf('.')));
+    // `g.engine.restore(x)`, `current_app.config["ENGINE"].restore(x)`: what the project stores there (Flask's
+    // request globals and application config).
+    if (classes.length === 0) {
+      const slot = flaskSlotRead(recv);
+      if (slot !== undefined) classes = this.flaskSlotClasses(slot);
+    }
     for (const k of classes) {
       const m = this.methodOf(k.unit, k.cls, last.name, 0, asked);
       if (m === undefined) continue;
@@ -717,6 +821,31 @@ export class DeserProject implements ProjectView {
         // `engine=Depends(get_engine)`: what the framework calls to fill the parameter.
         if (out.length === 0 && p?.default !== undefined) this.dependencyClasses(unit, p.default, out);
         if (out.length > 0) break;
+      }
+      // `ENGINES[kind].load(x)`: an element of a dict or list display bound to the name (here, or at the top level of
+      // the module it is imported from): the classes of every element, then along the rest of the chain.
+      if (out.length === 0 && a.steps[0]?.kind === 'index') {
+        const holder = this.objectOf(unit, name, scopeId);
+        const binds =
+          holder !== undefined
+            ? (holder.unit.idx.assignedNames.get(0)?.get(holder.name) ?? []).map((as) => ({ u: holder.unit, as }))
+            : (idx.assignedNames.get(scopeId)?.get(name) ?? []).map((as) => ({ u: unit, as }));
+        const elems: { unit: Unit; cls: FunctionFact }[] = [];
+        for (const { u, as } of binds) {
+          if (as.kind !== 'assign' || as.value === null) continue;
+          const v = as.value;
+          const k = a.steps[0].key;
+          // A literal key picks its own entry (`ENGINES["json"]`), when the display has it.
+          const picked = k?.type === 'str' ? v.dictEntries?.filter((e) => e.name === k.value) : undefined;
+          const parts =
+            picked !== undefined && picked.length > 0
+              ? picked.map((e) => e.value)
+              : v.nodeType === 'dictionary'
+                ? (v.dictEntries ?? []).map((e) => e.value)
+                : (v.elements ?? []);
+          for (const e of parts) this.classesOfExpr(u, e, elems);
+        }
+        if (elems.length > 0) return this.alongChain({ root, steps: a.steps.slice(1) }, elems, []);
       }
       // `registry.engine.load(x)` with `import registry`: an object bound at the top level of a module reached
       // through the module's name.
@@ -1188,6 +1317,18 @@ export class DeserProject implements ProjectView {
       if (r?.kind === 'class') addClass(out, r.unit, r.fn);
       else if (r?.kind === 'function') viaFactory(r.unit, r.fn);
     }
+    // A method of a call's result (`Model.create(cfg).with_device("cpu")`): what that method returns on each class
+    // the inner call makes (`return self` keeps the class).
+    const ca = c.callee.access;
+    const step = ca?.steps[0];
+    if (ca?.root.kind === 'call' && ca.steps.length === 1 && step?.kind === 'attr') {
+      const inner: { unit: Unit; cls: FunctionFact }[] = [];
+      this.classesOfExpr(unit, { access: { root: ca.root, steps: [] } } as unknown as ExpressionFact, inner, depth + 1);
+      for (const k of inner) {
+        const m = this.methodOf(k.unit, k.cls, step.name);
+        if (m !== undefined) this.returnedClasses(m.unit, m.fn, out, depth + 1, k);
+      }
+    }
   }
 
   /**
@@ -1195,7 +1336,13 @@ export class DeserProject implements ProjectView {
    * bound to one — in the function (`e = Engine(); return e`), at its module's top level (a singleton, also set
    * through `global _engine`), or imported from another module's top level.
    */
-  private returnedClasses(unit: Unit, f: FunctionFact, out: { unit: Unit; cls: FunctionFact }[], depth: number): void {
+  private returnedClasses(
+    unit: Unit,
+    f: FunctionFact,
+    out: { unit: Unit; cls: FunctionFact }[],
+    depth: number,
+    receiver?: { unit: Unit; cls: FunctionFact },
+  ): void {
     if (depth > 3) return;
     const own = unit.idx.classOf(f);
     // A class method's `cls(...)` (`from_config` returning `cls(cfg)`), a method's `self.<attr>`.
@@ -1223,6 +1370,17 @@ export class DeserProject implements ProjectView {
         continue;
       }
       const name = a.root.name;
+      // A method returning its own instance (a fluent setter): the receiver's class, or the method's own.
+      if (
+        own !== undefined &&
+        name === first &&
+        classBound(f, unit) === 0 &&
+        !f.decorators.some((d) => d.text === 'staticmethod')
+      ) {
+        if (receiver !== undefined) addClass(out, receiver.unit, receiver.cls);
+        else addClass(out, unit, own);
+        continue;
+      }
       const local = unit.idx.assignedNames.get(f.id)?.get(name);
       const global = f.globals.includes(name);
       for (const as of local ?? [])
@@ -1350,6 +1508,41 @@ export class DeserProject implements ProjectView {
     return out;
   }
 
+  /** For `T[k].m(...)` on a table of instances: the methods `m` of its other classes (`found` excluded). */
+  private tableMethods(unit: Unit, c: CallSite, found: FunctionFact): { fn: FunctionFact; skip: number }[] {
+    const a = c.callee.access;
+    const last = a?.steps[a.steps.length - 1];
+    if (a === undefined || a.steps.length !== 2 || a.steps[0]!.kind !== 'index' || last?.kind !== 'attr') return [];
+    const out: { fn: FunctionFact; skip: number }[] = [];
+    for (const k of this.receiverClasses(unit, { root: a.root, steps: a.steps.slice(0, 1) }, c.scopeId)) {
+      const m = this.methodOf(k.unit, k.cls, last.name);
+      if (m === undefined || m.fn === found || out.some((o) => o.fn === m.fn)) continue;
+      if (m.unit === unit) continue; // the module's own index links calls within it
+      out.push({ fn: m.fn, skip: staticSkip(m.fn, m.unit) === 0 ? 0 : 1 });
+    }
+    return out;
+  }
+
+  private flaskSlots: Map<string, { unit: Unit; value: ExpressionFact }[]> | undefined;
+
+  /** Classes of what the project stores into a Flask global slot (`g.engine = Engine()`, `app.config["K"] = C()`). */
+  private flaskSlotClasses(slot: string): { unit: Unit; cls: FunctionFact }[] {
+    if (this.flaskSlots === undefined) {
+      this.flaskSlots = new Map();
+      for (const unit of this.units)
+        for (const a of unit.mod.assignments) {
+          if (a.kind !== 'assign' || a.value === null) continue;
+          for (const t of a.targets) {
+            const k = flaskSlotStore(t);
+            if (k !== undefined) pushTo(this.flaskSlots, k, { unit, value: a.value });
+          }
+        }
+    }
+    const out: { unit: Unit; cls: FunctionFact }[] = [];
+    for (const s of this.flaskSlots.get(slot) ?? []) this.classesOfExpr(s.unit, s.value, out);
+    return out;
+  }
+
   /** Set while callers are indexed: a parameter is then not typed by its callers (they are not all known yet). */
   private indexing = false;
 
@@ -1367,6 +1560,10 @@ export class DeserProject implements ProjectView {
           const t = this.callee(unit, c);
           if (t !== undefined && (t.kind === 'function' || t.fn !== t.cls))
             pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
+          // `READERS[fmt].read(x)`: the method of every instance the table holds, not only the first found.
+          if (t?.kind === 'function')
+            for (const m of this.tableMethods(unit, c, t.fn))
+              pushTo(this.foreignCallers, m.fn, edgeOf(unit, c, m.skip));
           else if (t === undefined && (onParameterAttribute(unit, c) || onSelfAttribute(unit, c)))
             later.push({ unit, c });
           if (t === undefined)
@@ -1417,7 +1614,75 @@ export class DeserProject implements ProjectView {
       const t = this.callee(unit, c);
       if (t?.kind === 'function') pushTo(this.foreignCallers, t.fn, edgeOf(unit, c, t.skip));
     }
+    this.indexOverrides();
     this.indexParameterCalls();
+  }
+
+  /**
+   * Template methods across modules: `self.m(...)` in a method of a base class defined in another module also runs
+   * the override of `m` a subclass defines, on the subclass's instances (bases followed through the project).
+   */
+  private indexOverrides(): void {
+    const selfCalls = new Map<Unit, Map<number, Map<string, CallSite[]>>>();
+    const callsOf = (u: Unit, cls: FunctionFact): Map<string, CallSite[]> | undefined => {
+      let byClass = selfCalls.get(u);
+      if (byClass === undefined) {
+        selfCalls.set(u, (byClass = new Map()));
+        for (const c of u.mod.calls) {
+          const a = c.callee.access;
+          const step = a?.steps[0];
+          if (a?.root.kind !== 'name' || a.steps.length !== 1 || step?.kind !== 'attr') continue;
+          const m = u.idx.enclosingMethod(c.scopeId);
+          if (m === undefined || u.idx.selfName(m) !== a.root.name) continue;
+          const k = u.idx.classOf(m);
+          if (k === undefined) continue;
+          let byName = byClass.get(k.id);
+          if (byName === undefined) byClass.set(k.id, (byName = new Map()));
+          pushTo(byName, step.name, c);
+        }
+      }
+      return byClass.get(cls.id);
+    };
+    for (const unit of this.units) {
+      for (const cls of unit.mod.functions) {
+        if (cls.kind !== 'class' || cls.bases.length === 0) continue;
+        const own = unit.idx.methods.get(cls.id);
+        if (own === undefined || own.size === 0) continue;
+        const seen = new Set<FunctionFact>([cls]);
+        const walk = (u: Unit, k: FunctionFact, depth: number): void => {
+          if (depth > 5) return;
+          for (const b of k.bases)
+            for (const v of b.values) {
+              let next: { unit: Unit; fn: FunctionFact } | undefined;
+              if (v.kind === 'definition') {
+                const f = u.mod.functions[v.functionId];
+                if (f?.kind === 'class') next = { unit: u, fn: f };
+              } else if (v.kind === 'qualified') {
+                const r = this.resolve(v.name, u);
+                if (r?.kind === 'class') next = { unit: r.unit, fn: r.fn };
+              }
+              if (next === undefined || seen.has(next.fn)) continue;
+              seen.add(next.fn);
+              // A base in this class's own module: the module's index already links its self-calls.
+              if (next.unit !== unit) {
+                const calls = callsOf(next.unit, next.fn);
+                if (calls !== undefined)
+                  for (const [name, m] of own) {
+                    if (m.decorators.some((d) => d.text === 'staticmethod')) continue;
+                    // Only where the base leaves `m` to its subclasses (no definition, or a stub): a base with a
+                    // working `m` of its own is followed as that method (across modules, every override of every
+                    // self-call spread callers through whole class hierarchies).
+                    const baseM = next.unit.idx.methods.get(next.fn.id)?.get(name);
+                    if (baseM !== undefined && !isStubMethod(next.unit, baseM)) continue;
+                    for (const c of calls.get(name) ?? []) pushTo(this.foreignCallers, m, edgeOf(next.unit, c, 1));
+                  }
+              }
+              walk(next.unit, next.fn, depth + 1);
+            }
+        };
+        walk(unit, cls, 0);
+      }
+    }
   }
 
   /**
@@ -1494,6 +1759,52 @@ function alternatives(e: ExpressionFact): readonly ExpressionFact[] {
 
 function registrationKey(home: { file: string }, table: string): string {
   return `${home.file}\0${table}`;
+}
+
+/**
+ * A method left to subclasses: `@abstractmethod`, or a body with no return value, no assignment and no call but
+ * `raise NotImplementedError(...)` (`pass`, `...`, a docstring).
+ */
+function isStubMethod(unit: Unit, m: FunctionFact): boolean {
+  if (m.decorators.some((d) => /(^|\.)abstractmethod$/.test(d.text))) return true;
+  if (m.returns.some((r) => r.constant?.type !== 'none')) return false;
+  if ((unit.idx.assignedNames.get(m.id)?.size ?? 0) > 0) return false;
+  return (unit.idx.callsByScope.get(m.id) ?? []).every((c) => c.callee.raw === 'NotImplementedError');
+}
+
+/** Flask's per-request namespace and application objects, by qualified name. */
+const FLASK_G: ReadonlySet<string> = new Set(['flask.g', 'flask.globals.g']);
+const FLASK_CURRENT_APP: ReadonlySet<string> = new Set(['flask.current_app', 'flask.globals.current_app']);
+/** `app.config`, `current_app.config`, `self.app.config`: a Flask application's config mapping, by its text. */
+const APP_CONFIG = /^(?:\w+\.)*\w*app\.config$/;
+
+/** The slot a store fills: `g.<k>` (`flask.g.<k>`) or `<app>.config["<k>"]`; undefined for any other target. */
+function flaskSlotStore(t: AssignmentTarget): string | undefined {
+  if (t.kind === 'attribute') {
+    const q = t.qualifiedName;
+    for (const g of FLASK_G)
+      if (q?.startsWith(`${g}.`) === true && !q.slice(g.length + 1).includes('.')) return `g.${q.slice(g.length + 1)}`;
+    return undefined;
+  }
+  if (t.kind === 'subscript' && t.key?.type === 'str') {
+    const obj = t.objectText.replace(/\s+/g, '');
+    const q = t.objectQualifiedName;
+    if (APP_CONFIG.test(obj) || (q !== undefined && [...FLASK_CURRENT_APP].some((c) => q === `${c}.config`)))
+      return `config.${t.key.value}`;
+  }
+  return undefined;
+}
+
+/** The slot a receiver reads: `g.<k>`, `current_app.config["<k>"]` or `<app>.config["<k>"]`. */
+function flaskSlotRead(recv: AccessPath): string | undefined {
+  if (recv.root.kind !== 'name') return undefined;
+  const names = recv.root.qualifiedNames;
+  const [s0, s1] = recv.steps;
+  if (recv.steps.length === 1 && s0?.kind === 'attr' && names.some((n) => FLASK_G.has(n))) return `g.${s0.name}`;
+  if (recv.steps.length !== 2 || s0?.kind !== 'attr' || s0.name !== 'config') return undefined;
+  if (s1?.kind !== 'index' || s1.key?.type !== 'str') return undefined;
+  const isApp = names.some((n) => FLASK_CURRENT_APP.has(n)) || /app$/.test(recv.root.name);
+  return isApp ? `config.${s1.key.value}` : undefined;
 }
 
 /** An attribute of a web application's state: `app.state.k`, `request.app.state.k`, `self.app.state.k`. */

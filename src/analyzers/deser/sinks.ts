@@ -17,6 +17,7 @@ import {
 } from './apis.js';
 import type { ModuleIndex } from './module-index.js';
 import { assessTorchLoad, torchLoadApi } from '../python/torch/torch-load-rule.js';
+import type { TorchLoadApi } from '../python/torch/torch-apis.js';
 
 export interface SinkMatch {
   call: CallSite;
@@ -106,6 +107,20 @@ function selfAttributeDefaultsTrue(e: ExpressionFact, call: CallSite, idx: Modul
   return false;
 }
 
+/**
+ * A library method that hands its file to torch.load with the `weights_only` it is given, by keyword
+ * (`LightningModule.load_from_checkpoint(checkpoint_path, ..., weights_only=None)`): judged as torch.load.
+ */
+function torchLoadWrapper(api: SinkApi): TorchLoadApi {
+  return {
+    qualifiedName: api.qualifiedName,
+    display: api.display.split('.').slice(-2).join('.'),
+    hasWeightsOnly: true,
+    defaultNote: "without weights_only it keeps torch.load's default (False before PyTorch 2.6)",
+    reason: 'passes the checkpoint to torch.load with the weights_only it is given',
+  };
+}
+
 interface Verdict {
   confidence: Confidence;
   note: string;
@@ -124,7 +139,7 @@ function judge(
         note: sinkEffect(api.family),
       };
     case 'torch-weights-only': {
-      const tapi = torchLoadApi(api.qualifiedName);
+      const tapi = torchLoadApi(api.qualifiedName) ?? (api.family === 'torch' ? torchLoadWrapper(api) : undefined);
       if (tapi === undefined) return undefined;
       const a = assessTorchLoad(tapi, args);
       if (a.safe) return undefined;
@@ -195,6 +210,20 @@ function judge(
       return {
         confidence: unsafe ? 'high' : 'medium',
         note: `${api.display}(Loader=${loader.text}) ${unsafe ? 'constructs arbitrary Python objects' : 'uses a loader that is not provably safe'}`,
+      };
+    }
+    case 'keras-safe-mode': {
+      // load_model(filepath, custom_objects=None, compile=True, safe_mode=True): safe_mode is the fourth parameter.
+      const sm = argumentFor(args, 'safe_mode', 3);
+      if (sm === undefined) {
+        if (!args.unresolvedKwargs && !args.unresolvedStarArgs) return undefined; // safe by default
+        return { confidence: 'medium', note: `${api.display} with unresolved *args/**kwargs may pass safe_mode=False` };
+      }
+      const o = truthOutcomes(sm);
+      if (!o.false && !o.unknown) return undefined;
+      return {
+        confidence: o.false && !o.unknown && !o.true ? 'high' : 'medium',
+        note: `${api.display}(safe_mode=${sm.text}) rebuilds Lambda layers from the marshalled Python bytecode the file holds`,
       };
     }
     case 'ruamel-typ':

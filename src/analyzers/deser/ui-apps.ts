@@ -569,6 +569,15 @@ export function uiDecorated(d: DecoratorFact, idx: ModuleIndex): UiDecorated | u
       how,
     };
   }
+  // dash-uploader's `@du.callback(output=..., id=...)`: the function gets the upload's status (its `latest_file` and
+  // `uploaded_files` are paths of the files the client uploaded; releases before 0.7 passed the list of paths).
+  if (q === 'dash_uploader.callback')
+    return {
+      framework: 'Dash',
+      seeds: [{ kind: 'file', label: 'dash-uploader upload status (paths of the files the client uploaded)' }],
+      rest: NO_INPUT,
+      how,
+    };
   const gradio = call !== undefined ? gradioDecorated(call, idx, how) : undefined;
   if (gradio !== undefined) return gradio;
   if (q.startsWith('chainlit.')) {

@@ -31,6 +31,13 @@ describe('mayHaveDeserSignals (text gate)', () => {
     ['media type only', 'CT = "application/octet-stream"\n', true],
     ['dynamic import', 'm = importlib.import_module(name)\n', true],
     ['Unpickler subclass', 'class U(pickle.Unpickler): pass\n', true],
+    [
+      "a project class's inherited load_from_checkpoint",
+      'from model import Net\nn = Net.load_from_checkpoint(p)\n',
+      true,
+    ],
+    ['keras load_model with safe_mode', 'import keras\nm = keras.models.load_model(p, safe_mode=False)\n', true],
+    ['keras load_model in its default safe mode', 'import keras\nm = keras.models.load_model(p)\n', false],
   ];
   for (const [name, src, want] of cases) it(name, () => assert.equal(mayHaveDeserSignals(src), want));
 });

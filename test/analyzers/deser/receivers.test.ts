@@ -35,6 +35,52 @@ const FASTAPI_DEPENDS = (made: string): string[] => [
 
 const invalid: DeserCase[] = [
   {
+    name: "a pool kept in self: self.pool.map(self._one, frames) runs _one on each of the request's frames",
+    src: [
+      ...HEAD,
+      'from concurrent.futures import ThreadPoolExecutor',
+      'class Batch:',
+      '    def __init__(self):',
+      '        self.pool = ThreadPoolExecutor(4)',
+      '    def _one(self, frame):',
+      '        return pickle.loads(frame)',
+      '    def run(self, frames):',
+      '        return list(self.pool.map(self._one, frames))',
+      ...ROUTE('Batch().run(request.data.split(b"\\n"))'),
+    ],
+    expect: [['DESER-NETWORK-INPUT', 9]],
+  },
+  {
+    name: "a template method: the base class's handle calls self.decode, which a subclass overrides with pickle",
+    src: [
+      ...HEAD,
+      'class Base:',
+      '    def handle(self, data):',
+      '        return self.decode(data)',
+      '    def decode(self, b):',
+      '        raise NotImplementedError',
+      'class PickleHandler(Base):',
+      '    def decode(self, b):',
+      '        return pickle.loads(b)',
+      'h = PickleHandler()',
+      ...ROUTE('h.handle(request.data)'),
+    ],
+    expect: [['DESER-NETWORK-INPUT', 11]],
+  },
+  {
+    name: 'a helper called with **params, a dict display holding the request body under its parameter name',
+    src: [
+      ...HEAD,
+      'def handle(payload, strict=False):',
+      '    return pickle.loads(payload)',
+      '@app.post("/p")',
+      'def p():',
+      '    params = {"payload": request.data, "strict": True}',
+      '    return str(handle(**params))',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 5]],
+  },
+  {
     name: 'a partial of a local decoder bound to a name, called with request data',
     src: [
       ...HEAD,
@@ -209,6 +255,52 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: "twin: a pool kept in self maps the unpickling method over the app's own files; the request is only counted",
+    src: [
+      ...HEAD,
+      'from concurrent.futures import ThreadPoolExecutor',
+      'class Batch:',
+      '    def __init__(self):',
+      '        self.pool = ThreadPoolExecutor(4)',
+      '    def _one(self, name):',
+      '        return pickle.load(open(name, "rb"))',
+      '    def run(self, n):',
+      '        return list(self.pool.map(self._one, ["cache/a.pkl", "cache/b.pkl"])), n',
+      ...ROUTE('Batch().run(len(request.data))'),
+    ],
+    expect: [],
+  },
+  {
+    name: "twin: the base class's template method hands the override a literal; the request body goes elsewhere",
+    src: [
+      ...HEAD,
+      'class Base:',
+      '    def handle(self, data):',
+      '        return self.decode(b"\\x80\\x04N."), len(data)',
+      '    def decode(self, b):',
+      '        raise NotImplementedError',
+      'class PickleHandler(Base):',
+      '    def decode(self, b):',
+      '        return pickle.loads(b)',
+      'h = PickleHandler()',
+      ...ROUTE('h.handle(request.data)'),
+    ],
+    expect: [],
+  },
+  {
+    name: 'twin: **params carries the request body under another name; the unpickled parameter gets a literal',
+    src: [
+      ...HEAD,
+      'def handle(payload, note=None):',
+      '    return pickle.loads(payload), note',
+      '@app.post("/p")',
+      'def p():',
+      '    params = {"payload": b"\\x80\\x04N.", "note": request.data}',
+      '    return str(handle(**params))',
+    ],
+    expect: [],
+  },
   {
     name: 'a partial of a local decoder bound to a name, called with the service own bytes',
     src: [

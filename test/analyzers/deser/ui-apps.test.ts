@@ -32,6 +32,30 @@ const invalid: DeserCase[] = [
     expect: [['DESER-NETWORK-INPUT', 4]],
   })),
   {
+    name: "an uploaded file's path given to Keras load_model with safe_mode=False (Lambda bytecode)",
+    src: [
+      'import gradio as gr',
+      'import keras',
+      'def inspect(path):',
+      '    return repr(keras.models.load_model(path, safe_mode=False))',
+      'gr.Interface(inspect, gr.File(type="filepath"), "text").launch()',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 4]],
+  },
+  {
+    name: "an uploaded file's path given to load_from_checkpoint of a LightningModule subclass",
+    src: [
+      'import gradio as gr',
+      'import pytorch_lightning as pl',
+      'class Net(pl.LightningModule):',
+      '    pass',
+      'def inspect(path):',
+      '    return repr(Net.load_from_checkpoint(path))',
+      'gr.Interface(inspect, gr.File(type="filepath"), "text").launch()',
+    ],
+    expect: [['DESER-NETWORK-INPUT', 6]],
+  },
+  {
     name: 'gr.Interface: an uploaded file is unpickled',
     src: [
       'import pickle',
@@ -280,6 +304,35 @@ const valid: DeserCase[] = [
     src: uploadLoaded(imp, safe),
     expect: [],
   })),
+  {
+    name: "twin: an uploaded file's path given to Keras load_model in its default safe mode, or safe_mode=True",
+    src: [
+      'import gradio as gr',
+      'import keras',
+      'def inspect(path):',
+      '    return repr([keras.models.load_model(path), keras.saving.load_model(path, safe_mode=True)])',
+      'gr.Interface(inspect, gr.File(type="filepath"), "text").launch()',
+    ],
+    expect: [],
+  },
+  {
+    name: 'twin: load_from_checkpoint with weights_only=True, and a subclass overriding it',
+    src: [
+      'import gradio as gr',
+      'import json',
+      'import pytorch_lightning as pl',
+      'class Net(pl.LightningModule):',
+      '    pass',
+      'class Own(pl.LightningModule):',
+      '    @classmethod',
+      '    def load_from_checkpoint(cls, path):',
+      '        return json.load(open(path))',
+      'def inspect(path):',
+      '    return repr([Net.load_from_checkpoint(path, weights_only=True), Own.load_from_checkpoint(path)])',
+      'gr.Interface(inspect, gr.File(type="filepath"), "text").launch()',
+    ],
+    expect: [],
+  },
   {
     name: 'twin: pandas.read_pickle of a local path and a file:// URL; read_parquet of an s3:// URL',
     src: [

@@ -30,10 +30,24 @@ def main():
             if entry.get("kind") != "class" or name in classes:
                 sys.exit(f"{name}: members recorded for a name that is not one pack's class")
             classes[name] = {"pack": pack["pack"], "versions": entry["versions"], "members": members}
+    # The standard library's Enum classes the python pack admits, read from the interpreter that derives the pack (an
+    # IntFlag such as re.RegexFlag: its members are the flags its class body defines).
+    with open(os.path.join(ROOT, "src/rules/data/packs/python.json")) as f:
+        python_pack = json.load(f)
+    import enum
+    import importlib
+    for name, entry in python_pack["entries"].items():
+        if not isinstance(entry, dict) or entry.get("kind") != "class" or name in classes:
+            continue
+        module, _, qual = name.rpartition(".")
+        cls = getattr(importlib.import_module(module), qual, None)
+        if isinstance(cls, type) and issubclass(cls, enum.Enum) and cls is not enum.Enum and cls.__members__:
+            classes[name] = {"pack": python_pack["pack"], "versions": f"cpython {sys.version.split()[0]}",
+                             "members": sorted(cls.__members__)}
     write_json(os.path.join(ROOT, "src/analyzers/pickle/data/enum-members.json"), {
         "generated_by": "scripts/data/derive-enum-members.py",
         "inputs": inputs_digest(),
-        "note": "Enum classes the history packs admit, with the names getattr(<class>, name) answers with a member in "
+        "note": "Enum classes the history packs and the python pack admit, with the names getattr(<class>, name) answers with a member in "
                 "every pinned release in which the class's name resolves (a member of its class body there, or a "
                 "name the body does not bind at all: the lookup then raises AttributeError)",
         "classes": dict(sorted(classes.items())),

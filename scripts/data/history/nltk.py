@@ -16,6 +16,11 @@ __init__ calls defaultdict.__init__(self, FreqDist) and counts the (condition, s
 ConditionalProbDist and DictionaryConditionalProbDist are dict subclasses pickled by copyreg.__reduce_ex__: NEWOBJ
 with no arguments, SETITEMS of their items, BUILD of their __dict__ (the factory class and its arguments, stored and
 called only by __missing__ on a later lookup).
+A RegexpTokenizer (and its subclasses WhitespaceTokenizer, BlanklineTokenizer and WordPunctTokenizer) is its __dict__:
+'_pattern' (a str), '_gaps' and '_discard_empty' (bools), '_flags' (the re flags the caller gave, a re.RegexFlag
+from Python 3.6 on) and '_regexp' (the compiled pattern, rebuilt by re._compile(pattern, flags), or None before
+the first tokenize in releases that compile lazily); no version defines a rebuild hook on these classes (__init__,
+_check_regexp, tokenize, span_tokenize and __repr__ only).
 An MWETokenizer (the multi-word-expression tokenizer) is its __dict__: '_mwes', a Trie, and '_separator', a str. No
 version defines a rebuild hook on it or on TokenizerI (__init__, add_mwe and tokenize only; __init__ runs only on a
 call of the class, which the entry refuses). nltk.collections.Trie (3.2.2 on) is a dict subclass from 3.3 on, pickled
@@ -49,6 +54,10 @@ HELD = {
                                       "__dict__: a Trie of the expressions and the separator string)",
     "nltk.collections.Trie": "a Trie, a dict subclass nesting Tries keyed by the expressions' tokens, True marking the "
                              "end of one (held by an MWETokenizer)",
+    **{f"nltk.tokenize.regexp.{c}": (
+        f"the regular-expression tokenizer {c} users pickle beside a text model (its __dict__: the pattern string, "
+        "the gaps and discard-empty booleans, the flags (a re.RegexFlag) and the pattern compiled by re._compile)")
+       for c in ("RegexpTokenizer", "WhitespaceTokenizer", "BlanklineTokenizer", "WordPunctTokenizer")},
 }
 EXTRA_NAMES = {}
 EXTERNAL_BASES = {

@@ -40,6 +40,9 @@ def objects():
         ("BytesIO", io.BytesIO(b"abc")),
         ("paths", [pathlib.PurePosixPath("a/b"), pathlib.PureWindowsPath("a"), pathlib.PosixPath("a")]),
         ("regex", re.compile(r"\w+", re.I)),
+        # A regular expression's flags kept as a value: NLTK's RegexpTokenizer stores its `flags` argument (a
+        # re.RegexFlag) beside the compiled pattern.
+        ("regex flags stored as values", [re.UNICODE | re.MULTILINE | re.DOTALL, re.IGNORECASE]),
         ("objects", [_Plain(), _Slots()]),
         # A warning category kept as a value, never called: scikit-learn 0.19.1 - 0.20.4's DeprecationDict stores
         # ((message, FutureWarning), {}) per deprecated key of a search's cv_results_.
@@ -66,7 +69,11 @@ class _Slots:
 
 
 def streams():
-    return []
+    # re.RegexFlag members as CPython 3.11.5 on (and 3.10 and earlier) write them: a call of the class with the flags'
+    # int value (RegexFlag(56) = UNICODE | MULTILINE | DOTALL, the default flags of NLTK's RegexpTokenizer). 3.11.0 -
+    # 3.11.4 write the getattr-by-name form instead, which the interpreter here produces for the objects above.
+    return [("regex flags written by value (CPython >= 3.11.5, <= 3.10)",
+             b"\x80\x04\x95\x15\x00\x00\x00\x00\x00\x00\x00\x8c\x02re\x94\x8c\tRegexFlag\x94\x93\x94K8\x85\x94R\x94.")]
 
 
 FUNCTIONS = {
@@ -130,6 +137,11 @@ VALUES = {
 REVIEW = {
     "collections.Counter.__init__": ("data", "counts the items of its argument (update)"),
     "uuid.SafeUUID.__new__": ("data", "enum member lookup"),
+    "re.RegexFlag.__new__": (
+        "data",
+        "Enum.__new__ of an int flag: a member looked up by value; an int no member has becomes a composite flag of "
+        "its bits (no call of a value's own methods: the values looked up are ints)",
+    ),
     "builtins.*": ("data", "CPython built-in type"),
     "collections.*": ("data", "CPython C container type"),
     "datetime.*": ("data", "CPython C date/time type: fields from bytes or ints"),
@@ -148,6 +160,7 @@ REVIEW = {
     "pathlib.PurePath.__reduce__": ("data", ""),
     "enum.Enum.__new__": ("data", "looks the value up among the enum's members"),
     "enum.EnumType.__call__": ("data", "looks the value up among the enum's members"),
+    "enum.Enum.__init__": ("data", "does nothing (the member is made by __new__)"),
     "uuid.*": ("data", "enum member"),
     "enum.*": ("data", "enum"),
     "re.*": ("data", "compiled pattern"),

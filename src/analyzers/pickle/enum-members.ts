@@ -5,7 +5,8 @@
 // names the Enum classes the history packs admit and, for each, the names that are members in every release the pack
 // read in which the class's name resolves (or not bound by its class body at all there: the lookup then raises
 // AttributeError) (scripts/data/derive-history.py records them from the pinned sources; derive-enum-members.py
-// collects them).
+// collects them), and the standard library's Enum classes the python pack admits (re.RegexFlag, uuid.SafeUUID), with
+// the members of the interpreter that derived that pack.
 import enumMembers from './data/enum-members.json' with { type: 'json' };
 import { lazyJson } from '../../core/lazy-json.js';
 import type { ImportFact } from './facts.js';

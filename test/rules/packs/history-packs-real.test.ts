@@ -406,3 +406,68 @@ describe('NLTK MWETokenizer and its Trie', () => {
     });
   }
 });
+
+// NLTK's regular-expression tokenizers are their __dict__ (NEWOBJ, BUILD): '_pattern', '_gaps', '_discard_empty',
+// '_flags' (a re.RegexFlag, written by value: RegexFlag(56)) and '_regexp' (re._compile(pattern, flags)). The shape
+// the library writes passes; a flag or pattern built from something else, or a state key carrying a callable, is
+// blocked.
+describe('NLTK regular-expression tokenizers', () => {
+  const flags = (p: P, value: (q: P) => P = (q) => q.int(56)): P =>
+    value(p.global('re', 'RegexFlag')).tuple1().reduce();
+  const tokenizer = (cls: string, extra?: (p: P) => P, flag: (p: P) => P = (p) => flags(p)): P => {
+    const p = new P().proto(4).global('nltk.tokenize.regexp', cls).emptyTuple().newobj().emptyDict();
+    p.sbu('_pattern').sbu('\\w+').setitem().sbu('_gaps').op(Op.NEWFALSE).setitem();
+    p.sbu('_discard_empty').op(Op.NEWTRUE).setitem();
+    flag(p.sbu('_flags')).setitem();
+    flags(p.sbu('_regexp').global('re', '_compile').sbu('\\w+')).tuple2().reduce().setitem();
+    return (extra === undefined ? p : extra(p).setitem()).build();
+  };
+  const cases: [string, boolean, () => P][] = [
+    ['a RegexpTokenizer as pickled with its flags by value passes', false, () => tokenizer('RegexpTokenizer')],
+    ['a WordPunctTokenizer passes', false, () => tokenizer('WordPunctTokenizer')],
+    ['a WhitespaceTokenizer passes', false, () => tokenizer('WhitespaceTokenizer')],
+    [
+      'a RegexFlag called with a call to os.system is blocked',
+      true,
+      () => tokenizer('RegexpTokenizer', undefined, (p) => flags(p, (q) => q.call('os', 'system', 'id'))),
+    ],
+    [
+      'a RegexFlag called with subprocess.Popen is blocked',
+      true,
+      () => tokenizer('RegexpTokenizer', undefined, (p) => flags(p, (q) => q.global('subprocess', 'Popen'))),
+    ],
+    [
+      'a RegexFlag member written by name (CPython 3.11.0 - 3.11.4: getattr(RegexFlag, name)) passes',
+      false,
+      () =>
+        tokenizer('RegexpTokenizer', undefined, (p) =>
+          p.global('builtins', 'getattr').global('re', 'RegexFlag').sbu('UNICODE').tuple2().reduce(),
+        ),
+    ],
+    [
+      'a RegexFlag called with a tuple (a value no member has, formatted with repr) is blocked',
+      true,
+      () =>
+        tokenizer('RegexpTokenizer', undefined, (p) =>
+          flags(p, (q) => q.global('nltk.tokenize.regexp', 'RegexpTokenizer').emptyTuple().newobj().tuple1()),
+        ),
+    ],
+    [
+      'a tokenizer state key NLTK never writes, holding subprocess.Popen, is blocked',
+      true,
+      () => tokenizer('RegexpTokenizer', (p) => p.sbu('tokenize').global('subprocess', 'Popen')),
+    ],
+    [
+      "a RegexpTokenizer called with a pattern (RegexpTokenizer('\\w+')) is blocked",
+      true,
+      () => new P().proto(4).global('nltk.tokenize.regexp', 'RegexpTokenizer').sbu('\\w+').tuple1().reduce(),
+    ],
+  ];
+  for (const [what, blocked, write] of cases) {
+    it(what, async () => {
+      const r = await scanBytes('tokenizer.pkl', write().stop().bytes());
+      const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+      assert.equal(blocking.length > 0, blocked, JSON.stringify(r.findings.map((x) => [x.ruleId, x.evidence.signal])));
+    });
+  }
+});

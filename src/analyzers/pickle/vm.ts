@@ -93,6 +93,8 @@ import {
   collisionExposure,
   keyClass,
   mayCollide,
+  needsHash,
+  noteFrozenset,
   noteTupleItems,
   tallyOf,
   addPotential,
@@ -110,7 +112,6 @@ import {
   holdsCode,
   dictGet,
   FALSE,
-  FLOAT,
   isUnhashable,
   K,
   KEEP_ITEMS,
@@ -644,6 +645,10 @@ function namesList(list: ListV, below: PyVal | undefined): ListV {
  * An item the fast path may add to a list or dict as it is: it carries no hash cost (load-cost.ts), cannot share a
  * hash with another key (hash-collisions.ts) and holds no objects (nesting.ts). Anything else goes to the general path.
  */
+/** The BINFLOAT payload (big-endian) reversed into a little-endian double. */
+const floatValue = new Float64Array(1);
+const floatBytes = new Uint8Array(floatValue.buffer);
+
 function plainItem(v: PyVal): boolean {
   if (typeof v !== 'object') return typeof v !== 'bigint';
   switch (v.k) {
@@ -1170,7 +1175,7 @@ class PickleVm implements ModelContext {
    * explodes, or whose keys share hashes (hash-collisions.ts), is reported.
    */
   private hashed(v: PyVal, into?: object): void {
-    if (into !== undefined && mayCollide(v)) {
+    if (into !== undefined && (needsHash(v) || mayCollide(v))) {
       const c = keyClass(v);
       if (c !== undefined) {
         const target = into as { lostInto?: object };
@@ -3325,8 +3330,8 @@ class PickleVm implements ModelContext {
         case Op.FLOAT:
         case Op.BINFLOAT:
           if (d.argErr !== undefined) this.push(UNKNOWN);
-          else if (this.keep) this.push({ k: K.Float, v: op === Op.FLOAT ? d.flt : d.floatValue() });
-          else this.push(FLOAT);
+          // The value is kept: a float key's hash is computed from it (hash-collisions.ts).
+          else this.push({ k: K.Float, v: op === Op.FLOAT ? d.flt : d.floatValue() });
           break;
         case Op.BININT:
         case Op.BININT1:
@@ -3618,7 +3623,8 @@ class PickleVm implements ModelContext {
           break;
         case Op.BINFLOAT:
           if (p + 9 > stop || sp >= maxStack) break loop;
-          st[sp++] = FLOAT;
+          for (let i = 0; i < 8; i++) floatBytes[7 - i] = b[p + 1 + i]!;
+          st[sp++] = { k: K.Float, v: floatValue[0]! };
           p += 9;
           break;
         case Op.NONE:
@@ -3788,6 +3794,7 @@ class PickleVm implements ModelContext {
             t.dtypeFields === true ||
             isUnhashable(key) ||
             !plainItem(key) ||
+            needsHash(key) ||
             runsHooks(key)
           )
             break loop;
@@ -3812,7 +3819,7 @@ class PickleVm implements ModelContext {
             let objs = false;
             for (let i = x; i < sp; i += 2) {
               const key = st[i]!;
-              if (isUnhashable(key) || !plainItem(key) || runsHooks(key)) break loop;
+              if (isUnhashable(key) || !plainItem(key) || needsHash(key) || runsHooks(key)) break loop;
               const c = valueCode(st[i + 1]!);
               if (c < 0) break loop;
               if (c > 0 || (typeof key === 'object' && key.k === K.Obj)) objs = true;
@@ -3934,6 +3941,7 @@ class PickleVm implements ModelContext {
         const items = this.popFrom(this.marker());
         const set: SetV = { k: K.FrozenSet };
         this.holdsAll(set, items);
+        noteFrozenset(set, items);
         for (const it of items)
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
           else this.hashed(it, set);

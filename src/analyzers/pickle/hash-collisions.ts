@@ -378,6 +378,12 @@ function asFloat(v: PyVal | undefined): number | undefined {
   return undefined;
 }
 
+/** An instance whose hash is not modelled by its class: numbers, UUIDs and Intervals are. */
+function generic(o: Extract<PyVal, { k: K.Obj }>): boolean {
+  const name = calleeName(o.callee);
+  return !(NUMERIC_CALLEES.has(name) || name === 'uuid.UUID' || name === 'pandas._libs.interval.Interval');
+}
+
 function objectHash(o: Extract<PyVal, { k: K.Obj }>, depth: number): Hashed | undefined {
   const name = calleeName(o.callee);
   const args = typeof o.args === 'object' && o.args.k === K.Tuple ? o.args : undefined;
@@ -401,6 +407,9 @@ function objectHash(o: Extract<PyVal, { k: K.Obj }>, depth: number): Hashed | un
     return p === undefined ? undefined : { h: p.h, o: p.o, exact: `u${p.exact}` };
   }
   if (name === 'builtins.frozenset' || name === 'builtins.set') return undefined;
+  // A numpy scalar of a real dtype hashes as the number it holds: not valued here (its bytes are not kept), and as a
+  // key alone it shares its hash with few others, as a float does.
+  if (name.endsWith('.multiarray.scalar')) return undefined;
   if (args === undefined) return undefined;
   // pandas' Interval hashes as the tuple (left, right, closed); closed defaults to 'right'.
   if (name === 'pandas._libs.interval.Interval' && args.more === 0 && args.items.length >= 2) {
@@ -546,7 +555,10 @@ function part(v: PyVal, depth: number): { cls: string; exact: string | undefined
 export function keyClass(v: PyVal): KeyClass | undefined {
   if (!needsHash(v) && !mayCollide(v)) return undefined;
   const p = hashOf(v, 0);
-  if (p !== undefined) return { cls: p.h, old: p.o, exact: p.exact };
+  // An instance known only by the class and arguments it was made from (its hash may come from its state or its
+  // identity instead) is counted only where those arguments may collide: instances made alike are common keys.
+  const known = p !== undefined && !(p.exact === undefined && typeof v === 'object' && v.k === K.Obj && generic(v));
+  if (known) return { cls: p.h, old: p.o, exact: p.exact };
   if (!mayCollide(v)) return undefined;
   const c = part(v, 0);
   return { cls: `?${c.cls}`, old: `?${c.cls}`, exact: c.exact };

@@ -645,10 +645,6 @@ function namesList(list: ListV, below: PyVal | undefined): ListV {
  * An item the fast path may add to a list or dict as it is: it carries no hash cost (load-cost.ts), cannot share a
  * hash with another key (hash-collisions.ts) and holds no objects (nesting.ts). Anything else goes to the general path.
  */
-/** The BINFLOAT payload (big-endian) reversed into a little-endian double. */
-const floatValue = new Float64Array(1);
-const floatBytes = new Uint8Array(floatValue.buffer);
-
 function plainItem(v: PyVal): boolean {
   if (typeof v !== 'object') return typeof v !== 'bigint';
   switch (v.k) {
@@ -3592,6 +3588,8 @@ class PickleVm implements ModelContext {
     const keep = d.keepStringBytes;
     let sp = this.sp;
     let fence = this.fence;
+    /** BINFLOAT's payload is read from the window (made at the first float). */
+    let view: DataView | undefined;
     loop: while (n < last && p < stop) {
       const op = b[p]!;
       switch (op) {
@@ -3623,8 +3621,7 @@ class PickleVm implements ModelContext {
           break;
         case Op.BINFLOAT:
           if (p + 9 > stop || sp >= maxStack) break loop;
-          for (let i = 0; i < 8; i++) floatBytes[7 - i] = b[p + 1 + i]!;
-          st[sp++] = { k: K.Float, v: floatValue[0]! };
+          st[sp++] = { k: K.Float, v: (view ??= new DataView(b.buffer, b.byteOffset, b.byteLength)).getFloat64(p + 1) };
           p += 9;
           break;
         case Op.NONE:

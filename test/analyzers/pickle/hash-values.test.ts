@@ -86,6 +86,9 @@ describe('CPython hash values', () => {
 
   it('a NaN hashes as 0 (before 3.10) and equals no other NaN; 1, 1.0 and True are one key', () => {
     assert.equal(keyHash({ k: K.Float, v: NaN } as PyVal)?.h, 0n);
+    // Python 3.9: hash((float('nan'), 1)) == -1950498447580522560.
+    const nanPair = { k: K.Tuple, items: [{ k: K.Float, v: NaN }, 1], more: 0 } as PyVal;
+    assert.equal(keyHash(nanPair)?.h, BigInt.asUintN(64, -1950498447580522560n));
     assert.equal(keyHash({ k: K.Float, v: 1 } as PyVal)?.h, keyHash(1)?.h);
     assert.equal(keyHash({ k: K.True } as PyVal)?.h, 1n);
   });

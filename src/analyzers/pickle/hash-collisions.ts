@@ -97,8 +97,15 @@ export interface KeyClass {
 const tallies = new WeakMap<object, CollisionTally>();
 /** Hashes of tuples already computed (shared tuples are hashed once), null: not valued. */
 const tupleHashes = new WeakMap<TupleV, Hashed | null>();
-/** Hashes of frozensets, computed from their members where FROZENSET builds them; absent: not valued. */
-const frozensetHashes = new WeakMap<SetV, Hashed>();
+/**
+ * Frozensets FROZENSET built: their members (hashed when the frozenset is, then replaced by the result), or null when
+ * not valued. Absent: not valued either.
+ */
+const frozensets = new WeakMap<SetV, readonly PyVal[] | Hashed | null>();
+/** Members kept per frozenset for its hash: a larger one used as a key is not valued (fail closed). */
+const FROZENSET_MEMBERS = 4096;
+/** Frozensets past that size. */
+const largeFrozensets = new WeakSet<SetV>();
 /** Identities of NaN floats and of unhashable containers (each object is its own key). */
 const identities = new WeakMap<object, number>();
 let nextIdentity = 0;
@@ -297,7 +304,7 @@ function hashOf(v: PyVal, depth: number): Hashed | undefined {
     case K.Tuple:
       return tupleHash(v, depth);
     case K.FrozenSet:
-      return frozensetHashes.get(v);
+      return frozensetHash(v, depth);
     case K.Obj:
       return objectHash(v, depth);
     case K.List:
@@ -340,17 +347,27 @@ function tupleHash(t: TupleV, depth: number): Hashed | undefined {
   return r;
 }
 
-/** Computes, where FROZENSET builds `set` from `items`, its hash when every member is valued. */
+/** Notes, where FROZENSET builds `set` from `items`, its members (hashed if it is ever hashed). */
 export function noteFrozenset(set: SetV, items: readonly PyVal[]): void {
+  if (items.length <= FROZENSET_MEMBERS) frozensets.set(set, items);
+  else largeFrozensets.add(set);
+}
+
+/** The hash of a frozenset FROZENSET built, when every member is valued. */
+function frozensetHash(set: SetV, depth: number): Hashed | undefined {
+  const known = frozensets.get(set);
+  if (known === undefined || known === null) return undefined;
+  if (!Array.isArray(known)) return known as Hashed;
+  frozensets.set(set, null);
   const members = new Map<string, Hashed>();
-  for (const it of items) {
-    const p = hashOf(it, 1);
-    if (p === undefined || p.exact === undefined) return;
+  for (const it of known as readonly PyVal[]) {
+    const p = hashOf(it, depth + 1);
+    if (p === undefined || p.exact === undefined) return undefined;
     if (!members.has(p.exact)) members.set(p.exact, p);
   }
   const ms = [...members.values()];
   const exact = `{${[...members.keys()].sort().join(',')}}`;
-  frozensetHashes.set(set, {
+  const r: Hashed = {
     h: foldSet(
       ms.map((m) => m.h),
       false,
@@ -360,7 +377,9 @@ export function noteFrozenset(set: SetV, items: readonly PyVal[]): void {
       true,
     ),
     exact,
-  });
+  };
+  frozensets.set(set, r);
+  return r;
 }
 
 function calleeName(v: PyVal): string {
@@ -559,7 +578,7 @@ export function keyClass(v: PyVal): KeyClass | undefined {
   // identity instead) is counted only where those arguments may collide: instances made alike are common keys.
   const known = p !== undefined && !(p.exact === undefined && typeof v === 'object' && v.k === K.Obj && generic(v));
   if (known) return { cls: p.h, old: p.o, exact: p.exact };
-  if (!mayCollide(v)) return undefined;
+  if (!mayCollide(v) && !(typeof v === 'object' && v.k === K.FrozenSet && largeFrozensets.has(v))) return undefined;
   const c = part(v, 0);
   return { cls: `?${c.cls}`, old: `?${c.cls}`, exact: c.exact };
 }

@@ -645,6 +645,11 @@ function namesList(list: ListV, below: PyVal | undefined): ListV {
  * An item the fast path may add to a list or dict as it is: it carries no hash cost (load-cost.ts), cannot share a
  * hash with another key (hash-collisions.ts) and holds no objects (nesting.ts). Anything else goes to the general path.
  */
+/** Opcodes that store the top of the stack as a list item or dict value (APPEND(S), SETITEM(S)). */
+const STORES_TOP = new Set<number>([Op.APPEND, Op.APPENDS, Op.SETITEM, Op.SETITEMS]);
+/** A float whose value was not read (see the fast path's BINFLOAT). */
+const STORED_FLOAT: PyVal = Object.freeze({ k: K.Float }) as PyVal;
+
 function plainItem(v: PyVal): boolean {
   if (typeof v !== 'object') return typeof v !== 'bigint';
   switch (v.k) {
@@ -3621,7 +3626,11 @@ class PickleVm implements ModelContext {
           break;
         case Op.BINFLOAT:
           if (p + 9 > stop || sp >= maxStack) break loop;
-          st[sp++] = { k: K.Float, v: (view ??= new DataView(b.buffer, b.byteOffset, b.byteLength)).getFloat64(p + 1) };
+          // A float the next opcode stores as a list item or dict value is never hashed there: its value is not read.
+          st[sp++] =
+            p + 9 < stop && STORES_TOP.has(b[p + 9]!)
+              ? STORED_FLOAT
+              : { k: K.Float, v: (view ??= new DataView(b.buffer, b.byteOffset, b.byteLength)).getFloat64(p + 1) };
           p += 9;
           break;
         case Op.NONE:

@@ -1336,9 +1336,9 @@ class PickleVm implements ModelContext {
     this.anomaly(
       'LOAD_COST',
       `dict keys and set members of this stream share hashes: inserting them makes more than ${COLLISION_PROBE_LIMIT} ` +
-        'key comparisons (CPython hashes an int as its value modulo 2^61-1, so integers that differ by a multiple of ' +
-        'it, and tuples or numbers built from them, collide; each insertion compares with every earlier key of its ' +
-        'hash): the load does quadratic work its size does not bound',
+        "key comparisons (CPython's hashes of ints, floats, tuples and frozensets are functions of their values that " +
+        'can be inverted, so distinct keys can be chosen to share one; each insertion compares with every earlier key ' +
+        'of its hash): the load does quadratic work its size does not bound',
       false,
     );
   }

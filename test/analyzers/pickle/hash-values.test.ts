@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { keyHash, noteFrozenset } from '../../../src/analyzers/pickle/hash-collisions.js';
+import { keyClass, keyHash, noteFrozenset } from '../../../src/analyzers/pickle/hash-collisions.js';
 import { K, type PyVal, type SetV } from '../../../src/analyzers/pickle/values.js';
 
 type Enc = ['i', string] | ['b', number] | ['f', string] | ['c', string, string] | ['t' | 'z', Enc[]];
@@ -46,6 +46,21 @@ function decode(e: Enc): PyVal {
 }
 
 describe('CPython hash values', () => {
+  it('a frozenset of more than 4,096 members is not valued: as a key it falls into a fail-closed class', () => {
+    const big: SetV = { k: K.FrozenSet };
+    noteFrozenset(
+      big,
+      Array.from({ length: 5000 }, (_, i) => i),
+    );
+    assert.equal(keyHash(big), undefined);
+    assert.equal(keyClass(big)?.exact, undefined);
+    assert.equal(keyClass(big)?.cls, '?F');
+    const small: SetV = { k: K.FrozenSet };
+    noteFrozenset(small, [1, 2]);
+    // Python: hash(frozenset({1, 2})) == -1826646154956904602.
+    assert.equal(keyClass(small)?.cls, BigInt.asUintN(64, -1826646154956904602n));
+  });
+
   it(`agrees with Python ${table.python} on ${table.rows.length} keys`, () => {
     assert.ok(table.rows.length >= 4000);
     const kinds = new Set<string>();

@@ -31,7 +31,7 @@ export interface SimpleV {
   /** K.Unknown only: a Python int too long for the VM to keep (LONG4), with its length in bits. */
   readonly bits?: number;
 }
-/** A float whose value was kept (the VM's value-keeping mode); scans push the valueless FLOAT. */
+/** A float and its value (its hash as a key is computed from it: hash-collisions.ts). */
 export interface FloatV {
   readonly k: K.Float;
   readonly v: number;
@@ -283,7 +283,6 @@ export type PyObj =
 export const NONE: SimpleV = Object.freeze({ k: K.None });
 export const TRUE: SimpleV = Object.freeze({ k: K.True });
 export const FALSE: SimpleV = Object.freeze({ k: K.False });
-export const FLOAT: SimpleV = Object.freeze({ k: K.Float });
 export const BUFFER: SimpleV = Object.freeze({ k: K.Buffer });
 export const UNKNOWN: SimpleV = Object.freeze({ k: K.Unknown });
 

@@ -93,6 +93,8 @@ import {
   collisionExposure,
   keyClass,
   mayCollide,
+  needsHash,
+  noteFrozenset,
   noteTupleItems,
   tallyOf,
   addPotential,
@@ -110,7 +112,6 @@ import {
   holdsCode,
   dictGet,
   FALSE,
-  FLOAT,
   isUnhashable,
   K,
   KEEP_ITEMS,
@@ -644,6 +645,11 @@ function namesList(list: ListV, below: PyVal | undefined): ListV {
  * An item the fast path may add to a list or dict as it is: it carries no hash cost (load-cost.ts), cannot share a
  * hash with another key (hash-collisions.ts) and holds no objects (nesting.ts). Anything else goes to the general path.
  */
+/** Opcodes that store the top of the stack as a list item or dict value (APPEND(S), SETITEM(S)). */
+const STORES_TOP = new Set<number>([Op.APPEND, Op.APPENDS, Op.SETITEM, Op.SETITEMS]);
+/** A float whose value was not read (see the fast path's BINFLOAT). */
+const STORED_FLOAT: PyVal = Object.freeze({ k: K.Float }) as PyVal;
+
 function plainItem(v: PyVal): boolean {
   if (typeof v !== 'object') return typeof v !== 'bigint';
   switch (v.k) {
@@ -1170,7 +1176,7 @@ class PickleVm implements ModelContext {
    * explodes, or whose keys share hashes (hash-collisions.ts), is reported.
    */
   private hashed(v: PyVal, into?: object): void {
-    if (into !== undefined && mayCollide(v)) {
+    if (into !== undefined && (needsHash(v) || mayCollide(v))) {
       const c = keyClass(v);
       if (c !== undefined) {
         const target = into as { lostInto?: object };
@@ -1330,9 +1336,9 @@ class PickleVm implements ModelContext {
     this.anomaly(
       'LOAD_COST',
       `dict keys and set members of this stream share hashes: inserting them makes more than ${COLLISION_PROBE_LIMIT} ` +
-        'key comparisons (CPython hashes an int as its value modulo 2^61-1, so integers that differ by a multiple of ' +
-        'it, and tuples or numbers built from them, collide; each insertion compares with every earlier key of its ' +
-        'hash): the load does quadratic work its size does not bound',
+        "key comparisons (CPython's hashes of ints, floats, tuples and frozensets are functions of their values that " +
+        'can be inverted, so distinct keys can be chosen to share one; each insertion compares with every earlier key ' +
+        'of its hash): the load does quadratic work its size does not bound',
       false,
     );
   }
@@ -3325,8 +3331,8 @@ class PickleVm implements ModelContext {
         case Op.FLOAT:
         case Op.BINFLOAT:
           if (d.argErr !== undefined) this.push(UNKNOWN);
-          else if (this.keep) this.push({ k: K.Float, v: op === Op.FLOAT ? d.flt : d.floatValue() });
-          else this.push(FLOAT);
+          // The value is kept: a float key's hash is computed from it (hash-collisions.ts).
+          else this.push({ k: K.Float, v: op === Op.FLOAT ? d.flt : d.floatValue() });
           break;
         case Op.BININT:
         case Op.BININT1:
@@ -3587,6 +3593,8 @@ class PickleVm implements ModelContext {
     const keep = d.keepStringBytes;
     let sp = this.sp;
     let fence = this.fence;
+    /** BINFLOAT's payload is read from the window (made at the first float). */
+    let view: DataView | undefined;
     loop: while (n < last && p < stop) {
       const op = b[p]!;
       switch (op) {
@@ -3618,7 +3626,11 @@ class PickleVm implements ModelContext {
           break;
         case Op.BINFLOAT:
           if (p + 9 > stop || sp >= maxStack) break loop;
-          st[sp++] = FLOAT;
+          // A float the next opcode stores as a list item or dict value is never hashed there: its value is not read.
+          st[sp++] =
+            p + 9 < stop && STORES_TOP.has(b[p + 9]!)
+              ? STORED_FLOAT
+              : { k: K.Float, v: (view ??= new DataView(b.buffer, b.byteOffset, b.byteLength)).getFloat64(p + 1) };
           p += 9;
           break;
         case Op.NONE:
@@ -3788,6 +3800,7 @@ class PickleVm implements ModelContext {
             t.dtypeFields === true ||
             isUnhashable(key) ||
             !plainItem(key) ||
+            needsHash(key) ||
             runsHooks(key)
           )
             break loop;
@@ -3812,7 +3825,7 @@ class PickleVm implements ModelContext {
             let objs = false;
             for (let i = x; i < sp; i += 2) {
               const key = st[i]!;
-              if (isUnhashable(key) || !plainItem(key) || runsHooks(key)) break loop;
+              if (isUnhashable(key) || !plainItem(key) || needsHash(key) || runsHooks(key)) break loop;
               const c = valueCode(st[i + 1]!);
               if (c < 0) break loop;
               if (c > 0 || (typeof key === 'object' && key.k === K.Obj)) objs = true;
@@ -3934,6 +3947,7 @@ class PickleVm implements ModelContext {
         const items = this.popFrom(this.marker());
         const set: SetV = { k: K.FrozenSet };
         this.holdsAll(set, items);
+        noteFrozenset(set, items);
         for (const it of items)
           if (isUnhashable(it)) this.anomaly('TYPE_ERROR', `unhashable type: '${kindName(it)}'`, true);
           else this.hashed(it, set);

@@ -11,6 +11,8 @@ import {
   CollisionTally,
   HASH_MODULUS,
   keyClass,
+  keyHash,
+  type KeyClass,
 } from '../../../src/analyzers/pickle/hash-collisions.js';
 import { K, type PyVal } from '../../../src/analyzers/pickle/values.js';
 import { Op } from '../../../src/formats/pickle/opcodes.js';
@@ -83,6 +85,155 @@ for (const [name, shape] of shapes) {
   cases.push([name, shape, 'collide'], [name, shape, 'distinct'], [name, shape, 'few']);
 }
 cases.push(['dict keys (SETITEMS)', asDict, 'repeated']);
+
+// Keys whose hashes collide through a composite hash function: CPython's tuple hash (3.8+) folds item hashes into an
+// accumulator with invertible steps, so for each small int x a second item y (a plain float, or an int below 2^61)
+// is solved for that brings (x, y) to one chosen hash; a 2-member frozenset likewise through the xor of its members'
+// shuffled hashes; a pandas Interval hashes as the tuple (left, right, closed). No item collides on its own.
+const M64 = (1n << 64n) - 1n;
+const XX1 = 11400714785074694791n;
+const XX2 = 14029467366897019727n;
+const XX5 = 2870177450012600261n;
+const inverse = (a: bigint): bigint => {
+  let x = 1n;
+  for (let i = 0; i < 6; i++) x = (x * (2n - a * x)) & M64;
+  return x;
+};
+const rotl31 = (x: bigint): bigint => ((x << 31n) | (x >> 33n)) & M64;
+const TARGET = 0x1234567890abcdefn;
+
+/** A float whose CPython hash is `hs` (signed): the mantissa is `hs` rotated within 61 bits so that it fits 53. */
+function floatWithHash(hs: bigint): number | undefined {
+  const h = hs < 0n ? -hs : hs;
+  if (h >= P || h === 0n || hs === -1n) return undefined;
+  const bits = h.toString(2).padStart(61, '0');
+  if (!(bits + bits).includes('00000000')) return undefined;
+  for (let r = 0; r < 61; r++) {
+    const m = ((h >> BigInt(r)) | (h << BigInt(61 - r))) & P;
+    if (m < 1n << 53n) return (hs < 0n ? -1 : 1) * Number(m) * 2 ** r;
+  }
+  return undefined;
+}
+/** The signed hash the second item of (x, y) needs for the tuple to hash to `target` (3.8+ fold). */
+function secondHash(x: number, target: bigint): bigint {
+  const acc = (rotl31((XX5 + BigInt(x) * XX2) & M64) * XX1) & M64;
+  return BigInt.asIntN(64, ((target - acc) * inverse(XX2)) & M64);
+}
+/** A 2-member frozenset {x, y}'s second member hash: shuffle(h(y)) = shuffle(x) ^ C (inverted). */
+const FS_MUL = 3644798167n;
+const shuffle = (h: bigint): bigint => ((h ^ 89869747n ^ (h << 16n)) * FS_MUL) & M64;
+function unshuffle(w: bigint): bigint {
+  const g = ((w * inverse(FS_MUL)) & M64) ^ 89869747n;
+  return (g ^ (g << 16n) ^ (g << 32n) ^ (g << 48n)) & M64;
+}
+const binfloat = (x: number): number[] => {
+  const b = Buffer.alloc(8);
+  b.writeDoubleBE(x);
+  return [Op.BINFLOAT, ...b];
+};
+const binint = (x: number): number[] => {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(x);
+  return [Op.BININT, ...b];
+};
+
+/**
+ * Pairs (x, y) of `kind`: every pair hashes alike ('collide'), or each to its own value ('distinct': the target moves
+ * with x), for `second` a float or an int; `keep` filters pairs (an Interval needs x <= y).
+ */
+function pairs(
+  n: number,
+  kind: 'collide' | 'distinct',
+  second: 'float' | 'int',
+  hashFor: (x: number, target: bigint) => bigint = secondHash,
+  keep: (x: number, y: number | bigint) => boolean = () => true,
+): [number, number | bigint][] {
+  const out: [number, number | bigint][] = [];
+  for (let x = 1; out.length < n; x++) {
+    const hs = hashFor(x, kind === 'collide' ? TARGET : TARGET + BigInt(x) * 7919n);
+    const y = second === 'float' ? floatWithHash(hs) : hs > -P && hs < P && hs !== -1n ? hs : undefined;
+    if (y !== undefined && keep(x, y)) out.push([x, y]);
+  }
+  return out;
+}
+const item = (y: number | bigint): number[] => (typeof y === 'bigint' ? long1(y) : binfloat(y));
+const tupleKeys = (ps: [number, number | bigint][]): number[][] =>
+  ps.map(([x, y]) => [...binint(x), ...item(y), Op.TUPLE2]);
+const frozensetKeys = (ps: [number, number | bigint][]): number[][] =>
+  ps.map(([x, y]) => [Op.MARK, ...binint(x), ...item(y), Op.FROZENSET]);
+const intervalKeys = (ps: [number, number | bigint][]): number[][] =>
+  ps.map(([x, y]) => [Op.BINGET, 1, ...binint(x), ...item(y), Op.BINGET, 2, Op.TUPLE3, Op.REDUCE]);
+const intervalHeader = [...global('pandas._libs.interval', 'Interval'), Op.BINPUT, 1, Op.POP, ...text('right')];
+const nestedDict = (keys: number[][]): number[] => [Op.EMPTY_DICT, ...text('state'), ...asDict(keys), Op.SETITEM];
+
+const composite: [string, (n: number, kind: 'collide' | 'distinct') => number[]][] = [
+  ['(int, float) tuple dict keys', (n, kind) => asDict(tupleKeys(pairs(n, kind, 'float')))],
+  ['(int, float) tuple set members', (n, kind) => asSet(tupleKeys(pairs(n, kind, 'float')))],
+  ['(int, float) tuple frozenset members', (n, kind) => asFrozenset(tupleKeys(pairs(n, kind, 'float')))],
+  ['(int, float) tuple keys of a nested dict', (n, kind) => nestedDict(tupleKeys(pairs(n, kind, 'float')))],
+  ['(int, int) tuple dict keys', (n, kind) => asDict(tupleKeys(pairs(n, kind, 'int')))],
+  ['(int, int) tuple set members', (n, kind) => asSet(tupleKeys(pairs(n, kind, 'int')))],
+  ['(int, int) tuple frozenset members', (n, kind) => asFrozenset(tupleKeys(pairs(n, kind, 'int')))],
+  ['(int, int) tuple keys of a nested dict', (n, kind) => nestedDict(tupleKeys(pairs(n, kind, 'int')))],
+  [
+    'frozenset {int, float} dict keys',
+    (n, kind) =>
+      asDict(
+        frozensetKeys(
+          pairs(n, kind, 'float', (x, target) => BigInt.asIntN(64, unshuffle(shuffle(BigInt(x)) ^ (target & M64)))),
+        ),
+      ),
+  ],
+  [
+    'pandas Interval(int, float, right) dict keys',
+    (n, kind) => [
+      ...intervalHeader,
+      Op.BINPUT,
+      2,
+      Op.POP,
+      ...asDict(intervalKeys(pairs(n, kind, 'float', secondHash, (x, y) => typeof y === 'number' && y >= x))),
+    ],
+  ],
+];
+
+describe('keys whose hashes collide through a composite hash function', () => {
+  for (const [name, build] of composite) {
+    for (const [kind, n, blocked] of [
+      ['collide', N, true],
+      ['distinct', N, false],
+      ['collide', 10_000, false],
+    ] as const) {
+      const what =
+        kind === 'distinct'
+          ? `${n} keys of distinct hashes`
+          : blocked
+            ? `${n} keys of one hash`
+            : `${n} keys of one hash (under the bound)`;
+      it(`${name}: ${what} ${blocked ? 'is reported' : 'passes'}`, async () => {
+        const r = await scanBytes('composite.pkl', stream(build(n, kind)));
+        const why = r.findings.map((x) => `${x.severity} ${x.ruleId} ${x.evidence.signal.slice(0, 200)}`).join('\n');
+        const blocking = r.findings.filter((x) => BLOCKING.has(x.severity));
+        if (blocked)
+          assert.ok(
+            blocking.some((x) => /share hashes/.test(x.evidence.signal)),
+            why,
+          );
+        else assert.deepEqual(blocking, [], why);
+      });
+    }
+  }
+
+  it('the constructions hash as intended (checked with the computed hash)', () => {
+    const t = (x: number, y: number | bigint): PyVal =>
+      ({ k: K.Tuple, items: [x, typeof y === 'bigint' ? y : { k: K.Float, v: y }], more: 0 }) as PyVal;
+    // One value: the target before the fold's final length term.
+    const hs = new Set(pairs(50, 'collide', 'float').map(([x, y]) => keyHash(t(x, y))?.h));
+    assert.equal(hs.size, 1);
+    const ints = new Set(pairs(50, 'collide', 'int').map(([x, y]) => keyHash(t(x, y))?.h));
+    assert.deepEqual([...ints], [...hs]);
+    assert.equal(new Set(pairs(50, 'distinct', 'float').map(([x, y]) => keyHash(t(x, y))?.h)).size, 50);
+  });
+});
 
 describe('keys that share a hash', () => {
   for (const [name, shape, kind] of cases) {
@@ -193,23 +344,27 @@ describe('keys that share a hash', () => {
   });
 
   it('classes follow CPython: value mod 2^61-1, the sign kept, -1 as -2, True as 1; short ints are not tracked', () => {
-    const cls = (v: PyVal): string | undefined => keyClass(v)?.cls;
+    const cls = (v: PyVal): KeyClass['cls'] | undefined => keyClass(v)?.cls;
     assert.equal(cls(3n * P), cls(5n * P));
     assert.equal(cls(P + 7n), cls(2n * P + 7n));
     assert.notEqual(cls(P + 7n), cls(-(P + 7n)));
     assert.equal(cls(-(P + 1n)), cls(-(2n * P + 1n)));
-    assert.equal(cls(-(P + 1n)), 'i-2', 'a hash of -1 is -2');
+    assert.equal(cls(-(P + 1n)), 2n ** 64n - 2n, 'a hash of -1 is -2');
     assert.equal(cls(12345), undefined, 'an int within 53 bits hashes as itself');
     assert.equal(cls('abc'), undefined);
     const wild = { k: K.Unknown, bits: 80_000 } as PyVal;
-    assert.equal(cls(wild), 'i?', 'an integer too long to keep may hash as any');
+    assert.equal(cls(wild), '?i?', 'an integer too long to keep may hash as any');
     const t = new CollisionTally();
-    assert.equal(t.add({ cls: 'i0', exact: 'a' }), 0);
-    assert.equal(t.add({ cls: 'i0', exact: 'b' }), 1);
-    assert.equal(t.add({ cls: 'i0', exact: 'a' }), 2, 'a lookup of an existing key walks the chain');
-    assert.equal(t.add({ cls: 'i0', exact: 'c' }), 2, 'a repeated key is not a new one');
-    assert.equal(t.add({ cls: 'i0', exact: undefined }), 3);
-    assert.equal(t.add({ cls: 'i0', exact: undefined }), 4, 'a key of unknown value counts as new each time');
+    assert.equal(t.add({ cls: 'i0', old: 'i0', exact: 'a' }), 0);
+    assert.equal(t.add({ cls: 'i0', old: 'i0', exact: 'b' }), 1);
+    assert.equal(t.add({ cls: 'i0', old: 'i0', exact: 'a' }), 2, 'a lookup of an existing key walks the chain');
+    assert.equal(t.add({ cls: 'i0', old: 'i0', exact: 'c' }), 2, 'a repeated key is not a new one');
+    assert.equal(t.add({ cls: 'i0', old: 'i0', exact: undefined }), 3);
+    assert.equal(
+      t.add({ cls: 'i0', old: 'i0', exact: undefined }),
+      4,
+      'a key of unknown value counts as new each time',
+    );
     assert.equal(t.potential, 0 + 1 + 2 + 3 + 4, 'a repeated key adds no potential');
     assert.ok(COLLISION_PROBE_LIMIT < (N * (N - 1)) / 2 && COLLISION_PROBE_LIMIT > (10_000 * 9_999) / 2);
   });

@@ -34,6 +34,16 @@ export const COLLISION_PROBE_LIMIT = 2 ** 28;
 
 /** Levels of tuples, frozensets and instances inside a key that are hashed (deeper keys class as unknown). */
 const HASH_DEPTH = 48;
+/**
+ * Characters of a key's hash symbols and identity past which it is not valued (and is classed as keys the VM cannot
+ * value are): a tuple whose items are the same nested tuple, many levels deep, would spell an identity of exponential
+ * length.
+ */
+const KEY_TEXT = 8192;
+
+/** The characters `p`'s symbols and identity take. */
+const textOf = (p: Hashed): number =>
+  (typeof p.h === 'string' ? p.h.length : 20) + (typeof p.o === 'string' ? p.o.length : 20) + (p.exact?.length ?? 0);
 /** Costs saturate here. */
 const CAP = 2 ** 52;
 
@@ -279,6 +289,7 @@ function hashOf(v: PyVal, depth: number): Hashed | undefined {
     case 'bigint':
       return numeric(intHashSigned(v), v.toString());
     case 'string':
+      if (v.length > KEY_TEXT) return undefined;
       return symbol(`s${JSON.stringify(v)}`, `s${JSON.stringify(v)}`);
   }
   if (depth > HASH_DEPTH) return undefined;
@@ -329,9 +340,10 @@ function tupleHash(t: TupleV, depth: number): Hashed | undefined {
     const os: Lane[] = [];
     const ex: string[] = [];
     let exact = true;
+    let text = 0;
     for (const it of t.items) {
       const p = hashOf(it, depth + 1);
-      if (p === undefined) {
+      if (p === undefined || (text += textOf(p)) > KEY_TEXT) {
         hs.length = 0;
         break;
       }
@@ -360,9 +372,10 @@ function frozensetHash(set: SetV, depth: number): Hashed | undefined {
   if (!Array.isArray(known)) return known as Hashed;
   frozensets.set(set, null);
   const members = new Map<string, Hashed>();
+  let text = 0;
   for (const it of known as readonly PyVal[]) {
     const p = hashOf(it, depth + 1);
-    if (p === undefined || p.exact === undefined) return undefined;
+    if (p === undefined || p.exact === undefined || (text += textOf(p)) > KEY_TEXT) return undefined;
     if (!members.has(p.exact)) members.set(p.exact, p);
   }
   const ms = [...members.values()];

@@ -376,3 +376,21 @@ describe('keys that share a hash', () => {
     assert.ok(COLLISION_PROBE_LIMIT < (NC * (NC - 1)) / 2);
   });
 });
+
+describe('keys too large to spell', () => {
+  it('a key tuple whose items are the level below, twice, 40 levels deep, is judged without an internal error', async () => {
+    // t0 = (1, 2.5); t(k+1) = (tk, tk): the key's identity would double at each level.
+    const body: number[] = [Op.EMPTY_DICT, Op.BININT1, 1, ...binfloat(2.5), Op.TUPLE2];
+    for (let i = 0; i < 40; i++) body.push(Op.DUP, Op.TUPLE2);
+    body.push(Op.NONE, Op.SETITEM);
+    const r = await scanBytes('tower-key.pkl', stream(body));
+    assert.deepEqual(
+      r.errors.map((e) => e.message),
+      [],
+    );
+    assert.ok(
+      r.findings.some((x) => BLOCKING.has(x.severity)),
+      'hashing the key does 2^40 item hashes',
+    );
+  });
+});

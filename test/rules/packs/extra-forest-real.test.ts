@@ -6,14 +6,11 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../src/scan/engine.js';
-import { mirroredManifest } from '../../helpers/mirrors.js';
+import { mirroredManifest, type MirroredFile } from '../../helpers/mirrors.js';
 
 const BLOCKING = new Set(['CRITICAL', 'HIGH']);
 
-interface RealFile {
-  readonly repository: string;
-  readonly commit: string;
-  readonly path: string;
+interface RealFile extends MirroredFile {
   readonly sha256: string;
   readonly model: string;
   readonly pack: string;

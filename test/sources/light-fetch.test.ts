@@ -92,6 +92,21 @@ describe('lightFetch', () => {
     await new Promise((r) => setTimeout(r, 400));
   });
 
+  it('reports a timeout only once the wall clock has passed it, even when its timer fires early', async () => {
+    // Timers count on the event loop's own clock; here the wall clock is made to run 60 ms behind it once the request
+    // is under way, so the timer fires while Date.now() still says 40 ms of the 100 are left.
+    const real = Date.now;
+    const start = real();
+    try {
+      const res = await lightFetch(`${a.base}/slow`, { timeoutMs: 100 });
+      Date.now = () => real() - 60;
+      await assert.rejects(res.bytes(1000), /no answer within 100 ms/);
+      assert.ok(Date.now() >= start + 100, `rejected at ${Date.now() - start} ms by the wall clock`);
+    } finally {
+      Date.now = real;
+    }
+  });
+
   it('a body longer than the bound is refused (undefined), a connection refused rejects', async () => {
     assert.equal(await (await lightFetch(`${a.base}/big`, {})).bytes(4999), undefined);
     assert.equal((await (await lightFetch(`${a.base}/big`, {})).bytes(5000))?.length, 5000);

@@ -95,13 +95,22 @@ function lightFetch(input, init) {
       signal.addEventListener('abort', onAbort);
     }
     if (timeoutMs !== undefined) {
-      // A plain timer, not AbortSignal.timeout: hundreds of range requests each paid for an EventTarget signal.
-      timer = setTimeout(() => {
-        const e = new Error('no answer within ' + timeoutMs + ' ms');
-        e.name = 'TimeoutError';
-        stop(e);
-      }, timeoutMs);
-      if (timer.unref) timer.unref();
+      // A plain timer, not AbortSignal.timeout: hundreds of range requests each paid for an EventTarget signal. Timers
+      // count from the event loop's clock, cached once per turn, so one armed after a long turn can fire early by the
+      // wall clock: it is armed again for what is left, and the request ends no earlier than timeoutMs after it began
+      // (a caller whose time was cut to a deadline sees the deadline passed when the timeout reaches it).
+      const endsAt = Date.now() + timeoutMs;
+      const arm = (ms) => {
+        timer = setTimeout(() => {
+          const left = endsAt - Date.now();
+          if (left > 0) return arm(left);
+          const e = new Error('no answer within ' + timeoutMs + ' ms');
+          e.name = 'TimeoutError';
+          stop(e);
+        }, ms);
+        if (timer.unref) timer.unref();
+      };
+      arm(timeoutMs);
     }
     const go = (href, from) => {
       let url;

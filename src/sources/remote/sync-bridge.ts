@@ -156,8 +156,18 @@ export class SyncBridge {
   async requestAsync(req: RangeRequest, timeoutMs: number): Promise<RangeReply> {
     const id = this.nextId++;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // Armed again when it fires early by the wall clock (timers count from the event loop's clock, cached once per
+    // turn): the reply says the time ran out only once it has.
+    const endsAt = Date.now() + timeoutMs;
     const late = new Promise<RangeReply>((resolve) => {
-      timer = setTimeout(() => resolve(timeoutReply(id, timeoutMs)), timeoutMs);
+      const arm = (ms: number): void => {
+        timer = setTimeout(() => {
+          const left = endsAt - Date.now();
+          if (left > 0) arm(left);
+          else resolve(timeoutReply(id, timeoutMs));
+        }, ms);
+      };
+      arm(timeoutMs);
     });
     try {
       return await Promise.race([rangeFetch(id, req), late]);

@@ -47,11 +47,20 @@ function batched(keys: number[][], close: number, each: (k: number[]) => number[
   return out;
 }
 
+/** Each key list is made once and shared by the cases that scan it (only the streams around it differ). */
+const made = new Map<string, number[][]>();
+const once = (key: string, make: () => number[][]): number[][] => {
+  let v = made.get(key);
+  if (!v) made.set(key, (v = make()));
+  return v;
+};
+
 const N = 30_000;
 const colliding = (n = N, sign = 1n): number[][] =>
-  Array.from({ length: n }, (_, i) => long1(sign * BigInt(i + 1) * P));
-const distinct = (n = N): number[][] => Array.from({ length: n }, (_, i) => long1(10n ** 20n + BigInt(i)));
-const repeated = (n = N): number[][] => Array.from({ length: n }, () => long1(7n * P));
+  once(`colliding ${n} ${sign}`, () => Array.from({ length: n }, (_, i) => long1(sign * BigInt(i + 1) * P)));
+const distinct = (n = N): number[][] =>
+  once(`distinct ${n}`, () => Array.from({ length: n }, (_, i) => long1(10n ** 20n + BigInt(i))));
+const repeated = (n = N): number[][] => once(`repeated ${n}`, () => Array.from({ length: n }, () => long1(7n * P)));
 
 const asDict = (keys: number[][]): number[] => [Op.EMPTY_DICT, ...batched(keys, Op.SETITEMS, (k) => [...k, Op.NONE])];
 const asSet = (keys: number[][]): number[] => [Op.EMPTY_SET, ...batched(keys, Op.ADDITEMS)];
@@ -100,6 +109,7 @@ const inverse = (a: bigint): bigint => {
   return x;
 };
 const rotl31 = (x: bigint): bigint => ((x << 31n) | (x >> 33n)) & M64;
+const XX2_INVERSE = inverse(XX2);
 const TARGET = 0x1234567890abcdefn;
 
 /** A float whose CPython hash is `hs` (signed): the mantissa is `hs` rotated within 61 bits so that it fits 53. */
@@ -117,13 +127,18 @@ function floatWithHash(hs: bigint): number | undefined {
 /** The signed hash the second item of (x, y) needs for the tuple to hash to `target` (3.8+ fold). */
 function secondHash(x: number, target: bigint): bigint {
   const acc = (rotl31((XX5 + BigInt(x) * XX2) & M64) * XX1) & M64;
-  return BigInt.asIntN(64, ((target - acc) * inverse(XX2)) & M64);
+  return BigInt.asIntN(64, ((target - acc) * XX2_INVERSE) & M64);
 }
 /** A 2-member frozenset {x, y}'s second member hash: shuffle(h(y)) = shuffle(x) ^ C (inverted). */
 const FS_MUL = 3644798167n;
 const shuffle = (h: bigint): bigint => ((h ^ 89869747n ^ (h << 16n)) * FS_MUL) & M64;
+const FS_MUL_INVERSE = inverse(FS_MUL);
+const frozensetSecondHash = (x: number, target: bigint): bigint =>
+  BigInt.asIntN(64, unshuffle(shuffle(BigInt(x)) ^ (target & M64)));
+/** An Interval's ends in order (left <= right). */
+const ordered = (x: number, y: number | bigint): boolean => typeof y === 'number' && y >= x;
 function unshuffle(w: bigint): bigint {
-  const g = ((w * inverse(FS_MUL)) & M64) ^ 89869747n;
+  const g = ((w * FS_MUL_INVERSE) & M64) ^ 89869747n;
   return (g ^ (g << 16n) ^ (g << 32n) ^ (g << 48n)) & M64;
 }
 const binfloat = (x: number): number[] => {
@@ -146,15 +161,33 @@ function pairs(
   kind: 'collide' | 'distinct',
   second: 'float' | 'int',
   hashFor: (x: number, target: bigint) => bigint = secondHash,
-  keep: (x: number, y: number | bigint) => boolean = () => true,
+  keep: (x: number, y: number | bigint) => boolean = anyPair,
 ): [number, number | bigint][] {
-  const out: [number, number | bigint][] = [];
-  for (let x = 1; out.length < n; x++) {
+  // Made once per construction and extended on demand: a shorter list is a prefix of a longer one.
+  const key = `${kind} ${second}`;
+  let byKind = pairsMade.get(hashFor)?.get(keep);
+  if (!byKind) {
+    if (!pairsMade.has(hashFor)) pairsMade.set(hashFor, new Map());
+    pairsMade.get(hashFor)!.set(keep, (byKind = new Map()));
+  }
+  let made = byKind.get(key);
+  if (!made) byKind.set(key, (made = { out: [], x: 1 }));
+  const out = made.out;
+  for (let x = made.x; out.length < n; x++, made.x = x) {
     const hs = hashFor(x, kind === 'collide' ? TARGET : TARGET + BigInt(x) * 7919n);
     const y = second === 'float' ? floatWithHash(hs) : hs > -P && hs < P && hs !== -1n ? hs : undefined;
     if (y !== undefined && keep(x, y)) out.push([x, y]);
   }
-  return out;
+  return out.slice(0, n);
+}
+type Pair = [number, number | bigint];
+type Made = { out: Pair[]; x: number };
+const pairsMade = new Map<
+  (x: number, t: bigint) => bigint,
+  Map<(x: number, y: number | bigint) => boolean, Map<string, Made>>
+>();
+function anyPair(): boolean {
+  return true;
 }
 const item = (y: number | bigint): number[] => (typeof y === 'bigint' ? long1(y) : binfloat(y));
 const tupleKeys = (ps: [number, number | bigint][]): number[][] =>
@@ -177,12 +210,7 @@ const composite: [string, (n: number, kind: 'collide' | 'distinct') => number[]]
   ['(int, int) tuple keys of a nested dict', (n, kind) => nestedDict(tupleKeys(pairs(n, kind, 'int')))],
   [
     'frozenset {int, float} dict keys',
-    (n, kind) =>
-      asDict(
-        frozensetKeys(
-          pairs(n, kind, 'float', (x, target) => BigInt.asIntN(64, unshuffle(shuffle(BigInt(x)) ^ (target & M64)))),
-        ),
-      ),
+    (n, kind) => asDict(frozensetKeys(pairs(n, kind, 'float', frozensetSecondHash))),
   ],
   [
     'pandas Interval(int, float, right) dict keys',
@@ -191,7 +219,7 @@ const composite: [string, (n: number, kind: 'collide' | 'distinct') => number[]]
       Op.BINPUT,
       2,
       Op.POP,
-      ...asDict(intervalKeys(pairs(n, kind, 'float', secondHash, (x, y) => typeof y === 'number' && y >= x))),
+      ...asDict(intervalKeys(pairs(n, kind, 'float', secondHash, ordered))),
     ],
   ],
 ];

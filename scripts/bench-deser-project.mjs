@@ -223,7 +223,7 @@ function generate(dir) {
 }
 
 if (!args.includes('--no-build')) {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(here, 'emit.mjs')], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, [join(here, 'bundle.mjs')], { cwd: root, stdio: 'inherit' });
 }
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-deser-project-bench-'));

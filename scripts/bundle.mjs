@@ -5,8 +5,8 @@
 // modules, but vm.Script takes cached data for one script, and with it the bundle starts ~40 ms sooner. The cache
 // is taken after a warm-up scan of examples/ so that it holds the functions a scan runs. commander (pure JS, MIT)
 // is bundled in; every other package stays external and is required when first needed (wasm grammars and 7z-wasm
-// need their own files). The Node API is a separate ES-module bundle, dist/lib/. `tsc` remains the type checker;
-// its dist/<room>/ output serves the bench scripts and is not packaged.
+// need their own files). The Node API is a separate ES-module bundle, dist/lib/. Types are checked by
+// `npm run typecheck`; dist/<room>/ (scripts/emit.mjs) serves the bench scripts and is not packaged.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

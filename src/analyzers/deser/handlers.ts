@@ -94,6 +94,13 @@ export interface Entries {
   /** Entry points this module registers for functions or classes of other modules. */
   foreign: { idx: ModuleIndex; entry: EntryInfo }[];
   /**
+   * Registrations whose function was not resolved while the modules' entries were read: a bound method of a value
+   * known only through what callers pass (`f.upload(engine.restore, ...)` with `engine` a parameter of the factory
+   * that builds the UI). A project scan asks them again once every call site is indexed, with a resolver that types
+   * parameters by their callers' arguments; what they find is added here (entries, serving, foreign).
+   */
+  late?: ((resolve: ForeignResolver) => void)[];
+  /**
    * A UI app this module serves (a Streamlit widget, a Gradio app built): the project is an app, not a library, even
    * where no handler function is resolved (kept apart from `serving`, which makes a module's own loaders serving code).
    */
@@ -725,6 +732,7 @@ export function recognizeEntries(
   const implicitSinks: ImplicitSink[] = [];
   const serving: ServingEvidence[] = [];
   const foreign: { idx: ModuleIndex; entry: EntryInfo }[] = [];
+  const late: ((resolve: ForeignResolver) => void)[] = [];
   let uiApp: ServingEvidence | undefined;
   const typeOfIn =
     (x: ModuleIndex) =>
@@ -1043,9 +1051,23 @@ export function recognizeEntries(
       // A listener registered in a loop (`for name, fn in EVENTS: btn.click(fn, ...)`): every function it takes,
       // also from a table another module binds (`for name, fn in TASKS.items()` with `from tasks import TASKS`).
       if (!looped) {
-        for (const fn of loopValues(idx, ui.fn, call.scopeId)) uiEntry({ ...ui, fn }, call, true);
+        let found = false;
+        for (const fn of loopValues(idx, ui.fn, call.scopeId)) {
+          found = true;
+          uiEntry({ ...ui, fn }, call, true);
+        }
         for (const far of resolveLoop?.(ui.fn, call.scopeId) ?? [])
-          if (far.fn.kind !== 'class') uiSeeded(ui, { fn: far.fn, skip: far.skip ?? 0 }, far.idx, call.span.line);
+          if (far.fn.kind !== 'class') {
+            found = true;
+            uiSeeded(ui, { fn: far.fn, skip: far.skip ?? 0 }, far.idx, call.span.line);
+          }
+        // A bound method of a parameter's value: asked again once the callers are known.
+        if (!found && ui.fn.access?.steps.at(-1)?.kind === 'attr')
+          late.push((resolve) => {
+            const again = resolve(ui.fn, call.scopeId);
+            if (again !== undefined && again.fn.kind !== 'class')
+              uiSeeded(ui, { fn: again.fn, skip: again.skip ?? 0 }, again.idx, call.span.line);
+          });
       }
       return;
     }
@@ -1118,7 +1140,14 @@ export function recognizeEntries(
 
   // 4. Methods of handler classes.
   for (const [clsId, { h, how, line }] of classHandlers) classEntries(idx, clsId, h, how, line);
-  return { entries, implicitSinks, serving, foreign, ...(uiApp !== undefined ? { uiApp } : {}) };
+  return {
+    entries,
+    implicitSinks,
+    serving,
+    foreign,
+    ...(late.length > 0 ? { late } : {}),
+    ...(uiApp !== undefined ? { uiApp } : {}),
+  };
 
   function classEntries(owner: ModuleIndex, clsId: number, h: ClassHandler, how: string, line: number): void {
     const cls = owner.mod.functions[clsId]!;

@@ -153,16 +153,52 @@ export class DeserProject implements ProjectView {
         if (target !== undefined) foreign.push({ unit: target, entry: f.entry });
       }
     }
-    for (const { unit, entry } of foreign) {
-      const prev = unit.entries.entries.get(entry.functionId);
-      if (prev === undefined) unit.entries.entries.set(entry.functionId, entry);
-      else for (const [k, v] of entry.seeds) if (!prev.seeds.has(k)) prev.seeds.set(k, v);
-      if (entry.isHandler) unit.entries.serving.push({ line: entry.line, what: `handler \`${entry.how}\`` });
-    }
+    mergeForeign(foreign);
     for (const u of this.units) {
       u.flow = new DeserFlow(u.idx, u.entries.entries, { file: u.file, project: this, budget: this.budget });
     }
     this.indexCallers();
+    this.lateEntries();
+  }
+
+  /**
+   * Registrations left unresolved while entries were read (a UI listener that is a bound method of a parameter's
+   * value), asked again now that parameters are typed by their callers' arguments: `create_demo(PickleEngine())`
+   * makes `engine.restore` inside `create_demo` the method `PickleEngine.restore`, in this module or another.
+   */
+  private lateEntries(): void {
+    const found: { unit: Unit; entry: EntryInfo }[] = [];
+    for (const u of this.units) {
+      const late = u.entries.late;
+      if (late === undefined) continue;
+      this.checkpoint();
+      const from = u.entries.foreign.length;
+      for (const retry of late) retry((e, scopeId) => this.boundMethod(u, e, scopeId));
+      for (const f of u.entries.foreign.slice(from)) {
+        const target = this.byIdx.get(f.idx);
+        if (target !== undefined) found.push({ unit: target, entry: f.entry });
+      }
+    }
+    mergeForeign(found);
+  }
+
+  /** The method `recv.m` names, `recv` typed as receivers are (its bindings, annotation, or callers' arguments). */
+  private boundMethod(
+    unit: Unit,
+    e: ExpressionFact,
+    scopeId: number,
+  ): { idx: ModuleIndex; fn: FunctionFact; skip?: number } | undefined {
+    const a = e.access;
+    const last = a?.steps[a.steps.length - 1];
+    if (a === undefined || last?.kind !== 'attr' || e.operands !== undefined || a.root.kind !== 'name')
+      return undefined;
+    const recv: AccessPath = { root: a.root, steps: a.steps.slice(0, -1) };
+    for (const k of this.receiverClasses(unit, recv, scopeId)) {
+      const m = this.methodOf(k.unit, k.cls, last.name);
+      if (m !== undefined && m.fn.kind === 'function')
+        return { idx: m.unit.idx, fn: m.fn, skip: staticSkip(m.fn, m.unit) };
+    }
+    return undefined;
   }
 
   private sinkValues: boolean | undefined;
@@ -1867,6 +1903,16 @@ const FIELD_CALLS: ReadonlySet<string> = new Set([
 const NONE: readonly { unit: Unit; edge: CallEdge }[] = [];
 
 /** 0 for a static method (nothing bound when called through the class), 1 for methods and class methods. */
+/** Entries modules register for functions of other modules, added to those modules' entries and serving evidence. */
+function mergeForeign(found: readonly { unit: Unit; entry: EntryInfo }[]): void {
+  for (const { unit, entry } of found) {
+    const prev = unit.entries.entries.get(entry.functionId);
+    if (prev === undefined) unit.entries.entries.set(entry.functionId, entry);
+    else for (const [k, v] of entry.seeds) if (!prev.seeds.has(k)) prev.seeds.set(k, v);
+    if (entry.isHandler) unit.entries.serving.push({ line: entry.line, what: `handler \`${entry.how}\`` });
+  }
+}
+
 function staticSkip(fn: FunctionFact, unit: Unit): number {
   if (unit.idx.classOf(fn) === undefined) return 0;
   if (fn.decorators.some((d) => d.text === 'staticmethod')) return 0;

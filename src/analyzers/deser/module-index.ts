@@ -565,8 +565,15 @@ export class ModuleIndex {
           if (as.value === null) continue;
           const seen = new Set<string>();
           for (const t of as.targets) {
-            if (t.kind !== 'attribute' || !t.text.startsWith(prefix)) continue;
-            const a = t.text.slice(prefix.length);
+            // `self.items[k] = v` is kept under `items[]` (an element of the container the attribute holds).
+            const text =
+              t.kind === 'attribute'
+                ? t.text
+                : t.kind === 'subscript' && /^[A-Za-z_]\w*\.[A-Za-z_]\w*$/.test(t.objectText)
+                  ? `${t.objectText}[]`
+                  : undefined;
+            if (text === undefined || !text.startsWith(prefix)) continue;
+            const a = text.slice(prefix.length);
             if (seen.has(a)) continue;
             seen.add(a);
             pushTo(byAttr, a, { method: m, self, as });

@@ -1171,8 +1171,13 @@ export class DeserProject implements ProjectView {
         const i = m.parameters.findIndex((x) => x.name === root.name);
         const p = m.parameters[i];
         if (p?.annotation !== undefined) this.classesOfAnnotation(unit, p.annotation, out);
-        else if (p !== undefined && m.name === '__init__' && depth === 0)
+        // What the construction sites pass, also when the attribute is read through a getter (`reg.get()` returning
+        // `self._engine`: two levels down).
+        else if (p !== undefined && m.name === '__init__' && depth <= 2)
           this.constructorArgumentClasses(unit, m, i, out);
+        // A setter (`def register(self, name, obj): self.items[name] = obj`): what its callers pass, once known.
+        else if (p !== undefined && i > 0 && m.name !== '__init__' && !this.indexing)
+          this.parameterClasses(unit, p.name, m.id, '', out, []);
       }
     }
     const fields = idx.assignedNames.get(cls.id)?.get(attr);
@@ -1365,6 +1370,16 @@ export class DeserProject implements ProjectView {
         if (m !== undefined) this.returnedClasses(m.unit, m.fn, out, depth + 1, k);
       }
     }
+    // A method of an instance a name (or an attribute chain) holds (`reg.get("main")` with `reg = Registry()`): what
+    // that method returns on each class the receiver may be.
+    const last = ca?.steps[ca.steps.length - 1];
+    if (ca?.root.kind === 'name' && last?.kind === 'attr' && ca.steps.length <= 3) {
+      const recv: AccessPath = { root: ca.root, steps: ca.steps.slice(0, -1) };
+      for (const k of this.receiverClasses(unit, recv, c.scopeId)) {
+        const m = this.methodOf(k.unit, k.cls, last.name);
+        if (m !== undefined && m.fn.kind === 'function') this.returnedClasses(m.unit, m.fn, out, depth + 1, k);
+      }
+    }
   }
 
   /**
@@ -1399,6 +1414,18 @@ export class DeserProject implements ProjectView {
       if (own !== undefined && a?.root.kind === 'name' && a.root.name === first && a.steps.length === 1) {
         const step = a.steps[0]!;
         if (step.kind === 'attr') this.attributeClasses(unit, own, step.name, out, depth + 1);
+        continue;
+      }
+      // `return self.items[name]`: what the class's methods store into elements of that attribute (a registry).
+      if (
+        own !== undefined &&
+        a?.root.kind === 'name' &&
+        a.root.name === first &&
+        a.steps.length === 2 &&
+        a.steps[0]!.kind === 'attr' &&
+        a.steps[1]!.kind === 'index'
+      ) {
+        this.attributeClasses(unit, own, `${a.steps[0]!.name}[]`, out, depth + 1);
         continue;
       }
       if (a?.root.kind !== 'name' || a.steps.length !== 0 || r.operands !== undefined) {
@@ -1600,7 +1627,10 @@ export class DeserProject implements ProjectView {
           if (t?.kind === 'function')
             for (const m of this.tableMethods(unit, c, t.fn))
               pushTo(this.foreignCallers, m.fn, edgeOf(unit, c, m.skip));
-          else if (t === undefined && (onParameterAttribute(unit, c) || onSelfAttribute(unit, c)))
+          else if (
+            t === undefined &&
+            (onParameterAttribute(unit, c) || onSelfAttribute(unit, c) || onMethodResult(unit, c))
+          )
             later.push({ unit, c });
           if (t === undefined)
             for (const far of this.dispatchedElsewhere(unit, c.callee.access, c.scopeId))
@@ -1879,6 +1909,17 @@ function onSelfAttribute(unit: Unit, c: CallSite): boolean {
   if (c.callee.definitionId !== undefined || a?.root.kind !== 'name' || a.steps.length < 2) return false;
   const f = unit.idx.fn(c.scopeId);
   return f !== undefined && f.kind === 'function' && unit.idx.selfName(f) === a.root.name;
+}
+
+/**
+ * A call on what a method returns (`reg.get("main").restore(x)`): the method may return what a setter stored
+ * (`reg.register("main", Engine())`), typed by the setter's callers, which are known only once every caller is.
+ */
+function onMethodResult(unit: Unit, c: CallSite): boolean {
+  const a = c.callee.access;
+  if (c.callee.definitionId !== undefined || a?.root.kind !== 'call' || a.steps.length !== 1) return false;
+  const inner = unit.mod.calls[a.root.callId]?.callee.access;
+  return inner?.root.kind === 'name' && inner.steps.length >= 1 && inner.steps[inner.steps.length - 1]!.kind === 'attr';
 }
 
 /** Construction sites read to type an attribute set from a constructor parameter. */

@@ -214,8 +214,9 @@ export async function runDeserPhase(input: PostWalkInput): Promise<Finding[]> {
       const cut = g.reach ? addProjectModules(root, from, g.entries, input.confine, tick) : undefined;
       out.push(...(await runTarget(root, g.entries, input.rules, cut, g.reach, tick)));
     } catch (e) {
-      if (!PhaseDeadline.isStop(e)) throw e;
-      out.push(...timeCut(named, input, deadline!.stop.seconds));
+      if (PhaseDeadline.isStop(e)) out.push(...timeCut(named, input, deadline!.stop.seconds));
+      else if (isStackExhausted(e)) out.push(...stackCut(named, input));
+      else throw e;
     }
   }
   return out;
@@ -243,6 +244,35 @@ function timeCut(named: readonly Entry[], input: PostWalkInput, seconds: number)
       reason:
         `the scan's time limit of ${seconds} s ran out during the DESER cross-module analysis, before this ` +
         'module was decided: a deserializer reached through it is not proven safe.',
+    };
+    const ctx = new RuleContext(e.member.target, e.member.stable);
+    for (const r of input.rules) r.visit.incomplete?.(fact, ctx);
+    findings.push(...ctx.findings);
+  }
+  return findings;
+}
+
+/** JavaScript's own stack ran out (a RangeError V8 throws): code whose shapes nest past what the analysis follows. */
+function isStackExhausted(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/**
+ * The DESER analysis of a project ran out of stack (a chain of receivers, calls or values nested past what it
+ * follows): the project's named modules that may hold a verdict are SCAN-INCOMPLETE, never passed and never a crash
+ * of the whole scan.
+ */
+function stackCut(named: readonly Entry[], input: PostWalkInput): Finding[] {
+  const held = named.filter((e) => e.module !== undefined || e.leftOut === true);
+  const findings: Finding[] = [];
+  for (const e of held.length > 0 ? held : named.slice(0, 1)) {
+    const fact: IncompleteFact = {
+      location: { chain: [e.member.path] },
+      kind: 'limit',
+      limit: 'deserAnalysisStack',
+      reason:
+        'the DESER cross-module analysis of this project nested deeper than its stack allows before this module was ' +
+        'decided: a deserializer reached through it is not proven safe.',
     };
     const ctx = new RuleContext(e.member.target, e.member.stable);
     for (const r of input.rules) r.visit.incomplete?.(fact, ctx);

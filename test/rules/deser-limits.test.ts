@@ -3,6 +3,7 @@
 // (with the limit named); the same shapes within the limits are found (or clean) without it. A package installed in
 // a site-packages folder is its own project: its sibling distributions are libraries, never grown into.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -830,4 +831,36 @@ describe('DESER: a name called through a package re-export, one file named alone
       assert.deepEqual(await ruleIds(join(dir, 'app', `${named}.py`)), expected);
       if (what.includes('neither')) assert.equal(lastRunStats.loadedOnDemand, 0, JSON.stringify(lastRunStats.loaded));
     });
+});
+
+describe('an analysis that runs out of stack', () => {
+  // A handler handing the request body down 400 local helpers to pickle.loads: at Node's default stack the chain is
+  // cut by the flow's own depth bound (a verdict is still given); on a stack too small for that bound the analysis
+  // itself runs out of stack, which must end as SCAN-INCOMPLETE for the module, never as a crash of the scan.
+  const dir = mkdtempSync(join(tmpdir(), 'deser-stack-'));
+  dirs.push(dir);
+  const lines = ['import pickle', 'from flask import Flask, request', 'app = Flask(__name__)'];
+  for (let i = 0; i < 400; i++)
+    lines.push(`def h${i}(b):`, i < 399 ? `    return h${i + 1}(b)` : '    return pickle.loads(b)');
+  lines.push('@app.post("/p")', 'def p():', '    return str(h0(request.data))');
+  writeFileSync(join(dir, 'app.py'), `${lines.join('\n')}\n`);
+  const engine = new URL('../../src/scan/engine.ts', import.meta.url).href;
+  const run = (stackKb?: number): string[] => {
+    const script = [
+      `const { scanPaths } = await import(${JSON.stringify(engine)});`,
+      `const r = await scanPaths([${JSON.stringify(dir)}], { rules: ['DESER'] });`,
+      'console.log(JSON.stringify(r.findings.map((f) => `${f.ruleId} ${f.evidence.details?.limit ?? ""}`.trim())));',
+    ].join('\n');
+    const flags = stackKb !== undefined ? [`--stack-size=${stackKb}`] : [];
+    const loader = new URL('../../scripts/test-ts-loader.mjs', import.meta.url).href;
+    const res = spawnSync(process.execPath, [...flags, '--import', loader, '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    assert.equal(res.status, 0, res.stderr.slice(-2000));
+    return JSON.parse(res.stdout) as string[];
+  };
+  it('is SCAN-INCOMPLETE (limit deserAnalysisStack) on a small stack; decided at the default stack', () => {
+    assert.deepEqual(run(120), ['SCAN-INCOMPLETE deserAnalysisStack']);
+    assert.deepEqual(run(), ['DESER-UNSAFE-LOADER']);
+  });
 });

@@ -1372,15 +1372,30 @@ export class DeserProject implements ProjectView {
     }
     // A method of an instance a name (or an attribute chain) holds (`reg.get("main")` with `reg = Registry()`): what
     // that method returns on each class the receiver may be.
+    // Typing the receiver may come back here (`x = x.get()`, receivers typed by other methods' results): at most
+    // METHOD_RESULT_NESTING such receivers are typed at once.
     const last = ca?.steps[ca.steps.length - 1];
-    if (ca?.root.kind === 'name' && last?.kind === 'attr' && ca.steps.length <= 3) {
+    if (
+      ca?.root.kind === 'name' &&
+      last?.kind === 'attr' &&
+      ca.steps.length <= 3 &&
+      this.methodResults < METHOD_RESULT_NESTING
+    ) {
       const recv: AccessPath = { root: ca.root, steps: ca.steps.slice(0, -1) };
-      for (const k of this.receiverClasses(unit, recv, c.scopeId)) {
-        const m = this.methodOf(k.unit, k.cls, last.name);
-        if (m !== undefined && m.fn.kind === 'function') this.returnedClasses(m.unit, m.fn, out, depth + 1, k);
+      this.methodResults++;
+      try {
+        for (const k of this.receiverClasses(unit, recv, c.scopeId)) {
+          const m = this.methodOf(k.unit, k.cls, last.name);
+          if (m !== undefined && m.fn.kind === 'function') this.returnedClasses(m.unit, m.fn, out, depth + 1, k);
+        }
+      } finally {
+        this.methodResults--;
       }
     }
   }
+
+  /** Receivers of method calls being typed now (classesOfExpr). */
+  private methodResults = 0;
 
   /**
    * Classes a factory's `return` (or `yield`) values construct: a construction or another factory's call, or a name
@@ -1921,6 +1936,9 @@ function onMethodResult(unit: Unit, c: CallSite): boolean {
   const inner = unit.mod.calls[a.root.callId]?.callee.access;
   return inner?.root.kind === 'name' && inner.steps.length >= 1 && inner.steps[inner.steps.length - 1]!.kind === 'attr';
 }
+
+/** How many receivers of method calls (`reg.get(k)`) are typed inside one another. */
+const METHOD_RESULT_NESTING = 2;
 
 /** Construction sites read to type an attribute set from a constructor parameter. */
 const CONSTRUCTION_SITES = 32;

@@ -123,6 +123,21 @@ const invalid: DeserCase[] = [
     expect: [['DESER-NETWORK-INPUT', 7]],
   },
   {
+    name: 'a method of an instance returning itself, its name rebound to its own result (node = node.next())',
+    src: [
+      ...HEAD,
+      'class Node:',
+      '    def next(self):',
+      '        return self',
+      '    def dec(self, b):',
+      '        return pickle.loads(b)',
+      'node = Node()',
+      'node = node.next()',
+      ...ROUTE('node.next().dec(request.data)'),
+    ],
+    expect: [['DESER-NETWORK-INPUT', 8]],
+  },
+  {
     name: 'an attribute set in __init__ holds the decoder',
     src: [
       ...HEAD,

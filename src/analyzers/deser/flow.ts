@@ -45,6 +45,7 @@ import {
   type NetworkCall,
 } from './apis.js';
 import type { EntryInfo, ParamSeed } from './handlers.js';
+import { panelLinks, type PanelLink } from './ui-apps.js';
 import { shortText } from './handlers.js';
 import { methodName, calleeLastName, QUEUE_GETS, taskSkip, type CallEdge, type ModuleIndex } from './module-index.js';
 import { matchSink, type SinkMatch } from './sinks.js';
@@ -227,6 +228,8 @@ export class DeserFlow {
   private readonly topBusy = new Set<number>();
   private readonly helpers = new Map<string, Run>();
   private readonly classAttrs = new Map<string, Value | null>();
+  /** Parameters Panel widgets are linked to (ui-apps.ts), read on first use. */
+  private linked: Map<string, PanelLink> | undefined;
   private readonly classBusy = new Set<string>();
   private readonly networkModule: boolean;
   private readonly transports = new Map<number, TransportHit>();
@@ -1266,6 +1269,14 @@ export class DeserFlow {
       }
       const fromInit = this.dataclassField(cls, attr);
       if (fromInit !== undefined) v = v === null ? fromInit : joinValues(v, fromInit);
+      // A parameter a Panel widget keeps set to what the browser sends (`fi.link(obj, value="blob")`).
+      this.linked ??= panelLinks(this.idx);
+      const link = this.linked.get(key);
+      if (link !== undefined && link.seed.kind !== 'internal') {
+        const c = link.call;
+        const x = this.obtained(taintedValue(link.seed.kind, this.origin(c.span, c.text, link.seed.label, c.scopeId)));
+        v = v === null ? x : joinValues(v, x);
+      }
       const body = this.idx.assignedNames.get(cls.id)?.get(attr);
       if (body !== undefined) {
         const cr = this.top(cls);

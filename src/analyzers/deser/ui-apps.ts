@@ -476,6 +476,49 @@ function panelCallback(call: CallSite, targets: readonly string[]): UiCallback |
   return undefined;
 }
 
+/** A parameter of a local class's instance that a Panel widget's `.link` keeps set to the widget's value. */
+export interface PanelLink {
+  readonly seed: UiSeed;
+  readonly call: CallSite;
+}
+
+/**
+ * `widget.link(obj, value="name")`: Panel sets `obj.name` to the widget's value whenever the browser changes it, so
+ * `self.name` in the methods of `obj`'s class (a `param.Parameterized` whose `@param.depends("name")` methods rerun
+ * on it) reads what the client sent. By `<class id>.<attribute>`, for instances of classes of this module bound to a
+ * name where the link is made or at the top level. `jslink` links in the browser only and is not counted.
+ */
+export function panelLinks(idx: ModuleIndex): Map<string, PanelLink> {
+  const out = new Map<string, PanelLink>();
+  for (const call of idx.mod.calls) {
+    if (!call.callee.raw.endsWith('.link')) continue;
+    const widget = idx
+      .targets(call)
+      .map((q) => /^panel\.widgets\.(?:\w+\.)*?(\w+)\(\)\.link$/.exec(q)?.[1])
+      .find((w) => w !== undefined);
+    const target = call.positional[0]?.access;
+    if (widget === undefined || target?.root.kind !== 'name' || target.steps.length !== 0) continue;
+    const seed: UiSeed =
+      widget === 'FileInput' || widget === 'FileDropper'
+        ? { kind: 'data', label: `Panel ${widget} value (uploaded bytes) linked to a parameter` }
+        : { kind: 'text', label: `Panel ${widget} value linked to a parameter` };
+    const classes = new Set<FunctionFact>();
+    for (const sid of new Set([call.scopeId, 0]))
+      for (const as of idx.assignedNames.get(sid)?.get(target.root.name) ?? []) {
+        const a = as.value?.access;
+        const made = a?.root.kind === 'call' && a.steps.length === 0 ? idx.mod.calls[a.root.callId] : undefined;
+        const cls = made?.callee.definitionId !== undefined ? idx.fn(made.callee.definitionId) : undefined;
+        if (cls?.kind === 'class') classes.add(cls);
+      }
+    for (const k of call.keywords) {
+      const name = k.value.constant?.type === 'str' ? k.value.constant.value : undefined;
+      if (k.name !== 'value' || name === undefined) continue;
+      for (const cls of classes) out.set(`${cls.id}.${name}`, { seed, call });
+    }
+  }
+  return out;
+}
+
 // ---- Decorators: Panel, Dash, Chainlit ---------------------------------------------------------------------------
 
 /** Dash dependency classes whose values the browser sends with the callback request. */

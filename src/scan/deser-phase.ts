@@ -26,6 +26,7 @@ import {
   absoluteName,
   demandedModules,
   handsCallerData,
+  literalSinkPaths,
   reachingNames,
   type NameAnchor,
 } from '../analyzers/deser/demand.js';
@@ -840,6 +841,18 @@ async function runTarget(
       }
       postings.kept.clear();
     }
+    // A deserializer reading a literal path: the modules naming the same path may write it (an upload a handler
+    // copies there), whatever calls they make. Not for files named alone (their folder is read only on their paths).
+    const paths = unnamedOnly ? new Set<string>() : literalSinkPaths(from.map((e) => e.module!));
+    if (paths.size > 0)
+      for (const e of entries) {
+        if (e.module !== undefined || e.leftOut === true || callers.has(e.rel)) continue;
+        if (e.member.size === UNKNOWN_SIZE || e.member.size > MAX_DEMAND_BYTES) continue;
+        const text = read(e);
+        if (text === undefined || ![...paths].some((p) => text.includes(p))) continue;
+        callers.add(e.rel);
+        readyTexts.set(e, text);
+      }
     return { callees, callers };
   };
   let round = 0;

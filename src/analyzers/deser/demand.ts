@@ -1448,3 +1448,43 @@ function classOf(f: FunctionFact, mod: PythonModule): FunctionFact | undefined {
   const p = f.parentId !== null ? mod.functions[f.parentId] : undefined;
   return p?.kind === 'class' ? p : undefined;
 }
+
+/** Path literals looked for in other modules, at most (the first found in the modules' order). */
+const MAX_SINK_PATHS = 8;
+
+/**
+ * Paths a deserializer of these modules reads by a literal (`joblib.load("/tmp/model.joblib")`, `pickle.load(open(
+ * PATH, "rb"))` with `PATH` a module constant): another module naming the same path may write it (an upload copied
+ * there by a handler), so its text decides what the sink reads.
+ */
+export function literalSinkPaths(mods: readonly PythonModule[]): Set<string> {
+  const out = new Set<string>();
+  for (const mod of mods) {
+    const constants = new Map<string, string>();
+    for (const a of mod.assignments)
+      if (a.scopeId === 0 && a.kind === 'assign' && a.value?.constant?.type === 'str' && a.targets.length === 1) {
+        const t = a.targets[0]!;
+        if (t.kind === 'name') constants.set(t.name, a.value.constant.value);
+      }
+    const literal = (e: ExpressionFact | undefined, depth: number): string | undefined => {
+      if (e === undefined) return undefined;
+      if (e.constant?.type === 'str') return e.constant.value;
+      const a = e.access;
+      if (a?.root.kind === 'name' && a.steps.length === 0) return constants.get(a.root.name);
+      // `open(PATH, "rb")` handed to the loader.
+      if (depth === 0 && a?.root.kind === 'call' && a.steps.length === 0) {
+        const inner = mod.calls[a.root.callId];
+        if (inner?.callee.raw === 'open') return literal(inner.positional[0], 1);
+      }
+      return undefined;
+    };
+    for (const c of mod.calls) {
+      if (!c.callee.values.some((v) => v.kind === 'qualified' && SINK_BY_NAME.has(v.name))) continue;
+      const p = literal(c.positional[0], 0);
+      // A path: long enough to be specific, with a folder or an extension (not a key or a mode string).
+      if (p !== undefined && p.length >= 6 && /[/\\.]/.test(p) && !/[\n"']/.test(p)) out.add(p);
+      if (out.size >= MAX_SINK_PATHS) return out;
+    }
+  }
+  return out;
+}

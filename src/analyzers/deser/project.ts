@@ -1381,18 +1381,29 @@ export class DeserProject implements ProjectView {
       ca.steps.length <= 3 &&
       this.methodResults < METHOD_RESULT_NESTING
     ) {
-      const recv: AccessPath = { root: ca.root, steps: ca.steps.slice(0, -1) };
-      this.methodResults++;
-      try {
-        for (const k of this.receiverClasses(unit, recv, c.scopeId)) {
-          const m = this.methodOf(k.unit, k.cls, last.name);
-          if (m !== undefined && m.fn.kind === 'function') this.returnedClasses(m.unit, m.fn, out, depth + 1, k);
+      // Once per call (and per phase: parameters are typed by their callers only once those are indexed).
+      const cache = this.indexing ? this.methodResultsIndexing : this.methodResultsTyped;
+      let found = cache.get(c);
+      if (found === undefined) {
+        cache.set(c, (found = []));
+        const recv: AccessPath = { root: ca.root, steps: ca.steps.slice(0, -1) };
+        this.methodResults++;
+        try {
+          for (const k of this.receiverClasses(unit, recv, c.scopeId)) {
+            const m = this.methodOf(k.unit, k.cls, last.name);
+            if (m !== undefined && m.fn.kind === 'function') this.returnedClasses(m.unit, m.fn, found, depth + 1, k);
+          }
+        } finally {
+          this.methodResults--;
         }
-      } finally {
-        this.methodResults--;
       }
+      for (const k of found) addClass(out, k.unit, k.cls);
     }
   }
+
+  /** The classes a method call's result may be (`reg.get(k)`), by call: while callers are indexed, and after. */
+  private readonly methodResultsIndexing = new Map<CallSite, { unit: Unit; cls: FunctionFact }[]>();
+  private readonly methodResultsTyped = new Map<CallSite, { unit: Unit; cls: FunctionFact }[]>();
 
   /** Receivers of method calls being typed now (classesOfExpr). */
   private methodResults = 0;

@@ -223,6 +223,41 @@ function numberText(v: PyVal | undefined, decimal: boolean, long?: LongText): st
   return typeof a === 'object' && a.k === K.Tuple ? numberText(a.items[0], false, long) : undefined;
 }
 
+/**
+ * The digits of the integer a Decimal object `v` stands for (its digits, and as many zeros as a positive exponent
+ * adds), made from a number text or from a `(sign, digits, exponent)` tuple: undefined when `v` is not a Decimal, null
+ * when it is one the analysis cannot read (a text not kept, an exponent that is not an integer, digits not kept).
+ */
+function decimalDigits(v: PyVal | undefined, long?: LongText): bigint | null | undefined {
+  if (typeof v !== 'object' || v.k !== K.Obj) return undefined;
+  const callee = v.callee;
+  if (typeof callee !== 'object' || callee.k !== K.Global || callee.imp.canonical !== 'decimal.Decimal')
+    return undefined;
+  const a = typeof v.args === 'object' && v.args.k === K.Tuple ? v.args.items[0] : undefined;
+  if (a === undefined) return 0n;
+  if (typeof a === 'number' || typeof a === 'bigint') return BigInt(String(a).length);
+  if (typeof a === 'object' && (a.k === K.Tuple || a.k === K.List)) {
+    const t = a as { items: PyVal[]; more?: number };
+    const digits = t.items[1];
+    const x = t.items[2];
+    // The exponent 'F', 'n', 'N' (infinity, NaNs): no integer.
+    if (typeof x === 'string' && /^[FnN]$/.test(x)) return 0n;
+    const e = intOf(x);
+    const n =
+      typeof digits === 'object' && (digits.k === K.Tuple || digits.k === K.List) && !(digits as { more?: number }).more
+        ? (digits as { items: PyVal[] }).items.length
+        : undefined;
+    if (e === undefined || n === undefined) return null;
+    return BigInt(n) + (e > 0n ? e : 0n);
+  }
+  const text = numberText(a, false, long);
+  if (text === null) return null;
+  if (text === undefined) return typeof a === 'object' ? null : 0n;
+  // The text's length bounds its digits (a sign, a point and the exponent's own characters are counted too).
+  const e = textExponent(text);
+  return BigInt(text.length) + (e > 0n ? e : 0n);
+}
+
 /** Elements a tensor size names (the product of a tuple or list of ints); 2^52 when it is not a readable size. */
 function sizeCount(size: PyVal | undefined, depth = 0): number {
   // torch.Size(tuple) pickles as a call of torch.Size with the tuple.
@@ -434,6 +469,28 @@ function callWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal, lo
             `to compile (more than ${REGEX_COMPILE_LIMIT / 1000} ms reported)`,
         };
       return { items, holds: passed };
+    }
+    case 'builtins.int': {
+      // int(x) of a Decimal (int.__new__(int, x), copyreg._reconstructor(int, int, x)) runs Decimal.__int__, which
+      // writes out every digit of the integer it stands for: 10 ** exponent, quadratic in its length.
+      const d = decimalDigits(first, long);
+      if (d === null)
+        return {
+          items: passed,
+          holds: passed,
+          over:
+            'builtins.int is given a Decimal the analysis cannot read: converting it writes out every digit of ' +
+            'the integer it stands for (10 ** exponent), in time that grows faster than their number',
+        };
+      if (d !== undefined && d > BigInt(POWER_DIGITS_LIMIT))
+        return {
+          items: passed,
+          holds: passed,
+          over:
+            `builtins.int is given a Decimal of ${d} digits (its digits and exponent): converting it writes out an ` +
+            `integer of more than ${POWER_DIGITS_LIMIT} digits, in time that grows faster than its length`,
+        };
+      break;
     }
     case 'decimal.Decimal': {
       const n = intOf(first);

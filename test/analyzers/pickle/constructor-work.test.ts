@@ -40,6 +40,29 @@ const newobjHelper = (text: string) =>
     .sbu(text)
     .tuple()
     .reduce();
+/** int.__new__(int, Decimal(arg)) as NEWOBJ writes it: Decimal.__int__ writes out the integer the Decimal stands for. */
+const intOfDecimal = (arg: (p: P) => P) =>
+  arg(new P().proto(4).stackGlobal('builtins', 'int').stackGlobal('decimal', 'Decimal'))
+    .tuple1()
+    .reduce()
+    .tuple1()
+    .newobj();
+/** copyreg._reconstructor(int, int, Decimal(text)): base.__new__(cls, state) is int.__new__(int, Decimal(text)). */
+const reconstructedInt = (text: string) =>
+  new P()
+    .proto(4)
+    .stackGlobal('copyreg', '_reconstructor')
+    .mark()
+    .stackGlobal('builtins', 'int')
+    .stackGlobal('builtins', 'int')
+    .stackGlobal('decimal', 'Decimal')
+    .sbu(text)
+    .tuple1()
+    .reduce()
+    .tuple()
+    .reduce();
+/** Decimal((sign, digits, exponent)). */
+const digitsTuple = (exponent: number) => (p: P) => p.mark().int(0).int(1).tuple1().int(exponent).tuple();
 const compile = (pattern: string) =>
   new P().proto(4).stackGlobal('re', '_compile').mark().bu8(pattern).int(34).tuple().reduce();
 
@@ -48,6 +71,9 @@ describe('constructor work through reconstructors and re._compile', () => {
     ["copyreg._reconstructor(Fraction, Fraction, '1e1000000000')", reconstructor('1e1000000000')],
     ["copyreg.__newobj__(Fraction, '1e1000000000')", newobjHelper('1e1000000000')],
     ['re._compile of 20,000 classes over all of Unicode', compile('[\u0000-\u{10ffff}]'.repeat(20000))],
+    ["int.__new__(int, Decimal('1e5000000')) (NEWOBJ)", intOfDecimal((p) => p.sbu('1e5000000'))],
+    ['int.__new__(int, Decimal((0, (1,), 5000000)))', intOfDecimal(digitsTuple(5000000))],
+    ["copyreg._reconstructor(int, int, Decimal('1e5000000'))", reconstructedInt('1e5000000')],
   ];
   for (const [name, p] of hostile) it(`reports: ${name}`, () => assert.ok(cost(run(p)).length > 0, name));
   const benign: [string, P][] = [
@@ -55,6 +81,9 @@ describe('constructor work through reconstructors and re._compile', () => {
     ["copyreg.__newobj__(Fraction, '1e5')", newobjHelper('1e5')],
     ["re._compile('(?u)\\\\b\\\\w\\\\w+\\\\b')", compile('(?u)\\b\\w\\w+\\b')],
     ['re._compile of a CJK class', compile('[\u4e00-\u9fff]+')],
+    ["int.__new__(int, Decimal('1e50'))", intOfDecimal((p) => p.sbu('1e50'))],
+    ['int.__new__(int, Decimal((0, (1,), 50)))', intOfDecimal(digitsTuple(50))],
+    ["copyreg._reconstructor(int, int, Decimal('12345.5'))", reconstructedInt('12345.5')],
   ];
   for (const [name, p] of benign) it(`passes: ${name}`, () => assert.deepEqual(cost(run(p)), []));
 

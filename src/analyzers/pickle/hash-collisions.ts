@@ -24,6 +24,15 @@
 // modulo 61 whose rotation fits 53 bits, at most six of those, times the 34 exponents of that residue), too few to
 // matter; a key of any other kind is hashed and tallied. A class holds the distinct keys seen in it (keys equal in
 // Python, such as 1, 1.0 and True, are one key).
+//
+// A probe costs what its comparison walks: two equal-hash keys are compared until they differ, so a probe between
+// keys of a class is charged the smaller of their weights (30-bit digits of an integer, or of the one a number text
+// spells; 8-byte words of a str or bytes; the sum over a tuple's items). A number the VM cannot value (a Decimal or
+// Fraction from text, an integer from text, a numpy scalar of long double, complex long double, void or object dtype)
+// may share its hash with every valued integer of the container, and comparing it with one converts the integer
+// (work quadratic in its digits): those pairs are charged across classes. numpy scalars of the plain numeric dtypes
+// hash as the numbers they hold (few share a hash), datetime64 and timedelta64 values as their dates (few), and NaT,
+// which hashes alike and equals nothing, is a class counting every key as new, each comparison charged as slow.
 import { K, type FloatV, type PyVal, type SetV, type TupleV } from './values.js';
 
 /** CPython's modulus for numeric hashes. */
@@ -101,6 +110,17 @@ export interface KeyClass {
   readonly cls: Lane;
   readonly old: Lane;
   readonly exact: string | undefined;
+  /**
+   * What one comparison with this key walks, in 30-bit digits or 8-byte words (keyWeight): a probe between two keys
+   * of a class costs the smaller of their weights (equal prefixes are compared until they differ). 1 when absent.
+   */
+  readonly w?: number;
+  /**
+   * A number: an integer the VM values (`exact`), or a number it cannot value (`loose`: a Decimal or Fraction from
+   * text, an integer from text, a numpy scalar of a dtype whose hash is not its number's), which may share its hash
+   * with any number of the container, whatever its class.
+   */
+  readonly numeric?: 'exact' | 'loose';
 }
 
 /** Tallies of the keys a container holds (dict, set, frozenset, instance of a dict or set subclass, list, tuple). */
@@ -472,6 +492,112 @@ function complexScalar(v: PyVal): boolean {
   return typeof code === 'string' && (code.startsWith('c') || code.startsWith('complex'));
 }
 
+/**
+ * numpy scalar dtypes whose scalars hash as the Python number (or str, bytes) they equal: bools, ints, unsigned ints,
+ * floats up to 64 bits, complex up to 128 bits (valued as complex keys are), text and bytes. The others — long
+ * double and its complex (hashed as the nearest double, so thousands of distinct values share a hash), datetime64 and
+ * timedelta64 (NaT hashes alike and equals nothing), void, objects, and any dtype not spelled as a literal code —
+ * may share a hash with any number of others.
+ */
+const PLAIN_SCALAR_DTYPE =
+  /^[<>|=]?(?:b1|\?|bool|[iu][1248]|u?int(?:8|16|32|64)|f[248]|float(?:16|32|64)|[bBhHiIlLqQpPefd]|c(?:8|16)|complex(?:64|128)|[FD]|[US]\d*|str|bytes)$/;
+
+/** Reads `len` stream bytes at `off` (undefined: out of the stream). */
+export type ReadStream = (off: number, len: number) => Uint8Array | undefined;
+
+/** A comparison of two NaT scalars, in int comparisons (about 700 ns against 10). */
+const NAT_COMPARE = 64;
+
+/**
+ * A datetime64 or timedelta64 scalar (`scalar(dtype('M8[..]' or 'm8[..]'), 8 bytes)`): 'nat' when its value is NaT
+ * (or cannot be read: fail closed), 'value' otherwise; undefined for any other key.
+ */
+function timeScalar(v: PyVal, read?: ReadStream): 'nat' | 'value' | undefined {
+  if (typeof v !== 'object' || v.k !== K.Obj) return undefined;
+  const callee = v.callee;
+  if (typeof callee !== 'object' || callee.k !== K.Global || !callee.imp.canonical.endsWith('.multiarray.scalar'))
+    return undefined;
+  const args = typeof v.args === 'object' && v.args.k === K.Tuple ? v.args.items : [];
+  const dtype = args[0];
+  if (typeof dtype !== 'object' || dtype.k !== K.Obj || typeof dtype.args !== 'object' || dtype.args.k !== K.Tuple)
+    return undefined;
+  const code = dtype.args.items[0];
+  if (typeof code !== 'string' || !/^[<>|=]?(?:[Mm]8|datetime64|timedelta64)(?:\[\w+\])?$/.test(code)) return undefined;
+  const raw = args[1];
+  let bytes: Uint8Array | undefined;
+  if (typeof raw === 'string' && raw.length === 8) bytes = Uint8Array.from(raw, (c) => c.charCodeAt(0) & 0xff);
+  else if (typeof raw === 'object' && (raw.k === K.Bytes || raw.k === K.ByteArray) && raw.len === 8)
+    bytes = raw.data ?? (raw.off >= 0 ? read?.(raw.off, 8) : undefined);
+  if (bytes === undefined || bytes.length !== 8) return 'nat';
+  // NaT is the int64 minimum, 0x8000000000000000, in either byte order.
+  const le = bytes[7] === 0x80 && bytes.subarray(0, 7).every((b) => b === 0);
+  const be = bytes[0] === 0x80 && bytes.subarray(1).every((b) => b === 0);
+  return le || be ? 'nat' : 'value';
+}
+
+/** A numpy scalar (`scalar(dtype(code), bytes)`) of a dtype outside PLAIN_SCALAR_DTYPE. */
+function riskyScalar(v: PyVal): boolean {
+  if (typeof v !== 'object' || v.k !== K.Obj) return false;
+  const callee = v.callee;
+  if (typeof callee !== 'object' || callee.k !== K.Global || !callee.imp.canonical.endsWith('.multiarray.scalar'))
+    return false;
+  const dtype = typeof v.args === 'object' && v.args.k === K.Tuple ? v.args.items[0] : undefined;
+  if (typeof dtype !== 'object' || dtype.k !== K.Obj || typeof dtype.args !== 'object' || dtype.args.k !== K.Tuple)
+    return true;
+  const code = dtype.args.items[0];
+  return typeof code !== 'string' || !PLAIN_SCALAR_DTYPE.test(code);
+}
+
+/**
+ * What one `==` between `v` and another key of its hash walks before they differ, at most: 30-bit digits of an
+ * integer (or of the one a number text spells), 8-byte words of a str or bytes, the sum over a tuple's items, a
+ * frozenset's members. Small values weigh 1.
+ */
+export function keyWeight(v: PyVal | undefined, depth = 0): number {
+  if (v === undefined) return 1;
+  if (typeof v === 'bigint') return Math.max(1, Math.ceil(bitLength(v) / 30));
+  if (typeof v === 'string') return 1 + Math.ceil(v.length / 8);
+  if (typeof v !== 'object') return 1;
+  switch (v.k) {
+    case K.Unknown:
+      return v.bits !== undefined ? Math.max(1, Math.ceil(v.bits / 30)) : 1;
+    case K.Str:
+      return 1 + Math.ceil(Math.max(0, (v as { len: number }).len) / 8);
+    case K.Bytes:
+    case K.ByteArray:
+      return 1 + Math.ceil(Math.max(0, v.len) / 8);
+    case K.Tuple: {
+      if (depth >= 8) return CAP;
+      let w = 0;
+      for (const x of v.items) w = Math.min(w + keyWeight(x, depth + 1), CAP);
+      return Math.max(1, w);
+    }
+    case K.FrozenSet:
+      return Math.max(1, (v as SetV).objs?.length ?? 1);
+    case K.Obj: {
+      if (depth >= 8) return CAP;
+      // A numpy scalar compares its one value (its dtype is not walked).
+      if (calleeName(v.callee).endsWith('.multiarray.scalar')) return 1;
+      const args = typeof v.args === 'object' && v.args.k === K.Tuple ? v.args.items : [];
+      // A number built from text: its digits (a hex digit is 4 bits, a decimal one 3.3: 7 per 30-bit digit, or more).
+      if (NUMERIC_CALLEES.has(calleeName(v.callee))) {
+        const t = args[0];
+        const len = typeof t === 'string' ? t.length : typeof t === 'object' && t.k === K.Str ? t.len : -1;
+        if (len >= 0) return 1 + Math.ceil(len / 7);
+      }
+      let w = 0;
+      for (const x of args) w = Math.min(w + keyWeight(x, depth + 1), CAP);
+      return Math.max(1, w);
+    }
+    default:
+      return 1;
+  }
+}
+
+function bitLength(v: bigint): number {
+  return (v < 0n ? -v : v).toString(16).length * 4;
+}
+
 /** The `int` a UUID's state dict restores (its hash is that integer's), when the state is a plain dict holding one. */
 function uuidInt(state: PyVal | undefined): PyVal | undefined {
   if (typeof state !== 'object' || state.k !== K.Dict || state.opaque === true) return undefined;
@@ -497,7 +623,7 @@ export function mayCollide(v: PyVal): boolean {
       // integer its state restores.
       if (typeof callee === 'object' && callee.k === K.Global && NUMERIC_CALLEES.has(callee.imp.canonical)) return true;
       if (typeof callee === 'object' && callee.k === K.Global && callee.imp.canonical === 'uuid.UUID') return true;
-      if (complexScalar(v)) return true;
+      if (complexScalar(v) || riskyScalar(v)) return true;
       return typeof v.args === 'object' && v.args.k === K.Tuple && v.args.collides === true;
     }
     default:
@@ -566,7 +692,7 @@ function part(v: PyVal, depth: number): { cls: string; exact: string | undefined
     }
     case K.Obj: {
       const name = calleeName(v.callee);
-      if (NUMERIC_CALLEES.has(name) || complexScalar(v)) return { cls: 'n', exact: undefined };
+      if (NUMERIC_CALLEES.has(name) || complexScalar(v) || riskyScalar(v)) return { cls: 'n', exact: undefined };
       if (name === 'uuid.UUID') return { cls: 'i?', exact: undefined };
       const args = part(v.args, depth + 1);
       return { cls: `o${name}${args.cls}`, exact: undefined };
@@ -584,16 +710,24 @@ function part(v: PyVal, depth: number): { cls: string; exact: string | undefined
  * distinct keys to matter. Keys the VM values get their exact hash; others that may collide a fail-closed class
  * (prefixed `?`) counting each key as new.
  */
-export function keyClass(v: PyVal): KeyClass | undefined {
+export function keyClass(v: PyVal, read?: ReadStream): KeyClass | undefined {
   if (!needsHash(v) && !mayCollide(v)) return undefined;
+  // A datetime64 or timedelta64 scalar: a value hashes as its datetime (or count) does, few alike; NaT hashes alike
+  // and equals nothing, and each comparison of two is slow: every NaT is a new key of one class.
+  const time = timeScalar(v, read);
+  if (time === 'value') return undefined;
+  if (time === 'nat') return { cls: '?NaT', old: '?NaT', exact: undefined, w: NAT_COMPARE };
   const p = hashOf(v, 0);
   // An instance known only by the class and arguments it was made from (its hash may come from its state or its
   // identity instead) is counted only where those arguments may collide: instances made alike are common keys.
   const known = p !== undefined && !(p.exact === undefined && typeof v === 'object' && v.k === K.Obj && generic(v));
-  if (known) return { cls: p.h, old: p.o, exact: p.exact };
+  const w = keyWeight(v);
+  const exactInt = typeof v === 'bigint' || (typeof v === 'object' && v.k === K.Unknown && v.bits !== undefined);
+  if (known) return { cls: p.h, old: p.o, exact: p.exact, w, ...(exactInt ? { numeric: 'exact' as const } : {}) };
   if (!mayCollide(v) && !(typeof v === 'object' && v.k === K.FrozenSet && largeFrozensets.has(v))) return undefined;
   const c = part(v, 0);
-  return { cls: `?${c.cls}`, old: `?${c.cls}`, exact: c.exact };
+  const numeric = c.cls === 'n' ? ('loose' as const) : exactInt ? ('exact' as const) : undefined;
+  return { cls: `?${c.cls}`, old: `?${c.cls}`, exact: c.exact, w, ...(numeric ? { numeric } : {}) };
 }
 
 /** Distinct keys of one class: their count, the first one's identity, and the rest once there are two. */
@@ -601,16 +735,20 @@ interface ClassEntry {
   n: number;
   first: string | undefined;
   seen: Set<string> | undefined;
+  /** The largest weight (keyWeight) of its keys. */
+  w: number;
 }
 
 /** Adds a key of identity `exact` to `map`'s class `cls`; returns the probes its insertion costs and whether new. */
-function addTo(map: Map<Lane, ClassEntry>, cls: Lane, exact: string | undefined): [number, boolean] {
+function addTo(map: Map<Lane, ClassEntry>, cls: Lane, exact: string | undefined, w = 1): [number, boolean] {
   const e = map.get(cls);
   if (e === undefined) {
-    map.set(cls, { n: 1, first: exact, seen: undefined });
+    map.set(cls, { n: 1, first: exact, seen: undefined, w });
     return [0, true];
   }
-  const probes = e.n;
+  // Each earlier key of the class is compared with this one, each comparison as long as the shorter of the two.
+  const probes = Math.min(e.n * Math.min(w, e.w), CAP);
+  if (w > e.w) e.w = w;
   if (exact !== undefined) {
     if (e.first === exact) return [probes, false];
     if (e.seen === undefined) {
@@ -632,12 +770,29 @@ export class CollisionTally {
 
   /** Adds key class `c`; returns the probes its insertion costs (the distinct earlier keys of its hash). */
   add(c: KeyClass): number {
-    const [probes, fresh] = addTo(this.classes, c.cls, c.exact);
-    const [oldProbes] = addTo(this.oldClasses, c.old, c.exact);
-    const worst = Math.max(probes, oldProbes);
+    const w = c.w ?? 1;
+    const [probes, fresh] = addTo(this.classes, c.cls, c.exact, w);
+    const [oldProbes] = addTo(this.oldClasses, c.old, c.exact, w);
+    let worst = Math.max(probes, oldProbes);
+    // A number the VM cannot value may share its hash with every valued integer of the container (their classes
+    // never meet otherwise), and comparing a Decimal or Fraction with an integer converts the integer: work
+    // quadratic in its digits.
+    if (fresh && c.numeric === 'loose') {
+      worst = Math.min(worst + this.exactNumbers.n * mixedCompare(this.exactNumbers.w, w), CAP);
+      this.looseNumbers.n++;
+      this.looseNumbers.w = Math.max(this.looseNumbers.w, w);
+    } else if (fresh && c.numeric === 'exact') {
+      worst = Math.min(worst + this.looseNumbers.n * mixedCompare(w, this.looseNumbers.w), CAP);
+      this.exactNumbers.n++;
+      this.exactNumbers.w = Math.max(this.exactNumbers.w, w);
+    }
     if (fresh) this.potential = Math.min(this.potential + worst, CAP);
     return worst;
   }
+
+  /** Valued integers and numbers the VM cannot value, added so far: their count and largest weight. */
+  private readonly exactNumbers = { n: 0, w: 1 };
+  private readonly looseNumbers = { n: 0, w: 1 };
 
   /**
    * Adds an item of a list or tuple: the potential of hashing it again (set(list), Counter(list)), and for a pair
@@ -652,6 +807,11 @@ export class CollisionTally {
         this.add({ cls: `k${k.cls}`, old: `k${k.old}`, exact: k.exact === undefined ? undefined : `k${k.exact}` });
     }
   }
+}
+
+/** A comparison of an integer of `intW` digits with a number of another type (of weight `otherW`). */
+function mixedCompare(intW: number, otherW: number): number {
+  return Math.min(intW * intW + otherW, CAP);
 }
 
 /** The tally of container `c` (made on first use). */

@@ -1177,7 +1177,7 @@ class PickleVm implements ModelContext {
    */
   private hashed(v: PyVal, into?: object): void {
     if (into !== undefined && (needsHash(v) || mayCollide(v))) {
-      const c = keyClass(v);
+      const c = keyClass(v, this.readStream);
       if (c !== undefined) {
         const target = into as { lostInto?: object };
         const probes = tallyOf(into).add(c);

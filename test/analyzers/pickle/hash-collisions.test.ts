@@ -17,6 +17,7 @@ import {
 import { K, type PyVal } from '../../../src/analyzers/pickle/values.js';
 import { Op } from '../../../src/formats/pickle/opcodes.js';
 import { scanBytes } from '../../../src/scan/engine.js';
+import { P as Pickle } from '../../helpers/pickle-builder.js';
 
 const P = HASH_MODULUS;
 const BLOCKING = new Set(['CRITICAL', 'HIGH', 'MEDIUM']);
@@ -420,5 +421,102 @@ describe('keys too large to spell', () => {
       r.findings.some((x) => BLOCKING.has(x.severity)),
       'hashing the key does 2^40 item hashes',
     );
+  });
+});
+
+describe('keys the VM cannot value, and comparisons that cost more than one step', () => {
+  const scanned = async (p: Pickle): Promise<string[]> => {
+    const r = await scanBytes('keys.pkl', p.stop().bytes());
+    return r.findings.filter((x) => BLOCKING.has(x.severity)).map((x) => `${x.ruleId} ${x.evidence.signal}`);
+  };
+  const shares = (found: string[]): boolean => found.some((s) => /share hashes/.test(s));
+
+  /** A dict of `n` numpy scalars `scalar(dtype(code), bytes)`, the bytes of key k made by `raw(k)`. */
+  const scalars = (n: number, code: string, raw: (k: number) => Uint8Array): Pickle => {
+    const p = new Pickle().proto(4).stackGlobal('numpy.core.multiarray', 'scalar').binput(0).pop();
+    p.stackGlobal('numpy', 'dtype').sbu(code).op(Op.NEWFALSE).op(Op.NEWTRUE).op(Op.TUPLE3).reduce().binput(1).pop();
+    p.emptyDict();
+    for (let i = 0; i < n; i += 1000) {
+      p.mark();
+      for (let k = i; k < Math.min(n, i + 1000); k++) p.binget(0).binget(1).sbb(raw(k)).tuple2().reduce().none();
+      p.op(Op.SETITEMS);
+    }
+    return p;
+  };
+  const le = (k: bigint, size: number): Uint8Array => {
+    const out = new Uint8Array(size);
+    for (let i = 0; i < size; i++) out[i] = Number((k >> BigInt(8 * i)) & 0xffn);
+    return out;
+  };
+  const NAT = le(1n << 63n, 8);
+
+  it('long double scalars (hashed as the nearest double) are a fail-closed class: 30,000 are reported', async () => {
+    // 80-bit extended values past the largest double, all distinct: every one hashes as inf.
+    const ld = (k: number): Uint8Array => {
+      const b = le(0x8000000000000000n + BigInt(k), 16);
+      b[8] = 0xfe;
+      b[9] = 0x7f;
+      return b;
+    };
+    assert.ok(shares(await scanned(scalars(30_000, 'f16', ld))));
+  });
+  it('float64 and int64 scalars hash as the numbers they hold: 30,000 distinct ones pass', async () => {
+    const f8 = (k: number): Uint8Array => new Uint8Array(new Float64Array([k + 0.5]).buffer);
+    assert.deepEqual(await scanned(scalars(30_000, 'f8', f8)), []);
+    assert.deepEqual(await scanned(scalars(30_000, 'i8', (k) => le(BigInt(k), 8))), []);
+  });
+  it('datetime64 NaT keys (one hash, equal to nothing, slow to compare) are reported; 12,000 dates pass', async () => {
+    assert.ok(shares(await scanned(scalars(12_000, 'M8', () => NAT))));
+    assert.deepEqual(await scanned(scalars(12_000, 'M8', (k) => le(BigInt(k) * 86_400n, 8))), []);
+  });
+
+  /** A dict holding an integer of `bits` bits and three Decimals whose hashes equal its hash (all distinct). */
+  const mixed = (bits: number): Pickle => {
+    const big = (1n << BigInt(bits)) - 12345n;
+    const h = big % P;
+    const bytes = le(big, bits / 8 + 1);
+    const p = new Pickle().proto(4).emptyDict();
+    p.op(Op.LONG4, ...le(BigInt(bytes.length), 4), bytes)
+      .none()
+      .setitem();
+    for (let k = 1n; k <= 3n; k++)
+      p.stackGlobal('decimal', 'Decimal')
+        .sbu(`${h + k * P}`)
+        .tuple1()
+        .reduce()
+        .none()
+        .setitem();
+    return p;
+  };
+  it('Decimals may share the hash of a valued integer: compared with a 2^22-bit one, reported; with a small one, pass', async () => {
+    assert.ok(shares(await scanned(mixed(1 << 22))));
+    assert.deepEqual(await scanned(mixed(104)), []);
+  });
+
+  /**
+   * 3,000 tuple keys (int(S, 16), second): each first item a new int made from one 1 MB hex text (all equal, each
+   * comparison walks all of it), the second items distinct ints of one hash (5 + k·P), or of distinct hashes (5 + k).
+   */
+  const costly = (collide: boolean): Pickle => {
+    const p = new Pickle().proto(4).stackGlobal('builtins', 'int').binput(0).pop();
+    p.bu('f'.repeat(1 << 20))
+      .binput(1)
+      .pop();
+    p.emptyDict();
+    for (let i = 0; i < 3000; i += 1000) {
+      p.mark();
+      for (let k = i; k < i + 1000; k++) {
+        const second = collide ? 5n + BigInt(k) * P : 5n + BigInt(k);
+        const bytes = le(second, Math.ceil((second.toString(2).length + 1) / 8));
+        p.binget(0).binget(1).int(16).tuple2().newobj();
+        p.op(Op.LONG1, bytes.length, bytes).tuple2().none();
+      }
+      p.op(Op.SETITEMS);
+    }
+    return p;
+  };
+  it('equal-hash tuple keys whose comparisons each walk a 4-Mbit integer are reported; distinct hashes pass', async () => {
+    assert.ok(shares(await scanned(costly(true))));
+    assert.deepEqual(await scanned(costly(false)), []);
   });
 });

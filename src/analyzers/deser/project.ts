@@ -1173,11 +1173,18 @@ export class DeserProject implements ProjectView {
         if (p?.annotation !== undefined) this.classesOfAnnotation(unit, p.annotation, out);
         // What the construction sites pass, also when the attribute is read through a getter (`reg.get()` returning
         // `self._engine`: two levels down).
-        else if (p !== undefined && m.name === '__init__' && depth <= 2)
-          this.constructorArgumentClasses(unit, m, i, out);
-        // A setter (`def register(self, name, obj): self.items[name] = obj`): what its callers pass, once known.
-        else if (p !== undefined && i > 0 && m.name !== '__init__' && !this.indexing)
-          this.parameterClasses(unit, p.name, m.id, '', out, []);
+        // Each of these types the callers' arguments, which may come back here through a getter: at most
+        // ARGUMENT_TYPING_NESTING of them run inside one another.
+        else if (p !== undefined && depth <= 2 && this.argumentTyping < ARGUMENT_TYPING_NESTING) {
+          this.argumentTyping++;
+          try {
+            if (m.name === '__init__') this.constructorArgumentClasses(unit, m, i, out);
+            // A setter (`def register(self, name, obj): self.items[name] = obj`): what its callers pass, once known.
+            else if (i > 0 && !this.indexing) this.parameterClasses(unit, p.name, m.id, '', out, []);
+          } finally {
+            this.argumentTyping--;
+          }
+        }
       }
     }
     const fields = idx.assignedNames.get(cls.id)?.get(attr);
@@ -1407,6 +1414,8 @@ export class DeserProject implements ProjectView {
 
   /** Receivers of method calls being typed now (classesOfExpr). */
   private methodResults = 0;
+  /** Constructor and setter arguments being typed now (attributeClasses). */
+  private argumentTyping = 0;
 
   /**
    * Classes a factory's `return` (or `yield`) values construct: a construction or another factory's call, or a name
@@ -1947,6 +1956,9 @@ function onMethodResult(unit: Unit, c: CallSite): boolean {
   const inner = unit.mod.calls[a.root.callId]?.callee.access;
   return inner?.root.kind === 'name' && inner.steps.length >= 1 && inner.steps[inner.steps.length - 1]!.kind === 'attr';
 }
+
+/** How many constructor or setter arguments are typed inside one another (through getters and factories). */
+const ARGUMENT_TYPING_NESTING = 2;
 
 /** How many receivers of method calls (`reg.get(k)`) are typed inside one another. */
 const METHOD_RESULT_NESTING = 2;

@@ -50,14 +50,16 @@ export function ioSites(sources: readonly SourceText[]): IoSite[] {
   // Only a text that names a watched module, `fetch`, `require(` or `import(` can hold a site (a speed filter: the
   // parser decides what is one).
   const queue = sources.filter((s) => MAY_HOLD.test(s.text));
-  const texts = new Map<string, SourceText>();
+  // Each text is parsed once: the tree its embedded scripts are found in is the one the program binds.
+  const parsed = new Map<string, ts.SourceFile>();
+  const fileName = (s: SourceText): string => `/virtual/${all.indexOf(s)}${s.js ? '.js' : '.ts'}`;
   while (queue.length) {
     const s = queue.shift()!;
     all.push(s);
-    texts.set(s.file, s);
-    for (const e of embeddedScripts(s)) queue.push(e);
+    const sf = parse(fileName(s), s);
+    parsed.set(sf.fileName, sf);
+    for (const e of embeddedScripts(s, sf)) queue.push(e);
   }
-  const fileName = (s: SourceText): string => `/virtual/${all.indexOf(s)}${s.js ? '.js' : '.ts'}`;
   const byName = new Map(all.map((s) => [fileName(s), s]));
   const options: ts.CompilerOptions = {
     noResolve: true,
@@ -68,12 +70,7 @@ export function ioSites(sources: readonly SourceText[]): IoSite[] {
     module: ts.ModuleKind.ESNext,
   };
   const host: ts.CompilerHost = {
-    getSourceFile: (name, languageVersion) => {
-      const s = byName.get(name);
-      return s
-        ? ts.createSourceFile(name, s.text, languageVersion, true, s.js ? ts.ScriptKind.JS : ts.ScriptKind.TS)
-        : undefined;
-    },
+    getSourceFile: (name) => parsed.get(name),
     getDefaultLibFileName: () => '/virtual/lib.d.ts',
     writeFile: () => undefined,
     getCurrentDirectory: () => '/virtual',
@@ -105,9 +102,13 @@ export function siteKey(s: { file: string; in: string; call: string }): string {
   return `${s.file} ${s.in} ${s.call}`;
 }
 
-/** Template literals holding a script (a `require(` in their text): parsed as JavaScript of their own. */
-function embeddedScripts(s: SourceText): SourceText[] {
-  const sf = ts.createSourceFile('x', s.text, ts.ScriptTarget.ES2022, true, s.js ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+/** `s` parsed as the file `name` (parent links set, for the walk up to a site's enclosing function). */
+function parse(name: string, s: SourceText): ts.SourceFile {
+  return ts.createSourceFile(name, s.text, ts.ScriptTarget.ES2022, true, s.js ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+}
+
+/** Template literals holding a script (a `require(` in their text) in `s` (parsed: `sf`): JavaScript of their own. */
+function embeddedScripts(s: SourceText, sf: ts.SourceFile): SourceText[] {
   const out: SourceText[] = [];
   const visit = (n: ts.Node): void => {
     if (ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) {

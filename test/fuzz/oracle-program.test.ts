@@ -44,6 +44,8 @@ interface ProbeJob {
   roots: string[];
   reviewed?: string;
   torchMode?: boolean;
+  /** Probed as by an interpreter without audit hooks (Python < 3.8): sys.addaudithook is deleted in the job's child. */
+  emulated?: boolean;
 }
 type ProbeResult = [string, [string, string, string?][], boolean];
 interface ProbeOutcome {
@@ -53,15 +55,16 @@ interface ProbeOutcome {
 }
 
 /**
- * worker.probe for each job in one PYTHON process (the audit hooks deleted first when `emulated`): the loaders'
- * libraries are imported once (worker.preload: torch, pandas, xgboost... take seconds), then each job runs in a child
- * forked from that process, as the load server forks its load children, so no job sees another's audit hook,
- * imports or state: a job's child starts where a fresh process's probe would after its preload.
+ * worker.probe for each job in one PYTHON process: the loaders' libraries are imported once (worker.preload: torch,
+ * pandas, xgboost... take seconds), then each job runs in a child forked from that process, as the load server forks
+ * its load children, so no job sees another's audit hook, imports or state: a job's child starts where a fresh
+ * process's probe would after its preload.
+ * An `emulated` job's child deletes sys.addaudithook before its probe (none of the preloaded libraries calls it, so
+ * they are imported as in an interpreter without audit hooks; the emulated monitor is installed by the probe itself).
  */
-function probeEach(jobs: ProbeJob[], emulated: boolean): ProbeOutcome {
+function probeEach(jobs: ProbeJob[]): ProbeOutcome {
   const code = [
     'import json, os, sys',
-    ...(emulated ? ['del sys.addaudithook'] : []),
     `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'scripts/fuzz-oracle'))})`,
     'import worker',
     'worker.preload([])',
@@ -73,6 +76,8 @@ function probeEach(jobs: ProbeJob[], emulated: boolean): ProbeOutcome {
     '    if pid == 0:',
     '        os.close(r)',
     '        try:',
+    "            if job.get('emulated'):",
+    '                del sys.addaudithook',
     "            data = open(job['file'], 'rb').read() if 'file' in job else job['program'].encode('utf-8')",
     "            reviewed = worker.read_reviewed(job['reviewed']) if 'reviewed' in job else []",
     "            res = {'results': [worker.probe(data, bit, set(job['roots']), reviewed) for bit in job['bits']]}",
@@ -347,9 +352,10 @@ describe('oracle fuzzer: audit events counted against Sentinel', () => {
 // Reviewed native parses (scripts/fuzz-oracle/worker.py Allowance): a flagged native event is allowed only when the
 // reviewed hook the packs name (`rebuild`) is, on the stack at the event, the unpickler's entry into library code with
 // nothing but its own module and ctypes in between. The same native function reached any other way stays flagged.
-// The probes of the next two suites (the interpreter's audit hooks), run together on first use: see probeEach.
-const hookJobs: ProbeJob[] = [];
-const hookProbes = once(() => probeEach(hookJobs, false));
+// The probes of the next three suites (the interpreter's audit hooks, then the emulated monitor), run together on
+// first use: see probeEach.
+const probeJobs: ProbeJob[] = [];
+const probes = once(() => probeEach(probeJobs));
 
 describe('oracle fuzzer: allowance for reviewed native parses', () => {
   const hasXgboost = hasPythonModule('xgboost');
@@ -379,7 +385,7 @@ describe('oracle fuzzer: allowance for reviewed native parses', () => {
   if (hasXgboost) writeFileSync(reviewedFile, reviewedHooks(allPacks).join('\n'));
   for (const [file, bit, allowed] of cases) {
     const job = hasXgboost
-      ? hookJobs.push({
+      ? probeJobs.push({
           file: join(ROOT, 'test/fixtures', file),
           bits: [bit],
           roots: ['xgboost', 'pandas', 'numpy'],
@@ -390,7 +396,7 @@ describe('oracle fuzzer: allowance for reviewed native parses', () => {
       `${file} under loader ${bit}: ${allowed ? 'the reviewed parse is allowed' : 'still flagged'}`,
       { skip },
       async () => {
-        const [end, events, veto] = probed(hookProbes(), job).results[0]!;
+        const [end, events, veto] = probed(probes(), job).results[0]!;
         const out = { end, events, veto };
         const native = out.events.filter(([e]) => e.startsWith('ctypes.'));
         assert.ok(native.length > 0, `no native event: ${JSON.stringify(out)}`);
@@ -436,13 +442,13 @@ describe('oracle fuzzer: the torch.load it runs', () => {
     ]);
     const file = join(tmpdir(), `sentinel-oracle-torch-test-${process.pid}.pt`);
     writeFileSync(file, zip);
-    job = hookJobs.push({ file, bits: [8], roots: ['torch'], torchMode: true }) - 1;
+    job = probeJobs.push({ file, bits: [8], roots: ['torch'], torchMode: true }) - 1;
   }
   it(
     'torch.load(f, weights_only=False); a planted os.system in archive/data.pkl is seen and vetoed',
     { skip: hasTorch ? false : `needs ${PYTHON} with torch` },
     () => {
-      const { results, mode } = probed(hookProbes(), job);
+      const { results, mode } = probed(probes(), job);
       const [end, events, veto] = results[0]!;
       const out = { mode, end, events, veto };
       assert.equal(out.mode, 'torch.load(f, weights_only=False)');
@@ -468,18 +474,16 @@ describe('oracle fuzzer: the emulated monitor of an interpreter without audit ho
     ['a benign call', 'ccollections\nOrderedDict\n)R.', '', false],
   ];
   // Each program under pickle.loads and joblib.load (bits 1 and 4), one forked child per program: see probeEach.
-  const probes = once(() =>
-    probeEach(
-      cases.map(([, program]) => ({ program, bits: [1, 4], roots: ['collections', 'numpy', 'pandas'] })),
-      true,
-    ),
+  const jobs = cases.map(
+    ([, program]) =>
+      probeJobs.push({ program, bits: [1, 4], roots: ['collections', 'numpy', 'pandas'], emulated: true }) - 1,
   );
   for (const [i, [label, , event, vetoed]] of cases.entries()) {
     it(
       `${label}: ${vetoed ? `${event} recorded and vetoed` : 'no event, no veto'} under pickle.loads and joblib.load`,
       { skip: existsSync(PYTHON) ? false : `needs ${PYTHON}` },
       () => {
-        const out = probed(probes(), i).results;
+        const out = probed(probes(), jobs[i]!).results;
         assert.equal(out.length, 2);
         for (const [end, events, veto] of out) {
           assert.equal(veto, vetoed, JSON.stringify(out));

@@ -28,6 +28,42 @@ export interface MirroredFile {
 }
 
 /**
+ * The blobs `<commit>:<path>` (`specs`) of the git repository `repo`, in their order, read by one
+ * `git cat-file --batch` (a git process per file costs more CPU than the reading): undefined for each the repository
+ * lacks (a mirror of another snapshot that lacks the commit), or for all when the repository cannot be read.
+ */
+export function gitBlobs(repo: string, specs: readonly string[]): (Uint8Array | undefined)[] {
+  if (specs.length === 0) return [];
+  let out: Buffer;
+  try {
+    out = execFileSync('git', ['-C', repo, 'cat-file', '--batch'], {
+      input: specs.map((s) => `${s}\n`).join(''),
+      maxBuffer: 1 << 30,
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+  } catch {
+    return specs.map(() => undefined);
+  }
+  // Each object: "<oid> <type> <size>\n<size bytes>\n", or "<spec> missing\n" (or "ambiguous") for one it lacks.
+  const blobs: (Uint8Array | undefined)[] = [];
+  let at = 0;
+  for (let i = 0; i < specs.length; i++) {
+    const eol = out.indexOf(0x0a, at);
+    if (eol < 0) throw new Error(`git cat-file --batch in ${repo}: output ends before ${specs[i]}`);
+    const header = /^[0-9a-f]{40,64} (\S+) (\d+)$/.exec(out.toString('latin1', at, eol));
+    at = eol + 1;
+    if (header === null) {
+      blobs.push(undefined);
+      continue;
+    }
+    const size = Number(header[2]);
+    blobs.push(header[1] === 'blob' ? new Uint8Array(out.subarray(at, at + size)) : undefined);
+    at += size + 1;
+  }
+  return blobs;
+}
+
+/**
  * The rows of `files` whose bytes the mirrors hold (read with `git cat-file`), and the skip message naming every
  * repository when none is present (`what`: what is missing; `manifest`: the manifest's file name).
  */

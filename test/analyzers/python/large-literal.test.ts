@@ -3,9 +3,15 @@
 // (SCAN-INCOMPLETE), never with the module dropped.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzePythonModule } from '../../../src/analyzers/python/analyze-module.js';
+import { analyzePythonModule, analyzePythonModuleUnless } from '../../../src/analyzers/python/analyze-module.js';
 import { withPythonTree } from '../../../src/analyzers/python/parser.js';
-import { LARGE_LITERAL_CHARS, toSyntaxTree, type SyntaxNode } from '../../../src/analyzers/python/syntax-tree.js';
+import { type PythonModule } from '../../../src/analyzers/python/module-model.js';
+import {
+  LARGE_LITERAL_CHARS,
+  toSyntaxTree,
+  type SyntaxNode,
+  type SyntaxTree,
+} from '../../../src/analyzers/python/syntax-tree.js';
 import { detectDeserSignals } from '../../../src/analyzers/deser/code.js';
 import { blankLargeLiterals } from '../../../src/analyzers/python/large-literals.js';
 import {
@@ -55,6 +61,17 @@ function table(root: SyntaxNode): SyntaxNode {
   return assign.namedChildren[1]!;
 }
 
+/** The module analysed, and the syntax tree copied out of the same parse (one parse of the large text, not two). */
+async function analysedWithTree(text: string): Promise<{ mod: PythonModule; tree: SyntaxTree }> {
+  let tree: SyntaxTree | undefined;
+  const mod = await analyzePythonModuleUnless(text, {}, (root, source) => {
+    tree = toSyntaxTree(root, source);
+    return false;
+  });
+  assert.ok(mod !== undefined && tree !== undefined);
+  return { mod, tree };
+}
+
 describe('large constant displays', () => {
   const cases: { name: string; text: string; opaque: boolean }[] = [
     { name: 'dict of strings to ints', text: source('{', '}', N, (i) => `'k_${i}': ${i}`), opaque: true },
@@ -70,12 +87,11 @@ describe('large constant displays', () => {
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.opaque ? 'one opaque node' : 'elements kept'}`, async () => {
-      const tree = await withPythonTree(c.text, (root) => toSyntaxTree(root, c.text));
+      const { mod, tree } = await analysedWithTree(c.text);
       const t = table(tree.root);
       assert.ok(['dictionary', 'list', 'set'].includes(t.type), t.type);
       assert.equal(t.namedChildren.length === 0, c.opaque);
       // The walk resumes after the display: the handler's call is found at its line either way.
-      const mod = await analyzePythonModule(c.text);
       const sinks = detectDeserSignals(mod).filter((s) => JSON.stringify(s).includes('pickle.loads'));
       assert.ok(sinks.length > 0, 'pickle.loads(request.data) found');
       const line = c.text.split('\n').findIndex((l) => l.includes('pickle.loads')) + 1;
@@ -103,13 +119,12 @@ describe('large runs of adjacent string literals', () => {
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.opaque ? 'one opaque node, nodes not proportional to the parts' : 'parts kept'}`, async () => {
-      const tree = await withPythonTree(c.text, (root) => toSyntaxTree(root, c.text));
+      const { mod, tree } = await analysedWithTree(c.text);
       const t = table(tree.root);
       assert.equal(t.type, 'concatenated_string');
       assert.equal(t.namedChildren.length === 0, c.opaque);
       // Nodes copied out of the parser's tree: a few dozen for the code, none per literal of an opaque run.
       if (c.opaque) assert.ok(tree.nodes < 200, String(tree.nodes));
-      const mod = await analyzePythonModule(c.text);
       const sinks = detectDeserSignals(mod).filter((s) => JSON.stringify(s).includes('pickle.loads'));
       assert.ok(sinks.length > 0, 'pickle.loads(request.data) found');
     });

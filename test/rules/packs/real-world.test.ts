@@ -4,13 +4,12 @@
 // library versions its entry was reviewed in. The files are read from git mirrors and the Debian installation; they
 // are never committed, so the test skips, naming the command that brings them, when none is present.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanBytes } from '../../../src/scan/engine.js';
-import { mirrorsAbsent } from '../../helpers/mirrors.js';
+import { gitBlobs, mirrorsAbsent } from '../../helpers/mirrors.js';
 
 interface Entry {
   source: 'git' | 'debian';
@@ -66,21 +65,28 @@ const PANDAS_NAME =
 /** What a pickle whose companion files were not read is blocked for (src/scan/companion-files.ts). */
 const COMPANION_ABSENT = 'the file beside it is not in this scan';
 
-function bytesOf(e: Entry): Uint8Array | undefined {
-  if (e.source === 'debian') return existsSync(e.path) ? readFileSync(e.path) : undefined;
-  const repo = join(MIRRORS, e.repository!.replace('/', '+'), 'repo');
-  if (!existsSync(repo)) return undefined;
-  try {
-    return execFileSync('git', ['-C', repo, 'cat-file', 'blob', `${e.commit}:${e.path}`], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch {
-    return undefined; // a mirror of another snapshot that lacks the commit
+/** Each entry's bytes, or undefined when absent (no mirror, or a mirror of another snapshot that lacks the commit). */
+function bytesOf(entries: readonly Entry[]): (Uint8Array | undefined)[] {
+  const bytes = new Map<Entry, Uint8Array | undefined>();
+  for (const repository of new Set(entries.map((e) => e.repository))) {
+    if (repository === undefined) continue;
+    const repo = join(MIRRORS, repository.replace('/', '+'), 'repo');
+    if (!existsSync(repo)) continue;
+    const rows = entries.filter((e) => e.source === 'git' && e.repository === repository);
+    const blobs = gitBlobs(
+      repo,
+      rows.map((e) => `${e.commit}:${e.path}`),
+    );
+    rows.forEach((e, i) => bytes.set(e, blobs[i]));
   }
+  return entries.map((e) =>
+    e.source === 'debian' ? (existsSync(e.path) ? readFileSync(e.path) : undefined) : bytes.get(e),
+  );
 }
 
 const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { files: Entry[] };
-const present = manifest.files.map((e) => ({ e, bytes: bytesOf(e) })).filter((x) => x.bytes !== undefined);
+const read = bytesOf(manifest.files);
+const present = manifest.files.map((e, i) => ({ e, bytes: read[i] })).filter((x) => x.bytes !== undefined);
 const repos = [...new Set(manifest.files.filter((e) => e.repository).map((e) => e.repository!))];
 const skip = present.length === 0 ? mirrorsAbsent('no real-world file present', repos, 'manifest.json') : false;
 

@@ -65,13 +65,19 @@ interface Slot {
 
 /**
  * Where to start a worker running the module `entry`: the module itself or, for a TypeScript module (tests run from
- * the sources), a bootstrap that registers the tsx loader in the worker first (loader hooks do not carry over to
- * workers on Node 20).
+ * the sources), a bootstrap that registers a TypeScript loader in the worker first (loader hooks do not carry over to
+ * workers on Node 20): the module hooks named by SENTINEL_TS_HOOKS (the test runner's, whose transpiled modules are
+ * cached on disk), else tsx's.
  */
 export function workerEntry(entry: URL): URL {
   if (!entry.pathname.endsWith('.ts')) return entry;
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const code = `import { register } from ${tsx}; register(); await import(${JSON.stringify(entry.href)});`;
+  const hooks = process.env['SENTINEL_TS_HOOKS'];
+  const target = JSON.stringify(entry.href);
+  const code =
+    hooks !== undefined && hooks.startsWith('file:')
+      ? `import { register } from 'node:module'; register(${JSON.stringify(hooks)}); await import(${target});`
+      : `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); ` +
+        `await import(${target});`;
   return new URL('data:text/javascript,' + encodeURIComponent(code));
 }
 

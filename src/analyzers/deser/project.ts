@@ -1381,19 +1381,27 @@ export class DeserProject implements ProjectView {
     // that method returns on each class the receiver may be.
     // Typing the receiver may come back here (`x = x.get()`, receivers typed by other methods' results): at most
     // METHOD_RESULT_NESTING such receivers are typed at once.
+    // Only for an object the module binds (at its top level or in the function): `self.m()` and a parameter's
+    // methods are typed where their calls are resolved, and typing them here too lost verdicts on library code.
     const last = ca?.steps[ca.steps.length - 1];
+    const holder = ca?.root.kind === 'name' ? ca.root.name : undefined;
+    const scope = unit.idx.fn(c.scopeId);
     if (
-      ca?.root.kind === 'name' &&
+      holder !== undefined &&
+      !this.indexing &&
       last?.kind === 'attr' &&
-      ca.steps.length <= 3 &&
-      this.methodResults < METHOD_RESULT_NESTING
+      ca!.steps.length <= 3 &&
+      this.methodResults < METHOD_RESULT_NESTING &&
+      !(scope !== undefined && scope.parameters.some((p) => p.name === holder)) &&
+      (unit.idx.assignedNames.get(c.scopeId)?.has(holder) === true ||
+        this.objectOf(unit, holder, c.scopeId) !== undefined)
     ) {
       // Once per call (and per phase: parameters are typed by their callers only once those are indexed).
       const cache = this.indexing ? this.methodResultsIndexing : this.methodResultsTyped;
       let found = cache.get(c);
       if (found === undefined) {
         cache.set(c, (found = []));
-        const recv: AccessPath = { root: ca.root, steps: ca.steps.slice(0, -1) };
+        const recv: AccessPath = { root: ca!.root, steps: ca!.steps.slice(0, -1) };
         this.methodResults++;
         try {
           for (const k of this.receiverClasses(unit, recv, c.scopeId)) {

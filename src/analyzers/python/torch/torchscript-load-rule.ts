@@ -13,6 +13,7 @@ import { signalAt, type CodeSignal, type Confidence, type TorchFileKind } from '
 import type {
   AccessStep,
   CallSite,
+  ProtocolUseFact,
   ExpressionFact,
   FunctionFact,
   LoopFact,
@@ -944,6 +945,201 @@ function classify(
 }
 
 /**
+ * The special method torch's compiler (1.13) calls for an infix operator whose left operand is an object of a class:
+ * no reflected forms (`1 + b` does not compile), and `//` and `@` are not dispatched (they do not compile either).
+ */
+const INFIX_METHODS: ReadonlyMap<string, string> = new Map([
+  ['+', '__add__'],
+  ['-', '__sub__'],
+  ['*', '__mul__'],
+  ['/', '__truediv__'],
+  ['%', '__mod__'],
+  ['**', '__pow__'],
+  ['&', '__and__'],
+  ['|', '__or__'],
+  ['^', '__xor__'],
+  ['<<', '__lshift__'],
+  ['>>', '__rshift__'],
+  ['<', '__lt__'],
+  ['<=', '__le__'],
+  ['>', '__gt__'],
+  ['>=', '__ge__'],
+  ['==', '__eq__'],
+  ['!=', '__ne__'],
+]);
+/** Augmented assignments the compiler dispatches: the in-place method when the class defines it, else the infix one. */
+const AUGMENTED_METHODS: ReadonlyMap<string, string> = new Map([
+  ['+', '__iadd__'],
+  ['-', '__isub__'],
+  ['*', '__imul__'],
+  ['/', '__itruediv__'],
+  ['%', '__imod__'],
+]);
+/** The special methods an operand used through a protocol runs (`if b:` runs `__bool__`, `with b:` both of its). */
+const PROTOCOL_METHODS: Readonly<Record<ProtocolUseFact['kind'], readonly string[]>> = {
+  'item-get': ['__getitem__'],
+  'item-set': ['__setitem__'],
+  'item-delete': ['__delitem__'],
+  contains: ['__contains__'],
+  negate: ['__neg__'],
+  invert: ['__invert__'],
+  plus: [],
+  truth: ['__bool__'],
+  context: ['__enter__', '__exit__'],
+};
+/** Builtins the compiler turns into a call of their argument's special method when it is an object of a class. */
+const BUILTIN_METHODS: ReadonlyMap<string, string> = new Map([
+  ['len', '__len__'],
+  ['bool', '__bool__'],
+  ['int', '__int__'],
+  ['float', '__float__'],
+  ['str', '__str__'],
+  ['complex', '__complex__'],
+  ['round', '__round__'],
+  ['hex', '__hex__'],
+  ['oct', '__oct__'],
+]);
+
+/**
+ * An operator on an operand that may be an object of an archive class, which torch's compiler turns into a call of
+ * the class's special method: `b[1]` (`__getitem__`), `b[1] = v`, `del b[1]`, `k in b`, `b + 1` and the other infix
+ * operators and comparisons, `b += 1` (`__iadd__`, else `__add__`), `-b`, `~b`, a truth test (`__bool__`), `with b:`
+ * and `len(b)`, `int(b)`, `str(b)` and the other builtins of BUILTIN_METHODS. Each group of `methods` is one method
+ * run: the first of its names the class defines.
+ */
+interface OperatorUse {
+  readonly operand: ExpressionFact;
+  readonly methods: readonly (readonly string[])[];
+  readonly span: SourceSpan;
+  readonly text: string;
+  readonly scopeId: number;
+}
+
+const OPERATOR_USES = new WeakMap<PythonModule, OperatorUse[]>();
+
+/** The operator uses of a module (see OperatorUse), read once. */
+function operatorUses(mod: PythonModule): OperatorUse[] {
+  const done = OPERATOR_USES.get(mod);
+  if (done !== undefined) return done;
+  const out: OperatorUse[] = [];
+  for (const o of [...mod.operators, ...mod.divisions.map((d) => ({ ...d, augmented: false }))]) {
+    const infix = INFIX_METHODS.get(o.operator);
+    if (infix === undefined) continue;
+    const inPlace = o.augmented ? AUGMENTED_METHODS.get(o.operator) : undefined;
+    if (o.augmented && inPlace === undefined) continue;
+    const methods = inPlace === undefined ? [[infix]] : [[inPlace, infix]];
+    out.push({ operand: o.left, methods, span: o.span, text: o.text, scopeId: o.scopeId });
+  }
+  for (const u of mod.protocolUses ?? []) {
+    const names = PROTOCOL_METHODS[u.kind];
+    if (names.length > 0)
+      out.push({ operand: u.operand, methods: names.map((n) => [n]), span: u.span, text: u.text, scopeId: u.scopeId });
+  }
+  for (const c of mod.calls) {
+    const a = c.callee.access;
+    const m = a?.root.kind === 'name' && a.steps.length === 0 ? BUILTIN_METHODS.get(a.root.name) : undefined;
+    if (m === undefined || (c.callee.resolution !== 'builtin' && c.callee.resolution !== 'unbound')) continue;
+    const operand = c.positional[0];
+    if (operand !== undefined) out.push({ operand, methods: [[m]], span: c.span, text: c.text, scopeId: c.scopeId });
+  }
+  OPERATOR_USES.set(mod, out);
+  return out;
+}
+
+/** An annotated type as a ReceiverType. */
+function typeKind(archive: TorchScriptArchive, t: string): ReceiverType {
+  // An Optional object is refined to the object before an operator on it compiles.
+  const type = typeArguments(t, 'Optional')?.[0] ?? t;
+  if (!type.startsWith('__torch__.')) return { kind: 'other' };
+  const cls = archive.classes.get(type);
+  return cls === undefined ? { kind: 'archive', type } : { kind: 'archive', type, cls };
+}
+
+/** Expressions whose value an operator computes: the operator's result when its operand is an object of a class. */
+const OPERATOR_RESULTS: ReadonlySet<string> = new Set(['binary_operator', 'comparison_operator', 'unary_operator']);
+
+/** What an operator use's operand is: an object of an archive class, a value of another type, or unknown. */
+function operandType(archive: TorchScriptArchive, file: number, use: OperatorUse, depth = 0): ReceiverType {
+  const mod = archive.files[file]!.mod;
+  let e = use.operand;
+  while (e.nodeType === 'parenthesized_expression' && e.elements?.length === 1) e = e.elements[0]!;
+  if (e.constant !== undefined || isSequenceDisplay(e) || ['dictionary', 'set'].includes(e.nodeType))
+    return { kind: 'other' };
+  // The parentheses around an operator's value (`int((b < 1))`, as the printer writes it).
+  let [start, end] = [e.span.startIndex, e.span.endIndex];
+  if (e.nodeType === 'parenthesized_expression' && e.access === undefined) {
+    const m = /^([(\s]*)[\s\S]*?([)\s]*)$/.exec(e.text)!;
+    [start, end] = [start + m[1]!.length, end - m[2]!.length];
+  }
+  // The operators whose value `e` is (a truth test or context use is placed at its operand, which it does not make).
+  const inner = operatorUses(mod).filter(
+    (u) =>
+      u.span.startIndex === start &&
+      u.span.endIndex === end &&
+      (u.operand.span.startIndex !== start || u.operand.span.endIndex !== end),
+  );
+  // `not x`, `x and y`, `x or y` are bools whatever their operands are.
+  if (e.nodeType === 'not_operator' || e.nodeType === 'boolean_operator') return { kind: 'other' };
+  if ((OPERATOR_RESULTS.has(e.nodeType) || inner.length > 0) && depth < MAX_BINDING_DEPTH) {
+    // The value of another operator: an operator of the value types makes a value type; the special method of an
+    // archive class makes what its return annotation says.
+    if (inner.length === 0) return { kind: 'unknown' };
+    const results = inner.map((u): ReceiverType => {
+      const t = operandType(archive, file, u, depth + 1);
+      if (t.kind !== 'archive') return t;
+      const fn = t.cls === undefined ? undefined : u.methods[0]!.map((n) => t.cls!.methods.get(n)).find((f) => f);
+      const ret = fn?.returnAnnotation?.replace(/\s+/g, '');
+      return ret === undefined ? { kind: 'unknown' } : typeKind(archive, ret);
+    });
+    return results.every((r) => r.kind === 'other') ? { kind: 'other' } : { kind: 'unknown' };
+  }
+  const method = owningMethod(mod.functions, use.scopeId) ?? mod.functions[use.scopeId];
+  const a = e.access;
+  if (a?.root.kind === 'name' && method !== undefined && method.kind === 'function') {
+    const t = typeOfAccess(mod, a.root.name, a.steps, method, archive.classes, 0);
+    if (t !== undefined) return typeKind(archive, t);
+  }
+  return provenNotSequence(mod, e, use.scopeId, false) ? { kind: 'other' } : { kind: 'unknown' };
+}
+
+/**
+ * The methods an operator use at load runs, and what is not followed: on an object of a class the index holds, the
+ * special method of each group the class defines (a group it defines none of does not compile, and is reported);
+ * on an object of an archive class the index does not hold, or on an operand of unknown type when a class of the
+ * archive defines one of the methods, the use is not followed.
+ */
+function followUse(
+  archive: TorchScriptArchive,
+  file: number,
+  use: OperatorUse,
+): { runs: { cls: ArchiveClass; fn: FunctionFact }[]; unfollowed?: string } {
+  const t = operandType(archive, file, use);
+  const names = use.methods.map((g) => g.join(' or ')).join(' and ');
+  if (t.kind === 'other') return { runs: [] };
+  if (t.kind === 'unknown') {
+    if (!use.methods.some((g) => g.some((n) => archive.methodNames.has(n)))) return { runs: [] };
+    return {
+      runs: [],
+      unfollowed: `an operand whose type is not known, where a class of the archive defines ${names}, which torch's compiler calls for this operator on an object of that class`,
+    };
+  }
+  const cls = t.cls;
+  if (cls === undefined)
+    return {
+      runs: [],
+      unfollowed: `an object of the archive class ${t.type}, which no code file read with this one defines as torch would find it (the operator runs its ${names})`,
+    };
+  const runs: { cls: ArchiveClass; fn: FunctionFact }[] = [];
+  for (const g of use.methods) {
+    const fn = g.map((n) => cls.methods.get(n)).find((f) => f !== undefined);
+    if (fn === undefined)
+      return { runs, unfollowed: `an object of the archive class ${t.type}, which defines no ${g.join(' or ')}` };
+    runs.push({ cls, fn });
+  }
+  return { runs };
+}
+
+/**
  * The method (a function whose parent is a class) or free function (a function of the module's top level) a
  * function belongs to, walking out of nested definitions.
  */
@@ -1605,6 +1801,12 @@ export interface TorchScriptArchive {
   readonly atLoad: readonly ReadonlyMap<number, string>[];
   /** Per file: calls at load into a method not followed because the chain of calls is MAX_CALL_DEPTH deep. */
   readonly tooDeep: readonly ReadonlySet<number>[];
+  /** Per file: the operator uses of each method (see OperatorUse; nested definitions count as their method's). */
+  readonly usesByMethod: readonly ReadonlyMap<number, OperatorUse[]>[];
+  /** Per file: operator uses at load (by their start offset) not followed because they are MAX_CALL_DEPTH deep. */
+  readonly tooDeepUses: readonly ReadonlySet<number>[];
+  /** Methods run at load that an operator reaches (`<file>:<function id>`): their arguments are not read from calls. */
+  readonly operatorCallees: ReadonlySet<string>;
 }
 
 /** How many calls deep the methods run at load are followed from a load method. */
@@ -1706,6 +1908,18 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
     }
     return byMethod;
   });
+  const usesByMethod = files.map(({ mod }) => {
+    const byMethod = new Map<number, OperatorUse[]>();
+    for (const u of operatorUses(mod)) {
+      const m = owningMethod(mod.functions, u.scopeId);
+      if (m === undefined) continue;
+      let list = byMethod.get(m.id);
+      if (list === undefined) byMethod.set(m.id, (list = []));
+      list.push(u);
+    }
+    return byMethod;
+  });
+  const operatorCallees = new Set<string>();
   const archive = {
     files,
     classes,
@@ -1715,6 +1929,9 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
     callsByMethod,
     atLoad: files.map(() => new Map<number, string>()),
     tooDeep: files.map(() => new Set<number>()),
+    usesByMethod,
+    tooDeepUses: files.map(() => new Set<number>()),
+    operatorCallees,
   };
   // Methods run at load: the load methods of every class and, transitively, the methods they call of the same class
   // or of a class of the archive and the free functions they call (in any file), each followed once (a cycle ends
@@ -1749,6 +1966,19 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
             }
             archive.atLoad[nextFile]!.set(next.id, start.qualifiedName);
             queue.push([nextFile, next, depth + 1]);
+          }
+          // Operators on objects of archive classes run the classes' special methods.
+          for (const u of usesByMethod[at]!.get(fn.id) ?? []) {
+            for (const { cls, fn: next } of followUse(archive, at, u).runs) {
+              operatorCallees.add(`${cls.file}:${next.id}`);
+              if (archive.atLoad[cls.file]!.has(next.id)) continue;
+              if (depth + 1 > MAX_CALL_DEPTH) {
+                archive.tooDeepUses[at]!.add(u.span.startIndex);
+                continue;
+              }
+              archive.atLoad[cls.file]!.set(next.id, start.qualifiedName);
+              queue.push([cls.file, next, depth + 1]);
+            }
           }
         }
       }
@@ -1813,6 +2043,8 @@ function bindingIn(archive: TorchScriptArchive): BindArgument {
       )
     )
       return undefined;
+    // An operator passes its other operand (or the key), which no call shows.
+    if (archive.operatorCallees.has(`${file}:${fn.id}`)) return undefined;
     const callers = callersOf(archive).get(`${file}:${fn.id}`);
     if (callers === undefined || callers.length === 0) return undefined;
     const offset = isMethod(mod.functions, fn) ? 1 : 0;
@@ -1862,6 +2094,9 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
         const callee = followedCallee(archive, file, fn, c);
         if (callee !== undefined) calls.push({ span: c.span, callee });
       }
+      for (const u of archive.usesByMethod[file]!.get(id) ?? [])
+        for (const { cls, fn: next } of followUse(archive, file, u).runs)
+          if (archive.atLoad[cls.file]!.has(next.id)) calls.push({ span: u.span, callee: `${cls.file}:${next.id}` });
       units.set(`${file}:${id}`, { file, name: fn.qualifiedName, loops, sized, calls });
     }
   });
@@ -2076,6 +2311,28 @@ export function detectTorchScriptLoadCode(
         });
       }
       push(signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, message, confidence, details));
+    }
+  }
+  // Operators on objects of archive classes whose special method is not followed.
+  for (const [methodId, uses] of archive.usesByMethod[file]!) {
+    const method = fns[methodId]!;
+    const root = atLoad.get(methodId);
+    if (root === undefined) continue;
+    for (const u of uses) {
+      const why = archive.tooDeepUses[file]!.has(u.span.startIndex)
+        ? `the special method it runs is ${MAX_CALL_DEPTH} calls deep from ${root} and is not followed further`
+        : followUse(index, file, u).unfollowed;
+      if (why === undefined) continue;
+      push(
+        signalAt(
+          'TORCH-SCRIPT-CUSTOM-OP',
+          u.span,
+          u.text,
+          `${u.text} ${loadWhere(method, root)}: the operator is applied to ${why}, so what it runs at load is not known.`,
+          'high',
+          { kind: 'load-operation-unfollowed', method: method.qualifiedName, callee: u.text, runsAtLoad: true },
+        ),
+      );
     }
   }
   // Infix operators on tensors broadcast as their operator calls do (`a + b` is aten::add); an augmented assignment

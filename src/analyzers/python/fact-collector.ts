@@ -90,7 +90,8 @@ export function collectFacts(
     operand: SyntaxNode | null,
     ctx: WalkContext,
   ): void => {
-    if (!withProtocolUses || operand === null) return;
+    // An annotation's subscripts (`Tuple[int, bool]`) are types, never evaluated as items.
+    if (!withProtocolUses || operand === null || ctx.annotation) return;
     // A statement's test is placed at the test, not over the statement's body.
     const at = kind === 'truth' || kind === 'context' ? operand : node;
     protocolUses.push({

@@ -1050,6 +1050,8 @@ function operatorUses(mod: PythonModule): OperatorUse[] {
 function typeKind(archive: TorchScriptArchive, t: string): ReceiverType {
   // An Optional object is refined to the object before an operator on it compiles.
   const type = typeArguments(t, 'Optional')?.[0] ?? t;
+  // `Any` (or a union) may hold an object of a class.
+  if (type === 'Any' || /^Union\[/.test(type)) return { kind: 'unknown' };
   if (!type.startsWith('__torch__.')) return { kind: 'other' };
   const cls = archive.classes.get(type);
   return cls === undefined ? { kind: 'archive', type } : { kind: 'archive', type, cls };
@@ -1060,8 +1062,19 @@ const OPERATOR_RESULTS: ReadonlySet<string> = new Set(['binary_operator', 'compa
 
 /** What an operator use's operand is: an object of an archive class, a value of another type, or unknown. */
 function operandType(archive: TorchScriptArchive, file: number, use: OperatorUse, depth = 0): ReceiverType {
+  return valueType(archive, file, use.operand, use.scopeId, depth);
+}
+
+/** What a value is (see operandType): read through operators, the printer's typed values and local bindings. */
+function valueType(
+  archive: TorchScriptArchive,
+  file: number,
+  e0: ExpressionFact,
+  scopeId: number,
+  depth: number,
+): ReceiverType {
   const mod = archive.files[file]!.mod;
-  let e = use.operand;
+  let e = e0;
   while (e.nodeType === 'parenthesized_expression' && e.elements?.length === 1) e = e.elements[0]!;
   if (e.constant !== undefined || isSequenceDisplay(e) || ['dictionary', 'set'].includes(e.nodeType))
     return { kind: 'other' };
@@ -1085,7 +1098,7 @@ function operandType(archive: TorchScriptArchive, file: number, use: OperatorUse
     // archive class makes what its return annotation says.
     if (inner.length === 0) return { kind: 'unknown' };
     const results = inner.map((u): ReceiverType => {
-      const t = operandType(archive, file, u, depth + 1);
+      const t = valueType(archive, file, u.operand, u.scopeId, depth + 1);
       if (t.kind !== 'archive') return t;
       const fn = t.cls === undefined ? undefined : u.methods[0]!.map((n) => t.cls!.methods.get(n)).find((f) => f);
       const ret = fn?.returnAnnotation?.replace(/\s+/g, '');
@@ -1093,13 +1106,32 @@ function operandType(archive: TorchScriptArchive, file: number, use: OperatorUse
     });
     return results.every((r) => r.kind === 'other') ? { kind: 'other' } : { kind: 'unknown' };
   }
-  const method = owningMethod(mod.functions, use.scopeId) ?? mod.functions[use.scopeId];
+  const method = owningMethod(mod.functions, scopeId) ?? mod.functions[scopeId];
   const a = e.access;
+  // A name bound nowhere in the file is a global of the code: a type (`List[int]`), `torch`, `ops`, or archive code
+  // (`__torch__.a`); an object of a class is always a local, a parameter or an attribute.
+  if (a?.root.kind === 'name' && ['unbound', 'builtin', 'implicit'].includes(a.root.resolution))
+    return { kind: 'other' };
   if (a?.root.kind === 'name' && method !== undefined && method.kind === 'function') {
     const t = typeOfAccess(mod, a.root.name, a.steps, method, archive.classes, 0);
     if (t !== undefined) return typeKind(archive, t);
   }
-  return provenNotSequence(mod, e, use.scopeId, false) ? { kind: 'other' } : { kind: 'unknown' };
+  if (provenNotSequence(mod, e, scopeId, false)) return { kind: 'other' };
+  // The printer's typed values: `annotate(List[int], [])`, `unchecked_cast(__torch__.Box, x)`.
+  const c = callOf(mod, e);
+  const typed = c?.callee.raw === 'annotate' || c?.callee.raw === 'unchecked_cast' ? c.positional[0] : undefined;
+  if (typed !== undefined && c!.positional.length === 2) return typeKind(archive, typed.text.replace(/\s+/g, ''));
+  // A local name every binding of which is a value of another type.
+  if (e.nodeType === 'identifier' && depth < MAX_BINDING_DEPTH) {
+    const other = everyBinding(
+      mod,
+      e.text,
+      scopeId,
+      (v) => valueType(archive, file, v, scopeId, depth + 1).kind === 'other',
+    );
+    if (other) return { kind: 'other' };
+  }
+  return { kind: 'unknown' };
 }
 
 /**

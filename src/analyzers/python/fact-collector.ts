@@ -528,7 +528,13 @@ export function collectFacts(
         case 'unary_operator': {
           if (!withProtocolUses) return;
           const arg = node.childForFieldName('argument');
-          const op = arg === null ? '' : src.slice(node.startIndex, arg.startIndex).replace(/#[^\n]*/g, '').trim();
+          const op =
+            arg === null
+              ? ''
+              : src
+                  .slice(node.startIndex, arg.startIndex)
+                  .replace(/#[^\n]*/g, '')
+                  .trim();
           const kind = op === '-' ? 'negate' : op === '~' ? 'invert' : op === '+' ? 'plus' : undefined;
           if (kind !== undefined) recordUse(kind, node, arg, ctx);
           return;

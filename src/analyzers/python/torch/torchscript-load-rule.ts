@@ -4,10 +4,10 @@
 // call, may only call operators of the derived load table (torchscript-ops.json: tensor arithmetic and
 // constructors, list/str/dict builtins, interpreter primitives) and a short list of printed builtins. Methods of
 // archive classes they call are followed into whichever code file of the archive holds the class (the archive's code
-// files are indexed together: indexTorchScriptArchive). Anything else is a signal: an operator that opens a file,
-// maps one (`from_file`) or calls another process; a name outside the table; a call into archive code that is not
-// followed (so not proven harmless). Operators
-// with a file, remote-call or Python-callback effect are reported wherever they appear, with a message that says
+// files are indexed together: indexTorchScriptArchive), and so are the special methods an operator on an object of
+// an archive class runs (`b[1]` runs `__getitem__`, `if b:` runs `__bool__`: OperatorUse). Anything else is a
+// signal: an operator that opens a file, maps one (`from_file`) or calls another process; a name outside the table;
+// a call or operator into archive code that is not followed (so not proven harmless). Operators with a file, remote-call or Python-callback effect are reported wherever they appear, with a message that says
 // whether the load or a later call of the model runs them.
 import { signalAt, type CodeSignal, type Confidence, type TorchFileKind } from '../code-signal.js';
 import type {
@@ -1060,6 +1060,22 @@ function typeKind(archive: TorchScriptArchive, t: string): ReceiverType {
 /** Expressions whose value an operator computes: the operator's result when its operand is an object of a class. */
 const OPERATOR_RESULTS: ReadonlySet<string> = new Set(['binary_operator', 'comparison_operator', 'unary_operator']);
 
+const USES_AT = new WeakMap<PythonModule, Map<number, OperatorUse[]>>();
+
+/** The operator uses of a module by where they start. */
+function usesAt(mod: PythonModule): Map<number, OperatorUse[]> {
+  let m = USES_AT.get(mod);
+  if (m !== undefined) return m;
+  m = new Map();
+  for (const u of operatorUses(mod)) {
+    const list = m.get(u.span.startIndex);
+    if (list === undefined) m.set(u.span.startIndex, [u]);
+    else list.push(u);
+  }
+  USES_AT.set(mod, m);
+  return m;
+}
+
 /** What an operator use's operand is: an object of an archive class, a value of another type, or unknown. */
 function operandType(archive: TorchScriptArchive, file: number, use: OperatorUse, depth = 0): ReceiverType {
   return valueType(archive, file, use.operand, use.scopeId, depth);
@@ -1085,11 +1101,8 @@ function valueType(
     [start, end] = [start + m[1]!.length, end - m[2]!.length];
   }
   // The operators whose value `e` is (a truth test or context use is placed at its operand, which it does not make).
-  const inner = operatorUses(mod).filter(
-    (u) =>
-      u.span.startIndex === start &&
-      u.span.endIndex === end &&
-      (u.operand.span.startIndex !== start || u.operand.span.endIndex !== end),
+  const inner = (usesAt(mod).get(start) ?? []).filter(
+    (u) => u.span.endIndex === end && (u.operand.span.startIndex !== start || u.operand.span.endIndex !== end),
   );
   // `not x`, `x and y`, `x or y` are bools whatever their operands are.
   if (e.nodeType === 'not_operator' || e.nodeType === 'boolean_operator') return { kind: 'other' };

@@ -95,7 +95,10 @@ export async function archiveSignals(
   const read = await Promise.all(
     Object.entries(files).map(async ([path, lines]) => ({
       path,
-      mod: await analyzePythonModule(lines.join('\n') + '\n', { implicitGlobals: TORCHSCRIPT_IMPLICIT_GLOBALS, protocolUses: true }),
+      mod: await analyzePythonModule(lines.join('\n') + '\n', {
+        implicitGlobals: TORCHSCRIPT_IMPLICIT_GLOBALS,
+        protocolUses: true,
+      }),
     })),
   );
   const archive = indexTorchScriptArchive(read, stored);

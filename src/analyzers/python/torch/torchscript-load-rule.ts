@@ -2188,6 +2188,39 @@ function functionAlias(mod: PythonModule, name: string, scopeId: number): string
   return all ? q : undefined;
 }
 
+/**
+ * A call of an object (`b(1)`, `self.box(1)`), which torch compiles into a call of the object's `__call__` (a
+ * module's `forward`): followed on an object of an archive class; not followed when a bare local name of unknown type
+ * is called and a class of the archive defines `__call__`. Undefined for any other callee.
+ */
+function calledObject(archive: TorchScriptArchive, file: number, c: CallSite): Verdict | undefined {
+  const mod = archive.files[file]!.mod;
+  const access = c.callee.access;
+  if (access?.root.kind !== 'name' || !['parameter', 'assignment'].includes(access.root.resolution)) return undefined;
+  const method = owningMethod(mod.functions, c.scopeId) ?? mod.functions[c.scopeId];
+  if (method === undefined || method.kind !== 'function') return undefined;
+  const t = typeOfAccess(mod, access.root.name, access.steps, method, archive.classes, 0);
+  if (t === undefined) {
+    if (access.steps.length > 0 || !archive.methodNames.has('__call__')) return undefined;
+    return {
+      kind: 'unfollowed',
+      what: `${c.callee.raw} (a call of a value whose type is not known, where a class of the archive defines __call__, which torch runs for a call of an object of that class)`,
+      high: true,
+    };
+  }
+  const r = typeKind(archive, t.replace(/\s+/g, ''));
+  if (r.kind === 'other') return undefined;
+  if (r.kind === 'unknown')
+    return archive.methodNames.has('__call__')
+      ? { kind: 'unfollowed', what: `${c.callee.raw} (a call of a value of type ${t})`, high: true }
+      : undefined;
+  const cls = r.cls;
+  const module =
+    cls !== undefined &&
+    (archive.files[cls.file]!.mod.functions[cls.id]?.bases ?? []).some((b) => /\bModule$/.test(b.text));
+  return archiveMethod(r, c.callee.raw, module ? 'forward' : '__call__');
+}
+
 /** classify with the archive's classes: receivers' types, method names, object constructions. */
 function classifyIn(archive: TorchScriptArchive, file: number, c: CallSite, selfName: string | undefined): Verdict {
   const made = constructedType(c);
@@ -2217,6 +2250,9 @@ function classifyIn(archive: TorchScriptArchive, file: number, c: CallSite, self
           };
     }
   }
+  // Calling an object (`b(1)`) runs its class's `__call__`.
+  const called = calledObject(archive, file, c);
+  if (called !== undefined) return called;
   return classify(c, selfName, (call) => receiverIn(archive, file, call), archive.methodNames);
 }
 

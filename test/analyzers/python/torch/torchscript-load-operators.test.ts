@@ -48,6 +48,7 @@ const SPECIAL: [string, string, string][] = [
   ['__iadd__', 'o: int', '__torch__.box.Box'],
   ['__enter__', '', 'int'],
   ['__exit__', 'a: Any, b: Any, c: Any', 'NoneType'],
+  ['__call__', 'i: int', 'int'],
 ];
 
 const box = (bound: string, without: string[] = []): string[] => [
@@ -69,6 +70,7 @@ const main = (lines: string[], param = ''): string[] => [
   '  training : bool',
   '  n : int',
   '  total : int',
+  '  box : __torch__.box.Box',
   '  def forward(self: __torch__.main.M, x: Tensor) -> Tensor:',
   '    return x',
   `  def __setstate__(self: __torch__.main.M, state: Tuple[int, bool]${param}) -> NoneType:`,
@@ -113,6 +115,8 @@ const FORMS: [string, string[]][] = [
     [`_0 = ${f}(b)`],
   ]),
   ['with b: (__enter__ and __exit__)', ['with b:', '  self.total = 1']],
+  ['b(1) (__call__)', ['self.total = b(1)']],
+  ['self.box(1) on an attribute holding an object (__call__)', ['self.box = b', 'self.total = self.box(1)']],
 ];
 
 describe('TorchScript load code: operators on objects of archive classes', () => {
@@ -175,6 +179,14 @@ describe('TorchScript load code: operators on objects of archive classes', () =>
       [UNFOLLOWED],
     ],
     [
+      'a call of a value of unknown type where an archive class defines __call__',
+      {
+        'code/__torch__/main.py': main(['self.total = x(1)'], ', x'),
+        'code/__torch__/box.py': box(TWIN),
+      },
+      [UNFOLLOWED],
+    ],
+    [
       'an operand of unknown type where no archive class defines the method',
       {
         'code/__torch__/main.py': main(['self.total = x[1]'], ', x'),
@@ -220,6 +232,7 @@ const OPERATOR_FORMS = [
   'invert',
   'truth',
   'int',
+  'call',
 ];
 
 describe('TorchScript operators on archive-class objects: archives made and proven by torch 1.13', () => {

@@ -1308,7 +1308,7 @@ class FileScan {
             ...budget,
             ...(kind === 'torchscript' && torch ? { implicitGlobals: { ...torch.TORCHSCRIPT_IMPLICIT_GLOBALS } } : {}),
             // torch.jit.load parses every method of the file, called or not, with a recursive-descent parser.
-            ...(kind === 'torchscript' ? { maxRecursion: MAX_TORCHSCRIPT_RECURSION } : {}),
+            ...(kind === 'torchscript' ? { maxRecursion: MAX_TORCHSCRIPT_RECURSION, protocolUses: true } : {}),
           });
     if (mod === undefined) return;
     const cut = phase?.deserBudgetIncomplete(mod, src.location);
@@ -1387,6 +1387,8 @@ class FileScan {
         implicitGlobals: { ...torch.TORCHSCRIPT_IMPLICIT_GLOBALS },
         // torch.jit.load parses every method of the file, called or not, with a recursive-descent parser.
         maxRecursion: MAX_TORCHSCRIPT_RECURSION,
+        // An operator on an object of an archive class runs the class's special method.
+        protocolUses: true,
       });
       read.push({ src: f.src, path: f.path, mod });
     }

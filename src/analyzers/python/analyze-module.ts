@@ -22,6 +22,8 @@ export interface AnalyzeOptions extends ParseBudget {
   maxParseErrors?: number;
   /** Budget of name-resolution steps (default 2 000 000); past it values become `unknown` (see stats). */
   maxResolveSteps?: number;
+  /** Record the operands used through a protocol of their type (ProtocolUseFact): item access, `in`, truth tests... */
+  protocolUses?: boolean;
 }
 
 /**
@@ -93,7 +95,7 @@ export function analyzeTree(wasmRoot: Node, text: string, opts: AnalyzeOptions =
   const resolver = new NameResolver(text, index, implicit, (n) => callIds.get(n.id), opts.maxResolveSteps);
   // Resolve bindings in source order first, so chains (`a = torch.load; b = a; ...`) memoise step by step.
   const bindingValues = index.bindings.map((b) => resolver.bindingValue(b).values);
-  const facts = collectFacts(root, text, index, resolver, callNodes, callIds);
+  const facts = collectFacts(root, text, index, resolver, callNodes, callIds, opts.protocolUses === true);
 
   const bindings: BindingFact[] = index.bindings.map((b, i) => {
     const values = bindingValues[i]!;
@@ -119,6 +121,7 @@ export function analyzeTree(wasmRoot: Node, text: string, opts: AnalyzeOptions =
     loops: facts.loops,
     divisions: facts.divisions,
     operators: facts.operators,
+    protocolUses: facts.protocolUses,
     stats: {
       parseMs: 0,
       analyseMs: 0,

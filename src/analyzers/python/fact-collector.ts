@@ -12,6 +12,7 @@ import type {
   EnclosingFunction,
   FunctionFact,
   LoopFact,
+  ProtocolUseFact,
   StringLiteralFact,
   TryFact,
   TryFrame,
@@ -32,6 +33,7 @@ export interface CollectedFacts {
   loops: LoopFact[];
   divisions: DivisionFact[];
   operators: BinaryOperatorFact[];
+  protocolUses: ProtocolUseFact[];
 }
 
 const ASSIGN_TARGET_LISTS: ReadonlySet<string> = new Set([
@@ -70,6 +72,7 @@ export function collectFacts(
   resolver: NameResolver,
   callNodes: SyntaxNode[],
   callIds: ReadonlyMap<number, number>,
+  withProtocolUses = false,
 ): CollectedFacts {
   const text = (n: SyntaxNode): string => src.slice(n.startIndex, n.endIndex);
   const calls: (CallSite | undefined)[] = new Array<CallSite | undefined>(callNodes.length);
@@ -80,6 +83,29 @@ export function collectFacts(
   const loops: LoopFact[] = [];
   const divisions: DivisionFact[] = [];
   const operators: BinaryOperatorFact[] = [];
+  const protocolUses: ProtocolUseFact[] = [];
+  const recordUse = (
+    kind: ProtocolUseFact['kind'],
+    node: SyntaxNode,
+    operand: SyntaxNode | null,
+    ctx: WalkContext,
+  ): void => {
+    // An annotation's subscripts (`Tuple[int, bool]`) are types, never evaluated as items.
+    if (!withProtocolUses || operand === null || ctx.annotation) return;
+    // A statement's test is placed at the test, not over the statement's body.
+    const at = kind === 'truth' || kind === 'context' ? operand : node;
+    protocolUses.push({
+      kind,
+      operand: resolver.expression(operand, ctx),
+      span: spanOf(at),
+      text: resolver.excerpts.of(at.startIndex, at.endIndex),
+      scopeId: ctx.scope.fact.id,
+    });
+  };
+  // Subscripts written (`b[1] = v`, a loop or `with` target), written after a read (`b[1] += v`) or deleted.
+  const storedSubscripts = new Set<number>();
+  const augmentedSubscripts = new Set<number>();
+  const deletedSubscripts = new Set<number>();
   const recordOperator = (
     node: SyntaxNode,
     operator: string,
@@ -106,6 +132,7 @@ export function collectFacts(
         .replace(/#[^\n]*/g, '')
         .replace(/\s+/g, '');
       if (OTHER_OPERATORS.has(operator)) recordOperator(node, operator, parts[i]!, parts[i + 1]!, ctx);
+      else if (operator === 'in' || operator === 'notin') recordUse('contains', node, parts[i + 1]!, ctx);
     }
   };
   const recordDivision = (node: SyntaxNode, ctx: WalkContext): void => {
@@ -192,6 +219,7 @@ export function collectFacts(
           ...(q !== undefined && q.kind === 'qualified' ? { qualifiedName: q.name } : {}),
         });
       } else if (t.type === 'subscript') {
+        storedSubscripts.add(t.id);
         const obj = t.childForFieldName('value');
         const sub = t.childForFieldName('subscript');
         const target: AssignmentTarget = {
@@ -357,6 +385,7 @@ export function collectFacts(
         }
         case 'augmented_assignment': {
           const left = node.childForFieldName('left');
+          if (left?.type === 'subscript') augmentedSubscripts.add(left.id);
           if (left !== null) recordAssignment('augmented', node, left, node.childForFieldName('right'), ctx);
           recordDivision(node, ctx);
           return;
@@ -383,6 +412,7 @@ export function collectFacts(
         }
         case 'while_statement': {
           const cond = node.childForFieldName('condition');
+          recordUse('truth', node, cond, ctx);
           loops.push({
             kind: 'while',
             head: cond !== null ? resolver.expression(cond, ctx) : null,
@@ -393,6 +423,7 @@ export function collectFacts(
         }
         case 'with_item': {
           const value = node.childForFieldName('value');
+          recordUse('context', node, value?.type === 'as_pattern' ? value.namedChild(0) : value, ctx);
           if (value?.type !== 'as_pattern') return;
           const expr = value.namedChild(0);
           const alias = value.childForFieldName('alias');
@@ -450,6 +481,8 @@ export function collectFacts(
           const scope = index.byNode.get(node.id);
           if (scope === undefined) return;
           if (node.type === 'function_definition') markDocstring(node.childForFieldName('body'));
+          const ret = node.type === 'function_definition' ? node.childForFieldName('return_type') : null;
+          if (ret !== null) scope.fact.returnAnnotation = resolver.excerpts.of(ret.startIndex, ret.endIndex);
           const params = node.childForFieldName('parameters');
           if (params === null) return;
           scope.fact.parameters = parameterSites(params, src).map((p) => ({
@@ -472,6 +505,58 @@ export function collectFacts(
           }
           return;
         }
+        case 'subscript': {
+          if (!withProtocolUses) return;
+          const obj = node.childForFieldName('value');
+          if (deletedSubscripts.has(node.id)) recordUse('item-delete', node, obj, ctx);
+          else if (!storedSubscripts.has(node.id) || augmentedSubscripts.has(node.id))
+            recordUse('item-get', node, obj, ctx);
+          if (storedSubscripts.has(node.id)) recordUse('item-set', node, obj, ctx);
+          return;
+        }
+        case 'delete_statement': {
+          if (!withProtocolUses) return;
+          const work = node.namedChildren.slice();
+          while (work.length > 0) {
+            const t = work.pop()!;
+            if (t.type === 'subscript') deletedSubscripts.add(t.id);
+            else if (ASSIGN_TARGET_LISTS.has(t.type) || t.type === 'parenthesized_expression')
+              work.push(...t.namedChildren);
+          }
+          return;
+        }
+        case 'unary_operator': {
+          if (!withProtocolUses) return;
+          const arg = node.childForFieldName('argument');
+          const op =
+            arg === null
+              ? ''
+              : src
+                  .slice(node.startIndex, arg.startIndex)
+                  .replace(/#[^\n]*/g, '')
+                  .trim();
+          const kind = op === '-' ? 'negate' : op === '~' ? 'invert' : op === '+' ? 'plus' : undefined;
+          if (kind !== undefined) recordUse(kind, node, arg, ctx);
+          return;
+        }
+        case 'not_operator':
+          recordUse('truth', node, node.childForFieldName('argument'), ctx);
+          return;
+        case 'boolean_operator':
+          recordUse('truth', node, node.childForFieldName('left'), ctx);
+          recordUse('truth', node, node.childForFieldName('right'), ctx);
+          return;
+        case 'if_statement':
+        case 'elif_clause':
+          recordUse('truth', node, node.childForFieldName('condition'), ctx);
+          return;
+        case 'conditional_expression':
+          recordUse('truth', node, node.namedChildren.filter((c) => c.type !== 'comment')[1] ?? null, ctx);
+          return;
+        case 'assert_statement':
+        case 'if_clause':
+          recordUse('truth', node, node.namedChildren.find((c) => c.type !== 'comment') ?? null, ctx);
+          return;
         default:
           return;
       }
@@ -489,5 +574,6 @@ export function collectFacts(
     loops,
     divisions,
     operators,
+    protocolUses,
   };
 }

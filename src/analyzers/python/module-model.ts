@@ -189,6 +189,8 @@ export interface FunctionFact {
   nonlocals: string[];
   /** `return` / `yield` values in this scope (not nested ones). */
   returns: ExpressionFact[];
+  /** A def's return annotation (`-> int`), cut as other excerpts are. */
+  returnAnnotation?: string;
 }
 
 /** Where a call sits relative to function definitions. */
@@ -340,6 +342,23 @@ export interface BinaryOperatorFact {
   augmented: boolean;
 }
 
+/**
+ * An operand a statement or expression uses through a protocol of its type rather than by a call written out: an
+ * item read (`b[1]`), written (`b[1] = v`) or deleted (`del b[1]`), a membership test (`k in b`, `k not in b`: the
+ * container), a unary operator (`-b`, `~b`, `+b`), a truth test (`if b:`, `while b:`, `not b`, `b and c`, `x if b
+ * else y`, `assert b`, a comprehension's `if b`) and a context manager (`with b:`). A language whose classes define
+ * these by special methods runs such a method here. Collected only when the analysis asks for them (see
+ * AnalyzeOptions.protocolUses).
+ */
+export interface ProtocolUseFact {
+  kind: 'item-get' | 'item-set' | 'item-delete' | 'contains' | 'negate' | 'invert' | 'plus' | 'truth' | 'context';
+  operand: ExpressionFact;
+  span: SourceSpan;
+  /** Source text, cut to about 200 characters. */
+  text: string;
+  scopeId: number;
+}
+
 export interface TryFact {
   id: number;
   span: SourceSpan;
@@ -377,6 +396,8 @@ export interface PythonModule {
   divisions: DivisionFact[];
   /** Every other binary or comparison operator (see BinaryOperatorFact), in source order. */
   operators: BinaryOperatorFact[];
+  /** Operands used through a protocol of their type (see ProtocolUseFact); empty unless the analysis asked for them. */
+  protocolUses: ProtocolUseFact[];
   /**
    * Timings in milliseconds (parse = tree-sitter; analyse = fact extraction), nodes walked, and name-resolution
    * work. When `resolveBudgetExhausted` is true some values are `unknown` only because the budget ran out.

@@ -4,15 +4,16 @@
 // call, may only call operators of the derived load table (torchscript-ops.json: tensor arithmetic and
 // constructors, list/str/dict builtins, interpreter primitives) and a short list of printed builtins. Methods of
 // archive classes they call are followed into whichever code file of the archive holds the class (the archive's code
-// files are indexed together: indexTorchScriptArchive). Anything else is a signal: an operator that opens a file,
-// maps one (`from_file`) or calls another process; a name outside the table; a call into archive code that is not
-// followed (so not proven harmless). Operators
-// with a file, remote-call or Python-callback effect are reported wherever they appear, with a message that says
+// files are indexed together: indexTorchScriptArchive), and so are the special methods an operator on an object of
+// an archive class runs (`b[1]` runs `__getitem__`, `if b:` runs `__bool__`: OperatorUse). Anything else is a
+// signal: an operator that opens a file, maps one (`from_file`) or calls another process; a name outside the table;
+// a call or operator into archive code that is not followed (so not proven harmless). Operators with a file, remote-call or Python-callback effect are reported wherever they appear, with a message that says
 // whether the load or a later call of the model runs them.
 import { signalAt, type CodeSignal, type Confidence, type TorchFileKind } from '../code-signal.js';
 import type {
   AccessStep,
   CallSite,
+  ProtocolUseFact,
   ExpressionFact,
   FunctionFact,
   LoopFact,
@@ -944,6 +945,246 @@ function classify(
 }
 
 /**
+ * The special method torch's compiler (1.13) calls for an infix operator whose left operand is an object of a class:
+ * no reflected forms (`1 + b` does not compile), and `//` and `@` are not dispatched (they do not compile either).
+ */
+const INFIX_METHODS: ReadonlyMap<string, string> = new Map([
+  ['+', '__add__'],
+  ['-', '__sub__'],
+  ['*', '__mul__'],
+  ['/', '__truediv__'],
+  ['%', '__mod__'],
+  ['**', '__pow__'],
+  ['&', '__and__'],
+  ['|', '__or__'],
+  ['^', '__xor__'],
+  ['<<', '__lshift__'],
+  ['>>', '__rshift__'],
+  ['<', '__lt__'],
+  ['<=', '__le__'],
+  ['>', '__gt__'],
+  ['>=', '__ge__'],
+  ['==', '__eq__'],
+  ['!=', '__ne__'],
+]);
+/** Augmented assignments the compiler dispatches: the in-place method when the class defines it, else the infix one. */
+const AUGMENTED_METHODS: ReadonlyMap<string, string> = new Map([
+  ['+', '__iadd__'],
+  ['-', '__isub__'],
+  ['*', '__imul__'],
+  ['/', '__itruediv__'],
+  ['%', '__imod__'],
+]);
+/** The special methods an operand used through a protocol runs (`if b:` runs `__bool__`, `with b:` both of its). */
+const PROTOCOL_METHODS: Readonly<Record<ProtocolUseFact['kind'], readonly string[]>> = {
+  'item-get': ['__getitem__'],
+  'item-set': ['__setitem__'],
+  'item-delete': ['__delitem__'],
+  contains: ['__contains__'],
+  negate: ['__neg__'],
+  invert: ['__invert__'],
+  plus: [],
+  truth: ['__bool__'],
+  context: ['__enter__', '__exit__'],
+};
+/** Builtins the compiler turns into a call of their argument's special method when it is an object of a class. */
+const BUILTIN_METHODS: ReadonlyMap<string, string> = new Map([
+  ['len', '__len__'],
+  ['bool', '__bool__'],
+  ['int', '__int__'],
+  ['float', '__float__'],
+  ['str', '__str__'],
+  ['complex', '__complex__'],
+  ['round', '__round__'],
+  ['hex', '__hex__'],
+  ['oct', '__oct__'],
+]);
+
+/**
+ * An operator on an operand that may be an object of an archive class, which torch's compiler turns into a call of
+ * the class's special method: `b[1]` (`__getitem__`), `b[1] = v`, `del b[1]`, `k in b`, `b + 1` and the other infix
+ * operators and comparisons, `b += 1` (`__iadd__`, else `__add__`), `-b`, `~b`, a truth test (`__bool__`), `with b:`
+ * and `len(b)`, `int(b)`, `str(b)` and the other builtins of BUILTIN_METHODS. Each group of `methods` is one method
+ * run: the first of its names the class defines.
+ */
+interface OperatorUse {
+  readonly operand: ExpressionFact;
+  readonly methods: readonly (readonly string[])[];
+  readonly span: SourceSpan;
+  readonly text: string;
+  readonly scopeId: number;
+}
+
+const OPERATOR_USES = new WeakMap<PythonModule, OperatorUse[]>();
+
+/** The operator uses of a module (see OperatorUse), read once. */
+function operatorUses(mod: PythonModule): OperatorUse[] {
+  const done = OPERATOR_USES.get(mod);
+  if (done !== undefined) return done;
+  const out: OperatorUse[] = [];
+  for (const o of [...mod.operators, ...mod.divisions.map((d) => ({ ...d, augmented: false }))]) {
+    const infix = INFIX_METHODS.get(o.operator);
+    if (infix === undefined) continue;
+    const inPlace = o.augmented ? AUGMENTED_METHODS.get(o.operator) : undefined;
+    if (o.augmented && inPlace === undefined) continue;
+    const methods = inPlace === undefined ? [[infix]] : [[inPlace, infix]];
+    out.push({ operand: o.left, methods, span: o.span, text: o.text, scopeId: o.scopeId });
+  }
+  for (const u of mod.protocolUses ?? []) {
+    const names = PROTOCOL_METHODS[u.kind];
+    if (names.length > 0)
+      out.push({ operand: u.operand, methods: names.map((n) => [n]), span: u.span, text: u.text, scopeId: u.scopeId });
+  }
+  for (const c of mod.calls) {
+    const a = c.callee.access;
+    const m = a?.root.kind === 'name' && a.steps.length === 0 ? BUILTIN_METHODS.get(a.root.name) : undefined;
+    if (m === undefined || (c.callee.resolution !== 'builtin' && c.callee.resolution !== 'unbound')) continue;
+    const operand = c.positional[0];
+    if (operand !== undefined) out.push({ operand, methods: [[m]], span: c.span, text: c.text, scopeId: c.scopeId });
+  }
+  OPERATOR_USES.set(mod, out);
+  return out;
+}
+
+/** An annotated type as a ReceiverType. */
+function typeKind(archive: TorchScriptArchive, t: string): ReceiverType {
+  // An Optional object is refined to the object before an operator on it compiles.
+  const type = typeArguments(t, 'Optional')?.[0] ?? t;
+  // `Any` (or a union) may hold an object of a class.
+  if (type === 'Any' || /^Union\[/.test(type)) return { kind: 'unknown' };
+  if (!type.startsWith('__torch__.')) return { kind: 'other' };
+  const cls = archive.classes.get(type);
+  return cls === undefined ? { kind: 'archive', type } : { kind: 'archive', type, cls };
+}
+
+/** Expressions whose value an operator computes: the operator's result when its operand is an object of a class. */
+const OPERATOR_RESULTS: ReadonlySet<string> = new Set(['binary_operator', 'comparison_operator', 'unary_operator']);
+
+const USES_AT = new WeakMap<PythonModule, Map<number, OperatorUse[]>>();
+
+/** The operator uses of a module by where they start. */
+function usesAt(mod: PythonModule): Map<number, OperatorUse[]> {
+  let m = USES_AT.get(mod);
+  if (m !== undefined) return m;
+  m = new Map();
+  for (const u of operatorUses(mod)) {
+    const list = m.get(u.span.startIndex);
+    if (list === undefined) m.set(u.span.startIndex, [u]);
+    else list.push(u);
+  }
+  USES_AT.set(mod, m);
+  return m;
+}
+
+/** What an operator use's operand is: an object of an archive class, a value of another type, or unknown. */
+function operandType(archive: TorchScriptArchive, file: number, use: OperatorUse, depth = 0): ReceiverType {
+  return valueType(archive, file, use.operand, use.scopeId, depth);
+}
+
+/** What a value is (see operandType): read through operators, the printer's typed values and local bindings. */
+function valueType(
+  archive: TorchScriptArchive,
+  file: number,
+  e0: ExpressionFact,
+  scopeId: number,
+  depth: number,
+): ReceiverType {
+  const mod = archive.files[file]!.mod;
+  let e = e0;
+  while (e.nodeType === 'parenthesized_expression' && e.elements?.length === 1) e = e.elements[0]!;
+  if (e.constant !== undefined || isSequenceDisplay(e) || ['dictionary', 'set'].includes(e.nodeType))
+    return { kind: 'other' };
+  // The parentheses around an operator's value (`int((b < 1))`, as the printer writes it).
+  let [start, end] = [e.span.startIndex, e.span.endIndex];
+  if (e.nodeType === 'parenthesized_expression' && e.access === undefined) {
+    const m = /^([(\s]*)[\s\S]*?([)\s]*)$/.exec(e.text)!;
+    [start, end] = [start + m[1]!.length, end - m[2]!.length];
+  }
+  // The operators whose value `e` is (a truth test or context use is placed at its operand, which it does not make).
+  const inner = (usesAt(mod).get(start) ?? []).filter(
+    (u) => u.span.endIndex === end && (u.operand.span.startIndex !== start || u.operand.span.endIndex !== end),
+  );
+  // `not x`, `x and y`, `x or y` are bools whatever their operands are.
+  if (e.nodeType === 'not_operator' || e.nodeType === 'boolean_operator') return { kind: 'other' };
+  if ((OPERATOR_RESULTS.has(e.nodeType) || inner.length > 0) && depth < MAX_BINDING_DEPTH) {
+    // The value of another operator: an operator of the value types makes a value type; the special method of an
+    // archive class makes what its return annotation says.
+    if (inner.length === 0) return { kind: 'unknown' };
+    const results = inner.map((u): ReceiverType => {
+      const t = valueType(archive, file, u.operand, u.scopeId, depth + 1);
+      if (t.kind !== 'archive') return t;
+      const fn = t.cls === undefined ? undefined : u.methods[0]!.map((n) => t.cls!.methods.get(n)).find((f) => f);
+      const ret = fn?.returnAnnotation?.replace(/\s+/g, '');
+      return ret === undefined ? { kind: 'unknown' } : typeKind(archive, ret);
+    });
+    return results.every((r) => r.kind === 'other') ? { kind: 'other' } : { kind: 'unknown' };
+  }
+  const method = owningMethod(mod.functions, scopeId) ?? mod.functions[scopeId];
+  const a = e.access;
+  // A name bound nowhere in the file is a global of the code: a type (`List[int]`), `torch`, `ops`, or archive code
+  // (`__torch__.a`); an object of a class is always a local, a parameter or an attribute.
+  if (a?.root.kind === 'name' && ['unbound', 'builtin', 'implicit'].includes(a.root.resolution))
+    return { kind: 'other' };
+  if (a?.root.kind === 'name' && method !== undefined && method.kind === 'function') {
+    const t = typeOfAccess(mod, a.root.name, a.steps, method, archive.classes, 0);
+    if (t !== undefined) return typeKind(archive, t);
+  }
+  if (provenNotSequence(mod, e, scopeId, false)) return { kind: 'other' };
+  // The printer's typed values: `annotate(List[int], [])`, `unchecked_cast(__torch__.Box, x)`.
+  const c = callOf(mod, e);
+  const typed = c?.callee.raw === 'annotate' || c?.callee.raw === 'unchecked_cast' ? c.positional[0] : undefined;
+  if (typed !== undefined && c!.positional.length === 2) return typeKind(archive, typed.text.replace(/\s+/g, ''));
+  // A local name every binding of which is a value of another type.
+  if (e.nodeType === 'identifier' && depth < MAX_BINDING_DEPTH) {
+    const other = everyBinding(
+      mod,
+      e.text,
+      scopeId,
+      (v) => valueType(archive, file, v, scopeId, depth + 1).kind === 'other',
+    );
+    if (other) return { kind: 'other' };
+  }
+  return { kind: 'unknown' };
+}
+
+/**
+ * The methods an operator use at load runs, and what is not followed: on an object of a class the index holds, the
+ * special method of each group the class defines (a group it defines none of does not compile, and is reported);
+ * on an object of an archive class the index does not hold, or on an operand of unknown type when a class of the
+ * archive defines one of the methods, the use is not followed.
+ */
+function followUse(
+  archive: TorchScriptArchive,
+  file: number,
+  use: OperatorUse,
+): { runs: { cls: ArchiveClass; fn: FunctionFact }[]; unfollowed?: string } {
+  const t = operandType(archive, file, use);
+  const names = use.methods.map((g) => g.join(' or ')).join(' and ');
+  if (t.kind === 'other') return { runs: [] };
+  if (t.kind === 'unknown') {
+    if (!use.methods.some((g) => g.some((n) => archive.methodNames.has(n)))) return { runs: [] };
+    return {
+      runs: [],
+      unfollowed: `an operand whose type is not known, where a class of the archive defines ${names}, which torch's compiler calls for this operator on an object of that class`,
+    };
+  }
+  const cls = t.cls;
+  if (cls === undefined)
+    return {
+      runs: [],
+      unfollowed: `an object of the archive class ${t.type}, which no code file read with this one defines as torch would find it (the operator runs its ${names})`,
+    };
+  const runs: { cls: ArchiveClass; fn: FunctionFact }[] = [];
+  for (const g of use.methods) {
+    const fn = g.map((n) => cls.methods.get(n)).find((f) => f !== undefined);
+    if (fn === undefined)
+      return { runs, unfollowed: `an object of the archive class ${t.type}, which defines no ${g.join(' or ')}` };
+    runs.push({ cls, fn });
+  }
+  return { runs };
+}
+
+/**
  * The method (a function whose parent is a class) or free function (a function of the module's top level) a
  * function belongs to, walking out of nested definitions.
  */
@@ -1605,6 +1846,12 @@ export interface TorchScriptArchive {
   readonly atLoad: readonly ReadonlyMap<number, string>[];
   /** Per file: calls at load into a method not followed because the chain of calls is MAX_CALL_DEPTH deep. */
   readonly tooDeep: readonly ReadonlySet<number>[];
+  /** Per file: the operator uses of each method (see OperatorUse; nested definitions count as their method's). */
+  readonly usesByMethod: readonly ReadonlyMap<number, OperatorUse[]>[];
+  /** Per file: operator uses at load (by their start offset) not followed because they are MAX_CALL_DEPTH deep. */
+  readonly tooDeepUses: readonly ReadonlySet<number>[];
+  /** Methods run at load that an operator reaches (`<file>:<function id>`): their arguments are not read from calls. */
+  readonly operatorCallees: ReadonlySet<string>;
 }
 
 /** How many calls deep the methods run at load are followed from a load method. */
@@ -1706,6 +1953,18 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
     }
     return byMethod;
   });
+  const usesByMethod = files.map(({ mod }) => {
+    const byMethod = new Map<number, OperatorUse[]>();
+    for (const u of operatorUses(mod)) {
+      const m = owningMethod(mod.functions, u.scopeId);
+      if (m === undefined) continue;
+      let list = byMethod.get(m.id);
+      if (list === undefined) byMethod.set(m.id, (list = []));
+      list.push(u);
+    }
+    return byMethod;
+  });
+  const operatorCallees = new Set<string>();
   const archive = {
     files,
     classes,
@@ -1715,6 +1974,9 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
     callsByMethod,
     atLoad: files.map(() => new Map<number, string>()),
     tooDeep: files.map(() => new Set<number>()),
+    usesByMethod,
+    tooDeepUses: files.map(() => new Set<number>()),
+    operatorCallees,
   };
   // Methods run at load: the load methods of every class and, transitively, the methods they call of the same class
   // or of a class of the archive and the free functions they call (in any file), each followed once (a cycle ends
@@ -1749,6 +2011,19 @@ export function indexTorchScriptArchive(files: readonly TorchScriptFile[], store
             }
             archive.atLoad[nextFile]!.set(next.id, start.qualifiedName);
             queue.push([nextFile, next, depth + 1]);
+          }
+          // Operators on objects of archive classes run the classes' special methods.
+          for (const u of usesByMethod[at]!.get(fn.id) ?? []) {
+            for (const { cls, fn: next } of followUse(archive, at, u).runs) {
+              operatorCallees.add(`${cls.file}:${next.id}`);
+              if (archive.atLoad[cls.file]!.has(next.id)) continue;
+              if (depth + 1 > MAX_CALL_DEPTH) {
+                archive.tooDeepUses[at]!.add(u.span.startIndex);
+                continue;
+              }
+              archive.atLoad[cls.file]!.set(next.id, start.qualifiedName);
+              queue.push([cls.file, next, depth + 1]);
+            }
           }
         }
       }
@@ -1813,6 +2088,8 @@ function bindingIn(archive: TorchScriptArchive): BindArgument {
       )
     )
       return undefined;
+    // An operator passes its other operand (or the key), which no call shows.
+    if (archive.operatorCallees.has(`${file}:${fn.id}`)) return undefined;
     const callers = callersOf(archive).get(`${file}:${fn.id}`);
     if (callers === undefined || callers.length === 0) return undefined;
     const offset = isMethod(mod.functions, fn) ? 1 : 0;
@@ -1862,6 +2139,9 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
         const callee = followedCallee(archive, file, fn, c);
         if (callee !== undefined) calls.push({ span: c.span, callee });
       }
+      for (const u of archive.usesByMethod[file]!.get(id) ?? [])
+        for (const { cls, fn: next } of followUse(archive, file, u).runs)
+          if (archive.atLoad[cls.file]!.has(next.id)) calls.push({ span: u.span, callee: `${cls.file}:${next.id}` });
       units.set(`${file}:${id}`, { file, name: fn.qualifiedName, loops, sized, calls });
     }
   });
@@ -1908,6 +2188,39 @@ function functionAlias(mod: PythonModule, name: string, scopeId: number): string
   return all ? q : undefined;
 }
 
+/**
+ * A call of an object (`b(1)`, `self.box(1)`), which torch compiles into a call of the object's `__call__` (a
+ * module's `forward`): followed on an object of an archive class; not followed when a bare local name of unknown type
+ * is called and a class of the archive defines `__call__`. Undefined for any other callee.
+ */
+function calledObject(archive: TorchScriptArchive, file: number, c: CallSite): Verdict | undefined {
+  const mod = archive.files[file]!.mod;
+  const access = c.callee.access;
+  if (access?.root.kind !== 'name' || !['parameter', 'assignment'].includes(access.root.resolution)) return undefined;
+  const method = owningMethod(mod.functions, c.scopeId) ?? mod.functions[c.scopeId];
+  if (method === undefined || method.kind !== 'function') return undefined;
+  const t = typeOfAccess(mod, access.root.name, access.steps, method, archive.classes, 0);
+  if (t === undefined) {
+    if (access.steps.length > 0 || !archive.methodNames.has('__call__')) return undefined;
+    return {
+      kind: 'unfollowed',
+      what: `${c.callee.raw} (a call of a value whose type is not known, where a class of the archive defines __call__, which torch runs for a call of an object of that class)`,
+      high: true,
+    };
+  }
+  const r = typeKind(archive, t.replace(/\s+/g, ''));
+  if (r.kind === 'other') return undefined;
+  if (r.kind === 'unknown')
+    return archive.methodNames.has('__call__')
+      ? { kind: 'unfollowed', what: `${c.callee.raw} (a call of a value of type ${t})`, high: true }
+      : undefined;
+  const cls = r.cls;
+  const module =
+    cls !== undefined &&
+    (archive.files[cls.file]!.mod.functions[cls.id]?.bases ?? []).some((b) => /\bModule$/.test(b.text));
+  return archiveMethod(r, c.callee.raw, module ? 'forward' : '__call__');
+}
+
 /** classify with the archive's classes: receivers' types, method names, object constructions. */
 function classifyIn(archive: TorchScriptArchive, file: number, c: CallSite, selfName: string | undefined): Verdict {
   const made = constructedType(c);
@@ -1937,6 +2250,9 @@ function classifyIn(archive: TorchScriptArchive, file: number, c: CallSite, self
           };
     }
   }
+  // Calling an object (`b(1)`) runs its class's `__call__`.
+  const called = calledObject(archive, file, c);
+  if (called !== undefined) return called;
   return classify(c, selfName, (call) => receiverIn(archive, file, call), archive.methodNames);
 }
 
@@ -2076,6 +2392,28 @@ export function detectTorchScriptLoadCode(
         });
       }
       push(signalAt('TORCH-SCRIPT-CUSTOM-OP', c.span, c.text, message, confidence, details));
+    }
+  }
+  // Operators on objects of archive classes whose special method is not followed.
+  for (const [methodId, uses] of archive.usesByMethod[file]!) {
+    const method = fns[methodId]!;
+    const root = atLoad.get(methodId);
+    if (root === undefined) continue;
+    for (const u of uses) {
+      const why = archive.tooDeepUses[file]!.has(u.span.startIndex)
+        ? `the special method it runs is ${MAX_CALL_DEPTH} calls deep from ${root} and is not followed further`
+        : followUse(index, file, u).unfollowed;
+      if (why === undefined) continue;
+      push(
+        signalAt(
+          'TORCH-SCRIPT-CUSTOM-OP',
+          u.span,
+          u.text,
+          `${u.text} ${loadWhere(method, root)}: the operator is applied to ${why}, so what it runs at load is not known.`,
+          'high',
+          { kind: 'load-operation-unfollowed', method: method.qualifiedName, callee: u.text, runsAtLoad: true },
+        ),
+      );
     }
   }
   // Infix operators on tensors broadcast as their operator calls do (`a + b` is aten::add); an augmented assignment

@@ -17,7 +17,7 @@ import {
 export async function signalsFor(src: string, fileKind: TorchFileKind = 'python'): Promise<CodeSignal[]> {
   const mod = await analyzePythonModule(
     src,
-    fileKind === 'torchscript' ? { implicitGlobals: TORCHSCRIPT_IMPLICIT_GLOBALS } : {},
+    fileKind === 'torchscript' ? { implicitGlobals: TORCHSCRIPT_IMPLICIT_GLOBALS, protocolUses: true } : {},
   );
   return detectTorchSignals(mod, { fileKind });
 }
@@ -95,7 +95,10 @@ export async function archiveSignals(
   const read = await Promise.all(
     Object.entries(files).map(async ([path, lines]) => ({
       path,
-      mod: await analyzePythonModule(lines.join('\n') + '\n', { implicitGlobals: TORCHSCRIPT_IMPLICIT_GLOBALS }),
+      mod: await analyzePythonModule(lines.join('\n') + '\n', {
+        implicitGlobals: TORCHSCRIPT_IMPLICIT_GLOBALS,
+        protocolUses: true,
+      }),
     })),
   );
   const archive = indexTorchScriptArchive(read, stored);

@@ -716,7 +716,11 @@ export function keyClass(v: PyVal, read?: ReadStream): KeyClass | undefined {
   // and equals nothing, and each comparison of two is slow: every NaT is a new key of one class.
   const time = timeScalar(v, read);
   if (time === 'value') return undefined;
-  if (time === 'nat') return { cls: '?NaT', old: '?NaT', exact: undefined, w: NAT_COMPARE };
+  // One NaT object read back from the memo many times is one key (a dict finds it by identity).
+  if (time === 'nat') {
+    const exact = `NaT#${identity(v as object)}`;
+    return { cls: '?NaT', old: '?NaT', exact, w: NAT_COMPARE };
+  }
   const p = hashOf(v, 0);
   // An instance known only by the class and arguments it was made from (its hash may come from its state or its
   // identity instead) is counted only where those arguments may collide: instances made alike are common keys.

@@ -15,7 +15,9 @@
 // line, striptags' regex rescans from every unclosed comment), times the passes of the loops around it, against a
 // budget of MAX_RENDER_WORK. The weights are CPython + jinja2 figures measured per character or item, in units of
 // about 4 ns (a str.count scan). A caller value that is a part of the item a loop over the request visits is charged
-// once over that loop's passes: the parts together are at most the request.
+// once over that loop's passes: the parts together are at most the request. A value gathered from its own old value
+// (`ns.s = ns.s ~ x`, `ns.l = ns.l + [x]`) is copied whole by each pass: each such `set` is charged its passes times
+// the size the value reaches over the loops it gathers over (quadratic in the passes).
 import { foldString, intOf, type FoldEnv } from './template-fold.js';
 import { callArg, children, isNode, keywordArg, type JNode } from './template-print.js';
 
@@ -626,7 +628,8 @@ const CONSTANT_WORK: ReadonlySet<string> = new Set([
  * - both: both operands in full (membership hashes or scans the left one and searches the right one; `~` and `%`
  *   convert both to strings).
  * - repeat: `*`, charged by the size of what it makes.
- * - none: arithmetic on numbers, truthiness, or a copy of the top-level items (`+`) whose result the growth model sizes.
+ * - none: arithmetic on numbers, truthiness, or a copy of the top-level items (`+`) whose result the growth model sizes
+ *   (the copies of a value gathered from its own old value are charged at the `set` that gathers it).
  */
 export type OperandWork = 'least' | 'both' | 'repeat' | 'none';
 export const OPERATOR_WORK: ReadonlyMap<string, OperandWork> = new Map<string, OperandWork>([
@@ -723,6 +726,28 @@ export const RENDERER_GLOBALS: ReadonlySet<string> = new Set([
 /** Names that are not the caller's data: the renderer's globals and the literal constants. */
 const GLOBALS: ReadonlySet<string> = new Set([...RENDERER_GLOBALS, ...CONSTANTS]);
 
+/** Literal numbers and booleans (arithmetic on them copies nothing). */
+const NUMBER_LITERALS: ReadonlySet<string> = new Set(['IntegerLiteral', 'FloatLiteral', 'BooleanLiteral']);
+/** The counters of a loop's `loop` object. */
+const LOOP_NUMBERS: ReadonlySet<string> = new Set([
+  'index',
+  'index0',
+  'revindex',
+  'revindex0',
+  'length',
+  'depth',
+  'depth0',
+  'first',
+  'last',
+]);
+/**
+ * Work of copying one character or one item of a value a template gathers from its own old value (`~`, `+`, a format,
+ * a filter): measured with CPython and jinja2 at 0.1-0.5 ns a character and 1.6-4 ns a list or tuple item, so a
+ * character counts a quarter of a unit (about 1 ns) and an item one unit (about 4 ns).
+ */
+const COPY_CHAR_WORK = 0.25;
+const COPY_ITEM_WORK = 1;
+
 export interface WorkSignal {
   readonly what: string;
   readonly where: JNode;
@@ -789,8 +814,11 @@ export function renderWork(
     return all;
   };
 
-  /** Passes over which a call runs: loops not in the chain that visits the operand's parts. */
-  const passes = (operand: JNode, loops: readonly Loop[]): { times: number; part: boolean } => {
+  /**
+   * The loops (indices into `loops`) that visit the operand's parts, ending at a value of the caller's: over their
+   * passes together the parts are at most the request. Empty when the operand is no part of the caller's data.
+   */
+  const partChain = (operand: JNode, loops: readonly Loop[]): Set<number> => {
     const roots = rootVar(operand);
     const chain = new Set<number>();
     if (roots && roots.some((r) => r !== CALLER)) {
@@ -808,6 +836,12 @@ export function renderWork(
       }
       if (chain.size && !names.includes(CALLER)) chain.clear();
     }
+    return chain;
+  };
+
+  /** Passes over which a call runs: loops not in the chain that visits the operand's parts. */
+  const passes = (operand: JNode, loops: readonly Loop[]): { times: number; part: boolean } => {
+    const chain = partChain(operand, loops);
     let t = 1;
     loops.forEach((l, i) => {
       if (!chain.has(i)) t *= l.times;
@@ -835,13 +869,13 @@ export function renderWork(
    * Characters (or items) of a value that the template itself makes: literals, repetitions, ranges, padding and the
    * growth of the operations applied to them. The caller's content counts nothing here; `sizes` adds it.
    */
-  const madeMemo = new Map<JNode, number>();
-  const made = (n: unknown, seen: Set<string>, depth: number): number => {
+  const mainMemo = new Map<JNode, number>();
+  const made = (n: unknown, seen: Set<string>, depth: number, madeMemo = mainMemo): number => {
     if (!isNode(n)) return 0;
     if (depth > m.maxNesting) return Infinity;
     const known = madeMemo.get(n);
     if (known !== undefined) return known;
-    const r = (x: unknown): number => made(x, seen, depth + 1);
+    const r = (x: unknown): number => made(x, seen, depth + 1, madeMemo);
     const key = (k: string, defs: readonly { kind: string; node?: JNode }[] | undefined): number => {
       if (!defs || seen.has(k)) return 0;
       seen.add(k);
@@ -1149,6 +1183,597 @@ export function renderWork(
       for (const c of children(n)) st.push(c);
     }
   };
+  // Accumulation: a value set from its own old value on each pass (`ns.s = ns.s ~ x`, `ns.l = ns.l + [x]`, a block set
+  // writing itself, a macro writing its argument) is copied in full by each pass, so passes that each add a little
+  // cost the square of their number. Charged at each such set: its passes times the size the value has reached.
+  /** A number or boolean (arithmetic and comparisons copy nothing): literals, lengths, counts, loop counters. */
+  const numberMemo = new Map<string, boolean>();
+  const isNumber = (n: unknown, seen: Set<string> = new Set(), depth = 0): boolean => {
+    if (!isNode(n) || depth > m.maxNesting) return false;
+    const r = (x: unknown): boolean => isNumber(x, seen, depth + 1);
+    if (NUMBER_LITERALS.has(n.type) || intOf(n) !== undefined || numberFilter(n) || rangeIndex(n)) return true;
+    if (n.type === 'UnaryExpression' || n.type === 'TestExpression') return true;
+    if (n.type === 'Ternary') return r(n['trueExpr']) && r(n['falseExpr']);
+    if (n.type === 'BinaryExpression') {
+      const o = op(n) ?? '';
+      if (o === '+' || o === '%') return r(n['left']) || (o === '+' && r(n['right']));
+      if (o === '*' || o === 'and' || o === 'or') return r(n['left']) && r(n['right']);
+      return o !== '~';
+    }
+    let key: string | undefined;
+    let defs: readonly { kind: string; node?: JNode }[] | undefined;
+    if (n.type === 'Identifier') {
+      key = n['value'] as string;
+      defs = env.vars.get(key);
+    } else if (n.type === 'MemberExpression' && !n['computed'] && isNode(n['property'])) {
+      const obj = n['object'] as JNode;
+      const prop = (n['property'] as JNode)['value'] as string;
+      if (obj.type === 'Identifier' && obj['value'] === 'loop' && !env.vars.has('loop')) return LOOP_NUMBERS.has(prop);
+      key = '.' + prop;
+      defs = env.attrs.get(prop);
+    }
+    if (key === undefined || !defs?.length) return false;
+    const known = numberMemo.get(key);
+    if (known !== undefined) return known;
+    // A name met again inside its own definitions: the other definitions decide (a counter starts at a number).
+    if (seen.has(key)) return true;
+    seen.add(key);
+    const all = defs.every((d) => (d.kind === 'value' ? r(d.node) : d.kind === 'iter' && rangeIndex(n)));
+    seen.delete(key);
+    numberMemo.set(key, all);
+    return all;
+  };
+
+  /** The key a `set` target has (`x`, or `.a` for an attribute), and the object an attribute is set on. */
+  const targetOf = (t: unknown): { key: string; object?: string } | undefined => {
+    if (!isNode(t)) return undefined;
+    if (t.type === 'Identifier') return { key: t['value'] as string };
+    if (t.type === 'MemberExpression' && !t['computed'] && isNode(t['property'])) {
+      const obj = t['object'] as JNode;
+      return {
+        key: '.' + ((t['property'] as JNode)['value'] as string),
+        object: obj.type === 'Identifier' ? (obj['value'] as string) : undefined,
+      };
+    }
+    return undefined;
+  };
+  /** Whether an expression reads the key (directly, or through a variable or loop variable defined from it). */
+  const readsKey = (root: unknown, key: string): boolean => {
+    const seen = new Set<string>();
+    const st: unknown[] = [root];
+    let steps = 0;
+    while (st.length && steps++ < 100_000) {
+      const v = st.pop();
+      if (Array.isArray(v)) for (const x of v) st.push(x);
+      else if (isNode(v)) {
+        if (v.type === 'Identifier') {
+          const name = v['value'] as string;
+          if (name === key) return true;
+          if (!seen.has(name)) {
+            seen.add(name);
+            for (const d of env.vars.get(name) ?? []) if (d.kind === 'value' || d.kind === 'iter') st.push(d.node);
+          }
+        } else if (v.type === 'MemberExpression' && !v['computed'] && isNode(v['property'])) {
+          if ('.' + ((v['property'] as JNode)['value'] as string) === key) return true;
+          st.push(v['object']);
+          continue;
+        }
+        for (const c of children(v)) st.push(c);
+      }
+    }
+    return steps >= 100_000;
+  };
+  const isKey = (n: JNode, key: string): boolean =>
+    n.type === 'Identifier'
+      ? n['value'] === key
+      : n.type === 'MemberExpression' &&
+        !n['computed'] &&
+        isNode(n['property']) &&
+        '.' + ((n['property'] as JNode)['value'] as string) === key;
+  /**
+   * How many times evaluating a value copies the key's old value: once per operation on the way to a read of it that
+   * makes a new value from it (`~`, `+` of sequences, `%`, a filter or method, a slice, a macro or global call, a
+   * block set's output); a read that only selects it (a branch, `and`/`or`), refers to it (an item of a list or tuple)
+   * or measures it (a length, an index, a test, a comparison) copies nothing. A run of `~` is one join.
+   */
+  const copiesOf = (
+    n: unknown,
+    key: string,
+    copying: number,
+    seen: Set<string>,
+    memo: Map<string, number>,
+    depth: number,
+  ): number => {
+    if (!isNode(n) || depth > m.maxNesting) return 0;
+    const r = (x: unknown, c: number): number => copiesOf(x, key, c, seen, memo, depth + 1);
+    if (isKey(n, key)) return copying;
+    switch (n.type) {
+      case 'Identifier': {
+        const name = n['value'] as string;
+        const memoKey = `${name}\0${copying}`;
+        const known = memo.get(memoKey);
+        if (known !== undefined) return known;
+        if (seen.has(name)) return 0;
+        seen.add(name);
+        let most = 0;
+        for (const d of env.vars.get(name) ?? [])
+          if (d.kind === 'value' || d.kind === 'iter') most = Math.max(most, r(d.node, copying));
+        seen.delete(name);
+        memo.set(memoKey, most);
+        return most;
+      }
+      case 'Ternary':
+        return Math.max(r(n['trueExpr'], copying), r(n['falseExpr'], copying));
+      case 'TestExpression':
+      case 'UnaryExpression':
+        return 0;
+      case 'BinaryExpression': {
+        const o = op(n);
+        if (o === 'and' || o === 'or') return r(n['left'], copying) + r(n['right'], copying);
+        if (o === '~') {
+          // A run of `~` is one join: the innermost operands are copied once.
+          const l = n['left'];
+          const rt = n['right'];
+          return r(l, isTilde(l) ? copying : copying + 1) + r(rt, isTilde(rt) ? copying : copying + 1);
+        }
+        if (o === '%' || (o === '+' && !isNumber(n['left']) && !isNumber(n['right'])))
+          return r(n['left'], copying + 1) + r(n['right'], copying + 1);
+        return 0;
+      }
+      case 'MemberExpression': {
+        const prop = n['property'];
+        if (n['computed'] && isNode(prop) && prop.type === 'SliceExpression') return r(n['object'], copying + 1);
+        return 0;
+      }
+      case 'FilterExpression':
+      case 'CallExpression': {
+        const call = m.callParts(n);
+        if (call) {
+          if (CONSTANT_WORK.has(call.name) || NUMBER_FILTERS.has(call.name)) {
+            // `default` hands its operand back; the rest measure it.
+            return call.name === 'default' || call.name === 'd' ? r(call.operand, copying) : 0;
+          }
+          let t = r(call.operand, copying + 1);
+          for (const a of call.args) t += r(a, copying + 1);
+          return t;
+        }
+        let t = 0;
+        for (const a of (n['args'] as unknown[] | undefined) ?? []) t += r(a, copying + 1);
+        return t;
+      }
+      default: {
+        let t = 0;
+        for (const c of children(n)) {
+          if (Array.isArray(c)) for (const x of c) t += r(x, copying);
+          else t += r(c, copying);
+        }
+        return t;
+      }
+    }
+  };
+  const isTilde = (x: unknown): boolean => isNode(x) && x.type === 'BinaryExpression' && op(x) === '~';
+
+  /** Targets a statement list sets afresh on every run of it (not under a condition): `x`, `obj.a`, `obj:` for a rebound object. */
+  const resetMemo = new Map<unknown[], Set<string>>();
+  const resetsIn = (body: unknown): Set<string> => {
+    if (!Array.isArray(body)) return new Set();
+    let out = resetMemo.get(body);
+    if (out) return out;
+    out = new Set();
+    for (const s of body) if (isNode(s) && s.type === 'Set') for (const k of resetMarks(s)) out.add(k);
+    resetMemo.set(body, out);
+    return out;
+  };
+  /** What a `set` sets afresh: its target when its value does not read it, and any attribute of a rebound name. */
+  const resetMarks = (s: JNode): string[] => {
+    const t = s['assignee'] as JNode;
+    const tg = targetOf(t);
+    if (!tg) return [];
+    const out: string[] = [];
+    if (t.type === 'Identifier') out.push('obj:' + tg.key);
+    const reads = isNode(s['value']) ? readsKey(s['value'], tg.key) : readsKey(s['body'], tg.key);
+    if (!reads) out.push(tg.object !== undefined ? `${tg.object}${tg.key}` : tg.key);
+    return out;
+  };
+  /**
+   * For each `set`, the targets set afresh before it in every run of the loop or macro body around it (earlier in its
+   * own statement list or in a list holding it, up to that body): such a set starts from that value on each pass.
+   */
+  const resetBefore = new Map<JNode, ReadonlySet<string>>();
+  const listResets = (list: unknown, inherited: ReadonlySet<string>, depth: number): void => {
+    if (!Array.isArray(list) || depth > m.maxNesting) return;
+    const cur = new Set(inherited);
+    for (const x of list) {
+      if (!isNode(x)) continue;
+      if (x.type === 'Set') {
+        resetBefore.set(x, new Set(cur));
+        for (const k of resetMarks(x)) cur.add(k);
+      } else if (x.type === 'If') {
+        listResets(x['body'], cur, depth + 1);
+        listResets(x['alternate'], cur, depth + 1);
+      } else if (x.type === 'For' || x.type === 'Macro') {
+        listResets(x['body'], new Set(), depth + 1);
+        listResets(x['defaultBlock'], new Set(), depth + 1);
+      } else if (x.type === 'CallStatement' || x.type === 'FilterStatement') listResets(x['body'], cur, depth + 1);
+    }
+  };
+  listResets(program['body'], new Set(), 0);
+
+  interface Frame {
+    readonly loop?: Loop;
+    readonly node?: JNode;
+    readonly body: unknown;
+  }
+  interface Visit {
+    readonly set: JNode;
+    readonly key: string;
+    /** Passes of the set over the render, and of the loops over which its value keeps what it gathered. */
+    readonly runs: number;
+    readonly span: number;
+    readonly spanLoops: readonly JNode[];
+    /** Copies of the old value one run makes. */
+    readonly copies: number;
+    /** Size one run adds (characters or items the template makes, and caller strings that are not parts of a loop). */
+    readonly perPass: number;
+    /** The caller's parts one run adds, in all over the render. */
+    readonly parts: number;
+    readonly list: boolean;
+  }
+  /** A variable that may hold the caller's data: set where the analysis cannot see, or a loop over the caller's. */
+  const callerVarMemo = new Map<string, boolean>();
+  const callerVar = (name: string): boolean => {
+    const known = callerVarMemo.get(name);
+    if (known !== undefined) return known;
+    callerVarMemo.set(name, false);
+    let v = false;
+    for (const d of env.vars.get(name) ?? []) {
+      if (d.kind === 'unknown') v = true;
+      if (d.kind !== 'iter') continue;
+      const roots = rootVar(d.node);
+      if (roots && (roots.includes(CALLER) || roots.some((x) => x !== name && callerVar(x)))) v = true;
+    }
+    callerVarMemo.set(name, v);
+    return v;
+  };
+  const visits: Visit[] = [];
+  const collectVisiting = new Set<string>();
+  const LIST_NODES = new Set(['ArrayLiteral', 'TupleLiteral']);
+  const visitSet = (s: JNode, frames: readonly Frame[]): void => {
+    const tg = targetOf(s['assignee']);
+    const loopFrames = frames.filter((f) => f.loop);
+    if (!tg || !loopFrames.length) return;
+    const value = s['value'];
+    const block = !isNode(value);
+    const exprs: unknown[] = block ? [s['body']] : [value];
+    if (!block && isNumber(value)) return;
+    const seen = new Set<string>();
+    const memo = new Map<string, number>();
+    let copies = 0;
+    if (block) {
+      // The body's output is joined into the new value: each expression it writes is copied.
+      const st: unknown[] = [s['body']];
+      while (st.length) {
+        const v = st.pop();
+        if (Array.isArray(v)) for (const x of v) st.push(x);
+        else if (isNode(v) && v.type !== 'Set' && v.type !== 'Macro') {
+          if (v.type === 'For' || v.type === 'If') for (const c of children(v)) st.push(c);
+          else copies += copiesOf(v, tg.key, 1, seen, memo, 0);
+        }
+      }
+    } else copies = copiesOf(value, tg.key, 0, seen, memo, 0);
+    if (copies === 0) return;
+    // The frame whose every run sets the target afresh (a macro does for a plain variable, a loop for its own loop
+    // variable; a body does for one it sets again unconditionally); the value gathers over the passes of the loops
+    // inside it. A plain
+    // variable keeps its value over the passes of the loop that sets it (@huggingface/jinja; jinja2 starts each pass
+    // anew), a namespace attribute over every loop inside the frame that resets it.
+    const before = resetBefore.get(s);
+    const mark = tg.object !== undefined ? `${tg.object}${tg.key}` : tg.key;
+    let from = -1;
+    if (before && (before.has(mark) || (tg.object !== undefined && before.has('obj:' + tg.object))))
+      from = frames.length - 1;
+    else
+      for (let i = frames.length - 1; i >= 0; i--) {
+        const f = frames[i]!;
+        const resets = resetsIn(f.body);
+        if (
+          (tg.object === undefined && (f.loop === undefined || f.loop.vars.includes(tg.key) || resets.has(tg.key))) ||
+          (tg.object !== undefined && (resets.has('obj:' + tg.object) || resets.has(tg.object + tg.key)))
+        ) {
+          from = i;
+          break;
+        }
+      }
+    let spanFrames = frames.slice(from + 1).filter((f) => f.loop);
+    if (tg.object === undefined) spanFrames = spanFrames.slice(-1);
+    const loops = loopFrames.map((f) => f.loop!);
+    const spanIdx = new Set(spanFrames.map((f) => loops.indexOf(f.loop!)));
+    let runs = 1;
+    let span = 1;
+    loops.forEach((l, i) => {
+      runs *= l.times;
+      if (spanIdx.has(i)) span *= l.times;
+    });
+    // What one pass adds: list and tuple items joined by `+` count one each (a reference); anything else its size.
+    const madeMemo = new Map<JNode, number>();
+    const madeHere = (x: unknown, seen: Set<string>, depth: number): number => made(x, seen, depth, madeMemo);
+    let list = false;
+    const ownMacros = new Set<JNode>();
+    const ownNames = new Set<string>();
+    const macroWritten = new Map<JNode, number>();
+    const own = (n: unknown, inConcat: boolean): number => {
+      if (!isNode(n)) return 0;
+      if (isKey(n, tg.key)) return 0;
+      if (n.type === 'BinaryExpression' && op(n) === '+' && !isNumber(n))
+        return own(n['left'], true) + own(n['right'], true);
+      if (inConcat && LIST_NODES.has(n.type)) {
+        list = true;
+        return (n['value'] as unknown[]).length;
+      }
+      // A variable the template sets: what its definitions add (a loop variable over a literal list: its largest item).
+      if (n.type === 'Identifier' && !isNumber(n)) {
+        const name = n['value'] as string;
+        const defs = env.vars.get(name);
+        if (defs?.length && !ownNames.has(name) && defs.every((d) => d.kind === 'value' || d.kind === 'iter')) {
+          ownNames.add(name);
+          let most = 0;
+          for (const d of defs) {
+            const it = d.node!;
+            if (d.kind === 'value') most = Math.max(most, own(it, inConcat));
+            else if (LIST_NODES.has(it.type))
+              for (const x of it['value'] as unknown[]) most = Math.max(most, own(x, inConcat));
+            else most = Math.max(most, madeHere(n, new Set([tg.key]), 0));
+          }
+          ownNames.delete(name);
+          return most;
+        }
+      }
+      // A macro's value is what its body writes.
+      const callee = n['callee'];
+      const mac =
+        n.type === 'CallExpression' && isNode(callee) && callee.type === 'Identifier'
+          ? macros.get(callee['value'] as string)
+          : undefined;
+      if (mac && !ownMacros.has(mac)) {
+        let body = macroWritten.get(mac);
+        if (body === undefined) {
+          ownMacros.add(mac);
+          body = written(mac['body'], 0);
+          ownMacros.delete(mac);
+          macroWritten.set(mac, body);
+        }
+        return body + madeHere(n, new Set([tg.key]), 0);
+      }
+      return madeHere(n, new Set([tg.key]), 0);
+    };
+    /** What a list of statements writes that the template makes (loops times their passes, both branches of an if). */
+    const written = (body: unknown, depth: number): number => {
+      if (!Array.isArray(body) || depth > m.maxNesting) return 0;
+      let t = 0;
+      for (const x of body) {
+        if (!isNode(x) || x.type === 'Set' || x.type === 'Macro' || x.type === 'Comment') continue;
+        if (x.type === 'For')
+          t +=
+            m.iterations(x['iterable'] as JNode, env) * written(x['body'], depth + 1) +
+            written(x['defaultBlock'], depth + 1);
+        else if (x.type === 'If') t += written(x['body'], depth + 1) + written(x['alternate'], depth + 1);
+        else if (x.type === 'CallStatement' || x.type === 'FilterStatement') t += written(x['body'], depth + 1);
+        else t += own(x, false);
+      }
+      return t;
+    };
+    let perPass = 0;
+    for (const e of exprs) perPass += Array.isArray(e) ? written(e, 0) : own(e, false);
+    // The caller's content one pass adds: a part of what the span's loops visit is at most the request over them.
+    let parts = 0;
+    const leaves: JNode[] = [];
+    const leafSeen = new Set<string>();
+    const callerLeaves = (n: unknown, inConcat: boolean, depth: number): void => {
+      if (!isNode(n) || depth > m.maxNesting || isNumber(n)) return;
+      const r = (x: unknown, c = false): void => callerLeaves(x, c, depth + 1);
+      if (isKey(n, tg.key) || LITERALS.has(n.type)) return;
+      // Items of a list or tuple joined by `+` are references: one item each, counted above.
+      if (inConcat && LIST_NODES.has(n.type)) return;
+      if (n.type === 'BinaryExpression' && op(n) === '+') {
+        r(n['left'], true);
+        r(n['right'], true);
+        return;
+      }
+      if (n.type === 'KeywordArgumentExpression') {
+        r(n['value']);
+        return;
+      }
+      if (n.type === 'FilterExpression' || n.type === 'CallExpression') {
+        // A filter's or a called macro's name is not a value; a method's object is.
+        const call = m.callParts(n);
+        const args = call ? call.args : ((n['args'] as unknown[] | undefined) ?? []);
+        if (call) r(call.operand);
+        for (const a of args) r(a);
+        return;
+      }
+      if (n.type === 'Identifier') {
+        const name = n['value'] as string;
+        const defs = env.vars.get(name);
+        if (!defs) {
+          if (!GLOBALS.has(name)) leaves.push(n);
+          return;
+        }
+        if (callerVar(name)) leaves.push(n);
+        if (leafSeen.has(name)) return;
+        leafSeen.add(name);
+        // A loop over values the template makes: its variable holds what they hold.
+        for (const d of defs) if (d.kind === 'value' || (d.kind === 'iter' && !callerVar(name))) r(d.node);
+        return;
+      }
+      if (n.type === 'MemberExpression') {
+        // The caller's data (a name the template does not set, a loop variable): the whole part is a leaf.
+        let root: unknown = n;
+        while (isNode(root) && root.type === 'MemberExpression') root = root['object'];
+        const name = isNode(root) && root.type === 'Identifier' ? (root['value'] as string) : undefined;
+        const defs = name !== undefined ? env.vars.get(name) : undefined;
+        if (name !== undefined && !GLOBALS.has(name) && (!defs || callerVar(name))) {
+          leaves.push(n);
+          return;
+        }
+        const prop = n['property'];
+        if (!n['computed'] && isNode(prop) && prop.type === 'Identifier') {
+          const k = '.' + (prop['value'] as string);
+          if (!leafSeen.has(k)) {
+            leafSeen.add(k);
+            for (const d of env.attrs.get(prop['value'] as string) ?? []) if (d.kind === 'value') r(d.node);
+          }
+        }
+        r(n['object']);
+        return;
+      }
+      for (const c of children(n)) {
+        if (Array.isArray(c)) for (const x of c) r(x);
+        else r(c);
+      }
+    };
+    for (const e of exprs) {
+      if (Array.isArray(e)) {
+        for (const x of e) if (isNode(x) && x.type !== 'Set') callerLeaves(x, false, 0);
+      } else callerLeaves(e, false, 0);
+    }
+    for (const leaf of leaves) {
+      const chain = partChain(leaf, loops);
+      if ([...chain].some((i) => spanIdx.has(i))) {
+        let t = 1;
+        loops.forEach((l, i) => {
+          if (!chain.has(i)) t *= l.times;
+        });
+        parts += m.dataRequest * t;
+      } else perPass += m.isRequestList(leaf, env) ? m.dataRequest : m.dataChars;
+    }
+    if (!block) list ||= isListTarget(tg.key);
+    visits.push({
+      set: s,
+      key: tg.key,
+      runs,
+      span,
+      spanLoops: spanFrames.map((f) => f.node!),
+      copies,
+      perPass,
+      parts,
+      list,
+    });
+  };
+  /** A target whose first value is a list or tuple (its copies are items, not characters). */
+  const isListTarget = (key: string): boolean => {
+    const defs = key.startsWith('.') ? env.attrs.get(key.slice(1)) : env.vars.get(key);
+    return !!defs?.some(
+      (d) =>
+        d.kind === 'value' &&
+        isNode(d.node) &&
+        (LIST_NODES.has(d.node.type) ||
+          (d.node.type === 'FilterExpression' && m.callParts(d.node)?.name === 'list') ||
+          (d.node.type === 'CallExpression' &&
+            (d.node['callee'] as JNode).type === 'Identifier' &&
+            (d.node['callee'] as JNode)['value'] === 'range')),
+    );
+  };
+  /** Whether a macro's body, or a macro it calls, holds a `set` (only those need walking for gathered values). */
+  const setsMemo = new Map<string, boolean>();
+  const setsInside = (name: string): boolean => {
+    const known = setsMemo.get(name);
+    if (known !== undefined) return known;
+    setsMemo.set(name, false);
+    let found = false;
+    const st: unknown[] = [macros.get(name)?.['body']];
+    while (st.length && !found) {
+      const v = st.pop();
+      if (Array.isArray(v)) for (const x of v) st.push(x);
+      else if (isNode(v)) {
+        if (v.type === 'Set') found = true;
+        else if (v.type === 'CallExpression' && isNode(v['callee']) && (v['callee'] as JNode).type === 'Identifier') {
+          const callee = (v['callee'] as JNode)['value'] as string;
+          if (macros.has(callee) && setsInside(callee)) found = true;
+        }
+        for (const c of children(v)) st.push(c);
+      }
+    }
+    setsMemo.set(name, found);
+    return found;
+  };
+  const collect = (root: unknown, frames: readonly Frame[], depth: number): void => {
+    if (depth > m.maxNesting) return;
+    const st: unknown[] = [root];
+    while (st.length) {
+      const n = st.pop();
+      if (Array.isArray(n)) {
+        for (const x of n) st.push(x);
+        continue;
+      }
+      if (!isNode(n) || n.type === 'Macro') continue;
+      if (n.type === 'For') {
+        collect(n['iterable'], frames, depth + 1);
+        collect(n['defaultBlock'], frames, depth + 1);
+        const vars: string[] = [];
+        const lv = n['loopvar'];
+        if (isNode(lv) && lv.type === 'Identifier') vars.push(lv['value'] as string);
+        else if (isNode(lv))
+          for (const e of (lv['value'] as unknown[]) ?? []) if (isNode(e)) vars.push(e['value'] as string);
+        const loop = { vars, times: m.iterations(n['iterable'] as JNode, env), iterable: n['iterable'] as JNode };
+        collect(n['body'], [...frames, { loop, node: n, body: n['body'] }], depth + 1);
+        continue;
+      }
+      if (n.type === 'CallExpression' && (n['callee'] as JNode).type === 'Identifier') {
+        const name = (n['callee'] as JNode)['value'] as string;
+        const mac = macros.get(name);
+        if (mac && !collectVisiting.has(name) && setsInside(name)) {
+          collectVisiting.add(name);
+          collect(mac['body'], [...frames, { body: mac['body'] }], depth + 1);
+          collectVisiting.delete(name);
+        }
+      }
+      if (n.type === 'Set') visitSet(n, frames);
+      for (const c of children(n)) st.push(c);
+    }
+  };
+  collect(program['body'], [{ body: program['body'] }], 0);
+  // The size a target reaches: its first value, what each pass adds over the loops it gathers over, and the caller's
+  // parts it takes in; each run of a set copies it as many times as the value reads it.
+  const firstSize = new Map<string, number>();
+  const initial = (key: string): number => {
+    let v = firstSize.get(key);
+    if (v !== undefined) return v;
+    v = 0;
+    const defs = key.startsWith('.') ? env.attrs.get(key.slice(1)) : env.vars.get(key);
+    const madeMemo = new Map<JNode, number>();
+    const madeHere = (x: unknown, seen: Set<string>, depth: number): number => made(x, seen, depth, madeMemo);
+    for (const d of defs ?? [])
+      if (d.kind === 'value' && !readsKey(d.node, key))
+        v = Math.max(v, madeHere(d.node, new Set([key]), 0) + (readsCaller(d.node) ? m.dataChars : 0));
+    firstSize.set(key, v);
+    return v;
+  };
+  const sameSpan = (a: readonly JNode[], b: readonly JNode[]): boolean =>
+    a.length === b.length && a.every((x, i) => x === b[i]);
+  for (const v of visits) {
+    let own = 0;
+    let parts = 0;
+    for (const w of visits) {
+      if (w.key !== v.key) continue;
+      // A set in the same loops adds before the pass's copy on average half the passes; one elsewhere all of its.
+      own += w.perPass * (sameSpan(w.spanLoops, v.spanLoops) ? (v.span + 1) / 2 : w.span);
+      parts += w.parts;
+    }
+    const list = visits.some((w) => w.key === v.key && w.list);
+    let reach = initial(v.key);
+    for (const w of visits) if (w.key === v.key) reach += w.perPass * w.span;
+    const weight = list ? COPY_ITEM_WORK : COPY_CHAR_WORK;
+    const size = initial(v.key) + own;
+    const amount = weight * v.copies * (v.runs * size + parts * v.span);
+    charge(
+      v.set,
+      amount,
+      1,
+      `copies a value it gathers from its own old value on each of ${v.runs} passes ` +
+        `(it reaches ${Number(reach.toPrecision(3))} ${list ? 'items' : 'characters'} of its own, besides the caller's content it takes in)`,
+    );
+  }
+
   walk(program['body'], [], 0);
   if (total > MAX_RENDER_WORK && out.length === 0)
     out.push({

@@ -1140,6 +1140,8 @@ export function renderWork(
     );
   };
 
+  /** The work a macro's body added when walked under a loop stack, by stack and name. */
+  const macroWork = new WeakMap<readonly Loop[], Map<string, number>>();
   const walk = (root: unknown, loops: readonly Loop[], depth: number): void => {
     if (depth > m.maxNesting) return;
     const st: unknown[] = [root];
@@ -1166,9 +1168,20 @@ export function renderWork(
         const name = (n['callee'] as JNode)['value'] as string;
         const mac = macros.get(name);
         if (mac && !visiting.has(name)) {
-          visiting.add(name);
-          walk(mac['body'], loops, depth + 1);
-          visiting.delete(name);
+          // A macro called again under the same loops costs what its first call did: that work is added again
+          // rather than walked again (a chain of macros each calling the one below twice is walked once per level,
+          // not 2^levels times).
+          let memo = macroWork.get(loops);
+          if (memo === undefined) macroWork.set(loops, (memo = new Map()));
+          const again = memo.get(name);
+          if (again !== undefined) total += again;
+          else {
+            const before = total;
+            visiting.add(name);
+            walk(mac['body'], loops, depth + 1);
+            visiting.delete(name);
+            memo.set(name, total - before);
+          }
         }
       }
       if (n.type === 'FilterExpression' || n.type === 'CallExpression' || n.type === 'BinaryExpression')

@@ -44,6 +44,21 @@ describe('values defined from another twice over, level after level', () => {
       );
     });
 
+  it(
+    'a chain of 40 macros each calling the one below twice is judged (each macro walked once per loop context)',
+    { timeout: 60_000 },
+    async () => {
+      let t = '{% macro m0(x) %}{{ x }}{% endmacro %}';
+      for (let i = 1; i <= 40; i++) t += `{% macro m${i}(x) %}{{ m${i - 1}(x) ~ m${i - 1}(x) }}{% endmacro %}`;
+      const r = await analyzeChatTemplate(`${t}{% for m in messages %}{{ m40(m.content) }}{% endfor %}`);
+      assert.equal(r.parsed, true);
+      assert.ok(
+        r.signals.some((s) => s.kind === 'render-cost'),
+        JSON.stringify(r.signals),
+      );
+    },
+  );
+
   it('a short chain written once: no finding', async () => {
     const r = await analyzeChatTemplate(
       `{% set a0 = messages[0].content %}{% set a1 = a0 ~ a0 %}{% set a2 = a1 ~ a1 %}{{ a2 }}`,

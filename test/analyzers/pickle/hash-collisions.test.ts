@@ -443,9 +443,11 @@ describe('keys the VM cannot value, and comparisons that cost more than one step
     }
     return p;
   };
+  /** `k` (non-negative) as `size` little-endian bytes, through its hex digits (linear in its length). */
   const le = (k: bigint, size: number): Uint8Array => {
+    const hex = k.toString(16).padStart(size * 2, '0');
     const out = new Uint8Array(size);
-    for (let i = 0; i < size; i++) out[i] = Number((k >> BigInt(8 * i)) & 0xffn);
+    for (let i = 0; i < size; i++) out[i] = parseInt(hex.slice(hex.length - 2 * i - 2, hex.length - 2 * i), 16);
     return out;
   };
   const NAT = le(1n << 63n, 8);

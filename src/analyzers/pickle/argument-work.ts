@@ -228,7 +228,7 @@ function numberText(v: PyVal | undefined, decimal: boolean, long?: LongText): st
  * adds), made from a number text or from a `(sign, digits, exponent)` tuple: undefined when `v` is not a Decimal, null
  * when it is one the analysis cannot read (a text not kept, an exponent that is not an integer, digits not kept).
  */
-function decimalDigits(v: PyVal | undefined, long?: LongText): bigint | null | undefined {
+function decimalDigits(v: PyVal | undefined, long?: LongText, anyExponent = false): bigint | null | undefined {
   if (typeof v !== 'object' || v.k !== K.Obj) return undefined;
   const callee = v.callee;
   if (typeof callee !== 'object' || callee.k !== K.Global || callee.imp.canonical !== 'decimal.Decimal')
@@ -248,14 +248,71 @@ function decimalDigits(v: PyVal | undefined, long?: LongText): bigint | null | u
         ? (digits as { items: PyVal[] }).items.length
         : undefined;
     if (e === undefined || n === undefined) return null;
-    return BigInt(n) + (e > 0n ? e : 0n);
+    return BigInt(n) + (e > 0n ? e : anyExponent ? -e : 0n);
   }
   const text = numberText(a, false, long);
   if (text === null) return null;
   if (text === undefined) return typeof a === 'object' ? null : 0n;
   // The text's length bounds its digits (a sign, a point and the exponent's own characters are counted too).
   const e = textExponent(text);
-  return BigInt(text.length) + (e > 0n ? e : 0n);
+  return BigInt(text.length) + (e > 0n ? e : anyExponent ? -e : 0n);
+}
+
+/** Bits a decimal digit takes, rounded up (log2 10). */
+const BITS_PER_DIGIT = 3.33;
+
+/**
+ * Bits of the integer a value is, or that an admitted numeric object made by a call stands for and converts back to
+ * (a literal or kept-unknown int; `int(x)` of a number text, a Fraction or a Decimal, or `int.__new__(int, x)`; a
+ * Fraction's numerator or denominator, the larger; a Decimal's digits and exponent): undefined when the value is no
+ * number of these kinds, null when it is one whose size the analysis cannot read (fail closed: its size may be any).
+ */
+function numberBits(v: PyVal | undefined, long?: LongText, depth = 0): number | null | undefined {
+  const lit = intBits(v);
+  if (lit !== undefined) return lit;
+  if (typeof v !== 'object' || v.k !== K.Obj) return undefined;
+  const callee = v.callee;
+  const name = typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : undefined;
+  if (name !== 'builtins.int' && name !== 'fractions.Fraction' && name !== 'decimal.Decimal') return undefined;
+  if (depth > 8) return null;
+  if (name === 'decimal.Decimal') {
+    const d = decimalDigits(v, long, true);
+    return d === null || d === undefined ? null : Math.ceil(Number(d) * BITS_PER_DIGIT);
+  }
+  const args = typeof v.args === 'object' && v.args.k === K.Tuple ? v.args : undefined;
+  if (args === undefined || args.more > 0) return null;
+  if (args.items.length === 0) return 0;
+  let most = 0;
+  for (const a of args.items.slice(0, name === 'builtins.int' ? 1 : 2)) {
+    const text = numberText(a, false, long);
+    if (text === null) return null;
+    if (text !== undefined) {
+      // A number text: its digits (up to base 36: 6 bits a character), and 10 ** exponent for a Fraction's.
+      let e = name === 'fractions.Fraction' ? textExponent(text) : 0n;
+      if (e < 0n) e = -e;
+      most = Math.max(most, text.length * 6 + Math.ceil(Number(e) * BITS_PER_DIGIT));
+      continue;
+    }
+    const b = numberBits(a, long, depth + 1);
+    if (b === null) return null;
+    if (b === undefined) {
+      // A float, or a value that is no number (a TypeError in the constructor): nothing long.
+      if (typeof a === 'number' || (typeof a === 'object' && a.k === K.Float)) continue;
+      return null;
+    }
+    most = Math.max(most, b);
+  }
+  return most;
+}
+
+/** An int argument's bits (`numberBits` of an int literal or an `int(...)` object; other values undefined). */
+function intArgBits(v: PyVal | undefined, long?: LongText): number | null | undefined {
+  if (typeof v === 'object' && v.k === K.Obj) {
+    const callee = v.callee;
+    const name = typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : undefined;
+    return name === 'builtins.int' ? numberBits(v, long) : undefined;
+  }
+  return intBits(v);
 }
 
 /** Elements a tensor size names (the product of a tuple or list of ints); 2^52 when it is not a readable size. */
@@ -380,8 +437,17 @@ function callWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal, lo
       // with a step, one long division of (stop - start) by the step, schoolbook on big integers (its work grows with
       // the quotient's length times the divisor's).
       const [a, b, c] = values;
-      const span = Math.max(intBits(a) ?? 0, intBits(b) ?? 0);
-      const step = intBits(c);
+      const sizes = [intArgBits(a, long), intArgBits(b, long), intArgBits(c, long)];
+      if (sizes.includes(null))
+        return {
+          items: 0,
+          holds: rangeLength(args),
+          over:
+            'builtins.range is given an integer made by another call whose size the analysis cannot read: its ' +
+            'length takes a long division whose work that size does not bound',
+        };
+      const span = Math.max(sizes[0] ?? 0, sizes[1] ?? 0);
+      const step = sizes[2] ?? undefined;
       if (step !== undefined && span > step) {
         const work = ((span - step) / 30 + 1) * (step / 30);
         if (work > FRACTION_DIGIT_WORK)
@@ -413,8 +479,18 @@ function callWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal, lo
     case 'fractions.Fraction': {
       // Fraction(numerator, denominator) of two integers reduces them: math.gcd and two floor divisions, work that
       // grows with the product of their lengths (about a second for two integers of a few million bits each).
-      const num = intBits(values[0]);
-      const den = intBits(values[1]);
+      // Numbers made by other admitted calls count by the integers they stand for (a Fraction of Fractions multiplies
+      // their numerators and denominators out); one whose size cannot be read is judged over.
+      const num = numberBits(values[0], long);
+      const den = values.length > 1 ? numberBits(values[1], long) : 1;
+      if (num === null || den === null)
+        return {
+          items: passed,
+          holds: passed,
+          over:
+            'fractions.Fraction is given a number made by another call whose size the analysis cannot read: ' +
+            'reducing it may take work its size does not bound',
+        };
       if (num !== undefined && den !== undefined) {
         const work = (num / 30) * (den / 30);
         if (work > FRACTION_DIGIT_WORK)
@@ -446,6 +522,20 @@ function callWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal, lo
             over:
               `fractions.Fraction is given the number text '${text.slice(0, 40)}': it computes 10 ** ${e} ` +
               `(more than ${POWER_DIGITS_LIMIT} digits), work that grows faster than the exponent's length`,
+          };
+      }
+      for (const v of values.slice(0, 2)) {
+        // Fraction(Decimal) computes 10 ** exponent (as_integer_ratio), however else the Decimal was spelled.
+        const d = decimalDigits(v, long, true);
+        if (d === null || (d !== undefined && d > BigInt(POWER_DIGITS_LIMIT)))
+          return {
+            items: passed,
+            holds: passed,
+            over:
+              d === null
+                ? 'fractions.Fraction is given a Decimal the analysis cannot read: it computes 10 ** its exponent'
+                : `fractions.Fraction is given a Decimal of ${d} digits and exponent: it computes 10 ** exponent ` +
+                  `(more than ${POWER_DIGITS_LIMIT} digits)`,
           };
       }
       break;
@@ -493,10 +583,17 @@ function callWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal, lo
       break;
     }
     case 'decimal.Decimal': {
-      const n = intOf(first);
-      const long = typeof first === 'object' && first.k === K.Unknown ? first.bits : undefined;
-      if (n !== undefined || long !== undefined) {
-        const bits = long ?? (n! < 0n ? -n! : n!).toString(16).length * 4;
+      // An int, written as one or made by int(...) from a text, a Fraction or a Decimal.
+      const bits = intArgBits(first, long);
+      if (bits === null)
+        return {
+          items: passed,
+          holds: passed,
+          over:
+            'decimal.Decimal is given an integer made by another call whose size the analysis cannot read: ' +
+            'converting it takes time quadratic in its length',
+        };
+      if (bits !== undefined) {
         if (bits > DECIMAL_INT_BITS_LIMIT)
           return {
             items: passed,

@@ -63,6 +63,54 @@ const reconstructedInt = (text: string) =>
     .reduce();
 /** Decimal((sign, digits, exponent)). */
 const digitsTuple = (exponent: number) => (p: P) => p.mark().int(0).int(1).tuple1().int(exponent).tuple();
+/** A non-negative int as LONG4 (little-endian bytes through its hex digits). */
+const long4 = (p: P, v: bigint): P => {
+  let hex = v.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  const bytes = Uint8Array.from({ length: hex.length / 2 + 1 }, (_, i) =>
+    i < hex.length / 2 ? parseInt(hex.slice(hex.length - 2 * i - 2, hex.length - 2 * i), 16) : 0,
+  );
+  const n = bytes.length;
+  return p.op(Op.LONG4, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24, bytes);
+};
+/** Fraction(v, 1) of an int `v`, then int.__new__(int, it) (NEWOBJ): an integer another admitted call makes. */
+const intOfFraction = (p: P, v: bigint): P =>
+  long4(p.stackGlobal('builtins', 'int').stackGlobal('fractions', 'Fraction'), v)
+    .int(1)
+    .tuple2()
+    .reduce()
+    .tuple1()
+    .newobj();
+const decimalOfMadeInt = (bits: number) =>
+  intOfFraction(new P().proto(4).stackGlobal('decimal', 'Decimal'), (1n << BigInt(bits)) - 1n)
+    .tuple1()
+    .reduce();
+const fractionOfMadeInts = (bits: number) =>
+  intOfFraction(
+    intOfFraction(new P().proto(4).stackGlobal('fractions', 'Fraction'), (1n << BigInt(bits)) - 1n),
+    (1n << BigInt(bits)) - 3n,
+  )
+    .tuple2()
+    .reduce();
+const fractionOfDecimalTuple = (exponent: number) =>
+  digitsTuple(exponent)(new P().proto(4).stackGlobal('fractions', 'Fraction').stackGlobal('decimal', 'Decimal'))
+    .tuple1()
+    .reduce()
+    .tuple1()
+    .reduce();
+const fractionOfDecimalOfDecimal = (text: string) =>
+  new P()
+    .proto(4)
+    .stackGlobal('fractions', 'Fraction')
+    .stackGlobal('decimal', 'Decimal')
+    .stackGlobal('decimal', 'Decimal')
+    .sbu(text)
+    .tuple1()
+    .reduce()
+    .tuple1()
+    .reduce()
+    .tuple1()
+    .reduce();
 const compile = (pattern: string) =>
   new P().proto(4).stackGlobal('re', '_compile').mark().bu8(pattern).int(34).tuple().reduce();
 
@@ -74,6 +122,13 @@ describe('constructor work through reconstructors and re._compile', () => {
     ["int.__new__(int, Decimal('1e5000000')) (NEWOBJ)", intOfDecimal((p) => p.sbu('1e5000000'))],
     ['int.__new__(int, Decimal((0, (1,), 5000000)))', intOfDecimal(digitsTuple(5000000))],
     ["copyreg._reconstructor(int, int, Decimal('1e5000000'))", reconstructedInt('1e5000000')],
+    ['Fraction(Decimal((0, (1,), 10**8)))', fractionOfDecimalTuple(100_000_000)],
+    [
+      "Fraction(Decimal(Decimal('1e100000000'))) (a Decimal of a Decimal: its size not read)",
+      fractionOfDecimalOfDecimal('1e100000000'),
+    ],
+    ['Decimal(int.__new__(int, Fraction(n, 1))) of a 2^19-bit n', decimalOfMadeInt(1 << 19)],
+    ['Fraction(int(Fraction(a, 1)), int(Fraction(b, 1))) of 300,000-bit integers', fractionOfMadeInts(300_000)],
   ];
   for (const [name, p] of hostile) it(`reports: ${name}`, () => assert.ok(cost(run(p)).length > 0, name));
   const benign: [string, P][] = [
@@ -84,6 +139,9 @@ describe('constructor work through reconstructors and re._compile', () => {
     ["int.__new__(int, Decimal('1e50'))", intOfDecimal((p) => p.sbu('1e50'))],
     ['int.__new__(int, Decimal((0, (1,), 50)))', intOfDecimal(digitsTuple(50))],
     ["copyreg._reconstructor(int, int, Decimal('12345.5'))", reconstructedInt('12345.5')],
+    ['Fraction(Decimal((0, (1,), 5)))', fractionOfDecimalTuple(5)],
+    ['Decimal(int.__new__(int, Fraction(n, 1))) of a 100-bit n', decimalOfMadeInt(100)],
+    ['Fraction(int(Fraction(a, 1)), int(Fraction(b, 1))) of 100-bit integers', fractionOfMadeInts(100)],
   ];
   for (const [name, p] of benign) it(`passes: ${name}`, () => assert.deepEqual(cost(run(p)), []));
 

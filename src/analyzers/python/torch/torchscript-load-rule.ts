@@ -669,6 +669,8 @@ function callSize(
     return operandSize(mod, c.positional[1]!, c.scopeId, depth + 1, visiting);
   if (FULL_REDUCTION.test(op) && c.positional.length === 1 && c.keywords.length === 0)
     return { kind: 'dims', dims: [] };
+  const grown = grownElements(mod, c, depth, visiting);
+  if (grown !== undefined) return { kind: 'elements', elements: grown };
   // The product of two matrices of known shapes ([n, k] and [k, m]) is [n, m].
   if ((op === 'aten::mm' || op === 'aten::matmul') && c.positional.length === 2 && c.keywords.length === 0) {
     const [x, y] = c.positional.map((e) => operandSize(mod, e, c.scopeId, depth + 1, visiting));
@@ -691,6 +693,81 @@ function callSize(
   }
   const keys = new Set(tensors.map((o) => (o.kind === 'unknown' ? o.key : '')));
   return keys.size === 1 && !keys.has('') ? tensors[0] : undefined;
+}
+
+/** Elements of an operand whose size the code fixes (see operandSize), or undefined. */
+function knownElements(o: OperandSize | undefined): number | undefined {
+  if (o?.kind === 'dims') return o.dims.reduce((p, d) => p * Math.max(d, 1), 1);
+  return o?.kind === 'elements' ? o.elements : undefined;
+}
+
+/**
+ * The elements a size-growing operator makes from operands whose size the code fixes, read along the def-use chain
+ * (`t1 = torch.cat([t0, t0])` after `t0 = torch.cat([t, t])` of a constant-shape `t`, as the printer writes
+ * straight-line doublings in fresh names): a concatenation makes the sum of its operands, `repeat` and `tile` by a
+ * constant list their operand times the product of the list. Undefined when an operand's size is not fixed.
+ */
+function grownElements(
+  mod: PythonModule,
+  c: CallSite,
+  depth: number,
+  visiting: ReadonlySet<string>,
+): number | undefined {
+  // Read once a call: a chain reads each link twice (`torch.cat([t0, t0])`), and the calls of a method are charged
+  // in source order, so each link finds the one before it read.
+  const known = GROWN.get(c);
+  if (known !== undefined) return known;
+  const n = grownElementsOnce(mod, c, depth, visiting);
+  if (n !== undefined) GROWN.set(c, n);
+  return n;
+}
+const GROWN = new WeakMap<CallSite, number>();
+
+function grownElementsOnce(
+  mod: PythonModule,
+  c: CallSite,
+  depth: number,
+  visiting: ReadonlySet<string>,
+): number | undefined {
+  const op = namedOperator(c);
+  if (op === undefined || c.hasStarArgs || c.hasStarStarKwargs) return undefined;
+  const size = (e: ExpressionFact) => knownElements(operandSize(mod, e, c.scopeId, depth + 1, visiting));
+  if (CONCATENATION.test(op)) {
+    const list = c.positional[0];
+    if (list === undefined || list.nodeType !== 'list' || list.elements === undefined) return undefined;
+    if (list.elements.length >= 16) return undefined;
+    let sum = 0;
+    for (const el of list.elements) {
+      const n = size(el);
+      if (n === undefined) return undefined;
+      sum += n;
+    }
+    return sum;
+  }
+  if ((op === 'aten::repeat' || op === 'aten::tile') && c.positional.length === 2 && c.keywords.length === 0) {
+    const times = constantInts(c.positional[1]!);
+    const n = size(c.positional[0]!);
+    return times === undefined || n === undefined ? undefined : times.reduce((p, k) => p * Math.max(k, 1), n);
+  }
+  return undefined;
+}
+
+/**
+ * The elements a tensor operator at load makes (a growing one) or reads from its largest operand when the code fixes
+ * their size (a value grown from a constant shape along a def-use chain): each call of it, in a loop, is charged that
+ * many per turn.
+ */
+function operandElementsOf(mod: PythonModule, call: CallSite): number | undefined {
+  if (namedOperator(call) === undefined || call.hasStarArgs || call.hasStarStarKwargs) return undefined;
+  operandBudget.steps = OPERAND_STEPS;
+  // A growing operator is charged what it makes.
+  let most = grownElements(mod, call, 0, new Set());
+  for (const e of [...call.positional, ...call.keywords.map((k) => k.value)]) {
+    if (e.nodeType !== 'identifier') continue;
+    const n = knownElements(operandSize(mod, e, call.scopeId));
+    if (n !== undefined && (most === undefined || n > most)) most = n;
+  }
+  return most;
 }
 
 /** The dimensions a constant-shape construction makes when its one size argument is a constant list. */
@@ -2244,7 +2321,7 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
       const sized: SizedCall[] = [];
       const calls: { span: SourceSpan; callee: string }[] = [];
       for (const c of archive.callsByMethod[file]!.get(id) ?? []) {
-        const elements = constantShapeElements(mod, c) ?? broadcastElementsOf(mod, c);
+        const elements = constantShapeElements(mod, c) ?? broadcastElementsOf(mod, c) ?? operandElementsOf(mod, c);
         if (elements !== undefined) sized.push({ span: c.span, text: c.text, elements });
         const callee = followedCallee(archive, file, fn, c);
         if (callee !== undefined) calls.push({ span: c.span, callee });

@@ -669,6 +669,8 @@ function callSize(
     return operandSize(mod, c.positional[1]!, c.scopeId, depth + 1, visiting);
   if (FULL_REDUCTION.test(op) && c.positional.length === 1 && c.keywords.length === 0)
     return { kind: 'dims', dims: [] };
+  const grown = grownElements(mod, c, depth, visiting);
+  if (grown !== undefined) return { kind: 'elements', elements: grown };
   // The product of two matrices of known shapes ([n, k] and [k, m]) is [n, m].
   if ((op === 'aten::mm' || op === 'aten::matmul') && c.positional.length === 2 && c.keywords.length === 0) {
     const [x, y] = c.positional.map((e) => operandSize(mod, e, c.scopeId, depth + 1, visiting));
@@ -691,6 +693,81 @@ function callSize(
   }
   const keys = new Set(tensors.map((o) => (o.kind === 'unknown' ? o.key : '')));
   return keys.size === 1 && !keys.has('') ? tensors[0] : undefined;
+}
+
+/** Elements of an operand whose size the code fixes (see operandSize), or undefined. */
+function knownElements(o: OperandSize | undefined): number | undefined {
+  if (o?.kind === 'dims') return o.dims.reduce((p, d) => p * Math.max(d, 1), 1);
+  return o?.kind === 'elements' ? o.elements : undefined;
+}
+
+/**
+ * The elements a size-growing operator makes from operands whose size the code fixes, read along the def-use chain
+ * (`t1 = torch.cat([t0, t0])` after `t0 = torch.cat([t, t])` of a constant-shape `t`, as the printer writes
+ * straight-line doublings in fresh names): a concatenation makes the sum of its operands, `repeat` and `tile` by a
+ * constant list their operand times the product of the list. Undefined when an operand's size is not fixed.
+ */
+function grownElements(
+  mod: PythonModule,
+  c: CallSite,
+  depth: number,
+  visiting: ReadonlySet<string>,
+): number | undefined {
+  // Read once a call: a chain reads each link twice (`torch.cat([t0, t0])`), and the calls of a method are charged
+  // in source order, so each link finds the one before it read.
+  const known = GROWN.get(c);
+  if (known !== undefined) return known;
+  const n = grownElementsOnce(mod, c, depth, visiting);
+  if (n !== undefined) GROWN.set(c, n);
+  return n;
+}
+const GROWN = new WeakMap<CallSite, number>();
+
+function grownElementsOnce(
+  mod: PythonModule,
+  c: CallSite,
+  depth: number,
+  visiting: ReadonlySet<string>,
+): number | undefined {
+  const op = namedOperator(c);
+  if (op === undefined || c.hasStarArgs || c.hasStarStarKwargs) return undefined;
+  const size = (e: ExpressionFact) => knownElements(operandSize(mod, e, c.scopeId, depth + 1, visiting));
+  if (CONCATENATION.test(op)) {
+    const list = c.positional[0];
+    if (list === undefined || list.nodeType !== 'list' || list.elements === undefined) return undefined;
+    if (list.elements.length >= 16) return undefined;
+    let sum = 0;
+    for (const el of list.elements) {
+      const n = size(el);
+      if (n === undefined) return undefined;
+      sum += n;
+    }
+    return sum;
+  }
+  if ((op === 'aten::repeat' || op === 'aten::tile') && c.positional.length === 2 && c.keywords.length === 0) {
+    const times = constantInts(c.positional[1]!);
+    const n = size(c.positional[0]!);
+    return times === undefined || n === undefined ? undefined : times.reduce((p, k) => p * Math.max(k, 1), n);
+  }
+  return undefined;
+}
+
+/**
+ * The elements a tensor operator at load makes (a growing one) or reads from its largest operand when the code fixes
+ * their size (a value grown from a constant shape along a def-use chain): each call of it, in a loop, is charged that
+ * many per turn.
+ */
+function operandElementsOf(mod: PythonModule, call: CallSite): number | undefined {
+  if (namedOperator(call) === undefined || call.hasStarArgs || call.hasStarStarKwargs) return undefined;
+  operandBudget.steps = OPERAND_STEPS;
+  // A growing operator is charged what it makes.
+  let most = grownElements(mod, call, 0, new Set());
+  for (const e of [...call.positional, ...call.keywords.map((k) => k.value)]) {
+    if (e.nodeType !== 'identifier') continue;
+    const n = knownElements(operandSize(mod, e, call.scopeId));
+    if (n !== undefined && (most === undefined || n > most)) most = n;
+  }
+  return most;
 }
 
 /** The dimensions a constant-shape construction makes when its one size argument is a constant list. */
@@ -1013,6 +1090,35 @@ interface OperatorUse {
   readonly span: SourceSpan;
   readonly text: string;
   readonly scopeId: number;
+  /** The methods run on the operand's elements, not on the operand: a sort compares a list's items. */
+  readonly elements?: boolean;
+}
+
+/**
+ * The list a call sorts, when it is one: `l.sort()`, `l.sort(reverse=True)`, `torch.sort(l)`, `torch.sort(l, True)`
+ * (the printer's spelling of the method) and `sorted(l)`. torch 1.13 sorts a list of objects of a class with the
+ * class's `__lt__`; no other list method or builtin compiles on such a list (`max`, `min`, `index`, `count`,
+ * `remove`, `in`, `==` of lists, `sorted(l, reverse=True)` do not), and `str`, `print` and `format` of an object do
+ * not run its `__str__`.
+ */
+function sortedList(c: CallSite): ExpressionFact | undefined {
+  const a = c.callee.access;
+  if (a === undefined) return undefined;
+  const name = a.root.kind === 'name' ? a.root.name : undefined;
+  if (name === 'sorted' && a.steps.length === 0)
+    return c.callee.resolution === 'builtin' || c.callee.resolution === 'unbound' ? c.positional[0] : undefined;
+  const last = a.steps[a.steps.length - 1];
+  if (last?.kind !== 'attr' || last.name !== 'sort') return undefined;
+  if (name === 'torch' && a.steps.length === 1) return c.positional[0];
+  // `l.sort()`: the receiver, as the chain before `.sort`.
+  const text = c.callee.raw.replace(/\s*\.\s*sort$/, '');
+  const steps = a.steps.slice(0, -1);
+  const root = a.root;
+  const nodeType = root.kind === 'name' && steps.length === 0 ? 'identifier' : 'attribute';
+  const span = { ...c.span, endIndex: c.span.startIndex + text.length };
+  const names = root.kind === 'name' ? [root.name] : [];
+  const callIds = root.kind === 'call' ? [root.callId] : [];
+  return { text, nodeType, span, values: [], names, callIds, access: { root, steps } };
 }
 
 const OPERATOR_USES = new WeakMap<PythonModule, OperatorUse[]>();
@@ -1041,6 +1147,12 @@ function operatorUses(mod: PythonModule): OperatorUse[] {
     if (m === undefined || (c.callee.resolution !== 'builtin' && c.callee.resolution !== 'unbound')) continue;
     const operand = c.positional[0];
     if (operand !== undefined) out.push({ operand, methods: [[m]], span: c.span, text: c.text, scopeId: c.scopeId });
+  }
+  // A sort compares the list's items with their class's `__lt__`.
+  for (const c of mod.calls) {
+    const operand = sortedList(c);
+    if (operand !== undefined)
+      out.push({ operand, methods: [['__lt__']], span: c.span, text: c.text, scopeId: c.scopeId, elements: true });
   }
   OPERATOR_USES.set(mod, out);
   return out;
@@ -1078,7 +1190,74 @@ function usesAt(mod: PythonModule): Map<number, OperatorUse[]> {
 
 /** What an operator use's operand is: an object of an archive class, a value of another type, or unknown. */
 function operandType(archive: TorchScriptArchive, file: number, use: OperatorUse, depth = 0): ReceiverType {
+  if (use.elements === true) return elementType(archive, file, use.operand, use.scopeId, depth);
   return valueType(archive, file, use.operand, use.scopeId, depth);
+}
+
+/** One type for values that may be of several: an archive class only when every one is that class. */
+function joinTypes(types: readonly ReceiverType[]): ReceiverType {
+  if (types.every((t) => t.kind === 'other')) return { kind: 'other' };
+  const first = types[0]!;
+  if (first.kind === 'archive' && types.every((t) => t.kind === 'archive' && t.type === first.type)) return first;
+  return { kind: 'unknown' };
+}
+
+/** What a list of the type `t` holds (anything that is not a list holds no objects a sort compares). */
+function listElementType(archive: TorchScriptArchive, t: string): ReceiverType {
+  const type = typeArguments(t, 'Optional')?.[0] ?? t;
+  const items = typeArguments(type, 'List');
+  if (items?.length === 1) return typeKind(archive, items[0]!);
+  return typeKind(archive, type).kind === 'unknown' ? { kind: 'unknown' } : { kind: 'other' };
+}
+
+/**
+ * What the elements of a list are: the item type of its annotation (a parameter, an attribute, `annotate(List[T],
+ * [])`), or of a display (TorchScript's lists hold one type, the type of the display's items; `[]` holds tensors),
+ * read through local bindings and sorts; a tensor (`torch.sort` of a tensor) holds no objects.
+ */
+function elementType(
+  archive: TorchScriptArchive,
+  file: number,
+  e0: ExpressionFact,
+  scopeId: number,
+  depth: number,
+): ReceiverType {
+  const mod = archive.files[file]!.mod;
+  let e = e0;
+  while (e.nodeType === 'parenthesized_expression' && e.elements?.length === 1) e = e.elements[0]!;
+  if (e.nodeType === 'list') {
+    const items = e.elements ?? [];
+    if (items.length === 0) return { kind: 'other' };
+    return joinTypes(items.map((x) => valueType(archive, file, x, scopeId, depth + 1)));
+  }
+  if (e.constant !== undefined || ['tuple', 'string', 'dictionary', 'set'].includes(e.nodeType))
+    return { kind: 'other' };
+  const a = e.access;
+  if (a?.root.kind === 'name' && ['unbound', 'builtin', 'implicit'].includes(a.root.resolution))
+    return { kind: 'other' };
+  const method = owningMethod(mod.functions, scopeId) ?? mod.functions[scopeId];
+  if (a?.root.kind === 'name' && method !== undefined && method.kind === 'function') {
+    const t = typeOfAccess(mod, a.root.name, a.steps, method, archive.classes, 0);
+    if (t !== undefined) return listElementType(archive, t);
+  }
+  const c = callOf(mod, e);
+  if (c !== undefined) {
+    const typed = c.callee.raw === 'annotate' || c.callee.raw === 'unchecked_cast' ? c.positional[0] : undefined;
+    if (typed !== undefined && c.positional.length === 2) return listElementType(archive, typed.text);
+    // `sorted(l)` holds the items of `l`.
+    const sorted = sortedList(c);
+    if (sorted !== undefined && depth < MAX_BINDING_DEPTH)
+      return elementType(archive, file, sorted, c.scopeId, depth + 1);
+  }
+  if (provenNotSequence(mod, e, scopeId, true)) return { kind: 'other' };
+  if (e.nodeType === 'identifier' && depth < MAX_BINDING_DEPTH) {
+    const binds = mod.assignments.filter(
+      (x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === e.text),
+    );
+    if (binds.length > 0 && binds.every((x) => x.kind === 'assign' && x.targets.length === 1 && x.value !== null))
+      return joinTypes(binds.map((x) => elementType(archive, file, x.value!, scopeId, depth + 1)));
+  }
+  return { kind: 'unknown' };
 }
 
 /** What a value is (see operandType): read through operators, the printer's typed values and local bindings. */
@@ -1102,7 +1281,10 @@ function valueType(
   }
   // The operators whose value `e` is (a truth test or context use is placed at its operand, which it does not make).
   const inner = (usesAt(mod).get(start) ?? []).filter(
-    (u) => u.span.endIndex === end && (u.operand.span.startIndex !== start || u.operand.span.endIndex !== end),
+    (u) =>
+      u.elements !== true &&
+      u.span.endIndex === end &&
+      (u.operand.span.startIndex !== start || u.operand.span.endIndex !== end),
   );
   // `not x`, `x and y`, `x or y` are bools whatever their operands are.
   if (e.nodeType === 'not_operator' || e.nodeType === 'boolean_operator') return { kind: 'other' };
@@ -1163,6 +1345,11 @@ function followUse(
   if (t.kind === 'other') return { runs: [] };
   if (t.kind === 'unknown') {
     if (!use.methods.some((g) => g.some((n) => archive.methodNames.has(n)))) return { runs: [] };
+    if (use.elements === true)
+      return {
+        runs: [],
+        unfollowed: `a sort of a list whose item type is not known, where a class of the archive defines ${names}, which torch's compiler calls to compare objects of that class`,
+      };
     return {
       runs: [],
       unfollowed: `an operand whose type is not known, where a class of the archive defines ${names}, which torch's compiler calls for this operator on an object of that class`,
@@ -2134,7 +2321,7 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
       const sized: SizedCall[] = [];
       const calls: { span: SourceSpan; callee: string }[] = [];
       for (const c of archive.callsByMethod[file]!.get(id) ?? []) {
-        const elements = constantShapeElements(mod, c) ?? broadcastElementsOf(mod, c);
+        const elements = constantShapeElements(mod, c) ?? broadcastElementsOf(mod, c) ?? operandElementsOf(mod, c);
         if (elements !== undefined) sized.push({ span: c.span, text: c.text, elements });
         const callee = followedCallee(archive, file, fn, c);
         if (callee !== undefined) calls.push({ span: c.span, callee });

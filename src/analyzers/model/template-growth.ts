@@ -1709,6 +1709,8 @@ export function renderWork(
     setsMemo.set(name, found);
     return found;
   };
+  /** Macros already read from a place of the walk, by its frames. */
+  const collected = new WeakMap<readonly Frame[], Set<string>>();
   const collect = (root: unknown, frames: readonly Frame[], depth: number): void => {
     if (depth > m.maxNesting) return;
     const st: unknown[] = [root];
@@ -1734,7 +1736,12 @@ export function renderWork(
       if (n.type === 'CallExpression' && (n['callee'] as JNode).type === 'Identifier') {
         const name = (n['callee'] as JNode)['value'] as string;
         const mac = macros.get(name);
-        if (mac && !collectVisiting.has(name) && setsInside(name)) {
+        // A macro called again from the same place of the walk (the same frames) gives the same visits: it is read
+        // once there (a chain of macros each calling the one below twice would otherwise be read 2^levels times).
+        let called = collected.get(frames);
+        if (called === undefined) collected.set(frames, (called = new Set()));
+        if (mac && !collectVisiting.has(name) && !called.has(name) && setsInside(name)) {
+          called.add(name);
           collectVisiting.add(name);
           collect(mac['body'], [...frames, { body: mac['body'] }], depth + 1);
           collectVisiting.delete(name);

@@ -59,6 +59,22 @@ describe('values defined from another twice over, level after level', () => {
     },
   );
 
+  it(
+    'the same chain whose macros each set a variable is judged too (the accumulation pass reads each once per place)',
+    { timeout: 60_000 },
+    async () => {
+      let t = '{% macro m0(x) %}{% set y = x %}{{ y }}{% endmacro %}';
+      for (let i = 1; i <= 40; i++)
+        t += `{% macro m${i}(x) %}{% set y = x %}{{ m${i - 1}(y) ~ m${i - 1}(y) }}{% endmacro %}`;
+      const r = await analyzeChatTemplate(`${t}{% for m in messages %}{{ m40(m.content) }}{% endfor %}`);
+      assert.equal(r.parsed, true);
+      assert.ok(
+        r.signals.some((s) => s.kind === 'render-cost'),
+        JSON.stringify(r.signals),
+      );
+    },
+  );
+
   it('a short chain written once: no finding', async () => {
     const r = await analyzeChatTemplate(
       `{% set a0 = messages[0].content %}{% set a1 = a0 ~ a0 %}{% set a2 = a1 ~ a1 %}{{ a2 }}`,

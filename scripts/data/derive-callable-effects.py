@@ -98,6 +98,23 @@ REVIEWED = {
         'source': 'Cython __pyx_unpickle_PeriodMixin (pandas 1.1 - 1.2 PeriodArray pickles): PeriodMixin.__new__(type) '
                   '(subtype checked; 1.5 refuses PeriodArray as not safe, and read_pickle answers that TypeError with '
                   'NDArrayBacked.__new__(PeriodArray, ...)), no C fields'},
+    # pyarrow (no installed version: read from apache/arrow 25.0.0 python/pyarrow/*.pxi). Each call is checked by the
+    # pickle analysis (src/analyzers/pickle/arrow-arrays.ts): the arrays must be ones Arrow's validation accepts.
+    'pyarrow.lib._restore_array': {
+        'returns': [{'fixed': 'pyarrow.lib.Array'}], 'written': 'call',
+        'source': 'pyarrow/array.pxi _restore_array: MakeArray(_reconstruct_array_data(data)), the tuple unvalidated '
+                  '(arrow-arrays.ts checks it as Arrow\'s full validation would)'},
+    'pyarrow.lib.py_buffer': {
+        'returns': [{'fixed': 'pyarrow.lib.Buffer'}], 'written': 'call',
+        'source': 'pyarrow/io.pxi py_buffer: PyBuffer.FromPyObject(obj), a buffer over the object\'s bytes '
+                  '(arrow-arrays.ts: a bytes or bytearray of the stream)'},
+    'pyarrow.lib.type_for_alias': {
+        'returns': [{'fixed': 'pyarrow.lib.DataType'}], 'written': 'call',
+        'source': 'pyarrow/types.pxi type_for_alias: _type_aliases[name.lower()] (arrow-arrays.ts: a str)'},
+    'pyarrow.lib.chunked_array': {
+        'returns': [{'fixed': 'pyarrow.lib.ChunkedArray'}], 'written': 'call',
+        'source': 'pyarrow/table.pxi chunked_array: a ChunkedArray of the arrays, others converted by asarray '
+                  '(arrow-arrays.ts: arrays _restore_array made)'},
     'pandas._libs.internals._unpickle_block': {
         'returns': [{'fixed': 'pandas.core.internals.blocks.Block'}], 'written': 'call',
         'source': 'pandas/_libs/internals.pyx _unpickle_block: new_block(values, placement, ndim=ndim)'},

@@ -23,7 +23,7 @@ from allowlist_derivation import write_json  # noqa: E402
 from pack_derivation import derive  # noqa: E402
 
 PACKS = ["python", "numpy", "scipy", "pandas", "pytz-dateutil", "joblib", "statsmodels", "xgboost", "gensim",
-         "networkx", "keras-preprocessing"]
+         "networkx", "keras-preprocessing", "pyarrow"]
 
 
 def load(name):

@@ -291,7 +291,14 @@ def derive(pack):
         # A class that older versions' pickles call (their reduce named the class) is reviewed as called too.
         called = bool(how & CALLED) or name in getattr(pack, "CALLED_BY_OLDER", {})
         who = _who(holders[(module, qual)])
-        where = f"in pickles of {who}" if who else "no pickle this version writes names it (kept for older files)"
+        extra = getattr(pack, "EXTRA_NAMES", {}).get(name)
+        where = (
+            f"in pickles of {who}"
+            if who
+            else f"no pickle this version writes names it ({extra})"
+            if extra
+            else "no pickle this version writes names it (kept for older files)"
+        )
         if name in getattr(pack, "NOT_ADMITTED", {}):
             review[name] = pack.NOT_ADMITTED[name]
             continue
@@ -338,6 +345,13 @@ def derive(pack):
                 checked.append(f"{owner}.{hook}: {verdict[1]}")
             else:
                 refused.append(f"{owner}.{hook}: {verdict[1]}")
+        # Hooks newer releases define that this version does not (read at pinned commits): reviewed like its own.
+        for hook, (verdict, why) in getattr(pack, "NEWER_HOOKS", {}).get(name, {}).items():
+            rebuild.append(f"{hook} (newer releases): {why}")
+            if verdict == "shape":
+                checked.append(f"{name}.{hook} (newer releases): {why}")
+            elif verdict != "data":
+                refused.append(f"{name}.{hook} (newer releases): {why}")
         if refused:
             review[name] = "; ".join(refused)
             continue

@@ -292,6 +292,11 @@ REVIEW = {
         "tuple state: np.ndarray.__setstate__ of the values, then fill_value and sp_index; dict: __dict__.update",
     ),
     "pandas.core.arrays.string_.StringArray.__setitem__": ("data", _SETITEM),
+    "pandas.core.arrays.arrow.array.ArrowExtensionArray.__setitem__": (
+        "shape",
+        "converts the value with pyarrow (pa.array/pa.scalar may call the value's methods) and rebuilds the chunks; "
+        "pandas writes no SETITEM(S) on its Arrow arrays, and the pickle analysis refuses any (vm.ts itemsChecked)",
+    ),
     "pandas.core.dtypes.dtypes.CategoricalDtype.__setstate__": ("data", "sets _categories and _ordered"),
     "pandas.core.dtypes.dtypes.DatetimeTZDtype.__setstate__": ("data", "sets _tz and _unit"),
     "pandas.core.dtypes.dtypes.IntervalDtype.__new__": (
@@ -438,6 +443,26 @@ EXTRA_NAMES = {t: "" for t, *_ in OLD_NAMES.values() if t.startswith("pandas.")}
 # Names older pandas pickled that this version still defines but no longer writes (reviewed in FUNCTIONS).
 EXTRA_NAMES["pandas._libs.tslibs.period.__pyx_unpickle_PeriodMixin"] = "pandas 1.1 - 1.2 PeriodArray pickles"
 EXTRA_NAMES["pandas._libs.tslibs.timedeltas.Timedelta"] = "pandas < 2.0 Timedelta pickles (the class called)"
+# The pyarrow-backed string array (string[pyarrow]; pandas 3's default str dtype when pyarrow is installed): pandas 2.1 on
+# write NEWOBJ with no arguments and BUILD of {'_pa_array': <array>, '_dtype': StringDtype, ...}; this pandas writes
+# it only when pyarrow is installed, which Debian's stable stack lacks (real files: test/fixtures/pyarrow-arrays/).
+EXTRA_NAMES["pandas.core.arrays.string_arrow.ArrowStringArray"] = "pandas >= 1.2 pyarrow-backed string arrays"
+
+# Hooks newer pandas defines on admitted classes that this version lacks, read at the pinned commits of
+# scripts/data/history/pins.json (mb6ockatf/pandas 2.1.0rc0 1b2d39cb, 3.0.dev 1abe4157; the same in pandas 3.0.5):
+# (verdict, why), as REVIEW's.
+NEWER_HOOKS = {
+    "pandas.core.arrays.string_arrow.ArrowStringArray": {
+        "__setstate__": (
+            "shape",
+            "ArrowExtensionArray.__setstate__ (pandas >= 2.1): state['_pa_array'] (or state.pop('_data')) is passed to "
+            "pyarrow.chunked_array, which converts anything but a pyarrow array with pyarrow.asarray, then the state "
+            "updates the instance __dict__; admitted only with a state of '_pa_array' or '_data' (an array "
+            "pyarrow's reduce wrote, itself checked by arrow-arrays.ts), '_dtype' (a StringDtype) and '_readonly' "
+            "(a bool) (state-hooks.ts)",
+        ),
+    },
+}
 
 # Classes that pickles of older pandas call (their reduce named the class itself): reviewed with their constructor,
 # and admitted only in the argument shape those versions wrote where the constructor can do more (a "shape" verdict).

@@ -300,6 +300,9 @@ function rootGlobal(v: ObjV): GlobalV | undefined {
 }
 
 function produceBytes(ctx: ModelContext, canonical: string, args: PyVal): PyVal | undefined {
+  // bytearray() makes an empty bytearray (pickle writes an empty one so).
+  if (canonical === 'builtins.bytearray' && typeof args === 'object' && args.k === K.Tuple && args.more === 0)
+    if (args.items.length === 0) return { k: K.ByteArray, off: -1, len: 0, data: new Uint8Array(0), via: canonical };
   const a0 = arg(args, 0);
   if (a0 === undefined) return undefined;
   try {
@@ -337,9 +340,14 @@ function produceBytes(ctx: ModelContext, canonical: string, args: PyVal): PyVal 
             : zlib().gunzipSync(b, { maxOutputLength: ctx.maxNestedBytes });
         return bytesFrom(new Uint8Array(out), canonical);
       }
-      case 'builtins.bytes':
-      case 'builtins.bytearray': {
+      case 'builtins.bytes': {
         if (typeof a0 === 'object' && (a0.k === K.Bytes || a0.k === K.ByteArray)) return a0;
+        return undefined;
+      }
+      case 'builtins.bytearray': {
+        // A new bytearray holding the bytes (a value of its own: the stream may change it, not its argument).
+        if (typeof a0 === 'object' && (a0.k === K.Bytes || a0.k === K.ByteArray))
+          return { k: K.ByteArray, off: a0.off, len: a0.len, via: a0.via, ...(a0.data ? { data: a0.data } : {}) };
         return undefined;
       }
       default: {

@@ -124,6 +124,7 @@ function shapeCount(shape: PyVal): number | undefined {
 /** Counts `v` put in list `t` (ListV.n, ListV.nonText), where the VM made `t` and counts its items. */
 export function countItems(t: ListV, v: PyVal): void {
   if (t.n === undefined) return;
+  if (t.n < 31 && typeof v === 'object' && v.k === K.None) t.nones = (t.nones ?? 0) | (1 << t.n);
   t.n++;
   if (typeof v !== 'string' && !(typeof v === 'object' && v.k === K.Str)) t.nonText = true;
 }

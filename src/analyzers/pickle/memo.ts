@@ -94,10 +94,26 @@ export class Memo {
       const c = this.chunks[key >>> CHUNK_BITS];
       const v = c === undefined ? undefined : c[key & CHUNK_MASK];
       if (v !== undefined || this.sparse.size === 0)
-        return v !== undefined && v === this.lostList ? this.readSummary(v) : v;
+        return v !== undefined && this.filled >= this.detailEntries ? this.read(v) : v;
     }
     const v = this.sparse.get(key);
-    return v !== undefined && v === this.lostList ? this.readSummary(v) : v;
+    return v !== undefined && this.filled >= this.detailEntries ? this.read(v) : v;
+  }
+
+  /** A memo read once values were compacted: the summary list, or a bytearray not kept, is noted as read back. */
+  private read(v: PyVal): PyVal {
+    if (v === this.lostList) return this.readSummary(v);
+    if (v === OPAQUE_BYTEARRAY) this.opaqueByteArrayRead = true;
+    return v;
+  }
+
+  /** A bytearray compacted to the shared stand-in was read back: the stream may change the one it stood for. */
+  opaqueByteArrayRead = false;
+
+  /** A stand-in for objects a call of `canonical` made was read back from the memo. */
+  standInFetched(canonical: string): boolean {
+    for (const [imp, s] of this.sharedObjs ?? []) if (imp.canonical === canonical && s.fetched === true) return true;
+    return false;
   }
 
   /** A memo read returns the summary list: any list it stands for may gain items through it from now on. */

@@ -1,6 +1,7 @@
 // Unpickling hooks of classes that run code the pickled state carries. The VM checks the hook of an instance's class
 // (instance-class.ts) wherever state reaches it: BUILD, and torch helpers that call __setstate__ or setattr
 // themselves. A hook that would run foreign code is reported as the call it makes (builtins.exec, builtins.eval).
+import { ARROW_STRING_ARRAYS, arrowStringStateProblem } from './arrow-arrays.js';
 import { distributionStateProblem, isScipyDistributionClass } from './scipy-distributions.js';
 import { isStatsmodelsDataClass, modelDataStateProblem } from './statsmodels-data.js';
 import { isXgboostModelClass, xgboostModelStateProblem } from './xgboost-model.js';
@@ -48,6 +49,16 @@ export const STATE_HOOKS: readonly StateHook[] = [
     applies: isXgboostModelClass,
     triggers: ['_Booster'],
     problem: xgboostModelStateProblem,
+  },
+  {
+    hook: '__setstate__',
+    what:
+      "hands the state's _pa_array (or _data) to pyarrow.chunked_array, which converts anything but a pyarrow array " +
+      'with pyarrow.asarray, and stores the rest on the instance (pandas >= 2.1 ArrowExtensionArray)',
+    runs: { module: 'pyarrow.lib', name: 'asarray' },
+    applies: (c) => ARROW_STRING_ARRAYS.has(c),
+    triggers: ['_pa_array'],
+    problem: arrowStringStateProblem,
   },
   {
     hook: 'property setters',

@@ -59,6 +59,8 @@ export interface BytesV {
    * another spelling, like a literal.
    */
   readonly spelled?: true;
+  /** A bytearray read back from the memo or duplicated (DUP): another part of the stream may change it. */
+  fetched?: true;
 }
 export interface TupleV {
   readonly k: K.Tuple;
@@ -125,6 +127,11 @@ export interface ListV {
   objsMore?: true;
   /** An item not kept may answer a method a derived sink calls, or hold values (keepObj's `answers`). */
   objsLost?: true;
+  /**
+   * Where the list's None items are among its first 31 (bit i: item i is None), so that a check that reads a short
+   * list of objects and None by position (arrow-arrays.ts, a pyarrow buffer list) can place the objects it keeps.
+   */
+  nones?: number;
   /**
    * The memo's summary of lists it stored after its detail budget (memo.ts), when this list is one of them: what this
    * list gains later (appended items, their hash cost) is added to the summary too, which every memo read returns.

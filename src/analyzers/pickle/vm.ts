@@ -75,6 +75,7 @@ import {
 import { argumentWork, MATERIAL_LIMIT, TEXT_READ_LIMIT, type ArgumentWork } from './argument-work.js';
 import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem, pandasTzTextProblem, PYTZ_RECONSTRUCTORS } from './call-hooks.js';
+import { ARROW_CALLABLES, ARROW_STRING_ARRAYS, arrowCallProblem, PY_BUFFER, type BytesReader } from './arrow-arrays.js';
 import {
   deepHash,
   exposure,
@@ -708,6 +709,8 @@ function markShared(v: PyVal): void {
     if (v.shared !== true && isDtypeCall(v)) v.shared = true;
     if (v.fetched !== true) v.fetched = true;
   } else if ((v.k === K.List || v.k === K.Dict || v.k === K.Set) && v.fetched !== true) v.fetched = true;
+  // A bytearray another part of the stream may change (arrow-arrays.ts: a pyarrow buffer is checked once).
+  else if (v.k === K.ByteArray && v.fetched !== true && !Object.isFrozen(v)) v.fetched = true;
 }
 
 /** The states BUILD gave `o`, latest first (the last one alone when earlier ones were not recorded). */
@@ -861,6 +864,8 @@ class PickleVm implements ModelContext {
   /** Key comparisons of pandas' khash tables filled at load (khash-cost.ts), and whether reported. */
   private khashProbes = 0;
   private khashReported = false;
+  /** The pyarrow buffers (py_buffer results) of checked arrays, looked at again when the stream ends (arrowSettled). */
+  private arrowHeld: ObjV[] | undefined;
   private overReported = false;
   /** Memo entries kept whole (later ones are compacted: memo.ts). */
   private readonly memoDetail: number;
@@ -1242,6 +1247,60 @@ class PickleVm implements ModelContext {
   /** Stream bytes for a khash charge (khash-cost.ts): an array's raw bytes. */
   private readonly readStream = (off: number, len: number): Uint8Array | undefined =>
     off >= 0 && off + len <= this.src.size ? this.src.read(off, len) : undefined;
+
+  /** A bytes value's content, `len` bytes from `start` (its computed bytes or the stream's payload), or undefined. */
+  private readonly readBytes: BytesReader = (b, start, len) => {
+    if (start < 0 || len < 0 || start + len > b.len) return undefined;
+    if (b.data !== undefined) return b.data.subarray(start, start + len);
+    return b.off >= 0 ? this.readStream(b.off + start, len) : undefined;
+  };
+
+  /**
+   * A call of a pyarrow rebuild function (arrow-arrays.ts): outside what pyarrow's reduce writes, or an array Arrow's
+   * validation would refuse, it is reported; a buffer is remembered, so that a later use of its bytearray is.
+   */
+  private arrowCall(canonical: string, args: PyVal | undefined, result: ObjV): void {
+    const problem = arrowCallProblem(canonical, args, this.readBytes);
+    if (problem !== undefined) {
+      this.anomaly(
+        'NATIVE_STATE',
+        `${canonical}: ${problem} (pyarrow hands the array to Arrow's native code unvalidated: a crash at load, or ` +
+          'reads and writes outside its buffers when the column is used)',
+        false,
+      );
+      return;
+    }
+    if (canonical === PY_BUFFER) (this.arrowHeld ??= []).push(result);
+  }
+
+  /**
+   * When the stream ends: a pyarrow buffer, or the bytearray it wraps, that the stream read back from the memo may have
+   * been changed after its array was checked (numpy's frombuffer makes a writable view of either).
+   */
+  private arrowSettled(): void {
+    const held = this.arrowHeld;
+    if (held === undefined) return;
+    let why: string | undefined;
+    for (const buf of held) {
+      const raw = typeof buf.args === 'object' && buf.args.k === K.Tuple ? buf.args.items[0] : undefined;
+      if (buf.fetched === true || (typeof raw === 'object' && raw.k === K.ByteArray && raw.fetched === true)) {
+        why = 'a pyarrow buffer (or the bytearray it wraps) is read back from the memo by the stream';
+        break;
+      }
+    }
+    why ??= this.memo.opaqueByteArrayRead
+      ? 'the stream reads back a bytearray the analysis did not keep (it may wrap a pyarrow buffer)'
+      : this.memo.standInFetched(PY_BUFFER)
+        ? 'the stream reads back a pyarrow buffer the analysis did not keep'
+        : undefined;
+    if (why !== undefined)
+      this.anomaly(
+        'NATIVE_STATE',
+        `${PY_BUFFER}: ${why}: its bytes can be changed after the array over them was checked (Arrow reads the ` +
+          'offsets and lengths in them without checking again)',
+        false,
+      );
+  }
 
   /** pandas fills a khash table at load (khash-cost.ts): comparisons past the limit are reported once. */
   private khashCharged(charge: KhashCharge | undefined): void {
@@ -1757,6 +1816,7 @@ class PickleVm implements ModelContext {
         if (canonical === 'copyreg._reconstructor') this.reconstructorBase(args, result);
         if (effective === callee && isCythonUnpickle(canonical)) this.cythonState(result, args);
         if (effective === callee) checkEffects(this.effectHost, canonical, args);
+        if (ARROW_CALLABLES.has(canonical)) this.arrowCall(canonical, effective === callee ? args : undefined, result);
         // What it calls of its own arguments is called (a partial's arguments are not all in view).
         checkCallThrough(this.effectHost, canonical, effective === callee ? args : UNKNOWN);
         // Calling a class runs its __new__ and __init__ on the arguments (a partial adds arguments not in view).
@@ -2254,7 +2314,9 @@ class PickleVm implements ModelContext {
    * the released versions' __setitem__/append/extend/add of that class run their library code on the stream's values.
    */
   private itemsChecked(target: ObjV, op: string): void {
-    const named = instanceClasses(target).names.find((n) => historyChecks(n).includes('items'));
+    const named = instanceClasses(target).names.find(
+      (n) => ARROW_STRING_ARRAYS.has(n) || historyChecks(n).includes('items'),
+    );
     if (named === undefined) return;
     this.anomaly(
       'OFF_SHAPE_CALL',
@@ -3245,6 +3307,7 @@ class PickleVm implements ModelContext {
       this.r.end = Math.max(this.r.start, f ? f.offset : this.dec.argEnd);
     }
     this.settleEmptyDunders();
+    this.arrowSettled();
     // Memo stand-ins (past the detail budget) forget which object they were: a use of an object could no longer be
     // told apart, so only shapes proved on the import's own references and call arguments are vetted then.
     const vetted = this.uses?.finish(
@@ -3912,6 +3975,9 @@ class PickleVm implements ModelContext {
           this.keep ? { k: K.List, items, n: items.length } : { k: K.List, n: items.length },
           this.sp > this.fence ? this.stack[this.sp - 1] : undefined,
         );
+        for (let i = 0; i < items.length && i < 31; i++)
+          if (typeof items[i] === 'object' && (items[i] as { k: K }).k === K.None)
+            list.nones = (list.nones ?? 0) | (1 << i);
         for (const it of items) {
           if (typeof it !== 'string' && !(typeof it === 'object' && it.k === K.Str)) list.nonText = true;
           this.listed(list, it);

@@ -56,6 +56,7 @@ import sktimeHistory from './packs/history/sktime.json' with { type: 'json' };
 import pycaretHistory from './packs/history/pycaret.json' with { type: 'json' };
 import joblib from './packs/joblib.json' with { type: 'json' };
 import networkx from './packs/networkx.json' with { type: 'json' };
+import pyarrow from './packs/pyarrow.json' with { type: 'json' };
 import kerasPreprocessing from './packs/keras-preprocessing.json' with { type: 'json' };
 import numpy from './packs/numpy.json' with { type: 'json' };
 import pandas from './packs/pandas.json' with { type: 'json' };
@@ -308,7 +309,7 @@ function packSources(): readonly PackSource[] {
     ...[python, numpy, scipy, pandas, pytzDateutil, joblib].map(fileSource),
     legacySource('scikit-learn', 'scikit-learn estimators and the objects they hold', sklearnList, 'sklearn'),
     legacySource('torch', 'PyTorch tensors, storages, dtypes and torch.nn layers', torchList, 'torch'),
-    ...[statsmodels, xgboost, gensim, networkx, kerasPreprocessing].map(fileSource),
+    ...[statsmodels, xgboost, gensim, networkx, kerasPreprocessing, pyarrow].map(fileSource),
     // After every pack of the installed versions: a current entry keeps its own review and reason.
     ...[
       numpyHistory,

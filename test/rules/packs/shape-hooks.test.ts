@@ -54,6 +54,21 @@ describe('shape-checked pack entries are recognised by their hook', () => {
       } else if (e.checked!.includes('StringDtype(storage')) {
         assert.ok(callHookProblem(name, { k: K.Tuple, items: ['/x', NONE], more: 0 }), `${name}: another storage`);
         assert.equal(callHookProblem(name, { k: K.Tuple, items: ['python'], more: 0 }), undefined, `${name}: python`);
+      } else if (e.checked!.includes('arrow-arrays.ts')) {
+        // pandas' Arrow-backed string array: the state pandas writes passes (an array _restore_array made); anything
+        // else is handed to pyarrow.chunked_array (converted by pyarrow.asarray); SETITEM(S) on it is refused.
+        const made = (canonical: string, items: PyVal[]): PyVal =>
+          ({
+            k: K.Obj,
+            callee: { k: K.Global, imp: { canonical } },
+            args: { k: K.Tuple, items, more: 0 },
+            call: undefined,
+          }) as PyVal;
+        const array = made('pyarrow.lib._restore_array', []);
+        assert.equal(stateHookProblem(name, dict(['_pa_array'], [array])), undefined, `${name}: a restored array`);
+        assert.ok(stateHookProblem(name, dict(['_pa_array'], [COMPUTED])), `${name}: an object of an unknown class`);
+        assert.ok(stateHookProblem(name, dict(['_pa_array', 'x'], [array, 1])), `${name}: a key pandas never writes`);
+        assert.ok(stateHookProblem(name, dict(['_dtype'], [COMPUTED])), `${name}: no array`);
       } else if (e.checked!.includes('BUILD with a slot state')) {
         // A (dict, slots) state runs the property setters; the dict state scikit-learn writes does not.
         const slots: PyVal = { k: K.Tuple, items: [dict([], []), dict(['theta'], [1])], more: 0 };

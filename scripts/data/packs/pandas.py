@@ -435,6 +435,11 @@ def _reexported():
 NEWER_NAMES = {
     "pandas.core.dtypes.dtypes.SparseDtype": ("pandas.core.arrays.sparse.dtype.SparseDtype",
                                               "pandas >= 2.1 defines the same class in pandas.core.dtypes.dtypes"),
+    # pandas/_libs/tslibs/nattype.pyx at 3.0.dev 1abe4157: `def _nat_unpickle(*args): return c_NaT`, and
+    # NaTType.__reduce__ returns (_nat_unpickle, (None,)) (renamed from __nat_unpickle by pandas-dev ada009a4).
+    "pandas._libs.tslibs.nattype._nat_unpickle": ("pandas._libs.tslibs.nattype.__nat_unpickle",
+                                                  "pandas >= 3.0 names it _nat_unpickle: the same body, NaT returned",
+                                                  "newer"),
 }
 
 OLD_NAMES = {**_old_names(), **_reexported(), **NEWER_NAMES}

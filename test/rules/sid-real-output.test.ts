@@ -1,9 +1,9 @@
 // Real output of the newest library versions Debian packages (sid: scikit-learn 1.9, pandas 2.3, numpy 2.4, scipy
 // 1.17, statsmodels 0.15, joblib 1.5, torch 2.14, xgboost 3.3, networkx 3.4; test/fixtures/sid-real/, written by
 // scripts/fixtures/sid-real-output.py in a chroot made by scripts/oracle-chroot.sh): every file passes. Among them the
-// names newer numpy writes by their public module: numpy.ma.MaskedArray (np.ma arrays, a GridSearchCV's cv_results_)
-// and the ufuncs as numpy.<name> (FunctionTransformer(np.log1p)), admitted by the numpy pack as other names of the
-// objects it derived (scripts/data/packs/numpy.py OLD_NAMES).
+// names newer numpy writes by their public module: numpy.ma.MaskedArray (np.ma arrays, a GridSearchCV's cv_results_),
+// the ufuncs as numpy.<name> (FunctionTransformer(np.log1p)) and numpy.rec.recarray, admitted by the numpy pack as
+// other names of the objects it derived (scripts/data/packs/numpy.py OLD_NAMES).
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ describe('real output of the newest Debian library versions (sid)', () => {
     assert.match(allowEntry('numpy.ma.MaskedArray')?.reason ?? '', /numpy\.ma\.core\.MaskedArray/);
     assert.equal(allowEntry('numpy.ma.MaskedArray')?.calls, 'new');
     assert.match(allowEntry('numpy.log1p')?.reason ?? '', /numpy\.core\._multiarray_umath\.log1p/);
+    assert.match(allowEntry('numpy.rec.recarray')?.reason ?? '', /newer name of numpy\.recarray/);
     // numpy's non-ufunc public functions are not admitted by it.
     assert.equal(allowEntry('numpy.load'), undefined);
     assert.equal(allowEntry('numpy.frompyfunc'), undefined);

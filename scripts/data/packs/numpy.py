@@ -161,6 +161,8 @@ for _name in [k for k in FUNCTIONS if k.startswith("numpy.core.")]:
 # cv_results_ holds masked arrays) and the ufuncs as numpy.<name> (FunctionTransformer(np.log1p)). The same objects:
 # numpy 1.24 resolves each of these names to the object the pack derived.
 OLD_NAMES["numpy.ma.MaskedArray"] = ("numpy.ma.core.MaskedArray", "newer numpy names MaskedArray by numpy.ma", "newer")
+# numpy >= 2.0 names recarray by numpy.rec (numpy/_core/records.py: @set_module("numpy.rec") class recarray).
+OLD_NAMES["numpy.rec.recarray"] = ("numpy.recarray", "newer numpy names recarray by numpy.rec", "newer")
 for _u in UFUNCS:
     if getattr(np, _u.__name__, None) is _u and f"numpy.{_u.__name__}" not in FUNCTIONS:
         OLD_NAMES[f"numpy.{_u.__name__}"] = (f"numpy.core._multiarray_umath.{_u.__name__}",

@@ -58,6 +58,14 @@ for name in dir(torch._utils):
 for name in ("_rebuild_parameter_with_state", "_rebuild_tensor_v3", "_rebuild_device_tensor_from_cpu_tensor",
              "_rebuild_nested_tensor", "_rebuild_mps_tensor"):
     add(f"torch._utils.{name}", "tensor/parameter rebuild helper used by torch.save (newer PyTorch)")
+# dtypes newer PyTorch releases define and pickle by name, as torch 2.14 lists them (Debian sid's python3-torch
+# 2.14.1: torch/storage.py _new_dtypes() and the uint1 - uint7 / int1 - int7 loops of torch/_weights_only_unpickler.py
+# _get_allowed_globals, which weights_only=True admits); listed explicitly because the Debian torch used here predates
+# them. A dtype is a value: calling one raises TypeError.
+for name in ("float8_e5m2fnuz", "float8_e4m3fnuz", "float8_e8m0fnu", "float4_e2m1fn_x2", "bcomplex32", "uint16",
+             "uint32", "uint64", *(f"uint{x}" for x in range(1, 8)), *(f"int{x}" for x in range(1, 8))):
+    add(f"torch.{name}", "torch dtype singleton (pickled by name), of torch releases newer than the installed one "
+                         "(torch 2.14's weights-only allowlist)")
 add("torch._tensor._rebuild_from_type_v2", "rebuilds a tensor subclass: calls its (separately imported) rebuild function")
 add("torch._tensor._rebuild_from_type", "rebuilds a tensor subclass (older torch)")
 add("torch.serialization._get_layout", "maps a layout name to a torch.layout")

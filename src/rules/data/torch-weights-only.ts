@@ -33,6 +33,7 @@ export const WEIGHTS_ONLY_GLOBALS: ReadonlySet<string> = new Set([
   'torch._utils._rebuild_tensor_v3',
   'torch._utils._rebuild_sparse_tensor',
   'torch._utils._rebuild_meta_tensor_no_storage',
+  'torch._utils._rebuild_nested_tensor',
   'torch._utils._rebuild_wrapper_subclass',
   'torch._utils._rebuild_device_tensor_from_numpy',
   'torch._utils._rebuild_device_tensor_from_cpu_tensor',
@@ -41,7 +42,7 @@ export const WEIGHTS_ONLY_GLOBALS: ReadonlySet<string> = new Set([
 
 /** Names derived from torch at run time: every dtype (`torch.float32`, `torch.uint1`…), storage and tensor class. */
 const DTYPE =
-  /^torch\.(u?int\d+|float\d*(_e\d+m\d+(fn|fnuz)?)?|bfloat16|half|double|long|int|short|bool|complex\d+|cfloat|cdouble|chalf|q(u)?int\d+(x\d+)?|bits\w+)$/;
+  /^torch\.(u?int\d+|float\d*(_e\d+m\d+(fn|fnu|fnuz)?(_x\d+)?)?|bfloat16|half|double|long|int|short|bool|b?complex\d+|cfloat|cdouble|chalf|q(u)?int\d+(x\d+)?|bits\w+)$/;
 const STORAGE = /^torch\.((cuda|storage)\.)?[A-Za-z0-9]*Storage$/;
 const TENSOR_CLASS = /^torch\.((cuda|sparse)\.)?[A-Za-z0-9]+Tensor$/;
 

@@ -399,11 +399,25 @@ def _documented_params(fn):
     return [line for line in (m.group(1) if m else "").split("\n") if line and not line.startswith(" ")]
 
 
+# Functions newer releases store inside a fitted estimator, read in their source: a stored reference only (the
+# pack's functions are; a stream that calls one is refused), so the vetting of a stream's call does not apply.
+# HistGradientBoosting* of scikit-learn 1.4 on (categorical_features="from_dtype" by default from 1.6) keep
+# FunctionTransformer(functools.partial(check_array, dtype=[float64], ensure_all_finite=False)) for the numerical
+# columns of a frame with categorical ones (_hist_gradient_boosting/gradient_boosting.py _preprocess_X, read in 1.9);
+# the VM vets that partial's keywords (vetted-uses.ts PARTIAL_TARGETS).
+STORED_ONLY = {
+    "sklearn.utils.validation.check_array": "input validation a HistGradientBoosting estimator of scikit-learn >= 1.4 "
+                                            "stores as a functools.partial in its numerical-feature FunctionTransformer",
+}
+
+
 def vet_function(fn):
     """Why calling `fn` from a pickle could do more than compute, or None when it cannot."""
     key = f"{fn.__module__}.{fn.__qualname__}"
     if key in NOT_METRICS:
         return NOT_METRICS[key]
+    if key in STORED_ONLY:
+        return None
     for head in _documented_params(fn):
         low = head.lower()
         if "callable" in low or "estimator" in low or "function" in low:
@@ -438,6 +452,9 @@ def _function_candidates():
 
     out.setdefault(_scorer._passthrough_scorer, "default scorer search estimators store (calls estimator.score)")
     out.setdefault(_kmeans._kmeans_single_lloyd, "k-means iteration function BisectingKMeans stores")
+    from sklearn.utils import validation
+
+    out.setdefault(validation.check_array, STORED_ONLY["sklearn.utils.validation.check_array"])
     return out
 
 
@@ -544,6 +561,8 @@ def _reason_for(module, qual, obj_kind, holders, public):
     who = ", ".join(held[:3]) + (f" and {len(held) - 3} more" if len(held) > 3 else "")
     if obj_kind == "dtype":
         return f"numpy dtype class in pickles of {who}"
+    if obj_kind == "function" and key in STORED_ONLY:
+        return f"function stored as a value, never called by the stream: {STORED_ONLY[key]}"
     if obj_kind == "function":
         return f"{PURE_FUNCTION} ({FUNCTION_SOURCES[key]}; held by {who})"
     if module == "sklearn.metrics._scorer":

@@ -32,7 +32,60 @@ export const PARTIAL_TARGETS: ReadonlyMap<string, string> = new Map([
   ['gensim.models.tfidfmodel.smartirs_wlocal', 'gensim'],
   ['gensim.models.tfidfmodel.smartirs_wglobal', 'gensim'],
   ['gensim.models.tfidfmodel.smartirs_normalize', 'gensim'],
+  // HistGradientBoosting* of scikit-learn >= 1.4 (a frame with categorical columns) keep
+  // FunctionTransformer(functools.partial(check_array, dtype=[float64], ensure_all_finite=False)) for the numerical
+  // columns (force_all_finite before 1.6); check_array runs on the data a later transform passes.
+  ['sklearn.utils.validation.check_array', 'scikit-learn'],
 ]);
+
+/**
+ * The keyword dicts a PARTIAL_TARGETS function's library writes, where they are not plain data: check_array's dtype is
+ * a list of numpy dtypes (or one dtype, None or 'numeric'), its finiteness flag a bool or 'allow-nan'.
+ */
+const PARTIAL_KEYWORDS: ReadonlyMap<string, (key: string, v: PyVal) => boolean> = new Map([
+  ['sklearn.utils.validation.check_array', checkArrayKeyword],
+]);
+
+/** numpy's scalar types a dtype argument names (scikit-learn's X_DTYPE is numpy.float64). */
+const NUMPY_SCALAR_TYPES = new Set(
+  [
+    'float16',
+    'float32',
+    'float64',
+    'int8',
+    'int16',
+    'int32',
+    'int64',
+    'uint8',
+    'uint16',
+    'uint32',
+    'uint64',
+    'bool_',
+  ].map((t) => `numpy.${t}`),
+);
+
+/** A numpy dtype object or scalar type (what check_array's dtype list holds). */
+function numpyType(x: PyVal): boolean {
+  if (typeof x !== 'object') return false;
+  if (x.k === K.Global) return NUMPY_SCALAR_TYPES.has(x.imp.canonical);
+  return x.k === K.Obj && instanceClass(x)?.canonical === 'numpy.dtype';
+}
+
+/** A keyword of check_array as scikit-learn writes it: dtype (a type, a short list of types, None or 'numeric') and
+ * its finiteness flag (a bool or 'allow-nan'). */
+function checkArrayKeyword(key: string, v: PyVal): boolean {
+  if (key === 'dtype') {
+    if (v === 'numeric' || numpyType(v) || (typeof v === 'object' && v.k === K.None)) return true;
+    if (typeof v !== 'object' || v.k !== K.List) return false;
+    const objs = v.items ?? v.objs ?? [];
+    return (
+      v.n !== undefined && v.n > 0 && v.n <= 8 && objs.length === v.n && v.objsMore !== true && objs.every(numpyType)
+    );
+  }
+  if (key === 'ensure_all_finite' || key === 'force_all_finite')
+    return v === 'allow-nan' || (typeof v === 'object' && (v.k === K.True || v.k === K.False));
+  return false;
+}
 
 /**
  * Partials the library itself calls while loading, with the only keywords and call it writes: pandas 1.3's Block
@@ -769,6 +822,7 @@ function calledStateShape(state: PyVal, spec: CalledPartial): boolean {
  * args a tuple of plain data, keywords None or a dict of str keys to plain data (all kept), __dict__ None or empty.
  */
 function partialStateData(state: PyVal, target: string): boolean {
+  const keyword = PARTIAL_KEYWORDS.get(target);
   if (typeof state !== 'object' || state.k !== K.Tuple || state.more !== 0 || state.items.length !== 4) return false;
   const [f, args, kw, dict] = state.items as [PyVal, PyVal, PyVal, PyVal];
   if (typeof f !== 'object' || f.k !== K.Global || f.imp.canonical !== target) return false;
@@ -776,7 +830,9 @@ function partialStateData(state: PyVal, target: string): boolean {
   const none = (v: PyVal): boolean => typeof v === 'object' && v.k === K.None;
   if (!none(kw)) {
     if (typeof kw !== 'object' || kw.k !== K.Dict || kw.opaque === true || kw.n !== kw.keys.length) return false;
-    if (!kw.keys.every((k) => typeof k === 'string') || !kw.vals.every(dataOnly)) return false;
+    if (!kw.keys.every((k) => typeof k === 'string')) return false;
+    if (keyword !== undefined ? !kw.keys.every((k, i) => keyword(k as string, kw.vals[i]!)) : !kw.vals.every(dataOnly))
+      return false;
   }
   if (!none(dict)) {
     if (typeof dict !== 'object' || dict.k !== K.Dict || dict.opaque === true || dict.n !== 0) return false;

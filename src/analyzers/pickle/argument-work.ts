@@ -18,6 +18,7 @@
 // "n/d" text, a Decimal as its digits text, and a range is stored, not handed to a call.
 import { allocationWork } from './numpy-dtype.js';
 import { REGEX_COMPILE_LIMIT, REGEX_ITEMS_PER_MICROSECOND, regexCompileCost } from './regex-work.js';
+import { COLLISION_PROBE_LIMIT } from './hash-collisions.js';
 import { K, type LongStrV, type ObjV, type PyVal } from './values.js';
 
 /** Items or bytes a load may materialise beyond what the stream holds before it is reported (64 Mi). */
@@ -132,6 +133,17 @@ export function rangeLength(args: PyVal): number {
   const mag = step > 0n ? step : -step;
   if (span <= 0n) return 0;
   return toNumber((span + mag - 1n) / mag);
+}
+
+/** The modulus of CPython's int hash (sys.hash_info.modulus on 64-bit builds). */
+const HASH_MODULUS = (1n << 61n) - 1n;
+
+/** A range call's step as an int (1 when not given), or undefined when it is not a literal int. */
+function rangeStep(args: PyVal): bigint | undefined {
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.more > 0) return undefined;
+  if (args.items.length < 3) return args.items.length >= 1 ? 1n : undefined;
+  const step = intOf(args.items[2]);
+  return step === undefined || step === 0n ? undefined : step;
 }
 
 /** Items or bytes a value holds that the stream did not write (a range, or what a call built from one). */
@@ -459,7 +471,21 @@ function callWork(canonical: string | undefined, args: PyVal, kwargs?: PyVal, lo
               `about ${work.toExponential(2)} digit operations (more than ${FRACTION_DIGIT_WORK})`,
           };
       }
-      return { items: 0, holds: rangeLength(args) };
+      // Members that all share one hash: a step that is a multiple of 2^61 - 1 (CPython hashes an int by its residue
+      // modulo that prime), so every member is congruent to the start. Whatever hashes them (set, frozenset,
+      // Counter, dict.fromkeys) compares each with every one before it.
+      const stepInt = rangeStep(args);
+      const len = rangeLength(args);
+      if (stepInt !== undefined && stepInt % HASH_MODULUS === 0n && (len * (len - 1)) / 2 > COLLISION_PROBE_LIMIT)
+        return {
+          items: 0,
+          holds: len,
+          over:
+            `builtins.range of ${len} members whose step is a multiple of 2^61 - 1: every member has the same hash, ` +
+            `so a set, Counter or dict made from it compares each with all before it (about ${((len * len) / 2).toExponential(2)} ` +
+            `comparisons, more than ${COLLISION_PROBE_LIMIT})`,
+        };
+      return { items: 0, holds: len };
     }
     case 'torch._utils._rebuild_qtensor': {
       // _rebuild_qtensor(storage, offset, size, stride, qparams, ...) allocates an empty quantized tensor of `size`

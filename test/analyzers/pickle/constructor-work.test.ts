@@ -204,3 +204,29 @@ describe("a loop bound the class's __getattr__ answers (torch's Module: _paramet
     );
   });
 });
+
+describe('a range whose members all share one hash', () => {
+  const P61 = (1n << 61n) - 1n;
+  /** LONG1 of a non-negative int (little-endian two's complement, a zero byte when the top bit is set). */
+  const long1 = (p: P, v: bigint): P => {
+    const bytes: number[] = [];
+    for (let x = v; x > 0n; x >>= 8n) bytes.push(Number(x & 0xffn));
+    if (bytes.length === 0 || bytes[bytes.length - 1]! & 0x80) bytes.push(0);
+    return p.raw(0x8a, bytes.length, ...bytes);
+  };
+  /** frozenset(range(0, step * n, step)). */
+  const frozenRange = (step: bigint, n: bigint) => {
+    const p = new P().proto(4).stackGlobal('builtins', 'frozenset').stackGlobal('builtins', 'range').mark().int(0);
+    long1(p, step * n);
+    long1(p, step);
+    return run(p.tuple().reduce().tuple1().reduce());
+  };
+  it('a step that is a multiple of 2^61 - 1 over 200,000 members: every member hashes alike, reported', () => {
+    assert.ok(cost(frozenRange(P61, 200_000n)).some((m) => m.includes('every member has the same hash')));
+    assert.ok(cost(frozenRange(3n * P61, 200_000n)).some((m) => m.includes('every member has the same hash')));
+  });
+  it('benign twins: the same step over 20,000 members, or a step one less over 200,000, pass', () => {
+    assert.deepEqual(cost(frozenRange(P61, 20_000n)), []);
+    assert.deepEqual(cost(frozenRange(P61 - 1n, 200_000n)), []);
+  });
+});

@@ -222,10 +222,16 @@ const MAX_RECORDED_ANOMALIES = 200;
 const MAX_MODEL_DEPTH = 64;
 /**
  * Iterations of a __setstate__ loop whose bound the state sets (stateLoops) past which a load is reported: each runs
- * Python code (torch's RNNBase builds five weight names and two lists per layer and direction), so 2^20 of them take
- * seconds; library layers have a few.
+ * Python code (torch 1.13's RNNBase builds five weight names per layer and direction with str.format, extends two
+ * lists and looks eight names up through Module.__getattr__: measured 30 - 60 us a turn), so 2^14 of them take about a
+ * second; library layers have a few.
  */
-const STATE_LOOP_LIMIT = 2 ** 20;
+const STATE_LOOP_LIMIT = 2 ** 14;
+/**
+ * Items of the load's material budget (argument-work.ts MATERIAL_LIMIT, 64 items a microsecond) one turn of such a
+ * loop costs: the turns of every object of the stream are charged together.
+ */
+const STATE_LOOP_TURN_ITEMS = 2 ** 12;
 const REBUILD_PARAMETER_WITH_STATE = 'torch._utils._rebuild_parameter_with_state';
 /** copyreg._reconstructor bases whose constructors only build a value from the state (CPython built-in types). */
 const BUILTIN_VALUE_BASES: ReadonlySet<string> = new Set(
@@ -2771,7 +2777,7 @@ class PickleVm implements ModelContext {
       if (typeof bound === 'number' || typeof bound === 'bigint') {
         const n = Number(bound);
         this.materialised({
-          items: n > 0 ? n : 0,
+          items: n > 0 ? Math.min(n * STATE_LOOP_TURN_ITEMS, 2 ** 52) : 0,
           holds: 0,
           ...(n > STATE_LOOP_LIMIT ? { over: `${where} with ${loop.key} = ${String(bound)}` } : {}),
         });

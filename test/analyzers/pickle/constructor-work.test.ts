@@ -205,6 +205,25 @@ describe("a loop bound the class's __getattr__ answers (torch's Module: _paramet
   });
 });
 
+describe('the turns of such a loop cost what the Python code of one turn does (tens of microseconds)', () => {
+  /** `count` LSTMs in a list, each with num_layers = `layers` in its _modules. */
+  const lstms = (count: number, layers: number): PickleRun => {
+    const q = new P().proto(4).op(Op.EMPTY_LIST).op(Op.MARK);
+    for (let i = 0; i < count; i++) q.raw(...lstmBody(layers));
+    return run(q.op(Op.APPENDS));
+  };
+  it('num_layers = 10^6 (under 2^20): reported', () =>
+    assert.ok(cost(lstms(1, 1_000_000)).some((m) => m.includes('range(num_layers)'))));
+  it('ten LSTMs of 2,000 layers each: reported together', () => assert.ok(cost(lstms(10, 2_000)).length > 0));
+  it('ten LSTMs of 100 layers each: no report', () => assert.deepEqual(cost(lstms(10, 100)), []));
+});
+
+/** The opcodes of lstmVia('_modules', n) without its protocol header. */
+function lstmBody(layers: number): number[] {
+  const bytes = lstmVia('_modules', (p) => p.int(layers)).bytes();
+  return Array.from(bytes.subarray(2));
+}
+
 describe('a range whose members all share one hash', () => {
   const P61 = (1n << 61n) - 1n;
   /** LONG1 of a non-negative int (little-endian two's complement, a zero byte when the top bit is set). */

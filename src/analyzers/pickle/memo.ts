@@ -203,6 +203,9 @@ export class Memo {
     if (l === LIST || l.items !== undefined) return l;
     const summary = (this.lostList ??= { k: K.List });
     if (l === summary) return l;
+    // The summary holds as deep as the deepest list it stands for (a chain of lists read back and wrapped again
+    // grows it, as the lists themselves would: nesting.ts).
+    if (l.nest !== undefined && l.nest > (summary.nest ?? 0)) summary.nest = l.nest;
     if (l.cost !== undefined) summary.cost = Math.min((summary.cost ?? 0) + l.cost, 2 ** 52);
     addPotential(summary, collisionExposure(l));
     if (l.depth !== undefined) summary.depth = Math.max(summary.depth ?? 0, l.depth);

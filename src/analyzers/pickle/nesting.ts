@@ -42,14 +42,24 @@ export function nestOf(v: PyVal): number {
 }
 
 /** The deepest nesting of `items` (a tuple, list, dict or frozenset built from them holds that depth). */
-export function deepestOf(items: readonly PyVal[]): number {
+export function deepestOf(items: readonly PyVal[], containers = false): number {
   let most = 0;
   for (const it of items)
     if (typeof it === 'object') {
-      const n = nestOf(it);
+      const n = containers ? levelsOf(it) : nestOf(it);
       if (n > most) most = n;
     }
   return most;
+}
+
+/**
+ * Levels `v` makes for a reader that frees containers recursively too (torch's C++ unpickler of TorchScript archives:
+ * its generic lists, tuples and dicts have no trashcan): a list, tuple, dict or set is a level of its own.
+ */
+export function levelsOf(v: PyVal): number {
+  const n = nestOf(v);
+  if (typeof v !== 'object') return n;
+  return v.k === K.List || v.k === K.Dict || v.k === K.Tuple || v.k === K.Set || v.k === K.FrozenSet ? n + 1 : n;
 }
 
 /** Running bound of one load: the deepest depth kept, and the late links (see above). */

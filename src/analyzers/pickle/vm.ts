@@ -88,7 +88,7 @@ import {
   noteDropped,
 } from './load-cost.js';
 import { itemHookAfterBuild } from './item-hooks.js';
-import { deepestOf, NEST_LIMIT, NestBound, nestOf } from './nesting.js';
+import { deepestOf, levelsOf, NEST_LIMIT, NestBound, nestOf } from './nesting.js';
 import {
   COLLISION_PROBE_LIMIT,
   collisionExposure,
@@ -172,6 +172,11 @@ export interface LoaderModel {
    * unpickler, for TorchScript archives): a rebuild reaching past its storage is reported.
    */
   readonly unguardedViews?: boolean;
+  /**
+   * The loader frees lists, tuples and dicts recursively on the native stack (torch.jit.load's C++ unpickler has no
+   * trashcan): each counts as a level of nesting (nesting.ts levelsOf).
+   */
+  readonly nativeContainers?: boolean;
   /**
    * Told of every state applied to an instance, with the classes the instance may be (TorchScript archives: the
    * states `__setstate__` methods receive at load, read for the shapes of their stored tensors).
@@ -870,6 +875,8 @@ class PickleVm implements ModelContext {
   /** Key comparisons of pandas' khash tables filled at load (khash-cost.ts), and whether reported. */
   private khashProbes = 0;
   private khashReported = false;
+  /** Lists, tuples and dicts are levels of nesting (LoaderModel.nativeContainers). */
+  private readonly containerLevels: boolean;
   /** The pyarrow buffers (py_buffer results) of checked arrays, looked at again when the stream ends (arrowSettled). */
   private arrowHeld: ObjV[] | undefined;
   private overReported = false;
@@ -940,6 +947,7 @@ class PickleVm implements ModelContext {
     this.maxMemo = opts.limits.maxMemoEntries;
     this.maxOps = opts.limits.maxOpcodes;
     this.maxNestedBytes = opts.maxNestedBytes ?? 256 * 1024 * 1024;
+    this.containerLevels = opts.loader.nativeContainers === true;
     this.memoDetail = this.keep ? Infinity : (opts.memoDetailEntries ?? MEMO_DETAIL_ENTRIES);
     this.memo = new Memo(this.memoDetail, MEMO_KEPT_CHARS, keepLostAttrs);
     this.facts = opts.facts ?? new FactLog(factCaps(this.maxNestedBytes, opts.limits.maxNestedPickles, opts.factCaps));
@@ -1111,6 +1119,8 @@ class PickleVm implements ModelContext {
         }
       } else if (typeof it === 'bigint') collide = true;
     }
+    // A reader without a trashcan (torch's C++ unpickler): a container item is a level of its own.
+    if (this.containerLevels) nest = Math.max(nest, deepestOf(items, true));
     const prefix = long ? items.slice(0, KEEP_ITEMS) : items;
     const more = long ? items.length - KEEP_ITEMS : 0;
     const t: TupleV = nest > 0 ? { k: K.Tuple, items: prefix, more, nest } : { k: K.Tuple, items: prefix, more };
@@ -1326,14 +1336,14 @@ class PickleVm implements ModelContext {
 
   /** A tuple, list or frozenset built from `items` holds their nesting (nesting.ts). */
   private holdsAll(c: TupleV | ListV | SetV, items: readonly PyVal[]): void {
-    const n = deepestOf(items);
+    const n = deepestOf(items, this.containerLevels);
     if (n > 0) this.deepen(c, n);
   }
 
   /** `child` is put in `target` (an item, key, value, state or argument): the target holds its nesting. */
   private holdsChild(target: PyVal, child: PyVal): void {
     if (typeof child !== 'object' || typeof target !== 'object') return;
-    const n = nestOf(child);
+    const n = this.containerLevels ? levelsOf(child) : nestOf(child);
     if (n > 0) this.deepen(target, n);
   }
 
@@ -1383,7 +1393,8 @@ class PickleVm implements ModelContext {
   /** A call or NEWOBJ made `result` from `args` (and `kwargs`): a fresh object holds what it was given. */
   private made(result: PyVal, args: PyVal, kwargs?: PyVal): PyVal {
     if (typeof result === 'object' && result.k === K.Obj && result.args === args) {
-      const n = Math.max(nestOf(args), kwargs === undefined ? 0 : nestOf(kwargs));
+      const of = this.containerLevels ? levelsOf : nestOf;
+      const n = Math.max(of(args), kwargs === undefined ? 0 : of(kwargs));
       if (n > 0) this.deepen(result, n);
     }
     return result;
@@ -3351,7 +3362,8 @@ class PickleVm implements ModelContext {
     const r = this.r;
     const counts = r.opcodeCounts;
     const deadline = this.opts.deadline;
-    const fused = this.opts.generalOnly !== true && !this.keep;
+    // The fused path places containers without counting them as levels, which a reader without a trashcan needs.
+    const fused = this.opts.generalOnly !== true && !this.keep && !this.containerLevels;
     for (let budget = LOOP_BATCH; budget > 0; budget--) {
       if (fused) {
         budget -= this.fast(budget);

@@ -283,6 +283,8 @@ function torchLoader(
     readStorage: (key, start, length) => storageBytes(src, layout, listed, dirs, key, start, length),
     // torch.jit.load (and the mobile loader) rebuild tensors in native code; torch.load's Python rebuild checks.
     unguardedViews: layout.kind !== 'checkpoint',
+    // torch.jit.load's C++ unpickler frees its generic lists, tuples and dicts recursively (no trashcan).
+    nativeContainers: layout.kind !== 'checkpoint',
     ...(rec === 'traced_inputs.pkl' && layout.kind !== 'checkpoint'
       ? { readOnRequest: 'torch.jit.load reads traced_inputs.pkl only when called with _restore_shapes=True' }
       : {}),

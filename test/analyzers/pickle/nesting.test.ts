@@ -107,3 +107,52 @@ describe('objects nested by mutation', () => {
     assert.ok(NEST_LIMIT >= 5_000 && NEST_LIMIT <= 20_000);
   });
 });
+
+describe("a reader without a trashcan (torch.jit.load's C++ unpickler): lists, tuples and dicts are levels too", () => {
+  /** Containers nested `depth` deep, straight (every level on the stack) or through the memo (a flat stack). */
+  const straight = (kind: 'list' | 'tuple' | 'dict', depth: number): Uint8Array => {
+    const open = { list: [Op.EMPTY_LIST, Op.MARK], tuple: [Op.MARK], dict: [Op.EMPTY_DICT, Op.MARK, Op.BININT1, 1] }[
+      kind
+    ];
+    const inner = { list: [Op.EMPTY_LIST], tuple: [Op.EMPTY_TUPLE], dict: [Op.EMPTY_DICT] }[kind];
+    const close = { list: [Op.APPENDS], tuple: [Op.TUPLE], dict: [Op.SETITEMS] }[kind];
+    const body: number[] = [];
+    for (let i = 0; i < depth - 1; i++) body.push(...open);
+    body.push(...inner);
+    for (let i = 0; i < depth - 1; i++) body.push(...close);
+    return Uint8Array.from([Op.PROTO, 2, ...body, Op.STOP]);
+  };
+  // memo[k] = [memo[k - 1]] for k = 1 .. depth, each level under a key of its own (LONG_BINPUT / LONG_BINGET): a flat
+  // stack, and past the memo's detail budget the levels are compacted.
+  const u32 = (n: number): number[] => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
+  const throughMemo = (depth: number): Uint8Array => {
+    const body: number[] = [Op.EMPTY_LIST, Op.LONG_BINPUT, ...u32(0), Op.POP];
+    for (let k = 1; k <= depth; k++)
+      body.push(Op.EMPTY_LIST, Op.LONG_BINGET, ...u32(k - 1), Op.APPEND, Op.LONG_BINPUT, ...u32(k), Op.POP);
+    return Uint8Array.from([Op.PROTO, 2, ...body, Op.LONG_BINGET, ...u32(depth), Op.STOP]);
+  };
+  const load = async (bytes: Uint8Array, nativeContainers: boolean) => {
+    const { runPickle } = await import('../../../src/analyzers/pickle/vm.js');
+    const { DEFAULT_LIMITS } = await import('../../../src/core/limits.js');
+    const { mem } = await import('../../helpers/sources.js');
+    const r = runPickle(mem(bytes), 0, bytes.length, {
+      limits: DEFAULT_LIMITS,
+      loader: { persistentLoad: true, joblibArrays: false, nativeContainers },
+    });
+    return r.anomalies.filter((a) => a.code === 'LOAD_COST').map((a) => a.message);
+  };
+  for (const kind of ['list', 'tuple', 'dict'] as const) {
+    it(`${kind}s nested 3 x NEST_LIMIT deep: reported for that reader, not for CPython's`, async () => {
+      const bytes = straight(kind, 3 * NEST_LIMIT);
+      assert.ok((await load(bytes, true)).some((m) => m.includes('levels deep')));
+      assert.deepEqual(await load(bytes, false), []);
+    });
+    it(`${kind}s nested 100 deep: not reported`, async () => {
+      assert.deepEqual(await load(straight(kind, 100), true), []);
+    });
+  }
+  it('lists chained through the memo (a flat stack, past the memo detail budget): reported', async () => {
+    assert.ok((await load(throughMemo(3 * NEST_LIMIT), true)).some((m) => m.includes('levels deep')));
+    assert.deepEqual(await load(throughMemo(100), true), []);
+  });
+});

@@ -405,6 +405,9 @@ function hashOf(n: JNode, env: FoldEnv, depth = 0): { value: string; hash: strin
   return bits >= HASH_PRIME_BITS ? 'wild' : undefined;
 }
 
+/** The passes of the loops around each node of a template (set by renderCost), for values gathered over them. */
+const gatherPasses = new WeakMap<FoldEnv, ReadonlyMap<JNode, number>>();
+
 /**
  * A call that builds a dict from the items of its positional argument: `dict(pairs)` and `namespace(pairs)` take
  * key-value pairs, `dict.fromkeys(items)` the keys themselves (all three reachable in the sandbox). Undefined for
@@ -454,8 +457,9 @@ function largestHashClass(items: readonly JNode[], env: FoldEnv): number {
  * a dict): what `unique` and a dict compare each with every other one of the class. Followed through list, tuple
  * and dict literals, dicts built by dict(), dict.fromkeys() and namespace() (the keys of pairs), `range()` (a step that is a multiple of 2^61 - 1 makes every item share one hash; a
  * step the analysis values exactly below 2^53 cannot be such a multiple, one of 61 bits or more counts as one),
- * variables, namespace attributes, macro arguments, filters that keep items, `+` (the classes of both sides add)
- * and repetition (which adds no distinct value).
+ * variables, namespace attributes, macro arguments, filters that keep items, `+` (the classes of both sides add;
+ * a value gathered from its own old value in a loop, what one pass adds times the loop's passes) and repetition
+ * (which adds no distinct value).
  */
 export function collidingItems(
   n: JNode,
@@ -463,14 +467,28 @@ export function collidingItems(
   depth = 0,
   seen: Set<string> = new Set(),
   pairs = false,
+  selfRefs: Set<string> = new Set(),
 ): number {
   if (depth > MAX_SIZE_DEPTH) return 0;
-  const r = (x: unknown, asPairs = pairs): number => (isNode(x) ? collidingItems(x, env, depth + 1, seen, asPairs) : 0);
+  const r = (x: unknown, asPairs = pairs): number =>
+    isNode(x) ? collidingItems(x, env, depth + 1, seen, asPairs, selfRefs) : 0;
   const defs = (key: string, ds: readonly Def[] | undefined): number => {
-    if (!ds || seen.has(key)) return 0;
+    if (!ds) return 0;
+    if (seen.has(key)) {
+      selfRefs.add(key);
+      return 0;
+    }
     seen.add(key);
     let most = 0;
-    for (const d of ds) if (d.kind === 'value') most = Math.max(most, r(d.node));
+    for (const d of ds) {
+      if (d.kind !== 'value') continue;
+      selfRefs.delete(key);
+      let c = r(d.node);
+      // A value gathered from its own old value (`set ns.l = ns.l + [x]`) holds what each pass of its loops adds.
+      if (c > 0 && selfRefs.has(key)) c *= gatherPasses.get(env)?.get(d.node) ?? 1;
+      most = Math.max(most, c);
+    }
+    selfRefs.delete(key);
     seen.delete(key);
     return most;
   };
@@ -708,13 +726,25 @@ function defsSize(
   depth: number,
   seen: Set<string>,
 ): number {
-  if (defs === undefined || seen.has(key)) return 0;
+  if (defs === undefined) return 0;
+  // A definition that reads the name itself gathers over the passes of the loops around it.
+  const self = `\u21bb${key}`;
+  if (seen.has(key)) {
+    seen.add(self);
+    return 0;
+  }
   seen.add(key);
   let most = 0;
   for (const d of defs) {
-    if (d.kind === 'value') most = Math.max(most, madeSize(d.node, env, depth + 1, seen));
-    else if (d.kind === 'iter') most = Math.max(most, itemSize(d.node, env, depth + 1, seen));
+    seen.delete(self);
+    if (d.kind === 'value') {
+      let c = madeSize(d.node, env, depth + 1, seen);
+      // `set ns.s = ns.s ~ 'x'` in a loop holds what one pass adds times the passes.
+      if (c > 0 && seen.has(self)) c *= gatherPasses.get(env)?.get(d.node) ?? 1;
+      most = Math.max(most, c);
+    } else if (d.kind === 'iter') most = Math.max(most, itemSize(d.node, env, depth + 1, seen));
   }
+  seen.delete(self);
   seen.delete(key);
   return most;
 }
@@ -1028,6 +1058,12 @@ export const MAX_INT_WORK = 2 ** 26;
 function intBits(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 0): number {
   if (depth > MAX_NESTING) return 0;
   if (n.type === 'FilterExpression' && filterName(n) === 'int') return parsedIntBits(n, env);
+  // A literal past 2^53 the parser reads as a double: its magnitude, not its exact value (past the double range,
+  // more bits than any bound).
+  if (n.type === 'IntegerLiteral' && intOf(n) === undefined) {
+    const v = Math.abs(n['value'] as number);
+    return Number.isFinite(v) ? Math.log2(v + 1) : Infinity;
+  }
   if (n.type === 'BinaryExpression') {
     const op = (n['operator'] as { value?: string })?.value;
     const l = n['left'] as JNode;
@@ -1049,9 +1085,12 @@ function intBits(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 
         return Math.min(intBits(l, env, seen, depth + 1), intBits(r, env, seen, depth + 1));
     }
   }
-  if (n.type === 'Identifier') {
-    const name = n['value'] as string;
-    const defs = env.vars.get(name);
+  // A variable or namespace attribute: the widest of its definitions (one that adds to its own old value, a counter,
+  // is one bit wider than what it adds).
+  const prop = n.type === 'MemberExpression' && !n['computed'] ? (n['property'] as JNode) : undefined;
+  if (n.type === 'Identifier' || prop?.type === 'Identifier') {
+    const name = n.type === 'Identifier' ? (n['value'] as string) : `.${prop!['value'] as string}`;
+    const defs = n.type === 'Identifier' ? env.vars.get(name) : env.attrs.get(name.slice(1));
     if (defs && !seen.has(name)) {
       seen.add(name);
       let max = 0;
@@ -1506,6 +1545,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       } else for (const c of children(n)) st.push([c, here, vars, passes]);
     }
   }
+  gatherPasses.set(env, passesAround);
   const growthModel: GrowthModel = {
     dataChars: DATA_CHARS,
     dataEntries: DATA_ENTRIES,

@@ -13,8 +13,6 @@ import { blockGrowthFactor, growthFactor, RENDERER_GLOBALS, renderWork, type Gro
 
 /** Estimated loop iterations over one render above which a template is a finding. */
 export const MAX_RENDER_ITERATIONS = 1_000_000;
-/** Items of one range whose step may make them share a hash past which the range is reported (N²/2 comparisons). */
-export const MAX_COLLIDING_ITEMS = 2 ** 14;
 /** Bits of CPython's hash modulus 2^61 - 1 (a multiple of it has at least this many). */
 const HASH_PRIME_BITS = 61;
 /** Characters (or list items) one expression may make above which a template is a finding. */
@@ -378,6 +376,170 @@ const SIZE_KEEPING_FILTERS: ReadonlySet<string> = new Set([
   'slice',
   'groupby',
 ]);
+/** Filters whose result holds only items of their operand (so no more distinct values sharing a hash). */
+const ITEM_KEEPING_FILTERS: ReadonlySet<string> = new Set(['list', 'reverse', 'sort', 'unique', 'select', 'reject']);
+
+/**
+ * How CPython hashes an integer or a tuple of them the template writes, for grouping values by hash: `value` tells
+ * distinct values apart, `hash` is their hash class. CPython hashes an int as its value modulo 2^61 - 1 (keeping the
+ * sign; -1 hashes as -2) and a tuple from its items' hashes, so a tuple of items that share a hash shares one too.
+ * An integer the analysis cannot value exactly and that may reach 2^61 - 1 (a literal past 2^53, which the parser
+ * reads as a double; arithmetic of that many bits) is 'wild': it may share a hash with any other. Undefined for values
+ * that cannot share one (a string or float hash, an integer below 2^61 - 1, a value of the caller's).
+ */
+function hashOf(n: JNode, env: FoldEnv, depth = 0): { value: string; hash: string } | 'wild' | undefined {
+  if (depth > MAX_SIZE_DEPTH) return undefined;
+  const v = intOf(n);
+  if (v !== undefined) return { value: String(v), hash: String(v === -1 ? -2 : v) };
+  if (n.type === 'IntegerLiteral') return 'wild';
+  if (n.type === 'UnaryExpression' && (n['operator'] as { value?: string })?.value === '-')
+    return hashOf(n['argument'] as JNode, env, depth + 1) === undefined ? undefined : 'wild';
+  if (n.type === 'TupleLiteral') {
+    const items = (n['value'] as JNode[]).map((x) => hashOf(x, env, depth + 1));
+    if (items.some((x) => x === undefined)) return undefined;
+    if (items.some((x) => x === 'wild')) return 'wild';
+    const parts = items as { value: string; hash: string }[];
+    return { value: `(${parts.map((x) => x.value).join(',')})`, hash: `(${parts.map((x) => x.hash).join(',')})` };
+  }
+  const bits = intBits(n, env);
+  return bits >= HASH_PRIME_BITS ? 'wild' : undefined;
+}
+
+/** The passes of the loops around each node of a template (set by renderCost), for values gathered over them. */
+const gatherPasses = new WeakMap<FoldEnv, ReadonlyMap<JNode, number>>();
+
+/**
+ * A call that builds a dict from the items of its positional argument: `dict(pairs)` and `namespace(pairs)` take
+ * key-value pairs, `dict.fromkeys(items)` the keys themselves (all three reachable in the sandbox). Undefined for
+ * any other node.
+ */
+export function dictBuild(n: JNode, env: FoldEnv): { arg: JNode | undefined; pairs: boolean } | undefined {
+  if (n.type !== 'CallExpression') return undefined;
+  const callee = n['callee'] as JNode;
+  const arg = (n['args'] as JNode[]).find((a) => a.type !== 'KeywordArgumentExpression');
+  const name = callee.type === 'Identifier' ? (callee['value'] as string) : undefined;
+  if ((name === 'dict' || name === 'namespace') && !env.vars.has(name)) return { arg, pairs: true };
+  if (callee.type === 'MemberExpression' && !callee['computed']) {
+    const obj = callee['object'] as JNode;
+    const prop = callee['property'] as JNode;
+    if (
+      obj.type === 'Identifier' &&
+      obj['value'] === 'dict' &&
+      !env.vars.has('dict') &&
+      prop.type === 'Identifier' &&
+      prop['value'] === 'fromkeys'
+    )
+      return { arg, pairs: false };
+  }
+  return undefined;
+}
+
+/** The most distinct values among `items` that share one hash (a wild item may share any). */
+function largestHashClass(items: readonly JNode[], env: FoldEnv): number {
+  let wild = 0;
+  const classes = new Map<string, Set<string>>();
+  for (const x of items) {
+    const h = hashOf(x, env);
+    if (h === 'wild') wild++;
+    else if (h !== undefined) {
+      let c = classes.get(h.hash);
+      if (!c) classes.set(h.hash, (c = new Set()));
+      c.add(h.value);
+    }
+  }
+  let most = 0;
+  for (const c of classes.values()) most = Math.max(most, c.size);
+  return most + wild;
+}
+
+/**
+ * The most distinct values sharing one CPython hash that a value the template makes may hold as items (or as keys of
+ * a dict): what `unique` and a dict compare each with every other one of the class. Followed through list, tuple
+ * and dict literals, dicts built by dict(), dict.fromkeys() and namespace() (the keys of pairs), `range()` (a step that is a multiple of 2^61 - 1 makes every item share one hash; a
+ * step the analysis values exactly below 2^53 cannot be such a multiple, one of 61 bits or more counts as one),
+ * variables, namespace attributes, macro arguments, filters that keep items, `+` (the classes of both sides add;
+ * a value gathered from its own old value in a loop, what one pass adds times the loop's passes) and repetition
+ * (which adds no distinct value).
+ */
+export function collidingItems(
+  n: JNode,
+  env: FoldEnv,
+  depth = 0,
+  seen: Set<string> = new Set(),
+  pairs = false,
+  selfRefs: Set<string> = new Set(),
+): number {
+  if (depth > MAX_SIZE_DEPTH) return 0;
+  const r = (x: unknown, asPairs = pairs): number =>
+    isNode(x) ? collidingItems(x, env, depth + 1, seen, asPairs, selfRefs) : 0;
+  const defs = (key: string, ds: readonly Def[] | undefined): number => {
+    if (!ds) return 0;
+    if (seen.has(key)) {
+      selfRefs.add(key);
+      return 0;
+    }
+    seen.add(key);
+    let most = 0;
+    for (const d of ds) {
+      if (d.kind !== 'value') continue;
+      selfRefs.delete(key);
+      let c = r(d.node);
+      // A value gathered from its own old value (`set ns.l = ns.l + [x]`) holds what each pass of its loops adds.
+      if (c > 0 && selfRefs.has(key)) c *= gatherPasses.get(env)?.get(d.node) ?? 1;
+      most = Math.max(most, c);
+    }
+    selfRefs.delete(key);
+    seen.delete(key);
+    return most;
+  };
+  switch (n.type) {
+    case 'ArrayLiteral':
+    case 'TupleLiteral': {
+      // Key-value pairs (what dict() and namespace() take): the first item of each pair is the key.
+      const items = n['value'] as JNode[];
+      const key = (x: JNode): JNode =>
+        (x.type === 'ArrayLiteral' || x.type === 'TupleLiteral') && (x['value'] as JNode[]).length
+          ? (x['value'] as JNode[])[0]!
+          : x;
+      return largestHashClass(pairs ? items.map(key) : items, env);
+    }
+    case 'ObjectLiteral':
+      return largestHashClass([...(n['value'] as Map<JNode, unknown>).keys()], env);
+    case 'CallExpression': {
+      const build = dictBuild(n, env);
+      if (build) return build.arg ? r(build.arg, build.pairs) : 0;
+      if (!isRangeCall(n, env)) return 0;
+      const args = n['args'] as JNode[];
+      if (args.length !== 3 || intOf(args[2]) !== undefined) return 0;
+      return intBits(args[2]!, env) >= HASH_PRIME_BITS ? iterations(n, env) : 0;
+    }
+    case 'FilterExpression': {
+      const name = filterName(n);
+      // The pairs of `batch(2)` and of a dict's items hold the operand's items (its keys) first.
+      if (pairs && (name === 'batch' || name === 'items')) return r(n['operand'], false);
+      return ITEM_KEEPING_FILTERS.has(name) ? r(n['operand']) : 0;
+    }
+    case 'Identifier':
+      return defs(`v:${n['value'] as string}`, env.vars.get(n['value'] as string));
+    case 'MemberExpression': {
+      const prop = n['property'] as JNode;
+      if (!n['computed'] && prop.type === 'Identifier')
+        return defs(`a:${prop['value'] as string}`, env.attrs.get(prop['value'] as string));
+      return prop.type === 'SliceExpression' ? r(n['object']) : 0;
+    }
+    case 'Ternary':
+      return Math.max(r(n['trueExpr']), r(n['falseExpr']));
+    case 'BinaryExpression': {
+      const o = (n['operator'] as { value?: string })?.value;
+      if (o === '+') return r(n['left']) + r(n['right']);
+      if (o === '*') return Math.max(r(n['left']), r(n['right']));
+      return 0;
+    }
+    default:
+      return 0;
+  }
+}
+
 /** Filters that give one item of their operand. */
 const ITEM_FILTERS: ReadonlySet<string> = new Set(['first', 'last', 'random', 'min', 'max']);
 /** How deep definitions and items are followed for a size. */
@@ -397,19 +559,48 @@ function filterName(n: JNode): string {
  */
 function madeSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): number {
   if (depth > MAX_SIZE_DEPTH) return 0;
+  if (!followStated && STATED_TYPES.has(n.type)) return 0;
   switch (n.type) {
+    // Strings and containers the template states: a loop over one runs once per character or item, however the
+    // value reached the name it loops over (a `set`, a namespace attribute, a macro argument, a loop variable).
+    case 'StringLiteral':
+      return [...(n['value'] as string)].length;
+    case 'ArrayLiteral':
+    case 'TupleLiteral':
+      return (n['value'] as unknown[]).length;
+    case 'ObjectLiteral':
+      return (n['value'] as Map<unknown, unknown>).size;
+    case 'Ternary':
+      return Math.max(
+        madeSize(n['trueExpr'] as JNode, env, depth + 1, seen),
+        madeSize(n['falseExpr'] as JNode, env, depth + 1, seen),
+      );
+    case 'BinaryExpression': {
+      const o = (n['operator'] as { value?: string })?.value;
+      const l = n['left'] as JNode;
+      const r = n['right'] as JNode;
+      if (o === '~' || o === '+') return madeSize(l, env, depth + 1, seen) + madeSize(r, env, depth + 1, seen);
+      if (o !== '*') return 0;
+      const lc = intValue(l, env);
+      const rc = intValue(r, env);
+      const [count, seq] = lc !== undefined && rc === undefined ? [lc, r] : [rc, l];
+      const items = madeSize(seq, env, depth + 1, seen);
+      if (items === 0) return 0;
+      if (count === undefined) return Infinity;
+      return Math.max(0, typeof count === 'number' ? count : magnitude(count)) * items;
+    }
     case 'CallExpression': {
       const callee = n['callee'] as JNode;
       if (callee.type === 'Identifier' && callee['value'] === 'range' && !env.vars.has('range'))
         return iterations(n, env);
-      return 0;
+      return transformedSize(n, env, depth, seen);
     }
     case 'FilterExpression': {
       const name = filterName(n);
       const operand = n['operand'] as JNode;
       if (SIZE_KEEPING_FILTERS.has(name)) return madeSize(operand, env, depth + 1, seen);
       if (ITEM_FILTERS.has(name)) return itemSize(operand, env, depth + 1, seen);
-      return 0;
+      return transformedSize(n, env, depth, seen);
     }
     case 'SelectExpression':
       return madeSize(n['lhs'] as JNode, env, depth + 1, seen);
@@ -429,6 +620,69 @@ function madeSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): num
       return 0;
   }
 }
+
+/** Whether madeSize counts strings and containers the template states, besides ranges (see loopsOverTemplateValues). */
+let followStated = true;
+const STATED_TYPES: ReadonlySet<string> = new Set([
+  'StringLiteral',
+  'ArrayLiteral',
+  'TupleLiteral',
+  'ObjectLiteral',
+  'Ternary',
+  'BinaryExpression',
+]);
+
+/**
+ * Filters and methods whose result has at most this many characters or items per character or item of their operand
+ * (a case mapping may triple a character: `ﬃ` → `FFI`; a split gives at most one part per character, plus one).
+ */
+const SIZE_FACTOR: ReadonlyMap<string, number> = new Map([
+  ...['trim', 'strip', 'lstrip', 'rstrip', 'string', 'safe', 'truncate', 'striptags', 'list'].map(
+    (x) => [x, 1] as const,
+  ),
+  ...['upper', 'lower', 'title', 'capitalize', 'swapcase', 'casefold'].map((x) => [x, 3] as const),
+  ...['split', 'rsplit', 'splitlines', 'batch', 'slice', 'items', 'keys', 'values'].map((x) => [x, 1] as const),
+  ...['escape', 'e', 'forceescape'].map((x) => [x, 5] as const),
+  ['tojson', 6],
+  ['urlencode', 12],
+]);
+
+/**
+ * The characters or items of a filter's or method's result on a value the template makes: by a factor of its
+ * operand's size for the operations in SIZE_FACTOR, by the argument-sized bound (replace, join, padding) otherwise;
+ * nothing when the operand holds nothing the template makes (the caller's content is charged to the loops over it).
+ */
+function transformedSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): number {
+  if (!followStated) return 0;
+  const call = callParts(n);
+  if (!call) return 0;
+  const base = madeSize(call.operand, env, depth + 1, seen);
+  if (base === 0) return 0;
+  const factor = SIZE_FACTOR.get(call.name);
+  if (factor !== undefined) return factor * base + 1;
+  if (SIZED_BY_ARGUMENTS.has(call.name)) return Math.max(base, sizeOf(n, env));
+  if (call.name === 'zfill' || call.name === 'expandtabs') {
+    const w = call.args[0] ? intValue(call.args[0], env) : 8;
+    const width = w === undefined ? Infinity : typeof w === 'number' ? Math.abs(w) : magnitude(w);
+    return call.name === 'zfill' ? Math.max(base, width) : base * Math.max(1, width);
+  }
+  // Any other operation: its operand and arguments at most eight characters each (a list's string form), as the
+  // growth model sizes an operation without a transfer function.
+  let args = 0;
+  for (const a of call.args) args += madeSize(a, env, depth + 1, seen);
+  return 8 * (base + args);
+}
+
+/** Operations sizeOf sizes from their arguments (a replacement, a separator, a padding width). */
+const SIZED_BY_ARGUMENTS: ReadonlySet<string> = new Set([
+  'replace',
+  'join',
+  'center',
+  'ljust',
+  'rjust',
+  'indent',
+  'wordwrap',
+]);
 
 /** An upper bound on the items of one item of `n` (a list of ranges, a variable holding one, a loop over one). */
 function itemSize(n: JNode, env: FoldEnv, depth: number, seen: Set<string>): number {
@@ -472,13 +726,25 @@ function defsSize(
   depth: number,
   seen: Set<string>,
 ): number {
-  if (defs === undefined || seen.has(key)) return 0;
+  if (defs === undefined) return 0;
+  // A definition that reads the name itself gathers over the passes of the loops around it.
+  const self = `\u21bb${key}`;
+  if (seen.has(key)) {
+    seen.add(self);
+    return 0;
+  }
   seen.add(key);
   let most = 0;
   for (const d of defs) {
-    if (d.kind === 'value') most = Math.max(most, madeSize(d.node, env, depth + 1, seen));
-    else if (d.kind === 'iter') most = Math.max(most, itemSize(d.node, env, depth + 1, seen));
+    seen.delete(self);
+    if (d.kind === 'value') {
+      let c = madeSize(d.node, env, depth + 1, seen);
+      // `set ns.s = ns.s ~ 'x'` in a loop holds what one pass adds times the passes.
+      if (c > 0 && seen.has(self)) c *= gatherPasses.get(env)?.get(d.node) ?? 1;
+      most = Math.max(most, c);
+    } else if (d.kind === 'iter') most = Math.max(most, itemSize(d.node, env, depth + 1, seen));
   }
+  seen.delete(self);
   seen.delete(key);
   return most;
 }
@@ -537,18 +803,27 @@ function shrinksByCount(a: JNode): boolean {
   return false;
 }
 
-/** A loop under the node over more than one value the template writes (a range, a literal). */
+/**
+ * A loop under the node over more than one value the template writes (a range, a literal written at the loop). A loop
+ * over a name set to a literal is not counted here: a recursion that loops over its argument descends into it, and
+ * the argument's shape bounds that descent (its walk is charged by the structural work).
+ */
 function loopsOverTemplateValues(root: unknown, env: FoldEnv): boolean {
   const st: unknown[] = [root];
-  while (st.length) {
-    const v = st.pop();
-    if (Array.isArray(v)) pushAll(st, v);
-    else if (isNode(v)) {
-      if (v.type === 'For' && iterations(v['iterable'] as JNode, env) > 1) return true;
-      pushAll(st, children(v));
+  followStated = false;
+  try {
+    while (st.length) {
+      const v = st.pop();
+      if (Array.isArray(v)) pushAll(st, v);
+      else if (isNode(v)) {
+        if (v.type === 'For' && iterations(v['iterable'] as JNode, env) > 1) return true;
+        pushAll(st, children(v));
+      }
     }
+    return false;
+  } finally {
+    followStated = true;
   }
-  return false;
 }
 
 /** The operand, name and arguments of a filter (`x|f(a)`) or method call (`x.f(a)`), else undefined. */
@@ -783,6 +1058,12 @@ export const MAX_INT_WORK = 2 ** 26;
 function intBits(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 0): number {
   if (depth > MAX_NESTING) return 0;
   if (n.type === 'FilterExpression' && filterName(n) === 'int') return parsedIntBits(n, env);
+  // A literal past 2^53 the parser reads as a double: its magnitude, not its exact value (past the double range,
+  // more bits than any bound).
+  if (n.type === 'IntegerLiteral' && intOf(n) === undefined) {
+    const v = Math.abs(n['value'] as number);
+    return Number.isFinite(v) ? Math.log2(v + 1) : Infinity;
+  }
   if (n.type === 'BinaryExpression') {
     const op = (n['operator'] as { value?: string })?.value;
     const l = n['left'] as JNode;
@@ -804,9 +1085,12 @@ function intBits(n: JNode, env: FoldEnv, seen: Set<string> = new Set(), depth = 
         return Math.min(intBits(l, env, seen, depth + 1), intBits(r, env, seen, depth + 1));
     }
   }
-  if (n.type === 'Identifier') {
-    const name = n['value'] as string;
-    const defs = env.vars.get(name);
+  // A variable or namespace attribute: the widest of its definitions (one that adds to its own old value, a counter,
+  // is one bit wider than what it adds).
+  const prop = n.type === 'MemberExpression' && !n['computed'] ? (n['property'] as JNode) : undefined;
+  if (n.type === 'Identifier' || prop?.type === 'Identifier') {
+    const name = n.type === 'Identifier' ? (n['value'] as string) : `.${prop!['value'] as string}`;
+    const defs = n.type === 'Identifier' ? env.vars.get(name) : env.attrs.get(name.slice(1));
     if (defs && !seen.has(name)) {
       seen.add(name);
       let max = 0;
@@ -1128,24 +1412,6 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
               : `raises to a power of about ${bits.toExponential(2)} bits`,
         });
     }
-    // CPython hashes an int as its value modulo 2^61 - 1: a range whose step is a multiple of that prime holds integers
-    // that all share one hash, and whatever hashes them (unique, a dict or set, groupby's keys) compares each with
-    // every earlier one. A step of fewer bits cannot be such a multiple (consecutive items then differ mod the prime).
-    if (n.type === 'CallExpression' && isRangeCall(n, env)) {
-      const args = n['args'] as JNode[];
-      if (args.length === 3 && intBits(args[2]!, env) >= HASH_PRIME_BITS) {
-        const items = iterations(n, env);
-        if (items > MAX_COLLIDING_ITEMS)
-          out.push({
-            where: n,
-            amount: items,
-            what:
-              `makes a range of ${Number.isFinite(items) ? items : 'unbounded'} integers whose step is at least ` +
-              '2^61-1 (CPython hashes an int modulo that prime, so a step that is a multiple of it makes every item ' +
-              'share one hash, and hashing them, as unique or a dict does, compares each with every earlier one)',
-          });
-      }
-    }
     if (isLipsumCall(n, env)) {
       const words = lipsumWords(n, env);
       if (words > MAX_RENDER_ITERATIONS || words === Infinity)
@@ -1279,6 +1545,7 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
       } else for (const c of children(n)) st.push([c, here, vars, passes]);
     }
   }
+  gatherPasses.set(env, passesAround);
   const growthModel: GrowthModel = {
     dataChars: DATA_CHARS,
     dataEntries: DATA_ENTRIES,
@@ -1289,6 +1556,8 @@ export function renderCost(program: JNode, env: FoldEnv): CostSignal[] {
     iterations,
     isRequestList,
     callParts,
+    collidingItems,
+    dictBuild,
   };
   // Outside loops and macros each `set` runs once, but a value set from itself several times in sequence
   // (`{% set a = [a, a] %}` written 34 times) multiplies its size by each: a shared structure whose every walk

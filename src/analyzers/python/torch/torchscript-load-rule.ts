@@ -35,6 +35,14 @@ import { foldedSignals } from './torchscript-fold.js';
 import { loadDivisionSignals } from './torchscript-load-division.js';
 import { archiveCode, markArchiveCall } from './torchscript-archive-calls.js';
 import { CONCATENATION, loopGrowthSignals } from './torchscript-load-growth.js';
+import {
+  displayItems,
+  listItems,
+  reachingAttribute,
+  reachingValue,
+  receiverExpression,
+  type LoopTrips,
+} from './torchscript-load-bindings.js';
 import { torchscriptOps } from './torchscript-ops.js';
 
 /** [position, fewest, most positional arguments] of an overload taking a work argument at a shared position. */
@@ -607,6 +615,8 @@ function operandSize(
   if (c !== undefined) return callSize(mod, c, depth, visiting) ?? unknown;
   const stored = storedValueDims(mod, e, scopeId, 0);
   if (stored !== undefined) return { kind: 'dims', dims: stored };
+  const reached = reachedSize(mod, e, scopeId, depth, visiting);
+  if (reached !== undefined) return reached;
   const t = annotatedType(mod, e, scopeId);
   if (t !== undefined) return flatType(t) ? { kind: 'flat' } : unknown;
   if (e.nodeType !== 'identifier') return unknown;
@@ -626,6 +636,64 @@ function operandSize(
   const only = sizes[0]!;
   // A name bound once to a value read from a parameter that is never rebound (`a = (state)[0]`) is that value.
   return only.kind !== 'unknown' || stableKey(mod, only.key, scopeId) ? only : unknown;
+}
+
+/**
+ * The size of a value read where another binding than the only one gives it: a local name rebound in straight-line
+ * code (`t = torch.cat([t, t])` …), an attribute of `self` set earlier in the method (`self.t = …` then `self.t`),
+ * an item of a local list (`l[0]`: that item, or the largest one when the index is not a constant). Read from the
+ * binding that reaches the read (see torchscript-load-bindings.ts); undefined when none provably does or its size is
+ * not known.
+ */
+function reachedSize(
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+  depth: number,
+  visiting: ReadonlySet<string>,
+): OperandSize | undefined {
+  const a = e.access;
+  if (a?.root.kind !== 'name' || a.root.resolution === 'implicit' || a.steps.length > 1) return undefined;
+  const name = a.root.name;
+  const at = e.span;
+  const step = a.steps[0];
+  const known = (o: OperandSize) => (knownElements(o) === undefined ? undefined : o);
+  if (step === undefined) {
+    if (e.nodeType !== 'identifier') return undefined;
+    const binds = mod.assignments.filter(
+      (x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === name),
+    );
+    if (binds.length < 2) return undefined;
+    const v = reachingValue(mod, name, scopeId, at);
+    const key = `${name}@${v?.span.startIndex}`;
+    if (v === undefined || visiting.has(key)) return undefined;
+    return known(operandSize(mod, v, scopeId, depth + 1, new Set(visiting).add(key)));
+  }
+  if (step.kind === 'attr') {
+    const method = owningMethod(mod.functions, scopeId);
+    const selfName = method?.id === scopeId ? method.parameters[0]?.name : undefined;
+    if (selfName !== name) return undefined;
+    const v = reachingAttribute(mod, name, step.name, scopeId, at);
+    const key = `${name}.${step.name}@${v?.span.startIndex}`;
+    if (v === undefined || visiting.has(key)) return undefined;
+    return known(operandSize(mod, v, scopeId, depth + 1, new Set(visiting).add(key)));
+  }
+  if (step.slice) return undefined;
+  const items = listItems(mod, name, scopeId, at, tripsBetween(mod, scopeId));
+  if (items === undefined || items.length === 0) return undefined;
+  const key = `${name}[]@${at.startIndex}`;
+  if (visiting.has(key)) return undefined;
+  const inner = new Set(visiting).add(key);
+  const index = step.key?.type === 'int' ? Number(step.key.value) : undefined;
+  // A constant index into a list no append changed is that item; otherwise the largest item.
+  const fixed = items.every((i) => i.times === 1) && index !== undefined ? items.at(index) : undefined;
+  let most: number | undefined;
+  for (const { item } of fixed !== undefined ? [fixed] : items) {
+    const n = knownElements(operandSize(mod, item, scopeId, depth + 1, inner));
+    if (n === undefined) return undefined;
+    most = Math.max(most ?? 0, n);
+  }
+  return most === undefined ? undefined : { kind: 'elements', elements: most };
 }
 
 /**
@@ -661,19 +729,24 @@ function callSize(
     const dims = constantShapeDims(c);
     return dims !== undefined ? { kind: 'dims', dims } : { kind: 'elements', elements: n };
   }
-  const op = namedOperator(c);
-  const torchForm = c.callee.qualifiedName?.startsWith('torch') === true;
-  if (op === undefined || !torchForm || c.hasStarArgs || c.hasStarStarKwargs) return undefined;
-  // `expand_as(a, b)` has b's shape.
-  if (op === 'aten::expand_as' && c.positional.length === 2 && c.keywords.length === 0)
-    return operandSize(mod, c.positional[1]!, c.scopeId, depth + 1, visiting);
-  if (FULL_REDUCTION.test(op) && c.positional.length === 1 && c.keywords.length === 0)
-    return { kind: 'dims', dims: [] };
+  const call = operatorCall(mod, c);
+  if (call === undefined) return undefined;
+  const { op, self } = call;
+  // The operands in one order: the receiver of the value form first (`a.add(b)` is `torch.add(a, b)`).
+  const operandsOf = [self, ...call.args];
+  if (op === 'aten::expand_as' && operandsOf.length === 2 && c.keywords.length === 0)
+    return operandSize(mod, operandsOf[1]!, c.scopeId, depth + 1, visiting);
+  if (FULL_REDUCTION.test(op) && operandsOf.length === 1 && c.keywords.length === 0) return { kind: 'dims', dims: [] };
+  // A copy, conversion or element-wise function of one tensor keeps its operand's shape.
+  if (SAME_SHAPE.test(op) && c.keywords.every((k) => k.name !== 'out')) {
+    const o = operandSize(mod, self, c.scopeId, depth + 1, visiting);
+    if (o.kind === 'dims') return o;
+  }
   const grown = grownElements(mod, c, depth, visiting);
   if (grown !== undefined) return { kind: 'elements', elements: grown };
   // The product of two matrices of known shapes ([n, k] and [k, m]) is [n, m].
-  if ((op === 'aten::mm' || op === 'aten::matmul') && c.positional.length === 2 && c.keywords.length === 0) {
-    const [x, y] = c.positional.map((e) => operandSize(mod, e, c.scopeId, depth + 1, visiting));
+  if ((op === 'aten::mm' || op === 'aten::matmul') && operandsOf.length === 2 && c.keywords.length === 0) {
+    const [x, y] = operandsOf.map((e) => operandSize(mod, e, c.scopeId, depth + 1, visiting));
     if (x?.kind === 'dims' && y?.kind === 'dims' && x.dims.length === 2 && y.dims.length === 2)
       return { kind: 'dims', dims: [x.dims[0]!, y.dims[1]!] };
     return undefined;
@@ -681,7 +754,7 @@ function callSize(
   if (!BROADCASTING.test(op) || LIST_OPERANDS.test(op)) return undefined;
   // An element-wise operator's output: its one tensor operand's size when the others are numbers, the broadcast
   // shape of constant shapes, or a number when every operand is one.
-  const operands = [...c.positional, ...c.keywords.filter((k) => k.name !== 'out').map((k) => k.value)].map((e) =>
+  const operands = [...operandsOf, ...c.keywords.filter((k) => k.name !== 'out').map((k) => k.value)].map((e) =>
     operandSize(mod, e, c.scopeId, depth + 1, visiting),
   );
   const tensors = operands.filter((o) => o.kind !== 'flat');
@@ -729,27 +802,160 @@ function grownElementsOnce(
   depth: number,
   visiting: ReadonlySet<string>,
 ): number | undefined {
-  const op = namedOperator(c);
-  if (op === undefined || c.hasStarArgs || c.hasStarStarKwargs) return undefined;
+  const call = operatorCall(mod, c);
+  if (call === undefined) return undefined;
+  const { op, self, args } = call;
   const size = (e: ExpressionFact) => knownElements(operandSize(mod, e, c.scopeId, depth + 1, visiting));
   if (CONCATENATION.test(op)) {
-    const list = c.positional[0];
-    if (list === undefined || list.nodeType !== 'list' || list.elements === undefined) return undefined;
-    if (list.elements.length >= 16) return undefined;
+    // The list is the first operand: a display, or a local list built from one and by appends.
+    if (args.length > 1 || c.keywords.some((k) => k.name !== 'dim')) return undefined;
+    const items = listOperand(mod, self, c.scopeId);
+    if (items === undefined) return undefined;
     let sum = 0;
-    for (const el of list.elements) {
-      const n = size(el);
+    for (const { item, times } of items) {
+      const n = size(item);
       if (n === undefined) return undefined;
-      sum += n;
+      sum += n * times;
     }
     return sum;
   }
-  if ((op === 'aten::repeat' || op === 'aten::tile') && c.positional.length === 2 && c.keywords.length === 0) {
-    const times = constantInts(c.positional[1]!);
-    const n = size(c.positional[0]!);
-    return times === undefined || n === undefined ? undefined : times.reduce((p, k) => p * Math.max(k, 1), n);
+  if (c.keywords.length > 0) return undefined;
+  const n = size(self);
+  if (n === undefined) return undefined;
+  if (op === 'aten::repeat' || op === 'aten::tile') {
+    // A list of counts (`t.repeat([2, 2])`), one count (`t.repeat(2)`, `torch.tile(t, 2)`) or the counts as
+    // arguments of the value form (`t.repeat(2, 2)`).
+    const times = countList(args);
+    return times === undefined ? undefined : times.reduce((p, k) => p * Math.max(k, 1), n);
   }
+  // repeat_interleave(self, int repeats[, dim]): each element `repeats` times.
+  if (op === 'aten::repeat_interleave') {
+    const k = args[0] === undefined ? undefined : constantInts(args[0]);
+    return k?.length === 1 && args.length <= 2 ? n * Math.max(k[0]!, 0) : undefined;
+  }
+  // A view of a larger shape (its consumers read that many elements): expand(self, size), broadcast_to.
+  if (op === 'aten::expand' || op === 'aten::broadcast_to') {
+    // The value form takes the sizes as arguments (`t.expand(3, 2)`); `implicit` may follow the list.
+    const dims = countList(args[args.length - 1]?.constant?.type === 'bool' ? args.slice(0, -1) : args);
+    // A dimension of -1 keeps the operand's: at most its elements.
+    return dims === undefined ? undefined : dims.reduce((p, d) => p * (d < 0 ? n : Math.max(d, 1)), 1);
+  }
+  // A new tensor of a given shape, whatever the operand's (new_zeros(self, size) …).
+  if (NEW_OF_SIZE.test(op)) {
+    const dims = countList(op === 'aten::new_full' ? args.slice(0, 1) : args);
+    return dims === undefined ? undefined : dims.reduce((p, d) => p * Math.max(d, 1), 1);
+  }
+  // The operand's elements, in its shape or another: a copy, a conversion, an element-wise function, a view.
+  if (SAME_SHAPE.test(op) || RESHAPED.test(op)) return n;
   return undefined;
+}
+
+/** Operators that make a tensor of the shape their size argument gives, whatever their operand's. */
+const NEW_OF_SIZE = /^aten::new_(?:zeros|ones|empty|full)$/;
+/**
+ * Operators whose output has their (first) operand's shape: copies and conversions (`clone`, `contiguous`, `to`,
+ * `float` …), `*_like` constructors and element-wise functions of one tensor.
+ */
+const SAME_SHAPE = new RegExp(
+  '^aten::(?:' +
+    [
+      'clone|contiguous|detach|to|type_as|float|double|half|bfloat16|int|long|short|char|byte|bool|cpu|coalesce',
+      'flip|fliplr|flipud|roll|\\w+_like',
+      'abs|neg|exp|exp2|expm1|log|log2|log10|log1p|sqrt|rsqrt|relu|relu6|sigmoid|tanh|sin|cos|tan|sign|floor|ceil',
+      'round|trunc|frac|reciprocal|square|erf|erfc|gelu|silu|softplus|elu|leaky_relu|hardtanh|nan_to_num',
+      'softmax|log_softmax|cumsum|cumprod|dropout',
+    ].join('|') +
+    ')$',
+);
+/**
+ * Operators whose work does not depend on their operand's size: views (`select`, `narrow`, `view`, `expand` …),
+ * which their consumers pay for reading, and reads of a tensor's metadata (`size`, `dim`, `numel`). Charged nothing
+ * by their operands.
+ */
+const CONSTANT_WORK = new RegExp(
+  '^aten::(?:' +
+    [
+      'select|slice|narrow|view|view_as|reshape|reshape_as|t|transpose|swapaxes|swapdims|permute|movedim|squeeze',
+      'unsqueeze|expand|expand_as|broadcast_to|as_strided|unbind|split|chunk|detach|alias|__getitem__',
+      'size|dim|numel|stride|is_contiguous|storage_offset|element_size|item|is_floating_point|is_complex',
+    ].join('|') +
+    ')$',
+);
+
+/** Views and reshapes: their operand's elements in another shape. */
+const RESHAPED =
+  /^aten::(?:view|view_as|reshape|reshape_as|flatten|ravel|t|transpose|swapaxes|swapdims|permute|movedim|squeeze|unsqueeze|rot90)$/;
+
+/**
+ * A call's operator with its operands in one order, whichever spelling the code uses: the receiver of the value
+ * form (`t.repeat([2])`) or the first argument of the `torch.<op>` form (`torch.repeat(t, [2])`) is `self`, the other
+ * positional arguments follow. Undefined for a call that is not an operator, or has `*` / `**` arguments.
+ */
+function operatorCall(
+  mod: PythonModule,
+  c: CallSite,
+): { op: string; self: ExpressionFact; args: ExpressionFact[] } | undefined {
+  if (c.hasStarArgs || c.hasStarStarKwargs) return undefined;
+  let op = namedOperator(c);
+  // A method of an operator's result (`t.expand([4]).contiguous()`): the result is a tensor, so an aten operator.
+  const a = c.callee.access;
+  const last = a?.steps[a.steps.length - 1];
+  if (op === undefined && a?.root.kind === 'call' && a.steps.length === 1 && last?.kind === 'attr') {
+    const inner = mod.calls[a.root.callId];
+    if (inner !== undefined && namedOperator(inner) !== undefined && !archiveCode(c)) op = 'aten::' + last.name;
+  }
+  if (op === undefined) return undefined;
+  if (isValueForm(c)) {
+    const self = receiverExpression(c);
+    return self === undefined ? undefined : { op, self, args: c.positional };
+  }
+  const self = c.positional[0];
+  return self === undefined ? undefined : { op, self, args: c.positional.slice(1) };
+}
+
+/** Counts or dimensions given as one constant list, one constant int, or several constant ints. */
+function countList(args: readonly ExpressionFact[]): number[] | undefined {
+  if (args.length === 1) return constantInts(args[0]!);
+  const out: number[] = [];
+  for (const a of args) {
+    const v = a.constant?.type === 'int' ? [Number(a.constant.value)] : constantInts(a);
+    if (v === undefined || v.length !== 1 || !Number.isFinite(v[0])) return undefined;
+    out.push(v[0]!);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** The constant turns of the loops of a scope around `at` and not around `outer`; undefined if one is not constant. */
+function tripsBetween(mod: PythonModule, scopeId: number): LoopTrips {
+  return (at, outer) => {
+    let product = 1;
+    for (const l of mod.loops) {
+      if (l.scopeId !== scopeId || l.kind === 'comprehension') continue;
+      const around = (x: { startIndex: number; endIndex: number }) =>
+        l.span.startIndex <= x.startIndex && x.endIndex <= l.span.endIndex;
+      if (!around(at) || around(outer)) continue;
+      const b = loopBound(mod, l);
+      if (b.kind !== 'constant') return undefined;
+      product *= b.trips;
+    }
+    return product;
+  };
+}
+
+/**
+ * The items of a list operand (`torch.cat([a, b])`, `torch.cat(xs)`) each with how many times it is held: a display
+ * (all of its items, also past the first 16 the model keeps when they are names), or a local list built from one and
+ * by appends (see listItems).
+ */
+function listOperand(
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+): { item: ExpressionFact; times: number }[] | undefined {
+  const items = displayItems(e);
+  if (items !== undefined) return items.map((item) => ({ item, times: 1 }));
+  if (e.nodeType !== 'identifier') return undefined;
+  return listItems(mod, e.text, scopeId, e.span, tripsBetween(mod, scopeId));
 }
 
 /**
@@ -758,16 +964,34 @@ function grownElementsOnce(
  * many per turn.
  */
 function operandElementsOf(mod: PythonModule, call: CallSite): number | undefined {
-  if (namedOperator(call) === undefined || call.hasStarArgs || call.hasStarStarKwargs) return undefined;
+  const normal = operatorCall(mod, call);
+  if (normal === undefined || CONSTANT_WORK.test(normal.op)) return undefined;
   operandBudget.steps = OPERAND_STEPS;
   // A growing operator is charged what it makes.
   let most = grownElements(mod, call, 0, new Set());
-  for (const e of [...call.positional, ...call.keywords.map((k) => k.value)]) {
-    if (e.nodeType !== 'identifier') continue;
+  // Its operands read by name, as an attribute of `self` or an item of a list (the receiver of the value form too).
+  for (const e of [normal.self, ...normal.args, ...call.keywords.map((k) => k.value)]) {
+    const a = e.access;
+    if (e.nodeType !== 'identifier' && !(a?.root.kind === 'name' && a.steps.length === 1)) continue;
     const n = knownElements(operandSize(mod, e, call.scopeId));
     if (n !== undefined && (most === undefined || n > most)) most = n;
   }
   return most;
+}
+
+/**
+ * The items a sort at load orders (`l.sort()`, `torch.sort(l)`, `sorted(l)`) when the code fixes their count (a
+ * list repeated by a constant, a display, a list appended to in constant ranges): each call, in a loop, is charged
+ * that many per turn.
+ */
+function sortElementsOf(mod: PythonModule, call: CallSite): number | undefined {
+  const list = sortedList(call);
+  if (list === undefined) return undefined;
+  operandBudget.steps = OPERAND_STEPS;
+  const n = knownElements(operandSize(mod, list, call.scopeId));
+  if (n !== undefined) return n;
+  const items = listOperand(mod, list, call.scopeId);
+  return items?.reduce((p, i) => p + i.times, 0);
 }
 
 /** The dimensions a constant-shape construction makes when its one size argument is a constant list. */
@@ -794,7 +1018,7 @@ function broadcastOperands(mod: PythonModule, call: CallSite): OperandSize[] | u
   operandBudget.steps = OPERAND_STEPS;
   const scope = call.scopeId;
   const out: OperandSize[] = [];
-  const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+  const valueForm = isValueForm(call);
   if (valueForm) {
     const access = call.callee.access!;
     const steps = access.steps.slice(0, -1);
@@ -862,7 +1086,7 @@ function stringProduct(mod: PythonModule, call: CallSite): string | undefined {
   const op = namedOperator(call);
   if (op !== 'aten::replace' && op !== 'aten::join') return undefined;
   if (call.hasStarArgs || call.hasStarStarKwargs) return `${op} with arguments that cannot be read`;
-  const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+  const valueForm = isValueForm(call);
   const scope = call.scopeId;
   const small = (n: number | undefined) => n !== undefined && n <= SMALL_OPERAND_ELEMENTS;
   // The receiver of the value form: a string literal (`' '.join(xs)`) or a local name.
@@ -1016,6 +1240,10 @@ function classify(
         if (VALUE_METHODS.has(last.name)) return { kind: 'allowed' };
         return { kind: 'unfollowed', what: `${callee.raw} (a method of another object of the archive)` };
       }
+      // A method of an operator's result (`torch.expand(t, [4]).contiguous()`, `t.expand(4).contiguous()`): a
+      // value torch makes, never an object of an archive class.
+      if (access.root.kind === 'call' && access.steps.length === 1 && VALUE_METHODS.has(last.name))
+        if (receiverOf?.(call).kind === 'other') return { kind: 'allowed' };
     }
   }
   return { kind: 'unlisted', what: callee.raw };
@@ -1749,6 +1977,16 @@ function calledOperator(call: CallSite): { op: string; valueForm: boolean } | un
   return undefined;
 }
 
+/**
+ * Whether a call is the value-method form (`t.repeat([2])`, whose receiver is the operand) rather than the
+ * `torch.<op>(...)` / `ops.<ns>.<op>(...)` form: the callee is not a name of torch's namespaces (a local name bound
+ * to a torch call, `t0 = torch.ones(...)`, resolves to a qualified name starting with `torch` too).
+ */
+function isValueForm(call: CallSite): boolean {
+  const r = call.callee.resolution;
+  return call.callee.qualifiedName === null || (r !== 'implicit' && r !== 'import');
+}
+
 /** The aten or namespaced operator a call names, in the `torch.<op>` or the value-method form. */
 function namedOperator(call: CallSite): string | undefined {
   if (archiveCode(call)) return undefined;
@@ -1794,7 +2032,7 @@ function valueSizedCall(mod: PythonModule, call: CallSite): string | undefined {
   if (op === undefined || !VALUE_SIZED.has(op)) return undefined;
   if (op === 'aten::repeat_interleave') {
     // repeat_interleave(self, int repeats): a constant count, charged as a work argument with the operand it scales.
-    const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+    const valueForm = isValueForm(call);
     const e = call.keywords.find((k) => k.name === 'repeats')?.value ?? call.positional[valueForm ? 0 : 1];
     if (e !== undefined && e.constant?.type === 'int') return undefined;
   }
@@ -1802,7 +2040,7 @@ function valueSizedCall(mod: PythonModule, call: CallSite): string | undefined {
   if (bound === null && INDEX_LOOKUP.test(op)) {
     // The rows it selects come from its first operand (the receiver in the value form); the indices, offsets and
     // flags after it size the output, which is bounded when each is a constant or a small constant-shape tensor.
-    const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+    const valueForm = isValueForm(call);
     const rest = [...call.positional.slice(valueForm ? 0 : 1), ...call.keywords.map((k) => k.value)];
     if (!call.hasStarArgs && !call.hasStarStarKwargs && rest.every((e) => smallIndex(mod, e, 0))) return undefined;
   }
@@ -1810,7 +2048,7 @@ function valueSizedCall(mod: PythonModule, call: CallSite): string | undefined {
     return INDEX_LOOKUP.test(op)
       ? `${op} makes one row per index, so its output is the count of its index tensor times the width of the rows it selects; both are sizes the archive stores or the load computes, multiplied (a stored index of 10**6 elements selecting rows of 10**4 values makes 10**10)`
       : `${op} sizes its output by the largest value of its operand, which the archive stores or the load computes; a stored value of 10**9 makes gigabytes`;
-  const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+  const valueForm = isValueForm(call);
   const positions = WORK_ARGUMENTS.get(op)?.[bound]?.[1] ?? [];
   const given =
     call.keywords.some((k) => k.name === bound) ||
@@ -1830,7 +2068,7 @@ function valueWorkCall(call: CallSite): string | undefined {
   const name = op === undefined ? undefined : VALUE_WORK.get(op);
   if (op === undefined || name === undefined) return undefined;
   // torch.special.f(x, n); the value form x.f(n) is not TorchScript for these, but is read the same way.
-  const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+  const valueForm = isValueForm(call);
   const e = call.keywords.find((k) => k.name === name)?.value ?? call.positional[valueForm ? 0 : 1];
   const v = e === undefined ? undefined : constantInts(e);
   if (
@@ -2321,7 +2559,11 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
       const sized: SizedCall[] = [];
       const calls: { span: SourceSpan; callee: string }[] = [];
       for (const c of archive.callsByMethod[file]!.get(id) ?? []) {
-        const elements = constantShapeElements(mod, c) ?? broadcastElementsOf(mod, c) ?? operandElementsOf(mod, c);
+        const elements =
+          constantShapeElements(mod, c) ??
+          broadcastElementsOf(mod, c) ??
+          operandElementsOf(mod, c) ??
+          sortElementsOf(mod, c);
         if (elements !== undefined) sized.push({ span: c.span, text: c.text, elements });
         const callee = followedCallee(archive, file, fn, c);
         if (callee !== undefined) calls.push({ span: c.span, callee });
@@ -2346,9 +2588,21 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
 }
 
 /** What a value-method call's receiver is, read with the archive's classes. */
-function receiverIn(archive: TorchScriptArchive, file: number, call: CallSite): ReceiverType {
+function receiverIn(archive: TorchScriptArchive, file: number, call: CallSite, depth = 0): ReceiverType {
   const mod = archive.files[file]!.mod;
   const access = call.callee.access;
+  // The result of an operator call: torch's value, unless the operator is a method of an archive object.
+  if (access?.root.kind === 'call' && access.steps.length === 1) {
+    const inner = mod.calls[access.root.callId];
+    if (inner === undefined || depth > MAX_BINDING_DEPTH || archiveCode(inner)) return { kind: 'unknown' };
+    if (!isValueForm(inner))
+      return operatorName(inner.callee.qualifiedName!) !== undefined ? { kind: 'other' } : { kind: 'unknown' };
+    // A method of a value that no archive class defines (and whose receiver is not an archive object) is torch's.
+    const last = inner.callee.access?.steps.at(-1);
+    if (last?.kind !== 'attr' || !VALUE_METHODS.has(last.name) || archive.methodNames.has(last.name))
+      return { kind: 'unknown' };
+    return receiverIn(archive, file, inner, depth + 1).kind === 'archive' ? { kind: 'unknown' } : { kind: 'other' };
+  }
   const method = call.enclosingFunction === null ? undefined : owningMethod(mod.functions, call.enclosingFunction.id);
   if (access?.root.kind !== 'name' || method === undefined) return { kind: 'unknown' };
   const t = typeOfAccess(mod, access.root.name, access.steps.slice(0, -1), method, archive.classes, 0);

@@ -303,11 +303,40 @@ describe('TorchScript load code: tensors of the stored state have the shapes dat
       ['load-work-broadcast'],
     ],
     [
-      'an attribute also set in another method',
-      ['self.a = (state)[1]', 'self.r = torch.add(self.a, (state)[0])'],
+      'an attribute set from a state item in another method, read here',
+      ['self.r = torch.add(self.a, (state)[0])'],
       mid,
       ['load-work-broadcast'],
+      [
+        '  def set_a(self: __torch__.m.M, state: Tuple[Tensor, Tensor, bool]) -> NoneType:',
+        '    self.a = (state)[1]',
+        '    return None',
+        '  def forward(self: __torch__.m.M, x: Tensor) -> Tensor:',
+        '    self.a = x',
+        '    return x',
+      ],
+    ],
+    [
+      // The assignment just before the read reaches it: another method's assignment runs at another time.
+      'an attribute set from a state item just before the read, also set in another method',
+      ['self.a = (state)[1]', 'self.r = torch.add(self.a, (state)[0])'],
+      mid,
+      [],
       ['  def forward(self: __torch__.m.M, x: Tensor) -> Tensor:', '    self.a = x', '    return x'],
+    ],
+    [
+      'an attribute set just before the read, with a method of the object called between',
+      ['self.a = (state)[1]', '_0 = (self).reset()', 'self.r = torch.add(self.a, (state)[0])'],
+      mid,
+      ['load-work-broadcast'],
+      [
+        '  def reset(self: __torch__.m.M) -> NoneType:',
+        '    self.a = torch.ones([1, 1])',
+        '    return None',
+        '  def forward(self: __torch__.m.M, x: Tensor) -> Tensor:',
+        '    self.a = x',
+        '    return x',
+      ],
     ],
     [
       'a rebound state parameter',

@@ -1,0 +1,260 @@
+// Which value a name, an attribute of `self` or a list holds where TorchScript code run at load reads it, for the
+// sizes the load rule propagates through growing operators. torch's printer writes every intermediate value in a
+// fresh name, but the archive's code is text torch compiles at load, so a name may be rebound in straight-line code
+// (`t = torch.cat([t, t])` written 24 times), an attribute set and read back (`self.t = ...`, `self.t.add(1)`), a
+// list built from a display or by appends (`xs.append(t)` in a constant range) and indexed (`l[0]`). The value read
+// is the one binding that reaches the read on every path: the last binding before it in the source, when every
+// branch and loop around that binding also encloses the read, no loop around the read (and not around the binding)
+// rebinds it, and the binding is a plain `name = value`. Anything else is not known here (its size is not charged).
+import type { AccessPath, CallSite, ExpressionFact, PythonModule, SourceSpan } from '../module-model.js';
+
+type Span = { startIndex: number; endIndex: number };
+const within = (inner: Span, outer: Span): boolean =>
+  outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+
+/**
+ * Whether a binding at `at` runs before every read at `use`: every branch (`if`/`elif`/`else` body, `try` body,
+ * `except` clause, `match` case) and loop of the scope around the binding also encloses the read.
+ */
+function dominates(mod: PythonModule, scopeId: number, binding: Span, use: Span): boolean {
+  for (const b of mod.branches) if (within(binding, b) && !within(use, b)) return false;
+  for (const l of mod.loops) if (l.scopeId === scopeId && within(binding, l.span) && !within(use, l.span)) return false;
+  return true;
+}
+
+/**
+ * Whether a place written at the spans `writes` may be written again between a binding and a read: a write after
+ * the binding and before the read, or a write inside a loop around the read that does not enclose the binding
+ * (the loop's next turn reads it).
+ */
+function rewritten(mod: PythonModule, scopeId: number, writes: readonly Span[], binding: Span, use: Span): boolean {
+  for (const w of writes) {
+    if (w === binding) continue;
+    if (w.startIndex >= binding.endIndex && w.endIndex <= use.startIndex) return true;
+    for (const l of mod.loops)
+      if (l.scopeId === scopeId && within(use, l.span) && !within(binding, l.span) && within(w, l.span)) return true;
+  }
+  return false;
+}
+
+/**
+ * The value of the binding of local `name` that reaches a read at `use` in scope `scopeId` (see the header), or
+ * undefined when none provably does.
+ */
+export function reachingValue(mod: PythonModule, name: string, scopeId: number, use: Span): ExpressionFact | undefined {
+  const binds = mod.assignments.filter(
+    (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === name),
+  );
+  let last: (typeof binds)[number] | undefined;
+  for (const a of binds)
+    if (a.span.endIndex <= use.startIndex && (last === undefined || a.span.startIndex > last.span.startIndex)) last = a;
+  if (last === undefined || last.kind !== 'assign' || last.targets.length !== 1 || last.value === null)
+    return undefined;
+  if (!dominates(mod, scopeId, last.span, use)) return undefined;
+  if (
+    rewritten(
+      mod,
+      scopeId,
+      binds.map((a) => a.span),
+      last.span,
+      use,
+    )
+  )
+    return undefined;
+  // A walrus or a comprehension variable of the same name is not an assignment statement: not read here.
+  return last.value;
+}
+
+/** The text of a `self.<attr>` target or read, as the printer writes it (`self.t`, `(self).t`). */
+function attributeOf(text: string): [string, string] | undefined {
+  const m = /^\(?\s*(\w+)\s*\)?\s*\.\s*(\w+)$/.exec(text.replace(/\s+/g, ''));
+  return m === null ? undefined : [m[1]!, m[2]!];
+}
+
+/**
+ * The value of the assignment `self.<attr> = value` that reaches a read of `self.<attr>` at `use` in method
+ * `scopeId` (whose first parameter is `selfName`, never rebound): the last such assignment before the read, under
+ * the rules of reachingValue, with no other write of an attribute of that name between them (in any form) and no
+ * call between them that may run code of the archive (a call of anything but a torch operator or a builtin).
+ */
+export function reachingAttribute(
+  mod: PythonModule,
+  selfName: string,
+  attr: string,
+  scopeId: number,
+  use: Span,
+): ExpressionFact | undefined {
+  if (
+    mod.assignments.some(
+      (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === selfName),
+    )
+  )
+    return undefined;
+  const writes = mod.assignments.filter(
+    (a) =>
+      a.scopeId === scopeId &&
+      a.targets.some(
+        (t) => (t.kind === 'attribute' || t.kind === 'other') && t.text.replace(/\s+/g, '').includes(`.${attr}`),
+      ),
+  );
+  let last: (typeof writes)[number] | undefined;
+  for (const a of writes)
+    if (a.span.endIndex <= use.startIndex && (last === undefined || a.span.startIndex > last.span.startIndex)) last = a;
+  if (last === undefined || last.kind !== 'assign' || last.targets.length !== 1 || last.value === null)
+    return undefined;
+  const t0 = last.targets[0]!;
+  const target = t0.kind === 'attribute' ? attributeOf(t0.text) : undefined;
+  if (target === undefined || target[0] !== selfName || target[1] !== attr) return undefined;
+  if (!dominates(mod, scopeId, last.span, use)) return undefined;
+  if (
+    rewritten(
+      mod,
+      scopeId,
+      writes.map((a) => a.span),
+      last.span,
+      use,
+    )
+  )
+    return undefined;
+  // A call between them that may run the archive's code (a method of `self` or of another object, a function of
+  // the archive) may set the attribute.
+  for (const c of mod.calls) {
+    if (c.scopeId !== scopeId || c.span.startIndex < last.span.endIndex || c.span.endIndex > use.startIndex) continue;
+    if (!operatorOrBuiltin(c)) return undefined;
+  }
+  return last.value;
+}
+
+/** A call of a torch operator (`torch.<op>`, `ops.<ns>.<op>`) or of a builtin: no code of the archive runs. */
+function operatorOrBuiltin(c: CallSite): boolean {
+  const q = c.callee.qualifiedName;
+  if (c.callee.resolution === 'builtin') return true;
+  return (
+    q !== null &&
+    (c.callee.resolution === 'implicit' || c.callee.resolution === 'import') &&
+    /^(?:torch|ops)\./.test(q) &&
+    !q.startsWith('torch.classes')
+  );
+}
+
+/** The receiver of a value-method call (`t` of `t.repeat([2])`, `self.t` of `self.t.add(1)`), as an expression. */
+export function receiverExpression(c: CallSite): ExpressionFact | undefined {
+  const a = c.callee.access;
+  if (a === undefined || a.steps.length === 0 || a.steps[a.steps.length - 1]!.kind !== 'attr') return undefined;
+  const text = c.callee.raw.replace(/\s*\.\s*\w+$/, '');
+  const steps = a.steps.slice(0, -1);
+  const root = a.root;
+  const nodeType =
+    root.kind === 'name' && steps.length === 0
+      ? 'identifier'
+      : steps.length === 0
+        ? 'call'
+        : steps[steps.length - 1]!.kind === 'attr'
+          ? 'attribute'
+          : 'subscript';
+  const span: SourceSpan = { ...c.span, endIndex: c.span.startIndex + text.length };
+  const names = root.kind === 'name' ? [root.name] : [];
+  const callIds = root.kind === 'call' ? [root.callId] : [];
+  const access: AccessPath = { root, steps };
+  return { text, nodeType, span, values: [], names, callIds, access };
+}
+
+/** An identifier read at `span` (an item of a display past the ones the model keeps). */
+export function nameExpression(name: string, span: SourceSpan): ExpressionFact {
+  return {
+    text: name,
+    nodeType: 'identifier',
+    span,
+    values: [],
+    names: [name],
+    callIds: [],
+    access: { root: { kind: 'name', name, qualifiedNames: [], resolution: 'assignment' }, steps: [] },
+  };
+}
+
+/** Methods and operators that only read a list (`torch.cat(xs)`, `len(xs)`) or add one item to it (`append`). */
+const LIST_READERS = /^(?:torch\.)?(?:cat|concat|concatenate|stack|hstack|vstack|dstack|column_stack|row_stack|len)$/;
+const LIST_APPEND = /^(?:torch\.)?append$/;
+
+/** The items of a list display, with the ones past the model's first 16 as names (undefined if any is not a name). */
+export function displayItems(e: ExpressionFact): ExpressionFact[] | undefined {
+  if (e.nodeType !== 'list' || e.elements === undefined) return undefined;
+  if (e.more === undefined) return e.elements;
+  if (e.more.names === undefined) return undefined;
+  const out = [...e.elements];
+  for (const [name, count] of e.more.names) for (let i = 0; i < count; i++) out.push(nameExpression(name, e.span));
+  return out;
+}
+
+/** The product of the constant trips of the loops of `scopeId` around `at` but not around `outer`. */
+export type LoopTrips = (at: Span, outer: Span) => number | undefined;
+
+/**
+ * The items a local list holds where `use` reads it: its display (`xs = [a, b]`, the printer's
+ * `annotate(List[Tensor], [])`) and, for each `xs.append(v)` / `torch.append(xs, v)` between the binding and the
+ * read or in a loop around the read, `v` times the constant turns of the loops around the append and not around
+ * the binding. Undefined when the list may change otherwise: another binding, a read in any other call or
+ * expression that may keep or change it (an alias, `extend`, `insert`, a function of the archive), an append in a
+ * loop whose turns the code does not fix.
+ */
+export function listItems(
+  mod: PythonModule,
+  name: string,
+  scopeId: number,
+  use: Span,
+  trips: LoopTrips,
+): { item: ExpressionFact; times: number }[] | undefined {
+  const value = reachingValue(mod, name, scopeId, use);
+  if (value === undefined) return undefined;
+  const binding = mod.assignments.find((a) => a.value === value)!;
+  let display: ExpressionFact | undefined = value;
+  const annotated = /^annotate$/.test(callOf(mod, value)?.callee.raw ?? '')
+    ? callOf(mod, value)!.positional[1]
+    : undefined;
+  if (annotated !== undefined) display = annotated;
+  const items = display === undefined ? undefined : displayItems(display);
+  if (items === undefined) return undefined;
+  const out = items.map((item) => ({ item, times: 1 }));
+  for (const c of mod.calls) {
+    if (c.scopeId !== scopeId || c.span.startIndex < binding.span.endIndex) continue;
+    const a = c.callee.access;
+    const isReceiver =
+      a?.root.kind === 'name' && a.root.name === name && a.steps.length === 1 && a.steps[0]!.kind === 'attr';
+    const args = [...c.positional, ...c.keywords.map((k) => k.value), ...c.starArgs, ...c.starStarKwargs];
+    const firstIsList = c.positional[0]?.nodeType === 'identifier' && c.positional[0].text === name;
+    const readsIt = isReceiver || args.some((e) => e.nodeType === 'identifier' && e.text === name);
+    if (!readsIt) continue;
+    const step = a?.steps[0];
+    const append = isReceiver
+      ? step?.kind === 'attr' && step.name === 'append' && c.positional.length === 1
+      : firstIsList && LIST_APPEND.test(c.callee.raw) && c.positional.length === 2;
+    if (append) {
+      if (c.span.startIndex > use.startIndex && !mod.loops.some((l) => within(use, l.span) && within(c.span, l.span)))
+        continue;
+      const times = trips(c.span, binding.span);
+      if (times === undefined) return undefined;
+      out.push({ item: c.positional[c.positional.length - 1]!, times });
+      continue;
+    }
+    if (!isReceiver && LIST_READERS.test(c.callee.raw)) continue;
+    return undefined;
+  }
+  // Any other read of the list as a whole value (`ys = xs`, `[xs]`, `self.l = xs`) may alias it.
+  for (const a of mod.assignments) {
+    if (a.scopeId !== scopeId || a.value === null || a === binding) continue;
+    if (aliases(a.value, name)) return undefined;
+  }
+  return out;
+}
+
+function aliases(e: ExpressionFact, name: string): boolean {
+  if (e.nodeType === 'identifier') return e.text === name;
+  if (e.access !== undefined) return false;
+  return [...(e.elements ?? []), ...(e.operands ?? [])].some((p) => aliases(p, name));
+}
+
+function callOf(mod: PythonModule, e: ExpressionFact): CallSite | undefined {
+  const a = e.access;
+  if (a?.root.kind !== 'call' || a.steps.length > 0) return undefined;
+  return mod.calls[a.root.callId];
+}

@@ -1,20 +1,29 @@
-// Which value a name, an attribute of `self` or a list holds where TorchScript code run at load reads it, for the
-// sizes the load rule propagates through growing operators. torch's printer writes every intermediate value in a
+// Which values a name, an attribute of `self` or a list may hold where TorchScript code run at load reads it, for
+// the sizes the load rule propagates through growing operators. torch's printer writes every intermediate value in a
 // fresh name, but the archive's code is text torch compiles at load, so a name may be rebound in straight-line code
 // (`t = torch.cat([t, t])` written 24 times), an attribute set and read back (`self.t = ...`, `self.t.add(1)`), a
-// list built from a display or by appends (`xs.append(t)` in a constant range) and indexed (`l[0]`). The value read
-// is the one binding that reaches the read on every path: the last binding before it in the source, when every
-// branch and loop around that binding also encloses the read, no loop around the read (and not around the binding)
-// rebinds it, and the binding is a plain `name = value`. Anything else is not known here (its size is not charged).
-import type { AccessPath, CallSite, ExpressionFact, PythonModule, SourceSpan } from '../module-model.js';
+// list built from a display or by appends (`xs.append(t)` in a constant range) and indexed (`l[0]`). The bindings
+// that may reach a read are, walking back from it in the source, each binding up to the first one that runs on every
+// path to the read (every branch and loop around it also encloses the read), and the bindings a loop around the read
+// (and not around that one) makes after the read, which its next turn reads. Each must be a plain `name = value`;
+// the read holds one of their values (the load rule takes the largest). When no binding runs on every path, the read
+// may see a value bound elsewhere (a parameter, an attribute set before the method ran): not known here.
+import type {
+  AccessPath,
+  AssignmentFact,
+  CallSite,
+  ExpressionFact,
+  PythonModule,
+  SourceSpan,
+} from '../module-model.js';
 
 type Span = { startIndex: number; endIndex: number };
 const within = (inner: Span, outer: Span): boolean =>
   outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
 
 /**
- * Whether a binding at `at` runs before every read at `use`: every branch (`if`/`elif`/`else` body, `try` body,
- * `except` clause, `match` case) and loop of the scope around the binding also encloses the read.
+ * Whether a binding runs before every read at `use`: every branch (`if`/`elif`/`else` body, `try` body, `except`
+ * clause, `match` case) and loop of the scope around the binding also encloses the read.
  */
 function dominates(mod: PythonModule, scopeId: number, binding: Span, use: Span): boolean {
   for (const b of mod.branches) if (within(binding, b) && !within(use, b)) return false;
@@ -23,46 +32,72 @@ function dominates(mod: PythonModule, scopeId: number, binding: Span, use: Span)
 }
 
 /**
- * Whether a place written at the spans `writes` may be written again between a binding and a read: a write after
- * the binding and before the read, or a write inside a loop around the read that does not enclose the binding
- * (the loop's next turn reads it).
+ * The writes of one place (`writes`, assignments of the scope) that may reach a read at `use` (see the header), or
+ * undefined when none runs on every path to it. The first is the one that does.
  */
-function rewritten(mod: PythonModule, scopeId: number, writes: readonly Span[], binding: Span, use: Span): boolean {
-  for (const w of writes) {
-    if (w === binding) continue;
-    if (w.startIndex >= binding.endIndex && w.endIndex <= use.startIndex) return true;
-    for (const l of mod.loops)
-      if (l.scopeId === scopeId && within(use, l.span) && !within(binding, l.span) && within(w, l.span)) return true;
+function reachingWrites(
+  mod: PythonModule,
+  scopeId: number,
+  writes: readonly AssignmentFact[],
+  use: Span,
+): { killer: AssignmentFact; all: AssignmentFact[] } | undefined {
+  const before = writes
+    .filter((w) => w.span.endIndex <= use.startIndex)
+    .sort((a, b) => b.span.startIndex - a.span.startIndex);
+  const all: AssignmentFact[] = [];
+  let killer: AssignmentFact | undefined;
+  for (const w of before) {
+    all.push(w);
+    if (dominates(mod, scopeId, w.span, use)) {
+      killer = w;
+      break;
+    }
   }
-  return false;
+  if (killer === undefined) return undefined;
+  // A loop around the read and not around the killing write carries the writes it makes after the read.
+  for (const l of mod.loops) {
+    if (l.scopeId !== scopeId || !within(use, l.span) || within(killer.span, l.span)) continue;
+    for (const w of writes)
+      if (within(w.span, l.span) && w.span.startIndex >= use.endIndex && !all.includes(w)) all.push(w);
+  }
+  return { killer, all };
+}
+
+const plainValue = (a: AssignmentFact): ExpressionFact | undefined =>
+  a.kind === 'assign' && a.targets.length === 1 && a.value !== null ? a.value : undefined;
+
+/** The bindings (`name = value` statements) of local `name` in scope `scopeId`, in any form. */
+function bindingsOf(mod: PythonModule, name: string, scopeId: number): AssignmentFact[] {
+  return mod.assignments.filter(
+    (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === name),
+  );
 }
 
 /**
- * The value of the binding of local `name` that reaches a read at `use` in scope `scopeId` (see the header), or
- * undefined when none provably does.
+ * The values local `name` may hold where it is read at `use` in scope `scopeId` (see the header), or undefined when
+ * they are not known: a binding that may reach the read is not a plain `name = value`, or none runs on every path.
  */
+export function reachingValues(
+  mod: PythonModule,
+  name: string,
+  scopeId: number,
+  use: Span,
+): ExpressionFact[] | undefined {
+  const r = reachingWrites(mod, scopeId, bindingsOf(mod, name, scopeId), use);
+  if (r === undefined) return undefined;
+  const out: ExpressionFact[] = [];
+  for (const w of r.all) {
+    const v = plainValue(w);
+    if (v === undefined) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+/** The one value local `name` holds where it is read at `use`, when exactly one binding may reach the read. */
 export function reachingValue(mod: PythonModule, name: string, scopeId: number, use: Span): ExpressionFact | undefined {
-  const binds = mod.assignments.filter(
-    (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === name),
-  );
-  let last: (typeof binds)[number] | undefined;
-  for (const a of binds)
-    if (a.span.endIndex <= use.startIndex && (last === undefined || a.span.startIndex > last.span.startIndex)) last = a;
-  if (last === undefined || last.kind !== 'assign' || last.targets.length !== 1 || last.value === null)
-    return undefined;
-  if (!dominates(mod, scopeId, last.span, use)) return undefined;
-  if (
-    rewritten(
-      mod,
-      scopeId,
-      binds.map((a) => a.span),
-      last.span,
-      use,
-    )
-  )
-    return undefined;
-  // A walrus or a comprehension variable of the same name is not an assignment statement: not read here.
-  return last.value;
+  const values = reachingValues(mod, name, scopeId, use);
+  return values?.length === 1 ? values[0] : undefined;
 }
 
 /** The text of a `self.<attr>` target or read, as the printer writes it (`self.t`, `(self).t`). */
@@ -72,10 +107,11 @@ function attributeOf(text: string): [string, string] | undefined {
 }
 
 /**
- * The value of the assignment `self.<attr> = value` that reaches a read of `self.<attr>` at `use` in method
- * `scopeId` (whose first parameter is `selfName`, never rebound): the last such assignment before the read, under
- * the rules of reachingValue, with no other write of an attribute of that name between them (in any form) and no
- * call between them that may run code of the archive (a call of anything but a torch operator or a builtin).
+ * The values `self.<attr>` may hold where it is read at `use` in method `scopeId` (whose first parameter is
+ * `selfName`, never rebound there): the assignments `self.<attr> = value` that may reach the read (see the header;
+ * any other write of an attribute of that name among them makes the values unknown), when no call between the first
+ * of them and the read may run code of the archive (`runsArchiveCode` says which calls other than a torch operator
+ * or a builtin may), which may set it.
  */
 export function reachingAttribute(
   mod: PythonModule,
@@ -83,13 +119,9 @@ export function reachingAttribute(
   attr: string,
   scopeId: number,
   use: Span,
-): ExpressionFact | undefined {
-  if (
-    mod.assignments.some(
-      (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === selfName),
-    )
-  )
-    return undefined;
+  runsArchiveCode: (c: CallSite) => boolean,
+): ExpressionFact[] | undefined {
+  if (bindingsOf(mod, selfName, scopeId).length > 0) return undefined;
   const writes = mod.assignments.filter(
     (a) =>
       a.scopeId === scopeId &&
@@ -97,32 +129,28 @@ export function reachingAttribute(
         (t) => (t.kind === 'attribute' || t.kind === 'other') && t.text.replace(/\s+/g, '').includes(`.${attr}`),
       ),
   );
-  let last: (typeof writes)[number] | undefined;
-  for (const a of writes)
-    if (a.span.endIndex <= use.startIndex && (last === undefined || a.span.startIndex > last.span.startIndex)) last = a;
-  if (last === undefined || last.kind !== 'assign' || last.targets.length !== 1 || last.value === null)
-    return undefined;
-  const t0 = last.targets[0]!;
-  const target = t0.kind === 'attribute' ? attributeOf(t0.text) : undefined;
-  if (target === undefined || target[0] !== selfName || target[1] !== attr) return undefined;
-  if (!dominates(mod, scopeId, last.span, use)) return undefined;
-  if (
-    rewritten(
-      mod,
-      scopeId,
-      writes.map((a) => a.span),
-      last.span,
-      use,
-    )
-  )
-    return undefined;
-  // A call between them that may run the archive's code (a method of `self` or of another object, a function of
-  // the archive) may set the attribute.
-  for (const c of mod.calls) {
-    if (c.scopeId !== scopeId || c.span.startIndex < last.span.endIndex || c.span.endIndex > use.startIndex) continue;
-    if (!operatorOrBuiltin(c)) return undefined;
+  const r = reachingWrites(mod, scopeId, writes, use);
+  if (r === undefined) return undefined;
+  const out: ExpressionFact[] = [];
+  let first = r.killer.span.endIndex;
+  for (const w of r.all) {
+    const t = w.targets[0];
+    const target = t?.kind === 'attribute' ? attributeOf(t.text) : undefined;
+    const v = plainValue(w);
+    if (v === undefined || target === undefined || target[0] !== selfName || target[1] !== attr) return undefined;
+    out.push(v);
+    first = Math.min(first, w.span.endIndex);
   }
-  return last.value;
+  // A loop around the read carries its writes, and the calls it makes, to the read: look from the loop's start.
+  for (const l of mod.loops)
+    if (l.scopeId === scopeId && within(use, l.span)) first = Math.min(first, l.span.startIndex);
+  for (const c of mod.calls) {
+    if (c.scopeId !== scopeId || c.span.startIndex < first) continue;
+    const between = c.span.endIndex <= use.startIndex;
+    const carried = mod.loops.some((l) => l.scopeId === scopeId && within(use, l.span) && within(c.span, l.span));
+    if ((between || carried) && !operatorOrBuiltin(c) && runsArchiveCode(c)) return undefined;
+  }
+  return out;
 }
 
 /** A call of a torch operator (`torch.<op>`, `ops.<ns>.<op>`) or of a builtin: no code of the archive runs. */

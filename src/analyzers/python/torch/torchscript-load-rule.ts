@@ -39,7 +39,7 @@ import {
   displayItems,
   listItems,
   reachingAttribute,
-  reachingValue,
+  reachingValues,
   receiverExpression,
   type LoopTrips,
 } from './torchscript-load-bindings.js';
@@ -615,8 +615,11 @@ function operandSize(
   if (c !== undefined) return callSize(mod, c, depth, visiting) ?? unknown;
   const stored = storedValueDims(mod, e, scopeId, 0);
   if (stored !== undefined) return { kind: 'dims', dims: stored };
+  // A failed reading leaves the budget as it found it, for the readings below.
+  const budget = operandBudget.steps;
   const reached = reachedSize(mod, e, scopeId, depth, visiting);
   if (reached !== undefined) return reached;
+  operandBudget.steps = budget;
   const t = annotatedType(mod, e, scopeId);
   if (t !== undefined) return flatType(t) ? { kind: 'flat' } : unknown;
   if (e.nodeType !== 'identifier') return unknown;
@@ -657,26 +660,20 @@ function reachedSize(
   const name = a.root.name;
   const at = e.span;
   const step = a.steps[0];
-  const known = (o: OperandSize) => (knownElements(o) === undefined ? undefined : o);
   if (step === undefined) {
     if (e.nodeType !== 'identifier') return undefined;
     const binds = mod.assignments.filter(
       (x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === name),
     );
     if (binds.length < 2) return undefined;
-    const v = reachingValue(mod, name, scopeId, at);
-    const key = `${name}@${v?.span.startIndex}`;
-    if (v === undefined || visiting.has(key)) return undefined;
-    return known(operandSize(mod, v, scopeId, depth + 1, new Set(visiting).add(key)));
+    return largestOf(mod, reachingValues(mod, name, scopeId, at), `${name}`, scopeId, depth, visiting);
   }
   if (step.kind === 'attr') {
     const method = owningMethod(mod.functions, scopeId);
     const selfName = method?.id === scopeId ? method.parameters[0]?.name : undefined;
     if (selfName !== name) return undefined;
-    const v = reachingAttribute(mod, name, step.name, scopeId, at);
-    const key = `${name}.${step.name}@${v?.span.startIndex}`;
-    if (v === undefined || visiting.has(key)) return undefined;
-    return known(operandSize(mod, v, scopeId, depth + 1, new Set(visiting).add(key)));
+    const values = reachingAttribute(mod, name, step.name, scopeId, at, (c) => mayRunArchiveCode(mod, c, name));
+    return largestOf(mod, values, `${name}.${step.name}`, scopeId, depth, visiting);
   }
   if (step.slice) return undefined;
   const items = listItems(mod, name, scopeId, at, tripsBetween(mod, scopeId));
@@ -694,6 +691,61 @@ function reachedSize(
     most = Math.max(most ?? 0, n);
   }
   return most === undefined ? undefined : { kind: 'elements', elements: most };
+}
+
+/**
+ * Whether a call in a method whose object is `selfName` may run code of the archive: anything but a method of
+ * another value (`self.g.add(1)`, `t.clone()`) whose name no class of the archive defines, called without `self`
+ * among its arguments. Every call is, when the archive's classes are not known.
+ */
+function mayRunArchiveCode(mod: PythonModule, c: CallSite, selfName: string): boolean {
+  const classes = CLASSES_OF.get(mod);
+  const a = c.callee.access;
+  const last = a?.steps.at(-1);
+  if (
+    classes === undefined ||
+    a === undefined ||
+    last?.kind !== 'attr' ||
+    (a.steps.length < 2 && a.root.kind === 'name' && a.root.name === selfName)
+  )
+    return true;
+  if (a.root.kind === 'name' && (a.root.resolution === 'implicit' || a.root.name.startsWith('__torch__'))) return true;
+  if ([...c.positional, ...c.keywords.map((k) => k.value)].some((e) => e.names.includes(selfName))) return true;
+  for (const cls of classes.values()) if (cls.methods.has(last.name)) return true;
+  return false;
+}
+
+/**
+ * The largest of the sizes of values one place may hold (see reachedSize), each read once (`key@binding`); undefined
+ * when one is not known.
+ */
+function largestOf(
+  mod: PythonModule,
+  values: readonly ExpressionFact[] | undefined,
+  key: string,
+  scopeId: number,
+  depth: number,
+  visiting: ReadonlySet<string>,
+): OperandSize | undefined {
+  if (values === undefined || values.length === 0) return undefined;
+  let best: OperandSize | undefined;
+  let most = -1;
+  let flat = 0;
+  for (const v of values) {
+    const k = `${key}@${v.span.startIndex}`;
+    if (visiting.has(k)) return undefined;
+    const o = operandSize(mod, v, scopeId, depth + 1, new Set(visiting).add(k));
+    // Values that are not tensors (numbers, strings) hold no elements.
+    if (o.kind === 'flat') {
+      flat++;
+      continue;
+    }
+    const n = knownElements(o);
+    if (n === undefined) return undefined;
+    if (n > most) [best, most] = [o, n];
+  }
+  if (flat === values.length) return { kind: 'flat' };
+  return values.length === 1 ? best : { kind: 'elements', elements: most };
 }
 
 /**

@@ -89,8 +89,47 @@ describe('TorchScript load code: growth through every spelling of the growing op
       false,
     ],
     [
-      'a rebinding under a branch is not the value read after it (its size is not known)',
-      ['t = torch.ones([16777216])', 'if torch.gt(torch.sum(t), 0):', '  t = torch.ones([1])', ...loop('t', H)],
+      'a rebinding under a branch: the larger of the values that may reach the read',
+      ['t = torch.ones([1])', 'if torch.gt(torch.sum(t), 0):', '  t = torch.ones([16777216])', ...loop('t', H)],
+      true,
+    ],
+    [
+      'rebindings in both branches, the large one in the else',
+      [
+        't = torch.ones([1])',
+        'if torch.gt(torch.sum(t), 0):',
+        '  t = torch.ones([4])',
+        'else:',
+        '  t = torch.ones([16777216])',
+        ...loop('t', H),
+      ],
+      true,
+    ],
+    [
+      'a rebinding after the read inside the loop reaches it on the next turn',
+      [
+        'big = torch.ones([16777216])',
+        't = torch.ones([1])',
+        'for i in range(60000):',
+        '  u = torch.add(t, 1)',
+        '  t = big',
+      ],
+      true,
+    ],
+    [
+      'twin: a small rebinding under a branch',
+      ['t = torch.ones([1])', 'if torch.gt(torch.sum(t), 0):', '  t = torch.ones([8])', ...loop('t', H)],
+      false,
+    ],
+    [
+      'twin: a large value rebound to a small one on every path before the loop',
+      [
+        't = torch.ones([16777216])',
+        'if torch.gt(torch.sum(t), 0):',
+        '  u = 1',
+        't = torch.ones([8])',
+        ...loop('t', H),
+      ],
       false,
     ],
     // Concatenations of long displays and of appended lists.
@@ -146,6 +185,16 @@ describe('TorchScript load code: growth through every spelling of the growing op
       false,
     ],
     // A loop reaching the grown value through an attribute or an item.
+    [
+      'a loop on self.g set large under a branch',
+      [
+        'self.g = torch.ones([1])',
+        'if torch.gt(torch.sum(self.g), 0):',
+        '  self.g = torch.ones([16777216])',
+        ...loop('self.g', H),
+      ],
+      true,
+    ],
     ['a loop on self.g', ['self.g = torch.ones([16777216])', ...loop('self.g', H)], true],
     [
       'a loop on self.g.add(1)',

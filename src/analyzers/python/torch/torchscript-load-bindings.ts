@@ -214,6 +214,27 @@ export function displayItems(e: ExpressionFact): ExpressionFact[] | undefined {
   return out;
 }
 
+/**
+ * The items of a list display (see displayItems), or of a display repeated by a constant count (`[a] * 17`, printed
+ * `torch.mul([a], 17)`), each with how many times the list holds it.
+ */
+export function displayOrRepetition(
+  mod: PythonModule,
+  e: ExpressionFact,
+): { item: ExpressionFact; times: number }[] | undefined {
+  const items = displayItems(e);
+  if (items !== undefined) return items.map((item) => ({ item, times: 1 }));
+  const c = callOf(mod, e);
+  if (c === undefined || c.keywords.length > 0 || c.positional.length !== 2 || c.hasStarArgs) return undefined;
+  if (!/^(?:torch\.)?mul$/.test(c.callee.raw.replace(/\s+/g, ''))) return undefined;
+  const [x, y] = c.positional as [ExpressionFact, ExpressionFact];
+  const [list, count] = x.nodeType === 'list' ? [x, y] : [y, x];
+  const k = count.constant?.type === 'int' ? Number(count.constant.value) : undefined;
+  const repeated = displayItems(list);
+  if (k === undefined || repeated === undefined) return undefined;
+  return repeated.map((item) => ({ item, times: Math.max(k, 0) }));
+}
+
 /** The product of the constant trips of the loops of `scopeId` around `at` but not around `outer`. */
 export type LoopTrips = (at: Span, outer: Span) => number | undefined;
 
@@ -235,14 +256,11 @@ export function listItems(
   const value = reachingValue(mod, name, scopeId, use);
   if (value === undefined) return undefined;
   const binding = mod.assignments.find((a) => a.value === value)!;
-  let display: ExpressionFact | undefined = value;
-  const annotated = /^annotate$/.test(callOf(mod, value)?.callee.raw ?? '')
-    ? callOf(mod, value)!.positional[1]
-    : undefined;
-  if (annotated !== undefined) display = annotated;
-  const items = display === undefined ? undefined : displayItems(display);
+  // The printer's empty list (`annotate(List[Tensor], [])`), a display, or a display repeated by a constant.
+  const annotated = /^annotate$/.test(callOf(mod, value)?.callee.raw ?? '') ? callOf(mod, value)!.positional[1] : value;
+  const items = annotated === undefined ? undefined : displayOrRepetition(mod, annotated);
   if (items === undefined) return undefined;
-  const out = items.map((item) => ({ item, times: 1 }));
+  const out = [...items];
   for (const c of mod.calls) {
     if (c.scopeId !== scopeId || c.span.startIndex < binding.span.endIndex) continue;
     const a = c.callee.access;

@@ -36,7 +36,7 @@ import { loadDivisionSignals } from './torchscript-load-division.js';
 import { archiveCode, markArchiveCall } from './torchscript-archive-calls.js';
 import { CONCATENATION, loopGrowthSignals } from './torchscript-load-growth.js';
 import {
-  displayItems,
+  displayOrRepetition,
   listItems,
   reachingAttribute,
   reachingValues,
@@ -1004,8 +1004,8 @@ function listOperand(
   e: ExpressionFact,
   scopeId: number,
 ): { item: ExpressionFact; times: number }[] | undefined {
-  const items = displayItems(e);
-  if (items !== undefined) return items.map((item) => ({ item, times: 1 }));
+  const items = displayOrRepetition(mod, e);
+  if (items !== undefined) return items;
   if (e.nodeType !== 'identifier') return undefined;
   return listItems(mod, e.text, scopeId, e.span, tripsBetween(mod, scopeId));
 }

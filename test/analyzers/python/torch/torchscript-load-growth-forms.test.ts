@@ -144,6 +144,21 @@ describe('TorchScript load code: growth through every spelling of the growing op
       true,
     ],
     [
+      'torch.cat of a display repeated 17 times ([a] * 17, printed torch.mul([a], 17))',
+      ['a = torch.ones([1048576])', 't = torch.cat(torch.mul([a], 17))', ...loop('t', H)],
+      true,
+    ],
+    [
+      'torch.cat of a name bound to a repeated display',
+      ['a = torch.ones([1048576])', '_0 = torch.mul([a], 17)', 't = torch.cat(_0)', ...loop('t', H)],
+      true,
+    ],
+    [
+      'twin: a display of 4 small items repeated 17 times',
+      ['a = torch.ones([4])', 't = torch.cat(torch.mul([a], 17))', ...loop('t', H)],
+      false,
+    ],
+    [
       'torch.stack of a list appended to in a loop',
       [
         'a = torch.ones([1048576])',

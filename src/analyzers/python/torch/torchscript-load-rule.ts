@@ -21,7 +21,7 @@ import type {
   SourceSpan,
 } from '../module-model.js';
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
-import type { StoredStates } from '../../pickle/stored-states.js';
+import { CONSTANTS_TABLE, type StoredStates } from '../../pickle/stored-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
 import { archiveCostSignals, type CostUnit, type SizedCall } from './torchscript-load-cost.js';
 import {
@@ -467,6 +467,10 @@ function storedDims(mod: PythonModule, e: ExpressionFact, scopeId: number, depth
   const ctx = STORED_OF.get(mod);
   const a = e.access;
   if (ctx === undefined || a?.root.kind !== 'name' || a.steps.length !== 1 || depth > 4) return undefined;
+  // `CONSTANTS.c<i>`: item i of the tensor constants constants.pkl holds (a name no code binds).
+  const constant = a.steps[0]!.kind === 'attr' ? /^c(\d+)$/.exec(a.steps[0]!.name) : null;
+  if (a.root.name === CONSTANTS_TABLE && constant !== null)
+    return a.root.resolution === 'unbound' ? ctx.states.get(CONSTANTS_TABLE)?.[Number(constant[1])] : undefined;
   const fn = owningMethod(mod.functions, scopeId);
   if (fn === undefined || fn.id !== scopeId) return undefined;
   const type = fn.parameters[0]?.annotation?.replace(/\s+/g, '');

@@ -278,6 +278,24 @@ describe('TorchScript load code: chains that start from a stored tensor', () => 
       true,
     ],
     [
+      '12 doublings of a tensor constant of the archive',
+      [...rebound(12, 'torch.cat([t, t])', 'CONSTANTS.c0'), ...loop('t', H)],
+      [4096],
+      true,
+    ],
+    [
+      'twin: 12 doublings of a 4-element tensor constant',
+      [...rebound(12, 'torch.cat([t, t])', 'CONSTANTS.c0'), ...loop('t', B)],
+      [4],
+      false,
+    ],
+    [
+      'twin: a constant past the table constants.pkl holds is not sized',
+      [...rebound(12, 'torch.cat([t, t])', 'CONSTANTS.c1'), ...loop('t', H)],
+      [4096],
+      false,
+    ],
+    [
       'twin: 12 doublings of a stored 4-element item',
       [...rebound(12, 'torch.cat([t, t])', '(state)[0]'), ...loop('t', B)],
       [4],
@@ -286,9 +304,12 @@ describe('TorchScript load code: chains that start from a stored tensor', () => 
   ];
   for (const [name, body, dims, flagged] of cases)
     it(`${name}: ${flagged ? 'reported' : 'passes'}`, async () => {
-      const got = (await archiveKinds({ 'code/__torch__/m.py': cls(body) }, new Map([['__torch__.m.M', [dims]]]))).map(
-        ([, k]) => k,
-      );
+      const stored = new Map([
+        ['__torch__.m.M', [dims]],
+        // The tensor constants of constants.pkl, `CONSTANTS.c<i>` in code/.
+        ['CONSTANTS', [dims]],
+      ]);
+      const got = (await archiveKinds({ 'code/__torch__/m.py': cls(body) }, stored)).map(([, k]) => k);
       if (flagged) assert.ok(got.includes('load-work-unbounded'), JSON.stringify(got));
       else assert.deepEqual(got, [], JSON.stringify(got));
     });
@@ -296,6 +317,7 @@ describe('TorchScript load code: chains that start from a stored tensor', () => 
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/torchscript-load-growth-forms');
 const FORMS = [
+  'constant',
   'rebound-cat',
   'method-repeat',
   'method-expand',

@@ -200,8 +200,14 @@ export function nameExpression(name: string, span: SourceSpan): ExpressionFact {
   };
 }
 
-/** Methods and operators that only read a list (`torch.cat(xs)`, `len(xs)`) or add one item to it (`append`). */
-const LIST_READERS = /^(?:torch\.)?(?:cat|concat|concatenate|stack|hstack|vstack|dstack|column_stack|row_stack|len)$/;
+/**
+ * Operators that read a list without changing its items (`torch.cat(xs)`, `len(xs)`, `sorted(xs)`, `torch.mul(xs, 2)`,
+ * which make a new value, and `torch.sort(xs)` / `torch.reverse(xs)`, which reorder it), its methods that do the same
+ * (`xs.sort()`), and those that add one item to it (`append`).
+ */
+const LIST_READERS =
+  /^(?:torch\.)?(?:cat|concat|concatenate|stack|hstack|vstack|dstack|column_stack|row_stack|len|sorted|mul|sort|reverse|count|index)$/;
+const LIST_READING_METHODS = /^(?:sort|reverse|copy|count|index)$/;
 const LIST_APPEND = /^(?:torch\.)?append$/;
 
 /** The items of a list display, with the ones past the model's first 16 as names (undefined if any is not a name). */
@@ -221,6 +227,7 @@ export function displayItems(e: ExpressionFact): ExpressionFact[] | undefined {
 export function displayOrRepetition(
   mod: PythonModule,
   e: ExpressionFact,
+  named?: (e: ExpressionFact) => { item: ExpressionFact; times: number }[] | undefined,
 ): { item: ExpressionFact; times: number }[] | undefined {
   const items = displayItems(e);
   if (items !== undefined) return items.map((item) => ({ item, times: 1 }));
@@ -228,11 +235,13 @@ export function displayOrRepetition(
   if (c === undefined || c.keywords.length > 0 || c.positional.length !== 2 || c.hasStarArgs) return undefined;
   if (!/^(?:torch\.)?mul$/.test(c.callee.raw.replace(/\s+/g, ''))) return undefined;
   const [x, y] = c.positional as [ExpressionFact, ExpressionFact];
-  const [list, count] = x.nodeType === 'list' ? [x, y] : [y, x];
+  const [list, count] = y.constant?.type === 'int' ? [x, y] : [y, x];
   const k = count.constant?.type === 'int' ? Number(count.constant.value) : undefined;
-  const repeated = displayItems(list);
+  // The list repeated: a display, or (read by the caller) a local list.
+  const shown = displayItems(list)?.map((item) => ({ item, times: 1 }));
+  const repeated = shown ?? (list.nodeType === 'identifier' ? named?.(list) : undefined);
   if (k === undefined || repeated === undefined) return undefined;
-  return repeated.map((item) => ({ item, times: Math.max(k, 0) }));
+  return repeated.map(({ item, times }) => ({ item, times: times * Math.max(k, 0) }));
 }
 
 /** The product of the constant trips of the loops of `scopeId` around `at` but not around `outer`. */
@@ -258,7 +267,12 @@ export function listItems(
   const binding = mod.assignments.find((a) => a.value === value)!;
   // The printer's empty list (`annotate(List[Tensor], [])`), a display, or a display repeated by a constant.
   const annotated = /^annotate$/.test(callOf(mod, value)?.callee.raw ?? '') ? callOf(mod, value)!.positional[1] : value;
-  const items = annotated === undefined ? undefined : displayOrRepetition(mod, annotated);
+  const items =
+    annotated === undefined
+      ? undefined
+      : displayOrRepetition(mod, annotated, (l) =>
+          l.text === name ? undefined : listItems(mod, l.text, scopeId, l.span, trips),
+        );
   if (items === undefined) return undefined;
   const out = [...items];
   for (const c of mod.calls) {
@@ -282,7 +296,8 @@ export function listItems(
       out.push({ item: c.positional[c.positional.length - 1]!, times });
       continue;
     }
-    if (!isReceiver && LIST_READERS.test(c.callee.raw)) continue;
+    if (isReceiver ? step?.kind === 'attr' && LIST_READING_METHODS.test(step.name) : LIST_READERS.test(c.callee.raw))
+      continue;
     return undefined;
   }
   // Any other read of the list as a whole value (`ys = xs`, `[xs]`, `self.l = xs`) may alias it.

@@ -1008,7 +1008,7 @@ function listOperand(
   e: ExpressionFact,
   scopeId: number,
 ): { item: ExpressionFact; times: number }[] | undefined {
-  const items = displayOrRepetition(mod, e);
+  const items = displayOrRepetition(mod, e, (l) => listItems(mod, l.text, scopeId, l.span, tripsBetween(mod, scopeId)));
   if (items !== undefined) return items;
   if (e.nodeType !== 'identifier') return undefined;
   return listItems(mod, e.text, scopeId, e.span, tripsBetween(mod, scopeId));
@@ -1033,6 +1033,18 @@ function operandElementsOf(mod: PythonModule, call: CallSite): number | undefine
     if (n !== undefined && (most === undefined || n > most)) most = n;
   }
   return most;
+}
+
+/**
+ * The comparisons a sort of a list makes at most, when the code fixes its count n (a display, a list appended to in
+ * constant ranges): n·⌈log2 n⌉ (a merge sort's bound; one for a list of at most two items). One otherwise: a list
+ * whose count the archive or the load chooses is charged one comparison per sort.
+ */
+function sortComparisons(mod: PythonModule, list: ExpressionFact, scopeId: number): number {
+  operandBudget.steps = OPERAND_STEPS;
+  const n = listOperand(mod, list, scopeId)?.reduce((p, i) => p + i.times, 0);
+  if (n === undefined || n <= 2) return 1;
+  return n * Math.ceil(Math.log2(n));
 }
 
 /**
@@ -1532,6 +1544,13 @@ function elementType(
     const sorted = sortedList(c);
     if (sorted !== undefined && depth < MAX_BINDING_DEPTH)
       return elementType(archive, file, sorted, c.scopeId, depth + 1);
+    // A list repeated by a constant count (`[a] * 4`, printed `torch.mul([a], 4)`) holds the list's items.
+    const [x, y] = c.positional;
+    if (c.callee.raw === 'torch.mul' && x !== undefined && y !== undefined && c.positional.length === 2) {
+      const list = y.constant?.type === 'int' ? x : x.constant?.type === 'int' ? y : undefined;
+      if (list !== undefined && c.keywords.length === 0 && depth < MAX_BINDING_DEPTH)
+        return elementType(archive, file, list, c.scopeId, depth + 1);
+    }
   }
   if (provenNotSequence(mod, e, scopeId, true)) return { kind: 'other' };
   if (e.nodeType === 'identifier' && depth < MAX_BINDING_DEPTH) {
@@ -2613,7 +2632,7 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
           return { loop, trips: b.kind === 'constant' ? b.trips : b.kind === 'stored' ? ('stored' as const) : 1 };
         });
       const sized: SizedCall[] = [];
-      const calls: { span: SourceSpan; callee: string }[] = [];
+      const calls: { span: SourceSpan; callee: string; times?: number }[] = [];
       for (const c of archive.callsByMethod[file]!.get(id) ?? []) {
         const elements =
           constantShapeElements(mod, c) ??
@@ -2624,9 +2643,12 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
         const callee = followedCallee(archive, file, fn, c);
         if (callee !== undefined) calls.push({ span: c.span, callee });
       }
-      for (const u of archive.usesByMethod[file]!.get(id) ?? [])
+      for (const u of archive.usesByMethod[file]!.get(id) ?? []) {
+        const times = u.elements === true ? sortComparisons(mod, u.operand, u.scopeId) : 1;
         for (const { cls, fn: next } of followUse(archive, file, u).runs)
-          if (archive.atLoad[cls.file]!.has(next.id)) calls.push({ span: u.span, callee: `${cls.file}:${next.id}` });
+          if (archive.atLoad[cls.file]!.has(next.id))
+            calls.push({ span: u.span, callee: `${cls.file}:${next.id}`, times });
+      }
       units.set(`${file}:${id}`, { file, name: fn.qualifiedName, loops, sized, calls });
     }
   });

@@ -315,6 +315,63 @@ describe('TorchScript load code: chains that start from a stored tensor', () => 
     });
 });
 
+describe('TorchScript load code: a sort of objects runs their __lt__ per comparison, every turn of the loops around it', () => {
+  const box = [
+    'class Box:',
+    '  n : int',
+    '  def __init__(self: __torch__.box.Box, n: int) -> NoneType:',
+    '    self.n = n',
+    '    return None',
+    '  def __lt__(self: __torch__.box.Box, o: __torch__.box.Box) -> bool:',
+    '    s = 0',
+    '    for k in range(1000):',
+    '      s = torch.add(s, 1)',
+    '    return torch.lt(s, o.n)',
+  ];
+  const main = (lines: string[]) => [
+    'class M(Module):',
+    '  __parameters__ = []',
+    '  training : bool',
+    '  def __setstate__(self: __torch__.main.M, state: Tuple[int, bool]) -> NoneType:',
+    '    self.training = (state)[1]',
+    '    _0 = __torch__.box.Box.__new__(__torch__.box.Box)',
+    '    _1 = (_0).__init__(1, )',
+    '    _2 = __torch__.box.Box.__new__(__torch__.box.Box)',
+    '    _3 = (_2).__init__(2, )',
+    '    l = [_0, _2]',
+    ...lines.map((l) => '    ' + l),
+    '    return None',
+  ];
+  const cases: [string, string[], boolean][] = [
+    ['l.sort() in a loop of 60000 turns', ['for i in range(60000):', '  l.sort()'], true],
+    ['sorted(l) in a loop of 60000 turns', ['for i in range(60000):', '  m = sorted(l)'], true],
+    [
+      "torch.sort(l) (the printer's l.sort()) in a loop of 60000 turns",
+      ['for i in range(60000):', '  torch.sort(l)'],
+      true,
+    ],
+    ['twin: l.sort() in a loop of 16 turns', ['for i in range(16):', '  l.sort()'], false],
+    ['twin: l.sort() once', ['l.sort()'], false],
+    // A sort of n objects compares them about n log2 n times.
+    [
+      'one sort of 65536 objects (a display repeated), each comparison 1000 turns',
+      ['xs = torch.mul(l, 32768)', 'xs.sort()'],
+      true,
+    ],
+    [
+      'one sort of 64 objects appended in a loop',
+      ['ys = annotate(List[__torch__.box.Box], [])', 'for j in range(64):', '  ys.append(_0)', 'ys.sort()'],
+      false,
+    ],
+    ['twin: one sort of 8 objects', ['xs = torch.mul(l, 4)', 'xs.sort()'], false],
+  ];
+  for (const [name, lines, flagged] of cases)
+    it(`${name}: ${flagged ? 'reported' : 'passes'}`, async () => {
+      const got = await archiveKinds({ 'code/__torch__/main.py': main(lines), 'code/__torch__/box.py': box });
+      assert.deepEqual(got, flagged ? [['code/__torch__/box.py', 'load-work-unbounded']] : [], JSON.stringify(got));
+    });
+});
+
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/torchscript-load-growth-forms');
 const FORMS = [
   'constant',

@@ -56,8 +56,11 @@ export interface CostUnit {
   readonly calls: readonly {
     readonly span: SourceSpan;
     readonly callee: string;
-    /** How many times the call site runs the callee each time it runs (a sort of n objects: about n log n). */
-    readonly times?: number;
+    /**
+     * How many times the call site runs the callee each time it runs (a sort of n objects: about n log n; of a list
+     * whose count the archive chooses: once per stored element).
+     */
+    readonly times?: Trips;
   }[];
 }
 

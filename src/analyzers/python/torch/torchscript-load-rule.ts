@@ -23,7 +23,7 @@ import type {
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
 import { CONSTANTS_TABLE, type StoredStates } from '../../pickle/stored-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
-import { archiveCostSignals, type CostUnit, type SizedCall } from './torchscript-load-cost.js';
+import { archiveCostSignals, type CostUnit, type SizedCall, type Trips } from './torchscript-load-cost.js';
 import {
   BROADCASTING,
   BROADCASTING_INFIX,
@@ -1037,14 +1037,14 @@ function operandElementsOf(mod: PythonModule, call: CallSite): number | undefine
 
 /**
  * The comparisons a sort of a list makes at most, when the code fixes its count n (a display, a list appended to in
- * constant ranges): n·⌈log2 n⌉ (a merge sort's bound; one for a list of at most two items). One otherwise: a list
- * whose count the archive or the load chooses is charged one comparison per sort.
+ * constant ranges): n·⌈log2 n⌉ (a merge sort's bound; one for a list of at most two items). A list whose count the
+ * archive or the load chooses is charged as a loop over a stored container is: once per stored element.
  */
-function sortComparisons(mod: PythonModule, list: ExpressionFact, scopeId: number): number {
+function sortComparisons(mod: PythonModule, list: ExpressionFact, scopeId: number): Trips {
   operandBudget.steps = OPERAND_STEPS;
   const n = listOperand(mod, list, scopeId)?.reduce((p, i) => p + i.times, 0);
-  if (n === undefined || n <= 2) return 1;
-  return n * Math.ceil(Math.log2(n));
+  if (n === undefined) return 'stored';
+  return n <= 2 ? 1 : n * Math.ceil(Math.log2(n));
 }
 
 /**
@@ -2632,7 +2632,7 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
           return { loop, trips: b.kind === 'constant' ? b.trips : b.kind === 'stored' ? ('stored' as const) : 1 };
         });
       const sized: SizedCall[] = [];
-      const calls: { span: SourceSpan; callee: string; times?: number }[] = [];
+      const calls: { span: SourceSpan; callee: string; times?: Trips }[] = [];
       for (const c of archive.callsByMethod[file]!.get(id) ?? []) {
         const elements =
           constantShapeElements(mod, c) ??

@@ -875,7 +875,8 @@ function grownElementsOnce(
     }
     return sum;
   }
-  if (c.keywords.length > 0) return undefined;
+  // Keywords that set the output's type or placement, never its size (`dtype=`, `device=` …), are read past.
+  if (c.keywords.some((k) => !PLACEMENT_KEYWORDS.has(k.name))) return undefined;
   const n = size(self);
   if (n === undefined) return undefined;
   if (op === 'aten::repeat' || op === 'aten::tile') {
@@ -905,6 +906,19 @@ function grownElementsOnce(
   if (SAME_SHAPE.test(op) || RESHAPED.test(op)) return n;
   return undefined;
 }
+
+/** Keyword arguments that choose an output's type, layout or placement, not its size. */
+const PLACEMENT_KEYWORDS: ReadonlySet<string> = new Set([
+  'dtype',
+  'layout',
+  'device',
+  'pin_memory',
+  'memory_format',
+  'requires_grad',
+  'non_blocking',
+  'copy',
+  'implicit',
+]);
 
 /** Operators that make a tensor of the shape their size argument gives, whatever their operand's. */
 const NEW_OF_SIZE = /^aten::new_(?:zeros|ones|empty|full)$/;

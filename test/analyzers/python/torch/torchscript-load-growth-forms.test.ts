@@ -77,6 +77,11 @@ describe('TorchScript load code: growth through every spelling of the growing op
       ['t0 = torch.ones([1])', 't1 = t0.expand(8).contiguous()', ...loop('t1', H)],
       false,
     ],
+    [
+      'torch.new_zeros(t, [n], dtype=6) (placement keywords)',
+      ['t0 = torch.ones([1])', 't1 = torch.new_zeros(t0, [16777216], dtype=6, device=None)', ...loop('t1', H)],
+      true,
+    ],
     ['twin: t.new_zeros([8])', ['t0 = torch.ones([1])', 't1 = t0.new_zeros([8])', ...loop('t1', H)], false],
     ['twin: t.repeat_interleave(2) once', ['t0 = torch.ones([16])', 't1 = t0.repeat_interleave(2)'], false],
     // Names rebound in straight-line code.

@@ -210,9 +210,12 @@ const LIST_READERS =
 const LIST_READING_METHODS = /^(?:sort|reverse|copy|count|index)$/;
 const LIST_APPEND = /^(?:torch\.)?append$/;
 
-/** The items of a list display, with the ones past the model's first 16 as names (undefined if any is not a name). */
+/**
+ * The items of a list or tuple display, with the ones past the model's first 16 as names (undefined if any is not a
+ * name).
+ */
 export function displayItems(e: ExpressionFact): ExpressionFact[] | undefined {
-  if (e.nodeType !== 'list' || e.elements === undefined) return undefined;
+  if ((e.nodeType !== 'list' && e.nodeType !== 'tuple') || e.elements === undefined) return undefined;
   if (e.more === undefined) return e.elements;
   if (e.more.names === undefined) return undefined;
   const out = [...e.elements];

@@ -858,25 +858,58 @@ function grownElementsOnce(
   depth: number,
   visiting: ReadonlySet<string>,
 ): number | undefined {
+  const size = (e: ExpressionFact) => knownElements(operandSize(mod, e, c.scopeId, depth + 1, visiting));
   const call = operatorCall(mod, c);
   if (call === undefined) return undefined;
   const { op, self, args } = call;
-  const size = (e: ExpressionFact) => knownElements(operandSize(mod, e, c.scopeId, depth + 1, visiting));
   if (CONCATENATION.test(op)) {
-    // The list is the first operand: a display, or a local list built from one and by appends.
-    if (args.length > 1 || c.keywords.some((k) => k.name !== 'dim')) return undefined;
-    const items = listOperand(mod, self, c.scopeId);
-    if (items === undefined) return undefined;
-    let sum = 0;
-    for (const { item, times } of items) {
-      const n = size(item);
-      if (n === undefined) return undefined;
-      sum += n * times;
-    }
-    return sum;
+    // The list is the first operand (or `tensors=`): a display, or a local list built from one and by appends.
+    if (args.length > 1 || c.keywords.some((k) => k.name !== 'dim' && k.name !== 'tensors')) return undefined;
+    return joinedElements(mod, self, c.scopeId, size);
   }
   // Keywords that set the output's type or placement, never its size (`dtype=`, `device=` …), are read past.
   if (c.keywords.some((k) => !PLACEMENT_KEYWORDS.has(k.name))) return undefined;
+  // A constant padding of an operand of known dimensions: each padded dimension grows by its two pads.
+  if ((op === 'aten::constant_pad_nd' || op === 'aten::pad') && args[0] !== undefined) {
+    const o = operandSize(mod, self, c.scopeId, depth + 1, visiting);
+    const pads = constantInts(args[0]);
+    if (o.kind !== 'dims' || pads === undefined || pads.length % 2 !== 0 || pads.length / 2 > o.dims.length)
+      return undefined;
+    const dims = [...o.dims];
+    for (let i = 0; i < pads.length / 2; i++) {
+      const at = dims.length - 1 - i;
+      dims[at] = Math.max(0, dims[at]! + pads[2 * i]! + pads[2 * i + 1]!);
+    }
+    return dims.reduce((p, d) => p * d, 1);
+  }
+  return sizedByOperand(op, self, args, size);
+}
+
+/** The elements of the items of a concatenation's list operand (see listOperand), or undefined. */
+function joinedElements(
+  mod: PythonModule,
+  list: ExpressionFact,
+  scopeId: number,
+  size: (e: ExpressionFact) => number | undefined,
+): number | undefined {
+  const items = listOperand(mod, list, scopeId);
+  if (items === undefined) return undefined;
+  let sum = 0;
+  for (const { item, times } of items) {
+    const n = size(item);
+    if (n === undefined) return undefined;
+    sum += n * times;
+  }
+  return sum;
+}
+
+/** What an operator sized by its operand and counts or dimensions makes (see grownElementsOnce), or undefined. */
+function sizedByOperand(
+  op: string,
+  self: ExpressionFact,
+  args: readonly ExpressionFact[],
+  size: (e: ExpressionFact) => number | undefined,
+): number | undefined {
   const n = size(self);
   if (n === undefined) return undefined;
   if (op === 'aten::repeat' || op === 'aten::tile') {
@@ -906,6 +939,9 @@ function grownElementsOnce(
   if (SAME_SHAPE.test(op) || RESHAPED.test(op)) return n;
   return undefined;
 }
+
+/** The names torch's schemas give an operator's first operand. */
+const SELF_KEYWORDS: ReadonlySet<string> = new Set(['self', 'input', 'tensors']);
 
 /** Keyword arguments that choose an output's type, layout or placement, not its size. */
 const PLACEMENT_KEYWORDS: ReadonlySet<string> = new Set([
@@ -979,7 +1015,8 @@ function operatorCall(
     const self = receiverExpression(c);
     return self === undefined ? undefined : { op, self, args: c.positional };
   }
-  const self = c.positional[0];
+  // The first operand may be given by keyword (`torch.cat(tensors=[a, b])`, `torch.add(input=a, other=b)`).
+  const self = c.positional[0] ?? c.keywords.find((k) => SELF_KEYWORDS.has(k.name))?.value;
   return self === undefined ? undefined : { op, self, args: c.positional.slice(1) };
 }
 

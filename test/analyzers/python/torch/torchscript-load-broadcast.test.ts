@@ -339,10 +339,16 @@ describe('TorchScript load code: tensors of the stored state have the shapes dat
       ],
     ],
     [
-      'a rebound state parameter',
-      ['state = (torch.ones([1]), torch.ones([1]), True)', 'self.r = torch.add((state)[0], (state)[1])'],
+      "a rebound state parameter (its items are the new tuple's, of unknown size)",
+      ['state = (self.a, self.b, True)', 'self.r = torch.add((state)[0], (state)[1])'],
       small,
       ['load-work-broadcast'],
+    ],
+    [
+      'a state parameter rebound to a tuple of small constant shapes',
+      ['state = (torch.ones([1]), torch.ones([1]), True)', 'self.r = torch.add((state)[0], (state)[1])'],
+      large,
+      [],
     ],
     [
       'a stored tensor resized in place first',

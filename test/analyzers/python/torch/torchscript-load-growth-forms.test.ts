@@ -163,6 +163,22 @@ describe('TorchScript load code: growth through every spelling of the growing op
       ['a = torch.ones([4])', 't = torch.cat(torch.mul([a], 17))', ...loop('t', H)],
       false,
     ],
+    ['torch.cat of a tuple display', ['a = torch.ones([8388608])', 't = torch.cat((a, a))', ...loop('t', H)], true],
+    [
+      'torch.cat(tensors=[...]) by keyword',
+      ['a = torch.ones([8388608])', 't = torch.cat(tensors=[a, a], dim=0)', ...loop('t', H)],
+      true,
+    ],
+    [
+      'torch.constant_pad_nd of a known shape',
+      ['a = torch.ones([1])', 't = torch.constant_pad_nd(a, [0, 16777215])', ...loop('t', H)],
+      true,
+    ],
+    [
+      'twin: torch.constant_pad_nd by 3',
+      ['a = torch.ones([1])', 't = torch.constant_pad_nd(a, [0, 3])', ...loop('t', H)],
+      false,
+    ],
     [
       'torch.stack of a list appended to in a loop',
       [

@@ -68,10 +68,22 @@ const plainValue = (a: AssignmentFact): ExpressionFact | undefined =>
 
 /** The bindings (`name = value` statements) of local `name` in scope `scopeId`, in any form. */
 function bindingsOf(mod: PythonModule, name: string, scopeId: number): AssignmentFact[] {
-  return mod.assignments.filter(
-    (a) => a.scopeId === scopeId && a.targets.some((t) => t.kind === 'name' && t.name === name),
-  );
+  let byName = BINDINGS.get(mod);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const a of mod.assignments)
+      for (const t of a.targets) {
+        if (t.kind !== 'name') continue;
+        const key = `${a.scopeId}:${t.name}`;
+        const list = byName.get(key);
+        if (list === undefined) byName.set(key, [a]);
+        else if (list[list.length - 1] !== a) list.push(a);
+      }
+    BINDINGS.set(mod, byName);
+  }
+  return byName.get(`${scopeId}:${name}`) ?? [];
 }
+const BINDINGS = new WeakMap<PythonModule, Map<string, AssignmentFact[]>>();
 
 /**
  * The values local `name` may hold where it is read at `use` in scope `scopeId` (see the header), or undefined when
@@ -83,6 +95,17 @@ export function reachingValues(
   scopeId: number,
   use: Span,
 ): ExpressionFact[] | undefined {
+  let memo = REACHING.get(mod);
+  if (memo === undefined) REACHING.set(mod, (memo = new Map()));
+  const key = `${scopeId}:${name}:${use.startIndex}:${use.endIndex}`;
+  if (memo.has(key)) return memo.get(key) ?? undefined;
+  const got = reachingValuesOnce(mod, name, scopeId, use);
+  memo.set(key, got ?? null);
+  return got;
+}
+const REACHING = new WeakMap<PythonModule, Map<string, ExpressionFact[] | null>>();
+
+function reachingValuesOnce(mod: PythonModule, name: string, scopeId: number, use: Span): ExpressionFact[] | undefined {
   const r = reachingWrites(mod, scopeId, bindingsOf(mod, name, scopeId), use);
   if (r === undefined) return undefined;
   const out: ExpressionFact[] = [];

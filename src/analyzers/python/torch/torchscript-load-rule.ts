@@ -594,7 +594,15 @@ function rangeTarget(mod: PythonModule, name: string, scopeId: number): boolean 
 /** How deep an operand's expressions and bindings are read, and how many steps one operator's operands may take. */
 const MAX_OPERAND_DEPTH = 24;
 const OPERAND_STEPS = 2048;
-const operandBudget = { steps: OPERAND_STEPS };
+/**
+ * The steps left to one operator's operands, the steps readings of reaching bindings may still spend and give back
+ * when they fail (see operandSize), and how many readings the depth or the steps cut short.
+ */
+const operandBudget = { steps: OPERAND_STEPS, reach: OPERAND_STEPS, cut: 0 };
+function resetOperandBudget(): void {
+  operandBudget.steps = OPERAND_STEPS;
+  operandBudget.reach = OPERAND_STEPS;
+}
 
 function operandSize(
   mod: PythonModule,
@@ -609,7 +617,10 @@ function operandSize(
     kind: 'unknown',
     key: pure ? e.text.replace(/\s+/g, '') : `${e.text}@${e.span.startIndex}`,
   };
-  if (depth > MAX_OPERAND_DEPTH || --operandBudget.steps < 0) return unknown;
+  if (depth > MAX_OPERAND_DEPTH || --operandBudget.steps < 0) {
+    operandBudget.cut++;
+    return unknown;
+  }
   if (e.constant !== undefined) return { kind: 'flat' };
   if (e.nodeType === 'unary_operator' && /^-\s*[\d.]+$/.test(e.text)) return { kind: 'flat' };
   if (isSequenceDisplay(e)) return { kind: 'flat' };
@@ -619,11 +630,15 @@ function operandSize(
   if (c !== undefined) return callSize(mod, c, depth, visiting) ?? unknown;
   const stored = storedValueDims(mod, e, scopeId, 0);
   if (stored !== undefined) return { kind: 'dims', dims: stored };
-  // A failed reading leaves the budget as it found it, for the readings below.
-  const budget = operandBudget.steps;
-  const reached = reachedSize(mod, e, scopeId, depth, visiting);
-  if (reached !== undefined) return reached;
-  operandBudget.steps = budget;
+  // A failed reading gives the steps it spent back to the readings below, as long as failed readings together have
+  // spent fewer than OPERAND_STEPS (each place is read once; see reachedSizeOnce).
+  if (operandBudget.reach > 0) {
+    const budget = operandBudget.steps;
+    const reached = reachedSizeOnce(mod, e, scopeId, depth, visiting);
+    if (reached !== undefined) return reached;
+    operandBudget.reach -= budget - operandBudget.steps;
+    operandBudget.steps = budget;
+  }
   const t = annotatedType(mod, e, scopeId);
   if (t !== undefined) return flatType(t) ? { kind: 'flat' } : unknown;
   if (e.nodeType !== 'identifier') return unknown;
@@ -652,6 +667,27 @@ function operandSize(
  * binding that reaches the read (see torchscript-load-bindings.ts); undefined when none provably does or its size is
  * not known.
  */
+function reachedSizeOnce(
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+  depth: number,
+  visiting: ReadonlySet<string>,
+): OperandSize | undefined {
+  // Read once a place: a read whose reading meets itself again (a loop-carried value) is unknown from wherever it is
+  // reached, so neither outcome depends on the reading that asks.
+  let byPlace = REACHED.get(mod);
+  if (byPlace === undefined) REACHED.set(mod, (byPlace = new Map()));
+  const key = `${e.span.startIndex}:${e.span.endIndex}:${e.text}`;
+  if (byPlace.has(key)) return byPlace.get(key) ?? undefined;
+  const cut = operandBudget.cut;
+  const got = reachedSize(mod, e, scopeId, depth, visiting);
+  // A reading the depth or the operand budget cut short is not kept: read from nearer, it may succeed.
+  if (operandBudget.cut === cut) byPlace.set(key, got ?? null);
+  return got;
+}
+const REACHED = new WeakMap<PythonModule, Map<string, OperandSize | null>>();
+
 function reachedSize(
   mod: PythonModule,
   e: ExpressionFact,
@@ -683,7 +719,10 @@ function reachedSize(
   const items = listItems(mod, name, scopeId, at, tripsBetween(mod, scopeId));
   if (items === undefined || items.length === 0) return undefined;
   const key = `${name}[]@${at.startIndex}`;
-  if (visiting.has(key)) return undefined;
+  if (visiting.has(key)) {
+    operandBudget.cut++;
+    return undefined;
+  }
   const inner = new Set(visiting).add(key);
   const index = step.key?.type === 'int' ? Number(step.key.value) : undefined;
   // A constant index into a list no append changed is that item; otherwise the largest item.
@@ -737,7 +776,11 @@ function largestOf(
   let flat = 0;
   for (const v of values) {
     const k = `${key}@${v.span.startIndex}`;
-    if (visiting.has(k)) return undefined;
+    // Met again while it is read: unknown here, but not from a reading that starts elsewhere (not kept).
+    if (visiting.has(k)) {
+      operandBudget.cut++;
+      return undefined;
+    }
     const o = operandSize(mod, v, scopeId, depth + 1, new Set(visiting).add(k));
     // Values that are not tensors (numbers, strings) hold no elements.
     if (o.kind === 'flat') {
@@ -1073,7 +1116,7 @@ function listOperand(
 function operandElementsOf(mod: PythonModule, call: CallSite): number | undefined {
   const normal = operatorCall(mod, call);
   if (normal === undefined || CONSTANT_WORK.test(normal.op)) return undefined;
-  operandBudget.steps = OPERAND_STEPS;
+  resetOperandBudget();
   // A growing operator is charged what it makes.
   let most = grownElements(mod, call, 0, new Set());
   // Its operands read by name, as an attribute of `self` or an item of a list (the receiver of the value form too).
@@ -1092,7 +1135,7 @@ function operandElementsOf(mod: PythonModule, call: CallSite): number | undefine
  * archive or the load chooses is charged as a loop over a stored container is: once per stored element.
  */
 function sortComparisons(mod: PythonModule, list: ExpressionFact, scopeId: number): Trips {
-  operandBudget.steps = OPERAND_STEPS;
+  resetOperandBudget();
   const n = listOperand(mod, list, scopeId)?.reduce((p, i) => p + i.times, 0);
   if (n === undefined) return 'stored';
   return n <= 2 ? 1 : n * Math.ceil(Math.log2(n));
@@ -1106,7 +1149,7 @@ function sortComparisons(mod: PythonModule, list: ExpressionFact, scopeId: numbe
 function sortElementsOf(mod: PythonModule, call: CallSite): number | undefined {
   const list = sortedList(call);
   if (list === undefined) return undefined;
-  operandBudget.steps = OPERAND_STEPS;
+  resetOperandBudget();
   const n = knownElements(operandSize(mod, list, call.scopeId));
   if (n !== undefined) return n;
   const items = listOperand(mod, list, call.scopeId);
@@ -1134,7 +1177,7 @@ function constantShapeDims(call: CallSite): number[] | undefined {
 function broadcastOperands(mod: PythonModule, call: CallSite): OperandSize[] | undefined {
   const op = namedOperator(call);
   if (op === undefined || !BROADCASTING.test(op)) return undefined;
-  operandBudget.steps = OPERAND_STEPS;
+  resetOperandBudget();
   const scope = call.scopeId;
   const out: OperandSize[] = [];
   const valueForm = isValueForm(call);
@@ -2993,7 +3036,7 @@ export function detectTorchScriptLoadCode(
     const method = owningMethod(fns, o.scopeId) ?? fns[o.scopeId];
     const root = method === undefined ? undefined : atLoad.get(method.id);
     if (method === undefined || root === undefined) continue;
-    operandBudget.steps = OPERAND_STEPS;
+    resetOperandBudget();
     const why = unboundedBroadcast([operandSize(mod, o.left, o.scopeId), operandSize(mod, o.right, o.scopeId)]);
     if (why !== undefined)
       push(broadcastSignal(o.span, o.text, `the operator ${o.operator}`, 'it', loadWhere(method, root), method, why));

@@ -9,8 +9,14 @@ import type { ClassSet } from './instance-class.js';
 /** The dimensions of the tensor stored at each item of a class's state tuple; undefined where not a read tensor. */
 export type StoredItems = readonly (readonly number[] | undefined)[];
 
-/** The stored states by TorchScript class (`__torch__.M`): per item, the largest shape any object of it stores. */
+/**
+ * The stored states by TorchScript class (`__torch__.M`): per item, the largest shape any object of it stores; and,
+ * under CONSTANTS_TABLE, the shapes of the tensor constants constants.pkl holds (`CONSTANTS.c<i>` in code/).
+ */
 export type StoredStates = ReadonlyMap<string, StoredItems>;
+
+/** The key of the tensor constants' shapes in StoredStates (no class is named so: classes are `__torch__.…`). */
+export const CONSTANTS_TABLE = 'CONSTANTS';
 
 /** The size a `torch._utils._rebuild_tensor_v2(storage, offset, size, ...)` call gives, when every part is read. */
 export function rebuiltTensorDims(v: PyVal): number[] | undefined {
@@ -78,6 +84,32 @@ export class StoredStateCollector {
     }
     // A shorter tuple leaves the missing items unread (`(state)[i]` past it raises at load).
     this.byClass.set(name, merged);
+  };
+
+  /**
+   * The value constants.pkl returns: torch.jit.load reads it as the table `CONSTANTS.c<i>` names, item i. Anything
+   * but a tuple read to its end leaves the table unknown.
+   */
+  readonly onConstants = (value: PyVal): void => {
+    if (typeof value !== 'object' || value.k !== K.Tuple || value.more !== 0) {
+      this.byClass.set(CONSTANTS_TABLE, null);
+      return;
+    }
+    const items = value.items.map((v) => rebuiltTensorDims(v));
+    // A second spelling of the record (torch's lookup ignores case): the larger of each, or nothing when they differ.
+    const seen = this.byClass.get(CONSTANTS_TABLE);
+    if (seen === null) return;
+    if (seen !== undefined && seen.length !== items.length) {
+      this.byClass.set(CONSTANTS_TABLE, null);
+      return;
+    }
+    this.byClass.set(
+      CONSTANTS_TABLE,
+      items.map((d, i) => {
+        const a = seen?.[i];
+        return seen === undefined ? d : a === undefined || d === undefined ? undefined : widest(a, d);
+      }),
+    );
   };
 
   /** Forgets everything: a pickle of the archive was not read to its end. */

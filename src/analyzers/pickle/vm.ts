@@ -182,6 +182,8 @@ export interface LoaderModel {
    * states `__setstate__` methods receive at load, read for the shapes of their stored tensors).
    */
   readonly onState?: (classes: ClassSet, state: PyVal) => void;
+  /** Told of the value a stream returns at STOP (TorchScript archives: the tensor constants of constants.pkl). */
+  readonly onResult?: (value: PyVal) => void;
 }
 
 export interface VmOptions {
@@ -4276,6 +4278,7 @@ class PickleVm implements ModelContext {
     if (this.gensimKeys) this.gensimCompanions(value);
     if (this.gensimLoads) this.gensimSiblings(value);
     r.result = resultSummary(value);
+    this.opts.loader.onResult?.(value);
     // A joblib object array's pickle: the value is the array its wrapper is replaced with.
     if (this.keep || this.opts.joblibDepth !== undefined) r.value = value;
   }

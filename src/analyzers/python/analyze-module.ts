@@ -119,6 +119,7 @@ export function analyzeTree(wasmRoot: Node, text: string, opts: AnalyzeOptions =
     assignments: facts.assignments,
     tries: facts.tries,
     loops: facts.loops,
+    branches: facts.branches,
     divisions: facts.divisions,
     operators: facts.operators,
     protocolUses: facts.protocolUses,

@@ -13,6 +13,7 @@ import type {
   FunctionFact,
   LoopFact,
   ProtocolUseFact,
+  SourceSpan,
   StringLiteralFact,
   TryFact,
   TryFrame,
@@ -31,6 +32,7 @@ export interface CollectedFacts {
   assignments: AssignmentFact[];
   tries: TryFact[];
   loops: LoopFact[];
+  branches: SourceSpan[];
   divisions: DivisionFact[];
   operators: BinaryOperatorFact[];
   protocolUses: ProtocolUseFact[];
@@ -81,6 +83,7 @@ export function collectFacts(
   const assignments: AssignmentFact[] = [];
   const tries: TryFact[] = [];
   const loops: LoopFact[] = [];
+  const branches: SourceSpan[] = [];
   const divisions: DivisionFact[] = [];
   const operators: BinaryOperatorFact[] = [];
   const protocolUses: ProtocolUseFact[] = [];
@@ -101,6 +104,12 @@ export function collectFacts(
       text: resolver.excerpts.of(at.startIndex, at.endIndex),
       scopeId: ctx.scope.fact.id,
     });
+  };
+  // The body of a conditional clause (an `else` of a loop lies inside the loop's span already).
+  const recordBranch = (node: SyntaxNode): void => {
+    const body = node.childForFieldName('consequence') ?? node.childForFieldName('body');
+    const block = body ?? node.namedChildren.find((c) => c.type === 'block');
+    if (block !== undefined && block !== null) branches.push(spanOf(block));
   };
   // Subscripts written (`b[1] = v`, a loop or `with` target), written after a read (`b[1] += v`) or deleted.
   const storedSubscripts = new Set<number>();
@@ -441,7 +450,15 @@ export function collectFacts(
           if (v !== undefined) ctx.scope.fact.returns.push(resolver.expression(v, ctx));
           return;
         }
+        case 'else_clause':
+        case 'except_clause':
+        case 'except_group_clause':
+        case 'case_clause':
+          recordBranch(node);
+          return;
         case 'try_statement': {
+          const body = node.childForFieldName('body');
+          if (body !== null) branches.push(spanOf(body));
           const id = tries.length;
           tryIds.set(node.id, id);
           const handlers: TryFact['handlers'] = [];
@@ -548,6 +565,7 @@ export function collectFacts(
           return;
         case 'if_statement':
         case 'elif_clause':
+          recordBranch(node);
           recordUse('truth', node, node.childForFieldName('condition'), ctx);
           return;
         case 'conditional_expression':
@@ -572,6 +590,7 @@ export function collectFacts(
     assignments,
     tries,
     loops,
+    branches: branches.sort((a, b) => a.startIndex - b.startIndex),
     divisions,
     operators,
     protocolUses,

@@ -73,6 +73,11 @@ export interface ExpressionFact {
   /** For a tuple, list or set literal (or a bare `a, b`): its elements in order (at most 16). */
   elements?: ExpressionFact[];
   /**
+   * For such a literal of more than 16 elements: how many it has, and (when every element past the first 16 is a
+   * bare name and there are at most 65,536 of them) those names with how often each is written.
+   */
+  more?: { count: number; names?: [string, number][] };
+  /**
    * For an expression whose value is computed from parts — `a + b`, `a % b`, `a / b`, `a or b`, `a and b`, the two
    * branches of `a if c else b`, the interpolations of an f-string (also inside implicit concatenation): those
    * parts (at most 16). Unlike `elements` they are not positions of a container.
@@ -392,6 +397,12 @@ export interface PythonModule {
   tries: TryFact[];
   /** Every loop, in source order. */
   loops: LoopFact[];
+  /**
+   * The blocks that may not run when the statement holding them does (the bodies of `if`, `elif` and `else`, a
+   * `try` body, its `except` and `else` clauses, a `match` case), in source order: a binding inside one does not
+   * reach every statement after it. Loops are in {@link loops}.
+   */
+  branches: SourceSpan[];
   /** Every `//` and `%` operator (and their augmented assignments), in source order. */
   divisions: DivisionFact[];
   /** Every other binary or comparison operator (see BinaryOperatorFact), in source order. */

@@ -29,6 +29,8 @@ export const DEFAULT_MAX_RESOLVE_STEPS = 2_000_000;
 const MAX_NAMES = 32;
 /** Most elements kept for a tuple/list/set literal. */
 const MAX_ELEMENTS = 16;
+/** The bare names past MAX_ELEMENTS a display's fact lists (see ExpressionFact.more). */
+const MAX_MORE_NAMES = 65536;
 /** Longest access chain described. */
 const MAX_STEPS = 24;
 const ELEMENT_TYPES: ReadonlySet<string> = new Set(['tuple', 'list', 'set', 'expression_list']);
@@ -498,11 +500,21 @@ export class NameResolver {
     while (inner.type === 'parenthesized_expression' && inner.namedChildCount === 1) inner = inner.namedChild(0)!;
     if (ELEMENT_TYPES.has(inner.type) && depth < MAX_DEPTH) {
       const elements: ExpressionFact[] = [];
-      for (const c of inner.namedChildren) {
-        if (elements.length >= MAX_ELEMENTS) break;
-        if (c.type !== 'comment') elements.push(this.expression(c, ctx, depth + 1));
-      }
+      const items = inner.namedChildren.filter((c) => c.type !== 'comment');
+      for (const c of items.slice(0, MAX_ELEMENTS)) elements.push(this.expression(c, ctx, depth + 1));
       fact.elements = elements;
+      if (items.length > MAX_ELEMENTS) {
+        const rest = items.slice(MAX_ELEMENTS);
+        fact.more = { count: items.length };
+        if (rest.length <= MAX_MORE_NAMES && rest.every((c) => c.type === 'identifier')) {
+          const counts = new Map<string, number>();
+          for (const c of rest) {
+            const name = this.src.slice(c.startIndex, c.endIndex);
+            counts.set(name, (counts.get(name) ?? 0) + 1);
+          }
+          fact.more.names = [...counts];
+        }
+      }
     }
     if (depth < MAX_DEPTH) {
       const parts = operandNodes(inner);

@@ -146,7 +146,13 @@ export const zipExpander: Expander = {
             entrySrc,
             0,
             entrySrc.size,
-            collect !== undefined ? { ...loader, onState: collect.onState } : loader,
+            collect !== undefined
+              ? {
+                  ...loader,
+                  onState: collect.onState,
+                  ...(rec === 'constants.pkl' ? { onResult: collect.onConstants } : {}),
+                }
+              : loader,
             contextName(layout),
           );
           // The states are read only from a stream read to its STOP without error or limit.

@@ -53,7 +53,15 @@ export interface CostUnit {
   readonly loops: readonly { readonly loop: LoopFact; readonly trips: Trips }[];
   readonly sized: readonly SizedCall[];
   /** Calls of followed units: the call's span (the loops around it multiply the callee's work) and the callee's key. */
-  readonly calls: readonly { readonly span: SourceSpan; readonly callee: string }[];
+  readonly calls: readonly {
+    readonly span: SourceSpan;
+    readonly callee: string;
+    /**
+     * How many times the call site runs the callee each time it runs (a sort of n objects: about n log n; of a list
+     * whose count the archive chooses: once per stored element).
+     */
+    readonly times?: Trips;
+  }[];
 }
 
 /** k0 + k1·S, or squared (S² or more). */
@@ -153,7 +161,7 @@ function charge(units: ReadonlyMap<string, CostUnit>, roots: readonly string[], 
         const origin = { file: u.file, unit: u.name, span: c.span, text: c.text.slice(0, 200), own: c.elements };
         w = add(w, { total: term, worst: { origin, term } });
       }
-    for (const c of u.calls) w = add(w, scale(workOf(c.callee), around(c.span)));
+    for (const c of u.calls) w = add(w, scale(workOf(c.callee), times(around(c.span), factor(c.times ?? 1))));
     open.delete(key);
     memo.set(key, w);
     return w;

@@ -21,9 +21,9 @@ import type {
   SourceSpan,
 } from '../module-model.js';
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
-import type { StoredStates } from '../../pickle/stored-states.js';
+import { CONSTANTS_TABLE, type StoredStates } from '../../pickle/stored-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
-import { archiveCostSignals, type CostUnit, type SizedCall } from './torchscript-load-cost.js';
+import { archiveCostSignals, type CostUnit, type SizedCall, type Trips } from './torchscript-load-cost.js';
 import {
   BROADCASTING,
   BROADCASTING_INFIX,
@@ -35,6 +35,14 @@ import { foldedSignals } from './torchscript-fold.js';
 import { loadDivisionSignals } from './torchscript-load-division.js';
 import { archiveCode, markArchiveCall } from './torchscript-archive-calls.js';
 import { CONCATENATION, loopGrowthSignals } from './torchscript-load-growth.js';
+import {
+  displayOrRepetition,
+  listItems,
+  reachingAttribute,
+  reachingValues,
+  receiverExpression,
+  type LoopTrips,
+} from './torchscript-load-bindings.js';
 import { torchscriptOps } from './torchscript-ops.js';
 
 /** [position, fewest, most positional arguments] of an overload taking a work argument at a shared position. */
@@ -459,6 +467,10 @@ function storedDims(mod: PythonModule, e: ExpressionFact, scopeId: number, depth
   const ctx = STORED_OF.get(mod);
   const a = e.access;
   if (ctx === undefined || a?.root.kind !== 'name' || a.steps.length !== 1 || depth > 4) return undefined;
+  // `CONSTANTS.c<i>`: item i of the tensor constants constants.pkl holds (a name no code binds).
+  const constant = a.steps[0]!.kind === 'attr' ? /^c(\d+)$/.exec(a.steps[0]!.name) : null;
+  if (a.root.name === CONSTANTS_TABLE && constant !== null)
+    return a.root.resolution === 'unbound' ? ctx.states.get(CONSTANTS_TABLE)?.[Number(constant[1])] : undefined;
   const fn = owningMethod(mod.functions, scopeId);
   if (fn === undefined || fn.id !== scopeId) return undefined;
   const type = fn.parameters[0]?.annotation?.replace(/\s+/g, '');
@@ -582,7 +594,15 @@ function rangeTarget(mod: PythonModule, name: string, scopeId: number): boolean 
 /** How deep an operand's expressions and bindings are read, and how many steps one operator's operands may take. */
 const MAX_OPERAND_DEPTH = 24;
 const OPERAND_STEPS = 2048;
-const operandBudget = { steps: OPERAND_STEPS };
+/**
+ * The steps left to one operator's operands, the steps readings of reaching bindings may still spend and give back
+ * when they fail (see operandSize), and how many readings the depth or the steps cut short.
+ */
+const operandBudget = { steps: OPERAND_STEPS, reach: OPERAND_STEPS, cut: 0 };
+function resetOperandBudget(): void {
+  operandBudget.steps = OPERAND_STEPS;
+  operandBudget.reach = OPERAND_STEPS;
+}
 
 function operandSize(
   mod: PythonModule,
@@ -597,7 +617,10 @@ function operandSize(
     kind: 'unknown',
     key: pure ? e.text.replace(/\s+/g, '') : `${e.text}@${e.span.startIndex}`,
   };
-  if (depth > MAX_OPERAND_DEPTH || --operandBudget.steps < 0) return unknown;
+  if (depth > MAX_OPERAND_DEPTH || --operandBudget.steps < 0) {
+    operandBudget.cut++;
+    return unknown;
+  }
   if (e.constant !== undefined) return { kind: 'flat' };
   if (e.nodeType === 'unary_operator' && /^-\s*[\d.]+$/.test(e.text)) return { kind: 'flat' };
   if (isSequenceDisplay(e)) return { kind: 'flat' };
@@ -607,6 +630,15 @@ function operandSize(
   if (c !== undefined) return callSize(mod, c, depth, visiting) ?? unknown;
   const stored = storedValueDims(mod, e, scopeId, 0);
   if (stored !== undefined) return { kind: 'dims', dims: stored };
+  // A failed reading gives the steps it spent back to the readings below, as long as failed readings together have
+  // spent fewer than OPERAND_STEPS (each place is read once; see reachedSizeOnce).
+  if (operandBudget.reach > 0) {
+    const budget = operandBudget.steps;
+    const reached = reachedSizeOnce(mod, e, scopeId, depth, visiting);
+    if (reached !== undefined) return reached;
+    operandBudget.reach -= budget - operandBudget.steps;
+    operandBudget.steps = budget;
+  }
   const t = annotatedType(mod, e, scopeId);
   if (t !== undefined) return flatType(t) ? { kind: 'flat' } : unknown;
   if (e.nodeType !== 'identifier') return unknown;
@@ -626,6 +658,141 @@ function operandSize(
   const only = sizes[0]!;
   // A name bound once to a value read from a parameter that is never rebound (`a = (state)[0]`) is that value.
   return only.kind !== 'unknown' || stableKey(mod, only.key, scopeId) ? only : unknown;
+}
+
+/**
+ * The size of a value read where another binding than the only one gives it: a local name rebound in straight-line
+ * code (`t = torch.cat([t, t])` …), an attribute of `self` set earlier in the method (`self.t = …` then `self.t`),
+ * an item of a local list (`l[0]`: that item, or the largest one when the index is not a constant). Read from the
+ * binding that reaches the read (see torchscript-load-bindings.ts); undefined when none provably does or its size is
+ * not known.
+ */
+function reachedSizeOnce(
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+  depth: number,
+  visiting: ReadonlySet<string>,
+): OperandSize | undefined {
+  // Read once a place: a read whose reading meets itself again (a loop-carried value) is unknown from wherever it is
+  // reached, so neither outcome depends on the reading that asks.
+  let byPlace = REACHED.get(mod);
+  if (byPlace === undefined) REACHED.set(mod, (byPlace = new Map()));
+  const key = `${e.span.startIndex}:${e.span.endIndex}:${e.text}`;
+  if (byPlace.has(key)) return byPlace.get(key) ?? undefined;
+  const cut = operandBudget.cut;
+  const got = reachedSize(mod, e, scopeId, depth, visiting);
+  // A reading the depth or the operand budget cut short is not kept: read from nearer, it may succeed.
+  if (operandBudget.cut === cut) byPlace.set(key, got ?? null);
+  return got;
+}
+const REACHED = new WeakMap<PythonModule, Map<string, OperandSize | null>>();
+
+function reachedSize(
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+  depth: number,
+  visiting: ReadonlySet<string>,
+): OperandSize | undefined {
+  const a = e.access;
+  if (a?.root.kind !== 'name' || a.root.resolution === 'implicit' || a.steps.length > 1) return undefined;
+  const name = a.root.name;
+  const at = e.span;
+  const step = a.steps[0];
+  if (step === undefined) {
+    if (e.nodeType !== 'identifier') return undefined;
+    const binds = mod.assignments.filter(
+      (x) => x.scopeId === scopeId && x.targets.some((t) => t.kind === 'name' && t.name === name),
+    );
+    if (binds.length < 2) return undefined;
+    return largestOf(mod, reachingValues(mod, name, scopeId, at), `${name}`, scopeId, depth, visiting);
+  }
+  if (step.kind === 'attr') {
+    const method = owningMethod(mod.functions, scopeId);
+    const selfName = method?.id === scopeId ? method.parameters[0]?.name : undefined;
+    if (selfName !== name) return undefined;
+    const values = reachingAttribute(mod, name, step.name, scopeId, at, (c) => mayRunArchiveCode(mod, c, name));
+    return largestOf(mod, values, `${name}.${step.name}`, scopeId, depth, visiting);
+  }
+  if (step.slice) return undefined;
+  const items = listItems(mod, name, scopeId, at, tripsBetween(mod, scopeId));
+  if (items === undefined || items.length === 0) return undefined;
+  const key = `${name}[]@${at.startIndex}`;
+  if (visiting.has(key)) {
+    operandBudget.cut++;
+    return undefined;
+  }
+  const inner = new Set(visiting).add(key);
+  const index = step.key?.type === 'int' ? Number(step.key.value) : undefined;
+  // A constant index into a list no append changed is that item; otherwise the largest item.
+  const fixed = items.every((i) => i.times === 1) && index !== undefined ? items.at(index) : undefined;
+  let most: number | undefined;
+  for (const { item } of fixed !== undefined ? [fixed] : items) {
+    const n = knownElements(operandSize(mod, item, scopeId, depth + 1, inner));
+    if (n === undefined) return undefined;
+    most = Math.max(most ?? 0, n);
+  }
+  return most === undefined ? undefined : { kind: 'elements', elements: most };
+}
+
+/**
+ * Whether a call in a method whose object is `selfName` may run code of the archive: anything but a method of
+ * another value (`self.g.add(1)`, `t.clone()`) whose name no class of the archive defines, called without `self`
+ * among its arguments. Every call is, when the archive's classes are not known.
+ */
+function mayRunArchiveCode(mod: PythonModule, c: CallSite, selfName: string): boolean {
+  const classes = CLASSES_OF.get(mod);
+  const a = c.callee.access;
+  const last = a?.steps.at(-1);
+  if (
+    classes === undefined ||
+    a === undefined ||
+    last?.kind !== 'attr' ||
+    (a.steps.length < 2 && a.root.kind === 'name' && a.root.name === selfName)
+  )
+    return true;
+  if (a.root.kind === 'name' && (a.root.resolution === 'implicit' || a.root.name.startsWith('__torch__'))) return true;
+  if ([...c.positional, ...c.keywords.map((k) => k.value)].some((e) => e.names.includes(selfName))) return true;
+  for (const cls of classes.values()) if (cls.methods.has(last.name)) return true;
+  return false;
+}
+
+/**
+ * The largest of the sizes of values one place may hold (see reachedSize), each read once (`key@binding`); undefined
+ * when one is not known.
+ */
+function largestOf(
+  mod: PythonModule,
+  values: readonly ExpressionFact[] | undefined,
+  key: string,
+  scopeId: number,
+  depth: number,
+  visiting: ReadonlySet<string>,
+): OperandSize | undefined {
+  if (values === undefined || values.length === 0) return undefined;
+  let best: OperandSize | undefined;
+  let most = -1;
+  let flat = 0;
+  for (const v of values) {
+    const k = `${key}@${v.span.startIndex}`;
+    // Met again while it is read: unknown here, but not from a reading that starts elsewhere (not kept).
+    if (visiting.has(k)) {
+      operandBudget.cut++;
+      return undefined;
+    }
+    const o = operandSize(mod, v, scopeId, depth + 1, new Set(visiting).add(k));
+    // Values that are not tensors (numbers, strings) hold no elements.
+    if (o.kind === 'flat') {
+      flat++;
+      continue;
+    }
+    const n = knownElements(o);
+    if (n === undefined) return undefined;
+    if (n > most) [best, most] = [o, n];
+  }
+  if (flat === values.length) return { kind: 'flat' };
+  return values.length === 1 ? best : { kind: 'elements', elements: most };
 }
 
 /**
@@ -661,19 +828,24 @@ function callSize(
     const dims = constantShapeDims(c);
     return dims !== undefined ? { kind: 'dims', dims } : { kind: 'elements', elements: n };
   }
-  const op = namedOperator(c);
-  const torchForm = c.callee.qualifiedName?.startsWith('torch') === true;
-  if (op === undefined || !torchForm || c.hasStarArgs || c.hasStarStarKwargs) return undefined;
-  // `expand_as(a, b)` has b's shape.
-  if (op === 'aten::expand_as' && c.positional.length === 2 && c.keywords.length === 0)
-    return operandSize(mod, c.positional[1]!, c.scopeId, depth + 1, visiting);
-  if (FULL_REDUCTION.test(op) && c.positional.length === 1 && c.keywords.length === 0)
-    return { kind: 'dims', dims: [] };
+  const call = operatorCall(mod, c);
+  if (call === undefined) return undefined;
+  const { op, self } = call;
+  // The operands in one order: the receiver of the value form first (`a.add(b)` is `torch.add(a, b)`).
+  const operandsOf = [self, ...call.args];
+  if (op === 'aten::expand_as' && operandsOf.length === 2 && c.keywords.length === 0)
+    return operandSize(mod, operandsOf[1]!, c.scopeId, depth + 1, visiting);
+  if (FULL_REDUCTION.test(op) && operandsOf.length === 1 && c.keywords.length === 0) return { kind: 'dims', dims: [] };
+  // A copy, conversion or element-wise function of one tensor keeps its operand's shape.
+  if (SAME_SHAPE.test(op) && c.keywords.every((k) => k.name !== 'out')) {
+    const o = operandSize(mod, self, c.scopeId, depth + 1, visiting);
+    if (o.kind === 'dims') return o;
+  }
   const grown = grownElements(mod, c, depth, visiting);
   if (grown !== undefined) return { kind: 'elements', elements: grown };
   // The product of two matrices of known shapes ([n, k] and [k, m]) is [n, m].
-  if ((op === 'aten::mm' || op === 'aten::matmul') && c.positional.length === 2 && c.keywords.length === 0) {
-    const [x, y] = c.positional.map((e) => operandSize(mod, e, c.scopeId, depth + 1, visiting));
+  if ((op === 'aten::mm' || op === 'aten::matmul') && operandsOf.length === 2 && c.keywords.length === 0) {
+    const [x, y] = operandsOf.map((e) => operandSize(mod, e, c.scopeId, depth + 1, visiting));
     if (x?.kind === 'dims' && y?.kind === 'dims' && x.dims.length === 2 && y.dims.length === 2)
       return { kind: 'dims', dims: [x.dims[0]!, y.dims[1]!] };
     return undefined;
@@ -681,7 +853,7 @@ function callSize(
   if (!BROADCASTING.test(op) || LIST_OPERANDS.test(op)) return undefined;
   // An element-wise operator's output: its one tensor operand's size when the others are numbers, the broadcast
   // shape of constant shapes, or a number when every operand is one.
-  const operands = [...c.positional, ...c.keywords.filter((k) => k.name !== 'out').map((k) => k.value)].map((e) =>
+  const operands = [...operandsOf, ...c.keywords.filter((k) => k.name !== 'out').map((k) => k.value)].map((e) =>
     operandSize(mod, e, c.scopeId, depth + 1, visiting),
   );
   const tensors = operands.filter((o) => o.kind !== 'flat');
@@ -729,27 +901,211 @@ function grownElementsOnce(
   depth: number,
   visiting: ReadonlySet<string>,
 ): number | undefined {
-  const op = namedOperator(c);
-  if (op === undefined || c.hasStarArgs || c.hasStarStarKwargs) return undefined;
   const size = (e: ExpressionFact) => knownElements(operandSize(mod, e, c.scopeId, depth + 1, visiting));
+  const call = operatorCall(mod, c);
+  if (call === undefined) return undefined;
+  const { op, self, args } = call;
   if (CONCATENATION.test(op)) {
-    const list = c.positional[0];
-    if (list === undefined || list.nodeType !== 'list' || list.elements === undefined) return undefined;
-    if (list.elements.length >= 16) return undefined;
-    let sum = 0;
-    for (const el of list.elements) {
-      const n = size(el);
-      if (n === undefined) return undefined;
-      sum += n;
+    // The list is the first operand (or `tensors=`): a display, or a local list built from one and by appends.
+    if (args.length > 1 || c.keywords.some((k) => k.name !== 'dim' && k.name !== 'tensors')) return undefined;
+    return joinedElements(mod, self, c.scopeId, size);
+  }
+  // Keywords that set the output's type or placement, never its size (`dtype=`, `device=` …), are read past.
+  if (c.keywords.some((k) => !PLACEMENT_KEYWORDS.has(k.name))) return undefined;
+  // A constant padding of an operand of known dimensions: each padded dimension grows by its two pads.
+  if ((op === 'aten::constant_pad_nd' || op === 'aten::pad') && args[0] !== undefined) {
+    const o = operandSize(mod, self, c.scopeId, depth + 1, visiting);
+    const pads = constantInts(args[0]);
+    if (o.kind !== 'dims' || pads === undefined || pads.length % 2 !== 0 || pads.length / 2 > o.dims.length)
+      return undefined;
+    const dims = [...o.dims];
+    for (let i = 0; i < pads.length / 2; i++) {
+      const at = dims.length - 1 - i;
+      dims[at] = Math.max(0, dims[at]! + pads[2 * i]! + pads[2 * i + 1]!);
     }
-    return sum;
+    return dims.reduce((p, d) => p * d, 1);
   }
-  if ((op === 'aten::repeat' || op === 'aten::tile') && c.positional.length === 2 && c.keywords.length === 0) {
-    const times = constantInts(c.positional[1]!);
-    const n = size(c.positional[0]!);
-    return times === undefined || n === undefined ? undefined : times.reduce((p, k) => p * Math.max(k, 1), n);
+  return sizedByOperand(op, self, args, size);
+}
+
+/** The elements of the items of a concatenation's list operand (see listOperand), or undefined. */
+function joinedElements(
+  mod: PythonModule,
+  list: ExpressionFact,
+  scopeId: number,
+  size: (e: ExpressionFact) => number | undefined,
+): number | undefined {
+  const items = listOperand(mod, list, scopeId);
+  if (items === undefined) return undefined;
+  let sum = 0;
+  for (const { item, times } of items) {
+    const n = size(item);
+    if (n === undefined) return undefined;
+    sum += n * times;
   }
+  return sum;
+}
+
+/** What an operator sized by its operand and counts or dimensions makes (see grownElementsOnce), or undefined. */
+function sizedByOperand(
+  op: string,
+  self: ExpressionFact,
+  args: readonly ExpressionFact[],
+  size: (e: ExpressionFact) => number | undefined,
+): number | undefined {
+  const n = size(self);
+  if (n === undefined) return undefined;
+  if (op === 'aten::repeat' || op === 'aten::tile') {
+    // A list of counts (`t.repeat([2, 2])`), one count (`t.repeat(2)`, `torch.tile(t, 2)`) or the counts as
+    // arguments of the value form (`t.repeat(2, 2)`).
+    const times = countList(args);
+    return times === undefined ? undefined : times.reduce((p, k) => p * Math.max(k, 1), n);
+  }
+  // repeat_interleave(self, int repeats[, dim]): each element `repeats` times.
+  if (op === 'aten::repeat_interleave') {
+    const k = args[0] === undefined ? undefined : constantInts(args[0]);
+    return k?.length === 1 && args.length <= 2 ? n * Math.max(k[0]!, 0) : undefined;
+  }
+  // A view of a larger shape (its consumers read that many elements): expand(self, size), broadcast_to.
+  if (op === 'aten::expand' || op === 'aten::broadcast_to') {
+    // The value form takes the sizes as arguments (`t.expand(3, 2)`); `implicit` may follow the list.
+    const dims = countList(args[args.length - 1]?.constant?.type === 'bool' ? args.slice(0, -1) : args);
+    // A dimension of -1 keeps the operand's: at most its elements.
+    return dims === undefined ? undefined : dims.reduce((p, d) => p * (d < 0 ? n : Math.max(d, 1)), 1);
+  }
+  // A new tensor of a given shape, whatever the operand's (new_zeros(self, size) …).
+  if (NEW_OF_SIZE.test(op)) {
+    const dims = countList(op === 'aten::new_full' ? args.slice(0, 1) : args);
+    return dims === undefined ? undefined : dims.reduce((p, d) => p * Math.max(d, 1), 1);
+  }
+  // The operand's elements, in its shape or another: a copy, a conversion, an element-wise function, a view.
+  if (SAME_SHAPE.test(op) || RESHAPED.test(op)) return n;
   return undefined;
+}
+
+/** The names torch's schemas give an operator's first operand. */
+const SELF_KEYWORDS: ReadonlySet<string> = new Set(['self', 'input', 'tensors']);
+
+/** Keyword arguments that choose an output's type, layout or placement, not its size. */
+const PLACEMENT_KEYWORDS: ReadonlySet<string> = new Set([
+  'dtype',
+  'layout',
+  'device',
+  'pin_memory',
+  'memory_format',
+  'requires_grad',
+  'non_blocking',
+  'copy',
+  'implicit',
+]);
+
+/** Operators that make a tensor of the shape their size argument gives, whatever their operand's. */
+const NEW_OF_SIZE = /^aten::new_(?:zeros|ones|empty|full)$/;
+/**
+ * Operators whose output has their (first) operand's shape: copies and conversions (`clone`, `contiguous`, `to`,
+ * `float` …), `*_like` constructors and element-wise functions of one tensor.
+ */
+const SAME_SHAPE = new RegExp(
+  '^aten::(?:' +
+    [
+      'clone|contiguous|detach|to|type_as|float|double|half|bfloat16|int|long|short|char|byte|bool|cpu|coalesce',
+      'flip|fliplr|flipud|roll|\\w+_like',
+      'abs|neg|exp|exp2|expm1|log|log2|log10|log1p|sqrt|rsqrt|relu|relu6|sigmoid|tanh|sin|cos|tan|sign|floor|ceil',
+      'round|trunc|frac|reciprocal|square|erf|erfc|gelu|silu|softplus|elu|leaky_relu|hardtanh|nan_to_num',
+      'softmax|log_softmax|cumsum|cumprod|dropout',
+    ].join('|') +
+    ')$',
+);
+/**
+ * Operators whose work does not depend on their operand's size: views (`select`, `narrow`, `view`, `expand` …),
+ * which their consumers pay for reading, and reads of a tensor's metadata (`size`, `dim`, `numel`). Charged nothing
+ * by their operands.
+ */
+const CONSTANT_WORK = new RegExp(
+  '^aten::(?:' +
+    [
+      'select|slice|narrow|view|view_as|reshape|reshape_as|t|transpose|swapaxes|swapdims|permute|movedim|squeeze',
+      'unsqueeze|expand|expand_as|broadcast_to|as_strided|unbind|split|chunk|detach|alias|__getitem__',
+      'size|dim|numel|stride|is_contiguous|storage_offset|element_size|item|is_floating_point|is_complex',
+    ].join('|') +
+    ')$',
+);
+
+/** Views and reshapes: their operand's elements in another shape. */
+const RESHAPED =
+  /^aten::(?:view|view_as|reshape|reshape_as|flatten|ravel|t|transpose|swapaxes|swapdims|permute|movedim|squeeze|unsqueeze|rot90)$/;
+
+/**
+ * A call's operator with its operands in one order, whichever spelling the code uses: the receiver of the value
+ * form (`t.repeat([2])`) or the first argument of the `torch.<op>` form (`torch.repeat(t, [2])`) is `self`, the other
+ * positional arguments follow. Undefined for a call that is not an operator, or has `*` / `**` arguments.
+ */
+function operatorCall(
+  mod: PythonModule,
+  c: CallSite,
+): { op: string; self: ExpressionFact; args: ExpressionFact[] } | undefined {
+  if (c.hasStarArgs || c.hasStarStarKwargs) return undefined;
+  let op = namedOperator(c);
+  // A method of an operator's result (`t.expand([4]).contiguous()`): the result is a tensor, so an aten operator.
+  const a = c.callee.access;
+  const last = a?.steps[a.steps.length - 1];
+  if (op === undefined && a?.root.kind === 'call' && a.steps.length === 1 && last?.kind === 'attr') {
+    const inner = mod.calls[a.root.callId];
+    if (inner !== undefined && namedOperator(inner) !== undefined && !archiveCode(c)) op = 'aten::' + last.name;
+  }
+  if (op === undefined) return undefined;
+  if (isValueForm(c)) {
+    const self = receiverExpression(c);
+    return self === undefined ? undefined : { op, self, args: c.positional };
+  }
+  // The first operand may be given by keyword (`torch.cat(tensors=[a, b])`, `torch.add(input=a, other=b)`).
+  const self = c.positional[0] ?? c.keywords.find((k) => SELF_KEYWORDS.has(k.name))?.value;
+  return self === undefined ? undefined : { op, self, args: c.positional.slice(1) };
+}
+
+/** Counts or dimensions given as one constant list, one constant int, or several constant ints. */
+function countList(args: readonly ExpressionFact[]): number[] | undefined {
+  if (args.length === 1) return constantInts(args[0]!);
+  const out: number[] = [];
+  for (const a of args) {
+    const v = a.constant?.type === 'int' ? [Number(a.constant.value)] : constantInts(a);
+    if (v === undefined || v.length !== 1 || !Number.isFinite(v[0])) return undefined;
+    out.push(v[0]!);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** The constant turns of the loops of a scope around `at` and not around `outer`; undefined if one is not constant. */
+function tripsBetween(mod: PythonModule, scopeId: number): LoopTrips {
+  return (at, outer) => {
+    let product = 1;
+    for (const l of mod.loops) {
+      if (l.scopeId !== scopeId || l.kind === 'comprehension') continue;
+      const around = (x: { startIndex: number; endIndex: number }) =>
+        l.span.startIndex <= x.startIndex && x.endIndex <= l.span.endIndex;
+      if (!around(at) || around(outer)) continue;
+      const b = loopBound(mod, l);
+      if (b.kind !== 'constant') return undefined;
+      product *= b.trips;
+    }
+    return product;
+  };
+}
+
+/**
+ * The items of a list operand (`torch.cat([a, b])`, `torch.cat(xs)`) each with how many times it is held: a display
+ * (all of its items, also past the first 16 the model keeps when they are names), or a local list built from one and
+ * by appends (see listItems).
+ */
+function listOperand(
+  mod: PythonModule,
+  e: ExpressionFact,
+  scopeId: number,
+): { item: ExpressionFact; times: number }[] | undefined {
+  const items = displayOrRepetition(mod, e, (l) => listItems(mod, l.text, scopeId, l.span, tripsBetween(mod, scopeId)));
+  if (items !== undefined) return items;
+  if (e.nodeType !== 'identifier') return undefined;
+  return listItems(mod, e.text, scopeId, e.span, tripsBetween(mod, scopeId));
 }
 
 /**
@@ -758,16 +1114,46 @@ function grownElementsOnce(
  * many per turn.
  */
 function operandElementsOf(mod: PythonModule, call: CallSite): number | undefined {
-  if (namedOperator(call) === undefined || call.hasStarArgs || call.hasStarStarKwargs) return undefined;
-  operandBudget.steps = OPERAND_STEPS;
+  const normal = operatorCall(mod, call);
+  if (normal === undefined || CONSTANT_WORK.test(normal.op)) return undefined;
+  resetOperandBudget();
   // A growing operator is charged what it makes.
   let most = grownElements(mod, call, 0, new Set());
-  for (const e of [...call.positional, ...call.keywords.map((k) => k.value)]) {
-    if (e.nodeType !== 'identifier') continue;
+  // Its operands read by name, as an attribute of `self` or an item of a list (the receiver of the value form too).
+  for (const e of [normal.self, ...normal.args, ...call.keywords.map((k) => k.value)]) {
+    const a = e.access;
+    if (e.nodeType !== 'identifier' && !(a?.root.kind === 'name' && a.steps.length === 1)) continue;
     const n = knownElements(operandSize(mod, e, call.scopeId));
     if (n !== undefined && (most === undefined || n > most)) most = n;
   }
   return most;
+}
+
+/**
+ * The comparisons a sort of a list makes at most, when the code fixes its count n (a display, a list appended to in
+ * constant ranges): n·⌈log2 n⌉ (a merge sort's bound; one for a list of at most two items). A list whose count the
+ * archive or the load chooses is charged as a loop over a stored container is: once per stored element.
+ */
+function sortComparisons(mod: PythonModule, list: ExpressionFact, scopeId: number): Trips {
+  resetOperandBudget();
+  const n = listOperand(mod, list, scopeId)?.reduce((p, i) => p + i.times, 0);
+  if (n === undefined) return 'stored';
+  return n <= 2 ? 1 : n * Math.ceil(Math.log2(n));
+}
+
+/**
+ * The items a sort at load orders (`l.sort()`, `torch.sort(l)`, `sorted(l)`) when the code fixes their count (a
+ * list repeated by a constant, a display, a list appended to in constant ranges): each call, in a loop, is charged
+ * that many per turn.
+ */
+function sortElementsOf(mod: PythonModule, call: CallSite): number | undefined {
+  const list = sortedList(call);
+  if (list === undefined) return undefined;
+  resetOperandBudget();
+  const n = knownElements(operandSize(mod, list, call.scopeId));
+  if (n !== undefined) return n;
+  const items = listOperand(mod, list, call.scopeId);
+  return items?.reduce((p, i) => p + i.times, 0);
 }
 
 /** The dimensions a constant-shape construction makes when its one size argument is a constant list. */
@@ -791,10 +1177,10 @@ function constantShapeDims(call: CallSite): number[] | undefined {
 function broadcastOperands(mod: PythonModule, call: CallSite): OperandSize[] | undefined {
   const op = namedOperator(call);
   if (op === undefined || !BROADCASTING.test(op)) return undefined;
-  operandBudget.steps = OPERAND_STEPS;
+  resetOperandBudget();
   const scope = call.scopeId;
   const out: OperandSize[] = [];
-  const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+  const valueForm = isValueForm(call);
   if (valueForm) {
     const access = call.callee.access!;
     const steps = access.steps.slice(0, -1);
@@ -862,7 +1248,7 @@ function stringProduct(mod: PythonModule, call: CallSite): string | undefined {
   const op = namedOperator(call);
   if (op !== 'aten::replace' && op !== 'aten::join') return undefined;
   if (call.hasStarArgs || call.hasStarStarKwargs) return `${op} with arguments that cannot be read`;
-  const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+  const valueForm = isValueForm(call);
   const scope = call.scopeId;
   const small = (n: number | undefined) => n !== undefined && n <= SMALL_OPERAND_ELEMENTS;
   // The receiver of the value form: a string literal (`' '.join(xs)`) or a local name.
@@ -1016,6 +1402,10 @@ function classify(
         if (VALUE_METHODS.has(last.name)) return { kind: 'allowed' };
         return { kind: 'unfollowed', what: `${callee.raw} (a method of another object of the archive)` };
       }
+      // A method of an operator's result (`torch.expand(t, [4]).contiguous()`, `t.expand(4).contiguous()`): a
+      // value torch makes, never an object of an archive class.
+      if (access.root.kind === 'call' && access.steps.length === 1 && VALUE_METHODS.has(last.name))
+        if (receiverOf?.(call).kind === 'other') return { kind: 'allowed' };
     }
   }
   return { kind: 'unlisted', what: callee.raw };
@@ -1248,6 +1638,13 @@ function elementType(
     const sorted = sortedList(c);
     if (sorted !== undefined && depth < MAX_BINDING_DEPTH)
       return elementType(archive, file, sorted, c.scopeId, depth + 1);
+    // A list repeated by a constant count (`[a] * 4`, printed `torch.mul([a], 4)`) holds the list's items.
+    const [x, y] = c.positional;
+    if (c.callee.raw === 'torch.mul' && x !== undefined && y !== undefined && c.positional.length === 2) {
+      const list = y.constant?.type === 'int' ? x : x.constant?.type === 'int' ? y : undefined;
+      if (list !== undefined && c.keywords.length === 0 && depth < MAX_BINDING_DEPTH)
+        return elementType(archive, file, list, c.scopeId, depth + 1);
+    }
   }
   if (provenNotSequence(mod, e, scopeId, true)) return { kind: 'other' };
   if (e.nodeType === 'identifier' && depth < MAX_BINDING_DEPTH) {
@@ -1749,6 +2146,16 @@ function calledOperator(call: CallSite): { op: string; valueForm: boolean } | un
   return undefined;
 }
 
+/**
+ * Whether a call is the value-method form (`t.repeat([2])`, whose receiver is the operand) rather than the
+ * `torch.<op>(...)` / `ops.<ns>.<op>(...)` form: the callee is not a name of torch's namespaces (a local name bound
+ * to a torch call, `t0 = torch.ones(...)`, resolves to a qualified name starting with `torch` too).
+ */
+function isValueForm(call: CallSite): boolean {
+  const r = call.callee.resolution;
+  return call.callee.qualifiedName === null || (r !== 'implicit' && r !== 'import');
+}
+
 /** The aten or namespaced operator a call names, in the `torch.<op>` or the value-method form. */
 function namedOperator(call: CallSite): string | undefined {
   if (archiveCode(call)) return undefined;
@@ -1794,7 +2201,7 @@ function valueSizedCall(mod: PythonModule, call: CallSite): string | undefined {
   if (op === undefined || !VALUE_SIZED.has(op)) return undefined;
   if (op === 'aten::repeat_interleave') {
     // repeat_interleave(self, int repeats): a constant count, charged as a work argument with the operand it scales.
-    const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+    const valueForm = isValueForm(call);
     const e = call.keywords.find((k) => k.name === 'repeats')?.value ?? call.positional[valueForm ? 0 : 1];
     if (e !== undefined && e.constant?.type === 'int') return undefined;
   }
@@ -1802,7 +2209,7 @@ function valueSizedCall(mod: PythonModule, call: CallSite): string | undefined {
   if (bound === null && INDEX_LOOKUP.test(op)) {
     // The rows it selects come from its first operand (the receiver in the value form); the indices, offsets and
     // flags after it size the output, which is bounded when each is a constant or a small constant-shape tensor.
-    const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+    const valueForm = isValueForm(call);
     const rest = [...call.positional.slice(valueForm ? 0 : 1), ...call.keywords.map((k) => k.value)];
     if (!call.hasStarArgs && !call.hasStarStarKwargs && rest.every((e) => smallIndex(mod, e, 0))) return undefined;
   }
@@ -1810,7 +2217,7 @@ function valueSizedCall(mod: PythonModule, call: CallSite): string | undefined {
     return INDEX_LOOKUP.test(op)
       ? `${op} makes one row per index, so its output is the count of its index tensor times the width of the rows it selects; both are sizes the archive stores or the load computes, multiplied (a stored index of 10**6 elements selecting rows of 10**4 values makes 10**10)`
       : `${op} sizes its output by the largest value of its operand, which the archive stores or the load computes; a stored value of 10**9 makes gigabytes`;
-  const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+  const valueForm = isValueForm(call);
   const positions = WORK_ARGUMENTS.get(op)?.[bound]?.[1] ?? [];
   const given =
     call.keywords.some((k) => k.name === bound) ||
@@ -1830,7 +2237,7 @@ function valueWorkCall(call: CallSite): string | undefined {
   const name = op === undefined ? undefined : VALUE_WORK.get(op);
   if (op === undefined || name === undefined) return undefined;
   // torch.special.f(x, n); the value form x.f(n) is not TorchScript for these, but is read the same way.
-  const valueForm = call.callee.qualifiedName === null || !call.callee.qualifiedName.startsWith('torch');
+  const valueForm = isValueForm(call);
   const e = call.keywords.find((k) => k.name === name)?.value ?? call.positional[valueForm ? 0 : 1];
   const v = e === undefined ? undefined : constantInts(e);
   if (
@@ -2319,16 +2726,23 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
           return { loop, trips: b.kind === 'constant' ? b.trips : b.kind === 'stored' ? ('stored' as const) : 1 };
         });
       const sized: SizedCall[] = [];
-      const calls: { span: SourceSpan; callee: string }[] = [];
+      const calls: { span: SourceSpan; callee: string; times?: Trips }[] = [];
       for (const c of archive.callsByMethod[file]!.get(id) ?? []) {
-        const elements = constantShapeElements(mod, c) ?? broadcastElementsOf(mod, c) ?? operandElementsOf(mod, c);
+        const elements =
+          constantShapeElements(mod, c) ??
+          broadcastElementsOf(mod, c) ??
+          operandElementsOf(mod, c) ??
+          sortElementsOf(mod, c);
         if (elements !== undefined) sized.push({ span: c.span, text: c.text, elements });
         const callee = followedCallee(archive, file, fn, c);
         if (callee !== undefined) calls.push({ span: c.span, callee });
       }
-      for (const u of archive.usesByMethod[file]!.get(id) ?? [])
+      for (const u of archive.usesByMethod[file]!.get(id) ?? []) {
+        const times = u.elements === true ? sortComparisons(mod, u.operand, u.scopeId) : 1;
         for (const { cls, fn: next } of followUse(archive, file, u).runs)
-          if (archive.atLoad[cls.file]!.has(next.id)) calls.push({ span: u.span, callee: `${cls.file}:${next.id}` });
+          if (archive.atLoad[cls.file]!.has(next.id))
+            calls.push({ span: u.span, callee: `${cls.file}:${next.id}`, times });
+      }
       units.set(`${file}:${id}`, { file, name: fn.qualifiedName, loops, sized, calls });
     }
   });
@@ -2346,9 +2760,21 @@ function archiveCost(archive: TorchScriptArchive): Map<number, CodeSignal[]> {
 }
 
 /** What a value-method call's receiver is, read with the archive's classes. */
-function receiverIn(archive: TorchScriptArchive, file: number, call: CallSite): ReceiverType {
+function receiverIn(archive: TorchScriptArchive, file: number, call: CallSite, depth = 0): ReceiverType {
   const mod = archive.files[file]!.mod;
   const access = call.callee.access;
+  // The result of an operator call: torch's value, unless the operator is a method of an archive object.
+  if (access?.root.kind === 'call' && access.steps.length === 1) {
+    const inner = mod.calls[access.root.callId];
+    if (inner === undefined || depth > MAX_BINDING_DEPTH || archiveCode(inner)) return { kind: 'unknown' };
+    if (!isValueForm(inner))
+      return operatorName(inner.callee.qualifiedName!) !== undefined ? { kind: 'other' } : { kind: 'unknown' };
+    // A method of a value that no archive class defines (and whose receiver is not an archive object) is torch's.
+    const last = inner.callee.access?.steps.at(-1);
+    if (last?.kind !== 'attr' || !VALUE_METHODS.has(last.name) || archive.methodNames.has(last.name))
+      return { kind: 'unknown' };
+    return receiverIn(archive, file, inner, depth + 1).kind === 'archive' ? { kind: 'unknown' } : { kind: 'other' };
+  }
   const method = call.enclosingFunction === null ? undefined : owningMethod(mod.functions, call.enclosingFunction.id);
   if (access?.root.kind !== 'name' || method === undefined) return { kind: 'unknown' };
   const t = typeOfAccess(mod, access.root.name, access.steps.slice(0, -1), method, archive.classes, 0);
@@ -2610,7 +3036,7 @@ export function detectTorchScriptLoadCode(
     const method = owningMethod(fns, o.scopeId) ?? fns[o.scopeId];
     const root = method === undefined ? undefined : atLoad.get(method.id);
     if (method === undefined || root === undefined) continue;
-    operandBudget.steps = OPERAND_STEPS;
+    resetOperandBudget();
     const why = unboundedBroadcast([operandSize(mod, o.left, o.scopeId), operandSize(mod, o.right, o.scopeId)]);
     if (why !== undefined)
       push(broadcastSignal(o.span, o.text, `the operator ${o.operator}`, 'it', loadWhere(method, root), method, why));

@@ -74,6 +74,11 @@ interface OpTable {
   readonly valueSized: Readonly<Record<string, string | null>>;
   /** Operators whose run time per element the value of an operand sets (a polynomial's degree): op -> that argument. */
   readonly valueWork: Readonly<Record<string, string>>;
+  /**
+   * The operators code run at load may call, by reviewed family (construction, views, elementwise math, reductions,
+   * comparisons, indexing, metadata, builtins, weight packing): family -> operators.
+   */
+  readonly loadFamilies: Readonly<Record<string, readonly string[]>>;
 }
 const TABLE = torchscriptOps() as OpTable;
 const WORK_ARGUMENTS: ReadonlyMap<
@@ -216,6 +221,33 @@ function uncheckedCall(call: CallSite): string | undefined {
   ].filter((e): e is ExpressionFact => e !== undefined);
   if (call.hasStarArgs || call.hasStarStarKwargs) return called.op;
   return given.every((e) => e.constant?.type === 'bool' && e.constant.value === false) ? undefined : called.op;
+}
+/** Operators admitted at load: the load table's reviewed families. */
+const LOAD_ADMITTED: ReadonlySet<string> = new Set(Object.values(TABLE.loadFamilies).flat());
+
+/**
+ * The operator a call at load names when it is not in a reviewed load family: an internal `_` kernel or helper, a
+ * backward kernel, an observer or fake-quantize helper, a sampler or engine, a backend kernel, or any operator a later
+ * torch adds. Their native code trusts integers and operand shapes their public wrappers validate (`_cummax_helper`
+ * writes one value per input element into output operands of any size), so a call with stored values is not admitted.
+ * The value-method form (`t.rrelu_with_noise_(...)`) names an aten or prim operator by its bare name.
+ */
+function unreviewedAtLoad(call: CallSite): string | undefined {
+  if (archiveCode(call)) return undefined;
+  const q = call.callee.qualifiedName;
+  if (q !== null && (call.callee.resolution === 'implicit' || call.callee.resolution === 'import')) {
+    const op = operatorName(q);
+    if (op === undefined || !LOAD_NAMESPACES.has(op.ns)) return undefined;
+    const full = `${op.ns}::${op.name}`;
+    return LOAD_ADMITTED.has(full) ? undefined : full;
+  }
+  const access = call.callee.access;
+  const last = access?.steps[access.steps.length - 1];
+  if (access?.root.kind !== 'name' || access.root.resolution === 'implicit' || last?.kind !== 'attr') return undefined;
+  if (LOAD_ADMITTED.has('aten::' + last.name) || LOAD_ADMITTED.has('prim::' + last.name)) return undefined;
+  return ALLOWED_OPS.has('prim::' + last.name) && !ALLOWED_OPS.has('aten::' + last.name)
+    ? 'prim::' + last.name
+    : 'aten::' + last.name;
 }
 const SMALL_OPERAND_ELEMENTS = 1 << 12;
 /**
@@ -2509,6 +2541,25 @@ export function detectTorchScriptLoadCode(
               'memory is corrupted).',
             'high',
             { kind: 'load-operation-unchecked', method: method.qualifiedName, operator: unchecked, runsAtLoad: true },
+          ),
+        );
+        continue;
+      }
+      const unreviewed = root !== undefined && v.kind === 'allowed' ? unreviewedAtLoad(c) : undefined;
+      if (unreviewed !== undefined) {
+        push(
+          signalAt(
+            'TORCH-SCRIPT-CUSTOM-OP',
+            c.span,
+            c.text,
+            `${runsAtLoad(c.callee.raw, method.qualifiedName)}: ${unreviewed} is not in a family of operators a load ` +
+              'may run (tensor construction, views, elementwise math, reductions, comparisons, checked indexing, ' +
+              'metadata, container and string builtins, quantized weight packing); internal kernels and helpers, ' +
+              'backward kernels, observer and fake-quantize helpers, samplers and backend kernels trust the integers ' +
+              'and operand shapes their public forms validate, so with stored values native code may index or write ' +
+              'outside its buffers (the process dies with SIGSEGV, or memory is corrupted).',
+            'high',
+            { kind: 'load-operation-unreviewed', method: method.qualifiedName, operator: unreviewed, runsAtLoad: true },
           ),
         );
         continue;

@@ -55,6 +55,9 @@ LOAD_PRIMS; LOAD_PACKING for quantized weights). An allowlist: the load rule rep
 operator (internal `_` kernels and helpers, backward kernels, observer helpers, samplers and engines, backend kernels,
 operators a later torch adds). The script stops on a listed name torch does not register, and when an operator of
 stateFilledByTorch is outside the families.
+
+And `windowed`: the operators whose work is their output times a window (pooling with a `kernel_size`, unfold), with
+the window and stride arguments: the load rule charges the window per stride whatever the operand's origin.
 """
 import json
 import re
@@ -820,6 +823,25 @@ def load_families(allowed) -> dict:
     return dict(sorted(out.items()))
 
 
+# Windowed operators: each output element reads a window of the input, so the work is the output's elements times the
+# window's (a pooling of a stored 2e6-element signal with a constant window of 1e6 and stride 1 is 1e12 reads, from
+# 8 MB). Operator -> [window argument, stride argument, what an omitted or empty stride means: "window" (pooling
+# strides by its window) or null]. Every allowed operator with a `kernel_size` argument whose name is a pooling is
+# listed; unfold (a view whose windows a reduction then reads) by name.
+WINDOW_OPERATORS = re.compile(r"pool")
+WINDOWED_BY_NAME = {"aten::unfold": ["size", "step", None], "aten::unfold_copy": ["size", "step", None]}
+
+
+def windowed_operators(schemas) -> dict:
+    out = dict(WINDOWED_BY_NAME)
+    for s in schemas:
+        names = {a.name for a in s.arguments}
+        if "kernel_size" in names and WINDOW_OPERATORS.search(s.name.split("::")[1]):
+            stride = "stride" if "stride" in names else None
+            out[s.name] = ["kernel_size", stride, "window" if stride else None]
+    return dict(sorted(out.items()))
+
+
 def main() -> int:
     allowed, denied, unknown = set(), {}, []
     for s in torch._C._jit_get_all_schemas():
@@ -923,6 +945,7 @@ def main() -> int:
             "valueWork": {op: arg for op, arg in sorted(VALUE_WORK.items()) if op in allowed},
             "shapeFormulas": {op: f for op, f in sorted(SHAPE_FORMULAS.items()) if op in allowed},
             "loadFamilies": families,
+            "windowed": windowed_operators(schemas),
         },
         sys.stdout,
         indent=0,

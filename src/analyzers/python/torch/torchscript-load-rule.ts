@@ -23,7 +23,12 @@ import type {
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
 import type { StoredStates } from '../../pickle/stored-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
-import { archiveCostSignals, type CostUnit, type SizedCall } from './torchscript-load-cost.js';
+import {
+  archiveCostSignals,
+  STORED_ELEMENTS_PER_ELEMENT,
+  type CostUnit,
+  type SizedCall,
+} from './torchscript-load-cost.js';
 import {
   BROADCASTING,
   BROADCASTING_INFIX,
@@ -79,6 +84,11 @@ interface OpTable {
    * comparisons, indexing, metadata, builtins, weight packing): family -> operators.
    */
   readonly loadFamilies: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Operators whose work is their output times a window (pooling, unfold): op -> [window argument, stride argument
+   * or null, "window" when an omitted or empty stride is the window, else null].
+   */
+  readonly windowed: Readonly<Record<string, readonly [string, string | null, string | null]>>;
 }
 const TABLE = torchscriptOps() as OpTable;
 const WORK_ARGUMENTS: ReadonlyMap<
@@ -250,6 +260,77 @@ function unreviewedAtLoad(call: CallSite): string | undefined {
     : 'aten::' + last.name;
 }
 const SMALL_OPERAND_ELEMENTS = 1 << 12;
+const WINDOWED: ReadonlyMap<string, readonly [string, string | null, string | null]> = new Map(
+  Object.entries(TABLE.windowed),
+);
+
+/**
+ * Why a windowed operator at load (pooling, unfold) may read its input too many times, or undefined: each output
+ * element reads a window, so the work is the input's elements times the window's per stride. A stored input is paid
+ * for once by the archive, not once per window: a pooling of a stored 2e6-element signal with a constant window of
+ * 1e6 and stride 1 reads 1e12 elements from 8 MB. The reads per input element (the product over dimensions of the
+ * window over the stride, the window itself when the stride is not a constant) must be constants of at most
+ * STORED_ELEMENTS_PER_ELEMENT, whatever the input's origin and size (the bound a load's constant-shape calls have per
+ * stored element).
+ */
+function windowedWork(mod: PythonModule, call: CallSite): string | undefined {
+  const called = calledOperator(call);
+  const spec = called === undefined ? undefined : WINDOWED.get(called.op);
+  if (called === undefined || spec === undefined) return undefined;
+  if (call.hasStarArgs || call.hasStarStarKwargs)
+    return `${called.op} with unpacked arguments: its window is not known`;
+  const [windowName, strideName, omitted] = spec;
+  const argument = (name: string): ExpressionFact | undefined => {
+    const kw = call.keywords.find((k) => k.name === name)?.value;
+    if (kw !== undefined) return kw;
+    const at = TABLE.work[called.op]?.[name]?.[1] ?? [];
+    for (const p of at) {
+      const e = call.positional[called.valueForm ? p - 1 : p];
+      if (e !== undefined) return e;
+    }
+    return undefined;
+  };
+  const ints = (e: ExpressionFact, depth = 0): number[] | undefined => {
+    const c = callOf(mod, e);
+    // The printer's empty list: `annotate(List[int], [])`.
+    if (c?.callee.raw === 'annotate' && c.positional.length === 2) return constantInts(c.positional[1]!);
+    const v = constantInts(e);
+    if (v !== undefined || e.nodeType !== 'identifier' || depth >= MAX_BIND_DEPTH) return v;
+    // A local name every binding of which is the same constant (the printer hoists constant lists: `_0 = [2, 2]`).
+    if (mod.functions[call.scopeId]?.parameters.some((p) => p.name === e.text)) return undefined;
+    const seen: string[] = [];
+    let found: number[] | undefined;
+    const all = everyBinding(mod, e.text, call.scopeId, (b) => {
+      found = ints(b, depth + 1);
+      if (found !== undefined) seen.push(JSON.stringify(found));
+      return found !== undefined;
+    });
+    return all && new Set(seen).size === 1 ? found : undefined;
+  };
+  const windowArg = argument(windowName);
+  const window = windowArg === undefined ? undefined : ints(windowArg);
+  if (window === undefined || window.length === 0 || window.some((k) => !Number.isSafeInteger(k) || k < 1))
+    return `${called.op}'s window (${windowName}) is not a constant, so the reads per input element are not bounded`;
+  const strideArg = strideName === null ? undefined : argument(strideName);
+  let stride = strideArg === undefined ? undefined : ints(strideArg);
+  if ((stride === undefined && strideArg === undefined) || stride?.length === 0)
+    stride = omitted === 'window' ? window : undefined;
+  // A single window or stride is every spatial dimension's (`max_pool2d(x, [1000])` is a 1000 x 1000 window).
+  const spatial = Math.max(window.length, Number(/(\d)d(?:_|$)/.exec(called.op)?.[1] ?? 1));
+  let perElement = 1;
+  for (let i = 0; i < spatial; i++) {
+    const k = window[window.length === 1 ? 0 : i] ?? 1;
+    const s = stride === undefined ? 1 : (stride[stride.length === 1 ? 0 : i] ?? 1);
+    perElement *= Math.ceil(k / Math.max(1, s));
+  }
+  if (perElement <= STORED_ELEMENTS_PER_ELEMENT) return undefined;
+  return (
+    `${called.op} reads each input element up to ${perElement} times (window ${window.join(' x ')}` +
+    (stride === undefined ? ', stride not a constant' : `, stride ${stride.join(' x ')}`) +
+    `), more than ${STORED_ELEMENTS_PER_ELEMENT}: over a stored input of n elements that is ${perElement}·n reads, ` +
+    'work quadratic in what the archive stores'
+  );
+}
 /**
  * Operators whose size arguments are factors of their operand's size: `t.repeat(a, b)` and `torch.tile(t, dims)` make
  * `t`'s elements times the product of the counts, `s.expandtabs(n)` up to n characters per character of `s`, and
@@ -2778,6 +2859,8 @@ function pushWorkSignals(
         });
       const product = stringProduct(mod, c);
       if (product !== undefined) push(workSignal('load-work-product', product));
+      const windowed = windowedWork(mod, c);
+      if (windowed !== undefined) push(workSignal('load-work-window', windowed));
       const search = stringSearchCall(mod, c);
       if (search !== undefined) push(workSignal('load-work-product', search));
       for (const why of [valueWorkCall(c), valueSizedCall(mod, c)])

@@ -745,6 +745,8 @@ LOAD_FAMILIES = {
         "adaptive_max_pool2d", "adaptive_max_pool3d", "upsample_nearest1d", "upsample_nearest2d",
         "upsample_nearest3d", "upsample_linear1d", "upsample_bilinear2d", "upsample_bicubic2d",
         "upsample_trilinear3d", "__interpolate", "__upsample", "__upsample_bilinear", "__upsample_nearest",
+        "_upsample_nearest_exact1d", "_upsample_nearest_exact2d", "_upsample_nearest_exact3d",
+        "_upsample_bilinear2d_aa", "_upsample_bicubic2d_aa",
         "channel_shuffle", "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle", "prelu", "glu",
         "cosine_similarity", "pairwise_distance",
     ],
@@ -764,6 +766,7 @@ LOAD_FAMILIES = {
         "sym_storage_offset", "item", "element_size", "get_device", "device", "dense_dim", "sparse_dim", "output_nr",
         "is_leaf", "retains_grad", "q_scale", "q_zero_point", "q_per_channel_scales", "q_per_channel_zero_points",
         "q_per_channel_axis", "qscheme", "has_torch_function", "is_scripting", "is_grad_enabled", "warn",
+        "set_grad_enabled", "_unwrap_optional",
         "Bool", "Int", "Float", "Complex", "Size", "IntImplicit", "FloatImplicit", "ComplexImplicit",
         "ScalarImplicit", "Delete",
     ],
@@ -777,7 +780,7 @@ LOAD_FAMILIES = {
         "expandtabs", "divmod", "floordiv", "mathremainder", "modf", "factorial", "gamma", "__getitem__",
         "__contains__", "__is__", "__isnot__", "__not__", "__and__", "__or__", "__xor__", "__lshift__",
         "__rshift__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__", "__range_length",
-        "__derive_index", "__round_to_zero_floordiv",
+        "__derive_index", "__round_to_zero_floordiv", "_set_item",
     ],
 }
 # Name patterns of whole reviewed families (the element tests, the special functions, the polynomial evaluations

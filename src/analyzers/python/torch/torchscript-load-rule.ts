@@ -273,7 +273,7 @@ const WINDOWED: ReadonlyMap<string, readonly [string, string | null, string | nu
  * STORED_ELEMENTS_PER_ELEMENT, whatever the input's origin and size (the bound a load's constant-shape calls have per
  * stored element).
  */
-function windowedWork(mod: PythonModule, call: CallSite): string | undefined {
+function windowedWork(mod: PythonModule, call: CallSite, bind?: BindArgument): string | undefined {
   const called = calledOperator(call);
   const spec = called === undefined ? undefined : WINDOWED.get(called.op);
   if (called === undefined || spec === undefined) return undefined;
@@ -290,22 +290,30 @@ function windowedWork(mod: PythonModule, call: CallSite): string | undefined {
     }
     return undefined;
   };
-  const ints = (e: ExpressionFact, depth = 0): number[] | undefined => {
-    const c = callOf(mod, e);
+  const ints = (e: ExpressionFact, m = mod, scopeId = call.scopeId, depth = 0): number[] | undefined => {
+    const c = callOf(m, e);
     // The printer's empty list: `annotate(List[int], [])`.
     if (c?.callee.raw === 'annotate' && c.positional.length === 2) return constantInts(c.positional[1]!);
     const v = constantInts(e);
     if (v !== undefined || e.nodeType !== 'identifier' || depth >= MAX_BIND_DEPTH) return v;
-    // A local name every binding of which is the same constant (the printer hoists constant lists: `_0 = [2, 2]`).
-    if (mod.functions[call.scopeId]?.parameters.some((p) => p.name === e.text)) return undefined;
-    const seen: string[] = [];
+    // A local name every binding of which is the same constant (the printer hoists constant lists: `_0 = [2, 2]`),
+    // or a parameter every call of its function passes the same constant (torch.nn.functional's max_pool1d).
+    const seen = new Set<string>();
     let found: number[] | undefined;
-    const all = everyBinding(mod, e.text, call.scopeId, (b) => {
-      found = ints(b, depth + 1);
-      if (found !== undefined) seen.push(JSON.stringify(found));
-      return found !== undefined;
-    });
-    return all && new Set(seen).size === 1 ? found : undefined;
+    const same = (x: number[] | undefined): boolean => {
+      if (x === undefined) return false;
+      seen.add(JSON.stringify(x));
+      found = x;
+      return true;
+    };
+    if (m.functions[scopeId]?.parameters.some((p) => p.name === e.text)) {
+      const args = bind?.(m, e, scopeId);
+      const all =
+        args !== undefined && args.length > 0 && args.every((a) => same(ints(a.e, a.mod, a.scopeId, depth + 1)));
+      return all && seen.size === 1 ? found : undefined;
+    }
+    const all = everyBinding(m, e.text, scopeId, (b) => same(ints(b, m, scopeId, depth + 1)));
+    return all && seen.size === 1 ? found : undefined;
   };
   const windowArg = argument(windowName);
   const window = windowArg === undefined ? undefined : ints(windowArg);
@@ -2859,7 +2867,7 @@ function pushWorkSignals(
         });
       const product = stringProduct(mod, c);
       if (product !== undefined) push(workSignal('load-work-product', product));
-      const windowed = windowedWork(mod, c);
+      const windowed = windowedWork(mod, c, bind);
       if (windowed !== undefined) push(workSignal('load-work-window', windowed));
       const search = stringSearchCall(mod, c);
       if (search !== undefined) push(workSignal('load-work-product', search));

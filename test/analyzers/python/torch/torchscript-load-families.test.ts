@@ -201,4 +201,12 @@ describe('real torch.jit.save archives calling operators outside the load famili
   for (const [name, expected] of ARCHIVES)
     it(`${expected.length > 0 ? 'reports' : 'passes'} ${name}`, async () =>
       assert.deepEqual(await blocking(name), expected));
+  // torch.nn.functional's scripted code (normalize, layer_norm, pad, conv1d, embedding, batch_norm, ...), a dict
+  // item set, string builtins and torch.no_grad at load: every operator is in a family (the load's other work rules
+  // read its sizes on their own).
+  it('torch.nn.functional and the builtins at load call only operators of the families', async () =>
+    assert.deepEqual(
+      (await blocking('benign_functional.pt')).filter((k) => k.endsWith(UNREVIEWED) || k.endsWith('load-work-window')),
+      [],
+    ));
 });

@@ -91,6 +91,23 @@ const cases: RuleCase[] = [
     expect: [],
   },
   {
+    name: 'a window passed to a method by its caller, 1e6 with stride 1',
+    src: cls(
+      ['self.w = (self).pool((state)[1], [1000000])'],
+      ['  def pool(self: __torch__.M, x: Tensor, k: List[int]) -> Tensor:', '    return torch.max_pool1d(x, k, [1])'],
+    ),
+    expect: [[10, 'high']],
+    details: WINDOW,
+  },
+  {
+    name: 'a window passed to a method by its caller, 3 with stride 1',
+    src: cls(
+      ['self.w = (self).pool((state)[1], [3])'],
+      ['  def pool(self: __torch__.M, x: Tensor, k: List[int]) -> Tensor:', '    return torch.max_pool1d(x, k, [1])'],
+    ),
+    expect: [],
+  },
+  {
     name: 'unfold of a stored tensor in the value-method form, window 1e6, step 1, then a reduction',
     src: cls(['a = (state)[1]', 'self.w = torch.sum(a.unfold(2, 1000000, 1), [-1])']),
     expect: [[8, 'high']],

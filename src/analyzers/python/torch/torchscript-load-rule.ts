@@ -23,12 +23,7 @@ import type {
 import { CONV_STATE_INDEX, prepacksState } from '../../pickle/prepack-states.js';
 import type { StoredStates } from '../../pickle/stored-states.js';
 import { isBuiltinOpNamespace } from './torch-namespaces.js';
-import {
-  archiveCostSignals,
-  STORED_ELEMENTS_PER_ELEMENT,
-  type CostUnit,
-  type SizedCall,
-} from './torchscript-load-cost.js';
+import { archiveCostSignals, type CostUnit, type SizedCall } from './torchscript-load-cost.js';
 import {
   BROADCASTING,
   BROADCASTING_INFIX,
@@ -41,6 +36,8 @@ import { loadDivisionSignals } from './torchscript-load-division.js';
 import { archiveCode, markArchiveCall } from './torchscript-archive-calls.js';
 import { CONCATENATION, loopGrowthSignals } from './torchscript-load-growth.js';
 import { torchscriptOps } from './torchscript-ops.js';
+// The reads per stored element a windowed operator may make: the bound constant-shape work has per stored element.
+import { STORED_ELEMENTS_PER_ELEMENT as WINDOW_READS_PER_ELEMENT } from './torchscript-load-cost.js';
 
 /** [position, fewest, most positional arguments] of an overload taking a work argument at a shared position. */
 type MixedAt = readonly (readonly [number, number, number])[];
@@ -270,7 +267,7 @@ const WINDOWED: ReadonlyMap<string, readonly [string, string | null, string | nu
  * for once by the archive, not once per window: a pooling of a stored 2e6-element signal with a constant window of
  * 1e6 and stride 1 reads 1e12 elements from 8 MB. The reads per input element (the product over dimensions of the
  * window over the stride, the window itself when the stride is not a constant) must be constants of at most
- * STORED_ELEMENTS_PER_ELEMENT, whatever the input's origin and size (the bound a load's constant-shape calls have per
+ * WINDOW_READS_PER_ELEMENT, whatever the input's origin and size (the bound a load's constant-shape calls have per
  * stored element).
  */
 function windowedWork(mod: PythonModule, call: CallSite, bind?: BindArgument): string | undefined {
@@ -331,11 +328,11 @@ function windowedWork(mod: PythonModule, call: CallSite, bind?: BindArgument): s
     const s = stride === undefined ? 1 : (stride[stride.length === 1 ? 0 : i] ?? 1);
     perElement *= Math.ceil(k / Math.max(1, s));
   }
-  if (perElement <= STORED_ELEMENTS_PER_ELEMENT) return undefined;
+  if (perElement <= WINDOW_READS_PER_ELEMENT) return undefined;
   return (
     `${called.op} reads each input element up to ${perElement} times (window ${window.join(' x ')}` +
     (stride === undefined ? ', stride not a constant' : `, stride ${stride.join(' x ')}`) +
-    `), more than ${STORED_ELEMENTS_PER_ELEMENT}: over a stored input of n elements that is ${perElement}·n reads, ` +
+    `), more than ${WINDOW_READS_PER_ELEMENT}: over a stored input of n elements that is ${perElement}·n reads, ` +
     'work quadratic in what the archive stores'
   );
 }

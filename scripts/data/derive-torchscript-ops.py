@@ -48,6 +48,16 @@ call at load unless every tensor operand is provably small or stored in the arch
 And `tensorOut`: the allowed operators every overload of which returns one Tensor. The load rule reads a
 repetition-capable operator (`aten::mul`: `[0] * n` prints as `torch.mul([0], n)`) as a list or string repetition
 unless its operands are proven not to be sequences, and a call of one of these is such a proof.
+
+And `loadFamilies`: the allowed operators code run at load may call, by reviewed family (LOAD_FAMILIES: construction,
+views, elementwise math, reductions, comparisons, checked indexing, products, public layers, metadata, builtins;
+LOAD_PRIMS; LOAD_PACKING for quantized weights). An allowlist: the load rule reports a call at load of any other
+operator (internal `_` kernels and helpers, backward kernels, observer helpers, samplers and engines, backend kernels,
+operators a later torch adds). The script stops on a listed name torch does not register, and when an operator of
+stateFilledByTorch is outside the families.
+
+And `windowed`: the operators whose work is their output times a window (pooling with a `kernel_size`, unfold), with
+the window and stride arguments: the load rule charges the window per stride whatever the operand's origin.
 """
 import json
 import re
@@ -650,6 +660,191 @@ def unclassified_int_arguments(schemas) -> list:
     return sorted(out)
 
 
+# The operators code run at load may call: an allowlist of reviewed families, by bare name (the in-place form `name_`
+# of a listed name is in its family: it writes into its own operand, whose shape it checks against the result).
+# Code that runs while an archive loads (`__setstate__` and what it calls) restores state: it builds and reshapes
+# tensors, computes with them elementwise, reduces and compares them, indexes them (the index operators check their
+# indices, see UNCHECKED_CLASSES), and uses the interpreter's list, dict and string builtins. Every other operator of
+# the allowed namespaces is reported when called at load: the internal `_`-prefixed kernels and helpers (their native
+# code trusts what their public wrappers validate: `_cummax_helper` writes one value per input element into output
+# operands of any size, `_sobol_engine_draw` indexes its direction table with a stored `dimension`), backward kernels
+# (they trust that precomputed operands such as `_pdist_backward`'s `pdist` match the inputs), quantization observer
+# and fake-quantize helpers, samplers and engines (`rrelu_with_noise` writes a noise value per input element into
+# its `noise` operand), backend kernels (cudnn, miopen, mkldnn, mps, fbgemm, nnpack, thnn, slow_conv), and any
+# operator a later torch adds. Listing a name is a decision that its kernel validates its operands' shapes and
+# integer arguments (or that the load rule's other checks bound them: work arguments, positions, layouts).
+LOAD_FAMILIES = {
+    "construction": [
+        "tensor", "as_tensor", "scalar_tensor", "empty", "empty_like", "empty_strided", "zeros", "zeros_like",
+        "ones", "ones_like", "full", "full_like", "arange", "range", "linspace", "logspace", "eye", "new_empty",
+        "new_empty_strided", "new_zeros", "new_ones", "new_full", "clone", "contiguous", "to", "cpu", "detach",
+        "copy", "copy_", "complex", "polar", "tril_indices", "triu_indices", "rand", "rand_like", "randn", "randn_like",
+        "randint", "randint_like", "randperm", "normal", "uniform", "bernoulli", "zero", "fill", "fill_diagonal_",
+        "lift", "lift_fresh", "alias", "type_as", "requires_grad_", "empty_quantized", "quantize_per_tensor",
+        "quantize_per_channel", "quantize_per_tensor_dynamic", "dequantize", "int_repr", "to_dense",
+        # The checked sparse constructors (torch validates the indices against the size; valueSized bounds it).
+        "sparse_coo_tensor", "sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor",
+        "sparse_compressed_tensor", "to_sparse", "to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc",
+        "coalesce",
+        # In-place resizing reallocates the storage to the sizes given (a size work argument).
+        "resize", "resize_as",
+    ],
+    "view": [
+        "view", "view_as", "reshape", "reshape_as", "flatten", "unflatten", "squeeze", "unsqueeze", "permute",
+        "transpose", "t", "expand", "expand_as", "narrow", "select", "slice", "chunk", "split", "split_with_sizes",
+        "tensor_split", "unbind", "movedim", "moveaxis", "swapaxes", "swapdims", "flip", "fliplr", "flipud", "roll",
+        "rot90", "diagonal", "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack",
+        "row_stack", "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_to", "broadcast_tensors", "repeat", "tile",
+        "repeat_interleave", "ravel", "unfold", "as_strided", "mT", "mH", "adjoint", "numpy_T", "matrix_H", "conj",
+        "resolve_conj", "resolve_neg", "real", "imag", "view_as_real", "view_as_complex", "dsplit", "hsplit",
+        "vsplit", "meshgrid", "pad", "constant_pad_nd", "tril", "triu", "diag", "diag_embed", "diagflat",
+        "block_diag", "sum_to_size", "alias_copy", "as_strided_copy", "detach_copy", "diagonal_copy", "expand_copy",
+        "narrow_copy", "permute_copy", "select_copy", "slice_copy", "split_copy", "split_with_sizes_copy",
+        "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy", "unsqueeze_copy", "view_copy",
+        "view_as_real_copy", "view_as_complex_copy",
+    ],
+    "elementwise": [
+        "abs", "absolute", "acos", "acosh", "arccos", "arccosh", "asin", "asinh", "arcsin", "arcsinh", "atan",
+        "atanh", "arctan", "arctanh", "atan2", "arctan2", "cos", "cosh", "sin", "sinh", "tan", "tanh", "sinc",
+        "add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide", "floor_divide", "fmod",
+        "remainder", "pow", "float_power", "square", "sqrt", "rsqrt", "reciprocal", "neg", "negative", "positive",
+        "exp", "exp2", "expm1", "log", "log10", "log1p", "log2", "logaddexp", "logaddexp2", "logit", "xlogy",
+        "sigmoid", "relu", "relu6", "gelu", "silu", "mish", "elu", "celu", "selu", "leaky_relu", "hardtanh",
+        "hardsigmoid", "hardswish", "softplus", "softshrink", "hardshrink", "threshold", "softmax", "log_softmax",
+        "clamp", "clamp_min", "clamp_max", "clip", "where", "lerp", "addcmul", "addcdiv", "sign", "sgn", "signbit",
+        "round", "floor", "ceil", "trunc", "fix", "frac", "nan_to_num", "maximum", "minimum", "fmax", "fmin",
+        "hypot", "copysign", "nextafter", "ldexp", "frexp", "gcd", "lcm", "heaviside", "i0", "erf", "erfc", "erfinv",
+        "lgamma", "digamma", "polygamma", "mvlgamma", "igamma", "igammac", "deg2rad", "rad2deg", "degrees", "radians",
+        "angle", "conj_physical", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
+        "bitwise_right_shift", "logical_and", "logical_or", "logical_xor", "logical_not", "dropout",
+        "feature_dropout", "alpha_dropout", "feature_alpha_dropout",
+        # rrelu allocates its own noise for its operand (rrelu_with_noise, which takes a noise operand, is not listed).
+        "rrelu",
+    ],
+    "reduction": [
+        "sum", "mean", "prod", "max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "all", "any", "std",
+        "var", "std_mean", "var_mean", "norm", "nansum", "nanmean", "median", "nanmedian", "mode", "logsumexp",
+        "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "count_nonzero", "quantile", "nanquantile",
+        "kthvalue", "topk", "sort", "argsort", "msort", "unique_consecutive", "unique_dim", "unique_dim_consecutive",
+        "dist", "trace", "diff", "nonzero", "argwhere", "masked_select", "bincount", "histc", "linalg_vector_norm",
+        "frobenius_norm", "histogram",
+    ],
+    # Products of matrices and tensors (their shapes are checked against each other; the load rule charges their
+    # superlinear work, see SUPERLINEAR_FAMILIES).
+    "product": [
+        "mm", "matmul", "bmm", "mv", "dot", "vdot", "outer", "ger", "inner", "tensordot", "kron", "einsum", "addmm",
+        "addmv", "addr", "addbmm", "baddbmm", "chain_matmul", "linalg_matmul", "linalg_multi_dot", "linear",
+        "bilinear", "cross", "linalg_cross", "linalg_vecdot", "cartesian_prod", "combinations", "pdist", "cdist",
+    ],
+    # The public layers of torch.nn.functional: they check their operands' shapes against each other (a window,
+    # stride, group or scale from the state is a work argument the load rule bounds).
+    "layer": [
+        "layer_norm", "group_norm", "batch_norm", "instance_norm", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+        "conv_transpose2d", "conv_transpose3d", "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d",
+        "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
+        "adaptive_max_pool2d", "adaptive_max_pool3d", "upsample_nearest1d", "upsample_nearest2d",
+        "upsample_nearest3d", "upsample_linear1d", "upsample_bilinear2d", "upsample_bicubic2d",
+        "upsample_trilinear3d", "__interpolate", "__upsample", "__upsample_bilinear", "__upsample_nearest",
+        "_upsample_nearest_exact1d", "_upsample_nearest_exact2d", "_upsample_nearest_exact3d",
+        "_upsample_bilinear2d_aa", "_upsample_bicubic2d_aa",
+        "channel_shuffle", "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle", "prelu", "glu",
+        "cosine_similarity", "pairwise_distance",
+    ],
+    "comparison": [
+        "eq", "ne", "lt", "le", "gt", "ge", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal",
+        "isclose", "allclose", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "isreal", "isin",
+        "is_nonzero", "is_same_size", "can_cast", "promote_types", "result_type",
+    ],
+    "indexing": [
+        "index", "index_select", "gather", "take", "take_along_dim", "index_put", "index_add", "index_copy",
+        "index_fill", "index_reduce", "scatter", "scatter_add", "scatter_reduce", "masked_fill", "masked_scatter",
+        "put", "embedding", "embedding_bag", "searchsorted", "bucketize", "one_hot", "select_scatter",
+        "slice_scatter", "diagonal_scatter", "as_strided_scatter",
+    ],
+    "metadata": [
+        "size", "sym_size", "dim", "numel", "sym_numel", "stride", "sym_stride", "storage_offset",
+        "sym_storage_offset", "item", "element_size", "get_device", "device", "dense_dim", "sparse_dim", "output_nr",
+        "is_leaf", "retains_grad", "q_scale", "q_zero_point", "q_per_channel_scales", "q_per_channel_zero_points",
+        "q_per_channel_axis", "qscheme", "has_torch_function", "is_scripting", "is_grad_enabled", "warn",
+        "set_grad_enabled", "_unwrap_optional",
+        "Bool", "Int", "Float", "Complex", "Size", "IntImplicit", "FloatImplicit", "ComplexImplicit",
+        "ScalarImplicit", "Delete",
+    ],
+    "builtins": [
+        "append", "extend", "insert", "pop", "remove", "clear", "reverse", "len", "list", "dict", "keys", "values",
+        "items", "get", "setdefault", "update", "popitem", "count", "sorted", "join", "strip", "lstrip", "rstrip",
+        "lower", "upper", "capitalize", "title", "swapcase", "center", "ljust", "rjust", "zfill", "find", "rfind",
+        "rindex", "replace", "partition", "rpartition", "rsplit", "splitlines", "startswith", "endswith", "isalnum",
+        "isalpha", "isdecimal", "isdigit", "isidentifier", "islower", "isnumeric", "isprintable", "isspace",
+        "istitle", "isupper", "format", "percentFormat", "str", "chr", "ord", "hex", "oct", "bin", "hash",
+        "expandtabs", "divmod", "floordiv", "mathremainder", "modf", "factorial", "gamma", "__getitem__",
+        "__contains__", "__is__", "__isnot__", "__not__", "__and__", "__or__", "__xor__", "__lshift__",
+        "__rshift__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__", "__range_length",
+        "__derive_index", "__round_to_zero_floordiv", "_set_item",
+    ],
+}
+# Name patterns of whole reviewed families (the element tests, the special functions, the polynomial evaluations
+# whose degree the load rule bounds).
+LOAD_FAMILY_PATTERNS = {
+    "metadata": re.compile(r"^is_(?!set_to$|pinned$|distributed$|owner$|vulkan_available$|autocast)\w+$"),
+    "elementwise": re.compile(r"^special_\w+$"),
+}
+# Interpreter primitives code may name (`ops.prim.RaiseException`, the printer's casts, a value's dtype or device).
+LOAD_PRIMS = {
+    "RaiseException", "Uninitialized", "unchecked_cast", "unchecked_unwrap_optional", "dtype", "device", "layout",
+    "data", "requires_grad", "name", "tolist", "min", "max", "abs", "StringIndex", "TupleIndex", "TupleUnpack",
+    "NumToTensor", "EnumName", "EnumValue", "rangelist", "id", "type", "grad", "Print", "is_cpu", "is_cuda",
+    "is_ipu", "is_meta", "is_mkldnn", "is_mps", "is_nested", "is_ort", "is_quantized", "is_sparse", "is_sparse_csr",
+    "is_vulkan", "is_xpu",
+}
+# Quantized weights: packing a stored weight (torch's quantized modules do it in `__setstate__`, see
+# STATE_FILLED_BY_TORCH) and reading a packed weight back.
+LOAD_PACKING = re.compile(r"^(\w+_prepack(_fp16)?|\w+_unpack(_fp16|_sizes)?|conv\w*_(stride|padding|dilation|groups|"
+                          r"output_padding|transpose)|make_quantized_cell_params(_dynamic|_fp16)?)$")
+LOAD_PACKING_NAMESPACES = {"quantized", "sparse", "prepacked"}
+
+
+def load_families(allowed) -> dict:
+    """{family: [operators]}: the allowed operators code run at load may call."""
+    names = {name: family for family, listed in LOAD_FAMILIES.items() for name in listed}
+    out: dict = {}
+    for op in sorted(allowed):
+        ns, name = op.split("::")
+        family = None
+        if ns == "aten":
+            family = names.get(name)
+            if family is None and name.endswith("_") and not name.endswith("__"):
+                family = names.get(name[:-1])
+            if family is None:
+                family = next((f for f, p in LOAD_FAMILY_PATTERNS.items() if p.search(name)), None)
+        elif ns == "prim" and name in LOAD_PRIMS:
+            family = "builtins"
+        elif ns in LOAD_PACKING_NAMESPACES and LOAD_PACKING.search(name):
+            family = "packing"
+        if family is not None:
+            out.setdefault(family, []).append(op)
+    return dict(sorted(out.items()))
+
+
+# Windowed operators: each output element reads a window of the input, so the work is the output's elements times the
+# window's (a pooling of a stored 2e6-element signal with a constant window of 1e6 and stride 1 is 1e12 reads, from
+# 8 MB). Operator -> [window argument, stride argument, what an omitted or empty stride means: "window" (pooling
+# strides by its window) or null]. Every allowed operator with a `kernel_size` argument whose name is a pooling is
+# listed; unfold (a view whose windows a reduction then reads) by name.
+WINDOW_OPERATORS = re.compile(r"pool")
+WINDOWED_BY_NAME = {"aten::unfold": ["size", "step", None], "aten::unfold_copy": ["size", "step", None]}
+
+
+def windowed_operators(schemas) -> dict:
+    out = dict(WINDOWED_BY_NAME)
+    for s in schemas:
+        names = {a.name for a in s.arguments}
+        if "kernel_size" in names and WINDOW_OPERATORS.search(s.name.split("::")[1]):
+            stride = "stride" if "stride" in names else None
+            out[s.name] = ["kernel_size", stride, "window" if stride else None]
+    return dict(sorted(out.items()))
+
+
 def main() -> int:
     allowed, denied, unknown = set(), {}, []
     for s in torch._C._jit_get_all_schemas():
@@ -720,6 +915,17 @@ def main() -> int:
             unchecked[op] = "positions"
     superlinear = sorted(op for op in allowed if SUPERLINEAR.search(op.split("::")[1])
                          and not NOT_SUPERLINEAR.search(op.split("::")[1]))
+    families = load_families(allowed)
+    listed = {op for ops in families.values() for op in ops}
+    stale = sorted(name for names in LOAD_FAMILIES.values() for name in names
+                   if f"aten::{name}" not in allowed and f"aten::{name}" not in denied)
+    if stale:
+        sys.stderr.write("load families name operators torch does not register: " + ", ".join(stale) + "\n")
+        return 1
+    unlisted_state = [op for op in STATE_FILLED_BY_TORCH if op not in listed]
+    if unlisted_state:
+        sys.stderr.write("stateFilledByTorch operators outside the load families: " + ", ".join(unlisted_state) + "\n")
+        return 1
     json.dump(
         {
             "source": f"torch {torch.__version__} torch._C._jit_get_all_schemas() (scripts/data/derive-torchscript-ops.py)",
@@ -741,6 +947,8 @@ def main() -> int:
             "valueSized": VALUE_SIZED,
             "valueWork": {op: arg for op, arg in sorted(VALUE_WORK.items()) if op in allowed},
             "shapeFormulas": {op: f for op, f in sorted(SHAPE_FORMULAS.items()) if op in allowed},
+            "loadFamilies": families,
+            "windowed": windowed_operators(schemas),
         },
         sys.stdout,
         indent=0,

@@ -44,6 +44,8 @@ import {
   type LoopTrips,
 } from './torchscript-load-bindings.js';
 import { torchscriptOps } from './torchscript-ops.js';
+// The reads per stored element a windowed operator may make: the bound constant-shape work has per stored element.
+import { STORED_ELEMENTS_PER_ELEMENT as WINDOW_READS_PER_ELEMENT } from './torchscript-load-cost.js';
 
 /** [position, fewest, most positional arguments] of an overload taking a work argument at a shared position. */
 type MixedAt = readonly (readonly [number, number, number])[];
@@ -82,6 +84,16 @@ interface OpTable {
   readonly valueSized: Readonly<Record<string, string | null>>;
   /** Operators whose run time per element the value of an operand sets (a polynomial's degree): op -> that argument. */
   readonly valueWork: Readonly<Record<string, string>>;
+  /**
+   * The operators code run at load may call, by reviewed family (construction, views, elementwise math, reductions,
+   * comparisons, indexing, metadata, builtins, weight packing): family -> operators.
+   */
+  readonly loadFamilies: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Operators whose work is their output times a window (pooling, unfold): op -> [window argument, stride argument
+   * or null, "window" when an omitted or empty stride is the window, else null].
+   */
+  readonly windowed: Readonly<Record<string, readonly [string, string | null, string | null]>>;
 }
 const TABLE = torchscriptOps() as OpTable;
 const WORK_ARGUMENTS: ReadonlyMap<
@@ -225,7 +237,113 @@ function uncheckedCall(call: CallSite): string | undefined {
   if (call.hasStarArgs || call.hasStarStarKwargs) return called.op;
   return given.every((e) => e.constant?.type === 'bool' && e.constant.value === false) ? undefined : called.op;
 }
+/** Operators admitted at load: the load table's reviewed families. */
+const LOAD_ADMITTED: ReadonlySet<string> = new Set(Object.values(TABLE.loadFamilies).flat());
+
+/**
+ * The operator a call at load names when it is not in a reviewed load family: an internal `_` kernel or helper, a
+ * backward kernel, an observer or fake-quantize helper, a sampler or engine, a backend kernel, or any operator a later
+ * torch adds. Their native code trusts integers and operand shapes their public wrappers validate (`_cummax_helper`
+ * writes one value per input element into output operands of any size), so a call with stored values is not admitted.
+ * The value-method form (`t.rrelu_with_noise_(...)`) names an aten or prim operator by its bare name.
+ */
+function unreviewedAtLoad(call: CallSite): string | undefined {
+  if (archiveCode(call)) return undefined;
+  const q = call.callee.qualifiedName;
+  if (q !== null && (call.callee.resolution === 'implicit' || call.callee.resolution === 'import')) {
+    const op = operatorName(q);
+    if (op === undefined || !LOAD_NAMESPACES.has(op.ns)) return undefined;
+    const full = `${op.ns}::${op.name}`;
+    return LOAD_ADMITTED.has(full) ? undefined : full;
+  }
+  const access = call.callee.access;
+  const last = access?.steps[access.steps.length - 1];
+  if (access?.root.kind !== 'name' || access.root.resolution === 'implicit' || last?.kind !== 'attr') return undefined;
+  if (LOAD_ADMITTED.has('aten::' + last.name) || LOAD_ADMITTED.has('prim::' + last.name)) return undefined;
+  return ALLOWED_OPS.has('prim::' + last.name) && !ALLOWED_OPS.has('aten::' + last.name)
+    ? 'prim::' + last.name
+    : 'aten::' + last.name;
+}
 const SMALL_OPERAND_ELEMENTS = 1 << 12;
+const WINDOWED: ReadonlyMap<string, readonly [string, string | null, string | null]> = new Map(
+  Object.entries(TABLE.windowed),
+);
+
+/**
+ * Why a windowed operator at load (pooling, unfold) may read its input too many times, or undefined: each output
+ * element reads a window, so the work is the input's elements times the window's per stride. A stored input is paid
+ * for once by the archive, not once per window: a pooling of a stored 2e6-element signal with a constant window of
+ * 1e6 and stride 1 reads 1e12 elements from 8 MB. The reads per input element (the product over dimensions of the
+ * window over the stride, the window itself when the stride is not a constant) must be constants of at most
+ * WINDOW_READS_PER_ELEMENT, whatever the input's origin and size (the bound a load's constant-shape calls have per
+ * stored element).
+ */
+function windowedWork(mod: PythonModule, call: CallSite, bind?: BindArgument): string | undefined {
+  const called = calledOperator(call);
+  const spec = called === undefined ? undefined : WINDOWED.get(called.op);
+  if (called === undefined || spec === undefined) return undefined;
+  if (call.hasStarArgs || call.hasStarStarKwargs)
+    return `${called.op} with unpacked arguments: its window is not known`;
+  const [windowName, strideName, omitted] = spec;
+  const argument = (name: string): ExpressionFact | undefined => {
+    const kw = call.keywords.find((k) => k.name === name)?.value;
+    if (kw !== undefined) return kw;
+    const at = TABLE.work[called.op]?.[name]?.[1] ?? [];
+    for (const p of at) {
+      const e = call.positional[called.valueForm ? p - 1 : p];
+      if (e !== undefined) return e;
+    }
+    return undefined;
+  };
+  const ints = (e: ExpressionFact, m = mod, scopeId = call.scopeId, depth = 0): number[] | undefined => {
+    const c = callOf(m, e);
+    // The printer's empty list: `annotate(List[int], [])`.
+    if (c?.callee.raw === 'annotate' && c.positional.length === 2) return constantInts(c.positional[1]!);
+    const v = constantInts(e);
+    if (v !== undefined || e.nodeType !== 'identifier' || depth >= MAX_BIND_DEPTH) return v;
+    // A local name every binding of which is the same constant (the printer hoists constant lists: `_0 = [2, 2]`),
+    // or a parameter every call of its function passes the same constant (torch.nn.functional's max_pool1d).
+    const seen = new Set<string>();
+    let found: number[] | undefined;
+    const same = (x: number[] | undefined): boolean => {
+      if (x === undefined) return false;
+      seen.add(JSON.stringify(x));
+      found = x;
+      return true;
+    };
+    if (m.functions[scopeId]?.parameters.some((p) => p.name === e.text)) {
+      const args = bind?.(m, e, scopeId);
+      const all =
+        args !== undefined && args.length > 0 && args.every((a) => same(ints(a.e, a.mod, a.scopeId, depth + 1)));
+      return all && seen.size === 1 ? found : undefined;
+    }
+    const all = everyBinding(m, e.text, scopeId, (b) => same(ints(b, m, scopeId, depth + 1)));
+    return all && seen.size === 1 ? found : undefined;
+  };
+  const windowArg = argument(windowName);
+  const window = windowArg === undefined ? undefined : ints(windowArg);
+  if (window === undefined || window.length === 0 || window.some((k) => !Number.isSafeInteger(k) || k < 1))
+    return `${called.op}'s window (${windowName}) is not a constant, so the reads per input element are not bounded`;
+  const strideArg = strideName === null ? undefined : argument(strideName);
+  let stride = strideArg === undefined ? undefined : ints(strideArg);
+  if ((stride === undefined && strideArg === undefined) || stride?.length === 0)
+    stride = omitted === 'window' ? window : undefined;
+  // A single window or stride is every spatial dimension's (`max_pool2d(x, [1000])` is a 1000 x 1000 window).
+  const spatial = Math.max(window.length, Number(/(\d)d(?:_|$)/.exec(called.op)?.[1] ?? 1));
+  let perElement = 1;
+  for (let i = 0; i < spatial; i++) {
+    const k = window[window.length === 1 ? 0 : i] ?? 1;
+    const s = stride === undefined ? 1 : (stride[stride.length === 1 ? 0 : i] ?? 1);
+    perElement *= Math.ceil(k / Math.max(1, s));
+  }
+  if (perElement <= WINDOW_READS_PER_ELEMENT) return undefined;
+  return (
+    `${called.op} reads each input element up to ${perElement} times (window ${window.join(' x ')}` +
+    (stride === undefined ? ', stride not a constant' : `, stride ${stride.join(' x ')}`) +
+    `), more than ${WINDOW_READS_PER_ELEMENT}: over a stored input of n elements that is ${perElement}·n reads, ` +
+    'work quadratic in what the archive stores'
+  );
+}
 /**
  * Operators whose size arguments are factors of their operand's size: `t.repeat(a, b)` and `torch.tile(t, dims)` make
  * `t`'s elements times the product of the counts, `s.expandtabs(n)` up to n characters per character of `s`, and
@@ -2939,6 +3057,25 @@ export function detectTorchScriptLoadCode(
         );
         continue;
       }
+      const unreviewed = root !== undefined && v.kind === 'allowed' ? unreviewedAtLoad(c) : undefined;
+      if (unreviewed !== undefined) {
+        push(
+          signalAt(
+            'TORCH-SCRIPT-CUSTOM-OP',
+            c.span,
+            c.text,
+            `${runsAtLoad(c.callee.raw, method.qualifiedName)}: ${unreviewed} is not in a family of operators a load ` +
+              'may run (tensor construction, views, elementwise math, reductions, comparisons, checked indexing, ' +
+              'metadata, container and string builtins, quantized weight packing); internal kernels and helpers, ' +
+              'backward kernels, observer and fake-quantize helpers, samplers and backend kernels trust the integers ' +
+              'and operand shapes their public forms validate, so with stored values native code may index or write ' +
+              'outside its buffers (the process dies with SIGSEGV, or memory is corrupted).',
+            'high',
+            { kind: 'load-operation-unreviewed', method: method.qualifiedName, operator: unreviewed, runsAtLoad: true },
+          ),
+        );
+        continue;
+      }
       if (root !== undefined && v.kind === 'allowed') {
         const operands = broadcastOperands(mod, c);
         const why = operands === undefined ? undefined : unboundedBroadcast(operands);
@@ -3153,6 +3290,8 @@ function pushWorkSignals(
         });
       const product = stringProduct(mod, c);
       if (product !== undefined) push(workSignal('load-work-product', product));
+      const windowed = windowedWork(mod, c, bind);
+      if (windowed !== undefined) push(workSignal('load-work-window', windowed));
       const search = stringSearchCall(mod, c);
       if (search !== undefined) push(workSignal('load-work-product', search));
       for (const why of [valueWorkCall(c), valueSizedCall(mod, c)])

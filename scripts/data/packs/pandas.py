@@ -435,6 +435,11 @@ def _reexported():
 NEWER_NAMES = {
     "pandas.core.dtypes.dtypes.SparseDtype": ("pandas.core.arrays.sparse.dtype.SparseDtype",
                                               "pandas >= 2.1 defines the same class in pandas.core.dtypes.dtypes"),
+    # pandas 2.0 on define ArrowDtype in pandas/core/dtypes/dtypes.py (pinned 2.0.0rc0 1a2e3001, 3.0.dev 1abe4157):
+    # the class of 1.5's pandas/core/arrays/arrow/dtype.py, the same __init__, _metadata ('storage', 'pyarrow_dtype'),
+    # __eq__ and __hash__ (on str(self), which formats pyarrow_dtype).
+    "pandas.core.dtypes.dtypes.ArrowDtype": ("pandas.core.arrays.arrow.dtype.ArrowDtype",
+                                             "pandas >= 2.0 defines ArrowDtype in pandas.core.dtypes.dtypes", "newer"),
     # pandas/_libs/tslibs/nattype.pyx at 3.0.dev 1abe4157: `def _nat_unpickle(*args): return c_NaT`, and
     # NaTType.__reduce__ returns (_nat_unpickle, (None,)) (renamed from __nat_unpickle by pandas-dev ada009a4).
     "pandas._libs.tslibs.nattype._nat_unpickle": ("pandas._libs.tslibs.nattype.__nat_unpickle",
@@ -452,11 +457,25 @@ EXTRA_NAMES["pandas._libs.tslibs.timedeltas.Timedelta"] = "pandas < 2.0 Timedelt
 # write NEWOBJ with no arguments and BUILD of {'_pa_array': <array>, '_dtype': StringDtype, ...}; this pandas writes
 # it only when pyarrow is installed, which Debian's stable stack lacks (real files: test/fixtures/pyarrow-arrays/).
 EXTRA_NAMES["pandas.core.arrays.string_arrow.ArrowStringArray"] = "pandas >= 1.2 pyarrow-backed string arrays"
+# The pyarrow-backed array of any Arrow type (ArrowDtype columns: dtype_backend="pyarrow", "int64[pyarrow]"), written
+# like the string array with an ArrowDtype as its _dtype: NEWOBJ and BUILD of {'_storage': 'pyarrow', 'pyarrow_dtype':
+# <pyarrow DataType>} (pandas 1.5 - 3.0: no rebuild hook of its own).
+EXTRA_NAMES["pandas.core.arrays.arrow.array.ArrowExtensionArray"] = "pandas >= 1.5 pyarrow-backed arrays (ArrowDtype)"
+EXTRA_NAMES["pandas.core.arrays.arrow.dtype.ArrowDtype"] = "pandas >= 1.5 ArrowDtype (pandas.ArrowDtype)"
 
 # Hooks newer pandas defines on admitted classes that this version lacks, read at the pinned commits of
 # scripts/data/history/pins.json (mb6ockatf/pandas 2.1.0rc0 1b2d39cb, 3.0.dev 1abe4157; the same in pandas 3.0.5):
 # (verdict, why), as REVIEW's.
+_ARROW_SETSTATE = (
+    "shape",
+    "ArrowExtensionArray.__setstate__ (pandas >= 2.1): state['_pa_array'] (or state.pop('_data')) is passed to "
+    "pyarrow.chunked_array, which converts anything but a pyarrow array with pyarrow.asarray, then the state updates "
+    "the instance __dict__; admitted only with a state of '_pa_array' or '_data' (an array pyarrow's reduce wrote, "
+    "itself checked by arrow-arrays.ts), '_dtype' (an ArrowDtype of an admitted type) and '_readonly' (a bool) "
+    "(state-hooks.ts)",
+)
 NEWER_HOOKS = {
+    "pandas.core.arrays.arrow.array.ArrowExtensionArray": {"__setstate__": _ARROW_SETSTATE},
     "pandas.core.arrays.string_arrow.ArrowStringArray": {
         "__setstate__": (
             "shape",

@@ -15,13 +15,21 @@ export const TYPE_FOR_ALIAS = 'pyarrow.lib.type_for_alias';
 export const CHUNKED_ARRAY = 'pyarrow.lib.chunked_array';
 
 /**
- * pandas' pyarrow-backed string arrays (pandas 1.2 on; the NumPy-semantics variant of pandas 2.1 - 2.3): their state
- * is checked (arrowStringStateProblem), and items are never given to them (their __setitem__ converts the value with
- * pyarrow, which may call its methods; pandas writes no SETITEM(S) on them).
+ * pandas' pyarrow-backed arrays: the string arrays (pandas 1.2 on; the NumPy-semantics variant of pandas 2.1 - 2.3) and
+ * ArrowExtensionArray (ArrowDtype columns, pandas 1.5 on). Their state is checked (arrowStringStateProblem), and items
+ * are never given to them (their __setitem__ converts the value with pyarrow, which may call its methods; pandas writes
+ * no SETITEM(S) on them).
  */
 export const ARROW_STRING_ARRAYS: ReadonlySet<string> = new Set([
   'pandas.core.arrays.string_arrow.ArrowStringArray',
   'pandas.core.arrays.string_arrow.ArrowStringArrayNumpySemantics',
+  'pandas.core.arrays.arrow.array.ArrowExtensionArray',
+]);
+
+/** pandas' ArrowDtype, at its pandas 1.5 and pandas >= 2.0 homes. */
+export const ARROW_DTYPES: ReadonlySet<string> = new Set([
+  'pandas.core.arrays.arrow.dtype.ArrowDtype',
+  'pandas.core.dtypes.dtypes.ArrowDtype',
 ]);
 
 /** The pyarrow callables whose calls this module checks. */
@@ -316,7 +324,7 @@ export function arrowStringStateProblem(state: PyVal): string | undefined {
       if (!madeBy(v, RESTORE_ARRAY) && !madeBy(v, CHUNKED_ARRAY))
         return `its ${key} is not an array pyarrow's reduce wrote (pyarrow.chunked_array converts it)`;
     } else if (key === '_dtype') {
-      if (!isStringDtype(v)) return 'its _dtype is not a StringDtype the stream made';
+      if (!isStringDtype(v) && !isArrowDtype(v)) return 'its _dtype is not a StringDtype or ArrowDtype the stream made';
     } else if (key === '_readonly') {
       if (typeof v !== 'object' || (v.k !== K.True && v.k !== K.False)) return 'its _readonly is not a bool';
     } else return `a state key pandas does not write (${typeof key === 'string' ? key : 'not a str'})`;
@@ -329,4 +337,52 @@ function isStringDtype(v: PyVal | undefined): boolean {
   if (typeof v !== 'object' || v.k !== K.Obj || v.memoLost === true) return false;
   const c = instanceClasses(v);
   return !c.unknown && c.names.length === 1 && c.names[0] === 'pandas.core.arrays.string_.StringDtype';
+}
+
+/** An instance of pandas' ArrowDtype (its state is checked on its own BUILD: arrowDtypeStateProblem). */
+function isArrowDtype(v: PyVal | undefined): boolean {
+  if (typeof v !== 'object' || v.k !== K.Obj || v.memoLost === true) return false;
+  const c = instanceClasses(v);
+  return !c.unknown && c.names.length > 0 && c.names.every((n) => ARROW_DTYPES.has(n));
+}
+
+/**
+ * Why the state of a pandas ArrowDtype is not the one pandas writes (its __dict__: 'storage' (pandas 1.5 - 2.x) or
+ * '_storage' (pandas 3) set to 'pyarrow', 'pyarrow_dtype' a pyarrow type the stream made, and the cache of its
+ * index class), or undefined. ArrowDtype's __hash__, __eq__ and name format and compare pyarrow_dtype, which pandas
+ * does while it rebuilds a frame: any other value has its special methods run.
+ */
+export function arrowDtypeStateProblem(state: PyVal): string | undefined {
+  if (typeof state !== 'object' || state.k !== K.Dict) return 'the state is not a dict';
+  if (state.opaque === true || state.n > state.keys.length) return 'the state dict was not kept whole';
+  let typed = false;
+  for (let i = 0; i < state.keys.length; i++) {
+    const key = state.keys[i];
+    const v = state.vals[i];
+    if (key === '_storage' || key === 'storage') {
+      if (v !== 'pyarrow') return "its storage is not 'pyarrow'";
+    } else if (key === 'pyarrow_dtype') {
+      // A type pyarrow's reduce writes: type_for_alias of an admitted alias, or another pyarrow type constructor
+      // (timestamp, list_, ...), whose own import is judged where the stream names it.
+      const alias = aliasOf(v);
+      const other = canonicalOf(v)?.startsWith('pyarrow.lib.') === true && alias === undefined;
+      if (!(other && typeof v === 'object' && v.k === K.Obj && v.state === undefined && v.planted === undefined))
+        if (alias === undefined || !LAYOUTS.has(alias))
+          return 'its pyarrow_dtype is not a pyarrow type the stream made';
+      typed = true;
+    } else if (key === '_cache') {
+      // cache_readonly's store: pandas reads a cached property from it instead of computing it. The one ArrowDtype
+      // writes once a column has been an index: index_class, pandas' Index class.
+      if (typeof v !== 'object' || v.k !== K.Dict || v.opaque === true || v.n > v.keys.length)
+        return 'its _cache is not a dict kept whole';
+      for (let j = 0; j < v.keys.length; j++) {
+        const c = v.vals[j];
+        const indexClass =
+          typeof c === 'object' && c.k === K.Global && c.imp.canonical === 'pandas.core.indexes.base.Index';
+        if (v.keys[j] !== 'index_class' || !indexClass)
+          return 'its _cache holds a value other than index_class = Index';
+      }
+    } else return `a state key pandas does not write (${typeof key === 'string' ? key : 'not a str'})`;
+  }
+  return typed ? undefined : 'the state has no pyarrow_dtype';
 }

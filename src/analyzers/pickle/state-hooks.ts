@@ -1,7 +1,7 @@
 // Unpickling hooks of classes that run code the pickled state carries. The VM checks the hook of an instance's class
 // (instance-class.ts) wherever state reaches it: BUILD, and torch helpers that call __setstate__ or setattr
 // themselves. A hook that would run foreign code is reported as the call it makes (builtins.exec, builtins.eval).
-import { ARROW_STRING_ARRAYS, arrowStringStateProblem } from './arrow-arrays.js';
+import { ARROW_DTYPES, ARROW_STRING_ARRAYS, arrowDtypeStateProblem, arrowStringStateProblem } from './arrow-arrays.js';
 import { distributionStateProblem, isScipyDistributionClass } from './scipy-distributions.js';
 import { isStatsmodelsDataClass, modelDataStateProblem } from './statsmodels-data.js';
 import { isXgboostModelClass, xgboostModelStateProblem } from './xgboost-model.js';
@@ -59,6 +59,16 @@ export const STATE_HOOKS: readonly StateHook[] = [
     applies: (c) => ARROW_STRING_ARRAYS.has(c),
     triggers: ['_pa_array'],
     problem: arrowStringStateProblem,
+  },
+  {
+    hook: '__dict__ update (BUILD)',
+    what:
+      "stores pyarrow_dtype, which pandas' ArrowDtype.__hash__, __eq__ and name format and compare while a frame is " +
+      'rebuilt (pandas 1.5 - 3.0 ArrowDtype)',
+    runs: { module: 'builtins', name: 'getattr' },
+    applies: (c) => ARROW_DTYPES.has(c),
+    triggers: ['pyarrow_dtype'],
+    problem: arrowDtypeStateProblem,
   },
   {
     hook: 'property setters',

@@ -2,9 +2,9 @@
 // types): their pickles rebuild each pyarrow array with pyarrow.lib._restore_array from the type, length, null count,
 // offset, buffers, children and dictionary the stream gives, and pyarrow hands them to Arrow without validating them.
 // The pyarrow pack admits the rebuild of text and fixed-width arrays that Arrow's full validation accepts, and the
-// pandas pack pandas' ArrowStringArray (docs/pyarrow-arrays.md): the real text columns pass; a column of another Arrow
-// type (ArrowExtensionArray and ArrowDtype, timestamps with a zone, lists, dictionaries) is reported on those names
-// and on its _restore_array; a file that names no Arrow callable (a string[python] column: StringDtype('python',
+// pandas pack pandas' ArrowStringArray, ArrowExtensionArray and ArrowDtype (docs/pyarrow-arrays.md): the real text
+// and fixed-width columns pass; a column of a parameterised Arrow type (timestamps with a zone, lists, dictionaries)
+// is reported on those names and on its _restore_array; a file that names no Arrow callable (a string[python] column: StringDtype('python',
 // pandas.NA), pd.NA written under its public name) passes; and each hostile variant, whose effect the real loader
 // shows (a crash, a read past a buffer), is blocked on _restore_array.
 // Fixtures: scripts/fixtures/pandas3-arrow.py (real pandas 3.0.5 / pyarrow 25.0.0 output) and

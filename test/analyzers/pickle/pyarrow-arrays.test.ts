@@ -162,3 +162,50 @@ describe('pyarrow arrays: case table (refused, each beside the benign twin it di
         );
     });
 });
+
+describe("pyarrow arrays: an ArrowDtype column's dtype state (its pyarrow_dtype is formatted and compared at load)", () => {
+  type DtypeTwin = 'none' | 'planted-type' | 'extra-key' | 'cache-other' | 'storage-other';
+  /** ArrowExtensionArray of one large_string array, its _dtype an ArrowDtype BUILT with the state `twin` says. */
+  function column(twin: DtypeTwin): Uint8Array {
+    const p = new P().proto(4);
+    p.stackGlobal('pandas.core.arrays.arrow.array', 'ArrowExtensionArray').emptyTuple().newobj();
+    p.emptyDict().sbu('_pa_array');
+    p.stackGlobal('pyarrow.lib', '_restore_array').mark();
+    p.stackGlobal('pyarrow.lib', 'type_for_alias').sbu('large_string').tuple1().reduce();
+    p.int(1).int(0).int(0).emptyList().mark().none();
+    for (const b of [[...u64(0), ...u64(1)], [0x61]])
+      p.stackGlobal('pyarrow.lib', 'py_buffer').sbb(Uint8Array.from(b)).tuple1().reduce();
+    p.raw(0x65).emptyList().none().tuple().tuple1().reduce().setitem();
+    p.sbu('_dtype').stackGlobal('pandas', 'ArrowDtype').emptyTuple().newobj().emptyDict();
+    p.sbu('_storage')
+      .sbu(twin === 'storage-other' ? 'python' : 'pyarrow')
+      .setitem();
+    p.sbu('pyarrow_dtype');
+    if (twin === 'planted-type') p.stackGlobal('collections', 'OrderedDict');
+    else p.stackGlobal('pyarrow.lib', 'type_for_alias').sbu('large_string').tuple1().reduce();
+    p.setitem();
+    if (twin === 'extra-key') p.sbu('name').sbu('x').setitem();
+    p.sbu('_cache').emptyDict().sbu('index_class');
+    p.stackGlobal('pandas', twin === 'cache-other' ? 'DataFrame' : 'Index')
+      .setitem()
+      .setitem();
+    p.build().setitem().build();
+    return p.stop().bytes();
+  }
+  it('as pandas writes it: passes', async () => {
+    assert.deepEqual(await blocking('col.pkl', column('none')), []);
+  });
+  for (const [what, twin] of [
+    ['a pyarrow_dtype that is not a pyarrow type', 'planted-type'],
+    ['a key pandas does not write', 'extra-key'],
+    ['a cached value other than index_class = Index', 'cache-other'],
+    ["a storage other than 'pyarrow'", 'storage-other'],
+  ] as const)
+    it(`refused: ${what}`, async () => {
+      const found = await blocking('col.pkl', column(twin));
+      assert.ok(
+        found.some((s) => s.includes('ArrowDtype')),
+        found.join('\n') || 'no finding',
+      );
+    });
+});

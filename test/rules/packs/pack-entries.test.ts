@@ -36,7 +36,29 @@ function arrowArray(p: P): P {
  */
 function arrowUse(name: string, withPayload: boolean): Uint8Array | undefined {
   const p = new P().proto(4);
-  if (name === 'pandas.core.arrays.string_arrow.ArrowStringArray') {
+  const arrowDtype = (module: string, cls: string): P =>
+    p
+      .stackGlobal(module, cls)
+      .emptyTuple()
+      .newobj()
+      .emptyDict()
+      .sbu('_storage')
+      .sbu('pyarrow')
+      .setitem()
+      .sbu('pyarrow_dtype')
+      .stackGlobal('pyarrow.lib', 'type_for_alias')
+      .sbu('large_string')
+      .tuple1()
+      .reduce()
+      .setitem()
+      .build();
+  if (name.endsWith('.ArrowDtype')) arrowDtype(name.slice(0, name.lastIndexOf('.')), 'ArrowDtype');
+  else if (name === 'pandas.core.arrays.arrow.array.ArrowExtensionArray') {
+    p.stackGlobal('pandas.core.arrays.arrow.array', 'ArrowExtensionArray').emptyTuple().newobj();
+    p.emptyDict().sbu('_pa_array');
+    arrowArray(p).setitem().sbu('_dtype');
+    arrowDtype('pandas.core.dtypes.dtypes', 'ArrowDtype').setitem().build();
+  } else if (name === 'pandas.core.arrays.string_arrow.ArrowStringArray') {
     p.stackGlobal('pandas.core.arrays.string_arrow', 'ArrowStringArray').emptyTuple().newobj();
     p.emptyDict().sbu('_pa_array');
     arrowArray(p).setitem().sbu('_dtype');

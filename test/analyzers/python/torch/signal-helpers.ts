@@ -119,3 +119,11 @@ export async function archiveKinds(
   const by = await archiveSignals(files, stored);
   return Object.entries(by).flatMap(([path, ss]) => ss.map((s) => [path, s.details?.kind] as [string, unknown]));
 }
+
+/** The CRITICAL and HIGH findings of an archive in `dir`, as "<rule> <details.kind>". */
+export async function archiveBlocking(dir: string, name: string): Promise<string[]> {
+  const r = await scanBytes(name, new Uint8Array(readFileSync(join(dir, name))));
+  return r.findings
+    .filter((f) => f.severity === 'CRITICAL' || f.severity === 'HIGH')
+    .map((f) => `${f.ruleId} ${String(f.evidence.details?.kind)}`);
+}

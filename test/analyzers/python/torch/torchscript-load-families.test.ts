@@ -5,12 +5,10 @@
 // scripts/fixtures/torchscript-load-internal-ops.py: each hostile one dies by a signal under torch.jit.load and
 // torch.load(weights_only=True), each twin (the public form of the same computation) loads.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import table from '../../../../src/analyzers/python/torch/torchscript-ops.json' with { type: 'json' };
-import { scanBytes } from '../../../../src/scan/engine.js';
-import { assertRuleCase, scriptedClass, signalsFor, type RuleCase } from './signal-helpers.js';
+import { archiveBlocking, assertRuleCase, scriptedClass, signalsFor, type RuleCase } from './signal-helpers.js';
 
 const T = table as unknown as {
   allowed: string[];
@@ -177,12 +175,7 @@ describe('TorchScript load code: operators outside the load families (TORCH-SCRI
       assertRuleCase('TORCH-SCRIPT-CUSTOM-OP', c, 'torchscript'));
 });
 
-async function blocking(name: string): Promise<string[]> {
-  const r = await scanBytes(name, new Uint8Array(readFileSync(join(DIR, name))));
-  return r.findings
-    .filter((f) => f.severity === 'CRITICAL' || f.severity === 'HIGH')
-    .map((f) => `${f.ruleId} ${String(f.evidence.details?.kind)}`);
-}
+const blocking = (name: string): Promise<string[]> => archiveBlocking(DIR, name);
 
 const REPORTED = ['TORCH-SCRIPT-CUSTOM-OP ' + UNREVIEWED];
 const ARCHIVES: [string, string[]][] = [

@@ -4,19 +4,13 @@
 // string (a substring search whose work is the product of the two lengths). Each is reported; the twins of the same
 // shapes with constants, or without the position argument, load and pass.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanBytes } from '../../../../src/scan/engine.js';
+import { archiveBlocking } from './signal-helpers.js';
 
 const DIR = join(import.meta.dirname, '../../../fixtures/torchscript-load-positions');
 
-async function blocking(name: string): Promise<string[]> {
-  const r = await scanBytes(name, new Uint8Array(readFileSync(join(DIR, name))));
-  return r.findings
-    .filter((f) => f.severity === 'CRITICAL' || f.severity === 'HIGH')
-    .map((f) => `${f.ruleId} ${String(f.evidence.details?.kind)}`);
-}
+const blocking = (name: string): Promise<string[]> => archiveBlocking(DIR, name);
 
 const CASES: [string, string[]][] = [
   ['hostile_searchsorted_sorter.pt', ['TORCH-SCRIPT-CUSTOM-OP load-operation-unchecked']],

@@ -4,12 +4,10 @@
 // same code with a stored signal of 2e6 elements and a window of 1e6 still running after 30 s under torch.jit.load
 // and torch.load(weights_only=True); the twins (the window striding by itself, a window of 3) load.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import table from '../../../../src/analyzers/python/torch/torchscript-ops.json' with { type: 'json' };
-import { scanBytes } from '../../../../src/scan/engine.js';
-import { assertRuleCase, scriptedClass, type RuleCase } from './signal-helpers.js';
+import { archiveBlocking, assertRuleCase, scriptedClass, type RuleCase } from './signal-helpers.js';
 
 const cls = scriptedClass;
 const WINDOW = { kind: 'load-work-window', runsAtLoad: true };
@@ -139,12 +137,7 @@ describe('TorchScript load code: windowed operators over any operand (TORCH-SCRI
       assertRuleCase('TORCH-SCRIPT-CUSTOM-OP', c, 'torchscript'));
 });
 
-async function blocking(name: string): Promise<string[]> {
-  const r = await scanBytes(name, new Uint8Array(readFileSync(join(DIR, name))));
-  return r.findings
-    .filter((f) => f.severity === 'CRITICAL' || f.severity === 'HIGH')
-    .map((f) => `${f.ruleId} ${String(f.evidence.details?.kind)}`);
-}
+const blocking = (name: string): Promise<string[]> => archiveBlocking(DIR, name);
 
 const REPORTED = ['TORCH-SCRIPT-CUSTOM-OP load-work-window'];
 const ARCHIVES: [string, string[]][] = [

@@ -777,6 +777,14 @@ export interface WorkSignal {
   readonly amount: number;
 }
 
+/** The names a for loop binds: its variable, or each name of an unpacking target (`for k, v in ...`). */
+function loopVars(lv: unknown): string[] {
+  if (isNode(lv) && lv.type === 'Identifier') return [lv['value'] as string];
+  const vars: string[] = [];
+  if (isNode(lv)) for (const e of (lv['value'] as unknown[]) ?? []) if (isNode(e)) vars.push(e['value'] as string);
+  return vars;
+}
+
 /**
  * CPU work of a render: each call's work (by its operand's size) times the passes of the loops around it, a macro
  * called in a loop bringing its calls. A call costing more than MAX_RENDER_WORK is a finding where it stands; a
@@ -1214,11 +1222,7 @@ export function renderWork(
       if (n.type === 'For') {
         walk(n['iterable'], loops, depth + 1);
         walk(n['defaultBlock'], loops, depth + 1);
-        const vars: string[] = [];
-        const lv = n['loopvar'];
-        if (isNode(lv) && lv.type === 'Identifier') vars.push(lv['value'] as string);
-        else if (isNode(lv))
-          for (const e of (lv['value'] as unknown[]) ?? []) if (isNode(e)) vars.push(e['value'] as string);
+        const vars = loopVars(n['loopvar']);
         const times = m.iterations(n['iterable'] as JNode, env);
         walk(n['body'], [...loops, { vars, times, iterable: n['iterable'] as JNode }], depth + 1);
         continue;
@@ -1783,11 +1787,7 @@ export function renderWork(
       if (n.type === 'For') {
         collect(n['iterable'], frames, depth + 1);
         collect(n['defaultBlock'], frames, depth + 1);
-        const vars: string[] = [];
-        const lv = n['loopvar'];
-        if (isNode(lv) && lv.type === 'Identifier') vars.push(lv['value'] as string);
-        else if (isNode(lv))
-          for (const e of (lv['value'] as unknown[]) ?? []) if (isNode(e)) vars.push(e['value'] as string);
+        const vars = loopVars(n['loopvar']);
         const loop = { vars, times: m.iterations(n['iterable'] as JNode, env), iterable: n['iterable'] as JNode };
         collect(n['body'], [...frames, { loop, node: n, body: n['body'] }], depth + 1);
         continue;

@@ -87,6 +87,15 @@ REVIEWED = {
     'numpy.random.bit_generator.__pyx_unpickle_SeedSequence': {
         'returns': [{'new': 0}], 'written': 'call',
         'source': 'Cython __pyx_unpickle_SeedSequence: SeedSequence.__new__(type) (subtype checked), C fields set'},
+    # numpy >= 2.0 (no installed version: read from numpy 2.0.2's and 2.4.6's numpy/_core/_internal.py, and observed
+    # with objects that record their method calls). Each call and each use of its result is checked by the pickle
+    # analysis (src/analyzers/pickle/numpy-strings.ts).
+    'numpy.core._internal._convert_to_stringdtype_kwargs': {
+        'returns': [{'fixed': 'numpy.dtype'}], 'written': 'call',
+        'calls': [{'method': '__bool__', 'of': [0]}, {'method': '__ne__', 'of': [1]}, {'method': '__str__', 'of': [1]}],
+        'source': 'numpy/_core/_internal.py _convert_to_stringdtype_kwargs: StringDType(coerce=coerce[, na_object='
+                  'na_object]); the constructor takes bool(coerce), na_object != na_object and str(na_object) '
+                  '(numpy-strings.ts: a bool coerce, a None, number, str or pandas.NA na_object)'},
     'pandas._libs.arrays.__pyx_unpickle_NDArrayBacked': {
         'returns': [{'new': 0}], 'written': 'call',
         'source': 'Cython __pyx_unpickle_NDArrayBacked: NDArrayBacked.__new__(type) (subtype checked)'},

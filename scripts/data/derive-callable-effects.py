@@ -124,6 +124,10 @@ REVIEWED = {
         'returns': [{'fixed': 'pyarrow.lib.ChunkedArray'}], 'written': 'call',
         'source': 'pyarrow/table.pxi chunked_array: a ChunkedArray of the arrays, others converted by asarray '
                   '(arrow-arrays.ts: arrays _restore_array made)'},
+    'pyarrow.lib.timestamp': {
+        'returns': [{'fixed': 'pyarrow.lib.TimestampType'}], 'written': 'call',
+        'source': 'pyarrow/types.pxi timestamp: string_to_timeunit(unit), tzinfo_to_string(tz) for a tz that is not a '
+                  'str (arrow-arrays.ts: a unit str and a tz of None, a key or a fixed offset)'},
     'pandas._libs.internals._unpickle_block': {
         'returns': [{'fixed': 'pandas.core.internals.blocks.Block'}], 'written': 'call',
         'source': 'pandas/_libs/internals.pyx _unpickle_block: new_block(values, placement, ndim=ndim)'},

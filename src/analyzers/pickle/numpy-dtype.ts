@@ -358,6 +358,36 @@ export function arrayStateHolds(state: PyVal): number {
 
 const UNBOUNDED = 2 ** 52;
 
+/**
+ * Why an ndarray BUILD state whose data is a list (the form numpy writes for dtypes that hold objects: `O`, structured
+ * types with object fields, numpy 2's StringDType) makes numpy read past the list, or undefined. numpy's
+ * ndarray.__setstate__ fills such an array by walking the array's own items and taking list item i for item i, without
+ * comparing the list's length with the shape (numpy 1.24 and 2.0 - 2.4, observed: a 1-item list for shape (5,) reads
+ * heap memory as objects, then dies of SIGSEGV). numpy's reduce writes exactly one list item per array item, in a list
+ * made for the state.
+ */
+export function arrayListProblem(state: PyVal): string | undefined {
+  if (typeof state !== 'object' || state.k !== K.Tuple || state.more > 0) return undefined;
+  const it = state.items;
+  const at = it.length === 5 ? 1 : it.length === 4 || it.length === 6 ? 0 : -1;
+  if (at < 0) return undefined;
+  const raw = it[at + 3];
+  if (typeof raw !== 'object' || raw.k !== K.List) return undefined;
+  const count = shapeCount(it[at]!);
+  if (count === 0) return undefined;
+  // Items the stream put in this very list (a lower bound when items also reached it through a memo read: those are
+  // counted on the memo's summary); unset on a memo stand-in.
+  const n = raw.items !== undefined ? raw.items.length : raw.n;
+  if (n === undefined)
+    return 'its data is a list whose length the analysis cannot tell (numpy takes one list item per array item without a length check)';
+  if (n < count)
+    return (
+      `its data is a list of ${n} items for ${count === UNBOUNDED ? 'an unbounded number of' : count} array items: ` +
+      "numpy's __setstate__ reads past the list's end (memory read as objects)"
+    );
+  return undefined;
+}
+
 /** The callables that allocate an array of a shape their arguments give, with where shape and dtype sit. */
 const ALLOCATORS: Readonly<Record<string, { shape: number; dtype: number; itemsize: number }>> = {
   // _reconstruct(subtype, shape, dtype) = ndarray.__new__(subtype, shape, dtype); numpy writes shape (0,).

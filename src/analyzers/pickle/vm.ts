@@ -109,7 +109,14 @@ import {
 } from './hash-collisions.js';
 import { arrayPrepareProblem, ROUTE, ROUTE_CALLABLE, routeSkips } from './joblib-subclass.js';
 import { nativeNewProblem } from './native-new.js';
-import { arrayStateHolds, dtypeBuildProblem, dtypeModel, dtypeShapedState, isDtypeCall } from './numpy-dtype.js';
+import {
+  arrayListProblem,
+  arrayStateHolds,
+  dtypeBuildProblem,
+  dtypeModel,
+  dtypeShapedState,
+  isDtypeCall,
+} from './numpy-dtype.js';
 import gensimLoads from './data/gensim-load-companions.json' with { type: 'json' };
 import {
   BUFFER,
@@ -2885,6 +2892,8 @@ class PickleVm implements ModelContext {
     if (classes.names.some((n) => inFamily('numpy.ndarray', n))) {
       const held = arrayStateHolds(state);
       if (held > 0) inst.holds = Math.max(inst.holds ?? 0, held);
+      const short = arrayListProblem(state);
+      if (short !== undefined) this.anomaly('NATIVE_STATE', `${via} on an ndarray: ${short}`, false);
       if (this.stringDtypes) {
         const p = stringArrayStateProblem(state);
         if (p !== undefined) this.anomaly('NATIVE_STATE', `${via}: ${p}`, false);

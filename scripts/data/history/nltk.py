@@ -32,6 +32,15 @@ tokenize: stores a new empty Trie under the key and returns it); none of them re
 than through those lookups. 3.2.2 - 3.2.5 define Trie as a defaultdict subclass whose pickle is a call Trie(Trie) (the
 defaultdict's __reduce__); the entry refuses that call, and those versions' own loads fail on it (Trie.__init__
 iterates its argument, the class). 3.1 - 3.2.1 define Trie in nltk.util, not admitted.
+A PunktSentenceTokenizer (the sentence tokenizers nltk_data publishes as tokenizers/punkt/PY3/<language>.pickle, and
+the ones users train) is its __dict__: '_params', a PunktParameters; '_lang_vars', a PunktLanguageVars; '_Token', the
+PunktToken class (stored; the tokenizer's methods call it on every token of the text). No version defines a rebuild
+hook on it, on PunktBaseClass or on PunktParameters (__init__ and the parameter-adding methods only). A PunktParameters
+is its __dict__: 'abbrev_types' and 'sent_starters' (sets of str), 'collocations' (a set of pairs of str) and
+'ortho_context' (a defaultdict(int) of flags per word), which the tokenizer reads by membership tests, lookups and `&`.
+PunktLanguageVars is a __slots__ class whose __getstate__ returns 1 and whose __setstate__ returns 1 without reading
+the state. The pack admits the three in that shape only (HistoryCheck 'punkt-state'); PunktToken only as a stored
+class; PunktTrainer is not admitted (nltk_data publishes none, and its pickle holds the training's FreqDists).
 docs/packs/history/nltk.json lists the versions each name is found in. The releases are pinned from the repository's
 tags (pins.json); NLTK 2.x is Python 2 only."""
 
@@ -58,6 +67,15 @@ HELD = {
         f"the regular-expression tokenizer {c} users pickle beside a text model (its __dict__: the pattern string, "
         "the gaps and discard-empty booleans, the flags (a re.RegexFlag) and the pattern compiled by re._compile)")
        for c in ("RegexpTokenizer", "WhitespaceTokenizer", "BlanklineTokenizer", "WordPunctTokenizer")},
+    **{f"nltk.tokenize.punkt.{c}": why for c, why in (
+        ("PunktSentenceTokenizer", "the Punkt sentence tokenizer nltk_data publishes and users pickle (its __dict__: "
+                                   "its PunktParameters, its PunktLanguageVars and the PunktToken class)"),
+        ("PunktParameters", "the trained Punkt parameters a PunktSentenceTokenizer holds (its __dict__: sets of str "
+                            "and of pairs of str, a defaultdict(int) of orthographic flags)"),
+        ("PunktLanguageVars", "the Punkt language variables a PunktSentenceTokenizer holds (a __slots__ class whose "
+                              "__getstate__ writes 1)"),
+        ("PunktToken", "the Punkt token class, stored by a PunktSentenceTokenizer as its _Token"),
+    )},
 }
 EXTRA_NAMES = {}
 EXTERNAL_BASES = {
@@ -75,6 +93,10 @@ EXTERNAL_BASES = {
 }
 _SETITEM = ("data", "sets self._N = None (the cached count), then stores the item with the dict's own __setitem__")
 REVIEW = {
+    # Every release's PunktLanguageVars.__setstate__ (3.0.0 - 3.8.1, one text): `return 1`, the state never read; the
+    # object keeps the class's own regular expressions (its __slots__ are left unset and read lazily by the class).
+    "nltk.tokenize.punkt.PunktLanguageVars.__setstate__@a2708900493a": (
+        "data", "returns 1 without reading the state (what __getstate__ writes is 1)"),
     "nltk.probability.FreqDist.__setitem__@8c4688fdf990": _SETITEM,
     "nltk.probability.FreqDist.__setitem__@dedb9cd77acf": _SETITEM,
 }
@@ -102,6 +124,20 @@ CALLED = {
         "dict": True,
     },
 }
+# The Punkt classes in the shape NLTK writes only (HistoryCheck 'punkt-state', src/analyzers/pickle/punkt-state.ts).
+_PUNKT = ("punkt-state",)
+EXTRA_CHECKS = {
+    "nltk.tokenize.punkt.PunktSentenceTokenizer": (
+        _PUNKT, "a BUILD state of '_params' (a PunktParameters), '_lang_vars' (a PunktLanguageVars) and '_Token' (the "
+                "PunktToken class, which the tokenizer calls on every token of its text) only"),
+    "nltk.tokenize.punkt.PunktParameters": (
+        _PUNKT, "a BUILD state of 'abbrev_types', 'sent_starters' and 'collocations' (sets whose members are plain "
+                "values) and 'ortho_context' (a defaultdict(int) of plain keys and values) only"),
+    "nltk.tokenize.punkt.PunktLanguageVars": (_PUNKT, "a BUILD state of 1 (what its __getstate__ returns) only"),
+}
+# The PunktToken class is stored, never pickled as an instance: the tokenizer calls it on the text's tokens, and its
+# __init__ calls the token string's methods (lower, isalpha, ...).
+REFERENCE_ONLY = {"nltk.tokenize.punkt.PunktToken": "a stored class reference only (a tokenizer's _Token)"}
 EFFECTS = True
 FUNCTIONS = {}
 NOT_ADMITTED = {}

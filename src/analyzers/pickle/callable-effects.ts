@@ -216,6 +216,9 @@ interface HistoryEffectsFile {
  * - `omegaconf-state`: every BUILD state is the literal dict OmegaConf writes for the class (omegaconf-state.ts: its own
  *   keys, metadata of the exact class with plain types in its type fields, content of config nodes and scalars), and
  *   no instance is a dict key or set member (the containers hash their whole rendering, the nodes their value).
+ * - `punkt-state`: every BUILD state is the one NLTK writes for its Punkt classes (punkt-state.ts): a tokenizer's dict of
+ *   its PunktParameters, its PunktLanguageVars and the PunktToken class, the parameters' sets of plain values and
+ *   defaultdict(int), and the language variables' 1.
  */
 export type HistoryCheck =
   | 'items'
@@ -227,7 +230,8 @@ export type HistoryCheck =
   | 'scalar-value'
   | 'empty-state'
   | 'array-args'
-  | 'omegaconf-state';
+  | 'omegaconf-state'
+  | 'punkt-state';
 /**
  * The effect models of the history packs' classes (scripts/data/derive-history.py): for names only older released
  * versions define, the union over those versions of what each one's hooks do with the stream's values.

@@ -60,6 +60,7 @@ import {
 import { bytesioSetstate } from './bytesio-state.js';
 import { fileResourceStateProblem } from './file-resource.js';
 import { isConfigNode, omegaconfStateProblem } from './omegaconf-state.js';
+import { punktStateProblem } from './punkt-state.js';
 import { enumClasses } from './enum-members.js';
 import { catboostStateProblem } from './catboost-model.js';
 import { xgboostBufferProblem } from './xgboost-booster.js';
@@ -2825,6 +2826,19 @@ class PickleVm implements ModelContext {
           `${via} on ${name}: ${p}; its library writes an empty dict by default, and its released versions' ` +
             "__setstate__ hand a non-empty state's items to scipy's toarray and reshape when the object's " +
             'sparse_pickle flag (an argument of the call that made it) is set',
+          false,
+        );
+    }
+    // NLTK's Punkt tokenizer, parameters and language variables: the states NLTK writes (HistoryCheck 'punkt-state',
+    // punkt-state.ts).
+    for (const name of classes.names) {
+      if (!historyChecks(name).includes('punkt-state')) continue;
+      const p = punktStateProblem(name, state);
+      if (p !== undefined)
+        this.anomaly(
+          'OFF_SHAPE_CALL',
+          `${via} on ${name}: ${p}; its released versions keep these values as data for the tokenizer's methods, ` +
+            "which call the '_Token' class on the text's tokens and look words up in the parameters",
           false,
         );
     }

@@ -6,11 +6,35 @@ LIB = "scipy"
 PACK = "scipy"
 TITLE = "SciPy sparse matrices and arrays as released versions pickle them"
 PACKAGE = "scipy"
-PATHS = ("scipy/sparse", "scipy/_lib/_sparse.py")  # the sparse classes and their base SparseABC (1.16+)
+# the sparse classes and their base SparseABC (1.16+); the interpolators and the kernel density estimate users pickle
+PATHS = ("scipy/sparse", "scipy/_lib/_sparse.py", "scipy/interpolate", "scipy/stats/kde.py", "scipy/stats/_kde.py")
 SAVED_BASES = ("scipy.sparse.base.spmatrix", "scipy.sparse._base.spmatrix", "scipy.sparse._base._spbase",
                "scipy.sparse._base.sparray", "scipy.sparse._matrix.spmatrix")
 SAVED_WHAT = "a sparse matrix or array, pickled through its __dict__"
-HELD = {}
+# _cubic.py's bases are imported from the package (`from . import PPoly`), which re-exports them with `import *`.
+STAR_IMPORTS = True
+# The effect model of the admitted classes' __setstate__ (src/analyzers/pickle/data/history-effects-scipy.json).
+EFFECTS = True
+_INTERP = "an interpolator users pickle (its arrays and settings in __dict__)"
+# The pure-Python interpolators and the kernel density estimate, under every module path a release defines them at
+# (scipy.interpolate.interpolate / fitpack2 / polyint / rbf before 1.8, the underscored modules from 1.8; the grid
+# interpolator in _rgi from 1.10; scipy.stats.kde before 1.8, _kde from 1.8).
+HELD = {
+    **{f"scipy.interpolate.{m}.{c}": _INTERP
+       for m in ("interpolate", "_interpolate")
+       for c in ("PPoly", "BPoly", "NdPPoly", "RegularGridInterpolator", "interp1d")},
+    **{f"scipy.interpolate._rgi.{c}": _INTERP for c in ("RegularGridInterpolator",)},
+    **{f"scipy.interpolate._cubic.{c}": _INTERP
+       for c in ("CubicHermiteSpline", "PchipInterpolator", "Akima1DInterpolator", "CubicSpline")},
+    **{f"scipy.interpolate.{m}.{c}": _INTERP
+       for m in ("fitpack2", "_fitpack2")
+       for c in ("UnivariateSpline", "InterpolatedUnivariateSpline", "LSQUnivariateSpline", "SmoothBivariateSpline",
+                 "LSQBivariateSpline", "RectBivariateSpline")},
+    "scipy.interpolate._bsplines.BSpline": _INTERP,
+    "scipy.interpolate._rbfinterp.RBFInterpolator": _INTERP,
+    "scipy.stats.kde.gaussian_kde": "a kernel density estimate (its dataset and bandwidth arrays in __dict__)",
+    "scipy.stats._kde.gaussian_kde": "a kernel density estimate (its dataset and bandwidth arrays in __dict__)",
+}
 EXTRA_NAMES = {}
 EXTERNAL_BASES = {
     "builtins.dict": {"why": "C dict: SETITEMS stores keys and values", "hooks": {}},
@@ -54,5 +78,52 @@ REVIEW = {
     "scipy.sparse._index.IndexMixin.__setitem__@d7c0e02a4c91": ("data", "element assignment (indices validated against the shape, values stored in its numpy arrays)"),
     "scipy.sparse._lil._lil_base.__setitem__@5f29216f43ef": ("data", "element assignment into the row lists (indices validated against the shape)"),
 }
+# The interpolators and the kernel density estimate (HELD). Their classes pickle through __dict__ (NEWOBJ, then BUILD
+# with a dict state); pickle's APPENDS calls a class's extend with one argument, and every release's PPoly/BPoly
+# extend needs two (c, x): it raises TypeError before its body runs.
+_EXTEND = ("data", "extend(c, x[, right]) needs two arguments: APPENDS calls it with one, TypeError before the body")
+_DELEGATE_SETTER = ("data", "stores the value on the instance's _delegate_to (np-converted only when _xp_internal is a "
+                            "namespace named numpy); runs only for a slot state, which scipy does not write")
+_ARRAY_SETTER = ("data", "stores numpy.asarray(value) (runs only for a slot state, which scipy does not write)")
+_FILL_VALUE = ("data", "compares the value with 'extrapolate', converts it (or its two items) with numpy.asarray and "
+                       "broadcasts it to the shape of the instance's y; sets flags (runs only for a slot state)")
+_XP_STATE = ("data", "array_namespace(state.pop('_xp')) (with SCIPY_ARRAY_API unset: the numpy namespace without "
+                     "reading the value; set: classifies the value by type, numpy-converts an array-like), picks the "
+                     "numpy-backend class for it, then __dict__.update(state)")
+REVIEW.update({
+    **{f"scipy.interpolate.{k}": _EXTEND for k in (
+        "_interpolate.BPoly.extend@4a321d1f8d5a", "_interpolate.BPoly.extend@938398ea91c6",
+        "_interpolate.BPoly.extend@bcf583ea8463", "_interpolate.BPoly.extend@eb3dfd143470",
+        "_interpolate.PPoly.extend@4a321d1f8d5a", "_interpolate._PPolyBase.extend@0d356bf4792d",
+        "_interpolate._PPolyBase.extend@2c338cbe6165", "_interpolate._PPolyBase.extend@3f81126b0abc",
+        "_interpolate._PPolyBase.extend@72a70a85f023", "_interpolate._PPolyBase.extend@86d82f2e9484",
+        "interpolate.BPoly.extend@eb3dfd143470", "interpolate._PPolyBase.extend@2c338cbe6165",
+        "interpolate._PPolyBase.extend@b5a8d4d8f0ad")},
+    **{f"scipy.interpolate.{k}": _DELEGATE_SETTER for k in (
+        "_bsplines.BSpline.setter axis@da848aeaed21", "_bsplines.BSpline.setter c@75cd1d5eefca",
+        "_bsplines.BSpline.setter extrapolate@5536aa48e073", "_bsplines.BSpline.setter k@a527d22f4894",
+        "_bsplines.BSpline.setter t@3f2bc58e1dac", "_interpolate.BPoly.setter axis@da848aeaed21",
+        "_interpolate.BPoly.setter c@75cd1d5eefca", "_interpolate.BPoly.setter extrapolate@5536aa48e073",
+        "_interpolate.BPoly.setter x@e997b1d8a39c", "_interpolate.PPoly.setter axis@da848aeaed21",
+        "_interpolate.PPoly.setter c@75cd1d5eefca", "_interpolate.PPoly.setter extrapolate@5536aa48e073",
+        "_interpolate.PPoly.setter x@e997b1d8a39c")},
+    **{f"scipy.interpolate.{k}": _ARRAY_SETTER for k in (
+        "_bsplines.BSpline.setter c@6f2b97e73520", "_bsplines.BSpline.setter t@5a67e986edfc",
+        "_interpolate._PPolyBase.setter c@34ecdf3ff104", "_interpolate._PPolyBase.setter x@b6de7d3eb180")},
+    **{f"scipy.interpolate.{k}": _FILL_VALUE for k in (
+        "_interpolate.interp1d.setter fill_value@403e5bf55739", "_interpolate.interp1d.setter fill_value@cda469c3f432",
+        "interpolate.interp1d.setter fill_value@403e5bf55739")},
+    **{f"scipy.interpolate._cubic.Akima1DInterpolator.extend@{h}": ("data", "raises NotImplementedError")
+       for h in ("1fef3925d8c0", "544d6d2af5e9")},
+    "scipy.interpolate._interpolate.PPoly.__setstate__@c704cee7b661": _XP_STATE,
+    "scipy.interpolate._interpolate.BPoly.__setstate__@ad3d08c3ff13": _XP_STATE,
+    "scipy.interpolate._bsplines.BSpline.__setstate__@f7732a0ba085": (
+        "data", "unpacks the (delegate, sentinel array) pair, reads the delegate's t and takes array_namespace of it "
+                "and of the array (SCIPY_ARRAY_API unset: the numpy namespace without reading them)"),
+    "scipy.interpolate._rbfinterp.RBFInterpolator.__setstate__@987bf5d7210a": (
+        "data", "unpacks the two tuples scipy writes into attributes (y, d, shapes, neighbors, smoothing, kernel name, "
+                "epsilon, powers; the shift/scale/coefficient arrays or the neighbour tree), then array_namespace of "
+                "three of them (SCIPY_ARRAY_API unset: the numpy namespace without reading them)"),
+})
 FUNCTIONS = {}
 NOT_ADMITTED = {}

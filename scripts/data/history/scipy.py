@@ -125,5 +125,26 @@ REVIEW.update({
                 "epsilon, powers; the shift/scale/coefficient arrays or the neighbour tree), then array_namespace of "
                 "three of them (SCIPY_ARRAY_API unset: the numpy namespace without reading them)"),
 })
-FUNCTIONS = {}
+# interp1d keeps the class function its kind selects as self._call (self.__class__._call_linear and the like; pickle
+# writes getattr(<interp1d>, '<name>')) and calls it as self._call(self, x_new) when evaluated. Admitted as stored
+# references only: getattr on the class finds the def in its body (interp1d has no metaclass, the names no
+# descriptor), a stream that calls one is refused. Hashes are filled by the review below.
+_CALLS = ("_call_linear_np", "_call_linear", "_call_nearest", "_call_previousnext", "_call_spline", "_call_nan_spline")
+FUNCTIONS = {
+    f"scipy.interpolate.{m}.interp1d.{fn}": (
+        "reference", "interp1d's evaluation function for its kind (numpy searchsorted/arithmetic on the instance's "
+                     "arrays, or the instance's spline), stored as _call and called by interp1d.__call__", ())
+    for m in ("interpolate", "_interpolate") for fn in _CALLS
+}
+# The hashes of every release's defs (read with --hooks): numpy interp/searchsorted/clip and fancy indexing on the
+# instance's arrays (bounds-checked by numpy), or a call of the instance's own _spline (_call_spline, _call_nan_spline).
+_CALL_HASHES = {
+    "_call_linear": ('3a60f8f6a199', 'b9044982ec47'),
+    "_call_linear_np": ('db6611577c85',),
+    "_call_nan_spline": ('35e5ea4338e9',),
+    "_call_nearest": ('5b64eac25150', 'aaa7ee3cc5d8'),
+    "_call_previousnext": ('fbf1c8b89ac4',),
+    "_call_spline": ('8f0da0f510e6',),
+}
+FUNCTIONS = {n: (role, why, _CALL_HASHES[n.rsplit(".", 1)[1]]) for n, (role, why, _h) in FUNCTIONS.items()}
 NOT_ADMITTED = {}

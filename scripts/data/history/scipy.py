@@ -1,10 +1,11 @@
 """scipy history pack: the sparse matrix and sparse array classes of SciPy's released versions (their module moved
-from scipy.sparse.<format> to scipy.sparse._<format> in 1.8, and the *_array classes moved in 1.11), read by
-scripts/data/derive-history.py. REVIEW keys are owner.hook@hash of the hook's syntax tree."""
+from scipy.sparse.<format> to scipy.sparse._<format> in 1.8, and the *_array classes moved in 1.11), the piecewise
+polynomial interpolators (PPoly, BPoly, CubicSpline, PCHIP, Akima) and interp1d with the evaluation function it
+stores, read by scripts/data/derive-history.py. REVIEW keys are owner.hook@hash of the hook's syntax tree."""
 
 LIB = "scipy"
 PACK = "scipy"
-TITLE = "SciPy sparse matrices and arrays as released versions pickle them"
+TITLE = "SciPy sparse matrices and arrays, piecewise polynomials and interp1d as released versions pickle them"
 PACKAGE = "scipy"
 # the sparse classes and their base SparseABC (1.16+); the interpolators and the kernel density estimate users pickle
 PATHS = ("scipy/sparse", "scipy/_lib/_sparse.py", "scipy/interpolate", "scipy/stats/kde.py", "scipy/stats/_kde.py")
@@ -16,24 +17,41 @@ STAR_IMPORTS = True
 # The effect model of the admitted classes' __setstate__ (src/analyzers/pickle/data/history-effects-scipy.json).
 EFFECTS = True
 _INTERP = "an interpolator users pickle (its arrays and settings in __dict__)"
-# The pure-Python interpolators and the kernel density estimate, under every module path a release defines them at
-# (scipy.interpolate.interpolate / fitpack2 / polyint / rbf before 1.8, the underscored modules from 1.8; the grid
-# interpolator in _rgi from 1.10; scipy.stats.kde before 1.8, _kde from 1.8).
+# The piecewise polynomials and interp1d, under every module path a release defines them at (scipy.interpolate.
+# interpolate before 1.8, _interpolate from 1.8; the cubic interpolators in _cubic). Their evaluation reaches native
+# code only through scipy.interpolate._ppoly, whose every entry point checks the coefficient array against the
+# breakpoints (c.shape[1] == len(x) - 1, else ValueError) before reading them; interp1d evaluates with numpy
+# (interp, searchsorted, bounds-checked indexing) or through its own spline (a BSpline, judged as its own class).
 HELD = {
     **{f"scipy.interpolate.{m}.{c}": _INTERP
        for m in ("interpolate", "_interpolate")
-       for c in ("PPoly", "BPoly", "NdPPoly", "RegularGridInterpolator", "interp1d")},
-    **{f"scipy.interpolate._rgi.{c}": _INTERP for c in ("RegularGridInterpolator",)},
+       for c in ("PPoly", "BPoly", "interp1d")},
     **{f"scipy.interpolate._cubic.{c}": _INTERP
        for c in ("CubicHermiteSpline", "PchipInterpolator", "Akima1DInterpolator", "CubicSpline")},
-    **{f"scipy.interpolate.{m}.{c}": _INTERP
+}
+# Objects users pickle whose state native code trusts when the object is used, so that rebuilding them is not data
+# unless a model checks that state (none does yet): each is left reported, with the effect the real library shows
+# (scripts/fixtures/scipy-objects-hostile.py, run with scipy 1.10.1 and 1.17.1 in a throwaway process).
+NATIVE_STATE = {
+    **{f"scipy.stats.{m}.gaussian_kde": (
+        "evaluating runs gaussian_kernel_estimate (Cython, boundscheck off), which reads one weight per dataset column "
+        "without checking the weights' length: a stored weights array shorter than the dataset is read past its end")
+       for m in ("kde", "_kde")},
+    "scipy.interpolate._rbfinterp.RBFInterpolator": (
+        "evaluating runs Pythran kernels that combine the query points with the stored shift, scale and monomial "
+        "powers without checking their lengths against the data's dimension: stored arrays of other lengths are read "
+        "past their ends"),
+    **{f"scipy.interpolate.{m}.RegularGridInterpolator": (
+        "linear evaluation of a 2-D grid (scipy 1.10+) runs evaluate_linear_2d (Cython, boundscheck off), which "
+        "indexes the stored values by grid-derived indices: stored values smaller than the grid are read past their "
+        "end") for m in ("interpolate", "_interpolate", "_rgi")},
+    **{f"scipy.interpolate.{m}.{c}": (
+        "evaluating runs FITPACK's splev/bispev on the stored knots, coefficients and degree (_eval_args, tck): the "
+        "degree is not checked against the knots, and a large one reads past the knots and writes past splev's "
+        "20-slot work array (SIGSEGV)")
        for m in ("fitpack2", "_fitpack2")
        for c in ("UnivariateSpline", "InterpolatedUnivariateSpline", "LSQUnivariateSpline", "SmoothBivariateSpline",
                  "LSQBivariateSpline", "RectBivariateSpline")},
-    "scipy.interpolate._bsplines.BSpline": _INTERP,
-    "scipy.interpolate._rbfinterp.RBFInterpolator": _INTERP,
-    "scipy.stats.kde.gaussian_kde": "a kernel density estimate (its dataset and bandwidth arrays in __dict__)",
-    "scipy.stats._kde.gaussian_kde": "a kernel density estimate (its dataset and bandwidth arrays in __dict__)",
 }
 EXTRA_NAMES = {}
 EXTERNAL_BASES = {
@@ -78,7 +96,7 @@ REVIEW = {
     "scipy.sparse._index.IndexMixin.__setitem__@d7c0e02a4c91": ("data", "element assignment (indices validated against the shape, values stored in its numpy arrays)"),
     "scipy.sparse._lil._lil_base.__setitem__@5f29216f43ef": ("data", "element assignment into the row lists (indices validated against the shape)"),
 }
-# The interpolators and the kernel density estimate (HELD). Their classes pickle through __dict__ (NEWOBJ, then BUILD
+# The piecewise polynomials and interp1d (HELD). Their classes pickle through __dict__ (NEWOBJ, then BUILD
 # with a dict state); pickle's APPENDS calls a class's extend with one argument, and every release's PPoly/BPoly
 # extend needs two (c, x): it raises TypeError before its body runs.
 _EXTEND = ("data", "extend(c, x[, right]) needs two arguments: APPENDS calls it with one, TypeError before the body")
@@ -100,15 +118,12 @@ REVIEW.update({
         "interpolate.BPoly.extend@eb3dfd143470", "interpolate._PPolyBase.extend@2c338cbe6165",
         "interpolate._PPolyBase.extend@b5a8d4d8f0ad")},
     **{f"scipy.interpolate.{k}": _DELEGATE_SETTER for k in (
-        "_bsplines.BSpline.setter axis@da848aeaed21", "_bsplines.BSpline.setter c@75cd1d5eefca",
-        "_bsplines.BSpline.setter extrapolate@5536aa48e073", "_bsplines.BSpline.setter k@a527d22f4894",
-        "_bsplines.BSpline.setter t@3f2bc58e1dac", "_interpolate.BPoly.setter axis@da848aeaed21",
+        "_interpolate.BPoly.setter axis@da848aeaed21",
         "_interpolate.BPoly.setter c@75cd1d5eefca", "_interpolate.BPoly.setter extrapolate@5536aa48e073",
         "_interpolate.BPoly.setter x@e997b1d8a39c", "_interpolate.PPoly.setter axis@da848aeaed21",
         "_interpolate.PPoly.setter c@75cd1d5eefca", "_interpolate.PPoly.setter extrapolate@5536aa48e073",
         "_interpolate.PPoly.setter x@e997b1d8a39c")},
     **{f"scipy.interpolate.{k}": _ARRAY_SETTER for k in (
-        "_bsplines.BSpline.setter c@6f2b97e73520", "_bsplines.BSpline.setter t@5a67e986edfc",
         "_interpolate._PPolyBase.setter c@34ecdf3ff104", "_interpolate._PPolyBase.setter x@b6de7d3eb180")},
     **{f"scipy.interpolate.{k}": _FILL_VALUE for k in (
         "_interpolate.interp1d.setter fill_value@403e5bf55739", "_interpolate.interp1d.setter fill_value@cda469c3f432",
@@ -117,13 +132,6 @@ REVIEW.update({
        for h in ("1fef3925d8c0", "544d6d2af5e9")},
     "scipy.interpolate._interpolate.PPoly.__setstate__@c704cee7b661": _XP_STATE,
     "scipy.interpolate._interpolate.BPoly.__setstate__@ad3d08c3ff13": _XP_STATE,
-    "scipy.interpolate._bsplines.BSpline.__setstate__@f7732a0ba085": (
-        "data", "unpacks the (delegate, sentinel array) pair, reads the delegate's t and takes array_namespace of it "
-                "and of the array (SCIPY_ARRAY_API unset: the numpy namespace without reading them)"),
-    "scipy.interpolate._rbfinterp.RBFInterpolator.__setstate__@987bf5d7210a": (
-        "data", "unpacks the two tuples scipy writes into attributes (y, d, shapes, neighbors, smoothing, kernel name, "
-                "epsilon, powers; the shift/scale/coefficient arrays or the neighbour tree), then array_namespace of "
-                "three of them (SCIPY_ARRAY_API unset: the numpy namespace without reading them)"),
 })
 # interp1d keeps the class function its kind selects as self._call (self.__class__._call_linear and the like; pickle
 # writes getattr(<interp1d>, '<name>')) and calls it as self._call(self, x_new) when evaluated. Admitted as stored
@@ -147,4 +155,4 @@ _CALL_HASHES = {
     "_call_spline": ('8f0da0f510e6',),
 }
 FUNCTIONS = {n: (role, why, _CALL_HASHES[n.rsplit(".", 1)[1]]) for n, (role, why, _h) in FUNCTIONS.items()}
-NOT_ADMITTED = {}
+NOT_ADMITTED = dict(NATIVE_STATE)

@@ -234,8 +234,9 @@ const REASON_GETATTR_CLASS_FUNCTION =
   "a class function a library stores: getattr(<a class>, '<name>') with a constant name that is not a special " +
   "(dunder) name, as pickle writes a function kept as a class attribute's value (scipy's interp1d keeps " +
   'self.__class__._call_linear as _call); the lookup gives the def of the class body, the derived name ' +
-  "<class>.<name> a pack admits as a stored reference only (its review read every release's def), and no result " +
-  'of such a call is called while loading; every use of it in this stream has that shape';
+  "<class>.<name> a pack admits as a stored reference only (its review read every release's def), each result is " +
+  'stored only as the _call attribute of an instance of that class and none is called while loading; every use of ' +
+  'it in this stream has that shape';
 const REASON_VECTORIZE =
   "scipy's vecentropy: numpy.vectorize rebuilt through __new__ whose state is the dict vectorize writes, pyfunc scipy's own bound method; every use of it in this stream has that shape";
 
@@ -272,6 +273,9 @@ export class VettedUses {
   /** getattr imports consumed as getattr(<a class>, <constant non-dunder name>), and the derived names they give. */
   private readonly classFunctionGetattr = new Set<ImportFact>();
   private readonly classFunctions = new Set<string>();
+  /** Pushes of each derived `<class>.<name>` import, and those stored as `_call` in a BUILD state of its class. */
+  private readonly classFunctionRefs = new Map<ImportFact, number>();
+  private readonly classFunctionPlaced = new Map<ImportFact, number>();
   /** getattr imports consumed as getattr(<instance of the stream>, <constant non-dunder name>). */
   private readonly attributeGetattr = new Set<ImportFact>();
   /** getattr imports consumed as getattr(<admitted Enum class>, <one of its member names>), and those classes. */
@@ -301,6 +305,8 @@ export class VettedUses {
 
   /** A reference to `imp` was pushed on the stack. */
   pushed(imp: ImportFact): void {
+    if (imp.derivedVia === 'getattr' && this.classFunctions.has(imp.canonical))
+      this.classFunctionRefs.set(imp, (this.classFunctionRefs.get(imp) ?? 0) + 1);
     if (
       imp.canonical === GETATTR ||
       imp.canonical === PARTIAL ||
@@ -369,6 +375,32 @@ export class VettedUses {
     this.vettedCalls.add(call);
     this.bound.add(result);
     return result;
+  }
+
+  /**
+   * A class function where its library stores it: the value of `_call` in a dict state BUILD gives an instance of the
+   * class the function was taken from (scipy's interp1d keeps self.__class__._<kind> there).
+   */
+  private placeClassFunction(inst: ObjV, state: PyVal): void {
+    // A class with __slots__ along its order (interp1d's base) is written with a (dict, slot dict) state.
+    const dicts =
+      typeof state === 'object' && state.k === K.Tuple && state.more === 0 && state.items.length === 2
+        ? state.items
+        : [state];
+    const cls = instanceClass(inst)?.canonical;
+    if (cls === undefined) return;
+    for (const d of dicts) if (typeof d === 'object' && d.k === K.Dict && d.opaque !== true) this.placeIn(cls, d);
+  }
+
+  private placeIn(cls: string, state: DictV): void {
+    state.keys.forEach((key, i) => {
+      const v = state.vals[i];
+      if (key !== CLASS_FUNCTION_SLOT || typeof v !== 'object' || v.k !== K.Global) return;
+      const imp = v.imp;
+      if (imp.derivedVia !== 'getattr' || !this.classFunctions.has(imp.canonical)) return;
+      if (imp.canonical.slice(0, imp.canonical.lastIndexOf('.')) !== cls) return;
+      this.classFunctionPlaced.set(imp, (this.classFunctionPlaced.get(imp) ?? 0) + 1);
+    });
   }
 
   /** The Enum classes getattr named members of, with their packs' releases. */
@@ -550,6 +582,7 @@ export class VettedUses {
 
   /** BUILD on `inst` with `state`; `call` is its BUILD call fact. */
   built(inst: ObjV, state: PyVal, call: CallFact | undefined): void {
+    if (this.classFunctions.size > 0) this.placeClassFunction(inst, state);
     const p = this.partials.get(inst);
     if (p !== undefined) {
       if (p.status !== 'made' || !partialStateData(state, p.target!)) p.status = 'bad';
@@ -582,7 +615,10 @@ export class VettedUses {
    */
   finish(imports: readonly ImportFact[], calls: readonly CallFact[], memo?: CompactedMemo): VettedImports | undefined {
     const compacted = memo !== undefined;
-    const out = new Map<ImportFact, { why: string; pack: string; via?: string; versions?: string }>();
+    const out = new Map<
+      ImportFact,
+      { why: string; pack: string; via?: string; versions?: string; viaReference?: true }
+    >();
     const unvetted = new Set<ImportFact>();
     // A call of an EMPTY_CALLS class that is not a constructor call (NEWOBJ, BUILD, an item stored on an instance)
     // is judged by its pack's own verdict, as without the vetting: only its constructor calls must be vetted.
@@ -664,8 +700,12 @@ export class VettedUses {
         const classFunction = this.classFunctionGetattr.has(imp);
         // A class function so taken is never called while loading (its own verdict, a stored reference, refuses a
         // call too; the shape does not hold once one is).
+        // Each result is stored once, as the `_call` attribute of an instance of its class, and nowhere else.
+        const derived = imports.filter((d) => d.derivedVia === 'getattr' && this.classFunctions.has(d.canonical));
         const classFunctionOk =
           classFunction &&
+          derived.length > 0 &&
+          derived.every((d) => (this.classFunctionRefs.get(d) ?? 0) === (this.classFunctionPlaced.get(d) ?? -1)) &&
           !calls.some(
             (c) =>
               c.callee !== undefined &&
@@ -769,6 +809,9 @@ export class VettedUses {
     return out.size > 0 ? out : undefined;
   }
 }
+
+/** The attribute a class function's library keeps it in (scipy's interp1d: self._call). */
+const CLASS_FUNCTION_SLOT = '_call';
 
 /**
  * `<class>.<name>` when a getattr call's arguments are (<a GLOBAL of a class, imported directly>, <a constant name that

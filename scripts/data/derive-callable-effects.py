@@ -87,6 +87,15 @@ REVIEWED = {
     'numpy.random.bit_generator.__pyx_unpickle_SeedSequence': {
         'returns': [{'new': 0}], 'written': 'call',
         'source': 'Cython __pyx_unpickle_SeedSequence: SeedSequence.__new__(type) (subtype checked), C fields set'},
+    # numpy >= 2.0 (no installed version: read from numpy 2.0.2's and 2.4.6's numpy/_core/_internal.py, and observed
+    # with objects that record their method calls). Each call and each use of its result is checked by the pickle
+    # analysis (src/analyzers/pickle/numpy-strings.ts).
+    'numpy.core._internal._convert_to_stringdtype_kwargs': {
+        'returns': [{'fixed': 'numpy.dtype'}], 'written': 'call',
+        'calls': [{'method': '__bool__', 'of': [0]}, {'method': '__ne__', 'of': [1]}, {'method': '__str__', 'of': [1]}],
+        'source': 'numpy/_core/_internal.py _convert_to_stringdtype_kwargs: StringDType(coerce=coerce[, na_object='
+                  'na_object]); the constructor takes bool(coerce), na_object != na_object and str(na_object) '
+                  '(numpy-strings.ts: a bool coerce, a None, number, str or pandas.NA na_object)'},
     'pandas._libs.arrays.__pyx_unpickle_NDArrayBacked': {
         'returns': [{'new': 0}], 'written': 'call',
         'source': 'Cython __pyx_unpickle_NDArrayBacked: NDArrayBacked.__new__(type) (subtype checked)'},
@@ -115,6 +124,10 @@ REVIEWED = {
         'returns': [{'fixed': 'pyarrow.lib.ChunkedArray'}], 'written': 'call',
         'source': 'pyarrow/table.pxi chunked_array: a ChunkedArray of the arrays, others converted by asarray '
                   '(arrow-arrays.ts: arrays _restore_array made)'},
+    'pyarrow.lib.timestamp': {
+        'returns': [{'fixed': 'pyarrow.lib.TimestampType'}], 'written': 'call',
+        'source': 'pyarrow/types.pxi timestamp: string_to_timeunit(unit), tzinfo_to_string(tz) for a tz that is not a '
+                  'str (arrow-arrays.ts: a unit str and a tz of None, a key or a fixed offset)'},
     'pandas._libs.internals._unpickle_block': {
         'returns': [{'fixed': 'pandas.core.internals.blocks.Block'}], 'written': 'call',
         'source': 'pandas/_libs/internals.pyx _unpickle_block: new_block(values, placement, ndim=ndim)'},

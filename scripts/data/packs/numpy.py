@@ -1,6 +1,9 @@
 """numpy pack: arrays (plain, object, structured, masked, matrix, record), scalars and dtypes, random states and
 generators, and the ufuncs estimators store as functions (FunctionTransformer(np.sqrt)), as numpy pickles them."""
 
+import glob
+import os
+
 import numpy as np
 
 PACK = "numpy"
@@ -47,8 +50,17 @@ def objects():
     return out
 
 
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
+
+
 def streams():
-    return []
+    # numpy 2's StringDType is not in Debian's stable numpy: its names are read from the committed real files
+    # (numpy 2.0.2 and 2.4.6, scripts/fixtures/numpy-stringdtype.py).
+    out = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "test", "fixtures", "numpy-stringdtype", "*", "*.pkl"))):
+        with open(path, "rb") as fh:
+            out.append((os.path.relpath(path, ROOT), fh.read()))
+    return out
 
 
 _RECON = "ndarray reconstruction"
@@ -77,6 +89,16 @@ FUNCTIONS = {
     "numpy.random._pickle.__bit_generator_ctor": (
         "reconstructor",
         "__bit_generator_ctor(bit_generator_name='MT19937'): fixed BitGenerators table lookup",
+    ),
+    # numpy >= 2.0 (numpy/_core/_internal.py): StringDType.__reduce__ writes (_convert_to_stringdtype_kwargs, (coerce,)
+    # or (coerce, na_object)), which returns StringDType(coerce=coerce[, na_object=na_object]).
+    "numpy.core._internal._convert_to_stringdtype_kwargs": (
+        "reconstructor",
+        "_convert_to_stringdtype_kwargs(coerce, na_object=<absent>) = StringDType(coerce=coerce, na_object=na_object): "
+        "numpy 2's variable-width text dtype; its constructor takes bool(coerce), na_object != na_object and "
+        "str(na_object), and an array of it runs == with na_object and str() on every item it is given (admitted only "
+        "with a bool coerce, a None, float, str or pandas.NA na_object, used only as an array's dtype, with items that "
+        "are plain values: numpy-strings.ts)",
     ),
     "numpy.mean": ("function", "pure reduction (FeatureAgglomeration.pooling_func stores it); computes on arrays"),
     # numpy < 1.20's ufunc reduce wrote (_ufunc_reconstruct, (module, name)); every numpy since keeps the function.
@@ -132,6 +154,7 @@ FUNCTIONS["numpy.random.bit_generator.__pyx_unpickle_SeedSequence"] = (
 # derived from this numpy like any other class.
 EXTRA_NAMES = {
     "numpy.core._ufunc_reconstruct": "numpy < 1.20 pickles of ufuncs",
+    "numpy.core._internal._convert_to_stringdtype_kwargs": "numpy >= 2.0 pickles of StringDType arrays",
     "numpy.random.mtrand.RandomState": "",
     "numpy.random._generator.Generator": "",
     "numpy.random._mt19937.MT19937": "",

@@ -63,6 +63,13 @@ FUNCTIONS = {
         "chunked_array(arrays, type): a ChunkedArray over the arrays (items that are not arrays are converted by "
         "pyarrow.asarray); admitted with arrays _restore_array made and an admitted type (arrow-arrays.ts)",
     ),
+    "pyarrow.lib.timestamp": (
+        "reconstructor",
+        "timestamp(unit, tz=None): a TimestampType (how TimestampType.__reduce__ writes it); the unit is parsed as a "
+        "str, a tz that is not a str is converted by calling its methods, a tz str is kept and resolved by name "
+        "later; admitted with a unit of s/ms/us/ns and a tz of None, a time-zone key or a fixed offset "
+        "(arrow-arrays.ts)",
+    ),
 }
 VALUES = {}
 REVIEW = {}

@@ -13,6 +13,8 @@ export const RESTORE_ARRAY = 'pyarrow.lib._restore_array';
 export const PY_BUFFER = 'pyarrow.lib.py_buffer';
 export const TYPE_FOR_ALIAS = 'pyarrow.lib.type_for_alias';
 export const CHUNKED_ARRAY = 'pyarrow.lib.chunked_array';
+/** timestamp(unit, tz): how pyarrow's reduce writes a timestamp type (TimestampType.__reduce__), zoned or not. */
+export const TIMESTAMP = 'pyarrow.lib.timestamp';
 
 /**
  * pandas' pyarrow-backed arrays: the string arrays (pandas 1.2 on; the NumPy-semantics variant of pandas 2.1 - 2.3) and
@@ -33,7 +35,32 @@ export const ARROW_DTYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** The pyarrow callables whose calls this module checks. */
-export const ARROW_CALLABLES: ReadonlySet<string> = new Set([RESTORE_ARRAY, PY_BUFFER, TYPE_FOR_ALIAS, CHUNKED_ARRAY]);
+export const ARROW_CALLABLES: ReadonlySet<string> = new Set([
+  RESTORE_ARRAY,
+  PY_BUFFER,
+  TYPE_FOR_ALIAS,
+  CHUNKED_ARRAY,
+  TIMESTAMP,
+]);
+
+const TIME_UNITS: ReadonlySet<string> = new Set(['s', 'ms', 'us', 'ns']);
+/**
+ * A time-zone text Arrow resolves by name or offset: an IANA-style key (letters first; components of letters, digits,
+ * `_`, `+`, `-`; no `.`, so no `..` component and no leading `/`) or a fixed offset `+HH:MM`. pyarrow resolves a name
+ * through pytz or zoneinfo, which read the key's file in their time-zone database.
+ */
+const TZ_TEXT = /^(?:[A-Za-z][A-Za-z0-9_+-]{0,31}(?:\/[A-Za-z0-9_+-]{1,32}){0,3}|[+-]\d{2}:\d{2})$/;
+
+/** Why `timestamp(*items)` is not a call pyarrow's reduce writes, or undefined. */
+function timestampProblem(items: readonly PyVal[]): string | undefined {
+  if (items.length < 1 || items.length > 2) return `${items.length} arguments (pyarrow writes (unit, tz))`;
+  const [unit, tz] = items;
+  if (typeof unit !== 'string' || !TIME_UNITS.has(unit)) return "its unit is not one of 's', 'ms', 'us', 'ns'";
+  // A tz object other than a str is converted by calling its methods (tzinfo_to_string).
+  if (tz !== undefined && !isNone(tz) && (typeof tz !== 'string' || !TZ_TEXT.test(tz)))
+    return 'its tz is not None, a time-zone name or a fixed offset';
+  return undefined;
+}
 
 /** How an Arrow type lays out its buffers: fixed-width values (bits per value) or offsets (4 or 8 bytes) and data. */
 type Layout =
@@ -114,8 +141,16 @@ function madeBy(v: PyVal | undefined, canonical: string): v is ObjV {
   );
 }
 
-/** The alias a `type_for_alias(name)` result was made from, lower-cased as pyarrow does (ASCII only), or undefined. */
+/**
+ * The alias a `type_for_alias(name)` result was made from, lower-cased as pyarrow does (ASCII only), or the unit's alias
+ * `timestamp[<unit>]` of a `timestamp(unit, tz)` result; undefined for anything else.
+ */
 function aliasOf(v: PyVal | undefined): string | undefined {
+  // A timestamp type, zoned or not, has the layout of its unit's alias (64-bit values; the zone is metadata).
+  if (madeBy(v, TIMESTAMP)) {
+    const t = argItems(v.args);
+    return typeof t === 'string' || timestampProblem(t) !== undefined ? undefined : `timestamp[${String(t[0])}]`;
+  }
   if (!madeBy(v, TYPE_FOR_ALIAS)) return undefined;
   const items = argItems(v.args);
   if (typeof items === 'string' || items.length !== 1 || typeof items[0] !== 'string') return undefined;
@@ -157,6 +192,8 @@ export function arrowCallProblem(canonical: string, args: PyVal | undefined, rea
         if (!madeBy(c, RESTORE_ARRAY)) return 'a chunk is not an array _restore_array made (pyarrow converts it)';
       return undefined;
     }
+    case TIMESTAMP:
+      return timestampProblem(items);
     case RESTORE_ARRAY: {
       if (items.length !== 1) return `${items.length} arguments (pyarrow writes one ArrayData tuple)`;
       return arrayDataProblem(items[0], read);
@@ -197,7 +234,7 @@ function arrayDataProblem(data: PyVal | undefined, read: BytesReader): string | 
     return 'its ArrayData is not the 7-item tuple (type, length, null_count, offset, buffers, children, dictionary)';
   const [type, length, nullCount, offset, buffersV, children, dictionary] = t.items;
   const alias = aliasOf(type);
-  if (alias === undefined) return 'its type is not a type_for_alias result';
+  if (alias === undefined) return 'its type is not a type_for_alias or timestamp result';
   const layout = LAYOUTS.get(alias);
   if (layout === undefined) return `its type '${alias}' is not one whose layout is checked`;
   if (!isInt(length) || !isInt(nullCount) || !isInt(offset))
@@ -352,6 +389,18 @@ function isArrowDtype(v: PyVal | undefined): boolean {
  * index class), or undefined. ArrowDtype's __hash__, __eq__ and name format and compare pyarrow_dtype, which pandas
  * does while it rebuilds a frame: any other value has its special methods run.
  */
+/**
+ * Where an ArrowDtype's BUILD state, checked whole (arrowDtypeStateProblem), keeps its `_cache`: pandas' cached
+ * `index_class`, the Index class pandas itself calls with its own arguments when the column becomes an index. -1 when
+ * `obj` is not only an ArrowDtype, its state is not one the check admits, or it has no `_cache`.
+ */
+export function arrowDtypeCacheAt(obj: ObjV, state: PyVal): number {
+  const c = instanceClasses(obj);
+  if (c.unknown || c.names.length === 0 || !c.names.every((n) => ARROW_DTYPES.has(n))) return -1;
+  if (typeof state !== 'object' || state.k !== K.Dict || arrowDtypeStateProblem(state) !== undefined) return -1;
+  return state.keys.indexOf('_cache');
+}
+
 export function arrowDtypeStateProblem(state: PyVal): string | undefined {
   if (typeof state !== 'object' || state.k !== K.Dict) return 'the state is not a dict';
   if (state.opaque === true || state.n > state.keys.length) return 'the state dict was not kept whole';

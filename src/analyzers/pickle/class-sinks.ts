@@ -16,6 +16,7 @@ import {
   type ImplicitHook,
   type LabelSinks,
 } from './callable-effects.js';
+import { arrowDtypeCacheAt } from './arrow-arrays.js';
 import { instanceClass, instanceClasses } from './instance-class.js';
 import { isStatsmodelsDataClass, modelDataStateInert } from './statsmodels-data.js';
 import { dictGet, K, kindName, UNKNOWN, type DictV, type PyObj, type PyVal, type TupleV } from './values.js';
@@ -281,8 +282,12 @@ function walkValues(v: PyVal, lookups: boolean, deep: boolean): { readonly vals:
     let inner: readonly PyVal[] = childrenOf(x, out);
     if (deep && x.k === K.Obj) {
       const more: PyVal[] = [...inner];
-      if (x.states !== undefined) more.push(...x.states);
-      else if (x.state !== undefined) more.push(x.state);
+      for (const st of x.states ?? (x.state !== undefined ? [x.state] : [])) {
+        // An ArrowDtype's checked state: its cached index_class is the Index class pandas calls itself (arrow-arrays.ts).
+        const cacheAt = arrowDtypeCacheAt(x, st);
+        if (cacheAt < 0) more.push(st);
+        else more.push(...(st as DictV).vals.filter((_, i) => i !== cacheAt));
+      }
       if (x.plantedAttrs !== undefined) more.push(...x.plantedAttrs.vals);
       if (x.through !== undefined) more.push(x.through);
       inner = more;

@@ -68,8 +68,21 @@ const NEWER_DTYPE: CodedModel = {
   value: true,
 };
 
+/** numpy 2's StringDType function (numpy-strings.ts), at numpy 2's home and the numpy.core spelling. */
+const STRING_DTYPE: CodedModel = {
+  returns: 'StringDType(coerce=coerce[, na_object=na_object]): a dtype (numpy/_core/_internal.py, numpy >= 2.0)',
+  calls: "bool(coerce), na_object != na_object and str(na_object); on an array's items: == with na_object, str()",
+  work: "none: the items are the stream's, each converted once",
+  reaches: 'numpy native code: the dtype reads packed string records, which only its own setitem writes',
+  restriction:
+    'numpy-strings.ts: a bool or int coerce, a na_object of None, a number, a str or pandas.NA; the dtype only in an ' +
+    "ndarray's (or joblib array wrapper's) state, the array's items plain values, no items given to it afterwards",
+};
+
 /** The coded models, by canonical name. */
 export const CODED_MODELS: ReadonlyMap<string, CodedModel> = new Map<string, CodedModel>([
+  ['numpy._core._internal._convert_to_stringdtype_kwargs', STRING_DTYPE],
+  ['numpy.core._internal._convert_to_stringdtype_kwargs', STRING_DTYPE],
   [
     'torch._tensor._rebuild_from_type',
     {

@@ -18,6 +18,7 @@
 // aligned struct) for a struct holding objects, none of 0x01, 0x02, 0x04 for any type without objects.
 // joblib reads a NumpyArrayWrapper's array bytes with the same dtype (count * dtype.itemsize bytes, or a nested pickle
 // when dtype.hasobject), so its item size is the one numpy computes here, not the number the state carries.
+import { isStringDtype } from './numpy-strings.js';
 import { K, type ObjV, type PyVal } from './values.js';
 
 /** What numpy computes for a pickled dtype. */
@@ -42,6 +43,8 @@ const OBJECT_NEEDS = HASOBJECT | LIST_PICKLE | NEEDS_INIT;
 const OBJECT_BITS = HASOBJECT | LIST_PICKLE | IS_POINTER;
 /** _descr_find_object's NPY_OBJECT_DTYPE_FLAGS. */
 const OBJECT_DTYPE_FLAGS = 0x3f;
+/** numpy 2.0 - 2.4's StringDType flags (dtype.flags, observed): 0x6b. */
+const STRING_DTYPE_FLAGS = 0x6b;
 /** Nested dtypes (fields of fields) followed. */
 const MAX_DEPTH = 16;
 
@@ -274,6 +277,9 @@ function summarizeInt(v: PyVal | undefined): string {
 
 /** numpy's dtype for a pickled `numpy.dtype(...)` value (and its BUILD state), or undefined when it cannot be followed. */
 export function dtypeModel(v: PyVal | undefined, depth = 0): DtypeModel | undefined {
+  // numpy 2's StringDType (numpy-strings.ts): 16-byte packed string records, pickled as lists of items
+  // (NPY_LIST_PICKLE), with `hasobject` set (joblib pickles such an array nested, as it does object arrays).
+  if (isStringDtype(v)) return { itemsize: 16, hasObject: true, objectType: true, flags: STRING_DTYPE_FLAGS };
   if (depth > MAX_DEPTH || !isDtypeCall(v)) return undefined;
   const b = callBase(v);
   if ('problem' in b) return undefined;

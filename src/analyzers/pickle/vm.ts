@@ -77,6 +77,13 @@ import { GETATTR, VettedUses } from './vetted-uses.js';
 import { callHookProblem, pandasTzTextProblem, PYTZ_RECONSTRUCTORS } from './call-hooks.js';
 import { ARROW_CALLABLES, ARROW_STRING_ARRAYS, arrowCallProblem, PY_BUFFER, type BytesReader } from './arrow-arrays.js';
 import {
+  madeAsStringDtype,
+  STRING_DTYPE_CALLABLES,
+  stringArrayState,
+  stringArrayStateProblem,
+  stringDtypeCallProblem,
+} from './numpy-strings.js';
+import {
   deepHash,
   exposure,
   HashBudget,
@@ -879,6 +886,13 @@ class PickleVm implements ModelContext {
   private khashReported = false;
   /** Lists, tuples and dicts are levels of nesting (LoaderModel.nativeContainers). */
   private readonly containerLevels: boolean;
+  /**
+   * numpy StringDType values were made (numpy-strings.ts): from then on every call's arguments and every BUILD state
+   * are searched for one used anywhere numpy's reduce does not put it.
+   */
+  private stringDtypes = false;
+  /** Arrays whose BUILD gave them a StringDType: numpy writes no items into them afterwards. */
+  private stringArrays: WeakSet<ObjV> | undefined;
   /** The pyarrow buffers (py_buffer results) of checked arrays, looked at again when the stream ends (arrowSettled). */
   private arrowHeld: ObjV[] | undefined;
   private overReported = false;
@@ -1272,6 +1286,97 @@ class PickleVm implements ModelContext {
     if (b.data !== undefined) return b.data.subarray(start, start + len);
     return b.off >= 0 ? this.readStream(b.off + start, len) : undefined;
   };
+
+  /** A call of numpy's StringDType function (numpy-strings.ts): outside what numpy's reduce writes, it is reported. */
+  private stringDtypeCall(args: PyVal | undefined): void {
+    this.stringDtypes = true;
+    const problem = stringDtypeCallProblem(args);
+    if (problem !== undefined)
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `numpy StringDType (_convert_to_stringdtype_kwargs): ${problem}; numpy's reduce writes (coerce,) or ` +
+          '(coerce, na_object) with a bool and a missing-value marker of None, a float, a str or pandas.NA',
+        false,
+      );
+  }
+
+  /**
+   * Where a BUILD state holds a StringDType by numpy's own writing: an ndarray's state tuple at its dtype, a joblib
+   * array wrapper's state dict under 'dtype'. Those places are left out of the search for other uses.
+   */
+  private stringDtypeSlot(inst: PyVal, state: PyVal): ((parent: PyVal, i: number) => boolean) | undefined {
+    if (typeof inst !== 'object' || inst.k !== K.Obj || typeof state !== 'object') return undefined;
+    const names = instanceClasses(inst).names;
+    if (state.k === K.Tuple && names.some((n) => inFamily('numpy.ndarray', n)) && stringArrayState(state)) {
+      const at = state.items.length === 5 ? 2 : 1;
+      return (parent, i) => parent === state && i === at;
+    }
+    if (state.k === K.Dict && names.length > 0 && names.every((n) => JOBLIB_WRAPPERS.has(n)))
+      return (parent, i) => parent === state && state.keys[i] === 'dtype';
+    return undefined;
+  }
+
+  /**
+   * Once the stream made a StringDType: `where` (a call's arguments, a BUILD state) holding one, or a container whose
+   * items the analysis did not keep (it may hold one), is reported. numpy's reduce puts the dtype only in an array's
+   * BUILD state (and joblib in its array wrapper's): anywhere else it may reach ndarray.__new__ with a buffer, whose
+   * bytes numpy then reads as pointers to text.
+   */
+  private stringDtypeUse(where: string, v: PyVal | undefined, skip?: (parent: PyVal, i: number) => boolean): void {
+    if (!this.stringDtypes || v === undefined) return;
+    const seen = new Set<PyVal>();
+    let budget = 4096;
+    const holds = (x: PyVal, depth: number): string | undefined => {
+      if (typeof x !== 'object') return undefined;
+      if (madeAsStringDtype(x)) return 'a StringDType';
+      if (seen.has(x) || --budget < 0) return budget < 0 ? 'more values than the search reads' : undefined;
+      seen.add(x);
+      if (depth > 6) return 'values nested deeper than the search reads';
+      switch (x.k) {
+        case K.Unknown:
+          return 'a value the analysis does not hold';
+        case K.Obj:
+          return x.memoLost === true ? 'a value the memo did not keep' : undefined;
+        case K.Tuple:
+          if (x.more > 0) return 'a tuple whose items were not all kept';
+          for (let i = 0; i < x.items.length; i++) {
+            if (skip?.(x, i)) continue;
+            const r = holds(x.items[i]!, depth + 1);
+            if (r !== undefined) return r;
+          }
+          return undefined;
+        case K.List:
+        case K.Set:
+        case K.FrozenSet: {
+          if (x.objsMore === true || x.objsLost === true) return 'a container whose items were not all kept';
+          if (x.k === K.List && (x.readBack === true || x.lostInto !== undefined)) return 'a list the memo summarised';
+          for (const o of x.objs ?? []) {
+            const r = holds(o, depth + 1);
+            if (r !== undefined) return r;
+          }
+          return undefined;
+        }
+        case K.Dict: {
+          if (x.opaque === true || x.n > x.keys.length) return 'a dict whose items were not all kept';
+          for (let i = 0; i < x.keys.length; i++) {
+            const r = holds(x.keys[i]!, depth + 1) ?? (skip?.(x, i) ? undefined : holds(x.vals[i]!, depth + 1));
+            if (r !== undefined) return r;
+          }
+          return undefined;
+        }
+        default:
+          return undefined;
+      }
+    };
+    const found = holds(v, 0);
+    if (found !== undefined)
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${where} holds ${found}, in a stream that made a numpy StringDType: numpy's reduce puts that dtype only in ` +
+          "an array's state (given to ndarray.__new__ with a buffer, numpy reads the bytes as pointers to text)",
+        false,
+      );
+  }
 
   /**
    * A call of a pyarrow rebuild function (arrow-arrays.ts): outside what pyarrow's reduce writes, or an array Arrow's
@@ -1808,6 +1913,10 @@ class PickleVm implements ModelContext {
     }
     const call = this.recordCall(kind, effective);
     this.uses?.callArgs(args, kwargs);
+    if (this.stringDtypes) {
+      this.stringDtypeUse(`${kind} arguments`, args);
+      this.stringDtypeUse(`${kind} keyword arguments`, kwargs);
+    }
     // A partial called with arguments: vetted only in the shape its library writes (vetted-uses.ts CALLED_PARTIALS).
     if (effective !== callee && typeof callee === 'object' && callee.k === K.Obj)
       this.uses?.partialCalled(kind, callee, args, call);
@@ -1836,6 +1945,7 @@ class PickleVm implements ModelContext {
         if (effective === callee && isCythonUnpickle(canonical)) this.cythonState(result, args);
         if (effective === callee) checkEffects(this.effectHost, canonical, args);
         if (ARROW_CALLABLES.has(canonical)) this.arrowCall(canonical, effective === callee ? args : undefined, result);
+        if (STRING_DTYPE_CALLABLES.has(canonical)) this.stringDtypeCall(effective === callee ? args : undefined);
         // What it calls of its own arguments is called (a partial's arguments are not all in view).
         checkCallThrough(this.effectHost, canonical, effective === callee ? args : UNKNOWN);
         // Calling a class runs its __new__ and __init__ on the arguments (a partial adds arguments not in view).
@@ -2333,6 +2443,13 @@ class PickleVm implements ModelContext {
    * the released versions' __setitem__/append/extend/add of that class run their library code on the stream's values.
    */
   private itemsChecked(target: ObjV, op: string): void {
+    if (this.stringArrays?.has(target))
+      this.anomaly(
+        'OFF_SHAPE_CALL',
+        `${op} on a numpy StringDType array: numpy writes no items into it after its state, and its __setitem__ ` +
+          'calls str() on each value',
+        false,
+      );
     const named = instanceClasses(target).names.find(
       (n) => ARROW_STRING_ARRAYS.has(n) || historyChecks(n).includes('items'),
     );
@@ -2434,6 +2551,7 @@ class PickleVm implements ModelContext {
   private build(inst: PyVal, state: PyVal): PyVal | undefined {
     this.chargeState(state);
     noteChanged(inst);
+    if (this.stringDtypes) this.stringDtypeUse('BUILD state', state, this.stringDtypeSlot(inst, state));
     if (typeof inst !== 'object') {
       this.anomaly('TYPE_ERROR', `BUILD on a '${kindName(inst)}' (no __dict__)`, true);
       return;
@@ -2767,6 +2885,11 @@ class PickleVm implements ModelContext {
     if (classes.names.some((n) => inFamily('numpy.ndarray', n))) {
       const held = arrayStateHolds(state);
       if (held > 0) inst.holds = Math.max(inst.holds ?? 0, held);
+      if (this.stringDtypes) {
+        const p = stringArrayStateProblem(state);
+        if (p !== undefined) this.anomaly('NATIVE_STATE', `${via}: ${p}`, false);
+        if (stringArrayState(state)) (this.stringArrays ??= new WeakSet()).add(inst);
+      }
     }
   }
 

@@ -77,6 +77,8 @@ interface ArrayCase {
   readonly readBack?: boolean;
   /** The type_for_alias argument is an int. */
   readonly aliasNotStr?: boolean;
+  /** The type is `timestamp(...)` of these arguments, pushed by the builder, instead of type_for_alias. */
+  readonly timestamp?: (p: P) => P;
 }
 
 const OFFSETS = [...u64(0), ...u64(1), ...u64(3)];
@@ -84,10 +86,15 @@ const OFFSETS = [...u64(0), ...u64(1), ...u64(3)];
 function arrayStream(c: ArrayCase): Uint8Array {
   const p = new P().proto(4);
   p.stackGlobal('pyarrow.lib', '_restore_array').mark();
-  p.stackGlobal('pyarrow.lib', 'type_for_alias');
-  if (c.aliasNotStr === true) p.int(1);
-  else p.sbu(c.alias ?? 'large_string');
-  p.tuple1().reduce();
+  if (c.timestamp !== undefined) {
+    p.stackGlobal('pyarrow.lib', 'timestamp').mark();
+    c.timestamp(p).tuple().reduce();
+  } else {
+    p.stackGlobal('pyarrow.lib', 'type_for_alias');
+    if (c.aliasNotStr === true) p.int(1);
+    else p.sbu(c.alias ?? 'large_string');
+    p.tuple1().reduce();
+  }
   p.int(c.length ?? 2)
     .int(c.nullCount ?? 0)
     .int(c.offset ?? 0)
@@ -144,6 +151,28 @@ describe('pyarrow arrays: case table (refused, each beside the benign twin it di
       refused: /values buffer of 16 bytes for 3 slots/,
     },
     { name: 'the null type', c: { alias: 'null', buffers: [null] }, refused: /type 'null' is not one whose layout/ },
+    ...(
+      [
+        ['a naive ns timestamp array', (p: P) => p.sbu('ns').none()],
+        ['a us timestamp array zoned UTC', (p: P) => p.sbu('us').sbu('UTC')],
+        ['a timestamp zoned by a three-part key', (p: P) => p.sbu('s').sbu('America/Argentina/Buenos_Aires')],
+        ['a timestamp at a fixed offset', (p: P) => p.sbu('ms').sbu('+05:30')],
+        ['a timestamp of an unknown unit', (p: P) => p.sbu('ps').none(), /its unit is not one of/],
+        ['a timestamp whose unit is an int', (p: P) => p.int(9).none(), /its unit is not one of/],
+        ['a timestamp zoned by a parent path', (p: P) => p.sbu('ns').sbu('../../etc/passwd'), /its tz is not None/],
+        ['a timestamp zoned by an absolute path', (p: P) => p.sbu('ns').sbu('/etc/localtime'), /its tz is not None/],
+        [
+          'a timestamp zoned by an object',
+          (p: P) => p.sbu('ns').stackGlobal('collections', 'OrderedDict').emptyTuple().reduce(),
+          /its tz is not None/,
+        ],
+        ['a timestamp of three arguments', (p: P) => p.sbu('ns').none().none(), /3 arguments/],
+      ] as [string, (p: P) => P, RegExp?][]
+    ).map(([name, timestamp, refused]) => ({
+      name,
+      c: { timestamp, buffers: [null, [...u64(7), ...u64(8)]] },
+      ...(refused ? { refused } : {}),
+    })),
     { name: 'an alias that is not a str', c: { aliasNotStr: true }, refused: /not one literal str/ },
     {
       name: 'the bytearray of a buffer read back after the check',

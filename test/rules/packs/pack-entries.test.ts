@@ -30,11 +30,11 @@ function arrowArray(p: P): P {
 }
 
 /**
- * pyarrow's rebuild functions and pandas' Arrow-backed string array are checked by their shape (arrow-arrays.ts):
- * their library use is an array as pyarrow writes it (one of the real files of test/fixtures/pyarrow-arrays/ in
- * small), the payload (or None) beside it.
+ * pyarrow's rebuild functions, pandas' Arrow-backed string array and numpy 2's StringDType function are checked by their
+ * shape (arrow-arrays.ts, numpy-strings.ts): their library use is an array or type as pyarrow or numpy writes it (one of
+ * the real files of test/fixtures/pyarrow-arrays/ or numpy-stringdtype/ in small), the payload (or None) beside it.
  */
-function arrowUse(name: string, withPayload: boolean): Uint8Array | undefined {
+function shapedUse(name: string, withPayload: boolean): Uint8Array | undefined {
   const p = new P().proto(4);
   const arrowDtype = (module: string, cls: string): P =>
     p
@@ -67,7 +67,14 @@ function arrowUse(name: string, withPayload: boolean): Uint8Array | undefined {
     p.stackGlobal('pyarrow.lib', 'chunked_array').emptyList();
     arrowArray(p).raw(0x61); // APPEND
     p.stackGlobal('pyarrow.lib', 'type_for_alias').sbu('large_string').tuple1().reduce().tuple2().reduce();
-  } else if (name.startsWith('pyarrow.lib.')) arrowArray(p);
+  } else if (name === 'pyarrow.lib.timestamp')
+    p.stackGlobal('pyarrow.lib', 'timestamp').sbu('ns').sbu('UTC').tuple2().reduce();
+  else if (name.endsWith('._convert_to_stringdtype_kwargs'))
+    p.stackGlobal(...split(name))
+      .int(1)
+      .tuple1()
+      .reduce();
+  else if (name.startsWith('pyarrow.lib.')) arrowArray(p);
   else return undefined;
   if (withPayload) p.stackGlobal('posix', 'system').tuple2();
   return p.stop().bytes();
@@ -75,8 +82,8 @@ function arrowUse(name: string, withPayload: boolean): Uint8Array | undefined {
 
 /** The stream's use of `name` the way its library does (class rebuilt through __new__ + BUILD, reconstructor called). */
 function libraryUse(name: string, kind: string | undefined, withPayload: boolean): Uint8Array {
-  const arrow = arrowUse(name, withPayload);
-  if (arrow !== undefined) return arrow;
+  const shaped = shapedUse(name, withPayload);
+  if (shaped !== undefined) return shaped;
   const [m, n] = split(name);
   const p = new P().proto(4);
   const payload = () => (withPayload ? p.stackGlobal('posix', 'system') : p.none());

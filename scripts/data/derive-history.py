@@ -567,14 +567,20 @@ def derive(lib, pins, base, show_hooks):
                 unreviewed.setdefault(f"{target_module}.{fn}@{h}", found[1][h])
         for name in getattr(review, "FUNCTIONS", {}):
             target = resolve_alias(version, name)
-            if target in version["functions"]:
+            fh = version["functions"].get(target)
+            if fh is None:
+                # A function of a class body, which a library stores as a class attribute's value (scipy's interp1d
+                # keeps self.__class__._call_linear; pickle writes getattr(<class>, name)): its def in the class's
+                # own body, decorators included in the hash.
+                owner, _, fn = name.rpartition(".")
+                fh = version["classes"].get(resolve_alias(version, owner), {}).get("methods", {}).get(fn)
+            if fh is not None:
                 rec = per_name.setdefault(name, {"why": None, "tags": [], "hooks": set(), "refused": [],
                                                  "function": set()})
                 rec["tags"].append(tag)
-                rec["function"].add(version["functions"][target])
-                if version["functions"][target] not in review.FUNCTIONS[name][2]:
-                    unreviewed.setdefault(f"{name}@{version['functions'][target]}",
-                                          version["sources"].get(version["functions"][target], ""))
+                rec["function"].add(fh)
+                if fh not in review.FUNCTIONS[name][2]:
+                    unreviewed.setdefault(f"{name}@{fh}", version["sources"].get(fh, ""))
                 # What the function calls in the library on the stream's arguments: each callee's code is reviewed
                 # too (DEPENDS: name -> {callee: reviewed hashes}); a version whose callee is unreviewed refuses it.
                 for callee, hashes in getattr(review, "DEPENDS", {}).get(name, {}).items():

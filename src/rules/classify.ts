@@ -232,12 +232,14 @@ export function classifyRun(run: PickleRun, opts: ClassifyOptions = {}): Map<Imp
       const via = why.via !== undefined ? allowEntry(why.via, opts.disabledPacks) : undefined;
       // A shape that names its own versions (a partial its library calls while loading: the function's releases).
       const versions = via?.versions ?? why.versions;
-      if (why.via === undefined || versions !== undefined) {
+      // A shape that holds only for a pack's stored reference (a class function getattr takes): that entry's pack.
+      const referenceOk = why.viaReference !== true || (via !== undefined && via.calls === 'none');
+      if ((why.via === undefined || versions !== undefined) && referenceOk) {
         const reading = via?.reading ?? 'pickle.load';
         out.set(imp, {
           kind: 'allowed',
           reason: why.why,
-          source: why.pack,
+          source: why.viaReference === true ? via!.source : why.pack,
           ...(versions ? { versions } : {}),
           reading,
         });

@@ -1,16 +1,58 @@
 """scipy history pack: the sparse matrix and sparse array classes of SciPy's released versions (their module moved
-from scipy.sparse.<format> to scipy.sparse._<format> in 1.8, and the *_array classes moved in 1.11), read by
-scripts/data/derive-history.py. REVIEW keys are owner.hook@hash of the hook's syntax tree."""
+from scipy.sparse.<format> to scipy.sparse._<format> in 1.8, and the *_array classes moved in 1.11), the piecewise
+polynomial interpolators (PPoly, BPoly, CubicSpline, PCHIP, Akima) and interp1d with the evaluation function it
+stores, read by scripts/data/derive-history.py. REVIEW keys are owner.hook@hash of the hook's syntax tree."""
 
 LIB = "scipy"
 PACK = "scipy"
-TITLE = "SciPy sparse matrices and arrays as released versions pickle them"
+TITLE = "SciPy sparse matrices and arrays, piecewise polynomials and interp1d as released versions pickle them"
 PACKAGE = "scipy"
-PATHS = ("scipy/sparse", "scipy/_lib/_sparse.py")  # the sparse classes and their base SparseABC (1.16+)
+# the sparse classes and their base SparseABC (1.16+); the interpolators and the kernel density estimate users pickle
+PATHS = ("scipy/sparse", "scipy/_lib/_sparse.py", "scipy/interpolate", "scipy/stats/kde.py", "scipy/stats/_kde.py")
 SAVED_BASES = ("scipy.sparse.base.spmatrix", "scipy.sparse._base.spmatrix", "scipy.sparse._base._spbase",
                "scipy.sparse._base.sparray", "scipy.sparse._matrix.spmatrix")
 SAVED_WHAT = "a sparse matrix or array, pickled through its __dict__"
-HELD = {}
+# _cubic.py's bases are imported from the package (`from . import PPoly`), which re-exports them with `import *`.
+STAR_IMPORTS = True
+# The effect model of the admitted classes' __setstate__ (src/analyzers/pickle/data/history-effects-scipy.json).
+EFFECTS = True
+_INTERP = "an interpolator users pickle (its arrays and settings in __dict__)"
+# The piecewise polynomials and interp1d, under every module path a release defines them at (scipy.interpolate.
+# interpolate before 1.8, _interpolate from 1.8; the cubic interpolators in _cubic). Their evaluation reaches native
+# code only through scipy.interpolate._ppoly, whose every entry point checks the coefficient array against the
+# breakpoints (c.shape[1] == len(x) - 1, else ValueError) before reading them; interp1d evaluates with numpy
+# (interp, searchsorted, bounds-checked indexing) or through its own spline (a BSpline, judged as its own class).
+HELD = {
+    **{f"scipy.interpolate.{m}.{c}": _INTERP
+       for m in ("interpolate", "_interpolate")
+       for c in ("PPoly", "BPoly", "interp1d")},
+    **{f"scipy.interpolate._cubic.{c}": _INTERP
+       for c in ("CubicHermiteSpline", "PchipInterpolator", "Akima1DInterpolator", "CubicSpline")},
+}
+# Objects users pickle whose state native code trusts when the object is used, so that rebuilding them is not data
+# unless a model checks that state (none does yet): each is left reported, with the effect the real library shows
+# (scripts/fixtures/scipy-objects-hostile.py, run with scipy 1.10.1 and 1.17.1 in a throwaway process).
+NATIVE_STATE = {
+    **{f"scipy.stats.{m}.gaussian_kde": (
+        "evaluating runs gaussian_kernel_estimate (Cython, boundscheck off), which reads one weight per dataset column "
+        "without checking the weights' length: a stored weights array shorter than the dataset is read past its end")
+       for m in ("kde", "_kde")},
+    "scipy.interpolate._rbfinterp.RBFInterpolator": (
+        "evaluating runs Pythran kernels that combine the query points with the stored shift, scale and monomial "
+        "powers without checking their lengths against the data's dimension: stored arrays of other lengths are read "
+        "past their ends"),
+    **{f"scipy.interpolate.{m}.RegularGridInterpolator": (
+        "linear evaluation of a 2-D grid (scipy 1.10+) runs evaluate_linear_2d (Cython, boundscheck off), which "
+        "indexes the stored values by grid-derived indices: stored values smaller than the grid are read past their "
+        "end") for m in ("interpolate", "_interpolate", "_rgi")},
+    **{f"scipy.interpolate.{m}.{c}": (
+        "evaluating runs FITPACK's splev/bispev on the stored knots, coefficients and degree (_eval_args, tck): the "
+        "degree is not checked against the knots, and a large one reads past the knots and writes past splev's "
+        "20-slot work array (SIGSEGV)")
+       for m in ("fitpack2", "_fitpack2")
+       for c in ("UnivariateSpline", "InterpolatedUnivariateSpline", "LSQUnivariateSpline", "SmoothBivariateSpline",
+                 "LSQBivariateSpline", "RectBivariateSpline")},
+}
 EXTRA_NAMES = {}
 EXTERNAL_BASES = {
     "builtins.dict": {"why": "C dict: SETITEMS stores keys and values", "hooks": {}},
@@ -54,5 +96,63 @@ REVIEW = {
     "scipy.sparse._index.IndexMixin.__setitem__@d7c0e02a4c91": ("data", "element assignment (indices validated against the shape, values stored in its numpy arrays)"),
     "scipy.sparse._lil._lil_base.__setitem__@5f29216f43ef": ("data", "element assignment into the row lists (indices validated against the shape)"),
 }
-FUNCTIONS = {}
-NOT_ADMITTED = {}
+# The piecewise polynomials and interp1d (HELD). Their classes pickle through __dict__ (NEWOBJ, then BUILD
+# with a dict state); pickle's APPENDS calls a class's extend with one argument, and every release's PPoly/BPoly
+# extend needs two (c, x): it raises TypeError before its body runs.
+_EXTEND = ("data", "extend(c, x[, right]) needs two arguments: APPENDS calls it with one, TypeError before the body")
+_DELEGATE_SETTER = ("data", "stores the value on the instance's _delegate_to (np-converted only when _xp_internal is a "
+                            "namespace named numpy); runs only for a slot state, which scipy does not write")
+_ARRAY_SETTER = ("data", "stores numpy.asarray(value) (runs only for a slot state, which scipy does not write)")
+_FILL_VALUE = ("data", "compares the value with 'extrapolate', converts it (or its two items) with numpy.asarray and "
+                       "broadcasts it to the shape of the instance's y; sets flags (runs only for a slot state)")
+_XP_STATE = ("data", "array_namespace(state.pop('_xp')) (with SCIPY_ARRAY_API unset: the numpy namespace without "
+                     "reading the value; set: classifies the value by type, numpy-converts an array-like), picks the "
+                     "numpy-backend class for it, then __dict__.update(state)")
+REVIEW.update({
+    **{f"scipy.interpolate.{k}": _EXTEND for k in (
+        "_interpolate.BPoly.extend@4a321d1f8d5a", "_interpolate.BPoly.extend@938398ea91c6",
+        "_interpolate.BPoly.extend@bcf583ea8463", "_interpolate.BPoly.extend@eb3dfd143470",
+        "_interpolate.PPoly.extend@4a321d1f8d5a", "_interpolate._PPolyBase.extend@0d356bf4792d",
+        "_interpolate._PPolyBase.extend@2c338cbe6165", "_interpolate._PPolyBase.extend@3f81126b0abc",
+        "_interpolate._PPolyBase.extend@72a70a85f023", "_interpolate._PPolyBase.extend@86d82f2e9484",
+        "interpolate.BPoly.extend@eb3dfd143470", "interpolate._PPolyBase.extend@2c338cbe6165",
+        "interpolate._PPolyBase.extend@b5a8d4d8f0ad")},
+    **{f"scipy.interpolate.{k}": _DELEGATE_SETTER for k in (
+        "_interpolate.BPoly.setter axis@da848aeaed21",
+        "_interpolate.BPoly.setter c@75cd1d5eefca", "_interpolate.BPoly.setter extrapolate@5536aa48e073",
+        "_interpolate.BPoly.setter x@e997b1d8a39c", "_interpolate.PPoly.setter axis@da848aeaed21",
+        "_interpolate.PPoly.setter c@75cd1d5eefca", "_interpolate.PPoly.setter extrapolate@5536aa48e073",
+        "_interpolate.PPoly.setter x@e997b1d8a39c")},
+    **{f"scipy.interpolate.{k}": _ARRAY_SETTER for k in (
+        "_interpolate._PPolyBase.setter c@34ecdf3ff104", "_interpolate._PPolyBase.setter x@b6de7d3eb180")},
+    **{f"scipy.interpolate.{k}": _FILL_VALUE for k in (
+        "_interpolate.interp1d.setter fill_value@403e5bf55739", "_interpolate.interp1d.setter fill_value@cda469c3f432",
+        "interpolate.interp1d.setter fill_value@403e5bf55739")},
+    **{f"scipy.interpolate._cubic.Akima1DInterpolator.extend@{h}": ("data", "raises NotImplementedError")
+       for h in ("1fef3925d8c0", "544d6d2af5e9")},
+    "scipy.interpolate._interpolate.PPoly.__setstate__@c704cee7b661": _XP_STATE,
+    "scipy.interpolate._interpolate.BPoly.__setstate__@ad3d08c3ff13": _XP_STATE,
+})
+# interp1d keeps the class function its kind selects as self._call (self.__class__._call_linear and the like; pickle
+# writes getattr(<interp1d>, '<name>')) and calls it as self._call(self, x_new) when evaluated. Admitted as stored
+# references only: getattr on the class finds the def in its body (interp1d has no metaclass, the names no
+# descriptor), a stream that calls one is refused. Hashes are filled by the review below.
+_CALLS = ("_call_linear_np", "_call_linear", "_call_nearest", "_call_previousnext", "_call_spline", "_call_nan_spline")
+FUNCTIONS = {
+    f"scipy.interpolate.{m}.interp1d.{fn}": (
+        "reference", "interp1d's evaluation function for its kind (numpy searchsorted/arithmetic on the instance's "
+                     "arrays, or the instance's spline), stored as _call and called by interp1d.__call__", ())
+    for m in ("interpolate", "_interpolate") for fn in _CALLS
+}
+# The hashes of every release's defs (read with --hooks): numpy interp/searchsorted/clip and fancy indexing on the
+# instance's arrays (bounds-checked by numpy), or a call of the instance's own _spline (_call_spline, _call_nan_spline).
+_CALL_HASHES = {
+    "_call_linear": ('3a60f8f6a199', 'b9044982ec47'),
+    "_call_linear_np": ('db6611577c85',),
+    "_call_nan_spline": ('35e5ea4338e9',),
+    "_call_nearest": ('5b64eac25150', 'aaa7ee3cc5d8'),
+    "_call_previousnext": ('fbf1c8b89ac4',),
+    "_call_spline": ('8f0da0f510e6',),
+}
+FUNCTIONS = {n: (role, why, _CALL_HASHES[n.rsplit(".", 1)[1]]) for n, (role, why, _h) in FUNCTIONS.items()}
+NOT_ADMITTED = dict(NATIVE_STATE)

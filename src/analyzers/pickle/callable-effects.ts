@@ -28,6 +28,7 @@ import stanioHistory from './data/history-effects-stanio.json' with { type: 'jso
 import accelerateHistory from './data/history-effects-accelerate.json' with { type: 'json' };
 import transformersHistory from './data/history-effects-transformers.json' with { type: 'json' };
 import trlHistory from './data/history-effects-trl.json' with { type: 'json' };
+import scipyHistory from './data/history-effects-scipy.json' with { type: 'json' };
 
 /** One alternative of what a call returns. */
 export type Returns =
@@ -258,6 +259,7 @@ const histories = [
   keyedJson<HistoryEffectsFile>(lifelinesHistory),
   keyedJson<HistoryEffectsFile>(quantileForestHistory),
   keyedJson<HistoryEffectsFile>(omegaconfHistory),
+  keyedJson<HistoryEffectsFile>(scipyHistory),
 ];
 const historyData = keyedJson<HistoryFile>(history);
 /** inFamily's families by root (the union over the effect model and the history packs), read once per root. */

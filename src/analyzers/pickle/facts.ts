@@ -177,7 +177,14 @@ export interface PickleRun {
    */
   vetted?: ReadonlyMap<
     ImportFact,
-    { readonly why: string; readonly pack: string; readonly via?: string; readonly versions?: string }
+    {
+      readonly why: string;
+      readonly pack: string;
+      readonly via?: string;
+      readonly versions?: string;
+      /** The shape holds only when `via` is a pack's stored reference; the verdict's pack is that entry's. */
+      readonly viaReference?: true;
+    }
   >;
 }
 

@@ -188,7 +188,16 @@ const REASON_DILL_ARRAY =
 /** Why each vetted import is admitted, the pack that owns the shape, and (partial) the function it wraps. */
 export type VettedImports = ReadonlyMap<
   ImportFact,
-  { readonly why: string; readonly pack: string; readonly via?: string; readonly versions?: string }
+  {
+    readonly why: string;
+    readonly pack: string;
+    readonly via?: string;
+    readonly versions?: string;
+    /**
+     * The shape holds only when `via` is a pack's stored reference (calls: none); the verdict's pack is that entry's.
+     */
+    readonly viaReference?: true;
+  }
 >;
 
 const REASON_GETATTR =
@@ -221,6 +230,13 @@ const REASON_GETATTR_ENUM =
   "3.11.0 - 3.11.4's Enum.__reduce_ex__ writes a member; the lookup finds the member in the class's dict (no " +
   'metaclass or descriptor code of the library runs), the value an instance of the class as a call of it with the ' +
   "member's value gives; every use of it in this stream has that shape";
+const REASON_GETATTR_CLASS_FUNCTION =
+  "a class function a library stores: getattr(<a class>, '<name>') with a constant name that is not a special " +
+  "(dunder) name, as pickle writes a function kept as a class attribute's value (scipy's interp1d keeps " +
+  'self.__class__._call_linear as _call); the lookup gives the def of the class body, the derived name ' +
+  "<class>.<name> a pack admits as a stored reference only (its review read every release's def), each result is " +
+  'stored only as the _call attribute of an instance of that class and none is called while loading; every use of ' +
+  'it in this stream has that shape';
 const REASON_VECTORIZE =
   "scipy's vecentropy: numpy.vectorize rebuilt through __new__ whose state is the dict vectorize writes, pyfunc scipy's own bound method; every use of it in this stream has that shape";
 
@@ -254,6 +270,12 @@ export class VettedUses {
   /** getattr imports consumed in scipy's vecentropy shape, and in the Keras _unpickle_model shape. */
   private readonly scipyGetattr = new Set<ImportFact>();
   private readonly kerasGetattr = new Set<ImportFact>();
+  /** getattr imports consumed as getattr(<a class>, <constant non-dunder name>), and the derived names they give. */
+  private readonly classFunctionGetattr = new Set<ImportFact>();
+  private readonly classFunctions = new Set<string>();
+  /** Pushes of each derived `<class>.<name>` import, and those stored as `_call` in a BUILD state of its class. */
+  private readonly classFunctionRefs = new Map<ImportFact, number>();
+  private readonly classFunctionPlaced = new Map<ImportFact, number>();
   /** getattr imports consumed as getattr(<instance of the stream>, <constant non-dunder name>). */
   private readonly attributeGetattr = new Set<ImportFact>();
   /** getattr imports consumed as getattr(<admitted Enum class>, <one of its member names>), and those classes. */
@@ -283,6 +305,8 @@ export class VettedUses {
 
   /** A reference to `imp` was pushed on the stack. */
   pushed(imp: ImportFact): void {
+    if (imp.derivedVia === 'getattr' && this.classFunctions.has(imp.canonical))
+      this.classFunctionRefs.set(imp, (this.classFunctionRefs.get(imp) ?? 0) + 1);
     if (
       imp.canonical === GETATTR ||
       imp.canonical === PARTIAL ||
@@ -326,6 +350,16 @@ export class VettedUses {
       this.vettedCalls.add(call);
       return undefined;
     }
+    // A function of a class body: the attribute is resolved as the derived import `<class>.<name>`, judged by its
+    // pack's verdict (a stored reference only); finish() checks that nothing calls it.
+    const classFunction = classFunctionName(args);
+    if (classFunction !== undefined) {
+      this.consume(imp);
+      this.classFunctionGetattr.add(imp);
+      this.classFunctions.add(classFunction);
+      this.vettedCalls.add(call);
+      return undefined;
+    }
     if (boundMethodProblem(args) !== undefined) {
       // An attribute of an instance: the attribute is resolved as the derived import `<class>().<name>`, judged as
       // what it is; finish() checks that nothing calls such a result.
@@ -341,6 +375,32 @@ export class VettedUses {
     this.vettedCalls.add(call);
     this.bound.add(result);
     return result;
+  }
+
+  /**
+   * A class function where its library stores it: the value of `_call` in a dict state BUILD gives an instance of the
+   * class the function was taken from (scipy's interp1d keeps self.__class__._<kind> there).
+   */
+  private placeClassFunction(inst: ObjV, state: PyVal): void {
+    // A class with __slots__ along its order (interp1d's base) is written with a (dict, slot dict) state.
+    const dicts =
+      typeof state === 'object' && state.k === K.Tuple && state.more === 0 && state.items.length === 2
+        ? state.items
+        : [state];
+    const cls = instanceClass(inst)?.canonical;
+    if (cls === undefined) return;
+    for (const d of dicts) if (typeof d === 'object' && d.k === K.Dict && d.opaque !== true) this.placeIn(cls, d);
+  }
+
+  private placeIn(cls: string, state: DictV): void {
+    state.keys.forEach((key, i) => {
+      const v = state.vals[i];
+      if (key !== CLASS_FUNCTION_SLOT || typeof v !== 'object' || v.k !== K.Global) return;
+      const imp = v.imp;
+      if (imp.derivedVia !== 'getattr' || !this.classFunctions.has(imp.canonical)) return;
+      if (imp.canonical.slice(0, imp.canonical.lastIndexOf('.')) !== cls) return;
+      this.classFunctionPlaced.set(imp, (this.classFunctionPlaced.get(imp) ?? 0) + 1);
+    });
   }
 
   /** The Enum classes getattr named members of, with their packs' releases. */
@@ -522,6 +582,7 @@ export class VettedUses {
 
   /** BUILD on `inst` with `state`; `call` is its BUILD call fact. */
   built(inst: ObjV, state: PyVal, call: CallFact | undefined): void {
+    if (this.classFunctions.size > 0) this.placeClassFunction(inst, state);
     const p = this.partials.get(inst);
     if (p !== undefined) {
       if (p.status !== 'made' || !partialStateData(state, p.target!)) p.status = 'bad';
@@ -554,7 +615,10 @@ export class VettedUses {
    */
   finish(imports: readonly ImportFact[], calls: readonly CallFact[], memo?: CompactedMemo): VettedImports | undefined {
     const compacted = memo !== undefined;
-    const out = new Map<ImportFact, { why: string; pack: string; via?: string; versions?: string }>();
+    const out = new Map<
+      ImportFact,
+      { why: string; pack: string; via?: string; versions?: string; viaReference?: true }
+    >();
     const unvetted = new Set<ImportFact>();
     // A call of an EMPTY_CALLS class that is not a constructor call (NEWOBJ, BUILD, an item stored on an instance)
     // is judged by its pack's own verdict, as without the vetting: only its constructor calls must be vetted.
@@ -607,7 +671,8 @@ export class VettedUses {
         imp.canonical === GETATTR &&
         (this.attributeGetattr.has(imp) || this.enumGetattr.has(imp)) &&
         !this.scipyGetattr.has(imp) &&
-        !this.kerasGetattr.has(imp);
+        !this.kerasGetattr.has(imp) &&
+        !this.classFunctionGetattr.has(imp);
       if (
         compacted &&
         imp.canonical !== LOAD_FROM_BYTES &&
@@ -632,8 +697,34 @@ export class VettedUses {
           !calls.some((c) => c.callee !== undefined && c.callee.derivedVia === INSTANCE_GETATTR);
         // Enum members and bound methods may share one getattr import (both are what pickle writes for plain values).
         const generic = attribute || member;
-        if (n > 0 && this.refs.get(imp) === n && Number(scipy) + Number(keras) + Number(generic) === 1) {
-          if (scipy) out.set(imp, { why: REASON_GETATTR, pack: 'scipy' });
+        const classFunction = this.classFunctionGetattr.has(imp);
+        // A class function so taken is never called while loading (its own verdict, a stored reference, refuses a
+        // call too; the shape does not hold once one is).
+        // Each result is stored once, as the `_call` attribute of an instance of its class, and nowhere else.
+        const derived = imports.filter((d) => d.derivedVia === 'getattr' && this.classFunctions.has(d.canonical));
+        const classFunctionOk =
+          classFunction &&
+          derived.length > 0 &&
+          derived.every((d) => (this.classFunctionRefs.get(d) ?? 0) === (this.classFunctionPlaced.get(d) ?? -1)) &&
+          !calls.some(
+            (c) =>
+              c.callee !== undefined &&
+              c.callee.derivedVia === 'getattr' &&
+              this.classFunctions.has(c.callee.canonical),
+          );
+        const shapes = Number(scipy) + Number(keras) + Number(generic) + Number(classFunction);
+        if (n > 0 && this.refs.get(imp) === n && shapes === 1) {
+          if (classFunction) {
+            if (classFunctionOk) {
+              const names = [...this.classFunctions].sort();
+              out.set(imp, {
+                why: `${REASON_GETATTR_CLASS_FUNCTION} (${names.join(', ')})`,
+                pack: '',
+                via: names[0]!,
+                viaReference: true,
+              });
+            }
+          } else if (scipy) out.set(imp, { why: REASON_GETATTR, pack: 'scipy' });
           else if (keras) out.set(imp, { why: REASON_KERAS_GETATTR, pack: 'keras', versions: this.kerasVersions! });
           else if (attribute && attributeOk)
             out.set(imp, {
@@ -717,6 +808,23 @@ export class VettedUses {
     }
     return out.size > 0 ? out : undefined;
   }
+}
+
+/** The attribute a class function's library keeps it in (scipy's interp1d: self._call). */
+const CLASS_FUNCTION_SLOT = '_call';
+
+/**
+ * `<class>.<name>` when a getattr call's arguments are (<a GLOBAL of a class, imported directly>, <a constant name that
+ * is neither special (dunder) nor dotted>), as pickle writes a function kept as a class attribute's value; else
+ * undefined. Whether the derived name is a stored reference a pack admits is decided by its verdict (classify.ts).
+ */
+function classFunctionName(args: PyVal): string | undefined {
+  if (typeof args !== 'object' || args.k !== K.Tuple || args.more !== 0 || args.items.length !== 2) return undefined;
+  const [cls, name] = args.items as [PyVal, PyVal];
+  if (typeof cls !== 'object' || cls.k !== K.Global || typeof name !== 'string') return undefined;
+  if (cls.imp.derivedVia !== undefined || cls.imp.unresolved !== undefined) return undefined;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || (name.startsWith('__') && name.endsWith('__'))) return undefined;
+  return `${cls.imp.canonical}.${name}`;
 }
 
 /** How the VM names an import derived by getattr on an instance (callable-models.ts getattrModel). */

@@ -1,5 +1,8 @@
 // MODEL-LAMBDA-CODE: Keras configs (.keras config.json, legacy HDF5 model_config) with Lambda layers carrying
 // marshalled bytecode, or custom objects imported from outside the Keras namespaces (analyzers/model/keras-config.ts).
+// A `{"module": "builtins", "class_name": "function"}` reference is inside Keras only when its name is one Keras
+// resolves among its own exports (the derived table isKerasFunction reads); any other builtins name (eval, exec, open,
+// __import__) is reported: Keras 3.0 - 3.8 return Python's builtin of that name whatever safe_mode says, 3.9 on refuse.
 import type { Rule } from './rule.js';
 import { modelMeta, reportModelFact } from './model-family.js';
 

@@ -5,6 +5,8 @@
 // reference may name a known Keras gadget (`get_file` downloads), and TorchModuleWrapper carries a torch.save pickle.
 // Walked iteratively with JSON paths; nothing is decoded beyond base64 and marshal string constants.
 
+import builtinFunctions from './data/keras-builtin-functions.json' with { type: 'json' };
+
 export type KerasSignal =
   | {
       readonly kind: 'lambda-bytecode';
@@ -63,6 +65,29 @@ const KERAS_PACKAGES = [
 
 export function isKerasModule(module: string): boolean {
   return KERAS_PACKAGES.some((p) => module === p || module.startsWith(p + '.'));
+}
+
+/**
+ * Names Keras 3 resolves among its own exports for a function reference whose module is `builtins`
+ * (src/analyzers/model/data/keras-builtin-functions.json, read from every Keras 3 release's source by
+ * scripts/data/derive-keras-builtin-functions.py). Keras writes a function it has no public path for (a loss or metric
+ * passed to compile() as the function object) as `{"module": "builtins", "class_name": "function", "config": NAME,
+ * "registered_name": "function"}`; serialization_lib._retrieve_class_or_fn reads such a reference by looking up
+ * `keras.<M>.NAME` for M among its BUILTIN_MODULES (activations, constraints, initializers, losses, metrics,
+ * optimizers, regularizers in every release) in the registry the keras_export decorator fills with each export's
+ * first path. The table is the union over releases: none of its names is also a Python builtin, so no release turns
+ * one into Python's own function (3.0.0 and 3.0.1, whose lookup never finds anything, fail to load it instead).
+ *
+ * After a miss, 3.0.0 - 3.8.0 import the module named (`builtins`) and return its attribute of that name, so `eval`,
+ * `exec`, `open`, `getattr` or `__import__` come back as Python's own functions, whatever `safe_mode` says; from
+ * 3.9.0 only the Keras-team packages are imported and any other name is a load error. A name outside the table is
+ * therefore a function from outside Keras, reported as now.
+ */
+const KERAS_BUILTIN_FUNCTIONS: ReadonlySet<string> = new Set(Object.keys(builtinFunctions.names));
+
+/** A Keras 3 function reference (`module`, `config` name) that the loader resolves inside Keras. */
+export function isKerasFunction(module: string, name: string): boolean {
+  return isKerasModule(module) || (module === 'builtins' && KERAS_BUILTIN_FUNCTIONS.has(name));
 }
 
 /** Functions inside Keras that act on the outside world when a config names them (CVE-2025-8747 get_file). */
@@ -186,7 +211,7 @@ function lambdaFields(layerPath: string, layer: string, cfg: Record<string, unkn
           path,
           layer,
           function: module ? `${module}.${o['config']}` : o['config'],
-          inKeras: module === '' || isKerasModule(module),
+          inKeras: module === '' || isKerasFunction(module, o['config']),
         });
       }
     } else if (field === 'function' && typeof v === 'string' && (type === 'function' || type === undefined)) {
@@ -264,7 +289,7 @@ export function analyzeKerasConfig(root: unknown, rootPath = '$'): KerasAnalysis
     }
     if (className === 'function' && typeof o['config'] === 'string') {
       // A function reference ({module, class_name: "function", config: name}): importing it runs the module.
-      if (module !== undefined && !isKerasModule(module))
+      if (module !== undefined && !isKerasFunction(module, o['config']))
         out.push({ kind: 'custom-object', path, module, className: o['config'], registeredName: 'function' });
     } else if (className !== undefined && className !== '__lambda__') {
       // Keras imports only when `module` is set (serialization_lib: `if module: importlib.import_module(module)`);

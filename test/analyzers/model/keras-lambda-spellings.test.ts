@@ -109,3 +109,143 @@ describe('analyzeKerasConfig: a Keras 3 lambda outside any Lambda layer', () => 
     assert.equal(s.path, '$.config.layers[0].config.activation.config.value');
   });
 });
+
+// Keras 3 writes a loss or metric passed to compile() as the function object as a `builtins` reference; the loader
+// resolves the name among Keras's own exports (src/analyzers/model/data/keras-builtin-functions.json) and, failing
+// that, returns Python's builtin of that name (3.0 - 3.8) or refuses the file (3.9 on).
+const builtinsRef = (name: string) => ({
+  module: 'builtins',
+  class_name: 'function',
+  config: name,
+  registered_name: 'function',
+});
+const compiled = (loss: unknown, metrics: unknown[] = ['accuracy']) => ({
+  ...seq({ class_name: 'Dense', config: { name: 'dense', activation: 'sigmoid' } }),
+  compile_config: { loss, metrics },
+});
+
+describe('analyzeKerasConfig: functions Keras writes with module builtins', () => {
+  const table: [string, unknown, string[]][] = [
+    ['loss binary_crossentropy', compiled(builtinsRef('binary_crossentropy')), []],
+    ['loss mean_squared_error', compiled(builtinsRef('mean_squared_error')), []],
+    ['loss categorical_hinge', compiled(builtinsRef('categorical_hinge')), []],
+    ['metric binary_accuracy', compiled('mse', [builtinsRef('binary_accuracy'), 'accuracy']), []],
+    ['metric written as a loss function', compiled('mse', [builtinsRef('mean_absolute_error')]), []],
+    ['activation relu', seq({ class_name: 'Dense', config: { name: 'd', activation: builtinsRef('relu') } }), []],
+    [
+      'Lambda layer calling relu: inside Keras, still a Lambda',
+      lambda({ function: builtinsRef('relu') }),
+      ['lambda-function builtins.relu keras'],
+    ],
+    ['loss eval', compiled(builtinsRef('eval')), ['custom-object']],
+    ['loss exec', compiled(builtinsRef('exec')), ['custom-object']],
+    ['loss open', compiled(builtinsRef('open')), ['custom-object']],
+    ['loss getattr', compiled(builtinsRef('getattr')), ['custom-object']],
+    ['loss __import__', compiled(builtinsRef('__import__')), ['custom-object']],
+    ['a name in no Keras module', compiled(builtinsRef('not_a_keras_function')), ['custom-object']],
+    ['a dotted name', compiled(builtinsRef('losses.binary_crossentropy')), ['custom-object']],
+    [
+      'metric eval beside a Keras loss',
+      compiled(builtinsRef('mean_squared_error'), [builtinsRef('eval')]),
+      ['custom-object'],
+    ],
+    ['an alias Keras registers under another name (mse)', compiled(builtinsRef('mse')), ['custom-object']],
+    [
+      'a Keras loss name from another module',
+      compiled({ ...builtinsRef('binary_crossentropy'), module: 'os' }),
+      ['custom-object'],
+    ],
+    [
+      'Lambda layer calling exec',
+      lambda({ function: builtinsRef('exec') }),
+      ['lambda-function builtins.exec outside', 'custom-object'],
+    ],
+  ];
+  for (const [name, config, expected] of table) it(name, () => assert.deepEqual(kinds(config), expected));
+
+  it('reports the Python builtin by name and path', () => {
+    const s = analyzeKerasConfig(compiled(builtinsRef('eval'))).signals;
+    assert.deepEqual(s, [
+      {
+        kind: 'custom-object',
+        path: '$.compile_config.loss',
+        module: 'builtins',
+        className: 'eval',
+        registeredName: 'function',
+      },
+    ]);
+  });
+});
+
+const BUILTINS_DIR = join(import.meta.dirname, '../../fixtures/model/keras-builtin-functions');
+const builtinsManifest = JSON.parse(readFileSync(join(BUILTINS_DIR, 'manifest.json'), 'utf8')) as {
+  keras: string;
+  expected: Record<string, { verdict: 'clean' | 'outside'; functions: string[]; load: string }>;
+};
+
+describe('Keras 3 files compiled with built-in functions (written by Keras, hostile twins rewritten)', () => {
+  it('has files Keras loads and twins Keras refuses', () => {
+    const rows = Object.values(builtinsManifest.expected);
+    assert.ok(rows.filter((r) => r.verdict === 'clean' && r.load.startsWith('loaded')).length >= 3);
+    assert.ok(rows.filter((r) => r.verdict === 'outside').length >= 5);
+    for (const r of rows) assert.ok(r.functions.some((f) => f.startsWith('builtins.')));
+  });
+  for (const [file, row] of Object.entries(builtinsManifest.expected)) {
+    it(`${file} (Keras ${builtinsManifest.keras}): ${row.verdict}`, async () => {
+      const r = await scanBytes(file, new Uint8Array(readFileSync(join(BUILTINS_DIR, file))));
+      const found = r.findings.map((f) => `${f.ruleId} ${f.severity}`);
+      assert.deepEqual(found, row.verdict === 'clean' ? [] : ['MODEL-LAMBDA-CODE CRITICAL']);
+    });
+  }
+});
+
+describe('the derived table of names Keras resolves for a builtins reference', () => {
+  const data = JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../../src/analyzers/model/data/keras-builtin-functions.json'), 'utf8'),
+  ) as {
+    names: Record<string, string[]>;
+    read: Record<
+      string,
+      {
+        builtin_modules: string[];
+        lookup_returns: boolean;
+        names: number;
+        after_miss: { imports: string; packages?: string[] };
+        after_miss_consults_safe_mode: boolean;
+      }
+    >;
+  };
+  it('reads every release from 3.0.0 to 3.15.1, each looking in the seven built-in modules', () => {
+    const tags = Object.keys(data.read);
+    assert.equal(tags[0], 'v3.0.0');
+    assert.equal(tags.at(-1), 'v3.15.1');
+    for (const r of Object.values(data.read))
+      assert.deepEqual(r.builtin_modules, [
+        'activations',
+        'constraints',
+        'initializers',
+        'losses',
+        'metrics',
+        'optimizers',
+        'regularizers',
+      ]);
+  });
+  it('resolves nothing where the registry lookup returns nothing (3.0.0, 3.0.1)', () => {
+    for (const t of ['v3.0.0', 'v3.0.1'])
+      assert.deepEqual([data.read[t]!.lookup_returns, data.read[t]!.names], [false, 0]);
+  });
+  it('after a miss: 3.0 - 3.8 import builtins and return its attribute, 3.9 on import only Keras packages', () => {
+    for (const [tag, r] of Object.entries(data.read)) {
+      const minor = Number(tag.split('.')[1]);
+      assert.equal(r.after_miss_consults_safe_mode, false, tag);
+      if (minor <= 8) assert.match(r.after_miss.imports, /whatever it is/, tag);
+      else assert.deepEqual(r.after_miss.packages, ['keras', 'keras_cv', 'keras_hub', 'keras_nlp'], tag);
+    }
+  });
+  it('holds the losses, metrics and activations Keras writes, and no Python builtin', () => {
+    for (const n of ['binary_crossentropy', 'mean_squared_error', 'binary_accuracy', 'relu', 'sigmoid'])
+      assert.deepEqual(data.names[n], ['v3.0.2 - v3.15.1'], n);
+    for (const n of ['eval', 'exec', 'open', 'getattr', 'setattr', '__import__', 'compile', 'input', 'get_file'])
+      assert.equal(data.names[n], undefined, n);
+  });
+});

@@ -358,6 +358,56 @@ export function arrayStateHolds(state: PyVal): number {
 
 const UNBOUNDED = 2 ** 52;
 
+/** The functions numpy's reduce writes an array with: `_reconstruct` (then BUILD) and protocol 5's `_frombuffer`. */
+const RECONSTRUCT: ReadonlySet<string> = new Set([
+  'numpy.core.multiarray._reconstruct',
+  'numpy._core.multiarray._reconstruct',
+]);
+/** Arrays joblib reads in place of an array wrapper, with the shape of the wrapper's state (noteArrayShape). */
+const READ_SHAPES = new WeakMap<ObjV, number[]>();
+
+/** Records the shape of an array joblib reads in place of an array wrapper (the VM's joblib reader). */
+export function noteArrayShape(array: ObjV, shape: PyVal | undefined): void {
+  const s = intsOf(shape);
+  if (s !== undefined) READ_SHAPES.set(array, s);
+}
+const FROMBUFFER: ReadonlySet<string> = new Set(['numpy.core.numeric._frombuffer', 'numpy._core.numeric._frombuffer']);
+
+function intsOf(v: PyVal | undefined): number[] | undefined {
+  if (typeof v !== 'object' || v.k !== K.Tuple || v.more > 0) return undefined;
+  const out: number[] = [];
+  for (const x of v.items) {
+    if (!isInt(x) || x < 0) return undefined;
+    out.push(x);
+  }
+  return out;
+}
+
+/**
+ * The shape of an array the stream made as numpy writes it: `_reconstruct(ndarray, (0,), b'b')` given one BUILD state
+ * (version, shape, ...), `_frombuffer(buf, dtype, shape, order)`, or the array joblib reads in place of an array
+ * wrapper (noteArrayShape); undefined for anything else (an array BUILT twice or after joblib read it, one read back
+ * from a lossy memo).
+ */
+export function arrayShape(v: PyVal | undefined): number[] | undefined {
+  if (typeof v !== 'object' || v.k !== K.Obj || v.memoLost === true) return undefined;
+  const read = READ_SHAPES.get(v);
+  if (read !== undefined) return v.state === undefined ? read : undefined;
+  const callee = v.callee;
+  const name = typeof callee === 'object' && callee.k === K.Global ? callee.imp.canonical : undefined;
+  if (name === undefined) return undefined;
+  if (FROMBUFFER.has(name)) {
+    const args = v.args;
+    if (v.state !== undefined || typeof args !== 'object' || args.k !== K.Tuple) return undefined;
+    return intsOf(args.items[2]);
+  }
+  if (!RECONSTRUCT.has(name) || (v.states?.length ?? 1) !== 1) return undefined;
+  const st = v.state;
+  if (typeof st !== 'object' || st.k !== K.Tuple || st.more > 0) return undefined;
+  const at = st.items.length === 5 ? 1 : st.items.length === 4 ? 0 : -1;
+  return at < 0 ? undefined : intsOf(st.items[at]);
+}
+
 /**
  * Why an ndarray BUILD state whose data is a list (the form numpy writes for dtypes that hold objects: `O`, structured
  * types with object fields, numpy 2's StringDType) makes numpy read past the list, or undefined. numpy's

@@ -2,6 +2,7 @@
 // (instance-class.ts) wherever state reaches it: BUILD, and torch helpers that call __setstate__ or setattr
 // themselves. A hook that would run foreign code is reported as the call it makes (builtins.exec, builtins.eval).
 import { ARROW_DTYPES, ARROW_STRING_ARRAYS, arrowDtypeStateProblem, arrowStringStateProblem } from './arrow-arrays.js';
+import { BSPLINE_CLASSES, bsplineStateProblem } from './scipy-bspline.js';
 import { distributionStateProblem, isScipyDistributionClass } from './scipy-distributions.js';
 import { isStatsmodelsDataClass, modelDataStateProblem } from './statsmodels-data.js';
 import { isXgboostModelClass, xgboostModelStateProblem } from './xgboost-model.js';
@@ -69,6 +70,16 @@ export const STATE_HOOKS: readonly StateHook[] = [
     applies: (c) => ARROW_DTYPES.has(c),
     triggers: ['pyarrow_dtype'],
     problem: arrowDtypeStateProblem,
+  },
+  {
+    hook: '__dict__ update (BUILD)',
+    what:
+      "stores t, c and k unchecked, which BSpline.__call__ hands to scipy's evaluate_spline (native reads of knots and " +
+      'coefficients by the degree: scipy 1.0 - 1.17 BSpline)',
+    runs: { module: 'scipy.interpolate._bspl', name: 'evaluate_spline' },
+    applies: (c) => BSPLINE_CLASSES.has(c),
+    triggers: ['k'],
+    problem: bsplineStateProblem,
   },
   {
     hook: 'property setters',

@@ -113,6 +113,7 @@ import { nativeNewProblem } from './native-new.js';
 import {
   arrayListProblem,
   arrayStateHolds,
+  noteArrayShape,
   dtypeBuildProblem,
   dtypeModel,
   dtypeShapedState,
@@ -3290,10 +3291,12 @@ class PickleVm implements ModelContext {
     // What read_array returns: the object array's pickle returns it; numeric data makes an array (the wrapper's
     // subclass route below rebuilds it as any subclass other than numpy.ndarray and numpy.memmap).
     const subclass = dictGet(state, 'subclass');
-    let array: PyVal =
-      typeof subclass === 'object' && subclass.k === K.Global
-        ? { k: K.Obj, callee: subclass, args: { k: K.Tuple, items: [], more: 0 }, call: undefined }
-        : UNKNOWN;
+    let array: PyVal = UNKNOWN;
+    if (typeof subclass === 'object' && subclass.k === K.Global) {
+      const made: ObjV = { k: K.Obj, callee: subclass, args: { k: K.Tuple, items: [], more: 0 }, call: undefined };
+      noteArrayShape(made, shape);
+      array = made;
+    }
     const align = dictGet(state, 'numpy_array_alignment_bytes');
     // joblib writes (and reads) the alignment padding only for arrays whose bytes it copies raw.
     if (!dt.hasObject && align !== undefined && !(typeof align === 'object' && align.k === K.None)) {

@@ -29,6 +29,64 @@ function arrowArray(p: P): P {
   return p.raw(0x65).emptyList().none().tuple().tuple1().reduce(); // APPENDS, children, dictionary
 }
 
+/** A float64 array of `n` zeros as numpy writes it (_reconstruct, then BUILD with its shape, dtype and bytes). */
+function floatArray(p: P, n: number): P {
+  p.stackGlobal('numpy.core.multiarray', '_reconstruct').stackGlobal('numpy', 'ndarray').int(0).tuple1();
+  p.sbb(Uint8Array.of(0x62)).raw(0x87).reduce(); // TUPLE3
+  p.mark().int(1).int(n).tuple1();
+  p.stackGlobal('numpy', 'dtype').sbu('f8').raw(0x89, 0x88, 0x87).reduce(); // NEWFALSE NEWTRUE TUPLE3
+  p.mark().int(3).sbu('<').none().none().none().int(-1).int(-1).int(0).tuple().build();
+  return p
+    .raw(0x89)
+    .sbb(new Uint8Array(8 * n))
+    .tuple()
+    .build();
+}
+
+/** An object of class `m.n` made by NEWOBJ, then BUILT with the dict whose items `items` pushes. */
+function built(p: P, m: string, n: string, items: (p: P) => P): P {
+  p.stackGlobal(m, n).emptyTuple().newobj().emptyDict().mark();
+  return items(p).raw(0x75).build(); // SETITEMS
+}
+
+const PUNKT = 'nltk.tokenize.punkt';
+const punktVars = (p: P): P => p.stackGlobal(PUNKT, 'PunktLanguageVars').emptyTuple().newobj().int(1).build();
+const punktParams = (p: P): P =>
+  built(p, PUNKT, 'PunktParameters', (q) => {
+    for (const key of ['abbrev_types', 'collocations', 'sent_starters'])
+      q.sbu(key).stackGlobal('builtins', 'set').emptyList().tuple1().reduce();
+    return q
+      .sbu('ortho_context')
+      .stackGlobal('collections', 'defaultdict')
+      .stackGlobal('builtins', 'int')
+      .tuple1()
+      .reduce();
+  });
+
+/**
+ * Classes admitted with the state their library writes, checked by its shape (scipy-bspline.ts, punkt-state.ts): their
+ * library use is that state, the payload (or None) beside it.
+ */
+function stateShapedUse(name: string): ((p: P) => P) | undefined {
+  if (name === 'scipy.interpolate._bsplines.BSpline')
+    return (p) =>
+      built(p, 'scipy.interpolate._bsplines', 'BSpline', (q) => {
+        floatArray(q.sbu('t'), 10);
+        floatArray(q.sbu('c'), 6);
+        return q.sbu('k').int(3).sbu('extrapolate').raw(0x88).sbu('axis').int(0);
+      });
+  if (name === `${PUNKT}.PunktLanguageVars`) return punktVars;
+  if (name === `${PUNKT}.PunktParameters`) return punktParams;
+  if (name === `${PUNKT}.PunktSentenceTokenizer`)
+    return (p) =>
+      built(p, PUNKT, 'PunktSentenceTokenizer', (q) => {
+        punktParams(q.sbu('_params'));
+        punktVars(q.sbu('_lang_vars'));
+        return q.sbu('_Token').stackGlobal(PUNKT, 'PunktToken');
+      });
+  return undefined;
+}
+
 /**
  * pyarrow's rebuild functions, pandas' Arrow-backed string array and numpy 2's StringDType function are checked by their
  * shape (arrow-arrays.ts, numpy-strings.ts): their library use is an array or type as pyarrow or numpy writes it (one of
@@ -36,6 +94,12 @@ function arrowArray(p: P): P {
  */
 function shapedUse(name: string, withPayload: boolean): Uint8Array | undefined {
   const p = new P().proto(4);
+  const stateShaped = stateShapedUse(name);
+  if (stateShaped !== undefined) {
+    stateShaped(p);
+    if (withPayload) p.stackGlobal('posix', 'system').tuple2();
+    return p.stop().bytes();
+  }
   const arrowDtype = (module: string, cls: string): P =>
     p
       .stackGlobal(module, cls)

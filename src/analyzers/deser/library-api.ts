@@ -106,6 +106,16 @@ export function servesPackage(top: string, relPath: string, ownTop: string, impo
   return imports.some((q) => q === top || q.startsWith(`${top}.`));
 }
 
+/**
+ * Whether the serving module at `from` reaches the module at `to` through import statements (itself included): what
+ * it may call. Without the project's import reach every module counts as reached.
+ */
+export function reachedFrom(project: DeserProject, from: string, to: string): boolean {
+  if (from === to || project.importReach === undefined) return true;
+  const r = project.importReach(from);
+  return r === 'all' || r.has(to);
+}
+
 /** The top-level package (or module) of a module's dotted name: whose serving code makes it an app. */
 export function topPackage(keys: readonly string[]): string {
   return (keys[0] ?? '').split('.')[0]!;
@@ -125,22 +135,29 @@ export class LibraryApis {
     this.apps = apps;
   }
 
-  /** Serving modules that make a library an app (see servesPackage), found once per top-level package. */
+  /** Serving modules that make a library an app (see servesPackage and servedModule). */
   private readonly apps: readonly Unit[];
-  private readonly servedTops = new Map<string, boolean>();
+  private readonly servedUnits = new Map<Unit, boolean>();
 
-  private served(top: string): boolean {
-    let known = this.servedTops.get(top);
+  /**
+   * Whether serving code makes the module an app's: a serving module that counts for its top-level package
+   * (servesPackage) and whose imports reach the module (reachedFrom). A library that ships a small server or
+   * dashboard module beside its loaders stays a library for the modules that server never imports.
+   */
+  private served(u: Unit): boolean {
+    let known = this.servedUnits.get(u);
     if (known === undefined) {
-      known = this.apps.some((u) =>
-        servesPackage(
-          top,
-          u.relPath,
-          topPackage(u.keys),
-          u.mod.imports.map((i) => i.qualifiedName),
-        ),
+      const top = topPackage(u.keys);
+      known = this.apps.some(
+        (a) =>
+          servesPackage(
+            top,
+            a.relPath,
+            topPackage(a.keys),
+            a.mod.imports.map((i) => i.qualifiedName),
+          ) && reachedFrom(this.project, a.relPath, u.relPath),
       );
-      this.servedTops.set(top, known);
+      this.servedUnits.set(u, known);
     }
     return known;
   }
@@ -152,7 +169,7 @@ export class LibraryApis {
    */
   of(ref: ParamRef): LibraryApi | undefined {
     const u = this.byFile.get(ref.file);
-    if (u === undefined || this.served(topPackage(u.keys)) || !this.packagedModule(u)) return undefined;
+    if (u === undefined || this.served(u) || !this.packagedModule(u)) return undefined;
     const f = u.mod.functions[ref.functionId];
     if (f === undefined || f.kind !== 'function' || !isPublic(f.name)) return undefined;
     const parent = u.mod.functions[f.parentId ?? -1];
@@ -199,9 +216,12 @@ export class LibraryApis {
     return out;
   }
 
-  /** The module's folder is a package (holds `__init__.py`), or the module is a package's `__init__`. */
+  /**
+   * The module's folder is a package (holds `__init__.py`), the module is a package's `__init__`, or a distribution
+   * ships the module on its own (`py_modules` of its `setup.py`).
+   */
   private packaged(u: Unit): boolean {
-    if (u.isPackage) return true;
+    if (u.isPackage || this.project.distributedModule?.(u.relPath) === true) return true;
     const slash = u.relPath.lastIndexOf('/');
     const dir = slash >= 0 ? u.relPath.slice(0, slash) : '';
     let known = this.inPackage.get(dir);

@@ -958,17 +958,22 @@ async function runTarget(
   const reported = (stable: string, s: CodeSignal): boolean =>
     byStable.get(stable)?.named === true || (s.flow ?? []).some((f) => byStable.get(f.file)?.named === true);
   // Per top-level package: serving code of the package itself (not tests, examples or demos beside it) makes the
-  // modules its imports reach an app's, whose entry points decide; an app elsewhere in the tree does not withdraw
-  // another package's findings, nor a serving module those of the modules it never imports.
+  // modules its imports reach an app's, whose entry points decide; a script at the project's root or a module of
+  // another package importing it (servesPackage) makes the whole package an app's; an app elsewhere in the tree
+  // does not withdraw another package's findings.
   const libraryTops = new Set<string>();
   for (const [stable, l] of found)
     if (l.some((s) => isLibrarySignal(s) && reported(stable, s))) libraryTops.add(topPackage(keys.get(stable)!.keys));
   for (const top of libraryTops) {
     const mine = entries.filter((e) => servingCounts(e.rel));
-    const serving = await servesUnread(mine, tick, top, (e) => topPackage(keys.get(e.rel)?.keys ?? []));
+    const topOf = (e: Entry): string => topPackage(keys.get(e.rel)?.keys ?? []);
+    const serving = await servesUnread(mine, tick, top, topOf);
     if (serving !== 'all' && serving.length === 0) continue;
     for (const [k, list] of found)
-      if (topPackage(keys.get(k)!.keys) === top && (serving === 'all' || serving.some((e) => reaches(e.rel, k))))
+      if (
+        topPackage(keys.get(k)!.keys) === top &&
+        (serving === 'all' || serving.some((e) => topOf(e) !== top || reaches(e.rel, k)))
+      )
         found.set(
           k,
           list.filter((s) => !isLibrarySignal(s)),

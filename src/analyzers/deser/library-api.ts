@@ -141,8 +141,10 @@ export class LibraryApis {
 
   /**
    * Whether serving code makes the module an app's: a serving module that counts for its top-level package
-   * (servesPackage) and whose imports reach the module (reachedFrom). A library that ships a small server or
-   * dashboard module beside its loaders stays a library for the modules that server never imports.
+   * (servesPackage), and when that serving module is one of the package's own, its imports reach the module
+   * (reachedFrom). A library that ships a small server or dashboard module beside its loaders stays a library for
+   * the modules that server never imports; a script at the project's root or an app importing the package makes
+   * the whole package an app.
    */
   private served(u: Unit): boolean {
     let known = this.servedUnits.get(u);
@@ -155,7 +157,8 @@ export class LibraryApis {
             a.relPath,
             topPackage(a.keys),
             a.mod.imports.map((i) => i.qualifiedName),
-          ) && reachedFrom(this.project, a.relPath, u.relPath),
+          ) &&
+          (topPackage(a.keys) !== top || reachedFrom(this.project, a.relPath, u.relPath)),
       );
       this.servedUnits.set(u, known);
     }

@@ -11,6 +11,7 @@
 // a method is called by the project too when one of its modules calls a method of that name, with arguments the
 // method accepts, on a receiver the analysis cannot type: `UntypedCalls`).
 import { isTestPath } from '../python/test-code.js';
+import { torchLoadApi } from '../python/torch/torch-load-rule.js';
 import type { FunctionFact, PythonModule } from '../python/module-model.js';
 import { recognizeEntries } from './handlers.js';
 import { ModuleIndex } from './module-index.js';
@@ -25,7 +26,10 @@ export interface LibraryApi {
   parameter: string;
 }
 
-/** Loader families whose library APIs are reported (TORCH-LOAD-UNTRUSTED owns `torch.load`). */
+/**
+ * Loader families whose library APIs and command-line loads are reported; `torch` is decided by libraryLoader
+ * (TORCH-LOAD-UNTRUSTED reports the torch.load calls it names wherever they are).
+ */
 const FAMILIES: ReadonlySet<string> = new Set([
   'pickle',
   'dill',
@@ -47,9 +51,20 @@ const PUBLIC_DUNDERS: ReadonlySet<string> = new Set(['__init__', '__call__', '__
 
 const isPublic = (name: string): boolean => !name.startsWith('_') || PUBLIC_DUNDERS.has(name);
 
-/** Whether `family` at `confidence` is a loader this rule reports on a library API. */
-export function libraryLoader(family: string, confidence: string): boolean {
-  return FAMILIES.has(family) && (!CERTAIN_ONLY.has(family) || confidence === 'high');
+/**
+ * Whether a sink at `confidence` is a loader this rule reports on a library API (`api`: true) or on a command-line
+ * script's file (`api`: false). A torch loader (`torch.load`, and the loaders that call it: Lightning's
+ * `load_from_checkpoint`, OpenMMLab's checkpoint loaders) is reported on a library API, where the finding names the
+ * API whose users need a weights-only mode; on a script only when TORCH-LOAD-UNTRUSTED does not name it (that rule
+ * reports every torch.load call it knows, whoever runs the script).
+ */
+export function libraryLoader(
+  sink: { family: string; qualifiedName: string },
+  confidence: string,
+  api: boolean,
+): boolean {
+  if (sink.family === 'torch') return api || torchLoadApi(sink.qualifiedName) === undefined;
+  return FAMILIES.has(sink.family) && (!CERTAIN_ONLY.has(sink.family) || confidence === 'high');
 }
 
 /** Whether a module of the project serves (an entry point, a handler, a server or a transport receiver). */

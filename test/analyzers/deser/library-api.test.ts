@@ -284,13 +284,11 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
     }
   });
 
-  it('not library APIs: torch.load (another rule), a private loader its package calls with a constant, bytes in a private method', async () => {
+  it('not library APIs: a private loader its package calls with a constant, bytes in a private method', async () => {
     const dir = project('others', {
       'pkg/__init__.py': [''],
       'pkg/io.py': [
         'import pickle, torch',
-        'def load_weights(path):',
-        '    return torch.load(path)',
         'def _restore(blob):',
         '    return pickle.loads(blob)',
         'STATE = _restore(b"\\x80\\x04N.")',
@@ -304,6 +302,45 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
       [],
     );
   });
+
+  // torch.load and the loaders that call it: MEDIUM on a library API without weights_only=True (TORCH-LOAD-UNTRUSTED
+  // also reports torch.load itself); the same API with weights_only=True, or loading the package's own file, is not.
+  const TORCH_APIS: { name: string; body: string[]; line?: number }[] = [
+    {
+      name: 'torch.load of the path',
+      body: ['    model.load_state_dict(torch.load(path, map_location="cpu"))'],
+      line: 4,
+    },
+    { name: 'torch.load with weights_only=False', body: ['    return torch.load(path, weights_only=False)'], line: 4 },
+    {
+      name: "OpenMMLab's load_checkpoint",
+      body: ['    return load_checkpoint(model, path, map_location="cpu")'],
+      line: 4,
+    },
+    { name: 'twin: torch.load with weights_only=True', body: ['    return torch.load(path, weights_only=True)'] },
+    {
+      name: "twin: torch.load of the package's own file",
+      body: ['    return torch.load(os.path.join(os.path.dirname(__file__), "w.pt"))'],
+    },
+  ];
+  for (const c of TORCH_APIS)
+    it(`a library API: ${c.name} (${c.line !== undefined ? 'MEDIUM' : 'not reported'})`, async () => {
+      const dir = project(`torch-${c.name.replace(/[^a-z]+/gi, '-')}`, {
+        'tlib/__init__.py': [''],
+        'tlib/weights.py': [
+          'import os, torch',
+          'from mmengine.runner import load_checkpoint',
+          'def load_weights(model, path):',
+          ...c.body,
+        ],
+      });
+      const got = await deser(dir);
+      assert.deepEqual(
+        got.map((f) => `${f.ruleId} ${f.severity} ${f.location.line} ${f.evidence.details?.['libraryApi']}`),
+        c.line !== undefined ? [`DESER-UNSAFE-LOADER MEDIUM ${c.line} tlib.weights.load_weights`] : [],
+      );
+      for (const f of got) assert.match(f.fixHint, /weights_only=True/);
+    });
 
   it('a public function its own package also calls with a constant path is still an API its users call', async () => {
     const files = (name: string): string[] => [

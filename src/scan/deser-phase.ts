@@ -1104,7 +1104,8 @@ function distributedModules(entries: readonly Entry[], tick: () => void): (relPa
 
 /**
  * The project modules (relative paths) each module's import statements reach, transitively, with the packages
- * (`__init__`) an import runs first (`import a.b.c` runs `a` and `a.b`): texts only, never parsed, each read once.
+ * (`__init__`) an import runs first (`import a.b.c` runs `a` and `a.b`); a name no module answers to is also looked
+ * up in the importing module's own folder. Texts only, never parsed, each read once.
  * 'all' when a text on the way cannot be read (every module counts as reached).
  */
 function importReach(
@@ -1124,11 +1125,22 @@ function importReach(
       let out: Set<string> | undefined;
       if (text !== undefined) {
         out = new Set();
-        for (const m of textImportedModules(text, keys.get(rel)?.pkg ?? '', byKey)) {
+        const pkg = keys.get(rel)?.pkg ?? '';
+        const folder = pkg === '' ? [] : pkg.split('.');
+        for (const name of importStatementNames(text, pkg).names) {
+          const parts = name.split('.').filter((x) => x !== '');
+          // An absolute name, or one of the module's own folder (a script run from it has the folder on its path:
+          // `from svc import handle` beside `svc.py` in a package folder).
+          let m = longestModuleAt(parts, byKey, parts.length)?.rel;
+          if (m === undefined && folder.length > 0) {
+            const r = longestModuleAt([...folder, ...parts], byKey, folder.length + parts.length);
+            if (r !== undefined && r.n > folder.length) m = r.rel;
+          }
+          if (m === undefined) continue;
           out.add(m);
-          const parts = (keys.get(m)?.keys[0] ?? '').split('.');
-          for (let i = 1; i < parts.length; i++) {
-            const p = byKey.get(parts.slice(0, i).join('.'));
+          const dotted = (keys.get(m)?.keys[0] ?? '').split('.');
+          for (let i = 1; i < dotted.length; i++) {
+            const p = byKey.get(dotted.slice(0, i).join('.'));
             if (p !== undefined) out.add(p);
           }
         }

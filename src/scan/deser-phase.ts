@@ -55,7 +55,7 @@ import { pushTo } from '../core/multimap.js';
  * pass adds the functions one call further from it): a chain of calls longer than that, still growing, is
  * SCAN-INCOMPLETE (maxDeserCallDepth) naming the modules where it stopped. Mutable for tests only.
  */
-export const DEMAND_LIMITS = { rounds: 6, modules: 2000, workBytes: 128 * 1024 * 1024, passes: 512 };
+export const DEMAND_LIMITS = { rounds: 16, modules: 2000, workBytes: 128 * 1024 * 1024, passes: 512 };
 /** Source files larger than this are not loaded on demand (the walk reports them when it meets them). */
 const MAX_DEMAND_BYTES = 4 * 1024 * 1024;
 /**

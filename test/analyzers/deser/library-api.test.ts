@@ -138,6 +138,19 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
       found: false,
     },
     {
+      name: 'twin: the Flask module importing its sibling loader module by its bare name, as a script run from the folder',
+      path: 'mylib/server.py',
+      module: [
+        'from flask import Flask',
+        'from store import load_model',
+        'app = Flask(__name__)',
+        '@app.get("/health")',
+        'def health():',
+        '    return "ok"',
+      ],
+      found: false,
+    },
+    {
       name: 'twin: the dashboard importing the loader module relatively',
       path: 'mylib/dashboard.py',
       module: [

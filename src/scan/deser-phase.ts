@@ -55,7 +55,7 @@ import { pushTo } from '../core/multimap.js';
  * pass adds the functions one call further from it): a chain of calls longer than that, still growing, is
  * SCAN-INCOMPLETE (maxDeserCallDepth) naming the modules where it stopped. Mutable for tests only.
  */
-export const DEMAND_LIMITS = { rounds: 6, modules: 2000, workBytes: 128 * 1024 * 1024, passes: 512 };
+export const DEMAND_LIMITS = { rounds: 16, modules: 2000, workBytes: 128 * 1024 * 1024, passes: 512 };
 /** Source files larger than this are not loaded on demand (the walk reports them when it meets them). */
 const MAX_DEMAND_BYTES = 4 * 1024 * 1024;
 /**
@@ -915,6 +915,14 @@ async function runTarget(
     keys,
     tick,
   );
+  const reachOf = importReach(entries, keys, tick);
+  project.importReach = reachOf;
+  project.distributedModule = distributedModules(entries, tick);
+  const reaches = (from: string, to: string): boolean => {
+    if (from === to) return true;
+    const r = reachOf(from);
+    return r === 'all' || r.has(to);
+  };
   const cutSinks: CutSink[] = [];
   const found = detectProjectSignals(project, cutSinks);
   // A deserializer call of a named module that the data flow's own bound left undecided keeps what the module's own
@@ -949,16 +957,23 @@ async function runTarget(
   // a finding the report would hold (below: in a named module, or on a data path through one) makes that worth asking.
   const reported = (stable: string, s: CodeSignal): boolean =>
     byStable.get(stable)?.named === true || (s.flow ?? []).some((f) => byStable.get(f.file)?.named === true);
-  // Per top-level package: serving code of the package itself (not tests, examples or demos beside it) makes it an
-  // app, whose entry points decide; an app elsewhere in the tree does not withdraw another package's findings.
+  // Per top-level package: serving code of the package itself (not tests, examples or demos beside it) makes the
+  // modules its imports reach an app's, whose entry points decide; a script at the project's root or a module of
+  // another package importing it (servesPackage) makes the whole package an app's; an app elsewhere in the tree
+  // does not withdraw another package's findings.
   const libraryTops = new Set<string>();
   for (const [stable, l] of found)
     if (l.some((s) => isLibrarySignal(s) && reported(stable, s))) libraryTops.add(topPackage(keys.get(stable)!.keys));
   for (const top of libraryTops) {
     const mine = entries.filter((e) => servingCounts(e.rel));
-    if (!(await servesUnread(mine, tick, top, (e) => topPackage(keys.get(e.rel)?.keys ?? [])))) continue;
+    const topOf = (e: Entry): string => topPackage(keys.get(e.rel)?.keys ?? []);
+    const serving = await servesUnread(mine, tick, top, topOf);
+    if (serving !== 'all' && serving.length === 0) continue;
     for (const [k, list] of found)
-      if (topPackage(keys.get(k)!.keys) === top)
+      if (
+        topPackage(keys.get(k)!.keys) === top &&
+        (serving === 'all' || serving.some((e) => topOf(e) !== top || reaches(e.rel, k)))
+      )
         found.set(
           k,
           list.filter((s) => !isLibrarySignal(s)),
@@ -1012,17 +1027,17 @@ const MAX_SERVING_PARSES = 64;
 const MAX_SERVING_BYTES = 2_000_000;
 
 /**
- * Whether a module of the project the analysis did not read (its text names no deserializer) serves. Every answer but
- * the last is "serves" (a module too large or unreadable, more candidates than MAX_SERVING_PARSES, a parse that
- * fails, one that serves), so the candidates are counted from their texts first and parsed only when there are few
- * enough: a package of hundreds of modules that may serve answers without one parse.
+ * The modules of the project the analysis did not read (their text names no deserializer) that serve and count for
+ * package `top` (servesPackage), or 'all' when any module may: one too large or unreadable, more candidates than
+ * MAX_SERVING_PARSES, a parse that fails. The candidates are counted from their texts first and parsed only when
+ * there are few enough: a package of hundreds of modules that may serve answers without one parse.
  */
 async function servesUnread(
   entries: readonly Entry[],
   tick: () => void,
   top: string,
   topOf: (e: Entry) => string,
-): Promise<boolean> {
+): Promise<Entry[] | 'all'> {
   const candidates: Entry[] = [];
   for (const e of entries) {
     if (e.module !== undefined) continue;
@@ -1035,28 +1050,127 @@ async function servesUnread(
         continue;
       }
     }
-    if (size > MAX_SERVING_BYTES) return true;
+    if (size > MAX_SERVING_BYTES) return 'all';
     const text = readText(e.member);
-    if (text === undefined) return true;
+    if (text === undefined) return 'all';
     if (!mayServe(text)) continue;
     // Another package's module that never names this one cannot be an app built on it (servesPackage).
     if (topOf(e) !== top && e.rel.includes('/') && !text.includes(top)) continue;
-    if (candidates.length >= MAX_SERVING_PARSES) return true;
+    if (candidates.length >= MAX_SERVING_PARSES) return 'all';
     candidates.push(e);
   }
+  const serving: Entry[] = [];
   for (const e of candidates) {
     tick();
     const text = readText(e.member);
-    if (text === undefined) return true;
+    if (text === undefined) return 'all';
     try {
       const mod = await analyzePythonModule(text, { timeoutMs: 10_000 });
       const imports = mod.imports.map((i) => i.qualifiedName);
-      if (servesPackage(top, e.rel, topOf(e), imports) && moduleServes(mod)) return true;
+      if (servesPackage(top, e.rel, topOf(e), imports) && moduleServes(mod)) serving.push(e);
     } catch {
-      return true;
+      return 'all';
     }
   }
-  return false;
+  return serving;
+}
+
+/** `py_modules=[...]` of a `setup()` call: the modules a distribution ships outside any package. */
+const PY_MODULES = /\bpy_modules\s*=\s*[[(]([^\])]*)[\])]/g;
+const STRING_LITERAL = /(["'])([\w.]+)\1/g;
+
+/**
+ * Whether a module is a single-module distribution's own (named in `py_modules` of a `setup.py` of the project,
+ * relative to that file's folder): the `setup.py` texts are read once, when first asked.
+ */
+function distributedModules(entries: readonly Entry[], tick: () => void): (relPath: string) => boolean {
+  let shipped: Set<string> | undefined;
+  return (relPath) => {
+    if (shipped === undefined) {
+      shipped = new Set();
+      for (const e of entries) {
+        if (e.rel !== 'setup.py' && !e.rel.endsWith('/setup.py')) continue;
+        tick();
+        const text = readText(e.member);
+        if (text === undefined) continue;
+        const dir = e.rel.slice(0, e.rel.length - 'setup.py'.length);
+        for (const m of text.matchAll(PY_MODULES))
+          for (const n of m[1]!.matchAll(STRING_LITERAL)) shipped.add(`${dir}${n[2]!.split('.').join('/')}.py`);
+      }
+    }
+    return shipped.has(relPath);
+  };
+}
+
+/**
+ * The project modules (relative paths) each module's import statements reach, transitively, with the packages
+ * (`__init__`) an import runs first (`import a.b.c` runs `a` and `a.b`); a name no module answers to is also looked
+ * up in the importing module's own folder. Texts only, never parsed, each read once.
+ * 'all' when a text on the way cannot be read (every module counts as reached).
+ */
+function importReach(
+  entries: readonly Entry[],
+  keys: ReturnType<typeof moduleKeys>,
+  tick: () => void,
+): (rel: string) => ReadonlySet<string> | 'all' {
+  const byKey = keyIndex(keys);
+  const byRel = new Map(entries.map((e) => [e.rel, e]));
+  const direct = new Map<string, Set<string> | undefined>();
+  const memo = new Map<string, ReadonlySet<string> | 'all'>();
+  const importsOf = (rel: string): Set<string> | undefined => {
+    if (!direct.has(rel)) {
+      tick();
+      const e = byRel.get(rel);
+      const text = e === undefined ? undefined : readText(e.member);
+      let out: Set<string> | undefined;
+      if (text !== undefined) {
+        out = new Set();
+        const pkg = keys.get(rel)?.pkg ?? '';
+        const folder = pkg === '' ? [] : pkg.split('.');
+        for (const name of importStatementNames(text, pkg).names) {
+          const parts = name.split('.').filter((x) => x !== '');
+          // An absolute name, or one of the module's own folder (a script run from it has the folder on its path:
+          // `from svc import handle` beside `svc.py` in a package folder).
+          let m = longestModuleAt(parts, byKey, parts.length)?.rel;
+          if (m === undefined && folder.length > 0) {
+            const r = longestModuleAt([...folder, ...parts], byKey, folder.length + parts.length);
+            if (r !== undefined && r.n > folder.length) m = r.rel;
+          }
+          if (m === undefined) continue;
+          out.add(m);
+          const dotted = (keys.get(m)?.keys[0] ?? '').split('.');
+          for (let i = 1; i < dotted.length; i++) {
+            const p = byKey.get(dotted.slice(0, i).join('.'));
+            if (p !== undefined) out.add(p);
+          }
+        }
+      }
+      direct.set(rel, out);
+    }
+    return direct.get(rel);
+  };
+  return (from) => {
+    let r = memo.get(from);
+    if (r === undefined) {
+      const seen = new Set<string>([from]);
+      const stack = [from];
+      r = seen;
+      while (stack.length > 0) {
+        const next = importsOf(stack.pop()!);
+        if (next === undefined) {
+          r = 'all';
+          break;
+        }
+        for (const m of next)
+          if (!seen.has(m)) {
+            seen.add(m);
+            stack.push(m);
+          }
+      }
+      memo.set(from, r);
+    }
+    return r;
+  };
 }
 
 /**

@@ -108,6 +108,10 @@ describe('DESER cross-module limits', () => {
     assert.deepEqual(await ruleIds(chain(4)), ['DESER-NETWORK-INPUT']);
   });
 
+  it('a chain of 12 modules between the handler and the sink is found, without SCAN-INCOMPLETE', async () => {
+    assert.deepEqual(await ruleIds(chain(13)), ['DESER-NETWORK-INPUT']);
+  });
+
   it('a chain longer than the rounds is SCAN-INCOMPLETE (maxDeserModuleDepth), not silence', async () => {
     const ids = await ruleIds(chain(DEMAND_LIMITS.rounds + 3));
     assert.ok(ids.includes('SCAN-INCOMPLETE:maxDeserModuleDepth'), ids.join(', '));

@@ -59,6 +59,31 @@ function sinks(
 }
 
 /** Every executable deserializer the DESER rules know, by qualified name. */
+/**
+ * OpenMMLab's checkpoint loaders with the position of `filename`: `CheckpointLoader.load_checkpoint(filename,
+ * map_location=None, ...)`, `load_checkpoint(model, filename, ...)`, `_load_checkpoint(filename, ...)`,
+ * `_load_checkpoint_with_prefix(prefix, filename, ...)`, defined in `runner.checkpoint`; mmengine's `runner` exports
+ * the first two, mmcv 1.x's `runner` all four.
+ */
+const OPENMMLAB_LOADERS: readonly (readonly [string, number])[] = [
+  'mmengine.runner.checkpoint',
+  'mmcv.runner.checkpoint',
+  'mmcv.runner',
+  'mmengine.runner',
+].flatMap((mod): (readonly [string, number])[] => [
+  [`${mod}.CheckpointLoader.load_checkpoint`, 0],
+  [`${mod}.load_checkpoint`, 1],
+  ...(mod === 'mmengine.runner'
+    ? []
+    : ([
+        [`${mod}._load_checkpoint`, 0],
+        [`${mod}._load_checkpoint_with_prefix`, 1],
+      ] as const)),
+]);
+
+/** Names of OPENMMLAB_LOADERS: they fetch a URL themselves, as pandas' readers do. */
+export const OPENMMLAB_LOADER_NAMES: ReadonlySet<string> = new Set(OPENMMLAB_LOADERS.map(([q]) => q));
+
 export const SINK_APIS: readonly SinkApi[] = [
   ...sinks('pickle', 'bytes', 'data', [
     'pickle.loads',
@@ -220,6 +245,18 @@ export const SINK_APIS: readonly SinkApi[] = [
     ],
     'torch-weights-only',
   ),
+  // OpenMMLab's checkpoint loaders (mmengine, and mmcv 1.x before it): `filename` is a local path, handed to
+  // torch.load, or a URL (`http(s)://`, `s3://`, `open-mmlab://`, `torchvision://`, ...) whose file is downloaded,
+  // then handed to torch.load. They take no weights_only (mmengine passes False, mmcv 1.x torch.load's default).
+  ...OPENMMLAB_LOADERS.map(([q, position]): SinkApi => ({
+    qualifiedName: q,
+    display: q.split('.').slice(-2).join('.'),
+    family: 'torch',
+    mode: 'path-or-file',
+    position,
+    keyword: 'filename',
+    guard: 'always',
+  })),
   // ruamel.yaml: a `YAML(typ=...)` instance's load reads with the constructor its typ picks; only typ='unsafe'
   // builds arbitrary Python objects ('rt', the default, 'safe' and 'base' do not; 'full' is for dumping only).
   ...sinks(

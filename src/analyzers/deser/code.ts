@@ -365,7 +365,7 @@ function libraryLoad(h: SinkHit, library: LibraryApis): CodeSignal | undefined {
   const u = h.value.untrusted;
   if (h.value.taint !== null || u === null || u.strong || u.param === undefined) return undefined;
   const api = h.sink.api;
-  if (!libraryLoader(api.family, h.sink.confidence)) return undefined;
+  if (!libraryLoader(api, h.sink.confidence, true)) return undefined;
   const lib = library.of(u.param);
   if (lib === undefined) return undefined;
   const call = h.sink.call;
@@ -398,7 +398,7 @@ function commandLineLoad(h: SinkHit, file: string): CodeSignal | undefined {
   const u = h.value.untrusted;
   if (h.value.taint !== null || u === null || u.cli === undefined) return undefined;
   const api = h.sink.api;
-  if (!libraryLoader(api.family, h.sink.confidence)) return undefined;
+  if (!libraryLoader(api, h.sink.confidence, false)) return undefined;
   const call = h.sink.call;
   const what = api.mode === 'bytes' ? 'bytes' : api.mode === 'url' ? 'URL' : 'file';
   const where = u.cli.file === file || u.cli.file === '' ? `line ${u.cli.line}` : `${u.cli.file}:${u.cli.line}`;

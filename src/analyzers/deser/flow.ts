@@ -43,6 +43,7 @@ import {
   NATIVE_RECEIVE,
   type FolderDownload,
   type NetworkCall,
+  OPENMMLAB_LOADER_NAMES,
 } from './apis.js';
 import type { EntryInfo, ParamSeed } from './handlers.js';
 import { panelLinks, type PanelLink } from './ui-apps.js';
@@ -536,14 +537,19 @@ export class DeserFlow {
   }
 
   /**
-   * The remote URL an argument provably is: a literal with a scheme other than `file://`, or a parameter of the
-   * calling function whose default is one (a call leaving it out reads the remote object); '' otherwise.
+   * The remote URL an argument provably is: a literal with a scheme other than `file://`, an expression whose
+   * literal start is one, or a parameter of the calling function whose default is one (a call leaving it out reads
+   * the remote object); '' otherwise.
    */
   private remoteUrl(e: ExpressionFact, c: CallSite): string {
     const lit = e.constant;
     if (lit?.type === 'str') return isRemoteUrl(lit.value) ? shortText(lit.value, 60) : '';
     const root = e.access?.root;
-    if (root?.kind !== 'name' || root.resolution !== 'parameter' || e.access!.steps.length !== 0) return '';
+    if (root?.kind !== 'name' || root.resolution !== 'parameter' || e.access!.steps.length !== 0) {
+      // A URL built at run time whose literal start names a scheme (f"s3://{bucket}/x.pkl", "https://" + host).
+      const start = /^[fFrRbBuU]{0,2}(?:"|')([^"'{]*)/.exec(e.text);
+      return start !== null && isRemoteUrl(start[1]!) ? shortText(e.text, 60) : '';
+    }
     const d = this.idx.fn(c.scopeId)?.parameters.find((p) => p.name === root.name)?.default?.constant;
     return d?.type === 'str' && isRemoteUrl(d.value) ? shortText(d.value, 60) : '';
   }
@@ -2446,8 +2452,15 @@ function networkCall(c: CallSite, targets: readonly string[], scope?: FunctionFa
   return start !== null && isRemoteUrl(start[1]!) ? n : undefined;
 }
 
-/** Loaders that open a URL path through fsspec themselves (pandas' readers). */
-const URL_READERS: ReadonlySet<string> = new Set(['pandas.read_pickle', 'pandas.io.pickle.read_pickle']);
+/**
+ * Loaders that fetch a URL path themselves: pandas' readers (through fsspec) and OpenMMLab's checkpoint loaders (a
+ * download, then torch.load).
+ */
+const URL_READERS: ReadonlySet<string> = new Set([
+  'pandas.read_pickle',
+  'pandas.io.pickle.read_pickle',
+  ...OPENMMLAB_LOADER_NAMES,
+]);
 
 /** A URL fsspec/smart_open fetch from another host: a `scheme://` other than `file://`. */
 function isRemoteUrl(p: string): boolean {

@@ -76,6 +76,9 @@ const LOADER_MODULES: readonly string[] = [
   'gensim',
   'statsmodels',
   'mlflow',
+  // OpenMMLab's checkpoint loaders (a torch.load of the file or URL named), words of OPENMMLAB_WORDS.
+  'mmengine',
+  'mmcv',
 ];
 
 /** The sink names of those modules, as whole words. */
@@ -97,6 +100,18 @@ const LOAD_WORDS: ReadonlySet<string> = new Set([
   'load_pyfunc',
 ]);
 
+/**
+ * OpenMMLab's checkpoint loaders (`load_checkpoint`, `_load_checkpoint`, ...): load words only in a text naming
+ * mmengine or mmcv (projects name their own `load_checkpoint` helpers far more often).
+ */
+const OPENMMLAB_WORDS: ReadonlySet<string> = new Set([
+  'load_checkpoint',
+  '_load_checkpoint',
+  '_load_checkpoint_with_prefix',
+]);
+
+const namesOpenMMLab = (text: string): boolean => text.includes('mmengine') || text.includes('mmcv');
+
 function isIdentChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
@@ -104,12 +119,14 @@ function isIdentChar(c: number): boolean {
 /** Whole-word occurrences of LOAD_WORDS anywhere in the text (code, strings and comments alike): [start, end). */
 function loadWords(text: string, stopAfterFirst: boolean): [number, number][] {
   const out: [number, number][] = [];
+  let openMMLab: boolean | undefined;
   for (let i = text.indexOf('load'); i >= 0; i = text.indexOf('load', i + 4)) {
     let a = i;
     while (a > 0 && isIdentChar(text.charCodeAt(a - 1))) a--;
     let b = i + 4;
     while (b < text.length && isIdentChar(text.charCodeAt(b))) b++;
-    if (LOAD_WORDS.has(text.slice(a, b))) {
+    const word = text.slice(a, b);
+    if (LOAD_WORDS.has(word) || (OPENMMLAB_WORDS.has(word) && (openMMLab ??= namesOpenMMLab(text)))) {
       out.push([a, b]);
       if (stopAfterFirst) return out;
     }

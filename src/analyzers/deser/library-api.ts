@@ -11,6 +11,7 @@
 // a method is called by the project too when one of its modules calls a method of that name, with arguments the
 // method accepts, on a receiver the analysis cannot type: `UntypedCalls`).
 import { isTestPath } from '../python/test-code.js';
+import { torchLoadApi } from '../python/torch/torch-load-rule.js';
 import type { FunctionFact, PythonModule } from '../python/module-model.js';
 import { recognizeEntries } from './handlers.js';
 import { ModuleIndex } from './module-index.js';
@@ -25,7 +26,10 @@ export interface LibraryApi {
   parameter: string;
 }
 
-/** Loader families whose library APIs are reported (TORCH-LOAD-UNTRUSTED owns `torch.load`). */
+/**
+ * Loader families whose library APIs and command-line loads are reported; `torch` is decided by libraryLoader
+ * (TORCH-LOAD-UNTRUSTED reports the torch.load calls it names wherever they are).
+ */
 const FAMILIES: ReadonlySet<string> = new Set([
   'pickle',
   'dill',
@@ -47,9 +51,20 @@ const PUBLIC_DUNDERS: ReadonlySet<string> = new Set(['__init__', '__call__', '__
 
 const isPublic = (name: string): boolean => !name.startsWith('_') || PUBLIC_DUNDERS.has(name);
 
-/** Whether `family` at `confidence` is a loader this rule reports on a library API. */
-export function libraryLoader(family: string, confidence: string): boolean {
-  return FAMILIES.has(family) && (!CERTAIN_ONLY.has(family) || confidence === 'high');
+/**
+ * Whether a sink at `confidence` is a loader this rule reports on a library API (`api`: true) or on a command-line
+ * script's file (`api`: false). A torch loader (`torch.load`, and the loaders that call it: Lightning's
+ * `load_from_checkpoint`, OpenMMLab's checkpoint loaders) is reported on a library API, where the finding names the
+ * API whose users need a weights-only mode; on a script only when TORCH-LOAD-UNTRUSTED does not name it (that rule
+ * reports every torch.load call it knows, whoever runs the script).
+ */
+export function libraryLoader(
+  sink: { family: string; qualifiedName: string },
+  confidence: string,
+  api: boolean,
+): boolean {
+  if (sink.family === 'torch') return api || torchLoadApi(sink.qualifiedName) === undefined;
+  return FAMILIES.has(sink.family) && (!CERTAIN_ONLY.has(sink.family) || confidence === 'high');
 }
 
 /** Whether a module of the project serves (an entry point, a handler, a server or a transport receiver). */
@@ -106,6 +121,16 @@ export function servesPackage(top: string, relPath: string, ownTop: string, impo
   return imports.some((q) => q === top || q.startsWith(`${top}.`));
 }
 
+/**
+ * Whether the serving module at `from` reaches the module at `to` through import statements (itself included): what
+ * it may call. Without the project's import reach every module counts as reached.
+ */
+export function reachedFrom(project: DeserProject, from: string, to: string): boolean {
+  if (from === to || project.importReach === undefined) return true;
+  const r = project.importReach(from);
+  return r === 'all' || r.has(to);
+}
+
 /** The top-level package (or module) of a module's dotted name: whose serving code makes it an app. */
 export function topPackage(keys: readonly string[]): string {
   return (keys[0] ?? '').split('.')[0]!;
@@ -125,22 +150,32 @@ export class LibraryApis {
     this.apps = apps;
   }
 
-  /** Serving modules that make a library an app (see servesPackage), found once per top-level package. */
+  /** Serving modules that make a library an app (see servesPackage and servedModule). */
   private readonly apps: readonly Unit[];
-  private readonly servedTops = new Map<string, boolean>();
+  private readonly servedUnits = new Map<Unit, boolean>();
 
-  private served(top: string): boolean {
-    let known = this.servedTops.get(top);
+  /**
+   * Whether serving code makes the module an app's: a serving module that counts for its top-level package
+   * (servesPackage), and when that serving module is one of the package's own, its imports reach the module
+   * (reachedFrom). A library that ships a small server or dashboard module beside its loaders stays a library for
+   * the modules that server never imports; a script at the project's root or an app importing the package makes
+   * the whole package an app.
+   */
+  private served(u: Unit): boolean {
+    let known = this.servedUnits.get(u);
     if (known === undefined) {
-      known = this.apps.some((u) =>
-        servesPackage(
-          top,
-          u.relPath,
-          topPackage(u.keys),
-          u.mod.imports.map((i) => i.qualifiedName),
-        ),
+      const top = topPackage(u.keys);
+      known = this.apps.some(
+        (a) =>
+          servesPackage(
+            top,
+            a.relPath,
+            topPackage(a.keys),
+            a.mod.imports.map((i) => i.qualifiedName),
+          ) &&
+          (topPackage(a.keys) !== top || reachedFrom(this.project, a.relPath, u.relPath)),
       );
-      this.servedTops.set(top, known);
+      this.servedUnits.set(u, known);
     }
     return known;
   }
@@ -152,7 +187,7 @@ export class LibraryApis {
    */
   of(ref: ParamRef): LibraryApi | undefined {
     const u = this.byFile.get(ref.file);
-    if (u === undefined || this.served(topPackage(u.keys)) || !this.packagedModule(u)) return undefined;
+    if (u === undefined || this.served(u) || !this.packagedModule(u)) return undefined;
     const f = u.mod.functions[ref.functionId];
     if (f === undefined || f.kind !== 'function' || !isPublic(f.name)) return undefined;
     const parent = u.mod.functions[f.parentId ?? -1];
@@ -199,9 +234,12 @@ export class LibraryApis {
     return out;
   }
 
-  /** The module's folder is a package (holds `__init__.py`), or the module is a package's `__init__`. */
+  /**
+   * The module's folder is a package (holds `__init__.py`), the module is a package's `__init__`, or a distribution
+   * ships the module on its own (`py_modules` of its `setup.py`).
+   */
   private packaged(u: Unit): boolean {
-    if (u.isPackage) return true;
+    if (u.isPackage || this.project.distributedModule?.(u.relPath) === true) return true;
     const slash = u.relPath.lastIndexOf('/');
     const dir = slash >= 0 ? u.relPath.slice(0, slash) : '';
     let known = this.inPackage.get(dir);

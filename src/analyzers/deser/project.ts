@@ -69,6 +69,17 @@ const MAX_CLASSES = 4;
 
 export class DeserProject implements ProjectView {
   readonly units: Unit[] = [];
+  /**
+   * The project modules (relative paths) a module's import statements reach, transitively, with the packages
+   * (`__init__`) importing them runs; 'all' when some text on the way could not be read. Unset: every module counts
+   * as reached (a library API is withdrawn by any serving module of its package).
+   */
+  importReach?: (relPath: string) => ReadonlySet<string> | 'all';
+  /**
+   * Whether a module outside any package folder is a distribution's own module (a single-module distribution: its
+   * `setup.py` names it in `py_modules`). Unset: none is.
+   */
+  distributedModule?: (relPath: string) => boolean;
   private readonly byKey = new Map<string, Unit[]>();
   private readonly byIdx = new Map<ModuleIndex, Unit>();
   private readonly foreignCallers = new Map<FunctionFact, { unit: Unit; edge: CallEdge }[]>();

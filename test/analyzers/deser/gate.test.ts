@@ -38,6 +38,13 @@ describe('mayHaveDeserSignals (text gate)', () => {
     ],
     ['keras load_model with safe_mode', 'import keras\nm = keras.models.load_model(p, safe_mode=False)\n', true],
     ['keras load_model in its default safe mode', 'import keras\nm = keras.models.load_model(p)\n', false],
+    ["OpenMMLab's load_checkpoint", 'from mmengine.runner import load_checkpoint\nload_checkpoint(model, p)\n', true],
+    ['mmcv _load_checkpoint', 'from mmcv.runner import _load_checkpoint\nck = _load_checkpoint(p)\n', true],
+    [
+      "a project's own load_checkpoint beside torch (no OpenMMLab import)",
+      'import torch\nfrom .utils import load_checkpoint\nload_checkpoint(model, p)\n',
+      false,
+    ],
   ];
   for (const [name, src, want] of cases) it(name, () => assert.equal(mayHaveDeserSignals(src), want));
 });

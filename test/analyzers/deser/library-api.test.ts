@@ -85,24 +85,145 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
     assert.ok(!got.some((g) => g.startsWith('DESER-NETWORK-INPUT 10')), got.join('\n'));
   });
 
-  it('the same package with a served module is an app: no library finding', async () => {
-    const dir = join(tmp, 'app');
-    cpSync(FIXTURE, dir, { recursive: true });
-    writeFileSync(
-      join(dir, 'mylib', 'server.py'),
-      [
+  // A serving module of the package makes the modules its imports reach (transitively, with the packages an import
+  // runs first) an app's; the loaders of modules no serving module imports stay library APIs.
+  const SERVED: { name: string; path: string; module: string[]; found: boolean }[] = [
+    {
+      name: 'a Flask health module importing no loader module',
+      path: 'mylib/server.py',
+      module: [
         'from flask import Flask',
         'app = Flask(__name__)',
         '@app.get("/health")',
         'def health():',
         '    return "ok"',
+      ],
+      found: true,
+    },
+    {
+      name: 'an optional Streamlit dashboard helper placing a slider, importing no loader module',
+      path: 'mylib/dashboard.py',
+      module: [
+        'import streamlit as st',
+        'def show(df):',
+        '    n = st.slider("points", 10, 1000)',
+        '    st.dataframe(df.head(n))',
+      ],
+      found: true,
+    },
+    {
+      name: 'twin: the Flask module importing the loader module',
+      path: 'mylib/server.py',
+      module: [
+        'from flask import Flask',
+        'from mylib.store import load_model',
+        'app = Flask(__name__)',
+        '@app.get("/health")',
+        'def health():',
+        '    return "ok"',
+      ],
+      found: false,
+    },
+    {
+      name: 'twin: the Flask module importing a module that imports the loader module',
+      path: 'mylib/server.py',
+      module: [
+        'from flask import Flask',
+        'from . import api',
+        'app = Flask(__name__)',
+        '@app.get("/health")',
+        'def health():',
+        '    return "ok"',
+      ],
+      found: false,
+    },
+    {
+      name: 'twin: the Flask module importing its sibling loader module by its bare name, as a script run from the folder',
+      path: 'mylib/server.py',
+      module: [
+        'from flask import Flask',
+        'from store import load_model',
+        'app = Flask(__name__)',
+        '@app.get("/health")',
+        'def health():',
+        '    return "ok"',
+      ],
+      found: false,
+    },
+    {
+      name: 'twin: the dashboard importing the loader module relatively',
+      path: 'mylib/dashboard.py',
+      module: [
+        'import streamlit as st',
+        'from .store import ModelStore',
+        'def show(df):',
+        '    n = st.slider("points", 10, 1000)',
+        '    st.dataframe(df.head(n))',
+      ],
+      found: false,
+    },
+  ];
+  for (const c of SERVED)
+    it(`a package with a serving module: ${c.name} (${c.found ? 'library findings kept' : 'an app: none'})`, async () => {
+      const dir = join(tmp, `served-${c.name.replace(/[^a-z]+/gi, '-')}`);
+      cpSync(FIXTURE, dir, { recursive: true });
+      writeFileSync(join(dir, 'mylib', 'api.py'), 'from .store import load_model\n');
+      writeFileSync(join(dir, c.path), c.module.join('\n') + '\n');
+      const got = await deser(dir);
+      assert.deepEqual(
+        got.map((f) => f.evidence.details?.['libraryApi']).sort(),
+        c.found ? ['mylib.store.ModelStore', 'mylib.store.load_model'] : [],
+      );
+      for (const f of got) assert.equal(f.severity, 'MEDIUM');
+    });
+
+  it("a serving module's own entry points keep their severities beside the library findings", async () => {
+    const dir = join(tmp, 'served-entry');
+    cpSync(FIXTURE, dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'mylib', 'server.py'),
+      [
+        'import pickle',
+        'from flask import Flask, request',
+        'app = Flask(__name__)',
+        '@app.post("/state")',
+        'def state():',
+        '    return str(pickle.loads(request.data))',
         '',
       ].join('\n'),
     );
+    const got = await deser(dir);
     assert.deepEqual(
-      (await deser(dir)).map((f) => `${f.ruleId} ${f.where}`),
-      [],
+      got.map((f) => `${f.ruleId} ${f.severity} ${f.evidence.details?.['libraryApi'] ?? f.where}`).sort(),
+      [
+        `DESER-NETWORK-INPUT CRITICAL ${got.find((f) => f.ruleId === 'DESER-NETWORK-INPUT')?.where}`,
+        'DESER-UNSAFE-LOADER MEDIUM mylib.store.ModelStore',
+        'DESER-UNSAFE-LOADER MEDIUM mylib.store.load_model',
+      ],
     );
+    assert.match(got.find((f) => f.ruleId === 'DESER-NETWORK-INPUT')!.where, /mylib\/server\.py:6/);
+  });
+
+  it('a single-module distribution (py_modules of setup.py) is a package; without setup.py the module is a loose script', async () => {
+    const mod = ['import joblib', '', 'def load_model(path):', '    return joblib.load(path)'];
+    const shipped = await deser(
+      project('py-modules', {
+        'setup.py': ['from setuptools import setup', "setup(name='mltool', py_modules=['mltool'])"],
+        'mltool.py': mod,
+      }),
+    );
+    assert.deepEqual(
+      shipped.map((f) => `${f.ruleId} ${f.severity} ${f.location.line} ${f.evidence.details?.['libraryApi']}`),
+      ['DESER-UNSAFE-LOADER MEDIUM 4 mltool.load_model'],
+    );
+    const loose = await deser(
+      project('py-modules-other', {
+        'setup.py': ['from setuptools import setup', "setup(name='tool', py_modules=['other'])"],
+        'mltool.py': mod,
+        'other.py': ['def f():', '    return 1'],
+      }),
+    );
+    assert.deepEqual(loose, []);
   });
 
   it('a function of a private module is public API when a public module re-exports it', async () => {
@@ -176,13 +297,11 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
     }
   });
 
-  it('not library APIs: torch.load (another rule), a private loader its package calls with a constant, bytes in a private method', async () => {
+  it('not library APIs: a private loader its package calls with a constant, bytes in a private method', async () => {
     const dir = project('others', {
       'pkg/__init__.py': [''],
       'pkg/io.py': [
         'import pickle, torch',
-        'def load_weights(path):',
-        '    return torch.load(path)',
         'def _restore(blob):',
         '    return pickle.loads(blob)',
         'STATE = _restore(b"\\x80\\x04N.")',
@@ -196,6 +315,45 @@ describe('DESER-UNSAFE-LOADER on library APIs', () => {
       [],
     );
   });
+
+  // torch.load and the loaders that call it: MEDIUM on a library API without weights_only=True (TORCH-LOAD-UNTRUSTED
+  // also reports torch.load itself); the same API with weights_only=True, or loading the package's own file, is not.
+  const TORCH_APIS: { name: string; body: string[]; line?: number }[] = [
+    {
+      name: 'torch.load of the path',
+      body: ['    model.load_state_dict(torch.load(path, map_location="cpu"))'],
+      line: 4,
+    },
+    { name: 'torch.load with weights_only=False', body: ['    return torch.load(path, weights_only=False)'], line: 4 },
+    {
+      name: "OpenMMLab's load_checkpoint",
+      body: ['    return load_checkpoint(model, path, map_location="cpu")'],
+      line: 4,
+    },
+    { name: 'twin: torch.load with weights_only=True', body: ['    return torch.load(path, weights_only=True)'] },
+    {
+      name: "twin: torch.load of the package's own file",
+      body: ['    return torch.load(os.path.join(os.path.dirname(__file__), "w.pt"))'],
+    },
+  ];
+  for (const c of TORCH_APIS)
+    it(`a library API: ${c.name} (${c.line !== undefined ? 'MEDIUM' : 'not reported'})`, async () => {
+      const dir = project(`torch-${c.name.replace(/[^a-z]+/gi, '-')}`, {
+        'tlib/__init__.py': [''],
+        'tlib/weights.py': [
+          'import os, torch',
+          'from mmengine.runner import load_checkpoint',
+          'def load_weights(model, path):',
+          ...c.body,
+        ],
+      });
+      const got = await deser(dir);
+      assert.deepEqual(
+        got.map((f) => `${f.ruleId} ${f.severity} ${f.location.line} ${f.evidence.details?.['libraryApi']}`),
+        c.line !== undefined ? [`DESER-UNSAFE-LOADER MEDIUM ${c.line} tlib.weights.load_weights`] : [],
+      );
+      for (const f of got) assert.match(f.fixHint, /weights_only=True/);
+    });
 
   it('a public function its own package also calls with a constant path is still an API its users call', async () => {
     const files = (name: string): string[] => [

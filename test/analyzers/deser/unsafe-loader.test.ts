@@ -13,6 +13,19 @@ const FLASK = [
 
 const invalid: DeserCase[] = [
   {
+    name: "OpenMMLab's load_checkpoint given the path a client sends: torch.load of the file the client chose",
+    src: [
+      ...FLASK,
+      'from mmengine.runner import load_checkpoint',
+      'MODEL = object()',
+      '@app.post("/weights")',
+      'def weights():',
+      '    load_checkpoint(MODEL, request.form["path"])',
+      '    return "ok"',
+    ],
+    expect: [['DESER-UNSAFE-LOADER', 10]],
+  },
+  {
     name: "a Gradio text used as the cache entry name below the app's folder: the client names the file",
     src: [
       'import os, pickle',
@@ -125,6 +138,19 @@ const invalid: DeserCase[] = [
 ];
 
 const valid: DeserCase[] = [
+  {
+    name: "twin: OpenMMLab's load_checkpoint given the server's own file, whatever the client sends",
+    src: [
+      ...FLASK,
+      'from mmengine.runner import load_checkpoint',
+      'MODEL = object()',
+      '@app.post("/weights")',
+      'def weights():',
+      '    load_checkpoint(MODEL, "work_dirs/det/latest.pth")',
+      '    return request.form["path"]',
+    ],
+    expect: [],
+  },
   {
     name: "a Gradio text hashed into a cache entry name below the app's folder: the client picks no file",
     src: [

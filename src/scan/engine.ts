@@ -15,6 +15,7 @@ import { scanCompanion } from './companion-files.js';
 import type { LoaderModel } from '../analyzers/pickle/vm.js';
 import type { StoredStates } from '../analyzers/pickle/stored-states.js';
 import type { PythonModule } from '../analyzers/python/module-model.js';
+import { asTorchScriptLexes } from '../analyzers/python/torch/torchscript-lexing.js';
 import {
   classifyImport,
   classifyRun,
@@ -1271,7 +1272,8 @@ class FileScan {
       });
       return;
     }
-    const text = decoded.text;
+    // TorchScript code is read as torch's lexer reads it (its line ends and indentation: torchscript-lexing.ts).
+    const text = kind === 'torchscript' ? asTorchScriptLexes(decoded.text) : decoded.text;
     // The project's analysis of this module, when it was made with the options the rules below would use: the same
     // module, not analysed a second time (two analyses of one large module held at once doubled its memory).
     let analysed: PythonModule | undefined;
@@ -1382,7 +1384,7 @@ class FileScan {
         });
         continue;
       }
-      const mod = await analyzePythonModule(decoded.text, {
+      const mod = await analyzePythonModule(asTorchScriptLexes(decoded.text), {
         timeoutMs: Math.max(1000, this.deadline - Date.now()),
         implicitGlobals: { ...torch.TORCHSCRIPT_IMPLICIT_GLOBALS },
         // torch.jit.load parses every method of the file, called or not, with a recursive-descent parser.
